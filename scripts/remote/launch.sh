@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
+#   0 started · 10 alive (refused) · 11 finished (refused) · 12 dead, resume not asked (refused)
+#   13 run id used with another command (refused) · 14 workdir missing · 15 backend unavailable · 16 lock/io
+# Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
+# Stdin data (after this script): spec, identity, command, then, workdir, wrapper; `env NAME b64` lines; end.
+# Env values (secrets included) are exported for the job only: never written to a file or put in argv.
+
+refuse() {
+  local code=$1 result=$2 message=$3
+  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"started_at":%s,"run_dir":%s}\n' \
+    "$(json_str "$result")" "$(json_str "$message")" "$(json_int "${LAST:-0}")" "$(json_int "${LAST_PID:-}")" \
+    "$(json_str "${LAST_STARTED:-}")" "$(json_str "${RUN_DIR:-}")"
+  exit "$code"
+}
+
+start_backend() {
+  local backend=$1 wrapper=$2 n=$3 hb=$4 sock
+  case $backend in
+    tmux)
+      command -v tmux >/dev/null 2>&1 || refuse 15 backend-unavailable "tmux is not installed on the box; use backend: setsid"
+      # A private server per run: the job inherits this environment, never a user's running tmux server.
+      sock=$RUN_DIR/tmux.sock
+      if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
+      tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb" 9>&- ||
+        refuse 15 backend-unavailable "tmux could not start a session"
+      HANDLE="tmux:$sock"
+      ;;
+    setsid)
+      # All three streams redirected and -f (fork first): the forms that hang or die are in test-infra-facts §3.
+      setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb" </dev/null >/dev/null 2>&1 9>&-
+      HANDLE=setsid
+      ;;
+    *) refuse 15 backend-unavailable "unknown backend" ;;
+  esac
+}
+
+# Filled by read_data from the stdin data lines.
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper=''
+
+main() {
+  local run_root run_id backend resume hb n a i workdir pid started
+  run_root=$(expand_home "$1")
+  run_id=$2
+  backend=$3
+  resume=$4
+  hb=$5
+  RUN_DIR=$run_root/$run_id
+  read_data || refuse 16 io-error "the launch data did not arrive complete"
+
+  umask 077
+  mkdir -p "$RUN_DIR/attempts" || refuse 16 io-error "cannot create $RUN_DIR"
+  exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
+  flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
+
+  if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
+    refuse 13 mismatch "run id $run_id was already used with a different command, then or workdir; resume runs the recorded command, so pick a new run id for a new command"
+  fi
+  LAST=$(last_attempt "$RUN_DIR")
+  if ((LAST > 0)); then
+    a=$RUN_DIR/attempts/$LAST
+    LAST_PID=$(cat "$a/pid" 2>/dev/null)
+    LAST_STARTED=$(cat "$a/started_at" 2>/dev/null)
+    [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
+    if attempt_alive "$a"; then
+      refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
+    fi
+    if [ "$resume" != 1 ]; then
+      if [ -f "$RUN_DIR/FAILED" ]; then
+        refuse 12 dead "run $run_id failed in attempt $LAST ($(cat "$RUN_DIR/FAILED")); set resume: true to start attempt $((LAST + 1)) of the same command"
+      fi
+      refuse 12 dead "run $run_id is dead (attempt $LAST, pid $LAST_PID, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
+    fi
+    # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
+    if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
+  fi
+  n=$((LAST + 1))
+
+  if [ ! -f "$RUN_DIR/spec.json" ]; then
+    # spec.json last: its presence means the bash-readable twins (command, then, workdir) are complete.
+    if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
+      printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
+      printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
+      printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
+      printf '%s\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
+      refuse 16 io-error "cannot write the run record in $RUN_DIR"
+    fi
+  fi
+  workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
+  [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
+
+  a=$RUN_DIR/attempts/$n
+  mkdir -p "$a" || refuse 16 io-error "cannot create $a"
+  # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
+  printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+
+  for ((i = 0; i < 100; i++)); do
+    [ -s "$a/pid_start" ] && break
+    sleep 0.1
+  done
+  pid=$(cat "$a/pid" 2>/dev/null)
+  started=$(cat "$a/started_at" 2>/dev/null)
+  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s}\n' \
+    "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \
+    "$(json_str "${ENV_NAMES[*]}")"
+}
+main "$@"; exit $?

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The detached wrapper of one attempt (written to <run>/attempts/<n>/wrapper.sh by launch.sh).
+# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the `then` chain if it exited 0)
+# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
+# The training code never writes markers; a marker never lands after a failed stage.
+
+run_dir=$1
+n=$2
+hb=${3:-30}
+a=$run_dir/attempts/$n
+
+# Same helpers as lib.sh, repeated because this file runs on its own, long after the SSH session ended.
+write() { local tmp="$1.tmp.$$"; cat >"$tmp" && mv -f "$tmp" "$1"; }
+now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+exec </dev/null >>"$a/log" 2>&1
+stat=$(cat "/proc/$$/stat")
+stat=${stat##*) }
+# shellcheck disable=SC2086
+set -- $stat
+printf '%s\n' "$$" | write "$a/pid"
+printf '%s\n' "${20}" | write "$a/pid_start"
+now_utc | write "$a/started_at"
+touch "$run_dir/heartbeat"
+
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$run_dir/heartbeat"
+    sleep "$hb"
+  done
+) &
+beat=$!
+
+workdir=$(cat "$run_dir/workdir")
+# shellcheck disable=SC2088 # a literal '~/' prefix is what we match
+case $workdir in
+  '~') workdir=$HOME ;;
+  '~/'*) workdir=$HOME/${workdir#\~/} ;;
+esac
+
+export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$n TETHER_RUN_DIR=$run_dir
+TETHER_RUN_ID=$(basename "$run_dir")
+# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
+if [ -z "${OMP_NUM_THREADS:-}" ] && read -r quota period 2>/dev/null </sys/fs/cgroup/cpu.max && [[ $quota =~ ^[0-9]+$ ]] && ((period > 0)); then
+  cap=$(((quota + period - 1) / period))
+  export OMP_NUM_THREADS=$cap MKL_NUM_THREADS=$cap
+fi
+
+stage='command'
+if cd "$workdir"; then
+  bash -c "$(cat "$run_dir/command")"
+  rc=$?
+  if [ "$rc" -eq 0 ] && [ -s "$run_dir/then" ]; then
+    stage='then'
+    bash -c "$(cat "$run_dir/then")"
+    rc=$?
+  fi
+else
+  stage=workdir
+  rc=127
+fi
+
+kill "$beat" 2>/dev/null
+finished=$(now_utc)
+printf '%s\n' "$rc" | write "$a/exit_code"
+printf '%s\n' "$finished" | write "$a/finished_at"
+signal=null
+if ((rc > 128)); then signal="\"$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))\""; fi
+marker=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$n" "$rc" "$signal" "$stage" "$finished")
+if [ "$rc" -eq 0 ]; then
+  printf '%s\n' "$marker" | write "$run_dir/DONE"
+else
+  printf '%s\n' "$marker" | write "$run_dir/FAILED"
+fi
+exit "$rc"

@@ -1,0 +1,57 @@
+import { AUDIT_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS } from '../config/inputs.ts';
+
+/** One line per option, shared by `--help` and kept in step with action.yml by a test. */
+export const OPTION_HELP: Record<string, string> = {
+  host: 'box address (host name or IP); no user@ or :port',
+  port: 'SSH port (default 22)',
+  user: 'login on the box (default root)',
+  'ssh-key': 'private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)',
+  'ssh-key-path': 'path of a private key file on the runner (self-hosted runners) or laptop',
+  'known-hosts': 'OpenSSH known_hosts lines for the box (e.g. from ssh-keyscan), one per line; this or host-key-fingerprint is required',
+  'host-key-fingerprint': 'pinned host key fingerprint(s), SHA256:… as printed by ssh-keygen -lf, one per line',
+  'accept-new-host-key': 'true: accept an unpinned host key and report its fingerprint (loud opt-in for a first contact; pin it afterwards)',
+  'connect-timeout': 'seconds to wait for the SSH handshake (default 15)',
+  'connect-attempts': 'attempts for transient network failures, with capped backoff (default 3)',
+  'run-root': 'where run records live on the box (default ~/.tether/runs)',
+  mounts: 'extra paths on the box whose disks are audited (data and durable mounts), one per line',
+  interpreter: 'interpreter whose torch import is checked (default python3)',
+  'min-free-gb': 'free GB required on the run root disk (default 10)',
+  'min-free-inodes': 'free inodes required on the run root disk (default 100000)',
+  'checkpoint-budget-gb': 'GB the checkpoints will take, added to min-free-gb (default 0)',
+  'require-gpu': 'true (default): block when nvidia-smi is missing or fails',
+  'run-id': 'run id: 1-64 of A-Z a-z 0-9 . _ - (required)',
+  command: 'command line run by bash in the workdir, exactly as written (required)',
+  then: 'a post-command run only if the command exits 0 (e.g. a copy of results to durable storage)',
+  workdir: 'directory on the box to run in (default ~)',
+  env: 'non-secret NAME=value lines exported to the job (values taken literally)',
+  secrets: 'names of environment variables of this step whose values are sent to the job on stdin (masked; never in argv, files or logs)',
+  backend: 'tmux (default) or setsid',
+  checkpoints: 'checkpoint globs relative to the workdir, one per line; recorded in spec.json for patrol and collect',
+  'expected-duration': 'how long the run should take, e.g. 12h or 90m',
+  resume: 'true: start the next attempt of a dead or failed run (same command)',
+  audit: 'true (default): run the audit gate before launching',
+  'confirm-timeout': 'seconds to watch the job after starting it (default 20, at most 60)',
+  commit: 'git commit of the code being run, recorded in spec.json',
+  'run-file': 'where to write the run description, relative to the workspace (default tether-run.json)',
+};
+
+function section(title: string, names: readonly string[]): string {
+  return `${title}:\n${names.map((n) => `  --${n.padEnd(22)} ${OPTION_HELP[n] ?? ''}`).join('\n')}`;
+}
+
+export function usage(): string {
+  return [
+    'tether: keep hold of long training runs on rented GPU boxes',
+    '',
+    'usage: tether <command> [options]',
+    '  audit    one read-only probe of the box and the launch gate',
+    '  launch   audit, write the run record, start the job detached, confirm it runs',
+    '',
+    "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets.",
+  ].join('\n');
+}
+
+export const HELP = {
+  audit: ['usage: tether audit [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS)].join('\n'),
+  launch: ['usage: tether launch --run-id ID --command CMD [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS), '', section('launch', LAUNCH_INPUTS)].join('\n'),
+};

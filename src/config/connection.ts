@@ -1,0 +1,77 @@
+import { InputError } from './errors.ts';
+import * as v from './values.ts';
+import { isFingerprint, keysForHost, knownHostsName } from '../ssh/hostkey.ts';
+
+export type KeySource =
+  | { kind: 'content'; text: string }
+  | { kind: 'path'; path: string }
+  | { kind: 'agent'; socket: string };
+
+/** How the server's host key is checked: against pinned fingerprints, or (loud opt-in) recorded on first sight. */
+export type HostKeyPin = { kind: 'pinned'; fingerprints: string[]; revoked: string[] } | { kind: 'accept-new' };
+
+export interface ConnectionConfig {
+  host: string;
+  port: number;
+  user: string;
+  key: KeySource;
+  pin: HostKeyPin;
+  connectTimeoutMs: number;
+  attempts: number;
+}
+
+export type Inputs = Record<string, string | undefined>;
+
+/** Parses the connection inputs shared by every phase. Pure: a key path is checked for existence later. */
+export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
+  const host = v.host('host', inputs['host']);
+  const port = v.port('port', inputs['port']);
+  const user = v.user('user', inputs['user']);
+  const keyText = inputs['ssh-key'] ?? '';
+  const keyPath = (inputs['ssh-key-path'] ?? '').trim();
+  let key: KeySource;
+  if (keyText.trim() && keyPath) throw new InputError('ssh-key', "give either 'ssh-key' or 'ssh-key-path', not both");
+  if (keyText.trim()) {
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
+      throw new InputError('ssh-key', 'is not a private key (expected a -----BEGIN … PRIVATE KEY----- block; pass it from a secret)');
+    }
+    key = { kind: 'content', text: keyText.replace(/\r\n/g, '\n').trim() + '\n' };
+  } else if (keyPath) {
+    if (/[\u0000-\u001f]/.test(keyPath)) throw new InputError('ssh-key-path', 'contains a control character');
+    key = { kind: 'path', path: keyPath };
+  } else if (env['SSH_AUTH_SOCK']) {
+    key = { kind: 'agent', socket: env['SSH_AUTH_SOCK'] };
+  } else {
+    throw new InputError('ssh-key', "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
+  }
+
+  const acceptNew = v.bool('accept-new-host-key', inputs['accept-new-host-key'], false);
+  const knownHosts = inputs['known-hosts'] ?? '';
+  const fpList = v.splitList(inputs['host-key-fingerprint'] ?? '');
+  let pin: HostKeyPin;
+  if (knownHosts.trim() || fpList.length) {
+    if (acceptNew) throw new InputError('accept-new-host-key', "is true but a pinned key was also given; drop one of them");
+    const fingerprints: string[] = [];
+    const revoked: string[] = [];
+    for (const fp of fpList) {
+      if (!isFingerprint(fp)) throw new InputError('host-key-fingerprint', `${v.show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`);
+      fingerprints.push(fp);
+    }
+    if (knownHosts.trim()) {
+      const found = keysForHost(knownHosts, host, port);
+      if (found.lines === 0) throw new InputError('known-hosts', 'holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)');
+      if (found.keys.length === 0) throw new InputError('known-hosts', `has no key for ${knownHostsName(host, port)}; add one (ssh-keyscan -p ${port} ${host}) or fix host/port`);
+      fingerprints.push(...found.keys.map((k) => k.fingerprint));
+      revoked.push(...found.revoked);
+    }
+    pin = { kind: 'pinned', fingerprints: [...new Set(fingerprints)], revoked };
+  } else if (acceptNew) {
+    pin = { kind: 'accept-new' };
+  } else {
+    throw new InputError('known-hosts', "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)");
+  }
+  const connectTimeoutMs = v.number('connect-timeout', inputs['connect-timeout'], 15, 1, 300) * 1000;
+  const attempts = v.number('connect-attempts', inputs['connect-attempts'], 3, 1, 10);
+  if (!Number.isInteger(attempts)) throw new InputError('connect-attempts', 'must be a whole number');
+  return { host, port, user, key, pin, connectTimeoutMs, attempts };
+}

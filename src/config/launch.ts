@@ -1,0 +1,67 @@
+import { InputError } from './errors.ts';
+import type { Inputs } from './connection.ts';
+import { DEFAULT_RUN_ROOT } from './audit.ts';
+import * as v from './values.ts';
+
+export const BACKENDS = ['tmux', 'setsid'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export interface LaunchConfig {
+  runId: string;
+  command: string;
+  then: string | undefined;
+  workdir: string;
+  env: Array<[string, string]>;
+  secretNames: string[];
+  backend: Backend;
+  runRoot: string;
+  checkpoints: string[];
+  expectedDurationS: number | undefined;
+  resume: boolean;
+  audit: boolean;
+  confirmTimeoutS: number;
+  commit: string | undefined;
+}
+
+export function parseLaunch(inputs: Inputs): LaunchConfig {
+  const env = v.envLines('env', inputs['env']);
+  const secretNames = v.names('secrets', inputs['secrets']);
+  for (const name of secretNames) {
+    if (env.some(([n]) => n === name)) throw new InputError('secrets', `${name} is also set in 'env'; a variable is either plain or secret`);
+  }
+  const commit = (inputs['commit'] ?? '').trim() || undefined;
+  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError('commit', `${v.show(commit)} is not a git commit id`);
+  const confirm = v.number('confirm-timeout', inputs['confirm-timeout'], 20, 1, 60);
+  return {
+    runId: v.runId('run-id', inputs['run-id']),
+    command: v.command('command', inputs['command'], true) as string,
+    then: v.command('then', inputs['then'], false),
+    workdir: v.remotePath('workdir', inputs['workdir'], '~'),
+    env,
+    secretNames,
+    backend: v.oneOf('backend', inputs['backend'], BACKENDS, 'tmux'),
+    runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
+    checkpoints: v.globs('checkpoints', inputs['checkpoints']),
+    expectedDurationS: v.duration('expected-duration', inputs['expected-duration'], undefined),
+    resume: v.bool('resume', inputs['resume'], false),
+    audit: v.bool('audit', inputs['audit'], true),
+    confirmTimeoutS: confirm,
+    commit,
+  };
+}
+
+/**
+ * Reads the values of the named secrets from the step's environment. The caller masks them at once.
+ * A missing or empty secret is an error: launching without it would fail later, on the box, at night.
+ */
+export function readSecrets(names: string[], env: Inputs): Array<[string, string]> {
+  return names.map((name) => {
+    const value = env[name];
+    if (value === undefined || value === '') {
+      throw new InputError('secrets', `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
+    }
+    if (value.includes('\u0000')) throw new InputError('secrets', `${name} contains a NUL byte`);
+    if (value.length > 65536) throw new InputError('secrets', `${name} is longer than 65536 characters`);
+    return [name, value];
+  });
+}

@@ -1,0 +1,178 @@
+import { InputError } from './errors.ts';
+
+/** Field validators shared by every phase. Each returns the clean value or throws InputError. */
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Shows a hostile value safely in an error message (control characters escaped, long values cut). */
+export function show(value: string): string {
+  const cut = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+  return JSON.stringify(cut);
+}
+
+export function runId(input: string, raw: string | undefined): string {
+  const v = (raw ?? '').trim();
+  if (!v) throw new InputError(input, 'is required (letters, digits, . _ -, at most 64 characters)');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(v) || v === '.' || v === '..' || v.startsWith('-') || v.startsWith('.')) {
+    throw new InputError(input, `${show(v)} is not a run id: use 1-64 of A-Z a-z 0-9 . _ -, not starting with '.' or '-'`);
+  }
+  return v;
+}
+
+export function host(input: string, raw: string | undefined): string {
+  const v = (raw ?? '').trim();
+  if (!v) throw new InputError(input, 'is required (a host name or IP address)');
+  const bare = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
+  const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+  const ipv6 = /^[0-9A-Fa-f:.]{2,45}$/;
+  if (hostname.test(bare) || (bare.includes(':') && ipv6.test(bare))) return bare;
+  throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o…', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
+}
+
+export function port(input: string, raw: string | undefined, fallback = 22): number {
+  const v = (raw ?? '').trim();
+  if (!v) return fallback;
+  if (!/^[0-9]{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
+    throw new InputError(input, `${show(v)} is not a TCP port (a whole number 1-65535)`);
+  }
+  return Number(v);
+}
+
+export function user(input: string, raw: string | undefined, fallback = 'root'): string {
+  const v = (raw ?? '').trim();
+  if (!v) return fallback;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/.test(v)) {
+    throw new InputError(input, `${show(v)} is not a login name (letters, digits, _ . -, at most 32, not starting with '-')`);
+  }
+  return v;
+}
+
+/** An absolute path or one under the login's home ('~/…') on the box: no '..', no control characters. */
+export function remotePath(input: string, raw: string | undefined, fallback?: string): string {
+  const v = (raw ?? '').trim();
+  if (!v) {
+    if (fallback !== undefined) return fallback;
+    throw new InputError(input, 'is required (an absolute path or ~/path on the box)');
+  }
+  if (v.length > 1024) throw new InputError(input, `is ${v.length} characters long; at most 1024`);
+  if (CONTROL.test(v)) throw new InputError(input, `${show(v)} contains a control character (newline, tab, NUL …)`);
+  if (!(v === '~' || v.startsWith('/') || v.startsWith('~/'))) {
+    throw new InputError(input, `${show(v)} must be absolute ('/data/runs') or under the home directory ('~/runs')`);
+  }
+  if (v.split('/').some((part) => part === '..')) throw new InputError(input, `${show(v)} contains a '..' component`);
+  return v.length > 1 ? v.replace(/\/+$/, '') : v;
+}
+
+/** Checkpoint globs: relative to the workdir, one per line (or comma separated), never escaping it. */
+export function globs(input: string, raw: string | undefined): string[] {
+  const items = splitList(raw ?? '');
+  for (const g of items) {
+    if (g.length > 512) throw new InputError(input, `pattern ${show(g)} is longer than 512 characters`);
+    if (CONTROL.test(g)) throw new InputError(input, `pattern ${show(g)} contains a control character`);
+    if (g.startsWith('/') || g.startsWith('~')) throw new InputError(input, `pattern ${show(g)} must be relative to the workdir`);
+    if (g.split('/').some((part) => part === '..')) throw new InputError(input, `pattern ${show(g)} escapes the workdir with '..'`);
+  }
+  if (items.length > 64) throw new InputError(input, `has ${items.length} patterns; at most 64`);
+  return items;
+}
+
+/** Splits a list input written one per line or comma separated; blank items dropped. */
+export function splitList(raw: string): string[] {
+  return raw
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+// Names the job's environment must not take from inputs: they change how bash or the loader behave
+// before the command runs, or they belong to tether's wrapper.
+const RESERVED_ENV = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'IFS', 'PS4', 'PROMPT_COMMAND', 'LD_PRELOAD', 'LD_AUDIT', 'HOME', 'PATH', 'SHELL', 'USER', 'LOGNAME', 'PWD', 'OLDPWD', 'TMUX']);
+
+export function envName(input: string, name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
+    throw new InputError(input, `${show(name)} is not an environment variable name (letters, digits, _, not starting with a digit)`);
+  }
+  if (RESERVED_ENV.has(name) || name.startsWith('TETHER_') || name.startsWith('BASH_FUNC_')) {
+    throw new InputError(input, `${show(name)} is reserved (it changes how the shell or loader start, or belongs to tether); use another name`);
+  }
+  return name;
+}
+
+/** `NAME=value` lines; the value is taken literally (no quotes removed, no expansion). */
+export function envLines(input: string, raw: string | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const seen = new Set<string>();
+  for (const line of (raw ?? '').split('\n')) {
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) throw new InputError(input, `line ${show(line)} is not NAME=value`);
+    const name = envName(input, line.slice(0, eq).trim());
+    const value = line.slice(eq + 1).replace(/\r$/, '');
+    if (value.includes('\u0000')) throw new InputError(input, `value of ${name} contains a NUL byte`);
+    if (value.length > 32768) throw new InputError(input, `value of ${name} is longer than 32768 characters`);
+    if (seen.has(name)) throw new InputError(input, `${name} is given twice`);
+    seen.add(name);
+    out.push([name, value]);
+  }
+  if (out.length > 256) throw new InputError(input, `has ${out.length} variables; at most 256`);
+  return out;
+}
+
+export function names(input: string, raw: string | undefined): string[] {
+  const list = (raw ?? '').split(/[\s,]+/).filter(Boolean);
+  const seen = new Set<string>();
+  for (const n of list) {
+    envName(input, n);
+    if (seen.has(n)) throw new InputError(input, `${n} is given twice`);
+    seen.add(n);
+  }
+  return list;
+}
+
+/** A shell command line for bash on the box, kept byte for byte. */
+export function command(input: string, raw: string | undefined, required: boolean): string | undefined {
+  const v = raw ?? '';
+  if (!v.trim()) {
+    if (required) throw new InputError(input, 'is required (the command line to run on the box)');
+    return undefined;
+  }
+  if (v.includes('\u0000')) throw new InputError(input, 'contains a NUL byte');
+  if (v.length > 65536) throw new InputError(input, `is ${v.length} characters long; at most 65536 (put long scripts in a file in the workdir)`);
+  return v;
+}
+
+export function oneOf<T extends string>(input: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+  const v = (raw ?? '').trim();
+  if (!v) return fallback;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new InputError(input, `${show(v)} is not one of: ${allowed.join(', ')}`);
+}
+
+/** GitHub's boolean inputs (YAML 1.2 core schema spellings). */
+export function bool(input: string, raw: string | undefined, fallback: boolean): boolean {
+  const v = (raw ?? '').trim();
+  if (!v) return fallback;
+  if (['true', 'True', 'TRUE'].includes(v)) return true;
+  if (['false', 'False', 'FALSE'].includes(v)) return false;
+  throw new InputError(input, `${show(v)} is not a boolean (true or false)`);
+}
+
+export function number(input: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  const v = (raw ?? '').trim();
+  if (!v) return fallback;
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new InputError(input, `${show(v)} is not a number from ${min} to ${max}`);
+  }
+  return Number(v);
+}
+
+/** Durations like `90m`, `12h`, `1h30m`, `2d`, or plain seconds. Returns seconds. */
+export function duration(input: string, raw: string | undefined, fallback: number | undefined): number | undefined {
+  const v = (raw ?? '').trim();
+  if (!v) return fallback;
+  if (/^[0-9]{1,9}$/.test(v)) return Number(v);
+  const m = /^(?:(\d{1,4})d)?(?:(\d{1,5})h)?(?:(\d{1,6})m)?(?:(\d{1,8})s)?$/.exec(v);
+  if (!m || v === '') throw new InputError(input, `${show(v)} is not a duration (e.g. 90m, 12h, 1h30m, 2d, or seconds)`);
+  const [, d, h, mi, s] = m;
+  return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
+}

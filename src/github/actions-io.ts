@@ -1,0 +1,41 @@
+import * as core from '@actions/core';
+import { describeError } from '../report/describe-error.ts';
+import type { Reporter } from '../report/reporter.ts';
+
+/** Reads inputs the way the runner passes them (INPUT_<NAME>), without trimming multi-line values. */
+export function actionInputs(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, core.getInput(n, { trimWhitespace: false })]));
+}
+
+class GithubReporter implements Reporter {
+  /** Summary parts, written to GITHUB_STEP_SUMMARY once at the end. */
+  readonly parts: string[] = [];
+  info = (l: string) => core.info(l);
+  warn = (l: string) => core.warning(l);
+  error = (l: string) => core.error(l);
+  output = (n: string, v: string) => core.setOutput(n, v);
+  summary = (md: string) => void this.parts.push(md);
+  mask = (v: string) => {
+    core.setSecret(v);
+    // A multi-line value is masked line by line too, as the runner does for secrets.
+    for (const line of v.split('\n')) if (line.trim().length > 3) core.setSecret(line.trim());
+  };
+}
+
+/** Runs one phase as an action: a failure becomes one error annotation and a non-zero exit. */
+export async function runAction(phase: (r: Reporter) => Promise<number>): Promise<void> {
+  const r = new GithubReporter();
+  let code: number;
+  try {
+    code = await phase(r);
+  } catch (err) {
+    const d = describeError(err);
+    r.error(d.line);
+    r.summary(`### ❌ tether\n\n${d.line}\n`);
+    code = d.code;
+  }
+  if (process.env['GITHUB_STEP_SUMMARY'] && r.parts.length) {
+    await core.summary.addRaw(r.parts.join('\n\n'), true).write();
+  }
+  process.exitCode = code;
+}

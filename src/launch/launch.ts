@@ -1,0 +1,105 @@
+import type { AuditConfig } from '../config/audit.ts';
+import type { LaunchConfig } from '../config/launch.ts';
+import { parseAudit, type AuditReport } from '../remote/audit.ts';
+import { dataLines, parseJsonLine, runScript } from '../remote/invoke.ts';
+import { WRAPPER } from '../remote/scripts.ts';
+import type { Session } from '../ssh/client.ts';
+import { gate, type GateResult } from './audit-gate.ts';
+import { buildSpec, identity } from './spec.ts';
+
+export interface LaunchDeps {
+  session: Session;
+  now: () => Date;
+  log: (line: string) => void;
+  heartbeatS?: number;
+}
+
+export type LaunchResult = 'started' | 'refused' | 'blocked' | 'failed';
+
+export interface LaunchOutcome {
+  result: LaunchResult;
+  /** Why (refused/blocked/failed), or what was seen (started). */
+  message: string;
+  refusal?: string;
+  runId: string;
+  attempt: number;
+  pid: number | null;
+  handle: string;
+  runDir: string;
+  startedAt: string;
+  logHead: string;
+  audit?: { report: AuditReport; gate: GateResult };
+}
+
+interface LaunchScriptResult {
+  result: string;
+  message?: string;
+  attempt: number;
+  pid: number | null;
+  handle?: string;
+  started_at: string;
+  run_dir: string;
+}
+
+interface ConfirmResult {
+  alive: boolean;
+  log_exists: boolean;
+  marker: string;
+  head: string;
+}
+
+export async function runAudit(session: Session, cfg: AuditConfig): Promise<{ report: AuditReport; gate: GateResult }> {
+  const r = await runScript(session, 'audit', [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 150_000 });
+  const report = parseAudit(parseJsonLine('audit', r));
+  return { report, gate: gate(report, cfg) };
+}
+
+/** Audit gate → run record + detached wrapper → bounded confirmation. Never waits for the job. */
+export async function launch(cfg: LaunchConfig, env: Array<[string, string]>, auditCfg: AuditConfig | undefined, deps: LaunchDeps): Promise<LaunchOutcome> {
+  const base = { runId: cfg.runId, attempt: 0, pid: null, handle: '', runDir: '', startedAt: '', logHead: '' };
+  let audit: LaunchOutcome['audit'];
+  if (auditCfg) {
+    deps.log('audit: one read-only probe of disk, memory, GPU and interpreter');
+    audit = await runAudit(deps.session, auditCfg);
+    for (const w of audit.gate.warnings) deps.log(`audit warning: ${w}`);
+    if (!audit.gate.pass) {
+      return { ...base, result: 'blocked', message: `the audit gate blocked the launch:\n${audit.gate.failures.map((f) => `- ${f}`).join('\n')}`, audit };
+    }
+  }
+
+  const data = dataLines(
+    {
+      spec: buildSpec(cfg, deps.now()),
+      identity: identity(cfg),
+      command: cfg.command,
+      then: cfg.then ?? '',
+      workdir: cfg.workdir,
+      wrapper: WRAPPER,
+    },
+    env,
+  );
+  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? ' (resume allowed)' : ''}`);
+  const r = await runScript(deps.session, 'launch', [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? '1' : '0', String(deps.heartbeatS ?? 30)], { data, timeoutMs: 60_000 });
+  const out = parseJsonLine<LaunchScriptResult>('launch', r);
+  const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? '', handle: out.handle ?? '', audit };
+  if (out.result !== 'started') {
+    return { ...started, result: 'refused', refusal: out.result, message: out.message ?? out.result };
+  }
+
+  deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
+  const c = parseJsonLine<ConfirmResult>('confirm', await runScript(deps.session, 'confirm', [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1000 }));
+  const withHead = { ...started, logHead: c.head };
+  if (/Traceback \(most recent call last\)/.test(c.head)) {
+    return { ...withHead, result: 'failed', message: 'the job printed a Python traceback in its first lines' };
+  }
+  if (!c.alive) {
+    if (c.marker) {
+      const m = JSON.parse(c.marker) as { exit_code: number; stage: string };
+      if (m.exit_code !== 0) return { ...withHead, result: 'failed', message: `the job exited ${m.exit_code} during the confirmation window (stage ${m.stage})` };
+      return { ...withHead, result: 'started', message: `the job finished within the confirmation window (exit 0): check that it did real work` };
+    }
+    return { ...withHead, result: 'failed', message: 'the wrapper is not running and left no DONE/FAILED marker' };
+  }
+  if (!c.log_exists) return { ...withHead, result: 'failed', message: 'the job is running but its log does not exist' };
+  return { ...withHead, result: 'started', message: `attempt ${out.attempt} is running` };
+}

@@ -1,0 +1,94 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAudit as parseAuditConfig } from '../config/audit.ts';
+import { parseConnection, type ConnectionConfig, type Inputs } from '../config/connection.ts';
+import { parseLaunch, readSecrets } from '../config/launch.ts';
+import { renderAudit, renderLaunch } from '../report/launch.ts';
+import type { Reporter } from '../report/reporter.ts';
+import { connect, type Session } from '../ssh/client.ts';
+import { loadCredential } from '../ssh/keys.ts';
+import { sortedJson } from './spec.ts';
+import { launch, runAudit } from './launch.ts';
+
+/** Parses and checks everything before the box is touched; a bad input throws InputError here. */
+async function open(inputs: Inputs, env: Inputs, reporter: Reporter): Promise<{ conn: ConnectionConfig; session: Session; hostKeyNote?: string }> {
+  if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
+  const conn = parseConnection(inputs, env);
+  const cred = loadCredential(conn.key);
+  const session = await connect(conn, cred);
+  let hostKeyNote: string | undefined;
+  if (conn.pin.kind === 'accept-new') {
+    hostKeyNote = `accept-new-host-key is on: the host key of ${conn.host}:${conn.port} was NOT checked. It is ${session.hostFingerprint}; pin it with host-key-fingerprint.`;
+    reporter.warn(hostKeyNote);
+  }
+  reporter.output('host-key-fingerprint', session.hostFingerprint);
+  return { conn, session, hostKeyNote };
+}
+
+/** The audit phase: one read-only probe and the gate. Returns the process exit code. */
+export async function auditPhase(inputs: Inputs, env: Inputs, reporter: Reporter): Promise<number> {
+  const cfg = parseAuditConfig(inputs);
+  const { session } = await open(inputs, env, reporter);
+  try {
+    const a = await runAudit(session, cfg);
+    reporter.output('passed', String(a.gate.pass));
+    reporter.output('report', JSON.stringify(a.report));
+    reporter.summary(renderAudit(a));
+    for (const w of a.gate.warnings) reporter.warn(w);
+    for (const f of a.gate.failures) reporter.error(`audit: ${f}`);
+    return a.gate.pass ? 0 : 3;
+  } finally {
+    session.close();
+  }
+}
+
+/** The launch phase. Returns the process exit code (0 started; 1 refused or failed; 3 blocked by the gate). */
+export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string): Promise<number> {
+  const cfg = parseLaunch(inputs);
+  const secrets = readSecrets(cfg.secretNames, env);
+  for (const [, value] of secrets) reporter.mask(value);
+  const auditCfg = cfg.audit ? parseAuditConfig(inputs) : undefined;
+  const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
+  try {
+    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => new Date(), log: (l) => reporter.info(l) });
+    reporter.output('result', o.result);
+    reporter.output('run-id', o.runId);
+    reporter.output('attempt', String(o.attempt));
+    reporter.output('handle', o.handle);
+    reporter.output('run-dir', o.runDir);
+    reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
+    if (o.logHead.trim()) reporter.info(`first lines of the job log:\n${o.logHead.trimEnd()}`);
+    if (o.result !== 'started') {
+      reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
+      return o.result === 'blocked' ? 3 : 1;
+    }
+    const runFile = join(workspace, (inputs['run-file'] ?? '').trim() || 'tether-run.json');
+    // What later phases (patrol, collect, teardown) read instead of re-deriving it (runbook R34).
+    writeFileSync(
+      runFile,
+      sortedJson({
+        schema: 'tether.run/v1',
+        run_id: o.runId,
+        attempt: o.attempt,
+        backend: cfg.backend,
+        handle: o.handle,
+        pid: o.pid,
+        run_root: cfg.runRoot,
+        run_dir: o.runDir,
+        started_at: o.startedAt,
+        host: conn.host,
+        port: conn.port,
+        user: conn.user,
+        host_key_fingerprint: session.hostFingerprint,
+        checkpoints: cfg.checkpoints,
+        expected_duration_s: cfg.expectedDurationS ?? null,
+        commit: cfg.commit ?? null,
+      }) + '\n',
+    );
+    reporter.output('run-file', runFile);
+    reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
+    return 0;
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,182 @@
+/** Typed view of scripts/remote/audit.sh output. Pure parsing of raw tool output. */
+
+export interface DiskInfo {
+  path: string;
+  mount: string;
+  sizeBytes: number;
+  availBytes: number;
+  /** 0 when the filesystem has no fixed inode table (btrfs, some overlays). */
+  inodesTotal: number;
+  inodesFree: number;
+}
+
+export interface GpuInfo {
+  index: number;
+  name: string;
+  memTotalMiB: number | null;
+  memUsedMiB: number | null;
+  utilPct: number | null;
+  tempC: number | null;
+  smClockMHz: number | null;
+  smClockMaxMHz: number | null;
+  throttleActive: string[];
+}
+
+export interface AuditReport {
+  hostname: string;
+  time: string;
+  nproc: number | null;
+  uptimeS: number | null;
+  bootTime: string | null;
+  disks: DiskInfo[];
+  cgroup: { version: 1 | 2; memoryMaxBytes: number | null; memoryCurrentBytes: number | null; oomKills: number | null; cpuQuotaCores: number | null } | null;
+  gpu: { present: boolean; error: string | null; gpus: GpuInfo[] };
+  xid: { readable: boolean; events: Array<{ code: number; line: string }> };
+  interpreter: { name: string; path: string | null; torchVersion: string | null; cuda: boolean | null; error: string | null };
+}
+
+interface RawAudit {
+  schema: string;
+  hostname: string;
+  time: string;
+  nproc: number | null;
+  uptime: string;
+  btime: number | null;
+  disks: Array<{ path: string; checked: string; df_bytes: string; df_inodes: string }>;
+  cgroup: { version: 1 | 2; memory_max: string; memory_current: string; memory_events: string; cpu_max: string } | null;
+  gpu: { present: boolean; exit_code?: number; query?: string };
+  xid: { readable: boolean; lines: string };
+  interpreter: { name: string; path: string | null; torch_exit?: number; torch_out?: string };
+}
+
+const THROTTLE_BITS: Array<[number, string]> = [
+  [0x1, 'gpu_idle'],
+  [0x2, 'applications_clocks_setting'],
+  [0x4, 'sw_power_cap'],
+  [0x8, 'hw_slowdown'],
+  [0x10, 'sync_boost'],
+  [0x20, 'sw_thermal_slowdown'],
+  [0x40, 'hw_thermal_slowdown'],
+  [0x80, 'hw_power_brake_slowdown'],
+  [0x100, 'display_clock_setting'],
+];
+
+export function throttleReasons(mask: string): string[] {
+  if (!/^0x[0-9a-fA-F]+$/.test(mask.trim())) return [];
+  const n = Number(BigInt(mask.trim()) & 0xffffn);
+  return THROTTLE_BITS.filter(([bit]) => (n & bit) !== 0).map(([, name]) => name);
+}
+
+const num = (s: string | undefined): number | null => {
+  const t = (s ?? '').trim();
+  return /^-?[0-9]+(\.[0-9]+)?$/.test(t) ? Number(t) : null;
+};
+
+/** Lines of `nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,<throttle> --format=csv,noheader,nounits`. */
+export function parseGpuQuery(text: string): GpuInfo[] {
+  const gpus: GpuInfo[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.split(',').map((s) => s.trim());
+    if (f.length < 9 || num(f[0]) === null) continue;
+    gpus.push({
+      index: num(f[0]) ?? 0,
+      name: f[1] ?? '',
+      memTotalMiB: num(f[2]),
+      memUsedMiB: num(f[3]),
+      utilPct: num(f[4]),
+      tempC: num(f[5]),
+      smClockMHz: num(f[6]),
+      smClockMaxMHz: num(f[7]),
+      throttleActive: throttleReasons(f[8] ?? ''),
+    });
+  }
+  return gpus;
+}
+
+export function parseXid(lines: string): Array<{ code: number; line: string }> {
+  const out: Array<{ code: number; line: string }> = [];
+  for (const line of lines.split('\n')) {
+    const m = /NVRM: Xid \([^)]*\): (\d+)/.exec(line) ?? /NVRM: Xid[^:]*: (\d+)/.exec(line);
+    if (m) out.push({ code: Number(m[1]), line: line.trim() });
+  }
+  return out;
+}
+
+function dfFields(line: string): string[] {
+  return line.trim().split(/\s+/);
+}
+
+function cgroupValue(s: string): number | null {
+  const t = s.trim();
+  if (t === 'max' || t === '') return null;
+  const n = num(t);
+  // cgroup v1 reports "unlimited" as a number near 2^63.
+  return n !== null && n < 2 ** 60 ? n : null;
+}
+
+export function parseAudit(raw: unknown): AuditReport {
+  const r = raw as RawAudit;
+  if (!r || r.schema !== 'tether.audit/v1') throw new Error('audit.sh returned an unexpected document (schema is not tether.audit/v1)');
+  const disks: DiskInfo[] = r.disks.map((d) => {
+    const b = dfFields(d.df_bytes);
+    const i = dfFields(d.df_inodes);
+    return {
+      path: d.path,
+      mount: b.slice(5).join(' ') || d.checked,
+      sizeBytes: num(b[1]) ?? 0,
+      availBytes: num(b[3]) ?? 0,
+      inodesTotal: num(i[1]) ?? 0,
+      inodesFree: num(i[3]) ?? 0,
+    };
+  });
+  let cgroup: AuditReport['cgroup'] = null;
+  if (r.cgroup) {
+    const oom = /oom_kill (\d+)/.exec(r.cgroup.memory_events);
+    const [q, p] = r.cgroup.cpu_max.trim().split(/\s+/);
+    const quota = num(q);
+    const period = num(p);
+    cgroup = {
+      version: r.cgroup.version,
+      memoryMaxBytes: cgroupValue(r.cgroup.memory_max),
+      memoryCurrentBytes: cgroupValue(r.cgroup.memory_current),
+      oomKills: oom ? Number(oom[1]) : null,
+      cpuQuotaCores: quota !== null && quota > 0 && period ? quota / period : null,
+    };
+  }
+  let gpu: AuditReport['gpu'] = { present: false, error: null, gpus: [] };
+  if (r.gpu.present) {
+    const code = r.gpu.exit_code ?? 0;
+    const query = r.gpu.query ?? '';
+    gpu = {
+      present: true,
+      error: code === 124 ? 'nvidia-smi did not answer within 20 s' : code !== 0 ? `nvidia-smi failed (exit ${code}): ${query.trim().slice(0, 200)}` : null,
+      gpus: code === 0 ? parseGpuQuery(query) : [],
+    };
+  }
+  const interp = r.interpreter;
+  let torchVersion: string | null = null;
+  let cuda: boolean | null = null;
+  let error: string | null = null;
+  if (interp.path) {
+    const out = (interp.torch_out ?? '').trim().split('\n');
+    if (interp.torch_exit === 0 && out.length >= 2) {
+      torchVersion = out[out.length - 2]?.trim() ?? null;
+      cuda = out[out.length - 1]?.trim() === 'True';
+    } else {
+      error = interp.torch_exit === 124 ? 'import torch did not finish within 60 s' : (out[out.length - 1] ?? '').slice(0, 200);
+    }
+  }
+  const uptime = num(r.uptime?.split(' ')[0]);
+  return {
+    hostname: r.hostname,
+    time: r.time,
+    nproc: r.nproc,
+    uptimeS: uptime,
+    bootTime: r.btime ? new Date(r.btime * 1000).toISOString() : null,
+    disks,
+    cgroup,
+    gpu,
+    xid: { readable: r.xid.readable, events: parseXid(r.xid.lines) },
+    interpreter: { name: interp.name, path: interp.path, torchVersion, cuda, error },
+  };
+}

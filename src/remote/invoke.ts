@@ -1,0 +1,50 @@
+import type { ExecResult, Session } from '../ssh/client.ts';
+import { LIB, SCRIPTS, type ScriptName } from './scripts.ts';
+
+/** POSIX single-quoting for one argument of the remote command line. */
+export function shellQuote(arg: string): string {
+  if (arg.includes('\u0000')) throw new Error('an argument contains a NUL byte');
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Data lines that follow the script on stdin: `key base64` and `env NAME base64`, then `end`. */
+export function dataLines(data: Record<string, string>, env: Array<[string, string]> = []): string {
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  const lines = Object.entries(data).map(([k, v]) => `${k} ${b64(v)}`);
+  for (const [name, value] of env) lines.push(`env ${name} ${b64(value)}`);
+  lines.push('end');
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Stdin for `bash -s`: lib.sh, the script (whose last line is `main "$@"; exit $?`), then data.
+ * bash reads a script from a pipe one line at a time, so by the time `main` runs and reads stdin,
+ * what is left is exactly the data.
+ */
+export function scriptStdin(name: ScriptName, data?: string): string {
+  const script = SCRIPTS[name];
+  if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
+  return `${LIB}\n${script.endsWith('\n') ? script : script + '\n'}${data ?? ''}`;
+}
+
+export function scriptCommand(args: string[]): string {
+  return ['bash', '-s', '--', ...args.map(shellQuote)].join(' ');
+}
+
+export function runScript(session: Session, name: ScriptName, args: string[], opts: { data?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.data), timeoutMs: opts.timeoutMs ?? 120_000 });
+}
+
+/** The last line of stdout that parses as a JSON object, or an error naming what the script printed. */
+export function parseJsonLine<T>(name: string, r: ExecResult): T {
+  const lines = r.stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    try {
+      return JSON.parse(line) as T;
+    } catch {
+      break;
+    }
+  }
+  throw new Error(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`);
+}

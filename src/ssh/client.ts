@@ -1,0 +1,170 @@
+import ssh2 from 'ssh2';
+import type { ConnectionConfig } from '../config/connection.ts';
+import { withBackoff } from './backoff.ts';
+import { classify, TransportError } from './errors.ts';
+import { fingerprint } from './hostkey.ts';
+import type { Credential } from './keys.ts';
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  /** Hard deadline for the whole exec; the connection is dropped when it passes. */
+  timeoutMs?: number;
+  /** Output beyond this many bytes per stream is dropped (and `truncated` set). */
+  maxOutput?: number;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+}
+
+export interface Session {
+  readonly hostFingerprint: string;
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  close(): void;
+}
+
+export interface ConnectTuning {
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+}
+
+/**
+ * Opens one pinned SSH connection. Never asks for a pty. Timeouts and keepalives are always bounded;
+ * only `network` failures (a reset or a dropped handshake) are retried, with capped backoff, because a
+ * box that timed out once will not answer faster within the same tick.
+ */
+export function connect(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTuning = {}): Promise<Session> {
+  return withBackoff(
+    cfg.attempts,
+    () => connectOnce(cfg, cred, tuning),
+    (err) => err instanceof TransportError && err.kind === 'network',
+  );
+}
+
+function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTuning): Promise<Session> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let seen = '';
+    let rejectedHostKey = false;
+    let settled = false;
+    // ssh2 can emit two 'error' events for one failure (e.g. timeout, then "lost before handshake").
+    const fail = (err: TransportError) => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      client.destroy();
+      reject(err);
+    };
+    const hardStop = setTimeout(
+      () => fail(new TransportError('unreachable', `${cfg.host}:${cfg.port} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1000} s`)),
+      cfg.connectTimeoutMs + 1000,
+    );
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      clearTimeout(hardStop);
+      const kind = classify(err, rejectedHostKey);
+      const detail =
+        kind === 'host_key_mismatch' && cfg.pin.kind === 'pinned'
+          ? `${cfg.host}:${cfg.port} presented ${seen}, but the pinned key is ${cfg.pin.fingerprints.join(' or ')}`
+          : `${cfg.host}:${cfg.port}: ${err.message}`;
+      fail(new TransportError(kind, detail));
+    });
+    client.on('ready', () => {
+      clearTimeout(hardStop);
+      if (settled) return;
+      settled = true;
+      resolve(makeSession(client, seen));
+    });
+    try {
+      client.connect({
+        host: cfg.host,
+        port: cfg.port,
+        username: cfg.user,
+        ...('privateKey' in cred ? { privateKey: cred.privateKey } : { agent: cred.agent }),
+        readyTimeout: cfg.connectTimeoutMs,
+        keepaliveInterval: tuning.keepaliveIntervalMs ?? 10_000,
+        keepaliveCountMax: tuning.keepaliveCountMax ?? 3,
+        tryKeyboard: false,
+        // Runs before authentication: a wrong key never sees our credentials.
+        hostVerifier: (key: Buffer) => {
+          seen = fingerprint(key);
+          if (cfg.pin.kind === 'accept-new') return true;
+          const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
+          rejectedHostKey = !ok;
+          return ok;
+        },
+      });
+    } catch (err) {
+      clearTimeout(hardStop);
+      fail(new TransportError('network', (err as Error).message));
+    }
+  });
+}
+
+function makeSession(client: ssh2.Client, hostFingerprint: string): Session {
+  let lost: TransportError | undefined;
+  client.on('error', (err: Error & { level?: string; code?: string }) => {
+    lost ??= new TransportError(classify(err, false), err.message);
+  });
+  return {
+    hostFingerprint,
+    close: () => {
+      client.end();
+    },
+    exec: (command, opts = {}) =>
+      new Promise<ExecResult>((resolve, reject) => {
+        if (lost) return reject(lost);
+        const max = opts.maxOutput ?? 8 * 1024 * 1024;
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let outLen = 0;
+        let errLen = 0;
+        let truncated = false;
+        let done = false;
+        const finish = (fn: () => void) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          client.removeListener('close', onClose);
+          fn();
+        };
+        const timeoutMs = opts.timeoutMs ?? 120_000;
+        const timer = setTimeout(() => {
+          finish(() => reject(new TransportError('unreachable', `the command did not finish within ${timeoutMs / 1000} s; the connection was dropped`)));
+          client.destroy();
+        }, timeoutMs);
+        const onClose = () => finish(() => reject(lost ?? new TransportError('network', 'the connection closed before the command finished')));
+        client.once('close', onClose);
+        client.exec(command, { pty: false }, (e, stream) => {
+          if (e) return finish(() => reject(new TransportError('network', e.message)));
+          stream.on('data', (d: Buffer) => {
+            if (outLen + d.length > max) truncated = true;
+            else out.push(d);
+            outLen += d.length;
+          });
+          stream.stderr.on('data', (d: Buffer) => {
+            if (errLen + d.length > max) truncated = true;
+            else err.push(d);
+            errLen += d.length;
+          });
+          stream.on('close', (code: number | null, signal: string | null) =>
+            finish(() =>
+              resolve({
+                code: code ?? null,
+                signal: signal ?? null,
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+                truncated,
+              }),
+            ),
+          );
+          stream.on('error', () => undefined);
+          if (opts.stdin !== undefined) stream.end(opts.stdin);
+          else stream.end();
+        });
+      }),
+  };
+}

@@ -1,0 +1,204 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fingerprint } from '../../src/ssh/hostkey.ts';
+import { has, ok, run, waitFor } from './sh.ts';
+
+/**
+ * A test box: a network namespace with its own 10.251.<i>.2 address on a veth pair, a private
+ * /usr/sbin/sshd (own config, host key, authorized key), tmux from the host, and its own home and
+ * PATH (bin/ first, for fake nvidia-smi and friends). See shared/reference/test-infra-facts.md §1-3.
+ */
+export interface Box {
+  readonly index: number;
+  readonly ns: string;
+  readonly addr: string;
+  readonly dir: string;
+  readonly home: string;
+  readonly bin: string;
+  readonly clientKeyPath: string;
+  readonly clientKey: string;
+  readonly hostKeyLine: string;
+  readonly fingerprint: string;
+  /** Connection inputs as an action would get them. */
+  inputs(extra?: Record<string, string>): Record<string, string>;
+  /** A root shell command inside the box (not over SSH). */
+  sh(script: string, timeoutMs?: number): string;
+  sshdPid(): number;
+  pids(): number[];
+  blackhole(): void;
+  refuse(): void;
+  clearFirewall(): void;
+  hang(): void;
+  unhang(): void;
+  reboot(): Promise<void>;
+  destroy(): void;
+}
+
+const ROOT = '/tmp/tether-boxes';
+const live = new Set<Box>();
+process.once('exit', () => {
+  for (const b of live) b.destroy();
+});
+
+export function boxPrerequisites(): string[] {
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push('root (network namespaces need it)');
+  for (const c of ['ip', 'iptables', 'tmux', 'ssh-keygen', 'setsid', 'flock', 'unshare']) if (!has(c)) missing.push(c);
+  if (!existsSync('/usr/sbin/sshd')) missing.push('/usr/sbin/sshd (apt-get install openssh-server)');
+  return missing;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Claims a free slot atomically: `ip netns add` fails when the name exists. Slots of dead owners are reclaimed. */
+function claimSlot(): number {
+  mkdirSync(ROOT, { recursive: true, mode: 0o755 });
+  const tryAdd = (ns: string) => ok('ip', ['netns', 'add', ns]);
+  for (let i = 1; i <= 250; i++) {
+    const ns = `tether-box-${i}`;
+    const owner = join(ROOT, `slot-${i}.owner`);
+    let claimed = tryAdd(ns);
+    if (!claimed) {
+      // Exists: ours to reclaim only if its owner is gone.
+      const pid = Number(existsSync(owner) ? readFileSync(owner, 'utf8') : 0);
+      if (pid && pidAlive(pid)) continue;
+      teardown(i);
+      claimed = tryAdd(ns);
+    }
+    if (!claimed) continue;
+    writeFileSync(owner, String(process.pid));
+    return i;
+  }
+  throw new Error('no free test box slot (250 in use)');
+}
+
+function teardown(i: number): void {
+  const ns = `tether-box-${i}`;
+  const pids = run('ip', ['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean).map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  // The kernel deletes a namespace's veth asynchronously; delete the host side first (test-infra-facts §2).
+  run('ip', ['link', 'del', `tbh${i}`], { allowFail: true });
+  run('ip', ['netns', 'del', ns], { allowFail: true });
+  rmSync(join(ROOT, `box-${i}`), { recursive: true, force: true });
+  rmSync(join(ROOT, `slot-${i}.owner`), { force: true });
+}
+
+export async function createBox(): Promise<Box> {
+  const missing = boxPrerequisites();
+  if (missing.length) throw new Error(`test boxes need: ${missing.join(', ')} (run .ci/run or install them)`);
+  const i = claimSlot();
+  const ns = `tether-box-${i}`;
+  const dir = join(ROOT, `box-${i}`);
+  try {
+    const home = join(dir, 'home');
+    const bin = join(dir, 'bin');
+    mkdirSync(home, { recursive: true });
+    mkdirSync(bin, { recursive: true });
+    chmodSync(ROOT, 0o755);
+    chmodSync(dir, 0o755);
+    const addr = `10.251.${i}.2`;
+    run('ip', ['link', 'add', `tbh${i}`, 'type', 'veth', 'peer', 'name', `tbg${i}`]);
+    run('ip', ['link', 'set', `tbg${i}`, 'netns', ns]);
+    run('ip', ['addr', 'add', `10.251.${i}.1/30`, 'dev', `tbh${i}`]);
+    run('ip', ['link', 'set', `tbh${i}`, 'up']);
+    run('ip', ['-n', ns, 'addr', 'add', `${addr}/30`, 'dev', `tbg${i}`]);
+    run('ip', ['-n', ns, 'link', 'set', `tbg${i}`, 'up']);
+    run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey'), '-C', `box-${i}`]);
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'clientkey'), '-C', 'tether-test']);
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'clientkey.pub')), { mode: 0o600 });
+    const path = `${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      [
+        'Port 22',
+        `ListenAddress ${addr}`,
+        `HostKey ${dir}/hostkey`,
+        `PidFile ${dir}/sshd.pid`,
+        `AuthorizedKeysFile ${dir}/authorized_keys`,
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'UsePAM no',
+        'StrictModes no',
+        'PermitRootLogin prohibit-password',
+        'Subsystem sftp internal-sftp',
+        'MaxStartups 50:30:100',
+        `SetEnv HOME=${home} PATH=${path}`,
+        'LogLevel VERBOSE',
+        '',
+      ].join('\n'),
+    );
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    const startSshd = () => {
+      rmSync(join(dir, 'sshd.pid'), { force: true });
+      run('ip', ['netns', 'exec', ns, 'unshare', '--uts', 'sh', '-c', `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`, 'sh', join(dir, 'sshd_config'), join(dir, 'sshd.log')]);
+    };
+    startSshd();
+    const hostPub = readFileSync(join(dir, 'hostkey.pub'), 'utf8').trim().split(/\s+/);
+    const hostKeyLine = `${addr} ${hostPub[0]} ${hostPub[1]}`;
+    const fp = fingerprint(Buffer.from(hostPub[1] ?? '', 'base64'));
+    const sshdPid = () => Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim());
+    const waitSshd = () => waitFor('sshd pid file', () => existsSync(join(dir, 'sshd.pid')), 5000, 20);
+    await waitSshd();
+    const sh = (script: string, timeoutMs = 20_000) => run('ip', ['netns', 'exec', ns, 'bash', '-c', script], { timeoutMs });
+    const ipt = (...args: string[]) => run('ip', ['netns', 'exec', ns, 'iptables', ...args]);
+    const pids = () => run('ip', ['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean).map(Number);
+    const box: Box = {
+      index: i,
+      ns,
+      addr,
+      dir,
+      home,
+      bin,
+      clientKeyPath: join(dir, 'clientkey'),
+      clientKey: readFileSync(join(dir, 'clientkey'), 'utf8'),
+      hostKeyLine,
+      fingerprint: fp,
+      inputs: (extra = {}) => ({ host: addr, port: '22', user: 'root', 'ssh-key-path': join(dir, 'clientkey'), 'known-hosts': hostKeyLine, 'connect-timeout': '5', ...extra }),
+      sh,
+      sshdPid,
+      pids,
+      blackhole: () => ipt('-I', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'),
+      refuse: () => ipt('-I', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'REJECT', '--reject-with', 'tcp-reset'),
+      clearFirewall: () => ipt('-F', 'INPUT'),
+      hang: () => process.kill(sshdPid(), 'SIGSTOP'),
+      unhang: () => process.kill(sshdPid(), 'SIGCONT'),
+      // A reboot as the run sees it: every process in the box dies, then sshd comes back.
+      reboot: async () => {
+        for (const pid of pids()) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+        await waitFor('box processes to die', () => pids().length === 0, 5000, 20);
+        startSshd();
+        await waitSshd();
+      },
+      destroy: () => {
+        if (!live.delete(box)) return;
+        teardown(i);
+      },
+    };
+    live.add(box);
+    return box;
+  } catch (err) {
+    teardown(i);
+    throw err;
+  }
+}
