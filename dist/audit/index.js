@@ -40656,12 +40656,14 @@ atomic_write() {
 
 # Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
 # is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
+# A zombie (state Z, killed but not yet reaped) counts as gone.
 pid_start() {
   local stat
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   stat=\${stat##*) }
   # shellcheck disable=SC2086
   set -- $stat
+  [ "$1" != Z ] || return 1
   printf '%s' "\${20}"
 }
 

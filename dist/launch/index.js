@@ -40827,12 +40827,14 @@ atomic_write() {
 
 # Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
 # is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
+# A zombie (state Z, killed but not yet reaped) counts as gone.
 pid_start() {
   local stat
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   stat=\${stat##*) }
   # shellcheck disable=SC2086
   set -- $stat
+  [ "$1" != Z ] || return 1
   printf '%s' "\${20}"
 }
 
@@ -40903,7 +40905,9 @@ a=$run_dir/attempts/$n
 write() { local tmp="$1.tmp.$$"; cat >"$tmp" && mv -f "$tmp" "$1"; }
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
-exec </dev/null >>"$a/log" 2>&1
+# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
+# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
+: >>"$a/log"
 stat=$(cat "/proc/$$/stat")
 stat=\${stat##*) }
 # shellcheck disable=SC2086
@@ -40918,7 +40922,7 @@ touch "$run_dir/heartbeat"
     touch "$run_dir/heartbeat"
     sleep "$hb"
   done
-) &
+) </dev/null >/dev/null 2>&1 &
 beat=$!
 
 workdir=$(cat "$run_dir/workdir")
@@ -40937,12 +40941,12 @@ if [ -z "\${OMP_NUM_THREADS:-}" ] && read -r quota period 2>/dev/null </sys/fs/c
 fi
 
 stage='command'
-if cd "$workdir"; then
-  bash -c "$(cat "$run_dir/command")"
+if cd "$workdir" 2>>"$a/log"; then
+  bash -c "$(cat "$run_dir/command")" </dev/null >>"$a/log" 2>&1
   rc=$?
   if [ "$rc" -eq 0 ] && [ -s "$run_dir/then" ]; then
     stage='then'
-    bash -c "$(cat "$run_dir/then")"
+    bash -c "$(cat "$run_dir/then")" </dev/null >>"$a/log" 2>&1
     rc=$?
   fi
 else

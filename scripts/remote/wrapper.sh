@@ -13,7 +13,9 @@ a=$run_dir/attempts/$n
 write() { local tmp="$1.tmp.$$"; cat >"$tmp" && mv -f "$tmp" "$1"; }
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
-exec </dev/null >>"$a/log" 2>&1
+# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
+# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
+: >>"$a/log"
 stat=$(cat "/proc/$$/stat")
 stat=${stat##*) }
 # shellcheck disable=SC2086
@@ -28,7 +30,7 @@ touch "$run_dir/heartbeat"
     touch "$run_dir/heartbeat"
     sleep "$hb"
   done
-) &
+) </dev/null >/dev/null 2>&1 &
 beat=$!
 
 workdir=$(cat "$run_dir/workdir")
@@ -47,12 +49,12 @@ if [ -z "${OMP_NUM_THREADS:-}" ] && read -r quota period 2>/dev/null </sys/fs/cg
 fi
 
 stage='command'
-if cd "$workdir"; then
-  bash -c "$(cat "$run_dir/command")"
+if cd "$workdir" 2>>"$a/log"; then
+  bash -c "$(cat "$run_dir/command")" </dev/null >>"$a/log" 2>&1
   rc=$?
   if [ "$rc" -eq 0 ] && [ -s "$run_dir/then" ]; then
     stage='then'
-    bash -c "$(cat "$run_dir/then")"
+    bash -c "$(cat "$run_dir/then")" </dev/null >>"$a/log" 2>&1
     rc=$?
   fi
 else

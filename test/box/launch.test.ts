@@ -1,0 +1,168 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
+import { createBox, type Box } from '../harness/box.ts';
+import { waitFor } from '../harness/sh.ts';
+
+let box: Box;
+const runs: ActionRun[] = [];
+beforeAll(async () => {
+  box = await createBox();
+  box.sh(`mkdir -p ${box.home}/code`);
+});
+afterAll(() => {
+  box?.destroy();
+  runs.forEach(removeWorkspace);
+});
+
+const runDir = (id: string) => `${box.home}/.tether/runs/${id}`;
+const read = (p: string) => readFileSync(p, 'utf8');
+
+async function launch(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  const r = await runBuiltAction('launch', box.inputs({ workdir: '~/code', 'require-gpu': 'false', 'min-free-gb': '1', 'confirm-timeout': '2', ...inputs }), env);
+  runs.push(r);
+  return r;
+}
+
+/** Running (a zombie left by the reboot, not yet reaped, counts as dead). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function pidOf(id: string, attempt: number): number {
+  return Number(read(`${runDir(id)}/attempts/${attempt}/pid`).trim());
+}
+
+describe.each(['tmux', 'setsid'])('launch with backend %s', (backend) => {
+  it('writes the run record, starts the job detached, survives the connection closing, and refuses a second launch', async () => {
+    const id = `live-${backend}`;
+    const r = await launch({ 'run-id': id, backend, command: 'echo "threads=$OMP_NUM_THREADS unbuffered=$PYTHONUNBUFFERED mode=$MODE"; sleep 300', env: 'MODE=train', checkpoints: 'ckpt/*.pt', 'expected-duration': '1h' });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.outputs['result']).toBe('started');
+    expect(r.outputs['attempt']).toBe('1');
+    expect(r.outputs['run-dir']).toBe(runDir(id));
+    expect(r.outputs['handle']).toBe(backend === 'tmux' ? `tmux:${runDir(id)}/tmux.sock` : 'setsid');
+    const spec = JSON.parse(read(`${runDir(id)}/spec.json`));
+    expect(spec).toMatchObject({ schema: 'tether.spec/v1', run_id: id, env: ['MODE'], checkpoints: ['ckpt/*.pt'], expected_duration_s: 3600, backend });
+    expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());
+    const runFile = JSON.parse(read(`${r.workspace}/tether-run.json`));
+    expect(runFile).toMatchObject({ schema: 'tether.run/v1', run_id: id, attempt: 1, host: box.addr, host_key_fingerprint: box.fingerprint });
+    const pid = pidOf(id, 1);
+    // The connection is closed (the action exited); the job lives on.
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(alive(pid)).toBe(true);
+    expect(read(`${runDir(id)}/attempts/1/log`)).toContain('unbuffered=1 mode=train');
+    expect(existsSync(`${runDir(id)}/heartbeat`)).toBe(true);
+    expect(r.summary).toContain(`tether launch — \`${id}\``);
+
+    const before = box.pids().length;
+    const again = await launch({ 'run-id': id, backend, command: 'echo "threads=$OMP_NUM_THREADS unbuffered=$PYTHONUNBUFFERED mode=$MODE"; sleep 300', env: 'MODE=train' });
+    expect(again.code).toBe(1);
+    expect(again.outputs['result']).toBe('refused');
+    expect(again.stdout).toMatch(new RegExp(`already running: attempt 1, pid ${pid}, since \\d{4}-`));
+    expect(readdirSync(`${runDir(id)}/attempts`)).toEqual(['1']);
+    expect(box.pids().length).toBe(before);
+    process.kill(-pid, 'SIGKILL');
+  });
+
+  it('marks DONE after the command and the then-chain, and refuses to launch a finished run', async () => {
+    const id = `done-${backend}`;
+    const r = await launch({ 'run-id': id, backend, command: 'echo training; sleep 1', then: 'echo then-ran > then.txt' });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    await waitFor('DONE', () => existsSync(`${runDir(id)}/DONE`), 15_000);
+    expect(JSON.parse(read(`${runDir(id)}/DONE`))).toMatchObject({ attempt: 1, exit_code: 0, stage: 'then' });
+    expect(read(`${runDir(id)}/attempts/1/exit_code`).trim()).toBe('0');
+    expect(read(`${box.home}/code/then.txt`)).toBe('then-ran\n');
+    const again = await launch({ 'run-id': id, backend, command: 'echo training; sleep 1', then: 'echo then-ran > then.txt', resume: 'true' });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/finished \(DONE, attempt 1\)/);
+  });
+});
+
+describe('launch failures and resume', () => {
+  it('a failing command writes FAILED with its exit code and never runs the then-chain', async () => {
+    const id = 'fails';
+    const r = await launch({ 'run-id': id, command: 'sleep 3; exit 3', then: 'touch then-should-not-run' });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    await waitFor('FAILED', () => existsSync(`${runDir(id)}/FAILED`), 15_000);
+    expect(JSON.parse(read(`${runDir(id)}/FAILED`))).toMatchObject({ attempt: 1, exit_code: 3, signal: null, stage: 'command' });
+    expect(existsSync(`${box.home}/code/then-should-not-run`)).toBe(false);
+    expect(existsSync(`${runDir(id)}/DONE`)).toBe(false);
+  });
+
+  it('a traceback in the first lines fails the launch step', async () => {
+    const r = await launch({ 'run-id': 'trace', command: `printf 'Traceback (most recent call last):\\n  File "train.py"\\nValueError: bad\\n'; sleep 30` });
+    expect(r.code).toBe(1);
+    expect(r.outputs['result']).toBe('failed');
+    expect(r.stdout).toMatch(/traceback/);
+    expect(r.summary).toContain('ValueError: bad');
+    process.kill(-pidOf('trace', 1), 'SIGKILL');
+  });
+
+  it('a dead run is refused without resume, and resume starts attempt 2 of the identical command', async () => {
+    const id = 'dies';
+    const cmd = 'echo "attempt=$TETHER_ATTEMPT"; sleep 300';
+    expect((await launch({ 'run-id': id, command: cmd })).code).toBe(0);
+    const pid = pidOf(id, 1);
+    process.kill(-pid, 'SIGKILL');
+    await waitFor('the run to die', () => !alive(pid), 5000);
+    const refused = await launch({ 'run-id': id, command: cmd });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/is dead \(attempt 1.*set resume: true to start attempt 2/);
+    const other = await launch({ 'run-id': id, command: 'echo something else', resume: 'true' });
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(/already used with a different command/);
+    const resumed = await launch({ 'run-id': id, command: cmd, resume: 'true' });
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    expect(resumed.outputs['attempt']).toBe('2');
+    expect(read(`${runDir(id)}/attempts/2/log`)).toContain('attempt=2');
+    expect(JSON.parse(read(`${runDir(id)}/spec.json`)).command).toBe(cmd);
+    process.kill(-pidOf(id, 2), 'SIGKILL');
+  });
+
+  it('a failed run resumes as attempt 2, keeping the first failure with attempt 1', async () => {
+    const id = 'fails';
+    await waitFor('FAILED', () => existsSync(`${runDir(id)}/FAILED`), 15_000);
+    const r = await launch({ 'run-id': id, command: 'sleep 3; exit 3', then: 'touch then-should-not-run', resume: 'true' });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.outputs['attempt']).toBe('2');
+    expect(existsSync(`${runDir(id)}/attempts/1/FAILED`)).toBe(true);
+    expect(existsSync(`${runDir(id)}/FAILED`)).toBe(false);
+  });
+
+  it('after a box reboot the run is dead, and resume brings attempt 2 up', async () => {
+    const id = 'reboot';
+    const cmd = 'sleep 300';
+    expect((await launch({ 'run-id': id, command: cmd })).code).toBe(0);
+    const pid = pidOf(id, 1);
+    await box.reboot();
+    expect(alive(pid)).toBe(false);
+    const refused = await launch({ 'run-id': id, command: cmd });
+    expect(refused.stdout).toMatch(/is dead/);
+    const resumed = await launch({ 'run-id': id, command: cmd, resume: 'true' });
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    expect(resumed.outputs['attempt']).toBe('2');
+    expect(alive(pidOf(id, 2))).toBe(true);
+    process.kill(-pidOf(id, 2), 'SIGKILL');
+  });
+
+  it('runs a command with shell metacharacters exactly as written', async () => {
+    const id = 'meta';
+    const cmd = `printf '%s\\n' "$HOME" 'a;b|c' "it's" '$(touch pwned)' \`echo tick\` > meta.txt; echo $((6*7)) >> meta.txt`;
+    const r = await launch({ 'run-id': id, command: cmd });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    await waitFor('DONE', () => existsSync(`${runDir(id)}/DONE`), 15_000);
+    expect(read(`${box.home}/code/meta.txt`)).toBe(`${box.home}\na;b|c\nit's\n$(touch pwned)\ntick\n42\n`);
+    expect(existsSync(`${box.home}/code/pwned`)).toBe(false);
+  });
+
+  it('a missing workdir is refused on the box with a clear line', async () => {
+    const r = await launch({ 'run-id': 'nowhere', command: 'true', workdir: '~/does-not-exist' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/workdir .*does-not-exist does not exist on the box/);
+  });
+});
