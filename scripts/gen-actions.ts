@@ -42,9 +42,14 @@ write('action.yml', {
   description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch or audit (patrol, collect and teardown come in later releases).',
   author: 'tether',
   branding,
+  // `command` picks the phase here, so the training command of launch is called `job-command`.
   inputs: {
     command: { description: 'the phase to run: launch (default) or audit; patrol, collect and teardown are not in this release yet', required: false },
-    ...inputs(PHASE_INPUTS.launch),
+    ...Object.fromEntries(
+      Object.entries(inputs(PHASE_INPUTS.launch)).map(([n, d]) =>
+        n === 'command' ? ['job-command', { description: `${d.description} (the 'command' input of actions/launch)`, required: false }] : [n, d],
+      ),
+    ),
   },
   outputs: outputs({ ...OUTPUT_DOCS.audit, ...OUTPUT_DOCS.launch }),
   runs: { using: 'node24', main: 'dist/main/index.js' },

@@ -11645,7 +11645,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP } = __require("node:net");
+    var { isIP: isIP2 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11900,7 +11900,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP(origin.hostname) !== 0) {
+          if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -39847,7 +39847,9 @@ var GithubReporter = class {
   summary = (md) => void this.parts.push(md);
   mask = (v) => {
     setSecret(v);
-    for (const line of v.split("\n")) if (line.trim().length > 3) setSecret(line.trim());
+    if (v.includes("\n")) {
+      for (const line of v.split("\n")) if (line.trim().length > 3) setSecret(line.trim());
+    }
   };
 };
 async function runAction(phase) {
@@ -39871,6 +39873,7 @@ ${d.line}
 }
 
 // src/config/values.ts
+import { isIP } from "node:net";
 var CONTROL = /[\u0000-\u001f\u007f]/;
 function show(value) {
   const cut = value.length > 60 ? `${value.slice(0, 60)}\u2026` : value;
@@ -39881,8 +39884,7 @@ function host(input, raw) {
   if (!v) throw new InputError(input, "is required (a host name or IP address)");
   const bare = v.startsWith("[") && v.endsWith("]") ? v.slice(1, -1) : v;
   const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-  const ipv6 = /^[0-9A-Fa-f:.]{2,45}$/;
-  if (hostname.test(bare) || bare.includes(":") && ipv6.test(bare)) return bare;
+  if (isIP(bare) !== 0 || hostname.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
   throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
 }
 function port(input, raw, fallback = 22) {

@@ -20198,6 +20198,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 // src/config/values.ts
+import { isIP } from "node:net";
 var CONTROL = /[\u0000-\u001f\u007f]/;
 function show(value) {
   const cut = value.length > 60 ? `${value.slice(0, 60)}\u2026` : value;
@@ -20216,8 +20217,7 @@ function host(input, raw) {
   if (!v) throw new InputError(input, "is required (a host name or IP address)");
   const bare = v.startsWith("[") && v.endsWith("]") ? v.slice(1, -1) : v;
   const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-  const ipv6 = /^[0-9A-Fa-f:.]{2,45}$/;
-  if (hostname.test(bare) || bare.includes(":") && ipv6.test(bare)) return bare;
+  if (isIP(bare) !== 0 || hostname.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
   throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
 }
 function port(input, raw, fallback = 22) {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InputError } from './errors.ts';
 
 /** Field validators shared by every phase. Each returns the clean value or throws InputError. */
@@ -24,8 +25,7 @@ export function host(input: string, raw: string | undefined): string {
   if (!v) throw new InputError(input, 'is required (a host name or IP address)');
   const bare = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
   const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-  const ipv6 = /^[0-9A-Fa-f:.]{2,45}$/;
-  if (hostname.test(bare) || (bare.includes(':') && ipv6.test(bare))) return bare;
+  if (isIP(bare) !== 0 || (hostname.test(bare) && !/^[0-9.]+$/.test(bare))) return bare;
   throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o…', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
 }
 

@@ -18,7 +18,7 @@ class GithubReporter implements Reporter {
   mask = (v: string) => {
     core.setSecret(v);
     // A multi-line value is masked line by line too, as the runner does for secrets.
-    for (const line of v.split('\n')) if (line.trim().length > 3) core.setSecret(line.trim());
+    if (v.includes('\n')) for (const line of v.split('\n')) if (line.trim().length > 3) core.setSecret(line.trim());
   };
 }
 

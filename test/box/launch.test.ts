@@ -166,3 +166,24 @@ describe('launch failures and resume', () => {
     expect(r.stdout).toMatch(/workdir .*does-not-exist does not exist on the box/);
   });
 });
+
+describe('the root action', () => {
+  it('launches with command: launch and the training command as job-command', async () => {
+    const r = await runBuiltAction('main', box.inputs({ command: 'launch', 'job-command': 'echo via-root > root.txt', 'run-id': 'root-action', workdir: '~/code', 'require-gpu': 'false', 'min-free-gb': '1', 'confirm-timeout': '2' }));
+    runs.push(r);
+    expect(r.code, r.stdout).toBe(0);
+    await waitFor('DONE', () => existsSync(`${runDir('root-action')}/DONE`), 15_000);
+    expect(read(`${box.home}/code/root.txt`)).toBe('via-root\n');
+  });
+
+  it('audits with command: audit, and names the phases that are not in this release', async () => {
+    const audit = await runBuiltAction('main', box.inputs({ command: 'audit', 'require-gpu': 'false', 'min-free-gb': '1' }));
+    runs.push(audit);
+    expect(audit.code, audit.stdout).toBe(0);
+    expect(audit.outputs['passed']).toBe('true');
+    const patrol = await runBuiltAction('main', box.inputs({ command: 'patrol' }));
+    runs.push(patrol);
+    expect(patrol.code).toBe(2);
+    expect(patrol.stdout).toMatch(/::error::input 'command': 'patrol' is not in this release yet/);
+  });
+});

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { HELP, OPTION_HELP } from '../../src/cli/help.ts';
+import { parseArgs } from '../../src/cli/index.ts';
+import { PHASE_INPUTS } from '../../src/config/inputs.ts';
+import { OUTPUT_DOCS } from '../../src/config/outputs.ts';
+import { parseLaunch } from '../../src/config/launch.ts';
+import { buildSpec } from '../../src/launch/spec.ts';
+
+describe('CLI arguments', () => {
+  it('takes --name value and --name=value, joins repeatable flags with newlines', () => {
+    expect(parseArgs('launch', ['--run-id', 'r1', '--command=python train.py --lr=3e-4', '--env', 'A=1', '--env=B=2'])).toEqual({
+      'run-id': 'r1',
+      command: 'python train.py --lr=3e-4',
+      env: 'A=1\nB=2',
+    });
+  });
+
+  it('refuses unknown options, stray words and a missing value', () => {
+    expect(() => parseArgs('launch', ['--hots', 'x'])).toThrow(/not an option of 'tether launch'/);
+    expect(() => parseArgs('audit', ['--command', 'x'])).toThrow(/not an option of 'tether audit'/);
+    expect(() => parseArgs('launch', ['stray'])).toThrow(/unexpected argument/);
+    expect(() => parseArgs('launch', ['--host'])).toThrow(/needs a value/);
+  });
+
+  it('documents every option in --help', () => {
+    for (const [phase, names] of Object.entries(PHASE_INPUTS)) {
+      for (const n of names) {
+        expect(OPTION_HELP[n], n).toBeTruthy();
+        expect(HELP[phase as keyof typeof HELP]).toContain(`--${n}`);
+      }
+    }
+  });
+});
+
+describe('action metadata', () => {
+  it.each([
+    ['actions/launch/action.yml', 'launch'],
+    ['actions/audit/action.yml', 'audit'],
+  ] as const)('%s declares exactly the inputs the code reads and the outputs it writes', (file, phase) => {
+    const doc = parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(doc.inputs).sort()).toEqual([...PHASE_INPUTS[phase]].sort());
+    expect(Object.keys(doc.outputs).sort()).toEqual(Object.keys(OUTPUT_DOCS[phase]).sort());
+    expect(doc.runs.using).toBe('node24');
+  });
+
+  it('the root action takes command (the phase) and the launch inputs, the training command as job-command', () => {
+    const doc = parse(readFileSync('action.yml', 'utf8'));
+    expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...PHASE_INPUTS.launch.filter((n) => n !== 'command')].sort());
+    expect(doc.inputs.command.description).toMatch(/launch .* audit/);
+  });
+
+  it('the example workflow passes inputs to scripts only through env:', () => {
+    const text = readFileSync('examples/workflows/launch.yml', 'utf8');
+    const doc = parse(text);
+    for (const step of doc.jobs.launch.steps) if (step.run) expect(step.run).not.toMatch(/\$\{\{/);
+  });
+});
+
+describe('spec.json', () => {
+  it('has sorted keys and env/secret names, never values', () => {
+    const cfg = parseLaunch({ 'run-id': 'r', command: 'python t.py', env: 'PLAIN=visible-value', secrets: 'TOKEN' });
+    const text = buildSpec(cfg, new Date('2026-11-22T00:00:00Z'));
+    const spec = JSON.parse(text);
+    expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());
+    expect(spec.env).toEqual(['PLAIN']);
+    expect(spec.secrets).toEqual(['TOKEN']);
+    expect(text).not.toContain('visible-value');
+    expect(spec.identity).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
