@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { parseAudit as parseAuditConfig } from '../config/audit.ts';
 import { parseConnection, type ConnectionConfig, type Inputs } from '../config/connection.ts';
 import { parseLaunch, readSecrets } from '../config/launch.ts';
@@ -62,7 +62,7 @@ export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
       return o.result === 'blocked' ? 3 : 1;
     }
-    const runFile = join(workspace, (inputs['run-file'] ?? '').trim() || 'tether-run.json');
+    const runFile = resolve(workspace, (inputs['run-file'] ?? '').trim() || 'tether-run.json');
     // What later phases (patrol, collect, teardown) read instead of re-deriving it (runbook R34).
     writeFileSync(
       runFile,

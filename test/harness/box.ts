@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprint } from '../../src/ssh/hostkey.ts';
+import { writeSshdFiles } from './sshd.ts';
 import { has, ok, run, waitFor } from './sh.ts';
 
 /**
@@ -117,40 +117,13 @@ export async function createBox(): Promise<Box> {
     run('ip', ['-n', ns, 'addr', 'add', `${addr}/30`, 'dev', `tbg${i}`]);
     run('ip', ['-n', ns, 'link', 'set', `tbg${i}`, 'up']);
     run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey'), '-C', `box-${i}`]);
-    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'clientkey'), '-C', 'tether-test']);
-    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'clientkey.pub')), { mode: 0o600 });
-    const path = `${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
-    writeFileSync(
-      join(dir, 'sshd_config'),
-      [
-        'Port 22',
-        `ListenAddress ${addr}`,
-        `HostKey ${dir}/hostkey`,
-        `PidFile ${dir}/sshd.pid`,
-        `AuthorizedKeysFile ${dir}/authorized_keys`,
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PubkeyAuthentication yes',
-        'UsePAM no',
-        'StrictModes no',
-        'PermitRootLogin prohibit-password',
-        'Subsystem sftp internal-sftp',
-        'MaxStartups 50:30:100',
-        `SetEnv HOME=${home} PATH=${path}`,
-        'LogLevel VERBOSE',
-        '',
-      ].join('\n'),
-    );
+    const keys = writeSshdFiles({ dir, addr, port: 22, home, bin, label: `box-${i}` });
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const startSshd = () => {
       rmSync(join(dir, 'sshd.pid'), { force: true });
       run('ip', ['netns', 'exec', ns, 'unshare', '--uts', 'sh', '-c', `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`, 'sh', join(dir, 'sshd_config'), join(dir, 'sshd.log')]);
     };
     startSshd();
-    const hostPub = readFileSync(join(dir, 'hostkey.pub'), 'utf8').trim().split(/\s+/);
-    const hostKeyLine = `${addr} ${hostPub[0]} ${hostPub[1]}`;
-    const fp = fingerprint(Buffer.from(hostPub[1] ?? '', 'base64'));
     const sshdPid = () => Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim());
     const waitSshd = () => waitFor('sshd pid file', () => existsSync(join(dir, 'sshd.pid')), 5000, 20);
     await waitSshd();
@@ -166,9 +139,9 @@ export async function createBox(): Promise<Box> {
       bin,
       clientKeyPath: join(dir, 'clientkey'),
       clientKey: readFileSync(join(dir, 'clientkey'), 'utf8'),
-      hostKeyLine,
-      fingerprint: fp,
-      inputs: (extra = {}) => ({ host: addr, port: '22', user: 'root', 'ssh-key-path': join(dir, 'clientkey'), 'known-hosts': hostKeyLine, 'connect-timeout': '5', ...extra }),
+      hostKeyLine: keys.hostKeyLine,
+      fingerprint: keys.fingerprint,
+      inputs: (extra = {}) => ({ host: addr, port: '22', user: 'root', 'ssh-key-path': join(dir, 'clientkey'), 'known-hosts': keys.hostKeyLine, 'connect-timeout': '5', ...extra }),
       sh,
       sshdPid,
       pids,

@@ -1,0 +1,70 @@
+// `npm run demo`: the launch lifecycle against a throwaway local box, then cleanup.
+// As root the box is a network namespace with its own sshd (like the tests); otherwise a loopback
+// sshd for the current user. The job is a tiny real PyTorch run when /usr/bin/python3 has torch.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { boxPrerequisites, createBox } from '../test/harness/box.ts';
+import { createLocalBox } from '../test/harness/local-box.ts';
+
+const say = (s: string) => console.log(`\n\x1b[1m== ${s}\x1b[0m`);
+/** The committed CLI bundle, as a user would run it. */
+const tether = async (args: string[]): Promise<number> => spawnSync(process.execPath, ['dist/cli/index.js', ...args], { stdio: 'inherit', timeout: 180_000 }).status ?? 1;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+if (!existsSync('/usr/sbin/sshd')) {
+  console.error('demo needs OpenSSH server: apt-get install -y openssh-server tmux (as root)');
+  process.exit(2);
+}
+const asRoot = process.getuid?.() === 0 && boxPrerequisites().length === 0;
+say(asRoot ? 'creating a throwaway box: a network namespace with its own sshd' : 'creating a throwaway box: a loopback sshd for this user');
+const box = asRoot ? await createBox() : await createLocalBox();
+const home = box.home;
+const label = 'ns' in box ? `root@${box.addr} (namespace ${box.ns}, private sshd)` : (box as { label: string }).label;
+console.log(`box: ${label}; its home is ${home}`);
+let code = 1;
+try {
+  const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+  mkdirSync(join(home, 'code'), { recursive: true });
+  copyFileSync(torch ? 'demo/train.py' : 'demo/train.sh', join(home, 'code', torch ? 'train.py' : 'train.sh'));
+  const command = torch ? '/usr/bin/python3 train.py 3000' : 'bash train.sh 3000';
+  console.log(`job: ${command} (${torch ? "Debian's python3-torch" : 'bash trainer: /usr/bin/python3 has no torch'})`);
+  const flags = (o: Record<string, string>) => Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]);
+  const conn = flags(box.inputs({ 'require-gpu': 'false', 'min-free-gb': '1', interpreter: '/usr/bin/python3' }));
+
+  say('tether audit (one read-only probe; a CPU box, so require-gpu is false)');
+  await tether(['audit', ...conn]);
+
+  say('tether launch (audit gate, run record, detached in a private tmux server, confirmation)');
+  const launchArgs = [...conn, ...flags({ 'run-id': 'demo-run', command, workdir: '~/code', checkpoints: 'checkpoints/*', 'expected-duration': '1m', env: 'DEMO=1', 'confirm-timeout': '3', 'run-file': join(home, 'tether-run.json') })];
+  code = await tether(['launch', ...launchArgs]);
+  if (code !== 0) throw new Error(`launch exited ${code}`);
+
+  say('launching the same run id again is refused (idempotent)');
+  await tether(['launch', ...launchArgs, '--audit', 'false']);
+
+  const runDir = join(home, '.tether/runs/demo-run');
+  say(`the job runs detached; following ${runDir}/attempts/1/log`);
+  let shown = 0;
+  for (let i = 0; i < 60 && !existsSync(join(runDir, 'DONE')) && !existsSync(join(runDir, 'FAILED')); i++) {
+    await sleep(1000);
+    const lines = readFileSync(join(runDir, 'attempts/1/log'), 'utf8').split('\n').filter(Boolean);
+    for (const l of lines.slice(shown)) console.log(`  log | ${l}`);
+    shown = lines.length;
+  }
+  const ckpts = existsSync(join(home, 'code/checkpoints')) ? readdirSync(join(home, 'code/checkpoints')) : [];
+  say('the run record (what patrol, collect and teardown read)');
+  for (const f of ['spec.json', 'DONE', 'FAILED', 'attempts/1/started_at', 'attempts/1/finished_at', 'attempts/1/exit_code']) {
+    if (existsSync(join(runDir, f))) console.log(`  ${f}: ${readFileSync(join(runDir, f), 'utf8').trim()}`);
+  }
+  console.log(`  checkpoints: ${ckpts.length} files (${ckpts.slice(-3).join(', ')})`);
+  code = existsSync(join(runDir, 'DONE')) ? 0 : 1;
+  say(code === 0 ? 'demo finished: the job ran detached to DONE' : 'demo: the job did not reach DONE in 60 s');
+} catch (err) {
+  console.error(`demo failed: ${(err as Error).message}`);
+  code = 1;
+} finally {
+  box.destroy();
+  console.log('box removed');
+}
+process.exitCode = code;
