@@ -1,7 +1,7 @@
 // Bundles each action entry and the CLI into one ESM file under dist/ (committed; CI rebuilds and diffs).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 
 const entries = {
   'launch/index': 'src/actions/launch.ts',
@@ -14,7 +14,8 @@ const entries = {
 const rawText = {
   name: 'raw-text',
   setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\?raw$/, '')), namespace: 'raw' }));
+    // Paths relative to the repository root, so the bundle does not depend on where it was built.
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\?raw$/, ''))), namespace: 'raw' }));
     b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
   },
 };

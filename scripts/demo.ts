@@ -22,7 +22,7 @@ const box = asRoot ? await createBox() : await createLocalBox();
 const home = box.home;
 const label = 'ns' in box ? `root@${box.addr} (namespace ${box.ns}, private sshd)` : (box as { label: string }).label;
 console.log(`box: ${label}; its home is ${home}`);
-let code = 1;
+let code: number;
 try {
   const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
   mkdirSync(join(home, 'code'), { recursive: true });

@@ -40380,7 +40380,7 @@ function parseAudit2(raw) {
   };
 }
 
-// raw:/work/main/scripts/remote/audit.sh
+// raw:scripts/remote/audit.sh
 var audit_default = `#!/usr/bin/env bash
 # Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
 # Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
@@ -40478,7 +40478,7 @@ main() {
 main "$@"; exit $?
 `;
 
-// raw:/work/main/scripts/remote/confirm.sh
+// raw:scripts/remote/confirm.sh
 var confirm_default = `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
@@ -40503,7 +40503,7 @@ main() {
 main "$@"; exit $?
 `;
 
-// raw:/work/main/scripts/remote/launch.sh
+// raw:scripts/remote/launch.sh
 var launch_default = `#!/usr/bin/env bash
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
@@ -40615,7 +40615,7 @@ main() {
 main "$@"; exit $?
 `;
 
-// raw:/work/main/scripts/remote/lib.sh
+// raw:scripts/remote/lib.sh
 var lib_default = `#!/usr/bin/env bash
 # Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
 # Values arrive as arguments or as base64 data lines after the script; never spliced into script text.

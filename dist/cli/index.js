@@ -6527,7 +6527,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve, reject) => {
+        return new Promise(async (resolve2, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -6539,7 +6539,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve();
+          resolve2();
         });
       })(),
       NullCipher,
@@ -7797,7 +7797,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve } = __require("path");
+    var { resolve: resolve2 } = __require("path");
     var { readFile } = __require("fs");
     var { execFile, spawn } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -7933,7 +7933,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve2(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -20195,7 +20195,7 @@ var PHASE_INPUTS = {
 
 // src/launch/phase.ts
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 
 // src/config/values.ts
 import { isIP } from "node:net";
@@ -20600,7 +20600,7 @@ function connect(cfg, cred, tuning = {}) {
   );
 }
 function connectOnce(cfg, cred, tuning) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve2, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
     let rejectedHostKey = false;
@@ -20626,7 +20626,7 @@ function connectOnce(cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve(makeSession(client, seen));
+      resolve2(makeSession(client, seen));
     });
     try {
       client.connect({
@@ -20663,7 +20663,7 @@ function makeSession(client, hostFingerprint) {
     close: () => {
       client.end();
     },
-    exec: (command2, opts = {}) => new Promise((resolve, reject) => {
+    exec: (command2, opts = {}) => new Promise((resolve2, reject) => {
       if (lost) return reject(lost);
       const max = opts.maxOutput ?? 8 * 1024 * 1024;
       const out = [];
@@ -20701,7 +20701,7 @@ function makeSession(client, hostFingerprint) {
         stream.on(
           "close",
           (code, signal) => finish(
-            () => resolve({
+            () => resolve2({
               code: code ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
@@ -20901,7 +20901,7 @@ function parseAudit2(raw) {
   };
 }
 
-// raw:/work/main/scripts/remote/audit.sh
+// raw:scripts/remote/audit.sh
 var audit_default = `#!/usr/bin/env bash
 # Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
 # Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
@@ -20999,7 +20999,7 @@ main() {
 main "$@"; exit $?
 `;
 
-// raw:/work/main/scripts/remote/confirm.sh
+// raw:scripts/remote/confirm.sh
 var confirm_default = `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
@@ -21024,7 +21024,7 @@ main() {
 main "$@"; exit $?
 `;
 
-// raw:/work/main/scripts/remote/launch.sh
+// raw:scripts/remote/launch.sh
 var launch_default = `#!/usr/bin/env bash
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
@@ -21136,7 +21136,7 @@ main() {
 main "$@"; exit $?
 `;
 
-// raw:/work/main/scripts/remote/lib.sh
+// raw:scripts/remote/lib.sh
 var lib_default = `#!/usr/bin/env bash
 # Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
 # Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
@@ -21241,7 +21241,7 @@ read_data() {
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 `;
 
-// raw:/work/main/scripts/remote/wrapper.sh
+// raw:scripts/remote/wrapper.sh
 var wrapper_default = `#!/usr/bin/env bash
 # The detached wrapper of one attempt (written to <run>/attempts/<n>/wrapper.sh by launch.sh).
 # Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
@@ -21520,7 +21520,7 @@ ${o.logHead.trimEnd()}`);
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
       return o.result === "blocked" ? 3 : 1;
     }
-    const runFile = join(workspace, (inputs["run-file"] ?? "").trim() || "tether-run.json");
+    const runFile = resolve(workspace, (inputs["run-file"] ?? "").trim() || "tether-run.json");
     writeFileSync(
       runFile,
       sortedJson({
