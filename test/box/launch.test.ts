@@ -187,3 +187,23 @@ describe('the root action', () => {
     expect(patrol.stdout).toMatch(/::error::input 'command': 'patrol' is not in this release yet/);
   });
 });
+
+describe('racing launches', () => {
+  it('two launches of one run id at the same moment start exactly one job', async () => {
+    const inputs = { 'run-id': 'race', command: 'sleep 300', audit: 'false' };
+    const [a, b] = await Promise.all([launch(inputs), launch(inputs)]);
+    const results = [a.outputs['result'], b.outputs['result']].sort();
+    expect(results).toEqual(['refused', 'started']);
+    expect([a, b].find((r) => r.outputs['result'] === 'refused')?.stdout).toMatch(/already running: attempt 1/);
+    expect(readdirSync(`${runDir('race')}/attempts`)).toEqual(['1']);
+    process.kill(-pidOf('race', 1), 'SIGKILL');
+  });
+
+  it('accept-new-host-key launches, and says loudly which key it accepted', async () => {
+    const r = await launch({ 'run-id': 'tofu', command: 'true', audit: 'false', 'known-hosts': '', 'accept-new-host-key': 'true' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs['host-key-fingerprint']).toBe(box.fingerprint);
+    expect(r.stdout).toMatch(new RegExp(`::warning::accept-new-host-key is on: .*NOT checked.*${box.fingerprint.replace(/[+/]/g, '\\$&')}`));
+    expect(r.summary).toContain(box.fingerprint);
+  });
+});

@@ -123,3 +123,38 @@ describe('transport against a namespace box', () => {
     }
   });
 });
+
+describe('key sources and first contact', () => {
+  it('uses an ssh agent when no key is given', async () => {
+    const agent = box.sh(`ssh-agent -a ${box.dir}/agent.sock -s`);
+    const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent)?.[1]);
+    try {
+      box.sh(`SSH_AUTH_SOCK=${box.dir}/agent.sock ssh-add -q ${box.clientKeyPath}`);
+      const cfg = parseConnection(box.inputs({ 'ssh-key-path': '' }), { SSH_AUTH_SOCK: `${box.dir}/agent.sock` });
+      expect(cfg.key.kind).toBe('agent');
+      const s = await connect(cfg, loadCredential(cfg.key));
+      expect((await s.exec('echo via-agent')).stdout).toBe('via-agent\n');
+      s.close();
+    } finally {
+      process.kill(pid, 'SIGTERM');
+    }
+  });
+
+  it('takes key text from ssh-key', async () => {
+    const s = await open({ 'ssh-key-path': '', 'ssh-key': box.clientKey });
+    expect((await s.exec('true')).code).toBe(0);
+    s.close();
+  });
+
+  it('accept-new-host-key connects without a pin and reports the fingerprint it saw', async () => {
+    const s = await open({ 'known-hosts': '', 'accept-new-host-key': 'true' });
+    expect(s.hostFingerprint).toBe(box.fingerprint);
+    s.close();
+  });
+
+  it('a passphrase-protected key is a bad input, not a failed login', () => {
+    box.sh(`ssh-keygen -q -t ed25519 -N 'pass phrase' -f ${box.dir}/lockedkey`);
+    const cfg = parseConnection(box.inputs({ 'ssh-key-path': `${box.dir}/lockedkey` }), {});
+    expect(() => loadCredential(cfg.key)).toThrow(/passphrase/);
+  });
+});
