@@ -39286,7 +39286,7 @@ var require_lib3 = __commonJS({
 // src/config/inputs.ts
 var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
-var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file"];
+var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS]
@@ -40560,7 +40560,7 @@ main() {
   flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
 
   if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
-    refuse 13 mismatch "run id $run_id was already used with a different command, then or workdir; resume runs the recorded command, so pick a new run id for a new command"
+    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then
@@ -40720,8 +40720,51 @@ read_data() {
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 `;
 
+// raw:scripts/remote/sync.sh
+var sync_default = `#!/usr/bin/env bash
+# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
+# A release directory is immutable once present, so a path a live job runs from is never overwritten.
+# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
+
+main() {
+  local dir id sha tmp got
+  dir=$(expand_home "$1")
+  id=$2
+  sha=$3
+  umask 077
+  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
+  if [ -d "$dir/$id" ]; then
+    cat >/dev/null
+    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
+    return 0
+  fi
+  tmp=$dir/.incoming.$id.$$
+  if ! cat >"$tmp.tar"; then
+    rm -f "$tmp.tar"
+    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
+    return 16
+  fi
+  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
+  if [ "$got" != "$sha" ]; then
+    rm -f "$tmp.tar"
+    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
+    return 20
+  fi
+  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
+    rm -rf "$tmp" "$tmp.tar"
+    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
+    return 16
+  fi
+  rm -f "$tmp.tar"
+  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
+  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
+  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
+}
+main "$@"; exit $?
+`;
+
 // src/remote/scripts.ts
-var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default };
+var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, sync: sync_default };
 var LIB = lib_default;
 
 // src/remote/invoke.ts
@@ -40732,14 +40775,15 @@ function shellQuote(arg) {
 function scriptStdin(name, data) {
   const script = SCRIPTS[name];
   if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
-  return `${LIB}
-${script.endsWith("\n") ? script : script + "\n"}${data ?? ""}`;
+  const head = Buffer.from(`${LIB}
+${script.endsWith("\n") ? script : script + "\n"}`);
+  return data === void 0 ? head : Buffer.concat([head, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
 }
 function scriptCommand(args) {
   return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
 }
 function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.data), timeoutMs: opts.timeoutMs ?? 12e4 });
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4 });
 }
 function parseJsonLine(name, r) {
   const lines = r.stdout.trim().split("\n").reverse();
@@ -40807,6 +40851,9 @@ function gate(report, cfg) {
   else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
   return { pass: failures.length === 0, failures, warnings };
 }
+
+// src/launch/release.ts
+var MAX_RELEASE_BYTES = 512 * 1024 * 1024;
 
 // src/launch/launch.ts
 async function runAudit(session, cfg) {

@@ -6527,7 +6527,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve2, reject) => {
+        return new Promise(async (resolve3, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -6539,7 +6539,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve2();
+          resolve3();
         });
       })(),
       NullCipher,
@@ -6557,7 +6557,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash3,
+      createHash: createHash4,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -7245,11 +7245,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash3("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash4("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash3("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash4("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -7414,8 +7414,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash3("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash3("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash4("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash4("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -7455,7 +7455,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash3("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash4("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -7797,7 +7797,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve2 } = __require("path");
+    var { resolve: resolve3 } = __require("path");
     var { readFile } = __require("fs");
     var { execFile, spawn } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -7933,7 +7933,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve2(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve3(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -9777,7 +9777,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash3,
+      createHash: createHash4,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -10203,7 +10203,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash3(this.hashName);
+          const hash = createHash4(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -11211,9 +11211,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash3(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash4(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash3(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash4(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -16648,7 +16648,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash3,
+      createHash: createHash4,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -16870,7 +16870,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash3(hashAlgo).update(key).digest("hex");
+              key = createHash4(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -20187,7 +20187,7 @@ var InputError = class extends Error {
 // src/config/inputs.ts
 var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
-var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file"];
+var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS]
@@ -20195,7 +20195,7 @@ var PHASE_INPUTS = {
 
 // src/launch/phase.ts
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 
 // src/config/values.ts
 import { isIP } from "node:net";
@@ -20463,6 +20463,7 @@ function parseConnection(inputs, env) {
 
 // src/config/launch.ts
 var BACKENDS = ["tmux", "setsid"];
+var SYNC_MODES = ["dir", "git-head"];
 function parseLaunch(inputs) {
   const env = envLines("env", inputs["env"]);
   const secretNames = names("secrets", inputs["secrets"]);
@@ -20471,6 +20472,9 @@ function parseLaunch(inputs) {
   }
   const commit = (inputs["commit"] ?? "").trim() || void 0;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
+  const syncDir = (inputs["sync-dir"] ?? "").trim();
+  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError("sync-dir", "contains a control character");
+  if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
   return {
     runId: runId("run-id", inputs["run-id"]),
@@ -20486,7 +20490,8 @@ function parseLaunch(inputs) {
     resume: bool("resume", inputs["resume"], false),
     audit: bool("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
-    commit
+    commit,
+    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
   };
 }
 function readSecrets(names2, env) {
@@ -20600,7 +20605,7 @@ function connect(cfg, cred, tuning = {}) {
   );
 }
 function connectOnce(cfg, cred, tuning) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
     let rejectedHostKey = false;
@@ -20626,7 +20631,7 @@ function connectOnce(cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve2(makeSession(client, seen));
+      resolve3(makeSession(client, seen));
     });
     try {
       client.connect({
@@ -20663,7 +20668,7 @@ function makeSession(client, hostFingerprint) {
     close: () => {
       client.end();
     },
-    exec: (command2, opts = {}) => new Promise((resolve2, reject) => {
+    exec: (command2, opts = {}) => new Promise((resolve3, reject) => {
       if (lost) return reject(lost);
       const max = opts.maxOutput ?? 8 * 1024 * 1024;
       const out = [];
@@ -20701,7 +20706,7 @@ function makeSession(client, hostFingerprint) {
         stream.on(
           "close",
           (code, signal) => finish(
-            () => resolve2({
+            () => resolve3({
               code: code ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
@@ -21081,7 +21086,7 @@ main() {
   flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
 
   if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
-    refuse 13 mismatch "run id $run_id was already used with a different command, then or workdir; resume runs the recorded command, so pick a new run id for a new command"
+    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then
@@ -21241,6 +21246,49 @@ read_data() {
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 `;
 
+// raw:scripts/remote/sync.sh
+var sync_default = `#!/usr/bin/env bash
+# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
+# A release directory is immutable once present, so a path a live job runs from is never overwritten.
+# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
+
+main() {
+  local dir id sha tmp got
+  dir=$(expand_home "$1")
+  id=$2
+  sha=$3
+  umask 077
+  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
+  if [ -d "$dir/$id" ]; then
+    cat >/dev/null
+    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
+    return 0
+  fi
+  tmp=$dir/.incoming.$id.$$
+  if ! cat >"$tmp.tar"; then
+    rm -f "$tmp.tar"
+    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
+    return 16
+  fi
+  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
+  if [ "$got" != "$sha" ]; then
+    rm -f "$tmp.tar"
+    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
+    return 20
+  fi
+  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
+    rm -rf "$tmp" "$tmp.tar"
+    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
+    return 16
+  fi
+  rm -f "$tmp.tar"
+  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
+  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
+  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
+}
+main "$@"; exit $?
+`;
+
 // raw:scripts/remote/wrapper.sh
 var wrapper_default = `#!/usr/bin/env bash
 # The detached wrapper of one attempt (written to <run>/attempts/<n>/wrapper.sh by launch.sh).
@@ -21322,7 +21370,7 @@ exit "$rc"
 `;
 
 // src/remote/scripts.ts
-var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default };
+var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, sync: sync_default };
 var WRAPPER = wrapper_default;
 var LIB = lib_default;
 
@@ -21341,14 +21389,15 @@ function dataLines(data, env = []) {
 function scriptStdin(name, data) {
   const script = SCRIPTS[name];
   if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
-  return `${LIB}
-${script.endsWith("\n") ? script : script + "\n"}${data ?? ""}`;
+  const head = Buffer.from(`${LIB}
+${script.endsWith("\n") ? script : script + "\n"}`);
+  return data === void 0 ? head : Buffer.concat([head, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
 }
 function scriptCommand(args) {
   return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
 }
 function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.data), timeoutMs: opts.timeoutMs ?? 12e4 });
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4 });
 }
 function parseJsonLine(name, r) {
   const lines = r.stdout.trim().split("\n").reverse();
@@ -21417,13 +21466,45 @@ function gate(report, cfg) {
   return { pass: failures.length === 0, failures, warnings };
 }
 
+// src/launch/release.ts
+import { spawnSync } from "node:child_process";
+import { createHash as createHash3 } from "node:crypto";
+import { statSync as statSync2 } from "node:fs";
+import { resolve } from "node:path";
+var MAX_RELEASE_BYTES = 512 * 1024 * 1024;
+function packRelease(dir, mode, workspace) {
+  const abs = resolve(workspace, dir);
+  try {
+    if (!statSync2(abs).isDirectory()) throw new Error("not a directory");
+  } catch (err) {
+    throw new InputError("sync-dir", `${JSON.stringify(abs)} is not a directory on the runner (${err.message})`);
+  }
+  const r = mode === "git-head" ? spawnSync("git", ["-C", abs, "archive", "--format=tar", "HEAD"], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 }) : spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--exclude=.git", "-C", abs, "-cf", "-", "."], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 });
+  if (r.error || r.status !== 0) {
+    const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
+    throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
+  }
+  const sha256 = createHash3("sha256").update(r.stdout).digest("hex");
+  return { id: sha256.slice(0, 20), sha256, bytes: r.stdout };
+}
+function releasesDir(runRoot) {
+  return `${runRoot}/.releases`;
+}
+async function uploadRelease(session, runRoot, release) {
+  const r = await runScript(session, "sync", [releasesDir(runRoot), release.id, release.sha256], { binary: release.bytes, timeoutMs: 6e5 });
+  const out = parseJsonLine("sync", r);
+  if (out.result !== "stored" && out.result !== "present") throw new Error(`code sync failed: ${out.message ?? out.result}`);
+  return { path: out.path ?? "", stored: out.result === "stored" };
+}
+
 // src/launch/launch.ts
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
   const report = parseAudit2(parseJsonLine("audit", r));
   return { report, gate: gate(report, cfg) };
 }
-async function launch(cfg, env, auditCfg, deps) {
+async function launch(given, env, auditCfg, deps, release) {
+  let cfg = given;
   const base = { runId: cfg.runId, attempt: 0, pid: null, handle: "", runDir: "", startedAt: "", logHead: "" };
   let audit;
   if (auditCfg) {
@@ -21434,6 +21515,11 @@ async function launch(cfg, env, auditCfg, deps) {
       return { ...base, result: "blocked", message: `the audit gate blocked the launch:
 ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     }
+  }
+  if (release) {
+    cfg = { ...cfg, workdir: `${releasesDir(cfg.runRoot)}/${release.id}` };
+    const up = await uploadRelease(deps.session, cfg.runRoot, release);
+    deps.log(`code: release ${release.id} (${release.bytes.length} bytes tar) ${up.stored ? "uploaded to" : "already on the box at"} ${up.path}`);
   }
   const data = dataLines(
     {
@@ -21505,9 +21591,10 @@ async function launchPhase(inputs, env, reporter, workspace) {
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
   const auditCfg = cfg.audit ? parseAudit(inputs) : void 0;
+  const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
   const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
   try {
-    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) });
+    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) }, release);
     reporter.output("result", o.result);
     reporter.output("run-id", o.runId);
     reporter.output("attempt", String(o.attempt));
@@ -21520,7 +21607,7 @@ ${o.logHead.trimEnd()}`);
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
       return o.result === "blocked" ? 3 : 1;
     }
-    const runFile = resolve(workspace, (inputs["run-file"] ?? "").trim() || "tether-run.json");
+    const runFile = resolve2(workspace, (inputs["run-file"] ?? "").trim() || "tether-run.json");
     writeFileSync(
       runFile,
       sortedJson({
@@ -21539,7 +21626,8 @@ ${o.logHead.trimEnd()}`);
         host_key_fingerprint: session.hostFingerprint,
         checkpoints: cfg.checkpoints,
         expected_duration_s: cfg.expectedDurationS ?? null,
-        commit: cfg.commit ?? null
+        commit: cfg.commit ?? null,
+        release: release?.id ?? null
       }) + "\n"
     );
     reporter.output("run-file", runFile);
@@ -21589,6 +21677,8 @@ var OPTION_HELP = {
   audit: "true (default): run the audit gate before launching",
   "confirm-timeout": "seconds to watch the job after starting it (default 20, at most 60)",
   commit: "git commit of the code being run, recorded in spec.json",
+  "sync-dir": "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)",
+  "sync-mode": "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)",
   "run-file": "where to write the run description, relative to the workspace (default tether-run.json)"
 };
 function section(title, names2) {

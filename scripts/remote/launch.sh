@@ -54,7 +54,7 @@ main() {
   flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
 
   if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
-    refuse 13 mismatch "run id $run_id was already used with a different command, then or workdir; resume runs the recorded command, so pick a new run id for a new command"
+    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then

@@ -32,6 +32,8 @@ export const OPTION_HELP: Record<string, string> = {
   audit: 'true (default): run the audit gate before launching',
   'confirm-timeout': 'seconds to watch the job after starting it (default 20, at most 60)',
   commit: 'git commit of the code being run, recorded in spec.json',
+  'sync-dir': 'a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)',
+  'sync-mode': 'dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)',
   'run-file': 'where to write the run description, relative to the workspace (default tether-run.json)',
 };
 

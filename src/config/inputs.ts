@@ -1,7 +1,7 @@
 /** Input names per phase: the action.yml files, the CLI flags and the parsers all use these. */
 export const CONNECTION_INPUTS = ['host', 'port', 'user', 'ssh-key', 'ssh-key-path', 'known-hosts', 'host-key-fingerprint', 'accept-new-host-key', 'connect-timeout', 'connect-attempts'] as const;
 export const AUDIT_INPUTS = ['run-root', 'mounts', 'interpreter', 'min-free-gb', 'min-free-inodes', 'checkpoint-budget-gb', 'require-gpu'] as const;
-export const LAUNCH_INPUTS = ['run-id', 'command', 'then', 'workdir', 'env', 'secrets', 'backend', 'checkpoints', 'expected-duration', 'resume', 'audit', 'confirm-timeout', 'commit', 'run-file'] as const;
+export const LAUNCH_INPUTS = ['run-id', 'command', 'then', 'workdir', 'env', 'secrets', 'backend', 'checkpoints', 'expected-duration', 'resume', 'audit', 'confirm-timeout', 'commit', 'run-file', 'sync-dir', 'sync-mode'] as const;
 
 export const PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],

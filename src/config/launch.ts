@@ -6,6 +6,9 @@ import * as v from './values.ts';
 export const BACKENDS = ['tmux', 'setsid'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
+export const SYNC_MODES = ['dir', 'git-head'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+
 export interface LaunchConfig {
   runId: string;
   command: string;
@@ -21,6 +24,8 @@ export interface LaunchConfig {
   audit: boolean;
   confirmTimeoutS: number;
   commit: string | undefined;
+  /** Code to upload as a content-addressed release that becomes the workdir. */
+  sync: { dir: string; mode: SyncMode } | undefined;
 }
 
 export function parseLaunch(inputs: Inputs): LaunchConfig {
@@ -31,6 +36,9 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
   }
   const commit = (inputs['commit'] ?? '').trim() || undefined;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError('commit', `${v.show(commit)} is not a git commit id`);
+  const syncDir = (inputs['sync-dir'] ?? '').trim();
+  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError('sync-dir', 'contains a control character');
+  if (syncDir && (inputs['workdir'] ?? '').trim()) throw new InputError('sync-dir', "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = v.number('confirm-timeout', inputs['confirm-timeout'], 20, 1, 60);
   return {
     runId: v.runId('run-id', inputs['run-id']),
@@ -47,6 +55,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     audit: v.bool('audit', inputs['audit'], true),
     confirmTimeoutS: confirm,
     commit,
+    sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], SYNC_MODES, 'dir') } : undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import { dataLines, parseJsonLine, runScript } from '../remote/invoke.ts';
 import { WRAPPER } from '../remote/scripts.ts';
 import type { Session } from '../ssh/client.ts';
 import { gate, type GateResult } from './audit-gate.ts';
+import { releasesDir, uploadRelease, type Release } from './release.ts';
 import { buildSpec, identity } from './spec.ts';
 
 export interface LaunchDeps {
@@ -55,7 +56,14 @@ export async function runAudit(session: Session, cfg: AuditConfig): Promise<{ re
 }
 
 /** Audit gate → run record + detached wrapper → bounded confirmation. Never waits for the job. */
-export async function launch(cfg: LaunchConfig, env: Array<[string, string]>, auditCfg: AuditConfig | undefined, deps: LaunchDeps): Promise<LaunchOutcome> {
+export async function launch(
+  given: LaunchConfig,
+  env: Array<[string, string]>,
+  auditCfg: AuditConfig | undefined,
+  deps: LaunchDeps,
+  release?: Release,
+): Promise<LaunchOutcome> {
+  let cfg = given;
   const base = { runId: cfg.runId, attempt: 0, pid: null, handle: '', runDir: '', startedAt: '', logHead: '' };
   let audit: LaunchOutcome['audit'];
   if (auditCfg) {
@@ -65,6 +73,13 @@ export async function launch(cfg: LaunchConfig, env: Array<[string, string]>, au
     if (!audit.gate.pass) {
       return { ...base, result: 'blocked', message: `the audit gate blocked the launch:\n${audit.gate.failures.map((f) => `- ${f}`).join('\n')}`, audit };
     }
+  }
+
+  if (release) {
+    // The release path is the workdir, so it is part of the run's identity: a resume runs the same code.
+    cfg = { ...cfg, workdir: `${releasesDir(cfg.runRoot)}/${release.id}` };
+    const up = await uploadRelease(deps.session, cfg.runRoot, release);
+    deps.log(`code: release ${release.id} (${release.bytes.length} bytes tar) ${up.stored ? 'uploaded to' : 'already on the box at'} ${up.path}`);
   }
 
   const data = dataLines(

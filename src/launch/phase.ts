@@ -9,6 +9,7 @@ import { connect, type Session } from '../ssh/client.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { sortedJson } from './spec.ts';
 import { launch, runAudit } from './launch.ts';
+import { packRelease } from './release.ts';
 
 /** Parses and checks everything before the box is touched; a bad input throws InputError here. */
 async function open(inputs: Inputs, env: Inputs, reporter: Reporter): Promise<{ conn: ConnectionConfig; session: Session; hostKeyNote?: string }> {
@@ -48,9 +49,10 @@ export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
   const auditCfg = cfg.audit ? parseAuditConfig(inputs) : undefined;
+  const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : undefined;
   const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
   try {
-    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => new Date(), log: (l) => reporter.info(l) });
+    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => new Date(), log: (l) => reporter.info(l) }, release);
     reporter.output('result', o.result);
     reporter.output('run-id', o.runId);
     reporter.output('attempt', String(o.attempt));
@@ -83,6 +85,7 @@ export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporte
         checkpoints: cfg.checkpoints,
         expected_duration_s: cfg.expectedDurationS ?? null,
         commit: cfg.commit ?? null,
+        release: release?.id ?? null,
       }) + '\n',
     );
     reporter.output('run-file', runFile);

@@ -21,18 +21,20 @@ export function dataLines(data: Record<string, string>, env: Array<[string, stri
  * bash reads a script from a pipe one line at a time, so by the time `main` runs and reads stdin,
  * what is left is exactly the data.
  */
-export function scriptStdin(name: ScriptName, data?: string): string {
+export function scriptStdin(name: ScriptName, data?: string | Buffer): Buffer {
   const script = SCRIPTS[name];
   if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
-  return `${LIB}\n${script.endsWith('\n') ? script : script + '\n'}${data ?? ''}`;
+  const head = Buffer.from(`${LIB}\n${script.endsWith('\n') ? script : script + '\n'}`);
+  return data === undefined ? head : Buffer.concat([head, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
 }
 
 export function scriptCommand(args: string[]): string {
   return ['bash', '-s', '--', ...args.map(shellQuote)].join(' ');
 }
 
-export function runScript(session: Session, name: ScriptName, args: string[], opts: { data?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.data), timeoutMs: opts.timeoutMs ?? 120_000 });
+/** Runs an on-box script; `data` (text lines) or `binary` (raw bytes, e.g. a tar) follows it on stdin. */
+export function runScript(session: Session, name: ScriptName, args: string[], opts: { data?: string; binary?: Buffer; timeoutMs?: number } = {}): Promise<ExecResult> {
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 120_000 });
 }
 
 /** The last line of stdout that parses as a JSON object, or an error naming what the script printed. */

@@ -2,10 +2,11 @@ import audit from '../../scripts/remote/audit.sh?raw';
 import confirm from '../../scripts/remote/confirm.sh?raw';
 import launch from '../../scripts/remote/launch.sh?raw';
 import lib from '../../scripts/remote/lib.sh?raw';
+import sync from '../../scripts/remote/sync.sh?raw';
 import wrapper from '../../scripts/remote/wrapper.sh?raw';
 
 /** The on-box scripts, bundled as text. `wrapper` is written to the box; the rest run from stdin. */
-export const SCRIPTS = { audit, confirm, launch } as const;
+export const SCRIPTS = { audit, confirm, launch, sync } as const;
 export type ScriptName = keyof typeof SCRIPTS;
 export const WRAPPER = wrapper;
 export const LIB = lib;
