@@ -9,7 +9,7 @@ if (major < 24) {
 }
 const missing = [];
 if (process.getuid?.() !== 0) missing.push('root (test boxes are network namespaces)');
-for (const c of ['ip', 'iptables', 'tmux', 'ssh-keygen', 'flock', 'setsid', 'unshare', 'rsync']) {
+for (const c of ['ip', 'iptables', 'tmux', 'ssh-keygen', 'flock', 'setsid', 'unshare', 'nsenter', 'rsync']) {
   if (spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0) missing.push(c);
 }
 if (!existsSync('/usr/sbin/sshd')) missing.push('/usr/sbin/sshd');

@@ -40405,20 +40405,19 @@ disk_json() {
 read_file() { head -c 4096 "$1" 2>/dev/null; }
 
 cgroup_json() {
-  local rel base
+  local mem cpu
+  mem=$(cgroup_dir memory)
+  cpu=$(cgroup_dir cpu)
   if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    rel=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null | head -n 1)
-    base=/sys/fs/cgroup$rel
-    [ -f "$base/memory.max" ] || base=/sys/fs/cgroup
     printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file "$base/memory.max")")" "$(json_str "$(read_file "$base/memory.current")")" \\
-      "$(json_str "$(read_file "$base/memory.events")")" "$(json_str "$(read_file "$base/cpu.max")")"
+      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \\
+      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
   elif [ -d /sys/fs/cgroup/memory ]; then
     printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file /sys/fs/cgroup/memory/memory.limit_in_bytes)")" \\
-      "$(json_str "$(read_file /sys/fs/cgroup/memory/memory.usage_in_bytes)")" \\
-      "$(json_str "$(read_file /sys/fs/cgroup/memory/memory.oom_control)")" \\
-      "$(json_str "$(read_file /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(read_file /sys/fs/cgroup/cpu/cpu.cfs_period_us)")"
+      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.oom_control")")" \\
+      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
   else
     printf 'null'
   fi
@@ -40718,6 +40717,38 @@ read_data() {
 }
 
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# This process's cgroup directory: v2 (\`0::/x\`) when the unified hierarchy is mounted, else the v1
+# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
+cgroup_dir() {
+  local ctrl=$1 base rel="" n ctrls path
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    base=/sys/fs/cgroup
+    rel=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null | head -n 1)
+  else
+    base=/sys/fs/cgroup/$ctrl
+    while IFS=: read -r n ctrls path; do
+      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
+      : "$n"
+    done </proc/self/cgroup
+  fi
+  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
+}
+
+# CPU quota in whole cores (rounded up), or nothing when there is no quota.
+cpu_quota_cores() {
+  local dir quota period
+  dir=$(cgroup_dir cpu)
+  if [ -f "$dir/cpu.max" ]; then
+    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
+  else
+    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
+    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
+  fi
+  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
+    printf '%s' $(((quota + period - 1) / period))
+  fi
+}
 `;
 
 // raw:scripts/remote/sync.sh
@@ -40763,8 +40794,79 @@ main() {
 main "$@"; exit $?
 `;
 
+// raw:scripts/remote/wrapper.sh
+var wrapper_default = `#!/usr/bin/env bash
+# The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
+# lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
+# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
+# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
+# The training code never writes markers; a marker never lands after a failed stage.
+
+run_dir=$1
+n=$2
+hb=\${3:-30}
+a=$run_dir/attempts/$n
+
+# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
+# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
+: >>"$a/log"
+# pid_start last: launch.sh waits for it and then reads the other two.
+now_utc | atomic_write "$a/started_at"
+printf '%s\\n' "$$" | atomic_write "$a/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$a/pid_start"
+touch "$run_dir/heartbeat"
+
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$run_dir/heartbeat"
+    sleep "$hb"
+  done
+) </dev/null >/dev/null 2>&1 &
+beat=$!
+
+workdir=$(expand_home "$(cat "$run_dir/workdir")")
+
+export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$n TETHER_RUN_DIR=$run_dir
+TETHER_RUN_ID=$(basename "$run_dir")
+# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
+cap=$(cpu_quota_cores)
+if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$cap" ]; then
+  export OMP_NUM_THREADS=$cap MKL_NUM_THREADS=$cap
+fi
+
+stage='command'
+if cd "$workdir" 2>>"$a/log"; then
+  bash -c "$(cat "$run_dir/command")" </dev/null >>"$a/log" 2>&1
+  rc=$?
+  if [ "$rc" -eq 0 ] && [ -s "$run_dir/then" ]; then
+    stage='then'
+    bash -c "$(cat "$run_dir/then")" </dev/null >>"$a/log" 2>&1
+    rc=$?
+  fi
+else
+  stage=workdir
+  rc=127
+fi
+
+kill "$beat" 2>/dev/null
+finished=$(now_utc)
+printf '%s\\n' "$rc" | atomic_write "$a/exit_code"
+printf '%s\\n' "$finished" | atomic_write "$a/finished_at"
+signal=null
+if ((rc > 128)); then signal="\\"$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))\\""; fi
+marker=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$n" "$rc" "$signal" "$stage" "$finished")
+if [ "$rc" -eq 0 ]; then
+  printf '%s\\n' "$marker" | atomic_write "$run_dir/DONE"
+else
+  printf '%s\\n' "$marker" | atomic_write "$run_dir/FAILED"
+fi
+exit "$rc"
+`;
+
 // src/remote/scripts.ts
 var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, sync: sync_default };
+var WRAPPER = `${lib_default}
+${wrapper_default}`;
 var LIB = lib_default;
 
 // src/remote/invoke.ts

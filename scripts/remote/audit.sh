@@ -22,20 +22,19 @@ disk_json() {
 read_file() { head -c 4096 "$1" 2>/dev/null; }
 
 cgroup_json() {
-  local rel base
+  local mem cpu
+  mem=$(cgroup_dir memory)
+  cpu=$(cgroup_dir cpu)
   if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    rel=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null | head -n 1)
-    base=/sys/fs/cgroup$rel
-    [ -f "$base/memory.max" ] || base=/sys/fs/cgroup
     printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \
-      "$(json_str "$(read_file "$base/memory.max")")" "$(json_str "$(read_file "$base/memory.current")")" \
-      "$(json_str "$(read_file "$base/memory.events")")" "$(json_str "$(read_file "$base/cpu.max")")"
+      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \
+      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
   elif [ -d /sys/fs/cgroup/memory ]; then
     printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \
-      "$(json_str "$(read_file /sys/fs/cgroup/memory/memory.limit_in_bytes)")" \
-      "$(json_str "$(read_file /sys/fs/cgroup/memory/memory.usage_in_bytes)")" \
-      "$(json_str "$(read_file /sys/fs/cgroup/memory/memory.oom_control)")" \
-      "$(json_str "$(read_file /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(read_file /sys/fs/cgroup/cpu/cpu.cfs_period_us)")"
+      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \
+      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \
+      "$(json_str "$(read_file "$mem/memory.oom_control")")" \
+      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
   else
     printf 'null'
   fi

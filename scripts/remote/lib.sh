@@ -100,3 +100,35 @@ read_data() {
 }
 
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# This process's cgroup directory: v2 (`0::/x`) when the unified hierarchy is mounted, else the v1
+# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
+cgroup_dir() {
+  local ctrl=$1 base rel="" n ctrls path
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    base=/sys/fs/cgroup
+    rel=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null | head -n 1)
+  else
+    base=/sys/fs/cgroup/$ctrl
+    while IFS=: read -r n ctrls path; do
+      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
+      : "$n"
+    done </proc/self/cgroup
+  fi
+  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
+}
+
+# CPU quota in whole cores (rounded up), or nothing when there is no quota.
+cpu_quota_cores() {
+  local dir quota period
+  dir=$(cgroup_dir cpu)
+  if [ -f "$dir/cpu.max" ]; then
+    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
+  else
+    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
+    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
+  fi
+  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
+    printf '%s' $(((quota + period - 1) / period))
+  fi
+}

@@ -8,5 +8,6 @@ import wrapper from '../../scripts/remote/wrapper.sh?raw';
 /** The on-box scripts, bundled as text. `wrapper` is written to the box; the rest run from stdin. */
 export const SCRIPTS = { audit, confirm, launch, sync } as const;
 export type ScriptName = keyof typeof SCRIPTS;
-export const WRAPPER = wrapper;
+/** The wrapper runs on its own long after the SSH session ended, so it carries lib.sh with it. */
+export const WRAPPER = `${lib}\n${wrapper}`;
 export const LIB = lib;

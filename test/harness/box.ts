@@ -43,7 +43,7 @@ process.once('exit', () => {
 export function boxPrerequisites(): string[] {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push('root (network namespaces need it)');
-  for (const c of ['ip', 'iptables', 'tmux', 'ssh-keygen', 'setsid', 'flock', 'unshare']) if (!has(c)) missing.push(c);
+  for (const c of ['ip', 'iptables', 'tmux', 'ssh-keygen', 'setsid', 'flock', 'unshare', 'nsenter']) if (!has(c)) missing.push(c);
   if (!existsSync('/usr/sbin/sshd')) missing.push('/usr/sbin/sshd (apt-get install openssh-server)');
   return missing;
 }
@@ -121,7 +121,8 @@ export async function createBox(): Promise<Box> {
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const startSshd = () => {
       rmSync(join(dir, 'sshd.pid'), { force: true });
-      run('ip', ['netns', 'exec', ns, 'unshare', '--uts', 'sh', '-c', `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`, 'sh', join(dir, 'sshd_config'), join(dir, 'sshd.log')]);
+      // nsenter, not `ip netns exec`: the latter mounts a fresh /sys, hiding the cgroup tree from the box.
+      run('nsenter', [`--net=/run/netns/${ns}`, 'unshare', '--uts', 'sh', '-c', `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`, 'sh', join(dir, 'sshd_config'), join(dir, 'sshd.log')]);
     };
     startSshd();
     const sshdPid = () => Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim());
