@@ -21035,7 +21035,7 @@ var launch_default = `#!/usr/bin/env bash
 #   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
-# Env values (secrets included) are exported for the job only: never written to a file or put in argv.
+# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
 
 refuse() {
   local code=$1 result=$2 message=$3
@@ -21053,13 +21053,14 @@ start_backend() {
       # A private server per run: the job inherits this environment, never a user's running tmux server.
       sock=$RUN_DIR/tmux.sock
       if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
-      tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb" 9>&- ||
-        refuse 15 backend-unavailable "tmux could not start a session"
+      TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+      (export_job_env && exec "\${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
       HANDLE="tmux:$sock"
       ;;
     setsid)
       # All three streams redirected and -f (fork first): the forms that hang or die are in test-infra-facts \xA73.
-      setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb" </dev/null >/dev/null 2>&1 9>&-
+      TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+      (export_job_env && exec "\${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)
       HANDLE=setsid
       ;;
     *) refuse 15 backend-unavailable "unknown backend" ;;
@@ -21135,7 +21136,7 @@ main() {
   [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
   printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s}\\n' \\
     "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
-    "$(json_str "\${ENV_NAMES[*]}")"
+    "$(json_str "\${TETHER_ENV_NAMES[*]}")"
 }
 main "$@"; exit $?
 `;
@@ -21215,21 +21216,22 @@ last_attempt() {
   printf '%s' "$n"
 }
 
-# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded) and ENV_LINES.
-ENV_NAMES=()
+# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
+# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
+# the job starts: a job variable never changes a variable of these scripts (user names cannot start
+# with TETHER_, and every script variable used after export_job_env does).
+TETHER_ENV_NAMES=()
+TETHER_ENV_VALUES=()
 read_data() {
   local key val name decoded
   while IFS=' ' read -r key val name; do
     case $key in
       end) return 0 ;;
       env)
-        # \`env NAME base64value\`: exported into the job's environment, never written to a file.
         [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
         decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
-        printf -v "$val" '%s' "\${decoded%x}"
-        # shellcheck disable=SC2163
-        export "$val"
-        ENV_NAMES+=("$val")
+        TETHER_ENV_NAMES+=("$val")
+        TETHER_ENV_VALUES+=("\${decoded%x}")
         ;;
       *)
         [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
@@ -21240,6 +21242,14 @@ read_data() {
   done
   echo "data ended early" >&2
   return 1
+}
+
+# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
+export_job_env() {
+  local TETHER_I
+  for ((TETHER_I = 0; TETHER_I < \${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
+    export "\${TETHER_ENV_NAMES[TETHER_I]}=\${TETHER_ENV_VALUES[TETHER_I]}"
+  done
 }
 
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
@@ -21327,66 +21337,68 @@ var wrapper_default = `#!/usr/bin/env bash
 # Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
 # with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
 # The training code never writes markers; a marker never lands after a failed stage.
+# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
+# prefix, so assigning ours never changes what the job sees.
 
-run_dir=$1
-n=$2
-hb=\${3:-30}
-a=$run_dir/attempts/$n
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
 
 # The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
 # tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
-: >>"$a/log"
+: >>"$TETHER_A/log"
 # pid_start last: launch.sh waits for it and then reads the other two.
-now_utc | atomic_write "$a/started_at"
-printf '%s\\n' "$$" | atomic_write "$a/pid"
-printf '%s\\n' "$(pid_start "$$")" | atomic_write "$a/pid_start"
-touch "$run_dir/heartbeat"
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
 
 (
   while kill -0 "$$" 2>/dev/null; do
-    touch "$run_dir/heartbeat"
-    sleep "$hb"
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
   done
 ) </dev/null >/dev/null 2>&1 &
-beat=$!
+TETHER_BEAT=$!
 
-workdir=$(expand_home "$(cat "$run_dir/workdir")")
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
 
-export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$n TETHER_RUN_DIR=$run_dir
-TETHER_RUN_ID=$(basename "$run_dir")
+export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
+TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
 # Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
-cap=$(cpu_quota_cores)
-if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$cap" ]; then
-  export OMP_NUM_THREADS=$cap MKL_NUM_THREADS=$cap
+TETHER_CAP=$(cpu_quota_cores)
+if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
+  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
 fi
 
-stage='command'
-if cd "$workdir" 2>>"$a/log"; then
-  bash -c "$(cat "$run_dir/command")" </dev/null >>"$a/log" 2>&1
-  rc=$?
-  if [ "$rc" -eq 0 ] && [ -s "$run_dir/then" ]; then
-    stage='then'
-    bash -c "$(cat "$run_dir/then")" </dev/null >>"$a/log" 2>&1
-    rc=$?
+TETHER_STAGE='command'
+if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
+  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
+  TETHER_RC=$?
+  if [ "$TETHER_RC" -eq 0 ] && [ -s "$TETHER_RUN_DIR/then" ]; then
+    TETHER_STAGE='then'
+    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
+    TETHER_RC=$?
   fi
 else
-  stage=workdir
-  rc=127
+  TETHER_STAGE=workdir
+  TETHER_RC=127
 fi
 
-kill "$beat" 2>/dev/null
-finished=$(now_utc)
-printf '%s\\n' "$rc" | atomic_write "$a/exit_code"
-printf '%s\\n' "$finished" | atomic_write "$a/finished_at"
-signal=null
-if ((rc > 128)); then signal="\\"$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))\\""; fi
-marker=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$n" "$rc" "$signal" "$stage" "$finished")
-if [ "$rc" -eq 0 ]; then
-  printf '%s\\n' "$marker" | atomic_write "$run_dir/DONE"
+kill "$TETHER_BEAT" 2>/dev/null
+TETHER_FINISHED=$(now_utc)
+printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
+printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+TETHER_SIGNAL=null
+if ((TETHER_RC > 128)); then TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""; fi
+TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
+if [ "$TETHER_RC" -eq 0 ]; then
+  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
 else
-  printf '%s\\n' "$marker" | atomic_write "$run_dir/FAILED"
+  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
 fi
-exit "$rc"
+exit "$TETHER_RC"
 `;
 
 // src/remote/scripts.ts

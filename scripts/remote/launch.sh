@@ -4,7 +4,7 @@
 #   13 run id used with another command (refused) · 14 workdir missing · 15 backend unavailable · 16 lock/io
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; `env NAME b64` lines; end.
-# Env values (secrets included) are exported for the job only: never written to a file or put in argv.
+# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
 
 refuse() {
   local code=$1 result=$2 message=$3
@@ -22,13 +22,14 @@ start_backend() {
       # A private server per run: the job inherits this environment, never a user's running tmux server.
       sock=$RUN_DIR/tmux.sock
       if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
-      tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb" 9>&- ||
-        refuse 15 backend-unavailable "tmux could not start a session"
+      TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+      (export_job_env && exec "${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
       HANDLE="tmux:$sock"
       ;;
     setsid)
       # All three streams redirected and -f (fork first): the forms that hang or die are in test-infra-facts §3.
-      setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb" </dev/null >/dev/null 2>&1 9>&-
+      TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+      (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)
       HANDLE=setsid
       ;;
     *) refuse 15 backend-unavailable "unknown backend" ;;
@@ -104,6 +105,6 @@ main() {
   [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
   printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s}\n' \
     "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \
-    "$(json_str "${ENV_NAMES[*]}")"
+    "$(json_str "${TETHER_ENV_NAMES[*]}")"
 }
 main "$@"; exit $?

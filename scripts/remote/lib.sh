@@ -72,21 +72,22 @@ last_attempt() {
   printf '%s' "$n"
 }
 
-# Reads `key base64` data lines from stdin until `end` into DATA_<key> (decoded) and ENV_LINES.
-ENV_NAMES=()
+# Reads `key base64` data lines from stdin until `end` into DATA_<key> (decoded). `env NAME b64` lines
+# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
+# the job starts: a job variable never changes a variable of these scripts (user names cannot start
+# with TETHER_, and every script variable used after export_job_env does).
+TETHER_ENV_NAMES=()
+TETHER_ENV_VALUES=()
 read_data() {
   local key val name decoded
   while IFS=' ' read -r key val name; do
     case $key in
       end) return 0 ;;
       env)
-        # `env NAME base64value`: exported into the job's environment, never written to a file.
         [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
         decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
-        printf -v "$val" '%s' "${decoded%x}"
-        # shellcheck disable=SC2163
-        export "$val"
-        ENV_NAMES+=("$val")
+        TETHER_ENV_NAMES+=("$val")
+        TETHER_ENV_VALUES+=("${decoded%x}")
         ;;
       *)
         [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
@@ -97,6 +98,14 @@ read_data() {
   done
   echo "data ended early" >&2
   return 1
+}
+
+# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
+export_job_env() {
+  local TETHER_I
+  for ((TETHER_I = 0; TETHER_I < ${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
+    export "${TETHER_ENV_NAMES[TETHER_I]}=${TETHER_ENV_VALUES[TETHER_I]}"
+  done
 }
 
 now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }

@@ -4,63 +4,65 @@
 # Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the `then` chain if it exited 0)
 # with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
 # The training code never writes markers; a marker never lands after a failed stage.
+# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
+# prefix, so assigning ours never changes what the job sees.
 
-run_dir=$1
-n=$2
-hb=${3:-30}
-a=$run_dir/attempts/$n
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
 
 # The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
 # tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
-: >>"$a/log"
+: >>"$TETHER_A/log"
 # pid_start last: launch.sh waits for it and then reads the other two.
-now_utc | atomic_write "$a/started_at"
-printf '%s\n' "$$" | atomic_write "$a/pid"
-printf '%s\n' "$(pid_start "$$")" | atomic_write "$a/pid_start"
-touch "$run_dir/heartbeat"
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
 
 (
   while kill -0 "$$" 2>/dev/null; do
-    touch "$run_dir/heartbeat"
-    sleep "$hb"
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
   done
 ) </dev/null >/dev/null 2>&1 &
-beat=$!
+TETHER_BEAT=$!
 
-workdir=$(expand_home "$(cat "$run_dir/workdir")")
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
 
-export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$n TETHER_RUN_DIR=$run_dir
-TETHER_RUN_ID=$(basename "$run_dir")
+export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
+TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
 # Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
-cap=$(cpu_quota_cores)
-if [ -z "${OMP_NUM_THREADS:-}" ] && [ -n "$cap" ]; then
-  export OMP_NUM_THREADS=$cap MKL_NUM_THREADS=$cap
+TETHER_CAP=$(cpu_quota_cores)
+if [ -z "${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
+  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
 fi
 
-stage='command'
-if cd "$workdir" 2>>"$a/log"; then
-  bash -c "$(cat "$run_dir/command")" </dev/null >>"$a/log" 2>&1
-  rc=$?
-  if [ "$rc" -eq 0 ] && [ -s "$run_dir/then" ]; then
-    stage='then'
-    bash -c "$(cat "$run_dir/then")" </dev/null >>"$a/log" 2>&1
-    rc=$?
+TETHER_STAGE='command'
+if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
+  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
+  TETHER_RC=$?
+  if [ "$TETHER_RC" -eq 0 ] && [ -s "$TETHER_RUN_DIR/then" ]; then
+    TETHER_STAGE='then'
+    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
+    TETHER_RC=$?
   fi
 else
-  stage=workdir
-  rc=127
+  TETHER_STAGE=workdir
+  TETHER_RC=127
 fi
 
-kill "$beat" 2>/dev/null
-finished=$(now_utc)
-printf '%s\n' "$rc" | atomic_write "$a/exit_code"
-printf '%s\n' "$finished" | atomic_write "$a/finished_at"
-signal=null
-if ((rc > 128)); then signal="\"$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))\""; fi
-marker=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$n" "$rc" "$signal" "$stage" "$finished")
-if [ "$rc" -eq 0 ]; then
-  printf '%s\n' "$marker" | atomic_write "$run_dir/DONE"
+kill "$TETHER_BEAT" 2>/dev/null
+TETHER_FINISHED=$(now_utc)
+printf '%s\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
+printf '%s\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+TETHER_SIGNAL=null
+if ((TETHER_RC > 128)); then TETHER_SIGNAL="\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\""; fi
+TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
+if [ "$TETHER_RC" -eq 0 ]; then
+  printf '%s\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
 else
-  printf '%s\n' "$marker" | atomic_write "$run_dir/FAILED"
+  printf '%s\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
 fi
-exit "$rc"
+exit "$TETHER_RC"

@@ -153,4 +153,19 @@ describe('hostile values that are legal pass through literally', () => {
     expect(existsSync(canary)).toBe(false);
     rmSync('/tmp/tether-run.json', { force: true });
   });
+
+  it("job variables named like tether's own script variables change nothing but the job's view", async () => {
+    // Names that launch.sh, lib.sh or the wrapper use (or used) for themselves.
+    const clash = ['RUN_DIR', 'HANDLE', 'LAST', 'DATA_spec', 'DATA_command', 'backend', 'wrapper', 'n', 'a', 'hb', 'stage', 'rc', 'run_dir', 'sock', 'path', 'tmp'];
+    const env = clash.map((n) => `${n}=user-${n}`).join('\n');
+    const show = clash.map((n) => `${n}=$${n}`).join(' ');
+    const r = captureReporter();
+    const code = await launchPhase({ ...base(), 'run-id': 'clash', env, command: `echo "${show}" > clash.txt`, 'run-file': '/tmp/tether-clash.json' }, {}, r, '/tmp');
+    expect(code, r.errors.join('\n')).toBe(0);
+    expect(r.outputs['run-dir']).toBe(`${box.home}/.tether/runs/clash`);
+    await waitFor('DONE', () => existsSync(`${box.home}/.tether/runs/clash/DONE`), 15_000);
+    expect(readFileSync(`${box.home}/code/clash.txt`, 'utf8').trim()).toBe(clash.map((n) => `${n}=user-${n}`).join(' '));
+    expect(JSON.parse(readFileSync(`${box.home}/.tether/runs/clash/DONE`, 'utf8'))).toMatchObject({ exit_code: 0, stage: 'command' });
+    rmSync('/tmp/tether-clash.json', { force: true });
+  });
 });

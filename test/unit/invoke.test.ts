@@ -19,11 +19,12 @@ describe('remote invocation', () => {
 
   it('data lines decode on the box to the exact bytes, including trailing newlines', () => {
     const values = { command: 'echo "$X"; exit 3\n\n', then: '', workdir: '~/code' };
-    const script = `${LIB}\nmain() { read_data || exit 9; printf '%s' "$DATA_command" | od -c | head -n 3 >/dev/null; printf '[%s][%s][%s][%s]' "$DATA_command" "$DATA_then" "$DATA_workdir" "$SECRET_X"; }\nmain "$@"; exit $?\n`;
+    // Job variables exist only after export_job_env, and only for what runs after it.
+    const script = `${LIB}\nmain() { read_data || exit 9; printf '<%s>' "\${SECRET_X-unset}"; (export_job_env; printf '[%s][%s][%s][%s]' "$DATA_command" "$DATA_then" "$DATA_workdir" "$SECRET_X"); }\nmain "$@"; exit $?\n`;
     const stdin = script + dataLines(values, [['SECRET_X', 'va\nlue ']]);
     const r = spawnSync('bash', ['-s'], { input: stdin, encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`[${values.command}][][~/code][va\nlue ]`);
+    expect(r.stdout).toBe(`<unset>[${values.command}][][~/code][va\nlue ]`);
   });
 
   it('read_data refuses a truncated stream', () => {
