@@ -40523,7 +40523,11 @@ start_backend() {
   local backend=$1 wrapper=$2 n=$3 hb=$4 sock
   case $backend in
     tmux)
-      command -v tmux >/dev/null 2>&1 || refuse 15 backend-unavailable "tmux is not installed on the box; use backend: setsid"
+      if ! command -v tmux >/dev/null 2>&1; then
+        NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
+        start_backend setsid "$wrapper" "$n" "$hb"
+        return
+      fi
       # A private server per run: the job inherits this environment, never a user's running tmux server.
       sock=$RUN_DIR/tmux.sock
       if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
@@ -40608,9 +40612,9 @@ main() {
   pid=$(cat "$a/pid" 2>/dev/null)
   started=$(cat "$a/started_at" 2>/dev/null)
   [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
-  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s}\\n' \\
+  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
     "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
-    "$(json_str "\${TETHER_ENV_NAMES[*]}")"
+    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
 }
 main "$@"; exit $?
 `;

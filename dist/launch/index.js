@@ -40193,6 +40193,9 @@ function renderLaunch(o, target, hostKeyNote) {
   const lines = [`### ${icon} tether launch \u2014 \`${o.runId}\` on \`${target}\`: ${o.result}`, "", o.message, ""];
   if (hostKeyNote) lines.push(`> [!WARNING]
 > ${hostKeyNote}`, "");
+  const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
+  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
+> ${w}`), "");
   if (o.attempt) {
     lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
     lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${esc(o.handle)} | \`${esc(o.runDir)}\` | ${o.startedAt} |`, "");
@@ -40699,7 +40702,11 @@ start_backend() {
   local backend=$1 wrapper=$2 n=$3 hb=$4 sock
   case $backend in
     tmux)
-      command -v tmux >/dev/null 2>&1 || refuse 15 backend-unavailable "tmux is not installed on the box; use backend: setsid"
+      if ! command -v tmux >/dev/null 2>&1; then
+        NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
+        start_backend setsid "$wrapper" "$n" "$hb"
+        return
+      fi
       # A private server per run: the job inherits this environment, never a user's running tmux server.
       sock=$RUN_DIR/tmux.sock
       if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
@@ -40784,9 +40791,9 @@ main() {
   pid=$(cat "$a/pid" 2>/dev/null)
   started=$(cat "$a/started_at" 2>/dev/null)
   [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
-  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s}\\n' \\
+  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
     "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
-    "$(json_str "\${TETHER_ENV_NAMES[*]}")"
+    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
 }
 main "$@"; exit $?
 `;
@@ -41188,12 +41195,13 @@ async function runAudit(session, cfg) {
 }
 async function launch(given, env, auditCfg, deps, release) {
   let cfg = given;
-  const base = { runId: cfg.runId, attempt: 0, pid: null, handle: "", runDir: "", startedAt: "", logHead: "" };
+  const warnings = [];
+  const base = { runId: cfg.runId, attempt: 0, pid: null, handle: "", runDir: "", startedAt: "", logHead: "", warnings };
   let audit;
   if (auditCfg) {
     deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
     audit = await runAudit(deps.session, auditCfg);
-    for (const w of audit.gate.warnings) deps.log(`audit warning: ${w}`);
+    warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
     if (!audit.gate.pass) {
       return { ...base, result: "blocked", message: `the audit gate blocked the launch:
 ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
@@ -41219,6 +41227,9 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], { data, timeoutMs: 6e4 });
   const out = parseJsonLine("launch", r);
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
+  if (out.note) {
+    warnings.push(out.note);
+  }
   if (out.result !== "started") {
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
   }
@@ -41269,6 +41280,7 @@ async function launchPhase(inputs, env, reporter, workspace) {
     reporter.output("handle", o.handle);
     reporter.output("run-dir", o.runDir);
     reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
+    for (const w of o.warnings) reporter.warn(w);
     if (o.logHead.trim()) reporter.info(`first lines of the job log:
 ${o.logHead.trimEnd()}`);
     if (o.result !== "started") {

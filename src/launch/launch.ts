@@ -29,6 +29,8 @@ export interface LaunchOutcome {
   runDir: string;
   startedAt: string;
   logHead: string;
+  /** Things the user should know even when the launch worked (e.g. a backend fallback). */
+  warnings: string[];
   audit?: { report: AuditReport; gate: GateResult };
 }
 
@@ -40,6 +42,7 @@ interface LaunchScriptResult {
   handle?: string;
   started_at: string;
   run_dir: string;
+  note?: string;
 }
 
 interface ConfirmResult {
@@ -64,12 +67,13 @@ export async function launch(
   release?: Release,
 ): Promise<LaunchOutcome> {
   let cfg = given;
-  const base = { runId: cfg.runId, attempt: 0, pid: null, handle: '', runDir: '', startedAt: '', logHead: '' };
+  const warnings: string[] = [];
+  const base = { runId: cfg.runId, attempt: 0, pid: null, handle: '', runDir: '', startedAt: '', logHead: '', warnings };
   let audit: LaunchOutcome['audit'];
   if (auditCfg) {
     deps.log('audit: one read-only probe of disk, memory, GPU and interpreter');
     audit = await runAudit(deps.session, auditCfg);
-    for (const w of audit.gate.warnings) deps.log(`audit warning: ${w}`);
+    warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
     if (!audit.gate.pass) {
       return { ...base, result: 'blocked', message: `the audit gate blocked the launch:\n${audit.gate.failures.map((f) => `- ${f}`).join('\n')}`, audit };
     }
@@ -97,6 +101,9 @@ export async function launch(
   const r = await runScript(deps.session, 'launch', [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? '1' : '0', String(deps.heartbeatS ?? 30)], { data, timeoutMs: 60_000 });
   const out = parseJsonLine<LaunchScriptResult>('launch', r);
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? '', handle: out.handle ?? '', audit };
+  if (out.note) {
+    warnings.push(out.note);
+  }
   if (out.result !== 'started') {
     return { ...started, result: 'refused', refusal: out.result, message: out.message ?? out.result };
   }

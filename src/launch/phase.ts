@@ -59,6 +59,7 @@ export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     reporter.output('handle', o.handle);
     reporter.output('run-dir', o.runDir);
     reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
+    for (const w of o.warnings) reporter.warn(w);
     if (o.logHead.trim()) reporter.info(`first lines of the job log:\n${o.logHead.trimEnd()}`);
     if (o.result !== 'started') {
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);

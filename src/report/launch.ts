@@ -8,6 +8,8 @@ export function renderLaunch(o: LaunchOutcome, target: string, hostKeyNote?: str
   const icon = { started: '✅', refused: '⛔', blocked: '🛑', failed: '❌' }[o.result];
   const lines = [`### ${icon} tether launch — \`${o.runId}\` on \`${target}\`: ${o.result}`, '', o.message, ''];
   if (hostKeyNote) lines.push(`> [!WARNING]\n> ${hostKeyNote}`, '');
+  const notes = o.warnings.filter((w) => !w.startsWith('audit: '));
+  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]\n> ${w}`), '');
   if (o.attempt) {
     lines.push('| attempt | pid | handle | run dir | started |', '|---|---|---|---|---|');
     lines.push(`| ${o.attempt} | ${o.pid ?? ''} | ${esc(o.handle)} | \`${esc(o.runDir)}\` | ${o.startedAt} |`, '');

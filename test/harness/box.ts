@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSshdFiles } from './sshd.ts';
 import { has, ok, run, waitFor } from './sh.ts';
@@ -96,7 +96,26 @@ function teardown(i: number): void {
   rmSync(join(ROOT, `slot-${i}.owner`), { force: true });
 }
 
-export async function createBox(): Promise<Box> {
+/** Options: `without` hides programs (e.g. tmux) from the box's PATH, as on a box that lacks them. */
+export interface BoxOptions {
+  without?: string[];
+}
+
+/** A PATH of symlinks to every system program except `without` (/bin is /usr/bin on Debian, so both go). */
+function shadowPath(dir: string, without: string[]): string {
+  const sys = join(dir, 'sysbin');
+  mkdirSync(sys, { recursive: true });
+  for (const d of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+    if (!existsSync(d)) continue;
+    for (const name of readdirSync(d)) {
+      if (without.includes(name) || existsSync(join(sys, name))) continue;
+      symlinkSync(join(d, name), join(sys, name));
+    }
+  }
+  return sys;
+}
+
+export async function createBox(opts: BoxOptions = {}): Promise<Box> {
   const missing = boxPrerequisites();
   if (missing.length) throw new Error(`test boxes need: ${missing.join(', ')} (run .ci/run or install them)`);
   const i = claimSlot();
@@ -117,7 +136,8 @@ export async function createBox(): Promise<Box> {
     run('ip', ['-n', ns, 'addr', 'add', `${addr}/30`, 'dev', `tbg${i}`]);
     run('ip', ['-n', ns, 'link', 'set', `tbg${i}`, 'up']);
     run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    const keys = writeSshdFiles({ dir, addr, port: 22, home, bin, label: `box-${i}` });
+    const systemPath = opts.without?.length ? shadowPath(dir, opts.without) : undefined;
+    const keys = writeSshdFiles({ dir, addr, port: 22, home, bin, label: `box-${i}`, systemPath });
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const startSshd = () => {
       rmSync(join(dir, 'sshd.pid'), { force: true });
