@@ -21134,9 +21134,9 @@ main() {
   printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
   start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
 
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; i < 400; i++)); do
     [ -s "$a/pid_start" ] && break
-    sleep 0.1
+    sleep 0.025
   done
   pid=$(cat "$a/pid" 2>/dev/null)
   started=$(cat "$a/started_at" 2>/dev/null)
