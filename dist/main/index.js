@@ -40758,7 +40758,7 @@ main() {
       if [ -f "$RUN_DIR/FAILED" ]; then
         refuse 12 dead "run $run_id failed in attempt $LAST ($(cat "$RUN_DIR/FAILED")); set resume: true to start attempt $((LAST + 1)) of the same command"
       fi
-      refuse 12 dead "run $run_id is dead (attempt $LAST, pid $LAST_PID, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
+      refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
     fi
     # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
     if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
