@@ -93,6 +93,7 @@ export async function launch(
       command: cfg.command,
       then: cfg.then ?? '',
       workdir: cfg.workdir,
+      checkpoints: cfg.checkpoints.join('\n'),
       wrapper: WRAPPER,
     },
     env,

@@ -106,6 +106,28 @@ function dfFields(line: string): string[] {
   return line.trim().split(/\s+/);
 }
 
+/** `df -P -B1` and `df -P -i` lines of one filesystem. */
+export function parseDf(path: string, bytesLine: string, inodesLine: string, fallbackMount = ''): DiskInfo {
+  const b = dfFields(bytesLine);
+  const i = dfFields(inodesLine);
+  return {
+    path,
+    mount: b.slice(5).join(' ') || fallbackMount,
+    sizeBytes: num(b[1]) ?? 0,
+    availBytes: num(b[3]) ?? 0,
+    inodesTotal: num(i[1]) ?? 0,
+    inodesFree: num(i[3]) ?? 0,
+  };
+}
+
+/** cgroup memory files (v1 or v2) to a usage fraction and the oom_kill counter. */
+export function parseMemory(max: string, current: string, events: string): { fraction: number | null; oomKills: number | null } {
+  const m = cgroupValue(max);
+  const c = cgroupValue(current);
+  const oom = /oom_kill (\d+)/.exec(events);
+  return { fraction: m && c !== null ? c / m : null, oomKills: oom ? Number(oom[1]) : null };
+}
+
 function cgroupValue(s: string): number | null {
   const t = s.trim();
   if (t === 'max' || t === '') return null;
@@ -117,21 +139,10 @@ function cgroupValue(s: string): number | null {
 export function parseAudit(raw: unknown): AuditReport {
   const r = raw as RawAudit;
   if (!r || r.schema !== 'tether.audit/v1') throw new Error('audit.sh returned an unexpected document (schema is not tether.audit/v1)');
-  const disks: DiskInfo[] = r.disks.map((d) => {
-    const b = dfFields(d.df_bytes);
-    const i = dfFields(d.df_inodes);
-    return {
-      path: d.path,
-      mount: b.slice(5).join(' ') || d.checked,
-      sizeBytes: num(b[1]) ?? 0,
-      availBytes: num(b[3]) ?? 0,
-      inodesTotal: num(i[1]) ?? 0,
-      inodesFree: num(i[3]) ?? 0,
-    };
-  });
+  const disks: DiskInfo[] = r.disks.map((d) => parseDf(d.path, d.df_bytes, d.df_inodes, d.checked));
   let cgroup: AuditReport['cgroup'] = null;
   if (r.cgroup) {
-    const oom = /oom_kill (\d+)/.exec(r.cgroup.memory_events);
+    const mem = parseMemory(r.cgroup.memory_max, r.cgroup.memory_current, r.cgroup.memory_events);
     const [q, p] = r.cgroup.cpu_max.trim().split(/\s+/);
     const quota = num(q);
     const period = num(p);
@@ -139,7 +150,7 @@ export function parseAudit(raw: unknown): AuditReport {
       version: r.cgroup.version,
       memoryMaxBytes: cgroupValue(r.cgroup.memory_max),
       memoryCurrentBytes: cgroupValue(r.cgroup.memory_current),
-      oomKills: oom ? Number(oom[1]) : null,
+      oomKills: mem.oomKills,
       cpuQuotaCores: quota !== null && quota > 0 && period ? quota / period : null,
     };
   }

@@ -1,0 +1,39 @@
+import type { FailureClass } from './signatures.ts';
+
+export const STATES = ['launching', 'running', 'stalled', 'finished', 'failed', 'dead', 'rebooted', 'unreachable', 'unknown'] as const;
+export type State = (typeof STATES)[number];
+export const FLAGS = ['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle', 'fast-finish'] as const;
+export type Flag = (typeof FLAGS)[number];
+
+const RESUME = 'relaunch the identical command with launch `resume: true` (never a blind retry of something else)';
+
+/** The fixed remediation of each state (runbook-facts §4 and §7.7). */
+export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
+  launching: 'the job is starting; if it stays here for several ticks, read the attempt log',
+  running: 'nothing to do',
+  stalled: 'alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate',
+  finished: 'ready to pull: run collect, which verifies the checkpoints before anything is torn down',
+  dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
+  rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
+  unreachable: 'check the provider console for balance, power or preemption; nothing is known to have changed on the box',
+  unknown: 'no run record for this run id under run-root: check run-id, run-root and the host',
+};
+
+export const FAILURE_REMEDIATION: Record<FailureClass, string> = {
+  'disk-full': `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
+  oom: 'host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id',
+  'cuda-oom': 'CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry',
+  killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+  'code-error': 'a Python error in the code or config: investigate and fix; do not retry',
+  nan: 'the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data',
+  preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+  other: 'the command failed: read the attempt log; resume only once the cause is known',
+};
+
+export const FLAG_REMEDIATION: Record<Flag, string> = {
+  'disk-pressure': 'disk ≥ 95% full: prune old checkpoints before the next save',
+  'inode-pressure': 'inodes ≥ 95% used: cap per-sample outputs',
+  'mem-pressure': 'cgroup memory > 90% of its limit: OOM risk',
+  'gpu-idle': 'GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU',
+  'fast-finish': 'finished in under half the expected duration: check that it did real work',
+};

@@ -1,0 +1,33 @@
+/** Failure classes and the log signatures that name them (runbook-facts §4). Pure. */
+export const FAILURE_CLASSES = ['disk-full', 'oom', 'cuda-oom', 'killed', 'code-error', 'nan', 'preempted', 'other'] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+const SIGNATURES: Array<[FailureClass, RegExp]> = [
+  ['disk-full', /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
+  ['cuda-oom', /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
+  ['nan', /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
+  ['oom', /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
+  ['code-error', /Traceback \(most recent call last\)/],
+];
+
+/** The first class whose signature appears in `text`, in the table's order of precedence. */
+export function signatureIn(text: string): FailureClass | null {
+  for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
+  return null;
+}
+
+/**
+ * Why an attempt that wrote FAILED failed. OOM is asserted only from the cgroup oom_kill counter rising,
+ * kernel OOM lines or exit 137 with such evidence, never from host load (runbook R45).
+ */
+export function classifyFailure(exitCode: number, signal: string | null, log: string, oomKillRose: boolean): FailureClass {
+  const seen = signatureIn(log);
+  if (seen && seen !== 'code-error') return seen;
+  const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);
+  const killed = sig === 'KILL' || sig === '9' || exitCode === 137;
+  if (killed && oomKillRose) return 'oom';
+  if (seen === 'code-error') return 'code-error';
+  if (killed) return 'killed';
+  if (sig === 'TERM' || sig === '15' || exitCode === 143) return 'preempted';
+  return 'other';
+}

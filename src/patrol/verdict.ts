@@ -1,0 +1,206 @@
+import type { GpuInfo } from '../remote/audit.ts';
+import type { TransportKind } from '../ssh/errors.ts';
+import { HISTORY_MAX, type RunMemory } from './memory.ts';
+import type { HostObservation, RunObservation } from './observation.ts';
+import { parseProgress } from './progress.ts';
+import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
+import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
+
+export interface Verdict {
+  runId: string;
+  state: State;
+  cls: FailureClass | null;
+  flags: Flag[];
+  /** The fixed remediation of the state/class, then of each flag. */
+  remediation: string;
+  detail: string;
+  attempt: number;
+  step: number | null;
+  epoch: string | null;
+  metrics: Record<string, number>;
+  heartbeatAgeS: number | null;
+  progressAgeS: number | null;
+  checkpoints: { count: number; newest: string | null; ageS: number | null };
+  gpus: GpuInfo[];
+  disk: { usedPct: number; inodesUsedPct: number | null } | null;
+  memoryPct: number | null;
+  since: string;
+  /** A crash signature seen in the new log bytes of a run that is still alive. */
+  newSignature: FailureClass | null;
+}
+
+export interface AssessOptions {
+  stallAfterS: number;
+  progressRegexes?: RegExp[];
+}
+
+export type Seen = { kind: 'observed'; host: HostObservation; run: RunObservation } | { kind: 'transport'; reason: TransportKind; detail: string };
+
+const pct = (used: number, total: number) => (total > 0 ? (100 * used) / total : 0);
+
+/**
+ * The verdict function: (observation, previous tick, options, now) → verdict + memory for the next tick.
+ * Pure. A transport failure never changes what is known about the run; signatures are scanned only in
+ * the new bytes of the per-attempt log; liveness comes from the wrapper's pid, progress from log and
+ * checkpoint mtimes (so a quiet block-buffered log with advancing checkpoints is running).
+ */
+export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, opts: AssessOptions, now: Date): { verdict: Verdict; memory: RunMemory } {
+  const iso = now.toISOString();
+  if (seen.kind === 'transport') return unreachable(runId, seen, prev, iso);
+  const { host, run } = seen;
+  const newAttempt = !prev || prev.attempt !== run.attempt;
+  const progress = parseProgress(run.tail, opts.progressRegexes);
+  const progressT = Math.max(run.logMtime ?? 0, run.checkpoints.newestMtime ?? 0, run.logSize > 0 ? 0 : (run.startedEpoch ?? 0));
+  const progressAgeS = progressT ? Math.max(0, host.now - progressT) : null;
+  const oomKillRose = host.memory.oomKills !== null && (prev?.oomKills ?? 0) < host.memory.oomKills;
+  // On a new attempt the old offset means nothing: the log is new.
+  const delta = run.delta;
+  const newSignature = run.alive ? signatureIn(delta) : null;
+
+  let state: State;
+  let cls: FailureClass | null = null;
+  let detail: string;
+  const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
+  if (!run.exists) {
+    state = 'unknown';
+    detail = 'no run record';
+  } else if (marker?.kind === 'DONE') {
+    // A queue that printed failed cells but exited 0 is still a failure (runbook R72).
+    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
+      state = 'failed';
+      cls = 'other';
+      detail = 'exited 0 but the log reports failed cells (QUEUE DONE … FAILED)';
+    } else {
+      state = 'finished';
+      detail = `DONE at ${marker.finishedAt}`;
+    }
+  } else if (marker?.kind === 'FAILED') {
+    state = 'failed';
+    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + '\n' + delta, oomKillRose);
+    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ''} in stage ${marker.stage}`;
+  } else if (run.alive) {
+    const age = progressAgeS ?? 0;
+    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host.now - run.startedEpoch < opts.stallAfterS) {
+      state = 'launching';
+      detail = 'no output yet';
+    } else if (age > opts.stallAfterS) {
+      state = 'stalled';
+      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
+    } else {
+      state = 'running';
+      detail = `pid ${run.pid}`;
+    }
+  } else if (run.attempt === 0) {
+    state = 'launching';
+    detail = 'run record written, no attempt started yet';
+  } else if (host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
+    state = 'rebooted';
+    detail = `booted ${new Date(host.btime * 1000).toISOString()}, after attempt ${run.attempt} started`;
+  } else {
+    state = 'dead';
+    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? 'none'}) and no DONE/FAILED marker`;
+  }
+
+  const flags: Flag[] = [];
+  const disk = host.disk;
+  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
+  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
+  if (usedPct >= 95) flags.push('disk-pressure');
+  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push('inode-pressure');
+  if (host.memory.fraction !== null && host.memory.fraction > 0.9) flags.push('mem-pressure');
+  if ((state === 'running' || state === 'stalled') && host.gpu.gpus.length > 0 && host.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push('gpu-idle');
+  if (state === 'finished' && run.expectedDurationS && marker && run.startedEpoch) {
+    const took = Date.parse(marker.finishedAt) / 1000 - run.startedEpoch;
+    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push('fast-finish');
+  }
+
+  const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
+  const loss = progress.metrics['loss'] ?? progress.metrics['train_loss'] ?? null;
+  const history = newAttempt && prev && prev.attempt > run.attempt ? [] : [...(prev?.history ?? [])];
+  const lastPoint = history[history.length - 1];
+  if (progress.step !== null || loss !== null) {
+    if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host.now, progress.step, loss]);
+  }
+  const memory: RunMemory = {
+    attempt: run.attempt,
+    offset: run.logSize,
+    state,
+    cls,
+    since,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: host.memory.oomKills,
+    step: progress.step,
+    epoch: progress.epoch,
+    metrics: progress.metrics,
+    history: history.slice(-HISTORY_MAX),
+  };
+  const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
+  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
+  if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
+  const verdict: Verdict = {
+    runId,
+    state,
+    cls,
+    flags,
+    remediation: parts.join('; '),
+    detail,
+    attempt: run.attempt,
+    step: progress.step,
+    epoch: progress.epoch,
+    metrics: progress.metrics,
+    heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host.now - run.heartbeatMtime) : null,
+    progressAgeS,
+    checkpoints: { count: run.checkpoints.count, newest: run.checkpoints.newest, ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null },
+    gpus: host.gpu.gpus,
+    disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
+    memoryPct: host.memory.fraction !== null ? 100 * host.memory.fraction : null,
+    since,
+    newSignature,
+  };
+  return { verdict, memory };
+}
+
+function unreachable(runId: string, seen: Extract<Seen, { kind: 'transport' }>, prev: RunMemory | undefined, iso: string): { verdict: Verdict; memory: RunMemory } {
+  const since = prev?.unreachableSince ?? iso;
+  const ticks = (prev?.unreachableTicks ?? 0) + 1;
+  const lastKnown = prev ? (prev.state === 'unreachable' ? prev.lastKnown : prev.state) : null;
+  // Everything known about the run stays as it was: only the unreachable bookkeeping moves.
+  const memory: RunMemory = {
+    attempt: prev?.attempt ?? 0,
+    offset: prev?.offset ?? 0,
+    state: 'unreachable',
+    cls: prev?.cls ?? null,
+    since: prev?.state === 'unreachable' ? prev.since : iso,
+    lastKnown,
+    unreachableSince: since,
+    unreachableTicks: ticks,
+    oomKills: prev?.oomKills ?? null,
+    step: prev?.step ?? null,
+    epoch: prev?.epoch ?? null,
+    metrics: prev?.metrics ?? {},
+    history: prev?.history ?? [],
+  };
+  const verdict: Verdict = {
+    runId,
+    state: 'unreachable',
+    cls: null,
+    flags: [],
+    remediation: `unreachable since ${since} (${ticks} tick${ticks === 1 ? '' : 's'}): check the provider console for balance, power or preemption`,
+    detail: `${seen.reason}: ${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ''}`,
+    attempt: memory.attempt,
+    step: memory.step,
+    epoch: memory.epoch,
+    metrics: memory.metrics,
+    heartbeatAgeS: null,
+    progressAgeS: null,
+    checkpoints: { count: 0, newest: null, ageS: null },
+    gpus: [],
+    disk: null,
+    memoryPct: null,
+    since: memory.since,
+    newSignature: null,
+  };
+  return { verdict, memory };
+}

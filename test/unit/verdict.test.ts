@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { emptyMemory, memoryBlock, readMemory, type RunMemory } from '../../src/patrol/memory.ts';
+import type { HostObservation, Marker, RunObservation } from '../../src/patrol/observation.ts';
+import { parseProgress } from '../../src/patrol/progress.ts';
+import { FAILURE_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
+import { assess, type Seen } from '../../src/patrol/verdict.ts';
+import { parseGpuQuery } from '../../src/remote/audit.ts';
+import { GPU } from '../fixtures/nvidia-smi.ts';
+
+const NOW = 1_800_000_000; // the box's clock
+const now = new Date(NOW * 1000);
+
+function host(over: Partial<HostObservation> = {}): HostObservation {
+  return {
+    hostname: 'gpu-1',
+    now: NOW,
+    btime: NOW - 86_400,
+    disk: { path: '~/.tether/runs', mount: '/', sizeBytes: 1000e9, availBytes: 500e9, inodesTotal: 1e6, inodesFree: 9e5 },
+    memory: { fraction: 0.4, oomKills: 0 },
+    gpu: { present: true, error: null, gpus: parseGpuQuery(GPU.h100x2) },
+    runs: [],
+    ...over,
+  };
+}
+
+function run(over: Partial<RunObservation> = {}): RunObservation {
+  return {
+    id: 'r1',
+    exists: true,
+    attempt: 1,
+    alive: true,
+    pid: 4242,
+    startedEpoch: NOW - 3600,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: NOW - 10,
+    expectedDurationS: 7200,
+    logSize: 5000,
+    logMtime: NOW - 20,
+    delta: '',
+    deltaFrom: 4000,
+    tail: 'epoch 3/10 step 1200 loss 0.41\n',
+    checkpoints: { count: 3, newest: 'ckpt/step1200.pt', newestMtime: NOW - 300, newestBytes: 1000 },
+    ...over,
+  };
+}
+
+const marker = (kind: 'DONE' | 'FAILED', exitCode: number, signal: string | null = null, finishedAt = new Date((NOW - 60) * 1000).toISOString()): Marker => ({ kind, attempt: 1, exitCode, signal, stage: 'command', finishedAt });
+const dead = { alive: false };
+const seen = (r: Partial<RunObservation> = {}, h: Partial<HostObservation> = {}): Seen => ({ kind: 'observed', host: host(h), run: run(r) });
+const opts = { stallAfterS: 1800 };
+const prevMemory = (over: Partial<RunMemory> = {}): RunMemory => ({
+  attempt: 1, offset: 4000, state: 'running', cls: null, since: '2026-01-01T00:00:00.000Z', lastKnown: null, unreachableSince: null,
+  unreachableTicks: 0, oomKills: 0, step: 1100, epoch: '3/10', metrics: { loss: 0.5 }, history: [[NOW - 1800, 1100, 0.5]], ...over,
+});
+
+describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
+  it.each<[string, Seen, string, string | null]>([
+    ['alive with fresh output', seen(), 'running', null],
+    ['a quiet block-buffered log with advancing checkpoints', seen({ logMtime: NOW - 7200, checkpoints: { count: 9, newest: 'c.pt', newestMtime: NOW - 60, newestBytes: 1 } }), 'running', null],
+    ['alive, no log or checkpoint progress past stall-after', seen({ logMtime: NOW - 4000, checkpoints: { count: 1, newest: 'c.pt', newestMtime: NOW - 4000, newestBytes: 1 } }), 'stalled', null],
+    ['alive, no output yet, just started', seen({ logSize: 0, logMtime: NOW - 5, tail: '', startedEpoch: NOW - 5, checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null } }), 'launching', null],
+    ['DONE', seen({ ...dead, marker: marker('DONE', 0) }), 'finished', null],
+    ['DONE but the queue reported failed cells', seen({ ...dead, marker: marker('DONE', 0), tail: 'cell a ok\nQUEUE DONE: 3 ok, 1 FAILED\n' }), 'failed', 'other'],
+    ['a Python traceback', seen({ ...dead, marker: marker('FAILED', 1), tail: 'Traceback (most recent call last):\n  File "t.py"\nKeyError: \'lr\'\n' }), 'failed', 'code-error'],
+    ['CUDA out of memory', seen({ ...dead, marker: marker('FAILED', 1), tail: 'Traceback (most recent call last):\ntorch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n' }), 'failed', 'cuda-oom'],
+    ['kill -9, no traceback, no OOM evidence', seen({ ...dead, marker: marker('FAILED', 137, 'KILL'), tail: 'step 10 loss 1.0\n' }), 'failed', 'killed'],
+    ['exit 137 while the cgroup oom_kill counter rose', seen({ ...dead, marker: marker('FAILED', 137, 'KILL'), tail: 'Killed\n' }, { memory: { fraction: 0.99, oomKills: 1 } }), 'failed', 'oom'],
+    ['disk full during a checkpoint save', seen({ ...dead, marker: marker('FAILED', 1), tail: 'RuntimeError: [enforce fail at inline_container.cc:471] . unexpected pos 1152 vs 1040\nOSError: [Errno 28] No space left on device\n' }), 'failed', 'disk-full'],
+    ['NaN loss', seen({ ...dead, marker: marker('FAILED', 1), tail: 'step 50 loss nan\nValueError: loss is nan, stopping\n' }), 'failed', 'nan'],
+    ['SIGTERM (preemption)', seen({ ...dead, marker: marker('FAILED', 143, 'TERM'), tail: 'step 10\n' }), 'failed', 'preempted'],
+    ['a plain non-zero exit', seen({ ...dead, marker: marker('FAILED', 2), tail: 'usage: train.py\n' }), 'failed', 'other'],
+    ['no process, no marker', seen({ ...dead }), 'dead', null],
+    ['no process, no marker, booted after the attempt started', seen({ ...dead }, { btime: NOW - 600 }), 'rebooted', null],
+    ['no run record (no job at all)', seen({ exists: false, alive: false, attempt: 0 }), 'unknown', null],
+  ])('%s → %s', (_name, s, state, cls) => {
+    const { verdict } = assess('r1', s, prevMemory(), opts, now);
+    expect(verdict.state).toBe(state);
+    expect(verdict.cls).toBe(cls);
+    const fixed = cls ? FAILURE_REMEDIATION[cls as keyof typeof FAILURE_REMEDIATION] : STATE_REMEDIATION[state as keyof typeof STATE_REMEDIATION];
+    expect(verdict.remediation.startsWith(fixed)).toBe(true);
+  });
+
+  it('a transport failure changes nothing known about the run, and counts ticks since', () => {
+    const prev = prevMemory({ state: 'running', step: 1200, offset: 4800 });
+    const first = assess('r1', { kind: 'transport', reason: 'unreachable', detail: 'timed out' }, prev, opts, now);
+    expect(first.verdict.state).toBe('unreachable');
+    expect(first.memory).toMatchObject({ lastKnown: 'running', step: 1200, offset: 4800, attempt: 1, unreachableTicks: 1, unreachableSince: now.toISOString() });
+    const later = new Date(now.getTime() + 1800_000);
+    const second = assess('r1', { kind: 'transport', reason: 'unreachable', detail: 'timed out' }, first.memory, opts, later);
+    expect(second.memory).toMatchObject({ lastKnown: 'running', step: 1200, offset: 4800, unreachableTicks: 2, unreachableSince: now.toISOString() });
+    expect(second.verdict.remediation).toBe(`unreachable since ${now.toISOString()} (2 ticks): check the provider console for balance, power or preemption`);
+    // When it answers again, the run is judged afresh from what is on the box.
+    const back = assess('r1', seen(), second.memory, opts, later);
+    expect(back.verdict.state).toBe('running');
+    expect(back.memory.unreachableTicks).toBe(0);
+  });
+
+  it('an old traceback does not re-alert: signatures are read only in the new bytes', () => {
+    const tail = 'Traceback (most recent call last):\nRuntimeError: DataLoader worker (pid 77) is killed\nstep 1300 loss 0.4\n';
+    const quiet = assess('r1', seen({ tail, delta: 'step 1300 loss 0.4\n' }), prevMemory(), opts, now);
+    expect(quiet.verdict.newSignature).toBeNull();
+    const fresh = assess('r1', seen({ tail, delta: tail }), prevMemory(), opts, now);
+    expect(fresh.verdict.newSignature).toBe('code-error');
+    expect(fresh.verdict.state).toBe('running');
+  });
+
+  it('flags disk, inode and memory pressure, idle GPUs and a fast finish', () => {
+    const pressed = assess('r1', seen({}, { disk: { path: 'r', mount: '/', sizeBytes: 100, availBytes: 3, inodesTotal: 100, inodesFree: 2 }, memory: { fraction: 0.95, oomKills: 0 }, gpu: { present: true, error: null, gpus: parseGpuQuery(GPU.h100Idle) } }), prevMemory(), opts, now);
+    expect(pressed.verdict.flags).toEqual(['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle']);
+    const fast = assess('r1', seen({ ...dead, marker: marker('DONE', 0), startedEpoch: NOW - 600, expectedDurationS: 7200 }), prevMemory(), opts, now);
+    expect(fast.verdict.flags).toContain('fast-finish');
+    const normal = assess('r1', seen({ ...dead, marker: marker('DONE', 0), startedEpoch: NOW - 7000, expectedDurationS: 7200 }), prevMemory(), opts, now);
+    expect(normal.verdict.flags).not.toContain('fast-finish');
+  });
+
+  it('keeps the time a state began, and history points only when progress changes', () => {
+    const prev = prevMemory({ state: 'running', since: '2026-01-01T00:00:00.000Z' });
+    const a = assess('r1', seen(), prev, opts, now);
+    expect(a.verdict.since).toBe('2026-01-01T00:00:00.000Z');
+    expect(a.memory.history).toEqual([[NOW - 1800, 1100, 0.5], [NOW, 1200, 0.41]]);
+    const b = assess('r1', seen(), a.memory, opts, now);
+    expect(b.memory.history).toHaveLength(2);
+    expect(b.memory.offset).toBe(5000);
+  });
+
+  it('with no previous tick (first tick) nothing false is raised', () => {
+    const { verdict } = assess('r1', seen(), undefined, opts, now);
+    expect(verdict.state).toBe('running');
+    expect(verdict.newSignature).toBeNull();
+  });
+});
+
+describe('progress parsing', () => {
+  it.each([
+    ['epoch 3/10 step 1200 loss 0.41', { step: 1200, epoch: '3/10', loss: 0.41 }],
+    ['Epoch [3/10], Step [100/600], Loss: 0.2345', { step: 100, epoch: '3/10', loss: 0.2345 }],
+    ["{'loss': 0.4102, 'grad_norm': 1.25, 'learning_rate': 4.5e-05, 'epoch': 1.52}", { step: null, epoch: '1.52', loss: 0.4102 }],
+    ['iter=500 loss=1.5e-3 lr=0.001', { step: 500, epoch: null, loss: 0.0015 }],
+    ['global_step: 7 val_loss: 2.5', { step: 7, epoch: null, loss: undefined }],
+  ])('%s', (line, want) => {
+    const p = parseProgress(`noise\n${line}\n`);
+    expect(p.step).toBe(want.step);
+    expect(p.epoch).toBe(want.epoch);
+    expect(p.metrics['loss']).toBe(want.loss);
+  });
+
+  it('takes the last value and user regexes with named groups', () => {
+    const p = parseProgress('step 1 loss 2\nstep 2 loss 1\nit=99 bleu=31.5\n', [/it=(?<step>\d+) bleu=(?<bleu>[\d.]+)/]);
+    expect(p).toEqual({ step: 99, epoch: null, metrics: { loss: 1, bleu: 31.5 } });
+  });
+});
+
+describe('tick memory', () => {
+  it('round-trips through the hidden block and survives surrounding text', () => {
+    const m = { ...emptyMemory(), tick: 7, runs: { r1: prevMemory() } };
+    expect(readMemory(`# status\n\ntext\n${memoryBlock(m)}\n`)).toEqual(m);
+  });
+
+  it.each([undefined, '', 'no block', '<!-- tether:memory !!!notbase64 -->', `<!-- tether:memory ${Buffer.from('{"v":0}').toString('base64')} -->`])('a missing, old or corrupt block is a first tick: %s', (body) => {
+    expect(readMemory(body)).toEqual(emptyMemory());
+  });
+});
