@@ -6,6 +6,7 @@ import { relative, resolve } from 'node:path';
 const entries = {
   'launch/index': 'src/actions/launch.ts',
   'audit/index': 'src/actions/audit.ts',
+  'patrol/index': 'src/actions/patrol.ts',
   'main/index': 'src/actions/main.ts',
   'cli/index': 'src/cli/index.ts',
 };

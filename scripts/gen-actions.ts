@@ -6,7 +6,7 @@ import { OPTION_HELP } from '../src/cli/help.ts';
 import { PHASE_INPUTS } from '../src/config/inputs.ts';
 import { OUTPUT_DOCS } from '../src/config/outputs.ts';
 
-const REQUIRED = new Set(['host', 'run-id', 'command']);
+const REQUIRED = new Set(['host', 'run-id', 'command', 'run-ids']);
 const branding = { icon: 'anchor', color: 'blue' };
 
 function inputs(names: readonly string[]) {
@@ -37,6 +37,15 @@ write('actions/audit/action.yml', {
   outputs: outputs(OUTPUT_DOCS.audit),
   runs: { using: 'node24', main: '../../dist/audit/index.js' },
 });
+write('actions/patrol/action.yml', {
+  name: 'tether patrol',
+  description: 'One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.',
+  author: 'tether',
+  branding,
+  inputs: inputs(PHASE_INPUTS.patrol),
+  outputs: outputs(OUTPUT_DOCS.patrol),
+  runs: { using: 'node24', main: '../../dist/patrol/index.js' },
+});
 write('action.yml', {
   name: 'tether',
   description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch or audit (patrol, collect and teardown come in later releases).',
@@ -54,4 +63,4 @@ write('action.yml', {
   outputs: outputs({ ...OUTPUT_DOCS.audit, ...OUTPUT_DOCS.launch }),
   runs: { using: 'node24', main: 'dist/main/index.js' },
 });
-console.log('wrote action.yml, actions/launch/action.yml, actions/audit/action.yml');
+console.log('wrote action.yml and actions/{launch,audit,patrol}/action.yml');

@@ -12990,20 +12990,20 @@ var require_node_fs_compat = __commonJS({
         res = `_${val.slice(i - 3, i)}${res}`;
       return `${val.slice(0, i)}${res}`;
     }
-    function oneOf2(expected, thing) {
+    function oneOf2(expected2, thing) {
       assert(typeof thing === "string", "`thing` has to be of type string");
-      if (Array.isArray(expected)) {
-        const len = expected.length;
+      if (Array.isArray(expected2)) {
+        const len = expected2.length;
         assert(len > 0, "At least one expected value needs to be specified");
-        expected = expected.map((i) => String(i));
+        expected2 = expected2.map((i) => String(i));
         if (len > 2) {
-          return `one of ${thing} ${expected.slice(0, len - 1).join(", ")}, or ` + expected[len - 1];
+          return `one of ${thing} ${expected2.slice(0, len - 1).join(", ")}, or ` + expected2[len - 1];
         } else if (len === 2) {
-          return `one of ${thing} ${expected[0]} or ${expected[1]}`;
+          return `one of ${thing} ${expected2[0]} or ${expected2[1]}`;
         }
-        return `of ${thing} ${expected[0]}`;
+        return `of ${thing} ${expected2[0]}`;
       }
-      return `of ${thing} ${String(expected)}`;
+      return `of ${thing} ${String(expected2)}`;
     }
     exports.ERR_INTERNAL_ASSERTION = class ERR_INTERNAL_ASSERTION extends Error {
       constructor(message) {
@@ -13043,23 +13043,23 @@ ${suffix}`;
       }
     };
     var ERR_INVALID_ARG_TYPE = class _ERR_INVALID_ARG_TYPE extends TypeError {
-      constructor(name, expected, actual) {
+      constructor(name, expected2, actual) {
         super();
         Error.captureStackTrace(this, _ERR_INVALID_ARG_TYPE);
         assert(typeof name === "string", `'name' must be a string`);
         let determiner;
-        if (typeof expected === "string" && expected.startsWith("not ")) {
+        if (typeof expected2 === "string" && expected2.startsWith("not ")) {
           determiner = "must not be";
-          expected = expected.replace(/^not /, "");
+          expected2 = expected2.replace(/^not /, "");
         } else {
           determiner = "must be";
         }
         let msg;
         if (name.endsWith(" argument")) {
-          msg = `The ${name} ${determiner} ${oneOf2(expected, "type")}`;
+          msg = `The ${name} ${determiner} ${oneOf2(expected2, "type")}`;
         } else {
           const type = name.includes(".") ? "property" : "argument";
-          msg = `The "${name}" ${type} ${determiner} ${oneOf2(expected, "type")}`;
+          msg = `The "${name}" ${type} ${determiner} ${oneOf2(expected2, "type")}`;
         }
         msg += `. Received type ${typeof actual}`;
         this.message = msg;
@@ -20070,15 +20070,15 @@ var require_keygen = __commonJS({
             privBin.set(extra, pos += privBlob.length);
           }
           {
-            const b64 = privBin.base64Slice(0, privBin.length);
-            let formatted = b64.replace(/.{64}/g, "$&\n");
-            if (b64.length & 63)
+            const b642 = privBin.base64Slice(0, privBin.length);
+            let formatted = b642.replace(/.{64}/g, "$&\n");
+            if (b642.length & 63)
               formatted += "\n";
             privateB64 += formatted;
           }
           {
-            const b64 = parsed.pub.base64Slice(0, parsed.pub.length);
-            publicB64 = `${parsed.sshName} ${b64}${comment ? ` ${comment}` : ""}`;
+            const b642 = parsed.pub.base64Slice(0, parsed.pub.length);
+            publicB64 = `${parsed.sshName} ${b642}${comment ? ` ${comment}` : ""}`;
           }
           privateB64 += "-----END OPENSSH PRIVATE KEY-----\n";
           return {
@@ -20188,9 +20188,11 @@ var InputError = class extends Error {
 var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
+var PATROL_INPUTS = ["run-ids", "run-root", "stall-after", "fail-on", "state-file", "progress-regex"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
-  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS]
+  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
+  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS]
 };
 
 // src/launch/phase.ts
@@ -20394,14 +20396,14 @@ function keysForHost(text, host2, port2) {
     const fields = line.split(/\s+/);
     let marker = "";
     if (fields[0]?.startsWith("@")) marker = fields.shift() ?? "";
-    const [hosts, keyType, b64] = fields;
-    if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue;
+    const [hosts, keyType, b642] = fields;
+    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
     lines++;
     if (marker === "@cert-authority") continue;
     const patterns = hosts.split(",");
     if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
     if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
-    const fp = fingerprint(Buffer.from(b64, "base64"));
+    const fp = fingerprint(Buffer.from(b642, "base64"));
     if (marker === "@revoked") revoked.push(fp);
     else keys.push({ keyType, fingerprint: fp });
   }
@@ -20556,18 +20558,18 @@ function backoffDelayMs(attempt, baseMs = 1e3, capMs = 8e3) {
   return Math.min(capMs, baseMs * 2 ** (attempt - 2));
 }
 async function withBackoff(attempts, fn, retryable, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-  let last;
+  let last2;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const delay = backoffDelayMs(attempt);
     if (delay) await sleep(delay);
     try {
       return await fn(attempt);
     } catch (err) {
-      last = err;
+      last2 = err;
       if (!retryable(err)) throw err;
     }
   }
-  throw last;
+  throw last2;
 }
 
 // src/ssh/errors.ts
@@ -20836,6 +20838,24 @@ function parseXid(lines) {
 function dfFields(line) {
   return line.trim().split(/\s+/);
 }
+function parseDf(path, bytesLine, inodesLine, fallbackMount = "") {
+  const b = dfFields(bytesLine);
+  const i = dfFields(inodesLine);
+  return {
+    path,
+    mount: b.slice(5).join(" ") || fallbackMount,
+    sizeBytes: num(b[1]) ?? 0,
+    availBytes: num(b[3]) ?? 0,
+    inodesTotal: num(i[1]) ?? 0,
+    inodesFree: num(i[3]) ?? 0
+  };
+}
+function parseMemory(max, current, events) {
+  const m = cgroupValue(max);
+  const c = cgroupValue(current);
+  const oom = /oom_kill (\d+)/.exec(events);
+  return { fraction: m && c !== null ? c / m : null, oomKills: oom ? Number(oom[1]) : null };
+}
 function cgroupValue(s) {
   const t = s.trim();
   if (t === "max" || t === "") return null;
@@ -20845,21 +20865,10 @@ function cgroupValue(s) {
 function parseAudit2(raw) {
   const r = raw;
   if (!r || r.schema !== "tether.audit/v1") throw new Error("audit.sh returned an unexpected document (schema is not tether.audit/v1)");
-  const disks = r.disks.map((d) => {
-    const b = dfFields(d.df_bytes);
-    const i = dfFields(d.df_inodes);
-    return {
-      path: d.path,
-      mount: b.slice(5).join(" ") || d.checked,
-      sizeBytes: num(b[1]) ?? 0,
-      availBytes: num(b[3]) ?? 0,
-      inodesTotal: num(i[1]) ?? 0,
-      inodesFree: num(i[3]) ?? 0
-    };
-  });
+  const disks = r.disks.map((d) => parseDf(d.path, d.df_bytes, d.df_inodes, d.checked));
   let cgroup = null;
   if (r.cgroup) {
-    const oom = /oom_kill (\d+)/.exec(r.cgroup.memory_events);
+    const mem = parseMemory(r.cgroup.memory_max, r.cgroup.memory_current, r.cgroup.memory_events);
     const [q, p] = r.cgroup.cpu_max.trim().split(/\s+/);
     const quota = num(q);
     const period = num(p);
@@ -20867,7 +20876,7 @@ function parseAudit2(raw) {
       version: r.cgroup.version,
       memoryMaxBytes: cgroupValue(r.cgroup.memory_max),
       memoryCurrentBytes: cgroupValue(r.cgroup.memory_current),
-      oomKills: oom ? Number(oom[1]) : null,
+      oomKills: mem.oomKills,
       cpuQuotaCores: quota !== null && quota > 0 && period ? quota / period : null
     };
   }
@@ -21075,7 +21084,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
 
 main() {
   local run_root run_id backend resume hb n a i workdir pid started
@@ -21116,10 +21125,11 @@ main() {
   n=$((LAST + 1))
 
   if [ ! -f "$RUN_DIR/spec.json" ]; then
-    # spec.json last: its presence means the bash-readable twins (command, then, workdir) are complete.
+    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
     if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
+      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
       printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
       printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
       refuse 16 io-error "cannot write the run record in $RUN_DIR"
@@ -21294,6 +21304,127 @@ cpu_quota_cores() {
 }
 `;
 
+// raw:scripts/remote/probe.sh
+var probe_default = `#!/usr/bin/env bash
+# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
+# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
+# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
+# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
+# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
+# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
+
+DELTA_MAX=65536
+TAIL_MAX=8192
+CKPT_MAX=20000
+
+b64_range() { # file start(0-based) count
+  tail -c +"$(($2 + 1))" "$1" 2>/dev/null | head -c "$3" | base64 -w0
+}
+
+mtime() { stat -c %Y "$1" 2>/dev/null; }
+
+# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
+# count and the newest file's path, mtime and size.
+checkpoints_json() {
+  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest
+  workdir=$(expand_home "$(cat "$run_dir/workdir" 2>/dev/null)")
+  globs=$(cat "$run_dir/checkpoints" 2>/dev/null)
+  if [ -n "$globs" ] && [ -d "$workdir" ]; then
+    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
+    while IFS= read -r -d '' rec; do
+      count=$((count + 1))
+      t=\${rec%% *}
+      t=\${t%.*}
+      rest=\${rec#* }
+      if ((t > newest_t)); then
+        newest_t=$t
+        newest_size=\${rest%% *}
+        newest=\${rest#* }
+      fi
+      ((count < CKPT_MAX)) || break
+    done < <(
+      cd "$workdir" || exit 0
+      shopt -s globstar nullglob
+      while IFS= read -r pattern; do
+        [ -n "$pattern" ] || continue
+        IFS=
+        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
+        set -- $pattern
+        IFS=$' \\t\\n'
+        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
+      done <<<"$globs"
+    )
+  fi
+  if ((count == 0)); then
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
+  else
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$(json_str "$newest")" "$newest_t" "$(json_int "$newest_size")"
+  fi
+}
+
+run_json() {
+  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start delta_from
+  run_dir=$RUN_ROOT/$id
+  if [ ! -f "$run_dir/spec.json" ]; then
+    printf '{"id":%s,"exists":false}' "$(json_str "$id")"
+    return
+  fi
+  n=$(last_attempt "$run_dir")
+  a=$run_dir/attempts/$n
+  ((n > 0)) && attempt_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then marker=$(head -c 1024 "$run_dir/DONE"); marker_kind='"DONE"'
+  elif [ -f "$run_dir/FAILED" ]; then marker=$(head -c 1024 "$run_dir/FAILED"); marker_kind='"FAILED"'; fi
+  size=$(stat -c %s "$a/log" 2>/dev/null || echo 0)
+  # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
+  if ((seen_attempt != n || offset > size)); then offset=0; fi
+  start=$offset
+  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+  delta_from=$start
+  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
+    "$(json_str "$id")" "$n" "$alive" "$(json_int "$(cat "$a/pid" 2>/dev/null)")" \\
+    "$(json_str "$(cat "$a/started_at" 2>/dev/null)")" "$(json_int "$(mtime "$a/started_at")")"
+  printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
+    "$(json_str "$(cat "$a/finished_at" 2>/dev/null)")" "$(json_int "$(cat "$a/exit_code" 2>/dev/null)")" \\
+    "$(json_str "$marker")" "$marker_kind" "$(json_int "$(mtime "$run_dir/heartbeat")")"
+  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":%s}' \\
+    "$(json_str "$(head -c 8192 "$run_dir/spec.json")")" "$size" "$(json_int "$(mtime "$a/log")")" "$delta_from" \\
+    "$(b64_range "$a/log" "$start" $((size - start)))" \\
+    "$(b64_range "$a/log" $((size > TAIL_MAX ? size - TAIL_MAX : 0)) "$TAIL_MAX")" "$(checkpoints_json "$run_dir")"
+}
+
+main() {
+  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
+  RUN_ROOT=$(expand_home "$1")
+  at=$RUN_ROOT
+  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
+  disk_bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
+  disk_inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  mem=$(cgroup_dir memory)
+  gpu='{"present":false}'
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
+    rc=$?
+    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
+  fi
+  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
+    "$(json_str "$(hostname 2>/dev/null)")" "$(date +%s)" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")" \\
+    "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
+  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
+    "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
+  while read -r key id seen offset; do
+    [ "$key" = end ] && break
+    if [ "$key" != run ] || ! [[ $id =~ ^[A-Za-z0-9._-]{1,64}$ ]] || ! [[ $seen =~ ^[0-9]{1,6}$ ]] || ! [[ $offset =~ ^[0-9]{1,15}$ ]]; then continue; fi
+    ((first)) || printf ','
+    first=0
+    run_json "$id" "$seen" "$offset"
+  done
+  printf ']}\\n'
+}
+main "$@"; exit $?
+`;
+
 // raw:scripts/remote/sync.sh
 var sync_default = `#!/usr/bin/env bash
 # Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
@@ -21409,7 +21540,7 @@ exit "$TETHER_RC"
 `;
 
 // src/remote/scripts.ts
-var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, sync: sync_default };
+var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, probe: probe_default, sync: sync_default };
 var WRAPPER = `${lib_default}
 ${wrapper_default}`;
 var LIB = lib_default;
@@ -21420,9 +21551,9 @@ function shellQuote(arg) {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 function dataLines(data, env = []) {
-  const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
-  const lines = Object.entries(data).map(([k, v]) => `${k} ${b64(v)}`);
-  for (const [name, value] of env) lines.push(`env ${name} ${b64(value)}`);
+  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
+  const lines = Object.entries(data).map(([k, v]) => `${k} ${b642(v)}`);
+  for (const [name, value] of env) lines.push(`env ${name} ${b642(value)}`);
   lines.push("end");
   return lines.join("\n") + "\n";
 }
@@ -21569,6 +21700,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       command: cfg.command,
       then: cfg.then ?? "",
       workdir: cfg.workdir,
+      checkpoints: cfg.checkpoints.join("\n"),
       wrapper: WRAPPER
     },
     env
@@ -21683,6 +21815,561 @@ ${o.logHead.trimEnd()}`);
   }
 }
 
+// src/remote/patrol-phase.ts
+import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
+
+// src/patrol/remediation.ts
+var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "unknown"];
+var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
+var STATE_REMEDIATION = {
+  launching: "the job is starting; if it stays here for several ticks, read the attempt log",
+  running: "nothing to do",
+  stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
+  finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
+  dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
+  rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
+  unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+  unknown: "no run record for this run id under run-root: check run-id, run-root and the host"
+};
+var FAILURE_REMEDIATION = {
+  "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
+  oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
+  "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
+  killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+  "code-error": "a Python error in the code or config: investigate and fix; do not retry",
+  nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
+  preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+  other: "the command failed: read the attempt log; resume only once the cause is known"
+};
+var FLAG_REMEDIATION = {
+  "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
+  "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
+  "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
+  "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
+  "fast-finish": "finished in under half the expected duration: check that it did real work"
+};
+
+// src/config/patrol.ts
+function parsePatrol(inputs) {
+  const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
+  if (runIds.length === 0) throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated)");
+  if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
+  if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
+  const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {
+    if (!STATES.includes(s)) throw new InputError("fail-on", `${show(s)} is not a state (${STATES.join(", ")})`);
+    return s;
+  });
+  const progressRegexes = splitList((inputs["progress-regex"] ?? "").replace(/,/g, "\0")).map((src) => {
+    const text = src.replace(/\u0000/g, ",");
+    try {
+      return new RegExp(text);
+    } catch (err) {
+      throw new InputError("progress-regex", `${show(text)} is not a regular expression: ${err.message}`);
+    }
+  });
+  const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
+  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError("state-file", "contains a control character");
+  return {
+    runIds,
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    stallAfterS: duration("stall-after", inputs["stall-after"], 1800) ?? 1800,
+    failOn,
+    stateFile,
+    progressRegexes
+  };
+}
+
+// src/patrol/memory.ts
+var HISTORY_MAX = 96;
+var OPEN = "<!-- tether:memory ";
+var CLOSE = " -->";
+function emptyMemory() {
+  return { v: 1, tick: 0, runs: {} };
+}
+function memoryBlock(m) {
+  return `${OPEN}${Buffer.from(JSON.stringify(m)).toString("base64")}${CLOSE}`;
+}
+function readMemory(body) {
+  if (!body) return emptyMemory();
+  const start = body.lastIndexOf(OPEN);
+  if (start < 0) return emptyMemory();
+  const end = body.indexOf(CLOSE, start + OPEN.length);
+  if (end < 0) return emptyMemory();
+  try {
+    const m = JSON.parse(Buffer.from(body.slice(start + OPEN.length, end), "base64").toString("utf8"));
+    if (m?.v !== 1 || typeof m.tick !== "number" || typeof m.runs !== "object" || m.runs === null) return emptyMemory();
+    return m;
+  } catch {
+    return emptyMemory();
+  }
+}
+
+// src/patrol/progress.ts
+var METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
+var EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
+var EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
+var STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
+function last(re, text, pick) {
+  let out = null;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick(m);
+  return out;
+}
+function parseProgress(tail, extra = []) {
+  const metrics = {};
+  METRIC.lastIndex = 0;
+  for (let m = METRIC.exec(tail); m; m = METRIC.exec(tail)) {
+    const v = (m[2] ?? "").toLowerCase();
+    metrics[(m[1] ?? "").toLowerCase()] = v === "nan" ? NaN : v === "inf" ? Infinity : Number(v);
+  }
+  let epoch = last(EPOCH, tail, (m) => `${m[1]}/${m[2]}`) ?? last(EPOCH_FLOAT, tail, (m) => m[1] ?? "");
+  let step = last(STEP, tail, (m) => Number(m[1]));
+  for (const re of extra) {
+    const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
+    const groups = last(g, tail, (m) => m.groups ?? {});
+    if (!groups) continue;
+    for (const [k, v] of Object.entries(groups)) {
+      if (v === void 0) continue;
+      if (k === "step") step = Number(v);
+      else if (k === "epoch") epoch = v;
+      else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
+    }
+  }
+  return { step, epoch, metrics };
+}
+
+// src/patrol/signatures.ts
+var SIGNATURES = [
+  ["disk-full", /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
+  ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
+  ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
+  ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
+  ["code-error", /Traceback \(most recent call last\)/]
+];
+function signatureIn(text) {
+  for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
+  return null;
+}
+function classifyFailure(exitCode, signal, log, oomKillRose) {
+  const seen = signatureIn(log);
+  if (seen && seen !== "code-error") return seen;
+  const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);
+  const killed = sig === "KILL" || sig === "9" || exitCode === 137;
+  if (killed && oomKillRose) return "oom";
+  if (seen === "code-error") return "code-error";
+  if (killed) return "killed";
+  if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
+  return "other";
+}
+
+// src/patrol/verdict.ts
+var pct = (used, total) => total > 0 ? 100 * used / total : 0;
+function assess(runId2, seen, prev, opts, now) {
+  const iso = now.toISOString();
+  if (seen.kind === "transport") return unreachable(runId2, seen, prev, iso);
+  const { host: host2, run } = seen;
+  const newAttempt = !prev || prev.attempt !== run.attempt;
+  const progress = parseProgress(run.tail, opts.progressRegexes);
+  const progressT = Math.max(run.logMtime ?? 0, run.checkpoints.newestMtime ?? 0, run.logSize > 0 ? 0 : run.startedEpoch ?? 0);
+  const progressAgeS = progressT ? Math.max(0, host2.now - progressT) : null;
+  const oomKillRose = host2.memory.oomKills !== null && (prev?.oomKills ?? 0) < host2.memory.oomKills;
+  const delta = run.delta;
+  const newSignature = run.alive ? signatureIn(delta) : null;
+  let state;
+  let cls = null;
+  let detail;
+  const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
+  if (!run.exists) {
+    state = "unknown";
+    detail = "no run record";
+  } else if (marker?.kind === "DONE") {
+    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
+      state = "failed";
+      cls = "other";
+      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
+    } else {
+      state = "finished";
+      detail = `DONE at ${marker.finishedAt}`;
+    }
+  } else if (marker?.kind === "FAILED") {
+    state = "failed";
+    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + "\n" + delta, oomKillRose);
+    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ""} in stage ${marker.stage}`;
+  } else if (run.alive) {
+    const age2 = progressAgeS ?? 0;
+    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host2.now - run.startedEpoch < opts.stallAfterS) {
+      state = "launching";
+      detail = "no output yet";
+    } else if (age2 > opts.stallAfterS) {
+      state = "stalled";
+      detail = `no log or checkpoint progress for ${Math.round(age2 / 60)} min`;
+    } else {
+      state = "running";
+      detail = `pid ${run.pid}`;
+    }
+  } else if (run.attempt === 0) {
+    state = "launching";
+    detail = "run record written, no attempt started yet";
+  } else if (host2.btime !== null && run.startedEpoch !== null && host2.btime > run.startedEpoch) {
+    state = "rebooted";
+    detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
+  } else {
+    state = "dead";
+    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? "none"}) and no DONE/FAILED marker`;
+  }
+  const flags = [];
+  const disk = host2.disk;
+  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
+  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
+  if (usedPct >= 95) flags.push("disk-pressure");
+  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
+  if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
+  if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
+  if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {
+    const took = Date.parse(marker.finishedAt) / 1e3 - run.startedEpoch;
+    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
+  }
+  const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
+  const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
+  const history = newAttempt && prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
+  const lastPoint = history[history.length - 1];
+  if (progress.step !== null || loss !== null) {
+    if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host2.now, progress.step, loss]);
+  }
+  const memory = {
+    attempt: run.attempt,
+    offset: run.logSize,
+    state,
+    cls,
+    since,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: host2.memory.oomKills,
+    step: progress.step,
+    epoch: progress.epoch,
+    metrics: progress.metrics,
+    history: history.slice(-HISTORY_MAX)
+  };
+  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
+  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
+  if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
+  const verdict = {
+    runId: runId2,
+    state,
+    cls,
+    flags,
+    remediation: parts.join("; "),
+    detail,
+    attempt: run.attempt,
+    step: progress.step,
+    epoch: progress.epoch,
+    metrics: progress.metrics,
+    heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host2.now - run.heartbeatMtime) : null,
+    progressAgeS,
+    checkpoints: { count: run.checkpoints.count, newest: run.checkpoints.newest, ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run.checkpoints.newestMtime) : null },
+    gpus: host2.gpu.gpus,
+    disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
+    memoryPct: host2.memory.fraction !== null ? 100 * host2.memory.fraction : null,
+    since,
+    newSignature
+  };
+  return { verdict, memory };
+}
+function unreachable(runId2, seen, prev, iso) {
+  const since = prev?.unreachableSince ?? iso;
+  const ticks = (prev?.unreachableTicks ?? 0) + 1;
+  const lastKnown = prev ? prev.state === "unreachable" ? prev.lastKnown : prev.state : null;
+  const memory = {
+    attempt: prev?.attempt ?? 0,
+    offset: prev?.offset ?? 0,
+    state: "unreachable",
+    cls: prev?.cls ?? null,
+    since: prev?.state === "unreachable" ? prev.since : iso,
+    lastKnown,
+    unreachableSince: since,
+    unreachableTicks: ticks,
+    oomKills: prev?.oomKills ?? null,
+    step: prev?.step ?? null,
+    epoch: prev?.epoch ?? null,
+    metrics: prev?.metrics ?? {},
+    history: prev?.history ?? []
+  };
+  const verdict = {
+    runId: runId2,
+    state: "unreachable",
+    cls: null,
+    flags: [],
+    remediation: `unreachable since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): check the provider console for balance, power or preemption`,
+    detail: `${seen.reason}: ${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
+    attempt: memory.attempt,
+    step: memory.step,
+    epoch: memory.epoch,
+    metrics: memory.metrics,
+    heartbeatAgeS: null,
+    progressAgeS: null,
+    checkpoints: { count: 0, newest: null, ageS: null },
+    gpus: [],
+    disk: null,
+    memoryPct: null,
+    since: memory.since,
+    newSignature: null
+  };
+  return { verdict, memory };
+}
+
+// src/patrol/tick.ts
+async function tick(targets, prev, probe, opts, now, concurrency = 8) {
+  const results = new Array(targets.length);
+  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < targets.length; i = next++) {
+      const t = targets[i];
+      const seen = t.runIds.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+      let host2;
+      try {
+        host2 = await probe(t, seen);
+      } catch (err) {
+        if (!(err instanceof TransportError)) throw err;
+        host2 = err;
+      }
+      results[i] = t.runIds.map((id) => {
+        const s = host2 instanceof TransportError ? { kind: "transport", reason: host2.kind, detail: host2.message } : { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } };
+        const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
+        memory.runs[id] = m;
+        return { ...verdict, host: t.label };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  return { verdicts: results.flat(), memory };
+}
+function emptyRun(id) {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: "",
+    deltaFrom: 0,
+    tail: "",
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
+  };
+}
+
+// src/report/patrol.ts
+var ICON = {
+  launching: "\u{1F535}",
+  running: "\u{1F7E2}",
+  stalled: "\u{1F7E1}",
+  finished: "\u2705",
+  failed: "\u274C",
+  dead: "\u{1F480}",
+  rebooted: "\u{1F501}",
+  unreachable: "\u{1F4E1}",
+  unknown: "\u2754"
+};
+var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
+var BODY_MAX = 65536;
+var esc2 = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function age(s) {
+  if (s === null) return "\u2014";
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} d`;
+}
+function stateText(v) {
+  return v.cls ? `${v.state} (${v.cls})` : v.state;
+}
+function metricsText(m) {
+  return Object.entries(m).slice(0, 4).map(([k, x]) => `${k} ${Number.isFinite(x) ? Number(x.toPrecision(4)) : String(x)}`).join(", ");
+}
+function gpuText(v) {
+  if (!v.gpus.length) return "\u2014";
+  const util = Math.round(v.gpus.reduce((a, g) => a + (g.utilPct ?? 0), 0) / v.gpus.length);
+  const mem = v.gpus.reduce((a, g) => a + (g.memUsedMiB ?? 0), 0) / 1024;
+  const temp = Math.max(...v.gpus.map((g) => g.tempC ?? 0));
+  return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
+}
+function row(v, now) {
+  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${v.epoch}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+  const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
+  const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
+  const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
+  const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
+  return `| \`${esc2(v.runId)}\` | ${esc2(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${esc2(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+}
+function chart(runId2, m) {
+  const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
+  if (pts.length < 2) return "";
+  const useLoss = pts.filter((p) => p[2] !== null && Number.isFinite(p[2])).length >= 2;
+  const series = pts.filter((p) => useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null);
+  const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
+  const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
+  return ["```mermaid", "xychart-beta", `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`, `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`, `  y-axis "${useLoss ? "loss" : "step"}"`, `  line [${ys.join(", ")}]`, "```"].join("\n");
+}
+function renderPatrol(verdicts, memory, now, marker = "") {
+  const head = [
+    marker,
+    `### tether patrol \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
+    "",
+    "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    ...verdicts.map((v) => row(v, now)),
+    ""
+  ];
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc2(v.detail)}. **Do:** ${v.remediation}`);
+  const tail = memoryBlock(memory);
+  let body = [...head, ...notes, ""].join("\n");
+  for (const v of verdicts) {
+    const c = chart(v.runId, memory.runs[v.runId]);
+    if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `
+${c}
+`;
+  }
+  if (body.length + tail.length + 1 > BODY_MAX) body = `${body.slice(0, BODY_MAX - tail.length - 80)}
+
+\u2026(cut to fit GitHub's 65,536-character limit)
+`;
+  return `${body}
+${tail}
+`;
+}
+function renderStatusText(verdicts, now) {
+  const rows = [["RUN", "HOST", "STATE", "STEP", "EPOCH", "METRICS", "HEARTBEAT", "CKPTS", "SINCE"]];
+  for (const v of verdicts) {
+    rows.push([v.runId, v.host, stateText(v) + (v.flags.length ? ` [${v.flags.join(",")}]` : ""), v.step === null ? "-" : String(v.step), v.epoch ?? "-", metricsText(v.metrics) || "-", age(v.heartbeatAgeS), String(v.checkpoints.count), age((now.getTime() - Date.parse(v.since)) / 1e3)]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}`);
+  return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
+}
+
+// src/patrol/observation.ts
+var b64 = (s) => Buffer.from(s ?? "", "base64").toString("utf8");
+function parseMarker(kind, text) {
+  if (!kind || !text) return null;
+  try {
+    const m = JSON.parse(text);
+    return { kind, attempt: m.attempt, exitCode: m.exit_code, signal: m.signal, stage: m.stage, finishedAt: m.finished_at };
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function expected(spec) {
+  try {
+    const v = JSON.parse(spec ?? "").expected_duration_s;
+    return typeof v === "number" ? v : null;
+  } catch {
+    return null;
+  }
+}
+function parseProbe(raw, runRoot) {
+  const r = raw;
+  if (!r || r.schema !== "tether.probe/v1") throw new Error("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const code = r.gpu.exit_code ?? 0;
+  return {
+    hostname: r.hostname,
+    now: r.now,
+    btime: r.btime,
+    disk: parseDf(runRoot, r.disk_bytes, r.disk_inodes),
+    memory: parseMemory(r.memory.max, r.memory.current, r.memory.events),
+    gpu: {
+      present: r.gpu.present,
+      error: r.gpu.present && code !== 0 ? code === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code})` : null,
+      gpus: r.gpu.present && code === 0 ? parseGpuQuery(r.gpu.query ?? "") : []
+    },
+    runs: r.runs.map((x) => ({
+      id: x.id,
+      exists: x.exists,
+      attempt: x.attempt ?? 0,
+      alive: x.alive ?? false,
+      pid: x.pid ?? null,
+      startedEpoch: x.started_epoch ?? null,
+      exitCode: x.exit_code ?? null,
+      marker: parseMarker(x.marker_kind, x.marker),
+      heartbeatMtime: x.heartbeat_mtime ?? null,
+      expectedDurationS: expected(x.spec),
+      logSize: x.log_size ?? 0,
+      logMtime: x.log_mtime ?? null,
+      delta: b64(x.delta_b64),
+      deltaFrom: x.delta_from ?? 0,
+      tail: b64(x.tail_b64),
+      checkpoints: {
+        count: x.checkpoints?.count ?? 0,
+        newest: x.checkpoints?.newest ?? null,
+        newestMtime: x.checkpoints?.newest_mtime ?? null,
+        newestBytes: x.checkpoints?.newest_bytes ?? null
+      }
+    }))
+  };
+}
+
+// src/remote/probe.ts
+async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
+  const session = await connect({ ...conn, attempts: 1 }, cred);
+  try {
+    const data = runs.map((r2) => `run ${r2.id} ${r2.attempt} ${r2.offset}`).join("\n") + "\nend\n";
+    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs });
+    return parseProbe(parseJsonLine("probe", r), runRoot);
+  } finally {
+    session.close();
+  }
+}
+
+// src/remote/patrol-phase.ts
+var STATUS_MARKER = "<!-- tether:status -->";
+async function patrolPhase(inputs, env, reporter, mode = "markdown") {
+  const cfg = parsePatrol(inputs);
+  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
+  const conn = parseConnection(inputs, env);
+  const cred = loadCredential(conn.key);
+  let previous;
+  if (cfg.stateFile && existsSync(cfg.stateFile)) {
+    try {
+      previous = readFileSync2(cfg.stateFile, "utf8");
+    } catch (err) {
+      throw new InputError("state-file", `cannot read ${JSON.stringify(cfg.stateFile)}: ${err.message}`);
+    }
+  }
+  const memory = readMemory(previous);
+  const label = `${conn.user}@${conn.host}:${conn.port}`;
+  const now = /* @__PURE__ */ new Date();
+  const result = await tick(
+    [{ label, runIds: cfg.runIds }],
+    memory,
+    (_t, runs) => probeHost(conn, cred, cfg.runRoot, runs, 6e4),
+    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
+    now
+  );
+  const body = renderPatrol(result.verdicts, result.memory, now, STATUS_MARKER);
+  if (cfg.stateFile) writeFileSync2(cfg.stateFile, body);
+  reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : body);
+  const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
+  const escalate = result.verdicts.some((v) => ESCALATE.includes(v.state));
+  reporter.output("states", JSON.stringify(states));
+  reporter.output("escalate", String(escalate));
+  reporter.output("tick", String(result.memory.tick));
+  for (const v of result.verdicts) if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
+  if (failing.length) {
+    reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
+    return 1;
+  }
+  return 0;
+}
+
 // src/report/describe-error.ts
 function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
@@ -21724,6 +22411,11 @@ var OPTION_HELP = {
   commit: "git commit of the code being run, recorded in spec.json",
   "sync-dir": "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)",
   "sync-mode": "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)",
+  "run-ids": "run ids to patrol on this host, comma or newline separated (at most 64)",
+  "stall-after": "alive but no log or checkpoint progress for this long is stalled (default 30m)",
+  "fail-on": "states that fail the step, comma separated (e.g. failed,dead,stalled,unreachable)",
+  "state-file": "a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)",
+  "progress-regex": "extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line",
   "run-file": "where to write the run description, relative to the workspace (default tether-run.json)"
 };
 function section(title, names2) {
@@ -21737,26 +22429,29 @@ function usage() {
     "usage: tether <command> [options]",
     "  audit    one read-only probe of the box and the launch gate",
     "  launch   audit, write the run record, start the job detached, confirm it runs",
+    "  status   one read-only patrol probe: the state of each run, as a table",
     "",
     "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets."
   ].join("\n");
 }
 var HELP = {
   audit: ["usage: tether audit [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS)].join("\n"),
+  status: ["usage: tether status --run-ids ID[,ID\u2026] [options]", "", section("connection", CONNECTION_INPUTS), "", section("patrol", PATROL_INPUTS)].join("\n"),
   launch: ["usage: tether launch --run-id ID --command CMD [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS), "", section("launch", LAUNCH_INPUTS)].join("\n")
 };
 
 // src/cli/index.ts
-var REPEATABLE = /* @__PURE__ */ new Set(["env", "checkpoints", "mounts", "known-hosts", "host-key-fingerprint"]);
+var REPEATABLE = /* @__PURE__ */ new Set(["env", "checkpoints", "mounts", "known-hosts", "host-key-fingerprint", "run-ids", "progress-regex"]);
 function parseArgs(phase, argv) {
+  const cmd = phase === "patrol" ? "status" : phase;
   const allowed = new Set(PHASE_INPUTS[phase]);
   const out = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const m = /^--([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/.exec(arg);
-    if (!m) throw new InputError(arg, `unexpected argument; see 'tether ${phase} --help'`);
+    if (!m) throw new InputError(arg, `unexpected argument; see 'tether ${cmd} --help'`);
     const name = m[1] ?? "";
-    if (!allowed.has(name)) throw new InputError(name, `is not an option of 'tether ${phase}'; see 'tether ${phase} --help'`);
+    if (!allowed.has(name)) throw new InputError(name, `is not an option of 'tether ${cmd}'; see 'tether ${cmd} --help'`);
     let value = m[2];
     if (value === void 0) {
       value = argv[++i];
@@ -21785,7 +22480,7 @@ async function main(argv) {
     console.log(usage());
     return cmd ? 0 : 2;
   }
-  if (cmd !== "launch" && cmd !== "audit") {
+  if (cmd !== "launch" && cmd !== "audit" && cmd !== "status") {
     console.error(`error: unknown command ${JSON.stringify(cmd)}
 
 ${usage()}`);
@@ -21798,7 +22493,8 @@ ${usage()}`);
   const outputs = {};
   const reporter = terminalReporter(outputs);
   try {
-    const inputs = parseArgs(cmd, rest);
+    const inputs = parseArgs(cmd === "status" ? "patrol" : cmd, rest);
+    if (cmd === "status") return await patrolPhase(inputs, process.env, reporter, "text");
     const code = cmd === "launch" ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
     for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(`${k}: ${v}`);
     return code;

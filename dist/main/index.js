@@ -39297,9 +39297,11 @@ var InputError = class extends Error {
 var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
+var PATROL_INPUTS = ["run-ids", "run-root", "stall-after", "fail-on", "state-file", "progress-regex"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
-  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS]
+  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
+  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS]
 };
 
 // node_modules/@actions/core/lib/command.js
@@ -40486,6 +40488,24 @@ function parseXid(lines) {
 function dfFields(line) {
   return line.trim().split(/\s+/);
 }
+function parseDf(path, bytesLine, inodesLine, fallbackMount = "") {
+  const b = dfFields(bytesLine);
+  const i = dfFields(inodesLine);
+  return {
+    path,
+    mount: b.slice(5).join(" ") || fallbackMount,
+    sizeBytes: num(b[1]) ?? 0,
+    availBytes: num(b[3]) ?? 0,
+    inodesTotal: num(i[1]) ?? 0,
+    inodesFree: num(i[3]) ?? 0
+  };
+}
+function parseMemory(max, current, events) {
+  const m = cgroupValue(max);
+  const c = cgroupValue(current);
+  const oom = /oom_kill (\d+)/.exec(events);
+  return { fraction: m && c !== null ? c / m : null, oomKills: oom ? Number(oom[1]) : null };
+}
 function cgroupValue(s) {
   const t = s.trim();
   if (t === "max" || t === "") return null;
@@ -40495,21 +40515,10 @@ function cgroupValue(s) {
 function parseAudit2(raw) {
   const r = raw;
   if (!r || r.schema !== "tether.audit/v1") throw new Error("audit.sh returned an unexpected document (schema is not tether.audit/v1)");
-  const disks = r.disks.map((d) => {
-    const b = dfFields(d.df_bytes);
-    const i = dfFields(d.df_inodes);
-    return {
-      path: d.path,
-      mount: b.slice(5).join(" ") || d.checked,
-      sizeBytes: num(b[1]) ?? 0,
-      availBytes: num(b[3]) ?? 0,
-      inodesTotal: num(i[1]) ?? 0,
-      inodesFree: num(i[3]) ?? 0
-    };
-  });
+  const disks = r.disks.map((d) => parseDf(d.path, d.df_bytes, d.df_inodes, d.checked));
   let cgroup = null;
   if (r.cgroup) {
-    const oom = /oom_kill (\d+)/.exec(r.cgroup.memory_events);
+    const mem = parseMemory(r.cgroup.memory_max, r.cgroup.memory_current, r.cgroup.memory_events);
     const [q, p] = r.cgroup.cpu_max.trim().split(/\s+/);
     const quota = num(q);
     const period = num(p);
@@ -40517,7 +40526,7 @@ function parseAudit2(raw) {
       version: r.cgroup.version,
       memoryMaxBytes: cgroupValue(r.cgroup.memory_max),
       memoryCurrentBytes: cgroupValue(r.cgroup.memory_current),
-      oomKills: oom ? Number(oom[1]) : null,
+      oomKills: mem.oomKills,
       cpuQuotaCores: quota !== null && quota > 0 && period ? quota / period : null
     };
   }
@@ -40725,7 +40734,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
 
 main() {
   local run_root run_id backend resume hb n a i workdir pid started
@@ -40766,10 +40775,11 @@ main() {
   n=$((LAST + 1))
 
   if [ ! -f "$RUN_DIR/spec.json" ]; then
-    # spec.json last: its presence means the bash-readable twins (command, then, workdir) are complete.
+    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
     if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
+      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
       printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
       printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
       refuse 16 io-error "cannot write the run record in $RUN_DIR"
@@ -40944,6 +40954,127 @@ cpu_quota_cores() {
 }
 `;
 
+// raw:scripts/remote/probe.sh
+var probe_default = `#!/usr/bin/env bash
+# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
+# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
+# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
+# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
+# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
+# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
+
+DELTA_MAX=65536
+TAIL_MAX=8192
+CKPT_MAX=20000
+
+b64_range() { # file start(0-based) count
+  tail -c +"$(($2 + 1))" "$1" 2>/dev/null | head -c "$3" | base64 -w0
+}
+
+mtime() { stat -c %Y "$1" 2>/dev/null; }
+
+# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
+# count and the newest file's path, mtime and size.
+checkpoints_json() {
+  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest
+  workdir=$(expand_home "$(cat "$run_dir/workdir" 2>/dev/null)")
+  globs=$(cat "$run_dir/checkpoints" 2>/dev/null)
+  if [ -n "$globs" ] && [ -d "$workdir" ]; then
+    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
+    while IFS= read -r -d '' rec; do
+      count=$((count + 1))
+      t=\${rec%% *}
+      t=\${t%.*}
+      rest=\${rec#* }
+      if ((t > newest_t)); then
+        newest_t=$t
+        newest_size=\${rest%% *}
+        newest=\${rest#* }
+      fi
+      ((count < CKPT_MAX)) || break
+    done < <(
+      cd "$workdir" || exit 0
+      shopt -s globstar nullglob
+      while IFS= read -r pattern; do
+        [ -n "$pattern" ] || continue
+        IFS=
+        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
+        set -- $pattern
+        IFS=$' \\t\\n'
+        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
+      done <<<"$globs"
+    )
+  fi
+  if ((count == 0)); then
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
+  else
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$(json_str "$newest")" "$newest_t" "$(json_int "$newest_size")"
+  fi
+}
+
+run_json() {
+  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start delta_from
+  run_dir=$RUN_ROOT/$id
+  if [ ! -f "$run_dir/spec.json" ]; then
+    printf '{"id":%s,"exists":false}' "$(json_str "$id")"
+    return
+  fi
+  n=$(last_attempt "$run_dir")
+  a=$run_dir/attempts/$n
+  ((n > 0)) && attempt_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then marker=$(head -c 1024 "$run_dir/DONE"); marker_kind='"DONE"'
+  elif [ -f "$run_dir/FAILED" ]; then marker=$(head -c 1024 "$run_dir/FAILED"); marker_kind='"FAILED"'; fi
+  size=$(stat -c %s "$a/log" 2>/dev/null || echo 0)
+  # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
+  if ((seen_attempt != n || offset > size)); then offset=0; fi
+  start=$offset
+  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+  delta_from=$start
+  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
+    "$(json_str "$id")" "$n" "$alive" "$(json_int "$(cat "$a/pid" 2>/dev/null)")" \\
+    "$(json_str "$(cat "$a/started_at" 2>/dev/null)")" "$(json_int "$(mtime "$a/started_at")")"
+  printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
+    "$(json_str "$(cat "$a/finished_at" 2>/dev/null)")" "$(json_int "$(cat "$a/exit_code" 2>/dev/null)")" \\
+    "$(json_str "$marker")" "$marker_kind" "$(json_int "$(mtime "$run_dir/heartbeat")")"
+  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":%s}' \\
+    "$(json_str "$(head -c 8192 "$run_dir/spec.json")")" "$size" "$(json_int "$(mtime "$a/log")")" "$delta_from" \\
+    "$(b64_range "$a/log" "$start" $((size - start)))" \\
+    "$(b64_range "$a/log" $((size > TAIL_MAX ? size - TAIL_MAX : 0)) "$TAIL_MAX")" "$(checkpoints_json "$run_dir")"
+}
+
+main() {
+  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
+  RUN_ROOT=$(expand_home "$1")
+  at=$RUN_ROOT
+  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
+  disk_bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
+  disk_inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  mem=$(cgroup_dir memory)
+  gpu='{"present":false}'
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
+    rc=$?
+    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
+  fi
+  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
+    "$(json_str "$(hostname 2>/dev/null)")" "$(date +%s)" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")" \\
+    "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
+  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
+    "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
+  while read -r key id seen offset; do
+    [ "$key" = end ] && break
+    if [ "$key" != run ] || ! [[ $id =~ ^[A-Za-z0-9._-]{1,64}$ ]] || ! [[ $seen =~ ^[0-9]{1,6}$ ]] || ! [[ $offset =~ ^[0-9]{1,15}$ ]]; then continue; fi
+    ((first)) || printf ','
+    first=0
+    run_json "$id" "$seen" "$offset"
+  done
+  printf ']}\\n'
+}
+main "$@"; exit $?
+`;
+
 // raw:scripts/remote/sync.sh
 var sync_default = `#!/usr/bin/env bash
 # Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
@@ -41059,7 +41190,7 @@ exit "$TETHER_RC"
 `;
 
 // src/remote/scripts.ts
-var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, sync: sync_default };
+var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, probe: probe_default, sync: sync_default };
 var WRAPPER = `${lib_default}
 ${wrapper_default}`;
 var LIB = lib_default;
@@ -41219,6 +41350,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       command: cfg.command,
       then: cfg.then ?? "",
       workdir: cfg.workdir,
+      checkpoints: cfg.checkpoints.join("\n"),
       wrapper: WRAPPER
     },
     env

@@ -1,4 +1,4 @@
-import { AUDIT_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS } from '../config/inputs.ts';
+import { AUDIT_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS } from '../config/inputs.ts';
 
 /** One line per option, shared by `--help` and kept in step with action.yml by a test. */
 export const OPTION_HELP: Record<string, string> = {
@@ -34,6 +34,11 @@ export const OPTION_HELP: Record<string, string> = {
   commit: 'git commit of the code being run, recorded in spec.json',
   'sync-dir': 'a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)',
   'sync-mode': 'dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)',
+  'run-ids': 'run ids to patrol on this host, comma or newline separated (at most 64)',
+  'stall-after': 'alive but no log or checkpoint progress for this long is stalled (default 30m)',
+  'fail-on': 'states that fail the step, comma separated (e.g. failed,dead,stalled,unreachable)',
+  'state-file': 'a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)',
+  'progress-regex': 'extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line',
   'run-file': 'where to write the run description, relative to the workspace (default tether-run.json)',
 };
 
@@ -48,6 +53,7 @@ export function usage(): string {
     'usage: tether <command> [options]',
     '  audit    one read-only probe of the box and the launch gate',
     '  launch   audit, write the run record, start the job detached, confirm it runs',
+    '  status   one read-only patrol probe: the state of each run, as a table',
     '',
     "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets.",
   ].join('\n');
@@ -55,5 +61,6 @@ export function usage(): string {
 
 export const HELP = {
   audit: ['usage: tether audit [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS)].join('\n'),
+  status: ['usage: tether status --run-ids ID[,ID…] [options]', '', section('connection', CONNECTION_INPUTS), '', section('patrol', PATROL_INPUTS)].join('\n'),
   launch: ['usage: tether launch --run-id ID --command CMD [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS), '', section('launch', LAUNCH_INPUTS)].join('\n'),
 };

@@ -3,22 +3,24 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../config/errors.ts';
 import { PHASE_INPUTS, type Phase } from '../config/inputs.ts';
 import { auditPhase, launchPhase } from '../launch/phase.ts';
+import { patrolPhase } from '../remote/patrol-phase.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { HELP, usage } from './help.ts';
 
-const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint']);
+const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint', 'run-ids', 'progress-regex']);
 
 /** `--name value`, `--name=value`; repeatable list flags join with newlines. Unknown flags are errors. */
 export function parseArgs(phase: Phase, argv: string[]): Record<string, string> {
+  const cmd = phase === 'patrol' ? 'status' : phase;
   const allowed = new Set<string>(PHASE_INPUTS[phase]);
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const m = /^--([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/.exec(arg);
-    if (!m) throw new InputError(arg, `unexpected argument; see 'tether ${phase} --help'`);
+    if (!m) throw new InputError(arg, `unexpected argument; see 'tether ${cmd} --help'`);
     const name = m[1] ?? '';
-    if (!allowed.has(name)) throw new InputError(name, `is not an option of 'tether ${phase}'; see 'tether ${phase} --help'`);
+    if (!allowed.has(name)) throw new InputError(name, `is not an option of 'tether ${cmd}'; see 'tether ${cmd} --help'`);
     let value = m[2];
     if (value === undefined) {
       value = argv[++i];
@@ -48,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return cmd ? 0 : 2;
   }
-  if (cmd !== 'launch' && cmd !== 'audit') {
+  if (cmd !== 'launch' && cmd !== 'audit' && cmd !== 'status') {
     console.error(`error: unknown command ${JSON.stringify(cmd)}\n\n${usage()}`);
     return 2;
   }
@@ -59,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
   const outputs: Record<string, string> = {};
   const reporter = terminalReporter(outputs);
   try {
-    const inputs = parseArgs(cmd, rest);
+    const inputs = parseArgs(cmd === 'status' ? 'patrol' : cmd, rest);
+    if (cmd === 'status') return await patrolPhase(inputs, process.env, reporter, 'text');
     const code = cmd === 'launch' ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
     for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(`${k}: ${v}`);
     return code;

@@ -9,6 +9,11 @@ export const OUTPUT_DOCS = {
     'run-file': 'path of tether-run.json in the workspace, describing the run for patrol, collect and teardown',
     'host-key-fingerprint': "the SHA256 fingerprint of the box's host key as seen on this connection",
   },
+  patrol: {
+    states: 'JSON object: run id → { state, class, step, epoch, metrics, flags, host }',
+    escalate: 'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, unknown)',
+    tick: 'the tick number, counted in the tick memory',
+  },
   audit: {
     passed: 'true when the audit gate passed',
     report: 'the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)',

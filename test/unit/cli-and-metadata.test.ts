@@ -28,7 +28,7 @@ describe('CLI arguments', () => {
     for (const [phase, names] of Object.entries(PHASE_INPUTS)) {
       for (const n of names) {
         expect(OPTION_HELP[n], n).toBeTruthy();
-        expect(HELP[phase as keyof typeof HELP]).toContain(`--${n}`);
+        expect(HELP[(phase === 'patrol' ? 'status' : phase) as keyof typeof HELP]).toContain(`--${n}`);
       }
     }
   });
@@ -38,6 +38,7 @@ describe('action metadata', () => {
   it.each([
     ['actions/launch/action.yml', 'launch'],
     ['actions/audit/action.yml', 'audit'],
+    ['actions/patrol/action.yml', 'patrol'],
   ] as const)('%s declares exactly the inputs the code reads and the outputs it writes', (file, phase) => {
     const doc = parse(readFileSync(file, 'utf8'));
     expect(Object.keys(doc.inputs).sort()).toEqual([...PHASE_INPUTS[phase]].sort());

@@ -1,0 +1,10 @@
+import { PHASE_INPUTS } from '../config/inputs.ts';
+import { actionInputs, runAction } from '../github/actions-io.ts';
+import { refuseUnsafeContext } from '../github/context.ts';
+import { patrolPhase } from '../remote/patrol-phase.ts';
+
+await runAction(async (r) => {
+  const inputs = actionInputs(PHASE_INPUTS.patrol);
+  refuseUnsafeContext(process.env, inputs);
+  return patrolPhase(inputs, process.env, r);
+});

@@ -1,0 +1,43 @@
+import { InputError } from './errors.ts';
+import type { Inputs } from './connection.ts';
+import { DEFAULT_RUN_ROOT } from './audit.ts';
+import { STATES, type State } from '../patrol/remediation.ts';
+import * as v from './values.ts';
+
+export interface PatrolConfig {
+  runIds: string[];
+  runRoot: string;
+  stallAfterS: number;
+  failOn: State[];
+  stateFile: string | undefined;
+  progressRegexes: RegExp[];
+}
+
+export function parsePatrol(inputs: Inputs): PatrolConfig {
+  const runIds = v.splitList((inputs['run-ids'] ?? '').replace(/\s+/g, '\n')).map((id) => v.runId('run-ids', id));
+  if (runIds.length === 0) throw new InputError('run-ids', 'is required: the run ids to patrol on this host (comma or newline separated)');
+  if (runIds.length > 64) throw new InputError('run-ids', `has ${runIds.length} runs; at most 64 per host`);
+  if (new Set(runIds).size !== runIds.length) throw new InputError('run-ids', 'lists a run id twice');
+  const failOn = v.splitList(inputs['fail-on'] ?? '').map((s) => {
+    if (!(STATES as readonly string[]).includes(s)) throw new InputError('fail-on', `${v.show(s)} is not a state (${STATES.join(', ')})`);
+    return s as State;
+  });
+  const progressRegexes = v.splitList((inputs['progress-regex'] ?? '').replace(/,/g, '\u0000')).map((src) => {
+    const text = src.replace(/\u0000/g, ',');
+    try {
+      return new RegExp(text);
+    } catch (err) {
+      throw new InputError('progress-regex', `${v.show(text)} is not a regular expression: ${(err as Error).message}`);
+    }
+  });
+  const stateFile = (inputs['state-file'] ?? '').trim() || undefined;
+  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError('state-file', 'contains a control character');
+  return {
+    runIds,
+    runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
+    stallAfterS: v.duration('stall-after', inputs['stall-after'], 1800) ?? 1800,
+    failOn,
+    stateFile,
+    progressRegexes,
+  };
+}

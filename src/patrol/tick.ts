@@ -1,0 +1,79 @@
+import { TransportError } from '../ssh/errors.ts';
+import type { TickMemory } from './memory.ts';
+import type { HostObservation } from './observation.ts';
+import { assess, type AssessOptions, type Verdict } from './verdict.ts';
+
+export interface HostTarget {
+  /** How the host is named in reports (user@host:port). */
+  label: string;
+  runIds: string[];
+}
+
+export interface SeenRun {
+  id: string;
+  attempt: number;
+  offset: number;
+}
+
+/** One read-only probe of one host; throws TransportError when the host cannot be reached. */
+export type ProbeFn = (target: HostTarget, runs: SeenRun[]) => Promise<HostObservation>;
+
+export interface TickResult {
+  verdicts: Array<Verdict & { host: string }>;
+  memory: TickMemory;
+}
+
+/**
+ * One patrol tick over every host: one probe per host (at most `concurrency` at once), then the pure
+ * verdict per run. The probe is passed in, so this file does no I/O of its own.
+ */
+export async function tick(targets: HostTarget[], prev: TickMemory, probe: ProbeFn, opts: AssessOptions, now: Date, concurrency = 8): Promise<TickResult> {
+  const results: Array<Array<Verdict & { host: string }>> = new Array(targets.length);
+  const memory: TickMemory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < targets.length; i = next++) {
+      const t = targets[i] as HostTarget;
+      const seen = t.runIds.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+      let host: HostObservation | TransportError;
+      try {
+        host = await probe(t, seen);
+      } catch (err) {
+        if (!(err instanceof TransportError)) throw err;
+        host = err;
+      }
+      results[i] = t.runIds.map((id) => {
+        const s =
+          host instanceof TransportError
+            ? ({ kind: 'transport', reason: host.kind, detail: host.message } as const)
+            : ({ kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } } as const);
+        const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
+        memory.runs[id] = m;
+        return { ...verdict, host: t.label };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  return { verdicts: results.flat(), memory };
+}
+
+function emptyRun(id: string) {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: '',
+    deltaFrom: 0,
+    tail: '',
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null },
+  };
+}

@@ -1,0 +1,18 @@
+import type { ConnectionConfig } from '../config/connection.ts';
+import { parseProbe, type HostObservation } from '../patrol/observation.ts';
+import type { SeenRun } from '../patrol/tick.ts';
+import { connect } from '../ssh/client.ts';
+import type { Credential } from '../ssh/keys.ts';
+import { parseJsonLine, runScript } from './invoke.ts';
+
+/** One SSH connection, one probe.sh round trip for every run on the host, under an overall deadline. */
+export async function probeHost(conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs = 60_000): Promise<HostObservation> {
+  const session = await connect({ ...conn, attempts: 1 }, cred);
+  try {
+    const data = runs.map((r) => `run ${r.id} ${r.attempt} ${r.offset}`).join('\n') + '\nend\n';
+    const r = await runScript(session, 'probe', [runRoot], { data, timeoutMs });
+    return parseProbe(parseJsonLine('probe', r), runRoot);
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,106 @@
+import { memoryBlock, type TickMemory } from '../patrol/memory.ts';
+import type { State } from '../patrol/remediation.ts';
+import type { Verdict } from '../patrol/verdict.ts';
+
+export type HostVerdict = Verdict & { host: string };
+
+export const ICON: Record<State, string> = {
+  launching: '🔵',
+  running: '🟢',
+  stalled: '🟡',
+  finished: '✅',
+  failed: '❌',
+  dead: '💀',
+  rebooted: '🔁',
+  unreachable: '📡',
+  unknown: '❔',
+};
+
+/** States that need a person. */
+export const ESCALATE: readonly State[] = ['stalled', 'failed', 'dead', 'rebooted', 'unreachable', 'unknown'];
+export const BODY_MAX = 65_536;
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function age(s: number | null): string {
+  if (s === null) return '—';
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} d`;
+}
+
+export function stateText(v: Verdict): string {
+  return v.cls ? `${v.state} (${v.cls})` : v.state;
+}
+
+function metricsText(m: Record<string, number>): string {
+  return Object.entries(m)
+    .slice(0, 4)
+    .map(([k, x]) => `${k} ${Number.isFinite(x) ? Number(x.toPrecision(4)) : String(x)}`)
+    .join(', ');
+}
+
+function gpuText(v: Verdict): string {
+  if (!v.gpus.length) return '—';
+  const util = Math.round(v.gpus.reduce((a, g) => a + (g.utilPct ?? 0), 0) / v.gpus.length);
+  const mem = v.gpus.reduce((a, g) => a + (g.memUsedMiB ?? 0), 0) / 1024;
+  const temp = Math.max(...v.gpus.map((g) => g.tempC ?? 0));
+  return `${v.gpus.length}× ${util}% · ${mem.toFixed(0)} GiB · ${temp} °C`;
+}
+
+function row(v: HostVerdict, now: Date): string {
+  const progress = [v.step !== null ? `step ${v.step}` : '', v.epoch ? `epoch ${v.epoch}` : ''].filter(Boolean).join(' · ') || '—';
+  const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? '—' : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : '—';
+  const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : '—';
+  const inState = age((now.getTime() - Date.parse(v.since)) / 1000);
+  const flags = v.flags.length ? ` ⚠️ ${v.flags.join(' ')}` : '';
+  return `| \`${esc(v.runId)}\` | ${esc(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${esc(metricsText(v.metrics)) || '—'} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || '—'} | ${inState} |`;
+}
+
+/** A mermaid xychart of loss (or step) over the remembered ticks; GitHub renders it natively. */
+export function chart(runId: string, m: TickMemory['runs'][string] | undefined): string {
+  const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
+  if (pts.length < 2) return '';
+  const useLoss = pts.filter((p) => p[2] !== null && Number.isFinite(p[2])).length >= 2;
+  const series = pts.filter((p) => (useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null));
+  const xs = series.map((p, i) => (p[1] !== null ? String(p[1]) : String(i + 1)));
+  const ys = series.map((p) => Number((useLoss ? (p[2] as number) : (p[1] as number)).toPrecision(5)));
+  return ['```mermaid', 'xychart-beta', `  title "${runId.replace(/"/g, '')}: ${useLoss ? 'loss' : 'step'} by tick"`, `  x-axis "step" [${xs.map((x) => `"${x}"`).join(', ')}]`, `  y-axis "${useLoss ? 'loss' : 'step'}"`, `  line [${ys.join(', ')}]`, '```'].join('\n');
+}
+
+/** The job summary / sticky comment body: status table, remediation, charts, hidden memory. Pure. */
+export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: Date, marker = ''): string {
+  const head = [
+    marker,
+    `### tether patrol — last checked ${now.toISOString().replace(/\.\d+Z$/, 'Z')}, tick ${memory.tick}`,
+    '',
+    '| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...verdicts.map((v) => row(v, now)),
+    '',
+  ];
+  const notes = verdicts
+    .filter((v) => v.state !== 'running' || v.flags.length || v.newSignature)
+    .map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}`);
+  const tail = memoryBlock(memory);
+  let body = [...head, ...notes, ''].join('\n');
+  for (const v of verdicts) {
+    const c = chart(v.runId, memory.runs[v.runId]);
+    if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `\n${c}\n`;
+  }
+  if (body.length + tail.length + 1 > BODY_MAX) body = `${body.slice(0, BODY_MAX - tail.length - 80)}\n\n…(cut to fit GitHub's 65,536-character limit)\n`;
+  return `${body}\n${tail}\n`;
+}
+
+/** The same status for a terminal: aligned plain columns. */
+export function renderStatusText(verdicts: HostVerdict[], now: Date): string {
+  const rows = [['RUN', 'HOST', 'STATE', 'STEP', 'EPOCH', 'METRICS', 'HEARTBEAT', 'CKPTS', 'SINCE']];
+  for (const v of verdicts) {
+    rows.push([v.runId, v.host, stateText(v) + (v.flags.length ? ` [${v.flags.join(',')}]` : ''), v.step === null ? '-' : String(v.step), v.epoch ?? '-', metricsText(v.metrics) || '-', age(v.heartbeatAgeS), String(v.checkpoints.count), age((now.getTime() - Date.parse(v.since)) / 1000)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const notes = verdicts.filter((v) => v.state !== 'running' || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}`);
+  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
