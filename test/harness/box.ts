@@ -139,10 +139,20 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
     const systemPath = opts.without?.length ? shadowPath(dir, opts.without) : undefined;
     const keys = writeSshdFiles({ dir, addr, port: 22, home, bin, label: `box-${i}`, systemPath });
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const startSshd = () => {
+    // `fresh` starts sshd in a new time namespace whose boot time is now: the box looks rebooted.
+    const startSshd = (fresh = false) => {
       rmSync(join(dir, 'sshd.pid'), { force: true });
+      const uptime = Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]));
+      const boot = fresh ? ['--time', '--boottime', String(-uptime)] : [];
       // nsenter, not `ip netns exec`: the latter mounts a fresh /sys, hiding the cgroup tree from the box.
-      run('nsenter', [`--net=/run/netns/${ns}`, 'unshare', '--uts', 'sh', '-c', `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`, 'sh', join(dir, 'sshd_config'), join(dir, 'sshd.log')]);
+      const sshd = (extra: string[]) =>
+        run('nsenter', [`--net=/run/netns/${ns}`, 'unshare', '--uts', ...extra, 'sh', '-c', `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`, 'sh', join(dir, 'sshd_config'), join(dir, 'sshd.log')]);
+      try {
+        sshd(boot);
+      } catch (err) {
+        if (!boot.length) throw err;
+        sshd([]); // a kernel without time namespaces: the box restarts, but its boot time cannot move
+      }
     };
     startSshd();
     const sshdPid = () => Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim());
@@ -181,7 +191,7 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
           }
         }
         await waitFor('box processes to die', () => pids().length === 0, 5000, 20);
-        startSshd();
+        startSshd(true);
         await waitSshd();
       },
       destroy: () => {
