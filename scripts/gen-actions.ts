@@ -9,8 +9,10 @@ import { OUTPUT_DOCS } from '../src/config/outputs.ts';
 const REQUIRED = new Set(['host', 'run-id', 'command', 'run-ids']);
 const branding = { icon: 'anchor', color: 'blue' };
 
+const DEFAULTS: Record<string, string> = { 'github-token': '${{ github.token }}' };
+
 function inputs(names: readonly string[]) {
-  return Object.fromEntries(names.map((n) => [n, { description: OPTION_HELP[n], required: REQUIRED.has(n) }]));
+  return Object.fromEntries(names.map((n) => [n, { description: OPTION_HELP[n], required: REQUIRED.has(n), ...(DEFAULTS[n] ? { default: DEFAULTS[n] } : {}) }]));
 }
 function outputs(docs: Record<string, string>) {
   return Object.fromEntries(Object.entries(docs).map(([n, d]) => [n, { description: d }]));

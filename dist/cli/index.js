@@ -20188,7 +20188,7 @@ var InputError = class extends Error {
 var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
-var PATROL_INPUTS = ["run-ids", "run-root", "stall-after", "fail-on", "state-file", "progress-regex"];
+var PATROL_INPUTS = ["run-ids", "run-root", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
@@ -21850,6 +21850,14 @@ var FLAG_REMEDIATION = {
 };
 
 // src/config/patrol.ts
+function parseReportTo(raw) {
+  const v0 = (raw ?? "").trim();
+  if (!v0) return void 0;
+  if (v0 === "tracking-issue") return { kind: "tracking-issue" };
+  const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
+  if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
+  return { kind: m[1], number: Number(m[2]) };
+}
 function parsePatrol(inputs) {
   const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
   if (runIds.length === 0) throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated)");
@@ -21875,11 +21883,13 @@ function parsePatrol(inputs) {
     stallAfterS: duration("stall-after", inputs["stall-after"], 1800) ?? 1800,
     failOn,
     stateFile,
-    progressRegexes
+    progressRegexes,
+    reportTo: parseReportTo(inputs["report-to"])
   };
 }
 
 // src/patrol/memory.ts
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 var HISTORY_MAX = 96;
 var OPEN = "<!-- tether:memory ";
 var CLOSE = " -->";
@@ -21887,7 +21897,17 @@ function emptyMemory() {
   return { v: 1, tick: 0, runs: {} };
 }
 function memoryBlock(m) {
-  return `${OPEN}${Buffer.from(JSON.stringify(m)).toString("base64")}${CLOSE}`;
+  return `${OPEN}z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}${CLOSE}`;
+}
+function fitMemory(m, budget) {
+  let cur = m;
+  for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
+    cur = { ...cur, runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])) };
+  }
+  return cur;
+}
+function mergeMemories(list) {
+  return list.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
 }
 function readMemory(body) {
   if (!body) return emptyMemory();
@@ -21896,7 +21916,9 @@ function readMemory(body) {
   const end = body.indexOf(CLOSE, start + OPEN.length);
   if (end < 0) return emptyMemory();
   try {
-    const m = JSON.parse(Buffer.from(body.slice(start + OPEN.length, end), "base64").toString("utf8"));
+    const text = body.slice(start + OPEN.length, end);
+    const bytes = text.startsWith("z") ? inflateRawSync(Buffer.from(text.slice(1), "base64")) : Buffer.from(text, "base64");
+    const m = JSON.parse(bytes.toString("utf8"));
     if (m?.v !== 1 || typeof m.tick !== "number" || typeof m.runs !== "object" || m.runs === null) return emptyMemory();
     return m;
   } catch {
@@ -21909,10 +21931,10 @@ var METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy
 var EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
 var EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
 var STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
-function last(re, text, pick) {
+function last(re, text, pick2) {
   let out = null;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick(m);
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick2(m);
   return out;
 }
 function parseProgress(tail, extra = []) {
@@ -22180,6 +22202,7 @@ var ICON = {
 };
 var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
 var BODY_MAX = 65536;
+var STATUS_MARKER = "<!-- tether:status -->";
 var esc2 = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function age(s) {
   if (s === null) return "\u2014";
@@ -22229,7 +22252,7 @@ function renderPatrol(verdicts, memory, now, marker = "") {
     ""
   ];
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc2(v.detail)}. **Do:** ${v.remediation}`);
-  const tail = memoryBlock(memory);
+  const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
     const c = chart(v.runId, memory.runs[v.runId]);
@@ -22329,21 +22352,42 @@ async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
 }
 
 // src/remote/patrol-phase.ts
-var STATUS_MARKER = "<!-- tether:status -->";
-async function patrolPhase(inputs, env, reporter, mode = "markdown") {
+function fileStore(path) {
+  return {
+    load: async () => {
+      if (!existsSync(path)) return [];
+      try {
+        return [readFileSync2(path, "utf8")];
+      } catch (err) {
+        throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
+      }
+    },
+    save: async (runIds, render) => {
+      writeFileSync2(path, render(runIds));
+      return [path];
+    }
+  };
+}
+function pick(memory, ids) {
+  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
+}
+async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   const cfg = parsePatrol(inputs);
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
   const conn = parseConnection(inputs, env);
   const cred = loadCredential(conn.key);
-  let previous;
-  if (cfg.stateFile && existsSync(cfg.stateFile)) {
+  const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
+  const bodies = [];
+  for (const store of stores) {
     try {
-      previous = readFileSync2(cfg.stateFile, "utf8");
+      bodies.push(...await store.load(cfg.runIds));
+      if (bodies.length) break;
     } catch (err) {
-      throw new InputError("state-file", `cannot read ${JSON.stringify(cfg.stateFile)}: ${err.message}`);
+      if (err instanceof InputError) throw err;
+      reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
     }
   }
-  const memory = readMemory(previous);
+  const memory = mergeMemories(bodies.map(readMemory));
   const label = `${conn.user}@${conn.host}:${conn.port}`;
   const now = /* @__PURE__ */ new Date();
   const result = await tick(
@@ -22353,21 +22397,30 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown") {
     { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
     now
   );
-  const body = renderPatrol(result.verdicts, result.memory, now, STATUS_MARKER);
-  if (cfg.stateFile) writeFileSync2(cfg.stateFile, body);
-  reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : body);
+  const render = (ids) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
+  reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(cfg.runIds));
+  let code = 0;
+  const written = [];
+  for (const store of stores) {
+    try {
+      written.push(...await store.save(cfg.runIds, render));
+    } catch (err) {
+      reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+      code = 1;
+    }
+  }
   const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
-  const escalate = result.verdicts.some((v) => ESCALATE.includes(v.state));
   reporter.output("states", JSON.stringify(states));
-  reporter.output("escalate", String(escalate));
+  reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output("tick", String(result.memory.tick));
+  reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
   for (const v of result.verdicts) if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
   if (failing.length) {
     reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
-    return 1;
+    code = 1;
   }
-  return 0;
+  return code;
 }
 
 // src/report/describe-error.ts
@@ -22414,6 +22467,8 @@ var OPTION_HELP = {
   "run-ids": "run ids to patrol on this host, comma or newline separated (at most 64)",
   "stall-after": "alive but no log or checkpoint progress for this long is stalled (default 30m)",
   "fail-on": "states that fail the step, comma separated (e.g. failed,dead,stalled,unreachable)",
+  "report-to": "where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id)",
+  "github-token": "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   "state-file": "a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)",
   "progress-regex": "extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line",
   "run-file": "where to write the run description, relative to the workspace (default tether-run.json)"

@@ -37,6 +37,8 @@ export const OPTION_HELP: Record<string, string> = {
   'run-ids': 'run ids to patrol on this host, comma or newline separated (at most 64)',
   'stall-after': 'alive but no log or checkpoint progress for this long is stalled (default 30m)',
   'fail-on': 'states that fail the step, comma separated (e.g. failed,dead,stalled,unreachable)',
+  'report-to': 'where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id)',
+  'github-token': "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   'state-file': 'a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)',
   'progress-regex': 'extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line',
   'run-file': 'where to write the run description, relative to the workspace (default tether-run.json)',

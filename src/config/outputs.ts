@@ -13,6 +13,7 @@ export const OUTPUT_DOCS = {
     states: 'JSON object: run id → { state, class, step, epoch, metrics, flags, host }',
     escalate: 'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, unknown)',
     tick: 'the tick number, counted in the tick memory',
+    'status-url': 'the URL(s) of the sticky status comment(s) written on this tick',
   },
   audit: {
     passed: 'true when the audit gate passed',

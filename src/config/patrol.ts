@@ -4,6 +4,8 @@ import { DEFAULT_RUN_ROOT } from './audit.ts';
 import { STATES, type State } from '../patrol/remediation.ts';
 import * as v from './values.ts';
 
+export type ReportTo = { kind: 'pr' | 'issue'; number: number } | { kind: 'tracking-issue' };
+
 export interface PatrolConfig {
   runIds: string[];
   runRoot: string;
@@ -11,6 +13,16 @@ export interface PatrolConfig {
   failOn: State[];
   stateFile: string | undefined;
   progressRegexes: RegExp[];
+  reportTo: ReportTo | undefined;
+}
+
+export function parseReportTo(raw: string | undefined): ReportTo | undefined {
+  const v0 = (raw ?? '').trim();
+  if (!v0) return undefined;
+  if (v0 === 'tracking-issue') return { kind: 'tracking-issue' };
+  const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
+  if (!m) throw new InputError('report-to', `${v.show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
+  return { kind: m[1] as 'pr' | 'issue', number: Number(m[2]) };
 }
 
 export function parsePatrol(inputs: Inputs): PatrolConfig {
@@ -39,5 +51,6 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     failOn,
     stateFile,
     progressRegexes,
+    reportTo: parseReportTo(inputs['report-to']),
   };
 }

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { FailureClass } from './signatures.ts';
 import type { State } from './remediation.ts';
 
@@ -36,9 +37,26 @@ export function emptyMemory(): TickMemory {
   return { v: 1, tick: 0, runs: {} };
 }
 
-/** The hidden block: base64 JSON inside an HTML comment, invisible in rendered markdown. */
+/** The hidden block: deflated JSON, base64, inside an HTML comment (invisible in rendered markdown). */
 export function memoryBlock(m: TickMemory): string {
-  return `${OPEN}${Buffer.from(JSON.stringify(m)).toString('base64')}${CLOSE}`;
+  return `${OPEN}z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString('base64')}${CLOSE}`;
+}
+
+/**
+ * Keeps the block within `budget` characters by thinning every run's history (every other point, newest
+ * kept) until it fits; offsets, states and the rest are never dropped.
+ */
+export function fitMemory(m: TickMemory, budget: number): TickMemory {
+  let cur = m;
+  for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
+    cur = { ...cur, runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])) };
+  }
+  return cur;
+}
+
+/** Memory spread over several bodies (one tracking issue per run): runs merged, the highest tick kept. */
+export function mergeMemories(list: TickMemory[]): TickMemory {
+  return list.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
 }
 
 /** Reads the block back from a comment or summary body; a missing, old or corrupt block is a first tick. */
@@ -49,7 +67,9 @@ export function readMemory(body: string | undefined): TickMemory {
   const end = body.indexOf(CLOSE, start + OPEN.length);
   if (end < 0) return emptyMemory();
   try {
-    const m = JSON.parse(Buffer.from(body.slice(start + OPEN.length, end), 'base64').toString('utf8')) as TickMemory;
+    const text = body.slice(start + OPEN.length, end);
+    const bytes = text.startsWith('z') ? inflateRawSync(Buffer.from(text.slice(1), 'base64')) : Buffer.from(text, 'base64');
+    const m = JSON.parse(bytes.toString('utf8')) as TickMemory;
     if (m?.v !== 1 || typeof m.tick !== 'number' || typeof m.runs !== 'object' || m.runs === null) return emptyMemory();
     return m;
   } catch {

@@ -2,34 +2,58 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConnection, type Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import { parsePatrol } from '../config/patrol.ts';
-import { readMemory } from '../patrol/memory.ts';
+import { mergeMemories, readMemory, type TickMemory } from '../patrol/memory.ts';
 import { tick } from '../patrol/tick.ts';
-import { ESCALATE, renderPatrol, renderStatusText, stateText } from '../report/patrol.ts';
-import type { Reporter } from '../report/reporter.ts';
+import { ESCALATE, renderPatrol, renderStatusText, stateText, STATUS_MARKER } from '../report/patrol.ts';
+import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { probeHost } from './probe.ts';
 
-export const STATUS_MARKER = '<!-- tether:status -->';
+/** Tick memory in a local file (the CLI, or a runner without report-to). */
+export function fileStore(path: string): StatusStore {
+  return {
+    load: async () => {
+      if (!existsSync(path)) return [];
+      try {
+        return [readFileSync(path, 'utf8')];
+      } catch (err) {
+        throw new InputError('state-file', `cannot read ${JSON.stringify(path)}: ${(err as Error).message}`);
+      }
+    },
+    save: async (runIds, render) => {
+      writeFileSync(path, render(runIds));
+      return [path];
+    },
+  };
+}
+
+function pick(memory: TickMemory, ids: string[]): TickMemory {
+  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]!])) };
+}
 
 /**
  * The patrol phase for one host: one read-only probe, a verdict per run, status on every tick.
- * Tick memory is read from and written to `state-file` when given (the sticky comment keeps it on GitHub).
- * Returns the exit code: 1 when a run is in a `fail-on` state, else 0.
+ * Tick memory comes from the store (the sticky comment on GitHub, or `state-file`); a missing or broken
+ * store is a first tick, never a false alert. Returns 1 when a run is in a `fail-on` state or the status
+ * could not be written, else 0.
  */
-export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, mode: 'markdown' | 'text' = 'markdown'): Promise<number> {
+export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, mode: 'markdown' | 'text' = 'markdown', remote?: StatusStore): Promise<number> {
   const cfg = parsePatrol(inputs);
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   const conn = parseConnection(inputs, env);
   const cred = loadCredential(conn.key);
-  let previous: string | undefined;
-  if (cfg.stateFile && existsSync(cfg.stateFile)) {
+  const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : undefined].filter((s): s is StatusStore => s !== undefined);
+  const bodies: string[] = [];
+  for (const store of stores) {
     try {
-      previous = readFileSync(cfg.stateFile, 'utf8');
+      bodies.push(...(await store.load(cfg.runIds)));
+      if (bodies.length) break;
     } catch (err) {
-      throw new InputError('state-file', `cannot read ${JSON.stringify(cfg.stateFile)}: ${(err as Error).message}`);
+      if (err instanceof InputError) throw err;
+      reporter.warn(`patrol: could not read the previous status (${(err as Error).message}); this tick starts without tick memory`);
     }
   }
-  const memory = readMemory(previous);
+  const memory = mergeMemories(bodies.map(readMemory));
   const label = `${conn.user}@${conn.host}:${conn.port}`;
   const now = new Date();
   const result = await tick(
@@ -39,19 +63,28 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
     now,
   );
-  const body = renderPatrol(result.verdicts, result.memory, now, STATUS_MARKER);
-  if (cfg.stateFile) writeFileSync(cfg.stateFile, body);
-  reporter.summary(mode === 'text' ? renderStatusText(result.verdicts, now) : body);
+  const render = (ids: string[]) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
+  reporter.summary(mode === 'text' ? renderStatusText(result.verdicts, now) : render(cfg.runIds));
+  let code = 0;
+  const written: string[] = [];
+  for (const store of stores) {
+    try {
+      written.push(...(await store.save(cfg.runIds, render)));
+    } catch (err) {
+      reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);
+      code = 1;
+    }
+  }
   const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
-  const escalate = result.verdicts.some((v) => ESCALATE.includes(v.state));
   reporter.output('states', JSON.stringify(states));
-  reporter.output('escalate', String(escalate));
+  reporter.output('escalate', String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output('tick', String(result.memory.tick));
+  reporter.output('status-url', written.filter((w) => w.startsWith('http')).join('\n'));
   for (const v of result.verdicts) if (v.state !== 'running' && v.state !== 'finished' && v.state !== 'launching') reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
   if (failing.length) {
     reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(', ')} (fail-on: ${cfg.failOn.join(',')})`);
-    return 1;
+    code = 1;
   }
-  return 0;
+  return code;
 }

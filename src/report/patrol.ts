@@ -1,4 +1,4 @@
-import { memoryBlock, type TickMemory } from '../patrol/memory.ts';
+import { fitMemory, memoryBlock, type TickMemory } from '../patrol/memory.ts';
 import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
 
@@ -19,6 +19,8 @@ export const ICON: Record<State, string> = {
 /** States that need a person. */
 export const ESCALATE: readonly State[] = ['stalled', 'failed', 'dead', 'rebooted', 'unreachable', 'unknown'];
 export const BODY_MAX = 65_536;
+/** Finds our status comment (with the author's login). */
+export const STATUS_MARKER = '<!-- tether:status -->';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -83,7 +85,8 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
   const notes = verdicts
     .filter((v) => v.state !== 'running' || v.flags.length || v.newSignature)
     .map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}`);
-  const tail = memoryBlock(memory);
+  // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
+  const tail = memoryBlock(fitMemory(memory, 24_000));
   let body = [...head, ...notes, ''].join('\n');
   for (const v of verdicts) {
     const c = chart(v.runId, memory.runs[v.runId]);

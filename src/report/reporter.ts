@@ -9,3 +9,11 @@ export interface Reporter {
   output(name: string, value: string): void;
   summary(markdown: string): void;
 }
+
+/** Where patrol status and its tick memory live between ticks (a sticky comment, or a file). */
+export interface StatusStore {
+  /** Bodies written by earlier ticks (each may carry a memory block). */
+  load(runIds: string[]): Promise<string[]>;
+  /** Writes the status; `render(ids)` gives the body for those run ids. Returns where it went. */
+  save(runIds: string[], render: (ids: string[]) => string): Promise<string[]>;
+}

@@ -157,7 +157,7 @@ describe('tick memory', () => {
     expect(readMemory(`# status\n\ntext\n${memoryBlock(m)}\n`)).toEqual(m);
   });
 
-  it.each([undefined, '', 'no block', '<!-- tether:memory !!!notbase64 -->', `<!-- tether:memory ${Buffer.from('{"v":0}').toString('base64')} -->`])('a missing, old or corrupt block is a first tick: %s', (body) => {
+  it.each([undefined, '', 'no block', '<!-- tether:memory !!!notbase64 -->', '<!-- tether:memory zAAAA -->', `<!-- tether:memory ${Buffer.from('{"v":0}').toString('base64')} -->`])('a missing, old or corrupt block is a first tick: %s', (body) => {
     expect(readMemory(body)).toEqual(emptyMemory());
   });
 });

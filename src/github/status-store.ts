@@ -1,0 +1,43 @@
+import type { Octokit } from '@octokit/rest';
+import { InputError } from '../config/errors.ts';
+import type { ReportTo } from '../config/patrol.ts';
+import { client, ourComments, trackingIssue, upsertSticky, whoAmI, type Repo } from './sticky.ts';
+
+import type { StatusStore } from '../report/reporter.ts';
+import { STATUS_MARKER } from '../report/patrol.ts';
+
+export function githubStore(target: ReportTo, env: Record<string, string | undefined>, token: string): StatusStore {
+  const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
+  if (!owner || !repo) throw new InputError('report-to', 'needs GITHUB_REPOSITORY (owner/repo), which the runner sets');
+  if (!token) throw new InputError('github-token', "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
+  const r: Repo = { owner, repo };
+  const octokit: Octokit = client(token, env['GITHUB_API_URL'] ?? 'https://api.github.com');
+  let author: string | undefined;
+  const me = async () => (author ??= await whoAmI(octokit));
+  const issues = new Map<string, number>();
+  const issueOf = async (runId: string) => {
+    if (target.kind !== 'tracking-issue') return target.number;
+    if (!issues.has(runId)) issues.set(runId, await trackingIssue(octokit, r, runId, await me()));
+    return issues.get(runId) as number;
+  };
+  return {
+    load: async (runIds) => {
+      const ids = target.kind === 'tracking-issue' ? runIds : [runIds[0] ?? ''];
+      const bodies: string[] = [];
+      for (const id of ids) {
+        const found = await ourComments(octokit, r, await issueOf(id), STATUS_MARKER, await me());
+        if (found[0]?.body) bodies.push(found[0].body);
+      }
+      return bodies;
+    },
+    save: async (runIds, render) => {
+      const urls: string[] = [];
+      const groups = target.kind === 'tracking-issue' ? runIds.map((id) => [id]) : [runIds];
+      for (const ids of groups) {
+        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ''), STATUS_MARKER, await me(), render(ids));
+        urls.push(res.url);
+      }
+      return urls;
+    },
+  };
+}

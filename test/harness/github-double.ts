@@ -1,0 +1,284 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { complete, findOperation, responseSchema, validate, validateRequest, type Match } from './openapi.ts';
+
+/**
+ * A local GitHub REST double for issues and issue comments, kept in memory. Every request is validated
+ * against GitHub's OpenAPI description; every response is checked against it before it is sent. Lists
+ * paginate with `per_page`/`page` and Link headers, as GitHub does.
+ */
+export interface DoubleUser {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+  /** Tokens of GitHub Apps / GITHUB_TOKEN cannot read /user. */
+  app: boolean;
+}
+
+interface Comment {
+  id: number;
+  issue: number;
+  body: string;
+  user: DoubleUser;
+  created_at: string;
+  updated_at: string;
+}
+
+interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  user: DoubleUser;
+  pull: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  operationId: string;
+  status: number;
+  body?: unknown;
+}
+
+export interface GitHubDouble {
+  url: string;
+  repo: string;
+  tokens: Record<string, DoubleUser>;
+  issues: Map<number, Issue>;
+  comments: Map<number, Comment>;
+  requests: RequestRecord[];
+  /** Problems found in our own responses; a test asserts it stays empty. */
+  responseErrors: string[];
+  addIssue(title: string, opts?: { pull?: boolean; by?: DoubleUser }): number;
+  addComment(issue: number, body: string, by: DoubleUser): number;
+  /** Makes each list request wait, so two clients can interleave (race tests). */
+  listDelayMs: number;
+  /** Holds the next N comment creations until all N have arrived (at most 10 s): a client that listed
+   * while another's creation was held saw no comment, which is the race two ticks can run into. */
+  holdCreates(n: number): void;
+  close(): Promise<void>;
+}
+
+export const BOT: DoubleUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot', app: true };
+export const HUMAN: DoubleUser = { login: 'octo-researcher', id: 1001, type: 'User', app: false };
+
+export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDouble> {
+  const [owner, name] = repo.split('/') as [string, string];
+  let nextId = 9_000_000;
+  let barrier: { want: number; waiting: Array<() => void> } | null = null;
+  const passBarrier = () =>
+    new Promise<void>((resolve) => {
+      if (!barrier) return resolve();
+      const b = barrier;
+      b.waiting.push(resolve);
+      if (b.waiting.length >= b.want) {
+        barrier = null;
+        b.waiting.forEach((r) => r());
+      } else {
+        setTimeout(() => {
+          if (barrier === b) barrier = null;
+          b.waiting.forEach((r) => r());
+        }, 10_000).unref();
+      }
+    });
+  const now = () => new Date().toISOString();
+  const d: GitHubDouble = {
+    url: '',
+    repo,
+    tokens: { 'ghs-actions-token': BOT, 'ghp-human-token': HUMAN },
+    issues: new Map(),
+    comments: new Map(),
+    requests: [],
+    responseErrors: [],
+    listDelayMs: 0,
+    holdCreates: (n) => {
+      barrier = { want: n, waiting: [] };
+    },
+    addIssue: (title, opts = {}) => {
+      const number = d.issues.size + 1;
+      d.issues.set(number, { number, title, body: '', state: 'open', labels: [], user: opts.by ?? HUMAN, pull: opts.pull ?? false, created_at: now(), updated_at: now() });
+      return number;
+    },
+    addComment: (issue, body, by) => {
+      const id = ++nextId;
+      d.comments.set(id, { id, issue, body, user: by, created_at: now(), updated_at: now() });
+      return id;
+    },
+    close: () => new Promise((res) => server.close(() => res())),
+  };
+  const base = () => `https://github.test/${repo}`;
+  const api = () => `${d.url}/repos/${repo}`;
+  const user = (u: DoubleUser) => ({ login: u.login, id: u.id, node_id: `U_${u.id}`, type: u.type, site_admin: false, url: `${d.url}/users/${u.login}`, html_url: `https://github.test/${u.login}` });
+  const commentJson = (c: Comment) => ({
+    id: c.id,
+    node_id: `IC_${c.id}`,
+    url: `${api()}/issues/comments/${c.id}`,
+    html_url: `${base()}/issues/${c.issue}#issuecomment-${c.id}`,
+    issue_url: `${api()}/issues/${c.issue}`,
+    body: c.body,
+    user: user(c.user),
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    author_association: c.user.type === 'Bot' ? 'NONE' : 'OWNER',
+  });
+  const issueJson = (i: Issue) => ({
+    id: 500_000 + i.number,
+    node_id: `I_${i.number}`,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    user: user(i.user),
+    labels: i.labels.map((l, k) => ({ id: k + 1, node_id: `L_${k}`, name: l, color: 'ededed', default: false, description: null, url: `${api()}/labels/${l}` })),
+    url: `${api()}/issues/${i.number}`,
+    html_url: `${base()}/${i.pull ? 'pull' : 'issues'}/${i.number}`,
+    comments: [...d.comments.values()].filter((c) => c.issue === i.number).length,
+    created_at: i.created_at,
+    updated_at: i.updated_at,
+    ...(i.pull ? { pull_request: { url: `${api()}/pulls/${i.number}`, html_url: `${base()}/pull/${i.number}`, diff_url: null, patch_url: null } } : {}),
+  });
+
+  const send = (res: ServerResponse, m: Match | null, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    let out = body;
+    if (m && status < 300 && body !== undefined) {
+      const schema = responseSchema(m, status);
+      out = complete(body, schema);
+      const errs = validate(out, schema, `${m.op.operationId} ${status}`);
+      if (errs.length) d.responseErrors.push(...errs.slice(0, 5));
+    }
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-api-version-selected': '2022-11-28', ...headers });
+    res.end(out === undefined ? undefined : JSON.stringify(out));
+  };
+  const error = (res: ServerResponse, status: number, message: string, extra: Record<string, unknown> = {}) =>
+    send(res, null, status, { message, documentation_url: 'https://docs.github.com/rest', status: String(status), ...extra });
+
+  const paginate = (req: URL, res: ServerResponse, m: Match, items: unknown[]) => {
+    const per = Math.min(Number(req.searchParams.get('per_page') ?? 30), 100);
+    const page = Math.max(Number(req.searchParams.get('page') ?? 1), 1);
+    const last = Math.max(1, Math.ceil(items.length / per));
+    const link = (p: number, rel: string) => {
+      const u = new URL(req.toString());
+      u.searchParams.set('page', String(p));
+      u.searchParams.set('per_page', String(per));
+      return `<${u.toString()}>; rel="${rel}"`;
+    };
+    const links = [];
+    if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+    if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
+    send(res, m, 200, items.slice((page - 1) * per, page * per), links.length ? { link: links.join(', ') } : {});
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', d.url);
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return error(res, 400, 'Problems parsing JSON');
+      }
+    }
+    const m = findOperation(req.method ?? 'GET', url.pathname);
+    const record: RequestRecord = { method: req.method ?? '', path: url.pathname + url.search, operationId: m?.op.operationId ?? '?', status: 0, body };
+    d.requests.push(record);
+    const reply = (status: number, fn: () => void) => {
+      record.status = status;
+      fn();
+    };
+    if (!m) return reply(404, () => error(res, 404, 'Not Found'));
+    const auth = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const who = auth ? d.tokens[auth] : undefined;
+    if (!who) return reply(401, () => error(res, 401, 'Bad credentials'));
+    const problems = validateRequest(m, url.searchParams, body);
+    if (problems.length) return reply(422, () => error(res, 422, 'Validation Failed', { errors: problems.map((p) => ({ resource: 'Request', code: 'invalid', message: p })) }));
+    if (m.params['owner'] !== owner || m.params['repo'] !== name) {
+      if (m.template.startsWith('/repos/')) return reply(404, () => error(res, 404, 'Not Found'));
+    }
+    const b = (body ?? {}) as Record<string, unknown>;
+    const issueNo = Number(m.params['issue_number']);
+    const commentId = Number(m.params['comment_id']);
+    switch (m.op.operationId) {
+      case 'users/get-authenticated':
+        if (who.app) return reply(403, () => error(res, 403, 'Resource not accessible by integration'));
+        return reply(200, () => send(res, m, 200, { ...user(who), name: who.login, public_repos: 0, followers: 0, following: 0, created_at: now(), updated_at: now() }));
+      case 'issues/list-comments': {
+        if (!d.issues.has(issueNo)) return reply(404, () => error(res, 404, 'Not Found'));
+        if (d.listDelayMs) await new Promise((r) => setTimeout(r, d.listDelayMs));
+        const list = [...d.comments.values()].filter((c) => c.issue === issueNo).sort((x, y) => x.id - y.id).map(commentJson);
+        return reply(200, () => paginate(url, res, m, list));
+      }
+      case 'issues/create-comment': {
+        if (!d.issues.has(issueNo)) return reply(404, () => error(res, 404, 'Not Found'));
+        await passBarrier();
+        if (String(b['body']).length > 65536) return reply(422, () => error(res, 422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] }));
+        const id = d.addComment(issueNo, String(b['body']), who);
+        return reply(201, () => send(res, m, 201, commentJson(d.comments.get(id) as Comment), { location: `${api()}/issues/comments/${id}` }));
+      }
+      case 'issues/update-comment': {
+        const c = d.comments.get(commentId);
+        if (!c) return reply(404, () => error(res, 404, 'Not Found'));
+        if (c.user.login !== who.login) return reply(403, () => error(res, 403, 'Resource not accessible by integration'));
+        if (String(b['body']).length > 65536) return reply(422, () => error(res, 422, 'Validation Failed'));
+        c.body = String(b['body']);
+        c.updated_at = now();
+        return reply(200, () => send(res, m, 200, commentJson(c)));
+      }
+      case 'issues/delete-comment': {
+        const c = d.comments.get(commentId);
+        if (!c) return reply(404, () => error(res, 404, 'Not Found'));
+        d.comments.delete(commentId);
+        record.status = 204;
+        res.writeHead(204);
+        return res.end();
+      }
+      case 'issues/get': {
+        const i = d.issues.get(issueNo);
+        if (!i) return reply(404, () => error(res, 404, 'Not Found'));
+        return reply(200, () => send(res, m, 200, issueJson(i)));
+      }
+      case 'issues/list-for-repo': {
+        const state = url.searchParams.get('state') ?? 'open';
+        const creator = url.searchParams.get('creator');
+        const list = [...d.issues.values()]
+          .filter((i) => state === 'all' || i.state === state)
+          .filter((i) => !creator || i.user.login === creator)
+          .sort((x, y) => y.number - x.number)
+          .map(issueJson);
+        return reply(200, () => paginate(url, res, m, list));
+      }
+      case 'issues/create': {
+        const number = d.addIssue(String(b['title']), { by: who });
+        const i = d.issues.get(number) as Issue;
+        i.body = String(b['body'] ?? '');
+        i.labels = ((b['labels'] as string[] | undefined) ?? []).map(String);
+        return reply(201, () => send(res, m, 201, issueJson(i)));
+      }
+      case 'issues/update': {
+        const i = d.issues.get(issueNo);
+        if (!i) return reply(404, () => error(res, 404, 'Not Found'));
+        if (typeof b['state'] === 'string') i.state = b['state'] as 'open' | 'closed';
+        if (typeof b['body'] === 'string') i.body = b['body'];
+        i.updated_at = now();
+        return reply(200, () => send(res, m, 200, issueJson(i)));
+      }
+      default:
+        return reply(501, () => error(res, 501, `${m.op.operationId} is valid but not implemented by the test double`));
+    }
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      d.responseErrors.push(`handler crashed: ${(err as Error).message}`);
+      if (!res.headersSent) error(res, 500, 'double crashed');
+    });
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+  d.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return d;
+}
