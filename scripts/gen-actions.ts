@@ -6,13 +6,16 @@ import { OPTION_HELP } from '../src/cli/help.ts';
 import { PHASE_INPUTS } from '../src/config/inputs.ts';
 import { OUTPUT_DOCS } from '../src/config/outputs.ts';
 
-const REQUIRED = new Set(['host', 'run-id', 'command', 'run-ids']);
+const REQUIRED = new Set(['run-id', 'command']);
+// host is required except by patrol, which can take its hosts from a tether.yml.
+const requiredIn = (phase: string) => (n: string) => REQUIRED.has(n) || (n === 'host' && phase !== 'patrol');
 const branding = { icon: 'anchor', color: 'blue' };
 
 const DEFAULTS: Record<string, string> = { 'github-token': '${{ github.token }}' };
 
-function inputs(names: readonly string[]) {
-  return Object.fromEntries(names.map((n) => [n, { description: OPTION_HELP[n], required: REQUIRED.has(n), ...(DEFAULTS[n] ? { default: DEFAULTS[n] } : {}) }]));
+function inputs(names: readonly string[], phase = '') {
+  const req = requiredIn(phase);
+  return Object.fromEntries(names.map((n) => [n, { description: OPTION_HELP[n], required: req(n), ...(DEFAULTS[n] ? { default: DEFAULTS[n] } : {}) }]));
 }
 function outputs(docs: Record<string, string>) {
   return Object.fromEntries(Object.entries(docs).map(([n, d]) => [n, { description: d }]));
@@ -44,7 +47,7 @@ write('actions/patrol/action.yml', {
   description: 'One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.',
   author: 'tether',
   branding,
-  inputs: inputs(PHASE_INPUTS.patrol),
+  inputs: inputs(PHASE_INPUTS.patrol, 'patrol'),
   outputs: outputs(OUTPUT_DOCS.patrol),
   runs: { using: 'node24', main: '../../dist/patrol/index.js' },
 });

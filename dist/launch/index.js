@@ -39287,7 +39287,7 @@ var require_lib3 = __commonJS({
 var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
-var PATROL_INPUTS = ["run-ids", "run-root", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
+var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],

@@ -34,6 +34,8 @@ export const OPTION_HELP: Record<string, string> = {
   commit: 'git commit of the code being run, recorded in spec.json',
   'sync-dir': 'a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)',
   'sync-mode': 'dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)',
+  config: 'a tether.yml listing hosts (connection, pinned key, key path) and their runs; instead of host + run-ids',
+  concurrency: 'hosts probed at once (default 8)',
   'run-ids': 'run ids to patrol on this host, comma or newline separated (at most 64)',
   'stall-after': 'alive but no log or checkpoint progress for this long is stalled (default 30m)',
   'fail-on': 'states that fail the step, comma separated (e.g. failed,dead,stalled,unreachable)',

@@ -3,7 +3,7 @@ export const CONNECTION_INPUTS = ['host', 'port', 'user', 'ssh-key', 'ssh-key-pa
 export const AUDIT_INPUTS = ['run-root', 'mounts', 'interpreter', 'min-free-gb', 'min-free-inodes', 'checkpoint-budget-gb', 'require-gpu'] as const;
 export const LAUNCH_INPUTS = ['run-id', 'command', 'then', 'workdir', 'env', 'secrets', 'backend', 'checkpoints', 'expected-duration', 'resume', 'audit', 'confirm-timeout', 'commit', 'run-file', 'sync-dir', 'sync-mode'] as const;
 
-export const PATROL_INPUTS = ['run-ids', 'run-root', 'stall-after', 'fail-on', 'report-to', 'github-token', 'state-file', 'progress-regex'] as const;
+export const PATROL_INPUTS = ['config', 'run-ids', 'run-root', 'concurrency', 'stall-after', 'fail-on', 'report-to', 'github-token', 'state-file', 'progress-regex'] as const;
 
 export const PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],

@@ -7,6 +7,8 @@ import * as v from './values.ts';
 export type ReportTo = { kind: 'pr' | 'issue'; number: number } | { kind: 'tracking-issue' };
 
 export interface PatrolConfig {
+  /** tether.yml path (many hosts), or undefined for the single host of the connection inputs. */
+  config: string | undefined;
   runIds: string[];
   runRoot: string;
   stallAfterS: number;
@@ -14,6 +16,7 @@ export interface PatrolConfig {
   stateFile: string | undefined;
   progressRegexes: RegExp[];
   reportTo: ReportTo | undefined;
+  concurrency: number;
 }
 
 export function parseReportTo(raw: string | undefined): ReportTo | undefined {
@@ -26,8 +29,10 @@ export function parseReportTo(raw: string | undefined): ReportTo | undefined {
 }
 
 export function parsePatrol(inputs: Inputs): PatrolConfig {
+  const config = (inputs['config'] ?? '').trim() || undefined;
   const runIds = v.splitList((inputs['run-ids'] ?? '').replace(/\s+/g, '\n')).map((id) => v.runId('run-ids', id));
-  if (runIds.length === 0) throw new InputError('run-ids', 'is required: the run ids to patrol on this host (comma or newline separated)');
+  if (config && runIds.length) throw new InputError('run-ids', "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
+  if (!config && runIds.length === 0) throw new InputError('run-ids', "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
   if (runIds.length > 64) throw new InputError('run-ids', `has ${runIds.length} runs; at most 64 per host`);
   if (new Set(runIds).size !== runIds.length) throw new InputError('run-ids', 'lists a run id twice');
   const failOn = v.splitList(inputs['fail-on'] ?? '').map((s) => {
@@ -44,7 +49,10 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
   });
   const stateFile = (inputs['state-file'] ?? '').trim() || undefined;
   if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError('state-file', 'contains a control character');
+  const concurrency = v.number('concurrency', inputs['concurrency'], 8, 1, 64);
   return {
+    config,
+    concurrency,
     runIds,
     runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
     stallAfterS: v.duration('stall-after', inputs['stall-after'], 1800) ?? 1800,

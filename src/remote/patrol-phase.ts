@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConnection, type Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import { parsePatrol } from '../config/patrol.ts';
+import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import { mergeMemories, readMemory, type TickMemory } from '../patrol/memory.ts';
 import { tick } from '../patrol/tick.ts';
 import { ESCALATE, renderPatrol, renderStatusText, stateText, STATUS_MARKER } from '../report/patrol.ts';
@@ -27,6 +28,20 @@ export function fileStore(path: string): StatusStore {
   };
 }
 
+function readConfig(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError('config', `cannot read ${JSON.stringify(path)}: ${(err as Error).message}`);
+  }
+}
+
+/** The one host given by the connection inputs. */
+function single(inputs: Inputs, env: Inputs, runRoot: string, runIds: string[]): HostEntry {
+  const conn = parseConnection(inputs, env);
+  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds };
+}
+
 function pick(memory: TickMemory, ids: string[]): TickMemory {
   return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]!])) };
 }
@@ -40,13 +55,17 @@ function pick(memory: TickMemory, ids: string[]): TickMemory {
 export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, mode: 'markdown' | 'text' = 'markdown', remote?: StatusStore): Promise<number> {
   const cfg = parsePatrol(inputs);
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
+  const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  const names = new Set(hosts.map((h) => h.name));
+  if (names.size !== hosts.length) throw new InputError('config', 'two hosts have the same name; give each a unique name');
+  // Every key is loaded before the first connection: a bad key is a bad input, not a failed tick.
+  const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
+  const runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : undefined].filter((s): s is StatusStore => s !== undefined);
   const bodies: string[] = [];
   for (const store of stores) {
     try {
-      bodies.push(...(await store.load(cfg.runIds)));
+      bodies.push(...(await store.load(runIds)));
       if (bodies.length) break;
     } catch (err) {
       if (err instanceof InputError) throw err;
@@ -54,22 +73,25 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     }
   }
   const memory = mergeMemories(bodies.map(readMemory));
-  const label = `${conn.user}@${conn.host}:${conn.port}`;
   const now = new Date();
   const result = await tick(
-    [{ label, runIds: cfg.runIds }],
+    hosts.map((h) => ({ label: h.name, runIds: h.runIds })),
     memory,
-    (_t, runs) => probeHost(conn, cred, cfg.runRoot, runs, 60_000),
+    (t, runs) => {
+      const h = byName.get(t.label)!;
+      return probeHost(h.conn, h.cred, h.runRoot, runs, 60_000);
+    },
     { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
     now,
+    cfg.concurrency,
   );
   const render = (ids: string[]) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
-  reporter.summary(mode === 'text' ? renderStatusText(result.verdicts, now) : render(cfg.runIds));
+  reporter.summary(mode === 'text' ? renderStatusText(result.verdicts, now) : render(runIds));
   let code = 0;
   const written: string[] = [];
   for (const store of stores) {
     try {
-      written.push(...(await store.save(cfg.runIds, render)));
+      written.push(...(await store.save(runIds, render)));
     } catch (err) {
       reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);
       code = 1;
