@@ -40298,6 +40298,8 @@ function connectOnce(cfg, cred, tuning) {
         keepaliveInterval: tuning.keepaliveIntervalMs ?? 1e4,
         keepaliveCountMax: tuning.keepaliveCountMax ?? 3,
         tryKeyboard: false,
+        // Straight to the one method we have: no 'none' probe round trip.
+        authHandler: "privateKey" in cred ? ["publickey"] : ["agent"],
         // Runs before authentication: a wrong key never sees our credentials.
         hostVerifier: (key) => {
           seen = fingerprint(key);
@@ -40307,6 +40309,7 @@ function connectOnce(cfg, cred, tuning) {
           return ok;
         }
       });
+      client.setNoDelay(true);
     } catch (err) {
       clearTimeout(hardStop);
       fail(new TransportError("network", err.message));

@@ -88,6 +88,8 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
         keepaliveInterval: tuning.keepaliveIntervalMs ?? 10_000,
         keepaliveCountMax: tuning.keepaliveCountMax ?? 3,
         tryKeyboard: false,
+        // Straight to the one method we have: no 'none' probe round trip.
+        authHandler: 'privateKey' in cred ? ['publickey'] : ['agent'],
         // Runs before authentication: a wrong key never sees our credentials.
         hostVerifier: (key: Buffer) => {
           seen = fingerprint(key);
@@ -97,6 +99,8 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
           return ok;
         },
       });
+      // Each auth step is a small request/answer; with Nagle on, every one waits out a delayed ACK (~40 ms).
+      client.setNoDelay(true);
     } catch (err) {
       clearTimeout(hardStop);
       fail(new TransportError('network', (err as Error).message));
