@@ -40637,18 +40637,33 @@ var lib_default = `#!/usr/bin/env bash
 # Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
 # Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
 
+# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
+jv() {
+  local _s=$2
+  _s=\${_s//\\\\/\\\\\\\\}
+  _s=\${_s//\\"/\\\\\\"}
+  _s=\${_s//$'\\n'/\\\\n}
+  _s=\${_s//$'\\r'/\\\\r}
+  _s=\${_s//$'\\t'/\\\\t}
+  if [[ $_s == *[$'\\001'-$'\\037']* ]]; then
+    _s=$(printf '%s' "$_s" | tr -d '\\001-\\037')
+  fi
+  printf -v "$1" '"%s"' "$_s"
+}
+
 # Prints $1 as a JSON string literal.
 json_str() {
-  local s=$1
-  s=\${s//\\\\/\\\\\\\\}
-  s=\${s//\\"/\\\\\\"}
-  s=\${s//$'\\n'/\\\\n}
-  s=\${s//$'\\r'/\\\\r}
-  s=\${s//$'\\t'/\\\\t}
-  if [[ $s == *[$'\\001'-$'\\037']* ]]; then
-    s=$(printf '%s' "$s" | tr -d '\\001-\\037')
-  fi
-  printf '"%s"' "$s"
+  local _j
+  jv _j "$1"
+  printf '%s' "$_j"
+}
+
+# Sets the variable named $1 to the content of file $2 (empty when unreadable), without a subshell;
+# one trailing newline is dropped.
+rd() {
+  local _v=''
+  IFS= read -r -d '' _v 2>/dev/null <"$2"
+  printf -v "$1" '%s' "\${_v%$'\\n'}"
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -40678,7 +40693,7 @@ atomic_write() {
 # A zombie (state Z, killed but not yet reaped) counts as gone.
 pid_start() {
   local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
   stat=\${stat##*) }
   # shellcheck disable=SC2086
   set -- $stat
@@ -40688,12 +40703,15 @@ pid_start() {
 
 # True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
 attempt_alive() {
-  local pid start now
-  pid=$(cat "$1/pid" 2>/dev/null) || return 1
-  start=$(cat "$1/pid_start" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  now=$(pid_start "$pid") || return 1
-  [ "$now" = "$start" ]
+  local pid start stat
+  rd pid "$1/pid"
+  rd start "$1/pid_start"
+  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  [ "$1" != Z ] && [ "\${20}" = "$start" ]
 }
 
 # Highest attempt number in run dir $1 (0 when none).
@@ -40701,7 +40719,8 @@ last_attempt() {
   local n=0 d b
   for d in "$1"/attempts/*/; do
     [ -d "$d" ] || continue
-    b=$(basename "$d")
+    b=\${d%/}
+    b=\${b##*/}
     if [[ $b =~ ^[0-9]+$ ]] && ((b > n)); then n=$b; fi
   done
   printf '%s' "$n"
@@ -40751,7 +40770,9 @@ cgroup_dir() {
   local ctrl=$1 base rel="" n ctrls path
   if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
     base=/sys/fs/cgroup
-    rel=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null | head -n 1)
+    while IFS=: read -r n ctrls path; do
+      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
+    done </proc/self/cgroup
   else
     base=/sys/fs/cgroup/$ctrl
     while IFS=: read -r n ctrls path; do
@@ -40791,18 +40812,13 @@ DELTA_MAX=65536
 TAIL_MAX=8192
 CKPT_MAX=20000
 
-b64_range() { # file start(0-based) count
-  tail -c +"$(($2 + 1))" "$1" 2>/dev/null | head -c "$3" | base64 -w0
-}
-
-mtime() { stat -c %Y "$1" 2>/dev/null; }
-
 # Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
 # count and the newest file's path, mtime and size.
 checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest
-  workdir=$(expand_home "$(cat "$run_dir/workdir" 2>/dev/null)")
-  globs=$(cat "$run_dir/checkpoints" 2>/dev/null)
+  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
     # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
     while IFS= read -r -d '' rec; do
@@ -40832,38 +40848,74 @@ checkpoints_json() {
   if ((count == 0)); then
     printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
   else
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$(json_str "$newest")" "$newest_t" "$(json_int "$newest_size")"
+    jv j "$newest"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
   fi
 }
 
+# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
+stat_files() {
+  local i=0 f list=() idx=() name size mt
+  for f in "$@"; do
+    M[i]=null
+    S[i]=0
+    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
+    i=$((i + 1))
+  done
+  ((\${#list[@]})) || return 0
+  i=0
+  while IFS='|' read -r name size mt; do
+    M[idx[i]]=$mt
+    S[idx[i]]=$size
+    i=$((i + 1))
+    : "$name"
+  done < <(stat -c '%n|%s|%Y' -- "\${list[@]}" 2>/dev/null)
+}
+
 run_json() {
-  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start delta_from
+  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
+  local j_id j_started j_finished j_marker j_spec pid exit_code started finished spec delta tail
+  local -a M S
   run_dir=$RUN_ROOT/$id
+  jv j_id "$id"
   if [ ! -f "$run_dir/spec.json" ]; then
-    printf '{"id":%s,"exists":false}' "$(json_str "$id")"
+    printf '{"id":%s,"exists":false}' "$j_id"
     return
   fi
   n=$(last_attempt "$run_dir")
   a=$run_dir/attempts/$n
   ((n > 0)) && attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then marker=$(head -c 1024 "$run_dir/DONE"); marker_kind='"DONE"'
-  elif [ -f "$run_dir/FAILED" ]; then marker=$(head -c 1024 "$run_dir/FAILED"); marker_kind='"FAILED"'; fi
-  size=$(stat -c %s "$a/log" 2>/dev/null || echo 0)
+  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
+  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
+  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
+  size=\${S[0]}
   # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
   if ((seen_attempt != n || offset > size)); then offset=0; fi
   start=$offset
   ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
-  delta_from=$start
+  rd pid "$a/pid"
+  rd started "$a/started_at"
+  rd finished "$a/finished_at"
+  rd exit_code "$a/exit_code"
+  rd spec "$run_dir/spec.json"
+  jv j_started "$started"
+  jv j_finished "$finished"
+  jv j_marker "\${marker:0:1024}"
+  jv j_spec "\${spec:0:8192}"
+  delta=''
+  tail=''
+  if ((size > 0)); then
+    ((size > start)) && delta=$(tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$(json_str "$id")" "$n" "$alive" "$(json_int "$(cat "$a/pid" 2>/dev/null)")" \\
-    "$(json_str "$(cat "$a/started_at" 2>/dev/null)")" "$(json_int "$(mtime "$a/started_at")")"
+    "$j_id" "$n" "$alive" "$(json_int "$pid")" "$j_started" "\${M[1]}"
   printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$(json_str "$(cat "$a/finished_at" 2>/dev/null)")" "$(json_int "$(cat "$a/exit_code" 2>/dev/null)")" \\
-    "$(json_str "$marker")" "$marker_kind" "$(json_int "$(mtime "$run_dir/heartbeat")")"
-  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":%s}' \\
-    "$(json_str "$(head -c 8192 "$run_dir/spec.json")")" "$size" "$(json_int "$(mtime "$a/log")")" "$delta_from" \\
-    "$(b64_range "$a/log" "$start" $((size - start)))" \\
-    "$(b64_range "$a/log" $((size > TAIL_MAX ? size - TAIL_MAX : 0)) "$TAIL_MAX")" "$(checkpoints_json "$run_dir")"
+    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "\${M[2]}"
+  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
+    "$j_spec" "$size" "\${M[0]}" "$start" "$delta" "$tail"
+  checkpoints_json "$run_dir"
+  printf '}'
 }
 
 main() {
@@ -40880,8 +40932,12 @@ main() {
     rc=$?
     gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
   fi
+  local k val btime=null
+  while read -r k val; do
+    if [ "$k" = btime ]; then btime=$val; break; fi
+  done </proc/stat
   printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
-    "$(json_str "$(hostname 2>/dev/null)")" "$(date +%s)" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")" \\
+    "$(json_str "\${HOSTNAME:-}")" "\${EPOCHSECONDS:-$(date +%s)}" "$(json_int "$btime")" \\
     "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
   printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
     "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\

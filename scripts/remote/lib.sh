@@ -2,18 +2,33 @@
 # Shared helpers, sent ahead of every on-box script on stdin (`bash -s -- args`).
 # Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
 
+# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
+jv() {
+  local _s=$2
+  _s=${_s//\\/\\\\}
+  _s=${_s//\"/\\\"}
+  _s=${_s//$'\n'/\\n}
+  _s=${_s//$'\r'/\\r}
+  _s=${_s//$'\t'/\\t}
+  if [[ $_s == *[$'\001'-$'\037']* ]]; then
+    _s=$(printf '%s' "$_s" | tr -d '\001-\037')
+  fi
+  printf -v "$1" '"%s"' "$_s"
+}
+
 # Prints $1 as a JSON string literal.
 json_str() {
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  if [[ $s == *[$'\001'-$'\037']* ]]; then
-    s=$(printf '%s' "$s" | tr -d '\001-\037')
-  fi
-  printf '"%s"' "$s"
+  local _j
+  jv _j "$1"
+  printf '%s' "$_j"
+}
+
+# Sets the variable named $1 to the content of file $2 (empty when unreadable), without a subshell;
+# one trailing newline is dropped.
+rd() {
+  local _v=''
+  IFS= read -r -d '' _v 2>/dev/null <"$2"
+  printf -v "$1" '%s' "${_v%$'\n'}"
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -43,7 +58,7 @@ atomic_write() {
 # A zombie (state Z, killed but not yet reaped) counts as gone.
 pid_start() {
   local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
   stat=${stat##*) }
   # shellcheck disable=SC2086
   set -- $stat
@@ -53,12 +68,15 @@ pid_start() {
 
 # True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
 attempt_alive() {
-  local pid start now
-  pid=$(cat "$1/pid" 2>/dev/null) || return 1
-  start=$(cat "$1/pid_start" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  now=$(pid_start "$pid") || return 1
-  [ "$now" = "$start" ]
+  local pid start stat
+  rd pid "$1/pid"
+  rd start "$1/pid_start"
+  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+  stat=${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  [ "$1" != Z ] && [ "${20}" = "$start" ]
 }
 
 # Highest attempt number in run dir $1 (0 when none).
@@ -66,7 +84,8 @@ last_attempt() {
   local n=0 d b
   for d in "$1"/attempts/*/; do
     [ -d "$d" ] || continue
-    b=$(basename "$d")
+    b=${d%/}
+    b=${b##*/}
     if [[ $b =~ ^[0-9]+$ ]] && ((b > n)); then n=$b; fi
   done
   printf '%s' "$n"
@@ -116,7 +135,9 @@ cgroup_dir() {
   local ctrl=$1 base rel="" n ctrls path
   if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
     base=/sys/fs/cgroup
-    rel=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null | head -n 1)
+    while IFS=: read -r n ctrls path; do
+      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
+    done </proc/self/cgroup
   else
     base=/sys/fs/cgroup/$ctrl
     while IFS=: read -r n ctrls path; do

@@ -10,18 +10,13 @@ DELTA_MAX=65536
 TAIL_MAX=8192
 CKPT_MAX=20000
 
-b64_range() { # file start(0-based) count
-  tail -c +"$(($2 + 1))" "$1" 2>/dev/null | head -c "$3" | base64 -w0
-}
-
-mtime() { stat -c %Y "$1" 2>/dev/null; }
-
 # Checkpoints matching the run's globs (relative to its workdir, `**` allowed, `*.tmp` ignored):
 # count and the newest file's path, mtime and size.
 checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest
-  workdir=$(expand_home "$(cat "$run_dir/workdir" 2>/dev/null)")
-  globs=$(cat "$run_dir/checkpoints" 2>/dev/null)
+  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
     # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
     while IFS= read -r -d '' rec; do
@@ -51,38 +46,74 @@ checkpoints_json() {
   if ((count == 0)); then
     printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
   else
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$(json_str "$newest")" "$newest_t" "$(json_int "$newest_size")"
+    jv j "$newest"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
   fi
 }
 
+# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
+stat_files() {
+  local i=0 f list=() idx=() name size mt
+  for f in "$@"; do
+    M[i]=null
+    S[i]=0
+    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
+    i=$((i + 1))
+  done
+  ((${#list[@]})) || return 0
+  i=0
+  while IFS='|' read -r name size mt; do
+    M[idx[i]]=$mt
+    S[idx[i]]=$size
+    i=$((i + 1))
+    : "$name"
+  done < <(stat -c '%n|%s|%Y' -- "${list[@]}" 2>/dev/null)
+}
+
 run_json() {
-  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start delta_from
+  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
+  local j_id j_started j_finished j_marker j_spec pid exit_code started finished spec delta tail
+  local -a M S
   run_dir=$RUN_ROOT/$id
+  jv j_id "$id"
   if [ ! -f "$run_dir/spec.json" ]; then
-    printf '{"id":%s,"exists":false}' "$(json_str "$id")"
+    printf '{"id":%s,"exists":false}' "$j_id"
     return
   fi
   n=$(last_attempt "$run_dir")
   a=$run_dir/attempts/$n
   ((n > 0)) && attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then marker=$(head -c 1024 "$run_dir/DONE"); marker_kind='"DONE"'
-  elif [ -f "$run_dir/FAILED" ]; then marker=$(head -c 1024 "$run_dir/FAILED"); marker_kind='"FAILED"'; fi
-  size=$(stat -c %s "$a/log" 2>/dev/null || echo 0)
+  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
+  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
+  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
+  size=${S[0]}
   # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
   if ((seen_attempt != n || offset > size)); then offset=0; fi
   start=$offset
   ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
-  delta_from=$start
+  rd pid "$a/pid"
+  rd started "$a/started_at"
+  rd finished "$a/finished_at"
+  rd exit_code "$a/exit_code"
+  rd spec "$run_dir/spec.json"
+  jv j_started "$started"
+  jv j_finished "$finished"
+  jv j_marker "${marker:0:1024}"
+  jv j_spec "${spec:0:8192}"
+  delta=''
+  tail=''
+  if ((size > 0)); then
+    ((size > start)) && delta=$(tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \
-    "$(json_str "$id")" "$n" "$alive" "$(json_int "$(cat "$a/pid" 2>/dev/null)")" \
-    "$(json_str "$(cat "$a/started_at" 2>/dev/null)")" "$(json_int "$(mtime "$a/started_at")")"
+    "$j_id" "$n" "$alive" "$(json_int "$pid")" "$j_started" "${M[1]}"
   printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \
-    "$(json_str "$(cat "$a/finished_at" 2>/dev/null)")" "$(json_int "$(cat "$a/exit_code" 2>/dev/null)")" \
-    "$(json_str "$marker")" "$marker_kind" "$(json_int "$(mtime "$run_dir/heartbeat")")"
-  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":%s}' \
-    "$(json_str "$(head -c 8192 "$run_dir/spec.json")")" "$size" "$(json_int "$(mtime "$a/log")")" "$delta_from" \
-    "$(b64_range "$a/log" "$start" $((size - start)))" \
-    "$(b64_range "$a/log" $((size > TAIL_MAX ? size - TAIL_MAX : 0)) "$TAIL_MAX")" "$(checkpoints_json "$run_dir")"
+    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "${M[2]}"
+  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \
+    "$j_spec" "$size" "${M[0]}" "$start" "$delta" "$tail"
+  checkpoints_json "$run_dir"
+  printf '}'
 }
 
 main() {
@@ -99,8 +130,12 @@ main() {
     rc=$?
     gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "${out:0:8192}")")
   fi
+  local k val btime=null
+  while read -r k val; do
+    if [ "$k" = btime ]; then btime=$val; break; fi
+  done </proc/stat
   printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \
-    "$(json_str "$(hostname 2>/dev/null)")" "$(date +%s)" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")" \
+    "$(json_str "${HOSTNAME:-}")" "${EPOCHSECONDS:-$(date +%s)}" "$(json_int "$btime")" \
     "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
   printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \
     "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \
