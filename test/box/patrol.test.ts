@@ -1,4 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { parseConnection } from '../../src/config/connection.ts';
+import { probeHost } from '../../src/remote/probe.ts';
+import { loadCredential } from '../../src/ssh/keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase } from '../../src/launch/phase.ts';
 import { readMemory } from '../../src/patrol/memory.ts';
@@ -132,6 +135,31 @@ describe('patrol verdicts produced for real on a namespace box', () => {
     await box.reboot();
     const { states } = await patrol(['p-reboot']);
     expect(states['p-reboot']?.state).toBe('rebooted');
+  });
+
+  it('bounds what one probe returns: a 5 MB log gives at most 64 KB of new bytes and an 8 KB tail', async () => {
+    await start('p-big', `head -c 5000000 /dev/zero | tr '\\0' 'x' | fold -w 99; echo; echo "step 9 loss 0.1"; sleep 300`);
+    await waitFor('the big log', () => existsSync(`${runDir('p-big')}/attempts/1/log`) && statSync(`${runDir('p-big')}/attempts/1/log`).size > 5_000_000, 15_000);
+    const cfg = parseConnection(box.inputs(), {});
+    const host = await probeHost(cfg, loadCredential(cfg.key), '~/.tether/runs', [{ id: 'p-big', attempt: 0, offset: 0 }]);
+    const r = host.runs[0]!;
+    expect(r.logSize).toBeGreaterThan(5_000_000);
+    expect(r.delta.length).toBe(65_536);
+    expect(r.deltaFrom).toBe(r.logSize - 65_536);
+    expect(r.tail.length).toBe(8192);
+    expect(r.tail).toMatch(/step 9 loss 0\.1\n$/);
+  });
+
+  it('a hung nvidia-smi cannot hang the tick', async () => {
+    writeFileSync(`${box.bin}/nvidia-smi`, '#!/bin/bash\nsleep 600\n', { mode: 0o755 });
+    try {
+      const t0 = Date.now();
+      const { states } = await patrol(['p-done']);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect(states['p-done']?.state).toBe('finished');
+    } finally {
+      rmSync(`${box.bin}/nvidia-smi`, { force: true });
+    }
   });
 
   it('the built patrol action writes the status to the job summary and outputs', async () => {
