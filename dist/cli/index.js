@@ -27838,8 +27838,10 @@ function readSecrets(names2, env) {
   });
 }
 
+// src/report/markdown.ts
+var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
 // src/report/launch.ts
-var esc = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 var fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
 function renderLaunch(o, target, hostKeyNote) {
   const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
@@ -27851,7 +27853,7 @@ function renderLaunch(o, target, hostKeyNote) {
 > ${w}`), "");
   if (o.attempt) {
     lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
-    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${esc(o.handle)} | \`${esc(o.runDir)}\` | ${o.startedAt} |`, "");
+    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${cell(o.handle)} | \`${cell(o.runDir)}\` | ${o.startedAt} |`, "");
   }
   if (o.audit) lines.push(renderAudit(o.audit), "");
   if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
@@ -27860,11 +27862,11 @@ function renderLaunch(o, target, hostKeyNote) {
 function renderAudit(a) {
   const r = a.report;
   const GB2 = 1e9;
-  const lines = [`#### Audit of \`${esc(r.hostname)}\`: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
+  const lines = [`#### Audit of \`${cell(r.hostname)}\`: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
   for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${f}`);
   for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${w}`);
   lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${esc(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${esc(d.mount)}) |`);
+  for (const d of r.disks) lines.push(`| disk ${cell(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${cell(d.mount)}) |`);
   if (r.cgroup) {
     const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
     lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
@@ -27872,10 +27874,10 @@ function renderAudit(a) {
   lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${r.bootTime ?? "?"} |`);
   if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
   for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${esc(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${g.throttleActive.join(" ")}` : ""} |`);
+    lines.push(`| gpu ${g.index} | ${cell(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${g.throttleActive.join(" ")}` : ""} |`);
   }
   const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${esc(i.path)}: ${i.torchVersion ? `torch ${i.torchVersion}, cuda ${i.cuda}` : `no torch (${esc(i.error ?? "")})`}` : `${esc(i.name)} not found`} |`);
+  lines.push(`| interpreter | ${i.path ? `${cell(i.path)}: ${i.torchVersion ? `torch ${i.torchVersion}, cuda ${i.cuda}` : `no torch (${cell(i.error ?? "")})`}` : `${cell(i.name)} not found`} |`);
   return lines.join("\n");
 }
 
@@ -29485,7 +29487,7 @@ function assess(runId2, seen, prev, opts, now) {
   }
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
   const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
-  const history = newAttempt && prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
+  const history = prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
   const lastPoint = history[history.length - 1];
   if (progress.step !== null || loss !== null) {
     if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host2.now, progress.step, loss]);
@@ -29635,7 +29637,6 @@ var ICON = {
 var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
 var BODY_MAX = 65536;
 var STATUS_MARKER = "<!-- tether:status -->";
-var esc2 = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function age(s) {
   if (s === null) return "\u2014";
   if (s < 90) return `${Math.round(s)} s`;
@@ -29662,7 +29663,7 @@ function row(v, now) {
   const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
   const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
   const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
-  return `| \`${esc2(v.runId)}\` | ${esc2(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${esc2(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+  return `| \`${cell(v.runId)}\` | ${cell(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${cell(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
 }
 function chart(runId2, m) {
   const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
@@ -29683,7 +29684,7 @@ function renderPatrol(verdicts, memory, now, marker = "") {
     ...verdicts.map((v) => row(v, now)),
     ""
   ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc2(v.detail)}. **Do:** ${v.remediation}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}`);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {

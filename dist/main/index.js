@@ -39644,11 +39644,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -40187,8 +40187,10 @@ function readSecrets(names2, env) {
   });
 }
 
+// src/report/markdown.ts
+var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
 // src/report/launch.ts
-var esc = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 var fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
 function renderLaunch(o, target, hostKeyNote) {
   const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
@@ -40200,7 +40202,7 @@ function renderLaunch(o, target, hostKeyNote) {
 > ${w}`), "");
   if (o.attempt) {
     lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
-    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${esc(o.handle)} | \`${esc(o.runDir)}\` | ${o.startedAt} |`, "");
+    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${cell(o.handle)} | \`${cell(o.runDir)}\` | ${o.startedAt} |`, "");
   }
   if (o.audit) lines.push(renderAudit(o.audit), "");
   if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
@@ -40209,11 +40211,11 @@ function renderLaunch(o, target, hostKeyNote) {
 function renderAudit(a) {
   const r = a.report;
   const GB2 = 1e9;
-  const lines = [`#### Audit of \`${esc(r.hostname)}\`: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
+  const lines = [`#### Audit of \`${cell(r.hostname)}\`: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
   for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${f}`);
   for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${w}`);
   lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${esc(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${esc(d.mount)}) |`);
+  for (const d of r.disks) lines.push(`| disk ${cell(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${cell(d.mount)}) |`);
   if (r.cgroup) {
     const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
     lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
@@ -40221,10 +40223,10 @@ function renderAudit(a) {
   lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${r.bootTime ?? "?"} |`);
   if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
   for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${esc(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${g.throttleActive.join(" ")}` : ""} |`);
+    lines.push(`| gpu ${g.index} | ${cell(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${g.throttleActive.join(" ")}` : ""} |`);
   }
   const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${esc(i.path)}: ${i.torchVersion ? `torch ${i.torchVersion}, cuda ${i.cuda}` : `no torch (${esc(i.error ?? "")})`}` : `${esc(i.name)} not found`} |`);
+  lines.push(`| interpreter | ${i.path ? `${cell(i.path)}: ${i.torchVersion ? `torch ${i.torchVersion}, cuda ${i.cuda}` : `no torch (${cell(i.error ?? "")})`}` : `${cell(i.name)} not found`} |`);
   return lines.join("\n");
 }
 

@@ -47133,11 +47133,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row2) => {
-      const cells = row2.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row2.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -51521,6 +51521,9 @@ function readMemory(body) {
   }
 }
 
+// src/report/markdown.ts
+var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
 // src/report/patrol.ts
 var ICON = {
   launching: "\u{1F535}",
@@ -51536,7 +51539,6 @@ var ICON = {
 var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
 var BODY_MAX = 65536;
 var STATUS_MARKER = "<!-- tether:status -->";
-var esc = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function age(s) {
   if (s === null) return "\u2014";
   if (s < 90) return `${Math.round(s)} s`;
@@ -51563,7 +51565,7 @@ function row(v, now) {
   const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
   const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
   const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
-  return `| \`${esc(v.runId)}\` | ${esc(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${esc(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+  return `| \`${cell(v.runId)}\` | ${cell(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${cell(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
 }
 function chart(runId2, m) {
   const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
@@ -51584,7 +51586,7 @@ function renderPatrol(verdicts, memory, now, marker = "") {
     ...verdicts.map((v) => row(v, now)),
     ""
   ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}`);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
@@ -51915,7 +51917,7 @@ function assess(runId2, seen, prev, opts, now) {
   }
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
   const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
-  const history = newAttempt && prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
+  const history = prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
   const lastPoint = history[history.length - 1];
   if (progress.step !== null || loss !== null) {
     if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host2.now, progress.step, loss]);

@@ -53,7 +53,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   const progressT = Math.max(run.logMtime ?? 0, run.checkpoints.newestMtime ?? 0, run.logSize > 0 ? 0 : (run.startedEpoch ?? 0));
   const progressAgeS = progressT ? Math.max(0, host.now - progressT) : null;
   const oomKillRose = host.memory.oomKills !== null && (prev?.oomKills ?? 0) < host.memory.oomKills;
-  // On a new attempt the old offset means nothing: the log is new.
+  // The probe sends only bytes past the last tick's offset (from 0 on a new attempt).
   const delta = run.delta;
   const newSignature = run.alive ? signatureIn(delta) : null;
 
@@ -116,7 +116,8 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
 
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
   const loss = progress.metrics['loss'] ?? progress.metrics['train_loss'] ?? null;
-  const history = newAttempt && prev && prev.attempt > run.attempt ? [] : [...(prev?.history ?? [])];
+  // A lower attempt number than remembered is another run under the same id: start its history afresh.
+  const history = prev && prev.attempt > run.attempt ? [] : [...(prev?.history ?? [])];
   const lastPoint = history[history.length - 1];
   if (progress.step !== null || loss !== null) {
     if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host.now, progress.step, loss]);

@@ -1,6 +1,6 @@
 import type { LaunchOutcome } from '../launch/launch.ts';
+import { cell as esc } from './markdown.ts';
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const fence = (s: string) => '```text\n' + s.replace(/```/g, '`\u200b``') + '\n```';
 
 /** Markdown for the job summary of an audit or launch. Pure. */

@@ -1,6 +1,7 @@
 import { fitMemory, memoryBlock, type TickMemory } from '../patrol/memory.ts';
 import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
+import { cell as esc } from './markdown.ts';
 
 export type HostVerdict = Verdict & { host: string };
 
@@ -22,7 +23,6 @@ export const BODY_MAX = 65_536;
 /** Finds our status comment (with the author's login). */
 export const STATUS_MARKER = '<!-- tether:status -->';
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function age(s: number | null): string {
   if (s === null) return '—';
