@@ -40265,6 +40265,7 @@ function connectOnce(cfg, cred, tuning) {
   return new Promise((resolve3, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
+    let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
     let settled = false;
     const fail = (err) => {
@@ -40288,7 +40289,7 @@ function connectOnce(cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve3(makeSession(client, seen));
+      resolve3(makeSession(client, seen, seenKey));
     });
     try {
       client.connect({
@@ -40305,6 +40306,7 @@ function connectOnce(cfg, cred, tuning) {
         // Runs before authentication: a wrong key never sees our credentials.
         hostVerifier: (key) => {
           seen = fingerprint(key);
+          seenKey = Buffer.from(key);
           if (cfg.pin.kind === "accept-new") return true;
           const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
           rejectedHostKey = !ok;
@@ -40318,13 +40320,14 @@ function connectOnce(cfg, cred, tuning) {
     }
   });
 }
-function makeSession(client, hostFingerprint) {
+function makeSession(client, hostFingerprint, hostKey) {
   let lost;
   client.on("error", (err) => {
     lost ??= new TransportError(classify(err, false), err.message);
   });
   return {
     hostFingerprint,
+    hostKey,
     close: () => {
       client.end();
     },
@@ -40980,6 +40983,124 @@ cpu_quota_cores() {
 }
 `;
 
+// raw:scripts/remote/manifest.sh
+var manifest_default = `#!/usr/bin/env bash
+# Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
+# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
+# unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
+# the roster exactly) and zero files.
+# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
+
+DATA_roster=''
+
+refuse() {
+  printf '{"error":%s}\\n' "$(json_str "$1")"
+  exit 30
+}
+
+# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI).
+hash_files() {
+  if command -v openssl >/dev/null 2>&1; then
+    openssl dgst -sha256 -r "$@" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
+  else
+    sha256sum -- "$@" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
+  fi
+}
+
+main() {
+  local run_root run_id latest run_dir workdir globs pattern f n=0 attempt cells root out tmp
+  local -a files=() picked=() parts=()
+  local -A seen=()
+  run_root=$(expand_home "$1")
+  run_id=$2
+  latest=$3
+  run_dir=$run_root/$run_id
+  read_data || refuse "the manifest request did not arrive complete"
+  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
+  [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
+  cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
+  shopt -s globstar nullglob
+  while IFS= read -r pattern; do
+    [ -n "$pattern" ] || continue
+    local IFS=
+    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
+    local -a hits=($pattern)
+    IFS=$' \\t\\n'
+    for f in "\${hits[@]}"; do
+      [[ $f == *.tmp ]] && continue
+      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
+      [ -f "$f" ] || continue
+      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+      [ -n "\${seen[$f]:-}" ] && continue
+      seen[$f]=1
+      files+=("$f")
+    done
+  done <<<"$globs"
+  ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
+
+  if [ -n "$DATA_roster" ]; then
+    # Cells are the directories right under the static part of the first glob (\`results/*/x.pt\` \u2192 results/<cell>).
+    local base='' part
+    IFS=/ read -r -a parts <<<"\${globs%%$'\\n'*}"
+    for part in "\${parts[@]}"; do
+      [[ $part == *[*?[]* ]] && break
+      base+="$part/"
+    done
+    cells=$(for f in "\${files[@]}"; do
+      f=\${f#"$base"}
+      [[ $f == */* ]] && printf '%s\\n' "\${f%%/*}"
+    done | sort -u)
+    root=$(printf '%s\\n' "$DATA_roster" | sed '/^$/d' | sort -u)
+    [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
+  fi
+
+  if [ "$latest" = 1 ]; then
+    # The newest file whose size and mtime hold still across one second: never one still being written.
+    local -a by_age=()
+    mapfile -t by_age < <(stat -c '%Y %n' -- "\${files[@]}" | sort -rn | cut -d' ' -f2-)
+    local a b
+    for f in "\${by_age[@]}"; do
+      a=$(stat -c '%s %Y' -- "$f")
+      sleep 1
+      b=$(stat -c '%s %Y' -- "$f")
+      if [ "$a" = "$b" ]; then picked=("$f"); break; fi
+    done
+    ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
+    files=("\${picked[@]}")
+  fi
+
+  attempt=$(last_attempt "$run_dir")
+  out="{\\"attempt\\":$attempt,\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
+  local total=0 first=1 h p size j
+  while read -r h p; do
+    size=$(stat -c %s -- "$p")
+    total=$((total + size))
+    jv j "$p"
+    ((first)) || out+=','
+    first=0
+    out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    n=$((n + 1))
+  done < <(hash_files "\${files[@]}" | sort -k2)
+  ((n == \${#files[@]})) || refuse "could not hash every file"
+  jv j "$run_id"
+  local jw
+  jv jw "$workdir"
+  out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
+  tmp="$run_dir/manifest.json.tmp.$$"
+  if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
+    rm -f "$tmp"
+    echo '{"error":"cannot write manifest.json (disk full?)"}'
+    exit 16
+  fi
+  printf '%s\\n' "$out"
+}
+main "$@"; exit $?
+`;
+
 // raw:scripts/remote/probe.sh
 var probe_default = `#!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
@@ -41251,7 +41372,7 @@ exit "$TETHER_RC"
 `;
 
 // src/remote/scripts.ts
-var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, probe: probe_default, sync: sync_default };
+var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, sync: sync_default };
 var WRAPPER = `${lib_default}
 ${wrapper_default}`;
 var LIB = lib_default;

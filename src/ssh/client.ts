@@ -23,6 +23,8 @@ export interface ExecResult {
 
 export interface Session {
   readonly hostFingerprint: string;
+  /** The host key blob this connection verified, so OpenSSH can be pinned to exactly the same key. */
+  readonly hostKey: Buffer;
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   close(): void;
 }
@@ -49,6 +51,7 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let seen = '';
+    let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
     let settled = false;
     // ssh2 can emit two 'error' events for one failure (e.g. timeout, then "lost before handshake").
@@ -76,7 +79,7 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve(makeSession(client, seen));
+      resolve(makeSession(client, seen, seenKey));
     });
     try {
       client.connect({
@@ -93,6 +96,7 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
         // Runs before authentication: a wrong key never sees our credentials.
         hostVerifier: (key: Buffer) => {
           seen = fingerprint(key);
+          seenKey = Buffer.from(key);
           if (cfg.pin.kind === 'accept-new') return true;
           const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
           rejectedHostKey = !ok;
@@ -108,13 +112,14 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
   });
 }
 
-function makeSession(client: ssh2.Client, hostFingerprint: string): Session {
+function makeSession(client: ssh2.Client, hostFingerprint: string, hostKey: Buffer): Session {
   let lost: TransportError | undefined;
   client.on('error', (err: Error & { level?: string; code?: string }) => {
     lost ??= new TransportError(classify(err, false), err.message);
   });
   return {
     hostFingerprint,
+    hostKey,
     close: () => {
       client.end();
     },

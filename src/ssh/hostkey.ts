@@ -57,3 +57,10 @@ export function keysForHost(text: string, host: string, port: number): { keys: K
   }
   return { keys, revoked, lines };
 }
+
+/** An OpenSSH known_hosts line for a host key blob (its type is the blob's first SSH string). */
+export function knownHostsLine(host: string, port: number, blob: Buffer): string {
+  const len = blob.readUInt32BE(0);
+  const type = blob.subarray(4, 4 + len).toString('ascii');
+  return `${knownHostsName(host, port)} ${type} ${blob.toString('base64')}`;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { completeness, parseManifest, type Manifest } from '../../src/collect/manifest.ts';
+
+const H = (c: string) => c.repeat(64);
+const good = (): Manifest => ({
+  schema: 'tether.manifest/v1', run_id: 'r1', attempt: 1, created_at: '2026-11-22T00:00:00Z', latest_only: false, file_count: 2, total_bytes: 30, workdir: '/root/code',
+  files: [{ path: 'ck/a.pt', bytes: 10, sha256: H('a') }, { path: 'ck/b.pt', bytes: 20, sha256: H('b') }],
+});
+
+describe('manifest', () => {
+  it('accepts a well-formed manifest of the run', () => {
+    expect(parseManifest(good(), 'r1').files).toHaveLength(2);
+  });
+
+  it.each<[string, (m: Manifest) => unknown, RegExp]>([
+    ['an unknown schema version', (m) => ({ ...m, schema: 'tether.manifest/v2' }), /refusing an unknown version/],
+    ['another run', (m) => m, /not r2/],
+    ['no files', (m) => ({ ...m, files: [], file_count: 0, total_bytes: 0 }), /lists no files/],
+    ['a path escaping with ..', (m) => ({ ...m, files: [{ ...m.files[0]!, path: '../etc/passwd' }, m.files[1]] }), /unsafe path/],
+    ['an absolute path', (m) => ({ ...m, files: [{ ...m.files[0]!, path: '/etc/passwd' }, m.files[1]] }), /unsafe path/],
+    ['a duplicate path', (m) => ({ ...m, files: [m.files[0], m.files[0]], total_bytes: 20 }), /twice/],
+    ['a bad hash', (m) => ({ ...m, files: [{ ...m.files[0]!, sha256: 'xyz' }, m.files[1]] }), /not a sha256/],
+    ['totals that do not add up', (m) => ({ ...m, total_bytes: 31 }), /totals do not match/],
+    ['an error from the box', () => ({ error: 'roster mismatch' }), /refused on the box: roster mismatch/],
+  ])('refuses %s', (_name, mutate, error) => {
+    expect(() => parseManifest(mutate(good()), _name === 'another run' ? 'r2' : 'r1')).toThrow(error);
+  });
+
+  it('completeness is bidirectional and never trusts size alone', () => {
+    const m = good();
+    expect(completeness(m, [{ path: 'ck/a.pt', bytes: 10, sha256: H('a') }, { path: 'ck/b.pt', bytes: 20, sha256: H('b') }]).ok).toBe(true);
+    const c = completeness(m, [{ path: 'ck/a.pt', bytes: 10, sha256: H('c') }, { path: 'ck/extra.pt', bytes: 1, sha256: H('d') }]);
+    expect(c).toEqual({ ok: false, missing: ['ck/b.pt'], extra: ['ck/extra.pt'], sizeMismatch: [], hashMismatch: ['ck/a.pt'] });
+    expect(completeness(m, [{ path: 'ck/a.pt', bytes: 9, sha256: H('a') }, { path: 'ck/b.pt', bytes: 20, sha256: H('b') }]).sizeMismatch).toEqual(['ck/a.pt']);
+  });
+});
