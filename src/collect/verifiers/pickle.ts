@@ -1,0 +1,200 @@
+/**
+ * A pickle reader for the subset torch.save writes. It executes nothing: every GLOBAL must be on a short
+ * allow-list of torch/collections names, which it interprets itself; anything else is refused. Pure.
+ */
+export type PV = null | boolean | number | bigint | string | Buffer | PV[] | PTuple | PDict | PGlobal | PStorage | PTensor;
+export interface PTuple { t: 'tuple'; items: PV[] }
+export interface PDict { t: 'dict'; map: Map<string | number, PV>; keys: Array<string | number> }
+export interface PGlobal { t: 'global'; module: string; name: string }
+export interface PStorage { t: 'storage'; dtype: string; key: string; location: string; numel: number }
+export interface PTensor { t: 'tensor'; storage: PStorage; offset: number; shape: number[]; stride: number[] }
+
+const STORAGE_DTYPES: Record<string, string> = {
+  DoubleStorage: 'float64', FloatStorage: 'float32', HalfStorage: 'float16', BFloat16Storage: 'bfloat16', LongStorage: 'int64',
+  IntStorage: 'int32', ShortStorage: 'int16', CharStorage: 'int8', ByteStorage: 'uint8', BoolStorage: 'bool',
+  ComplexFloatStorage: 'complex64', ComplexDoubleStorage: 'complex128',
+};
+const ALLOWED = new Set(['collections.OrderedDict', 'torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_tensor', 'torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state', 'torch.Size', ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)]);
+
+const MARK = Symbol('mark');
+type Item = PV | typeof MARK;
+
+const isTuple = (v: unknown): v is PTuple => typeof v === 'object' && v !== null && (v as PTuple).t === 'tuple';
+const num = (v: PV | undefined): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : NaN);
+const ints = (v: PV | undefined): number[] => (isTuple(v) ? v.items.map(num) : Array.isArray(v) ? v.map(num) : []);
+
+function newDict(): PDict {
+  return { t: 'dict', map: new Map(), keys: [] };
+}
+function setItem(d: PDict, k: PV, v: PV): void {
+  const key = typeof k === 'string' || typeof k === 'number' ? k : typeof k === 'bigint' ? Number(k) : JSON.stringify(String(k));
+  if (!d.map.has(key)) d.keys.push(key);
+  d.map.set(key, v);
+}
+
+function call(fn: PGlobal, args: PV[]): PV {
+  const full = `${fn.module}.${fn.name}`;
+  switch (full) {
+    case 'collections.OrderedDict': {
+      const d = newDict();
+      for (const pair of (Array.isArray(args[0]) ? args[0] : []) as PV[]) if (isTuple(pair)) setItem(d, pair.items[0] ?? null, pair.items[1] ?? null);
+      return d;
+    }
+    case 'torch._utils._rebuild_tensor_v2':
+    case 'torch._utils._rebuild_tensor': {
+      const storage = args[0] as PStorage;
+      if (!storage || storage.t !== 'storage') throw new Error(`${full} without a storage`);
+      return { t: 'tensor', storage, offset: num(args[1]), shape: ints(args[2]), stride: ints(args[3]) };
+    }
+    case 'torch._utils._rebuild_parameter':
+    case 'torch._utils._rebuild_parameter_with_state':
+      return args[0] ?? null;
+    case 'torch.Size':
+      return { t: 'tuple', items: ints(args[0]) };
+    default:
+      throw new Error(`refusing to interpret ${full}`);
+  }
+}
+
+function persistent(pid: PV): PStorage {
+  if (!isTuple(pid) || pid.items[0] !== 'storage') throw new Error('a persistent id that is not a torch storage');
+  const [, type, key, location, numel] = pid.items;
+  const g = type as PGlobal;
+  const dtype = g?.t === 'global' ? STORAGE_DTYPES[g.name] : undefined;
+  if (!dtype) throw new Error(`unknown storage type ${g?.t === 'global' ? `${g.module}.${g.name}` : '?'}`);
+  return { t: 'storage', dtype, key: String(key), location: String(location), numel: num(numel) };
+}
+
+export function unpickle(data: Buffer): PV {
+  const stack: Item[] = [];
+  const memo = new Map<number, PV>();
+  let p = 0;
+  const need = (n: number) => {
+    if (p + n > data.length) throw new Error('pickle data is truncated');
+  };
+  const u8 = () => (need(1), data[p++] as number);
+  const u16 = () => (need(2), (p += 2), data.readUInt16LE(p - 2));
+  const u32 = () => (need(4), (p += 4), data.readUInt32LE(p - 4));
+  const bytes = (n: number) => (need(n), (p += n), data.subarray(p - n, p));
+  const line = () => {
+    const end = data.indexOf(0x0a, p);
+    if (end < 0) throw new Error('pickle data is truncated');
+    const s = data.subarray(p, end).toString('utf8');
+    p = end + 1;
+    return s;
+  };
+  const pop = (): PV => {
+    const v = stack.pop();
+    if (v === undefined || v === MARK) throw new Error('pickle stack underflow');
+    return v;
+  };
+  const popMark = (): PV[] => {
+    const i = stack.lastIndexOf(MARK);
+    if (i < 0) throw new Error('pickle MARK missing');
+    const items = stack.splice(i) as PV[];
+    items.shift();
+    return items;
+  };
+  const top = (): PV => {
+    const v = stack[stack.length - 1];
+    if (v === undefined || v === MARK) throw new Error('pickle stack underflow');
+    return v;
+  };
+  for (let steps = 0; steps < 50_000_000; steps++) {
+    const op = u8();
+    switch (op) {
+      case 0x80: u8(); break; // PROTO
+      case 0x95: bytes(8); break; // FRAME
+      case 0x7d: stack.push(newDict()); break; // }
+      case 0x5d: stack.push([]); break; // ]
+      case 0x29: stack.push({ t: 'tuple', items: [] }); break; // )
+      case 0x28: stack.push(MARK); break; // (
+      case 0x71: memo.set(u8(), top()); break; // q BINPUT
+      case 0x72: memo.set(u32(), top()); break; // r LONG_BINPUT
+      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
+      case 0x68: case 0x6a: { // h BINGET, j LONG_BINGET
+        const i = op === 0x68 ? u8() : u32();
+        if (!memo.has(i)) throw new Error(`pickle memo ${i} missing`);
+        stack.push(memo.get(i) as PV);
+        break;
+      }
+      case 0x58: stack.push(bytes(u32()).toString('utf8')); break; // X BINUNICODE
+      case 0x8c: stack.push(bytes(u8()).toString('utf8')); break; // SHORT_BINUNICODE
+      case 0x8d: stack.push(bytes(Number((need(8), (p += 8), data.readBigUInt64LE(p - 8)))).toString('utf8')); break;
+      case 0x43: stack.push(Buffer.from(bytes(u8()))); break; // C SHORT_BINBYTES
+      case 0x42: stack.push(Buffer.from(bytes(u32()))); break; // B BINBYTES
+      case 0x63: case 0x93: { // c GLOBAL, STACK_GLOBAL
+        let module: string;
+        let name: string;
+        if (op === 0x63) {
+          module = line();
+          name = line();
+        } else {
+          name = String(pop());
+          module = String(pop());
+        }
+        if (!ALLOWED.has(`${module}.${name}`)) throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
+        stack.push({ t: 'global', module, name });
+        break;
+      }
+      case 0x51: stack.push(persistent(pop())); break; // Q BINPERSID
+      case 0x74: stack.push({ t: 'tuple', items: popMark() }); break; // t
+      case 0x85: stack.push({ t: 'tuple', items: [pop()] }); break;
+      case 0x86: { const b = pop(); const a = pop(); stack.push({ t: 'tuple', items: [a, b] }); break; }
+      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push({ t: 'tuple', items: [a, b, c] }); break; }
+      case 0x4b: stack.push(u8()); break; // K BININT1
+      case 0x4d: stack.push(u16()); break; // M BININT2
+      case 0x4a: stack.push((need(4), (p += 4), data.readInt32LE(p - 4))); break; // J BININT
+      case 0x8a: case 0x8b: { // LONG1, LONG4
+        const n = op === 0x8a ? u8() : u32();
+        const b = bytes(n);
+        let v = 0n;
+        for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i] as number);
+        if (n && (b[n - 1] as number) & 0x80) v -= 1n << BigInt(8 * n);
+        stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+        break;
+      }
+      case 0x49: { const s = line(); stack.push(s === '01' ? true : s === '00' ? false : Number(s)); break; } // I INT
+      case 0x88: stack.push(true); break;
+      case 0x89: stack.push(false); break;
+      case 0x4e: stack.push(null); break; // N
+      case 0x47: stack.push((need(8), (p += 8), data.readDoubleBE(p - 8))); break; // G BINFLOAT
+      case 0x46: stack.push(Number(line())); break; // F FLOAT
+      case 0x52: case 0x81: { // R REDUCE, NEWOBJ
+        const args = pop();
+        const fn = pop() as PGlobal;
+        if (fn?.t !== 'global') throw new Error('pickle REDUCE of something that is not an allowed global');
+        stack.push(call(fn, isTuple(args) ? args.items : []));
+        break;
+      }
+      case 0x73: { const v = pop(); const k = pop(); const d = top() as PDict; if (d?.t !== 'dict') throw new Error('SETITEM on a non-dict'); setItem(d, k, v); break; }
+      case 0x75: { // u SETITEMS
+        const items = popMark();
+        const d = top() as PDict;
+        if (d?.t !== 'dict') throw new Error('SETITEMS on a non-dict');
+        for (let i = 0; i + 1 < items.length; i += 2) setItem(d, items[i] as PV, items[i + 1] as PV);
+        break;
+      }
+      case 0x61: { const v = pop(); const l = top(); if (!Array.isArray(l)) throw new Error('APPEND to a non-list'); l.push(v); break; }
+      case 0x65: { const items = popMark(); const l = top(); if (!Array.isArray(l)) throw new Error('APPENDS to a non-list'); l.push(...items); break; }
+      case 0x62: pop(); break; // BUILD: object state (e.g. _metadata) carries no tensors we need
+      case 0x2e: return pop(); // STOP
+      default:
+        throw new Error(`pickle opcode 0x${op.toString(16)} at byte ${p - 1} is not one torch writes`);
+    }
+  }
+  throw new Error('pickle too long');
+}
+
+/** Every tensor in the object tree, named by its path (dict keys and list indices joined with '.'). */
+export function tensorsIn(v: PV, prefix = ''): Array<{ name: string; tensor: PTensor }> {
+  const join = (k: string | number) => (prefix ? `${prefix}.${k}` : String(k));
+  if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => tensorsIn(x, join(i)));
+  switch (v.t) {
+    case 'tensor': return [{ name: prefix, tensor: v }];
+    case 'tuple': return v.items.flatMap((x, i) => tensorsIn(x, join(i)));
+    case 'dict': return v.keys.flatMap((k) => tensorsIn(v.map.get(k) as PV, join(k)));
+    default: return [];
+  }
+}

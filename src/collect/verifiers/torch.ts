@@ -1,0 +1,64 @@
+import { countNonFinite } from './finite.ts';
+import { tensorsIn, unpickle, type PStorage } from './pickle.ts';
+import { DTYPE_BYTES, FLOAT_DTYPES, type ByteSource, type VerifyResult } from './types.ts';
+import { checkCrc, dataOffset, readCentralDirectory, readEntry, type ZipEntry } from './zip.ts';
+
+/**
+ * PyTorch's zip checkpoint format: central directory (zip64 too), every entry's CRC32, data.pkl read by
+ * the non-executing pickle reader, every tensor's storage present with the right size and the view
+ * inside it, and floating storages scanned for NaN/Inf.
+ */
+export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
+  const r: VerifyResult = { format: 'torch-zip', ok: false, problems: [], tensors: [], nonFinite: [] };
+  let entries: ZipEntry[];
+  try {
+    entries = await readCentralDirectory(src);
+  } catch (err) {
+    return { ...r, problems: [(err as Error).message] };
+  }
+  const pkl = entries.find((e) => e.name === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(e.name));
+  if (!pkl) return { ...r, problems: ['no data.pkl entry: not a torch.save zip checkpoint'] };
+  const prefix = pkl.name.slice(0, -'data.pkl'.length);
+  for (const e of entries) {
+    try {
+      const bad = await checkCrc(src, e);
+      if (bad) r.problems.push(bad);
+    } catch (err) {
+      r.problems.push((err as Error).message);
+    }
+  }
+  if (r.problems.length) return r;
+  let tree;
+  try {
+    tree = unpickle(await readEntry(src, pkl));
+  } catch (err) {
+    return { ...r, problems: [`data.pkl: ${(err as Error).message}`] };
+  }
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const storages = new Map<string, PStorage>();
+  for (const { name, tensor } of tensorsIn(tree)) {
+    const s = tensor.storage;
+    storages.set(s.key, s);
+    const item = DTYPE_BYTES[s.dtype] ?? 1;
+    const numel = tensor.shape.reduce((a, d) => a * d, 1);
+    const extent = tensor.shape.some((d) => d === 0) ? 0 : tensor.shape.reduce((a, d, i) => a + (d - 1) * (tensor.stride[i] ?? 0), 0) + 1;
+    if (tensor.offset + extent > s.numel) r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
+    r.tensors.push({ name, dtype: s.dtype, shape: tensor.shape, storage: s.key, bytes: numel * item });
+  }
+  for (const s of storages.values()) {
+    const e = byName.get(`${prefix}data/${s.key}`);
+    const want = s.numel * (DTYPE_BYTES[s.dtype] ?? 1);
+    if (!e) r.problems.push(`storage ${s.key} (data/${s.key}) is missing`);
+    else if (e.size !== want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} × ${s.numel} needs ${want}`);
+  }
+  if (r.problems.length === 0) {
+    for (const s of storages.values()) {
+      if (!FLOAT_DTYPES.has(s.dtype)) continue;
+      const e = byName.get(`${prefix}data/${s.key}`) as ZipEntry;
+      if (e.method !== 0) continue;
+      const bad = await countNonFinite(src, await dataOffset(src, e), e.size, s.dtype);
+      if (bad) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === s.key).map((t) => t.name).join(', ') || `storage ${s.key}`, count: bad });
+    }
+  }
+  return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
+}

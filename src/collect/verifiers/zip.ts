@@ -1,0 +1,118 @@
+import { crc32, inflateRawSync } from 'node:zlib';
+import type { ByteSource } from './types.ts';
+
+/** Zip (and zip64) central directory reading and per-entry CRC32 checks. Pure but for the source handed in. */
+export interface ZipEntry {
+  name: string;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+
+export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]> {
+  if (src.size < 22) throw new Error('too short to be a zip archive');
+  const tailLen = Math.min(src.size, 65_557);
+  const tail = await src.read(src.size - tailLen, tailLen);
+  let at = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) throw new Error('no end-of-central-directory record (truncated, or not a zip)');
+  let count = tail.readUInt16LE(at + 10);
+  let cdSize = tail.readUInt32LE(at + 12);
+  let cdOffset = tail.readUInt32LE(at + 16);
+  const eocdPos = src.size - tailLen + at;
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    const loc = await src.read(eocdPos - 20, 20);
+    if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error('zip64 fields without a zip64 locator');
+    const recPos = Number(loc.readBigUInt64LE(8));
+    const rec = await src.read(recPos, 56);
+    if (rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error('zip64 end record missing');
+    count = Number(rec.readBigUInt64LE(32));
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdOffset = Number(rec.readBigUInt64LE(48));
+  }
+  if (cdOffset + cdSize > src.size) throw new Error('the central directory lies outside the file (truncated)');
+  const cd = await src.read(cdOffset, cdSize);
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new Error(`central directory entry ${i} is damaged`);
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    const e: ZipEntry = {
+      method: cd.readUInt16LE(p + 10),
+      crc: cd.readUInt32LE(p + 16),
+      compressedSize: cd.readUInt32LE(p + 20),
+      size: cd.readUInt32LE(p + 24),
+      localOffset: cd.readUInt32LE(p + 42),
+      name: cd.subarray(p + 46, p + 46 + nameLen).toString('utf8'),
+    };
+    // zip64 extended information: only the fields that overflowed are present, in this order.
+    let x = p + 46 + nameLen;
+    const xEnd = x + extraLen;
+    while (x + 4 <= xEnd) {
+      const id = cd.readUInt16LE(x);
+      const len = cd.readUInt16LE(x + 2);
+      if (id === 0x0001) {
+        let q = x + 4;
+        if (e.size === 0xffffffff) {
+          e.size = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (e.compressedSize === 0xffffffff) {
+          e.compressedSize = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (e.localOffset === 0xffffffff) e.localOffset = Number(cd.readBigUInt64LE(q));
+      }
+      x += 4 + len;
+    }
+    entries.push(e);
+    p = xEnd + commentLen;
+  }
+  return entries;
+}
+
+/** Where an entry's data starts (after its local header). */
+export async function dataOffset(src: ByteSource, e: ZipEntry): Promise<number> {
+  const h = await src.read(e.localOffset, 30);
+  if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) throw new Error(`${e.name}: local header missing at ${e.localOffset}`);
+  const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
+  if (start + e.compressedSize > src.size) throw new Error(`${e.name}: data runs past the end of the file (truncated)`);
+  return start;
+}
+
+/** Reads a whole (small) entry, inflating it if needed. */
+export async function readEntry(src: ByteSource, e: ZipEntry): Promise<Buffer> {
+  const raw = await src.read(await dataOffset(src, e), e.compressedSize);
+  return e.method === 8 ? inflateRawSync(raw) : raw;
+}
+
+/** Checks an entry's CRC32, streaming stored data in bounded chunks. */
+export async function checkCrc(src: ByteSource, e: ZipEntry, chunk = 4 << 20): Promise<string | null> {
+  const start = await dataOffset(src, e);
+  let crc = 0;
+  if (e.method === 0) {
+    for (let pos = 0; pos < e.size; pos += chunk) crc = crc32(await src.read(start + pos, Math.min(chunk, e.size - pos)), crc);
+  } else if (e.method === 8) {
+    const data = inflateRawSync(await src.read(start, e.compressedSize));
+    if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
+    crc = crc32(data);
+  } else {
+    return `${e.name}: compression method ${e.method} is not supported`;
+  }
+  return (crc >>> 0) === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
+}

@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileSource } from '../../src/collect/file-source.ts';
+import { verifySafetensors } from '../../src/collect/verifiers/safetensors.ts';
+import { verifyTorch } from '../../src/collect/verifiers/torch.ts';
+import type { ByteSource, VerifyResult } from '../../src/collect/verifiers/types.ts';
+import { dataOffset, readCentralDirectory } from '../../src/collect/verifiers/zip.ts';
+
+const PY = '/usr/bin/python3';
+const hasTorch = existsSync(PY) && spawnSync(PY, ['-c', 'import torch'], { timeout: 60_000 }).status === 0;
+let dir: string;
+let expected: { 'model.pt': Array<{ name: string; dtype: string; shape: number[] }> };
+beforeAll(() => {
+  if (!hasTorch) return;
+  dir = mkdtempSync(join(tmpdir(), 'tether-ckpt-'));
+  const r = spawnSync(PY, ['test/fixtures/make_checkpoints.py', dir], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  expected = JSON.parse(r.stdout);
+});
+afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+const mem = (b: Buffer): ByteSource => ({ size: b.length, read: async (o, n) => b.subarray(o, Math.min(b.length, o + n)) });
+async function onFile(path: string, fn: (s: ByteSource) => Promise<VerifyResult>): Promise<VerifyResult> {
+  const s = await fileSource(path);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+describe.skipIf(!hasTorch)('structural verification against checkpoints written by torch', () => {
+  it('lists exactly the tensors torch.load sees, with dtypes and shapes, and passes', async () => {
+    const r = await onFile(join(dir, 'model.pt'), verifyTorch);
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.tensors.map(({ name, dtype, shape }) => ({ name, dtype, shape }))).toEqual(expected['model.pt']);
+    expect(r.tensors.length).toBeGreaterThan(12);
+  });
+
+  it('finds the planted NaN and names the tensor', async () => {
+    const r = await onFile(join(dir, 'nan.pt'), verifyTorch);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([]);
+    expect(r.nonFinite).toEqual([{ name: 'w', count: 1 }]);
+  });
+
+  it('fails every truncation with a reason', async () => {
+    const whole = readFileSync(join(dir, 'model.pt'));
+    for (const cut of [0, 1, 21, 100, 1000, Math.floor(whole.length / 3), Math.floor(whole.length / 2), whole.length - 200, whole.length - 22, whole.length - 1]) {
+      const r = await verifyTorch(mem(whole.subarray(0, cut)));
+      expect(r.ok, `cut at ${cut}`).toBe(false);
+      expect(r.problems.length, `cut at ${cut}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('catches bit flips in the zip header, the pickle and the tensor data', async () => {
+    const whole = readFileSync(join(dir, 'model.pt'));
+    const entries = await readCentralDirectory(mem(whole));
+    const at = async (suffix: string) => dataOffset(mem(whole), entries.find((e) => e.name.endsWith(suffix))!);
+    const cases: Array<[string, number, RegExp]> = [
+      ['local header signature', 1, /local header missing/],
+      ['pickle bytes', (await at('data.pkl')) + 40, /data\.pkl: CRC32 mismatch/],
+      ['tensor bytes', (await at('data/0')) + 3, /data\/0: CRC32 mismatch/],
+      // The last 'data/0' is the central directory's copy of the entry name.
+      ['central directory name', whole.lastIndexOf(Buffer.from('data/0')) + 5, /storage 0 \(data\/0\) is missing/],
+    ];
+    for (const [where, pos, reason] of cases) {
+      const b = Buffer.from(whole);
+      b[pos] = (b[pos] as number) ^ 0x10;
+      const r = await verifyTorch(mem(b));
+      expect(r.ok, where).toBe(false);
+      expect(r.problems.join(' '), where).toMatch(reason);
+    }
+  });
+
+  it('refuses zero bytes and garbage', async () => {
+    expect((await verifyTorch(mem(Buffer.alloc(0)))).problems[0]).toMatch(/too short/);
+    expect((await verifyTorch(mem(Buffer.from('x'.repeat(5000))))).problems[0]).toMatch(/no end-of-central-directory/);
+  });
+
+  it('safetensors: passes the real layout and fails broken ones', async () => {
+    const good = await onFile(join(dir, 'model.safetensors'), verifySafetensors);
+    expect(good).toMatchObject({ ok: true, problems: [] });
+    expect(good.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([['a', 'float32', [4, 4]], ['b', 'int64', [6]], ['c', 'float16', [3]]]);
+    const whole = readFileSync(join(dir, 'model.safetensors'));
+    expect((await verifySafetensors(mem(whole.subarray(0, whole.length - 4)))).problems.join()).toMatch(/truncated or trailing/);
+    const n = Number(whole.readBigUInt64LE(0));
+    const header = JSON.parse(whole.subarray(8, 8 + n).toString());
+    header.a.shape = [4, 5];
+    const h = Buffer.from(JSON.stringify(header));
+    const lenBuf = Buffer.alloc(8);
+    lenBuf.writeBigUInt64LE(BigInt(h.length));
+    const bad = await verifySafetensors(mem(Buffer.concat([lenBuf, h, whole.subarray(8 + n)])));
+    expect(bad.problems[0]).toMatch(/a: float32\[4,5\] needs 80 bytes, data_offsets give 64/);
+    const nanFile = Buffer.from(whole);
+    nanFile.writeFloatLE(NaN, 8 + n);
+    expect((await verifySafetensors(mem(nanFile))).nonFinite).toEqual([{ name: 'a', count: 1 }]);
+  });
+});
+
+describe('the pickle reader executes nothing', () => {
+  it('refuses a pickle that calls os.system', async () => {
+    const { unpickle } = await import('../../src/collect/verifiers/pickle.ts');
+    const evil = Buffer.from("cos\nsystem\n(S'touch /tmp/pwned'\ntR.", 'latin1');
+    expect(() => unpickle(evil)).toThrow(/refusing to interpret os.system/);
+  });
+});
