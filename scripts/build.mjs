@@ -7,6 +7,7 @@ const entries = {
   'launch/index': 'src/actions/launch.ts',
   'audit/index': 'src/actions/audit.ts',
   'patrol/index': 'src/actions/patrol.ts',
+  'collect/index': 'src/actions/collect.ts',
   'main/index': 'src/actions/main.ts',
   'cli/index': 'src/cli/index.ts',
 };

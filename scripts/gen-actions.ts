@@ -6,7 +6,7 @@ import { OPTION_HELP } from '../src/cli/help.ts';
 import { PHASE_INPUTS } from '../src/config/inputs.ts';
 import { OUTPUT_DOCS } from '../src/config/outputs.ts';
 
-const REQUIRED = new Set(['run-id', 'command']);
+const REQUIRED = new Set(['run-id', 'command', 'dest-dir']);
 // host is required except by patrol, which can take its hosts from a tether.yml.
 const requiredIn = (phase: string) => (n: string) => REQUIRED.has(n) || (n === 'host' && phase !== 'patrol');
 const branding = { icon: 'anchor', color: 'blue' };
@@ -51,6 +51,15 @@ write('actions/patrol/action.yml', {
   outputs: outputs(OUTPUT_DOCS.patrol),
   runs: { using: 'node24', main: '../../dist/patrol/index.js' },
 });
+write('actions/collect/action.yml', {
+  name: 'tether collect',
+  description: 'Build a manifest on the box, pull the checkpoints with a resumable pinned OpenSSH transfer hashed as it streams, load-verify them without running checkpoint code, and write VERIFIED.json.',
+  author: 'tether',
+  branding,
+  inputs: inputs(PHASE_INPUTS.collect, 'collect'),
+  outputs: outputs(OUTPUT_DOCS.collect),
+  runs: { using: 'node24', main: '../../dist/collect/index.js' },
+});
 write('action.yml', {
   name: 'tether',
   description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch or audit (patrol, collect and teardown come in later releases).',
@@ -68,4 +77,4 @@ write('action.yml', {
   outputs: outputs({ ...OUTPUT_DOCS.audit, ...OUTPUT_DOCS.launch }),
   runs: { using: 'node24', main: 'dist/main/index.js' },
 });
-console.log('wrote action.yml and actions/{launch,audit,patrol}/action.yml');
+console.log('wrote action.yml and actions/{launch,audit,patrol,collect}/action.yml');

@@ -2519,29 +2519,29 @@ var require_nacl_fast = __commonJS({
         return smlen;
       }
       function unpackneg(r, p) {
-        var t = gf(), chk = gf(), num2 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+        var t = gf(), chk = gf(), num3 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
         set25519(r[2], gf1);
         unpack25519(r[1], p);
-        S(num2, r[1]);
-        M(den, num2, D);
-        Z(num2, num2, r[2]);
+        S(num3, r[1]);
+        M(den, num3, D);
+        Z(num3, num3, r[2]);
         A(den, r[2], den);
         S(den2, den);
         S(den4, den2);
         M(den6, den4, den2);
-        M(t, den6, num2);
+        M(t, den6, num3);
         M(t, t, den);
         pow2523(t, t);
-        M(t, t, num2);
+        M(t, t, num3);
         M(t, t, den);
         M(t, t, den);
         M(r[0], t, den);
         S(chk, r[0]);
         M(chk, chk, den);
-        if (neq25519(chk, num2)) M(r[0], r[0], I);
+        if (neq25519(chk, num3)) M(r[0], r[0], I);
         S(chk, r[0]);
         M(chk, chk, den);
-        if (neq25519(chk, num2)) return -1;
+        if (neq25519(chk, num3)) return -1;
         if (par25519(r[0]) === p[31] >> 7) Z(r[0], gf0, r[0]);
         M(r[3], r[0], r[1]);
         return 0;
@@ -6527,7 +6527,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve3, reject) => {
+        return new Promise(async (resolve4, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -6539,7 +6539,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve3();
+          resolve4();
         });
       })(),
       NullCipher,
@@ -6557,7 +6557,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash4,
+      createHash: createHash6,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -7245,11 +7245,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash4("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash6("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash4("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash6("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -7414,8 +7414,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash4("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash4("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash6("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash6("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -7455,7 +7455,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash4("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash6("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -7797,9 +7797,9 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve3 } = __require("path");
+    var { resolve: resolve4 } = __require("path");
     var { readFile } = __require("fs");
-    var { execFile, spawn } = __require("child_process");
+    var { execFile, spawn: spawn2 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
       makeBufferParser,
@@ -7933,7 +7933,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve3(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve4(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -7976,7 +7976,7 @@ var require_agent = __commonJS({
             return cb(new Error("Unexpected multiple agent requests"));
           this.buffer = null;
           let error;
-          const proc = this.proc = spawn(EXEPATH, [data.length]);
+          const proc = this.proc = spawn2(EXEPATH, [data.length]);
           proc.stdout.on("data", (data2) => {
             this.push(data2);
           });
@@ -9556,8 +9556,8 @@ var require_handlers_misc = __commonJS({
               let signal;
               let coreDumped;
               if (self2._compatFlags & COMPAT.OLD_EXIT) {
-                const num2 = bufferParser.readUInt32BE();
-                switch (num2) {
+                const num3 = bufferParser.readUInt32BE();
+                switch (num3) {
                   case 1:
                     signal = "HUP";
                     break;
@@ -9580,8 +9580,8 @@ var require_handlers_misc = __commonJS({
                     signal = "TERM";
                     break;
                   default:
-                    if (num2 !== void 0) {
-                      signal = `UNKNOWN (${num2})`;
+                    if (num3 !== void 0) {
+                      signal = `UNKNOWN (${num3})`;
                     }
                 }
                 coreDumped = false;
@@ -9777,7 +9777,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash4,
+      createHash: createHash6,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -10203,7 +10203,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash4(this.hashName);
+          const hash = createHash6(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -10212,13 +10212,13 @@ var require_kex = __commonJS({
           hashString(hash, serverPublicHostKey);
           if (this.type === "groupex") {
             const params = this.getDHParams();
-            const num2 = Buffer.allocUnsafe(4);
-            writeUInt32BE(num2, this._minBits, 0);
-            hash.update(num2);
-            writeUInt32BE(num2, this._prefBits, 0);
-            hash.update(num2);
-            writeUInt32BE(num2, this._maxBits, 0);
-            hash.update(num2);
+            const num3 = Buffer.allocUnsafe(4);
+            writeUInt32BE(num3, this._minBits, 0);
+            hash.update(num3);
+            writeUInt32BE(num3, this._prefBits, 0);
+            hash.update(num3);
+            writeUInt32BE(num3, this._maxBits, 0);
+            hash.update(num3);
             hashString(hash, params.prime);
             hashString(hash, params.generator);
           }
@@ -11211,9 +11211,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash4(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash6(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash4(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash6(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -16648,7 +16648,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash4,
+      createHash: createHash6,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -16870,7 +16870,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash4(hashAlgo).update(key).digest("hex");
+              key = createHash6(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -22515,9 +22515,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -22557,8 +22557,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -22997,8 +22997,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -23200,23 +23200,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num2(-1);
+        value *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -26175,9 +26175,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -27519,10 +27519,12 @@ var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "kno
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
+var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "trusted-load-command"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
-  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS]
+  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
+  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS]
 };
 
 // src/launch/phase.ts
@@ -27739,6 +27741,11 @@ function keysForHost(text, host2, port2) {
   }
   return { keys, revoked, lines };
 }
+function knownHostsLine(host2, port2, blob) {
+  const len = blob.readUInt32BE(0);
+  const type = blob.subarray(4, 4 + len).toString("ascii");
+  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
+}
 
 // src/config/connection.ts
 function parseConnection(inputs, env) {
@@ -27942,7 +27949,7 @@ function connect(cfg, cred, tuning = {}) {
   );
 }
 function connectOnce(cfg, cred, tuning) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -27969,7 +27976,7 @@ function connectOnce(cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve3(makeSession(client, seen, seenKey));
+      resolve4(makeSession(client, seen, seenKey));
     });
     try {
       client.connect({
@@ -28011,7 +28018,7 @@ function makeSession(client, hostFingerprint, hostKey) {
     close: () => {
       client.end();
     },
-    exec: (command2, opts = {}) => new Promise((resolve3, reject) => {
+    exec: (command2, opts = {}) => new Promise((resolve4, reject) => {
       if (lost) return reject(lost);
       const max = opts.maxOutput ?? 8 * 1024 * 1024;
       const out = [];
@@ -28049,7 +28056,7 @@ function makeSession(client, hostFingerprint, hostKey) {
         stream.on(
           "close",
           (code, signal) => finish(
-            () => resolve3({
+            () => resolve4({
               code: code ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
@@ -29994,6 +30001,984 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   return code;
 }
 
+// src/collect/phase.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join2, relative, resolve as resolve3 } from "node:path";
+
+// src/config/collect.ts
+function parseCollect(inputs) {
+  const dest = (inputs["dest-dir"] ?? "").trim();
+  if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
+  if (/[\u0000-\u001f]/.test(dest)) throw new InputError("dest-dir", "contains a control character");
+  const roster = splitList(inputs["roster"] ?? "");
+  for (const cell2 of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell2)) throw new InputError("roster", `${show(cell2)} is not a cell directory name`);
+  const parallel = number("parallel", inputs["parallel"], 4, 1, 32);
+  if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    destDir: dest,
+    latestOnly: bool("latest-only", inputs["latest-only"], false),
+    roster,
+    parallel,
+    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false)
+  };
+}
+
+// src/collect/manifest.ts
+var MANIFEST_SCHEMA = "tether.manifest/v1";
+var SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+function parseManifest(raw, runId2) {
+  const m = raw;
+  if (m?.error) throw new Error(`manifest refused on the box: ${m.error}`);
+  if (m?.schema !== MANIFEST_SCHEMA) throw new Error(`manifest schema is ${JSON.stringify(m?.schema)}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m.run_id !== runId2) throw new Error(`manifest is for run ${JSON.stringify(m.run_id)}, not ${runId2}`);
+  if (!Array.isArray(m.files) || m.files.length === 0) throw new Error("manifest lists no files");
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  for (const f of m.files) {
+    if (typeof f.path !== "string" || !SAFE_PATH.test(f.path)) throw new Error(`manifest has an unsafe path ${JSON.stringify(f.path)}`);
+    if (seen.has(f.path)) throw new Error(`manifest lists ${f.path} twice`);
+    seen.add(f.path);
+    if (!Number.isSafeInteger(f.bytes) || f.bytes < 0) throw new Error(`manifest size of ${f.path} is not a byte count`);
+    if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`manifest sha256 of ${f.path} is not a sha256`);
+    total += f.bytes;
+  }
+  if (typeof m.workdir !== "string" || !m.workdir.startsWith("/")) throw new Error("manifest has no absolute workdir");
+  if (m.file_count !== m.files.length || m.total_bytes !== total) throw new Error("manifest totals do not match its file list");
+  return m;
+}
+function completeness(m, local) {
+  const have = new Map(local.map((f) => [f.path, f]));
+  const want = new Map(m.files.map((f) => [f.path, f]));
+  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
+  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
+  const sizeMismatch = [];
+  const hashMismatch = [];
+  for (const f of m.files) {
+    const l = have.get(f.path);
+    if (!l) continue;
+    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
+    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
+  }
+  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
+}
+
+// src/remote/manifest.ts
+async function buildManifest(session, runRoot, runId2, opts) {
+  const data = dataLines(opts.roster.length ? { roster: opts.roster.join("\n") } : {});
+  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5 });
+  const raw = parseJsonLine("manifest", r);
+  const manifest = parseManifest(raw, runId2);
+  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
+  return { manifest, text: `${text}
+` };
+}
+
+// src/transfer/pull.ts
+import { spawn } from "node:child_process";
+import { createHash as createHash4 } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync as existsSync2, mkdirSync, mkdtempSync, renameSync, rmSync, statSync as statSync3, truncateSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+var PullError = class extends Error {
+  constructor(path, message) {
+    super(message);
+    this.path = path;
+    this.name = "PullError";
+  }
+  path;
+};
+var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+async function hashFile(path, h) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
+}
+async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+  const secrets = mkdtempSync(join(tmpdir(), "tether-ssh-"));
+  const kh = join(secrets, "known_hosts");
+  writeFileSync3(kh, `${target.knownHostsLine}
+`, { mode: 384 });
+  const keyFile = join(secrets, "id");
+  if ("key" in target.identity) writeFileSync3(keyFile, target.identity.key, { mode: 384 });
+  const sshArgs = [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${kh}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    `ConnectTimeout=${target.connectTimeoutS}`,
+    "-o",
+    "ServerAliveInterval=60",
+    "-o",
+    "ServerAliveCountMax=2",
+    "-o",
+    "LogLevel=ERROR",
+    "-c",
+    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
+    ..."key" in target.identity ? ["-o", "IdentitiesOnly=yes", "-i", keyFile] : [],
+    "-p",
+    String(target.port),
+    `${target.user}@${target.host}`,
+    "--"
+  ];
+  const env = { ...process.env, ..."agent" in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {} };
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const one = async (f) => {
+    const final = join(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync(dirname(final), { recursive: true });
+    if (existsSync2(final)) {
+      const h2 = createHash4("sha256");
+      if (statSync3(final).size === f.bytes) {
+        await hashFile(final, h2);
+        const sha2 = h2.digest("hex");
+        if (sha2 === f.sha256) {
+          done += f.bytes;
+          return { path: f.path, bytes: f.bytes, sha256: sha2 };
+        }
+      }
+      rmSync(final);
+    }
+    let have = existsSync2(part) ? statSync3(part).size : 0;
+    if (have > f.bytes) {
+      truncateSync(part, 0);
+      have = 0;
+    }
+    const h = createHash4("sha256");
+    if (have > 0) await hashFile(part, h);
+    done += have;
+    const remote = `${remoteBase}/${f.path}`;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)}` : `cat ${quote(remote)}`;
+    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
+    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
+    const exited = new Promise((res) => child.on("close", (code2) => res(code2)));
+    let got = have;
+    const hasher = new Transform({
+      transform(chunk, _enc, cb) {
+        h.update(chunk);
+        got += chunk.length;
+        done += chunk.length;
+        thisRun += chunk.length;
+        cb(null, chunk);
+      }
+    });
+    try {
+      await pipeline(child.stdout, hasher, createWriteStream(part, { flags: "a" }));
+    } catch (err) {
+      child.kill("SIGKILL");
+      const code2 = err.code;
+      if (code2 === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${err.message}`);
+    }
+    const code = await exited;
+    opts.signal?.removeEventListener("abort", stop);
+    if (code !== 0) {
+      throw new PullError(f.path, `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`);
+    }
+    const sha = h.digest("hex");
+    if (got !== f.bytes || sha !== f.sha256) {
+      rmSync(part, { force: true });
+      throw new PullError(f.path, `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`);
+    }
+    renameSync(part, final);
+    return { path: f.path, bytes: f.bytes, sha256: sha };
+  };
+  try {
+    const out = [];
+    const queue = [...files];
+    const errors = [];
+    const worker = async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        try {
+          out.push(await one(f));
+        } catch (err) {
+          if (!(err instanceof PullError)) throw err;
+          errors.push(err);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, files.length) }, worker));
+    progress();
+    if (errors.length) throw errors[0];
+    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+    rmSync(secrets, { recursive: true, force: true });
+  }
+}
+
+// src/collect/file-source.ts
+import { open as open2 } from "node:fs/promises";
+async function fileSource(path) {
+  const fh = await open2(path, "r");
+  const { size } = await fh.stat();
+  return {
+    size,
+    read: async (offset, length) => {
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buf = Buffer.alloc(n);
+      let got = 0;
+      while (got < n) {
+        const { bytesRead } = await fh.read(buf, got, n - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === n ? buf : buf.subarray(0, got);
+    },
+    close: () => fh.close()
+  };
+}
+
+// src/collect/report.ts
+function renderCollect(runId2, m, files, c, verifiedPath) {
+  const lines = [
+    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 \`${runId2}\`: ${verifiedPath ? "verified" : "NOT verified"}`,
+    "",
+    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: \`${cell(verifiedPath)}\`.` : ""}`,
+    "",
+    "| file | size | sha256 | verifier | tensors | result |",
+    "|---|---|---|---|---|---|",
+    ...files.map((f) => {
+      const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...f.trusted ? [f.trusted] : []];
+      return `| \`${cell(f.path)}\` | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${cell(bad.join("; "))}` : `\u2705${f.result.note ? ` ${cell(f.result.note)}` : ""}`} |`;
+    }),
+    ""
+  ];
+  for (const [label, list] of [["missing", c.missing], ["not in the manifest", c.extra], ["size differs", c.sizeMismatch], ["sha256 differs", c.hashMismatch]]) {
+    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => `\`${cell(p)}\``).join(", ")}`);
+  }
+  return lines.join("\n");
+}
+
+// src/collect/verified.ts
+import { createHash as createHash5 } from "node:crypto";
+
+// src/collect/verifiers/finite.ts
+var CHUNK = 4 << 20;
+async function countNonFinite(src, offset, bytes, dtype) {
+  const size = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
+  const chunk = CHUNK - CHUNK % size;
+  let bad = 0;
+  for (let pos = 0; pos < bytes; pos += chunk) {
+    const b = await src.read(offset + pos, Math.min(chunk, bytes - pos));
+    const n = Math.floor(b.length / size);
+    if (size === 8) {
+      for (let i = 0; i < n; i++) if ((b.readUInt32LE(i * 8 + 4) >>> 20 & 2047) === 2047) bad++;
+    } else if (size === 4) {
+      for (let i = 0; i < n; i++) if ((b.readUInt32LE(i * 4) >>> 23 & 255) === 255) bad++;
+    } else if (dtype === "bfloat16") {
+      for (let i = 0; i < n; i++) if ((b.readUInt16LE(i * 2) >>> 7 & 255) === 255) bad++;
+    } else {
+      for (let i = 0; i < n; i++) if ((b.readUInt16LE(i * 2) >>> 10 & 31) === 31) bad++;
+    }
+  }
+  return bad;
+}
+
+// src/collect/verifiers/types.ts
+var DTYPE_BYTES = {
+  float64: 8,
+  float32: 4,
+  float16: 2,
+  bfloat16: 2,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+  uint16: 2,
+  uint32: 4,
+  uint64: 8,
+  complex64: 8,
+  complex128: 16,
+  float8_e4m3fn: 1,
+  float8_e5m2: 1
+};
+var FLOAT_DTYPES = /* @__PURE__ */ new Set(["float64", "float32", "float16", "bfloat16"]);
+
+// src/collect/verifiers/safetensors.ts
+var DTYPES = {
+  F64: "float64",
+  F32: "float32",
+  F16: "float16",
+  BF16: "bfloat16",
+  I64: "int64",
+  I32: "int32",
+  I16: "int16",
+  I8: "int8",
+  U8: "uint8",
+  U16: "uint16",
+  U32: "uint32",
+  U64: "uint64",
+  BOOL: "bool",
+  F8_E4M3: "float8_e4m3fn",
+  F8_E5M2: "float8_e5m2"
+};
+async function verifySafetensors(src) {
+  const r = { format: "safetensors", ok: false, problems: [], tensors: [], nonFinite: [] };
+  if (src.size < 8) return { ...r, problems: ["shorter than the 8-byte header length"] };
+  const n = Number((await src.read(0, 8)).readBigUInt64LE(0));
+  if (n < 2 || n > 100 * 2 ** 20 || 8 + n > src.size) return { ...r, problems: [`header length ${n} does not fit the file (${src.size} bytes)`] };
+  let header;
+  try {
+    header = JSON.parse((await src.read(8, n)).toString("utf8"));
+  } catch (err) {
+    return { ...r, problems: [`header is not JSON: ${err.message}`] };
+  }
+  const dataStart = 8 + n;
+  const entries = Object.entries(header).filter(([k]) => k !== "__metadata__");
+  for (const [name, t] of entries) {
+    const dtype = DTYPES[t?.dtype];
+    if (!dtype) {
+      r.problems.push(`${name}: unknown dtype ${JSON.stringify(t?.dtype)}`);
+      continue;
+    }
+    const [b, e] = t.data_offsets ?? [];
+    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Number.isSafeInteger(b) || !Number.isSafeInteger(e)) {
+      r.problems.push(`${name}: malformed shape or data_offsets`);
+      continue;
+    }
+    const want = t.shape.reduce((a, d) => a * d, 1) * (DTYPE_BYTES[dtype] ?? 1);
+    if (e - b !== want) r.problems.push(`${name}: ${dtype}${JSON.stringify(t.shape)} needs ${want} bytes, data_offsets give ${e - b}`);
+    r.tensors.push({ name, dtype, shape: t.shape, storage: String(b), bytes: want });
+  }
+  const ranges = entries.map(([name, t]) => ({ name, b: t?.data_offsets?.[0] ?? 0, e: t?.data_offsets?.[1] ?? 0 })).sort((x, y) => x.b - y.b);
+  let at = 0;
+  for (const x of ranges) {
+    if (x.b < at) r.problems.push(`${x.name}: overlaps the previous tensor`);
+    else if (x.b > at) r.problems.push(`${x.name}: a gap of ${x.b - at} bytes before it`);
+    at = Math.max(at, x.e);
+  }
+  if (dataStart + at !== src.size) r.problems.push(`tensors end at byte ${dataStart + at}, the file has ${src.size} (truncated or trailing bytes)`);
+  if (r.problems.length === 0) {
+    for (const t of r.tensors) {
+      if (!FLOAT_DTYPES.has(t.dtype)) continue;
+      const bad = await countNonFinite(src, dataStart + Number(t.storage), t.bytes, t.dtype);
+      if (bad) r.nonFinite.push({ name: t.name, count: bad });
+    }
+  }
+  return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
+}
+
+// src/collect/verifiers/pickle.ts
+var STORAGE_DTYPES = {
+  DoubleStorage: "float64",
+  FloatStorage: "float32",
+  HalfStorage: "float16",
+  BFloat16Storage: "bfloat16",
+  LongStorage: "int64",
+  IntStorage: "int32",
+  ShortStorage: "int16",
+  CharStorage: "int8",
+  ByteStorage: "uint8",
+  BoolStorage: "bool",
+  ComplexFloatStorage: "complex64",
+  ComplexDoubleStorage: "complex128"
+};
+var ALLOWED = /* @__PURE__ */ new Set(["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state", "torch.Size", ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)]);
+var MARK = /* @__PURE__ */ Symbol("mark");
+var isTuple = (v) => typeof v === "object" && v !== null && v.t === "tuple";
+var num2 = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
+var ints = (v) => isTuple(v) ? v.items.map(num2) : Array.isArray(v) ? v.map(num2) : [];
+function newDict() {
+  return { t: "dict", map: /* @__PURE__ */ new Map(), keys: [] };
+}
+function setItem(d, k, v) {
+  const key = typeof k === "string" || typeof k === "number" ? k : typeof k === "bigint" ? Number(k) : JSON.stringify(String(k));
+  if (!d.map.has(key)) d.keys.push(key);
+  d.map.set(key, v);
+}
+function call(fn, args) {
+  const full = `${fn.module}.${fn.name}`;
+  switch (full) {
+    case "collections.OrderedDict": {
+      const d = newDict();
+      for (const pair of Array.isArray(args[0]) ? args[0] : []) if (isTuple(pair)) setItem(d, pair.items[0] ?? null, pair.items[1] ?? null);
+      return d;
+    }
+    case "torch._utils._rebuild_tensor_v2":
+    case "torch._utils._rebuild_tensor": {
+      const storage = args[0];
+      if (!storage || storage.t !== "storage") throw new Error(`${full} without a storage`);
+      return { t: "tensor", storage, offset: num2(args[1]), shape: ints(args[2]), stride: ints(args[3]) };
+    }
+    case "torch._utils._rebuild_parameter":
+    case "torch._utils._rebuild_parameter_with_state":
+      return args[0] ?? null;
+    case "torch.Size":
+      return { t: "tuple", items: ints(args[0]) };
+    default:
+      throw new Error(`refusing to interpret ${full}`);
+  }
+}
+function persistent(pid) {
+  if (!isTuple(pid) || pid.items[0] !== "storage") throw new Error("a persistent id that is not a torch storage");
+  const [, type, key, location, numel] = pid.items;
+  const g = type;
+  const dtype = g?.t === "global" ? STORAGE_DTYPES[g.name] : void 0;
+  if (!dtype) throw new Error(`unknown storage type ${g?.t === "global" ? `${g.module}.${g.name}` : "?"}`);
+  return { t: "storage", dtype, key: String(key), location: String(location), numel: num2(numel) };
+}
+function unpickle(data) {
+  const stack = [];
+  const memo = /* @__PURE__ */ new Map();
+  let p = 0;
+  const need = (n) => {
+    if (p + n > data.length) throw new Error("pickle data is truncated");
+  };
+  const u8 = () => (need(1), data[p++]);
+  const u16 = () => (need(2), p += 2, data.readUInt16LE(p - 2));
+  const u32 = () => (need(4), p += 4, data.readUInt32LE(p - 4));
+  const bytes = (n) => (need(n), p += n, data.subarray(p - n, p));
+  const line = () => {
+    const end = data.indexOf(10, p);
+    if (end < 0) throw new Error("pickle data is truncated");
+    const s = data.subarray(p, end).toString("utf8");
+    p = end + 1;
+    return s;
+  };
+  const pop = () => {
+    const v = stack.pop();
+    if (v === void 0 || v === MARK) throw new Error("pickle stack underflow");
+    return v;
+  };
+  const popMark = () => {
+    const i = stack.lastIndexOf(MARK);
+    if (i < 0) throw new Error("pickle MARK missing");
+    const items = stack.splice(i);
+    items.shift();
+    return items;
+  };
+  const top = () => {
+    const v = stack[stack.length - 1];
+    if (v === void 0 || v === MARK) throw new Error("pickle stack underflow");
+    return v;
+  };
+  for (let steps = 0; steps < 5e7; steps++) {
+    const op = u8();
+    switch (op) {
+      case 128:
+        u8();
+        break;
+      // PROTO
+      case 149:
+        bytes(8);
+        break;
+      // FRAME
+      case 125:
+        stack.push(newDict());
+        break;
+      // }
+      case 93:
+        stack.push([]);
+        break;
+      // ]
+      case 41:
+        stack.push({ t: "tuple", items: [] });
+        break;
+      // )
+      case 40:
+        stack.push(MARK);
+        break;
+      // (
+      case 113:
+        memo.set(u8(), top());
+        break;
+      // q BINPUT
+      case 114:
+        memo.set(u32(), top());
+        break;
+      // r LONG_BINPUT
+      case 148:
+        memo.set(memo.size, top());
+        break;
+      // MEMOIZE
+      case 104:
+      case 106: {
+        const i = op === 104 ? u8() : u32();
+        if (!memo.has(i)) throw new Error(`pickle memo ${i} missing`);
+        stack.push(memo.get(i));
+        break;
+      }
+      case 88:
+        stack.push(bytes(u32()).toString("utf8"));
+        break;
+      // X BINUNICODE
+      case 140:
+        stack.push(bytes(u8()).toString("utf8"));
+        break;
+      // SHORT_BINUNICODE
+      case 141:
+        stack.push(bytes(Number((need(8), p += 8, data.readBigUInt64LE(p - 8)))).toString("utf8"));
+        break;
+      case 67:
+        stack.push(Buffer.from(bytes(u8())));
+        break;
+      // C SHORT_BINBYTES
+      case 66:
+        stack.push(Buffer.from(bytes(u32())));
+        break;
+      // B BINBYTES
+      case 99:
+      case 147: {
+        let module;
+        let name;
+        if (op === 99) {
+          module = line();
+          name = line();
+        } else {
+          name = String(pop());
+          module = String(pop());
+        }
+        if (!ALLOWED.has(`${module}.${name}`)) throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
+        stack.push({ t: "global", module, name });
+        break;
+      }
+      case 81:
+        stack.push(persistent(pop()));
+        break;
+      // Q BINPERSID
+      case 116:
+        stack.push({ t: "tuple", items: popMark() });
+        break;
+      // t
+      case 133:
+        stack.push({ t: "tuple", items: [pop()] });
+        break;
+      case 134: {
+        const b = pop();
+        const a = pop();
+        stack.push({ t: "tuple", items: [a, b] });
+        break;
+      }
+      case 135: {
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        stack.push({ t: "tuple", items: [a, b, c] });
+        break;
+      }
+      case 75:
+        stack.push(u8());
+        break;
+      // K BININT1
+      case 77:
+        stack.push(u16());
+        break;
+      // M BININT2
+      case 74:
+        stack.push((need(4), p += 4, data.readInt32LE(p - 4)));
+        break;
+      // J BININT
+      case 138:
+      case 139: {
+        const n = op === 138 ? u8() : u32();
+        const b = bytes(n);
+        let v = 0n;
+        for (let i = n - 1; i >= 0; i--) v = v << 8n | BigInt(b[i]);
+        if (n && b[n - 1] & 128) v -= 1n << BigInt(8 * n);
+        stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+        break;
+      }
+      case 73: {
+        const s = line();
+        stack.push(s === "01" ? true : s === "00" ? false : Number(s));
+        break;
+      }
+      // I INT
+      case 136:
+        stack.push(true);
+        break;
+      case 137:
+        stack.push(false);
+        break;
+      case 78:
+        stack.push(null);
+        break;
+      // N
+      case 71:
+        stack.push((need(8), p += 8, data.readDoubleBE(p - 8)));
+        break;
+      // G BINFLOAT
+      case 70:
+        stack.push(Number(line()));
+        break;
+      // F FLOAT
+      case 82:
+      case 129: {
+        const args = pop();
+        const fn = pop();
+        if (fn?.t !== "global") throw new Error("pickle REDUCE of something that is not an allowed global");
+        stack.push(call(fn, isTuple(args) ? args.items : []));
+        break;
+      }
+      case 115: {
+        const v = pop();
+        const k = pop();
+        const d = top();
+        if (d?.t !== "dict") throw new Error("SETITEM on a non-dict");
+        setItem(d, k, v);
+        break;
+      }
+      case 117: {
+        const items = popMark();
+        const d = top();
+        if (d?.t !== "dict") throw new Error("SETITEMS on a non-dict");
+        for (let i = 0; i + 1 < items.length; i += 2) setItem(d, items[i], items[i + 1]);
+        break;
+      }
+      case 97: {
+        const v = pop();
+        const l = top();
+        if (!Array.isArray(l)) throw new Error("APPEND to a non-list");
+        l.push(v);
+        break;
+      }
+      case 101: {
+        const items = popMark();
+        const l = top();
+        if (!Array.isArray(l)) throw new Error("APPENDS to a non-list");
+        l.push(...items);
+        break;
+      }
+      case 98:
+        pop();
+        break;
+      // BUILD: object state (e.g. _metadata) carries no tensors we need
+      case 46:
+        return pop();
+      // STOP
+      default:
+        throw new Error(`pickle opcode 0x${op.toString(16)} at byte ${p - 1} is not one torch writes`);
+    }
+  }
+  throw new Error("pickle too long");
+}
+function tensorsIn(v, prefix = "") {
+  const join3 = (k) => prefix ? `${prefix}.${k}` : String(k);
+  if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) return [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => tensorsIn(x, join3(i)));
+  switch (v.t) {
+    case "tensor":
+      return [{ name: prefix, tensor: v }];
+    case "tuple":
+      return v.items.flatMap((x, i) => tensorsIn(x, join3(i)));
+    case "dict":
+      return v.keys.flatMap((k) => tensorsIn(v.map.get(k), join3(k)));
+    default:
+      return [];
+  }
+}
+
+// src/collect/verifiers/zip.ts
+import { crc32, inflateRawSync as inflateRawSync2 } from "node:zlib";
+var EOCD = 101010256;
+var ZIP64_LOCATOR = 117853008;
+var ZIP64_EOCD = 101075792;
+var CENTRAL = 33639248;
+var LOCAL = 67324752;
+async function readCentralDirectory(src) {
+  if (src.size < 22) throw new Error("too short to be a zip archive");
+  const tailLen = Math.min(src.size, 65557);
+  const tail = await src.read(src.size - tailLen, tailLen);
+  let at = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) throw new Error("no end-of-central-directory record (truncated, or not a zip)");
+  let count = tail.readUInt16LE(at + 10);
+  let cdSize = tail.readUInt32LE(at + 12);
+  let cdOffset = tail.readUInt32LE(at + 16);
+  const eocdPos = src.size - tailLen + at;
+  if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) {
+    const loc = await src.read(eocdPos - 20, 20);
+    if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error("zip64 fields without a zip64 locator");
+    const recPos = Number(loc.readBigUInt64LE(8));
+    const rec = await src.read(recPos, 56);
+    if (rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error("zip64 end record missing");
+    count = Number(rec.readBigUInt64LE(32));
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdOffset = Number(rec.readBigUInt64LE(48));
+  }
+  if (cdOffset + cdSize > src.size) throw new Error("the central directory lies outside the file (truncated)");
+  const cd = await src.read(cdOffset, cdSize);
+  const entries = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new Error(`central directory entry ${i} is damaged`);
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    const e = {
+      method: cd.readUInt16LE(p + 10),
+      crc: cd.readUInt32LE(p + 16),
+      compressedSize: cd.readUInt32LE(p + 20),
+      size: cd.readUInt32LE(p + 24),
+      localOffset: cd.readUInt32LE(p + 42),
+      name: cd.subarray(p + 46, p + 46 + nameLen).toString("utf8")
+    };
+    let x = p + 46 + nameLen;
+    const xEnd = x + extraLen;
+    while (x + 4 <= xEnd) {
+      const id = cd.readUInt16LE(x);
+      const len = cd.readUInt16LE(x + 2);
+      if (id === 1) {
+        let q = x + 4;
+        if (e.size === 4294967295) {
+          e.size = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (e.compressedSize === 4294967295) {
+          e.compressedSize = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (e.localOffset === 4294967295) e.localOffset = Number(cd.readBigUInt64LE(q));
+      }
+      x += 4 + len;
+    }
+    entries.push(e);
+    p = xEnd + commentLen;
+  }
+  return entries;
+}
+async function dataOffset(src, e) {
+  const h = await src.read(e.localOffset, 30);
+  if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) throw new Error(`${e.name}: local header missing at ${e.localOffset}`);
+  const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
+  if (start + e.compressedSize > src.size) throw new Error(`${e.name}: data runs past the end of the file (truncated)`);
+  return start;
+}
+async function readEntry(src, e) {
+  const raw = await src.read(await dataOffset(src, e), e.compressedSize);
+  return e.method === 8 ? inflateRawSync2(raw) : raw;
+}
+async function checkCrc(src, e, chunk = 4 << 20) {
+  const start = await dataOffset(src, e);
+  let crc = 0;
+  if (e.method === 0) {
+    for (let pos = 0; pos < e.size; pos += chunk) crc = crc32(await src.read(start + pos, Math.min(chunk, e.size - pos)), crc);
+  } else if (e.method === 8) {
+    const data = inflateRawSync2(await src.read(start, e.compressedSize));
+    if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
+    crc = crc32(data);
+  } else {
+    return `${e.name}: compression method ${e.method} is not supported`;
+  }
+  return crc >>> 0 === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
+}
+
+// src/collect/verifiers/torch.ts
+async function verifyTorch(src) {
+  const r = { format: "torch-zip", ok: false, problems: [], tensors: [], nonFinite: [] };
+  let entries;
+  try {
+    entries = await readCentralDirectory(src);
+  } catch (err) {
+    return { ...r, problems: [err.message] };
+  }
+  const pkl = entries.find((e) => e.name === "data.pkl" || /^[^/]+\/data\.pkl$/.test(e.name));
+  if (!pkl) return { ...r, problems: ["no data.pkl entry: not a torch.save zip checkpoint"] };
+  const prefix = pkl.name.slice(0, -"data.pkl".length);
+  for (const e of entries) {
+    try {
+      const bad = await checkCrc(src, e);
+      if (bad) r.problems.push(bad);
+    } catch (err) {
+      r.problems.push(err.message);
+    }
+  }
+  if (r.problems.length) return r;
+  let tree;
+  try {
+    tree = unpickle(await readEntry(src, pkl));
+  } catch (err) {
+    return { ...r, problems: [`data.pkl: ${err.message}`] };
+  }
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const storages = /* @__PURE__ */ new Map();
+  for (const { name, tensor } of tensorsIn(tree)) {
+    const s = tensor.storage;
+    storages.set(s.key, s);
+    const item = DTYPE_BYTES[s.dtype] ?? 1;
+    const numel = tensor.shape.reduce((a, d) => a * d, 1);
+    const extent = tensor.shape.some((d) => d === 0) ? 0 : tensor.shape.reduce((a, d, i) => a + (d - 1) * (tensor.stride[i] ?? 0), 0) + 1;
+    if (tensor.offset + extent > s.numel) r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
+    r.tensors.push({ name, dtype: s.dtype, shape: tensor.shape, storage: s.key, bytes: numel * item });
+  }
+  for (const s of storages.values()) {
+    const e = byName.get(`${prefix}data/${s.key}`);
+    const want = s.numel * (DTYPE_BYTES[s.dtype] ?? 1);
+    if (!e) r.problems.push(`storage ${s.key} (data/${s.key}) is missing`);
+    else if (e.size !== want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} \xD7 ${s.numel} needs ${want}`);
+  }
+  if (r.problems.length === 0) {
+    for (const s of storages.values()) {
+      if (!FLOAT_DTYPES.has(s.dtype)) continue;
+      const e = byName.get(`${prefix}data/${s.key}`);
+      if (e.method !== 0) continue;
+      const bad = await countNonFinite(src, await dataOffset(src, e), e.size, s.dtype);
+      if (bad) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === s.key).map((t) => t.name).join(", ") || `storage ${s.key}`, count: bad });
+    }
+  }
+  return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
+}
+
+// src/collect/verify-files.ts
+var VERIFIER_VERSIONS = { "torch-zip": 1, safetensors: 1, sha256: 1 };
+async function verifyOne(path, src) {
+  if (src.size === 0) return { format: "empty", ok: false, problems: ["the file is empty"], tensors: [], nonFinite: [] };
+  if (path.endsWith(".safetensors")) return verifySafetensors(src);
+  const magic = await src.read(0, 4);
+  if (magic.equals(Buffer.from([80, 75, 3, 4]))) return verifyTorch(src);
+  if (/\.(pt|pth|bin|ckpt)$/.test(path)) return verifyTorch(src);
+  return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
+}
+
+// src/collect/verified.ts
+var VERIFIED_SCHEMA = "tether.verified/v1";
+function manifestSha256(manifestText) {
+  return createHash5("sha256").update(manifestText).digest("hex");
+}
+function verifiedJson(m, manifestText, at) {
+  const doc = {
+    bytes: m.total_bytes,
+    file_count: m.file_count,
+    manifest_sha256: manifestSha256(manifestText),
+    run_id: m.run_id,
+    attempt: m.attempt,
+    latest_only: m.latest_only,
+    schema: VERIFIED_SCHEMA,
+    verified_at: at.toISOString(),
+    verifiers: VERIFIER_VERSIONS
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
+}
+
+// src/collect/phase.ts
+function listLocal(dir, base = dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join2(dir, name);
+    if (statSync4(p).isDirectory()) out.push(...listLocal(p, base));
+    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json"))) out.push(relative(base, p));
+  }
+  return out;
+}
+var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+async function collectPhase(inputs, env, reporter, workspace) {
+  const cfg = parseCollect(inputs);
+  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
+  const conn = parseConnection(inputs, env);
+  const cred = loadCredential(conn.key);
+  const dest = join2(resolve3(workspace, cfg.destDir), cfg.runId);
+  try {
+    mkdirSync2(dest, { recursive: true });
+  } catch (err) {
+    throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
+  }
+  const verifiedPath = join2(dest, "VERIFIED.json");
+  rmSync2(verifiedPath, { force: true });
+  const session = await connect(conn, cred);
+  let built;
+  try {
+    built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+    const { manifest: manifest2 } = built;
+    reporter.info(`collect: manifest lists ${manifest2.file_count} files, ${mb(manifest2.total_bytes)}${manifest2.latest_only ? " (latest checkpoint only)" : ""}`);
+    const target = {
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
+      identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
+      connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3)
+    };
+    await pullFiles(target, manifest2.workdir, manifest2.files, dest, {
+      parallel: cfg.parallel,
+      onProgress: (p) => {
+        const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
+        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
+        reporter.info(`collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+      }
+    });
+  } finally {
+    session.close();
+  }
+  const { manifest, text } = built;
+  writeFileSync4(join2(dest, "manifest.json"), text);
+  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  const local = [];
+  const reports = [];
+  for (const path of listLocal(dest)) {
+    const src = await fileSource(join2(dest, path));
+    try {
+      const want = byPath.get(path);
+      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : "" });
+      if (!want) continue;
+      const result = await verifyOne(path, src);
+      let trusted = null;
+      if (cfg.trustedLoadCommand && result.ok) {
+        const r = spawnSync2("bash", ["-c", `${cfg.trustedLoadCommand} "$1"`, "tether-load", join2(dest, path)], {
+          env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: dest, LANG: "C.UTF-8" },
+          encoding: "utf8",
+          timeout: 6e5
+        });
+        if (r.status !== 0) trusted = `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
+      }
+      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
+    } finally {
+      await src.close();
+    }
+  }
+  const c = completeness(manifest, local);
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const ok = c.ok && failed.length === 0;
+  if (ok) {
+    const tmp = `${verifiedPath}.tmp`;
+    writeFileSync4(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date()));
+    renameSync2(tmp, verifiedPath);
+  }
+  reporter.summary(renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null));
+  reporter.output("verified", String(ok));
+  reporter.output("verified-path", ok ? verifiedPath : "");
+  reporter.output("manifest-sha256", manifestSha256(text));
+  reporter.output("files", String(manifest.file_count));
+  reporter.output("bytes", String(manifest.total_bytes));
+  reporter.output("dest", dest);
+  if (!ok) {
+    const reasons = [
+      ...c.missing.map((p) => `${p} missing`),
+      ...c.extra.map((p) => `${p} not in the manifest`),
+      ...c.sizeMismatch.map((p) => `${p} size differs`),
+      ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+      ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ")}`)
+    ];
+    reporter.error(`collect: not verified, nothing marked verified: ${reasons.join(" | ")}`);
+    return 1;
+  }
+  reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
+  return 0;
+}
+
 // src/report/describe-error.ts
 function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
@@ -30044,6 +31029,11 @@ var OPTION_HELP = {
   "github-token": "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   "state-file": "a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)",
   "progress-regex": "extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line",
+  "dest-dir": "directory on the runner for the checkpoints, laid out as <dest-dir>/<run-id>/\u2026 (required)",
+  "latest-only": "true: only the newest settled checkpoint of a running job",
+  roster: "expected cell directories (under the first glob's fixed part), comma or newline separated; a mismatch fails",
+  parallel: "files pulled at once (default 4)",
+  "trusted-load-command": "a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument",
   "run-file": "where to write the run description, relative to the workspace (default tether-run.json)"
 };
 function section(title, names2) {
@@ -30058,12 +31048,14 @@ function usage() {
     "  audit    one read-only probe of the box and the launch gate",
     "  launch   audit, write the run record, start the job detached, confirm it runs",
     "  status   one read-only patrol probe: the state of each run, as a table",
+    "  collect  manifest on the box, resumable pull, load-verify, VERIFIED.json",
     "",
     "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets."
   ].join("\n");
 }
 var HELP = {
   audit: ["usage: tether audit [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS)].join("\n"),
+  collect: ["usage: tether collect --run-id ID --dest-dir DIR [options]", "", section("connection", CONNECTION_INPUTS), "", section("collect", COLLECT_INPUTS)].join("\n"),
   status: ["usage: tether status --run-ids ID[,ID\u2026] [options]", "", section("connection", CONNECTION_INPUTS), "", section("patrol", PATROL_INPUTS)].join("\n"),
   launch: ["usage: tether launch --run-id ID --command CMD [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS), "", section("launch", LAUNCH_INPUTS)].join("\n")
 };
@@ -30108,7 +31100,7 @@ async function main(argv) {
     console.log(usage());
     return cmd ? 0 : 2;
   }
-  if (cmd !== "launch" && cmd !== "audit" && cmd !== "status") {
+  if (cmd !== "launch" && cmd !== "audit" && cmd !== "status" && cmd !== "collect") {
     console.error(`error: unknown command ${JSON.stringify(cmd)}
 
 ${usage()}`);
@@ -30123,6 +31115,7 @@ ${usage()}`);
   try {
     const inputs = parseArgs(cmd === "status" ? "patrol" : cmd, rest);
     if (cmd === "status") return await patrolPhase(inputs, process.env, reporter, "text");
+    if (cmd === "collect") return await collectPhase(inputs, process.env, reporter, process.cwd());
     const code = cmd === "launch" ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
     for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(`${k}: ${v}`);
     return code;

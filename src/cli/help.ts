@@ -1,4 +1,4 @@
-import { AUDIT_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS } from '../config/inputs.ts';
+import { AUDIT_INPUTS, COLLECT_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS } from '../config/inputs.ts';
 
 /** One line per option, shared by `--help` and kept in step with action.yml by a test. */
 export const OPTION_HELP: Record<string, string> = {
@@ -43,6 +43,11 @@ export const OPTION_HELP: Record<string, string> = {
   'github-token': "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   'state-file': 'a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)',
   'progress-regex': 'extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line',
+  'dest-dir': 'directory on the runner for the checkpoints, laid out as <dest-dir>/<run-id>/… (required)',
+  'latest-only': 'true: only the newest settled checkpoint of a running job',
+  roster: 'expected cell directories (under the first glob\'s fixed part), comma or newline separated; a mismatch fails',
+  parallel: 'files pulled at once (default 4)',
+  'trusted-load-command': 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument',
   'run-file': 'where to write the run description, relative to the workspace (default tether-run.json)',
 };
 
@@ -58,6 +63,7 @@ export function usage(): string {
     '  audit    one read-only probe of the box and the launch gate',
     '  launch   audit, write the run record, start the job detached, confirm it runs',
     '  status   one read-only patrol probe: the state of each run, as a table',
+    '  collect  manifest on the box, resumable pull, load-verify, VERIFIED.json',
     '',
     "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets.",
   ].join('\n');
@@ -65,6 +71,7 @@ export function usage(): string {
 
 export const HELP = {
   audit: ['usage: tether audit [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS)].join('\n'),
+  collect: ['usage: tether collect --run-id ID --dest-dir DIR [options]', '', section('connection', CONNECTION_INPUTS), '', section('collect', COLLECT_INPUTS)].join('\n'),
   status: ['usage: tether status --run-ids ID[,ID…] [options]', '', section('connection', CONNECTION_INPUTS), '', section('patrol', PATROL_INPUTS)].join('\n'),
   launch: ['usage: tether launch --run-id ID --command CMD [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS), '', section('launch', LAUNCH_INPUTS)].join('\n'),
 };

@@ -5,9 +5,12 @@ export const LAUNCH_INPUTS = ['run-id', 'command', 'then', 'workdir', 'env', 'se
 
 export const PATROL_INPUTS = ['config', 'run-ids', 'run-root', 'concurrency', 'stall-after', 'fail-on', 'report-to', 'github-token', 'state-file', 'progress-regex'] as const;
 
+export const COLLECT_INPUTS = ['run-id', 'run-root', 'dest-dir', 'latest-only', 'roster', 'parallel', 'trusted-load-command'] as const;
+
 export const PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
   patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
+  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
 } as const;
 export type Phase = keyof typeof PHASE_INPUTS;

@@ -15,6 +15,14 @@ export const OUTPUT_DOCS = {
     tick: 'the tick number, counted in the tick memory',
     'status-url': 'the URL(s) of the sticky status comment(s) written on this tick',
   },
+  collect: {
+    verified: 'true when every file arrived complete and passed load-verification (VERIFIED.json written)',
+    'verified-path': 'path of VERIFIED.json on the runner (empty when not verified)',
+    'manifest-sha256': "sha256 of the box's manifest.json, as recorded in VERIFIED.json",
+    files: 'number of files in the manifest',
+    bytes: 'total bytes in the manifest',
+    dest: 'the directory holding the collected files: <dest-dir>/<run-id>',
+  },
   audit: {
     passed: 'true when the audit gate passed',
     report: 'the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)',

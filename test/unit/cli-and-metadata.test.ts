@@ -39,6 +39,7 @@ describe('action metadata', () => {
     ['actions/launch/action.yml', 'launch'],
     ['actions/audit/action.yml', 'audit'],
     ['actions/patrol/action.yml', 'patrol'],
+    ['actions/collect/action.yml', 'collect'],
   ] as const)('%s declares exactly the inputs the code reads and the outputs it writes', (file, phase) => {
     const doc = parse(readFileSync(file, 'utf8'));
     expect(Object.keys(doc.inputs).sort()).toEqual([...PHASE_INPUTS[phase]].sort());

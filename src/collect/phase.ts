@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseCollect } from '../config/collect.ts';
+import { parseConnection, type Inputs } from '../config/connection.ts';
+import { InputError } from '../config/errors.ts';
+import { buildManifest } from '../remote/manifest.ts';
+import type { Reporter } from '../report/reporter.ts';
+import { connect } from '../ssh/client.ts';
+import { knownHostsLine } from '../ssh/hostkey.ts';
+import { loadCredential } from '../ssh/keys.ts';
+import { pullFiles } from '../transfer/pull.ts';
+import { fileSource } from './file-source.ts';
+import { completeness, type LocalFile } from './manifest.ts';
+import { renderCollect, type FileReport } from './report.ts';
+import { manifestSha256, verifiedJson } from './verified.ts';
+import { verifyOne } from './verify-files.ts';
+
+/** Files under `dir` (relative paths), leaving out our own records and partial or temporary files. */
+function listLocal(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listLocal(p, base));
+    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === 'manifest.json' || name === 'VERIFIED.json'))) out.push(relative(base, p));
+  }
+  return out;
+}
+
+const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+
+/**
+ * Collect: manifest on the box → pinned, resumable OpenSSH pull hashed as it streams → bidirectional
+ * completeness → structural load-verification (no checkpoint code runs) → VERIFIED.json only when every
+ * file passed. Returns 0 when verified, 1 otherwise.
+ */
+export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string): Promise<number> {
+  const cfg = parseCollect(inputs);
+  if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
+  const conn = parseConnection(inputs, env);
+  const cred = loadCredential(conn.key);
+  const dest = join(resolve(workspace, cfg.destDir), cfg.runId);
+  try {
+    mkdirSync(dest, { recursive: true });
+  } catch (err) {
+    throw new InputError('dest-dir', `cannot create ${dest}: ${(err as Error).message}`);
+  }
+  const verifiedPath = join(dest, 'VERIFIED.json');
+  rmSync(verifiedPath, { force: true }); // an old proof never stands for a new collect
+  const session = await connect(conn, cred);
+  let built;
+  try {
+    built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+    const { manifest } = built;
+    reporter.info(`collect: manifest lists ${manifest.file_count} files, ${mb(manifest.total_bytes)}${manifest.latest_only ? ' (latest checkpoint only)' : ''}`);
+    const target = {
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
+      identity: 'privateKey' in cred ? { key: cred.privateKey } : { agent: cred.agent },
+      connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1000),
+    };
+    await pullFiles(target, manifest.workdir, manifest.files, dest, {
+      parallel: cfg.parallel,
+      onProgress: (p) => {
+        const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
+        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
+        reporter.info(`collect: ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+      },
+    });
+  } finally {
+    session.close();
+  }
+  const { manifest, text } = built;
+  writeFileSync(join(dest, 'manifest.json'), text);
+
+  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  const local: LocalFile[] = [];
+  const reports: FileReport[] = [];
+  for (const path of listLocal(dest)) {
+    const src = await fileSource(join(dest, path));
+    try {
+      const want = byPath.get(path);
+      // The pull proved each hash as it streamed; here the layout is checked, and extras are caught.
+      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : '' });
+      if (!want) continue;
+      const result = await verifyOne(path, src);
+      let trusted: string | null = null;
+      if (cfg.trustedLoadCommand && result.ok) {
+        // Checkpoint bytes are remote-controlled: the trusted loader runs with no secrets in its environment.
+        const r = spawnSync('bash', ['-c', `${cfg.trustedLoadCommand} "$1"`, 'tether-load', join(dest, path)], {
+          env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dest, LANG: 'C.UTF-8' },
+          encoding: 'utf8',
+          timeout: 600_000,
+        });
+        if (r.status !== 0) trusted = `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`;
+      }
+      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
+    } finally {
+      await src.close();
+    }
+  }
+  const c = completeness(manifest, local);
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const ok = c.ok && failed.length === 0;
+  if (ok) {
+    const tmp = `${verifiedPath}.tmp`;
+    writeFileSync(tmp, verifiedJson(manifest, text, new Date()));
+    renameSync(tmp, verifiedPath);
+  }
+  reporter.summary(renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null));
+  reporter.output('verified', String(ok));
+  reporter.output('verified-path', ok ? verifiedPath : '');
+  reporter.output('manifest-sha256', manifestSha256(text));
+  reporter.output('files', String(manifest.file_count));
+  reporter.output('bytes', String(manifest.total_bytes));
+  reporter.output('dest', dest);
+  if (!ok) {
+    const reasons = [
+      ...c.missing.map((p) => `${p} missing`),
+      ...c.extra.map((p) => `${p} not in the manifest`),
+      ...c.sizeMismatch.map((p) => `${p} size differs`),
+      ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+      ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join('; ')}`),
+    ];
+    reporter.error(`collect: not verified, nothing marked verified: ${reasons.join(' | ')}`);
+    return 1;
+  }
+  reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
+  return 0;
+}

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { Manifest } from './manifest.ts';
+import { VERIFIER_VERSIONS } from './verify-files.ts';
+
+export const VERIFIED_SCHEMA = 'tether.verified/v1';
+
+export function manifestSha256(manifestText: string): string {
+  return createHash('sha256').update(manifestText).digest('hex');
+}
+
+/** VERIFIED.json: the proof the teardown gate demands. Written only when every file passed. Pure. */
+export function verifiedJson(m: Manifest, manifestText: string, at: Date): string {
+  const doc = {
+    bytes: m.total_bytes,
+    file_count: m.file_count,
+    manifest_sha256: manifestSha256(manifestText),
+    run_id: m.run_id,
+    attempt: m.attempt,
+    latest_only: m.latest_only,
+    schema: VERIFIED_SCHEMA,
+    verified_at: at.toISOString(),
+    verifiers: VERIFIER_VERSIONS,
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + '\n';
+}
