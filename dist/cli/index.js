@@ -30079,11 +30079,9 @@ async function buildManifest(session, runRoot, runId2, opts) {
 // src/transfer/pull.ts
 import { spawn } from "node:child_process";
 import { createHash as createHash4 } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync as existsSync2, mkdirSync, mkdtempSync, renameSync, rmSync, statSync as statSync3, truncateSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync as statSync3, truncateSync, writeFileSync as writeFileSync3, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 var PullError = class extends Error {
   constructor(path, message) {
     super(message);
@@ -30169,22 +30167,30 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
     const exited = new Promise((res) => child.on("close", (code2) => res(code2)));
     let got = have;
-    const hasher = new Transform({
-      transform(chunk, _enc, cb) {
-        h.update(chunk);
-        got += chunk.length;
-        done += chunk.length;
-        thisRun += chunk.length;
-        cb(null, chunk);
+    const fd = openSync(part, "a");
+    let writeError;
+    child.stdout.on("data", (chunk) => {
+      if (writeError) return;
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        writeError = err;
+        child.kill("SIGKILL");
+        return;
       }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
     });
     try {
-      await pipeline(child.stdout, hasher, createWriteStream(part, { flags: "a" }));
-    } catch (err) {
-      child.kill("SIGKILL");
-      const code2 = err.code;
-      if (code2 === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${err.message}`);
+      await exited;
+    } finally {
+      closeSync(fd);
+    }
+    if (writeError) {
+      if (writeError.code === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
     }
     const code = await exited;
     opts.signal?.removeEventListener("abort", stop);
@@ -30850,7 +30856,7 @@ async function verifyOne(path, src) {
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
   const magic = await src.read(0, 4);
   if (magic.equals(Buffer.from([80, 75, 3, 4]))) return verifyTorch(src);
-  if (/\.(pt|pth|bin|ckpt)$/.test(path)) return verifyTorch(src);
+  if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src);
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
 }
 

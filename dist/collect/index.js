@@ -24210,7 +24210,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants4();
     var { getGlobalOrigin } = require_global();
@@ -24898,7 +24898,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform2 {
+    var InflateStream = class extends Transform {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -27001,7 +27001,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -27480,7 +27480,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline2(
+      const pipe = pipeline(
         body,
         h2stream,
         (err) => {
@@ -30525,7 +30525,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline2(opts, handler) {
+    function pipeline(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -30534,7 +30534,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline2;
+    module.exports = pipeline;
   }
 });
 
@@ -31384,13 +31384,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform2({
+        this.transform = new Transform({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -33699,7 +33699,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants4();
     var EE = __require("node:events");
-    var { Readable, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable, pipeline, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -34644,7 +34644,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -38441,7 +38441,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
@@ -38491,7 +38491,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform2 {
+    var EventSourceStream = class extends Transform {
       /**
        * @type {eventSourceSettings}
        */
@@ -38845,7 +38845,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -39005,7 +39005,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline2(
+          pipeline(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -40624,11 +40624,9 @@ function loadCredential(source) {
 // src/transfer/pull.ts
 import { spawn } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync as statSync2, truncateSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync as statSync2, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 var PullError = class extends Error {
   constructor(path, message) {
     super(message);
@@ -40714,22 +40712,30 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
     const exited = new Promise((res) => child.on("close", (code2) => res(code2)));
     let got = have;
-    const hasher = new Transform({
-      transform(chunk, _enc, cb) {
-        h.update(chunk);
-        got += chunk.length;
-        done += chunk.length;
-        thisRun += chunk.length;
-        cb(null, chunk);
+    const fd = openSync(part, "a");
+    let writeError;
+    child.stdout.on("data", (chunk) => {
+      if (writeError) return;
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        writeError = err;
+        child.kill("SIGKILL");
+        return;
       }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
     });
     try {
-      await pipeline(child.stdout, hasher, createWriteStream(part, { flags: "a" }));
-    } catch (err) {
-      child.kill("SIGKILL");
-      const code2 = err.code;
-      if (code2 === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${err.message}`);
+      await exited;
+    } finally {
+      closeSync(fd);
+    }
+    if (writeError) {
+      if (writeError.code === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
     }
     const code = await exited;
     opts.signal?.removeEventListener("abort", stop);
@@ -41398,7 +41404,7 @@ async function verifyOne(path, src) {
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
   const magic = await src.read(0, 4);
   if (magic.equals(Buffer.from([80, 75, 3, 4]))) return verifyTorch(src);
-  if (/\.(pt|pth|bin|ckpt)$/.test(path)) return verifyTorch(src);
+  if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src);
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
 }
 

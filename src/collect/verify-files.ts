@@ -10,6 +10,6 @@ export async function verifyOne(path: string, src: ByteSource): Promise<VerifyRe
   if (path.endsWith('.safetensors')) return verifySafetensors(src);
   const magic = await src.read(0, 4);
   if (magic.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return verifyTorch(src);
-  if (/\.(pt|pth|bin|ckpt)$/.test(path)) return verifyTorch(src); // a torch extension without zip magic is damaged
+  if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src); // a torch extension without zip magic is damaged
   return { format: 'sha256', ok: true, problems: [], tensors: [], nonFinite: [], note: 'no structural verifier for this format: sha256 only' };
 }

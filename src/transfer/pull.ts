@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { LocalFile, ManifestFile } from '../collect/manifest.ts';
 
 /**
@@ -118,22 +116,32 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
     let got = have;
-    const hasher = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        h.update(chunk);
-        got += chunk.length;
-        done += chunk.length;
-        thisRun += chunk.length;
-        cb(null, chunk);
-      },
+    // Hash and append each chunk as it arrives (synchronous writes to the page cache beat a stream
+    // pipeline here by ~2x); the bytes are read from the pipe once and never again.
+    const fd = openSync(part, 'a');
+    let writeError: NodeJS.ErrnoException | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (writeError) return;
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        writeError = err as NodeJS.ErrnoException;
+        child.kill('SIGKILL');
+        return;
+      }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
     });
     try {
-      await pipeline(child.stdout, hasher, createWriteStream(part, { flags: 'a' }));
-    } catch (err) {
-      child.kill('SIGKILL');
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC') throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${(err as Error).message}`);
+      await exited;
+    } finally {
+      closeSync(fd);
+    }
+    if (writeError) {
+      if (writeError.code === 'ENOSPC') throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
     }
     const code = await exited;
     opts.signal?.removeEventListener('abort', stop);
