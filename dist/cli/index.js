@@ -30277,22 +30277,30 @@ import { createHash as createHash5 } from "node:crypto";
 
 // src/collect/verifiers/finite.ts
 var CHUNK = 4 << 20;
+function words(b, Ctor) {
+  const n = Math.floor(b.length / Ctor.BYTES_PER_ELEMENT);
+  const src = b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? b : Buffer.from(b);
+  return new Ctor(src.buffer, src.byteOffset, n);
+}
 async function countNonFinite(src, offset, bytes, dtype) {
   const size = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
   const chunk = CHUNK - CHUNK % size;
   let bad = 0;
-  for (let pos = 0; pos < bytes; pos += chunk) {
-    const b = await src.read(offset + pos, Math.min(chunk, bytes - pos));
-    const n = Math.floor(b.length / size);
-    if (size === 8) {
-      for (let i = 0; i < n; i++) if ((b.readUInt32LE(i * 8 + 4) >>> 20 & 2047) === 2047) bad++;
-    } else if (size === 4) {
-      for (let i = 0; i < n; i++) if ((b.readUInt32LE(i * 4) >>> 23 & 255) === 255) bad++;
-    } else if (dtype === "bfloat16") {
-      for (let i = 0; i < n; i++) if ((b.readUInt16LE(i * 2) >>> 7 & 255) === 255) bad++;
-    } else {
-      for (let i = 0; i < n; i++) if ((b.readUInt16LE(i * 2) >>> 10 & 31) === 31) bad++;
-    }
+  for (let pos = 0; pos < bytes; pos += chunk) bad += nonFiniteIn(await src.read(offset + pos, Math.min(chunk, bytes - pos)), dtype);
+  return bad;
+}
+function nonFiniteIn(b, dtype) {
+  let bad = 0;
+  if (dtype === "float64") {
+    const u = words(b, Uint32Array);
+    for (let i = 1; i < u.length; i += 2) if ((u[i] & 2146435072) === 2146435072) bad++;
+  } else if (dtype === "float32") {
+    const u = words(b, Uint32Array);
+    for (let i = 0; i < u.length; i++) if ((u[i] & 2139095040) === 2139095040) bad++;
+  } else {
+    const mask = dtype === "bfloat16" ? 32640 : 31744;
+    const u = words(b, Uint16Array);
+    for (let i = 0; i < u.length; i++) if ((u[i] & mask) === mask) bad++;
   }
   return bad;
 }
@@ -30778,11 +30786,15 @@ async function readEntry(src, e) {
   const raw = await src.read(await dataOffset(src, e), e.compressedSize);
   return e.method === 8 ? inflateRawSync2(raw) : raw;
 }
-async function checkCrc(src, e, chunk = 4 << 20) {
+async function checkCrc(src, e, each, chunk = 4 << 20) {
   const start = await dataOffset(src, e);
   let crc = 0;
   if (e.method === 0) {
-    for (let pos = 0; pos < e.size; pos += chunk) crc = crc32(await src.read(start + pos, Math.min(chunk, e.size - pos)), crc);
+    for (let pos = 0; pos < e.size; pos += chunk) {
+      const b = await src.read(start + pos, Math.min(chunk, e.size - pos));
+      crc = crc32(b, crc);
+      each?.(b);
+    }
   } else if (e.method === 8) {
     const data = inflateRawSync2(await src.read(start, e.compressedSize));
     if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
@@ -30805,17 +30817,10 @@ async function verifyTorch(src) {
   const pkl = entries.find((e) => e.name === "data.pkl" || /^[^/]+\/data\.pkl$/.test(e.name));
   if (!pkl) return { ...r, problems: ["no data.pkl entry: not a torch.save zip checkpoint"] };
   const prefix = pkl.name.slice(0, -"data.pkl".length);
-  for (const e of entries) {
-    try {
-      const bad = await checkCrc(src, e);
-      if (bad) r.problems.push(bad);
-    } catch (err) {
-      r.problems.push(err.message);
-    }
-  }
-  if (r.problems.length) return r;
   let tree;
   try {
+    const bad = await checkCrc(src, pkl);
+    if (bad) return { ...r, problems: [bad] };
     tree = unpickle(await readEntry(src, pkl));
   } catch (err) {
     return { ...r, problems: [`data.pkl: ${err.message}`] };
@@ -30831,21 +30836,28 @@ async function verifyTorch(src) {
     if (tensor.offset + extent > s.numel) r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
     r.tensors.push({ name, dtype: s.dtype, shape: tensor.shape, storage: s.key, bytes: numel * item });
   }
+  const storageOf = /* @__PURE__ */ new Map();
   for (const s of storages.values()) {
     const e = byName.get(`${prefix}data/${s.key}`);
     const want = s.numel * (DTYPE_BYTES[s.dtype] ?? 1);
     if (!e) r.problems.push(`storage ${s.key} (data/${s.key}) is missing`);
     else if (e.size !== want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} \xD7 ${s.numel} needs ${want}`);
+    else storageOf.set(e.name, s);
   }
-  if (r.problems.length === 0) {
-    for (const s of storages.values()) {
-      if (!FLOAT_DTYPES.has(s.dtype)) continue;
-      const e = byName.get(`${prefix}data/${s.key}`);
-      if (e.method !== 0) continue;
-      const bad = await countNonFinite(src, await dataOffset(src, e), e.size, s.dtype);
-      if (bad) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === s.key).map((t) => t.name).join(", ") || `storage ${s.key}`, count: bad });
+  for (const e of entries) {
+    if (e === pkl) continue;
+    const s = storageOf.get(e.name);
+    const scan = s && FLOAT_DTYPES.has(s.dtype) ? s : void 0;
+    let nonFinite = 0;
+    try {
+      const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : void 0);
+      if (bad) r.problems.push(bad);
+    } catch (err) {
+      r.problems.push(err.message);
     }
+    if (scan && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(", ") || `storage ${scan.key}`, count: nonFinite });
   }
+  if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 

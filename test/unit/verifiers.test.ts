@@ -109,3 +109,23 @@ describe('the pickle reader executes nothing', () => {
     expect(() => unpickle(evil)).toThrow(/refusing to interpret os.system/);
   });
 });
+
+describe('NaN/Inf scan', () => {
+  it('finds non-finite values in f64, f32, f16 and bf16, and only those', async () => {
+    const { countNonFinite } = await import('../../src/collect/verifiers/finite.ts');
+    const f64 = Buffer.alloc(8 * 4);
+    [1.5, NaN, -Infinity, 0].forEach((v, i) => f64.writeDoubleLE(v, i * 8));
+    const f32 = Buffer.alloc(4 * 5);
+    [1, 2, Infinity, NaN, -0].forEach((v, i) => f32.writeFloatLE(v, i * 4));
+    // f16: 0x3c00 = 1, 0x7c00 = +Inf, 0x7e00 = NaN, 0xfbff = -65504 (finite); bf16: 0x3f80 = 1, 0x7fc0 = NaN, 0xff80 = -Inf
+    const f16 = Buffer.from(new Uint16Array([0x3c00, 0x7c00, 0x7e00, 0xfbff]).buffer);
+    const bf16 = Buffer.from(new Uint16Array([0x3f80, 0x7fc0, 0xff80, 0x7f7f]).buffer);
+    expect(await countNonFinite(mem(f64), 0, f64.length, 'float64')).toBe(2);
+    expect(await countNonFinite(mem(f32), 0, f32.length, 'float32')).toBe(2);
+    expect(await countNonFinite(mem(f16), 0, f16.length, 'float16')).toBe(2);
+    expect(await countNonFinite(mem(bf16), 0, bf16.length, 'bfloat16')).toBe(2);
+    // An unaligned slice is read correctly too.
+    const shifted = Buffer.concat([Buffer.alloc(1), f32]).subarray(1);
+    expect(await countNonFinite(mem(shifted), 0, shifted.length, 'float32')).toBe(2);
+  });
+});

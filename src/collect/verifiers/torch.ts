@@ -1,7 +1,7 @@
-import { countNonFinite } from './finite.ts';
+import { nonFiniteIn } from './finite.ts';
 import { tensorsIn, unpickle, type PStorage } from './pickle.ts';
 import { DTYPE_BYTES, FLOAT_DTYPES, type ByteSource, type VerifyResult } from './types.ts';
-import { checkCrc, dataOffset, readCentralDirectory, readEntry, type ZipEntry } from './zip.ts';
+import { checkCrc, readCentralDirectory, readEntry, type ZipEntry } from './zip.ts';
 
 /**
  * PyTorch's zip checkpoint format: central directory (zip64 too), every entry's CRC32, data.pkl read by
@@ -19,17 +19,10 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
   const pkl = entries.find((e) => e.name === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(e.name));
   if (!pkl) return { ...r, problems: ['no data.pkl entry: not a torch.save zip checkpoint'] };
   const prefix = pkl.name.slice(0, -'data.pkl'.length);
-  for (const e of entries) {
-    try {
-      const bad = await checkCrc(src, e);
-      if (bad) r.problems.push(bad);
-    } catch (err) {
-      r.problems.push((err as Error).message);
-    }
-  }
-  if (r.problems.length) return r;
   let tree;
   try {
+    const bad = await checkCrc(src, pkl);
+    if (bad) return { ...r, problems: [bad] };
     tree = unpickle(await readEntry(src, pkl));
   } catch (err) {
     return { ...r, problems: [`data.pkl: ${(err as Error).message}`] };
@@ -45,20 +38,28 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
     if (tensor.offset + extent > s.numel) r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
     r.tensors.push({ name, dtype: s.dtype, shape: tensor.shape, storage: s.key, bytes: numel * item });
   }
+  const storageOf = new Map<string, PStorage>();
   for (const s of storages.values()) {
     const e = byName.get(`${prefix}data/${s.key}`);
     const want = s.numel * (DTYPE_BYTES[s.dtype] ?? 1);
     if (!e) r.problems.push(`storage ${s.key} (data/${s.key}) is missing`);
     else if (e.size !== want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} × ${s.numel} needs ${want}`);
+    else storageOf.set(e.name, s);
   }
-  if (r.problems.length === 0) {
-    for (const s of storages.values()) {
-      if (!FLOAT_DTYPES.has(s.dtype)) continue;
-      const e = byName.get(`${prefix}data/${s.key}`) as ZipEntry;
-      if (e.method !== 0) continue;
-      const bad = await countNonFinite(src, await dataOffset(src, e), e.size, s.dtype);
-      if (bad) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === s.key).map((t) => t.name).join(', ') || `storage ${s.key}`, count: bad });
+  // One read per entry: its CRC32 and, for floating storages, the NaN/Inf count.
+  for (const e of entries) {
+    if (e === pkl) continue;
+    const s = storageOf.get(e.name);
+    const scan = s && FLOAT_DTYPES.has(s.dtype) ? s : undefined;
+    let nonFinite = 0;
+    try {
+      const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : undefined);
+      if (bad) r.problems.push(bad);
+    } catch (err) {
+      r.problems.push((err as Error).message);
     }
+    if (scan && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(', ') || `storage ${scan.key}`, count: nonFinite });
   }
+  if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }

@@ -101,12 +101,19 @@ export async function readEntry(src: ByteSource, e: ZipEntry): Promise<Buffer> {
   return e.method === 8 ? inflateRawSync(raw) : raw;
 }
 
-/** Checks an entry's CRC32, streaming stored data in bounded chunks. */
-export async function checkCrc(src: ByteSource, e: ZipEntry, chunk = 4 << 20): Promise<string | null> {
+/**
+ * Checks an entry's CRC32, streaming stored data in bounded chunks (a multiple of 8 bytes); `each`
+ * sees every chunk, so other checks can share the one read.
+ */
+export async function checkCrc(src: ByteSource, e: ZipEntry, each?: (chunk: Buffer) => void, chunk = 4 << 20): Promise<string | null> {
   const start = await dataOffset(src, e);
   let crc = 0;
   if (e.method === 0) {
-    for (let pos = 0; pos < e.size; pos += chunk) crc = crc32(await src.read(start + pos, Math.min(chunk, e.size - pos)), crc);
+    for (let pos = 0; pos < e.size; pos += chunk) {
+      const b = await src.read(start + pos, Math.min(chunk, e.size - pos));
+      crc = crc32(b, crc);
+      each?.(b);
+    }
   } else if (e.method === 8) {
     const data = inflateRawSync(await src.read(start, e.compressedSize));
     if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
