@@ -1,4 +1,4 @@
-// `npm run demo`: the launch lifecycle against a throwaway local box, then cleanup.
+// `npm run demo`: audit, launch, status and collect against a throwaway local box, then cleanup.
 // As root the box is a network namespace with its own sshd (like the tests); otherwise a loopback
 // sshd for the current user. The job is a tiny real PyTorch run when /usr/bin/python3 has torch.
 import { spawnSync } from 'node:child_process';
@@ -52,14 +52,22 @@ try {
     for (const l of lines.slice(shown)) console.log(`  log | ${l}`);
     shown = lines.length;
   }
+  say('tether status (one read-only patrol probe)');
+  await tether(['status', ...flags(box.inputs({ 'run-ids': 'demo-run' }))]);
+
+  const dest = join(home, 'collected');
+  say(`tether collect into ${dest} (manifest on the box, pinned OpenSSH pull, load-verify, VERIFIED.json)`);
+  const collected = await tether(['collect', ...flags(box.inputs({ 'run-id': 'demo-run', 'dest-dir': dest }))]);
+  if (collected === 0) console.log(`  VERIFIED.json: ${readFileSync(join(dest, 'demo-run', 'VERIFIED.json'), 'utf8').replace(/\n\s*/g, ' ')}`);
+
   const ckpts = existsSync(join(home, 'code/checkpoints')) ? readdirSync(join(home, 'code/checkpoints')) : [];
   say('the run record (what patrol, collect and teardown read)');
   for (const f of ['spec.json', 'DONE', 'FAILED', 'attempts/1/started_at', 'attempts/1/finished_at', 'attempts/1/exit_code']) {
     if (existsSync(join(runDir, f))) console.log(`  ${f}: ${readFileSync(join(runDir, f), 'utf8').trim()}`);
   }
   console.log(`  checkpoints: ${ckpts.length} files (${ckpts.slice(-3).join(', ')})`);
-  code = existsSync(join(runDir, 'DONE')) ? 0 : 1;
-  say(code === 0 ? 'demo finished: the job ran detached to DONE' : 'demo: the job did not reach DONE in 60 s');
+  code = existsSync(join(runDir, 'DONE')) && collected === 0 ? 0 : 1;
+  say(code === 0 ? 'demo finished: the job ran detached to DONE and its checkpoints came home verified' : 'demo: the job did not reach DONE or its checkpoints did not verify');
 } catch (err) {
   console.error(`demo failed: ${(err as Error).message}`);
   code = 1;
