@@ -30275,6 +30275,9 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
 // src/collect/verified.ts
 import { createHash as createHash5 } from "node:crypto";
 
+// src/collect/verifiers/npy.ts
+import { inflateRawSync as inflateRawSync3 } from "node:zlib";
+
 // src/collect/verifiers/finite.ts
 var CHUNK = 4 << 20;
 function words(b, Ctor) {
@@ -30326,6 +30329,202 @@ var DTYPE_BYTES = {
   float8_e5m2: 1
 };
 var FLOAT_DTYPES = /* @__PURE__ */ new Set(["float64", "float32", "float16", "bfloat16"]);
+
+// src/collect/verifiers/zip.ts
+import { crc32, inflateRawSync as inflateRawSync2 } from "node:zlib";
+var EOCD = 101010256;
+var ZIP64_LOCATOR = 117853008;
+var ZIP64_EOCD = 101075792;
+var CENTRAL = 33639248;
+var LOCAL = 67324752;
+async function readCentralDirectory(src) {
+  if (src.size < 22) throw new Error("too short to be a zip archive");
+  const tailLen = Math.min(src.size, 65557);
+  const tail = await src.read(src.size - tailLen, tailLen);
+  let at = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) throw new Error("no end-of-central-directory record (truncated, or not a zip)");
+  let count = tail.readUInt16LE(at + 10);
+  let cdSize = tail.readUInt32LE(at + 12);
+  let cdOffset = tail.readUInt32LE(at + 16);
+  const eocdPos = src.size - tailLen + at;
+  if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) {
+    const loc = await src.read(eocdPos - 20, 20);
+    if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error("zip64 fields without a zip64 locator");
+    const recPos = Number(loc.readBigUInt64LE(8));
+    const rec = await src.read(recPos, 56);
+    if (rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error("zip64 end record missing");
+    count = Number(rec.readBigUInt64LE(32));
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdOffset = Number(rec.readBigUInt64LE(48));
+  }
+  if (cdOffset + cdSize > src.size) throw new Error("the central directory lies outside the file (truncated)");
+  const cd = await src.read(cdOffset, cdSize);
+  const entries = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new Error(`central directory entry ${i} is damaged`);
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    const e = {
+      method: cd.readUInt16LE(p + 10),
+      crc: cd.readUInt32LE(p + 16),
+      compressedSize: cd.readUInt32LE(p + 20),
+      size: cd.readUInt32LE(p + 24),
+      localOffset: cd.readUInt32LE(p + 42),
+      name: cd.subarray(p + 46, p + 46 + nameLen).toString("utf8")
+    };
+    let x = p + 46 + nameLen;
+    const xEnd = x + extraLen;
+    while (x + 4 <= xEnd) {
+      const id = cd.readUInt16LE(x);
+      const len = cd.readUInt16LE(x + 2);
+      if (id === 1) {
+        let q = x + 4;
+        if (e.size === 4294967295) {
+          e.size = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (e.compressedSize === 4294967295) {
+          e.compressedSize = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (e.localOffset === 4294967295) e.localOffset = Number(cd.readBigUInt64LE(q));
+      }
+      x += 4 + len;
+    }
+    entries.push(e);
+    p = xEnd + commentLen;
+  }
+  return entries;
+}
+async function dataOffset(src, e) {
+  const h = await src.read(e.localOffset, 30);
+  if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) throw new Error(`${e.name}: local header missing at ${e.localOffset}`);
+  const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
+  if (start + e.compressedSize > src.size) throw new Error(`${e.name}: data runs past the end of the file (truncated)`);
+  return start;
+}
+async function readEntry(src, e) {
+  const raw = await src.read(await dataOffset(src, e), e.compressedSize);
+  return e.method === 8 ? inflateRawSync2(raw) : raw;
+}
+async function checkCrc(src, e, each, chunk = 4 << 20) {
+  const start = await dataOffset(src, e);
+  let crc = 0;
+  if (e.method === 0) {
+    for (let pos = 0; pos < e.size; pos += chunk) {
+      const b = await src.read(start + pos, Math.min(chunk, e.size - pos));
+      crc = crc32(b, crc);
+      each?.(b);
+    }
+  } else if (e.method === 8) {
+    const data = inflateRawSync2(await src.read(start, e.compressedSize));
+    if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
+    crc = crc32(data);
+  } else {
+    return `${e.name}: compression method ${e.method} is not supported`;
+  }
+  return crc >>> 0 === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
+}
+
+// src/collect/verifiers/npy.ts
+var DESCR = {
+  "<f8": "float64",
+  "<f4": "float32",
+  "<f2": "float16",
+  "<i8": "int64",
+  "<i4": "int32",
+  "<i2": "int16",
+  "|i1": "int8",
+  "|u1": "uint8",
+  "<u2": "uint16",
+  "<u4": "uint32",
+  "<u8": "uint64",
+  "|b1": "bool",
+  "<c8": "complex64",
+  "<c16": "complex128"
+};
+async function npyLayout(src, name) {
+  if (src.size < 10) return "shorter than an .npy header";
+  const head = await src.read(0, Math.min(src.size, 65536 + 12));
+  if (!head.subarray(0, 6).equals(Buffer.from([147, 78, 85, 77, 80, 89]))) return "no \\x93NUMPY magic";
+  const major = head[6];
+  const hlen = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  if (start + hlen > head.length) return "the header runs past the file";
+  const h = head.subarray(start, start + hlen).toString("latin1");
+  const descr = /'descr':\s*'([^']+)'/.exec(h)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(h)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(h)?.[1];
+  if (!descr || !fortran || shapeText === void 0) return `unreadable header ${JSON.stringify(h.trim().slice(0, 80))}`;
+  if (descr.includes("O")) return "object arrays hold pickled Python objects; refusing to read them";
+  const dtype = DESCR[descr];
+  if (!dtype) return `dtype ${descr} is not supported (big-endian or unusual)`;
+  const shape = shapeText.split(",").map((x) => x.trim()).filter(Boolean).map(Number);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `malformed shape (${shapeText})`;
+  const bytes = shape.reduce((a, d) => a * d, 1) * (DTYPE_BYTES[dtype] ?? 1);
+  const dataStart = start + hlen;
+  if (src.size - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${src.size - dataStart}`;
+  return { tensor: { name, dtype, shape, storage: String(dataStart), bytes }, dataStart };
+}
+async function scan(src, t, dataStart, r) {
+  if (["float64", "float32", "float16"].includes(t.dtype)) {
+    const bad = await countNonFinite(src, dataStart, t.bytes, t.dtype);
+    if (bad) r.nonFinite.push({ name: t.name, count: bad });
+  }
+}
+async function verifyNpy(src) {
+  const r = { format: "npy", ok: false, problems: [], tensors: [], nonFinite: [] };
+  const l = await npyLayout(src, "array");
+  if (typeof l === "string") return { ...r, problems: [l] };
+  r.tensors.push(l.tensor);
+  await scan(src, l.tensor, l.dataStart, r);
+  return { ...r, ok: r.nonFinite.length === 0 };
+}
+async function verifyNpz(src) {
+  const r = { format: "npz", ok: false, problems: [], tensors: [], nonFinite: [] };
+  let entries;
+  try {
+    entries = await readCentralDirectory(src);
+  } catch (err) {
+    return { ...r, problems: [err.message] };
+  }
+  for (const e of entries) {
+    try {
+      const bad = await checkCrc(src, e);
+      if (bad) {
+        r.problems.push(bad);
+        continue;
+      }
+      const start = await dataOffset(src, e);
+      let member;
+      if (e.method === 0) {
+        member = { size: e.size, read: (o, n) => src.read(start + o, Math.min(n, e.size - o)) };
+      } else {
+        const data = inflateRawSync3(await src.read(start, e.compressedSize));
+        member = { size: data.length, read: async (o, n) => data.subarray(o, o + n) };
+      }
+      const name = e.name.replace(/\.npy$/, "");
+      const l = await npyLayout(member, name);
+      if (typeof l === "string") r.problems.push(`${e.name}: ${l}`);
+      else {
+        r.tensors.push(l.tensor);
+        await scan(member, l.tensor, l.dataStart, r);
+      }
+    } catch (err) {
+      r.problems.push(`${e.name}: ${err.message}`);
+    }
+  }
+  if (entries.length === 0) r.problems.push("the archive is empty");
+  return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
+}
 
 // src/collect/verifiers/safetensors.ts
 var DTYPES = {
@@ -30701,110 +30900,6 @@ function tensorsIn(v, prefix = "") {
   }
 }
 
-// src/collect/verifiers/zip.ts
-import { crc32, inflateRawSync as inflateRawSync2 } from "node:zlib";
-var EOCD = 101010256;
-var ZIP64_LOCATOR = 117853008;
-var ZIP64_EOCD = 101075792;
-var CENTRAL = 33639248;
-var LOCAL = 67324752;
-async function readCentralDirectory(src) {
-  if (src.size < 22) throw new Error("too short to be a zip archive");
-  const tailLen = Math.min(src.size, 65557);
-  const tail = await src.read(src.size - tailLen, tailLen);
-  let at = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) throw new Error("no end-of-central-directory record (truncated, or not a zip)");
-  let count = tail.readUInt16LE(at + 10);
-  let cdSize = tail.readUInt32LE(at + 12);
-  let cdOffset = tail.readUInt32LE(at + 16);
-  const eocdPos = src.size - tailLen + at;
-  if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) {
-    const loc = await src.read(eocdPos - 20, 20);
-    if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error("zip64 fields without a zip64 locator");
-    const recPos = Number(loc.readBigUInt64LE(8));
-    const rec = await src.read(recPos, 56);
-    if (rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error("zip64 end record missing");
-    count = Number(rec.readBigUInt64LE(32));
-    cdSize = Number(rec.readBigUInt64LE(40));
-    cdOffset = Number(rec.readBigUInt64LE(48));
-  }
-  if (cdOffset + cdSize > src.size) throw new Error("the central directory lies outside the file (truncated)");
-  const cd = await src.read(cdOffset, cdSize);
-  const entries = [];
-  let p = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new Error(`central directory entry ${i} is damaged`);
-    const nameLen = cd.readUInt16LE(p + 28);
-    const extraLen = cd.readUInt16LE(p + 30);
-    const commentLen = cd.readUInt16LE(p + 32);
-    const e = {
-      method: cd.readUInt16LE(p + 10),
-      crc: cd.readUInt32LE(p + 16),
-      compressedSize: cd.readUInt32LE(p + 20),
-      size: cd.readUInt32LE(p + 24),
-      localOffset: cd.readUInt32LE(p + 42),
-      name: cd.subarray(p + 46, p + 46 + nameLen).toString("utf8")
-    };
-    let x = p + 46 + nameLen;
-    const xEnd = x + extraLen;
-    while (x + 4 <= xEnd) {
-      const id = cd.readUInt16LE(x);
-      const len = cd.readUInt16LE(x + 2);
-      if (id === 1) {
-        let q = x + 4;
-        if (e.size === 4294967295) {
-          e.size = Number(cd.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (e.compressedSize === 4294967295) {
-          e.compressedSize = Number(cd.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (e.localOffset === 4294967295) e.localOffset = Number(cd.readBigUInt64LE(q));
-      }
-      x += 4 + len;
-    }
-    entries.push(e);
-    p = xEnd + commentLen;
-  }
-  return entries;
-}
-async function dataOffset(src, e) {
-  const h = await src.read(e.localOffset, 30);
-  if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) throw new Error(`${e.name}: local header missing at ${e.localOffset}`);
-  const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
-  if (start + e.compressedSize > src.size) throw new Error(`${e.name}: data runs past the end of the file (truncated)`);
-  return start;
-}
-async function readEntry(src, e) {
-  const raw = await src.read(await dataOffset(src, e), e.compressedSize);
-  return e.method === 8 ? inflateRawSync2(raw) : raw;
-}
-async function checkCrc(src, e, each, chunk = 4 << 20) {
-  const start = await dataOffset(src, e);
-  let crc = 0;
-  if (e.method === 0) {
-    for (let pos = 0; pos < e.size; pos += chunk) {
-      const b = await src.read(start + pos, Math.min(chunk, e.size - pos));
-      crc = crc32(b, crc);
-      each?.(b);
-    }
-  } else if (e.method === 8) {
-    const data = inflateRawSync2(await src.read(start, e.compressedSize));
-    if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
-    crc = crc32(data);
-  } else {
-    return `${e.name}: compression method ${e.method} is not supported`;
-  }
-  return crc >>> 0 === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
-}
-
 // src/collect/verifiers/torch.ts
 async function verifyTorch(src) {
   const r = { format: "torch-zip", ok: false, problems: [], tensors: [], nonFinite: [] };
@@ -30847,25 +30942,27 @@ async function verifyTorch(src) {
   for (const e of entries) {
     if (e === pkl) continue;
     const s = storageOf.get(e.name);
-    const scan = s && FLOAT_DTYPES.has(s.dtype) ? s : void 0;
+    const scan2 = s && FLOAT_DTYPES.has(s.dtype) ? s : void 0;
     let nonFinite = 0;
     try {
-      const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : void 0);
+      const bad = await checkCrc(src, e, scan2 ? (b) => void (nonFinite += nonFiniteIn(b, scan2.dtype)) : void 0);
       if (bad) r.problems.push(bad);
     } catch (err) {
       r.problems.push(err.message);
     }
-    if (scan && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(", ") || `storage ${scan.key}`, count: nonFinite });
+    if (scan2 && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan2.key).map((t) => t.name).join(", ") || `storage ${scan2.key}`, count: nonFinite });
   }
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 
 // src/collect/verify-files.ts
-var VERIFIER_VERSIONS = { "torch-zip": 1, safetensors: 1, sha256: 1 };
+var VERIFIER_VERSIONS = { "torch-zip": 1, safetensors: 1, npy: 1, npz: 1, sha256: 1 };
 async function verifyOne(path, src) {
   if (src.size === 0) return { format: "empty", ok: false, problems: ["the file is empty"], tensors: [], nonFinite: [] };
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
+  if (path.endsWith(".npy")) return verifyNpy(src);
+  if (path.endsWith(".npz")) return verifyNpz(src);
   const magic = await src.read(0, 4);
   if (magic.equals(Buffer.from([80, 75, 3, 4]))) return verifyTorch(src);
   if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src);

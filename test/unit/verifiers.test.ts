@@ -129,3 +129,20 @@ describe('NaN/Inf scan', () => {
     expect(await countNonFinite(mem(shifted), 0, shifted.length, 'float32')).toBe(2);
   });
 });
+
+describe.skipIf(!hasTorch)('NumPy .npy and .npz written by numpy', () => {
+  it('reads dtype and shape, finds NaN/Inf, refuses truncation and object arrays', async () => {
+    const { verifyNpy, verifyNpz } = await import('../../src/collect/verifiers/npy.ts');
+    const arr = await onFile(join(dir, 'arr.npy'), verifyNpy);
+    expect(arr).toMatchObject({ ok: true, tensors: [{ dtype: 'float32', shape: [3, 4], bytes: 48 }] });
+    expect((await onFile(join(dir, 'nan.npy'), verifyNpy)).nonFinite).toEqual([{ name: 'array', count: 2 }]);
+    const whole = readFileSync(join(dir, 'arr.npy'));
+    expect((await verifyNpy(mem(whole.subarray(0, whole.length - 4)))).problems[0]).toMatch(/needs 48 data bytes, the file has 44/);
+    const objectArray = Buffer.from(whole.toString('latin1').replace("'<f4'", "'|O' "), 'latin1');
+    expect((await verifyNpy(mem(objectArray))).problems[0]).toMatch(/object arrays/);
+    const npz = await onFile(join(dir, 'bundle.npz'), verifyNpz);
+    expect(npz.ok).toBe(true);
+    expect(npz.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([['a', 'float16', [2, 3]], ['b', 'int64', [5]]]);
+    expect((await onFile(join(dir, 'packed.npz'), verifyNpz)).tensors[0]).toMatchObject({ name: 'c', dtype: 'float64', shape: [100] });
+  });
+});
