@@ -60,21 +60,22 @@ write('actions/collect/action.yml', {
   outputs: outputs(OUTPUT_DOCS.collect),
   runs: { using: 'node24', main: '../../dist/collect/index.js' },
 });
+// The root action takes every phase's inputs; `command` picks the phase, so launch's training command is `job-command`.
+const rootInputs = [...new Set([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect])];
 write('action.yml', {
   name: 'tether',
-  description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch or audit (patrol, collect and teardown come in later releases).',
+  description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch, audit, patrol or collect (teardown comes in a later release).',
   author: 'tether',
   branding,
-  // `command` picks the phase here, so the training command of launch is called `job-command`.
   inputs: {
-    command: { description: 'the phase to run: launch (default) or audit; patrol, collect and teardown are not in this release yet', required: false },
+    command: { description: 'the phase to run: launch (default), audit, patrol or collect; teardown is not in this release yet', required: false },
     ...Object.fromEntries(
-      Object.entries(inputs(PHASE_INPUTS.launch)).map(([n, d]) =>
-        n === 'command' ? ['job-command', { description: `${d.description} (the 'command' input of actions/launch)`, required: false }] : [n, d],
+      Object.entries(inputs(rootInputs, 'root')).map(([n, d]) =>
+        n === 'command' ? ['job-command', { description: `${d.description} (the 'command' input of actions/launch)`, required: false }] : [n, { ...d, required: false }],
       ),
     ),
   },
-  outputs: outputs({ ...OUTPUT_DOCS.audit, ...OUTPUT_DOCS.launch }),
+  outputs: outputs({ ...OUTPUT_DOCS.audit, ...OUTPUT_DOCS.patrol, ...OUTPUT_DOCS.collect, ...OUTPUT_DOCS.launch }),
   runs: { using: 'node24', main: 'dist/main/index.js' },
 });
 console.log('wrote action.yml and actions/{launch,audit,patrol,collect}/action.yml');

@@ -1,17 +1,40 @@
+import { collectPhase } from '../collect/phase.ts';
 import { InputError } from '../config/errors.ts';
 import { PHASE_INPUTS } from '../config/inputs.ts';
+import { parseReportTo } from '../config/patrol.ts';
 import { actionInputs, runAction } from '../github/actions-io.ts';
+import { refuseUnsafeContext } from '../github/context.ts';
+import { githubStore } from '../github/status-store.ts';
 import { auditPhase, launchPhase } from '../launch/phase.ts';
+import { patrolPhase } from '../remote/patrol-phase.ts';
 
-// The root action: `command:` picks the phase. patrol, collect and teardown arrive in later releases.
+// The root action: `command:` picks the phase. Teardown arrives in a later release.
 await runAction(async (r) => {
   const command = actionInputs(['command'])['command']?.trim() || 'launch';
-  if (command === 'launch') {
-    // Here `command` picks the phase, so the training command arrives as `job-command`.
-    const inputs = { ...actionInputs(PHASE_INPUTS.launch), command: actionInputs(['job-command'])['job-command'] };
-    return launchPhase(inputs, process.env, r, process.env['GITHUB_WORKSPACE'] ?? process.cwd());
+  const workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd();
+  switch (command) {
+    case 'launch': {
+      // Here `command` picks the phase, so the training command arrives as `job-command`.
+      const inputs = { ...actionInputs(PHASE_INPUTS.launch), command: actionInputs(['job-command'])['job-command'] };
+      return launchPhase(inputs, process.env, r, workspace);
+    }
+    case 'audit':
+      return auditPhase(actionInputs(PHASE_INPUTS.audit), process.env, r);
+    case 'patrol': {
+      const inputs = actionInputs(PHASE_INPUTS.patrol);
+      refuseUnsafeContext(process.env, inputs);
+      const target = parseReportTo(inputs['report-to']);
+      if (inputs['github-token']) r.mask(inputs['github-token']);
+      return patrolPhase(inputs, process.env, r, 'markdown', target ? githubStore(target, process.env, inputs['github-token'] ?? '') : undefined);
+    }
+    case 'collect': {
+      const inputs = actionInputs(PHASE_INPUTS.collect);
+      refuseUnsafeContext(process.env, inputs);
+      return collectPhase(inputs, process.env, r, workspace);
+    }
+    case 'teardown':
+      throw new InputError('command', "'teardown' is not in this release yet; this version supports launch, audit, patrol and collect");
+    default:
+      throw new InputError('command', `${JSON.stringify(command)} is not one of: launch, audit, patrol, collect, teardown`);
   }
-  if (command === 'audit') return auditPhase(actionInputs(PHASE_INPUTS.audit), process.env, r);
-  if (['patrol', 'collect', 'teardown'].includes(command)) throw new InputError('command', `'${command}' is not in this release yet; this version supports launch and audit`);
-  throw new InputError('command', `${JSON.stringify(command)} is not one of: launch, audit, patrol, collect, teardown`);
 });

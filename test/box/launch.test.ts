@@ -176,15 +176,19 @@ describe('the root action', () => {
     expect(read(`${box.home}/code/root.txt`)).toBe('via-root\n');
   });
 
-  it('audits with command: audit, and names the phases that are not in this release', async () => {
+  it('audits and patrols through command:, and names the phase that is not in this release', async () => {
     const audit = await runBuiltAction('main', box.inputs({ command: 'audit', 'require-gpu': 'false', 'min-free-gb': '1' }));
     runs.push(audit);
     expect(audit.code, audit.stdout).toBe(0);
     expect(audit.outputs['passed']).toBe('true');
-    const patrol = await runBuiltAction('main', box.inputs({ command: 'patrol' }));
+    const patrol = await runBuiltAction('main', box.inputs({ command: 'patrol', 'run-ids': 'root-action' }));
     runs.push(patrol);
-    expect(patrol.code).toBe(2);
-    expect(patrol.stdout).toMatch(/::error::input 'command': 'patrol' is not in this release yet/);
+    expect(patrol.code, patrol.stdout).toBe(0);
+    expect(JSON.parse(patrol.outputs['states'] ?? '{}')['root-action'].state).toBe('finished');
+    const teardown = await runBuiltAction('main', box.inputs({ command: 'teardown' }));
+    runs.push(teardown);
+    expect(teardown.code).toBe(2);
+    expect(teardown.stdout).toMatch(/::error::input 'command': 'teardown' is not in this release yet/);
   });
 });
 

@@ -49,8 +49,10 @@ describe('action metadata', () => {
 
   it('the root action takes command (the phase) and the launch inputs, the training command as job-command', () => {
     const doc = parse(readFileSync('action.yml', 'utf8'));
-    expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...PHASE_INPUTS.launch.filter((n) => n !== 'command')].sort());
-    expect(doc.inputs.command.description).toMatch(/launch .* audit/);
+    const all = new Set<string>([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect]);
+    all.delete('command');
+    expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...all].sort());
+    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol or collect/);
   });
 
   it('the example workflow passes inputs to scripts only through env:', () => {
