@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSshdFiles } from './sshd.ts';
 import { has, ok, run, waitFor } from './sh.ts';
@@ -66,9 +66,12 @@ function claimSlot(): number {
     const owner = join(ROOT, `slot-${i}.owner`);
     let claimed = tryAdd(ns);
     if (!claimed) {
-      // Exists: ours to reclaim only if its owner is gone.
+      // Exists: ours to reclaim only if its owner is gone. A slot another worker has just added has no
+      // owner file yet: leave it alone unless it is old.
       const pid = Number(existsSync(owner) ? readFileSync(owner, 'utf8') : 0);
       if (pid && pidAlive(pid)) continue;
+      const st = statSync(`/run/netns/${ns}`, { throwIfNoEntry: false });
+      if (!pid && st && Date.now() - st.mtimeMs < 120_000) continue;
       teardown(i);
       claimed = tryAdd(ns);
     }
