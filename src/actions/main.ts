@@ -1,10 +1,9 @@
 import { collectPhase } from '../collect/phase.ts';
 import { InputError } from '../config/errors.ts';
 import { PHASE_INPUTS } from '../config/inputs.ts';
-import { parseReportTo } from '../config/patrol.ts';
 import { actionInputs, runAction } from '../github/actions-io.ts';
 import { refuseUnsafeContext } from '../github/context.ts';
-import { githubStore } from '../github/status-store.ts';
+import { storeFromInputs } from '../github/status-store.ts';
 import { auditPhase, launchPhase } from '../launch/phase.ts';
 import { patrolPhase } from '../remote/patrol-phase.ts';
 
@@ -23,9 +22,7 @@ await runAction(async (r) => {
     case 'patrol': {
       const inputs = actionInputs(PHASE_INPUTS.patrol);
       refuseUnsafeContext(process.env, inputs);
-      const target = parseReportTo(inputs['report-to']);
-      if (inputs['github-token']) r.mask(inputs['github-token']);
-      return patrolPhase(inputs, process.env, r, 'markdown', target ? githubStore(target, process.env, inputs['github-token'] ?? '') : undefined);
+      return patrolPhase(inputs, process.env, r, 'markdown', storeFromInputs(inputs, process.env, r));
     }
     case 'collect': {
       const inputs = actionInputs(PHASE_INPUTS.collect);

@@ -1,9 +1,9 @@
 import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
-import type { ReportTo } from '../config/patrol.ts';
+import { parseReportTo, type ReportTo } from '../config/patrol.ts';
 import { client, ourComments, trackingIssue, upsertSticky, whoAmI, type Repo } from './sticky.ts';
 
-import type { StatusStore } from '../report/reporter.ts';
+import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { STATUS_MARKER } from '../report/patrol.ts';
 
 export function githubStore(target: ReportTo, env: Record<string, string | undefined>, token: string): StatusStore {
@@ -40,4 +40,12 @@ export function githubStore(target: ReportTo, env: Record<string, string | undef
       return urls;
     },
   };
+}
+
+/** The sticky-comment store a patrol's `report-to` asks for (token masked first), or none. */
+export function storeFromInputs(inputs: Record<string, string | undefined>, env: Record<string, string | undefined>, reporter: Reporter): StatusStore | undefined {
+  const target = parseReportTo(inputs['report-to']);
+  const token = inputs['github-token'] ?? '';
+  if (token) reporter.mask(token);
+  return target ? githubStore(target, env, token) : undefined;
 }
