@@ -127,14 +127,14 @@ var require_safer = __commonJS({
       };
     }
     if (!Safer.alloc) {
-      Safer.alloc = function(size, fill, encoding) {
-        if (typeof size !== "number") {
-          throw new TypeError('The "size" argument must be of type number. Received type ' + typeof size);
+      Safer.alloc = function(size2, fill, encoding) {
+        if (typeof size2 !== "number") {
+          throw new TypeError('The "size" argument must be of type number. Received type ' + typeof size2);
         }
-        if (size < 0 || size >= 2 * (1 << 30)) {
-          throw new RangeError('The value "' + size + '" is invalid for option "size"');
+        if (size2 < 0 || size2 >= 2 * (1 << 30)) {
+          throw new RangeError('The value "' + size2 + '" is invalid for option "size"');
         }
-        var buf = Buffer2(size);
+        var buf = Buffer2(size2);
         if (!fill || fill.length === 0) {
           buf.fill(0);
         } else if (typeof encoding === "string") {
@@ -13534,7 +13534,7 @@ var require_SFTP = __commonJS({
         const encoding = options.encoding;
         if (encoding && !Buffer.isEncoding(encoding))
           throw new Error(`Unknown encoding: ${encoding}`);
-        let size;
+        let size2;
         let buffer;
         let buffers;
         let pos = 0;
@@ -13542,11 +13542,11 @@ var require_SFTP = __commonJS({
         let bytesRead = 0;
         const flag = options.flag || "r";
         const read = () => {
-          if (size === 0) {
+          if (size2 === 0) {
             buffer = Buffer.allocUnsafe(8192);
             this.read(handle, buffer, 0, 8192, bytesRead, afterRead);
           } else {
-            this.read(handle, buffer, pos, size - pos, bytesRead, afterRead);
+            this.read(handle, buffer, pos, size2 - pos, bytesRead, afterRead);
           }
         };
         const afterRead = (er, nbytes) => {
@@ -13561,12 +13561,12 @@ var require_SFTP = __commonJS({
           } else {
             eof = false;
           }
-          if (eof || size === 0 && nbytes === 0)
+          if (eof || size2 === 0 && nbytes === 0)
             return close();
           bytesRead += nbytes;
           pos += nbytes;
-          if (size !== 0) {
-            if (pos === size)
+          if (size2 !== 0) {
+            if (pos === size2)
               close();
             else
               read();
@@ -13578,9 +13578,9 @@ var require_SFTP = __commonJS({
         afterRead._wantEOFError = true;
         const close = () => {
           this.close(handle, (er) => {
-            if (size === 0) {
+            if (size2 === 0) {
               buffer = Buffer.concat(buffers, pos);
-            } else if (pos < size) {
+            } else if (pos < size2) {
               buffer = bufferSlice(buffer, 0, pos);
             }
             if (encoding)
@@ -13604,12 +13604,12 @@ var require_SFTP = __commonJS({
               });
               return;
             }
-            size = st.size || 0;
-            if (size === 0) {
+            size2 = st.size || 0;
+            if (size2 === 0) {
               buffers = [];
               return read();
             }
-            buffer = Buffer.allocUnsafe(size);
+            buffer = Buffer.allocUnsafe(size2);
             read();
           };
           this.fstat(handle, tryStat);
@@ -14662,9 +14662,9 @@ var require_SFTP = __commonJS({
         );
       }
     };
-    function tryCreateBuffer(size) {
+    function tryCreateBuffer(size2) {
       try {
-        return Buffer.allocUnsafe(size);
+        return Buffer.allocUnsafe(size2);
       } catch (ex) {
         return ex;
       }
@@ -15059,10 +15059,10 @@ var require_SFTP = __commonJS({
         return;
       const attrs = new Stats();
       if (flags & ATTR.SIZE) {
-        const size = bufferParser.readUInt64BE(biOpt);
-        if (size === void 0)
+        const size2 = bufferParser.readUInt64BE(biOpt);
+        if (size2 === void 0)
           return;
-        attrs.size = size;
+        attrs.size = size2;
       }
       if (flags & ATTR.UIDGID) {
         const uid = bufferParser.readUInt32BE();
@@ -22100,7 +22100,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -22116,7 +22116,7 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum2, line) => sum2 + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
@@ -27519,7 +27519,7 @@ var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "kno
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "trusted-load-command"];
+var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "trusted-load-command", "artifact", "retention-days", "artifact-budget"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
@@ -27675,6 +27675,15 @@ function duration(input, raw, fallback) {
   if (!m || v === "") throw new InputError(input, `${show(v)} is not a duration (e.g. 90m, 12h, 1h30m, 2d, or seconds)`);
   const [, d, h, mi, s] = m;
   return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
+}
+var SIZE_UNITS = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+function size(input, raw, fallback) {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  const m = /^([0-9]{1,12}(?:\.[0-9]{1,6})?)\s*([kmgt]i?b|b)?$/i.exec(v);
+  const unit = SIZE_UNITS[(m?.[2] ?? "").toLowerCase()];
+  if (!m || unit === void 0) throw new InputError(input, `${show(v)} is not a size (e.g. 500MB, 2GB, 1.5GiB, or bytes)`);
+  return Math.round(Number(m[1]) * unit);
 }
 
 // src/config/audit.ts
@@ -30003,10 +30012,12 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
 
 // src/collect/phase.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
 import { join as join2, relative, resolve as resolve3 } from "node:path";
 
 // src/config/collect.ts
+var ARTIFACT_MODES = ["none", "verified", "all"];
+var DEFAULT_ARTIFACT_BUDGET = 5e8;
 function parseCollect(inputs) {
   const dest = (inputs["dest-dir"] ?? "").trim();
   if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
@@ -30022,8 +30033,18 @@ function parseCollect(inputs) {
     latestOnly: bool("latest-only", inputs["latest-only"], false),
     roster,
     parallel,
-    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false)
+    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false),
+    artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),
+    artifactExplicit: (inputs["artifact"] ?? "").trim() !== "",
+    retentionDays: retention(inputs["retention-days"]),
+    artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET)
   };
+}
+function retention(raw) {
+  const d = (raw ?? "").trim();
+  if (!d) return void 0;
+  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
+  return Number(d);
 }
 
 // src/collect/manifest.ts
@@ -30229,15 +30250,37 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
   }
 }
 
+// src/collect/artifacts.ts
+function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
+  const base = `tether-${runId2}-${filesSha2562.slice(0, 12)}`;
+  return [
+    { kind: "checkpoints", name: `${base}-checkpoints${verified ? "" : "-unverified"}`, root, files: files.map((f) => f.path), bytes: sum(files) },
+    { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
+  ];
+}
+var sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
+var human = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+function budgetWarning(plans, budgetBytes, retentionDays) {
+  const total = sum(plans);
+  if (total <= budgetBytes) return null;
+  return `artifacts total ${human(total)}, over the artifact-budget of ${human(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
+}
+function renderArtifacts(uploaded, warning) {
+  const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
+  for (const a of uploaded) lines.push(`| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`);
+  if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
+  return lines.join("\n");
+}
+
 // src/collect/file-source.ts
 import { open as open2 } from "node:fs/promises";
 async function fileSource(path) {
   const fh = await open2(path, "r");
-  const { size } = await fh.stat();
+  const { size: size2 } = await fh.stat();
   return {
-    size,
+    size: size2,
     read: async (offset, length) => {
-      const n = Math.max(0, Math.min(length, size - offset));
+      const n = Math.max(0, Math.min(length, size2 - offset));
       const buf = Buffer.alloc(n);
       let got = 0;
       while (got < n) {
@@ -30275,9 +30318,6 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
 // src/collect/verified.ts
 import { createHash as createHash5 } from "node:crypto";
 
-// src/collect/verifiers/npy.ts
-import { inflateRawSync as inflateRawSync3 } from "node:zlib";
-
 // src/collect/verifiers/finite.ts
 var CHUNK = 4 << 20;
 function words(b, Ctor) {
@@ -30286,8 +30326,8 @@ function words(b, Ctor) {
   return new Ctor(src.buffer, src.byteOffset, n);
 }
 async function countNonFinite(src, offset, bytes, dtype) {
-  const size = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
-  const chunk = CHUNK - CHUNK % size;
+  const size2 = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
+  const chunk = CHUNK - CHUNK % size2;
   let bad = 0;
   for (let pos = 0; pos < bytes; pos += chunk) bad += nonFiniteIn(await src.read(offset + pos, Math.min(chunk, bytes - pos)), dtype);
   return bad;
@@ -30307,6 +30347,176 @@ function nonFiniteIn(b, dtype) {
   }
   return bad;
 }
+
+// src/collect/verifiers/gguf.ts
+var GGML_TYPES = {
+  0: ["F32", 1, 4],
+  1: ["F16", 1, 2],
+  2: ["Q4_0", 32, 18],
+  3: ["Q4_1", 32, 20],
+  6: ["Q5_0", 32, 22],
+  7: ["Q5_1", 32, 24],
+  8: ["Q8_0", 32, 34],
+  9: ["Q8_1", 32, 36],
+  10: ["Q2_K", 256, 84],
+  11: ["Q3_K", 256, 110],
+  12: ["Q4_K", 256, 144],
+  13: ["Q5_K", 256, 176],
+  14: ["Q6_K", 256, 210],
+  15: ["Q8_K", 256, 292],
+  16: ["IQ2_XXS", 256, 66],
+  17: ["IQ2_XS", 256, 74],
+  18: ["IQ3_XXS", 256, 98],
+  19: ["IQ1_S", 256, 50],
+  20: ["IQ4_NL", 32, 18],
+  21: ["IQ3_S", 256, 110],
+  22: ["IQ2_S", 256, 82],
+  23: ["IQ4_XS", 256, 136],
+  24: ["I8", 1, 1],
+  25: ["I16", 1, 2],
+  26: ["I32", 1, 4],
+  27: ["I64", 1, 8],
+  28: ["F64", 1, 8],
+  29: ["IQ1_M", 256, 56],
+  30: ["BF16", 1, 2],
+  34: ["TQ1_0", 256, 54],
+  35: ["TQ2_0", 256, 66],
+  39: ["MXFP4", 32, 17]
+};
+var FLOATS = { F32: "float32", F16: "float16", BF16: "bfloat16", F64: "float64" };
+var VALUE_BYTES = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
+var MAX_STRING = 16 << 20;
+var MAX_DIMS = 4;
+var Malformed = class extends Error {
+};
+var Cursor = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  pos = 0;
+  buf = Buffer.alloc(0);
+  bufAt = 0;
+  async bytes(n, what) {
+    if (n < 0 || this.pos + n > this.src.size) throw new Malformed(`${what} at byte ${this.pos} runs past the end of the file (${this.src.size} bytes)`);
+    if (this.pos < this.bufAt || this.pos + n > this.bufAt + this.buf.length) {
+      this.bufAt = this.pos;
+      this.buf = await this.src.read(this.pos, Math.max(n, 1 << 20));
+    }
+    const out = this.buf.subarray(this.pos - this.bufAt, this.pos - this.bufAt + n);
+    this.pos += n;
+    return out;
+  }
+  async u32(what) {
+    return (await this.bytes(4, what)).readUInt32LE(0);
+  }
+  async u64(what) {
+    const v = (await this.bytes(8, what)).readBigUInt64LE(0);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Malformed(`${what} at byte ${this.pos - 8} is ${v}, beyond any real file`);
+    return Number(v);
+  }
+  async string(what) {
+    const n = await this.u64(`${what} length`);
+    if (n > MAX_STRING) throw new Malformed(`${what} at byte ${this.pos - 8} claims ${n} bytes`);
+    return (await this.bytes(n, what)).toString("utf8");
+  }
+  skip(n, what) {
+    if (n < 0 || this.pos + n > this.src.size) throw new Malformed(`${what} at byte ${this.pos} runs past the end of the file (${this.src.size} bytes)`);
+    this.pos += n;
+  }
+};
+async function readValue(c, type, key, depth = 0) {
+  if (type === 8) return c.string(`value of ${key}`);
+  if (type === 9) {
+    if (depth > 0) throw new Malformed(`${key}: nested arrays are not part of GGUF`);
+    const inner = await c.u32(`array type of ${key}`);
+    const n = await c.u64(`array length of ${key}`);
+    const fixed = VALUE_BYTES[inner];
+    if (fixed !== void 0) c.skip(n * fixed, `array ${key}`);
+    else if (inner === 8) for (let i = 0; i < n; i++) c.skip(await c.u64(`string ${i} of ${key}`), `string ${i} of ${key}`);
+    else throw new Malformed(`${key}: array of unknown value type ${inner}`);
+    return null;
+  }
+  const size2 = VALUE_BYTES[type];
+  if (size2 === void 0) throw new Malformed(`${key}: unknown value type ${type}`);
+  const b = await c.bytes(size2, `value of ${key}`);
+  return type === 4 ? b.readUInt32LE(0) : type === 5 ? b.readInt32LE(0) : null;
+}
+async function verifyGguf(src) {
+  const r = { format: "gguf", ok: false, problems: [], tensors: [], nonFinite: [] };
+  const c = new Cursor(src);
+  const infos = [];
+  let alignment = 32;
+  try {
+    if ((await c.bytes(4, "magic")).toString("latin1") !== "GGUF") throw new Malformed("no GGUF magic");
+    const version = await c.u32("version");
+    if (version !== 2 && version !== 3) throw new Malformed(`GGUF version ${version} is not supported (2 and 3 are)`);
+    const tensorCount = await c.u64("tensor count");
+    const kvCount = await c.u64("metadata count");
+    if (tensorCount * 12 > src.size || kvCount * 12 > src.size) throw new Malformed(`counts (${tensorCount} tensors, ${kvCount} metadata) cannot fit in ${src.size} bytes`);
+    const keys = /* @__PURE__ */ new Set();
+    for (let i = 0; i < kvCount; i++) {
+      const key = await c.string(`metadata key ${i}`);
+      if (keys.has(key)) throw new Malformed(`metadata key ${key} appears twice`);
+      keys.add(key);
+      const type = await c.u32(`value type of ${key}`);
+      const v = await readValue(c, type, key);
+      if (key === "general.alignment") {
+        if (type !== 4 || typeof v !== "number" || v === 0 || (v & v - 1) !== 0) throw new Malformed(`general.alignment must be a power-of-two u32, got type ${type} value ${String(v)}`);
+        alignment = v;
+      }
+    }
+    const names2 = /* @__PURE__ */ new Set();
+    for (let i = 0; i < tensorCount; i++) {
+      const name = await c.string(`tensor name ${i}`);
+      if (names2.has(name)) throw new Malformed(`tensor ${name} appears twice`);
+      names2.add(name);
+      const nDims = await c.u32(`dimension count of ${name}`);
+      if (nDims < 1 || nDims > MAX_DIMS) throw new Malformed(`${name}: ${nDims} dimensions (1 to ${MAX_DIMS})`);
+      const shape = [];
+      for (let d = 0; d < nDims; d++) shape.push(await c.u64(`dimension ${d} of ${name}`));
+      const typeId = await c.u32(`type of ${name}`);
+      const offset = await c.u64(`offset of ${name}`);
+      const t = GGML_TYPES[typeId];
+      if (!t) {
+        r.problems.push(`${name}: ggml type ${typeId} is unknown to this verifier, so its byte range cannot be checked`);
+        continue;
+      }
+      const [dtype, block, blockBytes] = t;
+      const elements = shape.reduce((a, d) => a * d, 1);
+      if (!Number.isSafeInteger(elements)) throw new Malformed(`${name}: shape ${JSON.stringify(shape)} overflows`);
+      if ((shape[0] ?? 0) % block !== 0) r.problems.push(`${name}: ${dtype} packs ${block} values per block, but the first dimension is ${shape[0]}`);
+      if (offset % alignment !== 0) r.problems.push(`${name}: offset ${offset} is not a multiple of the alignment ${alignment}`);
+      infos.push({ name, dtype, shape, storage: String(offset), bytes: elements / block * blockBytes, offset, ...FLOATS[dtype] ? { float: FLOATS[dtype] } : {} });
+    }
+  } catch (err) {
+    if (err instanceof Malformed) return { ...r, problems: [err.message] };
+    throw err;
+  }
+  const dataStart = Math.ceil(c.pos / alignment) * alignment;
+  let end = dataStart;
+  let prev;
+  for (const t of [...infos].sort((a, b) => a.offset - b.offset)) {
+    if (prev && t.offset < prev.offset + prev.bytes) r.problems.push(`${t.name}: overlaps ${prev.name}`);
+    if (dataStart + t.offset + t.bytes > src.size) r.problems.push(`${t.name}: ${t.dtype}${JSON.stringify(t.shape)} needs bytes ${dataStart + t.offset}\u2013${dataStart + t.offset + t.bytes}, the file has ${src.size} (truncated)`);
+    end = Math.max(end, dataStart + t.offset + t.bytes);
+    prev = t;
+  }
+  const padded = Math.ceil(end / alignment) * alignment;
+  if (src.size > padded) r.problems.push(`${src.size - padded} bytes after the last tensor and its padding to ${alignment}`);
+  r.tensors = infos.map(({ name, dtype, shape, storage, bytes }) => ({ name, dtype, shape, storage, bytes }));
+  if (r.problems.length === 0) {
+    for (const t of infos) {
+      if (!t.float) continue;
+      const bad = await countNonFinite(src, dataStart + t.offset, t.bytes, t.float);
+      if (bad) r.nonFinite.push({ name: t.name, count: bad });
+    }
+  }
+  return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
+}
+
+// src/collect/verifiers/npy.ts
+import { inflateRawSync as inflateRawSync3 } from "node:zlib";
 
 // src/collect/verifiers/types.ts
 var DTYPE_BYTES = {
@@ -30957,13 +31167,14 @@ async function verifyTorch(src) {
 }
 
 // src/collect/verify-files.ts
-var VERIFIER_VERSIONS = { "torch-zip": 1, safetensors: 1, npy: 1, npz: 1, sha256: 1 };
+var VERIFIER_VERSIONS = { "torch-zip": 1, safetensors: 1, npy: 1, npz: 1, gguf: 1, sha256: 1 };
 async function verifyOne(path, src) {
   if (src.size === 0) return { format: "empty", ok: false, problems: ["the file is empty"], tensors: [], nonFinite: [] };
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
   if (path.endsWith(".npy")) return verifyNpy(src);
   if (path.endsWith(".npz")) return verifyNpz(src);
   const magic = await src.read(0, 4);
+  if (path.endsWith(".gguf") || magic.toString("latin1") === "GGUF") return verifyGguf(src);
   if (magic.equals(Buffer.from([80, 75, 3, 4]))) return verifyTorch(src);
   if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src);
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
@@ -30974,10 +31185,16 @@ var VERIFIED_SCHEMA = "tether.verified/v1";
 function manifestSha256(manifestText) {
   return createHash5("sha256").update(manifestText).digest("hex");
 }
+function filesSha256(m) {
+  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
+`);
+  return createHash5("sha256").update(lines.join("")).digest("hex");
+}
 function verifiedJson(m, manifestText, at) {
   const doc = {
     bytes: m.total_bytes,
     file_count: m.file_count,
+    files_sha256: filesSha256(m),
     manifest_sha256: manifestSha256(manifestText),
     run_id: m.run_id,
     attempt: m.attempt,
@@ -31000,8 +31217,11 @@ function listLocal(dir, base = dir) {
   return out;
 }
 var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
-async function collectPhase(inputs, env, reporter, workspace) {
+async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const cfg = parseCollect(inputs);
+  const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
+  if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit) throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
+  const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
   const conn = parseConnection(inputs, env);
   const cred = loadCredential(conn.key);
@@ -31072,13 +31292,46 @@ async function collectPhase(inputs, env, reporter, workspace) {
     writeFileSync4(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date()));
     renameSync2(tmp, verifiedPath);
   }
-  reporter.summary(renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null));
+  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
+  const sha = manifestSha256(text);
   reporter.output("verified", String(ok));
   reporter.output("verified-path", ok ? verifiedPath : "");
-  reporter.output("manifest-sha256", manifestSha256(text));
+  reporter.output("manifest-sha256", sha);
+  reporter.output("files-sha256", filesSha256(manifest));
   reporter.output("files", String(manifest.file_count));
   reporter.output("bytes", String(manifest.total_bytes));
   reporter.output("dest", dest);
+  let uploadError = null;
+  if (uploader && (ok || cfg.artifact === "all")) {
+    const records = [{ path: "manifest.json", bytes: Buffer.byteLength(text) }, ...ok ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []];
+    const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync3(join2(dest, f.path))), records, ok);
+    const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
+    if (warning) reporter.warn(`collect: ${warning}`);
+    const uploaded = [];
+    try {
+      for (const plan of plans) {
+        reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
+        const u = await uploader.upload(plan, cfg.retentionDays);
+        uploaded.push(u);
+        reporter.info(`collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+      }
+    } catch (err) {
+      uploadError = err.message;
+    }
+    const [cp, rec] = uploaded;
+    if (cp) {
+      reporter.output("artifact-name", cp.name);
+      reporter.output("artifact-id", String(cp.id));
+      reporter.output("artifact-digest", cp.digest);
+    }
+    if (rec && ok) reporter.output("verified-artifact", rec.name);
+    summary.push(renderArtifacts(uploaded, warning) + (uploadError ? `
+
+\u274C ${uploadError}` : ""));
+  } else if (cfg.artifact !== "none" && !ok) {
+    summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
+  }
+  reporter.summary(summary.join("\n\n"));
   if (!ok) {
     const reasons = [
       ...c.missing.map((p) => `${p} missing`),
@@ -31091,6 +31344,10 @@ async function collectPhase(inputs, env, reporter, workspace) {
     return 1;
   }
   reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
+  if (uploadError) {
+    reporter.error(`collect: verified, but ${uploadError}`);
+    return 1;
+  }
   return 0;
 }
 
@@ -31149,6 +31406,9 @@ var OPTION_HELP = {
   roster: "expected cell directories (under the first glob's fixed part), comma or newline separated; a mismatch fails",
   parallel: "files pulled at once (default 4)",
   "trusted-load-command": "a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument",
+  artifact: "workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named \u2026-unverified) or none; needs the Actions runtime",
+  "retention-days": "days GitHub keeps the artifacts (1\u201390, up to 400 where the repository allows); empty: the repository setting",
+  "artifact-budget": "warn when the artifacts exceed this size (default 500MB, GitHub Free storage), e.g. 2GB",
   "run-file": "where to write the run description, relative to the workspace (default tether-run.json)"
 };
 function section(title, names2) {

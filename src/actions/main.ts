@@ -1,3 +1,4 @@
+import { githubArtifacts } from '../github/artifacts.ts';
 import { collectPhase } from '../collect/phase.ts';
 import { InputError } from '../config/errors.ts';
 import { PHASE_INPUTS } from '../config/inputs.ts';
@@ -27,7 +28,7 @@ await runAction(async (r) => {
     case 'collect': {
       const inputs = actionInputs(PHASE_INPUTS.collect);
       refuseUnsafeContext(process.env, inputs);
-      return collectPhase(inputs, process.env, r, workspace);
+      return collectPhase(inputs, process.env, r, workspace, githubArtifacts());
     }
     case 'teardown':
       throw new InputError('command', "'teardown' is not in this release yet; this version supports launch, audit, patrol and collect");

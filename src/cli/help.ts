@@ -48,6 +48,9 @@ export const OPTION_HELP: Record<string, string> = {
   roster: 'expected cell directories (under the first glob\'s fixed part), comma or newline separated; a mismatch fails',
   parallel: 'files pulled at once (default 4)',
   'trusted-load-command': 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument',
+  artifact: 'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
+  'retention-days': 'days GitHub keeps the artifacts (1–90, up to 400 where the repository allows); empty: the repository setting',
+  'artifact-budget': 'warn when the artifacts exceed this size (default 500MB, GitHub Free storage), e.g. 2GB',
   'run-file': 'where to write the run description, relative to the workspace (default tether-run.json)',
 };
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseCollect } from '../config/collect.ts';
 import { parseConnection, type Inputs } from '../config/connection.ts';
@@ -10,10 +10,11 @@ import { connect } from '../ssh/client.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { pullFiles } from '../transfer/pull.ts';
+import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
 import { completeness, type LocalFile } from './manifest.ts';
 import { renderCollect, type FileReport } from './report.ts';
-import { manifestSha256, verifiedJson } from './verified.ts';
+import { filesSha256, manifestSha256, verifiedJson } from './verified.ts';
 import { verifyOne } from './verify-files.ts';
 
 /** Files under `dir` (relative paths), leaving out our own records and partial or temporary files. */
@@ -34,8 +35,12 @@ const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
  * completeness → structural load-verification (no checkpoint code runs) → VERIFIED.json only when every
  * file passed. Returns 0 when verified, 1 otherwise.
  */
-export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string): Promise<number> {
+export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, artifacts?: ArtifactUploader): Promise<number> {
   const cfg = parseCollect(inputs);
+  // Decided before anything touches the box: an explicit artifact request that cannot work is an input error.
+  const noUpload = artifacts ? artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the collect action';
+  if (cfg.artifact !== 'none' && noUpload && cfg.artifactExplicit) throw new InputError('artifact', `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
+  const uploader = cfg.artifact !== 'none' && !noUpload ? artifacts : undefined;
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   const conn = parseConnection(inputs, env);
   const cred = loadCredential(conn.key);
@@ -109,13 +114,45 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
     writeFileSync(tmp, verifiedJson(manifest, text, new Date()));
     renameSync(tmp, verifiedPath);
   }
-  reporter.summary(renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null));
+  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
+  const sha = manifestSha256(text);
   reporter.output('verified', String(ok));
   reporter.output('verified-path', ok ? verifiedPath : '');
-  reporter.output('manifest-sha256', manifestSha256(text));
+  reporter.output('manifest-sha256', sha);
+  reporter.output('files-sha256', filesSha256(manifest));
   reporter.output('files', String(manifest.file_count));
   reporter.output('bytes', String(manifest.total_bytes));
   reporter.output('dest', dest);
+
+  let uploadError: string | null = null;
+  if (uploader && (ok || cfg.artifact === 'all')) {
+    const records = [{ path: 'manifest.json', bytes: Buffer.byteLength(text) }, ...(ok ? [{ path: 'VERIFIED.json', bytes: statSync(verifiedPath).size }] : [])];
+    const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync(join(dest, f.path))), records, ok);
+    const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
+    if (warning) reporter.warn(`collect: ${warning}`);
+    const uploaded: UploadedArtifact[] = [];
+    try {
+      for (const plan of plans) {
+        reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
+        const u = await uploader.upload(plan, cfg.retentionDays);
+        uploaded.push(u);
+        reporter.info(`collect: artifact ${u.name} ${u.reused ? 'with the same files was already uploaded in this workflow run, kept' : 'uploaded'}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+      }
+    } catch (err) {
+      uploadError = (err as Error).message;
+    }
+    const [cp, rec] = uploaded;
+    if (cp) {
+      reporter.output('artifact-name', cp.name);
+      reporter.output('artifact-id', String(cp.id));
+      reporter.output('artifact-digest', cp.digest);
+    }
+    if (rec && ok) reporter.output('verified-artifact', rec.name);
+    summary.push(renderArtifacts(uploaded, warning) + (uploadError ? `\n\n❌ ${uploadError}` : ''));
+  } else if (cfg.artifact !== 'none' && !ok) {
+    summary.push('#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `…-unverified`).');
+  }
+  reporter.summary(summary.join('\n\n'));
   if (!ok) {
     const reasons = [
       ...c.missing.map((p) => `${p} missing`),
@@ -128,5 +165,9 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
     return 1;
   }
   reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
+  if (uploadError) {
+    reporter.error(`collect: verified, but ${uploadError}`);
+    return 1;
+  }
   return 0;
 }

@@ -8,11 +8,21 @@ export function manifestSha256(manifestText: string): string {
   return createHash('sha256').update(manifestText).digest('hex');
 }
 
+/**
+ * sha256 over the sorted (path, bytes, sha256) list: what the checkpoints are, independent of when the
+ * manifest was written. Two manifests with the same files have the same value; teardown compares it.
+ */
+export function filesSha256(m: Pick<Manifest, 'files'>): string {
+  const lines = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}\n`);
+  return createHash('sha256').update(lines.join('')).digest('hex');
+}
+
 /** VERIFIED.json: the proof the teardown gate demands. Written only when every file passed. Pure. */
 export function verifiedJson(m: Manifest, manifestText: string, at: Date): string {
   const doc = {
     bytes: m.total_bytes,
     file_count: m.file_count,
+    files_sha256: filesSha256(m),
     manifest_sha256: manifestSha256(manifestText),
     run_id: m.run_id,
     attempt: m.attempt,

@@ -11,7 +11,18 @@ export interface CollectConfig {
   roster: string[];
   parallel: number;
   trustedLoadCommand: string | undefined;
+  /** Which files become workflow artifacts: none, only a verified collect, or also an unverified one. */
+  artifact: ArtifactMode;
+  /** Whether `artifact` was given explicitly (the CLI has no artifact service; the default then means none). */
+  artifactExplicit: boolean;
+  retentionDays: number | undefined;
+  artifactBudgetBytes: number;
 }
+
+export const ARTIFACT_MODES = ['none', 'verified', 'all'] as const;
+export type ArtifactMode = (typeof ARTIFACT_MODES)[number];
+/** GitHub Free's included artifact storage (anchors §G.5); larger uploads get a warning with the numbers. */
+export const DEFAULT_ARTIFACT_BUDGET = 500e6;
 
 export function parseCollect(inputs: Inputs): CollectConfig {
   const dest = (inputs['dest-dir'] ?? '').trim();
@@ -29,5 +40,17 @@ export function parseCollect(inputs: Inputs): CollectConfig {
     roster,
     parallel,
     trustedLoadCommand: v.command('trusted-load-command', inputs['trusted-load-command'], false),
+    artifact: v.oneOf('artifact', inputs['artifact'], ARTIFACT_MODES, 'verified'),
+    artifactExplicit: (inputs['artifact'] ?? '').trim() !== '',
+    retentionDays: retention(inputs['retention-days']),
+    artifactBudgetBytes: v.size('artifact-budget', inputs['artifact-budget'], DEFAULT_ARTIFACT_BUDGET),
   };
+}
+
+/** 1–400 days (90 is the default cap; private repositories may allow up to 400); empty = the repository's setting. */
+function retention(raw: string | undefined): number | undefined {
+  const d = (raw ?? '').trim();
+  if (!d) return undefined;
+  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError('retention-days', `${v.show(raw ?? '')} is not a whole number of days from 1 to 400`);
+  return Number(d);
 }

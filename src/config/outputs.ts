@@ -20,8 +20,13 @@ export const OUTPUT_DOCS = {
     'verified-path': 'path of VERIFIED.json on the runner (empty when not verified)',
     'manifest-sha256': "sha256 of the box's manifest.json, as recorded in VERIFIED.json",
     files: 'number of files in the manifest',
+    'files-sha256': 'sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written',
     bytes: 'total bytes in the manifest',
     dest: 'the directory holding the collected files: <dest-dir>/<run-id>',
+    'artifact-name': 'name of the checkpoints artifact (tether-<run-id>-<files-sha256 prefix>-checkpoints, …-unverified with artifact: all)',
+    'artifact-id': 'id of the checkpoints artifact',
+    'artifact-digest': 'sha256 of the uploaded checkpoints zip',
+    'verified-artifact': 'name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it',
   },
   audit: {
     passed: 'true when the audit gate passed',

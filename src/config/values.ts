@@ -176,3 +176,15 @@ export function duration(input: string, raw: string | undefined, fallback: numbe
   const [, d, h, mi, s] = m;
   return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
 }
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** Byte sizes like `500MB`, `2 GiB`, `1.5GB` or plain bytes. Returns bytes. */
+export function size(input: string, raw: string | undefined, fallback: number): number {
+  const v = (raw ?? '').trim();
+  if (!v) return fallback;
+  const m = /^([0-9]{1,12}(?:\.[0-9]{1,6})?)\s*([kmgt]i?b|b)?$/i.exec(v);
+  const unit = SIZE_UNITS[(m?.[2] ?? '').toLowerCase()];
+  if (!m || unit === undefined) throw new InputError(input, `${show(v)} is not a size (e.g. 500MB, 2GB, 1.5GiB, or bytes)`);
+  return Math.round(Number(m[1]) * unit);
+}

@@ -38,4 +38,7 @@ export async function runAction(phase: (r: Reporter) => Promise<number>): Promis
     await core.summary.addRaw(r.parts.join('\n\n'), true).write();
   }
   process.exitCode = code;
+  // A client that leaves a socket open (a stalled artifact upload the library gave up on) must not keep
+  // the step alive until the job timeout: exit on our own shortly after, unless Node exits first.
+  setTimeout(() => process.exit(code), 3000).unref();
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSource } from '../../src/collect/file-source.ts';
+import { verifyOne } from '../../src/collect/verify-files.ts';
 import { verifySafetensors } from '../../src/collect/verifiers/safetensors.ts';
 import { verifyTorch } from '../../src/collect/verifiers/torch.ts';
 import type { ByteSource, VerifyResult } from '../../src/collect/verifiers/types.ts';
@@ -144,5 +145,66 @@ describe.skipIf(!hasTorch)('NumPy .npy and .npz written by numpy', () => {
     expect(npz.ok).toBe(true);
     expect(npz.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([['a', 'float16', [2, 3]], ['b', 'int64', [5]]]);
     expect((await onFile(join(dir, 'packed.npz'), verifyNpz)).tensors[0]).toMatchObject({ name: 'c', dtype: 'float64', shape: [100] });
+  });
+});
+
+describe('GGUF: header, metadata, tensor infos, aligned data section', () => {
+  const make = (extra: string[] = []) => {
+    const d = mkdtempSync(join(tmpdir(), 'tether-gguf-'));
+    const r = spawnSync(PY, ['test/fixtures/make_gguf.py', join(d, 'm.gguf'), ...extra], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const bytes = readFileSync(join(d, 'm.gguf'));
+    rmSync(d, { recursive: true, force: true });
+    return { bytes, expected: JSON.parse(r.stdout) as { data_start: number; tensors: Array<{ name: string; dtype: string; shape: number[]; bytes: number }> } };
+  };
+  const hasNumpy = existsSync(PY) && spawnSync(PY, ['-c', 'import numpy'], { timeout: 60_000 }).status === 0;
+  /** Byte offset of a tensor's info record (its name's length prefix) in the header. */
+  const infoAt = (b: Buffer, name: string) => b.indexOf(Buffer.from(name)) - 8;
+
+  it.skipIf(!hasNumpy)('lists every tensor with its ggml type, shape and byte size, and passes', async () => {
+    const { bytes, expected } = make();
+    const r = await verifyOne('m.gguf', mem(bytes));
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.format).toBe('gguf');
+    expect(r.tensors.map(({ name, dtype, shape, bytes: n }) => ({ name, dtype, shape, bytes: n }))).toEqual(expected.tensors);
+  });
+
+  it.skipIf(!hasNumpy)('a NaN planted in an F32 tensor is named', async () => {
+    const r = await verifyOne('m.gguf', mem(make(['--nan']).bytes));
+    expect(r.ok).toBe(false);
+    expect(r.nonFinite).toEqual([{ name: 'token_embd.weight', count: 1 }]);
+  });
+
+  it.skipIf(!hasNumpy)('each damage fails with a precise reason', async () => {
+    const { bytes, expected } = make();
+    const cases: Array<[string, (b: Buffer) => Buffer, RegExp]> = [
+      ['bad magic', (b) => Buffer.concat([Buffer.from('GGUX'), b.subarray(4)]), /no GGUF magic/],
+      ['version 1', (b) => (b.writeUInt32LE(1, 4), b), /GGUF version 1 is not supported/],
+      ['a tensor count beyond the file', (b) => (b.writeBigUInt64LE(10n ** 9n, 8), b), /cannot fit/],
+      ['a metadata string claiming 2^40 bytes', (b) => (b.writeBigUInt64LE(2n ** 40n, 24), b), /claims 1099511627776 bytes/],
+      ['an unknown metadata value type', (b) => (b.writeUInt32LE(77, b.indexOf('general.architecture') + 20), b), /general.architecture: unknown value type 77/],
+      ['a misaligned offset', (b) => { const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8 + 4; b.writeBigUInt64LE(b.readBigUInt64LE(at) + 4n, at); return b; }, /output.bias: offset \d+ is not a multiple of the alignment 64/],
+      ['overlapping tensors', (b) => { const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8 + 4; b.writeBigUInt64LE(192n, at); return b; }, /overlaps blk.0.ffn_down.weight/],
+      ['an unknown ggml type', (b) => { const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8; b.writeUInt32LE(99, at); return b; }, /output.bias: ggml type 99 is unknown/],
+      ['a Q8_0 row that is not whole blocks', (b) => { const at = infoAt(b, 'blk.0.ffn_down.weight') + 8 + 21 + 4; b.writeBigUInt64LE(48n, at); b.writeBigUInt64LE(3n, at + 8); return b; }, /Q8_0 packs 32 values per block, but the first dimension is 48/],
+      ['five dimensions', (b) => (b.writeUInt32LE(5, infoAt(b, 'output.bias') + 8 + 11), b), /5 dimensions/],
+      ['trailing bytes', (b) => Buffer.concat([b, Buffer.alloc(4096)]), /4096 bytes after the last tensor/],
+    ];
+    for (const [label, damage, reason] of cases) {
+      const r = await verifyOne('m.gguf', mem(damage(Buffer.from(bytes))));
+      expect(r.ok, label).toBe(false);
+      expect(r.problems.join('; '), label).toMatch(reason);
+    }
+    // Truncation anywhere in header, metadata, infos or tensor data is caught (only the last tensor's
+    // zero padding may go: no byte of any tensor is lost then).
+    const lastEnd = bytes.length - ((64 - (expected.tensors.at(-1)!.bytes % 64)) % 64);
+    expect((await verifyOne('m.gguf', mem(bytes.subarray(0, lastEnd)))).ok).toBe(true);
+    for (let cut = 3; cut < lastEnd; cut += 37) {
+      const r = await verifyOne('m.gguf', mem(bytes.subarray(0, cut)));
+      expect(r.ok, `cut at ${cut}`).toBe(false);
+      expect(r.problems.join('; '), `cut at ${cut}`).toMatch(/runs past the end|truncated|no GGUF magic|cannot fit in/);
+    }
+    expect(expected.data_start % 64).toBe(0);
   });
 });
