@@ -27519,7 +27519,7 @@ var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "kno
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "trusted-load-command", "artifact", "retention-days", "artifact-budget"];
+var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
@@ -30037,6 +30037,7 @@ function parseCollect(inputs) {
     artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),
     artifactExplicit: (inputs["artifact"] ?? "").trim() !== "",
     retentionDays: retention(inputs["retention-days"]),
+    stallTimeoutS: stallTimeout(inputs["stall-timeout"]),
     artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET)
   };
 }
@@ -30045,6 +30046,11 @@ function retention(raw) {
   if (!d) return void 0;
   if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
   return Number(d);
+}
+function stallTimeout(raw) {
+  const t = duration("stall-timeout", raw, 120) ?? 120;
+  if (t < 2 || t > 86400) throw new InputError("stall-timeout", `${show(raw ?? "")} is outside 2s to 1d`);
+  return t;
 }
 
 // src/collect/manifest.ts
@@ -30104,12 +30110,14 @@ import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, mkdt
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 var PullError = class extends Error {
-  constructor(path, message) {
+  constructor(path, message, network = false) {
     super(message);
     this.path = path;
+    this.network = network;
     this.name = "PullError";
   }
   path;
+  network;
 };
 var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 async function hashFile(path, h) {
@@ -30133,8 +30141,9 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     "GlobalKnownHostsFile=/dev/null",
     "-o",
     `ConnectTimeout=${target.connectTimeoutS}`,
+    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
     "-o",
-    "ServerAliveInterval=60",
+    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
     "-o",
     "ServerAliveCountMax=2",
     "-o",
@@ -30216,7 +30225,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     const code = await exited;
     opts.signal?.removeEventListener("abort", stop);
     if (code !== 0) {
-      throw new PullError(f.path, `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`);
+      throw new PullError(f.path, `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`, code === 255);
     }
     const sha = h.digest("hex");
     if (got !== f.bytes || sha !== f.sha256) {
@@ -30237,6 +30246,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
         } catch (err) {
           if (!(err instanceof PullError)) throw err;
           errors.push(err);
+          if (err.network) queue.length = 0;
         }
       }
     };
@@ -31235,6 +31245,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   rmSync2(verifiedPath, { force: true });
   const session = await connect(conn, cred);
   let built;
+  let pullFailure = null;
   try {
     built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
     const { manifest: manifest2 } = built;
@@ -31245,7 +31256,8 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
       user: conn.user,
       knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
       identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
-      connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3)
+      connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
+      stallTimeoutS: cfg.stallTimeoutS
     };
     await pullFiles(target, manifest2.workdir, manifest2.files, dest, {
       parallel: cfg.parallel,
@@ -31254,11 +31266,28 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
         reporter.info(`collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
       }
+    }).catch((err) => {
+      if (!(err instanceof PullError)) throw err;
+      pullFailure = err.message;
     });
   } finally {
     session.close();
   }
   const { manifest, text } = built;
+  if (pullFailure) {
+    reporter.output("verified", "false");
+    reporter.output("verified-path", "");
+    reporter.output("files", String(manifest.file_count));
+    reporter.output("bytes", String(manifest.total_bytes));
+    reporter.output("dest", dest);
+    reporter.summary(`### \u274C tether collect \u2014 \`${cfg.runId}\`: NOT verified
+
+The pull stopped: ${pullFailure}
+
+Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`);
+    reporter.error(`collect: pull failed, nothing marked verified: ${pullFailure}`);
+    return 1;
+  }
   writeFileSync4(join2(dest, "manifest.json"), text);
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
   const local = [];
@@ -31405,6 +31434,7 @@ var OPTION_HELP = {
   "latest-only": "true: only the newest settled checkpoint of a running job",
   roster: "expected cell directories (under the first glob's fixed part), comma or newline separated; a mismatch fails",
   parallel: "files pulled at once (default 4)",
+  "stall-timeout": "a pull that hears nothing from the box for this long gives up (default 2m); partial files resume on a rerun",
   "trusted-load-command": "a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument",
   artifact: "workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named \u2026-unverified) or none; needs the Actions runtime",
   "retention-days": "days GitHub keeps the artifacts (1\u201390, up to 400 where the repository allows); empty: the repository setting",

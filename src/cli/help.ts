@@ -47,6 +47,7 @@ export const OPTION_HELP: Record<string, string> = {
   'latest-only': 'true: only the newest settled checkpoint of a running job',
   roster: 'expected cell directories (under the first glob\'s fixed part), comma or newline separated; a mismatch fails',
   parallel: 'files pulled at once (default 4)',
+  'stall-timeout': 'a pull that hears nothing from the box for this long gives up (default 2m); partial files resume on a rerun',
   'trusted-load-command': 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument',
   artifact: 'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
   'retention-days': 'days GitHub keeps the artifacts (1–90, up to 400 where the repository allows); empty: the repository setting',

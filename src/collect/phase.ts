@@ -9,7 +9,7 @@ import type { Reporter } from '../report/reporter.ts';
 import { connect } from '../ssh/client.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
 import { loadCredential } from '../ssh/keys.ts';
-import { pullFiles } from '../transfer/pull.ts';
+import { PullError, pullFiles } from '../transfer/pull.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
 import { completeness, type LocalFile } from './manifest.ts';
@@ -54,6 +54,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   rmSync(verifiedPath, { force: true }); // an old proof never stands for a new collect
   const session = await connect(conn, cred);
   let built;
+  let pullFailure: string | null = null;
   try {
     built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
     const { manifest } = built;
@@ -65,6 +66,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
       knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
       identity: 'privateKey' in cred ? { key: cred.privateKey } : { agent: cred.agent },
       connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1000),
+      stallTimeoutS: cfg.stallTimeoutS,
     };
     await pullFiles(target, manifest.workdir, manifest.files, dest, {
       parallel: cfg.parallel,
@@ -73,11 +75,24 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
         reporter.info(`collect: ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
       },
+    }).catch((err: unknown) => {
+      if (!(err instanceof PullError)) throw err;
+      pullFailure = err.message;
     });
   } finally {
     session.close();
   }
   const { manifest, text } = built;
+  if (pullFailure) {
+    reporter.output('verified', 'false');
+    reporter.output('verified-path', '');
+    reporter.output('files', String(manifest.file_count));
+    reporter.output('bytes', String(manifest.total_bytes));
+    reporter.output('dest', dest);
+    reporter.summary(`### ❌ tether collect — \`${cfg.runId}\`: NOT verified\n\nThe pull stopped: ${pullFailure}\n\nNothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`);
+    reporter.error(`collect: pull failed, nothing marked verified: ${pullFailure}`);
+    return 1;
+  }
   writeFileSync(join(dest, 'manifest.json'), text);
 
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));

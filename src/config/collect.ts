@@ -17,6 +17,8 @@ export interface CollectConfig {
   artifactExplicit: boolean;
   retentionDays: number | undefined;
   artifactBudgetBytes: number;
+  /** Seconds a pull waits on a silent box before giving up. */
+  stallTimeoutS: number;
 }
 
 export const ARTIFACT_MODES = ['none', 'verified', 'all'] as const;
@@ -43,6 +45,7 @@ export function parseCollect(inputs: Inputs): CollectConfig {
     artifact: v.oneOf('artifact', inputs['artifact'], ARTIFACT_MODES, 'verified'),
     artifactExplicit: (inputs['artifact'] ?? '').trim() !== '',
     retentionDays: retention(inputs['retention-days']),
+    stallTimeoutS: stallTimeout(inputs['stall-timeout']),
     artifactBudgetBytes: v.size('artifact-budget', inputs['artifact-budget'], DEFAULT_ARTIFACT_BUDGET),
   };
 }
@@ -53,4 +56,10 @@ function retention(raw: string | undefined): number | undefined {
   if (!d) return undefined;
   if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError('retention-days', `${v.show(raw ?? '')} is not a whole number of days from 1 to 400`);
   return Number(d);
+}
+
+function stallTimeout(raw: string | undefined): number {
+  const t = v.duration('stall-timeout', raw, 120) ?? 120;
+  if (t < 2 || t > 86400) throw new InputError('stall-timeout', `${v.show(raw ?? '')} is outside 2s to 1d`);
+  return t;
 }

@@ -5,7 +5,7 @@ export const LAUNCH_INPUTS = ['run-id', 'command', 'then', 'workdir', 'env', 'se
 
 export const PATROL_INPUTS = ['config', 'run-ids', 'run-root', 'concurrency', 'stall-after', 'fail-on', 'report-to', 'github-token', 'state-file', 'progress-regex'] as const;
 
-export const COLLECT_INPUTS = ['run-id', 'run-root', 'dest-dir', 'latest-only', 'roster', 'parallel', 'trusted-load-command', 'artifact', 'retention-days', 'artifact-budget'] as const;
+export const COLLECT_INPUTS = ['run-id', 'run-root', 'dest-dir', 'latest-only', 'roster', 'parallel', 'stall-timeout', 'trusted-load-command', 'artifact', 'retention-days', 'artifact-budget'] as const;
 
 export const PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],

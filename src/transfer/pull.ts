@@ -19,6 +19,8 @@ export interface PullTarget {
   /** Private key text, or an agent socket. */
   identity: { key: Buffer } | { agent: string };
   connectTimeoutS: number;
+  /** Seconds without a byte or keepalive answer from the box before ssh gives up (R8); default 120. */
+  stallTimeoutS?: number;
 }
 
 export interface PullProgress {
@@ -40,6 +42,8 @@ export class PullError extends Error {
   constructor(
     readonly path: string,
     message: string,
+    /** The box stopped answering (ssh exit 255): the other files would fail the same way. */
+    readonly network = false,
   ) {
     super(message);
     this.name = 'PullError';
@@ -65,7 +69,8 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
     '-o', `UserKnownHostsFile=${kh}`,
     '-o', 'GlobalKnownHostsFile=/dev/null',
     '-o', `ConnectTimeout=${target.connectTimeoutS}`,
-    '-o', 'ServerAliveInterval=60',
+    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
+    '-o', `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
     '-o', 'ServerAliveCountMax=2',
     '-o', 'LogLevel=ERROR',
     '-c', 'aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com',
@@ -146,7 +151,7 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
     const code = await exited;
     opts.signal?.removeEventListener('abort', stop);
     if (code !== 0) {
-      throw new PullError(f.path, `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}; rerun to resume`);
+      throw new PullError(f.path, `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}; rerun to resume`, code === 255);
     }
     const sha = h.digest('hex');
     if (got !== f.bytes || sha !== f.sha256) {
@@ -168,6 +173,7 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
         } catch (err) {
           if (!(err instanceof PullError)) throw err;
           errors.push(err);
+          if (err.network) queue.length = 0; // an unreachable box fails every file alike: stop now
         }
       }
     };

@@ -198,6 +198,7 @@ describe('collect uploads verified checkpoints through @actions/artifact', () =>
     await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), artifact: 'verified' }), {}, captureReporter(), '/tmp')).rejects.toThrow(InputError);
     await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'retention-days': '0' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/retention-days.*from 1 to 400/);
     await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'artifact-budget': 'lots' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/artifact-budget.*is not a size/);
+    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'stall-timeout': '1s' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/stall-timeout.*outside 2s to 1d/);
     expect(log()).toBe(before);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeness } from '../../src/collect/manifest.ts';
+import { collectPhase } from '../../src/collect/phase.ts';
 import { parseConnection } from '../../src/config/connection.ts';
 import { launchPhase } from '../../src/launch/phase.ts';
 import { buildManifest } from '../../src/remote/manifest.ts';
@@ -13,7 +14,7 @@ import { loadCredential } from '../../src/ssh/keys.ts';
 import { PullError, pullFiles, type PullTarget } from '../../src/transfer/pull.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';
-import { waitFor } from '../harness/sh.ts';
+import { run, waitFor } from '../harness/sh.ts';
 
 let box: Box;
 let session: Session;
@@ -100,4 +101,58 @@ describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams',
     await expect(buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] })).rejects.toThrow(/no checkpoint files match/);
     box.sh(`mv ${box.home}/code/ck-moved ${box.home}/code/ck`);
   });
+  it('a box black-holed mid-transfer fails within the stall timeout, other files are not tried, and a rerun resumes', async () => {
+    const { manifest } = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] });
+    const d = dest();
+    const stallTarget = { ...target, stallTimeoutS: 2 };
+    let cutAt = 0;
+    const t0 = Date.now();
+    let failedAt = 0;
+    try {
+      await expect(
+        pullFiles(stallTarget, manifest.workdir, [...manifest.files].sort((a, b) => b.bytes - a.bytes), d, {
+          parallel: 1,
+          progressEveryMs: 10,
+          onProgress: (p) => {
+            if (!cutAt && p.bytesDone > 0.1 * p.bytesTotal) {
+              cutAt = Date.now();
+              box.blackhole();
+            }
+          },
+        }).finally(() => (failedAt = Date.now())),
+      ).rejects.toMatchObject({ name: 'PullError', network: true, message: expect.stringMatching(/ssh exited 255 after \d+ of 120000000 bytes of ck\/cellB\/big.pt.*rerun to resume/) });
+    } finally {
+      box.clearFirewall();
+    }
+    expect(cutAt).toBeGreaterThan(0);
+    // Two missed 1 s keepalives, plus scheduling slack; never the default 2 minutes.
+    expect(failedAt - cutAt).toBeLessThan(10_000);
+    expect(failedAt - t0).toBeLessThan(20_000);
+    // Nothing else was tried after the box went silent, and no file was completed by mistake.
+    expect(existsSync(join(d, 'ck/cellA/step1.pt'))).toBe(false);
+    expect(existsSync(join(d, 'ck/cellB/big.pt'))).toBe(false);
+    const kept = readFileSync(join(d, 'ck/cellB/big.pt.part')).length;
+    expect(kept).toBeGreaterThan(0);
+    const again = await pullFiles(stallTarget, manifest.workdir, manifest.files, d);
+    expect(again.bytesThisRun).toBe(manifest.total_bytes - kept);
+    expect(completeness(manifest, again.files).ok).toBe(true);
+  }, 60_000);
+
+  it('a full runner disk fails the collect with a clear error and nothing marked verified; the files on the box are untouched', async () => {
+    const mnt = dest();
+    run('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', mnt]); // on the runner, not in the box's namespace
+    try {
+      const rep = captureReporter();
+      const before = sha(`${box.home}/code/ck/cellB/big.pt`);
+      const code = await collectPhase(box.inputs({ 'run-id': 'c1', 'dest-dir': mnt }), {}, rep, '/tmp');
+      expect(code).toBe(1);
+      expect(rep.outputs['verified']).toBe('false');
+      expect(rep.errors.join('\n')).toMatch(/collect: pull failed, nothing marked verified: the runner's disk is full while writing .*big.pt; free space and rerun/);
+      expect(rep.summaries.join('\n')).toMatch(/NOT verified/);
+      expect(existsSync(join(mnt, 'c1', 'VERIFIED.json'))).toBe(false);
+      expect(sha(`${box.home}/code/ck/cellB/big.pt`)).toBe(before);
+    } finally {
+      run('umount', [mnt]);
+    }
+  }, 60_000);
 });
