@@ -46,7 +46,7 @@ export const OPTION_HELP: Record<string, string> = {
   'dest-dir': 'directory on the runner for the checkpoints, laid out as <dest-dir>/<run-id>/… (required)',
   'latest-only': 'true: only the newest settled checkpoint of a running job',
   roster: 'expected cell directories (under the first glob\'s fixed part), comma or newline separated; a mismatch fails',
-  parallel: 'files pulled at once (default 4)',
+  parallel: "files pulled at once (default: the runner's cores, 2 to 4)",
   'stall-timeout': 'a pull that hears nothing from the box for this long gives up (default 2m); partial files resume on a rerun',
   'trusted-load-command': 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument',
   artifact: 'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',

@@ -9,7 +9,7 @@ export async function fileSource(path: string): Promise<ByteSource & { close(): 
     size,
     read: async (offset, length) => {
       const n = Math.max(0, Math.min(length, size - offset));
-      const buf = Buffer.alloc(n);
+      const buf = Buffer.allocUnsafe(n); // every byte is overwritten by the read (or cut off below)
       let got = 0;
       while (got < n) {
         const { bytesRead } = await fh.read(buf, got, n - got, offset + got);

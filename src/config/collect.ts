@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
 import type { Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
@@ -32,7 +33,8 @@ export function parseCollect(inputs: Inputs): CollectConfig {
   if (/[\u0000-\u001f]/.test(dest)) throw new InputError('dest-dir', 'contains a control character');
   const roster = v.splitList(inputs['roster'] ?? '');
   for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError('roster', `${v.show(cell)} is not a cell directory name`);
-  const parallel = v.number('parallel', inputs['parallel'], 4, 1, 32);
+  // Each stream costs a core on each side (cipher + hash); more streams than runner cores only contend.
+  const parallel = v.number('parallel', inputs['parallel'], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError('parallel', 'must be a whole number');
   return {
     runId: v.runId('run-id', inputs['run-id']),

@@ -1,4 +1,5 @@
 import type { ByteSource } from './types.ts';
+import { prefetch } from './read-ahead.ts';
 
 const CHUNK = 4 << 20;
 
@@ -17,7 +18,14 @@ export async function countNonFinite(src: ByteSource, offset: number, bytes: num
   const size = dtype === 'float64' ? 8 : dtype === 'float32' ? 4 : 2;
   const chunk = CHUNK - (CHUNK % size);
   let bad = 0;
-  for (let pos = 0; pos < bytes; pos += chunk) bad += nonFiniteIn(await src.read(offset + pos, Math.min(chunk, bytes - pos)), dtype);
+  // Read-ahead of one chunk overlaps the disk with the scan.
+  const at = (pos: number) => (pos < bytes ? prefetch(src.read(offset + pos, Math.min(chunk, bytes - pos))) : null);
+  let next = at(0);
+  for (let pos = 0; next; pos += chunk) {
+    const b = await next;
+    next = at(pos + chunk);
+    bad += nonFiniteIn(b, dtype);
+  }
   return bad;
 }
 

@@ -1,4 +1,5 @@
 import { crc32, inflateRawSync } from 'node:zlib';
+import { prefetch } from './read-ahead.ts';
 import type { ByteSource } from './types.ts';
 
 /** Zip (and zip64) central directory reading and per-entry CRC32 checks. Pure but for the source handed in. */
@@ -109,8 +110,12 @@ export async function checkCrc(src: ByteSource, e: ZipEntry, each?: (chunk: Buff
   const start = await dataOffset(src, e);
   let crc = 0;
   if (e.method === 0) {
-    for (let pos = 0; pos < e.size; pos += chunk) {
-      const b = await src.read(start + pos, Math.min(chunk, e.size - pos));
+    // The next chunk is read (off the main thread) while this one is checked: I/O and CRC overlap.
+    const at = (pos: number) => (pos < e.size ? prefetch(src.read(start + pos, Math.min(chunk, e.size - pos))) : null);
+    let next = at(0);
+    for (let pos = 0; next; pos += chunk) {
+      const b = await next;
+      next = at(pos + chunk);
       crc = crc32(b, crc);
       each?.(b);
     }
