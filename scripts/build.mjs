@@ -8,6 +8,7 @@ const entries = {
   'audit/index': 'src/actions/audit.ts',
   'patrol/index': 'src/actions/patrol.ts',
   'collect/index': 'src/actions/collect.ts',
+  'teardown/index': 'src/actions/teardown.ts',
   'main/index': 'src/actions/main.ts',
   'cli/index': 'src/cli/index.ts',
 };

@@ -8,7 +8,7 @@ import { OUTPUT_DOCS } from '../src/config/outputs.ts';
 
 const REQUIRED = new Set(['run-id', 'command', 'dest-dir']);
 // host is required except by patrol, which can take its hosts from a tether.yml.
-const requiredIn = (phase: string) => (n: string) => REQUIRED.has(n) || (n === 'host' && phase !== 'patrol');
+const requiredIn = (phase: string) => (n: string) => REQUIRED.has(n) || (n === 'host' && phase !== 'patrol' && phase !== 'teardown') || (phase === 'teardown' && (n === 'provider' || n === 'verb'));
 const branding = { icon: 'anchor', color: 'blue' };
 
 const DEFAULTS: Record<string, string> = { 'github-token': '${{ github.token }}' };
@@ -61,21 +61,31 @@ write('actions/collect/action.yml', {
   runs: { using: 'node24', main: '../../dist/collect/index.js' },
 });
 // The root action takes every phase's inputs; `command` picks the phase, so launch's training command is `job-command`.
-const rootInputs = [...new Set([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect])];
+write('actions/teardown/action.yml', {
+  name: 'tether teardown',
+  description: 'Park or destroy the instance only after a matching VERIFIED.json (and, when the box answers, the same files on it now); shows the verb, reversibility, what survives and what keeps billing; polls the provider to a terminal state. Run it in a job behind an environment with required reviewers.',
+  author: 'tether',
+  branding,
+  inputs: inputs(PHASE_INPUTS.teardown, 'teardown'),
+  outputs: outputs(OUTPUT_DOCS.teardown),
+  runs: { using: 'node24', main: '../../dist/teardown/index.js' },
+});
+
+const rootInputs = [...new Set([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect, ...PHASE_INPUTS.teardown])];
 write('action.yml', {
   name: 'tether',
-  description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch, audit, patrol or collect (teardown comes in a later release).',
+  description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch, audit, patrol, collect or teardown.',
   author: 'tether',
   branding,
   inputs: {
-    command: { description: 'the phase to run: launch (default), audit, patrol or collect; teardown is not in this release yet', required: false },
+    command: { description: 'the phase to run: launch (default), audit, patrol, collect or teardown', required: false },
     ...Object.fromEntries(
       Object.entries(inputs(rootInputs, 'root')).map(([n, d]) =>
         n === 'command' ? ['job-command', { description: `${d.description} (the 'command' input of actions/launch)`, required: false }] : [n, { ...d, required: false }],
       ),
     ),
   },
-  outputs: outputs({ ...OUTPUT_DOCS.audit, ...OUTPUT_DOCS.patrol, ...OUTPUT_DOCS.collect, ...OUTPUT_DOCS.launch }),
+  outputs: outputs({ ...OUTPUT_DOCS.audit, ...OUTPUT_DOCS.patrol, ...OUTPUT_DOCS.collect, ...OUTPUT_DOCS.teardown, ...OUTPUT_DOCS.launch }),
   runs: { using: 'node24', main: 'dist/main/index.js' },
 });
-console.log('wrote action.yml and actions/{launch,audit,patrol,collect}/action.yml');
+console.log('wrote action.yml and actions/{launch,audit,patrol,collect,teardown}/action.yml');

@@ -39288,12 +39288,14 @@ var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "kno
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget"];
+var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget", "provider", "instance-id", "verb"];
+var TEARDOWN_INPUTS = ["run-id", "run-root", "provider", "instance-id", "verb", "verified-path", "verified-artifact", "allow-park-unverified", "approval", "confirm", "dry-run", "api-key", "provider-api-url", "aws-region", "teardown-command", "teardown-timeout", "report-to", "github-token"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
   patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
-  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS]
+  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
+  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
 };
 
 // node_modules/@actions/core/lib/command.js

@@ -236,12 +236,12 @@ var require_reader = __commonJS({
       }
       return offset;
     };
-    Reader.prototype.readSequence = function(tag) {
+    Reader.prototype.readSequence = function(tag2) {
       var seq = this.peek();
       if (seq === null)
         return null;
-      if (tag !== void 0 && tag !== seq)
-        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + seq.toString(16));
+      if (tag2 !== void 0 && tag2 !== seq)
+        throw newInvalidAsn1Error("Expected 0x" + tag2.toString(16) + ": got 0x" + seq.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -257,14 +257,14 @@ var require_reader = __commonJS({
     Reader.prototype.readEnumeration = function() {
       return this._readTag(ASN1.Enumeration);
     };
-    Reader.prototype.readString = function(tag, retbuf) {
-      if (!tag)
-        tag = ASN1.OctetString;
+    Reader.prototype.readString = function(tag2, retbuf) {
+      if (!tag2)
+        tag2 = ASN1.OctetString;
       var b = this.peek();
       if (b === null)
         return null;
-      if (b !== tag)
-        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b.toString(16));
+      if (b !== tag2)
+        throw newInvalidAsn1Error("Expected 0x" + tag2.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -277,10 +277,10 @@ var require_reader = __commonJS({
       this._offset += this.length;
       return retbuf ? str : str.toString("utf8");
     };
-    Reader.prototype.readOID = function(tag) {
-      if (!tag)
-        tag = ASN1.OID;
-      var b = this.readString(tag, true);
+    Reader.prototype.readOID = function(tag2) {
+      if (!tag2)
+        tag2 = ASN1.OID;
+      var b = this.readString(tag2, true);
       if (b === null)
         return null;
       var values = [];
@@ -299,13 +299,13 @@ var require_reader = __commonJS({
       values.unshift(value / 40 >> 0);
       return values.join(".");
     };
-    Reader.prototype._readTag = function(tag) {
-      assert.ok(tag !== void 0);
+    Reader.prototype._readTag = function(tag2) {
+      assert.ok(tag2 !== void 0);
       var b = this.peek();
       if (b === null)
         return null;
-      if (b !== tag)
-        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b.toString(16));
+      if (b !== tag2)
+        throw newInvalidAsn1Error("Expected 0x" + tag2.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -375,11 +375,11 @@ var require_writer = __commonJS({
       this._ensure(1);
       this._buf[this._offset++] = b;
     };
-    Writer.prototype.writeInt = function(i, tag) {
+    Writer.prototype.writeInt = function(i, tag2) {
       if (typeof i !== "number")
         throw new TypeError("argument must be a Number");
-      if (typeof tag !== "number")
-        tag = ASN1.Integer;
+      if (typeof tag2 !== "number")
+        tag2 = ASN1.Integer;
       var sz = 4;
       while (((i & 4286578688) === 0 || (i & 4286578688) === 4286578688 >> 0) && sz > 1) {
         sz--;
@@ -388,7 +388,7 @@ var require_writer = __commonJS({
       if (sz > 4)
         throw newInvalidAsn1Error("BER ints cannot be > 0xffffffff");
       this._ensure(2 + sz);
-      this._buf[this._offset++] = tag;
+      this._buf[this._offset++] = tag2;
       this._buf[this._offset++] = sz;
       while (sz-- > 0) {
         this._buf[this._offset++] = (i & 4278190080) >>> 24;
@@ -399,30 +399,30 @@ var require_writer = __commonJS({
       this.writeByte(ASN1.Null);
       this.writeByte(0);
     };
-    Writer.prototype.writeEnumeration = function(i, tag) {
+    Writer.prototype.writeEnumeration = function(i, tag2) {
       if (typeof i !== "number")
         throw new TypeError("argument must be a Number");
-      if (typeof tag !== "number")
-        tag = ASN1.Enumeration;
-      return this.writeInt(i, tag);
+      if (typeof tag2 !== "number")
+        tag2 = ASN1.Enumeration;
+      return this.writeInt(i, tag2);
     };
-    Writer.prototype.writeBoolean = function(b, tag) {
+    Writer.prototype.writeBoolean = function(b, tag2) {
       if (typeof b !== "boolean")
         throw new TypeError("argument must be a Boolean");
-      if (typeof tag !== "number")
-        tag = ASN1.Boolean;
+      if (typeof tag2 !== "number")
+        tag2 = ASN1.Boolean;
       this._ensure(3);
-      this._buf[this._offset++] = tag;
+      this._buf[this._offset++] = tag2;
       this._buf[this._offset++] = 1;
       this._buf[this._offset++] = b ? 255 : 0;
     };
-    Writer.prototype.writeString = function(s, tag) {
+    Writer.prototype.writeString = function(s, tag2) {
       if (typeof s !== "string")
         throw new TypeError("argument must be a string (was: " + typeof s + ")");
-      if (typeof tag !== "number")
-        tag = ASN1.OctetString;
+      if (typeof tag2 !== "number")
+        tag2 = ASN1.OctetString;
       var len = Buffer2.byteLength(s);
-      this.writeByte(tag);
+      this.writeByte(tag2);
       this.writeLength(len);
       if (len) {
         this._ensure(len);
@@ -430,12 +430,12 @@ var require_writer = __commonJS({
         this._offset += len;
       }
     };
-    Writer.prototype.writeBuffer = function(buf, tag) {
-      if (typeof tag !== "number")
+    Writer.prototype.writeBuffer = function(buf, tag2) {
+      if (typeof tag2 !== "number")
         throw new TypeError("tag must be a number");
       if (!Buffer2.isBuffer(buf))
         throw new TypeError("argument must be a buffer");
-      this.writeByte(tag);
+      this.writeByte(tag2);
       this.writeLength(buf.length);
       this._ensure(buf.length);
       buf.copy(this._buf, this._offset, 0, buf.length);
@@ -449,11 +449,11 @@ var require_writer = __commonJS({
         self2.writeString(s);
       });
     };
-    Writer.prototype.writeOID = function(s, tag) {
+    Writer.prototype.writeOID = function(s, tag2) {
       if (typeof s !== "string")
         throw new TypeError("argument must be a string");
-      if (typeof tag !== "number")
-        tag = ASN1.OID;
+      if (typeof tag2 !== "number")
+        tag2 = ASN1.OID;
       if (!/^([0-9]+\.){3,}[0-9]+$/.test(s))
         throw new Error("argument is not a valid OID string");
       function encodeOctet(bytes2, octet) {
@@ -487,7 +487,7 @@ var require_writer = __commonJS({
       });
       var self2 = this;
       this._ensure(2 + bytes.length);
-      this.writeByte(tag);
+      this.writeByte(tag2);
       this.writeLength(bytes.length);
       bytes.forEach(function(b) {
         self2.writeByte(b);
@@ -515,10 +515,10 @@ var require_writer = __commonJS({
         throw newInvalidAsn1Error("Length too long (> 4 bytes)");
       }
     };
-    Writer.prototype.startSequence = function(tag) {
-      if (typeof tag !== "number")
-        tag = ASN1.Sequence | ASN1.Constructor;
-      this.writeByte(tag);
+    Writer.prototype.startSequence = function(tag2) {
+      if (typeof tag2 !== "number")
+        tag2 = ASN1.Sequence | ASN1.Constructor;
+      this.writeByte(tag2);
       this._seq.push(this._offset);
       this._ensure(3);
       this._offset += 3;
@@ -5233,7 +5233,7 @@ var require_crypto = __commonJS({
     var {
       createCipheriv,
       createDecipheriv,
-      createHmac: createHmac2,
+      createHmac: createHmac3,
       randomFillSync,
       timingSafeEqual
     } = __require("crypto");
@@ -5495,8 +5495,8 @@ var require_crypto = __commonJS({
         const final = cipher.final();
         if (final.length)
           this._onWrite(final);
-        const tag = cipher.getAuthTag();
-        this._onWrite(tag);
+        const tag2 = cipher.getAuthTag();
+        this._onWrite(tag2);
         ivIncrement(this._encIV);
         this.outSeqno = this.outSeqno + 1 >>> 0;
       }
@@ -5598,7 +5598,7 @@ var require_crypto = __commonJS({
           );
           this._onWrite(lenBytes);
           this._onWrite(encrypted);
-          mac = createHmac2(this._macSSLName, this._macKey);
+          mac = createHmac3(this._macSSLName, this._macKey);
           writeUInt32BE(BUF_INT, this.outSeqno, 0);
           mac.update(BUF_INT);
           mac.update(lenBytes);
@@ -5606,7 +5606,7 @@ var require_crypto = __commonJS({
         } else {
           const encrypted = this._cipherInstance.update(packet);
           this._onWrite(encrypted);
-          mac = createHmac2(this._macSSLName, this._macKey);
+          mac = createHmac3(this._macSSLName, this._macKey);
           writeUInt32BE(BUF_INT, this.outSeqno, 0);
           mac.update(BUF_INT);
           mac.update(packet);
@@ -6197,7 +6197,7 @@ var require_crypto = __commonJS({
             if (this._len > MAX_PACKET_SIZE || this._len < 5 || (need & this._blockSize - 1) !== 0) {
               throw new Error("Bad packet length");
             }
-            this._macInstance = createHmac2(this._macSSLName, this._macKey);
+            this._macInstance = createHmac3(this._macSSLName, this._macKey);
             writeUInt32BE(BUF_INT, this.inSeqno, 0);
             this._macInstance.update(BUF_INT);
             if (this._macETM) {
@@ -6527,7 +6527,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve4, reject) => {
+        return new Promise(async (resolve5, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -6539,7 +6539,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve4();
+          resolve5();
         });
       })(),
       NullCipher,
@@ -6557,8 +6557,8 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash6,
-      createHmac: createHmac2,
+      createHash: createHash8,
+      createHmac: createHmac3,
       createSign,
       createVerify,
       getCiphers,
@@ -7245,11 +7245,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash6("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash6("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -7414,8 +7414,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash6("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash6("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -7453,9 +7453,9 @@ ${formatted}-----END ${type} KEY-----`;
         macData.set(privBlob, p + 4);
         if (!passphrase)
           passphrase = EMPTY_PASSPHRASE;
-        const calcMAC = createHmac2(
+        const calcMAC = createHmac3(
           "sha1",
-          createHash6("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -7797,9 +7797,9 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve4 } = __require("path");
+    var { resolve: resolve5 } = __require("path");
     var { readFile } = __require("fs");
-    var { execFile, spawn: spawn2 } = __require("child_process");
+    var { execFile, spawn: spawn3 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
       makeBufferParser,
@@ -7933,7 +7933,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve4(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve5(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -7976,7 +7976,7 @@ var require_agent = __commonJS({
             return cb(new Error("Unexpected multiple agent requests"));
           this.buffer = null;
           let error;
-          const proc = this.proc = spawn2(EXEPATH, [data.length]);
+          const proc = this.proc = spawn3(EXEPATH, [data.length]);
           proc.stdout.on("data", (data2) => {
             this.push(data2);
           });
@@ -9777,7 +9777,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash6,
+      createHash: createHash8,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -10203,7 +10203,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash6(this.hashName);
+          const hash = createHash8(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -11211,9 +11211,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash6(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash6(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -16648,7 +16648,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash6,
+      createHash: createHash8,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -16870,7 +16870,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash6(hashAlgo).update(key).digest("hex");
+              key = createHash8(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -20521,12 +20521,12 @@ var require_directives = __commonJS({
        * Given a fully resolved tag, returns its printable string form,
        * taking into account current tag prefixes and defaults.
        */
-      tagString(tag) {
+      tagString(tag2) {
         for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+          if (tag2.startsWith(prefix))
+            return handle + escapeTagName(tag2.substring(prefix.length));
         }
-        return tag[0] === "!" ? tag : `!<${tag}>`;
+        return tag2[0] === "!" ? tag2 : `!<${tag2}>`;
       }
       toString(doc) {
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
@@ -21505,7 +21505,7 @@ ${indent}${start}${value}${end}`;
       const str = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
@@ -21635,9 +21635,9 @@ var require_stringify = __commonJS({
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
       }
-      const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
-      if (tag)
-        props.push(doc.directives.tagString(tag));
+      const tag2 = node.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag2)
+        props.push(doc.directives.tagString(tag2));
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
@@ -21845,7 +21845,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge.tag && tag2.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -22512,14 +22512,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format, minFractionDigits, tag: tag2, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num3 = typeof value === "number" ? value : Number(value);
       if (!isFinite(num3))
         return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -23394,17 +23394,17 @@ var require_tags = __commonJS({
         }
       }
       if (Array.isArray(customTags)) {
-        for (const tag of customTags)
-          tags = tags.concat(tag);
+        for (const tag2 of customTags)
+          tags = tags.concat(tag2);
       } else if (typeof customTags === "function") {
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
         tags = tags.concat(merge.merge);
-      return tags.reduce((tags2, tag) => {
-        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
+      return tags.reduce((tags2, tag2) => {
+        const tagObj = typeof tag2 === "string" ? tagsByName[tag2] : tag2;
         if (!tagObj) {
-          const tagName = JSON.stringify(tag);
+          const tagName = JSON.stringify(tag2);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
@@ -23644,7 +23644,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag: tag2 } = options ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -23659,7 +23659,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag, ctx);
+        const node = createNode.createNode(value, tag2, ctx);
         if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -23918,7 +23918,7 @@ var require_resolve_props = __commonJS({
       let reqSpace = false;
       let tab = null;
       let anchor = null;
-      let tag = null;
+      let tag2 = null;
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
@@ -23964,7 +23964,7 @@ var require_resolve_props = __commonJS({
               commentSep += token.source;
             atNewline = true;
             hasNewline = true;
-            if (anchor || tag)
+            if (anchor || tag2)
               newlineAfterProp = token;
             hasSpace = true;
             break;
@@ -23980,9 +23980,9 @@ var require_resolve_props = __commonJS({
             reqSpace = true;
             break;
           case "tag": {
-            if (tag)
+            if (tag2)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag = token;
+            tag2 = token;
             start ?? (start = token.offset);
             atNewline = false;
             hasSpace = false;
@@ -23990,7 +23990,7 @@ var require_resolve_props = __commonJS({
             break;
           }
           case indicator:
-            if (anchor || tag)
+            if (anchor || tag2)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
             if (found)
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
@@ -24028,7 +24028,7 @@ var require_resolve_props = __commonJS({
         comment,
         hasNewline,
         anchor,
-        tag,
+        tag: tag2,
         newlineAfterProp,
         end,
         start: start ?? end
@@ -24125,8 +24125,8 @@ var require_resolve_block_map = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag2) {
+      const NodeClass = tag2?.nodeClass ?? YAMLMap.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -24229,8 +24229,8 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag2) {
+      const NodeClass = tag2?.nodeClass ?? YAMLSeq.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -24330,10 +24330,10 @@ var require_resolve_flow_collection = __commonJS({
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
       const isMap = fc.start.source === "{";
       const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const NodeClass = tag2?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -24521,8 +24521,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    function resolveCollection(CN, ctx, token, onError, tagName, tag2) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag2) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag2) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag2);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -24547,12 +24547,12 @@ var require_compose_collection = __commonJS({
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
-      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
-      if (!tag) {
+      let tag2 = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
+      if (!tag2) {
         const kt = ctx.schema.knownTags[tagName];
         if (kt?.collection === expType) {
           ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
-          tag = kt;
+          tag2 = kt;
         } else {
           if (kt) {
             onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
@@ -24562,13 +24562,13 @@ var require_compose_collection = __commonJS({
           return resolveCollection(CN, ctx, token, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
-      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag2);
+      const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
-      if (tag?.format)
-        node.format = tag.format;
+      if (tag2?.format)
+        node.format = tag2.format;
       return node;
     }
     exports.composeCollection = composeCollection;
@@ -24990,18 +24990,18 @@ var require_compose_scalar = __commonJS({
     function composeScalar(ctx, token, tagToken, onError) {
       const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
-      let tag;
+      let tag2;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity2.SCALAR];
+        tag2 = ctx.schema[identity2.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag2 = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag2 = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity2.SCALAR];
+        tag2 = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
@@ -25014,8 +25014,8 @@ var require_compose_scalar = __commonJS({
         scalar.type = type;
       if (tagName)
         scalar.tag = tagName;
-      if (tag.format)
-        scalar.format = tag.format;
+      if (tag2.format)
+        scalar.format = tag2.format;
       if (comment)
         scalar.comment = comment;
       return scalar;
@@ -25024,17 +25024,17 @@ var require_compose_scalar = __commonJS({
       if (tagName === "!")
         return schema[identity2.SCALAR];
       const matchWithTest = [];
-      for (const tag of schema.tags) {
-        if (!tag.collection && tag.tag === tagName) {
-          if (tag.default && tag.test)
-            matchWithTest.push(tag);
+      for (const tag2 of schema.tags) {
+        if (!tag2.collection && tag2.tag === tagName) {
+          if (tag2.default && tag2.test)
+            matchWithTest.push(tag2);
           else
-            return tag;
+            return tag2;
         }
       }
-      for (const tag of matchWithTest)
-        if (tag.test?.test(value))
-          return tag;
+      for (const tag2 of matchWithTest)
+        if (tag2.test?.test(value))
+          return tag2;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
@@ -25044,17 +25044,17 @@ var require_compose_scalar = __commonJS({
       return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
+      const tag2 = schema.tags.find((tag3) => (tag3.default === true || atKey && tag3.default === "key") && tag3.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
-        if (tag.tag !== compat.tag) {
-          const ts = directives.tagString(tag.tag);
+        const compat = schema.compat.find((tag3) => tag3.default && tag3.test?.test(value)) ?? schema[identity2.SCALAR];
+        if (tag2.tag !== compat.tag) {
+          const ts = directives.tagString(tag2.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
           onError(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
-      return tag;
+      return tag2;
     }
     exports.composeScalar = composeScalar;
   }
@@ -25103,20 +25103,20 @@ var require_compose_node = __commonJS({
     var CN = { composeNode, composeEmptyNode };
     function composeNode(ctx, token, props, onError) {
       const atKey = ctx.atKey;
-      const { spaceBefore, comment, anchor, tag } = props;
+      const { spaceBefore, comment, anchor, tag: tag2 } = props;
       let node;
       let isSrcToken = true;
       switch (token.type) {
         case "alias":
           node = composeAlias(ctx, token, onError);
-          if (anchor || tag)
+          if (anchor || tag2)
             onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node = composeScalar.composeScalar(ctx, token, tag, onError);
+          node = composeScalar.composeScalar(ctx, token, tag2, onError);
           if (anchor)
             node.anchor = anchor.source.substring(1);
           break;
@@ -25143,7 +25143,7 @@ var require_compose_node = __commonJS({
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
+        onError(tag2 ?? token, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node.spaceBefore = true;
@@ -25157,14 +25157,14 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag: tag2, end }, onError) {
       const token = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node = composeScalar.composeScalar(ctx, token, tag, onError);
+      const node = composeScalar.composeScalar(ctx, token, tag2, onError);
       if (anchor) {
         node.anchor = anchor.source.substring(1);
         if (node.anchor === "")
@@ -27519,12 +27519,14 @@ var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "kno
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget"];
+var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget", "provider", "instance-id", "verb"];
+var TEARDOWN_INPUTS = ["run-id", "run-root", "provider", "instance-id", "verb", "verified-path", "verified-artifact", "allow-park-unverified", "approval", "confirm", "dry-run", "api-key", "provider-api-url", "aws-region", "teardown-command", "teardown-timeout", "report-to", "github-token"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
   patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
-  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS]
+  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
+  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
 };
 
 // src/launch/phase.ts
@@ -27958,7 +27960,7 @@ function connect(cfg, cred, tuning = {}) {
   );
 }
 function connectOnce(cfg, cred, tuning) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -27985,7 +27987,7 @@ function connectOnce(cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve4(makeSession(client, seen, seenKey));
+      resolve5(makeSession(client, seen, seenKey));
     });
     try {
       client.connect({
@@ -28027,7 +28029,7 @@ function makeSession(client, hostFingerprint, hostKey) {
     close: () => {
       client.end();
     },
-    exec: (command2, opts = {}) => new Promise((resolve4, reject) => {
+    exec: (command2, opts = {}) => new Promise((resolve5, reject) => {
       if (lost) return reject(lost);
       const max = opts.maxOutput ?? 8 * 1024 * 1024;
       const out = [];
@@ -28065,7 +28067,7 @@ function makeSession(client, hostFingerprint, hostKey) {
         stream.on(
           "close",
           (code, signal) => finish(
-            () => resolve4({
+            () => resolve5({
               code: code ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
@@ -29350,7 +29352,7 @@ ${o.logHead.trimEnd()}`);
 import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
 
 // src/patrol/remediation.ts
-var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "unknown"];
+var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "unknown", "torn-down"];
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
 var STATE_REMEDIATION = {
   launching: "the job is starting; if it stays here for several ticks, read the attempt log",
@@ -29360,7 +29362,8 @@ var STATE_REMEDIATION = {
   dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
   rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
   unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
-  unknown: "no run record for this run id under run-root: check run-id, run-root and the host"
+  unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+  "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
 };
 var FAILURE_REMEDIATION = {
   "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
@@ -29458,7 +29461,9 @@ function parseTetherFile(text, env) {
       if (seen.has(id)) throw new InputError("config", `run id ${id} is listed on ${seen.get(id)} and ${where}; run ids are unique`);
       seen.set(id, where);
     }
-    return { name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT), runIds: runs };
+    const price = inputs["hourly-price"];
+    const hourlyPrice = price === void 0 ? null : number("config", price.replace(/^\$/, ""), 0, 0, 1e4);
+    return { name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT), runIds: runs, hourlyPrice };
   });
 }
 
@@ -29722,24 +29727,53 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const worker = async () => {
     for (let i = next++; i < targets.length; i = next++) {
       const t = targets[i];
-      const seen = t.runIds.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host2;
-      try {
-        host2 = await probe(t, seen);
-      } catch (err) {
-        if (!(err instanceof TransportError)) throw err;
-        host2 = err;
+      const price = t.hourlyPrice ?? null;
+      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+      let host2 = null;
+      if (seen.length) {
+        try {
+          host2 = await probe(t, seen);
+        } catch (err) {
+          if (!(err instanceof TransportError)) throw err;
+          host2 = err;
+        }
       }
       results[i] = t.runIds.map((id) => {
+        const before = prev.runs[id];
+        if (!host2 || before?.teardown) return { ...tornDown(id, before), host: t.label, hourlyPrice: price };
         const s = host2 instanceof TransportError ? { kind: "transport", reason: host2.kind, detail: host2.message } : { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } };
         const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
         memory.runs[id] = m;
-        return { ...verdict, host: t.label };
+        return { ...verdict, host: t.label, hourlyPrice: price };
       });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
   return { verdicts: results.flat(), memory };
+}
+function tornDown(runId2, m) {
+  const t = m.teardown;
+  return {
+    runId: runId2,
+    state: "torn-down",
+    cls: null,
+    flags: [],
+    remediation: STATE_REMEDIATION["torn-down"],
+    detail: `${t.state} at ${t.at}: ${t.reason}`,
+    attempt: m.attempt,
+    step: m.step,
+    epoch: m.epoch,
+    metrics: m.metrics,
+    heartbeatAgeS: null,
+    progressAgeS: null,
+    checkpoints: { count: 0, newest: null, ageS: null },
+    gpus: [],
+    disk: null,
+    memoryPct: null,
+    since: t.at,
+    newSignature: null
+  };
 }
 function emptyRun(id) {
   return {
@@ -29772,7 +29806,8 @@ var ICON = {
   dead: "\u{1F480}",
   rebooted: "\u{1F501}",
   unreachable: "\u{1F4E1}",
-  unknown: "\u2754"
+  unknown: "\u2754",
+  "torn-down": "\u{1F3C1}"
 };
 var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
 var BODY_MAX = 65536;
@@ -29824,7 +29859,7 @@ function renderPatrol(verdicts, memory, now, marker = "") {
     ...verdicts.map((v) => row(v, now)),
     ""
   ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
@@ -29841,6 +29876,13 @@ ${c}
 ${tail}
 `;
 }
+function costLine(v, now) {
+  if (v.state !== "finished" || v.hourlyPrice === null || v.hourlyPrice === void 0) return "";
+  const hours = Math.max(0, (now.getTime() - Date.parse(v.since)) / 36e5);
+  const h = Math.floor(hours);
+  const m = Math.floor((hours - h) * 60);
+  return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
+}
 function renderStatusText(verdicts, now) {
   const rows = [["RUN", "HOST", "STATE", "STEP", "EPOCH", "METRICS", "HEARTBEAT", "CKPTS", "SINCE"]];
   for (const v of verdicts) {
@@ -29848,7 +29890,7 @@ function renderStatusText(verdicts, now) {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
   return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
 }
 
@@ -29950,7 +29992,7 @@ function readConfig(path) {
 }
 function single(inputs, env, runRoot, runIds) {
   const conn = parseConnection(inputs, env);
-  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds };
+  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
 }
 function pick(memory, ids) {
   return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
@@ -29977,7 +30019,7 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   const memory = mergeMemories(bodies.map(readMemory));
   const now = /* @__PURE__ */ new Date();
   const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds })),
+    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
     memory,
     (t, runs) => {
       const h = byName.get(t.label);
@@ -31124,16 +31166,16 @@ function unpickle(data) {
   throw new Error("pickle too long");
 }
 function tensorsIn(v, prefix = "") {
-  const join3 = (k) => prefix ? `${prefix}.${k}` : String(k);
+  const join4 = (k) => prefix ? `${prefix}.${k}` : String(k);
   if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) return [];
-  if (Array.isArray(v)) return v.flatMap((x, i) => tensorsIn(x, join3(i)));
+  if (Array.isArray(v)) return v.flatMap((x, i) => tensorsIn(x, join4(i)));
   switch (v.t) {
     case "tensor":
       return [{ name: prefix, tensor: v }];
     case "tuple":
-      return v.items.flatMap((x, i) => tensorsIn(x, join3(i)));
+      return v.items.flatMap((x, i) => tensorsIn(x, join4(i)));
     case "dict":
-      return v.keys.flatMap((k) => tensorsIn(v.map.get(k), join3(k)));
+      return v.keys.flatMap((k) => tensorsIn(v.map.get(k), join4(k)));
     default:
       return [];
   }
@@ -31399,6 +31441,602 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
   return 0;
 }
 
+// src/teardown/phase.ts
+import { existsSync as existsSync4, mkdtempSync as mkdtempSync2, readFileSync as readFileSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname2, join as join3, resolve as resolve4 } from "node:path";
+
+// src/teardown/facts.ts
+var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
+var VERBS = ["park", "destroy"];
+var FACTS = {
+  ssh: {
+    title: "any SSH box",
+    park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
+    destroy: null,
+    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
+    traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
+    verified: "2026-06"
+  },
+  command: {
+    title: "your teardown command",
+    park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
+    destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
+    traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
+    verified: "2026-06"
+  },
+  lambda: {
+    title: "Lambda Cloud",
+    park: null,
+    destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
+    missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
+    traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
+    verified: "2026-06"
+  },
+  runpod: {
+    title: "RunPod",
+    park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
+    destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
+    traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
+    verified: "2026-06"
+  },
+  vastai: {
+    title: "vast.ai",
+    park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
+    destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
+    traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
+    verified: "2026-06"
+  },
+  aws: {
+    title: "AWS EC2",
+    park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
+    destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
+    traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
+    verified: "2026-06"
+  }
+};
+function monthsSince(stamp, now) {
+  const [y, m] = stamp.split("-").map(Number);
+  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
+}
+
+// src/config/teardown.ts
+var API_PROVIDERS = ["lambda", "runpod", "vastai"];
+function parseTeardown(inputs, env) {
+  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
+  if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
+  const verb = oneOf("verb", inputs["verb"], VERBS, "park");
+  if (!(inputs["verb"] ?? "").trim()) throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible)");
+  if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
+  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
+  if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
+  const rawId = (inputs["instance-id"] ?? "").trim();
+  const instanceId = rawId || (provider === "ssh" && connection ? `${connection.host}:${connection.port}` : "");
+  if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
+  const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
+  if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
+  if (verifiedPath && /[\u0000-\u001f]/.test(verifiedPath)) throw new InputError("verified-path", "contains a control character");
+  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact)) throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
+  const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
+  if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
+    throw new InputError("verified-path", `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`);
+  }
+  const apiKey = inputs["api-key"] || void 0;
+  if (API_PROVIDERS.includes(provider) && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
+  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
+  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
+    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
+  }
+  const teardownCommand = command("teardown-command", inputs["teardown-command"], provider === "command");
+  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
+  if (provider === "aws") {
+    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion)) throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
+    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) throw new InputError("aws-region", "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)");
+    if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
+  }
+  const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
+  const confirm = (inputs["confirm"] ?? "").trim();
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    provider,
+    instanceId,
+    verb,
+    verifiedPath,
+    verifiedArtifact,
+    allowParkUnverified,
+    approval,
+    confirm,
+    dryRun: bool("dry-run", inputs["dry-run"], true),
+    apiKey,
+    apiUrl,
+    awsRegion,
+    teardownCommand,
+    timeoutS: (() => {
+      const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
+      if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
+      return t;
+    })(),
+    connection
+  };
+}
+
+// src/teardown/card.ts
+var gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
+function renderCard(c) {
+  const p = FACTS[c.provider];
+  const f = p[c.verb];
+  const other = c.verb === "park" ? "destroy" : "park";
+  const o = p[other];
+  const lines = [`#### Teardown card \u2014 \`${c.runId}\``, "", "| | |", "|---|---|"];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | \`${c.instanceId}\` |`);
+  if (!f) {
+    lines.push(`| verb | **${c.verb}** \u2014 not available: ${p.missing?.[c.verb] ?? "not offered by this provider"} |`);
+  } else {
+    lines.push(
+      `| verb | **${c.verb}**: ${f.action} |`,
+      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
+      `| survives | ${f.survives} |`,
+      `| keeps billing | ${f.keepsBilling} |`
+    );
+  }
+  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
+  const age2 = monthsSince(p.verified, c.now);
+  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
+  return lines.join("\n");
+}
+
+// src/teardown/gate.ts
+import { createHash as createHash6 } from "node:crypto";
+var refuse = (reason) => ({ ok: false, reason });
+function checkProof(runId2, verb, files, allowParkUnverified) {
+  if (!files) {
+    if (verb === "park" && allowParkUnverified) return { ok: true, proof: null, notes: ["no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks"] };
+    return refuse(`no VERIFIED.json for run ${runId2}: collect (verified) must come first${verb === "park" ? "; a reversible park without it needs allow-park-unverified: true" : ""}`);
+  }
+  let v;
+  try {
+    v = JSON.parse(files.verifiedText);
+  } catch {
+    return refuse("VERIFIED.json is not JSON");
+  }
+  if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
+  if (v.run_id !== runId2) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId2}`);
+  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? "")) return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
+  if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
+  const sha = createHash6("sha256").update(files.manifestText).digest("hex");
+  if (sha !== v.manifest_sha256) return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
+  let manifest;
+  try {
+    manifest = parseManifest(JSON.parse(files.manifestText), runId2);
+  } catch (err) {
+    return refuse(`manifest.json beside VERIFIED.json: ${err.message}`);
+  }
+  if (filesSha256(manifest) !== v.files_sha256) return refuse("VERIFIED.json files_sha256 does not match its manifest");
+  if (v.latest_only && verb === "destroy") return refuse("VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box");
+  return { ok: true, proof: { verified: v, manifest }, notes: [] };
+}
+function checkRebuilt(verified, now) {
+  if (filesSha256(now) === filesSha256(verified)) return null;
+  const before = new Map(verified.files.map((f) => [f.path, f.sha256]));
+  const after = new Map(now.files.map((f) => [f.path, f.sha256]));
+  const added = [...after.keys()].filter((p) => !before.has(p));
+  const gone = [...before.keys()].filter((p) => !after.has(p));
+  const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p));
+  const list = (label, ps) => ps.length ? [`${label} ${ps.slice(0, 5).join(", ")}${ps.length > 5 ? ` and ${ps.length - 5} more` : ""}`] : [];
+  return refuse(`the box's checkpoints changed since verification (${[...list("new:", added), ...list("changed:", changed), ...list("gone:", gone)].join("; ")}): collect again before teardown`);
+}
+function checkConfirm(verb, instanceId, confirm, required) {
+  const want = `${verb} ${instanceId}`;
+  if (!confirm && !required) return null;
+  if (confirm !== want) return refuse(`confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : " (approval: confirm)"}`);
+  return null;
+}
+
+// src/teardown/providers/aws.ts
+import { createHash as createHash7, createHmac as createHmac2 } from "node:crypto";
+
+// src/teardown/providers/types.ts
+var ProviderError = class extends Error {
+  constructor(message, retryable) {
+    super(message);
+    this.retryable = retryable;
+    this.name = "ProviderError";
+  }
+  retryable;
+};
+
+// src/teardown/providers/http.ts
+async function call2(method, url, headers, body, timeoutMs, label) {
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { accept: "application/json", ...body === void 0 ? {} : { "content-type": "application/json" }, ...headers },
+      ...body === void 0 ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "error"
+    });
+  } catch (err) {
+    const e = err;
+    const why = e.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1e3)} s` : e.cause?.message ?? e.message;
+    throw new ProviderError(`${label}: ${why}`, true);
+  }
+  const text = await res.text();
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (res.status === 401 || res.status === 403) throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
+  return { status: res.status, body: parsed, text };
+}
+function baseUrl(override, fallback) {
+  return (override || fallback).replace(/\/+$/, "");
+}
+
+// src/teardown/providers/aws.ts
+function signV4(method, url, body, creds, service, now) {
+  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
+  if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
+  const names2 = Object.keys(headers).sort();
+  const hash = (s) => createHash7("sha256").update(s).digest("hex");
+  const canonical = [method, url.pathname || "/", "", ...names2.map((n) => `${n}:${headers[n]}`), "", names2.join(";"), hash(body)].join("\n");
+  const scope = `${day}/${creds.region}/${service}/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
+  const hmac = (key2, s) => createHmac2("sha256", key2).update(s).digest();
+  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), "aws4_request");
+  const signature = createHmac2("sha256", key).update(toSign).digest("hex");
+  const { host: _host, ...sent } = headers;
+  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names2.join(";")}, Signature=${signature}` };
+}
+var tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+function awsProvider(ctx, creds, apiUrl) {
+  const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
+  const ec2 = async (params, label) => {
+    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
+    const r = await call2("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label}`);
+    const code = tag(r.text, "Code");
+    return { ...r, code };
+  };
+  return {
+    async state() {
+      const r = await ec2({ Action: "DescribeInstances", "InstanceId.1": ctx.instanceId }, "describe instance");
+      if (r.code === "InvalidInstanceID.NotFound") return { state: "gone", detail: "InvalidInstanceID.NotFound" };
+      if (r.status !== 200) throw new ProviderError(`aws: describe instance: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
+      const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
+      const map = { terminated: "gone", stopped: "stopped", running: "running", pending: "changing", stopping: "changing", "shutting-down": "changing" };
+      return { state: map[name] ?? "unknown", detail: `instance state ${name}` };
+    },
+    async request(verb) {
+      const r = await ec2({ Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId }, verb === "destroy" ? "terminate" : "stop");
+      if (r.code === "InvalidInstanceID.NotFound") return;
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
+    },
+    async leftovers() {
+      const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
+      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map((m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`);
+    }
+  };
+}
+
+// src/teardown/providers/command.ts
+import { spawn as spawn2 } from "node:child_process";
+function commandProvider(ctx, command2, env, timeoutMs) {
+  let done = false;
+  return {
+    async state() {
+      return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
+    },
+    request(verb) {
+      return new Promise((resolve5, reject) => {
+        const child = spawn2("bash", ["-c", command2], { env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        let tail = "";
+        const keep = (d) => {
+          for (const line of d.toString().split("\n")) if (line.trim()) ctx.log(`teardown-command: ${line}`);
+          tail = (tail + d.toString()).slice(-500);
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid, "SIGKILL");
+          } catch {
+          }
+        }, timeoutMs);
+        child.on("close", (code, signal) => {
+          clearTimeout(timer);
+          if (code === 0) {
+            done = true;
+            resolve5();
+          } else reject(new ProviderError(`teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`, false));
+        });
+      });
+    }
+  };
+}
+
+// src/teardown/providers/drive.ts
+var reached = (verb, s) => s === "gone" || verb === "park" && s === "stopped";
+async function drive(p, verb, ctx, o) {
+  const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = o.now ?? Date.now;
+  const end = now() + o.deadlineMs;
+  let last2 = { state: "unknown", detail: "not read yet" };
+  const read = async () => {
+    try {
+      last2 = await p.state();
+    } catch (err) {
+      if (!(err instanceof ProviderError) || !err.retryable) throw err;
+      ctx.log(`teardown: state query failed (${err.message}); will ask again`);
+      last2 = { state: "unknown", detail: err.message };
+    }
+    return last2;
+  };
+  if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: true, requests: 0 };
+  let requests = 0;
+  let asked = false;
+  while (!asked && requests < o.attempts && now() < end) {
+    requests++;
+    try {
+      await p.request(verb);
+      asked = true;
+      ctx.log(`teardown: ${verb} requested for ${ctx.instanceId}; waiting for the provider to confirm`);
+    } catch (err) {
+      if (!(err instanceof ProviderError) || !err.retryable) throw err;
+      ctx.log(`teardown: ${verb} request ${requests} failed: ${err.message}; re-querying the state before any retry`);
+      if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: false, requests };
+      await sleep(Math.min(o.pollMs * requests, Math.max(0, end - now())));
+    }
+  }
+  if (!asked) return { ok: false, ...last2, detail: `the ${verb} request failed ${requests} time(s); last state ${last2.state} (${last2.detail})`, already: false, requests };
+  while (now() < end) {
+    if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: false, requests };
+    await sleep(Math.min(o.pollMs, Math.max(0, end - now())));
+  }
+  if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: false, requests };
+  return { ok: false, ...last2, detail: `still ${last2.state} (${last2.detail}) ${Math.round(o.deadlineMs / 1e3)} s after the ${verb} request`, already: false, requests };
+}
+
+// src/teardown/providers/lambda.ts
+function lambdaProvider(ctx, apiKey, apiUrl) {
+  const base = baseUrl(apiUrl, "https://cloud.lambdalabs.com/api/v1");
+  const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  return {
+    async state() {
+      const r = await call2("GET", `${base}/instances/${id}`, auth, void 0, ctx.callTimeoutMs, "lambda: get instance");
+      if (r.status === 404) return { state: "gone", detail: "404: no such instance" };
+      if (r.status !== 200) throw new ProviderError(`lambda: get instance: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+      const status = String(r.body?.data?.status ?? "unknown");
+      return { state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown", detail: `status ${status}` };
+    },
+    async request(verb) {
+      if (verb !== "destroy") throw new ProviderError("lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)", false);
+      const r = await call2("POST", `${base}/instance-operations/terminate`, auth, { instance_ids: [ctx.instanceId] }, ctx.callTimeoutMs, "lambda: terminate");
+      if (r.status === 404) return;
+      if (r.status !== 200) throw new ProviderError(`lambda: terminate: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call2("GET", `${base}/file-systems`, auth, void 0, ctx.callTimeoutMs, "lambda: list file systems");
+      const list = r.body?.data ?? [];
+      return list.map((f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`);
+    }
+  };
+}
+
+// src/teardown/providers/runpod.ts
+function runpodProvider(ctx, apiKey, apiUrl) {
+  const base = baseUrl(apiUrl, "https://rest.runpod.io/v1");
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  return {
+    async state() {
+      const r = await call2("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
+      if (r.status === 404) return { state: "gone", detail: "404: no such pod" };
+      if (r.status !== 200) throw new ProviderError(`runpod: get pod: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+      const s = String(r.body?.desiredStatus ?? "unknown");
+      return { state: s === "EXITED" ? "stopped" : s === "RUNNING" ? "running" : s === "TERMINATED" ? "changing" : "unknown", detail: `desiredStatus ${s}` };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call2("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call2("POST", `${base}/pods/${id}/stop`, auth, void 0, ctx.callTimeoutMs, "runpod: stop");
+      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
+      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call2("GET", `${base}/networkvolumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
+      const list = Array.isArray(r.body) ? r.body : [];
+      return list.map((v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenterId ?? "?"}) bills until deleted`);
+    }
+  };
+}
+
+// src/teardown/providers/ssh.ts
+function sshProvider(ctx, conn, cred) {
+  return {
+    async state() {
+      try {
+        const s = await connect({ ...conn, attempts: 1, connectTimeoutMs: Math.min(conn.connectTimeoutMs, ctx.callTimeoutMs) }, cred);
+        s.close();
+        return { state: "running", detail: "the box answers SSH" };
+      } catch (err) {
+        return { state: "stopped", detail: `the box no longer answers SSH (${err.message.split("\n")[0]})` };
+      }
+    },
+    async request(verb) {
+      if (verb !== "park") throw new ProviderError("ssh: only park (poweroff) is possible over SSH; destroy needs a provider API or provider: command", false);
+      const s = await connect(conn, cred);
+      try {
+        const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
+        if (r && r.code !== 0 && r.code !== null) throw new ProviderError(`ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop() ?? ""} (does the user have passwordless sudo?)`, false);
+      } finally {
+        s.close();
+      }
+    }
+  };
+}
+
+// src/teardown/providers/vastai.ts
+function vastaiProvider(ctx, apiKey, apiUrl) {
+  const base = baseUrl(apiUrl, "https://console.vast.ai/api/v0");
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  return {
+    async state() {
+      const r = await call2("GET", `${base}/instances/${id}/`, auth, void 0, ctx.callTimeoutMs, "vastai: show instance");
+      if (r.status === 404) return { state: "gone", detail: "404: no such instance" };
+      if (r.status !== 200) throw new ProviderError(`vastai: show instance: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+      const inst = r.body?.instances;
+      if (inst === null || inst === void 0) return { state: "gone", detail: "instances: null" };
+      const actual = String(inst.actual_status ?? "unknown");
+      const intended = String(inst.intended_status ?? "unknown");
+      const detail = `actual_status ${actual}, intended_status ${intended}${inst.status_msg ? `, ${inst.status_msg}` : ""}`;
+      if (actual === "destroyed") return { state: "gone", detail };
+      if ((actual === "exited" || actual === "stopped") && intended !== "running") return { state: ctx.verb === "destroy" ? "changing" : "stopped", detail };
+      return { state: actual === "running" ? "running" : "changing", detail };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call2("DELETE", `${base}/instances/${id}/`, auth, void 0, ctx.callTimeoutMs, "vastai: destroy") : await call2("PUT", `${base}/instances/${id}/`, auth, { state: "stopped" }, ctx.callTimeoutMs, "vastai: stop");
+      if (r.status === 404) return;
+      const ok = r.body?.success;
+      if (r.status !== 200 || ok === false) throw new ProviderError(`vastai: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call2("GET", `${base}/volumes/`, auth, void 0, ctx.callTimeoutMs, "vastai: list volumes");
+      const list = r.body?.volumes ?? [];
+      return list.map((v) => `vast.ai volume ${v.id ?? "?"} (${v.disk_space ?? "?"} GB, ${v.status ?? "?"}) bills until deleted`);
+    }
+  };
+}
+
+// src/teardown/phase.ts
+async function loadProof(cfg, workspace, deps) {
+  let file;
+  let cleanup = null;
+  if (cfg.verifiedPath) {
+    const p = resolve4(workspace, cfg.verifiedPath);
+    file = existsSync4(p) && statSync5(p).isDirectory() ? join3(p, "VERIFIED.json") : p;
+  } else if (cfg.verifiedArtifact) {
+    if (!deps.fetchArtifact) throw new ProviderError("verified-artifact needs the GitHub Actions artifact service; use 'verified-path' here", false);
+    cleanup = mkdtempSync2(join3(tmpdir2(), "tether-proof-"));
+    await deps.fetchArtifact(cfg.verifiedArtifact, cleanup);
+    file = join3(cleanup, "VERIFIED.json");
+  } else {
+    return null;
+  }
+  try {
+    if (!existsSync4(file)) return null;
+    const manifest = join3(dirname2(file), "manifest.json");
+    return { verifiedText: readFileSync3(file, "utf8"), manifestText: existsSync4(manifest) ? readFileSync3(manifest, "utf8") : null };
+  } finally {
+    if (cleanup) rmSync3(cleanup, { recursive: true, force: true });
+  }
+}
+function providerFor(cfg, ctx, env) {
+  switch (cfg.provider) {
+    case "lambda":
+      return lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl);
+    case "runpod":
+      return runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl);
+    case "vastai":
+      return vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl);
+    case "aws":
+      return awsProvider(ctx, { region: cfg.awsRegion ?? "", accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "", secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "", sessionToken: env["AWS_SESSION_TOKEN"] }, cfg.apiUrl);
+    case "command":
+      return commandProvider(ctx, cfg.teardownCommand ?? "", env, cfg.timeoutS * 1e3);
+    case "ssh": {
+      const conn = cfg.connection;
+      if (!conn) throw new ProviderError("provider ssh needs the connection inputs", false);
+      return sshProvider(ctx, conn, loadCredential(conn.key));
+    }
+  }
+}
+async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
+  const cfg = parseTeardown(inputs, env);
+  for (const secret of [cfg.apiKey, inputs["ssh-key"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
+  const now = deps.now ?? (() => /* @__PURE__ */ new Date());
+  const finish = (state2, reason2, code2, summary) => {
+    reporter.output("state", state2);
+    reporter.output("reason", reason2);
+    reporter.summary(summary.join("\n\n"));
+    if (code2) reporter.error(`teardown ${state2}: ${reason2}`);
+    else reporter.info(`teardown ${state2}: ${reason2}`);
+    return code2;
+  };
+  const head = (icon, what) => `### ${icon} tether teardown \u2014 \`${cfg.runId}\`: ${what}`;
+  const proofFiles = await loadProof(cfg, workspace, deps);
+  let gate2 = checkProof(cfg.runId, cfg.verb, proofFiles, cfg.allowParkUnverified);
+  const confirmGate = checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm");
+  if (gate2.ok && confirmGate) gate2 = confirmGate;
+  const proof = gate2.ok ? gate2.proof : null;
+  const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
+  if (!gate2.ok) return finish("refused", gate2.reason, 1, [head("\u26D4", "refused"), gate2.reason, card]);
+  const notes = [...gate2.notes];
+  if (proof && cfg.connection) {
+    try {
+      const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
+      try {
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
+        const changed = checkRebuilt(proof.manifest, manifest);
+        if (changed && !changed.ok) return finish("refused", changed.reason, 1, [head("\u26D4", "refused"), changed.reason, card]);
+        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      if (!(err instanceof TransportError)) {
+        const reason2 = `could not rebuild the manifest on the box to compare: ${err.message}`;
+        return finish("refused", reason2, 1, [head("\u26D4", "refused"), reason2, card]);
+      }
+      notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+    }
+  }
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  const noteBlock = notes.map((n) => `- ${n}`).join("\n");
+  if (cfg.dryRun) {
+    const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason2, 0, [head("\u{1F50D}", "dry run"), reason2, noteBlock, card].filter(Boolean));
+  }
+  const ctx = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))), log: (l) => reporter.info(l) };
+  const provider = providerFor(cfg, ctx, env);
+  let result;
+  try {
+    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
+  } catch (err) {
+    const reason2 = err.message;
+    return finish("failed", reason2, 1, [head("\u274C", "failed"), reason2, noteBlock, card].filter(Boolean));
+  }
+  if (!result.ok) return finish("failed", result.detail, 1, [head("\u274C", "NOT confirmed"), `${result.detail}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
+  const state = cfg.verb === "destroy" ? "torn-down" : "parked";
+  const verbFacts = FACTS[cfg.provider][cfg.verb];
+  const lines = [head("\u2705", state), `${cfg.instanceId}: ${result.detail}${result.already ? " (it already was, before anything was asked)" : ""}.`, noteBlock];
+  if (verbFacts) lines.push(`Still billing after this ${cfg.verb}: ${verbFacts.keepsBilling}.`);
+  if (provider.leftovers) {
+    try {
+      const left = await provider.leftovers();
+      lines.push(left.length ? `#### Still billing (reported, never deleted)
+
+${left.map((l) => `- ${l}`).join("\n")}` : "The provider lists nothing else that bills.");
+      for (const l of left) reporter.warn(`teardown: still billing: ${l}`);
+    } catch (err) {
+      lines.push(`Could not list what still bills: ${err.message}`);
+    }
+  }
+  lines.push(card);
+  const reason = `${cfg.instanceId} ${state} (${result.detail})`;
+  const code = finish(state, reason, 0, lines.filter(Boolean));
+  if (deps.afterTeardown) await deps.afterTeardown(state, reason);
+  return code;
+}
+
 // src/report/describe-error.ts
 function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
@@ -31457,6 +32095,20 @@ var OPTION_HELP = {
   "trusted-load-command": "a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument",
   artifact: "workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named \u2026-unverified) or none; needs the Actions runtime",
   "retention-days": "days GitHub keeps the artifacts (1\u201390, up to 400 where the repository allows); empty: the repository setting",
+  provider: "teardown: ssh (park by poweroff), command (your teardown-command), lambda, runpod, vastai or aws; in collect, only for the teardown card",
+  "instance-id": "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port)",
+  verb: "park (reversible stop, where the provider has one) or destroy (irreversible); required for teardown",
+  "verified-path": "VERIFIED.json from collect (a file, or the directory holding it and manifest.json)",
+  "verified-artifact": "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run",
+  "allow-park-unverified": "true: allow a reversible park without a VERIFIED.json (never destroy)",
+  approval: 'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
+  confirm: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm',
+  "dry-run": "true (default): check the gate and show the card, change nothing; false: act",
+  "api-key": "the provider API key (pass it from a secret; masked)",
+  "provider-api-url": "override the provider's API base URL (https, or http on loopback for a proxy or test double)",
+  "aws-region": "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+  "teardown-command": "provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done",
+  "teardown-timeout": "how long to wait for the provider to confirm the terminal state (default 10m)",
   "artifact-budget": "warn when the artifacts exceed this size (default 500MB, GitHub Free storage), e.g. 2GB",
   "run-file": "where to write the run description, relative to the workspace (default tether-run.json)"
 };
@@ -31473,6 +32125,7 @@ function usage() {
     "  launch   audit, write the run record, start the job detached, confirm it runs",
     "  status   one read-only patrol probe: the state of each run, as a table",
     "  collect  manifest on the box, resumable pull, load-verify, VERIFIED.json",
+    "  teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)",
     "",
     "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets."
   ].join("\n");
@@ -31480,6 +32133,7 @@ function usage() {
 var HELP = {
   audit: ["usage: tether audit [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS)].join("\n"),
   collect: ["usage: tether collect --run-id ID --dest-dir DIR [options]", "", section("connection", CONNECTION_INPUTS), "", section("collect", COLLECT_INPUTS)].join("\n"),
+  teardown: ["usage: tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]", "", section("connection (optional: rebuilds the manifest to compare)", CONNECTION_INPUTS), "", section("teardown", TEARDOWN_INPUTS)].join("\n"),
   status: ["usage: tether status --run-ids ID[,ID\u2026] [options]", "", section("connection", CONNECTION_INPUTS), "", section("patrol", PATROL_INPUTS)].join("\n"),
   launch: ["usage: tether launch --run-id ID --command CMD [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS), "", section("launch", LAUNCH_INPUTS)].join("\n")
 };
@@ -31524,7 +32178,7 @@ async function main(argv) {
     console.log(usage());
     return cmd ? 0 : 2;
   }
-  if (cmd !== "launch" && cmd !== "audit" && cmd !== "status" && cmd !== "collect") {
+  if (cmd !== "launch" && cmd !== "audit" && cmd !== "status" && cmd !== "collect" && cmd !== "teardown") {
     console.error(`error: unknown command ${JSON.stringify(cmd)}
 
 ${usage()}`);
@@ -31540,6 +32194,7 @@ ${usage()}`);
     const inputs = parseArgs(cmd === "status" ? "patrol" : cmd, rest);
     if (cmd === "status") return await patrolPhase(inputs, process.env, reporter, "text");
     if (cmd === "collect") return await collectPhase(inputs, process.env, reporter, process.cwd());
+    if (cmd === "teardown") return await teardownPhase(inputs, process.env, reporter, process.cwd());
     const code = cmd === "launch" ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
     for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(`${k}: ${v}`);
     return code;

@@ -46618,12 +46618,14 @@ var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "kno
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
 var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
 var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget"];
+var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget", "provider", "instance-id", "verb"];
+var TEARDOWN_INPUTS = ["run-id", "run-root", "provider", "instance-id", "verb", "verified-path", "verified-artifact", "allow-park-unverified", "approval", "confirm", "dry-run", "api-key", "provider-api-url", "aws-region", "teardown-command", "teardown-timeout", "report-to", "github-token"];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
   patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
-  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS]
+  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
+  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
 };
 
 // node_modules/@actions/core/lib/command.js
@@ -47313,7 +47315,7 @@ var SIZE_UNITS = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 1
 var DEFAULT_RUN_ROOT = "~/.tether/runs";
 
 // src/patrol/remediation.ts
-var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "unknown"];
+var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "unknown", "torn-down"];
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
 var STATE_REMEDIATION = {
   launching: "the job is starting; if it stays here for several ticks, read the attempt log",
@@ -47323,7 +47325,8 @@ var STATE_REMEDIATION = {
   dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
   rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
   unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
-  unknown: "no run record for this run id under run-root: check run-id, run-root and the host"
+  unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+  "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
 };
 var FAILURE_REMEDIATION = {
   "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
@@ -51538,7 +51541,8 @@ var ICON = {
   dead: "\u{1F480}",
   rebooted: "\u{1F501}",
   unreachable: "\u{1F4E1}",
-  unknown: "\u2754"
+  unknown: "\u2754",
+  "torn-down": "\u{1F3C1}"
 };
 var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
 var BODY_MAX = 65536;
@@ -51590,7 +51594,7 @@ function renderPatrol(verdicts, memory, now, marker = "") {
     ...verdicts.map((v) => row(v, now)),
     ""
   ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
@@ -51607,6 +51611,13 @@ ${c}
 ${tail}
 `;
 }
+function costLine(v, now) {
+  if (v.state !== "finished" || v.hourlyPrice === null || v.hourlyPrice === void 0) return "";
+  const hours = Math.max(0, (now.getTime() - Date.parse(v.since)) / 36e5);
+  const h = Math.floor(hours);
+  const m = Math.floor((hours - h) * 60);
+  return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
+}
 function renderStatusText(verdicts, now) {
   const rows = [["RUN", "HOST", "STATE", "STEP", "EPOCH", "METRICS", "HEARTBEAT", "CKPTS", "SINCE"]];
   for (const v of verdicts) {
@@ -51614,7 +51625,7 @@ function renderStatusText(verdicts, now) {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
   return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
 }
 
@@ -51796,7 +51807,9 @@ function parseTetherFile(text, env) {
       if (seen.has(id)) throw new InputError("config", `run id ${id} is listed on ${seen.get(id)} and ${where}; run ids are unique`);
       seen.set(id, where);
     }
-    return { name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT), runIds: runs };
+    const price = inputs["hourly-price"];
+    const hourlyPrice = price === void 0 ? null : number("config", price.replace(/^\$/, ""), 0, 0, 1e4);
+    return { name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT), runIds: runs, hourlyPrice };
   });
 }
 
@@ -52022,24 +52035,53 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const worker = async () => {
     for (let i = next++; i < targets.length; i = next++) {
       const t = targets[i];
-      const seen = t.runIds.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host2;
-      try {
-        host2 = await probe(t, seen);
-      } catch (err) {
-        if (!(err instanceof TransportError)) throw err;
-        host2 = err;
+      const price = t.hourlyPrice ?? null;
+      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+      let host2 = null;
+      if (seen.length) {
+        try {
+          host2 = await probe(t, seen);
+        } catch (err) {
+          if (!(err instanceof TransportError)) throw err;
+          host2 = err;
+        }
       }
       results[i] = t.runIds.map((id) => {
+        const before = prev.runs[id];
+        if (!host2 || before?.teardown) return { ...tornDown(id, before), host: t.label, hourlyPrice: price };
         const s = host2 instanceof TransportError ? { kind: "transport", reason: host2.kind, detail: host2.message } : { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } };
         const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
         memory.runs[id] = m;
-        return { ...verdict, host: t.label };
+        return { ...verdict, host: t.label, hourlyPrice: price };
       });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
   return { verdicts: results.flat(), memory };
+}
+function tornDown(runId2, m) {
+  const t = m.teardown;
+  return {
+    runId: runId2,
+    state: "torn-down",
+    cls: null,
+    flags: [],
+    remediation: STATE_REMEDIATION["torn-down"],
+    detail: `${t.state} at ${t.at}: ${t.reason}`,
+    attempt: m.attempt,
+    step: m.step,
+    epoch: m.epoch,
+    metrics: m.metrics,
+    heartbeatAgeS: null,
+    progressAgeS: null,
+    checkpoints: { count: 0, newest: null, ageS: null },
+    gpus: [],
+    disk: null,
+    memoryPct: null,
+    since: t.at,
+    newSignature: null
+  };
 }
 function emptyRun(id) {
   return {
@@ -53247,7 +53289,7 @@ function readConfig(path) {
 }
 function single(inputs, env, runRoot, runIds) {
   const conn = parseConnection(inputs, env);
-  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds };
+  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
 }
 function pick(memory, ids) {
   return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
@@ -53274,7 +53316,7 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   const memory = mergeMemories(bodies.map(readMemory));
   const now = /* @__PURE__ */ new Date();
   const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds })),
+    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
     memory,
     (t, runs) => {
       const h = byName.get(t.label);

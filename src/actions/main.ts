@@ -1,14 +1,15 @@
-import { githubArtifacts } from '../github/artifacts.ts';
+import { fetchArtifact, githubArtifacts } from '../github/artifacts.ts';
 import { collectPhase } from '../collect/phase.ts';
 import { InputError } from '../config/errors.ts';
 import { PHASE_INPUTS } from '../config/inputs.ts';
 import { actionInputs, runAction } from '../github/actions-io.ts';
 import { refuseUnsafeContext } from '../github/context.ts';
-import { storeFromInputs } from '../github/status-store.ts';
+import { storeFromInputs, teardownDone } from '../github/status-store.ts';
+import { teardownPhase } from '../teardown/phase.ts';
 import { auditPhase, launchPhase } from '../launch/phase.ts';
 import { patrolPhase } from '../remote/patrol-phase.ts';
 
-// The root action: `command:` picks the phase. Teardown arrives in a later release.
+// The root action: `command:` picks the phase.
 await runAction(async (r) => {
   const command = actionInputs(['command'])['command']?.trim() || 'launch';
   const workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd();
@@ -30,8 +31,10 @@ await runAction(async (r) => {
       refuseUnsafeContext(process.env, inputs);
       return collectPhase(inputs, process.env, r, workspace, githubArtifacts());
     }
-    case 'teardown':
-      throw new InputError('command', "'teardown' is not in this release yet; this version supports launch, audit, patrol and collect");
+    case 'teardown': {
+      const inputs = actionInputs(PHASE_INPUTS.teardown);
+      return teardownPhase(inputs, process.env, r, workspace, { fetchArtifact, afterTeardown: (state, reason) => teardownDone(inputs, process.env, r, state, reason) });
+    }
     default:
       throw new InputError('command', `${JSON.stringify(command)} is not one of: launch, audit, patrol, collect, teardown`);
   }

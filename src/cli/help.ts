@@ -1,4 +1,4 @@
-import { AUDIT_INPUTS, COLLECT_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS } from '../config/inputs.ts';
+import { AUDIT_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS } from '../config/inputs.ts';
 
 /** One line per option, shared by `--help` and kept in step with action.yml by a test. */
 export const OPTION_HELP: Record<string, string> = {
@@ -51,6 +51,20 @@ export const OPTION_HELP: Record<string, string> = {
   'trusted-load-command': 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument',
   artifact: 'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
   'retention-days': 'days GitHub keeps the artifacts (1–90, up to 400 where the repository allows); empty: the repository setting',
+  provider: 'teardown: ssh (park by poweroff), command (your teardown-command), lambda, runpod, vastai or aws; in collect, only for the teardown card',
+  'instance-id': "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port)",
+  verb: 'park (reversible stop, where the provider has one) or destroy (irreversible); required for teardown',
+  'verified-path': 'VERIFIED.json from collect (a file, or the directory holding it and manifest.json)',
+  'verified-artifact': "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run",
+  'allow-park-unverified': 'true: allow a reversible park without a VERIFIED.json (never destroy)',
+  approval: 'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
+  confirm: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm',
+  'dry-run': 'true (default): check the gate and show the card, change nothing; false: act',
+  'api-key': 'the provider API key (pass it from a secret; masked)',
+  'provider-api-url': "override the provider's API base URL (https, or http on loopback for a proxy or test double)",
+  'aws-region': 'EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)',
+  'teardown-command': 'provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done',
+  'teardown-timeout': 'how long to wait for the provider to confirm the terminal state (default 10m)',
   'artifact-budget': 'warn when the artifacts exceed this size (default 500MB, GitHub Free storage), e.g. 2GB',
   'run-file': 'where to write the run description, relative to the workspace (default tether-run.json)',
 };
@@ -68,6 +82,7 @@ export function usage(): string {
     '  launch   audit, write the run record, start the job detached, confirm it runs',
     '  status   one read-only patrol probe: the state of each run, as a table',
     '  collect  manifest on the box, resumable pull, load-verify, VERIFIED.json',
+    '  teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)',
     '',
     "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets.",
   ].join('\n');
@@ -76,6 +91,7 @@ export function usage(): string {
 export const HELP = {
   audit: ['usage: tether audit [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS)].join('\n'),
   collect: ['usage: tether collect --run-id ID --dest-dir DIR [options]', '', section('connection', CONNECTION_INPUTS), '', section('collect', COLLECT_INPUTS)].join('\n'),
+  teardown: ['usage: tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]', '', section('connection (optional: rebuilds the manifest to compare)', CONNECTION_INPUTS), '', section('teardown', TEARDOWN_INPUTS)].join('\n'),
   status: ['usage: tether status --run-ids ID[,ID…] [options]', '', section('connection', CONNECTION_INPUTS), '', section('patrol', PATROL_INPUTS)].join('\n'),
   launch: ['usage: tether launch --run-id ID --command CMD [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS), '', section('launch', LAUNCH_INPUTS)].join('\n'),
 };

@@ -5,6 +5,7 @@ import { PHASE_INPUTS, type Phase } from '../config/inputs.ts';
 import { auditPhase, launchPhase } from '../launch/phase.ts';
 import { patrolPhase } from '../remote/patrol-phase.ts';
 import { collectPhase } from '../collect/phase.ts';
+import { teardownPhase } from '../teardown/phase.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { HELP, usage } from './help.ts';
@@ -51,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return cmd ? 0 : 2;
   }
-  if (cmd !== 'launch' && cmd !== 'audit' && cmd !== 'status' && cmd !== 'collect') {
+  if (cmd !== 'launch' && cmd !== 'audit' && cmd !== 'status' && cmd !== 'collect' && cmd !== 'teardown') {
     console.error(`error: unknown command ${JSON.stringify(cmd)}\n\n${usage()}`);
     return 2;
   }
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     const inputs = parseArgs(cmd === 'status' ? 'patrol' : cmd, rest);
     if (cmd === 'status') return await patrolPhase(inputs, process.env, reporter, 'text');
     if (cmd === 'collect') return await collectPhase(inputs, process.env, reporter, process.cwd());
+    if (cmd === 'teardown') return await teardownPhase(inputs, process.env, reporter, process.cwd());
     const code = cmd === 'launch' ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
     for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(`${k}: ${v}`);
     return code;

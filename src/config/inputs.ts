@@ -5,12 +5,15 @@ export const LAUNCH_INPUTS = ['run-id', 'command', 'then', 'workdir', 'env', 'se
 
 export const PATROL_INPUTS = ['config', 'run-ids', 'run-root', 'concurrency', 'stall-after', 'fail-on', 'report-to', 'github-token', 'state-file', 'progress-regex'] as const;
 
-export const COLLECT_INPUTS = ['run-id', 'run-root', 'dest-dir', 'latest-only', 'roster', 'parallel', 'stall-timeout', 'trusted-load-command', 'artifact', 'retention-days', 'artifact-budget'] as const;
+export const COLLECT_INPUTS = ['run-id', 'run-root', 'dest-dir', 'latest-only', 'roster', 'parallel', 'stall-timeout', 'trusted-load-command', 'artifact', 'retention-days', 'artifact-budget', 'provider', 'instance-id', 'verb'] as const;
+
+export const TEARDOWN_INPUTS = ['run-id', 'run-root', 'provider', 'instance-id', 'verb', 'verified-path', 'verified-artifact', 'allow-park-unverified', 'approval', 'confirm', 'dry-run', 'api-key', 'provider-api-url', 'aws-region', 'teardown-command', 'teardown-timeout', 'report-to', 'github-token'] as const;
 
 export const PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
   patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
   collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
+  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS],
 } as const;
 export type Phase = keyof typeof PHASE_INPUTS;

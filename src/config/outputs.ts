@@ -28,6 +28,10 @@ export const OUTPUT_DOCS = {
     'artifact-digest': 'sha256 of the uploaded checkpoints zip',
     'verified-artifact': 'name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it',
   },
+  teardown: {
+    state: 'torn-down, parked, refused, dry-run, or failed (the provider did not confirm a terminal state in time)',
+    reason: 'one line: why it was refused, what would happen, or what the provider confirmed',
+  },
   audit: {
     passed: 'true when the audit gate passed',
     report: 'the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)',

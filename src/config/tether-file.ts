@@ -10,6 +10,8 @@ export interface HostEntry {
   conn: ConnectionConfig;
   runRoot: string;
   runIds: string[];
+  /** What the instance costs per hour (any currency), for the cost-since-finished line. */
+  hourlyPrice: number | null;
 }
 
 const HOST_KEYS = new Set(['name', 'host', 'port', 'user', 'ssh-key-path', 'known-hosts', 'host-key-fingerprint', 'accept-new-host-key', 'connect-timeout', 'run-root', 'runs', 'hourly-price']);
@@ -49,6 +51,8 @@ export function parseTetherFile(text: string, env: Inputs): HostEntry[] {
       if (seen.has(id)) throw new InputError('config', `run id ${id} is listed on ${seen.get(id)} and ${where}; run ids are unique`);
       seen.set(id, where);
     }
-    return { name: typeof h['name'] === 'string' ? h['name'] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: v.remotePath('config', inputs['run-root'], DEFAULT_RUN_ROOT), runIds: runs };
+    const price = inputs['hourly-price'];
+    const hourlyPrice = price === undefined ? null : v.number('config', price.replace(/^\$/, ''), 0, 0, 10_000);
+    return { name: typeof h['name'] === 'string' ? h['name'] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: v.remotePath('config', inputs['run-root'], DEFAULT_RUN_ROOT), runIds: runs, hourlyPrice };
   });
 }

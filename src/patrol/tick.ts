@@ -1,5 +1,6 @@
 import { TransportError } from '../ssh/errors.ts';
-import type { TickMemory } from './memory.ts';
+import type { RunMemory, TickMemory } from './memory.ts';
+import { STATE_REMEDIATION } from './remediation.ts';
 import type { HostObservation } from './observation.ts';
 import { assess, type AssessOptions, type Verdict } from './verdict.ts';
 
@@ -7,6 +8,7 @@ export interface HostTarget {
   /** How the host is named in reports (user@host:port). */
   label: string;
   runIds: string[];
+  hourlyPrice?: number | null;
 }
 
 export interface SeenRun {
@@ -18,8 +20,10 @@ export interface SeenRun {
 /** One read-only probe of one host; throws TransportError when the host cannot be reached. */
 export type ProbeFn = (target: HostTarget, runs: SeenRun[]) => Promise<HostObservation>;
 
+export type TickVerdict = Verdict & { host: string; hourlyPrice: number | null };
+
 export interface TickResult {
-  verdicts: Array<Verdict & { host: string }>;
+  verdicts: TickVerdict[];
   memory: TickMemory;
 }
 
@@ -28,33 +32,64 @@ export interface TickResult {
  * verdict per run. The probe is passed in, so this file does no I/O of its own.
  */
 export async function tick(targets: HostTarget[], prev: TickMemory, probe: ProbeFn, opts: AssessOptions, now: Date, concurrency = 8): Promise<TickResult> {
-  const results: Array<Array<Verdict & { host: string }>> = new Array(targets.length);
+  const results: TickVerdict[][] = new Array(targets.length);
   const memory: TickMemory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < targets.length; i = next++) {
       const t = targets[i] as HostTarget;
-      const seen = t.runIds.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host: HostObservation | TransportError;
-      try {
-        host = await probe(t, seen);
-      } catch (err) {
-        if (!(err instanceof TransportError)) throw err;
-        host = err;
+      const price = t.hourlyPrice ?? null;
+      // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
+      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+      let host: HostObservation | TransportError | null = null;
+      if (seen.length) {
+        try {
+          host = await probe(t, seen);
+        } catch (err) {
+          if (!(err instanceof TransportError)) throw err;
+          host = err;
+        }
       }
       results[i] = t.runIds.map((id) => {
+        const before = prev.runs[id];
+        if (!host || before?.teardown) return { ...tornDown(id, before!), host: t.label, hourlyPrice: price };
         const s =
           host instanceof TransportError
             ? ({ kind: 'transport', reason: host.kind, detail: host.message } as const)
             : ({ kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } } as const);
         const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
         memory.runs[id] = m;
-        return { ...verdict, host: t.label };
+        return { ...verdict, host: t.label, hourlyPrice: price };
       });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
   return { verdicts: results.flat(), memory };
+}
+
+function tornDown(runId: string, m: RunMemory): Verdict {
+  const t = m.teardown!;
+  return {
+    runId,
+    state: 'torn-down',
+    cls: null,
+    flags: [],
+    remediation: STATE_REMEDIATION['torn-down'],
+    detail: `${t.state} at ${t.at}: ${t.reason}`,
+    attempt: m.attempt,
+    step: m.step,
+    epoch: m.epoch,
+    metrics: m.metrics,
+    heartbeatAgeS: null,
+    progressAgeS: null,
+    checkpoints: { count: 0, newest: null, ageS: null },
+    gpus: [],
+    disk: null,
+    memoryPct: null,
+    since: t.at,
+    newSignature: null,
+  };
 }
 
 function emptyRun(id: string) {

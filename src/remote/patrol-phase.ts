@@ -39,7 +39,7 @@ function readConfig(path: string): string {
 /** The one host given by the connection inputs. */
 function single(inputs: Inputs, env: Inputs, runRoot: string, runIds: string[]): HostEntry {
   const conn = parseConnection(inputs, env);
-  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds };
+  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
 }
 
 function pick(memory: TickMemory, ids: string[]): TickMemory {
@@ -75,7 +75,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   const memory = mergeMemories(bodies.map(readMemory));
   const now = new Date();
   const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds })),
+    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
     memory,
     (t, runs) => {
       const h = byName.get(t.label)!;

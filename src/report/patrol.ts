@@ -3,7 +3,7 @@ import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
 import { cell as esc } from './markdown.ts';
 
-export type HostVerdict = Verdict & { host: string };
+export type HostVerdict = Verdict & { host: string; hourlyPrice?: number | null };
 
 export const ICON: Record<State, string> = {
   launching: '🔵',
@@ -15,6 +15,7 @@ export const ICON: Record<State, string> = {
   rebooted: '🔁',
   unreachable: '📡',
   unknown: '❔',
+  'torn-down': '🏁',
 };
 
 /** States that need a person. */
@@ -84,7 +85,7 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
   ];
   const notes = verdicts
     .filter((v) => v.state !== 'running' || v.flags.length || v.newSignature)
-    .map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}`);
+    .map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
   // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
   const tail = memoryBlock(fitMemory(memory, 24_000));
   let body = [...head, ...notes, ''].join('\n');
@@ -96,6 +97,18 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
   return `${body}\n${tail}\n`;
 }
 
+/**
+ * Money spent since a run finished, while its box still bills (every tick until teardown). Pure.
+ * The price is per hour in whatever currency the user wrote in tether.yml.
+ */
+export function costLine(v: HostVerdict, now: Date): string {
+  if (v.state !== 'finished' || v.hourlyPrice === null || v.hourlyPrice === undefined) return '';
+  const hours = Math.max(0, (now.getTime() - Date.parse(v.since)) / 3600e3);
+  const h = Math.floor(hours);
+  const m = Math.floor((hours - h) * 60);
+  return ` 💸 Finished ${h}h ${String(m).padStart(2, '0')}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h — collect, then tear it down.`;
+}
+
 /** The same status for a terminal: aligned plain columns. */
 export function renderStatusText(verdicts: HostVerdict[], now: Date): string {
   const rows = [['RUN', 'HOST', 'STATE', 'STEP', 'EPOCH', 'METRICS', 'HEARTBEAT', 'CKPTS', 'SINCE']];
@@ -104,6 +117,6 @@ export function renderStatusText(verdicts: HostVerdict[], now: Date): string {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
-  const notes = verdicts.filter((v) => v.state !== 'running' || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}`);
+  const notes = verdicts.filter((v) => v.state !== 'running' || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }

@@ -129,6 +129,12 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
     const bin = join(dir, 'bin');
     mkdirSync(home, { recursive: true });
     mkdirSync(bin, { recursive: true });
+    // A box shares the runner's PID namespace: a real poweroff would stop the test machine. These
+    // stand-ins come first on the box's PATH; "powering off" stops only the box's sshd.
+    for (const name of ['poweroff', 'shutdown', 'halt', 'reboot']) {
+      writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} $*" >> "$HOME/.tether-power"\n(sleep 0.3; kill "$(cat '${join(dir, 'sshd.pid')}')") >/dev/null 2>&1 &\nexit 0\n`, { mode: 0o755 });
+    }
+    writeFileSync(join(bin, 'sudo'), '#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n', { mode: 0o755 });
     chmodSync(ROOT, 0o755);
     chmodSync(dir, 0o755);
     const addr = `10.251.${i}.2`;

@@ -49,10 +49,10 @@ describe('action metadata', () => {
 
   it('the root action takes command (the phase) and the launch inputs, the training command as job-command', () => {
     const doc = parse(readFileSync('action.yml', 'utf8'));
-    const all = new Set<string>([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect]);
+    const all = new Set<string>([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect, ...PHASE_INPUTS.teardown]);
     all.delete('command');
     expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...all].sort());
-    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol or collect/);
+    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect or teardown/);
   });
 
   it('the example workflow passes inputs to scripts only through env:', () => {

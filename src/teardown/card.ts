@@ -1,0 +1,42 @@
+import { FACTS, monthsSince, type ProviderName, type Verb } from './facts.ts';
+
+export interface CardInput {
+  provider: ProviderName;
+  instanceId: string;
+  verb: Verb;
+  runId: string;
+  /** Verified file count and bytes, or null when nothing is verified. */
+  verified: { files: number; bytes: number } | null;
+  now: Date;
+}
+
+const gb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`);
+
+/**
+ * The teardown card: what the approver approves. Verb, reversibility, what survives, what keeps
+ * billing, the other verb's trade-off, cost traps and a stale-facts warning. Pure.
+ */
+export function renderCard(c: CardInput): string {
+  const p = FACTS[c.provider];
+  const f = p[c.verb];
+  const other: Verb = c.verb === 'park' ? 'destroy' : 'park';
+  const o = p[other];
+  const lines = [`#### Teardown card — \`${c.runId}\``, '', '| | |', '|---|---|'];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | \`${c.instanceId}\` |`);
+  if (!f) {
+    lines.push(`| verb | **${c.verb}** — not available: ${p.missing?.[c.verb] ?? 'not offered by this provider'} |`);
+  } else {
+    lines.push(
+      `| verb | **${c.verb}**: ${f.action} |`,
+      `| reversible | ${f.reversible ? 'yes' : '**NO** — this cannot be undone'} |`,
+      `| survives | ${f.survives} |`,
+      `| keeps billing | ${f.keepsBilling} |`,
+    );
+  }
+  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? 'reversible' : 'irreversible'}; keeps billing: ${o.keepsBilling}` : (p.missing?.[other] ?? 'not offered')} |`);
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : '**nothing verified**'} |`);
+  lines.push('', ...p.traps.map((t) => `- ⚠️ ${t}`));
+  const age = monthsSince(p.verified, c.now);
+  if (age > 6) lines.push(`- ⚠️ these ${p.title} facts were last checked ${p.verified} (${age} months ago): confirm them on the provider's pricing page`);
+  return lines.join('\n');
+}

@@ -1,0 +1,80 @@
+/**
+ * What each provider's verbs do to the meter and to the data (runbook-facts §5.1, R61–R67), as data:
+ * the teardown card and the approval read from here. Every fact carries the month it was checked.
+ */
+export const PROVIDERS = ['ssh', 'command', 'lambda', 'runpod', 'vastai', 'aws'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+export const VERBS = ['park', 'destroy'] as const;
+export type Verb = (typeof VERBS)[number];
+
+export interface VerbFacts {
+  /** What the provider calls it. */
+  action: string;
+  reversible: boolean;
+  survives: string;
+  keepsBilling: string;
+}
+
+export interface ProviderFacts {
+  title: string;
+  park: VerbFacts | null;
+  destroy: VerbFacts | null;
+  /** Why a verb is missing, when it is. */
+  missing?: Partial<Record<Verb, string>>;
+  /** Cost traps of the alternatives, shown on the card. */
+  traps: string[];
+  verified: string;
+}
+
+export const FACTS: Record<ProviderName, ProviderFacts> = {
+  ssh: {
+    title: 'any SSH box',
+    park: { action: '`sudo -n poweroff` on the box', reversible: true, survives: 'the disks, if the provider keeps a stopped machine', keepsBilling: 'whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING' },
+    destroy: null,
+    missing: { destroy: 'an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command' },
+    traps: ['a forgotten box bills 24/7: nothing releases it automatically', 'Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda'],
+    verified: '2026-06',
+  },
+  command: {
+    title: 'your teardown command',
+    park: { action: 'your `teardown-command` with TETHER_VERB=park', reversible: true, survives: 'as your command decides', keepsBilling: 'as your provider bills a parked machine' },
+    destroy: { action: 'your `teardown-command` with TETHER_VERB=destroy', reversible: false, survives: 'as your command decides', keepsBilling: 'anything your command does not delete (volumes, IPs, snapshots)' },
+    traps: ['tether only knows the exit status of your command: check the provider console afterwards'],
+    verified: '2026-06',
+  },
+  lambda: {
+    title: 'Lambda Cloud',
+    park: null,
+    destroy: { action: 'terminate (`POST /instance-operations/terminate`)', reversible: false, survives: 'NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased', keepsBilling: 'NFS file systems ($0.20/GiB/month) until you delete them' },
+    missing: { park: 'Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter' },
+    traps: ['in-OS shutdown keeps billing (Alert state)', 'the terminate call can hang: tether times out and re-queries the instance'],
+    verified: '2026-06',
+  },
+  runpod: {
+    title: 'RunPod',
+    park: { action: 'stop (`POST /pods/{id}/stop`)', reversible: true, survives: 'the volume disk `/workspace` and any Network Volume; the container disk is wiped', keepsBilling: 'the volume disk, billed at 2× while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days' },
+    destroy: { action: 'terminate (`DELETE /pods/{id}`)', reversible: false, survives: 'Network Volumes only; container and volume disks are deleted', keepsBilling: 'Network Volumes until you delete them' },
+    traps: ['stop does not stop the meter for storage: the volume disk bills 2×', 'a delete answering 200 is not proof: tether polls until the pod is gone (404)'],
+    verified: '2026-06',
+  },
+  vastai: {
+    title: 'vast.ai',
+    park: { action: 'stop (`PUT /instances/{id}/` state=stopped)', reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: 'the disk, forever (even at a negative balance), and bandwidth in every state' },
+    destroy: { action: 'destroy (`DELETE /instances/{id}/`)', reversible: false, survives: 'nothing on the box; only copies you made off it', keepsBilling: 'volumes until you delete them' },
+    traps: ['stop bills the disk forever', 'destroy is eventually consistent: tether polls until the instance is gone'],
+    verified: '2026-06',
+  },
+  aws: {
+    title: 'AWS EC2',
+    park: { action: 'StopInstances', reversible: true, survives: 'EBS volumes; instance-store disks are erased', keepsBilling: 'EBS volumes and Elastic IPs' },
+    destroy: { action: 'TerminateInstances', reversible: false, survives: 'EBS volumes not marked DeleteOnTermination, and snapshots', keepsBilling: 'unattached EBS volumes, snapshots and unassociated Elastic IPs' },
+    traps: ['a stopped instance still bills its EBS volumes', 'volumes without DeleteOnTermination outlive the instance'],
+    verified: '2026-06',
+  },
+};
+
+/** Months since a `YYYY-MM` stamp. Pure. */
+export function monthsSince(stamp: string, now: Date): number {
+  const [y, m] = stamp.split('-').map(Number);
+  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
+}

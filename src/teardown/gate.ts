@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { parseManifest, type Manifest } from '../collect/manifest.ts';
+import { filesSha256, VERIFIED_SCHEMA } from '../collect/verified.ts';
+import type { Verb } from './facts.ts';
+
+/** The parts of VERIFIED.json the gate relies on. */
+export interface VerifiedDoc {
+  schema: string;
+  run_id: string;
+  attempt: number;
+  manifest_sha256: string;
+  files_sha256: string;
+  file_count: number;
+  bytes: number;
+  latest_only: boolean;
+  verified_at: string;
+}
+
+export type Gate = { ok: true; proof: { verified: VerifiedDoc; manifest: Manifest } | null; notes: string[] } | { ok: false; reason: string };
+
+const refuse = (reason: string): Gate => ({ ok: false, reason });
+
+/**
+ * The teardown gate, pure: VERIFIED.json for exactly this run, the manifest it names (by sha256), a
+ * full (not latest-only) collect. Without proof only a reversible park may pass, and only when asked.
+ */
+export function checkProof(runId: string, verb: Verb, files: { verifiedText: string; manifestText: string | null } | null, allowParkUnverified: boolean): Gate {
+  if (!files) {
+    if (verb === 'park' && allowParkUnverified) return { ok: true, proof: null, notes: ['no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks'] };
+    return refuse(`no VERIFIED.json for run ${runId}: collect (verified) must come first${verb === 'park' ? '; a reversible park without it needs allow-park-unverified: true' : ''}`);
+  }
+  let v: VerifiedDoc;
+  try {
+    v = JSON.parse(files.verifiedText) as VerifiedDoc;
+  } catch {
+    return refuse('VERIFIED.json is not JSON');
+  }
+  if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
+  if (v.run_id !== runId) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId}`);
+  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? '') || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? '')) return refuse('VERIFIED.json lacks manifest_sha256 or files_sha256');
+  if (files.manifestText === null) return refuse('manifest.json is missing beside VERIFIED.json, so its hash cannot be checked');
+  const sha = createHash('sha256').update(files.manifestText).digest('hex');
+  if (sha !== v.manifest_sha256) return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}…) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}…)`);
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(JSON.parse(files.manifestText), runId);
+  } catch (err) {
+    return refuse(`manifest.json beside VERIFIED.json: ${(err as Error).message}`);
+  }
+  if (filesSha256(manifest) !== v.files_sha256) return refuse('VERIFIED.json files_sha256 does not match its manifest');
+  if (v.latest_only && verb === 'destroy') return refuse('VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box');
+  return { ok: true, proof: { verified: v, manifest }, notes: [] };
+}
+
+/** Compares the manifest rebuilt on the box now with the verified one: anything new or changed refuses. */
+export function checkRebuilt(verified: Manifest, now: Manifest): Gate | null {
+  if (filesSha256(now) === filesSha256(verified)) return null;
+  const before = new Map(verified.files.map((f) => [f.path, f.sha256]));
+  const after = new Map(now.files.map((f) => [f.path, f.sha256]));
+  const added = [...after.keys()].filter((p) => !before.has(p));
+  const gone = [...before.keys()].filter((p) => !after.has(p));
+  const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p));
+  const list = (label: string, ps: string[]) => (ps.length ? [`${label} ${ps.slice(0, 5).join(', ')}${ps.length > 5 ? ` and ${ps.length - 5} more` : ''}`] : []);
+  return refuse(`the box's checkpoints changed since verification (${[...list('new:', added), ...list('changed:', changed), ...list('gone:', gone)].join('; ')}): collect again before teardown`);
+}
+
+/** The `confirm` fallback: when given (or required), it must name the verb and the exact instance. */
+export function checkConfirm(verb: Verb, instanceId: string, confirm: string, required: boolean): Gate | null {
+  const want = `${verb} ${instanceId}`;
+  if (!confirm && !required) return null;
+  if (confirm !== want) return refuse(`confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : ' (approval: confirm)'}`);
+  return null;
+}

@@ -1,0 +1,161 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Inputs } from '../config/connection.ts';
+import { parseTeardown, type TeardownConfig } from '../config/teardown.ts';
+import { buildManifest } from '../remote/manifest.ts';
+import type { Reporter } from '../report/reporter.ts';
+import { connect } from '../ssh/client.ts';
+import { loadCredential } from '../ssh/keys.ts';
+import { TransportError } from '../ssh/errors.ts';
+import { renderCard } from './card.ts';
+import { FACTS } from './facts.ts';
+import { checkConfirm, checkProof, checkRebuilt, type Gate } from './gate.ts';
+import { awsProvider } from './providers/aws.ts';
+import { commandProvider } from './providers/command.ts';
+import { drive } from './providers/drive.ts';
+import { lambdaProvider } from './providers/lambda.ts';
+import { runpodProvider } from './providers/runpod.ts';
+import { sshProvider } from './providers/ssh.ts';
+import { ProviderError, type Provider, type ProviderContext } from './providers/types.ts';
+import { vastaiProvider } from './providers/vastai.ts';
+
+export interface TeardownDeps {
+  /** Downloads a workflow artifact into a directory (the action passes the artifact client). */
+  fetchArtifact?: (name: string, dir: string) => Promise<unknown>;
+  /** Called after a teardown that really happened (the action updates the sticky status and tracking issue). */
+  afterTeardown?: (state: 'torn-down' | 'parked', summary: string) => Promise<void>;
+  now?: () => Date;
+  pollMs?: number;
+}
+
+/** Reads VERIFIED.json and the manifest beside it, from a path (file or directory) or a downloaded artifact. */
+async function loadProof(cfg: TeardownConfig, workspace: string, deps: TeardownDeps): Promise<{ verifiedText: string; manifestText: string | null } | null> {
+  let file: string;
+  let cleanup: string | null = null;
+  if (cfg.verifiedPath) {
+    const p = resolve(workspace, cfg.verifiedPath);
+    file = existsSync(p) && statSync(p).isDirectory() ? join(p, 'VERIFIED.json') : p;
+  } else if (cfg.verifiedArtifact) {
+    if (!deps.fetchArtifact) throw new ProviderError("verified-artifact needs the GitHub Actions artifact service; use 'verified-path' here", false);
+    cleanup = mkdtempSync(join(tmpdir(), 'tether-proof-'));
+    await deps.fetchArtifact(cfg.verifiedArtifact, cleanup);
+    file = join(cleanup, 'VERIFIED.json');
+  } else {
+    return null;
+  }
+  try {
+    if (!existsSync(file)) return null;
+    const manifest = join(dirname(file), 'manifest.json');
+    return { verifiedText: readFileSync(file, 'utf8'), manifestText: existsSync(manifest) ? readFileSync(manifest, 'utf8') : null };
+  } finally {
+    if (cleanup) rmSync(cleanup, { recursive: true, force: true });
+  }
+}
+
+function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs): Provider {
+  switch (cfg.provider) {
+    case 'lambda':
+      return lambdaProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
+    case 'runpod':
+      return runpodProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
+    case 'vastai':
+      return vastaiProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
+    case 'aws':
+      return awsProvider(ctx, { region: cfg.awsRegion ?? '', accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '', sessionToken: env['AWS_SESSION_TOKEN'] }, cfg.apiUrl);
+    case 'command':
+      return commandProvider(ctx, cfg.teardownCommand ?? '', env as NodeJS.ProcessEnv, cfg.timeoutS * 1000);
+    case 'ssh': {
+      const conn = cfg.connection;
+      if (!conn) throw new ProviderError('provider ssh needs the connection inputs', false);
+      return sshProvider(ctx, conn, loadCredential(conn.key));
+    }
+  }
+}
+
+/**
+ * Teardown: refuse unless the proof holds (VERIFIED.json of this run whose manifest hash matches, and,
+ * when the box still answers, the same files on it now); show the card; then ask the provider and
+ * prove the result by polling to a terminal state. Outputs `state` and `reason`.
+ */
+export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, deps: TeardownDeps = {}): Promise<number> {
+  const cfg = parseTeardown(inputs, env);
+  for (const secret of [cfg.apiKey, inputs['ssh-key'], env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']]) if (secret) reporter.mask(secret);
+  const now = deps.now ?? (() => new Date());
+  const finish = (state: string, reason: string, code: number, summary: string[]) => {
+    reporter.output('state', state);
+    reporter.output('reason', reason);
+    reporter.summary(summary.join('\n\n'));
+    if (code) reporter.error(`teardown ${state}: ${reason}`);
+    else reporter.info(`teardown ${state}: ${reason}`);
+    return code;
+  };
+  const head = (icon: string, what: string) => `### ${icon} tether teardown — \`${cfg.runId}\`: ${what}`;
+
+  const proofFiles = await loadProof(cfg, workspace, deps);
+  let gate: Gate = checkProof(cfg.runId, cfg.verb, proofFiles, cfg.allowParkUnverified);
+  const confirmGate = checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm');
+  if (gate.ok && confirmGate) gate = confirmGate;
+  const proof = gate.ok ? gate.proof : null;
+  const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
+  if (!gate.ok) return finish('refused', gate.reason, 1, [head('⛔', 'refused'), gate.reason, card]);
+
+  // The box may have written more since verification: rebuild its manifest and compare, when it answers.
+  const notes = [...gate.notes];
+  if (proof && cfg.connection) {
+    try {
+      const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
+      try {
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
+        const changed = checkRebuilt(proof.manifest, manifest);
+        if (changed && !changed.ok) return finish('refused', changed.reason, 1, [head('⛔', 'refused'), changed.reason, card]);
+        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      if (!(err instanceof TransportError)) {
+        const reason = `could not rebuild the manifest on the box to compare: ${(err as Error).message}`;
+        return finish('refused', reason, 1, [head('⛔', 'refused'), reason, card]);
+      }
+      notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+    }
+  }
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  const noteBlock = notes.map((n) => `- ${n}`).join('\n');
+
+  if (cfg.dryRun) {
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish('dry-run', reason, 0, [head('🔍', 'dry run'), reason, noteBlock, card].filter(Boolean));
+  }
+
+  const ctx: ProviderContext = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))), log: (l) => reporter.info(l) };
+  const provider = providerFor(cfg, ctx, env);
+  let result;
+  try {
+    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1000, pollMs: deps.pollMs ?? 5000, attempts: 3 });
+  } catch (err) {
+    const reason = (err as Error).message;
+    return finish('failed', reason, 1, [head('❌', 'failed'), reason, noteBlock, card].filter(Boolean));
+  }
+  if (!result.ok) return finish('failed', result.detail, 1, [head('❌', 'NOT confirmed'), `${result.detail}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
+
+  const state = cfg.verb === 'destroy' ? 'torn-down' : 'parked';
+  const verbFacts = FACTS[cfg.provider][cfg.verb];
+  const lines = [head('✅', state), `${cfg.instanceId}: ${result.detail}${result.already ? ' (it already was, before anything was asked)' : ''}.`, noteBlock];
+  if (verbFacts) lines.push(`Still billing after this ${cfg.verb}: ${verbFacts.keepsBilling}.`);
+  if (provider.leftovers) {
+    try {
+      const left = await provider.leftovers();
+      lines.push(left.length ? `#### Still billing (reported, never deleted)\n\n${left.map((l) => `- ${l}`).join('\n')}` : 'The provider lists nothing else that bills.');
+      for (const l of left) reporter.warn(`teardown: still billing: ${l}`);
+    } catch (err) {
+      lines.push(`Could not list what still bills: ${(err as Error).message}`);
+    }
+  }
+  lines.push(card);
+  const reason = `${cfg.instanceId} ${state} (${result.detail})`;
+  const code = finish(state, reason, 0, lines.filter(Boolean));
+  if (deps.afterTeardown) await deps.afterTeardown(state, reason);
+  return code;
+}

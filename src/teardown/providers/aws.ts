@@ -1,0 +1,64 @@
+import { createHash, createHmac } from 'node:crypto';
+import { call } from './http.ts';
+import { ProviderError, type InstanceState, type Provider, type ProviderContext } from './types.ts';
+
+export interface AwsCredentials {
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}
+
+/**
+ * SigV4 over the EC2 Query API, signed here rather than through the AWS SDK on purpose: three calls
+ * (Describe, Stop/Terminate, DescribeVolumes) do not justify several MB of SDK in every bundle, and our
+ * own `call()` keeps the hard client timeout and the re-query-before-retry rule in one place. Pure.
+ */
+export function signV4(method: string, url: URL, body: string, creds: AwsCredentials, service: string, now: Date): Record<string, string> {
+  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const day = amzDate.slice(0, 8);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: url.host, 'x-amz-date': amzDate };
+  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
+  const names = Object.keys(headers).sort();
+  const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+  const canonical = [method, url.pathname || '/', '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), hash(body)].join('\n');
+  const scope = `${day}/${creds.region}/${service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, hash(canonical)].join('\n');
+  const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
+  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), 'aws4_request');
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  const { host: _host, ...sent } = headers; // fetch sets Host itself, from the URL signed above
+  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
+}
+
+const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+
+/** EC2: StopInstances (park) or TerminateInstances (destroy); gone = `terminated` or InvalidInstanceID.NotFound. Leftovers: unattached EBS volumes. */
+export function awsProvider(ctx: ProviderContext, creds: AwsCredentials, apiUrl?: string): Provider {
+  const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
+  const ec2 = async (params: Record<string, string>, label: string) => {
+    const body = new URLSearchParams({ ...params, Version: '2016-11-15' }).toString();
+    const r = await call('POST', url.toString(), signV4('POST', url, body, creds, 'ec2', new Date()), body, ctx.callTimeoutMs, `aws: ${label}`);
+    const code = tag(r.text, 'Code');
+    return { ...r, code };
+  };
+  return {
+    async state() {
+      const r = await ec2({ Action: 'DescribeInstances', 'InstanceId.1': ctx.instanceId }, 'describe instance');
+      if (r.code === 'InvalidInstanceID.NotFound') return { state: 'gone', detail: 'InvalidInstanceID.NotFound' };
+      if (r.status !== 200) throw new ProviderError(`aws: describe instance: HTTP ${r.status} ${r.code ?? ''} ${tag(r.text, 'Message') ?? ''}`, false);
+      const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? 'unknown';
+      const map: Record<string, InstanceState> = { terminated: 'gone', stopped: 'stopped', running: 'running', pending: 'changing', stopping: 'changing', 'shutting-down': 'changing' };
+      return { state: map[name] ?? 'unknown', detail: `instance state ${name}` };
+    },
+    async request(verb) {
+      const r = await ec2({ Action: verb === 'destroy' ? 'TerminateInstances' : 'StopInstances', 'InstanceId.1': ctx.instanceId }, verb === 'destroy' ? 'terminate' : 'stop');
+      if (r.code === 'InvalidInstanceID.NotFound') return;
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ''} ${tag(r.text, 'Message') ?? ''}`, false);
+    },
+    async leftovers() {
+      const r = await ec2({ Action: 'DescribeVolumes', 'Filter.1.Name': 'status', 'Filter.1.Value.1': 'available' }, 'list unattached volumes');
+      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map((m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`);
+    },
+  };
+}

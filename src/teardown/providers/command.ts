@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { ProviderError, type Provider, type ProviderContext } from './types.ts';
+
+/**
+ * `teardown-command`, run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB set (and
+ * the step's environment, so a provider CLI finds its credentials). Exit 0 is the only proof there is:
+ * the state is "gone"/"stopped" once the command succeeded, "running" before.
+ */
+export function commandProvider(ctx: ProviderContext, command: string, env: NodeJS.ProcessEnv, timeoutMs: number): Provider {
+  let done = false;
+  return {
+    async state() {
+      return done ? { state: ctx.verb === 'park' ? 'stopped' : 'gone', detail: 'teardown-command exited 0' } : { state: 'running', detail: 'teardown-command not run yet' };
+    },
+    request(verb) {
+      return new Promise<void>((resolve, reject) => {
+        const child = spawn('bash', ['-c', command], { env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        let tail = '';
+        const keep = (d: Buffer) => {
+          for (const line of d.toString().split('\n')) if (line.trim()) ctx.log(`teardown-command: ${line}`);
+          tail = (tail + d.toString()).slice(-500);
+        };
+        child.stdout.on('data', keep);
+        child.stderr.on('data', keep);
+        const timer = setTimeout(() => {
+          // The whole process group: a provider CLI may have children.
+          try {
+            process.kill(-(child.pid as number), 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        }, timeoutMs);
+        child.on('close', (code, signal) => {
+          clearTimeout(timer);
+          if (code === 0) {
+            done = true;
+            resolve();
+          } else reject(new ProviderError(`teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1000)} s` : `exited ${code}`}${tail.trim() ? `: ${tail.trim().split('\n').pop()}` : ''}`, false));
+        });
+      });
+    },
+  };
+}

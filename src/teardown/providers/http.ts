@@ -1,0 +1,43 @@
+import { ProviderError } from './types.ts';
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  text: string;
+}
+
+/**
+ * One JSON call with a hard client timeout (a hanging terminate must not hang the job: LAM14).
+ * 5xx, 429 and timeouts are retryable; 401/403 name the key; the answer's body is kept for the caller.
+ */
+export async function call(method: string, url: string, headers: Record<string, string>, body: unknown, timeoutMs: number, label: string): Promise<HttpAnswer> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch (err) {
+    const e = err as Error;
+    const why = e.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (e.cause as Error | undefined)?.message ?? e.message;
+    throw new ProviderError(`${label}: ${why}`, true);
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (res.status === 401 || res.status === 403) throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
+  return { status: res.status, body: parsed, text };
+}
+
+/** A provider's base URL: its public API, or an override (a proxy, or a test double on loopback). */
+export function baseUrl(override: string | undefined, fallback: string): string {
+  return (override || fallback).replace(/\/+$/, '');
+}

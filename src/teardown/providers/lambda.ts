@@ -1,0 +1,34 @@
+import { baseUrl, call } from './http.ts';
+import { ProviderError, type Provider, type ProviderContext } from './types.ts';
+
+/**
+ * Lambda Cloud API v1: terminate only (no stop state exists; an in-OS shutdown leaves the instance in
+ * Alert, still billing: R65). Gone = 404 or status `terminated`. Leftovers: file systems (NFS bills
+ * until deleted).
+ */
+export function lambdaProvider(ctx: ProviderContext, apiKey: string, apiUrl?: string): Provider {
+  const base = baseUrl(apiUrl, 'https://cloud.lambdalabs.com/api/v1');
+  const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  return {
+    async state() {
+      const r = await call('GET', `${base}/instances/${id}`, auth, undefined, ctx.callTimeoutMs, 'lambda: get instance');
+      if (r.status === 404) return { state: 'gone', detail: '404: no such instance' };
+      if (r.status !== 200) throw new ProviderError(`lambda: get instance: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+      const status = String((r.body as { data?: { status?: string } })?.data?.status ?? 'unknown');
+      // `unhealthy` is the console's Alert state: it bills.
+      return { state: status === 'terminated' ? 'gone' : status === 'terminating' || status === 'booting' ? 'changing' : status === 'active' || status === 'unhealthy' ? 'running' : 'unknown', detail: `status ${status}` };
+    },
+    async request(verb) {
+      if (verb !== 'destroy') throw new ProviderError('lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)', false);
+      const r = await call('POST', `${base}/instance-operations/terminate`, auth, { instance_ids: [ctx.instanceId] }, ctx.callTimeoutMs, 'lambda: terminate');
+      if (r.status === 404) return; // already gone: the state read will say so
+      if (r.status !== 200) throw new ProviderError(`lambda: terminate: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call('GET', `${base}/file-systems`, auth, undefined, ctx.callTimeoutMs, 'lambda: list file systems');
+      const list = (r.body as { data?: Array<{ name?: string; region?: { name?: string }; bytes_used?: number }> })?.data ?? [];
+      return list.map((f) => `Lambda file system ${f.name ?? '?'} (${f.region?.name ?? '?'}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`);
+    },
+  };
+}

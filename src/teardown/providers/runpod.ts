@@ -1,0 +1,32 @@
+import { baseUrl, call } from './http.ts';
+import { ProviderError, type Provider, type ProviderContext } from './types.ts';
+
+/**
+ * RunPod REST v1: stop (park, volume disk billed 2×) or terminate (DELETE). A delete answering 200 is
+ * not proof (RP14): gone = the pod answers 404. Leftovers: network volumes.
+ */
+export function runpodProvider(ctx: ProviderContext, apiKey: string, apiUrl?: string): Provider {
+  const base = baseUrl(apiUrl, 'https://rest.runpod.io/v1');
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  return {
+    async state() {
+      const r = await call('GET', `${base}/pods/${id}`, auth, undefined, ctx.callTimeoutMs, 'runpod: get pod');
+      if (r.status === 404) return { state: 'gone', detail: '404: no such pod' };
+      if (r.status !== 200) throw new ProviderError(`runpod: get pod: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+      const s = String((r.body as { desiredStatus?: string })?.desiredStatus ?? 'unknown');
+      // TERMINATED pods still answer for a while: not gone until 404.
+      return { state: s === 'EXITED' ? 'stopped' : s === 'RUNNING' ? 'running' : s === 'TERMINATED' ? 'changing' : 'unknown', detail: `desiredStatus ${s}` };
+    },
+    async request(verb) {
+      const r = verb === 'destroy' ? await call('DELETE', `${base}/pods/${id}`, auth, undefined, ctx.callTimeoutMs, 'runpod: terminate') : await call('POST', `${base}/pods/${id}/stop`, auth, undefined, ctx.callTimeoutMs, 'runpod: stop');
+      if (r.status === 404 || (r.status >= 200 && r.status < 300)) return;
+      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call('GET', `${base}/networkvolumes`, auth, undefined, ctx.callTimeoutMs, 'runpod: list network volumes');
+      const list = Array.isArray(r.body) ? (r.body as Array<{ name?: string; size?: number; dataCenterId?: string }>) : [];
+      return list.map((v) => `RunPod network volume ${v.name ?? '?'} (${v.size ?? '?'} GB in ${v.dataCenterId ?? '?'}) bills until deleted`);
+    },
+  };
+}
