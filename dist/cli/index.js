@@ -30062,6 +30062,62 @@ import { join as join2, relative, resolve as resolve3 } from "node:path";
 
 // src/config/collect.ts
 import { availableParallelism } from "node:os";
+
+// src/teardown/facts.ts
+var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
+var VERBS = ["park", "destroy"];
+var FACTS = {
+  ssh: {
+    title: "any SSH box",
+    park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
+    destroy: null,
+    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
+    traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
+    verified: "2026-06"
+  },
+  command: {
+    title: "your teardown command",
+    park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
+    destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
+    traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
+    verified: "2026-06"
+  },
+  lambda: {
+    title: "Lambda Cloud",
+    park: null,
+    destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
+    missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
+    traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
+    verified: "2026-06"
+  },
+  runpod: {
+    title: "RunPod",
+    park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
+    destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
+    traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
+    verified: "2026-06"
+  },
+  vastai: {
+    title: "vast.ai",
+    park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
+    destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
+    traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
+    verified: "2026-06"
+  },
+  aws: {
+    title: "AWS EC2",
+    park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
+    destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
+    traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
+    verified: "2026-06"
+  }
+};
+function monthsSince(stamp, now) {
+  const [y, m] = stamp.split("-").map(Number);
+  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
+}
+
+// src/config/collect.ts
 var ARTIFACT_MODES = ["none", "verified", "all"];
 var DEFAULT_ARTIFACT_BUDGET = 5e8;
 function parseCollect(inputs) {
@@ -30084,6 +30140,7 @@ function parseCollect(inputs) {
     artifactExplicit: (inputs["artifact"] ?? "").trim() !== "",
     retentionDays: retention(inputs["retention-days"]),
     stallTimeoutS: stallTimeout(inputs["stall-timeout"]),
+    card: teardownCard(inputs),
     artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET)
   };
 }
@@ -30097,6 +30154,14 @@ function stallTimeout(raw) {
   const t = duration("stall-timeout", raw, 120) ?? 120;
   if (t < 2 || t > 86400) throw new InputError("stall-timeout", `${show(raw ?? "")} is outside 2s to 1d`);
   return t;
+}
+function teardownCard(inputs) {
+  if (!(inputs["provider"] ?? "").trim()) return null;
+  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
+  const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
+  const instanceId = (inputs["instance-id"] ?? "").trim() || (inputs["host"] ?? "").trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  return { provider, instanceId, verb };
 }
 
 // src/collect/manifest.ts
@@ -30304,6 +30369,33 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     if (timer) clearInterval(timer);
     rmSync(secrets, { recursive: true, force: true });
   }
+}
+
+// src/teardown/card.ts
+var gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
+function renderCard(c) {
+  const p = FACTS[c.provider];
+  const f = p[c.verb];
+  const other = c.verb === "park" ? "destroy" : "park";
+  const o = p[other];
+  const lines = [`#### Teardown card \u2014 \`${c.runId}\``, "", "| | |", "|---|---|"];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | \`${c.instanceId}\` |`);
+  if (!f) {
+    lines.push(`| verb | **${c.verb}** \u2014 not available: ${p.missing?.[c.verb] ?? "not offered by this provider"} |`);
+  } else {
+    lines.push(
+      `| verb | **${c.verb}**: ${f.action} |`,
+      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
+      `| survives | ${f.survives} |`,
+      `| keeps billing | ${f.keepsBilling} |`
+    );
+  }
+  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
+  const age2 = monthsSince(p.verified, c.now);
+  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
+  return lines.join("\n");
 }
 
 // src/collect/artifacts.ts
@@ -31421,6 +31513,7 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
   } else if (cfg.artifact !== "none" && !ok) {
     summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
   }
+  if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() }));
   reporter.summary(summary.join("\n\n"));
   if (!ok) {
     const reasons = [
@@ -31445,60 +31538,6 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
 import { existsSync as existsSync4, mkdtempSync as mkdtempSync2, readFileSync as readFileSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname2, join as join3, resolve as resolve4 } from "node:path";
-
-// src/teardown/facts.ts
-var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
-var VERBS = ["park", "destroy"];
-var FACTS = {
-  ssh: {
-    title: "any SSH box",
-    park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
-    destroy: null,
-    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
-    traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
-    verified: "2026-06"
-  },
-  command: {
-    title: "your teardown command",
-    park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
-    destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
-    traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
-    verified: "2026-06"
-  },
-  lambda: {
-    title: "Lambda Cloud",
-    park: null,
-    destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
-    missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
-    traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
-    verified: "2026-06"
-  },
-  runpod: {
-    title: "RunPod",
-    park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
-    destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
-    traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
-    verified: "2026-06"
-  },
-  vastai: {
-    title: "vast.ai",
-    park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
-    destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
-    traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
-    verified: "2026-06"
-  },
-  aws: {
-    title: "AWS EC2",
-    park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
-    destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
-    traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
-    verified: "2026-06"
-  }
-};
-function monthsSince(stamp, now) {
-  const [y, m] = stamp.split("-").map(Number);
-  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
-}
 
 // src/config/teardown.ts
 var API_PROVIDERS = ["lambda", "runpod", "vastai"];
@@ -31561,33 +31600,6 @@ function parseTeardown(inputs, env) {
     })(),
     connection
   };
-}
-
-// src/teardown/card.ts
-var gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
-function renderCard(c) {
-  const p = FACTS[c.provider];
-  const f = p[c.verb];
-  const other = c.verb === "park" ? "destroy" : "park";
-  const o = p[other];
-  const lines = [`#### Teardown card \u2014 \`${c.runId}\``, "", "| | |", "|---|---|"];
-  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | \`${c.instanceId}\` |`);
-  if (!f) {
-    lines.push(`| verb | **${c.verb}** \u2014 not available: ${p.missing?.[c.verb] ?? "not offered by this provider"} |`);
-  } else {
-    lines.push(
-      `| verb | **${c.verb}**: ${f.action} |`,
-      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
-      `| survives | ${f.survives} |`,
-      `| keeps billing | ${f.keepsBilling} |`
-    );
-  }
-  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
-  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
-  const age2 = monthsSince(p.verified, c.now);
-  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
-  return lines.join("\n");
 }
 
 // src/teardown/gate.ts

@@ -51482,8 +51482,9 @@ async function upsertSticky(octokit, r, issue2, marker, author, body) {
 }
 async function trackingIssue(octokit, r, runId2, author) {
   const marker = `<!-- tether:tracking ${runId2} -->`;
-  const open2 = await octokit.paginate(octokit.rest.issues.listForRepo, { ...r, state: "open", per_page: 100 });
-  const found = open2.filter((i) => !i.pull_request && i.user?.login === author && (i.body ?? "").includes(marker)).sort((a, b) => a.number - b.number)[0];
+  const all = await octokit.paginate(octokit.rest.issues.listForRepo, { ...r, state: "all", per_page: 100 });
+  const ours = all.filter((i) => !i.pull_request && i.user?.login === author && (i.body ?? "").includes(marker));
+  const found = ours.filter((i) => i.state === "open").sort((a, b) => a.number - b.number)[0] ?? ours.sort((a, b) => b.number - a.number)[0];
   if (found) return found.number;
   const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId2}`, body: `${marker}
 Status of training run \`${runId2}\`, updated by tether's patrol on every tick.` });

@@ -10,6 +10,7 @@ import { connect } from '../ssh/client.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { PullError, pullFiles } from '../transfer/pull.ts';
+import { renderCard } from '../teardown/card.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
 import { completeness, type LocalFile } from './manifest.ts';
@@ -167,6 +168,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   } else if (cfg.artifact !== 'none' && !ok) {
     summary.push('#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `…-unverified`).');
   }
+  if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: new Date() }));
   reporter.summary(summary.join('\n\n'));
   if (!ok) {
     const reasons = [

@@ -3,6 +3,7 @@ import { DEFAULT_RUN_ROOT } from './audit.ts';
 import type { Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
+import { PROVIDERS, VERBS, type ProviderName, type Verb } from '../teardown/facts.ts';
 
 export interface CollectConfig {
   runId: string;
@@ -20,6 +21,8 @@ export interface CollectConfig {
   artifactBudgetBytes: number;
   /** Seconds a pull waits on a silent box before giving up. */
   stallTimeoutS: number;
+  /** For the teardown card in the summary (shown while the approval waits), when given. */
+  card: { provider: ProviderName; instanceId: string; verb: Verb } | null;
 }
 
 export const ARTIFACT_MODES = ['none', 'verified', 'all'] as const;
@@ -48,6 +51,7 @@ export function parseCollect(inputs: Inputs): CollectConfig {
     artifactExplicit: (inputs['artifact'] ?? '').trim() !== '',
     retentionDays: retention(inputs['retention-days']),
     stallTimeoutS: stallTimeout(inputs['stall-timeout']),
+    card: teardownCard(inputs),
     artifactBudgetBytes: v.size('artifact-budget', inputs['artifact-budget'], DEFAULT_ARTIFACT_BUDGET),
   };
 }
@@ -64,4 +68,13 @@ function stallTimeout(raw: string | undefined): number {
   const t = v.duration('stall-timeout', raw, 120) ?? 120;
   if (t < 2 || t > 86400) throw new InputError('stall-timeout', `${v.show(raw ?? '')} is outside 2s to 1d`);
   return t;
+}
+
+function teardownCard(inputs: Inputs): CollectConfig['card'] {
+  if (!(inputs['provider'] ?? '').trim()) return null;
+  const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
+  const verb = v.oneOf('verb', inputs['verb'], VERBS, 'destroy');
+  const instanceId = (inputs['instance-id'] ?? '').trim() || (inputs['host'] ?? '').trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  return { provider, instanceId, verb };
 }

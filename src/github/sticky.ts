@@ -62,11 +62,15 @@ export async function upsertSticky(octokit: Octokit, r: Repo, issue: number, mar
   return { id: keep.id, url: res.data.html_url, created, removed };
 }
 
-/** The open tracking issue of a run (created by us, found by its marker), opened when missing. */
+/**
+ * The tracking issue of a run (created by us, found by its marker): the oldest open one, else the newest
+ * closed one (teardown closes it, and the patrol keeps reporting the run as torn down there), else a new one.
+ */
 export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, author: string): Promise<number> {
   const marker = `<!-- tether:tracking ${runId} -->`;
-  const open = (await octokit.paginate(octokit.rest.issues.listForRepo, { ...r, state: 'open', per_page: 100 })) as Array<{ number: number; body?: string | null; user: { login: string } | null; pull_request?: unknown }>;
-  const found = open.filter((i) => !i.pull_request && i.user?.login === author && (i.body ?? '').includes(marker)).sort((a, b) => a.number - b.number)[0];
+  const all = (await octokit.paginate(octokit.rest.issues.listForRepo, { ...r, state: 'all', per_page: 100 })) as Array<{ number: number; state?: string; body?: string | null; user: { login: string } | null; pull_request?: unknown }>;
+  const ours = all.filter((i) => !i.pull_request && i.user?.login === author && (i.body ?? '').includes(marker));
+  const found = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)[0] ?? ours.sort((a, b) => b.number - a.number)[0];
   if (found) return found.number;
   const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId}`, body: `${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.` });
   return created.data.number;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
-import { BODY_MAX, chart, renderPatrol, renderStatusText, type HostVerdict } from '../../src/report/patrol.ts';
+import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
+import { BODY_MAX, chart, costLine, renderPatrol, renderStatusText, type HostVerdict } from '../../src/report/patrol.ts';
+import { TransportError } from '../../src/ssh/errors.ts';
 
 const now = new Date('2026-11-22T12:00:00Z');
 function verdict(id: string, over: Partial<Verdict> = {}): HostVerdict {
@@ -56,5 +58,34 @@ describe('patrol status rendering', () => {
     expect(header).toMatch(/^RUN\s+HOST\s+STATE\s+STEP/);
     expect(a?.indexOf('root@')).toBe(header?.indexOf('HOST'));
     expect(text).toContain('bb: no process. Do: resume');
+  });
+});
+
+describe('cost visibility and torn-down runs', () => {
+  it('a finished run with an hourly price says how long it has billed since and how much, on every tick', () => {
+    const v = { ...verdict('done', { state: 'finished', since: '2026-11-22T09:30:00Z', detail: 'DONE' }), hourlyPrice: 2.4 };
+    expect(costLine(v, now)).toBe(' 💸 Finished 2h 30m ago and the box still bills: 6.00 spent since at 2.4/h — collect, then tear it down.');
+    expect(renderPatrol([v], { v: 1, tick: 1, runs: {} }, now)).toContain('💸 Finished 2h 30m ago');
+    expect(renderStatusText([v], now)).toContain('6.00 spent since');
+    // No price, or not finished: no line.
+    expect(costLine({ ...v, hourlyPrice: null }, now)).toBe('');
+    expect(costLine({ ...v, state: 'running' }, now)).toBe('');
+    expect(costLine({ ...v, state: 'torn-down' }, now)).toBe('');
+  });
+
+  it('a run marked torn down is not probed again and reports torn-down; the others on the host still are', async () => {
+    const probed: string[][] = [];
+    const prev: TickMemory = { v: 1, tick: 3, runs: { gone: { ...mem([]), state: 'finished', teardown: { state: 'torn-down', reason: 'pod-1 torn-down (404)', at: '2026-11-22T11:00:00Z' } } } };
+    const probe: ProbeFn = async (_t, runs) => {
+      probed.push(runs.map((r) => r.id));
+      throw new TransportError('connection_refused', 'connection refused');
+    };
+    const alone = await tick([{ label: 'h1', runIds: ['gone'] }], prev, probe, { stallAfterS: 3600 }, now);
+    expect(probed).toEqual([]);
+    expect(alone.verdicts[0]).toMatchObject({ runId: 'gone', state: 'torn-down', detail: 'torn-down at 2026-11-22T11:00:00Z: pod-1 torn-down (404)' });
+    expect(alone.memory.runs['gone']?.teardown?.state).toBe('torn-down');
+    const mixed = await tick([{ label: 'h1', runIds: ['gone', 'live'] }], prev, probe, { stallAfterS: 3600 }, now);
+    expect(probed).toEqual([['live']]);
+    expect(mixed.verdicts.map((v) => v.state)).toEqual(['torn-down', 'unreachable']);
   });
 });
