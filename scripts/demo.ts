@@ -1,4 +1,4 @@
-// `npm run demo`: audit, launch, status and collect against a throwaway local box, then cleanup.
+// `npm run demo`: the whole lifecycle (audit, launch, status, collect, teardown) against a throwaway local box, then cleanup.
 // As root the box is a network namespace with its own sshd (like the tests); otherwise a loopback
 // sshd for the current user. The job is a tiny real PyTorch run when /usr/bin/python3 has torch.
 import { spawnSync } from 'node:child_process';
@@ -60,14 +60,23 @@ try {
   const collected = await tether(['collect', ...flags(box.inputs({ 'run-id': 'demo-run', 'dest-dir': dest }))]);
   if (collected === 0) console.log(`  VERIFIED.json: ${readFileSync(join(dest, 'demo-run', 'VERIFIED.json'), 'utf8').replace(/\n\s*/g, ' ')}`);
 
+  say('tether teardown without a VERIFIED.json is refused (nothing is called)');
+  const td = (extra: Record<string, string>) => flags(box.inputs({ 'run-id': 'demo-run', provider: 'command', 'instance-id': 'demo-box-1', verb: 'destroy', 'teardown-command': `echo "your provider CLI would now destroy $TETHER_INSTANCE_ID (run $TETHER_RUN_ID, verb $TETHER_VERB)"`, ...extra }));
+  mkdirSync(join(home, 'no-proof'), { recursive: true });
+  await tether(['teardown', ...td({ 'verified-path': join(home, 'no-proof') })]);
+  say('tether teardown with the proof, as a dry run (the default): the gate, the rebuilt manifest, the card');
+  await tether(['teardown', ...td({ 'verified-path': join(dest, 'demo-run') })]);
+  say('tether teardown --dry-run false (in a workflow, this job waits for an environment approval first)');
+  const torn = await tether(['teardown', ...td({ 'verified-path': join(dest, 'demo-run'), 'dry-run': 'false' })]);
+
   const ckpts = existsSync(join(home, 'code/checkpoints')) ? readdirSync(join(home, 'code/checkpoints')) : [];
   say('the run record (what patrol, collect and teardown read)');
   for (const f of ['spec.json', 'DONE', 'FAILED', 'attempts/1/started_at', 'attempts/1/finished_at', 'attempts/1/exit_code']) {
     if (existsSync(join(runDir, f))) console.log(`  ${f}: ${readFileSync(join(runDir, f), 'utf8').trim()}`);
   }
   console.log(`  checkpoints: ${ckpts.length} files (${ckpts.slice(-3).join(', ')})`);
-  code = existsSync(join(runDir, 'DONE')) && collected === 0 ? 0 : 1;
-  say(code === 0 ? 'demo finished: the job ran detached to DONE and its checkpoints came home verified' : 'demo: the job did not reach DONE or its checkpoints did not verify');
+  code = existsSync(join(runDir, 'DONE')) && collected === 0 && torn === 0 ? 0 : 1;
+  say(code === 0 ? 'demo finished: the job ran detached to DONE, its checkpoints came home verified, and only then was the box torn down' : 'demo: the job did not reach DONE, its checkpoints did not verify, or teardown failed');
 } catch (err) {
   console.error(`demo failed: ${(err as Error).message}`);
   code = 1;

@@ -74,3 +74,20 @@ describe('spec.json', () => {
     expect(spec.identity).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('the collect + teardown example workflow', () => {
+  it('gates teardown behind the environment, after a verified collect, with the proof artifact and inputs only through env: in scripts', () => {
+    const doc = parse(readFileSync('examples/workflows/collect-teardown.yml', 'utf8'));
+    const t = doc.jobs.teardown;
+    expect(t.environment).toBe('tether-teardown');
+    expect(t.needs).toBe('collect');
+    expect(t.if).toBe("needs.collect.outputs.verified == 'true'");
+    const step = t.steps.find((s: { uses?: string }) => s.uses?.includes('actions/teardown'));
+    expect(step.with['verified-artifact']).toBe('${{ needs.collect.outputs.verified-artifact }}');
+    expect(step.with['dry-run']).toBe('false');
+    for (const s of [...doc.jobs.collect.steps, ...t.steps]) if (s.run) expect(s.run).not.toMatch(/\$\{\{/);
+    // Every `with:` key is an input the action declares.
+    const declared = Object.keys(parse(readFileSync('actions/teardown/action.yml', 'utf8')).inputs);
+    for (const k of Object.keys(step.with)) expect(declared).toContain(k);
+  });
+});
