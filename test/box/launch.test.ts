@@ -176,7 +176,7 @@ describe('the root action', () => {
     expect(read(`${box.home}/code/root.txt`)).toBe('via-root\n');
   });
 
-  it('audits and patrols through command:, and names the phase that is not in this release', async () => {
+  it('audits, patrols and tears down through command:, and names an unknown phase', async () => {
     const audit = await runBuiltAction('main', box.inputs({ command: 'audit', 'require-gpu': 'false', 'min-free-gb': '1' }));
     runs.push(audit);
     expect(audit.code, audit.stdout).toBe(0);
@@ -185,10 +185,20 @@ describe('the root action', () => {
     runs.push(patrol);
     expect(patrol.code, patrol.stdout).toBe(0);
     expect(JSON.parse(patrol.outputs['states'] ?? '{}')['root-action'].state).toBe('finished');
-    const teardown = await runBuiltAction('main', box.inputs({ command: 'teardown' }));
-    runs.push(teardown);
-    expect(teardown.code).toBe(2);
-    expect(teardown.stdout).toMatch(/::error::input 'command': 'teardown' is not in this release yet/);
+    const noProvider = await runBuiltAction('main', box.inputs({ command: 'teardown', 'run-id': 'root-action' }));
+    runs.push(noProvider);
+    expect(noProvider.code).toBe(2);
+    expect(noProvider.stdout).toMatch(/::error::input 'provider': is required/);
+    // Dispatched to the teardown phase, whose gate refuses a run with no VERIFIED.json.
+    const refused = await runBuiltAction('main', box.inputs({ command: 'teardown', 'run-id': 'root-action', provider: 'command', 'instance-id': 'box-1', verb: 'destroy', 'teardown-command': 'true', 'verified-path': '/nonexistent', 'dry-run': 'false' }));
+    runs.push(refused);
+    expect(refused.code).toBe(1);
+    expect(refused.outputs['state']).toBe('refused');
+    expect(refused.outputs['reason']).toMatch(/no VERIFIED.json for run root-action/);
+    const unknown = await runBuiltAction('main', box.inputs({ command: 'destroy-everything' }));
+    runs.push(unknown);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toMatch(/::error::input 'command': "destroy-everything" is not one of: launch, audit, patrol, collect, teardown/);
   });
 });
 
