@@ -29696,27 +29696,32 @@ function unreachable(runId2, seen, prev, iso) {
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? []
   };
-  const verdict = {
-    runId: runId2,
-    state: "unreachable",
-    cls: null,
-    flags: [],
+  const verdict = remembered(runId2, "unreachable", memory, {
     remediation: `unreachable since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): check the provider console for balance, power or preemption`,
     detail: `${seen.reason}: ${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
-    attempt: memory.attempt,
-    step: memory.step,
-    epoch: memory.epoch,
-    metrics: memory.metrics,
+    since: memory.since
+  });
+  return { verdict, memory };
+}
+function remembered(runId2, state, m, text) {
+  return {
+    runId: runId2,
+    state,
+    cls: null,
+    flags: [],
+    ...text,
+    attempt: m.attempt,
+    step: m.step,
+    epoch: m.epoch,
+    metrics: m.metrics,
     heartbeatAgeS: null,
     progressAgeS: null,
     checkpoints: { count: 0, newest: null, ageS: null },
     gpus: [],
     disk: null,
     memoryPct: null,
-    since: memory.since,
     newSignature: null
   };
-  return { verdict, memory };
 }
 
 // src/patrol/tick.ts
@@ -29754,26 +29759,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
 }
 function tornDown(runId2, m) {
   const t = m.teardown;
-  return {
-    runId: runId2,
-    state: "torn-down",
-    cls: null,
-    flags: [],
-    remediation: STATE_REMEDIATION["torn-down"],
-    detail: `${t.state} at ${t.at}: ${t.reason}`,
-    attempt: m.attempt,
-    step: m.step,
-    epoch: m.epoch,
-    metrics: m.metrics,
-    heartbeatAgeS: null,
-    progressAgeS: null,
-    checkpoints: { count: 0, newest: null, ageS: null },
-    gpus: [],
-    disk: null,
-    memoryPct: null,
-    since: t.at,
-    newSignature: null
-  };
+  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
 }
 function emptyRun(id) {
   return {

@@ -2,7 +2,7 @@ import { TransportError } from '../ssh/errors.ts';
 import type { RunMemory, TickMemory } from './memory.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
 import type { HostObservation } from './observation.ts';
-import { assess, type AssessOptions, type Verdict } from './verdict.ts';
+import { assess, remembered, type AssessOptions, type Verdict } from './verdict.ts';
 
 export interface HostTarget {
   /** How the host is named in reports (user@host:port). */
@@ -70,26 +70,7 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
 
 function tornDown(runId: string, m: RunMemory): Verdict {
   const t = m.teardown!;
-  return {
-    runId,
-    state: 'torn-down',
-    cls: null,
-    flags: [],
-    remediation: STATE_REMEDIATION['torn-down'],
-    detail: `${t.state} at ${t.at}: ${t.reason}`,
-    attempt: m.attempt,
-    step: m.step,
-    epoch: m.epoch,
-    metrics: m.metrics,
-    heartbeatAgeS: null,
-    progressAgeS: null,
-    checkpoints: { count: 0, newest: null, ageS: null },
-    gpus: [],
-    disk: null,
-    memoryPct: null,
-    since: t.at,
-    newSignature: null,
-  };
+  return remembered(runId, 'torn-down', m, { remediation: STATE_REMEDIATION['torn-down'], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
 }
 
 function emptyRun(id: string) {

@@ -183,25 +183,32 @@ function unreachable(runId: string, seen: Extract<Seen, { kind: 'transport' }>, 
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
   };
-  const verdict: Verdict = {
-    runId,
-    state: 'unreachable',
-    cls: null,
-    flags: [],
+  const verdict = remembered(runId, 'unreachable', memory, {
     remediation: `unreachable since ${since} (${ticks} tick${ticks === 1 ? '' : 's'}): check the provider console for balance, power or preemption`,
     detail: `${seen.reason}: ${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ''}`,
-    attempt: memory.attempt,
-    step: memory.step,
-    epoch: memory.epoch,
-    metrics: memory.metrics,
+    since: memory.since,
+  });
+  return { verdict, memory };
+}
+
+/** A verdict from what was remembered, when nothing was observed this tick (unreachable, torn down). Pure. */
+export function remembered(runId: string, state: State, m: RunMemory, text: { remediation: string; detail: string; since: string }): Verdict {
+  return {
+    runId,
+    state,
+    cls: null,
+    flags: [],
+    ...text,
+    attempt: m.attempt,
+    step: m.step,
+    epoch: m.epoch,
+    metrics: m.metrics,
     heartbeatAgeS: null,
     progressAgeS: null,
     checkpoints: { count: 0, newest: null, ageS: null },
     gpus: [],
     disk: null,
     memoryPct: null,
-    since: memory.since,
     newSignature: null,
   };
-  return { verdict, memory };
 }
