@@ -199,6 +199,8 @@ describe('collect uploads verified checkpoints through @actions/artifact', () =>
     await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'retention-days': '0' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/retention-days.*from 1 to 400/);
     await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'artifact-budget': 'lots' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/artifact-budget.*is not a size/);
     await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'stall-timeout': '1s' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/stall-timeout.*outside 2s to 1d/);
+    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), provider: 'azure' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/provider.*is not one of: ssh, command, lambda, runpod, vastai, aws/);
+    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), provider: 'runpod', 'instance-id': 'pod;rm -rf /' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/instance-id.*is not an instance id/);
     expect(log()).toBe(before);
   });
 });
