@@ -29745,8 +29745,9 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
         }
       }
       results[i] = t.runIds.map((id) => {
-        const before = prev.runs[id];
-        if (!host2 || before?.teardown) return { ...tornDown(id, before), host: t.label, hourlyPrice: price };
+        const mark = prev.runs[id]?.teardown;
+        if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+        if (!host2) throw new Error(`run ${id} is live but its host was not probed`);
         const s = host2 instanceof TransportError ? { kind: "transport", reason: host2.kind, detail: host2.message } : { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } };
         const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
         memory.runs[id] = m;
@@ -29757,8 +29758,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
   return { verdicts: results.flat(), memory };
 }
-function tornDown(runId2, m) {
-  const t = m.teardown;
+function tornDown(runId2, m, t) {
   return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
 }
 function emptyRun(id) {
@@ -30145,7 +30145,7 @@ function teardownCard(inputs) {
   if (!(inputs["provider"] ?? "").trim()) return null;
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
-  const instanceId = (inputs["instance-id"] ?? "").trim() || (inputs["host"] ?? "").trim();
+  const instanceId = (inputs["instance-id"] ?? "").trim() || `${(inputs["host"] ?? "").trim()}:${(inputs["port"] ?? "").trim() || "22"}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   return { provider, instanceId, verb };
 }
@@ -31366,6 +31366,43 @@ function listLocal(dir, base = dir) {
   return out;
 }
 var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
+  reporter.output("verified", String(verifiedPath !== null));
+  reporter.output("verified-path", verifiedPath ?? "");
+  reporter.output("manifest-sha256", manifestSha256(text));
+  reporter.output("files-sha256", filesSha256(manifest));
+  reporter.output("files", String(manifest.file_count));
+  reporter.output("bytes", String(manifest.total_bytes));
+  reporter.output("dest", dest);
+}
+async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
+  const records = [{ path: "manifest.json", bytes: Buffer.byteLength(text) }, ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []];
+  const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync3(join2(dest, f.path))), records, verifiedPath !== null);
+  const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
+  if (warning) reporter.warn(`collect: ${warning}`);
+  const uploaded = [];
+  let error = null;
+  try {
+    for (const plan of plans) {
+      reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
+      const u = await uploader.upload(plan, cfg.retentionDays);
+      uploaded.push(u);
+      reporter.info(`collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+    }
+  } catch (err) {
+    error = err.message;
+  }
+  const [cp, rec] = uploaded;
+  if (cp) {
+    reporter.output("artifact-name", cp.name);
+    reporter.output("artifact-id", String(cp.id));
+    reporter.output("artifact-digest", cp.digest);
+  }
+  if (rec && verifiedPath) reporter.output("verified-artifact", rec.name);
+  return { summary: renderArtifacts(uploaded, warning) + (error ? `
+
+\u274C ${error}` : ""), error };
+}
 async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const cfg = parseCollect(inputs);
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
@@ -31414,11 +31451,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   }
   const { manifest, text } = built;
   if (pullFailure) {
-    reporter.output("verified", "false");
-    reporter.output("verified-path", "");
-    reporter.output("files", String(manifest.file_count));
-    reporter.output("bytes", String(manifest.total_bytes));
-    reporter.output("dest", dest);
+    recordOutputs(reporter, manifest, text, dest, null);
     reporter.summary(`### \u274C tether collect \u2014 \`${cfg.runId}\`: NOT verified
 
 The pull stopped: ${pullFailure}
@@ -31461,41 +31494,12 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
     renameSync2(tmp, verifiedPath);
   }
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
-  const sha = manifestSha256(text);
-  reporter.output("verified", String(ok));
-  reporter.output("verified-path", ok ? verifiedPath : "");
-  reporter.output("manifest-sha256", sha);
-  reporter.output("files-sha256", filesSha256(manifest));
-  reporter.output("files", String(manifest.file_count));
-  reporter.output("bytes", String(manifest.total_bytes));
-  reporter.output("dest", dest);
+  recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
-    const records = [{ path: "manifest.json", bytes: Buffer.byteLength(text) }, ...ok ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []];
-    const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync3(join2(dest, f.path))), records, ok);
-    const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
-    if (warning) reporter.warn(`collect: ${warning}`);
-    const uploaded = [];
-    try {
-      for (const plan of plans) {
-        reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
-        const u = await uploader.upload(plan, cfg.retentionDays);
-        uploaded.push(u);
-        reporter.info(`collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
-      }
-    } catch (err) {
-      uploadError = err.message;
-    }
-    const [cp, rec] = uploaded;
-    if (cp) {
-      reporter.output("artifact-name", cp.name);
-      reporter.output("artifact-id", String(cp.id));
-      reporter.output("artifact-digest", cp.digest);
-    }
-    if (rec && ok) reporter.output("verified-artifact", rec.name);
-    summary.push(renderArtifacts(uploaded, warning) + (uploadError ? `
-
-\u274C ${uploadError}` : ""));
+    const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
+    uploadError = up.error;
+    summary.push(up.summary);
   } else if (cfg.artifact !== "none" && !ok) {
     summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
   }
@@ -31510,6 +31514,7 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
       ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ")}`)
     ];
     reporter.error(`collect: not verified, nothing marked verified: ${reasons.join(" | ")}`);
+    if (uploadError) reporter.error(`collect: ${uploadError}`);
     return 1;
   }
   reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
@@ -31626,13 +31631,12 @@ function checkRebuilt(verified, now) {
   const gone = [...before.keys()].filter((p) => !after.has(p));
   const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p));
   const list = (label, ps) => ps.length ? [`${label} ${ps.slice(0, 5).join(", ")}${ps.length > 5 ? ` and ${ps.length - 5} more` : ""}`] : [];
-  return refuse(`the box's checkpoints changed since verification (${[...list("new:", added), ...list("changed:", changed), ...list("gone:", gone)].join("; ")}): collect again before teardown`);
+  return `the box's checkpoints changed since verification (${[...list("new:", added), ...list("changed:", changed), ...list("gone:", gone)].join("; ")}): collect again before teardown`;
 }
 function checkConfirm(verb, instanceId, confirm, required) {
   const want = `${verb} ${instanceId}`;
-  if (!confirm && !required) return null;
-  if (confirm !== want) return refuse(`confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : " (approval: confirm)"}`);
-  return null;
+  if (!confirm && !required || confirm === want) return null;
+  return `confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : " (approval: confirm)"}`;
 }
 
 // src/teardown/providers/aws.ts
@@ -31916,26 +31920,25 @@ function vastaiProvider(ctx, apiKey, apiUrl) {
 }
 
 // src/teardown/phase.ts
-async function loadProof(cfg, workspace, deps) {
-  let file;
-  let cleanup = null;
+function readProof(file) {
+  if (!existsSync4(file)) return null;
+  const manifest = join3(dirname2(file), "manifest.json");
+  return { verifiedText: readFileSync3(file, "utf8"), manifestText: existsSync4(manifest) ? readFileSync3(manifest, "utf8") : null };
+}
+async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
     const p = resolve4(workspace, cfg.verifiedPath);
-    file = existsSync4(p) && statSync5(p).isDirectory() ? join3(p, "VERIFIED.json") : p;
-  } else if (cfg.verifiedArtifact) {
-    if (!deps.fetchArtifact) throw new ProviderError("verified-artifact needs the GitHub Actions artifact service; use 'verified-path' here", false);
-    cleanup = mkdtempSync2(join3(tmpdir2(), "tether-proof-"));
-    await deps.fetchArtifact(cfg.verifiedArtifact, cleanup);
-    file = join3(cleanup, "VERIFIED.json");
-  } else {
-    return null;
+    return readProof(existsSync4(p) && statSync5(p).isDirectory() ? join3(p, "VERIFIED.json") : p);
   }
+  if (!cfg.verifiedArtifact || !fetchArtifact) return null;
+  const dir = mkdtempSync2(join3(tmpdir2(), "tether-proof-"));
   try {
-    if (!existsSync4(file)) return null;
-    const manifest = join3(dirname2(file), "manifest.json");
-    return { verifiedText: readFileSync3(file, "utf8"), manifestText: existsSync4(manifest) ? readFileSync3(manifest, "utf8") : null };
+    await fetchArtifact(cfg.verifiedArtifact, dir);
+    return readProof(join3(dir, "VERIFIED.json"));
+  } catch (err) {
+    return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    if (cleanup) rmSync3(cleanup, { recursive: true, force: true });
+    rmSync3(dir, { recursive: true, force: true });
   }
 }
 function providerFor(cfg, ctx, env) {
@@ -31959,6 +31962,7 @@ function providerFor(cfg, ctx, env) {
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const cfg = parseTeardown(inputs, env);
+  if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs["ssh-key"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
   const finish = (state2, reason2, code2, summary) => {
@@ -31970,21 +31974,20 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     return code2;
   };
   const head = (icon, what) => `### ${icon} tether teardown \u2014 \`${cfg.runId}\`: ${what}`;
-  const proofFiles = await loadProof(cfg, workspace, deps);
-  let gate2 = checkProof(cfg.runId, cfg.verb, proofFiles, cfg.allowParkUnverified);
-  const confirmGate = checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm");
-  if (gate2.ok && confirmGate) gate2 = confirmGate;
+  const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
+  const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate2.ok ? gate2.proof : null;
   const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
-  if (!gate2.ok) return finish("refused", gate2.reason, 1, [head("\u26D4", "refused"), gate2.reason, card]);
-  const notes = [...gate2.notes];
+  const refused = gate2.ok ? checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
+  if (refused) return finish("refused", refused, 1, [head("\u26D4", "refused"), refused, card]);
+  const notes = gate2.ok ? [...gate2.notes] : [];
   if (proof && cfg.connection) {
     try {
       const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
       try {
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed && !changed.ok) return finish("refused", changed.reason, 1, [head("\u26D4", "refused"), changed.reason, card]);
+        if (changed) return finish("refused", changed, 1, [head("\u26D4", "refused"), changed, card]);
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
       } finally {
         session.close();

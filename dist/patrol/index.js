@@ -51663,6 +51663,14 @@ function githubStore(target, env, token) {
         urls.push(res.url);
       }
       return urls;
+    },
+    /** Comments and closes the run's tracking issue; null when the status lives elsewhere. */
+    closeTracking: async (runId2, comment) => {
+      if (target.kind !== "tracking-issue") return null;
+      const issue2 = await issueOf(runId2);
+      await octokit.rest.issues.createComment({ ...r, issue_number: issue2, body: comment });
+      await octokit.rest.issues.update({ ...r, issue_number: issue2, state: "closed", state_reason: "completed" });
+      return issue2;
     }
   };
 }
@@ -52054,8 +52062,9 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
         }
       }
       results[i] = t.runIds.map((id) => {
-        const before = prev.runs[id];
-        if (!host2 || before?.teardown) return { ...tornDown(id, before), host: t.label, hourlyPrice: price };
+        const mark = prev.runs[id]?.teardown;
+        if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+        if (!host2) throw new Error(`run ${id} is live but its host was not probed`);
         const s = host2 instanceof TransportError ? { kind: "transport", reason: host2.kind, detail: host2.message } : { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } };
         const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
         memory.runs[id] = m;
@@ -52066,8 +52075,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
   return { verdicts: results.flat(), memory };
 }
-function tornDown(runId2, m) {
-  const t = m.teardown;
+function tornDown(runId2, m, t) {
   return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
 }
 function emptyRun(id) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseCollect } from '../config/collect.ts';
+import { parseCollect, type CollectConfig } from '../config/collect.ts';
 import { parseConnection, type Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import { buildManifest } from '../remote/manifest.ts';
@@ -13,7 +13,7 @@ import { PullError, pullFiles } from '../transfer/pull.ts';
 import { renderCard } from '../teardown/card.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
-import { completeness, type LocalFile } from './manifest.ts';
+import { completeness, type LocalFile, type Manifest } from './manifest.ts';
 import { renderCollect, type FileReport } from './report.ts';
 import { filesSha256, manifestSha256, verifiedJson } from './verified.ts';
 import { verifyOne } from './verify-files.ts';
@@ -30,6 +30,45 @@ function listLocal(dir: string, base = dir): string[] {
 }
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+
+/** The outputs every collect sets, verified or not (`verifiedPath` null when not verified). */
+function recordOutputs(reporter: Reporter, manifest: Manifest, text: string, dest: string, verifiedPath: string | null): void {
+  reporter.output('verified', String(verifiedPath !== null));
+  reporter.output('verified-path', verifiedPath ?? '');
+  reporter.output('manifest-sha256', manifestSha256(text));
+  reporter.output('files-sha256', filesSha256(manifest));
+  reporter.output('files', String(manifest.file_count));
+  reporter.output('bytes', String(manifest.total_bytes));
+  reporter.output('dest', dest);
+}
+
+/** Uploads the checkpoints and the records (manifest, and VERIFIED.json when verified); the summary block and the first failure. */
+async function uploadArtifacts(uploader: ArtifactUploader, cfg: CollectConfig, manifest: Manifest, text: string, dest: string, verifiedPath: string | null, reporter: Reporter): Promise<{ summary: string; error: string | null }> {
+  const records = [{ path: 'manifest.json', bytes: Buffer.byteLength(text) }, ...(verifiedPath ? [{ path: 'VERIFIED.json', bytes: statSync(verifiedPath).size }] : [])];
+  const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync(join(dest, f.path))), records, verifiedPath !== null);
+  const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
+  if (warning) reporter.warn(`collect: ${warning}`);
+  const uploaded: UploadedArtifact[] = [];
+  let error: string | null = null;
+  try {
+    for (const plan of plans) {
+      reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
+      const u = await uploader.upload(plan, cfg.retentionDays);
+      uploaded.push(u);
+      reporter.info(`collect: artifact ${u.name} ${u.reused ? 'with the same files was already uploaded in this workflow run, kept' : 'uploaded'}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+    }
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  const [cp, rec] = uploaded;
+  if (cp) {
+    reporter.output('artifact-name', cp.name);
+    reporter.output('artifact-id', String(cp.id));
+    reporter.output('artifact-digest', cp.digest);
+  }
+  if (rec && verifiedPath) reporter.output('verified-artifact', rec.name);
+  return { summary: renderArtifacts(uploaded, warning) + (error ? `\n\n❌ ${error}` : ''), error };
+}
 
 /**
  * Collect: manifest on the box → pinned, resumable OpenSSH pull hashed as it streams → bidirectional
@@ -85,11 +124,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   }
   const { manifest, text } = built;
   if (pullFailure) {
-    reporter.output('verified', 'false');
-    reporter.output('verified-path', '');
-    reporter.output('files', String(manifest.file_count));
-    reporter.output('bytes', String(manifest.total_bytes));
-    reporter.output('dest', dest);
+    recordOutputs(reporter, manifest, text, dest, null);
     reporter.summary(`### ❌ tether collect — \`${cfg.runId}\`: NOT verified\n\nThe pull stopped: ${pullFailure}\n\nNothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`);
     reporter.error(`collect: pull failed, nothing marked verified: ${pullFailure}`);
     return 1;
@@ -131,40 +166,13 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
     renameSync(tmp, verifiedPath);
   }
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
-  const sha = manifestSha256(text);
-  reporter.output('verified', String(ok));
-  reporter.output('verified-path', ok ? verifiedPath : '');
-  reporter.output('manifest-sha256', sha);
-  reporter.output('files-sha256', filesSha256(manifest));
-  reporter.output('files', String(manifest.file_count));
-  reporter.output('bytes', String(manifest.total_bytes));
-  reporter.output('dest', dest);
+  recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
 
   let uploadError: string | null = null;
   if (uploader && (ok || cfg.artifact === 'all')) {
-    const records = [{ path: 'manifest.json', bytes: Buffer.byteLength(text) }, ...(ok ? [{ path: 'VERIFIED.json', bytes: statSync(verifiedPath).size }] : [])];
-    const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync(join(dest, f.path))), records, ok);
-    const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
-    if (warning) reporter.warn(`collect: ${warning}`);
-    const uploaded: UploadedArtifact[] = [];
-    try {
-      for (const plan of plans) {
-        reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
-        const u = await uploader.upload(plan, cfg.retentionDays);
-        uploaded.push(u);
-        reporter.info(`collect: artifact ${u.name} ${u.reused ? 'with the same files was already uploaded in this workflow run, kept' : 'uploaded'}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
-      }
-    } catch (err) {
-      uploadError = (err as Error).message;
-    }
-    const [cp, rec] = uploaded;
-    if (cp) {
-      reporter.output('artifact-name', cp.name);
-      reporter.output('artifact-id', String(cp.id));
-      reporter.output('artifact-digest', cp.digest);
-    }
-    if (rec && ok) reporter.output('verified-artifact', rec.name);
-    summary.push(renderArtifacts(uploaded, warning) + (uploadError ? `\n\n❌ ${uploadError}` : ''));
+    const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
+    uploadError = up.error;
+    summary.push(up.summary);
   } else if (cfg.artifact !== 'none' && !ok) {
     summary.push('#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `…-unverified`).');
   }
@@ -179,6 +187,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
       ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join('; ')}`),
     ];
     reporter.error(`collect: not verified, nothing marked verified: ${reasons.join(' | ')}`);
+    if (uploadError) reporter.error(`collect: ${uploadError}`);
     return 1;
   }
   reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);

@@ -74,7 +74,8 @@ function teardownCard(inputs: Inputs): CollectConfig['card'] {
   if (!(inputs['provider'] ?? '').trim()) return null;
   const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
   const verb = v.oneOf('verb', inputs['verb'], VERBS, 'destroy');
-  const instanceId = (inputs['instance-id'] ?? '').trim() || (inputs['host'] ?? '').trim();
+  // As in teardown: provider ssh names the box by host:port when no instance id is given.
+  const instanceId = (inputs['instance-id'] ?? '').trim() || `${(inputs['host'] ?? '').trim()}:${(inputs['port'] ?? '').trim() || '22'}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   return { provider, instanceId, verb };
 }

@@ -4,10 +4,9 @@ import { parseReportTo, type ReportTo } from '../config/patrol.ts';
 import { client, ourComments, trackingIssue, upsertSticky, whoAmI, type Repo } from './sticky.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
-import { STATUS_MARKER } from '../report/patrol.ts';
-import { fitMemory, memoryBlock, readMemory, type RunMemory } from '../patrol/memory.ts';
+import { renderTeardownMark, STATUS_MARKER } from '../report/patrol.ts';
 
-export function githubStore(target: ReportTo, env: Record<string, string | undefined>, token: string): StatusStore {
+export function githubStore(target: ReportTo, env: Record<string, string | undefined>, token: string): StatusStore & { closeTracking(runId: string, comment: string): Promise<number | null> } {
   const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
   if (!owner || !repo) throw new InputError('report-to', 'needs GITHUB_REPOSITORY (owner/repo), which the runner sets');
   if (!token) throw new InputError('github-token', "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
@@ -40,6 +39,14 @@ export function githubStore(target: ReportTo, env: Record<string, string | undef
       }
       return urls;
     },
+    /** Comments and closes the run's tracking issue; null when the status lives elsewhere. */
+    closeTracking: async (runId, comment) => {
+      if (target.kind !== 'tracking-issue') return null;
+      const issue = await issueOf(runId);
+      await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: comment });
+      await octokit.rest.issues.update({ ...r, issue_number: issue, state: 'closed', state_reason: 'completed' });
+      return issue;
+    },
   };
 }
 
@@ -52,9 +59,9 @@ export function storeFromInputs(inputs: Record<string, string | undefined>, env:
 }
 
 /**
- * After a real teardown: the run's tick memory in its sticky status is marked torn down (so the patrol
- * stops probing it and reports it as such), the status says so at the top, and a tracking issue is
- * closed with the final line. Failures here are warnings: the instance is already gone.
+ * After a real teardown: the run's sticky status is marked (the patrol stops probing it and reports it
+ * torn down), and a tracking issue is closed with the final line. Failures here are warnings: the
+ * instance is already gone.
  */
 export async function teardownDone(inputs: Record<string, string | undefined>, env: Record<string, string | undefined>, reporter: Reporter, state: 'torn-down' | 'parked', reason: string): Promise<void> {
   const target = parseReportTo(inputs['report-to']);
@@ -63,31 +70,16 @@ export async function teardownDone(inputs: Record<string, string | undefined>, e
   const token = inputs['github-token'] ?? '';
   if (token) reporter.mask(token);
   try {
-    const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
-    if (!owner || !repo || !token) throw new Error('GITHUB_REPOSITORY and github-token are needed to update the status');
-    const r: Repo = { owner, repo };
-    const octokit = client(token, env['GITHUB_API_URL'] ?? 'https://api.github.com');
-    const me = await whoAmI(octokit);
-    const issue = target.kind === 'tracking-issue' ? await trackingIssue(octokit, r, runId, me) : target.number;
-    const old = (await ourComments(octokit, r, issue, STATUS_MARKER, me))[0]?.body ?? '';
-    const memory = readMemory(old);
-    const at = new Date().toISOString();
-    const prev = memory.runs[runId];
-    memory.runs[runId] = { ...(prev ?? blankRun()), teardown: { state, reason, at } };
-    const visible = old.replace(STATUS_MARKER, '').replace(/<!-- tether:memory [\s\S]*?-->/g, '').trim();
-    const body = `${STATUS_MARKER}\n### 🏁 \`${runId}\` ${state} at ${at}\n\n${reason}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
-    const res = await upsertSticky(octokit, r, issue, STATUS_MARKER, me, body);
-    reporter.info(`teardown: status updated at ${res.url}`);
-    if (target.kind === 'tracking-issue' && state === 'torn-down') {
-      await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: `🏁 \`${runId}\` torn down after verification: ${reason}. Closing this tracking issue.` });
-      await octokit.rest.issues.update({ ...r, issue_number: issue, state: 'closed', state_reason: 'completed' });
-      reporter.info(`teardown: closed tracking issue #${issue}`);
+    const store = githubStore(target, env, token);
+    const [old] = await store.load([runId]);
+    const body = renderTeardownMark(old ?? '', runId, { state, reason, at: new Date().toISOString() });
+    const [url] = await store.save([runId], () => body);
+    reporter.info(`teardown: status updated at ${url}`);
+    if (state === 'torn-down') {
+      const closed = await store.closeTracking(runId, `🏁 \`${runId}\` torn down after verification: ${reason}. Closing this tracking issue.`);
+      if (closed !== null) reporter.info(`teardown: closed tracking issue #${closed}`);
     }
   } catch (err) {
     reporter.warn(`teardown: done, but the status could not be updated (${(err as Error).message})`);
   }
-}
-
-function blankRun(): RunMemory {
-  return { attempt: 0, offset: 0, state: 'finished', cls: null, since: new Date().toISOString(), lastKnown: null, unreachableSince: null, unreachableTicks: 0, oomKills: null, step: null, epoch: null, metrics: {}, history: [] };
 }

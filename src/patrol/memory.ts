@@ -22,7 +22,13 @@ export interface RunMemory {
   /** [epoch seconds, step, loss] points for the chart, at most HISTORY_MAX. */
   history: Array<[number, number | null, number | null]>;
   /** Set by teardown: what was done, to which instance, and when; the patrol stops probing the run. */
-  teardown?: { state: 'torn-down' | 'parked'; reason: string; at: string };
+  teardown?: TeardownMark;
+}
+
+export interface TeardownMark {
+  state: 'torn-down' | 'parked';
+  reason: string;
+  at: string;
 }
 
 export interface TickMemory {
@@ -77,4 +83,20 @@ export function readMemory(body: string | undefined): TickMemory {
   } catch {
     return emptyMemory();
   }
+}
+
+/** The body with its hidden block(s) taken out (the visible status only). */
+export function withoutMemory(body: string): string {
+  let out = body;
+  for (let start = out.indexOf(OPEN); start >= 0; start = out.indexOf(OPEN)) {
+    const end = out.indexOf(CLOSE, start + OPEN.length);
+    out = out.slice(0, start) + (end < 0 ? '' : out.slice(end + CLOSE.length));
+  }
+  return out;
+}
+
+/** Marks a run as torn down (or parked) in the tick memory; a run never patrolled gets a fresh entry. Pure. */
+export function markTeardown(m: TickMemory, runId: string, mark: TeardownMark): TickMemory {
+  const prev: RunMemory = m.runs[runId] ?? { attempt: 0, offset: 0, state: 'finished', cls: null, since: mark.at, lastKnown: null, unreachableSince: null, unreachableTicks: 0, oomKills: null, step: null, epoch: null, metrics: {}, history: [] };
+  return { ...m, runs: { ...m.runs, [runId]: { ...prev, teardown: mark } } };
 }

@@ -1,5 +1,5 @@
 import { TransportError } from '../ssh/errors.ts';
-import type { RunMemory, TickMemory } from './memory.ts';
+import type { RunMemory, TeardownMark, TickMemory } from './memory.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
 import type { HostObservation } from './observation.ts';
 import { assess, remembered, type AssessOptions, type Verdict } from './verdict.ts';
@@ -52,8 +52,9 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
         }
       }
       results[i] = t.runIds.map((id) => {
-        const before = prev.runs[id];
-        if (!host || before?.teardown) return { ...tornDown(id, before!), host: t.label, hourlyPrice: price };
+        const mark = prev.runs[id]?.teardown;
+        if (mark) return { ...tornDown(id, prev.runs[id]!, mark), host: t.label, hourlyPrice: price };
+        if (!host) throw new Error(`run ${id} is live but its host was not probed`); // cannot happen: live runs are probed
         const s =
           host instanceof TransportError
             ? ({ kind: 'transport', reason: host.kind, detail: host.message } as const)
@@ -68,8 +69,7 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
   return { verdicts: results.flat(), memory };
 }
 
-function tornDown(runId: string, m: RunMemory): Verdict {
-  const t = m.teardown!;
+function tornDown(runId: string, m: RunMemory, t: TeardownMark): Verdict {
   return remembered(runId, 'torn-down', m, { remediation: STATE_REMEDIATION['torn-down'], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
 }
 

@@ -1,4 +1,4 @@
-import { fitMemory, memoryBlock, type TickMemory } from '../patrol/memory.ts';
+import { fitMemory, markTeardown, memoryBlock, readMemory, withoutMemory, type TeardownMark, type TickMemory } from '../patrol/memory.ts';
 import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
 import { cell as esc } from './markdown.ts';
@@ -107,6 +107,16 @@ export function costLine(v: HostVerdict, now: Date): string {
   const h = Math.floor(hours);
   const m = Math.floor((hours - h) * 60);
   return ` 💸 Finished ${h}h ${String(m).padStart(2, '0')}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h — collect, then tear it down.`;
+}
+
+/**
+ * The status after a teardown: a 🏁 header on top of the last status, and the run marked in the tick
+ * memory so the next patrol stops probing it and reports it torn down. Pure.
+ */
+export function renderTeardownMark(oldBody: string, runId: string, mark: TeardownMark): string {
+  const memory = markTeardown(readMemory(oldBody), runId, mark);
+  const visible = withoutMemory(oldBody).replace(STATUS_MARKER, '').trim();
+  return `${STATUS_MARKER}\n### 🏁 \`${runId}\` ${mark.state} at ${mark.at}\n\n${mark.reason}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
 }
 
 /** The same status for a terminal: aligned plain columns. */

@@ -52,8 +52,8 @@ export function checkProof(runId: string, verb: Verb, files: { verifiedText: str
   return { ok: true, proof: { verified: v, manifest }, notes: [] };
 }
 
-/** Compares the manifest rebuilt on the box now with the verified one: anything new or changed refuses. */
-export function checkRebuilt(verified: Manifest, now: Manifest): Gate | null {
+/** Compares the manifest rebuilt on the box now with the verified one: the refusal when anything is new, changed or gone. */
+export function checkRebuilt(verified: Manifest, now: Manifest): string | null {
   if (filesSha256(now) === filesSha256(verified)) return null;
   const before = new Map(verified.files.map((f) => [f.path, f.sha256]));
   const after = new Map(now.files.map((f) => [f.path, f.sha256]));
@@ -61,13 +61,12 @@ export function checkRebuilt(verified: Manifest, now: Manifest): Gate | null {
   const gone = [...before.keys()].filter((p) => !after.has(p));
   const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p));
   const list = (label: string, ps: string[]) => (ps.length ? [`${label} ${ps.slice(0, 5).join(', ')}${ps.length > 5 ? ` and ${ps.length - 5} more` : ''}`] : []);
-  return refuse(`the box's checkpoints changed since verification (${[...list('new:', added), ...list('changed:', changed), ...list('gone:', gone)].join('; ')}): collect again before teardown`);
+  return `the box's checkpoints changed since verification (${[...list('new:', added), ...list('changed:', changed), ...list('gone:', gone)].join('; ')}): collect again before teardown`;
 }
 
-/** The `confirm` fallback: when given (or required), it must name the verb and the exact instance. */
-export function checkConfirm(verb: Verb, instanceId: string, confirm: string, required: boolean): Gate | null {
+/** The `confirm` fallback: when given (or required), it must name the verb and the exact instance; the refusal, or null. */
+export function checkConfirm(verb: Verb, instanceId: string, confirm: string, required: boolean): string | null {
   const want = `${verb} ${instanceId}`;
-  if (!confirm && !required) return null;
-  if (confirm !== want) return refuse(`confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : ' (approval: confirm)'}`);
-  return null;
+  if ((!confirm && !required) || confirm === want) return null;
+  return `confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : ' (approval: confirm)'}`;
 }

@@ -18,6 +18,7 @@ import { lambdaProvider } from './providers/lambda.ts';
 import { runpodProvider } from './providers/runpod.ts';
 import { sshProvider } from './providers/ssh.ts';
 import { ProviderError, type Provider, type ProviderContext } from './providers/types.ts';
+import { InputError } from '../config/errors.ts';
 import { vastaiProvider } from './providers/vastai.ts';
 
 export interface TeardownDeps {
@@ -29,27 +30,30 @@ export interface TeardownDeps {
   pollMs?: number;
 }
 
-/** Reads VERIFIED.json and the manifest beside it, from a path (file or directory) or a downloaded artifact. */
-async function loadProof(cfg: TeardownConfig, workspace: string, deps: TeardownDeps): Promise<{ verifiedText: string; manifestText: string | null } | null> {
-  let file: string;
-  let cleanup: string | null = null;
+type ProofFiles = { verifiedText: string; manifestText: string | null } | null;
+
+/** VERIFIED.json and the manifest.json beside it, or null when there is no VERIFIED.json. */
+function readProof(file: string): ProofFiles {
+  if (!existsSync(file)) return null;
+  const manifest = join(dirname(file), 'manifest.json');
+  return { verifiedText: readFileSync(file, 'utf8'), manifestText: existsSync(manifest) ? readFileSync(manifest, 'utf8') : null };
+}
+
+/** Reads the proof from a path (file or directory) or a downloaded artifact; a failed download is the refusal's reason. */
+async function loadProof(cfg: TeardownConfig, workspace: string, fetchArtifact: TeardownDeps['fetchArtifact']): Promise<ProofFiles | string> {
   if (cfg.verifiedPath) {
     const p = resolve(workspace, cfg.verifiedPath);
-    file = existsSync(p) && statSync(p).isDirectory() ? join(p, 'VERIFIED.json') : p;
-  } else if (cfg.verifiedArtifact) {
-    if (!deps.fetchArtifact) throw new ProviderError("verified-artifact needs the GitHub Actions artifact service; use 'verified-path' here", false);
-    cleanup = mkdtempSync(join(tmpdir(), 'tether-proof-'));
-    await deps.fetchArtifact(cfg.verifiedArtifact, cleanup);
-    file = join(cleanup, 'VERIFIED.json');
-  } else {
-    return null;
+    return readProof(existsSync(p) && statSync(p).isDirectory() ? join(p, 'VERIFIED.json') : p);
   }
+  if (!cfg.verifiedArtifact || !fetchArtifact) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'tether-proof-'));
   try {
-    if (!existsSync(file)) return null;
-    const manifest = join(dirname(file), 'manifest.json');
-    return { verifiedText: readFileSync(file, 'utf8'), manifestText: existsSync(manifest) ? readFileSync(manifest, 'utf8') : null };
+    await fetchArtifact(cfg.verifiedArtifact, dir);
+    return readProof(join(dir, 'VERIFIED.json'));
+  } catch (err) {
+    return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${(err as Error).message.split('\n')[0]}`;
   } finally {
-    if (cleanup) rmSync(cleanup, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -80,6 +84,7 @@ function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs): Pr
  */
 export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, deps: TeardownDeps = {}): Promise<number> {
   const cfg = parseTeardown(inputs, env);
+  if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs['ssh-key'], env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => new Date());
   const finish = (state: string, reason: string, code: number, summary: string[]) => {
@@ -92,23 +97,22 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   };
   const head = (icon: string, what: string) => `### ${icon} tether teardown — \`${cfg.runId}\`: ${what}`;
 
-  const proofFiles = await loadProof(cfg, workspace, deps);
-  let gate: Gate = checkProof(cfg.runId, cfg.verb, proofFiles, cfg.allowParkUnverified);
-  const confirmGate = checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm');
-  if (gate.ok && confirmGate) gate = confirmGate;
+  const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
+  const gate: Gate = typeof loaded === 'string' ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
   const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
-  if (!gate.ok) return finish('refused', gate.reason, 1, [head('⛔', 'refused'), gate.reason, card]);
+  const refused = gate.ok ? checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm') : gate.reason;
+  if (refused) return finish('refused', refused, 1, [head('⛔', 'refused'), refused, card]);
 
   // The box may have written more since verification: rebuild its manifest and compare, when it answers.
-  const notes = [...gate.notes];
+  const notes = gate.ok ? [...gate.notes] : [];
   if (proof && cfg.connection) {
     try {
       const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
       try {
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed && !changed.ok) return finish('refused', changed.reason, 1, [head('⛔', 'refused'), changed.reason, card]);
+        if (changed) return finish('refused', changed, 1, [head('⛔', 'refused'), changed, card]);
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
       } finally {
         session.close();

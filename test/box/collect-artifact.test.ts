@@ -6,12 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collectPhase } from '../../src/collect/phase.ts';
 import { InputError } from '../../src/config/errors.ts';
 import { fetchArtifact } from '../../src/github/artifacts.ts';
-import { launchPhase } from '../../src/launch/phase.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
 import { ArtifactDouble } from '../harness/artifact-double.ts';
+import { finishedRun } from '../harness/finished-run.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';
-import { waitFor } from '../harness/sh.ts';
 
 let box: Box;
 let svc: ArtifactDouble;
@@ -34,11 +33,7 @@ torch.save({'w': torch.tensor([1.0, float('nan')])}, 'ck/bad.pt') if os.environ.
 
 beforeAll(async () => {
   box = await createBox();
-  for (const [id, env] of [['art', ''], ['artnan', 'PLANT_NAN=1']] as const) {
-    box.sh(`mkdir -p ${box.home}/${id}`);
-    await launchPhase(box.inputs({ 'run-id': id, command: TRAIN, workdir: `~/${id}`, env, audit: 'false', 'confirm-timeout': '1', checkpoints: 'ck/*.pt', 'run-file': `/tmp/tether-art-${id}.json` }), {}, captureReporter(), '/tmp');
-    await waitFor(`${id} DONE`, () => existsSync(`${box.home}/.tether/runs/${id}/DONE`), 90_000);
-  }
+  for (const [id, env] of [['art', ''], ['artnan', 'PLANT_NAN=1']] as const) await finishedRun(box, id, TRAIN, { env, timeoutMs: 90_000 });
 }, 180_000);
 
 afterAll(() => {

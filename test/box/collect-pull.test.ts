@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeness } from '../../src/collect/manifest.ts';
 import { collectPhase } from '../../src/collect/phase.ts';
 import { parseConnection } from '../../src/config/connection.ts';
-import { launchPhase } from '../../src/launch/phase.ts';
 import { buildManifest } from '../../src/remote/manifest.ts';
 import { connect, type Session } from '../../src/ssh/client.ts';
 import { knownHostsLine } from '../../src/ssh/hostkey.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
 import { PullError, pullFiles, type PullTarget } from '../../src/transfer/pull.ts';
+import { finishedRun } from '../harness/finished-run.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';
-import { run, waitFor } from '../harness/sh.ts';
+import { run } from '../harness/sh.ts';
 
 let box: Box;
 let session: Session;
@@ -22,15 +22,13 @@ let target: PullTarget;
 const dests: string[] = [];
 beforeAll(async () => {
   box = await createBox();
-  box.sh(`mkdir -p ${box.home}/code`);
   const job = [
     'mkdir -p ck/cellA ck/cellB',
     'head -c 3000000 /dev/urandom > ck/cellA/step1.pt',
     'head -c 120000000 /dev/urandom > ck/cellB/big.pt',
     'echo small > ck/cellB/notes.pt',
   ].join(' && ');
-  await launchPhase(box.inputs({ 'run-id': 'c1', command: job, workdir: '~/code', audit: 'false', 'confirm-timeout': '1', checkpoints: 'ck/**/*.pt', 'run-file': '/tmp/tether-c1.json' }), {}, captureReporter(), '/tmp');
-  await waitFor('c1 DONE', () => existsSync(`${box.home}/.tether/runs/c1/DONE`), 30_000);
+  await finishedRun(box, 'c1', job, { workdir: 'code', checkpoints: 'ck/**/*.pt' });
   const cfg = parseConnection(box.inputs(), {});
   session = await connect(cfg, loadCredential(cfg.key));
   target = { host: box.addr, port: 22, user: 'root', knownHostsLine: knownHostsLine(box.addr, 22, session.hostKey), identity: { key: readFileSync(box.clientKeyPath) }, connectTimeoutS: 5 };

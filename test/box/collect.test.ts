@@ -3,11 +3,9 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPhase } from '../../src/launch/phase.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
+import { finishedRun } from '../harness/finished-run.ts';
 import { createBox, type Box } from '../harness/box.ts';
-import { captureReporter } from '../harness/reporter.ts';
-import { waitFor } from '../harness/sh.ts';
 
 let box: Box;
 const dests: string[] = [];
@@ -21,11 +19,7 @@ torch.save({'w': torch.tensor([1.0, float('nan')])}, 'ck/bad.pt') if os.environ.
 "`;
 beforeAll(async () => {
   box = await createBox();
-  for (const [id, env] of [['good', ''], ['nanrun', 'PLANT_NAN=1']] as const) {
-    box.sh(`mkdir -p ${box.home}/${id}`);
-    await launchPhase(box.inputs({ 'run-id': id, command: TRAIN, workdir: `~/${id}`, env, audit: 'false', 'confirm-timeout': '1', checkpoints: 'ck/*.pt', 'run-file': `/tmp/tether-collect-${id}.json` }), {}, captureReporter(), '/tmp');
-    await waitFor(`${id} DONE`, () => existsSync(`${box.home}/.tether/runs/${id}/DONE`), 60_000);
-  }
+  for (const [id, env] of [['good', ''], ['nanrun', 'PLANT_NAN=1']] as const) await finishedRun(box, id, TRAIN, { env });
 });
 afterAll(() => {
   box?.destroy();

@@ -1,15 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collectPhase } from '../../src/collect/phase.ts';
 import { InputError } from '../../src/config/errors.ts';
-import { launchPhase } from '../../src/launch/phase.ts';
 import { teardownPhase } from '../../src/teardown/phase.ts';
+import { finishedRun } from '../harness/finished-run.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { AWS_CREDS, KEYS, ProviderDouble } from '../harness/provider-double.ts';
 import { captureReporter } from '../harness/reporter.ts';
-import { waitFor } from '../harness/sh.ts';
 
 let box: Box;
 let api: ProviderDouble;
@@ -29,9 +28,7 @@ beforeAll(async () => {
   await api.start();
   work = mkdtempSync(join(tmpdir(), 'tether-td-'));
   for (const id of ['td', 'other']) {
-    box.sh(`mkdir -p ${box.home}/${id}`);
-    await launchPhase(box.inputs({ 'run-id': id, command: TRAIN, workdir: `~/${id}`, audit: 'false', 'confirm-timeout': '1', checkpoints: 'ck/*.pt', 'run-file': join(work, `${id}.json`) }), {}, captureReporter(), work);
-    await waitFor(`${id} DONE`, () => existsSync(`${box.home}/.tether/runs/${id}/DONE`), 60_000);
+    await finishedRun(box, id, TRAIN);
     const rep = captureReporter();
     expect(await collectPhase(box.inputs({ 'run-id': id, 'dest-dir': join(work, 'dest') }), {}, rep, work)).toBe(0);
     proof[id] = rep.outputs['dest']!;
@@ -90,6 +87,17 @@ describe('the teardown gate refuses before any provider call', () => {
     expect(confirm.reason).toBe('confirm must be exactly "destroy pod-gate", got "destroy pod-other"');
     expect((await teardown({ ...base, approval: 'confirm' })).reason).toMatch(/confirm must be exactly "destroy pod-gate" \(approval: confirm\)/);
 
+    // A proof artifact that cannot be downloaded is a refusal with its reason, not a crash.
+    const lost = captureReporter();
+    const lostCode = await teardownPhase(box.inputs({ 'run-id': 'td', ...base, 'verified-artifact': 'tether-td-gone-records', 'dry-run': 'false' }), {}, lost, work, {
+      fetchArtifact: async () => {
+        throw new Error('artifact tether-td-gone-records was not found in this workflow run');
+      },
+    });
+    expect(lostCode).toBe(1);
+    expect(lost.outputs['state']).toBe('refused');
+    expect(lost.outputs['reason']).toBe('the proof artifact tether-td-gone-records could not be downloaded: artifact tether-td-gone-records was not found in this workflow run');
+
     for (const r of [none, otherRun, changed, confirm]) {
       expect(r.code).toBe(1);
       expect(r.summary).toMatch(/⛔ tether teardown — `td`: refused/);
@@ -109,6 +117,7 @@ describe('the teardown gate refuses before any provider call', () => {
       [{ provider: 'command', 'instance-id': 'x', verb: 'destroy' }, /teardown-command/],
       [{ provider: 'runpod', 'instance-id': 'p1', verb: 'destroy', 'api-key': 'k', 'verified-path': '', }, /teardown needs the proof/],
       [{ provider: 'runpod', 'instance-id': 'p1', verb: 'nuke', 'api-key': 'k' }, /verb.*is not one of: park, destroy/],
+      [{ provider: 'runpod', 'instance-id': 'p1', verb: 'destroy', 'api-key': 'k', 'verified-path': '', 'verified-artifact': 'tether-td-abc-records' }, /verified-artifact.*needs the GitHub Actions artifact service/],
     ];
     for (const [extra, re] of bad) {
       const inputs = box.inputs({ 'run-id': 'td', 'verified-path': proof['td']!, ...extra });
