@@ -4,7 +4,7 @@
 # Args: RUN_DIR ATTEMPT WAIT_S
 
 main() {
-  local run_dir n wait a i alive=false marker=""
+  local run_dir n wait a i alive=false marker="" kind=""
   run_dir=$(expand_home "$1")
   n=$2
   wait=$3
@@ -14,9 +14,10 @@ main() {
     sleep 0.2
   done
   attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then marker=$(cat "$run_dir/DONE"); elif [ -f "$run_dir/FAILED" ]; then marker=$(cat "$run_dir/FAILED"); fi
-  printf '{"alive":%s,"log_exists":%s,"marker":%s,"head":%s}\n' "$alive" \
-    "$([ -f "$a/log" ] && echo true || echo false)" "$(json_str "$marker")" \
-    "$(json_str "$(head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  [ -z "$kind" ] || rd marker "$run_dir/$kind"
+  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\n' "$alive" \
+    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "${marker:0:4096}")" \
+    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
 }
 main "$@"; exit $?

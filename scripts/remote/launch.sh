@@ -58,21 +58,25 @@ main() {
   exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
   flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
 
-  if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
+  local recorded_identity='' failed_marker=''
+  rd recorded_identity "$RUN_DIR/identity"
+  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "${DATA_identity%$'\n'}" ]; then
     refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then
     a=$RUN_DIR/attempts/$LAST
-    LAST_PID=$(cat "$a/pid" 2>/dev/null)
-    LAST_STARTED=$(cat "$a/started_at" 2>/dev/null)
+    rd LAST_PID "$a/pid"
+    rd LAST_STARTED "$a/started_at"
+    LAST_STARTED=${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
     if attempt_alive "$a"; then
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
       if [ -f "$RUN_DIR/FAILED" ]; then
-        refuse 12 dead "run $run_id failed in attempt $LAST ($(cat "$RUN_DIR/FAILED")); set resume: true to start attempt $((LAST + 1)) of the same command"
+        rd failed_marker "$RUN_DIR/FAILED"
+        refuse 12 dead "run $run_id failed in attempt $LAST (${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
       fi
       refuse 12 dead "run $run_id is dead (attempt $LAST, pid ${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
     fi

@@ -23,12 +23,23 @@ json_str() {
   printf '%s' "$_j"
 }
 
-# Sets the variable named $1 to the content of file $2 (empty when unreadable), without a subshell;
-# one trailing newline is dropped.
+# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
+# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
+# without a subshell; one trailing newline is dropped.
 rd() {
   local _v=''
-  IFS= read -r -d '' _v 2>/dev/null <"$2"
+  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
   printf -v "$1" '%s' "${_v%$'\n'}"
+}
+
+# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+is_attempt() {
+  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+}
+
+# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+is_run_id() {
+  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -79,14 +90,14 @@ attempt_alive() {
   [ "$1" != Z ] && [ "${20}" = "$start" ]
 }
 
-# Highest attempt number in run dir $1 (0 when none).
+# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
   local n=0 d b
   for d in "$1"/attempts/*/; do
     [ -d "$d" ] || continue
     b=${d%/}
     b=${b##*/}
-    if [[ $b =~ ^[0-9]+$ ]] && ((b > n)); then n=$b; fi
+    if is_attempt "$b" && ((b > n)); then n=$b; fi
   done
   printf '%s' "$n"
 }

@@ -24,7 +24,8 @@ checkpoints_json() {
       t=${rec%% *}
       t=${t%.*}
       rest=${rec#* }
-      if ((t > newest_t)); then
+      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    if ((t > newest_t)); then
         newest_t=$t
         newest_size=${rest%% *}
         newest=${rest#* }
@@ -53,7 +54,7 @@ checkpoints_json() {
 
 # mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
 stat_files() {
-  local i=0 f list=() idx=() name size mt
+  local i=0 f list=() idx=() size mt
   for f in "$@"; do
     M[i]=null
     S[i]=0
@@ -62,12 +63,12 @@ stat_files() {
   done
   ((${#list[@]})) || return 0
   i=0
-  while IFS='|' read -r name size mt; do
-    M[idx[i]]=$mt
-    S[idx[i]]=$size
+  while IFS='|' read -r size mt; do
+    # Only integers leave this function: the probe prints them unquoted into its JSON.
+    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
+    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
     i=$((i + 1))
-    : "$name"
-  done < <(stat -c '%n|%s|%Y' -- "${list[@]}" 2>/dev/null)
+  done < <(timeout 10 stat -c '%s|%Y' -- "${list[@]}" 2>/dev/null)
 }
 
 run_json() {
@@ -102,16 +103,17 @@ run_json() {
   jv j_spec "${spec:0:8192}"
   delta=''
   tail=''
-  if ((size > 0)); then
-    ((size > start)) && delta=$(tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
+  if ((size > 0)) && [ -f "$a/log" ]; then
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
   fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \
-    "$j_id" "$n" "$alive" "$(json_int "$pid")" "$j_started" "${M[1]}"
+    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "${M[1]}")"
   printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \
-    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "${M[2]}"
+    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \
-    "$j_spec" "$size" "${M[0]}" "$start" "$delta" "$tail"
+    "$j_spec" "$(json_int "$size")" "$(json_int "${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
   checkpoints_json "$run_dir"
   printf '}'
 }
@@ -143,7 +145,7 @@ main() {
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
   while read -r key id seen offset; do
     [ "$key" = end ] && break
-    if [ "$key" != run ] || ! [[ $id =~ ^[A-Za-z0-9._-]{1,64}$ ]] || ! [[ $seen =~ ^[0-9]{1,6}$ ]] || ! [[ $offset =~ ^[0-9]{1,15}$ ]]; then continue; fi
+    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
     ((first)) || printf ','
     first=0
     run_json "$id" "$seen" "$offset"

@@ -3,6 +3,8 @@ import type { LaunchConfig } from '../config/launch.ts';
 import { parseAudit, type AuditReport } from '../remote/audit.ts';
 import { dataLines, parseJsonLine, runScript } from '../remote/invoke.ts';
 import { WRAPPER } from '../remote/scripts.ts';
+import { ATTEMPT_MAX, parseMarker, type Marker } from '../record/grammar.ts';
+import { bool, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
 import { gate, type GateResult } from './audit-gate.ts';
 import { releasesDir, uploadRelease, type Release } from './release.ts';
@@ -48,8 +50,32 @@ interface LaunchScriptResult {
 interface ConfirmResult {
   alive: boolean;
   log_exists: boolean;
+  markerKind: 'DONE' | 'FAILED' | null;
   marker: string;
   head: string;
+}
+
+/** launch.sh's answer, checked field by field (the box may be hostile). */
+function launchResult(raw: unknown): LaunchScriptResult {
+  const o = obj(raw, 'launch.sh result');
+  const w = 'launch.sh result';
+  return {
+    result: str(o, 'result', w, { max: 32, pattern: /^[a-z-]+$/ }),
+    message: optStr(o, 'message', w, { max: 4096 }) ?? undefined,
+    attempt: int(o, 'attempt', w, { min: 0, max: ATTEMPT_MAX }),
+    pid: optInt(o, 'pid', w, { min: 1, max: 2 ** 32 }),
+    handle: optStr(o, 'handle', w, { max: 4096 }) ?? undefined,
+    started_at: optStr(o, 'started_at', w, { max: 64 }) ?? '',
+    run_dir: str(o, 'run_dir', w, { max: 4096 }),
+    note: optStr(o, 'note', w, { max: 4096 }) ?? undefined,
+  };
+}
+
+function confirmResult(raw: unknown): ConfirmResult {
+  const o = obj(raw, 'confirm.sh result');
+  const w = 'confirm.sh result';
+  const kind = str(o, 'marker_kind', w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  return { alive: bool(o, 'alive', w), log_exists: bool(o, 'log_exists', w), markerKind: kind === '' ? null : (kind as 'DONE' | 'FAILED'), marker: str(o, 'marker', w, { max: 4096 }), head: str(o, 'head', w, { max: 8192 }) };
 }
 
 export async function runAudit(session: Session, cfg: AuditConfig): Promise<{ report: AuditReport; gate: GateResult }> {
@@ -100,7 +126,7 @@ export async function launch(
   );
   deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? ' (resume allowed)' : ''}`);
   const r = await runScript(deps.session, 'launch', [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? '1' : '0', String(deps.heartbeatS ?? 30)], { data, timeoutMs: 60_000 });
-  const out = parseJsonLine<LaunchScriptResult>('launch', r);
+  const out = launchResult(parseJsonLine('launch', r));
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? '', handle: out.handle ?? '', audit };
   if (out.note) {
     warnings.push(out.note);
@@ -110,15 +136,20 @@ export async function launch(
   }
 
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = parseJsonLine<ConfirmResult>('confirm', await runScript(deps.session, 'confirm', [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1000 }));
+  const c = confirmResult(parseJsonLine('confirm', await runScript(deps.session, 'confirm', [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1000 })));
   const withHead = { ...started, logHead: c.head };
   if (/Traceback \(most recent call last\)/.test(c.head)) {
     return { ...withHead, result: 'failed', message: 'the job printed a Python traceback in its first lines' };
   }
   if (!c.alive) {
-    if (c.marker) {
-      const m = JSON.parse(c.marker) as { exit_code: number; stage: string };
-      if (m.exit_code !== 0) return { ...withHead, result: 'failed', message: `the job exited ${m.exit_code} during the confirmation window (stage ${m.stage})` };
+    if (c.markerKind) {
+      let m: Marker;
+      try {
+        m = parseMarker(c.markerKind, c.marker);
+      } catch (err) {
+        return { ...withHead, result: 'failed', message: `the job ended during the confirmation window, but its marker is unreadable (${(err as Error).message})` };
+      }
+      if (m.exitCode !== 0) return { ...withHead, result: 'failed', message: `the job exited ${m.exitCode} during the confirmation window (stage ${m.stage})` };
       return { ...withHead, result: 'started', message: `the job finished within the confirmation window (exit 0): check that it did real work` };
     }
     return { ...withHead, result: 'failed', message: 'the wrapper is not running and left no DONE/FAILED marker' };

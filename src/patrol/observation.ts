@@ -1,4 +1,8 @@
+import { ATTEMPT_MAX, parseMarker, RUN_ID, type Marker } from '../record/grammar.ts';
+import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import { parseDf, parseGpuQuery, parseMemory, type DiskInfo, type GpuInfo } from '../remote/audit.ts';
+
+export type { Marker };
 
 /** What one probe saw of one run (scripts/remote/probe.sh), decoded. Pure. */
 export interface RunObservation {
@@ -22,14 +26,6 @@ export interface RunObservation {
   checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null };
 }
 
-export interface Marker {
-  kind: 'DONE' | 'FAILED';
-  attempt: number;
-  exitCode: number;
-  signal: string | null;
-  stage: string;
-  finishedAt: string;
-}
 
 export interface HostObservation {
   hostname: string;
@@ -40,99 +36,130 @@ export interface HostObservation {
   memory: { fraction: number | null; oomKills: number | null };
   gpu: { present: boolean; error: string | null; gpus: GpuInfo[] };
   runs: RunObservation[];
+  /** Runs whose part of the probe could not be read: the reason, by run id (that run's `probe-error`). */
+  runErrors: Record<string, string>;
 }
 
-interface RawRun {
-  id: string;
-  exists: boolean;
-  attempt?: number;
-  alive?: boolean;
-  pid?: number | null;
-  started_epoch?: number | null;
-  exit_code?: number | null;
-  marker?: string;
-  marker_kind?: 'DONE' | 'FAILED' | null;
-  heartbeat_mtime?: number | null;
-  spec?: string;
-  log_size?: number;
-  log_mtime?: number | null;
-  delta_from?: number;
-  delta_b64?: string;
-  tail_b64?: string;
-  checkpoints?: { count: number; newest: string | null; newest_mtime: number | null; newest_bytes: number | null };
-}
+const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** What probe.sh sends at most per run: 64 KiB of new log and 8 KiB of tail, base64. */
+const DELTA_B64_MAX = 4 * Math.ceil(65_536 / 3);
+const TAIL_B64_MAX = 4 * Math.ceil(8_192 / 3);
 
-interface RawProbe {
-  schema: string;
-  hostname: string;
-  now: number;
-  btime: number | null;
-  disk_bytes: string;
-  disk_inodes: string;
-  memory: { max: string; current: string; events: string };
-  gpu: { present: boolean; exit_code?: number; query?: string };
-  runs: RawRun[];
-}
-
-const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-
-function parseMarker(kind: RawRun['marker_kind'], text: string | undefined): Marker | null {
-  if (!kind || !text) return null;
+function marker(kind: unknown, text: string, where: string): Marker | null {
+  if (kind === null || kind === undefined) return null;
+  if (kind !== 'DONE' && kind !== 'FAILED') throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
   try {
-    const m = JSON.parse(text) as { attempt: number; exit_code: number; signal: string | null; stage: string; finished_at: string };
-    return { kind, attempt: m.attempt, exitCode: m.exit_code, signal: m.signal, stage: m.stage, finishedAt: m.finished_at };
+    return parseMarker(kind, text);
   } catch {
-    // A marker we cannot read still says which way the run ended.
+    // A marker we cannot read still says which way the run ended (the wrapper writes markers, the box may not).
     return { kind, attempt: 0, exitCode: kind === 'DONE' ? 0 : -1, signal: null, stage: 'unknown', finishedAt: '' };
   }
 }
 
-function expected(spec: string | undefined): number | null {
+function expected(spec: string): number | null {
   try {
-    const v = (JSON.parse(spec ?? '') as { expected_duration_s?: number | null }).expected_duration_s;
-    return typeof v === 'number' ? v : null;
+    const v = (JSON.parse(spec) as { expected_duration_s?: unknown } | null)?.expected_duration_s;
+    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : null;
   } catch {
     return null;
   }
 }
 
-export function parseProbe(raw: unknown, runRoot: string): HostObservation {
-  const r = raw as RawProbe;
-  if (!r || r.schema !== 'tether.probe/v1') throw new Error('probe.sh returned an unexpected document (schema is not tether.probe/v1)');
-  const code = r.gpu.exit_code ?? 0;
+const TIME = { min: 0, max: 1e11 };
+
+function parseRun(raw: unknown, i: number): RunObservation {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, 'id', where, { max: 64, pattern: RUN_ID });
+  const exists = bool(x, 'exists', where);
+  if (!exists) return { ...emptyRun(id) };
+  const deltaB64 = str(x, 'delta_b64', where, { max: DELTA_B64_MAX, pattern: B64 });
+  const tailB64 = str(x, 'tail_b64', where, { max: TAIL_B64_MAX, pattern: B64 });
+  const ck = obj(x['checkpoints'], `${where}.checkpoints`);
+  const ckWhere = `${where}.checkpoints`;
   return {
-    hostname: r.hostname,
-    now: r.now,
-    btime: r.btime,
-    disk: parseDf(runRoot, r.disk_bytes, r.disk_inodes),
-    memory: parseMemory(r.memory.max, r.memory.current, r.memory.events),
-    gpu: {
-      present: r.gpu.present,
-      error: r.gpu.present && code !== 0 ? (code === 124 ? 'nvidia-smi did not answer within 10 s' : `nvidia-smi failed (exit ${code})`) : null,
-      gpus: r.gpu.present && code === 0 ? parseGpuQuery(r.gpu.query ?? '') : [],
+    id,
+    exists,
+    attempt: int(x, 'attempt', where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool(x, 'alive', where),
+    pid: optInt(x, 'pid', where, { min: 1, max: 2 ** 32 }),
+    startedEpoch: optInt(x, 'started_epoch', where, TIME),
+    exitCode: optInt(x, 'exit_code', where, { min: -1, max: 255 }),
+    marker: marker(x['marker_kind'], str(x, 'marker', where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, 'heartbeat_mtime', where, TIME),
+    expectedDurationS: expected(str(x, 'spec', where, { max: 8192 })),
+    logSize: int(x, 'log_size', where),
+    logMtime: optInt(x, 'log_mtime', where, TIME),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, 'delta_from', where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, 'count', ckWhere),
+      newest: optStr(ck, 'newest', ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, 'newest_mtime', ckWhere, TIME),
+      newestBytes: optInt(ck, 'newest_bytes', ckWhere),
     },
-    runs: r.runs.map((x) => ({
-      id: x.id,
-      exists: x.exists,
-      attempt: x.attempt ?? 0,
-      alive: x.alive ?? false,
-      pid: x.pid ?? null,
-      startedEpoch: x.started_epoch ?? null,
-      exitCode: x.exit_code ?? null,
-      marker: parseMarker(x.marker_kind, x.marker),
-      heartbeatMtime: x.heartbeat_mtime ?? null,
-      expectedDurationS: expected(x.spec),
-      logSize: x.log_size ?? 0,
-      logMtime: x.log_mtime ?? null,
-      delta: b64(x.delta_b64),
-      deltaFrom: x.delta_from ?? 0,
-      tail: b64(x.tail_b64),
-      checkpoints: {
-        count: x.checkpoints?.count ?? 0,
-        newest: x.checkpoints?.newest ?? null,
-        newestMtime: x.checkpoints?.newest_mtime ?? null,
-        newestBytes: x.checkpoints?.newest_bytes ?? null,
-      },
-    })),
+  };
+}
+
+/** An observation of a run with no record: what a host that does not know the run id says. */
+export function emptyRun(id: string): RunObservation {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: '',
+    deltaFrom: 0,
+    tail: '',
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null },
+  };
+}
+
+/**
+ * probe.sh's document, checked field by field (types, ranges, sizes): anything else is a BoxDataError,
+ * which the tick turns into that host's `probe-error`. Pure.
+ */
+export function parseProbe(raw: unknown, runRoot: string): HostObservation {
+  const r = obj(raw, 'probe');
+  if (r['schema'] !== 'tether.probe/v1') throw new BoxDataError('probe.sh returned an unexpected document (schema is not tether.probe/v1)');
+  const gpu = obj(r['gpu'], 'probe.gpu');
+  const present = bool(gpu, 'present', 'probe.gpu');
+  const code = present ? int(gpu, 'exit_code', 'probe.gpu', { min: 0, max: 255 }) : 0;
+  const mem = obj(r['memory'], 'probe.memory');
+  const runs: RunObservation[] = [];
+  const runErrors: Record<string, string> = {};
+  arr(r, 'runs', 'probe', 10_000).forEach((x, i) => {
+    try {
+      runs.push(parseRun(x, i));
+    } catch (err) {
+      // One broken run record spoils only its own line; a run whose id cannot be read spoils the host's.
+      const id = (x as { id?: unknown } | null)?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== 'string' || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, 'hostname', 'probe', { max: 255 }),
+    now: int(r, 'now', 'probe', TIME),
+    btime: optInt(r, 'btime', 'probe', TIME),
+    disk: parseDf(runRoot, str(r, 'disk_bytes', 'probe', { max: 4096 }), str(r, 'disk_inodes', 'probe', { max: 4096 })),
+    memory: parseMemory(str(mem, 'max', 'probe.memory', { max: 64 }), str(mem, 'current', 'probe.memory', { max: 64 }), str(mem, 'events', 'probe.memory', { max: 1024 })),
+    gpu: {
+      present,
+      error: present && code !== 0 ? (code === 124 ? 'nvidia-smi did not answer within 10 s' : `nvidia-smi failed (exit ${code})`) : null,
+      gpus: present && code === 0 ? parseGpuQuery(str(gpu, 'query', 'probe.gpu', { max: 8192 })) : [],
+    },
+    runs,
+    runErrors,
   };
 }

@@ -1,6 +1,6 @@
 import type { FailureClass } from './signatures.ts';
 
-export const STATES = ['launching', 'running', 'stalled', 'finished', 'failed', 'dead', 'rebooted', 'unreachable', 'unknown', 'torn-down'] as const;
+export const STATES = ['launching', 'running', 'stalled', 'finished', 'failed', 'dead', 'rebooted', 'unreachable', 'probe-error', 'unknown', 'torn-down'] as const;
 export type State = (typeof STATES)[number];
 export const FLAGS = ['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle', 'fast-finish'] as const;
 export type Flag = (typeof FLAGS)[number];
@@ -16,6 +16,7 @@ export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
   dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
   rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
   unreachable: 'check the provider console for balance, power or preemption; nothing is known to have changed on the box',
+  'probe-error': 'the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box',
   unknown: 'no run record for this run id under run-root: check run-id, run-root and the host',
   'torn-down': 'the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line',
 };

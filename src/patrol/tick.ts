@@ -1,8 +1,8 @@
 import { TransportError } from '../ssh/errors.ts';
 import type { RunMemory, TeardownMark, TickMemory } from './memory.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
-import type { HostObservation } from './observation.ts';
-import { assess, remembered, type AssessOptions, type Verdict } from './verdict.ts';
+import { emptyRun, type HostObservation } from './observation.ts';
+import { assess, remembered, type AssessOptions, type Seen, type Verdict } from './verdict.ts';
 
 export interface HostTarget {
   /** How the host is named in reports (user@host:port). */
@@ -42,26 +42,32 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
       // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
       const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
       const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host: HostObservation | TransportError | null = null;
+      let host: HostObservation | TransportError | Error | null = null;
       if (seen.length) {
         try {
           host = await probe(t, seen);
         } catch (err) {
-          if (!(err instanceof TransportError)) throw err;
-          host = err;
+          // Whatever went wrong with this host (transport, unreadable output, a parser bug) is this host's
+          // verdict: every other host is still reported.
+          host = err instanceof Error ? err : new Error(String(err));
         }
       }
       results[i] = t.runIds.map((id) => {
         const mark = prev.runs[id]?.teardown;
         if (mark) return { ...tornDown(id, prev.runs[id]!, mark), host: t.label, hourlyPrice: price };
-        if (!host) throw new Error(`run ${id} is live but its host was not probed`); // cannot happen: live runs are probed
-        const s =
-          host instanceof TransportError
-            ? ({ kind: 'transport', reason: host.kind, detail: host.message } as const)
-            : ({ kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } } as const);
-        const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
-        memory.runs[id] = m;
-        return { ...verdict, host: t.label, hourlyPrice: price };
+        let s: Seen;
+        if (host instanceof TransportError) s = { kind: 'transport', reason: host.kind, detail: host.message };
+        else if (host instanceof Error || !host) s = { kind: 'probe-error', detail: `probe failed: ${host?.message ?? 'not probed'}` };
+        else if (host.runErrors[id]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
+        else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };
+        let out: ReturnType<typeof assess>;
+        try {
+          out = assess(id, s, prev.runs[id], opts, now);
+        } catch (err) {
+          out = assess(id, { kind: 'probe-error', detail: `the probe output could not be assessed: ${(err as Error).message}` }, prev.runs[id], opts, now);
+        }
+        memory.runs[id] = out.memory;
+        return { ...out.verdict, host: t.label, hourlyPrice: price };
       });
     }
   };
@@ -71,25 +77,4 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
 
 function tornDown(runId: string, m: RunMemory, t: TeardownMark): Verdict {
   return remembered(runId, 'torn-down', m, { remediation: STATE_REMEDIATION['torn-down'], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
-}
-
-function emptyRun(id: string) {
-  return {
-    id,
-    exists: false,
-    attempt: 0,
-    alive: false,
-    pid: null,
-    startedEpoch: null,
-    exitCode: null,
-    marker: null,
-    heartbeatMtime: null,
-    expectedDurationS: null,
-    logSize: 0,
-    logMtime: null,
-    delta: '',
-    deltaFrom: 0,
-    tail: '',
-    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null },
-  };
 }

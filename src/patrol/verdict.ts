@@ -34,7 +34,11 @@ export interface AssessOptions {
   progressRegexes?: RegExp[];
 }
 
-export type Seen = { kind: 'observed'; host: HostObservation; run: RunObservation } | { kind: 'transport'; reason: TransportKind; detail: string };
+export type Seen =
+  | { kind: 'observed'; host: HostObservation; run: RunObservation }
+  | { kind: 'transport'; reason: TransportKind; detail: string }
+  /** The host answered but its answer for this run could not be read (or reading it threw). */
+  | { kind: 'probe-error'; detail: string };
 
 const pct = (used: number, total: number) => (total > 0 ? (100 * used) / total : 0);
 
@@ -46,7 +50,7 @@ const pct = (used: number, total: number) => (total > 0 ? (100 * used) / total :
  */
 export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, opts: AssessOptions, now: Date): { verdict: Verdict; memory: RunMemory } {
   const iso = now.toISOString();
-  if (seen.kind === 'transport') return unreachable(runId, seen, prev, iso);
+  if (seen.kind !== 'observed') return notObserved(runId, seen, prev, iso);
   const { host, run } = seen;
   const newAttempt = !prev || prev.attempt !== run.attempt;
   const progress = parseProgress(run.tail, opts.progressRegexes);
@@ -163,17 +167,22 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   return { verdict, memory };
 }
 
-function unreachable(runId: string, seen: Extract<Seen, { kind: 'transport' }>, prev: RunMemory | undefined, iso: string): { verdict: Verdict; memory: RunMemory } {
-  const since = prev?.unreachableSince ?? iso;
-  const ticks = (prev?.unreachableTicks ?? 0) + 1;
-  const lastKnown = prev ? (prev.state === 'unreachable' ? prev.lastKnown : prev.state) : null;
-  // Everything known about the run stays as it was: only the unreachable bookkeeping moves.
+/**
+ * Unreachable or probe-error: nothing was learnt about the run, so everything known stays as it was and
+ * only the bookkeeping of this condition moves (never `dead`). Pure.
+ */
+function notObserved(runId: string, seen: Exclude<Seen, { kind: 'observed' }>, prev: RunMemory | undefined, iso: string): { verdict: Verdict; memory: RunMemory } {
+  const state: State = seen.kind === 'transport' ? 'unreachable' : 'probe-error';
+  const blind = (s: State | undefined) => s === 'unreachable' || s === 'probe-error';
+  const since = blind(prev?.state) ? (prev?.unreachableSince ?? iso) : iso;
+  const ticks = (blind(prev?.state) ? (prev?.unreachableTicks ?? 0) : 0) + 1;
+  const lastKnown = prev ? (blind(prev.state) ? prev.lastKnown : prev.state) : null;
   const memory: RunMemory = {
     attempt: prev?.attempt ?? 0,
     offset: prev?.offset ?? 0,
-    state: 'unreachable',
+    state,
     cls: prev?.cls ?? null,
-    since: prev?.state === 'unreachable' ? prev.since : iso,
+    since: prev?.state === state ? prev.since : iso,
     lastKnown,
     unreachableSince: since,
     unreachableTicks: ticks,
@@ -183,9 +192,10 @@ function unreachable(runId: string, seen: Extract<Seen, { kind: 'transport' }>, 
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
   };
-  const verdict = remembered(runId, 'unreachable', memory, {
-    remediation: `unreachable since ${since} (${ticks} tick${ticks === 1 ? '' : 's'}): check the provider console for balance, power or preemption`,
-    detail: `${seen.reason}: ${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ''}`,
+  const what = seen.kind === 'transport' ? 'unreachable' : 'unreadable';
+  const verdict = remembered(runId, state, memory, {
+    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? '' : 's'}): ${seen.kind === 'transport' ? 'check the provider console for balance, power or preemption' : STATE_REMEDIATION['probe-error']}`,
+    detail: `${seen.kind === 'transport' ? `${seen.reason}: ` : ''}${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ''}`,
     since: memory.since,
   });
   return { verdict, memory };

@@ -1,4 +1,5 @@
 import type { ExecResult, Session } from '../ssh/client.ts';
+import { BoxDataError, parseJson } from '../record/strict.ts';
 import { LIB, SCRIPTS, type ScriptName } from './scripts.ts';
 
 /** POSIX single-quoting for one argument of the remote command line. */
@@ -33,20 +34,18 @@ export function scriptCommand(args: string[]): string {
 }
 
 /** Runs an on-box script; `data` (text lines) or `binary` (raw bytes, e.g. a tar) follows it on stdin. */
-export function runScript(session: Session, name: ScriptName, args: string[], opts: { data?: string; binary?: Buffer; timeoutMs?: number } = {}): Promise<ExecResult> {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 120_000 });
+export function runScript(session: Session, name: ScriptName, args: string[], opts: { data?: string; binary?: Buffer; timeoutMs?: number; maxOutput?: number } = {}): Promise<ExecResult> {
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 120_000, maxOutput: opts.maxOutput ?? 1 << 20 });
 }
 
-/** The last line of stdout that parses as a JSON object, or an error naming what the script printed. */
-export function parseJsonLine<T>(name: string, r: ExecResult): T {
-  const lines = r.stdout.trim().split('\n').reverse();
-  for (const line of lines) {
-    if (!line.startsWith('{')) continue;
-    try {
-      return JSON.parse(line) as T;
-    } catch {
-      break;
-    }
-  }
-  throw new Error(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`);
+/**
+ * The last line of stdout that starts with `{`, parsed: a BoxDataError when the script printed more than
+ * its bound, no such line, or a line that is not JSON. The value is `unknown` until its parser checks it.
+ */
+export function parseJsonLine<T = unknown>(name: string, r: ExecResult): T {
+  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
+  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
+  const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (line === undefined) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
+  return parseJson(line, `${name}.sh's result`, 16 << 20) as T;
 }

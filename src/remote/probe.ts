@@ -10,7 +10,8 @@ export async function probeHost(conn: ConnectionConfig, cred: Credential, runRoo
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
     const data = runs.map((r) => `run ${r.id} ${r.attempt} ${r.offset}`).join('\n') + '\nend\n';
-    const r = await runScript(session, 'probe', [runRoot], { data, timeoutMs });
+    // Per run at most ~98 KB of base64 log plus small fields; more than this is not a probe's answer.
+    const r = await runScript(session, 'probe', [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 });
     return parseProbe(parseJsonLine('probe', r), runRoot);
   } finally {
     session.close();

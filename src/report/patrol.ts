@@ -14,12 +14,13 @@ export const ICON: Record<State, string> = {
   dead: '💀',
   rebooted: '🔁',
   unreachable: '📡',
+  'probe-error': '🧩',
   unknown: '❔',
   'torn-down': '🏁',
 };
 
 /** States that need a person. */
-export const ESCALATE: readonly State[] = ['stalled', 'failed', 'dead', 'rebooted', 'unreachable', 'unknown'];
+export const ESCALATE: readonly State[] = ['stalled', 'failed', 'dead', 'rebooted', 'unreachable', 'probe-error', 'unknown'];
 export const BODY_MAX = 65_536;
 /** Finds our status comment (with the author's login). */
 export const STATUS_MARKER = '<!-- tether:status -->';

@@ -149,14 +149,22 @@ function makeSession(client: ssh2.Client, hostFingerprint: string, hostKey: Buff
         client.once('close', onClose);
         client.exec(command, { pty: false }, (e, stream) => {
           if (e) return finish(() => reject(new TransportError('network', e.message)));
+          // Past `max` bytes the box's answer is not read further: the channel is closed and the result
+          // says truncated (a box that floods stdout must not fill the runner's memory or hold the call).
+          const over = () => {
+            truncated = true;
+            stream.close();
+          };
           stream.on('data', (d: Buffer) => {
-            if (outLen + d.length > max) truncated = true;
-            else out.push(d);
+            if (truncated) return;
+            if (outLen + d.length > max) return over();
+            out.push(d);
             outLen += d.length;
           });
           stream.stderr.on('data', (d: Buffer) => {
-            if (errLen + d.length > max) truncated = true;
-            else err.push(d);
+            if (truncated) return;
+            if (errLen + d.length > max) return over();
+            err.push(d);
             errLen += d.length;
           });
           stream.on('close', (code: number | null, signal: string | null) =>

@@ -19,6 +19,7 @@ function host(over: Partial<HostObservation> = {}): HostObservation {
     memory: { fraction: 0.4, oomKills: 0 },
     gpu: { present: true, error: null, gpus: parseGpuQuery(GPU.h100x2) },
     runs: [],
+    runErrors: {},
     ...over,
   };
 }

@@ -1,0 +1,49 @@
+/**
+ * The one grammar of the on-box run record, shared with scripts/remote/lib.sh (which spells the same
+ * patterns in bash): run ids, attempt numbers and the DONE/FAILED markers. Pure.
+ */
+import { BoxDataError, int, obj, optStr, str } from './strict.ts';
+
+/** A run or cell id: what launch accepts and what the probe asks about. */
+export const RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** An attempt directory name: 1..999999, no sign, no leading zero (so `007` is not attempt 7). */
+export const ATTEMPT = /^[1-9][0-9]{0,5}$/;
+export const ATTEMPT_MAX = 999_999;
+
+export function isAttempt(s: string): boolean {
+  return ATTEMPT.test(s);
+}
+
+export interface Marker {
+  kind: 'DONE' | 'FAILED';
+  attempt: number;
+  exitCode: number;
+  signal: string | null;
+  stage: string;
+  finishedAt: string;
+}
+
+/**
+ * A DONE/FAILED marker as the wrapper writes it: `{"attempt":N,"exit_code":N,"signal":S|null,"stage":S,
+ * "finished_at":S}`. Anything else is a BoxDataError naming what is wrong (never an exception of another kind).
+ */
+export function parseMarker(kind: 'DONE' | 'FAILED', text: string): Marker {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
+  }
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, 'exit_code', `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, 'signal', `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, 'attempt', `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, 'stage', `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, 'finished_at', `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ }),
+  };
+}
