@@ -8,6 +8,7 @@ import { collectPhase } from '../collect/phase.ts';
 import { teardownPhase } from '../teardown/phase.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
+import { forTerminal } from '../report/terminal.ts';
 import { HELP, usage } from './help.ts';
 
 const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint', 'run-ids', 'progress-regex']);
@@ -35,7 +36,7 @@ export function parseArgs(phase: Phase, argv: string[]): Record<string, string> 
 
 function terminalReporter(outputs: Record<string, string>): Reporter {
   const masks: string[] = [];
-  const clean = (s: string) => masks.reduce((acc, m) => acc.split(m).join('***'), s);
+  const clean = (s: string) => forTerminal(masks.reduce((acc, m) => acc.split(m).join('***'), s));
   return {
     info: (l) => console.error(clean(l)),
     warn: (l) => console.error(`warning: ${clean(l)}`),
@@ -68,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'collect') return await collectPhase(inputs, process.env, reporter, process.cwd());
     if (cmd === 'teardown') return await teardownPhase(inputs, process.env, reporter, process.cwd());
     const code = cmd === 'launch' ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
-    for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(`${k}: ${v}`);
+    for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(forTerminal(`${k}: ${v}`));
     return code;
   } catch (err) {
     const d = describeError(err);

@@ -1,4 +1,4 @@
-import { cell } from '../report/markdown.ts';
+import { code, inert as cell } from '../report/markdown.ts';
 import type { Completeness, Manifest } from './manifest.ts';
 import type { VerifyResult } from './verifiers/types.ts';
 
@@ -13,20 +13,20 @@ export interface FileReport {
 /** The collect job summary: every file with size, hash prefix, verifier result and tensor count. Pure. */
 export function renderCollect(runId: string, m: Manifest, files: FileReport[], c: Completeness, verifiedPath: string | null): string {
   const lines = [
-    `### ${verifiedPath ? '✅' : '❌'} tether collect — \`${runId}\`: ${verifiedPath ? 'verified' : 'NOT verified'}`,
+    `### ${verifiedPath ? '✅' : '❌'} tether collect — ${code(runId)}: ${verifiedPath ? 'verified' : 'NOT verified'}`,
     '',
-    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ', latest checkpoint only' : ''}.${verifiedPath ? ` Proof: \`${cell(verifiedPath)}\`.` : ''}`,
+    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ', latest checkpoint only' : ''}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ''}`,
     '',
     '| file | size | sha256 | verifier | tensors | result |',
     '|---|---|---|---|---|---|',
     ...files.map((f) => {
       const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...(f.trusted ? [f.trusted] : [])];
-      return `| \`${cell(f.path)}\` | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || '—'} | ${bad.length ? `❌ ${cell(bad.join('; '))}` : `✅${f.result.note ? ` ${cell(f.result.note)}` : ''}`} |`;
+      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || '—'} | ${bad.length ? `❌ ${cell(bad.join('; '))}` : `✅${f.result.note ? ` ${cell(f.result.note)}` : ''}`} |`;
     }),
     '',
   ];
   for (const [label, list] of [['missing', c.missing], ['not in the manifest', c.extra], ['size differs', c.sizeMismatch], ['sha256 differs', c.hashMismatch]] as const) {
-    if (list.length) lines.push(`- ❌ ${label}: ${list.map((p) => `\`${cell(p)}\``).join(', ')}`);
+    if (list.length) lines.push(`- ❌ ${label}: ${list.map((p) => code(p)).join(', ')}`);
   }
   return lines.join('\n');
 }

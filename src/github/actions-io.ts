@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
+import { inert } from '../report/markdown.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 
@@ -7,10 +9,24 @@ export function actionInputs(names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, core.getInput(n, { trimWhitespace: false })]));
 }
 
+/** A line the runner would parse as a workflow command (leading whitespace is ignored by the runner). */
+const COMMANDISH = /(^|[\r\n\u2028\u2029\u0085])[\s]*(::|##\[)/;
+
 class GithubReporter implements Reporter {
   /** Summary parts, written to GITHUB_STEP_SUMMARY once at the end. */
   readonly parts: string[] = [];
-  info = (l: string) => core.info(l);
+  /**
+   * A line that may carry box text: if any of its lines could be read by the runner as a workflow command
+   * (`::x::`, legacy `##[x]`), the whole text goes inside a `::stop-commands::<random token>` block, so
+   * nothing in it acts, and tether's own commands work again right after.
+   */
+  info = (l: string) => {
+    if (!COMMANDISH.test(l)) return core.info(l);
+    const token = `tether-${randomBytes(16).toString('hex')}`;
+    core.info(`::stop-commands::${token}`);
+    core.info(l);
+    core.info(`::${token}::`);
+  };
   warn = (l: string) => core.warning(l);
   error = (l: string) => core.error(l);
   output = (n: string, v: string) => core.setOutput(n, v);
@@ -31,7 +47,7 @@ export async function runAction(phase: (r: Reporter) => Promise<number>): Promis
   } catch (err) {
     const d = describeError(err);
     r.error(d.line);
-    r.summary(`### ❌ tether\n\n${d.line}\n`);
+    r.summary(`### ❌ tether\n\n${inert(d.line)}\n`);
     code = d.code;
   }
   if (process.env['GITHUB_STEP_SUMMARY'] && r.parts.length) {

@@ -1,7 +1,7 @@
 import { fitMemory, markTeardown, memoryBlock, readMemory, withoutMemory, type TeardownMark, type TickMemory } from '../patrol/memory.ts';
 import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
-import { cell as esc } from './markdown.ts';
+import { code, inert as esc } from './markdown.ts';
 
 export type HostVerdict = Verdict & { host: string; hourlyPrice?: number | null };
 
@@ -54,12 +54,12 @@ function gpuText(v: Verdict): string {
 }
 
 function row(v: HostVerdict, now: Date): string {
-  const progress = [v.step !== null ? `step ${v.step}` : '', v.epoch ? `epoch ${v.epoch}` : ''].filter(Boolean).join(' · ') || '—';
+  const progress = [v.step !== null ? `step ${v.step}` : '', v.epoch ? `epoch ${esc(v.epoch, 40)}` : ''].filter(Boolean).join(' · ') || '—';
   const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? '—' : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : '—';
   const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : '—';
   const inState = age((now.getTime() - Date.parse(v.since)) / 1000);
   const flags = v.flags.length ? ` ⚠️ ${v.flags.join(' ')}` : '';
-  return `| \`${esc(v.runId)}\` | ${esc(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${esc(metricsText(v.metrics)) || '—'} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || '—'} | ${inState} |`;
+  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${esc(metricsText(v.metrics)) || '—'} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || '—'} | ${inState} |`;
 }
 
 /** A mermaid xychart of loss (or step) over the remembered ticks; GitHub renders it natively. */
@@ -86,7 +86,7 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
   ];
   const notes = verdicts
     .filter((v) => v.state !== 'running' || v.flags.length || v.newSignature)
-    .map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
+    .map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
   // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
   const tail = memoryBlock(fitMemory(memory, 24_000));
   let body = [...head, ...notes, ''].join('\n');
@@ -117,7 +117,7 @@ export function costLine(v: HostVerdict, now: Date): string {
 export function renderTeardownMark(oldBody: string, runId: string, mark: TeardownMark): string {
   const memory = markTeardown(readMemory(oldBody), runId, mark);
   const visible = withoutMemory(oldBody).replace(STATUS_MARKER, '').trim();
-  return `${STATUS_MARKER}\n### 🏁 \`${runId}\` ${mark.state} at ${mark.at}\n\n${mark.reason}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
+  return `${STATUS_MARKER}\n### 🏁 ${code(runId)} ${mark.state} at ${esc(mark.at, 40)}\n\n${esc(mark.reason)}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
 }
 
 /** The same status for a terminal: aligned plain columns. */

@@ -1,3 +1,4 @@
+import { code } from '../report/markdown.ts';
 import { FACTS, monthsSince, type ProviderName, type Verb } from './facts.ts';
 
 export interface CardInput {
@@ -21,8 +22,8 @@ export function renderCard(c: CardInput): string {
   const f = p[c.verb];
   const other: Verb = c.verb === 'park' ? 'destroy' : 'park';
   const o = p[other];
-  const lines = [`#### Teardown card — \`${c.runId}\``, '', '| | |', '|---|---|'];
-  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | \`${c.instanceId}\` |`);
+  const lines = [`#### Teardown card — ${code(c.runId)}`, '', '| | |', '|---|---|'];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
   if (!f) {
     lines.push(`| verb | **${c.verb}** — not available: ${p.missing?.[c.verb] ?? 'not offered by this provider'} |`);
   } else {

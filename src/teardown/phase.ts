@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Inputs } from '../config/connection.ts';
 import { parseTeardown, type TeardownConfig } from '../config/teardown.ts';
 import { buildManifest } from '../remote/manifest.ts';
+import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { connect } from '../ssh/client.ts';
 import { loadCredential } from '../ssh/keys.ts';
@@ -87,22 +88,22 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs['ssh-key'], env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => new Date());
-  const finish = (state: string, reason: string, code: number, summary: string[]) => {
+  const finish = (state: string, reason: string, exit: number, summary: string[]) => {
     reporter.output('state', state);
     reporter.output('reason', reason);
     reporter.summary(summary.join('\n\n'));
-    if (code) reporter.error(`teardown ${state}: ${reason}`);
+    if (exit) reporter.error(`teardown ${state}: ${reason}`);
     else reporter.info(`teardown ${state}: ${reason}`);
-    return code;
+    return exit;
   };
-  const head = (icon: string, what: string) => `### ${icon} tether teardown — \`${cfg.runId}\`: ${what}`;
+  const head = (icon: string, what: string) => `### ${icon} tether teardown — ${code(cfg.runId)}: ${what}`;
 
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate: Gate = typeof loaded === 'string' ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
   const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
   const refused = gate.ok ? checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm') : gate.reason;
-  if (refused) return finish('refused', refused, 1, [head('⛔', 'refused'), refused, card]);
+  if (refused) return finish('refused', refused, 1, [head('⛔', 'refused'), inert(refused), card]);
 
   // The box may have written more since verification: rebuild its manifest and compare, when it answers.
   const notes = gate.ok ? [...gate.notes] : [];
@@ -112,7 +113,7 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
       try {
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish('refused', changed, 1, [head('⛔', 'refused'), changed, card]);
+        if (changed) return finish('refused', changed, 1, [head('⛔', 'refused'), inert(changed), card]);
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
       } finally {
         session.close();
@@ -120,17 +121,17 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
     } catch (err) {
       if (!(err instanceof TransportError)) {
         const reason = `could not rebuild the manifest on the box to compare: ${(err as Error).message}`;
-        return finish('refused', reason, 1, [head('⛔', 'refused'), reason, card]);
+        return finish('refused', reason, 1, [head('⛔', 'refused'), inert(reason), card]);
       }
       notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
   }
   for (const n of notes) reporter.info(`teardown: ${n}`);
-  const noteBlock = notes.map((n) => `- ${n}`).join('\n');
+  const noteBlock = notes.map((n) => `- ${inert(n)}`).join('\n');
 
   if (cfg.dryRun) {
     const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
-    return finish('dry-run', reason, 0, [head('🔍', 'dry run'), reason, noteBlock, card].filter(Boolean));
+    return finish('dry-run', reason, 0, [head('🔍', 'dry run'), inert(reason), noteBlock, card].filter(Boolean));
   }
 
   const ctx: ProviderContext = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))), log: (l) => reporter.info(l) };
@@ -140,26 +141,26 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1000, pollMs: deps.pollMs ?? 5000, attempts: 3 });
   } catch (err) {
     const reason = (err as Error).message;
-    return finish('failed', reason, 1, [head('❌', 'failed'), reason, noteBlock, card].filter(Boolean));
+    return finish('failed', reason, 1, [head('❌', 'failed'), inert(reason), noteBlock, card].filter(Boolean));
   }
-  if (!result.ok) return finish('failed', result.detail, 1, [head('❌', 'NOT confirmed'), `${result.detail}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
+  if (!result.ok) return finish('failed', result.detail, 1, [head('❌', 'NOT confirmed'), `${inert(result.detail)}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
 
   const state = cfg.verb === 'destroy' ? 'torn-down' : 'parked';
   const verbFacts = FACTS[cfg.provider][cfg.verb];
-  const lines = [head('✅', state), `${cfg.instanceId}: ${result.detail}${result.already ? ' (it already was, before anything was asked)' : ''}.`, noteBlock];
+  const lines = [head('✅', state), `${code(cfg.instanceId)}: ${inert(result.detail)}${result.already ? ' (it already was, before anything was asked)' : ''}.`, noteBlock];
   if (verbFacts) lines.push(`Still billing after this ${cfg.verb}: ${verbFacts.keepsBilling}.`);
   if (provider.leftovers) {
     try {
       const left = await provider.leftovers();
-      lines.push(left.length ? `#### Still billing (reported, never deleted)\n\n${left.map((l) => `- ${l}`).join('\n')}` : 'The provider lists nothing else that bills.');
+      lines.push(left.length ? `#### Still billing (reported, never deleted)\n\n${left.map((l) => `- ${inert(l)}`).join('\n')}` : 'The provider lists nothing else that bills.');
       for (const l of left) reporter.warn(`teardown: still billing: ${l}`);
     } catch (err) {
-      lines.push(`Could not list what still bills: ${(err as Error).message}`);
+      lines.push(`Could not list what still bills: ${inert((err as Error).message)}`);
     }
   }
   lines.push(card);
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
-  const code = finish(state, reason, 0, lines.filter(Boolean));
+  const exit = finish(state, reason, 0, lines.filter(Boolean));
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
-  return code;
+  return exit;
 }

@@ -20,7 +20,7 @@ describe('patrol status rendering', () => {
     const memory: TickMemory = { v: 1, tick: 5, runs: { a: mem([]) } };
     const body = renderPatrol([verdict('a'), verdict('b', { state: 'failed', cls: 'cuda-oom', remediation: 'fix batch', detail: 'exit 1' })], memory, now, '<!-- m -->');
     expect(body).toContain('### tether patrol — last checked 2026-11-22T12:00:00Z, tick 5');
-    expect(body).toMatch(/\| `a` \| root@10.0.0.2:22 \| 🟢 running \| step 1200 · epoch 3\/10 \| loss 0.41 \|/);
+    expect(body).toMatch(/\| `a` \| `root@10.0.0.2:22` \| 🟢 running \| step 1200 · epoch 3\/10 \| loss 0.41 \|/);
     expect(body).toMatch(/❌ \*\*`b`\*\* failed \(cuda-oom\): exit 1\. \*\*Do:\*\* fix batch/);
     expect(body).not.toMatch(/\*\*`a`\*\*/);
     expect(readMemory(body)).toEqual(memory);
