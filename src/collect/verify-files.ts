@@ -4,10 +4,23 @@ import { verifySafetensors } from './verifiers/safetensors.ts';
 import { verifyTorch } from './verifiers/torch.ts';
 import type { ByteSource, VerifyResult } from './verifiers/types.ts';
 
-export const VERIFIER_VERSIONS = { 'torch-zip': 1, safetensors: 1, npy: 1, npz: 1, gguf: 1, sha256: 1 } as const;
+export const VERIFIER_VERSIONS = { 'torch-zip': 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 } as const;
 
-/** Picks the structural verifier by content (zip magic) or extension; other files get sha256 only. Pure. */
+/**
+ * Picks the structural verifier by content (zip magic) or extension; other files get sha256 only. Pure.
+ * Whatever a verifier throws on a crafted file (a RangeError, a stack overflow, bad UTF-8) is that file's
+ * failure in the report, never an exception that stops the collect.
+ */
 export async function verifyOne(path: string, src: ByteSource): Promise<VerifyResult> {
+  try {
+    return await pick(path, src);
+  } catch (err) {
+    const e = err as Error;
+    return { format: 'unreadable', ok: false, problems: [`the verifier could not read it (${e?.name ?? 'Error'}: ${String(e?.message ?? err).slice(0, 200)})`], tensors: [], nonFinite: [] };
+  }
+}
+
+async function pick(path: string, src: ByteSource): Promise<VerifyResult> {
   if (src.size === 0) return { format: 'empty', ok: false, problems: ['the file is empty'], tensors: [], nonFinite: [] };
   if (path.endsWith('.safetensors')) return verifySafetensors(src);
   if (path.endsWith('.npy')) return verifyNpy(src);

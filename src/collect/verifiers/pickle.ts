@@ -1,7 +1,12 @@
 /**
  * A pickle reader for the subset torch.save writes. It executes nothing: every GLOBAL must be on a short
  * allow-list of torch/collections names, which it interprets itself; anything else is refused. Pure.
+ *
+ * Bounded for hostile input: each opcode consumes at least one byte (so steps ≤ bytes), LONG values are
+ * at most 8 bytes (torch writes int64), the stack and the memo are capped, and the object graph (which
+ * memo reuse can make a DAG or a cycle) is walked iteratively, each object once, to a fixed depth.
  */
+export const PICKLE_LIMITS = { stack: 1_000_000, memo: 1_000_000, longBytes: 8, depth: 256, nodes: 2_000_000 };
 export type PV = null | boolean | number | bigint | string | Buffer | PV[] | PTuple | PDict | PGlobal | PStorage | PTensor;
 export interface PTuple { t: 'tuple'; items: PV[] }
 export interface PDict { t: 'dict'; map: Map<string | number, PV>; keys: Array<string | number> }
@@ -45,6 +50,7 @@ function call(fn: PGlobal, args: PV[]): PV {
       const storage = args[0] as PStorage;
       if (!storage || storage.t !== 'storage') throw new Error(`${full} without a storage`);
       return { t: 'tensor', storage, offset: num(args[1]), shape: ints(args[2]), stride: ints(args[3]) };
+      // Offsets, sizes and strides are checked where the view is checked (torch.ts), as torch.load does.
     }
     case 'torch._utils._rebuild_parameter':
     case 'torch._utils._rebuild_parameter_with_state':
@@ -69,6 +75,14 @@ export function unpickle(data: Buffer): PV {
   const stack: Item[] = [];
   const memo = new Map<number, PV>();
   let p = 0;
+  const push = (v: Item) => {
+    if (stack.length >= PICKLE_LIMITS.stack) throw new Error(`pickle stack deeper than ${PICKLE_LIMITS.stack}`);
+    stack.push(v);
+  };
+  const remember = (k: number, v: PV) => {
+    if (memo.size >= PICKLE_LIMITS.memo && !memo.has(k)) throw new Error(`pickle memo larger than ${PICKLE_LIMITS.memo}`);
+    memo.set(k, v);
+  };
   const need = (n: number) => {
     if (p + n > data.length) throw new Error('pickle data is truncated');
   };
@@ -105,24 +119,24 @@ export function unpickle(data: Buffer): PV {
     switch (op) {
       case 0x80: u8(); break; // PROTO
       case 0x95: bytes(8); break; // FRAME
-      case 0x7d: stack.push(newDict()); break; // }
-      case 0x5d: stack.push([]); break; // ]
-      case 0x29: stack.push({ t: 'tuple', items: [] }); break; // )
-      case 0x28: stack.push(MARK); break; // (
-      case 0x71: memo.set(u8(), top()); break; // q BINPUT
-      case 0x72: memo.set(u32(), top()); break; // r LONG_BINPUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
+      case 0x7d: push(newDict()); break; // }
+      case 0x5d: push([]); break; // ]
+      case 0x29: push({ t: 'tuple', items: [] }); break; // )
+      case 0x28: push(MARK); break; // (
+      case 0x71: remember(u8(), top()); break; // q BINPUT
+      case 0x72: remember(u32(), top()); break; // r LONG_BINPUT
+      case 0x94: remember(memo.size, top()); break; // MEMOIZE
       case 0x68: case 0x6a: { // h BINGET, j LONG_BINGET
         const i = op === 0x68 ? u8() : u32();
         if (!memo.has(i)) throw new Error(`pickle memo ${i} missing`);
-        stack.push(memo.get(i) as PV);
+        push(memo.get(i) as PV);
         break;
       }
-      case 0x58: stack.push(bytes(u32()).toString('utf8')); break; // X BINUNICODE
-      case 0x8c: stack.push(bytes(u8()).toString('utf8')); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(bytes(Number((need(8), (p += 8), data.readBigUInt64LE(p - 8)))).toString('utf8')); break;
-      case 0x43: stack.push(Buffer.from(bytes(u8()))); break; // C SHORT_BINBYTES
-      case 0x42: stack.push(Buffer.from(bytes(u32()))); break; // B BINBYTES
+      case 0x58: push(bytes(u32()).toString('utf8')); break; // X BINUNICODE
+      case 0x8c: push(bytes(u8()).toString('utf8')); break; // SHORT_BINUNICODE
+      case 0x8d: push(bytes(Number((need(8), (p += 8), data.readBigUInt64LE(p - 8)))).toString('utf8')); break;
+      case 0x43: push(Buffer.from(bytes(u8()))); break; // C SHORT_BINBYTES
+      case 0x42: push(Buffer.from(bytes(u32()))); break; // B BINBYTES
       case 0x63: case 0x93: { // c GLOBAL, STACK_GLOBAL
         let module: string;
         let name: string;
@@ -134,37 +148,39 @@ export function unpickle(data: Buffer): PV {
           module = String(pop());
         }
         if (!ALLOWED.has(`${module}.${name}`)) throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
-        stack.push({ t: 'global', module, name });
+        push({ t: 'global', module, name });
         break;
       }
-      case 0x51: stack.push(persistent(pop())); break; // Q BINPERSID
-      case 0x74: stack.push({ t: 'tuple', items: popMark() }); break; // t
-      case 0x85: stack.push({ t: 'tuple', items: [pop()] }); break;
-      case 0x86: { const b = pop(); const a = pop(); stack.push({ t: 'tuple', items: [a, b] }); break; }
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push({ t: 'tuple', items: [a, b, c] }); break; }
-      case 0x4b: stack.push(u8()); break; // K BININT1
-      case 0x4d: stack.push(u16()); break; // M BININT2
-      case 0x4a: stack.push((need(4), (p += 4), data.readInt32LE(p - 4))); break; // J BININT
+      case 0x51: push(persistent(pop())); break; // Q BINPERSID
+      case 0x74: push({ t: 'tuple', items: popMark() }); break; // t
+      case 0x85: push({ t: 'tuple', items: [pop()] }); break;
+      case 0x86: { const b = pop(); const a = pop(); push({ t: 'tuple', items: [a, b] }); break; }
+      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push({ t: 'tuple', items: [a, b, c] }); break; }
+      case 0x4b: push(u8()); break; // K BININT1
+      case 0x4d: push(u16()); break; // M BININT2
+      case 0x4a: push((need(4), (p += 4), data.readInt32LE(p - 4))); break; // J BININT
       case 0x8a: case 0x8b: { // LONG1, LONG4
         const n = op === 0x8a ? u8() : u32();
+        // torch writes int64 at most; a longer LONG would only cost quadratic time to decode.
+        if (n > PICKLE_LIMITS.longBytes) throw new Error(`pickle LONG of ${n} bytes at byte ${p - 1} (torch writes at most ${PICKLE_LIMITS.longBytes})`);
         const b = bytes(n);
         let v = 0n;
         for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i] as number);
         if (n && (b[n - 1] as number) & 0x80) v -= 1n << BigInt(8 * n);
-        stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+        push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
         break;
       }
-      case 0x49: { const s = line(); stack.push(s === '01' ? true : s === '00' ? false : Number(s)); break; } // I INT
-      case 0x88: stack.push(true); break;
-      case 0x89: stack.push(false); break;
-      case 0x4e: stack.push(null); break; // N
-      case 0x47: stack.push((need(8), (p += 8), data.readDoubleBE(p - 8))); break; // G BINFLOAT
-      case 0x46: stack.push(Number(line())); break; // F FLOAT
+      case 0x49: { const s = line(); push(s === '01' ? true : s === '00' ? false : Number(s)); break; } // I INT
+      case 0x88: push(true); break;
+      case 0x89: push(false); break;
+      case 0x4e: push(null); break; // N
+      case 0x47: push((need(8), (p += 8), data.readDoubleBE(p - 8))); break; // G BINFLOAT
+      case 0x46: push(Number(line())); break; // F FLOAT
       case 0x52: case 0x81: { // R REDUCE, NEWOBJ
         const args = pop();
         const fn = pop() as PGlobal;
         if (fn?.t !== 'global') throw new Error('pickle REDUCE of something that is not an allowed global');
-        stack.push(call(fn, isTuple(args) ? args.items : []));
+        push(call(fn, isTuple(args) ? args.items : []));
         break;
       }
       case 0x73: { const v = pop(); const k = pop(); const d = top() as PDict; if (d?.t !== 'dict') throw new Error('SETITEM on a non-dict'); setItem(d, k, v); break; }
@@ -176,7 +192,7 @@ export function unpickle(data: Buffer): PV {
         break;
       }
       case 0x61: { const v = pop(); const l = top(); if (!Array.isArray(l)) throw new Error('APPEND to a non-list'); l.push(v); break; }
-      case 0x65: { const items = popMark(); const l = top(); if (!Array.isArray(l)) throw new Error('APPENDS to a non-list'); l.push(...items); break; }
+      case 0x65: { const items = popMark(); const l = top(); if (!Array.isArray(l)) throw new Error('APPENDS to a non-list'); for (const it of items) l.push(it); break; }
       case 0x62: pop(); break; // BUILD: object state (e.g. _metadata) carries no tensors we need
       case 0x2e: return pop(); // STOP
       default:
@@ -186,15 +202,30 @@ export function unpickle(data: Buffer): PV {
   throw new Error('pickle too long');
 }
 
-/** Every tensor in the object tree, named by its path (dict keys and list indices joined with '.'). */
-export function tensorsIn(v: PV, prefix = ''): Array<{ name: string; tensor: PTensor }> {
-  const join = (k: string | number) => (prefix ? `${prefix}.${k}` : String(k));
-  if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return [];
-  if (Array.isArray(v)) return v.flatMap((x, i) => tensorsIn(x, join(i)));
-  switch (v.t) {
-    case 'tensor': return [{ name: prefix, tensor: v }];
-    case 'tuple': return v.items.flatMap((x, i) => tensorsIn(x, join(i)));
-    case 'dict': return v.keys.flatMap((k) => tensorsIn(v.map.get(k) as PV, join(k)));
-    default: return [];
+/**
+ * Every tensor in the object graph, named by its first path (dict keys and list indices joined with '.').
+ * Iterative, each container visited once (memo reuse and cycles cost nothing extra), depth-capped.
+ */
+export function tensorsIn(root: PV): Array<{ name: string; tensor: PTensor }> {
+  const out: Array<{ name: string; tensor: PTensor }> = [];
+  const seen = new Set<object>();
+  const todo: Array<[PV, string, number]> = [[root, '', 0]];
+  let nodes = 0;
+  const join = (prefix: string, k: string | number) => (prefix ? `${prefix}.${k}` : String(k));
+  // Children are pushed in reverse so the walk (LIFO) meets them in document order.
+  while (todo.length) {
+    const [v, name, depth] = todo.pop() as [PV, string, number];
+    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
+    if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
+    const kids: Array<[PV, string, number]> = [];
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join(name, i), depth + 1]));
+    else if (v.t === 'tensor') out.push({ name, tensor: v });
+    else if (v.t === 'tuple') v.items.forEach((x, i) => kids.push([x, join(name, i), depth + 1]));
+    else if (v.t === 'dict') for (const k of v.keys) kids.push([v.map.get(k) as PV, join(name, k), depth + 1]);
+    for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i] as [PV, string, number]);
   }
+  return out;
 }

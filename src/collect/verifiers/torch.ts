@@ -1,7 +1,26 @@
 import { nonFiniteIn } from './finite.ts';
-import { tensorsIn, unpickle, type PStorage } from './pickle.ts';
+import { tensorsIn, unpickle, type PStorage, type PTensor } from './pickle.ts';
 import { DTYPE_BYTES, FLOAT_DTYPES, type ByteSource, type VerifyResult } from './types.ts';
 import { checkCrc, readCentralDirectory, readEntry, type ZipEntry } from './zip.ts';
+
+/** data.pkl is read into memory whole: real ones are KBs to a few MB. */
+const PKL_MAX = 64 << 20;
+const nonNegInt = (x: number) => Number.isSafeInteger(x) && x >= 0;
+
+/**
+ * What torch.load refuses when it rebuilds a view (`set_(storage, offset, size, stride)`): an offset that
+ * is negative or not an integer, negative or non-integer sizes or strides, a stride list of another
+ * length, a storage size that is not a count, an element count beyond any real tensor.
+ */
+export function viewProblem(t: PTensor): string | null {
+  if (!nonNegInt(t.storage.numel)) return `its storage size ${t.storage.numel} is not an element count`;
+  if (!nonNegInt(t.offset)) return `storage offset ${t.offset} is not a non-negative integer (torch.load refuses it)`;
+  if (!t.shape.every(nonNegInt)) return `shape ${JSON.stringify(t.shape)} has a negative or non-integer size`;
+  if (t.stride.length !== t.shape.length) return `${t.stride.length} strides for ${t.shape.length} dimensions`;
+  if (!t.stride.every(nonNegInt)) return `strides ${JSON.stringify(t.stride)} are negative or not integers (torch.load refuses them)`;
+  if (t.shape.reduce((a, d) => a * d, 1) > Number.MAX_SAFE_INTEGER) return `shape ${JSON.stringify(t.shape)} has more elements than any real tensor`;
+  return null;
+}
 
 /**
  * PyTorch's zip checkpoint format: central directory (zip64 too), every entry's CRC32, data.pkl read by
@@ -19,18 +38,24 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
   const pkl = entries.find((e) => e.name === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(e.name));
   if (!pkl) return { ...r, problems: ['no data.pkl entry: not a torch.save zip checkpoint'] };
   const prefix = pkl.name.slice(0, -'data.pkl'.length);
-  let tree;
+  let found;
   try {
+    if (pkl.size > PKL_MAX) return { ...r, problems: [`data.pkl is ${pkl.size} bytes (at most ${PKL_MAX} are read)`] };
     const bad = await checkCrc(src, pkl);
     if (bad) return { ...r, problems: [bad] };
-    tree = unpickle(await readEntry(src, pkl));
+    found = tensorsIn(unpickle(await readEntry(src, pkl)));
   } catch (err) {
     return { ...r, problems: [`data.pkl: ${(err as Error).message}`] };
   }
   const byName = new Map(entries.map((e) => [e.name, e]));
   const storages = new Map<string, PStorage>();
-  for (const { name, tensor } of tensorsIn(tree)) {
+  for (const { name, tensor } of found) {
     const s = tensor.storage;
+    const bad = viewProblem(tensor);
+    if (bad) {
+      r.problems.push(`${name}: ${bad}`);
+      continue;
+    }
     storages.set(s.key, s);
     const item = DTYPE_BYTES[s.dtype] ?? 1;
     const numel = tensor.shape.reduce((a, d) => a * d, 1);

@@ -1,4 +1,4 @@
-import { crc32, inflateRawSync } from 'node:zlib';
+import { constants, crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { prefetch } from './read-ahead.ts';
 import type { ByteSource } from './types.ts';
 
@@ -11,6 +11,13 @@ export interface ZipEntry {
   size: number;
   localOffset: number;
 }
+
+/**
+ * Bounds against crafted archives: deflate cannot expand more than ~1032:1, so an entry declaring more
+ * is refused before anything is inflated; an entry is never inflated past its declared size; whole-entry
+ * reads (data.pkl, npz headers) stay under a fixed budget; the directory itself is bounded.
+ */
+export const ZIP_LIMITS = { ratio: 1032, inMemory: 256 << 20, directoryBytes: 64 << 20, entries: 100_000 };
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
@@ -35,16 +42,20 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
   let cdOffset = tail.readUInt32LE(at + 16);
   const eocdPos = src.size - tailLen + at;
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    if (eocdPos < 20) throw new Error('zip64 fields without a zip64 locator');
     const loc = await src.read(eocdPos - 20, 20);
     if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error('zip64 fields without a zip64 locator');
     const recPos = Number(loc.readBigUInt64LE(8));
+    if (recPos < 0 || recPos + 56 > src.size) throw new Error('the zip64 end record lies outside the file');
     const rec = await src.read(recPos, 56);
-    if (rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error('zip64 end record missing');
+    if (rec.length < 56 || rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error('zip64 end record missing');
     count = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (cdOffset + cdSize > src.size) throw new Error('the central directory lies outside the file (truncated)');
+  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size) throw new Error('the central directory lies outside the file (truncated)');
+  if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
+  if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   let p = 0;
@@ -67,8 +78,12 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
     while (x + 4 <= xEnd) {
       const id = cd.readUInt16LE(x);
       const len = cd.readUInt16LE(x + 2);
+      if (x + 4 + len > xEnd) throw new Error(`central directory entry ${i}: an extra field runs past its end`);
       if (id === 0x0001) {
         let q = x + 4;
+        const end = x + 4 + len;
+        const need = (e.size === 0xffffffff ? 8 : 0) + (e.compressedSize === 0xffffffff ? 8 : 0) + (e.localOffset === 0xffffffff ? 8 : 0);
+        if (q + need > end) throw new Error(`central directory entry ${i}: the zip64 field is too short`);
         if (e.size === 0xffffffff) {
           e.size = Number(cd.readBigUInt64LE(q));
           q += 8;
@@ -81,6 +96,9 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
       }
       x += 4 + len;
     }
+    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset)) throw new Error(`${e.name}: sizes beyond any real file`);
+    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024) throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
+    if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
     entries.push(e);
     p = xEnd + commentLen;
   }
@@ -96,10 +114,58 @@ export async function dataOffset(src: ByteSource, e: ZipEntry): Promise<number> 
   return start;
 }
 
-/** Reads a whole (small) entry, inflating it if needed. */
+/** Reads a whole (small) entry, inflating it if needed: never past its declared size, never past the budget. */
 export async function readEntry(src: ByteSource, e: ZipEntry): Promise<Buffer> {
+  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory) throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
   const raw = await src.read(await dataOffset(src, e), e.compressedSize);
-  return e.method === 8 ? inflateRawSync(raw) : raw;
+  if (e.method === 0) return raw;
+  if (e.method !== 8) throw new Error(`${e.name}: compression method ${e.method} is not supported`);
+  let out: Buffer;
+  try {
+    out = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, { cause: err });
+  }
+  if (out.length !== e.size) throw new Error(`${e.name}: inflates to ${out.length} bytes, the directory says ${e.size}`);
+  return out;
+}
+
+/**
+ * Inflates an entry chunk by chunk (memory stays bounded for any size), handing each chunk to `each`;
+ * stops with a problem as soon as the output passes the declared size. Returns the CRC32 or a problem.
+ */
+async function inflateStream(src: ByteSource, e: ZipEntry, start: number, each: ((chunk: Buffer) => void) | undefined, chunk: number): Promise<{ crc: number } | string> {
+  const inf = createInflateRaw({ chunkSize: 1 << 20, finishFlush: constants.Z_SYNC_FLUSH });
+  let crc = 0;
+  let out = 0;
+  let problem: string | null = null;
+  inf.on('data', (b: Buffer) => {
+    if (problem) return;
+    out += b.length;
+    if (out > e.size) {
+      problem = `${e.name}: inflates past its declared ${e.size} bytes`;
+      return;
+    }
+    crc = crc32(b, crc);
+    each?.(b);
+  });
+  const done = new Promise<void>((resolve) => {
+    inf.on('end', () => resolve());
+    inf.on('error', (err) => {
+      problem ??= `${e.name}: deflate data is damaged (${err.message})`;
+      resolve();
+    });
+  });
+  for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
+    const b = await src.read(start + pos, Math.min(chunk, e.compressedSize - pos));
+    if (!inf.write(b)) await new Promise<void>((r) => inf.once('drain', () => r()));
+  }
+  inf.end();
+  await done;
+  if (problem) return problem;
+  if (out !== e.size) return `${e.name}: inflates to ${out} bytes, the directory says ${e.size}`;
+  return { crc };
 }
 
 /**
@@ -120,9 +186,9 @@ export async function checkCrc(src: ByteSource, e: ZipEntry, each?: (chunk: Buff
       each?.(b);
     }
   } else if (e.method === 8) {
-    const data = inflateRawSync(await src.read(start, e.compressedSize));
-    if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
-    crc = crc32(data);
+    const r = await inflateStream(src, e, start, each, chunk);
+    if (typeof r === 'string') return r;
+    crc = r.crc;
   } else {
     return `${e.name}: compression method ${e.method} is not supported`;
   }
