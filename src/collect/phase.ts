@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseCollect, type CollectConfig } from '../config/collect.ts';
 import { parseConnection, type Inputs } from '../config/connection.ts';
@@ -27,6 +27,16 @@ function listLocal(dir: string, base = dir): string[] {
     else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === 'manifest.json' || name === 'VERIFIED.json'))) out.push(relative(base, p));
   }
   return out;
+}
+
+/** Every VERIFIED.json (any case) under `dir`: a failed collect leaves none anywhere under its destination. */
+function removeProofs(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = lstatSync(p);
+    if (st.isDirectory()) removeProofs(p);
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
+  }
 }
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
@@ -91,7 +101,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
     throw new InputError('dest-dir', `cannot create ${dest}: ${(err as Error).message}`);
   }
   const verifiedPath = join(dest, 'VERIFIED.json');
-  rmSync(verifiedPath, { force: true }); // an old proof never stands for a new collect
+  removeProofs(dest); // an old proof never stands for a new collect, at any depth under the destination
   const session = await connect(conn, cred);
   let built;
   let pullFailure: string | null = null;
@@ -123,6 +133,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
     session.close();
   }
   const { manifest, text } = built;
+  const provenBox = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
   if (pullFailure) {
     recordOutputs(reporter, manifest, text, dest, null);
     reporter.summary(`### ❌ tether collect — \`${cfg.runId}\`: NOT verified\n\nThe pull stopped: ${pullFailure}\n\nNothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`);
@@ -162,7 +173,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   const ok = c.ok && failed.length === 0;
   if (ok) {
     const tmp = `${verifiedPath}.tmp`;
-    writeFileSync(tmp, verifiedJson(manifest, text, new Date()));
+    writeFileSync(tmp, verifiedJson(manifest, text, new Date(), provenBox));
     renameSync(tmp, verifiedPath);
   }
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];

@@ -17,9 +17,19 @@ export function filesSha256(m: Pick<Manifest, 'files'>): string {
   return createHash('sha256').update(lines.join('')).digest('hex');
 }
 
+/** Which box a proof is for: teardown refuses a proof of another box or instance. */
+export interface ProvenBox {
+  host: string;
+  port: number;
+  host_key_fingerprint: string;
+  provider: string | null;
+  instance_id: string | null;
+}
+
 /** VERIFIED.json: the proof the teardown gate demands. Written only when every file passed. Pure. */
-export function verifiedJson(m: Manifest, manifestText: string, at: Date): string {
+export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: ProvenBox): string {
   const doc = {
+    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
     bytes: m.total_bytes,
     file_count: m.file_count,
     files_sha256: filesSha256(m),

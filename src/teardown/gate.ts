@@ -14,6 +14,36 @@ export interface VerifiedDoc {
   bytes: number;
   latest_only: boolean;
   verified_at: string;
+  box?: { host?: unknown; port?: unknown; host_key_fingerprint?: unknown; provider?: unknown; instance_id?: unknown };
+}
+
+/** What teardown is about to act on: the instance, and the box when the connection inputs are given. */
+export interface TeardownTarget {
+  provider: string;
+  instanceId: string;
+  box: { host: string; port: number } | null;
+}
+
+/**
+ * The proof must be for this box or instance (a proof is not transferable): the recorded provider and
+ * instance id, when recorded, must be the ones named; the recorded host and port must be the connection's;
+ * and with neither to compare, the proof cannot be tied to what is about to be torn down. Pure.
+ */
+export function checkBox(v: VerifiedDoc, t: TeardownTarget): string | null {
+  const b = v.box;
+  if (!b || typeof b.host !== 'string' || typeof b.port !== 'number' || typeof b.host_key_fingerprint !== 'string') return 'VERIFIED.json does not say which box it proves (written by an older tether?): collect again';
+  const provider = typeof b.provider === 'string' ? b.provider : null;
+  const instance = typeof b.instance_id === 'string' ? b.instance_id : null;
+  if (instance !== null && (instance !== t.instanceId || provider !== t.provider)) return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
+  if (t.box && (t.box.host !== b.host || t.box.port !== b.port)) return `VERIFIED.json proves the box at ${b.host}:${b.port}, not ${t.box.host}:${t.box.port}`;
+  if (instance === null && !t.box) return 'VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance';
+  return null;
+}
+
+/** Once connected: the box answering must hold the host key the proof was collected from. */
+export function checkHostKey(v: VerifiedDoc, seen: string): string | null {
+  const want = v.box?.host_key_fingerprint;
+  return want === seen ? null : `the box answering now has host key ${seen}, the proof was collected from ${String(want)}: another machine holds this address`;
 }
 
 export type Gate = { ok: true; proof: { verified: VerifiedDoc; manifest: Manifest } | null; notes: string[] } | { ok: false; reason: string };

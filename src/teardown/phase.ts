@@ -11,7 +11,7 @@ import { loadCredential } from '../ssh/keys.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
 import { FACTS } from './facts.ts';
-import { checkConfirm, checkProof, checkRebuilt, type Gate } from './gate.ts';
+import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt, type Gate } from './gate.ts';
 import { awsProvider } from './providers/aws.ts';
 import { commandProvider } from './providers/command.ts';
 import { drive } from './providers/drive.ts';
@@ -102,7 +102,8 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   const gate: Gate = typeof loaded === 'string' ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
   const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
-  const refused = gate.ok ? checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm') : gate.reason;
+  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
+  const refused = gate.ok ? ((proof && checkBox(proof.verified, target)) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm')) : gate.reason;
   if (refused) return finish('refused', refused, 1, [head('⛔', 'refused'), inert(refused), card]);
 
   // The box may have written more since verification: rebuild its manifest and compare, when it answers.
@@ -111,6 +112,8 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
     try {
       const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
       try {
+        const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
+        if (otherBox) return finish('refused', otherBox, 1, [head('⛔', 'refused'), inert(otherBox), card]);
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
         if (changed) return finish('refused', changed, 1, [head('⛔', 'refused'), inert(changed), card]);
@@ -119,7 +122,9 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
         session.close();
       }
     } catch (err) {
-      if (!(err instanceof TransportError)) {
+      // Only silence counts as "the box is gone"; a different host key or a refused key is another machine
+      // or a changed one: never a reason to go ahead.
+      if (!(err instanceof TransportError) || err.kind === 'host_key_mismatch' || err.kind === 'auth_failed') {
         const reason = `could not rebuild the manifest on the box to compare: ${(err as Error).message}`;
         return finish('refused', reason, 1, [head('⛔', 'refused'), inert(reason), card]);
       }

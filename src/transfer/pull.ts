@@ -112,7 +112,10 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
     if (have > 0) await hashFile(part, h); // the bytes already here are read once, then only new bytes stream
     done += have;
     const remote = `${remoteBase}/${f.path}`;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)}` : `cat ${quote(remote)}`;
+    // The box is asked for exactly the bytes the manifest still owes; whatever it sends past them is refused
+    // below, so a file that grew (or a box that lies) can never fill the runner's disk.
+    const owed = f.bytes - have;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)} | head -c ${owed}` : `head -c ${owed} ${quote(remote)}`;
     if (opts.signal?.aborted) throw new PullError(f.path, 'the pull was stopped');
     const child = spawn('ssh', [...sshArgs, cmd], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stop = () => child.kill('SIGKILL');
@@ -125,8 +128,14 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
     // pipeline here by ~2x); the bytes are read from the pipe once and never again.
     const fd = openSync(part, 'a');
     let writeError: NodeJS.ErrnoException | undefined;
+    let grew = false;
     child.stdout.on('data', (chunk: Buffer) => {
-      if (writeError) return;
+      if (writeError || grew) return;
+      if (got + chunk.length > f.bytes) {
+        grew = true;
+        child.kill('SIGKILL');
+        return;
+      }
       try {
         writeSync(fd, chunk);
       } catch (err) {
@@ -143,6 +152,10 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
       await exited;
     } finally {
       closeSync(fd);
+    }
+    if (grew) {
+      rmSync(part, { force: true });
+      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
     }
     if (writeError) {
       if (writeError.code === 'ENOSPC') throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);

@@ -42,11 +42,16 @@ export function awsProvider(ctx: ProviderContext, creds: AwsCredentials, apiUrl?
     const code = tag(r.text, 'Code');
     return { ...r, code };
   };
+  let seen = false;
   return {
     async state() {
       const r = await ec2({ Action: 'DescribeInstances', 'InstanceId.1': ctx.instanceId }, 'describe instance');
-      if (r.code === 'InvalidInstanceID.NotFound') return { state: 'gone', detail: 'InvalidInstanceID.NotFound' };
-      if (r.status !== 200) throw new ProviderError(`aws: describe instance: HTTP ${r.status} ${r.code ?? ''} ${tag(r.text, 'Message') ?? ''}`, false);
+      // NotFound only from EC2's own error document; a wrong region answers it too, so it proves a
+      // termination only for an instance this teardown has seen.
+      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === 'InvalidInstanceID.NotFound') return { state: seen ? 'gone' : 'missing', detail: 'InvalidInstanceID.NotFound' };
+      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text)) return { state: 'unknown', detail: `HTTP ${r.status}, not a DescribeInstances answer` };
+      if (tag(r.text, 'instanceId') !== ctx.instanceId) return { state: 'unknown', detail: 'the answer does not describe this instance' };
+      seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? 'unknown';
       const map: Record<string, InstanceState> = { terminated: 'gone', stopped: 'stopped', running: 'running', pending: 'changing', stopping: 'changing', 'shutting-down': 'changing' };
       return { state: map[name] ?? 'unknown', detail: `instance state ${name}` };

@@ -42,7 +42,10 @@ export async function drive(p: Provider, verb: Verb, ctx: ProviderContext, o: Dr
     }
     return last;
   };
-  if (reached(verb, (await read()).state)) return { ok: true, ...last, already: true, requests: 0 };
+  const first = await read();
+  if (reached(verb, first.state)) return { ok: true, ...last, already: true, requests: 0 };
+  // Not found on the first look proves nothing: a wrong id or region answers the same. Nothing is asked.
+  if (first.state === 'missing') return { ok: false, ...last, detail: `${ctx.instanceId} was not found and this teardown never saw it (${last.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`, already: false, requests: 0 };
   let requests = 0;
   let asked = false;
   while (!asked && requests < o.attempts && now() < end) {

@@ -25,7 +25,7 @@ export async function call(method: string, url: string, headers: Record<string, 
     const why = e.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (e.cause as Error | undefined)?.message ?? e.message;
     throw new ProviderError(`${label}: ${why}`, true);
   }
-  const text = await res.text();
+  const text = await boundedText(res, label);
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : null;
@@ -35,6 +35,37 @@ export async function call(method: string, url: string, headers: Record<string, 
   if (res.status === 401 || res.status === 403) throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
   if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
+}
+
+/** At most MAX_ANSWER bytes of an answer are read: a provider (or whatever answers in its place) cannot flood the runner. */
+const MAX_ANSWER = 1 << 20;
+async function boundedText(res: Response, label: string): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > MAX_ANSWER) {
+        await reader.cancel();
+        throw new ProviderError(`${label}: the answer is larger than ${MAX_ANSWER} bytes; not read`, false);
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof ProviderError) throw err;
+    throw new ProviderError(`${label}: the answer broke off (${(err as Error).message})`, true);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A JSON object answer, or null when the answer is anything else (an HTML error page, a list, nothing). */
+export function jsonObject(a: HttpAnswer): Record<string, unknown> | null {
+  const b = a.body;
+  return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>) : null;
 }
 
 /** A provider's base URL: its public API, or an override (a proxy, or a test double on loopback). */

@@ -1,4 +1,4 @@
-import { baseUrl, call } from './http.ts';
+import { baseUrl, call, jsonObject } from './http.ts';
 import { ProviderError, type Provider, type ProviderContext } from './types.ts';
 
 /**
@@ -10,14 +10,19 @@ export function lambdaProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
   const base = baseUrl(apiUrl, 'https://cloud.lambdalabs.com/api/v1');
   const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` };
   const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
   return {
     async state() {
       const r = await call('GET', `${base}/instances/${id}`, auth, undefined, ctx.callTimeoutMs, 'lambda: get instance');
-      if (r.status === 404) return { state: 'gone', detail: '404: no such instance' };
-      if (r.status !== 200) throw new ProviderError(`lambda: get instance: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
-      const status = String((r.body as { data?: { status?: string } })?.data?.status ?? 'unknown');
+      const code = (jsonObject(r)?.['error'] as { code?: unknown } | undefined)?.code;
+      if (r.status === 404 && code === 'global/object-does-not-exist') return { state: seen ? 'gone' : 'missing', detail: '404: no such instance' };
+      if (r.status !== 200) return { state: 'unknown', detail: `HTTP ${r.status}, not an answer about the instance` };
+      const data = jsonObject(r)?.['data'] as { id?: unknown; status?: unknown } | undefined;
+      if (!data || data.id !== ctx.instanceId || typeof data.status !== 'string') return { state: 'unknown', detail: 'an answer without this instance\'s id and status' };
+      seen = true;
+      const status = data.status;
       // `unhealthy` is the console's Alert state: it bills.
-      return { state: status === 'terminated' ? 'gone' : status === 'terminating' || status === 'booting' ? 'changing' : status === 'active' || status === 'unhealthy' ? 'running' : 'unknown', detail: `status ${status}` };
+      return { state: status === 'terminated' ? 'gone' : status === 'terminating' || status === 'booting' ? 'changing' : status === 'active' || status === 'unhealthy' ? 'running' : 'unknown', detail: `status ${status.slice(0, 40)}` };
     },
     async request(verb) {
       if (verb !== 'destroy') throw new ProviderError('lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)', false);

@@ -1,4 +1,4 @@
-import { baseUrl, call } from './http.ts';
+import { baseUrl, call, jsonObject } from './http.ts';
 import { ProviderError, type Provider, type ProviderContext } from './types.ts';
 
 /**
@@ -9,12 +9,16 @@ export function runpodProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
   const base = baseUrl(apiUrl, 'https://rest.runpod.io/v1');
   const auth = { authorization: `Bearer ${apiKey}` };
   const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
   return {
     async state() {
       const r = await call('GET', `${base}/pods/${id}`, auth, undefined, ctx.callTimeoutMs, 'runpod: get pod');
-      if (r.status === 404) return { state: 'gone', detail: '404: no such pod' };
-      if (r.status !== 200) throw new ProviderError(`runpod: get pod: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
-      const s = String((r.body as { desiredStatus?: string })?.desiredStatus ?? 'unknown');
+      if (r.status === 404 && jsonObject(r)) return { state: seen ? 'gone' : 'missing', detail: '404: no such pod' };
+      if (r.status !== 200) return { state: 'unknown', detail: `HTTP ${r.status}, not an answer about the pod` };
+      const pod = jsonObject(r);
+      if (!pod || pod['id'] !== ctx.instanceId || typeof pod['desiredStatus'] !== 'string') return { state: 'unknown', detail: 'an answer without this pod\'s id and desiredStatus' };
+      seen = true;
+      const s = pod['desiredStatus'].slice(0, 40);
       // TERMINATED pods still answer for a while: not gone until 404.
       return { state: s === 'EXITED' ? 'stopped' : s === 'RUNNING' ? 'running' : s === 'TERMINATED' ? 'changing' : 'unknown', detail: `desiredStatus ${s}` };
     },

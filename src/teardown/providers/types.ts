@@ -1,7 +1,11 @@
 import type { Verb } from '../facts.ts';
 
-/** An instance's state, normalised across providers. */
-export type InstanceState = 'gone' | 'stopped' | 'running' | 'changing' | 'unknown';
+/**
+ * An instance's state, normalised across providers. `gone` needs a positive signal: a terminal state by
+ * name, or "not found" for an instance this teardown has seen. `missing` is "not found" for one it never
+ * saw (a wrong id or region answers the same way), which proves nothing.
+ */
+export type InstanceState = 'gone' | 'missing' | 'stopped' | 'running' | 'changing' | 'unknown';
 
 export interface ProviderContext {
   instanceId: string;

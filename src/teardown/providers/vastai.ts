@@ -1,4 +1,4 @@
-import { baseUrl, call } from './http.ts';
+import { baseUrl, call, jsonObject } from './http.ts';
 import { ProviderError, type Provider, type ProviderContext } from './types.ts';
 
 /**
@@ -10,16 +10,22 @@ export function vastaiProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
   const base = baseUrl(apiUrl, 'https://console.vast.ai/api/v0');
   const auth = { authorization: `Bearer ${apiKey}` };
   const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
   return {
     async state() {
       const r = await call('GET', `${base}/instances/${id}/`, auth, undefined, ctx.callTimeoutMs, 'vastai: show instance');
-      if (r.status === 404) return { state: 'gone', detail: '404: no such instance' };
-      if (r.status !== 200) throw new ProviderError(`vastai: show instance: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
-      const inst = (r.body as { instances?: { actual_status?: string | null; intended_status?: string; cur_state?: string; status_msg?: string } | null })?.instances;
-      if (inst === null || inst === undefined) return { state: 'gone', detail: 'instances: null' };
-      const actual = String(inst.actual_status ?? 'unknown');
-      const intended = String(inst.intended_status ?? 'unknown');
-      const detail = `actual_status ${actual}, intended_status ${intended}${inst.status_msg ? `, ${inst.status_msg}` : ''}`;
+      const doc = jsonObject(r);
+      if (r.status === 404 && doc) return { state: seen ? 'gone' : 'missing', detail: '404: no such instance' };
+      if (r.status !== 200 || !doc || !('instances' in doc)) return { state: 'unknown', detail: `HTTP ${r.status}, not an answer about the instance` };
+      const inst = doc['instances'] as { id?: unknown; actual_status?: unknown; intended_status?: unknown; status_msg?: unknown } | null;
+      // `instances: null` is vast's "not found": it proves a destroy only for an instance seen before.
+      if (inst === null) return { state: seen ? 'gone' : 'missing', detail: 'instances: null' };
+      if (typeof inst !== 'object' || String(inst.id) !== ctx.instanceId) return { state: 'unknown', detail: 'an answer about another instance, or without an id' };
+      seen = true;
+      const text = (x: unknown) => (typeof x === 'string' ? x.slice(0, 40) : 'unknown');
+      const actual = text(inst.actual_status);
+      const intended = text(inst.intended_status);
+      const detail = `actual_status ${actual}, intended_status ${intended}${typeof inst.status_msg === 'string' && inst.status_msg ? `, ${inst.status_msg.slice(0, 80)}` : ''}`;
       if (actual === 'destroyed') return { state: 'gone', detail };
       if ((actual === 'exited' || actual === 'stopped') && intended !== 'running') return { state: ctx.verb === 'destroy' ? 'changing' : 'stopped', detail };
       return { state: actual === 'running' ? 'running' : 'changing', detail };
