@@ -1,6 +1,6 @@
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
-import { isFingerprint, keysForHost, knownHostsName } from '../ssh/hostkey.ts';
+import { isFingerprint, keysForHost, KnownHostsError, knownHostsName } from '../ssh/hostkey.ts';
 
 export type KeySource =
   | { kind: 'content'; text: string }
@@ -58,7 +58,13 @@ export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
       fingerprints.push(fp);
     }
     if (knownHosts.trim()) {
-      const found = keysForHost(knownHosts, host, port);
+      let found;
+      try {
+        found = keysForHost(knownHosts, host, port);
+      } catch (err) {
+        if (err instanceof KnownHostsError) throw new InputError('known-hosts', err.message);
+        throw err;
+      }
       if (found.lines === 0) throw new InputError('known-hosts', 'holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)');
       if (found.keys.length === 0) throw new InputError('known-hosts', `has no key for ${knownHostsName(host, port)}; add one (ssh-keyscan -p ${port} ${host}) or fix host/port`);
       fingerprints.push(...found.keys.map((k) => k.fingerprint));

@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
 import { parseReportTo, type ReportTo } from '../config/patrol.ts';
-import { client, ourComments, trackingIssue, upsertSticky, whoAmI, type Repo } from './sticky.ts';
+import { client, ourComments, trackingIssue, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { renderTeardownMark, STATUS_MARKER } from '../report/patrol.ts';
@@ -12,15 +12,18 @@ export function githubStore(target: ReportTo, env: Record<string, string | undef
   if (!token) throw new InputError('github-token', "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
   const r: Repo = { owner, repo };
   const octokit: Octokit = client(token, env['GITHUB_API_URL'] ?? 'https://api.github.com');
-  let author: string | undefined;
-  const me = async () => (author ??= await whoAmI(octokit));
+  let who: Identity | undefined;
+  const me = async () => (who ??= await whoAmI(octokit));
   const issues = new Map<string, number>();
+  const hints = new Map<string, number>();
   const issueOf = async (runId: string) => {
     if (target.kind !== 'tracking-issue') return target.number;
-    if (!issues.has(runId)) issues.set(runId, await trackingIssue(octokit, r, runId, await me()));
+    if (!issues.has(runId)) issues.set(runId, await trackingIssue(octokit, r, runId, await me(), hints.get(runId)));
     return issues.get(runId) as number;
   };
   return {
+    hint: (runId, issue) => void hints.set(runId, issue),
+    known: () => Object.fromEntries(issues),
     load: async (runIds) => {
       const ids = target.kind === 'tracking-issue' ? runIds : [runIds[0] ?? ''];
       const bodies: string[] = [];

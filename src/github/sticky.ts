@@ -13,12 +13,21 @@ export function client(token: string, apiUrl: string, timeoutMs = 20_000): Octok
   return octokit;
 }
 
-/** The login that writes our comments: a token's user, or the Actions bot for GITHUB_TOKEN (which cannot read /user). */
-export async function whoAmI(octokit: Octokit): Promise<string> {
+/**
+ * Who writes our comments. A user token can say (GET /user); a GitHub App token or the workflow's
+ * GITHUB_TOKEN cannot (403), so the login is learnt from the comments and issues tether itself created:
+ * from the answer to our own create, or, before that, from the oldest marker comment by a Bot account
+ * (a person cannot post as a Bot, so a person's copy of the marker is never taken for ours).
+ */
+export interface Identity {
+  login: string | null;
+}
+
+export async function whoAmI(octokit: Octokit): Promise<Identity> {
   try {
-    return (await octokit.rest.users.getAuthenticated()).data.login;
+    return { login: (await octokit.rest.users.getAuthenticated()).data.login };
   } catch (err) {
-    if ((err as { status?: number }).status === 403) return 'github-actions[bot]';
+    if ((err as { status?: number }).status === 403) return { login: null };
     throw err;
   }
 }
@@ -26,26 +35,38 @@ export async function whoAmI(octokit: Octokit): Promise<string> {
 interface CommentLite {
   id: number;
   body?: string;
-  user: { login: string } | null;
+  user: { login: string; type?: string } | null;
+}
+
+/** Ours: by the known login, or (login still unknown) by a Bot, whose login is then learnt. */
+function mine<T extends { user: { login: string; type?: string } | null }>(list: T[], who: Identity, has: (x: T) => boolean, order: (a: T, b: T) => number): T[] {
+  const marked = list.filter(has).sort(order);
+  if (who.login === null) {
+    const bot = marked.find((x) => x.user?.type === 'Bot');
+    if (!bot) return [];
+    who.login = bot.user?.login ?? null;
+  }
+  return marked.filter((x) => x.user?.login === who.login);
 }
 
 /** Our marker comments on an issue or PR, oldest first, across all pages. */
-export async function ourComments(octokit: Octokit, r: Repo, issue: number, marker: string, author: string): Promise<CommentLite[]> {
+export async function ourComments(octokit: Octokit, r: Repo, issue: number, marker: string, who: Identity): Promise<CommentLite[]> {
   const all = (await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: issue, per_page: 100 })) as CommentLite[];
-  return all.filter((c) => c.user?.login === author && (c.body ?? '').includes(marker)).sort((a, b) => a.id - b.id);
+  return mine(all, who, (c) => (c.body ?? '').includes(marker), (a, b) => a.id - b.id);
 }
 
 /**
  * Exactly one comment: update ours in place, or create it; then look again, and if a concurrent tick
  * also created one, keep the oldest and delete the rest (both racers reach the same choice).
  */
-export async function upsertSticky(octokit: Octokit, r: Repo, issue: number, marker: string, author: string, body: string): Promise<{ id: number; url: string; created: boolean; removed: number }> {
-  let ours = await ourComments(octokit, r, issue, marker, author);
+export async function upsertSticky(octokit: Octokit, r: Repo, issue: number, marker: string, who: Identity, body: string): Promise<{ id: number; url: string; created: boolean; removed: number }> {
+  let ours = await ourComments(octokit, r, issue, marker, who);
   let created = false;
   if (ours.length === 0) {
-    await octokit.rest.issues.createComment({ ...r, issue_number: issue, body });
+    const res = await octokit.rest.issues.createComment({ ...r, issue_number: issue, body });
+    who.login ??= res.data.user?.login ?? null;
     created = true;
-    ours = await ourComments(octokit, r, issue, marker, author);
+    ours = await ourComments(octokit, r, issue, marker, who);
   }
   const [keep, ...extra] = ours;
   if (!keep) throw new Error(`the status comment on #${issue} vanished right after it was written`);
@@ -62,16 +83,44 @@ export async function upsertSticky(octokit: Octokit, r: Repo, issue: number, mar
   return { id: keep.id, url: res.data.html_url, created, removed };
 }
 
+/** Pages of issues read at most when a run's tracking issue number is not known (newest first). */
+export const TRACKING_PAGES_MAX = 10;
+
+interface IssueLite {
+  number: number;
+  state?: string;
+  body?: string | null;
+  user: { login: string; type?: string } | null;
+  pull_request?: unknown;
+}
+
 /**
- * The tracking issue of a run (created by us, found by its marker): the oldest open one, else the newest
- * closed one (teardown closes it, and the patrol keeps reporting the run as torn down there), else a new one.
+ * The tracking issue of a run (created by us, found by its marker): the remembered number when it still
+ * holds our marker (one request), else the oldest open one, else the newest closed one (teardown closes it,
+ * and the patrol keeps reporting the run as torn down there), else a new one. The fallback reads at most
+ * TRACKING_PAGES_MAX pages of issues, filtered to our login when it is known: never the whole repository.
  */
-export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, author: string): Promise<number> {
+export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, who: Identity, hint?: number): Promise<number> {
   const marker = `<!-- tether:tracking ${runId} -->`;
-  const all = (await octokit.paginate(octokit.rest.issues.listForRepo, { ...r, state: 'all', per_page: 100 })) as Array<{ number: number; state?: string; body?: string | null; user: { login: string } | null; pull_request?: unknown }>;
-  const ours = all.filter((i) => !i.pull_request && i.user?.login === author && (i.body ?? '').includes(marker));
-  const found = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)[0] ?? ours.sort((a, b) => b.number - a.number)[0];
+  const isOurs = (i: IssueLite) => !i.pull_request && (i.body ?? '').includes(marker);
+  if (hint) {
+    try {
+      const { data } = await octokit.rest.issues.get({ ...r, issue_number: hint });
+      if (mine([data as IssueLite], who, isOurs, () => 0).length) return hint;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404 && (err as { status?: number }).status !== 410) throw err;
+    }
+  }
+  const list: IssueLite[] = [];
+  let pages = 0;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: 'all', per_page: 100, sort: 'created', direction: 'desc', ...(who.login ? { creator: who.login } : {}) })) {
+    list.push(...(page.data as IssueLite[]));
+    if (++pages >= TRACKING_PAGES_MAX) break;
+  }
+  const ours = mine(list, who, isOurs, (a, b) => a.number - b.number);
+  const found = ours.find((i) => i.state === 'open') ?? ours[ours.length - 1];
   if (found) return found.number;
   const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId}`, body: `${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.` });
+  who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }

@@ -21,6 +21,8 @@ export interface RunMemory {
   metrics: Record<string, number>;
   /** [epoch seconds, step, loss] points for the chart, at most HISTORY_MAX. */
   history: Array<[number, number | null, number | null]>;
+  /** The run's tracking issue, once found: the next tick looks it up directly instead of searching. */
+  issue?: number;
   /** Set by teardown: what was done, to which instance, and when; the patrol stops probing the run. */
   teardown?: TeardownMark;
 }

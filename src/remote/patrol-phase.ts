@@ -62,6 +62,16 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
   const runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : undefined].filter((s): s is StatusStore => s !== undefined);
+  // Tracking-issue numbers remembered in the state file let the GitHub store look them up directly.
+  if (remote?.hint && cfg.stateFile && existsSync(cfg.stateFile)) {
+    let text = '';
+    try {
+      text = readFileSync(cfg.stateFile, 'utf8');
+    } catch {
+      // unreadable: the load below reports it
+    }
+    for (const [id, m] of Object.entries(readMemory(text).runs)) if (Number.isSafeInteger(m.issue) && (m.issue as number) > 0) remote.hint(id, m.issue as number);
+  }
   const bodies: string[] = [];
   for (const store of stores) {
     try {
@@ -85,6 +95,10 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     now,
     cfg.concurrency,
   );
+  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+    const m = result.memory.runs[id];
+    if (m) result.memory.runs[id] = { ...m, issue };
+  }
   const render = (ids: string[]) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
   reporter.summary(mode === 'text' ? renderStatusText(result.verdicts, now) : render(runIds));
   let code = 0;

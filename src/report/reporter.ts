@@ -16,4 +16,8 @@ export interface StatusStore {
   load(runIds: string[]): Promise<string[]>;
   /** Writes the status; `render(ids)` gives the body for those run ids. Returns where it went. */
   save(runIds: string[], render: (ids: string[]) => string): Promise<string[]>;
+  /** Where a run's status was found before (its tracking issue), so it is looked up directly next time. */
+  hint?(runId: string, issue: number): void;
+  /** The tracking issue of each run this store has found or created. */
+  known?(): Record<string, number>;
 }

@@ -14,15 +14,44 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
+/**
+ * OpenSSH's wildcard match (`*` any run, `?` one character), case-insensitive, in O(pattern × name) time
+ * at worst with no backtracking blow-up: greedy with one remembered star (a regex built from a pattern of
+ * many `*` can take exponential time on a long name).
+ */
+export function globMatch(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === '?' || p[i] === n[j]) && p[i] !== '*') {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === '*') {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === '*') i++;
+  return i === p.length;
+}
+
 function patternMatches(pattern: string, name: string): boolean {
   if (pattern.startsWith('|1|')) {
     const [, , salt, hash] = pattern.split('|');
     if (!salt || !hash) return false;
     return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(name);
+  return globMatch(pattern, name);
 }
+
+export class KnownHostsError extends Error {}
 
 export interface KnownHostKey {
   keyType: string;
@@ -44,6 +73,8 @@ export function keysForHost(text: string, host: string, port: number): { keys: K
     const fields = line.split(/\s+/);
     let marker = '';
     if (fields[0]?.startsWith('@')) marker = fields.shift() ?? '';
+    // OpenSSH knows exactly these two markers; anything else is a typo that would silently change meaning.
+    if (marker && marker !== '@cert-authority' && marker !== '@revoked') throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
     const [hosts, keyType, b64] = fields;
     if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue;
     lines++;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseConnection } from '../../src/config/connection.ts';
-import { fingerprint, keysForHost } from '../../src/ssh/hostkey.ts';
+import { fingerprint, globMatch, keysForHost } from '../../src/ssh/hostkey.ts';
 
 const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIKs0ZmFrZWtleWFmYWtla2V5YWZha2VrZXlhZmFrZQ==';
 const KEY_B = 'AAAAC3NzaC1lZDI1NTE5AAAAIBb0ZmFrZWtleWJmYWtla2V5YmZha2VrZXliZmFrZQ==';
@@ -46,5 +46,30 @@ describe('known_hosts parsing', () => {
     expect(c.key).toEqual({ kind: 'agent', socket: '/run/agent.sock' });
     expect(() => parseConnection({ host: 'gpu1', 'host-key-fingerprint': fpA }, {})).toThrow(/no key/);
     expect(() => parseConnection({ host: 'gpu1', 'host-key-fingerprint': fpA, 'ssh-key': 'x', 'ssh-key-path': '/k' }, {})).toThrow(/not both/);
+  });
+});
+
+describe('known_hosts from an untrusted source', () => {
+  it('an unknown @marker is an input error naming it, not a silently skipped line', () => {
+    expect(() => parseConnection({ host: 'gpu1', 'ssh-key-path': '/k', 'known-hosts': `@revoke gpu1 ssh-ed25519 ${KEY_A}` }, {})).toThrow(/known-hosts.*unknown marker "@revoke"/);
+    expect(() => keysForHost(`@cert-authority,x gpu1 ssh-ed25519 ${KEY_A}`, 'gpu1', 22)).toThrow(/unknown marker/);
+  });
+
+  it('pattern matching is linear: 60 stars against a 10,000-character name answers in milliseconds', () => {
+    const pattern = `${'*a'.repeat(60)}*b`;
+    const name = 'a'.repeat(10_000);
+    const t0 = performance.now();
+    expect(keysForHost(`${pattern} ssh-ed25519 ${KEY_A}`, name, 22).keys).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(keysForHost(`${'*a'.repeat(60)}* ssh-ed25519 ${KEY_A}`, name, 22).keys).toHaveLength(1);
+  });
+
+  it('globMatch agrees with OpenSSH semantics on the usual patterns', () => {
+    expect(globMatch('*.lab', 'n1.LAB')).toBe(true);
+    expect(globMatch('n?.lab', 'n12.lab')).toBe(false);
+    expect(globMatch('10.0.*.5', '10.0.3.5')).toBe(true);
+    expect(globMatch('*', '')).toBe(true);
+    expect(globMatch('a*b*c', 'aXXbYYc')).toBe(true);
+    expect(globMatch('a*b*c', 'aXXbYY')).toBe(false);
   });
 });
