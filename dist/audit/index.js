@@ -594,10 +594,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -620,12 +620,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -636,12 +636,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -851,8 +851,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -873,11 +873,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -887,7 +887,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -911,19 +911,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1015,8 +1015,8 @@ var require_util = __commonJS({
     }
     function nop() {
     }
-    function isStream(obj) {
-      return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
+    function isStream(obj2) {
+      return obj2 && typeof obj2 === "object" && typeof obj2.pipe === "function" && typeof obj2.on === "function";
     }
     function isBlobLike(object) {
       if (object === null) {
@@ -1121,14 +1121,14 @@ var require_util = __commonJS({
       }
       return servername;
     }
-    function deepClone(obj) {
-      return JSON.parse(JSON.stringify(obj));
+    function deepClone(obj2) {
+      return JSON.parse(JSON.stringify(obj2));
     }
-    function isAsyncIterable(obj) {
-      return !!(obj != null && typeof obj[Symbol.asyncIterator] === "function");
+    function isAsyncIterable(obj2) {
+      return !!(obj2 != null && typeof obj2[Symbol.asyncIterator] === "function");
     }
-    function isIterable(obj) {
-      return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
+    function isIterable(obj2) {
+      return !!(obj2 != null && (typeof obj2[Symbol.iterator] === "function" || typeof obj2[Symbol.asyncIterator] === "function"));
     }
     function bodyLength(body) {
       if (body == null) {
@@ -1175,30 +1175,30 @@ var require_util = __commonJS({
     function bufferToLowerCasedHeaderName(value) {
       return tree.lookup(value) ?? value.toString("latin1").toLowerCase();
     }
-    function parseHeaders(headers, obj) {
-      if (obj === void 0) obj = {};
+    function parseHeaders(headers, obj2) {
+      if (obj2 === void 0) obj2 = {};
       for (let i = 0; i < headers.length; i += 2) {
         const key = headerNameToString(headers[i]);
-        let val = obj[key];
+        let val = obj2[key];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key] = val;
+            obj2[key] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj[key] = headersValue;
+            obj2[key] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj2[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
-      if ("content-length" in obj && "content-disposition" in obj) {
-        obj["content-disposition"] = Buffer.from(obj["content-disposition"]).toString("latin1");
+      if ("content-length" in obj2 && "content-disposition" in obj2) {
+        obj2["content-disposition"] = Buffer.from(obj2["content-disposition"]).toString("latin1");
       }
-      return obj;
+      return obj2;
     }
     function parseRawHeaders(headers) {
       const len = headers.length;
@@ -1376,17 +1376,17 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
-      const listeners = obj[kListeners] ??= [];
+    function addListener(obj2, name, listener) {
+      const listeners = obj2[kListeners] ??= [];
       listeners.push([name, listener]);
-      obj.on(name, listener);
-      return obj;
+      obj2.on(name, listener);
+      return obj2;
     }
-    function removeAllListeners(obj) {
-      for (const [name, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener);
+    function removeAllListeners(obj2) {
+      for (const [name, listener] of obj2[kListeners] ?? []) {
+        obj2.removeListener(name, listener);
       }
-      obj[kListeners] = null;
+      obj2[kListeners] = null;
     }
     function errorRequest(client, request, err) {
       try {
@@ -1630,11 +1630,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port2 ? `:${port2}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -1991,11 +1991,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str = `${val[i]}`;
-            if (!isValidHeaderValue(str)) {
+            const str2 = `${val[i]}`;
+            if (!isValidHeaderValue(str2)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str);
+            arr.push(str2);
           }
         }
         val = arr;
@@ -2699,10 +2699,10 @@ var require_utils = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.enumToMap = void 0;
-    function enumToMap(obj) {
+    function enumToMap(obj2) {
       const res = {};
-      Object.keys(obj).forEach((key) => {
-        const value = obj[key];
+      Object.keys(obj2).forEach((key) => {
+        const value = obj2[key];
         if (typeof value === "number") {
           res[key] = value;
         }
@@ -3568,25 +3568,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str, leading, trailing, predicate) {
+    function removeChars(str2, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        while (lead < str.length && predicate(str.charCodeAt(lead))) lead++;
+        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
+      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4122,9 +4122,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4715,8 +4715,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4742,8 +4742,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -5505,7 +5505,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -7034,9 +7034,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7046,8 +7046,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7252,8 +7252,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9191,7 +9191,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9203,7 +9203,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11946,8 +11946,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16102,8 +16102,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16111,26 +16111,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16146,31 +16146,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16181,8 +16181,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16192,10 +16192,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16488,9 +16488,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
-      if (str) {
-        headers.append("Set-Cookie", str);
+      const str2 = stringify(cookie);
+      if (str2) {
+        headers.append("Set-Cookie", str2);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -16969,37 +16969,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17268,7 +17268,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17276,12 +17276,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17306,25 +17306,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17449,8 +17449,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17637,8 +17637,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17724,11 +17724,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17740,7 +17740,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17755,8 +17755,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17994,17 +17994,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18018,7 +18018,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18264,15 +18264,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -19386,9 +19386,9 @@ var require_reader = __commonJS({
       this._offset = o;
       if (this.length === 0)
         return retbuf ? Buffer2.alloc(0) : "";
-      var str = this._buf.slice(this._offset, this._offset + this.length);
+      var str2 = this._buf.slice(this._offset, this._offset + this.length);
       this._offset += this.length;
-      return retbuf ? str : str.toString("utf8");
+      return retbuf ? str2 : str2.toString("utf8");
     };
     Reader.prototype.readOID = function(tag) {
       if (!tag)
@@ -23590,7 +23590,7 @@ var require_constants6 = __commonJS({
       curve25519Supported,
       eddsaSupported
     };
-    module.exports.DISCONNECT_REASON_BY_VALUE = Array.from(Object.entries(module.exports.DISCONNECT_REASON)).reduce((obj, [key, value]) => ({ ...obj, [value]: key }), {});
+    module.exports.DISCONNECT_REASON_BY_VALUE = Array.from(Object.entries(module.exports.DISCONNECT_REASON)).reduce((obj2, [key, value]) => ({ ...obj2, [value]: key }), {});
   }
 });
 
@@ -26184,8 +26184,8 @@ ${formatted}-----END ${type} KEY-----`;
         return keys;
       };
       const regexp = /^-----BEGIN OPENSSH PRIVATE KEY-----(?:\r\n|\n)([\s\S]+)(?:\r\n|\n)-----END OPENSSH PRIVATE KEY-----$/;
-      OpenSSH_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      OpenSSH_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         let ret;
@@ -26320,8 +26320,8 @@ ${formatted}-----END ${type} KEY-----`;
     OpenSSH_Old_Private.prototype = BaseKey;
     {
       const regexp = /^-----BEGIN (RSA|DSA|EC) PRIVATE KEY-----(?:\r\n|\n)((?:[^:]+:\s*[\S].*(?:\r\n|\n))*)([\s\S]+)(?:\r\n|\n)-----END (RSA|DSA|EC) PRIVATE KEY-----$/;
-      OpenSSH_Old_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      OpenSSH_Old_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         let privBlob = Buffer.from(m[3], "base64");
@@ -26512,8 +26512,8 @@ ${formatted}-----END ${type} KEY-----`;
       const PPK_PP1 = Buffer.from([0, 0, 0, 0]);
       const PPK_PP2 = Buffer.from([0, 0, 0, 1]);
       const regexp = /^PuTTY-User-Key-File-2: (ssh-(?:rsa|dss))\r?\nEncryption: (aes256-cbc|none)\r?\nComment: ([^\r\n]*)\r?\nPublic-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-MAC: ([^\r\n]+)/;
-      PPK_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      PPK_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         const cipherName = m[2];
@@ -26657,8 +26657,8 @@ ${formatted}-----END ${type} KEY-----`;
         regexp = /^(((?:ssh-(?:rsa|dss|ed25519))|ecdsa-sha2-nistp(?:256|384|521))(?:-cert-v0[01]@openssh.com)?) ([A-Z0-9a-z/+=]+)(?:$|\s+([\S].*)?)$/;
       else
         regexp = /^(((?:ssh-(?:rsa|dss))|ecdsa-sha2-nistp(?:256|384|521))(?:-cert-v0[01]@openssh.com)?) ([A-Z0-9a-z/+=]+)(?:$|\s+([\S].*)?)$/;
-      OpenSSH_Public.parse = (str) => {
-        const m = regexp.exec(str);
+      OpenSSH_Public.parse = (str2) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         const fullType = m[1];
@@ -26686,8 +26686,8 @@ ${formatted}-----END ${type} KEY-----`;
       const RE_DATA = /^[A-Z0-9a-z/+=\r\n]+$/;
       const RE_HEADER = /^([\x21-\x39\x3B-\x7E]{1,64}): ((?:[^\\]*\\\r?\n)*[^\r\n]+)\r?\n/gm;
       const RE_HEADER_ENDS = /\\\r?\n/g;
-      RFC4716_Public.parse = (str) => {
-        let m = regexp.exec(str);
+      RFC4716_Public.parse = (str2) => {
+        let m = regexp.exec(str2);
         if (m === null)
           return null;
         const body = m[1];
@@ -27097,10 +27097,10 @@ var require_agent2 = __commonJS({
             error2 = err;
             cb(error2);
           });
-          proc.on("close", (code) => {
+          proc.on("close", (code2) => {
             this.proc = void 0;
             if (!error2) {
-              if (error2 = ERROR[code])
+              if (error2 = ERROR[code2])
                 return cb(error2);
               cb();
             }
@@ -27754,11 +27754,11 @@ var require_zlib = __commonJS({
     function processCallback() {
       throw new Error("Should not get here");
     }
-    function zlibOnError(message, errno, code) {
+    function zlibOnError(message, errno, code2) {
       const self2 = this._owner;
       const error2 = new Error(message);
       error2.errno = errno;
-      error2.code = code;
+      error2.code = code2;
       self2._err = error2;
     }
     function _close(engine) {
@@ -27976,7 +27976,7 @@ var require_handlers_misc = __commonJS({
     var {
       parseKey
     } = require_keyParser();
-    var TERMINAL_MODE_BY_VALUE = Array.from(Object.entries(TERMINAL_MODE)).reduce((obj, [key, value]) => ({ ...obj, [key]: value }), {});
+    var TERMINAL_MODE_BY_VALUE = Array.from(Object.entries(TERMINAL_MODE)).reduce((obj2, [key, value]) => ({ ...obj2, [key]: value }), {});
     module.exports = {
       // Transport layer protocol ==================================================
       [MESSAGE.DISCONNECT]: (self2, payload) => {
@@ -30231,8 +30231,8 @@ var require_kex = __commonJS({
         ["sc", "lang"]
       ];
       return class KexInit {
-        constructor(obj) {
-          if (typeof obj !== "object" || obj === null)
+        constructor(obj2) {
+          if (typeof obj2 !== "object" || obj2 === null)
             throw new TypeError("Argument must be an object");
           const lists = {
             kex: void 0,
@@ -30259,13 +30259,13 @@ var require_kex = __commonJS({
             let key;
             if (typeof prop === "string") {
               base = lists;
-              val = obj[prop];
+              val = obj2[prop];
               desc = key = prop;
             } else {
               const parent = prop[0];
               base = lists[parent];
               key = prop[1];
-              val = obj[parent][key];
+              val = obj2[parent][key];
               desc = `${parent}.${key}`;
             }
             const entry = { array: void 0, buffer: void 0 };
@@ -32135,11 +32135,11 @@ ${suffix}`;
       }
     })();
     exports.ERR_OUT_OF_RANGE = class ERR_OUT_OF_RANGE extends RangeError {
-      constructor(str, range, input, replaceDefaultBoolean) {
+      constructor(str2, range, input, replaceDefaultBoolean) {
         super();
         Error.captureStackTrace(this, ERR_OUT_OF_RANGE);
         assert(range, 'Missing "range" argument');
-        let msg = replaceDefaultBoolean ? str : `The value of "${str}" is out of range.`;
+        let msg = replaceDefaultBoolean ? str2 : `The value of "${str2}" is out of range.`;
         let received;
         if (Number.isInteger(input) && Math.abs(input) > MAX_32BIT_INT) {
           received = addNumericalSeparator(String(input));
@@ -33607,11 +33607,11 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
         );
       }
-      status(reqid, code, message) {
+      status(reqid, code2, message) {
         if (!this.server)
           throw new Error("Server-only method called in client mode");
-        if (!VALID_STATUS_CODES.has(code))
-          throw new Error(`Bad status code: ${code}`);
+        if (!VALID_STATUS_CODES.has(code2))
+          throw new Error(`Bad status code: ${code2}`);
         message || (message = "");
         const msgLen = Buffer.byteLength(message);
         let p = 9;
@@ -33619,7 +33619,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.STATUS;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, code, p);
+        writeUInt32BE(buf, code2, p);
         writeUInt32BE(buf, msgLen, p += 4);
         p += 4;
         if (msgLen) {
@@ -34151,8 +34151,8 @@ var require_SFTP = __commonJS({
       "ax+": OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.READ | OPEN_MODE.WRITE | OPEN_MODE.EXCL,
       "xa+": OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.READ | OPEN_MODE.WRITE | OPEN_MODE.EXCL
     };
-    function stringToFlags(str) {
-      const flags = stringFlagMap[str];
+    function stringToFlags(str2) {
+      const flags = stringFlagMap[str2];
       return flags !== void 0 ? flags : null;
     }
     var flagsToString = (() => {
@@ -37079,17 +37079,17 @@ var require_client2 = __commonJS({
               removeListeners();
               cb(err3);
             }
-            function onExit(code, signal) {
+            function onExit(code2, signal) {
               removeListeners();
               let msg;
-              if (typeof code === "number")
-                msg = `Received exit code ${code} while establishing SFTP session`;
+              if (typeof code2 === "number")
+                msg = `Received exit code ${code2} while establishing SFTP session`;
               else if (signal !== void 0)
                 msg = `Received signal ${signal} while establishing SFTP session`;
               else
                 msg = "Received unexpected SFTP session termination";
               const err3 = new Error(msg);
-              err3.code = code;
+              err3.code = code2;
               err3.signal = signal;
               cb(err3);
             }
@@ -38822,7 +38822,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes
+      randomBytes: randomBytes2
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -39086,7 +39086,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes(SALT_LEN);
+            const salt = randomBytes2(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -39125,7 +39125,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes(4);
+          const checkInt = randomBytes2(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -39297,6 +39297,9 @@ var PHASE_INPUTS = {
   collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
   teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
 };
+
+// src/github/actions-io.ts
+import { randomBytes } from "node:crypto";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -39610,9 +39613,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -39638,11 +39641,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -39793,6 +39796,25 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/report/markdown.ts
+var CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+var PUNCT = /[\\`*_[\]()!#|~{}]/g;
+var ZWSP = "\u200B";
+function bounded(s, max) {
+  const cps = Array.from(s);
+  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
+}
+function inert(s, max = 2e3) {
+  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
+}
+function code(s, max = 400) {
+  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
 // src/config/errors.ts
 var InputError = class extends Error {
   constructor(input, problem) {
@@ -39823,12 +39845,12 @@ var TransportError = class extends Error {
 };
 function classify(err, hostKeyRejected) {
   if (hostKeyRejected) return "host_key_mismatch";
-  const code = err.code ?? "";
+  const code2 = err.code ?? "";
   const msg = err.message ?? "";
   if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
-  if (code === "ECONNREFUSED") return "connection_refused";
+  if (code2 === "ECONNREFUSED") return "connection_refused";
   if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
-  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return "unreachable";
+  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
   return "network";
 }
 
@@ -39843,10 +39865,22 @@ function describeError(err) {
 function actionInputs(names2) {
   return Object.fromEntries(names2.map((n) => [n, getInput(n, { trimWhitespace: false })]));
 }
+var COMMANDISH = /(^|[\r\n\u2028\u2029\u0085])[\s]*(::|##\[)/;
 var GithubReporter = class {
   /** Summary parts, written to GITHUB_STEP_SUMMARY once at the end. */
   parts = [];
-  info = (l) => info(l);
+  /**
+   * A line that may carry box text: if any of its lines could be read by the runner as a workflow command
+   * (`::x::`, legacy `##[x]`), the whole text goes inside a `::stop-commands::<random token>` block, so
+   * nothing in it acts, and tether's own commands work again right after.
+   */
+  info = (l) => {
+    if (!COMMANDISH.test(l)) return info(l);
+    const token = `tether-${randomBytes(16).toString("hex")}`;
+    info(`::stop-commands::${token}`);
+    info(l);
+    info(`::${token}::`);
+  };
   warn = (l) => warning(l);
   error = (l) => error(l);
   output = (n, v) => setOutput(n, v);
@@ -39860,23 +39894,23 @@ var GithubReporter = class {
 };
 async function runAction(phase) {
   const r = new GithubReporter();
-  let code;
+  let code2;
   try {
-    code = await phase(r);
+    code2 = await phase(r);
   } catch (err) {
     const d = describeError(err);
     r.error(d.line);
     r.summary(`### \u274C tether
 
-${d.line}
+${inert(d.line)}
 `);
-    code = d.code;
+    code2 = d.code;
   }
   if (process.env["GITHUB_STEP_SUMMARY"] && r.parts.length) {
     await summary.addRaw(r.parts.join("\n\n"), true).write();
   }
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 3e3).unref();
+  process.exitCode = code2;
+  setTimeout(() => process.exit(code2), 3e3).unref();
 }
 
 // src/config/values.ts
@@ -39975,15 +40009,38 @@ function isFingerprint(s) {
 function knownHostsName(host2, port2) {
   return port2 === 22 ? host2 : `[${host2}]:${port2}`;
 }
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
 function patternMatches(pattern, name) {
   if (pattern.startsWith("|1|")) {
     const [, , salt, hash] = pattern.split("|");
     if (!salt || !hash) return false;
     return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return re.test(name);
+  return globMatch(pattern, name);
 }
+var KnownHostsError = class extends Error {
+};
 function keysForHost(text, host2, port2) {
   const name = knownHostsName(host2, port2);
   const keys = [];
@@ -39995,6 +40052,7 @@ function keysForHost(text, host2, port2) {
     const fields = line.split(/\s+/);
     let marker = "";
     if (fields[0]?.startsWith("@")) marker = fields.shift() ?? "";
+    if (marker && marker !== "@cert-authority" && marker !== "@revoked") throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
     const [hosts, keyType, b64] = fields;
     if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue;
     lines++;
@@ -40044,7 +40102,13 @@ function parseConnection(inputs, env) {
       fingerprints.push(fp);
     }
     if (knownHosts.trim()) {
-      const found = keysForHost(knownHosts, host2, port2);
+      let found;
+      try {
+        found = keysForHost(knownHosts, host2, port2);
+      } catch (err) {
+        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
+        throw err;
+      }
       if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
       if (found.keys.length === 0) throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
       fingerprints.push(...found.keys.map((k) => k.fingerprint));
@@ -40062,29 +40126,26 @@ function parseConnection(inputs, env) {
   return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
 }
 
-// src/report/markdown.ts
-var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-
 // src/report/launch.ts
 function renderAudit(a) {
   const r = a.report;
   const GB2 = 1e9;
-  const lines = [`#### Audit of \`${cell(r.hostname)}\`: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
-  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${f}`);
-  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${w}`);
+  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
+  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
+  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
   lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${cell(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${cell(d.mount)}) |`);
+  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
   if (r.cgroup) {
     const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
     lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
   }
-  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${r.bootTime ?? "?"} |`);
+  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
   if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
   for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${cell(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${g.throttleActive.join(" ")}` : ""} |`);
+    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
   }
   const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${cell(i.path)}: ${i.torchVersion ? `torch ${i.torchVersion}, cuda ${i.cuda}` : `no torch (${cell(i.error ?? "")})`}` : `${cell(i.name)} not found`} |`);
+  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
   return lines.join("\n");
 }
 
@@ -40214,21 +40275,27 @@ function makeSession(client, hostFingerprint, hostKey) {
       client.once("close", onClose);
       client.exec(command2, { pty: false }, (e, stream) => {
         if (e) return finish(() => reject(new TransportError("network", e.message)));
+        const over = () => {
+          truncated = true;
+          stream.close();
+        };
         stream.on("data", (d) => {
-          if (outLen + d.length > max) truncated = true;
-          else out.push(d);
+          if (truncated) return;
+          if (outLen + d.length > max) return over();
+          out.push(d);
           outLen += d.length;
         });
         stream.stderr.on("data", (d) => {
-          if (errLen + d.length > max) truncated = true;
-          else err.push(d);
+          if (truncated) return;
+          if (errLen + d.length > max) return over();
+          err.push(d);
           errLen += d.length;
         });
         stream.on(
           "close",
-          (code, signal) => finish(
+          (code2, signal) => finish(
             () => resolve({
-              code: code ?? null,
+              code: code2 ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
               stderr: Buffer.concat(err).toString("utf8"),
@@ -40367,12 +40434,12 @@ function parseAudit2(raw) {
   }
   let gpu = { present: false, error: null, gpus: [] };
   if (r.gpu.present) {
-    const code = r.gpu.exit_code ?? 0;
+    const code2 = r.gpu.exit_code ?? 0;
     const query = r.gpu.query ?? "";
     gpu = {
       present: true,
-      error: code === 124 ? "nvidia-smi did not answer within 20 s" : code !== 0 ? `nvidia-smi failed (exit ${code}): ${query.trim().slice(0, 200)}` : null,
-      gpus: code === 0 ? parseGpuQuery(query) : []
+      error: code2 === 124 ? "nvidia-smi did not answer within 20 s" : code2 !== 0 ? `nvidia-smi failed (exit ${code2}): ${query.trim().slice(0, 200)}` : null,
+      gpus: code2 === 0 ? parseGpuQuery(query) : []
     };
   }
   const interp = r.interpreter;
@@ -40401,6 +40468,22 @@ function parseAudit2(raw) {
     xid: { readable: r.xid.readable, events: parseXid(r.xid.lines) },
     interpreter: { name: interp.name, path: interp.path, torchVersion, cuda, error: error2 }
   };
+}
+
+// src/record/strict.ts
+var BoxDataError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BoxDataError";
+  }
+};
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
 }
 
 // raw:scripts/remote/audit.sh
@@ -40507,7 +40590,7 @@ var confirm_default = `#!/usr/bin/env bash
 # Args: RUN_DIR ATTEMPT WAIT_S
 
 main() {
-  local run_dir n wait a i alive=false marker=""
+  local run_dir n wait a i alive=false marker="" kind=""
   run_dir=$(expand_home "$1")
   n=$2
   wait=$3
@@ -40517,10 +40600,11 @@ main() {
     sleep 0.2
   done
   attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then marker=$(cat "$run_dir/DONE"); elif [ -f "$run_dir/FAILED" ]; then marker=$(cat "$run_dir/FAILED"); fi
-  printf '{"alive":%s,"log_exists":%s,"marker":%s,"head":%s}\\n' "$alive" \\
-    "$([ -f "$a/log" ] && echo true || echo false)" "$(json_str "$marker")" \\
-    "$(json_str "$(head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  [ -z "$kind" ] || rd marker "$run_dir/$kind"
+  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
+    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
+    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
 }
 main "$@"; exit $?
 `;
@@ -40586,21 +40670,25 @@ main() {
   exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
   flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
 
-  if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
+  local recorded_identity='' failed_marker=''
+  rd recorded_identity "$RUN_DIR/identity"
+  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
     refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then
     a=$RUN_DIR/attempts/$LAST
-    LAST_PID=$(cat "$a/pid" 2>/dev/null)
-    LAST_STARTED=$(cat "$a/started_at" 2>/dev/null)
+    rd LAST_PID "$a/pid"
+    rd LAST_STARTED "$a/started_at"
+    LAST_STARTED=\${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
     if attempt_alive "$a"; then
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
       if [ -f "$RUN_DIR/FAILED" ]; then
-        refuse 12 dead "run $run_id failed in attempt $LAST ($(cat "$RUN_DIR/FAILED")); set resume: true to start attempt $((LAST + 1)) of the same command"
+        rd failed_marker "$RUN_DIR/FAILED"
+        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
       fi
       refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
     fi
@@ -40669,12 +40757,23 @@ json_str() {
   printf '%s' "$_j"
 }
 
-# Sets the variable named $1 to the content of file $2 (empty when unreadable), without a subshell;
-# one trailing newline is dropped.
+# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
+# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
+# without a subshell; one trailing newline is dropped.
 rd() {
   local _v=''
-  IFS= read -r -d '' _v 2>/dev/null <"$2"
+  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
   printf -v "$1" '%s' "\${_v%$'\\n'}"
+}
+
+# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+is_attempt() {
+  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+}
+
+# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+is_run_id() {
+  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -40725,14 +40824,14 @@ attempt_alive() {
   [ "$1" != Z ] && [ "\${20}" = "$start" ]
 }
 
-# Highest attempt number in run dir $1 (0 when none).
+# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
   local n=0 d b
   for d in "$1"/attempts/*/; do
     [ -d "$d" ] || continue
     b=\${d%/}
     b=\${b##*/}
-    if [[ $b =~ ^[0-9]+$ ]] && ((b > n)); then n=$b; fi
+    if is_attempt "$b" && ((b > n)); then n=$b; fi
   done
   printf '%s' "$n"
 }
@@ -40958,7 +41057,8 @@ checkpoints_json() {
       t=\${rec%% *}
       t=\${t%.*}
       rest=\${rec#* }
-      if ((t > newest_t)); then
+      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    if ((t > newest_t)); then
         newest_t=$t
         newest_size=\${rest%% *}
         newest=\${rest#* }
@@ -40987,7 +41087,7 @@ checkpoints_json() {
 
 # mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
 stat_files() {
-  local i=0 f list=() idx=() name size mt
+  local i=0 f list=() idx=() size mt
   for f in "$@"; do
     M[i]=null
     S[i]=0
@@ -40996,12 +41096,12 @@ stat_files() {
   done
   ((\${#list[@]})) || return 0
   i=0
-  while IFS='|' read -r name size mt; do
-    M[idx[i]]=$mt
-    S[idx[i]]=$size
+  while IFS='|' read -r size mt; do
+    # Only integers leave this function: the probe prints them unquoted into its JSON.
+    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
+    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
     i=$((i + 1))
-    : "$name"
-  done < <(stat -c '%n|%s|%Y' -- "\${list[@]}" 2>/dev/null)
+  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
 }
 
 run_json() {
@@ -41036,16 +41136,17 @@ run_json() {
   jv j_spec "\${spec:0:8192}"
   delta=''
   tail=''
-  if ((size > 0)); then
-    ((size > start)) && delta=$(tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
+  if ((size > 0)) && [ -f "$a/log" ]; then
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
   fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$j_id" "$n" "$alive" "$(json_int "$pid")" "$j_started" "\${M[1]}"
+    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
   printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "\${M[2]}"
+    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
-    "$j_spec" "$size" "\${M[0]}" "$start" "$delta" "$tail"
+    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
   checkpoints_json "$run_dir"
   printf '}'
 }
@@ -41077,7 +41178,7 @@ main() {
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
   while read -r key id seen offset; do
     [ "$key" = end ] && break
-    if [ "$key" != run ] || ! [[ $id =~ ^[A-Za-z0-9._-]{1,64}$ ]] || ! [[ $seen =~ ^[0-9]{1,6}$ ]] || ! [[ $offset =~ ^[0-9]{1,15}$ ]]; then continue; fi
+    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
     ((first)) || printf ','
     first=0
     run_json "$id" "$seen" "$offset"
@@ -41223,19 +41324,14 @@ function scriptCommand(args) {
   return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
 }
 function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4 });
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4, maxOutput: opts.maxOutput ?? 1 << 20 });
 }
 function parseJsonLine(name, r) {
-  const lines = r.stdout.trim().split("\n").reverse();
-  for (const line of lines) {
-    if (!line.startsWith("{")) continue;
-    try {
-      return JSON.parse(line);
-    } catch {
-      break;
-    }
-  }
-  throw new Error(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`);
+  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
+  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
+  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  if (line === void 0) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
+  return parseJson(line, `${name}.sh's result`, 16 << 20);
 }
 
 // src/launch/audit-gate.ts

@@ -273,9 +273,9 @@ var require_reader = __commonJS({
       this._offset = o;
       if (this.length === 0)
         return retbuf ? Buffer2.alloc(0) : "";
-      var str = this._buf.slice(this._offset, this._offset + this.length);
+      var str2 = this._buf.slice(this._offset, this._offset + this.length);
       this._offset += this.length;
-      return retbuf ? str : str.toString("utf8");
+      return retbuf ? str2 : str2.toString("utf8");
     };
     Reader.prototype.readOID = function(tag2) {
       if (!tag2)
@@ -2627,8 +2627,8 @@ var require_nacl_fast = __commonJS({
             throw new TypeError("unexpected type " + t + ", use Uint8Array");
         }
       }
-      function cleanup(arr) {
-        for (var i = 0; i < arr.length; i++) arr[i] = 0;
+      function cleanup(arr2) {
+        for (var i = 0; i < arr2.length; i++) arr2[i] = 0;
       }
       if (!nacl.util) {
         nacl.util = {};
@@ -4477,7 +4477,7 @@ var require_constants = __commonJS({
       curve25519Supported,
       eddsaSupported
     };
-    module.exports.DISCONNECT_REASON_BY_VALUE = Array.from(Object.entries(module.exports.DISCONNECT_REASON)).reduce((obj, [key, value]) => ({ ...obj, [value]: key }), {});
+    module.exports.DISCONNECT_REASON_BY_VALUE = Array.from(Object.entries(module.exports.DISCONNECT_REASON)).reduce((obj2, [key, value]) => ({ ...obj2, [value]: key }), {});
   }
 });
 
@@ -7071,8 +7071,8 @@ ${formatted}-----END ${type} KEY-----`;
         return keys;
       };
       const regexp = /^-----BEGIN OPENSSH PRIVATE KEY-----(?:\r\n|\n)([\s\S]+)(?:\r\n|\n)-----END OPENSSH PRIVATE KEY-----$/;
-      OpenSSH_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      OpenSSH_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         let ret;
@@ -7207,8 +7207,8 @@ ${formatted}-----END ${type} KEY-----`;
     OpenSSH_Old_Private.prototype = BaseKey;
     {
       const regexp = /^-----BEGIN (RSA|DSA|EC) PRIVATE KEY-----(?:\r\n|\n)((?:[^:]+:\s*[\S].*(?:\r\n|\n))*)([\s\S]+)(?:\r\n|\n)-----END (RSA|DSA|EC) PRIVATE KEY-----$/;
-      OpenSSH_Old_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      OpenSSH_Old_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         let privBlob = Buffer.from(m[3], "base64");
@@ -7399,8 +7399,8 @@ ${formatted}-----END ${type} KEY-----`;
       const PPK_PP1 = Buffer.from([0, 0, 0, 0]);
       const PPK_PP2 = Buffer.from([0, 0, 0, 1]);
       const regexp = /^PuTTY-User-Key-File-2: (ssh-(?:rsa|dss))\r?\nEncryption: (aes256-cbc|none)\r?\nComment: ([^\r\n]*)\r?\nPublic-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-MAC: ([^\r\n]+)/;
-      PPK_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      PPK_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         const cipherName = m[2];
@@ -7544,8 +7544,8 @@ ${formatted}-----END ${type} KEY-----`;
         regexp = /^(((?:ssh-(?:rsa|dss|ed25519))|ecdsa-sha2-nistp(?:256|384|521))(?:-cert-v0[01]@openssh.com)?) ([A-Z0-9a-z/+=]+)(?:$|\s+([\S].*)?)$/;
       else
         regexp = /^(((?:ssh-(?:rsa|dss))|ecdsa-sha2-nistp(?:256|384|521))(?:-cert-v0[01]@openssh.com)?) ([A-Z0-9a-z/+=]+)(?:$|\s+([\S].*)?)$/;
-      OpenSSH_Public.parse = (str) => {
-        const m = regexp.exec(str);
+      OpenSSH_Public.parse = (str2) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         const fullType = m[1];
@@ -7573,8 +7573,8 @@ ${formatted}-----END ${type} KEY-----`;
       const RE_DATA = /^[A-Z0-9a-z/+=\r\n]+$/;
       const RE_HEADER = /^([\x21-\x39\x3B-\x7E]{1,64}): ((?:[^\\]*\\\r?\n)*[^\r\n]+)\r?\n/gm;
       const RE_HEADER_ENDS = /\\\r?\n/g;
-      RFC4716_Public.parse = (str) => {
-        let m = regexp.exec(str);
+      RFC4716_Public.parse = (str2) => {
+        let m = regexp.exec(str2);
         if (m === null)
           return null;
         const body = m[1];
@@ -7984,10 +7984,10 @@ var require_agent = __commonJS({
             error = err;
             cb(error);
           });
-          proc.on("close", (code) => {
+          proc.on("close", (code2) => {
             this.proc = void 0;
             if (!error) {
-              if (error = ERROR[code])
+              if (error = ERROR[code2])
                 return cb(error);
               cb();
             }
@@ -8641,11 +8641,11 @@ var require_zlib = __commonJS({
     function processCallback() {
       throw new Error("Should not get here");
     }
-    function zlibOnError(message, errno, code) {
+    function zlibOnError(message, errno, code2) {
       const self2 = this._owner;
       const error = new Error(message);
       error.errno = errno;
-      error.code = code;
+      error.code = code2;
       self2._err = error;
     }
     function _close(engine) {
@@ -8863,7 +8863,7 @@ var require_handlers_misc = __commonJS({
     var {
       parseKey
     } = require_keyParser();
-    var TERMINAL_MODE_BY_VALUE = Array.from(Object.entries(TERMINAL_MODE)).reduce((obj, [key, value]) => ({ ...obj, [key]: value }), {});
+    var TERMINAL_MODE_BY_VALUE = Array.from(Object.entries(TERMINAL_MODE)).reduce((obj2, [key, value]) => ({ ...obj2, [key]: value }), {});
     module.exports = {
       // Transport layer protocol ==================================================
       [MESSAGE.DISCONNECT]: (self2, payload) => {
@@ -11118,8 +11118,8 @@ var require_kex = __commonJS({
         ["sc", "lang"]
       ];
       return class KexInit {
-        constructor(obj) {
-          if (typeof obj !== "object" || obj === null)
+        constructor(obj2) {
+          if (typeof obj2 !== "object" || obj2 === null)
             throw new TypeError("Argument must be an object");
           const lists = {
             kex: void 0,
@@ -11146,13 +11146,13 @@ var require_kex = __commonJS({
             let key;
             if (typeof prop === "string") {
               base = lists;
-              val = obj[prop];
+              val = obj2[prop];
               desc = key = prop;
             } else {
               const parent = prop[0];
               base = lists[parent];
               key = prop[1];
-              val = obj[parent][key];
+              val = obj2[parent][key];
               desc = `${parent}.${key}`;
             }
             const entry = { array: void 0, buffer: void 0 };
@@ -13022,11 +13022,11 @@ ${suffix}`;
       }
     })();
     exports.ERR_OUT_OF_RANGE = class ERR_OUT_OF_RANGE extends RangeError {
-      constructor(str, range, input, replaceDefaultBoolean) {
+      constructor(str2, range, input, replaceDefaultBoolean) {
         super();
         Error.captureStackTrace(this, ERR_OUT_OF_RANGE);
         assert(range, 'Missing "range" argument');
-        let msg = replaceDefaultBoolean ? str : `The value of "${str}" is out of range.`;
+        let msg = replaceDefaultBoolean ? str2 : `The value of "${str2}" is out of range.`;
         let received;
         if (Number.isInteger(input) && Math.abs(input) > MAX_32BIT_INT) {
           received = addNumericalSeparator(String(input));
@@ -13079,7 +13079,7 @@ var require_SFTP = __commonJS({
     "use strict";
     var EventEmitter = __require("events");
     var fs = __require("fs");
-    var { constants } = fs;
+    var { constants: constants2 } = fs;
     var {
       Readable: ReadableStream,
       Writable: WritableStream
@@ -14494,11 +14494,11 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
         );
       }
-      status(reqid, code, message) {
+      status(reqid, code2, message) {
         if (!this.server)
           throw new Error("Server-only method called in client mode");
-        if (!VALID_STATUS_CODES.has(code))
-          throw new Error(`Bad status code: ${code}`);
+        if (!VALID_STATUS_CODES.has(code2))
+          throw new Error(`Bad status code: ${code2}`);
         message || (message = "");
         const msgLen = Buffer.byteLength(message);
         let p = 9;
@@ -14506,7 +14506,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.STATUS;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, code, p);
+        writeUInt32BE(buf, code2, p);
         writeUInt32BE(buf, msgLen, p += 4);
         p += 4;
         if (msgLen) {
@@ -14934,25 +14934,25 @@ var require_SFTP = __commonJS({
         this.extended = initial && initial.extended;
       }
       isDirectory() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFDIR;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFDIR;
       }
       isFile() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFREG;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFREG;
       }
       isBlockDevice() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFBLK;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFBLK;
       }
       isCharacterDevice() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFCHR;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFCHR;
       }
       isSymbolicLink() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFLNK;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFLNK;
       }
       isFIFO() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFIFO;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFIFO;
       }
       isSocket() {
-        return (this.mode & constants.S_IFMT) === constants.S_IFSOCK;
+        return (this.mode & constants2.S_IFMT) === constants2.S_IFSOCK;
       }
     };
     function attrsToBytes(attrs) {
@@ -15038,8 +15038,8 @@ var require_SFTP = __commonJS({
       "ax+": OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.READ | OPEN_MODE.WRITE | OPEN_MODE.EXCL,
       "xa+": OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.READ | OPEN_MODE.WRITE | OPEN_MODE.EXCL
     };
-    function stringToFlags(str) {
-      const flags = stringFlagMap[str];
+    function stringToFlags(str2) {
+      const flags = stringFlagMap[str2];
       return flags !== void 0 ? flags : null;
     }
     var flagsToString = (() => {
@@ -17966,17 +17966,17 @@ var require_client = __commonJS({
               removeListeners();
               cb(err3);
             }
-            function onExit(code, signal) {
+            function onExit(code2, signal) {
               removeListeners();
               let msg;
-              if (typeof code === "number")
-                msg = `Received exit code ${code} while establishing SFTP session`;
+              if (typeof code2 === "number")
+                msg = `Received exit code ${code2} while establishing SFTP session`;
               else if (signal !== void 0)
                 msg = `Received signal ${signal} while establishing SFTP session`;
               else
                 msg = "Received unexpected SFTP session termination";
               const err3 = new Error(msg);
-              err3.code = code;
+              err3.code = code2;
               err3.signal = signal;
               cb(err3);
             }
@@ -20630,7 +20630,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj2, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -20670,7 +20670,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj2, key, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -21117,13 +21117,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -21277,16 +21277,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -21303,11 +21303,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -21316,38 +21316,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                str2 += json.slice(start, i);
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str2 += "\\x" + code2.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -21357,14 +21357,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -21373,8 +21373,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -21502,15 +21502,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str);
+        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -21606,10 +21606,10 @@ var require_stringify = __commonJS({
           return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
-      let obj;
+      let obj2;
       if (identity2.isScalar(item)) {
-        obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        obj2 = item.value;
+        let match = tags.filter((t) => t.identify?.(obj2));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -21617,11 +21617,11 @@ var require_stringify = __commonJS({
         }
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
-        obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        obj2 = item;
+        tagObj = tags.find((t) => t.nodeClass && obj2 instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        const name = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
         throw new Error(`Tag not resolved for ${name} value`);
       }
       return tagObj;
@@ -21662,11 +21662,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity2.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity2.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -21701,8 +21701,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -21711,27 +21711,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -21747,7 +21747,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -21791,16 +21791,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -22027,31 +22027,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -22094,21 +22094,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -22120,11 +22120,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -22177,23 +22177,23 @@ var require_YAMLMap = __commonJS({
        * A generic collection parsing method that can be extended
        * to other node classes that inherit from YAMLMap
        */
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
         const add = (key, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value = replacer.call(obj2, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
             map.items.push(Pair.createPair(key, value, ctx));
         };
-        if (obj instanceof Map) {
-          for (const [key, value] of obj)
+        if (obj2 instanceof Map) {
+          for (const [key, value] of obj2)
             add(key, value);
-        } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+        } else if (obj2 && typeof obj2 === "object") {
+          for (const key of Object.keys(obj2))
+            add(key, obj2[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -22303,7 +22303,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLMap.YAMLMap.from(schema, obj2, ctx)
     };
     exports.map = map;
   }
@@ -22399,15 +22399,15 @@ var require_YAMLSeq = __commonJS({
           onComment
         });
       }
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { replacer } = ctx;
         const seq = new this(schema);
-        if (obj && Symbol.iterator in Object(obj)) {
+        if (obj2 && Symbol.iterator in Object(obj2)) {
           let i = 0;
-          for (let it of obj) {
+          for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key = obj2 instanceof Set ? it : String(i++);
+              it = replacer.call(obj2, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -22441,7 +22441,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLSeq.YAMLSeq.from(schema, obj2, ctx)
     };
     exports.seq = seq;
   }
@@ -22456,7 +22456,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -22494,7 +22494,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -22546,7 +22546,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -22555,7 +22555,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num3 = Number(node.value);
         return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -22566,11 +22566,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -22587,7 +22587,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -22600,15 +22600,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22617,10 +22617,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -22634,18 +22634,18 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = [
       map.map,
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool3.boolTag,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -22670,7 +22670,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -22687,7 +22687,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -22695,7 +22695,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -22703,7 +22703,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -22711,9 +22711,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -22745,10 +22745,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -22759,28 +22759,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -22986,7 +22986,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -22995,7 +22995,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num3 = Number(node.value);
         return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -23006,11 +23006,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -23030,34 +23030,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -23067,7 +23067,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -23076,15 +23076,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -23093,10 +23093,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -23197,9 +23197,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
       return sign === "-" ? num3(-1) * res : res;
@@ -23236,7 +23236,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -23245,7 +23245,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -23256,8 +23256,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -23289,9 +23289,9 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool2 = require_bool2();
+    var bool3 = require_bool2();
     var float = require_float2();
-    var int = require_int2();
+    var int2 = require_int2();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -23302,12 +23302,12 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool3.trueTag,
+      bool3.falseTag,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -23332,9 +23332,9 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -23353,14 +23353,14 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool2.boolTag,
+      bool: bool3.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
       intTime: timestamp.intTime,
       map: map.map,
       merge: merge.merge,
@@ -23844,22 +23844,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -24768,7 +24768,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -24966,9 +24966,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -25290,12 +25290,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -25457,12 +25457,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -27719,15 +27719,38 @@ function isFingerprint(s) {
 function knownHostsName(host2, port2) {
   return port2 === 22 ? host2 : `[${host2}]:${port2}`;
 }
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
 function patternMatches(pattern, name) {
   if (pattern.startsWith("|1|")) {
     const [, , salt, hash] = pattern.split("|");
     if (!salt || !hash) return false;
     return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return re.test(name);
+  return globMatch(pattern, name);
 }
+var KnownHostsError = class extends Error {
+};
 function keysForHost(text, host2, port2) {
   const name = knownHostsName(host2, port2);
   const keys = [];
@@ -27737,17 +27760,18 @@ function keysForHost(text, host2, port2) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
     const fields = line.split(/\s+/);
-    let marker = "";
-    if (fields[0]?.startsWith("@")) marker = fields.shift() ?? "";
+    let marker2 = "";
+    if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
+    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked") throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
     const [hosts, keyType, b642] = fields;
     if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
     lines++;
-    if (marker === "@cert-authority") continue;
+    if (marker2 === "@cert-authority") continue;
     const patterns = hosts.split(",");
     if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
     if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
     const fp = fingerprint(Buffer.from(b642, "base64"));
-    if (marker === "@revoked") revoked.push(fp);
+    if (marker2 === "@revoked") revoked.push(fp);
     else keys.push({ keyType, fingerprint: fp });
   }
   return { keys, revoked, lines };
@@ -27793,7 +27817,13 @@ function parseConnection(inputs, env) {
       fingerprints.push(fp);
     }
     if (knownHosts.trim()) {
-      const found = keysForHost(knownHosts, host2, port2);
+      let found;
+      try {
+        found = keysForHost(knownHosts, host2, port2);
+      } catch (err) {
+        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
+        throw err;
+      }
       if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
       if (found.keys.length === 0) throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
       fingerprints.push(...found.keys.map((k) => k.fingerprint));
@@ -27857,21 +27887,37 @@ function readSecrets(names2, env) {
 }
 
 // src/report/markdown.ts
-var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+var CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+var PUNCT = /[\\`*_[\]()!#|~{}]/g;
+var ZWSP = "\u200B";
+function bounded(s, max) {
+  const cps = Array.from(s);
+  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
+}
+function inert(s, max = 2e3) {
+  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
+}
+function code(s, max = 400) {
+  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
+  const fence2 = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
+  return `${fence2}${pad}${t}${pad}${fence2}`;
+}
 
 // src/report/launch.ts
 var fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
 function renderLaunch(o, target, hostKeyNote) {
   const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
-  const lines = [`### ${icon} tether launch \u2014 \`${o.runId}\` on \`${target}\`: ${o.result}`, "", o.message, ""];
+  const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
   if (hostKeyNote) lines.push(`> [!WARNING]
-> ${hostKeyNote}`, "");
+> ${inert(hostKeyNote)}`, "");
   const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
   if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
-> ${w}`), "");
+> ${inert(w)}`), "");
   if (o.attempt) {
     lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
-    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${cell(o.handle)} | \`${cell(o.runDir)}\` | ${o.startedAt} |`, "");
+    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${inert(o.handle)} | ${code(o.runDir)} | ${inert(o.startedAt, 64)} |`, "");
   }
   if (o.audit) lines.push(renderAudit(o.audit), "");
   if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
@@ -27880,22 +27926,22 @@ function renderLaunch(o, target, hostKeyNote) {
 function renderAudit(a) {
   const r = a.report;
   const GB2 = 1e9;
-  const lines = [`#### Audit of \`${cell(r.hostname)}\`: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
-  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${f}`);
-  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${w}`);
+  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
+  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
+  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
   lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${cell(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${cell(d.mount)}) |`);
+  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
   if (r.cgroup) {
     const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
     lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
   }
-  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${r.bootTime ?? "?"} |`);
+  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
   if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
   for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${cell(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${g.throttleActive.join(" ")}` : ""} |`);
+    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
   }
   const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${cell(i.path)}: ${i.torchVersion ? `torch ${i.torchVersion}, cuda ${i.cuda}` : `no torch (${cell(i.error ?? "")})`}` : `${cell(i.name)} not found`} |`);
+  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
   return lines.join("\n");
 }
 
@@ -27942,12 +27988,12 @@ var TransportError = class extends Error {
 };
 function classify(err, hostKeyRejected) {
   if (hostKeyRejected) return "host_key_mismatch";
-  const code = err.code ?? "";
+  const code2 = err.code ?? "";
   const msg = err.message ?? "";
   if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
-  if (code === "ECONNREFUSED") return "connection_refused";
+  if (code2 === "ECONNREFUSED") return "connection_refused";
   if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
-  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return "unreachable";
+  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
   return "network";
 }
 
@@ -28054,21 +28100,27 @@ function makeSession(client, hostFingerprint, hostKey) {
       client.once("close", onClose);
       client.exec(command2, { pty: false }, (e, stream) => {
         if (e) return finish(() => reject(new TransportError("network", e.message)));
+        const over = () => {
+          truncated = true;
+          stream.close();
+        };
         stream.on("data", (d) => {
-          if (outLen + d.length > max) truncated = true;
-          else out.push(d);
+          if (truncated) return;
+          if (outLen + d.length > max) return over();
+          out.push(d);
           outLen += d.length;
         });
         stream.stderr.on("data", (d) => {
-          if (errLen + d.length > max) truncated = true;
-          else err.push(d);
+          if (truncated) return;
+          if (errLen + d.length > max) return over();
+          err.push(d);
           errLen += d.length;
         });
         stream.on(
           "close",
-          (code, signal) => finish(
+          (code2, signal) => finish(
             () => resolve5({
-              code: code ?? null,
+              code: code2 ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
               stderr: Buffer.concat(err).toString("utf8"),
@@ -28238,12 +28290,12 @@ function parseAudit2(raw) {
   }
   let gpu = { present: false, error: null, gpus: [] };
   if (r.gpu.present) {
-    const code = r.gpu.exit_code ?? 0;
+    const code2 = r.gpu.exit_code ?? 0;
     const query = r.gpu.query ?? "";
     gpu = {
       present: true,
-      error: code === 124 ? "nvidia-smi did not answer within 20 s" : code !== 0 ? `nvidia-smi failed (exit ${code}): ${query.trim().slice(0, 200)}` : null,
-      gpus: code === 0 ? parseGpuQuery(query) : []
+      error: code2 === 124 ? "nvidia-smi did not answer within 20 s" : code2 !== 0 ? `nvidia-smi failed (exit ${code2}): ${query.trim().slice(0, 200)}` : null,
+      gpus: code2 === 0 ? parseGpuQuery(query) : []
     };
   }
   const interp = r.interpreter;
@@ -28272,6 +28324,56 @@ function parseAudit2(raw) {
     xid: { readable: r.xid.readable, events: parseXid(r.xid.lines) },
     interpreter: { name: interp.name, path: interp.path, torchVersion, cuda, error }
   };
+}
+
+// src/record/strict.ts
+var BoxDataError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BoxDataError";
+  }
+};
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
 }
 
 // raw:scripts/remote/audit.sh
@@ -28378,7 +28480,7 @@ var confirm_default = `#!/usr/bin/env bash
 # Args: RUN_DIR ATTEMPT WAIT_S
 
 main() {
-  local run_dir n wait a i alive=false marker=""
+  local run_dir n wait a i alive=false marker="" kind=""
   run_dir=$(expand_home "$1")
   n=$2
   wait=$3
@@ -28388,10 +28490,11 @@ main() {
     sleep 0.2
   done
   attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then marker=$(cat "$run_dir/DONE"); elif [ -f "$run_dir/FAILED" ]; then marker=$(cat "$run_dir/FAILED"); fi
-  printf '{"alive":%s,"log_exists":%s,"marker":%s,"head":%s}\\n' "$alive" \\
-    "$([ -f "$a/log" ] && echo true || echo false)" "$(json_str "$marker")" \\
-    "$(json_str "$(head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  [ -z "$kind" ] || rd marker "$run_dir/$kind"
+  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
+    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
+    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
 }
 main "$@"; exit $?
 `;
@@ -28457,21 +28560,25 @@ main() {
   exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
   flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
 
-  if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
+  local recorded_identity='' failed_marker=''
+  rd recorded_identity "$RUN_DIR/identity"
+  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
     refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then
     a=$RUN_DIR/attempts/$LAST
-    LAST_PID=$(cat "$a/pid" 2>/dev/null)
-    LAST_STARTED=$(cat "$a/started_at" 2>/dev/null)
+    rd LAST_PID "$a/pid"
+    rd LAST_STARTED "$a/started_at"
+    LAST_STARTED=\${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
     if attempt_alive "$a"; then
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
       if [ -f "$RUN_DIR/FAILED" ]; then
-        refuse 12 dead "run $run_id failed in attempt $LAST ($(cat "$RUN_DIR/FAILED")); set resume: true to start attempt $((LAST + 1)) of the same command"
+        rd failed_marker "$RUN_DIR/FAILED"
+        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
       fi
       refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
     fi
@@ -28540,12 +28647,23 @@ json_str() {
   printf '%s' "$_j"
 }
 
-# Sets the variable named $1 to the content of file $2 (empty when unreadable), without a subshell;
-# one trailing newline is dropped.
+# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
+# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
+# without a subshell; one trailing newline is dropped.
 rd() {
   local _v=''
-  IFS= read -r -d '' _v 2>/dev/null <"$2"
+  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
   printf -v "$1" '%s' "\${_v%$'\\n'}"
+}
+
+# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+is_attempt() {
+  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+}
+
+# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+is_run_id() {
+  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -28596,14 +28714,14 @@ attempt_alive() {
   [ "$1" != Z ] && [ "\${20}" = "$start" ]
 }
 
-# Highest attempt number in run dir $1 (0 when none).
+# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
   local n=0 d b
   for d in "$1"/attempts/*/; do
     [ -d "$d" ] || continue
     b=\${d%/}
     b=\${b##*/}
-    if [[ $b =~ ^[0-9]+$ ]] && ((b > n)); then n=$b; fi
+    if is_attempt "$b" && ((b > n)); then n=$b; fi
   done
   printf '%s' "$n"
 }
@@ -28829,7 +28947,8 @@ checkpoints_json() {
       t=\${rec%% *}
       t=\${t%.*}
       rest=\${rec#* }
-      if ((t > newest_t)); then
+      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    if ((t > newest_t)); then
         newest_t=$t
         newest_size=\${rest%% *}
         newest=\${rest#* }
@@ -28858,7 +28977,7 @@ checkpoints_json() {
 
 # mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
 stat_files() {
-  local i=0 f list=() idx=() name size mt
+  local i=0 f list=() idx=() size mt
   for f in "$@"; do
     M[i]=null
     S[i]=0
@@ -28867,12 +28986,12 @@ stat_files() {
   done
   ((\${#list[@]})) || return 0
   i=0
-  while IFS='|' read -r name size mt; do
-    M[idx[i]]=$mt
-    S[idx[i]]=$size
+  while IFS='|' read -r size mt; do
+    # Only integers leave this function: the probe prints them unquoted into its JSON.
+    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
+    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
     i=$((i + 1))
-    : "$name"
-  done < <(stat -c '%n|%s|%Y' -- "\${list[@]}" 2>/dev/null)
+  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
 }
 
 run_json() {
@@ -28907,16 +29026,17 @@ run_json() {
   jv j_spec "\${spec:0:8192}"
   delta=''
   tail=''
-  if ((size > 0)); then
-    ((size > start)) && delta=$(tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
+  if ((size > 0)) && [ -f "$a/log" ]; then
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
   fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$j_id" "$n" "$alive" "$(json_int "$pid")" "$j_started" "\${M[1]}"
+    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
   printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "\${M[2]}"
+    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
-    "$j_spec" "$size" "\${M[0]}" "$start" "$delta" "$tail"
+    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
   checkpoints_json "$run_dir"
   printf '}'
 }
@@ -28948,7 +29068,7 @@ main() {
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
   while read -r key id seen offset; do
     [ "$key" = end ] && break
-    if [ "$key" != run ] || ! [[ $id =~ ^[A-Za-z0-9._-]{1,64}$ ]] || ! [[ $seen =~ ^[0-9]{1,6}$ ]] || ! [[ $offset =~ ^[0-9]{1,15}$ ]]; then continue; fi
+    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
     ((first)) || printf ','
     first=0
     run_json "$id" "$seen" "$offset"
@@ -29101,19 +29221,38 @@ function scriptCommand(args) {
   return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
 }
 function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4 });
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4, maxOutput: opts.maxOutput ?? 1 << 20 });
 }
 function parseJsonLine(name, r) {
-  const lines = r.stdout.trim().split("\n").reverse();
-  for (const line of lines) {
-    if (!line.startsWith("{")) continue;
-    try {
-      return JSON.parse(line);
-    } catch {
-      break;
-    }
+  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
+  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
+  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  if (line === void 0) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
+  return parseJson(line, `${name}.sh's result`, 16 << 20);
+}
+
+// src/record/grammar.ts
+var RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+var ATTEMPT_MAX = 999999;
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
   }
-  throw new Error(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`);
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
+  };
 }
 
 // src/launch/audit-gate.ts
@@ -29202,6 +29341,26 @@ async function uploadRelease(session, runRoot, release) {
 }
 
 // src/launch/launch.ts
+function launchResult(raw) {
+  const o = obj(raw, "launch.sh result");
+  const w = "launch.sh result";
+  return {
+    result: str(o, "result", w, { max: 32, pattern: /^[a-z-]+$/ }),
+    message: optStr(o, "message", w, { max: 4096 }) ?? void 0,
+    attempt: int(o, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
+    pid: optInt(o, "pid", w, { min: 1, max: 2 ** 32 }),
+    handle: optStr(o, "handle", w, { max: 4096 }) ?? void 0,
+    started_at: optStr(o, "started_at", w, { max: 64 }) ?? "",
+    run_dir: str(o, "run_dir", w, { max: 4096 }),
+    note: optStr(o, "note", w, { max: 4096 }) ?? void 0
+  };
+}
+function confirmResult(raw) {
+  const o = obj(raw, "confirm.sh result");
+  const w = "confirm.sh result";
+  const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  return { alive: bool2(o, "alive", w), log_exists: bool2(o, "log_exists", w), markerKind: kind === "" ? null : kind, marker: str(o, "marker", w, { max: 4096 }), head: str(o, "head", w, { max: 8192 }) };
+}
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
   const report = parseAudit2(parseJsonLine("audit", r));
@@ -29240,7 +29399,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   );
   deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? " (resume allowed)" : ""}`);
   const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], { data, timeoutMs: 6e4 });
-  const out = parseJsonLine("launch", r);
+  const out = launchResult(parseJsonLine("launch", r));
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
   if (out.note) {
     warnings.push(out.note);
@@ -29249,15 +29408,20 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
   }
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = parseJsonLine("confirm", await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3 }));
+  const c = confirmResult(parseJsonLine("confirm", await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3 })));
   const withHead = { ...started, logHead: c.head };
   if (/Traceback \(most recent call last\)/.test(c.head)) {
     return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
   }
   if (!c.alive) {
-    if (c.marker) {
-      const m = JSON.parse(c.marker);
-      if (m.exit_code !== 0) return { ...withHead, result: "failed", message: `the job exited ${m.exit_code} during the confirmation window (stage ${m.stage})` };
+    if (c.markerKind) {
+      let m;
+      try {
+        m = parseMarker(c.markerKind, c.marker);
+      } catch (err) {
+        return { ...withHead, result: "failed", message: `the job ended during the confirmation window, but its marker is unreadable (${err.message})` };
+      }
+      if (m.exitCode !== 0) return { ...withHead, result: "failed", message: `the job exited ${m.exitCode} during the confirmation window (stage ${m.stage})` };
       return { ...withHead, result: "started", message: `the job finished within the confirmation window (exit 0): check that it did real work` };
     }
     return { ...withHead, result: "failed", message: "the wrapper is not running and left no DONE/FAILED marker" };
@@ -29352,7 +29516,7 @@ ${o.logHead.trimEnd()}`);
 import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
 
 // src/patrol/remediation.ts
-var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "unknown", "torn-down"];
+var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
 var STATE_REMEDIATION = {
   launching: "the job is starting; if it stays here for several ticks, read the attempt log",
@@ -29362,6 +29526,7 @@ var STATE_REMEDIATION = {
   dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
   rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
   unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+  "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
   unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
   "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
 };
@@ -29505,15 +29670,126 @@ function readMemory(body) {
   }
 }
 
+// src/patrol/observation.ts
+var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  try {
+    return parseMarker(kind, text);
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function expected(spec) {
+  try {
+    const v = JSON.parse(spec)?.expected_duration_s;
+    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+var TIME = { min: 0, max: 1e11 };
+function parseRun(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists = bool2(x, "exists", where);
+  if (!exists) return { ...emptyRun(id) };
+  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const ckWhere = `${where}.checkpoints`;
+  return {
+    id,
+    exists,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    startedEpoch: optInt(x, "started_epoch", where, TIME),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
+    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+    }
+  };
+}
+function emptyRun(id) {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: "",
+    deltaFrom: 0,
+    tail: "",
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME),
+    btime: optInt(r, "btime", "probe", TIME),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+
 // src/patrol/progress.ts
 var METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
 var EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
 var EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
 var STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
-function last(re, text, pick2) {
+function last(re, text, pick3) {
   let out = null;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick2(m);
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick3(m);
   return out;
 }
 function parseProgress(tail, extra = []) {
@@ -29567,7 +29843,7 @@ function classifyFailure(exitCode, signal, log, oomKillRose) {
 var pct = (used, total) => total > 0 ? 100 * used / total : 0;
 function assess(runId2, seen, prev, opts, now) {
   const iso = now.toISOString();
-  if (seen.kind === "transport") return unreachable(runId2, seen, prev, iso);
+  if (seen.kind !== "observed") return notObserved(runId2, seen, prev, iso);
   const { host: host2, run } = seen;
   const newAttempt = !prev || prev.attempt !== run.attempt;
   const progress = parseProgress(run.tail, opts.progressRegexes);
@@ -29579,23 +29855,23 @@ function assess(runId2, seen, prev, opts, now) {
   let state;
   let cls = null;
   let detail;
-  const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
+  const marker2 = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
   if (!run.exists) {
     state = "unknown";
     detail = "no run record";
-  } else if (marker?.kind === "DONE") {
+  } else if (marker2?.kind === "DONE") {
     if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
       state = "failed";
       cls = "other";
       detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
     } else {
       state = "finished";
-      detail = `DONE at ${marker.finishedAt}`;
+      detail = `DONE at ${marker2.finishedAt}`;
     }
-  } else if (marker?.kind === "FAILED") {
+  } else if (marker2?.kind === "FAILED") {
     state = "failed";
-    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + "\n" + delta, oomKillRose);
-    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ""} in stage ${marker.stage}`;
+    cls = classifyFailure(marker2.exitCode, marker2.signal, run.tail + "\n" + delta, oomKillRose);
+    detail = `exit ${marker2.exitCode}${marker2.signal ? ` (SIG${marker2.signal})` : ""} in stage ${marker2.stage}`;
   } else if (run.alive) {
     const age2 = progressAgeS ?? 0;
     if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host2.now - run.startedEpoch < opts.stallAfterS) {
@@ -29626,8 +29902,8 @@ function assess(runId2, seen, prev, opts, now) {
   if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
   if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
   if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
-  if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {
-    const took = Date.parse(marker.finishedAt) / 1e3 - run.startedEpoch;
+  if (state === "finished" && run.expectedDurationS && marker2 && run.startedEpoch) {
+    const took = Date.parse(marker2.finishedAt) / 1e3 - run.startedEpoch;
     if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
   }
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
@@ -29677,16 +29953,18 @@ function assess(runId2, seen, prev, opts, now) {
   };
   return { verdict, memory };
 }
-function unreachable(runId2, seen, prev, iso) {
-  const since = prev?.unreachableSince ?? iso;
-  const ticks = (prev?.unreachableTicks ?? 0) + 1;
-  const lastKnown = prev ? prev.state === "unreachable" ? prev.lastKnown : prev.state : null;
+function notObserved(runId2, seen, prev, iso) {
+  const state = seen.kind === "transport" ? "unreachable" : "probe-error";
+  const blind = (s) => s === "unreachable" || s === "probe-error";
+  const since = blind(prev?.state) ? prev?.unreachableSince ?? iso : iso;
+  const ticks = (blind(prev?.state) ? prev?.unreachableTicks ?? 0 : 0) + 1;
+  const lastKnown = prev ? blind(prev.state) ? prev.lastKnown : prev.state : null;
   const memory = {
     attempt: prev?.attempt ?? 0,
     offset: prev?.offset ?? 0,
-    state: "unreachable",
+    state,
     cls: prev?.cls ?? null,
-    since: prev?.state === "unreachable" ? prev.since : iso,
+    since: prev?.state === state ? prev.since : iso,
     lastKnown,
     unreachableSince: since,
     unreachableTicks: ticks,
@@ -29696,9 +29974,10 @@ function unreachable(runId2, seen, prev, iso) {
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? []
   };
-  const verdict = remembered(runId2, "unreachable", memory, {
-    remediation: `unreachable since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): check the provider console for balance, power or preemption`,
-    detail: `${seen.reason}: ${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
+  const what = seen.kind === "transport" ? "unreachable" : "unreadable";
+  const verdict = remembered(runId2, state, memory, {
+    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${seen.kind === "transport" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION["probe-error"]}`,
+    detail: `${seen.kind === "transport" ? `${seen.reason}: ` : ""}${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
     since: memory.since
   });
   return { verdict, memory };
@@ -29740,18 +30019,25 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
         try {
           host2 = await probe(t, seen);
         } catch (err) {
-          if (!(err instanceof TransportError)) throw err;
-          host2 = err;
+          host2 = err instanceof Error ? err : new Error(String(err));
         }
       }
       results[i] = t.runIds.map((id) => {
         const mark = prev.runs[id]?.teardown;
         if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
-        if (!host2) throw new Error(`run ${id} is live but its host was not probed`);
-        const s = host2 instanceof TransportError ? { kind: "transport", reason: host2.kind, detail: host2.message } : { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } };
-        const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
-        memory.runs[id] = m;
-        return { ...verdict, host: t.label, hourlyPrice: price };
+        let s;
+        if (host2 instanceof TransportError) s = { kind: "transport", reason: host2.kind, detail: host2.message };
+        else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
+        else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
+        else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
+        let out;
+        try {
+          out = assess(id, s, prev.runs[id], opts, now);
+        } catch (err) {
+          out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
+        }
+        memory.runs[id] = out.memory;
+        return { ...out.verdict, host: t.label, hourlyPrice: price };
       });
     }
   };
@@ -29760,26 +30046,6 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
 }
 function tornDown(runId2, m, t) {
   return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
-}
-function emptyRun(id) {
-  return {
-    id,
-    exists: false,
-    attempt: 0,
-    alive: false,
-    pid: null,
-    startedEpoch: null,
-    exitCode: null,
-    marker: null,
-    heartbeatMtime: null,
-    expectedDurationS: null,
-    logSize: 0,
-    logMtime: null,
-    delta: "",
-    deltaFrom: 0,
-    tail: "",
-    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
-  };
 }
 
 // src/report/patrol.ts
@@ -29792,10 +30058,11 @@ var ICON = {
   dead: "\u{1F480}",
   rebooted: "\u{1F501}",
   unreachable: "\u{1F4E1}",
+  "probe-error": "\u{1F9E9}",
   unknown: "\u2754",
   "torn-down": "\u{1F3C1}"
 };
-var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
+var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
 var BODY_MAX = 65536;
 var STATUS_MARKER = "<!-- tether:status -->";
 function age(s) {
@@ -29819,12 +30086,12 @@ function gpuText(v) {
   return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
 }
 function row(v, now) {
-  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${v.epoch}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${inert(v.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
   const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
   const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
   const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
   const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
-  return `| \`${cell(v.runId)}\` | ${cell(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${cell(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
 }
 function chart(runId2, m) {
   const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
@@ -29835,9 +30102,9 @@ function chart(runId2, m) {
   const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
   return ["```mermaid", "xychart-beta", `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`, `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`, `  y-axis "${useLoss ? "loss" : "step"}"`, `  line [${ys.join(", ")}]`, "```"].join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker = "") {
+function renderPatrol(verdicts, memory, now, marker2 = "") {
   const head = [
-    marker,
+    marker2,
     `### tether patrol \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
     "",
     "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
@@ -29845,7 +30112,7 @@ function renderPatrol(verdicts, memory, now, marker = "") {
     ...verdicts.map((v) => row(v, now)),
     ""
   ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
@@ -29880,72 +30147,12 @@ function renderStatusText(verdicts, now) {
   return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
 }
 
-// src/patrol/observation.ts
-var b64 = (s) => Buffer.from(s ?? "", "base64").toString("utf8");
-function parseMarker(kind, text) {
-  if (!kind || !text) return null;
-  try {
-    const m = JSON.parse(text);
-    return { kind, attempt: m.attempt, exitCode: m.exit_code, signal: m.signal, stage: m.stage, finishedAt: m.finished_at };
-  } catch {
-    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function expected(spec) {
-  try {
-    const v = JSON.parse(spec ?? "").expected_duration_s;
-    return typeof v === "number" ? v : null;
-  } catch {
-    return null;
-  }
-}
-function parseProbe(raw, runRoot) {
-  const r = raw;
-  if (!r || r.schema !== "tether.probe/v1") throw new Error("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const code = r.gpu.exit_code ?? 0;
-  return {
-    hostname: r.hostname,
-    now: r.now,
-    btime: r.btime,
-    disk: parseDf(runRoot, r.disk_bytes, r.disk_inodes),
-    memory: parseMemory(r.memory.max, r.memory.current, r.memory.events),
-    gpu: {
-      present: r.gpu.present,
-      error: r.gpu.present && code !== 0 ? code === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code})` : null,
-      gpus: r.gpu.present && code === 0 ? parseGpuQuery(r.gpu.query ?? "") : []
-    },
-    runs: r.runs.map((x) => ({
-      id: x.id,
-      exists: x.exists,
-      attempt: x.attempt ?? 0,
-      alive: x.alive ?? false,
-      pid: x.pid ?? null,
-      startedEpoch: x.started_epoch ?? null,
-      exitCode: x.exit_code ?? null,
-      marker: parseMarker(x.marker_kind, x.marker),
-      heartbeatMtime: x.heartbeat_mtime ?? null,
-      expectedDurationS: expected(x.spec),
-      logSize: x.log_size ?? 0,
-      logMtime: x.log_mtime ?? null,
-      delta: b64(x.delta_b64),
-      deltaFrom: x.delta_from ?? 0,
-      tail: b64(x.tail_b64),
-      checkpoints: {
-        count: x.checkpoints?.count ?? 0,
-        newest: x.checkpoints?.newest ?? null,
-        newestMtime: x.checkpoints?.newest_mtime ?? null,
-        newestBytes: x.checkpoints?.newest_bytes ?? null
-      }
-    }))
-  };
-}
-
 // src/remote/probe.ts
 async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
     const data = runs.map((r2) => `run ${r2.id} ${r2.attempt} ${r2.offset}`).join("\n") + "\nend\n";
-    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs });
+    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 });
     return parseProbe(parseJsonLine("probe", r), runRoot);
   } finally {
     session.close();
@@ -29992,6 +30199,14 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
   const runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
+  if (remote?.hint && cfg.stateFile && existsSync(cfg.stateFile)) {
+    let text = "";
+    try {
+      text = readFileSync2(cfg.stateFile, "utf8");
+    } catch {
+    }
+    for (const [id, m] of Object.entries(readMemory(text).runs)) if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+  }
   const bodies = [];
   for (const store of stores) {
     try {
@@ -30015,16 +30230,20 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
     now,
     cfg.concurrency
   );
+  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+    const m = result.memory.runs[id];
+    if (m) result.memory.runs[id] = { ...m, issue };
+  }
   const render = (ids) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
   reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
-  let code = 0;
+  let code2 = 0;
   const written = [];
   for (const store of stores) {
     try {
       written.push(...await store.save(runIds, render));
     } catch (err) {
       reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-      code = 1;
+      code2 = 1;
     }
   }
   const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
@@ -30036,14 +30255,14 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
   if (failing.length) {
     reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
-    code = 1;
+    code2 = 1;
   }
-  return code;
+  return code2;
 }
 
 // src/collect/phase.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync3, lstatSync, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
 import { join as join2, relative, resolve as resolve3 } from "node:path";
 
 // src/config/collect.ts
@@ -30111,7 +30330,7 @@ function parseCollect(inputs) {
   if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
   if (/[\u0000-\u001f]/.test(dest)) throw new InputError("dest-dir", "contains a control character");
   const roster = splitList(inputs["roster"] ?? "");
-  for (const cell2 of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell2)) throw new InputError("roster", `${show(cell2)} is not a cell directory name`);
+  for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
   const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
   return {
@@ -30153,25 +30372,45 @@ function teardownCard(inputs) {
 // src/collect/manifest.ts
 var MANIFEST_SCHEMA = "tether.manifest/v1";
 var SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+var RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
+var MANIFEST_FILES_MAX = 1e5;
 function parseManifest(raw, runId2) {
-  const m = raw;
-  if (m?.error) throw new Error(`manifest refused on the box: ${m.error}`);
-  if (m?.schema !== MANIFEST_SCHEMA) throw new Error(`manifest schema is ${JSON.stringify(m?.schema)}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
-  if (m.run_id !== runId2) throw new Error(`manifest is for run ${JSON.stringify(m.run_id)}, not ${runId2}`);
-  if (!Array.isArray(m.files) || m.files.length === 0) throw new Error("manifest lists no files");
+  const m = obj(raw, "manifest");
+  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
+  if (m["schema"] !== MANIFEST_SCHEMA) throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
+  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
+  if (list.length === 0) throw new BoxDataError("manifest lists no files");
   const seen = /* @__PURE__ */ new Set();
   let total = 0;
-  for (const f of m.files) {
-    if (typeof f.path !== "string" || !SAFE_PATH.test(f.path)) throw new Error(`manifest has an unsafe path ${JSON.stringify(f.path)}`);
-    if (seen.has(f.path)) throw new Error(`manifest lists ${f.path} twice`);
-    seen.add(f.path);
-    if (!Number.isSafeInteger(f.bytes) || f.bytes < 0) throw new Error(`manifest size of ${f.path} is not a byte count`);
-    if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`manifest sha256 of ${f.path} is not a sha256`);
-    total += f.bytes;
-  }
-  if (typeof m.workdir !== "string" || !m.workdir.startsWith("/")) throw new Error("manifest has no absolute workdir");
-  if (m.file_count !== m.files.length || m.total_bytes !== total) throw new Error("manifest totals do not match its file list");
-  return m;
+  const files = list.map((x, i) => {
+    const f = obj(x, `manifest.files[${i}]`);
+    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
+    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
+    if (RECORD_NAME.test(path)) throw new BoxDataError(`manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`);
+    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
+    seen.add(path);
+    const bytes = f["bytes"];
+    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
+    const sha256 = f["sha256"];
+    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    total += bytes;
+    return { path, bytes, sha256 };
+  });
+  const workdir = str(m, "workdir", "manifest", { max: 4096 });
+  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
+  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total)) throw new BoxDataError("manifest totals do not match its file list");
+  return {
+    schema: MANIFEST_SCHEMA,
+    run_id: runId2,
+    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, "created_at", "manifest", { max: 64 }),
+    latest_only: bool2(m, "latest_only", "manifest"),
+    file_count: files.length,
+    total_bytes: total,
+    files,
+    workdir
+  };
 }
 function completeness(m, local) {
   const have = new Map(local.map((f) => [f.path, f]));
@@ -30192,7 +30431,7 @@ function completeness(m, local) {
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId2, opts) {
   const data = dataLines(opts.roster.length ? { roster: opts.roster.join("\n") } : {});
-  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5 });
+  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
   const raw = parseJsonLine("manifest", r);
   const manifest = parseManifest(raw, runId2);
   const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
@@ -30285,19 +30524,26 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     if (have > 0) await hashFile(part, h);
     done += have;
     const remote = `${remoteBase}/${f.path}`;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)}` : `cat ${quote(remote)}`;
+    const owed = f.bytes - have;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)} | head -c ${owed}` : `head -c ${owed} ${quote(remote)}`;
     if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
     const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
     const stop = () => child.kill("SIGKILL");
     opts.signal?.addEventListener("abort", stop, { once: true });
     let stderr = "";
     child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
-    const exited = new Promise((res) => child.on("close", (code2) => res(code2)));
+    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
     let got = have;
     const fd = openSync(part, "a");
     let writeError;
+    let grew = false;
     child.stdout.on("data", (chunk) => {
-      if (writeError) return;
+      if (writeError || grew) return;
+      if (got + chunk.length > f.bytes) {
+        grew = true;
+        child.kill("SIGKILL");
+        return;
+      }
       try {
         writeSync(fd, chunk);
       } catch (err) {
@@ -30315,14 +30561,18 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     } finally {
       closeSync(fd);
     }
+    if (grew) {
+      rmSync(part, { force: true });
+      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
+    }
     if (writeError) {
       if (writeError.code === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
       throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
     }
-    const code = await exited;
+    const code2 = await exited;
     opts.signal?.removeEventListener("abort", stop);
-    if (code !== 0) {
-      throw new PullError(f.path, `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`, code === 255);
+    if (code2 !== 0) {
+      throw new PullError(f.path, `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`, code2 === 255);
     }
     const sha = h.digest("hex");
     if (got !== f.bytes || sha !== f.sha256) {
@@ -30364,8 +30614,8 @@ function renderCard(c) {
   const f = p[c.verb];
   const other = c.verb === "park" ? "destroy" : "park";
   const o = p[other];
-  const lines = [`#### Teardown card \u2014 \`${c.runId}\``, "", "| | |", "|---|---|"];
-  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | \`${c.instanceId}\` |`);
+  const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
   if (!f) {
     lines.push(`| verb | **${c.verb}** \u2014 not available: ${p.missing?.[c.verb] ?? "not offered by this provider"} |`);
   } else {
@@ -30431,20 +30681,20 @@ async function fileSource(path) {
 // src/collect/report.ts
 function renderCollect(runId2, m, files, c, verifiedPath) {
   const lines = [
-    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 \`${runId2}\`: ${verifiedPath ? "verified" : "NOT verified"}`,
+    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId2)}: ${verifiedPath ? "verified" : "NOT verified"}`,
     "",
-    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: \`${cell(verifiedPath)}\`.` : ""}`,
+    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ""}`,
     "",
     "| file | size | sha256 | verifier | tensors | result |",
     "|---|---|---|---|---|---|",
     ...files.map((f) => {
       const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...f.trusted ? [f.trusted] : []];
-      return `| \`${cell(f.path)}\` | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${cell(bad.join("; "))}` : `\u2705${f.result.note ? ` ${cell(f.result.note)}` : ""}`} |`;
+      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${inert(bad.join("; "))}` : `\u2705${f.result.note ? ` ${inert(f.result.note)}` : ""}`} |`;
     }),
     ""
   ];
   for (const [label, list] of [["missing", c.missing], ["not in the manifest", c.extra], ["size differs", c.sizeMismatch], ["sha256 differs", c.hashMismatch]]) {
-    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => `\`${cell(p)}\``).join(", ")}`);
+    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
   }
   return lines.join("\n");
 }
@@ -30661,9 +30911,6 @@ async function verifyGguf(src) {
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 
-// src/collect/verifiers/npy.ts
-import { inflateRawSync as inflateRawSync3 } from "node:zlib";
-
 // src/collect/verifiers/types.ts
 var DTYPE_BYTES = {
   float64: 8,
@@ -30687,7 +30934,8 @@ var DTYPE_BYTES = {
 var FLOAT_DTYPES = /* @__PURE__ */ new Set(["float64", "float32", "float16", "bfloat16"]);
 
 // src/collect/verifiers/zip.ts
-import { crc32, inflateRawSync as inflateRawSync2 } from "node:zlib";
+import { constants, crc32, createInflateRaw, inflateRawSync as inflateRawSync2 } from "node:zlib";
+var ZIP_LIMITS = { ratio: 1032, inMemory: 256 << 20, directoryBytes: 64 << 20, entries: 1e5 };
 var EOCD = 101010256;
 var ZIP64_LOCATOR = 117853008;
 var ZIP64_EOCD = 101075792;
@@ -30710,16 +30958,20 @@ async function readCentralDirectory(src) {
   let cdOffset = tail.readUInt32LE(at + 16);
   const eocdPos = src.size - tailLen + at;
   if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) {
+    if (eocdPos < 20) throw new Error("zip64 fields without a zip64 locator");
     const loc = await src.read(eocdPos - 20, 20);
     if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error("zip64 fields without a zip64 locator");
     const recPos = Number(loc.readBigUInt64LE(8));
+    if (recPos < 0 || recPos + 56 > src.size) throw new Error("the zip64 end record lies outside the file");
     const rec = await src.read(recPos, 56);
-    if (rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error("zip64 end record missing");
+    if (rec.length < 56 || rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error("zip64 end record missing");
     count = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (cdOffset + cdSize > src.size) throw new Error("the central directory lies outside the file (truncated)");
+  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size) throw new Error("the central directory lies outside the file (truncated)");
+  if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
+  if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
   const entries = [];
   let p = 0;
@@ -30741,8 +30993,12 @@ async function readCentralDirectory(src) {
     while (x + 4 <= xEnd) {
       const id = cd.readUInt16LE(x);
       const len = cd.readUInt16LE(x + 2);
+      if (x + 4 + len > xEnd) throw new Error(`central directory entry ${i}: an extra field runs past its end`);
       if (id === 1) {
         let q = x + 4;
+        const end = x + 4 + len;
+        const need = (e.size === 4294967295 ? 8 : 0) + (e.compressedSize === 4294967295 ? 8 : 0) + (e.localOffset === 4294967295 ? 8 : 0);
+        if (q + need > end) throw new Error(`central directory entry ${i}: the zip64 field is too short`);
         if (e.size === 4294967295) {
           e.size = Number(cd.readBigUInt64LE(q));
           q += 8;
@@ -30755,6 +31011,9 @@ async function readCentralDirectory(src) {
       }
       x += 4 + len;
     }
+    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset)) throw new Error(`${e.name}: sizes beyond any real file`);
+    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024) throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
+    if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
     entries.push(e);
     p = xEnd + commentLen;
   }
@@ -30768,8 +31027,51 @@ async function dataOffset(src, e) {
   return start;
 }
 async function readEntry(src, e) {
+  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory) throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
   const raw = await src.read(await dataOffset(src, e), e.compressedSize);
-  return e.method === 8 ? inflateRawSync2(raw) : raw;
+  if (e.method === 0) return raw;
+  if (e.method !== 8) throw new Error(`${e.name}: compression method ${e.method} is not supported`);
+  let out;
+  try {
+    out = inflateRawSync2(raw, { maxOutputLength: Math.max(1, e.size) });
+  } catch (err) {
+    const code2 = err.code;
+    throw new Error(code2 === "ERR_BUFFER_TOO_LARGE" ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, { cause: err });
+  }
+  if (out.length !== e.size) throw new Error(`${e.name}: inflates to ${out.length} bytes, the directory says ${e.size}`);
+  return out;
+}
+async function inflateStream(src, e, start, each, chunk) {
+  const inf = createInflateRaw({ chunkSize: 1 << 20, finishFlush: constants.Z_SYNC_FLUSH });
+  let crc = 0;
+  let out = 0;
+  let problem = null;
+  inf.on("data", (b) => {
+    if (problem) return;
+    out += b.length;
+    if (out > e.size) {
+      problem = `${e.name}: inflates past its declared ${e.size} bytes`;
+      return;
+    }
+    crc = crc32(b, crc);
+    each?.(b);
+  });
+  const done = new Promise((resolve5) => {
+    inf.on("end", () => resolve5());
+    inf.on("error", (err) => {
+      problem ??= `${e.name}: deflate data is damaged (${err.message})`;
+      resolve5();
+    });
+  });
+  for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
+    const b = await src.read(start + pos, Math.min(chunk, e.compressedSize - pos));
+    if (!inf.write(b)) await new Promise((r) => inf.once("drain", () => r()));
+  }
+  inf.end();
+  await done;
+  if (problem) return problem;
+  if (out !== e.size) return `${e.name}: inflates to ${out} bytes, the directory says ${e.size}`;
+  return { crc };
 }
 async function checkCrc(src, e, each, chunk = 4 << 20) {
   const start = await dataOffset(src, e);
@@ -30784,9 +31086,9 @@ async function checkCrc(src, e, each, chunk = 4 << 20) {
       each?.(b);
     }
   } else if (e.method === 8) {
-    const data = inflateRawSync2(await src.read(start, e.compressedSize));
-    if (data.length !== e.size) return `${e.name}: inflates to ${data.length} bytes, the directory says ${e.size}`;
-    crc = crc32(data);
+    const r = await inflateStream(src, e, start, each, chunk);
+    if (typeof r === "string") return r;
+    crc = r.crc;
   } else {
     return `${e.name}: compression method ${e.method} is not supported`;
   }
@@ -30810,42 +31112,143 @@ var DESCR = {
   "<c8": "complex64",
   "<c16": "complex128"
 };
-async function npyLayout(src, name) {
-  if (src.size < 10) return "shorter than an .npy header";
-  const head = await src.read(0, Math.min(src.size, 65536 + 12));
+var HEADER_MAX = 65536 + 12;
+function parseNpyHeader(h) {
+  let i = 0;
+  const ws = () => {
+    while (i < h.length && /[ \t\n]/.test(h[i])) i++;
+  };
+  const expect = (c) => {
+    ws();
+    if (h[i] !== c) throw new Error(`expected ${JSON.stringify(c)} at ${i}`);
+    i++;
+  };
+  const string = () => {
+    ws();
+    const q = h[i];
+    if (q !== "'" && q !== '"') throw new Error(`expected a string at ${i}`);
+    const end = h.indexOf(q, i + 1);
+    if (end < 0 || h.slice(i + 1, end).includes("\\")) throw new Error("unterminated or escaped string");
+    const s = h.slice(i + 1, end);
+    i = end + 1;
+    return s;
+  };
+  const value = () => {
+    ws();
+    if (h.startsWith("True", i)) return i += 4, true;
+    if (h.startsWith("False", i)) return i += 5, false;
+    if (h[i] === "'" || h[i] === '"') return string();
+    if (h[i] === "(") {
+      i++;
+      const dims = [];
+      for (; ; ) {
+        ws();
+        if (h[i] === ")") break;
+        const m = /^[0-9]{1,19}/.exec(h.slice(i, i + 20));
+        if (!m) throw new Error(`expected a dimension at ${i}`);
+        dims.push(Number(m[0]));
+        i += m[0].length;
+        ws();
+        if (h[i] === ",") i++;
+        else if (h[i] !== ")") throw new Error(`expected , or ) at ${i}`);
+      }
+      i++;
+      return dims;
+    }
+    throw new Error(`unsupported value at ${i} (structured dtypes are not read)`);
+  };
+  try {
+    const d = /* @__PURE__ */ new Map();
+    expect("{");
+    for (; ; ) {
+      ws();
+      if (h[i] === "}") break;
+      const k = string();
+      expect(":");
+      if (d.has(k)) return `the header names ${JSON.stringify(k)} twice (numpy would use the last one); refusing it`;
+      d.set(k, value());
+      ws();
+      if (h[i] === ",") i++;
+      else if (h[i] !== "}") throw new Error(`expected , or } at ${i}`);
+    }
+    i++;
+    ws();
+    if (i !== h.length) throw new Error("text after the dict");
+    const keys = [...d.keys()].sort().join(",");
+    if (keys !== "descr,fortran_order,shape") return `header keys are [${keys}], numpy needs exactly descr, fortran_order, shape`;
+    const descr = d.get("descr");
+    const fortran = d.get("fortran_order");
+    const shape = d.get("shape");
+    if (typeof descr !== "string" || typeof fortran !== "boolean" || !Array.isArray(shape)) return "header values have the wrong types";
+    return { descr, fortran, shape };
+  } catch (err) {
+    return `unreadable header ${JSON.stringify(h.trim().slice(0, 80))}: ${err.message}`;
+  }
+}
+function npyLayout(head, size2, name) {
+  if (size2 < 10 || head.length < 10) return "shorter than an .npy header";
   if (!head.subarray(0, 6).equals(Buffer.from([147, 78, 85, 77, 80, 89]))) return "no \\x93NUMPY magic";
   const major = head[6];
+  if (major < 1 || major > 3) return `.npy format version ${major} is not known`;
+  if (major > 1 && head.length < 12) return "shorter than an .npy header";
   const hlen = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
-  if (start + hlen > head.length) return "the header runs past the file";
-  const h = head.subarray(start, start + hlen).toString("latin1");
-  const descr = /'descr':\s*'([^']+)'/.exec(h)?.[1];
-  const fortran = /'fortran_order':\s*(True|False)/.exec(h)?.[1];
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(h)?.[1];
-  if (!descr || !fortran || shapeText === void 0) return `unreadable header ${JSON.stringify(h.trim().slice(0, 80))}`;
+  if (start + hlen > head.length || start + hlen > size2) return "the header runs past the file";
+  const parsed = parseNpyHeader(head.subarray(start, start + hlen).toString("latin1"));
+  if (typeof parsed === "string") return parsed;
+  const { descr, shape } = parsed;
   if (descr.includes("O")) return "object arrays hold pickled Python objects; refusing to read them";
   const dtype = DESCR[descr];
   if (!dtype) return `dtype ${descr} is not supported (big-endian or unusual)`;
-  const shape = shapeText.split(",").map((x) => x.trim()).filter(Boolean).map(Number);
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `malformed shape (${shapeText})`;
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `malformed shape (${shape.join(", ")})`;
   const bytes = shape.reduce((a, d) => a * d, 1) * (DTYPE_BYTES[dtype] ?? 1);
+  if (!Number.isSafeInteger(bytes)) return `shape (${shape.join(", ")}) is larger than any real file`;
   const dataStart = start + hlen;
-  if (src.size - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${src.size - dataStart}`;
+  if (size2 - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${size2 - dataStart}`;
   return { tensor: { name, dtype, shape, storage: String(dataStart), bytes }, dataStart };
 }
-async function scan(src, t, dataStart, r) {
-  if (["float64", "float32", "float16"].includes(t.dtype)) {
-    const bad = await countNonFinite(src, dataStart, t.bytes, t.dtype);
-    if (bad) r.nonFinite.push({ name: t.name, count: bad });
-  }
-}
+var SCANNED = /* @__PURE__ */ new Set(["float64", "float32", "float16"]);
 async function verifyNpy(src) {
   const r = { format: "npy", ok: false, problems: [], tensors: [], nonFinite: [] };
-  const l = await npyLayout(src, "array");
+  const l = npyLayout(await src.read(0, Math.min(src.size, HEADER_MAX)), src.size, "array");
   if (typeof l === "string") return { ...r, problems: [l] };
   r.tensors.push(l.tensor);
-  await scan(src, l.tensor, l.dataStart, r);
+  if (SCANNED.has(l.tensor.dtype)) {
+    const bad = await countNonFinite(src, l.dataStart, l.tensor.bytes, l.tensor.dtype);
+    if (bad) r.nonFinite.push({ name: l.tensor.name, count: bad });
+  }
   return { ...r, ok: r.nonFinite.length === 0 };
+}
+function memberScanner(size2, name) {
+  let head = Buffer.alloc(0);
+  let layout = null;
+  let pos = 0;
+  let carry = Buffer.alloc(0);
+  let bad = 0;
+  const feedData = (b, dtype) => {
+    const item = DTYPE_BYTES[dtype] ?? 1;
+    const all = carry.length ? Buffer.concat([carry, b]) : b;
+    const whole = all.length - all.length % item;
+    bad += nonFiniteIn(all.subarray(0, whole), dtype);
+    carry = Buffer.from(all.subarray(whole));
+  };
+  return {
+    each(b) {
+      const at = pos;
+      pos += b.length;
+      if (layout === null) {
+        head = Buffer.concat([head, b.subarray(0, Math.max(0, HEADER_MAX - head.length))]);
+        if (head.length < Math.min(size2, HEADER_MAX)) return;
+        layout = npyLayout(head, size2, name);
+      }
+      if (typeof layout === "string" || !SCANNED.has(layout.tensor.dtype)) return;
+      const skip = Math.max(0, layout.dataStart - at);
+      if (skip < b.length) feedData(b.subarray(skip), layout.tensor.dtype);
+    },
+    result() {
+      return { layout: layout ?? npyLayout(head, size2, name), bad };
+    }
+  };
 }
 async function verifyNpz(src) {
   const r = { format: "npz", ok: false, problems: [], tensors: [], nonFinite: [] };
@@ -30857,25 +31260,19 @@ async function verifyNpz(src) {
   }
   for (const e of entries) {
     try {
-      const bad = await checkCrc(src, e);
+      const name = e.name.replace(/\.npy$/, "");
+      await dataOffset(src, e);
+      const scan = memberScanner(e.size, name);
+      const bad = await checkCrc(src, e, (b) => scan.each(b));
       if (bad) {
         r.problems.push(bad);
         continue;
       }
-      const start = await dataOffset(src, e);
-      let member;
-      if (e.method === 0) {
-        member = { size: e.size, read: (o, n) => src.read(start + o, Math.min(n, e.size - o)) };
-      } else {
-        const data = inflateRawSync3(await src.read(start, e.compressedSize));
-        member = { size: data.length, read: async (o, n) => data.subarray(o, o + n) };
-      }
-      const name = e.name.replace(/\.npy$/, "");
-      const l = await npyLayout(member, name);
-      if (typeof l === "string") r.problems.push(`${e.name}: ${l}`);
+      const { layout, bad: nonFinite } = scan.result();
+      if (typeof layout === "string") r.problems.push(`${e.name}: ${layout}`);
       else {
-        r.tensors.push(l.tensor);
-        await scan(member, l.tensor, l.dataStart, r);
+        r.tensors.push(layout.tensor);
+        if (nonFinite) r.nonFinite.push({ name, count: nonFinite });
       }
     } catch (err) {
       r.problems.push(`${e.name}: ${err.message}`);
@@ -30910,28 +31307,41 @@ async function verifySafetensors(src) {
   if (n < 2 || n > 100 * 2 ** 20 || 8 + n > src.size) return { ...r, problems: [`header length ${n} does not fit the file (${src.size} bytes)`] };
   let header;
   try {
-    header = JSON.parse((await src.read(8, n)).toString("utf8"));
+    const parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(await src.read(8, n)));
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { ...r, problems: ["header is not a JSON object"] };
+    header = parsed;
   } catch (err) {
-    return { ...r, problems: [`header is not JSON: ${err.message}`] };
+    return { ...r, problems: [`header is not UTF-8 JSON: ${err.message.slice(0, 120)}`] };
   }
   const dataStart = 8 + n;
-  const entries = Object.entries(header).filter(([k]) => k !== "__metadata__");
-  for (const [name, t] of entries) {
-    const dtype = DTYPES[t?.dtype];
-    if (!dtype) {
-      r.problems.push(`${name}: unknown dtype ${JSON.stringify(t?.dtype)}`);
+  const meta = header["__metadata__"];
+  if (meta !== void 0 && (typeof meta !== "object" || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === "string"))) r.problems.push("__metadata__ is not a map of strings");
+  const entries = [];
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    const t = raw;
+    if (typeof t !== "object" || t === null || Array.isArray(t)) {
+      r.problems.push(`${name}: not a tensor entry`);
       continue;
     }
-    const [b, e] = t.data_offsets ?? [];
-    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Number.isSafeInteger(b) || !Number.isSafeInteger(e)) {
+    const dtype = typeof t.dtype === "string" ? DTYPES[t.dtype] : void 0;
+    if (!dtype) {
+      r.problems.push(`${name}: unknown dtype ${JSON.stringify(t.dtype)?.slice(0, 40)}`);
+      continue;
+    }
+    const offs = t.data_offsets;
+    const shape = t.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0) || offs[0] > offs[1]) {
       r.problems.push(`${name}: malformed shape or data_offsets`);
       continue;
     }
-    const want = t.shape.reduce((a, d) => a * d, 1) * (DTYPE_BYTES[dtype] ?? 1);
-    if (e - b !== want) r.problems.push(`${name}: ${dtype}${JSON.stringify(t.shape)} needs ${want} bytes, data_offsets give ${e - b}`);
-    r.tensors.push({ name, dtype, shape: t.shape, storage: String(b), bytes: want });
+    const [b, e] = offs;
+    const want = shape.reduce((a, d) => a * d, 1) * (DTYPE_BYTES[dtype] ?? 1);
+    if (e - b !== want) r.problems.push(`${name}: ${dtype}${JSON.stringify(shape)} needs ${want} bytes, data_offsets give ${e - b}`);
+    entries.push([name, { dtype, shape, data_offsets: [b, e] }]);
+    r.tensors.push({ name, dtype, shape, storage: String(b), bytes: want });
   }
-  const ranges = entries.map(([name, t]) => ({ name, b: t?.data_offsets?.[0] ?? 0, e: t?.data_offsets?.[1] ?? 0 })).sort((x, y) => x.b - y.b);
+  const ranges = entries.map(([name, t]) => ({ name, b: t.data_offsets[0], e: t.data_offsets[1] })).sort((x, y) => x.b - y.b);
   let at = 0;
   for (const x of ranges) {
     if (x.b < at) r.problems.push(`${x.name}: overlaps the previous tensor`);
@@ -30950,6 +31360,7 @@ async function verifySafetensors(src) {
 }
 
 // src/collect/verifiers/pickle.ts
+var PICKLE_LIMITS = { stack: 1e6, memo: 1e6, longBytes: 8, depth: 256, nodes: 2e6 };
 var STORAGE_DTYPES = {
   DoubleStorage: "float64",
   FloatStorage: "float32",
@@ -31012,6 +31423,14 @@ function unpickle(data) {
   const stack = [];
   const memo = /* @__PURE__ */ new Map();
   let p = 0;
+  const push = (v) => {
+    if (stack.length >= PICKLE_LIMITS.stack) throw new Error(`pickle stack deeper than ${PICKLE_LIMITS.stack}`);
+    stack.push(v);
+  };
+  const remember = (k, v) => {
+    if (memo.size >= PICKLE_LIMITS.memo && !memo.has(k)) throw new Error(`pickle memo larger than ${PICKLE_LIMITS.memo}`);
+    memo.set(k, v);
+  };
   const need = (n) => {
     if (p + n > data.length) throw new Error("pickle data is truncated");
   };
@@ -31055,57 +31474,57 @@ function unpickle(data) {
         break;
       // FRAME
       case 125:
-        stack.push(newDict());
+        push(newDict());
         break;
       // }
       case 93:
-        stack.push([]);
+        push([]);
         break;
       // ]
       case 41:
-        stack.push({ t: "tuple", items: [] });
+        push({ t: "tuple", items: [] });
         break;
       // )
       case 40:
-        stack.push(MARK);
+        push(MARK);
         break;
       // (
       case 113:
-        memo.set(u8(), top());
+        remember(u8(), top());
         break;
       // q BINPUT
       case 114:
-        memo.set(u32(), top());
+        remember(u32(), top());
         break;
       // r LONG_BINPUT
       case 148:
-        memo.set(memo.size, top());
+        remember(memo.size, top());
         break;
       // MEMOIZE
       case 104:
       case 106: {
         const i = op === 104 ? u8() : u32();
         if (!memo.has(i)) throw new Error(`pickle memo ${i} missing`);
-        stack.push(memo.get(i));
+        push(memo.get(i));
         break;
       }
       case 88:
-        stack.push(bytes(u32()).toString("utf8"));
+        push(bytes(u32()).toString("utf8"));
         break;
       // X BINUNICODE
       case 140:
-        stack.push(bytes(u8()).toString("utf8"));
+        push(bytes(u8()).toString("utf8"));
         break;
       // SHORT_BINUNICODE
       case 141:
-        stack.push(bytes(Number((need(8), p += 8, data.readBigUInt64LE(p - 8)))).toString("utf8"));
+        push(bytes(Number((need(8), p += 8, data.readBigUInt64LE(p - 8)))).toString("utf8"));
         break;
       case 67:
-        stack.push(Buffer.from(bytes(u8())));
+        push(Buffer.from(bytes(u8())));
         break;
       // C SHORT_BINBYTES
       case 66:
-        stack.push(Buffer.from(bytes(u32())));
+        push(Buffer.from(bytes(u32())));
         break;
       // B BINBYTES
       case 99:
@@ -31120,77 +31539,78 @@ function unpickle(data) {
           module = String(pop());
         }
         if (!ALLOWED.has(`${module}.${name}`)) throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
-        stack.push({ t: "global", module, name });
+        push({ t: "global", module, name });
         break;
       }
       case 81:
-        stack.push(persistent(pop()));
+        push(persistent(pop()));
         break;
       // Q BINPERSID
       case 116:
-        stack.push({ t: "tuple", items: popMark() });
+        push({ t: "tuple", items: popMark() });
         break;
       // t
       case 133:
-        stack.push({ t: "tuple", items: [pop()] });
+        push({ t: "tuple", items: [pop()] });
         break;
       case 134: {
         const b = pop();
         const a = pop();
-        stack.push({ t: "tuple", items: [a, b] });
+        push({ t: "tuple", items: [a, b] });
         break;
       }
       case 135: {
         const c = pop();
         const b = pop();
         const a = pop();
-        stack.push({ t: "tuple", items: [a, b, c] });
+        push({ t: "tuple", items: [a, b, c] });
         break;
       }
       case 75:
-        stack.push(u8());
+        push(u8());
         break;
       // K BININT1
       case 77:
-        stack.push(u16());
+        push(u16());
         break;
       // M BININT2
       case 74:
-        stack.push((need(4), p += 4, data.readInt32LE(p - 4)));
+        push((need(4), p += 4, data.readInt32LE(p - 4)));
         break;
       // J BININT
       case 138:
       case 139: {
         const n = op === 138 ? u8() : u32();
+        if (n > PICKLE_LIMITS.longBytes) throw new Error(`pickle LONG of ${n} bytes at byte ${p - 1} (torch writes at most ${PICKLE_LIMITS.longBytes})`);
         const b = bytes(n);
         let v = 0n;
         for (let i = n - 1; i >= 0; i--) v = v << 8n | BigInt(b[i]);
         if (n && b[n - 1] & 128) v -= 1n << BigInt(8 * n);
-        stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+        push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
         break;
       }
       case 73: {
         const s = line();
-        stack.push(s === "01" ? true : s === "00" ? false : Number(s));
+        push(s === "01" ? true : s === "00" ? false : Number(s));
         break;
       }
       // I INT
       case 136:
-        stack.push(true);
+        push(true);
         break;
       case 137:
-        stack.push(false);
+        push(false);
         break;
       case 78:
-        stack.push(null);
+        push(null);
         break;
       // N
       case 71:
-        stack.push((need(8), p += 8, data.readDoubleBE(p - 8)));
+        push((need(8), p += 8, data.readDoubleBE(p - 8)));
         break;
       // G BINFLOAT
       case 70:
-        stack.push(Number(line()));
+        push(Number(line()));
         break;
       // F FLOAT
       case 82:
@@ -31198,7 +31618,7 @@ function unpickle(data) {
         const args = pop();
         const fn = pop();
         if (fn?.t !== "global") throw new Error("pickle REDUCE of something that is not an allowed global");
-        stack.push(call(fn, isTuple(args) ? args.items : []));
+        push(call(fn, isTuple(args) ? args.items : []));
         break;
       }
       case 115: {
@@ -31227,7 +31647,7 @@ function unpickle(data) {
         const items = popMark();
         const l = top();
         if (!Array.isArray(l)) throw new Error("APPENDS to a non-list");
-        l.push(...items);
+        for (const it of items) l.push(it);
         break;
       }
       case 98:
@@ -31243,23 +31663,41 @@ function unpickle(data) {
   }
   throw new Error("pickle too long");
 }
-function tensorsIn(v, prefix = "") {
-  const join4 = (k) => prefix ? `${prefix}.${k}` : String(k);
-  if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) return [];
-  if (Array.isArray(v)) return v.flatMap((x, i) => tensorsIn(x, join4(i)));
-  switch (v.t) {
-    case "tensor":
-      return [{ name: prefix, tensor: v }];
-    case "tuple":
-      return v.items.flatMap((x, i) => tensorsIn(x, join4(i)));
-    case "dict":
-      return v.keys.flatMap((k) => tensorsIn(v.map.get(k), join4(k)));
-    default:
-      return [];
+function tensorsIn(root) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const todo = [[root, "", 0]];
+  let nodes = 0;
+  const join4 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  while (todo.length) {
+    const [v, name, depth] = todo.pop();
+    if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
+    if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
+    const kids = [];
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join4(name, i), depth + 1]));
+    else if (v.t === "tensor") out.push({ name, tensor: v });
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join4(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join4(name, k), depth + 1]);
+    for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
+  return out;
 }
 
 // src/collect/verifiers/torch.ts
+var PKL_MAX = 64 << 20;
+var nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
+function viewProblem(t) {
+  if (!nonNegInt(t.storage.numel)) return `its storage size ${t.storage.numel} is not an element count`;
+  if (!nonNegInt(t.offset)) return `storage offset ${t.offset} is not a non-negative integer (torch.load refuses it)`;
+  if (!t.shape.every(nonNegInt)) return `shape ${JSON.stringify(t.shape)} has a negative or non-integer size`;
+  if (t.stride.length !== t.shape.length) return `${t.stride.length} strides for ${t.shape.length} dimensions`;
+  if (!t.stride.every(nonNegInt)) return `strides ${JSON.stringify(t.stride)} are negative or not integers (torch.load refuses them)`;
+  if (t.shape.reduce((a, d) => a * d, 1) > Number.MAX_SAFE_INTEGER) return `shape ${JSON.stringify(t.shape)} has more elements than any real tensor`;
+  return null;
+}
 async function verifyTorch(src) {
   const r = { format: "torch-zip", ok: false, problems: [], tensors: [], nonFinite: [] };
   let entries;
@@ -31271,18 +31709,24 @@ async function verifyTorch(src) {
   const pkl = entries.find((e) => e.name === "data.pkl" || /^[^/]+\/data\.pkl$/.test(e.name));
   if (!pkl) return { ...r, problems: ["no data.pkl entry: not a torch.save zip checkpoint"] };
   const prefix = pkl.name.slice(0, -"data.pkl".length);
-  let tree;
+  let found;
   try {
+    if (pkl.size > PKL_MAX) return { ...r, problems: [`data.pkl is ${pkl.size} bytes (at most ${PKL_MAX} are read)`] };
     const bad = await checkCrc(src, pkl);
     if (bad) return { ...r, problems: [bad] };
-    tree = unpickle(await readEntry(src, pkl));
+    found = tensorsIn(unpickle(await readEntry(src, pkl)));
   } catch (err) {
     return { ...r, problems: [`data.pkl: ${err.message}`] };
   }
   const byName = new Map(entries.map((e) => [e.name, e]));
   const storages = /* @__PURE__ */ new Map();
-  for (const { name, tensor } of tensorsIn(tree)) {
+  for (const { name, tensor } of found) {
     const s = tensor.storage;
+    const bad = viewProblem(tensor);
+    if (bad) {
+      r.problems.push(`${name}: ${bad}`);
+      continue;
+    }
     storages.set(s.key, s);
     const item = DTYPE_BYTES[s.dtype] ?? 1;
     const numel = tensor.shape.reduce((a, d) => a * d, 1);
@@ -31301,23 +31745,31 @@ async function verifyTorch(src) {
   for (const e of entries) {
     if (e === pkl) continue;
     const s = storageOf.get(e.name);
-    const scan2 = s && FLOAT_DTYPES.has(s.dtype) ? s : void 0;
+    const scan = s && FLOAT_DTYPES.has(s.dtype) ? s : void 0;
     let nonFinite = 0;
     try {
-      const bad = await checkCrc(src, e, scan2 ? (b) => void (nonFinite += nonFiniteIn(b, scan2.dtype)) : void 0);
+      const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : void 0);
       if (bad) r.problems.push(bad);
     } catch (err) {
       r.problems.push(err.message);
     }
-    if (scan2 && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan2.key).map((t) => t.name).join(", ") || `storage ${scan2.key}`, count: nonFinite });
+    if (scan && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(", ") || `storage ${scan.key}`, count: nonFinite });
   }
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 
 // src/collect/verify-files.ts
-var VERIFIER_VERSIONS = { "torch-zip": 1, safetensors: 1, npy: 1, npz: 1, gguf: 1, sha256: 1 };
+var VERIFIER_VERSIONS = { "torch-zip": 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 };
 async function verifyOne(path, src) {
+  try {
+    return await pick2(path, src);
+  } catch (err) {
+    const e = err;
+    return { format: "unreadable", ok: false, problems: [`the verifier could not read it (${e?.name ?? "Error"}: ${String(e?.message ?? err).slice(0, 200)})`], tensors: [], nonFinite: [] };
+  }
+}
+async function pick2(path, src) {
   if (src.size === 0) return { format: "empty", ok: false, problems: ["the file is empty"], tensors: [], nonFinite: [] };
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
   if (path.endsWith(".npy")) return verifyNpy(src);
@@ -31339,8 +31791,9 @@ function filesSha256(m) {
 `);
   return createHash5("sha256").update(lines.join("")).digest("hex");
 }
-function verifiedJson(m, manifestText, at) {
+function verifiedJson(m, manifestText, at, box) {
   const doc = {
+    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
     bytes: m.total_bytes,
     file_count: m.file_count,
     files_sha256: filesSha256(m),
@@ -31364,6 +31817,14 @@ function listLocal(dir, base = dir) {
     else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json"))) out.push(relative(base, p));
   }
   return out;
+}
+function removeProofs(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join2(dir, name);
+    const st = lstatSync(p);
+    if (st.isDirectory()) removeProofs(p);
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync2(p, { force: true });
+  }
 }
 var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
@@ -31418,7 +31879,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
   const verifiedPath = join2(dest, "VERIFIED.json");
-  rmSync2(verifiedPath, { force: true });
+  removeProofs(dest);
   const session = await connect(conn, cred);
   let built;
   let pullFailure = null;
@@ -31450,6 +31911,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
     session.close();
   }
   const { manifest, text } = built;
+  const provenBox = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
   if (pullFailure) {
     recordOutputs(reporter, manifest, text, dest, null);
     reporter.summary(`### \u274C tether collect \u2014 \`${cfg.runId}\`: NOT verified
@@ -31490,7 +31952,7 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
   const ok = c.ok && failed.length === 0;
   if (ok) {
     const tmp = `${verifiedPath}.tmp`;
-    writeFileSync4(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date()));
+    writeFileSync4(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date(), provenBox));
     renameSync2(tmp, verifiedPath);
   }
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
@@ -31595,6 +32057,20 @@ function parseTeardown(inputs, env) {
 
 // src/teardown/gate.ts
 import { createHash as createHash6 } from "node:crypto";
+function checkBox(v, t) {
+  const b = v.box;
+  if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string") return "VERIFIED.json does not say which box it proves (written by an older tether?): collect again";
+  const provider = typeof b.provider === "string" ? b.provider : null;
+  const instance = typeof b.instance_id === "string" ? b.instance_id : null;
+  if (instance !== null && (instance !== t.instanceId || provider !== t.provider)) return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
+  if (t.box && (t.box.host !== b.host || t.box.port !== b.port)) return `VERIFIED.json proves the box at ${b.host}:${b.port}, not ${t.box.host}:${t.box.port}`;
+  if (instance === null && !t.box) return "VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance";
+  return null;
+}
+function checkHostKey(v, seen) {
+  const want = v.box?.host_key_fingerprint;
+  return want === seen ? null : `the box answering now has host key ${seen}, the proof was collected from ${String(want)}: another machine holds this address`;
+}
 var refuse = (reason) => ({ ok: false, reason });
 function checkProof(runId2, verb, files, allowParkUnverified) {
   if (!files) {
@@ -31668,7 +32144,7 @@ async function call2(method, url, headers, body, timeoutMs, label) {
     const why = e.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1e3)} s` : e.cause?.message ?? e.message;
     throw new ProviderError(`${label}: ${why}`, true);
   }
-  const text = await res.text();
+  const text = await boundedText(res, label);
   let parsed;
   try {
     parsed = text ? JSON.parse(text) : null;
@@ -31678,6 +32154,33 @@ async function call2(method, url, headers, body, timeoutMs, label) {
   if (res.status === 401 || res.status === 403) throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
   if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
+}
+var MAX_ANSWER = 1 << 20;
+async function boundedText(res, label) {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks = [];
+  let n = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > MAX_ANSWER) {
+        await reader.cancel();
+        throw new ProviderError(`${label}: the answer is larger than ${MAX_ANSWER} bytes; not read`, false);
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof ProviderError) throw err;
+    throw new ProviderError(`${label}: the answer broke off (${err.message})`, true);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function jsonObject(a) {
+  const b = a.body;
+  return typeof b === "object" && b !== null && !Array.isArray(b) ? b : null;
 }
 function baseUrl(override, fallback) {
   return (override || fallback).replace(/\/+$/, "");
@@ -31706,14 +32209,17 @@ function awsProvider(ctx, creds, apiUrl) {
   const ec2 = async (params, label) => {
     const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
     const r = await call2("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label}`);
-    const code = tag(r.text, "Code");
-    return { ...r, code };
+    const code2 = tag(r.text, "Code");
+    return { ...r, code: code2 };
   };
+  let seen = false;
   return {
     async state() {
       const r = await ec2({ Action: "DescribeInstances", "InstanceId.1": ctx.instanceId }, "describe instance");
-      if (r.code === "InvalidInstanceID.NotFound") return { state: "gone", detail: "InvalidInstanceID.NotFound" };
-      if (r.status !== 200) throw new ProviderError(`aws: describe instance: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
+      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound") return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
+      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text)) return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
+      if (tag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
+      seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
       const map = { terminated: "gone", stopped: "stopped", running: "running", pending: "changing", stopping: "changing", "shutting-down": "changing" };
       return { state: map[name] ?? "unknown", detail: `instance state ${name}` };
@@ -31754,12 +32260,12 @@ function commandProvider(ctx, command2, env, timeoutMs) {
           } catch {
           }
         }, timeoutMs);
-        child.on("close", (code, signal) => {
+        child.on("close", (code2, signal) => {
           clearTimeout(timer);
-          if (code === 0) {
+          if (code2 === 0) {
             done = true;
             resolve5();
-          } else reject(new ProviderError(`teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`, false));
+          } else reject(new ProviderError(`teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code2}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`, false));
         });
       });
     }
@@ -31783,7 +32289,9 @@ async function drive(p, verb, ctx, o) {
     }
     return last2;
   };
-  if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: true, requests: 0 };
+  const first = await read();
+  if (reached(verb, first.state)) return { ok: true, ...last2, already: true, requests: 0 };
+  if (first.state === "missing") return { ok: false, ...last2, detail: `${ctx.instanceId} was not found and this teardown never saw it (${last2.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`, already: false, requests: 0 };
   let requests = 0;
   let asked = false;
   while (!asked && requests < o.attempts && now() < end) {
@@ -31813,13 +32321,18 @@ function lambdaProvider(ctx, apiKey, apiUrl) {
   const base = baseUrl(apiUrl, "https://cloud.lambdalabs.com/api/v1");
   const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
   const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
   return {
     async state() {
       const r = await call2("GET", `${base}/instances/${id}`, auth, void 0, ctx.callTimeoutMs, "lambda: get instance");
-      if (r.status === 404) return { state: "gone", detail: "404: no such instance" };
-      if (r.status !== 200) throw new ProviderError(`lambda: get instance: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
-      const status = String(r.body?.data?.status ?? "unknown");
-      return { state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown", detail: `status ${status}` };
+      const code2 = jsonObject(r)?.["error"]?.code;
+      if (r.status === 404 && code2 === "global/object-does-not-exist") return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
+      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
+      const data = jsonObject(r)?.["data"];
+      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string") return { state: "unknown", detail: "an answer without this instance's id and status" };
+      seen = true;
+      const status = data.status;
+      return { state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown", detail: `status ${status.slice(0, 40)}` };
     },
     async request(verb) {
       if (verb !== "destroy") throw new ProviderError("lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)", false);
@@ -31840,12 +32353,16 @@ function runpodProvider(ctx, apiKey, apiUrl) {
   const base = baseUrl(apiUrl, "https://rest.runpod.io/v1");
   const auth = { authorization: `Bearer ${apiKey}` };
   const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
   return {
     async state() {
       const r = await call2("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
-      if (r.status === 404) return { state: "gone", detail: "404: no such pod" };
-      if (r.status !== 200) throw new ProviderError(`runpod: get pod: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
-      const s = String(r.body?.desiredStatus ?? "unknown");
+      if (r.status === 404 && jsonObject(r)) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
+      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
+      const pod = jsonObject(r);
+      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["desiredStatus"] !== "string") return { state: "unknown", detail: "an answer without this pod's id and desiredStatus" };
+      seen = true;
+      const s = pod["desiredStatus"].slice(0, 40);
       return { state: s === "EXITED" ? "stopped" : s === "RUNNING" ? "running" : s === "TERMINATED" ? "changing" : "unknown", detail: `desiredStatus ${s}` };
     },
     async request(verb) {
@@ -31862,7 +32379,10 @@ function runpodProvider(ctx, apiKey, apiUrl) {
 }
 
 // src/teardown/providers/ssh.ts
+var SILENT = /* @__PURE__ */ new Set(["unreachable", "connection_refused", "network"]);
 function sshProvider(ctx, conn, cred) {
+  let accepted = false;
+  const fatal = (err) => new ProviderError(`ssh: ${err.message}: ${err.advice}`, false);
   return {
     async state() {
       try {
@@ -31870,15 +32390,27 @@ function sshProvider(ctx, conn, cred) {
         s.close();
         return { state: "running", detail: "the box answers SSH" };
       } catch (err) {
-        return { state: "stopped", detail: `the box no longer answers SSH (${err.message.split("\n")[0]})` };
+        if (!(err instanceof TransportError)) throw err;
+        if (!SILENT.has(err.kind)) throw fatal(err);
+        const why = err.message.split("\n")[0];
+        if (!accepted) return { state: "unknown", detail: `the box does not answer SSH (${why}), but no poweroff was accepted: that proves nothing` };
+        return { state: "stopped", detail: `the box no longer answers SSH after accepting poweroff (${why})` };
       }
     },
     async request(verb) {
       if (verb !== "park") throw new ProviderError("ssh: only park (poweroff) is possible over SSH; destroy needs a provider API or provider: command", false);
-      const s = await connect(conn, cred);
+      let s;
+      try {
+        s = await connect(conn, cred);
+      } catch (err) {
+        if (!(err instanceof TransportError)) throw err;
+        if (!SILENT.has(err.kind)) throw fatal(err);
+        throw new ProviderError(`ssh: cannot reach the box to power it off (${err.message})`, true);
+      }
       try {
         const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
-        if (r && r.code !== 0 && r.code !== null) throw new ProviderError(`ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop() ?? ""} (does the user have passwordless sudo?)`, false);
+        if (r && r.code !== 0 && r.code !== null) throw new ProviderError(`ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`, false);
+        accepted = true;
       } finally {
         s.close();
       }
@@ -31891,16 +32423,21 @@ function vastaiProvider(ctx, apiKey, apiUrl) {
   const base = baseUrl(apiUrl, "https://console.vast.ai/api/v0");
   const auth = { authorization: `Bearer ${apiKey}` };
   const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
   return {
     async state() {
       const r = await call2("GET", `${base}/instances/${id}/`, auth, void 0, ctx.callTimeoutMs, "vastai: show instance");
-      if (r.status === 404) return { state: "gone", detail: "404: no such instance" };
-      if (r.status !== 200) throw new ProviderError(`vastai: show instance: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
-      const inst = r.body?.instances;
-      if (inst === null || inst === void 0) return { state: "gone", detail: "instances: null" };
-      const actual = String(inst.actual_status ?? "unknown");
-      const intended = String(inst.intended_status ?? "unknown");
-      const detail = `actual_status ${actual}, intended_status ${intended}${inst.status_msg ? `, ${inst.status_msg}` : ""}`;
+      const doc = jsonObject(r);
+      if (r.status === 404 && doc) return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
+      if (r.status !== 200 || !doc || !("instances" in doc)) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
+      const inst = doc["instances"];
+      if (inst === null) return { state: seen ? "gone" : "missing", detail: "instances: null" };
+      if (typeof inst !== "object" || String(inst.id) !== ctx.instanceId) return { state: "unknown", detail: "an answer about another instance, or without an id" };
+      seen = true;
+      const text = (x) => typeof x === "string" ? x.slice(0, 40) : "unknown";
+      const actual = text(inst.actual_status);
+      const intended = text(inst.intended_status);
+      const detail = `actual_status ${actual}, intended_status ${intended}${typeof inst.status_msg === "string" && inst.status_msg ? `, ${inst.status_msg.slice(0, 80)}` : ""}`;
       if (actual === "destroyed") return { state: "gone", detail };
       if ((actual === "exited" || actual === "stopped") && intended !== "running") return { state: ctx.verb === "destroy" ? "changing" : "stopped", detail };
       return { state: actual === "running" ? "running" : "changing", detail };
@@ -31965,46 +32502,49 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs["ssh-key"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
-  const finish = (state2, reason2, code2, summary) => {
+  const finish = (state2, reason2, exit2, summary) => {
     reporter.output("state", state2);
     reporter.output("reason", reason2);
     reporter.summary(summary.join("\n\n"));
-    if (code2) reporter.error(`teardown ${state2}: ${reason2}`);
+    if (exit2) reporter.error(`teardown ${state2}: ${reason2}`);
     else reporter.info(`teardown ${state2}: ${reason2}`);
-    return code2;
+    return exit2;
   };
-  const head = (icon, what) => `### ${icon} tether teardown \u2014 \`${cfg.runId}\`: ${what}`;
+  const head = (icon, what) => `### ${icon} tether teardown \u2014 ${code(cfg.runId)}: ${what}`;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate2.ok ? gate2.proof : null;
   const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
-  const refused = gate2.ok ? checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
-  if (refused) return finish("refused", refused, 1, [head("\u26D4", "refused"), refused, card]);
+  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
+  const refused = gate2.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
+  if (refused) return finish("refused", refused, 1, [head("\u26D4", "refused"), inert(refused), card]);
   const notes = gate2.ok ? [...gate2.notes] : [];
   if (proof && cfg.connection) {
     try {
       const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
       try {
+        const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
+        if (otherBox) return finish("refused", otherBox, 1, [head("\u26D4", "refused"), inert(otherBox), card]);
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish("refused", changed, 1, [head("\u26D4", "refused"), changed, card]);
+        if (changed) return finish("refused", changed, 1, [head("\u26D4", "refused"), inert(changed), card]);
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
       } finally {
         session.close();
       }
     } catch (err) {
-      if (!(err instanceof TransportError)) {
+      if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed") {
         const reason2 = `could not rebuild the manifest on the box to compare: ${err.message}`;
-        return finish("refused", reason2, 1, [head("\u26D4", "refused"), reason2, card]);
+        return finish("refused", reason2, 1, [head("\u26D4", "refused"), inert(reason2), card]);
       }
       notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
   }
   for (const n of notes) reporter.info(`teardown: ${n}`);
-  const noteBlock = notes.map((n) => `- ${n}`).join("\n");
+  const noteBlock = notes.map((n) => `- ${inert(n)}`).join("\n");
   if (cfg.dryRun) {
     const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
-    return finish("dry-run", reason2, 0, [head("\u{1F50D}", "dry run"), reason2, noteBlock, card].filter(Boolean));
+    return finish("dry-run", reason2, 0, [head("\u{1F50D}", "dry run"), inert(reason2), noteBlock, card].filter(Boolean));
   }
   const ctx = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))), log: (l) => reporter.info(l) };
   const provider = providerFor(cfg, ctx, env);
@@ -32013,29 +32553,29 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
   } catch (err) {
     const reason2 = err.message;
-    return finish("failed", reason2, 1, [head("\u274C", "failed"), reason2, noteBlock, card].filter(Boolean));
+    return finish("failed", reason2, 1, [head("\u274C", "failed"), inert(reason2), noteBlock, card].filter(Boolean));
   }
-  if (!result.ok) return finish("failed", result.detail, 1, [head("\u274C", "NOT confirmed"), `${result.detail}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
+  if (!result.ok) return finish("failed", result.detail, 1, [head("\u274C", "NOT confirmed"), `${inert(result.detail)}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
   const state = cfg.verb === "destroy" ? "torn-down" : "parked";
   const verbFacts = FACTS[cfg.provider][cfg.verb];
-  const lines = [head("\u2705", state), `${cfg.instanceId}: ${result.detail}${result.already ? " (it already was, before anything was asked)" : ""}.`, noteBlock];
+  const lines = [head("\u2705", state), `${code(cfg.instanceId)}: ${inert(result.detail)}${result.already ? " (it already was, before anything was asked)" : ""}.`, noteBlock];
   if (verbFacts) lines.push(`Still billing after this ${cfg.verb}: ${verbFacts.keepsBilling}.`);
   if (provider.leftovers) {
     try {
       const left = await provider.leftovers();
       lines.push(left.length ? `#### Still billing (reported, never deleted)
 
-${left.map((l) => `- ${l}`).join("\n")}` : "The provider lists nothing else that bills.");
+${left.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills.");
       for (const l of left) reporter.warn(`teardown: still billing: ${l}`);
     } catch (err) {
-      lines.push(`Could not list what still bills: ${err.message}`);
+      lines.push(`Could not list what still bills: ${inert(err.message)}`);
     }
   }
   lines.push(card);
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
-  const code = finish(state, reason, 0, lines.filter(Boolean));
+  const exit = finish(state, reason, 0, lines.filter(Boolean));
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
-  return code;
+  return exit;
 }
 
 // src/report/describe-error.ts
@@ -32043,6 +32583,13 @@ function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
   if (err instanceof TransportError) return { line: `${err.message} \u2014 ${err.advice}`, code: 4 };
   return { line: err instanceof Error ? err.message : String(err), code: 1 };
+}
+
+// src/report/terminal.ts
+var SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*[\u0007\u009c]?/g;
+var CONTROLS2 = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+function forTerminal(s) {
+  return s.replace(/\r\n/g, "\n").replace(SEQUENCES, "").replace(CONTROLS2, "?");
 }
 
 // src/cli/help.ts
@@ -32163,7 +32710,7 @@ ${value}` : value;
 }
 function terminalReporter(outputs) {
   const masks = [];
-  const clean = (s) => masks.reduce((acc, m) => acc.split(m).join("***"), s);
+  const clean = (s) => forTerminal(masks.reduce((acc, m) => acc.split(m).join("***"), s));
   return {
     info: (l) => console.error(clean(l)),
     warn: (l) => console.error(`warning: ${clean(l)}`),
@@ -32196,9 +32743,9 @@ ${usage()}`);
     if (cmd === "status") return await patrolPhase(inputs, process.env, reporter, "text");
     if (cmd === "collect") return await collectPhase(inputs, process.env, reporter, process.cwd());
     if (cmd === "teardown") return await teardownPhase(inputs, process.env, reporter, process.cwd());
-    const code = cmd === "launch" ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
-    for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(`${k}: ${v}`);
-    return code;
+    const code2 = cmd === "launch" ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
+    for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(forTerminal(`${k}: ${v}`));
+    return code2;
   } catch (err) {
     const d = describeError(err);
     reporter.error(d.line);

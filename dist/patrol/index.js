@@ -594,10 +594,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -620,12 +620,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -636,12 +636,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -851,8 +851,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -873,11 +873,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -887,7 +887,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -911,19 +911,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1015,8 +1015,8 @@ var require_util = __commonJS({
     }
     function nop() {
     }
-    function isStream(obj) {
-      return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
+    function isStream(obj2) {
+      return obj2 && typeof obj2 === "object" && typeof obj2.pipe === "function" && typeof obj2.on === "function";
     }
     function isBlobLike(object) {
       if (object === null) {
@@ -1121,14 +1121,14 @@ var require_util = __commonJS({
       }
       return servername;
     }
-    function deepClone(obj) {
-      return JSON.parse(JSON.stringify(obj));
+    function deepClone(obj2) {
+      return JSON.parse(JSON.stringify(obj2));
     }
-    function isAsyncIterable(obj) {
-      return !!(obj != null && typeof obj[Symbol.asyncIterator] === "function");
+    function isAsyncIterable(obj2) {
+      return !!(obj2 != null && typeof obj2[Symbol.asyncIterator] === "function");
     }
-    function isIterable(obj) {
-      return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
+    function isIterable(obj2) {
+      return !!(obj2 != null && (typeof obj2[Symbol.iterator] === "function" || typeof obj2[Symbol.asyncIterator] === "function"));
     }
     function bodyLength(body) {
       if (body == null) {
@@ -1175,30 +1175,30 @@ var require_util = __commonJS({
     function bufferToLowerCasedHeaderName(value) {
       return tree.lookup(value) ?? value.toString("latin1").toLowerCase();
     }
-    function parseHeaders(headers, obj) {
-      if (obj === void 0) obj = {};
+    function parseHeaders(headers, obj2) {
+      if (obj2 === void 0) obj2 = {};
       for (let i = 0; i < headers.length; i += 2) {
         const key = headerNameToString(headers[i]);
-        let val = obj[key];
+        let val = obj2[key];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key] = val;
+            obj2[key] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj[key] = headersValue;
+            obj2[key] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj2[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
-      if ("content-length" in obj && "content-disposition" in obj) {
-        obj["content-disposition"] = Buffer.from(obj["content-disposition"]).toString("latin1");
+      if ("content-length" in obj2 && "content-disposition" in obj2) {
+        obj2["content-disposition"] = Buffer.from(obj2["content-disposition"]).toString("latin1");
       }
-      return obj;
+      return obj2;
     }
     function parseRawHeaders(headers) {
       const len = headers.length;
@@ -1376,17 +1376,17 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
-      const listeners = obj[kListeners] ??= [];
+    function addListener(obj2, name, listener) {
+      const listeners = obj2[kListeners] ??= [];
       listeners.push([name, listener]);
-      obj.on(name, listener);
-      return obj;
+      obj2.on(name, listener);
+      return obj2;
     }
-    function removeAllListeners(obj) {
-      for (const [name, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener);
+    function removeAllListeners(obj2) {
+      for (const [name, listener] of obj2[kListeners] ?? []) {
+        obj2.removeListener(name, listener);
       }
-      obj[kListeners] = null;
+      obj2[kListeners] = null;
     }
     function errorRequest(client2, request2, err) {
       try {
@@ -1630,11 +1630,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port2 ? `:${port2}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -1979,26 +1979,26 @@ var require_request = __commonJS({
         }
       }
       if (Array.isArray(val)) {
-        const arr = [];
+        const arr2 = [];
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(val[i]);
+            arr2.push(val[i]);
           } else if (val[i] === null) {
-            arr.push("");
+            arr2.push("");
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str = `${val[i]}`;
-            if (!isValidHeaderValue(str)) {
+            const str2 = `${val[i]}`;
+            if (!isValidHeaderValue(str2)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str);
+            arr2.push(str2);
           }
         }
-        val = arr;
+        val = arr2;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
           throw new InvalidArgumentError(`invalid ${key} header`);
@@ -2699,10 +2699,10 @@ var require_utils = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.enumToMap = void 0;
-    function enumToMap(obj) {
+    function enumToMap(obj2) {
       const res = {};
-      Object.keys(obj).forEach((key) => {
-        const value = obj[key];
+      Object.keys(obj2).forEach((key) => {
+        const value = obj2[key];
         if (typeof value === "number") {
           res[key] = value;
         }
@@ -3568,25 +3568,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str, leading, trailing, predicate) {
+    function removeChars(str2, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        while (lead < str.length && predicate(str.charCodeAt(lead))) lead++;
+        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
+      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4122,9 +4122,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4715,8 +4715,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4742,8 +4742,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -5505,7 +5505,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -7034,9 +7034,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7046,8 +7046,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client2 = this[kClient];
       client2[kSocket] = null;
       client2[kHTTPContext] = null;
@@ -7252,8 +7252,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9191,7 +9191,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9203,7 +9203,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11946,8 +11946,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16102,8 +16102,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16111,26 +16111,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16146,31 +16146,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16181,8 +16181,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16192,10 +16192,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16488,9 +16488,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
-      if (str) {
-        headers.append("Set-Cookie", str);
+      const str2 = stringify(cookie);
+      if (str2) {
+        headers.append("Set-Cookie", str2);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -16969,37 +16969,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17268,7 +17268,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17276,12 +17276,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17306,25 +17306,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17449,8 +17449,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17637,8 +17637,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17724,11 +17724,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17740,7 +17740,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17755,8 +17755,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17994,17 +17994,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18018,7 +18018,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18264,15 +18264,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -19614,7 +19614,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj2, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -19654,7 +19654,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj2, key, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -20101,13 +20101,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -20261,16 +20261,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -20287,11 +20287,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -20300,38 +20300,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                str2 += json.slice(start, i);
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str2 += "\\x" + code2.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -20341,14 +20341,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -20357,8 +20357,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -20486,15 +20486,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -20590,10 +20590,10 @@ var require_stringify = __commonJS({
           return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
-      let obj;
+      let obj2;
       if (identity.isScalar(item)) {
-        obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        obj2 = item.value;
+        let match = tags.filter((t) => t.identify?.(obj2));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -20601,11 +20601,11 @@ var require_stringify = __commonJS({
         }
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
-        obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        obj2 = item;
+        tagObj = tags.find((t) => t.nodeClass && obj2 instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        const name = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
         throw new Error(`Tag not resolved for ${name} value`);
       }
       return tagObj;
@@ -20646,11 +20646,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -20685,8 +20685,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -20695,27 +20695,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -20731,7 +20731,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -20775,16 +20775,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -21011,31 +21011,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -21078,21 +21078,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -21104,11 +21104,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -21161,23 +21161,23 @@ var require_YAMLMap = __commonJS({
        * A generic collection parsing method that can be extended
        * to other node classes that inherit from YAMLMap
        */
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
         const add = (key, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value = replacer.call(obj2, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
             map.items.push(Pair.createPair(key, value, ctx));
         };
-        if (obj instanceof Map) {
-          for (const [key, value] of obj)
+        if (obj2 instanceof Map) {
+          for (const [key, value] of obj2)
             add(key, value);
-        } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+        } else if (obj2 && typeof obj2 === "object") {
+          for (const key of Object.keys(obj2))
+            add(key, obj2[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -21287,7 +21287,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLMap.YAMLMap.from(schema, obj2, ctx)
     };
     exports.map = map;
   }
@@ -21383,15 +21383,15 @@ var require_YAMLSeq = __commonJS({
           onComment
         });
       }
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { replacer } = ctx;
         const seq = new this(schema);
-        if (obj && Symbol.iterator in Object(obj)) {
+        if (obj2 && Symbol.iterator in Object(obj2)) {
           let i = 0;
-          for (let it of obj) {
+          for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key = obj2 instanceof Set ? it : String(i++);
+              it = replacer.call(obj2, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -21425,7 +21425,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLSeq.YAMLSeq.from(schema, obj2, ctx)
     };
     exports.seq = seq;
   }
@@ -21440,7 +21440,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -21478,7 +21478,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -21530,7 +21530,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -21539,7 +21539,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -21550,11 +21550,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -21571,7 +21571,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -21584,15 +21584,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -21601,10 +21601,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -21618,18 +21618,18 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = [
       map.map,
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool3.boolTag,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -21654,7 +21654,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -21671,7 +21671,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -21679,7 +21679,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -21687,7 +21687,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -21695,9 +21695,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -21729,10 +21729,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -21743,28 +21743,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -21970,7 +21970,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -21979,7 +21979,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -21990,11 +21990,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -22014,34 +22014,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -22051,7 +22051,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -22060,15 +22060,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22077,10 +22077,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -22181,9 +22181,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
       return sign === "-" ? num2(-1) * res : res;
@@ -22220,7 +22220,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -22229,7 +22229,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -22240,8 +22240,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -22273,9 +22273,9 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool2 = require_bool2();
+    var bool3 = require_bool2();
     var float = require_float2();
-    var int = require_int2();
+    var int2 = require_int2();
     var merge2 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -22286,12 +22286,12 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool3.trueTag,
+      bool3.falseTag,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -22316,9 +22316,9 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -22337,14 +22337,14 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool2.boolTag,
+      bool: bool3.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
       intTime: timestamp.intTime,
       map: map.map,
       merge: merge2.merge,
@@ -22828,22 +22828,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -23752,7 +23752,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -23950,9 +23950,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -24274,12 +24274,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code2, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -24441,12 +24441,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -26716,9 +26716,9 @@ var require_reader = __commonJS({
       this._offset = o;
       if (this.length === 0)
         return retbuf ? Buffer2.alloc(0) : "";
-      var str = this._buf.slice(this._offset, this._offset + this.length);
+      var str2 = this._buf.slice(this._offset, this._offset + this.length);
       this._offset += this.length;
-      return retbuf ? str : str.toString("utf8");
+      return retbuf ? str2 : str2.toString("utf8");
     };
     Reader.prototype.readOID = function(tag) {
       if (!tag)
@@ -29070,8 +29070,8 @@ var require_nacl_fast = __commonJS({
             throw new TypeError("unexpected type " + t + ", use Uint8Array");
         }
       }
-      function cleanup(arr) {
-        for (var i = 0; i < arr.length; i++) arr[i] = 0;
+      function cleanup(arr2) {
+        for (var i = 0; i < arr2.length; i++) arr2[i] = 0;
       }
       if (!nacl.util) {
         nacl.util = {};
@@ -30920,7 +30920,7 @@ var require_constants6 = __commonJS({
       curve25519Supported,
       eddsaSupported
     };
-    module.exports.DISCONNECT_REASON_BY_VALUE = Array.from(Object.entries(module.exports.DISCONNECT_REASON)).reduce((obj, [key, value]) => ({ ...obj, [value]: key }), {});
+    module.exports.DISCONNECT_REASON_BY_VALUE = Array.from(Object.entries(module.exports.DISCONNECT_REASON)).reduce((obj2, [key, value]) => ({ ...obj2, [value]: key }), {});
   }
 });
 
@@ -33514,8 +33514,8 @@ ${formatted}-----END ${type} KEY-----`;
         return keys;
       };
       const regexp = /^-----BEGIN OPENSSH PRIVATE KEY-----(?:\r\n|\n)([\s\S]+)(?:\r\n|\n)-----END OPENSSH PRIVATE KEY-----$/;
-      OpenSSH_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      OpenSSH_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         let ret;
@@ -33650,8 +33650,8 @@ ${formatted}-----END ${type} KEY-----`;
     OpenSSH_Old_Private.prototype = BaseKey;
     {
       const regexp = /^-----BEGIN (RSA|DSA|EC) PRIVATE KEY-----(?:\r\n|\n)((?:[^:]+:\s*[\S].*(?:\r\n|\n))*)([\s\S]+)(?:\r\n|\n)-----END (RSA|DSA|EC) PRIVATE KEY-----$/;
-      OpenSSH_Old_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      OpenSSH_Old_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         let privBlob = Buffer.from(m[3], "base64");
@@ -33842,8 +33842,8 @@ ${formatted}-----END ${type} KEY-----`;
       const PPK_PP1 = Buffer.from([0, 0, 0, 0]);
       const PPK_PP2 = Buffer.from([0, 0, 0, 1]);
       const regexp = /^PuTTY-User-Key-File-2: (ssh-(?:rsa|dss))\r?\nEncryption: (aes256-cbc|none)\r?\nComment: ([^\r\n]*)\r?\nPublic-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-MAC: ([^\r\n]+)/;
-      PPK_Private.parse = (str, passphrase) => {
-        const m = regexp.exec(str);
+      PPK_Private.parse = (str2, passphrase) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         const cipherName = m[2];
@@ -33987,8 +33987,8 @@ ${formatted}-----END ${type} KEY-----`;
         regexp = /^(((?:ssh-(?:rsa|dss|ed25519))|ecdsa-sha2-nistp(?:256|384|521))(?:-cert-v0[01]@openssh.com)?) ([A-Z0-9a-z/+=]+)(?:$|\s+([\S].*)?)$/;
       else
         regexp = /^(((?:ssh-(?:rsa|dss))|ecdsa-sha2-nistp(?:256|384|521))(?:-cert-v0[01]@openssh.com)?) ([A-Z0-9a-z/+=]+)(?:$|\s+([\S].*)?)$/;
-      OpenSSH_Public.parse = (str) => {
-        const m = regexp.exec(str);
+      OpenSSH_Public.parse = (str2) => {
+        const m = regexp.exec(str2);
         if (m === null)
           return null;
         const fullType = m[1];
@@ -34016,8 +34016,8 @@ ${formatted}-----END ${type} KEY-----`;
       const RE_DATA = /^[A-Z0-9a-z/+=\r\n]+$/;
       const RE_HEADER = /^([\x21-\x39\x3B-\x7E]{1,64}): ((?:[^\\]*\\\r?\n)*[^\r\n]+)\r?\n/gm;
       const RE_HEADER_ENDS = /\\\r?\n/g;
-      RFC4716_Public.parse = (str) => {
-        let m = regexp.exec(str);
+      RFC4716_Public.parse = (str2) => {
+        let m = regexp.exec(str2);
         if (m === null)
           return null;
         const body = m[1];
@@ -34427,10 +34427,10 @@ var require_agent2 = __commonJS({
             error2 = err;
             cb(error2);
           });
-          proc.on("close", (code) => {
+          proc.on("close", (code2) => {
             this.proc = void 0;
             if (!error2) {
-              if (error2 = ERROR[code])
+              if (error2 = ERROR[code2])
                 return cb(error2);
               cb();
             }
@@ -35084,11 +35084,11 @@ var require_zlib = __commonJS({
     function processCallback() {
       throw new Error("Should not get here");
     }
-    function zlibOnError(message, errno, code) {
+    function zlibOnError(message, errno, code2) {
       const self2 = this._owner;
       const error2 = new Error(message);
       error2.errno = errno;
-      error2.code = code;
+      error2.code = code2;
       self2._err = error2;
     }
     function _close(engine) {
@@ -35306,7 +35306,7 @@ var require_handlers_misc = __commonJS({
     var {
       parseKey
     } = require_keyParser();
-    var TERMINAL_MODE_BY_VALUE = Array.from(Object.entries(TERMINAL_MODE)).reduce((obj, [key, value]) => ({ ...obj, [key]: value }), {});
+    var TERMINAL_MODE_BY_VALUE = Array.from(Object.entries(TERMINAL_MODE)).reduce((obj2, [key, value]) => ({ ...obj2, [key]: value }), {});
     module.exports = {
       // Transport layer protocol ==================================================
       [MESSAGE.DISCONNECT]: (self2, payload) => {
@@ -37561,8 +37561,8 @@ var require_kex = __commonJS({
         ["sc", "lang"]
       ];
       return class KexInit {
-        constructor(obj) {
-          if (typeof obj !== "object" || obj === null)
+        constructor(obj2) {
+          if (typeof obj2 !== "object" || obj2 === null)
             throw new TypeError("Argument must be an object");
           const lists = {
             kex: void 0,
@@ -37589,13 +37589,13 @@ var require_kex = __commonJS({
             let key;
             if (typeof prop === "string") {
               base = lists;
-              val = obj[prop];
+              val = obj2[prop];
               desc = key = prop;
             } else {
               const parent = prop[0];
               base = lists[parent];
               key = prop[1];
-              val = obj[parent][key];
+              val = obj2[parent][key];
               desc = `${parent}.${key}`;
             }
             const entry = { array: void 0, buffer: void 0 };
@@ -39465,11 +39465,11 @@ ${suffix}`;
       }
     })();
     exports.ERR_OUT_OF_RANGE = class ERR_OUT_OF_RANGE extends RangeError {
-      constructor(str, range, input, replaceDefaultBoolean) {
+      constructor(str2, range, input, replaceDefaultBoolean) {
         super();
         Error.captureStackTrace(this, ERR_OUT_OF_RANGE);
         assert(range, 'Missing "range" argument');
-        let msg = replaceDefaultBoolean ? str : `The value of "${str}" is out of range.`;
+        let msg = replaceDefaultBoolean ? str2 : `The value of "${str2}" is out of range.`;
         let received;
         if (Number.isInteger(input) && Math.abs(input) > MAX_32BIT_INT) {
           received = addNumericalSeparator(String(input));
@@ -40937,11 +40937,11 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
         );
       }
-      status(reqid, code, message) {
+      status(reqid, code2, message) {
         if (!this.server)
           throw new Error("Server-only method called in client mode");
-        if (!VALID_STATUS_CODES.has(code))
-          throw new Error(`Bad status code: ${code}`);
+        if (!VALID_STATUS_CODES.has(code2))
+          throw new Error(`Bad status code: ${code2}`);
         message || (message = "");
         const msgLen = Buffer.byteLength(message);
         let p = 9;
@@ -40949,7 +40949,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.STATUS;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, code, p);
+        writeUInt32BE(buf, code2, p);
         writeUInt32BE(buf, msgLen, p += 4);
         p += 4;
         if (msgLen) {
@@ -41481,8 +41481,8 @@ var require_SFTP = __commonJS({
       "ax+": OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.READ | OPEN_MODE.WRITE | OPEN_MODE.EXCL,
       "xa+": OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.READ | OPEN_MODE.WRITE | OPEN_MODE.EXCL
     };
-    function stringToFlags(str) {
-      const flags = stringFlagMap[str];
+    function stringToFlags(str2) {
+      const flags = stringFlagMap[str2];
       return flags !== void 0 ? flags : null;
     }
     var flagsToString = (() => {
@@ -44409,17 +44409,17 @@ var require_client2 = __commonJS({
               removeListeners();
               cb(err3);
             }
-            function onExit(code, signal) {
+            function onExit(code2, signal) {
               removeListeners();
               let msg;
-              if (typeof code === "number")
-                msg = `Received exit code ${code} while establishing SFTP session`;
+              if (typeof code2 === "number")
+                msg = `Received exit code ${code2} while establishing SFTP session`;
               else if (signal !== void 0)
                 msg = `Received signal ${signal} while establishing SFTP session`;
               else
                 msg = "Received unexpected SFTP session termination";
               const err3 = new Error(msg);
-              err3.code = code;
+              err3.code = code2;
               err3.signal = signal;
               cb(err3);
             }
@@ -46152,7 +46152,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes
+      randomBytes: randomBytes2
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -46416,7 +46416,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes(SALT_LEN);
+            const salt = randomBytes2(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -46455,7 +46455,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes(4);
+          const checkInt = randomBytes2(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -46627,6 +46627,9 @@ var PHASE_INPUTS = {
   collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
   teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
 };
+
+// src/github/actions-io.ts
+import { randomBytes } from "node:crypto";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -46940,9 +46943,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -46968,11 +46971,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row2) => {
-      const cells = row2.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row2.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -47123,6 +47126,25 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/report/markdown.ts
+var CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+var PUNCT = /[\\`*_[\]()!#|~{}]/g;
+var ZWSP = "\u200B";
+function bounded(s, max) {
+  const cps = Array.from(s);
+  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
+}
+function inert(s, max = 2e3) {
+  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
+}
+function code(s, max = 400) {
+  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
 // src/config/errors.ts
 var InputError = class extends Error {
   constructor(input, problem) {
@@ -47153,12 +47175,12 @@ var TransportError = class extends Error {
 };
 function classify(err, hostKeyRejected) {
   if (hostKeyRejected) return "host_key_mismatch";
-  const code = err.code ?? "";
+  const code2 = err.code ?? "";
   const msg = err.message ?? "";
   if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
-  if (code === "ECONNREFUSED") return "connection_refused";
+  if (code2 === "ECONNREFUSED") return "connection_refused";
   if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
-  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return "unreachable";
+  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
   return "network";
 }
 
@@ -47173,10 +47195,22 @@ function describeError(err) {
 function actionInputs(names) {
   return Object.fromEntries(names.map((n) => [n, getInput(n, { trimWhitespace: false })]));
 }
+var COMMANDISH = /(^|[\r\n\u2028\u2029\u0085])[\s]*(::|##\[)/;
 var GithubReporter = class {
   /** Summary parts, written to GITHUB_STEP_SUMMARY once at the end. */
   parts = [];
-  info = (l) => info(l);
+  /**
+   * A line that may carry box text: if any of its lines could be read by the runner as a workflow command
+   * (`::x::`, legacy `##[x]`), the whole text goes inside a `::stop-commands::<random token>` block, so
+   * nothing in it acts, and tether's own commands work again right after.
+   */
+  info = (l) => {
+    if (!COMMANDISH.test(l)) return info(l);
+    const token = `tether-${randomBytes(16).toString("hex")}`;
+    info(`::stop-commands::${token}`);
+    info(l);
+    info(`::${token}::`);
+  };
   warn = (l) => warning(l);
   error = (l) => error(l);
   output = (n, v) => setOutput(n, v);
@@ -47190,23 +47224,23 @@ var GithubReporter = class {
 };
 async function runAction(phase) {
   const r = new GithubReporter();
-  let code;
+  let code2;
   try {
-    code = await phase(r);
+    code2 = await phase(r);
   } catch (err) {
     const d = describeError(err);
     r.error(d.line);
     r.summary(`### \u274C tether
 
-${d.line}
+${inert(d.line)}
 `);
-    code = d.code;
+    code2 = d.code;
   }
   if (process.env["GITHUB_STEP_SUMMARY"] && r.parts.length) {
     await summary.addRaw(r.parts.join("\n\n"), true).write();
   }
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 3e3).unref();
+  process.exitCode = code2;
+  setTimeout(() => process.exit(code2), 3e3).unref();
 }
 
 // src/github/context.ts
@@ -47315,7 +47349,7 @@ var SIZE_UNITS = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 1
 var DEFAULT_RUN_ROOT = "~/.tether/runs";
 
 // src/patrol/remediation.ts
-var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "unknown", "torn-down"];
+var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
 var STATE_REMEDIATION = {
   launching: "the job is starting; if it stays here for several ticks, read the attempt log",
@@ -47325,6 +47359,7 @@ var STATE_REMEDIATION = {
   dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
   rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
   unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+  "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
   unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
   "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
 };
@@ -47550,13 +47585,13 @@ function mergeDeep(defaults, options) {
   });
   return result;
 }
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
+function removeUndefinedProperties(obj2) {
+  for (const key in obj2) {
+    if (obj2[key] === void 0) {
+      delete obj2[key];
     }
   }
-  return obj;
+  return obj2;
 }
 function merge(defaults, route, options) {
   if (typeof route === "string") {
@@ -47612,16 +47647,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str2) {
+  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str2) {
+  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -47840,20 +47875,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -47873,8 +47908,8 @@ function parse2(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
+    const code2 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -47885,7 +47920,7 @@ function parse2(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -47907,14 +47942,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
+      const code2 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -47926,16 +47961,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code3 = header.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code4 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -47946,7 +47981,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -47959,8 +47994,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code3 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -47987,21 +48022,21 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str, start, end) {
+function unescapeQuotedPairs(str2, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
+    if (str2.charCodeAt(index) === BSLASH) {
+      result += str2.slice(start, index);
       start = ++index;
     }
   }
-  return result + str.slice(start, end);
+  return result + str2.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -51448,23 +51483,33 @@ function client(token, apiUrl, timeoutMs = 2e4) {
 }
 async function whoAmI(octokit) {
   try {
-    return (await octokit.rest.users.getAuthenticated()).data.login;
+    return { login: (await octokit.rest.users.getAuthenticated()).data.login };
   } catch (err) {
-    if (err.status === 403) return "github-actions[bot]";
+    if (err.status === 403) return { login: null };
     throw err;
   }
 }
-async function ourComments(octokit, r, issue2, marker, author) {
-  const all = await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: issue2, per_page: 100 });
-  return all.filter((c) => c.user?.login === author && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
+function mine(list, who, has, order) {
+  const marked = list.filter(has).sort(order);
+  if (who.login === null) {
+    const bot = marked.find((x) => x.user?.type === "Bot");
+    if (!bot) return [];
+    who.login = bot.user?.login ?? null;
+  }
+  return marked.filter((x) => x.user?.login === who.login);
 }
-async function upsertSticky(octokit, r, issue2, marker, author, body) {
-  let ours = await ourComments(octokit, r, issue2, marker, author);
+async function ourComments(octokit, r, issue2, marker2, who) {
+  const all = await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: issue2, per_page: 100 });
+  return mine(all, who, (c) => (c.body ?? "").includes(marker2), (a, b) => a.id - b.id);
+}
+async function upsertSticky(octokit, r, issue2, marker2, who, body) {
+  let ours = await ourComments(octokit, r, issue2, marker2, who);
   let created = false;
   if (ours.length === 0) {
-    await octokit.rest.issues.createComment({ ...r, issue_number: issue2, body });
+    const res2 = await octokit.rest.issues.createComment({ ...r, issue_number: issue2, body });
+    who.login ??= res2.data.user?.login ?? null;
     created = true;
-    ours = await ourComments(octokit, r, issue2, marker, author);
+    ours = await ourComments(octokit, r, issue2, marker2, who);
   }
   const [keep, ...extra] = ours;
   if (!keep) throw new Error(`the status comment on #${issue2} vanished right after it was written`);
@@ -51480,14 +51525,30 @@ async function upsertSticky(octokit, r, issue2, marker, author, body) {
   const res = await octokit.rest.issues.updateComment({ ...r, comment_id: keep.id, body });
   return { id: keep.id, url: res.data.html_url, created, removed };
 }
-async function trackingIssue(octokit, r, runId2, author) {
-  const marker = `<!-- tether:tracking ${runId2} -->`;
-  const all = await octokit.paginate(octokit.rest.issues.listForRepo, { ...r, state: "all", per_page: 100 });
-  const ours = all.filter((i) => !i.pull_request && i.user?.login === author && (i.body ?? "").includes(marker));
-  const found = ours.filter((i) => i.state === "open").sort((a, b) => a.number - b.number)[0] ?? ours.sort((a, b) => b.number - a.number)[0];
+var TRACKING_PAGES_MAX = 10;
+async function trackingIssue(octokit, r, runId2, who, hint) {
+  const marker2 = `<!-- tether:tracking ${runId2} -->`;
+  const isOurs = (i) => !i.pull_request && (i.body ?? "").includes(marker2);
+  if (hint) {
+    try {
+      const { data } = await octokit.rest.issues.get({ ...r, issue_number: hint });
+      if (mine([data], who, isOurs, () => 0).length) return hint;
+    } catch (err) {
+      if (err.status !== 404 && err.status !== 410) throw err;
+    }
+  }
+  const list = [];
+  let pages = 0;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: "all", per_page: 100, sort: "created", direction: "desc", ...who.login ? { creator: who.login } : {} })) {
+    list.push(...page.data);
+    if (++pages >= TRACKING_PAGES_MAX) break;
+  }
+  const ours = mine(list, who, isOurs, (a, b) => a.number - b.number);
+  const found = ours.find((i) => i.state === "open") ?? ours[ours.length - 1];
   if (found) return found.number;
-  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId2}`, body: `${marker}
+  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId2}`, body: `${marker2}
 Status of training run \`${runId2}\`, updated by tether's patrol on every tick.` });
+  who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }
 
@@ -51529,9 +51590,6 @@ function readMemory(body) {
   }
 }
 
-// src/report/markdown.ts
-var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-
 // src/report/patrol.ts
 var ICON = {
   launching: "\u{1F535}",
@@ -51542,10 +51600,11 @@ var ICON = {
   dead: "\u{1F480}",
   rebooted: "\u{1F501}",
   unreachable: "\u{1F4E1}",
+  "probe-error": "\u{1F9E9}",
   unknown: "\u2754",
   "torn-down": "\u{1F3C1}"
 };
-var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "unknown"];
+var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
 var BODY_MAX = 65536;
 var STATUS_MARKER = "<!-- tether:status -->";
 function age(s) {
@@ -51569,12 +51628,12 @@ function gpuText(v) {
   return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
 }
 function row(v, now) {
-  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${v.epoch}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${inert(v.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
   const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
   const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
   const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
   const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
-  return `| \`${cell(v.runId)}\` | ${cell(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${cell(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
 }
 function chart(runId2, m) {
   const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
@@ -51585,9 +51644,9 @@ function chart(runId2, m) {
   const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
   return ["```mermaid", "xychart-beta", `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`, `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`, `  y-axis "${useLoss ? "loss" : "step"}"`, `  line [${ys.join(", ")}]`, "```"].join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker = "") {
+function renderPatrol(verdicts, memory, now, marker2 = "") {
   const head = [
-    marker,
+    marker2,
     `### tether patrol \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
     "",
     "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
@@ -51595,7 +51654,7 @@ function renderPatrol(verdicts, memory, now, marker = "") {
     ...verdicts.map((v) => row(v, now)),
     ""
   ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **\`${v.runId}\`** ${stateText(v)}: ${cell(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
@@ -51637,15 +51696,18 @@ function githubStore(target, env, token) {
   if (!token) throw new InputError("github-token", "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
   const r = { owner, repo };
   const octokit = client(token, env["GITHUB_API_URL"] ?? "https://api.github.com");
-  let author;
-  const me = async () => author ??= await whoAmI(octokit);
+  let who;
+  const me = async () => who ??= await whoAmI(octokit);
   const issues = /* @__PURE__ */ new Map();
+  const hints = /* @__PURE__ */ new Map();
   const issueOf = async (runId2) => {
     if (target.kind !== "tracking-issue") return target.number;
-    if (!issues.has(runId2)) issues.set(runId2, await trackingIssue(octokit, r, runId2, await me()));
+    if (!issues.has(runId2)) issues.set(runId2, await trackingIssue(octokit, r, runId2, await me(), hints.get(runId2)));
     return issues.get(runId2);
   };
   return {
+    hint: (runId2, issue2) => void hints.set(runId2, issue2),
+    known: () => Object.fromEntries(issues),
     load: async (runIds) => {
       const ids = target.kind === "tracking-issue" ? runIds : [runIds[0] ?? ""];
       const bodies = [];
@@ -51695,15 +51757,38 @@ function isFingerprint(s) {
 function knownHostsName(host2, port2) {
   return port2 === 22 ? host2 : `[${host2}]:${port2}`;
 }
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
 function patternMatches(pattern, name) {
   if (pattern.startsWith("|1|")) {
     const [, , salt, hash] = pattern.split("|");
     if (!salt || !hash) return false;
     return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return re.test(name);
+  return globMatch(pattern, name);
 }
+var KnownHostsError = class extends Error {
+};
 function keysForHost(text, host2, port2) {
   const name = knownHostsName(host2, port2);
   const keys = [];
@@ -51713,17 +51798,18 @@ function keysForHost(text, host2, port2) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
     const fields = line.split(/\s+/);
-    let marker = "";
-    if (fields[0]?.startsWith("@")) marker = fields.shift() ?? "";
+    let marker2 = "";
+    if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
+    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked") throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
     const [hosts, keyType, b642] = fields;
     if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
     lines++;
-    if (marker === "@cert-authority") continue;
+    if (marker2 === "@cert-authority") continue;
     const patterns = hosts.split(",");
     if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
     if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
     const fp = fingerprint(Buffer.from(b642, "base64"));
-    if (marker === "@revoked") revoked.push(fp);
+    if (marker2 === "@revoked") revoked.push(fp);
     else keys.push({ keyType, fingerprint: fp });
   }
   return { keys, revoked, lines };
@@ -51764,7 +51850,13 @@ function parseConnection(inputs, env) {
       fingerprints.push(fp);
     }
     if (knownHosts.trim()) {
-      const found = keysForHost(knownHosts, host2, port2);
+      let found;
+      try {
+        found = keysForHost(knownHosts, host2, port2);
+      } catch (err) {
+        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
+        throw err;
+      }
       if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
       if (found.keys.length === 0) throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
       fingerprints.push(...found.keys.map((k) => k.fingerprint));
@@ -51822,309 +51914,78 @@ function parseTetherFile(text, env) {
   });
 }
 
-// src/patrol/progress.ts
-var METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
-var EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
-var EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
-var STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
-function last(re, text, pick2) {
-  let out = null;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick2(m);
-  return out;
+// src/record/strict.ts
+var BoxDataError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BoxDataError";
+  }
+};
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
 }
-function parseProgress(tail, extra = []) {
-  const metrics = {};
-  METRIC.lastIndex = 0;
-  for (let m = METRIC.exec(tail); m; m = METRIC.exec(tail)) {
-    const v = (m[2] ?? "").toLowerCase();
-    metrics[(m[1] ?? "").toLowerCase()] = v === "nan" ? NaN : v === "inf" ? Infinity : Number(v);
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
   }
-  let epoch = last(EPOCH, tail, (m) => `${m[1]}/${m[2]}`) ?? last(EPOCH_FLOAT, tail, (m) => m[1] ?? "");
-  let step = last(STEP, tail, (m) => Number(m[1]));
-  for (const re of extra) {
-    const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-    const groups = last(g, tail, (m) => m.groups ?? {});
-    if (!groups) continue;
-    for (const [k, v] of Object.entries(groups)) {
-      if (v === void 0) continue;
-      if (k === "step") step = Number(v);
-      else if (k === "epoch") epoch = v;
-      else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
-    }
-  }
-  return { step, epoch, metrics };
 }
 
-// src/patrol/signatures.ts
-var SIGNATURES = [
-  ["disk-full", /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
-  ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
-  ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
-  ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
-  ["code-error", /Traceback \(most recent call last\)/]
-];
-function signatureIn(text) {
-  for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
-  return null;
-}
-function classifyFailure(exitCode, signal, log, oomKillRose) {
-  const seen = signatureIn(log);
-  if (seen && seen !== "code-error") return seen;
-  const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);
-  const killed = sig === "KILL" || sig === "9" || exitCode === 137;
-  if (killed && oomKillRose) return "oom";
-  if (seen === "code-error") return "code-error";
-  if (killed) return "killed";
-  if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
-  return "other";
-}
-
-// src/patrol/verdict.ts
-var pct = (used, total) => total > 0 ? 100 * used / total : 0;
-function assess(runId2, seen, prev, opts, now) {
-  const iso = now.toISOString();
-  if (seen.kind === "transport") return unreachable(runId2, seen, prev, iso);
-  const { host: host2, run } = seen;
-  const newAttempt = !prev || prev.attempt !== run.attempt;
-  const progress = parseProgress(run.tail, opts.progressRegexes);
-  const progressT = Math.max(run.logMtime ?? 0, run.checkpoints.newestMtime ?? 0, run.logSize > 0 ? 0 : run.startedEpoch ?? 0);
-  const progressAgeS = progressT ? Math.max(0, host2.now - progressT) : null;
-  const oomKillRose = host2.memory.oomKills !== null && (prev?.oomKills ?? 0) < host2.memory.oomKills;
-  const delta = run.delta;
-  const newSignature = run.alive ? signatureIn(delta) : null;
-  let state;
-  let cls = null;
-  let detail;
-  const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
-  if (!run.exists) {
-    state = "unknown";
-    detail = "no run record";
-  } else if (marker?.kind === "DONE") {
-    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
-      state = "failed";
-      cls = "other";
-      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
-    } else {
-      state = "finished";
-      detail = `DONE at ${marker.finishedAt}`;
-    }
-  } else if (marker?.kind === "FAILED") {
-    state = "failed";
-    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + "\n" + delta, oomKillRose);
-    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ""} in stage ${marker.stage}`;
-  } else if (run.alive) {
-    const age2 = progressAgeS ?? 0;
-    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host2.now - run.startedEpoch < opts.stallAfterS) {
-      state = "launching";
-      detail = "no output yet";
-    } else if (age2 > opts.stallAfterS) {
-      state = "stalled";
-      detail = `no log or checkpoint progress for ${Math.round(age2 / 60)} min`;
-    } else {
-      state = "running";
-      detail = `pid ${run.pid}`;
-    }
-  } else if (run.attempt === 0) {
-    state = "launching";
-    detail = "run record written, no attempt started yet";
-  } else if (host2.btime !== null && run.startedEpoch !== null && host2.btime > run.startedEpoch) {
-    state = "rebooted";
-    detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
-  } else {
-    state = "dead";
-    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? "none"}) and no DONE/FAILED marker`;
+// src/record/grammar.ts
+var RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+var ATTEMPT_MAX = 999999;
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
   }
-  const flags = [];
-  const disk = host2.disk;
-  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
-  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
-  if (usedPct >= 95) flags.push("disk-pressure");
-  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
-  if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
-  if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
-  if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {
-    const took = Date.parse(marker.finishedAt) / 1e3 - run.startedEpoch;
-    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
-  }
-  const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
-  const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
-  const history = prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
-  const lastPoint = history[history.length - 1];
-  if (progress.step !== null || loss !== null) {
-    if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host2.now, progress.step, loss]);
-  }
-  const memory = {
-    attempt: run.attempt,
-    offset: run.logSize,
-    state,
-    cls,
-    since,
-    lastKnown: null,
-    unreachableSince: null,
-    unreachableTicks: 0,
-    oomKills: host2.memory.oomKills,
-    step: progress.step,
-    epoch: progress.epoch,
-    metrics: progress.metrics,
-    history: history.slice(-HISTORY_MAX)
-  };
-  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
-  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
-  if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
-  const verdict = {
-    runId: runId2,
-    state,
-    cls,
-    flags,
-    remediation: parts.join("; "),
-    detail,
-    attempt: run.attempt,
-    step: progress.step,
-    epoch: progress.epoch,
-    metrics: progress.metrics,
-    heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host2.now - run.heartbeatMtime) : null,
-    progressAgeS,
-    checkpoints: { count: run.checkpoints.count, newest: run.checkpoints.newest, ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run.checkpoints.newestMtime) : null },
-    gpus: host2.gpu.gpus,
-    disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
-    memoryPct: host2.memory.fraction !== null ? 100 * host2.memory.fraction : null,
-    since,
-    newSignature
-  };
-  return { verdict, memory };
-}
-function unreachable(runId2, seen, prev, iso) {
-  const since = prev?.unreachableSince ?? iso;
-  const ticks = (prev?.unreachableTicks ?? 0) + 1;
-  const lastKnown = prev ? prev.state === "unreachable" ? prev.lastKnown : prev.state : null;
-  const memory = {
-    attempt: prev?.attempt ?? 0,
-    offset: prev?.offset ?? 0,
-    state: "unreachable",
-    cls: prev?.cls ?? null,
-    since: prev?.state === "unreachable" ? prev.since : iso,
-    lastKnown,
-    unreachableSince: since,
-    unreachableTicks: ticks,
-    oomKills: prev?.oomKills ?? null,
-    step: prev?.step ?? null,
-    epoch: prev?.epoch ?? null,
-    metrics: prev?.metrics ?? {},
-    history: prev?.history ?? []
-  };
-  const verdict = remembered(runId2, "unreachable", memory, {
-    remediation: `unreachable since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): check the provider console for balance, power or preemption`,
-    detail: `${seen.reason}: ${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
-    since: memory.since
-  });
-  return { verdict, memory };
-}
-function remembered(runId2, state, m, text) {
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
   return {
-    runId: runId2,
-    state,
-    cls: null,
-    flags: [],
-    ...text,
-    attempt: m.attempt,
-    step: m.step,
-    epoch: m.epoch,
-    metrics: m.metrics,
-    heartbeatAgeS: null,
-    progressAgeS: null,
-    checkpoints: { count: 0, newest: null, ageS: null },
-    gpus: [],
-    disk: null,
-    memoryPct: null,
-    newSignature: null
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
   };
-}
-
-// src/patrol/tick.ts
-async function tick(targets, prev, probe, opts, now, concurrency = 8) {
-  const results = new Array(targets.length);
-  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < targets.length; i = next++) {
-      const t = targets[i];
-      const price = t.hourlyPrice ?? null;
-      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host2 = null;
-      if (seen.length) {
-        try {
-          host2 = await probe(t, seen);
-        } catch (err) {
-          if (!(err instanceof TransportError)) throw err;
-          host2 = err;
-        }
-      }
-      results[i] = t.runIds.map((id) => {
-        const mark = prev.runs[id]?.teardown;
-        if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
-        if (!host2) throw new Error(`run ${id} is live but its host was not probed`);
-        const s = host2 instanceof TransportError ? { kind: "transport", reason: host2.kind, detail: host2.message } : { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? { ...emptyRun(id) } };
-        const { verdict, memory: m } = assess(id, s, prev.runs[id], opts, now);
-        memory.runs[id] = m;
-        return { ...verdict, host: t.label, hourlyPrice: price };
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
-  return { verdicts: results.flat(), memory };
-}
-function tornDown(runId2, m, t) {
-  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
-}
-function emptyRun(id) {
-  return {
-    id,
-    exists: false,
-    attempt: 0,
-    alive: false,
-    pid: null,
-    startedEpoch: null,
-    exitCode: null,
-    marker: null,
-    heartbeatMtime: null,
-    expectedDurationS: null,
-    logSize: 0,
-    logMtime: null,
-    delta: "",
-    deltaFrom: 0,
-    tail: "",
-    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
-  };
-}
-
-// src/ssh/keys.ts
-var import_ssh2 = __toESM(require_lib3(), 1);
-import { readFileSync as readFileSync2, statSync } from "node:fs";
-function loadCredential(source) {
-  if (source.kind === "agent") return { agent: source.socket };
-  let text;
-  if (source.kind === "path") {
-    try {
-      const st = statSync(source.path);
-      if (!st.isFile()) throw new Error("not a regular file");
-      text = readFileSync2(source.path);
-    } catch (err) {
-      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
-    }
-  } else {
-    text = Buffer.from(source.text);
-  }
-  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
-  const parsed = import_ssh2.default.utils.parseKey(text);
-  if (parsed instanceof Error) {
-    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
-    throw new InputError(input, why);
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
-  return { privateKey: text };
 }
 
 // src/remote/audit.ts
@@ -52196,63 +52057,409 @@ function cgroupValue(s) {
 }
 
 // src/patrol/observation.ts
-var b64 = (s) => Buffer.from(s ?? "", "base64").toString("utf8");
-function parseMarker(kind, text) {
-  if (!kind || !text) return null;
+var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
   try {
-    const m = JSON.parse(text);
-    return { kind, attempt: m.attempt, exitCode: m.exit_code, signal: m.signal, stage: m.stage, finishedAt: m.finished_at };
+    return parseMarker(kind, text);
   } catch {
     return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
   }
 }
 function expected(spec) {
   try {
-    const v = JSON.parse(spec ?? "").expected_duration_s;
-    return typeof v === "number" ? v : null;
+    const v = JSON.parse(spec)?.expected_duration_s;
+    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
   } catch {
     return null;
   }
 }
-function parseProbe(raw, runRoot) {
-  const r = raw;
-  if (!r || r.schema !== "tether.probe/v1") throw new Error("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const code = r.gpu.exit_code ?? 0;
+var TIME = { min: 0, max: 1e11 };
+function parseRun(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists2 = bool2(x, "exists", where);
+  if (!exists2) return { ...emptyRun(id) };
+  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const ckWhere = `${where}.checkpoints`;
   return {
-    hostname: r.hostname,
-    now: r.now,
-    btime: r.btime,
-    disk: parseDf(runRoot, r.disk_bytes, r.disk_inodes),
-    memory: parseMemory(r.memory.max, r.memory.current, r.memory.events),
-    gpu: {
-      present: r.gpu.present,
-      error: r.gpu.present && code !== 0 ? code === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code})` : null,
-      gpus: r.gpu.present && code === 0 ? parseGpuQuery(r.gpu.query ?? "") : []
-    },
-    runs: r.runs.map((x) => ({
-      id: x.id,
-      exists: x.exists,
-      attempt: x.attempt ?? 0,
-      alive: x.alive ?? false,
-      pid: x.pid ?? null,
-      startedEpoch: x.started_epoch ?? null,
-      exitCode: x.exit_code ?? null,
-      marker: parseMarker(x.marker_kind, x.marker),
-      heartbeatMtime: x.heartbeat_mtime ?? null,
-      expectedDurationS: expected(x.spec),
-      logSize: x.log_size ?? 0,
-      logMtime: x.log_mtime ?? null,
-      delta: b64(x.delta_b64),
-      deltaFrom: x.delta_from ?? 0,
-      tail: b64(x.tail_b64),
-      checkpoints: {
-        count: x.checkpoints?.count ?? 0,
-        newest: x.checkpoints?.newest ?? null,
-        newestMtime: x.checkpoints?.newest_mtime ?? null,
-        newestBytes: x.checkpoints?.newest_bytes ?? null
-      }
-    }))
+    id,
+    exists: exists2,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    startedEpoch: optInt(x, "started_epoch", where, TIME),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
+    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+    }
   };
+}
+function emptyRun(id) {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: "",
+    deltaFrom: 0,
+    tail: "",
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME),
+    btime: optInt(r, "btime", "probe", TIME),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+
+// src/patrol/progress.ts
+var METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
+var EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
+var EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
+var STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
+function last(re, text, pick2) {
+  let out = null;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick2(m);
+  return out;
+}
+function parseProgress(tail, extra = []) {
+  const metrics = {};
+  METRIC.lastIndex = 0;
+  for (let m = METRIC.exec(tail); m; m = METRIC.exec(tail)) {
+    const v = (m[2] ?? "").toLowerCase();
+    metrics[(m[1] ?? "").toLowerCase()] = v === "nan" ? NaN : v === "inf" ? Infinity : Number(v);
+  }
+  let epoch = last(EPOCH, tail, (m) => `${m[1]}/${m[2]}`) ?? last(EPOCH_FLOAT, tail, (m) => m[1] ?? "");
+  let step = last(STEP, tail, (m) => Number(m[1]));
+  for (const re of extra) {
+    const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
+    const groups = last(g, tail, (m) => m.groups ?? {});
+    if (!groups) continue;
+    for (const [k, v] of Object.entries(groups)) {
+      if (v === void 0) continue;
+      if (k === "step") step = Number(v);
+      else if (k === "epoch") epoch = v;
+      else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
+    }
+  }
+  return { step, epoch, metrics };
+}
+
+// src/patrol/signatures.ts
+var SIGNATURES = [
+  ["disk-full", /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
+  ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
+  ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
+  ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
+  ["code-error", /Traceback \(most recent call last\)/]
+];
+function signatureIn(text) {
+  for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
+  return null;
+}
+function classifyFailure(exitCode, signal, log, oomKillRose) {
+  const seen = signatureIn(log);
+  if (seen && seen !== "code-error") return seen;
+  const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);
+  const killed = sig === "KILL" || sig === "9" || exitCode === 137;
+  if (killed && oomKillRose) return "oom";
+  if (seen === "code-error") return "code-error";
+  if (killed) return "killed";
+  if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
+  return "other";
+}
+
+// src/patrol/verdict.ts
+var pct = (used, total) => total > 0 ? 100 * used / total : 0;
+function assess(runId2, seen, prev, opts, now) {
+  const iso = now.toISOString();
+  if (seen.kind !== "observed") return notObserved(runId2, seen, prev, iso);
+  const { host: host2, run } = seen;
+  const newAttempt = !prev || prev.attempt !== run.attempt;
+  const progress = parseProgress(run.tail, opts.progressRegexes);
+  const progressT = Math.max(run.logMtime ?? 0, run.checkpoints.newestMtime ?? 0, run.logSize > 0 ? 0 : run.startedEpoch ?? 0);
+  const progressAgeS = progressT ? Math.max(0, host2.now - progressT) : null;
+  const oomKillRose = host2.memory.oomKills !== null && (prev?.oomKills ?? 0) < host2.memory.oomKills;
+  const delta = run.delta;
+  const newSignature = run.alive ? signatureIn(delta) : null;
+  let state;
+  let cls = null;
+  let detail;
+  const marker2 = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
+  if (!run.exists) {
+    state = "unknown";
+    detail = "no run record";
+  } else if (marker2?.kind === "DONE") {
+    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
+      state = "failed";
+      cls = "other";
+      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
+    } else {
+      state = "finished";
+      detail = `DONE at ${marker2.finishedAt}`;
+    }
+  } else if (marker2?.kind === "FAILED") {
+    state = "failed";
+    cls = classifyFailure(marker2.exitCode, marker2.signal, run.tail + "\n" + delta, oomKillRose);
+    detail = `exit ${marker2.exitCode}${marker2.signal ? ` (SIG${marker2.signal})` : ""} in stage ${marker2.stage}`;
+  } else if (run.alive) {
+    const age2 = progressAgeS ?? 0;
+    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host2.now - run.startedEpoch < opts.stallAfterS) {
+      state = "launching";
+      detail = "no output yet";
+    } else if (age2 > opts.stallAfterS) {
+      state = "stalled";
+      detail = `no log or checkpoint progress for ${Math.round(age2 / 60)} min`;
+    } else {
+      state = "running";
+      detail = `pid ${run.pid}`;
+    }
+  } else if (run.attempt === 0) {
+    state = "launching";
+    detail = "run record written, no attempt started yet";
+  } else if (host2.btime !== null && run.startedEpoch !== null && host2.btime > run.startedEpoch) {
+    state = "rebooted";
+    detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
+  } else {
+    state = "dead";
+    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? "none"}) and no DONE/FAILED marker`;
+  }
+  const flags = [];
+  const disk = host2.disk;
+  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
+  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
+  if (usedPct >= 95) flags.push("disk-pressure");
+  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
+  if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
+  if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
+  if (state === "finished" && run.expectedDurationS && marker2 && run.startedEpoch) {
+    const took = Date.parse(marker2.finishedAt) / 1e3 - run.startedEpoch;
+    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
+  }
+  const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
+  const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
+  const history = prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
+  const lastPoint = history[history.length - 1];
+  if (progress.step !== null || loss !== null) {
+    if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host2.now, progress.step, loss]);
+  }
+  const memory = {
+    attempt: run.attempt,
+    offset: run.logSize,
+    state,
+    cls,
+    since,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: host2.memory.oomKills,
+    step: progress.step,
+    epoch: progress.epoch,
+    metrics: progress.metrics,
+    history: history.slice(-HISTORY_MAX)
+  };
+  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
+  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
+  if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
+  const verdict = {
+    runId: runId2,
+    state,
+    cls,
+    flags,
+    remediation: parts.join("; "),
+    detail,
+    attempt: run.attempt,
+    step: progress.step,
+    epoch: progress.epoch,
+    metrics: progress.metrics,
+    heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host2.now - run.heartbeatMtime) : null,
+    progressAgeS,
+    checkpoints: { count: run.checkpoints.count, newest: run.checkpoints.newest, ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run.checkpoints.newestMtime) : null },
+    gpus: host2.gpu.gpus,
+    disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
+    memoryPct: host2.memory.fraction !== null ? 100 * host2.memory.fraction : null,
+    since,
+    newSignature
+  };
+  return { verdict, memory };
+}
+function notObserved(runId2, seen, prev, iso) {
+  const state = seen.kind === "transport" ? "unreachable" : "probe-error";
+  const blind = (s) => s === "unreachable" || s === "probe-error";
+  const since = blind(prev?.state) ? prev?.unreachableSince ?? iso : iso;
+  const ticks = (blind(prev?.state) ? prev?.unreachableTicks ?? 0 : 0) + 1;
+  const lastKnown = prev ? blind(prev.state) ? prev.lastKnown : prev.state : null;
+  const memory = {
+    attempt: prev?.attempt ?? 0,
+    offset: prev?.offset ?? 0,
+    state,
+    cls: prev?.cls ?? null,
+    since: prev?.state === state ? prev.since : iso,
+    lastKnown,
+    unreachableSince: since,
+    unreachableTicks: ticks,
+    oomKills: prev?.oomKills ?? null,
+    step: prev?.step ?? null,
+    epoch: prev?.epoch ?? null,
+    metrics: prev?.metrics ?? {},
+    history: prev?.history ?? []
+  };
+  const what = seen.kind === "transport" ? "unreachable" : "unreadable";
+  const verdict = remembered(runId2, state, memory, {
+    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${seen.kind === "transport" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION["probe-error"]}`,
+    detail: `${seen.kind === "transport" ? `${seen.reason}: ` : ""}${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
+    since: memory.since
+  });
+  return { verdict, memory };
+}
+function remembered(runId2, state, m, text) {
+  return {
+    runId: runId2,
+    state,
+    cls: null,
+    flags: [],
+    ...text,
+    attempt: m.attempt,
+    step: m.step,
+    epoch: m.epoch,
+    metrics: m.metrics,
+    heartbeatAgeS: null,
+    progressAgeS: null,
+    checkpoints: { count: 0, newest: null, ageS: null },
+    gpus: [],
+    disk: null,
+    memoryPct: null,
+    newSignature: null
+  };
+}
+
+// src/patrol/tick.ts
+async function tick(targets, prev, probe, opts, now, concurrency = 8) {
+  const results = new Array(targets.length);
+  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < targets.length; i = next++) {
+      const t = targets[i];
+      const price = t.hourlyPrice ?? null;
+      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+      let host2 = null;
+      if (seen.length) {
+        try {
+          host2 = await probe(t, seen);
+        } catch (err) {
+          host2 = err instanceof Error ? err : new Error(String(err));
+        }
+      }
+      results[i] = t.runIds.map((id) => {
+        const mark = prev.runs[id]?.teardown;
+        if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+        let s;
+        if (host2 instanceof TransportError) s = { kind: "transport", reason: host2.kind, detail: host2.message };
+        else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
+        else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
+        else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
+        let out;
+        try {
+          out = assess(id, s, prev.runs[id], opts, now);
+        } catch (err) {
+          out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
+        }
+        memory.runs[id] = out.memory;
+        return { ...out.verdict, host: t.label, hourlyPrice: price };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  return { verdicts: results.flat(), memory };
+}
+function tornDown(runId2, m, t) {
+  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
+}
+
+// src/ssh/keys.ts
+var import_ssh2 = __toESM(require_lib3(), 1);
+import { readFileSync as readFileSync2, statSync } from "node:fs";
+function loadCredential(source) {
+  if (source.kind === "agent") return { agent: source.socket };
+  let text;
+  if (source.kind === "path") {
+    try {
+      const st = statSync(source.path);
+      if (!st.isFile()) throw new Error("not a regular file");
+      text = readFileSync2(source.path);
+    } catch (err) {
+      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
+    }
+  } else {
+    text = Buffer.from(source.text);
+  }
+  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
+  const parsed = import_ssh2.default.utils.parseKey(text);
+  if (parsed instanceof Error) {
+    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
+    throw new InputError(input, why);
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
+  return { privateKey: text };
 }
 
 // src/ssh/client.ts
@@ -52381,21 +52588,27 @@ function makeSession(client2, hostFingerprint, hostKey) {
       client2.once("close", onClose);
       client2.exec(command, { pty: false }, (e, stream) => {
         if (e) return finish(() => reject(new TransportError("network", e.message)));
+        const over = () => {
+          truncated = true;
+          stream.close();
+        };
         stream.on("data", (d) => {
-          if (outLen + d.length > max) truncated = true;
-          else out.push(d);
+          if (truncated) return;
+          if (outLen + d.length > max) return over();
+          out.push(d);
           outLen += d.length;
         });
         stream.stderr.on("data", (d) => {
-          if (errLen + d.length > max) truncated = true;
-          else err.push(d);
+          if (truncated) return;
+          if (errLen + d.length > max) return over();
+          err.push(d);
           errLen += d.length;
         });
         stream.on(
           "close",
-          (code, signal) => finish(
+          (code2, signal) => finish(
             () => resolve({
-              code: code ?? null,
+              code: code2 ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
               stderr: Buffer.concat(err).toString("utf8"),
@@ -52515,7 +52728,7 @@ var confirm_default = `#!/usr/bin/env bash
 # Args: RUN_DIR ATTEMPT WAIT_S
 
 main() {
-  local run_dir n wait a i alive=false marker=""
+  local run_dir n wait a i alive=false marker="" kind=""
   run_dir=$(expand_home "$1")
   n=$2
   wait=$3
@@ -52525,10 +52738,11 @@ main() {
     sleep 0.2
   done
   attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then marker=$(cat "$run_dir/DONE"); elif [ -f "$run_dir/FAILED" ]; then marker=$(cat "$run_dir/FAILED"); fi
-  printf '{"alive":%s,"log_exists":%s,"marker":%s,"head":%s}\\n' "$alive" \\
-    "$([ -f "$a/log" ] && echo true || echo false)" "$(json_str "$marker")" \\
-    "$(json_str "$(head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  [ -z "$kind" ] || rd marker "$run_dir/$kind"
+  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
+    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
+    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
 }
 main "$@"; exit $?
 `;
@@ -52594,21 +52808,25 @@ main() {
   exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
   flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
 
-  if [ -f "$RUN_DIR/identity" ] && [ "$(cat "$RUN_DIR/identity")" != "$DATA_identity" ]; then
+  local recorded_identity='' failed_marker=''
+  rd recorded_identity "$RUN_DIR/identity"
+  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
     refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then
     a=$RUN_DIR/attempts/$LAST
-    LAST_PID=$(cat "$a/pid" 2>/dev/null)
-    LAST_STARTED=$(cat "$a/started_at" 2>/dev/null)
+    rd LAST_PID "$a/pid"
+    rd LAST_STARTED "$a/started_at"
+    LAST_STARTED=\${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
     if attempt_alive "$a"; then
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
       if [ -f "$RUN_DIR/FAILED" ]; then
-        refuse 12 dead "run $run_id failed in attempt $LAST ($(cat "$RUN_DIR/FAILED")); set resume: true to start attempt $((LAST + 1)) of the same command"
+        rd failed_marker "$RUN_DIR/FAILED"
+        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
       fi
       refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
     fi
@@ -52677,12 +52895,23 @@ json_str() {
   printf '%s' "$_j"
 }
 
-# Sets the variable named $1 to the content of file $2 (empty when unreadable), without a subshell;
-# one trailing newline is dropped.
+# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
+# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
+# without a subshell; one trailing newline is dropped.
 rd() {
   local _v=''
-  IFS= read -r -d '' _v 2>/dev/null <"$2"
+  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
   printf -v "$1" '%s' "\${_v%$'\\n'}"
+}
+
+# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+is_attempt() {
+  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+}
+
+# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+is_run_id() {
+  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -52733,14 +52962,14 @@ attempt_alive() {
   [ "$1" != Z ] && [ "\${20}" = "$start" ]
 }
 
-# Highest attempt number in run dir $1 (0 when none).
+# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
   local n=0 d b
   for d in "$1"/attempts/*/; do
     [ -d "$d" ] || continue
     b=\${d%/}
     b=\${b##*/}
-    if [[ $b =~ ^[0-9]+$ ]] && ((b > n)); then n=$b; fi
+    if is_attempt "$b" && ((b > n)); then n=$b; fi
   done
   printf '%s' "$n"
 }
@@ -52966,7 +53195,8 @@ checkpoints_json() {
       t=\${rec%% *}
       t=\${t%.*}
       rest=\${rec#* }
-      if ((t > newest_t)); then
+      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    if ((t > newest_t)); then
         newest_t=$t
         newest_size=\${rest%% *}
         newest=\${rest#* }
@@ -52995,7 +53225,7 @@ checkpoints_json() {
 
 # mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
 stat_files() {
-  local i=0 f list=() idx=() name size mt
+  local i=0 f list=() idx=() size mt
   for f in "$@"; do
     M[i]=null
     S[i]=0
@@ -53004,12 +53234,12 @@ stat_files() {
   done
   ((\${#list[@]})) || return 0
   i=0
-  while IFS='|' read -r name size mt; do
-    M[idx[i]]=$mt
-    S[idx[i]]=$size
+  while IFS='|' read -r size mt; do
+    # Only integers leave this function: the probe prints them unquoted into its JSON.
+    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
+    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
     i=$((i + 1))
-    : "$name"
-  done < <(stat -c '%n|%s|%Y' -- "\${list[@]}" 2>/dev/null)
+  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
 }
 
 run_json() {
@@ -53044,16 +53274,17 @@ run_json() {
   jv j_spec "\${spec:0:8192}"
   delta=''
   tail=''
-  if ((size > 0)); then
-    ((size > start)) && delta=$(tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
+  if ((size > 0)) && [ -f "$a/log" ]; then
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
   fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$j_id" "$n" "$alive" "$(json_int "$pid")" "$j_started" "\${M[1]}"
+    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
   printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "\${M[2]}"
+    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
-    "$j_spec" "$size" "\${M[0]}" "$start" "$delta" "$tail"
+    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
   checkpoints_json "$run_dir"
   printf '}'
 }
@@ -53085,7 +53316,7 @@ main() {
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
   while read -r key id seen offset; do
     [ "$key" = end ] && break
-    if [ "$key" != run ] || ! [[ $id =~ ^[A-Za-z0-9._-]{1,64}$ ]] || ! [[ $seen =~ ^[0-9]{1,6}$ ]] || ! [[ $offset =~ ^[0-9]{1,15}$ ]]; then continue; fi
+    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
     ((first)) || printf ','
     first=0
     run_json "$id" "$seen" "$offset"
@@ -53231,19 +53462,14 @@ function scriptCommand(args) {
   return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
 }
 function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4 });
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4, maxOutput: opts.maxOutput ?? 1 << 20 });
 }
 function parseJsonLine(name, r) {
-  const lines = r.stdout.trim().split("\n").reverse();
-  for (const line of lines) {
-    if (!line.startsWith("{")) continue;
-    try {
-      return JSON.parse(line);
-    } catch {
-      break;
-    }
-  }
-  throw new Error(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`);
+  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
+  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
+  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  if (line === void 0) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
+  return parseJson(line, `${name}.sh's result`, 16 << 20);
 }
 
 // src/remote/probe.ts
@@ -53251,7 +53477,7 @@ async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
     const data = runs.map((r2) => `run ${r2.id} ${r2.attempt} ${r2.offset}`).join("\n") + "\nend\n";
-    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs });
+    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 });
     return parseProbe(parseJsonLine("probe", r), runRoot);
   } finally {
     session.close();
@@ -53298,6 +53524,14 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
   const runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
+  if (remote?.hint && cfg.stateFile && existsSync2(cfg.stateFile)) {
+    let text = "";
+    try {
+      text = readFileSync3(cfg.stateFile, "utf8");
+    } catch {
+    }
+    for (const [id, m] of Object.entries(readMemory(text).runs)) if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+  }
   const bodies = [];
   for (const store of stores) {
     try {
@@ -53321,16 +53555,20 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
     now,
     cfg.concurrency
   );
+  for (const [id, issue2] of Object.entries(remote?.known?.() ?? {})) {
+    const m = result.memory.runs[id];
+    if (m) result.memory.runs[id] = { ...m, issue: issue2 };
+  }
   const render = (ids) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
   reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
-  let code = 0;
+  let code2 = 0;
   const written = [];
   for (const store of stores) {
     try {
       written.push(...await store.save(runIds, render));
     } catch (err) {
       reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-      code = 1;
+      code2 = 1;
     }
   }
   const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
@@ -53342,9 +53580,9 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
   if (failing.length) {
     reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
-    code = 1;
+    code2 = 1;
   }
-  return code;
+  return code2;
 }
 
 // src/actions/patrol.ts

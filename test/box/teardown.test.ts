@@ -180,16 +180,17 @@ describe('providers: ask, then prove the terminal state', () => {
     expect(api.calls('runpod', /POST \/runpod\/v1\/pods\/pod-2\/stop/)).toHaveLength(1);
   });
 
-  it('vast.ai: a 5xx on destroy is retried only after the state is re-read; an already-destroyed instance counts as done', async () => {
+  it('vast.ai: a 5xx on destroy is retried only after the state is re-read; a not-found instance never seen by this teardown is not counted as torn down', async () => {
     api.add('vastai', '7001', 2);
     api.faults.push({ kind: 'vastai', op: 'delete', behaviour: 503, times: 1 });
     const r = await teardown({ provider: 'vastai', 'instance-id': '7001', verb: 'destroy', 'api-key': KEYS.vastai, 'provider-api-url': api.url('vastai') });
     expect(r.state).toBe('torn-down');
     expect(r.reason).toMatch(/instances: null/);
     expect(api.calls('vastai', /^DELETE/)).toHaveLength(2);
+    // `instances: null` at the first look is what a wrong id answers too: it proves nothing, nothing is asked.
     const again = await teardown({ provider: 'vastai', 'instance-id': '7001', verb: 'destroy', 'api-key': KEYS.vastai, 'provider-api-url': api.url('vastai') });
-    expect(again.state).toBe('torn-down');
-    expect(again.summary).toMatch(/it already was, before anything was asked/);
+    expect(again.state).toBe('failed');
+    expect(again.reason).toMatch(/7001 was not found and this teardown never saw it .*check instance-id and region/);
     expect(api.calls('vastai', /^DELETE/)).toHaveLength(2);
   });
 
