@@ -83,8 +83,10 @@ export async function upsertSticky(octokit: Octokit, r: Repo, issue: number, mar
   return { id: keep.id, url: res.data.html_url, created, removed };
 }
 
-/** Pages of issues read at most when a run's tracking issue number is not known (newest first). */
+/** Pages of issues read at most per lookup when a run's tracking issue number is not known (newest first). */
 export const TRACKING_PAGES_MAX = 10;
+/** The label tether's tracking issues carry, so they are listed without reading the whole repository. */
+export const TRACKING_LABEL = 'tether-tracking';
 
 interface IssueLite {
   number: number;
@@ -111,16 +113,21 @@ export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, wh
       if ((err as { status?: number }).status !== 404 && (err as { status?: number }).status !== 410) throw err;
     }
   }
-  const list: IssueLite[] = [];
-  let pages = 0;
-  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: 'all', per_page: 100, sort: 'created', direction: 'desc', ...(who.login ? { creator: who.login } : {}) })) {
-    list.push(...(page.data as IssueLite[]));
-    if (++pages >= TRACKING_PAGES_MAX) break;
+  // First the issues carrying tether's label (GitHub drops labels silently for tokens without push
+  // access), then those by our login when known, else the newest issues: each read is bounded.
+  const lookups = [{ labels: TRACKING_LABEL }, who.login ? { creator: who.login } : {}];
+  for (const filter of lookups) {
+    const list: IssueLite[] = [];
+    let pages = 0;
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: 'all', per_page: 100, sort: 'created', direction: 'desc', ...filter })) {
+      list.push(...(page.data as IssueLite[]));
+      if (++pages >= TRACKING_PAGES_MAX) break;
+    }
+    const ours = mine(list, who, isOurs, (a, b) => a.number - b.number);
+    const found = ours.find((i) => i.state === 'open') ?? ours[ours.length - 1];
+    if (found) return found.number;
   }
-  const ours = mine(list, who, isOurs, (a, b) => a.number - b.number);
-  const found = ours.find((i) => i.state === 'open') ?? ours[ours.length - 1];
-  if (found) return found.number;
-  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId}`, body: `${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.` });
+  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId}`, labels: [TRACKING_LABEL], body: `${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.` });
   who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }

@@ -246,9 +246,11 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
       case 'issues/list-for-repo': {
         const state = url.searchParams.get('state') ?? 'open';
         const creator = url.searchParams.get('creator');
+        const labels = url.searchParams.get('labels');
         const list = [...d.issues.values()]
           .filter((i) => state === 'all' || i.state === state)
           .filter((i) => !creator || i.user.login === creator)
+          .filter((i) => !labels || labels.split(',').every((l) => i.labels.includes(l)))
           .sort((x, y) => y.number - x.number)
           .map(issueJson);
         return reply(200, () => paginate(url, res, m, list));
