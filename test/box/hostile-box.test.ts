@@ -15,6 +15,7 @@ import { HOSTILE_COMMANDS, workflowCommands } from '../harness/workflow-commands
  */
 let box: Box;
 let dark: Box;
+let flood: Box;
 let gh: GitHubDouble;
 const config = `/tmp/tether-hostile-${process.pid}.yml`;
 const runs = (b: Box) => `${b.home}/.tether/runs`;
@@ -22,7 +23,7 @@ const hostile = HOSTILE_TEXTS.join(' ');
 const commands = HOSTILE_COMMANDS.join('\n');
 
 beforeAll(async () => {
-  [box, dark] = await Promise.all([createBox(), createBox()]);
+  [box, dark, flood] = await Promise.all([createBox(), createBox(), createBox()]);
   gh = await startGitHubDouble();
   await finishedRun(box, 'h-ok', 'echo "step 5 loss 0.5"; mkdir -p ck; echo x > ck/a.pt');
   // A run record in a state no tether wrote: a zero-padded attempt directory (was: invalid probe JSON).
@@ -44,6 +45,8 @@ beforeAll(async () => {
   writeFileSync(`${evil}/FAILED`, JSON.stringify({ attempt: 1, exit_code: 1, signal: null, stage: hostile, finished_at: `${hostile}\n${commands}` }));
   // The second host's shell answers garbage to everything: its probe output cannot be read.
   writeFileSync(`${dark.bin}/bash`, '#!/bin/sh\ncat >/dev/null\nprintf \'{"schema":"tether.probe/v1","runs":[{"id":\\n::error::from the dark box\\n\'\n', { mode: 0o755 });
+  // The third host floods: its shell answers 200 MB of JSON-looking text.
+  writeFileSync(`${flood.bin}/bash`, '#!/bin/sh\ncat >/dev/null\nprintf "{"; exec /usr/bin/head -c 200000000 /dev/zero | tr "\\0" "x"\n', { mode: 0o755 });
   writeFileSync(
     config,
     [
@@ -60,6 +63,12 @@ beforeAll(async () => {
       `    ssh-key-path: ${dark.clientKeyPath}`,
       `    known-hosts: "${dark.hostKeyLine}"`,
       `    runs: [d-1]`,
+      `  - name: flood-box`,
+      `    host: ${flood.addr}`,
+      `    user: root`,
+      `    ssh-key-path: ${flood.clientKeyPath}`,
+      `    known-hosts: "${flood.hostKeyLine}"`,
+      `    runs: [f-1]`,
       '',
     ].join('\n'),
   );
@@ -68,6 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   box?.destroy();
   dark?.destroy();
+  flood?.destroy();
   await gh?.close();
   rmSync(config, { force: true });
 });
@@ -91,7 +101,9 @@ describe('one host never breaks a tick', () => {
       'h-evil': 'failed',
       'h-none': 'unknown',
       'd-1': 'probe-error',
+      'f-1': 'probe-error',
     });
+    expect(r.summary).toMatch(/f-1`\*\* probe-error: probe failed: probe\.sh printed more than its output bound/);
     expect(r.outputs['tick']).toBe('1');
     expect(r.outputs['escalate']).toBe('true');
     expect(r.summary).toMatch(/\| `d-1` \| `dark-box` \| 🧩 probe-error/);
@@ -102,7 +114,7 @@ describe('one host never breaks a tick', () => {
     const html = renderGfm(comment!.body);
     expect(html.match(/<h[1-6]/g)).toHaveLength(1);
     expect(html).not.toMatch(/<a\s|<img\s/);
-    expect(html.match(/<tr>/g)).toHaveLength(7);
+    expect(html.match(/<tr>/g)).toHaveLength(8);
     expect(visibleText(html.replace(/<code>[\s\S]*?<\/code>/g, ''))).not.toMatch(/@[A-Za-z0-9]/);
     // ... and no line of it acts as a workflow command on the action's stdout.
     for (const c of workflowCommands(r.stdout)) expect(c, 'a box line reached stdout as a command').toMatch(/^::(stop-commands::tether-[0-9a-f]{32}|tether-[0-9a-f]{32}::|warning::|error::|add-mask::|debug::)/);
