@@ -4,6 +4,7 @@ import { parseReportTo, type ReportTo } from '../config/patrol.ts';
 import { client, ourComments, trackingIssue, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
+import { code, inert } from '../report/markdown.ts';
 import { renderTeardownMark, STATUS_MARKER } from '../report/patrol.ts';
 
 export function githubStore(target: ReportTo, env: Record<string, string | undefined>, token: string): StatusStore & { closeTracking(runId: string, comment: string): Promise<number | null> } {
@@ -79,7 +80,7 @@ export async function teardownDone(inputs: Record<string, string | undefined>, e
     const [url] = await store.save([runId], () => body);
     reporter.info(`teardown: status updated at ${url}`);
     if (state === 'torn-down') {
-      const closed = await store.closeTracking(runId, `🏁 \`${runId}\` torn down after verification: ${reason}. Closing this tracking issue.`);
+      const closed = await store.closeTracking(runId, `🏁 ${code(runId)} torn down after verification: ${inert(reason)}. Closing this tracking issue.`);
       if (closed !== null) reporter.info(`teardown: closed tracking issue #${closed}`);
     }
   } catch (err) {

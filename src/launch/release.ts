@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../config/errors.ts';
 import type { SyncMode } from '../config/launch.ts';
+import { obj, optStr, str } from '../record/strict.ts';
 import { parseJsonLine, runScript } from '../remote/invoke.ts';
 import type { Session } from '../ssh/client.ts';
 
@@ -47,7 +48,8 @@ export function releasesDir(runRoot: string): string {
 /** Sends the release (once: a present release is immutable and reused). Returns its path on the box. */
 export async function uploadRelease(session: Session, runRoot: string, release: Release): Promise<{ path: string; stored: boolean }> {
   const r = await runScript(session, 'sync', [releasesDir(runRoot), release.id, release.sha256], { binary: release.bytes, timeoutMs: 600_000 });
-  const out = parseJsonLine<{ result: string; path?: string; message?: string }>('sync', r);
+  const raw = obj(parseJsonLine('sync', r), 'sync.sh result');
+  const out = { result: str(raw, 'result', 'sync.sh result', { max: 32 }), path: optStr(raw, 'path', 'sync.sh result', { max: 4096 }) ?? undefined, message: optStr(raw, 'message', 'sync.sh result', { max: 4096 }) ?? undefined };
   if (out.result !== 'stored' && out.result !== 'present') throw new Error(`code sync failed: ${out.message ?? out.result}`);
   return { path: out.path ?? '', stored: out.result === 'stored' };
 }

@@ -1,3 +1,4 @@
+import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
 /** Typed view of scripts/remote/audit.sh output. Pure parsing of raw tool output. */
 
 export interface DiskInfo {
@@ -136,9 +137,41 @@ function cgroupValue(s: string): number | null {
   return n !== null && n < 2 ** 60 ? n : null;
 }
 
+/** audit.sh's document, checked field by field before anything reads it (a BoxDataError otherwise). */
+function checkAudit(raw: unknown): RawAudit {
+  const w = 'audit';
+  const r = obj(raw, w);
+  if (r['schema'] !== 'tether.audit/v1') throw new BoxDataError('audit.sh returned an unexpected document (schema is not tether.audit/v1)');
+  const S = { max: 65_536 };
+  str(r, 'hostname', w, { max: 255 });
+  str(r, 'time', w, { max: 64 });
+  optInt(r, 'nproc', w);
+  str(r, 'uptime', w, { max: 256 });
+  optInt(r, 'btime', w, { max: 1e11 });
+  for (const [i, d] of arr(r, 'disks', w, 64).entries()) for (const k of ['path', 'checked', 'df_bytes', 'df_inodes']) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
+  if (r['cgroup'] !== null) {
+    const c = obj(r['cgroup'], `${w}.cgroup`);
+    int(c, 'version', `${w}.cgroup`, { min: 1, max: 2 });
+    for (const k of ['memory_max', 'memory_current', 'memory_events', 'cpu_max']) str(c, k, `${w}.cgroup`, S);
+  }
+  const g = obj(r['gpu'], `${w}.gpu`);
+  if (bool(g, 'present', `${w}.gpu`)) {
+    optInt(g, 'exit_code', `${w}.gpu`, { max: 255 });
+    optStr(g, 'query', `${w}.gpu`, S);
+  }
+  const x = obj(r['xid'], `${w}.xid`);
+  bool(x, 'readable', `${w}.xid`);
+  str(x, 'lines', `${w}.xid`, S);
+  const p = obj(r['interpreter'], `${w}.interpreter`);
+  str(p, 'name', `${w}.interpreter`, { max: 4096 });
+  optStr(p, 'path', `${w}.interpreter`, { max: 4096 });
+  optInt(p, 'torch_exit', `${w}.interpreter`, { max: 255 });
+  optStr(p, 'torch_out', `${w}.interpreter`, S);
+  return raw as RawAudit;
+}
+
 export function parseAudit(raw: unknown): AuditReport {
-  const r = raw as RawAudit;
-  if (!r || r.schema !== 'tether.audit/v1') throw new Error('audit.sh returned an unexpected document (schema is not tether.audit/v1)');
+  const r = checkAudit(raw);
   const disks: DiskInfo[] = r.disks.map((d) => parseDf(d.path, d.df_bytes, d.df_inodes, d.checked));
   let cgroup: AuditReport['cgroup'] = null;
   if (r.cgroup) {
