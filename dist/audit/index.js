@@ -1979,15 +1979,15 @@ var require_request = __commonJS({
         }
       }
       if (Array.isArray(val)) {
-        const arr = [];
+        const arr2 = [];
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(val[i]);
+            arr2.push(val[i]);
           } else if (val[i] === null) {
-            arr.push("");
+            arr2.push("");
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
@@ -1995,10 +1995,10 @@ var require_request = __commonJS({
             if (!isValidHeaderValue(str2)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str2);
+            arr2.push(str2);
           }
         }
-        val = arr;
+        val = arr2;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
           throw new InvalidArgumentError(`invalid ${key} header`);
@@ -21740,8 +21740,8 @@ var require_nacl_fast = __commonJS({
             throw new TypeError("unexpected type " + t + ", use Uint8Array");
         }
       }
-      function cleanup(arr) {
-        for (var i = 0; i < arr.length; i++) arr[i] = 0;
+      function cleanup(arr2) {
+        for (var i = 0; i < arr2.length; i++) arr2[i] = 0;
       }
       if (!nacl.util) {
         nacl.util = {};
@@ -40339,6 +40339,56 @@ function loadCredential(source) {
   return { privateKey: text };
 }
 
+// src/record/strict.ts
+var BoxDataError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BoxDataError";
+  }
+};
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
+}
+
 // src/remote/audit.ts
 var THROTTLE_BITS = [
   [1, "gpu_idle"],
@@ -40414,9 +40464,39 @@ function cgroupValue(s) {
   const n = num(t);
   return n !== null && n < 2 ** 60 ? n : null;
 }
+function checkAudit(raw) {
+  const w = "audit";
+  const r = obj(raw, w);
+  if (r["schema"] !== "tether.audit/v1") throw new BoxDataError("audit.sh returned an unexpected document (schema is not tether.audit/v1)");
+  const S = { max: 65536 };
+  str(r, "hostname", w, { max: 255 });
+  str(r, "time", w, { max: 64 });
+  optInt(r, "nproc", w);
+  str(r, "uptime", w, { max: 256 });
+  optInt(r, "btime", w, { max: 1e11 });
+  for (const [i, d] of arr(r, "disks", w, 64).entries()) for (const k of ["path", "checked", "df_bytes", "df_inodes"]) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
+  if (r["cgroup"] !== null) {
+    const c = obj(r["cgroup"], `${w}.cgroup`);
+    int(c, "version", `${w}.cgroup`, { min: 1, max: 2 });
+    for (const k of ["memory_max", "memory_current", "memory_events", "cpu_max"]) str(c, k, `${w}.cgroup`, S);
+  }
+  const g = obj(r["gpu"], `${w}.gpu`);
+  if (bool2(g, "present", `${w}.gpu`)) {
+    optInt(g, "exit_code", `${w}.gpu`, { max: 255 });
+    optStr(g, "query", `${w}.gpu`, S);
+  }
+  const x = obj(r["xid"], `${w}.xid`);
+  bool2(x, "readable", `${w}.xid`);
+  str(x, "lines", `${w}.xid`, S);
+  const p = obj(r["interpreter"], `${w}.interpreter`);
+  str(p, "name", `${w}.interpreter`, { max: 4096 });
+  optStr(p, "path", `${w}.interpreter`, { max: 4096 });
+  optInt(p, "torch_exit", `${w}.interpreter`, { max: 255 });
+  optStr(p, "torch_out", `${w}.interpreter`, S);
+  return raw;
+}
 function parseAudit2(raw) {
-  const r = raw;
-  if (!r || r.schema !== "tether.audit/v1") throw new Error("audit.sh returned an unexpected document (schema is not tether.audit/v1)");
+  const r = checkAudit(raw);
   const disks = r.disks.map((d) => parseDf(d.path, d.df_bytes, d.df_inodes, d.checked));
   let cgroup = null;
   if (r.cgroup) {
@@ -40468,22 +40548,6 @@ function parseAudit2(raw) {
     xid: { readable: r.xid.readable, events: parseXid(r.xid.lines) },
     interpreter: { name: interp.name, path: interp.path, torchVersion, cuda, error: error2 }
   };
-}
-
-// src/record/strict.ts
-var BoxDataError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "BoxDataError";
-  }
-};
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
-  }
 }
 
 // raw:scripts/remote/audit.sh

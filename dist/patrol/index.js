@@ -51526,6 +51526,7 @@ async function upsertSticky(octokit, r, issue2, marker2, who, body) {
   return { id: keep.id, url: res.data.html_url, created, removed };
 }
 var TRACKING_PAGES_MAX = 10;
+var TRACKING_LABEL = "tether-tracking";
 async function trackingIssue(octokit, r, runId2, who, hint) {
   const marker2 = `<!-- tether:tracking ${runId2} -->`;
   const isOurs = (i) => !i.pull_request && (i.body ?? "").includes(marker2);
@@ -51537,16 +51538,19 @@ async function trackingIssue(octokit, r, runId2, who, hint) {
       if (err.status !== 404 && err.status !== 410) throw err;
     }
   }
-  const list = [];
-  let pages = 0;
-  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: "all", per_page: 100, sort: "created", direction: "desc", ...who.login ? { creator: who.login } : {} })) {
-    list.push(...page.data);
-    if (++pages >= TRACKING_PAGES_MAX) break;
+  const lookups = [{ labels: TRACKING_LABEL }, who.login ? { creator: who.login } : {}];
+  for (const filter of lookups) {
+    const list = [];
+    let pages = 0;
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: "all", per_page: 100, sort: "created", direction: "desc", ...filter })) {
+      list.push(...page.data);
+      if (++pages >= TRACKING_PAGES_MAX) break;
+    }
+    const ours = mine(list, who, isOurs, (a, b) => a.number - b.number);
+    const found = ours.find((i) => i.state === "open") ?? ours[ours.length - 1];
+    if (found) return found.number;
   }
-  const ours = mine(list, who, isOurs, (a, b) => a.number - b.number);
-  const found = ours.find((i) => i.state === "open") ?? ours[ours.length - 1];
-  if (found) return found.number;
-  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId2}`, body: `${marker2}
+  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId2}`, labels: [TRACKING_LABEL], body: `${marker2}
 Status of training run \`${runId2}\`, updated by tether's patrol on every tick.` });
   who.login ??= created.data.user?.login ?? null;
   return created.data.number;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAudit as parseAuditConfig } from '../../src/config/audit.ts';
 import { gate } from '../../src/launch/audit-gate.ts';
@@ -83,5 +84,26 @@ describe('audit gate (runbook R17-R19)', () => {
     const r = report({ disks: [{ path: '/r', checked: '/', df_bytes: 'd 100000000000 50000000000 50000000000 50% /', df_inodes: 'd 1000000 1 999999 1% /' }] });
     expect(gate(r, parseAuditConfig({ 'min-free-gb': '10', 'checkpoint-budget-gb': '30' })).pass).toBe(true);
     expect(gate(r, parseAuditConfig({ 'min-free-gb': '10', 'checkpoint-budget-gb': '45' })).failures[0]).toMatch(/need 55\.0 GB/);
+  });
+});
+
+describe('real nvidia-smi output captured on an H100 (test/fixtures/nvidia-smi-h100)', () => {
+  const real = (f: string) => readFileSync(`test/fixtures/nvidia-smi-h100/${f}`, 'utf8');
+  it('the probe query parses to one idle H100 that passes the gate', () => {
+    const gpus = parseGpuQuery(real('probe-event.csv'));
+    expect(gpus).toEqual([{ index: 0, name: 'NVIDIA H100 80GB HBM3', memTotalMiB: 81559, memUsedMiB: 0, utilPct: 0, tempC: 37, smClockMHz: 345, smClockMaxMHz: 1980, throttleActive: ['gpu_idle'] }]);
+    const g = gate(parseAudit(raw({ gpu: { present: true, exit_code: 0, query: real('probe-event.csv') } })), cfg);
+    expect(g.failures).toEqual([]);
+  });
+
+  it('an invalid query field (exit 2, as this driver answers) fails the gate naming nvidia-smi', () => {
+    const g = gate(parseAudit(raw({ gpu: { present: true, exit_code: 2, query: real('bogus.txt') } })), cfg);
+    expect(g.failures.join('\n')).toMatch(/nvidia-smi failed \(exit 2\): Field "bogus.field" is not a valid field to query/);
+  });
+
+  it('the kernel NVRM lines of a healthy boot hold no Xid', () => {
+    const g = gate(parseAudit(raw({ xid: { readable: true, lines: real('dmesg-nvrm.txt') } })), cfg);
+    expect(g.failures).toEqual([]);
+    expect(parseAudit(raw({ xid: { readable: true, lines: real('dmesg-nvrm.txt') } })).xid.events).toEqual([]);
   });
 });
