@@ -57,7 +57,8 @@ try {
 
   const dest = join(home, 'collected');
   say(`tether collect into ${dest} (manifest on the box, pinned OpenSSH pull, load-verify, VERIFIED.json)`);
-  const collected = await tether(['collect', ...flags(box.inputs({ 'run-id': 'demo-run', 'dest-dir': dest }))]);
+  // The proof names the instance it is for: teardown refuses it for any other.
+  const collected = await tether(['collect', ...flags(box.inputs({ 'run-id': 'demo-run', 'dest-dir': dest, provider: 'command', 'instance-id': 'demo-box-1', verb: 'destroy' }))]);
   if (collected === 0) console.log(`  VERIFIED.json: ${readFileSync(join(dest, 'demo-run', 'VERIFIED.json'), 'utf8').replace(/\n\s*/g, ' ')}`);
 
   say('tether teardown without a VERIFIED.json is refused (nothing is called)');

@@ -32622,6 +32622,9 @@ var CONTROLS2 = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 function forTerminal(s) {
   return s.replace(/\r\n/g, "\n").replace(SEQUENCES, "").replace(CONTROLS2, "?");
 }
+function markdownForTerminal(md) {
+  return md.replace(/\\([\\`*_[\]()!#|~{}])/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
 
 // src/cli/help.ts
 var OPTION_HELP = {
@@ -32748,7 +32751,7 @@ function terminalReporter(outputs) {
     error: (l) => console.error(`error: ${clean(l)}`),
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
-    summary: (md) => console.log(clean(md))
+    summary: (md) => console.log(clean(markdownForTerminal(md)))
   };
 }
 async function main(argv) {

@@ -8,7 +8,7 @@ import { collectPhase } from '../collect/phase.ts';
 import { teardownPhase } from '../teardown/phase.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { forTerminal } from '../report/terminal.ts';
+import { forTerminal, markdownForTerminal } from '../report/terminal.ts';
 import { HELP, usage } from './help.ts';
 
 const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint', 'run-ids', 'progress-regex']);
@@ -43,7 +43,7 @@ function terminalReporter(outputs: Record<string, string>): Reporter {
     error: (l) => console.error(`error: ${clean(l)}`),
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
-    summary: (md) => console.log(clean(md)),
+    summary: (md) => console.log(clean(markdownForTerminal(md))),
   };
 }
 

@@ -82,3 +82,11 @@ describe('untrusted text on a terminal', () => {
     expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });
+
+describe('summaries on a terminal', () => {
+  it('undo the markdown escaping of untrusted text, and escape sequences still go', async () => {
+    const { markdownForTerminal } = await import('../../src/report/terminal.ts');
+    const text = 'collect (verified) must come first: a|b <x> & @user https://x.test \u001b[2J';
+    expect(forTerminal(markdownForTerminal(inert(text)))).toBe('collect (verified) must come first: a|b <x> & @user https://x.test  [2J');
+  });
+});
