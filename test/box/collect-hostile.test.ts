@@ -73,6 +73,12 @@ describe('the box cannot plant proof or write past its manifest', () => {
       const all = files(dest);
       expect(all.filter((f) => /verified\.json/i.test(f))).toEqual([]);
       for (const f of all) expect(statSync(join(dest, f)).size, f).toBeLessThanOrEqual(2_000_000);
+      // That destination proves nothing: teardown refuses it and calls no provider.
+      api.add('runpod', 'pod-grow');
+      const td = captureReporter();
+      expect(await teardownPhase(box.inputs({ 'run-id': 'grow', 'verified-path': join(dest, 'grow'), provider: 'runpod', 'instance-id': 'pod-grow', verb: 'destroy', 'api-key': KEYS.runpod, 'provider-api-url': api.url('runpod'), 'dry-run': 'false' }), {}, td, work)).toBe(1);
+      expect(td.outputs['state']).toBe('refused');
+      expect(api.calls('runpod', /pod-grow/)).toEqual([]);
     } finally {
       rmSync(`${box.bin}/head`, { force: true });
     }

@@ -140,6 +140,9 @@ describe('box text on the launch step stdout', () => {
     expect(r.stdout).toContain('::error::forged error from the box'); // it is in the log, as text
     const cmds = workflowCommands(r.stdout);
     for (const c of HOSTILE_COMMANDS) expect(cmds).not.toContain(c.trimStart());
-    expect(cmds.filter((c) => c.startsWith('::stop-commands::'))).toHaveLength(1);
+    const stops = cmds.filter((c) => c.startsWith('::stop-commands::'));
+    expect(stops).toHaveLength(1);
+    // The block is closed again, so tether's own commands after it (outputs, annotations) act.
+    expect(cmds).toContain(`::${stops[0]!.slice('::stop-commands::'.length)}::`);
   }, 60_000);
 });
