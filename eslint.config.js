@@ -1,6 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const GITHUB_ONLY = { group: ['@actions/*', '@octokit/*'], message: 'Only src/github/ may import @actions/* or @octokit/* (DESIGN.md layout).' };
+// The pure modules: no file or process I/O, no SSH, no on-box scripts (their phase.ts shells excepted).
+const PURE = [
+  { group: ['node:fs', 'node:fs/*', 'fs', 'node:child_process', 'child_process'], message: 'Pure module: no file or process I/O here; take it as a dependency (DESIGN.md: phase.ts does the I/O).' },
+  { group: ['**/ssh/*', '**/remote/*'], message: 'Pure module: no SSH or on-box script here; the phase.ts shell passes what it observed.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tmp/**'] },
   js.configs.recommended,
@@ -12,8 +19,17 @@ export default tseslint.config(
       'no-control-regex': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // DESIGN.md: only src/github may import the GitHub toolkits.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/*', '@octokit/*'], message: 'Only src/github/ may import @actions/* or @octokit/* (DESIGN.md layout).' }] }],
+      'no-restricted-imports': ['error', { patterns: [GITHUB_ONLY] }],
     },
   },
   { files: ['src/github/**'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    // Type-only imports are erased at build time, so they may name anything.
+    files: ['src/patrol/**', 'src/report/**', 'src/collect/verifiers/**'],
+    ignores: ['**/phase.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, ...PURE.map((p) => ({ ...p, allowTypeImports: true }))] }],
+    },
+  },
 );

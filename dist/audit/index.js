@@ -39825,39 +39825,11 @@ var InputError = class extends Error {
   input;
 };
 
-// src/ssh/errors.ts
-var ADVICE = {
-  auth_failed: "the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box",
-  host_key_mismatch: "the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect",
-  connection_refused: "nothing accepts SSH on that address and port: check the port (providers re-assign it when an instance is re-created) and that sshd runs",
-  unreachable: "no answer from the box: check the provider console for balance, power or preemption, and the address and port",
-  network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
-};
-var TransportError = class extends Error {
-  constructor(kind, detail) {
-    super(`${kind}: ${detail}`);
-    this.kind = kind;
-    this.name = "TransportError";
-    this.advice = ADVICE[kind];
-  }
-  kind;
-  advice;
-};
-function classify(err, hostKeyRejected) {
-  if (hostKeyRejected) return "host_key_mismatch";
-  const code2 = err.code ?? "";
-  const msg = err.message ?? "";
-  if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
-  if (code2 === "ECONNREFUSED") return "connection_refused";
-  if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
-  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
-  return "network";
-}
-
 // src/report/describe-error.ts
 function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
-  if (err instanceof TransportError) return { line: `${err.message} \u2014 ${err.advice}`, code: 4 };
+  const advice = err?.advice;
+  if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return { line: `${err.message} \u2014 ${advice}`, code: 4 };
   return { line: err instanceof Error ? err.message : String(err), code: 1 };
 }
 
@@ -40170,6 +40142,35 @@ async function withBackoff(attempts, fn, retryable, sleep = (ms) => new Promise(
     }
   }
   throw last;
+}
+
+// src/ssh/errors.ts
+var ADVICE = {
+  auth_failed: "the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box",
+  host_key_mismatch: "the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect",
+  connection_refused: "nothing accepts SSH on that address and port: check the port (providers re-assign it when an instance is re-created) and that sshd runs",
+  unreachable: "no answer from the box: check the provider console for balance, power or preemption, and the address and port",
+  network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
+};
+var TransportError = class extends Error {
+  constructor(kind, detail) {
+    super(`${kind}: ${detail}`);
+    this.kind = kind;
+    this.name = "TransportError";
+    this.advice = ADVICE[kind];
+  }
+  kind;
+  advice;
+};
+function classify(err, hostKeyRejected) {
+  if (hostKeyRejected) return "host_key_mismatch";
+  const code2 = err.code ?? "";
+  const msg = err.message ?? "";
+  if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
+  if (code2 === "ECONNREFUSED") return "connection_refused";
+  if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
+  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
+  return "network";
 }
 
 // src/ssh/client.ts

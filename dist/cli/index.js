@@ -29543,7 +29543,7 @@ ${o.logHead.trimEnd()}`);
   }
 }
 
-// src/remote/patrol-phase.ts
+// src/patrol/phase.ts
 import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
 
 // src/patrol/remediation.ts
@@ -29701,63 +29701,7 @@ function readMemory(body) {
   }
 }
 
-// src/patrol/observation.ts
-var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
-var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-function marker(kind, text, where) {
-  if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
-  try {
-    return parseMarker(kind, text);
-  } catch {
-    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function expected(spec) {
-  try {
-    const v = JSON.parse(spec)?.expected_duration_s;
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
-  }
-}
-var TIME = { min: 0, max: 1e11 };
-function parseRun(raw, i) {
-  const where = `probe runs[${i}]`;
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists = bool2(x, "exists", where);
-  if (!exists) return { ...emptyRun(id) };
-  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
-  const ckWhere = `${where}.checkpoints`;
-  return {
-    id,
-    exists,
-    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool2(x, "alive", where),
-    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
-    startedEpoch: optInt(x, "started_epoch", where, TIME),
-    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
-    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
-    logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME),
-    delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where),
-    tail: b64(tailB64),
-    checkpoints: {
-      count: int(ck, "count", ckWhere),
-      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
-      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere)
-    }
-  };
-}
+// src/record/observation.ts
 function emptyRun(id) {
   return {
     id,
@@ -29776,39 +29720,6 @@ function emptyRun(id) {
     deltaFrom: 0,
     tail: "",
     checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
-  };
-}
-function parseProbe(raw, runRoot) {
-  const r = obj(raw, "probe");
-  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const gpu = obj(r["gpu"], "probe.gpu");
-  const present = bool2(gpu, "present", "probe.gpu");
-  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
-  const mem = obj(r["memory"], "probe.memory");
-  const runs = [];
-  const runErrors = {};
-  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
-    try {
-      runs.push(parseRun(x, i));
-    } catch (err) {
-      const id = x?.id;
-      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
-      runErrors[id] = err.message;
-    }
-  });
-  return {
-    hostname: str(r, "hostname", "probe", { max: 255 }),
-    now: int(r, "now", "probe", TIME),
-    btime: optInt(r, "btime", "probe", TIME),
-    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
-    gpu: {
-      present,
-      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
-      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
-    },
-    runs,
-    runErrors
   };
 }
 
@@ -30057,7 +29968,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
         const mark = prev.runs[id]?.teardown;
         if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
         let s;
-        if (host2 instanceof TransportError) s = { kind: "transport", reason: host2.kind, detail: host2.message };
+        if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
         else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
         else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
         else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
@@ -30178,6 +30089,97 @@ function renderStatusText(verdicts, now) {
   return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
 }
 
+// src/remote/probe-parse.ts
+var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  try {
+    return parseMarker(kind, text);
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function expected(spec) {
+  try {
+    const v = JSON.parse(spec)?.expected_duration_s;
+    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+var TIME = { min: 0, max: 1e11 };
+function parseRun(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists = bool2(x, "exists", where);
+  if (!exists) return { ...emptyRun(id) };
+  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const ckWhere = `${where}.checkpoints`;
+  return {
+    id,
+    exists,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    startedEpoch: optInt(x, "started_epoch", where, TIME),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
+    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+    }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME),
+    btime: optInt(r, "btime", "probe", TIME),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+
 // src/remote/probe.ts
 async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   const session = await connect({ ...conn, attempts: 1 }, cred);
@@ -30190,7 +30192,7 @@ async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   }
 }
 
-// src/remote/patrol-phase.ts
+// src/patrol/phase.ts
 function fileStore(path) {
   return {
     load: async () => {
@@ -30255,7 +30257,10 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
     memory,
     (t, runs) => {
       const h = byName.get(t.label);
-      return probeHost(h.conn, h.cred, h.runRoot, runs, 6e4);
+      return probeHost(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
+        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+        throw err;
+      });
     },
     { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
     now,
@@ -32612,7 +32617,8 @@ ${left.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing el
 // src/report/describe-error.ts
 function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
-  if (err instanceof TransportError) return { line: `${err.message} \u2014 ${err.advice}`, code: 4 };
+  const advice = err?.advice;
+  if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return { line: `${err.message} \u2014 ${advice}`, code: 4 };
   return { line: err instanceof Error ? err.message : String(err), code: 1 };
 }
 

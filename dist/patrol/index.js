@@ -47155,39 +47155,11 @@ var InputError = class extends Error {
   input;
 };
 
-// src/ssh/errors.ts
-var ADVICE = {
-  auth_failed: "the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box",
-  host_key_mismatch: "the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect",
-  connection_refused: "nothing accepts SSH on that address and port: check the port (providers re-assign it when an instance is re-created) and that sshd runs",
-  unreachable: "no answer from the box: check the provider console for balance, power or preemption, and the address and port",
-  network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
-};
-var TransportError = class extends Error {
-  constructor(kind, detail) {
-    super(`${kind}: ${detail}`);
-    this.kind = kind;
-    this.name = "TransportError";
-    this.advice = ADVICE[kind];
-  }
-  kind;
-  advice;
-};
-function classify(err, hostKeyRejected) {
-  if (hostKeyRejected) return "host_key_mismatch";
-  const code2 = err.code ?? "";
-  const msg = err.message ?? "";
-  if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
-  if (code2 === "ECONNREFUSED") return "connection_refused";
-  if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
-  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
-  return "network";
-}
-
 // src/report/describe-error.ts
 function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
-  if (err instanceof TransportError) return { line: `${err.message} \u2014 ${err.advice}`, code: 4 };
+  const advice = err?.advice;
+  if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return { line: `${err.message} \u2014 ${advice}`, code: 4 };
   return { line: err instanceof Error ? err.message : String(err), code: 1 };
 }
 
@@ -51747,7 +51719,7 @@ function storeFromInputs(inputs, env, reporter) {
   return target ? githubStore(target, env, token) : void 0;
 }
 
-// src/remote/patrol-phase.ts
+// src/patrol/phase.ts
 import { existsSync as existsSync2, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 
 // src/ssh/hostkey.ts
@@ -51918,205 +51890,7 @@ function parseTetherFile(text, env) {
   });
 }
 
-// src/record/strict.ts
-var BoxDataError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "BoxDataError";
-  }
-};
-function obj(v, where) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
-  return v;
-}
-function arr(o, k, where, max) {
-  const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
-  return v;
-}
-function str(o, k, where, opts) {
-  const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
-  return v;
-}
-function optStr(o, k, where, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
-}
-function int(o, k, where, opts = {}) {
-  const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
-  return v;
-}
-function optInt(o, k, where, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
-}
-function bool2(o, k, where) {
-  const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
-  return v;
-}
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
-  }
-}
-
-// src/record/grammar.ts
-var RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
-var ATTEMPT_MAX = 999999;
-function parseMarker(kind, text) {
-  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BoxDataError(`${kind} marker is not JSON`);
-  }
-  const m = obj(raw, `${kind} marker`);
-  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
-  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
-  return {
-    kind,
-    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
-    exitCode,
-    signal,
-    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
-    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
-  };
-}
-
-// src/remote/audit.ts
-var THROTTLE_BITS = [
-  [1, "gpu_idle"],
-  [2, "applications_clocks_setting"],
-  [4, "sw_power_cap"],
-  [8, "hw_slowdown"],
-  [16, "sync_boost"],
-  [32, "sw_thermal_slowdown"],
-  [64, "hw_thermal_slowdown"],
-  [128, "hw_power_brake_slowdown"],
-  [256, "display_clock_setting"]
-];
-function throttleReasons(mask) {
-  if (!/^0x[0-9a-fA-F]+$/.test(mask.trim())) return [];
-  const n = Number(BigInt(mask.trim()) & 0xffffn);
-  return THROTTLE_BITS.filter(([bit]) => (n & bit) !== 0).map(([, name]) => name);
-}
-var num = (s) => {
-  const t = (s ?? "").trim();
-  return /^-?[0-9]+(\.[0-9]+)?$/.test(t) ? Number(t) : null;
-};
-function parseGpuQuery(text) {
-  const gpus = [];
-  for (const line of text.split("\n")) {
-    const f = line.split(",").map((s) => s.trim());
-    if (f.length < 9 || num(f[0]) === null) continue;
-    gpus.push({
-      index: num(f[0]) ?? 0,
-      name: f[1] ?? "",
-      memTotalMiB: num(f[2]),
-      memUsedMiB: num(f[3]),
-      utilPct: num(f[4]),
-      tempC: num(f[5]),
-      smClockMHz: num(f[6]),
-      smClockMaxMHz: num(f[7]),
-      throttleActive: throttleReasons(f[8] ?? "")
-    });
-  }
-  return gpus;
-}
-function dfFields(line) {
-  return line.trim().split(/\s+/);
-}
-function parseDf(path, bytesLine, inodesLine, fallbackMount = "") {
-  const b = dfFields(bytesLine);
-  const i = dfFields(inodesLine);
-  return {
-    path,
-    mount: b.slice(5).join(" ") || fallbackMount,
-    sizeBytes: num(b[1]) ?? 0,
-    availBytes: num(b[3]) ?? 0,
-    inodesTotal: num(i[1]) ?? 0,
-    inodesFree: num(i[3]) ?? 0
-  };
-}
-function parseMemory(max, current, events) {
-  const m = cgroupValue(max);
-  const c = cgroupValue(current);
-  const oom = /oom_kill (\d+)/.exec(events);
-  return { fraction: m && c !== null ? c / m : null, oomKills: oom ? Number(oom[1]) : null };
-}
-function cgroupValue(s) {
-  const t = s.trim();
-  if (t === "max" || t === "") return null;
-  const n = num(t);
-  return n !== null && n < 2 ** 60 ? n : null;
-}
-
-// src/patrol/observation.ts
-var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
-var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-function marker(kind, text, where) {
-  if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
-  try {
-    return parseMarker(kind, text);
-  } catch {
-    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function expected(spec) {
-  try {
-    const v = JSON.parse(spec)?.expected_duration_s;
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
-  }
-}
-var TIME = { min: 0, max: 1e11 };
-function parseRun(raw, i) {
-  const where = `probe runs[${i}]`;
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists2 = bool2(x, "exists", where);
-  if (!exists2) return { ...emptyRun(id) };
-  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
-  const ckWhere = `${where}.checkpoints`;
-  return {
-    id,
-    exists: exists2,
-    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool2(x, "alive", where),
-    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
-    startedEpoch: optInt(x, "started_epoch", where, TIME),
-    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
-    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
-    logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME),
-    delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where),
-    tail: b64(tailB64),
-    checkpoints: {
-      count: int(ck, "count", ckWhere),
-      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
-      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere)
-    }
-  };
-}
+// src/record/observation.ts
 function emptyRun(id) {
   return {
     id,
@@ -52135,39 +51909,6 @@ function emptyRun(id) {
     deltaFrom: 0,
     tail: "",
     checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
-  };
-}
-function parseProbe(raw, runRoot) {
-  const r = obj(raw, "probe");
-  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const gpu = obj(r["gpu"], "probe.gpu");
-  const present = bool2(gpu, "present", "probe.gpu");
-  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
-  const mem = obj(r["memory"], "probe.memory");
-  const runs = [];
-  const runErrors = {};
-  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
-    try {
-      runs.push(parseRun(x, i));
-    } catch (err) {
-      const id = x?.id;
-      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
-      runErrors[id] = err.message;
-    }
-  });
-  return {
-    hostname: str(r, "hostname", "probe", { max: 255 }),
-    now: int(r, "now", "probe", TIME),
-    btime: optInt(r, "btime", "probe", TIME),
-    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
-    gpu: {
-      present,
-      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
-      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
-    },
-    runs,
-    runErrors
   };
 }
 
@@ -52416,7 +52157,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
         const mark = prev.runs[id]?.teardown;
         if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
         let s;
-        if (host2 instanceof TransportError) s = { kind: "transport", reason: host2.kind, detail: host2.message };
+        if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
         else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
         else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
         else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
@@ -52466,6 +52207,239 @@ function loadCredential(source) {
   return { privateKey: text };
 }
 
+// src/record/strict.ts
+var BoxDataError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "BoxDataError";
+  }
+};
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
+}
+
+// src/record/grammar.ts
+var RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+var ATTEMPT_MAX = 999999;
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
+  }
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
+  };
+}
+
+// src/remote/audit.ts
+var THROTTLE_BITS = [
+  [1, "gpu_idle"],
+  [2, "applications_clocks_setting"],
+  [4, "sw_power_cap"],
+  [8, "hw_slowdown"],
+  [16, "sync_boost"],
+  [32, "sw_thermal_slowdown"],
+  [64, "hw_thermal_slowdown"],
+  [128, "hw_power_brake_slowdown"],
+  [256, "display_clock_setting"]
+];
+function throttleReasons(mask) {
+  if (!/^0x[0-9a-fA-F]+$/.test(mask.trim())) return [];
+  const n = Number(BigInt(mask.trim()) & 0xffffn);
+  return THROTTLE_BITS.filter(([bit]) => (n & bit) !== 0).map(([, name]) => name);
+}
+var num = (s) => {
+  const t = (s ?? "").trim();
+  return /^-?[0-9]+(\.[0-9]+)?$/.test(t) ? Number(t) : null;
+};
+function parseGpuQuery(text) {
+  const gpus = [];
+  for (const line of text.split("\n")) {
+    const f = line.split(",").map((s) => s.trim());
+    if (f.length < 9 || num(f[0]) === null) continue;
+    gpus.push({
+      index: num(f[0]) ?? 0,
+      name: f[1] ?? "",
+      memTotalMiB: num(f[2]),
+      memUsedMiB: num(f[3]),
+      utilPct: num(f[4]),
+      tempC: num(f[5]),
+      smClockMHz: num(f[6]),
+      smClockMaxMHz: num(f[7]),
+      throttleActive: throttleReasons(f[8] ?? "")
+    });
+  }
+  return gpus;
+}
+function dfFields(line) {
+  return line.trim().split(/\s+/);
+}
+function parseDf(path, bytesLine, inodesLine, fallbackMount = "") {
+  const b = dfFields(bytesLine);
+  const i = dfFields(inodesLine);
+  return {
+    path,
+    mount: b.slice(5).join(" ") || fallbackMount,
+    sizeBytes: num(b[1]) ?? 0,
+    availBytes: num(b[3]) ?? 0,
+    inodesTotal: num(i[1]) ?? 0,
+    inodesFree: num(i[3]) ?? 0
+  };
+}
+function parseMemory(max, current, events) {
+  const m = cgroupValue(max);
+  const c = cgroupValue(current);
+  const oom = /oom_kill (\d+)/.exec(events);
+  return { fraction: m && c !== null ? c / m : null, oomKills: oom ? Number(oom[1]) : null };
+}
+function cgroupValue(s) {
+  const t = s.trim();
+  if (t === "max" || t === "") return null;
+  const n = num(t);
+  return n !== null && n < 2 ** 60 ? n : null;
+}
+
+// src/remote/probe-parse.ts
+var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  try {
+    return parseMarker(kind, text);
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function expected(spec) {
+  try {
+    const v = JSON.parse(spec)?.expected_duration_s;
+    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+var TIME = { min: 0, max: 1e11 };
+function parseRun(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists2 = bool2(x, "exists", where);
+  if (!exists2) return { ...emptyRun(id) };
+  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const ckWhere = `${where}.checkpoints`;
+  return {
+    id,
+    exists: exists2,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    startedEpoch: optInt(x, "started_epoch", where, TIME),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
+    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+    }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME),
+    btime: optInt(r, "btime", "probe", TIME),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+
 // src/ssh/client.ts
 var import_ssh22 = __toESM(require_lib3(), 1);
 
@@ -52487,6 +52461,35 @@ async function withBackoff(attempts, fn, retryable, sleep = (ms) => new Promise(
     }
   }
   throw last2;
+}
+
+// src/ssh/errors.ts
+var ADVICE = {
+  auth_failed: "the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box",
+  host_key_mismatch: "the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect",
+  connection_refused: "nothing accepts SSH on that address and port: check the port (providers re-assign it when an instance is re-created) and that sshd runs",
+  unreachable: "no answer from the box: check the provider console for balance, power or preemption, and the address and port",
+  network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
+};
+var TransportError = class extends Error {
+  constructor(kind, detail) {
+    super(`${kind}: ${detail}`);
+    this.kind = kind;
+    this.name = "TransportError";
+    this.advice = ADVICE[kind];
+  }
+  kind;
+  advice;
+};
+function classify(err, hostKeyRejected) {
+  if (hostKeyRejected) return "host_key_mismatch";
+  const code2 = err.code ?? "";
+  const msg = err.message ?? "";
+  if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
+  if (code2 === "ECONNREFUSED") return "connection_refused";
+  if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
+  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
+  return "network";
 }
 
 // src/ssh/client.ts
@@ -53488,7 +53491,7 @@ async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   }
 }
 
-// src/remote/patrol-phase.ts
+// src/patrol/phase.ts
 function fileStore(path) {
   return {
     load: async () => {
@@ -53553,7 +53556,10 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
     memory,
     (t, runs) => {
       const h = byName.get(t.label);
-      return probeHost(h.conn, h.cred, h.runRoot, runs, 6e4);
+      return probeHost(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
+        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+        throw err;
+      });
     },
     { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
     now,

@@ -7,7 +7,7 @@ import { refuseUnsafeContext } from '../github/context.ts';
 import { storeFromInputs, teardownDone } from '../github/status-store.ts';
 import { teardownPhase } from '../teardown/phase.ts';
 import { auditPhase, launchPhase } from '../launch/phase.ts';
-import { patrolPhase } from '../remote/patrol-phase.ts';
+import { patrolPhase } from '../patrol/phase.ts';
 
 // The root action: `command:` picks the phase.
 await runAction(async (r) => {

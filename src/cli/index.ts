@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../config/errors.ts';
 import { PHASE_INPUTS, type Phase } from '../config/inputs.ts';
 import { auditPhase, launchPhase } from '../launch/phase.ts';
-import { patrolPhase } from '../remote/patrol-phase.ts';
+import { patrolPhase } from '../patrol/phase.ts';
 import { collectPhase } from '../collect/phase.ts';
 import { teardownPhase } from '../teardown/phase.ts';
 import { describeError } from '../report/describe-error.ts';

@@ -1,7 +1,6 @@
-import { TransportError } from '../ssh/errors.ts';
 import type { RunMemory, TeardownMark, TickMemory } from './memory.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
-import { emptyRun, type HostObservation } from './observation.ts';
+import { emptyRun, type HostObservation, type ProbeFailure, type SeenRun } from '../record/observation.ts';
 import { assess, remembered, type AssessOptions, type Seen, type Verdict } from './verdict.ts';
 
 export interface HostTarget {
@@ -11,14 +10,13 @@ export interface HostTarget {
   hourlyPrice?: number | null;
 }
 
-export interface SeenRun {
-  id: string;
-  attempt: number;
-  offset: number;
-}
+export type { SeenRun };
 
-/** One read-only probe of one host; throws TransportError when the host cannot be reached. */
-export type ProbeFn = (target: HostTarget, runs: SeenRun[]) => Promise<HostObservation>;
+/**
+ * One read-only probe of one host: what it saw, or a ProbeFailure when the host could not be reached.
+ * Anything it throws is that host's probe-error.
+ */
+export type ProbeFn = (target: HostTarget, runs: SeenRun[]) => Promise<HostObservation | ProbeFailure>;
 
 export type TickVerdict = Verdict & { host: string; hourlyPrice: number | null };
 
@@ -42,7 +40,7 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
       // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
       const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
       const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host: HostObservation | TransportError | Error | null = null;
+      let host: HostObservation | ProbeFailure | Error | null = null;
       if (seen.length) {
         try {
           host = await probe(t, seen);
@@ -56,7 +54,7 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
         const mark = prev.runs[id]?.teardown;
         if (mark) return { ...tornDown(id, prev.runs[id]!, mark), host: t.label, hourlyPrice: price };
         let s: Seen;
-        if (host instanceof TransportError) s = { kind: 'transport', reason: host.kind, detail: host.message };
+        if (host && 'transport' in host) s = { kind: 'transport', reason: host.transport, detail: host.message };
         else if (host instanceof Error || !host) s = { kind: 'probe-error', detail: `probe failed: ${host?.message ?? 'not probed'}` };
         else if (host.runErrors[id]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
         else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };

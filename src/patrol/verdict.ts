@@ -1,7 +1,6 @@
-import type { GpuInfo } from '../remote/audit.ts';
 import type { TransportKind } from '../ssh/errors.ts';
 import { HISTORY_MAX, type RunMemory } from './memory.ts';
-import type { HostObservation, RunObservation } from './observation.ts';
+import type { GpuInfo, HostObservation, RunObservation } from '../record/observation.ts';
 import { parseProgress } from './progress.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';

@@ -1,27 +1,8 @@
+import type { DiskInfo, GpuInfo } from '../record/observation.ts';
 import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
 /** Typed view of scripts/remote/audit.sh output. Pure parsing of raw tool output. */
 
-export interface DiskInfo {
-  path: string;
-  mount: string;
-  sizeBytes: number;
-  availBytes: number;
-  /** 0 when the filesystem has no fixed inode table (btrfs, some overlays). */
-  inodesTotal: number;
-  inodesFree: number;
-}
-
-export interface GpuInfo {
-  index: number;
-  name: string;
-  memTotalMiB: number | null;
-  memUsedMiB: number | null;
-  utilPct: number | null;
-  tempC: number | null;
-  smClockMHz: number | null;
-  smClockMaxMHz: number | null;
-  throttleActive: string[];
-}
+export type { DiskInfo, GpuInfo };
 
 export interface AuditReport {
   hostname: string;

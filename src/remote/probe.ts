@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../config/connection.ts';
-import { parseProbe, type HostObservation } from '../patrol/observation.ts';
-import type { SeenRun } from '../patrol/tick.ts';
+import type { HostObservation, SeenRun } from '../record/observation.ts';
+import { parseProbe } from './probe-parse.ts';
 import { connect } from '../ssh/client.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { parseJsonLine, runScript } from './invoke.ts';

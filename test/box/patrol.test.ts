@@ -5,7 +5,7 @@ import { loadCredential } from '../../src/ssh/keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase } from '../../src/launch/phase.ts';
 import { readMemory } from '../../src/patrol/memory.ts';
-import { patrolPhase } from '../../src/remote/patrol-phase.ts';
+import { patrolPhase } from '../../src/patrol/phase.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';

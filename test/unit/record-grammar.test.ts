@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseProbe } from '../../src/patrol/observation.ts';
+import { parseProbe } from '../../src/remote/probe-parse.ts';
 import { tick } from '../../src/patrol/tick.ts';
 import { emptyMemory } from '../../src/patrol/memory.ts';
 import { ATTEMPT, parseMarker, RUN_ID } from '../../src/record/grammar.ts';
@@ -61,7 +61,7 @@ describe('probe output is read strictly', () => {
     const result = await tick(hosts, prev, async (t) => {
       if (t.label === 'a') return parseProbe(probe([{ ...goodRun, id: 'ra' }]), '~');
       if (t.label === 'b') throw new TypeError("Cannot read properties of undefined (reading 'x')");
-      throw new TransportError('unreachable', 'timed out');
+      return { transport: 'unreachable' as const, message: new TransportError('unreachable', 'timed out').message };
     }, { stallAfterS: 3600 }, new Date(200_000));
     expect(result.verdicts.map((v) => [v.runId, v.state])).toEqual([['ra', 'launching'], ['rb', 'probe-error'], ['rc', 'unreachable']]);
     expect(result.verdicts[1]?.detail).toMatch(/probe failed: Cannot read properties.*; last known state running/);

@@ -78,7 +78,8 @@ describe('cost visibility and torn-down runs', () => {
     const prev: TickMemory = { v: 1, tick: 3, runs: { gone: { ...mem([]), state: 'finished', teardown: { state: 'torn-down', reason: 'pod-1 torn-down (404)', at: '2026-11-22T11:00:00Z' } } } };
     const probe: ProbeFn = async (_t, runs) => {
       probed.push(runs.map((r) => r.id));
-      throw new TransportError('connection_refused', 'connection refused');
+      const e = new TransportError('connection_refused', 'connection refused');
+      return { transport: e.kind, message: e.message };
     };
     const alone = await tick([{ label: 'h1', runIds: ['gone'] }], prev, probe, { stallAfterS: 3600 }, now);
     expect(probed).toEqual([]);

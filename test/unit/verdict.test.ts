@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMemory, memoryBlock, readMemory, type RunMemory } from '../../src/patrol/memory.ts';
-import type { HostObservation, Marker, RunObservation } from '../../src/patrol/observation.ts';
+import type { HostObservation, Marker, RunObservation } from '../../src/record/observation.ts';
 import { parseProgress } from '../../src/patrol/progress.ts';
 import { FAILURE_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
 import { assess, type Seen } from '../../src/patrol/verdict.ts';

@@ -1,44 +1,7 @@
-import { ATTEMPT_MAX, parseMarker, RUN_ID, type Marker } from '../record/grammar.ts';
+import { ATTEMPT_MAX, parseMarker, RUN_ID } from '../record/grammar.ts';
+import { emptyRun, type HostObservation, type Marker, type RunObservation } from '../record/observation.ts';
 import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
-import { parseDf, parseGpuQuery, parseMemory, type DiskInfo, type GpuInfo } from '../remote/audit.ts';
-
-export type { Marker };
-
-/** What one probe saw of one run (scripts/remote/probe.sh), decoded. Pure. */
-export interface RunObservation {
-  id: string;
-  exists: boolean;
-  attempt: number;
-  alive: boolean;
-  pid: number | null;
-  startedEpoch: number | null;
-  exitCode: number | null;
-  marker: Marker | null;
-  heartbeatMtime: number | null;
-  expectedDurationS: number | null;
-  logSize: number;
-  logMtime: number | null;
-  /** Log bytes past the offset the caller passed (the newest DELTA_MAX of them). */
-  delta: string;
-  deltaFrom: number;
-  /** The last bytes of the attempt log. */
-  tail: string;
-  checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null };
-}
-
-
-export interface HostObservation {
-  hostname: string;
-  /** The box's clock, epoch seconds: ages are computed against it, never against the runner's. */
-  now: number;
-  btime: number | null;
-  disk: DiskInfo;
-  memory: { fraction: number | null; oomKills: number | null };
-  gpu: { present: boolean; error: string | null; gpus: GpuInfo[] };
-  runs: RunObservation[];
-  /** Runs whose part of the probe could not be read: the reason, by run id (that run's `probe-error`). */
-  runErrors: Record<string, string>;
-}
+import { parseDf, parseGpuQuery, parseMemory } from './audit.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -100,28 +63,6 @@ function parseRun(raw: unknown, i: number): RunObservation {
       newestMtime: optInt(ck, 'newest_mtime', ckWhere, TIME),
       newestBytes: optInt(ck, 'newest_bytes', ckWhere),
     },
-  };
-}
-
-/** An observation of a run with no record: what a host that does not know the run id says. */
-export function emptyRun(id: string): RunObservation {
-  return {
-    id,
-    exists: false,
-    attempt: 0,
-    alive: false,
-    pid: null,
-    startedEpoch: null,
-    exitCode: null,
-    marker: null,
-    heartbeatMtime: null,
-    expectedDurationS: null,
-    logSize: 0,
-    logMtime: null,
-    delta: '',
-    deltaFrom: 0,
-    tail: '',
-    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null },
   };
 }
 

@@ -3,12 +3,13 @@ import { parseConnection, type Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import { parsePatrol } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
-import { mergeMemories, readMemory, type TickMemory } from '../patrol/memory.ts';
-import { tick } from '../patrol/tick.ts';
+import { mergeMemories, readMemory, type TickMemory } from './memory.ts';
+import { tick } from './tick.ts';
 import { ESCALATE, renderPatrol, renderStatusText, stateText, STATUS_MARKER } from '../report/patrol.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { loadCredential } from '../ssh/keys.ts';
-import { probeHost } from './probe.ts';
+import { probeHost } from '../remote/probe.ts';
+import { TransportError } from '../ssh/errors.ts';
 
 /** Tick memory in a local file (the CLI, or a runner without report-to). */
 export function fileStore(path: string): StatusStore {
@@ -89,7 +90,11 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     memory,
     (t, runs) => {
       const h = byName.get(t.label)!;
-      return probeHost(h.conn, h.cred, h.runRoot, runs, 60_000);
+      // A host that cannot be reached is a value for the pure tick, not an exception.
+      return probeHost(h.conn, h.cred, h.runRoot, runs, 60_000).catch((err: unknown) => {
+        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+        throw err;
+      });
     },
     { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
     now,

@@ -1,0 +1,101 @@
+import type { Marker } from './grammar.ts';
+import type { TransportKind } from '../ssh/errors.ts';
+
+export type { Marker };
+
+export interface DiskInfo {
+  path: string;
+  mount: string;
+  sizeBytes: number;
+  availBytes: number;
+  /** 0 when the filesystem has no fixed inode table (btrfs, some overlays). */
+  inodesTotal: number;
+  inodesFree: number;
+}
+
+export interface GpuInfo {
+  index: number;
+  name: string;
+  memTotalMiB: number | null;
+  memUsedMiB: number | null;
+  utilPct: number | null;
+  tempC: number | null;
+  smClockMHz: number | null;
+  smClockMaxMHz: number | null;
+  throttleActive: string[];
+}
+
+/**
+ * The contract between the probe (scripts/remote/probe.sh, read by src/remote/probe-parse.ts) and the
+ * pure patrol (src/patrol): what one probe saw of one run and of its host. Types only, and one
+ * constructor.
+ */
+export interface RunObservation {
+  id: string;
+  exists: boolean;
+  attempt: number;
+  alive: boolean;
+  pid: number | null;
+  startedEpoch: number | null;
+  exitCode: number | null;
+  marker: Marker | null;
+  heartbeatMtime: number | null;
+  expectedDurationS: number | null;
+  logSize: number;
+  logMtime: number | null;
+  /** Log bytes past the offset the caller passed (the newest DELTA_MAX of them). */
+  delta: string;
+  deltaFrom: number;
+  /** The last bytes of the attempt log. */
+  tail: string;
+  checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null };
+}
+
+
+export interface HostObservation {
+  hostname: string;
+  /** The box's clock, epoch seconds: ages are computed against it, never against the runner's. */
+  now: number;
+  btime: number | null;
+  disk: DiskInfo;
+  memory: { fraction: number | null; oomKills: number | null };
+  gpu: { present: boolean; error: string | null; gpus: GpuInfo[] };
+  runs: RunObservation[];
+  /** Runs whose part of the probe could not be read: the reason, by run id (that run's `probe-error`). */
+  runErrors: Record<string, string>;
+}
+
+/** What the last tick saw of a run: the probe sends only log bytes past `offset` of `attempt`. */
+export interface SeenRun {
+  id: string;
+  attempt: number;
+  offset: number;
+}
+
+/** A host that could not be reached (a typed transport failure): nothing about its runs was learnt. */
+export interface ProbeFailure {
+  transport: TransportKind;
+  message: string;
+}
+
+/** An observation of a run with no record: what a host that does not know the run id says. */
+export function emptyRun(id: string): RunObservation {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: '',
+    deltaFrom: 0,
+    tail: '',
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null },
+  };
+}
