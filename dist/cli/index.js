@@ -2,9 +2,9 @@
 import { createRequire as __tether_cr } from 'node:module';
 import { fileURLToPath as __tether_fu } from 'node:url';
 import { dirname as __tether_dn } from 'node:path';
-const require = __tether_cr(import.meta.url);
-const __filename = __tether_fu(import.meta.url);
-const __dirname = __tether_dn(__filename);
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -17,12 +17,24 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -40,6 +52,485 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+
+// src/config/errors.ts
+var InputError;
+var init_errors = __esm({
+  "src/config/errors.ts"() {
+    "use strict";
+    InputError = class extends Error {
+      constructor(input, problem) {
+        super(`input '${input}': ${problem}`);
+        this.input = input;
+        this.name = "InputError";
+      }
+      input;
+    };
+  }
+});
+
+// src/config/values.ts
+import { isIP } from "node:net";
+function show(value) {
+  const cut = value.length > 60 ? `${value.slice(0, 60)}\u2026` : value;
+  return JSON.stringify(cut);
+}
+function runId(input, raw) {
+  const v = (raw ?? "").trim();
+  if (!v) throw new InputError(input, "is required (letters, digits, . _ -, at most 64 characters)");
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(v) || v === "." || v === ".." || v.startsWith("-") || v.startsWith(".")) {
+    throw new InputError(input, `${show(v)} is not a run id: use 1-64 of A-Z a-z 0-9 . _ -, not starting with '.' or '-'`);
+  }
+  return v;
+}
+function host(input, raw) {
+  const v = (raw ?? "").trim();
+  if (!v) throw new InputError(input, "is required (a host name or IP address)");
+  const bare = v.startsWith("[") && v.endsWith("]") ? v.slice(1, -1) : v;
+  const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+  if (isIP(bare) !== 0 || hostname.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
+  throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
+}
+function port(input, raw, fallback = 22) {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  if (!/^[0-9]{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
+    throw new InputError(input, `${show(v)} is not a TCP port (a whole number 1-65535)`);
+  }
+  return Number(v);
+}
+function user(input, raw, fallback = "root") {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/.test(v)) {
+    throw new InputError(input, `${show(v)} is not a login name (letters, digits, _ . -, at most 32, not starting with '-')`);
+  }
+  return v;
+}
+function remotePath(input, raw, fallback) {
+  const v = (raw ?? "").trim();
+  if (!v) {
+    if (fallback !== void 0) return fallback;
+    throw new InputError(input, "is required (an absolute path or ~/path on the box)");
+  }
+  if (v.length > 1024) throw new InputError(input, `is ${v.length} characters long; at most 1024`);
+  if (CONTROL.test(v)) throw new InputError(input, `${show(v)} contains a control character (newline, tab, NUL \u2026)`);
+  if (!(v === "~" || v.startsWith("/") || v.startsWith("~/"))) {
+    throw new InputError(input, `${show(v)} must be absolute ('/data/runs') or under the home directory ('~/runs')`);
+  }
+  if (v.split("/").some((part) => part === "..")) throw new InputError(input, `${show(v)} contains a '..' component`);
+  return v.length > 1 ? v.replace(/\/+$/, "") : v;
+}
+function globs(input, raw) {
+  const items = splitList(raw ?? "");
+  for (const g of items) {
+    if (g.length > 512) throw new InputError(input, `pattern ${show(g)} is longer than 512 characters`);
+    if (CONTROL.test(g)) throw new InputError(input, `pattern ${show(g)} contains a control character`);
+    if (g.startsWith("/") || g.startsWith("~")) throw new InputError(input, `pattern ${show(g)} must be relative to the workdir`);
+    if (g.split("/").some((part) => part === "..")) throw new InputError(input, `pattern ${show(g)} escapes the workdir with '..'`);
+  }
+  if (items.length > 64) throw new InputError(input, `has ${items.length} patterns; at most 64`);
+  return items;
+}
+function splitList(raw) {
+  return raw.split(/[\n,]/).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+function envName(input, name) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
+    throw new InputError(input, `${show(name)} is not an environment variable name (letters, digits, _, not starting with a digit)`);
+  }
+  if (RESERVED_ENV.has(name) || name.startsWith("TETHER_") || name.startsWith("BASH_FUNC_")) {
+    throw new InputError(input, `${show(name)} is reserved (it changes how the shell or loader start, or belongs to tether); use another name`);
+  }
+  return name;
+}
+function envLines(input, raw) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const line of (raw ?? "").split("\n")) {
+    if (!line.trim() || line.trimStart().startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq < 0) throw new InputError(input, `line ${show(line)} is not NAME=value`);
+    const name = envName(input, line.slice(0, eq).trim());
+    const value = line.slice(eq + 1).replace(/\r$/, "");
+    if (value.includes("\0")) throw new InputError(input, `value of ${name} contains a NUL byte`);
+    if (value.length > 32768) throw new InputError(input, `value of ${name} is longer than 32768 characters`);
+    if (seen.has(name)) throw new InputError(input, `${name} is given twice`);
+    seen.add(name);
+    out.push([name, value]);
+  }
+  if (out.length > 256) throw new InputError(input, `has ${out.length} variables; at most 256`);
+  return out;
+}
+function names(input, raw) {
+  const list = (raw ?? "").split(/[\s,]+/).filter(Boolean);
+  const seen = /* @__PURE__ */ new Set();
+  for (const n of list) {
+    envName(input, n);
+    if (seen.has(n)) throw new InputError(input, `${n} is given twice`);
+    seen.add(n);
+  }
+  return list;
+}
+function command(input, raw, required) {
+  const v = raw ?? "";
+  if (!v.trim()) {
+    if (required) throw new InputError(input, "is required (the command line to run on the box)");
+    return void 0;
+  }
+  if (v.includes("\0")) throw new InputError(input, "contains a NUL byte");
+  if (v.length > 65536) throw new InputError(input, `is ${v.length} characters long; at most 65536 (put long scripts in a file in the workdir)`);
+  return v;
+}
+function oneOf(input, raw, allowed, fallback) {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  if (allowed.includes(v)) return v;
+  throw new InputError(input, `${show(v)} is not one of: ${allowed.join(", ")}`);
+}
+function bool(input, raw, fallback) {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  if (["true", "True", "TRUE"].includes(v)) return true;
+  if (["false", "False", "FALSE"].includes(v)) return false;
+  throw new InputError(input, `${show(v)} is not a boolean (true or false)`);
+}
+function number(input, raw, fallback, min, max) {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new InputError(input, `${show(v)} is not a number from ${min} to ${max}`);
+  }
+  return Number(v);
+}
+function duration(input, raw, fallback) {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  if (/^[0-9]{1,9}$/.test(v)) return Number(v);
+  const m = /^(?:(\d{1,4})d)?(?:(\d{1,5})h)?(?:(\d{1,6})m)?(?:(\d{1,8})s)?$/.exec(v);
+  if (!m || v === "") throw new InputError(input, `${show(v)} is not a duration (e.g. 90m, 12h, 1h30m, 2d, or seconds)`);
+  const [, d, h, mi, s] = m;
+  return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
+}
+function size(input, raw, fallback) {
+  const v = (raw ?? "").trim();
+  if (!v) return fallback;
+  const m = /^([0-9]{1,12}(?:\.[0-9]{1,6})?)\s*([kmgt]i?b|b)?$/i.exec(v);
+  const unit = SIZE_UNITS[(m?.[2] ?? "").toLowerCase()];
+  if (!m || unit === void 0) throw new InputError(input, `${show(v)} is not a size (e.g. 500MB, 2GB, 1.5GiB, or bytes)`);
+  return Math.round(Number(m[1]) * unit);
+}
+var CONTROL, RESERVED_ENV, SIZE_UNITS;
+var init_values = __esm({
+  "src/config/values.ts"() {
+    "use strict";
+    init_errors();
+    CONTROL = /[\u0000-\u001f\u007f]/;
+    RESERVED_ENV = /* @__PURE__ */ new Set(["BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "IFS", "PS4", "PROMPT_COMMAND", "LD_PRELOAD", "LD_AUDIT", "HOME", "PATH", "SHELL", "USER", "LOGNAME", "PWD", "OLDPWD", "TMUX"]);
+    SIZE_UNITS = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+  }
+});
+
+// src/config/audit.ts
+function parseAudit(inputs) {
+  const mounts = splitList(inputs["mounts"] ?? "").map((m) => remotePath("mounts", m));
+  if (mounts.length > 16) throw new InputError("mounts", `has ${mounts.length} paths; at most 16`);
+  const interpreter = (inputs["interpreter"] ?? "").trim() || "python3";
+  if (!/^[A-Za-z0-9_./~+-]{1,256}$/.test(interpreter) || interpreter.startsWith("-")) {
+    throw new InputError("interpreter", `${show(interpreter)} is not an interpreter path or name (e.g. python3, /opt/conda/bin/python)`);
+  }
+  return {
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    mounts,
+    interpreter,
+    minFreeGb: number("min-free-gb", inputs["min-free-gb"], 10, 0, 1e6),
+    minFreeInodes: number("min-free-inodes", inputs["min-free-inodes"], 1e5, 0, 1e12),
+    checkpointBudgetGb: number("checkpoint-budget-gb", inputs["checkpoint-budget-gb"], 0, 0, 1e6),
+    requireGpu: bool("require-gpu", inputs["require-gpu"], true)
+  };
+}
+var DEFAULT_RUN_ROOT;
+var init_audit = __esm({
+  "src/config/audit.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    DEFAULT_RUN_ROOT = "~/.tether/runs";
+  }
+});
+
+// src/ssh/hostkey.ts
+import { createHash, createHmac } from "node:crypto";
+function fingerprint(keyBlob) {
+  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+function isFingerprint(s) {
+  return /^SHA256:[A-Za-z0-9+/]{43}$/.test(s);
+}
+function knownHostsName(host2, port2) {
+  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
+}
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
+function patternMatches(pattern, name) {
+  if (pattern.startsWith("|1|")) {
+    const [, , salt, hash] = pattern.split("|");
+    if (!salt || !hash) return false;
+    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
+  }
+  return globMatch(pattern, name);
+}
+function keysForHost(text, host2, port2) {
+  const name = knownHostsName(host2, port2);
+  const keys = [];
+  const revoked = [];
+  let lines = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const fields = line.split(/\s+/);
+    let marker2 = "";
+    if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
+    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked") throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    const [hosts, keyType, b642] = fields;
+    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
+    lines++;
+    if (marker2 === "@cert-authority") continue;
+    const patterns = hosts.split(",");
+    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
+    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
+    const fp = fingerprint(Buffer.from(b642, "base64"));
+    if (marker2 === "@revoked") revoked.push(fp);
+    else keys.push({ keyType, fingerprint: fp });
+  }
+  return { keys, revoked, lines };
+}
+function knownHostsLine(host2, port2, blob) {
+  const len = blob.readUInt32BE(0);
+  const type = blob.subarray(4, 4 + len).toString("ascii");
+  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
+}
+var KnownHostsError;
+var init_hostkey = __esm({
+  "src/ssh/hostkey.ts"() {
+    "use strict";
+    KnownHostsError = class extends Error {
+    };
+  }
+});
+
+// src/config/connection.ts
+function parseConnection(inputs, env) {
+  const host2 = host("host", inputs["host"]);
+  const port2 = port("port", inputs["port"]);
+  const user2 = user("user", inputs["user"]);
+  const keyText = inputs["ssh-key"] ?? "";
+  const keyPath = (inputs["ssh-key-path"] ?? "").trim();
+  let key;
+  if (keyText.trim() && keyPath) throw new InputError("ssh-key", "give either 'ssh-key' or 'ssh-key-path', not both");
+  if (keyText.trim()) {
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
+      throw new InputError("ssh-key", "is not a private key (expected a -----BEGIN \u2026 PRIVATE KEY----- block; pass it from a secret)");
+    }
+    key = { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
+  } else if (keyPath) {
+    if (/[\u0000-\u001f]/.test(keyPath)) throw new InputError("ssh-key-path", "contains a control character");
+    key = { kind: "path", path: keyPath };
+  } else if (env["SSH_AUTH_SOCK"]) {
+    key = { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
+  } else {
+    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
+  }
+  const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
+  const knownHosts = inputs["known-hosts"] ?? "";
+  const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
+  let pin;
+  if (knownHosts.trim() || fpList.length) {
+    if (acceptNew) throw new InputError("accept-new-host-key", "is true but a pinned key was also given; drop one of them");
+    const fingerprints = [];
+    const revoked = [];
+    for (const fp of fpList) {
+      if (!isFingerprint(fp)) throw new InputError("host-key-fingerprint", `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`);
+      fingerprints.push(fp);
+    }
+    if (knownHosts.trim()) {
+      let found;
+      try {
+        found = keysForHost(knownHosts, host2, port2);
+      } catch (err) {
+        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
+        throw err;
+      }
+      if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
+      if (found.keys.length === 0) throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
+      fingerprints.push(...found.keys.map((k) => k.fingerprint));
+      revoked.push(...found.revoked);
+    }
+    pin = { kind: "pinned", fingerprints: [...new Set(fingerprints)], revoked };
+  } else if (acceptNew) {
+    pin = { kind: "accept-new" };
+  } else {
+    throw new InputError("known-hosts", "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)");
+  }
+  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
+  const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
+  if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
+  return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
+}
+var init_connection = __esm({
+  "src/config/connection.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    init_hostkey();
+  }
+});
+
+// src/config/launch.ts
+function parseLaunch(inputs) {
+  const env = envLines("env", inputs["env"]);
+  const secretNames = names("secrets", inputs["secrets"]);
+  for (const name of secretNames) {
+    if (env.some(([n]) => n === name)) throw new InputError("secrets", `${name} is also set in 'env'; a variable is either plain or secret`);
+  }
+  const commit = (inputs["commit"] ?? "").trim() || void 0;
+  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
+  const syncDir = (inputs["sync-dir"] ?? "").trim();
+  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError("sync-dir", "contains a control character");
+  if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
+  const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    command: command("command", inputs["command"], true),
+    then: command("then", inputs["then"], false),
+    workdir: remotePath("workdir", inputs["workdir"], "~"),
+    env,
+    secretNames,
+    backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    checkpoints: globs("checkpoints", inputs["checkpoints"]),
+    expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
+    resume: bool("resume", inputs["resume"], false),
+    audit: bool("audit", inputs["audit"], true),
+    confirmTimeoutS: confirm,
+    commit,
+    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
+  };
+}
+function readSecrets(names2, env) {
+  return names2.map((name) => {
+    const value = env[name];
+    if (value === void 0 || value === "") {
+      throw new InputError("secrets", `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
+    }
+    if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
+    if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
+    return [name, value];
+  });
+}
+var BACKENDS, SYNC_MODES;
+var init_launch = __esm({
+  "src/config/launch.ts"() {
+    "use strict";
+    init_errors();
+    init_audit();
+    init_values();
+    BACKENDS = ["tmux", "setsid"];
+    SYNC_MODES = ["dir", "git-head"];
+  }
+});
+
+// src/report/markdown.ts
+function bounded(s, max) {
+  const cps = Array.from(s);
+  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
+}
+function inert(s, max = 2e3) {
+  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
+}
+function code(s, max = 400) {
+  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
+  const fence2 = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
+  return `${fence2}${pad}${t}${pad}${fence2}`;
+}
+var CONTROLS, PUNCT, ZWSP;
+var init_markdown = __esm({
+  "src/report/markdown.ts"() {
+    "use strict";
+    CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+    PUNCT = /[\\`*_[\]()!#|~{}]/g;
+    ZWSP = "\u200B";
+  }
+});
+
+// src/report/launch.ts
+function renderLaunch(o, target, hostKeyNote) {
+  const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
+  const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
+  if (hostKeyNote) lines.push(`> [!WARNING]
+> ${inert(hostKeyNote)}`, "");
+  const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
+  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
+> ${inert(w)}`), "");
+  if (o.attempt) {
+    lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
+    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${inert(o.handle)} | ${code(o.runDir)} | ${inert(o.startedAt, 64)} |`, "");
+  }
+  if (o.audit) lines.push(renderAudit(o.audit), "");
+  if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
+  return lines.join("\n");
+}
+function renderAudit(a) {
+  const r = a.report;
+  const GB2 = 1e9;
+  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
+  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
+  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
+  lines.push("", "| check | value |", "|---|---|");
+  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
+  if (r.cgroup) {
+    const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
+    lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
+  }
+  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
+  if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
+  for (const g of r.gpu.gpus) {
+    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
+  }
+  const i = r.interpreter;
+  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
+  return lines.join("\n");
+}
+var fence;
+var init_launch2 = __esm({
+  "src/report/launch.ts"() {
+    "use strict";
+    init_markdown();
+    fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
+  }
+});
 
 // node_modules/asn1/lib/ber/errors.js
 var require_errors = __commonJS({
@@ -20170,6 +20661,1856 @@ var require_lib3 = __commonJS({
   }
 });
 
+// src/ssh/backoff.ts
+function backoffDelayMs(attempt, baseMs = 1e3, capMs = 8e3) {
+  if (attempt <= 1) return 0;
+  return Math.min(capMs, baseMs * 2 ** (attempt - 2));
+}
+async function withBackoff(attempts, fn, retryable, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+  let last2;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const delay = backoffDelayMs(attempt);
+    if (delay) await sleep(delay);
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      last2 = err;
+      if (!retryable(err)) throw err;
+    }
+  }
+  throw last2;
+}
+var init_backoff = __esm({
+  "src/ssh/backoff.ts"() {
+    "use strict";
+  }
+});
+
+// src/ssh/errors.ts
+function classify(err, hostKeyRejected) {
+  if (hostKeyRejected) return "host_key_mismatch";
+  const code2 = err.code ?? "";
+  const msg = err.message ?? "";
+  if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
+  if (code2 === "ECONNREFUSED") return "connection_refused";
+  if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
+  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
+  return "network";
+}
+var ADVICE, TransportError;
+var init_errors2 = __esm({
+  "src/ssh/errors.ts"() {
+    "use strict";
+    ADVICE = {
+      auth_failed: "the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box",
+      host_key_mismatch: "the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect",
+      connection_refused: "nothing accepts SSH on that address and port: check the port (providers re-assign it when an instance is re-created) and that sshd runs",
+      unreachable: "no answer from the box: check the provider console for balance, power or preemption, and the address and port",
+      network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
+    };
+    TransportError = class extends Error {
+      constructor(kind, detail) {
+        super(`${kind}: ${detail}`);
+        this.kind = kind;
+        this.name = "TransportError";
+        this.advice = ADVICE[kind];
+      }
+      kind;
+      advice;
+    };
+  }
+});
+
+// src/ssh/client.ts
+function connect(cfg, cred, tuning = {}) {
+  return withBackoff(
+    cfg.attempts,
+    () => connectOnce(cfg, cred, tuning),
+    (err) => err instanceof TransportError && err.kind === "network"
+  );
+}
+function connectOnce(cfg, cred, tuning) {
+  return new Promise((resolve5, reject) => {
+    const client = new import_ssh2.default.Client();
+    let seen = "";
+    let seenKey = Buffer.alloc(0);
+    let rejectedHostKey = false;
+    let settled = false;
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      client.destroy();
+      reject(err);
+    };
+    const hardStop = setTimeout(
+      () => fail(new TransportError("unreachable", `${cfg.host}:${cfg.port} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
+      cfg.connectTimeoutMs + 1e3
+    );
+    client.on("error", (err) => {
+      clearTimeout(hardStop);
+      const kind = classify(err, rejectedHostKey);
+      const detail = kind === "host_key_mismatch" && cfg.pin.kind === "pinned" ? `${cfg.host}:${cfg.port} presented ${seen}, but the pinned key is ${cfg.pin.fingerprints.join(" or ")}` : `${cfg.host}:${cfg.port}: ${err.message}`;
+      fail(new TransportError(kind, detail));
+    });
+    client.on("ready", () => {
+      clearTimeout(hardStop);
+      if (settled) return;
+      settled = true;
+      resolve5(makeSession(client, seen, seenKey));
+    });
+    try {
+      client.connect({
+        host: cfg.host,
+        port: cfg.port,
+        username: cfg.user,
+        ..."privateKey" in cred ? { privateKey: cred.privateKey } : { agent: cred.agent },
+        readyTimeout: cfg.connectTimeoutMs,
+        keepaliveInterval: tuning.keepaliveIntervalMs ?? 1e4,
+        keepaliveCountMax: tuning.keepaliveCountMax ?? 3,
+        tryKeyboard: false,
+        // Straight to the one method we have: no 'none' probe round trip.
+        authHandler: "privateKey" in cred ? ["publickey"] : ["agent"],
+        // Runs before authentication: a wrong key never sees our credentials.
+        hostVerifier: (key) => {
+          seen = fingerprint(key);
+          seenKey = Buffer.from(key);
+          if (cfg.pin.kind === "accept-new") return true;
+          const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
+          rejectedHostKey = !ok;
+          return ok;
+        }
+      });
+      client.setNoDelay(true);
+    } catch (err) {
+      clearTimeout(hardStop);
+      fail(new TransportError("network", err.message));
+    }
+  });
+}
+function makeSession(client, hostFingerprint, hostKey) {
+  let lost;
+  client.on("error", (err) => {
+    lost ??= new TransportError(classify(err, false), err.message);
+  });
+  return {
+    hostFingerprint,
+    hostKey,
+    close: () => {
+      client.end();
+    },
+    exec: (command2, opts = {}) => new Promise((resolve5, reject) => {
+      if (lost) return reject(lost);
+      const max = opts.maxOutput ?? 8 * 1024 * 1024;
+      const out = [];
+      const err = [];
+      let outLen = 0;
+      let errLen = 0;
+      let truncated = false;
+      let done = false;
+      const finish = (fn) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        client.removeListener("close", onClose);
+        fn();
+      };
+      const timeoutMs = opts.timeoutMs ?? 12e4;
+      const timer = setTimeout(() => {
+        finish(() => reject(new TransportError("unreachable", `the command did not finish within ${timeoutMs / 1e3} s; the connection was dropped`)));
+        client.destroy();
+      }, timeoutMs);
+      const onClose = () => finish(() => reject(lost ?? new TransportError("network", "the connection closed before the command finished")));
+      client.once("close", onClose);
+      client.exec(command2, { pty: false }, (e, stream) => {
+        if (e) return finish(() => reject(new TransportError("network", e.message)));
+        const over = () => {
+          truncated = true;
+          stream.close();
+        };
+        stream.on("data", (d) => {
+          if (truncated) return;
+          if (outLen + d.length > max) return over();
+          out.push(d);
+          outLen += d.length;
+        });
+        stream.stderr.on("data", (d) => {
+          if (truncated) return;
+          if (errLen + d.length > max) return over();
+          err.push(d);
+          errLen += d.length;
+        });
+        stream.on(
+          "close",
+          (code2, signal) => finish(
+            () => resolve5({
+              code: code2 ?? null,
+              signal: signal ?? null,
+              stdout: Buffer.concat(out).toString("utf8"),
+              stderr: Buffer.concat(err).toString("utf8"),
+              truncated
+            })
+          )
+        );
+        stream.on("error", () => void 0);
+        if (opts.stdin !== void 0) stream.end(opts.stdin);
+        else stream.end();
+      });
+    })
+  };
+}
+var import_ssh2;
+var init_client = __esm({
+  "src/ssh/client.ts"() {
+    "use strict";
+    import_ssh2 = __toESM(require_lib3(), 1);
+    init_backoff();
+    init_errors2();
+    init_hostkey();
+  }
+});
+
+// src/ssh/keys.ts
+import { readFileSync, statSync } from "node:fs";
+function loadCredential(source) {
+  if (source.kind === "agent") return { agent: source.socket };
+  let text;
+  if (source.kind === "path") {
+    try {
+      const st = statSync(source.path);
+      if (!st.isFile()) throw new Error("not a regular file");
+      text = readFileSync(source.path);
+    } catch (err) {
+      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
+    }
+  } else {
+    text = Buffer.from(source.text);
+  }
+  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
+  const parsed = import_ssh22.default.utils.parseKey(text);
+  if (parsed instanceof Error) {
+    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
+    throw new InputError(input, why);
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
+  return { privateKey: text };
+}
+var import_ssh22;
+var init_keys = __esm({
+  "src/ssh/keys.ts"() {
+    "use strict";
+    import_ssh22 = __toESM(require_lib3(), 1);
+    init_errors();
+  }
+});
+
+// src/launch/spec.ts
+import { createHash as createHash2 } from "node:crypto";
+function identity(cfg) {
+  return createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
+}
+function sortedJson(value) {
+  const sort = (v) => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])]));
+    return v;
+  };
+  return JSON.stringify(sort(value));
+}
+function buildSpec(cfg, createdAt) {
+  return sortedJson({
+    schema: "tether.spec/v1",
+    run_id: cfg.runId,
+    command: cfg.command,
+    then: cfg.then ?? null,
+    workdir: cfg.workdir,
+    env: cfg.env.map(([n]) => n),
+    secrets: cfg.secretNames,
+    checkpoints: cfg.checkpoints,
+    expected_duration_s: cfg.expectedDurationS ?? null,
+    commit: cfg.commit ?? null,
+    backend: cfg.backend,
+    created_at: createdAt.toISOString(),
+    identity: identity(cfg)
+  });
+}
+var init_spec = __esm({
+  "src/launch/spec.ts"() {
+    "use strict";
+  }
+});
+
+// src/record/strict.ts
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
+}
+var BoxDataError;
+var init_strict = __esm({
+  "src/record/strict.ts"() {
+    "use strict";
+    BoxDataError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "BoxDataError";
+      }
+    };
+  }
+});
+
+// src/remote/audit.ts
+function throttleReasons(mask) {
+  if (!/^0x[0-9a-fA-F]+$/.test(mask.trim())) return [];
+  const n = Number(BigInt(mask.trim()) & 0xffffn);
+  return THROTTLE_BITS.filter(([bit]) => (n & bit) !== 0).map(([, name]) => name);
+}
+function parseGpuQuery(text) {
+  const gpus = [];
+  for (const line of text.split("\n")) {
+    const f = line.split(",").map((s) => s.trim());
+    if (f.length < 9 || num(f[0]) === null) continue;
+    gpus.push({
+      index: num(f[0]) ?? 0,
+      name: f[1] ?? "",
+      memTotalMiB: num(f[2]),
+      memUsedMiB: num(f[3]),
+      utilPct: num(f[4]),
+      tempC: num(f[5]),
+      smClockMHz: num(f[6]),
+      smClockMaxMHz: num(f[7]),
+      throttleActive: throttleReasons(f[8] ?? "")
+    });
+  }
+  return gpus;
+}
+function parseXid(lines) {
+  const out = [];
+  for (const line of lines.split("\n")) {
+    const m = /NVRM: Xid \([^)]*\): (\d+)/.exec(line) ?? /NVRM: Xid[^:]*: (\d+)/.exec(line);
+    if (m) out.push({ code: Number(m[1]), line: line.trim() });
+  }
+  return out;
+}
+function dfFields(line) {
+  return line.trim().split(/\s+/);
+}
+function parseDf(path, bytesLine, inodesLine, fallbackMount = "") {
+  const b = dfFields(bytesLine);
+  const i = dfFields(inodesLine);
+  return {
+    path,
+    mount: b.slice(5).join(" ") || fallbackMount,
+    sizeBytes: num(b[1]) ?? 0,
+    availBytes: num(b[3]) ?? 0,
+    inodesTotal: num(i[1]) ?? 0,
+    inodesFree: num(i[3]) ?? 0
+  };
+}
+function parseMemory(max, current, events) {
+  const m = cgroupValue(max);
+  const c = cgroupValue(current);
+  const oom = /oom_kill (\d+)/.exec(events);
+  return { fraction: m && c !== null ? c / m : null, oomKills: oom ? Number(oom[1]) : null };
+}
+function cgroupValue(s) {
+  const t = s.trim();
+  if (t === "max" || t === "") return null;
+  const n = num(t);
+  return n !== null && n < 2 ** 60 ? n : null;
+}
+function checkAudit(raw) {
+  const w = "audit";
+  const r = obj(raw, w);
+  if (r["schema"] !== "tether.audit/v1") throw new BoxDataError("audit.sh returned an unexpected document (schema is not tether.audit/v1)");
+  const S = { max: 65536 };
+  str(r, "hostname", w, { max: 255 });
+  str(r, "time", w, { max: 64 });
+  optInt(r, "nproc", w);
+  str(r, "uptime", w, { max: 256 });
+  optInt(r, "btime", w, { max: 1e11 });
+  for (const [i, d] of arr(r, "disks", w, 64).entries()) for (const k of ["path", "checked", "df_bytes", "df_inodes"]) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
+  if (r["cgroup"] !== null) {
+    const c = obj(r["cgroup"], `${w}.cgroup`);
+    int(c, "version", `${w}.cgroup`, { min: 1, max: 2 });
+    for (const k of ["memory_max", "memory_current", "memory_events", "cpu_max"]) str(c, k, `${w}.cgroup`, S);
+  }
+  const g = obj(r["gpu"], `${w}.gpu`);
+  if (bool2(g, "present", `${w}.gpu`)) {
+    optInt(g, "exit_code", `${w}.gpu`, { max: 255 });
+    optStr(g, "query", `${w}.gpu`, S);
+  }
+  const x = obj(r["xid"], `${w}.xid`);
+  bool2(x, "readable", `${w}.xid`);
+  str(x, "lines", `${w}.xid`, S);
+  const p = obj(r["interpreter"], `${w}.interpreter`);
+  str(p, "name", `${w}.interpreter`, { max: 4096 });
+  optStr(p, "path", `${w}.interpreter`, { max: 4096 });
+  optInt(p, "torch_exit", `${w}.interpreter`, { max: 255 });
+  optStr(p, "torch_out", `${w}.interpreter`, S);
+  return raw;
+}
+function parseAudit2(raw) {
+  const r = checkAudit(raw);
+  const disks = r.disks.map((d) => parseDf(d.path, d.df_bytes, d.df_inodes, d.checked));
+  let cgroup = null;
+  if (r.cgroup) {
+    const mem = parseMemory(r.cgroup.memory_max, r.cgroup.memory_current, r.cgroup.memory_events);
+    const [q, p] = r.cgroup.cpu_max.trim().split(/\s+/);
+    const quota = num(q);
+    const period = num(p);
+    cgroup = {
+      version: r.cgroup.version,
+      memoryMaxBytes: cgroupValue(r.cgroup.memory_max),
+      memoryCurrentBytes: cgroupValue(r.cgroup.memory_current),
+      oomKills: mem.oomKills,
+      cpuQuotaCores: quota !== null && quota > 0 && period ? quota / period : null
+    };
+  }
+  let gpu = { present: false, error: null, gpus: [] };
+  if (r.gpu.present) {
+    const code2 = r.gpu.exit_code ?? 0;
+    const query = r.gpu.query ?? "";
+    gpu = {
+      present: true,
+      error: code2 === 124 ? "nvidia-smi did not answer within 20 s" : code2 !== 0 ? `nvidia-smi failed (exit ${code2}): ${query.trim().slice(0, 200)}` : null,
+      gpus: code2 === 0 ? parseGpuQuery(query) : []
+    };
+  }
+  const interp = r.interpreter;
+  let torchVersion = null;
+  let cuda = null;
+  let error = null;
+  if (interp.path) {
+    const out = (interp.torch_out ?? "").trim().split("\n");
+    if (interp.torch_exit === 0 && out.length >= 2) {
+      torchVersion = out[out.length - 2]?.trim() ?? null;
+      cuda = out[out.length - 1]?.trim() === "True";
+    } else {
+      error = interp.torch_exit === 124 ? "import torch did not finish within 60 s" : (out[out.length - 1] ?? "").slice(0, 200);
+    }
+  }
+  const uptime = num(r.uptime?.split(" ")[0]);
+  return {
+    hostname: r.hostname,
+    time: r.time,
+    nproc: r.nproc,
+    uptimeS: uptime,
+    bootTime: r.btime ? new Date(r.btime * 1e3).toISOString() : null,
+    disks,
+    cgroup,
+    gpu,
+    xid: { readable: r.xid.readable, events: parseXid(r.xid.lines) },
+    interpreter: { name: interp.name, path: interp.path, torchVersion, cuda, error }
+  };
+}
+var THROTTLE_BITS, num;
+var init_audit2 = __esm({
+  "src/remote/audit.ts"() {
+    "use strict";
+    init_strict();
+    THROTTLE_BITS = [
+      [1, "gpu_idle"],
+      [2, "applications_clocks_setting"],
+      [4, "sw_power_cap"],
+      [8, "hw_slowdown"],
+      [16, "sync_boost"],
+      [32, "sw_thermal_slowdown"],
+      [64, "hw_thermal_slowdown"],
+      [128, "hw_power_brake_slowdown"],
+      [256, "display_clock_setting"]
+    ];
+    num = (s) => {
+      const t = (s ?? "").trim();
+      return /^-?[0-9]+(\.[0-9]+)?$/.test(t) ? Number(t) : null;
+    };
+  }
+});
+
+// raw:scripts/remote/audit.sh
+var audit_default;
+var init_audit3 = __esm({
+  "raw:scripts/remote/audit.sh"() {
+    audit_default = `#!/usr/bin/env bash
+# Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
+# Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
+# Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
+
+# Nearest existing ancestor of a path, so df works before the run root exists.
+existing() {
+  local p=$1
+  while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done
+  printf '%s' "$p"
+}
+
+disk_json() {
+  local path=$1 at bytes inodes
+  at=$(existing "$path")
+  bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
+  inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  printf '{"path":%s,"checked":%s,"df_bytes":%s,"df_inodes":%s}' \\
+    "$(json_str "$path")" "$(json_str "$at")" "$(json_str "$bytes")" "$(json_str "$inodes")"
+}
+
+read_file() { head -c 4096 "$1" 2>/dev/null; }
+
+cgroup_json() {
+  local mem cpu
+  mem=$(cgroup_dir memory)
+  cpu=$(cgroup_dir cpu)
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
+      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \\
+      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
+  elif [ -d /sys/fs/cgroup/memory ]; then
+    printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
+      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.oom_control")")" \\
+      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
+  else
+    printf 'null'
+  fi
+}
+
+gpu_json() {
+  local fields out rc
+  if ! command -v nvidia-smi >/dev/null 2>&1; then
+    printf '{"present":false}'
+    return
+  fi
+  fields=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm
+  # Newer drivers renamed clocks_throttle_reasons to clocks_event_reasons; ask for the old name first.
+  out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_throttle_reasons.active" --format=csv,noheader,nounits 2>&1)
+  rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then
+    out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_event_reasons.active" --format=csv,noheader,nounits 2>&1)
+    rc=$?
+  fi
+  printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "$(printf '%s' "$out" | head -c 16384)")"
+}
+
+xid_json() {
+  local log
+  if log=$(timeout 5 dmesg 2>/dev/null); then
+    printf '{"readable":true,"lines":%s}' "$(json_str "$(printf '%s\\n' "$log" | grep -a 'NVRM: Xid' | tail -n 20)")"
+  else
+    printf '{"readable":false,"lines":""}'
+  fi
+}
+
+interp_json() {
+  local interp=$1 path out rc
+  if ! path=$(command -v "$interp" 2>/dev/null); then
+    printf '{"name":%s,"path":null}' "$(json_str "$interp")"
+    return
+  fi
+  out=$(timeout 60 "$path" -c 'import torch; print(torch.__version__); print(torch.cuda.is_available())' 2>&1 </dev/null)
+  rc=$?
+  printf '{"name":%s,"path":%s,"torch_exit":%s,"torch_out":%s}' "$(json_str "$interp")" "$(json_str "$path")" "$rc" \\
+    "$(json_str "$(printf '%s' "$out" | tail -c 2048)")"
+}
+
+main() {
+  local run_root interp m disks
+  run_root=$(expand_home "$1")
+  interp=$2
+  shift 2
+  disks=$(disk_json "$run_root")
+  for m in "$@"; do disks="$disks,$(disk_json "$(expand_home "$m")")"; done
+  printf '{"schema":"tether.audit/v1","hostname":%s,"time":%s,"nproc":%s,"uptime":%s,"btime":%s,' \\
+    "$(json_str "$(hostname 2>/dev/null)")" "$(json_str "$(now_utc)")" "$(json_int "$(nproc 2>/dev/null)")" \\
+    "$(json_str "$(cut -d' ' -f1 /proc/uptime 2>/dev/null)")" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")"
+  printf '"disks":[%s],"cgroup":%s,"gpu":%s,"xid":%s,"interpreter":%s}\\n' \\
+    "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
+}
+main "$@"; exit $?
+`;
+  }
+});
+
+// raw:scripts/remote/confirm.sh
+var confirm_default;
+var init_confirm = __esm({
+  "raw:scripts/remote/confirm.sh"() {
+    confirm_default = `#!/usr/bin/env bash
+# Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
+# then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
+# Args: RUN_DIR ATTEMPT WAIT_S
+
+main() {
+  local run_dir n wait a i alive=false marker="" kind=""
+  run_dir=$(expand_home "$1")
+  n=$2
+  wait=$3
+  a=$run_dir/attempts/$n
+  for ((i = 0; i < wait * 5; i++)); do
+    attempt_alive "$a" || break
+    sleep 0.2
+  done
+  attempt_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  [ -z "$kind" ] || rd marker "$run_dir/$kind"
+  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
+    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
+    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+}
+main "$@"; exit $?
+`;
+  }
+});
+
+// raw:scripts/remote/launch.sh
+var launch_default;
+var init_launch3 = __esm({
+  "raw:scripts/remote/launch.sh"() {
+    launch_default = `#!/usr/bin/env bash
+# Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
+#   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
+#   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
+# Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
+# Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
+# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
+
+refuse() {
+  local code=$1 result=$2 message=$3
+  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"started_at":%s,"run_dir":%s}\\n' \\
+    "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
+    "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
+  exit "$code"
+}
+
+start_backend() {
+  local backend=$1 wrapper=$2 n=$3 hb=$4 sock
+  case $backend in
+    tmux)
+      if ! command -v tmux >/dev/null 2>&1; then
+        NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
+        start_backend setsid "$wrapper" "$n" "$hb"
+        return
+      fi
+      # A private server per run: the job inherits this environment, never a user's running tmux server.
+      sock=$RUN_DIR/tmux.sock
+      if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
+      TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+      (export_job_env && exec "\${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
+      HANDLE="tmux:$sock"
+      ;;
+    setsid)
+      # All three streams redirected and -f (fork first): the forms that hang or die are in test-infra-facts \xA73.
+      TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+      (export_job_env && exec "\${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)
+      HANDLE=setsid
+      ;;
+    *) refuse 15 backend-unavailable "unknown backend" ;;
+  esac
+}
+
+# Filled by read_data from the stdin data lines.
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+
+main() {
+  local run_root run_id backend resume hb n a i workdir pid started
+  run_root=$(expand_home "$1")
+  run_id=$2
+  backend=$3
+  resume=$4
+  hb=$5
+  RUN_DIR=$run_root/$run_id
+  read_data || refuse 16 io-error "the launch data did not arrive complete"
+
+  umask 077
+  mkdir -p "$RUN_DIR/attempts" || refuse 16 io-error "cannot create $RUN_DIR"
+  exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
+  flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
+
+  local recorded_identity='' failed_marker=''
+  rd recorded_identity "$RUN_DIR/identity"
+  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
+    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
+  fi
+  LAST=$(last_attempt "$RUN_DIR")
+  if ((LAST > 0)); then
+    a=$RUN_DIR/attempts/$LAST
+    rd LAST_PID "$a/pid"
+    rd LAST_STARTED "$a/started_at"
+    LAST_STARTED=\${LAST_STARTED:0:64}
+    [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
+    if attempt_alive "$a"; then
+      refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
+    fi
+    if [ "$resume" != 1 ]; then
+      if [ -f "$RUN_DIR/FAILED" ]; then
+        rd failed_marker "$RUN_DIR/FAILED"
+        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
+      fi
+      refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
+    fi
+    # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
+    if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
+  fi
+  n=$((LAST + 1))
+
+  if [ ! -f "$RUN_DIR/spec.json" ]; then
+    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
+    if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
+      printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
+      printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
+      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
+      printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
+      printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
+      refuse 16 io-error "cannot write the run record in $RUN_DIR"
+    fi
+  fi
+  workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
+  [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
+
+  a=$RUN_DIR/attempts/$n
+  mkdir -p "$a" || refuse 16 io-error "cannot create $a"
+  # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
+  printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+
+  for ((i = 0; i < 400; i++)); do
+    [ -s "$a/pid_start" ] && break
+    sleep 0.025
+  done
+  pid=$(cat "$a/pid" 2>/dev/null)
+  started=$(cat "$a/started_at" 2>/dev/null)
+  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
+    "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
+    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
+}
+main "$@"; exit $?
+`;
+  }
+});
+
+// raw:scripts/remote/lib.sh
+var lib_default;
+var init_lib = __esm({
+  "raw:scripts/remote/lib.sh"() {
+    lib_default = `#!/usr/bin/env bash
+# Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
+# Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
+
+# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
+jv() {
+  local _s=$2
+  _s=\${_s//\\\\/\\\\\\\\}
+  _s=\${_s//\\"/\\\\\\"}
+  _s=\${_s//$'\\n'/\\\\n}
+  _s=\${_s//$'\\r'/\\\\r}
+  _s=\${_s//$'\\t'/\\\\t}
+  if [[ $_s == *[$'\\001'-$'\\037']* ]]; then
+    _s=$(printf '%s' "$_s" | tr -d '\\001-\\037')
+  fi
+  printf -v "$1" '"%s"' "$_s"
+}
+
+# Prints $1 as a JSON string literal.
+json_str() {
+  local _j
+  jv _j "$1"
+  printf '%s' "$_j"
+}
+
+# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
+# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
+# without a subshell; one trailing newline is dropped.
+rd() {
+  local _v=''
+  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
+  printf -v "$1" '%s' "\${_v%$'\\n'}"
+}
+
+# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+is_attempt() {
+  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+}
+
+# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+is_run_id() {
+  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
+}
+
+# Prints a number, or null when $1 is not an integer.
+json_int() {
+  if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
+}
+
+# \`~\` and \`~/x\` relative to the login's home.
+expand_home() {
+  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
+  case $1 in
+    '~') printf '%s' "$HOME" ;;
+    '~/'*) printf '%s/%s' "$HOME" "\${1#\\~/}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
+# Writes stdin to $1 atomically (temp file in the same directory, then rename).
+atomic_write() {
+  local tmp
+  tmp="$1.tmp.$$"
+  cat >"$tmp" && mv -f "$tmp" "$1"
+}
+
+# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
+# is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
+# A zombie (state Z, killed but not yet reaped) counts as gone.
+pid_start() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  [ "$1" != Z ] || return 1
+  printf '%s' "\${20}"
+}
+
+# True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
+attempt_alive() {
+  local pid start stat
+  rd pid "$1/pid"
+  rd start "$1/pid_start"
+  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  [ "$1" != Z ] && [ "\${20}" = "$start" ]
+}
+
+# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
+last_attempt() {
+  local n=0 d b
+  for d in "$1"/attempts/*/; do
+    [ -d "$d" ] || continue
+    b=\${d%/}
+    b=\${b##*/}
+    if is_attempt "$b" && ((b > n)); then n=$b; fi
+  done
+  printf '%s' "$n"
+}
+
+# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
+# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
+# the job starts: a job variable never changes a variable of these scripts (user names cannot start
+# with TETHER_, and every script variable used after export_job_env does).
+TETHER_ENV_NAMES=()
+TETHER_ENV_VALUES=()
+read_data() {
+  local key val name decoded
+  while IFS=' ' read -r key val name; do
+    case $key in
+      end) return 0 ;;
+      env)
+        [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
+        decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
+        TETHER_ENV_NAMES+=("$val")
+        TETHER_ENV_VALUES+=("\${decoded%x}")
+        ;;
+      *)
+        [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
+        decoded=$(printf '%s' "$val" | base64 -d && printf x) || return 1
+        printf -v "DATA_$key" '%s' "\${decoded%x}"
+        ;;
+    esac
+  done
+  echo "data ended early" >&2
+  return 1
+}
+
+# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
+export_job_env() {
+  local TETHER_I
+  for ((TETHER_I = 0; TETHER_I < \${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
+    export "\${TETHER_ENV_NAMES[TETHER_I]}=\${TETHER_ENV_VALUES[TETHER_I]}"
+  done
+}
+
+now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# This process's cgroup directory: v2 (\`0::/x\`) when the unified hierarchy is mounted, else the v1
+# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
+cgroup_dir() {
+  local ctrl=$1 base rel="" n ctrls path
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    base=/sys/fs/cgroup
+    while IFS=: read -r n ctrls path; do
+      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
+    done </proc/self/cgroup
+  else
+    base=/sys/fs/cgroup/$ctrl
+    while IFS=: read -r n ctrls path; do
+      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
+      : "$n"
+    done </proc/self/cgroup
+  fi
+  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
+}
+
+# CPU quota in whole cores (rounded up), or nothing when there is no quota.
+cpu_quota_cores() {
+  local dir quota period
+  dir=$(cgroup_dir cpu)
+  if [ -f "$dir/cpu.max" ]; then
+    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
+  else
+    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
+    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
+  fi
+  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
+    printf '%s' $(((quota + period - 1) / period))
+  fi
+}
+`;
+  }
+});
+
+// raw:scripts/remote/manifest.sh
+var manifest_default;
+var init_manifest = __esm({
+  "raw:scripts/remote/manifest.sh"() {
+    manifest_default = `#!/usr/bin/env bash
+# Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
+# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
+# unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
+# the roster exactly) and zero files.
+# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
+
+DATA_roster=''
+
+refuse() {
+  printf '{"error":%s}\\n' "$(json_str "$1")"
+  exit 30
+}
+
+# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
+# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
+# short line (one write), so the lines never interleave; the caller sorts them.
+hash_files() {
+  local p
+  p=$(nproc 2>/dev/null || echo 1)
+  ((p > 8)) && p=8
+  local tool=(sha256sum --)
+  command -v openssl >/dev/null 2>&1 && tool=(openssl dgst -sha256 -r)
+  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
+}
+
+main() {
+  local run_root run_id latest run_dir workdir globs pattern f n=0 attempt cells root out tmp
+  local -a files=() picked=() parts=()
+  local -A seen=()
+  run_root=$(expand_home "$1")
+  run_id=$2
+  latest=$3
+  run_dir=$run_root/$run_id
+  read_data || refuse "the manifest request did not arrive complete"
+  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
+  [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
+  cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
+  shopt -s globstar nullglob
+  while IFS= read -r pattern; do
+    [ -n "$pattern" ] || continue
+    local IFS=
+    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
+    local -a hits=($pattern)
+    IFS=$' \\t\\n'
+    for f in "\${hits[@]}"; do
+      [[ $f == *.tmp ]] && continue
+      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
+      [ -f "$f" ] || continue
+      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+      [ -n "\${seen[$f]:-}" ] && continue
+      seen[$f]=1
+      files+=("$f")
+    done
+  done <<<"$globs"
+  ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
+
+  if [ -n "$DATA_roster" ]; then
+    # Cells are the directories right under the static part of the first glob (\`results/*/x.pt\` \u2192 results/<cell>).
+    local base='' part
+    IFS=/ read -r -a parts <<<"\${globs%%$'\\n'*}"
+    for part in "\${parts[@]}"; do
+      [[ $part == *[*?[]* ]] && break
+      base+="$part/"
+    done
+    cells=$(for f in "\${files[@]}"; do
+      f=\${f#"$base"}
+      [[ $f == */* ]] && printf '%s\\n' "\${f%%/*}"
+    done | sort -u)
+    root=$(printf '%s\\n' "$DATA_roster" | sed '/^$/d' | sort -u)
+    [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
+  fi
+
+  if [ "$latest" = 1 ]; then
+    # The newest file whose size and mtime hold still across one second: never one still being written.
+    local -a by_age=()
+    mapfile -t by_age < <(stat -c '%Y %n' -- "\${files[@]}" | sort -rn | cut -d' ' -f2-)
+    local a b
+    for f in "\${by_age[@]}"; do
+      a=$(stat -c '%s %Y' -- "$f")
+      sleep 1
+      b=$(stat -c '%s %Y' -- "$f")
+      if [ "$a" = "$b" ]; then picked=("$f"); break; fi
+    done
+    ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
+    files=("\${picked[@]}")
+  fi
+
+  attempt=$(last_attempt "$run_dir")
+  out="{\\"attempt\\":$attempt,\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
+  local total=0 first=1 h p size j
+  while read -r h p; do
+    size=$(stat -c %s -- "$p")
+    total=$((total + size))
+    jv j "$p"
+    ((first)) || out+=','
+    first=0
+    out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    n=$((n + 1))
+  done < <(hash_files "\${files[@]}" | sort -k2)
+  ((n == \${#files[@]})) || refuse "could not hash every file"
+  jv j "$run_id"
+  local jw
+  jv jw "$workdir"
+  out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
+  tmp="$run_dir/manifest.json.tmp.$$"
+  if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
+    rm -f "$tmp"
+    echo '{"error":"cannot write manifest.json (disk full?)"}'
+    exit 16
+  fi
+  printf '%s\\n' "$out"
+}
+main "$@"; exit $?
+`;
+  }
+});
+
+// raw:scripts/remote/probe.sh
+var probe_default;
+var init_probe = __esm({
+  "raw:scripts/remote/probe.sh"() {
+    probe_default = `#!/usr/bin/env bash
+# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
+# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
+# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
+# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
+# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
+# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
+
+DELTA_MAX=65536
+TAIL_MAX=8192
+CKPT_MAX=20000
+
+# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
+# count and the newest file's path, mtime and size.
+checkpoints_json() {
+  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
+  if [ -n "$globs" ] && [ -d "$workdir" ]; then
+    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
+    while IFS= read -r -d '' rec; do
+      count=$((count + 1))
+      t=\${rec%% *}
+      t=\${t%.*}
+      rest=\${rec#* }
+      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    if ((t > newest_t)); then
+        newest_t=$t
+        newest_size=\${rest%% *}
+        newest=\${rest#* }
+      fi
+      ((count < CKPT_MAX)) || break
+    done < <(
+      cd "$workdir" || exit 0
+      shopt -s globstar nullglob
+      while IFS= read -r pattern; do
+        [ -n "$pattern" ] || continue
+        IFS=
+        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
+        set -- $pattern
+        IFS=$' \\t\\n'
+        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
+      done <<<"$globs"
+    )
+  fi
+  if ((count == 0)); then
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
+  else
+    jv j "$newest"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
+  fi
+}
+
+# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
+stat_files() {
+  local i=0 f list=() idx=() size mt
+  for f in "$@"; do
+    M[i]=null
+    S[i]=0
+    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
+    i=$((i + 1))
+  done
+  ((\${#list[@]})) || return 0
+  i=0
+  while IFS='|' read -r size mt; do
+    # Only integers leave this function: the probe prints them unquoted into its JSON.
+    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
+    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
+    i=$((i + 1))
+  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
+}
+
+run_json() {
+  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
+  local j_id j_started j_finished j_marker j_spec pid exit_code started finished spec delta tail
+  local -a M S
+  run_dir=$RUN_ROOT/$id
+  jv j_id "$id"
+  if [ ! -f "$run_dir/spec.json" ]; then
+    printf '{"id":%s,"exists":false}' "$j_id"
+    return
+  fi
+  n=$(last_attempt "$run_dir")
+  a=$run_dir/attempts/$n
+  ((n > 0)) && attempt_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
+  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
+  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
+  size=\${S[0]}
+  # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
+  if ((seen_attempt != n || offset > size)); then offset=0; fi
+  start=$offset
+  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+  rd pid "$a/pid"
+  rd started "$a/started_at"
+  rd finished "$a/finished_at"
+  rd exit_code "$a/exit_code"
+  rd spec "$run_dir/spec.json"
+  jv j_started "$started"
+  jv j_finished "$finished"
+  jv j_marker "\${marker:0:1024}"
+  jv j_spec "\${spec:0:8192}"
+  delta=''
+  tail=''
+  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
+  if ((size > 0)) && [ -f "$a/log" ]; then
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  fi
+  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
+    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
+  printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
+    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
+  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
+    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
+  checkpoints_json "$run_dir"
+  printf '}'
+}
+
+main() {
+  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
+  RUN_ROOT=$(expand_home "$1")
+  at=$RUN_ROOT
+  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
+  disk_bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
+  disk_inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  mem=$(cgroup_dir memory)
+  gpu='{"present":false}'
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
+    rc=$?
+    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
+  fi
+  local k val btime=null
+  while read -r k val; do
+    if [ "$k" = btime ]; then btime=$val; break; fi
+  done </proc/stat
+  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
+    "$(json_str "\${HOSTNAME:-}")" "\${EPOCHSECONDS:-$(date +%s)}" "$(json_int "$btime")" \\
+    "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
+  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
+    "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
+  while read -r key id seen offset; do
+    [ "$key" = end ] && break
+    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
+    ((first)) || printf ','
+    first=0
+    run_json "$id" "$seen" "$offset"
+  done
+  printf ']}\\n'
+}
+main "$@"; exit $?
+`;
+  }
+});
+
+// raw:scripts/remote/sync.sh
+var sync_default;
+var init_sync = __esm({
+  "raw:scripts/remote/sync.sh"() {
+    sync_default = `#!/usr/bin/env bash
+# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
+# A release directory is immutable once present, so a path a live job runs from is never overwritten.
+# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
+
+main() {
+  local dir id sha tmp got
+  dir=$(expand_home "$1")
+  id=$2
+  sha=$3
+  umask 077
+  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
+  if [ -d "$dir/$id" ]; then
+    cat >/dev/null
+    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
+    return 0
+  fi
+  tmp=$dir/.incoming.$id.$$
+  if ! cat >"$tmp.tar"; then
+    rm -f "$tmp.tar"
+    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
+    return 16
+  fi
+  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
+  if [ "$got" != "$sha" ]; then
+    rm -f "$tmp.tar"
+    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
+    return 20
+  fi
+  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
+    rm -rf "$tmp" "$tmp.tar"
+    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
+    return 16
+  fi
+  rm -f "$tmp.tar"
+  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
+  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
+  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
+}
+main "$@"; exit $?
+`;
+  }
+});
+
+// raw:scripts/remote/wrapper.sh
+var wrapper_default;
+var init_wrapper = __esm({
+  "raw:scripts/remote/wrapper.sh"() {
+    wrapper_default = `#!/usr/bin/env bash
+# The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
+# lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
+# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
+# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
+# The training code never writes markers; a marker never lands after a failed stage.
+# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
+# prefix, so assigning ours never changes what the job sees.
+
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+
+# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
+# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
+: >>"$TETHER_A/log"
+# pid_start last: launch.sh waits for it and then reads the other two.
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
+
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
+  done
+) </dev/null >/dev/null 2>&1 &
+TETHER_BEAT=$!
+
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
+
+export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
+TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
+# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
+TETHER_CAP=$(cpu_quota_cores)
+if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
+  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
+fi
+
+TETHER_STAGE='command'
+if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
+  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
+  TETHER_RC=$?
+  if [ "$TETHER_RC" -eq 0 ] && [ -s "$TETHER_RUN_DIR/then" ]; then
+    TETHER_STAGE='then'
+    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
+    TETHER_RC=$?
+  fi
+else
+  TETHER_STAGE=workdir
+  TETHER_RC=127
+fi
+
+kill "$TETHER_BEAT" 2>/dev/null
+TETHER_FINISHED=$(now_utc)
+printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
+printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+TETHER_SIGNAL=null
+if ((TETHER_RC > 128)); then TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""; fi
+TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
+if [ "$TETHER_RC" -eq 0 ]; then
+  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
+else
+  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
+fi
+exit "$TETHER_RC"
+`;
+  }
+});
+
+// src/remote/scripts.ts
+var SCRIPTS, WRAPPER, LIB;
+var init_scripts = __esm({
+  "src/remote/scripts.ts"() {
+    "use strict";
+    init_audit3();
+    init_confirm();
+    init_launch3();
+    init_lib();
+    init_manifest();
+    init_probe();
+    init_sync();
+    init_wrapper();
+    SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, sync: sync_default };
+    WRAPPER = `${lib_default}
+${wrapper_default}`;
+    LIB = lib_default;
+  }
+});
+
+// src/remote/invoke.ts
+function shellQuote(arg) {
+  if (arg.includes("\0")) throw new Error("an argument contains a NUL byte");
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+function dataLines(data, env = []) {
+  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
+  const lines = Object.entries(data).map(([k, v]) => `${k} ${b642(v)}`);
+  for (const [name, value] of env) lines.push(`env ${name} ${b642(value)}`);
+  lines.push("end");
+  return lines.join("\n") + "\n";
+}
+function scriptStdin(name, data) {
+  const script = SCRIPTS[name];
+  if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
+  const head = Buffer.from(`${LIB}
+${script.endsWith("\n") ? script : script + "\n"}`);
+  return data === void 0 ? head : Buffer.concat([head, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
+}
+function scriptCommand(args) {
+  return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
+}
+function runScript(session, name, args, opts = {}) {
+  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4, maxOutput: opts.maxOutput ?? 1 << 20 });
+}
+function parseJsonLine(name, r) {
+  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
+  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
+  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  if (line === void 0) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
+  return parseJson(line, `${name}.sh's result`, 16 << 20);
+}
+var init_invoke = __esm({
+  "src/remote/invoke.ts"() {
+    "use strict";
+    init_strict();
+    init_scripts();
+  }
+});
+
+// src/record/grammar.ts
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
+  }
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
+  };
+}
+var RUN_ID, ATTEMPT_MAX;
+var init_grammar = __esm({
+  "src/record/grammar.ts"() {
+    "use strict";
+    init_strict();
+    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+    ATTEMPT_MAX = 999999;
+  }
+});
+
+// src/launch/audit-gate.ts
+function gate(report, cfg) {
+  const failures = [];
+  const warnings = [];
+  const root = report.disks[0];
+  if (root) {
+    const need = (cfg.minFreeGb + cfg.checkpointBudgetGb) * GB;
+    if (root.availBytes < need) {
+      failures.push(
+        `disk: ${(root.availBytes / GB).toFixed(1)} GB free on ${root.mount} (run root ${root.path}), need ${(need / GB).toFixed(1)} GB (min-free-gb ${cfg.minFreeGb} + checkpoint-budget-gb ${cfg.checkpointBudgetGb}); free space or move run-root to the data disk`
+      );
+    }
+    if (root.inodesTotal > 0 && root.inodesFree < cfg.minFreeInodes) {
+      failures.push(`inodes: ${root.inodesFree} free on ${root.mount}, need ${cfg.minFreeInodes} (min-free-inodes); delete small files or use another disk`);
+    }
+  }
+  for (const d of report.disks.slice(1)) {
+    if (d.availBytes < cfg.minFreeGb * GB) warnings.push(`disk: only ${(d.availBytes / GB).toFixed(1)} GB free on ${d.mount} (${d.path})`);
+  }
+  if (!report.gpu.present) {
+    if (cfg.requireGpu) failures.push("gpu: nvidia-smi not found on the box (require-gpu is true); rent another box or set require-gpu: false for CPU jobs");
+  } else if (report.gpu.error) {
+    (cfg.requireGpu ? failures : warnings).push(`gpu: ${report.gpu.error}`);
+  } else if (report.gpu.gpus.length === 0) {
+    (cfg.requireGpu ? failures : warnings).push("gpu: nvidia-smi lists no GPUs");
+  }
+  for (const g of report.gpu.gpus) {
+    const id = `gpu ${g.index} (${g.name})`;
+    const fatal = g.throttleActive.filter((t) => FATAL_THROTTLE.has(t));
+    if (fatal.length) failures.push(`${id}: active throttle ${fatal.join(", ")}; re-rent a different box`);
+    if (g.tempC !== null && g.tempC >= TEMP_HOT_C) {
+      const slow = g.smClockMHz !== null && g.smClockMaxMHz ? g.smClockMHz < SM_CLOCK_FLOOR * g.smClockMaxMHz : false;
+      if (slow) failures.push(`${id}: ${g.tempC} \xB0C with SM clock ${g.smClockMHz}/${g.smClockMaxMHz} MHz (< 70%); it is throttling, re-rent a different box`);
+      else warnings.push(`${id}: hot (${g.tempC} \xB0C) but clocks are fine (${g.smClockMHz}/${g.smClockMaxMHz} MHz); watch it`);
+    }
+  }
+  const fatalXid = report.xid.events.filter((e) => FATAL_XID.has(e.code));
+  if (fatalXid.length) {
+    failures.push(`gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(", ")} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`);
+  }
+  const otherXid = report.xid.events.filter((e) => !FATAL_XID.has(e.code));
+  if (otherXid.length) warnings.push(`gpu: kernel log has Xid ${[...new Set(otherXid.map((e) => e.code))].join(", ")} (usually an application fault)`);
+  if (!report.xid.readable && report.gpu.present) warnings.push("gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm");
+  if (!report.interpreter.path) warnings.push(`interpreter: ${report.interpreter.name} not found on the box`);
+  else if (report.interpreter.error) warnings.push(`interpreter: ${report.interpreter.path} cannot import torch: ${report.interpreter.error}`);
+  else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
+  return { pass: failures.length === 0, failures, warnings };
+}
+var TEMP_HOT_C, SM_CLOCK_FLOOR, FATAL_XID, FATAL_THROTTLE, GB;
+var init_audit_gate = __esm({
+  "src/launch/audit-gate.ts"() {
+    "use strict";
+    TEMP_HOT_C = 83;
+    SM_CLOCK_FLOOR = 0.7;
+    FATAL_XID = /* @__PURE__ */ new Set([48, 79]);
+    FATAL_THROTTLE = /* @__PURE__ */ new Set(["hw_slowdown", "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown"]);
+    GB = 1e9;
+  }
+});
+
+// src/launch/release.ts
+import { spawnSync } from "node:child_process";
+import { createHash as createHash3 } from "node:crypto";
+import { statSync as statSync2 } from "node:fs";
+import { resolve } from "node:path";
+function packRelease(dir, mode, workspace) {
+  const abs = resolve(workspace, dir);
+  try {
+    if (!statSync2(abs).isDirectory()) throw new Error("not a directory");
+  } catch (err) {
+    throw new InputError("sync-dir", `${JSON.stringify(abs)} is not a directory on the runner (${err.message})`);
+  }
+  const r = mode === "git-head" ? spawnSync("git", ["-C", abs, "archive", "--format=tar", "HEAD"], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 }) : spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--exclude=.git", "-C", abs, "-cf", "-", "."], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 });
+  if (r.error || r.status !== 0) {
+    const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
+    throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
+  }
+  const sha256 = createHash3("sha256").update(r.stdout).digest("hex");
+  return { id: sha256.slice(0, 20), sha256, bytes: r.stdout };
+}
+function releasesDir(runRoot) {
+  return `${runRoot}/.releases`;
+}
+async function uploadRelease(session, runRoot, release) {
+  const r = await runScript(session, "sync", [releasesDir(runRoot), release.id, release.sha256], { binary: release.bytes, timeoutMs: 6e5 });
+  const raw = obj(parseJsonLine("sync", r), "sync.sh result");
+  const out = { result: str(raw, "result", "sync.sh result", { max: 32 }), path: optStr(raw, "path", "sync.sh result", { max: 4096 }) ?? void 0, message: optStr(raw, "message", "sync.sh result", { max: 4096 }) ?? void 0 };
+  if (out.result !== "stored" && out.result !== "present") throw new Error(`code sync failed: ${out.message ?? out.result}`);
+  return { path: out.path ?? "", stored: out.result === "stored" };
+}
+var MAX_RELEASE_BYTES;
+var init_release = __esm({
+  "src/launch/release.ts"() {
+    "use strict";
+    init_errors();
+    init_strict();
+    init_invoke();
+    MAX_RELEASE_BYTES = 512 * 1024 * 1024;
+  }
+});
+
+// src/launch/launch.ts
+function launchResult(raw) {
+  const o = obj(raw, "launch.sh result");
+  const w = "launch.sh result";
+  return {
+    result: str(o, "result", w, { max: 32, pattern: /^[a-z-]+$/ }),
+    message: optStr(o, "message", w, { max: 4096 }) ?? void 0,
+    attempt: int(o, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
+    pid: optInt(o, "pid", w, { min: 1, max: 2 ** 32 }),
+    handle: optStr(o, "handle", w, { max: 4096 }) ?? void 0,
+    started_at: optStr(o, "started_at", w, { max: 64 }) ?? "",
+    run_dir: str(o, "run_dir", w, { max: 4096 }),
+    note: optStr(o, "note", w, { max: 4096 }) ?? void 0
+  };
+}
+function confirmResult(raw) {
+  const o = obj(raw, "confirm.sh result");
+  const w = "confirm.sh result";
+  const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  return { alive: bool2(o, "alive", w), log_exists: bool2(o, "log_exists", w), markerKind: kind === "" ? null : kind, marker: str(o, "marker", w, { max: 4096 }), head: str(o, "head", w, { max: 8192 }) };
+}
+async function runAudit(session, cfg) {
+  const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
+  const report = parseAudit2(parseJsonLine("audit", r));
+  return { report, gate: gate(report, cfg) };
+}
+async function launch(given, env, auditCfg, deps, release) {
+  let cfg = given;
+  const warnings = [];
+  const base = { runId: cfg.runId, attempt: 0, pid: null, handle: "", runDir: "", startedAt: "", logHead: "", warnings };
+  let audit;
+  if (auditCfg) {
+    deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
+    audit = await runAudit(deps.session, auditCfg);
+    warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
+    if (!audit.gate.pass) {
+      return { ...base, result: "blocked", message: `the audit gate blocked the launch:
+${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
+    }
+  }
+  if (release) {
+    cfg = { ...cfg, workdir: `${releasesDir(cfg.runRoot)}/${release.id}` };
+    const up = await uploadRelease(deps.session, cfg.runRoot, release);
+    deps.log(`code: release ${release.id} (${release.bytes.length} bytes tar) ${up.stored ? "uploaded to" : "already on the box at"} ${up.path}`);
+  }
+  const data = dataLines(
+    {
+      spec: buildSpec(cfg, deps.now()),
+      identity: identity(cfg),
+      command: cfg.command,
+      then: cfg.then ?? "",
+      workdir: cfg.workdir,
+      checkpoints: cfg.checkpoints.join("\n"),
+      wrapper: WRAPPER
+    },
+    env
+  );
+  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? " (resume allowed)" : ""}`);
+  const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], { data, timeoutMs: 6e4 });
+  const out = launchResult(parseJsonLine("launch", r));
+  const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
+  if (out.note) {
+    warnings.push(out.note);
+  }
+  if (out.result !== "started") {
+    return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
+  }
+  deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
+  const c = confirmResult(parseJsonLine("confirm", await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3 })));
+  const withHead = { ...started, logHead: c.head };
+  if (/Traceback \(most recent call last\)/.test(c.head)) {
+    return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
+  }
+  if (!c.alive) {
+    if (c.markerKind) {
+      let m;
+      try {
+        m = parseMarker(c.markerKind, c.marker);
+      } catch (err) {
+        return { ...withHead, result: "failed", message: `the job ended during the confirmation window, but its marker is unreadable (${err.message})` };
+      }
+      if (m.exitCode !== 0) return { ...withHead, result: "failed", message: `the job exited ${m.exitCode} during the confirmation window (stage ${m.stage})` };
+      return { ...withHead, result: "started", message: `the job finished within the confirmation window (exit 0): check that it did real work` };
+    }
+    return { ...withHead, result: "failed", message: "the wrapper is not running and left no DONE/FAILED marker" };
+  }
+  if (!c.log_exists) return { ...withHead, result: "failed", message: "the job is running but its log does not exist" };
+  return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
+}
+var init_launch4 = __esm({
+  "src/launch/launch.ts"() {
+    "use strict";
+    init_audit2();
+    init_invoke();
+    init_scripts();
+    init_grammar();
+    init_strict();
+    init_audit_gate();
+    init_release();
+    init_spec();
+  }
+});
+
+// src/launch/phase.ts
+var phase_exports = {};
+__export(phase_exports, {
+  auditPhase: () => auditPhase,
+  launchPhase: () => launchPhase
+});
+import { writeFileSync } from "node:fs";
+import { resolve as resolve2 } from "node:path";
+async function open(inputs, env, reporter) {
+  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
+  const conn = parseConnection(inputs, env);
+  const cred = loadCredential(conn.key);
+  const session = await connect(conn, cred);
+  let hostKeyNote;
+  if (conn.pin.kind === "accept-new") {
+    hostKeyNote = `accept-new-host-key is on: the host key of ${conn.host}:${conn.port} was NOT checked. It is ${session.hostFingerprint}; pin it with host-key-fingerprint.`;
+    reporter.warn(hostKeyNote);
+  }
+  reporter.output("host-key-fingerprint", session.hostFingerprint);
+  return { conn, session, hostKeyNote };
+}
+async function auditPhase(inputs, env, reporter) {
+  const cfg = parseAudit(inputs);
+  const { session } = await open(inputs, env, reporter);
+  try {
+    const a = await runAudit(session, cfg);
+    reporter.output("passed", String(a.gate.pass));
+    reporter.output("report", JSON.stringify(a.report));
+    reporter.summary(renderAudit(a));
+    for (const w of a.gate.warnings) reporter.warn(w);
+    for (const f of a.gate.failures) reporter.error(`audit: ${f}`);
+    return a.gate.pass ? 0 : 3;
+  } finally {
+    session.close();
+  }
+}
+async function launchPhase(inputs, env, reporter, workspace) {
+  const cfg = parseLaunch(inputs);
+  const secrets = readSecrets(cfg.secretNames, env);
+  for (const [, value] of secrets) reporter.mask(value);
+  const auditCfg = cfg.audit ? parseAudit(inputs) : void 0;
+  const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
+  const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
+  try {
+    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) }, release);
+    reporter.output("result", o.result);
+    reporter.output("run-id", o.runId);
+    reporter.output("attempt", String(o.attempt));
+    reporter.output("handle", o.handle);
+    reporter.output("run-dir", o.runDir);
+    reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
+    for (const w of o.warnings) reporter.warn(w);
+    if (o.logHead.trim()) reporter.info(`first lines of the job log:
+${o.logHead.trimEnd()}`);
+    if (o.result !== "started") {
+      reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
+      return o.result === "blocked" ? 3 : 1;
+    }
+    const runFile = resolve2(workspace, (inputs["run-file"] ?? "").trim() || "tether-run.json");
+    writeFileSync(
+      runFile,
+      sortedJson({
+        schema: "tether.run/v1",
+        run_id: o.runId,
+        attempt: o.attempt,
+        backend: cfg.backend,
+        handle: o.handle,
+        pid: o.pid,
+        run_root: cfg.runRoot,
+        run_dir: o.runDir,
+        started_at: o.startedAt,
+        host: conn.host,
+        port: conn.port,
+        user: conn.user,
+        host_key_fingerprint: session.hostFingerprint,
+        checkpoints: cfg.checkpoints,
+        expected_duration_s: cfg.expectedDurationS ?? null,
+        commit: cfg.commit ?? null,
+        release: release?.id ?? null
+      }) + "\n"
+    );
+    reporter.output("run-file", runFile);
+    reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+var init_phase = __esm({
+  "src/launch/phase.ts"() {
+    "use strict";
+    init_audit();
+    init_connection();
+    init_launch();
+    init_launch2();
+    init_client();
+    init_keys();
+    init_spec();
+    init_launch4();
+    init_release();
+  }
+});
+
+// src/patrol/remediation.ts
+var STATES, RESUME, STATE_REMEDIATION, FAILURE_REMEDIATION, FLAG_REMEDIATION;
+var init_remediation = __esm({
+  "src/patrol/remediation.ts"() {
+    "use strict";
+    STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
+    RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
+    STATE_REMEDIATION = {
+      launching: "the job is starting; if it stays here for several ticks, read the attempt log",
+      running: "nothing to do",
+      stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
+      finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
+      dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
+      rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
+      unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+      "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
+      unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+      "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
+    };
+    FAILURE_REMEDIATION = {
+      "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
+      oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
+      "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
+      killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+      "code-error": "a Python error in the code or config: investigate and fix; do not retry",
+      nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
+      preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+      other: "the command failed: read the attempt log; resume only once the cause is known"
+    };
+    FLAG_REMEDIATION = {
+      "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
+      "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
+      "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
+      "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
+      "fast-finish": "finished in under half the expected duration: check that it did real work"
+    };
+  }
+});
+
+// src/config/patrol.ts
+function parseReportTo(raw) {
+  const v0 = (raw ?? "").trim();
+  if (!v0) return void 0;
+  if (v0 === "tracking-issue") return { kind: "tracking-issue" };
+  const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
+  if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
+  return { kind: m[1], number: Number(m[2]) };
+}
+function parsePatrol(inputs) {
+  const config = (inputs["config"] ?? "").trim() || void 0;
+  const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
+  if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
+  if (!config && runIds.length === 0) throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
+  if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
+  if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
+  const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {
+    if (!STATES.includes(s)) throw new InputError("fail-on", `${show(s)} is not a state (${STATES.join(", ")})`);
+    return s;
+  });
+  const progressRegexes = splitList((inputs["progress-regex"] ?? "").replace(/,/g, "\0")).map((src) => {
+    const text = src.replace(/\u0000/g, ",");
+    try {
+      return new RegExp(text);
+    } catch (err) {
+      throw new InputError("progress-regex", `${show(text)} is not a regular expression: ${err.message}`);
+    }
+  });
+  const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
+  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError("state-file", "contains a control character");
+  const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
+  return {
+    config,
+    concurrency,
+    runIds,
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    stallAfterS: duration("stall-after", inputs["stall-after"], 1800) ?? 1800,
+    failOn,
+    stateFile,
+    progressRegexes,
+    reportTo: parseReportTo(inputs["report-to"])
+  };
+}
+var init_patrol = __esm({
+  "src/config/patrol.ts"() {
+    "use strict";
+    init_errors();
+    init_audit();
+    init_remediation();
+    init_values();
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -27500,2132 +29841,7 @@ var require_dist = __commonJS({
   }
 });
 
-// src/cli/index.ts
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-// src/config/errors.ts
-var InputError = class extends Error {
-  constructor(input, problem) {
-    super(`input '${input}': ${problem}`);
-    this.input = input;
-    this.name = "InputError";
-  }
-  input;
-};
-
-// src/config/inputs.ts
-var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
-var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
-var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
-var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget", "provider", "instance-id", "verb"];
-var TEARDOWN_INPUTS = ["run-id", "run-root", "provider", "instance-id", "verb", "verified-path", "verified-artifact", "allow-park-unverified", "approval", "confirm", "dry-run", "api-key", "provider-api-url", "aws-region", "teardown-command", "teardown-timeout", "report-to", "github-token"];
-var PHASE_INPUTS = {
-  audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
-  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
-  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
-  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
-  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
-};
-
-// src/launch/phase.ts
-import { writeFileSync } from "node:fs";
-import { resolve as resolve2 } from "node:path";
-
-// src/config/values.ts
-import { isIP } from "node:net";
-var CONTROL = /[\u0000-\u001f\u007f]/;
-function show(value) {
-  const cut = value.length > 60 ? `${value.slice(0, 60)}\u2026` : value;
-  return JSON.stringify(cut);
-}
-function runId(input, raw) {
-  const v = (raw ?? "").trim();
-  if (!v) throw new InputError(input, "is required (letters, digits, . _ -, at most 64 characters)");
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(v) || v === "." || v === ".." || v.startsWith("-") || v.startsWith(".")) {
-    throw new InputError(input, `${show(v)} is not a run id: use 1-64 of A-Z a-z 0-9 . _ -, not starting with '.' or '-'`);
-  }
-  return v;
-}
-function host(input, raw) {
-  const v = (raw ?? "").trim();
-  if (!v) throw new InputError(input, "is required (a host name or IP address)");
-  const bare = v.startsWith("[") && v.endsWith("]") ? v.slice(1, -1) : v;
-  const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-  if (isIP(bare) !== 0 || hostname.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
-  throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
-}
-function port(input, raw, fallback = 22) {
-  const v = (raw ?? "").trim();
-  if (!v) return fallback;
-  if (!/^[0-9]{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
-    throw new InputError(input, `${show(v)} is not a TCP port (a whole number 1-65535)`);
-  }
-  return Number(v);
-}
-function user(input, raw, fallback = "root") {
-  const v = (raw ?? "").trim();
-  if (!v) return fallback;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/.test(v)) {
-    throw new InputError(input, `${show(v)} is not a login name (letters, digits, _ . -, at most 32, not starting with '-')`);
-  }
-  return v;
-}
-function remotePath(input, raw, fallback) {
-  const v = (raw ?? "").trim();
-  if (!v) {
-    if (fallback !== void 0) return fallback;
-    throw new InputError(input, "is required (an absolute path or ~/path on the box)");
-  }
-  if (v.length > 1024) throw new InputError(input, `is ${v.length} characters long; at most 1024`);
-  if (CONTROL.test(v)) throw new InputError(input, `${show(v)} contains a control character (newline, tab, NUL \u2026)`);
-  if (!(v === "~" || v.startsWith("/") || v.startsWith("~/"))) {
-    throw new InputError(input, `${show(v)} must be absolute ('/data/runs') or under the home directory ('~/runs')`);
-  }
-  if (v.split("/").some((part) => part === "..")) throw new InputError(input, `${show(v)} contains a '..' component`);
-  return v.length > 1 ? v.replace(/\/+$/, "") : v;
-}
-function globs(input, raw) {
-  const items = splitList(raw ?? "");
-  for (const g of items) {
-    if (g.length > 512) throw new InputError(input, `pattern ${show(g)} is longer than 512 characters`);
-    if (CONTROL.test(g)) throw new InputError(input, `pattern ${show(g)} contains a control character`);
-    if (g.startsWith("/") || g.startsWith("~")) throw new InputError(input, `pattern ${show(g)} must be relative to the workdir`);
-    if (g.split("/").some((part) => part === "..")) throw new InputError(input, `pattern ${show(g)} escapes the workdir with '..'`);
-  }
-  if (items.length > 64) throw new InputError(input, `has ${items.length} patterns; at most 64`);
-  return items;
-}
-function splitList(raw) {
-  return raw.split(/[\n,]/).map((s) => s.trim()).filter((s) => s.length > 0);
-}
-var RESERVED_ENV = /* @__PURE__ */ new Set(["BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "IFS", "PS4", "PROMPT_COMMAND", "LD_PRELOAD", "LD_AUDIT", "HOME", "PATH", "SHELL", "USER", "LOGNAME", "PWD", "OLDPWD", "TMUX"]);
-function envName(input, name) {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
-    throw new InputError(input, `${show(name)} is not an environment variable name (letters, digits, _, not starting with a digit)`);
-  }
-  if (RESERVED_ENV.has(name) || name.startsWith("TETHER_") || name.startsWith("BASH_FUNC_")) {
-    throw new InputError(input, `${show(name)} is reserved (it changes how the shell or loader start, or belongs to tether); use another name`);
-  }
-  return name;
-}
-function envLines(input, raw) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const line of (raw ?? "").split("\n")) {
-    if (!line.trim() || line.trimStart().startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq < 0) throw new InputError(input, `line ${show(line)} is not NAME=value`);
-    const name = envName(input, line.slice(0, eq).trim());
-    const value = line.slice(eq + 1).replace(/\r$/, "");
-    if (value.includes("\0")) throw new InputError(input, `value of ${name} contains a NUL byte`);
-    if (value.length > 32768) throw new InputError(input, `value of ${name} is longer than 32768 characters`);
-    if (seen.has(name)) throw new InputError(input, `${name} is given twice`);
-    seen.add(name);
-    out.push([name, value]);
-  }
-  if (out.length > 256) throw new InputError(input, `has ${out.length} variables; at most 256`);
-  return out;
-}
-function names(input, raw) {
-  const list = (raw ?? "").split(/[\s,]+/).filter(Boolean);
-  const seen = /* @__PURE__ */ new Set();
-  for (const n of list) {
-    envName(input, n);
-    if (seen.has(n)) throw new InputError(input, `${n} is given twice`);
-    seen.add(n);
-  }
-  return list;
-}
-function command(input, raw, required) {
-  const v = raw ?? "";
-  if (!v.trim()) {
-    if (required) throw new InputError(input, "is required (the command line to run on the box)");
-    return void 0;
-  }
-  if (v.includes("\0")) throw new InputError(input, "contains a NUL byte");
-  if (v.length > 65536) throw new InputError(input, `is ${v.length} characters long; at most 65536 (put long scripts in a file in the workdir)`);
-  return v;
-}
-function oneOf(input, raw, allowed, fallback) {
-  const v = (raw ?? "").trim();
-  if (!v) return fallback;
-  if (allowed.includes(v)) return v;
-  throw new InputError(input, `${show(v)} is not one of: ${allowed.join(", ")}`);
-}
-function bool(input, raw, fallback) {
-  const v = (raw ?? "").trim();
-  if (!v) return fallback;
-  if (["true", "True", "TRUE"].includes(v)) return true;
-  if (["false", "False", "FALSE"].includes(v)) return false;
-  throw new InputError(input, `${show(v)} is not a boolean (true or false)`);
-}
-function number(input, raw, fallback, min, max) {
-  const v = (raw ?? "").trim();
-  if (!v) return fallback;
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new InputError(input, `${show(v)} is not a number from ${min} to ${max}`);
-  }
-  return Number(v);
-}
-function duration(input, raw, fallback) {
-  const v = (raw ?? "").trim();
-  if (!v) return fallback;
-  if (/^[0-9]{1,9}$/.test(v)) return Number(v);
-  const m = /^(?:(\d{1,4})d)?(?:(\d{1,5})h)?(?:(\d{1,6})m)?(?:(\d{1,8})s)?$/.exec(v);
-  if (!m || v === "") throw new InputError(input, `${show(v)} is not a duration (e.g. 90m, 12h, 1h30m, 2d, or seconds)`);
-  const [, d, h, mi, s] = m;
-  return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
-}
-var SIZE_UNITS = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
-function size(input, raw, fallback) {
-  const v = (raw ?? "").trim();
-  if (!v) return fallback;
-  const m = /^([0-9]{1,12}(?:\.[0-9]{1,6})?)\s*([kmgt]i?b|b)?$/i.exec(v);
-  const unit = SIZE_UNITS[(m?.[2] ?? "").toLowerCase()];
-  if (!m || unit === void 0) throw new InputError(input, `${show(v)} is not a size (e.g. 500MB, 2GB, 1.5GiB, or bytes)`);
-  return Math.round(Number(m[1]) * unit);
-}
-
-// src/config/audit.ts
-var DEFAULT_RUN_ROOT = "~/.tether/runs";
-function parseAudit(inputs) {
-  const mounts = splitList(inputs["mounts"] ?? "").map((m) => remotePath("mounts", m));
-  if (mounts.length > 16) throw new InputError("mounts", `has ${mounts.length} paths; at most 16`);
-  const interpreter = (inputs["interpreter"] ?? "").trim() || "python3";
-  if (!/^[A-Za-z0-9_./~+-]{1,256}$/.test(interpreter) || interpreter.startsWith("-")) {
-    throw new InputError("interpreter", `${show(interpreter)} is not an interpreter path or name (e.g. python3, /opt/conda/bin/python)`);
-  }
-  return {
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    mounts,
-    interpreter,
-    minFreeGb: number("min-free-gb", inputs["min-free-gb"], 10, 0, 1e6),
-    minFreeInodes: number("min-free-inodes", inputs["min-free-inodes"], 1e5, 0, 1e12),
-    checkpointBudgetGb: number("checkpoint-budget-gb", inputs["checkpoint-budget-gb"], 0, 0, 1e6),
-    requireGpu: bool("require-gpu", inputs["require-gpu"], true)
-  };
-}
-
-// src/ssh/hostkey.ts
-import { createHash, createHmac } from "node:crypto";
-function fingerprint(keyBlob) {
-  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
-}
-function isFingerprint(s) {
-  return /^SHA256:[A-Za-z0-9+/]{43}$/.test(s);
-}
-function knownHostsName(host2, port2) {
-  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
-}
-function globMatch(pattern, name) {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < n.length) {
-    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === "*") {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else return false;
-  }
-  while (i < p.length && p[i] === "*") i++;
-  return i === p.length;
-}
-function patternMatches(pattern, name) {
-  if (pattern.startsWith("|1|")) {
-    const [, , salt, hash] = pattern.split("|");
-    if (!salt || !hash) return false;
-    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
-  }
-  return globMatch(pattern, name);
-}
-var KnownHostsError = class extends Error {
-};
-function keysForHost(text, host2, port2) {
-  const name = knownHostsName(host2, port2);
-  const keys = [];
-  const revoked = [];
-  let lines = 0;
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const fields = line.split(/\s+/);
-    let marker2 = "";
-    if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
-    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked") throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
-    const [hosts, keyType, b642] = fields;
-    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
-    lines++;
-    if (marker2 === "@cert-authority") continue;
-    const patterns = hosts.split(",");
-    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
-    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
-    const fp = fingerprint(Buffer.from(b642, "base64"));
-    if (marker2 === "@revoked") revoked.push(fp);
-    else keys.push({ keyType, fingerprint: fp });
-  }
-  return { keys, revoked, lines };
-}
-function knownHostsLine(host2, port2, blob) {
-  const len = blob.readUInt32BE(0);
-  const type = blob.subarray(4, 4 + len).toString("ascii");
-  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
-}
-
-// src/config/connection.ts
-function parseConnection(inputs, env) {
-  const host2 = host("host", inputs["host"]);
-  const port2 = port("port", inputs["port"]);
-  const user2 = user("user", inputs["user"]);
-  const keyText = inputs["ssh-key"] ?? "";
-  const keyPath = (inputs["ssh-key-path"] ?? "").trim();
-  let key;
-  if (keyText.trim() && keyPath) throw new InputError("ssh-key", "give either 'ssh-key' or 'ssh-key-path', not both");
-  if (keyText.trim()) {
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
-      throw new InputError("ssh-key", "is not a private key (expected a -----BEGIN \u2026 PRIVATE KEY----- block; pass it from a secret)");
-    }
-    key = { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
-  } else if (keyPath) {
-    if (/[\u0000-\u001f]/.test(keyPath)) throw new InputError("ssh-key-path", "contains a control character");
-    key = { kind: "path", path: keyPath };
-  } else if (env["SSH_AUTH_SOCK"]) {
-    key = { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
-  } else {
-    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
-  }
-  const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
-  const knownHosts = inputs["known-hosts"] ?? "";
-  const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
-  let pin;
-  if (knownHosts.trim() || fpList.length) {
-    if (acceptNew) throw new InputError("accept-new-host-key", "is true but a pinned key was also given; drop one of them");
-    const fingerprints = [];
-    const revoked = [];
-    for (const fp of fpList) {
-      if (!isFingerprint(fp)) throw new InputError("host-key-fingerprint", `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`);
-      fingerprints.push(fp);
-    }
-    if (knownHosts.trim()) {
-      let found;
-      try {
-        found = keysForHost(knownHosts, host2, port2);
-      } catch (err) {
-        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
-        throw err;
-      }
-      if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
-      if (found.keys.length === 0) throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
-      fingerprints.push(...found.keys.map((k) => k.fingerprint));
-      revoked.push(...found.revoked);
-    }
-    pin = { kind: "pinned", fingerprints: [...new Set(fingerprints)], revoked };
-  } else if (acceptNew) {
-    pin = { kind: "accept-new" };
-  } else {
-    throw new InputError("known-hosts", "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)");
-  }
-  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
-  const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
-  if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
-  return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
-}
-
-// src/config/launch.ts
-var BACKENDS = ["tmux", "setsid"];
-var SYNC_MODES = ["dir", "git-head"];
-function parseLaunch(inputs) {
-  const env = envLines("env", inputs["env"]);
-  const secretNames = names("secrets", inputs["secrets"]);
-  for (const name of secretNames) {
-    if (env.some(([n]) => n === name)) throw new InputError("secrets", `${name} is also set in 'env'; a variable is either plain or secret`);
-  }
-  const commit = (inputs["commit"] ?? "").trim() || void 0;
-  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
-  const syncDir = (inputs["sync-dir"] ?? "").trim();
-  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError("sync-dir", "contains a control character");
-  if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
-  const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    command: command("command", inputs["command"], true),
-    then: command("then", inputs["then"], false),
-    workdir: remotePath("workdir", inputs["workdir"], "~"),
-    env,
-    secretNames,
-    backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    checkpoints: globs("checkpoints", inputs["checkpoints"]),
-    expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
-    resume: bool("resume", inputs["resume"], false),
-    audit: bool("audit", inputs["audit"], true),
-    confirmTimeoutS: confirm,
-    commit,
-    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
-  };
-}
-function readSecrets(names2, env) {
-  return names2.map((name) => {
-    const value = env[name];
-    if (value === void 0 || value === "") {
-      throw new InputError("secrets", `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
-    }
-    if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
-    if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
-    return [name, value];
-  });
-}
-
-// src/report/markdown.ts
-var CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-var PUNCT = /[\\`*_[\]()!#|~{}]/g;
-var ZWSP = "\u200B";
-function bounded(s, max) {
-  const cps = Array.from(s);
-  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
-}
-function inert(s, max = 2e3) {
-  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
-}
-function code(s, max = 400) {
-  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
-  const fence2 = "`".repeat(longest + 1);
-  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
-  return `${fence2}${pad}${t}${pad}${fence2}`;
-}
-
-// src/report/launch.ts
-var fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
-function renderLaunch(o, target, hostKeyNote) {
-  const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
-  const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
-  if (hostKeyNote) lines.push(`> [!WARNING]
-> ${inert(hostKeyNote)}`, "");
-  const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
-  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
-> ${inert(w)}`), "");
-  if (o.attempt) {
-    lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
-    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${inert(o.handle)} | ${code(o.runDir)} | ${inert(o.startedAt, 64)} |`, "");
-  }
-  if (o.audit) lines.push(renderAudit(o.audit), "");
-  if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
-  return lines.join("\n");
-}
-function renderAudit(a) {
-  const r = a.report;
-  const GB2 = 1e9;
-  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
-  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
-  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
-  lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
-  if (r.cgroup) {
-    const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
-    lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
-  }
-  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
-  if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
-  for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
-  }
-  const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
-  return lines.join("\n");
-}
-
-// src/ssh/client.ts
-var import_ssh2 = __toESM(require_lib3(), 1);
-
-// src/ssh/backoff.ts
-function backoffDelayMs(attempt, baseMs = 1e3, capMs = 8e3) {
-  if (attempt <= 1) return 0;
-  return Math.min(capMs, baseMs * 2 ** (attempt - 2));
-}
-async function withBackoff(attempts, fn, retryable, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-  let last2;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const delay = backoffDelayMs(attempt);
-    if (delay) await sleep(delay);
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      last2 = err;
-      if (!retryable(err)) throw err;
-    }
-  }
-  throw last2;
-}
-
-// src/ssh/errors.ts
-var ADVICE = {
-  auth_failed: "the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box",
-  host_key_mismatch: "the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect",
-  connection_refused: "nothing accepts SSH on that address and port: check the port (providers re-assign it when an instance is re-created) and that sshd runs",
-  unreachable: "no answer from the box: check the provider console for balance, power or preemption, and the address and port",
-  network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
-};
-var TransportError = class extends Error {
-  constructor(kind, detail) {
-    super(`${kind}: ${detail}`);
-    this.kind = kind;
-    this.name = "TransportError";
-    this.advice = ADVICE[kind];
-  }
-  kind;
-  advice;
-};
-function classify(err, hostKeyRejected) {
-  if (hostKeyRejected) return "host_key_mismatch";
-  const code2 = err.code ?? "";
-  const msg = err.message ?? "";
-  if (err.level === "client-authentication" || /authentication methods failed/i.test(msg)) return "auth_failed";
-  if (code2 === "ECONNREFUSED") return "connection_refused";
-  if (err.level === "client-timeout" || /timed out|keepalive timeout/i.test(msg)) return "unreachable";
-  if (["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"].includes(code2)) return "unreachable";
-  return "network";
-}
-
-// src/ssh/client.ts
-function connect(cfg, cred, tuning = {}) {
-  return withBackoff(
-    cfg.attempts,
-    () => connectOnce(cfg, cred, tuning),
-    (err) => err instanceof TransportError && err.kind === "network"
-  );
-}
-function connectOnce(cfg, cred, tuning) {
-  return new Promise((resolve5, reject) => {
-    const client = new import_ssh2.default.Client();
-    let seen = "";
-    let seenKey = Buffer.alloc(0);
-    let rejectedHostKey = false;
-    let settled = false;
-    const fail = (err) => {
-      if (settled) return;
-      settled = true;
-      client.end();
-      client.destroy();
-      reject(err);
-    };
-    const hardStop = setTimeout(
-      () => fail(new TransportError("unreachable", `${cfg.host}:${cfg.port} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
-      cfg.connectTimeoutMs + 1e3
-    );
-    client.on("error", (err) => {
-      clearTimeout(hardStop);
-      const kind = classify(err, rejectedHostKey);
-      const detail = kind === "host_key_mismatch" && cfg.pin.kind === "pinned" ? `${cfg.host}:${cfg.port} presented ${seen}, but the pinned key is ${cfg.pin.fingerprints.join(" or ")}` : `${cfg.host}:${cfg.port}: ${err.message}`;
-      fail(new TransportError(kind, detail));
-    });
-    client.on("ready", () => {
-      clearTimeout(hardStop);
-      if (settled) return;
-      settled = true;
-      resolve5(makeSession(client, seen, seenKey));
-    });
-    try {
-      client.connect({
-        host: cfg.host,
-        port: cfg.port,
-        username: cfg.user,
-        ..."privateKey" in cred ? { privateKey: cred.privateKey } : { agent: cred.agent },
-        readyTimeout: cfg.connectTimeoutMs,
-        keepaliveInterval: tuning.keepaliveIntervalMs ?? 1e4,
-        keepaliveCountMax: tuning.keepaliveCountMax ?? 3,
-        tryKeyboard: false,
-        // Straight to the one method we have: no 'none' probe round trip.
-        authHandler: "privateKey" in cred ? ["publickey"] : ["agent"],
-        // Runs before authentication: a wrong key never sees our credentials.
-        hostVerifier: (key) => {
-          seen = fingerprint(key);
-          seenKey = Buffer.from(key);
-          if (cfg.pin.kind === "accept-new") return true;
-          const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
-          rejectedHostKey = !ok;
-          return ok;
-        }
-      });
-      client.setNoDelay(true);
-    } catch (err) {
-      clearTimeout(hardStop);
-      fail(new TransportError("network", err.message));
-    }
-  });
-}
-function makeSession(client, hostFingerprint, hostKey) {
-  let lost;
-  client.on("error", (err) => {
-    lost ??= new TransportError(classify(err, false), err.message);
-  });
-  return {
-    hostFingerprint,
-    hostKey,
-    close: () => {
-      client.end();
-    },
-    exec: (command2, opts = {}) => new Promise((resolve5, reject) => {
-      if (lost) return reject(lost);
-      const max = opts.maxOutput ?? 8 * 1024 * 1024;
-      const out = [];
-      const err = [];
-      let outLen = 0;
-      let errLen = 0;
-      let truncated = false;
-      let done = false;
-      const finish = (fn) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        client.removeListener("close", onClose);
-        fn();
-      };
-      const timeoutMs = opts.timeoutMs ?? 12e4;
-      const timer = setTimeout(() => {
-        finish(() => reject(new TransportError("unreachable", `the command did not finish within ${timeoutMs / 1e3} s; the connection was dropped`)));
-        client.destroy();
-      }, timeoutMs);
-      const onClose = () => finish(() => reject(lost ?? new TransportError("network", "the connection closed before the command finished")));
-      client.once("close", onClose);
-      client.exec(command2, { pty: false }, (e, stream) => {
-        if (e) return finish(() => reject(new TransportError("network", e.message)));
-        const over = () => {
-          truncated = true;
-          stream.close();
-        };
-        stream.on("data", (d) => {
-          if (truncated) return;
-          if (outLen + d.length > max) return over();
-          out.push(d);
-          outLen += d.length;
-        });
-        stream.stderr.on("data", (d) => {
-          if (truncated) return;
-          if (errLen + d.length > max) return over();
-          err.push(d);
-          errLen += d.length;
-        });
-        stream.on(
-          "close",
-          (code2, signal) => finish(
-            () => resolve5({
-              code: code2 ?? null,
-              signal: signal ?? null,
-              stdout: Buffer.concat(out).toString("utf8"),
-              stderr: Buffer.concat(err).toString("utf8"),
-              truncated
-            })
-          )
-        );
-        stream.on("error", () => void 0);
-        if (opts.stdin !== void 0) stream.end(opts.stdin);
-        else stream.end();
-      });
-    })
-  };
-}
-
-// src/ssh/keys.ts
-var import_ssh22 = __toESM(require_lib3(), 1);
-import { readFileSync, statSync } from "node:fs";
-function loadCredential(source) {
-  if (source.kind === "agent") return { agent: source.socket };
-  let text;
-  if (source.kind === "path") {
-    try {
-      const st = statSync(source.path);
-      if (!st.isFile()) throw new Error("not a regular file");
-      text = readFileSync(source.path);
-    } catch (err) {
-      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
-    }
-  } else {
-    text = Buffer.from(source.text);
-  }
-  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
-  const parsed = import_ssh22.default.utils.parseKey(text);
-  if (parsed instanceof Error) {
-    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
-    throw new InputError(input, why);
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
-  return { privateKey: text };
-}
-
-// src/launch/spec.ts
-import { createHash as createHash2 } from "node:crypto";
-function identity(cfg) {
-  return createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
-}
-function sortedJson(value) {
-  const sort = (v) => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])]));
-    return v;
-  };
-  return JSON.stringify(sort(value));
-}
-function buildSpec(cfg, createdAt) {
-  return sortedJson({
-    schema: "tether.spec/v1",
-    run_id: cfg.runId,
-    command: cfg.command,
-    then: cfg.then ?? null,
-    workdir: cfg.workdir,
-    env: cfg.env.map(([n]) => n),
-    secrets: cfg.secretNames,
-    checkpoints: cfg.checkpoints,
-    expected_duration_s: cfg.expectedDurationS ?? null,
-    commit: cfg.commit ?? null,
-    backend: cfg.backend,
-    created_at: createdAt.toISOString(),
-    identity: identity(cfg)
-  });
-}
-
-// src/record/strict.ts
-var BoxDataError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "BoxDataError";
-  }
-};
-function obj(v, where) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
-  return v;
-}
-function arr(o, k, where, max) {
-  const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
-  return v;
-}
-function str(o, k, where, opts) {
-  const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
-  return v;
-}
-function optStr(o, k, where, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
-}
-function int(o, k, where, opts = {}) {
-  const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
-  return v;
-}
-function optInt(o, k, where, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
-}
-function bool2(o, k, where) {
-  const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
-  return v;
-}
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
-  }
-}
-
-// src/remote/audit.ts
-var THROTTLE_BITS = [
-  [1, "gpu_idle"],
-  [2, "applications_clocks_setting"],
-  [4, "sw_power_cap"],
-  [8, "hw_slowdown"],
-  [16, "sync_boost"],
-  [32, "sw_thermal_slowdown"],
-  [64, "hw_thermal_slowdown"],
-  [128, "hw_power_brake_slowdown"],
-  [256, "display_clock_setting"]
-];
-function throttleReasons(mask) {
-  if (!/^0x[0-9a-fA-F]+$/.test(mask.trim())) return [];
-  const n = Number(BigInt(mask.trim()) & 0xffffn);
-  return THROTTLE_BITS.filter(([bit]) => (n & bit) !== 0).map(([, name]) => name);
-}
-var num = (s) => {
-  const t = (s ?? "").trim();
-  return /^-?[0-9]+(\.[0-9]+)?$/.test(t) ? Number(t) : null;
-};
-function parseGpuQuery(text) {
-  const gpus = [];
-  for (const line of text.split("\n")) {
-    const f = line.split(",").map((s) => s.trim());
-    if (f.length < 9 || num(f[0]) === null) continue;
-    gpus.push({
-      index: num(f[0]) ?? 0,
-      name: f[1] ?? "",
-      memTotalMiB: num(f[2]),
-      memUsedMiB: num(f[3]),
-      utilPct: num(f[4]),
-      tempC: num(f[5]),
-      smClockMHz: num(f[6]),
-      smClockMaxMHz: num(f[7]),
-      throttleActive: throttleReasons(f[8] ?? "")
-    });
-  }
-  return gpus;
-}
-function parseXid(lines) {
-  const out = [];
-  for (const line of lines.split("\n")) {
-    const m = /NVRM: Xid \([^)]*\): (\d+)/.exec(line) ?? /NVRM: Xid[^:]*: (\d+)/.exec(line);
-    if (m) out.push({ code: Number(m[1]), line: line.trim() });
-  }
-  return out;
-}
-function dfFields(line) {
-  return line.trim().split(/\s+/);
-}
-function parseDf(path, bytesLine, inodesLine, fallbackMount = "") {
-  const b = dfFields(bytesLine);
-  const i = dfFields(inodesLine);
-  return {
-    path,
-    mount: b.slice(5).join(" ") || fallbackMount,
-    sizeBytes: num(b[1]) ?? 0,
-    availBytes: num(b[3]) ?? 0,
-    inodesTotal: num(i[1]) ?? 0,
-    inodesFree: num(i[3]) ?? 0
-  };
-}
-function parseMemory(max, current, events) {
-  const m = cgroupValue(max);
-  const c = cgroupValue(current);
-  const oom = /oom_kill (\d+)/.exec(events);
-  return { fraction: m && c !== null ? c / m : null, oomKills: oom ? Number(oom[1]) : null };
-}
-function cgroupValue(s) {
-  const t = s.trim();
-  if (t === "max" || t === "") return null;
-  const n = num(t);
-  return n !== null && n < 2 ** 60 ? n : null;
-}
-function checkAudit(raw) {
-  const w = "audit";
-  const r = obj(raw, w);
-  if (r["schema"] !== "tether.audit/v1") throw new BoxDataError("audit.sh returned an unexpected document (schema is not tether.audit/v1)");
-  const S = { max: 65536 };
-  str(r, "hostname", w, { max: 255 });
-  str(r, "time", w, { max: 64 });
-  optInt(r, "nproc", w);
-  str(r, "uptime", w, { max: 256 });
-  optInt(r, "btime", w, { max: 1e11 });
-  for (const [i, d] of arr(r, "disks", w, 64).entries()) for (const k of ["path", "checked", "df_bytes", "df_inodes"]) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
-  if (r["cgroup"] !== null) {
-    const c = obj(r["cgroup"], `${w}.cgroup`);
-    int(c, "version", `${w}.cgroup`, { min: 1, max: 2 });
-    for (const k of ["memory_max", "memory_current", "memory_events", "cpu_max"]) str(c, k, `${w}.cgroup`, S);
-  }
-  const g = obj(r["gpu"], `${w}.gpu`);
-  if (bool2(g, "present", `${w}.gpu`)) {
-    optInt(g, "exit_code", `${w}.gpu`, { max: 255 });
-    optStr(g, "query", `${w}.gpu`, S);
-  }
-  const x = obj(r["xid"], `${w}.xid`);
-  bool2(x, "readable", `${w}.xid`);
-  str(x, "lines", `${w}.xid`, S);
-  const p = obj(r["interpreter"], `${w}.interpreter`);
-  str(p, "name", `${w}.interpreter`, { max: 4096 });
-  optStr(p, "path", `${w}.interpreter`, { max: 4096 });
-  optInt(p, "torch_exit", `${w}.interpreter`, { max: 255 });
-  optStr(p, "torch_out", `${w}.interpreter`, S);
-  return raw;
-}
-function parseAudit2(raw) {
-  const r = checkAudit(raw);
-  const disks = r.disks.map((d) => parseDf(d.path, d.df_bytes, d.df_inodes, d.checked));
-  let cgroup = null;
-  if (r.cgroup) {
-    const mem = parseMemory(r.cgroup.memory_max, r.cgroup.memory_current, r.cgroup.memory_events);
-    const [q, p] = r.cgroup.cpu_max.trim().split(/\s+/);
-    const quota = num(q);
-    const period = num(p);
-    cgroup = {
-      version: r.cgroup.version,
-      memoryMaxBytes: cgroupValue(r.cgroup.memory_max),
-      memoryCurrentBytes: cgroupValue(r.cgroup.memory_current),
-      oomKills: mem.oomKills,
-      cpuQuotaCores: quota !== null && quota > 0 && period ? quota / period : null
-    };
-  }
-  let gpu = { present: false, error: null, gpus: [] };
-  if (r.gpu.present) {
-    const code2 = r.gpu.exit_code ?? 0;
-    const query = r.gpu.query ?? "";
-    gpu = {
-      present: true,
-      error: code2 === 124 ? "nvidia-smi did not answer within 20 s" : code2 !== 0 ? `nvidia-smi failed (exit ${code2}): ${query.trim().slice(0, 200)}` : null,
-      gpus: code2 === 0 ? parseGpuQuery(query) : []
-    };
-  }
-  const interp = r.interpreter;
-  let torchVersion = null;
-  let cuda = null;
-  let error = null;
-  if (interp.path) {
-    const out = (interp.torch_out ?? "").trim().split("\n");
-    if (interp.torch_exit === 0 && out.length >= 2) {
-      torchVersion = out[out.length - 2]?.trim() ?? null;
-      cuda = out[out.length - 1]?.trim() === "True";
-    } else {
-      error = interp.torch_exit === 124 ? "import torch did not finish within 60 s" : (out[out.length - 1] ?? "").slice(0, 200);
-    }
-  }
-  const uptime = num(r.uptime?.split(" ")[0]);
-  return {
-    hostname: r.hostname,
-    time: r.time,
-    nproc: r.nproc,
-    uptimeS: uptime,
-    bootTime: r.btime ? new Date(r.btime * 1e3).toISOString() : null,
-    disks,
-    cgroup,
-    gpu,
-    xid: { readable: r.xid.readable, events: parseXid(r.xid.lines) },
-    interpreter: { name: interp.name, path: interp.path, torchVersion, cuda, error }
-  };
-}
-
-// raw:scripts/remote/audit.sh
-var audit_default = `#!/usr/bin/env bash
-# Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
-# Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
-# Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
-
-# Nearest existing ancestor of a path, so df works before the run root exists.
-existing() {
-  local p=$1
-  while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done
-  printf '%s' "$p"
-}
-
-disk_json() {
-  local path=$1 at bytes inodes
-  at=$(existing "$path")
-  bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
-  inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
-  printf '{"path":%s,"checked":%s,"df_bytes":%s,"df_inodes":%s}' \\
-    "$(json_str "$path")" "$(json_str "$at")" "$(json_str "$bytes")" "$(json_str "$inodes")"
-}
-
-read_file() { head -c 4096 "$1" 2>/dev/null; }
-
-cgroup_json() {
-  local mem cpu
-  mem=$(cgroup_dir memory)
-  cpu=$(cgroup_dir cpu)
-  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \\
-      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
-  elif [ -d /sys/fs/cgroup/memory ]; then
-    printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \\
-      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \\
-      "$(json_str "$(read_file "$mem/memory.oom_control")")" \\
-      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
-  else
-    printf 'null'
-  fi
-}
-
-gpu_json() {
-  local fields out rc
-  if ! command -v nvidia-smi >/dev/null 2>&1; then
-    printf '{"present":false}'
-    return
-  fi
-  fields=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm
-  # Newer drivers renamed clocks_throttle_reasons to clocks_event_reasons; ask for the old name first.
-  out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_throttle_reasons.active" --format=csv,noheader,nounits 2>&1)
-  rc=$?
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then
-    out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_event_reasons.active" --format=csv,noheader,nounits 2>&1)
-    rc=$?
-  fi
-  printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "$(printf '%s' "$out" | head -c 16384)")"
-}
-
-xid_json() {
-  local log
-  if log=$(timeout 5 dmesg 2>/dev/null); then
-    printf '{"readable":true,"lines":%s}' "$(json_str "$(printf '%s\\n' "$log" | grep -a 'NVRM: Xid' | tail -n 20)")"
-  else
-    printf '{"readable":false,"lines":""}'
-  fi
-}
-
-interp_json() {
-  local interp=$1 path out rc
-  if ! path=$(command -v "$interp" 2>/dev/null); then
-    printf '{"name":%s,"path":null}' "$(json_str "$interp")"
-    return
-  fi
-  out=$(timeout 60 "$path" -c 'import torch; print(torch.__version__); print(torch.cuda.is_available())' 2>&1 </dev/null)
-  rc=$?
-  printf '{"name":%s,"path":%s,"torch_exit":%s,"torch_out":%s}' "$(json_str "$interp")" "$(json_str "$path")" "$rc" \\
-    "$(json_str "$(printf '%s' "$out" | tail -c 2048)")"
-}
-
-main() {
-  local run_root interp m disks
-  run_root=$(expand_home "$1")
-  interp=$2
-  shift 2
-  disks=$(disk_json "$run_root")
-  for m in "$@"; do disks="$disks,$(disk_json "$(expand_home "$m")")"; done
-  printf '{"schema":"tether.audit/v1","hostname":%s,"time":%s,"nproc":%s,"uptime":%s,"btime":%s,' \\
-    "$(json_str "$(hostname 2>/dev/null)")" "$(json_str "$(now_utc)")" "$(json_int "$(nproc 2>/dev/null)")" \\
-    "$(json_str "$(cut -d' ' -f1 /proc/uptime 2>/dev/null)")" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")"
-  printf '"disks":[%s],"cgroup":%s,"gpu":%s,"xid":%s,"interpreter":%s}\\n' \\
-    "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
-}
-main "$@"; exit $?
-`;
-
-// raw:scripts/remote/confirm.sh
-var confirm_default = `#!/usr/bin/env bash
-# Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
-# then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
-# Args: RUN_DIR ATTEMPT WAIT_S
-
-main() {
-  local run_dir n wait a i alive=false marker="" kind=""
-  run_dir=$(expand_home "$1")
-  n=$2
-  wait=$3
-  a=$run_dir/attempts/$n
-  for ((i = 0; i < wait * 5; i++)); do
-    attempt_alive "$a" || break
-    sleep 0.2
-  done
-  attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
-  [ -z "$kind" ] || rd marker "$run_dir/$kind"
-  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
-    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
-    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
-}
-main "$@"; exit $?
-`;
-
-// raw:scripts/remote/launch.sh
-var launch_default = `#!/usr/bin/env bash
-# Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
-#   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
-#   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
-# Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
-# Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
-# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
-
-refuse() {
-  local code=$1 result=$2 message=$3
-  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"started_at":%s,"run_dir":%s}\\n' \\
-    "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
-    "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
-  exit "$code"
-}
-
-start_backend() {
-  local backend=$1 wrapper=$2 n=$3 hb=$4 sock
-  case $backend in
-    tmux)
-      if ! command -v tmux >/dev/null 2>&1; then
-        NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
-        start_backend setsid "$wrapper" "$n" "$hb"
-        return
-      fi
-      # A private server per run: the job inherits this environment, never a user's running tmux server.
-      sock=$RUN_DIR/tmux.sock
-      if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
-      TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
-      (export_job_env && exec "\${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
-      HANDLE="tmux:$sock"
-      ;;
-    setsid)
-      # All three streams redirected and -f (fork first): the forms that hang or die are in test-infra-facts \xA73.
-      TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")
-      (export_job_env && exec "\${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)
-      HANDLE=setsid
-      ;;
-    *) refuse 15 backend-unavailable "unknown backend" ;;
-  esac
-}
-
-# Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-
-main() {
-  local run_root run_id backend resume hb n a i workdir pid started
-  run_root=$(expand_home "$1")
-  run_id=$2
-  backend=$3
-  resume=$4
-  hb=$5
-  RUN_DIR=$run_root/$run_id
-  read_data || refuse 16 io-error "the launch data did not arrive complete"
-
-  umask 077
-  mkdir -p "$RUN_DIR/attempts" || refuse 16 io-error "cannot create $RUN_DIR"
-  exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
-  flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
-
-  local recorded_identity='' failed_marker=''
-  rd recorded_identity "$RUN_DIR/identity"
-  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
-    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
-  fi
-  LAST=$(last_attempt "$RUN_DIR")
-  if ((LAST > 0)); then
-    a=$RUN_DIR/attempts/$LAST
-    rd LAST_PID "$a/pid"
-    rd LAST_STARTED "$a/started_at"
-    LAST_STARTED=\${LAST_STARTED:0:64}
-    [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
-    if attempt_alive "$a"; then
-      refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
-    fi
-    if [ "$resume" != 1 ]; then
-      if [ -f "$RUN_DIR/FAILED" ]; then
-        rd failed_marker "$RUN_DIR/FAILED"
-        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
-      fi
-      refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
-    fi
-    # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
-    if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
-  fi
-  n=$((LAST + 1))
-
-  if [ ! -f "$RUN_DIR/spec.json" ]; then
-    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
-    if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
-      printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
-      printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
-      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
-      printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
-      printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
-      refuse 16 io-error "cannot write the run record in $RUN_DIR"
-    fi
-  fi
-  workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
-  [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
-
-  a=$RUN_DIR/attempts/$n
-  mkdir -p "$a" || refuse 16 io-error "cannot create $a"
-  # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
-  printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
-
-  for ((i = 0; i < 400; i++)); do
-    [ -s "$a/pid_start" ] && break
-    sleep 0.025
-  done
-  pid=$(cat "$a/pid" 2>/dev/null)
-  started=$(cat "$a/started_at" 2>/dev/null)
-  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
-  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
-    "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
-    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
-}
-main "$@"; exit $?
-`;
-
-// raw:scripts/remote/lib.sh
-var lib_default = `#!/usr/bin/env bash
-# Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
-# Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
-
-# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
-jv() {
-  local _s=$2
-  _s=\${_s//\\\\/\\\\\\\\}
-  _s=\${_s//\\"/\\\\\\"}
-  _s=\${_s//$'\\n'/\\\\n}
-  _s=\${_s//$'\\r'/\\\\r}
-  _s=\${_s//$'\\t'/\\\\t}
-  if [[ $_s == *[$'\\001'-$'\\037']* ]]; then
-    _s=$(printf '%s' "$_s" | tr -d '\\001-\\037')
-  fi
-  printf -v "$1" '"%s"' "$_s"
-}
-
-# Prints $1 as a JSON string literal.
-json_str() {
-  local _j
-  jv _j "$1"
-  printf '%s' "$_j"
-}
-
-# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
-# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
-# without a subshell; one trailing newline is dropped.
-rd() {
-  local _v=''
-  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
-  printf -v "$1" '%s' "\${_v%$'\\n'}"
-}
-
-# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
-is_attempt() {
-  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
-}
-
-# The one grammar of run ids (src/record/grammar.ts RUN_ID).
-is_run_id() {
-  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
-}
-
-# Prints a number, or null when $1 is not an integer.
-json_int() {
-  if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
-}
-
-# \`~\` and \`~/x\` relative to the login's home.
-expand_home() {
-  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
-  case $1 in
-    '~') printf '%s' "$HOME" ;;
-    '~/'*) printf '%s/%s' "$HOME" "\${1#\\~/}" ;;
-    *) printf '%s' "$1" ;;
-  esac
-}
-
-# Writes stdin to $1 atomically (temp file in the same directory, then rename).
-atomic_write() {
-  local tmp
-  tmp="$1.tmp.$$"
-  cat >"$tmp" && mv -f "$tmp" "$1"
-}
-
-# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
-# is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
-# A zombie (state Z, killed but not yet reaped) counts as gone.
-pid_start() {
-  local stat
-  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  [ "$1" != Z ] || return 1
-  printf '%s' "\${20}"
-}
-
-# True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
-attempt_alive() {
-  local pid start stat
-  rd pid "$1/pid"
-  rd start "$1/pid_start"
-  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
-  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  [ "$1" != Z ] && [ "\${20}" = "$start" ]
-}
-
-# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
-last_attempt() {
-  local n=0 d b
-  for d in "$1"/attempts/*/; do
-    [ -d "$d" ] || continue
-    b=\${d%/}
-    b=\${b##*/}
-    if is_attempt "$b" && ((b > n)); then n=$b; fi
-  done
-  printf '%s' "$n"
-}
-
-# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
-# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
-# the job starts: a job variable never changes a variable of these scripts (user names cannot start
-# with TETHER_, and every script variable used after export_job_env does).
-TETHER_ENV_NAMES=()
-TETHER_ENV_VALUES=()
-read_data() {
-  local key val name decoded
-  while IFS=' ' read -r key val name; do
-    case $key in
-      end) return 0 ;;
-      env)
-        [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
-        decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
-        TETHER_ENV_NAMES+=("$val")
-        TETHER_ENV_VALUES+=("\${decoded%x}")
-        ;;
-      *)
-        [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
-        decoded=$(printf '%s' "$val" | base64 -d && printf x) || return 1
-        printf -v "DATA_$key" '%s' "\${decoded%x}"
-        ;;
-    esac
-  done
-  echo "data ended early" >&2
-  return 1
-}
-
-# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
-export_job_env() {
-  local TETHER_I
-  for ((TETHER_I = 0; TETHER_I < \${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
-    export "\${TETHER_ENV_NAMES[TETHER_I]}=\${TETHER_ENV_VALUES[TETHER_I]}"
-  done
-}
-
-now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-
-# This process's cgroup directory: v2 (\`0::/x\`) when the unified hierarchy is mounted, else the v1
-# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
-cgroup_dir() {
-  local ctrl=$1 base rel="" n ctrls path
-  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    base=/sys/fs/cgroup
-    while IFS=: read -r n ctrls path; do
-      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
-    done </proc/self/cgroup
-  else
-    base=/sys/fs/cgroup/$ctrl
-    while IFS=: read -r n ctrls path; do
-      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
-      : "$n"
-    done </proc/self/cgroup
-  fi
-  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
-}
-
-# CPU quota in whole cores (rounded up), or nothing when there is no quota.
-cpu_quota_cores() {
-  local dir quota period
-  dir=$(cgroup_dir cpu)
-  if [ -f "$dir/cpu.max" ]; then
-    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
-  else
-    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
-    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
-  fi
-  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
-    printf '%s' $(((quota + period - 1) / period))
-  fi
-}
-`;
-
-// raw:scripts/remote/manifest.sh
-var manifest_default = `#!/usr/bin/env bash
-# Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
-# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
-# unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
-# the roster exactly) and zero files.
-# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
-
-DATA_roster=''
-
-refuse() {
-  printf '{"error":%s}\\n' "$(json_str "$1")"
-  exit 30
-}
-
-# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
-# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
-# short line (one write), so the lines never interleave; the caller sorts them.
-hash_files() {
-  local p
-  p=$(nproc 2>/dev/null || echo 1)
-  ((p > 8)) && p=8
-  local tool=(sha256sum --)
-  command -v openssl >/dev/null 2>&1 && tool=(openssl dgst -sha256 -r)
-  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
-}
-
-main() {
-  local run_root run_id latest run_dir workdir globs pattern f n=0 attempt cells root out tmp
-  local -a files=() picked=() parts=()
-  local -A seen=()
-  run_root=$(expand_home "$1")
-  run_id=$2
-  latest=$3
-  run_dir=$run_root/$run_id
-  read_data || refuse "the manifest request did not arrive complete"
-  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
-  rd workdir "$run_dir/workdir"
-  workdir=$(expand_home "$workdir")
-  rd globs "$run_dir/checkpoints"
-  [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
-  cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
-  shopt -s globstar nullglob
-  while IFS= read -r pattern; do
-    [ -n "$pattern" ] || continue
-    local IFS=
-    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
-    local -a hits=($pattern)
-    IFS=$' \\t\\n'
-    for f in "\${hits[@]}"; do
-      [[ $f == *.tmp ]] && continue
-      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
-      [ -f "$f" ] || continue
-      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-      [ -n "\${seen[$f]:-}" ] && continue
-      seen[$f]=1
-      files+=("$f")
-    done
-  done <<<"$globs"
-  ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
-
-  if [ -n "$DATA_roster" ]; then
-    # Cells are the directories right under the static part of the first glob (\`results/*/x.pt\` \u2192 results/<cell>).
-    local base='' part
-    IFS=/ read -r -a parts <<<"\${globs%%$'\\n'*}"
-    for part in "\${parts[@]}"; do
-      [[ $part == *[*?[]* ]] && break
-      base+="$part/"
-    done
-    cells=$(for f in "\${files[@]}"; do
-      f=\${f#"$base"}
-      [[ $f == */* ]] && printf '%s\\n' "\${f%%/*}"
-    done | sort -u)
-    root=$(printf '%s\\n' "$DATA_roster" | sed '/^$/d' | sort -u)
-    [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
-  fi
-
-  if [ "$latest" = 1 ]; then
-    # The newest file whose size and mtime hold still across one second: never one still being written.
-    local -a by_age=()
-    mapfile -t by_age < <(stat -c '%Y %n' -- "\${files[@]}" | sort -rn | cut -d' ' -f2-)
-    local a b
-    for f in "\${by_age[@]}"; do
-      a=$(stat -c '%s %Y' -- "$f")
-      sleep 1
-      b=$(stat -c '%s %Y' -- "$f")
-      if [ "$a" = "$b" ]; then picked=("$f"); break; fi
-    done
-    ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
-    files=("\${picked[@]}")
-  fi
-
-  attempt=$(last_attempt "$run_dir")
-  out="{\\"attempt\\":$attempt,\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
-  local total=0 first=1 h p size j
-  while read -r h p; do
-    size=$(stat -c %s -- "$p")
-    total=$((total + size))
-    jv j "$p"
-    ((first)) || out+=','
-    first=0
-    out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
-    n=$((n + 1))
-  done < <(hash_files "\${files[@]}" | sort -k2)
-  ((n == \${#files[@]})) || refuse "could not hash every file"
-  jv j "$run_id"
-  local jw
-  jv jw "$workdir"
-  out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
-  tmp="$run_dir/manifest.json.tmp.$$"
-  if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
-    rm -f "$tmp"
-    echo '{"error":"cannot write manifest.json (disk full?)"}'
-    exit 16
-  fi
-  printf '%s\\n' "$out"
-}
-main "$@"; exit $?
-`;
-
-// raw:scripts/remote/probe.sh
-var probe_default = `#!/usr/bin/env bash
-# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
-# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
-# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
-# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
-# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
-# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
-
-DELTA_MAX=65536
-TAIL_MAX=8192
-CKPT_MAX=20000
-
-# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
-# count and the newest file's path, mtime and size.
-checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
-  rd workdir "$run_dir/workdir"
-  workdir=$(expand_home "$workdir")
-  rd globs "$run_dir/checkpoints"
-  if [ -n "$globs" ] && [ -d "$workdir" ]; then
-    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
-    while IFS= read -r -d '' rec; do
-      count=$((count + 1))
-      t=\${rec%% *}
-      t=\${t%.*}
-      rest=\${rec#* }
-      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
-    if ((t > newest_t)); then
-        newest_t=$t
-        newest_size=\${rest%% *}
-        newest=\${rest#* }
-      fi
-      ((count < CKPT_MAX)) || break
-    done < <(
-      cd "$workdir" || exit 0
-      shopt -s globstar nullglob
-      while IFS= read -r pattern; do
-        [ -n "$pattern" ] || continue
-        IFS=
-        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
-        set -- $pattern
-        IFS=$' \\t\\n'
-        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
-      done <<<"$globs"
-    )
-  fi
-  if ((count == 0)); then
-    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
-  else
-    jv j "$newest"
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
-  fi
-}
-
-# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
-stat_files() {
-  local i=0 f list=() idx=() size mt
-  for f in "$@"; do
-    M[i]=null
-    S[i]=0
-    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
-    i=$((i + 1))
-  done
-  ((\${#list[@]})) || return 0
-  i=0
-  while IFS='|' read -r size mt; do
-    # Only integers leave this function: the probe prints them unquoted into its JSON.
-    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
-    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
-    i=$((i + 1))
-  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
-}
-
-run_json() {
-  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
-  local j_id j_started j_finished j_marker j_spec pid exit_code started finished spec delta tail
-  local -a M S
-  run_dir=$RUN_ROOT/$id
-  jv j_id "$id"
-  if [ ! -f "$run_dir/spec.json" ]; then
-    printf '{"id":%s,"exists":false}' "$j_id"
-    return
-  fi
-  n=$(last_attempt "$run_dir")
-  a=$run_dir/attempts/$n
-  ((n > 0)) && attempt_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
-  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
-  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
-  size=\${S[0]}
-  # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
-  if ((seen_attempt != n || offset > size)); then offset=0; fi
-  start=$offset
-  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
-  rd pid "$a/pid"
-  rd started "$a/started_at"
-  rd finished "$a/finished_at"
-  rd exit_code "$a/exit_code"
-  rd spec "$run_dir/spec.json"
-  jv j_started "$started"
-  jv j_finished "$finished"
-  jv j_marker "\${marker:0:1024}"
-  jv j_spec "\${spec:0:8192}"
-  delta=''
-  tail=''
-  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
-  if ((size > 0)) && [ -f "$a/log" ]; then
-    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
-  fi
-  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
-  printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
-  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
-    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
-  checkpoints_json "$run_dir"
-  printf '}'
-}
-
-main() {
-  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
-  RUN_ROOT=$(expand_home "$1")
-  at=$RUN_ROOT
-  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
-  disk_bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
-  disk_inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
-  mem=$(cgroup_dir memory)
-  gpu='{"present":false}'
-  if command -v nvidia-smi >/dev/null 2>&1; then
-    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
-    rc=$?
-    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
-  fi
-  local k val btime=null
-  while read -r k val; do
-    if [ "$k" = btime ]; then btime=$val; break; fi
-  done </proc/stat
-  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
-    "$(json_str "\${HOSTNAME:-}")" "\${EPOCHSECONDS:-$(date +%s)}" "$(json_int "$btime")" \\
-    "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
-  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
-    "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
-    "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
-    "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
-  while read -r key id seen offset; do
-    [ "$key" = end ] && break
-    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
-    ((first)) || printf ','
-    first=0
-    run_json "$id" "$seen" "$offset"
-  done
-  printf ']}\\n'
-}
-main "$@"; exit $?
-`;
-
-// raw:scripts/remote/sync.sh
-var sync_default = `#!/usr/bin/env bash
-# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
-# A release directory is immutable once present, so a path a live job runs from is never overwritten.
-# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
-
-main() {
-  local dir id sha tmp got
-  dir=$(expand_home "$1")
-  id=$2
-  sha=$3
-  umask 077
-  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
-  if [ -d "$dir/$id" ]; then
-    cat >/dev/null
-    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
-    return 0
-  fi
-  tmp=$dir/.incoming.$id.$$
-  if ! cat >"$tmp.tar"; then
-    rm -f "$tmp.tar"
-    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
-    return 16
-  fi
-  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
-  if [ "$got" != "$sha" ]; then
-    rm -f "$tmp.tar"
-    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
-    return 20
-  fi
-  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
-    rm -rf "$tmp" "$tmp.tar"
-    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
-    return 16
-  fi
-  rm -f "$tmp.tar"
-  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
-  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
-  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
-}
-main "$@"; exit $?
-`;
-
-// raw:scripts/remote/wrapper.sh
-var wrapper_default = `#!/usr/bin/env bash
-# The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
-# lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
-# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
-# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
-# The training code never writes markers; a marker never lands after a failed stage.
-# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
-# prefix, so assigning ours never changes what the job sees.
-
-TETHER_RUN_DIR=$1
-TETHER_ATTEMPT=$2
-TETHER_HB=\${3:-30}
-TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
-
-# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
-# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
-: >>"$TETHER_A/log"
-# pid_start last: launch.sh waits for it and then reads the other two.
-now_utc | atomic_write "$TETHER_A/started_at"
-printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
-printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
-touch "$TETHER_RUN_DIR/heartbeat"
-
-(
-  while kill -0 "$$" 2>/dev/null; do
-    touch "$TETHER_RUN_DIR/heartbeat"
-    sleep "$TETHER_HB"
-  done
-) </dev/null >/dev/null 2>&1 &
-TETHER_BEAT=$!
-
-TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
-
-export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
-TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
-# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
-TETHER_CAP=$(cpu_quota_cores)
-if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
-  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
-fi
-
-TETHER_STAGE='command'
-if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
-  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
-  TETHER_RC=$?
-  if [ "$TETHER_RC" -eq 0 ] && [ -s "$TETHER_RUN_DIR/then" ]; then
-    TETHER_STAGE='then'
-    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
-    TETHER_RC=$?
-  fi
-else
-  TETHER_STAGE=workdir
-  TETHER_RC=127
-fi
-
-kill "$TETHER_BEAT" 2>/dev/null
-TETHER_FINISHED=$(now_utc)
-printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
-printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
-TETHER_SIGNAL=null
-if ((TETHER_RC > 128)); then TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""; fi
-TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
-if [ "$TETHER_RC" -eq 0 ]; then
-  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
-else
-  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
-fi
-exit "$TETHER_RC"
-`;
-
-// src/remote/scripts.ts
-var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, sync: sync_default };
-var WRAPPER = `${lib_default}
-${wrapper_default}`;
-var LIB = lib_default;
-
-// src/remote/invoke.ts
-function shellQuote(arg) {
-  if (arg.includes("\0")) throw new Error("an argument contains a NUL byte");
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-function dataLines(data, env = []) {
-  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
-  const lines = Object.entries(data).map(([k, v]) => `${k} ${b642(v)}`);
-  for (const [name, value] of env) lines.push(`env ${name} ${b642(value)}`);
-  lines.push("end");
-  return lines.join("\n") + "\n";
-}
-function scriptStdin(name, data) {
-  const script = SCRIPTS[name];
-  if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
-  const head = Buffer.from(`${LIB}
-${script.endsWith("\n") ? script : script + "\n"}`);
-  return data === void 0 ? head : Buffer.concat([head, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
-}
-function scriptCommand(args) {
-  return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
-}
-function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4, maxOutput: opts.maxOutput ?? 1 << 20 });
-}
-function parseJsonLine(name, r) {
-  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
-  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
-  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
-  if (line === void 0) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
-  return parseJson(line, `${name}.sh's result`, 16 << 20);
-}
-
-// src/record/grammar.ts
-var RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
-var ATTEMPT_MAX = 999999;
-function parseMarker(kind, text) {
-  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BoxDataError(`${kind} marker is not JSON`);
-  }
-  const m = obj(raw, `${kind} marker`);
-  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
-  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
-  return {
-    kind,
-    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
-    exitCode,
-    signal,
-    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
-    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
-  };
-}
-
-// src/launch/audit-gate.ts
-var TEMP_HOT_C = 83;
-var SM_CLOCK_FLOOR = 0.7;
-var FATAL_XID = /* @__PURE__ */ new Set([48, 79]);
-var FATAL_THROTTLE = /* @__PURE__ */ new Set(["hw_slowdown", "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown"]);
-var GB = 1e9;
-function gate(report, cfg) {
-  const failures = [];
-  const warnings = [];
-  const root = report.disks[0];
-  if (root) {
-    const need = (cfg.minFreeGb + cfg.checkpointBudgetGb) * GB;
-    if (root.availBytes < need) {
-      failures.push(
-        `disk: ${(root.availBytes / GB).toFixed(1)} GB free on ${root.mount} (run root ${root.path}), need ${(need / GB).toFixed(1)} GB (min-free-gb ${cfg.minFreeGb} + checkpoint-budget-gb ${cfg.checkpointBudgetGb}); free space or move run-root to the data disk`
-      );
-    }
-    if (root.inodesTotal > 0 && root.inodesFree < cfg.minFreeInodes) {
-      failures.push(`inodes: ${root.inodesFree} free on ${root.mount}, need ${cfg.minFreeInodes} (min-free-inodes); delete small files or use another disk`);
-    }
-  }
-  for (const d of report.disks.slice(1)) {
-    if (d.availBytes < cfg.minFreeGb * GB) warnings.push(`disk: only ${(d.availBytes / GB).toFixed(1)} GB free on ${d.mount} (${d.path})`);
-  }
-  if (!report.gpu.present) {
-    if (cfg.requireGpu) failures.push("gpu: nvidia-smi not found on the box (require-gpu is true); rent another box or set require-gpu: false for CPU jobs");
-  } else if (report.gpu.error) {
-    (cfg.requireGpu ? failures : warnings).push(`gpu: ${report.gpu.error}`);
-  } else if (report.gpu.gpus.length === 0) {
-    (cfg.requireGpu ? failures : warnings).push("gpu: nvidia-smi lists no GPUs");
-  }
-  for (const g of report.gpu.gpus) {
-    const id = `gpu ${g.index} (${g.name})`;
-    const fatal = g.throttleActive.filter((t) => FATAL_THROTTLE.has(t));
-    if (fatal.length) failures.push(`${id}: active throttle ${fatal.join(", ")}; re-rent a different box`);
-    if (g.tempC !== null && g.tempC >= TEMP_HOT_C) {
-      const slow = g.smClockMHz !== null && g.smClockMaxMHz ? g.smClockMHz < SM_CLOCK_FLOOR * g.smClockMaxMHz : false;
-      if (slow) failures.push(`${id}: ${g.tempC} \xB0C with SM clock ${g.smClockMHz}/${g.smClockMaxMHz} MHz (< 70%); it is throttling, re-rent a different box`);
-      else warnings.push(`${id}: hot (${g.tempC} \xB0C) but clocks are fine (${g.smClockMHz}/${g.smClockMaxMHz} MHz); watch it`);
-    }
-  }
-  const fatalXid = report.xid.events.filter((e) => FATAL_XID.has(e.code));
-  if (fatalXid.length) {
-    failures.push(`gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(", ")} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`);
-  }
-  const otherXid = report.xid.events.filter((e) => !FATAL_XID.has(e.code));
-  if (otherXid.length) warnings.push(`gpu: kernel log has Xid ${[...new Set(otherXid.map((e) => e.code))].join(", ")} (usually an application fault)`);
-  if (!report.xid.readable && report.gpu.present) warnings.push("gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm");
-  if (!report.interpreter.path) warnings.push(`interpreter: ${report.interpreter.name} not found on the box`);
-  else if (report.interpreter.error) warnings.push(`interpreter: ${report.interpreter.path} cannot import torch: ${report.interpreter.error}`);
-  else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
-  return { pass: failures.length === 0, failures, warnings };
-}
-
-// src/launch/release.ts
-import { spawnSync } from "node:child_process";
-import { createHash as createHash3 } from "node:crypto";
-import { statSync as statSync2 } from "node:fs";
-import { resolve } from "node:path";
-var MAX_RELEASE_BYTES = 512 * 1024 * 1024;
-function packRelease(dir, mode, workspace) {
-  const abs = resolve(workspace, dir);
-  try {
-    if (!statSync2(abs).isDirectory()) throw new Error("not a directory");
-  } catch (err) {
-    throw new InputError("sync-dir", `${JSON.stringify(abs)} is not a directory on the runner (${err.message})`);
-  }
-  const r = mode === "git-head" ? spawnSync("git", ["-C", abs, "archive", "--format=tar", "HEAD"], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 }) : spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--exclude=.git", "-C", abs, "-cf", "-", "."], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 });
-  if (r.error || r.status !== 0) {
-    const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
-    throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
-  }
-  const sha256 = createHash3("sha256").update(r.stdout).digest("hex");
-  return { id: sha256.slice(0, 20), sha256, bytes: r.stdout };
-}
-function releasesDir(runRoot) {
-  return `${runRoot}/.releases`;
-}
-async function uploadRelease(session, runRoot, release) {
-  const r = await runScript(session, "sync", [releasesDir(runRoot), release.id, release.sha256], { binary: release.bytes, timeoutMs: 6e5 });
-  const raw = obj(parseJsonLine("sync", r), "sync.sh result");
-  const out = { result: str(raw, "result", "sync.sh result", { max: 32 }), path: optStr(raw, "path", "sync.sh result", { max: 4096 }) ?? void 0, message: optStr(raw, "message", "sync.sh result", { max: 4096 }) ?? void 0 };
-  if (out.result !== "stored" && out.result !== "present") throw new Error(`code sync failed: ${out.message ?? out.result}`);
-  return { path: out.path ?? "", stored: out.result === "stored" };
-}
-
-// src/launch/launch.ts
-function launchResult(raw) {
-  const o = obj(raw, "launch.sh result");
-  const w = "launch.sh result";
-  return {
-    result: str(o, "result", w, { max: 32, pattern: /^[a-z-]+$/ }),
-    message: optStr(o, "message", w, { max: 4096 }) ?? void 0,
-    attempt: int(o, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
-    pid: optInt(o, "pid", w, { min: 1, max: 2 ** 32 }),
-    handle: optStr(o, "handle", w, { max: 4096 }) ?? void 0,
-    started_at: optStr(o, "started_at", w, { max: 64 }) ?? "",
-    run_dir: str(o, "run_dir", w, { max: 4096 }),
-    note: optStr(o, "note", w, { max: 4096 }) ?? void 0
-  };
-}
-function confirmResult(raw) {
-  const o = obj(raw, "confirm.sh result");
-  const w = "confirm.sh result";
-  const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
-  return { alive: bool2(o, "alive", w), log_exists: bool2(o, "log_exists", w), markerKind: kind === "" ? null : kind, marker: str(o, "marker", w, { max: 4096 }), head: str(o, "head", w, { max: 8192 }) };
-}
-async function runAudit(session, cfg) {
-  const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
-  const report = parseAudit2(parseJsonLine("audit", r));
-  return { report, gate: gate(report, cfg) };
-}
-async function launch(given, env, auditCfg, deps, release) {
-  let cfg = given;
-  const warnings = [];
-  const base = { runId: cfg.runId, attempt: 0, pid: null, handle: "", runDir: "", startedAt: "", logHead: "", warnings };
-  let audit;
-  if (auditCfg) {
-    deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
-    audit = await runAudit(deps.session, auditCfg);
-    warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
-    if (!audit.gate.pass) {
-      return { ...base, result: "blocked", message: `the audit gate blocked the launch:
-${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
-    }
-  }
-  if (release) {
-    cfg = { ...cfg, workdir: `${releasesDir(cfg.runRoot)}/${release.id}` };
-    const up = await uploadRelease(deps.session, cfg.runRoot, release);
-    deps.log(`code: release ${release.id} (${release.bytes.length} bytes tar) ${up.stored ? "uploaded to" : "already on the box at"} ${up.path}`);
-  }
-  const data = dataLines(
-    {
-      spec: buildSpec(cfg, deps.now()),
-      identity: identity(cfg),
-      command: cfg.command,
-      then: cfg.then ?? "",
-      workdir: cfg.workdir,
-      checkpoints: cfg.checkpoints.join("\n"),
-      wrapper: WRAPPER
-    },
-    env
-  );
-  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? " (resume allowed)" : ""}`);
-  const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], { data, timeoutMs: 6e4 });
-  const out = launchResult(parseJsonLine("launch", r));
-  const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
-  if (out.note) {
-    warnings.push(out.note);
-  }
-  if (out.result !== "started") {
-    return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
-  }
-  deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = confirmResult(parseJsonLine("confirm", await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3 })));
-  const withHead = { ...started, logHead: c.head };
-  if (/Traceback \(most recent call last\)/.test(c.head)) {
-    return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
-  }
-  if (!c.alive) {
-    if (c.markerKind) {
-      let m;
-      try {
-        m = parseMarker(c.markerKind, c.marker);
-      } catch (err) {
-        return { ...withHead, result: "failed", message: `the job ended during the confirmation window, but its marker is unreadable (${err.message})` };
-      }
-      if (m.exitCode !== 0) return { ...withHead, result: "failed", message: `the job exited ${m.exitCode} during the confirmation window (stage ${m.stage})` };
-      return { ...withHead, result: "started", message: `the job finished within the confirmation window (exit 0): check that it did real work` };
-    }
-    return { ...withHead, result: "failed", message: "the wrapper is not running and left no DONE/FAILED marker" };
-  }
-  if (!c.log_exists) return { ...withHead, result: "failed", message: "the job is running but its log does not exist" };
-  return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
-}
-
-// src/launch/phase.ts
-async function open(inputs, env, reporter) {
-  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
-  const session = await connect(conn, cred);
-  let hostKeyNote;
-  if (conn.pin.kind === "accept-new") {
-    hostKeyNote = `accept-new-host-key is on: the host key of ${conn.host}:${conn.port} was NOT checked. It is ${session.hostFingerprint}; pin it with host-key-fingerprint.`;
-    reporter.warn(hostKeyNote);
-  }
-  reporter.output("host-key-fingerprint", session.hostFingerprint);
-  return { conn, session, hostKeyNote };
-}
-async function auditPhase(inputs, env, reporter) {
-  const cfg = parseAudit(inputs);
-  const { session } = await open(inputs, env, reporter);
-  try {
-    const a = await runAudit(session, cfg);
-    reporter.output("passed", String(a.gate.pass));
-    reporter.output("report", JSON.stringify(a.report));
-    reporter.summary(renderAudit(a));
-    for (const w of a.gate.warnings) reporter.warn(w);
-    for (const f of a.gate.failures) reporter.error(`audit: ${f}`);
-    return a.gate.pass ? 0 : 3;
-  } finally {
-    session.close();
-  }
-}
-async function launchPhase(inputs, env, reporter, workspace) {
-  const cfg = parseLaunch(inputs);
-  const secrets = readSecrets(cfg.secretNames, env);
-  for (const [, value] of secrets) reporter.mask(value);
-  const auditCfg = cfg.audit ? parseAudit(inputs) : void 0;
-  const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
-  const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
-  try {
-    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) }, release);
-    reporter.output("result", o.result);
-    reporter.output("run-id", o.runId);
-    reporter.output("attempt", String(o.attempt));
-    reporter.output("handle", o.handle);
-    reporter.output("run-dir", o.runDir);
-    reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
-    for (const w of o.warnings) reporter.warn(w);
-    if (o.logHead.trim()) reporter.info(`first lines of the job log:
-${o.logHead.trimEnd()}`);
-    if (o.result !== "started") {
-      reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
-      return o.result === "blocked" ? 3 : 1;
-    }
-    const runFile = resolve2(workspace, (inputs["run-file"] ?? "").trim() || "tether-run.json");
-    writeFileSync(
-      runFile,
-      sortedJson({
-        schema: "tether.run/v1",
-        run_id: o.runId,
-        attempt: o.attempt,
-        backend: cfg.backend,
-        handle: o.handle,
-        pid: o.pid,
-        run_root: cfg.runRoot,
-        run_dir: o.runDir,
-        started_at: o.startedAt,
-        host: conn.host,
-        port: conn.port,
-        user: conn.user,
-        host_key_fingerprint: session.hostFingerprint,
-        checkpoints: cfg.checkpoints,
-        expected_duration_s: cfg.expectedDurationS ?? null,
-        commit: cfg.commit ?? null,
-        release: release?.id ?? null
-      }) + "\n"
-    );
-    reporter.output("run-file", runFile);
-    reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
-    return 0;
-  } finally {
-    session.close();
-  }
-}
-
-// src/patrol/phase.ts
-import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
-
-// src/patrol/remediation.ts
-var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
-var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
-var STATE_REMEDIATION = {
-  launching: "the job is starting; if it stays here for several ticks, read the attempt log",
-  running: "nothing to do",
-  stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
-  finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
-  dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
-  rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
-  unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
-  "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
-  unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
-  "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
-};
-var FAILURE_REMEDIATION = {
-  "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
-  oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
-  "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
-  killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
-  "code-error": "a Python error in the code or config: investigate and fix; do not retry",
-  nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
-  preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
-  other: "the command failed: read the attempt log; resume only once the cause is known"
-};
-var FLAG_REMEDIATION = {
-  "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
-  "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
-  "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
-  "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
-  "fast-finish": "finished in under half the expected duration: check that it did real work"
-};
-
-// src/config/patrol.ts
-function parseReportTo(raw) {
-  const v0 = (raw ?? "").trim();
-  if (!v0) return void 0;
-  if (v0 === "tracking-issue") return { kind: "tracking-issue" };
-  const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
-  if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
-  return { kind: m[1], number: Number(m[2]) };
-}
-function parsePatrol(inputs) {
-  const config = (inputs["config"] ?? "").trim() || void 0;
-  const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
-  if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
-  if (!config && runIds.length === 0) throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
-  if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
-  if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
-  const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {
-    if (!STATES.includes(s)) throw new InputError("fail-on", `${show(s)} is not a state (${STATES.join(", ")})`);
-    return s;
-  });
-  const progressRegexes = splitList((inputs["progress-regex"] ?? "").replace(/,/g, "\0")).map((src) => {
-    const text = src.replace(/\u0000/g, ",");
-    try {
-      return new RegExp(text);
-    } catch (err) {
-      throw new InputError("progress-regex", `${show(text)} is not a regular expression: ${err.message}`);
-    }
-  });
-  const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
-  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError("state-file", "contains a control character");
-  const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
-  return {
-    config,
-    concurrency,
-    runIds,
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    stallAfterS: duration("stall-after", inputs["stall-after"], 1800) ?? 1800,
-    failOn,
-    stateFile,
-    progressRegexes,
-    reportTo: parseReportTo(inputs["report-to"])
-  };
-}
-
 // src/config/tether-file.ts
-var import_yaml = __toESM(require_dist(), 1);
-var HOST_KEYS = /* @__PURE__ */ new Set(["name", "host", "port", "user", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "run-root", "runs", "hourly-price"]);
 function parseTetherFile(text, env) {
   let doc;
   try {
@@ -29662,12 +29878,21 @@ function parseTetherFile(text, env) {
     return { name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT), runIds: runs, hourlyPrice };
   });
 }
+var import_yaml, HOST_KEYS;
+var init_tether_file = __esm({
+  "src/config/tether-file.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    init_connection();
+    init_errors();
+    init_values();
+    init_audit();
+    HOST_KEYS = /* @__PURE__ */ new Set(["name", "host", "port", "user", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "run-root", "runs", "hourly-price"]);
+  }
+});
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-var HISTORY_MAX = 96;
-var OPEN = "<!-- tether:memory ";
-var CLOSE = " -->";
 function emptyMemory() {
   return { v: 1, tick: 0, runs: {} };
 }
@@ -29700,6 +29925,15 @@ function readMemory(body) {
     return emptyMemory();
   }
 }
+var HISTORY_MAX, OPEN, CLOSE;
+var init_memory = __esm({
+  "src/patrol/memory.ts"() {
+    "use strict";
+    HISTORY_MAX = 96;
+    OPEN = "<!-- tether:memory ";
+    CLOSE = " -->";
+  }
+});
 
 // src/record/observation.ts
 function emptyRun(id) {
@@ -29722,12 +29956,13 @@ function emptyRun(id) {
     checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
   };
 }
+var init_observation = __esm({
+  "src/record/observation.ts"() {
+    "use strict";
+  }
+});
 
 // src/patrol/progress.ts
-var METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
-var EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
-var EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
-var STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
 function last(re, text, pick3) {
   let out = null;
   re.lastIndex = 0;
@@ -29756,15 +29991,18 @@ function parseProgress(tail, extra = []) {
   }
   return { step, epoch, metrics };
 }
+var METRIC, EPOCH, EPOCH_FLOAT, STEP;
+var init_progress = __esm({
+  "src/patrol/progress.ts"() {
+    "use strict";
+    METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
+    EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
+    EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
+    STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
+  }
+});
 
 // src/patrol/signatures.ts
-var SIGNATURES = [
-  ["disk-full", /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
-  ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
-  ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
-  ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
-  ["code-error", /Traceback \(most recent call last\)/]
-];
 function signatureIn(text) {
   for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
   return null;
@@ -29780,9 +30018,21 @@ function classifyFailure(exitCode, signal, log, oomKillRose) {
   if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
   return "other";
 }
+var SIGNATURES;
+var init_signatures = __esm({
+  "src/patrol/signatures.ts"() {
+    "use strict";
+    SIGNATURES = [
+      ["disk-full", /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
+      ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
+      ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
+      ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
+      ["code-error", /Traceback \(most recent call last\)/]
+    ];
+  }
+});
 
 // src/patrol/verdict.ts
-var pct = (used, total) => total > 0 ? 100 * used / total : 0;
 function assess(runId2, seen, prev, opts, now) {
   const iso = now.toISOString();
   if (seen.kind !== "observed") return notObserved(runId2, seen, prev, iso);
@@ -29944,6 +30194,17 @@ function remembered(runId2, state, m, text) {
     newSignature: null
   };
 }
+var pct;
+var init_verdict = __esm({
+  "src/patrol/verdict.ts"() {
+    "use strict";
+    init_memory();
+    init_progress();
+    init_remediation();
+    init_signatures();
+    pct = (used, total) => total > 0 ? 100 * used / total : 0;
+  }
+});
 
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {
@@ -29989,24 +30250,16 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
 function tornDown(runId2, m, t) {
   return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
 }
+var init_tick = __esm({
+  "src/patrol/tick.ts"() {
+    "use strict";
+    init_remediation();
+    init_observation();
+    init_verdict();
+  }
+});
 
 // src/report/patrol.ts
-var ICON = {
-  launching: "\u{1F535}",
-  running: "\u{1F7E2}",
-  stalled: "\u{1F7E1}",
-  finished: "\u2705",
-  failed: "\u274C",
-  dead: "\u{1F480}",
-  rebooted: "\u{1F501}",
-  unreachable: "\u{1F4E1}",
-  "probe-error": "\u{1F9E9}",
-  unknown: "\u2754",
-  "torn-down": "\u{1F3C1}"
-};
-var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
-var BODY_MAX = 65536;
-var STATUS_MARKER = "<!-- tether:status -->";
 function age(s) {
   if (s === null) return "\u2014";
   if (s < 90) return `${Math.round(s)} s`;
@@ -30088,12 +30341,32 @@ function renderStatusText(verdicts, now) {
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
   return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
 }
+var ICON, ESCALATE, BODY_MAX, STATUS_MARKER;
+var init_patrol2 = __esm({
+  "src/report/patrol.ts"() {
+    "use strict";
+    init_memory();
+    init_markdown();
+    ICON = {
+      launching: "\u{1F535}",
+      running: "\u{1F7E2}",
+      stalled: "\u{1F7E1}",
+      finished: "\u2705",
+      failed: "\u274C",
+      dead: "\u{1F480}",
+      rebooted: "\u{1F501}",
+      unreachable: "\u{1F4E1}",
+      "probe-error": "\u{1F9E9}",
+      unknown: "\u2754",
+      "torn-down": "\u{1F3C1}"
+    };
+    ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
+    BODY_MAX = 65536;
+    STATUS_MARKER = "<!-- tether:status -->";
+  }
+});
 
 // src/remote/probe-parse.ts
-var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
-var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
 function marker(kind, text, where) {
   if (kind === null || kind === void 0) return null;
   if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
@@ -30111,7 +30384,6 @@ function expected(spec) {
     return null;
   }
 }
-var TIME = { min: 0, max: 1e11 };
 function parseRun(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
@@ -30179,6 +30451,21 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, TIME;
+var init_probe_parse = __esm({
+  "src/remote/probe-parse.ts"() {
+    "use strict";
+    init_grammar();
+    init_observation();
+    init_strict();
+    init_audit2();
+    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+    TIME = { min: 0, max: 1e11 };
+  }
+});
 
 // src/remote/probe.ts
 async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
@@ -30191,8 +30478,22 @@ async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
     session.close();
   }
 }
+var init_probe2 = __esm({
+  "src/remote/probe.ts"() {
+    "use strict";
+    init_probe_parse();
+    init_client();
+    init_invoke();
+  }
+});
 
 // src/patrol/phase.ts
+var phase_exports2 = {};
+__export(phase_exports2, {
+  fileStore: () => fileStore,
+  patrolPhase: () => patrolPhase
+});
+import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
@@ -30295,72 +30596,84 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
   }
   return code2;
 }
-
-// src/collect/phase.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync3, lstatSync, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join2, relative, resolve as resolve3 } from "node:path";
-
-// src/config/collect.ts
-import { availableParallelism } from "node:os";
+var init_phase2 = __esm({
+  "src/patrol/phase.ts"() {
+    "use strict";
+    init_connection();
+    init_errors();
+    init_patrol();
+    init_tether_file();
+    init_memory();
+    init_tick();
+    init_patrol2();
+    init_keys();
+    init_probe2();
+    init_errors2();
+  }
+});
 
 // src/teardown/facts.ts
-var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
-var VERBS = ["park", "destroy"];
-var FACTS = {
-  ssh: {
-    title: "any SSH box",
-    park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
-    destroy: null,
-    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
-    traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
-    verified: "2026-06"
-  },
-  command: {
-    title: "your teardown command",
-    park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
-    destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
-    traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
-    verified: "2026-06"
-  },
-  lambda: {
-    title: "Lambda Cloud",
-    park: null,
-    destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
-    missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
-    traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
-    verified: "2026-06"
-  },
-  runpod: {
-    title: "RunPod",
-    park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
-    destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
-    traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
-    verified: "2026-06"
-  },
-  vastai: {
-    title: "vast.ai",
-    park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
-    destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
-    traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
-    verified: "2026-06"
-  },
-  aws: {
-    title: "AWS EC2",
-    park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
-    destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
-    traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
-    verified: "2026-06"
-  }
-};
 function monthsSince(stamp, now) {
   const [y, m] = stamp.split("-").map(Number);
   return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
 }
+var PROVIDERS, VERBS, FACTS;
+var init_facts = __esm({
+  "src/teardown/facts.ts"() {
+    "use strict";
+    PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
+    VERBS = ["park", "destroy"];
+    FACTS = {
+      ssh: {
+        title: "any SSH box",
+        park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
+        destroy: null,
+        missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
+        traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
+        verified: "2026-06"
+      },
+      command: {
+        title: "your teardown command",
+        park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
+        destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
+        traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
+        verified: "2026-06"
+      },
+      lambda: {
+        title: "Lambda Cloud",
+        park: null,
+        destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
+        missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
+        traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
+        verified: "2026-06"
+      },
+      runpod: {
+        title: "RunPod",
+        park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
+        destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
+        traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
+        verified: "2026-06"
+      },
+      vastai: {
+        title: "vast.ai",
+        park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
+        destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
+        traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
+        verified: "2026-06"
+      },
+      aws: {
+        title: "AWS EC2",
+        park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
+        destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
+        traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
+        verified: "2026-06"
+      }
+    };
+  }
+});
 
 // src/config/collect.ts
-var ARTIFACT_MODES = ["none", "verified", "all"];
-var DEFAULT_ARTIFACT_BUDGET = 5e8;
+import { availableParallelism } from "node:os";
 function parseCollect(inputs) {
   const dest = (inputs["dest-dir"] ?? "").trim();
   if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
@@ -30404,12 +30717,20 @@ function teardownCard(inputs) {
   if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   return { provider, instanceId, verb };
 }
+var ARTIFACT_MODES, DEFAULT_ARTIFACT_BUDGET;
+var init_collect = __esm({
+  "src/config/collect.ts"() {
+    "use strict";
+    init_audit();
+    init_errors();
+    init_values();
+    init_facts();
+    ARTIFACT_MODES = ["none", "verified", "all"];
+    DEFAULT_ARTIFACT_BUDGET = 5e8;
+  }
+});
 
 // src/collect/manifest.ts
-var MANIFEST_SCHEMA = "tether.manifest/v1";
-var SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-var RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-var MANIFEST_FILES_MAX = 1e5;
 function parseManifest(raw, runId2) {
   const m = obj(raw, "manifest");
   if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
@@ -30463,6 +30784,18 @@ function completeness(m, local) {
   }
   return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
 }
+var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
+var init_manifest2 = __esm({
+  "src/collect/manifest.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    MANIFEST_SCHEMA = "tether.manifest/v1";
+    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
+    MANIFEST_FILES_MAX = 1e5;
+  }
+});
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId2, opts) {
@@ -30474,6 +30807,13 @@ async function buildManifest(session, runRoot, runId2, opts) {
   return { manifest, text: `${text}
 ` };
 }
+var init_manifest3 = __esm({
+  "src/remote/manifest.ts"() {
+    "use strict";
+    init_manifest2();
+    init_invoke();
+  }
+});
 
 // src/transfer/pull.ts
 import { spawn } from "node:child_process";
@@ -30481,17 +30821,6 @@ import { createHash as createHash4 } from "node:crypto";
 import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync as statSync3, truncateSync, writeFileSync as writeFileSync3, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-var PullError = class extends Error {
-  constructor(path, message, network = false) {
-    super(message);
-    this.path = path;
-    this.network = network;
-    this.name = "PullError";
-  }
-  path;
-  network;
-};
-var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 async function hashFile(path, h) {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
 }
@@ -30642,9 +30971,25 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     rmSync(secrets, { recursive: true, force: true });
   }
 }
+var PullError, quote;
+var init_pull = __esm({
+  "src/transfer/pull.ts"() {
+    "use strict";
+    PullError = class extends Error {
+      constructor(path, message, network = false) {
+        super(message);
+        this.path = path;
+        this.network = network;
+        this.name = "PullError";
+      }
+      path;
+      network;
+    };
+    quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  }
+});
 
 // src/teardown/card.ts
-var gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
 function renderCard(c) {
   const p = FACTS[c.provider];
   const f = p[c.verb];
@@ -30669,6 +31014,15 @@ function renderCard(c) {
   if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
   return lines.join("\n");
 }
+var gb;
+var init_card = __esm({
+  "src/teardown/card.ts"() {
+    "use strict";
+    init_markdown();
+    init_facts();
+    gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
+  }
+});
 
 // src/collect/artifacts.ts
 function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
@@ -30678,8 +31032,6 @@ function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
     { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
   ];
 }
-var sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
-var human = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
 function budgetWarning(plans, budgetBytes, retentionDays) {
   const total = sum(plans);
   if (total <= budgetBytes) return null;
@@ -30691,6 +31043,14 @@ function renderArtifacts(uploaded, warning) {
   if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
   return lines.join("\n");
 }
+var sum, human;
+var init_artifacts = __esm({
+  "src/collect/artifacts.ts"() {
+    "use strict";
+    sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
+    human = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+  }
+});
 
 // src/collect/file-source.ts
 import { open as open2 } from "node:fs/promises";
@@ -30713,6 +31073,11 @@ async function fileSource(path) {
     close: () => fh.close()
   };
 }
+var init_file_source = __esm({
+  "src/collect/file-source.ts"() {
+    "use strict";
+  }
+});
 
 // src/collect/report.ts
 function renderCollect(runId2, m, files, c, verifiedPath) {
@@ -30734,18 +31099,25 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
   }
   return lines.join("\n");
 }
-
-// src/collect/verified.ts
-import { createHash as createHash5 } from "node:crypto";
+var init_report = __esm({
+  "src/collect/report.ts"() {
+    "use strict";
+    init_markdown();
+  }
+});
 
 // src/collect/verifiers/read-ahead.ts
 function prefetch(p) {
   p.catch(() => void 0);
   return p;
 }
+var init_read_ahead = __esm({
+  "src/collect/verifiers/read-ahead.ts"() {
+    "use strict";
+  }
+});
 
 // src/collect/verifiers/finite.ts
-var CHUNK = 4 << 20;
 function words(b, Ctor) {
   const n = Math.floor(b.length / Ctor.BYTES_PER_ELEMENT);
   const src = b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? b : Buffer.from(b);
@@ -30779,84 +31151,16 @@ function nonFiniteIn(b, dtype) {
   }
   return bad;
 }
+var CHUNK;
+var init_finite = __esm({
+  "src/collect/verifiers/finite.ts"() {
+    "use strict";
+    init_read_ahead();
+    CHUNK = 4 << 20;
+  }
+});
 
 // src/collect/verifiers/gguf.ts
-var GGML_TYPES = {
-  0: ["F32", 1, 4],
-  1: ["F16", 1, 2],
-  2: ["Q4_0", 32, 18],
-  3: ["Q4_1", 32, 20],
-  6: ["Q5_0", 32, 22],
-  7: ["Q5_1", 32, 24],
-  8: ["Q8_0", 32, 34],
-  9: ["Q8_1", 32, 36],
-  10: ["Q2_K", 256, 84],
-  11: ["Q3_K", 256, 110],
-  12: ["Q4_K", 256, 144],
-  13: ["Q5_K", 256, 176],
-  14: ["Q6_K", 256, 210],
-  15: ["Q8_K", 256, 292],
-  16: ["IQ2_XXS", 256, 66],
-  17: ["IQ2_XS", 256, 74],
-  18: ["IQ3_XXS", 256, 98],
-  19: ["IQ1_S", 256, 50],
-  20: ["IQ4_NL", 32, 18],
-  21: ["IQ3_S", 256, 110],
-  22: ["IQ2_S", 256, 82],
-  23: ["IQ4_XS", 256, 136],
-  24: ["I8", 1, 1],
-  25: ["I16", 1, 2],
-  26: ["I32", 1, 4],
-  27: ["I64", 1, 8],
-  28: ["F64", 1, 8],
-  29: ["IQ1_M", 256, 56],
-  30: ["BF16", 1, 2],
-  34: ["TQ1_0", 256, 54],
-  35: ["TQ2_0", 256, 66],
-  39: ["MXFP4", 32, 17]
-};
-var FLOATS = { F32: "float32", F16: "float16", BF16: "bfloat16", F64: "float64" };
-var VALUE_BYTES = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
-var MAX_STRING = 16 << 20;
-var MAX_DIMS = 4;
-var Malformed = class extends Error {
-};
-var Cursor = class {
-  constructor(src) {
-    this.src = src;
-  }
-  src;
-  pos = 0;
-  buf = Buffer.alloc(0);
-  bufAt = 0;
-  async bytes(n, what) {
-    if (n < 0 || this.pos + n > this.src.size) throw new Malformed(`${what} at byte ${this.pos} runs past the end of the file (${this.src.size} bytes)`);
-    if (this.pos < this.bufAt || this.pos + n > this.bufAt + this.buf.length) {
-      this.bufAt = this.pos;
-      this.buf = await this.src.read(this.pos, Math.max(n, 1 << 20));
-    }
-    const out = this.buf.subarray(this.pos - this.bufAt, this.pos - this.bufAt + n);
-    this.pos += n;
-    return out;
-  }
-  async u32(what) {
-    return (await this.bytes(4, what)).readUInt32LE(0);
-  }
-  async u64(what) {
-    const v = (await this.bytes(8, what)).readBigUInt64LE(0);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Malformed(`${what} at byte ${this.pos - 8} is ${v}, beyond any real file`);
-    return Number(v);
-  }
-  async string(what) {
-    const n = await this.u64(`${what} length`);
-    if (n > MAX_STRING) throw new Malformed(`${what} at byte ${this.pos - 8} claims ${n} bytes`);
-    return (await this.bytes(n, what)).toString("utf8");
-  }
-  skip(n, what) {
-    if (n < 0 || this.pos + n > this.src.size) throw new Malformed(`${what} at byte ${this.pos} runs past the end of the file (${this.src.size} bytes)`);
-    this.pos += n;
-  }
-};
 async function readValue(c, type, key, depth = 0) {
   if (type === 8) return c.string(`value of ${key}`);
   if (type === 9) {
@@ -30946,37 +31250,120 @@ async function verifyGguf(src) {
   }
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
+var GGML_TYPES, FLOATS, VALUE_BYTES, MAX_STRING, MAX_DIMS, Malformed, Cursor;
+var init_gguf = __esm({
+  "src/collect/verifiers/gguf.ts"() {
+    "use strict";
+    init_finite();
+    GGML_TYPES = {
+      0: ["F32", 1, 4],
+      1: ["F16", 1, 2],
+      2: ["Q4_0", 32, 18],
+      3: ["Q4_1", 32, 20],
+      6: ["Q5_0", 32, 22],
+      7: ["Q5_1", 32, 24],
+      8: ["Q8_0", 32, 34],
+      9: ["Q8_1", 32, 36],
+      10: ["Q2_K", 256, 84],
+      11: ["Q3_K", 256, 110],
+      12: ["Q4_K", 256, 144],
+      13: ["Q5_K", 256, 176],
+      14: ["Q6_K", 256, 210],
+      15: ["Q8_K", 256, 292],
+      16: ["IQ2_XXS", 256, 66],
+      17: ["IQ2_XS", 256, 74],
+      18: ["IQ3_XXS", 256, 98],
+      19: ["IQ1_S", 256, 50],
+      20: ["IQ4_NL", 32, 18],
+      21: ["IQ3_S", 256, 110],
+      22: ["IQ2_S", 256, 82],
+      23: ["IQ4_XS", 256, 136],
+      24: ["I8", 1, 1],
+      25: ["I16", 1, 2],
+      26: ["I32", 1, 4],
+      27: ["I64", 1, 8],
+      28: ["F64", 1, 8],
+      29: ["IQ1_M", 256, 56],
+      30: ["BF16", 1, 2],
+      34: ["TQ1_0", 256, 54],
+      35: ["TQ2_0", 256, 66],
+      39: ["MXFP4", 32, 17]
+    };
+    FLOATS = { F32: "float32", F16: "float16", BF16: "bfloat16", F64: "float64" };
+    VALUE_BYTES = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
+    MAX_STRING = 16 << 20;
+    MAX_DIMS = 4;
+    Malformed = class extends Error {
+    };
+    Cursor = class {
+      constructor(src) {
+        this.src = src;
+      }
+      src;
+      pos = 0;
+      buf = Buffer.alloc(0);
+      bufAt = 0;
+      async bytes(n, what) {
+        if (n < 0 || this.pos + n > this.src.size) throw new Malformed(`${what} at byte ${this.pos} runs past the end of the file (${this.src.size} bytes)`);
+        if (this.pos < this.bufAt || this.pos + n > this.bufAt + this.buf.length) {
+          this.bufAt = this.pos;
+          this.buf = await this.src.read(this.pos, Math.max(n, 1 << 20));
+        }
+        const out = this.buf.subarray(this.pos - this.bufAt, this.pos - this.bufAt + n);
+        this.pos += n;
+        return out;
+      }
+      async u32(what) {
+        return (await this.bytes(4, what)).readUInt32LE(0);
+      }
+      async u64(what) {
+        const v = (await this.bytes(8, what)).readBigUInt64LE(0);
+        if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Malformed(`${what} at byte ${this.pos - 8} is ${v}, beyond any real file`);
+        return Number(v);
+      }
+      async string(what) {
+        const n = await this.u64(`${what} length`);
+        if (n > MAX_STRING) throw new Malformed(`${what} at byte ${this.pos - 8} claims ${n} bytes`);
+        return (await this.bytes(n, what)).toString("utf8");
+      }
+      skip(n, what) {
+        if (n < 0 || this.pos + n > this.src.size) throw new Malformed(`${what} at byte ${this.pos} runs past the end of the file (${this.src.size} bytes)`);
+        this.pos += n;
+      }
+    };
+  }
+});
 
 // src/collect/verifiers/types.ts
-var DTYPE_BYTES = {
-  float64: 8,
-  float32: 4,
-  float16: 2,
-  bfloat16: 2,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint8: 1,
-  bool: 1,
-  uint16: 2,
-  uint32: 4,
-  uint64: 8,
-  complex64: 8,
-  complex128: 16,
-  float8_e4m3fn: 1,
-  float8_e5m2: 1
-};
-var FLOAT_DTYPES = /* @__PURE__ */ new Set(["float64", "float32", "float16", "bfloat16"]);
+var DTYPE_BYTES, FLOAT_DTYPES;
+var init_types = __esm({
+  "src/collect/verifiers/types.ts"() {
+    "use strict";
+    DTYPE_BYTES = {
+      float64: 8,
+      float32: 4,
+      float16: 2,
+      bfloat16: 2,
+      int64: 8,
+      int32: 4,
+      int16: 2,
+      int8: 1,
+      uint8: 1,
+      bool: 1,
+      uint16: 2,
+      uint32: 4,
+      uint64: 8,
+      complex64: 8,
+      complex128: 16,
+      float8_e4m3fn: 1,
+      float8_e5m2: 1
+    };
+    FLOAT_DTYPES = /* @__PURE__ */ new Set(["float64", "float32", "float16", "bfloat16"]);
+  }
+});
 
 // src/collect/verifiers/zip.ts
 import { constants, crc32, createInflateRaw, inflateRawSync as inflateRawSync2 } from "node:zlib";
-var ZIP_LIMITS = { ratio: 1032, inMemory: 256 << 20, directoryBytes: 64 << 20, entries: 1e5 };
-var EOCD = 101010256;
-var ZIP64_LOCATOR = 117853008;
-var ZIP64_EOCD = 101075792;
-var CENTRAL = 33639248;
-var LOCAL = 67324752;
 async function readCentralDirectory(src) {
   if (src.size < 22) throw new Error("too short to be a zip archive");
   const tailLen = Math.min(src.size, 65557);
@@ -31130,25 +31517,21 @@ async function checkCrc(src, e, each, chunk = 4 << 20) {
   }
   return crc >>> 0 === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
 }
+var ZIP_LIMITS, EOCD, ZIP64_LOCATOR, ZIP64_EOCD, CENTRAL, LOCAL;
+var init_zip = __esm({
+  "src/collect/verifiers/zip.ts"() {
+    "use strict";
+    init_read_ahead();
+    ZIP_LIMITS = { ratio: 1032, inMemory: 256 << 20, directoryBytes: 64 << 20, entries: 1e5 };
+    EOCD = 101010256;
+    ZIP64_LOCATOR = 117853008;
+    ZIP64_EOCD = 101075792;
+    CENTRAL = 33639248;
+    LOCAL = 67324752;
+  }
+});
 
 // src/collect/verifiers/npy.ts
-var DESCR = {
-  "<f8": "float64",
-  "<f4": "float32",
-  "<f2": "float16",
-  "<i8": "int64",
-  "<i4": "int32",
-  "<i2": "int16",
-  "|i1": "int8",
-  "|u1": "uint8",
-  "<u2": "uint16",
-  "<u4": "uint32",
-  "<u8": "uint64",
-  "|b1": "bool",
-  "<c8": "complex64",
-  "<c16": "complex128"
-};
-var HEADER_MAX = 65536 + 12;
 function parseNpyHeader(h) {
   let i = 0;
   const ws = () => {
@@ -31243,7 +31626,6 @@ function npyLayout(head, size2, name) {
   if (size2 - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${size2 - dataStart}`;
   return { tensor: { name, dtype, shape, storage: String(dataStart), bytes }, dataStart };
 }
-var SCANNED = /* @__PURE__ */ new Set(["float64", "float32", "float16"]);
 async function verifyNpy(src) {
   const r = { format: "npy", ok: false, problems: [], tensors: [], nonFinite: [] };
   const l = npyLayout(await src.read(0, Math.min(src.size, HEADER_MAX)), src.size, "array");
@@ -31317,25 +31699,35 @@ async function verifyNpz(src) {
   if (entries.length === 0) r.problems.push("the archive is empty");
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
+var DESCR, HEADER_MAX, SCANNED;
+var init_npy = __esm({
+  "src/collect/verifiers/npy.ts"() {
+    "use strict";
+    init_finite();
+    init_types();
+    init_zip();
+    DESCR = {
+      "<f8": "float64",
+      "<f4": "float32",
+      "<f2": "float16",
+      "<i8": "int64",
+      "<i4": "int32",
+      "<i2": "int16",
+      "|i1": "int8",
+      "|u1": "uint8",
+      "<u2": "uint16",
+      "<u4": "uint32",
+      "<u8": "uint64",
+      "|b1": "bool",
+      "<c8": "complex64",
+      "<c16": "complex128"
+    };
+    HEADER_MAX = 65536 + 12;
+    SCANNED = /* @__PURE__ */ new Set(["float64", "float32", "float16"]);
+  }
+});
 
 // src/collect/verifiers/safetensors.ts
-var DTYPES = {
-  F64: "float64",
-  F32: "float32",
-  F16: "float16",
-  BF16: "bfloat16",
-  I64: "int64",
-  I32: "int32",
-  I16: "int16",
-  I8: "int8",
-  U8: "uint8",
-  U16: "uint16",
-  U32: "uint32",
-  U64: "uint64",
-  BOOL: "bool",
-  F8_E4M3: "float8_e4m3fn",
-  F8_E5M2: "float8_e5m2"
-};
 async function verifySafetensors(src) {
   const r = { format: "safetensors", ok: false, problems: [], tensors: [], nonFinite: [] };
   if (src.size < 8) return { ...r, problems: ["shorter than the 8-byte header length"] };
@@ -31394,28 +31786,33 @@ async function verifySafetensors(src) {
   }
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
+var DTYPES;
+var init_safetensors = __esm({
+  "src/collect/verifiers/safetensors.ts"() {
+    "use strict";
+    init_finite();
+    init_types();
+    DTYPES = {
+      F64: "float64",
+      F32: "float32",
+      F16: "float16",
+      BF16: "bfloat16",
+      I64: "int64",
+      I32: "int32",
+      I16: "int16",
+      I8: "int8",
+      U8: "uint8",
+      U16: "uint16",
+      U32: "uint32",
+      U64: "uint64",
+      BOOL: "bool",
+      F8_E4M3: "float8_e4m3fn",
+      F8_E5M2: "float8_e5m2"
+    };
+  }
+});
 
 // src/collect/verifiers/pickle.ts
-var PICKLE_LIMITS = { stack: 1e6, memo: 1e6, longBytes: 8, depth: 256, nodes: 2e6 };
-var STORAGE_DTYPES = {
-  DoubleStorage: "float64",
-  FloatStorage: "float32",
-  HalfStorage: "float16",
-  BFloat16Storage: "bfloat16",
-  LongStorage: "int64",
-  IntStorage: "int32",
-  ShortStorage: "int16",
-  CharStorage: "int8",
-  ByteStorage: "uint8",
-  BoolStorage: "bool",
-  ComplexFloatStorage: "complex64",
-  ComplexDoubleStorage: "complex128"
-};
-var ALLOWED = /* @__PURE__ */ new Set(["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state", "torch.Size", ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)]);
-var MARK = /* @__PURE__ */ Symbol("mark");
-var isTuple = (v) => typeof v === "object" && v !== null && v.t === "tuple";
-var num2 = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
-var ints = (v) => isTuple(v) ? v.items.map(num2) : Array.isArray(v) ? v.map(num2) : [];
 function newDict() {
   return { t: "dict", map: /* @__PURE__ */ new Map(), keys: [] };
 }
@@ -31721,10 +32118,34 @@ function tensorsIn(root) {
   }
   return out;
 }
+var PICKLE_LIMITS, STORAGE_DTYPES, ALLOWED, MARK, isTuple, num2, ints;
+var init_pickle = __esm({
+  "src/collect/verifiers/pickle.ts"() {
+    "use strict";
+    PICKLE_LIMITS = { stack: 1e6, memo: 1e6, longBytes: 8, depth: 256, nodes: 2e6 };
+    STORAGE_DTYPES = {
+      DoubleStorage: "float64",
+      FloatStorage: "float32",
+      HalfStorage: "float16",
+      BFloat16Storage: "bfloat16",
+      LongStorage: "int64",
+      IntStorage: "int32",
+      ShortStorage: "int16",
+      CharStorage: "int8",
+      ByteStorage: "uint8",
+      BoolStorage: "bool",
+      ComplexFloatStorage: "complex64",
+      ComplexDoubleStorage: "complex128"
+    };
+    ALLOWED = /* @__PURE__ */ new Set(["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state", "torch.Size", ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)]);
+    MARK = /* @__PURE__ */ Symbol("mark");
+    isTuple = (v) => typeof v === "object" && v !== null && v.t === "tuple";
+    num2 = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
+    ints = (v) => isTuple(v) ? v.items.map(num2) : Array.isArray(v) ? v.map(num2) : [];
+  }
+});
 
 // src/collect/verifiers/torch.ts
-var PKL_MAX = 64 << 20;
-var nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
 function viewProblem(t) {
   if (!nonNegInt(t.storage.numel)) return `its storage size ${t.storage.numel} is not an element count`;
   if (!nonNegInt(t.offset)) return `storage offset ${t.offset} is not a non-negative integer (torch.load refuses it)`;
@@ -31794,9 +32215,20 @@ async function verifyTorch(src) {
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
+var PKL_MAX, nonNegInt;
+var init_torch = __esm({
+  "src/collect/verifiers/torch.ts"() {
+    "use strict";
+    init_finite();
+    init_pickle();
+    init_types();
+    init_zip();
+    PKL_MAX = 64 << 20;
+    nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
+  }
+});
 
 // src/collect/verify-files.ts
-var VERIFIER_VERSIONS = { "torch-zip": 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 };
 async function verifyOne(path, src) {
   try {
     return await pick2(path, src);
@@ -31816,9 +32248,20 @@ async function pick2(path, src) {
   if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src);
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
 }
+var VERIFIER_VERSIONS;
+var init_verify_files = __esm({
+  "src/collect/verify-files.ts"() {
+    "use strict";
+    init_gguf();
+    init_npy();
+    init_safetensors();
+    init_torch();
+    VERIFIER_VERSIONS = { "torch-zip": 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 };
+  }
+});
 
 // src/collect/verified.ts
-var VERIFIED_SCHEMA = "tether.verified/v1";
+import { createHash as createHash5 } from "node:crypto";
 function manifestSha256(manifestText) {
   return createHash5("sha256").update(manifestText).digest("hex");
 }
@@ -31843,8 +32286,23 @@ function verifiedJson(m, manifestText, at, box) {
   };
   return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
 }
+var VERIFIED_SCHEMA;
+var init_verified = __esm({
+  "src/collect/verified.ts"() {
+    "use strict";
+    init_verify_files();
+    VERIFIED_SCHEMA = "tether.verified/v1";
+  }
+});
 
 // src/collect/phase.ts
+var phase_exports3 = {};
+__export(phase_exports3, {
+  collectPhase: () => collectPhase
+});
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync as existsSync3, lstatSync, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join2, relative, resolve as resolve3 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -31862,7 +32320,6 @@ function removeProofs(dir) {
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync2(p, { force: true });
   }
 }
-var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
   reporter.output("verified", String(verifiedPath !== null));
   reporter.output("verified-path", verifiedPath ?? "");
@@ -32022,14 +32479,30 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
   }
   return 0;
 }
-
-// src/teardown/phase.ts
-import { existsSync as existsSync4, mkdtempSync as mkdtempSync2, readFileSync as readFileSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname2, join as join3, resolve as resolve4 } from "node:path";
+var mb;
+var init_phase3 = __esm({
+  "src/collect/phase.ts"() {
+    "use strict";
+    init_collect();
+    init_connection();
+    init_errors();
+    init_manifest3();
+    init_client();
+    init_hostkey();
+    init_keys();
+    init_pull();
+    init_card();
+    init_artifacts();
+    init_file_source();
+    init_manifest2();
+    init_report();
+    init_verified();
+    init_verify_files();
+    mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+  }
+});
 
 // src/config/teardown.ts
-var API_PROVIDERS = ["lambda", "runpod", "vastai"];
 function parseTeardown(inputs, env) {
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
@@ -32090,6 +32563,18 @@ function parseTeardown(inputs, env) {
     connection
   };
 }
+var API_PROVIDERS;
+var init_teardown = __esm({
+  "src/config/teardown.ts"() {
+    "use strict";
+    init_audit();
+    init_connection();
+    init_errors();
+    init_values();
+    init_facts();
+    API_PROVIDERS = ["lambda", "runpod", "vastai"];
+  }
+});
 
 // src/teardown/gate.ts
 import { createHash as createHash6 } from "node:crypto";
@@ -32107,7 +32592,6 @@ function checkHostKey(v, seen) {
   const want = v.box?.host_key_fingerprint;
   return want === seen ? null : `the box answering now has host key ${seen}, the proof was collected from ${String(want)}: another machine holds this address`;
 }
-var refuse = (reason) => ({ ok: false, reason });
 function checkProof(runId2, verb, files, allowParkUnverified) {
   if (!files) {
     if (verb === "park" && allowParkUnverified) return { ok: true, proof: null, notes: ["no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks"] };
@@ -32150,19 +32634,31 @@ function checkConfirm(verb, instanceId, confirm, required) {
   if (!confirm && !required || confirm === want) return null;
   return `confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : " (approval: confirm)"}`;
 }
-
-// src/teardown/providers/aws.ts
-import { createHash as createHash7, createHmac as createHmac2 } from "node:crypto";
+var refuse;
+var init_gate = __esm({
+  "src/teardown/gate.ts"() {
+    "use strict";
+    init_manifest2();
+    init_verified();
+    refuse = (reason) => ({ ok: false, reason });
+  }
+});
 
 // src/teardown/providers/types.ts
-var ProviderError = class extends Error {
-  constructor(message, retryable) {
-    super(message);
-    this.retryable = retryable;
-    this.name = "ProviderError";
+var ProviderError;
+var init_types2 = __esm({
+  "src/teardown/providers/types.ts"() {
+    "use strict";
+    ProviderError = class extends Error {
+      constructor(message, retryable) {
+        super(message);
+        this.retryable = retryable;
+        this.name = "ProviderError";
+      }
+      retryable;
+    };
   }
-  retryable;
-};
+});
 
 // src/teardown/providers/http.ts
 async function call2(method, url, headers, body, timeoutMs, label) {
@@ -32191,7 +32687,6 @@ async function call2(method, url, headers, body, timeoutMs, label) {
   if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
 }
-var MAX_ANSWER = 1 << 20;
 async function boundedText(res, label) {
   const reader = res.body?.getReader();
   if (!reader) return "";
@@ -32221,8 +32716,17 @@ function jsonObject(a) {
 function baseUrl(override, fallback) {
   return (override || fallback).replace(/\/+$/, "");
 }
+var MAX_ANSWER;
+var init_http = __esm({
+  "src/teardown/providers/http.ts"() {
+    "use strict";
+    init_types2();
+    MAX_ANSWER = 1 << 20;
+  }
+});
 
 // src/teardown/providers/aws.ts
+import { createHash as createHash7, createHmac as createHmac2 } from "node:crypto";
 function signV4(method, url, body, creds, service, now) {
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
@@ -32239,7 +32743,6 @@ function signV4(method, url, body, creds, service, now) {
   const { host: _host, ...sent } = headers;
   return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names2.join(";")}, Signature=${signature}` };
 }
-var tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 function awsProvider(ctx, creds, apiUrl) {
   const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
   const ec2 = async (params, label) => {
@@ -32271,6 +32774,15 @@ function awsProvider(ctx, creds, apiUrl) {
     }
   };
 }
+var tag;
+var init_aws = __esm({
+  "src/teardown/providers/aws.ts"() {
+    "use strict";
+    init_http();
+    init_types2();
+    tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  }
+});
 
 // src/teardown/providers/command.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -32307,9 +32819,14 @@ function commandProvider(ctx, command2, env, timeoutMs) {
     }
   };
 }
+var init_command = __esm({
+  "src/teardown/providers/command.ts"() {
+    "use strict";
+    init_types2();
+  }
+});
 
 // src/teardown/providers/drive.ts
-var reached = (verb, s) => s === "gone" || verb === "park" && s === "stopped";
 async function drive(p, verb, ctx, o) {
   const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = o.now ?? Date.now;
@@ -32351,6 +32868,14 @@ async function drive(p, verb, ctx, o) {
   if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: false, requests };
   return { ok: false, ...last2, detail: `still ${last2.state} (${last2.detail}) ${Math.round(o.deadlineMs / 1e3)} s after the ${verb} request`, already: false, requests };
 }
+var reached;
+var init_drive = __esm({
+  "src/teardown/providers/drive.ts"() {
+    "use strict";
+    init_types2();
+    reached = (verb, s) => s === "gone" || verb === "park" && s === "stopped";
+  }
+});
 
 // src/teardown/providers/lambda.ts
 function lambdaProvider(ctx, apiKey, apiUrl) {
@@ -32383,6 +32908,13 @@ function lambdaProvider(ctx, apiKey, apiUrl) {
     }
   };
 }
+var init_lambda = __esm({
+  "src/teardown/providers/lambda.ts"() {
+    "use strict";
+    init_http();
+    init_types2();
+  }
+});
 
 // src/teardown/providers/runpod.ts
 function runpodProvider(ctx, apiKey, apiUrl) {
@@ -32413,9 +32945,15 @@ function runpodProvider(ctx, apiKey, apiUrl) {
     }
   };
 }
+var init_runpod = __esm({
+  "src/teardown/providers/runpod.ts"() {
+    "use strict";
+    init_http();
+    init_types2();
+  }
+});
 
 // src/teardown/providers/ssh.ts
-var SILENT = /* @__PURE__ */ new Set(["unreachable", "connection_refused", "network"]);
 function sshProvider(ctx, conn, cred) {
   let accepted = false;
   const fatal = (err) => new ProviderError(`ssh: ${err.message}: ${err.advice}`, false);
@@ -32453,6 +32991,16 @@ function sshProvider(ctx, conn, cred) {
     }
   };
 }
+var SILENT;
+var init_ssh = __esm({
+  "src/teardown/providers/ssh.ts"() {
+    "use strict";
+    init_client();
+    init_errors2();
+    init_types2();
+    SILENT = /* @__PURE__ */ new Set(["unreachable", "connection_refused", "network"]);
+  }
+});
 
 // src/teardown/providers/vastai.ts
 function vastaiProvider(ctx, apiKey, apiUrl) {
@@ -32491,8 +33039,22 @@ function vastaiProvider(ctx, apiKey, apiUrl) {
     }
   };
 }
+var init_vastai = __esm({
+  "src/teardown/providers/vastai.ts"() {
+    "use strict";
+    init_http();
+    init_types2();
+  }
+});
 
 // src/teardown/phase.ts
+var phase_exports4 = {};
+__export(phase_exports4, {
+  teardownPhase: () => teardownPhase
+});
+import { existsSync as existsSync4, mkdtempSync as mkdtempSync2, readFileSync as readFileSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname2, join as join3, resolve as resolve4 } from "node:path";
 function readProof(file) {
   if (!existsSync4(file)) return null;
   const manifest = join3(dirname2(file), "manifest.json");
@@ -32613,8 +33175,160 @@ ${left.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing el
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }
+var init_phase4 = __esm({
+  "src/teardown/phase.ts"() {
+    "use strict";
+    init_teardown();
+    init_manifest3();
+    init_markdown();
+    init_client();
+    init_keys();
+    init_errors2();
+    init_card();
+    init_facts();
+    init_gate();
+    init_aws();
+    init_command();
+    init_drive();
+    init_lambda();
+    init_runpod();
+    init_ssh();
+    init_types2();
+    init_errors();
+    init_vastai();
+  }
+});
+
+// src/cli/index.ts
+init_errors();
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+// src/config/inputs.ts
+var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
+var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
+var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
+var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
+var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget", "provider", "instance-id", "verb"];
+var TEARDOWN_INPUTS = ["run-id", "run-root", "provider", "instance-id", "verb", "verified-path", "verified-artifact", "allow-park-unverified", "approval", "confirm", "dry-run", "api-key", "provider-api-url", "aws-region", "teardown-command", "teardown-timeout", "report-to", "github-token"];
+var PHASE_INPUTS = {
+  audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
+  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
+  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
+  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
+  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
+};
+
+// src/config/outputs.ts
+var OUTPUT_DOCS = {
+  launch: {
+    result: "started, refused, blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
+    "run-id": "the run id",
+    attempt: "the attempt number started (1 for a new run, N+1 for a resume)",
+    handle: "how the job is held: tmux:<private socket> or setsid",
+    "run-dir": "the run record on the box: <run-root>/<run-id>",
+    "run-file": "path of tether-run.json in the workspace, describing the run for patrol, collect and teardown",
+    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection"
+  },
+  patrol: {
+    states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
+    escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, unknown)",
+    tick: "the tick number, counted in the tick memory",
+    "status-url": "the URL(s) of the sticky status comment(s) written on this tick"
+  },
+  collect: {
+    verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
+    "verified-path": "path of VERIFIED.json on the runner (empty when not verified)",
+    "manifest-sha256": "sha256 of the box's manifest.json, as recorded in VERIFIED.json",
+    files: "number of files in the manifest",
+    "files-sha256": "sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written",
+    bytes: "total bytes in the manifest",
+    dest: "the directory holding the collected files: <dest-dir>/<run-id>",
+    "artifact-name": "name of the checkpoints artifact (tether-<run-id>-<files-sha256 prefix>-checkpoints, \u2026-unverified with artifact: all)",
+    "artifact-id": "id of the checkpoints artifact",
+    "artifact-digest": "sha256 of the uploaded checkpoints zip",
+    "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it"
+  },
+  teardown: {
+    state: "torn-down, parked, refused, dry-run, or failed (the provider did not confirm a terminal state in time)",
+    reason: "one line: why it was refused, what would happen, or what the provider confirmed"
+  },
+  audit: {
+    passed: "true when the audit gate passed",
+    report: "the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)",
+    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection"
+  }
+};
+
+// src/phases.ts
+var PHASES = {
+  audit: {
+    name: "audit",
+    cli: "audit",
+    title: "tether audit",
+    description: "One read-only probe of a GPU box (disk bytes and inodes, cgroup memory, GPU health, Xid, interpreter) and a gate that fails on what would ruin a run.",
+    inputs: PHASE_INPUTS.audit,
+    outputs: OUTPUT_DOCS.audit,
+    holdsKey: false,
+    run: async (inputs, env, reporter) => (await Promise.resolve().then(() => (init_phase(), phase_exports))).auditPhase(inputs, env, reporter)
+  },
+  launch: {
+    name: "launch",
+    cli: "launch",
+    title: "tether launch",
+    description: "Audit a rented GPU box, send secrets on stdin, and start a training command detached (tmux or setsid) with a run record, idempotently.",
+    inputs: PHASE_INPUTS.launch,
+    outputs: OUTPUT_DOCS.launch,
+    holdsKey: false,
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase(), phase_exports))).launchPhase(inputs, env, reporter, ports.workspace)
+  },
+  patrol: {
+    name: "patrol",
+    cli: "status",
+    title: "tether patrol",
+    description: "One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.",
+    inputs: PHASE_INPUTS.patrol,
+    outputs: OUTPUT_DOCS.patrol,
+    holdsKey: true,
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
+  },
+  collect: {
+    name: "collect",
+    cli: "collect",
+    title: "tether collect",
+    description: "Build a manifest on the box, pull the checkpoints with a resumable pinned OpenSSH transfer hashed as it streams, load-verify them without running checkpoint code, and write VERIFIED.json.",
+    inputs: PHASE_INPUTS.collect,
+    outputs: OUTPUT_DOCS.collect,
+    holdsKey: true,
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase3(), phase_exports3))).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+  },
+  teardown: {
+    name: "teardown",
+    cli: "teardown",
+    title: "tether teardown",
+    description: "Park or destroy the instance only after a matching VERIFIED.json (and, when the box answers, the same files on it now); shows the verb, reversibility, what survives and what keeps billing; polls the provider to a terminal state. Run it in a job behind an environment with required reviewers.",
+    inputs: PHASE_INPUTS.teardown,
+    outputs: OUTPUT_DOCS.teardown,
+    holdsKey: false,
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase4(), phase_exports4))).teardownPhase(inputs, env, reporter, ports.workspace, {
+      ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
+      ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
+    })
+  }
+};
+var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
+async function runPhase(phase, inputs, env, reporter, ports) {
+  if (phase.holdsKey) ports.checkContext(inputs);
+  return phase.run(inputs, env, reporter, ports);
+}
+
+// src/cli/ports.ts
+function terminalPorts(cwd = process.cwd()) {
+  return { workspace: cwd, statusMode: "text", checkContext: () => void 0 };
+}
 
 // src/report/describe-error.ts
+init_errors();
 function describeError(err) {
   if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
   const advice = err?.advice;
@@ -32766,25 +33480,25 @@ async function main(argv) {
     console.log(usage());
     return cmd ? 0 : 2;
   }
-  if (cmd !== "launch" && cmd !== "audit" && cmd !== "status" && cmd !== "collect" && cmd !== "teardown") {
+  const phase = PHASE_LIST.find((p) => p.cli === cmd);
+  if (!phase) {
     console.error(`error: unknown command ${JSON.stringify(cmd)}
 
 ${usage()}`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    console.log(HELP[cmd]);
+    console.log(HELP[phase.cli]);
     return 0;
   }
   const outputs = {};
   const reporter = terminalReporter(outputs);
   try {
-    const inputs = parseArgs(cmd === "status" ? "patrol" : cmd, rest);
-    if (cmd === "status") return await patrolPhase(inputs, process.env, reporter, "text");
-    if (cmd === "collect") return await collectPhase(inputs, process.env, reporter, process.cwd());
-    if (cmd === "teardown") return await teardownPhase(inputs, process.env, reporter, process.cwd());
-    const code2 = cmd === "launch" ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
-    for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(forTerminal(`${k}: ${v}`));
+    const inputs = parseArgs(phase.name, rest);
+    const code2 = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
+    if (phase.name === "launch" || phase.name === "audit") {
+      for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(forTerminal(`${k}: ${v}`));
+    }
     return code2;
   } catch (err) {
     const d = describeError(err);

@@ -1,5 +1,4 @@
-import { PHASE_INPUTS } from '../config/inputs.ts';
-import { actionInputs, runAction } from '../github/actions-io.ts';
-import { auditPhase } from '../launch/phase.ts';
+import { runActionPhase } from '../github/actions-io.ts';
+import { PHASES } from '../phases.ts';
 
-await runAction((r) => auditPhase(actionInputs(PHASE_INPUTS.audit), process.env, r));
+await runActionPhase(PHASES.audit);

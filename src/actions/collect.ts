@@ -1,11 +1,4 @@
-import { PHASE_INPUTS } from '../config/inputs.ts';
-import { collectPhase } from '../collect/phase.ts';
-import { actionInputs, runAction } from '../github/actions-io.ts';
-import { githubArtifacts } from '../github/artifacts.ts';
-import { refuseUnsafeContext } from '../github/context.ts';
+import { runActionPhase } from '../github/actions-io.ts';
+import { PHASES } from '../phases.ts';
 
-await runAction(async (r) => {
-  const inputs = actionInputs(PHASE_INPUTS.collect);
-  refuseUnsafeContext(process.env, inputs);
-  return collectPhase(inputs, process.env, r, process.env['GITHUB_WORKSPACE'] ?? process.cwd(), githubArtifacts());
-});
+await runActionPhase(PHASES.collect);

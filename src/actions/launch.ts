@@ -1,5 +1,4 @@
-import { PHASE_INPUTS } from '../config/inputs.ts';
-import { actionInputs, runAction } from '../github/actions-io.ts';
-import { launchPhase } from '../launch/phase.ts';
+import { runActionPhase } from '../github/actions-io.ts';
+import { PHASES } from '../phases.ts';
 
-await runAction((r) => launchPhase(actionInputs(PHASE_INPUTS.launch), process.env, r, process.env['GITHUB_WORKSPACE'] ?? process.cwd()));
+await runActionPhase(PHASES.launch);

@@ -2,10 +2,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../config/errors.ts';
 import { PHASE_INPUTS, type Phase } from '../config/inputs.ts';
-import { auditPhase, launchPhase } from '../launch/phase.ts';
-import { patrolPhase } from '../patrol/phase.ts';
-import { collectPhase } from '../collect/phase.ts';
-import { teardownPhase } from '../teardown/phase.ts';
+import { PHASE_LIST, runPhase } from '../phases.ts';
+import { terminalPorts } from './ports.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { forTerminal, markdownForTerminal } from '../report/terminal.ts';
@@ -53,23 +51,22 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return cmd ? 0 : 2;
   }
-  if (cmd !== 'launch' && cmd !== 'audit' && cmd !== 'status' && cmd !== 'collect' && cmd !== 'teardown') {
+  const phase = PHASE_LIST.find((p) => p.cli === cmd);
+  if (!phase) {
     console.error(`error: unknown command ${JSON.stringify(cmd)}\n\n${usage()}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(HELP[cmd]);
+    console.log(HELP[phase.cli as keyof typeof HELP]);
     return 0;
   }
   const outputs: Record<string, string> = {};
   const reporter = terminalReporter(outputs);
   try {
-    const inputs = parseArgs(cmd === 'status' ? 'patrol' : cmd, rest);
-    if (cmd === 'status') return await patrolPhase(inputs, process.env, reporter, 'text');
-    if (cmd === 'collect') return await collectPhase(inputs, process.env, reporter, process.cwd());
-    if (cmd === 'teardown') return await teardownPhase(inputs, process.env, reporter, process.cwd());
-    const code = cmd === 'launch' ? await launchPhase(inputs, process.env, reporter, process.cwd()) : await auditPhase(inputs, process.env, reporter);
-    for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(forTerminal(`${k}: ${v}`));
+    const inputs = parseArgs(phase.name, rest);
+    const code = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
+    // launch and audit end with their outputs (the others say it all in their summary).
+    if (phase.name === 'launch' || phase.name === 'audit') for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(forTerminal(`${k}: ${v}`));
     return code;
   } catch (err) {
     const d = describeError(err);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
+import { runPhase, type PhaseDef } from '../phases.ts';
 import { inert } from '../report/markdown.ts';
+import { githubPorts } from './ports.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 
@@ -36,6 +38,11 @@ class GithubReporter implements Reporter {
     // A multi-line value is masked line by line too, as the runner does for secrets.
     if (v.includes('\n')) for (const line of v.split('\n')) if (line.trim().length > 3) core.setSecret(line.trim());
   };
+}
+
+/** Runs a registry phase as an action, with the GitHub ports and the inputs as the runner passes them. */
+export function runActionPhase(phase: PhaseDef, inputs: Record<string, string> = actionInputs(phase.inputs)): Promise<void> {
+  return runAction((r) => runPhase(phase, inputs, process.env, r, githubPorts()));
 }
 
 /** Runs one phase as an action: a failure becomes one error annotation and a non-zero exit. */

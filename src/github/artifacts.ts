@@ -1,5 +1,6 @@
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { ArtifactPlan, ArtifactUploader, UploadedArtifact } from '../collect/artifacts.ts';
+import { artifactServiceMissing } from './artifact-env.ts';
 
 /** An upload failure named for the person reading the log. */
 export class ArtifactError extends Error {}
@@ -13,10 +14,7 @@ export class ArtifactError extends Error {}
 export function githubArtifacts(env: NodeJS.ProcessEnv = process.env): ArtifactUploader {
   const client = new DefaultArtifactClient();
   return {
-    unavailable() {
-      const missing = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL'].filter((k) => !env[k]);
-      return missing.length ? `the Actions artifact service is not reachable from here (${missing.join(' and ')} unset: this is not a GitHub Actions step)` : null;
-    },
+    unavailable: () => artifactServiceMissing(env),
     async upload(plan: ArtifactPlan, retentionDays: number | undefined): Promise<UploadedArtifact> {
       const files = plan.files.map((f) => `${plan.root}/${f}`);
       try {

@@ -54,14 +54,6 @@ export function githubStore(target: ReportTo, env: Record<string, string | undef
   };
 }
 
-/** The sticky-comment store a patrol's `report-to` asks for (token masked first), or none. */
-export function storeFromInputs(inputs: Record<string, string | undefined>, env: Record<string, string | undefined>, reporter: Reporter): StatusStore | undefined {
-  const target = parseReportTo(inputs['report-to']);
-  const token = inputs['github-token'] ?? '';
-  if (token) reporter.mask(token);
-  return target ? githubStore(target, env, token) : undefined;
-}
-
 /**
  * After a real teardown: the run's sticky status is marked (the patrol stops probing it and reports it
  * torn down), and a tracking issue is closed with the final line. Failures here are warnings: the

@@ -1,0 +1,101 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  DEFAULT_RUN_ROOT,
+  InputError,
+  duration,
+  number,
+  remotePath,
+  runId,
+  show,
+  splitList
+} from "./chunk-DYA73WVA.js";
+
+// src/patrol/remediation.ts
+var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
+var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
+var STATE_REMEDIATION = {
+  launching: "the job is starting; if it stays here for several ticks, read the attempt log",
+  running: "nothing to do",
+  stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
+  finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
+  dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
+  rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
+  unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+  "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
+  unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+  "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
+};
+var FAILURE_REMEDIATION = {
+  "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
+  oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
+  "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
+  killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+  "code-error": "a Python error in the code or config: investigate and fix; do not retry",
+  nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
+  preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+  other: "the command failed: read the attempt log; resume only once the cause is known"
+};
+var FLAG_REMEDIATION = {
+  "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
+  "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
+  "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
+  "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
+  "fast-finish": "finished in under half the expected duration: check that it did real work"
+};
+
+// src/config/patrol.ts
+function parseReportTo(raw) {
+  const v0 = (raw ?? "").trim();
+  if (!v0) return void 0;
+  if (v0 === "tracking-issue") return { kind: "tracking-issue" };
+  const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
+  if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
+  return { kind: m[1], number: Number(m[2]) };
+}
+function parsePatrol(inputs) {
+  const config = (inputs["config"] ?? "").trim() || void 0;
+  const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
+  if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
+  if (!config && runIds.length === 0) throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
+  if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
+  if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
+  const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {
+    if (!STATES.includes(s)) throw new InputError("fail-on", `${show(s)} is not a state (${STATES.join(", ")})`);
+    return s;
+  });
+  const progressRegexes = splitList((inputs["progress-regex"] ?? "").replace(/,/g, "\0")).map((src) => {
+    const text = src.replace(/\u0000/g, ",");
+    try {
+      return new RegExp(text);
+    } catch (err) {
+      throw new InputError("progress-regex", `${show(text)} is not a regular expression: ${err.message}`);
+    }
+  });
+  const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
+  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError("state-file", "contains a control character");
+  const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
+  return {
+    config,
+    concurrency,
+    runIds,
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    stallAfterS: duration("stall-after", inputs["stall-after"], 1800) ?? 1800,
+    failOn,
+    stateFile,
+    progressRegexes,
+    reportTo: parseReportTo(inputs["report-to"])
+  };
+}
+
+export {
+  STATE_REMEDIATION,
+  FAILURE_REMEDIATION,
+  FLAG_REMEDIATION,
+  parseReportTo,
+  parsePatrol
+};

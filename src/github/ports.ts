@@ -1,0 +1,59 @@
+/**
+ * The GitHub composition root: the ports every phase gets when it runs as an action. The artifact
+ * client and the REST client are loaded only when a phase first uses them (an action that never uploads
+ * never evaluates @actions/artifact).
+ */
+import type { ArtifactUploader } from '../collect/artifacts.ts';
+import { parseReportTo } from '../config/patrol.ts';
+import type { Ports } from '../phases.ts';
+import type { Reporter, StatusStore } from '../report/reporter.ts';
+import { artifactServiceMissing } from './artifact-env.ts';
+import { refuseUnsafeContext } from './context.ts';
+
+type Env = Record<string, string | undefined>;
+
+/** The artifact service, its client created on the first upload. */
+function lazyArtifacts(env: NodeJS.ProcessEnv): ArtifactUploader {
+  let real: Promise<ArtifactUploader> | undefined;
+  const get = () => (real ??= import('./artifacts.ts').then((m) => m.githubArtifacts(env)));
+  return {
+    unavailable: () => artifactServiceMissing(env),
+    upload: async (plan, retentionDays) => (await get()).upload(plan, retentionDays),
+  };
+}
+
+/** The sticky-comment store `report-to` asks for (token masked at once), its REST client created on first use. */
+function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | undefined {
+  const target = parseReportTo(inputs['report-to']);
+  if (!target) return undefined;
+  const token = inputs['github-token'] ?? '';
+  if (token) reporter.mask(token);
+  const hints: Array<[string, number]> = [];
+  let real: Promise<StatusStore> | undefined;
+  let known: StatusStore['known'];
+  const get = () =>
+    (real ??= import('./status-store.ts').then((m) => {
+      const s = m.githubStore(target, env, token);
+      for (const [id, n] of hints) s.hint?.(id, n);
+      known = s.known;
+      return s;
+    }));
+  return {
+    load: async (ids) => (await get()).load(ids),
+    save: async (ids, render) => (await get()).save(ids, render),
+    hint: (id, n) => void hints.push([id, n]),
+    known: () => known?.() ?? {},
+  };
+}
+
+export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
+  return {
+    workspace: env['GITHUB_WORKSPACE'] ?? process.cwd(),
+    statusMode: 'markdown',
+    checkContext: (inputs) => refuseUnsafeContext(env, inputs),
+    artifacts: () => lazyArtifacts(env),
+    statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
+    fetchArtifact: async (name, dir) => (await import('./artifacts.ts')).fetchArtifact(name, dir),
+    afterTeardown: async (inputs, reporter, state, reason) => (await import('./status-store.ts')).teardownDone(inputs, env, reporter, state, reason),
+  };
+}
