@@ -259,6 +259,132 @@ var init_audit = __esm({
   }
 });
 
+// src/config/launch.ts
+function parseLaunch(inputs) {
+  const env = envLines("env", inputs["env"]);
+  const secretNames = names("secrets", inputs["secrets"]);
+  for (const name of secretNames) {
+    if (env.some(([n]) => n === name)) throw new InputError("secrets", `${name} is also set in 'env'; a variable is either plain or secret`);
+  }
+  const commit = (inputs["commit"] ?? "").trim() || void 0;
+  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
+  const syncDir = (inputs["sync-dir"] ?? "").trim();
+  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError("sync-dir", "contains a control character");
+  if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
+  const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    command: command("command", inputs["command"], true),
+    then: command("then", inputs["then"], false),
+    workdir: remotePath("workdir", inputs["workdir"], "~"),
+    env,
+    secretNames,
+    backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    checkpoints: globs("checkpoints", inputs["checkpoints"]),
+    expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
+    resume: bool("resume", inputs["resume"], false),
+    audit: bool("audit", inputs["audit"], true),
+    confirmTimeoutS: confirm,
+    commit,
+    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
+  };
+}
+function readSecrets(names2, env) {
+  return names2.map((name) => {
+    const value = env[name];
+    if (value === void 0 || value === "") {
+      throw new InputError("secrets", `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
+    }
+    if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
+    if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
+    return [name, value];
+  });
+}
+var BACKENDS, SYNC_MODES;
+var init_launch = __esm({
+  "src/config/launch.ts"() {
+    "use strict";
+    init_errors();
+    init_audit();
+    init_values();
+    BACKENDS = ["tmux", "setsid"];
+    SYNC_MODES = ["dir", "git-head"];
+  }
+});
+
+// src/report/markdown.ts
+function bounded(s, max) {
+  const cps = Array.from(s);
+  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
+}
+function inert(s, max = 2e3) {
+  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
+}
+function code(s, max = 400) {
+  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
+  const fence2 = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
+  return `${fence2}${pad}${t}${pad}${fence2}`;
+}
+var CONTROLS, PUNCT, ZWSP;
+var init_markdown = __esm({
+  "src/report/markdown.ts"() {
+    "use strict";
+    CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+    PUNCT = /[\\`*_[\]()!#|~{}]/g;
+    ZWSP = "\u200B";
+  }
+});
+
+// src/report/launch.ts
+function renderLaunch(o, target, hostKeyNote) {
+  const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
+  const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
+  if (hostKeyNote) lines.push(`> [!WARNING]
+> ${inert(hostKeyNote)}`, "");
+  const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
+  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
+> ${inert(w)}`), "");
+  if (o.attempt) {
+    lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
+    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${inert(o.handle)} | ${code(o.runDir)} | ${inert(o.startedAt, 64)} |`, "");
+  }
+  if (o.audit) lines.push(renderAudit(o.audit), "");
+  if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
+  return lines.join("\n");
+}
+function renderAudit(a) {
+  const r = a.report;
+  const GB2 = 1e9;
+  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
+  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
+  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
+  lines.push("", "| check | value |", "|---|---|");
+  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
+  if (r.cgroup) {
+    const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
+    lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
+  }
+  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
+  if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
+  for (const g of r.gpu.gpus) {
+    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
+  }
+  const i = r.interpreter;
+  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
+  return lines.join("\n");
+}
+var fence;
+var init_launch2 = __esm({
+  "src/report/launch.ts"() {
+    "use strict";
+    init_markdown();
+    fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
+  }
+});
+
 // src/ssh/hostkey.ts
 import { createHash, createHmac } from "node:crypto";
 function fingerprint(keyBlob) {
@@ -403,132 +529,6 @@ var init_connection = __esm({
     init_errors();
     init_values();
     init_hostkey();
-  }
-});
-
-// src/config/launch.ts
-function parseLaunch(inputs) {
-  const env = envLines("env", inputs["env"]);
-  const secretNames = names("secrets", inputs["secrets"]);
-  for (const name of secretNames) {
-    if (env.some(([n]) => n === name)) throw new InputError("secrets", `${name} is also set in 'env'; a variable is either plain or secret`);
-  }
-  const commit = (inputs["commit"] ?? "").trim() || void 0;
-  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
-  const syncDir = (inputs["sync-dir"] ?? "").trim();
-  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError("sync-dir", "contains a control character");
-  if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
-  const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    command: command("command", inputs["command"], true),
-    then: command("then", inputs["then"], false),
-    workdir: remotePath("workdir", inputs["workdir"], "~"),
-    env,
-    secretNames,
-    backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    checkpoints: globs("checkpoints", inputs["checkpoints"]),
-    expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
-    resume: bool("resume", inputs["resume"], false),
-    audit: bool("audit", inputs["audit"], true),
-    confirmTimeoutS: confirm,
-    commit,
-    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
-  };
-}
-function readSecrets(names2, env) {
-  return names2.map((name) => {
-    const value = env[name];
-    if (value === void 0 || value === "") {
-      throw new InputError("secrets", `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
-    }
-    if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
-    if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
-    return [name, value];
-  });
-}
-var BACKENDS, SYNC_MODES;
-var init_launch = __esm({
-  "src/config/launch.ts"() {
-    "use strict";
-    init_errors();
-    init_audit();
-    init_values();
-    BACKENDS = ["tmux", "setsid"];
-    SYNC_MODES = ["dir", "git-head"];
-  }
-});
-
-// src/report/markdown.ts
-function bounded(s, max) {
-  const cps = Array.from(s);
-  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
-}
-function inert(s, max = 2e3) {
-  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
-}
-function code(s, max = 400) {
-  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
-  const fence2 = "`".repeat(longest + 1);
-  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
-  return `${fence2}${pad}${t}${pad}${fence2}`;
-}
-var CONTROLS, PUNCT, ZWSP;
-var init_markdown = __esm({
-  "src/report/markdown.ts"() {
-    "use strict";
-    CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-    PUNCT = /[\\`*_[\]()!#|~{}]/g;
-    ZWSP = "\u200B";
-  }
-});
-
-// src/report/launch.ts
-function renderLaunch(o, target, hostKeyNote) {
-  const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
-  const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
-  if (hostKeyNote) lines.push(`> [!WARNING]
-> ${inert(hostKeyNote)}`, "");
-  const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
-  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
-> ${inert(w)}`), "");
-  if (o.attempt) {
-    lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
-    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${inert(o.handle)} | ${code(o.runDir)} | ${inert(o.startedAt, 64)} |`, "");
-  }
-  if (o.audit) lines.push(renderAudit(o.audit), "");
-  if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
-  return lines.join("\n");
-}
-function renderAudit(a) {
-  const r = a.report;
-  const GB2 = 1e9;
-  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
-  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
-  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
-  lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
-  if (r.cgroup) {
-    const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
-    lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
-  }
-  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
-  if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
-  for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
-  }
-  const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
-  return lines.join("\n");
-}
-var fence;
-var init_launch2 = __esm({
-  "src/report/launch.ts"() {
-    "use strict";
-    init_markdown();
-    fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
   }
 });
 
@@ -20905,6 +20905,28 @@ var init_keys = __esm({
   }
 });
 
+// src/ssh/open.ts
+function pinnedConnection(inputs, env, reporter) {
+  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
+  const conn = parseConnection(inputs, env);
+  return { conn, cred: loadCredential(conn.key) };
+}
+async function openPinned(p, reporter, opts = {}) {
+  const session = await connect(opts.attempts ? { ...p.conn, attempts: opts.attempts } : p.conn, p.cred);
+  if (p.conn.pin.kind !== "accept-new") return { session };
+  const hostKeyNote = `accept-new-host-key is on: the host key of ${p.conn.host}:${p.conn.port} was NOT checked. It is ${session.hostFingerprint}; pin it with host-key-fingerprint.`;
+  reporter.warn(hostKeyNote);
+  return { session, hostKeyNote };
+}
+var init_open = __esm({
+  "src/ssh/open.ts"() {
+    "use strict";
+    init_connection();
+    init_client();
+    init_keys();
+  }
+});
+
 // src/launch/spec.ts
 import { createHash as createHash2 } from "node:crypto";
 function identity(cfg) {
@@ -22325,17 +22347,10 @@ __export(phase_exports, {
 import { writeFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 async function open(inputs, env, reporter) {
-  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
-  const session = await connect(conn, cred);
-  let hostKeyNote;
-  if (conn.pin.kind === "accept-new") {
-    hostKeyNote = `accept-new-host-key is on: the host key of ${conn.host}:${conn.port} was NOT checked. It is ${session.hostFingerprint}; pin it with host-key-fingerprint.`;
-    reporter.warn(hostKeyNote);
-  }
+  const pinned = pinnedConnection(inputs, env, reporter);
+  const { session, hostKeyNote } = await openPinned(pinned, reporter);
   reporter.output("host-key-fingerprint", session.hostFingerprint);
-  return { conn, session, hostKeyNote };
+  return { conn: pinned.conn, session, ...hostKeyNote ? { hostKeyNote } : {} };
 }
 async function auditPhase(inputs, env, reporter) {
   const cfg = parseAudit(inputs);
@@ -22408,11 +22423,9 @@ var init_phase = __esm({
   "src/launch/phase.ts"() {
     "use strict";
     init_audit();
-    init_connection();
     init_launch();
     init_launch2();
-    init_client();
-    init_keys();
+    init_open();
     init_spec();
     init_launch4();
     init_release();
@@ -32362,9 +32375,8 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
   if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit) throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
-  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
+  const pinned = pinnedConnection(inputs, env, reporter);
+  const { conn, cred } = pinned;
   const dest = join2(resolve3(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync2(dest, { recursive: true });
@@ -32373,7 +32385,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   }
   const verifiedPath = join2(dest, "VERIFIED.json");
   removeProofs(dest);
-  const session = await connect(conn, cred);
+  const { session } = await openPinned(pinned, reporter);
   let built;
   let pullFailure = null;
   try {
@@ -32484,12 +32496,10 @@ var init_phase3 = __esm({
   "src/collect/phase.ts"() {
     "use strict";
     init_collect();
-    init_connection();
     init_errors();
     init_manifest3();
-    init_client();
     init_hostkey();
-    init_keys();
+    init_open();
     init_pull();
     init_card();
     init_artifacts();
@@ -33119,7 +33129,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const notes = gate2.ok ? [...gate2.notes] : [];
   if (proof && cfg.connection) {
     try {
-      const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
+      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
         if (otherBox) return finish("refused", otherBox, 1, [head("\u26D4", "refused"), inert(otherBox), card]);
@@ -33181,8 +33191,8 @@ var init_phase4 = __esm({
     init_teardown();
     init_manifest3();
     init_markdown();
-    init_client();
     init_keys();
+    init_open();
     init_errors2();
     init_card();
     init_facts();

@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseCollect, type CollectConfig } from '../config/collect.ts';
-import { parseConnection, type Inputs } from '../config/connection.ts';
+import type { Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import { buildManifest } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { connect } from '../ssh/client.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
-import { loadCredential } from '../ssh/keys.ts';
+import { openPinned, pinnedConnection } from '../ssh/open.ts';
 import { PullError, pullFiles } from '../transfer/pull.ts';
 import { renderCard } from '../teardown/card.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
@@ -91,9 +90,8 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   const noUpload = artifacts ? artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the collect action';
   if (cfg.artifact !== 'none' && noUpload && cfg.artifactExplicit) throw new InputError('artifact', `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== 'none' && !noUpload ? artifacts : undefined;
-  if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
+  const pinned = pinnedConnection(inputs, env, reporter);
+  const { conn, cred } = pinned;
   const dest = join(resolve(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync(dest, { recursive: true });
@@ -102,7 +100,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   }
   const verifiedPath = join(dest, 'VERIFIED.json');
   removeProofs(dest); // an old proof never stands for a new collect, at any depth under the destination
-  const session = await connect(conn, cred);
+  const { session } = await openPinned(pinned, reporter);
   let built;
   let pullFailure: string | null = null;
   try {

@@ -1,29 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAudit as parseAuditConfig } from '../config/audit.ts';
-import { parseConnection, type ConnectionConfig, type Inputs } from '../config/connection.ts';
+import type { ConnectionConfig, Inputs } from '../config/connection.ts';
 import { parseLaunch, readSecrets } from '../config/launch.ts';
 import { renderAudit, renderLaunch } from '../report/launch.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { connect, type Session } from '../ssh/client.ts';
-import { loadCredential } from '../ssh/keys.ts';
+import type { Session } from '../ssh/client.ts';
+import { openPinned, pinnedConnection } from '../ssh/open.ts';
 import { sortedJson } from './spec.ts';
 import { launch, runAudit } from './launch.ts';
 import { packRelease } from './release.ts';
 
 /** Parses and checks everything before the box is touched; a bad input throws InputError here. */
 async function open(inputs: Inputs, env: Inputs, reporter: Reporter): Promise<{ conn: ConnectionConfig; session: Session; hostKeyNote?: string }> {
-  if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
-  const session = await connect(conn, cred);
-  let hostKeyNote: string | undefined;
-  if (conn.pin.kind === 'accept-new') {
-    hostKeyNote = `accept-new-host-key is on: the host key of ${conn.host}:${conn.port} was NOT checked. It is ${session.hostFingerprint}; pin it with host-key-fingerprint.`;
-    reporter.warn(hostKeyNote);
-  }
+  const pinned = pinnedConnection(inputs, env, reporter);
+  const { session, hostKeyNote } = await openPinned(pinned, reporter);
   reporter.output('host-key-fingerprint', session.hostFingerprint);
-  return { conn, session, hostKeyNote };
+  return { conn: pinned.conn, session, ...(hostKeyNote ? { hostKeyNote } : {}) };
 }
 
 /** The audit phase: one read-only probe and the gate. Returns the process exit code. */

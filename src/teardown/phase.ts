@@ -6,8 +6,8 @@ import { parseTeardown, type TeardownConfig } from '../config/teardown.ts';
 import { buildManifest } from '../remote/manifest.ts';
 import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { connect } from '../ssh/client.ts';
 import { loadCredential } from '../ssh/keys.ts';
+import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
 import { FACTS } from './facts.ts';
@@ -110,7 +110,7 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   const notes = gate.ok ? [...gate.notes] : [];
   if (proof && cfg.connection) {
     try {
-      const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
+      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
         if (otherBox) return finish('refused', otherBox, 1, [head('⛔', 'refused'), inert(otherBox), card]);

@@ -15,7 +15,7 @@ import {
   parseJsonLine,
   runScript,
   str
-} from "./chunk-ZK4N47BT.js";
+} from "./chunk-GBFTS7MS.js";
 import {
   code
 } from "./chunk-DYA73WVA.js";

@@ -13,13 +13,16 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-PULJBCDU.js";
+} from "./chunk-IKFBVN2Y.js";
+import {
+  openPinned
+} from "./chunk-7ZMOHSID.js";
 import {
   TransportError,
   connect,
   loadCredential,
   parseConnection
-} from "./chunk-ZK4N47BT.js";
+} from "./chunk-GBFTS7MS.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -569,7 +572,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const notes = gate.ok ? [...gate.notes] : [];
   if (proof && cfg.connection) {
     try {
-      const session = await connect({ ...cfg.connection, attempts: 1 }, loadCredential(cfg.connection.key));
+      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
         if (otherBox) return finish("refused", otherBox, 1, [head("\u26D4", "refused"), inert(otherBox), card]);

@@ -5,25 +5,26 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  openPinned,
+  pinnedConnection
+} from "./chunk-7ZMOHSID.js";
+import {
   parseAudit as parseAudit2
-} from "./chunk-ZT5CYZGH.js";
+} from "./chunk-X7VRLSCZ.js";
 import {
   ATTEMPT_MAX,
   WRAPPER,
   bool as bool2,
-  connect,
   dataLines,
   int,
-  loadCredential,
   obj,
   optInt,
   optStr,
-  parseConnection,
   parseJsonLine,
   parseMarker,
   runScript,
   str
-} from "./chunk-ZK4N47BT.js";
+} from "./chunk-GBFTS7MS.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -342,17 +343,10 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
 
 // src/launch/phase.ts
 async function open(inputs, env, reporter) {
-  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
-  const session = await connect(conn, cred);
-  let hostKeyNote;
-  if (conn.pin.kind === "accept-new") {
-    hostKeyNote = `accept-new-host-key is on: the host key of ${conn.host}:${conn.port} was NOT checked. It is ${session.hostFingerprint}; pin it with host-key-fingerprint.`;
-    reporter.warn(hostKeyNote);
-  }
+  const pinned = pinnedConnection(inputs, env, reporter);
+  const { session, hostKeyNote } = await openPinned(pinned, reporter);
   reporter.output("host-key-fingerprint", session.hostFingerprint);
-  return { conn, session, hostKeyNote };
+  return { conn: pinned.conn, session, ...hostKeyNote ? { hostKeyNote } : {} };
 }
 async function auditPhase(inputs, env, reporter) {
   const cfg = parseAudit(inputs);

@@ -13,7 +13,7 @@ import {
   optInt,
   optStr,
   str
-} from "./chunk-ZK4N47BT.js";
+} from "./chunk-GBFTS7MS.js";
 
 // src/remote/audit.ts
 var THROTTLE_BITS = [

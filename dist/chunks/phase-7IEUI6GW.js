@@ -14,13 +14,14 @@ import {
   renderCard,
   verifiedJson,
   verifyOne
-} from "./chunk-PULJBCDU.js";
+} from "./chunk-IKFBVN2Y.js";
 import {
-  connect,
-  knownHostsLine,
-  loadCredential,
-  parseConnection
-} from "./chunk-ZK4N47BT.js";
+  openPinned,
+  pinnedConnection
+} from "./chunk-7ZMOHSID.js";
+import {
+  knownHostsLine
+} from "./chunk-GBFTS7MS.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -386,9 +387,8 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
   if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit) throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
-  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const conn = parseConnection(inputs, env);
-  const cred = loadCredential(conn.key);
+  const pinned = pinnedConnection(inputs, env, reporter);
+  const { conn, cred } = pinned;
   const dest = join2(resolve(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync2(dest, { recursive: true });
@@ -397,7 +397,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   }
   const verifiedPath = join2(dest, "VERIFIED.json");
   removeProofs(dest);
-  const session = await connect(conn, cred);
+  const { session } = await openPinned(pinned, reporter);
   let built;
   let pullFailure = null;
   try {

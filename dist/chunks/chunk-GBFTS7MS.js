@@ -20311,8 +20311,36 @@ function classify(err, hostKeyRejected) {
   return "network";
 }
 
-// src/ssh/client.ts
+// src/ssh/keys.ts
 var import_ssh2 = __toESM(require_lib3(), 1);
+import { readFileSync, statSync } from "node:fs";
+function loadCredential(source) {
+  if (source.kind === "agent") return { agent: source.socket };
+  let text;
+  if (source.kind === "path") {
+    try {
+      const st = statSync(source.path);
+      if (!st.isFile()) throw new Error("not a regular file");
+      text = readFileSync(source.path);
+    } catch (err) {
+      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
+    }
+  } else {
+    text = Buffer.from(source.text);
+  }
+  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
+  const parsed = import_ssh2.default.utils.parseKey(text);
+  if (parsed instanceof Error) {
+    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
+    throw new InputError(input, why);
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
+  return { privateKey: text };
+}
+
+// src/ssh/client.ts
+var import_ssh22 = __toESM(require_lib3(), 1);
 
 // src/ssh/backoff.ts
 function backoffDelayMs(attempt, baseMs = 1e3, capMs = 8e3) {
@@ -20344,7 +20372,7 @@ function connect(cfg, cred, tuning = {}) {
 }
 function connectOnce(cfg, cred, tuning) {
   return new Promise((resolve, reject) => {
-    const client = new import_ssh2.default.Client();
+    const client = new import_ssh22.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
@@ -20471,34 +20499,6 @@ function makeSession(client, hostFingerprint, hostKey) {
       });
     })
   };
-}
-
-// src/ssh/keys.ts
-var import_ssh22 = __toESM(require_lib3(), 1);
-import { readFileSync, statSync } from "node:fs";
-function loadCredential(source) {
-  if (source.kind === "agent") return { agent: source.socket };
-  let text;
-  if (source.kind === "path") {
-    try {
-      const st = statSync(source.path);
-      if (!st.isFile()) throw new Error("not a regular file");
-      text = readFileSync(source.path);
-    } catch (err) {
-      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
-    }
-  } else {
-    text = Buffer.from(source.text);
-  }
-  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
-  const parsed = import_ssh22.default.utils.parseKey(text);
-  if (parsed instanceof Error) {
-    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
-    throw new InputError(input, why);
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
-  return { privateKey: text };
 }
 
 // src/record/strict.ts

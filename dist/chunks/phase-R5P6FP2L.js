@@ -24,7 +24,7 @@ import {
   parseDf,
   parseGpuQuery,
   parseMemory
-} from "./chunk-ZT5CYZGH.js";
+} from "./chunk-X7VRLSCZ.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -43,7 +43,7 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-ZK4N47BT.js";
+} from "./chunk-GBFTS7MS.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
