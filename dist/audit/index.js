@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-YY3X3BYT.js";
+} from "../chunks/chunk-2X3ELPEC.js";
 import "../chunks/chunk-BEWRMVRU.js";
 import "../chunks/chunk-NUM66CPY.js";
 import "../chunks/chunk-DYA73WVA.js";

@@ -30630,7 +30630,10 @@ function monthsSince(stamp, now) {
   const [y, m] = stamp.split("-").map(Number);
   return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
 }
-var PROVIDERS, VERBS, FACTS;
+function instanceIdFor(provider, given, box) {
+  return given.trim() || (provider === "ssh" && box && box.host ? `${box.host}:${box.port}` : "");
+}
+var PROVIDERS, VERBS, FACTS, INSTANCE_ID;
 var init_facts = __esm({
   "src/teardown/facts.ts"() {
     "use strict";
@@ -30639,6 +30642,7 @@ var init_facts = __esm({
     FACTS = {
       ssh: {
         title: "any SSH box",
+        credentials: "ssh",
         park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
         destroy: null,
         missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
@@ -30647,6 +30651,7 @@ var init_facts = __esm({
       },
       command: {
         title: "your teardown command",
+        credentials: "command",
         park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
         destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
         traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
@@ -30654,6 +30659,7 @@ var init_facts = __esm({
       },
       lambda: {
         title: "Lambda Cloud",
+        credentials: "api-key",
         park: null,
         destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
         missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
@@ -30662,6 +30668,7 @@ var init_facts = __esm({
       },
       runpod: {
         title: "RunPod",
+        credentials: "api-key",
         park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
         destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
         traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
@@ -30669,6 +30676,7 @@ var init_facts = __esm({
       },
       vastai: {
         title: "vast.ai",
+        credentials: "api-key",
         park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
         destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
         traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
@@ -30676,12 +30684,14 @@ var init_facts = __esm({
       },
       aws: {
         title: "AWS EC2",
+        credentials: "aws",
         park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
         destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
         traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
         verified: "2026-06"
       }
     };
+    INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
   }
 });
 
@@ -30726,8 +30736,9 @@ function teardownCard(inputs) {
   if (!(inputs["provider"] ?? "").trim()) return null;
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
-  const instanceId = (inputs["instance-id"] ?? "").trim() || `${(inputs["host"] ?? "").trim()}:${(inputs["port"] ?? "").trim() || "22"}`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
+  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   return { provider, instanceId, verb };
 }
 var ARTIFACT_MODES, DEFAULT_ARTIFACT_BUDGET;
@@ -30743,7 +30754,7 @@ var init_collect = __esm({
   }
 });
 
-// src/collect/manifest.ts
+// src/record/manifest.ts
 function parseManifest(raw, runId2) {
   const m = obj(raw, "manifest");
   if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
@@ -30782,24 +30793,9 @@ function parseManifest(raw, runId2) {
     workdir
   };
 }
-function completeness(m, local) {
-  const have = new Map(local.map((f) => [f.path, f]));
-  const want = new Map(m.files.map((f) => [f.path, f]));
-  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
-  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
-  const sizeMismatch = [];
-  const hashMismatch = [];
-  for (const f of m.files) {
-    const l = have.get(f.path);
-    if (!l) continue;
-    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
-    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
-  }
-  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
-}
 var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
 var init_manifest2 = __esm({
-  "src/collect/manifest.ts"() {
+  "src/record/manifest.ts"() {
     "use strict";
     init_grammar();
     init_strict();
@@ -31092,6 +31088,28 @@ var init_file_source = __esm({
   }
 });
 
+// src/collect/manifest.ts
+function completeness(m, local) {
+  const have = new Map(local.map((f) => [f.path, f]));
+  const want = new Map(m.files.map((f) => [f.path, f]));
+  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
+  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
+  const sizeMismatch = [];
+  const hashMismatch = [];
+  for (const f of m.files) {
+    const l = have.get(f.path);
+    if (!l) continue;
+    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
+    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
+  }
+  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
+}
+var init_manifest4 = __esm({
+  "src/collect/manifest.ts"() {
+    "use strict";
+  }
+});
+
 // src/collect/report.ts
 function renderCollect(runId2, m, files, c, verifiedPath) {
   const lines = [
@@ -31116,6 +31134,40 @@ var init_report = __esm({
   "src/collect/report.ts"() {
     "use strict";
     init_markdown();
+  }
+});
+
+// src/record/verified.ts
+import { createHash as createHash5 } from "node:crypto";
+function manifestSha256(manifestText) {
+  return createHash5("sha256").update(manifestText).digest("hex");
+}
+function filesSha256(m) {
+  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
+`);
+  return createHash5("sha256").update(lines.join("")).digest("hex");
+}
+function verifiedJson(m, manifestText, at, box, verifiers) {
+  const doc = {
+    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
+    bytes: m.total_bytes,
+    file_count: m.file_count,
+    files_sha256: filesSha256(m),
+    manifest_sha256: manifestSha256(manifestText),
+    run_id: m.run_id,
+    attempt: m.attempt,
+    latest_only: m.latest_only,
+    schema: VERIFIED_SCHEMA,
+    verified_at: at.toISOString(),
+    verifiers
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
+}
+var VERIFIED_SCHEMA;
+var init_verified = __esm({
+  "src/record/verified.ts"() {
+    "use strict";
+    VERIFIED_SCHEMA = "tether.verified/v1";
   }
 });
 
@@ -32273,41 +32325,6 @@ var init_verify_files = __esm({
   }
 });
 
-// src/collect/verified.ts
-import { createHash as createHash5 } from "node:crypto";
-function manifestSha256(manifestText) {
-  return createHash5("sha256").update(manifestText).digest("hex");
-}
-function filesSha256(m) {
-  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
-`);
-  return createHash5("sha256").update(lines.join("")).digest("hex");
-}
-function verifiedJson(m, manifestText, at, box) {
-  const doc = {
-    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
-    bytes: m.total_bytes,
-    file_count: m.file_count,
-    files_sha256: filesSha256(m),
-    manifest_sha256: manifestSha256(manifestText),
-    run_id: m.run_id,
-    attempt: m.attempt,
-    latest_only: m.latest_only,
-    schema: VERIFIED_SCHEMA,
-    verified_at: at.toISOString(),
-    verifiers: VERIFIER_VERSIONS
-  };
-  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
-}
-var VERIFIED_SCHEMA;
-var init_verified = __esm({
-  "src/collect/verified.ts"() {
-    "use strict";
-    init_verify_files();
-    VERIFIED_SCHEMA = "tether.verified/v1";
-  }
-});
-
 // src/collect/phase.ts
 var phase_exports3 = {};
 __export(phase_exports3, {
@@ -32457,7 +32474,7 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
   const ok = c.ok && failed.length === 0;
   if (ok) {
     const tmp = `${verifiedPath}.tmp`;
-    writeFileSync4(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date(), provenBox));
+    writeFileSync4(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date(), provenBox, VERIFIER_VERSIONS));
     renameSync2(tmp, verifiedPath);
   }
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
@@ -32504,7 +32521,7 @@ var init_phase3 = __esm({
     init_card();
     init_artifacts();
     init_file_source();
-    init_manifest2();
+    init_manifest4();
     init_report();
     init_verified();
     init_verify_files();
@@ -32521,10 +32538,9 @@ function parseTeardown(inputs, env) {
   if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
   const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
   if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
-  const rawId = (inputs["instance-id"] ?? "").trim();
-  const instanceId = rawId || (provider === "ssh" && connection ? `${connection.host}:${connection.port}` : "");
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection);
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
@@ -32535,7 +32551,7 @@ function parseTeardown(inputs, env) {
     throw new InputError("verified-path", `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`);
   }
   const apiKey = inputs["api-key"] || void 0;
-  if (API_PROVIDERS.includes(provider) && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
+  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
   const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
   if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
     throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
@@ -32573,7 +32589,6 @@ function parseTeardown(inputs, env) {
     connection
   };
 }
-var API_PROVIDERS;
 var init_teardown = __esm({
   "src/config/teardown.ts"() {
     "use strict";
@@ -32582,7 +32597,6 @@ var init_teardown = __esm({
     init_errors();
     init_values();
     init_facts();
-    API_PROVIDERS = ["lambda", "runpod", "vastai"];
   }
 });
 

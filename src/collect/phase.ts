@@ -12,10 +12,11 @@ import { PullError, pullFiles } from '../transfer/pull.ts';
 import { renderCard } from '../teardown/card.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
-import { completeness, type LocalFile, type Manifest } from './manifest.ts';
+import { completeness, type LocalFile } from './manifest.ts';
+import type { Manifest } from '../record/manifest.ts';
 import { renderCollect, type FileReport } from './report.ts';
-import { filesSha256, manifestSha256, verifiedJson } from './verified.ts';
-import { verifyOne } from './verify-files.ts';
+import { filesSha256, manifestSha256, verifiedJson } from '../record/verified.ts';
+import { VERIFIER_VERSIONS, verifyOne } from './verify-files.ts';
 
 /** Files under `dir` (relative paths), leaving out our own records and partial or temporary files. */
 function listLocal(dir: string, base = dir): string[] {
@@ -171,7 +172,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   const ok = c.ok && failed.length === 0;
   if (ok) {
     const tmp = `${verifiedPath}.tmp`;
-    writeFileSync(tmp, verifiedJson(manifest, text, new Date(), provenBox));
+    writeFileSync(tmp, verifiedJson(manifest, text, new Date(), provenBox, VERIFIER_VERSIONS));
     renameSync(tmp, verifiedPath);
   }
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];

@@ -1,5 +1,6 @@
 import { code, inert as cell } from '../report/markdown.ts';
-import type { Completeness, Manifest } from './manifest.ts';
+import type { Manifest } from '../record/manifest.ts';
+import type { Completeness } from './manifest.ts';
 import type { VerifyResult } from './verifiers/types.ts';
 
 export interface FileReport {

@@ -3,7 +3,7 @@ import { DEFAULT_RUN_ROOT } from './audit.ts';
 import type { Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
-import { PROVIDERS, VERBS, type ProviderName, type Verb } from '../teardown/facts.ts';
+import { INSTANCE_ID, instanceIdFor, type ProviderName, PROVIDERS, type Verb, VERBS } from '../teardown/facts.ts';
 
 export interface CollectConfig {
   runId: string;
@@ -75,7 +75,8 @@ function teardownCard(inputs: Inputs): CollectConfig['card'] {
   const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
   const verb = v.oneOf('verb', inputs['verb'], VERBS, 'destroy');
   // As in teardown: provider ssh names the box by host:port when no instance id is given.
-  const instanceId = (inputs['instance-id'] ?? '').trim() || `${(inputs['host'] ?? '').trim()}:${(inputs['port'] ?? '').trim() || '22'}`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const instanceId = instanceIdFor(provider, inputs['instance-id'] ?? '', { host: (inputs['host'] ?? '').trim(), port: (inputs['port'] ?? '').trim() || '22' });
+  if (!instanceId) throw new InputError('instance-id', `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   return { provider, instanceId, verb };
 }

@@ -2,7 +2,7 @@ import { DEFAULT_RUN_ROOT } from './audit.ts';
 import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
-import { FACTS, PROVIDERS, VERBS, type ProviderName, type Verb } from '../teardown/facts.ts';
+import { FACTS, INSTANCE_ID, instanceIdFor, PROVIDERS, VERBS, type ProviderName, type Verb } from '../teardown/facts.ts';
 
 export interface TeardownConfig {
   runId: string;
@@ -25,8 +25,6 @@ export interface TeardownConfig {
   connection: ConnectionConfig | null;
 }
 
-const API_PROVIDERS: ProviderName[] = ['lambda', 'runpod', 'vastai'];
-
 /** Every teardown input checked before anything touches a box or an API. Pure. */
 export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
@@ -36,10 +34,9 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   if (!FACTS[provider][verb]) throw new InputError('verb', `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ''}`);
   const connection = (inputs['host'] ?? '').trim() ? parseConnection(inputs, env) : null;
   if (provider === 'ssh' && !connection) throw new InputError('host', 'provider ssh parks the box over SSH: give the connection inputs');
-  const rawId = (inputs['instance-id'] ?? '').trim();
-  const instanceId = rawId || (provider === 'ssh' && connection ? `${connection.host}:${connection.port}` : '');
+  const instanceId = instanceIdFor(provider, inputs['instance-id'] ?? '', connection);
   if (!instanceId) throw new InputError('instance-id', `is required for provider ${provider}: the exact instance to ${verb}`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs['verified-path'] ?? '').trim() || undefined;
   const verifiedArtifact = (inputs['verified-artifact'] ?? '').trim() || undefined;
   if (verifiedPath && verifiedArtifact) throw new InputError('verified-path', "give either 'verified-path' or 'verified-artifact', not both");
@@ -50,7 +47,7 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
     throw new InputError('verified-path', `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === 'park' ? "; or allow-park-unverified: true for a reversible park" : ''}`);
   }
   const apiKey = inputs['api-key'] || undefined;
-  if (API_PROVIDERS.includes(provider) && !apiKey) throw new InputError('api-key', `provider ${provider} needs its API key (pass it from a secret)`);
+  if (FACTS[provider].credentials === 'api-key' && !apiKey) throw new InputError('api-key', `provider ${provider} needs its API key (pass it from a secret)`);
   const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
   if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
     throw new InputError('provider-api-url', 'must be https:// (or http:// on loopback, for a local proxy or test double)');

@@ -1,4 +1,4 @@
-import { parseManifest, type Manifest } from '../collect/manifest.ts';
+import { parseManifest, type Manifest } from '../record/manifest.ts';
 import type { Session } from '../ssh/client.ts';
 import { dataLines, parseJsonLine, runScript } from './invoke.ts';
 

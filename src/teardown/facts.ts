@@ -17,6 +17,8 @@ export interface VerbFacts {
 
 export interface ProviderFacts {
   title: string;
+  /** How tether authenticates to act: the `api-key` input, AWS credentials from the environment, the SSH connection, or the user's command. */
+  credentials: 'api-key' | 'aws' | 'ssh' | 'command';
   park: VerbFacts | null;
   destroy: VerbFacts | null;
   /** Why a verb is missing, when it is. */
@@ -29,6 +31,7 @@ export interface ProviderFacts {
 export const FACTS: Record<ProviderName, ProviderFacts> = {
   ssh: {
     title: 'any SSH box',
+    credentials: 'ssh',
     park: { action: '`sudo -n poweroff` on the box', reversible: true, survives: 'the disks, if the provider keeps a stopped machine', keepsBilling: 'whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING' },
     destroy: null,
     missing: { destroy: 'an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command' },
@@ -37,6 +40,7 @@ export const FACTS: Record<ProviderName, ProviderFacts> = {
   },
   command: {
     title: 'your teardown command',
+    credentials: 'command',
     park: { action: 'your `teardown-command` with TETHER_VERB=park', reversible: true, survives: 'as your command decides', keepsBilling: 'as your provider bills a parked machine' },
     destroy: { action: 'your `teardown-command` with TETHER_VERB=destroy', reversible: false, survives: 'as your command decides', keepsBilling: 'anything your command does not delete (volumes, IPs, snapshots)' },
     traps: ['tether only knows the exit status of your command: check the provider console afterwards'],
@@ -44,6 +48,7 @@ export const FACTS: Record<ProviderName, ProviderFacts> = {
   },
   lambda: {
     title: 'Lambda Cloud',
+    credentials: 'api-key',
     park: null,
     destroy: { action: 'terminate (`POST /instance-operations/terminate`)', reversible: false, survives: 'NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased', keepsBilling: 'NFS file systems ($0.20/GiB/month) until you delete them' },
     missing: { park: 'Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter' },
@@ -52,6 +57,7 @@ export const FACTS: Record<ProviderName, ProviderFacts> = {
   },
   runpod: {
     title: 'RunPod',
+    credentials: 'api-key',
     park: { action: 'stop (`POST /pods/{id}/stop`)', reversible: true, survives: 'the volume disk `/workspace` and any Network Volume; the container disk is wiped', keepsBilling: 'the volume disk, billed at 2× while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days' },
     destroy: { action: 'terminate (`DELETE /pods/{id}`)', reversible: false, survives: 'Network Volumes only; container and volume disks are deleted', keepsBilling: 'Network Volumes until you delete them' },
     traps: ['stop does not stop the meter for storage: the volume disk bills 2×', 'a delete answering 200 is not proof: tether polls until the pod is gone (404)'],
@@ -59,6 +65,7 @@ export const FACTS: Record<ProviderName, ProviderFacts> = {
   },
   vastai: {
     title: 'vast.ai',
+    credentials: 'api-key',
     park: { action: 'stop (`PUT /instances/{id}/` state=stopped)', reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: 'the disk, forever (even at a negative balance), and bandwidth in every state' },
     destroy: { action: 'destroy (`DELETE /instances/{id}/`)', reversible: false, survives: 'nothing on the box; only copies you made off it', keepsBilling: 'volumes until you delete them' },
     traps: ['stop bills the disk forever', 'destroy is eventually consistent: tether polls until the instance is gone'],
@@ -66,6 +73,7 @@ export const FACTS: Record<ProviderName, ProviderFacts> = {
   },
   aws: {
     title: 'AWS EC2',
+    credentials: 'aws',
     park: { action: 'StopInstances', reversible: true, survives: 'EBS volumes; instance-store disks are erased', keepsBilling: 'EBS volumes and Elastic IPs' },
     destroy: { action: 'TerminateInstances', reversible: false, survives: 'EBS volumes not marked DeleteOnTermination, and snapshots', keepsBilling: 'unattached EBS volumes, snapshots and unassociated Elastic IPs' },
     traps: ['a stopped instance still bills its EBS volumes', 'volumes without DeleteOnTermination outlive the instance'],
@@ -78,3 +86,11 @@ export function monthsSince(stamp: string, now: Date): number {
   const [y, m] = stamp.split('-').map(Number);
   return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
 }
+
+/** The one instance-id rule: given, or for provider ssh the box itself as host:port. */
+export function instanceIdFor(provider: ProviderName, given: string, box: { host: string; port: number | string } | null): string {
+  return given.trim() || (provider === 'ssh' && box && box.host ? `${box.host}:${box.port}` : '');
+}
+
+/** What an instance id may look like, for every provider (letters, digits and . _ : @ / -). */
+export const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;

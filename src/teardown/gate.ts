@@ -1,21 +1,8 @@
 import { createHash } from 'node:crypto';
-import { parseManifest, type Manifest } from '../collect/manifest.ts';
-import { filesSha256, VERIFIED_SCHEMA } from '../collect/verified.ts';
+import { parseManifest, type Manifest } from '../record/manifest.ts';
+import { filesSha256, VERIFIED_SCHEMA, type VerifiedDoc } from '../record/verified.ts';
 import type { Verb } from './facts.ts';
 
-/** The parts of VERIFIED.json the gate relies on. */
-export interface VerifiedDoc {
-  schema: string;
-  run_id: string;
-  attempt: number;
-  manifest_sha256: string;
-  files_sha256: string;
-  file_count: number;
-  bytes: number;
-  latest_only: boolean;
-  verified_at: string;
-  box?: { host?: unknown; port?: unknown; host_key_fingerprint?: unknown; provider?: unknown; instance_id?: unknown };
-}
 
 /** What teardown is about to act on: the instance, and the box when the connection inputs are given. */
 export interface TeardownTarget {

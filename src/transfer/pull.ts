@@ -3,7 +3,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { LocalFile, ManifestFile } from '../collect/manifest.ts';
+/** A file to pull: what transfer needs to know of it (its path under the remote base, size and hash). */
+export interface PullFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
 
 /**
  * Bulk bytes go through the runner's OpenSSH client (ssh2 without its native binding moves ~90 MB/s,
@@ -57,7 +62,7 @@ async function hashFile(path: string, h: Hash): Promise<void> {
 }
 
 /** Pulls `files` (paths relative to `remoteBase` on the box) into `dest`, in parallel, resumably. */
-export async function pullFiles(target: PullTarget, remoteBase: string, files: ManifestFile[], dest: string, opts: PullOptions = {}): Promise<{ files: LocalFile[]; bytesThisRun: number }> {
+export async function pullFiles(target: PullTarget, remoteBase: string, files: PullFile[], dest: string, opts: PullOptions = {}): Promise<{ files: PullFile[]; bytesThisRun: number }> {
   const secrets = mkdtempSync(join(tmpdir(), 'tether-ssh-'));
   const kh = join(secrets, 'known_hosts');
   writeFileSync(kh, `${target.knownHostsLine}\n`, { mode: 0o600 });
@@ -87,7 +92,7 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
   const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1000 });
   const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3000) : undefined;
 
-  const one = async (f: ManifestFile): Promise<LocalFile> => {
+  const one = async (f: PullFile): Promise<PullFile> => {
     const final = join(dest, f.path);
     const part = `${final}.part`;
     mkdirSync(dirname(final), { recursive: true });
@@ -176,7 +181,7 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: M
   };
 
   try {
-    const out: LocalFile[] = [];
+    const out: PullFile[] = [];
     const queue = [...files];
     const errors: PullError[] = [];
     const worker = async () => {

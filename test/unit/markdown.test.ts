@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCollect } from '../../src/collect/report.ts';
-import type { Manifest } from '../../src/collect/manifest.ts';
+import type { Manifest } from '../../src/record/manifest.ts';
 import { emptyMemory } from '../../src/patrol/memory.ts';
 import { code, inert } from '../../src/report/markdown.ts';
 import { renderPatrol, renderTeardownMark, type HostVerdict } from '../../src/report/patrol.ts';

@@ -6,14 +6,16 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   FACTS,
+  INSTANCE_ID,
   PROVIDERS,
   VERBS,
   VERIFIED_SCHEMA,
   buildManifest,
   filesSha256,
+  instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-IKFBVN2Y.js";
+} from "./chunk-AN3OSB53.js";
 import {
   openPinned
 } from "./chunk-7ZMOHSID.js";
@@ -44,7 +46,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
 // src/config/teardown.ts
-var API_PROVIDERS = ["lambda", "runpod", "vastai"];
 function parseTeardown(inputs, env) {
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
@@ -53,10 +54,9 @@ function parseTeardown(inputs, env) {
   if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
   const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
   if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
-  const rawId = (inputs["instance-id"] ?? "").trim();
-  const instanceId = rawId || (provider === "ssh" && connection ? `${connection.host}:${connection.port}` : "");
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection);
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
@@ -67,7 +67,7 @@ function parseTeardown(inputs, env) {
     throw new InputError("verified-path", `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`);
   }
   const apiKey = inputs["api-key"] || void 0;
-  if (API_PROVIDERS.includes(provider) && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
+  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
   const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
   if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
     throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeness, parseManifest, type Manifest } from '../../src/collect/manifest.ts';
+import { completeness } from '../../src/collect/manifest.ts';
+import { parseManifest, type Manifest } from '../../src/record/manifest.ts';
 
 const H = (c: string) => c.repeat(64);
 const good = (): Manifest => ({

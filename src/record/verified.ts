@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from './manifest.ts';
-import { VERIFIER_VERSIONS } from './verify-files.ts';
 
 export const VERIFIED_SCHEMA = 'tether.verified/v1';
 
@@ -26,8 +25,8 @@ export interface ProvenBox {
   instance_id: string | null;
 }
 
-/** VERIFIED.json: the proof the teardown gate demands. Written only when every file passed. Pure. */
-export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: ProvenBox): string {
+/** `tether.verified/v1` (VERIFIED.json): the proof the teardown gate demands. Written only when every file passed. Pure. */
+export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: ProvenBox, verifiers: Record<string, number>): string {
   const doc = {
     box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
     bytes: m.total_bytes,
@@ -39,7 +38,21 @@ export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: P
     latest_only: m.latest_only,
     schema: VERIFIED_SCHEMA,
     verified_at: at.toISOString(),
-    verifiers: VERIFIER_VERSIONS,
+    verifiers,
   };
   return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + '\n';
+}
+
+/** The parts of VERIFIED.json the gate relies on. */
+export interface VerifiedDoc {
+  schema: string;
+  run_id: string;
+  attempt: number;
+  manifest_sha256: string;
+  files_sha256: string;
+  file_count: number;
+  bytes: number;
+  latest_only: boolean;
+  verified_at: string;
+  box?: { host?: unknown; port?: unknown; host_key_fingerprint?: unknown; provider?: unknown; instance_id?: unknown };
 }

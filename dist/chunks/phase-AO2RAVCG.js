@@ -5,118 +5,308 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  ATTEMPT_MAX,
-  BoxDataError,
-  arr,
-  bool,
-  dataLines,
-  int,
-  obj,
-  parseJsonLine,
-  runScript,
-  str
+  INSTANCE_ID,
+  PROVIDERS,
+  VERBS,
+  buildManifest,
+  filesSha256,
+  instanceIdFor,
+  manifestSha256,
+  renderCard,
+  verifiedJson
+} from "./chunk-AN3OSB53.js";
+import {
+  openPinned,
+  pinnedConnection
+} from "./chunk-7ZMOHSID.js";
+import {
+  knownHostsLine
 } from "./chunk-GBFTS7MS.js";
 import {
-  code
+  DEFAULT_RUN_ROOT,
+  InputError,
+  bool,
+  code,
+  command,
+  duration,
+  inert,
+  number,
+  oneOf,
+  remotePath,
+  runId,
+  show,
+  size,
+  splitList
 } from "./chunk-DYA73WVA.js";
+import "./chunk-R3K6G2KB.js";
 
-// src/teardown/facts.ts
-var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
-var VERBS = ["park", "destroy"];
-var FACTS = {
-  ssh: {
-    title: "any SSH box",
-    park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
-    destroy: null,
-    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
-    traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
-    verified: "2026-06"
-  },
-  command: {
-    title: "your teardown command",
-    park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
-    destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
-    traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
-    verified: "2026-06"
-  },
-  lambda: {
-    title: "Lambda Cloud",
-    park: null,
-    destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
-    missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
-    traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
-    verified: "2026-06"
-  },
-  runpod: {
-    title: "RunPod",
-    park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
-    destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
-    traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
-    verified: "2026-06"
-  },
-  vastai: {
-    title: "vast.ai",
-    park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
-    destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
-    traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
-    verified: "2026-06"
-  },
-  aws: {
-    title: "AWS EC2",
-    park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
-    destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
-    traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
-    verified: "2026-06"
+// src/collect/phase.ts
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync2, lstatSync, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join2, relative, resolve } from "node:path";
+
+// src/config/collect.ts
+import { availableParallelism } from "node:os";
+var ARTIFACT_MODES = ["none", "verified", "all"];
+var DEFAULT_ARTIFACT_BUDGET = 5e8;
+function parseCollect(inputs) {
+  const dest = (inputs["dest-dir"] ?? "").trim();
+  if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
+  if (/[\u0000-\u001f]/.test(dest)) throw new InputError("dest-dir", "contains a control character");
+  const roster = splitList(inputs["roster"] ?? "");
+  for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
+  const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
+  if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    destDir: dest,
+    latestOnly: bool("latest-only", inputs["latest-only"], false),
+    roster,
+    parallel,
+    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false),
+    artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),
+    artifactExplicit: (inputs["artifact"] ?? "").trim() !== "",
+    retentionDays: retention(inputs["retention-days"]),
+    stallTimeoutS: stallTimeout(inputs["stall-timeout"]),
+    card: teardownCard(inputs),
+    artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET)
+  };
+}
+function retention(raw) {
+  const d = (raw ?? "").trim();
+  if (!d) return void 0;
+  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
+  return Number(d);
+}
+function stallTimeout(raw) {
+  const t = duration("stall-timeout", raw, 120) ?? 120;
+  if (t < 2 || t > 86400) throw new InputError("stall-timeout", `${show(raw ?? "")} is outside 2s to 1d`);
+  return t;
+}
+function teardownCard(inputs) {
+  if (!(inputs["provider"] ?? "").trim()) return null;
+  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
+  const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
+  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  return { provider, instanceId, verb };
+}
+
+// src/transfer/pull.ts
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+var PullError = class extends Error {
+  constructor(path, message, network = false) {
+    super(message);
+    this.path = path;
+    this.network = network;
+    this.name = "PullError";
   }
+  path;
+  network;
 };
-function monthsSince(stamp, now) {
-  const [y, m] = stamp.split("-").map(Number);
-  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
+var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+async function hashFile(path, h) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
+}
+async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+  const secrets = mkdtempSync(join(tmpdir(), "tether-ssh-"));
+  const kh = join(secrets, "known_hosts");
+  writeFileSync(kh, `${target.knownHostsLine}
+`, { mode: 384 });
+  const keyFile = join(secrets, "id");
+  if ("key" in target.identity) writeFileSync(keyFile, target.identity.key, { mode: 384 });
+  const sshArgs = [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${kh}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    `ConnectTimeout=${target.connectTimeoutS}`,
+    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
+    "-o",
+    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
+    "-o",
+    "ServerAliveCountMax=2",
+    "-o",
+    "LogLevel=ERROR",
+    "-c",
+    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
+    ..."key" in target.identity ? ["-o", "IdentitiesOnly=yes", "-i", keyFile] : [],
+    "-p",
+    String(target.port),
+    `${target.user}@${target.host}`,
+    "--"
+  ];
+  const env = { ...process.env, ..."agent" in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {} };
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const one = async (f) => {
+    const final = join(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync(dirname(final), { recursive: true });
+    if (existsSync(final)) {
+      const h2 = createHash("sha256");
+      if (statSync(final).size === f.bytes) {
+        await hashFile(final, h2);
+        const sha2 = h2.digest("hex");
+        if (sha2 === f.sha256) {
+          done += f.bytes;
+          return { path: f.path, bytes: f.bytes, sha256: sha2 };
+        }
+      }
+      rmSync(final);
+    }
+    let have = existsSync(part) ? statSync(part).size : 0;
+    if (have > f.bytes) {
+      truncateSync(part, 0);
+      have = 0;
+    }
+    const h = createHash("sha256");
+    if (have > 0) await hashFile(part, h);
+    done += have;
+    const remote = `${remoteBase}/${f.path}`;
+    const owed = f.bytes - have;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)} | head -c ${owed}` : `head -c ${owed} ${quote(remote)}`;
+    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
+    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
+    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
+    let got = have;
+    const fd = openSync(part, "a");
+    let writeError;
+    let grew = false;
+    child.stdout.on("data", (chunk) => {
+      if (writeError || grew) return;
+      if (got + chunk.length > f.bytes) {
+        grew = true;
+        child.kill("SIGKILL");
+        return;
+      }
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        writeError = err;
+        child.kill("SIGKILL");
+        return;
+      }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
+    });
+    try {
+      await exited;
+    } finally {
+      closeSync(fd);
+    }
+    if (grew) {
+      rmSync(part, { force: true });
+      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
+    }
+    if (writeError) {
+      if (writeError.code === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
+    }
+    const code2 = await exited;
+    opts.signal?.removeEventListener("abort", stop);
+    if (code2 !== 0) {
+      throw new PullError(f.path, `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`, code2 === 255);
+    }
+    const sha = h.digest("hex");
+    if (got !== f.bytes || sha !== f.sha256) {
+      rmSync(part, { force: true });
+      throw new PullError(f.path, `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`);
+    }
+    renameSync(part, final);
+    return { path: f.path, bytes: f.bytes, sha256: sha };
+  };
+  try {
+    const out = [];
+    const queue = [...files];
+    const errors = [];
+    const worker = async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        try {
+          out.push(await one(f));
+        } catch (err) {
+          if (!(err instanceof PullError)) throw err;
+          errors.push(err);
+          if (err.network) queue.length = 0;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, files.length) }, worker));
+    progress();
+    if (errors.length) throw errors[0];
+    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+    rmSync(secrets, { recursive: true, force: true });
+  }
+}
+
+// src/collect/artifacts.ts
+function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
+  const base = `tether-${runId2}-${filesSha2562.slice(0, 12)}`;
+  return [
+    { kind: "checkpoints", name: `${base}-checkpoints${verified ? "" : "-unverified"}`, root, files: files.map((f) => f.path), bytes: sum(files) },
+    { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
+  ];
+}
+var sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
+var human = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+function budgetWarning(plans, budgetBytes, retentionDays) {
+  const total = sum(plans);
+  if (total <= budgetBytes) return null;
+  return `artifacts total ${human(total)}, over the artifact-budget of ${human(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
+}
+function renderArtifacts(uploaded, warning) {
+  const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
+  for (const a of uploaded) lines.push(`| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`);
+  if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
+  return lines.join("\n");
+}
+
+// src/collect/file-source.ts
+import { open } from "node:fs/promises";
+async function fileSource(path) {
+  const fh = await open(path, "r");
+  const { size: size2 } = await fh.stat();
+  return {
+    size: size2,
+    read: async (offset, length) => {
+      const n = Math.max(0, Math.min(length, size2 - offset));
+      const buf = Buffer.allocUnsafe(n);
+      let got = 0;
+      while (got < n) {
+        const { bytesRead } = await fh.read(buf, got, n - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === n ? buf : buf.subarray(0, got);
+    },
+    close: () => fh.close()
+  };
 }
 
 // src/collect/manifest.ts
-var MANIFEST_SCHEMA = "tether.manifest/v1";
-var SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-var RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-var MANIFEST_FILES_MAX = 1e5;
-function parseManifest(raw, runId) {
-  const m = obj(raw, "manifest");
-  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== MANIFEST_SCHEMA) throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
-  if (m["run_id"] !== runId) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId}`);
-  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError("manifest lists no files");
-  const seen = /* @__PURE__ */ new Set();
-  let total = 0;
-  const files = list.map((x, i) => {
-    const f = obj(x, `manifest.files[${i}]`);
-    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
-    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path)) throw new BoxDataError(`manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`);
-    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
-    seen.add(path);
-    const bytes = f["bytes"];
-    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
-    const sha256 = f["sha256"];
-    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
-    total += bytes;
-    return { path, bytes, sha256 };
-  });
-  const workdir = str(m, "workdir", "manifest", { max: 4096 });
-  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
-  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total)) throw new BoxDataError("manifest totals do not match its file list");
-  return {
-    schema: MANIFEST_SCHEMA,
-    run_id: runId,
-    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
-    created_at: str(m, "created_at", "manifest", { max: 64 }),
-    latest_only: bool(m, "latest_only", "manifest"),
-    file_count: files.length,
-    total_bytes: total,
-    files,
-    workdir
-  };
-}
 function completeness(m, local) {
   const have = new Map(local.map((f) => [f.path, f]));
   const want = new Map(m.files.map((f) => [f.path, f]));
@@ -133,41 +323,24 @@ function completeness(m, local) {
   return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
 }
 
-// src/remote/manifest.ts
-async function buildManifest(session, runRoot, runId, opts) {
-  const data = dataLines(opts.roster.length ? { roster: opts.roster.join("\n") } : {});
-  const r = await runScript(session, "manifest", [runRoot, runId, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
-  const raw = parseJsonLine("manifest", r);
-  const manifest = parseManifest(raw, runId);
-  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
-  return { manifest, text: `${text}
-` };
-}
-
-// src/teardown/card.ts
-var gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
-function renderCard(c) {
-  const p = FACTS[c.provider];
-  const f = p[c.verb];
-  const other = c.verb === "park" ? "destroy" : "park";
-  const o = p[other];
-  const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
-  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
-  if (!f) {
-    lines.push(`| verb | **${c.verb}** \u2014 not available: ${p.missing?.[c.verb] ?? "not offered by this provider"} |`);
-  } else {
-    lines.push(
-      `| verb | **${c.verb}**: ${f.action} |`,
-      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
-      `| survives | ${f.survives} |`,
-      `| keeps billing | ${f.keepsBilling} |`
-    );
+// src/collect/report.ts
+function renderCollect(runId2, m, files, c, verifiedPath) {
+  const lines = [
+    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId2)}: ${verifiedPath ? "verified" : "NOT verified"}`,
+    "",
+    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ""}`,
+    "",
+    "| file | size | sha256 | verifier | tensors | result |",
+    "|---|---|---|---|---|---|",
+    ...files.map((f) => {
+      const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...f.trusted ? [f.trusted] : []];
+      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${inert(bad.join("; "))}` : `\u2705${f.result.note ? ` ${inert(f.result.note)}` : ""}`} |`;
+    }),
+    ""
+  ];
+  for (const [label, list] of [["missing", c.missing], ["not in the manifest", c.extra], ["size differs", c.sizeMismatch], ["sha256 differs", c.hashMismatch]]) {
+    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
   }
-  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
-  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
-  const age = monthsSince(p.verified, c.now);
-  if (age > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age} months ago): confirm them on the provider's pricing page`);
   return lines.join("\n");
 }
 
@@ -185,8 +358,8 @@ function words(b, Ctor) {
   return new Ctor(src.buffer, src.byteOffset, n);
 }
 async function countNonFinite(src, offset, bytes, dtype) {
-  const size = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
-  const chunk = CHUNK - CHUNK % size;
+  const size2 = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
+  const chunk = CHUNK - CHUNK % size2;
   let bad = 0;
   const at = (pos) => pos < bytes ? prefetch(src.read(offset + pos, Math.min(chunk, bytes - pos))) : null;
   let next = at(0);
@@ -302,9 +475,9 @@ async function readValue(c, type, key, depth = 0) {
     else throw new Malformed(`${key}: array of unknown value type ${inner}`);
     return null;
   }
-  const size = VALUE_BYTES[type];
-  if (size === void 0) throw new Malformed(`${key}: unknown value type ${type}`);
-  const b = await c.bytes(size, `value of ${key}`);
+  const size2 = VALUE_BYTES[type];
+  if (size2 === void 0) throw new Malformed(`${key}: unknown value type ${type}`);
+  const b = await c.bytes(size2, `value of ${key}`);
   return type === 4 ? b.readUInt32LE(0) : type === 5 ? b.readInt32LE(0) : null;
 }
 async function verifyGguf(src) {
@@ -525,11 +698,11 @@ async function inflateStream(src, e, start, each, chunk) {
     crc = crc32(b, crc);
     each?.(b);
   });
-  const done = new Promise((resolve) => {
-    inf.on("end", () => resolve());
+  const done = new Promise((resolve2) => {
+    inf.on("end", () => resolve2());
     inf.on("error", (err) => {
       problem ??= `${e.name}: deflate data is damaged (${err.message})`;
-      resolve();
+      resolve2();
     });
   });
   for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
@@ -654,15 +827,15 @@ function parseNpyHeader(h) {
     return `unreadable header ${JSON.stringify(h.trim().slice(0, 80))}: ${err.message}`;
   }
 }
-function npyLayout(head, size, name) {
-  if (size < 10 || head.length < 10) return "shorter than an .npy header";
+function npyLayout(head, size2, name) {
+  if (size2 < 10 || head.length < 10) return "shorter than an .npy header";
   if (!head.subarray(0, 6).equals(Buffer.from([147, 78, 85, 77, 80, 89]))) return "no \\x93NUMPY magic";
   const major = head[6];
   if (major < 1 || major > 3) return `.npy format version ${major} is not known`;
   if (major > 1 && head.length < 12) return "shorter than an .npy header";
   const hlen = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
-  if (start + hlen > head.length || start + hlen > size) return "the header runs past the file";
+  if (start + hlen > head.length || start + hlen > size2) return "the header runs past the file";
   const parsed = parseNpyHeader(head.subarray(start, start + hlen).toString("latin1"));
   if (typeof parsed === "string") return parsed;
   const { descr, shape } = parsed;
@@ -673,7 +846,7 @@ function npyLayout(head, size, name) {
   const bytes = shape.reduce((a, d) => a * d, 1) * (DTYPE_BYTES[dtype] ?? 1);
   if (!Number.isSafeInteger(bytes)) return `shape (${shape.join(", ")}) is larger than any real file`;
   const dataStart = start + hlen;
-  if (size - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${size - dataStart}`;
+  if (size2 - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${size2 - dataStart}`;
   return { tensor: { name, dtype, shape, storage: String(dataStart), bytes }, dataStart };
 }
 var SCANNED = /* @__PURE__ */ new Set(["float64", "float32", "float16"]);
@@ -688,7 +861,7 @@ async function verifyNpy(src) {
   }
   return { ...r, ok: r.nonFinite.length === 0 };
 }
-function memberScanner(size, name) {
+function memberScanner(size2, name) {
   let head = Buffer.alloc(0);
   let layout = null;
   let pos = 0;
@@ -707,15 +880,15 @@ function memberScanner(size, name) {
       pos += b.length;
       if (layout === null) {
         head = Buffer.concat([head, b.subarray(0, Math.max(0, HEADER_MAX - head.length))]);
-        if (head.length < Math.min(size, HEADER_MAX)) return;
-        layout = npyLayout(head, size, name);
+        if (head.length < Math.min(size2, HEADER_MAX)) return;
+        layout = npyLayout(head, size2, name);
       }
       if (typeof layout === "string" || !SCANNED.has(layout.tensor.dtype)) return;
       const skip = Math.max(0, layout.dataStart - at);
       if (skip < b.length) feedData(b.subarray(skip), layout.tensor.dtype);
     },
     result() {
-      return { layout: layout ?? npyLayout(head, size, name), bad };
+      return { layout: layout ?? npyLayout(head, size2, name), bad };
     }
   };
 }
@@ -1137,7 +1310,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join3 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -1146,10 +1319,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join3(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join3(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join3(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -1250,45 +1423,183 @@ async function pick(path, src) {
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
 }
 
-// src/collect/verified.ts
-import { createHash } from "node:crypto";
-var VERIFIED_SCHEMA = "tether.verified/v1";
-function manifestSha256(manifestText) {
-  return createHash("sha256").update(manifestText).digest("hex");
+// src/collect/phase.ts
+function listLocal(dir, base = dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join2(dir, name);
+    if (statSync2(p).isDirectory()) out.push(...listLocal(p, base));
+    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json"))) out.push(relative(base, p));
+  }
+  return out;
 }
-function filesSha256(m) {
-  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
-`);
-  return createHash("sha256").update(lines.join("")).digest("hex");
+function removeProofs(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join2(dir, name);
+    const st = lstatSync(p);
+    if (st.isDirectory()) removeProofs(p);
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync2(p, { force: true });
+  }
 }
-function verifiedJson(m, manifestText, at, box) {
-  const doc = {
-    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
-    bytes: m.total_bytes,
-    file_count: m.file_count,
-    files_sha256: filesSha256(m),
-    manifest_sha256: manifestSha256(manifestText),
-    run_id: m.run_id,
-    attempt: m.attempt,
-    latest_only: m.latest_only,
-    schema: VERIFIED_SCHEMA,
-    verified_at: at.toISOString(),
-    verifiers: VERIFIER_VERSIONS
-  };
-  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
+var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
+  reporter.output("verified", String(verifiedPath !== null));
+  reporter.output("verified-path", verifiedPath ?? "");
+  reporter.output("manifest-sha256", manifestSha256(text));
+  reporter.output("files-sha256", filesSha256(manifest));
+  reporter.output("files", String(manifest.file_count));
+  reporter.output("bytes", String(manifest.total_bytes));
+  reporter.output("dest", dest);
 }
+async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
+  const records = [{ path: "manifest.json", bytes: Buffer.byteLength(text) }, ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync2(verifiedPath).size }] : []];
+  const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync2(join2(dest, f.path))), records, verifiedPath !== null);
+  const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
+  if (warning) reporter.warn(`collect: ${warning}`);
+  const uploaded = [];
+  let error = null;
+  try {
+    for (const plan of plans) {
+      reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
+      const u = await uploader.upload(plan, cfg.retentionDays);
+      uploaded.push(u);
+      reporter.info(`collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+    }
+  } catch (err) {
+    error = err.message;
+  }
+  const [cp, rec] = uploaded;
+  if (cp) {
+    reporter.output("artifact-name", cp.name);
+    reporter.output("artifact-id", String(cp.id));
+    reporter.output("artifact-digest", cp.digest);
+  }
+  if (rec && verifiedPath) reporter.output("verified-artifact", rec.name);
+  return { summary: renderArtifacts(uploaded, warning) + (error ? `
 
+\u274C ${error}` : ""), error };
+}
+async function collectPhase(inputs, env, reporter, workspace, artifacts) {
+  const cfg = parseCollect(inputs);
+  const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
+  if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit) throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
+  const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
+  const pinned = pinnedConnection(inputs, env, reporter);
+  const { conn, cred } = pinned;
+  const dest = join2(resolve(workspace, cfg.destDir), cfg.runId);
+  try {
+    mkdirSync2(dest, { recursive: true });
+  } catch (err) {
+    throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
+  }
+  const verifiedPath = join2(dest, "VERIFIED.json");
+  removeProofs(dest);
+  const { session } = await openPinned(pinned, reporter);
+  let built;
+  let pullFailure = null;
+  try {
+    built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+    const { manifest: manifest2 } = built;
+    reporter.info(`collect: manifest lists ${manifest2.file_count} files, ${mb(manifest2.total_bytes)}${manifest2.latest_only ? " (latest checkpoint only)" : ""}`);
+    const target = {
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
+      identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
+      connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
+      stallTimeoutS: cfg.stallTimeoutS
+    };
+    await pullFiles(target, manifest2.workdir, manifest2.files, dest, {
+      parallel: cfg.parallel,
+      onProgress: (p) => {
+        const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
+        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
+        reporter.info(`collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+      }
+    }).catch((err) => {
+      if (!(err instanceof PullError)) throw err;
+      pullFailure = err.message;
+    });
+  } finally {
+    session.close();
+  }
+  const { manifest, text } = built;
+  const provenBox = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
+  if (pullFailure) {
+    recordOutputs(reporter, manifest, text, dest, null);
+    reporter.summary(`### \u274C tether collect \u2014 \`${cfg.runId}\`: NOT verified
+
+The pull stopped: ${pullFailure}
+
+Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`);
+    reporter.error(`collect: pull failed, nothing marked verified: ${pullFailure}`);
+    return 1;
+  }
+  writeFileSync2(join2(dest, "manifest.json"), text);
+  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  const local = [];
+  const reports = [];
+  for (const path of listLocal(dest)) {
+    const src = await fileSource(join2(dest, path));
+    try {
+      const want = byPath.get(path);
+      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : "" });
+      if (!want) continue;
+      const result = await verifyOne(path, src);
+      let trusted = null;
+      if (cfg.trustedLoadCommand && result.ok) {
+        const r = spawnSync("bash", ["-c", `${cfg.trustedLoadCommand} "$1"`, "tether-load", join2(dest, path)], {
+          env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: dest, LANG: "C.UTF-8" },
+          encoding: "utf8",
+          timeout: 6e5
+        });
+        if (r.status !== 0) trusted = `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
+      }
+      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
+    } finally {
+      await src.close();
+    }
+  }
+  const c = completeness(manifest, local);
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const ok = c.ok && failed.length === 0;
+  if (ok) {
+    const tmp = `${verifiedPath}.tmp`;
+    writeFileSync2(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date(), provenBox, VERIFIER_VERSIONS));
+    renameSync2(tmp, verifiedPath);
+  }
+  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
+  recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
+  let uploadError = null;
+  if (uploader && (ok || cfg.artifact === "all")) {
+    const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
+    uploadError = up.error;
+    summary.push(up.summary);
+  } else if (cfg.artifact !== "none" && !ok) {
+    summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
+  }
+  if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() }));
+  reporter.summary(summary.join("\n\n"));
+  if (!ok) {
+    const reasons = [
+      ...c.missing.map((p) => `${p} missing`),
+      ...c.extra.map((p) => `${p} not in the manifest`),
+      ...c.sizeMismatch.map((p) => `${p} size differs`),
+      ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+      ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ")}`)
+    ];
+    reporter.error(`collect: not verified, nothing marked verified: ${reasons.join(" | ")}`);
+    if (uploadError) reporter.error(`collect: ${uploadError}`);
+    return 1;
+  }
+  reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
+  if (uploadError) {
+    reporter.error(`collect: verified, but ${uploadError}`);
+    return 1;
+  }
+  return 0;
+}
 export {
-  PROVIDERS,
-  VERBS,
-  FACTS,
-  parseManifest,
-  completeness,
-  buildManifest,
-  renderCard,
-  verifyOne,
-  VERIFIED_SCHEMA,
-  manifestSha256,
-  filesSha256,
-  verifiedJson
+  collectPhase
 };
