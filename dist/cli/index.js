@@ -259,6 +259,83 @@ var init_audit = __esm({
   }
 });
 
+// raw:scripts/remote/backend_setsid.sh
+var backend_setsid_default;
+var init_backend_setsid = __esm({
+  "raw:scripts/remote/backend_setsid.sh"() {
+    backend_setsid_default = '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n';
+  }
+});
+
+// src/backends/setsid.ts
+var setsid;
+var init_setsid = __esm({
+  "src/backends/setsid.ts"() {
+    "use strict";
+    init_backend_setsid();
+    setsid = { name: "setsid", script: backend_setsid_default, jobOnLoginHost: true, owns: (h) => h === "setsid" };
+  }
+});
+
+// raw:scripts/remote/backend_tmux.sh
+var backend_tmux_default;
+var init_backend_tmux = __esm({
+  "raw:scripts/remote/backend_tmux.sh"() {
+    backend_tmux_default = `#!/usr/bin/env bash
+# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
+# Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
+# <run-dir>/tmux.sock, never the user's. The job runs on this box, so liveness is the wrapper's pid with
+# its start time (attempt_alive). Without tmux on the box, the run falls back to setsid with a note.
+
+# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE (and NOTE on a fallback).
+backend_start_tmux() {
+  local wrapper=$1 n=$2 hb=$3 sock
+  if ! command -v tmux >/dev/null 2>&1; then
+    NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
+    backend_start_setsid "$wrapper" "$n" "$hb"
+    return
+  fi
+  # A private server per run: the job inherits this environment, never a user's running tmux server.
+  sock=$RUN_DIR/tmux.sock
+  if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
+  TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+  (export_job_env && exec "\${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
+  HANDLE="tmux:$sock"
+}
+
+# True while the attempt in directory $1 runs.
+backend_alive_tmux() {
+  attempt_alive "$1"
+}
+`;
+  }
+});
+
+// src/backends/tmux.ts
+var tmux;
+var init_tmux = __esm({
+  "src/backends/tmux.ts"() {
+    "use strict";
+    init_backend_tmux();
+    tmux = { name: "tmux", script: backend_tmux_default, jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
+  }
+});
+
+// src/backends/index.ts
+function backendOf(handle) {
+  return handle ? BACKEND_LIST.find((b) => b.owns(handle)) : void 0;
+}
+var BACKEND_LIST, BACKEND_NAMES;
+var init_backends = __esm({
+  "src/backends/index.ts"() {
+    "use strict";
+    init_setsid();
+    init_tmux();
+    BACKEND_LIST = [tmux, setsid];
+    BACKEND_NAMES = BACKEND_LIST.map((b) => b.name);
+  }
+});
+
 // src/config/launch.ts
 function parseLaunch(inputs) {
   const env = envLines("env", inputs["env"]);
@@ -305,10 +382,11 @@ var BACKENDS, SYNC_MODES;
 var init_launch = __esm({
   "src/config/launch.ts"() {
     "use strict";
+    init_backends();
     init_errors();
     init_audit();
     init_values();
-    BACKENDS = ["tmux", "setsid"];
+    BACKENDS = BACKEND_NAMES;
     SYNC_MODES = ["dir", "git-head"];
   }
 });
@@ -21305,10 +21383,10 @@ main() {
   wait=$3
   a=$run_dir/attempts/$n
   for ((i = 0; i < wait * 5; i++)); do
-    attempt_alive "$a" || break
+    run_alive "$a" || break
     sleep 0.2
   done
-  attempt_alive "$a" && alive=true
+  run_alive "$a" && alive=true
   if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
   [ -z "$kind" ] || rd marker "$run_dir/$kind"
   printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
@@ -21340,30 +21418,13 @@ refuse() {
   exit "$code"
 }
 
+# Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
+# the handle it returns next to the attempt, so every later phase asks the same backend about it.
 start_backend() {
-  local backend=$1 wrapper=$2 n=$3 hb=$4 sock
-  case $backend in
-    tmux)
-      if ! command -v tmux >/dev/null 2>&1; then
-        NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
-        start_backend setsid "$wrapper" "$n" "$hb"
-        return
-      fi
-      # A private server per run: the job inherits this environment, never a user's running tmux server.
-      sock=$RUN_DIR/tmux.sock
-      if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
-      TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
-      (export_job_env && exec "\${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
-      HANDLE="tmux:$sock"
-      ;;
-    setsid)
-      # All three streams redirected and -f (fork first): the forms that hang or die are in test-infra-facts \xA73.
-      TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")
-      (export_job_env && exec "\${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)
-      HANDLE=setsid
-      ;;
-    *) refuse 15 backend-unavailable "unknown backend" ;;
-  esac
+  local backend=$1 wrapper=$2 n=$3 hb=$4
+  declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
+  "backend_start_$backend" "$wrapper" "$n" "$hb"
+  printf '%s\\n' "$HANDLE" | atomic_write "$RUN_DIR/attempts/$n/handle" || refuse 16 io-error "cannot record the handle of attempt $n"
 }
 
 # Filled by read_data from the stdin data lines.
@@ -21396,7 +21457,7 @@ main() {
     rd LAST_STARTED "$a/started_at"
     LAST_STARTED=\${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
-    if attempt_alive "$a"; then
+    if run_alive "$a"; then
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
@@ -21541,6 +21602,20 @@ attempt_alive() {
   # shellcheck disable=SC2086
   set -- $stat
   [ "$1" != Z ] && [ "\${20}" = "$start" ]
+}
+
+# True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
+# \`tmux:<socket>\`, \`setsid\`, \u2026; see scripts/remote/backend_<name>.sh). An attempt without a handle (older
+# records) is judged by its pid and start time.
+run_alive() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_alive_$backend" >/dev/null; then
+    "backend_alive_$backend" "$1"
+  else
+    attempt_alive "$1"
+  fi
 }
 
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
@@ -21835,7 +21910,7 @@ stat_files() {
 
 run_json() {
   local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
-  local j_id j_started j_finished j_marker j_spec pid exit_code started finished spec delta tail
+  local j_id j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
   local -a M S
   run_dir=$RUN_ROOT/$id
   jv j_id "$id"
@@ -21845,7 +21920,7 @@ run_json() {
   fi
   n=$(last_attempt "$run_dir")
   a=$run_dir/attempts/$n
-  ((n > 0)) && attempt_alive "$a" && alive=true
+  ((n > 0)) && run_alive "$a" && alive=true
   if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
   elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
   stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
@@ -21859,10 +21934,12 @@ run_json() {
   rd finished "$a/finished_at"
   rd exit_code "$a/exit_code"
   rd spec "$run_dir/spec.json"
+  rd handle "$a/handle"
   jv j_started "$started"
   jv j_finished "$finished"
   jv j_marker "\${marker:0:1024}"
   jv j_spec "\${spec:0:8192}"
+  jv j_handle "\${handle:0:512}"
   delta=''
   tail=''
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
@@ -21872,8 +21949,8 @@ run_json() {
   fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
     "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
-  printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
+  printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
+    "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
     "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
   checkpoints_json "$run_dir"
@@ -22049,6 +22126,7 @@ var init_scripts = __esm({
   "src/remote/scripts.ts"() {
     "use strict";
     init_audit3();
+    init_backends();
     init_confirm();
     init_launch3();
     init_lib();
@@ -22059,7 +22137,7 @@ var init_scripts = __esm({
     SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, sync: sync_default };
     WRAPPER = `${lib_default}
 ${wrapper_default}`;
-    LIB = lib_default;
+    LIB = [lib_default, ...BACKEND_LIST.map((b) => b.script)].join("\n");
   }
 });
 
@@ -29956,6 +30034,8 @@ function emptyRun(id) {
     attempt: 0,
     alive: false,
     pid: null,
+    handle: null,
+    jobOnBox: true,
     startedEpoch: null,
     exitCode: null,
     marker: null,
@@ -30092,7 +30172,7 @@ function assess(runId2, seen, prev, opts, now) {
   } else if (run.attempt === 0) {
     state = "launching";
     detail = "run record written, no attempt started yet";
-  } else if (host2.btime !== null && run.startedEpoch !== null && host2.btime > run.startedEpoch) {
+  } else if (run.jobOnBox && host2.btime !== null && run.startedEpoch !== null && host2.btime > run.startedEpoch) {
     state = "rebooted";
     detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
   } else {
@@ -30413,6 +30493,8 @@ function parseRun(raw, i) {
     attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
     alive: bool2(x, "alive", where),
     pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    handle: optStr(x, "handle", where, { max: 512 }) || null,
+    jobOnBox: backendOf(optStr(x, "handle", where, { max: 512 }) || null)?.jobOnLoginHost ?? true,
     startedEpoch: optInt(x, "started_epoch", where, TIME),
     exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
     marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
@@ -30471,6 +30553,7 @@ var init_probe_parse = __esm({
     init_grammar();
     init_observation();
     init_strict();
+    init_backends();
     init_audit2();
     b64 = (s) => Buffer.from(s, "base64").toString("utf8");
     B64 = /^[A-Za-z0-9+/]*={0,2}$/;

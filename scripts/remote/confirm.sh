@@ -10,10 +10,10 @@ main() {
   wait=$3
   a=$run_dir/attempts/$n
   for ((i = 0; i < wait * 5; i++)); do
-    attempt_alive "$a" || break
+    run_alive "$a" || break
     sleep 0.2
   done
-  attempt_alive "$a" && alive=true
+  run_alive "$a" && alive=true
   if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
   [ -z "$kind" ] || rd marker "$run_dir/$kind"
   printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\n' "$alive" \

@@ -14,30 +14,13 @@ refuse() {
   exit "$code"
 }
 
+# Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
+# the handle it returns next to the attempt, so every later phase asks the same backend about it.
 start_backend() {
-  local backend=$1 wrapper=$2 n=$3 hb=$4 sock
-  case $backend in
-    tmux)
-      if ! command -v tmux >/dev/null 2>&1; then
-        NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
-        start_backend setsid "$wrapper" "$n" "$hb"
-        return
-      fi
-      # A private server per run: the job inherits this environment, never a user's running tmux server.
-      sock=$RUN_DIR/tmux.sock
-      if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
-      TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
-      (export_job_env && exec "${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
-      HANDLE="tmux:$sock"
-      ;;
-    setsid)
-      # All three streams redirected and -f (fork first): the forms that hang or die are in test-infra-facts §3.
-      TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")
-      (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)
-      HANDLE=setsid
-      ;;
-    *) refuse 15 backend-unavailable "unknown backend" ;;
-  esac
+  local backend=$1 wrapper=$2 n=$3 hb=$4
+  declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
+  "backend_start_$backend" "$wrapper" "$n" "$hb"
+  printf '%s\n' "$HANDLE" | atomic_write "$RUN_DIR/attempts/$n/handle" || refuse 16 io-error "cannot record the handle of attempt $n"
 }
 
 # Filled by read_data from the stdin data lines.
@@ -70,7 +53,7 @@ main() {
     rd LAST_STARTED "$a/started_at"
     LAST_STARTED=${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
-    if attempt_alive "$a"; then
+    if run_alive "$a"; then
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then

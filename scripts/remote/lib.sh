@@ -90,6 +90,20 @@ attempt_alive() {
   [ "$1" != Z ] && [ "${20}" = "$start" ]
 }
 
+# True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
+# `tmux:<socket>`, `setsid`, …; see scripts/remote/backend_<name>.sh). An attempt without a handle (older
+# records) is judged by its pid and start time.
+run_alive() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_alive_$backend" >/dev/null; then
+    "backend_alive_$backend" "$1"
+  else
+    attempt_alive "$1"
+  fi
+}
+
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
   local n=0 d b

@@ -73,7 +73,7 @@ stat_files() {
 
 run_json() {
   local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
-  local j_id j_started j_finished j_marker j_spec pid exit_code started finished spec delta tail
+  local j_id j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
   local -a M S
   run_dir=$RUN_ROOT/$id
   jv j_id "$id"
@@ -83,7 +83,7 @@ run_json() {
   fi
   n=$(last_attempt "$run_dir")
   a=$run_dir/attempts/$n
-  ((n > 0)) && attempt_alive "$a" && alive=true
+  ((n > 0)) && run_alive "$a" && alive=true
   if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
   elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
   stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
@@ -97,10 +97,12 @@ run_json() {
   rd finished "$a/finished_at"
   rd exit_code "$a/exit_code"
   rd spec "$run_dir/spec.json"
+  rd handle "$a/handle"
   jv j_started "$started"
   jv j_finished "$finished"
   jv j_marker "${marker:0:1024}"
   jv j_spec "${spec:0:8192}"
+  jv j_handle "${handle:0:512}"
   delta=''
   tail=''
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
@@ -110,8 +112,8 @@ run_json() {
   fi
   printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \
     "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "${M[1]}")"
-  printf '"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \
-    "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "${M[2]}")"
+  printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \
+    "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \
     "$j_spec" "$(json_int "$size")" "$(json_int "${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
   checkpoints_json "$run_dir"

@@ -1,9 +1,10 @@
+import { BACKEND_NAMES } from '../backends/index.ts';
 import { InputError } from './errors.ts';
 import type { Inputs } from './connection.ts';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
 import * as v from './values.ts';
 
-export const BACKENDS = ['tmux', 'setsid'] as const;
+export const BACKENDS = BACKEND_NAMES;
 export type Backend = (typeof BACKENDS)[number];
 
 export const SYNC_MODES = ['dir', 'git-head'] as const;

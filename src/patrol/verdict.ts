@@ -96,7 +96,8 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   } else if (run.attempt === 0) {
     state = 'launching';
     detail = 'run record written, no attempt started yet';
-  } else if (host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
+  } else if (run.jobOnBox && host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
+    // Only a job on this machine dies with its reboot (a scheduler's job runs on other nodes).
     state = 'rebooted';
     detail = `booted ${new Date(host.btime * 1000).toISOString()}, after attempt ${run.attempt} started`;
   } else {

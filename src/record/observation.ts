@@ -36,6 +36,10 @@ export interface RunObservation {
   attempt: number;
   alive: boolean;
   pid: number | null;
+  /** How the attempt is held, as its backend recorded it (`tmux:<socket>`, `setsid`, …), or null. */
+  handle: string | null;
+  /** The job runs on the machine the probe ran on (so that machine's boot time bears on it). */
+  jobOnBox: boolean;
   startedEpoch: number | null;
   exitCode: number | null;
   marker: Marker | null;
@@ -86,6 +90,8 @@ export function emptyRun(id: string): RunObservation {
     attempt: 0,
     alive: false,
     pid: null,
+    handle: null,
+    jobOnBox: true,
     startedEpoch: null,
     exitCode: null,
     marker: null,

@@ -1,6 +1,7 @@
 import { ATTEMPT_MAX, parseMarker, RUN_ID } from '../record/grammar.ts';
 import { emptyRun, type HostObservation, type Marker, type RunObservation } from '../record/observation.ts';
 import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
+import { backendOf } from '../backends/index.ts';
 import { parseDf, parseGpuQuery, parseMemory } from './audit.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
@@ -47,6 +48,8 @@ function parseRun(raw: unknown, i: number): RunObservation {
     attempt: int(x, 'attempt', where, { min: 0, max: ATTEMPT_MAX }),
     alive: bool(x, 'alive', where),
     pid: optInt(x, 'pid', where, { min: 1, max: 2 ** 32 }),
+    handle: optStr(x, 'handle', where, { max: 512 }) || null,
+    jobOnBox: backendOf(optStr(x, 'handle', where, { max: 512 }) || null)?.jobOnLoginHost ?? true,
     startedEpoch: optInt(x, 'started_epoch', where, TIME),
     exitCode: optInt(x, 'exit_code', where, { min: -1, max: 255 }),
     marker: marker(x['marker_kind'], str(x, 'marker', where, { max: 4096 }), where),

@@ -1,4 +1,5 @@
 import audit from '../../scripts/remote/audit.sh?raw';
+import { BACKEND_LIST } from '../backends/index.ts';
 import confirm from '../../scripts/remote/confirm.sh?raw';
 import launch from '../../scripts/remote/launch.sh?raw';
 import lib from '../../scripts/remote/lib.sh?raw';
@@ -12,4 +13,5 @@ export const SCRIPTS = { audit, confirm, launch, manifest, probe, sync } as cons
 export type ScriptName = keyof typeof SCRIPTS;
 /** The wrapper runs on its own long after the SSH session ended, so it carries lib.sh with it. */
 export const WRAPPER = `${lib}\n${wrapper}`;
-export const LIB = lib;
+/** lib.sh and every backend's functions: what each on-box script is sent ahead of itself. */
+export const LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join('\n');

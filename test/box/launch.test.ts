@@ -46,6 +46,7 @@ describe.each(['tmux', 'setsid'])('launch with backend %s', (backend) => {
     expect(r.outputs['attempt']).toBe('1');
     expect(r.outputs['run-dir']).toBe(runDir(id));
     expect(r.outputs['handle']).toBe(backend === 'tmux' ? `tmux:${runDir(id)}/tmux.sock` : 'setsid');
+    expect(read(`${runDir(id)}/attempts/1/handle`)).toBe(`${r.outputs['handle']}\n`);
     const spec = JSON.parse(read(`${runDir(id)}/spec.json`));
     expect(spec).toMatchObject({ schema: 'tether.spec/v1', run_id: id, env: ['MODE'], checkpoints: ['ckpt/*.pt'], expected_duration_s: 3600, backend });
     expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());

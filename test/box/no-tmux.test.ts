@@ -22,5 +22,7 @@ describe('a box without tmux', () => {
     expect(r.summary).toMatch(/\[!WARNING\]\n> tmux is not installed/);
     await waitFor('DONE', () => existsSync(`${box.home}/.tether/runs/fallback/DONE`), 10_000);
     expect(readFileSync(`${box.home}/.tether/runs/fallback/attempts/1/log`, 'utf8')).toBe('ran\n');
+    // The backend that actually started it is recorded with the attempt: later phases ask that one.
+    expect(readFileSync(`${box.home}/.tether/runs/fallback/attempts/1/handle`, 'utf8')).toBe('setsid\n');
   });
 });

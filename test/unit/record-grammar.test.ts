@@ -23,6 +23,18 @@ describe('one grammar for the on-box helpers and the TS parsers', () => {
     expect(bashSays(fn, [...cands].filter((c) => !c.includes('\n')))).toEqual([...cands].filter((c) => !c.includes('\n')).map((c) => re.test(c)));
   });
 
+  it('run_alive asks the backend named by the recorded handle; without one, the pid and start time', () => {
+    const script = `${LIB}
+backend_alive_fake() { [ "$(cat "$1/handle")" = "fake:job-42" ]; }
+d=$(mktemp -d)
+printf 'fake:job-42\\n' > "$d/handle"; run_alive "$d" && echo fake-alive
+printf 'nobackend:x\\n' > "$d/handle"; run_alive "$d" || echo unknown-backend-uses-pid
+rm -f "$d/handle"; printf '%s\\n' $$ > "$d/pid"; pid_start $$ > "$d/pid_start"; run_alive "$d" && echo pid-alive
+rm -rf "$d"`;
+    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    expect(r.stdout.trim().split('\n')).toEqual(['fake-alive', 'unknown-backend-uses-pid', 'pid-alive']);
+  });
+
   it('last_attempt ignores directories outside the grammar (007 is not attempt 7)', () => {
     const r = spawnSync('bash', ['-c', `${LIB}\nd=$(mktemp -d); mkdir -p "$d/attempts/"{2,007,08,x,0}; last_attempt "$d"; rm -rf "$d"`], { encoding: 'utf8' });
     expect(r.stdout).toBe('2');

@@ -31,6 +31,8 @@ function run(over: Partial<RunObservation> = {}): RunObservation {
     attempt: 1,
     alive: true,
     pid: 4242,
+    handle: 'setsid',
+    jobOnBox: true,
     startedEpoch: NOW - 3600,
     exitCode: null,
     marker: null,
@@ -73,6 +75,7 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     ['a plain non-zero exit', seen({ ...dead, marker: marker('FAILED', 2), tail: 'usage: train.py\n' }), 'failed', 'other'],
     ['no process, no marker', seen({ ...dead }), 'dead', null],
     ['no process, no marker, booted after the attempt started', seen({ ...dead }, { btime: NOW - 600 }), 'rebooted', null],
+    ['a job on other nodes (a scheduler backend) is not ended by a reboot of the login host', seen({ ...dead, jobOnBox: false }, { btime: NOW - 600 }), 'dead', null],
     ['no run record (no job at all)', seen({ exists: false, alive: false, attempt: 0 }), 'unknown', null],
   ])('%s → %s', (_name, s, state, cls) => {
     const { verdict } = assess('r1', s, prevMemory(), opts, now);

@@ -14,14 +14,14 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-AN3OSB53.js";
+} from "./chunk-6MI7LCWP.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-7ZMOHSID.js";
+} from "./chunk-BR5QUPAW.js";
 import {
   knownHostsLine
-} from "./chunk-GBFTS7MS.js";
+} from "./chunk-VBXSUXW4.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,

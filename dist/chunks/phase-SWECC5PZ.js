@@ -15,16 +15,16 @@ import {
   instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-AN3OSB53.js";
+} from "./chunk-6MI7LCWP.js";
 import {
   openPinned
-} from "./chunk-7ZMOHSID.js";
+} from "./chunk-BR5QUPAW.js";
 import {
   TransportError,
   connect,
   loadCredential,
   parseConnection
-} from "./chunk-GBFTS7MS.js";
+} from "./chunk-VBXSUXW4.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,

@@ -8,7 +8,7 @@ import {
   connect,
   loadCredential,
   parseConnection
-} from "./chunk-GBFTS7MS.js";
+} from "./chunk-VBXSUXW4.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

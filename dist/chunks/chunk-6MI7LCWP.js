@@ -15,7 +15,7 @@ import {
   parseJsonLine,
   runScript,
   str
-} from "./chunk-GBFTS7MS.js";
+} from "./chunk-VBXSUXW4.js";
 import {
   code
 } from "./chunk-DYA73WVA.js";

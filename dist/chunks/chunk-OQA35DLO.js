@@ -13,7 +13,7 @@ import {
   optInt,
   optStr,
   str
-} from "./chunk-GBFTS7MS.js";
+} from "./chunk-VBXSUXW4.js";
 
 // src/remote/audit.ts
 var THROTTLE_BITS = [

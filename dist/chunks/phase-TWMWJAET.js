@@ -7,12 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-7ZMOHSID.js";
+} from "./chunk-BR5QUPAW.js";
 import {
   parseAudit as parseAudit2
-} from "./chunk-X7VRLSCZ.js";
+} from "./chunk-OQA35DLO.js";
 import {
   ATTEMPT_MAX,
+  BACKEND_NAMES,
   WRAPPER,
   bool as bool2,
   dataLines,
@@ -24,7 +25,7 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-GBFTS7MS.js";
+} from "./chunk-VBXSUXW4.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -50,7 +51,7 @@ import { writeFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // src/config/launch.ts
-var BACKENDS = ["tmux", "setsid"];
+var BACKENDS = BACKEND_NAMES;
 var SYNC_MODES = ["dir", "git-head"];
 function parseLaunch(inputs) {
   const env = envLines("env", inputs["env"]);

@@ -24,13 +24,14 @@ import {
   parseDf,
   parseGpuQuery,
   parseMemory
-} from "./chunk-X7VRLSCZ.js";
+} from "./chunk-OQA35DLO.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
   RUN_ID,
   TransportError,
   arr,
+  backendOf,
   bool,
   connect,
   int,
@@ -43,7 +44,7 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-GBFTS7MS.js";
+} from "./chunk-VBXSUXW4.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -7439,6 +7440,8 @@ function emptyRun(id) {
     attempt: 0,
     alive: false,
     pid: null,
+    handle: null,
+    jobOnBox: true,
     startedEpoch: null,
     exitCode: null,
     marker: null,
@@ -7559,7 +7562,7 @@ function assess(runId2, seen, prev, opts, now) {
   } else if (run.attempt === 0) {
     state = "launching";
     detail = "run record written, no attempt started yet";
-  } else if (host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
+  } else if (run.jobOnBox && host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
     state = "rebooted";
     detail = `booted ${new Date(host.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
   } else {
@@ -7759,6 +7762,8 @@ function parseRun(raw, i) {
     attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
     alive: bool(x, "alive", where),
     pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    handle: optStr(x, "handle", where, { max: 512 }) || null,
+    jobOnBox: backendOf(optStr(x, "handle", where, { max: 512 }) || null)?.jobOnLoginHost ?? true,
     startedEpoch: optInt(x, "started_epoch", where, TIME),
     exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
     marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
