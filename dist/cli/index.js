@@ -31171,28 +31171,6 @@ var init_file_source = __esm({
   }
 });
 
-// src/collect/manifest.ts
-function completeness(m, local) {
-  const have = new Map(local.map((f) => [f.path, f]));
-  const want = new Map(m.files.map((f) => [f.path, f]));
-  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
-  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
-  const sizeMismatch = [];
-  const hashMismatch = [];
-  for (const f of m.files) {
-    const l = have.get(f.path);
-    if (!l) continue;
-    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
-    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
-  }
-  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
-}
-var init_manifest4 = __esm({
-  "src/collect/manifest.ts"() {
-    "use strict";
-  }
-});
-
 // src/collect/report.ts
 function renderCollect(runId2, m, files, c, verifiedPath) {
   const lines = [
@@ -31212,6 +31190,13 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
     if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
   }
   return lines.join("\n");
+}
+function renderPullFailure(runId2, why) {
+  return `### \u274C tether collect \u2014 ${code(runId2)}: NOT verified
+
+The pull stopped: ${inert(why)}
+
+Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
 }
 var init_report = __esm({
   "src/collect/report.ts"() {
@@ -31251,6 +31236,46 @@ var init_verified = __esm({
   "src/record/verified.ts"() {
     "use strict";
     VERIFIED_SCHEMA = "tether.verified/v1";
+  }
+});
+
+// src/collect/decision.ts
+function decide(c, reports) {
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const reasons = [
+    ...c.missing.map((p) => `${p} missing`),
+    ...c.extra.map((p) => `${p} not in the manifest`),
+    ...c.sizeMismatch.map((p) => `${p} size differs`),
+    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+    ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ")}`)
+  ];
+  return { verified: c.ok && failed.length === 0 && reasons.length === 0, reasons };
+}
+var init_decision = __esm({
+  "src/collect/decision.ts"() {
+    "use strict";
+  }
+});
+
+// src/collect/manifest.ts
+function completeness(m, local) {
+  const have = new Map(local.map((f) => [f.path, f]));
+  const want = new Map(m.files.map((f) => [f.path, f]));
+  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
+  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
+  const sizeMismatch = [];
+  const hashMismatch = [];
+  for (const f of m.files) {
+    const l = have.get(f.path);
+    if (!l) continue;
+    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
+    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
+  }
+  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
+}
+var init_manifest4 = __esm({
+  "src/collect/manifest.ts"() {
+    "use strict";
   }
 });
 
@@ -32408,6 +32433,43 @@ var init_verify_files = __esm({
   }
 });
 
+// src/collect/collect.ts
+async function collect(box, deps) {
+  const { manifest, text } = await deps.buildManifest();
+  const pullFailure = await deps.pull(manifest);
+  if (pullFailure) return { manifest, text, pullFailure, reports: [], completeness: null, verified: false, reasons: [pullFailure] };
+  deps.writeRecord("manifest.json", text);
+  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  const local = [];
+  const reports = [];
+  for (const path of deps.listLocal()) {
+    const src = await deps.open(path);
+    try {
+      const want = byPath.get(path);
+      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : "" });
+      if (!want) continue;
+      const result = await verifyOne(path, src);
+      const trusted = result.ok && deps.trustedLoad ? deps.trustedLoad(path) : null;
+      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
+    } finally {
+      await src.close();
+    }
+  }
+  const c = completeness(manifest, local);
+  const { verified, reasons } = decide(c, reports);
+  if (verified) deps.writeRecord("VERIFIED.json", verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS));
+  return { manifest, text, pullFailure: null, reports, completeness: c, verified, reasons };
+}
+var init_collect2 = __esm({
+  "src/collect/collect.ts"() {
+    "use strict";
+    init_verified();
+    init_decision();
+    init_manifest4();
+    init_verify_files();
+  }
+});
+
 // src/collect/phase.ts
 var phase_exports3 = {};
 __export(phase_exports3, {
@@ -32432,6 +32494,36 @@ function removeProofs(dir) {
     if (st.isDirectory()) removeProofs(p);
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync2(p, { force: true });
   }
+}
+async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
+  const { conn, cred } = pinned;
+  const target = {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    knownHostsLine: knownHostsLine(conn.host, conn.port, hostKey),
+    identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
+    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
+    stallTimeoutS: cfg.stallTimeoutS
+  };
+  try {
+    await pullFiles(target, manifest.workdir, manifest.files, dest, {
+      parallel: cfg.parallel,
+      onProgress: (p) => {
+        const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
+        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
+        reporter.info(`collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+      }
+    });
+    return null;
+  } catch (err) {
+    if (err instanceof PullError) return err.message;
+    throw err;
+  }
+}
+function trustedLoad(command2, file, home) {
+  const r = spawnSync2("bash", ["-c", `${command2} "$1"`, "tether-load", file], { env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" }, encoding: "utf8", timeout: 6e5 });
+  return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
 }
 function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
   reporter.output("verified", String(verifiedPath !== null));
@@ -32476,7 +32568,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit) throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const pinned = pinnedConnection(inputs, env, reporter);
-  const { conn, cred } = pinned;
+  const { conn } = pinned;
   const dest = join2(resolve3(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync2(dest, { recursive: true });
@@ -32486,80 +32578,39 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const verifiedPath = join2(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
-  let built;
-  let pullFailure = null;
+  const box = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
+  let outcome;
   try {
-    built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
-    const { manifest: manifest2 } = built;
-    reporter.info(`collect: manifest lists ${manifest2.file_count} files, ${mb(manifest2.total_bytes)}${manifest2.latest_only ? " (latest checkpoint only)" : ""}`);
-    const target = {
-      host: conn.host,
-      port: conn.port,
-      user: conn.user,
-      knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
-      identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
-      connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
-      stallTimeoutS: cfg.stallTimeoutS
-    };
-    await pullFiles(target, manifest2.workdir, manifest2.files, dest, {
-      parallel: cfg.parallel,
-      onProgress: (p) => {
-        const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
-        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(`collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
-      }
-    }).catch((err) => {
-      if (!(err instanceof PullError)) throw err;
-      pullFailure = err.message;
+    outcome = await collect(box, {
+      buildManifest: async () => {
+        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+        reporter.info(`collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`);
+        return built;
+      },
+      pull: (manifest2) => pull(cfg, pinned, session.hostKey, manifest2, dest, reporter),
+      writeRecord: (name, text2) => {
+        const tmp = `${join2(dest, name)}.tmp`;
+        writeFileSync4(tmp, text2);
+        renameSync2(tmp, join2(dest, name));
+      },
+      listLocal: () => listLocal(dest),
+      open: (path) => fileSource(join2(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join2(dest, path), dest) } : {},
+      now: () => /* @__PURE__ */ new Date()
     });
   } finally {
     session.close();
   }
-  const { manifest, text } = built;
-  const provenBox = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
-  if (pullFailure) {
+  const { manifest, text } = outcome;
+  const ok = outcome.verified;
+  if (outcome.pullFailure) {
     recordOutputs(reporter, manifest, text, dest, null);
-    reporter.summary(`### \u274C tether collect \u2014 \`${cfg.runId}\`: NOT verified
-
-The pull stopped: ${pullFailure}
-
-Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`);
-    reporter.error(`collect: pull failed, nothing marked verified: ${pullFailure}`);
+    reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
+    reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
-  writeFileSync4(join2(dest, "manifest.json"), text);
-  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
-  const local = [];
-  const reports = [];
-  for (const path of listLocal(dest)) {
-    const src = await fileSource(join2(dest, path));
-    try {
-      const want = byPath.get(path);
-      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : "" });
-      if (!want) continue;
-      const result = await verifyOne(path, src);
-      let trusted = null;
-      if (cfg.trustedLoadCommand && result.ok) {
-        const r = spawnSync2("bash", ["-c", `${cfg.trustedLoadCommand} "$1"`, "tether-load", join2(dest, path)], {
-          env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: dest, LANG: "C.UTF-8" },
-          encoding: "utf8",
-          timeout: 6e5
-        });
-        if (r.status !== 0) trusted = `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
-      }
-      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
-    } finally {
-      await src.close();
-    }
-  }
-  const c = completeness(manifest, local);
-  const failed = reports.filter((r) => !r.result.ok || r.trusted);
-  const ok = c.ok && failed.length === 0;
-  if (ok) {
-    const tmp = `${verifiedPath}.tmp`;
-    writeFileSync4(tmp, verifiedJson(manifest, text, /* @__PURE__ */ new Date(), provenBox, VERIFIER_VERSIONS));
-    renameSync2(tmp, verifiedPath);
-  }
+  const reports = outcome.reports;
+  const c = outcome.completeness;
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
   recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
   let uploadError = null;
@@ -32573,13 +32624,7 @@ Nothing was marked verified. Files that arrived whole are kept; partial ones sta
   if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() }));
   reporter.summary(summary.join("\n\n"));
   if (!ok) {
-    const reasons = [
-      ...c.missing.map((p) => `${p} missing`),
-      ...c.extra.map((p) => `${p} not in the manifest`),
-      ...c.sizeMismatch.map((p) => `${p} size differs`),
-      ...c.hashMismatch.map((p) => `${p} sha256 differs`),
-      ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ")}`)
-    ];
+    const reasons = outcome.reasons;
     reporter.error(`collect: not verified, nothing marked verified: ${reasons.join(" | ")}`);
     if (uploadError) reporter.error(`collect: ${uploadError}`);
     return 1;
@@ -32604,10 +32649,9 @@ var init_phase3 = __esm({
     init_card();
     init_artifacts();
     init_file_source();
-    init_manifest4();
     init_report();
+    init_collect2();
     init_verified();
-    init_verify_files();
     mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
   }
 });

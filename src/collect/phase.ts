@@ -7,16 +7,15 @@ import { InputError } from '../config/errors.ts';
 import { buildManifest } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
-import { openPinned, pinnedConnection } from '../ssh/open.ts';
+import { openPinned, pinnedConnection, type Pinned } from '../ssh/open.ts';
 import { PullError, pullFiles } from '../transfer/pull.ts';
 import { renderCard } from '../teardown/card.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
-import { completeness, type LocalFile } from './manifest.ts';
 import type { Manifest } from '../record/manifest.ts';
-import { renderCollect, type FileReport } from './report.ts';
-import { filesSha256, manifestSha256, verifiedJson } from '../record/verified.ts';
-import { VERIFIER_VERSIONS, verifyOne } from './verify-files.ts';
+import { renderCollect, renderPullFailure } from './report.ts';
+import { collect } from './collect.ts';
+import { filesSha256, manifestSha256 } from '../record/verified.ts';
 
 /** Files under `dir` (relative paths), leaving out our own records and partial or temporary files. */
 function listLocal(dir: string, base = dir): string[] {
@@ -37,6 +36,40 @@ function removeProofs(dir: string): void {
     if (st.isDirectory()) removeProofs(p);
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
   }
+}
+
+/** The pinned OpenSSH pull of the manifest's files; the reason it stopped, or null. */
+async function pull(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer, manifest: Manifest, dest: string, reporter: Reporter): Promise<string | null> {
+  const { conn, cred } = pinned;
+  const target = {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    knownHostsLine: knownHostsLine(conn.host, conn.port, hostKey),
+    identity: 'privateKey' in cred ? { key: cred.privateKey } : { agent: cred.agent },
+    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1000),
+    stallTimeoutS: cfg.stallTimeoutS,
+  };
+  try {
+    await pullFiles(target, manifest.workdir, manifest.files, dest, {
+      parallel: cfg.parallel,
+      onProgress: (p) => {
+        const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
+        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
+        reporter.info(`collect: ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+      },
+    });
+    return null;
+  } catch (err) {
+    if (err instanceof PullError) return err.message;
+    throw err;
+  }
+}
+
+/** Checkpoint bytes are remote-controlled: the trusted loader runs with no secrets in its environment. */
+function trustedLoad(command: string, file: string, home: string): string | null {
+  const r = spawnSync('bash', ['-c', `${command} "$1"`, 'tether-load', file], { env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' }, encoding: 'utf8', timeout: 600_000 });
+  return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`;
 }
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
@@ -92,7 +125,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   if (cfg.artifact !== 'none' && noUpload && cfg.artifactExplicit) throw new InputError('artifact', `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== 'none' && !noUpload ? artifacts : undefined;
   const pinned = pinnedConnection(inputs, env, reporter);
-  const { conn, cred } = pinned;
+  const { conn } = pinned;
   const dest = join(resolve(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync(dest, { recursive: true });
@@ -102,79 +135,39 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   const verifiedPath = join(dest, 'VERIFIED.json');
   removeProofs(dest); // an old proof never stands for a new collect, at any depth under the destination
   const { session } = await openPinned(pinned, reporter);
-  let built;
-  let pullFailure: string | null = null;
+  const box = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
+  let outcome;
   try {
-    built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
-    const { manifest } = built;
-    reporter.info(`collect: manifest lists ${manifest.file_count} files, ${mb(manifest.total_bytes)}${manifest.latest_only ? ' (latest checkpoint only)' : ''}`);
-    const target = {
-      host: conn.host,
-      port: conn.port,
-      user: conn.user,
-      knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
-      identity: 'privateKey' in cred ? { key: cred.privateKey } : { agent: cred.agent },
-      connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1000),
-      stallTimeoutS: cfg.stallTimeoutS,
-    };
-    await pullFiles(target, manifest.workdir, manifest.files, dest, {
-      parallel: cfg.parallel,
-      onProgress: (p) => {
-        const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
-        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(`collect: ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+    outcome = await collect(box, {
+      buildManifest: async () => {
+        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+        reporter.info(`collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? ' (latest checkpoint only)' : ''}`);
+        return built;
       },
-    }).catch((err: unknown) => {
-      if (!(err instanceof PullError)) throw err;
-      pullFailure = err.message;
+      pull: (manifest) => pull(cfg, pinned, session.hostKey, manifest, dest, reporter),
+      writeRecord: (name, text) => {
+        const tmp = `${join(dest, name)}.tmp`;
+        writeFileSync(tmp, text);
+        renameSync(tmp, join(dest, name));
+      },
+      listLocal: () => listLocal(dest),
+      open: (path) => fileSource(join(dest, path)),
+      ...(cfg.trustedLoadCommand ? { trustedLoad: (path: string) => trustedLoad(cfg.trustedLoadCommand as string, join(dest, path), dest) } : {}),
+      now: () => new Date(),
     });
   } finally {
     session.close();
   }
-  const { manifest, text } = built;
-  const provenBox = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
-  if (pullFailure) {
+  const { manifest, text } = outcome;
+  const ok = outcome.verified;
+  if (outcome.pullFailure) {
     recordOutputs(reporter, manifest, text, dest, null);
-    reporter.summary(`### ❌ tether collect — \`${cfg.runId}\`: NOT verified\n\nThe pull stopped: ${pullFailure}\n\nNothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`);
-    reporter.error(`collect: pull failed, nothing marked verified: ${pullFailure}`);
+    reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
+    reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
-  writeFileSync(join(dest, 'manifest.json'), text);
-
-  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
-  const local: LocalFile[] = [];
-  const reports: FileReport[] = [];
-  for (const path of listLocal(dest)) {
-    const src = await fileSource(join(dest, path));
-    try {
-      const want = byPath.get(path);
-      // The pull proved each hash as it streamed; here the layout is checked, and extras are caught.
-      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : '' });
-      if (!want) continue;
-      const result = await verifyOne(path, src);
-      let trusted: string | null = null;
-      if (cfg.trustedLoadCommand && result.ok) {
-        // Checkpoint bytes are remote-controlled: the trusted loader runs with no secrets in its environment.
-        const r = spawnSync('bash', ['-c', `${cfg.trustedLoadCommand} "$1"`, 'tether-load', join(dest, path)], {
-          env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dest, LANG: 'C.UTF-8' },
-          encoding: 'utf8',
-          timeout: 600_000,
-        });
-        if (r.status !== 0) trusted = `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`;
-      }
-      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
-    } finally {
-      await src.close();
-    }
-  }
-  const c = completeness(manifest, local);
-  const failed = reports.filter((r) => !r.result.ok || r.trusted);
-  const ok = c.ok && failed.length === 0;
-  if (ok) {
-    const tmp = `${verifiedPath}.tmp`;
-    writeFileSync(tmp, verifiedJson(manifest, text, new Date(), provenBox, VERIFIER_VERSIONS));
-    renameSync(tmp, verifiedPath);
-  }
+  const reports = outcome.reports;
+  const c = outcome.completeness as NonNullable<typeof outcome.completeness>;
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
   recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
 
@@ -189,13 +182,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: new Date() }));
   reporter.summary(summary.join('\n\n'));
   if (!ok) {
-    const reasons = [
-      ...c.missing.map((p) => `${p} missing`),
-      ...c.extra.map((p) => `${p} not in the manifest`),
-      ...c.sizeMismatch.map((p) => `${p} size differs`),
-      ...c.hashMismatch.map((p) => `${p} sha256 differs`),
-      ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join('; ')}`),
-    ];
+    const reasons = outcome.reasons;
     reporter.error(`collect: not verified, nothing marked verified: ${reasons.join(' | ')}`);
     if (uploadError) reporter.error(`collect: ${uploadError}`);
     return 1;

@@ -31,3 +31,8 @@ export function renderCollect(runId: string, m: Manifest, files: FileReport[], c
   }
   return lines.join('\n');
 }
+
+/** The summary of a collect whose pull stopped: nothing verified, and how a rerun resumes. Pure. */
+export function renderPullFailure(runId: string, why: string): string {
+  return `### ❌ tether collect — ${code(runId)}: NOT verified\n\nThe pull stopped: ${cell(why)}\n\nNothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
+}
