@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-7YZHJ5XO.js";
+} from "../chunks/chunk-E6LW7WI3.js";
 import "../chunks/chunk-BEWRMVRU.js";
 import "../chunks/chunk-NUM66CPY.js";
 import "../chunks/chunk-DYA73WVA.js";

@@ -32727,6 +32727,34 @@ var init_teardown = __esm({
   }
 });
 
+// src/teardown/render.ts
+function renderTeardown(s) {
+  const head = (icon, what) => `### ${icon} tether teardown \u2014 ${code(s.runId)}: ${what}`;
+  const notes = s.notes.map((n) => `- ${inert(n)}`).join("\n");
+  let body;
+  if (s.kind === "done") {
+    body = [head("\u2705", s.state), `${code(s.instanceId)}: ${inert(s.detail)}${s.already ? " (it already was, before anything was asked)" : ""}.`, notes];
+    if (s.keepsBilling) body.push(`Still billing after this ${s.verb}: ${s.keepsBilling}.`);
+    if (s.leftovers && "error" in s.leftovers) body.push(`Could not list what still bills: ${inert(s.leftovers.error)}`);
+    else if (s.leftovers) body.push(s.leftovers.length ? `#### Still billing (reported, never deleted)
+
+${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills.");
+  } else {
+    const [icon, what] = HEAD[s.kind];
+    const text = s.kind === "unconfirmed" ? `${inert(s.detail)}. The instance may still bill: check the provider console.` : inert(s.reason);
+    body = s.kind === "refused" ? [head(icon, what), text] : [head(icon, what), text, notes];
+  }
+  return [...body, s.card].filter(Boolean).join("\n\n");
+}
+var HEAD;
+var init_render = __esm({
+  "src/teardown/render.ts"() {
+    "use strict";
+    init_markdown();
+    HEAD = { refused: ["\u26D4", "refused"], "dry-run": ["\u{1F50D}", "dry run"], failed: ["\u274C", "failed"], unconfirmed: ["\u274C", "NOT confirmed"] };
+  }
+});
+
 // src/teardown/gate.ts
 import { createHash as createHash6 } from "node:crypto";
 function checkBox(v, t) {
@@ -33254,29 +33282,29 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const finish = (state2, reason2, exit2, summary) => {
     reporter.output("state", state2);
     reporter.output("reason", reason2);
-    reporter.summary(summary.join("\n\n"));
+    reporter.summary(renderTeardown(summary));
     if (exit2) reporter.error(`teardown ${state2}: ${reason2}`);
     else reporter.info(`teardown ${state2}: ${reason2}`);
     return exit2;
   };
-  const head = (icon, what) => `### ${icon} tether teardown \u2014 ${code(cfg.runId)}: ${what}`;
+  const runId2 = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate2.ok ? gate2.proof : null;
   const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate2.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
-  if (refused) return finish("refused", refused, 1, [head("\u26D4", "refused"), inert(refused), card]);
+  if (refused) return finish("refused", refused, 1, { kind: "refused", runId: runId2, reason: refused, notes: [], card });
   const notes = gate2.ok ? [...gate2.notes] : [];
   if (proof && cfg.connection) {
     try {
       const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return finish("refused", otherBox, 1, [head("\u26D4", "refused"), inert(otherBox), card]);
+        if (otherBox) return finish("refused", otherBox, 1, { kind: "refused", runId: runId2, reason: otherBox, notes: [], card });
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish("refused", changed, 1, [head("\u26D4", "refused"), inert(changed), card]);
+        if (changed) return finish("refused", changed, 1, { kind: "refused", runId: runId2, reason: changed, notes: [], card });
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
       } finally {
         session.close();
@@ -33284,16 +33312,15 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     } catch (err) {
       if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed") {
         const reason2 = `could not rebuild the manifest on the box to compare: ${err.message}`;
-        return finish("refused", reason2, 1, [head("\u26D4", "refused"), inert(reason2), card]);
+        return finish("refused", reason2, 1, { kind: "refused", runId: runId2, reason: reason2, notes: [], card });
       }
       notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
   }
   for (const n of notes) reporter.info(`teardown: ${n}`);
-  const noteBlock = notes.map((n) => `- ${inert(n)}`).join("\n");
   if (cfg.dryRun) {
     const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
-    return finish("dry-run", reason2, 0, [head("\u{1F50D}", "dry run"), inert(reason2), noteBlock, card].filter(Boolean));
+    return finish("dry-run", reason2, 0, { kind: "dry-run", runId: runId2, reason: reason2, notes, card });
   }
   const ctx = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))), log: (l) => reporter.info(l) };
   const provider = providerFor(cfg, ctx, env);
@@ -33302,27 +33329,22 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
   } catch (err) {
     const reason2 = err.message;
-    return finish("failed", reason2, 1, [head("\u274C", "failed"), inert(reason2), noteBlock, card].filter(Boolean));
+    return finish("failed", reason2, 1, { kind: "failed", runId: runId2, reason: reason2, notes, card });
   }
-  if (!result.ok) return finish("failed", result.detail, 1, [head("\u274C", "NOT confirmed"), `${inert(result.detail)}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
+  if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId: runId2, detail: result.detail, notes, card });
   const state = cfg.verb === "destroy" ? "torn-down" : "parked";
   const verbFacts = FACTS[cfg.provider][cfg.verb];
-  const lines = [head("\u2705", state), `${code(cfg.instanceId)}: ${inert(result.detail)}${result.already ? " (it already was, before anything was asked)" : ""}.`, noteBlock];
-  if (verbFacts) lines.push(`Still billing after this ${cfg.verb}: ${verbFacts.keepsBilling}.`);
+  let leftovers = null;
   if (provider.leftovers) {
     try {
-      const left = await provider.leftovers();
-      lines.push(left.length ? `#### Still billing (reported, never deleted)
-
-${left.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills.");
-      for (const l of left) reporter.warn(`teardown: still billing: ${l}`);
+      leftovers = await provider.leftovers();
+      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
     } catch (err) {
-      lines.push(`Could not list what still bills: ${inert(err.message)}`);
+      leftovers = { error: err.message };
     }
   }
-  lines.push(card);
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
-  const exit = finish(state, reason, 0, lines.filter(Boolean));
+  const exit = finish(state, reason, 0, { kind: "done", runId: runId2, state, instanceId: cfg.instanceId, detail: result.detail, already: result.already, verb: cfg.verb, keepsBilling: verbFacts?.keepsBilling ?? null, leftovers, notes, card });
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }
@@ -33331,11 +33353,11 @@ var init_phase4 = __esm({
     "use strict";
     init_teardown();
     init_manifest3();
-    init_markdown();
     init_keys();
     init_open();
     init_errors2();
     init_card();
+    init_render();
     init_facts();
     init_gate();
     init_aws();

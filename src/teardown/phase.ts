@@ -4,12 +4,12 @@ import { dirname, join, resolve } from 'node:path';
 import type { Inputs } from '../config/connection.ts';
 import { parseTeardown, type TeardownConfig } from '../config/teardown.ts';
 import { buildManifest } from '../remote/manifest.ts';
-import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
+import { renderTeardown, type TeardownSummary } from './render.ts';
 import { FACTS } from './facts.ts';
 import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt, type Gate } from './gate.ts';
 import { awsProvider } from './providers/aws.ts';
@@ -88,15 +88,15 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs['ssh-key'], env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => new Date());
-  const finish = (state: string, reason: string, exit: number, summary: string[]) => {
+  const finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => {
     reporter.output('state', state);
     reporter.output('reason', reason);
-    reporter.summary(summary.join('\n\n'));
+    reporter.summary(renderTeardown(summary));
     if (exit) reporter.error(`teardown ${state}: ${reason}`);
     else reporter.info(`teardown ${state}: ${reason}`);
     return exit;
   };
-  const head = (icon: string, what: string) => `### ${icon} tether teardown — ${code(cfg.runId)}: ${what}`;
+  const runId = cfg.runId;
 
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate: Gate = typeof loaded === 'string' ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
@@ -104,7 +104,7 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok ? ((proof && checkBox(proof.verified, target)) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm')) : gate.reason;
-  if (refused) return finish('refused', refused, 1, [head('⛔', 'refused'), inert(refused), card]);
+  if (refused) return finish('refused', refused, 1, { kind: 'refused', runId, reason: refused, notes: [], card });
 
   // The box may have written more since verification: rebuild its manifest and compare, when it answers.
   const notes = gate.ok ? [...gate.notes] : [];
@@ -113,10 +113,10 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
       const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return finish('refused', otherBox, 1, [head('⛔', 'refused'), inert(otherBox), card]);
+        if (otherBox) return finish('refused', otherBox, 1, { kind: 'refused', runId, reason: otherBox, notes: [], card });
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish('refused', changed, 1, [head('⛔', 'refused'), inert(changed), card]);
+        if (changed) return finish('refused', changed, 1, { kind: 'refused', runId, reason: changed, notes: [], card });
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
       } finally {
         session.close();
@@ -126,17 +126,16 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
       // or a changed one: never a reason to go ahead.
       if (!(err instanceof TransportError) || err.kind === 'host_key_mismatch' || err.kind === 'auth_failed') {
         const reason = `could not rebuild the manifest on the box to compare: ${(err as Error).message}`;
-        return finish('refused', reason, 1, [head('⛔', 'refused'), inert(reason), card]);
+        return finish('refused', reason, 1, { kind: 'refused', runId, reason, notes: [], card });
       }
       notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
   }
   for (const n of notes) reporter.info(`teardown: ${n}`);
-  const noteBlock = notes.map((n) => `- ${inert(n)}`).join('\n');
 
   if (cfg.dryRun) {
     const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
-    return finish('dry-run', reason, 0, [head('🔍', 'dry run'), inert(reason), noteBlock, card].filter(Boolean));
+    return finish('dry-run', reason, 0, { kind: 'dry-run', runId, reason, notes, card });
   }
 
   const ctx: ProviderContext = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))), log: (l) => reporter.info(l) };
@@ -146,26 +145,23 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1000, pollMs: deps.pollMs ?? 5000, attempts: 3 });
   } catch (err) {
     const reason = (err as Error).message;
-    return finish('failed', reason, 1, [head('❌', 'failed'), inert(reason), noteBlock, card].filter(Boolean));
+    return finish('failed', reason, 1, { kind: 'failed', runId, reason, notes, card });
   }
-  if (!result.ok) return finish('failed', result.detail, 1, [head('❌', 'NOT confirmed'), `${inert(result.detail)}. The instance may still bill: check the provider console.`, noteBlock, card].filter(Boolean));
+  if (!result.ok) return finish('failed', result.detail, 1, { kind: 'unconfirmed', runId, detail: result.detail, notes, card });
 
   const state = cfg.verb === 'destroy' ? 'torn-down' : 'parked';
   const verbFacts = FACTS[cfg.provider][cfg.verb];
-  const lines = [head('✅', state), `${code(cfg.instanceId)}: ${inert(result.detail)}${result.already ? ' (it already was, before anything was asked)' : ''}.`, noteBlock];
-  if (verbFacts) lines.push(`Still billing after this ${cfg.verb}: ${verbFacts.keepsBilling}.`);
+  let leftovers: string[] | { error: string } | null = null;
   if (provider.leftovers) {
     try {
-      const left = await provider.leftovers();
-      lines.push(left.length ? `#### Still billing (reported, never deleted)\n\n${left.map((l) => `- ${inert(l)}`).join('\n')}` : 'The provider lists nothing else that bills.');
-      for (const l of left) reporter.warn(`teardown: still billing: ${l}`);
+      leftovers = await provider.leftovers();
+      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
     } catch (err) {
-      lines.push(`Could not list what still bills: ${inert((err as Error).message)}`);
+      leftovers = { error: (err as Error).message };
     }
   }
-  lines.push(card);
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
-  const exit = finish(state, reason, 0, lines.filter(Boolean));
+  const exit = finish(state, reason, 0, { kind: 'done', runId, state, instanceId: cfg.instanceId, detail: result.detail, already: result.already, verb: cfg.verb, keepsBilling: verbFacts?.keepsBilling ?? null, leftovers, notes, card });
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }

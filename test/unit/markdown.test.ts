@@ -90,3 +90,20 @@ describe('summaries on a terminal', () => {
     expect(forTerminal(markdownForTerminal(inert(text)))).toBe('collect (verified) must come first: a|b <x> & @user https://x.test  [2J');
   });
 });
+
+describe('teardown summaries (src/teardown/render.ts)', () => {
+  it('provider answers, reasons and leftovers stay inert in every outcome', async () => {
+    const { renderTeardown } = await import('../../src/teardown/render.ts');
+    const hostile = HOSTILE_TEXTS.join(' ');
+    for (const s of [
+      { kind: 'refused' as const, runId: 'r1', reason: hostile, notes: [hostile], card: '' },
+      { kind: 'unconfirmed' as const, runId: 'r1', detail: hostile, notes: [hostile], card: '' },
+      { kind: 'done' as const, runId: 'r1', state: 'torn-down' as const, instanceId: 'pod-1', detail: hostile, already: false, verb: 'destroy', keepsBilling: 'nothing', leftovers: [hostile], notes: [hostile], card: '' },
+      { kind: 'done' as const, runId: 'r1', state: 'parked' as const, instanceId: 'pod-1', detail: 'ok', already: true, verb: 'park', keepsBilling: null, leftovers: { error: hostile }, notes: [], card: '' },
+    ]) {
+      const html = renderGfm(renderTeardown(s));
+      expect(html.match(/<h3/g)).toHaveLength(1);
+      assertInert(html, s.kind === 'done' && s.leftovers && !('error' in s.leftovers) ? 2 : 1);
+    }
+  });
+});
