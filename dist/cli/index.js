@@ -71,6 +71,9 @@ var init_errors = __esm({
 
 // src/config/values.ts
 import { isIP } from "node:net";
+function plainPath(input, v) {
+  if (v && CONTROL.test(v)) throw new InputError(input, "contains a control character");
+}
 function show(value) {
   const cut = value.length > 60 ? `${value.slice(0, 60)}\u2026` : value;
   return JSON.stringify(cut);
@@ -346,7 +349,7 @@ function parseLaunch(inputs) {
   const commit = (inputs["commit"] ?? "").trim() || void 0;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
   const syncDir = (inputs["sync-dir"] ?? "").trim();
-  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError("sync-dir", "contains a control character");
+  plainPath("sync-dir", syncDir);
   if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
   return {
@@ -558,7 +561,7 @@ function parseConnection(inputs, env) {
     }
     key = { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
   } else if (keyPath) {
-    if (/[\u0000-\u001f]/.test(keyPath)) throw new InputError("ssh-key-path", "contains a control character");
+    plainPath("ssh-key-path", keyPath);
     key = { kind: "path", path: keyPath };
   } else if (env["SSH_AUTH_SOCK"]) {
     key = { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
@@ -22141,11 +22144,18 @@ ${wrapper_default}`;
   }
 });
 
-// src/remote/invoke.ts
+// src/remote/shell-quote.ts
 function shellQuote(arg) {
   if (arg.includes("\0")) throw new Error("an argument contains a NUL byte");
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
+var init_shell_quote = __esm({
+  "src/remote/shell-quote.ts"() {
+    "use strict";
+  }
+});
+
+// src/remote/invoke.ts
 function dataLines(data, env = []) {
   const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
   const lines = Object.entries(data).map(([k, v]) => `${k} ${b642(v)}`);
@@ -22178,6 +22188,7 @@ var init_invoke = __esm({
     "use strict";
     init_strict();
     init_scripts();
+    init_shell_quote();
   }
 });
 
@@ -22578,7 +22589,7 @@ function parsePatrol(inputs) {
     }
   });
   const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
-  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError("state-file", "contains a control character");
+  plainPath("state-file", stateFile);
   const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
   return {
     config,
@@ -28607,9 +28618,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -30783,7 +30794,7 @@ import { availableParallelism } from "node:os";
 function parseCollect(inputs) {
   const dest = (inputs["dest-dir"] ?? "").trim();
   if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
-  if (/[\u0000-\u001f]/.test(dest)) throw new InputError("dest-dir", "contains a control character");
+  plainPath("dest-dir", dest);
   const roster = splitList(inputs["roster"] ?? "");
   for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
   const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
@@ -30982,7 +30993,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     done += have;
     const remote = `${remoteBase}/${f.path}`;
     const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)} | head -c ${owed}` : `head -c ${owed} ${quote(remote)}`;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
     if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
     const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
     const stop = () => child.kill("SIGKILL");
@@ -31063,10 +31074,11 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     rmSync(secrets, { recursive: true, force: true });
   }
 }
-var PullError, quote;
+var PullError;
 var init_pull = __esm({
   "src/transfer/pull.ts"() {
     "use strict";
+    init_shell_quote();
     PullError = class extends Error {
       constructor(path, message, network = false) {
         super(message);
@@ -31077,7 +31089,16 @@ var init_pull = __esm({
       path;
       network;
     };
-    quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  }
+});
+
+// src/report/bytes.ts
+function human(b) {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+}
+var init_bytes = __esm({
+  "src/report/bytes.ts"() {
+    "use strict";
   }
 });
 
@@ -31100,19 +31121,18 @@ function renderCard(c) {
     );
   }
   lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
   const age2 = monthsSince(p.verified, c.now);
   if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
   return lines.join("\n");
 }
-var gb;
 var init_card = __esm({
   "src/teardown/card.ts"() {
     "use strict";
+    init_bytes();
     init_markdown();
     init_facts();
-    gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
   }
 });
 
@@ -31135,12 +31155,12 @@ function renderArtifacts(uploaded, warning) {
   if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
   return lines.join("\n");
 }
-var sum, human;
+var sum;
 var init_artifacts = __esm({
   "src/collect/artifacts.ts"() {
     "use strict";
+    init_bytes();
     sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
-    human = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
   }
 });
 
@@ -32671,7 +32691,7 @@ function parseTeardown(inputs, env) {
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
-  if (verifiedPath && /[\u0000-\u001f]/.test(verifiedPath)) throw new InputError("verified-path", "contains a control character");
+  plainPath("verified-path", verifiedPath);
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact)) throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
   if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {

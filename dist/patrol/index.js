@@ -7,10 +7,10 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-E6LW7WI3.js";
+} from "../chunks/chunk-IHWX3LPH.js";
 import "../chunks/chunk-BEWRMVRU.js";
-import "../chunks/chunk-NUM66CPY.js";
-import "../chunks/chunk-DYA73WVA.js";
+import "../chunks/chunk-DLSPXOIH.js";
+import "../chunks/chunk-XG4ATMXF.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/patrol.ts

@@ -1,3 +1,5 @@
+import { human } from '../report/bytes.ts';
+
 /** What collect uploads as workflow artifacts, and under which names. Pure; the upload itself is src/github/artifacts.ts. */
 
 export interface ArtifactPlan {
@@ -39,7 +41,6 @@ export function planArtifacts(runId: string, filesSha256: string, root: string, 
 }
 
 const sum = (fs: { bytes: number }[]) => fs.reduce((a, f) => a + f.bytes, 0);
-const human = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 
 /** A warning with the numbers when the upload exceeds the storage budget, else null. */
 export function budgetWarning(plans: ArtifactPlan[], budgetBytes: number, retentionDays: number | undefined): string | null {

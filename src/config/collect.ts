@@ -33,7 +33,7 @@ export const DEFAULT_ARTIFACT_BUDGET = 500e6;
 export function parseCollect(inputs: Inputs): CollectConfig {
   const dest = (inputs['dest-dir'] ?? '').trim();
   if (!dest) throw new InputError('dest-dir', 'is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)');
-  if (/[\u0000-\u001f]/.test(dest)) throw new InputError('dest-dir', 'contains a control character');
+  v.plainPath('dest-dir', dest);
   const roster = v.splitList(inputs['roster'] ?? '');
   for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError('roster', `${v.show(cell)} is not a cell directory name`);
   // Each stream costs a core on each side (cipher + hash); more streams than runner cores only contend.

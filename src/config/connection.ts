@@ -37,7 +37,7 @@ export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
     }
     key = { kind: 'content', text: keyText.replace(/\r\n/g, '\n').trim() + '\n' };
   } else if (keyPath) {
-    if (/[\u0000-\u001f]/.test(keyPath)) throw new InputError('ssh-key-path', 'contains a control character');
+    v.plainPath('ssh-key-path', keyPath);
     key = { kind: 'path', path: keyPath };
   } else if (env['SSH_AUTH_SOCK']) {
     key = { kind: 'agent', socket: env['SSH_AUTH_SOCK'] };

@@ -38,7 +38,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
   const commit = (inputs['commit'] ?? '').trim() || undefined;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError('commit', `${v.show(commit)} is not a git commit id`);
   const syncDir = (inputs['sync-dir'] ?? '').trim();
-  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError('sync-dir', 'contains a control character');
+  v.plainPath('sync-dir', syncDir);
   if (syncDir && (inputs['workdir'] ?? '').trim()) throw new InputError('sync-dir', "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = v.number('confirm-timeout', inputs['confirm-timeout'], 20, 1, 60);
   return {

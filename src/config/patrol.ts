@@ -48,7 +48,7 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     }
   });
   const stateFile = (inputs['state-file'] ?? '').trim() || undefined;
-  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError('state-file', 'contains a control character');
+  v.plainPath('state-file', stateFile);
   const concurrency = v.number('concurrency', inputs['concurrency'], 8, 1, 64);
   return {
     config,

@@ -40,7 +40,7 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const verifiedPath = (inputs['verified-path'] ?? '').trim() || undefined;
   const verifiedArtifact = (inputs['verified-artifact'] ?? '').trim() || undefined;
   if (verifiedPath && verifiedArtifact) throw new InputError('verified-path', "give either 'verified-path' or 'verified-artifact', not both");
-  if (verifiedPath && /[\u0000-\u001f]/.test(verifiedPath)) throw new InputError('verified-path', 'contains a control character');
+  v.plainPath('verified-path', verifiedPath);
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact)) throw new InputError('verified-artifact', `${v.show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = v.bool('allow-park-unverified', inputs['allow-park-unverified'], false);
   if (!verifiedPath && !verifiedArtifact && !(verb === 'park' && allowParkUnverified)) {

@@ -5,6 +5,11 @@ import { InputError } from './errors.ts';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** Refuses a local path (dest-dir, state-file, …) holding a control character. */
+export function plainPath(input: string, v: string | undefined): void {
+  if (v && CONTROL.test(v)) throw new InputError(input, 'contains a control character');
+}
+
 /** Shows a hostile value safely in an error message (control characters escaped, long values cut). */
 export function show(value: string): string {
   const cut = value.length > 60 ? `${value.slice(0, 60)}…` : value;

@@ -1,12 +1,9 @@
 import type { ExecResult, Session } from '../ssh/client.ts';
 import { BoxDataError, parseJson } from '../record/strict.ts';
 import { LIB, SCRIPTS, type ScriptName } from './scripts.ts';
+import { shellQuote } from './shell-quote.ts';
 
-/** POSIX single-quoting for one argument of the remote command line. */
-export function shellQuote(arg: string): string {
-  if (arg.includes('\u0000')) throw new Error('an argument contains a NUL byte');
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 /** Data lines that follow the script on stdin: `key base64` and `env NAME base64`, then `end`. */
 export function dataLines(data: Record<string, string>, env: Array<[string, string]> = []): string {

@@ -1,3 +1,4 @@
+import { human } from '../report/bytes.ts';
 import { code } from '../report/markdown.ts';
 import { FACTS, monthsSince, type ProviderName, type Verb } from './facts.ts';
 
@@ -11,7 +12,6 @@ export interface CardInput {
   now: Date;
 }
 
-const gb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`);
 
 /**
  * The teardown card: what the approver approves. Verb, reversibility, what survives, what keeps
@@ -35,7 +35,7 @@ export function renderCard(c: CardInput): string {
     );
   }
   lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? 'reversible' : 'irreversible'}; keeps billing: ${o.keepsBilling}` : (p.missing?.[other] ?? 'not offered')} |`);
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : '**nothing verified**'} |`);
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : '**nothing verified**'} |`);
   lines.push('', ...p.traps.map((t) => `- ⚠️ ${t}`));
   const age = monthsSince(p.verified, c.now);
   if (age > 6) lines.push(`- ⚠️ these ${p.title} facts were last checked ${p.verified} (${age} months ago): confirm them on the provider's pricing page`);

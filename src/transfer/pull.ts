@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { shellQuote } from '../remote/shell-quote.ts';
 import { dirname, join } from 'node:path';
 /** A file to pull: what transfer needs to know of it (its path under the remote base, size and hash). */
 export interface PullFile {
@@ -55,7 +56,6 @@ export class PullError extends Error {
   }
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 async function hashFile(path: string, h: Hash): Promise<void> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
@@ -120,7 +120,7 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: P
     // The box is asked for exactly the bytes the manifest still owes; whatever it sends past them is refused
     // below, so a file that grew (or a box that lies) can never fill the runner's disk.
     const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)} | head -c ${owed}` : `head -c ${owed} ${quote(remote)}`;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
     if (opts.signal?.aborted) throw new PullError(f.path, 'the pull was stopped');
     const child = spawn('ssh', [...sshArgs, cmd], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stop = () => child.kill('SIGKILL');

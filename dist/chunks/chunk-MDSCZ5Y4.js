@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   code,
   inert
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";

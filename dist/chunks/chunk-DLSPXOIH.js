@@ -9,11 +9,12 @@ import {
   InputError,
   duration,
   number,
+  plainPath,
   remotePath,
   runId,
   show,
   splitList
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 
 // src/patrol/remediation.ts
 var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
@@ -77,7 +78,7 @@ function parsePatrol(inputs) {
     }
   });
   const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
-  if (stateFile && /[\u0000-\u001f]/.test(stateFile)) throw new InputError("state-file", "contains a control character");
+  plainPath("state-file", stateFile);
   const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
   return {
     config,

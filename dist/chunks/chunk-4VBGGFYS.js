@@ -13,7 +13,7 @@ import {
   optInt,
   optStr,
   str
-} from "./chunk-VBXSUXW4.js";
+} from "./chunk-SGETO225.js";
 
 // src/remote/audit.ts
 var THROTTLE_BITS = [

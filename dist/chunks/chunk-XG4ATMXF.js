@@ -18,6 +18,9 @@ var InputError = class extends Error {
 // src/config/values.ts
 import { isIP } from "node:net";
 var CONTROL = /[\u0000-\u001f\u007f]/;
+function plainPath(input, v) {
+  if (v && CONTROL.test(v)) throw new InputError(input, "contains a control character");
+}
 function show(value) {
   const cut = value.length > 60 ? `${value.slice(0, 60)}\u2026` : value;
   return JSON.stringify(cut);
@@ -211,6 +214,7 @@ function code(s, max = 400) {
 
 export {
   InputError,
+  plainPath,
   show,
   runId,
   host,

@@ -13,18 +13,18 @@ import {
   renderPatrol,
   renderStatusText,
   stateText
-} from "./chunk-VTQE5HRG.js";
+} from "./chunk-MDSCZ5Y4.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-NUM66CPY.js";
+} from "./chunk-DLSPXOIH.js";
 import {
   parseDf,
   parseGpuQuery,
   parseMemory
-} from "./chunk-OQA35DLO.js";
+} from "./chunk-4VBGGFYS.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -44,7 +44,7 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-VBXSUXW4.js";
+} from "./chunk-SGETO225.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -52,7 +52,7 @@ import {
   remotePath,
   runId,
   splitList
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 import {
   __commonJS,
   __require,

@@ -10,18 +10,20 @@ import {
   VERBS,
   buildManifest,
   filesSha256,
+  human,
   instanceIdFor,
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-6MI7LCWP.js";
+} from "./chunk-3WA2IPUV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-BR5QUPAW.js";
+} from "./chunk-A5L653NB.js";
 import {
-  knownHostsLine
-} from "./chunk-VBXSUXW4.js";
+  knownHostsLine,
+  shellQuote
+} from "./chunk-SGETO225.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -32,12 +34,13 @@ import {
   inert,
   number,
   oneOf,
+  plainPath,
   remotePath,
   runId,
   show,
   size,
   splitList
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/collect/phase.ts
@@ -52,7 +55,7 @@ var DEFAULT_ARTIFACT_BUDGET = 5e8;
 function parseCollect(inputs) {
   const dest = (inputs["dest-dir"] ?? "").trim();
   if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
-  if (/[\u0000-\u001f]/.test(dest)) throw new InputError("dest-dir", "contains a control character");
+  plainPath("dest-dir", dest);
   const roster = splitList(inputs["roster"] ?? "");
   for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
   const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
@@ -110,7 +113,6 @@ var PullError = class extends Error {
   path;
   network;
 };
-var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 async function hashFile(path, h) {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
 }
@@ -180,7 +182,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     done += have;
     const remote = `${remoteBase}/${f.path}`;
     const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${quote(remote)} | head -c ${owed}` : `head -c ${owed} ${quote(remote)}`;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
     if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
     const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
     const stop = () => child.kill("SIGKILL");
@@ -271,7 +273,6 @@ function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
   ];
 }
 var sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
-var human = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
 function budgetWarning(plans, budgetBytes, retentionDays) {
   const total = sum(plans);
   if (total <= budgetBytes) return null;

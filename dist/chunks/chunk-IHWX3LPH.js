@@ -16,11 +16,11 @@ import {
 } from "./chunk-BEWRMVRU.js";
 import {
   parseReportTo
-} from "./chunk-NUM66CPY.js";
+} from "./chunk-DLSPXOIH.js";
 import {
   InputError,
   inert
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 
 // src/config/inputs.ts
 var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
@@ -88,7 +88,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-TWMWJAET.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-5KT2W5XJ.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -98,7 +98,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-TWMWJAET.js")).launchPhase(inputs, env, reporter, ports.workspace)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-5KT2W5XJ.js")).launchPhase(inputs, env, reporter, ports.workspace)
   },
   patrol: {
     name: "patrol",
@@ -108,7 +108,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-VOZ3IYOP.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-FWROXTES.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
   },
   collect: {
     name: "collect",
@@ -118,7 +118,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-CKMSJSOI.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-X7WUNYFX.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -128,7 +128,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-ECRSVNSK.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-ADLEFNHP.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -180,7 +180,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let real;
   let known;
-  const get = () => real ??= import("./status-store-R657EMTK.js").then((m) => {
+  const get = () => real ??= import("./status-store-E6PHB5BO.js").then((m) => {
     const s = m.githubStore(target, env, token);
     for (const [id, n] of hints) s.hint?.(id, n);
     known = s.known;
@@ -201,7 +201,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-R5ZFQ64I.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-R657EMTK.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-E6PHB5BO.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

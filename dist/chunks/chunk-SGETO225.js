@@ -9,11 +9,12 @@ import {
   bool,
   host,
   number,
+  plainPath,
   port,
   show,
   splitList,
   user
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 import {
   __commonJS,
   __require,
@@ -20238,7 +20239,7 @@ function parseConnection(inputs, env) {
     }
     key = { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
   } else if (keyPath) {
-    if (/[\u0000-\u001f]/.test(keyPath)) throw new InputError("ssh-key-path", "contains a control character");
+    plainPath("ssh-key-path", keyPath);
     key = { kind: "path", path: keyPath };
   } else if (env["SSH_AUTH_SOCK"]) {
     key = { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
@@ -21417,11 +21418,13 @@ var WRAPPER = `${lib_default}
 ${wrapper_default}`;
 var LIB = [lib_default, ...BACKEND_LIST.map((b) => b.script)].join("\n");
 
-// src/remote/invoke.ts
+// src/remote/shell-quote.ts
 function shellQuote(arg) {
   if (arg.includes("\0")) throw new Error("an argument contains a NUL byte");
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
+
+// src/remote/invoke.ts
 function dataLines(data, env = []) {
   const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
   const lines = Object.entries(data).map(([k, v]) => `${k} ${b64(v)}`);
@@ -21491,6 +21494,7 @@ export {
   optInt,
   bool2 as bool,
   WRAPPER,
+  shellQuote,
   dataLines,
   runScript,
   parseJsonLine,

@@ -8,7 +8,7 @@ import {
   connect,
   loadCredential,
   parseConnection
-} from "./chunk-VBXSUXW4.js";
+} from "./chunk-SGETO225.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

@@ -13,15 +13,15 @@ import {
 import {
   STATUS_MARKER,
   renderTeardownMark
-} from "./chunk-VTQE5HRG.js";
+} from "./chunk-MDSCZ5Y4.js";
 import {
   parseReportTo
-} from "./chunk-NUM66CPY.js";
+} from "./chunk-DLSPXOIH.js";
 import {
   InputError,
   code,
   inert
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 import "./chunk-R3K6G2KB.js";
 
 // node_modules/@octokit/rest/dist-src/version.js

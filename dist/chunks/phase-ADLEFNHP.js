@@ -15,16 +15,16 @@ import {
   instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-6MI7LCWP.js";
+} from "./chunk-3WA2IPUV.js";
 import {
   openPinned
-} from "./chunk-BR5QUPAW.js";
+} from "./chunk-A5L653NB.js";
 import {
   TransportError,
   connect,
   loadCredential,
   parseConnection
-} from "./chunk-VBXSUXW4.js";
+} from "./chunk-SGETO225.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -34,10 +34,11 @@ import {
   duration,
   inert,
   oneOf,
+  plainPath,
   remotePath,
   runId,
   show
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts
@@ -60,7 +61,7 @@ function parseTeardown(inputs, env) {
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
-  if (verifiedPath && /[\u0000-\u001f]/.test(verifiedPath)) throw new InputError("verified-path", "contains a control character");
+  plainPath("verified-path", verifiedPath);
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact)) throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
   if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {

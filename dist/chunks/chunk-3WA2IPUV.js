@@ -15,10 +15,10 @@ import {
   parseJsonLine,
   runScript,
   str
-} from "./chunk-VBXSUXW4.js";
+} from "./chunk-SGETO225.js";
 import {
   code
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 
 // src/teardown/facts.ts
 var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
@@ -139,8 +139,12 @@ async function buildManifest(session, runRoot, runId, opts) {
 ` };
 }
 
+// src/report/bytes.ts
+function human(b) {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+}
+
 // src/teardown/card.ts
-var gb = (b) => b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`;
 function renderCard(c) {
   const p = FACTS[c.provider];
   const f = p[c.verb];
@@ -159,7 +163,7 @@ function renderCard(c) {
     );
   }
   lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${gb(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
   const age = monthsSince(p.verified, c.now);
   if (age > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age} months ago): confirm them on the provider's pricing page`);
@@ -202,6 +206,7 @@ export {
   INSTANCE_ID,
   parseManifest,
   buildManifest,
+  human,
   renderCard,
   VERIFIED_SCHEMA,
   manifestSha256,

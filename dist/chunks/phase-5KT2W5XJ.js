@@ -7,10 +7,10 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-BR5QUPAW.js";
+} from "./chunk-A5L653NB.js";
 import {
   parseAudit as parseAudit2
-} from "./chunk-OQA35DLO.js";
+} from "./chunk-4VBGGFYS.js";
 import {
   ATTEMPT_MAX,
   BACKEND_NAMES,
@@ -25,7 +25,7 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-VBXSUXW4.js";
+} from "./chunk-SGETO225.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -40,10 +40,11 @@ import {
   number,
   oneOf,
   parseAudit,
+  plainPath,
   remotePath,
   runId,
   show
-} from "./chunk-DYA73WVA.js";
+} from "./chunk-XG4ATMXF.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/launch/phase.ts
@@ -62,7 +63,7 @@ function parseLaunch(inputs) {
   const commit = (inputs["commit"] ?? "").trim() || void 0;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
   const syncDir = (inputs["sync-dir"] ?? "").trim();
-  if (syncDir && /[\u0000-\u001f]/.test(syncDir)) throw new InputError("sync-dir", "contains a control character");
+  plainPath("sync-dir", syncDir);
   if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
   return {
