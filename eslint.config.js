@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 const GITHUB_ONLY = { group: ['@actions/*', '@octokit/*'], message: 'Only src/github/ may import @actions/* or @octokit/* (DESIGN.md layout).' };
 // The pure modules: no file or process I/O, no SSH, no on-box scripts (their phase.ts shells excepted).
 const PURE = [
-  { group: ['node:fs', 'node:fs/*', 'fs', 'node:child_process', 'child_process'], message: 'Pure module: no file or process I/O here; take it as a dependency (DESIGN.md: phase.ts does the I/O).' },
+  {
+    group: ['node:fs', 'node:fs/*', 'fs', 'node:child_process', 'child_process'],
+    message: 'Pure module: no file or process I/O here; take it as a dependency (DESIGN.md: phase.ts does the I/O).',
+  },
   { group: ['**/ssh/*', '**/remote/*'], message: 'Pure module: no SSH or on-box script here; the phase.ts shell passes what it observed.' },
 ];
 
@@ -13,7 +16,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       // Input checks deliberately match control characters.
       'no-control-regex': 'off',

@@ -18,7 +18,20 @@ try {
   box.sh(`mkdir -p ${box.home}/code`);
   const kh = join(box.dir, 'bench_known_hosts');
   writeFileSync(kh, box.hostKeyLine + '\n');
-  const ssh = ['-i', box.clientKeyPath, '-o', `UserKnownHostsFile=${kh}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=15', `root@${box.addr}`, 'true'];
+  const ssh = [
+    '-i',
+    box.clientKeyPath,
+    '-o',
+    `UserKnownHostsFile=${kh}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=15',
+    `root@${box.addr}`,
+    'true',
+  ];
   const cli = (args: Record<string, string>) => {
     const flags = Object.entries(box.inputs({ 'require-gpu': 'false', 'min-free-gb': '1', workdir: '~/code', ...args })).flatMap(([k, v]) => [`--${k}`, v]);
     const r = spawnSync(process.execPath, ['dist/cli/index.js', 'launch', ...flags], { encoding: 'utf8', timeout: 120_000 });

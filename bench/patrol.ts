@@ -21,12 +21,31 @@ const flags = (o: Record<string, string>) => Object.entries(o).flatMap(([k, v]) 
 
 const boxes: Box[] = [];
 const config = (list: Box[], timeout = 15) =>
-  ['defaults:', '  user: root', `  connect-timeout: ${timeout}`, 'hosts:', ...list.map((b, i) => `  - {name: h${i}, host: ${b.addr}, ssh-key-path: ${b.clientKeyPath}, known-hosts: "${b.hostKeyLine}", runs: [bench-${b.index}]}`), ''].join('\n');
+  [
+    'defaults:',
+    '  user: root',
+    `  connect-timeout: ${timeout}`,
+    'hosts:',
+    ...list.map((b, i) => `  - {name: h${i}, host: ${b.addr}, ssh-key-path: ${b.clientKeyPath}, known-hosts: "${b.hostKeyLine}", runs: [bench-${b.index}]}`),
+    '',
+  ].join('\n');
 try {
   for (let i = 0; i < HOSTS; i++) boxes.push(await createBox());
   for (const b of boxes) {
     b.sh(`mkdir -p ${b.home}/code`);
-    const r = cli(['launch', ...flags(b.inputs({ 'run-id': `bench-${b.index}`, command: 'echo "step 1 loss 1"; sleep 600', workdir: '~/code', audit: 'false', 'confirm-timeout': '1', 'run-file': join(b.dir, 'run.json') }))]);
+    const r = cli([
+      'launch',
+      ...flags(
+        b.inputs({
+          'run-id': `bench-${b.index}`,
+          command: 'echo "step 1 loss 1"; sleep 600',
+          workdir: '~/code',
+          audit: 'false',
+          'confirm-timeout': '1',
+          'run-file': join(b.dir, 'run.json'),
+        }),
+      ),
+    ]);
     if (r.status !== 0) throw new Error(`launch on box ${b.index} failed: ${r.stderr}`);
   }
   const one = boxes[0] as Box;
@@ -46,7 +65,11 @@ try {
           new Promise<void>((res) => {
             const k = join(b.dir, 'bench_known_hosts');
             writeFileSync(k, `${b.hostKeyLine}\n`);
-            spawn('ssh', ['-i', b.clientKeyPath, '-o', `UserKnownHostsFile=${k}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `root@${b.addr}`, 'true'], { stdio: 'ignore' }).on('close', () => res());
+            spawn(
+              'ssh',
+              ['-i', b.clientKeyPath, '-o', `UserKnownHostsFile=${k}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `root@${b.addr}`, 'true'],
+              { stdio: 'ignore' },
+            ).on('close', () => res());
           }),
       ),
     );
@@ -70,7 +93,9 @@ try {
   console.log(`patrol tick, 1 host (tether status)       ${t1.toFixed(0)} ms   ratio ${(t1 / s).toFixed(2)}x (goal <= 1.5x)`);
   console.log(`patrol tick, ${HOSTS} hosts                     ${ta.toFixed(0)} ms   ratio ${(ta / t1).toFixed(2)}x of one host (goal <= 3x)`);
   const sa = median(sshAll);
-  console.log(`OpenSSH ssh true to ${HOSTS} hosts at once       ${sa.toFixed(0)} ms   ratio ${(sa / s).toFixed(2)}x of one host; tether's 32-host tick is ${(ta / sa).toFixed(2)}x of it`);
+  console.log(
+    `OpenSSH ssh true to ${HOSTS} hosts at once       ${sa.toFixed(0)} ms   ratio ${(sa / s).toFixed(2)}x of one host; tether's 32-host tick is ${(ta / sa).toFixed(2)}x of it`,
+  );
 
   one.blackhole();
   const dark: number[] = [];
@@ -82,7 +107,9 @@ try {
     if (/bench-\d+\s+h0\s+unreachable/.test(out)) unreachable++;
   }
   one.clearFirewall();
-  console.log(`black-holed host, connect-timeout 3 s: ${unreachable}/20 ticks said unreachable; median ${median(dark).toFixed(0)} ms, max ${Math.max(...dark).toFixed(0)} ms (goal <= 5000 ms, no hang)`);
+  console.log(
+    `black-holed host, connect-timeout 3 s: ${unreachable}/20 ticks said unreachable; median ${median(dark).toFixed(0)} ms, max ${Math.max(...dark).toFixed(0)} ms (goal <= 5000 ms, no hang)`,
+  );
   rmSync(cfgOne);
   rmSync(cfgAll);
 } finally {

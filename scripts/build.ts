@@ -16,7 +16,10 @@ const rawText: Plugin = {
   name: 'raw-text',
   setup(b) {
     // Paths relative to the repository root, so the bundle does not depend on where it was built.
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\?raw$/, ''))), namespace: 'raw' }));
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\?raw$/, ''))),
+      namespace: 'raw',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
   },
 };

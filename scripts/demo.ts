@@ -9,7 +9,8 @@ import { createLocalBox } from '../test/harness/local-box.ts';
 
 const say = (s: string) => console.log(`\n\x1b[1m== ${s}\x1b[0m`);
 /** The committed CLI bundle, as a user would run it. */
-const tether = async (args: string[]): Promise<number> => spawnSync(process.execPath, ['dist/cli/index.js', ...args], { stdio: 'inherit', timeout: 180_000 }).status ?? 1;
+const tether = async (args: string[]): Promise<number> =>
+  spawnSync(process.execPath, ['dist/cli/index.js', ...args], { stdio: 'inherit', timeout: 180_000 }).status ?? 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (!existsSync('/usr/sbin/sshd')) {
@@ -36,7 +37,19 @@ try {
   await tether(['audit', ...conn]);
 
   say('tether launch (audit gate, run record, detached in a private tmux server, confirmation)');
-  const launchArgs = [...conn, ...flags({ 'run-id': 'demo-run', command, workdir: '~/code', checkpoints: 'checkpoints/*', 'expected-duration': '1m', env: 'DEMO=1', 'confirm-timeout': '3', 'run-file': join(home, 'tether-run.json') })];
+  const launchArgs = [
+    ...conn,
+    ...flags({
+      'run-id': 'demo-run',
+      command,
+      workdir: '~/code',
+      checkpoints: 'checkpoints/*',
+      'expected-duration': '1m',
+      env: 'DEMO=1',
+      'confirm-timeout': '3',
+      'run-file': join(home, 'tether-run.json'),
+    }),
+  ];
   code = await tether(['launch', ...launchArgs]);
   if (code !== 0) throw new Error(`launch exited ${code}`);
 
@@ -58,11 +71,24 @@ try {
   const dest = join(home, 'collected');
   say(`tether collect into ${dest} (manifest on the box, pinned OpenSSH pull, load-verify, VERIFIED.json)`);
   // The proof names the instance it is for: teardown refuses it for any other.
-  const collected = await tether(['collect', ...flags(box.inputs({ 'run-id': 'demo-run', 'dest-dir': dest, provider: 'command', 'instance-id': 'demo-box-1', verb: 'destroy' }))]);
+  const collected = await tether([
+    'collect',
+    ...flags(box.inputs({ 'run-id': 'demo-run', 'dest-dir': dest, provider: 'command', 'instance-id': 'demo-box-1', verb: 'destroy' })),
+  ]);
   if (collected === 0) console.log(`  VERIFIED.json: ${readFileSync(join(dest, 'demo-run', 'VERIFIED.json'), 'utf8').replace(/\n\s*/g, ' ')}`);
 
   say('tether teardown without a VERIFIED.json is refused (nothing is called)');
-  const td = (extra: Record<string, string>) => flags(box.inputs({ 'run-id': 'demo-run', provider: 'command', 'instance-id': 'demo-box-1', verb: 'destroy', 'teardown-command': `echo "your provider CLI would now destroy $TETHER_INSTANCE_ID (run $TETHER_RUN_ID, verb $TETHER_VERB)"`, ...extra }));
+  const td = (extra: Record<string, string>) =>
+    flags(
+      box.inputs({
+        'run-id': 'demo-run',
+        provider: 'command',
+        'instance-id': 'demo-box-1',
+        verb: 'destroy',
+        'teardown-command': `echo "your provider CLI would now destroy $TETHER_INSTANCE_ID (run $TETHER_RUN_ID, verb $TETHER_VERB)"`,
+        ...extra,
+      }),
+    );
   mkdirSync(join(home, 'no-proof'), { recursive: true });
   await tether(['teardown', ...td({ 'verified-path': join(home, 'no-proof') })]);
   say('tether teardown with the proof, as a dry run (the default): the gate, the rebuilt manifest, the card');
@@ -77,7 +103,11 @@ try {
   }
   console.log(`  checkpoints: ${ckpts.length} files (${ckpts.slice(-3).join(', ')})`);
   code = existsSync(join(runDir, 'DONE')) && collected === 0 && torn === 0 ? 0 : 1;
-  say(code === 0 ? 'demo finished: the job ran detached to DONE, its checkpoints came home verified, and only then was the box torn down' : 'demo: the job did not reach DONE, its checkpoints did not verify, or teardown failed');
+  say(
+    code === 0
+      ? 'demo finished: the job ran detached to DONE, its checkpoints came home verified, and only then was the box torn down'
+      : 'demo: the job did not reach DONE, its checkpoints did not verify, or teardown failed',
+  );
 } catch (err) {
   console.error(`demo failed: ${(err as Error).message}`);
   code = 1;

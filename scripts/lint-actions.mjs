@@ -7,7 +7,11 @@ import { parse } from 'yaml';
 
 const workflows = ['.github/workflows', 'examples/workflows']
   .filter((d) => existsSync(d))
-  .flatMap((d) => readdirSync(d).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${d}/${f}`));
+  .flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => `${d}/${f}`),
+  );
 const stale = (r) => r.kind === 'runner-label' || /input of workflow_dispatch event .* type "number"|invalid value "number" for input type/.test(r.message);
 
 const lint = await createLinter();

@@ -2,7 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const files = readdirSync('scripts/remote').filter((f) => f.endsWith('.sh')).map((f) => `scripts/remote/${f}`);
+const files = readdirSync('scripts/remote')
+  .filter((f) => f.endsWith('.sh'))
+  .map((f) => `scripts/remote/${f}`);
 const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...files], { stdio: 'inherit' });
 if (r.error) {
   console.error(`shellcheck is not installed (apt-get install shellcheck): ${r.error.message}`);

@@ -51,7 +51,8 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     name: 'audit',
     cli: 'audit',
     title: 'tether audit',
-    description: 'One read-only probe of a GPU box (disk bytes and inodes, cgroup memory, GPU health, Xid, interpreter) and a gate that fails on what would ruin a run.',
+    description:
+      'One read-only probe of a GPU box (disk bytes and inodes, cgroup memory, GPU health, Xid, interpreter) and a gate that fails on what would ruin a run.',
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
@@ -71,17 +72,20 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     name: 'patrol',
     cli: 'status',
     title: 'tether patrol',
-    description: 'One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.',
+    description:
+      'One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.',
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import('./patrol/phase.ts')).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter)),
+    run: async (inputs, env, reporter, ports) =>
+      (await import('./patrol/phase.ts')).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter)),
   },
   collect: {
     name: 'collect',
     cli: 'collect',
     title: 'tether collect',
-    description: 'Build a manifest on the box, pull the checkpoints with a resumable pinned OpenSSH transfer hashed as it streams, load-verify them without running checkpoint code, and write VERIFIED.json.',
+    description:
+      'Build a manifest on the box, pull the checkpoints with a resumable pinned OpenSSH transfer hashed as it streams, load-verify them without running checkpoint code, and write VERIFIED.json.',
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
@@ -91,14 +95,17 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     name: 'teardown',
     cli: 'teardown',
     title: 'tether teardown',
-    description: 'Park or destroy the instance only after a matching VERIFIED.json (and, when the box answers, the same files on it now); shows the verb, reversibility, what survives and what keeps billing; polls the provider to a terminal state. Run it in a job behind an environment with required reviewers.',
+    description:
+      'Park or destroy the instance only after a matching VERIFIED.json (and, when the box answers, the same files on it now); shows the verb, reversibility, what survives and what keeps billing; polls the provider to a terminal state. Run it in a job behind an environment with required reviewers.',
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
     run: async (inputs, env, reporter, ports) =>
       (await import('./teardown/phase.ts')).teardownPhase(inputs, env, reporter, ports.workspace, {
         ...(ports.fetchArtifact ? { fetchArtifact: (name: string, dir: string) => ports.fetchArtifact!(name, dir) } : {}),
-        ...(ports.afterTeardown ? { afterTeardown: (state: 'torn-down' | 'parked', reason: string) => ports.afterTeardown!(inputs, reporter, state, reason) } : {}),
+        ...(ports.afterTeardown
+          ? { afterTeardown: (state: 'torn-down' | 'parked', reason: string) => ports.afterTeardown!(inputs, reporter, state, reason) }
+          : {}),
       }),
   },
 };

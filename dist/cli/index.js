@@ -92,7 +92,10 @@ function host(input, raw) {
   const bare = v.startsWith("[") && v.endsWith("]") ? v.slice(1, -1) : v;
   const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
   if (isIP(bare) !== 0 || hostname.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
-  throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
+  throw new InputError(
+    input,
+    `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`
+  );
 }
 function port(input, raw, fallback = 22) {
   const v = (raw ?? "").trim();
@@ -229,7 +232,25 @@ var init_values = __esm({
     "use strict";
     init_errors();
     CONTROL = /[\u0000-\u001f\u007f]/;
-    RESERVED_ENV = /* @__PURE__ */ new Set(["BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "IFS", "PS4", "PROMPT_COMMAND", "LD_PRELOAD", "LD_AUDIT", "HOME", "PATH", "SHELL", "USER", "LOGNAME", "PWD", "OLDPWD", "TMUX"]);
+    RESERVED_ENV = /* @__PURE__ */ new Set([
+      "BASH_ENV",
+      "ENV",
+      "SHELLOPTS",
+      "BASHOPTS",
+      "IFS",
+      "PS4",
+      "PROMPT_COMMAND",
+      "LD_PRELOAD",
+      "LD_AUDIT",
+      "HOME",
+      "PATH",
+      "SHELL",
+      "USER",
+      "LOGNAME",
+      "PWD",
+      "OLDPWD",
+      "TMUX"
+    ]);
     SIZE_UNITS = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
   }
 });
@@ -350,7 +371,8 @@ function parseLaunch(inputs) {
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
   const syncDir = (inputs["sync-dir"] ?? "").trim();
   plainPath("sync-dir", syncDir);
-  if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
+  if (syncDir && (inputs["workdir"] ?? "").trim())
+    throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
   return {
     runId: runId("run-id", inputs["run-id"]),
@@ -443,7 +465,10 @@ function renderAudit(a) {
   for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
   for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
   lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
+  for (const d of r.disks)
+    lines.push(
+      `| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`
+    );
   if (r.cgroup) {
     const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
     lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
@@ -451,10 +476,14 @@ function renderAudit(a) {
   lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
   if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
   for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
+    lines.push(
+      `| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`
+    );
   }
   const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
+  lines.push(
+    `| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`
+  );
   return lines.join("\n");
 }
 var fence;
@@ -518,7 +547,8 @@ function keysForHost(text, host2, port2) {
     const fields = line.split(/\s+/);
     let marker2 = "";
     if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
-    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked") throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
+      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
     const [hosts, keyType, b642] = fields;
     if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
     lines++;
@@ -577,7 +607,11 @@ function parseConnection(inputs, env) {
     const fingerprints = [];
     const revoked = [];
     for (const fp of fpList) {
-      if (!isFingerprint(fp)) throw new InputError("host-key-fingerprint", `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`);
+      if (!isFingerprint(fp))
+        throw new InputError(
+          "host-key-fingerprint",
+          `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
+        );
       fingerprints.push(fp);
     }
     if (knownHosts.trim()) {
@@ -589,7 +623,8 @@ function parseConnection(inputs, env) {
         throw err;
       }
       if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
-      if (found.keys.length === 0) throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
+      if (found.keys.length === 0)
+        throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
       fingerprints.push(...found.keys.map((k) => k.fingerprint));
       revoked.push(...found.revoked);
     }
@@ -597,7 +632,10 @@ function parseConnection(inputs, env) {
   } else if (acceptNew) {
     pin = { kind: "accept-new" };
   } else {
-    throw new InputError("known-hosts", "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)");
+    throw new InputError(
+      "known-hosts",
+      "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)"
+    );
   }
   const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
   const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
@@ -21016,7 +21054,10 @@ function identity(cfg) {
 function sortedJson(value) {
   const sort = (v) => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])]));
+    if (v && typeof v === "object")
+      return Object.fromEntries(
+        Object.keys(v).sort().map((k) => [k, sort(v[k])])
+      );
     return v;
   };
   return JSON.stringify(sort(value));
@@ -21170,7 +21211,8 @@ function checkAudit(raw) {
   optInt(r, "nproc", w);
   str(r, "uptime", w, { max: 256 });
   optInt(r, "btime", w, { max: 1e11 });
-  for (const [i, d] of arr(r, "disks", w, 64).entries()) for (const k of ["path", "checked", "df_bytes", "df_inodes"]) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
+  for (const [i, d] of arr(r, "disks", w, 64).entries())
+    for (const k of ["path", "checked", "df_bytes", "df_inodes"]) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
   if (r["cgroup"] !== null) {
     const c = obj(r["cgroup"], `${w}.cgroup`);
     int(c, "version", `${w}.cgroup`, { min: 1, max: 2 });
@@ -22174,7 +22216,11 @@ function scriptCommand(args) {
   return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
 }
 function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4, maxOutput: opts.maxOutput ?? 1 << 20 });
+  return session.exec(scriptCommand(args), {
+    stdin: scriptStdin(name, opts.binary ?? opts.data),
+    timeoutMs: opts.timeoutMs ?? 12e4,
+    maxOutput: opts.maxOutput ?? 1 << 20
+  });
 }
 function parseJsonLine(name, r) {
   const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
@@ -22261,11 +22307,14 @@ function gate(report, cfg) {
   }
   const fatalXid = report.xid.events.filter((e) => FATAL_XID.has(e.code));
   if (fatalXid.length) {
-    failures.push(`gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(", ")} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`);
+    failures.push(
+      `gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(", ")} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`
+    );
   }
   const otherXid = report.xid.events.filter((e) => !FATAL_XID.has(e.code));
   if (otherXid.length) warnings.push(`gpu: kernel log has Xid ${[...new Set(otherXid.map((e) => e.code))].join(", ")} (usually an application fault)`);
-  if (!report.xid.readable && report.gpu.present) warnings.push("gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm");
+  if (!report.xid.readable && report.gpu.present)
+    warnings.push("gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm");
   if (!report.interpreter.path) warnings.push(`interpreter: ${report.interpreter.name} not found on the box`);
   else if (report.interpreter.error) warnings.push(`interpreter: ${report.interpreter.path} cannot import torch: ${report.interpreter.error}`);
   else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
@@ -22295,7 +22344,10 @@ function packRelease(dir, mode, workspace) {
   } catch (err) {
     throw new InputError("sync-dir", `${JSON.stringify(abs)} is not a directory on the runner (${err.message})`);
   }
-  const r = mode === "git-head" ? spawnSync("git", ["-C", abs, "archive", "--format=tar", "HEAD"], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 }) : spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--exclude=.git", "-C", abs, "-cf", "-", "."], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 });
+  const r = mode === "git-head" ? spawnSync("git", ["-C", abs, "archive", "--format=tar", "HEAD"], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 }) : spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--exclude=.git", "-C", abs, "-cf", "-", "."], {
+    maxBuffer: MAX_RELEASE_BYTES,
+    timeout: 12e4
+  });
   if (r.error || r.status !== 0) {
     const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
     throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
@@ -22309,7 +22361,11 @@ function releasesDir(runRoot) {
 async function uploadRelease(session, runRoot, release) {
   const r = await runScript(session, "sync", [releasesDir(runRoot), release.id, release.sha256], { binary: release.bytes, timeoutMs: 6e5 });
   const raw = obj(parseJsonLine("sync", r), "sync.sh result");
-  const out = { result: str(raw, "result", "sync.sh result", { max: 32 }), path: optStr(raw, "path", "sync.sh result", { max: 4096 }) ?? void 0, message: optStr(raw, "message", "sync.sh result", { max: 4096 }) ?? void 0 };
+  const out = {
+    result: str(raw, "result", "sync.sh result", { max: 32 }),
+    path: optStr(raw, "path", "sync.sh result", { max: 4096 }) ?? void 0,
+    message: optStr(raw, "message", "sync.sh result", { max: 4096 }) ?? void 0
+  };
   if (out.result !== "stored" && out.result !== "present") throw new Error(`code sync failed: ${out.message ?? out.result}`);
   return { path: out.path ?? "", stored: out.result === "stored" };
 }
@@ -22343,7 +22399,13 @@ function confirmResult(raw) {
   const o = obj(raw, "confirm.sh result");
   const w = "confirm.sh result";
   const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
-  return { alive: bool2(o, "alive", w), log_exists: bool2(o, "log_exists", w), markerKind: kind === "" ? null : kind, marker: str(o, "marker", w, { max: 4096 }), head: str(o, "head", w, { max: 8192 }) };
+  return {
+    alive: bool2(o, "alive", w),
+    log_exists: bool2(o, "log_exists", w),
+    markerKind: kind === "" ? null : kind,
+    marker: str(o, "marker", w, { max: 4096 }),
+    head: str(o, "head", w, { max: 8192 })
+  };
 }
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
@@ -22382,7 +22444,10 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     env
   );
   deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? " (resume allowed)" : ""}`);
-  const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], { data, timeoutMs: 6e4 });
+  const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], {
+    data,
+    timeoutMs: 6e4
+  });
   const out = launchResult(parseJsonLine("launch", r));
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
   if (out.note) {
@@ -22392,7 +22457,14 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
   }
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = confirmResult(parseJsonLine("confirm", await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3 })));
+  const c = confirmResult(
+    parseJsonLine(
+      "confirm",
+      await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], {
+        timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3
+      })
+    )
+  );
   const withHead = { ...started, logHead: c.head };
   if (/Traceback \(most recent call last\)/.test(c.head)) {
     return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
@@ -22403,7 +22475,11 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       try {
         m = parseMarker(c.markerKind, c.marker);
       } catch (err) {
-        return { ...withHead, result: "failed", message: `the job ended during the confirmation window, but its marker is unreadable (${err.message})` };
+        return {
+          ...withHead,
+          result: "failed",
+          message: `the job ended during the confirmation window, but its marker is unreadable (${err.message})`
+        };
       }
       if (m.exitCode !== 0) return { ...withHead, result: "failed", message: `the job exited ${m.exitCode} during the confirmation window (stage ${m.stage})` };
       return { ...withHead, result: "started", message: `the job finished within the confirmation window (exit 0): check that it did real work` };
@@ -22526,7 +22602,19 @@ var STATES, RESUME, STATE_REMEDIATION, FAILURE_REMEDIATION, FLAG_REMEDIATION;
 var init_remediation = __esm({
   "src/patrol/remediation.ts"() {
     "use strict";
-    STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
+    STATES = [
+      "launching",
+      "running",
+      "stalled",
+      "finished",
+      "failed",
+      "dead",
+      "rebooted",
+      "unreachable",
+      "probe-error",
+      "unknown",
+      "torn-down"
+    ];
     RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
     STATE_REMEDIATION = {
       launching: "the job is starting; if it stays here for several ticks, read the attempt log",
@@ -22573,7 +22661,8 @@ function parsePatrol(inputs) {
   const config = (inputs["config"] ?? "").trim() || void 0;
   const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
   if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
-  if (!config && runIds.length === 0) throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
+  if (!config && runIds.length === 0)
+    throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
   if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
   if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
   const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {
@@ -29952,7 +30041,8 @@ function parseTetherFile(text, env) {
     throw new InputError("config", `is not valid YAML: ${err.message.split("\n")[0]}`);
   }
   const d = doc;
-  if (!d || typeof d !== "object" || !Array.isArray(d.hosts) || d.hosts.length === 0) throw new InputError("config", "needs a 'hosts:' list (see examples/tether.yml)");
+  if (!d || typeof d !== "object" || !Array.isArray(d.hosts) || d.hosts.length === 0)
+    throw new InputError("config", "needs a 'hosts:' list (see examples/tether.yml)");
   if (d.hosts.length > 256) throw new InputError("config", `lists ${d.hosts.length} hosts; at most 256`);
   const defaults = d.defaults ?? {};
   const seen = /* @__PURE__ */ new Map();
@@ -29961,7 +30051,9 @@ function parseTetherFile(text, env) {
     const where = `hosts[${i}]${typeof h["name"] === "string" ? ` (${h["name"]})` : ""}`;
     if ("ssh-key" in h) throw new InputError("config", `${where}: key text does not belong in a committed file; use ssh-key-path`);
     for (const k of Object.keys(h)) if (!HOST_KEYS.has(k)) throw new InputError("config", `${where}: unknown key '${k}'`);
-    const inputs = Object.fromEntries(Object.entries(h).filter(([k]) => k !== "runs" && k !== "name").map(([k, val]) => [k, Array.isArray(val) ? val.join("\n") : String(val)]));
+    const inputs = Object.fromEntries(
+      Object.entries(h).filter(([k]) => k !== "runs" && k !== "name").map(([k, val]) => [k, Array.isArray(val) ? val.join("\n") : String(val)])
+    );
     let conn;
     try {
       conn = parseConnection(inputs, env);
@@ -29977,7 +30069,13 @@ function parseTetherFile(text, env) {
     }
     const price = inputs["hourly-price"];
     const hourlyPrice = price === void 0 ? null : number("config", price.replace(/^\$/, ""), 0, 0, 1e4);
-    return { name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT), runIds: runs, hourlyPrice };
+    return {
+      name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`,
+      conn,
+      runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT),
+      runIds: runs,
+      hourlyPrice
+    };
   });
 }
 var import_yaml, HOST_KEYS;
@@ -29989,7 +30087,20 @@ var init_tether_file = __esm({
     init_errors();
     init_values();
     init_audit();
-    HOST_KEYS = /* @__PURE__ */ new Set(["name", "host", "port", "user", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "run-root", "runs", "hourly-price"]);
+    HOST_KEYS = /* @__PURE__ */ new Set([
+      "name",
+      "host",
+      "port",
+      "user",
+      "ssh-key-path",
+      "known-hosts",
+      "host-key-fingerprint",
+      "accept-new-host-key",
+      "connect-timeout",
+      "run-root",
+      "runs",
+      "hourly-price"
+    ]);
   }
 });
 
@@ -30004,7 +30115,12 @@ function memoryBlock(m) {
 function fitMemory(m, budget) {
   let cur = m;
   for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
-    cur = { ...cur, runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])) };
+    cur = {
+      ...cur,
+      runs: Object.fromEntries(
+        Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])
+      )
+    };
   }
   return cur;
 }
@@ -30240,7 +30356,11 @@ function assess(runId2, seen, prev, opts, now) {
     metrics: progress.metrics,
     heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host2.now - run.heartbeatMtime) : null,
     progressAgeS,
-    checkpoints: { count: run.checkpoints.count, newest: run.checkpoints.newest, ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run.checkpoints.newestMtime) : null },
+    checkpoints: {
+      count: run.checkpoints.count,
+      newest: run.checkpoints.newest,
+      ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run.checkpoints.newestMtime) : null
+    },
     gpus: host2.gpu.gpus,
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
     memoryPct: host2.memory.fraction !== null ? 100 * host2.memory.fraction : null,
@@ -30399,7 +30519,15 @@ function chart(runId2, m) {
   const series = pts.filter((p) => useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null);
   const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
   const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
-  return ["```mermaid", "xychart-beta", `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`, `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`, `  y-axis "${useLoss ? "loss" : "step"}"`, `  line [${ys.join(", ")}]`, "```"].join("\n");
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`,
+    `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`,
+    `  y-axis "${useLoss ? "loss" : "step"}"`,
+    `  line [${ys.join(", ")}]`,
+    "```"
+  ].join("\n");
 }
 function renderPatrol(verdicts, memory, now, marker2 = "") {
   const head = [
@@ -30438,10 +30566,22 @@ function costLine(v, now) {
 function renderStatusText(verdicts, now) {
   const rows = [["RUN", "HOST", "STATE", "STEP", "EPOCH", "METRICS", "HEARTBEAT", "CKPTS", "SINCE"]];
   for (const v of verdicts) {
-    rows.push([v.runId, v.host, stateText(v) + (v.flags.length ? ` [${v.flags.join(",")}]` : ""), v.step === null ? "-" : String(v.step), v.epoch ?? "-", metricsText(v.metrics) || "-", age(v.heartbeatAgeS), String(v.checkpoints.count), age((now.getTime() - Date.parse(v.since)) / 1e3)]);
+    rows.push([
+      v.runId,
+      v.host,
+      stateText(v) + (v.flags.length ? ` [${v.flags.join(",")}]` : ""),
+      v.step === null ? "-" : String(v.step),
+      v.epoch ?? "-",
+      metricsText(v.metrics) || "-",
+      age(v.heartbeatAgeS),
+      String(v.checkpoints.count),
+      age((now.getTime() - Date.parse(v.since)) / 1e3)
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  const lines = rows.map(
+    (r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()
+  );
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
   return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
 }
@@ -30547,7 +30687,11 @@ function parseProbe(raw, runRoot) {
     now: int(r, "now", "probe", TIME),
     btime: optInt(r, "btime", "probe", TIME),
     disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
+    memory: parseMemory(
+      str(mem, "max", "probe.memory", { max: 64 }),
+      str(mem, "current", "probe.memory", { max: 64 }),
+      str(mem, "events", "probe.memory", { max: 1024 })
+    ),
     gpu: {
       present,
       error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
@@ -30646,7 +30790,8 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
       text = readFileSync2(cfg.stateFile, "utf8");
     } catch {
     }
-    for (const [id, m] of Object.entries(readMemory(text).runs)) if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+    for (const [id, m] of Object.entries(readMemory(text).runs))
+      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
   }
   const bodies = [];
   for (const store of stores) {
@@ -30678,7 +30823,12 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
     const m = result.memory.runs[id];
     if (m) result.memory.runs[id] = { ...m, issue };
   }
-  const render = (ids) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
+  const render = (ids) => renderPatrol(
+    result.verdicts.filter((v) => ids.includes(v.runId)),
+    pick(result.memory, ids),
+    now,
+    STATUS_MARKER
+  );
   reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
   let code2 = 0;
   const written = [];
@@ -30690,12 +30840,15 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
       code2 = 1;
     }
   }
-  const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
+  const states = Object.fromEntries(
+    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }])
+  );
   reporter.output("states", JSON.stringify(states));
   reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output("tick", String(result.memory.tick));
   reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
-  for (const v of result.verdicts) if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  for (const v of result.verdicts)
+    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
   if (failing.length) {
     reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
@@ -30737,17 +30890,35 @@ var init_facts = __esm({
       ssh: {
         title: "any SSH box",
         credentials: "ssh",
-        park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
+        park: {
+          action: "`sudo -n poweroff` on the box",
+          reversible: true,
+          survives: "the disks, if the provider keeps a stopped machine",
+          keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING"
+        },
         destroy: null,
         missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
-        traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
+        traps: [
+          "a forgotten box bills 24/7: nothing releases it automatically",
+          "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"
+        ],
         verified: "2026-06"
       },
       command: {
         title: "your teardown command",
         credentials: "command",
-        park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
-        destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
+        park: {
+          action: "your `teardown-command` with TETHER_VERB=park",
+          reversible: true,
+          survives: "as your command decides",
+          keepsBilling: "as your provider bills a parked machine"
+        },
+        destroy: {
+          action: "your `teardown-command` with TETHER_VERB=destroy",
+          reversible: false,
+          survives: "as your command decides",
+          keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)"
+        },
         traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
         verified: "2026-06"
       },
@@ -30755,7 +30926,12 @@ var init_facts = __esm({
         title: "Lambda Cloud",
         credentials: "api-key",
         park: null,
-        destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
+        destroy: {
+          action: "terminate (`POST /instance-operations/terminate`)",
+          reversible: false,
+          survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased",
+          keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them"
+        },
         missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
         traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
         verified: "2026-06"
@@ -30763,16 +30939,39 @@ var init_facts = __esm({
       runpod: {
         title: "RunPod",
         credentials: "api-key",
-        park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
-        destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
-        traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
+        park: {
+          action: "stop (`POST /pods/{id}/stop`)",
+          reversible: true,
+          survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
+          keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
+        },
+        destroy: {
+          action: "terminate (`DELETE /pods/{id}`)",
+          reversible: false,
+          survives: "Network Volumes only; container and volume disks are deleted",
+          keepsBilling: "Network Volumes until you delete them"
+        },
+        traps: [
+          "stop does not stop the meter for storage: the volume disk bills 2\xD7",
+          "a delete answering 200 is not proof: tether polls until the pod is gone (404)"
+        ],
         verified: "2026-06"
       },
       vastai: {
         title: "vast.ai",
         credentials: "api-key",
-        park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
-        destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
+        park: {
+          action: "stop (`PUT /instances/{id}/` state=stopped)",
+          reversible: true,
+          survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)',
+          keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state"
+        },
+        destroy: {
+          action: "destroy (`DELETE /instances/{id}/`)",
+          reversible: false,
+          survives: "nothing on the box; only copies you made off it",
+          keepsBilling: "volumes until you delete them"
+        },
         traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
         verified: "2026-06"
       },
@@ -30780,7 +30979,12 @@ var init_facts = __esm({
         title: "AWS EC2",
         credentials: "aws",
         park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
-        destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
+        destroy: {
+          action: "TerminateInstances",
+          reversible: false,
+          survives: "EBS volumes not marked DeleteOnTermination, and snapshots",
+          keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs"
+        },
         traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
         verified: "2026-06"
       }
@@ -30796,7 +31000,8 @@ function parseCollect(inputs) {
   if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
   plainPath("dest-dir", dest);
   const roster = splitList(inputs["roster"] ?? "");
-  for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
+  for (const cell of roster)
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
   const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
   return {
@@ -30818,7 +31023,8 @@ function parseCollect(inputs) {
 function retention(raw) {
   const d = (raw ?? "").trim();
   if (!d) return void 0;
-  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
+  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400)
+    throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
   return Number(d);
 }
 function stallTimeout(raw) {
@@ -30852,7 +31058,8 @@ var init_collect = __esm({
 function parseManifest(raw, runId2) {
   const m = obj(raw, "manifest");
   if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== MANIFEST_SCHEMA) throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m["schema"] !== MANIFEST_SCHEMA)
+    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
   if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
   const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
   if (list.length === 0) throw new BoxDataError("manifest lists no files");
@@ -30862,7 +31069,10 @@ function parseManifest(raw, runId2) {
     const f = obj(x, `manifest.files[${i}]`);
     const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
     if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path)) throw new BoxDataError(`manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
+      );
     if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
     seen.add(path);
     const bytes = f["bytes"];
@@ -30874,7 +31084,8 @@ function parseManifest(raw, runId2) {
   });
   const workdir = str(m, "workdir", "manifest", { max: 4096 });
   if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
-  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total)) throw new BoxDataError("manifest totals do not match its file list");
+  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
+    throw new BoxDataError("manifest totals do not match its file list");
   return {
     schema: MANIFEST_SCHEMA,
     run_id: runId2,
@@ -30921,7 +31132,20 @@ var init_manifest3 = __esm({
 // src/transfer/pull.ts
 import { spawn } from "node:child_process";
 import { createHash as createHash4 } from "node:crypto";
-import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync as statSync3, truncateSync, writeFileSync as writeFileSync3, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync as existsSync2,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync as statSync3,
+  truncateSync,
+  writeFileSync as writeFileSync3,
+  writeSync
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 async function hashFile(path, h) {
@@ -31034,18 +31258,26 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
       throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
     }
     if (writeError) {
-      if (writeError.code === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      if (writeError.code === "ENOSPC")
+        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
       throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
     }
     const code2 = await exited;
     opts.signal?.removeEventListener("abort", stop);
     if (code2 !== 0) {
-      throw new PullError(f.path, `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`, code2 === 255);
+      throw new PullError(
+        f.path,
+        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
+        code2 === 255
+      );
     }
     const sha = h.digest("hex");
     if (got !== f.bytes || sha !== f.sha256) {
       rmSync(part, { force: true });
-      throw new PullError(f.path, `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`);
+      throw new PullError(
+        f.path,
+        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
+      );
     }
     renameSync(part, final);
     return { path: f.path, bytes: f.bytes, sha256: sha };
@@ -31120,7 +31352,9 @@ function renderCard(c) {
       `| keeps billing | ${f.keepsBilling} |`
     );
   }
-  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
+  lines.push(
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`
+  );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
   const age2 = monthsSince(p.verified, c.now);
@@ -31151,7 +31385,10 @@ function budgetWarning(plans, budgetBytes, retentionDays) {
 }
 function renderArtifacts(uploaded, warning) {
   const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
-  for (const a of uploaded) lines.push(`| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`);
+  for (const a of uploaded)
+    lines.push(
+      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`
+    );
   if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
   return lines.join("\n");
 }
@@ -31206,7 +31443,12 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
     }),
     ""
   ];
-  for (const [label, list] of [["missing", c.missing], ["not in the manifest", c.extra], ["size differs", c.sizeMismatch], ["sha256 differs", c.hashMismatch]]) {
+  for (const [label, list] of [
+    ["missing", c.missing],
+    ["not in the manifest", c.extra],
+    ["size differs", c.sizeMismatch],
+    ["sha256 differs", c.hashMismatch]
+  ]) {
     if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
   }
   return lines.join("\n");
@@ -31382,7 +31624,8 @@ async function verifyGguf(src) {
     if (version !== 2 && version !== 3) throw new Malformed(`GGUF version ${version} is not supported (2 and 3 are)`);
     const tensorCount = await c.u64("tensor count");
     const kvCount = await c.u64("metadata count");
-    if (tensorCount * 12 > src.size || kvCount * 12 > src.size) throw new Malformed(`counts (${tensorCount} tensors, ${kvCount} metadata) cannot fit in ${src.size} bytes`);
+    if (tensorCount * 12 > src.size || kvCount * 12 > src.size)
+      throw new Malformed(`counts (${tensorCount} tensors, ${kvCount} metadata) cannot fit in ${src.size} bytes`);
     const keys = /* @__PURE__ */ new Set();
     for (let i = 0; i < kvCount; i++) {
       const key = await c.string(`metadata key ${i}`);
@@ -31391,7 +31634,8 @@ async function verifyGguf(src) {
       const type = await c.u32(`value type of ${key}`);
       const v = await readValue(c, type, key);
       if (key === "general.alignment") {
-        if (type !== 4 || typeof v !== "number" || v === 0 || (v & v - 1) !== 0) throw new Malformed(`general.alignment must be a power-of-two u32, got type ${type} value ${String(v)}`);
+        if (type !== 4 || typeof v !== "number" || v === 0 || (v & v - 1) !== 0)
+          throw new Malformed(`general.alignment must be a power-of-two u32, got type ${type} value ${String(v)}`);
         alignment = v;
       }
     }
@@ -31416,7 +31660,15 @@ async function verifyGguf(src) {
       if (!Number.isSafeInteger(elements)) throw new Malformed(`${name}: shape ${JSON.stringify(shape)} overflows`);
       if ((shape[0] ?? 0) % block !== 0) r.problems.push(`${name}: ${dtype} packs ${block} values per block, but the first dimension is ${shape[0]}`);
       if (offset % alignment !== 0) r.problems.push(`${name}: offset ${offset} is not a multiple of the alignment ${alignment}`);
-      infos.push({ name, dtype, shape, storage: String(offset), bytes: elements / block * blockBytes, offset, ...FLOATS[dtype] ? { float: FLOATS[dtype] } : {} });
+      infos.push({
+        name,
+        dtype,
+        shape,
+        storage: String(offset),
+        bytes: elements / block * blockBytes,
+        offset,
+        ...FLOATS[dtype] ? { float: FLOATS[dtype] } : {}
+      });
     }
   } catch (err) {
     if (err instanceof Malformed) return { ...r, problems: [err.message] };
@@ -31427,7 +31679,10 @@ async function verifyGguf(src) {
   let prev;
   for (const t of [...infos].sort((a, b) => a.offset - b.offset)) {
     if (prev && t.offset < prev.offset + prev.bytes) r.problems.push(`${t.name}: overlaps ${prev.name}`);
-    if (dataStart + t.offset + t.bytes > src.size) r.problems.push(`${t.name}: ${t.dtype}${JSON.stringify(t.shape)} needs bytes ${dataStart + t.offset}\u2013${dataStart + t.offset + t.bytes}, the file has ${src.size} (truncated)`);
+    if (dataStart + t.offset + t.bytes > src.size)
+      r.problems.push(
+        `${t.name}: ${t.dtype}${JSON.stringify(t.shape)} needs bytes ${dataStart + t.offset}\u2013${dataStart + t.offset + t.bytes}, the file has ${src.size} (truncated)`
+      );
     end = Math.max(end, dataStart + t.offset + t.bytes);
     prev = t;
   }
@@ -31585,7 +31840,8 @@ async function readCentralDirectory(src) {
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size) throw new Error("the central directory lies outside the file (truncated)");
+  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size)
+    throw new Error("the central directory lies outside the file (truncated)");
   if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
   if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
@@ -31627,8 +31883,10 @@ async function readCentralDirectory(src) {
       }
       x += 4 + len;
     }
-    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset)) throw new Error(`${e.name}: sizes beyond any real file`);
-    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024) throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
+    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset))
+      throw new Error(`${e.name}: sizes beyond any real file`);
+    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
+      throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
     if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
     entries.push(e);
     p = xEnd + commentLen;
@@ -31643,7 +31901,8 @@ async function dataOffset(src, e) {
   return start;
 }
 async function readEntry(src, e) {
-  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory) throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
+  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory)
+    throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
   const raw = await src.read(await dataOffset(src, e), e.compressedSize);
   if (e.method === 0) return raw;
   if (e.method !== 8) throw new Error(`${e.name}: compression method ${e.method} is not supported`);
@@ -31652,7 +31911,9 @@ async function readEntry(src, e) {
     out = inflateRawSync2(raw, { maxOutputLength: Math.max(1, e.size) });
   } catch (err) {
     const code2 = err.code;
-    throw new Error(code2 === "ERR_BUFFER_TOO_LARGE" ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, { cause: err });
+    throw new Error(code2 === "ERR_BUFFER_TOO_LARGE" ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, {
+      cause: err
+    });
   }
   if (out.length !== e.size) throw new Error(`${e.name}: inflates to ${out.length} bytes, the directory says ${e.size}`);
   return out;
@@ -31936,7 +32197,8 @@ async function verifySafetensors(src) {
   }
   const dataStart = 8 + n;
   const meta = header["__metadata__"];
-  if (meta !== void 0 && (typeof meta !== "object" || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === "string"))) r.problems.push("__metadata__ is not a map of strings");
+  if (meta !== void 0 && (typeof meta !== "object" || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === "string")))
+    r.problems.push("__metadata__ is not a map of strings");
   const entries = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === "__metadata__") continue;
@@ -32164,7 +32426,8 @@ function unpickle(data) {
           name = String(pop());
           module = String(pop());
         }
-        if (!ALLOWED.has(`${module}.${name}`)) throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
+        if (!ALLOWED.has(`${module}.${name}`))
+          throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
         push({ t: "global", module, name });
         break;
       }
@@ -32330,7 +32593,15 @@ var init_pickle = __esm({
       ComplexFloatStorage: "complex64",
       ComplexDoubleStorage: "complex128"
     };
-    ALLOWED = /* @__PURE__ */ new Set(["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state", "torch.Size", ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)]);
+    ALLOWED = /* @__PURE__ */ new Set([
+      "collections.OrderedDict",
+      "torch._utils._rebuild_tensor_v2",
+      "torch._utils._rebuild_tensor",
+      "torch._utils._rebuild_parameter",
+      "torch._utils._rebuild_parameter_with_state",
+      "torch.Size",
+      ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)
+    ]);
     MARK = /* @__PURE__ */ Symbol("mark");
     isTuple = (v) => typeof v === "object" && v !== null && v.t === "tuple";
     num2 = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
@@ -32381,7 +32652,8 @@ async function verifyTorch(src) {
     const item = DTYPE_BYTES[s.dtype] ?? 1;
     const numel = tensor.shape.reduce((a, d) => a * d, 1);
     const extent = tensor.shape.some((d) => d === 0) ? 0 : tensor.shape.reduce((a, d, i) => a + (d - 1) * (tensor.stride[i] ?? 0), 0) + 1;
-    if (tensor.offset + extent > s.numel) r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
+    if (tensor.offset + extent > s.numel)
+      r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
     r.tensors.push({ name, dtype: s.dtype, shape: tensor.shape, storage: s.key, bytes: numel * item });
   }
   const storageOf = /* @__PURE__ */ new Map();
@@ -32403,7 +32675,11 @@ async function verifyTorch(src) {
     } catch (err) {
       r.problems.push(err.message);
     }
-    if (scan && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(", ") || `storage ${scan.key}`, count: nonFinite });
+    if (scan && nonFinite)
+      r.nonFinite.push({
+        name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(", ") || `storage ${scan.key}`,
+        count: nonFinite
+      });
   }
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
@@ -32427,7 +32703,13 @@ async function verifyOne(path, src) {
     return await pick2(path, src);
   } catch (err) {
     const e = err;
-    return { format: "unreadable", ok: false, problems: [`the verifier could not read it (${e?.name ?? "Error"}: ${String(e?.message ?? err).slice(0, 200)})`], tensors: [], nonFinite: [] };
+    return {
+      format: "unreadable",
+      ok: false,
+      problems: [`the verifier could not read it (${e?.name ?? "Error"}: ${String(e?.message ?? err).slice(0, 200)})`],
+      tensors: [],
+      nonFinite: []
+    };
   }
 }
 async function pick2(path, src) {
@@ -32532,7 +32814,9 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(`collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+        reporter.info(
+          `collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`
+        );
       }
     });
     return null;
@@ -32542,7 +32826,11 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
   }
 }
 function trustedLoad(command2, file, home) {
-  const r = spawnSync2("bash", ["-c", `${command2} "$1"`, "tether-load", file], { env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" }, encoding: "utf8", timeout: 6e5 });
+  const r = spawnSync2("bash", ["-c", `${command2} "$1"`, "tether-load", file], {
+    env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+    encoding: "utf8",
+    timeout: 6e5
+  });
   return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
 }
 function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
@@ -32555,8 +32843,18 @@ function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
   reporter.output("dest", dest);
 }
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
-  const records = [{ path: "manifest.json", bytes: Buffer.byteLength(text) }, ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []];
-  const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync3(join2(dest, f.path))), records, verifiedPath !== null);
+  const records = [
+    { path: "manifest.json", bytes: Buffer.byteLength(text) },
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []
+  ];
+  const plans = planArtifacts(
+    cfg.runId,
+    filesSha256(manifest),
+    dest,
+    manifest.files.filter((f) => existsSync3(join2(dest, f.path))),
+    records,
+    verifiedPath !== null
+  );
   const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
   if (warning) reporter.warn(`collect: ${warning}`);
   const uploaded = [];
@@ -32566,7 +32864,9 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
       reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
       const u = await uploader.upload(plan, cfg.retentionDays);
       uploaded.push(u);
-      reporter.info(`collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+      reporter.info(
+        `collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`
+      );
     }
   } catch (err) {
     error = err.message;
@@ -32585,7 +32885,8 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
 async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const cfg = parseCollect(inputs);
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
-  if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit) throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
+  if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit)
+    throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const pinned = pinnedConnection(inputs, env, reporter);
   const { conn } = pinned;
@@ -32598,13 +32899,21 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const verifiedPath = join2(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
-  const box = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
+  const box = {
+    host: conn.host,
+    port: conn.port,
+    host_key_fingerprint: session.hostFingerprint,
+    provider: cfg.card?.provider ?? null,
+    instance_id: cfg.card?.instanceId ?? null
+  };
   let outcome;
   try {
     outcome = await collect(box, {
       buildManifest: async () => {
         const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
-        reporter.info(`collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`);
+        reporter.info(
+          `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`
+        );
         return built;
       },
       pull: (manifest2) => pull(cfg, pinned, session.hostKey, manifest2, dest, reporter),
@@ -32641,7 +32950,10 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   } else if (cfg.artifact !== "none" && !ok) {
     summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
   }
-  if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() }));
+  if (cfg.card)
+    summary.push(
+      renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() })
+    );
   reporter.summary(summary.join("\n\n"));
   if (!ok) {
     const reasons = outcome.reasons;
@@ -32692,10 +33004,14 @@ function parseTeardown(inputs, env) {
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
   plainPath("verified-path", verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact)) throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
+  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
+    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
   if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
-    throw new InputError("verified-path", `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`);
+    throw new InputError(
+      "verified-path",
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
+    );
   }
   const apiKey = inputs["api-key"] || void 0;
   if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
@@ -32706,8 +33022,13 @@ function parseTeardown(inputs, env) {
   const teardownCommand = command("teardown-command", inputs["teardown-command"], provider === "command");
   const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
   if (provider === "aws") {
-    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion)) throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
-    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) throw new InputError("aws-region", "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)");
+    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
+      throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
+    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+      throw new InputError(
+        "aws-region",
+        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+      );
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
   }
   const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
@@ -32756,9 +33077,12 @@ function renderTeardown(s) {
     body = [head("\u2705", s.state), `${code(s.instanceId)}: ${inert(s.detail)}${s.already ? " (it already was, before anything was asked)" : ""}.`, notes];
     if (s.keepsBilling) body.push(`Still billing after this ${s.verb}: ${s.keepsBilling}.`);
     if (s.leftovers && "error" in s.leftovers) body.push(`Could not list what still bills: ${inert(s.leftovers.error)}`);
-    else if (s.leftovers) body.push(s.leftovers.length ? `#### Still billing (reported, never deleted)
+    else if (s.leftovers)
+      body.push(
+        s.leftovers.length ? `#### Still billing (reported, never deleted)
 
-${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills.");
+${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills."
+      );
   } else {
     const [icon, what] = HEAD[s.kind];
     const text = s.kind === "unconfirmed" ? `${inert(s.detail)}. The instance may still bill: check the provider console.` : inert(s.reason);
@@ -32771,7 +33095,12 @@ var init_render = __esm({
   "src/teardown/render.ts"() {
     "use strict";
     init_markdown();
-    HEAD = { refused: ["\u26D4", "refused"], "dry-run": ["\u{1F50D}", "dry run"], failed: ["\u274C", "failed"], unconfirmed: ["\u274C", "NOT confirmed"] };
+    HEAD = {
+      refused: ["\u26D4", "refused"],
+      "dry-run": ["\u{1F50D}", "dry run"],
+      failed: ["\u274C", "failed"],
+      unconfirmed: ["\u274C", "NOT confirmed"]
+    };
   }
 });
 
@@ -32779,12 +33108,15 @@ var init_render = __esm({
 import { createHash as createHash6 } from "node:crypto";
 function checkBox(v, t) {
   const b = v.box;
-  if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string") return "VERIFIED.json does not say which box it proves (written by an older tether?): collect again";
+  if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string")
+    return "VERIFIED.json does not say which box it proves (written by an older tether?): collect again";
   const provider = typeof b.provider === "string" ? b.provider : null;
   const instance = typeof b.instance_id === "string" ? b.instance_id : null;
-  if (instance !== null && (instance !== t.instanceId || provider !== t.provider)) return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
+  if (instance !== null && (instance !== t.instanceId || provider !== t.provider))
+    return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
   if (t.box && (t.box.host !== b.host || t.box.port !== b.port)) return `VERIFIED.json proves the box at ${b.host}:${b.port}, not ${t.box.host}:${t.box.port}`;
-  if (instance === null && !t.box) return "VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance";
+  if (instance === null && !t.box)
+    return "VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance";
   return null;
 }
 function checkHostKey(v, seen) {
@@ -32793,8 +33125,11 @@ function checkHostKey(v, seen) {
 }
 function checkProof(runId2, verb, files, allowParkUnverified) {
   if (!files) {
-    if (verb === "park" && allowParkUnverified) return { ok: true, proof: null, notes: ["no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks"] };
-    return refuse(`no VERIFIED.json for run ${runId2}: collect (verified) must come first${verb === "park" ? "; a reversible park without it needs allow-park-unverified: true" : ""}`);
+    if (verb === "park" && allowParkUnverified)
+      return { ok: true, proof: null, notes: ["no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks"] };
+    return refuse(
+      `no VERIFIED.json for run ${runId2}: collect (verified) must come first${verb === "park" ? "; a reversible park without it needs allow-park-unverified: true" : ""}`
+    );
   }
   let v;
   try {
@@ -32804,10 +33139,12 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
   }
   if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
   if (v.run_id !== runId2) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId2}`);
-  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? "")) return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
+  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ""))
+    return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
   if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
   const sha = createHash6("sha256").update(files.manifestText).digest("hex");
-  if (sha !== v.manifest_sha256) return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
+  if (sha !== v.manifest_sha256)
+    return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
   let manifest;
   try {
     manifest = parseManifest(JSON.parse(files.manifestText), runId2);
@@ -32815,7 +33152,8 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
     return refuse(`manifest.json beside VERIFIED.json: ${err.message}`);
   }
   if (filesSha256(manifest) !== v.files_sha256) return refuse("VERIFIED.json files_sha256 does not match its manifest");
-  if (v.latest_only && verb === "destroy") return refuse("VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box");
+  if (v.latest_only && verb === "destroy")
+    return refuse("VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box");
   return { ok: true, proof: { verified: v, manifest }, notes: [] };
 }
 function checkRebuilt(verified, now) {
@@ -32882,7 +33220,8 @@ async function call2(method, url, headers, body, timeoutMs, label) {
   } catch {
     parsed = null;
   }
-  if (res.status === 401 || res.status === 403) throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (res.status === 401 || res.status === 403)
+    throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
   if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
 }
@@ -32954,22 +33293,36 @@ function awsProvider(ctx, creds, apiUrl) {
   return {
     async state() {
       const r = await ec2({ Action: "DescribeInstances", "InstanceId.1": ctx.instanceId }, "describe instance");
-      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound") return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
-      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text)) return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
+      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound")
+        return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
+      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
+        return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
       if (tag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
       seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
-      const map = { terminated: "gone", stopped: "stopped", running: "running", pending: "changing", stopping: "changing", "shutting-down": "changing" };
+      const map = {
+        terminated: "gone",
+        stopped: "stopped",
+        running: "running",
+        pending: "changing",
+        stopping: "changing",
+        "shutting-down": "changing"
+      };
       return { state: map[name] ?? "unknown", detail: `instance state ${name}` };
     },
     async request(verb) {
-      const r = await ec2({ Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId }, verb === "destroy" ? "terminate" : "stop");
+      const r = await ec2(
+        { Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId },
+        verb === "destroy" ? "terminate" : "stop"
+      );
       if (r.code === "InvalidInstanceID.NotFound") return;
       if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
     },
     async leftovers() {
       const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
-      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map((m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`);
+      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map(
+        (m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`
+      );
     }
   };
 }
@@ -32993,7 +33346,11 @@ function commandProvider(ctx, command2, env, timeoutMs) {
     },
     request(verb) {
       return new Promise((resolve5, reject) => {
-        const child = spawn2("bash", ["-c", command2], { env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const child = spawn2("bash", ["-c", command2], {
+          env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true
+        });
         let tail = "";
         const keep = (d) => {
           for (const line of d.toString().split("\n")) if (line.trim()) ctx.log(`teardown-command: ${line}`);
@@ -33012,7 +33369,13 @@ function commandProvider(ctx, command2, env, timeoutMs) {
           if (code2 === 0) {
             done = true;
             resolve5();
-          } else reject(new ProviderError(`teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code2}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`, false));
+          } else
+            reject(
+              new ProviderError(
+                `teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code2}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`,
+                false
+              )
+            );
         });
       });
     }
@@ -33043,7 +33406,14 @@ async function drive(p, verb, ctx, o) {
   };
   const first = await read();
   if (reached(verb, first.state)) return { ok: true, ...last2, already: true, requests: 0 };
-  if (first.state === "missing") return { ok: false, ...last2, detail: `${ctx.instanceId} was not found and this teardown never saw it (${last2.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`, already: false, requests: 0 };
+  if (first.state === "missing")
+    return {
+      ok: false,
+      ...last2,
+      detail: `${ctx.instanceId} was not found and this teardown never saw it (${last2.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`,
+      already: false,
+      requests: 0
+    };
   let requests = 0;
   let asked = false;
   while (!asked && requests < o.attempts && now() < end) {
@@ -33059,13 +33429,26 @@ async function drive(p, verb, ctx, o) {
       await sleep(Math.min(o.pollMs * requests, Math.max(0, end - now())));
     }
   }
-  if (!asked) return { ok: false, ...last2, detail: `the ${verb} request failed ${requests} time(s); last state ${last2.state} (${last2.detail})`, already: false, requests };
+  if (!asked)
+    return {
+      ok: false,
+      ...last2,
+      detail: `the ${verb} request failed ${requests} time(s); last state ${last2.state} (${last2.detail})`,
+      already: false,
+      requests
+    };
   while (now() < end) {
     if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: false, requests };
     await sleep(Math.min(o.pollMs, Math.max(0, end - now())));
   }
   if (reached(verb, (await read()).state)) return { ok: true, ...last2, already: false, requests };
-  return { ok: false, ...last2, detail: `still ${last2.state} (${last2.detail}) ${Math.round(o.deadlineMs / 1e3)} s after the ${verb} request`, already: false, requests };
+  return {
+    ok: false,
+    ...last2,
+    detail: `still ${last2.state} (${last2.detail}) ${Math.round(o.deadlineMs / 1e3)} s after the ${verb} request`,
+    already: false,
+    requests
+  };
 }
 var reached;
 var init_drive = __esm({
@@ -33089,10 +33472,14 @@ function lambdaProvider(ctx, apiKey, apiUrl) {
       if (r.status === 404 && code2 === "global/object-does-not-exist") return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
       if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
       const data = jsonObject(r)?.["data"];
-      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string") return { state: "unknown", detail: "an answer without this instance's id and status" };
+      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string")
+        return { state: "unknown", detail: "an answer without this instance's id and status" };
       seen = true;
       const status = data.status;
-      return { state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown", detail: `status ${status.slice(0, 40)}` };
+      return {
+        state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown",
+        detail: `status ${status.slice(0, 40)}`
+      };
     },
     async request(verb) {
       if (verb !== "destroy") throw new ProviderError("lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)", false);
@@ -33103,7 +33490,9 @@ function lambdaProvider(ctx, apiKey, apiUrl) {
     async leftovers() {
       const r = await call2("GET", `${base}/file-systems`, auth, void 0, ctx.callTimeoutMs, "lambda: list file systems");
       const list = r.body?.data ?? [];
-      return list.map((f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`);
+      return list.map(
+        (f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`
+      );
     }
   };
 }
@@ -33127,7 +33516,8 @@ function runpodProvider(ctx, apiKey, apiUrl) {
       if (r.status === 404 && jsonObject(r)) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
       if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
       const pod = jsonObject(r);
-      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["desiredStatus"] !== "string") return { state: "unknown", detail: "an answer without this pod's id and desiredStatus" };
+      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["desiredStatus"] !== "string")
+        return { state: "unknown", detail: "an answer without this pod's id and desiredStatus" };
       seen = true;
       const s = pod["desiredStatus"].slice(0, 40);
       return { state: s === "EXITED" ? "stopped" : s === "RUNNING" ? "running" : s === "TERMINATED" ? "changing" : "unknown", detail: `desiredStatus ${s}` };
@@ -33182,7 +33572,11 @@ function sshProvider(ctx, conn, cred) {
       }
       try {
         const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
-        if (r && r.code !== 0 && r.code !== null) throw new ProviderError(`ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`, false);
+        if (r && r.code !== 0 && r.code !== null)
+          throw new ProviderError(
+            `ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`,
+            false
+          );
         accepted = true;
       } finally {
         s.close();
@@ -33215,7 +33609,8 @@ function vastaiProvider(ctx, apiKey, apiUrl) {
       if (r.status !== 200 || !doc || !("instances" in doc)) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
       const inst = doc["instances"];
       if (inst === null) return { state: seen ? "gone" : "missing", detail: "instances: null" };
-      if (typeof inst !== "object" || String(inst.id) !== ctx.instanceId) return { state: "unknown", detail: "an answer about another instance, or without an id" };
+      if (typeof inst !== "object" || String(inst.id) !== ctx.instanceId)
+        return { state: "unknown", detail: "an answer about another instance, or without an id" };
       seen = true;
       const text = (x) => typeof x === "string" ? x.slice(0, 40) : "unknown";
       const actual = text(inst.actual_status);
@@ -33284,7 +33679,16 @@ function providerFor(cfg, ctx, env) {
     case "vastai":
       return vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl);
     case "aws":
-      return awsProvider(ctx, { region: cfg.awsRegion ?? "", accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "", secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "", sessionToken: env["AWS_SESSION_TOKEN"] }, cfg.apiUrl);
+      return awsProvider(
+        ctx,
+        {
+          region: cfg.awsRegion ?? "",
+          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+          sessionToken: env["AWS_SESSION_TOKEN"]
+        },
+        cfg.apiUrl
+      );
     case "command":
       return commandProvider(ctx, cfg.teardownCommand ?? "", env, cfg.timeoutS * 1e3);
     case "ssh": {
@@ -33296,7 +33700,8 @@ function providerFor(cfg, ctx, env) {
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const cfg = parseTeardown(inputs, env);
-  if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
+  if (cfg.verifiedArtifact && !deps.fetchArtifact)
+    throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs["ssh-key"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
   const finish = (state2, reason2, exit2, summary) => {
@@ -33311,7 +33716,14 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate2.ok ? gate2.proof : null;
-  const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
+  const card = renderCard({
+    provider: cfg.provider,
+    instanceId: cfg.instanceId,
+    verb: cfg.verb,
+    runId: cfg.runId,
+    verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
+    now: now()
+  });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate2.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
   if (refused) return finish("refused", refused, 1, { kind: "refused", runId: runId2, reason: refused, notes: [], card });
@@ -33342,7 +33754,13 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
     return finish("dry-run", reason2, 0, { kind: "dry-run", runId: runId2, reason: reason2, notes, card });
   }
-  const ctx = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))), log: (l) => reporter.info(l) };
+  const ctx = {
+    instanceId: cfg.instanceId,
+    runId: cfg.runId,
+    verb: cfg.verb,
+    callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
+    log: (l) => reporter.info(l)
+  };
   const provider = providerFor(cfg, ctx, env);
   let result;
   try {
@@ -33364,7 +33782,19 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     }
   }
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
-  const exit = finish(state, reason, 0, { kind: "done", runId: runId2, state, instanceId: cfg.instanceId, detail: result.detail, already: result.already, verb: cfg.verb, keepsBilling: verbFacts?.keepsBilling ?? null, leftovers, notes, card });
+  const exit = finish(state, reason, 0, {
+    kind: "done",
+    runId: runId2,
+    state,
+    instanceId: cfg.instanceId,
+    detail: result.detail,
+    already: result.already,
+    verb: cfg.verb,
+    keepsBilling: verbFacts?.keepsBilling ?? null,
+    leftovers,
+    notes,
+    card
+  });
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }
@@ -33398,12 +33828,85 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 // src/config/inputs.ts
-var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
+var CONNECTION_INPUTS = [
+  "host",
+  "port",
+  "user",
+  "ssh-key",
+  "ssh-key-path",
+  "known-hosts",
+  "host-key-fingerprint",
+  "accept-new-host-key",
+  "connect-timeout",
+  "connect-attempts"
+];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
-var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
-var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget", "provider", "instance-id", "verb"];
-var TEARDOWN_INPUTS = ["run-id", "run-root", "provider", "instance-id", "verb", "verified-path", "verified-artifact", "allow-park-unverified", "approval", "confirm", "dry-run", "api-key", "provider-api-url", "aws-region", "teardown-command", "teardown-timeout", "report-to", "github-token"];
+var LAUNCH_INPUTS = [
+  "run-id",
+  "command",
+  "then",
+  "workdir",
+  "env",
+  "secrets",
+  "backend",
+  "checkpoints",
+  "expected-duration",
+  "resume",
+  "audit",
+  "confirm-timeout",
+  "commit",
+  "run-file",
+  "sync-dir",
+  "sync-mode"
+];
+var PATROL_INPUTS = [
+  "config",
+  "run-ids",
+  "run-root",
+  "concurrency",
+  "stall-after",
+  "fail-on",
+  "report-to",
+  "github-token",
+  "state-file",
+  "progress-regex"
+];
+var COLLECT_INPUTS = [
+  "run-id",
+  "run-root",
+  "dest-dir",
+  "latest-only",
+  "roster",
+  "parallel",
+  "stall-timeout",
+  "trusted-load-command",
+  "artifact",
+  "retention-days",
+  "artifact-budget",
+  "provider",
+  "instance-id",
+  "verb"
+];
+var TEARDOWN_INPUTS = [
+  "run-id",
+  "run-root",
+  "provider",
+  "instance-id",
+  "verb",
+  "verified-path",
+  "verified-artifact",
+  "allow-park-unverified",
+  "approval",
+  "confirm",
+  "dry-run",
+  "api-key",
+  "provider-api-url",
+  "aws-region",
+  "teardown-command",
+  "teardown-timeout",
+  "report-to",
+  "github-token"
+];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
@@ -33627,10 +34130,30 @@ function usage() {
 }
 var HELP = {
   audit: ["usage: tether audit [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS)].join("\n"),
-  collect: ["usage: tether collect --run-id ID --dest-dir DIR [options]", "", section("connection", CONNECTION_INPUTS), "", section("collect", COLLECT_INPUTS)].join("\n"),
-  teardown: ["usage: tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]", "", section("connection (optional: rebuilds the manifest to compare)", CONNECTION_INPUTS), "", section("teardown", TEARDOWN_INPUTS)].join("\n"),
+  collect: [
+    "usage: tether collect --run-id ID --dest-dir DIR [options]",
+    "",
+    section("connection", CONNECTION_INPUTS),
+    "",
+    section("collect", COLLECT_INPUTS)
+  ].join("\n"),
+  teardown: [
+    "usage: tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]",
+    "",
+    section("connection (optional: rebuilds the manifest to compare)", CONNECTION_INPUTS),
+    "",
+    section("teardown", TEARDOWN_INPUTS)
+  ].join("\n"),
   status: ["usage: tether status --run-ids ID[,ID\u2026] [options]", "", section("connection", CONNECTION_INPUTS), "", section("patrol", PATROL_INPUTS)].join("\n"),
-  launch: ["usage: tether launch --run-id ID --command CMD [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS), "", section("launch", LAUNCH_INPUTS)].join("\n")
+  launch: [
+    "usage: tether launch --run-id ID --command CMD [options]",
+    "",
+    section("connection", CONNECTION_INPUTS),
+    "",
+    section("audit gate", AUDIT_INPUTS),
+    "",
+    section("launch", LAUNCH_INPUTS)
+  ].join("\n")
 };
 
 // src/cli/index.ts

@@ -7,10 +7,10 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-IHWX3LPH.js";
+} from "../chunks/chunk-RUJ33YJI.js";
 import "../chunks/chunk-BEWRMVRU.js";
-import "../chunks/chunk-DLSPXOIH.js";
-import "../chunks/chunk-XG4ATMXF.js";
+import "../chunks/chunk-AJULXN52.js";
+import "../chunks/chunk-YO3N6WBP.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/patrol.ts

@@ -8,7 +8,10 @@ const command = actionInputs(['command'])['command']?.trim() || 'launch';
 const phase = PHASES[command as PhaseName];
 if (!phase) {
   await runAction(async () => {
-    throw new InputError('command', `${JSON.stringify(command)} is not one of: ${['launch', ...PHASE_LIST.map((p) => p.name).filter((n) => n !== 'launch')].join(', ')}`);
+    throw new InputError(
+      'command',
+      `${JSON.stringify(command)} is not one of: ${['launch', ...PHASE_LIST.map((p) => p.name).filter((n) => n !== 'launch')].join(', ')}`,
+    );
   });
 } else {
   const inputs = actionInputs(phase.inputs);

@@ -45,11 +45,12 @@ export const OPTION_HELP: Record<string, string> = {
   'progress-regex': 'extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line',
   'dest-dir': 'directory on the runner for the checkpoints, laid out as <dest-dir>/<run-id>/… (required)',
   'latest-only': 'true: only the newest settled checkpoint of a running job',
-  roster: 'expected cell directories (under the first glob\'s fixed part), comma or newline separated; a mismatch fails',
+  roster: "expected cell directories (under the first glob's fixed part), comma or newline separated; a mismatch fails",
   parallel: "files pulled at once (default: the runner's cores, 2 to 4)",
   'stall-timeout': 'a pull that hears nothing from the box for this long gives up (default 2m); partial files resume on a rerun',
   'trusted-load-command': 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument',
-  artifact: 'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
+  artifact:
+    'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
   'retention-days': 'days GitHub keeps the artifacts (1–90, up to 400 where the repository allows); empty: the repository setting',
   provider: 'teardown: ssh (park by poweroff), command (your teardown-command), lambda, runpod, vastai or aws; in collect, only for the teardown card',
   'instance-id': "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port)",
@@ -57,7 +58,8 @@ export const OPTION_HELP: Record<string, string> = {
   'verified-path': 'VERIFIED.json from collect (a file, or the directory holding it and manifest.json)',
   'verified-artifact': "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run",
   'allow-park-unverified': 'true: allow a reversible park without a VERIFIED.json (never destroy)',
-  approval: 'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
+  approval:
+    'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
   confirm: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm',
   'dry-run': 'true (default): check the gate and show the card, change nothing; false: act',
   'api-key': 'the provider API key (pass it from a secret; masked)',
@@ -90,8 +92,28 @@ export function usage(): string {
 
 export const HELP = {
   audit: ['usage: tether audit [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS)].join('\n'),
-  collect: ['usage: tether collect --run-id ID --dest-dir DIR [options]', '', section('connection', CONNECTION_INPUTS), '', section('collect', COLLECT_INPUTS)].join('\n'),
-  teardown: ['usage: tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]', '', section('connection (optional: rebuilds the manifest to compare)', CONNECTION_INPUTS), '', section('teardown', TEARDOWN_INPUTS)].join('\n'),
+  collect: [
+    'usage: tether collect --run-id ID --dest-dir DIR [options]',
+    '',
+    section('connection', CONNECTION_INPUTS),
+    '',
+    section('collect', COLLECT_INPUTS),
+  ].join('\n'),
+  teardown: [
+    'usage: tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]',
+    '',
+    section('connection (optional: rebuilds the manifest to compare)', CONNECTION_INPUTS),
+    '',
+    section('teardown', TEARDOWN_INPUTS),
+  ].join('\n'),
   status: ['usage: tether status --run-ids ID[,ID…] [options]', '', section('connection', CONNECTION_INPUTS), '', section('patrol', PATROL_INPUTS)].join('\n'),
-  launch: ['usage: tether launch --run-id ID --command CMD [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS), '', section('launch', LAUNCH_INPUTS)].join('\n'),
+  launch: [
+    'usage: tether launch --run-id ID --command CMD [options]',
+    '',
+    section('connection', CONNECTION_INPUTS),
+    '',
+    section('audit gate', AUDIT_INPUTS),
+    '',
+    section('launch', LAUNCH_INPUTS),
+  ].join('\n'),
 };

@@ -66,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     const inputs = parseArgs(phase.name, rest);
     const code = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
     // launch and audit end with their outputs (the others say it all in their summary).
-    if (phase.name === 'launch' || phase.name === 'audit') for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(forTerminal(`${k}: ${v}`));
+    if (phase.name === 'launch' || phase.name === 'audit')
+      for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(forTerminal(`${k}: ${v}`));
     return code;
   } catch (err) {
     const d = describeError(err);

@@ -32,7 +32,14 @@ export interface ArtifactUploader {
  * the same name always means the same bytes: a re-run that finds its name taken keeps that artifact
  * instead of paying for a second copy. An unverified upload says so in its name.
  */
-export function planArtifacts(runId: string, filesSha256: string, root: string, files: { path: string; bytes: number }[], records: { path: string; bytes: number }[], verified: boolean): ArtifactPlan[] {
+export function planArtifacts(
+  runId: string,
+  filesSha256: string,
+  root: string,
+  files: { path: string; bytes: number }[],
+  records: { path: string; bytes: number }[],
+  verified: boolean,
+): ArtifactPlan[] {
   const base = `tether-${runId}-${filesSha256.slice(0, 12)}`;
   return [
     { kind: 'checkpoints', name: `${base}-checkpoints${verified ? '' : '-unverified'}`, root, files: files.map((f) => f.path), bytes: sum(files) },
@@ -56,7 +63,10 @@ export function budgetWarning(plans: ArtifactPlan[], budgetBytes: number, retent
 /** The summary block listing what was uploaded. Pure. */
 export function renderArtifacts(uploaded: UploadedArtifact[], warning: string | null): string {
   const lines = ['#### Artifacts', '', '| artifact | id | size | sha256 (zip) |', '|---|---|---|---|'];
-  for (const a of uploaded) lines.push(`| \`${a.name}\`${a.reused ? ' (kept: the same files were already uploaded in this workflow run)' : ''} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`);
+  for (const a of uploaded)
+    lines.push(
+      `| \`${a.name}\`${a.reused ? ' (kept: the same files were already uploaded in this workflow run)' : ''} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`,
+    );
   if (warning) lines.push('', `> ⚠️ ${warning}`);
   return lines.join('\n');
 }

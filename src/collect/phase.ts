@@ -56,7 +56,9 @@ async function pull(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer, manifes
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(`collect: ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+        reporter.info(
+          `collect: ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`,
+        );
       },
     });
     return null;
@@ -68,7 +70,11 @@ async function pull(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer, manifes
 
 /** Checkpoint bytes are remote-controlled: the trusted loader runs with no secrets in its environment. */
 function trustedLoad(command: string, file: string, home: string): string | null {
-  const r = spawnSync('bash', ['-c', `${command} "$1"`, 'tether-load', file], { env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' }, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('bash', ['-c', `${command} "$1"`, 'tether-load', file], {
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`;
 }
 
@@ -86,9 +92,27 @@ function recordOutputs(reporter: Reporter, manifest: Manifest, text: string, des
 }
 
 /** Uploads the checkpoints and the records (manifest, and VERIFIED.json when verified); the summary block and the first failure. */
-async function uploadArtifacts(uploader: ArtifactUploader, cfg: CollectConfig, manifest: Manifest, text: string, dest: string, verifiedPath: string | null, reporter: Reporter): Promise<{ summary: string; error: string | null }> {
-  const records = [{ path: 'manifest.json', bytes: Buffer.byteLength(text) }, ...(verifiedPath ? [{ path: 'VERIFIED.json', bytes: statSync(verifiedPath).size }] : [])];
-  const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync(join(dest, f.path))), records, verifiedPath !== null);
+async function uploadArtifacts(
+  uploader: ArtifactUploader,
+  cfg: CollectConfig,
+  manifest: Manifest,
+  text: string,
+  dest: string,
+  verifiedPath: string | null,
+  reporter: Reporter,
+): Promise<{ summary: string; error: string | null }> {
+  const records = [
+    { path: 'manifest.json', bytes: Buffer.byteLength(text) },
+    ...(verifiedPath ? [{ path: 'VERIFIED.json', bytes: statSync(verifiedPath).size }] : []),
+  ];
+  const plans = planArtifacts(
+    cfg.runId,
+    filesSha256(manifest),
+    dest,
+    manifest.files.filter((f) => existsSync(join(dest, f.path))),
+    records,
+    verifiedPath !== null,
+  );
   const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
   if (warning) reporter.warn(`collect: ${warning}`);
   const uploaded: UploadedArtifact[] = [];
@@ -98,7 +122,9 @@ async function uploadArtifacts(uploader: ArtifactUploader, cfg: CollectConfig, m
       reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
       const u = await uploader.upload(plan, cfg.retentionDays);
       uploaded.push(u);
-      reporter.info(`collect: artifact ${u.name} ${u.reused ? 'with the same files was already uploaded in this workflow run, kept' : 'uploaded'}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+      reporter.info(
+        `collect: artifact ${u.name} ${u.reused ? 'with the same files was already uploaded in this workflow run, kept' : 'uploaded'}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`,
+      );
     }
   } catch (err) {
     error = (err as Error).message;
@@ -122,7 +148,8 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   const cfg = parseCollect(inputs);
   // Decided before anything touches the box: an explicit artifact request that cannot work is an input error.
   const noUpload = artifacts ? artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the collect action';
-  if (cfg.artifact !== 'none' && noUpload && cfg.artifactExplicit) throw new InputError('artifact', `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
+  if (cfg.artifact !== 'none' && noUpload && cfg.artifactExplicit)
+    throw new InputError('artifact', `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== 'none' && !noUpload ? artifacts : undefined;
   const pinned = pinnedConnection(inputs, env, reporter);
   const { conn } = pinned;
@@ -135,13 +162,21 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   const verifiedPath = join(dest, 'VERIFIED.json');
   removeProofs(dest); // an old proof never stands for a new collect, at any depth under the destination
   const { session } = await openPinned(pinned, reporter);
-  const box = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
+  const box = {
+    host: conn.host,
+    port: conn.port,
+    host_key_fingerprint: session.hostFingerprint,
+    provider: cfg.card?.provider ?? null,
+    instance_id: cfg.card?.instanceId ?? null,
+  };
   let outcome;
   try {
     outcome = await collect(box, {
       buildManifest: async () => {
         const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
-        reporter.info(`collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? ' (latest checkpoint only)' : ''}`);
+        reporter.info(
+          `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? ' (latest checkpoint only)' : ''}`,
+        );
         return built;
       },
       pull: (manifest) => pull(cfg, pinned, session.hostKey, manifest, dest, reporter),
@@ -179,7 +214,10 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   } else if (cfg.artifact !== 'none' && !ok) {
     summary.push('#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `…-unverified`).');
   }
-  if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: new Date() }));
+  if (cfg.card)
+    summary.push(
+      renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: new Date() }),
+    );
   reporter.summary(summary.join('\n\n'));
   if (!ok) {
     const reasons = outcome.reasons;

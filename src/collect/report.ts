@@ -26,7 +26,12 @@ export function renderCollect(runId: string, m: Manifest, files: FileReport[], c
     }),
     '',
   ];
-  for (const [label, list] of [['missing', c.missing], ['not in the manifest', c.extra], ['size differs', c.sizeMismatch], ['sha256 differs', c.hashMismatch]] as const) {
+  for (const [label, list] of [
+    ['missing', c.missing],
+    ['not in the manifest', c.extra],
+    ['size differs', c.sizeMismatch],
+    ['sha256 differs', c.hashMismatch],
+  ] as const) {
     if (list.length) lines.push(`- ❌ ${label}: ${list.map((p) => code(p)).join(', ')}`);
   }
   return lines.join('\n');

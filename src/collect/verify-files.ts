@@ -16,7 +16,13 @@ export async function verifyOne(path: string, src: ByteSource): Promise<VerifyRe
     return await pick(path, src);
   } catch (err) {
     const e = err as Error;
-    return { format: 'unreadable', ok: false, problems: [`the verifier could not read it (${e?.name ?? 'Error'}: ${String(e?.message ?? err).slice(0, 200)})`], tensors: [], nonFinite: [] };
+    return {
+      format: 'unreadable',
+      ok: false,
+      problems: [`the verifier could not read it (${e?.name ?? 'Error'}: ${String(e?.message ?? err).slice(0, 200)})`],
+      tensors: [],
+      nonFinite: [],
+    };
   }
 }
 

@@ -35,7 +35,8 @@ export function parseCollect(inputs: Inputs): CollectConfig {
   if (!dest) throw new InputError('dest-dir', 'is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)');
   v.plainPath('dest-dir', dest);
   const roster = v.splitList(inputs['roster'] ?? '');
-  for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError('roster', `${v.show(cell)} is not a cell directory name`);
+  for (const cell of roster)
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError('roster', `${v.show(cell)} is not a cell directory name`);
   // Each stream costs a core on each side (cipher + hash); more streams than runner cores only contend.
   const parallel = v.number('parallel', inputs['parallel'], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError('parallel', 'must be a whole number');
@@ -60,7 +61,8 @@ export function parseCollect(inputs: Inputs): CollectConfig {
 function retention(raw: string | undefined): number | undefined {
   const d = (raw ?? '').trim();
   if (!d) return undefined;
-  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError('retention-days', `${v.show(raw ?? '')} is not a whole number of days from 1 to 400`);
+  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400)
+    throw new InputError('retention-days', `${v.show(raw ?? '')} is not a whole number of days from 1 to 400`);
   return Number(d);
 }
 

@@ -2,10 +2,7 @@ import { InputError } from './errors.ts';
 import * as v from './values.ts';
 import { isFingerprint, keysForHost, KnownHostsError, knownHostsName } from '../ssh/hostkey.ts';
 
-export type KeySource =
-  | { kind: 'content'; text: string }
-  | { kind: 'path'; path: string }
-  | { kind: 'agent'; socket: string };
+export type KeySource = { kind: 'content'; text: string } | { kind: 'path'; path: string } | { kind: 'agent'; socket: string };
 
 /** How the server's host key is checked: against pinned fingerprints, or (loud opt-in) recorded on first sight. */
 export type HostKeyPin = { kind: 'pinned'; fingerprints: string[]; revoked: string[] } | { kind: 'accept-new' };
@@ -50,11 +47,15 @@ export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
   const fpList = v.splitList(inputs['host-key-fingerprint'] ?? '');
   let pin: HostKeyPin;
   if (knownHosts.trim() || fpList.length) {
-    if (acceptNew) throw new InputError('accept-new-host-key', "is true but a pinned key was also given; drop one of them");
+    if (acceptNew) throw new InputError('accept-new-host-key', 'is true but a pinned key was also given; drop one of them');
     const fingerprints: string[] = [];
     const revoked: string[] = [];
     for (const fp of fpList) {
-      if (!isFingerprint(fp)) throw new InputError('host-key-fingerprint', `${v.show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`);
+      if (!isFingerprint(fp))
+        throw new InputError(
+          'host-key-fingerprint',
+          `${v.show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`,
+        );
       fingerprints.push(fp);
     }
     if (knownHosts.trim()) {
@@ -66,7 +67,8 @@ export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
         throw err;
       }
       if (found.lines === 0) throw new InputError('known-hosts', 'holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)');
-      if (found.keys.length === 0) throw new InputError('known-hosts', `has no key for ${knownHostsName(host, port)}; add one (ssh-keyscan -p ${port} ${host}) or fix host/port`);
+      if (found.keys.length === 0)
+        throw new InputError('known-hosts', `has no key for ${knownHostsName(host, port)}; add one (ssh-keyscan -p ${port} ${host}) or fix host/port`);
       fingerprints.push(...found.keys.map((k) => k.fingerprint));
       revoked.push(...found.revoked);
     }
@@ -74,7 +76,10 @@ export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
   } else if (acceptNew) {
     pin = { kind: 'accept-new' };
   } else {
-    throw new InputError('known-hosts', "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)");
+    throw new InputError(
+      'known-hosts',
+      "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)",
+    );
   }
   const connectTimeoutMs = v.number('connect-timeout', inputs['connect-timeout'], 15, 1, 300) * 1000;
   const attempts = v.number('connect-attempts', inputs['connect-attempts'], 3, 1, 10);

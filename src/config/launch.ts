@@ -39,7 +39,8 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError('commit', `${v.show(commit)} is not a git commit id`);
   const syncDir = (inputs['sync-dir'] ?? '').trim();
   v.plainPath('sync-dir', syncDir);
-  if (syncDir && (inputs['workdir'] ?? '').trim()) throw new InputError('sync-dir', "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
+  if (syncDir && (inputs['workdir'] ?? '').trim())
+    throw new InputError('sync-dir', "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = v.number('confirm-timeout', inputs['confirm-timeout'], 20, 1, 60);
   return {
     runId: v.runId('run-id', inputs['run-id']),

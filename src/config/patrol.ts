@@ -32,7 +32,8 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
   const config = (inputs['config'] ?? '').trim() || undefined;
   const runIds = v.splitList((inputs['run-ids'] ?? '').replace(/\s+/g, '\n')).map((id) => v.runId('run-ids', id));
   if (config && runIds.length) throw new InputError('run-ids', "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
-  if (!config && runIds.length === 0) throw new InputError('run-ids', "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
+  if (!config && runIds.length === 0)
+    throw new InputError('run-ids', "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
   if (runIds.length > 64) throw new InputError('run-ids', `has ${runIds.length} runs; at most 64 per host`);
   if (new Set(runIds).size !== runIds.length) throw new InputError('run-ids', 'lists a run id twice');
   const failOn = v.splitList(inputs['fail-on'] ?? '').map((s) => {

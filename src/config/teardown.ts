@@ -41,10 +41,14 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const verifiedArtifact = (inputs['verified-artifact'] ?? '').trim() || undefined;
   if (verifiedPath && verifiedArtifact) throw new InputError('verified-path', "give either 'verified-path' or 'verified-artifact', not both");
   v.plainPath('verified-path', verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact)) throw new InputError('verified-artifact', `${v.show(verifiedArtifact)} is not an artifact name`);
+  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
+    throw new InputError('verified-artifact', `${v.show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = v.bool('allow-park-unverified', inputs['allow-park-unverified'], false);
   if (!verifiedPath && !verifiedArtifact && !(verb === 'park' && allowParkUnverified)) {
-    throw new InputError('verified-path', `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === 'park' ? "; or allow-park-unverified: true for a reversible park" : ''}`);
+    throw new InputError(
+      'verified-path',
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === 'park' ? '; or allow-park-unverified: true for a reversible park' : ''}`,
+    );
   }
   const apiKey = inputs['api-key'] || undefined;
   if (FACTS[provider].credentials === 'api-key' && !apiKey) throw new InputError('api-key', `provider ${provider} needs its API key (pass it from a secret)`);
@@ -55,8 +59,13 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const teardownCommand = v.command('teardown-command', inputs['teardown-command'], provider === 'command');
   const awsRegion = (inputs['aws-region'] ?? '').trim() || undefined;
   if (provider === 'aws') {
-    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion)) throw new InputError('aws-region', `${awsRegion ? v.show(awsRegion) + ' is not' : 'is required:'} an AWS region like us-east-1`);
-    if (!env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY']) throw new InputError('aws-region', 'provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)');
+    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
+      throw new InputError('aws-region', `${awsRegion ? v.show(awsRegion) + ' is not' : 'is required:'} an AWS region like us-east-1`);
+    if (!env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY'])
+      throw new InputError(
+        'aws-region',
+        'provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)',
+      );
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an EC2 instance id (i-…)`);
   }
   const approval = v.oneOf('approval', inputs['approval'], ['environment', 'confirm'] as const, 'environment');

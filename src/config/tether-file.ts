@@ -14,7 +14,20 @@ export interface HostEntry {
   hourlyPrice: number | null;
 }
 
-const HOST_KEYS = new Set(['name', 'host', 'port', 'user', 'ssh-key-path', 'known-hosts', 'host-key-fingerprint', 'accept-new-host-key', 'connect-timeout', 'run-root', 'runs', 'hourly-price']);
+const HOST_KEYS = new Set([
+  'name',
+  'host',
+  'port',
+  'user',
+  'ssh-key-path',
+  'known-hosts',
+  'host-key-fingerprint',
+  'accept-new-host-key',
+  'connect-timeout',
+  'run-root',
+  'runs',
+  'hourly-price',
+]);
 
 /**
  * Parses tether.yml (pure: the caller reads the file). `defaults` apply to every host; each host needs
@@ -28,7 +41,8 @@ export function parseTetherFile(text: string, env: Inputs): HostEntry[] {
     throw new InputError('config', `is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   const d = doc as { defaults?: Record<string, unknown>; hosts?: unknown };
-  if (!d || typeof d !== 'object' || !Array.isArray(d.hosts) || d.hosts.length === 0) throw new InputError('config', "needs a 'hosts:' list (see examples/tether.yml)");
+  if (!d || typeof d !== 'object' || !Array.isArray(d.hosts) || d.hosts.length === 0)
+    throw new InputError('config', "needs a 'hosts:' list (see examples/tether.yml)");
   if (d.hosts.length > 256) throw new InputError('config', `lists ${d.hosts.length} hosts; at most 256`);
   const defaults = d.defaults ?? {};
   const seen = new Map<string, string>();
@@ -37,7 +51,11 @@ export function parseTetherFile(text: string, env: Inputs): HostEntry[] {
     const where = `hosts[${i}]${typeof h['name'] === 'string' ? ` (${h['name']})` : ''}`;
     if ('ssh-key' in h) throw new InputError('config', `${where}: key text does not belong in a committed file; use ssh-key-path`);
     for (const k of Object.keys(h)) if (!HOST_KEYS.has(k)) throw new InputError('config', `${where}: unknown key '${k}'`);
-    const inputs: Inputs = Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'runs' && k !== 'name').map(([k, val]) => [k, Array.isArray(val) ? val.join('\n') : String(val)]));
+    const inputs: Inputs = Object.fromEntries(
+      Object.entries(h)
+        .filter(([k]) => k !== 'runs' && k !== 'name')
+        .map(([k, val]) => [k, Array.isArray(val) ? val.join('\n') : String(val)]),
+    );
     let conn: ConnectionConfig;
     try {
       conn = parseConnection(inputs, env);
@@ -53,6 +71,12 @@ export function parseTetherFile(text: string, env: Inputs): HostEntry[] {
     }
     const price = inputs['hourly-price'];
     const hourlyPrice = price === undefined ? null : v.number('config', price.replace(/^\$/, ''), 0, 0, 10_000);
-    return { name: typeof h['name'] === 'string' ? h['name'] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: v.remotePath('config', inputs['run-root'], DEFAULT_RUN_ROOT), runIds: runs, hourlyPrice };
+    return {
+      name: typeof h['name'] === 'string' ? h['name'] : `${conn.user}@${conn.host}:${conn.port}`,
+      conn,
+      runRoot: v.remotePath('config', inputs['run-root'], DEFAULT_RUN_ROOT),
+      runIds: runs,
+      hourlyPrice,
+    };
   });
 }

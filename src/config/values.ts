@@ -31,7 +31,10 @@ export function host(input: string, raw: string | undefined): string {
   const bare = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
   const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
   if (isIP(bare) !== 0 || (hostname.test(bare) && !/^[0-9.]+$/.test(bare))) return bare;
-  throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o…', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
+  throw new InputError(
+    input,
+    `${show(v)} is not a host name or IP address (no spaces, options like '-o…', users like 'user@', or ports; use the 'port' and 'user' inputs)`,
+  );
 }
 
 export function port(input: string, raw: string | undefined, fallback = 22): number {
@@ -91,7 +94,25 @@ export function splitList(raw: string): string[] {
 
 // Names the job's environment must not take from inputs: they change how bash or the loader behave
 // before the command runs, or they belong to tether's wrapper.
-const RESERVED_ENV = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'IFS', 'PS4', 'PROMPT_COMMAND', 'LD_PRELOAD', 'LD_AUDIT', 'HOME', 'PATH', 'SHELL', 'USER', 'LOGNAME', 'PWD', 'OLDPWD', 'TMUX']);
+const RESERVED_ENV = new Set([
+  'BASH_ENV',
+  'ENV',
+  'SHELLOPTS',
+  'BASHOPTS',
+  'IFS',
+  'PS4',
+  'PROMPT_COMMAND',
+  'LD_PRELOAD',
+  'LD_AUDIT',
+  'HOME',
+  'PATH',
+  'SHELL',
+  'USER',
+  'LOGNAME',
+  'PWD',
+  'OLDPWD',
+  'TMUX',
+]);
 
 export function envName(input: string, name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {

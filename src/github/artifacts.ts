@@ -26,8 +26,12 @@ export function githubArtifacts(env: NodeJS.ProcessEnv = process.env): ArtifactU
           const { artifact } = await client.getArtifact(plan.name);
           return { name: plan.name, id: artifact.id, size: artifact.size, digest: (artifact.digest ?? '').replace(/^sha256:/, ''), reused: true };
         }
-        if (e.name === 'UsageError' || /storage quota has been hit/i.test(e.message)) throw new ArtifactError(`artifact ${plan.name}: GitHub's artifact storage quota is used up; the files stay on the runner. Free space by deleting old artifacts, or set artifact: none`);
-        if (e.name === 'GHESNotSupportedError') throw new ArtifactError(`artifact ${plan.name}: GitHub Enterprise Server does not support this artifact service; set artifact: none`);
+        if (e.name === 'UsageError' || /storage quota has been hit/i.test(e.message))
+          throw new ArtifactError(
+            `artifact ${plan.name}: GitHub's artifact storage quota is used up; the files stay on the runner. Free space by deleting old artifacts, or set artifact: none`,
+          );
+        if (e.name === 'GHESNotSupportedError')
+          throw new ArtifactError(`artifact ${plan.name}: GitHub Enterprise Server does not support this artifact service; set artifact: none`);
         throw new ArtifactError(`artifact ${plan.name} was not uploaded: ${e.message}`);
       }
     },

@@ -13,7 +13,10 @@ export function refuseUnsafeContext(env: Env, inputs: Record<string, string | un
   if ((event === 'pull_request' || event === 'pull_request_target') && env['GITHUB_EVENT_PATH']) {
     let fork: boolean;
     try {
-      const payload = JSON.parse(readFileSync(env['GITHUB_EVENT_PATH'], 'utf8')) as { pull_request?: { head?: { repo?: { fork?: boolean; full_name?: string } } }; repository?: { full_name?: string } };
+      const payload = JSON.parse(readFileSync(env['GITHUB_EVENT_PATH'], 'utf8')) as {
+        pull_request?: { head?: { repo?: { fork?: boolean; full_name?: string } } };
+        repository?: { full_name?: string };
+      };
       const head = payload.pull_request?.head?.repo;
       fork = Boolean(head?.fork) || (head?.full_name !== undefined && head.full_name !== payload.repository?.full_name);
     } catch {
@@ -22,6 +25,9 @@ export function refuseUnsafeContext(env: Env, inputs: Record<string, string | un
     if (fork) throw new InputError('event', "refusing to run on a pull request from a fork: its code must never reach a runner that holds the box's SSH key");
   }
   if ((inputs['ssh-key-path'] ?? '').trim() && env['RUNNER_ENVIRONMENT'] === 'github-hosted') {
-    throw new InputError('ssh-key-path', 'refusing a key file on a GitHub-hosted runner: patrol runs on a self-hosted runner that holds the key (runs-on: [self-hosted, tether])');
+    throw new InputError(
+      'ssh-key-path',
+      'refusing a key file on a GitHub-hosted runner: patrol runs on a self-hosted runner that holds the key (runs-on: [self-hosted, tether])',
+    );
   }
 }

@@ -7,7 +7,11 @@ import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { code, inert } from '../report/markdown.ts';
 import { renderTeardownMark, STATUS_MARKER } from '../report/patrol.ts';
 
-export function githubStore(target: ReportTo, env: Record<string, string | undefined>, token: string): StatusStore & { closeTracking(runId: string, comment: string): Promise<number | null> } {
+export function githubStore(
+  target: ReportTo,
+  env: Record<string, string | undefined>,
+  token: string,
+): StatusStore & { closeTracking(runId: string, comment: string): Promise<number | null> } {
   const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
   if (!owner || !repo) throw new InputError('report-to', 'needs GITHUB_REPOSITORY (owner/repo), which the runner sets');
   if (!token) throw new InputError('github-token', "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
@@ -59,7 +63,13 @@ export function githubStore(target: ReportTo, env: Record<string, string | undef
  * torn down), and a tracking issue is closed with the final line. Failures here are warnings: the
  * instance is already gone.
  */
-export async function teardownDone(inputs: Record<string, string | undefined>, env: Record<string, string | undefined>, reporter: Reporter, state: 'torn-down' | 'parked', reason: string): Promise<void> {
+export async function teardownDone(
+  inputs: Record<string, string | undefined>,
+  env: Record<string, string | undefined>,
+  reporter: Reporter,
+  state: 'torn-down' | 'parked',
+  reason: string,
+): Promise<void> {
   const target = parseReportTo(inputs['report-to']);
   if (!target) return;
   const runId = inputs['run-id'] ?? '';

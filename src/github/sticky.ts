@@ -39,7 +39,12 @@ interface CommentLite {
 }
 
 /** Ours: by the known login, or (login still unknown) by a Bot, whose login is then learnt. */
-function mine<T extends { user: { login: string; type?: string } | null }>(list: T[], who: Identity, has: (x: T) => boolean, order: (a: T, b: T) => number): T[] {
+function mine<T extends { user: { login: string; type?: string } | null }>(
+  list: T[],
+  who: Identity,
+  has: (x: T) => boolean,
+  order: (a: T, b: T) => number,
+): T[] {
   const marked = list.filter(has).sort(order);
   if (who.login === null) {
     const bot = marked.find((x) => x.user?.type === 'Bot');
@@ -52,14 +57,26 @@ function mine<T extends { user: { login: string; type?: string } | null }>(list:
 /** Our marker comments on an issue or PR, oldest first, across all pages. */
 export async function ourComments(octokit: Octokit, r: Repo, issue: number, marker: string, who: Identity): Promise<CommentLite[]> {
   const all = (await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: issue, per_page: 100 })) as CommentLite[];
-  return mine(all, who, (c) => (c.body ?? '').includes(marker), (a, b) => a.id - b.id);
+  return mine(
+    all,
+    who,
+    (c) => (c.body ?? '').includes(marker),
+    (a, b) => a.id - b.id,
+  );
 }
 
 /**
  * Exactly one comment: update ours in place, or create it; then look again, and if a concurrent tick
  * also created one, keep the oldest and delete the rest (both racers reach the same choice).
  */
-export async function upsertSticky(octokit: Octokit, r: Repo, issue: number, marker: string, who: Identity, body: string): Promise<{ id: number; url: string; created: boolean; removed: number }> {
+export async function upsertSticky(
+  octokit: Octokit,
+  r: Repo,
+  issue: number,
+  marker: string,
+  who: Identity,
+  body: string,
+): Promise<{ id: number; url: string; created: boolean; removed: number }> {
   let ours = await ourComments(octokit, r, issue, marker, who);
   let created = false;
   if (ours.length === 0) {
@@ -119,7 +136,14 @@ export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, wh
   for (const filter of lookups) {
     const list: IssueLite[] = [];
     let pages = 0;
-    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: 'all', per_page: 100, sort: 'created', direction: 'desc', ...filter })) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      ...r,
+      state: 'all',
+      per_page: 100,
+      sort: 'created',
+      direction: 'desc',
+      ...filter,
+    })) {
       list.push(...(page.data as IssueLite[]));
       if (++pages >= TRACKING_PAGES_MAX) break;
     }
@@ -127,7 +151,12 @@ export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, wh
     const found = ours.find((i) => i.state === 'open') ?? ours[ours.length - 1];
     if (found) return found.number;
   }
-  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId}`, labels: [TRACKING_LABEL], body: `${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.` });
+  const created = await octokit.rest.issues.create({
+    ...r,
+    title: `tether: run ${runId}`,
+    labels: [TRACKING_LABEL],
+    body: `${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.`,
+  });
   who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }

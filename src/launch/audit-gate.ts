@@ -54,11 +54,14 @@ export function gate(report: AuditReport, cfg: AuditConfig): GateResult {
 
   const fatalXid = report.xid.events.filter((e) => FATAL_XID.has(e.code));
   if (fatalXid.length) {
-    failures.push(`gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(', ')} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`);
+    failures.push(
+      `gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(', ')} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`,
+    );
   }
   const otherXid = report.xid.events.filter((e) => !FATAL_XID.has(e.code));
   if (otherXid.length) warnings.push(`gpu: kernel log has Xid ${[...new Set(otherXid.map((e) => e.code))].join(', ')} (usually an application fault)`);
-  if (!report.xid.readable && report.gpu.present) warnings.push('gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm');
+  if (!report.xid.readable && report.gpu.present)
+    warnings.push('gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm');
 
   if (!report.interpreter.path) warnings.push(`interpreter: ${report.interpreter.name} not found on the box`);
   else if (report.interpreter.error) warnings.push(`interpreter: ${report.interpreter.path} cannot import torch: ${report.interpreter.error}`);

@@ -75,7 +75,13 @@ function confirmResult(raw: unknown): ConfirmResult {
   const o = obj(raw, 'confirm.sh result');
   const w = 'confirm.sh result';
   const kind = str(o, 'marker_kind', w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
-  return { alive: bool(o, 'alive', w), log_exists: bool(o, 'log_exists', w), markerKind: kind === '' ? null : (kind as 'DONE' | 'FAILED'), marker: str(o, 'marker', w, { max: 4096 }), head: str(o, 'head', w, { max: 8192 }) };
+  return {
+    alive: bool(o, 'alive', w),
+    log_exists: bool(o, 'log_exists', w),
+    markerKind: kind === '' ? null : (kind as 'DONE' | 'FAILED'),
+    marker: str(o, 'marker', w, { max: 4096 }),
+    head: str(o, 'head', w, { max: 8192 }),
+  };
 }
 
 export async function runAudit(session: Session, cfg: AuditConfig): Promise<{ report: AuditReport; gate: GateResult }> {
@@ -125,7 +131,10 @@ export async function launch(
     env,
   );
   deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? ' (resume allowed)' : ''}`);
-  const r = await runScript(deps.session, 'launch', [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? '1' : '0', String(deps.heartbeatS ?? 30)], { data, timeoutMs: 60_000 });
+  const r = await runScript(deps.session, 'launch', [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? '1' : '0', String(deps.heartbeatS ?? 30)], {
+    data,
+    timeoutMs: 60_000,
+  });
   const out = launchResult(parseJsonLine('launch', r));
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? '', handle: out.handle ?? '', audit };
   if (out.note) {
@@ -136,7 +145,14 @@ export async function launch(
   }
 
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = confirmResult(parseJsonLine('confirm', await runScript(deps.session, 'confirm', [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1000 })));
+  const c = confirmResult(
+    parseJsonLine(
+      'confirm',
+      await runScript(deps.session, 'confirm', [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], {
+        timeoutMs: (cfg.confirmTimeoutS + 30) * 1000,
+      }),
+    ),
+  );
   const withHead = { ...started, logHead: c.head };
   if (/Traceback \(most recent call last\)/.test(c.head)) {
     return { ...withHead, result: 'failed', message: 'the job printed a Python traceback in its first lines' };
@@ -147,7 +163,11 @@ export async function launch(
       try {
         m = parseMarker(c.markerKind, c.marker);
       } catch (err) {
-        return { ...withHead, result: 'failed', message: `the job ended during the confirmation window, but its marker is unreadable (${(err as Error).message})` };
+        return {
+          ...withHead,
+          result: 'failed',
+          message: `the job ended during the confirmation window, but its marker is unreadable (${(err as Error).message})`,
+        };
       }
       if (m.exitCode !== 0) return { ...withHead, result: 'failed', message: `the job exited ${m.exitCode} during the confirmation window (stage ${m.stage})` };
       return { ...withHead, result: 'started', message: `the job finished within the confirmation window (exit 0): check that it did real work` };

@@ -31,9 +31,14 @@ export function packRelease(dir: string, mode: SyncMode, workspace: string): Rel
   const r =
     mode === 'git-head'
       ? spawnSync('git', ['-C', abs, 'archive', '--format=tar', 'HEAD'], { maxBuffer: MAX_RELEASE_BYTES, timeout: 120_000 })
-      : spawnSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--exclude=.git', '-C', abs, '-cf', '-', '.'], { maxBuffer: MAX_RELEASE_BYTES, timeout: 120_000 });
+      : spawnSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--exclude=.git', '-C', abs, '-cf', '-', '.'], {
+          maxBuffer: MAX_RELEASE_BYTES,
+          timeout: 120_000,
+        });
   if (r.error || r.status !== 0) {
-    const why = r.error?.message.includes('maxBuffer') ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : (r.error?.message ?? r.stderr.toString().trim());
+    const why = r.error?.message.includes('maxBuffer')
+      ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints`
+      : (r.error?.message ?? r.stderr.toString().trim());
     throw new InputError('sync-dir', `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
   }
   const sha256 = createHash('sha256').update(r.stdout).digest('hex');
@@ -49,7 +54,11 @@ export function releasesDir(runRoot: string): string {
 export async function uploadRelease(session: Session, runRoot: string, release: Release): Promise<{ path: string; stored: boolean }> {
   const r = await runScript(session, 'sync', [releasesDir(runRoot), release.id, release.sha256], { binary: release.bytes, timeoutMs: 600_000 });
   const raw = obj(parseJsonLine('sync', r), 'sync.sh result');
-  const out = { result: str(raw, 'result', 'sync.sh result', { max: 32 }), path: optStr(raw, 'path', 'sync.sh result', { max: 4096 }) ?? undefined, message: optStr(raw, 'message', 'sync.sh result', { max: 4096 }) ?? undefined };
+  const out = {
+    result: str(raw, 'result', 'sync.sh result', { max: 32 }),
+    path: optStr(raw, 'path', 'sync.sh result', { max: 4096 }) ?? undefined,
+    message: optStr(raw, 'message', 'sync.sh result', { max: 4096 }) ?? undefined,
+  };
   if (out.result !== 'stored' && out.result !== 'present') throw new Error(`code sync failed: ${out.message ?? out.result}`);
   return { path: out.path ?? '', stored: out.result === 'stored' };
 }

@@ -3,14 +3,21 @@ import type { LaunchConfig } from '../config/launch.ts';
 
 /** What identifies a run's work: resume must run exactly this again. */
 export function identity(cfg: Pick<LaunchConfig, 'command' | 'then' | 'workdir'>): string {
-  return createHash('sha256').update(`${cfg.command}\u0000${cfg.then ?? ''}\u0000${cfg.workdir}`).digest('hex');
+  return createHash('sha256')
+    .update(`${cfg.command}\u0000${cfg.then ?? ''}\u0000${cfg.workdir}`)
+    .digest('hex');
 }
 
 /** JSON with keys sorted at every level, so records are reproducible and diffable (runbook R7). */
 export function sortedJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return JSON.stringify(sort(value));

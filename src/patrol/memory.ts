@@ -59,7 +59,12 @@ export function memoryBlock(m: TickMemory): string {
 export function fitMemory(m: TickMemory, budget: number): TickMemory {
   let cur = m;
   for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
-    cur = { ...cur, runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])) };
+    cur = {
+      ...cur,
+      runs: Object.fromEntries(
+        Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }]),
+      ),
+    };
   }
   return cur;
 }
@@ -99,6 +104,20 @@ export function withoutMemory(body: string): string {
 
 /** Marks a run as torn down (or parked) in the tick memory; a run never patrolled gets a fresh entry. Pure. */
 export function markTeardown(m: TickMemory, runId: string, mark: TeardownMark): TickMemory {
-  const prev: RunMemory = m.runs[runId] ?? { attempt: 0, offset: 0, state: 'finished', cls: null, since: mark.at, lastKnown: null, unreachableSince: null, unreachableTicks: 0, oomKills: null, step: null, epoch: null, metrics: {}, history: [] };
+  const prev: RunMemory = m.runs[runId] ?? {
+    attempt: 0,
+    offset: 0,
+    state: 'finished',
+    cls: null,
+    since: mark.at,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: null,
+    step: null,
+    epoch: null,
+    metrics: {},
+    history: [],
+  };
   return { ...m, runs: { ...m.runs, [runId]: { ...prev, teardown: mark } } };
 }

@@ -53,7 +53,13 @@ function pick(memory: TickMemory, ids: string[]): TickMemory {
  * store is a first tick, never a false alert. Returns 1 when a run is in a `fail-on` state or the status
  * could not be written, else 0.
  */
-export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, mode: 'markdown' | 'text' = 'markdown', remote?: StatusStore): Promise<number> {
+export async function patrolPhase(
+  inputs: Inputs,
+  env: Inputs,
+  reporter: Reporter,
+  mode: 'markdown' | 'text' = 'markdown',
+  remote?: StatusStore,
+): Promise<number> {
   const cfg = parsePatrol(inputs);
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
@@ -71,7 +77,8 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     } catch {
       // unreadable: the load below reports it
     }
-    for (const [id, m] of Object.entries(readMemory(text).runs)) if (Number.isSafeInteger(m.issue) && (m.issue as number) > 0) remote.hint(id, m.issue as number);
+    for (const [id, m] of Object.entries(readMemory(text).runs))
+      if (Number.isSafeInteger(m.issue) && (m.issue as number) > 0) remote.hint(id, m.issue as number);
   }
   const bodies: string[] = [];
   for (const store of stores) {
@@ -104,7 +111,13 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     const m = result.memory.runs[id];
     if (m) result.memory.runs[id] = { ...m, issue };
   }
-  const render = (ids: string[]) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
+  const render = (ids: string[]) =>
+    renderPatrol(
+      result.verdicts.filter((v) => ids.includes(v.runId)),
+      pick(result.memory, ids),
+      now,
+      STATUS_MARKER,
+    );
   reporter.summary(mode === 'text' ? renderStatusText(result.verdicts, now) : render(runIds));
   let code = 0;
   const written: string[] = [];
@@ -116,12 +129,15 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       code = 1;
     }
   }
-  const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
+  const states = Object.fromEntries(
+    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]),
+  );
   reporter.output('states', JSON.stringify(states));
   reporter.output('escalate', String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output('tick', String(result.memory.tick));
   reporter.output('status-url', written.filter((w) => w.startsWith('http')).join('\n'));
-  for (const v of result.verdicts) if (v.state !== 'running' && v.state !== 'finished' && v.state !== 'launching') reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  for (const v of result.verdicts)
+    if (v.state !== 'running' && v.state !== 'finished' && v.state !== 'launching') reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
   if (failing.length) {
     reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(', ')} (fail-on: ${cfg.failOn.join(',')})`);

@@ -1,6 +1,18 @@
 import type { FailureClass } from './signatures.ts';
 
-export const STATES = ['launching', 'running', 'stalled', 'finished', 'failed', 'dead', 'rebooted', 'unreachable', 'probe-error', 'unknown', 'torn-down'] as const;
+export const STATES = [
+  'launching',
+  'running',
+  'stalled',
+  'finished',
+  'failed',
+  'dead',
+  'rebooted',
+  'unreachable',
+  'probe-error',
+  'unknown',
+  'torn-down',
+] as const;
 export type State = (typeof STATES)[number];
 export const FLAGS = ['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle', 'fast-finish'] as const;
 export type Flag = (typeof FLAGS)[number];
@@ -11,12 +23,14 @@ const RESUME = 'relaunch the identical command with launch `resume: true` (never
 export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
   launching: 'the job is starting; if it stays here for several ticks, read the attempt log',
   running: 'nothing to do',
-  stalled: 'alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate',
+  stalled:
+    'alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate',
   finished: 'ready to pull: run collect, which verifies the checkpoints before anything is torn down',
   dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
   rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
   unreachable: 'check the provider console for balance, power or preemption; nothing is known to have changed on the box',
-  'probe-error': 'the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box',
+  'probe-error':
+    'the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box',
   unknown: 'no run record for this run id under run-root: check run-id, run-root and the host',
   'torn-down': 'the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line',
 };
@@ -24,7 +38,8 @@ export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
 export const FAILURE_REMEDIATION: Record<FailureClass, string> = {
   'disk-full': `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
   oom: 'host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id',
-  'cuda-oom': 'CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry',
+  'cuda-oom':
+    'CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry',
   killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
   'code-error': 'a Python error in the code or config: investigate and fix; do not retry',
   nan: 'the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data',

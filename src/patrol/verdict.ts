@@ -157,7 +157,11 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     metrics: progress.metrics,
     heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host.now - run.heartbeatMtime) : null,
     progressAgeS,
-    checkpoints: { count: run.checkpoints.count, newest: run.checkpoints.newest, ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null },
+    checkpoints: {
+      count: run.checkpoints.count,
+      newest: run.checkpoints.newest,
+      ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null,
+    },
     gpus: host.gpu.gpus,
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
     memoryPct: host.memory.fraction !== null ? 100 * host.memory.fraction : null,
@@ -171,7 +175,12 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
  * Unreachable or probe-error: nothing was learnt about the run, so everything known stays as it was and
  * only the bookkeeping of this condition moves (never `dead`). Pure.
  */
-function notObserved(runId: string, seen: Exclude<Seen, { kind: 'observed' }>, prev: RunMemory | undefined, iso: string): { verdict: Verdict; memory: RunMemory } {
+function notObserved(
+  runId: string,
+  seen: Exclude<Seen, { kind: 'observed' }>,
+  prev: RunMemory | undefined,
+  iso: string,
+): { verdict: Verdict; memory: RunMemory } {
   const state: State = seen.kind === 'transport' ? 'unreachable' : 'probe-error';
   const blind = (s: State | undefined) => s === 'unreachable' || s === 'probe-error';
   const since = blind(prev?.state) ? (prev?.unreachableSince ?? iso) : iso;

@@ -35,7 +35,8 @@ export const MANIFEST_FILES_MAX = 100_000;
 export function parseManifest(raw: unknown, runId: string): Manifest {
   const m = obj(raw, 'manifest');
   if (typeof m['error'] === 'string') throw new BoxDataError(`manifest refused on the box: ${m['error'].slice(0, 500)}`);
-  if (m['schema'] !== MANIFEST_SCHEMA) throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m['schema']).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m['schema'] !== MANIFEST_SCHEMA)
+    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m['schema']).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
   if (m['run_id'] !== runId) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m['run_id']).slice(0, 64))}, not ${runId}`);
   const list = arr(m, 'files', 'manifest', MANIFEST_FILES_MAX);
   if (list.length === 0) throw new BoxDataError('manifest lists no files');
@@ -45,7 +46,10 @@ export function parseManifest(raw: unknown, runId: string): Manifest {
     const f = obj(x, `manifest.files[${i}]`);
     const path = str(f, 'path', `manifest.files[${i}]`, { max: 4096 });
     if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path)) throw new BoxDataError(`manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`,
+      );
     if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
     seen.add(path);
     const bytes = f['bytes'];
@@ -57,7 +61,8 @@ export function parseManifest(raw: unknown, runId: string): Manifest {
   });
   const workdir = str(m, 'workdir', 'manifest', { max: 4096 });
   if (!workdir.startsWith('/')) throw new BoxDataError('manifest has no absolute workdir');
-  if (m['file_count'] !== files.length || m['total_bytes'] !== total || !Number.isSafeInteger(total)) throw new BoxDataError('manifest totals do not match its file list');
+  if (m['file_count'] !== files.length || m['total_bytes'] !== total || !Number.isSafeInteger(total))
+    throw new BoxDataError('manifest totals do not match its file list');
   return {
     schema: MANIFEST_SCHEMA,
     run_id: runId,

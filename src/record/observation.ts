@@ -55,7 +55,6 @@ export interface RunObservation {
   checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null };
 }
 
-
 export interface HostObservation {
   hostname: string;
   /** The box's clock, epoch seconds: ages are computed against it, never against the runner's. */

@@ -31,8 +31,17 @@ export function scriptCommand(args: string[]): string {
 }
 
 /** Runs an on-box script; `data` (text lines) or `binary` (raw bytes, e.g. a tar) follows it on stdin. */
-export function runScript(session: Session, name: ScriptName, args: string[], opts: { data?: string; binary?: Buffer; timeoutMs?: number; maxOutput?: number } = {}): Promise<ExecResult> {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 120_000, maxOutput: opts.maxOutput ?? 1 << 20 });
+export function runScript(
+  session: Session,
+  name: ScriptName,
+  args: string[],
+  opts: { data?: string; binary?: Buffer; timeoutMs?: number; maxOutput?: number } = {},
+): Promise<ExecResult> {
+  return session.exec(scriptCommand(args), {
+    stdin: scriptStdin(name, opts.binary ?? opts.data),
+    timeoutMs: opts.timeoutMs ?? 120_000,
+    maxOutput: opts.maxOutput ?? 1 << 20,
+  });
 }
 
 /**
@@ -42,7 +51,11 @@ export function runScript(session: Session, name: ScriptName, args: string[], op
 export function parseJsonLine<T = unknown>(name: string, r: ExecResult): T {
   const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
   if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
-  const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   if (line === undefined) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
   return parseJson(line, `${name}.sh's result`, 16 << 20) as T;
 }

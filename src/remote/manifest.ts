@@ -3,11 +3,21 @@ import type { Session } from '../ssh/client.ts';
 import { dataLines, parseJsonLine, runScript } from './invoke.ts';
 
 /** Builds (and writes) the run's manifest on the box; returns it with its exact text, whose sha256 VERIFIED.json records. */
-export async function buildManifest(session: Session, runRoot: string, runId: string, opts: { latestOnly: boolean; roster: string[] }): Promise<{ manifest: Manifest; text: string }> {
+export async function buildManifest(
+  session: Session,
+  runRoot: string,
+  runId: string,
+  opts: { latestOnly: boolean; roster: string[] },
+): Promise<{ manifest: Manifest; text: string }> {
   const data = dataLines(opts.roster.length ? { roster: opts.roster.join('\n') } : {});
   const r = await runScript(session, 'manifest', [runRoot, runId, opts.latestOnly ? '1' : '0'], { data, timeoutMs: 3_600_000, maxOutput: 64 << 20 });
   const raw = parseJsonLine('manifest', r);
   const manifest = parseManifest(raw, runId);
-  const text = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '';
+  const text =
+    r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop() ?? '';
   return { manifest, text: `${text}\n` };
 }

@@ -97,7 +97,11 @@ export function parseProbe(raw: unknown, runRoot: string): HostObservation {
     now: int(r, 'now', 'probe', TIME),
     btime: optInt(r, 'btime', 'probe', TIME),
     disk: parseDf(runRoot, str(r, 'disk_bytes', 'probe', { max: 4096 }), str(r, 'disk_inodes', 'probe', { max: 4096 })),
-    memory: parseMemory(str(mem, 'max', 'probe.memory', { max: 64 }), str(mem, 'current', 'probe.memory', { max: 64 }), str(mem, 'events', 'probe.memory', { max: 1024 })),
+    memory: parseMemory(
+      str(mem, 'max', 'probe.memory', { max: 64 }),
+      str(mem, 'current', 'probe.memory', { max: 64 }),
+      str(mem, 'events', 'probe.memory', { max: 1024 }),
+    ),
     gpu: {
       present,
       error: present && code !== 0 ? (code === 124 ? 'nvidia-smi did not answer within 10 s' : `nvidia-smi failed (exit ${code})`) : null,

@@ -26,7 +26,10 @@ export function renderAudit(a: NonNullable<LaunchOutcome['audit']>): string {
   for (const f of a.gate.failures) lines.push(`- 🛑 ${esc(f)}`);
   for (const w of a.gate.warnings) lines.push(`- ⚠️ ${esc(w)}`);
   lines.push('', '| check | value |', '|---|---|');
-  for (const d of r.disks) lines.push(`| disk ${esc(d.path)} | ${(d.availBytes / GB).toFixed(1)} / ${(d.sizeBytes / GB).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : 'no inode limit'} (${esc(d.mount)}) |`);
+  for (const d of r.disks)
+    lines.push(
+      `| disk ${esc(d.path)} | ${(d.availBytes / GB).toFixed(1)} / ${(d.sizeBytes / GB).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : 'no inode limit'} (${esc(d.mount)}) |`,
+    );
   if (r.cgroup) {
     const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB).toFixed(1)} GB limit` : 'no limit';
     lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? '?'}, cpu quota ${r.cgroup.cpuQuotaCores ?? 'none'} |`);
@@ -34,9 +37,13 @@ export function renderAudit(a: NonNullable<LaunchOutcome['audit']>): string {
   lines.push(`| cpus / boot | ${r.nproc ?? '?'} / ${esc(String(r.bootTime ?? '?'), 64)} |`);
   if (!r.gpu.present) lines.push('| gpu | no nvidia-smi |');
   for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${esc(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} °C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${esc(g.throttleActive.join(' '))}` : ''} |`);
+    lines.push(
+      `| gpu ${g.index} | ${esc(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} °C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${esc(g.throttleActive.join(' '))}` : ''} |`,
+    );
   }
   const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${esc(i.path)}: ${i.torchVersion ? `torch ${esc(String(i.torchVersion), 64)}, cuda ${esc(String(i.cuda), 64)}` : `no torch (${esc(i.error ?? '')})`}` : `${esc(i.name)} not found`} |`);
+  lines.push(
+    `| interpreter | ${i.path ? `${esc(i.path)}: ${i.torchVersion ? `torch ${esc(String(i.torchVersion), 64)}, cuda ${esc(String(i.cuda), 64)}` : `no torch (${esc(i.error ?? '')})`}` : `${esc(i.name)} not found`} |`,
+  );
   return lines.join('\n');
 }

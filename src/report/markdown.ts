@@ -21,17 +21,19 @@ function bounded(s: string, max: number): string {
  * could hide what follows), no link, image or autolink, no @mention, no table-cell break, no code span.
  */
 export function inert(s: string, max = 2000): string {
-  return bounded(String(s), max)
-    .replace(/\r\n?|\n/g, ' ')
-    .replace(CONTROLS, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(PUNCT, (c) => `\\${c}`)
-    // Autolinks (`https://x`, `www.x`) and mentions (`@user`, `a@b.c`) are broken with a zero-width space.
-    .replace(/:\/\//g, `:${ZWSP}//`)
-    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`)
-    .replace(/@/g, `@${ZWSP}`);
+  return (
+    bounded(String(s), max)
+      .replace(/\r\n?|\n/g, ' ')
+      .replace(CONTROLS, ' ')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(PUNCT, (c) => `\\${c}`)
+      // Autolinks (`https://x`, `www.x`) and mentions (`@user`, `a@b.c`) are broken with a zero-width space.
+      .replace(/:\/\//g, `:${ZWSP}//`)
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`)
+      .replace(/@/g, `@${ZWSP}`)
+  );
 }
 
 /**
@@ -39,7 +41,10 @@ export function inert(s: string, max = 2000): string {
  * longer than any backtick run in the text, and `|` is escaped so a table cell cannot be split.
  */
 export function code(s: string, max = 400): string {
-  const t = bounded(String(s), max).replace(/\r\n?|\n/g, ' ').replace(CONTROLS, ' ').replace(/\|/g, '\\|');
+  const t = bounded(String(s), max)
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(CONTROLS, ' ')
+    .replace(/\|/g, '\\|');
   const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = t.startsWith('`') || t.endsWith('`') || t === '' ? ' ' : '';

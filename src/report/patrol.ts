@@ -25,7 +25,6 @@ export const BODY_MAX = 65_536;
 /** Finds our status comment (with the author's login). */
 export const STATUS_MARKER = '<!-- tether:status -->';
 
-
 export function age(s: number | null): string {
   if (s === null) return '—';
   if (s < 90) return `${Math.round(s)} s`;
@@ -70,7 +69,15 @@ export function chart(runId: string, m: TickMemory['runs'][string] | undefined):
   const series = pts.filter((p) => (useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null));
   const xs = series.map((p, i) => (p[1] !== null ? String(p[1]) : String(i + 1)));
   const ys = series.map((p) => Number((useLoss ? (p[2] as number) : (p[1] as number)).toPrecision(5)));
-  return ['```mermaid', 'xychart-beta', `  title "${runId.replace(/"/g, '')}: ${useLoss ? 'loss' : 'step'} by tick"`, `  x-axis "step" [${xs.map((x) => `"${x}"`).join(', ')}]`, `  y-axis "${useLoss ? 'loss' : 'step'}"`, `  line [${ys.join(', ')}]`, '```'].join('\n');
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${runId.replace(/"/g, '')}: ${useLoss ? 'loss' : 'step'} by tick"`,
+    `  x-axis "step" [${xs.map((x) => `"${x}"`).join(', ')}]`,
+    `  y-axis "${useLoss ? 'loss' : 'step'}"`,
+    `  line [${ys.join(', ')}]`,
+    '```',
+  ].join('\n');
 }
 
 /** The job summary / sticky comment body: status table, remediation, charts, hidden memory. Pure. */
@@ -124,10 +131,25 @@ export function renderTeardownMark(oldBody: string, runId: string, mark: Teardow
 export function renderStatusText(verdicts: HostVerdict[], now: Date): string {
   const rows = [['RUN', 'HOST', 'STATE', 'STEP', 'EPOCH', 'METRICS', 'HEARTBEAT', 'CKPTS', 'SINCE']];
   for (const v of verdicts) {
-    rows.push([v.runId, v.host, stateText(v) + (v.flags.length ? ` [${v.flags.join(',')}]` : ''), v.step === null ? '-' : String(v.step), v.epoch ?? '-', metricsText(v.metrics) || '-', age(v.heartbeatAgeS), String(v.checkpoints.count), age((now.getTime() - Date.parse(v.since)) / 1000)]);
+    rows.push([
+      v.runId,
+      v.host,
+      stateText(v) + (v.flags.length ? ` [${v.flags.join(',')}]` : ''),
+      v.step === null ? '-' : String(v.step),
+      v.epoch ?? '-',
+      metricsText(v.metrics) || '-',
+      age(v.heartbeatAgeS),
+      String(v.checkpoints.count),
+      age((now.getTime() - Date.parse(v.since)) / 1000),
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   const notes = verdicts.filter((v) => v.state !== 'running' || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }

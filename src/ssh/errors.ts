@@ -3,7 +3,8 @@ export type TransportKind = 'auth_failed' | 'host_key_mismatch' | 'connection_re
 
 const ADVICE: Record<TransportKind, string> = {
   auth_failed: 'the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box',
-  host_key_mismatch: 'the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect',
+  host_key_mismatch:
+    'the box presented a different host key than the pinned one: if the box was re-created, update known-hosts / host-key-fingerprint; otherwise treat it as an attack and do not connect',
   connection_refused: 'nothing accepts SSH on that address and port: check the port (providers re-assign it when an instance is re-created) and that sshd runs',
   unreachable: 'no answer from the box: check the provider console for balance, power or preemption, and the address and port',
   network: 'the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups',

@@ -74,7 +74,8 @@ export function keysForHost(text: string, host: string, port: number): { keys: K
     let marker = '';
     if (fields[0]?.startsWith('@')) marker = fields.shift() ?? '';
     // OpenSSH knows exactly these two markers; anything else is a typo that would silently change meaning.
-    if (marker && marker !== '@cert-authority' && marker !== '@revoked') throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    if (marker && marker !== '@cert-authority' && marker !== '@revoked')
+      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
     const [hosts, keyType, b64] = fields;
     if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue;
     lines++;

@@ -23,7 +23,9 @@ export function loadCredential(source: KeySource): Credential {
   const input = source.kind === 'path' ? 'ssh-key-path' : 'ssh-key';
   const parsed = ssh2.utils.parseKey(text);
   if (parsed instanceof Error) {
-    const why = /encrypted|passphrase/i.test(parsed.message) ? 'is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)' : `is not a usable private key (${parsed.message})`;
+    const why = /encrypted|passphrase/i.test(parsed.message)
+      ? 'is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)'
+      : `is not a usable private key (${parsed.message})`;
     throw new InputError(input, why);
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;

@@ -12,7 +12,6 @@ export interface CardInput {
   now: Date;
 }
 
-
 /**
  * The teardown card: what the approver approves. Verb, reversibility, what survives, what keeps
  * billing, the other verb's trade-off, cost traps and a stale-facts warning. Pure.
@@ -34,7 +33,9 @@ export function renderCard(c: CardInput): string {
       `| keeps billing | ${f.keepsBilling} |`,
     );
   }
-  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? 'reversible' : 'irreversible'}; keeps billing: ${o.keepsBilling}` : (p.missing?.[other] ?? 'not offered')} |`);
+  lines.push(
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? 'reversible' : 'irreversible'}; keeps billing: ${o.keepsBilling}` : (p.missing?.[other] ?? 'not offered')} |`,
+  );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : '**nothing verified**'} |`);
   lines.push('', ...p.traps.map((t) => `- ⚠️ ${t}`));
   const age = monthsSince(p.verified, c.now);

@@ -3,7 +3,6 @@ import { parseManifest, type Manifest } from '../record/manifest.ts';
 import { filesSha256, VERIFIED_SCHEMA, type VerifiedDoc } from '../record/verified.ts';
 import type { Verb } from './facts.ts';
 
-
 /** What teardown is about to act on: the instance, and the box when the connection inputs are given. */
 export interface TeardownTarget {
   provider: string;
@@ -18,12 +17,15 @@ export interface TeardownTarget {
  */
 export function checkBox(v: VerifiedDoc, t: TeardownTarget): string | null {
   const b = v.box;
-  if (!b || typeof b.host !== 'string' || typeof b.port !== 'number' || typeof b.host_key_fingerprint !== 'string') return 'VERIFIED.json does not say which box it proves (written by an older tether?): collect again';
+  if (!b || typeof b.host !== 'string' || typeof b.port !== 'number' || typeof b.host_key_fingerprint !== 'string')
+    return 'VERIFIED.json does not say which box it proves (written by an older tether?): collect again';
   const provider = typeof b.provider === 'string' ? b.provider : null;
   const instance = typeof b.instance_id === 'string' ? b.instance_id : null;
-  if (instance !== null && (instance !== t.instanceId || provider !== t.provider)) return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
+  if (instance !== null && (instance !== t.instanceId || provider !== t.provider))
+    return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
   if (t.box && (t.box.host !== b.host || t.box.port !== b.port)) return `VERIFIED.json proves the box at ${b.host}:${b.port}, not ${t.box.host}:${t.box.port}`;
-  if (instance === null && !t.box) return 'VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance';
+  if (instance === null && !t.box)
+    return 'VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance';
   return null;
 }
 
@@ -43,8 +45,11 @@ const refuse = (reason: string): Gate => ({ ok: false, reason });
  */
 export function checkProof(runId: string, verb: Verb, files: { verifiedText: string; manifestText: string | null } | null, allowParkUnverified: boolean): Gate {
   if (!files) {
-    if (verb === 'park' && allowParkUnverified) return { ok: true, proof: null, notes: ['no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks'] };
-    return refuse(`no VERIFIED.json for run ${runId}: collect (verified) must come first${verb === 'park' ? '; a reversible park without it needs allow-park-unverified: true' : ''}`);
+    if (verb === 'park' && allowParkUnverified)
+      return { ok: true, proof: null, notes: ['no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks'] };
+    return refuse(
+      `no VERIFIED.json for run ${runId}: collect (verified) must come first${verb === 'park' ? '; a reversible park without it needs allow-park-unverified: true' : ''}`,
+    );
   }
   let v: VerifiedDoc;
   try {
@@ -54,10 +59,12 @@ export function checkProof(runId: string, verb: Verb, files: { verifiedText: str
   }
   if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
   if (v.run_id !== runId) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId}`);
-  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? '') || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? '')) return refuse('VERIFIED.json lacks manifest_sha256 or files_sha256');
+  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? '') || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ''))
+    return refuse('VERIFIED.json lacks manifest_sha256 or files_sha256');
   if (files.manifestText === null) return refuse('manifest.json is missing beside VERIFIED.json, so its hash cannot be checked');
   const sha = createHash('sha256').update(files.manifestText).digest('hex');
-  if (sha !== v.manifest_sha256) return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}…) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}…)`);
+  if (sha !== v.manifest_sha256)
+    return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}…) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}…)`);
   let manifest: Manifest;
   try {
     manifest = parseManifest(JSON.parse(files.manifestText), runId);
@@ -65,7 +72,8 @@ export function checkProof(runId: string, verb: Verb, files: { verifiedText: str
     return refuse(`manifest.json beside VERIFIED.json: ${(err as Error).message}`);
   }
   if (filesSha256(manifest) !== v.files_sha256) return refuse('VERIFIED.json files_sha256 does not match its manifest');
-  if (v.latest_only && verb === 'destroy') return refuse('VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box');
+  if (v.latest_only && verb === 'destroy')
+    return refuse('VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box');
   return { ok: true, proof: { verified: v, manifest }, notes: [] };
 }
 
@@ -77,7 +85,8 @@ export function checkRebuilt(verified: Manifest, now: Manifest): string | null {
   const added = [...after.keys()].filter((p) => !before.has(p));
   const gone = [...before.keys()].filter((p) => !after.has(p));
   const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p));
-  const list = (label: string, ps: string[]) => (ps.length ? [`${label} ${ps.slice(0, 5).join(', ')}${ps.length > 5 ? ` and ${ps.length - 5} more` : ''}`] : []);
+  const list = (label: string, ps: string[]) =>
+    ps.length ? [`${label} ${ps.slice(0, 5).join(', ')}${ps.length > 5 ? ` and ${ps.length - 5} more` : ''}`] : [];
   return `the box's checkpoints changed since verification (${[...list('new:', added), ...list('changed:', changed), ...list('gone:', gone)].join('; ')}): collect again before teardown`;
 }
 

@@ -67,7 +67,16 @@ function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs): Pr
     case 'vastai':
       return vastaiProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
     case 'aws':
-      return awsProvider(ctx, { region: cfg.awsRegion ?? '', accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '', sessionToken: env['AWS_SESSION_TOKEN'] }, cfg.apiUrl);
+      return awsProvider(
+        ctx,
+        {
+          region: cfg.awsRegion ?? '',
+          accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',
+          secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '',
+          sessionToken: env['AWS_SESSION_TOKEN'],
+        },
+        cfg.apiUrl,
+      );
     case 'command':
       return commandProvider(ctx, cfg.teardownCommand ?? '', env as NodeJS.ProcessEnv, cfg.timeoutS * 1000);
     case 'ssh': {
@@ -85,7 +94,8 @@ function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs): Pr
  */
 export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, deps: TeardownDeps = {}): Promise<number> {
   const cfg = parseTeardown(inputs, env);
-  if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
+  if (cfg.verifiedArtifact && !deps.fetchArtifact)
+    throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs['ssh-key'], env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => new Date());
   const finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => {
@@ -101,9 +111,18 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate: Gate = typeof loaded === 'string' ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
-  const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
+  const card = renderCard({
+    provider: cfg.provider,
+    instanceId: cfg.instanceId,
+    verb: cfg.verb,
+    runId: cfg.runId,
+    verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
+    now: now(),
+  });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
-  const refused = gate.ok ? ((proof && checkBox(proof.verified, target)) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm')) : gate.reason;
+  const refused = gate.ok
+    ? (proof && checkBox(proof.verified, target)) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm')
+    : gate.reason;
   if (refused) return finish('refused', refused, 1, { kind: 'refused', runId, reason: refused, notes: [], card });
 
   // The box may have written more since verification: rebuild its manifest and compare, when it answers.
@@ -138,7 +157,13 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
     return finish('dry-run', reason, 0, { kind: 'dry-run', runId, reason, notes, card });
   }
 
-  const ctx: ProviderContext = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))), log: (l) => reporter.info(l) };
+  const ctx: ProviderContext = {
+    instanceId: cfg.instanceId,
+    runId: cfg.runId,
+    verb: cfg.verb,
+    callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))),
+    log: (l) => reporter.info(l),
+  };
   const provider = providerFor(cfg, ctx, env);
   let result;
   try {
@@ -161,7 +186,19 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
     }
   }
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
-  const exit = finish(state, reason, 0, { kind: 'done', runId, state, instanceId: cfg.instanceId, detail: result.detail, already: result.already, verb: cfg.verb, keepsBilling: verbFacts?.keepsBilling ?? null, leftovers, notes, card });
+  const exit = finish(state, reason, 0, {
+    kind: 'done',
+    runId,
+    state,
+    instanceId: cfg.instanceId,
+    detail: result.detail,
+    already: result.already,
+    verb: cfg.verb,
+    keepsBilling: verbFacts?.keepsBilling ?? null,
+    leftovers,
+    notes,
+    card,
+  });
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }

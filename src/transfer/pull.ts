@@ -1,6 +1,19 @@
 import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { shellQuote } from '../remote/shell-quote.ts';
 import { dirname, join } from 'node:path';
@@ -56,31 +69,46 @@ export class PullError extends Error {
   }
 }
 
-
 async function hashFile(path: string, h: Hash): Promise<void> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
 }
 
 /** Pulls `files` (paths relative to `remoteBase` on the box) into `dest`, in parallel, resumably. */
-export async function pullFiles(target: PullTarget, remoteBase: string, files: PullFile[], dest: string, opts: PullOptions = {}): Promise<{ files: PullFile[]; bytesThisRun: number }> {
+export async function pullFiles(
+  target: PullTarget,
+  remoteBase: string,
+  files: PullFile[],
+  dest: string,
+  opts: PullOptions = {},
+): Promise<{ files: PullFile[]; bytesThisRun: number }> {
   const secrets = mkdtempSync(join(tmpdir(), 'tether-ssh-'));
   const kh = join(secrets, 'known_hosts');
   writeFileSync(kh, `${target.knownHostsLine}\n`, { mode: 0o600 });
   const keyFile = join(secrets, 'id');
   if ('key' in target.identity) writeFileSync(keyFile, target.identity.key, { mode: 0o600 });
   const sshArgs = [
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${kh}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', `ConnectTimeout=${target.connectTimeoutS}`,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${kh}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    `ConnectTimeout=${target.connectTimeoutS}`,
     // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
-    '-o', `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
-    '-o', 'ServerAliveCountMax=2',
-    '-o', 'LogLevel=ERROR',
-    '-c', 'aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com',
+    '-o',
+    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
+    '-o',
+    'ServerAliveCountMax=2',
+    '-o',
+    'LogLevel=ERROR',
+    '-c',
+    'aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com',
     ...('key' in target.identity ? ['-o', 'IdentitiesOnly=yes', '-i', keyFile] : []),
-    '-p', String(target.port),
+    '-p',
+    String(target.port),
     `${target.user}@${target.host}`,
     '--',
   ];
@@ -163,18 +191,26 @@ export async function pullFiles(target: PullTarget, remoteBase: string, files: P
       throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
     }
     if (writeError) {
-      if (writeError.code === 'ENOSPC') throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      if (writeError.code === 'ENOSPC')
+        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
       throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
     }
     const code = await exited;
     opts.signal?.removeEventListener('abort', stop);
     if (code !== 0) {
-      throw new PullError(f.path, `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}; rerun to resume`, code === 255);
+      throw new PullError(
+        f.path,
+        `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}; rerun to resume`,
+        code === 255,
+      );
     }
     const sha = h.digest('hex');
     if (got !== f.bytes || sha !== f.sha256) {
       rmSync(part, { force: true });
-      throw new PullError(f.path, `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}…; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}…): rebuild the manifest and collect again`);
+      throw new PullError(
+        f.path,
+        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}…; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}…): rebuild the manifest and collect again`,
+      );
     }
     renameSync(part, final);
     return { path: f.path, bytes: f.bytes, sha256: sha };

@@ -22,7 +22,9 @@ function fakeGpu(csv: string, opts: { eventReasonsOnly?: boolean; hang?: boolean
     '#!/bin/bash',
     opts.hang ? 'sleep 600' : '',
     // Newer drivers only know clocks_event_reasons; they reject the old field name (exit 2).
-    opts.eventReasonsOnly ? 'case "$*" in *clocks_throttle_reasons*) echo \'Field "clocks_throttle_reasons.active" is not a valid field to query.\'; exit 2;; esac' : '',
+    opts.eventReasonsOnly
+      ? 'case "$*" in *clocks_throttle_reasons*) echo \'Field "clocks_throttle_reasons.active" is not a valid field to query.\'; exit 2;; esac'
+      : '',
     'case "$*" in *--query-gpu=*) cat "$(dirname "$0")/nvidia-smi.csv" ;; *) echo "NVIDIA-SMI 550.54.15" ;; esac',
   ].join('\n');
   writeFileSync(`${box.bin}/nvidia-smi`, script + '\n', { mode: 0o755 });
@@ -47,7 +49,13 @@ describe('audit gate on a namespace box', () => {
     expect(r.errors).toEqual([]);
     expect(code).toBe(0);
     expect(r.outputs['passed']).toBe('true');
-    expect(report.gpu.gpus[0]).toMatchObject({ name: 'NVIDIA H100 80GB HBM3', memTotalMiB: 81559, tempC: 31, smClockMaxMHz: 1980, throttleActive: ['gpu_idle'] });
+    expect(report.gpu.gpus[0]).toMatchObject({
+      name: 'NVIDIA H100 80GB HBM3',
+      memTotalMiB: 81559,
+      tempC: 31,
+      smClockMaxMHz: 1980,
+      throttleActive: ['gpu_idle'],
+    });
     expect(report.disks[0].path).toBe(`${box.home}/.tether/runs`);
     expect(report.disks[0].availBytes).toBeGreaterThan(1e9);
     expect(report.interpreter.path).toBe('/usr/bin/python3');

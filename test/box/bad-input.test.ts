@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => box?.destroy());
 
-const base = () => box.inputs({ 'run-id': 'ok-run', command: 'sleep 1', workdir: '~/code', 'require-gpu': 'false', 'min-free-gb': '1', 'confirm-timeout': '1' });
+const base = () =>
+  box.inputs({ 'run-id': 'ok-run', command: 'sleep 1', workdir: '~/code', 'require-gpu': 'false', 'min-free-gb': '1', 'confirm-timeout': '1' });
 const long = (n: number) => 'a'.repeat(n);
 
 // [input, hostile value, the input the error must name]
@@ -141,12 +142,7 @@ describe('hostile values that are legal pass through literally', () => {
   it('env values and the command reach the job byte for byte, and nothing else runs', async () => {
     const value = `$(${touch}) \`${touch}\` ; ${touch} | "quoted" 'single' \\ $HOME`;
     const r = captureReporter();
-    const code = await launchPhase(
-      { ...base(), 'run-id': 'literal', env: `ODD=${value}`, command: 'printf "%s" "$ODD" > odd.txt' },
-      {},
-      r,
-      '/tmp',
-    );
+    const code = await launchPhase({ ...base(), 'run-id': 'literal', env: `ODD=${value}`, command: 'printf "%s" "$ODD" > odd.txt' }, {}, r, '/tmp');
     expect(code, r.errors.join('\n')).toBe(0);
     await waitFor('DONE', () => existsSync(`${box.home}/.tether/runs/literal/DONE`), 15_000);
     expect(readFileSync(`${box.home}/code/odd.txt`, 'utf8')).toBe(value);
@@ -156,11 +152,33 @@ describe('hostile values that are legal pass through literally', () => {
 
   it("job variables named like tether's own script variables change nothing but the job's view", async () => {
     // Names that launch.sh, lib.sh or the wrapper use (or used) for themselves.
-    const clash = ['RUN_DIR', 'HANDLE', 'LAST', 'DATA_spec', 'DATA_command', 'backend', 'wrapper', 'n', 'a', 'hb', 'stage', 'rc', 'run_dir', 'sock', 'path', 'tmp'];
+    const clash = [
+      'RUN_DIR',
+      'HANDLE',
+      'LAST',
+      'DATA_spec',
+      'DATA_command',
+      'backend',
+      'wrapper',
+      'n',
+      'a',
+      'hb',
+      'stage',
+      'rc',
+      'run_dir',
+      'sock',
+      'path',
+      'tmp',
+    ];
     const env = clash.map((n) => `${n}=user-${n}`).join('\n');
     const show = clash.map((n) => `${n}=$${n}`).join(' ');
     const r = captureReporter();
-    const code = await launchPhase({ ...base(), 'run-id': 'clash', env, command: `echo "${show}" > clash.txt`, 'run-file': '/tmp/tether-clash.json' }, {}, r, '/tmp');
+    const code = await launchPhase(
+      { ...base(), 'run-id': 'clash', env, command: `echo "${show}" > clash.txt`, 'run-file': '/tmp/tether-clash.json' },
+      {},
+      r,
+      '/tmp',
+    );
     expect(code, r.errors.join('\n')).toBe(0);
     expect(r.outputs['run-dir']).toBe(`${box.home}/.tether/runs/clash`);
     await waitFor('DONE', () => existsSync(`${box.home}/.tether/runs/clash/DONE`), 15_000);

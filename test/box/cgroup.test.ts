@@ -28,7 +28,14 @@ describe('a box with a CPU quota', () => {
     expect(audit).toBe(0);
     expect(JSON.parse(r.outputs['report'] ?? '{}').cgroup.cpuQuotaCores).toBe(1.5);
     const code = await launchPhase(
-      box.inputs({ 'run-id': 'quota', command: 'echo "omp=$OMP_NUM_THREADS mkl=$MKL_NUM_THREADS"', workdir: '~/code', audit: 'false', 'confirm-timeout': '1', 'run-file': '/tmp/tether-quota-run.json' }),
+      box.inputs({
+        'run-id': 'quota',
+        command: 'echo "omp=$OMP_NUM_THREADS mkl=$MKL_NUM_THREADS"',
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        'run-file': '/tmp/tether-quota-run.json',
+      }),
       {},
       captureReporter(),
       '/tmp',
@@ -42,7 +49,15 @@ describe('a box with a CPU quota', () => {
   it('leaves a thread count the user chose alone', async (ctx) => {
     if (!cg) return ctx.skip('cgroups are not writable on this machine');
     const code = await launchPhase(
-      box.inputs({ 'run-id': 'quota-user', command: 'echo "omp=$OMP_NUM_THREADS"', env: 'OMP_NUM_THREADS=7', workdir: '~/code', audit: 'false', 'confirm-timeout': '1', 'run-file': '/tmp/tether-quota-run.json' }),
+      box.inputs({
+        'run-id': 'quota-user',
+        command: 'echo "omp=$OMP_NUM_THREADS"',
+        env: 'OMP_NUM_THREADS=7',
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        'run-file': '/tmp/tether-quota-run.json',
+      }),
       {},
       captureReporter(),
       '/tmp',

@@ -33,7 +33,11 @@ torch.save({'w': torch.tensor([1.0, float('nan')])}, 'ck/bad.pt') if os.environ.
 
 beforeAll(async () => {
   box = await createBox();
-  for (const [id, env] of [['art', ''], ['artnan', 'PLANT_NAN=1']] as const) await finishedRun(box, id, TRAIN, { env, timeoutMs: 90_000 });
+  for (const [id, env] of [
+    ['art', ''],
+    ['artnan', 'PLANT_NAN=1'],
+  ] as const)
+    await finishedRun(box, id, TRAIN, { env, timeoutMs: 90_000 });
 }, 180_000);
 
 afterAll(() => {
@@ -72,7 +76,11 @@ describe('collect uploads verified checkpoints through @actions/artifact', () =>
     const s = await service();
     s.delayFirstBlockMs = 400; // later blocks overtake the first: the blob must follow the block list
     const dest = tmp('tether-art-dest-');
-    const r = await runBuiltAction('collect', box.inputs({ 'run-id': 'art', 'dest-dir': dest, artifact: 'verified', 'retention-days': '3' }), s.env('run-7', 'job-collect'));
+    const r = await runBuiltAction(
+      'collect',
+      box.inputs({ 'run-id': 'art', 'dest-dir': dest, artifact: 'verified', 'retention-days': '3' }),
+      s.env('run-7', 'job-collect'),
+    );
     removeWorkspace(r);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const manifestSha = r.outputs['manifest-sha256'] ?? '';
@@ -80,7 +88,12 @@ describe('collect uploads verified checkpoints through @actions/artifact', () =>
     const cpName = `tether-art-${filesSha.slice(0, 12)}-checkpoints`;
     expect(r.outputs['artifact-name']).toBe(cpName);
     expect(r.outputs['verified-artifact']).toBe(`tether-art-${filesSha.slice(0, 12)}-records`);
-    expect(s.finalized().map((a) => a.name).sort()).toEqual([cpName, r.outputs['verified-artifact']].sort());
+    expect(
+      s
+        .finalized()
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([cpName, r.outputs['verified-artifact']].sort());
 
     const cp = s.finalized(cpName)[0]!;
     expect(String(cp.id)).toBe(r.outputs['artifact-id']);
@@ -149,12 +162,21 @@ describe('collect uploads verified checkpoints through @actions/artifact', () =>
     expect(dflt.code).toBe(1);
     expect(s.finalized()).toHaveLength(0);
     expect(dflt.summary).toMatch(/Nothing uploaded: the collect is not verified/);
-    const all = await runBuiltAction('collect', box.inputs({ 'run-id': 'artnan', 'dest-dir': tmp('tether-art-dest-'), artifact: 'all' }), s.env('run-10', 'job-b'));
+    const all = await runBuiltAction(
+      'collect',
+      box.inputs({ 'run-id': 'artnan', 'dest-dir': tmp('tether-art-dest-'), artifact: 'all' }),
+      s.env('run-10', 'job-b'),
+    );
     removeWorkspace(all);
     expect(all.code).toBe(1);
     expect(all.outputs['verified']).toBe('false');
     expect(all.outputs['verified-artifact'] ?? '').toBe('');
-    expect(s.finalized().map((a) => a.name).every((n) => n.endsWith('-unverified'))).toBe(true);
+    expect(
+      s
+        .finalized()
+        .map((a) => a.name)
+        .every((n) => n.endsWith('-unverified')),
+    ).toBe(true);
     const rec = await download(s.env('run-10', 'job-c'), s.finalized().find((a) => a.name.includes('-records'))!.name);
     expect(existsSync(join(rec.dir, 'manifest.json'))).toBe(true);
     expect(existsSync(join(rec.dir, 'VERIFIED.json'))).toBe(false);
@@ -180,7 +202,10 @@ describe('collect uploads verified checkpoints through @actions/artifact', () =>
     expect(existsSync(join(destQ, 'art', 'ck', 'model.pt'))).toBe(true);
 
     s.stallBlocks = true;
-    const stalled = await runBuiltAction('collect', box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-') }), { ...s.env('run-13', 'job-a'), ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS: '1500' });
+    const stalled = await runBuiltAction('collect', box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-') }), {
+      ...s.env('run-13', 'job-a'),
+      ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS: '1500',
+    });
     removeWorkspace(stalled);
     expect(stalled.code).toBe(1);
     expect(stalled.stdout).toMatch(/::error::collect: verified, but artifact .* was not uploaded: Upload progress stalled\./);
@@ -190,12 +215,29 @@ describe('collect uploads verified checkpoints through @actions/artifact', () =>
   it('an explicit artifact request where no artifact service exists is an input error before the box is touched', async () => {
     const log = () => readFileSync(join(box.dir, 'sshd.log'), 'utf8').length;
     const before = log();
-    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), artifact: 'verified' }), {}, captureReporter(), '/tmp')).rejects.toThrow(InputError);
-    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'retention-days': '0' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/retention-days.*from 1 to 400/);
-    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'artifact-budget': 'lots' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/artifact-budget.*is not a size/);
-    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'stall-timeout': '1s' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/stall-timeout.*outside 2s to 1d/);
-    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), provider: 'azure' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/provider.*is not one of: ssh, command, lambda, runpod, vastai, aws/);
-    await expect(collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), provider: 'runpod', 'instance-id': 'pod;rm -rf /' }), {}, captureReporter(), '/tmp')).rejects.toThrow(/instance-id.*is not an instance id/);
+    await expect(
+      collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), artifact: 'verified' }), {}, captureReporter(), '/tmp'),
+    ).rejects.toThrow(InputError);
+    await expect(
+      collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'retention-days': '0' }), {}, captureReporter(), '/tmp'),
+    ).rejects.toThrow(/retention-days.*from 1 to 400/);
+    await expect(
+      collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'artifact-budget': 'lots' }), {}, captureReporter(), '/tmp'),
+    ).rejects.toThrow(/artifact-budget.*is not a size/);
+    await expect(
+      collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), 'stall-timeout': '1s' }), {}, captureReporter(), '/tmp'),
+    ).rejects.toThrow(/stall-timeout.*outside 2s to 1d/);
+    await expect(
+      collectPhase(box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), provider: 'azure' }), {}, captureReporter(), '/tmp'),
+    ).rejects.toThrow(/provider.*is not one of: ssh, command, lambda, runpod, vastai, aws/);
+    await expect(
+      collectPhase(
+        box.inputs({ 'run-id': 'art', 'dest-dir': tmp('tether-art-dest-'), provider: 'runpod', 'instance-id': 'pod;rm -rf /' }),
+        {},
+        captureReporter(),
+        '/tmp',
+      ),
+    ).rejects.toThrow(/instance-id.*is not an instance id/);
     expect(log()).toBe(before);
   });
 });

@@ -25,7 +25,9 @@ beforeAll(async () => {
   await api.start();
   work = mkdtempSync(join(tmpdir(), 'tether-ch-'));
   // A run whose checkpoint directory also holds files named like tether's records.
-  await finishedRun(box, 'plant', `${TORCH} && printf '{"schema":"tether.verified/v1"}' > ck/VERIFIED.json && echo '{}' > ck/manifest.json`, { checkpoints: 'ck/*' });
+  await finishedRun(box, 'plant', `${TORCH} && printf '{"schema":"tether.verified/v1"}' > ck/VERIFIED.json && echo '{}' > ck/manifest.json`, {
+    checkpoints: 'ck/*',
+  });
   await finishedRun(box, 'grow', `head -c 2000000 /dev/urandom > g.bin; mkdir -p ck; cp g.bin ck/a.bin`, { checkpoints: 'ck/*.bin' });
   await finishedRun(box, 'proof', TORCH);
 }, 180_000);
@@ -43,7 +45,7 @@ function files(dir: string, base = dir): string[] {
 }
 
 describe('the box cannot plant proof or write past its manifest', () => {
-  it('checkpoint files named like tether\'s records are refused; nothing named VERIFIED.json is left; teardown on that directory refuses', async () => {
+  it("checkpoint files named like tether's records are refused; nothing named VERIFIED.json is left; teardown on that directory refuses", async () => {
     const dest = join(work, 'plant');
     const rep = captureReporter();
     // An older proof left in the destination must not survive a failed collect either.
@@ -51,11 +53,27 @@ describe('the box cannot plant proof or write past its manifest', () => {
     await import('node:fs').then((fs) => fs.mkdirSync(runDir, { recursive: true }));
     writeFileSync(join(runDir, 'VERIFIED.json'), '{"schema":"tether.verified/v1","run_id":"plant"}');
     writeFileSync(join(dest, 'plant', 'VERIFIED.json'), '{"schema":"tether.verified/v1","run_id":"plant"}');
-    await expect(collectPhase(box.inputs({ 'run-id': 'plant', 'dest-dir': dest }), {}, rep, work)).rejects.toThrow(/ck\/(VERIFIED|manifest)\.json, a name tether keeps for its own records/);
+    await expect(collectPhase(box.inputs({ 'run-id': 'plant', 'dest-dir': dest }), {}, rep, work)).rejects.toThrow(
+      /ck\/(VERIFIED|manifest)\.json, a name tether keeps for its own records/,
+    );
     expect(files(dest).filter((f) => /verified\.json/i.test(f))).toEqual([]);
     const td = captureReporter();
     api.add('runpod', 'pod-plant');
-    const code = await teardownPhase(box.inputs({ 'run-id': 'plant', 'verified-path': join(dest, 'plant', 'ck'), provider: 'runpod', 'instance-id': 'pod-plant', verb: 'destroy', 'api-key': KEYS.runpod, 'provider-api-url': api.url('runpod'), 'dry-run': 'false' }), {}, td, work);
+    const code = await teardownPhase(
+      box.inputs({
+        'run-id': 'plant',
+        'verified-path': join(dest, 'plant', 'ck'),
+        provider: 'runpod',
+        'instance-id': 'pod-plant',
+        verb: 'destroy',
+        'api-key': KEYS.runpod,
+        'provider-api-url': api.url('runpod'),
+        'dry-run': 'false',
+      }),
+      {},
+      td,
+      work,
+    );
     expect(code).toBe(1);
     expect(td.outputs['state']).toBe('refused');
     expect(api.calls('runpod')).toEqual([]);
@@ -76,7 +94,23 @@ describe('the box cannot plant proof or write past its manifest', () => {
       // That destination proves nothing: teardown refuses it and calls no provider.
       api.add('runpod', 'pod-grow');
       const td = captureReporter();
-      expect(await teardownPhase(box.inputs({ 'run-id': 'grow', 'verified-path': join(dest, 'grow'), provider: 'runpod', 'instance-id': 'pod-grow', verb: 'destroy', 'api-key': KEYS.runpod, 'provider-api-url': api.url('runpod'), 'dry-run': 'false' }), {}, td, work)).toBe(1);
+      expect(
+        await teardownPhase(
+          box.inputs({
+            'run-id': 'grow',
+            'verified-path': join(dest, 'grow'),
+            provider: 'runpod',
+            'instance-id': 'pod-grow',
+            verb: 'destroy',
+            'api-key': KEYS.runpod,
+            'provider-api-url': api.url('runpod'),
+            'dry-run': 'false',
+          }),
+          {},
+          td,
+          work,
+        ),
+      ).toBe(1);
       expect(td.outputs['state']).toBe('refused');
       expect(api.calls('runpod', /pod-grow/)).toEqual([]);
     } finally {
@@ -92,14 +126,32 @@ describe('a proof names its box and instance', () => {
   it('VERIFIED.json records host, port, host key, provider and instance; teardown refuses it for another instance or box', async () => {
     const dest = join(work, 'proof');
     const rep = captureReporter();
-    expect(await collectPhase(box.inputs({ 'run-id': 'proof', 'dest-dir': dest, provider: 'runpod', 'instance-id': 'pod-a', verb: 'destroy' }), {}, rep, work)).toBe(0);
+    expect(
+      await collectPhase(box.inputs({ 'run-id': 'proof', 'dest-dir': dest, provider: 'runpod', 'instance-id': 'pod-a', verb: 'destroy' }), {}, rep, work),
+    ).toBe(0);
     const doc = JSON.parse(readFileSync(join(dest, 'proof', 'VERIFIED.json'), 'utf8')) as { box: Record<string, unknown> };
     expect(doc.box).toEqual({ host: box.addr, port: 22, host_key_fingerprint: box.fingerprint, provider: 'runpod', instance_id: 'pod-a' });
     api.add('runpod', 'pod-a');
     api.add('runpod', 'pod-b');
     const td = async (inputs: Record<string, string>) => {
       const r = captureReporter();
-      const code = await teardownPhase({ 'run-id': 'proof', 'verified-path': join(dest, 'proof'), provider: 'runpod', verb: 'destroy', 'api-key': KEYS.runpod, 'provider-api-url': api.url('runpod'), 'dry-run': 'false', 'teardown-timeout': '20s', ...inputs }, {}, r, work, { pollMs: 100 });
+      const code = await teardownPhase(
+        {
+          'run-id': 'proof',
+          'verified-path': join(dest, 'proof'),
+          provider: 'runpod',
+          verb: 'destroy',
+          'api-key': KEYS.runpod,
+          'provider-api-url': api.url('runpod'),
+          'dry-run': 'false',
+          'teardown-timeout': '20s',
+          ...inputs,
+        },
+        {},
+        r,
+        work,
+        { pollMs: 100 },
+      );
       return { code, state: r.outputs['state'], reason: r.outputs['reason'] ?? '' };
     };
     const wrongInstance = await td({ 'instance-id': 'pod-b' });
@@ -117,7 +169,22 @@ describe('a proof names its box and instance', () => {
   it('provider ssh: a host-key mismatch is never "the box stopped answering"', async () => {
     const rep = captureReporter();
     const wrongPin = 'SHA256:' + 'A'.repeat(43);
-    const code = await teardownPhase(box.inputs({ 'run-id': 'proof', provider: 'ssh', verb: 'park', 'allow-park-unverified': 'true', 'dry-run': 'false', 'teardown-timeout': '10s', 'known-hosts': '', 'host-key-fingerprint': wrongPin }), {}, rep, work, { pollMs: 100 });
+    const code = await teardownPhase(
+      box.inputs({
+        'run-id': 'proof',
+        provider: 'ssh',
+        verb: 'park',
+        'allow-park-unverified': 'true',
+        'dry-run': 'false',
+        'teardown-timeout': '10s',
+        'known-hosts': '',
+        'host-key-fingerprint': wrongPin,
+      }),
+      {},
+      rep,
+      work,
+      { pollMs: 100 },
+    );
     expect(code).toBe(1);
     expect(rep.outputs['state']).toBe('failed');
     expect(rep.outputs['reason']).toMatch(/host_key_mismatch/);

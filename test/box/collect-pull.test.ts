@@ -31,7 +31,14 @@ beforeAll(async () => {
   await finishedRun(box, 'c1', job, { workdir: 'code', checkpoints: 'ck/**/*.pt' });
   const cfg = parseConnection(box.inputs(), {});
   session = await connect(cfg, loadCredential(cfg.key));
-  target = { host: box.addr, port: 22, user: 'root', knownHostsLine: knownHostsLine(box.addr, 22, session.hostKey), identity: { key: readFileSync(box.clientKeyPath) }, connectTimeoutS: 5 };
+  target = {
+    host: box.addr,
+    port: 22,
+    user: 'root',
+    knownHostsLine: knownHostsLine(box.addr, 22, session.hostKey),
+    identity: { key: readFileSync(box.clientKeyPath) },
+    connectTimeoutS: 5,
+  };
 });
 afterAll(() => {
   session?.close();
@@ -67,7 +74,12 @@ describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams',
     const { manifest } = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] });
     const d = dest();
     const abort = new AbortController();
-    const first = pullFiles(target, manifest.workdir, manifest.files, d, { parallel: 1, progressEveryMs: 20, onProgress: (p) => p.bytesDone >= p.bytesTotal / 2 && abort.abort(), signal: abort.signal });
+    const first = pullFiles(target, manifest.workdir, manifest.files, d, {
+      parallel: 1,
+      progressEveryMs: 20,
+      onProgress: (p) => p.bytesDone >= p.bytesTotal / 2 && abort.abort(),
+      signal: abort.signal,
+    });
     await expect(first).rejects.toBeInstanceOf(PullError);
     const second = await pullFiles(target, manifest.workdir, manifest.files, d);
     expect(second.bytesThisRun).toBeLessThanOrEqual(0.55 * manifest.total_bytes);
@@ -92,7 +104,9 @@ describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams',
   });
 
   it('refuses a symlink, a roster mismatch and zero files, with the reason', async () => {
-    await expect(buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: ['cellA', 'cellC'] })).rejects.toThrow(/roster mismatch: expected \[cellA,cellC\], found \[cellA,cellB\]/);
+    await expect(buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: ['cellA', 'cellC'] })).rejects.toThrow(
+      /roster mismatch: expected \[cellA,cellC\], found \[cellA,cellB\]/,
+    );
     box.sh(`ln -s /etc/shadow ${box.home}/code/ck/cellA/evil.pt`);
     await expect(buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] })).rejects.toThrow(/refusing symlink ck\/cellA\/evil.pt/);
     box.sh(`rm ${box.home}/code/ck/cellA/evil.pt; mv ${box.home}/code/ck ${box.home}/code/ck-moved`);
@@ -108,17 +122,27 @@ describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams',
     let failedAt = 0;
     try {
       await expect(
-        pullFiles(stallTarget, manifest.workdir, [...manifest.files].sort((a, b) => b.bytes - a.bytes), d, {
-          parallel: 1,
-          progressEveryMs: 10,
-          onProgress: (p) => {
-            if (!cutAt && p.bytesDone > 0.1 * p.bytesTotal) {
-              cutAt = Date.now();
-              box.blackhole();
-            }
+        pullFiles(
+          stallTarget,
+          manifest.workdir,
+          [...manifest.files].sort((a, b) => b.bytes - a.bytes),
+          d,
+          {
+            parallel: 1,
+            progressEveryMs: 10,
+            onProgress: (p) => {
+              if (!cutAt && p.bytesDone > 0.1 * p.bytesTotal) {
+                cutAt = Date.now();
+                box.blackhole();
+              }
+            },
           },
-        }).finally(() => (failedAt = Date.now())),
-      ).rejects.toMatchObject({ name: 'PullError', network: true, message: expect.stringMatching(/ssh exited 255 after \d+ of 120000000 bytes of ck\/cellB\/big.pt.*rerun to resume/) });
+        ).finally(() => (failedAt = Date.now())),
+      ).rejects.toMatchObject({
+        name: 'PullError',
+        network: true,
+        message: expect.stringMatching(/ssh exited 255 after \d+ of 120000000 bytes of ck\/cellB\/big.pt.*rerun to resume/),
+      });
     } finally {
       box.clearFirewall();
     }
@@ -145,7 +169,9 @@ describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams',
       const code = await collectPhase(box.inputs({ 'run-id': 'c1', 'dest-dir': mnt }), {}, rep, '/tmp');
       expect(code).toBe(1);
       expect(rep.outputs['verified']).toBe('false');
-      expect(rep.errors.join('\n')).toMatch(/collect: pull failed, nothing marked verified: the runner's disk is full while writing .*big.pt; free space and rerun/);
+      expect(rep.errors.join('\n')).toMatch(
+        /collect: pull failed, nothing marked verified: the runner's disk is full while writing .*big.pt; free space and rerun/,
+      );
       expect(rep.summaries.join('\n')).toMatch(/NOT verified/);
       expect(existsSync(join(mnt, 'c1', 'VERIFIED.json'))).toBe(false);
       expect(sha(`${box.home}/code/ck/cellB/big.pt`)).toBe(before);

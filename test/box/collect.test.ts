@@ -19,7 +19,11 @@ torch.save({'w': torch.tensor([1.0, float('nan')])}, 'ck/bad.pt') if os.environ.
 "`;
 beforeAll(async () => {
   box = await createBox();
-  for (const [id, env] of [['good', ''], ['nanrun', 'PLANT_NAN=1']] as const) await finishedRun(box, id, TRAIN, { env });
+  for (const [id, env] of [
+    ['good', ''],
+    ['nanrun', 'PLANT_NAN=1'],
+  ] as const)
+    await finishedRun(box, id, TRAIN, { env });
 });
 afterAll(() => {
   box?.destroy();
@@ -35,13 +39,26 @@ const newDest = () => {
 describe('collect through the built action', () => {
   it('pulls, verifies and writes VERIFIED.json whose manifest hash matches the box', async () => {
     const dest = newDest();
-    const r = await runBuiltAction('collect', box.inputs({ 'run-id': 'good', 'dest-dir': dest, 'trusted-load-command': `/usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"` }));
+    const r = await runBuiltAction(
+      'collect',
+      box.inputs({
+        'run-id': 'good',
+        'dest-dir': dest,
+        'trusted-load-command': `/usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"`,
+      }),
+    );
     removeWorkspace(r);
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs['verified']).toBe('true');
     const verified = JSON.parse(readFileSync(join(dest, 'good', 'VERIFIED.json'), 'utf8'));
     const boxManifest = readFileSync(`${box.home}/.tether/runs/good/manifest.json`);
-    expect(verified).toMatchObject({ schema: 'tether.verified/v1', run_id: 'good', attempt: 1, file_count: 2, manifest_sha256: createHash('sha256').update(boxManifest).digest('hex') });
+    expect(verified).toMatchObject({
+      schema: 'tether.verified/v1',
+      run_id: 'good',
+      attempt: 1,
+      file_count: 2,
+      manifest_sha256: createHash('sha256').update(boxManifest).digest('hex'),
+    });
     expect(r.outputs['manifest-sha256']).toBe(verified.manifest_sha256);
     expect(readFileSync(join(dest, 'good', 'ck', 'step2.pt')).equals(readFileSync(`${box.home}/good/ck/step2.pt`))).toBe(true);
     expect(r.summary).toMatch(/\| `ck\/step1.pt` \| \d+ \| `[0-9a-f]{12}` \| torch-zip \| 2 \| ✅ \|/);
@@ -57,13 +74,17 @@ describe('collect through the built action', () => {
     expect(r.stdout).toMatch(/::error::collect: not verified, nothing marked verified: .*ck\/bad.pt: 1 NaN\/Inf in w/);
   });
 
-  it('an extra local file fails completeness; a trusted loader runs without the step\'s secrets', async () => {
+  it("an extra local file fails completeness; a trusted loader runs without the step's secrets", async () => {
     const dest = newDest();
     const first = await runBuiltAction('collect', box.inputs({ 'run-id': 'good', 'dest-dir': dest }));
     removeWorkspace(first);
     expect(first.code).toBe(0);
     box.sh(`echo stray > ${dest}/good/ck/stray.pt`);
-    const again = await runBuiltAction('collect', box.inputs({ 'run-id': 'good', 'dest-dir': dest, 'trusted-load-command': `env > ${dest}/loader-env.txt; true` }), { HF_TOKEN: 'hf_secret_canary_value' });
+    const again = await runBuiltAction(
+      'collect',
+      box.inputs({ 'run-id': 'good', 'dest-dir': dest, 'trusted-load-command': `env > ${dest}/loader-env.txt; true` }),
+      { HF_TOKEN: 'hf_secret_canary_value' },
+    );
     removeWorkspace(again);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/ck\/stray.pt not in the manifest/);

@@ -44,7 +44,9 @@ beforeAll(async () => {
   writeFileSync(`${evil}/attempts/1/log`, `${commands}\nepoch 1/3 ${hostile}\nTraceback (most recent call last):\n${commands}\n`);
   writeFileSync(`${evil}/FAILED`, JSON.stringify({ attempt: 1, exit_code: 1, signal: null, stage: hostile, finished_at: `${hostile}\n${commands}` }));
   // The second host's shell answers garbage to everything: its probe output cannot be read.
-  writeFileSync(`${dark.bin}/bash`, '#!/bin/sh\ncat >/dev/null\nprintf \'{"schema":"tether.probe/v1","runs":[{"id":\\n::error::from the dark box\\n\'\n', { mode: 0o755 });
+  writeFileSync(`${dark.bin}/bash`, '#!/bin/sh\ncat >/dev/null\nprintf \'{"schema":"tether.probe/v1","runs":[{"id":\\n::error::from the dark box\\n\'\n', {
+    mode: 0o755,
+  });
   // The third host floods: its shell answers 200 MB of JSON-looking text.
   writeFileSync(`${flood.bin}/bash`, '#!/bin/sh\ncat >/dev/null\nprintf "{"; exec /usr/bin/head -c 200000000 /dev/zero | tr "\\0" "x"\n', { mode: 0o755 });
   writeFileSync(
@@ -86,7 +88,11 @@ describe('one host never breaks a tick', () => {
   it('every run gets its own verdict; unreadable answers are probe-error; outputs, summary and comment are all written', async () => {
     const issue = gh.addIssue('runs');
     const tick = async () => {
-      const r = await runBuiltAction('patrol', { config, 'report-to': `issue:${issue}`, 'github-token': 'ghs-actions-token', 'stall-after': '1h', 'fail-on': 'failed' }, { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url });
+      const r = await runBuiltAction(
+        'patrol',
+        { config, 'report-to': `issue:${issue}`, 'github-token': 'ghs-actions-token', 'stall-after': '1h', 'fail-on': 'failed' },
+        { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url },
+      );
       removeWorkspace(r);
       return r;
     };
@@ -117,7 +123,10 @@ describe('one host never breaks a tick', () => {
     expect(html.match(/<tr>/g)).toHaveLength(8);
     expect(visibleText(html.replace(/<code>[\s\S]*?<\/code>/g, ''))).not.toMatch(/@[A-Za-z0-9]/);
     // ... and no line of it acts as a workflow command on the action's stdout.
-    for (const c of workflowCommands(r.stdout)) expect(c, 'a box line reached stdout as a command').toMatch(/^::(stop-commands::tether-[0-9a-f]{32}|tether-[0-9a-f]{32}::|warning::|error::|add-mask::|debug::)/);
+    for (const c of workflowCommands(r.stdout))
+      expect(c, 'a box line reached stdout as a command').toMatch(
+        /^::(stop-commands::tether-[0-9a-f]{32}|tether-[0-9a-f]{32}::|warning::|error::|add-mask::|debug::)/,
+      );
     expect(workflowCommands(r.stdout)).not.toContain('::error::from the dark box');
 
     // Next tick: the probe-error keeps what was known (never dead) and counts the ticks.

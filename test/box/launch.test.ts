@@ -19,7 +19,11 @@ const runDir = (id: string) => `${box.home}/.tether/runs/${id}`;
 const read = (p: string) => readFileSync(p, 'utf8');
 
 async function launch(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const r = await runBuiltAction('launch', box.inputs({ workdir: '~/code', 'require-gpu': 'false', 'min-free-gb': '1', 'confirm-timeout': '2', ...inputs }), env);
+  const r = await runBuiltAction(
+    'launch',
+    box.inputs({ workdir: '~/code', 'require-gpu': 'false', 'min-free-gb': '1', 'confirm-timeout': '2', ...inputs }),
+    env,
+  );
   runs.push(r);
   return r;
 }
@@ -40,7 +44,14 @@ function pidOf(id: string, attempt: number): number {
 describe.each(['tmux', 'setsid'])('launch with backend %s', (backend) => {
   it('writes the run record, starts the job detached, survives the connection closing, and refuses a second launch', async () => {
     const id = `live-${backend}`;
-    const r = await launch({ 'run-id': id, backend, command: 'echo "threads=$OMP_NUM_THREADS unbuffered=$PYTHONUNBUFFERED mode=$MODE"; sleep 300', env: 'MODE=train', checkpoints: 'ckpt/*.pt', 'expected-duration': '1h' });
+    const r = await launch({
+      'run-id': id,
+      backend,
+      command: 'echo "threads=$OMP_NUM_THREADS unbuffered=$PYTHONUNBUFFERED mode=$MODE"; sleep 300',
+      env: 'MODE=train',
+      checkpoints: 'ckpt/*.pt',
+      'expected-duration': '1h',
+    });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.outputs['result']).toBe('started');
     expect(r.outputs['attempt']).toBe('1');
@@ -61,7 +72,12 @@ describe.each(['tmux', 'setsid'])('launch with backend %s', (backend) => {
     expect(r.summary).toContain(`tether launch — \`${id}\``);
 
     const before = box.pids().length;
-    const again = await launch({ 'run-id': id, backend, command: 'echo "threads=$OMP_NUM_THREADS unbuffered=$PYTHONUNBUFFERED mode=$MODE"; sleep 300', env: 'MODE=train' });
+    const again = await launch({
+      'run-id': id,
+      backend,
+      command: 'echo "threads=$OMP_NUM_THREADS unbuffered=$PYTHONUNBUFFERED mode=$MODE"; sleep 300',
+      env: 'MODE=train',
+    });
     expect(again.code).toBe(1);
     expect(again.outputs['result']).toBe('refused');
     expect(again.stdout).toMatch(new RegExp(`already running: attempt 1, pid ${pid}, since \\d{4}-`));
@@ -170,7 +186,18 @@ describe('launch failures and resume', () => {
 
 describe('the root action', () => {
   it('launches with command: launch and the training command as job-command', async () => {
-    const r = await runBuiltAction('main', box.inputs({ command: 'launch', 'job-command': 'echo via-root > root.txt', 'run-id': 'root-action', workdir: '~/code', 'require-gpu': 'false', 'min-free-gb': '1', 'confirm-timeout': '2' }));
+    const r = await runBuiltAction(
+      'main',
+      box.inputs({
+        command: 'launch',
+        'job-command': 'echo via-root > root.txt',
+        'run-id': 'root-action',
+        workdir: '~/code',
+        'require-gpu': 'false',
+        'min-free-gb': '1',
+        'confirm-timeout': '2',
+      }),
+    );
     runs.push(r);
     expect(r.code, r.stdout).toBe(0);
     await waitFor('DONE', () => existsSync(`${runDir('root-action')}/DONE`), 15_000);
@@ -191,7 +218,19 @@ describe('the root action', () => {
     expect(noProvider.code).toBe(2);
     expect(noProvider.stdout).toMatch(/::error::input 'provider': is required/);
     // Dispatched to the teardown phase, whose gate refuses a run with no VERIFIED.json.
-    const refused = await runBuiltAction('main', box.inputs({ command: 'teardown', 'run-id': 'root-action', provider: 'command', 'instance-id': 'box-1', verb: 'destroy', 'teardown-command': 'true', 'verified-path': '/nonexistent', 'dry-run': 'false' }));
+    const refused = await runBuiltAction(
+      'main',
+      box.inputs({
+        command: 'teardown',
+        'run-id': 'root-action',
+        provider: 'command',
+        'instance-id': 'box-1',
+        verb: 'destroy',
+        'teardown-command': 'true',
+        'verified-path': '/nonexistent',
+        'dry-run': 'false',
+      }),
+    );
     runs.push(refused);
     expect(refused.code).toBe(1);
     expect(refused.outputs['state']).toBe('refused');

@@ -55,13 +55,18 @@ async function action(name: string, inputs: Record<string, string>, env: Record<
   removeWorkspace(r);
   return r;
 }
-const patrol = () => action('patrol', box.inputs({ 'run-ids': RUN, 'report-to': 'tracking-issue', 'github-token': 'ghs-actions-token', 'stall-after': '1h' }), github());
+const patrol = () =>
+  action('patrol', box.inputs({ 'run-ids': RUN, 'report-to': 'tracking-issue', 'github-token': 'ghs-actions-token', 'stall-after': '1h' }), github());
 const tracking = () => [...gh.issues.values()].find((i) => i.title === `tether: run ${RUN}`);
-const status = () => [...gh.comments.values()].find((c) => c.issue === tracking()?.number && c.user.login === BOT.login && c.body.includes('<!-- tether:status -->'))?.body ?? '';
+const status = () =>
+  [...gh.comments.values()].find((c) => c.issue === tracking()?.number && c.user.login === BOT.login && c.body.includes('<!-- tether:status -->'))?.body ?? '';
 
 describe('the whole lifecycle through the built actions (dist/, Node 24, INPUT_* and file-based outputs)', () => {
   it('launch → patrol running → finished → collect verified + artifacts → teardown approved → provider gone → patrol torn down', async () => {
-    const launched = await action('launch', box.inputs({ 'run-id': RUN, command: TRAIN, workdir: '~/train', audit: 'false', 'confirm-timeout': '2', checkpoints: 'ck/*.pt' }));
+    const launched = await action(
+      'launch',
+      box.inputs({ 'run-id': RUN, command: TRAIN, workdir: '~/train', audit: 'false', 'confirm-timeout': '2', checkpoints: 'ck/*.pt' }),
+    );
     expect(launched.code, launched.stdout).toBe(0);
     expect(launched.outputs['result']).toBe('started');
 
@@ -78,7 +83,14 @@ describe('the whole lifecycle through the built actions (dist/, Node 24, INPUT_*
 
     const collected = await action(
       'collect',
-      box.inputs({ 'run-id': RUN, 'dest-dir': dest, provider: 'runpod', 'instance-id': 'pod-life', verb: 'destroy', 'trusted-load-command': '/usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"' }),
+      box.inputs({
+        'run-id': RUN,
+        'dest-dir': dest,
+        provider: 'runpod',
+        'instance-id': 'pod-life',
+        verb: 'destroy',
+        'trusted-load-command': '/usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"',
+      }),
       artifacts.env('wf-run-1', 'job-collect'),
     );
     expect(collected.code, collected.stdout).toBe(0);
@@ -87,12 +99,29 @@ describe('the whole lifecycle through the built actions (dist/, Node 24, INPUT_*
     expect(collected.summary).toMatch(/Teardown card — `life-1`/);
     expect(collected.summary).toMatch(/\| verb \| \*\*destroy\*\*: terminate/);
     expect(collected.summary).toMatch(/\| reversible \| \*\*NO\*\*/);
-    expect(artifacts.finalized().map((a) => a.name).sort()).toEqual([collected.outputs['artifact-name'], collected.outputs['verified-artifact']].sort());
+    expect(
+      artifacts
+        .finalized()
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([collected.outputs['artifact-name'], collected.outputs['verified-artifact']].sort());
 
     // The approved teardown job of the same workflow run: proof from the artifact, not from disk.
     const torn = await action(
       'teardown',
-      box.inputs({ 'run-id': RUN, provider: 'runpod', 'instance-id': 'pod-life', verb: 'destroy', 'verified-artifact': collected.outputs['verified-artifact']!, 'api-key': KEYS.runpod, 'provider-api-url': provider.url('runpod'), 'dry-run': 'false', 'teardown-timeout': '30s', 'report-to': 'tracking-issue', 'github-token': 'ghs-actions-token' }),
+      box.inputs({
+        'run-id': RUN,
+        provider: 'runpod',
+        'instance-id': 'pod-life',
+        verb: 'destroy',
+        'verified-artifact': collected.outputs['verified-artifact']!,
+        'api-key': KEYS.runpod,
+        'provider-api-url': provider.url('runpod'),
+        'dry-run': 'false',
+        'teardown-timeout': '30s',
+        'report-to': 'tracking-issue',
+        'github-token': 'ghs-actions-token',
+      }),
       { ...artifacts.env('wf-run-1', 'job-teardown'), ...github() },
     );
     expect(torn.code, torn.stdout).toBe(0);

@@ -14,7 +14,10 @@ afterAll(() => box?.destroy());
 describe('a box without tmux', () => {
   it('falls back to setsid and says so in the log and the summary (runbook R29)', async () => {
     expect(box.sh(`env PATH=${box.bin}:${box.dir}/sysbin bash -c 'command -v tmux || echo absent'`).trim()).toBe('absent');
-    const r = await runBuiltAction('launch', box.inputs({ 'run-id': 'fallback', command: 'echo ran', workdir: '~/code', audit: 'false', 'confirm-timeout': '1' }));
+    const r = await runBuiltAction(
+      'launch',
+      box.inputs({ 'run-id': 'fallback', command: 'echo ran', workdir: '~/code', audit: 'false', 'confirm-timeout': '1' }),
+    );
     removeWorkspace(r);
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs['handle']).toBe('setsid');

@@ -33,7 +33,21 @@ const ended = (id: string) => existsSync(`${runDir(id)}/DONE`) || existsSync(`${
 async function start(id: string, command: string, extra: Record<string, string> = {}) {
   const r = captureReporter();
   // Each run keeps its checkpoints in its own folder of the shared workdir.
-  const code = await launchPhase(box.inputs({ 'run-id': id, command, workdir: '~/code', audit: 'false', 'confirm-timeout': '1', 'run-file': `/tmp/tether-${process.pid}-${id}.json`, checkpoints: `${id}/*.pt`, ...extra }), {}, r, '/tmp');
+  const code = await launchPhase(
+    box.inputs({
+      'run-id': id,
+      command,
+      workdir: '~/code',
+      audit: 'false',
+      'confirm-timeout': '1',
+      'run-file': `/tmp/tether-${process.pid}-${id}.json`,
+      checkpoints: `${id}/*.pt`,
+      ...extra,
+    }),
+    {},
+    r,
+    '/tmp',
+  );
   rmSync(`/tmp/tether-${process.pid}-${id}.json`, { force: true });
   return { code, r };
 }
@@ -41,7 +55,12 @@ async function start(id: string, command: string, extra: Record<string, string> 
 async function patrol(ids: string[], extra: Record<string, string> = {}) {
   const r = captureReporter();
   const code = await patrolPhase(box.inputs({ 'run-ids': ids.join(','), 'stall-after': '3s', 'connect-timeout': '3', 'state-file': state, ...extra }), {}, r);
-  return { code, r, states: JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string; class: string | null; step: number | null; flags: string[] }>, body: readFileSync(state, 'utf8') };
+  return {
+    code,
+    r,
+    states: JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string; class: string | null; step: number | null; flags: string[] }>,
+    body: readFileSync(state, 'utf8'),
+  };
 }
 
 describe('patrol verdicts produced for real on a namespace box', () => {
@@ -139,7 +158,11 @@ describe('patrol verdicts produced for real on a namespace box', () => {
 
   it('bounds what one probe returns: a 5 MB log gives at most 64 KB of new bytes and an 8 KB tail', async () => {
     await start('p-big', `head -c 5000000 /dev/zero | tr '\\0' 'x' | fold -w 99; echo; echo "step 9 loss 0.1"; sleep 300`);
-    await waitFor('the big log', () => existsSync(`${runDir('p-big')}/attempts/1/log`) && statSync(`${runDir('p-big')}/attempts/1/log`).size > 5_000_000, 15_000);
+    await waitFor(
+      'the big log',
+      () => existsSync(`${runDir('p-big')}/attempts/1/log`) && statSync(`${runDir('p-big')}/attempts/1/log`).size > 5_000_000,
+      15_000,
+    );
     const cfg = parseConnection(box.inputs(), {});
     const host = await probeHost(cfg, loadCredential(cfg.key), '~/.tether/runs', [{ id: 'p-big', attempt: 0, offset: 0 }]);
     const r = host.runs[0]!;
@@ -177,7 +200,10 @@ describe('patrol verdicts produced for real on a namespace box', () => {
     expect(hosted.code).toBe(2);
     expect(hosted.stdout).toMatch(/refusing a key file on a GitHub-hosted runner/);
     const event = `/tmp/tether-event-${process.pid}.json`;
-    writeFileSync(event, JSON.stringify({ pull_request: { head: { repo: { fork: true, full_name: 'someone/fork' } } }, repository: { full_name: 'lab/train' } }));
+    writeFileSync(
+      event,
+      JSON.stringify({ pull_request: { head: { repo: { fork: true, full_name: 'someone/fork' } } }, repository: { full_name: 'lab/train' } }),
+    );
     const fork = await runBuiltAction('patrol', box.inputs({ 'run-ids': 'p-done' }), { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event });
     removeWorkspace(fork);
     rmSync(event, { force: true });

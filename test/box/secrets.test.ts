@@ -86,7 +86,12 @@ describe.each(['tmux', 'setsid'])('secrets reach the job only through its enviro
     expect(readFileSync(`${box.home}/code/seen-${backend}.sha`, 'utf8').trim()).toBe(createHash('sha256').update(secret).digest('hex'));
     expect(argvHits).toEqual([]);
     expect(cmdlines().filter(([, c]) => hit(c))).toEqual([]);
-    const files = [...changedFiles(box.dir, since), ...changedFiles('/tmp', since, 2), ...changedFiles('/dev/shm', since), ...changedFiles(run.workspace, since)];
+    const files = [
+      ...changedFiles(box.dir, since),
+      ...changedFiles('/tmp', since, 2),
+      ...changedFiles('/dev/shm', since),
+      ...changedFiles(run.workspace, since),
+    ];
     expect(files.length).toBeGreaterThan(5);
     expect(files.filter((f) => hit(readFileSync(f)))).toEqual([]);
     // `::add-mask::<value>` is the runner command that registers the mask; the runner consumes it and never

@@ -14,8 +14,23 @@ beforeAll(async () => {
   box = await createBox();
   gh = await startGitHubDouble();
   box.sh(`mkdir -p ${box.home}/code`);
-  for (const [id, cmd] of [['s-live', 'echo "step 7 loss 0.9"; sleep 300'], ['s-done', 'echo "step 3 loss 0.5"']]) {
-    await launchPhase(box.inputs({ 'run-id': id as string, command: cmd as string, workdir: '~/code', audit: 'false', 'confirm-timeout': '1', 'run-file': `/tmp/tether-sticky-${id}.json` }), {}, captureReporter(), '/tmp');
+  for (const [id, cmd] of [
+    ['s-live', 'echo "step 7 loss 0.9"; sleep 300'],
+    ['s-done', 'echo "step 3 loss 0.5"'],
+  ]) {
+    await launchPhase(
+      box.inputs({
+        'run-id': id as string,
+        command: cmd as string,
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        'run-file': `/tmp/tether-sticky-${id}.json`,
+      }),
+      {},
+      captureReporter(),
+      '/tmp',
+    );
   }
   await waitFor('s-done', () => existsSync(`${box.home}/.tether/runs/s-done/DONE`), 10_000);
 });
@@ -25,13 +40,17 @@ afterAll(async () => {
 });
 
 function tickAction(extra: Record<string, string>, token = 'ghs-actions-token') {
-  return runBuiltAction('patrol', box.inputs({ 'run-ids': 's-live,s-done', 'github-token': token, 'stall-after': '1h', ...extra }), { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url }).then((r) => {
+  return runBuiltAction('patrol', box.inputs({ 'run-ids': 's-live,s-done', 'github-token': token, 'stall-after': '1h', ...extra }), {
+    GITHUB_REPOSITORY: gh.repo,
+    GITHUB_API_URL: gh.url,
+  }).then((r) => {
     removeWorkspace(r);
     return r;
   });
 }
 
-const ours = (issue: number) => [...gh.comments.values()].filter((c) => c.issue === issue && c.user.login === BOT.login && c.body.includes('<!-- tether:status -->'));
+const ours = (issue: number) =>
+  [...gh.comments.values()].filter((c) => c.issue === issue && c.user.login === BOT.login && c.body.includes('<!-- tether:status -->'));
 
 describe('sticky status comment through the real @octokit/rest against an OpenAPI-checked double', () => {
   it('posts one comment, then updates it in place on every tick, carrying the tick memory', async () => {
@@ -93,7 +112,10 @@ describe('sticky status comment through the real @octokit/rest against an OpenAP
     const issue = gh.addIssue('human token');
     expect((await tickAction({ 'report-to': `issue:${issue}` }, 'ghp-human-token')).code).toBe(0);
     expect([...gh.comments.values()].filter((c) => c.issue === issue && c.user.login === HUMAN.login)).toHaveLength(1);
-    const bad = await runBuiltAction('patrol', box.inputs({ 'run-ids': 's-done', 'github-token': 'nope', 'report-to': `issue:${issue}` }), { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url });
+    const bad = await runBuiltAction('patrol', box.inputs({ 'run-ids': 's-done', 'github-token': 'nope', 'report-to': `issue:${issue}` }), {
+      GITHUB_REPOSITORY: gh.repo,
+      GITHUB_API_URL: gh.url,
+    });
     removeWorkspace(bad);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/::error::patrol: the status could not be written \(Bad credentials/);

@@ -29,7 +29,15 @@ const runs = (id: string) => `${box.home}/.tether/runs/${id}`;
 async function launchSynced(id: string, extra: Record<string, string> = {}) {
   const r = captureReporter();
   const exit = await launchPhase(
-    box.inputs({ 'run-id': id, command: 'bash train.sh', 'sync-dir': code, audit: 'false', 'confirm-timeout': '1', 'run-file': join(code, '..', `${id}.run.json`), ...extra }),
+    box.inputs({
+      'run-id': id,
+      command: 'bash train.sh',
+      'sync-dir': code,
+      audit: 'false',
+      'confirm-timeout': '1',
+      'run-file': join(code, '..', `${id}.run.json`),
+      ...extra,
+    }),
     {},
     r,
     code,
@@ -81,7 +89,12 @@ describe('code sync as a content-addressed release', () => {
     const gone = () => !existsSync(`/proc/${pid}/stat`) || /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     await waitFor('sync-1 to die', gone, 5000);
     const r = captureReporter();
-    const exit = await launchPhase(box.inputs({ 'run-id': 'sync-1', command: 'bash train.sh', 'sync-dir': code, audit: 'false', resume: 'true', env: 'SLEEP=30' }), {}, r, code);
+    const exit = await launchPhase(
+      box.inputs({ 'run-id': 'sync-1', command: 'bash train.sh', 'sync-dir': code, audit: 'false', resume: 'true', env: 'SLEEP=30' }),
+      {},
+      r,
+      code,
+    );
     expect(exit).toBe(1);
     expect(r.errors.join('\n')).toMatch(/different command, then, workdir or synced code/);
   });

@@ -49,7 +49,13 @@ beforeEach(() => {
 /** A teardown of run td with the box's connection (so the manifest is rebuilt and compared). */
 async function teardown(extra: Record<string, string>, env: Record<string, string> = {}) {
   const rep = captureReporter();
-  const code = await teardownPhase(box.inputs({ 'run-id': 'td', 'verified-path': proof['td']!, 'dry-run': 'false', 'teardown-timeout': '20s', ...extra }), env, rep, work, { pollMs: 100 });
+  const code = await teardownPhase(
+    box.inputs({ 'run-id': 'td', 'verified-path': proof['td']!, 'dry-run': 'false', 'teardown-timeout': '20s', ...extra }),
+    env,
+    rep,
+    work,
+    { pollMs: 100 },
+  );
   return { code, rep, state: rep.outputs['state'], reason: rep.outputs['reason'] ?? '', summary: rep.summaries.join('\n') };
 }
 
@@ -69,7 +75,9 @@ describe('the teardown gate refuses before any provider call', () => {
     const swapped = mkdtempSync(join(work, 'swap-'));
     writeFileSync(join(swapped, 'VERIFIED.json'), readFileSync(join(proof['td']!, 'VERIFIED.json')));
     writeFileSync(join(swapped, 'manifest.json'), readFileSync(join(proof['td']!, 'manifest.json'), 'utf8').replace('"attempt":1', '"attempt":2'));
-    expect((await teardown({ ...base, 'verified-path': swapped })).reason).toMatch(/manifest.json \(sha256 [0-9a-f]{12}…\) is not the manifest VERIFIED.json was written for/);
+    expect((await teardown({ ...base, 'verified-path': swapped })).reason).toMatch(
+      /manifest.json \(sha256 [0-9a-f]{12}…\) is not the manifest VERIFIED.json was written for/,
+    );
 
     // A collect that failed verification writes no VERIFIED.json: the same refusal as none.
     box.sh(`cp ${box.home}/td/ck/model.pt ${box.home}/td/ck/bad.pt && printf 'XXXX' | dd of=${box.home}/td/ck/bad.pt bs=1 seek=200 conv=notrunc 2>/dev/null`);
@@ -89,14 +97,22 @@ describe('the teardown gate refuses before any provider call', () => {
 
     // A proof artifact that cannot be downloaded is a refusal with its reason, not a crash.
     const lost = captureReporter();
-    const lostCode = await teardownPhase(box.inputs({ 'run-id': 'td', ...base, 'verified-artifact': 'tether-td-gone-records', 'dry-run': 'false' }), {}, lost, work, {
-      fetchArtifact: async () => {
-        throw new Error('artifact tether-td-gone-records was not found in this workflow run');
+    const lostCode = await teardownPhase(
+      box.inputs({ 'run-id': 'td', ...base, 'verified-artifact': 'tether-td-gone-records', 'dry-run': 'false' }),
+      {},
+      lost,
+      work,
+      {
+        fetchArtifact: async () => {
+          throw new Error('artifact tether-td-gone-records was not found in this workflow run');
+        },
       },
-    });
+    );
     expect(lostCode).toBe(1);
     expect(lost.outputs['state']).toBe('refused');
-    expect(lost.outputs['reason']).toBe('the proof artifact tether-td-gone-records could not be downloaded: artifact tether-td-gone-records was not found in this workflow run');
+    expect(lost.outputs['reason']).toBe(
+      'the proof artifact tether-td-gone-records could not be downloaded: artifact tether-td-gone-records was not found in this workflow run',
+    );
 
     for (const r of [none, otherRun, changed, confirm]) {
       expect(r.code).toBe(1);
@@ -115,9 +131,12 @@ describe('the teardown gate refuses before any provider call', () => {
       [{ provider: 'vastai', 'instance-id': '$(reboot)', verb: 'destroy', 'api-key': 'k' }, /instance-id.*is not an instance id/],
       [{ provider: 'aws', 'instance-id': 'i-0123456789abcdef0', verb: 'destroy', 'aws-region': 'mars-1' }, /aws-region.*is not an AWS region/],
       [{ provider: 'command', 'instance-id': 'x', verb: 'destroy' }, /teardown-command/],
-      [{ provider: 'runpod', 'instance-id': 'p1', verb: 'destroy', 'api-key': 'k', 'verified-path': '', }, /teardown needs the proof/],
+      [{ provider: 'runpod', 'instance-id': 'p1', verb: 'destroy', 'api-key': 'k', 'verified-path': '' }, /teardown needs the proof/],
       [{ provider: 'runpod', 'instance-id': 'p1', verb: 'nuke', 'api-key': 'k' }, /verb.*is not one of: park, destroy/],
-      [{ provider: 'runpod', 'instance-id': 'p1', verb: 'destroy', 'api-key': 'k', 'verified-path': '', 'verified-artifact': 'tether-td-abc-records' }, /verified-artifact.*needs the GitHub Actions artifact service/],
+      [
+        { provider: 'runpod', 'instance-id': 'p1', verb: 'destroy', 'api-key': 'k', 'verified-path': '', 'verified-artifact': 'tether-td-abc-records' },
+        /verified-artifact.*needs the GitHub Actions artifact service/,
+      ],
     ];
     for (const [extra, re] of bad) {
       const inputs = box.inputs({ 'run-id': 'td', 'verified-path': proof['td']!, ...extra });
@@ -131,7 +150,14 @@ describe('the teardown gate refuses before any provider call', () => {
 describe('providers: ask, then prove the terminal state', () => {
   it('dry run (the default) shows the card and calls nothing', async () => {
     api.add('vastai', '4242');
-    const r = await teardown({ provider: 'vastai', 'instance-id': '4242', verb: 'destroy', 'api-key': KEYS.vastai, 'provider-api-url': api.url('vastai'), 'dry-run': '' });
+    const r = await teardown({
+      provider: 'vastai',
+      'instance-id': '4242',
+      verb: 'destroy',
+      'api-key': KEYS.vastai,
+      'provider-api-url': api.url('vastai'),
+      'dry-run': '',
+    });
     expect(r.code).toBe(0);
     expect(r.state).toBe('dry-run');
     expect(r.reason).toMatch(/would destroy 4242 on vastai; nothing was done/);
@@ -161,7 +187,14 @@ describe('providers: ask, then prove the terminal state', () => {
     api.add('runpod', 'pod-1', 1);
     api.faults.push({ kind: 'runpod', op: 'delete', behaviour: 'hang', times: 1 });
     const t0 = Date.now();
-    const r = await teardown({ provider: 'runpod', 'instance-id': 'pod-1', verb: 'destroy', 'api-key': KEYS.runpod, 'provider-api-url': api.url('runpod'), 'teardown-timeout': '6s' });
+    const r = await teardown({
+      provider: 'runpod',
+      'instance-id': 'pod-1',
+      verb: 'destroy',
+      'api-key': KEYS.runpod,
+      'provider-api-url': api.url('runpod'),
+      'teardown-timeout': '6s',
+    });
     expect(r.state, r.rep.lines.join('\n')).toBe('torn-down');
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(r.rep.lines.join('\n')).toMatch(/destroy request 1 failed: runpod: terminate: no answer within \d+ s; re-querying the state before any retry/);
@@ -197,7 +230,14 @@ describe('providers: ask, then prove the terminal state', () => {
   it('an instance that never goes away fails within teardown-timeout, saying it may still bill', async () => {
     api.add('vastai', '7002', 10_000);
     const t0 = Date.now();
-    const r = await teardown({ provider: 'vastai', 'instance-id': '7002', verb: 'destroy', 'api-key': KEYS.vastai, 'provider-api-url': api.url('vastai'), 'teardown-timeout': '5s' });
+    const r = await teardown({
+      provider: 'vastai',
+      'instance-id': '7002',
+      verb: 'destroy',
+      'api-key': KEYS.vastai,
+      'provider-api-url': api.url('vastai'),
+      'teardown-timeout': '5s',
+    });
     expect(r.code).toBe(1);
     expect(r.state).toBe('failed');
     expect(r.reason).toMatch(/still changing \(actual_status exited, intended_status stopped, destroying\) 5 s after the destroy request/);
@@ -208,7 +248,10 @@ describe('providers: ask, then prove the terminal state', () => {
   it('aws: SigV4-signed TerminateInstances, polled to terminated; unattached volumes reported', async () => {
     api.add('aws', 'i-0123456789abcdef0', 2);
     const env = { AWS_ACCESS_KEY_ID: AWS_CREDS.accessKeyId, AWS_SECRET_ACCESS_KEY: AWS_CREDS.secretAccessKey };
-    const r = await teardown({ provider: 'aws', 'instance-id': 'i-0123456789abcdef0', verb: 'destroy', 'aws-region': AWS_CREDS.region, 'provider-api-url': api.url('aws') }, env);
+    const r = await teardown(
+      { provider: 'aws', 'instance-id': 'i-0123456789abcdef0', verb: 'destroy', 'aws-region': AWS_CREDS.region, 'provider-api-url': api.url('aws') },
+      env,
+    );
     expect(r.state, r.reason).toBe('torn-down');
     expect(r.reason).toMatch(/instance state terminated/);
     expect(api.calls('aws').map((c) => new URLSearchParams(c.body).get('Action'))).toContain('TerminateInstances');
@@ -216,17 +259,30 @@ describe('providers: ask, then prove the terminal state', () => {
     expect(r.rep.masked).toContain(AWS_CREDS.secretAccessKey);
     // A wrong secret is refused by the signature check, as AWS does.
     api.add('aws', 'i-0fedcba9876543210');
-    const bad = await teardown({ provider: 'aws', 'instance-id': 'i-0fedcba9876543210', verb: 'destroy', 'aws-region': AWS_CREDS.region, 'provider-api-url': api.url('aws') }, { ...env, AWS_SECRET_ACCESS_KEY: 'wrong' });
+    const bad = await teardown(
+      { provider: 'aws', 'instance-id': 'i-0fedcba9876543210', verb: 'destroy', 'aws-region': AWS_CREDS.region, 'provider-api-url': api.url('aws') },
+      { ...env, AWS_SECRET_ACCESS_KEY: 'wrong' },
+    );
     expect(bad.state).toBe('failed');
     expect(bad.reason).toMatch(/HTTP 401: the API key was refused/);
   });
 
   it('command: runs on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; a failing command fails the teardown', async () => {
     const out = join(work, 'cmd-env.txt');
-    const r = await teardown({ provider: 'command', 'instance-id': 'my-box-3', verb: 'destroy', 'teardown-command': `echo "$TETHER_VERB $TETHER_INSTANCE_ID $TETHER_RUN_ID" > ${out}` });
+    const r = await teardown({
+      provider: 'command',
+      'instance-id': 'my-box-3',
+      verb: 'destroy',
+      'teardown-command': `echo "$TETHER_VERB $TETHER_INSTANCE_ID $TETHER_RUN_ID" > ${out}`,
+    });
     expect(r.state).toBe('torn-down');
     expect(readFileSync(out, 'utf8')).toBe('destroy my-box-3 td\n');
-    const failing = await teardown({ provider: 'command', 'instance-id': 'my-box-3', verb: 'destroy', 'teardown-command': 'echo "quota API said no" >&2; exit 3' });
+    const failing = await teardown({
+      provider: 'command',
+      'instance-id': 'my-box-3',
+      verb: 'destroy',
+      'teardown-command': 'echo "quota API said no" >&2; exit 3',
+    });
     expect(failing.state).toBe('failed');
     expect(failing.reason).toBe('teardown-command exited 3: quota API said no');
   });

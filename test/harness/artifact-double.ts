@@ -116,7 +116,8 @@ export class ArtifactDouble {
   private twirp(method: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
     const spec = FIELDS[method];
     if (!spec) return json(res, 404, { code: 'bad_route', msg: `no method ${method}` });
-    if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return json(res, 400, { code: 'malformed', msg: 'Content-Type must be application/json' });
+    if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
+      return json(res, 400, { code: 'malformed', msg: 'Content-Type must be application/json' });
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -126,11 +127,14 @@ export class ArtifactDouble {
     this.requests.push({ route: method, body });
     const scope = scopeOf(req.headers.authorization);
     if (!scope) return json(res, 401, { code: 'unauthenticated', msg: 'missing or invalid bearer token' });
-    for (const k of Object.keys(body)) if (![...spec.required, ...spec.optional].includes(k)) return json(res, 400, { code: 'malformed', msg: `unknown field ${k} (proto field names are snake_case)` });
+    for (const k of Object.keys(body))
+      if (![...spec.required, ...spec.optional].includes(k))
+        return json(res, 400, { code: 'malformed', msg: `unknown field ${k} (proto field names are snake_case)` });
     for (const k of spec.required) if (!(k in body)) return json(res, 400, { code: 'invalid_argument', msg: `${k} is required` });
     // Reads may name another job of the same run (download sends the uploading job's id); writes must be this job's.
     const reading = method === 'ListArtifacts' || method === 'GetSignedArtifactURL';
-    if (body['workflow_run_backend_id'] !== scope.runId || (!reading && body['workflow_job_run_backend_id'] !== scope.jobId)) return json(res, 403, { code: 'permission_denied', msg: 'backend ids do not match the token' });
+    if (body['workflow_run_backend_id'] !== scope.runId || (!reading && body['workflow_job_run_backend_id'] !== scope.jobId))
+      return json(res, 403, { code: 'permission_denied', msg: 'backend ids do not match the token' });
     const fault = this.takeFault(method);
     if (fault) return json(res, fault.status, { code: fault.status === 429 ? 'resource_exhausted' : 'internal', msg: fault.msg ?? 'injected fault' });
     const runId = scope.runId;
@@ -139,25 +143,46 @@ export class ArtifactDouble {
 
     switch (method) {
       case 'CreateArtifact': {
-        if (body['version'] !== 7 && body['version'] !== 4) return json(res, 400, { code: 'invalid_argument', msg: `unsupported version ${String(body['version'])}` });
+        if (body['version'] !== 7 && body['version'] !== 4)
+          return json(res, 400, { code: 'invalid_argument', msg: `unsupported version ${String(body['version'])}` });
         if (!name || /["<>|*?:\r\n\\/]/.test(name)) return json(res, 400, { code: 'invalid_argument', msg: `invalid artifact name ${JSON.stringify(name)}` });
         const expires = body['expires_at'];
-        if (expires !== undefined && (typeof expires !== 'string' || Number.isNaN(Date.parse(expires)))) return json(res, 400, { code: 'invalid_argument', msg: 'expires_at must be an RFC 3339 string' });
+        if (expires !== undefined && (typeof expires !== 'string' || Number.isNaN(Date.parse(expires))))
+          return json(res, 400, { code: 'invalid_argument', msg: 'expires_at must be an RFC 3339 string' });
         const mime = body['mime_type'];
-        if (mime !== undefined && typeof mime !== 'string') return json(res, 400, { code: 'invalid_argument', msg: 'mime_type is a wrapper type: a plain JSON string' });
+        if (mime !== undefined && typeof mime !== 'string')
+          return json(res, 400, { code: 'invalid_argument', msg: 'mime_type is a wrapper type: a plain JSON string' });
         const old = inRun(name);
         if (old?.finalized) return json(res, 409, { code: 'already_exists', msg: 'an artifact with this name already exists on the workflow run' });
         if (old) this.artifacts.splice(this.artifacts.indexOf(old), 1); // an unfinished upload may be retried
         const blobPath = `/devstoreaccount1/actions-results/${randomUUID()}/${encodeURIComponent(name)}.zip`;
-        this.artifacts.push({ id: this.nextId++, runId, jobId: scope.jobId, name, expiresAt: (expires as string | undefined) ?? null, mimeType: (mime as string | undefined) ?? null, blobPath, blocks: new Map(), blockList: [], bytes: null, contentType: null, finalized: false, size: 0, digest: null, createdAt: new Date().toISOString() });
+        this.artifacts.push({
+          id: this.nextId++,
+          runId,
+          jobId: scope.jobId,
+          name,
+          expiresAt: (expires as string | undefined) ?? null,
+          mimeType: (mime as string | undefined) ?? null,
+          blobPath,
+          blocks: new Map(),
+          blockList: [],
+          bytes: null,
+          contentType: null,
+          finalized: false,
+          size: 0,
+          digest: null,
+          createdAt: new Date().toISOString(),
+        });
         return json(res, 200, { ok: true, signed_upload_url: this.sign(blobPath, 'cw') });
       }
       case 'FinalizeArtifact': {
         const a = inRun(name);
         if (!a || a.finalized) return json(res, 404, { code: 'not_found', msg: `no pending artifact named ${name}` });
-        if (typeof body['size'] !== 'string' || !/^\d+$/.test(body['size'])) return json(res, 400, { code: 'invalid_argument', msg: 'size is an int64: a JSON string of digits' });
+        if (typeof body['size'] !== 'string' || !/^\d+$/.test(body['size']))
+          return json(res, 400, { code: 'invalid_argument', msg: 'size is an int64: a JSON string of digits' });
         const bytes = a.bytes ?? Buffer.alloc(0);
-        if (Number(body['size']) !== bytes.length) return json(res, 400, { code: 'invalid_argument', msg: `size ${body['size']} does not match the ${bytes.length} bytes uploaded` });
+        if (Number(body['size']) !== bytes.length)
+          return json(res, 400, { code: 'invalid_argument', msg: `size ${body['size']} does not match the ${bytes.length} bytes uploaded` });
         const hash = body['hash'];
         if (hash !== undefined) {
           const want = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -172,8 +197,12 @@ export class ArtifactDouble {
         // Listing covers the whole workflow run (every job), as the service does.
         const nameFilter = body['name_filter'];
         const idFilter = body['id_filter'];
-        if (idFilter !== undefined && (typeof idFilter !== 'string' || !/^\d+$/.test(idFilter))) return json(res, 400, { code: 'invalid_argument', msg: 'id_filter is an Int64Value: a JSON string' });
-        const list = this.artifacts.filter((a) => a.finalized && a.runId === runId && (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || String(a.id) === idFilter));
+        if (idFilter !== undefined && (typeof idFilter !== 'string' || !/^\d+$/.test(idFilter)))
+          return json(res, 400, { code: 'invalid_argument', msg: 'id_filter is an Int64Value: a JSON string' });
+        const list = this.artifacts.filter(
+          (a) =>
+            a.finalized && a.runId === runId && (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || String(a.id) === idFilter),
+        );
         return json(res, 200, {
           artifacts: list.map((a) => ({
             workflow_run_backend_id: a.runId,
@@ -215,7 +244,7 @@ export class ArtifactDouble {
     const a = this.artifacts.find((x) => x.blobPath === url.pathname);
     if (!a) return blobError(res, 404, 'BlobNotFound', 'The specified blob does not exist.');
     const comp = q.get('comp');
-    this.requests.push({ route: req.method === 'GET' ? 'download' : comp ?? 'put', query: url.search });
+    this.requests.push({ route: req.method === 'GET' ? 'download' : (comp ?? 'put'), query: url.search });
     if (req.method === 'GET') {
       if (!perms.includes('r')) return blobError(res, 403, 'AuthorizationPermissionMismatch', 'read not allowed by this signature');
       const fault = this.takeFault('download');
@@ -232,10 +261,12 @@ export class ArtifactDouble {
       const fault = this.takeFault('block');
       if (fault) return blobError(res, fault.status, 'ServerBusy', fault.msg ?? 'injected fault');
       const id = q.get('blockid') ?? '';
-      if (!/^[A-Za-z0-9+/]+=*$/.test(id) || Buffer.from(id, 'base64').length > 64) return blobError(res, 400, 'InvalidQueryParameterValue', 'blockid must be base64 of at most 64 bytes');
+      if (!/^[A-Za-z0-9+/]+=*$/.test(id) || Buffer.from(id, 'base64').length > 64)
+        return blobError(res, 400, 'InvalidQueryParameterValue', 'blockid must be base64 of at most 64 bytes');
       const other = a.blocks.keys().next().value;
       if (other !== undefined && other.length !== id.length) return blobError(res, 400, 'InvalidBlobOrBlock', 'block ids of one blob must have equal length');
-      if (Number(req.headers['content-length'] ?? -1) !== body.length) return blobError(res, 400, 'InvalidHeaderValue', 'Content-Length does not match the body');
+      if (Number(req.headers['content-length'] ?? -1) !== body.length)
+        return blobError(res, 400, 'InvalidHeaderValue', 'Content-Length does not match the body');
       const answer = () => {
         a.blocks.set(id, body);
         this.blockArrivals.push(id);
@@ -245,8 +276,7 @@ export class ArtifactDouble {
       if (this.delayFirstBlockMs > 0 && !this.delayedOne) {
         this.delayedOne = true;
         setTimeout(answer, this.delayFirstBlockMs);
-      }
-      else answer();
+      } else answer();
       return;
     }
     if (comp === 'blocklist') {
@@ -309,7 +339,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function blobHeaders(): Record<string, string> {
-  return { 'x-ms-request-id': randomUUID(), 'x-ms-version': '2023-11-03', 'x-ms-request-server-encrypted': 'true', date: new Date().toUTCString(), 'content-length': '0' };
+  return {
+    'x-ms-request-id': randomUUID(),
+    'x-ms-version': '2023-11-03',
+    'x-ms-request-server-encrypted': 'true',
+    date: new Date().toUTCString(),
+    'content-length': '0',
+  };
 }
 
 function blobError(res: ServerResponse, status: number, code: string, message: string): void {

@@ -132,7 +132,11 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
     // A box shares the runner's PID namespace: a real poweroff would stop the test machine. These
     // stand-ins come first on the box's PATH; "powering off" stops only the box's sshd.
     for (const name of ['poweroff', 'shutdown', 'halt', 'reboot']) {
-      writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} $*" >> "$HOME/.tether-power"\n(sleep 0.3; kill "$(cat '${join(dir, 'sshd.pid')}')") >/dev/null 2>&1 &\nexit 0\n`, { mode: 0o755 });
+      writeFileSync(
+        join(bin, name),
+        `#!/bin/sh\necho "${name} $*" >> "$HOME/.tether-power"\n(sleep 0.3; kill "$(cat '${join(dir, 'sshd.pid')}')") >/dev/null 2>&1 &\nexit 0\n`,
+        { mode: 0o755 },
+      );
     }
     writeFileSync(join(bin, 'sudo'), '#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n', { mode: 0o755 });
     chmodSync(ROOT, 0o755);
@@ -155,7 +159,18 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
       const boot = fresh ? ['--time', '--boottime', String(-uptime)] : [];
       // nsenter, not `ip netns exec`: the latter mounts a fresh /sys, hiding the cgroup tree from the box.
       const sshd = (extra: string[]) =>
-        run('nsenter', [`--net=/run/netns/${ns}`, 'unshare', '--uts', ...extra, 'sh', '-c', `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`, 'sh', join(dir, 'sshd_config'), join(dir, 'sshd.log')]);
+        run('nsenter', [
+          `--net=/run/netns/${ns}`,
+          'unshare',
+          '--uts',
+          ...extra,
+          'sh',
+          '-c',
+          `hostname box-${i} && exec /usr/sbin/sshd -f "$1" -E "$2"`,
+          'sh',
+          join(dir, 'sshd_config'),
+          join(dir, 'sshd.log'),
+        ]);
       try {
         sshd(boot);
       } catch (err) {
@@ -181,7 +196,15 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
       clientKey: readFileSync(join(dir, 'clientkey'), 'utf8'),
       hostKeyLine: keys.hostKeyLine,
       fingerprint: keys.fingerprint,
-      inputs: (extra = {}) => ({ host: addr, port: '22', user: 'root', 'ssh-key-path': join(dir, 'clientkey'), 'known-hosts': keys.hostKeyLine, 'connect-timeout': '5', ...extra }),
+      inputs: (extra = {}) => ({
+        host: addr,
+        port: '22',
+        user: 'root',
+        'ssh-key-path': join(dir, 'clientkey'),
+        'known-hosts': keys.hostKeyLine,
+        'connect-timeout': '5',
+        ...extra,
+      }),
       sh,
       sshdPid,
       pids,

@@ -133,7 +133,11 @@ export function torchZip(tensors: TensorSpec[], values: (key: string, numel: num
 }
 
 /** A zip holding a crafted data.pkl (and nothing else torch needs): for pickle-reader cases. */
-export const pickleZip = (pkl: Buffer) => zip([{ name: 'archive/data.pkl', data: pkl }, { name: 'archive/version', data: Buffer.from('3\n') }]);
+export const pickleZip = (pkl: Buffer) =>
+  zip([
+    { name: 'archive/data.pkl', data: pkl },
+    { name: 'archive/version', data: Buffer.from('3\n') },
+  ]);
 
 /** An .npy file with the given header dict text (padded as numpy pads) and data. */
 export function npy(header: string, data: Buffer): Buffer {

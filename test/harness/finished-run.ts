@@ -10,12 +10,26 @@ import { waitFor } from './sh.ts';
  * Launches `command` as run `id` in `~/<workdir>` on the box (no audit, short confirmation) and waits
  * until the wrapper writes DONE: the setup of every collect and teardown test.
  */
-export async function finishedRun(box: Box, id: string, command: string, opts: { workdir?: string; checkpoints?: string; env?: string; timeoutMs?: number } = {}): Promise<void> {
+export async function finishedRun(
+  box: Box,
+  id: string,
+  command: string,
+  opts: { workdir?: string; checkpoints?: string; env?: string; timeoutMs?: number } = {},
+): Promise<void> {
   const workdir = opts.workdir ?? id;
   box.sh(`mkdir -p ${box.home}/${workdir}`);
   const rep = captureReporter();
   const code = await launchPhase(
-    box.inputs({ 'run-id': id, command, workdir: `~/${workdir}`, env: opts.env ?? '', audit: 'false', 'confirm-timeout': '1', checkpoints: opts.checkpoints ?? 'ck/*.pt', 'run-file': join(tmpdir(), `tether-${process.pid}-${id}.json`) }),
+    box.inputs({
+      'run-id': id,
+      command,
+      workdir: `~/${workdir}`,
+      env: opts.env ?? '',
+      audit: 'false',
+      'confirm-timeout': '1',
+      checkpoints: opts.checkpoints ?? 'ck/*.pt',
+      'run-file': join(tmpdir(), `tether-${process.pid}-${id}.json`),
+    }),
     {},
     rep,
     tmpdir(),

@@ -100,7 +100,17 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
     },
     addIssue: (title, opts = {}) => {
       const number = d.issues.size + 1;
-      d.issues.set(number, { number, title, body: '', state: 'open', labels: [], user: opts.by ?? HUMAN, pull: opts.pull ?? false, created_at: now(), updated_at: now() });
+      d.issues.set(number, {
+        number,
+        title,
+        body: '',
+        state: 'open',
+        labels: [],
+        user: opts.by ?? HUMAN,
+        pull: opts.pull ?? false,
+        created_at: now(),
+        updated_at: now(),
+      });
       return number;
     },
     addComment: (issue, body, by) => {
@@ -112,7 +122,15 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
   };
   const base = () => `https://github.test/${repo}`;
   const api = () => `${d.url}/repos/${repo}`;
-  const user = (u: DoubleUser) => ({ login: u.login, id: u.id, node_id: `U_${u.id}`, type: u.type, site_admin: false, url: `${d.url}/users/${u.login}`, html_url: `https://github.test/${u.login}` });
+  const user = (u: DoubleUser) => ({
+    login: u.login,
+    id: u.id,
+    node_id: `U_${u.id}`,
+    type: u.type,
+    site_admin: false,
+    url: `${d.url}/users/${u.login}`,
+    html_url: `https://github.test/${u.login}`,
+  });
   const commentJson = (c: Comment) => ({
     id: c.id,
     node_id: `IC_${c.id}`,
@@ -133,7 +151,15 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
     body: i.body,
     state: i.state,
     user: user(i.user),
-    labels: i.labels.map((l, k) => ({ id: k + 1, node_id: `L_${k}`, name: l, color: 'ededed', default: false, description: null, url: `${api()}/labels/${l}` })),
+    labels: i.labels.map((l, k) => ({
+      id: k + 1,
+      node_id: `L_${k}`,
+      name: l,
+      color: 'ededed',
+      default: false,
+      description: null,
+      url: `${api()}/labels/${l}`,
+    })),
     url: `${api()}/issues/${i.number}`,
     html_url: `${base()}/${i.pull ? 'pull' : 'issues'}/${i.number}`,
     comments: [...d.comments.values()].filter((c) => c.issue === i.number).length,
@@ -197,7 +223,8 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
     const who = auth ? d.tokens[auth] : undefined;
     if (!who) return reply(401, () => error(res, 401, 'Bad credentials'));
     const problems = validateRequest(m, url.searchParams, body);
-    if (problems.length) return reply(422, () => error(res, 422, 'Validation Failed', { errors: problems.map((p) => ({ resource: 'Request', code: 'invalid', message: p })) }));
+    if (problems.length)
+      return reply(422, () => error(res, 422, 'Validation Failed', { errors: problems.map((p) => ({ resource: 'Request', code: 'invalid', message: p })) }));
     if (m.params['owner'] !== owner || m.params['repo'] !== name) {
       if (m.template.startsWith('/repos/')) return reply(404, () => error(res, 404, 'Not Found'));
     }
@@ -207,17 +234,27 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
     switch (m.op.operationId) {
       case 'users/get-authenticated':
         if (who.app) return reply(403, () => error(res, 403, 'Resource not accessible by integration'));
-        return reply(200, () => send(res, m, 200, { ...user(who), name: who.login, public_repos: 0, followers: 0, following: 0, created_at: now(), updated_at: now() }));
+        return reply(200, () =>
+          send(res, m, 200, { ...user(who), name: who.login, public_repos: 0, followers: 0, following: 0, created_at: now(), updated_at: now() }),
+        );
       case 'issues/list-comments': {
         if (!d.issues.has(issueNo)) return reply(404, () => error(res, 404, 'Not Found'));
         if (d.listDelayMs) await new Promise((r) => setTimeout(r, d.listDelayMs));
-        const list = [...d.comments.values()].filter((c) => c.issue === issueNo).sort((x, y) => x.id - y.id).map(commentJson);
+        const list = [...d.comments.values()]
+          .filter((c) => c.issue === issueNo)
+          .sort((x, y) => x.id - y.id)
+          .map(commentJson);
         return reply(200, () => paginate(url, res, m, list));
       }
       case 'issues/create-comment': {
         if (!d.issues.has(issueNo)) return reply(404, () => error(res, 404, 'Not Found'));
         await passBarrier();
-        if (String(b['body']).length > 65536) return reply(422, () => error(res, 422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] }));
+        if (String(b['body']).length > 65536)
+          return reply(422, () =>
+            error(res, 422, 'Validation Failed', {
+              errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+            }),
+          );
         const id = d.addComment(issueNo, String(b['body']), who);
         return reply(201, () => send(res, m, 201, commentJson(d.comments.get(id) as Comment), { location: `${api()}/issues/comments/${id}` }));
       }

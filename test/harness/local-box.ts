@@ -42,7 +42,15 @@ export async function createLocalBox(): Promise<LocalBox> {
     port,
     home,
     label: `loopback sshd on 127.0.0.1:${port} (pid ${pid})`,
-    inputs: (extra = {}) => ({ host: '127.0.0.1', port: String(port), user: userInfo().username, 'ssh-key-path': join(dir, 'clientkey'), 'known-hosts': keys.hostKeyLine, 'connect-timeout': '5', ...extra }),
+    inputs: (extra = {}) => ({
+      host: '127.0.0.1',
+      port: String(port),
+      user: userInfo().username,
+      'ssh-key-path': join(dir, 'clientkey'),
+      'known-hosts': keys.hostKeyLine,
+      'connect-timeout': '5',
+      ...extra,
+    }),
     destroy: () => {
       try {
         process.kill(pid, 'SIGTERM');

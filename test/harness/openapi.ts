@@ -72,7 +72,8 @@ export function validate(value: unknown, schemaIn: Schema | undefined, at = '$')
   if (schema.allOf) return (schema.allOf as Schema[]).flatMap((s) => validate(value, s, at));
   const types = (Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []) as string[];
   const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-  if (types.length && !types.some((t) => t === actual || (t === 'number' && actual === 'integer'))) return [`${at}: expected ${types.join('|')}, got ${actual}`];
+  if (types.length && !types.some((t) => t === actual || (t === 'number' && actual === 'integer')))
+    return [`${at}: expected ${types.join('|')}, got ${actual}`];
   const errors: string[] = [];
   if (schema.enum && !(schema.enum as unknown[]).includes(value)) errors.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
   if (actual === 'object') {
@@ -141,7 +142,8 @@ export function complete(value: unknown, schemaIn: Schema | undefined): unknown 
     const obj = { ...(value as Record<string, unknown>) };
     const props = schema.properties as Record<string, Schema>;
     for (const r of (schema.required as string[] | undefined) ?? []) obj[r] = complete(obj[r], props[r]);
-    for (const k of Object.keys(obj)) if (props[k] && obj[k] !== undefined && obj[k] !== null && typeof obj[k] === 'object') obj[k] = complete(obj[k], props[k]);
+    for (const k of Object.keys(obj))
+      if (props[k] && obj[k] !== undefined && obj[k] !== null && typeof obj[k] === 'object') obj[k] = complete(obj[k], props[k]);
     return obj;
   }
   if (Array.isArray(value) && schema.items) return value.map((v) => complete(v, schema.items as Schema));

@@ -114,13 +114,21 @@ export class ProviderDouble {
     };
     const p = url.pathname;
     if (kind === 'lambda') {
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${KEYS.lambda}:`).toString('base64')}`) return json(401, { error: { code: 'global/invalid-api-key', message: 'API key was invalid, expired, or deleted.' } });
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${KEYS.lambda}:`).toString('base64')}`)
+        return json(401, { error: { code: 'global/invalid-api-key', message: 'API key was invalid, expired, or deleted.' } });
       const m = /^\/lambda\/api\/v1\/instances\/([^/]+)$/.exec(p);
       if (m && req.method === 'GET') {
         if (faulted('get')) return;
         const inst = this.look(this.instances.get(`lambda:${decodeURIComponent(m[1]!)}`));
         if (!inst) return json(404, { error: { code: 'global/object-does-not-exist', message: 'Instance not found' } });
-        return json(200, { data: { id: inst.id, status: inst.status === 'running' ? 'active' : inst.status === 'terminating' ? 'terminating' : 'terminated', ip: '198.51.100.7', region: { name: 'us-east-1' } } });
+        return json(200, {
+          data: {
+            id: inst.id,
+            status: inst.status === 'running' ? 'active' : inst.status === 'terminating' ? 'terminating' : 'terminated',
+            ip: '198.51.100.7',
+            region: { name: 'us-east-1' },
+          },
+        });
       }
       if (p === '/lambda/api/v1/instance-operations/terminate' && req.method === 'POST') {
         if (faulted('delete')) return;
@@ -130,7 +138,8 @@ export class ProviderDouble {
         } catch {
           return json(400, { error: { code: 'global/invalid-parameters', message: 'body is not JSON' } });
         }
-        if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string')) return json(400, { error: { code: 'global/invalid-parameters', message: 'instance_ids must be a list of ids' } });
+        if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string'))
+          return json(400, { error: { code: 'global/invalid-parameters', message: 'instance_ids must be a list of ids' } });
         const found = ids.map((id) => this.instances.get(`lambda:${id}`)).filter((i): i is FakeInstance => !!i && i.status !== 'gone');
         if (found.length !== ids.length) return json(404, { error: { code: 'global/object-does-not-exist', message: 'Instance not found' } });
         for (const inst of found) this.begin(inst, 'gone');
@@ -138,7 +147,9 @@ export class ProviderDouble {
       }
       if (p === '/lambda/api/v1/file-systems' && req.method === 'GET') {
         if (faulted('leftovers')) return;
-        return json(200, { data: this.leftovers ? [{ id: 'fs-1', name: 'datasets', region: { name: 'us-east-1' }, bytes_used: 53687091200, is_in_use: false }] : [] });
+        return json(200, {
+          data: this.leftovers ? [{ id: 'fs-1', name: 'datasets', region: { name: 'us-east-1' }, bytes_used: 53687091200, is_in_use: false }] : [],
+        });
       }
     }
     if (kind === 'runpod') {
@@ -150,7 +161,12 @@ export class ProviderDouble {
           if (faulted('get')) return;
           const inst = this.look(this.instances.get(key));
           if (!inst) return json(404, { error: 'pod not found' });
-          return json(200, { id: inst.id, desiredStatus: inst.status === 'running' ? 'RUNNING' : inst.status === 'stopped' || inst.status === 'stopping' ? 'EXITED' : 'TERMINATED', costPerHr: 2.49, gpuCount: 1 });
+          return json(200, {
+            id: inst.id,
+            desiredStatus: inst.status === 'running' ? 'RUNNING' : inst.status === 'stopped' || inst.status === 'stopping' ? 'EXITED' : 'TERMINATED',
+            costPerHr: 2.49,
+            gpuCount: 1,
+          });
         }
         const inst = this.instances.get(key);
         if (req.method === 'DELETE' && !m[2]) {
@@ -183,7 +199,15 @@ export class ProviderDouble {
           const inst = this.look(this.instances.get(key));
           if (!inst) return json(200, { instances: null });
           const actual = inst.status === 'running' ? 'running' : inst.status === 'stopped' ? 'exited' : inst.status === 'stopping' ? 'running' : 'exited';
-          return json(200, { instances: { id: Number(inst.id), actual_status: actual, intended_status: inst.status === 'running' ? 'running' : 'stopped', cur_state: inst.status === 'running' ? 'running' : 'stopped', status_msg: inst.status === 'terminating' ? 'destroying' : '' } });
+          return json(200, {
+            instances: {
+              id: Number(inst.id),
+              actual_status: actual,
+              intended_status: inst.status === 'running' ? 'running' : 'stopped',
+              cur_state: inst.status === 'running' ? 'running' : 'stopped',
+              status_msg: inst.status === 'terminating' ? 'destroying' : '',
+            },
+          });
         }
         const inst = this.instances.get(key);
         if (req.method === 'DELETE') {
@@ -220,7 +244,11 @@ export class ProviderDouble {
       res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     };
-    const error = (status: number, code: string, message: string) => xml(status, `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>r-1</RequestID></Response>`);
+    const error = (status: number, code: string, message: string) =>
+      xml(
+        status,
+        `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>r-1</RequestID></Response>`,
+      );
     if (!verifySigV4(req, path, body)) return error(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
     const q = new URLSearchParams(body);
     if (q.get('Version') !== '2016-11-15') return error(400, 'InvalidParameterValue', 'unsupported Version');
@@ -228,7 +256,10 @@ export class ProviderDouble {
     const NS = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"';
     if (action === 'DescribeVolumes') {
       if (this.fault('aws', 'leftovers')) return error(503, 'Unavailable', 'injected');
-      return xml(200, `<DescribeVolumesResponse ${NS}><volumeSet>${this.leftovers ? '<item><volumeId>vol-0abc</volumeId><size>500</size><status>available</status></item>' : ''}</volumeSet></DescribeVolumesResponse>`);
+      return xml(
+        200,
+        `<DescribeVolumesResponse ${NS}><volumeSet>${this.leftovers ? '<item><volumeId>vol-0abc</volumeId><size>500</size><status>available</status></item>' : ''}</volumeSet></DescribeVolumesResponse>`,
+      );
     }
     const id = q.get('InstanceId.1') ?? '';
     const op = action === 'DescribeInstances' ? 'get' : action === 'TerminateInstances' ? 'delete' : action === 'StopInstances' ? 'stop' : '';
@@ -239,17 +270,24 @@ export class ProviderDouble {
       return error(f.behaviour, 'InternalError', 'injected fault');
     }
     const inst = this.instances.get(`aws:${id}`);
-    const name = (i: FakeInstance) => ({ running: 'running', stopping: 'stopping', stopped: 'stopped', terminating: 'shutting-down', gone: 'terminated' })[i.status];
+    const name = (i: FakeInstance) =>
+      ({ running: 'running', stopping: 'stopping', stopped: 'stopped', terminating: 'shutting-down', gone: 'terminated' })[i.status];
     if (op === 'get') {
       const seen = this.look(inst);
       // EC2 keeps listing a terminated instance for a while, as `terminated`.
       if (!inst) return error(400, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
-      return xml(200, `<DescribeInstancesResponse ${NS}><reservationSet><item><instancesSet><item><instanceId>${id}</instanceId><instanceState><code>16</code><name>${seen ? name(seen) : 'terminated'}</name></instanceState></item></instancesSet></item></reservationSet></DescribeInstancesResponse>`);
+      return xml(
+        200,
+        `<DescribeInstancesResponse ${NS}><reservationSet><item><instancesSet><item><instanceId>${id}</instanceId><instanceState><code>16</code><name>${seen ? name(seen) : 'terminated'}</name></instanceState></item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,
+      );
     }
     if (!inst || inst.status === 'gone') return error(400, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     this.begin(inst, op === 'delete' ? 'gone' : 'stopped');
     const tagName = op === 'delete' ? 'TerminateInstancesResponse' : 'StopInstancesResponse';
-    return xml(200, `<${tagName} ${NS}><instancesSet><item><instanceId>${id}</instanceId><currentState><name>${name(inst)}</name></currentState></item></instancesSet></${tagName}>`);
+    return xml(
+      200,
+      `<${tagName} ${NS}><instancesSet><item><instanceId>${id}</instanceId><currentState><name>${name(inst)}</name></currentState></item></instancesSet></${tagName}>`,
+    );
   }
 }
 
@@ -260,7 +298,15 @@ function verifySigV4(req: IncomingMessage, path: string, body: string): boolean 
   if (!m || m[1] !== AWS_CREDS.accessKeyId || m[3] !== AWS_CREDS.region) return false;
   const [, , day, region, signed, signature] = m as unknown as string[];
   const amzDate = String(req.headers['x-amz-date'] ?? '');
-  if (!amzDate.startsWith(day!) || Math.abs(Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`) - Date.now()) > 300_000) return false;
+  if (
+    !amzDate.startsWith(day!) ||
+    Math.abs(
+      Date.parse(
+        `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+      ) - Date.now(),
+    ) > 300_000
+  )
+    return false;
   const names = signed!.split(';');
   if (!names.includes('host') || !names.includes('x-amz-date')) return false;
   const canonicalHeaders = names.map((n) => `${n}:${String(req.headers[n] ?? '').trim()}\n`).join('');

@@ -7,7 +7,10 @@ import { run } from './sh.ts';
  * Host key, client key, authorized_keys and an sshd_config for a private sshd in `dir`
  * (test-infra-facts §1: UsePAM no and StrictModes no let keys live under /tmp).
  */
-export function writeSshdFiles(o: { dir: string; addr: string; port: number; home: string; bin: string; label: string; systemPath?: string }): { hostKeyLine: string; fingerprint: string } {
+export function writeSshdFiles(o: { dir: string; addr: string; port: number; home: string; bin: string; label: string; systemPath?: string }): {
+  hostKeyLine: string;
+  fingerprint: string;
+} {
   const { dir, addr, port, home, bin, label } = o;
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey'), '-C', label]);
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'clientkey'), '-C', 'tether-test']);

@@ -24,4 +24,12 @@ export function workflowCommands(stdout: string): string[] {
 }
 
 /** Workflow commands a hostile job prints: each must stay inert when it reaches tether's stdout. */
-export const HOSTILE_COMMANDS = ['::error::forged error from the box', '  ::add-mask::tether', '::stop-commands::nothing', '::set-output name=verified::true', '::warning file=x::forged', '##[error]legacy forged', '::nothing::'];
+export const HOSTILE_COMMANDS = [
+  '::error::forged error from the box',
+  '  ::add-mask::tether',
+  '::stop-commands::nothing',
+  '::set-output name=verified::true',
+  '::warning file=x::forged',
+  '##[error]legacy forged',
+  '::nothing::',
+];

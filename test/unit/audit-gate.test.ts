@@ -13,7 +13,14 @@ function raw(over: Record<string, unknown> = {}) {
     nproc: 16,
     uptime: '5000.12',
     btime: 1795000000,
-    disks: [{ path: '/root/.tether/runs', checked: '/root', df_bytes: '/dev/nvme0n1p1 1000000000000 400000000000 600000000000 40% /', df_inodes: '/dev/nvme0n1p1 60000000 1000000 59000000 2% /' }],
+    disks: [
+      {
+        path: '/root/.tether/runs',
+        checked: '/root',
+        df_bytes: '/dev/nvme0n1p1 1000000000000 400000000000 600000000000 40% /',
+        df_inodes: '/dev/nvme0n1p1 60000000 1000000 59000000 2% /',
+      },
+    ],
     cgroup: { version: 2, memory_max: 'max', memory_current: '1048576', memory_events: 'low 0\nhigh 0\nmax 0\noom 2\noom_kill 2\n', cpu_max: '800000 100000' },
     gpu: { present: true, exit_code: 0, query: GPU.h100x2 },
     xid: { readable: true, lines: '' },
@@ -34,7 +41,17 @@ describe('audit parsing', () => {
   });
 
   it('parses cgroup v1 (unlimited memory is a huge number)', () => {
-    const r = parseAudit(raw({ cgroup: { version: 1, memory_max: '9223372036854771712', memory_current: '524288', memory_events: 'oom_kill_disable 0\nunder_oom 0\noom_kill 1\n', cpu_max: '-1 100000' } }));
+    const r = parseAudit(
+      raw({
+        cgroup: {
+          version: 1,
+          memory_max: '9223372036854771712',
+          memory_current: '524288',
+          memory_events: 'oom_kill_disable 0\nunder_oom 0\noom_kill 1\n',
+          cpu_max: '-1 100000',
+        },
+      }),
+    );
     expect(r.cgroup).toEqual({ version: 1, memoryMaxBytes: null, memoryCurrentBytes: 524288, oomKills: 1, cpuQuotaCores: null });
   });
 
@@ -54,7 +71,12 @@ describe('audit gate (runbook R17-R19)', () => {
   it.each<[string, Record<string, unknown>, RegExp | null, RegExp | null]>([
     ['healthy', {}, null, null],
     ['no nvidia-smi', { gpu: { present: false } }, /nvidia-smi not found/, null],
-    ['nvidia-smi failed', { gpu: { present: true, exit_code: 9, query: 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.' } }, /could not communicate/, null],
+    [
+      'nvidia-smi failed',
+      { gpu: { present: true, exit_code: 9, query: 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.' } },
+      /could not communicate/,
+      null,
+    ],
     ['nvidia-smi hung', { gpu: { present: true, exit_code: 124, query: '' } }, /did not answer/, null],
     ['no GPUs listed', { gpu: { present: true, exit_code: 0, query: 'No devices were found\n' } }, /lists no GPUs/, null],
     ['hw thermal throttle', { gpu: { present: true, exit_code: 0, query: GPU.a100HwThermal } }, /active throttle hw_thermal_slowdown/, null],
@@ -64,9 +86,19 @@ describe('audit gate (runbook R17-R19)', () => {
     ['xid 48', { xid: { readable: true, lines: GPU.xid48 } }, /Xid 48/, null],
     ['xid 13', { xid: { readable: true, lines: GPU.xid13 } }, null, /Xid 13/],
     ['dmesg unreadable', { xid: { readable: false, lines: '' } }, null, /not authoritative/],
-    ['no torch', { interpreter: { name: 'python3', path: '/usr/bin/python3', torch_exit: 1, torch_out: "ModuleNotFoundError: No module named 'torch'" } }, null, /cannot import torch/],
+    [
+      'no torch',
+      { interpreter: { name: 'python3', path: '/usr/bin/python3', torch_exit: 1, torch_out: "ModuleNotFoundError: No module named 'torch'" } },
+      null,
+      /cannot import torch/,
+    ],
     ['torch without CUDA', { interpreter: { name: 'python3', path: '/usr/bin/python3', torch_exit: 0, torch_out: '2.5.1\nFalse' } }, null, /no CUDA/],
-    ['disk short', { disks: [{ path: '/r', checked: '/', df_bytes: 'overlay 100000000000 95000000000 5000000000 95% /', df_inodes: 'overlay 0 0 0 - /' }] }, /disk: 5\.0 GB free/, null],
+    [
+      'disk short',
+      { disks: [{ path: '/r', checked: '/', df_bytes: 'overlay 100000000000 95000000000 5000000000 95% /', df_inodes: 'overlay 0 0 0 - /' }] },
+      /disk: 5\.0 GB free/,
+      null,
+    ],
   ])('%s', (_name, over, failure, warning) => {
     const g = gate(report(over), cfg);
     if (failure) expect(g.failures.join('\n')).toMatch(failure);
@@ -91,7 +123,19 @@ describe('real nvidia-smi output captured on an H100 (test/fixtures/nvidia-smi-h
   const real = (f: string) => readFileSync(`test/fixtures/nvidia-smi-h100/${f}`, 'utf8');
   it('the probe query parses to one idle H100 that passes the gate', () => {
     const gpus = parseGpuQuery(real('probe-event.csv'));
-    expect(gpus).toEqual([{ index: 0, name: 'NVIDIA H100 80GB HBM3', memTotalMiB: 81559, memUsedMiB: 0, utilPct: 0, tempC: 37, smClockMHz: 345, smClockMaxMHz: 1980, throttleActive: ['gpu_idle'] }]);
+    expect(gpus).toEqual([
+      {
+        index: 0,
+        name: 'NVIDIA H100 80GB HBM3',
+        memTotalMiB: 81559,
+        memUsedMiB: 0,
+        utilPct: 0,
+        tempC: 37,
+        smClockMHz: 345,
+        smClockMaxMHz: 1980,
+        throttleActive: ['gpu_idle'],
+      },
+    ]);
     const g = gate(parseAudit(raw({ gpu: { present: true, exit_code: 0, query: real('probe-event.csv') } })), cfg);
     expect(g.failures).toEqual([]);
   });

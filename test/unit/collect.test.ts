@@ -10,9 +10,15 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const good = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", Buffer.alloc(8));
 const nan = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", Buffer.from([0, 0, 0xc0, 0x7f]));
 const manifestOf = (files: Record<string, Buffer>): Manifest => ({
-  schema: 'tether.manifest/v1', run_id: 'r1', attempt: 1, created_at: '2026-11-23T00:00:00Z', latest_only: false, workdir: '/w',
+  schema: 'tether.manifest/v1',
+  run_id: 'r1',
+  attempt: 1,
+  created_at: '2026-11-23T00:00:00Z',
+  latest_only: false,
+  workdir: '/w',
   files: Object.entries(files).map(([path, b]) => ({ path, bytes: b.length, sha256: sha(b) })),
-  file_count: Object.keys(files).length, total_bytes: Object.values(files).reduce((a, b) => a + b.length, 0),
+  file_count: Object.keys(files).length,
+  total_bytes: Object.values(files).reduce((a, b) => a + b.length, 0),
 });
 const BOX = { host: '10.0.0.2', port: 22, host_key_fingerprint: 'SHA256:x', provider: null, instance_id: null };
 
@@ -55,7 +61,11 @@ describe('collect (deps in, outcome out)', () => {
 
   it('an extra file, a NaN and a failing trusted loader each keep VERIFIED.json from being written, each with its reason', async () => {
     const m = manifestOf({ 'ck/a.npy': good, 'ck/n.npy': nan });
-    const { deps, written } = fakeDeps(m, { 'ck/a.npy': good, 'ck/n.npy': nan, 'ck/extra.npy': good }, { trusted: (p) => (p === 'ck/a.npy' ? 'trusted-load-command failed (exit 1): boom' : null) });
+    const { deps, written } = fakeDeps(
+      m,
+      { 'ck/a.npy': good, 'ck/n.npy': nan, 'ck/extra.npy': good },
+      { trusted: (p) => (p === 'ck/a.npy' ? 'trusted-load-command failed (exit 1): boom' : null) },
+    );
     const o = await collect(BOX, deps);
     expect(o.verified).toBe(false);
     expect(o.reasons).toEqual(['ck/extra.npy not in the manifest', 'ck/a.npy: trusted-load-command failed (exit 1): boom', 'ck/n.npy: 1 NaN/Inf in array']);
@@ -65,7 +75,13 @@ describe('collect (deps in, outcome out)', () => {
 
 describe('decide', () => {
   const ok = { ok: true, missing: [], extra: [], sizeMismatch: [], hashMismatch: [] };
-  const rep = (path: string, okv: boolean, trusted: string | null = null) => ({ path, bytes: 1, sha256: 'x', trusted, result: { format: 'npy', ok: okv, problems: okv ? [] : ['bad header'], tensors: [], nonFinite: [] } });
+  const rep = (path: string, okv: boolean, trusted: string | null = null) => ({
+    path,
+    bytes: 1,
+    sha256: 'x',
+    trusted,
+    result: { format: 'npy', ok: okv, problems: okv ? [] : ['bad header'], tensors: [], nonFinite: [] },
+  });
   it('verified only when complete and every file passed', () => {
     expect(decide(ok, [rep('a', true)])).toEqual({ verified: true, reasons: [] });
     expect(decide(ok, [rep('a', false)])).toEqual({ verified: false, reasons: ['a: bad header'] });

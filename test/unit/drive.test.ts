@@ -29,13 +29,21 @@ function clock() {
 describe('provider driver (injected clock)', () => {
   it('already gone at the first look: done, nothing asked', async () => {
     const { p, log } = scripted(['gone']);
-    expect(await drive(p, 'destroy', ctx, { deadlineMs: 10_000, pollMs: 1000, attempts: 3, ...clock() })).toMatchObject({ ok: true, already: true, requests: 0 });
+    expect(await drive(p, 'destroy', ctx, { deadlineMs: 10_000, pollMs: 1000, attempts: 3, ...clock() })).toMatchObject({
+      ok: true,
+      already: true,
+      requests: 0,
+    });
     expect(log).toEqual(['state gone']);
   });
 
   it('asks once, then polls until the terminal state', async () => {
     const { p, log } = scripted(['running', 'changing', 'changing', 'gone']);
-    expect(await drive(p, 'destroy', ctx, { deadlineMs: 60_000, pollMs: 1000, attempts: 3, ...clock() })).toMatchObject({ ok: true, already: false, requests: 1 });
+    expect(await drive(p, 'destroy', ctx, { deadlineMs: 60_000, pollMs: 1000, attempts: 3, ...clock() })).toMatchObject({
+      ok: true,
+      already: false,
+      requests: 1,
+    });
     expect(log.filter((l) => l.startsWith('request'))).toHaveLength(1);
   });
 
@@ -54,6 +62,8 @@ describe('provider driver (injected clock)', () => {
 
   it('a non-retryable refusal is thrown; park is reached by stopped', async () => {
     await expect(drive(scripted(['running'], ['fatal']).p, 'destroy', ctx, { deadlineMs: 5000, pollMs: 1000, attempts: 3, ...clock() })).rejects.toThrow('400');
-    expect(await drive(scripted(['running', 'stopped']).p, 'park', { ...ctx, verb: 'park' }, { deadlineMs: 5000, pollMs: 1000, attempts: 3, ...clock() })).toMatchObject({ ok: true });
+    expect(
+      await drive(scripted(['running', 'stopped']).p, 'park', { ...ctx, verb: 'park' }, { deadlineMs: 5000, pollMs: 1000, attempts: 3, ...clock() }),
+    ).toMatchObject({ ok: true });
   });
 });

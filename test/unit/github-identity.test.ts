@@ -18,7 +18,7 @@ const body = (n: number) => () => `${STATUS_MARKER}\nstatus ${n}`;
 const ops = (id: string) => gh.requests.filter((r) => r.operationId === id).length;
 
 describe('the sticky comment with a GitHub App token (403 on /user)', () => {
-  it('learns its login from its own comment, ignores a person\'s copy of the marker, and updates in place', async () => {
+  it("learns its login from its own comment, ignores a person's copy of the marker, and updates in place", async () => {
     const issue = gh.addIssue('runs');
     const forged = gh.addComment(issue, `${STATUS_MARKER}\nforged by a person`, HUMAN);
     const first = githubStore({ kind: 'issue', number: issue }, env(), 'ghs-app-token');
@@ -36,7 +36,7 @@ describe('the sticky comment with a GitHub App token (403 on /user)', () => {
   });
 });
 
-describe('finding a run\'s tracking issue', () => {
+describe("finding a run's tracking issue", () => {
   it('never pages through the whole repository, and looks a remembered number up directly', async () => {
     for (let i = 0; i < 2500; i++) gh.addIssue(`unrelated ${i}`);
     const store = githubStore({ kind: 'tracking-issue' }, env(), 'ghs-actions-token');

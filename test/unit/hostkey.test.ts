@@ -15,7 +15,12 @@ function hashed(name: string): string {
 
 describe('known_hosts parsing', () => {
   it('matches plain, port-qualified and hashed names, and wildcards', () => {
-    const text = [`gpu1 ssh-ed25519 ${KEY_A}`, `[gpu1]:2222 ssh-ed25519 ${KEY_B}`, `${hashed('[10.0.0.5]:40022')} ssh-ed25519 ${KEY_B}`, `*.lab ssh-ed25519 ${KEY_A}`].join('\n');
+    const text = [
+      `gpu1 ssh-ed25519 ${KEY_A}`,
+      `[gpu1]:2222 ssh-ed25519 ${KEY_B}`,
+      `${hashed('[10.0.0.5]:40022')} ssh-ed25519 ${KEY_B}`,
+      `*.lab ssh-ed25519 ${KEY_A}`,
+    ].join('\n');
     expect(keysForHost(text, 'gpu1', 22).keys.map((k) => k.fingerprint)).toEqual([fpA]);
     expect(keysForHost(text, 'gpu1', 2222).keys.map((k) => k.fingerprint)).toEqual([fpB]);
     expect(keysForHost(text, '10.0.0.5', 40022).keys.map((k) => k.fingerprint)).toEqual([fpB]);
@@ -51,7 +56,9 @@ describe('known_hosts parsing', () => {
 
 describe('known_hosts from an untrusted source', () => {
   it('an unknown @marker is an input error naming it, not a silently skipped line', () => {
-    expect(() => parseConnection({ host: 'gpu1', 'ssh-key-path': '/k', 'known-hosts': `@revoke gpu1 ssh-ed25519 ${KEY_A}` }, {})).toThrow(/known-hosts.*unknown marker "@revoke"/);
+    expect(() => parseConnection({ host: 'gpu1', 'ssh-key-path': '/k', 'known-hosts': `@revoke gpu1 ssh-ed25519 ${KEY_A}` }, {})).toThrow(
+      /known-hosts.*unknown marker "@revoke"/,
+    );
     expect(() => keysForHost(`@cert-authority,x gpu1 ssh-ed25519 ${KEY_A}`, 'gpu1', 22)).toThrow(/unknown marker/);
   });
 

@@ -44,12 +44,39 @@ describe('backoff', () => {
     const slept: number[] = [];
     let calls = 0;
     const sleep = async (ms: number) => void slept.push(ms);
-    await expect(withBackoff(3, async () => { calls++; throw new Error('flaky'); }, () => true, sleep)).rejects.toThrow('flaky');
+    await expect(
+      withBackoff(
+        3,
+        async () => {
+          calls++;
+          throw new Error('flaky');
+        },
+        () => true,
+        sleep,
+      ),
+    ).rejects.toThrow('flaky');
     expect(calls).toBe(3);
     expect(slept).toEqual([1000, 2000]);
     calls = 0;
-    await expect(withBackoff(3, async () => { calls++; throw new Error('fatal'); }, () => false, sleep)).rejects.toThrow('fatal');
+    await expect(
+      withBackoff(
+        3,
+        async () => {
+          calls++;
+          throw new Error('fatal');
+        },
+        () => false,
+        sleep,
+      ),
+    ).rejects.toThrow('fatal');
     expect(calls).toBe(1);
-    expect(await withBackoff(3, async (n) => (n < 2 ? Promise.reject(new Error('x')) : 'ok'), () => true, sleep)).toBe('ok');
+    expect(
+      await withBackoff(
+        3,
+        async (n) => (n < 2 ? Promise.reject(new Error('x')) : 'ok'),
+        () => true,
+        sleep,
+      ),
+    ).toBe('ok');
   });
 });

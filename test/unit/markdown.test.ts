@@ -24,9 +24,25 @@ function assertInert(html: string, ownHeadings: number): void {
 }
 
 const verdict = (runId: string, detail: string, epoch: string | null): HostVerdict => ({
-  runId, state: 'failed', cls: 'other', flags: [], remediation: 'read the log', detail, attempt: 1, step: 3, epoch, metrics: { loss: 0.5 },
-  heartbeatAgeS: 10, progressAgeS: 10, checkpoints: { count: 0, newest: null, ageS: null }, gpus: [], disk: null, memoryPct: null,
-  since: '2026-11-23T00:00:00.000Z', newSignature: null, host: 'box-1',
+  runId,
+  state: 'failed',
+  cls: 'other',
+  flags: [],
+  remediation: 'read the log',
+  detail,
+  attempt: 1,
+  step: 3,
+  epoch,
+  metrics: { loss: 0.5 },
+  heartbeatAgeS: 10,
+  progressAgeS: 10,
+  checkpoints: { count: 0, newest: null, ageS: null },
+  gpus: [],
+  disk: null,
+  memoryPct: null,
+  since: '2026-11-23T00:00:00.000Z',
+  newSignature: null,
+  host: 'box-1',
 });
 
 describe('untrusted text in markdown', () => {
@@ -49,7 +65,12 @@ describe('untrusted text in markdown', () => {
 
   it('a patrol comment whose markers and log carry hostile text adds no heading, mention, link or image and hides no run', () => {
     const hostile = HOSTILE_TEXTS.join(' ');
-    const body = renderPatrol([verdict('r1', hostile, hostile), verdict('r2-next', 'ok', null)], { ...emptyMemory(), tick: 4 }, new Date('2026-11-23T01:00:00Z'), '<!-- tether:status -->');
+    const body = renderPatrol(
+      [verdict('r1', hostile, hostile), verdict('r2-next', 'ok', null)],
+      { ...emptyMemory(), tick: 4 },
+      new Date('2026-11-23T01:00:00Z'),
+      '<!-- tether:status -->',
+    );
     const html = renderGfm(body);
     expect(html.match(/<h3/g)).toHaveLength(1);
     assertInert(html.replace('<!-- tether:status -->', ''), 1);
@@ -64,10 +85,49 @@ describe('untrusted text in markdown', () => {
 
   it('collect and launch summaries keep verifier problems, tensor names and box messages inert', () => {
     const hostile = HOSTILE_TEXTS.join(' ');
-    const m: Manifest = { schema: 'tether.manifest/v1', run_id: 'r1', attempt: 1, created_at: 'x', latest_only: false, file_count: 1, total_bytes: 1, workdir: '/w', files: [{ path: 'a.pt', bytes: 1, sha256: 'a'.repeat(64) }] };
-    const md = renderCollect('r1', m, [{ path: 'a.pt', bytes: 1, sha256: 'a'.repeat(64), result: { format: 'torch-zip', ok: false, problems: [hostile], tensors: [], nonFinite: [{ name: hostile, count: 2 }] }, trusted: hostile }], { ok: true, missing: [], extra: [], sizeMismatch: [], hashMismatch: [] }, null);
+    const m: Manifest = {
+      schema: 'tether.manifest/v1',
+      run_id: 'r1',
+      attempt: 1,
+      created_at: 'x',
+      latest_only: false,
+      file_count: 1,
+      total_bytes: 1,
+      workdir: '/w',
+      files: [{ path: 'a.pt', bytes: 1, sha256: 'a'.repeat(64) }],
+    };
+    const md = renderCollect(
+      'r1',
+      m,
+      [
+        {
+          path: 'a.pt',
+          bytes: 1,
+          sha256: 'a'.repeat(64),
+          result: { format: 'torch-zip', ok: false, problems: [hostile], tensors: [], nonFinite: [{ name: hostile, count: 2 }] },
+          trusted: hostile,
+        },
+      ],
+      { ok: true, missing: [], extra: [], sizeMismatch: [], hashMismatch: [] },
+      null,
+    );
     assertInert(renderGfm(md), 1);
-    const launch = renderLaunch({ result: 'refused', message: hostile, runId: 'r1', attempt: 2, pid: 5, handle: hostile, runDir: hostile, startedAt: hostile, logHead: `${hostile}\n\`\`\`\n# not a heading`, warnings: [hostile] }, 'u@h:22', hostile);
+    const launch = renderLaunch(
+      {
+        result: 'refused',
+        message: hostile,
+        runId: 'r1',
+        attempt: 2,
+        pid: 5,
+        handle: hostile,
+        runDir: hostile,
+        startedAt: hostile,
+        logHead: `${hostile}\n\`\`\`\n# not a heading`,
+        warnings: [hostile],
+      },
+      'u@h:22',
+      hostile,
+    );
     const html = renderGfm(launch);
     assertInert(html.replace(/<pre>[\s\S]*?<\/pre>/g, ''), 1);
     expect(html.match(/<pre>/g)).toHaveLength(1);
@@ -98,8 +158,32 @@ describe('teardown summaries (src/teardown/render.ts)', () => {
     for (const s of [
       { kind: 'refused' as const, runId: 'r1', reason: hostile, notes: [hostile], card: '' },
       { kind: 'unconfirmed' as const, runId: 'r1', detail: hostile, notes: [hostile], card: '' },
-      { kind: 'done' as const, runId: 'r1', state: 'torn-down' as const, instanceId: 'pod-1', detail: hostile, already: false, verb: 'destroy', keepsBilling: 'nothing', leftovers: [hostile], notes: [hostile], card: '' },
-      { kind: 'done' as const, runId: 'r1', state: 'parked' as const, instanceId: 'pod-1', detail: 'ok', already: true, verb: 'park', keepsBilling: null, leftovers: { error: hostile }, notes: [], card: '' },
+      {
+        kind: 'done' as const,
+        runId: 'r1',
+        state: 'torn-down' as const,
+        instanceId: 'pod-1',
+        detail: hostile,
+        already: false,
+        verb: 'destroy',
+        keepsBilling: 'nothing',
+        leftovers: [hostile],
+        notes: [hostile],
+        card: '',
+      },
+      {
+        kind: 'done' as const,
+        runId: 'r1',
+        state: 'parked' as const,
+        instanceId: 'pod-1',
+        detail: 'ok',
+        already: true,
+        verb: 'park',
+        keepsBilling: null,
+        leftovers: { error: hostile },
+        notes: [],
+        card: '',
+      },
     ]) {
       const html = renderGfm(renderTeardown(s));
       expect(html.match(/<h3/g)).toHaveLength(1);

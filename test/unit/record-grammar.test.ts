@@ -14,13 +14,24 @@ const LIB = readFileSync('scripts/remote/lib.sh', 'utf8');
 function bashSays(fn: string, candidates: string[]): boolean[] {
   const script = `${LIB}\nwhile IFS= read -r x; do if ${fn} "$x"; then echo 1; else echo 0; fi; done`;
   const r = spawnSync('bash', ['-c', script], { input: candidates.join('\n') + '\n', encoding: 'utf8' });
-  return r.stdout.trim().split('\n').map((l) => l === '1');
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l === '1');
 }
 
 describe('one grammar for the on-box helpers and the TS parsers', () => {
   const attempts = ['1', '7', '10', '999999', '0', '007', '08', '-1', '+1', '1000000', ' 1', '1 ', 'a', '', '1e3', '٣'];
-  it.each([['is_attempt', ATTEMPT, attempts], ['is_run_id', RUN_ID, ['run-1', 'a.b_c', 'x'.repeat(64), 'x'.repeat(65), 'a b', 'a/b', '', '..', 'é', 'a\nb']]] as const)('%s in lib.sh agrees with the TS pattern', (fn, re, cands) => {
-    expect(bashSays(fn, [...cands].filter((c) => !c.includes('\n')))).toEqual([...cands].filter((c) => !c.includes('\n')).map((c) => re.test(c)));
+  it.each([
+    ['is_attempt', ATTEMPT, attempts],
+    ['is_run_id', RUN_ID, ['run-1', 'a.b_c', 'x'.repeat(64), 'x'.repeat(65), 'a b', 'a/b', '', '..', 'é', 'a\nb']],
+  ] as const)('%s in lib.sh agrees with the TS pattern', (fn, re, cands) => {
+    expect(
+      bashSays(
+        fn,
+        [...cands].filter((c) => !c.includes('\n')),
+      ),
+    ).toEqual([...cands].filter((c) => !c.includes('\n')).map((c) => re.test(c)));
   });
 
   it('run_alive asks the backend named by the recorded handle; without one, the pid and start time', () => {
@@ -41,22 +52,78 @@ rm -rf "$d"`;
   });
 
   it('markers: what the wrapper writes parses; anything else is a BoxDataError', () => {
-    expect(parseMarker('FAILED', '{"attempt":2,"exit_code":137,"signal":"KILL","stage":"command","finished_at":"2026-11-23T10:00:00Z"}')).toEqual({ kind: 'FAILED', attempt: 2, exitCode: 137, signal: 'KILL', stage: 'command', finishedAt: '2026-11-23T10:00:00Z' });
-    for (const bad of ['', 'null', '[]', '{"attempt":"2"}', '{"attempt":1,"exit_code":1,"signal":null,"stage":"## x","finished_at":"2026-11-23T10:00:00Z"}', '{"attempt":1,"exit_code":1e9,"signal":null,"stage":"command","finished_at":"x"}', 'x'.repeat(5000)]) {
+    expect(parseMarker('FAILED', '{"attempt":2,"exit_code":137,"signal":"KILL","stage":"command","finished_at":"2026-11-23T10:00:00Z"}')).toEqual({
+      kind: 'FAILED',
+      attempt: 2,
+      exitCode: 137,
+      signal: 'KILL',
+      stage: 'command',
+      finishedAt: '2026-11-23T10:00:00Z',
+    });
+    for (const bad of [
+      '',
+      'null',
+      '[]',
+      '{"attempt":"2"}',
+      '{"attempt":1,"exit_code":1,"signal":null,"stage":"## x","finished_at":"2026-11-23T10:00:00Z"}',
+      '{"attempt":1,"exit_code":1e9,"signal":null,"stage":"command","finished_at":"x"}',
+      'x'.repeat(5000),
+    ]) {
       expect(() => parseMarker('FAILED', bad), bad.slice(0, 40)).toThrow(BoxDataError);
     }
   });
 });
 
-const goodRun = { id: 'r1', exists: true, attempt: 1, alive: true, pid: 42, started_at: '', started_epoch: 1, finished_at: '', exit_code: null, marker: '', marker_kind: null, heartbeat_mtime: 1, spec: '{}', log_size: 0, log_mtime: null, delta_from: 0, delta_b64: '', tail_b64: '', checkpoints: { count: 0, newest: null, newest_mtime: null, newest_bytes: null } };
-const probe = (runs: unknown[]) => ({ schema: 'tether.probe/v1', hostname: 'h', now: 100, btime: 1, disk_bytes: '', disk_inodes: '', memory: { max: '', current: '', events: '' }, gpu: { present: false }, runs });
+const goodRun = {
+  id: 'r1',
+  exists: true,
+  attempt: 1,
+  alive: true,
+  pid: 42,
+  started_at: '',
+  started_epoch: 1,
+  finished_at: '',
+  exit_code: null,
+  marker: '',
+  marker_kind: null,
+  heartbeat_mtime: 1,
+  spec: '{}',
+  log_size: 0,
+  log_mtime: null,
+  delta_from: 0,
+  delta_b64: '',
+  tail_b64: '',
+  checkpoints: { count: 0, newest: null, newest_mtime: null, newest_bytes: null },
+};
+const probe = (runs: unknown[]) => ({
+  schema: 'tether.probe/v1',
+  hostname: 'h',
+  now: 100,
+  btime: 1,
+  disk_bytes: '',
+  disk_inodes: '',
+  memory: { max: '', current: '', events: '' },
+  gpu: { present: false },
+  runs,
+});
 
 describe('probe output is read strictly', () => {
   it('a broken run spoils only its own line; a broken document is a BoxDataError', () => {
-    const obs = parseProbe(probe([goodRun, { ...goodRun, id: 'r2', attempt: '007' }, { ...goodRun, id: 'r3', delta_b64: '!!!' }, { ...goodRun, id: 'r4', pid: 0 }]), '~');
+    const obs = parseProbe(
+      probe([goodRun, { ...goodRun, id: 'r2', attempt: '007' }, { ...goodRun, id: 'r3', delta_b64: '!!!' }, { ...goodRun, id: 'r4', pid: 0 }]),
+      '~',
+    );
     expect(obs.runs.map((r) => r.id)).toEqual(['r1']);
     expect(Object.keys(obs.runErrors)).toEqual(['r2', 'r3', 'r4']);
-    for (const bad of [null, [], { ...probe([]), schema: 'x' }, { ...probe([]), now: 'soon' }, { ...probe([]), gpu: null }, { ...probe([]), runs: {} }, probe([{ ...goodRun, id: 'bad id!' }])]) {
+    for (const bad of [
+      null,
+      [],
+      { ...probe([]), schema: 'x' },
+      { ...probe([]), now: 'soon' },
+      { ...probe([]), gpu: null },
+      { ...probe([]), runs: {} },
+      probe([{ ...goodRun, id: 'bad id!' }]),
+    ]) {
       expect(() => parseProbe(bad, '~')).toThrow(BoxDataError);
     }
   });
@@ -67,15 +134,49 @@ describe('probe output is read strictly', () => {
     expect(() => parseJsonLine('probe', { code: 1, signal: null, stdout: 'nothing', stderr: 'boom', truncated: false })).toThrow(/printed no JSON result/);
   });
 
-  it('a tick turns any probe exception into that host\'s probe-error, keeps what was known, and reports every other host', async () => {
-    const hosts = [{ label: 'a', runIds: ['ra'] }, { label: 'b', runIds: ['rb'] }, { label: 'c', runIds: ['rc'] }];
-    const prev = { ...emptyMemory(), tick: 3, runs: { rb: { attempt: 2, offset: 10, state: 'running' as const, cls: null, since: 'x', lastKnown: null, unreachableSince: null, unreachableTicks: 0, oomKills: null, step: 50, epoch: null, metrics: {}, history: [] } } };
-    const result = await tick(hosts, prev, async (t) => {
-      if (t.label === 'a') return parseProbe(probe([{ ...goodRun, id: 'ra' }]), '~');
-      if (t.label === 'b') throw new TypeError("Cannot read properties of undefined (reading 'x')");
-      return { transport: 'unreachable' as const, message: new TransportError('unreachable', 'timed out').message };
-    }, { stallAfterS: 3600 }, new Date(200_000));
-    expect(result.verdicts.map((v) => [v.runId, v.state])).toEqual([['ra', 'launching'], ['rb', 'probe-error'], ['rc', 'unreachable']]);
+  it("a tick turns any probe exception into that host's probe-error, keeps what was known, and reports every other host", async () => {
+    const hosts = [
+      { label: 'a', runIds: ['ra'] },
+      { label: 'b', runIds: ['rb'] },
+      { label: 'c', runIds: ['rc'] },
+    ];
+    const prev = {
+      ...emptyMemory(),
+      tick: 3,
+      runs: {
+        rb: {
+          attempt: 2,
+          offset: 10,
+          state: 'running' as const,
+          cls: null,
+          since: 'x',
+          lastKnown: null,
+          unreachableSince: null,
+          unreachableTicks: 0,
+          oomKills: null,
+          step: 50,
+          epoch: null,
+          metrics: {},
+          history: [],
+        },
+      },
+    };
+    const result = await tick(
+      hosts,
+      prev,
+      async (t) => {
+        if (t.label === 'a') return parseProbe(probe([{ ...goodRun, id: 'ra' }]), '~');
+        if (t.label === 'b') throw new TypeError("Cannot read properties of undefined (reading 'x')");
+        return { transport: 'unreachable' as const, message: new TransportError('unreachable', 'timed out').message };
+      },
+      { stallAfterS: 3600 },
+      new Date(200_000),
+    );
+    expect(result.verdicts.map((v) => [v.runId, v.state])).toEqual([
+      ['ra', 'launching'],
+      ['rb', 'probe-error'],
+      ['rc', 'unreachable'],
+    ]);
     expect(result.verdicts[1]?.detail).toMatch(/probe failed: Cannot read properties.*; last known state running/);
     expect(result.memory.runs['rb']).toMatchObject({ state: 'probe-error', lastKnown: 'running', step: 50, offset: 10, attempt: 2 });
   });

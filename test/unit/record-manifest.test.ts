@@ -4,8 +4,18 @@ import { parseManifest, type Manifest } from '../../src/record/manifest.ts';
 
 const H = (c: string) => c.repeat(64);
 const good = (): Manifest => ({
-  schema: 'tether.manifest/v1', run_id: 'r1', attempt: 1, created_at: '2026-11-22T00:00:00Z', latest_only: false, file_count: 2, total_bytes: 30, workdir: '/root/code',
-  files: [{ path: 'ck/a.pt', bytes: 10, sha256: H('a') }, { path: 'ck/b.pt', bytes: 20, sha256: H('b') }],
+  schema: 'tether.manifest/v1',
+  run_id: 'r1',
+  attempt: 1,
+  created_at: '2026-11-22T00:00:00Z',
+  latest_only: false,
+  file_count: 2,
+  total_bytes: 30,
+  workdir: '/root/code',
+  files: [
+    { path: 'ck/a.pt', bytes: 10, sha256: H('a') },
+    { path: 'ck/b.pt', bytes: 20, sha256: H('b') },
+  ],
 });
 
 describe('manifest', () => {
@@ -29,9 +39,22 @@ describe('manifest', () => {
 
   it('completeness is bidirectional and never trusts size alone', () => {
     const m = good();
-    expect(completeness(m, [{ path: 'ck/a.pt', bytes: 10, sha256: H('a') }, { path: 'ck/b.pt', bytes: 20, sha256: H('b') }]).ok).toBe(true);
-    const c = completeness(m, [{ path: 'ck/a.pt', bytes: 10, sha256: H('c') }, { path: 'ck/extra.pt', bytes: 1, sha256: H('d') }]);
+    expect(
+      completeness(m, [
+        { path: 'ck/a.pt', bytes: 10, sha256: H('a') },
+        { path: 'ck/b.pt', bytes: 20, sha256: H('b') },
+      ]).ok,
+    ).toBe(true);
+    const c = completeness(m, [
+      { path: 'ck/a.pt', bytes: 10, sha256: H('c') },
+      { path: 'ck/extra.pt', bytes: 1, sha256: H('d') },
+    ]);
     expect(c).toEqual({ ok: false, missing: ['ck/b.pt'], extra: ['ck/extra.pt'], sizeMismatch: [], hashMismatch: ['ck/a.pt'] });
-    expect(completeness(m, [{ path: 'ck/a.pt', bytes: 9, sha256: H('a') }, { path: 'ck/b.pt', bytes: 20, sha256: H('b') }]).sizeMismatch).toEqual(['ck/a.pt']);
+    expect(
+      completeness(m, [
+        { path: 'ck/a.pt', bytes: 9, sha256: H('a') },
+        { path: 'ck/b.pt', bytes: 20, sha256: H('b') },
+      ]).sizeMismatch,
+    ).toEqual(['ck/a.pt']);
   });
 });

@@ -8,17 +8,53 @@ import { TransportError } from '../../src/ssh/errors.ts';
 const now = new Date('2026-11-22T12:00:00Z');
 function verdict(id: string, over: Partial<Verdict> = {}): HostVerdict {
   return {
-    runId: id, host: 'root@10.0.0.2:22', state: 'running', cls: null, flags: [], remediation: 'nothing to do', detail: 'pid 1', attempt: 1,
-    step: 1200, epoch: '3/10', metrics: { loss: 0.41 }, heartbeatAgeS: 12, progressAgeS: 30, checkpoints: { count: 3, newest: 'c.pt', ageS: 300 },
-    gpus: [], disk: { usedPct: 50, inodesUsedPct: 10 }, memoryPct: 40, since: '2026-11-22T11:00:00Z', newSignature: null, ...over,
+    runId: id,
+    host: 'root@10.0.0.2:22',
+    state: 'running',
+    cls: null,
+    flags: [],
+    remediation: 'nothing to do',
+    detail: 'pid 1',
+    attempt: 1,
+    step: 1200,
+    epoch: '3/10',
+    metrics: { loss: 0.41 },
+    heartbeatAgeS: 12,
+    progressAgeS: 30,
+    checkpoints: { count: 3, newest: 'c.pt', ageS: 300 },
+    gpus: [],
+    disk: { usedPct: 50, inodesUsedPct: 10 },
+    memoryPct: 40,
+    since: '2026-11-22T11:00:00Z',
+    newSignature: null,
+    ...over,
   };
 }
-const mem = (history: RunMemory['history']): RunMemory => ({ attempt: 1, offset: 0, state: 'running', cls: null, since: '', lastKnown: null, unreachableSince: null, unreachableTicks: 0, oomKills: 0, step: null, epoch: null, metrics: {}, history });
+const mem = (history: RunMemory['history']): RunMemory => ({
+  attempt: 1,
+  offset: 0,
+  state: 'running',
+  cls: null,
+  since: '',
+  lastKnown: null,
+  unreachableSince: null,
+  unreachableTicks: 0,
+  oomKills: 0,
+  step: null,
+  epoch: null,
+  metrics: {},
+  history,
+});
 
 describe('patrol status rendering', () => {
   it('has the tick line, a row per run, the remediation of unhealthy runs and the hidden memory', () => {
     const memory: TickMemory = { v: 1, tick: 5, runs: { a: mem([]) } };
-    const body = renderPatrol([verdict('a'), verdict('b', { state: 'failed', cls: 'cuda-oom', remediation: 'fix batch', detail: 'exit 1' })], memory, now, '<!-- m -->');
+    const body = renderPatrol(
+      [verdict('a'), verdict('b', { state: 'failed', cls: 'cuda-oom', remediation: 'fix batch', detail: 'exit 1' })],
+      memory,
+      now,
+      '<!-- m -->',
+    );
     expect(body).toContain('### tether patrol — last checked 2026-11-22T12:00:00Z, tick 5');
     expect(body).toMatch(/\| `a` \| `root@10.0.0.2:22` \| 🟢 running \| step 1200 · epoch 3\/10 \| loss 0.41 \|/);
     expect(body).toMatch(/❌ \*\*`b`\*\* failed \(cuda-oom\): exit 1\. \*\*Do:\*\* fix batch/);
@@ -27,8 +63,17 @@ describe('patrol status rendering', () => {
   });
 
   it('draws a mermaid xychart of loss by step from the tick history', () => {
-    const c = chart('r1', mem([[1, 100, 2.5], [2, 200, 1.25], [3, 300, 0.75]]));
-    expect(c).toBe('```mermaid\nxychart-beta\n  title "r1: loss by tick"\n  x-axis "step" ["100", "200", "300"]\n  y-axis "loss"\n  line [2.5, 1.25, 0.75]\n```');
+    const c = chart(
+      'r1',
+      mem([
+        [1, 100, 2.5],
+        [2, 200, 1.25],
+        [3, 300, 0.75],
+      ]),
+    );
+    expect(c).toBe(
+      '```mermaid\nxychart-beta\n  title "r1: loss by tick"\n  x-axis "step" ["100", "200", "300"]\n  y-axis "loss"\n  line [2.5, 1.25, 0.75]\n```',
+    );
     expect(chart('r1', mem([[1, 100, 2.5]]))).toBe('');
   });
 
@@ -38,7 +83,12 @@ describe('patrol status rendering', () => {
     for (let i = 0; i < 64; i++) {
       const id = `run-${'x'.repeat(40)}-${i}`;
       // Irregular values, as real losses are, so compression alone cannot make it fit.
-      runs[id] = mem(Array.from({ length: 96 }, (_, k) => [1_795_000_000 + k * 1799 + i, k * 1000 + i, Math.abs(Math.sin(k * 12.9898 + i * 78.233)) * 3] as [number, number, number]));
+      runs[id] = mem(
+        Array.from(
+          { length: 96 },
+          (_, k) => [1_795_000_000 + k * 1799 + i, k * 1000 + i, Math.abs(Math.sin(k * 12.9898 + i * 78.233)) * 3] as [number, number, number],
+        ),
+      );
       verdicts.push(verdict(id, { state: 'stalled', detail: 'd'.repeat(300), remediation: 'r'.repeat(300) }));
     }
     const memory: TickMemory = { v: 1, tick: 1, runs };
@@ -75,7 +125,11 @@ describe('cost visibility and torn-down runs', () => {
 
   it('a run marked torn down is not probed again and reports torn-down; the others on the host still are', async () => {
     const probed: string[][] = [];
-    const prev: TickMemory = { v: 1, tick: 3, runs: { gone: { ...mem([]), state: 'finished', teardown: { state: 'torn-down', reason: 'pod-1 torn-down (404)', at: '2026-11-22T11:00:00Z' } } } };
+    const prev: TickMemory = {
+      v: 1,
+      tick: 3,
+      runs: { gone: { ...mem([]), state: 'finished', teardown: { state: 'torn-down', reason: 'pod-1 torn-down (404)', at: '2026-11-22T11:00:00Z' } } },
+    };
     const probe: ProbeFn = async (_t, runs) => {
       probed.push(runs.map((r) => r.id));
       const e = new TransportError('connection_refused', 'connection refused');

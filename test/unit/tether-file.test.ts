@@ -16,7 +16,12 @@ describe('tether.yml', () => {
 
   it.each([
     ['hosts: []', /needs a 'hosts:' list/],
-    ['hosts: [{host: a, ssh-key-path: /k, known-hosts: "a ssh-ed25519 ' + KEY + '", runs: [r1]}, {host: b, ssh-key-path: /k, host-key-fingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", runs: [r1]}]', /run id r1 is listed on hosts\[0\] and hosts\[1\]/],
+    [
+      'hosts: [{host: a, ssh-key-path: /k, known-hosts: "a ssh-ed25519 ' +
+        KEY +
+        '", runs: [r1]}, {host: b, ssh-key-path: /k, host-key-fingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", runs: [r1]}]',
+      /run id r1 is listed on hosts\[0\] and hosts\[1\]/,
+    ],
     ['hosts: [{host: a, ssh-key-path: /k, runs: [r1]}]', /hosts\[0\]: input 'known-hosts': the box's host key must be pinned/],
     ['hosts: [{host: a, ssh-key: "-----BEGIN OPENSSH PRIVATE KEY-----", runs: [r1]}]', /key text does not belong in a committed file/],
     ['hosts: [{host: a, ssh-key-path: /k, accept-new-host-key: true, runs: []}]', /'runs' lists no run ids/],

@@ -48,34 +48,106 @@ function run(over: Partial<RunObservation> = {}): RunObservation {
   };
 }
 
-const marker = (kind: 'DONE' | 'FAILED', exitCode: number, signal: string | null = null, finishedAt = new Date((NOW - 60) * 1000).toISOString()): Marker => ({ kind, attempt: 1, exitCode, signal, stage: 'command', finishedAt });
+const marker = (kind: 'DONE' | 'FAILED', exitCode: number, signal: string | null = null, finishedAt = new Date((NOW - 60) * 1000).toISOString()): Marker => ({
+  kind,
+  attempt: 1,
+  exitCode,
+  signal,
+  stage: 'command',
+  finishedAt,
+});
 const dead = { alive: false };
 const seen = (r: Partial<RunObservation> = {}, h: Partial<HostObservation> = {}): Seen => ({ kind: 'observed', host: host(h), run: run(r) });
 const opts = { stallAfterS: 1800 };
 const prevMemory = (over: Partial<RunMemory> = {}): RunMemory => ({
-  attempt: 1, offset: 4000, state: 'running', cls: null, since: '2026-01-01T00:00:00.000Z', lastKnown: null, unreachableSince: null,
-  unreachableTicks: 0, oomKills: 0, step: 1100, epoch: '3/10', metrics: { loss: 0.5 }, history: [[NOW - 1800, 1100, 0.5]], ...over,
+  attempt: 1,
+  offset: 4000,
+  state: 'running',
+  cls: null,
+  since: '2026-01-01T00:00:00.000Z',
+  lastKnown: null,
+  unreachableSince: null,
+  unreachableTicks: 0,
+  oomKills: 0,
+  step: 1100,
+  epoch: '3/10',
+  metrics: { loss: 0.5 },
+  history: [[NOW - 1800, 1100, 0.5]],
+  ...over,
 });
 
 describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
   it.each<[string, Seen, string, string | null]>([
     ['alive with fresh output', seen(), 'running', null],
-    ['a quiet block-buffered log with advancing checkpoints', seen({ logMtime: NOW - 7200, checkpoints: { count: 9, newest: 'c.pt', newestMtime: NOW - 60, newestBytes: 1 } }), 'running', null],
-    ['alive, no log or checkpoint progress past stall-after', seen({ logMtime: NOW - 4000, checkpoints: { count: 1, newest: 'c.pt', newestMtime: NOW - 4000, newestBytes: 1 } }), 'stalled', null],
-    ['alive, no output yet, just started', seen({ logSize: 0, logMtime: NOW - 5, tail: '', startedEpoch: NOW - 5, checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null } }), 'launching', null],
+    [
+      'a quiet block-buffered log with advancing checkpoints',
+      seen({ logMtime: NOW - 7200, checkpoints: { count: 9, newest: 'c.pt', newestMtime: NOW - 60, newestBytes: 1 } }),
+      'running',
+      null,
+    ],
+    [
+      'alive, no log or checkpoint progress past stall-after',
+      seen({ logMtime: NOW - 4000, checkpoints: { count: 1, newest: 'c.pt', newestMtime: NOW - 4000, newestBytes: 1 } }),
+      'stalled',
+      null,
+    ],
+    [
+      'alive, no output yet, just started',
+      seen({ logSize: 0, logMtime: NOW - 5, tail: '', startedEpoch: NOW - 5, checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null } }),
+      'launching',
+      null,
+    ],
     ['DONE', seen({ ...dead, marker: marker('DONE', 0) }), 'finished', null],
-    ['DONE but the queue reported failed cells', seen({ ...dead, marker: marker('DONE', 0), tail: 'cell a ok\nQUEUE DONE: 3 ok, 1 FAILED\n' }), 'failed', 'other'],
-    ['a Python traceback', seen({ ...dead, marker: marker('FAILED', 1), tail: 'Traceback (most recent call last):\n  File "t.py"\nKeyError: \'lr\'\n' }), 'failed', 'code-error'],
-    ['CUDA out of memory', seen({ ...dead, marker: marker('FAILED', 1), tail: 'Traceback (most recent call last):\ntorch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n' }), 'failed', 'cuda-oom'],
+    [
+      'DONE but the queue reported failed cells',
+      seen({ ...dead, marker: marker('DONE', 0), tail: 'cell a ok\nQUEUE DONE: 3 ok, 1 FAILED\n' }),
+      'failed',
+      'other',
+    ],
+    [
+      'a Python traceback',
+      seen({ ...dead, marker: marker('FAILED', 1), tail: 'Traceback (most recent call last):\n  File "t.py"\nKeyError: \'lr\'\n' }),
+      'failed',
+      'code-error',
+    ],
+    [
+      'CUDA out of memory',
+      seen({
+        ...dead,
+        marker: marker('FAILED', 1),
+        tail: 'Traceback (most recent call last):\ntorch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n',
+      }),
+      'failed',
+      'cuda-oom',
+    ],
     ['kill -9, no traceback, no OOM evidence', seen({ ...dead, marker: marker('FAILED', 137, 'KILL'), tail: 'step 10 loss 1.0\n' }), 'failed', 'killed'],
-    ['exit 137 while the cgroup oom_kill counter rose', seen({ ...dead, marker: marker('FAILED', 137, 'KILL'), tail: 'Killed\n' }, { memory: { fraction: 0.99, oomKills: 1 } }), 'failed', 'oom'],
-    ['disk full during a checkpoint save', seen({ ...dead, marker: marker('FAILED', 1), tail: 'RuntimeError: [enforce fail at inline_container.cc:471] . unexpected pos 1152 vs 1040\nOSError: [Errno 28] No space left on device\n' }), 'failed', 'disk-full'],
+    [
+      'exit 137 while the cgroup oom_kill counter rose',
+      seen({ ...dead, marker: marker('FAILED', 137, 'KILL'), tail: 'Killed\n' }, { memory: { fraction: 0.99, oomKills: 1 } }),
+      'failed',
+      'oom',
+    ],
+    [
+      'disk full during a checkpoint save',
+      seen({
+        ...dead,
+        marker: marker('FAILED', 1),
+        tail: 'RuntimeError: [enforce fail at inline_container.cc:471] . unexpected pos 1152 vs 1040\nOSError: [Errno 28] No space left on device\n',
+      }),
+      'failed',
+      'disk-full',
+    ],
     ['NaN loss', seen({ ...dead, marker: marker('FAILED', 1), tail: 'step 50 loss nan\nValueError: loss is nan, stopping\n' }), 'failed', 'nan'],
     ['SIGTERM (preemption)', seen({ ...dead, marker: marker('FAILED', 143, 'TERM'), tail: 'step 10\n' }), 'failed', 'preempted'],
     ['a plain non-zero exit', seen({ ...dead, marker: marker('FAILED', 2), tail: 'usage: train.py\n' }), 'failed', 'other'],
     ['no process, no marker', seen({ ...dead }), 'dead', null],
     ['no process, no marker, booted after the attempt started', seen({ ...dead }, { btime: NOW - 600 }), 'rebooted', null],
-    ['a job on other nodes (a scheduler backend) is not ended by a reboot of the login host', seen({ ...dead, jobOnBox: false }, { btime: NOW - 600 }), 'dead', null],
+    [
+      'a job on other nodes (a scheduler backend) is not ended by a reboot of the login host',
+      seen({ ...dead, jobOnBox: false }, { btime: NOW - 600 }),
+      'dead',
+      null,
+    ],
     ['no run record (no job at all)', seen({ exists: false, alive: false, attempt: 0 }), 'unknown', null],
   ])('%s → %s', (_name, s, state, cls) => {
     const { verdict } = assess('r1', s, prevMemory(), opts, now);
@@ -89,7 +161,14 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     const prev = prevMemory({ state: 'running', step: 1200, offset: 4800 });
     const first = assess('r1', { kind: 'transport', reason: 'unreachable', detail: 'timed out' }, prev, opts, now);
     expect(first.verdict.state).toBe('unreachable');
-    expect(first.memory).toMatchObject({ lastKnown: 'running', step: 1200, offset: 4800, attempt: 1, unreachableTicks: 1, unreachableSince: now.toISOString() });
+    expect(first.memory).toMatchObject({
+      lastKnown: 'running',
+      step: 1200,
+      offset: 4800,
+      attempt: 1,
+      unreachableTicks: 1,
+      unreachableSince: now.toISOString(),
+    });
     const later = new Date(now.getTime() + 1800_000);
     const second = assess('r1', { kind: 'transport', reason: 'unreachable', detail: 'timed out' }, first.memory, opts, later);
     expect(second.memory).toMatchObject({ lastKnown: 'running', step: 1200, offset: 4800, unreachableTicks: 2, unreachableSince: now.toISOString() });
@@ -110,7 +189,20 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
   });
 
   it('flags disk, inode and memory pressure, idle GPUs and a fast finish', () => {
-    const pressed = assess('r1', seen({}, { disk: { path: 'r', mount: '/', sizeBytes: 100, availBytes: 3, inodesTotal: 100, inodesFree: 2 }, memory: { fraction: 0.95, oomKills: 0 }, gpu: { present: true, error: null, gpus: parseGpuQuery(GPU.h100Idle) } }), prevMemory(), opts, now);
+    const pressed = assess(
+      'r1',
+      seen(
+        {},
+        {
+          disk: { path: 'r', mount: '/', sizeBytes: 100, availBytes: 3, inodesTotal: 100, inodesFree: 2 },
+          memory: { fraction: 0.95, oomKills: 0 },
+          gpu: { present: true, error: null, gpus: parseGpuQuery(GPU.h100Idle) },
+        },
+      ),
+      prevMemory(),
+      opts,
+      now,
+    );
     expect(pressed.verdict.flags).toEqual(['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle']);
     const fast = assess('r1', seen({ ...dead, marker: marker('DONE', 0), startedEpoch: NOW - 600, expectedDurationS: 7200 }), prevMemory(), opts, now);
     expect(fast.verdict.flags).toContain('fast-finish');
@@ -122,7 +214,10 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     const prev = prevMemory({ state: 'running', since: '2026-01-01T00:00:00.000Z' });
     const a = assess('r1', seen(), prev, opts, now);
     expect(a.verdict.since).toBe('2026-01-01T00:00:00.000Z');
-    expect(a.memory.history).toEqual([[NOW - 1800, 1100, 0.5], [NOW, 1200, 0.41]]);
+    expect(a.memory.history).toEqual([
+      [NOW - 1800, 1100, 0.5],
+      [NOW, 1200, 0.41],
+    ]);
     const b = assess('r1', seen(), a.memory, opts, now);
     expect(b.memory.history).toHaveLength(2);
     expect(b.memory.offset).toBe(5000);
@@ -161,7 +256,14 @@ describe('tick memory', () => {
     expect(readMemory(`# status\n\ntext\n${memoryBlock(m)}\n`)).toEqual(m);
   });
 
-  it.each([undefined, '', 'no block', '<!-- tether:memory !!!notbase64 -->', '<!-- tether:memory zAAAA -->', `<!-- tether:memory ${Buffer.from('{"v":0}').toString('base64')} -->`])('a missing, old or corrupt block is a first tick: %s', (body) => {
+  it.each([
+    undefined,
+    '',
+    'no block',
+    '<!-- tether:memory !!!notbase64 -->',
+    '<!-- tether:memory zAAAA -->',
+    `<!-- tether:memory ${Buffer.from('{"v":0}').toString('base64')} -->`,
+  ])('a missing, old or corrupt block is a first tick: %s', (body) => {
     expect(readMemory(body)).toEqual(emptyMemory());
   });
 });

@@ -16,11 +16,17 @@ const RSS_CAP = 1.5 * 2 ** 30;
 
 const f32 = (xs: number[]) => Buffer.from(new Float32Array(xs).buffer);
 const SEEDS: Record<string, Buffer> = {
-  'model.pt': torchZip([
-    { name: 'w', key: '0', numel: 12, offset: 0, shape: [3, 4], stride: [4, 1] },
-    { name: 'b', key: '1', numel: 4, offset: 1, shape: [3], stride: [1] },
-  ], (_k, n) => f32(Array.from({ length: n }, (_, i) => i / 3))),
-  'model.safetensors': safetensors({ __metadata__: { format: 'pt' }, a: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] }, b: { dtype: 'I64', shape: [1], data_offsets: [16, 24] } }, Buffer.concat([f32([1, 2, 3, 4]), Buffer.alloc(8)])),
+  'model.pt': torchZip(
+    [
+      { name: 'w', key: '0', numel: 12, offset: 0, shape: [3, 4], stride: [4, 1] },
+      { name: 'b', key: '1', numel: 4, offset: 1, shape: [3], stride: [1] },
+    ],
+    (_k, n) => f32(Array.from({ length: n }, (_, i) => i / 3)),
+  ),
+  'model.safetensors': safetensors(
+    { __metadata__: { format: 'pt' }, a: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] }, b: { dtype: 'I64', shape: [1], data_offsets: [16, 24] } },
+    Buffer.concat([f32([1, 2, 3, 4]), Buffer.alloc(8)]),
+  ),
   'arr.npy': npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 2), }", f32([1, 2, 3, 4, 5, 6, 7, 8])),
   'bundle.npz': zip([
     { name: 'a.npy', data: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", Buffer.alloc(24)) },

@@ -65,7 +65,10 @@ describe('crafted pickles are bounded in time', () => {
 describe('crafted archives cannot make us inflate more than they declare', () => {
   const bomb = Buffer.alloc(64 << 20); // 64 MiB of zeros deflates to ~64 KB
   it('an entry declaring far more than deflate can produce is refused before inflating', async () => {
-    const r = await verdict('ratio.pt', zip([{ name: 'archive/data.pkl', data: Buffer.from('x'), raw: Buffer.from([0x03, 0x00]), declaredSize: 4_000_000_000 }]));
+    const r = await verdict(
+      'ratio.pt',
+      zip([{ name: 'archive/data.pkl', data: Buffer.from('x'), raw: Buffer.from([0x03, 0x00]), declaredSize: 4_000_000_000 }]),
+    );
     expect(r.ok).toBe(false);
     expect(r.problems.join()).toMatch(/more than deflate can produce/);
   });
@@ -104,7 +107,11 @@ describe('malformed headers are a failure of the file, never an exception', () =
     ['npy header that is not a dict', 'a.npy', npy('[1, 2]', Buffer.alloc(0))],
     ['npy structured dtype', 'a.npy', npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", Buffer.alloc(4))],
     ['npy extra key', 'a.npy', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1, }", Buffer.alloc(4))],
-    ['zip64 fields without a locator', 'a.pt', Buffer.concat([Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.alloc(4), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.alloc(10)])],
+    [
+      'zip64 fields without a locator',
+      'a.pt',
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.alloc(4), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.alloc(10)]),
+    ],
   ])('%s', async (_n, path, bytes) => {
     const r = await verdict(path, bytes);
     expect(r.ok).toBe(false);

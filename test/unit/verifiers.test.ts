@@ -51,7 +51,18 @@ describe.skipIf(!hasTorch)('structural verification against checkpoints written 
 
   it('fails every truncation with a reason', async () => {
     const whole = readFileSync(join(dir, 'model.pt'));
-    for (const cut of [0, 1, 21, 100, 1000, Math.floor(whole.length / 3), Math.floor(whole.length / 2), whole.length - 200, whole.length - 22, whole.length - 1]) {
+    for (const cut of [
+      0,
+      1,
+      21,
+      100,
+      1000,
+      Math.floor(whole.length / 3),
+      Math.floor(whole.length / 2),
+      whole.length - 200,
+      whole.length - 22,
+      whole.length - 1,
+    ]) {
       const r = await verifyTorch(mem(whole.subarray(0, cut)));
       expect(r.ok, `cut at ${cut}`).toBe(false);
       expect(r.problems.length, `cut at ${cut}`).toBeGreaterThan(0);
@@ -61,7 +72,11 @@ describe.skipIf(!hasTorch)('structural verification against checkpoints written 
   it('catches bit flips in the zip header, the pickle and the tensor data', async () => {
     const whole = readFileSync(join(dir, 'model.pt'));
     const entries = await readCentralDirectory(mem(whole));
-    const at = async (suffix: string) => dataOffset(mem(whole), entries.find((e) => e.name.endsWith(suffix))!);
+    const at = async (suffix: string) =>
+      dataOffset(
+        mem(whole),
+        entries.find((e) => e.name.endsWith(suffix))!,
+      );
     const cases: Array<[string, number, RegExp]> = [
       ['local header signature', 1, /local header missing/],
       ['pickle bytes', (await at('data.pkl')) + 40, /data\.pkl: CRC32 mismatch/],
@@ -86,7 +101,11 @@ describe.skipIf(!hasTorch)('structural verification against checkpoints written 
   it('safetensors: passes the real layout and fails broken ones', async () => {
     const good = await onFile(join(dir, 'model.safetensors'), verifySafetensors);
     expect(good).toMatchObject({ ok: true, problems: [] });
-    expect(good.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([['a', 'float32', [4, 4]], ['b', 'int64', [6]], ['c', 'float16', [3]]]);
+    expect(good.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([
+      ['a', 'float32', [4, 4]],
+      ['b', 'int64', [6]],
+      ['c', 'float16', [3]],
+    ]);
     const whole = readFileSync(join(dir, 'model.safetensors'));
     expect((await verifySafetensors(mem(whole.subarray(0, whole.length - 4)))).problems.join()).toMatch(/truncated or trailing/);
     const n = Number(whole.readBigUInt64LE(0));
@@ -143,7 +162,10 @@ describe.skipIf(!hasTorch)('NumPy .npy and .npz written by numpy', () => {
     expect((await verifyNpy(mem(objectArray))).problems[0]).toMatch(/object arrays/);
     const npz = await onFile(join(dir, 'bundle.npz'), verifyNpz);
     expect(npz.ok).toBe(true);
-    expect(npz.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([['a', 'float16', [2, 3]], ['b', 'int64', [5]]]);
+    expect(npz.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([
+      ['a', 'float16', [2, 3]],
+      ['b', 'int64', [5]],
+    ]);
     expect((await onFile(join(dir, 'packed.npz'), verifyNpz)).tensors[0]).toMatchObject({ name: 'c', dtype: 'float64', shape: [100] });
   });
 });
@@ -183,11 +205,48 @@ describe('GGUF: header, metadata, tensor infos, aligned data section', () => {
       ['version 1', (b) => (b.writeUInt32LE(1, 4), b), /GGUF version 1 is not supported/],
       ['a tensor count beyond the file', (b) => (b.writeBigUInt64LE(10n ** 9n, 8), b), /cannot fit/],
       ['a metadata string claiming 2^40 bytes', (b) => (b.writeBigUInt64LE(2n ** 40n, 24), b), /claims 1099511627776 bytes/],
-      ['an unknown metadata value type', (b) => (b.writeUInt32LE(77, b.indexOf('general.architecture') + 20), b), /general.architecture: unknown value type 77/],
-      ['a misaligned offset', (b) => { const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8 + 4; b.writeBigUInt64LE(b.readBigUInt64LE(at) + 4n, at); return b; }, /output.bias: offset \d+ is not a multiple of the alignment 64/],
-      ['overlapping tensors', (b) => { const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8 + 4; b.writeBigUInt64LE(192n, at); return b; }, /overlaps blk.0.ffn_down.weight/],
-      ['an unknown ggml type', (b) => { const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8; b.writeUInt32LE(99, at); return b; }, /output.bias: ggml type 99 is unknown/],
-      ['a Q8_0 row that is not whole blocks', (b) => { const at = infoAt(b, 'blk.0.ffn_down.weight') + 8 + 21 + 4; b.writeBigUInt64LE(48n, at); b.writeBigUInt64LE(3n, at + 8); return b; }, /Q8_0 packs 32 values per block, but the first dimension is 48/],
+      [
+        'an unknown metadata value type',
+        (b) => (b.writeUInt32LE(77, b.indexOf('general.architecture') + 20), b),
+        /general.architecture: unknown value type 77/,
+      ],
+      [
+        'a misaligned offset',
+        (b) => {
+          const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8 + 4;
+          b.writeBigUInt64LE(b.readBigUInt64LE(at) + 4n, at);
+          return b;
+        },
+        /output.bias: offset \d+ is not a multiple of the alignment 64/,
+      ],
+      [
+        'overlapping tensors',
+        (b) => {
+          const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8 + 4;
+          b.writeBigUInt64LE(192n, at);
+          return b;
+        },
+        /overlaps blk.0.ffn_down.weight/,
+      ],
+      [
+        'an unknown ggml type',
+        (b) => {
+          const at = infoAt(b, 'output.bias') + 8 + 11 + 4 + 8;
+          b.writeUInt32LE(99, at);
+          return b;
+        },
+        /output.bias: ggml type 99 is unknown/,
+      ],
+      [
+        'a Q8_0 row that is not whole blocks',
+        (b) => {
+          const at = infoAt(b, 'blk.0.ffn_down.weight') + 8 + 21 + 4;
+          b.writeBigUInt64LE(48n, at);
+          b.writeBigUInt64LE(3n, at + 8);
+          return b;
+        },
+        /Q8_0 packs 32 values per block, but the first dimension is 48/,
+      ],
       ['five dimensions', (b) => (b.writeUInt32LE(5, infoAt(b, 'output.bias') + 8 + 11), b), /5 dimensions/],
       ['trailing bytes', (b) => Buffer.concat([b, Buffer.alloc(4096)]), /4096 bytes after the last tensor/],
     ];

@@ -9,10 +9,15 @@ describe('box text on the action stdout', () => {
   });
 
   it('the runner model sees commands outside a stop-commands block only', () => {
-    expect(workflowCommands('a\n::error::x\n::stop-commands::t1\n::error::y\n::t1::\n  ::warning::z')).toEqual(['::error::x', '::stop-commands::t1', '::t1::', '::warning::z']);
+    expect(workflowCommands('a\n::error::x\n::stop-commands::t1\n::error::y\n::t1::\n  ::warning::z')).toEqual([
+      '::error::x',
+      '::stop-commands::t1',
+      '::t1::',
+      '::warning::z',
+    ]);
   });
 
-  it('no line of box text acts as a workflow command; tether\'s own annotations still work afterwards', async () => {
+  it("no line of box text acts as a workflow command; tether's own annotations still work afterwards", async () => {
     let stdout = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       stdout += chunk.toString();

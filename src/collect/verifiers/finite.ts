@@ -4,7 +4,10 @@ import { prefetch } from './read-ahead.ts';
 const CHUNK = 4 << 20;
 
 /** A typed view of the chunk's words (copied once if the buffer is not aligned). */
-function words<T extends Uint32Array | Uint16Array>(b: Buffer, Ctor: { new (buf: ArrayBufferLike, off: number, len: number): T; BYTES_PER_ELEMENT: number }): T {
+function words<T extends Uint32Array | Uint16Array>(
+  b: Buffer,
+  Ctor: { new (buf: ArrayBufferLike, off: number, len: number): T; BYTES_PER_ELEMENT: number },
+): T {
   const n = Math.floor(b.length / Ctor.BYTES_PER_ELEMENT);
   const src = b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? b : Buffer.from(b);
   return new Ctor(src.buffer, src.byteOffset, n);

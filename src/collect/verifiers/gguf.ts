@@ -6,12 +6,38 @@ import type { ByteSource, TensorInfo, VerifyResult } from './types.ts';
  * byte size is elements / block × block bytes, and its first dimension must be a whole number of blocks.
  */
 const GGML_TYPES: Record<number, [string, number, number]> = {
-  0: ['F32', 1, 4], 1: ['F16', 1, 2], 2: ['Q4_0', 32, 18], 3: ['Q4_1', 32, 20], 6: ['Q5_0', 32, 22], 7: ['Q5_1', 32, 24],
-  8: ['Q8_0', 32, 34], 9: ['Q8_1', 32, 36], 10: ['Q2_K', 256, 84], 11: ['Q3_K', 256, 110], 12: ['Q4_K', 256, 144],
-  13: ['Q5_K', 256, 176], 14: ['Q6_K', 256, 210], 15: ['Q8_K', 256, 292], 16: ['IQ2_XXS', 256, 66], 17: ['IQ2_XS', 256, 74],
-  18: ['IQ3_XXS', 256, 98], 19: ['IQ1_S', 256, 50], 20: ['IQ4_NL', 32, 18], 21: ['IQ3_S', 256, 110], 22: ['IQ2_S', 256, 82],
-  23: ['IQ4_XS', 256, 136], 24: ['I8', 1, 1], 25: ['I16', 1, 2], 26: ['I32', 1, 4], 27: ['I64', 1, 8], 28: ['F64', 1, 8],
-  29: ['IQ1_M', 256, 56], 30: ['BF16', 1, 2], 34: ['TQ1_0', 256, 54], 35: ['TQ2_0', 256, 66], 39: ['MXFP4', 32, 17],
+  0: ['F32', 1, 4],
+  1: ['F16', 1, 2],
+  2: ['Q4_0', 32, 18],
+  3: ['Q4_1', 32, 20],
+  6: ['Q5_0', 32, 22],
+  7: ['Q5_1', 32, 24],
+  8: ['Q8_0', 32, 34],
+  9: ['Q8_1', 32, 36],
+  10: ['Q2_K', 256, 84],
+  11: ['Q3_K', 256, 110],
+  12: ['Q4_K', 256, 144],
+  13: ['Q5_K', 256, 176],
+  14: ['Q6_K', 256, 210],
+  15: ['Q8_K', 256, 292],
+  16: ['IQ2_XXS', 256, 66],
+  17: ['IQ2_XS', 256, 74],
+  18: ['IQ3_XXS', 256, 98],
+  19: ['IQ1_S', 256, 50],
+  20: ['IQ4_NL', 32, 18],
+  21: ['IQ3_S', 256, 110],
+  22: ['IQ2_S', 256, 82],
+  23: ['IQ4_XS', 256, 136],
+  24: ['I8', 1, 1],
+  25: ['I16', 1, 2],
+  26: ['I32', 1, 4],
+  27: ['I64', 1, 8],
+  28: ['F64', 1, 8],
+  29: ['IQ1_M', 256, 56],
+  30: ['BF16', 1, 2],
+  34: ['TQ1_0', 256, 54],
+  35: ['TQ2_0', 256, 66],
+  39: ['MXFP4', 32, 17],
 };
 const FLOATS: Record<string, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16', F64: 'float64' };
 /** Fixed sizes of the metadata value types; 8 (string) and 9 (array) are variable. */
@@ -93,7 +119,8 @@ export async function verifyGguf(src: ByteSource): Promise<VerifyResult> {
     const tensorCount = await c.u64('tensor count');
     const kvCount = await c.u64('metadata count');
     // Each entry takes at least 12 bytes: counts beyond the file size are damage, not a big model.
-    if (tensorCount * 12 > src.size || kvCount * 12 > src.size) throw new Malformed(`counts (${tensorCount} tensors, ${kvCount} metadata) cannot fit in ${src.size} bytes`);
+    if (tensorCount * 12 > src.size || kvCount * 12 > src.size)
+      throw new Malformed(`counts (${tensorCount} tensors, ${kvCount} metadata) cannot fit in ${src.size} bytes`);
     const keys = new Set<string>();
     for (let i = 0; i < kvCount; i++) {
       const key = await c.string(`metadata key ${i}`);
@@ -102,7 +129,8 @@ export async function verifyGguf(src: ByteSource): Promise<VerifyResult> {
       const type = await c.u32(`value type of ${key}`);
       const v = await readValue(c, type, key);
       if (key === 'general.alignment') {
-        if (type !== 4 || typeof v !== 'number' || v === 0 || (v & (v - 1)) !== 0) throw new Malformed(`general.alignment must be a power-of-two u32, got type ${type} value ${String(v)}`);
+        if (type !== 4 || typeof v !== 'number' || v === 0 || (v & (v - 1)) !== 0)
+          throw new Malformed(`general.alignment must be a power-of-two u32, got type ${type} value ${String(v)}`);
         alignment = v;
       }
     }
@@ -127,7 +155,15 @@ export async function verifyGguf(src: ByteSource): Promise<VerifyResult> {
       if (!Number.isSafeInteger(elements)) throw new Malformed(`${name}: shape ${JSON.stringify(shape)} overflows`);
       if ((shape[0] ?? 0) % block !== 0) r.problems.push(`${name}: ${dtype} packs ${block} values per block, but the first dimension is ${shape[0]}`);
       if (offset % alignment !== 0) r.problems.push(`${name}: offset ${offset} is not a multiple of the alignment ${alignment}`);
-      infos.push({ name, dtype, shape, storage: String(offset), bytes: (elements / block) * blockBytes, offset, ...(FLOATS[dtype] ? { float: FLOATS[dtype] } : {}) });
+      infos.push({
+        name,
+        dtype,
+        shape,
+        storage: String(offset),
+        bytes: (elements / block) * blockBytes,
+        offset,
+        ...(FLOATS[dtype] ? { float: FLOATS[dtype] } : {}),
+      });
     }
   } catch (err) {
     if (err instanceof Malformed) return { ...r, problems: [err.message] };
@@ -138,7 +174,10 @@ export async function verifyGguf(src: ByteSource): Promise<VerifyResult> {
   let prev: (typeof infos)[number] | undefined;
   for (const t of [...infos].sort((a, b) => a.offset - b.offset)) {
     if (prev && t.offset < prev.offset + prev.bytes) r.problems.push(`${t.name}: overlaps ${prev.name}`);
-    if (dataStart + t.offset + t.bytes > src.size) r.problems.push(`${t.name}: ${t.dtype}${JSON.stringify(t.shape)} needs bytes ${dataStart + t.offset}–${dataStart + t.offset + t.bytes}, the file has ${src.size} (truncated)`);
+    if (dataStart + t.offset + t.bytes > src.size)
+      r.problems.push(
+        `${t.name}: ${t.dtype}${JSON.stringify(t.shape)} needs bytes ${dataStart + t.offset}–${dataStart + t.offset + t.bytes}, the file has ${src.size} (truncated)`,
+      );
     end = Math.max(end, dataStart + t.offset + t.bytes);
     prev = t;
   }

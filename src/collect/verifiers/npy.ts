@@ -3,8 +3,20 @@ import { DTYPE_BYTES, type ByteSource, type TensorInfo, type VerifyResult } from
 import { checkCrc, dataOffset, readCentralDirectory } from './zip.ts';
 
 const DESCR: Record<string, string> = {
-  '<f8': 'float64', '<f4': 'float32', '<f2': 'float16', '<i8': 'int64', '<i4': 'int32', '<i2': 'int16', '|i1': 'int8',
-  '|u1': 'uint8', '<u2': 'uint16', '<u4': 'uint32', '<u8': 'uint64', '|b1': 'bool', '<c8': 'complex64', '<c16': 'complex128',
+  '<f8': 'float64',
+  '<f4': 'float32',
+  '<f2': 'float16',
+  '<i8': 'int64',
+  '<i4': 'int32',
+  '<i2': 'int16',
+  '|i1': 'int8',
+  '|u1': 'uint8',
+  '<u2': 'uint16',
+  '<u4': 'uint32',
+  '<u8': 'uint64',
+  '|b1': 'bool',
+  '<c8': 'complex64',
+  '<c16': 'complex128',
 };
 const HEADER_MAX = 65_536 + 12;
 
@@ -37,8 +49,8 @@ export function parseNpyHeader(h: string): Header | string {
   };
   const value = (): string | boolean | number[] => {
     ws();
-    if (h.startsWith('True', i)) return (i += 4), true;
-    if (h.startsWith('False', i)) return (i += 5), false;
+    if (h.startsWith('True', i)) return ((i += 4), true);
+    if (h.startsWith('False', i)) return ((i += 5), false);
     if (h[i] === "'" || h[i] === '"') return string();
     if (h[i] === '(') {
       i++;

@@ -8,18 +8,58 @@
  */
 export const PICKLE_LIMITS = { stack: 1_000_000, memo: 1_000_000, longBytes: 8, depth: 256, nodes: 2_000_000 };
 export type PV = null | boolean | number | bigint | string | Buffer | PV[] | PTuple | PDict | PGlobal | PStorage | PTensor;
-export interface PTuple { t: 'tuple'; items: PV[] }
-export interface PDict { t: 'dict'; map: Map<string | number, PV>; keys: Array<string | number> }
-export interface PGlobal { t: 'global'; module: string; name: string }
-export interface PStorage { t: 'storage'; dtype: string; key: string; location: string; numel: number }
-export interface PTensor { t: 'tensor'; storage: PStorage; offset: number; shape: number[]; stride: number[] }
+export interface PTuple {
+  t: 'tuple';
+  items: PV[];
+}
+export interface PDict {
+  t: 'dict';
+  map: Map<string | number, PV>;
+  keys: Array<string | number>;
+}
+export interface PGlobal {
+  t: 'global';
+  module: string;
+  name: string;
+}
+export interface PStorage {
+  t: 'storage';
+  dtype: string;
+  key: string;
+  location: string;
+  numel: number;
+}
+export interface PTensor {
+  t: 'tensor';
+  storage: PStorage;
+  offset: number;
+  shape: number[];
+  stride: number[];
+}
 
 const STORAGE_DTYPES: Record<string, string> = {
-  DoubleStorage: 'float64', FloatStorage: 'float32', HalfStorage: 'float16', BFloat16Storage: 'bfloat16', LongStorage: 'int64',
-  IntStorage: 'int32', ShortStorage: 'int16', CharStorage: 'int8', ByteStorage: 'uint8', BoolStorage: 'bool',
-  ComplexFloatStorage: 'complex64', ComplexDoubleStorage: 'complex128',
+  DoubleStorage: 'float64',
+  FloatStorage: 'float32',
+  HalfStorage: 'float16',
+  BFloat16Storage: 'bfloat16',
+  LongStorage: 'int64',
+  IntStorage: 'int32',
+  ShortStorage: 'int16',
+  CharStorage: 'int8',
+  ByteStorage: 'uint8',
+  BoolStorage: 'bool',
+  ComplexFloatStorage: 'complex64',
+  ComplexDoubleStorage: 'complex128',
 };
-const ALLOWED = new Set(['collections.OrderedDict', 'torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_tensor', 'torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state', 'torch.Size', ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)]);
+const ALLOWED = new Set([
+  'collections.OrderedDict',
+  'torch._utils._rebuild_tensor_v2',
+  'torch._utils._rebuild_tensor',
+  'torch._utils._rebuild_parameter',
+  'torch._utils._rebuild_parameter_with_state',
+  'torch.Size',
+  ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`),
+]);
 
 const MARK = Symbol('mark');
 type Item = PV | typeof MARK;
@@ -117,27 +157,59 @@ export function unpickle(data: Buffer): PV {
   for (let steps = 0; steps < 50_000_000; steps++) {
     const op = u8();
     switch (op) {
-      case 0x80: u8(); break; // PROTO
-      case 0x95: bytes(8); break; // FRAME
-      case 0x7d: push(newDict()); break; // }
-      case 0x5d: push([]); break; // ]
-      case 0x29: push({ t: 'tuple', items: [] }); break; // )
-      case 0x28: push(MARK); break; // (
-      case 0x71: remember(u8(), top()); break; // q BINPUT
-      case 0x72: remember(u32(), top()); break; // r LONG_BINPUT
-      case 0x94: remember(memo.size, top()); break; // MEMOIZE
-      case 0x68: case 0x6a: { // h BINGET, j LONG_BINGET
+      case 0x80:
+        u8();
+        break; // PROTO
+      case 0x95:
+        bytes(8);
+        break; // FRAME
+      case 0x7d:
+        push(newDict());
+        break; // }
+      case 0x5d:
+        push([]);
+        break; // ]
+      case 0x29:
+        push({ t: 'tuple', items: [] });
+        break; // )
+      case 0x28:
+        push(MARK);
+        break; // (
+      case 0x71:
+        remember(u8(), top());
+        break; // q BINPUT
+      case 0x72:
+        remember(u32(), top());
+        break; // r LONG_BINPUT
+      case 0x94:
+        remember(memo.size, top());
+        break; // MEMOIZE
+      case 0x68:
+      case 0x6a: {
+        // h BINGET, j LONG_BINGET
         const i = op === 0x68 ? u8() : u32();
         if (!memo.has(i)) throw new Error(`pickle memo ${i} missing`);
         push(memo.get(i) as PV);
         break;
       }
-      case 0x58: push(bytes(u32()).toString('utf8')); break; // X BINUNICODE
-      case 0x8c: push(bytes(u8()).toString('utf8')); break; // SHORT_BINUNICODE
-      case 0x8d: push(bytes(Number((need(8), (p += 8), data.readBigUInt64LE(p - 8)))).toString('utf8')); break;
-      case 0x43: push(Buffer.from(bytes(u8()))); break; // C SHORT_BINBYTES
-      case 0x42: push(Buffer.from(bytes(u32()))); break; // B BINBYTES
-      case 0x63: case 0x93: { // c GLOBAL, STACK_GLOBAL
+      case 0x58:
+        push(bytes(u32()).toString('utf8'));
+        break; // X BINUNICODE
+      case 0x8c:
+        push(bytes(u8()).toString('utf8'));
+        break; // SHORT_BINUNICODE
+      case 0x8d:
+        push(bytes(Number((need(8), (p += 8), data.readBigUInt64LE(p - 8)))).toString('utf8'));
+        break;
+      case 0x43:
+        push(Buffer.from(bytes(u8())));
+        break; // C SHORT_BINBYTES
+      case 0x42:
+        push(Buffer.from(bytes(u32())));
+        break; // B BINBYTES
+      case 0x63:
+      case 0x93: {
+        // c GLOBAL, STACK_GLOBAL
         let module: string;
         let name: string;
         if (op === 0x63) {
@@ -147,19 +219,45 @@ export function unpickle(data: Buffer): PV {
           name = String(pop());
           module = String(pop());
         }
-        if (!ALLOWED.has(`${module}.${name}`)) throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
+        if (!ALLOWED.has(`${module}.${name}`))
+          throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
         push({ t: 'global', module, name });
         break;
       }
-      case 0x51: push(persistent(pop())); break; // Q BINPERSID
-      case 0x74: push({ t: 'tuple', items: popMark() }); break; // t
-      case 0x85: push({ t: 'tuple', items: [pop()] }); break;
-      case 0x86: { const b = pop(); const a = pop(); push({ t: 'tuple', items: [a, b] }); break; }
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push({ t: 'tuple', items: [a, b, c] }); break; }
-      case 0x4b: push(u8()); break; // K BININT1
-      case 0x4d: push(u16()); break; // M BININT2
-      case 0x4a: push((need(4), (p += 4), data.readInt32LE(p - 4))); break; // J BININT
-      case 0x8a: case 0x8b: { // LONG1, LONG4
+      case 0x51:
+        push(persistent(pop()));
+        break; // Q BINPERSID
+      case 0x74:
+        push({ t: 'tuple', items: popMark() });
+        break; // t
+      case 0x85:
+        push({ t: 'tuple', items: [pop()] });
+        break;
+      case 0x86: {
+        const b = pop();
+        const a = pop();
+        push({ t: 'tuple', items: [a, b] });
+        break;
+      }
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        push({ t: 'tuple', items: [a, b, c] });
+        break;
+      }
+      case 0x4b:
+        push(u8());
+        break; // K BININT1
+      case 0x4d:
+        push(u16());
+        break; // M BININT2
+      case 0x4a:
+        push((need(4), (p += 4), data.readInt32LE(p - 4)));
+        break; // J BININT
+      case 0x8a:
+      case 0x8b: {
+        // LONG1, LONG4
         const n = op === 0x8a ? u8() : u32();
         // torch writes int64 at most; a longer LONG would only cost quadratic time to decode.
         if (n > PICKLE_LIMITS.longBytes) throw new Error(`pickle LONG of ${n} bytes at byte ${p - 1} (torch writes at most ${PICKLE_LIMITS.longBytes})`);
@@ -170,31 +268,70 @@ export function unpickle(data: Buffer): PV {
         push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
         break;
       }
-      case 0x49: { const s = line(); push(s === '01' ? true : s === '00' ? false : Number(s)); break; } // I INT
-      case 0x88: push(true); break;
-      case 0x89: push(false); break;
-      case 0x4e: push(null); break; // N
-      case 0x47: push((need(8), (p += 8), data.readDoubleBE(p - 8))); break; // G BINFLOAT
-      case 0x46: push(Number(line())); break; // F FLOAT
-      case 0x52: case 0x81: { // R REDUCE, NEWOBJ
+      case 0x49: {
+        const s = line();
+        push(s === '01' ? true : s === '00' ? false : Number(s));
+        break;
+      } // I INT
+      case 0x88:
+        push(true);
+        break;
+      case 0x89:
+        push(false);
+        break;
+      case 0x4e:
+        push(null);
+        break; // N
+      case 0x47:
+        push((need(8), (p += 8), data.readDoubleBE(p - 8)));
+        break; // G BINFLOAT
+      case 0x46:
+        push(Number(line()));
+        break; // F FLOAT
+      case 0x52:
+      case 0x81: {
+        // R REDUCE, NEWOBJ
         const args = pop();
         const fn = pop() as PGlobal;
         if (fn?.t !== 'global') throw new Error('pickle REDUCE of something that is not an allowed global');
         push(call(fn, isTuple(args) ? args.items : []));
         break;
       }
-      case 0x73: { const v = pop(); const k = pop(); const d = top() as PDict; if (d?.t !== 'dict') throw new Error('SETITEM on a non-dict'); setItem(d, k, v); break; }
-      case 0x75: { // u SETITEMS
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        const d = top() as PDict;
+        if (d?.t !== 'dict') throw new Error('SETITEM on a non-dict');
+        setItem(d, k, v);
+        break;
+      }
+      case 0x75: {
+        // u SETITEMS
         const items = popMark();
         const d = top() as PDict;
         if (d?.t !== 'dict') throw new Error('SETITEMS on a non-dict');
         for (let i = 0; i + 1 < items.length; i += 2) setItem(d, items[i] as PV, items[i + 1] as PV);
         break;
       }
-      case 0x61: { const v = pop(); const l = top(); if (!Array.isArray(l)) throw new Error('APPEND to a non-list'); l.push(v); break; }
-      case 0x65: { const items = popMark(); const l = top(); if (!Array.isArray(l)) throw new Error('APPENDS to a non-list'); for (const it of items) l.push(it); break; }
-      case 0x62: pop(); break; // BUILD: object state (e.g. _metadata) carries no tensors we need
-      case 0x2e: return pop(); // STOP
+      case 0x61: {
+        const v = pop();
+        const l = top();
+        if (!Array.isArray(l)) throw new Error('APPEND to a non-list');
+        l.push(v);
+        break;
+      }
+      case 0x65: {
+        const items = popMark();
+        const l = top();
+        if (!Array.isArray(l)) throw new Error('APPENDS to a non-list');
+        for (const it of items) l.push(it);
+        break;
+      }
+      case 0x62:
+        pop();
+        break; // BUILD: object state (e.g. _metadata) carries no tensors we need
+      case 0x2e:
+        return pop(); // STOP
       default:
         throw new Error(`pickle opcode 0x${op.toString(16)} at byte ${p - 1} is not one torch writes`);
     }

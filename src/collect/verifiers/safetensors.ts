@@ -2,8 +2,21 @@ import { countNonFinite } from './finite.ts';
 import { DTYPE_BYTES, FLOAT_DTYPES, type ByteSource, type VerifyResult } from './types.ts';
 
 const DTYPES: Record<string, string> = {
-  F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16', I64: 'int64', I32: 'int32', I16: 'int16', I8: 'int8',
-  U8: 'uint8', U16: 'uint16', U32: 'uint32', U64: 'uint64', BOOL: 'bool', F8_E4M3: 'float8_e4m3fn', F8_E5M2: 'float8_e5m2',
+  F64: 'float64',
+  F32: 'float32',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  I64: 'int64',
+  I32: 'int32',
+  I16: 'int16',
+  I8: 'int8',
+  U8: 'uint8',
+  U16: 'uint16',
+  U32: 'uint32',
+  U64: 'uint64',
+  BOOL: 'bool',
+  F8_E4M3: 'float8_e4m3fn',
+  F8_E5M2: 'float8_e5m2',
 };
 
 /** safetensors: header JSON, dtype × shape = byte range, ranges contiguous, inside the file, no overlap. */
@@ -23,7 +36,8 @@ export async function verifySafetensors(src: ByteSource): Promise<VerifyResult> 
   }
   const dataStart = 8 + n;
   const meta = header['__metadata__'];
-  if (meta !== undefined && (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === 'string'))) r.problems.push('__metadata__ is not a map of strings');
+  if (meta !== undefined && (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === 'string')))
+    r.problems.push('__metadata__ is not a map of strings');
   const entries: Array<[string, { dtype: string; shape: number[]; data_offsets: [number, number] }]> = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
@@ -39,7 +53,14 @@ export async function verifySafetensors(src: ByteSource): Promise<VerifyResult> 
     }
     const offs = t.data_offsets;
     const shape = t.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0) || offs[0] > offs[1]) {
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      !Array.isArray(offs) ||
+      offs.length !== 2 ||
+      !offs.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      offs[0] > offs[1]
+    ) {
       r.problems.push(`${name}: malformed shape or data_offsets`);
       continue;
     }

@@ -60,7 +60,8 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
     const item = DTYPE_BYTES[s.dtype] ?? 1;
     const numel = tensor.shape.reduce((a, d) => a * d, 1);
     const extent = tensor.shape.some((d) => d === 0) ? 0 : tensor.shape.reduce((a, d, i) => a + (d - 1) * (tensor.stride[i] ?? 0), 0) + 1;
-    if (tensor.offset + extent > s.numel) r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
+    if (tensor.offset + extent > s.numel)
+      r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
     r.tensors.push({ name, dtype: s.dtype, shape: tensor.shape, storage: s.key, bytes: numel * item });
   }
   const storageOf = new Map<string, PStorage>();
@@ -83,7 +84,15 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
     } catch (err) {
       r.problems.push((err as Error).message);
     }
-    if (scan && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(', ') || `storage ${scan.key}`, count: nonFinite });
+    if (scan && nonFinite)
+      r.nonFinite.push({
+        name:
+          r.tensors
+            .filter((t) => t.storage === scan.key)
+            .map((t) => t.name)
+            .join(', ') || `storage ${scan.key}`,
+        count: nonFinite,
+      });
   }
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };

@@ -25,8 +25,23 @@ export interface VerifyResult {
 
 /** Element sizes of the dtypes the verifiers understand. */
 export const DTYPE_BYTES: Record<string, number> = {
-  float64: 8, float32: 4, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
-  uint16: 2, uint32: 4, uint64: 8, complex64: 8, complex128: 16, float8_e4m3fn: 1, float8_e5m2: 1,
+  float64: 8,
+  float32: 4,
+  float16: 2,
+  bfloat16: 2,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+  uint16: 2,
+  uint32: 4,
+  uint64: 8,
+  complex64: 8,
+  complex128: 16,
+  float8_e4m3fn: 1,
+  float8_e5m2: 1,
 };
 
 export const FLOAT_DTYPES = new Set(['float64', 'float32', 'float16', 'bfloat16']);

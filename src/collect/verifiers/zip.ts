@@ -53,7 +53,8 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size) throw new Error('the central directory lies outside the file (truncated)');
+  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size)
+    throw new Error('the central directory lies outside the file (truncated)');
   if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
   if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
@@ -96,8 +97,10 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
       }
       x += 4 + len;
     }
-    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset)) throw new Error(`${e.name}: sizes beyond any real file`);
-    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024) throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
+    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset))
+      throw new Error(`${e.name}: sizes beyond any real file`);
+    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
+      throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
     if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
     entries.push(e);
     p = xEnd + commentLen;
@@ -116,7 +119,8 @@ export async function dataOffset(src: ByteSource, e: ZipEntry): Promise<number> 
 
 /** Reads a whole (small) entry, inflating it if needed: never past its declared size, never past the budget. */
 export async function readEntry(src: ByteSource, e: ZipEntry): Promise<Buffer> {
-  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory) throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
+  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory)
+    throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
   const raw = await src.read(await dataOffset(src, e), e.compressedSize);
   if (e.method === 0) return raw;
   if (e.method !== 8) throw new Error(`${e.name}: compression method ${e.method} is not supported`);
@@ -125,7 +129,9 @@ export async function readEntry(src: ByteSource, e: ZipEntry): Promise<Buffer> {
     out = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, { cause: err });
+    throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, {
+      cause: err,
+    });
   }
   if (out.length !== e.size) throw new Error(`${e.name}: inflates to ${out.length} bytes, the directory says ${e.size}`);
   return out;
@@ -135,7 +141,13 @@ export async function readEntry(src: ByteSource, e: ZipEntry): Promise<Buffer> {
  * Inflates an entry chunk by chunk (memory stays bounded for any size), handing each chunk to `each`;
  * stops with a problem as soon as the output passes the declared size. Returns the CRC32 or a problem.
  */
-async function inflateStream(src: ByteSource, e: ZipEntry, start: number, each: ((chunk: Buffer) => void) | undefined, chunk: number): Promise<{ crc: number } | string> {
+async function inflateStream(
+  src: ByteSource,
+  e: ZipEntry,
+  start: number,
+  each: ((chunk: Buffer) => void) | undefined,
+  chunk: number,
+): Promise<{ crc: number } | string> {
   const inf = createInflateRaw({ chunkSize: 1 << 20, finishFlush: constants.Z_SYNC_FLUSH });
   let crc = 0;
   let out = 0;
@@ -192,5 +204,5 @@ export async function checkCrc(src: ByteSource, e: ZipEntry, each?: (chunk: Buff
   } else {
     return `${e.name}: compression method ${e.method} is not supported`;
   }
-  return (crc >>> 0) === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
+  return crc >>> 0 === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
 }

@@ -15,7 +15,10 @@ export interface AwsCredentials {
  * own `call()` keeps the hard client timeout and the re-query-before-retry rule in one place. Pure.
  */
 export function signV4(method: string, url: URL, body: string, creds: AwsCredentials, service: string, now: Date): Record<string, string> {
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: url.host, 'x-amz-date': amzDate };
   if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
@@ -48,22 +51,36 @@ export function awsProvider(ctx: ProviderContext, creds: AwsCredentials, apiUrl?
       const r = await ec2({ Action: 'DescribeInstances', 'InstanceId.1': ctx.instanceId }, 'describe instance');
       // NotFound only from EC2's own error document; a wrong region answers it too, so it proves a
       // termination only for an instance this teardown has seen.
-      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === 'InvalidInstanceID.NotFound') return { state: seen ? 'gone' : 'missing', detail: 'InvalidInstanceID.NotFound' };
-      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text)) return { state: 'unknown', detail: `HTTP ${r.status}, not a DescribeInstances answer` };
+      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === 'InvalidInstanceID.NotFound')
+        return { state: seen ? 'gone' : 'missing', detail: 'InvalidInstanceID.NotFound' };
+      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
+        return { state: 'unknown', detail: `HTTP ${r.status}, not a DescribeInstances answer` };
       if (tag(r.text, 'instanceId') !== ctx.instanceId) return { state: 'unknown', detail: 'the answer does not describe this instance' };
       seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? 'unknown';
-      const map: Record<string, InstanceState> = { terminated: 'gone', stopped: 'stopped', running: 'running', pending: 'changing', stopping: 'changing', 'shutting-down': 'changing' };
+      const map: Record<string, InstanceState> = {
+        terminated: 'gone',
+        stopped: 'stopped',
+        running: 'running',
+        pending: 'changing',
+        stopping: 'changing',
+        'shutting-down': 'changing',
+      };
       return { state: map[name] ?? 'unknown', detail: `instance state ${name}` };
     },
     async request(verb) {
-      const r = await ec2({ Action: verb === 'destroy' ? 'TerminateInstances' : 'StopInstances', 'InstanceId.1': ctx.instanceId }, verb === 'destroy' ? 'terminate' : 'stop');
+      const r = await ec2(
+        { Action: verb === 'destroy' ? 'TerminateInstances' : 'StopInstances', 'InstanceId.1': ctx.instanceId },
+        verb === 'destroy' ? 'terminate' : 'stop',
+      );
       if (r.code === 'InvalidInstanceID.NotFound') return;
       if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ''} ${tag(r.text, 'Message') ?? ''}`, false);
     },
     async leftovers() {
       const r = await ec2({ Action: 'DescribeVolumes', 'Filter.1.Name': 'status', 'Filter.1.Value.1': 'available' }, 'list unattached volumes');
-      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map((m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`);
+      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map(
+        (m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`,
+      );
     },
   };
 }

@@ -10,11 +10,17 @@ export function commandProvider(ctx: ProviderContext, command: string, env: Node
   let done = false;
   return {
     async state() {
-      return done ? { state: ctx.verb === 'park' ? 'stopped' : 'gone', detail: 'teardown-command exited 0' } : { state: 'running', detail: 'teardown-command not run yet' };
+      return done
+        ? { state: ctx.verb === 'park' ? 'stopped' : 'gone', detail: 'teardown-command exited 0' }
+        : { state: 'running', detail: 'teardown-command not run yet' };
     },
     request(verb) {
       return new Promise<void>((resolve, reject) => {
-        const child = spawn('bash', ['-c', command], { env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const child = spawn('bash', ['-c', command], {
+          env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        });
         let tail = '';
         const keep = (d: Buffer) => {
           for (const line of d.toString().split('\n')) if (line.trim()) ctx.log(`teardown-command: ${line}`);
@@ -35,7 +41,13 @@ export function commandProvider(ctx: ProviderContext, command: string, env: Node
           if (code === 0) {
             done = true;
             resolve();
-          } else reject(new ProviderError(`teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1000)} s` : `exited ${code}`}${tail.trim() ? `: ${tail.trim().split('\n').pop()}` : ''}`, false));
+          } else
+            reject(
+              new ProviderError(
+                `teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1000)} s` : `exited ${code}`}${tail.trim() ? `: ${tail.trim().split('\n').pop()}` : ''}`,
+                false,
+              ),
+            );
         });
       });
     },

@@ -45,7 +45,14 @@ export async function drive(p: Provider, verb: Verb, ctx: ProviderContext, o: Dr
   const first = await read();
   if (reached(verb, first.state)) return { ok: true, ...last, already: true, requests: 0 };
   // Not found on the first look proves nothing: a wrong id or region answers the same. Nothing is asked.
-  if (first.state === 'missing') return { ok: false, ...last, detail: `${ctx.instanceId} was not found and this teardown never saw it (${last.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`, already: false, requests: 0 };
+  if (first.state === 'missing')
+    return {
+      ok: false,
+      ...last,
+      detail: `${ctx.instanceId} was not found and this teardown never saw it (${last.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`,
+      already: false,
+      requests: 0,
+    };
   let requests = 0;
   let asked = false;
   while (!asked && requests < o.attempts && now() < end) {
@@ -61,11 +68,24 @@ export async function drive(p: Provider, verb: Verb, ctx: ProviderContext, o: Dr
       await sleep(Math.min(o.pollMs * requests, Math.max(0, end - now())));
     }
   }
-  if (!asked) return { ok: false, ...last, detail: `the ${verb} request failed ${requests} time(s); last state ${last.state} (${last.detail})`, already: false, requests };
+  if (!asked)
+    return {
+      ok: false,
+      ...last,
+      detail: `the ${verb} request failed ${requests} time(s); last state ${last.state} (${last.detail})`,
+      already: false,
+      requests,
+    };
   while (now() < end) {
     if (reached(verb, (await read()).state)) return { ok: true, ...last, already: false, requests };
     await sleep(Math.min(o.pollMs, Math.max(0, end - now())));
   }
   if (reached(verb, (await read()).state)) return { ok: true, ...last, already: false, requests };
-  return { ok: false, ...last, detail: `still ${last.state} (${last.detail}) ${Math.round(o.deadlineMs / 1000)} s after the ${verb} request`, already: false, requests };
+  return {
+    ok: false,
+    ...last,
+    detail: `still ${last.state} (${last.detail}) ${Math.round(o.deadlineMs / 1000)} s after the ${verb} request`,
+    already: false,
+    requests,
+  };
 }

@@ -22,7 +22,7 @@ export async function call(method: string, url: string, headers: Record<string, 
     });
   } catch (err) {
     const e = err as Error;
-    const why = e.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (e.cause as Error | undefined)?.message ?? e.message;
+    const why = e.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : ((e.cause as Error | undefined)?.message ?? e.message);
     throw new ProviderError(`${label}: ${why}`, true);
   }
   const text = await boundedText(res, label);
@@ -32,7 +32,8 @@ export async function call(method: string, url: string, headers: Record<string, 
   } catch {
     parsed = null;
   }
-  if (res.status === 401 || res.status === 403) throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (res.status === 401 || res.status === 403)
+    throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
   if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
 }

@@ -18,11 +18,22 @@ export function lambdaProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
       if (r.status === 404 && code === 'global/object-does-not-exist') return { state: seen ? 'gone' : 'missing', detail: '404: no such instance' };
       if (r.status !== 200) return { state: 'unknown', detail: `HTTP ${r.status}, not an answer about the instance` };
       const data = jsonObject(r)?.['data'] as { id?: unknown; status?: unknown } | undefined;
-      if (!data || data.id !== ctx.instanceId || typeof data.status !== 'string') return { state: 'unknown', detail: 'an answer without this instance\'s id and status' };
+      if (!data || data.id !== ctx.instanceId || typeof data.status !== 'string')
+        return { state: 'unknown', detail: "an answer without this instance's id and status" };
       seen = true;
       const status = data.status;
       // `unhealthy` is the console's Alert state: it bills.
-      return { state: status === 'terminated' ? 'gone' : status === 'terminating' || status === 'booting' ? 'changing' : status === 'active' || status === 'unhealthy' ? 'running' : 'unknown', detail: `status ${status.slice(0, 40)}` };
+      return {
+        state:
+          status === 'terminated'
+            ? 'gone'
+            : status === 'terminating' || status === 'booting'
+              ? 'changing'
+              : status === 'active' || status === 'unhealthy'
+                ? 'running'
+                : 'unknown',
+        detail: `status ${status.slice(0, 40)}`,
+      };
     },
     async request(verb) {
       if (verb !== 'destroy') throw new ProviderError('lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)', false);
@@ -33,7 +44,9 @@ export function lambdaProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
     async leftovers() {
       const r = await call('GET', `${base}/file-systems`, auth, undefined, ctx.callTimeoutMs, 'lambda: list file systems');
       const list = (r.body as { data?: Array<{ name?: string; region?: { name?: string }; bytes_used?: number }> })?.data ?? [];
-      return list.map((f) => `Lambda file system ${f.name ?? '?'} (${f.region?.name ?? '?'}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`);
+      return list.map(
+        (f) => `Lambda file system ${f.name ?? '?'} (${f.region?.name ?? '?'}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`,
+      );
     },
   };
 }

@@ -16,14 +16,18 @@ export function runpodProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
       if (r.status === 404 && jsonObject(r)) return { state: seen ? 'gone' : 'missing', detail: '404: no such pod' };
       if (r.status !== 200) return { state: 'unknown', detail: `HTTP ${r.status}, not an answer about the pod` };
       const pod = jsonObject(r);
-      if (!pod || pod['id'] !== ctx.instanceId || typeof pod['desiredStatus'] !== 'string') return { state: 'unknown', detail: 'an answer without this pod\'s id and desiredStatus' };
+      if (!pod || pod['id'] !== ctx.instanceId || typeof pod['desiredStatus'] !== 'string')
+        return { state: 'unknown', detail: "an answer without this pod's id and desiredStatus" };
       seen = true;
       const s = pod['desiredStatus'].slice(0, 40);
       // TERMINATED pods still answer for a while: not gone until 404.
       return { state: s === 'EXITED' ? 'stopped' : s === 'RUNNING' ? 'running' : s === 'TERMINATED' ? 'changing' : 'unknown', detail: `desiredStatus ${s}` };
     },
     async request(verb) {
-      const r = verb === 'destroy' ? await call('DELETE', `${base}/pods/${id}`, auth, undefined, ctx.callTimeoutMs, 'runpod: terminate') : await call('POST', `${base}/pods/${id}/stop`, auth, undefined, ctx.callTimeoutMs, 'runpod: stop');
+      const r =
+        verb === 'destroy'
+          ? await call('DELETE', `${base}/pods/${id}`, auth, undefined, ctx.callTimeoutMs, 'runpod: terminate')
+          : await call('POST', `${base}/pods/${id}/stop`, auth, undefined, ctx.callTimeoutMs, 'runpod: stop');
       if (r.status === 404 || (r.status >= 200 && r.status < 300)) return;
       throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
     },

@@ -43,7 +43,11 @@ export function sshProvider(ctx: ProviderContext, conn: ConnectionConfig, cred: 
       try {
         // The connection may drop as the box goes down: that is the expected outcome, not a failure.
         const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
-        if (r && r.code !== 0 && r.code !== null) throw new ProviderError(`ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop()?.slice(0, 200) ?? ''} (does the user have passwordless sudo?)`, false);
+        if (r && r.code !== 0 && r.code !== null)
+          throw new ProviderError(
+            `ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop()?.slice(0, 200) ?? ''} (does the user have passwordless sudo?)`,
+            false,
+          );
         accepted = true;
       } finally {
         s.close();

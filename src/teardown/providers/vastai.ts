@@ -20,7 +20,8 @@ export function vastaiProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
       const inst = doc['instances'] as { id?: unknown; actual_status?: unknown; intended_status?: unknown; status_msg?: unknown } | null;
       // `instances: null` is vast's "not found": it proves a destroy only for an instance seen before.
       if (inst === null) return { state: seen ? 'gone' : 'missing', detail: 'instances: null' };
-      if (typeof inst !== 'object' || String(inst.id) !== ctx.instanceId) return { state: 'unknown', detail: 'an answer about another instance, or without an id' };
+      if (typeof inst !== 'object' || String(inst.id) !== ctx.instanceId)
+        return { state: 'unknown', detail: 'an answer about another instance, or without an id' };
       seen = true;
       const text = (x: unknown) => (typeof x === 'string' ? x.slice(0, 40) : 'unknown');
       const actual = text(inst.actual_status);
@@ -31,7 +32,10 @@ export function vastaiProvider(ctx: ProviderContext, apiKey: string, apiUrl?: st
       return { state: actual === 'running' ? 'running' : 'changing', detail };
     },
     async request(verb) {
-      const r = verb === 'destroy' ? await call('DELETE', `${base}/instances/${id}/`, auth, undefined, ctx.callTimeoutMs, 'vastai: destroy') : await call('PUT', `${base}/instances/${id}/`, auth, { state: 'stopped' }, ctx.callTimeoutMs, 'vastai: stop');
+      const r =
+        verb === 'destroy'
+          ? await call('DELETE', `${base}/instances/${id}/`, auth, undefined, ctx.callTimeoutMs, 'vastai: destroy')
+          : await call('PUT', `${base}/instances/${id}/`, auth, { state: 'stopped' }, ctx.callTimeoutMs, 'vastai: stop');
       if (r.status === 404) return;
       const ok = (r.body as { success?: boolean })?.success;
       if (r.status !== 200 || ok === false) throw new ProviderError(`vastai: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);

@@ -16,19 +16,92 @@ import {
 } from "./chunk-BEWRMVRU.js";
 import {
   parseReportTo
-} from "./chunk-DLSPXOIH.js";
+} from "./chunk-AJULXN52.js";
 import {
   InputError,
   inert
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 
 // src/config/inputs.ts
-var CONNECTION_INPUTS = ["host", "port", "user", "ssh-key", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "connect-attempts"];
+var CONNECTION_INPUTS = [
+  "host",
+  "port",
+  "user",
+  "ssh-key",
+  "ssh-key-path",
+  "known-hosts",
+  "host-key-fingerprint",
+  "accept-new-host-key",
+  "connect-timeout",
+  "connect-attempts"
+];
 var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
-var LAUNCH_INPUTS = ["run-id", "command", "then", "workdir", "env", "secrets", "backend", "checkpoints", "expected-duration", "resume", "audit", "confirm-timeout", "commit", "run-file", "sync-dir", "sync-mode"];
-var PATROL_INPUTS = ["config", "run-ids", "run-root", "concurrency", "stall-after", "fail-on", "report-to", "github-token", "state-file", "progress-regex"];
-var COLLECT_INPUTS = ["run-id", "run-root", "dest-dir", "latest-only", "roster", "parallel", "stall-timeout", "trusted-load-command", "artifact", "retention-days", "artifact-budget", "provider", "instance-id", "verb"];
-var TEARDOWN_INPUTS = ["run-id", "run-root", "provider", "instance-id", "verb", "verified-path", "verified-artifact", "allow-park-unverified", "approval", "confirm", "dry-run", "api-key", "provider-api-url", "aws-region", "teardown-command", "teardown-timeout", "report-to", "github-token"];
+var LAUNCH_INPUTS = [
+  "run-id",
+  "command",
+  "then",
+  "workdir",
+  "env",
+  "secrets",
+  "backend",
+  "checkpoints",
+  "expected-duration",
+  "resume",
+  "audit",
+  "confirm-timeout",
+  "commit",
+  "run-file",
+  "sync-dir",
+  "sync-mode"
+];
+var PATROL_INPUTS = [
+  "config",
+  "run-ids",
+  "run-root",
+  "concurrency",
+  "stall-after",
+  "fail-on",
+  "report-to",
+  "github-token",
+  "state-file",
+  "progress-regex"
+];
+var COLLECT_INPUTS = [
+  "run-id",
+  "run-root",
+  "dest-dir",
+  "latest-only",
+  "roster",
+  "parallel",
+  "stall-timeout",
+  "trusted-load-command",
+  "artifact",
+  "retention-days",
+  "artifact-budget",
+  "provider",
+  "instance-id",
+  "verb"
+];
+var TEARDOWN_INPUTS = [
+  "run-id",
+  "run-root",
+  "provider",
+  "instance-id",
+  "verb",
+  "verified-path",
+  "verified-artifact",
+  "allow-park-unverified",
+  "approval",
+  "confirm",
+  "dry-run",
+  "api-key",
+  "provider-api-url",
+  "aws-region",
+  "teardown-command",
+  "teardown-timeout",
+  "report-to",
+  "github-token"
+];
 var PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
@@ -88,7 +161,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-5KT2W5XJ.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-GOXHMFAC.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -98,7 +171,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-5KT2W5XJ.js")).launchPhase(inputs, env, reporter, ports.workspace)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-GOXHMFAC.js")).launchPhase(inputs, env, reporter, ports.workspace)
   },
   patrol: {
     name: "patrol",
@@ -108,7 +181,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-FWROXTES.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-YMIQOV22.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
   },
   collect: {
     name: "collect",
@@ -118,7 +191,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-X7WUNYFX.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-L4EHXLIN.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -128,7 +201,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-ADLEFNHP.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-7FLGD3MH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -159,14 +232,17 @@ function refuseUnsafeContext(env, inputs) {
     if (fork) throw new InputError("event", "refusing to run on a pull request from a fork: its code must never reach a runner that holds the box's SSH key");
   }
   if ((inputs["ssh-key-path"] ?? "").trim() && env["RUNNER_ENVIRONMENT"] === "github-hosted") {
-    throw new InputError("ssh-key-path", "refusing a key file on a GitHub-hosted runner: patrol runs on a self-hosted runner that holds the key (runs-on: [self-hosted, tether])");
+    throw new InputError(
+      "ssh-key-path",
+      "refusing a key file on a GitHub-hosted runner: patrol runs on a self-hosted runner that holds the key (runs-on: [self-hosted, tether])"
+    );
   }
 }
 
 // src/github/ports.ts
 function lazyArtifacts(env) {
   let real;
-  const get = () => real ??= import("./artifacts-R5ZFQ64I.js").then((m) => m.githubArtifacts(env));
+  const get = () => real ??= import("./artifacts-ZIRDQ4MH.js").then((m) => m.githubArtifacts(env));
   return {
     unavailable: () => artifactServiceMissing(env),
     upload: async (plan, retentionDays) => (await get()).upload(plan, retentionDays)
@@ -180,7 +256,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let real;
   let known;
-  const get = () => real ??= import("./status-store-E6PHB5BO.js").then((m) => {
+  const get = () => real ??= import("./status-store-PWELY7OX.js").then((m) => {
     const s = m.githubStore(target, env, token);
     for (const [id, n] of hints) s.hint?.(id, n);
     known = s.known;
@@ -200,8 +276,8 @@ function githubPorts(env = process.env) {
     checkContext: (inputs) => refuseUnsafeContext(env, inputs),
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
-    fetchArtifact: async (name, dir) => (await import("./artifacts-R5ZFQ64I.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-E6PHB5BO.js")).teardownDone(inputs, env, reporter, state, reason)
+    fetchArtifact: async (name, dir) => (await import("./artifacts-ZIRDQ4MH.js")).fetchArtifact(name, dir),
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-PWELY7OX.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

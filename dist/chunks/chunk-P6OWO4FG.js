@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   code,
   inert
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
@@ -23,7 +23,12 @@ function memoryBlock(m) {
 function fitMemory(m, budget) {
   let cur = m;
   for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
-    cur = { ...cur, runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])) };
+    cur = {
+      ...cur,
+      runs: Object.fromEntries(
+        Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])
+      )
+    };
   }
   return cur;
 }
@@ -55,7 +60,21 @@ function withoutMemory(body) {
   return out;
 }
 function markTeardown(m, runId, mark) {
-  const prev = m.runs[runId] ?? { attempt: 0, offset: 0, state: "finished", cls: null, since: mark.at, lastKnown: null, unreachableSince: null, unreachableTicks: 0, oomKills: null, step: null, epoch: null, metrics: {}, history: [] };
+  const prev = m.runs[runId] ?? {
+    attempt: 0,
+    offset: 0,
+    state: "finished",
+    cls: null,
+    since: mark.at,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: null,
+    step: null,
+    epoch: null,
+    metrics: {},
+    history: []
+  };
   return { ...m, runs: { ...m.runs, [runId]: { ...prev, teardown: mark } } };
 }
 
@@ -111,7 +130,15 @@ function chart(runId, m) {
   const series = pts.filter((p) => useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null);
   const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
   const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
-  return ["```mermaid", "xychart-beta", `  title "${runId.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`, `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`, `  y-axis "${useLoss ? "loss" : "step"}"`, `  line [${ys.join(", ")}]`, "```"].join("\n");
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${runId.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`,
+    `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`,
+    `  y-axis "${useLoss ? "loss" : "step"}"`,
+    `  line [${ys.join(", ")}]`,
+    "```"
+  ].join("\n");
 }
 function renderPatrol(verdicts, memory, now, marker = "") {
   const head = [
@@ -163,10 +190,22 @@ ${memoryBlock(fitMemory(memory, 24e3))}
 function renderStatusText(verdicts, now) {
   const rows = [["RUN", "HOST", "STATE", "STEP", "EPOCH", "METRICS", "HEARTBEAT", "CKPTS", "SINCE"]];
   for (const v of verdicts) {
-    rows.push([v.runId, v.host, stateText(v) + (v.flags.length ? ` [${v.flags.join(",")}]` : ""), v.step === null ? "-" : String(v.step), v.epoch ?? "-", metricsText(v.metrics) || "-", age(v.heartbeatAgeS), String(v.checkpoints.count), age((now.getTime() - Date.parse(v.since)) / 1e3)]);
+    rows.push([
+      v.runId,
+      v.host,
+      stateText(v) + (v.flags.length ? ` [${v.flags.join(",")}]` : ""),
+      v.step === null ? "-" : String(v.step),
+      v.epoch ?? "-",
+      metricsText(v.metrics) || "-",
+      age(v.heartbeatAgeS),
+      String(v.checkpoints.count),
+      age((now.getTime() - Date.parse(v.since)) / 1e3)
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  const lines = rows.map(
+    (r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()
+  );
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
   return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
 }

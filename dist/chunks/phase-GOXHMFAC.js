@@ -7,10 +7,10 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-A5L653NB.js";
+} from "./chunk-C774G42B.js";
 import {
   parseAudit as parseAudit2
-} from "./chunk-4VBGGFYS.js";
+} from "./chunk-5Y6BFXIV.js";
 import {
   ATTEMPT_MAX,
   BACKEND_NAMES,
@@ -25,7 +25,7 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-SGETO225.js";
+} from "./chunk-OUCT27AP.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -44,7 +44,7 @@ import {
   remotePath,
   runId,
   show
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/launch/phase.ts
@@ -64,7 +64,8 @@ function parseLaunch(inputs) {
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
   const syncDir = (inputs["sync-dir"] ?? "").trim();
   plainPath("sync-dir", syncDir);
-  if (syncDir && (inputs["workdir"] ?? "").trim()) throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
+  if (syncDir && (inputs["workdir"] ?? "").trim())
+    throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
   return {
     runId: runId("run-id", inputs["run-id"]),
@@ -121,7 +122,10 @@ function renderAudit(a) {
   for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
   for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
   lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks) lines.push(`| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`);
+  for (const d of r.disks)
+    lines.push(
+      `| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`
+    );
   if (r.cgroup) {
     const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
     lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
@@ -129,10 +133,14 @@ function renderAudit(a) {
   lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
   if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
   for (const g of r.gpu.gpus) {
-    lines.push(`| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`);
+    lines.push(
+      `| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`
+    );
   }
   const i = r.interpreter;
-  lines.push(`| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`);
+  lines.push(
+    `| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`
+  );
   return lines.join("\n");
 }
 
@@ -144,7 +152,10 @@ function identity(cfg) {
 function sortedJson(value) {
   const sort = (v) => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])]));
+    if (v && typeof v === "object")
+      return Object.fromEntries(
+        Object.keys(v).sort().map((k) => [k, sort(v[k])])
+      );
     return v;
   };
   return JSON.stringify(sort(value));
@@ -210,11 +221,14 @@ function gate(report, cfg) {
   }
   const fatalXid = report.xid.events.filter((e) => FATAL_XID.has(e.code));
   if (fatalXid.length) {
-    failures.push(`gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(", ")} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`);
+    failures.push(
+      `gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(", ")} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`
+    );
   }
   const otherXid = report.xid.events.filter((e) => !FATAL_XID.has(e.code));
   if (otherXid.length) warnings.push(`gpu: kernel log has Xid ${[...new Set(otherXid.map((e) => e.code))].join(", ")} (usually an application fault)`);
-  if (!report.xid.readable && report.gpu.present) warnings.push("gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm");
+  if (!report.xid.readable && report.gpu.present)
+    warnings.push("gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm");
   if (!report.interpreter.path) warnings.push(`interpreter: ${report.interpreter.name} not found on the box`);
   else if (report.interpreter.error) warnings.push(`interpreter: ${report.interpreter.path} cannot import torch: ${report.interpreter.error}`);
   else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
@@ -234,7 +248,10 @@ function packRelease(dir, mode, workspace) {
   } catch (err) {
     throw new InputError("sync-dir", `${JSON.stringify(abs)} is not a directory on the runner (${err.message})`);
   }
-  const r = mode === "git-head" ? spawnSync("git", ["-C", abs, "archive", "--format=tar", "HEAD"], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 }) : spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--exclude=.git", "-C", abs, "-cf", "-", "."], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 });
+  const r = mode === "git-head" ? spawnSync("git", ["-C", abs, "archive", "--format=tar", "HEAD"], { maxBuffer: MAX_RELEASE_BYTES, timeout: 12e4 }) : spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--exclude=.git", "-C", abs, "-cf", "-", "."], {
+    maxBuffer: MAX_RELEASE_BYTES,
+    timeout: 12e4
+  });
   if (r.error || r.status !== 0) {
     const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
     throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
@@ -248,7 +265,11 @@ function releasesDir(runRoot) {
 async function uploadRelease(session, runRoot, release) {
   const r = await runScript(session, "sync", [releasesDir(runRoot), release.id, release.sha256], { binary: release.bytes, timeoutMs: 6e5 });
   const raw = obj(parseJsonLine("sync", r), "sync.sh result");
-  const out = { result: str(raw, "result", "sync.sh result", { max: 32 }), path: optStr(raw, "path", "sync.sh result", { max: 4096 }) ?? void 0, message: optStr(raw, "message", "sync.sh result", { max: 4096 }) ?? void 0 };
+  const out = {
+    result: str(raw, "result", "sync.sh result", { max: 32 }),
+    path: optStr(raw, "path", "sync.sh result", { max: 4096 }) ?? void 0,
+    message: optStr(raw, "message", "sync.sh result", { max: 4096 }) ?? void 0
+  };
   if (out.result !== "stored" && out.result !== "present") throw new Error(`code sync failed: ${out.message ?? out.result}`);
   return { path: out.path ?? "", stored: out.result === "stored" };
 }
@@ -272,7 +293,13 @@ function confirmResult(raw) {
   const o = obj(raw, "confirm.sh result");
   const w = "confirm.sh result";
   const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
-  return { alive: bool2(o, "alive", w), log_exists: bool2(o, "log_exists", w), markerKind: kind === "" ? null : kind, marker: str(o, "marker", w, { max: 4096 }), head: str(o, "head", w, { max: 8192 }) };
+  return {
+    alive: bool2(o, "alive", w),
+    log_exists: bool2(o, "log_exists", w),
+    markerKind: kind === "" ? null : kind,
+    marker: str(o, "marker", w, { max: 4096 }),
+    head: str(o, "head", w, { max: 8192 })
+  };
 }
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
@@ -311,7 +338,10 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     env
   );
   deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? " (resume allowed)" : ""}`);
-  const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], { data, timeoutMs: 6e4 });
+  const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], {
+    data,
+    timeoutMs: 6e4
+  });
   const out = launchResult(parseJsonLine("launch", r));
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
   if (out.note) {
@@ -321,7 +351,14 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
   }
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = confirmResult(parseJsonLine("confirm", await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], { timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3 })));
+  const c = confirmResult(
+    parseJsonLine(
+      "confirm",
+      await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], {
+        timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3
+      })
+    )
+  );
   const withHead = { ...started, logHead: c.head };
   if (/Traceback \(most recent call last\)/.test(c.head)) {
     return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
@@ -332,7 +369,11 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       try {
         m = parseMarker(c.markerKind, c.marker);
       } catch (err) {
-        return { ...withHead, result: "failed", message: `the job ended during the confirmation window, but its marker is unreadable (${err.message})` };
+        return {
+          ...withHead,
+          result: "failed",
+          message: `the job ended during the confirmation window, but its marker is unreadable (${err.message})`
+        };
       }
       if (m.exitCode !== 0) return { ...withHead, result: "failed", message: `the job exited ${m.exitCode} during the confirmation window (stage ${m.stage})` };
       return { ...withHead, result: "started", message: `the job finished within the confirmation window (exit 0): check that it did real work` };

@@ -14,10 +14,22 @@ import {
   runId,
   show,
   splitList
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 
 // src/patrol/remediation.ts
-var STATES = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown", "torn-down"];
+var STATES = [
+  "launching",
+  "running",
+  "stalled",
+  "finished",
+  "failed",
+  "dead",
+  "rebooted",
+  "unreachable",
+  "probe-error",
+  "unknown",
+  "torn-down"
+];
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
 var STATE_REMEDIATION = {
   launching: "the job is starting; if it stays here for several ticks, read the attempt log",
@@ -62,7 +74,8 @@ function parsePatrol(inputs) {
   const config = (inputs["config"] ?? "").trim() || void 0;
   const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
   if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
-  if (!config && runIds.length === 0) throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
+  if (!config && runIds.length === 0)
+    throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
   if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
   if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
   const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {

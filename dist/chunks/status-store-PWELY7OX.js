@@ -13,15 +13,15 @@ import {
 import {
   STATUS_MARKER,
   renderTeardownMark
-} from "./chunk-MDSCZ5Y4.js";
+} from "./chunk-P6OWO4FG.js";
 import {
   parseReportTo
-} from "./chunk-DLSPXOIH.js";
+} from "./chunk-AJULXN52.js";
 import {
   InputError,
   code,
   inert
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 import "./chunk-R3K6G2KB.js";
 
 // node_modules/@octokit/rest/dist-src/version.js
@@ -59,7 +59,12 @@ function mine(list, who, has, order) {
 }
 async function ourComments(octokit, r, issue, marker, who) {
   const all = await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: issue, per_page: 100 });
-  return mine(all, who, (c) => (c.body ?? "").includes(marker), (a, b) => a.id - b.id);
+  return mine(
+    all,
+    who,
+    (c) => (c.body ?? "").includes(marker),
+    (a, b) => a.id - b.id
+  );
 }
 async function upsertSticky(octokit, r, issue, marker, who, body) {
   let ours = await ourComments(octokit, r, issue, marker, who);
@@ -101,7 +106,14 @@ async function trackingIssue(octokit, r, runId, who, hint) {
   for (const filter of lookups) {
     const list = [];
     let pages = 0;
-    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { ...r, state: "all", per_page: 100, sort: "created", direction: "desc", ...filter })) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      ...r,
+      state: "all",
+      per_page: 100,
+      sort: "created",
+      direction: "desc",
+      ...filter
+    })) {
       list.push(...page.data);
       if (++pages >= TRACKING_PAGES_MAX) break;
     }
@@ -109,8 +121,13 @@ async function trackingIssue(octokit, r, runId, who, hint) {
     const found = ours.find((i) => i.state === "open") ?? ours[ours.length - 1];
     if (found) return found.number;
   }
-  const created = await octokit.rest.issues.create({ ...r, title: `tether: run ${runId}`, labels: [TRACKING_LABEL], body: `${marker}
-Status of training run \`${runId}\`, updated by tether's patrol on every tick.` });
+  const created = await octokit.rest.issues.create({
+    ...r,
+    title: `tether: run ${runId}`,
+    labels: [TRACKING_LABEL],
+    body: `${marker}
+Status of training run \`${runId}\`, updated by tether's patrol on every tick.`
+  });
   who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }

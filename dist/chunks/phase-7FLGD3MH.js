@@ -15,16 +15,16 @@ import {
   instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-3WA2IPUV.js";
+} from "./chunk-T6W5D7G3.js";
 import {
   openPinned
-} from "./chunk-A5L653NB.js";
+} from "./chunk-C774G42B.js";
 import {
   TransportError,
   connect,
   loadCredential,
   parseConnection
-} from "./chunk-SGETO225.js";
+} from "./chunk-OUCT27AP.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -38,7 +38,7 @@ import {
   remotePath,
   runId,
   show
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts
@@ -62,10 +62,14 @@ function parseTeardown(inputs, env) {
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
   plainPath("verified-path", verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact)) throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
+  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
+    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
   if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
-    throw new InputError("verified-path", `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`);
+    throw new InputError(
+      "verified-path",
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
+    );
   }
   const apiKey = inputs["api-key"] || void 0;
   if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
@@ -76,8 +80,13 @@ function parseTeardown(inputs, env) {
   const teardownCommand = command("teardown-command", inputs["teardown-command"], provider === "command");
   const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
   if (provider === "aws") {
-    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion)) throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
-    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) throw new InputError("aws-region", "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)");
+    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
+      throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
+    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+      throw new InputError(
+        "aws-region",
+        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+      );
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
   }
   const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
@@ -108,7 +117,12 @@ function parseTeardown(inputs, env) {
 }
 
 // src/teardown/render.ts
-var HEAD = { refused: ["\u26D4", "refused"], "dry-run": ["\u{1F50D}", "dry run"], failed: ["\u274C", "failed"], unconfirmed: ["\u274C", "NOT confirmed"] };
+var HEAD = {
+  refused: ["\u26D4", "refused"],
+  "dry-run": ["\u{1F50D}", "dry run"],
+  failed: ["\u274C", "failed"],
+  unconfirmed: ["\u274C", "NOT confirmed"]
+};
 function renderTeardown(s) {
   const head = (icon, what) => `### ${icon} tether teardown \u2014 ${code(s.runId)}: ${what}`;
   const notes = s.notes.map((n) => `- ${inert(n)}`).join("\n");
@@ -117,9 +131,12 @@ function renderTeardown(s) {
     body = [head("\u2705", s.state), `${code(s.instanceId)}: ${inert(s.detail)}${s.already ? " (it already was, before anything was asked)" : ""}.`, notes];
     if (s.keepsBilling) body.push(`Still billing after this ${s.verb}: ${s.keepsBilling}.`);
     if (s.leftovers && "error" in s.leftovers) body.push(`Could not list what still bills: ${inert(s.leftovers.error)}`);
-    else if (s.leftovers) body.push(s.leftovers.length ? `#### Still billing (reported, never deleted)
+    else if (s.leftovers)
+      body.push(
+        s.leftovers.length ? `#### Still billing (reported, never deleted)
 
-${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills.");
+${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills."
+      );
   } else {
     const [icon, what] = HEAD[s.kind];
     const text = s.kind === "unconfirmed" ? `${inert(s.detail)}. The instance may still bill: check the provider console.` : inert(s.reason);
@@ -132,12 +149,15 @@ ${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists not
 import { createHash } from "node:crypto";
 function checkBox(v, t) {
   const b = v.box;
-  if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string") return "VERIFIED.json does not say which box it proves (written by an older tether?): collect again";
+  if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string")
+    return "VERIFIED.json does not say which box it proves (written by an older tether?): collect again";
   const provider = typeof b.provider === "string" ? b.provider : null;
   const instance = typeof b.instance_id === "string" ? b.instance_id : null;
-  if (instance !== null && (instance !== t.instanceId || provider !== t.provider)) return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
+  if (instance !== null && (instance !== t.instanceId || provider !== t.provider))
+    return `VERIFIED.json proves ${provider} instance ${JSON.stringify(instance)}, not ${t.provider} ${JSON.stringify(t.instanceId)}: a proof is never moved to another instance`;
   if (t.box && (t.box.host !== b.host || t.box.port !== b.port)) return `VERIFIED.json proves the box at ${b.host}:${b.port}, not ${t.box.host}:${t.box.port}`;
-  if (instance === null && !t.box) return "VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance";
+  if (instance === null && !t.box)
+    return "VERIFIED.json names no instance (give collect provider and instance-id) and no connection was given to compare its box with: cannot tell that this proof is for this instance";
   return null;
 }
 function checkHostKey(v, seen) {
@@ -147,8 +167,11 @@ function checkHostKey(v, seen) {
 var refuse = (reason) => ({ ok: false, reason });
 function checkProof(runId2, verb, files, allowParkUnverified) {
   if (!files) {
-    if (verb === "park" && allowParkUnverified) return { ok: true, proof: null, notes: ["no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks"] };
-    return refuse(`no VERIFIED.json for run ${runId2}: collect (verified) must come first${verb === "park" ? "; a reversible park without it needs allow-park-unverified: true" : ""}`);
+    if (verb === "park" && allowParkUnverified)
+      return { ok: true, proof: null, notes: ["no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks"] };
+    return refuse(
+      `no VERIFIED.json for run ${runId2}: collect (verified) must come first${verb === "park" ? "; a reversible park without it needs allow-park-unverified: true" : ""}`
+    );
   }
   let v;
   try {
@@ -158,10 +181,12 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
   }
   if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
   if (v.run_id !== runId2) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId2}`);
-  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? "")) return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
+  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ""))
+    return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
   if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
   const sha = createHash("sha256").update(files.manifestText).digest("hex");
-  if (sha !== v.manifest_sha256) return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
+  if (sha !== v.manifest_sha256)
+    return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
   let manifest;
   try {
     manifest = parseManifest(JSON.parse(files.manifestText), runId2);
@@ -169,7 +194,8 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
     return refuse(`manifest.json beside VERIFIED.json: ${err.message}`);
   }
   if (filesSha256(manifest) !== v.files_sha256) return refuse("VERIFIED.json files_sha256 does not match its manifest");
-  if (v.latest_only && verb === "destroy") return refuse("VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box");
+  if (v.latest_only && verb === "destroy")
+    return refuse("VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box");
   return { ok: true, proof: { verified: v, manifest }, notes: [] };
 }
 function checkRebuilt(verified, now) {
@@ -224,7 +250,8 @@ async function call(method, url, headers, body, timeoutMs, label) {
   } catch {
     parsed = null;
   }
-  if (res.status === 401 || res.status === 403) throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (res.status === 401 || res.status === 403)
+    throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
   if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
 }
@@ -289,22 +316,36 @@ function awsProvider(ctx, creds, apiUrl) {
   return {
     async state() {
       const r = await ec2({ Action: "DescribeInstances", "InstanceId.1": ctx.instanceId }, "describe instance");
-      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound") return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
-      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text)) return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
+      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound")
+        return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
+      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
+        return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
       if (tag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
       seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
-      const map = { terminated: "gone", stopped: "stopped", running: "running", pending: "changing", stopping: "changing", "shutting-down": "changing" };
+      const map = {
+        terminated: "gone",
+        stopped: "stopped",
+        running: "running",
+        pending: "changing",
+        stopping: "changing",
+        "shutting-down": "changing"
+      };
       return { state: map[name] ?? "unknown", detail: `instance state ${name}` };
     },
     async request(verb) {
-      const r = await ec2({ Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId }, verb === "destroy" ? "terminate" : "stop");
+      const r = await ec2(
+        { Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId },
+        verb === "destroy" ? "terminate" : "stop"
+      );
       if (r.code === "InvalidInstanceID.NotFound") return;
       if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
     },
     async leftovers() {
       const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
-      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map((m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`);
+      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map(
+        (m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`
+      );
     }
   };
 }
@@ -319,7 +360,11 @@ function commandProvider(ctx, command2, env, timeoutMs) {
     },
     request(verb) {
       return new Promise((resolve2, reject) => {
-        const child = spawn("bash", ["-c", command2], { env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const child = spawn("bash", ["-c", command2], {
+          env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true
+        });
         let tail = "";
         const keep = (d) => {
           for (const line of d.toString().split("\n")) if (line.trim()) ctx.log(`teardown-command: ${line}`);
@@ -338,7 +383,13 @@ function commandProvider(ctx, command2, env, timeoutMs) {
           if (code2 === 0) {
             done = true;
             resolve2();
-          } else reject(new ProviderError(`teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code2}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`, false));
+          } else
+            reject(
+              new ProviderError(
+                `teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code2}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`,
+                false
+              )
+            );
         });
       });
     }
@@ -364,7 +415,14 @@ async function drive(p, verb, ctx, o) {
   };
   const first = await read();
   if (reached(verb, first.state)) return { ok: true, ...last, already: true, requests: 0 };
-  if (first.state === "missing") return { ok: false, ...last, detail: `${ctx.instanceId} was not found and this teardown never saw it (${last.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`, already: false, requests: 0 };
+  if (first.state === "missing")
+    return {
+      ok: false,
+      ...last,
+      detail: `${ctx.instanceId} was not found and this teardown never saw it (${last.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`,
+      already: false,
+      requests: 0
+    };
   let requests = 0;
   let asked = false;
   while (!asked && requests < o.attempts && now() < end) {
@@ -380,13 +438,26 @@ async function drive(p, verb, ctx, o) {
       await sleep(Math.min(o.pollMs * requests, Math.max(0, end - now())));
     }
   }
-  if (!asked) return { ok: false, ...last, detail: `the ${verb} request failed ${requests} time(s); last state ${last.state} (${last.detail})`, already: false, requests };
+  if (!asked)
+    return {
+      ok: false,
+      ...last,
+      detail: `the ${verb} request failed ${requests} time(s); last state ${last.state} (${last.detail})`,
+      already: false,
+      requests
+    };
   while (now() < end) {
     if (reached(verb, (await read()).state)) return { ok: true, ...last, already: false, requests };
     await sleep(Math.min(o.pollMs, Math.max(0, end - now())));
   }
   if (reached(verb, (await read()).state)) return { ok: true, ...last, already: false, requests };
-  return { ok: false, ...last, detail: `still ${last.state} (${last.detail}) ${Math.round(o.deadlineMs / 1e3)} s after the ${verb} request`, already: false, requests };
+  return {
+    ok: false,
+    ...last,
+    detail: `still ${last.state} (${last.detail}) ${Math.round(o.deadlineMs / 1e3)} s after the ${verb} request`,
+    already: false,
+    requests
+  };
 }
 
 // src/teardown/providers/lambda.ts
@@ -402,10 +473,14 @@ function lambdaProvider(ctx, apiKey, apiUrl) {
       if (r.status === 404 && code2 === "global/object-does-not-exist") return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
       if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
       const data = jsonObject(r)?.["data"];
-      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string") return { state: "unknown", detail: "an answer without this instance's id and status" };
+      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string")
+        return { state: "unknown", detail: "an answer without this instance's id and status" };
       seen = true;
       const status = data.status;
-      return { state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown", detail: `status ${status.slice(0, 40)}` };
+      return {
+        state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown",
+        detail: `status ${status.slice(0, 40)}`
+      };
     },
     async request(verb) {
       if (verb !== "destroy") throw new ProviderError("lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)", false);
@@ -416,7 +491,9 @@ function lambdaProvider(ctx, apiKey, apiUrl) {
     async leftovers() {
       const r = await call("GET", `${base}/file-systems`, auth, void 0, ctx.callTimeoutMs, "lambda: list file systems");
       const list = r.body?.data ?? [];
-      return list.map((f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`);
+      return list.map(
+        (f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`
+      );
     }
   };
 }
@@ -433,7 +510,8 @@ function runpodProvider(ctx, apiKey, apiUrl) {
       if (r.status === 404 && jsonObject(r)) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
       if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
       const pod = jsonObject(r);
-      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["desiredStatus"] !== "string") return { state: "unknown", detail: "an answer without this pod's id and desiredStatus" };
+      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["desiredStatus"] !== "string")
+        return { state: "unknown", detail: "an answer without this pod's id and desiredStatus" };
       seen = true;
       const s = pod["desiredStatus"].slice(0, 40);
       return { state: s === "EXITED" ? "stopped" : s === "RUNNING" ? "running" : s === "TERMINATED" ? "changing" : "unknown", detail: `desiredStatus ${s}` };
@@ -482,7 +560,11 @@ function sshProvider(ctx, conn, cred) {
       }
       try {
         const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
-        if (r && r.code !== 0 && r.code !== null) throw new ProviderError(`ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`, false);
+        if (r && r.code !== 0 && r.code !== null)
+          throw new ProviderError(
+            `ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`,
+            false
+          );
         accepted = true;
       } finally {
         s.close();
@@ -505,7 +587,8 @@ function vastaiProvider(ctx, apiKey, apiUrl) {
       if (r.status !== 200 || !doc || !("instances" in doc)) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
       const inst = doc["instances"];
       if (inst === null) return { state: seen ? "gone" : "missing", detail: "instances: null" };
-      if (typeof inst !== "object" || String(inst.id) !== ctx.instanceId) return { state: "unknown", detail: "an answer about another instance, or without an id" };
+      if (typeof inst !== "object" || String(inst.id) !== ctx.instanceId)
+        return { state: "unknown", detail: "an answer about another instance, or without an id" };
       seen = true;
       const text = (x) => typeof x === "string" ? x.slice(0, 40) : "unknown";
       const actual = text(inst.actual_status);
@@ -560,7 +643,16 @@ function providerFor(cfg, ctx, env) {
     case "vastai":
       return vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl);
     case "aws":
-      return awsProvider(ctx, { region: cfg.awsRegion ?? "", accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "", secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "", sessionToken: env["AWS_SESSION_TOKEN"] }, cfg.apiUrl);
+      return awsProvider(
+        ctx,
+        {
+          region: cfg.awsRegion ?? "",
+          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+          sessionToken: env["AWS_SESSION_TOKEN"]
+        },
+        cfg.apiUrl
+      );
     case "command":
       return commandProvider(ctx, cfg.teardownCommand ?? "", env, cfg.timeoutS * 1e3);
     case "ssh": {
@@ -572,7 +664,8 @@ function providerFor(cfg, ctx, env) {
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const cfg = parseTeardown(inputs, env);
-  if (cfg.verifiedArtifact && !deps.fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
+  if (cfg.verifiedArtifact && !deps.fetchArtifact)
+    throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [cfg.apiKey, inputs["ssh-key"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
   const finish = (state2, reason2, exit2, summary) => {
@@ -587,7 +680,14 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
-  const card = renderCard({ provider: cfg.provider, instanceId: cfg.instanceId, verb: cfg.verb, runId: cfg.runId, verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null, now: now() });
+  const card = renderCard({
+    provider: cfg.provider,
+    instanceId: cfg.instanceId,
+    verb: cfg.verb,
+    runId: cfg.runId,
+    verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
+    now: now()
+  });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate.reason;
   if (refused) return finish("refused", refused, 1, { kind: "refused", runId: runId2, reason: refused, notes: [], card });
@@ -618,7 +718,13 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
     return finish("dry-run", reason2, 0, { kind: "dry-run", runId: runId2, reason: reason2, notes, card });
   }
-  const ctx = { instanceId: cfg.instanceId, runId: cfg.runId, verb: cfg.verb, callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))), log: (l) => reporter.info(l) };
+  const ctx = {
+    instanceId: cfg.instanceId,
+    runId: cfg.runId,
+    verb: cfg.verb,
+    callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
+    log: (l) => reporter.info(l)
+  };
   const provider = providerFor(cfg, ctx, env);
   let result;
   try {
@@ -640,7 +746,19 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     }
   }
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
-  const exit = finish(state, reason, 0, { kind: "done", runId: runId2, state, instanceId: cfg.instanceId, detail: result.detail, already: result.already, verb: cfg.verb, keepsBilling: verbFacts?.keepsBilling ?? null, leftovers, notes, card });
+  const exit = finish(state, reason, 0, {
+    kind: "done",
+    runId: runId2,
+    state,
+    instanceId: cfg.instanceId,
+    detail: result.detail,
+    already: result.already,
+    verb: cfg.verb,
+    keepsBilling: verbFacts?.keepsBilling ?? null,
+    leftovers,
+    notes,
+    card
+  });
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }

@@ -13,7 +13,7 @@ import {
   optInt,
   optStr,
   str
-} from "./chunk-SGETO225.js";
+} from "./chunk-OUCT27AP.js";
 
 // src/remote/audit.ts
 var THROTTLE_BITS = [
@@ -100,7 +100,8 @@ function checkAudit(raw) {
   optInt(r, "nproc", w);
   str(r, "uptime", w, { max: 256 });
   optInt(r, "btime", w, { max: 1e11 });
-  for (const [i, d] of arr(r, "disks", w, 64).entries()) for (const k of ["path", "checked", "df_bytes", "df_inodes"]) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
+  for (const [i, d] of arr(r, "disks", w, 64).entries())
+    for (const k of ["path", "checked", "df_bytes", "df_inodes"]) str(obj(d, `${w}.disks[${i}]`), k, `${w}.disks[${i}]`, S);
   if (r["cgroup"] !== null) {
     const c = obj(r["cgroup"], `${w}.cgroup`);
     int(c, "version", `${w}.cgroup`, { min: 1, max: 2 });

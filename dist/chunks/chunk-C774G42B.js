@@ -8,7 +8,7 @@ import {
   connect,
   loadCredential,
   parseConnection
-} from "./chunk-SGETO225.js";
+} from "./chunk-OUCT27AP.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

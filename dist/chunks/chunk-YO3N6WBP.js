@@ -39,7 +39,10 @@ function host(input, raw) {
   const bare = v.startsWith("[") && v.endsWith("]") ? v.slice(1, -1) : v;
   const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
   if (isIP(bare) !== 0 || hostname.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
-  throw new InputError(input, `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`);
+  throw new InputError(
+    input,
+    `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`
+  );
 }
 function port(input, raw, fallback = 22) {
   const v = (raw ?? "").trim();
@@ -85,7 +88,25 @@ function globs(input, raw) {
 function splitList(raw) {
   return raw.split(/[\n,]/).map((s) => s.trim()).filter((s) => s.length > 0);
 }
-var RESERVED_ENV = /* @__PURE__ */ new Set(["BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "IFS", "PS4", "PROMPT_COMMAND", "LD_PRELOAD", "LD_AUDIT", "HOME", "PATH", "SHELL", "USER", "LOGNAME", "PWD", "OLDPWD", "TMUX"]);
+var RESERVED_ENV = /* @__PURE__ */ new Set([
+  "BASH_ENV",
+  "ENV",
+  "SHELLOPTS",
+  "BASHOPTS",
+  "IFS",
+  "PS4",
+  "PROMPT_COMMAND",
+  "LD_PRELOAD",
+  "LD_AUDIT",
+  "HOME",
+  "PATH",
+  "SHELL",
+  "USER",
+  "LOGNAME",
+  "PWD",
+  "OLDPWD",
+  "TMUX"
+]);
 function envName(input, name) {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
     throw new InputError(input, `${show(name)} is not an environment variable name (letters, digits, _, not starting with a digit)`);

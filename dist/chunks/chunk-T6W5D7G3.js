@@ -15,10 +15,10 @@ import {
   parseJsonLine,
   runScript,
   str
-} from "./chunk-SGETO225.js";
+} from "./chunk-OUCT27AP.js";
 import {
   code
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 
 // src/teardown/facts.ts
 var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
@@ -27,17 +27,35 @@ var FACTS = {
   ssh: {
     title: "any SSH box",
     credentials: "ssh",
-    park: { action: "`sudo -n poweroff` on the box", reversible: true, survives: "the disks, if the provider keeps a stopped machine", keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING" },
+    park: {
+      action: "`sudo -n poweroff` on the box",
+      reversible: true,
+      survives: "the disks, if the provider keeps a stopped machine",
+      keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING"
+    },
     destroy: null,
     missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
-    traps: ["a forgotten box bills 24/7: nothing releases it automatically", "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"],
+    traps: [
+      "a forgotten box bills 24/7: nothing releases it automatically",
+      "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"
+    ],
     verified: "2026-06"
   },
   command: {
     title: "your teardown command",
     credentials: "command",
-    park: { action: "your `teardown-command` with TETHER_VERB=park", reversible: true, survives: "as your command decides", keepsBilling: "as your provider bills a parked machine" },
-    destroy: { action: "your `teardown-command` with TETHER_VERB=destroy", reversible: false, survives: "as your command decides", keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)" },
+    park: {
+      action: "your `teardown-command` with TETHER_VERB=park",
+      reversible: true,
+      survives: "as your command decides",
+      keepsBilling: "as your provider bills a parked machine"
+    },
+    destroy: {
+      action: "your `teardown-command` with TETHER_VERB=destroy",
+      reversible: false,
+      survives: "as your command decides",
+      keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)"
+    },
     traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
     verified: "2026-06"
   },
@@ -45,7 +63,12 @@ var FACTS = {
     title: "Lambda Cloud",
     credentials: "api-key",
     park: null,
-    destroy: { action: "terminate (`POST /instance-operations/terminate`)", reversible: false, survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased", keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them" },
+    destroy: {
+      action: "terminate (`POST /instance-operations/terminate`)",
+      reversible: false,
+      survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased",
+      keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them"
+    },
     missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
     traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
     verified: "2026-06"
@@ -53,16 +76,39 @@ var FACTS = {
   runpod: {
     title: "RunPod",
     credentials: "api-key",
-    park: { action: "stop (`POST /pods/{id}/stop`)", reversible: true, survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped", keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days" },
-    destroy: { action: "terminate (`DELETE /pods/{id}`)", reversible: false, survives: "Network Volumes only; container and volume disks are deleted", keepsBilling: "Network Volumes until you delete them" },
-    traps: ["stop does not stop the meter for storage: the volume disk bills 2\xD7", "a delete answering 200 is not proof: tether polls until the pod is gone (404)"],
+    park: {
+      action: "stop (`POST /pods/{id}/stop`)",
+      reversible: true,
+      survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
+      keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
+    },
+    destroy: {
+      action: "terminate (`DELETE /pods/{id}`)",
+      reversible: false,
+      survives: "Network Volumes only; container and volume disks are deleted",
+      keepsBilling: "Network Volumes until you delete them"
+    },
+    traps: [
+      "stop does not stop the meter for storage: the volume disk bills 2\xD7",
+      "a delete answering 200 is not proof: tether polls until the pod is gone (404)"
+    ],
     verified: "2026-06"
   },
   vastai: {
     title: "vast.ai",
     credentials: "api-key",
-    park: { action: "stop (`PUT /instances/{id}/` state=stopped)", reversible: true, survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)', keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state" },
-    destroy: { action: "destroy (`DELETE /instances/{id}/`)", reversible: false, survives: "nothing on the box; only copies you made off it", keepsBilling: "volumes until you delete them" },
+    park: {
+      action: "stop (`PUT /instances/{id}/` state=stopped)",
+      reversible: true,
+      survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)',
+      keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state"
+    },
+    destroy: {
+      action: "destroy (`DELETE /instances/{id}/`)",
+      reversible: false,
+      survives: "nothing on the box; only copies you made off it",
+      keepsBilling: "volumes until you delete them"
+    },
     traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
     verified: "2026-06"
   },
@@ -70,7 +116,12 @@ var FACTS = {
     title: "AWS EC2",
     credentials: "aws",
     park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
-    destroy: { action: "TerminateInstances", reversible: false, survives: "EBS volumes not marked DeleteOnTermination, and snapshots", keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs" },
+    destroy: {
+      action: "TerminateInstances",
+      reversible: false,
+      survives: "EBS volumes not marked DeleteOnTermination, and snapshots",
+      keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs"
+    },
     traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
     verified: "2026-06"
   }
@@ -92,7 +143,8 @@ var MANIFEST_FILES_MAX = 1e5;
 function parseManifest(raw, runId) {
   const m = obj(raw, "manifest");
   if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== MANIFEST_SCHEMA) throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m["schema"] !== MANIFEST_SCHEMA)
+    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
   if (m["run_id"] !== runId) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId}`);
   const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
   if (list.length === 0) throw new BoxDataError("manifest lists no files");
@@ -102,7 +154,10 @@ function parseManifest(raw, runId) {
     const f = obj(x, `manifest.files[${i}]`);
     const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
     if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path)) throw new BoxDataError(`manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
+      );
     if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
     seen.add(path);
     const bytes = f["bytes"];
@@ -114,7 +169,8 @@ function parseManifest(raw, runId) {
   });
   const workdir = str(m, "workdir", "manifest", { max: 4096 });
   if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
-  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total)) throw new BoxDataError("manifest totals do not match its file list");
+  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
+    throw new BoxDataError("manifest totals do not match its file list");
   return {
     schema: MANIFEST_SCHEMA,
     run_id: runId,
@@ -162,7 +218,9 @@ function renderCard(c) {
       `| keeps billing | ${f.keepsBilling} |`
     );
   }
-  lines.push(`| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`);
+  lines.push(
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`
+  );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
   const age = monthsSince(p.verified, c.now);

@@ -14,7 +14,7 @@ import {
   show,
   splitList,
   user
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 import {
   __commonJS,
   __require,
@@ -20204,7 +20204,8 @@ function keysForHost(text, host2, port2) {
     const fields = line.split(/\s+/);
     let marker = "";
     if (fields[0]?.startsWith("@")) marker = fields.shift() ?? "";
-    if (marker && marker !== "@cert-authority" && marker !== "@revoked") throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    if (marker && marker !== "@cert-authority" && marker !== "@revoked")
+      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
     const [hosts, keyType, b64] = fields;
     if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue;
     lines++;
@@ -20255,7 +20256,11 @@ function parseConnection(inputs, env) {
     const fingerprints = [];
     const revoked = [];
     for (const fp of fpList) {
-      if (!isFingerprint(fp)) throw new InputError("host-key-fingerprint", `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`);
+      if (!isFingerprint(fp))
+        throw new InputError(
+          "host-key-fingerprint",
+          `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
+        );
       fingerprints.push(fp);
     }
     if (knownHosts.trim()) {
@@ -20267,7 +20272,8 @@ function parseConnection(inputs, env) {
         throw err;
       }
       if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
-      if (found.keys.length === 0) throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
+      if (found.keys.length === 0)
+        throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
       fingerprints.push(...found.keys.map((k) => k.fingerprint));
       revoked.push(...found.revoked);
     }
@@ -20275,7 +20281,10 @@ function parseConnection(inputs, env) {
   } else if (acceptNew) {
     pin = { kind: "accept-new" };
   } else {
-    throw new InputError("known-hosts", "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)");
+    throw new InputError(
+      "known-hosts",
+      "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)"
+    );
   }
   const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
   const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
@@ -21443,7 +21452,11 @@ function scriptCommand(args) {
   return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
 }
 function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), { stdin: scriptStdin(name, opts.binary ?? opts.data), timeoutMs: opts.timeoutMs ?? 12e4, maxOutput: opts.maxOutput ?? 1 << 20 });
+  return session.exec(scriptCommand(args), {
+    stdin: scriptStdin(name, opts.binary ?? opts.data),
+    timeoutMs: opts.timeoutMs ?? 12e4,
+    maxOutput: opts.maxOutput ?? 1 << 20
+  });
 }
 function parseJsonLine(name, r) {
   const said = () => (r.stderr || r.stdout).trim().slice(0, 300);

@@ -13,18 +13,18 @@ import {
   renderPatrol,
   renderStatusText,
   stateText
-} from "./chunk-MDSCZ5Y4.js";
+} from "./chunk-P6OWO4FG.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-DLSPXOIH.js";
+} from "./chunk-AJULXN52.js";
 import {
   parseDf,
   parseGpuQuery,
   parseMemory
-} from "./chunk-4VBGGFYS.js";
+} from "./chunk-5Y6BFXIV.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -44,7 +44,7 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-SGETO225.js";
+} from "./chunk-OUCT27AP.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -52,7 +52,7 @@ import {
   remotePath,
   runId,
   splitList
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 import {
   __commonJS,
   __require,
@@ -7394,7 +7394,20 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 // src/config/tether-file.ts
 var import_yaml = __toESM(require_dist(), 1);
-var HOST_KEYS = /* @__PURE__ */ new Set(["name", "host", "port", "user", "ssh-key-path", "known-hosts", "host-key-fingerprint", "accept-new-host-key", "connect-timeout", "run-root", "runs", "hourly-price"]);
+var HOST_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "host",
+  "port",
+  "user",
+  "ssh-key-path",
+  "known-hosts",
+  "host-key-fingerprint",
+  "accept-new-host-key",
+  "connect-timeout",
+  "run-root",
+  "runs",
+  "hourly-price"
+]);
 function parseTetherFile(text, env) {
   let doc;
   try {
@@ -7403,7 +7416,8 @@ function parseTetherFile(text, env) {
     throw new InputError("config", `is not valid YAML: ${err.message.split("\n")[0]}`);
   }
   const d = doc;
-  if (!d || typeof d !== "object" || !Array.isArray(d.hosts) || d.hosts.length === 0) throw new InputError("config", "needs a 'hosts:' list (see examples/tether.yml)");
+  if (!d || typeof d !== "object" || !Array.isArray(d.hosts) || d.hosts.length === 0)
+    throw new InputError("config", "needs a 'hosts:' list (see examples/tether.yml)");
   if (d.hosts.length > 256) throw new InputError("config", `lists ${d.hosts.length} hosts; at most 256`);
   const defaults = d.defaults ?? {};
   const seen = /* @__PURE__ */ new Map();
@@ -7412,7 +7426,9 @@ function parseTetherFile(text, env) {
     const where = `hosts[${i}]${typeof h["name"] === "string" ? ` (${h["name"]})` : ""}`;
     if ("ssh-key" in h) throw new InputError("config", `${where}: key text does not belong in a committed file; use ssh-key-path`);
     for (const k of Object.keys(h)) if (!HOST_KEYS.has(k)) throw new InputError("config", `${where}: unknown key '${k}'`);
-    const inputs = Object.fromEntries(Object.entries(h).filter(([k]) => k !== "runs" && k !== "name").map(([k, val]) => [k, Array.isArray(val) ? val.join("\n") : String(val)]));
+    const inputs = Object.fromEntries(
+      Object.entries(h).filter(([k]) => k !== "runs" && k !== "name").map(([k, val]) => [k, Array.isArray(val) ? val.join("\n") : String(val)])
+    );
     let conn;
     try {
       conn = parseConnection(inputs, env);
@@ -7428,7 +7444,13 @@ function parseTetherFile(text, env) {
     }
     const price = inputs["hourly-price"];
     const hourlyPrice = price === void 0 ? null : number("config", price.replace(/^\$/, ""), 0, 0, 1e4);
-    return { name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT), runIds: runs, hourlyPrice };
+    return {
+      name: typeof h["name"] === "string" ? h["name"] : `${conn.user}@${conn.host}:${conn.port}`,
+      conn,
+      runRoot: remotePath("config", inputs["run-root"], DEFAULT_RUN_ROOT),
+      runIds: runs,
+      hourlyPrice
+    };
   });
 }
 
@@ -7619,7 +7641,11 @@ function assess(runId2, seen, prev, opts, now) {
     metrics: progress.metrics,
     heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host.now - run.heartbeatMtime) : null,
     progressAgeS,
-    checkpoints: { count: run.checkpoints.count, newest: run.checkpoints.newest, ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null },
+    checkpoints: {
+      count: run.checkpoints.count,
+      newest: run.checkpoints.newest,
+      ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null
+    },
     gpus: host.gpu.gpus,
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
     memoryPct: host.memory.fraction !== null ? 100 * host.memory.fraction : null,
@@ -7805,7 +7831,11 @@ function parseProbe(raw, runRoot) {
     now: int(r, "now", "probe", TIME),
     btime: optInt(r, "btime", "probe", TIME),
     disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(str(mem, "max", "probe.memory", { max: 64 }), str(mem, "current", "probe.memory", { max: 64 }), str(mem, "events", "probe.memory", { max: 1024 })),
+    memory: parseMemory(
+      str(mem, "max", "probe.memory", { max: 64 }),
+      str(mem, "current", "probe.memory", { max: 64 }),
+      str(mem, "events", "probe.memory", { max: 1024 })
+    ),
     gpu: {
       present,
       error: present && code !== 0 ? code === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code})` : null,
@@ -7874,7 +7904,8 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
       text = readFileSync(cfg.stateFile, "utf8");
     } catch {
     }
-    for (const [id, m] of Object.entries(readMemory(text).runs)) if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+    for (const [id, m] of Object.entries(readMemory(text).runs))
+      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
   }
   const bodies = [];
   for (const store of stores) {
@@ -7906,7 +7937,12 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
     const m = result.memory.runs[id];
     if (m) result.memory.runs[id] = { ...m, issue };
   }
-  const render = (ids) => renderPatrol(result.verdicts.filter((v) => ids.includes(v.runId)), pick(result.memory, ids), now, STATUS_MARKER);
+  const render = (ids) => renderPatrol(
+    result.verdicts.filter((v) => ids.includes(v.runId)),
+    pick(result.memory, ids),
+    now,
+    STATUS_MARKER
+  );
   reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
   let code = 0;
   const written = [];
@@ -7918,12 +7954,15 @@ async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
       code = 1;
     }
   }
-  const states = Object.fromEntries(result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]));
+  const states = Object.fromEntries(
+    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }])
+  );
   reporter.output("states", JSON.stringify(states));
   reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output("tick", String(result.memory.tick));
   reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
-  for (const v of result.verdicts) if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  for (const v of result.verdicts)
+    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
   if (failing.length) {
     reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);

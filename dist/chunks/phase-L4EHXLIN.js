@@ -15,15 +15,15 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-3WA2IPUV.js";
+} from "./chunk-T6W5D7G3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-A5L653NB.js";
+} from "./chunk-C774G42B.js";
 import {
   knownHostsLine,
   shellQuote
-} from "./chunk-SGETO225.js";
+} from "./chunk-OUCT27AP.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,
@@ -40,7 +40,7 @@ import {
   show,
   size,
   splitList
-} from "./chunk-XG4ATMXF.js";
+} from "./chunk-YO3N6WBP.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/collect/phase.ts
@@ -57,7 +57,8 @@ function parseCollect(inputs) {
   if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
   plainPath("dest-dir", dest);
   const roster = splitList(inputs["roster"] ?? "");
-  for (const cell of roster) if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
+  for (const cell of roster)
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
   const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
   return {
@@ -79,7 +80,8 @@ function parseCollect(inputs) {
 function retention(raw) {
   const d = (raw ?? "").trim();
   if (!d) return void 0;
-  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400) throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
+  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400)
+    throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
   return Number(d);
 }
 function stallTimeout(raw) {
@@ -100,7 +102,20 @@ function teardownCard(inputs) {
 // src/transfer/pull.ts
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 var PullError = class extends Error {
@@ -223,18 +238,26 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
       throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
     }
     if (writeError) {
-      if (writeError.code === "ENOSPC") throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      if (writeError.code === "ENOSPC")
+        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
       throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
     }
     const code2 = await exited;
     opts.signal?.removeEventListener("abort", stop);
     if (code2 !== 0) {
-      throw new PullError(f.path, `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`, code2 === 255);
+      throw new PullError(
+        f.path,
+        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
+        code2 === 255
+      );
     }
     const sha = h.digest("hex");
     if (got !== f.bytes || sha !== f.sha256) {
       rmSync(part, { force: true });
-      throw new PullError(f.path, `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`);
+      throw new PullError(
+        f.path,
+        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
+      );
     }
     renameSync(part, final);
     return { path: f.path, bytes: f.bytes, sha256: sha };
@@ -280,7 +303,10 @@ function budgetWarning(plans, budgetBytes, retentionDays) {
 }
 function renderArtifacts(uploaded, warning) {
   const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
-  for (const a of uploaded) lines.push(`| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`);
+  for (const a of uploaded)
+    lines.push(
+      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`
+    );
   if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
   return lines.join("\n");
 }
@@ -322,7 +348,12 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
     }),
     ""
   ];
-  for (const [label, list] of [["missing", c.missing], ["not in the manifest", c.extra], ["size differs", c.sizeMismatch], ["sha256 differs", c.hashMismatch]]) {
+  for (const [label, list] of [
+    ["missing", c.missing],
+    ["not in the manifest", c.extra],
+    ["size differs", c.sizeMismatch],
+    ["sha256 differs", c.hashMismatch]
+  ]) {
     if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
   }
   return lines.join("\n");
@@ -512,7 +543,8 @@ async function verifyGguf(src) {
     if (version !== 2 && version !== 3) throw new Malformed(`GGUF version ${version} is not supported (2 and 3 are)`);
     const tensorCount = await c.u64("tensor count");
     const kvCount = await c.u64("metadata count");
-    if (tensorCount * 12 > src.size || kvCount * 12 > src.size) throw new Malformed(`counts (${tensorCount} tensors, ${kvCount} metadata) cannot fit in ${src.size} bytes`);
+    if (tensorCount * 12 > src.size || kvCount * 12 > src.size)
+      throw new Malformed(`counts (${tensorCount} tensors, ${kvCount} metadata) cannot fit in ${src.size} bytes`);
     const keys = /* @__PURE__ */ new Set();
     for (let i = 0; i < kvCount; i++) {
       const key = await c.string(`metadata key ${i}`);
@@ -521,7 +553,8 @@ async function verifyGguf(src) {
       const type = await c.u32(`value type of ${key}`);
       const v = await readValue(c, type, key);
       if (key === "general.alignment") {
-        if (type !== 4 || typeof v !== "number" || v === 0 || (v & v - 1) !== 0) throw new Malformed(`general.alignment must be a power-of-two u32, got type ${type} value ${String(v)}`);
+        if (type !== 4 || typeof v !== "number" || v === 0 || (v & v - 1) !== 0)
+          throw new Malformed(`general.alignment must be a power-of-two u32, got type ${type} value ${String(v)}`);
         alignment = v;
       }
     }
@@ -546,7 +579,15 @@ async function verifyGguf(src) {
       if (!Number.isSafeInteger(elements)) throw new Malformed(`${name}: shape ${JSON.stringify(shape)} overflows`);
       if ((shape[0] ?? 0) % block !== 0) r.problems.push(`${name}: ${dtype} packs ${block} values per block, but the first dimension is ${shape[0]}`);
       if (offset % alignment !== 0) r.problems.push(`${name}: offset ${offset} is not a multiple of the alignment ${alignment}`);
-      infos.push({ name, dtype, shape, storage: String(offset), bytes: elements / block * blockBytes, offset, ...FLOATS[dtype] ? { float: FLOATS[dtype] } : {} });
+      infos.push({
+        name,
+        dtype,
+        shape,
+        storage: String(offset),
+        bytes: elements / block * blockBytes,
+        offset,
+        ...FLOATS[dtype] ? { float: FLOATS[dtype] } : {}
+      });
     }
   } catch (err) {
     if (err instanceof Malformed) return { ...r, problems: [err.message] };
@@ -557,7 +598,10 @@ async function verifyGguf(src) {
   let prev;
   for (const t of [...infos].sort((a, b) => a.offset - b.offset)) {
     if (prev && t.offset < prev.offset + prev.bytes) r.problems.push(`${t.name}: overlaps ${prev.name}`);
-    if (dataStart + t.offset + t.bytes > src.size) r.problems.push(`${t.name}: ${t.dtype}${JSON.stringify(t.shape)} needs bytes ${dataStart + t.offset}\u2013${dataStart + t.offset + t.bytes}, the file has ${src.size} (truncated)`);
+    if (dataStart + t.offset + t.bytes > src.size)
+      r.problems.push(
+        `${t.name}: ${t.dtype}${JSON.stringify(t.shape)} needs bytes ${dataStart + t.offset}\u2013${dataStart + t.offset + t.bytes}, the file has ${src.size} (truncated)`
+      );
     end = Math.max(end, dataStart + t.offset + t.bytes);
     prev = t;
   }
@@ -632,7 +676,8 @@ async function readCentralDirectory(src) {
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size) throw new Error("the central directory lies outside the file (truncated)");
+  if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size)
+    throw new Error("the central directory lies outside the file (truncated)");
   if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
   if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
@@ -674,8 +719,10 @@ async function readCentralDirectory(src) {
       }
       x += 4 + len;
     }
-    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset)) throw new Error(`${e.name}: sizes beyond any real file`);
-    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024) throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
+    if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset))
+      throw new Error(`${e.name}: sizes beyond any real file`);
+    if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
+      throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
     if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
     entries.push(e);
     p = xEnd + commentLen;
@@ -690,7 +737,8 @@ async function dataOffset(src, e) {
   return start;
 }
 async function readEntry(src, e) {
-  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory) throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
+  if (e.size > ZIP_LIMITS.inMemory || e.compressedSize > ZIP_LIMITS.inMemory)
+    throw new Error(`${e.name}: ${e.size} bytes is more than is read into memory (${ZIP_LIMITS.inMemory})`);
   const raw = await src.read(await dataOffset(src, e), e.compressedSize);
   if (e.method === 0) return raw;
   if (e.method !== 8) throw new Error(`${e.name}: compression method ${e.method} is not supported`);
@@ -699,7 +747,9 @@ async function readEntry(src, e) {
     out = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
   } catch (err) {
     const code2 = err.code;
-    throw new Error(code2 === "ERR_BUFFER_TOO_LARGE" ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, { cause: err });
+    throw new Error(code2 === "ERR_BUFFER_TOO_LARGE" ? `${e.name}: inflates past its declared ${e.size} bytes` : `${e.name}: deflate data is damaged`, {
+      cause: err
+    });
   }
   if (out.length !== e.size) throw new Error(`${e.name}: inflates to ${out.length} bytes, the directory says ${e.size}`);
   return out;
@@ -978,7 +1028,8 @@ async function verifySafetensors(src) {
   }
   const dataStart = 8 + n;
   const meta = header["__metadata__"];
-  if (meta !== void 0 && (typeof meta !== "object" || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === "string"))) r.problems.push("__metadata__ is not a map of strings");
+  if (meta !== void 0 && (typeof meta !== "object" || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === "string")))
+    r.problems.push("__metadata__ is not a map of strings");
   const entries = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === "__metadata__") continue;
@@ -1038,7 +1089,15 @@ var STORAGE_DTYPES = {
   ComplexFloatStorage: "complex64",
   ComplexDoubleStorage: "complex128"
 };
-var ALLOWED = /* @__PURE__ */ new Set(["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state", "torch.Size", ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)]);
+var ALLOWED = /* @__PURE__ */ new Set([
+  "collections.OrderedDict",
+  "torch._utils._rebuild_tensor_v2",
+  "torch._utils._rebuild_tensor",
+  "torch._utils._rebuild_parameter",
+  "torch._utils._rebuild_parameter_with_state",
+  "torch.Size",
+  ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)
+]);
 var MARK = /* @__PURE__ */ Symbol("mark");
 var isTuple = (v) => typeof v === "object" && v !== null && v.t === "tuple";
 var num = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
@@ -1201,7 +1260,8 @@ function unpickle(data) {
           name = String(pop());
           module = String(pop());
         }
-        if (!ALLOWED.has(`${module}.${name}`)) throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
+        if (!ALLOWED.has(`${module}.${name}`))
+          throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
         push({ t: "global", module, name });
         break;
       }
@@ -1394,7 +1454,8 @@ async function verifyTorch(src) {
     const item = DTYPE_BYTES[s.dtype] ?? 1;
     const numel = tensor.shape.reduce((a, d) => a * d, 1);
     const extent = tensor.shape.some((d) => d === 0) ? 0 : tensor.shape.reduce((a, d, i) => a + (d - 1) * (tensor.stride[i] ?? 0), 0) + 1;
-    if (tensor.offset + extent > s.numel) r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
+    if (tensor.offset + extent > s.numel)
+      r.problems.push(`${name}: the view (offset ${tensor.offset}, shape ${JSON.stringify(tensor.shape)}) runs past its storage of ${s.numel}`);
     r.tensors.push({ name, dtype: s.dtype, shape: tensor.shape, storage: s.key, bytes: numel * item });
   }
   const storageOf = /* @__PURE__ */ new Map();
@@ -1416,7 +1477,11 @@ async function verifyTorch(src) {
     } catch (err) {
       r.problems.push(err.message);
     }
-    if (scan && nonFinite) r.nonFinite.push({ name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(", ") || `storage ${scan.key}`, count: nonFinite });
+    if (scan && nonFinite)
+      r.nonFinite.push({
+        name: r.tensors.filter((t) => t.storage === scan.key).map((t) => t.name).join(", ") || `storage ${scan.key}`,
+        count: nonFinite
+      });
   }
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
@@ -1429,7 +1494,13 @@ async function verifyOne(path, src) {
     return await pick(path, src);
   } catch (err) {
     const e = err;
-    return { format: "unreadable", ok: false, problems: [`the verifier could not read it (${e?.name ?? "Error"}: ${String(e?.message ?? err).slice(0, 200)})`], tensors: [], nonFinite: [] };
+    return {
+      format: "unreadable",
+      ok: false,
+      problems: [`the verifier could not read it (${e?.name ?? "Error"}: ${String(e?.message ?? err).slice(0, 200)})`],
+      tensors: [],
+      nonFinite: []
+    };
   }
 }
 async function pick(path, src) {
@@ -1507,7 +1578,9 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(`collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`);
+        reporter.info(
+          `collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`
+        );
       }
     });
     return null;
@@ -1517,7 +1590,11 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
   }
 }
 function trustedLoad(command2, file, home) {
-  const r = spawnSync("bash", ["-c", `${command2} "$1"`, "tether-load", file], { env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" }, encoding: "utf8", timeout: 6e5 });
+  const r = spawnSync("bash", ["-c", `${command2} "$1"`, "tether-load", file], {
+    env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+    encoding: "utf8",
+    timeout: 6e5
+  });
   return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
 }
 var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
@@ -1531,8 +1608,18 @@ function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
   reporter.output("dest", dest);
 }
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
-  const records = [{ path: "manifest.json", bytes: Buffer.byteLength(text) }, ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync2(verifiedPath).size }] : []];
-  const plans = planArtifacts(cfg.runId, filesSha256(manifest), dest, manifest.files.filter((f) => existsSync2(join2(dest, f.path))), records, verifiedPath !== null);
+  const records = [
+    { path: "manifest.json", bytes: Buffer.byteLength(text) },
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync2(verifiedPath).size }] : []
+  ];
+  const plans = planArtifacts(
+    cfg.runId,
+    filesSha256(manifest),
+    dest,
+    manifest.files.filter((f) => existsSync2(join2(dest, f.path))),
+    records,
+    verifiedPath !== null
+  );
   const warning = budgetWarning(plans, cfg.artifactBudgetBytes, cfg.retentionDays);
   if (warning) reporter.warn(`collect: ${warning}`);
   const uploaded = [];
@@ -1542,7 +1629,9 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
       reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
       const u = await uploader.upload(plan, cfg.retentionDays);
       uploaded.push(u);
-      reporter.info(`collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`);
+      reporter.info(
+        `collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`
+      );
     }
   } catch (err) {
     error = err.message;
@@ -1561,7 +1650,8 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
 async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const cfg = parseCollect(inputs);
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
-  if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit) throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
+  if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit)
+    throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const pinned = pinnedConnection(inputs, env, reporter);
   const { conn } = pinned;
@@ -1574,13 +1664,21 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const verifiedPath = join2(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
-  const box = { host: conn.host, port: conn.port, host_key_fingerprint: session.hostFingerprint, provider: cfg.card?.provider ?? null, instance_id: cfg.card?.instanceId ?? null };
+  const box = {
+    host: conn.host,
+    port: conn.port,
+    host_key_fingerprint: session.hostFingerprint,
+    provider: cfg.card?.provider ?? null,
+    instance_id: cfg.card?.instanceId ?? null
+  };
   let outcome;
   try {
     outcome = await collect(box, {
       buildManifest: async () => {
         const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
-        reporter.info(`collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`);
+        reporter.info(
+          `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`
+        );
         return built;
       },
       pull: (manifest2) => pull(cfg, pinned, session.hostKey, manifest2, dest, reporter),
@@ -1617,7 +1715,10 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   } else if (cfg.artifact !== "none" && !ok) {
     summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
   }
-  if (cfg.card) summary.push(renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() }));
+  if (cfg.card)
+    summary.push(
+      renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() })
+    );
   reporter.summary(summary.join("\n\n"));
   if (!ok) {
     const reasons = outcome.reasons;
