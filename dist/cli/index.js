@@ -13600,20 +13600,20 @@ var require_node_fs_compat = __commonJS({
         res = `_${val.slice(i - 3, i)}${res}`;
       return `${val.slice(0, i)}${res}`;
     }
-    function oneOf2(expected2, thing) {
+    function oneOf2(expected, thing) {
       assert(typeof thing === "string", "`thing` has to be of type string");
-      if (Array.isArray(expected2)) {
-        const len = expected2.length;
+      if (Array.isArray(expected)) {
+        const len = expected.length;
         assert(len > 0, "At least one expected value needs to be specified");
-        expected2 = expected2.map((i) => String(i));
+        expected = expected.map((i) => String(i));
         if (len > 2) {
-          return `one of ${thing} ${expected2.slice(0, len - 1).join(", ")}, or ` + expected2[len - 1];
+          return `one of ${thing} ${expected.slice(0, len - 1).join(", ")}, or ` + expected[len - 1];
         } else if (len === 2) {
-          return `one of ${thing} ${expected2[0]} or ${expected2[1]}`;
+          return `one of ${thing} ${expected[0]} or ${expected[1]}`;
         }
-        return `of ${thing} ${expected2[0]}`;
+        return `of ${thing} ${expected[0]}`;
       }
-      return `of ${thing} ${String(expected2)}`;
+      return `of ${thing} ${String(expected)}`;
     }
     exports.ERR_INTERNAL_ASSERTION = class ERR_INTERNAL_ASSERTION extends Error {
       constructor(message) {
@@ -13653,23 +13653,23 @@ ${suffix}`;
       }
     };
     var ERR_INVALID_ARG_TYPE = class _ERR_INVALID_ARG_TYPE extends TypeError {
-      constructor(name, expected2, actual) {
+      constructor(name, expected, actual) {
         super();
         Error.captureStackTrace(this, _ERR_INVALID_ARG_TYPE);
         assert(typeof name === "string", `'name' must be a string`);
         let determiner;
-        if (typeof expected2 === "string" && expected2.startsWith("not ")) {
+        if (typeof expected === "string" && expected.startsWith("not ")) {
           determiner = "must not be";
-          expected2 = expected2.replace(/^not /, "");
+          expected = expected.replace(/^not /, "");
         } else {
           determiner = "must be";
         }
         let msg;
         if (name.endsWith(" argument")) {
-          msg = `The ${name} ${determiner} ${oneOf2(expected2, "type")}`;
+          msg = `The ${name} ${determiner} ${oneOf2(expected, "type")}`;
         } else {
           const type = name.includes(".") ? "property" : "argument";
-          msg = `The "${name}" ${type} ${determiner} ${oneOf2(expected2, "type")}`;
+          msg = `The "${name}" ${type} ${determiner} ${oneOf2(expected, "type")}`;
         }
         msg += `. Received type ${typeof actual}`;
         this.message = msg;
@@ -21046,7 +21046,7 @@ var init_open = __esm({
   }
 });
 
-// src/launch/spec.ts
+// src/record/spec.ts
 import { createHash as createHash2 } from "node:crypto";
 function identity(cfg) {
   return createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
@@ -21079,8 +21079,16 @@ function buildSpec(cfg, createdAt) {
     identity: identity(cfg)
   });
 }
+function specExpectedDuration(text) {
+  try {
+    const v = JSON.parse(text)?.expected_duration_s;
+    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
 var init_spec = __esm({
-  "src/launch/spec.ts"() {
+  "src/record/spec.ts"() {
     "use strict";
   }
 });
@@ -30153,6 +30161,22 @@ var init_memory = __esm({
   }
 });
 
+// src/util/pool.ts
+async function eachLimit(items, limit, each) {
+  let next = 0;
+  let stopped = false;
+  const stop = () => void (stopped = true);
+  const worker = async () => {
+    for (let i = next++; i < items.length && !stopped; i = next++) await each(items[i], i, stop);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+var init_pool = __esm({
+  "src/util/pool.ts"() {
+    "use strict";
+  }
+});
+
 // src/record/observation.ts
 function emptyRun(id) {
   return {
@@ -30434,41 +30458,36 @@ var init_verdict = __esm({
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const results = new Array(targets.length);
   const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < targets.length; i = next++) {
-      const t = targets[i];
-      const price = t.hourlyPrice ?? null;
-      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host2 = null;
-      if (seen.length) {
-        try {
-          host2 = await probe(t, seen);
-        } catch (err) {
-          host2 = err instanceof Error ? err : new Error(String(err));
-        }
+  await eachLimit(targets, concurrency, async (t, i) => {
+    const price = t.hourlyPrice ?? null;
+    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+    const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+    let host2 = null;
+    if (seen.length) {
+      try {
+        host2 = await probe(t, seen);
+      } catch (err) {
+        host2 = err instanceof Error ? err : new Error(String(err));
       }
-      results[i] = t.runIds.map((id) => {
-        const mark = prev.runs[id]?.teardown;
-        if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
-        let s;
-        if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
-        else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
-        else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
-        else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
-        let out;
-        try {
-          out = assess(id, s, prev.runs[id], opts, now);
-        } catch (err) {
-          out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
-        }
-        memory.runs[id] = out.memory;
-        return { ...out.verdict, host: t.label, hourlyPrice: price };
-      });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    results[i] = t.runIds.map((id) => {
+      const mark = prev.runs[id]?.teardown;
+      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+      let s;
+      if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
+      else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
+      else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
+      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
+      let out;
+      try {
+        out = assess(id, s, prev.runs[id], opts, now);
+      } catch (err) {
+        out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
+      }
+      memory.runs[id] = out.memory;
+      return { ...out.verdict, host: t.label, hourlyPrice: price };
+    });
+  });
   return { verdicts: results.flat(), memory };
 }
 function tornDown(runId2, m, t) {
@@ -30477,6 +30496,7 @@ function tornDown(runId2, m, t) {
 var init_tick = __esm({
   "src/patrol/tick.ts"() {
     "use strict";
+    init_pool();
     init_remediation();
     init_observation();
     init_verdict();
@@ -30620,14 +30640,6 @@ function marker(kind, text, where) {
     return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
   }
 }
-function expected(spec) {
-  try {
-    const v = JSON.parse(spec)?.expected_duration_s;
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
-  }
-}
 function parseRun(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
@@ -30650,7 +30662,7 @@ function parseRun(raw, i) {
     exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
     marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
     heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
-    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
     logSize: int(x, "log_size", where),
     logMtime: optInt(x, "log_mtime", where, TIME),
     delta: b64(deltaB64),
@@ -30709,6 +30721,7 @@ var init_probe_parse = __esm({
     init_observation();
     init_strict();
     init_backends();
+    init_spec();
     init_audit2();
     b64 = (s) => Buffer.from(s, "base64").toString("utf8");
     B64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -31284,20 +31297,16 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
   };
   try {
     const out = [];
-    const queue = [...files];
     const errors = [];
-    const worker = async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) {
-        try {
-          out.push(await one(f));
-        } catch (err) {
-          if (!(err instanceof PullError)) throw err;
-          errors.push(err);
-          if (err.network) queue.length = 0;
-        }
+    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
+      try {
+        out.push(await one(f));
+      } catch (err) {
+        if (!(err instanceof PullError)) throw err;
+        errors.push(err);
+        if (err.network) stop();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, files.length) }, worker));
+    });
     progress();
     if (errors.length) throw errors[0];
     return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
@@ -31311,6 +31320,7 @@ var init_pull = __esm({
   "src/transfer/pull.ts"() {
     "use strict";
     init_shell_quote();
+    init_pool();
     PullError = class extends Error {
       constructor(path, message, network = false) {
         super(message);

@@ -8,7 +8,7 @@ import { bool, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
 import { gate, type GateResult } from './audit-gate.ts';
 import { releasesDir, uploadRelease, type Release } from './release.ts';
-import { buildSpec, identity } from './spec.ts';
+import { buildSpec, identity } from '../record/spec.ts';
 
 export interface LaunchDeps {
   session: Session;

@@ -7,7 +7,7 @@ import { renderAudit, renderLaunch } from '../report/launch.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { Session } from '../ssh/client.ts';
 import { openPinned, pinnedConnection } from '../ssh/open.ts';
-import { sortedJson } from './spec.ts';
+import { sortedJson } from '../record/spec.ts';
 import { launch, runAudit } from './launch.ts';
 import { packRelease } from './release.ts';
 

@@ -1,4 +1,5 @@
 import type { RunMemory, TeardownMark, TickMemory } from './memory.ts';
+import { eachLimit } from '../util/pool.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
 import { emptyRun, type HostObservation, type ProbeFailure, type SeenRun } from '../record/observation.ts';
 import { assess, remembered, type AssessOptions, type Seen, type Verdict } from './verdict.ts';
@@ -32,44 +33,39 @@ export interface TickResult {
 export async function tick(targets: HostTarget[], prev: TickMemory, probe: ProbeFn, opts: AssessOptions, now: Date, concurrency = 8): Promise<TickResult> {
   const results: TickVerdict[][] = new Array(targets.length);
   const memory: TickMemory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < targets.length; i = next++) {
-      const t = targets[i] as HostTarget;
-      const price = t.hourlyPrice ?? null;
-      // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
-      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host: HostObservation | ProbeFailure | Error | null = null;
-      if (seen.length) {
-        try {
-          host = await probe(t, seen);
-        } catch (err) {
-          // Whatever went wrong with this host (transport, unreadable output, a parser bug) is this host's
-          // verdict: every other host is still reported.
-          host = err instanceof Error ? err : new Error(String(err));
-        }
+  await eachLimit(targets, concurrency, async (t, i) => {
+    const price = t.hourlyPrice ?? null;
+    // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
+    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+    const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+    let host: HostObservation | ProbeFailure | Error | null = null;
+    if (seen.length) {
+      try {
+        host = await probe(t, seen);
+      } catch (err) {
+        // Whatever went wrong with this host (transport, unreadable output, a parser bug) is this host's
+        // verdict: every other host is still reported.
+        host = err instanceof Error ? err : new Error(String(err));
       }
-      results[i] = t.runIds.map((id) => {
-        const mark = prev.runs[id]?.teardown;
-        if (mark) return { ...tornDown(id, prev.runs[id]!, mark), host: t.label, hourlyPrice: price };
-        let s: Seen;
-        if (host && 'transport' in host) s = { kind: 'transport', reason: host.transport, detail: host.message };
-        else if (host instanceof Error || !host) s = { kind: 'probe-error', detail: `probe failed: ${host?.message ?? 'not probed'}` };
-        else if (host.runErrors[id]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
-        else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };
-        let out: ReturnType<typeof assess>;
-        try {
-          out = assess(id, s, prev.runs[id], opts, now);
-        } catch (err) {
-          out = assess(id, { kind: 'probe-error', detail: `the probe output could not be assessed: ${(err as Error).message}` }, prev.runs[id], opts, now);
-        }
-        memory.runs[id] = out.memory;
-        return { ...out.verdict, host: t.label, hourlyPrice: price };
-      });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    results[i] = t.runIds.map((id) => {
+      const mark = prev.runs[id]?.teardown;
+      if (mark) return { ...tornDown(id, prev.runs[id]!, mark), host: t.label, hourlyPrice: price };
+      let s: Seen;
+      if (host && 'transport' in host) s = { kind: 'transport', reason: host.transport, detail: host.message };
+      else if (host instanceof Error || !host) s = { kind: 'probe-error', detail: `probe failed: ${host?.message ?? 'not probed'}` };
+      else if (host.runErrors[id]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
+      else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };
+      let out: ReturnType<typeof assess>;
+      try {
+        out = assess(id, s, prev.runs[id], opts, now);
+      } catch (err) {
+        out = assess(id, { kind: 'probe-error', detail: `the probe output could not be assessed: ${(err as Error).message}` }, prev.runs[id], opts, now);
+      }
+      memory.runs[id] = out.memory;
+      return { ...out.verdict, host: t.label, hourlyPrice: price };
+    });
+  });
   return { verdicts: results.flat(), memory };
 }
 

@@ -2,6 +2,7 @@ import { ATTEMPT_MAX, parseMarker, RUN_ID } from '../record/grammar.ts';
 import { emptyRun, type HostObservation, type Marker, type RunObservation } from '../record/observation.ts';
 import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import { backendOf } from '../backends/index.ts';
+import { specExpectedDuration } from '../record/spec.ts';
 import { parseDf, parseGpuQuery, parseMemory } from './audit.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
@@ -18,15 +19,6 @@ function marker(kind: unknown, text: string, where: string): Marker | null {
   } catch {
     // A marker we cannot read still says which way the run ended (the wrapper writes markers, the box may not).
     return { kind, attempt: 0, exitCode: kind === 'DONE' ? 0 : -1, signal: null, stage: 'unknown', finishedAt: '' };
-  }
-}
-
-function expected(spec: string): number | null {
-  try {
-    const v = (JSON.parse(spec) as { expected_duration_s?: unknown } | null)?.expected_duration_s;
-    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
   }
 }
 
@@ -54,7 +46,7 @@ function parseRun(raw: unknown, i: number): RunObservation {
     exitCode: optInt(x, 'exit_code', where, { min: -1, max: 255 }),
     marker: marker(x['marker_kind'], str(x, 'marker', where, { max: 4096 }), where),
     heartbeatMtime: optInt(x, 'heartbeat_mtime', where, TIME),
-    expectedDurationS: expected(str(x, 'spec', where, { max: 8192 })),
+    expectedDurationS: specExpectedDuration(str(x, 'spec', where, { max: 8192 })),
     logSize: int(x, 'log_size', where),
     logMtime: optInt(x, 'log_mtime', where, TIME),
     delta: b64(deltaB64),

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { shellQuote } from '../remote/shell-quote.ts';
+import { eachLimit } from '../util/pool.ts';
 import { dirname, join } from 'node:path';
 /** A file to pull: what transfer needs to know of it (its path under the remote base, size and hash). */
 export interface PullFile {
@@ -218,20 +219,16 @@ export async function pullFiles(
 
   try {
     const out: PullFile[] = [];
-    const queue = [...files];
     const errors: PullError[] = [];
-    const worker = async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) {
-        try {
-          out.push(await one(f));
-        } catch (err) {
-          if (!(err instanceof PullError)) throw err;
-          errors.push(err);
-          if (err.network) queue.length = 0; // an unreachable box fails every file alike: stop now
-        }
+    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
+      try {
+        out.push(await one(f));
+      } catch (err) {
+        if (!(err instanceof PullError)) throw err;
+        errors.push(err);
+        if (err.network) stop(); // an unreachable box fails every file alike: start no other
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, files.length) }, worker));
+    });
     progress();
     if (errors.length) throw errors[0];
     return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };

@@ -6,7 +6,7 @@ import { parseArgs } from '../../src/cli/index.ts';
 import { PHASE_INPUTS } from '../../src/config/inputs.ts';
 import { OUTPUT_DOCS } from '../../src/config/outputs.ts';
 import { parseLaunch } from '../../src/config/launch.ts';
-import { buildSpec } from '../../src/launch/spec.ts';
+import { buildSpec } from '../../src/record/spec.ts';
 
 describe('CLI arguments', () => {
   it('takes --name value and --name=value, joins repeatable flags with newlines', () => {

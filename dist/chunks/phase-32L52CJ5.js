@@ -21,6 +21,9 @@ import {
   pinnedConnection
 } from "./chunk-C774G42B.js";
 import {
+  eachLimit
+} from "./chunk-GAEFUSNO.js";
+import {
   knownHostsLine,
   shellQuote
 } from "./chunk-OUCT27AP.js";
@@ -264,20 +267,16 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
   };
   try {
     const out = [];
-    const queue = [...files];
     const errors = [];
-    const worker = async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) {
-        try {
-          out.push(await one(f));
-        } catch (err) {
-          if (!(err instanceof PullError)) throw err;
-          errors.push(err);
-          if (err.network) queue.length = 0;
-        }
+    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
+      try {
+        out.push(await one(f));
+      } catch (err) {
+        if (!(err instanceof PullError)) throw err;
+        errors.push(err);
+        if (err.network) stop();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, files.length) }, worker));
+    });
     progress();
     if (errors.length) throw errors[0];
     return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };

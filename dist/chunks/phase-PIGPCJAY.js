@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  eachLimit
+} from "./chunk-GAEFUSNO.js";
+import {
   ESCALATE,
   HISTORY_MAX,
   STATUS_MARKER,
@@ -23,8 +26,9 @@ import {
 import {
   parseDf,
   parseGpuQuery,
-  parseMemory
-} from "./chunk-5Y6BFXIV.js";
+  parseMemory,
+  specExpectedDuration
+} from "./chunk-4QYLZMRC.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -7708,41 +7712,36 @@ function remembered(runId2, state, m, text) {
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const results = new Array(targets.length);
   const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < targets.length; i = next++) {
-      const t = targets[i];
-      const price = t.hourlyPrice ?? null;
-      const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-      const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
-      let host = null;
-      if (seen.length) {
-        try {
-          host = await probe(t, seen);
-        } catch (err) {
-          host = err instanceof Error ? err : new Error(String(err));
-        }
+  await eachLimit(targets, concurrency, async (t, i) => {
+    const price = t.hourlyPrice ?? null;
+    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+    const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+    let host = null;
+    if (seen.length) {
+      try {
+        host = await probe(t, seen);
+      } catch (err) {
+        host = err instanceof Error ? err : new Error(String(err));
       }
-      results[i] = t.runIds.map((id) => {
-        const mark = prev.runs[id]?.teardown;
-        if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
-        let s;
-        if (host && "transport" in host) s = { kind: "transport", reason: host.transport, detail: host.message };
-        else if (host instanceof Error || !host) s = { kind: "probe-error", detail: `probe failed: ${host?.message ?? "not probed"}` };
-        else if (host.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
-        else s = { kind: "observed", host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };
-        let out;
-        try {
-          out = assess(id, s, prev.runs[id], opts, now);
-        } catch (err) {
-          out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
-        }
-        memory.runs[id] = out.memory;
-        return { ...out.verdict, host: t.label, hourlyPrice: price };
-      });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    results[i] = t.runIds.map((id) => {
+      const mark = prev.runs[id]?.teardown;
+      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+      let s;
+      if (host && "transport" in host) s = { kind: "transport", reason: host.transport, detail: host.message };
+      else if (host instanceof Error || !host) s = { kind: "probe-error", detail: `probe failed: ${host?.message ?? "not probed"}` };
+      else if (host.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
+      else s = { kind: "observed", host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };
+      let out;
+      try {
+        out = assess(id, s, prev.runs[id], opts, now);
+      } catch (err) {
+        out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
+      }
+      memory.runs[id] = out.memory;
+      return { ...out.verdict, host: t.label, hourlyPrice: price };
+    });
+  });
   return { verdicts: results.flat(), memory };
 }
 function tornDown(runId2, m, t) {
@@ -7761,14 +7760,6 @@ function marker(kind, text, where) {
     return parseMarker(kind, text);
   } catch {
     return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function expected(spec) {
-  try {
-    const v = JSON.parse(spec)?.expected_duration_s;
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
   }
 }
 var TIME = { min: 0, max: 1e11 };
@@ -7794,7 +7785,7 @@ function parseRun(raw, i) {
     exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
     marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
     heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
-    expectedDurationS: expected(str(x, "spec", where, { max: 8192 })),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
     logSize: int(x, "log_size", where),
     logMtime: optInt(x, "log_mtime", where, TIME),
     delta: b64(deltaB64),

@@ -9,8 +9,11 @@ import {
   pinnedConnection
 } from "./chunk-C774G42B.js";
 import {
-  parseAudit as parseAudit2
-} from "./chunk-5Y6BFXIV.js";
+  buildSpec,
+  identity,
+  parseAudit as parseAudit2,
+  sortedJson
+} from "./chunk-4QYLZMRC.js";
 import {
   ATTEMPT_MAX,
   BACKEND_NAMES,
@@ -144,40 +147,6 @@ function renderAudit(a) {
   return lines.join("\n");
 }
 
-// src/launch/spec.ts
-import { createHash } from "node:crypto";
-function identity(cfg) {
-  return createHash("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
-}
-function sortedJson(value) {
-  const sort = (v) => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object")
-      return Object.fromEntries(
-        Object.keys(v).sort().map((k) => [k, sort(v[k])])
-      );
-    return v;
-  };
-  return JSON.stringify(sort(value));
-}
-function buildSpec(cfg, createdAt) {
-  return sortedJson({
-    schema: "tether.spec/v1",
-    run_id: cfg.runId,
-    command: cfg.command,
-    then: cfg.then ?? null,
-    workdir: cfg.workdir,
-    env: cfg.env.map(([n]) => n),
-    secrets: cfg.secretNames,
-    checkpoints: cfg.checkpoints,
-    expected_duration_s: cfg.expectedDurationS ?? null,
-    commit: cfg.commit ?? null,
-    backend: cfg.backend,
-    created_at: createdAt.toISOString(),
-    identity: identity(cfg)
-  });
-}
-
 // src/launch/audit-gate.ts
 var TEMP_HOT_C = 83;
 var SM_CLOCK_FLOOR = 0.7;
@@ -237,7 +206,7 @@ function gate(report, cfg) {
 
 // src/launch/release.ts
 import { spawnSync } from "node:child_process";
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 var MAX_RELEASE_BYTES = 512 * 1024 * 1024;
@@ -256,7 +225,7 @@ function packRelease(dir, mode, workspace) {
     const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
     throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
   }
-  const sha256 = createHash2("sha256").update(r.stdout).digest("hex");
+  const sha256 = createHash("sha256").update(r.stdout).digest("hex");
   return { id: sha256.slice(0, 20), sha256, bytes: r.stdout };
 }
 function releasesDir(runRoot) {

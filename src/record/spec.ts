@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { LaunchConfig } from '../config/launch.ts';
 
+/**
+ * `tether.spec/v1` (spec.json, written once by launch) and the run's identity. Pure.
+ */
+
 /** What identifies a run's work: resume must run exactly this again. */
 export function identity(cfg: Pick<LaunchConfig, 'command' | 'then' | 'workdir'>): string {
   return createHash('sha256')
@@ -40,4 +44,14 @@ export function buildSpec(cfg: LaunchConfig, createdAt: Date): string {
     created_at: createdAt.toISOString(),
     identity: identity(cfg),
   });
+}
+
+/** The expected duration a spec.json from the box declares (seconds), or null when it declares none or is unreadable. */
+export function specExpectedDuration(text: string): number | null {
+  try {
+    const v = (JSON.parse(text) as { expected_duration_s?: unknown } | null)?.expected_duration_s;
+    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
 }

@@ -161,7 +161,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-GOXHMFAC.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-FLKXOLB6.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -171,7 +171,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-GOXHMFAC.js")).launchPhase(inputs, env, reporter, ports.workspace)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-FLKXOLB6.js")).launchPhase(inputs, env, reporter, ports.workspace)
   },
   patrol: {
     name: "patrol",
@@ -181,7 +181,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-YMIQOV22.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-PIGPCJAY.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
   },
   collect: {
     name: "collect",
@@ -191,7 +191,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-L4EHXLIN.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-32L52CJ5.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
