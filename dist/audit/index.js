@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-BAKY7F5J.js";
+} from "../chunks/chunk-KNPVC5MD.js";
 import "../chunks/chunk-BEWRMVRU.js";
 import "../chunks/chunk-AJULXN52.js";
 import "../chunks/chunk-YO3N6WBP.js";

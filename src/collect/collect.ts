@@ -10,7 +10,7 @@ import { VERIFIER_VERSIONS, verifyOne } from './verify-files.ts';
 export interface CollectDeps {
   /** Builds the manifest on the box; its exact text is what VERIFIED.json's hash covers. */
   buildManifest(): Promise<{ manifest: Manifest; text: string }>;
-  /** Pulls the manifest's files; resolves, or rejects with the reason the pull stopped (a string). */
+  /** Pulls the manifest's files: null when all arrived whole, else the reason the pull stopped. */
   pull(manifest: Manifest): Promise<string | null>;
   /** Writes one of tether's records next to the files, atomically. */
   writeRecord(name: 'manifest.json' | 'VERIFIED.json', text: string): void;
@@ -22,16 +22,10 @@ export interface CollectDeps {
   now(): Date;
 }
 
-export interface CollectOutcome {
-  manifest: Manifest;
-  text: string;
-  /** Why the pull stopped (nothing was verified), or null. */
-  pullFailure: string | null;
-  reports: FileReport[];
-  completeness: Completeness | null;
-  verified: boolean;
-  reasons: string[];
-}
+export type CollectOutcome = { manifest: Manifest; text: string; reasons: string[] } & (
+  | /** The pull stopped: nothing was checked, nothing verified. */ { pullFailure: string; verified: false }
+  | { pullFailure: null; reports: FileReport[]; completeness: Completeness; verified: boolean }
+);
 
 /**
  * Collect: manifest on the box → pull (hashed as it streams) → bidirectional completeness → structural
@@ -41,7 +35,7 @@ export interface CollectOutcome {
 export async function collect(box: ProvenBox, deps: CollectDeps): Promise<CollectOutcome> {
   const { manifest, text } = await deps.buildManifest();
   const pullFailure = await deps.pull(manifest);
-  if (pullFailure) return { manifest, text, pullFailure, reports: [], completeness: null, verified: false, reasons: [pullFailure] };
+  if (pullFailure !== null) return { manifest, text, pullFailure, verified: false, reasons: [pullFailure] };
   deps.writeRecord('manifest.json', text);
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
   const local: LocalFile[] = [];

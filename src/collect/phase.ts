@@ -195,14 +195,14 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   }
   const { manifest, text } = outcome;
   const ok = outcome.verified;
-  if (outcome.pullFailure) {
+  if (outcome.pullFailure !== null) {
     recordOutputs(reporter, manifest, text, dest, null);
     reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
     reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
   const reports = outcome.reports;
-  const c = outcome.completeness as NonNullable<typeof outcome.completeness>;
+  const c = outcome.completeness;
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
   recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
 

@@ -1,4 +1,4 @@
-import { code, inert as cell } from '../report/markdown.ts';
+import { code, inert } from '../report/markdown.ts';
 import type { Manifest } from '../record/manifest.ts';
 import type { Completeness } from './manifest.ts';
 import type { VerifyResult } from './verifiers/types.ts';
@@ -22,7 +22,7 @@ export function renderCollect(runId: string, m: Manifest, files: FileReport[], c
     '|---|---|---|---|---|---|',
     ...files.map((f) => {
       const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...(f.trusted ? [f.trusted] : [])];
-      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || '—'} | ${bad.length ? `❌ ${cell(bad.join('; '))}` : `✅${f.result.note ? ` ${cell(f.result.note)}` : ''}`} |`;
+      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || '—'} | ${bad.length ? `❌ ${inert(bad.join('; '))}` : `✅${f.result.note ? ` ${inert(f.result.note)}` : ''}`} |`;
     }),
     '',
   ];
@@ -39,5 +39,5 @@ export function renderCollect(runId: string, m: Manifest, files: FileReport[], c
 
 /** The summary of a collect whose pull stopped: nothing verified, and how a rerun resumes. Pure. */
 export function renderPullFailure(runId: string, why: string): string {
-  return `### ❌ tether collect — ${code(runId)}: NOT verified\n\nThe pull stopped: ${cell(why)}\n\nNothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
+  return `### ❌ tether collect — ${code(runId)}: NOT verified\n\nThe pull stopped: ${inert(why)}\n\nNothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
 }

@@ -11,7 +11,7 @@ export const OUTPUT_DOCS = {
   },
   patrol: {
     states: 'JSON object: run id → { state, class, step, epoch, metrics, flags, host }',
-    escalate: 'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, unknown)',
+    escalate: 'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)',
     tick: 'the tick number, counted in the tick memory',
     'status-url': 'the URL(s) of the sticky status comment(s) written on this tick',
   },

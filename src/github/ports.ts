@@ -28,21 +28,21 @@ function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | und
   if (!target) return undefined;
   const token = inputs['github-token'] ?? '';
   if (token) reporter.mask(token);
+  // Hints given before the client exists are handed over when it is created; after that, directly.
   const hints: Array<[string, number]> = [];
+  let store: StatusStore | undefined;
   let real: Promise<StatusStore> | undefined;
-  let known: StatusStore['known'];
   const get = () =>
     (real ??= import('./status-store.ts').then((m) => {
-      const s = m.githubStore(target, env, token);
-      for (const [id, n] of hints) s.hint?.(id, n);
-      known = s.known;
-      return s;
+      store = m.githubStore(target, env, token);
+      for (const [id, n] of hints) store.hint?.(id, n);
+      return store;
     }));
   return {
     load: async (ids) => (await get()).load(ids),
     save: async (ids, render) => (await get()).save(ids, render),
-    hint: (id, n) => void hints.push([id, n]),
-    known: () => known?.() ?? {},
+    hint: (id, n) => (store ? store.hint?.(id, n) : void hints.push([id, n])),
+    known: () => store?.known?.() ?? {},
   };
 }
 

@@ -50,6 +50,3 @@ export function code(s: string, max = 400): string {
   const pad = t.startsWith('`') || t.endsWith('`') || t === '' ? ' ' : '';
   return `${fence}${pad}${t}${pad}${fence}`;
 }
-
-/** Makes text safe inside one markdown table cell (kept name: every cell of untrusted text is inert). */
-export const cell = (s: string) => inert(s);

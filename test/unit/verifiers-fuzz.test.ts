@@ -71,14 +71,12 @@ describe('verifier fuzzing (seeded)', () => {
       const r = prng(SEED ^ path.length ^ seed.length);
       const names = Object.keys(MUTATIONS);
       const seen = { ok: 0, failed: 0 };
-      let worst = 0;
       for (let i = 0; i < PER_FORMAT; i++) {
         const kind = names[i % names.length] as string;
         const bytes = (MUTATIONS[kind] as Mutation)(seed, r);
         const t0 = performance.now();
         const v = await verifyOne(path, mem(bytes));
         const ms = performance.now() - t0;
-        worst = Math.max(worst, ms);
         expect(typeof v.ok, `case ${i} (${kind})`).toBe('boolean');
         expect(Array.isArray(v.problems), `case ${i} (${kind})`).toBe(true);
         if (!v.ok) expect(v.problems.length + v.nonFinite.length, `case ${i} (${kind}) failed without a reason`).toBeGreaterThan(0);
@@ -90,7 +88,6 @@ describe('verifier fuzzing (seeded)', () => {
       expect(process.memoryUsage().rss).toBeLessThan(RSS_CAP);
       // The mutations really reach the parsers: most mutants fail (and say why), yet the run covered both.
       expect(seen.failed).toBeGreaterThan(PER_FORMAT / 2);
-      expect(worst).toBeGreaterThan(0);
     }, 120_000);
   }
 });

@@ -375,7 +375,7 @@ function decide(c, reports) {
     ...c.hashMismatch.map((p) => `${p} sha256 differs`),
     ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ")}`)
   ];
-  return { verified: c.ok && failed.length === 0 && reasons.length === 0, reasons };
+  return { verified: c.ok && failed.length === 0, reasons };
 }
 
 // src/collect/manifest.ts
@@ -1518,7 +1518,7 @@ async function pick(path, src) {
 async function collect(box, deps) {
   const { manifest, text } = await deps.buildManifest();
   const pullFailure = await deps.pull(manifest);
-  if (pullFailure) return { manifest, text, pullFailure, reports: [], completeness: null, verified: false, reasons: [pullFailure] };
+  if (pullFailure !== null) return { manifest, text, pullFailure, verified: false, reasons: [pullFailure] };
   deps.writeRecord("manifest.json", text);
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
   const local = [];
@@ -1696,7 +1696,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   }
   const { manifest, text } = outcome;
   const ok = outcome.verified;
-  if (outcome.pullFailure) {
+  if (outcome.pullFailure !== null) {
     recordOutputs(reporter, manifest, text, dest, null);
     reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
     reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);

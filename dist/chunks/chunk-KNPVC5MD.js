@@ -123,7 +123,7 @@ var OUTPUT_DOCS = {
   },
   patrol: {
     states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
-    escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, unknown)",
+    escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
     tick: "the tick number, counted in the tick memory",
     "status-url": "the URL(s) of the sticky status comment(s) written on this tick"
   },
@@ -181,7 +181,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-PIGPCJAY.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-M4Y4MRS5.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
   },
   collect: {
     name: "collect",
@@ -191,7 +191,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-32L52CJ5.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-5Z42G4Y5.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -254,19 +254,18 @@ function lazyStore(inputs, env, reporter) {
   const token = inputs["github-token"] ?? "";
   if (token) reporter.mask(token);
   const hints = [];
+  let store;
   let real;
-  let known;
   const get = () => real ??= import("./status-store-PWELY7OX.js").then((m) => {
-    const s = m.githubStore(target, env, token);
-    for (const [id, n] of hints) s.hint?.(id, n);
-    known = s.known;
-    return s;
+    store = m.githubStore(target, env, token);
+    for (const [id, n] of hints) store.hint?.(id, n);
+    return store;
   });
   return {
     load: async (ids) => (await get()).load(ids),
     save: async (ids, render) => (await get()).save(ids, render),
-    hint: (id, n) => void hints.push([id, n]),
-    known: () => known?.() ?? {}
+    hint: (id, n) => store ? store.hint?.(id, n) : void hints.push([id, n]),
+    known: () => store?.known?.() ?? {}
   };
 }
 function githubPorts(env = process.env) {

@@ -7772,6 +7772,7 @@ function parseRun(raw, i) {
   const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
   const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
   const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const handle = optStr(x, "handle", where, { max: 512 }) || null;
   const ckWhere = `${where}.checkpoints`;
   return {
     id,
@@ -7779,8 +7780,9 @@ function parseRun(raw, i) {
     attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
     alive: bool(x, "alive", where),
     pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
-    handle: optStr(x, "handle", where, { max: 512 }) || null,
-    jobOnBox: backendOf(optStr(x, "handle", where, { max: 512 }) || null)?.jobOnLoginHost ?? true,
+    handle,
+    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
+    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
     startedEpoch: optInt(x, "started_epoch", where, TIME),
     exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
     marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
