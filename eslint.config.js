@@ -46,4 +46,24 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, ...PURE.map((p) => ({ ...p, allowTypeImports: true }))] }],
     },
   },
+  {
+    // The patrol and the on-box side stay apart: the registry (src/phases.ts) hands the probe to the patrol's shell.
+    files: ['src/patrol/phase.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            GITHUB_ONLY,
+            { group: ['**/remote/*'], message: 'The probe comes in as PatrolDeps.probe (src/phases.ts passes src/remote/probe.ts).', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/remote/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, { group: ['**/patrol/*'], message: 'src/remote/ does not import the patrol.' }] }] },
+  },
 );

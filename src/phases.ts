@@ -78,7 +78,11 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     run: async (inputs, env, reporter, ports) =>
-      (await import('./patrol/phase.ts')).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter)),
+      (await import('./patrol/phase.ts')).patrolPhase(inputs, env, reporter, {
+        probe: (await import('./remote/probe.ts')).probeHost,
+        mode: ports.statusMode,
+        remote: ports.statusStore?.(inputs, reporter),
+      }),
   },
   collect: {
     name: 'collect',

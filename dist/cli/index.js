@@ -287,7 +287,7 @@ var init_audit = __esm({
 var backend_setsid_default;
 var init_backend_setsid = __esm({
   "raw:scripts/remote/backend_setsid.sh"() {
-    backend_setsid_default = '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n';
+    backend_setsid_default = '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n';
   }
 });
 
@@ -330,6 +330,11 @@ backend_start_tmux() {
 # True while the attempt in directory $1 runs.
 backend_alive_tmux() {
   attempt_alive "$1"
+}
+
+# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.
+backend_stop_tmux() {
+  attempt_signal "$1" "$2"
 }
 `;
   }
@@ -21671,6 +21676,35 @@ run_alive() {
   fi
 }
 
+# Sends signal $2 to the live attempt in directory $1 (checked by pid and start time first, so a reused pid
+# is never signalled). Both backends start the wrapper as a session leader, so the signal goes to its process
+# group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
+# wrapper that does not lead its group is signalled alone. False when the attempt does not run.
+attempt_signal() {
+  local pid stat
+  attempt_alive "$1" || return 1
+  rd pid "$1/pid"
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat "$2"
+  # $1 state, $2 ppid, $3 process group; the signal is the last word.
+  if [ "$3" = "$pid" ]; then kill -s "\${!#}" -- "-$pid" 2>/dev/null; else kill -s "\${!#}" "$pid" 2>/dev/null; fi
+}
+
+# Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it
+# (backend_stop_<name>, chosen by the recorded handle as in run_alive).
+run_signal() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_stop_$backend" >/dev/null; then
+    "backend_stop_$backend" "$1" "$2"
+  else
+    attempt_signal "$1" "$2"
+  fi
+}
+
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
   local n=0 d b
@@ -22049,6 +22083,65 @@ main "$@"; exit $?
   }
 });
 
+// raw:scripts/remote/stop.sh
+var stop_default;
+var init_stop = __esm({
+  "raw:scripts/remote/stop.sh"() {
+    stop_default = `#!/usr/bin/env bash
+# Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
+# Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
+# TERM so the job can checkpoint, waits up to GRACE_S for the attempt to end, then sends KILL. A wrapper
+# killed before it could write its marker gets FAILED written here, with stage \`stopped\` and signal KILL:
+# a stopped run is never left looking dead. Never touches another run or a process it did not start.
+# Prints one JSON object: attempt, was_alive, escalated (KILL was needed), alive (still running), marker_kind.
+
+main() {
+  local run_dir grace n a i was_alive=false escalated=false alive=false kind='' now
+  run_dir=$(expand_home "$1")
+  grace=$2
+  [[ $grace =~ ^[0-9]{1,4}$ ]] || { echo "stop.sh: GRACE_S must be whole seconds" >&2; return 2; }
+  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
+  n=$(last_attempt "$run_dir")
+  a=$run_dir/attempts/$n
+  if ((n > 0)) && run_alive "$a"; then
+    was_alive=true
+    now_utc | atomic_write "$a/stop_requested"
+    run_signal "$a" TERM
+    for ((i = 0; i < grace * 5; i++)); do
+      run_alive "$a" || break
+      sleep 0.2
+    done
+    if run_alive "$a"; then
+      escalated=true
+      run_signal "$a" KILL
+      for ((i = 0; i < 25; i++)); do
+        run_alive "$a" || break
+        sleep 0.2
+      done
+    fi
+    run_alive "$a" && alive=true
+    # The wrapper writes its marker a moment after its job ends; a killed wrapper never does.
+    if [ "$alive" = false ]; then
+      for ((i = 0; i < 10; i++)); do
+        if [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; then break; fi
+        sleep 0.2
+      done
+      if [ ! -f "$run_dir/DONE" ] && [ ! -f "$run_dir/FAILED" ]; then
+        now=$(now_utc)
+        printf '{"attempt":%s,"exit_code":137,"signal":"KILL","stage":"stopped","finished_at":"%s"}\\n' "$n" "$now" | atomic_write "$run_dir/FAILED"
+        printf '137\\n' | atomic_write "$a/exit_code"
+        printf '%s\\n' "$now" | atomic_write "$a/finished_at"
+      fi
+    fi
+  fi
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  printf '{"attempt":%s,"was_alive":%s,"escalated":%s,"alive":%s,"marker_kind":"%s"}\\n' "$n" "$was_alive" "$escalated" "$alive" "$kind"
+}
+main "$@"; exit $?
+`;
+  }
+});
+
 // raw:scripts/remote/sync.sh
 var sync_default;
 var init_sync = __esm({
@@ -22142,11 +22235,18 @@ if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
   export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
 fi
 
+# TERM (a provider's stop or preemption, or tether's stop by handle) goes to the whole process group: the job
+# gets it and may checkpoint; the wrapper only notes it and, once the job has exited, writes FAILED (even
+# when the job exited 0 on TERM: it was stopped, not finished) and skips \`then\`. Bash runs the trap after the
+# foreground stage ends, so the marker always follows the job. A stop asked by tether (stop.sh writes
+# stop_requested first) is recorded as stage \`stopped\`; any other TERM keeps its stage.
+trap 'TETHER_TERM=1' TERM
+
 TETHER_STAGE='command'
 if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
   bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
   TETHER_RC=$?
-  if [ "$TETHER_RC" -eq 0 ] && [ -s "$TETHER_RUN_DIR/then" ]; then
+  if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
     TETHER_STAGE='then'
     bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
     TETHER_RC=$?
@@ -22157,13 +22257,18 @@ else
 fi
 
 kill "$TETHER_BEAT" 2>/dev/null
+if [ -n "\${TETHER_TERM:-}" ] && [ -f "$TETHER_A/stop_requested" ]; then TETHER_STAGE=stopped; fi
 TETHER_FINISHED=$(now_utc)
 printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
 printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
 TETHER_SIGNAL=null
-if ((TETHER_RC > 128)); then TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""; fi
+if ((TETHER_RC > 128)); then
+  TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""
+elif [ -n "\${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+fi
 TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
-if [ "$TETHER_RC" -eq 0 ]; then
+if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then
   printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
 else
   printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
@@ -22185,9 +22290,10 @@ var init_scripts = __esm({
     init_lib();
     init_manifest();
     init_probe();
+    init_stop();
     init_sync();
     init_wrapper();
-    SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, sync: sync_default };
+    SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, stop: stop_default, sync: sync_default };
     WRAPPER = `${lib_default}
 ${wrapper_default}`;
     LIB = [lib_default, ...BACKEND_LIST.map((b) => b.script)].join("\n");
@@ -22644,6 +22750,7 @@ var init_remediation = __esm({
       "code-error": "a Python error in the code or config: investigate and fix; do not retry",
       nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
       preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+      stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
       other: "the command failed: read the attempt log; resume only once the cause is known"
     };
     FLAG_REMEDIATION = {
@@ -30251,7 +30358,8 @@ function signatureIn(text) {
   for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
   return null;
 }
-function classifyFailure(exitCode, signal, log, oomKillRose) {
+function classifyFailure(exitCode, signal, log, oomKillRose, stage = "") {
+  if (stage === "stopped") return "stopped";
   const seen = signatureIn(log);
   if (seen && seen !== "code-error") return seen;
   const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);
@@ -30306,7 +30414,7 @@ function assess(runId2, seen, prev, opts, now) {
     }
   } else if (marker2?.kind === "FAILED") {
     state = "failed";
-    cls = classifyFailure(marker2.exitCode, marker2.signal, run.tail + "\n" + delta, oomKillRose);
+    cls = classifyFailure(marker2.exitCode, marker2.signal, run.tail + "\n" + delta, oomKillRose, marker2.stage);
     detail = `exit ${marker2.exitCode}${marker2.signal ? ` (SIG${marker2.signal})` : ""} in stage ${marker2.stage}`;
   } else if (run.alive) {
     const age2 = progressAgeS ?? 0;
@@ -30630,6 +30738,140 @@ var init_patrol2 = __esm({
   }
 });
 
+// src/patrol/phase.ts
+var phase_exports2 = {};
+__export(phase_exports2, {
+  fileStore: () => fileStore,
+  patrolPhase: () => patrolPhase
+});
+import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
+function fileStore(path) {
+  return {
+    load: async () => {
+      if (!existsSync(path)) return [];
+      try {
+        return [readFileSync2(path, "utf8")];
+      } catch (err) {
+        throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
+      }
+    },
+    save: async (runIds, render) => {
+      writeFileSync2(path, render(runIds));
+      return [path];
+    }
+  };
+}
+function readConfig(path) {
+  try {
+    return readFileSync2(path, "utf8");
+  } catch (err) {
+    throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
+  }
+}
+function single(inputs, env, runRoot, runIds) {
+  const conn = parseConnection(inputs, env);
+  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
+}
+function pick(memory, ids) {
+  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
+}
+async function patrolPhase(inputs, env, reporter, deps) {
+  const { probe, mode = "markdown", remote } = deps;
+  const cfg = parsePatrol(inputs);
+  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
+  const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  const names2 = new Set(hosts.map((h) => h.name));
+  if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
+  const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
+  const runIds = hosts.flatMap((h) => h.runIds);
+  const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
+  if (remote?.hint && cfg.stateFile && existsSync(cfg.stateFile)) {
+    let text = "";
+    try {
+      text = readFileSync2(cfg.stateFile, "utf8");
+    } catch {
+    }
+    for (const [id, m] of Object.entries(readMemory(text).runs))
+      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+  }
+  const bodies = [];
+  for (const store of stores) {
+    try {
+      bodies.push(...await store.load(runIds));
+      if (bodies.length) break;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
+    }
+  }
+  const memory = mergeMemories(bodies.map(readMemory));
+  const now = /* @__PURE__ */ new Date();
+  const result = await tick(
+    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
+    memory,
+    (t, runs) => {
+      const h = byName.get(t.label);
+      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
+        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+        throw err;
+      });
+    },
+    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
+    now,
+    cfg.concurrency
+  );
+  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+    const m = result.memory.runs[id];
+    if (m) result.memory.runs[id] = { ...m, issue };
+  }
+  const render = (ids) => renderPatrol(
+    result.verdicts.filter((v) => ids.includes(v.runId)),
+    pick(result.memory, ids),
+    now,
+    STATUS_MARKER
+  );
+  reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
+  let code2 = 0;
+  const written = [];
+  for (const store of stores) {
+    try {
+      written.push(...await store.save(runIds, render));
+    } catch (err) {
+      reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+      code2 = 1;
+    }
+  }
+  const states = Object.fromEntries(
+    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }])
+  );
+  reporter.output("states", JSON.stringify(states));
+  reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
+  reporter.output("tick", String(result.memory.tick));
+  reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
+  for (const v of result.verdicts)
+    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
+  if (failing.length) {
+    reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
+    code2 = 1;
+  }
+  return code2;
+}
+var init_phase2 = __esm({
+  "src/patrol/phase.ts"() {
+    "use strict";
+    init_connection();
+    init_errors();
+    init_patrol();
+    init_tether_file();
+    init_memory();
+    init_tick();
+    init_patrol2();
+    init_keys();
+    init_errors2();
+  }
+});
+
 // src/remote/probe-parse.ts
 function marker(kind, text, where) {
   if (kind === null || kind === void 0) return null;
@@ -30734,6 +30976,10 @@ var init_probe_parse = __esm({
 });
 
 // src/remote/probe.ts
+var probe_exports = {};
+__export(probe_exports, {
+  probeHost: () => probeHost
+});
 async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
@@ -30750,140 +30996,6 @@ var init_probe2 = __esm({
     init_probe_parse();
     init_client();
     init_invoke();
-  }
-});
-
-// src/patrol/phase.ts
-var phase_exports2 = {};
-__export(phase_exports2, {
-  fileStore: () => fileStore,
-  patrolPhase: () => patrolPhase
-});
-import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
-function fileStore(path) {
-  return {
-    load: async () => {
-      if (!existsSync(path)) return [];
-      try {
-        return [readFileSync2(path, "utf8")];
-      } catch (err) {
-        throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
-      }
-    },
-    save: async (runIds, render) => {
-      writeFileSync2(path, render(runIds));
-      return [path];
-    }
-  };
-}
-function readConfig(path) {
-  try {
-    return readFileSync2(path, "utf8");
-  } catch (err) {
-    throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
-  }
-}
-function single(inputs, env, runRoot, runIds) {
-  const conn = parseConnection(inputs, env);
-  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
-}
-function pick(memory, ids) {
-  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
-}
-async function patrolPhase(inputs, env, reporter, mode = "markdown", remote) {
-  const cfg = parsePatrol(inputs);
-  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
-  const names2 = new Set(hosts.map((h) => h.name));
-  if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
-  const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  const runIds = hosts.flatMap((h) => h.runIds);
-  const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
-  if (remote?.hint && cfg.stateFile && existsSync(cfg.stateFile)) {
-    let text = "";
-    try {
-      text = readFileSync2(cfg.stateFile, "utf8");
-    } catch {
-    }
-    for (const [id, m] of Object.entries(readMemory(text).runs))
-      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
-  }
-  const bodies = [];
-  for (const store of stores) {
-    try {
-      bodies.push(...await store.load(runIds));
-      if (bodies.length) break;
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
-    }
-  }
-  const memory = mergeMemories(bodies.map(readMemory));
-  const now = /* @__PURE__ */ new Date();
-  const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
-    memory,
-    (t, runs) => {
-      const h = byName.get(t.label);
-      return probeHost(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
-        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
-        throw err;
-      });
-    },
-    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
-    now,
-    cfg.concurrency
-  );
-  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-    const m = result.memory.runs[id];
-    if (m) result.memory.runs[id] = { ...m, issue };
-  }
-  const render = (ids) => renderPatrol(
-    result.verdicts.filter((v) => ids.includes(v.runId)),
-    pick(result.memory, ids),
-    now,
-    STATUS_MARKER
-  );
-  reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
-  let code2 = 0;
-  const written = [];
-  for (const store of stores) {
-    try {
-      written.push(...await store.save(runIds, render));
-    } catch (err) {
-      reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-      code2 = 1;
-    }
-  }
-  const states = Object.fromEntries(
-    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }])
-  );
-  reporter.output("states", JSON.stringify(states));
-  reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
-  reporter.output("tick", String(result.memory.tick));
-  reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
-  for (const v of result.verdicts)
-    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
-  const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
-  if (failing.length) {
-    reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
-    code2 = 1;
-  }
-  return code2;
-}
-var init_phase2 = __esm({
-  "src/patrol/phase.ts"() {
-    "use strict";
-    init_connection();
-    init_errors();
-    init_patrol();
-    init_tether_file();
-    init_memory();
-    init_tick();
-    init_patrol2();
-    init_keys();
-    init_probe2();
-    init_errors2();
   }
 });
 
@@ -33998,7 +34110,11 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(inputs, env, reporter, {
+      probe: (await Promise.resolve().then(() => (init_probe2(), probe_exports))).probeHost,
+      mode: ports.statusMode,
+      remote: ports.statusStore?.(inputs, reporter)
+    })
   },
   collect: {
     name: "collect",

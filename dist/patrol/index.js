@@ -7,9 +7,9 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-KNPVC5MD.js";
+} from "../chunks/chunk-O3SEMTK4.js";
 import "../chunks/chunk-BEWRMVRU.js";
-import "../chunks/chunk-AJULXN52.js";
+import "../chunks/chunk-J3P5AHSR.js";
 import "../chunks/chunk-YO3N6WBP.js";
 import "../chunks/chunk-R3K6G2KB.js";
 

@@ -16,3 +16,8 @@ backend_start_setsid() {
 backend_alive_setsid() {
   attempt_alive "$1"
 }
+
+# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.
+backend_stop_setsid() {
+  attempt_signal "$1" "$2"
+}

@@ -24,3 +24,8 @@ backend_start_tmux() {
 backend_alive_tmux() {
   attempt_alive "$1"
 }
+
+# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.
+backend_stop_tmux() {
+  attempt_signal "$1" "$2"
+}

@@ -104,6 +104,35 @@ run_alive() {
   fi
 }
 
+# Sends signal $2 to the live attempt in directory $1 (checked by pid and start time first, so a reused pid
+# is never signalled). Both backends start the wrapper as a session leader, so the signal goes to its process
+# group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
+# wrapper that does not lead its group is signalled alone. False when the attempt does not run.
+attempt_signal() {
+  local pid stat
+  attempt_alive "$1" || return 1
+  rd pid "$1/pid"
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+  stat=${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat "$2"
+  # $1 state, $2 ppid, $3 process group; the signal is the last word.
+  if [ "$3" = "$pid" ]; then kill -s "${!#}" -- "-$pid" 2>/dev/null; else kill -s "${!#}" "$pid" 2>/dev/null; fi
+}
+
+# Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it
+# (backend_stop_<name>, chosen by the recorded handle as in run_alive).
+run_signal() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_stop_$backend" >/dev/null; then
+    "backend_stop_$backend" "$1" "$2"
+  else
+    attempt_signal "$1" "$2"
+  fi
+}
+
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
   local n=0 d b

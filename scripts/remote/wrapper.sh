@@ -39,11 +39,18 @@ if [ -z "${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
   export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
 fi
 
+# TERM (a provider's stop or preemption, or tether's stop by handle) goes to the whole process group: the job
+# gets it and may checkpoint; the wrapper only notes it and, once the job has exited, writes FAILED (even
+# when the job exited 0 on TERM: it was stopped, not finished) and skips `then`. Bash runs the trap after the
+# foreground stage ends, so the marker always follows the job. A stop asked by tether (stop.sh writes
+# stop_requested first) is recorded as stage `stopped`; any other TERM keeps its stage.
+trap 'TETHER_TERM=1' TERM
+
 TETHER_STAGE='command'
 if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
   bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
   TETHER_RC=$?
-  if [ "$TETHER_RC" -eq 0 ] && [ -s "$TETHER_RUN_DIR/then" ]; then
+  if [ "$TETHER_RC" -eq 0 ] && [ -z "${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
     TETHER_STAGE='then'
     bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
     TETHER_RC=$?
@@ -54,13 +61,18 @@ else
 fi
 
 kill "$TETHER_BEAT" 2>/dev/null
+if [ -n "${TETHER_TERM:-}" ] && [ -f "$TETHER_A/stop_requested" ]; then TETHER_STAGE=stopped; fi
 TETHER_FINISHED=$(now_utc)
 printf '%s\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
 printf '%s\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
 TETHER_SIGNAL=null
-if ((TETHER_RC > 128)); then TETHER_SIGNAL="\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\""; fi
+if ((TETHER_RC > 128)); then
+  TETHER_SIGNAL="\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\""
+elif [ -n "${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+fi
 TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
-if [ "$TETHER_RC" -eq 0 ]; then
+if [ "$TETHER_RC" -eq 0 ] && [ -z "${TETHER_TERM:-}" ]; then
   printf '%s\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
 else
   printf '%s\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"

@@ -1,7 +1,10 @@
 /**
  * One way to start and hold a job. Each backend is one TS module here and one bash file,
- * scripts/remote/backend_<name>.sh, defining `backend_start_<name>` (launch) and
- * `backend_alive_<name>` (launch, confirm, probe: liveness from the attempt's recorded handle).
+ * scripts/remote/backend_<name>.sh, defining three functions chosen by the attempt's recorded handle:
+ * - `backend_start_<name> WRAPPER ATTEMPT HEARTBEAT_S` (launch.sh): starts the wrapper, sets HANDLE;
+ * - `backend_alive_<name> ATTEMPT_DIR` (launch, confirm, probe, stop): true while the attempt runs;
+ * - `backend_stop_<name> ATTEMPT_DIR SIGNAL` (stop.sh, src/remote/stop.ts): TERM so the job can checkpoint,
+ *   then KILL after the grace; never anything but the attempt the handle names.
  */
 export interface Backend {
   name: string;

@@ -7,8 +7,9 @@ import { mergeMemories, readMemory, type TickMemory } from './memory.ts';
 import { tick } from './tick.ts';
 import { ESCALATE, renderPatrol, renderStatusText, stateText, STATUS_MARKER } from '../report/patrol.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
-import { loadCredential } from '../ssh/keys.ts';
-import { probeHost } from '../remote/probe.ts';
+import { loadCredential, type Credential } from '../ssh/keys.ts';
+import type { ConnectionConfig } from '../config/connection.ts';
+import type { HostObservation, SeenRun } from '../record/observation.ts';
 import { TransportError } from '../ssh/errors.ts';
 
 /** Tick memory in a local file (the CLI, or a runner without report-to). */
@@ -53,13 +54,19 @@ function pick(memory: TickMemory, ids: string[]): TickMemory {
  * store is a first tick, never a false alert. Returns 1 when a run is in a `fail-on` state or the status
  * could not be written, else 0.
  */
-export async function patrolPhase(
-  inputs: Inputs,
-  env: Inputs,
-  reporter: Reporter,
-  mode: 'markdown' | 'text' = 'markdown',
-  remote?: StatusStore,
-): Promise<number> {
+/** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
+export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
+
+export interface PatrolDeps {
+  probe: ProbeHost;
+  /** The status table's form (default markdown). */
+  mode?: 'markdown' | 'text';
+  /** Where status and tick memory live besides the state file (`report-to`). */
+  remote?: StatusStore | undefined;
+}
+
+export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, deps: PatrolDeps): Promise<number> {
+  const { probe, mode = 'markdown', remote } = deps;
   const cfg = parsePatrol(inputs);
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
@@ -98,7 +105,7 @@ export async function patrolPhase(
     (t, runs) => {
       const h = byName.get(t.label)!;
       // A host that cannot be reached is a value for the pure tick, not an exception.
-      return probeHost(h.conn, h.cred, h.runRoot, runs, 60_000).catch((err: unknown) => {
+      return probe(h.conn, h.cred, h.runRoot, runs, 60_000).catch((err: unknown) => {
         if (err instanceof TransportError) return { transport: err.kind, message: err.message };
         throw err;
       });

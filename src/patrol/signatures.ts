@@ -1,5 +1,5 @@
 /** Failure classes and the log signatures that name them (runbook-facts §4). Pure. */
-export const FAILURE_CLASSES = ['disk-full', 'oom', 'cuda-oom', 'killed', 'code-error', 'nan', 'preempted', 'other'] as const;
+export const FAILURE_CLASSES = ['disk-full', 'oom', 'cuda-oom', 'killed', 'code-error', 'nan', 'preempted', 'stopped', 'other'] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 const SIGNATURES: Array<[FailureClass, RegExp]> = [
@@ -18,9 +18,11 @@ export function signatureIn(text: string): FailureClass | null {
 
 /**
  * Why an attempt that wrote FAILED failed. OOM is asserted only from the cgroup oom_kill counter rising,
- * kernel OOM lines or exit 137 with such evidence, never from host load (runbook R45).
+ * kernel OOM lines or exit 137 with such evidence, never from host load (runbook R45). Stage `stopped` is
+ * tether's own stop by handle (stop.sh), which no log line can turn into something else.
  */
-export function classifyFailure(exitCode: number, signal: string | null, log: string, oomKillRose: boolean): FailureClass {
+export function classifyFailure(exitCode: number, signal: string | null, log: string, oomKillRose: boolean, stage = ''): FailureClass {
+  if (stage === 'stopped') return 'stopped';
   const seen = signatureIn(log);
   if (seen && seen !== 'code-error') return seen;
   const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);

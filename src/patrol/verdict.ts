@@ -79,7 +79,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     }
   } else if (marker?.kind === 'FAILED') {
     state = 'failed';
-    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + '\n' + delta, oomKillRose);
+    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + '\n' + delta, oomKillRose, marker.stage);
     detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ''} in stage ${marker.stage}`;
   } else if (run.alive) {
     const age = progressAgeS ?? 0;

@@ -54,7 +54,9 @@ async function start(id: string, command: string, extra: Record<string, string> 
 
 async function patrol(ids: string[], extra: Record<string, string> = {}) {
   const r = captureReporter();
-  const code = await patrolPhase(box.inputs({ 'run-ids': ids.join(','), 'stall-after': '3s', 'connect-timeout': '3', 'state-file': state, ...extra }), {}, r);
+  const code = await patrolPhase(box.inputs({ 'run-ids': ids.join(','), 'stall-after': '3s', 'connect-timeout': '3', 'state-file': state, ...extra }), {}, r, {
+    probe: probeHost,
+  });
   return {
     code,
     r,

@@ -15,16 +15,20 @@ import {
   instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-T6W5D7G3.js";
+} from "./chunk-XMFKGY5T.js";
 import {
   openPinned
-} from "./chunk-C774G42B.js";
+} from "./chunk-BRRT7PPT.js";
 import {
-  TransportError,
-  connect,
+  connect
+} from "./chunk-XITE7ULN.js";
+import {
   loadCredential,
   parseConnection
-} from "./chunk-OUCT27AP.js";
+} from "./chunk-HOP5LNZX.js";
+import {
+  TransportError
+} from "./chunk-XMLX3SEP.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,

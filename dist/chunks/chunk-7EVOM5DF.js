@@ -13,7 +13,7 @@ import {
   optInt,
   optStr,
   str
-} from "./chunk-OUCT27AP.js";
+} from "./chunk-XITE7ULN.js";
 
 // src/record/spec.ts
 import { createHash } from "node:crypto";

@@ -15,18 +15,21 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-T6W5D7G3.js";
+} from "./chunk-XMFKGY5T.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-C774G42B.js";
+} from "./chunk-BRRT7PPT.js";
+import {
+  shellQuote
+} from "./chunk-XITE7ULN.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
+import "./chunk-HOP5LNZX.js";
 import {
-  knownHostsLine,
-  shellQuote
-} from "./chunk-OUCT27AP.js";
+  knownHostsLine
+} from "./chunk-XMLX3SEP.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,

@@ -15,7 +15,7 @@ import {
   parseJsonLine,
   runScript,
   str
-} from "./chunk-OUCT27AP.js";
+} from "./chunk-XITE7ULN.js";
 import {
   code
 } from "./chunk-YO3N6WBP.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-BEWRMVRU.js";
 import {
   parseReportTo
-} from "./chunk-AJULXN52.js";
+} from "./chunk-J3P5AHSR.js";
 import {
   InputError,
   inert
@@ -161,7 +161,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-FLKXOLB6.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-L6TOFBOX.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -171,7 +171,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-FLKXOLB6.js")).launchPhase(inputs, env, reporter, ports.workspace)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-L6TOFBOX.js")).launchPhase(inputs, env, reporter, ports.workspace)
   },
   patrol: {
     name: "patrol",
@@ -181,7 +181,11 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-M4Y4MRS5.js")).patrolPhase(inputs, env, reporter, ports.statusMode, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-JFYWGQFM.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-3F7EVXWM.js")).probeHost,
+      mode: ports.statusMode,
+      remote: ports.statusStore?.(inputs, reporter)
+    })
   },
   collect: {
     name: "collect",
@@ -191,7 +195,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-5Z42G4Y5.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-FGTMPGOQ.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -201,7 +205,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-7FLGD3MH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-EELNN6JR.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -256,7 +260,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-PWELY7OX.js").then((m) => {
+  const get = () => real ??= import("./status-store-KETW5QJ2.js").then((m) => {
     store = m.githubStore(target, env, token);
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -276,7 +280,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-ZIRDQ4MH.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-PWELY7OX.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-KETW5QJ2.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -5,15 +5,15 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  openPinned,
-  pinnedConnection
-} from "./chunk-C774G42B.js";
-import {
   buildSpec,
   identity,
   parseAudit as parseAudit2,
   sortedJson
-} from "./chunk-4QYLZMRC.js";
+} from "./chunk-7EVOM5DF.js";
+import {
+  openPinned,
+  pinnedConnection
+} from "./chunk-BRRT7PPT.js";
 import {
   ATTEMPT_MAX,
   BACKEND_NAMES,
@@ -28,7 +28,9 @@ import {
   parseMarker,
   runScript,
   str
-} from "./chunk-OUCT27AP.js";
+} from "./chunk-XITE7ULN.js";
+import "./chunk-HOP5LNZX.js";
+import "./chunk-XMLX3SEP.js";
 import {
   DEFAULT_RUN_ROOT,
   InputError,

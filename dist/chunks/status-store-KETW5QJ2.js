@@ -16,7 +16,7 @@ import {
 } from "./chunk-P6OWO4FG.js";
 import {
   parseReportTo
-} from "./chunk-AJULXN52.js";
+} from "./chunk-J3P5AHSR.js";
 import {
   InputError,
   code,

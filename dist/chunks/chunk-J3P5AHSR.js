@@ -51,6 +51,7 @@ var FAILURE_REMEDIATION = {
   "code-error": "a Python error in the code or config: investigate and fix; do not retry",
   nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
   preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+  stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
   other: "the command failed: read the attempt log; resume only once the cause is known"
 };
 var FLAG_REMEDIATION = {

@@ -5,10 +5,12 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  connect,
+  connect
+} from "./chunk-XITE7ULN.js";
+import {
   loadCredential,
   parseConnection
-} from "./chunk-OUCT27AP.js";
+} from "./chunk-HOP5LNZX.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {
