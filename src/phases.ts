@@ -66,7 +66,8 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import('./launch/phase.ts')).launchPhase(inputs, env, reporter, ports.workspace),
+    run: async (inputs, env, reporter, ports) =>
+      (await import('./launch/phase.ts')).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter)),
   },
   patrol: {
     name: 'patrol',
@@ -80,6 +81,7 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     run: async (inputs, env, reporter, ports) =>
       (await import('./patrol/phase.ts')).patrolPhase(inputs, env, reporter, {
         probe: (await import('./remote/probe.ts')).probeHost,
+        registered: (await import('./registry/hosts.ts')).registeredHosts,
         mode: ports.statusMode,
         remote: ports.statusStore?.(inputs, reporter),
       }),

@@ -500,159 +500,333 @@ var init_launch2 = __esm({
   }
 });
 
-// src/ssh/hostkey.ts
-import { createHash, createHmac } from "node:crypto";
-function fingerprint(keyBlob) {
-  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
-}
-function isFingerprint(s) {
-  return /^SHA256:[A-Za-z0-9+/]{43}$/.test(s);
-}
-function knownHostsName(host2, port2) {
-  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
-}
-function globMatch(pattern, name) {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < n.length) {
-    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === "*") {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else return false;
-  }
-  while (i < p.length && p[i] === "*") i++;
-  return i === p.length;
-}
-function patternMatches(pattern, name) {
-  if (pattern.startsWith("|1|")) {
-    const [, , salt, hash] = pattern.split("|");
-    if (!salt || !hash) return false;
-    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
-  }
-  return globMatch(pattern, name);
-}
-function keysForHost(text, host2, port2) {
-  const name = knownHostsName(host2, port2);
-  const keys = [];
-  const revoked = [];
-  let lines = 0;
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const fields = line.split(/\s+/);
-    let marker2 = "";
-    if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
-    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
-      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
-    const [hosts, keyType, b642] = fields;
-    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
-    lines++;
-    if (marker2 === "@cert-authority") continue;
-    const patterns = hosts.split(",");
-    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
-    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
-    const fp = fingerprint(Buffer.from(b642, "base64"));
-    if (marker2 === "@revoked") revoked.push(fp);
-    else keys.push({ keyType, fingerprint: fp });
-  }
-  return { keys, revoked, lines };
-}
-function knownHostsLine(host2, port2, blob) {
-  const len = blob.readUInt32BE(0);
-  const type = blob.subarray(4, 4 + len).toString("ascii");
-  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
-}
-var KnownHostsError;
-var init_hostkey = __esm({
-  "src/ssh/hostkey.ts"() {
+// src/patrol/remediation.ts
+var STATES, RESUME, STATE_REMEDIATION, FAILURE_REMEDIATION, FLAG_REMEDIATION;
+var init_remediation = __esm({
+  "src/patrol/remediation.ts"() {
     "use strict";
-    KnownHostsError = class extends Error {
+    STATES = [
+      "launching",
+      "running",
+      "stalled",
+      "finished",
+      "failed",
+      "dead",
+      "rebooted",
+      "unreachable",
+      "probe-error",
+      "unknown",
+      "torn-down"
+    ];
+    RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
+    STATE_REMEDIATION = {
+      launching: "the job is starting; if it stays here for several ticks, read the attempt log",
+      running: "nothing to do",
+      stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
+      finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
+      dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
+      rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
+      unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+      "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
+      unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+      "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
+    };
+    FAILURE_REMEDIATION = {
+      "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
+      oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
+      "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
+      killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+      "code-error": "a Python error in the code or config: investigate and fix; do not retry",
+      nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
+      preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+      stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
+      other: "the command failed: read the attempt log; resume only once the cause is known"
+    };
+    FLAG_REMEDIATION = {
+      "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
+      "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
+      "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
+      "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
+      "fast-finish": "finished in under half the expected duration: check that it did real work"
     };
   }
 });
 
-// src/config/connection.ts
-function parseConnection(inputs, env) {
-  const host2 = host("host", inputs["host"]);
-  const port2 = port("port", inputs["port"]);
-  const user2 = user("user", inputs["user"]);
-  const keyText = inputs["ssh-key"] ?? "";
-  const keyPath = (inputs["ssh-key-path"] ?? "").trim();
-  let key;
-  if (keyText.trim() && keyPath) throw new InputError("ssh-key", "give either 'ssh-key' or 'ssh-key-path', not both");
-  if (keyText.trim()) {
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
-      throw new InputError("ssh-key", "is not a private key (expected a -----BEGIN \u2026 PRIVATE KEY----- block; pass it from a secret)");
-    }
-    key = { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
-  } else if (keyPath) {
-    plainPath("ssh-key-path", keyPath);
-    key = { kind: "path", path: keyPath };
-  } else if (env["SSH_AUTH_SOCK"]) {
-    key = { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
-  } else {
-    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
-  }
-  const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
-  const knownHosts = inputs["known-hosts"] ?? "";
-  const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
-  let pin;
-  if (knownHosts.trim() || fpList.length) {
-    if (acceptNew) throw new InputError("accept-new-host-key", "is true but a pinned key was also given; drop one of them");
-    const fingerprints = [];
-    const revoked = [];
-    for (const fp of fpList) {
-      if (!isFingerprint(fp))
-        throw new InputError(
-          "host-key-fingerprint",
-          `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
-        );
-      fingerprints.push(fp);
-    }
-    if (knownHosts.trim()) {
-      let found;
-      try {
-        found = keysForHost(knownHosts, host2, port2);
-      } catch (err) {
-        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
-        throw err;
-      }
-      if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
-      if (found.keys.length === 0)
-        throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
-      fingerprints.push(...found.keys.map((k) => k.fingerprint));
-      revoked.push(...found.revoked);
-    }
-    pin = { kind: "pinned", fingerprints: [...new Set(fingerprints)], revoked };
-  } else if (acceptNew) {
-    pin = { kind: "accept-new" };
-  } else {
-    throw new InputError(
-      "known-hosts",
-      "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)"
-    );
-  }
-  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
-  const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
-  if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
-  return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
+// src/config/patrol.ts
+function parseReportTo(raw) {
+  const v0 = (raw ?? "").trim();
+  if (!v0) return void 0;
+  if (v0 === "tracking-issue") return { kind: "tracking-issue" };
+  const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
+  if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
+  return { kind: m[1], number: Number(m[2]) };
 }
-var init_connection = __esm({
-  "src/config/connection.ts"() {
+function parsePatrol(inputs) {
+  const config = (inputs["config"] ?? "").trim() || void 0;
+  const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
+  if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
+  const registry = !config && !(inputs["host"] ?? "").trim();
+  const reportTo = parseReportTo(inputs["report-to"]);
+  if (registry && !reportTo)
+    throw new InputError(
+      "report-to",
+      "is required to patrol the runs launch registered (no config and no host given): set it to where launch registered them (tracking-issue, pr:<n> or issue:<n>), or give 'config', or 'host' with 'run-ids'"
+    );
+  if (!config && !registry && runIds.length === 0)
+    throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
+  if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
+  if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
+  const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {
+    if (!STATES.includes(s)) throw new InputError("fail-on", `${show(s)} is not a state (${STATES.join(", ")})`);
+    return s;
+  });
+  const progressRegexes = splitList((inputs["progress-regex"] ?? "").replace(/,/g, "\0")).map((src) => {
+    const text = src.replace(/\u0000/g, ",");
+    try {
+      return new RegExp(text);
+    } catch (err) {
+      throw new InputError("progress-regex", `${show(text)} is not a regular expression: ${err.message}`);
+    }
+  });
+  const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
+  plainPath("state-file", stateFile);
+  const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
+  return {
+    config,
+    registry,
+    concurrency,
+    runIds,
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    stallAfterS: duration("stall-after", inputs["stall-after"], 1800) ?? 1800,
+    failOn,
+    stateFile,
+    progressRegexes,
+    reportTo
+  };
+}
+var init_patrol = __esm({
+  "src/config/patrol.ts"() {
     "use strict";
     init_errors();
+    init_audit();
+    init_remediation();
     init_values();
-    init_hostkey();
+  }
+});
+
+// src/record/strict.ts
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
+}
+var BoxDataError;
+var init_strict = __esm({
+  "src/record/strict.ts"() {
+    "use strict";
+    BoxDataError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "BoxDataError";
+      }
+    };
+  }
+});
+
+// src/record/grammar.ts
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
+  }
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
+  };
+}
+var RUN_ID, ATTEMPT_MAX;
+var init_grammar = __esm({
+  "src/record/grammar.ts"() {
+    "use strict";
+    init_strict();
+    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+    ATTEMPT_MAX = 999999;
+  }
+});
+
+// src/record/spec.ts
+import { createHash } from "node:crypto";
+function identity(cfg) {
+  return createHash("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
+}
+function sortedJson(value) {
+  const sort = (v) => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === "object")
+      return Object.fromEntries(
+        Object.keys(v).sort().map((k) => [k, sort(v[k])])
+      );
+    return v;
+  };
+  return JSON.stringify(sort(value));
+}
+function buildSpec(cfg, createdAt) {
+  return sortedJson({
+    schema: "tether.spec/v1",
+    run_id: cfg.runId,
+    command: cfg.command,
+    then: cfg.then ?? null,
+    workdir: cfg.workdir,
+    env: cfg.env.map(([n]) => n),
+    secrets: cfg.secretNames,
+    checkpoints: cfg.checkpoints,
+    expected_duration_s: cfg.expectedDurationS ?? null,
+    commit: cfg.commit ?? null,
+    backend: cfg.backend,
+    created_at: createdAt.toISOString(),
+    identity: identity(cfg)
+  });
+}
+function specExpectedDuration(text) {
+  try {
+    const v = JSON.parse(text)?.expected_duration_s;
+    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+var init_spec = __esm({
+  "src/record/spec.ts"() {
+    "use strict";
+  }
+});
+
+// src/registry/entry.ts
+function signedBytes(r) {
+  return Buffer.from(
+    sortedJson({
+      schema: REGISTRATION_SCHEMA,
+      run_id: r.runId,
+      host: r.host,
+      port: r.port,
+      user: r.user,
+      host_key_fingerprint: r.hostKeyFingerprint,
+      run_root: r.runRoot,
+      backend: r.backend,
+      attempt: r.attempt,
+      expected_duration_s: r.expectedDurationS,
+      launched_at: r.launchedAt,
+      commit: r.commit
+    })
+  );
+}
+function registrationBlock(s) {
+  const json = JSON.stringify({ ...JSON.parse(signedBytes(s.entry).toString("utf8")), signer: s.signer, sig: s.sig });
+  return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
+}
+function readRegistration(body) {
+  if (body.length > 65536) throw new BoxDataError("the registration comment is larger than 64 KiB");
+  const start = body.indexOf(OPEN);
+  const end = start < 0 ? -1 : body.indexOf(CLOSE, start + OPEN.length);
+  if (start < 0 || end < 0) throw new BoxDataError("the registration comment holds no registration block");
+  const b642 = body.slice(start + OPEN.length, end);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b642)) throw new BoxDataError("the registration block is not base64");
+  const o = obj(parseJson(Buffer.from(b642, "base64").toString("utf8"), "the registration block", 16384), "registration");
+  const w = "registration";
+  if (str(o, "schema", w, { max: 64 }) !== REGISTRATION_SCHEMA) throw new BoxDataError(`registration: schema is not ${REGISTRATION_SCHEMA}`);
+  const entry = {
+    runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
+    host: str(o, "host", w, { max: 253, pattern: HOST }),
+    port: int(o, "port", w, { min: 1, max: 65535 }),
+    user: str(o, "user", w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
+    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FP }),
+    runRoot: str(o, "run_root", w, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
+    backend: str(o, "backend", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
+    expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
+    launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
+    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ })
+  };
+  return {
+    entry,
+    signer: str(o, "signer", w, { max: 50, pattern: FP }),
+    sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
+  };
+}
+function whereRegistered(r) {
+  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}`;
+}
+function renderRegistration(s, code2) {
+  const e = s.entry;
+  return [
+    registrationMarker(e.runId),
+    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)}), run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + ".",
+    "",
+    `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code2(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
+    registrationBlock(s)
+  ].join("\n");
+}
+var REGISTRATION_SCHEMA, registrationMarker, OPEN, CLOSE, FP, HOST, human;
+var init_entry = __esm({
+  "src/registry/entry.ts"() {
+    "use strict";
+    init_grammar();
+    init_spec();
+    init_strict();
+    REGISTRATION_SCHEMA = "tether.registration/v1";
+    registrationMarker = (runId2) => `<!-- tether:registration ${runId2} -->`;
+    OPEN = "<!-- tether:registration-data ";
+    CLOSE = " -->";
+    FP = /^SHA256:[A-Za-z0-9+/]{43}$/;
+    HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+    human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
   }
 });
 
@@ -7456,7 +7630,7 @@ ${formatted}-----END ${type} KEY-----`;
     var BaseKey = {
       sign: (() => {
         if (typeof sign_ === "function") {
-          return function sign(data, algo) {
+          return function sign2(data, algo) {
             const pem = this[SYM_PRIV_PEM];
             if (pem === null)
               return new Error("No private key available");
@@ -7469,7 +7643,7 @@ ${formatted}-----END ${type} KEY-----`;
             }
           };
         }
-        return function sign(data, algo) {
+        return function sign2(data, algo) {
           const pem = this[SYM_PRIV_PEM];
           if (pem === null)
             return new Error("No private key available");
@@ -7486,7 +7660,7 @@ ${formatted}-----END ${type} KEY-----`;
       })(),
       verify: (() => {
         if (typeof verify_ === "function") {
-          return function verify(data, signature, algo) {
+          return function verify2(data, signature, algo) {
             const pem = this[SYM_PUB_PEM];
             if (pem === null)
               return new Error("No public key available");
@@ -7499,7 +7673,7 @@ ${formatted}-----END ${type} KEY-----`;
             }
           };
         }
-        return function verify(data, signature, algo) {
+        return function verify2(data, signature, algo) {
           const pem = this[SYM_PUB_PEM];
           if (pem === null)
             return new Error("No public key available");
@@ -17483,12 +17657,12 @@ var require_client = __commonJS({
           if (HASHES.indexOf(cfg.hostHash) !== -1) {
             hashAlgo = cfg.hostHash;
           }
-          hostVerifier = (key, verify) => {
+          hostVerifier = (key, verify2) => {
             if (hashAlgo)
               key = createHash8(hashAlgo).update(key).digest("hex");
-            const ret = hashCb(key, verify);
+            const ret = hashCb(key, verify2);
             if (ret !== void 0)
-              verify(ret);
+              verify2(ret);
           };
         }
         const sock = this._sock = cfg.sock || new Socket();
@@ -20785,6 +20959,201 @@ var require_lib3 = __commonJS({
   }
 });
 
+// src/ssh/hostkey.ts
+import { createHash as createHash2, createHmac } from "node:crypto";
+function fingerprint(keyBlob) {
+  return `SHA256:${createHash2("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+function isFingerprint(s) {
+  return /^SHA256:[A-Za-z0-9+/]{43}$/.test(s);
+}
+function knownHostsName(host2, port2) {
+  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
+}
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
+function patternMatches(pattern, name) {
+  if (pattern.startsWith("|1|")) {
+    const [, , salt, hash] = pattern.split("|");
+    if (!salt || !hash) return false;
+    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
+  }
+  return globMatch(pattern, name);
+}
+function keysForHost(text, host2, port2) {
+  const name = knownHostsName(host2, port2);
+  const keys = [];
+  const revoked = [];
+  let lines = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const fields = line.split(/\s+/);
+    let marker2 = "";
+    if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
+    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
+      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    const [hosts, keyType, b642] = fields;
+    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
+    lines++;
+    if (marker2 === "@cert-authority") continue;
+    const patterns = hosts.split(",");
+    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
+    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
+    const fp = fingerprint(Buffer.from(b642, "base64"));
+    if (marker2 === "@revoked") revoked.push(fp);
+    else keys.push({ keyType, fingerprint: fp });
+  }
+  return { keys, revoked, lines };
+}
+function knownHostsLine(host2, port2, blob) {
+  const len = blob.readUInt32BE(0);
+  const type = blob.subarray(4, 4 + len).toString("ascii");
+  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
+}
+var KnownHostsError;
+var init_hostkey = __esm({
+  "src/ssh/hostkey.ts"() {
+    "use strict";
+    KnownHostsError = class extends Error {
+    };
+  }
+});
+
+// src/ssh/sign.ts
+function privateKeyOf(cred) {
+  if (!("privateKey" in cred))
+    throw new Error("a registration is signed with the SSH private key; an ssh agent cannot sign it here (give ssh-key or ssh-key-path)");
+  const parsed = import_ssh2.default.utils.parseKey(cred.privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) throw new Error("the SSH private key could not be parsed");
+  return key;
+}
+function sign(cred, data) {
+  const key = privateKeyOf(cred);
+  const sig = key.sign(data, hashFor(key));
+  if (sig instanceof Error) throw sig;
+  return { signer: fingerprint(key.getPublicSSH()), sig: sig.toString("base64") };
+}
+function verify(cred, data, signer, sig) {
+  const key = privateKeyOf(cred);
+  if (fingerprint(key.getPublicSSH()) !== signer) return false;
+  const pub = import_ssh2.default.utils.parseKey(key.getPublicSSH());
+  const k = Array.isArray(pub) ? pub[0] : pub;
+  if (!k || k instanceof Error) return false;
+  try {
+    return k.verify(data, Buffer.from(sig, "base64"), hashFor(k)) === true;
+  } catch {
+    return false;
+  }
+}
+var import_ssh2, hashFor;
+var init_sign = __esm({
+  "src/ssh/sign.ts"() {
+    "use strict";
+    import_ssh2 = __toESM(require_lib3(), 1);
+    init_hostkey();
+    hashFor = (k) => k.type === "ssh-rsa" ? "sha512" : void 0;
+  }
+});
+
+// src/config/connection.ts
+function parseKeySource(inputs, env) {
+  const keyText = inputs["ssh-key"] ?? "";
+  const keyPath = (inputs["ssh-key-path"] ?? "").trim();
+  if (keyText.trim() && keyPath) throw new InputError("ssh-key", "give either 'ssh-key' or 'ssh-key-path', not both");
+  if (keyText.trim()) {
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
+      throw new InputError("ssh-key", "is not a private key (expected a -----BEGIN \u2026 PRIVATE KEY----- block; pass it from a secret)");
+    }
+    return { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
+  } else if (keyPath) {
+    plainPath("ssh-key-path", keyPath);
+    return { kind: "path", path: keyPath };
+  } else if (env["SSH_AUTH_SOCK"]) {
+    return { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
+  } else {
+    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
+  }
+}
+function parseConnection(inputs, env) {
+  const host2 = host("host", inputs["host"]);
+  const port2 = port("port", inputs["port"]);
+  const user2 = user("user", inputs["user"]);
+  const key = parseKeySource(inputs, env);
+  const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
+  const knownHosts = inputs["known-hosts"] ?? "";
+  const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
+  let pin;
+  if (knownHosts.trim() || fpList.length) {
+    if (acceptNew) throw new InputError("accept-new-host-key", "is true but a pinned key was also given; drop one of them");
+    const fingerprints = [];
+    const revoked = [];
+    for (const fp of fpList) {
+      if (!isFingerprint(fp))
+        throw new InputError(
+          "host-key-fingerprint",
+          `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
+        );
+      fingerprints.push(fp);
+    }
+    if (knownHosts.trim()) {
+      let found;
+      try {
+        found = keysForHost(knownHosts, host2, port2);
+      } catch (err) {
+        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
+        throw err;
+      }
+      if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
+      if (found.keys.length === 0)
+        throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
+      fingerprints.push(...found.keys.map((k) => k.fingerprint));
+      revoked.push(...found.revoked);
+    }
+    pin = { kind: "pinned", fingerprints: [...new Set(fingerprints)], revoked };
+  } else if (acceptNew) {
+    pin = { kind: "accept-new" };
+  } else {
+    throw new InputError(
+      "known-hosts",
+      "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)"
+    );
+  }
+  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
+  const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
+  if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
+  return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
+}
+var init_connection = __esm({
+  "src/config/connection.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    init_hostkey();
+  }
+});
+
 // src/ssh/backoff.ts
 function backoffDelayMs(attempt, baseMs = 1e3, capMs = 8e3) {
   if (attempt <= 1) return 0;
@@ -20855,7 +21224,7 @@ function connect(cfg, cred, tuning = {}) {
 }
 function connectOnce(cfg, cred, tuning) {
   return new Promise((resolve5, reject) => {
-    const client = new import_ssh2.default.Client();
+    const client = new import_ssh22.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
@@ -20983,11 +21352,11 @@ function makeSession(client, hostFingerprint, hostKey) {
     })
   };
 }
-var import_ssh2;
+var import_ssh22;
 var init_client = __esm({
   "src/ssh/client.ts"() {
     "use strict";
-    import_ssh2 = __toESM(require_lib3(), 1);
+    import_ssh22 = __toESM(require_lib3(), 1);
     init_backoff();
     init_errors2();
     init_hostkey();
@@ -21011,7 +21380,7 @@ function loadCredential(source) {
     text = Buffer.from(source.text);
   }
   const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
-  const parsed = import_ssh22.default.utils.parseKey(text);
+  const parsed = import_ssh23.default.utils.parseKey(text);
   if (parsed instanceof Error) {
     const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
     throw new InputError(input, why);
@@ -21020,11 +21389,11 @@ function loadCredential(source) {
   if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
   return { privateKey: text };
 }
-var import_ssh22;
+var import_ssh23;
 var init_keys = __esm({
   "src/ssh/keys.ts"() {
     "use strict";
-    import_ssh22 = __toESM(require_lib3(), 1);
+    import_ssh23 = __toESM(require_lib3(), 1);
     init_errors();
   }
 });
@@ -21048,109 +21417,6 @@ var init_open = __esm({
     init_connection();
     init_client();
     init_keys();
-  }
-});
-
-// src/record/spec.ts
-import { createHash as createHash2 } from "node:crypto";
-function identity(cfg) {
-  return createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
-}
-function sortedJson(value) {
-  const sort = (v) => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object")
-      return Object.fromEntries(
-        Object.keys(v).sort().map((k) => [k, sort(v[k])])
-      );
-    return v;
-  };
-  return JSON.stringify(sort(value));
-}
-function buildSpec(cfg, createdAt) {
-  return sortedJson({
-    schema: "tether.spec/v1",
-    run_id: cfg.runId,
-    command: cfg.command,
-    then: cfg.then ?? null,
-    workdir: cfg.workdir,
-    env: cfg.env.map(([n]) => n),
-    secrets: cfg.secretNames,
-    checkpoints: cfg.checkpoints,
-    expected_duration_s: cfg.expectedDurationS ?? null,
-    commit: cfg.commit ?? null,
-    backend: cfg.backend,
-    created_at: createdAt.toISOString(),
-    identity: identity(cfg)
-  });
-}
-function specExpectedDuration(text) {
-  try {
-    const v = JSON.parse(text)?.expected_duration_s;
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
-  }
-}
-var init_spec = __esm({
-  "src/record/spec.ts"() {
-    "use strict";
-  }
-});
-
-// src/record/strict.ts
-function obj(v, where) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
-  return v;
-}
-function arr(o, k, where, max) {
-  const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
-  return v;
-}
-function str(o, k, where, opts) {
-  const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
-  return v;
-}
-function optStr(o, k, where, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
-}
-function int(o, k, where, opts = {}) {
-  const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
-  return v;
-}
-function optInt(o, k, where, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
-}
-function bool2(o, k, where) {
-  const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
-  return v;
-}
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
-  }
-}
-var BoxDataError;
-var init_strict = __esm({
-  "src/record/strict.ts"() {
-    "use strict";
-    BoxDataError = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "BoxDataError";
-      }
-    };
   }
 });
 
@@ -22352,37 +22618,6 @@ var init_invoke = __esm({
   }
 });
 
-// src/record/grammar.ts
-function parseMarker(kind, text) {
-  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BoxDataError(`${kind} marker is not JSON`);
-  }
-  const m = obj(raw, `${kind} marker`);
-  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
-  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
-  return {
-    kind,
-    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
-    exitCode,
-    signal,
-    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
-    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
-  };
-}
-var RUN_ID, ATTEMPT_MAX;
-var init_grammar = __esm({
-  "src/record/grammar.ts"() {
-    "use strict";
-    init_strict();
-    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
-    ATTEMPT_MAX = 999999;
-  }
-});
-
 // src/launch/audit-gate.ts
 function gate(report, cfg) {
   const failures = [];
@@ -22625,11 +22860,12 @@ __export(phase_exports, {
 });
 import { writeFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
-async function open(inputs, env, reporter) {
+async function open(inputs, env, reporter, check = () => void 0) {
   const pinned = pinnedConnection(inputs, env, reporter);
+  check(pinned.cred);
   const { session, hostKeyNote } = await openPinned(pinned, reporter);
   reporter.output("host-key-fingerprint", session.hostFingerprint);
-  return { conn: pinned.conn, session, ...hostKeyNote ? { hostKeyNote } : {} };
+  return { conn: pinned.conn, cred: pinned.cred, session, ...hostKeyNote ? { hostKeyNote } : {} };
 }
 async function auditPhase(inputs, env, reporter) {
   const cfg = parseAudit(inputs);
@@ -22646,13 +22882,22 @@ async function auditPhase(inputs, env, reporter) {
     session.close();
   }
 }
-async function launchPhase(inputs, env, reporter, workspace) {
+async function launchPhase(inputs, env, reporter, workspace, store) {
   const cfg = parseLaunch(inputs);
+  const registerTo = parseReportTo(inputs["report-to"]);
+  if (registerTo && !store?.register)
+    throw new InputError("report-to", "needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)");
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
   const auditCfg = cfg.audit ? parseAudit(inputs) : void 0;
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
-  const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
+  const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
+    if (registerTo && !("privateKey" in c))
+      throw new InputError(
+        "ssh-key",
+        "report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)"
+      );
+  });
   try {
     const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) }, release);
     reporter.output("result", o.result);
@@ -22693,7 +22938,31 @@ ${o.logHead.trimEnd()}`);
     );
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
-    return 0;
+    if (!registerTo || !store?.register) return 0;
+    const entry = {
+      runId: o.runId,
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      hostKeyFingerprint: session.hostFingerprint,
+      runRoot: cfg.runRoot,
+      backend: cfg.backend,
+      attempt: o.attempt,
+      expectedDurationS: cfg.expectedDurationS ?? null,
+      launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      commit: cfg.commit ?? null
+    };
+    try {
+      const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
+      reporter.output("registration-url", url);
+      reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
+      return 0;
+    } catch (err) {
+      reporter.error(
+        `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it`
+      );
+      return 1;
+    }
   } finally {
     session.close();
   }
@@ -22704,116 +22973,15 @@ var init_phase = __esm({
     init_audit();
     init_launch();
     init_launch2();
+    init_patrol();
+    init_errors();
+    init_markdown();
+    init_entry();
+    init_sign();
     init_open();
     init_spec();
     init_launch4();
     init_release();
-  }
-});
-
-// src/patrol/remediation.ts
-var STATES, RESUME, STATE_REMEDIATION, FAILURE_REMEDIATION, FLAG_REMEDIATION;
-var init_remediation = __esm({
-  "src/patrol/remediation.ts"() {
-    "use strict";
-    STATES = [
-      "launching",
-      "running",
-      "stalled",
-      "finished",
-      "failed",
-      "dead",
-      "rebooted",
-      "unreachable",
-      "probe-error",
-      "unknown",
-      "torn-down"
-    ];
-    RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
-    STATE_REMEDIATION = {
-      launching: "the job is starting; if it stays here for several ticks, read the attempt log",
-      running: "nothing to do",
-      stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
-      finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
-      dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
-      rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
-      unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
-      "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
-      unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
-      "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
-    };
-    FAILURE_REMEDIATION = {
-      "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
-      oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
-      "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
-      killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
-      "code-error": "a Python error in the code or config: investigate and fix; do not retry",
-      nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
-      preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
-      stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
-      other: "the command failed: read the attempt log; resume only once the cause is known"
-    };
-    FLAG_REMEDIATION = {
-      "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
-      "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
-      "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
-      "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
-      "fast-finish": "finished in under half the expected duration: check that it did real work"
-    };
-  }
-});
-
-// src/config/patrol.ts
-function parseReportTo(raw) {
-  const v0 = (raw ?? "").trim();
-  if (!v0) return void 0;
-  if (v0 === "tracking-issue") return { kind: "tracking-issue" };
-  const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
-  if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
-  return { kind: m[1], number: Number(m[2]) };
-}
-function parsePatrol(inputs) {
-  const config = (inputs["config"] ?? "").trim() || void 0;
-  const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
-  if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
-  if (!config && runIds.length === 0)
-    throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
-  if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
-  if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
-  const failOn = splitList(inputs["fail-on"] ?? "").map((s) => {
-    if (!STATES.includes(s)) throw new InputError("fail-on", `${show(s)} is not a state (${STATES.join(", ")})`);
-    return s;
-  });
-  const progressRegexes = splitList((inputs["progress-regex"] ?? "").replace(/,/g, "\0")).map((src) => {
-    const text = src.replace(/\u0000/g, ",");
-    try {
-      return new RegExp(text);
-    } catch (err) {
-      throw new InputError("progress-regex", `${show(text)} is not a regular expression: ${err.message}`);
-    }
-  });
-  const stateFile = (inputs["state-file"] ?? "").trim() || void 0;
-  plainPath("state-file", stateFile);
-  const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
-  return {
-    config,
-    concurrency,
-    runIds,
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    stallAfterS: duration("stall-after", inputs["stall-after"], 1800) ?? 1800,
-    failOn,
-    stateFile,
-    progressRegexes,
-    reportTo: parseReportTo(inputs["report-to"])
-  };
-}
-var init_patrol = __esm({
-  "src/config/patrol.ts"() {
-    "use strict";
-    init_errors();
-    init_audit();
-    init_remediation();
-    init_values();
   }
 });
 
@@ -25678,8 +25846,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
-      if (sign === "-" || sign === "+")
+      const sign2 = str2[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
       str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -25695,10 +25863,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str2);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str2, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -25845,11 +26013,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+      const sign2 = str2[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
       const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
-      return sign === "-" ? num3(-1) * res : res;
+      return sign2 === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -25858,9 +26026,9 @@ var require_timestamp = __commonJS({
         num3 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num3(-1);
       }
       const _60 = num3(60);
@@ -25875,7 +26043,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -30225,7 +30393,7 @@ function emptyMemory() {
   return { v: 1, tick: 0, runs: {} };
 }
 function memoryBlock(m) {
-  return `${OPEN}z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}${CLOSE}`;
+  return `${OPEN2}z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}${CLOSE2}`;
 }
 function fitMemory(m, budget) {
   let cur = m;
@@ -30244,12 +30412,12 @@ function mergeMemories(list) {
 }
 function readMemory(body) {
   if (!body) return emptyMemory();
-  const start = body.lastIndexOf(OPEN);
+  const start = body.lastIndexOf(OPEN2);
   if (start < 0) return emptyMemory();
-  const end = body.indexOf(CLOSE, start + OPEN.length);
+  const end = body.indexOf(CLOSE2, start + OPEN2.length);
   if (end < 0) return emptyMemory();
   try {
-    const text = body.slice(start + OPEN.length, end);
+    const text = body.slice(start + OPEN2.length, end);
     const bytes = text.startsWith("z") ? inflateRawSync(Buffer.from(text.slice(1), "base64")) : Buffer.from(text, "base64");
     const m = JSON.parse(bytes.toString("utf8"));
     if (m?.v !== 1 || typeof m.tick !== "number" || typeof m.runs !== "object" || m.runs === null) return emptyMemory();
@@ -30258,13 +30426,13 @@ function readMemory(body) {
     return emptyMemory();
   }
 }
-var HISTORY_MAX, OPEN, CLOSE;
+var HISTORY_MAX, OPEN2, CLOSE2;
 var init_memory = __esm({
   "src/patrol/memory.ts"() {
     "use strict";
     HISTORY_MAX = 96;
-    OPEN = "<!-- tether:memory ";
-    CLOSE = " -->";
+    OPEN2 = "<!-- tether:memory ";
+    CLOSE2 = " -->";
   }
 });
 
@@ -30779,7 +30947,27 @@ async function patrolPhase(inputs, env, reporter, deps) {
   const { probe, mode = "markdown", remote } = deps;
   const cfg = parsePatrol(inputs);
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  let refused = [];
+  let hosts;
+  if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
+  else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  else {
+    if (!remote?.registered || !deps.registered) throw new InputError("report-to", "needs the GitHub API to find registered runs, which only the action has");
+    const cred = loadCredential(parseKeySource(inputs, env));
+    const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
+    for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
+    const r = deps.registered(found, cred, inputs, env);
+    hosts = r.hosts;
+    refused = r.refused;
+    for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
+    reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${hosts.length} host(s)`);
+    if (hosts.length === 0) {
+      reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
+      reporter.output("states", "{}");
+      reporter.output("escalate", "false");
+      return refused.length ? 1 : 0;
+    }
+  }
   const names2 = new Set(hosts.map((h) => h.name));
   if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
@@ -30850,12 +31038,20 @@ async function patrolPhase(inputs, env, reporter, deps) {
   reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
   for (const v of result.verdicts)
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
-  const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
-  if (failing.length) {
-    reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
+  if (refused.length) code2 = 1;
+  const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
+  reporter.output("entered", JSON.stringify(entered.map((v) => v.runId)));
+  const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
+  if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);
+  if (entered.length) {
+    reporter.error(`patrol: ${entered.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
     code2 = 1;
   }
   return code2;
+}
+function enteredNow(prev, now, v) {
+  if (!prev) return true;
+  return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
 var init_phase2 = __esm({
   "src/patrol/phase.ts"() {
@@ -30996,6 +31192,52 @@ var init_probe2 = __esm({
     init_probe_parse();
     init_client();
     init_invoke();
+  }
+});
+
+// src/registry/hosts.ts
+var hosts_exports = {};
+__export(hosts_exports, {
+  registeredHosts: () => registeredHosts
+});
+function registeredHosts(found, cred, inputs, env) {
+  const own = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
+  const byWhere = /* @__PURE__ */ new Map();
+  const entries = {};
+  const refused = [];
+  for (const f of found) {
+    let e;
+    try {
+      const sealed = readRegistration(f.body);
+      e = sealed.entry;
+      if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
+      if (!verify(cred, signedBytes(e), sealed.signer, sealed.sig))
+        throw new Error(
+          `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
+        );
+      const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, "host-key-fingerprint": e.hostKeyFingerprint }, env);
+      const where = whereRegistered(e);
+      let name = `${e.user}@${e.host}:${e.port}`;
+      const same = [...byWhere.values()].filter((h) => h.name.startsWith(name)).length;
+      if (!byWhere.has(where) && same) name += ` #${same + 1}`;
+      const host2 = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      host2.runIds.push(e.runId);
+      byWhere.set(where, host2);
+      entries[e.runId] = e;
+    } catch (err) {
+      refused.push(`${f.runId}: ${err.message}`);
+    }
+  }
+  return { hosts: [...byWhere.values()], entries, refused };
+}
+var OWN;
+var init_hosts = __esm({
+  "src/registry/hosts.ts"() {
+    "use strict";
+    init_connection();
+    init_sign();
+    init_entry();
+    OWN = ["ssh-key", "ssh-key-path", "connect-timeout", "connect-attempts"];
   }
 });
 
@@ -31449,7 +31691,7 @@ var init_pull = __esm({
 });
 
 // src/report/bytes.ts
-function human(b) {
+function human2(b) {
   return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
 }
 var init_bytes = __esm({
@@ -31479,7 +31721,7 @@ function renderCard(c) {
   lines.push(
     `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`
   );
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
   const age2 = monthsSince(p.verified, c.now);
   if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
@@ -31505,13 +31747,13 @@ function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
 function budgetWarning(plans, budgetBytes, retentionDays) {
   const total = sum(plans);
   if (total <= budgetBytes) return null;
-  return `artifacts total ${human(total)}, over the artifact-budget of ${human(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
+  return `artifacts total ${human2(total)}, over the artifact-budget of ${human2(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
 }
 function renderArtifacts(uploaded, warning) {
   const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
   for (const a of uploaded)
     lines.push(
-      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human(a.size)} | \`${a.digest.slice(0, 16)}\` |`
+      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human2(a.size)} | \`${a.digest.slice(0, 16)}\` |`
     );
   if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
   return lines.join("\n");
@@ -33981,7 +34223,9 @@ var LAUNCH_INPUTS = [
   "commit",
   "run-file",
   "sync-dir",
-  "sync-mode"
+  "sync-mode",
+  "report-to",
+  "github-token"
 ];
 var PATROL_INPUTS = [
   "config",
@@ -34048,12 +34292,14 @@ var OUTPUT_DOCS = {
     handle: "how the job is held: tmux:<private socket> or setsid",
     "run-dir": "the run record on the box: <run-root>/<run-id>",
     "run-file": "path of tether-run.json in the workspace, describing the run for patrol, collect and teardown",
-    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection"
+    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
+    "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
   },
   patrol: {
     states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
     escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
     tick: "the tick number, counted in the tick memory",
+    entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
     "status-url": "the URL(s) of the sticky status comment(s) written on this tick"
   },
   collect: {
@@ -34100,7 +34346,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase(), phase_exports))).launchPhase(inputs, env, reporter, ports.workspace)
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase(), phase_exports))).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -34112,6 +34358,7 @@ var PHASES = {
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(inputs, env, reporter, {
       probe: (await Promise.resolve().then(() => (init_probe2(), probe_exports))).probeHost,
+      registered: (await Promise.resolve().then(() => (init_hosts(), hosts_exports))).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -34206,10 +34453,10 @@ var OPTION_HELP = {
   "sync-mode": "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)",
   config: "a tether.yml listing hosts (connection, pinned key, key path) and their runs; instead of host + run-ids",
   concurrency: "hosts probed at once (default 8)",
-  "run-ids": "run ids to patrol on this host, comma or newline separated (at most 64)",
+  "run-ids": "run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)",
   "stall-after": "alive but no log or checkpoint progress for this long is stalled (default 30m)",
-  "fail-on": "states that fail the step, comma separated (e.g. failed,dead,stalled,unreachable)",
-  "report-to": "where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id)",
+  "fail-on": "states that fail the step when a run enters one (once: not again on later ticks while it stays there), comma separated (e.g. failed,dead,stalled,unreachable)",
+  "report-to": "where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there",
   "github-token": "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   "state-file": "a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)",
   "progress-regex": "extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line",

@@ -7,10 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-O3SEMTK4.js";
+} from "../chunks/chunk-UI6V4YV6.js";
 import "../chunks/chunk-BEWRMVRU.js";
-import "../chunks/chunk-J3P5AHSR.js";
-import "../chunks/chunk-YO3N6WBP.js";
+import "../chunks/chunk-3DXTACMI.js";
+import "../chunks/chunk-DYCU5SPG.js";
+import "../chunks/chunk-ECWVTPTB.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/launch.ts

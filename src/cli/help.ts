@@ -36,10 +36,13 @@ export const OPTION_HELP: Record<string, string> = {
   'sync-mode': 'dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)',
   config: 'a tether.yml listing hosts (connection, pinned key, key path) and their runs; instead of host + run-ids',
   concurrency: 'hosts probed at once (default 8)',
-  'run-ids': 'run ids to patrol on this host, comma or newline separated (at most 64)',
+  'run-ids':
+    'run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)',
   'stall-after': 'alive but no log or checkpoint progress for this long is stalled (default 30m)',
-  'fail-on': 'states that fail the step, comma separated (e.g. failed,dead,stalled,unreachable)',
-  'report-to': 'where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id)',
+  'fail-on':
+    'states that fail the step when a run enters one (once: not again on later ticks while it stays there), comma separated (e.g. failed,dead,stalled,unreachable)',
+  'report-to':
+    'where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there',
   'github-token': "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   'state-file': 'a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)',
   'progress-regex': 'extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line',

@@ -19,28 +19,32 @@ export interface ConnectionConfig {
 
 export type Inputs = Record<string, string | undefined>;
 
-/** Parses the connection inputs shared by every phase. Pure: a key path is checked for existence later. */
-export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
-  const host = v.host('host', inputs['host']);
-  const port = v.port('port', inputs['port']);
-  const user = v.user('user', inputs['user']);
+/** Where the SSH key comes from: `ssh-key` text, `ssh-key-path`, or the ssh agent. */
+export function parseKeySource(inputs: Inputs, env: Inputs): KeySource {
   const keyText = inputs['ssh-key'] ?? '';
   const keyPath = (inputs['ssh-key-path'] ?? '').trim();
-  let key: KeySource;
   if (keyText.trim() && keyPath) throw new InputError('ssh-key', "give either 'ssh-key' or 'ssh-key-path', not both");
   if (keyText.trim()) {
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
       throw new InputError('ssh-key', 'is not a private key (expected a -----BEGIN … PRIVATE KEY----- block; pass it from a secret)');
     }
-    key = { kind: 'content', text: keyText.replace(/\r\n/g, '\n').trim() + '\n' };
+    return { kind: 'content', text: keyText.replace(/\r\n/g, '\n').trim() + '\n' };
   } else if (keyPath) {
     v.plainPath('ssh-key-path', keyPath);
-    key = { kind: 'path', path: keyPath };
+    return { kind: 'path', path: keyPath };
   } else if (env['SSH_AUTH_SOCK']) {
-    key = { kind: 'agent', socket: env['SSH_AUTH_SOCK'] };
+    return { kind: 'agent', socket: env['SSH_AUTH_SOCK'] };
   } else {
     throw new InputError('ssh-key', "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
   }
+}
+
+/** Parses the connection inputs shared by every phase. Pure: a key path is checked for existence later. */
+export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
+  const host = v.host('host', inputs['host']);
+  const port = v.port('port', inputs['port']);
+  const user = v.user('user', inputs['user']);
+  const key = parseKeySource(inputs, env);
 
   const acceptNew = v.bool('accept-new-host-key', inputs['accept-new-host-key'], false);
   const knownHosts = inputs['known-hosts'] ?? '';

@@ -29,6 +29,8 @@ export const LAUNCH_INPUTS = [
   'run-file',
   'sync-dir',
   'sync-mode',
+  'report-to',
+  'github-token',
 ] as const;
 
 export const PATROL_INPUTS = [

@@ -8,11 +8,13 @@ export const OUTPUT_DOCS = {
     'run-dir': 'the run record on the box: <run-root>/<run-id>',
     'run-file': 'path of tether-run.json in the workspace, describing the run for patrol, collect and teardown',
     'host-key-fingerprint': "the SHA256 fingerprint of the box's host key as seen on this connection",
+    'registration-url': 'with report-to: the comment that registers the run for the patrol (empty otherwise)',
   },
   patrol: {
     states: 'JSON object: run id → { state, class, step, epoch, metrics, flags, host }',
     escalate: 'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)',
     tick: 'the tick number, counted in the tick memory',
+    entered: 'JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)',
     'status-url': 'the URL(s) of the sticky status comment(s) written on this tick',
   },
   collect: {

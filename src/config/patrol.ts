@@ -9,6 +9,8 @@ export type ReportTo = { kind: 'pr' | 'issue'; number: number } | { kind: 'track
 export interface PatrolConfig {
   /** tether.yml path (many hosts), or undefined for the single host of the connection inputs. */
   config: string | undefined;
+  /** No config and no host: patrol the runs launch registered where report-to points (run-ids, if any, narrow them). */
+  registry: boolean;
   runIds: string[];
   runRoot: string;
   stallAfterS: number;
@@ -32,7 +34,14 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
   const config = (inputs['config'] ?? '').trim() || undefined;
   const runIds = v.splitList((inputs['run-ids'] ?? '').replace(/\s+/g, '\n')).map((id) => v.runId('run-ids', id));
   if (config && runIds.length) throw new InputError('run-ids', "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
-  if (!config && runIds.length === 0)
+  const registry = !config && !(inputs['host'] ?? '').trim();
+  const reportTo = parseReportTo(inputs['report-to']);
+  if (registry && !reportTo)
+    throw new InputError(
+      'report-to',
+      "is required to patrol the runs launch registered (no config and no host given): set it to where launch registered them (tracking-issue, pr:<n> or issue:<n>), or give 'config', or 'host' with 'run-ids'",
+    );
+  if (!config && !registry && runIds.length === 0)
     throw new InputError('run-ids', "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
   if (runIds.length > 64) throw new InputError('run-ids', `has ${runIds.length} runs; at most 64 per host`);
   if (new Set(runIds).size !== runIds.length) throw new InputError('run-ids', 'lists a run id twice');
@@ -53,6 +62,7 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
   const concurrency = v.number('concurrency', inputs['concurrency'], 8, 1, 64);
   return {
     config,
+    registry,
     concurrency,
     runIds,
     runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
@@ -60,6 +70,6 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     failOn,
     stateFile,
     progressRegexes,
-    reportTo: parseReportTo(inputs['report-to']),
+    reportTo,
   };
 }

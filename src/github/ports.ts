@@ -43,6 +43,8 @@ function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | und
     save: async (ids, render) => (await get()).save(ids, render),
     hint: (id, n) => (store ? store.hint?.(id, n) : void hints.push([id, n])),
     known: () => store?.known?.() ?? {},
+    register: async (id, body) => (await get()).register!(id, body),
+    registered: async () => (await get()).registered!(),
   };
 }
 

@@ -1,11 +1,15 @@
 import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
 import { parseReportTo, type ReportTo } from '../config/patrol.ts';
-import { client, ourComments, trackingIssue, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
+import { client, openTrackingIssues, ourComments, trackingIssue, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
+import { registrationMarker } from '../registry/entry.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { code, inert } from '../report/markdown.ts';
 import { renderTeardownMark, STATUS_MARKER } from '../report/patrol.ts';
+
+/** Runs the patrol takes from the registry at most (the same bound as run-ids on one host). */
+export const REGISTRATIONS_MAX = 64;
 
 export function githubStore(
   target: ReportTo,
@@ -46,6 +50,24 @@ export function githubStore(
         urls.push(res.url);
       }
       return urls;
+    },
+    register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
+    registered: async () => {
+      // Where launch registered: the one issue or PR, or each open tracking issue (teardown closes them).
+      const places: Array<{ issue: number; runId?: string }> =
+        target.kind === 'tracking-issue'
+          ? (await openTrackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId }))
+          : [{ issue: target.number }];
+      const found: Array<{ runId: string; body: string }> = [];
+      for (const p of places) {
+        for (const c of await ourComments(octokit, r, p.issue, '<!-- tether:registration ', await me())) {
+          const id = /<!-- tether:registration ([A-Za-z0-9._-]{1,64}) -->/.exec(c.body ?? '')?.[1];
+          // In a tracking issue only that run's registration counts.
+          if (id && (!p.runId || p.runId === id) && !found.some((f) => f.runId === id)) found.push({ runId: id, body: c.body ?? '' });
+          if (found.length >= REGISTRATIONS_MAX) return found;
+        }
+      }
+      return found;
     },
     /** Comments and closes the run's tracking issue; null when the status lives elsewhere. */
     closeTracking: async (runId, comment) => {

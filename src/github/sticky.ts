@@ -160,3 +160,34 @@ export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, wh
   who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }
+
+/**
+ * The open tracking issues by tether's identity, with their run ids, newest first: at most
+ * TRACKING_PAGES_MAX pages of the label's listing (a closed one is a torn-down run).
+ */
+export async function openTrackingIssues(octokit: Octokit, r: Repo, who: Identity): Promise<Array<{ number: number; runId: string }>> {
+  const list: IssueLite[] = [];
+  let pages = 0;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    ...r,
+    state: 'open',
+    labels: TRACKING_LABEL,
+    per_page: 100,
+    sort: 'created',
+    direction: 'desc',
+  })) {
+    list.push(...(page.data as IssueLite[]));
+    if (++pages >= TRACKING_PAGES_MAX) break;
+  }
+  const out: Array<{ number: number; runId: string }> = [];
+  for (const i of mine(
+    list,
+    who,
+    (x) => !x.pull_request && /<!-- tether:tracking [A-Za-z0-9._-]{1,64} -->/.test(x.body ?? ''),
+    (a, b) => b.number - a.number,
+  )) {
+    const runId = /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? '')![1]!;
+    if (!out.some((o) => o.runId === runId)) out.push({ number: i.number, runId });
+  }
+  return out;
+}

@@ -4,7 +4,13 @@ import { parseAudit as parseAuditConfig } from '../config/audit.ts';
 import type { ConnectionConfig, Inputs } from '../config/connection.ts';
 import { parseLaunch, readSecrets } from '../config/launch.ts';
 import { renderAudit, renderLaunch } from '../report/launch.ts';
-import type { Reporter } from '../report/reporter.ts';
+import type { Reporter, StatusStore } from '../report/reporter.ts';
+import { parseReportTo } from '../config/patrol.ts';
+import { InputError } from '../config/errors.ts';
+import { code } from '../report/markdown.ts';
+import { renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
+import { sign } from '../ssh/sign.ts';
+import type { Credential } from '../ssh/keys.ts';
 import type { Session } from '../ssh/client.ts';
 import { openPinned, pinnedConnection } from '../ssh/open.ts';
 import { sortedJson } from '../record/spec.ts';
@@ -12,11 +18,17 @@ import { launch, runAudit } from './launch.ts';
 import { packRelease } from './release.ts';
 
 /** Parses and checks everything before the box is touched; a bad input throws InputError here. */
-async function open(inputs: Inputs, env: Inputs, reporter: Reporter): Promise<{ conn: ConnectionConfig; session: Session; hostKeyNote?: string }> {
+async function open(
+  inputs: Inputs,
+  env: Inputs,
+  reporter: Reporter,
+  check: (cred: Credential) => void = () => undefined,
+): Promise<{ conn: ConnectionConfig; cred: Credential; session: Session; hostKeyNote?: string }> {
   const pinned = pinnedConnection(inputs, env, reporter);
+  check(pinned.cred);
   const { session, hostKeyNote } = await openPinned(pinned, reporter);
   reporter.output('host-key-fingerprint', session.hostFingerprint);
-  return { conn: pinned.conn, session, ...(hostKeyNote ? { hostKeyNote } : {}) };
+  return { conn: pinned.conn, cred: pinned.cred, session, ...(hostKeyNote ? { hostKeyNote } : {}) };
 }
 
 /** The audit phase: one read-only probe and the gate. Returns the process exit code. */
@@ -37,13 +49,22 @@ export async function auditPhase(inputs: Inputs, env: Inputs, reporter: Reporter
 }
 
 /** The launch phase. Returns the process exit code (0 started; 1 refused or failed; 3 blocked by the gate). */
-export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string): Promise<number> {
+export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, store?: StatusStore): Promise<number> {
   const cfg = parseLaunch(inputs);
+  const registerTo = parseReportTo(inputs['report-to']);
+  if (registerTo && !store?.register)
+    throw new InputError('report-to', 'needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)');
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
   const auditCfg = cfg.audit ? parseAuditConfig(inputs) : undefined;
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : undefined;
-  const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
+  const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
+    if (registerTo && !('privateKey' in c))
+      throw new InputError(
+        'ssh-key',
+        'report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)',
+      );
+  });
   try {
     const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => new Date(), log: (l) => reporter.info(l) }, release);
     reporter.output('result', o.result);
@@ -84,7 +105,32 @@ export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     );
     reporter.output('run-file', runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
-    return 0;
+    if (!registerTo || !store?.register) return 0;
+    // Where the patrol finds the run without a file edit: signed with the key that launched it.
+    const entry: Registration = {
+      runId: o.runId,
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      hostKeyFingerprint: session.hostFingerprint,
+      runRoot: cfg.runRoot,
+      backend: cfg.backend,
+      attempt: o.attempt,
+      expectedDurationS: cfg.expectedDurationS ?? null,
+      launchedAt: new Date().toISOString(),
+      commit: cfg.commit ?? null,
+    };
+    try {
+      const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
+      reporter.output('registration-url', url);
+      reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
+      return 0;
+    } catch (err) {
+      reporter.error(
+        `launch: the job started, but registering it for the patrol failed (${(err as Error).message}); it runs, but a patrol without config will not find it until a relaunch registers it`,
+      );
+      return 1;
+    }
   } finally {
     session.close();
   }

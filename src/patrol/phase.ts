@@ -1,15 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseConnection, type Inputs } from '../config/connection.ts';
+import { parseConnection, parseKeySource, type Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import { parsePatrol } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
-import { mergeMemories, readMemory, type TickMemory } from './memory.ts';
+import { mergeMemories, readMemory, type RunMemory, type TickMemory } from './memory.ts';
 import { tick } from './tick.ts';
 import { ESCALATE, renderPatrol, renderStatusText, stateText, STATUS_MARKER } from '../report/patrol.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
 import type { HostObservation, SeenRun } from '../record/observation.ts';
+import type { Registered } from '../registry/hosts.ts';
 import { TransportError } from '../ssh/errors.ts';
 
 /** Tick memory in a local file (the CLI, or a runner without report-to). */
@@ -51,7 +52,7 @@ function pick(memory: TickMemory, ids: string[]): TickMemory {
 /**
  * The patrol phase for one host: one read-only probe, a verdict per run, status on every tick.
  * Tick memory comes from the store (the sticky comment on GitHub, or `state-file`); a missing or broken
- * store is a first tick, never a false alert. Returns 1 when a run is in a `fail-on` state or the status
+ * store is a first tick, never a false alert. Returns 1 when a run entered a `fail-on` state on this tick or the status
  * could not be written, else 0.
  */
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
@@ -59,6 +60,8 @@ export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: stri
 
 export interface PatrolDeps {
   probe: ProbeHost;
+  /** Hosts from registration comments, their signatures checked with this key (src/registry/hosts.ts). */
+  registered?: (found: Array<{ runId: string; body: string }>, cred: Credential, inputs: Inputs, env: Inputs) => Registered;
   /** The status table's form (default markdown). */
   mode?: 'markdown' | 'text';
   /** Where status and tick memory live besides the state file (`report-to`). */
@@ -69,7 +72,27 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   const { probe, mode = 'markdown', remote } = deps;
   const cfg = parsePatrol(inputs);
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
-  const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  let refused: string[] = [];
+  let hosts: HostEntry[];
+  if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
+  else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  else {
+    if (!remote?.registered || !deps.registered) throw new InputError('report-to', 'needs the GitHub API to find registered runs, which only the action has');
+    const cred = loadCredential(parseKeySource(inputs, env));
+    const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
+    for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
+    const r = deps.registered(found, cred, inputs, env);
+    hosts = r.hosts;
+    refused = r.refused;
+    for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
+    reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${hosts.length} host(s)`);
+    if (hosts.length === 0) {
+      reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : 'tether patrol: no registered runs');
+      reporter.output('states', '{}');
+      reporter.output('escalate', 'false');
+      return refused.length ? 1 : 0;
+    }
+  }
   const names = new Set(hosts.map((h) => h.name));
   if (names.size !== hosts.length) throw new InputError('config', 'two hosts have the same name; give each a unique name');
   // Every key is loaded before the first connection: a bad key is a bad input, not a failed tick.
@@ -145,10 +168,22 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   reporter.output('status-url', written.filter((w) => w.startsWith('http')).join('\n'));
   for (const v of result.verdicts)
     if (v.state !== 'running' && v.state !== 'finished' && v.state !== 'launching') reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
-  const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
-  if (failing.length) {
-    reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(', ')} (fail-on: ${cfg.failOn.join(',')})`);
+  if (refused.length) code = 1;
+  // fail-on fails the job when a run *enters* such a state (another state, class or attempt than the last
+  // tick remembered): one notification, not one per tick while it stays there.
+  const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
+  reporter.output('entered', JSON.stringify(entered.map((v) => v.runId)));
+  const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
+  if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(', ')} (already reported when it began)`);
+  if (entered.length) {
+    reporter.error(`patrol: ${entered.map((v) => `${v.runId} is ${stateText(v)}`).join(', ')} (fail-on: ${cfg.failOn.join(',')})`);
     code = 1;
   }
   return code;
+}
+
+/** Whether this tick's verdict is news against what the last tick remembered of the run. */
+function enteredNow(prev: RunMemory | undefined, now: RunMemory | undefined, v: { state: string; cls: string | null }): boolean {
+  if (!prev) return true;
+  return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }

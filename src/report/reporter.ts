@@ -20,4 +20,8 @@ export interface StatusStore {
   hint?(runId: string, issue: number): void;
   /** The tracking issue of each run this store has found or created. */
   known?(): Record<string, number>;
+  /** Writes a run's registration comment (launch), one per run id, by tether's identity. Returns its URL. */
+  register?(runId: string, body: string): Promise<string>;
+  /** Every registration comment by tether's identity where this store looks (bounded). */
+  registered?(): Promise<Array<{ runId: string; body: string }>>;
 }

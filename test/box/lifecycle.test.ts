@@ -55,25 +55,33 @@ async function action(name: string, inputs: Record<string, string>, env: Record<
   removeWorkspace(r);
   return r;
 }
-const patrol = () =>
-  action('patrol', box.inputs({ 'run-ids': RUN, 'report-to': 'tracking-issue', 'github-token': 'ghs-actions-token', 'stall-after': '1h' }), github());
+const reporting = { 'report-to': 'tracking-issue', 'github-token': 'ghs-actions-token' };
+// The cron patrol as a user sets it up: no tether.yml, no host, no run ids: only the key and where launch registered.
+const patrol = () => action('patrol', { 'ssh-key-path': box.inputs()['ssh-key-path']!, 'connect-timeout': '5', ...reporting, 'stall-after': '1h' }, github());
+const registration = () => [...gh.comments.values()].find((c) => c.issue === tracking()?.number && c.body.includes(`<!-- tether:registration ${RUN} -->`));
 const tracking = () => [...gh.issues.values()].find((i) => i.title === `tether: run ${RUN}`);
 const status = () =>
   [...gh.comments.values()].find((c) => c.issue === tracking()?.number && c.user.login === BOT.login && c.body.includes('<!-- tether:status -->'))?.body ?? '';
 
 describe('the whole lifecycle through the built actions (dist/, Node 24, INPUT_* and file-based outputs)', () => {
-  it('launch → patrol running → finished → collect verified + artifacts → teardown approved → provider gone → patrol torn down', async () => {
+  it('launch (registers) → patrol without config finds it running → finished → collect verified + artifacts → teardown approved → provider gone → patrol skips it', async () => {
     const launched = await action(
       'launch',
-      box.inputs({ 'run-id': RUN, command: TRAIN, workdir: '~/train', audit: 'false', 'confirm-timeout': '2', checkpoints: 'ck/*.pt' }),
+      box.inputs({ 'run-id': RUN, command: TRAIN, workdir: '~/train', audit: 'false', 'confirm-timeout': '2', checkpoints: 'ck/*.pt', ...reporting }),
+      github(),
     );
     expect(launched.code, launched.stdout).toBe(0);
     expect(launched.outputs['result']).toBe('started');
+    // Registered in the run's tracking issue, by tether's identity, with the host key launch pinned.
+    expect(registration()?.user.login).toBe(BOT.login);
+    expect(registration()?.body).toContain(box.fingerprint);
+    expect(launched.outputs['registration-url']).toMatch(/#issuecomment-\d+$/);
 
     await waitFor('a checkpoint', () => existsSync(`${box.home}/train/ck/last.pt`), 30_000);
     const running = await patrol();
     expect(running.code, running.stdout).toBe(0);
-    expect(JSON.parse(running.outputs['states']!)[RUN].state).toBe('running');
+    expect(running.stdout).toMatch(/1 registered run\(s\) on 1 host\(s\)/);
+    expect(JSON.parse(running.outputs['states']!)[RUN]).toMatchObject({ state: 'running', host: `root@${box.addr}:22` });
     expect(status()).toContain(`| \`${RUN}\` |`);
 
     box.sh(`touch ${box.home}/train/STOP`);
@@ -133,9 +141,13 @@ describe('the whole lifecycle through the built actions (dist/, Node 24, INPUT_*
     expect(tracking()?.state).toBe('closed');
     expect(readMemory(status()).runs[RUN]?.teardown?.state).toBe('torn-down');
 
+    // The next cron patrol skips it (its tracking issue is closed); one asked about it by name says torn down.
     const after = await patrol();
     expect(after.code, after.stdout).toBe(0);
-    expect(JSON.parse(after.outputs['states']!)[RUN].state).toBe('torn-down');
+    expect(after.stdout).toMatch(/0 registered run\(s\) on 0 host\(s\)/);
+    expect(JSON.parse(after.outputs['states']!)).toEqual({});
+    const named = await action('patrol', box.inputs({ 'run-ids': RUN, ...reporting }), github());
+    expect(JSON.parse(named.outputs['states']!)[RUN].state).toBe('torn-down');
     expect(status()).toMatch(/🏁/);
     expect(gh.responseErrors).toEqual([]);
   }, 300_000);

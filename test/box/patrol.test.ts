@@ -96,6 +96,15 @@ describe('patrol verdicts produced for real on a namespace box', () => {
     expect(r.outputs['escalate']).toBe('true');
     expect(body).toMatch(/### tether patrol — last checked \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, tick 1/);
     expect(body).toContain('CUDA out of memory (usually deterministic)');
+    expect(JSON.parse(r.outputs['entered']!)).toEqual(['p-trace', 'p-cudaoom', 'p-kill9', 'p-disk']);
+
+    // The next tick: nothing entered a fail-on state, so the step passes; it still says what stays failed.
+    const again = await patrol([...Object.keys(jobs), 'p-none'], { 'fail-on': 'failed' });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.r.outputs['entered']!)).toEqual([]);
+    expect(again.r.errors).toEqual([]);
+    expect(again.r.lines.join('\n')).toMatch(/still p-trace failed \(code-error\), .*already reported when it began/);
+    expect(again.r.outputs['escalate']).toBe('true');
   });
 
   it('alive but frozen is stalled; a quiet log with new checkpoints is running', async () => {

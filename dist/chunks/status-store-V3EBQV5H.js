@@ -11,17 +11,24 @@ import {
   requestLog
 } from "./chunk-V37UE6HX.js";
 import {
+  registrationMarker
+} from "./chunk-4WDWC3YR.js";
+import "./chunk-6AJEPD4U.js";
+import "./chunk-NSC5ULHP.js";
+import {
   STATUS_MARKER,
   renderTeardownMark
-} from "./chunk-P6OWO4FG.js";
+} from "./chunk-SCQK4O5A.js";
 import {
   parseReportTo
-} from "./chunk-J3P5AHSR.js";
+} from "./chunk-3DXTACMI.js";
 import {
-  InputError,
   code,
   inert
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-DYCU5SPG.js";
+import {
+  InputError
+} from "./chunk-ECWVTPTB.js";
 import "./chunk-R3K6G2KB.js";
 
 // node_modules/@octokit/rest/dist-src/version.js
@@ -131,8 +138,35 @@ Status of training run \`${runId}\`, updated by tether's patrol on every tick.`
   who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }
+async function openTrackingIssues(octokit, r, who) {
+  const list = [];
+  let pages = 0;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    ...r,
+    state: "open",
+    labels: TRACKING_LABEL,
+    per_page: 100,
+    sort: "created",
+    direction: "desc"
+  })) {
+    list.push(...page.data);
+    if (++pages >= TRACKING_PAGES_MAX) break;
+  }
+  const out = [];
+  for (const i of mine(
+    list,
+    who,
+    (x) => !x.pull_request && /<!-- tether:tracking [A-Za-z0-9._-]{1,64} -->/.test(x.body ?? ""),
+    (a, b) => b.number - a.number
+  )) {
+    const runId = /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? "")[1];
+    if (!out.some((o) => o.runId === runId)) out.push({ number: i.number, runId });
+  }
+  return out;
+}
 
 // src/github/status-store.ts
+var REGISTRATIONS_MAX = 64;
 function githubStore(target, env, token) {
   const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
   if (!owner || !repo) throw new InputError("report-to", "needs GITHUB_REPOSITORY (owner/repo), which the runner sets");
@@ -169,6 +203,19 @@ function githubStore(target, env, token) {
       }
       return urls;
     },
+    register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
+    registered: async () => {
+      const places = target.kind === "tracking-issue" ? (await openTrackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId })) : [{ issue: target.number }];
+      const found = [];
+      for (const p of places) {
+        for (const c of await ourComments(octokit, r, p.issue, "<!-- tether:registration ", await me())) {
+          const id = /<!-- tether:registration ([A-Za-z0-9._-]{1,64}) -->/.exec(c.body ?? "")?.[1];
+          if (id && (!p.runId || p.runId === id) && !found.some((f) => f.runId === id)) found.push({ runId: id, body: c.body ?? "" });
+          if (found.length >= REGISTRATIONS_MAX) return found;
+        }
+      }
+      return found;
+    },
     /** Comments and closes the run's tracking issue; null when the status lives elsewhere. */
     closeTracking: async (runId, comment) => {
       if (target.kind !== "tracking-issue") return null;
@@ -200,6 +247,7 @@ async function teardownDone(inputs, env, reporter, state, reason) {
   }
 }
 export {
+  REGISTRATIONS_MAX,
   githubStore,
   teardownDone
 };

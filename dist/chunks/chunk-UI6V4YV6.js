@@ -16,11 +16,13 @@ import {
 } from "./chunk-BEWRMVRU.js";
 import {
   parseReportTo
-} from "./chunk-J3P5AHSR.js";
+} from "./chunk-3DXTACMI.js";
 import {
-  InputError,
   inert
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-DYCU5SPG.js";
+import {
+  InputError
+} from "./chunk-ECWVTPTB.js";
 
 // src/config/inputs.ts
 var CONNECTION_INPUTS = [
@@ -52,7 +54,9 @@ var LAUNCH_INPUTS = [
   "commit",
   "run-file",
   "sync-dir",
-  "sync-mode"
+  "sync-mode",
+  "report-to",
+  "github-token"
 ];
 var PATROL_INPUTS = [
   "config",
@@ -119,12 +123,14 @@ var OUTPUT_DOCS = {
     handle: "how the job is held: tmux:<private socket> or setsid",
     "run-dir": "the run record on the box: <run-root>/<run-id>",
     "run-file": "path of tether-run.json in the workspace, describing the run for patrol, collect and teardown",
-    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection"
+    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
+    "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
   },
   patrol: {
     states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
     escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
     tick: "the tick number, counted in the tick memory",
+    entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
     "status-url": "the URL(s) of the sticky status comment(s) written on this tick"
   },
   collect: {
@@ -161,7 +167,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-L6TOFBOX.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-MZKQEIZH.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -171,7 +177,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-L6TOFBOX.js")).launchPhase(inputs, env, reporter, ports.workspace)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-MZKQEIZH.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -181,8 +187,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-JFYWGQFM.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-3F7EVXWM.js")).probeHost,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-UEVHGJYH.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-6SBYIJX2.js")).probeHost,
+      registered: (await import("./hosts-IM7IWBKJ.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -195,7 +202,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-FGTMPGOQ.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-NYF7B7RE.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -205,7 +212,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-EELNN6JR.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-KXLGJTEQ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -260,7 +267,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-KETW5QJ2.js").then((m) => {
+  const get = () => real ??= import("./status-store-V3EBQV5H.js").then((m) => {
     store = m.githubStore(target, env, token);
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -269,7 +276,9 @@ function lazyStore(inputs, env, reporter) {
     load: async (ids) => (await get()).load(ids),
     save: async (ids, render) => (await get()).save(ids, render),
     hint: (id, n) => store ? store.hint?.(id, n) : void hints.push([id, n]),
-    known: () => store?.known?.() ?? {}
+    known: () => store?.known?.() ?? {},
+    register: async (id, body) => (await get()).register(id, body),
+    registered: async () => (await get()).registered()
   };
 }
 function githubPorts(env = process.env) {
@@ -280,7 +289,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-ZIRDQ4MH.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-KETW5QJ2.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-V3EBQV5H.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -5,20 +5,22 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  dataLines,
+  parseJsonLine,
+  runScript
+} from "./chunk-IAAXHXB5.js";
+import {
   ATTEMPT_MAX,
   BoxDataError,
   arr,
   bool,
-  dataLines,
   int,
   obj,
-  parseJsonLine,
-  runScript,
   str
-} from "./chunk-XITE7ULN.js";
+} from "./chunk-NSC5ULHP.js";
 import {
   code
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-DYCU5SPG.js";
 
 // src/teardown/facts.ts
 var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];

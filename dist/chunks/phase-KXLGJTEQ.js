@@ -15,34 +15,40 @@ import {
   instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-XMFKGY5T.js";
+} from "./chunk-5H5EQY57.js";
 import {
   openPinned
-} from "./chunk-BRRT7PPT.js";
+} from "./chunk-YUB6BQA3.js";
 import {
   connect
-} from "./chunk-XITE7ULN.js";
+} from "./chunk-IAAXHXB5.js";
+import "./chunk-NSC5ULHP.js";
 import {
-  loadCredential,
-  parseConnection
-} from "./chunk-HOP5LNZX.js";
+  loadCredential
+} from "./chunk-6TFENON3.js";
 import {
   TransportError
-} from "./chunk-XMLX3SEP.js";
+} from "./chunk-JVLHI33R.js";
+import {
+  parseConnection
+} from "./chunk-BJ7WXVDM.js";
+import "./chunk-FIZNNSA4.js";
 import {
   DEFAULT_RUN_ROOT,
+  code,
+  inert
+} from "./chunk-DYCU5SPG.js";
+import {
   InputError,
   bool,
-  code,
   command,
   duration,
-  inert,
   oneOf,
   plainPath,
   remotePath,
   runId,
   show
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-ECWVTPTB.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts

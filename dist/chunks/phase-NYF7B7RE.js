@@ -15,29 +15,34 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-XMFKGY5T.js";
+} from "./chunk-5H5EQY57.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-BRRT7PPT.js";
+} from "./chunk-YUB6BQA3.js";
 import {
   shellQuote
-} from "./chunk-XITE7ULN.js";
+} from "./chunk-IAAXHXB5.js";
+import "./chunk-NSC5ULHP.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
-import "./chunk-HOP5LNZX.js";
+import "./chunk-6TFENON3.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-BJ7WXVDM.js";
 import {
   knownHostsLine
-} from "./chunk-XMLX3SEP.js";
+} from "./chunk-FIZNNSA4.js";
 import {
   DEFAULT_RUN_ROOT,
+  code,
+  inert
+} from "./chunk-DYCU5SPG.js";
+import {
   InputError,
   bool,
-  code,
   command,
   duration,
-  inert,
   number,
   oneOf,
   plainPath,
@@ -46,7 +51,7 @@ import {
   show,
   size,
   splitList
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-ECWVTPTB.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/collect/phase.ts

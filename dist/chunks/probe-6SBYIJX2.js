@@ -7,30 +7,35 @@ var __dirname = __tether_dn(__filename);
 import {
   parseDf,
   parseGpuQuery,
-  parseMemory,
+  parseMemory
+} from "./chunk-QDNKGBW7.js";
+import {
+  backendOf,
+  connect,
+  parseJsonLine,
+  runScript
+} from "./chunk-IAAXHXB5.js";
+import {
   specExpectedDuration
-} from "./chunk-7EVOM5DF.js";
+} from "./chunk-6AJEPD4U.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
   RUN_ID,
   arr,
-  backendOf,
   bool,
-  connect,
   int,
   obj,
   optInt,
   optStr,
-  parseJsonLine,
   parseMarker,
-  runScript,
   str
-} from "./chunk-XITE7ULN.js";
+} from "./chunk-NSC5ULHP.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
-import "./chunk-XMLX3SEP.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-FIZNNSA4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/remote/probe-parse.ts

@@ -5,7 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  DEFAULT_RUN_ROOT,
+  DEFAULT_RUN_ROOT
+} from "./chunk-DYCU5SPG.js";
+import {
   InputError,
   duration,
   number,
@@ -14,7 +16,7 @@ import {
   runId,
   show,
   splitList
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-ECWVTPTB.js";
 
 // src/patrol/remediation.ts
 var STATES = [
@@ -75,7 +77,14 @@ function parsePatrol(inputs) {
   const config = (inputs["config"] ?? "").trim() || void 0;
   const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
   if (config && runIds.length) throw new InputError("run-ids", "give either 'config' (tether.yml, many hosts) or 'run-ids' with one host's connection inputs");
-  if (!config && runIds.length === 0)
+  const registry = !config && !(inputs["host"] ?? "").trim();
+  const reportTo = parseReportTo(inputs["report-to"]);
+  if (registry && !reportTo)
+    throw new InputError(
+      "report-to",
+      "is required to patrol the runs launch registered (no config and no host given): set it to where launch registered them (tracking-issue, pr:<n> or issue:<n>), or give 'config', or 'host' with 'run-ids'"
+    );
+  if (!config && !registry && runIds.length === 0)
     throw new InputError("run-ids", "is required: the run ids to patrol on this host (comma or newline separated), or use 'config'");
   if (runIds.length > 64) throw new InputError("run-ids", `has ${runIds.length} runs; at most 64 per host`);
   if (new Set(runIds).size !== runIds.length) throw new InputError("run-ids", "lists a run id twice");
@@ -96,6 +105,7 @@ function parsePatrol(inputs) {
   const concurrency = number("concurrency", inputs["concurrency"], 8, 1, 64);
   return {
     config,
+    registry,
     concurrency,
     runIds,
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
@@ -103,7 +113,7 @@ function parsePatrol(inputs) {
     failOn,
     stateFile,
     progressRegexes,
-    reportTo: parseReportTo(inputs["report-to"])
+    reportTo
   };
 }
 

@@ -6,11 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-XITE7ULN.js";
+} from "./chunk-IAAXHXB5.js";
 import {
-  loadCredential,
+  loadCredential
+} from "./chunk-6TFENON3.js";
+import {
   parseConnection
-} from "./chunk-HOP5LNZX.js";
+} from "./chunk-BJ7WXVDM.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

@@ -13,49 +13,7 @@ import {
   optInt,
   optStr,
   str
-} from "./chunk-XITE7ULN.js";
-
-// src/record/spec.ts
-import { createHash } from "node:crypto";
-function identity(cfg) {
-  return createHash("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
-}
-function sortedJson(value) {
-  const sort = (v) => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object")
-      return Object.fromEntries(
-        Object.keys(v).sort().map((k) => [k, sort(v[k])])
-      );
-    return v;
-  };
-  return JSON.stringify(sort(value));
-}
-function buildSpec(cfg, createdAt) {
-  return sortedJson({
-    schema: "tether.spec/v1",
-    run_id: cfg.runId,
-    command: cfg.command,
-    then: cfg.then ?? null,
-    workdir: cfg.workdir,
-    env: cfg.env.map(([n]) => n),
-    secrets: cfg.secretNames,
-    checkpoints: cfg.checkpoints,
-    expected_duration_s: cfg.expectedDurationS ?? null,
-    commit: cfg.commit ?? null,
-    backend: cfg.backend,
-    created_at: createdAt.toISOString(),
-    identity: identity(cfg)
-  });
-}
-function specExpectedDuration(text) {
-  try {
-    const v = JSON.parse(text)?.expected_duration_s;
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
-  }
-}
+} from "./chunk-NSC5ULHP.js";
 
 // src/remote/audit.ts
 var THROTTLE_BITS = [
@@ -220,10 +178,6 @@ function parseAudit(raw) {
 }
 
 export {
-  identity,
-  sortedJson,
-  buildSpec,
-  specExpectedDuration,
   parseGpuQuery,
   parseDf,
   parseMemory,

@@ -8,9 +8,8 @@ import {
   KnownHostsError,
   isFingerprint,
   keysForHost,
-  knownHostsName,
-  require_lib
-} from "./chunk-XMLX3SEP.js";
+  knownHostsName
+} from "./chunk-FIZNNSA4.js";
 import {
   InputError,
   bool,
@@ -21,33 +20,32 @@ import {
   show,
   splitList,
   user
-} from "./chunk-YO3N6WBP.js";
-import {
-  __toESM
-} from "./chunk-R3K6G2KB.js";
+} from "./chunk-ECWVTPTB.js";
 
 // src/config/connection.ts
-function parseConnection(inputs, env) {
-  const host2 = host("host", inputs["host"]);
-  const port2 = port("port", inputs["port"]);
-  const user2 = user("user", inputs["user"]);
+function parseKeySource(inputs, env) {
   const keyText = inputs["ssh-key"] ?? "";
   const keyPath = (inputs["ssh-key-path"] ?? "").trim();
-  let key;
   if (keyText.trim() && keyPath) throw new InputError("ssh-key", "give either 'ssh-key' or 'ssh-key-path', not both");
   if (keyText.trim()) {
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
       throw new InputError("ssh-key", "is not a private key (expected a -----BEGIN \u2026 PRIVATE KEY----- block; pass it from a secret)");
     }
-    key = { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
+    return { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
   } else if (keyPath) {
     plainPath("ssh-key-path", keyPath);
-    key = { kind: "path", path: keyPath };
+    return { kind: "path", path: keyPath };
   } else if (env["SSH_AUTH_SOCK"]) {
-    key = { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
+    return { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
   } else {
     throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
   }
+}
+function parseConnection(inputs, env) {
+  const host2 = host("host", inputs["host"]);
+  const port2 = port("port", inputs["port"]);
+  const user2 = user("user", inputs["user"]);
+  const key = parseKeySource(inputs, env);
   const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
   const knownHosts = inputs["known-hosts"] ?? "";
   const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
@@ -93,35 +91,7 @@ function parseConnection(inputs, env) {
   return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
 }
 
-// src/ssh/keys.ts
-var import_ssh2 = __toESM(require_lib(), 1);
-import { readFileSync, statSync } from "node:fs";
-function loadCredential(source) {
-  if (source.kind === "agent") return { agent: source.socket };
-  let text;
-  if (source.kind === "path") {
-    try {
-      const st = statSync(source.path);
-      if (!st.isFile()) throw new Error("not a regular file");
-      text = readFileSync(source.path);
-    } catch (err) {
-      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
-    }
-  } else {
-    text = Buffer.from(source.text);
-  }
-  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
-  const parsed = import_ssh2.default.utils.parseKey(text);
-  if (parsed instanceof Error) {
-    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
-    throw new InputError(input, why);
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
-  return { privateKey: text };
-}
-
 export {
-  parseConnection,
-  loadCredential
+  parseKeySource,
+  parseConnection
 };

@@ -5,51 +5,69 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  buildSpec,
-  identity,
-  parseAudit as parseAudit2,
-  sortedJson
-} from "./chunk-7EVOM5DF.js";
+  parseAudit as parseAudit2
+} from "./chunk-QDNKGBW7.js";
+import {
+  sign
+} from "./chunk-2L4GZA6Z.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-BRRT7PPT.js";
+} from "./chunk-YUB6BQA3.js";
 import {
-  ATTEMPT_MAX,
   BACKEND_NAMES,
   WRAPPER,
-  bool as bool2,
   dataLines,
+  parseJsonLine,
+  runScript
+} from "./chunk-IAAXHXB5.js";
+import {
+  renderRegistration,
+  signedBytes
+} from "./chunk-4WDWC3YR.js";
+import {
+  buildSpec,
+  identity,
+  sortedJson
+} from "./chunk-6AJEPD4U.js";
+import {
+  ATTEMPT_MAX,
+  bool as bool2,
   int,
   obj,
   optInt,
   optStr,
-  parseJsonLine,
   parseMarker,
-  runScript,
   str
-} from "./chunk-XITE7ULN.js";
-import "./chunk-HOP5LNZX.js";
-import "./chunk-XMLX3SEP.js";
+} from "./chunk-NSC5ULHP.js";
+import "./chunk-6TFENON3.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-BJ7WXVDM.js";
+import "./chunk-FIZNNSA4.js";
+import {
+  parseReportTo
+} from "./chunk-3DXTACMI.js";
 import {
   DEFAULT_RUN_ROOT,
+  code,
+  inert,
+  parseAudit
+} from "./chunk-DYCU5SPG.js";
+import {
   InputError,
   bool,
-  code,
   command,
   duration,
   envLines,
   globs,
-  inert,
   names,
   number,
   oneOf,
-  parseAudit,
   plainPath,
   remotePath,
   runId,
   show
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-ECWVTPTB.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/launch/phase.ts
@@ -356,11 +374,12 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
 }
 
 // src/launch/phase.ts
-async function open(inputs, env, reporter) {
+async function open(inputs, env, reporter, check = () => void 0) {
   const pinned = pinnedConnection(inputs, env, reporter);
+  check(pinned.cred);
   const { session, hostKeyNote } = await openPinned(pinned, reporter);
   reporter.output("host-key-fingerprint", session.hostFingerprint);
-  return { conn: pinned.conn, session, ...hostKeyNote ? { hostKeyNote } : {} };
+  return { conn: pinned.conn, cred: pinned.cred, session, ...hostKeyNote ? { hostKeyNote } : {} };
 }
 async function auditPhase(inputs, env, reporter) {
   const cfg = parseAudit(inputs);
@@ -377,13 +396,22 @@ async function auditPhase(inputs, env, reporter) {
     session.close();
   }
 }
-async function launchPhase(inputs, env, reporter, workspace) {
+async function launchPhase(inputs, env, reporter, workspace, store) {
   const cfg = parseLaunch(inputs);
+  const registerTo = parseReportTo(inputs["report-to"]);
+  if (registerTo && !store?.register)
+    throw new InputError("report-to", "needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)");
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
   const auditCfg = cfg.audit ? parseAudit(inputs) : void 0;
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
-  const { conn, session, hostKeyNote } = await open(inputs, env, reporter);
+  const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
+    if (registerTo && !("privateKey" in c))
+      throw new InputError(
+        "ssh-key",
+        "report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)"
+      );
+  });
   try {
     const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) }, release);
     reporter.output("result", o.result);
@@ -424,7 +452,31 @@ ${o.logHead.trimEnd()}`);
     );
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
-    return 0;
+    if (!registerTo || !store?.register) return 0;
+    const entry = {
+      runId: o.runId,
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      hostKeyFingerprint: session.hostFingerprint,
+      runRoot: cfg.runRoot,
+      backend: cfg.backend,
+      attempt: o.attempt,
+      expectedDurationS: cfg.expectedDurationS ?? null,
+      launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      commit: cfg.commit ?? null
+    };
+    try {
+      const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
+      reporter.output("registration-url", url);
+      reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
+      return 0;
+    } catch (err) {
+      reporter.error(
+        `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it`
+      );
+      return 1;
+    }
   } finally {
     session.close();
   }

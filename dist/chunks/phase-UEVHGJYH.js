@@ -19,28 +19,34 @@ import {
   renderPatrol,
   renderStatusText,
   stateText
-} from "./chunk-P6OWO4FG.js";
+} from "./chunk-SCQK4O5A.js";
+import {
+  loadCredential
+} from "./chunk-6TFENON3.js";
+import {
+  TransportError
+} from "./chunk-JVLHI33R.js";
+import {
+  parseConnection,
+  parseKeySource
+} from "./chunk-BJ7WXVDM.js";
+import "./chunk-FIZNNSA4.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-J3P5AHSR.js";
+} from "./chunk-3DXTACMI.js";
 import {
-  loadCredential,
-  parseConnection
-} from "./chunk-HOP5LNZX.js";
+  DEFAULT_RUN_ROOT
+} from "./chunk-DYCU5SPG.js";
 import {
-  TransportError
-} from "./chunk-XMLX3SEP.js";
-import {
-  DEFAULT_RUN_ROOT,
   InputError,
   number,
   remotePath,
   runId,
   splitList
-} from "./chunk-YO3N6WBP.js";
+} from "./chunk-ECWVTPTB.js";
 import {
   __commonJS,
   __require,
@@ -7744,7 +7750,27 @@ async function patrolPhase(inputs, env, reporter, deps) {
   const { probe, mode = "markdown", remote } = deps;
   const cfg = parsePatrol(inputs);
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  const hosts = cfg.config ? parseTetherFile(readConfig(cfg.config), env) : [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  let refused = [];
+  let hosts;
+  if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
+  else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  else {
+    if (!remote?.registered || !deps.registered) throw new InputError("report-to", "needs the GitHub API to find registered runs, which only the action has");
+    const cred = loadCredential(parseKeySource(inputs, env));
+    const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
+    for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
+    const r = deps.registered(found, cred, inputs, env);
+    hosts = r.hosts;
+    refused = r.refused;
+    for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
+    reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${hosts.length} host(s)`);
+    if (hosts.length === 0) {
+      reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
+      reporter.output("states", "{}");
+      reporter.output("escalate", "false");
+      return refused.length ? 1 : 0;
+    }
+  }
   const names = new Set(hosts.map((h) => h.name));
   if (names.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
@@ -7815,12 +7841,20 @@ async function patrolPhase(inputs, env, reporter, deps) {
   reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
   for (const v of result.verdicts)
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
-  const failing = result.verdicts.filter((v) => cfg.failOn.includes(v.state));
-  if (failing.length) {
-    reporter.error(`patrol: ${failing.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
+  if (refused.length) code = 1;
+  const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
+  reporter.output("entered", JSON.stringify(entered.map((v) => v.runId)));
+  const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
+  if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);
+  if (entered.length) {
+    reporter.error(`patrol: ${entered.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
     code = 1;
   }
   return code;
+}
+function enteredNow(prev, now, v) {
+  if (!prev) return true;
+  return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
 export {
   fileStore,

@@ -1,0 +1,52 @@
+/**
+ * The patrol's hosts from the runs launch registered: each registration read strictly, its signature
+ * checked with the patrol's own key, then grouped by where it says the run lives (one probe per host).
+ * A registration that fails any check is refused by name and never probed. No I/O.
+ */
+import { parseConnection, type Inputs } from '../config/connection.ts';
+import type { HostEntry } from '../config/tether-file.ts';
+import type { Credential } from '../ssh/keys.ts';
+import { verify } from '../ssh/sign.ts';
+import { readRegistration, signedBytes, whereRegistered, type Registration } from './entry.ts';
+
+export interface Registered {
+  hosts: HostEntry[];
+  /** Accepted registrations, by run id. */
+  entries: Record<string, Registration>;
+  /** `run-id: why` for each registration that was not taken. */
+  refused: string[];
+}
+
+/** The connection inputs that stay the patrol's own (key, timeouts); where to connect comes from the registration. */
+const OWN = ['ssh-key', 'ssh-key-path', 'connect-timeout', 'connect-attempts'];
+
+export function registeredHosts(found: Array<{ runId: string; body: string }>, cred: Credential, inputs: Inputs, env: Inputs): Registered {
+  const own: Inputs = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
+  const byWhere = new Map<string, HostEntry>();
+  const entries: Record<string, Registration> = {};
+  const refused: string[] = [];
+  for (const f of found) {
+    let e: Registration;
+    try {
+      const sealed = readRegistration(f.body);
+      e = sealed.entry;
+      if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
+      if (!verify(cred, signedBytes(e), sealed.signer, sealed.sig))
+        throw new Error(
+          `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`,
+        );
+      const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, 'host-key-fingerprint': e.hostKeyFingerprint }, env);
+      const where = whereRegistered(e);
+      let name = `${e.user}@${e.host}:${e.port}`;
+      const same = [...byWhere.values()].filter((h) => h.name.startsWith(name)).length;
+      if (!byWhere.has(where) && same) name += ` #${same + 1}`; // same address, another host key or run root
+      const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      host.runIds.push(e.runId);
+      byWhere.set(where, host);
+      entries[e.runId] = e;
+    } catch (err) {
+      refused.push(`${f.runId}: ${(err as Error).message}`);
+    }
+  }
+  return { hosts: [...byWhere.values()], entries, refused };
+}

@@ -1,0 +1,157 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReportTo } from '../../src/config/patrol.ts';
+import { githubStore } from '../../src/github/status-store.ts';
+import { launchPhase } from '../../src/launch/phase.ts';
+import { patrolPhase } from '../../src/patrol/phase.ts';
+import { registeredHosts } from '../../src/registry/hosts.ts';
+import { probeHost } from '../../src/remote/probe.ts';
+import { createBox, type Box } from '../harness/box.ts';
+import { BOT, HUMAN, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
+import { captureReporter } from '../harness/reporter.ts';
+
+/**
+ * The run registry on real boxes and the GitHub double: launch registers, a patrol with no config, host or
+ * run ids finds every registered run with the pin launch saw, a relaunch elsewhere moves it, and an edit
+ * or a copy by anyone else is refused or ignored.
+ */
+let a: Box;
+let b: Box;
+let gh: GitHubDouble;
+let pr: number;
+const env = () => ({ GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url });
+const TOKEN = 'ghs-actions-token';
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([createBox(), createBox()]);
+  for (const box of [a, b]) box.sh(`mkdir -p ${box.home}/code`);
+  // One runner, one key: box b also accepts box a's client key, which launch and the patrol use everywhere.
+  b.sh(`cat ${a.clientKeyPath}.pub >> ${b.dir}/authorized_keys`);
+  gh = await startGitHubDouble();
+  pr = gh.addIssue('Try a larger batch', { pull: true });
+});
+afterAll(async () => {
+  await gh?.close();
+  a?.destroy();
+  b?.destroy();
+});
+
+const store = (reportTo: string) => githubStore(parseReportTo(reportTo)!, env(), TOKEN);
+
+async function launch(box: Box, id: string, reportTo: string, extra: Record<string, string> = {}) {
+  const r = captureReporter();
+  const file = `/tmp/tether-reg-${process.pid}-${id}.json`;
+  const code = await launchPhase(
+    box.inputs({
+      'run-id': id,
+      command: 'echo step 1 loss 0.5; sleep 600',
+      workdir: '~/code',
+      audit: 'false',
+      'confirm-timeout': '1',
+      'run-file': file,
+      'report-to': reportTo,
+      'ssh-key-path': a.clientKeyPath,
+      ...extra,
+    }),
+    {},
+    r,
+    '/tmp',
+    store(reportTo),
+  );
+  rmSync(file, { force: true });
+  return { code, r };
+}
+
+/** A patrol as the cron job runs it: only its key and where launch registered. */
+async function patrol(reportTo: string, extra: Record<string, string> = {}) {
+  const r = captureReporter();
+  const code = await patrolPhase({ 'ssh-key-path': a.inputs()['ssh-key-path'], 'connect-timeout': '3', 'report-to': reportTo, ...extra }, {}, r, {
+    probe: probeHost,
+    registered: registeredHosts,
+    remote: store(reportTo),
+  });
+  return { code, r, states: JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string; host: string }> };
+}
+
+const regComment = (id: string) => [...gh.comments.values()].find((c) => c.user.login === BOT.login && c.body.includes(`<!-- tether:registration ${id} -->`));
+
+describe('the run registry', () => {
+  it('two runs registered on one PR are both patrolled, each on its own host with the pin launch saw', async () => {
+    expect((await launch(a, 'reg-a', `pr:${pr}`)).code).toBe(0);
+    expect((await launch(b, 'reg-b', `pr:${pr}`)).code).toBe(0);
+    expect(regComment('reg-a')?.issue).toBe(pr);
+    expect(regComment('reg-a')?.body).toContain(a.fingerprint);
+    expect(regComment('reg-b')?.body).toContain(b.fingerprint);
+    const p = await patrol(`pr:${pr}`);
+    expect(p.code, p.r.errors.join('\n')).toBe(0);
+    expect(p.states['reg-a']).toMatchObject({ state: 'running', host: `root@${a.addr}:22` });
+    expect(p.states['reg-b']).toMatchObject({ state: 'running', host: `root@${b.addr}:22` });
+    // run-ids narrows the registered runs; one that is not registered is said so.
+    const one = await patrol(`pr:${pr}`, { 'run-ids': 'reg-b,reg-nowhere' });
+    expect(Object.keys(one.states)).toEqual(['reg-b']);
+    expect(one.r.warnings.join('\n')).toMatch(/run reg-nowhere is not registered where report-to points/);
+  });
+
+  it('a relaunch on another box moves the run (launch re-signed it); an edit of host or pin is refused and never probed', async () => {
+    a.sh(`kill -9 $(cat ${a.home}/.tether/runs/reg-a/attempts/1/pid)`);
+    const moved = await launch(b, 'reg-a', `pr:${pr}`);
+    expect(moved.code, moved.r.errors.join('\n')).toBe(0);
+    let p = await patrol(`pr:${pr}`, { 'run-ids': 'reg-a' });
+    expect(p.states['reg-a']).toMatchObject({ state: 'running', host: `root@${b.addr}:22` });
+
+    // Someone with write access edits the comment to point at box a with box a's key: refused.
+    const c = regComment('reg-a')!;
+    const original = c.body;
+    c.body = c.body.replace(/registration-data ([A-Za-z0-9+/=]+)/, (_, b64: string) => {
+      const o = JSON.parse(Buffer.from(b64, 'base64').toString()) as Record<string, unknown>;
+      return `registration-data ${Buffer.from(JSON.stringify({ ...o, host: a.addr, host_key_fingerprint: a.fingerprint })).toString('base64')}`;
+    });
+    const logins = () => Number(a.sh(`grep -c 'Accepted publickey' ${a.dir}/sshd.log || true`).trim());
+    const sshdBefore = logins();
+    expect(sshdBefore).toBeGreaterThan(0); // launch logged in here, so a probe would show
+    p = await patrol(`pr:${pr}`, { 'run-ids': 'reg-a' });
+    expect(p.code).toBe(1);
+    expect(p.r.errors.join('\n')).toMatch(/registration refused, not patrolled: reg-a: its signature does not verify with this patrol's SSH key/);
+    expect(p.states).toEqual({});
+    expect(logins()).toBe(sshdBefore);
+    c.body = original;
+  });
+
+  it("a person's copy of a registration is not tether's and is ignored; a patrol with another key refuses them all", async () => {
+    gh.addComment(pr, regComment('reg-b')!.body, HUMAN);
+    const copy = regComment('reg-b')!.body.replaceAll('reg-b', 'reg-human');
+    gh.addComment(pr, copy, HUMAN);
+    const p = await patrol(`pr:${pr}`);
+    expect(Object.keys(p.states).sort()).toEqual(['reg-a', 'reg-b']);
+    expect(p.r.errors).toEqual([]);
+
+    const other = `/tmp/tether-reg-otherkey-${process.pid}`;
+    a.sh(`rm -f ${other}; ssh-keygen -q -t ed25519 -N '' -f ${other}`);
+    const r = captureReporter();
+    const code = await patrolPhase({ 'ssh-key-path': other, 'report-to': `pr:${pr}` }, {}, r, {
+      probe: probeHost,
+      registered: registeredHosts,
+      remote: store(`pr:${pr}`),
+    });
+    rmSync(other, { force: true });
+    rmSync(`${other}.pub`, { force: true });
+    expect(code).toBe(1);
+    expect(r.errors.filter((e) => /registration refused/.test(e))).toHaveLength(2);
+    expect(gh.responseErrors).toEqual([]);
+  });
+
+  it('refuses before touching the box: report-to without a GitHub store, report-to with an agent key, a patrol without report-to', async () => {
+    const r = captureReporter();
+    await expect(launchPhase(a.inputs({ 'run-id': 'reg-x', command: 'true', 'report-to': 'tracking-issue', audit: 'false' }), {}, r, '/tmp')).rejects.toThrow(
+      /input 'report-to': needs the GitHub API/,
+    );
+    const agent = { ...a.inputs({ 'run-id': 'reg-x', command: 'true', 'report-to': 'tracking-issue', audit: 'false' }), 'ssh-key-path': '' };
+    await expect(launchPhase(agent, { SSH_AUTH_SOCK: '/tmp/no-agent.sock' }, r, '/tmp', store('tracking-issue'))).rejects.toThrow(
+      /give ssh-key or ssh-key-path/,
+    );
+    await expect(patrolPhase({ 'ssh-key-path': a.inputs()['ssh-key-path'] }, {}, r, { probe: probeHost })).rejects.toThrow(
+      /input 'report-to': is required to patrol the runs launch registered/,
+    );
+    expect(a.sh(`ls ${a.home}/.tether/runs`).split('\n')).not.toContain('reg-x');
+  });
+});
