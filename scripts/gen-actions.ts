@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { OPTION_HELP } from '../src/cli/help.ts';
 import { PHASE_LIST } from '../src/phases.ts';
+import { defaultsOf } from '../src/config/defaults.ts';
+import type { Phase } from '../src/config/inputs.ts';
 
 const REQUIRED = new Set(['run-id', 'command', 'dest-dir']);
 // host is required except by patrol, which can take its hosts from a tether.yml.
@@ -10,11 +12,26 @@ const requiredIn = (phase: string) => (n: string) =>
   REQUIRED.has(n) || (n === 'host' && phase !== 'patrol' && phase !== 'teardown') || (phase === 'teardown' && (n === 'provider' || n === 'verb'));
 const branding = { icon: 'anchor', color: 'blue' };
 
-const DEFAULTS: Record<string, string> = { 'github-token': '${{ github.token }}' };
+// The defaults the parsers get (src/config/defaults.ts), plus the token only a workflow has.
+const ACTION_ONLY: Record<string, string> = { 'github-token': '${{ github.token }}' };
 
-function inputs(names: readonly string[], phase = '') {
-  const req = requiredIn(phase);
-  return Object.fromEntries(names.map((n) => [n, { description: OPTION_HELP[n], required: req(n), ...(DEFAULTS[n] ? { default: DEFAULTS[n] } : {}) }]));
+/** The root action takes every phase's inputs: an input's default must be the same in every phase that has it. */
+function rootDefaults(): Record<string, string> {
+  const all: Record<string, string> = {};
+  for (const p of PHASE_LIST)
+    for (const [k, d] of Object.entries(defaultsOf(p.name))) {
+      if (k in all && all[k] !== d) throw new Error(`input ${k} defaults to ${all[k]} in one phase and ${d} in ${p.name}; the root action cannot declare both`);
+      all[k] = d;
+    }
+  return all;
+}
+
+function inputs(names: readonly string[], phase: Phase | null, kind = '') {
+  const req = requiredIn(kind);
+  const defaults: Record<string, string> = { ...(phase ? defaultsOf(phase) : rootDefaults()), ...ACTION_ONLY };
+  return Object.fromEntries(
+    names.map((n) => [n, { description: OPTION_HELP[n], required: req(n), ...(defaults[n] !== undefined ? { default: defaults[n] } : {}) }]),
+  );
 }
 function outputs(docs: Record<string, string>) {
   return Object.fromEntries(Object.entries(docs).map(([n, d]) => [n, { description: d }]));
@@ -33,7 +50,7 @@ for (const p of PHASE_LIST) {
     description: p.description,
     author: 'tether',
     branding,
-    inputs: inputs(p.inputs, p.name === 'launch' || p.name === 'audit' ? '' : p.name),
+    inputs: inputs(p.inputs, p.name, p.name === 'launch' || p.name === 'audit' ? '' : p.name),
     outputs: outputs(p.outputs),
     runs: { using: 'node24', main: `../../dist/${p.name}/index.js` },
   });
@@ -54,7 +71,7 @@ write('action.yml', {
       required: false,
     },
     ...Object.fromEntries(
-      Object.entries(inputs(rootInputs, 'root')).map(([n, d]) =>
+      Object.entries(inputs(rootInputs, null, 'root')).map(([n, d]) =>
         n === 'command'
           ? ['job-command', { description: `${d.description} (the 'command' input of actions/launch)`, required: false }]
           : [n, { ...d, required: false }],

@@ -7,6 +7,7 @@
 import type { ArtifactUploader } from './collect/artifacts.ts';
 import type { Inputs } from './config/connection.ts';
 import { PHASE_INPUTS } from './config/inputs.ts';
+import { withDefaults } from './config/defaults.ts';
 import { OUTPUT_DOCS } from './config/outputs.ts';
 import type { Reporter, StatusStore } from './report/reporter.ts';
 
@@ -119,8 +120,9 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
 /** Phases in lifecycle order. */
 export const PHASE_LIST: readonly PhaseDef[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
 
-/** Runs a phase with the given ports: the context check first for phases that hold the key. */
+/** Runs a phase with the given ports: empty inputs take their defaults, then the context check for phases that hold the key. */
 export async function runPhase(phase: PhaseDef, inputs: Inputs, env: Inputs, reporter: Reporter, ports: Ports): Promise<number> {
-  if (phase.holdsKey) ports.checkContext(inputs);
-  return phase.run(inputs, env, reporter, ports);
+  const full = withDefaults(phase.name, inputs);
+  if (phase.holdsKey) ports.checkContext(full);
+  return phase.run(full, env, reporter, ports);
 }

@@ -114,6 +114,44 @@ var PHASE_INPUTS = {
   teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
 };
 
+// src/config/defaults.ts
+var COMMON = {
+  port: "22",
+  user: "root",
+  "accept-new-host-key": "false",
+  "connect-timeout": "15",
+  "connect-attempts": "3",
+  "run-root": "~/.tether/runs"
+};
+var BY_PHASE = {
+  audit: { interpreter: "python3", "min-free-gb": "10", "min-free-inodes": "100000", "checkpoint-budget-gb": "0", "require-gpu": "true" },
+  launch: {
+    interpreter: "python3",
+    "min-free-gb": "10",
+    "min-free-inodes": "100000",
+    "checkpoint-budget-gb": "0",
+    "require-gpu": "true",
+    backend: "tmux",
+    resume: "false",
+    audit: "true",
+    "confirm-timeout": "20",
+    "run-file": "tether-run.json",
+    "sync-mode": "dir"
+  },
+  patrol: { concurrency: "8", "stall-after": "30m" },
+  collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
+  teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
+};
+function defaultsOf(phase) {
+  const names = PHASE_INPUTS[phase];
+  return Object.fromEntries(Object.entries({ ...COMMON, ...BY_PHASE[phase] }).filter(([k]) => names.includes(k)));
+}
+function withDefaults(phase, inputs) {
+  const out = { ...inputs };
+  for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? "").trim()) out[k] = d;
+  return out;
+}
+
 // src/config/outputs.ts
 var OUTPUT_DOCS = {
   launch: {
@@ -220,8 +258,9 @@ var PHASES = {
 };
 var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
 async function runPhase(phase, inputs, env, reporter, ports) {
-  if (phase.holdsKey) ports.checkContext(inputs);
-  return phase.run(inputs, env, reporter, ports);
+  const full = withDefaults(phase.name, inputs);
+  if (phase.holdsKey) ports.checkContext(full);
+  return phase.run(full, env, reporter, ports);
 }
 
 // src/github/actions-io.ts

@@ -1,0 +1,51 @@
+/**
+ * Every input's default, as the text a user would write. action.yml declares these (`default:`, written by
+ * scripts/gen-actions.ts), runPhase fills them into any input left empty before a phase parses its inputs,
+ * and test/unit/defaults.test.ts checks each parser's own fallback agrees. An input that is not listed has
+ * no default: it is required, optional with no value, depends on the machine (collect's `parallel`), or its
+ * absence means something (launch's `workdir` against `sync-dir`, collect's `provider` and `artifact`, teardown's
+ * `provider` and `verb`, which must be chosen).
+ */
+import { PHASE_INPUTS, type Phase } from './inputs.ts';
+
+const COMMON: Record<string, string> = {
+  port: '22',
+  user: 'root',
+  'accept-new-host-key': 'false',
+  'connect-timeout': '15',
+  'connect-attempts': '3',
+  'run-root': '~/.tether/runs',
+};
+
+const BY_PHASE: Record<Phase, Record<string, string>> = {
+  audit: { interpreter: 'python3', 'min-free-gb': '10', 'min-free-inodes': '100000', 'checkpoint-budget-gb': '0', 'require-gpu': 'true' },
+  launch: {
+    interpreter: 'python3',
+    'min-free-gb': '10',
+    'min-free-inodes': '100000',
+    'checkpoint-budget-gb': '0',
+    'require-gpu': 'true',
+    backend: 'tmux',
+    resume: 'false',
+    audit: 'true',
+    'confirm-timeout': '20',
+    'run-file': 'tether-run.json',
+    'sync-mode': 'dir',
+  },
+  patrol: { concurrency: '8', 'stall-after': '30m' },
+  collect: { 'latest-only': 'false', 'stall-timeout': '120s', 'artifact-budget': '500MB' },
+  teardown: { 'allow-park-unverified': 'false', approval: 'environment', 'dry-run': 'true', 'teardown-timeout': '10m' },
+};
+
+/** The defaults of one phase's inputs. */
+export function defaultsOf(phase: Phase): Record<string, string> {
+  const names: readonly string[] = PHASE_INPUTS[phase];
+  return Object.fromEntries(Object.entries({ ...COMMON, ...BY_PHASE[phase] }).filter(([k]) => names.includes(k)));
+}
+
+/** The inputs with each empty one replaced by its default (what GitHub does with action.yml's `default:`). */
+export function withDefaults(phase: Phase, inputs: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...inputs };
+  for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? '').trim()) out[k] = d;
+  return out;
+}

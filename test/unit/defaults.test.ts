@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseAudit } from '../../src/config/audit.ts';
+import { parseCollect } from '../../src/config/collect.ts';
+import { parseConnection, type Inputs } from '../../src/config/connection.ts';
+import { defaultsOf, withDefaults } from '../../src/config/defaults.ts';
+import type { Phase } from '../../src/config/inputs.ts';
+import { parseLaunch } from '../../src/config/launch.ts';
+import { parsePatrol } from '../../src/config/patrol.ts';
+import { parseTeardown } from '../../src/config/teardown.ts';
+import { PHASE_LIST } from '../../src/phases.ts';
+
+const FP = 'SHA256:' + 'A'.repeat(43);
+const BASE: Inputs = { host: '10.0.0.1', 'ssh-key-path': '/nonexistent/key', 'host-key-fingerprint': FP };
+// Every parser a phase runs, with the least input it accepts.
+const PARSE: Record<Phase, { minimal: Inputs; parse: (i: Inputs) => unknown }> = {
+  audit: { minimal: BASE, parse: (i) => [parseConnection(i, {}), parseAudit(i)] },
+  launch: { minimal: { ...BASE, 'run-id': 'r', command: 'true' }, parse: (i) => [parseConnection(i, {}), parseAudit(i), parseLaunch(i)] },
+  patrol: { minimal: { ...BASE, 'run-ids': 'r' }, parse: (i) => [parseConnection(i, {}), parsePatrol(i)] },
+  collect: { minimal: { ...BASE, 'run-id': 'r', 'dest-dir': '/tmp/d' }, parse: (i) => [parseConnection(i, {}), parseCollect(i)] },
+  teardown: { minimal: { ...BASE, 'run-id': 'r', provider: 'ssh', verb: 'park', 'allow-park-unverified': 'true' }, parse: (i) => parseTeardown(i, {}) },
+};
+
+describe('input defaults: one table for action.yml, runPhase and the parsers', () => {
+  it.each(PHASE_LIST.map((p) => p.name))('%s: each declared default parses exactly as the input left empty', (phase) => {
+    const { minimal, parse: run } = PARSE[phase];
+    const defaults = defaultsOf(phase);
+    expect(Object.keys(defaults).length).toBeGreaterThan(3);
+    const empty = run(minimal);
+    for (const [k, d] of Object.entries(defaults)) {
+      if (k in minimal) continue;
+      expect(run({ ...minimal, [k]: d }), `${phase} ${k}=${d}`).toEqual(empty);
+    }
+    expect(run(withDefaults(phase, minimal))).toEqual(empty);
+  });
+
+  it.each(PHASE_LIST.map((p) => p.name))('actions/%s/action.yml declares those defaults, and no other', (phase) => {
+    const doc = parse(readFileSync(`actions/${phase}/action.yml`, 'utf8')) as { inputs: Record<string, { default?: string }> };
+    const declared = Object.fromEntries(Object.entries(doc.inputs).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, v.default]])));
+    expect(declared).toEqual({
+      ...defaultsOf(phase),
+      ...(phase === 'patrol' || phase === 'teardown' || phase === 'launch' ? { 'github-token': '${{ github.token }}' } : {}),
+    });
+  });
+
+  it('an input a user set is never replaced; one left empty or blank is', () => {
+    expect(withDefaults('patrol', { concurrency: '3', 'stall-after': '  ' })).toMatchObject({ concurrency: '3', 'stall-after': '30m', port: '22' });
+    expect(withDefaults('launch', {})).not.toHaveProperty('workdir'); // its absence is what lets sync-dir choose
+    expect(withDefaults('teardown', {})).not.toHaveProperty('verb'); // a teardown verb is always chosen
+  });
+});
