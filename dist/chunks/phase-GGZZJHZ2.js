@@ -7649,7 +7649,7 @@ function notObserved(runId2, seen, prev, iso) {
   const what = seen.kind === "transport" ? "unreachable" : "unreadable";
   const verdict = remembered(runId2, state, memory, {
     remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${seen.kind === "transport" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION["probe-error"]}`,
-    detail: `${seen.kind === "transport" ? `${seen.reason}: ` : ""}${seen.detail}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
+    detail: `${transportDetail(seen)}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
     since: memory.since
   });
   return { verdict, memory };
@@ -7673,6 +7673,11 @@ function remembered(runId2, state, m, text) {
     memoryPct: null,
     newSignature: null
   };
+}
+function transportDetail(seen) {
+  if (seen.kind !== "transport") return seen.detail;
+  const bare = seen.detail.startsWith(`${seen.reason}: `) ? seen.detail.slice(seen.reason.length + 2) : seen.detail;
+  return seen.reason === "unreachable" ? bare : `${seen.reason}: ${bare}`;
 }
 
 // src/patrol/tick.ts

@@ -225,7 +225,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-UEVHGJYH.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-GGZZJHZ2.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-6SBYIJX2.js")).probeHost,
       registered: (await import("./hosts-IM7IWBKJ.js")).registeredHosts,
       mode: ports.statusMode,
