@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-NBPIQZHB.js";
+} from "../chunks/chunk-QX3QCP76.js";
 import "../chunks/chunk-BEWRMVRU.js";
 import "../chunks/chunk-3DXTACMI.js";
 import "../chunks/chunk-DYCU5SPG.js";

@@ -748,27 +748,110 @@ var init_spec = __esm({
   }
 });
 
+// src/ssh/hostkey.ts
+import { createHash as createHash2, createHmac } from "node:crypto";
+function fingerprint(keyBlob) {
+  return `SHA256:${createHash2("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+function isFingerprint(s) {
+  return FINGERPRINT.test(s);
+}
+function knownHostsName(host2, port2) {
+  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
+}
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
+function patternMatches(pattern, name) {
+  if (pattern.startsWith("|1|")) {
+    const [, , salt, hash] = pattern.split("|");
+    if (!salt || !hash) return false;
+    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
+  }
+  return globMatch(pattern, name);
+}
+function keysForHost(text, host2, port2) {
+  const name = knownHostsName(host2, port2);
+  const keys = [];
+  const revoked = [];
+  let lines = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const fields2 = line.split(/\s+/);
+    let marker2 = "";
+    if (fields2[0]?.startsWith("@")) marker2 = fields2.shift() ?? "";
+    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
+      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    const [hosts, keyType, b642] = fields2;
+    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
+    lines++;
+    if (marker2 === "@cert-authority") continue;
+    const patterns = hosts.split(",");
+    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
+    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
+    const fp = fingerprint(Buffer.from(b642, "base64"));
+    if (marker2 === "@revoked") revoked.push(fp);
+    else keys.push({ keyType, fingerprint: fp });
+  }
+  return { keys, revoked, lines };
+}
+function knownHostsLine(host2, port2, blob) {
+  const len = blob.readUInt32BE(0);
+  const type = blob.subarray(4, 4 + len).toString("ascii");
+  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
+}
+var FINGERPRINT, KnownHostsError;
+var init_hostkey = __esm({
+  "src/ssh/hostkey.ts"() {
+    "use strict";
+    FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+    KnownHostsError = class extends Error {
+    };
+  }
+});
+
 // src/registry/entry.ts
+function fields(r) {
+  return {
+    schema: REGISTRATION_SCHEMA,
+    run_id: r.runId,
+    host: r.host,
+    port: r.port,
+    user: r.user,
+    host_key_fingerprint: r.hostKeyFingerprint,
+    run_root: r.runRoot,
+    backend: r.backend,
+    attempt: r.attempt,
+    expected_duration_s: r.expectedDurationS,
+    launched_at: r.launchedAt,
+    commit: r.commit
+  };
+}
 function signedBytes(r) {
-  return Buffer.from(
-    sortedJson({
-      schema: REGISTRATION_SCHEMA,
-      run_id: r.runId,
-      host: r.host,
-      port: r.port,
-      user: r.user,
-      host_key_fingerprint: r.hostKeyFingerprint,
-      run_root: r.runRoot,
-      backend: r.backend,
-      attempt: r.attempt,
-      expected_duration_s: r.expectedDurationS,
-      launched_at: r.launchedAt,
-      commit: r.commit
-    })
-  );
+  return Buffer.from(sortedJson(fields(r)));
 }
 function registrationBlock(s) {
-  const json = JSON.stringify({ ...JSON.parse(signedBytes(s.entry).toString("utf8")), signer: s.signer, sig: s.sig });
+  const json = sortedJson({ ...fields(s.entry), signer: s.signer, sig: s.sig });
   return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
 }
 function readRegistration(body) {
@@ -786,7 +869,7 @@ function readRegistration(body) {
     host: str(o, "host", w, { max: 253, pattern: HOST }),
     port: int(o, "port", w, { min: 1, max: 65535 }),
     user: str(o, "user", w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
-    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FP }),
+    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
     runRoot: str(o, "run_root", w, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
     backend: str(o, "backend", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
@@ -796,7 +879,7 @@ function readRegistration(body) {
   };
   return {
     entry,
-    signer: str(o, "signer", w, { max: 50, pattern: FP }),
+    signer: str(o, "signer", w, { max: 50, pattern: FINGERPRINT }),
     sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
   };
 }
@@ -813,18 +896,19 @@ function renderRegistration(s, code2) {
     registrationBlock(s)
   ].join("\n");
 }
-var REGISTRATION_SCHEMA, registrationMarker, OPEN, CLOSE, FP, HOST, human;
+var REGISTRATION_SCHEMA, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, human;
 var init_entry = __esm({
   "src/registry/entry.ts"() {
     "use strict";
     init_grammar();
     init_spec();
     init_strict();
+    init_hostkey();
     REGISTRATION_SCHEMA = "tether.registration/v1";
-    registrationMarker = (runId2) => `<!-- tether:registration ${runId2} -->`;
+    REGISTRATION_PREFIX = "<!-- tether:registration ";
+    registrationMarker = (runId2) => `${REGISTRATION_PREFIX}${runId2} -->`;
     OPEN = "<!-- tether:registration-data ";
     CLOSE = " -->";
-    FP = /^SHA256:[A-Za-z0-9+/]{43}$/;
     HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
     human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
   }
@@ -20959,87 +21043,6 @@ var require_lib3 = __commonJS({
   }
 });
 
-// src/ssh/hostkey.ts
-import { createHash as createHash2, createHmac } from "node:crypto";
-function fingerprint(keyBlob) {
-  return `SHA256:${createHash2("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
-}
-function isFingerprint(s) {
-  return /^SHA256:[A-Za-z0-9+/]{43}$/.test(s);
-}
-function knownHostsName(host2, port2) {
-  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
-}
-function globMatch(pattern, name) {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < n.length) {
-    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === "*") {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else return false;
-  }
-  while (i < p.length && p[i] === "*") i++;
-  return i === p.length;
-}
-function patternMatches(pattern, name) {
-  if (pattern.startsWith("|1|")) {
-    const [, , salt, hash] = pattern.split("|");
-    if (!salt || !hash) return false;
-    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
-  }
-  return globMatch(pattern, name);
-}
-function keysForHost(text, host2, port2) {
-  const name = knownHostsName(host2, port2);
-  const keys = [];
-  const revoked = [];
-  let lines = 0;
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const fields = line.split(/\s+/);
-    let marker2 = "";
-    if (fields[0]?.startsWith("@")) marker2 = fields.shift() ?? "";
-    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
-      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
-    const [hosts, keyType, b642] = fields;
-    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
-    lines++;
-    if (marker2 === "@cert-authority") continue;
-    const patterns = hosts.split(",");
-    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
-    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
-    const fp = fingerprint(Buffer.from(b642, "base64"));
-    if (marker2 === "@revoked") revoked.push(fp);
-    else keys.push({ keyType, fingerprint: fp });
-  }
-  return { keys, revoked, lines };
-}
-function knownHostsLine(host2, port2, blob) {
-  const len = blob.readUInt32BE(0);
-  const type = blob.subarray(4, 4 + len).toString("ascii");
-  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
-}
-var KnownHostsError;
-var init_hostkey = __esm({
-  "src/ssh/hostkey.ts"() {
-    "use strict";
-    KnownHostsError = class extends Error {
-    };
-  }
-});
-
 // src/ssh/sign.ts
 function privateKeyOf(cred) {
   if (!("privateKey" in cred))
@@ -31223,7 +31226,7 @@ function registeredHosts(found, cred, inputs, env) {
       const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, "host-key-fingerprint": e.hostKeyFingerprint }, env);
       const where = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
-      const same = [...byWhere.values()].filter((h) => h.name.startsWith(name)).length;
+      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
       if (!byWhere.has(where) && same) name += ` #${same + 1}`;
       const host2 = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
       host2.runIds.push(e.runId);
@@ -34297,14 +34300,17 @@ var COMMON = {
   "connect-attempts": "3",
   "run-root": "~/.tether/runs"
 };
+var AUDIT = {
+  interpreter: "python3",
+  "min-free-gb": "10",
+  "min-free-inodes": "100000",
+  "checkpoint-budget-gb": "0",
+  "require-gpu": "true"
+};
 var BY_PHASE = {
-  audit: { interpreter: "python3", "min-free-gb": "10", "min-free-inodes": "100000", "checkpoint-budget-gb": "0", "require-gpu": "true" },
+  audit: AUDIT,
   launch: {
-    interpreter: "python3",
-    "min-free-gb": "10",
-    "min-free-inodes": "100000",
-    "checkpoint-budget-gb": "0",
-    "require-gpu": "true",
+    ...AUDIT,
     backend: "tmux",
     resume: "false",
     audit: "true",

@@ -17,14 +17,18 @@ const COMMON: Record<string, string> = {
   'run-root': '~/.tether/runs',
 };
 
+const AUDIT: Record<string, string> = {
+  interpreter: 'python3',
+  'min-free-gb': '10',
+  'min-free-inodes': '100000',
+  'checkpoint-budget-gb': '0',
+  'require-gpu': 'true',
+};
+
 const BY_PHASE: Record<Phase, Record<string, string>> = {
-  audit: { interpreter: 'python3', 'min-free-gb': '10', 'min-free-inodes': '100000', 'checkpoint-budget-gb': '0', 'require-gpu': 'true' },
+  audit: AUDIT,
   launch: {
-    interpreter: 'python3',
-    'min-free-gb': '10',
-    'min-free-inodes': '100000',
-    'checkpoint-budget-gb': '0',
-    'require-gpu': 'true',
+    ...AUDIT,
     backend: 'tmux',
     resume: 'false',
     audit: 'true',

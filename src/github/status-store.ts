@@ -2,7 +2,7 @@ import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
 import { parseReportTo, type ReportTo } from '../config/patrol.ts';
 import { client, openTrackingIssues, ourComments, trackingIssue, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
-import { registrationMarker } from '../registry/entry.ts';
+import { REGISTRATION_PREFIX, registrationMarker, registrationRunId } from '../registry/entry.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { code, inert } from '../report/markdown.ts';
@@ -60,8 +60,8 @@ export function githubStore(
           : [{ issue: target.number }];
       const found: Array<{ runId: string; body: string }> = [];
       for (const p of places) {
-        for (const c of await ourComments(octokit, r, p.issue, '<!-- tether:registration ', await me())) {
-          const id = /<!-- tether:registration ([A-Za-z0-9._-]{1,64}) -->/.exec(c.body ?? '')?.[1];
+        for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, await me())) {
+          const id = registrationRunId(c.body ?? '');
           // In a tracking issue only that run's registration counts.
           if (id && (!p.runId || p.runId === id) && !found.some((f) => f.runId === id)) found.push({ runId: id, body: c.body ?? '' });
           if (found.length >= REGISTRATIONS_MAX) return found;

@@ -179,14 +179,15 @@ export async function openTrackingIssues(octokit: Octokit, r: Repo, who: Identit
     list.push(...(page.data as IssueLite[]));
     if (++pages >= TRACKING_PAGES_MAX) break;
   }
+  const runIdOf = (i: IssueLite) => /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? '')?.[1];
   const out: Array<{ number: number; runId: string }> = [];
   for (const i of mine(
     list,
     who,
-    (x) => !x.pull_request && /<!-- tether:tracking [A-Za-z0-9._-]{1,64} -->/.test(x.body ?? ''),
+    (x) => !x.pull_request && runIdOf(x) !== undefined,
     (a, b) => b.number - a.number,
   )) {
-    const runId = /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? '')![1]!;
+    const runId = runIdOf(i)!;
     if (!out.some((o) => o.runId === runId)) out.push({ number: i.number, runId });
   }
   return out;

@@ -49,12 +49,6 @@ function pick(memory: TickMemory, ids: string[]): TickMemory {
   return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]!])) };
 }
 
-/**
- * The patrol phase for one host: one read-only probe, a verdict per run, status on every tick.
- * Tick memory comes from the store (the sticky comment on GitHub, or `state-file`); a missing or broken
- * store is a first tick, never a false alert. Returns 1 when a run entered a `fail-on` state on this tick or the status
- * could not be written, else 0.
- */
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
 
@@ -68,6 +62,12 @@ export interface PatrolDeps {
   remote?: StatusStore | undefined;
 }
 
+/**
+ * The patrol phase for one host: one read-only probe, a verdict per run, status on every tick.
+ * Tick memory comes from the store (the sticky comment on GitHub, or `state-file`); a missing or broken
+ * store is a first tick, never a false alert. Returns 1 when a run entered a `fail-on` state on this tick or the status
+ * could not be written, else 0.
+ */
 export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, deps: PatrolDeps): Promise<number> {
   const { probe, mode = 'markdown', remote } = deps;
   const cfg = parsePatrol(inputs);

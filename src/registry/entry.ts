@@ -7,6 +7,7 @@
 import { RUN_ID } from '../record/grammar.ts';
 import { sortedJson } from '../record/spec.ts';
 import { BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
+import { FINGERPRINT } from '../ssh/hostkey.ts';
 
 export const REGISTRATION_SCHEMA = 'tether.registration/v1';
 
@@ -32,38 +33,45 @@ export interface Sealed {
   sig: string;
 }
 
-/** The comment's marker (one comment per run id). */
-export const registrationMarker = (runId: string) => `<!-- tether:registration ${runId} -->`;
+/** The comment's marker (one comment per run id), its common prefix, and the run id it names. */
+export const REGISTRATION_PREFIX = '<!-- tether:registration ';
+export const registrationMarker = (runId: string) => `${REGISTRATION_PREFIX}${runId} -->`;
+export function registrationRunId(body: string): string | undefined {
+  const id = /<!-- tether:registration ([^ ]{1,64}) -->/.exec(body)?.[1];
+  return id !== undefined && RUN_ID.test(id) ? id : undefined;
+}
 const OPEN = '<!-- tether:registration-data ';
 const CLOSE = ' -->';
 
-/** The exact bytes that are signed: the schema and every field, keys sorted. */
+/** The entry as written: the schema and every field. */
+function fields(r: Registration): Record<string, unknown> {
+  return {
+    schema: REGISTRATION_SCHEMA,
+    run_id: r.runId,
+    host: r.host,
+    port: r.port,
+    user: r.user,
+    host_key_fingerprint: r.hostKeyFingerprint,
+    run_root: r.runRoot,
+    backend: r.backend,
+    attempt: r.attempt,
+    expected_duration_s: r.expectedDurationS,
+    launched_at: r.launchedAt,
+    commit: r.commit,
+  };
+}
+
+/** The exact bytes that are signed: every field, keys sorted. */
 export function signedBytes(r: Registration): Buffer {
-  return Buffer.from(
-    sortedJson({
-      schema: REGISTRATION_SCHEMA,
-      run_id: r.runId,
-      host: r.host,
-      port: r.port,
-      user: r.user,
-      host_key_fingerprint: r.hostKeyFingerprint,
-      run_root: r.runRoot,
-      backend: r.backend,
-      attempt: r.attempt,
-      expected_duration_s: r.expectedDurationS,
-      launched_at: r.launchedAt,
-      commit: r.commit,
-    }),
-  );
+  return Buffer.from(sortedJson(fields(r)));
 }
 
 /** The hidden block carried by the registration comment. */
 export function registrationBlock(s: Sealed): string {
-  const json = JSON.stringify({ ...JSON.parse(signedBytes(s.entry).toString('utf8')), signer: s.signer, sig: s.sig });
+  const json = sortedJson({ ...fields(s.entry), signer: s.signer, sig: s.sig });
   return `${OPEN}${Buffer.from(json).toString('base64')}${CLOSE}`;
 }
 
-const FP = /^SHA256:[A-Za-z0-9+/]{43}$/;
 const HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
 
 /**
@@ -86,7 +94,7 @@ export function readRegistration(body: string): Sealed {
     host: str(o, 'host', w, { max: 253, pattern: HOST }),
     port: int(o, 'port', w, { min: 1, max: 65535 }),
     user: str(o, 'user', w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
-    hostKeyFingerprint: str(o, 'host_key_fingerprint', w, { max: 50, pattern: FP }),
+    hostKeyFingerprint: str(o, 'host_key_fingerprint', w, { max: 50, pattern: FINGERPRINT }),
     runRoot: str(o, 'run_root', w, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
     backend: str(o, 'backend', w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     attempt: int(o, 'attempt', w, { min: 1, max: 999_999 }),
@@ -96,7 +104,7 @@ export function readRegistration(body: string): Sealed {
   };
   return {
     entry,
-    signer: str(o, 'signer', w, { max: 50, pattern: FP }),
+    signer: str(o, 'signer', w, { max: 50, pattern: FINGERPRINT }),
     sig: str(o, 'sig', w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ }),
   };
 }

@@ -38,7 +38,7 @@ export function registeredHosts(found: Array<{ runId: string; body: string }>, c
       const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, 'host-key-fingerprint': e.hostKeyFingerprint }, env);
       const where = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
-      const same = [...byWhere.values()].filter((h) => h.name.startsWith(name)).length;
+      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
       if (!byWhere.has(where) && same) name += ` #${same + 1}`; // same address, another host key or run root
       const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
       host.runIds.push(e.runId);

@@ -5,8 +5,11 @@ export function fingerprint(keyBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
 }
 
+/** OpenSSH's SHA256 fingerprint form. */
+export const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
 export function isFingerprint(s: string): boolean {
-  return /^SHA256:[A-Za-z0-9+/]{43}$/.test(s);
+  return FINGERPRINT.test(s);
 }
 
 /** The name known_hosts uses for a host: `host` on port 22, `[host]:port` otherwise. */

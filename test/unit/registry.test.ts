@@ -113,6 +113,17 @@ describe('hosts from registrations', () => {
       ['root@10.251.7.2:22', ['r1', 'r2'], { kind: 'pinned', fingerprints: [FP], revoked: [] }],
       ['root@10.251.7.2:22 #2', ['r3'], { kind: 'pinned', fingerprints: [FP2], revoked: [] }],
     ]);
+    // Another port on the same address is its own host, named plainly (not as a second of port 22).
+    const ports = registeredHosts(
+      [
+        { runId: 'p2222', body: body(entry({ runId: 'p2222', port: 2222 })) },
+        { runId: 'p22', body: body(entry({ runId: 'p22' })) },
+      ],
+      ours,
+      inputs,
+      {},
+    );
+    expect(ports.hosts.map((h) => h.name)).toEqual(['root@10.251.7.2:2222', 'root@10.251.7.2:22']);
     expect(r.hosts[0]!.conn.key).toEqual({ kind: 'path', path: '/nonexistent/key-not-read-here' });
     expect(Object.keys(r.entries)).toEqual(['r1', 'r2', 'r3']);
     expect(r.refused).toEqual([

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   require_lib
-} from "./chunk-FIZNNSA4.js";
+} from "./chunk-EPCPIVQ4.js";
 import {
   InputError
 } from "./chunk-ECWVTPTB.js";

@@ -15,24 +15,25 @@ import {
   instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-5H5EQY57.js";
+} from "./chunk-U4VVHF4N.js";
 import {
   openPinned
-} from "./chunk-YUB6BQA3.js";
+} from "./chunk-C2PZ2T2B.js";
 import {
   connect
-} from "./chunk-IAAXHXB5.js";
+} from "./chunk-RUW4R24W.js";
 import "./chunk-NSC5ULHP.js";
 import {
   loadCredential
-} from "./chunk-6TFENON3.js";
+} from "./chunk-QCTJI2JK.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import {
   parseConnection
-} from "./chunk-BJ7WXVDM.js";
-import "./chunk-FIZNNSA4.js";
+} from "./chunk-RHEQ2YO7.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-UWHVA42A.js";
 import {
   DEFAULT_RUN_ROOT,
   code,

@@ -11,14 +11,17 @@ import {
   requestLog
 } from "./chunk-V37UE6HX.js";
 import {
-  registrationMarker
-} from "./chunk-4WDWC3YR.js";
+  REGISTRATION_PREFIX,
+  registrationMarker,
+  registrationRunId
+} from "./chunk-XATXQSVH.js";
 import "./chunk-6AJEPD4U.js";
 import "./chunk-NSC5ULHP.js";
 import {
   STATUS_MARKER,
   renderTeardownMark
 } from "./chunk-SCQK4O5A.js";
+import "./chunk-UWHVA42A.js";
 import {
   parseReportTo
 } from "./chunk-3DXTACMI.js";
@@ -152,14 +155,15 @@ async function openTrackingIssues(octokit, r, who) {
     list.push(...page.data);
     if (++pages >= TRACKING_PAGES_MAX) break;
   }
+  const runIdOf = (i) => /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? "")?.[1];
   const out = [];
   for (const i of mine(
     list,
     who,
-    (x) => !x.pull_request && /<!-- tether:tracking [A-Za-z0-9._-]{1,64} -->/.test(x.body ?? ""),
+    (x) => !x.pull_request && runIdOf(x) !== void 0,
     (a, b) => b.number - a.number
   )) {
-    const runId = /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? "")[1];
+    const runId = runIdOf(i);
     if (!out.some((o) => o.runId === runId)) out.push({ number: i.number, runId });
   }
   return out;
@@ -208,8 +212,8 @@ function githubStore(target, env, token) {
       const places = target.kind === "tracking-issue" ? (await openTrackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId })) : [{ issue: target.number }];
       const found = [];
       for (const p of places) {
-        for (const c of await ourComments(octokit, r, p.issue, "<!-- tether:registration ", await me())) {
-          const id = /<!-- tether:registration ([A-Za-z0-9._-]{1,64}) -->/.exec(c.body ?? "")?.[1];
+        for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, await me())) {
+          const id = registrationRunId(c.body ?? "");
           if (id && (!p.runId || p.runId === id) && !found.some((f) => f.runId === id)) found.push({ runId: id, body: c.body ?? "" });
           if (found.length >= REGISTRATIONS_MAX) return found;
         }

@@ -6,13 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-IAAXHXB5.js";
+} from "./chunk-RUW4R24W.js";
 import {
   loadCredential
-} from "./chunk-6TFENON3.js";
+} from "./chunk-QCTJI2JK.js";
 import {
   parseConnection
-} from "./chunk-BJ7WXVDM.js";
+} from "./chunk-RHEQ2YO7.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

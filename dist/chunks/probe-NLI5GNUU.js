@@ -14,7 +14,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-IAAXHXB5.js";
+} from "./chunk-RUW4R24W.js";
 import {
   specExpectedDuration
 } from "./chunk-6AJEPD4U.js";
@@ -35,7 +35,8 @@ import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-FIZNNSA4.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/remote/probe-parse.ts

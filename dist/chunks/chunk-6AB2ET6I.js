@@ -5,9 +5,11 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  fingerprint,
   require_lib
-} from "./chunk-FIZNNSA4.js";
+} from "./chunk-EPCPIVQ4.js";
+import {
+  fingerprint
+} from "./chunk-UWHVA42A.js";
 import {
   __toESM
 } from "./chunk-R3K6G2KB.js";

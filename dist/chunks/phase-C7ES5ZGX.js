@@ -9,22 +9,22 @@ import {
 } from "./chunk-QDNKGBW7.js";
 import {
   sign
-} from "./chunk-2L4GZA6Z.js";
+} from "./chunk-6AB2ET6I.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-YUB6BQA3.js";
+} from "./chunk-C2PZ2T2B.js";
 import {
   BACKEND_NAMES,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-IAAXHXB5.js";
+} from "./chunk-RUW4R24W.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-4WDWC3YR.js";
+} from "./chunk-XATXQSVH.js";
 import {
   buildSpec,
   identity,
@@ -40,10 +40,11 @@ import {
   parseMarker,
   str
 } from "./chunk-NSC5ULHP.js";
-import "./chunk-6TFENON3.js";
+import "./chunk-QCTJI2JK.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-BJ7WXVDM.js";
-import "./chunk-FIZNNSA4.js";
+import "./chunk-RHEQ2YO7.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-UWHVA42A.js";
 import {
   parseReportTo
 } from "./chunk-3DXTACMI.js";

@@ -9,7 +9,7 @@ import {
   isFingerprint,
   keysForHost,
   knownHostsName
-} from "./chunk-FIZNNSA4.js";
+} from "./chunk-UWHVA42A.js";
 import {
   InputError,
   bool,

@@ -17,35 +17,43 @@ import {
   parseJson,
   str
 } from "./chunk-NSC5ULHP.js";
+import {
+  FINGERPRINT
+} from "./chunk-UWHVA42A.js";
 
 // src/registry/entry.ts
 var REGISTRATION_SCHEMA = "tether.registration/v1";
-var registrationMarker = (runId) => `<!-- tether:registration ${runId} -->`;
+var REGISTRATION_PREFIX = "<!-- tether:registration ";
+var registrationMarker = (runId) => `${REGISTRATION_PREFIX}${runId} -->`;
+function registrationRunId(body) {
+  const id = /<!-- tether:registration ([^ ]{1,64}) -->/.exec(body)?.[1];
+  return id !== void 0 && RUN_ID.test(id) ? id : void 0;
+}
 var OPEN = "<!-- tether:registration-data ";
 var CLOSE = " -->";
+function fields(r) {
+  return {
+    schema: REGISTRATION_SCHEMA,
+    run_id: r.runId,
+    host: r.host,
+    port: r.port,
+    user: r.user,
+    host_key_fingerprint: r.hostKeyFingerprint,
+    run_root: r.runRoot,
+    backend: r.backend,
+    attempt: r.attempt,
+    expected_duration_s: r.expectedDurationS,
+    launched_at: r.launchedAt,
+    commit: r.commit
+  };
+}
 function signedBytes(r) {
-  return Buffer.from(
-    sortedJson({
-      schema: REGISTRATION_SCHEMA,
-      run_id: r.runId,
-      host: r.host,
-      port: r.port,
-      user: r.user,
-      host_key_fingerprint: r.hostKeyFingerprint,
-      run_root: r.runRoot,
-      backend: r.backend,
-      attempt: r.attempt,
-      expected_duration_s: r.expectedDurationS,
-      launched_at: r.launchedAt,
-      commit: r.commit
-    })
-  );
+  return Buffer.from(sortedJson(fields(r)));
 }
 function registrationBlock(s) {
-  const json = JSON.stringify({ ...JSON.parse(signedBytes(s.entry).toString("utf8")), signer: s.signer, sig: s.sig });
+  const json = sortedJson({ ...fields(s.entry), signer: s.signer, sig: s.sig });
   return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
 }
-var FP = /^SHA256:[A-Za-z0-9+/]{43}$/;
 var HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
 function readRegistration(body) {
   if (body.length > 65536) throw new BoxDataError("the registration comment is larger than 64 KiB");
@@ -62,7 +70,7 @@ function readRegistration(body) {
     host: str(o, "host", w, { max: 253, pattern: HOST }),
     port: int(o, "port", w, { min: 1, max: 65535 }),
     user: str(o, "user", w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
-    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FP }),
+    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
     runRoot: str(o, "run_root", w, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
     backend: str(o, "backend", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
@@ -72,7 +80,7 @@ function readRegistration(body) {
   };
   return {
     entry,
-    signer: str(o, "signer", w, { max: 50, pattern: FP }),
+    signer: str(o, "signer", w, { max: 50, pattern: FINGERPRINT }),
     sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
   };
 }
@@ -92,7 +100,9 @@ function renderRegistration(s, code) {
 }
 
 export {
+  REGISTRATION_PREFIX,
   registrationMarker,
+  registrationRunId,
   signedBytes,
   readRegistration,
   whereRegistered,

@@ -6,18 +6,19 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   verify
-} from "./chunk-2L4GZA6Z.js";
+} from "./chunk-6AB2ET6I.js";
 import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-4WDWC3YR.js";
+} from "./chunk-XATXQSVH.js";
 import "./chunk-6AJEPD4U.js";
 import "./chunk-NSC5ULHP.js";
 import {
   parseConnection
-} from "./chunk-BJ7WXVDM.js";
-import "./chunk-FIZNNSA4.js";
+} from "./chunk-RHEQ2YO7.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-ECWVTPTB.js";
 import "./chunk-R3K6G2KB.js";
 
@@ -41,7 +42,7 @@ function registeredHosts(found, cred, inputs, env) {
       const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, "host-key-fingerprint": e.hostKeyFingerprint }, env);
       const where = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
-      const same = [...byWhere.values()].filter((h) => h.name.startsWith(name)).length;
+      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
       if (!byWhere.has(where) && same) name += ` #${same + 1}`;
       const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
       host.runIds.push(e.runId);

@@ -5201,7 +5201,7 @@ var require_crypto = __commonJS({
     var {
       createCipheriv,
       createDecipheriv,
-      createHmac: createHmac2,
+      createHmac,
       randomFillSync,
       timingSafeEqual
     } = __require("crypto");
@@ -5566,7 +5566,7 @@ var require_crypto = __commonJS({
           );
           this._onWrite(lenBytes);
           this._onWrite(encrypted);
-          mac = createHmac2(this._macSSLName, this._macKey);
+          mac = createHmac(this._macSSLName, this._macKey);
           writeUInt32BE(BUF_INT, this.outSeqno, 0);
           mac.update(BUF_INT);
           mac.update(lenBytes);
@@ -5574,7 +5574,7 @@ var require_crypto = __commonJS({
         } else {
           const encrypted = this._cipherInstance.update(packet);
           this._onWrite(encrypted);
-          mac = createHmac2(this._macSSLName, this._macKey);
+          mac = createHmac(this._macSSLName, this._macKey);
           writeUInt32BE(BUF_INT, this.outSeqno, 0);
           mac.update(BUF_INT);
           mac.update(packet);
@@ -6165,7 +6165,7 @@ var require_crypto = __commonJS({
             if (this._len > MAX_PACKET_SIZE || this._len < 5 || (need & this._blockSize - 1) !== 0) {
               throw new Error("Bad packet length");
             }
-            this._macInstance = createHmac2(this._macSSLName, this._macKey);
+            this._macInstance = createHmac(this._macSSLName, this._macKey);
             writeUInt32BE(BUF_INT, this.inSeqno, 0);
             this._macInstance.update(BUF_INT);
             if (this._macETM) {
@@ -6525,8 +6525,8 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash2,
-      createHmac: createHmac2,
+      createHash,
+      createHmac,
       createSign,
       createVerify,
       getCiphers,
@@ -7213,11 +7213,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash2("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash2("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -7382,8 +7382,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash2("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash2("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -7421,9 +7421,9 @@ ${formatted}-----END ${type} KEY-----`;
         macData.set(privBlob, p + 4);
         if (!passphrase)
           passphrase = EMPTY_PASSPHRASE;
-        const calcMAC = createHmac2(
+        const calcMAC = createHmac(
           "sha1",
-          createHash2("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -9745,7 +9745,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash2,
+      createHash,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -10171,7 +10171,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash2(this.hashName);
+          const hash = createHash(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -11179,9 +11179,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash2(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash2(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -16616,7 +16616,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash2,
+      createHash,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -16838,7 +16838,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash2(hashAlgo).update(key).digest("hex");
+              key = createHash(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -20138,87 +20138,6 @@ var require_lib3 = __commonJS({
   }
 });
 
-// src/ssh/hostkey.ts
-import { createHash, createHmac } from "node:crypto";
-function fingerprint(keyBlob) {
-  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
-}
-function isFingerprint(s) {
-  return /^SHA256:[A-Za-z0-9+/]{43}$/.test(s);
-}
-function knownHostsName(host, port) {
-  return port === 22 ? host : `[${host}]:${port}`;
-}
-function globMatch(pattern, name) {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < n.length) {
-    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === "*") {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else return false;
-  }
-  while (i < p.length && p[i] === "*") i++;
-  return i === p.length;
-}
-function patternMatches(pattern, name) {
-  if (pattern.startsWith("|1|")) {
-    const [, , salt, hash] = pattern.split("|");
-    if (!salt || !hash) return false;
-    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
-  }
-  return globMatch(pattern, name);
-}
-var KnownHostsError = class extends Error {
-};
-function keysForHost(text, host, port) {
-  const name = knownHostsName(host, port);
-  const keys = [];
-  const revoked = [];
-  let lines = 0;
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const fields = line.split(/\s+/);
-    let marker = "";
-    if (fields[0]?.startsWith("@")) marker = fields.shift() ?? "";
-    if (marker && marker !== "@cert-authority" && marker !== "@revoked")
-      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
-    const [hosts, keyType, b64] = fields;
-    if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue;
-    lines++;
-    if (marker === "@cert-authority") continue;
-    const patterns = hosts.split(",");
-    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
-    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
-    const fp = fingerprint(Buffer.from(b64, "base64"));
-    if (marker === "@revoked") revoked.push(fp);
-    else keys.push({ keyType, fingerprint: fp });
-  }
-  return { keys, revoked, lines };
-}
-function knownHostsLine(host, port, blob) {
-  const len = blob.readUInt32BE(0);
-  const type = blob.subarray(4, 4 + len).toString("ascii");
-  return `${knownHostsName(host, port)} ${type} ${blob.toString("base64")}`;
-}
-
 export {
-  require_lib3 as require_lib,
-  fingerprint,
-  isFingerprint,
-  knownHostsName,
-  KnownHostsError,
-  keysForHost,
-  knownHostsLine
+  require_lib3 as require_lib
 };

@@ -13,9 +13,11 @@ import {
   classify
 } from "./chunk-JVLHI33R.js";
 import {
-  fingerprint,
   require_lib
-} from "./chunk-FIZNNSA4.js";
+} from "./chunk-EPCPIVQ4.js";
+import {
+  fingerprint
+} from "./chunk-UWHVA42A.js";
 import {
   __toESM
 } from "./chunk-R3K6G2KB.js";

@@ -123,14 +123,17 @@ var COMMON = {
   "connect-attempts": "3",
   "run-root": "~/.tether/runs"
 };
+var AUDIT = {
+  interpreter: "python3",
+  "min-free-gb": "10",
+  "min-free-inodes": "100000",
+  "checkpoint-budget-gb": "0",
+  "require-gpu": "true"
+};
 var BY_PHASE = {
-  audit: { interpreter: "python3", "min-free-gb": "10", "min-free-inodes": "100000", "checkpoint-budget-gb": "0", "require-gpu": "true" },
+  audit: AUDIT,
   launch: {
-    interpreter: "python3",
-    "min-free-gb": "10",
-    "min-free-inodes": "100000",
-    "checkpoint-budget-gb": "0",
-    "require-gpu": "true",
+    ...AUDIT,
     backend: "tmux",
     resume: "false",
     audit: "true",
@@ -205,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-MZKQEIZH.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-C7ES5ZGX.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -215,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-MZKQEIZH.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-C7ES5ZGX.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -225,9 +228,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-GGZZJHZ2.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-6SBYIJX2.js")).probeHost,
-      registered: (await import("./hosts-IM7IWBKJ.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-CW3SIWSH.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-NLI5GNUU.js")).probeHost,
+      registered: (await import("./hosts-35EU644E.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -240,7 +243,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-NYF7B7RE.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-MNECQRYJ.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -250,7 +253,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-KXLGJTEQ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-J734JTQR.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -306,7 +309,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-V3EBQV5H.js").then((m) => {
+  const get = () => real ??= import("./status-store-OGKSE3AQ.js").then((m) => {
     store = m.githubStore(target, env, token);
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -328,7 +331,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-ZIRDQ4MH.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-V3EBQV5H.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-OGKSE3AQ.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

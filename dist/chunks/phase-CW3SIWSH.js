@@ -22,15 +22,16 @@ import {
 } from "./chunk-SCQK4O5A.js";
 import {
   loadCredential
-} from "./chunk-6TFENON3.js";
+} from "./chunk-QCTJI2JK.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import {
   parseConnection,
   parseKeySource
-} from "./chunk-BJ7WXVDM.js";
-import "./chunk-FIZNNSA4.js";
+} from "./chunk-RHEQ2YO7.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-UWHVA42A.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,

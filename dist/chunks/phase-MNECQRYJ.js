@@ -15,24 +15,25 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-5H5EQY57.js";
+} from "./chunk-U4VVHF4N.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-YUB6BQA3.js";
+} from "./chunk-C2PZ2T2B.js";
 import {
   shellQuote
-} from "./chunk-IAAXHXB5.js";
+} from "./chunk-RUW4R24W.js";
 import "./chunk-NSC5ULHP.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
-import "./chunk-6TFENON3.js";
+import "./chunk-QCTJI2JK.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-BJ7WXVDM.js";
+import "./chunk-RHEQ2YO7.js";
+import "./chunk-EPCPIVQ4.js";
 import {
   knownHostsLine
-} from "./chunk-FIZNNSA4.js";
+} from "./chunk-UWHVA42A.js";
 import {
   DEFAULT_RUN_ROOT,
   code,

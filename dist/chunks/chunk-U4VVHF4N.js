@@ -8,7 +8,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-IAAXHXB5.js";
+} from "./chunk-RUW4R24W.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
