@@ -1,26 +1,41 @@
 // Bundles each action entry and the CLI into one ESM file under dist/ (committed; CI rebuilds and diffs).
 import { build, type Plugin } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PHASE_LIST } from '../src/phases.ts';
+import { bundledPackages, renderLicenses } from './third-party-licenses.ts';
 
 // One bundle per registry phase (its action), the root action and the CLI.
 const entries: Record<string, string> = {
-  ...Object.fromEntries(PHASE_LIST.map((p) => [`${p.name}/index`, `src/actions/${p.name}.ts`])),
-  'main/index': 'src/actions/main.ts',
+  ...Object.fromEntries(PHASE_LIST.map((p) => [`${p.name}/index`, `src/actions/${p.name}/index.ts`])),
+  'main/index': 'src/actions/root/index.ts',
   'cli/index': 'src/cli/index.ts',
 };
 
-/** `import text from './x.sh?raw'` → the file's text (vite does the same in tests). */
-const rawText: Plugin = {
-  name: 'raw-text',
+/**
+ * src/remote/script-text.ts reads scripts/remote/<name> from the checkout; in the bundles it becomes one table
+ * of every script's text, so dist/ carries them and reads nothing at run time.
+ */
+const scriptTexts: Plugin = {
+  name: 'script-texts',
   setup(b) {
-    // Paths relative to the repository root, so the bundle does not depend on where it was built.
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({
-      path: relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\?raw$/, ''))),
-      namespace: 'raw',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+    b.onLoad({ filter: /[\\/]src[\\/]remote[\\/]script-text\.ts$/ }, () => {
+      const texts = Object.fromEntries(
+        readdirSync('scripts/remote')
+          .filter((f) => f.endsWith('.sh'))
+          .sort()
+          .map((f) => [f, readFileSync(join('scripts/remote', f), 'utf8')]),
+      );
+      const contents = [
+        `const TEXTS = ${JSON.stringify(texts)};`,
+        'export function scriptText(name) {',
+        '  const text = TEXTS[name];',
+        "  if (text === undefined) throw new Error('no on-box script ' + name);",
+        '  return text;',
+        '}',
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
   },
 };
 
@@ -42,8 +57,10 @@ const common = {
   target: 'node24',
   // The native ssh2 binding is Node-ABI specific; the bundle uses ssh2's pure-JS crypto (control plane only).
   external: ['*.node'],
-  plugins: [rawText],
+  plugins: [scriptTexts],
+  // Licence texts go to dist/licenses.txt whole (below), not as scattered comments.
   legalComments: 'none' as const,
+  metafile: true,
   logLevel: 'warning' as const,
 };
 
@@ -51,9 +68,13 @@ const common = {
 // that phase or port runs, so each action starts by evaluating just what it uses.
 rmSync('dist/chunks', { recursive: true, force: true });
 const actions = Object.fromEntries(Object.entries(entries).filter(([out]) => !out.startsWith('cli')));
-await build({ ...common, entryPoints: actions, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', banner: { js: banner } });
-// The CLI is one file (it never loads the GitHub clients).
-await build({ ...common, entryPoints: [entries['cli/index'] as string], outfile: 'dist/cli/index.js', banner: { js: `#!/usr/bin/env node\n${banner}` } });
+const built = [
+  await build({ ...common, entryPoints: actions, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', banner: { js: banner } }),
+  // The CLI is one file (it never loads the GitHub clients).
+  await build({ ...common, entryPoints: [entries['cli/index'] as string], outfile: 'dist/cli/index.js', banner: { js: `#!/usr/bin/env node\n${banner}` } }),
+];
+// The licence of every package the bundles carry, since their own LICENSE files do not ship in dist/.
+writeFileSync('dist/licenses.txt', renderLicenses(bundledPackages(built.flatMap((b) => Object.keys(b.metafile?.inputs ?? {})))));
 // `npx tether`, `npm link` and ./dist/cli/index.js run it directly.
 chmodSync('dist/cli/index.js', 0o755);
 console.log(`built ${Object.keys(entries).length} entries into dist/ (actions with shared chunks in dist/chunks/)`);

@@ -283,29 +283,111 @@ var init_audit = __esm({
   }
 });
 
-// raw:scripts/remote/backend_setsid.sh
-var backend_setsid_default;
-var init_backend_setsid = __esm({
-  "raw:scripts/remote/backend_setsid.sh"() {
-    backend_setsid_default = '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n';
-  }
-});
-
-// src/backends/setsid.ts
-var setsid;
-var init_setsid = __esm({
-  "src/backends/setsid.ts"() {
+// src/remote/script-text.ts
+function scriptText(name) {
+  const text = TEXTS[name];
+  if (text === void 0) throw new Error("no on-box script " + name);
+  return text;
+}
+var TEXTS;
+var init_script_text = __esm({
+  "src/remote/script-text.ts"() {
     "use strict";
-    init_backend_setsid();
-    setsid = { name: "setsid", script: backend_setsid_default, jobOnLoginHost: true, owns: (h) => h === "setsid" };
-  }
-});
+    TEXTS = { "audit.sh": `#!/usr/bin/env bash
+# Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
+# Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
+# Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
 
-// raw:scripts/remote/backend_tmux.sh
-var backend_tmux_default;
-var init_backend_tmux = __esm({
-  "raw:scripts/remote/backend_tmux.sh"() {
-    backend_tmux_default = `#!/usr/bin/env bash
+# Nearest existing ancestor of a path, so df works before the run root exists.
+existing() {
+  local p=$1
+  while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done
+  printf '%s' "$p"
+}
+
+disk_json() {
+  local path=$1 at bytes inodes
+  at=$(existing "$path")
+  bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
+  inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  printf '{"path":%s,"checked":%s,"df_bytes":%s,"df_inodes":%s}' \\
+    "$(json_str "$path")" "$(json_str "$at")" "$(json_str "$bytes")" "$(json_str "$inodes")"
+}
+
+read_file() { head -c 4096 "$1" 2>/dev/null; }
+
+cgroup_json() {
+  local mem cpu
+  mem=$(cgroup_dir memory)
+  cpu=$(cgroup_dir cpu)
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
+      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \\
+      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
+  elif [ -d /sys/fs/cgroup/memory ]; then
+    printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
+      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.oom_control")")" \\
+      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
+  else
+    printf 'null'
+  fi
+}
+
+gpu_json() {
+  local fields out rc
+  if ! command -v nvidia-smi >/dev/null 2>&1; then
+    printf '{"present":false}'
+    return
+  fi
+  fields=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm
+  # Newer drivers renamed clocks_throttle_reasons to clocks_event_reasons; ask for the old name first.
+  out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_throttle_reasons.active" --format=csv,noheader,nounits 2>&1)
+  rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then
+    out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_event_reasons.active" --format=csv,noheader,nounits 2>&1)
+    rc=$?
+  fi
+  printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "$(printf '%s' "$out" | head -c 16384)")"
+}
+
+xid_json() {
+  local log
+  if log=$(timeout 5 dmesg 2>/dev/null); then
+    printf '{"readable":true,"lines":%s}' "$(json_str "$(printf '%s\\n' "$log" | grep -a 'NVRM: Xid' | tail -n 20)")"
+  else
+    printf '{"readable":false,"lines":""}'
+  fi
+}
+
+interp_json() {
+  local interp=$1 path out rc
+  if ! path=$(command -v "$interp" 2>/dev/null); then
+    printf '{"name":%s,"path":null}' "$(json_str "$interp")"
+    return
+  fi
+  out=$(timeout 60 "$path" -c 'import torch; print(torch.__version__); print(torch.cuda.is_available())' 2>&1 </dev/null)
+  rc=$?
+  printf '{"name":%s,"path":%s,"torch_exit":%s,"torch_out":%s}' "$(json_str "$interp")" "$(json_str "$path")" "$rc" \\
+    "$(json_str "$(printf '%s' "$out" | tail -c 2048)")"
+}
+
+main() {
+  local run_root interp m disks
+  run_root=$(expand_home "$1")
+  interp=$2
+  shift 2
+  disks=$(disk_json "$run_root")
+  for m in "$@"; do disks="$disks,$(disk_json "$(expand_home "$m")")"; done
+  printf '{"schema":"tether.audit/v1","hostname":%s,"time":%s,"nproc":%s,"uptime":%s,"btime":%s,' \\
+    "$(json_str "$(hostname 2>/dev/null)")" "$(json_str "$(now_utc)")" "$(json_int "$(nproc 2>/dev/null)")" \\
+    "$(json_str "$(cut -d' ' -f1 /proc/uptime 2>/dev/null)")" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")"
+  printf '"disks":[%s],"cgroup":%s,"gpu":%s,"xid":%s,"interpreter":%s}\\n' \\
+    "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
+}
+main "$@"; exit $?
+`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_tmux.sh": `#!/usr/bin/env bash
 # shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
 # Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
 # <run-dir>/tmux.sock, never the user's. The job runs on this box, so liveness is the wrapper's pid with
@@ -336,7 +418,806 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`;
+`, "confirm.sh": `#!/usr/bin/env bash
+# Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
+# then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
+# Args: RUN_DIR ATTEMPT WAIT_S
+
+main() {
+  local run_dir n wait a i alive=false marker="" kind=""
+  run_dir=$(expand_home "$1")
+  n=$2
+  wait=$3
+  a=$run_dir/attempts/$n
+  for ((i = 0; i < wait * 5; i++)); do
+    run_alive "$a" || break
+    sleep 0.2
+  done
+  run_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  [ -z "$kind" ] || rd marker "$run_dir/$kind"
+  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
+    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
+    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+}
+main "$@"; exit $?
+`, "launch.sh": `#!/usr/bin/env bash
+# Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
+#   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
+#   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
+# Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
+# Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
+# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
+
+refuse() {
+  local code=$1 result=$2 message=$3
+  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"started_at":%s,"run_dir":%s}\\n' \\
+    "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
+    "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
+  exit "$code"
+}
+
+# Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
+# the handle it returns next to the attempt, so every later phase asks the same backend about it.
+start_backend() {
+  local backend=$1 wrapper=$2 n=$3 hb=$4
+  declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
+  "backend_start_$backend" "$wrapper" "$n" "$hb"
+  printf '%s\\n' "$HANDLE" | atomic_write "$RUN_DIR/attempts/$n/handle" || refuse 16 io-error "cannot record the handle of attempt $n"
+}
+
+# Filled by read_data from the stdin data lines.
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+
+main() {
+  local run_root run_id backend resume hb n a i workdir pid started
+  run_root=$(expand_home "$1")
+  run_id=$2
+  backend=$3
+  resume=$4
+  hb=$5
+  RUN_DIR=$run_root/$run_id
+  read_data || refuse 16 io-error "the launch data did not arrive complete"
+
+  umask 077
+  mkdir -p "$RUN_DIR/attempts" || refuse 16 io-error "cannot create $RUN_DIR"
+  exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
+  flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
+
+  local recorded_identity='' failed_marker=''
+  rd recorded_identity "$RUN_DIR/identity"
+  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
+    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
+  fi
+  LAST=$(last_attempt "$RUN_DIR")
+  if ((LAST > 0)); then
+    a=$RUN_DIR/attempts/$LAST
+    rd LAST_PID "$a/pid"
+    rd LAST_STARTED "$a/started_at"
+    LAST_STARTED=\${LAST_STARTED:0:64}
+    [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
+    if run_alive "$a"; then
+      refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
+    fi
+    if [ "$resume" != 1 ]; then
+      if [ -f "$RUN_DIR/FAILED" ]; then
+        rd failed_marker "$RUN_DIR/FAILED"
+        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
+      fi
+      refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
+    fi
+    # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
+    if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
+  fi
+  n=$((LAST + 1))
+
+  if [ ! -f "$RUN_DIR/spec.json" ]; then
+    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
+    if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
+      printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
+      printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
+      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
+      printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
+      printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
+      refuse 16 io-error "cannot write the run record in $RUN_DIR"
+    fi
+  fi
+  workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
+  [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
+
+  a=$RUN_DIR/attempts/$n
+  mkdir -p "$a" || refuse 16 io-error "cannot create $a"
+  # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
+  printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+
+  for ((i = 0; i < 400; i++)); do
+    [ -s "$a/pid_start" ] && break
+    sleep 0.025
+  done
+  pid=$(cat "$a/pid" 2>/dev/null)
+  started=$(cat "$a/started_at" 2>/dev/null)
+  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
+    "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
+    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
+}
+main "$@"; exit $?
+`, "lib.sh": `#!/usr/bin/env bash
+# Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
+# Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
+
+# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
+jv() {
+  local _s=$2
+  _s=\${_s//\\\\/\\\\\\\\}
+  _s=\${_s//\\"/\\\\\\"}
+  _s=\${_s//$'\\n'/\\\\n}
+  _s=\${_s//$'\\r'/\\\\r}
+  _s=\${_s//$'\\t'/\\\\t}
+  if [[ $_s == *[$'\\001'-$'\\037']* ]]; then
+    _s=$(printf '%s' "$_s" | tr -d '\\001-\\037')
+  fi
+  printf -v "$1" '"%s"' "$_s"
+}
+
+# Prints $1 as a JSON string literal.
+json_str() {
+  local _j
+  jv _j "$1"
+  printf '%s' "$_j"
+}
+
+# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
+# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
+# without a subshell; one trailing newline is dropped.
+rd() {
+  local _v=''
+  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
+  printf -v "$1" '%s' "\${_v%$'\\n'}"
+}
+
+# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+is_attempt() {
+  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+}
+
+# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+is_run_id() {
+  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
+}
+
+# Prints a number, or null when $1 is not an integer.
+json_int() {
+  if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
+}
+
+# \`~\` and \`~/x\` relative to the login's home.
+expand_home() {
+  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
+  case $1 in
+    '~') printf '%s' "$HOME" ;;
+    '~/'*) printf '%s/%s' "$HOME" "\${1#\\~/}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
+# Writes stdin to $1 atomically (temp file in the same directory, then rename).
+atomic_write() {
+  local tmp
+  tmp="$1.tmp.$$"
+  cat >"$tmp" && mv -f "$tmp" "$1"
+}
+
+# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
+# is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
+# A zombie (state Z, killed but not yet reaped) counts as gone.
+pid_start() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  [ "$1" != Z ] || return 1
+  printf '%s' "\${20}"
+}
+
+# True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
+attempt_alive() {
+  local pid start stat
+  rd pid "$1/pid"
+  rd start "$1/pid_start"
+  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  [ "$1" != Z ] && [ "\${20}" = "$start" ]
+}
+
+# True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
+# \`tmux:<socket>\`, \`setsid\`, \u2026; see scripts/remote/backend_<name>.sh). An attempt without a handle (older
+# records) is judged by its pid and start time.
+run_alive() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_alive_$backend" >/dev/null; then
+    "backend_alive_$backend" "$1"
+  else
+    attempt_alive "$1"
+  fi
+}
+
+# Sends signal $2 to the live attempt in directory $1 (checked by pid and start time first, so a reused pid
+# is never signalled). Both backends start the wrapper as a session leader, so the signal goes to its process
+# group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
+# wrapper that does not lead its group is signalled alone. False when the attempt does not run.
+attempt_signal() {
+  local pid stat
+  attempt_alive "$1" || return 1
+  rd pid "$1/pid"
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat "$2"
+  # $1 state, $2 ppid, $3 process group; the signal is the last word.
+  if [ "$3" = "$pid" ]; then kill -s "\${!#}" -- "-$pid" 2>/dev/null; else kill -s "\${!#}" "$pid" 2>/dev/null; fi
+}
+
+# Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it
+# (backend_stop_<name>, chosen by the recorded handle as in run_alive).
+run_signal() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_stop_$backend" >/dev/null; then
+    "backend_stop_$backend" "$1" "$2"
+  else
+    attempt_signal "$1" "$2"
+  fi
+}
+
+# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
+last_attempt() {
+  local n=0 d b
+  for d in "$1"/attempts/*/; do
+    [ -d "$d" ] || continue
+    b=\${d%/}
+    b=\${b##*/}
+    if is_attempt "$b" && ((b > n)); then n=$b; fi
+  done
+  printf '%s' "$n"
+}
+
+# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
+# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
+# the job starts: a job variable never changes a variable of these scripts (user names cannot start
+# with TETHER_, and every script variable used after export_job_env does).
+TETHER_ENV_NAMES=()
+TETHER_ENV_VALUES=()
+read_data() {
+  local key val name decoded
+  while IFS=' ' read -r key val name; do
+    case $key in
+      end) return 0 ;;
+      env)
+        [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
+        decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
+        TETHER_ENV_NAMES+=("$val")
+        TETHER_ENV_VALUES+=("\${decoded%x}")
+        ;;
+      *)
+        [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
+        decoded=$(printf '%s' "$val" | base64 -d && printf x) || return 1
+        printf -v "DATA_$key" '%s' "\${decoded%x}"
+        ;;
+    esac
+  done
+  echo "data ended early" >&2
+  return 1
+}
+
+# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
+export_job_env() {
+  local TETHER_I
+  for ((TETHER_I = 0; TETHER_I < \${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
+    export "\${TETHER_ENV_NAMES[TETHER_I]}=\${TETHER_ENV_VALUES[TETHER_I]}"
+  done
+}
+
+now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# This process's cgroup directory: v2 (\`0::/x\`) when the unified hierarchy is mounted, else the v1
+# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
+cgroup_dir() {
+  local ctrl=$1 base rel="" n ctrls path
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    base=/sys/fs/cgroup
+    while IFS=: read -r n ctrls path; do
+      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
+    done </proc/self/cgroup
+  else
+    base=/sys/fs/cgroup/$ctrl
+    while IFS=: read -r n ctrls path; do
+      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
+      : "$n"
+    done </proc/self/cgroup
+  fi
+  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
+}
+
+# CPU quota in whole cores (rounded up), or nothing when there is no quota.
+cpu_quota_cores() {
+  local dir quota period
+  dir=$(cgroup_dir cpu)
+  if [ -f "$dir/cpu.max" ]; then
+    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
+  else
+    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
+    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
+  fi
+  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
+    printf '%s' $(((quota + period - 1) / period))
+  fi
+}
+`, "manifest.sh": `#!/usr/bin/env bash
+# Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
+# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
+# unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
+# the roster exactly) and zero files.
+# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
+
+DATA_roster=''
+
+refuse() {
+  printf '{"error":%s}\\n' "$(json_str "$1")"
+  exit 30
+}
+
+# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
+# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
+# short line (one write), so the lines never interleave; the caller sorts them.
+hash_files() {
+  local p
+  p=$(nproc 2>/dev/null || echo 1)
+  ((p > 8)) && p=8
+  local tool=(sha256sum --)
+  command -v openssl >/dev/null 2>&1 && tool=(openssl dgst -sha256 -r)
+  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
+}
+
+main() {
+  local run_root run_id latest run_dir workdir globs pattern f n=0 attempt cells root out tmp
+  local -a files=() picked=() parts=()
+  local -A seen=()
+  run_root=$(expand_home "$1")
+  run_id=$2
+  latest=$3
+  run_dir=$run_root/$run_id
+  read_data || refuse "the manifest request did not arrive complete"
+  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
+  [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
+  cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
+  shopt -s globstar nullglob
+  while IFS= read -r pattern; do
+    [ -n "$pattern" ] || continue
+    local IFS=
+    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
+    local -a hits=($pattern)
+    IFS=$' \\t\\n'
+    for f in "\${hits[@]}"; do
+      [[ $f == *.tmp ]] && continue
+      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
+      [ -f "$f" ] || continue
+      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+      [ -n "\${seen[$f]:-}" ] && continue
+      seen[$f]=1
+      files+=("$f")
+    done
+  done <<<"$globs"
+  ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
+
+  if [ -n "$DATA_roster" ]; then
+    # Cells are the directories right under the static part of the first glob (\`results/*/x.pt\` \u2192 results/<cell>).
+    local base='' part
+    IFS=/ read -r -a parts <<<"\${globs%%$'\\n'*}"
+    for part in "\${parts[@]}"; do
+      [[ $part == *[*?[]* ]] && break
+      base+="$part/"
+    done
+    cells=$(for f in "\${files[@]}"; do
+      f=\${f#"$base"}
+      [[ $f == */* ]] && printf '%s\\n' "\${f%%/*}"
+    done | sort -u)
+    root=$(printf '%s\\n' "$DATA_roster" | sed '/^$/d' | sort -u)
+    [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
+  fi
+
+  if [ "$latest" = 1 ]; then
+    # The newest file whose size and mtime hold still across one second: never one still being written.
+    local -a by_age=()
+    mapfile -t by_age < <(stat -c '%Y %n' -- "\${files[@]}" | sort -rn | cut -d' ' -f2-)
+    local a b
+    for f in "\${by_age[@]}"; do
+      a=$(stat -c '%s %Y' -- "$f")
+      sleep 1
+      b=$(stat -c '%s %Y' -- "$f")
+      if [ "$a" = "$b" ]; then picked=("$f"); break; fi
+    done
+    ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
+    files=("\${picked[@]}")
+  fi
+
+  attempt=$(last_attempt "$run_dir")
+  out="{\\"attempt\\":$attempt,\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
+  local total=0 first=1 h p size j
+  while read -r h p; do
+    size=$(stat -c %s -- "$p")
+    total=$((total + size))
+    jv j "$p"
+    ((first)) || out+=','
+    first=0
+    out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    n=$((n + 1))
+  done < <(hash_files "\${files[@]}" | sort -k2)
+  ((n == \${#files[@]})) || refuse "could not hash every file"
+  jv j "$run_id"
+  local jw
+  jv jw "$workdir"
+  out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
+  tmp="$run_dir/manifest.json.tmp.$$"
+  if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
+    rm -f "$tmp"
+    echo '{"error":"cannot write manifest.json (disk full?)"}'
+    exit 16
+  fi
+  printf '%s\\n' "$out"
+}
+main "$@"; exit $?
+`, "probe.sh": `#!/usr/bin/env bash
+# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
+# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
+# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
+# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
+# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
+# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
+
+DELTA_MAX=65536
+TAIL_MAX=8192
+CKPT_MAX=20000
+
+# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
+# count and the newest file's path, mtime and size.
+checkpoints_json() {
+  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
+  if [ -n "$globs" ] && [ -d "$workdir" ]; then
+    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
+    while IFS= read -r -d '' rec; do
+      count=$((count + 1))
+      t=\${rec%% *}
+      t=\${t%.*}
+      rest=\${rec#* }
+      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    if ((t > newest_t)); then
+        newest_t=$t
+        newest_size=\${rest%% *}
+        newest=\${rest#* }
+      fi
+      ((count < CKPT_MAX)) || break
+    done < <(
+      cd "$workdir" || exit 0
+      shopt -s globstar nullglob
+      while IFS= read -r pattern; do
+        [ -n "$pattern" ] || continue
+        IFS=
+        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
+        set -- $pattern
+        IFS=$' \\t\\n'
+        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
+      done <<<"$globs"
+    )
+  fi
+  if ((count == 0)); then
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
+  else
+    jv j "$newest"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
+  fi
+}
+
+# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
+stat_files() {
+  local i=0 f list=() idx=() size mt
+  for f in "$@"; do
+    M[i]=null
+    S[i]=0
+    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
+    i=$((i + 1))
+  done
+  ((\${#list[@]})) || return 0
+  i=0
+  while IFS='|' read -r size mt; do
+    # Only integers leave this function: the probe prints them unquoted into its JSON.
+    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
+    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
+    i=$((i + 1))
+  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
+}
+
+run_json() {
+  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
+  local j_id j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
+  local -a M S
+  run_dir=$RUN_ROOT/$id
+  jv j_id "$id"
+  if [ ! -f "$run_dir/spec.json" ]; then
+    printf '{"id":%s,"exists":false}' "$j_id"
+    return
+  fi
+  n=$(last_attempt "$run_dir")
+  a=$run_dir/attempts/$n
+  ((n > 0)) && run_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
+  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
+  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
+  size=\${S[0]}
+  # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
+  if ((seen_attempt != n || offset > size)); then offset=0; fi
+  start=$offset
+  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+  rd pid "$a/pid"
+  rd started "$a/started_at"
+  rd finished "$a/finished_at"
+  rd exit_code "$a/exit_code"
+  rd spec "$run_dir/spec.json"
+  rd handle "$a/handle"
+  jv j_started "$started"
+  jv j_finished "$finished"
+  jv j_marker "\${marker:0:1024}"
+  jv j_spec "\${spec:0:8192}"
+  jv j_handle "\${handle:0:512}"
+  delta=''
+  tail=''
+  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
+  if ((size > 0)) && [ -f "$a/log" ]; then
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
+    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+  fi
+  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
+    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
+  printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
+    "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
+  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
+    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
+  checkpoints_json "$run_dir"
+  printf '}'
+}
+
+main() {
+  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
+  RUN_ROOT=$(expand_home "$1")
+  at=$RUN_ROOT
+  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
+  disk_bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
+  disk_inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  mem=$(cgroup_dir memory)
+  gpu='{"present":false}'
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
+    rc=$?
+    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
+  fi
+  local k val btime=null
+  while read -r k val; do
+    if [ "$k" = btime ]; then btime=$val; break; fi
+  done </proc/stat
+  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
+    "$(json_str "\${HOSTNAME:-}")" "\${EPOCHSECONDS:-$(date +%s)}" "$(json_int "$btime")" \\
+    "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
+  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
+    "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
+    "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
+  while read -r key id seen offset; do
+    [ "$key" = end ] && break
+    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
+    ((first)) || printf ','
+    first=0
+    run_json "$id" "$seen" "$offset"
+  done
+  printf ']}\\n'
+}
+main "$@"; exit $?
+`, "stop.sh": `#!/usr/bin/env bash
+# Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
+# Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
+# TERM so the job can checkpoint, waits up to GRACE_S for the attempt to end, then sends KILL. A wrapper
+# killed before it could write its marker gets FAILED written here, with stage \`stopped\` and signal KILL:
+# a stopped run is never left looking dead. Never touches another run or a process it did not start.
+# Prints one JSON object: attempt, was_alive, escalated (KILL was needed), alive (still running), marker_kind.
+
+main() {
+  local run_dir grace n a i was_alive=false escalated=false alive=false kind='' now
+  run_dir=$(expand_home "$1")
+  grace=$2
+  [[ $grace =~ ^[0-9]{1,4}$ ]] || { echo "stop.sh: GRACE_S must be whole seconds" >&2; return 2; }
+  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
+  n=$(last_attempt "$run_dir")
+  a=$run_dir/attempts/$n
+  if ((n > 0)) && run_alive "$a"; then
+    was_alive=true
+    now_utc | atomic_write "$a/stop_requested"
+    run_signal "$a" TERM
+    for ((i = 0; i < grace * 5; i++)); do
+      run_alive "$a" || break
+      sleep 0.2
+    done
+    if run_alive "$a"; then
+      escalated=true
+      run_signal "$a" KILL
+      for ((i = 0; i < 25; i++)); do
+        run_alive "$a" || break
+        sleep 0.2
+      done
+    fi
+    run_alive "$a" && alive=true
+    # The wrapper writes its marker a moment after its job ends; a killed wrapper never does.
+    if [ "$alive" = false ]; then
+      for ((i = 0; i < 10; i++)); do
+        if [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; then break; fi
+        sleep 0.2
+      done
+      if [ ! -f "$run_dir/DONE" ] && [ ! -f "$run_dir/FAILED" ]; then
+        now=$(now_utc)
+        printf '{"attempt":%s,"exit_code":137,"signal":"KILL","stage":"stopped","finished_at":"%s"}\\n' "$n" "$now" | atomic_write "$run_dir/FAILED"
+        printf '137\\n' | atomic_write "$a/exit_code"
+        printf '%s\\n' "$now" | atomic_write "$a/finished_at"
+      fi
+    fi
+  fi
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  printf '{"attempt":%s,"was_alive":%s,"escalated":%s,"alive":%s,"marker_kind":"%s"}\\n' "$n" "$was_alive" "$escalated" "$alive" "$kind"
+}
+main "$@"; exit $?
+`, "sync.sh": `#!/usr/bin/env bash
+# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
+# A release directory is immutable once present, so a path a live job runs from is never overwritten.
+# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
+
+main() {
+  local dir id sha tmp got
+  dir=$(expand_home "$1")
+  id=$2
+  sha=$3
+  umask 077
+  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
+  if [ -d "$dir/$id" ]; then
+    cat >/dev/null
+    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
+    return 0
+  fi
+  tmp=$dir/.incoming.$id.$$
+  if ! cat >"$tmp.tar"; then
+    rm -f "$tmp.tar"
+    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
+    return 16
+  fi
+  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
+  if [ "$got" != "$sha" ]; then
+    rm -f "$tmp.tar"
+    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
+    return 20
+  fi
+  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
+    rm -rf "$tmp" "$tmp.tar"
+    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
+    return 16
+  fi
+  rm -f "$tmp.tar"
+  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
+  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
+  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
+}
+main "$@"; exit $?
+`, "wrapper.sh": `#!/usr/bin/env bash
+# The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
+# lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
+# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
+# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
+# The training code never writes markers; a marker never lands after a failed stage.
+# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
+# prefix, so assigning ours never changes what the job sees.
+
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+
+# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
+# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
+: >>"$TETHER_A/log"
+# pid_start last: launch.sh waits for it and then reads the other two.
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
+
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
+  done
+) </dev/null >/dev/null 2>&1 &
+TETHER_BEAT=$!
+
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
+
+export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
+TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
+# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
+TETHER_CAP=$(cpu_quota_cores)
+if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
+  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
+fi
+
+# TERM (a provider's stop or preemption, or tether's stop by handle) goes to the whole process group: the job
+# gets it and may checkpoint; the wrapper only notes it and, once the job has exited, writes FAILED (even
+# when the job exited 0 on TERM: it was stopped, not finished) and skips \`then\`. Bash runs the trap after the
+# foreground stage ends, so the marker always follows the job. A stop asked by tether (stop.sh writes
+# stop_requested first) is recorded as stage \`stopped\`; any other TERM keeps its stage.
+trap 'TETHER_TERM=1' TERM
+
+TETHER_STAGE='command'
+if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
+  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
+  TETHER_RC=$?
+  if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
+    TETHER_STAGE='then'
+    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
+    TETHER_RC=$?
+  fi
+else
+  TETHER_STAGE=workdir
+  TETHER_RC=127
+fi
+
+kill "$TETHER_BEAT" 2>/dev/null
+if [ -n "\${TETHER_TERM:-}" ] && [ -f "$TETHER_A/stop_requested" ]; then TETHER_STAGE=stopped; fi
+TETHER_FINISHED=$(now_utc)
+printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
+printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+TETHER_SIGNAL=null
+if ((TETHER_RC > 128)); then
+  TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""
+elif [ -n "\${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+fi
+TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
+if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then
+  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
+else
+  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
+fi
+exit "$TETHER_RC"
+` };
+  }
+});
+
+// src/backends/setsid.ts
+var setsid;
+var init_setsid = __esm({
+  "src/backends/setsid.ts"() {
+    "use strict";
+    init_script_text();
+    setsid = { name: "setsid", script: scriptText("backend_setsid.sh"), jobOnLoginHost: true, owns: (h) => h === "setsid" };
   }
 });
 
@@ -345,8 +1226,8 @@ var tmux;
 var init_tmux = __esm({
   "src/backends/tmux.ts"() {
     "use strict";
-    init_backend_tmux();
-    tmux = { name: "tmux", script: backend_tmux_default, jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
+    init_script_text();
+    tmux = { name: "tmux", script: scriptText("backend_tmux.sh"), jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
   }
 });
 
@@ -21592,980 +22473,26 @@ var init_audit2 = __esm({
   }
 });
 
-// raw:scripts/remote/audit.sh
-var audit_default;
-var init_audit3 = __esm({
-  "raw:scripts/remote/audit.sh"() {
-    audit_default = `#!/usr/bin/env bash
-# Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
-# Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
-# Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
-
-# Nearest existing ancestor of a path, so df works before the run root exists.
-existing() {
-  local p=$1
-  while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done
-  printf '%s' "$p"
-}
-
-disk_json() {
-  local path=$1 at bytes inodes
-  at=$(existing "$path")
-  bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
-  inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
-  printf '{"path":%s,"checked":%s,"df_bytes":%s,"df_inodes":%s}' \\
-    "$(json_str "$path")" "$(json_str "$at")" "$(json_str "$bytes")" "$(json_str "$inodes")"
-}
-
-read_file() { head -c 4096 "$1" 2>/dev/null; }
-
-cgroup_json() {
-  local mem cpu
-  mem=$(cgroup_dir memory)
-  cpu=$(cgroup_dir cpu)
-  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \\
-      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
-  elif [ -d /sys/fs/cgroup/memory ]; then
-    printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \\
-      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \\
-      "$(json_str "$(read_file "$mem/memory.oom_control")")" \\
-      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
-  else
-    printf 'null'
-  fi
-}
-
-gpu_json() {
-  local fields out rc
-  if ! command -v nvidia-smi >/dev/null 2>&1; then
-    printf '{"present":false}'
-    return
-  fi
-  fields=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm
-  # Newer drivers renamed clocks_throttle_reasons to clocks_event_reasons; ask for the old name first.
-  out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_throttle_reasons.active" --format=csv,noheader,nounits 2>&1)
-  rc=$?
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then
-    out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_event_reasons.active" --format=csv,noheader,nounits 2>&1)
-    rc=$?
-  fi
-  printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "$(printf '%s' "$out" | head -c 16384)")"
-}
-
-xid_json() {
-  local log
-  if log=$(timeout 5 dmesg 2>/dev/null); then
-    printf '{"readable":true,"lines":%s}' "$(json_str "$(printf '%s\\n' "$log" | grep -a 'NVRM: Xid' | tail -n 20)")"
-  else
-    printf '{"readable":false,"lines":""}'
-  fi
-}
-
-interp_json() {
-  local interp=$1 path out rc
-  if ! path=$(command -v "$interp" 2>/dev/null); then
-    printf '{"name":%s,"path":null}' "$(json_str "$interp")"
-    return
-  fi
-  out=$(timeout 60 "$path" -c 'import torch; print(torch.__version__); print(torch.cuda.is_available())' 2>&1 </dev/null)
-  rc=$?
-  printf '{"name":%s,"path":%s,"torch_exit":%s,"torch_out":%s}' "$(json_str "$interp")" "$(json_str "$path")" "$rc" \\
-    "$(json_str "$(printf '%s' "$out" | tail -c 2048)")"
-}
-
-main() {
-  local run_root interp m disks
-  run_root=$(expand_home "$1")
-  interp=$2
-  shift 2
-  disks=$(disk_json "$run_root")
-  for m in "$@"; do disks="$disks,$(disk_json "$(expand_home "$m")")"; done
-  printf '{"schema":"tether.audit/v1","hostname":%s,"time":%s,"nproc":%s,"uptime":%s,"btime":%s,' \\
-    "$(json_str "$(hostname 2>/dev/null)")" "$(json_str "$(now_utc)")" "$(json_int "$(nproc 2>/dev/null)")" \\
-    "$(json_str "$(cut -d' ' -f1 /proc/uptime 2>/dev/null)")" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")"
-  printf '"disks":[%s],"cgroup":%s,"gpu":%s,"xid":%s,"interpreter":%s}\\n' \\
-    "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
-}
-main "$@"; exit $?
-`;
-  }
-});
-
-// raw:scripts/remote/confirm.sh
-var confirm_default;
-var init_confirm = __esm({
-  "raw:scripts/remote/confirm.sh"() {
-    confirm_default = `#!/usr/bin/env bash
-# Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
-# then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
-# Args: RUN_DIR ATTEMPT WAIT_S
-
-main() {
-  local run_dir n wait a i alive=false marker="" kind=""
-  run_dir=$(expand_home "$1")
-  n=$2
-  wait=$3
-  a=$run_dir/attempts/$n
-  for ((i = 0; i < wait * 5; i++)); do
-    run_alive "$a" || break
-    sleep 0.2
-  done
-  run_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
-  [ -z "$kind" ] || rd marker "$run_dir/$kind"
-  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
-    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
-    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
-}
-main "$@"; exit $?
-`;
-  }
-});
-
-// raw:scripts/remote/launch.sh
-var launch_default;
-var init_launch3 = __esm({
-  "raw:scripts/remote/launch.sh"() {
-    launch_default = `#!/usr/bin/env bash
-# Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
-#   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
-#   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
-# Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
-# Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
-# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
-
-refuse() {
-  local code=$1 result=$2 message=$3
-  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"started_at":%s,"run_dir":%s}\\n' \\
-    "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
-    "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
-  exit "$code"
-}
-
-# Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
-# the handle it returns next to the attempt, so every later phase asks the same backend about it.
-start_backend() {
-  local backend=$1 wrapper=$2 n=$3 hb=$4
-  declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
-  "backend_start_$backend" "$wrapper" "$n" "$hb"
-  printf '%s\\n' "$HANDLE" | atomic_write "$RUN_DIR/attempts/$n/handle" || refuse 16 io-error "cannot record the handle of attempt $n"
-}
-
-# Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-
-main() {
-  local run_root run_id backend resume hb n a i workdir pid started
-  run_root=$(expand_home "$1")
-  run_id=$2
-  backend=$3
-  resume=$4
-  hb=$5
-  RUN_DIR=$run_root/$run_id
-  read_data || refuse 16 io-error "the launch data did not arrive complete"
-
-  umask 077
-  mkdir -p "$RUN_DIR/attempts" || refuse 16 io-error "cannot create $RUN_DIR"
-  exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
-  flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
-
-  local recorded_identity='' failed_marker=''
-  rd recorded_identity "$RUN_DIR/identity"
-  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
-    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
-  fi
-  LAST=$(last_attempt "$RUN_DIR")
-  if ((LAST > 0)); then
-    a=$RUN_DIR/attempts/$LAST
-    rd LAST_PID "$a/pid"
-    rd LAST_STARTED "$a/started_at"
-    LAST_STARTED=\${LAST_STARTED:0:64}
-    [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
-    if run_alive "$a"; then
-      refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
-    fi
-    if [ "$resume" != 1 ]; then
-      if [ -f "$RUN_DIR/FAILED" ]; then
-        rd failed_marker "$RUN_DIR/FAILED"
-        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
-      fi
-      refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
-    fi
-    # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
-    if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
-  fi
-  n=$((LAST + 1))
-
-  if [ ! -f "$RUN_DIR/spec.json" ]; then
-    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
-    if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
-      printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
-      printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
-      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
-      printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
-      printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
-      refuse 16 io-error "cannot write the run record in $RUN_DIR"
-    fi
-  fi
-  workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
-  [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
-
-  a=$RUN_DIR/attempts/$n
-  mkdir -p "$a" || refuse 16 io-error "cannot create $a"
-  # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
-  printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
-
-  for ((i = 0; i < 400; i++)); do
-    [ -s "$a/pid_start" ] && break
-    sleep 0.025
-  done
-  pid=$(cat "$a/pid" 2>/dev/null)
-  started=$(cat "$a/started_at" 2>/dev/null)
-  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
-  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
-    "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
-    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
-}
-main "$@"; exit $?
-`;
-  }
-});
-
-// raw:scripts/remote/lib.sh
-var lib_default;
-var init_lib = __esm({
-  "raw:scripts/remote/lib.sh"() {
-    lib_default = `#!/usr/bin/env bash
-# Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
-# Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
-
-# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
-jv() {
-  local _s=$2
-  _s=\${_s//\\\\/\\\\\\\\}
-  _s=\${_s//\\"/\\\\\\"}
-  _s=\${_s//$'\\n'/\\\\n}
-  _s=\${_s//$'\\r'/\\\\r}
-  _s=\${_s//$'\\t'/\\\\t}
-  if [[ $_s == *[$'\\001'-$'\\037']* ]]; then
-    _s=$(printf '%s' "$_s" | tr -d '\\001-\\037')
-  fi
-  printf -v "$1" '"%s"' "$_s"
-}
-
-# Prints $1 as a JSON string literal.
-json_str() {
-  local _j
-  jv _j "$1"
-  printf '%s' "$_j"
-}
-
-# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
-# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
-# without a subshell; one trailing newline is dropped.
-rd() {
-  local _v=''
-  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
-  printf -v "$1" '%s' "\${_v%$'\\n'}"
-}
-
-# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
-is_attempt() {
-  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
-}
-
-# The one grammar of run ids (src/record/grammar.ts RUN_ID).
-is_run_id() {
-  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
-}
-
-# Prints a number, or null when $1 is not an integer.
-json_int() {
-  if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
-}
-
-# \`~\` and \`~/x\` relative to the login's home.
-expand_home() {
-  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
-  case $1 in
-    '~') printf '%s' "$HOME" ;;
-    '~/'*) printf '%s/%s' "$HOME" "\${1#\\~/}" ;;
-    *) printf '%s' "$1" ;;
-  esac
-}
-
-# Writes stdin to $1 atomically (temp file in the same directory, then rename).
-atomic_write() {
-  local tmp
-  tmp="$1.tmp.$$"
-  cat >"$tmp" && mv -f "$tmp" "$1"
-}
-
-# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
-# is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
-# A zombie (state Z, killed but not yet reaped) counts as gone.
-pid_start() {
-  local stat
-  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  [ "$1" != Z ] || return 1
-  printf '%s' "\${20}"
-}
-
-# True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
-attempt_alive() {
-  local pid start stat
-  rd pid "$1/pid"
-  rd start "$1/pid_start"
-  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
-  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  [ "$1" != Z ] && [ "\${20}" = "$start" ]
-}
-
-# True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
-# \`tmux:<socket>\`, \`setsid\`, \u2026; see scripts/remote/backend_<name>.sh). An attempt without a handle (older
-# records) is judged by its pid and start time.
-run_alive() {
-  local handle='' backend
-  rd handle "$1/handle"
-  backend=\${handle%%:*}
-  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_alive_$backend" >/dev/null; then
-    "backend_alive_$backend" "$1"
-  else
-    attempt_alive "$1"
-  fi
-}
-
-# Sends signal $2 to the live attempt in directory $1 (checked by pid and start time first, so a reused pid
-# is never signalled). Both backends start the wrapper as a session leader, so the signal goes to its process
-# group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
-# wrapper that does not lead its group is signalled alone. False when the attempt does not run.
-attempt_signal() {
-  local pid stat
-  attempt_alive "$1" || return 1
-  rd pid "$1/pid"
-  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat "$2"
-  # $1 state, $2 ppid, $3 process group; the signal is the last word.
-  if [ "$3" = "$pid" ]; then kill -s "\${!#}" -- "-$pid" 2>/dev/null; else kill -s "\${!#}" "$pid" 2>/dev/null; fi
-}
-
-# Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it
-# (backend_stop_<name>, chosen by the recorded handle as in run_alive).
-run_signal() {
-  local handle='' backend
-  rd handle "$1/handle"
-  backend=\${handle%%:*}
-  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_stop_$backend" >/dev/null; then
-    "backend_stop_$backend" "$1" "$2"
-  else
-    attempt_signal "$1" "$2"
-  fi
-}
-
-# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
-last_attempt() {
-  local n=0 d b
-  for d in "$1"/attempts/*/; do
-    [ -d "$d" ] || continue
-    b=\${d%/}
-    b=\${b##*/}
-    if is_attempt "$b" && ((b > n)); then n=$b; fi
-  done
-  printf '%s' "$n"
-}
-
-# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
-# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
-# the job starts: a job variable never changes a variable of these scripts (user names cannot start
-# with TETHER_, and every script variable used after export_job_env does).
-TETHER_ENV_NAMES=()
-TETHER_ENV_VALUES=()
-read_data() {
-  local key val name decoded
-  while IFS=' ' read -r key val name; do
-    case $key in
-      end) return 0 ;;
-      env)
-        [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
-        decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
-        TETHER_ENV_NAMES+=("$val")
-        TETHER_ENV_VALUES+=("\${decoded%x}")
-        ;;
-      *)
-        [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
-        decoded=$(printf '%s' "$val" | base64 -d && printf x) || return 1
-        printf -v "DATA_$key" '%s' "\${decoded%x}"
-        ;;
-    esac
-  done
-  echo "data ended early" >&2
-  return 1
-}
-
-# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
-export_job_env() {
-  local TETHER_I
-  for ((TETHER_I = 0; TETHER_I < \${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
-    export "\${TETHER_ENV_NAMES[TETHER_I]}=\${TETHER_ENV_VALUES[TETHER_I]}"
-  done
-}
-
-now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-
-# This process's cgroup directory: v2 (\`0::/x\`) when the unified hierarchy is mounted, else the v1
-# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
-cgroup_dir() {
-  local ctrl=$1 base rel="" n ctrls path
-  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    base=/sys/fs/cgroup
-    while IFS=: read -r n ctrls path; do
-      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
-    done </proc/self/cgroup
-  else
-    base=/sys/fs/cgroup/$ctrl
-    while IFS=: read -r n ctrls path; do
-      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
-      : "$n"
-    done </proc/self/cgroup
-  fi
-  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
-}
-
-# CPU quota in whole cores (rounded up), or nothing when there is no quota.
-cpu_quota_cores() {
-  local dir quota period
-  dir=$(cgroup_dir cpu)
-  if [ -f "$dir/cpu.max" ]; then
-    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
-  else
-    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
-    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
-  fi
-  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
-    printf '%s' $(((quota + period - 1) / period))
-  fi
-}
-`;
-  }
-});
-
-// raw:scripts/remote/manifest.sh
-var manifest_default;
-var init_manifest = __esm({
-  "raw:scripts/remote/manifest.sh"() {
-    manifest_default = `#!/usr/bin/env bash
-# Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
-# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
-# unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
-# the roster exactly) and zero files.
-# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
-
-DATA_roster=''
-
-refuse() {
-  printf '{"error":%s}\\n' "$(json_str "$1")"
-  exit 30
-}
-
-# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
-# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
-# short line (one write), so the lines never interleave; the caller sorts them.
-hash_files() {
-  local p
-  p=$(nproc 2>/dev/null || echo 1)
-  ((p > 8)) && p=8
-  local tool=(sha256sum --)
-  command -v openssl >/dev/null 2>&1 && tool=(openssl dgst -sha256 -r)
-  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
-}
-
-main() {
-  local run_root run_id latest run_dir workdir globs pattern f n=0 attempt cells root out tmp
-  local -a files=() picked=() parts=()
-  local -A seen=()
-  run_root=$(expand_home "$1")
-  run_id=$2
-  latest=$3
-  run_dir=$run_root/$run_id
-  read_data || refuse "the manifest request did not arrive complete"
-  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
-  rd workdir "$run_dir/workdir"
-  workdir=$(expand_home "$workdir")
-  rd globs "$run_dir/checkpoints"
-  [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
-  cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
-  shopt -s globstar nullglob
-  while IFS= read -r pattern; do
-    [ -n "$pattern" ] || continue
-    local IFS=
-    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
-    local -a hits=($pattern)
-    IFS=$' \\t\\n'
-    for f in "\${hits[@]}"; do
-      [[ $f == *.tmp ]] && continue
-      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
-      [ -f "$f" ] || continue
-      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-      [ -n "\${seen[$f]:-}" ] && continue
-      seen[$f]=1
-      files+=("$f")
-    done
-  done <<<"$globs"
-  ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
-
-  if [ -n "$DATA_roster" ]; then
-    # Cells are the directories right under the static part of the first glob (\`results/*/x.pt\` \u2192 results/<cell>).
-    local base='' part
-    IFS=/ read -r -a parts <<<"\${globs%%$'\\n'*}"
-    for part in "\${parts[@]}"; do
-      [[ $part == *[*?[]* ]] && break
-      base+="$part/"
-    done
-    cells=$(for f in "\${files[@]}"; do
-      f=\${f#"$base"}
-      [[ $f == */* ]] && printf '%s\\n' "\${f%%/*}"
-    done | sort -u)
-    root=$(printf '%s\\n' "$DATA_roster" | sed '/^$/d' | sort -u)
-    [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
-  fi
-
-  if [ "$latest" = 1 ]; then
-    # The newest file whose size and mtime hold still across one second: never one still being written.
-    local -a by_age=()
-    mapfile -t by_age < <(stat -c '%Y %n' -- "\${files[@]}" | sort -rn | cut -d' ' -f2-)
-    local a b
-    for f in "\${by_age[@]}"; do
-      a=$(stat -c '%s %Y' -- "$f")
-      sleep 1
-      b=$(stat -c '%s %Y' -- "$f")
-      if [ "$a" = "$b" ]; then picked=("$f"); break; fi
-    done
-    ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
-    files=("\${picked[@]}")
-  fi
-
-  attempt=$(last_attempt "$run_dir")
-  out="{\\"attempt\\":$attempt,\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
-  local total=0 first=1 h p size j
-  while read -r h p; do
-    size=$(stat -c %s -- "$p")
-    total=$((total + size))
-    jv j "$p"
-    ((first)) || out+=','
-    first=0
-    out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
-    n=$((n + 1))
-  done < <(hash_files "\${files[@]}" | sort -k2)
-  ((n == \${#files[@]})) || refuse "could not hash every file"
-  jv j "$run_id"
-  local jw
-  jv jw "$workdir"
-  out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
-  tmp="$run_dir/manifest.json.tmp.$$"
-  if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
-    rm -f "$tmp"
-    echo '{"error":"cannot write manifest.json (disk full?)"}'
-    exit 16
-  fi
-  printf '%s\\n' "$out"
-}
-main "$@"; exit $?
-`;
-  }
-});
-
-// raw:scripts/remote/probe.sh
-var probe_default;
-var init_probe = __esm({
-  "raw:scripts/remote/probe.sh"() {
-    probe_default = `#!/usr/bin/env bash
-# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
-# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
-# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
-# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
-# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
-# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
-
-DELTA_MAX=65536
-TAIL_MAX=8192
-CKPT_MAX=20000
-
-# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
-# count and the newest file's path, mtime and size.
-checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
-  rd workdir "$run_dir/workdir"
-  workdir=$(expand_home "$workdir")
-  rd globs "$run_dir/checkpoints"
-  if [ -n "$globs" ] && [ -d "$workdir" ]; then
-    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
-    while IFS= read -r -d '' rec; do
-      count=$((count + 1))
-      t=\${rec%% *}
-      t=\${t%.*}
-      rest=\${rec#* }
-      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
-    if ((t > newest_t)); then
-        newest_t=$t
-        newest_size=\${rest%% *}
-        newest=\${rest#* }
-      fi
-      ((count < CKPT_MAX)) || break
-    done < <(
-      cd "$workdir" || exit 0
-      shopt -s globstar nullglob
-      while IFS= read -r pattern; do
-        [ -n "$pattern" ] || continue
-        IFS=
-        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
-        set -- $pattern
-        IFS=$' \\t\\n'
-        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
-      done <<<"$globs"
-    )
-  fi
-  if ((count == 0)); then
-    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
-  else
-    jv j "$newest"
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
-  fi
-}
-
-# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
-stat_files() {
-  local i=0 f list=() idx=() size mt
-  for f in "$@"; do
-    M[i]=null
-    S[i]=0
-    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
-    i=$((i + 1))
-  done
-  ((\${#list[@]})) || return 0
-  i=0
-  while IFS='|' read -r size mt; do
-    # Only integers leave this function: the probe prints them unquoted into its JSON.
-    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
-    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
-    i=$((i + 1))
-  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
-}
-
-run_json() {
-  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
-  local j_id j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
-  local -a M S
-  run_dir=$RUN_ROOT/$id
-  jv j_id "$id"
-  if [ ! -f "$run_dir/spec.json" ]; then
-    printf '{"id":%s,"exists":false}' "$j_id"
-    return
-  fi
-  n=$(last_attempt "$run_dir")
-  a=$run_dir/attempts/$n
-  ((n > 0)) && run_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
-  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
-  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
-  size=\${S[0]}
-  # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
-  if ((seen_attempt != n || offset > size)); then offset=0; fi
-  start=$offset
-  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
-  rd pid "$a/pid"
-  rd started "$a/started_at"
-  rd finished "$a/finished_at"
-  rd exit_code "$a/exit_code"
-  rd spec "$run_dir/spec.json"
-  rd handle "$a/handle"
-  jv j_started "$started"
-  jv j_finished "$finished"
-  jv j_marker "\${marker:0:1024}"
-  jv j_spec "\${spec:0:8192}"
-  jv j_handle "\${handle:0:512}"
-  delta=''
-  tail=''
-  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
-  if ((size > 0)) && [ -f "$a/log" ]; then
-    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
-  fi
-  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
-  printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
-  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
-    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
-  checkpoints_json "$run_dir"
-  printf '}'
-}
-
-main() {
-  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
-  RUN_ROOT=$(expand_home "$1")
-  at=$RUN_ROOT
-  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
-  disk_bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
-  disk_inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
-  mem=$(cgroup_dir memory)
-  gpu='{"present":false}'
-  if command -v nvidia-smi >/dev/null 2>&1; then
-    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
-    rc=$?
-    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
-  fi
-  local k val btime=null
-  while read -r k val; do
-    if [ "$k" = btime ]; then btime=$val; break; fi
-  done </proc/stat
-  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
-    "$(json_str "\${HOSTNAME:-}")" "\${EPOCHSECONDS:-$(date +%s)}" "$(json_int "$btime")" \\
-    "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
-  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
-    "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
-    "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
-    "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
-  while read -r key id seen offset; do
-    [ "$key" = end ] && break
-    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
-    ((first)) || printf ','
-    first=0
-    run_json "$id" "$seen" "$offset"
-  done
-  printf ']}\\n'
-}
-main "$@"; exit $?
-`;
-  }
-});
-
-// raw:scripts/remote/stop.sh
-var stop_default;
-var init_stop = __esm({
-  "raw:scripts/remote/stop.sh"() {
-    stop_default = `#!/usr/bin/env bash
-# Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
-# Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
-# TERM so the job can checkpoint, waits up to GRACE_S for the attempt to end, then sends KILL. A wrapper
-# killed before it could write its marker gets FAILED written here, with stage \`stopped\` and signal KILL:
-# a stopped run is never left looking dead. Never touches another run or a process it did not start.
-# Prints one JSON object: attempt, was_alive, escalated (KILL was needed), alive (still running), marker_kind.
-
-main() {
-  local run_dir grace n a i was_alive=false escalated=false alive=false kind='' now
-  run_dir=$(expand_home "$1")
-  grace=$2
-  [[ $grace =~ ^[0-9]{1,4}$ ]] || { echo "stop.sh: GRACE_S must be whole seconds" >&2; return 2; }
-  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
-  n=$(last_attempt "$run_dir")
-  a=$run_dir/attempts/$n
-  if ((n > 0)) && run_alive "$a"; then
-    was_alive=true
-    now_utc | atomic_write "$a/stop_requested"
-    run_signal "$a" TERM
-    for ((i = 0; i < grace * 5; i++)); do
-      run_alive "$a" || break
-      sleep 0.2
-    done
-    if run_alive "$a"; then
-      escalated=true
-      run_signal "$a" KILL
-      for ((i = 0; i < 25; i++)); do
-        run_alive "$a" || break
-        sleep 0.2
-      done
-    fi
-    run_alive "$a" && alive=true
-    # The wrapper writes its marker a moment after its job ends; a killed wrapper never does.
-    if [ "$alive" = false ]; then
-      for ((i = 0; i < 10; i++)); do
-        if [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; then break; fi
-        sleep 0.2
-      done
-      if [ ! -f "$run_dir/DONE" ] && [ ! -f "$run_dir/FAILED" ]; then
-        now=$(now_utc)
-        printf '{"attempt":%s,"exit_code":137,"signal":"KILL","stage":"stopped","finished_at":"%s"}\\n' "$n" "$now" | atomic_write "$run_dir/FAILED"
-        printf '137\\n' | atomic_write "$a/exit_code"
-        printf '%s\\n' "$now" | atomic_write "$a/finished_at"
-      fi
-    fi
-  fi
-  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
-  printf '{"attempt":%s,"was_alive":%s,"escalated":%s,"alive":%s,"marker_kind":"%s"}\\n' "$n" "$was_alive" "$escalated" "$alive" "$kind"
-}
-main "$@"; exit $?
-`;
-  }
-});
-
-// raw:scripts/remote/sync.sh
-var sync_default;
-var init_sync = __esm({
-  "raw:scripts/remote/sync.sh"() {
-    sync_default = `#!/usr/bin/env bash
-# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
-# A release directory is immutable once present, so a path a live job runs from is never overwritten.
-# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
-
-main() {
-  local dir id sha tmp got
-  dir=$(expand_home "$1")
-  id=$2
-  sha=$3
-  umask 077
-  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
-  if [ -d "$dir/$id" ]; then
-    cat >/dev/null
-    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
-    return 0
-  fi
-  tmp=$dir/.incoming.$id.$$
-  if ! cat >"$tmp.tar"; then
-    rm -f "$tmp.tar"
-    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
-    return 16
-  fi
-  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
-  if [ "$got" != "$sha" ]; then
-    rm -f "$tmp.tar"
-    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
-    return 20
-  fi
-  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
-    rm -rf "$tmp" "$tmp.tar"
-    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
-    return 16
-  fi
-  rm -f "$tmp.tar"
-  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
-  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
-  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
-}
-main "$@"; exit $?
-`;
-  }
-});
-
-// raw:scripts/remote/wrapper.sh
-var wrapper_default;
-var init_wrapper = __esm({
-  "raw:scripts/remote/wrapper.sh"() {
-    wrapper_default = `#!/usr/bin/env bash
-# The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
-# lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
-# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
-# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
-# The training code never writes markers; a marker never lands after a failed stage.
-# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
-# prefix, so assigning ours never changes what the job sees.
-
-TETHER_RUN_DIR=$1
-TETHER_ATTEMPT=$2
-TETHER_HB=\${3:-30}
-TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
-
-# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
-# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
-: >>"$TETHER_A/log"
-# pid_start last: launch.sh waits for it and then reads the other two.
-now_utc | atomic_write "$TETHER_A/started_at"
-printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
-printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
-touch "$TETHER_RUN_DIR/heartbeat"
-
-(
-  while kill -0 "$$" 2>/dev/null; do
-    touch "$TETHER_RUN_DIR/heartbeat"
-    sleep "$TETHER_HB"
-  done
-) </dev/null >/dev/null 2>&1 &
-TETHER_BEAT=$!
-
-TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
-
-export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
-TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
-# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
-TETHER_CAP=$(cpu_quota_cores)
-if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
-  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
-fi
-
-# TERM (a provider's stop or preemption, or tether's stop by handle) goes to the whole process group: the job
-# gets it and may checkpoint; the wrapper only notes it and, once the job has exited, writes FAILED (even
-# when the job exited 0 on TERM: it was stopped, not finished) and skips \`then\`. Bash runs the trap after the
-# foreground stage ends, so the marker always follows the job. A stop asked by tether (stop.sh writes
-# stop_requested first) is recorded as stage \`stopped\`; any other TERM keeps its stage.
-trap 'TETHER_TERM=1' TERM
-
-TETHER_STAGE='command'
-if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
-  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
-  TETHER_RC=$?
-  if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
-    TETHER_STAGE='then'
-    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
-    TETHER_RC=$?
-  fi
-else
-  TETHER_STAGE=workdir
-  TETHER_RC=127
-fi
-
-kill "$TETHER_BEAT" 2>/dev/null
-if [ -n "\${TETHER_TERM:-}" ] && [ -f "$TETHER_A/stop_requested" ]; then TETHER_STAGE=stopped; fi
-TETHER_FINISHED=$(now_utc)
-printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
-printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
-TETHER_SIGNAL=null
-if ((TETHER_RC > 128)); then
-  TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""
-elif [ -n "\${TETHER_TERM:-}" ]; then
-  TETHER_SIGNAL='"TERM"'
-fi
-TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
-if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then
-  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
-else
-  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
-fi
-exit "$TETHER_RC"
-`;
-  }
-});
-
 // src/remote/scripts.ts
-var SCRIPTS, WRAPPER, LIB;
+var lib, SCRIPTS, WRAPPER, LIB;
 var init_scripts = __esm({
   "src/remote/scripts.ts"() {
     "use strict";
-    init_audit3();
     init_backends();
-    init_confirm();
-    init_launch3();
-    init_lib();
-    init_manifest();
-    init_probe();
-    init_stop();
-    init_sync();
-    init_wrapper();
-    SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, stop: stop_default, sync: sync_default };
-    WRAPPER = `${lib_default}
-${wrapper_default}`;
-    LIB = [lib_default, ...BACKEND_LIST.map((b) => b.script)].join("\n");
+    init_script_text();
+    lib = scriptText("lib.sh");
+    SCRIPTS = {
+      audit: scriptText("audit.sh"),
+      confirm: scriptText("confirm.sh"),
+      launch: scriptText("launch.sh"),
+      manifest: scriptText("manifest.sh"),
+      probe: scriptText("probe.sh"),
+      stop: scriptText("stop.sh"),
+      sync: scriptText("sync.sh")
+    };
+    WRAPPER = `${lib}
+${scriptText("wrapper.sh")}`;
+    LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join("\n");
   }
 });
 
@@ -22841,7 +22768,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   if (!c.log_exists) return { ...withHead, result: "failed", message: "the job is running but its log does not exist" };
   return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
 }
-var init_launch4 = __esm({
+var init_launch3 = __esm({
   "src/launch/launch.ts"() {
     "use strict";
     init_audit2();
@@ -22983,7 +22910,7 @@ var init_phase = __esm({
     init_sign();
     init_open();
     init_spec();
-    init_launch4();
+    init_launch3();
     init_release();
   }
 });
@@ -31194,7 +31121,7 @@ async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
     session.close();
   }
 }
-var init_probe2 = __esm({
+var init_probe = __esm({
   "src/remote/probe.ts"() {
     "use strict";
     init_probe_parse();
@@ -31476,7 +31403,7 @@ function parseManifest(raw, runId2) {
   };
 }
 var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
-var init_manifest2 = __esm({
+var init_manifest = __esm({
   "src/record/manifest.ts"() {
     "use strict";
     init_grammar();
@@ -31498,10 +31425,10 @@ async function buildManifest(session, runRoot, runId2, opts) {
   return { manifest, text: `${text}
 ` };
 }
-var init_manifest3 = __esm({
+var init_manifest2 = __esm({
   "src/remote/manifest.ts"() {
     "use strict";
-    init_manifest2();
+    init_manifest();
     init_invoke();
   }
 });
@@ -31909,7 +31836,7 @@ function completeness(m, local) {
   }
   return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
 }
-var init_manifest4 = __esm({
+var init_manifest3 = __esm({
   "src/collect/manifest.ts"() {
     "use strict";
   }
@@ -33141,7 +33068,7 @@ var init_collect2 = __esm({
     "use strict";
     init_verified();
     init_decision();
-    init_manifest4();
+    init_manifest3();
     init_verify_files();
   }
 });
@@ -33348,7 +33275,7 @@ var init_phase3 = __esm({
     "use strict";
     init_collect();
     init_errors();
-    init_manifest3();
+    init_manifest2();
     init_hostkey();
     init_open();
     init_pull();
@@ -33549,7 +33476,7 @@ var refuse;
 var init_gate = __esm({
   "src/teardown/gate.ts"() {
     "use strict";
-    init_manifest2();
+    init_manifest();
     init_verified();
     refuse = (reason) => ({ ok: false, reason });
   }
@@ -34176,7 +34103,7 @@ var init_phase4 = __esm({
   "src/teardown/phase.ts"() {
     "use strict";
     init_teardown();
-    init_manifest3();
+    init_manifest2();
     init_keys();
     init_open();
     init_errors2();
@@ -34406,7 +34333,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(inputs, env, reporter, {
-      probe: (await Promise.resolve().then(() => (init_probe2(), probe_exports))).probeHost,
+      probe: (await Promise.resolve().then(() => (init_probe(), probe_exports))).probeHost,
       registered: (await Promise.resolve().then(() => (init_hosts(), hosts_exports))).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
@@ -34585,17 +34512,32 @@ var HELP = {
 // package.json
 var package_default = {
   name: "tether",
-  version: "0.1.0",
+  version: "1.0.0",
   private: true,
   description: "Keep hold of long ML training runs on rented GPU boxes over SSH, from GitHub Actions and a CLI.",
   type: "module",
   license: "MIT",
+  repository: {
+    type: "git",
+    url: "git+https://github.com/tether-dev/tether.git"
+  },
+  homepage: "https://github.com/tether-dev/tether#readme",
   engines: {
-    node: ">=24"
+    node: ">=20",
+    npm: ">=10"
   },
   bin: {
     tether: "dist/cli/index.js"
   },
+  files: [
+    "dist/",
+    "action.yml",
+    "actions/*/action.yml",
+    "examples/",
+    "LICENSE",
+    "CHANGELOG.md",
+    "README.md"
+  ],
   scripts: {
     build: "tsx scripts/gen-actions.ts && tsx scripts/build.ts",
     typecheck: "tsc -p tsconfig.json --noEmit",
@@ -34605,7 +34547,9 @@ var package_default = {
     demo: "tsx scripts/demo.ts",
     bench: "tsx bench/launch.ts && tsx bench/patrol.ts && tsx bench/collect.ts",
     predemo: "node scripts/ensure-deps.mjs",
-    pretest: "node scripts/ensure-deps.mjs"
+    pretest: "node scripts/ensure-deps.mjs",
+    setup: 'npx --yes --package=node@24 -- node "$npm_execpath" ci --no-audit --no-fund',
+    release: "node scripts/release.mjs"
   },
   dependencies: {
     "@actions/artifact": "^6.2.1",
@@ -34616,6 +34560,7 @@ var package_default = {
   },
   devDependencies: {
     "@eslint/js": "^10.0.1",
+    "@github/local-action": "^7.0.1",
     "@octokit/openapi": "^23.0.2",
     "@types/node": "^24.19.2",
     "@types/ssh2": "^1.15.6",
@@ -34630,6 +34575,11 @@ var package_default = {
     typescript: "^6.0.3",
     "typescript-eslint": "^8.73.0",
     vitest: "^5.1.1"
+  },
+  overrides: {
+    "@actions/artifact": {
+      "@azure/storage-blob": "12.32.0"
+    }
   },
   allowScripts: {
     ssh2: true,

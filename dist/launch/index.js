@@ -7,12 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-QX3QCP76.js";
-import "../chunks/chunk-BEWRMVRU.js";
+} from "../chunks/chunk-5UT5XRCX.js";
+import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-3DXTACMI.js";
 import "../chunks/chunk-DYCU5SPG.js";
 import "../chunks/chunk-ECWVTPTB.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
-// src/actions/launch.ts
-await runActionPhase(PHASES.launch);
+// src/actions/launch/main.ts
+function run() {
+  return runActionPhase(PHASES.launch);
+}
+
+// src/actions/launch/index.ts
+await run();

@@ -1,5 +1,5 @@
-import script from '../../scripts/remote/backend_tmux.sh?raw';
+import { scriptText } from '../remote/script-text.ts';
 import type { Backend } from './types.ts';
 
 /** A private tmux server per run (`tmux:<run-dir>/tmux.sock`); liveness from the wrapper's pid and start time. */
-export const tmux: Backend = { name: 'tmux', script, jobOnLoginHost: true, owns: (h) => h.startsWith('tmux:') };
+export const tmux: Backend = { name: 'tmux', script: scriptText('backend_tmux.sh'), jobOnLoginHost: true, owns: (h) => h.startsWith('tmux:') };

@@ -7,7 +7,11 @@ export interface Repo {
 }
 
 export function client(token: string, apiUrl: string, timeoutMs = 20_000): Octokit {
-  const octokit = new Octokit({ auth: token, baseUrl: apiUrl, userAgent: 'tether' });
+  // Octokit would also print each failed request ("GET /user - 403 …", an expected answer for an app token)
+  // to stderr; failures reach tether as exceptions, which it reports in its own words.
+  const quiet = () => undefined;
+  const log = { debug: quiet, info: quiet, warn: (m: string) => console.warn(m), error: quiet };
+  const octokit = new Octokit({ auth: token, baseUrl: apiUrl, userAgent: 'tether', log });
   // Every call is bounded: a hanging API must not hang the tick.
   octokit.hook.wrap('request', (request, options) => request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } }));
   return octokit;

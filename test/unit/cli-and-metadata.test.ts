@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +7,7 @@ import { HELP, OPTION_HELP } from '../../src/cli/help.ts';
 import { ArgsError, cliLine, main, parseArgs } from '../../src/cli/index.ts';
 import { vi } from 'vitest';
 import { PHASE_INPUTS } from '../../src/config/inputs.ts';
+import { PHASE_LIST } from '../../src/phases.ts';
 import { OUTPUT_DOCS } from '../../src/config/outputs.ts';
 import { parseLaunch } from '../../src/config/launch.ts';
 import { buildSpec } from '../../src/record/spec.ts';
@@ -109,6 +112,21 @@ describe('action metadata', () => {
     expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect or teardown/);
   });
 
+  it('each action entry is a run() module plus an index that calls it (what @github/local-action imports)', async () => {
+    for (const name of [...PHASE_LIST.map((p) => p.name), 'root']) {
+      expect(readFileSync(`src/actions/${name}/index.ts`, 'utf8')).toBe("import { run } from './main.ts';\n\nawait run();\n");
+      expect(readFileSync(`src/actions/${name}/main.ts`, 'utf8')).toMatch(/^export (async )?function run\(\): Promise<void>/m);
+    }
+  });
+
+  it('.env.example names only real inputs, in the INPUT_<NAME> form the runner and local-action read', () => {
+    const names = [...readFileSync('.env.example', 'utf8').matchAll(/^INPUT_([A-Z0-9-]+)=/gm)].map((m) => (m[1] as string).toLowerCase());
+    expect(names).toEqual(expect.arrayContaining(['host', 'run-id', 'command', 'report-to']));
+    const declared = new Set(Object.keys(parse(readFileSync('action.yml', 'utf8')).inputs));
+    for (const phase of ['launch', 'patrol'] as const) for (const n of PHASE_INPUTS[phase]) declared.add(n);
+    expect(names.filter((n) => !declared.has(n))).toEqual([]);
+  });
+
   it('the example workflow passes inputs to scripts only through env:', () => {
     const text = readFileSync('examples/workflows/launch.yml', 'utf8');
     const doc = parse(text);
@@ -143,5 +161,51 @@ describe('the collect + teardown example workflow', () => {
     // Every `with:` key is an input the action declares.
     const declared = Object.keys(parse(readFileSync('actions/teardown/action.yml', 'utf8')).inputs);
     for (const k of Object.keys(step.with)) expect(declared).toContain(k);
+  });
+});
+
+describe('the package', () => {
+  it('npm pack holds what a user needs (bundles, action.yml files, licences, docs) and no sources or tests', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const [pack] = JSON.parse(r.stdout) as { files: { path: string; mode: number }[]; unpackedSize: number }[];
+    const paths = pack!.files.map((f) => f.path);
+    for (const need of [
+      'dist/cli/index.js',
+      'dist/launch/index.js',
+      'dist/licenses.txt',
+      'action.yml',
+      'actions/patrol/action.yml',
+      'LICENSE',
+      'CHANGELOG.md',
+      'README.md',
+      'package.json',
+    ])
+      expect(paths).toContain(need);
+    expect(paths.filter((p) => /^(src|test|bench|scripts|node_modules)\//.test(p))).toEqual([]);
+    expect(pack!.unpackedSize).toBeLessThan(12 * 1024 * 1024);
+    // The bin works from a checkout and from the package: a node shebang and the executable bit.
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(pkg.bin.tether).toBe('dist/cli/index.js');
+    expect(pack!.files.find((f) => f.path === 'dist/cli/index.js')!.mode & 0o111).toBe(0o111);
+    expect(readFileSync('dist/cli/index.js', 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+  });
+
+  it('dist/licenses.txt carries the licence text of each bundled package', () => {
+    const text = readFileSync('dist/licenses.txt', 'utf8');
+    for (const name of ['ssh2', '@actions/core', '@octokit/rest', 'yaml', '@actions/artifact']) {
+      const at = text.search(new RegExp(`^${name.replace(/[/.]/g, '\\$&')}@\\d+\\.\\d+\\.\\d+ \\(`, 'm'));
+      expect(at, name).toBeGreaterThan(0);
+      expect(text.slice(at, at + 2000)).toMatch(/Permission is hereby granted|Licensed under|ISC License|Apache License/);
+    }
+  });
+
+  it('engines states what installing needs, and the versions tie together (package, changelog, CLI)', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(pkg.engines.node).toBe('>=20');
+    expect(readFileSync('CHANGELOG.md', 'utf8')).toMatch(new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}\\b`, 'm'));
+    const v = spawnSync(resolve('node_modules/.bin/node'), ['dist/cli/index.js', '--version'], { encoding: 'utf8' });
+    expect(v.stdout.trim()).toBe(`tether ${pkg.version}`);
   });
 });

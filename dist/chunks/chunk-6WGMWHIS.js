@@ -8,7 +8,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RUW4R24W.js";
+} from "./chunk-44RXEGAD.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

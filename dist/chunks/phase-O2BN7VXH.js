@@ -15,13 +15,13 @@ import {
   instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-U4VVHF4N.js";
+} from "./chunk-6WGMWHIS.js";
 import {
   openPinned
-} from "./chunk-C2PZ2T2B.js";
+} from "./chunk-2XY4O3BU.js";
 import {
   connect
-} from "./chunk-RUW4R24W.js";
+} from "./chunk-44RXEGAD.js";
 import "./chunk-NSC5ULHP.js";
 import {
   loadCredential

@@ -46,7 +46,9 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 
 // src/github/sticky.ts
 function client(token, apiUrl, timeoutMs = 2e4) {
-  const octokit = new Octokit2({ auth: token, baseUrl: apiUrl, userAgent: "tether" });
+  const quiet = () => void 0;
+  const log = { debug: quiet, info: quiet, warn: (m) => console.warn(m), error: quiet };
+  const octokit = new Octokit2({ auth: token, baseUrl: apiUrl, userAgent: "tether", log });
   octokit.hook.wrap("request", (request, options) => request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } }));
   return octokit;
 }

@@ -14,7 +14,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-RUW4R24W.js";
+} from "./chunk-44RXEGAD.js";
 import {
   specExpectedDuration
 } from "./chunk-6AJEPD4U.js";

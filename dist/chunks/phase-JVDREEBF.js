@@ -13,14 +13,14 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-C2PZ2T2B.js";
+} from "./chunk-2XY4O3BU.js";
 import {
   BACKEND_NAMES,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RUW4R24W.js";
+} from "./chunk-44RXEGAD.js";
 import {
   renderRegistration,
   signedBytes

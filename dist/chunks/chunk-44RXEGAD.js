@@ -184,8 +184,8 @@ function makeSession(client, hostFingerprint, hostKey) {
   };
 }
 
-// raw:scripts/remote/audit.sh
-var audit_default = `#!/usr/bin/env bash
+// src/remote/script-text.ts
+var TEXTS = { "audit.sh": `#!/usr/bin/env bash
 # Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
 # Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
 # Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
@@ -279,16 +279,7 @@ main() {
     "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
 }
 main "$@"; exit $?
-`;
-
-// raw:scripts/remote/backend_setsid.sh
-var backend_setsid_default = '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n';
-
-// src/backends/setsid.ts
-var setsid = { name: "setsid", script: backend_setsid_default, jobOnLoginHost: true, owns: (h) => h === "setsid" };
-
-// raw:scripts/remote/backend_tmux.sh
-var backend_tmux_default = `#!/usr/bin/env bash
+`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_tmux.sh": `#!/usr/bin/env bash
 # shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
 # Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
 # <run-dir>/tmux.sock, never the user's. The job runs on this box, so liveness is the wrapper's pid with
@@ -319,20 +310,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`;
-
-// src/backends/tmux.ts
-var tmux = { name: "tmux", script: backend_tmux_default, jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
-
-// src/backends/index.ts
-var BACKEND_LIST = [tmux, setsid];
-var BACKEND_NAMES = BACKEND_LIST.map((b) => b.name);
-function backendOf(handle) {
-  return handle ? BACKEND_LIST.find((b) => b.owns(handle)) : void 0;
-}
-
-// raw:scripts/remote/confirm.sh
-var confirm_default = `#!/usr/bin/env bash
+`, "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -355,10 +333,7 @@ main() {
     "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
 }
 main "$@"; exit $?
-`;
-
-// raw:scripts/remote/launch.sh
-var launch_default = `#!/usr/bin/env bash
+`, "launch.sh": `#!/usr/bin/env bash
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
@@ -460,10 +435,7 @@ main() {
     "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
 }
 main "$@"; exit $?
-`;
-
-// raw:scripts/remote/lib.sh
-var lib_default = `#!/usr/bin/env bash
+`, "lib.sh": `#!/usr/bin/env bash
 # Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
 # Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
 
@@ -681,10 +653,7 @@ cpu_quota_cores() {
     printf '%s' $(((quota + period - 1) / period))
   fi
 }
-`;
-
-// raw:scripts/remote/manifest.sh
-var manifest_default = `#!/usr/bin/env bash
+`, "manifest.sh": `#!/usr/bin/env bash
 # Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
 # Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
 # Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
@@ -802,10 +771,7 @@ main() {
   printf '%s\\n' "$out"
 }
 main "$@"; exit $?
-`;
-
-// raw:scripts/remote/probe.sh
-var probe_default = `#!/usr/bin/env bash
+`, "probe.sh": `#!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
 # Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
 # Never writes, never kills; liveness comes from the recorded pid and its start time, never from
@@ -962,10 +928,7 @@ main() {
   printf ']}\\n'
 }
 main "$@"; exit $?
-`;
-
-// raw:scripts/remote/stop.sh
-var stop_default = `#!/usr/bin/env bash
+`, "stop.sh": `#!/usr/bin/env bash
 # Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
 # Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
 # TERM so the job can checkpoint, waits up to GRACE_S for the attempt to end, then sends KILL. A wrapper
@@ -1016,10 +979,7 @@ main() {
   printf '{"attempt":%s,"was_alive":%s,"escalated":%s,"alive":%s,"marker_kind":"%s"}\\n' "$n" "$was_alive" "$escalated" "$alive" "$kind"
 }
 main "$@"; exit $?
-`;
-
-// raw:scripts/remote/sync.sh
-var sync_default = `#!/usr/bin/env bash
+`, "sync.sh": `#!/usr/bin/env bash
 # Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
 # A release directory is immutable once present, so a path a live job runs from is never overwritten.
 # Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
@@ -1059,10 +1019,7 @@ main() {
   printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
 }
 main "$@"; exit $?
-`;
-
-// raw:scripts/remote/wrapper.sh
-var wrapper_default = `#!/usr/bin/env bash
+`, "wrapper.sh": `#!/usr/bin/env bash
 # The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
 # lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
 # Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
@@ -1142,13 +1099,40 @@ else
   printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
 fi
 exit "$TETHER_RC"
-`;
+` };
+function scriptText(name) {
+  const text = TEXTS[name];
+  if (text === void 0) throw new Error("no on-box script " + name);
+  return text;
+}
+
+// src/backends/setsid.ts
+var setsid = { name: "setsid", script: scriptText("backend_setsid.sh"), jobOnLoginHost: true, owns: (h) => h === "setsid" };
+
+// src/backends/tmux.ts
+var tmux = { name: "tmux", script: scriptText("backend_tmux.sh"), jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
+
+// src/backends/index.ts
+var BACKEND_LIST = [tmux, setsid];
+var BACKEND_NAMES = BACKEND_LIST.map((b) => b.name);
+function backendOf(handle) {
+  return handle ? BACKEND_LIST.find((b) => b.owns(handle)) : void 0;
+}
 
 // src/remote/scripts.ts
-var SCRIPTS = { audit: audit_default, confirm: confirm_default, launch: launch_default, manifest: manifest_default, probe: probe_default, stop: stop_default, sync: sync_default };
-var WRAPPER = `${lib_default}
-${wrapper_default}`;
-var LIB = [lib_default, ...BACKEND_LIST.map((b) => b.script)].join("\n");
+var lib = scriptText("lib.sh");
+var SCRIPTS = {
+  audit: scriptText("audit.sh"),
+  confirm: scriptText("confirm.sh"),
+  launch: scriptText("launch.sh"),
+  manifest: scriptText("manifest.sh"),
+  probe: scriptText("probe.sh"),
+  stop: scriptText("stop.sh"),
+  sync: scriptText("sync.sh")
+};
+var WRAPPER = `${lib}
+${scriptText("wrapper.sh")}`;
+var LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join("\n");
 
 // src/remote/shell-quote.ts
 function shellQuote(arg) {

@@ -15,14 +15,14 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-U4VVHF4N.js";
+} from "./chunk-6WGMWHIS.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-C2PZ2T2B.js";
+} from "./chunk-2XY4O3BU.js";
 import {
   shellQuote
-} from "./chunk-RUW4R24W.js";
+} from "./chunk-44RXEGAD.js";
 import "./chunk-NSC5ULHP.js";
 import {
   eachLimit

@@ -13,7 +13,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunk-BEWRMVRU.js";
+} from "./chunk-PWDKICJE.js";
 import {
   parseReportTo
 } from "./chunk-3DXTACMI.js";
@@ -208,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-C7ES5ZGX.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-JVDREEBF.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -218,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-C7ES5ZGX.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-JVDREEBF.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -229,7 +229,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => (await import("./phase-CW3SIWSH.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-NLI5GNUU.js")).probeHost,
+      probe: (await import("./probe-ZIRM433Z.js")).probeHost,
       registered: (await import("./hosts-35EU644E.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
@@ -243,7 +243,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-MNECQRYJ.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-35NKUGVL.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -253,7 +253,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-J734JTQR.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-O2BN7VXH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -295,7 +295,7 @@ function refuseUnsafeContext(env, inputs) {
 // src/github/ports.ts
 function lazyArtifacts(env) {
   let real;
-  const get = () => real ??= import("./artifacts-ZIRDQ4MH.js").then((m) => m.githubArtifacts(env));
+  const get = () => real ??= import("./artifacts-Q7HEJ4B7.js").then((m) => m.githubArtifacts(env));
   return {
     unavailable: () => artifactServiceMissing(env),
     upload: async (plan, retentionDays) => (await get()).upload(plan, retentionDays)
@@ -309,7 +309,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-OGKSE3AQ.js").then((m) => {
+  const get = () => real ??= import("./status-store-QZ2XHDCO.js").then((m) => {
     store = m.githubStore(target, env, token);
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -330,8 +330,8 @@ function githubPorts(env = process.env) {
     checkContext: (inputs) => refuseUnsafeContext(env, inputs),
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
-    fetchArtifact: async (name, dir) => (await import("./artifacts-ZIRDQ4MH.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-OGKSE3AQ.js")).teardownDone(inputs, env, reporter, state, reason)
+    fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-QZ2XHDCO.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-RUW4R24W.js";
+} from "./chunk-44RXEGAD.js";
 import {
   loadCredential
 } from "./chunk-QCTJI2JK.js";

@@ -23,7 +23,7 @@ import {
   require_undici,
   setSecret,
   warning
-} from "./chunk-BEWRMVRU.js";
+} from "./chunk-PWDKICJE.js";
 import {
   __commonJS,
   __export,

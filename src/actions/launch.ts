@@ -1,4 +1,0 @@
-import { runActionPhase } from '../github/actions-io.ts';
-import { PHASES } from '../phases.ts';
-
-await runActionPhase(PHASES.launch);
