@@ -7,7 +7,9 @@
 import type { ArtifactUploader } from './collect/artifacts.ts';
 import type { Inputs } from './config/connection.ts';
 import { PHASE_INPUTS } from './config/inputs.ts';
+import { allInputErrors } from './config/check.ts';
 import { withDefaults } from './config/defaults.ts';
+import { InputErrors } from './config/errors.ts';
 import { OUTPUT_DOCS } from './config/outputs.ts';
 import type { Reporter, StatusStore } from './report/reporter.ts';
 
@@ -120,9 +122,16 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
 /** Phases in lifecycle order. */
 export const PHASE_LIST: readonly PhaseDef[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
 
-/** Runs a phase with the given ports: empty inputs take their defaults, then the context check for phases that hold the key. */
+/**
+ * Runs a phase with the given ports: empty inputs take their defaults, every input is checked (all problems
+ * reported together), then the context check for phases that hold the key.
+ */
 export async function runPhase(phase: PhaseDef, inputs: Inputs, env: Inputs, reporter: Reporter, ports: Ports): Promise<number> {
   const full = withDefaults(phase.name, inputs);
+  // Every bad input is reported at once, before anything else happens.
+  const errors = allInputErrors(phase.name, full, env);
+  if (errors.length > 1) throw new InputErrors(errors);
+  if (errors[0]) throw errors[0];
   if (phase.holdsKey) ports.checkContext(full);
   return phase.run(full, env, reporter, ports);
 }

@@ -54,7 +54,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/config/errors.ts
-var InputError;
+var InputError, InputErrors;
 var init_errors = __esm({
   "src/config/errors.ts"() {
     "use strict";
@@ -65,6 +65,15 @@ var init_errors = __esm({
         this.name = "InputError";
       }
       input;
+    };
+    InputErrors = class extends InputError {
+      constructor(errors) {
+        super(errors[0]?.input ?? "inputs", "");
+        this.errors = errors;
+        this.message = errors.map((e) => e.message).join("\n");
+        this.name = "InputErrors";
+      }
+      errors;
     };
   }
 });
@@ -280,6 +289,347 @@ var init_audit = __esm({
     init_errors();
     init_values();
     DEFAULT_RUN_ROOT = "~/.tether/runs";
+  }
+});
+
+// src/teardown/facts.ts
+function monthsSince(stamp, now) {
+  const [y, m] = stamp.split("-").map(Number);
+  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
+}
+function instanceIdFor(provider, given, box) {
+  return given.trim() || (provider === "ssh" && box && box.host ? `${box.host}:${box.port}` : "");
+}
+var PROVIDERS, VERBS, FACTS, INSTANCE_ID;
+var init_facts = __esm({
+  "src/teardown/facts.ts"() {
+    "use strict";
+    PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
+    VERBS = ["park", "destroy"];
+    FACTS = {
+      ssh: {
+        title: "any SSH box",
+        credentials: "ssh",
+        park: {
+          action: "`sudo -n poweroff` on the box",
+          reversible: true,
+          survives: "the disks, if the provider keeps a stopped machine",
+          keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING"
+        },
+        destroy: null,
+        missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
+        traps: [
+          "a forgotten box bills 24/7: nothing releases it automatically",
+          "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"
+        ],
+        verified: "2026-06"
+      },
+      command: {
+        title: "your teardown command",
+        credentials: "command",
+        park: {
+          action: "your `teardown-command` with TETHER_VERB=park",
+          reversible: true,
+          survives: "as your command decides",
+          keepsBilling: "as your provider bills a parked machine"
+        },
+        destroy: {
+          action: "your `teardown-command` with TETHER_VERB=destroy",
+          reversible: false,
+          survives: "as your command decides",
+          keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)"
+        },
+        traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
+        verified: "2026-06"
+      },
+      lambda: {
+        title: "Lambda Cloud",
+        credentials: "api-key",
+        park: null,
+        destroy: {
+          action: "terminate (`POST /instance-operations/terminate`)",
+          reversible: false,
+          survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased",
+          keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them"
+        },
+        missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
+        traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
+        verified: "2026-06"
+      },
+      runpod: {
+        title: "RunPod",
+        credentials: "api-key",
+        park: {
+          action: "stop (`POST /pods/{id}/stop`)",
+          reversible: true,
+          survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
+          keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
+        },
+        destroy: {
+          action: "terminate (`DELETE /pods/{id}`)",
+          reversible: false,
+          survives: "Network Volumes only; container and volume disks are deleted",
+          keepsBilling: "Network Volumes until you delete them"
+        },
+        traps: [
+          "stop does not stop the meter for storage: the volume disk bills 2\xD7",
+          "a delete answering 200 is not proof: tether polls until the pod is gone (404)"
+        ],
+        verified: "2026-06"
+      },
+      vastai: {
+        title: "vast.ai",
+        credentials: "api-key",
+        park: {
+          action: "stop (`PUT /instances/{id}/` state=stopped)",
+          reversible: true,
+          survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)',
+          keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state"
+        },
+        destroy: {
+          action: "destroy (`DELETE /instances/{id}/`)",
+          reversible: false,
+          survives: "nothing on the box; only copies you made off it",
+          keepsBilling: "volumes until you delete them"
+        },
+        traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
+        verified: "2026-06"
+      },
+      aws: {
+        title: "AWS EC2",
+        credentials: "aws",
+        park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
+        destroy: {
+          action: "TerminateInstances",
+          reversible: false,
+          survives: "EBS volumes not marked DeleteOnTermination, and snapshots",
+          keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs"
+        },
+        traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
+        verified: "2026-06"
+      }
+    };
+    INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+  }
+});
+
+// src/config/collect.ts
+import { availableParallelism } from "node:os";
+function parseCollect(inputs) {
+  const dest = (inputs["dest-dir"] ?? "").trim();
+  if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
+  plainPath("dest-dir", dest);
+  const roster = splitList(inputs["roster"] ?? "");
+  for (const cell of roster)
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
+  const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
+  if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    destDir: dest,
+    latestOnly: bool("latest-only", inputs["latest-only"], false),
+    roster,
+    parallel,
+    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false),
+    artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),
+    artifactExplicit: (inputs["artifact"] ?? "").trim() !== "",
+    retentionDays: retention(inputs["retention-days"]),
+    stallTimeoutS: stallTimeout(inputs["stall-timeout"]),
+    card: teardownCard(inputs),
+    artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET)
+  };
+}
+function retention(raw) {
+  const d = (raw ?? "").trim();
+  if (!d) return void 0;
+  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400)
+    throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
+  return Number(d);
+}
+function stallTimeout(raw) {
+  const t = duration("stall-timeout", raw, 120) ?? 120;
+  if (t < 2 || t > 86400) throw new InputError("stall-timeout", `${show(raw ?? "")} is outside 2s to 1d`);
+  return t;
+}
+function teardownCard(inputs) {
+  if (!(inputs["provider"] ?? "").trim()) return null;
+  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
+  const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
+  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  return { provider, instanceId, verb };
+}
+var ARTIFACT_MODES, DEFAULT_ARTIFACT_BUDGET;
+var init_collect = __esm({
+  "src/config/collect.ts"() {
+    "use strict";
+    init_audit();
+    init_errors();
+    init_values();
+    init_facts();
+    ARTIFACT_MODES = ["none", "verified", "all"];
+    DEFAULT_ARTIFACT_BUDGET = 5e8;
+  }
+});
+
+// src/ssh/hostkey.ts
+import { createHash, createHmac } from "node:crypto";
+function fingerprint(keyBlob) {
+  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+function isFingerprint(s) {
+  return FINGERPRINT.test(s);
+}
+function knownHostsName(host2, port2) {
+  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
+}
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
+function patternMatches(pattern, name) {
+  if (pattern.startsWith("|1|")) {
+    const [, , salt, hash] = pattern.split("|");
+    if (!salt || !hash) return false;
+    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
+  }
+  return globMatch(pattern, name);
+}
+function keysForHost(text, host2, port2) {
+  const name = knownHostsName(host2, port2);
+  const keys = [];
+  const revoked = [];
+  let lines = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const fields2 = line.split(/\s+/);
+    let marker2 = "";
+    if (fields2[0]?.startsWith("@")) marker2 = fields2.shift() ?? "";
+    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
+      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    const [hosts, keyType, b642] = fields2;
+    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
+    lines++;
+    if (marker2 === "@cert-authority") continue;
+    const patterns = hosts.split(",");
+    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
+    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
+    const fp = fingerprint(Buffer.from(b642, "base64"));
+    if (marker2 === "@revoked") revoked.push(fp);
+    else keys.push({ keyType, fingerprint: fp });
+  }
+  return { keys, revoked, lines };
+}
+function knownHostsLine(host2, port2, blob) {
+  const len = blob.readUInt32BE(0);
+  const type = blob.subarray(4, 4 + len).toString("ascii");
+  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
+}
+var FINGERPRINT, KnownHostsError;
+var init_hostkey = __esm({
+  "src/ssh/hostkey.ts"() {
+    "use strict";
+    FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+    KnownHostsError = class extends Error {
+    };
+  }
+});
+
+// src/config/connection.ts
+function parseKeySource(inputs, env) {
+  const keyText = inputs["ssh-key"] ?? "";
+  const keyPath = (inputs["ssh-key-path"] ?? "").trim();
+  if (keyText.trim() && keyPath) throw new InputError("ssh-key", "give either 'ssh-key' or 'ssh-key-path', not both");
+  if (keyText.trim()) {
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
+      throw new InputError("ssh-key", "is not a private key (expected a -----BEGIN \u2026 PRIVATE KEY----- block; pass it from a secret)");
+    }
+    return { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
+  } else if (keyPath) {
+    plainPath("ssh-key-path", keyPath);
+    return { kind: "path", path: keyPath };
+  } else if (env["SSH_AUTH_SOCK"]) {
+    return { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
+  } else {
+    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
+  }
+}
+function parseConnection(inputs, env) {
+  const host2 = host("host", inputs["host"]);
+  const port2 = port("port", inputs["port"]);
+  const user2 = user("user", inputs["user"]);
+  const key = parseKeySource(inputs, env);
+  const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
+  const knownHosts = inputs["known-hosts"] ?? "";
+  const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
+  let pin;
+  if (knownHosts.trim() || fpList.length) {
+    if (acceptNew) throw new InputError("accept-new-host-key", "is true but a pinned key was also given; drop one of them");
+    const fingerprints = [];
+    const revoked = [];
+    for (const fp of fpList) {
+      if (!isFingerprint(fp))
+        throw new InputError(
+          "host-key-fingerprint",
+          `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
+        );
+      fingerprints.push(fp);
+    }
+    if (knownHosts.trim()) {
+      let found;
+      try {
+        found = keysForHost(knownHosts, host2, port2);
+      } catch (err) {
+        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
+        throw err;
+      }
+      if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
+      if (found.keys.length === 0)
+        throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
+      fingerprints.push(...found.keys.map((k) => k.fingerprint));
+      revoked.push(...found.revoked);
+    }
+    pin = { kind: "pinned", fingerprints: [...new Set(fingerprints)], revoked };
+  } else if (acceptNew) {
+    pin = { kind: "accept-new" };
+  } else {
+    throw new InputError(
+      "known-hosts",
+      "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)"
+    );
+  }
+  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
+  const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
+  if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
+  return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
+}
+var init_connection = __esm({
+  "src/config/connection.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    init_hostkey();
   }
 });
 
@@ -1302,85 +1652,6 @@ var init_launch = __esm({
   }
 });
 
-// src/report/markdown.ts
-function bounded(s, max) {
-  const cps = Array.from(s);
-  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
-}
-function inert(s, max = 2e3) {
-  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
-}
-function code(s, max = 400) {
-  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
-  const fence2 = "`".repeat(longest + 1);
-  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
-  return `${fence2}${pad}${t}${pad}${fence2}`;
-}
-var CONTROLS, PUNCT, ZWSP;
-var init_markdown = __esm({
-  "src/report/markdown.ts"() {
-    "use strict";
-    CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-    PUNCT = /[\\`*_[\]()!#|~{}]/g;
-    ZWSP = "\u200B";
-  }
-});
-
-// src/report/launch.ts
-function renderLaunch(o, target, hostKeyNote) {
-  const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
-  const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
-  if (hostKeyNote) lines.push(`> [!WARNING]
-> ${inert(hostKeyNote)}`, "");
-  const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
-  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
-> ${inert(w)}`), "");
-  if (o.attempt) {
-    lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
-    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${inert(o.handle)} | ${code(o.runDir)} | ${inert(o.startedAt, 64)} |`, "");
-  }
-  if (o.audit) lines.push(renderAudit(o.audit), "");
-  if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
-  return lines.join("\n");
-}
-function renderAudit(a) {
-  const r = a.report;
-  const GB2 = 1e9;
-  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
-  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
-  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
-  lines.push("", "| check | value |", "|---|---|");
-  for (const d of r.disks)
-    lines.push(
-      `| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`
-    );
-  if (r.cgroup) {
-    const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
-    lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
-  }
-  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
-  if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
-  for (const g of r.gpu.gpus) {
-    lines.push(
-      `| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`
-    );
-  }
-  const i = r.interpreter;
-  lines.push(
-    `| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`
-  );
-  return lines.join("\n");
-}
-var fence;
-var init_launch2 = __esm({
-  "src/report/launch.ts"() {
-    "use strict";
-    init_markdown();
-    fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
-  }
-});
-
 // src/patrol/remediation.ts
 var STATES, RESUME, STATE_REMEDIATION, FAILURE_REMEDIATION, FLAG_REMEDIATION;
 var init_remediation = __esm({
@@ -1495,6 +1766,165 @@ var init_patrol = __esm({
   }
 });
 
+// src/config/teardown.ts
+function parseTeardown(inputs, env) {
+  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
+  if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
+  const verb = oneOf("verb", inputs["verb"], VERBS, "park");
+  if (!(inputs["verb"] ?? "").trim()) throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible)");
+  if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
+  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
+  if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection);
+  if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
+  const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
+  if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
+  plainPath("verified-path", verifiedPath);
+  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
+    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
+  const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
+  if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
+    throw new InputError(
+      "verified-path",
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
+    );
+  }
+  const apiKey = inputs["api-key"] || void 0;
+  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
+  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
+  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
+    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
+  }
+  const teardownCommand = command("teardown-command", inputs["teardown-command"], provider === "command");
+  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
+  if (provider === "aws") {
+    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
+      throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
+    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+      throw new InputError(
+        "aws-region",
+        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+      );
+    if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
+  }
+  const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
+  const confirm = (inputs["confirm"] ?? "").trim();
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    provider,
+    instanceId,
+    verb,
+    verifiedPath,
+    verifiedArtifact,
+    allowParkUnverified,
+    approval,
+    confirm,
+    dryRun: bool("dry-run", inputs["dry-run"], true),
+    apiKey,
+    apiUrl,
+    awsRegion,
+    teardownCommand,
+    timeoutS: (() => {
+      const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
+      if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
+      return t;
+    })(),
+    connection
+  };
+}
+var init_teardown = __esm({
+  "src/config/teardown.ts"() {
+    "use strict";
+    init_audit();
+    init_connection();
+    init_errors();
+    init_values();
+    init_facts();
+  }
+});
+
+// src/report/markdown.ts
+function bounded(s, max) {
+  const cps = Array.from(s);
+  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
+}
+function inert(s, max = 2e3) {
+  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
+}
+function code(s, max = 400) {
+  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
+  const fence2 = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
+  return `${fence2}${pad}${t}${pad}${fence2}`;
+}
+var CONTROLS, PUNCT, ZWSP;
+var init_markdown = __esm({
+  "src/report/markdown.ts"() {
+    "use strict";
+    CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+    PUNCT = /[\\`*_[\]()!#|~{}]/g;
+    ZWSP = "\u200B";
+  }
+});
+
+// src/report/launch.ts
+function renderLaunch(o, target, hostKeyNote) {
+  const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
+  const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
+  if (hostKeyNote) lines.push(`> [!WARNING]
+> ${inert(hostKeyNote)}`, "");
+  const notes = o.warnings.filter((w) => !w.startsWith("audit: "));
+  if (notes.length) lines.push(...notes.map((w) => `> [!WARNING]
+> ${inert(w)}`), "");
+  if (o.attempt) {
+    lines.push("| attempt | pid | handle | run dir | started |", "|---|---|---|---|---|");
+    lines.push(`| ${o.attempt} | ${o.pid ?? ""} | ${inert(o.handle)} | ${code(o.runDir)} | ${inert(o.startedAt, 64)} |`, "");
+  }
+  if (o.audit) lines.push(renderAudit(o.audit), "");
+  if (o.logHead.trim()) lines.push("<details><summary>first lines of the job log</summary>", "", fence(o.logHead.trimEnd()), "", "</details>", "");
+  return lines.join("\n");
+}
+function renderAudit(a) {
+  const r = a.report;
+  const GB2 = 1e9;
+  const lines = [`#### Audit of ${code(r.hostname)}: ${a.gate.pass ? a.gate.warnings.length ? "pass with warnings" : "pass" : "FAIL"}`, ""];
+  for (const f of a.gate.failures) lines.push(`- \u{1F6D1} ${inert(f)}`);
+  for (const w of a.gate.warnings) lines.push(`- \u26A0\uFE0F ${inert(w)}`);
+  lines.push("", "| check | value |", "|---|---|");
+  for (const d of r.disks)
+    lines.push(
+      `| disk ${inert(d.path)} | ${(d.availBytes / GB2).toFixed(1)} / ${(d.sizeBytes / GB2).toFixed(1)} GB free, ${d.inodesTotal ? `${d.inodesFree} inodes free` : "no inode limit"} (${inert(d.mount)}) |`
+    );
+  if (r.cgroup) {
+    const mem = r.cgroup.memoryMaxBytes ? `${(r.cgroup.memoryMaxBytes / GB2).toFixed(1)} GB limit` : "no limit";
+    lines.push(`| cgroup v${r.cgroup.version} | memory ${mem}, oom kills ${r.cgroup.oomKills ?? "?"}, cpu quota ${r.cgroup.cpuQuotaCores ?? "none"} |`);
+  }
+  lines.push(`| cpus / boot | ${r.nproc ?? "?"} / ${inert(String(r.bootTime ?? "?"), 64)} |`);
+  if (!r.gpu.present) lines.push("| gpu | no nvidia-smi |");
+  for (const g of r.gpu.gpus) {
+    lines.push(
+      `| gpu ${g.index} | ${inert(g.name)}: ${g.memUsedMiB}/${g.memTotalMiB} MiB, ${g.utilPct}% util, ${g.tempC} \xB0C, SM ${g.smClockMHz}/${g.smClockMaxMHz} MHz${g.throttleActive.length ? `, throttle ${inert(g.throttleActive.join(" "))}` : ""} |`
+    );
+  }
+  const i = r.interpreter;
+  lines.push(
+    `| interpreter | ${i.path ? `${inert(i.path)}: ${i.torchVersion ? `torch ${inert(String(i.torchVersion), 64)}, cuda ${inert(String(i.cuda), 64)}` : `no torch (${inert(i.error ?? "")})`}` : `${inert(i.name)} not found`} |`
+  );
+  return lines.join("\n");
+}
+var fence;
+var init_launch2 = __esm({
+  "src/report/launch.ts"() {
+    "use strict";
+    init_markdown();
+    fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
+  }
+});
+
 // src/record/strict.ts
 function obj(v, where) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
@@ -1583,9 +2013,9 @@ var init_grammar = __esm({
 });
 
 // src/record/spec.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function identity(cfg) {
-  return createHash("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
+  return createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
 }
 function sortedJson(value) {
   const sort = (v) => {
@@ -1626,88 +2056,6 @@ function specExpectedDuration(text) {
 var init_spec = __esm({
   "src/record/spec.ts"() {
     "use strict";
-  }
-});
-
-// src/ssh/hostkey.ts
-import { createHash as createHash2, createHmac } from "node:crypto";
-function fingerprint(keyBlob) {
-  return `SHA256:${createHash2("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
-}
-function isFingerprint(s) {
-  return FINGERPRINT.test(s);
-}
-function knownHostsName(host2, port2) {
-  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
-}
-function globMatch(pattern, name) {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < n.length) {
-    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === "*") {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else return false;
-  }
-  while (i < p.length && p[i] === "*") i++;
-  return i === p.length;
-}
-function patternMatches(pattern, name) {
-  if (pattern.startsWith("|1|")) {
-    const [, , salt, hash] = pattern.split("|");
-    if (!salt || !hash) return false;
-    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
-  }
-  return globMatch(pattern, name);
-}
-function keysForHost(text, host2, port2) {
-  const name = knownHostsName(host2, port2);
-  const keys = [];
-  const revoked = [];
-  let lines = 0;
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const fields2 = line.split(/\s+/);
-    let marker2 = "";
-    if (fields2[0]?.startsWith("@")) marker2 = fields2.shift() ?? "";
-    if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
-      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
-    const [hosts, keyType, b642] = fields2;
-    if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
-    lines++;
-    if (marker2 === "@cert-authority") continue;
-    const patterns = hosts.split(",");
-    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
-    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
-    const fp = fingerprint(Buffer.from(b642, "base64"));
-    if (marker2 === "@revoked") revoked.push(fp);
-    else keys.push({ keyType, fingerprint: fp });
-  }
-  return { keys, revoked, lines };
-}
-function knownHostsLine(host2, port2, blob) {
-  const len = blob.readUInt32BE(0);
-  const type = blob.subarray(4, 4 + len).toString("ascii");
-  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
-}
-var FINGERPRINT, KnownHostsError;
-var init_hostkey = __esm({
-  "src/ssh/hostkey.ts"() {
-    "use strict";
-    FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
-    KnownHostsError = class extends Error {
-    };
   }
 });
 
@@ -21961,83 +22309,6 @@ var init_sign = __esm({
   }
 });
 
-// src/config/connection.ts
-function parseKeySource(inputs, env) {
-  const keyText = inputs["ssh-key"] ?? "";
-  const keyPath = (inputs["ssh-key-path"] ?? "").trim();
-  if (keyText.trim() && keyPath) throw new InputError("ssh-key", "give either 'ssh-key' or 'ssh-key-path', not both");
-  if (keyText.trim()) {
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyText)) {
-      throw new InputError("ssh-key", "is not a private key (expected a -----BEGIN \u2026 PRIVATE KEY----- block; pass it from a secret)");
-    }
-    return { kind: "content", text: keyText.replace(/\r\n/g, "\n").trim() + "\n" };
-  } else if (keyPath) {
-    plainPath("ssh-key-path", keyPath);
-    return { kind: "path", path: keyPath };
-  } else if (env["SSH_AUTH_SOCK"]) {
-    return { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
-  } else {
-    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
-  }
-}
-function parseConnection(inputs, env) {
-  const host2 = host("host", inputs["host"]);
-  const port2 = port("port", inputs["port"]);
-  const user2 = user("user", inputs["user"]);
-  const key = parseKeySource(inputs, env);
-  const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
-  const knownHosts = inputs["known-hosts"] ?? "";
-  const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
-  let pin;
-  if (knownHosts.trim() || fpList.length) {
-    if (acceptNew) throw new InputError("accept-new-host-key", "is true but a pinned key was also given; drop one of them");
-    const fingerprints = [];
-    const revoked = [];
-    for (const fp of fpList) {
-      if (!isFingerprint(fp))
-        throw new InputError(
-          "host-key-fingerprint",
-          `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
-        );
-      fingerprints.push(fp);
-    }
-    if (knownHosts.trim()) {
-      let found;
-      try {
-        found = keysForHost(knownHosts, host2, port2);
-      } catch (err) {
-        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
-        throw err;
-      }
-      if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
-      if (found.keys.length === 0)
-        throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
-      fingerprints.push(...found.keys.map((k) => k.fingerprint));
-      revoked.push(...found.revoked);
-    }
-    pin = { kind: "pinned", fingerprints: [...new Set(fingerprints)], revoked };
-  } else if (acceptNew) {
-    pin = { kind: "accept-new" };
-  } else {
-    throw new InputError(
-      "known-hosts",
-      "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)"
-    );
-  }
-  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
-  const attempts = number("connect-attempts", inputs["connect-attempts"], 3, 1, 10);
-  if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
-  return { host: host2, port: port2, user: user2, key, pin, connectTimeoutMs, attempts };
-}
-var init_connection = __esm({
-  "src/config/connection.ts"() {
-    "use strict";
-    init_errors();
-    init_values();
-    init_hostkey();
-  }
-});
-
 // src/ssh/backoff.ts
 function backoffDelayMs(attempt, baseMs = 1e3, capMs = 8e3) {
   if (attempt <= 1) return 0;
@@ -30714,6 +30985,133 @@ var init_tick = __esm({
   }
 });
 
+// src/report/terminal-markdown.ts
+function wantsColor(isTTY, env) {
+  if (env["NO_COLOR"]) return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
+  return Boolean(isTTY) && env["TERM"] !== "dumb";
+}
+function displayWidth(s) {
+  let w = 0;
+  for (const ch of s.replace(/\u001b\[[0-9;]*m/g, "")) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (new RegExp("\\p{M}", "u").test(ch) || cp === 8203 || cp === 8205 || cp === 65039 || cp === 65038) continue;
+    if (new RegExp("\\p{Extended_Pictographic}", "u").test(ch) && cp > 8192 ? true : cp >= 4352 && cp <= 4447 || cp >= 11904 && cp <= 42191 || cp >= 44032 && cp <= 55203 || cp >= 63744 && cp <= 64255 || cp >= 65072 && cp <= 65103 || cp >= 65280 && cp <= 65376 || cp >= 65504 && cp <= 65510 || cp >= 131072 && cp <= 262141)
+      w += 2;
+    else w += 1;
+  }
+  return w;
+}
+function sparkline(values, width = 16) {
+  const v = values.filter((x) => x !== null && Number.isFinite(x)).slice(-width);
+  if (!v.length) return "";
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return v.map((x) => BARS[hi === lo ? 3 : Math.round((x - lo) / (hi - lo) * (BARS.length - 1))]).join("");
+}
+function unescape(s) {
+  return s.replace(/\\([\\`*_[\]()!#|~{}])/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+function inline(s, style) {
+  let out = "";
+  let rest = s;
+  for (let guard = 0; rest && guard < 1e4; guard++) {
+    const m = /(?<!\\)(`+)([\s\S]*?[^`])\1(?!`)/.exec(rest);
+    if (!m) break;
+    out += prose(rest.slice(0, m.index), style);
+    let inner = (m[2] ?? "").replace(/\\\|/g, "|");
+    if (inner.length >= 2 && inner.startsWith(" ") && inner.endsWith(" ")) inner = inner.slice(1, -1);
+    out += inner;
+    rest = rest.slice(m.index + m[0].length);
+  }
+  return out + prose(rest, style);
+}
+function prose(s, style) {
+  return s.split(/(?<!\\)\*\*/).map((part, i) => i % 2 ? style.bold(unescape(part)) : unescape(part)).join("");
+}
+function cells(line) {
+  const body = line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
+  return body.split(/(?<!\\)\|/).map((c) => c.trim());
+}
+function table(lines, style) {
+  const rows = lines.filter((l) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(l.trim())).map((l) => cells(l).map((c) => inline(c, style)));
+  const n = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ""))));
+  return rows.map(
+    (r, k) => Array.from({ length: n }, (_, i) => {
+      const c = r[i] ?? "";
+      const padded = c + " ".repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)));
+      return k === 0 ? style.bold(padded) : padded;
+    }).join("  ").trimEnd()
+  );
+}
+function markdownToTerminal(md, style = PLAIN) {
+  const src = md.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
+  const out = [];
+  for (let i = 0; i < src.length; i++) {
+    const line = src[i] ?? "";
+    const fence2 = /^(`{3,})\s*([\w-]*)\s*$/.exec(line);
+    if (fence2) {
+      const body = [];
+      for (i++; i < src.length && !(src[i] ?? "").startsWith(fence2[1] ?? "```"); i++) body.push(src[i] ?? "");
+      if (fence2[2] !== "mermaid") out.push(...body.map((b) => `  ${b.replace(/`\u200b``/g, "```")}`));
+      continue;
+    }
+    if (line.trimStart().startsWith("|")) {
+      const block = [];
+      for (; i < src.length && (src[i] ?? "").trimStart().startsWith("|"); i++) block.push(src[i] ?? "");
+      i--;
+      out.push(...table(block, style));
+      continue;
+    }
+    const callout = /^>\s*\[!(\w+)\]\s*$/.exec(line);
+    if (callout) {
+      const text = [];
+      for (i++; i < src.length && (src[i] ?? "").startsWith(">"); i++) text.push((src[i] ?? "").replace(/^>\s?/, ""));
+      i--;
+      const label = (CALLOUT[(callout[1] ?? "").toUpperCase()] ?? ((s) => s.dim(`${(callout[1] ?? "").toLowerCase()}:`)))(style);
+      out.push(`${label} ${inline(text.join(" "), style)}`);
+      continue;
+    }
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) {
+      out.push(style.bold(inline(heading[1] ?? "", style)));
+      continue;
+    }
+    const summary = /^<details>\s*<summary>(.*)<\/summary>\s*$/.exec(line);
+    if (summary) {
+      out.push(`${inline(summary[1] ?? "", style)}:`);
+      continue;
+    }
+    if (/^<\/?details>\s*$/.test(line)) continue;
+    if (line.startsWith("> ")) {
+      out.push(`  ${inline(line.slice(2), style)}`);
+      continue;
+    }
+    out.push(inline(line, style));
+  }
+  return out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+var sgr, plain, PLAIN, COLOR, BARS, CALLOUT;
+var init_terminal_markdown = __esm({
+  "src/report/terminal-markdown.ts"() {
+    "use strict";
+    sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
+    plain = (s) => s;
+    PLAIN = { bold: plain, dim: plain, red: plain, yellow: plain, green: plain };
+    COLOR = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
+    BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+    CALLOUT = {
+      WARNING: (s) => s.yellow("warning:"),
+      CAUTION: (s) => s.red("caution:"),
+      IMPORTANT: (s) => s.yellow("important:"),
+      NOTE: (s) => s.dim("note:"),
+      TIP: (s) => s.dim("tip:")
+    };
+  }
+});
+
 // src/report/patrol.ts
 function age(s) {
   if (s === null) return "\u2014";
@@ -30794,27 +31192,35 @@ function costLine(v, now) {
   const m = Math.floor((hours - h) * 60);
   return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
 }
-function renderStatusText(verdicts, now) {
-  const rows = [["RUN", "HOST", "STATE", "STEP", "EPOCH", "METRICS", "HEARTBEAT", "CKPTS", "SINCE"]];
-  for (const v of verdicts) {
-    rows.push([
-      v.runId,
-      v.host,
-      stateText(v) + (v.flags.length ? ` [${v.flags.join(",")}]` : ""),
-      v.step === null ? "-" : String(v.step),
-      v.epoch ?? "-",
-      metricsText(v.metrics) || "-",
+function renderStatusForTerminal(verdicts, memory, now) {
+  const rows = verdicts.map((v) => {
+    const losses = (memory.runs[v.runId]?.history ?? []).map((p) => p[2]);
+    const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
+    const loss = last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+    const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
+    const cellsOf = [
+      code(v.runId),
+      code(v.host),
+      inert(state),
+      v.step === null ? "\u2014" : String(v.step),
+      v.epoch ? inert(v.epoch, 40) : "\u2014",
+      inert(metricsText(v.metrics)) || "\u2014",
+      loss,
       age(v.heartbeatAgeS),
       String(v.checkpoints.count),
       age((now.getTime() - Date.parse(v.since)) / 1e3)
-    ]);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const lines = rows.map(
-    (r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()
-  );
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
-  return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
+    ];
+    return `| ${cellsOf.join(" | ")} |`;
+  });
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
+  return [
+    `### tether status \u2014 ${now.toISOString().replace(/\.\d+Z$/, "Z")}`,
+    "",
+    "| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+    ...notes.length ? ["", ...notes] : []
+  ].join("\n");
 }
 var ICON, ESCALATE, BODY_MAX, STATUS_MARKER;
 var init_patrol2 = __esm({
@@ -30822,6 +31228,7 @@ var init_patrol2 = __esm({
     "use strict";
     init_memory();
     init_markdown();
+    init_terminal_markdown();
     ICON = {
       launching: "\u{1F535}",
       running: "\u{1F7E2}",
@@ -30953,7 +31360,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     now,
     STATUS_MARKER
   );
-  reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
+  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code2 = 0;
   const written = [];
   for (const store of stores) {
@@ -31176,188 +31583,6 @@ var init_hosts = __esm({
   }
 });
 
-// src/teardown/facts.ts
-function monthsSince(stamp, now) {
-  const [y, m] = stamp.split("-").map(Number);
-  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
-}
-function instanceIdFor(provider, given, box) {
-  return given.trim() || (provider === "ssh" && box && box.host ? `${box.host}:${box.port}` : "");
-}
-var PROVIDERS, VERBS, FACTS, INSTANCE_ID;
-var init_facts = __esm({
-  "src/teardown/facts.ts"() {
-    "use strict";
-    PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
-    VERBS = ["park", "destroy"];
-    FACTS = {
-      ssh: {
-        title: "any SSH box",
-        credentials: "ssh",
-        park: {
-          action: "`sudo -n poweroff` on the box",
-          reversible: true,
-          survives: "the disks, if the provider keeps a stopped machine",
-          keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING"
-        },
-        destroy: null,
-        missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
-        traps: [
-          "a forgotten box bills 24/7: nothing releases it automatically",
-          "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"
-        ],
-        verified: "2026-06"
-      },
-      command: {
-        title: "your teardown command",
-        credentials: "command",
-        park: {
-          action: "your `teardown-command` with TETHER_VERB=park",
-          reversible: true,
-          survives: "as your command decides",
-          keepsBilling: "as your provider bills a parked machine"
-        },
-        destroy: {
-          action: "your `teardown-command` with TETHER_VERB=destroy",
-          reversible: false,
-          survives: "as your command decides",
-          keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)"
-        },
-        traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
-        verified: "2026-06"
-      },
-      lambda: {
-        title: "Lambda Cloud",
-        credentials: "api-key",
-        park: null,
-        destroy: {
-          action: "terminate (`POST /instance-operations/terminate`)",
-          reversible: false,
-          survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased",
-          keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them"
-        },
-        missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
-        traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
-        verified: "2026-06"
-      },
-      runpod: {
-        title: "RunPod",
-        credentials: "api-key",
-        park: {
-          action: "stop (`POST /pods/{id}/stop`)",
-          reversible: true,
-          survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
-          keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
-        },
-        destroy: {
-          action: "terminate (`DELETE /pods/{id}`)",
-          reversible: false,
-          survives: "Network Volumes only; container and volume disks are deleted",
-          keepsBilling: "Network Volumes until you delete them"
-        },
-        traps: [
-          "stop does not stop the meter for storage: the volume disk bills 2\xD7",
-          "a delete answering 200 is not proof: tether polls until the pod is gone (404)"
-        ],
-        verified: "2026-06"
-      },
-      vastai: {
-        title: "vast.ai",
-        credentials: "api-key",
-        park: {
-          action: "stop (`PUT /instances/{id}/` state=stopped)",
-          reversible: true,
-          survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)',
-          keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state"
-        },
-        destroy: {
-          action: "destroy (`DELETE /instances/{id}/`)",
-          reversible: false,
-          survives: "nothing on the box; only copies you made off it",
-          keepsBilling: "volumes until you delete them"
-        },
-        traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
-        verified: "2026-06"
-      },
-      aws: {
-        title: "AWS EC2",
-        credentials: "aws",
-        park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
-        destroy: {
-          action: "TerminateInstances",
-          reversible: false,
-          survives: "EBS volumes not marked DeleteOnTermination, and snapshots",
-          keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs"
-        },
-        traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
-        verified: "2026-06"
-      }
-    };
-    INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
-  }
-});
-
-// src/config/collect.ts
-import { availableParallelism } from "node:os";
-function parseCollect(inputs) {
-  const dest = (inputs["dest-dir"] ?? "").trim();
-  if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
-  plainPath("dest-dir", dest);
-  const roster = splitList(inputs["roster"] ?? "");
-  for (const cell of roster)
-    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
-  const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
-  if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    destDir: dest,
-    latestOnly: bool("latest-only", inputs["latest-only"], false),
-    roster,
-    parallel,
-    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false),
-    artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),
-    artifactExplicit: (inputs["artifact"] ?? "").trim() !== "",
-    retentionDays: retention(inputs["retention-days"]),
-    stallTimeoutS: stallTimeout(inputs["stall-timeout"]),
-    card: teardownCard(inputs),
-    artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET)
-  };
-}
-function retention(raw) {
-  const d = (raw ?? "").trim();
-  if (!d) return void 0;
-  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400)
-    throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
-  return Number(d);
-}
-function stallTimeout(raw) {
-  const t = duration("stall-timeout", raw, 120) ?? 120;
-  if (t < 2 || t > 86400) throw new InputError("stall-timeout", `${show(raw ?? "")} is outside 2s to 1d`);
-  return t;
-}
-function teardownCard(inputs) {
-  if (!(inputs["provider"] ?? "").trim()) return null;
-  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
-  const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
-  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  return { provider, instanceId, verb };
-}
-var ARTIFACT_MODES, DEFAULT_ARTIFACT_BUDGET;
-var init_collect = __esm({
-  "src/config/collect.ts"() {
-    "use strict";
-    init_audit();
-    init_errors();
-    init_values();
-    init_facts();
-    ARTIFACT_MODES = ["none", "verified", "all"];
-    DEFAULT_ARTIFACT_BUDGET = 5e8;
-  }
-});
-
 // src/record/manifest.ts
 function parseManifest(raw, runId2) {
   const m = obj(raw, "manifest");
@@ -31495,7 +31720,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
   const t0 = Date.now();
   const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
   const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const one = async (f) => {
+  const one2 = async (f) => {
     const final = join(dest, f.path);
     const part = `${final}.part`;
     mkdirSync(dirname(final), { recursive: true });
@@ -31591,7 +31816,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     const errors = [];
     await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
       try {
-        out.push(await one(f));
+        out.push(await one2(f));
       } catch (err) {
         if (!(err instanceof PullError)) throw err;
         errors.push(err);
@@ -33289,86 +33514,6 @@ var init_phase3 = __esm({
   }
 });
 
-// src/config/teardown.ts
-function parseTeardown(inputs, env) {
-  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
-  if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
-  const verb = oneOf("verb", inputs["verb"], VERBS, "park");
-  if (!(inputs["verb"] ?? "").trim()) throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible)");
-  if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
-  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
-  if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection);
-  if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
-  const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
-  if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
-  plainPath("verified-path", verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
-    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
-  const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
-  if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
-    throw new InputError(
-      "verified-path",
-      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
-    );
-  }
-  const apiKey = inputs["api-key"] || void 0;
-  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
-    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
-  }
-  const teardownCommand = command("teardown-command", inputs["teardown-command"], provider === "command");
-  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
-  if (provider === "aws") {
-    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
-      throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
-    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
-      throw new InputError(
-        "aws-region",
-        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
-      );
-    if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
-  }
-  const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
-  const confirm = (inputs["confirm"] ?? "").trim();
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    provider,
-    instanceId,
-    verb,
-    verifiedPath,
-    verifiedArtifact,
-    allowParkUnverified,
-    approval,
-    confirm,
-    dryRun: bool("dry-run", inputs["dry-run"], true),
-    apiKey,
-    apiUrl,
-    awsRegion,
-    teardownCommand,
-    timeoutS: (() => {
-      const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
-      if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
-      return t;
-    })(),
-    connection
-  };
-}
-var init_teardown = __esm({
-  "src/config/teardown.ts"() {
-    "use strict";
-    init_audit();
-    init_connection();
-    init_errors();
-    init_values();
-    init_facts();
-  }
-});
-
 // src/teardown/render.ts
 function renderTeardown(s) {
   const head = (icon, what) => `### ${icon} tether teardown \u2014 ${code(s.runId)}: ${what}`;
@@ -34218,6 +34363,11 @@ var PHASE_INPUTS = {
   teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
 };
 
+// src/config/check.ts
+init_audit();
+init_collect();
+init_connection();
+
 // src/config/defaults.ts
 var COMMON = {
   port: "22",
@@ -34258,6 +34408,67 @@ function withDefaults(phase, inputs) {
   for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? "").trim()) out[k] = d;
   return out;
 }
+
+// src/config/check.ts
+init_errors();
+init_launch();
+init_patrol();
+init_teardown();
+var CHECKS = {
+  audit: (inputs, env) => {
+    parseAudit(inputs);
+    parseConnection(inputs, env);
+  },
+  launch: (inputs, env) => {
+    const cfg = parseLaunch(inputs);
+    parseReportTo(inputs["report-to"]);
+    readSecrets(cfg.secretNames, env);
+    if (cfg.audit) parseAudit(inputs);
+    parseConnection(inputs, env);
+  },
+  patrol: (inputs, env) => {
+    const cfg = parsePatrol(inputs);
+    if (!cfg.config && !cfg.registry) parseConnection(inputs, env);
+  },
+  collect: (inputs, env) => {
+    parseCollect(inputs);
+    parseConnection(inputs, env);
+  },
+  teardown: (inputs, env) => {
+    parseTeardown(inputs, env);
+  }
+};
+var STAND_INS = {
+  "run-id": "stand-in",
+  command: "true",
+  host: "stand-in.invalid",
+  "host-key-fingerprint": `SHA256:${"A".repeat(43)}`,
+  "run-ids": "stand-in",
+  "instance-id": "stand-in",
+  "dest-dir": "stand-in"
+};
+function allInputErrors(phase, inputs, env, check = CHECKS[phase]) {
+  const errors = [];
+  const refused = /* @__PURE__ */ new Set();
+  const defaults = defaultsOf(phase);
+  const cur = { ...inputs };
+  for (let round = 0; round <= Object.keys(inputs).length + 1; round++) {
+    try {
+      check(cur, env);
+      return errors;
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      if (refused.has(err.input)) return errors;
+      refused.add(err.input);
+      errors.push(err);
+      cur[err.input] = defaults[err.input] ?? STAND_INS[err.input] ?? "";
+    }
+  }
+  return errors;
+}
+
+// src/phases.ts
+init_errors();
 
 // src/config/outputs.ts
 var OUTPUT_DOCS = {
@@ -34366,6 +34577,9 @@ var PHASES = {
 var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
 async function runPhase(phase, inputs, env, reporter, ports) {
   const full = withDefaults(phase.name, inputs);
+  const errors = allInputErrors(phase.name, full, env);
+  if (errors.length > 1) throw new InputErrors(errors);
+  if (errors[0]) throw errors[0];
   if (phase.holdsKey) ports.checkContext(full);
   return phase.run(full, env, reporter, ports);
 }
@@ -34378,10 +34592,17 @@ function terminalPorts(cwd = process.cwd()) {
 // src/report/describe-error.ts
 init_errors();
 function describeError(err) {
-  if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
+  if (err instanceof InputErrors) {
+    const lines = err.errors.map((e) => `${e.message} (nothing was sent to the box)`);
+    return { line: lines.join("\n"), lines, code: 2 };
+  }
+  if (err instanceof InputError) return one(`${err.message} (nothing was sent to the box)`, 2);
   const advice = err?.advice;
-  if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return { line: `${err.message} \u2014 ${advice}`, code: 4 };
-  return { line: err instanceof Error ? err.message : String(err), code: 1 };
+  if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return one(`${err.message} \u2014 ${advice}`, 4);
+  return one(err instanceof Error ? err.message : String(err), 1);
+}
+function one(line, code2) {
+  return { line, lines: [line], code: code2 };
 }
 
 // src/report/terminal.ts
@@ -34390,9 +34611,9 @@ var CONTROLS2 = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 function forTerminal(s) {
   return s.replace(/\r\n/g, "\n").replace(SEQUENCES, "").replace(CONTROLS2, "?");
 }
-function markdownForTerminal(md) {
-  return md.replace(/\\([\\`*_[\]()!#|~{}])/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
+
+// src/cli/index.ts
+init_terminal_markdown();
 
 // src/cli/help.ts
 var OPTION_HELP = {
@@ -34662,16 +34883,22 @@ ${value}` : value;
 function cliLine(line) {
   return line.replace(/^input '([a-z][a-z0-9-]*)': /, "--$1: ");
 }
-function terminalReporter(outputs) {
+function terminalReporter(outputs, env = process.env, out = process.stdout, err = process.stderr) {
   const masks = [];
   const clean = (s) => forTerminal(masks.reduce((acc, m) => acc.split(m).join("***"), s));
+  const outStyle = wantsColor(out.isTTY, env) ? COLOR : PLAIN;
+  const errStyle = wantsColor(err.isTTY, env) ? COLOR : PLAIN;
   return {
-    info: (l) => console.error(clean(l)),
-    warn: (l) => console.error(`warning: ${clean(l)}`),
-    error: (l) => console.error(`error: ${clean(l)}`),
+    info: (l) => void err.write(`${clean(l)}
+`),
+    warn: (l) => void err.write(`${errStyle.yellow("warning:")} ${clean(l)}
+`),
+    error: (l) => void err.write(`${errStyle.red("error:")} ${clean(l)}
+`),
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
-    summary: (md) => console.log(clean(markdownForTerminal(md)))
+    summary: (md) => void out.write(`${markdownToTerminal(clean(md), outStyle)}
+`)
   };
 }
 async function main(argv) {
@@ -34721,7 +34948,7 @@ ${usage()}`);
       return 2;
     }
     const d = describeError(err);
-    reporter.error(cliLine(d.line));
+    for (const line of d.lines) reporter.error(cliLine(line));
     return d.code;
   }
 }
@@ -34737,5 +34964,6 @@ export {
   ArgsError,
   cliLine,
   main,
-  parseArgs
+  parseArgs,
+  terminalReporter
 };

@@ -7,11 +7,18 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-5UT5XRCX.js";
+} from "../chunks/chunk-6KIT52FT.js";
+import "../chunks/chunk-XEMQKCNU.js";
+import "../chunks/chunk-KVJWKUR4.js";
+import "../chunks/chunk-JMKXPYYV.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-3DXTACMI.js";
-import "../chunks/chunk-DYCU5SPG.js";
-import "../chunks/chunk-ECWVTPTB.js";
+import "../chunks/chunk-2U5FTT2H.js";
+import "../chunks/chunk-YLWYNWZR.js";
+import "../chunks/chunk-3SJ4V5W3.js";
+import "../chunks/chunk-U7F4KCTF.js";
+import "../chunks/chunk-2QZZ7MPP.js";
+import "../chunks/chunk-IG6J6XRG.js";
+import "../chunks/chunk-UWHVA42A.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/patrol/main.ts

@@ -6,7 +6,8 @@ import { PHASE_LIST, runPhase } from '../phases.ts';
 import { terminalPorts } from './ports.ts';
 import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { forTerminal, markdownForTerminal } from '../report/terminal.ts';
+import { forTerminal } from '../report/terminal.ts';
+import { COLOR, markdownToTerminal, PLAIN, wantsColor } from '../report/terminal-markdown.ts';
 import { HELP, usage } from './help.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -93,16 +94,28 @@ export function cliLine(line: string): string {
   return line.replace(/^input '([a-z][a-z0-9-]*)': /, '--$1: ');
 }
 
-function terminalReporter(outputs: Record<string, string>): Reporter {
+/**
+ * Reports on a terminal: box text loses its escape sequences first (forTerminal), then tether's markdown
+ * is rendered (aligned tables, no raw markdown); colour only where that stream is a TTY and NO_COLOR is
+ * unset. Lines go to stderr, the summary to stdout.
+ */
+export function terminalReporter(
+  outputs: Record<string, string>,
+  env: Record<string, string | undefined> = process.env,
+  out: { write(s: string): unknown; isTTY?: boolean } = process.stdout,
+  err: { write(s: string): unknown; isTTY?: boolean } = process.stderr,
+): Reporter {
   const masks: string[] = [];
   const clean = (s: string) => forTerminal(masks.reduce((acc, m) => acc.split(m).join('***'), s));
+  const outStyle = wantsColor(out.isTTY, env) ? COLOR : PLAIN;
+  const errStyle = wantsColor(err.isTTY, env) ? COLOR : PLAIN;
   return {
-    info: (l) => console.error(clean(l)),
-    warn: (l) => console.error(`warning: ${clean(l)}`),
-    error: (l) => console.error(`error: ${clean(l)}`),
+    info: (l) => void err.write(`${clean(l)}\n`),
+    warn: (l) => void err.write(`${errStyle.yellow('warning:')} ${clean(l)}\n`),
+    error: (l) => void err.write(`${errStyle.red('error:')} ${clean(l)}\n`),
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
-    summary: (md) => console.log(clean(markdownForTerminal(md))),
+    summary: (md) => void out.write(`${markdownToTerminal(clean(md), outStyle)}\n`),
   };
 }
 
@@ -149,7 +162,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const d = describeError(err);
-    reporter.error(cliLine(d.line));
+    for (const line of d.lines) reporter.error(cliLine(line));
     return d.code;
   }
 }

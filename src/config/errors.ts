@@ -8,3 +8,12 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** Every bad input of one call (src/config/check.ts), each still one line naming its input. */
+export class InputErrors extends InputError {
+  constructor(readonly errors: InputError[]) {
+    super(errors[0]?.input ?? 'inputs', '');
+    this.message = errors.map((e) => e.message).join('\n');
+    this.name = 'InputErrors';
+  }
+}

@@ -53,8 +53,8 @@ export async function runAction(phase: (r: Reporter) => Promise<number>): Promis
     code = await phase(r);
   } catch (err) {
     const d = describeError(err);
-    r.error(d.line);
-    r.summary(`### ❌ tether\n\n${inert(d.line)}\n`);
+    for (const line of d.lines) r.error(line);
+    r.summary(`### ❌ tether\n\n${d.lines.map((l) => `- ${inert(l)}`).join('\n')}\n`);
     code = d.code;
   }
   if (process.env['GITHUB_STEP_SUMMARY'] && r.parts.length) {

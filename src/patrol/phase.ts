@@ -5,7 +5,7 @@ import { parsePatrol } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import { mergeMemories, readMemory, type RunMemory, type TickMemory } from './memory.ts';
 import { tick } from './tick.ts';
-import { ESCALATE, renderPatrol, renderStatusText, stateText, STATUS_MARKER } from '../report/patrol.ts';
+import { ESCALATE, renderPatrol, renderStatusForTerminal, stateText, STATUS_MARKER } from '../report/patrol.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
@@ -148,7 +148,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       now,
       STATUS_MARKER,
     );
-  reporter.summary(mode === 'text' ? renderStatusText(result.verdicts, now) : render(runIds));
+  reporter.summary(mode === 'text' ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code = 0;
   const written: string[] = [];
   for (const store of stores) {

@@ -1,10 +1,21 @@
-import { InputError } from '../config/errors.ts';
+import { InputError, InputErrors } from '../config/errors.ts';
 
-/** One line for any failure, and the exit code it maps to (2 bad input, 4 transport, 1 other). */
-export function describeError(err: unknown): { line: string; code: number } {
-  if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
+/**
+ * One line for any failure (several for several bad inputs: `lines`, one each), and the exit code it maps
+ * to (2 bad input, 4 transport, 1 other).
+ */
+export function describeError(err: unknown): { line: string; lines: string[]; code: number } {
+  if (err instanceof InputErrors) {
+    const lines = err.errors.map((e) => `${e.message} (nothing was sent to the box)`);
+    return { line: lines.join('\n'), lines, code: 2 };
+  }
+  if (err instanceof InputError) return one(`${err.message} (nothing was sent to the box)`, 2);
   // A TransportError (src/ssh/errors.ts), recognised by its name and advice: report/ stays free of ssh/.
   const advice = (err as { advice?: unknown } | null)?.advice;
-  if (err instanceof Error && err.name === 'TransportError' && typeof advice === 'string') return { line: `${err.message} — ${advice}`, code: 4 };
-  return { line: err instanceof Error ? err.message : String(err), code: 1 };
+  if (err instanceof Error && err.name === 'TransportError' && typeof advice === 'string') return one(`${err.message} — ${advice}`, 4);
+  return one(err instanceof Error ? err.message : String(err), 1);
+}
+
+function one(line: string, code: number) {
+  return { line, lines: [line], code };
 }

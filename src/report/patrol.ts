@@ -2,6 +2,7 @@ import { fitMemory, markTeardown, memoryBlock, readMemory, withoutMemory, type T
 import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
 import { code, inert as esc } from './markdown.ts';
+import { sparkline } from './terminal-markdown.ts';
 
 export type HostVerdict = Verdict & { host: string; hourlyPrice?: number | null };
 
@@ -127,29 +128,39 @@ export function renderTeardownMark(oldBody: string, runId: string, mark: Teardow
   return `${STATUS_MARKER}\n### 🏁 ${code(runId)} ${mark.state} at ${esc(mark.at, 40)}\n\n${esc(mark.reason)}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
 }
 
-/** The same status for a terminal: aligned plain columns. */
-export function renderStatusText(verdicts: HostVerdict[], now: Date): string {
-  const rows = [['RUN', 'HOST', 'STATE', 'STEP', 'EPOCH', 'METRICS', 'HEARTBEAT', 'CKPTS', 'SINCE']];
-  for (const v of verdicts) {
-    rows.push([
-      v.runId,
-      v.host,
-      stateText(v) + (v.flags.length ? ` [${v.flags.join(',')}]` : ''),
-      v.step === null ? '-' : String(v.step),
-      v.epoch ?? '-',
-      metricsText(v.metrics) || '-',
+/**
+ * The status for a terminal (`tether status`), as markdown the terminal renderer aligns: fewer columns than
+ * the comment, and a sparkline of loss over the remembered ticks instead of the mermaid chart. Pure.
+ */
+export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMemory, now: Date): string {
+  const rows = verdicts.map((v) => {
+    const losses = (memory.runs[v.runId]?.history ?? []).map((p) => p[2]);
+    const last = losses.filter((x): x is number => x !== null && Number.isFinite(x)).at(-1);
+    const loss = last === undefined ? '—' : `${sparkline(losses)} ${Number(last.toPrecision(4))}`;
+    const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` ⚠️ ${v.flags.join(' ')}` : ''}`;
+    const cellsOf = [
+      code(v.runId),
+      code(v.host),
+      esc(state),
+      v.step === null ? '—' : String(v.step),
+      v.epoch ? esc(v.epoch, 40) : '—',
+      esc(metricsText(v.metrics)) || '—',
+      loss,
       age(v.heartbeatAgeS),
       String(v.checkpoints.count),
       age((now.getTime() - Date.parse(v.since)) / 1000),
-    ]);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  const notes = verdicts.filter((v) => v.state !== 'running' || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
-  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
+    ];
+    return `| ${cellsOf.join(' | ')} |`;
+  });
+  const notes = verdicts
+    .filter((v) => v.state !== 'running' || v.flags.length)
+    .map((v) => `- **${esc(v.runId)}**: ${esc(v.detail)}. **Do:** ${esc(v.remediation)}${esc(costLine(v, now))}`);
+  return [
+    `### tether status — ${now.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    '',
+    '| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
 }

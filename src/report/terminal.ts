@@ -12,13 +12,3 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u
 export function forTerminal(s: string): string {
   return s.replace(/\r\n/g, '\n').replace(SEQUENCES, '').replace(CONTROLS, '?');
 }
-
-/** A summary written for GitHub, readable on a terminal: the markdown escapes of untrusted text undone. */
-export function markdownForTerminal(md: string): string {
-  return md
-    .replace(/\\([\\`*_[\]()!#|~{}])/g, '$1')
-    .replace(/\u200b/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}

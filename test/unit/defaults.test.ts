@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { InputError } from '../../src/config/errors.ts';
 import { parse } from 'yaml';
 import { parseAudit } from '../../src/config/audit.ts';
 import { parseCollect } from '../../src/config/collect.ts';
@@ -48,5 +49,69 @@ describe('input defaults: one table for action.yml, runPhase and the parsers', (
     expect(withDefaults('patrol', { concurrency: '3', 'stall-after': '  ' })).toMatchObject({ concurrency: '3', 'stall-after': '30m', port: '22' });
     expect(withDefaults('launch', {})).not.toHaveProperty('workdir'); // its absence is what lets sync-dir choose
     expect(withDefaults('teardown', {})).not.toHaveProperty('verb'); // a teardown verb is always chosen
+  });
+});
+
+describe('every bad input of a call, together', () => {
+  it('launch: each independent problem once, in one go, required ones included', async () => {
+    const { allInputErrors } = await import('../../src/config/check.ts');
+    const errors = allInputErrors(
+      'launch',
+      {
+        'run-id': '',
+        command: '',
+        port: '99999',
+        backend: 'screen',
+        'confirm-timeout': '600',
+        host: 'h',
+        'ssh-key-path': '/k',
+        'host-key-fingerprint': 'nope',
+      },
+      {},
+    );
+    expect(errors.map((e) => e.input).sort()).toEqual(['backend', 'command', 'confirm-timeout', 'host-key-fingerprint', 'port', 'run-id']);
+    expect(
+      allInputErrors('launch', { 'run-id': 'ok', command: 'true', host: 'h', 'ssh-key-path': '/k', 'host-key-fingerprint': `SHA256:${'A'.repeat(43)}` }, {}),
+    ).toEqual([]);
+  });
+
+  it('collect: a missing dest-dir does not hide the bad artifact and retention-days', async () => {
+    const { allInputErrors } = await import('../../src/config/check.ts');
+    const fp = `SHA256:${'A'.repeat(43)}`;
+    const errors = allInputErrors(
+      'collect',
+      { 'run-id': 'r', host: 'h', 'ssh-key-path': '/k', 'host-key-fingerprint': fp, artifact: 'maybe', 'retention-days': '900' },
+      {},
+    );
+    expect(errors.map((e) => e.input)).toEqual(['dest-dir', 'artifact', 'retention-days']);
+  });
+
+  it('stops at an input refused twice instead of guessing, and never loops', async () => {
+    const { allInputErrors } = await import('../../src/config/check.ts');
+    let calls = 0;
+    const errors = allInputErrors('teardown', { provider: 'gcp', verb: 'nuke' }, {}, () => {
+      calls++;
+      throw new InputError('provider', 'always wrong');
+    });
+    expect(errors.map((e) => e.message)).toEqual(["input 'provider': always wrong"]);
+    expect(calls).toBe(2);
+  });
+
+  it('the CLI prints each problem on its own line with --flags, before touching anything', async () => {
+    const { main } = await import('../../src/cli/index.ts');
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));
+    try {
+      const code = await main(['launch', '--run-id', 'bad id', '--command', 'x', '--host', 'h', '--port', '0', '--ssh-key-path', '/k', '--backend', 'screen']);
+      expect(code).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    const errs = lines
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('error: '));
+    expect(errs.map((l) => /^error: --([a-z-]+):/.exec(l)?.[1])).toEqual(['run-id', 'backend', 'port', 'known-hosts']);
+    for (const l of errs) expect(l).toMatch(/\(nothing was sent to the box\)$/);
   });
 });

@@ -145,9 +145,11 @@ describe('untrusted text on a terminal', () => {
 
 describe('summaries on a terminal', () => {
   it('undo the markdown escaping of untrusted text, and escape sequences still go', async () => {
-    const { markdownForTerminal } = await import('../../src/report/terminal.ts');
-    const text = 'collect (verified) must come first: a|b <x> & @user https://x.test \u001b[2J';
-    expect(forTerminal(markdownForTerminal(inert(text)))).toBe('collect (verified) must come first: a|b <x> & @user https://x.test  [2J');
+    const { markdownToTerminal } = await import('../../src/report/terminal-markdown.ts');
+    const text = 'collect (verified) must come first: a|b <x> & @user https://x.test \u001b[2J **not bold** `not code`';
+    expect(markdownToTerminal(forTerminal(inert(text)))).toBe(
+      'collect (verified) must come first: a|b <x> & @user https://x.test  [2J **not bold** `not code`',
+    );
   });
 });
 

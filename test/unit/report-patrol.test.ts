@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
 import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
-import { BODY_MAX, chart, costLine, renderPatrol, renderStatusText, type HostVerdict } from '../../src/report/patrol.ts';
+import { BODY_MAX, chart, costLine, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/report/patrol.ts';
 import { TransportError } from '../../src/ssh/errors.ts';
+import { markdownToTerminal } from '../../src/report/terminal-markdown.ts';
 
 const now = new Date('2026-11-22T12:00:00Z');
 function verdict(id: string, over: Partial<Verdict> = {}): HostVerdict {
@@ -102,12 +103,22 @@ describe('patrol status rendering', () => {
     expect(kept?.history.at(-1)).toEqual([1_795_000_000 + 95 * 1799 + 63, 95_063, Math.abs(Math.sin(95 * 12.9898 + 63 * 78.233)) * 3]);
   });
 
-  it('prints the same facts as aligned columns for a terminal', () => {
-    const text = renderStatusText([verdict('a'), verdict('bb', { state: 'dead', detail: 'no process', remediation: 'resume' })], now);
-    const [header, a] = text.split('\n');
-    expect(header).toMatch(/^RUN\s+HOST\s+STATE\s+STEP/);
-    expect(a?.indexOf('root@')).toBe(header?.indexOf('HOST'));
+  it('prints the same facts as aligned columns for a terminal, with a sparkline of loss', () => {
+    const memory = {
+      v: 1 as const,
+      tick: 5,
+      runs: { a: { history: [0.9, 0.7, 0.5, 0.3, 0.2].map((l, k) => [1_795_000_000 + k, k * 10, l] as [number, number, number]) } },
+    } as unknown as TickMemory;
+    const md = renderStatusForTerminal([verdict('a'), verdict('bb', { state: 'dead', detail: 'no process', remediation: 'resume' })], memory, now);
+    const text = markdownToTerminal(md);
+    const [title, , header, a, b] = text.split('\n');
+    expect(title).toMatch(/^tether status — /);
+    expect(header).toMatch(/^run\s+host\s+state\s+step/);
+    expect(a?.indexOf('root@')).toBe(header?.indexOf('host'));
+    expect(b?.indexOf('root@')).toBe(header?.indexOf('host'));
+    expect(a).toContain('█▆▄▂▁ 0.2');
     expect(text).toContain('bb: no process. Do: resume');
+    expect(text).not.toMatch(/\||\*\*|###|`/);
   });
 });
 
@@ -116,7 +127,7 @@ describe('cost visibility and torn-down runs', () => {
     const v = { ...verdict('done', { state: 'finished', since: '2026-11-22T09:30:00Z', detail: 'DONE' }), hourlyPrice: 2.4 };
     expect(costLine(v, now)).toBe(' 💸 Finished 2h 30m ago and the box still bills: 6.00 spent since at 2.4/h — collect, then tear it down.');
     expect(renderPatrol([v], { v: 1, tick: 1, runs: {} }, now)).toContain('💸 Finished 2h 30m ago');
-    expect(renderStatusText([v], now)).toContain('6.00 spent since');
+    expect(markdownToTerminal(renderStatusForTerminal([v], { v: 1, tick: 1, runs: {} }, now))).toContain('6.00 spent since');
     // No price, or not finished: no line.
     expect(costLine({ ...v, hourlyPrice: null }, now)).toBe('');
     expect(costLine({ ...v, state: 'running' }, now)).toBe('');

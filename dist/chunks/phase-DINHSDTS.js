@@ -17,37 +17,37 @@ import {
   mergeMemories,
   readMemory,
   renderPatrol,
-  renderStatusText,
+  renderStatusForTerminal,
   stateText
-} from "./chunk-SCQK4O5A.js";
+} from "./chunk-QCKN26TC.js";
 import {
   loadCredential
-} from "./chunk-QCTJI2JK.js";
+} from "./chunk-XAI2C3DU.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
+import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection,
   parseKeySource
-} from "./chunk-RHEQ2YO7.js";
-import "./chunk-EPCPIVQ4.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-3SJ4V5W3.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-3DXTACMI.js";
+} from "./chunk-U7F4KCTF.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-DYCU5SPG.js";
+} from "./chunk-2QZZ7MPP.js";
 import {
   InputError,
   number,
   remotePath,
   runId,
   splitList
-} from "./chunk-ECWVTPTB.js";
+} from "./chunk-IG6J6XRG.js";
+import "./chunk-UWHVA42A.js";
 import {
   __commonJS,
   __require,
@@ -7827,7 +7827,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     now,
     STATUS_MARKER
   );
-  reporter.summary(mode === "text" ? renderStatusText(result.verdicts, now) : render(runIds));
+  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code = 0;
   const written = [];
   for (const store of stores) {

@@ -6,13 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-44RXEGAD.js";
+} from "./chunk-3SU2W7AE.js";
 import {
   loadCredential
-} from "./chunk-QCTJI2JK.js";
+} from "./chunk-XAI2C3DU.js";
 import {
   parseConnection
-} from "./chunk-RHEQ2YO7.js";
+} from "./chunk-3SJ4V5W3.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

@@ -14,12 +14,12 @@ import {
 } from "./chunk-XATXQSVH.js";
 import "./chunk-6AJEPD4U.js";
 import "./chunk-NSC5ULHP.js";
+import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection
-} from "./chunk-RHEQ2YO7.js";
-import "./chunk-EPCPIVQ4.js";
+} from "./chunk-3SJ4V5W3.js";
+import "./chunk-IG6J6XRG.js";
 import "./chunk-UWHVA42A.js";
-import "./chunk-ECWVTPTB.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/registry/hosts.ts

@@ -10,11 +10,10 @@ import {
   parseMemory
 } from "./chunk-QDNKGBW7.js";
 import {
-  backendOf,
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-44RXEGAD.js";
+} from "./chunk-3SU2W7AE.js";
 import {
   specExpectedDuration
 } from "./chunk-6AJEPD4U.js";
@@ -31,6 +30,9 @@ import {
   parseMarker,
   str
 } from "./chunk-NSC5ULHP.js";
+import {
+  backendOf
+} from "./chunk-YLWYNWZR.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";

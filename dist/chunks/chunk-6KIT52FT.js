@@ -5,6 +5,12 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  parseCollect
+} from "./chunk-XEMQKCNU.js";
+import {
+  parseTeardown
+} from "./chunk-KVJWKUR4.js";
+import {
   artifactServiceMissing,
   error,
   getInput,
@@ -15,14 +21,24 @@ import {
   warning
 } from "./chunk-PWDKICJE.js";
 import {
+  parseLaunch,
+  readSecrets
+} from "./chunk-2U5FTT2H.js";
+import {
+  parseConnection
+} from "./chunk-3SJ4V5W3.js";
+import {
+  parsePatrol,
   parseReportTo
-} from "./chunk-3DXTACMI.js";
+} from "./chunk-U7F4KCTF.js";
 import {
-  inert
-} from "./chunk-DYCU5SPG.js";
+  inert,
+  parseAudit
+} from "./chunk-2QZZ7MPP.js";
 import {
-  InputError
-} from "./chunk-ECWVTPTB.js";
+  InputError,
+  InputErrors
+} from "./chunk-IG6J6XRG.js";
 
 // src/config/inputs.ts
 var CONNECTION_INPUTS = [
@@ -155,6 +171,60 @@ function withDefaults(phase, inputs) {
   return out;
 }
 
+// src/config/check.ts
+var CHECKS = {
+  audit: (inputs, env) => {
+    parseAudit(inputs);
+    parseConnection(inputs, env);
+  },
+  launch: (inputs, env) => {
+    const cfg = parseLaunch(inputs);
+    parseReportTo(inputs["report-to"]);
+    readSecrets(cfg.secretNames, env);
+    if (cfg.audit) parseAudit(inputs);
+    parseConnection(inputs, env);
+  },
+  patrol: (inputs, env) => {
+    const cfg = parsePatrol(inputs);
+    if (!cfg.config && !cfg.registry) parseConnection(inputs, env);
+  },
+  collect: (inputs, env) => {
+    parseCollect(inputs);
+    parseConnection(inputs, env);
+  },
+  teardown: (inputs, env) => {
+    parseTeardown(inputs, env);
+  }
+};
+var STAND_INS = {
+  "run-id": "stand-in",
+  command: "true",
+  host: "stand-in.invalid",
+  "host-key-fingerprint": `SHA256:${"A".repeat(43)}`,
+  "run-ids": "stand-in",
+  "instance-id": "stand-in",
+  "dest-dir": "stand-in"
+};
+function allInputErrors(phase, inputs, env, check = CHECKS[phase]) {
+  const errors = [];
+  const refused = /* @__PURE__ */ new Set();
+  const defaults = defaultsOf(phase);
+  const cur = { ...inputs };
+  for (let round = 0; round <= Object.keys(inputs).length + 1; round++) {
+    try {
+      check(cur, env);
+      return errors;
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      if (refused.has(err.input)) return errors;
+      refused.add(err.input);
+      errors.push(err);
+      cur[err.input] = defaults[err.input] ?? STAND_INS[err.input] ?? "";
+    }
+  }
+  return errors;
+}
+
 // src/config/outputs.ts
 var OUTPUT_DOCS = {
   launch: {
@@ -208,7 +278,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-JVDREEBF.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-HX5QYNYW.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -218,7 +288,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-JVDREEBF.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-HX5QYNYW.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -228,9 +298,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-CW3SIWSH.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-ZIRM433Z.js")).probeHost,
-      registered: (await import("./hosts-35EU644E.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-DINHSDTS.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-G6PUAA74.js")).probeHost,
+      registered: (await import("./hosts-UAIDHTZO.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -243,7 +313,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-35NKUGVL.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-DLYK5A7P.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -253,7 +323,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-O2BN7VXH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-AHKMV6GG.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -262,6 +332,9 @@ var PHASES = {
 var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
 async function runPhase(phase, inputs, env, reporter, ports) {
   const full = withDefaults(phase.name, inputs);
+  const errors = allInputErrors(phase.name, full, env);
+  if (errors.length > 1) throw new InputErrors(errors);
+  if (errors[0]) throw errors[0];
   if (phase.holdsKey) ports.checkContext(full);
   return phase.run(full, env, reporter, ports);
 }
@@ -309,7 +382,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-QZ2XHDCO.js").then((m) => {
+  const get = () => real ??= import("./status-store-IDB4ZATW.js").then((m) => {
     store = m.githubStore(target, env, token);
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -331,16 +404,23 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-QZ2XHDCO.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-IDB4ZATW.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 
 // src/report/describe-error.ts
 function describeError(err) {
-  if (err instanceof InputError) return { line: `${err.message} (nothing was sent to the box)`, code: 2 };
+  if (err instanceof InputErrors) {
+    const lines = err.errors.map((e) => `${e.message} (nothing was sent to the box)`);
+    return { line: lines.join("\n"), lines, code: 2 };
+  }
+  if (err instanceof InputError) return one(`${err.message} (nothing was sent to the box)`, 2);
   const advice = err?.advice;
-  if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return { line: `${err.message} \u2014 ${advice}`, code: 4 };
-  return { line: err instanceof Error ? err.message : String(err), code: 1 };
+  if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return one(`${err.message} \u2014 ${advice}`, 4);
+  return one(err instanceof Error ? err.message : String(err), 1);
+}
+function one(line, code) {
+  return { line, lines: [line], code };
 }
 
 // src/github/actions-io.ts
@@ -384,10 +464,10 @@ async function runAction(phase) {
     code = await phase(r);
   } catch (err) {
     const d = describeError(err);
-    r.error(d.line);
+    for (const line of d.lines) r.error(line);
     r.summary(`### \u274C tether
 
-${inert(d.line)}
+${d.lines.map((l) => `- ${inert(l)}`).join("\n")}
 `);
     code = d.code;
   }

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-DYCU5SPG.js";
+} from "./chunk-2QZZ7MPP.js";
 import {
   InputError,
   duration,
@@ -16,7 +16,7 @@ import {
   runId,
   show,
   splitList
-} from "./chunk-ECWVTPTB.js";
+} from "./chunk-IG6J6XRG.js";
 
 // src/patrol/remediation.ts
 var STATES = [

@@ -13,14 +13,13 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-2XY4O3BU.js";
+} from "./chunk-DYNF4UGD.js";
 import {
-  BACKEND_NAMES,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-44RXEGAD.js";
+} from "./chunk-3SU2W7AE.js";
 import {
   renderRegistration,
   signedBytes
@@ -32,7 +31,7 @@ import {
 } from "./chunk-6AJEPD4U.js";
 import {
   ATTEMPT_MAX,
-  bool as bool2,
+  bool,
   int,
   obj,
   optInt,
@@ -40,86 +39,32 @@ import {
   parseMarker,
   str
 } from "./chunk-NSC5ULHP.js";
-import "./chunk-QCTJI2JK.js";
+import {
+  parseLaunch,
+  readSecrets
+} from "./chunk-2U5FTT2H.js";
+import "./chunk-YLWYNWZR.js";
+import "./chunk-XAI2C3DU.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-RHEQ2YO7.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-UWHVA42A.js";
+import "./chunk-3SJ4V5W3.js";
 import {
   parseReportTo
-} from "./chunk-3DXTACMI.js";
+} from "./chunk-U7F4KCTF.js";
 import {
-  DEFAULT_RUN_ROOT,
   code,
   inert,
   parseAudit
-} from "./chunk-DYCU5SPG.js";
+} from "./chunk-2QZZ7MPP.js";
 import {
-  InputError,
-  bool,
-  command,
-  duration,
-  envLines,
-  globs,
-  names,
-  number,
-  oneOf,
-  plainPath,
-  remotePath,
-  runId,
-  show
-} from "./chunk-ECWVTPTB.js";
+  InputError
+} from "./chunk-IG6J6XRG.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/launch/phase.ts
 import { writeFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
-
-// src/config/launch.ts
-var BACKENDS = BACKEND_NAMES;
-var SYNC_MODES = ["dir", "git-head"];
-function parseLaunch(inputs) {
-  const env = envLines("env", inputs["env"]);
-  const secretNames = names("secrets", inputs["secrets"]);
-  for (const name of secretNames) {
-    if (env.some(([n]) => n === name)) throw new InputError("secrets", `${name} is also set in 'env'; a variable is either plain or secret`);
-  }
-  const commit = (inputs["commit"] ?? "").trim() || void 0;
-  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
-  const syncDir = (inputs["sync-dir"] ?? "").trim();
-  plainPath("sync-dir", syncDir);
-  if (syncDir && (inputs["workdir"] ?? "").trim())
-    throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
-  const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    command: command("command", inputs["command"], true),
-    then: command("then", inputs["then"], false),
-    workdir: remotePath("workdir", inputs["workdir"], "~"),
-    env,
-    secretNames,
-    backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    checkpoints: globs("checkpoints", inputs["checkpoints"]),
-    expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
-    resume: bool("resume", inputs["resume"], false),
-    audit: bool("audit", inputs["audit"], true),
-    confirmTimeoutS: confirm,
-    commit,
-    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
-  };
-}
-function readSecrets(names2, env) {
-  return names2.map((name) => {
-    const value = env[name];
-    if (value === void 0 || value === "") {
-      throw new InputError("secrets", `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
-    }
-    if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
-    if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
-    return [name, value];
-  });
-}
 
 // src/report/launch.ts
 var fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
@@ -284,8 +229,8 @@ function confirmResult(raw) {
   const w = "confirm.sh result";
   const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
   return {
-    alive: bool2(o, "alive", w),
-    log_exists: bool2(o, "log_exists", w),
+    alive: bool(o, "alive", w),
+    log_exists: bool(o, "log_exists", w),
     markerKind: kind === "" ? null : kind,
     marker: str(o, "marker", w, { max: 4096 }),
     head: str(o, "head", w, { max: 8192 })

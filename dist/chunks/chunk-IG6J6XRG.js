@@ -14,6 +14,15 @@ var InputError = class extends Error {
   }
   input;
 };
+var InputErrors = class extends InputError {
+  constructor(errors) {
+    super(errors[0]?.input ?? "inputs", "");
+    this.errors = errors;
+    this.message = errors.map((e) => e.message).join("\n");
+    this.name = "InputErrors";
+  }
+  errors;
+};
 
 // src/config/values.ts
 import { isIP } from "node:net";
@@ -196,6 +205,7 @@ function size(input, raw, fallback) {
 
 export {
   InputError,
+  InputErrors,
   plainPath,
   show,
   runId,

@@ -20,18 +20,18 @@ import "./chunk-NSC5ULHP.js";
 import {
   STATUS_MARKER,
   renderTeardownMark
-} from "./chunk-SCQK4O5A.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-QCKN26TC.js";
 import {
   parseReportTo
-} from "./chunk-3DXTACMI.js";
+} from "./chunk-U7F4KCTF.js";
 import {
   code,
   inert
-} from "./chunk-DYCU5SPG.js";
+} from "./chunk-2QZZ7MPP.js";
 import {
   InputError
-} from "./chunk-ECWVTPTB.js";
+} from "./chunk-IG6J6XRG.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // node_modules/@octokit/rest/dist-src/version.js

@@ -5,127 +5,48 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  FACTS,
-  INSTANCE_ID,
-  PROVIDERS,
-  VERBS,
   VERIFIED_SCHEMA,
   buildManifest,
   filesSha256,
-  instanceIdFor,
   parseManifest,
   renderCard
-} from "./chunk-6WGMWHIS.js";
+} from "./chunk-B74QPJBI.js";
+import {
+  parseTeardown
+} from "./chunk-KVJWKUR4.js";
+import {
+  FACTS
+} from "./chunk-JMKXPYYV.js";
 import {
   openPinned
-} from "./chunk-2XY4O3BU.js";
+} from "./chunk-DYNF4UGD.js";
 import {
   connect
-} from "./chunk-44RXEGAD.js";
+} from "./chunk-3SU2W7AE.js";
 import "./chunk-NSC5ULHP.js";
+import "./chunk-YLWYNWZR.js";
 import {
   loadCredential
-} from "./chunk-QCTJI2JK.js";
+} from "./chunk-XAI2C3DU.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import {
-  parseConnection
-} from "./chunk-RHEQ2YO7.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-UWHVA42A.js";
+import "./chunk-3SJ4V5W3.js";
 import {
-  DEFAULT_RUN_ROOT,
   code,
   inert
-} from "./chunk-DYCU5SPG.js";
+} from "./chunk-2QZZ7MPP.js";
 import {
-  InputError,
-  bool,
-  command,
-  duration,
-  oneOf,
-  plainPath,
-  remotePath,
-  runId,
-  show
-} from "./chunk-ECWVTPTB.js";
+  InputError
+} from "./chunk-IG6J6XRG.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-
-// src/config/teardown.ts
-function parseTeardown(inputs, env) {
-  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
-  if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
-  const verb = oneOf("verb", inputs["verb"], VERBS, "park");
-  if (!(inputs["verb"] ?? "").trim()) throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible)");
-  if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
-  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
-  if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection);
-  if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
-  const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
-  if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
-  plainPath("verified-path", verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
-    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
-  const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
-  if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
-    throw new InputError(
-      "verified-path",
-      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
-    );
-  }
-  const apiKey = inputs["api-key"] || void 0;
-  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
-    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
-  }
-  const teardownCommand = command("teardown-command", inputs["teardown-command"], provider === "command");
-  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
-  if (provider === "aws") {
-    if (!awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
-      throw new InputError("aws-region", `${awsRegion ? show(awsRegion) + " is not" : "is required:"} an AWS region like us-east-1`);
-    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
-      throw new InputError(
-        "aws-region",
-        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
-      );
-    if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
-  }
-  const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
-  const confirm = (inputs["confirm"] ?? "").trim();
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    provider,
-    instanceId,
-    verb,
-    verifiedPath,
-    verifiedArtifact,
-    allowParkUnverified,
-    approval,
-    confirm,
-    dryRun: bool("dry-run", inputs["dry-run"], true),
-    apiKey,
-    apiUrl,
-    awsRegion,
-    teardownCommand,
-    timeoutS: (() => {
-      const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
-      if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
-      return t;
-    })(),
-    connection
-  };
-}
 
 // src/teardown/render.ts
 var HEAD = {
@@ -176,12 +97,12 @@ function checkHostKey(v, seen) {
   return want === seen ? null : `the box answering now has host key ${seen}, the proof was collected from ${String(want)}: another machine holds this address`;
 }
 var refuse = (reason) => ({ ok: false, reason });
-function checkProof(runId2, verb, files, allowParkUnverified) {
+function checkProof(runId, verb, files, allowParkUnverified) {
   if (!files) {
     if (verb === "park" && allowParkUnverified)
       return { ok: true, proof: null, notes: ["no VERIFIED.json: parking (reversible) without verification, as allow-park-unverified asks"] };
     return refuse(
-      `no VERIFIED.json for run ${runId2}: collect (verified) must come first${verb === "park" ? "; a reversible park without it needs allow-park-unverified: true" : ""}`
+      `no VERIFIED.json for run ${runId}: collect (verified) must come first${verb === "park" ? "; a reversible park without it needs allow-park-unverified: true" : ""}`
     );
   }
   let v;
@@ -191,7 +112,7 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
     return refuse("VERIFIED.json is not JSON");
   }
   if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
-  if (v.run_id !== runId2) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId2}`);
+  if (v.run_id !== runId) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId}`);
   if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ""))
     return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
   if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
@@ -200,7 +121,7 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
     return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
   let manifest;
   try {
-    manifest = parseManifest(JSON.parse(files.manifestText), runId2);
+    manifest = parseManifest(JSON.parse(files.manifestText), runId);
   } catch (err) {
     return refuse(`manifest.json beside VERIFIED.json: ${err.message}`);
   }
@@ -363,7 +284,7 @@ function awsProvider(ctx, creds, apiUrl) {
 
 // src/teardown/providers/command.ts
 import { spawn } from "node:child_process";
-function commandProvider(ctx, command2, env, timeoutMs) {
+function commandProvider(ctx, command, env, timeoutMs) {
   let done = false;
   return {
     async state() {
@@ -371,7 +292,7 @@ function commandProvider(ctx, command2, env, timeoutMs) {
     },
     request(verb) {
       return new Promise((resolve2, reject) => {
-        const child = spawn("bash", ["-c", command2], {
+        const child = spawn("bash", ["-c", command], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
           detached: true
@@ -687,7 +608,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     else reporter.info(`teardown ${state2}: ${reason2}`);
     return exit2;
   };
-  const runId2 = cfg.runId;
+  const runId = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
@@ -701,17 +622,17 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate.reason;
-  if (refused) return finish("refused", refused, 1, { kind: "refused", runId: runId2, reason: refused, notes: [], card });
+  if (refused) return finish("refused", refused, 1, { kind: "refused", runId, reason: refused, notes: [], card });
   const notes = gate.ok ? [...gate.notes] : [];
   if (proof && cfg.connection) {
     try {
       const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return finish("refused", otherBox, 1, { kind: "refused", runId: runId2, reason: otherBox, notes: [], card });
+        if (otherBox) return finish("refused", otherBox, 1, { kind: "refused", runId, reason: otherBox, notes: [], card });
         const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
         const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish("refused", changed, 1, { kind: "refused", runId: runId2, reason: changed, notes: [], card });
+        if (changed) return finish("refused", changed, 1, { kind: "refused", runId, reason: changed, notes: [], card });
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
       } finally {
         session.close();
@@ -719,7 +640,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     } catch (err) {
       if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed") {
         const reason2 = `could not rebuild the manifest on the box to compare: ${err.message}`;
-        return finish("refused", reason2, 1, { kind: "refused", runId: runId2, reason: reason2, notes: [], card });
+        return finish("refused", reason2, 1, { kind: "refused", runId, reason: reason2, notes: [], card });
       }
       notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
@@ -727,7 +648,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   for (const n of notes) reporter.info(`teardown: ${n}`);
   if (cfg.dryRun) {
     const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
-    return finish("dry-run", reason2, 0, { kind: "dry-run", runId: runId2, reason: reason2, notes, card });
+    return finish("dry-run", reason2, 0, { kind: "dry-run", runId, reason: reason2, notes, card });
   }
   const ctx = {
     instanceId: cfg.instanceId,
@@ -742,9 +663,9 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
   } catch (err) {
     const reason2 = err.message;
-    return finish("failed", reason2, 1, { kind: "failed", runId: runId2, reason: reason2, notes, card });
+    return finish("failed", reason2, 1, { kind: "failed", runId, reason: reason2, notes, card });
   }
-  if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId: runId2, detail: result.detail, notes, card });
+  if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId, detail: result.detail, notes, card });
   const state = cfg.verb === "destroy" ? "torn-down" : "parked";
   const verbFacts = FACTS[cfg.provider][cfg.verb];
   let leftovers = null;
@@ -759,7 +680,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
   const exit = finish(state, reason, 0, {
     kind: "done",
-    runId: runId2,
+    runId,
     state,
     instanceId: cfg.instanceId,
     detail: result.detail,

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   code,
   inert
-} from "./chunk-DYCU5SPG.js";
+} from "./chunk-2QZZ7MPP.js";
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
@@ -76,6 +76,18 @@ function markTeardown(m, runId, mark) {
     history: []
   };
   return { ...m, runs: { ...m.runs, [runId]: { ...prev, teardown: mark } } };
+}
+
+// src/report/terminal-markdown.ts
+var sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
+var COLOR = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
+var BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+function sparkline(values, width = 16) {
+  const v = values.filter((x) => x !== null && Number.isFinite(x)).slice(-width);
+  if (!v.length) return "";
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return v.map((x) => BARS[hi === lo ? 3 : Math.round((x - lo) / (hi - lo) * (BARS.length - 1))]).join("");
 }
 
 // src/report/patrol.ts
@@ -187,27 +199,35 @@ ${visible}
 ${memoryBlock(fitMemory(memory, 24e3))}
 `;
 }
-function renderStatusText(verdicts, now) {
-  const rows = [["RUN", "HOST", "STATE", "STEP", "EPOCH", "METRICS", "HEARTBEAT", "CKPTS", "SINCE"]];
-  for (const v of verdicts) {
-    rows.push([
-      v.runId,
-      v.host,
-      stateText(v) + (v.flags.length ? ` [${v.flags.join(",")}]` : ""),
-      v.step === null ? "-" : String(v.step),
-      v.epoch ?? "-",
-      metricsText(v.metrics) || "-",
+function renderStatusForTerminal(verdicts, memory, now) {
+  const rows = verdicts.map((v) => {
+    const losses = (memory.runs[v.runId]?.history ?? []).map((p) => p[2]);
+    const last = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
+    const loss = last === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last.toPrecision(4))}`;
+    const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
+    const cellsOf = [
+      code(v.runId),
+      code(v.host),
+      inert(state),
+      v.step === null ? "\u2014" : String(v.step),
+      v.epoch ? inert(v.epoch, 40) : "\u2014",
+      inert(metricsText(v.metrics)) || "\u2014",
+      loss,
       age(v.heartbeatAgeS),
       String(v.checkpoints.count),
       age((now.getTime() - Date.parse(v.since)) / 1e3)
-    ]);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const lines = rows.map(
-    (r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()
-  );
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `${v.runId}: ${v.detail}. Do: ${v.remediation}${costLine(v, now)}`);
-  return [...lines, ...notes.length ? ["", ...notes] : []].join("\n");
+    ];
+    return `| ${cellsOf.join(" | ")} |`;
+  });
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
+  return [
+    `### tether status \u2014 ${now.toISOString().replace(/\.\d+Z$/, "Z")}`,
+    "",
+    "| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+    ...notes.length ? ["", ...notes] : []
+  ].join("\n");
 }
 
 export {
@@ -219,5 +239,5 @@ export {
   stateText,
   renderPatrol,
   renderTeardownMark,
-  renderStatusText
+  renderStatusForTerminal
 };

@@ -5,111 +5,49 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  INSTANCE_ID,
-  PROVIDERS,
-  VERBS,
   buildManifest,
   filesSha256,
   human,
-  instanceIdFor,
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-6WGMWHIS.js";
+} from "./chunk-B74QPJBI.js";
+import {
+  parseCollect
+} from "./chunk-XEMQKCNU.js";
+import "./chunk-JMKXPYYV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-2XY4O3BU.js";
+} from "./chunk-DYNF4UGD.js";
 import {
   shellQuote
-} from "./chunk-44RXEGAD.js";
+} from "./chunk-3SU2W7AE.js";
 import "./chunk-NSC5ULHP.js";
+import "./chunk-YLWYNWZR.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
-import "./chunk-QCTJI2JK.js";
+import "./chunk-XAI2C3DU.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-RHEQ2YO7.js";
 import "./chunk-EPCPIVQ4.js";
+import "./chunk-3SJ4V5W3.js";
+import {
+  code,
+  inert
+} from "./chunk-2QZZ7MPP.js";
+import {
+  InputError
+} from "./chunk-IG6J6XRG.js";
 import {
   knownHostsLine
 } from "./chunk-UWHVA42A.js";
-import {
-  DEFAULT_RUN_ROOT,
-  code,
-  inert
-} from "./chunk-DYCU5SPG.js";
-import {
-  InputError,
-  bool,
-  command,
-  duration,
-  number,
-  oneOf,
-  plainPath,
-  remotePath,
-  runId,
-  show,
-  size,
-  splitList
-} from "./chunk-ECWVTPTB.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/collect/phase.ts
 import { spawnSync } from "node:child_process";
 import { existsSync as existsSync2, lstatSync, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { join as join2, relative, resolve } from "node:path";
-
-// src/config/collect.ts
-import { availableParallelism } from "node:os";
-var ARTIFACT_MODES = ["none", "verified", "all"];
-var DEFAULT_ARTIFACT_BUDGET = 5e8;
-function parseCollect(inputs) {
-  const dest = (inputs["dest-dir"] ?? "").trim();
-  if (!dest) throw new InputError("dest-dir", "is required: a directory on the runner for the checkpoints (on a self-hosted runner, your durable copy)");
-  plainPath("dest-dir", dest);
-  const roster = splitList(inputs["roster"] ?? "");
-  for (const cell of roster)
-    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
-  const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
-  if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    destDir: dest,
-    latestOnly: bool("latest-only", inputs["latest-only"], false),
-    roster,
-    parallel,
-    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false),
-    artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),
-    artifactExplicit: (inputs["artifact"] ?? "").trim() !== "",
-    retentionDays: retention(inputs["retention-days"]),
-    stallTimeoutS: stallTimeout(inputs["stall-timeout"]),
-    card: teardownCard(inputs),
-    artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET)
-  };
-}
-function retention(raw) {
-  const d = (raw ?? "").trim();
-  if (!d) return void 0;
-  if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400)
-    throw new InputError("retention-days", `${show(raw ?? "")} is not a whole number of days from 1 to 400`);
-  return Number(d);
-}
-function stallTimeout(raw) {
-  const t = duration("stall-timeout", raw, 120) ?? 120;
-  if (t < 2 || t > 86400) throw new InputError("stall-timeout", `${show(raw ?? "")} is outside 2s to 1d`);
-  return t;
-}
-function teardownCard(inputs) {
-  if (!(inputs["provider"] ?? "").trim()) return null;
-  const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
-  const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
-  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  return { provider, instanceId, verb };
-}
 
 // src/transfer/pull.ts
 import { spawn } from "node:child_process";
@@ -296,8 +234,8 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
 }
 
 // src/collect/artifacts.ts
-function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
-  const base = `tether-${runId2}-${filesSha2562.slice(0, 12)}`;
+function planArtifacts(runId, filesSha2562, root, files, records, verified) {
+  const base = `tether-${runId}-${filesSha2562.slice(0, 12)}`;
   return [
     { kind: "checkpoints", name: `${base}-checkpoints${verified ? "" : "-unverified"}`, root, files: files.map((f) => f.path), bytes: sum(files) },
     { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
@@ -323,11 +261,11 @@ function renderArtifacts(uploaded, warning) {
 import { open } from "node:fs/promises";
 async function fileSource(path) {
   const fh = await open(path, "r");
-  const { size: size2 } = await fh.stat();
+  const { size } = await fh.stat();
   return {
-    size: size2,
+    size,
     read: async (offset, length) => {
-      const n = Math.max(0, Math.min(length, size2 - offset));
+      const n = Math.max(0, Math.min(length, size - offset));
       const buf = Buffer.allocUnsafe(n);
       let got = 0;
       while (got < n) {
@@ -342,9 +280,9 @@ async function fileSource(path) {
 }
 
 // src/collect/report.ts
-function renderCollect(runId2, m, files, c, verifiedPath) {
+function renderCollect(runId, m, files, c, verifiedPath) {
   const lines = [
-    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId2)}: ${verifiedPath ? "verified" : "NOT verified"}`,
+    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId)}: ${verifiedPath ? "verified" : "NOT verified"}`,
     "",
     `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ""}`,
     "",
@@ -366,8 +304,8 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
   }
   return lines.join("\n");
 }
-function renderPullFailure(runId2, why) {
-  return `### \u274C tether collect \u2014 ${code(runId2)}: NOT verified
+function renderPullFailure(runId, why) {
+  return `### \u274C tether collect \u2014 ${code(runId)}: NOT verified
 
 The pull stopped: ${inert(why)}
 
@@ -418,8 +356,8 @@ function words(b, Ctor) {
   return new Ctor(src.buffer, src.byteOffset, n);
 }
 async function countNonFinite(src, offset, bytes, dtype) {
-  const size2 = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
-  const chunk = CHUNK - CHUNK % size2;
+  const size = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
+  const chunk = CHUNK - CHUNK % size;
   let bad = 0;
   const at = (pos) => pos < bytes ? prefetch(src.read(offset + pos, Math.min(chunk, bytes - pos))) : null;
   let next = at(0);
@@ -535,9 +473,9 @@ async function readValue(c, type, key, depth = 0) {
     else throw new Malformed(`${key}: array of unknown value type ${inner}`);
     return null;
   }
-  const size2 = VALUE_BYTES[type];
-  if (size2 === void 0) throw new Malformed(`${key}: unknown value type ${type}`);
-  const b = await c.bytes(size2, `value of ${key}`);
+  const size = VALUE_BYTES[type];
+  if (size === void 0) throw new Malformed(`${key}: unknown value type ${type}`);
+  const b = await c.bytes(size, `value of ${key}`);
   return type === 4 ? b.readUInt32LE(0) : type === 5 ? b.readInt32LE(0) : null;
 }
 async function verifyGguf(src) {
@@ -906,15 +844,15 @@ function parseNpyHeader(h) {
     return `unreadable header ${JSON.stringify(h.trim().slice(0, 80))}: ${err.message}`;
   }
 }
-function npyLayout(head, size2, name) {
-  if (size2 < 10 || head.length < 10) return "shorter than an .npy header";
+function npyLayout(head, size, name) {
+  if (size < 10 || head.length < 10) return "shorter than an .npy header";
   if (!head.subarray(0, 6).equals(Buffer.from([147, 78, 85, 77, 80, 89]))) return "no \\x93NUMPY magic";
   const major = head[6];
   if (major < 1 || major > 3) return `.npy format version ${major} is not known`;
   if (major > 1 && head.length < 12) return "shorter than an .npy header";
   const hlen = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
-  if (start + hlen > head.length || start + hlen > size2) return "the header runs past the file";
+  if (start + hlen > head.length || start + hlen > size) return "the header runs past the file";
   const parsed = parseNpyHeader(head.subarray(start, start + hlen).toString("latin1"));
   if (typeof parsed === "string") return parsed;
   const { descr, shape } = parsed;
@@ -925,7 +863,7 @@ function npyLayout(head, size2, name) {
   const bytes = shape.reduce((a, d) => a * d, 1) * (DTYPE_BYTES[dtype] ?? 1);
   if (!Number.isSafeInteger(bytes)) return `shape (${shape.join(", ")}) is larger than any real file`;
   const dataStart = start + hlen;
-  if (size2 - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${size2 - dataStart}`;
+  if (size - dataStart !== bytes) return `${dtype}${JSON.stringify(shape)} needs ${bytes} data bytes, the file has ${size - dataStart}`;
   return { tensor: { name, dtype, shape, storage: String(dataStart), bytes }, dataStart };
 }
 var SCANNED = /* @__PURE__ */ new Set(["float64", "float32", "float16"]);
@@ -940,7 +878,7 @@ async function verifyNpy(src) {
   }
   return { ...r, ok: r.nonFinite.length === 0 };
 }
-function memberScanner(size2, name) {
+function memberScanner(size, name) {
   let head = Buffer.alloc(0);
   let layout = null;
   let pos = 0;
@@ -959,15 +897,15 @@ function memberScanner(size2, name) {
       pos += b.length;
       if (layout === null) {
         head = Buffer.concat([head, b.subarray(0, Math.max(0, HEADER_MAX - head.length))]);
-        if (head.length < Math.min(size2, HEADER_MAX)) return;
-        layout = npyLayout(head, size2, name);
+        if (head.length < Math.min(size, HEADER_MAX)) return;
+        layout = npyLayout(head, size, name);
       }
       if (typeof layout === "string" || !SCANNED.has(layout.tensor.dtype)) return;
       const skip = Math.max(0, layout.dataStart - at);
       if (skip < b.length) feedData(b.subarray(skip), layout.tensor.dtype);
     },
     result() {
-      return { layout: layout ?? npyLayout(head, size2, name), bad };
+      return { layout: layout ?? npyLayout(head, size, name), bad };
     }
   };
 }
@@ -1597,8 +1535,8 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
     throw err;
   }
 }
-function trustedLoad(command2, file, home) {
-  const r = spawnSync("bash", ["-c", `${command2} "$1"`, "tether-load", file], {
+function trustedLoad(command, file, home) {
+  const r = spawnSync("bash", ["-c", `${command} "$1"`, "tether-load", file], {
     env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
     encoding: "utf8",
     timeout: 6e5

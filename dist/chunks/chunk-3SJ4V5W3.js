@@ -5,12 +5,6 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  KnownHostsError,
-  isFingerprint,
-  keysForHost,
-  knownHostsName
-} from "./chunk-UWHVA42A.js";
-import {
   InputError,
   bool,
   host,
@@ -20,7 +14,13 @@ import {
   show,
   splitList,
   user
-} from "./chunk-ECWVTPTB.js";
+} from "./chunk-IG6J6XRG.js";
+import {
+  KnownHostsError,
+  isFingerprint,
+  keysForHost,
+  knownHostsName
+} from "./chunk-UWHVA42A.js";
 
 // src/config/connection.ts
 function parseKeySource(inputs, env) {
