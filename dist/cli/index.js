@@ -59,12 +59,15 @@ var init_errors = __esm({
   "src/config/errors.ts"() {
     "use strict";
     InputError = class extends Error {
-      constructor(input, problem) {
+      constructor(input, problem, cliProblem) {
         super(`input '${input}': ${problem}`);
         this.input = input;
         this.name = "InputError";
+        this.cliMessage = cliProblem === void 0 ? void 0 : `input '${input}': ${cliProblem}`;
       }
       input;
+      /** The same line for the CLI when the advice differs there (a shell, not workflow YAML). */
+      cliMessage;
     };
     InputErrors = class extends InputError {
       constructor(errors) {
@@ -572,7 +575,11 @@ function parseKeySource(inputs, env) {
   } else if (env["SSH_AUTH_SOCK"]) {
     return { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
   } else {
-    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
+    throw new InputError(
+      "ssh-key",
+      "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)",
+      "no key: give --ssh-key-path ~/.ssh/<key>, or run an ssh agent (SSH_AUTH_SOCK) that holds it"
+    );
   }
 }
 function parseConnection(inputs, env) {
@@ -1632,7 +1639,11 @@ function readSecrets(names2, env) {
   return names2.map((name) => {
     const value = env[name];
     if (value === void 0 || value === "") {
-      throw new InputError("secrets", `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
+      throw new InputError(
+        "secrets",
+        `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`,
+        `${name} is not set in this shell's environment (export ${name}=\u2026 first; its value goes to the job on stdin)`
+      );
     }
     if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
     if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
@@ -1713,6 +1724,11 @@ function parseReportTo(raw) {
   if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
   return { kind: m[1], number: Number(m[2]) };
 }
+function parseHeader(raw) {
+  const h = (raw ?? "").trim();
+  if (h && !/^[A-Za-z0-9._-]{1,64}$/.test(h)) throw new InputError("header", `${show(h)} is not a header: use 1-64 of A-Z a-z 0-9 . _ -`);
+  return h;
+}
 function parsePatrol(inputs) {
   const config = (inputs["config"] ?? "").trim() || void 0;
   const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
@@ -1753,7 +1769,8 @@ function parsePatrol(inputs) {
     failOn,
     stateFile,
     progressRegexes,
-    reportTo
+    reportTo,
+    header: parseHeader(inputs["header"])
   };
 }
 var init_patrol = __esm({
@@ -1792,7 +1809,11 @@ function parseTeardown(inputs, env) {
     );
   }
   const apiKey = inputs["api-key"] || void 0;
-  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError("api-key", `provider ${provider} needs its API key (pass it from a secret)`);
+  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError(
+    "api-key",
+    `provider ${provider} needs its API key (pass it from a secret)`,
+    `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`
+  );
   const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
   if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
     throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
@@ -13704,7 +13725,7 @@ var require_Protocol = __commonJS({
           write: new PacketWriter(this)
         };
         this._hostVerifier = !this._server && typeof config.hostVerifier === "function" ? config.hostVerifier : void 0;
-        this._parse = parseHeader;
+        this._parse = parseHeader2;
         this._buffer = void 0;
         this._authsQueue = [];
         this._authenticated = false;
@@ -14912,7 +14933,7 @@ var require_Protocol = __commonJS({
       }
     };
     var RE_IDENT = /^SSH-(2\.0|1\.99)-([^ ]+)(?: (.*))?$/;
-    function parseHeader(chunk, p, len) {
+    function parseHeader2(chunk, p, len) {
       let data;
       let chunkOffset;
       if (this._buffer) {
@@ -31113,6 +31134,9 @@ var init_terminal_markdown = __esm({
 });
 
 // src/report/patrol.ts
+function statusMarker(header = "") {
+  return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
+}
 function age(s) {
   if (s === null) return "\u2014";
   if (s < 90) return `${Math.round(s)} s`;
@@ -31158,10 +31182,10 @@ function chart(runId2, m) {
     "```"
   ].join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker2 = "") {
+function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
   const head = [
     marker2,
-    `### tether patrol \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
+    `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
     "",
     "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -31358,7 +31382,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
     result.verdicts.filter((v) => ids.includes(v.runId)),
     pick(result.memory, ids),
     now,
-    STATUS_MARKER
+    statusMarker(cfg.header),
+    cfg.header
   );
   reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code2 = 0;
@@ -34315,6 +34340,7 @@ var PATROL_INPUTS = [
   "stall-after",
   "fail-on",
   "report-to",
+  "header",
   "github-token",
   "state-file",
   "progress-regex"
@@ -34353,6 +34379,7 @@ var TEARDOWN_INPUTS = [
   "teardown-command",
   "teardown-timeout",
   "report-to",
+  "header",
   "github-token"
 ];
 var PHASE_INPUTS = {
@@ -34436,6 +34463,8 @@ var CHECKS = {
   },
   teardown: (inputs, env) => {
     parseTeardown(inputs, env);
+    parseReportTo(inputs["report-to"]);
+    parseHeader(inputs["header"]);
   }
 };
 var STAND_INS = {
@@ -34450,6 +34479,7 @@ var STAND_INS = {
 function allInputErrors(phase, inputs, env, check = CHECKS[phase]) {
   const errors = [];
   const refused = /* @__PURE__ */ new Set();
+  const used = [];
   const defaults = defaultsOf(phase);
   const cur = { ...inputs };
   for (let round = 0; round <= Object.keys(inputs).length + 1; round++) {
@@ -34460,8 +34490,10 @@ function allInputErrors(phase, inputs, env, check = CHECKS[phase]) {
       if (!(err instanceof InputError)) throw err;
       if (refused.has(err.input)) return errors;
       refused.add(err.input);
-      errors.push(err);
-      cur[err.input] = defaults[err.input] ?? STAND_INS[err.input] ?? "";
+      if (!used.some((s) => err.message.includes(s))) errors.push(err);
+      const next = defaults[err.input] ?? STAND_INS[err.input] ?? "";
+      if (next && next === STAND_INS[err.input]) used.push(next);
+      cur[err.input] = next;
     }
   }
   return errors;
@@ -34591,12 +34623,13 @@ function terminalPorts(cwd = process.cwd()) {
 
 // src/report/describe-error.ts
 init_errors();
-function describeError(err) {
+function describeError(err, where = "action") {
+  const text = (e) => `${where === "cli" && e.cliMessage || e.message} (nothing was sent to the box)`;
   if (err instanceof InputErrors) {
-    const lines = err.errors.map((e) => `${e.message} (nothing was sent to the box)`);
+    const lines = err.errors.map(text);
     return { line: lines.join("\n"), lines, code: 2 };
   }
-  if (err instanceof InputError) return one(`${err.message} (nothing was sent to the box)`, 2);
+  if (err instanceof InputError) return one(text(err), 2);
   const advice = err?.advice;
   if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return one(`${err.message} \u2014 ${advice}`, 4);
   return one(err instanceof Error ? err.message : String(err), 1);
@@ -34655,6 +34688,7 @@ var OPTION_HELP = {
   "stall-after": "alive but no log or checkpoint progress for this long is stalled (default 30m)",
   "fail-on": "states that fail the step when a run enters one (once: not again on later ticks while it stays there), comma separated (e.g. failed,dead,stalled,unreachable)",
   "report-to": "where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there",
+  header: "names this status comment, so independent patrols keep separate status comments on one PR or issue (1-64 of A-Z a-z 0-9 . _ -; default: none); teardown marks the comment with the same header",
   "github-token": "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   "state-file": "a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)",
   "progress-regex": "extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line",
@@ -34880,8 +34914,9 @@ ${value}` : value;
   if (problems.length) throw new ArgsError(problems.map((p) => `${p}; see 'tether ${cmd} --help'`));
   return out;
 }
+var ALL_INPUTS = new Set(Object.values(PHASE_INPUTS).flat());
 function cliLine(line) {
-  return line.replace(/^input '([a-z][a-z0-9-]*)': /, "--$1: ");
+  return line.replace(/^input '([a-z][a-z0-9-]*)': /, "--$1: ").replace(/'([a-z][a-z0-9-]*)'/g, (m, name) => ALL_INPUTS.has(name) ? `--${name}` : m);
 }
 function terminalReporter(outputs, env = process.env, out = process.stdout, err = process.stderr) {
   const masks = [];
@@ -34947,7 +34982,7 @@ ${usage()}`);
       for (const p of err.problems) reporter.error(p);
       return 2;
     }
-    const d = describeError(err);
+    const d = describeError(err, "cli");
     for (const line of d.lines) reporter.error(cliLine(line));
     return d.code;
   }

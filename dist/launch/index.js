@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-6KIT52FT.js";
-import "../chunks/chunk-XEMQKCNU.js";
-import "../chunks/chunk-KVJWKUR4.js";
+} from "../chunks/chunk-6KVTQ4R5.js";
+import "../chunks/chunk-DE5NC3GP.js";
+import "../chunks/chunk-GQG57MKC.js";
 import "../chunks/chunk-JMKXPYYV.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-2U5FTT2H.js";
+import "../chunks/chunk-T3FRM4YI.js";
 import "../chunks/chunk-YLWYNWZR.js";
-import "../chunks/chunk-3SJ4V5W3.js";
-import "../chunks/chunk-U7F4KCTF.js";
-import "../chunks/chunk-2QZZ7MPP.js";
-import "../chunks/chunk-IG6J6XRG.js";
+import "../chunks/chunk-INNOZAD6.js";
+import "../chunks/chunk-6WYEXZGS.js";
+import "../chunks/chunk-FPBAUO6M.js";
+import "../chunks/chunk-TZTO3P3G.js";
 import "../chunks/chunk-UWHVA42A.js";
 import "../chunks/chunk-R3K6G2KB.js";
 

@@ -43,6 +43,8 @@ export const OPTION_HELP: Record<string, string> = {
     'states that fail the step when a run enters one (once: not again on later ticks while it stays there), comma separated (e.g. failed,dead,stalled,unreachable)',
   'report-to':
     'where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there',
+  header:
+    'names this status comment, so independent patrols keep separate status comments on one PR or issue (1-64 of A-Z a-z 0-9 . _ -; default: none); teardown marks the comment with the same header',
   'github-token': "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
   'state-file': 'a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)',
   'progress-regex': 'extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line',

@@ -89,9 +89,11 @@ export function parseArgs(phase: Phase, argv: string[]): Record<string, string> 
   return out;
 }
 
-/** An input error in the terminal's words: `--name`, not the workflow's `input 'name'`. */
+const ALL_INPUTS = new Set<string>(Object.values(PHASE_INPUTS).flat());
+
+/** An input error in the terminal's words: `--name` for the input and for every input it mentions, not `input 'name'`. */
 export function cliLine(line: string): string {
-  return line.replace(/^input '([a-z][a-z0-9-]*)': /, '--$1: ');
+  return line.replace(/^input '([a-z][a-z0-9-]*)': /, '--$1: ').replace(/'([a-z][a-z0-9-]*)'/g, (m, name: string) => (ALL_INPUTS.has(name) ? `--${name}` : m));
 }
 
 /**
@@ -161,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const p of err.problems) reporter.error(p);
       return 2;
     }
-    const d = describeError(err);
+    const d = describeError(err, 'cli');
     for (const line of d.lines) reporter.error(cliLine(line));
     return d.code;
   }

@@ -35,7 +35,11 @@ export function parseKeySource(inputs: Inputs, env: Inputs): KeySource {
   } else if (env['SSH_AUTH_SOCK']) {
     return { kind: 'agent', socket: env['SSH_AUTH_SOCK'] };
   } else {
-    throw new InputError('ssh-key', "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
+    throw new InputError(
+      'ssh-key',
+      "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)",
+      'no key: give --ssh-key-path ~/.ssh/<key>, or run an ssh agent (SSH_AUTH_SOCK) that holds it',
+    );
   }
 }
 

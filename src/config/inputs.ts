@@ -41,6 +41,7 @@ export const PATROL_INPUTS = [
   'stall-after',
   'fail-on',
   'report-to',
+  'header',
   'github-token',
   'state-file',
   'progress-regex',
@@ -81,6 +82,7 @@ export const TEARDOWN_INPUTS = [
   'teardown-command',
   'teardown-timeout',
   'report-to',
+  'header',
   'github-token',
 ] as const;
 

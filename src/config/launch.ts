@@ -69,7 +69,11 @@ export function readSecrets(names: string[], env: Inputs): Array<[string, string
   return names.map((name) => {
     const value = env[name];
     if (value === undefined || value === '') {
-      throw new InputError('secrets', `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
+      throw new InputError(
+        'secrets',
+        `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`,
+        `${name} is not set in this shell's environment (export ${name}=… first; its value goes to the job on stdin)`,
+      );
     }
     if (value.includes('\u0000')) throw new InputError('secrets', `${name} contains a NUL byte`);
     if (value.length > 65536) throw new InputError('secrets', `${name} is longer than 65536 characters`);

@@ -18,6 +18,8 @@ export interface PatrolConfig {
   stateFile: string | undefined;
   progressRegexes: RegExp[];
   reportTo: ReportTo | undefined;
+  /** Names the status comment (`<!-- tether:status:<header> -->`); '' for the default one. */
+  header: string;
   concurrency: number;
 }
 
@@ -28,6 +30,13 @@ export function parseReportTo(raw: string | undefined): ReportTo | undefined {
   const m = /^(pr|issue):#?([1-9][0-9]{0,9})$/.exec(v0);
   if (!m) throw new InputError('report-to', `${v.show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
   return { kind: m[1] as 'pr' | 'issue', number: Number(m[2]) };
+}
+
+/** A status comment's header (its own marker), or '' for the default comment. */
+export function parseHeader(raw: string | undefined): string {
+  const h = (raw ?? '').trim();
+  if (h && !/^[A-Za-z0-9._-]{1,64}$/.test(h)) throw new InputError('header', `${v.show(h)} is not a header: use 1-64 of A-Z a-z 0-9 . _ -`);
+  return h;
 }
 
 export function parsePatrol(inputs: Inputs): PatrolConfig {
@@ -71,5 +80,6 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     stateFile,
     progressRegexes,
     reportTo,
+    header: parseHeader(inputs['header']),
   };
 }

@@ -51,7 +51,12 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
     );
   }
   const apiKey = inputs['api-key'] || undefined;
-  if (FACTS[provider].credentials === 'api-key' && !apiKey) throw new InputError('api-key', `provider ${provider} needs its API key (pass it from a secret)`);
+  if (FACTS[provider].credentials === 'api-key' && !apiKey)
+    throw new InputError(
+      'api-key',
+      `provider ${provider} needs its API key (pass it from a secret)`,
+      `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`,
+    );
   const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
   if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
     throw new InputError('provider-api-url', 'must be https:// (or http:// on loopback, for a local proxy or test double)');

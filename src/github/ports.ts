@@ -4,7 +4,7 @@
  * never evaluates @actions/artifact).
  */
 import type { ArtifactUploader } from '../collect/artifacts.ts';
-import { parseReportTo } from '../config/patrol.ts';
+import { parseHeader, parseReportTo } from '../config/patrol.ts';
 import type { Ports } from '../phases.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { artifactServiceMissing } from './artifact-env.ts';
@@ -34,7 +34,7 @@ function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | und
   let real: Promise<StatusStore> | undefined;
   const get = () =>
     (real ??= import('./status-store.ts').then((m) => {
-      store = m.githubStore(target, env, token);
+      store = m.githubStore(target, env, token, parseHeader(inputs['header']));
       for (const [id, n] of hints) store.hint?.(id, n);
       return store;
     }));

@@ -1,12 +1,12 @@
 import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
-import { parseReportTo, type ReportTo } from '../config/patrol.ts';
+import { parseHeader, parseReportTo, type ReportTo } from '../config/patrol.ts';
 import { client, openTrackingIssues, ourComments, trackingIssue, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
 import { REGISTRATION_PREFIX, registrationMarker, registrationRunId } from '../registry/entry.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { code, inert } from '../report/markdown.ts';
-import { renderTeardownMark, STATUS_MARKER } from '../report/patrol.ts';
+import { renderTeardownMark, statusMarker } from '../report/patrol.ts';
 
 /** Runs the patrol takes from the registry at most (the same bound as run-ids on one host). */
 export const REGISTRATIONS_MAX = 64;
@@ -15,7 +15,9 @@ export function githubStore(
   target: ReportTo,
   env: Record<string, string | undefined>,
   token: string,
+  header = '',
 ): StatusStore & { closeTracking(runId: string, comment: string): Promise<number | null> } {
+  const marker = statusMarker(header);
   const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
   if (!owner || !repo) throw new InputError('report-to', 'needs GITHUB_REPOSITORY (owner/repo), which the runner sets');
   if (!token) throw new InputError('github-token', "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
@@ -37,7 +39,7 @@ export function githubStore(
       const ids = target.kind === 'tracking-issue' ? runIds : [runIds[0] ?? ''];
       const bodies: string[] = [];
       for (const id of ids) {
-        const found = await ourComments(octokit, r, await issueOf(id), STATUS_MARKER, await me());
+        const found = await ourComments(octokit, r, await issueOf(id), marker, await me());
         if (found[0]?.body) bodies.push(found[0].body);
       }
       return bodies;
@@ -46,7 +48,7 @@ export function githubStore(
       const urls: string[] = [];
       const groups = target.kind === 'tracking-issue' ? runIds.map((id) => [id]) : [runIds];
       for (const ids of groups) {
-        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ''), STATUS_MARKER, await me(), render(ids));
+        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ''), marker, await me(), render(ids));
         urls.push(res.url);
       }
       return urls;
@@ -98,9 +100,10 @@ export async function teardownDone(
   const token = inputs['github-token'] ?? '';
   if (token) reporter.mask(token);
   try {
-    const store = githubStore(target, env, token);
+    const header = parseHeader(inputs['header']);
+    const store = githubStore(target, env, token, header);
     const [old] = await store.load([runId]);
-    const body = renderTeardownMark(old ?? '', runId, { state, reason, at: new Date().toISOString() });
+    const body = renderTeardownMark(old ?? '', runId, { state, reason, at: new Date().toISOString() }, statusMarker(header));
     const [url] = await store.save([runId], () => body);
     reporter.info(`teardown: status updated at ${url}`);
     if (state === 'torn-down') {

@@ -5,7 +5,7 @@ import { parsePatrol } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import { mergeMemories, readMemory, type RunMemory, type TickMemory } from './memory.ts';
 import { tick } from './tick.ts';
-import { ESCALATE, renderPatrol, renderStatusForTerminal, stateText, STATUS_MARKER } from '../report/patrol.ts';
+import { ESCALATE, renderPatrol, renderStatusForTerminal, stateText, statusMarker } from '../report/patrol.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
@@ -146,7 +146,8 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       result.verdicts.filter((v) => ids.includes(v.runId)),
       pick(result.memory, ids),
       now,
-      STATUS_MARKER,
+      statusMarker(cfg.header),
+      cfg.header,
     );
   reporter.summary(mode === 'text' ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code = 0;

@@ -25,6 +25,10 @@ export const ESCALATE: readonly State[] = ['stalled', 'failed', 'dead', 'reboote
 export const BODY_MAX = 65_536;
 /** Finds our status comment (with the author's login). */
 export const STATUS_MARKER = '<!-- tether:status -->';
+/** The marker of a status comment with a header (a second, independent status on the same PR); header checked by parseHeader. */
+export function statusMarker(header = ''): string {
+  return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
+}
 
 export function age(s: number | null): string {
   if (s === null) return '—';
@@ -82,10 +86,10 @@ export function chart(runId: string, m: TickMemory['runs'][string] | undefined):
 }
 
 /** The job summary / sticky comment body: status table, remediation, charts, hidden memory. Pure. */
-export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: Date, marker = ''): string {
+export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: Date, marker = '', header = ''): string {
   const head = [
     marker,
-    `### tether patrol — last checked ${now.toISOString().replace(/\.\d+Z$/, 'Z')}, tick ${memory.tick}`,
+    `### tether patrol${header ? ` ${code(header)}` : ''} — last checked ${now.toISOString().replace(/\.\d+Z$/, 'Z')}, tick ${memory.tick}`,
     '',
     '| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -122,10 +126,10 @@ export function costLine(v: HostVerdict, now: Date): string {
  * The status after a teardown: a 🏁 header on top of the last status, and the run marked in the tick
  * memory so the next patrol stops probing it and reports it torn down. Pure.
  */
-export function renderTeardownMark(oldBody: string, runId: string, mark: TeardownMark): string {
+export function renderTeardownMark(oldBody: string, runId: string, mark: TeardownMark, marker = STATUS_MARKER): string {
   const memory = markTeardown(readMemory(oldBody), runId, mark);
-  const visible = withoutMemory(oldBody).replace(STATUS_MARKER, '').trim();
-  return `${STATUS_MARKER}\n### 🏁 ${code(runId)} ${mark.state} at ${esc(mark.at, 40)}\n\n${esc(mark.reason)}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
+  const visible = withoutMemory(oldBody).replace(marker, '').trim();
+  return `${marker}\n### 🏁 ${code(runId)} ${mark.state} at ${esc(mark.at, 40)}\n\n${esc(mark.reason)}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
 }
 
 /**

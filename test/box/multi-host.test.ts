@@ -69,9 +69,12 @@ describe('patrol over hosts from tether.yml', () => {
     expect(cli.status, cli.stderr).toBe(0);
     expect([connections(a) - before[0]!, connections(b) - before[1]!]).toEqual([1, 1]);
     const lines = cli.stdout.split('\n');
-    expect(lines[0]).toMatch(/^RUN\s+HOST\s+STATE\s+STEP/);
-    expect(lines.find((l) => l.startsWith('m-a'))).toMatch(/^m-a\s+box-0\s+running\s+42\s/);
-    expect(lines.find((l) => l.startsWith('m-b'))).toMatch(/^m-b\s+box-1\s+running\s+42\s/);
+    // A title, then the aligned table (header first): no markdown, no colour through a pipe.
+    expect(lines[0]).toMatch(/^tether status — \d{4}-/);
+    expect(lines[2]).toMatch(/^run\s+host\s+state\s+step/);
+    expect(cli.stdout).not.toMatch(/\||\u001b|###|`/);
+    expect(lines.find((l) => l.startsWith('m-a'))).toMatch(/^m-a\s+box-0\s+🟢 running\s+42\s/);
+    expect(lines.find((l) => l.startsWith('m-b'))).toMatch(/^m-b\s+box-1\s+🟢 running\s+42\s/);
 
     b.blackhole();
     try {
@@ -82,8 +85,8 @@ describe('patrol over hosts from tether.yml', () => {
       });
       expect(Date.now() - t0).toBeLessThan(6000);
       expect(dark.status).toBe(1);
-      expect(dark.stdout).toMatch(/^m-a\s+box-0\s+running/m);
-      expect(dark.stdout).toMatch(/^m-b\s+box-1\s+unreachable/m);
+      expect(dark.stdout).toMatch(/^m-a\s+box-0\s+🟢 running/m);
+      expect(dark.stdout).toMatch(/^m-b\s+box-1\s+📡 unreachable/m);
       expect(dark.stderr).toMatch(/error: patrol: m-b is unreachable/);
     } finally {
       b.clearFirewall();
@@ -96,6 +99,6 @@ describe('patrol over hosts from tether.yml', () => {
       timeout: 30_000,
     });
     expect(cli.status).toBe(2);
-    expect(cli.stderr).toMatch(/give either 'config'/);
+    expect(cli.stderr).toMatch(/^error: --run-ids: give either --config /m);
   });
 });

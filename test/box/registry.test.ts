@@ -5,6 +5,7 @@ import { githubStore } from '../../src/github/status-store.ts';
 import { launchPhase } from '../../src/launch/phase.ts';
 import { patrolPhase } from '../../src/patrol/phase.ts';
 import { registeredHosts } from '../../src/registry/hosts.ts';
+import { readMemory } from '../../src/patrol/memory.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { BOT, HUMAN, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
@@ -90,6 +91,42 @@ describe('the run registry', () => {
     const one = await patrol(`pr:${pr}`, { 'run-ids': 'reg-b,reg-nowhere' });
     expect(Object.keys(one.states)).toEqual(['reg-b']);
     expect(one.r.warnings.join('\n')).toMatch(/run reg-nowhere is not registered where report-to points/);
+  });
+
+  it('a header keeps a second, independent status comment on the same PR, each updated in place', async () => {
+    const headed = async (header: string, ids: string) => {
+      const r = captureReporter();
+      const inputs = { 'ssh-key-path': a.inputs()['ssh-key-path'], 'connect-timeout': '3', 'report-to': `pr:${pr}`, 'run-ids': ids, header };
+      const code = await patrolPhase(inputs, {}, r, {
+        probe: probeHost,
+        registered: registeredHosts,
+        remote: githubStore(parseReportTo(`pr:${pr}`)!, env(), TOKEN, header),
+      });
+      return { code, r };
+    };
+    const statuses = () => [...gh.comments.values()].filter((c) => c.issue === pr && c.user.login === BOT.login && /<!-- tether:status[ :]/.test(c.body));
+    const before = statuses().find((c) => c.body.startsWith('<!-- tether:status -->'));
+    expect(before).toBeDefined();
+    for (let tick = 0; tick < 2; tick++) {
+      expect((await headed('gpu-a', 'reg-a')).code).toBe(0);
+      expect((await headed('gpu-b', 'reg-b')).code).toBe(0);
+    }
+    const all = statuses();
+    // The default comment and one per header, no more after two ticks each.
+    expect(all).toHaveLength(3);
+    const ga = all.find((c) => c.body.startsWith('<!-- tether:status:gpu-a -->'))!;
+    const gb = all.find((c) => c.body.startsWith('<!-- tether:status:gpu-b -->'))!;
+    expect(ga.body).toMatch(/### tether patrol `gpu-a`/);
+    expect(ga.body).toContain('reg-a');
+    expect(ga.body).not.toContain('`reg-b`');
+    expect(gb.body).toContain('reg-b');
+    expect(gb.body).not.toContain('`reg-a`');
+    // Each keeps its own tick memory: two ticks each.
+    expect(readMemory(ga.body).tick).toBe(2);
+    expect(readMemory(gb.body).tick).toBe(2);
+    expect(all.find((c) => c.id === before!.id)?.body).toBe(before!.body);
+    // A bad header is an input error before anything is contacted.
+    await expect(headed('no spaces', 'reg-a')).rejects.toThrow(/input 'header': "no spaces" is not a header/);
   });
 
   it('a relaunch on another box moves the run (launch re-signed it); an edit of host or pin is refused and never probed', async () => {

@@ -60,6 +60,29 @@ describe('CLI arguments', () => {
     expect(cliLine('input \'run-id\': "a b" is not a run id (nothing was sent to the box)')).toBe(
       '--run-id: "a b" is not a run id (nothing was sent to the box)',
     );
+    expect(cliLine("input 'ssh-key': give either 'ssh-key' or 'ssh-key-path', not both; see 'ssh-keygen -lf'")).toBe(
+      "--ssh-key: give either --ssh-key or --ssh-key-path, not both; see 'ssh-keygen -lf'",
+    );
+  });
+
+  it('gives shell advice, not workflow YAML, where the two differ', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));
+    const agent = process.env['SSH_AUTH_SOCK'];
+    delete process.env['SSH_AUTH_SOCK'];
+    try {
+      const fp = `SHA256:${'A'.repeat(43)}`;
+      expect(
+        await main(['launch', '--run-id', 'r', '--command', 'true', '--host', 'h', '--host-key-fingerprint', fp, '--secrets', 'UNSET_SECRET_FOR_TEST']),
+      ).toBe(2);
+    } finally {
+      spy.mockRestore();
+      if (agent !== undefined) process.env['SSH_AUTH_SOCK'] = agent;
+    }
+    const text = lines.join('');
+    expect(text).toMatch(/error: --secrets: UNSET_SECRET_FOR_TEST is not set in this shell's environment \(export UNSET_SECRET_FOR_TEST=… first/);
+    expect(text).toMatch(/error: --ssh-key: no key: give --ssh-key-path/);
+    expect(text).not.toMatch(/\$\{\{|step's environment|from a secret/);
   });
 
   it('--version, help <command>, and a near miss of a command', async () => {

@@ -115,3 +115,21 @@ describe('every bad input of a call, together', () => {
     for (const l of errs) expect(l).toMatch(/\(nothing was sent to the box\)$/);
   });
 });
+
+describe('stand-ins never produce a reported problem', () => {
+  it('a bad host with known-hosts for the real host reports the host only', async () => {
+    const { allInputErrors } = await import('../../src/config/check.ts');
+    const errors = allInputErrors(
+      'launch',
+      {
+        'run-id': 'r',
+        command: 'true',
+        host: '-oProxyCommand=x',
+        'ssh-key-path': '/k',
+        'known-hosts': 'box ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+      },
+      {},
+    );
+    expect(errors.map((e) => e.input)).toEqual(['host']);
+  });
+});

@@ -155,3 +155,16 @@ describe('cost visibility and torn-down runs', () => {
     expect(mixed.verdicts.map((v) => v.state)).toEqual(['torn-down', 'unreachable']);
   });
 });
+
+describe('status comments with a header', () => {
+  it('teardown marks the comment under its own marker, and the default marker is not in it', async () => {
+    const { renderTeardownMark, statusMarker, STATUS_MARKER } = await import('../../src/report/patrol.ts');
+    const old = renderPatrol([verdict('a')], { v: 1, tick: 3, runs: {} }, now, statusMarker('gpu-a'), 'gpu-a');
+    expect(old.startsWith('<!-- tether:status:gpu-a -->\n### tether patrol `gpu-a` — last checked')).toBe(true);
+    const marked = renderTeardownMark(old, 'a', { state: 'torn-down', reason: 'verified', at: '2026-11-23T00:00:00Z' }, statusMarker('gpu-a'));
+    expect(marked.startsWith('<!-- tether:status:gpu-a -->\n### 🏁')).toBe(true);
+    expect(marked).not.toContain(STATUS_MARKER);
+    expect(marked.split('<!-- tether:status:gpu-a -->')).toHaveLength(2);
+    expect(statusMarker('')).toBe(STATUS_MARKER);
+  });
+});

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError,
   duration,
@@ -16,7 +16,7 @@ import {
   runId,
   show,
   splitList
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 
 // src/patrol/remediation.ts
 var STATES = [
@@ -73,6 +73,11 @@ function parseReportTo(raw) {
   if (!m) throw new InputError("report-to", `${show(v0)} is not pr:<number>, issue:<number> or tracking-issue`);
   return { kind: m[1], number: Number(m[2]) };
 }
+function parseHeader(raw) {
+  const h = (raw ?? "").trim();
+  if (h && !/^[A-Za-z0-9._-]{1,64}$/.test(h)) throw new InputError("header", `${show(h)} is not a header: use 1-64 of A-Z a-z 0-9 . _ -`);
+  return h;
+}
 function parsePatrol(inputs) {
   const config = (inputs["config"] ?? "").trim() || void 0;
   const runIds = splitList((inputs["run-ids"] ?? "").replace(/\s+/g, "\n")).map((id) => runId("run-ids", id));
@@ -113,7 +118,8 @@ function parsePatrol(inputs) {
     failOn,
     stateFile,
     progressRegexes,
-    reportTo
+    reportTo,
+    header: parseHeader(inputs["header"])
   };
 }
 
@@ -122,5 +128,6 @@ export {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   parseReportTo,
+  parseHeader,
   parsePatrol
 };

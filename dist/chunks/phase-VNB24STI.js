@@ -13,16 +13,16 @@ import {
 import {
   ESCALATE,
   HISTORY_MAX,
-  STATUS_MARKER,
   mergeMemories,
   readMemory,
   renderPatrol,
   renderStatusForTerminal,
-  stateText
-} from "./chunk-QCKN26TC.js";
+  stateText,
+  statusMarker
+} from "./chunk-GWCFRWWM.js";
 import {
   loadCredential
-} from "./chunk-XAI2C3DU.js";
+} from "./chunk-PQUONCNU.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -30,23 +30,23 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection,
   parseKeySource
-} from "./chunk-3SJ4V5W3.js";
+} from "./chunk-INNOZAD6.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-U7F4KCTF.js";
+} from "./chunk-6WYEXZGS.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError,
   number,
   remotePath,
   runId,
   splitList
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 import "./chunk-UWHVA42A.js";
 import {
   __commonJS,
@@ -7825,7 +7825,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
     result.verdicts.filter((v) => ids.includes(v.runId)),
     pick(result.memory, ids),
     now,
-    STATUS_MARKER
+    statusMarker(cfg.header),
+    cfg.header
   );
   reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code = 0;

@@ -14,7 +14,7 @@ import {
   show,
   splitList,
   user
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 import {
   KnownHostsError,
   isFingerprint,
@@ -38,7 +38,11 @@ function parseKeySource(inputs, env) {
   } else if (env["SSH_AUTH_SOCK"]) {
     return { kind: "agent", socket: env["SSH_AUTH_SOCK"] };
   } else {
-    throw new InputError("ssh-key", "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)");
+    throw new InputError(
+      "ssh-key",
+      "no key: set 'ssh-key' (from a secret), 'ssh-key-path' (a file on the runner), or run an ssh agent (SSH_AUTH_SOCK)",
+      "no key: give --ssh-key-path ~/.ssh/<key>, or run an ssh agent (SSH_AUTH_SOCK) that holds it"
+    );
   }
 }
 function parseConnection(inputs, env) {

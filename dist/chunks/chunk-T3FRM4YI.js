@@ -9,7 +9,7 @@ import {
 } from "./chunk-YLWYNWZR.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError,
   bool,
@@ -24,7 +24,7 @@ import {
   remotePath,
   runId,
   show
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 
 // src/config/launch.ts
 var BACKENDS = BACKEND_NAMES;
@@ -64,7 +64,11 @@ function readSecrets(names2, env) {
   return names2.map((name) => {
     const value = env[name];
     if (value === void 0 || value === "") {
-      throw new InputError("secrets", `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`);
+      throw new InputError(
+        "secrets",
+        `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`,
+        `${name} is not set in this shell's environment (export ${name}=\u2026 first; its value goes to the job on stdin)`
+      );
     }
     if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
     if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);

@@ -24,7 +24,7 @@ import {
 } from "./chunk-NSC5ULHP.js";
 import {
   code
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 
 // src/record/manifest.ts
 var MANIFEST_SCHEMA = "tether.manifest/v1";

@@ -17,8 +17,8 @@ import "./chunk-NSC5ULHP.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection
-} from "./chunk-3SJ4V5W3.js";
-import "./chunk-IG6J6XRG.js";
+} from "./chunk-INNOZAD6.js";
+import "./chunk-TZTO3P3G.js";
 import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 

@@ -18,19 +18,20 @@ import {
 import "./chunk-6AJEPD4U.js";
 import "./chunk-NSC5ULHP.js";
 import {
-  STATUS_MARKER,
-  renderTeardownMark
-} from "./chunk-QCKN26TC.js";
+  renderTeardownMark,
+  statusMarker
+} from "./chunk-GWCFRWWM.js";
 import {
+  parseHeader,
   parseReportTo
-} from "./chunk-U7F4KCTF.js";
+} from "./chunk-6WYEXZGS.js";
 import {
   code,
   inert
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
@@ -173,7 +174,8 @@ async function openTrackingIssues(octokit, r, who) {
 
 // src/github/status-store.ts
 var REGISTRATIONS_MAX = 64;
-function githubStore(target, env, token) {
+function githubStore(target, env, token, header = "") {
+  const marker = statusMarker(header);
   const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
   if (!owner || !repo) throw new InputError("report-to", "needs GITHUB_REPOSITORY (owner/repo), which the runner sets");
   if (!token) throw new InputError("github-token", "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
@@ -195,7 +197,7 @@ function githubStore(target, env, token) {
       const ids = target.kind === "tracking-issue" ? runIds : [runIds[0] ?? ""];
       const bodies = [];
       for (const id of ids) {
-        const found = await ourComments(octokit, r, await issueOf(id), STATUS_MARKER, await me());
+        const found = await ourComments(octokit, r, await issueOf(id), marker, await me());
         if (found[0]?.body) bodies.push(found[0].body);
       }
       return bodies;
@@ -204,7 +206,7 @@ function githubStore(target, env, token) {
       const urls = [];
       const groups = target.kind === "tracking-issue" ? runIds.map((id) => [id]) : [runIds];
       for (const ids of groups) {
-        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ""), STATUS_MARKER, await me(), render(ids));
+        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ""), marker, await me(), render(ids));
         urls.push(res.url);
       }
       return urls;
@@ -239,9 +241,10 @@ async function teardownDone(inputs, env, reporter, state, reason) {
   const token = inputs["github-token"] ?? "";
   if (token) reporter.mask(token);
   try {
-    const store = githubStore(target, env, token);
+    const header = parseHeader(inputs["header"]);
+    const store = githubStore(target, env, token, header);
     const [old] = await store.load([runId]);
-    const body = renderTeardownMark(old ?? "", runId, { state, reason, at: (/* @__PURE__ */ new Date()).toISOString() });
+    const body = renderTeardownMark(old ?? "", runId, { state, reason, at: (/* @__PURE__ */ new Date()).toISOString() }, statusMarker(header));
     const [url] = await store.save([runId], () => body);
     reporter.info(`teardown: status updated at ${url}`);
     if (state === "torn-down") {

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   code,
   inert
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
@@ -107,6 +107,9 @@ var ICON = {
 var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
 var BODY_MAX = 65536;
 var STATUS_MARKER = "<!-- tether:status -->";
+function statusMarker(header = "") {
+  return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
+}
 function age(s) {
   if (s === null) return "\u2014";
   if (s < 90) return `${Math.round(s)} s`;
@@ -152,10 +155,10 @@ function chart(runId, m) {
     "```"
   ].join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker = "") {
+function renderPatrol(verdicts, memory, now, marker = "", header = "") {
   const head = [
     marker,
-    `### tether patrol \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
+    `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
     "",
     "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -186,10 +189,10 @@ function costLine(v, now) {
   const m = Math.floor((hours - h) * 60);
   return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
 }
-function renderTeardownMark(oldBody, runId, mark) {
+function renderTeardownMark(oldBody, runId, mark, marker = STATUS_MARKER) {
   const memory = markTeardown(readMemory(oldBody), runId, mark);
-  const visible = withoutMemory(oldBody).replace(STATUS_MARKER, "").trim();
-  return `${STATUS_MARKER}
+  const visible = withoutMemory(oldBody).replace(marker, "").trim();
+  return `${marker}
 ### \u{1F3C1} ${code(runId)} ${mark.state} at ${inert(mark.at, 40)}
 
 ${inert(mark.reason)}
@@ -235,7 +238,7 @@ export {
   mergeMemories,
   readMemory,
   ESCALATE,
-  STATUS_MARKER,
+  statusMarker,
   stateText,
   renderPatrol,
   renderTeardownMark,

@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-DYNF4UGD.js";
+} from "./chunk-UD6637OB.js";
 import {
   WRAPPER,
   dataLines,
@@ -42,23 +42,23 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-2U5FTT2H.js";
+} from "./chunk-T3FRM4YI.js";
 import "./chunk-YLWYNWZR.js";
-import "./chunk-XAI2C3DU.js";
+import "./chunk-PQUONCNU.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-3SJ4V5W3.js";
+import "./chunk-INNOZAD6.js";
 import {
   parseReportTo
-} from "./chunk-U7F4KCTF.js";
+} from "./chunk-6WYEXZGS.js";
 import {
   code,
   inert,
   parseAudit
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 

@@ -12,7 +12,7 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError,
   bool,
@@ -26,7 +26,7 @@ import {
   show,
   size,
   splitList
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 
 // src/config/collect.ts
 import { availableParallelism } from "node:os";

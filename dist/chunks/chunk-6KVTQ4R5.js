@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseCollect
-} from "./chunk-XEMQKCNU.js";
+} from "./chunk-DE5NC3GP.js";
 import {
   parseTeardown
-} from "./chunk-KVJWKUR4.js";
+} from "./chunk-GQG57MKC.js";
 import {
   artifactServiceMissing,
   error,
@@ -23,22 +23,23 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-2U5FTT2H.js";
+} from "./chunk-T3FRM4YI.js";
 import {
   parseConnection
-} from "./chunk-3SJ4V5W3.js";
+} from "./chunk-INNOZAD6.js";
 import {
+  parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-U7F4KCTF.js";
+} from "./chunk-6WYEXZGS.js";
 import {
   inert,
   parseAudit
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError,
   InputErrors
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 
 // src/config/inputs.ts
 var CONNECTION_INPUTS = [
@@ -82,6 +83,7 @@ var PATROL_INPUTS = [
   "stall-after",
   "fail-on",
   "report-to",
+  "header",
   "github-token",
   "state-file",
   "progress-regex"
@@ -120,6 +122,7 @@ var TEARDOWN_INPUTS = [
   "teardown-command",
   "teardown-timeout",
   "report-to",
+  "header",
   "github-token"
 ];
 var PHASE_INPUTS = {
@@ -194,6 +197,8 @@ var CHECKS = {
   },
   teardown: (inputs, env) => {
     parseTeardown(inputs, env);
+    parseReportTo(inputs["report-to"]);
+    parseHeader(inputs["header"]);
   }
 };
 var STAND_INS = {
@@ -208,6 +213,7 @@ var STAND_INS = {
 function allInputErrors(phase, inputs, env, check = CHECKS[phase]) {
   const errors = [];
   const refused = /* @__PURE__ */ new Set();
+  const used = [];
   const defaults = defaultsOf(phase);
   const cur = { ...inputs };
   for (let round = 0; round <= Object.keys(inputs).length + 1; round++) {
@@ -218,8 +224,10 @@ function allInputErrors(phase, inputs, env, check = CHECKS[phase]) {
       if (!(err instanceof InputError)) throw err;
       if (refused.has(err.input)) return errors;
       refused.add(err.input);
-      errors.push(err);
-      cur[err.input] = defaults[err.input] ?? STAND_INS[err.input] ?? "";
+      if (!used.some((s) => err.message.includes(s))) errors.push(err);
+      const next = defaults[err.input] ?? STAND_INS[err.input] ?? "";
+      if (next && next === STAND_INS[err.input]) used.push(next);
+      cur[err.input] = next;
     }
   }
   return errors;
@@ -278,7 +286,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-HX5QYNYW.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-HC22X347.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -288,7 +296,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-HX5QYNYW.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-HC22X347.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -298,9 +306,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-DINHSDTS.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-VNB24STI.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-G6PUAA74.js")).probeHost,
-      registered: (await import("./hosts-UAIDHTZO.js")).registeredHosts,
+      registered: (await import("./hosts-VZXX57AZ.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -313,7 +321,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-DLYK5A7P.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-NONKCR44.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -323,7 +331,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-AHKMV6GG.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-BGFBZVC2.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -382,8 +390,8 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-IDB4ZATW.js").then((m) => {
-    store = m.githubStore(target, env, token);
+  const get = () => real ??= import("./status-store-QCARWRBP.js").then((m) => {
+    store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
   });
@@ -404,17 +412,18 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-IDB4ZATW.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-QCARWRBP.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 
 // src/report/describe-error.ts
-function describeError(err) {
+function describeError(err, where = "action") {
+  const text = (e) => `${where === "cli" && e.cliMessage || e.message} (nothing was sent to the box)`;
   if (err instanceof InputErrors) {
-    const lines = err.errors.map((e) => `${e.message} (nothing was sent to the box)`);
+    const lines = err.errors.map(text);
     return { line: lines.join("\n"), lines, code: 2 };
   }
-  if (err instanceof InputError) return one(`${err.message} (nothing was sent to the box)`, 2);
+  if (err instanceof InputError) return one(text(err), 2);
   const advice = err?.advice;
   if (err instanceof Error && err.name === "TransportError" && typeof advice === "string") return one(`${err.message} \u2014 ${advice}`, 4);
   return one(err instanceof Error ? err.message : String(err), 1);

@@ -11,15 +11,15 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-B74QPJBI.js";
+} from "./chunk-QCQTVU6Z.js";
 import {
   parseCollect
-} from "./chunk-XEMQKCNU.js";
+} from "./chunk-DE5NC3GP.js";
 import "./chunk-JMKXPYYV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-DYNF4UGD.js";
+} from "./chunk-UD6637OB.js";
 import {
   shellQuote
 } from "./chunk-3SU2W7AE.js";
@@ -28,17 +28,17 @@ import "./chunk-YLWYNWZR.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
-import "./chunk-XAI2C3DU.js";
+import "./chunk-PQUONCNU.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-3SJ4V5W3.js";
+import "./chunk-INNOZAD6.js";
 import {
   code,
   inert
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 import {
   knownHostsLine
 } from "./chunk-UWHVA42A.js";

@@ -7,12 +7,15 @@ var __dirname = __tether_dn(__filename);
 
 // src/config/errors.ts
 var InputError = class extends Error {
-  constructor(input, problem) {
+  constructor(input, problem, cliProblem) {
     super(`input '${input}': ${problem}`);
     this.input = input;
     this.name = "InputError";
+    this.cliMessage = cliProblem === void 0 ? void 0 : `input '${input}': ${cliProblem}`;
   }
   input;
+  /** The same line for the CLI when the advice differs there (a shell, not workflow YAML). */
+  cliMessage;
 };
 var InputErrors = class extends InputError {
   constructor(errors) {

@@ -10,16 +10,16 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-B74QPJBI.js";
+} from "./chunk-QCQTVU6Z.js";
 import {
   parseTeardown
-} from "./chunk-KVJWKUR4.js";
+} from "./chunk-GQG57MKC.js";
 import {
   FACTS
 } from "./chunk-JMKXPYYV.js";
 import {
   openPinned
-} from "./chunk-DYNF4UGD.js";
+} from "./chunk-UD6637OB.js";
 import {
   connect
 } from "./chunk-3SU2W7AE.js";
@@ -27,19 +27,19 @@ import "./chunk-NSC5ULHP.js";
 import "./chunk-YLWYNWZR.js";
 import {
   loadCredential
-} from "./chunk-XAI2C3DU.js";
+} from "./chunk-PQUONCNU.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-3SJ4V5W3.js";
+import "./chunk-INNOZAD6.js";
 import {
   code,
   inert
-} from "./chunk-2QZZ7MPP.js";
+} from "./chunk-FPBAUO6M.js";
 import {
   InputError
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 

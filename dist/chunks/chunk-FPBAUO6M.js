@@ -11,7 +11,7 @@ import {
   remotePath,
   show,
   splitList
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 
 // src/config/audit.ts
 var DEFAULT_RUN_ROOT = "~/.tether/runs";

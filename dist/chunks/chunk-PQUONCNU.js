@@ -9,7 +9,7 @@ import {
 } from "./chunk-EPCPIVQ4.js";
 import {
   InputError
-} from "./chunk-IG6J6XRG.js";
+} from "./chunk-TZTO3P3G.js";
 import {
   __toESM
 } from "./chunk-R3K6G2KB.js";

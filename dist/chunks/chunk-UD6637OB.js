@@ -9,10 +9,10 @@ import {
 } from "./chunk-3SU2W7AE.js";
 import {
   loadCredential
-} from "./chunk-XAI2C3DU.js";
+} from "./chunk-PQUONCNU.js";
 import {
   parseConnection
-} from "./chunk-3SJ4V5W3.js";
+} from "./chunk-INNOZAD6.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {
