@@ -6,8 +6,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from '
 import { join } from 'node:path';
 import { boxPrerequisites, createBox } from '../test/harness/box.ts';
 import { createLocalBox } from '../test/harness/local-box.ts';
+import { COLOR, PLAIN, wantsColor } from '../src/report/terminal-markdown.ts';
 
-const say = (s: string) => console.log(`\n\x1b[1m== ${s}\x1b[0m`);
+const bold = (wantsColor(process.stdout.isTTY, process.env) ? COLOR : PLAIN).bold;
+const say = (s: string) => console.log(`\n${bold(`== ${s}`)}`);
 /** The committed CLI bundle, as a user would run it. */
 const tether = async (args: string[]): Promise<number> =>
   spawnSync(process.execPath, ['dist/cli/index.js', ...args], { stdio: 'inherit', timeout: 180_000 }).status ?? 1;
