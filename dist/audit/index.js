@@ -7,18 +7,19 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-6KVTQ4R5.js";
-import "../chunks/chunk-DE5NC3GP.js";
-import "../chunks/chunk-GQG57MKC.js";
+} from "../chunks/chunk-2RXG6SX5.js";
+import "../chunks/chunk-BVLRGXI4.js";
+import "../chunks/chunk-FDKEA2ZZ.js";
 import "../chunks/chunk-JMKXPYYV.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-T3FRM4YI.js";
-import "../chunks/chunk-YLWYNWZR.js";
-import "../chunks/chunk-INNOZAD6.js";
-import "../chunks/chunk-6WYEXZGS.js";
-import "../chunks/chunk-FPBAUO6M.js";
-import "../chunks/chunk-TZTO3P3G.js";
-import "../chunks/chunk-UWHVA42A.js";
+import "../chunks/chunk-J5X4BYW2.js";
+import "../chunks/chunk-EHWPOT2J.js";
+import "../chunks/chunk-CKGTJLS5.js";
+import "../chunks/chunk-XSXAROAL.js";
+import "../chunks/chunk-QNACZ3Y5.js";
+import "../chunks/chunk-XTQ7GB2V.js";
+import "../chunks/chunk-LCZBWDJG.js";
+import "../chunks/chunk-SEMMJJY4.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/audit/main.ts

@@ -81,6 +81,110 @@ var init_errors = __esm({
   }
 });
 
+// src/config/inputs.ts
+var CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, PHASE_INPUTS;
+var init_inputs = __esm({
+  "src/config/inputs.ts"() {
+    "use strict";
+    CONNECTION_INPUTS = [
+      "host",
+      "port",
+      "user",
+      "ssh-key",
+      "ssh-key-path",
+      "known-hosts",
+      "host-key-fingerprint",
+      "accept-new-host-key",
+      "connect-timeout",
+      "connect-attempts"
+    ];
+    AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
+    LAUNCH_INPUTS = [
+      "run-id",
+      "command",
+      "cells",
+      "cell-template",
+      "cell-values",
+      "gpus-per-cell",
+      "max-parallel",
+      "on-cell-failure",
+      "then",
+      "workdir",
+      "env",
+      "secrets",
+      "backend",
+      "checkpoints",
+      "expected-duration",
+      "resume",
+      "audit",
+      "confirm-timeout",
+      "commit",
+      "run-file",
+      "sync-dir",
+      "sync-mode",
+      "report-to",
+      "github-token"
+    ];
+    PATROL_INPUTS = [
+      "config",
+      "run-ids",
+      "run-root",
+      "concurrency",
+      "stall-after",
+      "fail-on",
+      "report-to",
+      "header",
+      "github-token",
+      "state-file",
+      "progress-regex"
+    ];
+    COLLECT_INPUTS = [
+      "run-id",
+      "run-root",
+      "dest-dir",
+      "latest-only",
+      "roster",
+      "parallel",
+      "stall-timeout",
+      "trusted-load-command",
+      "artifact",
+      "retention-days",
+      "artifact-budget",
+      "provider",
+      "instance-id",
+      "verb"
+    ];
+    TEARDOWN_INPUTS = [
+      "run-id",
+      "run-root",
+      "provider",
+      "instance-id",
+      "verb",
+      "verified-path",
+      "verified-artifact",
+      "allow-park-unverified",
+      "approval",
+      "confirm",
+      "dry-run",
+      "api-key",
+      "provider-api-url",
+      "aws-region",
+      "teardown-command",
+      "teardown-timeout",
+      "report-to",
+      "header",
+      "github-token"
+    ];
+    PHASE_INPUTS = {
+      audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
+      launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
+      patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
+      collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
+      teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
+    };
+  }
+});
+
 // src/config/values.ts
 import { isIP } from "node:net";
 function plainPath(input, v) {
@@ -640,6 +744,56 @@ var init_connection = __esm({
   }
 });
 
+// src/config/defaults.ts
+function defaultsOf(phase) {
+  const names2 = PHASE_INPUTS[phase];
+  return Object.fromEntries(Object.entries({ ...COMMON, ...BY_PHASE[phase] }).filter(([k]) => names2.includes(k)));
+}
+function withDefaults(phase, inputs) {
+  const out = { ...inputs };
+  for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? "").trim()) out[k] = d;
+  return out;
+}
+var COMMON, AUDIT, BY_PHASE;
+var init_defaults = __esm({
+  "src/config/defaults.ts"() {
+    "use strict";
+    init_inputs();
+    COMMON = {
+      port: "22",
+      user: "root",
+      "accept-new-host-key": "false",
+      "connect-timeout": "15",
+      "connect-attempts": "3",
+      "run-root": "~/.tether/runs"
+    };
+    AUDIT = {
+      interpreter: "python3",
+      "min-free-gb": "10",
+      "min-free-inodes": "100000",
+      "checkpoint-budget-gb": "0",
+      "require-gpu": "true"
+    };
+    BY_PHASE = {
+      audit: AUDIT,
+      launch: {
+        ...AUDIT,
+        backend: "tmux",
+        "gpus-per-cell": "1",
+        "on-cell-failure": "continue",
+        resume: "false",
+        audit: "true",
+        "confirm-timeout": "20",
+        "run-file": "tether-run.json",
+        "sync-mode": "dir"
+      },
+      patrol: { concurrency: "8", "stall-after": "30m" },
+      collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
+      teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
+    };
+  }
+});
+
 // src/remote/script-text.ts
 function scriptText(name) {
   const text = TEXTS[name];
@@ -802,8 +956,12 @@ main "$@"; exit $?
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
+#   17 a sweep's cells need more GPUs than the box has
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
+# A sweep adds: cells (lines \`NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC\`), sweep (\`GPUS_PER_CELL
+# MAX_PARALLEL ON_FAILURE\`, MAX_PARALLEL 0 = from the box), gpus (the audit's GPU indices, comma separated, or
+# empty: asked of nvidia-smi here) and queue (queue.sh, which the backend starts instead of the wrapper).
 # Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
 
 refuse() {
@@ -825,6 +983,54 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue=''
+
+# A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
+# then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
+write_cells() {
+  local name cmd ck spec dir gpc max on_failure
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  [[ $gpc =~ ^[0-9]{1,2}$ && $on_failure =~ ^(continue|stop)$ ]] || return 1
+  printf '%s %s\\n' "$gpc" "$on_failure" | atomic_write "$RUN_DIR/sweep" || return 1
+  while read -r name cmd ck spec; do
+    [ -n "$name" ] || continue
+    is_cell_name "$name" || return 1
+    dir=$RUN_DIR/cells/$name
+    mkdir -p "$dir/attempts" &&
+      printf '%s' "$cmd" | base64 -d | atomic_write "$dir/command" &&
+      printf '%s' "$DATA_then" | atomic_write "$dir/then" &&
+      printf '%s' "$DATA_workdir" | atomic_write "$dir/workdir" &&
+      printf '%s' "$ck" | base64 -d | atomic_write "$dir/checkpoints" &&
+      printf '%s' "$spec" | base64 -d | atomic_write "$dir/spec.json" &&
+      printf '%s\\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
+  done <<<"$DATA_cells"
+  mv -f "$RUN_DIR/cells.list.tmp" "$RUN_DIR/cells.list"
+}
+
+# This attempt's GPUs (the audit's list, else nvidia-smi's) and width, in SLOT_GPUS and SLOT_WIDTH; refuses
+# (before any attempt directory exists) when a cell needs more GPUs than the box has.
+sweep_slots() {
+  local gpc max on_failure list='' line n=0 width
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  if ((gpc > 0)); then
+    list=$DATA_gpus
+    if [ -z "$list" ]; then
+      while IFS= read -r line; do
+        line=\${line// /}
+        [[ $line =~ ^[0-9]{1,3}$ ]] && list+="\${list:+,}$line"
+      done < <(timeout 10 nvidia-smi --query-gpu=index --format=csv,noheader 2>/dev/null)
+    fi
+    [[ $list =~ ^([0-9]{1,3}(,[0-9]{1,3})*)?$ ]] || list=''
+    [ -n "$list" ] && n=$(($(tr -cd ',' <<<"$list" | wc -c) + 1))
+    ((n >= gpc)) || refuse 17 no-gpus "each cell needs $gpc GPU(s) but the box has $n (nvidia-smi lists \${list:-none}); lower gpus-per-cell or rent a bigger box"
+    width=$((n / gpc))
+  else
+    width=$(nproc 2>/dev/null || echo 1)
+  fi
+  ((max > 0)) && width=$max
+  SLOT_GPUS=$list
+  SLOT_WIDTH=$width
+}
 
 main() {
   local run_root run_id backend resume hb n a i workdir pid started
@@ -870,6 +1076,8 @@ main() {
 
   if [ ! -f "$RUN_DIR/spec.json" ]; then
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
+    rm -f "$RUN_DIR/cells.list.tmp"
+    if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
     if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
@@ -882,11 +1090,23 @@ main() {
   workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
   [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
 
+  if [ -f "$RUN_DIR/sweep" ]; then
+    [ -n "$DATA_sweep" ] || refuse 13 mismatch "run id $run_id is a sweep; launch it again with its cells"
+    sweep_slots
+  fi
   a=$RUN_DIR/attempts/$n
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
   printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+  if [ -f "$RUN_DIR/sweep" ]; then
+    # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
+    { printf '%s\\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
+      refuse 16 io-error "cannot write the slots of $a"
+    printf '%s' "$DATA_queue" | atomic_write "$a/queue.sh" || refuse 16 io-error "cannot write $a/queue.sh"
+    start_backend "$backend" "$a/queue.sh" "$n" "$hb"
+  else
+    start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+  fi
 
   for ((i = 0; i < 400; i++)); do
     [ -s "$a/pid_start" ] && break
@@ -942,6 +1162,11 @@ is_attempt() {
 # The one grammar of run ids (src/record/grammar.ts RUN_ID).
 is_run_id() {
   [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
+}
+
+# The one grammar of cell names (src/record/grammar.ts CELL_NAME): a run id that is never \`.\`, \`..\` or \`-x\`.
+is_cell_name() {
+  [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -1393,6 +1618,182 @@ main() {
   printf ']}\\n'
 }
 main "$@"; exit $?
+`, "queue.sh": `#!/usr/bin/env bash
+# The detached queue of a sweep, written to <run>/attempts/<n>/queue.sh by launch.sh with lib.sh in front of
+# it (src/remote/scripts.ts). Args: RUN_DIR ATTEMPT HEARTBEAT_S. It is the run's process: launch, the patrol
+# and stop see it exactly as they see a single run's wrapper (pid, pid_start, handle, heartbeat, markers).
+# Each cell not DONE runs as the next attempt of its own record, cells/<name>/, through the attempt's
+# wrapper.sh (the same wrapper a single run uses, with the cell directory as its run directory), with
+# CUDA_VISIBLE_DEVICES set to GPUs no other running cell holds, stdin from /dev/null, the run's environment
+# and secrets (inherited). The next cell starts as soon as a slot frees. cells.json is rewritten atomically
+# on every change; the run's DONE is written only when every cell is DONE, else FAILED naming the cells.
+# Every variable here is TETHER_-prefixed, as in the wrapper: the job cannot use that prefix.
+
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+
+: >>"$TETHER_A/log"
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
+  done
+) </dev/null >/dev/null 2>&1 &
+TETHER_BEAT=$!
+
+tether_log() { printf '%s queue: %s\\n' "$(now_utc)" "$*" >>"$TETHER_A/log"; }
+
+# Settings launch.sh wrote: GPUs per cell and what a failure stops (run-wide), this attempt's GPU list and width.
+read -r TETHER_GPC TETHER_ON_FAILURE <"$TETHER_RUN_DIR/sweep"
+read -r TETHER_MAX <"$TETHER_A/max_parallel"
+TETHER_FREE=()
+if ((TETHER_GPC > 0)); then read -r -a TETHER_FREE < <(tr ',' ' ' <"$TETHER_A/gpus"); fi
+mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
+
+declare -A TETHER_PID TETHER_START TETHER_GPUS
+TETHER_FAILED_ANY=0
+trap 'TETHER_TERM=1' TERM
+export TETHER_QUEUE_A=$TETHER_A
+
+# cells.json: every cell's state as the queue knows it (pending, running, done, failed), its attempt and GPUs.
+write_status() {
+  local c first=1 state n out='{"schema":"tether.cells/v1","run_id":'
+  out+="$(json_str "$(basename "$TETHER_RUN_DIR")"),\\"queue_attempt\\":$TETHER_ATTEMPT,\\"cells\\":["
+  for c in "\${TETHER_CELLS[@]}"; do
+    n=$(last_attempt "$TETHER_RUN_DIR/cells/$c")
+    if [ -n "\${TETHER_PID[$c]:-}" ]; then state=running
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then state='done'
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ]; then state=failed
+    elif ((n > 0)); then state=dead
+    else state=pending; fi
+    ((first)) || out+=','
+    first=0
+    out+="{\\"name\\":$(json_str "$c"),\\"state\\":\\"$state\\",\\"attempt\\":$n,\\"gpus\\":$(json_str "\${TETHER_GPUS[$c]:-}")}"
+  done
+  printf '%s]}\\n' "$out" | atomic_write "$TETHER_RUN_DIR/cells.json"
+}
+
+start_cell() {
+  local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
+  last=$(last_attempt "$dir")
+  # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
+  if [ -f "$dir/FAILED" ] && ((last > 0)); then mv -f "$dir/FAILED" "$dir/attempts/$last/FAILED"; fi
+  n=$((last + 1))
+  mkdir -p "$dir/attempts/$n" || { tether_log "cannot create $dir/attempts/$n"; return 1; }
+  for ((i = 0; i < TETHER_GPC; i++)); do
+    gpus+="\${gpus:+,}\${TETHER_FREE[0]}"
+    TETHER_FREE=("\${TETHER_FREE[@]:1}")
+  done
+  printf '%s\\n' "$gpus" | atomic_write "$dir/attempts/$n/gpus"
+  if ((TETHER_GPC > 0)); then
+    CUDA_VISIBLE_DEVICES=$gpus TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  else
+    TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  fi
+  TETHER_PID[$c]=$!
+  TETHER_START[$c]=$(pid_start "$!")
+  TETHER_GPUS[$c]=$gpus
+  tether_log "cell $c attempt $n started\${gpus:+ on GPUs $gpus} (pid $!)"
+}
+
+# Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
+reap() {
+  local c any=1 g
+  for c in "\${!TETHER_PID[@]}"; do
+    if [ "$(pid_start "\${TETHER_PID[$c]}")" != "\${TETHER_START[$c]}" ]; then
+      wait "\${TETHER_PID[$c]}" 2>/dev/null
+      if [ -n "\${TETHER_GPUS[$c]}" ]; then
+        for g in \${TETHER_GPUS[$c]//,/ }; do TETHER_FREE+=("$g"); done
+      fi
+      unset "TETHER_PID[$c]"
+      if [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then
+        tether_log "cell $c done"
+      else
+        TETHER_FAILED_ANY=1
+        tether_log "cell $c failed"
+      fi
+      any=0
+    fi
+  done
+  return "$any"
+}
+
+# Waits until a cell finishes (or TERM arrives), in steps of 0.2 s.
+wait_slot() {
+  until reap; do
+    [ -n "\${TETHER_TERM:-}" ] && return 1
+    sleep 0.2
+  done
+  write_status
+}
+
+write_status
+for TETHER_C in "\${TETHER_CELLS[@]}"; do
+  [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ] && continue
+  while ((\${#TETHER_PID[@]} >= TETHER_MAX || \${#TETHER_FREE[@]} < TETHER_GPC)); do
+    if ((\${#TETHER_PID[@]} == 0)); then
+      # Nothing runs and the free GPUs are still too few: launch.sh refuses this, so the GPU list was bad.
+      tether_log "only \${#TETHER_FREE[@]} GPU(s) for $TETHER_GPC per cell: no cell can start"
+      break 2
+    fi
+    wait_slot || break
+  done
+  [ -n "\${TETHER_TERM:-}" ] && break
+  if ((TETHER_FAILED_ANY)) && [ "$TETHER_ON_FAILURE" = stop ]; then
+    tether_log "a cell failed and on-cell-failure is stop: no new cell starts"
+    break
+  fi
+  start_cell "$TETHER_C"
+  write_status
+done
+# The running cells finish (or, after a TERM, checkpoint and exit: they got it too, as one process group).
+while ((\${#TETHER_PID[@]} > 0)); do
+  reap || sleep 0.2
+done
+write_status
+
+kill "$TETHER_BEAT" 2>/dev/null
+TETHER_FINISHED=$(now_utc)
+TETHER_BAD=() TETHER_NOT_RUN=()
+for TETHER_C in "\${TETHER_CELLS[@]}"; do
+  if [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ]; then continue; fi
+  if [ "$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C")" -gt 0 ]; then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
+done
+json_list() {
+  local x first=1 out='['
+  for x in "$@"; do
+    ((first)) || out+=','
+    first=0
+    out+=$(json_str "$x")
+  done
+  printf '%s]' "$out"
+}
+printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+if ((\${#TETHER_BAD[@]} == 0 && \${#TETHER_NOT_RUN[@]} == 0)); then
+  printf '0\\n' | atomic_write "$TETHER_A/exit_code"
+  printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\\n' \\
+    "$TETHER_ATTEMPT" "\${#TETHER_CELLS[@]}" "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/DONE"
+  tether_log "all \${#TETHER_CELLS[@]} cells done"
+  exit 0
+fi
+TETHER_STAGE=cells
+TETHER_SIGNAL=null
+if [ -n "\${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+  [ -f "$TETHER_A/stop_requested" ] && TETHER_STAGE=stopped
+fi
+printf '1\\n' | atomic_write "$TETHER_A/exit_code"
+printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"not_run":%s,"finished_at":"%s"}\\n' \\
+  "$TETHER_ATTEMPT" "$TETHER_SIGNAL" "$TETHER_STAGE" "$(json_list "\${TETHER_BAD[@]}")" "$(json_list "\${TETHER_NOT_RUN[@]}")" \\
+  "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
+tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
+exit 1
 `, "stop.sh": `#!/usr/bin/env bash
 # Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
 # Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
@@ -1519,6 +1920,11 @@ TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
 
 export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
 TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
+# A sweep's cell (started by queue.sh with TETHER_CELL): its record is <run>/cells/<cell>.
+if [ -n "\${TETHER_CELL:-}" ]; then
+  TETHER_RUN_ID=$(basename "$(dirname "$(dirname "$TETHER_RUN_DIR")")")
+  export TETHER_CELL
+fi
 # Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
 TETHER_CAP=$(cpu_quota_cores)
 if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
@@ -1547,7 +1953,8 @@ else
 fi
 
 kill "$TETHER_BEAT" 2>/dev/null
-if [ -n "\${TETHER_TERM:-}" ] && [ -f "$TETHER_A/stop_requested" ]; then TETHER_STAGE=stopped; fi
+# A cell's stop is asked of its queue (stop.sh writes the queue attempt's stop_requested).
+if [ -n "\${TETHER_TERM:-}" ] && { [ -f "$TETHER_A/stop_requested" ] || [ -f "\${TETHER_QUEUE_A:-/nonexistent}/stop_requested" ]; }; then TETHER_STAGE=stopped; fi
 TETHER_FINISHED=$(now_utc)
 printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
 printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
@@ -1603,6 +2010,198 @@ var init_backends = __esm({
   }
 });
 
+// src/record/strict.ts
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
+}
+var BoxDataError;
+var init_strict = __esm({
+  "src/record/strict.ts"() {
+    "use strict";
+    BoxDataError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "BoxDataError";
+      }
+    };
+  }
+});
+
+// src/record/grammar.ts
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
+  }
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
+  };
+}
+var RUN_ID, CELL_NAME, ATTEMPT_MAX;
+var init_grammar = __esm({
+  "src/record/grammar.ts"() {
+    "use strict";
+    init_strict();
+    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+    CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+    ATTEMPT_MAX = 999999;
+  }
+});
+
+// src/config/cells.ts
+function shellWord(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function nameFromValue(value) {
+  const s = Array.from(value).map((c) => /[A-Za-z0-9._-]/.test(c) ? c : "_").join("").slice(0, 64);
+  return /^[.-]/.test(s) ? `_${s.slice(1)}` : s;
+}
+function parseCellLines(raw) {
+  const cells2 = [];
+  const seen = /* @__PURE__ */ new Map();
+  raw.split("\n").forEach((line, i) => {
+    if (!line.trim() || line.trimStart().startsWith("#")) return;
+    const m = /^\s*([^:\s]+)\s*:\s?(.*)$/.exec(line);
+    if (!m) throw new InputError("cells", `${lineNo(i)}: ${show(line)} is not "name: command"`);
+    const [, name = "", command2 = ""] = m;
+    if (!NAME.test(name))
+      throw new InputError("cells", `${lineNo(i)}: ${show(name)} is not a cell name (1-64 of A-Z a-z 0-9 . _ -, not starting with . or -)`);
+    if (!command2.trim()) throw new InputError("cells", `${lineNo(i)}: cell ${name} has no command`);
+    command("cells", command2, true);
+    const before = seen.get(name);
+    if (before !== void 0) throw new InputError("cells", `${lineNo(i)}: cell ${name} is already ${lineNo(before)}; cell names must be unique`);
+    seen.set(name, i);
+    cells2.push({ name, command: command2 });
+  });
+  return cells2;
+}
+function parseTemplate(template, raw) {
+  if (!template.includes("{value}") && !template.includes("{name}"))
+    throw new InputError("cell-template", "uses neither {value} nor {name}: every cell would run the same command");
+  command("cell-template", template, true);
+  const cells2 = [];
+  const from = /* @__PURE__ */ new Map();
+  raw.split("\n").forEach((value, i) => {
+    if (!value.trim()) return;
+    if (/[\u0000\r]/.test(value)) throw new InputError("cell-values", `${lineNo(i)}: holds a NUL or carriage return`);
+    if (value.length > 4096) throw new InputError("cell-values", `${lineNo(i)}: is longer than 4096 characters`);
+    const name = nameFromValue(value);
+    if (!NAME.test(name)) throw new InputError("cell-values", `${lineNo(i)}: ${show(value)} gives no usable cell name`);
+    const other = from.get(name);
+    if (other)
+      throw new InputError(
+        "cell-values",
+        `${lineNo(i)} ${show(value)} and ${lineNo(other.line)} ${show(other.value)} both become cell ${name}; make the values differ in letters, digits, . _ or -`
+      );
+    from.set(name, { value, line: i });
+    cells2.push({ name, command: template.replace(/\{(value|name)\}/g, (_, k) => k === "value" ? shellWord(value) : name) });
+  });
+  return cells2;
+}
+function parseSweep(inputs) {
+  const cellsRaw = inputs["cells"] ?? "";
+  const template = (inputs["cell-template"] ?? "").trim();
+  const valuesRaw = inputs["cell-values"] ?? "";
+  const hasCells = cellsRaw.trim() !== "";
+  if (!hasCells && !template && !valuesRaw.trim()) {
+    for (const k of ["gpus-per-cell", "max-parallel", "on-cell-failure"])
+      if ((inputs[k] ?? "").trim() && inputs[k] !== defaultsOf("launch")[k])
+        throw new InputError(k, "is for sweeps: give 'cells' (or 'cell-template' with 'cell-values')");
+    return void 0;
+  }
+  if ((inputs["command"] ?? "").trim()) throw new InputError("cells", "a run is either one 'command' or a sweep of 'cells', not both");
+  if (hasCells && (template || valuesRaw.trim())) throw new InputError("cells", "give 'cells' or 'cell-template' with 'cell-values', not both");
+  if (!hasCells && !template) throw new InputError("cell-template", "is required with 'cell-values' (a command with {value} and {name})");
+  if (!hasCells && !valuesRaw.trim()) throw new InputError("cell-values", "is required with 'cell-template' (one value a line)");
+  const cells2 = hasCells ? parseCellLines(cellsRaw) : parseTemplate(template, valuesRaw);
+  const input = hasCells ? "cells" : "cell-values";
+  if (!cells2.length) throw new InputError(input, "lists no cell");
+  if (cells2.length > CELLS_MAX) throw new InputError(input, `lists ${cells2.length} cells; at most ${CELLS_MAX} in one run`);
+  const total = cells2.reduce((n, c) => n + c.command.length, 0);
+  if (total > CELL_COMMANDS_MAX)
+    throw new InputError(input, `the cells' commands come to ${total} characters; at most ${CELL_COMMANDS_MAX} (put long commands in a script in the workdir)`);
+  return {
+    cells: cells2,
+    gpusPerCell: whole("gpus-per-cell", inputs["gpus-per-cell"], 1, 0, 64),
+    maxParallel: whole("max-parallel", inputs["max-parallel"], 0, 1, CELLS_MAX),
+    onCellFailure: oneOf("on-cell-failure", inputs["on-cell-failure"], ON_CELL_FAILURE, "continue")
+  };
+}
+function whole(input, raw, fallback, min, max) {
+  const s = (raw ?? "").trim();
+  if (!s) return fallback;
+  if (!/^[0-9]{1,4}$/.test(s) || Number(s) < min || Number(s) > max) throw new InputError(input, `${show(s)} is not a whole number from ${min} to ${max}`);
+  return Number(s);
+}
+function cellGlobs(globs2, cell) {
+  return globs2.map((g) => g.replace(/\{cell\}/g, cell));
+}
+var CELLS_MAX, CELL_COMMANDS_MAX, ON_CELL_FAILURE, NAME, lineNo;
+var init_cells = __esm({
+  "src/config/cells.ts"() {
+    "use strict";
+    init_errors();
+    init_grammar();
+    init_defaults();
+    init_values();
+    CELLS_MAX = 512;
+    CELL_COMMANDS_MAX = 262144;
+    ON_CELL_FAILURE = ["continue", "stop"];
+    NAME = CELL_NAME;
+    lineNo = (i) => `line ${i + 1}`;
+  }
+});
+
 // src/config/launch.ts
 function parseLaunch(inputs) {
   const env = envLines("env", inputs["env"]);
@@ -1617,22 +2216,26 @@ function parseLaunch(inputs) {
   if (syncDir && (inputs["workdir"] ?? "").trim())
     throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
+  const sweep = parseSweep(inputs);
+  const checkpoints = globs("checkpoints", inputs["checkpoints"]);
+  if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
   return {
     runId: runId("run-id", inputs["run-id"]),
-    command: command("command", inputs["command"], true),
+    command: sweep ? "" : command("command", inputs["command"], true),
     then: command("then", inputs["then"], false),
     workdir: remotePath("workdir", inputs["workdir"], "~"),
     env,
     secretNames,
     backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    checkpoints: globs("checkpoints", inputs["checkpoints"]),
+    checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
     resume: bool("resume", inputs["resume"], false),
     audit: bool("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
     commit,
-    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
+    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0,
+    sweep
   };
 }
 function readSecrets(names2, env) {
@@ -1658,6 +2261,7 @@ var init_launch = __esm({
     init_errors();
     init_audit();
     init_values();
+    init_cells();
     BACKENDS = BACKEND_NAMES;
     SYNC_MODES = ["dir", "git-head"];
   }
@@ -1809,11 +2413,12 @@ function parseTeardown(inputs, env) {
     );
   }
   const apiKey = inputs["api-key"] || void 0;
-  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError(
-    "api-key",
-    `provider ${provider} needs its API key (pass it from a secret)`,
-    `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`
-  );
+  if (FACTS[provider].credentials === "api-key" && !apiKey)
+    throw new InputError(
+      "api-key",
+      `provider ${provider} needs its API key (pass it from a secret)`,
+      `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`
+    );
   const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
   if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
     throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
@@ -1946,97 +2551,12 @@ var init_launch2 = __esm({
   }
 });
 
-// src/record/strict.ts
-function obj(v, where) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
-  return v;
-}
-function arr(o, k, where, max) {
-  const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
-  return v;
-}
-function str(o, k, where, opts) {
-  const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
-  return v;
-}
-function optStr(o, k, where, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
-}
-function int(o, k, where, opts = {}) {
-  const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
-  return v;
-}
-function optInt(o, k, where, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
-}
-function bool2(o, k, where) {
-  const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
-  return v;
-}
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
-  }
-}
-var BoxDataError;
-var init_strict = __esm({
-  "src/record/strict.ts"() {
-    "use strict";
-    BoxDataError = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "BoxDataError";
-      }
-    };
-  }
-});
-
-// src/record/grammar.ts
-function parseMarker(kind, text) {
-  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BoxDataError(`${kind} marker is not JSON`);
-  }
-  const m = obj(raw, `${kind} marker`);
-  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
-  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
-  return {
-    kind,
-    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
-    exitCode,
-    signal,
-    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
-    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
-  };
-}
-var RUN_ID, ATTEMPT_MAX;
-var init_grammar = __esm({
-  "src/record/grammar.ts"() {
-    "use strict";
-    init_strict();
-    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
-    ATTEMPT_MAX = 999999;
-  }
-});
-
 // src/record/spec.ts
 import { createHash as createHash2 } from "node:crypto";
 function identity(cfg) {
-  return createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
+  const h = createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`);
+  if (cfg.sweep) h.update(`\0cells\0${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
+  return h.digest("hex");
 }
 function sortedJson(value) {
   const sort = (v) => {
@@ -2063,8 +2583,22 @@ function buildSpec(cfg, createdAt) {
     commit: cfg.commit ?? null,
     backend: cfg.backend,
     created_at: createdAt.toISOString(),
-    identity: identity(cfg)
+    identity: identity(cfg),
+    ...cfg.sweep ? {
+      cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),
+      gpus_per_cell: cfg.sweep.gpusPerCell,
+      max_parallel: cfg.sweep.maxParallel || null,
+      on_cell_failure: cfg.sweep.onCellFailure
+    } : {}
   });
+}
+function cellData(cfg) {
+  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
+  return (cfg.sweep?.cells ?? []).map((c) => {
+    const checkpoints = cellGlobs(cfg.checkpoints, c.name);
+    const spec = sortedJson({ schema: "tether.cell/v1", run_id: cfg.runId, cell: c.name, command: c.command, then: cfg.then ?? null, checkpoints });
+    return `${c.name} ${b642(c.command)} ${b642(checkpoints.join("\n"))} ${b642(spec)}`;
+  }).join("\n");
 }
 function specExpectedDuration(text) {
   try {
@@ -2077,6 +2611,7 @@ function specExpectedDuration(text) {
 var init_spec = __esm({
   "src/record/spec.ts"() {
     "use strict";
+    init_cells();
   }
 });
 
@@ -22766,7 +23301,7 @@ var init_audit2 = __esm({
 });
 
 // src/remote/scripts.ts
-var lib, SCRIPTS, WRAPPER, LIB;
+var lib, SCRIPTS, WRAPPER, QUEUE, LIB;
 var init_scripts = __esm({
   "src/remote/scripts.ts"() {
     "use strict";
@@ -22784,6 +23319,8 @@ var init_scripts = __esm({
     };
     WRAPPER = `${lib}
 ${scriptText("wrapper.sh")}`;
+    QUEUE = `${lib}
+${scriptText("queue.sh")}`;
     LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join("\n");
   }
 });
@@ -23010,7 +23547,14 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       then: cfg.then ?? "",
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join("\n"),
-      wrapper: WRAPPER
+      wrapper: WRAPPER,
+      ...cfg.sweep ? {
+        cells: cellData(cfg),
+        sweep: `${cfg.sweep.gpusPerCell} ${cfg.sweep.maxParallel} ${cfg.sweep.onCellFailure}`,
+        // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
+        gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(","),
+        queue: QUEUE
+      } : {}
     },
     env
   );
@@ -32651,9 +33195,9 @@ function memberScanner(size2, name) {
   const feedData = (b, dtype) => {
     const item = DTYPE_BYTES[dtype] ?? 1;
     const all = carry.length ? Buffer.concat([carry, b]) : b;
-    const whole = all.length - all.length % item;
-    bad += nonFiniteIn(all.subarray(0, whole), dtype);
-    carry = Buffer.from(all.subarray(whole));
+    const whole2 = all.length - all.length % item;
+    bad += nonFiniteIn(all.subarray(0, whole2), dtype);
+    carry = Buffer.from(all.subarray(whole2));
   };
   return {
     each(b) {
@@ -34295,148 +34839,18 @@ var init_phase4 = __esm({
 
 // src/cli/index.ts
 init_errors();
+init_inputs();
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-// src/config/inputs.ts
-var CONNECTION_INPUTS = [
-  "host",
-  "port",
-  "user",
-  "ssh-key",
-  "ssh-key-path",
-  "known-hosts",
-  "host-key-fingerprint",
-  "accept-new-host-key",
-  "connect-timeout",
-  "connect-attempts"
-];
-var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
-var LAUNCH_INPUTS = [
-  "run-id",
-  "command",
-  "then",
-  "workdir",
-  "env",
-  "secrets",
-  "backend",
-  "checkpoints",
-  "expected-duration",
-  "resume",
-  "audit",
-  "confirm-timeout",
-  "commit",
-  "run-file",
-  "sync-dir",
-  "sync-mode",
-  "report-to",
-  "github-token"
-];
-var PATROL_INPUTS = [
-  "config",
-  "run-ids",
-  "run-root",
-  "concurrency",
-  "stall-after",
-  "fail-on",
-  "report-to",
-  "header",
-  "github-token",
-  "state-file",
-  "progress-regex"
-];
-var COLLECT_INPUTS = [
-  "run-id",
-  "run-root",
-  "dest-dir",
-  "latest-only",
-  "roster",
-  "parallel",
-  "stall-timeout",
-  "trusted-load-command",
-  "artifact",
-  "retention-days",
-  "artifact-budget",
-  "provider",
-  "instance-id",
-  "verb"
-];
-var TEARDOWN_INPUTS = [
-  "run-id",
-  "run-root",
-  "provider",
-  "instance-id",
-  "verb",
-  "verified-path",
-  "verified-artifact",
-  "allow-park-unverified",
-  "approval",
-  "confirm",
-  "dry-run",
-  "api-key",
-  "provider-api-url",
-  "aws-region",
-  "teardown-command",
-  "teardown-timeout",
-  "report-to",
-  "header",
-  "github-token"
-];
-var PHASE_INPUTS = {
-  audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
-  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
-  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
-  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
-  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
-};
+// src/phases.ts
+init_inputs();
 
 // src/config/check.ts
 init_audit();
 init_collect();
 init_connection();
-
-// src/config/defaults.ts
-var COMMON = {
-  port: "22",
-  user: "root",
-  "accept-new-host-key": "false",
-  "connect-timeout": "15",
-  "connect-attempts": "3",
-  "run-root": "~/.tether/runs"
-};
-var AUDIT = {
-  interpreter: "python3",
-  "min-free-gb": "10",
-  "min-free-inodes": "100000",
-  "checkpoint-budget-gb": "0",
-  "require-gpu": "true"
-};
-var BY_PHASE = {
-  audit: AUDIT,
-  launch: {
-    ...AUDIT,
-    backend: "tmux",
-    resume: "false",
-    audit: "true",
-    "confirm-timeout": "20",
-    "run-file": "tether-run.json",
-    "sync-mode": "dir"
-  },
-  patrol: { concurrency: "8", "stall-after": "30m" },
-  collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
-  teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
-};
-function defaultsOf(phase) {
-  const names2 = PHASE_INPUTS[phase];
-  return Object.fromEntries(Object.entries({ ...COMMON, ...BY_PHASE[phase] }).filter(([k]) => names2.includes(k)));
-}
-function withDefaults(phase, inputs) {
-  const out = { ...inputs };
-  for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? "").trim()) out[k] = d;
-  return out;
-}
-
-// src/config/check.ts
+init_defaults();
 init_errors();
 init_launch();
 init_patrol();
@@ -34500,6 +34914,7 @@ function allInputErrors(phase, inputs, env, check = CHECKS[phase]) {
 }
 
 // src/phases.ts
+init_defaults();
 init_errors();
 
 // src/config/outputs.ts
@@ -34649,6 +35064,7 @@ function forTerminal(s) {
 init_terminal_markdown();
 
 // src/cli/help.ts
+init_inputs();
 var OPTION_HELP = {
   host: "box address (host name or IP); no user@ or :port",
   port: "SSH port (default 22)",
@@ -34674,7 +35090,13 @@ var OPTION_HELP = {
   env: "non-secret NAME=value lines exported to the job (values taken literally)",
   secrets: "names of environment variables of this step whose values are sent to the job on stdin (masked; never in argv, files or logs)",
   backend: "tmux (default) or setsid",
-  checkpoints: "checkpoint globs relative to the workdir, one per line; recorded in spec.json for patrol and collect",
+  cells: 'a sweep instead of one command: one cell a line, "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records',
+  "cell-template": "a sweep from values: a command with {value} (each value as one shell-quoted word) and {name} (the cell name made from it)",
+  "cell-values": "the values for cell-template, one a line; each becomes a cell named by the value with other characters as _",
+  "gpus-per-cell": "GPUs each cell gets through CUDA_VISIBLE_DEVICES (default 1; 0: CPU cells)",
+  "max-parallel": "cells running at once (default: the box's GPUs \xF7 gpus-per-cell, or its CPUs for CPU cells)",
+  "on-cell-failure": "continue (default: the other cells still run) or stop (no new cell starts after a failure)",
+  checkpoints: "checkpoint globs relative to the workdir, one per line ({cell} is the cell name in a sweep); recorded in spec.json for patrol and collect",
   "expected-duration": "how long the run should take, e.g. 12h or 90m",
   resume: "true: start the next attempt of a dead or failed run (same command)",
   audit: "true (default): run the audit gate before launching",
@@ -34845,7 +35267,7 @@ var package_default = {
 };
 
 // src/cli/index.ts
-var REPEATABLE = /* @__PURE__ */ new Set(["env", "checkpoints", "mounts", "known-hosts", "host-key-fingerprint", "run-ids", "progress-regex"]);
+var REPEATABLE = /* @__PURE__ */ new Set(["env", "checkpoints", "mounts", "known-hosts", "host-key-fingerprint", "run-ids", "progress-regex", "cells", "cell-values"]);
 var BOOLEAN = /* @__PURE__ */ new Set(["accept-new-host-key", "resume", "audit", "require-gpu", "latest-only", "dry-run", "allow-park-unverified"]);
 var ArgsError = class extends InputError {
   constructor(problems) {

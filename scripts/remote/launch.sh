@@ -2,8 +2,12 @@
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started · 10 alive (refused) · 11 finished (refused) · 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) · 14 workdir missing · 15 backend unavailable · 16 lock/io
+#   17 a sweep's cells need more GPUs than the box has
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; `env NAME b64` lines; end.
+# A sweep adds: cells (lines `NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC`), sweep (`GPUS_PER_CELL
+# MAX_PARALLEL ON_FAILURE`, MAX_PARALLEL 0 = from the box), gpus (the audit's GPU indices, comma separated, or
+# empty: asked of nvidia-smi here) and queue (queue.sh, which the backend starts instead of the wrapper).
 # Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
 
 refuse() {
@@ -25,6 +29,54 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue=''
+
+# A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
+# then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
+write_cells() {
+  local name cmd ck spec dir gpc max on_failure
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  [[ $gpc =~ ^[0-9]{1,2}$ && $on_failure =~ ^(continue|stop)$ ]] || return 1
+  printf '%s %s\n' "$gpc" "$on_failure" | atomic_write "$RUN_DIR/sweep" || return 1
+  while read -r name cmd ck spec; do
+    [ -n "$name" ] || continue
+    is_cell_name "$name" || return 1
+    dir=$RUN_DIR/cells/$name
+    mkdir -p "$dir/attempts" &&
+      printf '%s' "$cmd" | base64 -d | atomic_write "$dir/command" &&
+      printf '%s' "$DATA_then" | atomic_write "$dir/then" &&
+      printf '%s' "$DATA_workdir" | atomic_write "$dir/workdir" &&
+      printf '%s' "$ck" | base64 -d | atomic_write "$dir/checkpoints" &&
+      printf '%s' "$spec" | base64 -d | atomic_write "$dir/spec.json" &&
+      printf '%s\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
+  done <<<"$DATA_cells"
+  mv -f "$RUN_DIR/cells.list.tmp" "$RUN_DIR/cells.list"
+}
+
+# This attempt's GPUs (the audit's list, else nvidia-smi's) and width, in SLOT_GPUS and SLOT_WIDTH; refuses
+# (before any attempt directory exists) when a cell needs more GPUs than the box has.
+sweep_slots() {
+  local gpc max on_failure list='' line n=0 width
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  if ((gpc > 0)); then
+    list=$DATA_gpus
+    if [ -z "$list" ]; then
+      while IFS= read -r line; do
+        line=${line// /}
+        [[ $line =~ ^[0-9]{1,3}$ ]] && list+="${list:+,}$line"
+      done < <(timeout 10 nvidia-smi --query-gpu=index --format=csv,noheader 2>/dev/null)
+    fi
+    [[ $list =~ ^([0-9]{1,3}(,[0-9]{1,3})*)?$ ]] || list=''
+    [ -n "$list" ] && n=$(($(tr -cd ',' <<<"$list" | wc -c) + 1))
+    ((n >= gpc)) || refuse 17 no-gpus "each cell needs $gpc GPU(s) but the box has $n (nvidia-smi lists ${list:-none}); lower gpus-per-cell or rent a bigger box"
+    width=$((n / gpc))
+  else
+    width=$(nproc 2>/dev/null || echo 1)
+  fi
+  ((max > 0)) && width=$max
+  SLOT_GPUS=$list
+  SLOT_WIDTH=$width
+}
 
 main() {
   local run_root run_id backend resume hb n a i workdir pid started
@@ -70,6 +122,8 @@ main() {
 
   if [ ! -f "$RUN_DIR/spec.json" ]; then
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
+    rm -f "$RUN_DIR/cells.list.tmp"
+    if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
     if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
@@ -82,11 +136,23 @@ main() {
   workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
   [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
 
+  if [ -f "$RUN_DIR/sweep" ]; then
+    [ -n "$DATA_sweep" ] || refuse 13 mismatch "run id $run_id is a sweep; launch it again with its cells"
+    sweep_slots
+  fi
   a=$RUN_DIR/attempts/$n
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
   printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+  if [ -f "$RUN_DIR/sweep" ]; then
+    # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
+    { printf '%s\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
+      refuse 16 io-error "cannot write the slots of $a"
+    printf '%s' "$DATA_queue" | atomic_write "$a/queue.sh" || refuse 16 io-error "cannot write $a/queue.sh"
+    start_backend "$backend" "$a/queue.sh" "$n" "$hb"
+  else
+    start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+  fi
 
   for ((i = 0; i < 400; i++)); do
     [ -s "$a/pid_start" ] && break

@@ -42,6 +42,11 @@ is_run_id() {
   [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
 }
 
+# The one grammar of cell names (src/record/grammar.ts CELL_NAME): a run id that is never `.`, `..` or `-x`.
+is_cell_name() {
+  [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
+}
+
 # Prints a number, or null when $1 is not an integer.
 json_int() {
   if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi

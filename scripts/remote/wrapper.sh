@@ -33,6 +33,11 @@ TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
 
 export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
 TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
+# A sweep's cell (started by queue.sh with TETHER_CELL): its record is <run>/cells/<cell>.
+if [ -n "${TETHER_CELL:-}" ]; then
+  TETHER_RUN_ID=$(basename "$(dirname "$(dirname "$TETHER_RUN_DIR")")")
+  export TETHER_CELL
+fi
 # Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
 TETHER_CAP=$(cpu_quota_cores)
 if [ -z "${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
@@ -61,7 +66,8 @@ else
 fi
 
 kill "$TETHER_BEAT" 2>/dev/null
-if [ -n "${TETHER_TERM:-}" ] && [ -f "$TETHER_A/stop_requested" ]; then TETHER_STAGE=stopped; fi
+# A cell's stop is asked of its queue (stop.sh writes the queue attempt's stop_requested).
+if [ -n "${TETHER_TERM:-}" ] && { [ -f "$TETHER_A/stop_requested" ] || [ -f "${TETHER_QUEUE_A:-/nonexistent}/stop_requested" ]; }; then TETHER_STAGE=stopped; fi
 TETHER_FINISHED=$(now_utc)
 printf '%s\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
 printf '%s\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"

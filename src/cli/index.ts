@@ -11,7 +11,7 @@ import { COLOR, markdownToTerminal, PLAIN, wantsColor } from '../report/terminal
 import { HELP, usage } from './help.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
-const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint', 'run-ids', 'progress-regex']);
+const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint', 'run-ids', 'progress-regex', 'cells', 'cell-values']);
 /** Flags that may stand alone (`--resume` is `--resume true`); `--no-<flag>` is false. */
 const BOOLEAN = new Set(['accept-new-host-key', 'resume', 'audit', 'require-gpu', 'latest-only', 'dry-run', 'allow-park-unverified']);
 

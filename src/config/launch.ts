@@ -3,6 +3,7 @@ import { InputError } from './errors.ts';
 import type { Inputs } from './connection.ts';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
 import * as v from './values.ts';
+import { parseSweep, type SweepConfig } from './cells.ts';
 
 export const BACKENDS = BACKEND_NAMES;
 export type Backend = (typeof BACKENDS)[number];
@@ -27,6 +28,8 @@ export interface LaunchConfig {
   commit: string | undefined;
   /** Code to upload as a content-addressed release that becomes the workdir. */
   sync: { dir: string; mode: SyncMode } | undefined;
+  /** A sweep of cells instead of one command (`command` is then ''). */
+  sweep: SweepConfig | undefined;
 }
 
 export function parseLaunch(inputs: Inputs): LaunchConfig {
@@ -42,22 +45,26 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
   if (syncDir && (inputs['workdir'] ?? '').trim())
     throw new InputError('sync-dir', "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = v.number('confirm-timeout', inputs['confirm-timeout'], 20, 1, 60);
+  const sweep = parseSweep(inputs);
+  const checkpoints = v.globs('checkpoints', inputs['checkpoints']);
+  if (!sweep && checkpoints.some((g) => g.includes('{cell}'))) throw new InputError('checkpoints', "uses {cell}, which only a sweep ('cells') has");
   return {
     runId: v.runId('run-id', inputs['run-id']),
-    command: v.command('command', inputs['command'], true) as string,
+    command: sweep ? '' : (v.command('command', inputs['command'], true) as string),
     then: v.command('then', inputs['then'], false),
     workdir: v.remotePath('workdir', inputs['workdir'], '~'),
     env,
     secretNames,
     backend: v.oneOf('backend', inputs['backend'], BACKENDS, 'tmux'),
     runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
-    checkpoints: v.globs('checkpoints', inputs['checkpoints']),
+    checkpoints,
     expectedDurationS: v.duration('expected-duration', inputs['expected-duration'], undefined),
     resume: v.bool('resume', inputs['resume'], false),
     audit: v.bool('audit', inputs['audit'], true),
     confirmTimeoutS: confirm,
     commit,
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], SYNC_MODES, 'dir') } : undefined,
+    sweep,
   };
 }
 

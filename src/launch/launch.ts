@@ -2,13 +2,13 @@ import type { AuditConfig } from '../config/audit.ts';
 import type { LaunchConfig } from '../config/launch.ts';
 import { parseAudit, type AuditReport } from '../remote/audit.ts';
 import { dataLines, parseJsonLine, runScript } from '../remote/invoke.ts';
-import { WRAPPER } from '../remote/scripts.ts';
+import { QUEUE, WRAPPER } from '../remote/scripts.ts';
 import { ATTEMPT_MAX, parseMarker, type Marker } from '../record/grammar.ts';
 import { bool, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
 import { gate, type GateResult } from './audit-gate.ts';
 import { releasesDir, uploadRelease, type Release } from './release.ts';
-import { buildSpec, identity } from '../record/spec.ts';
+import { buildSpec, cellData, identity } from '../record/spec.ts';
 
 export interface LaunchDeps {
   session: Session;
@@ -127,6 +127,15 @@ export async function launch(
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join('\n'),
       wrapper: WRAPPER,
+      ...(cfg.sweep
+        ? {
+            cells: cellData(cfg),
+            sweep: `${cfg.sweep.gpusPerCell} ${cfg.sweep.maxParallel} ${cfg.sweep.onCellFailure}`,
+            // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
+            gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(','),
+            queue: QUEUE,
+          }
+        : {}),
     },
     env,
   );

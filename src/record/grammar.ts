@@ -6,6 +6,8 @@ import { BoxDataError, int, obj, optStr, str } from './strict.ts';
 
 /** A run or cell id: what launch accepts and what the probe asks about. */
 export const RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A sweep's cell name: it names a directory, so never `.`, `..` or a leading `-` (lib.sh is_cell_name). */
+export const CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
 /** An attempt directory name: 1..999999, no sign, no leading zero (so `007` is not attempt 7). */
 export const ATTEMPT = /^[1-9][0-9]{0,5}$/;
 export const ATTEMPT_MAX = 999_999;

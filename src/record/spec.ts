@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
+import { cellGlobs } from '../config/cells.ts';
 import type { LaunchConfig } from '../config/launch.ts';
 
 /**
  * `tether.spec/v1` (spec.json, written once by launch) and the run's identity. Pure.
  */
 
-/** What identifies a run's work: resume must run exactly this again. */
-export function identity(cfg: Pick<LaunchConfig, 'command' | 'then' | 'workdir'>): string {
-  return createHash('sha256')
-    .update(`${cfg.command}\u0000${cfg.then ?? ''}\u0000${cfg.workdir}`)
-    .digest('hex');
+/**
+ * What identifies a run's work: resume must run exactly this again. A sweep's cells (names, commands) and
+ * GPUs per cell are part of it; how many run at once and what a failure stops are not.
+ */
+export function identity(cfg: Pick<LaunchConfig, 'command' | 'then' | 'workdir'> & { sweep?: LaunchConfig['sweep'] }): string {
+  const h = createHash('sha256').update(`${cfg.command}\u0000${cfg.then ?? ''}\u0000${cfg.workdir}`);
+  if (cfg.sweep) h.update(`\u0000cells\u0000${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
+  return h.digest('hex');
 }
 
 /** JSON with keys sorted at every level, so records are reproducible and diffable (runbook R7). */
@@ -43,7 +47,30 @@ export function buildSpec(cfg: LaunchConfig, createdAt: Date): string {
     backend: cfg.backend,
     created_at: createdAt.toISOString(),
     identity: identity(cfg),
+    ...(cfg.sweep
+      ? {
+          cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),
+          gpus_per_cell: cfg.sweep.gpusPerCell,
+          max_parallel: cfg.sweep.maxParallel || null,
+          on_cell_failure: cfg.sweep.onCellFailure,
+        }
+      : {}),
   });
+}
+
+/**
+ * A sweep's cells for launch.sh: one line each, `NAME B64(command) B64(checkpoints, {cell} expanded)
+ * B64(cell spec.json)`; the cell spec is `tether.cell/v1` (run id, cell, command, checkpoints). Pure.
+ */
+export function cellData(cfg: LaunchConfig): string {
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  return (cfg.sweep?.cells ?? [])
+    .map((c) => {
+      const checkpoints = cellGlobs(cfg.checkpoints, c.name);
+      const spec = sortedJson({ schema: 'tether.cell/v1', run_id: cfg.runId, cell: c.name, command: c.command, then: cfg.then ?? null, checkpoints });
+      return `${c.name} ${b64(c.command)} ${b64(checkpoints.join('\n'))} ${b64(spec)}`;
+    })
+    .join('\n');
 }
 
 /** The expected duration a spec.json from the box declares (seconds), or null when it declares none or is unreadable. */

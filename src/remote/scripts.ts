@@ -16,5 +16,7 @@ export const SCRIPTS = {
 export type ScriptName = keyof typeof SCRIPTS;
 /** The wrapper runs on its own long after the SSH session ended, so it carries lib.sh with it. */
 export const WRAPPER = `${lib}\n${scriptText('wrapper.sh')}`;
+/** A sweep's queue, detached like the wrapper, so it carries lib.sh too. */
+export const QUEUE = `${lib}\n${scriptText('queue.sh')}`;
 /** lib.sh and every backend's functions: what each on-box script is sent ahead of itself. */
 export const LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join('\n');

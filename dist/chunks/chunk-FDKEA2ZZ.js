@@ -13,10 +13,10 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   parseConnection
-} from "./chunk-INNOZAD6.js";
+} from "./chunk-QNACZ3Y5.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError,
   bool,
@@ -27,7 +27,7 @@ import {
   remotePath,
   runId,
   show
-} from "./chunk-TZTO3P3G.js";
+} from "./chunk-SEMMJJY4.js";
 
 // src/config/teardown.ts
 function parseTeardown(inputs, env) {
@@ -55,11 +55,12 @@ function parseTeardown(inputs, env) {
     );
   }
   const apiKey = inputs["api-key"] || void 0;
-  if (FACTS[provider].credentials === "api-key" && !apiKey) throw new InputError(
-    "api-key",
-    `provider ${provider} needs its API key (pass it from a secret)`,
-    `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`
-  );
+  if (FACTS[provider].credentials === "api-key" && !apiKey)
+    throw new InputError(
+      "api-key",
+      `provider ${provider} needs its API key (pass it from a secret)`,
+      `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`
+    );
   const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
   if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
     throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");

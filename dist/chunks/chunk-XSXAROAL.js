@@ -57,6 +57,7 @@ function parseJson(text, where, maxBytes) {
 
 // src/record/grammar.ts
 var RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+var CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
 var ATTEMPT_MAX = 999999;
 function parseMarker(kind, text) {
   if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
@@ -90,6 +91,7 @@ export {
   bool,
   parseJson,
   RUN_ID,
+  CELL_NAME,
   ATTEMPT_MAX,
   parseMarker
 };

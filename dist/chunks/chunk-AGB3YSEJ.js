@@ -5,13 +5,13 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  BoxDataError,
-  parseJson
-} from "./chunk-NSC5ULHP.js";
-import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-YLWYNWZR.js";
+} from "./chunk-EHWPOT2J.js";
+import {
+  BoxDataError,
+  parseJson
+} from "./chunk-XSXAROAL.js";
 import {
   TransportError,
   classify
@@ -21,7 +21,7 @@ import {
 } from "./chunk-EPCPIVQ4.js";
 import {
   fingerprint
-} from "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 import {
   __toESM
 } from "./chunk-R3K6G2KB.js";
@@ -201,6 +201,8 @@ var SCRIPTS = {
 };
 var WRAPPER = `${lib}
 ${scriptText("wrapper.sh")}`;
+var QUEUE = `${lib}
+${scriptText("queue.sh")}`;
 var LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join("\n");
 
 // src/remote/shell-quote.ts
@@ -245,6 +247,7 @@ function parseJsonLine(name, r) {
 export {
   connect,
   WRAPPER,
+  QUEUE,
   shellQuote,
   dataLines,
   runScript,

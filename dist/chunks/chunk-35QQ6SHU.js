@@ -6,13 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-3SU2W7AE.js";
+} from "./chunk-AGB3YSEJ.js";
 import {
   loadCredential
-} from "./chunk-PQUONCNU.js";
+} from "./chunk-VRMCGXW5.js";
 import {
   parseConnection
-} from "./chunk-INNOZAD6.js";
+} from "./chunk-QNACZ3Y5.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-3SU2W7AE.js";
+} from "./chunk-AGB3YSEJ.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -21,10 +21,10 @@ import {
   int,
   obj,
   str
-} from "./chunk-NSC5ULHP.js";
+} from "./chunk-XSXAROAL.js";
 import {
   code
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 
 // src/record/manifest.ts
 var MANIFEST_SCHEMA = "tether.manifest/v1";

@@ -10,37 +10,36 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-QCQTVU6Z.js";
+} from "./chunk-45MEQUCX.js";
 import {
   parseTeardown
-} from "./chunk-GQG57MKC.js";
+} from "./chunk-FDKEA2ZZ.js";
 import {
   FACTS
 } from "./chunk-JMKXPYYV.js";
 import {
   openPinned
-} from "./chunk-UD6637OB.js";
+} from "./chunk-35QQ6SHU.js";
 import {
   connect
-} from "./chunk-3SU2W7AE.js";
-import "./chunk-NSC5ULHP.js";
-import "./chunk-YLWYNWZR.js";
+} from "./chunk-AGB3YSEJ.js";
+import "./chunk-EHWPOT2J.js";
+import "./chunk-XSXAROAL.js";
 import {
   loadCredential
-} from "./chunk-PQUONCNU.js";
+} from "./chunk-VRMCGXW5.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-INNOZAD6.js";
+import "./chunk-QNACZ3Y5.js";
 import {
   code,
   inert
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError
-} from "./chunk-TZTO3P3G.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts

@@ -6,29 +6,37 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseAudit as parseAudit2
-} from "./chunk-QDNKGBW7.js";
+} from "./chunk-7WQ2WKMO.js";
 import {
   sign
-} from "./chunk-6AB2ET6I.js";
+} from "./chunk-RVVZYVVW.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-UD6637OB.js";
+} from "./chunk-35QQ6SHU.js";
 import {
+  QUEUE,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-3SU2W7AE.js";
+} from "./chunk-AGB3YSEJ.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-XATXQSVH.js";
+} from "./chunk-UQODWDNL.js";
 import {
   buildSpec,
+  cellData,
   identity,
   sortedJson
-} from "./chunk-6AJEPD4U.js";
+} from "./chunk-5T6YI4HV.js";
+import {
+  parseLaunch,
+  readSecrets
+} from "./chunk-J5X4BYW2.js";
+import "./chunk-EHWPOT2J.js";
+import "./chunk-CKGTJLS5.js";
 import {
   ATTEMPT_MAX,
   bool,
@@ -38,28 +46,22 @@ import {
   optStr,
   parseMarker,
   str
-} from "./chunk-NSC5ULHP.js";
-import {
-  parseLaunch,
-  readSecrets
-} from "./chunk-T3FRM4YI.js";
-import "./chunk-YLWYNWZR.js";
-import "./chunk-PQUONCNU.js";
+} from "./chunk-XSXAROAL.js";
+import "./chunk-VRMCGXW5.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-INNOZAD6.js";
+import "./chunk-QNACZ3Y5.js";
 import {
   parseReportTo
-} from "./chunk-6WYEXZGS.js";
+} from "./chunk-XTQ7GB2V.js";
 import {
   code,
   inert,
   parseAudit
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError
-} from "./chunk-TZTO3P3G.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/launch/phase.ts
@@ -268,7 +270,14 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       then: cfg.then ?? "",
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join("\n"),
-      wrapper: WRAPPER
+      wrapper: WRAPPER,
+      ...cfg.sweep ? {
+        cells: cellData(cfg),
+        sweep: `${cfg.sweep.gpusPerCell} ${cfg.sweep.maxParallel} ${cfg.sweep.onCellFailure}`,
+        // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
+        gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(","),
+        queue: QUEUE
+      } : {}
     },
     env
   );

@@ -158,8 +158,12 @@ main "$@"; exit $?
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
+#   17 a sweep's cells need more GPUs than the box has
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
+# A sweep adds: cells (lines \`NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC\`), sweep (\`GPUS_PER_CELL
+# MAX_PARALLEL ON_FAILURE\`, MAX_PARALLEL 0 = from the box), gpus (the audit's GPU indices, comma separated, or
+# empty: asked of nvidia-smi here) and queue (queue.sh, which the backend starts instead of the wrapper).
 # Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
 
 refuse() {
@@ -181,6 +185,54 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue=''
+
+# A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
+# then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
+write_cells() {
+  local name cmd ck spec dir gpc max on_failure
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  [[ $gpc =~ ^[0-9]{1,2}$ && $on_failure =~ ^(continue|stop)$ ]] || return 1
+  printf '%s %s\\n' "$gpc" "$on_failure" | atomic_write "$RUN_DIR/sweep" || return 1
+  while read -r name cmd ck spec; do
+    [ -n "$name" ] || continue
+    is_cell_name "$name" || return 1
+    dir=$RUN_DIR/cells/$name
+    mkdir -p "$dir/attempts" &&
+      printf '%s' "$cmd" | base64 -d | atomic_write "$dir/command" &&
+      printf '%s' "$DATA_then" | atomic_write "$dir/then" &&
+      printf '%s' "$DATA_workdir" | atomic_write "$dir/workdir" &&
+      printf '%s' "$ck" | base64 -d | atomic_write "$dir/checkpoints" &&
+      printf '%s' "$spec" | base64 -d | atomic_write "$dir/spec.json" &&
+      printf '%s\\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
+  done <<<"$DATA_cells"
+  mv -f "$RUN_DIR/cells.list.tmp" "$RUN_DIR/cells.list"
+}
+
+# This attempt's GPUs (the audit's list, else nvidia-smi's) and width, in SLOT_GPUS and SLOT_WIDTH; refuses
+# (before any attempt directory exists) when a cell needs more GPUs than the box has.
+sweep_slots() {
+  local gpc max on_failure list='' line n=0 width
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  if ((gpc > 0)); then
+    list=$DATA_gpus
+    if [ -z "$list" ]; then
+      while IFS= read -r line; do
+        line=\${line// /}
+        [[ $line =~ ^[0-9]{1,3}$ ]] && list+="\${list:+,}$line"
+      done < <(timeout 10 nvidia-smi --query-gpu=index --format=csv,noheader 2>/dev/null)
+    fi
+    [[ $list =~ ^([0-9]{1,3}(,[0-9]{1,3})*)?$ ]] || list=''
+    [ -n "$list" ] && n=$(($(tr -cd ',' <<<"$list" | wc -c) + 1))
+    ((n >= gpc)) || refuse 17 no-gpus "each cell needs $gpc GPU(s) but the box has $n (nvidia-smi lists \${list:-none}); lower gpus-per-cell or rent a bigger box"
+    width=$((n / gpc))
+  else
+    width=$(nproc 2>/dev/null || echo 1)
+  fi
+  ((max > 0)) && width=$max
+  SLOT_GPUS=$list
+  SLOT_WIDTH=$width
+}
 
 main() {
   local run_root run_id backend resume hb n a i workdir pid started
@@ -226,6 +278,8 @@ main() {
 
   if [ ! -f "$RUN_DIR/spec.json" ]; then
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
+    rm -f "$RUN_DIR/cells.list.tmp"
+    if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
     if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
@@ -238,11 +292,23 @@ main() {
   workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
   [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
 
+  if [ -f "$RUN_DIR/sweep" ]; then
+    [ -n "$DATA_sweep" ] || refuse 13 mismatch "run id $run_id is a sweep; launch it again with its cells"
+    sweep_slots
+  fi
   a=$RUN_DIR/attempts/$n
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
   printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+  if [ -f "$RUN_DIR/sweep" ]; then
+    # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
+    { printf '%s\\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
+      refuse 16 io-error "cannot write the slots of $a"
+    printf '%s' "$DATA_queue" | atomic_write "$a/queue.sh" || refuse 16 io-error "cannot write $a/queue.sh"
+    start_backend "$backend" "$a/queue.sh" "$n" "$hb"
+  else
+    start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+  fi
 
   for ((i = 0; i < 400; i++)); do
     [ -s "$a/pid_start" ] && break
@@ -298,6 +364,11 @@ is_attempt() {
 # The one grammar of run ids (src/record/grammar.ts RUN_ID).
 is_run_id() {
   [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
+}
+
+# The one grammar of cell names (src/record/grammar.ts CELL_NAME): a run id that is never \`.\`, \`..\` or \`-x\`.
+is_cell_name() {
+  [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
 }
 
 # Prints a number, or null when $1 is not an integer.
@@ -749,6 +820,182 @@ main() {
   printf ']}\\n'
 }
 main "$@"; exit $?
+`, "queue.sh": `#!/usr/bin/env bash
+# The detached queue of a sweep, written to <run>/attempts/<n>/queue.sh by launch.sh with lib.sh in front of
+# it (src/remote/scripts.ts). Args: RUN_DIR ATTEMPT HEARTBEAT_S. It is the run's process: launch, the patrol
+# and stop see it exactly as they see a single run's wrapper (pid, pid_start, handle, heartbeat, markers).
+# Each cell not DONE runs as the next attempt of its own record, cells/<name>/, through the attempt's
+# wrapper.sh (the same wrapper a single run uses, with the cell directory as its run directory), with
+# CUDA_VISIBLE_DEVICES set to GPUs no other running cell holds, stdin from /dev/null, the run's environment
+# and secrets (inherited). The next cell starts as soon as a slot frees. cells.json is rewritten atomically
+# on every change; the run's DONE is written only when every cell is DONE, else FAILED naming the cells.
+# Every variable here is TETHER_-prefixed, as in the wrapper: the job cannot use that prefix.
+
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+
+: >>"$TETHER_A/log"
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
+  done
+) </dev/null >/dev/null 2>&1 &
+TETHER_BEAT=$!
+
+tether_log() { printf '%s queue: %s\\n' "$(now_utc)" "$*" >>"$TETHER_A/log"; }
+
+# Settings launch.sh wrote: GPUs per cell and what a failure stops (run-wide), this attempt's GPU list and width.
+read -r TETHER_GPC TETHER_ON_FAILURE <"$TETHER_RUN_DIR/sweep"
+read -r TETHER_MAX <"$TETHER_A/max_parallel"
+TETHER_FREE=()
+if ((TETHER_GPC > 0)); then read -r -a TETHER_FREE < <(tr ',' ' ' <"$TETHER_A/gpus"); fi
+mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
+
+declare -A TETHER_PID TETHER_START TETHER_GPUS
+TETHER_FAILED_ANY=0
+trap 'TETHER_TERM=1' TERM
+export TETHER_QUEUE_A=$TETHER_A
+
+# cells.json: every cell's state as the queue knows it (pending, running, done, failed), its attempt and GPUs.
+write_status() {
+  local c first=1 state n out='{"schema":"tether.cells/v1","run_id":'
+  out+="$(json_str "$(basename "$TETHER_RUN_DIR")"),\\"queue_attempt\\":$TETHER_ATTEMPT,\\"cells\\":["
+  for c in "\${TETHER_CELLS[@]}"; do
+    n=$(last_attempt "$TETHER_RUN_DIR/cells/$c")
+    if [ -n "\${TETHER_PID[$c]:-}" ]; then state=running
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then state='done'
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ]; then state=failed
+    elif ((n > 0)); then state=dead
+    else state=pending; fi
+    ((first)) || out+=','
+    first=0
+    out+="{\\"name\\":$(json_str "$c"),\\"state\\":\\"$state\\",\\"attempt\\":$n,\\"gpus\\":$(json_str "\${TETHER_GPUS[$c]:-}")}"
+  done
+  printf '%s]}\\n' "$out" | atomic_write "$TETHER_RUN_DIR/cells.json"
+}
+
+start_cell() {
+  local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
+  last=$(last_attempt "$dir")
+  # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
+  if [ -f "$dir/FAILED" ] && ((last > 0)); then mv -f "$dir/FAILED" "$dir/attempts/$last/FAILED"; fi
+  n=$((last + 1))
+  mkdir -p "$dir/attempts/$n" || { tether_log "cannot create $dir/attempts/$n"; return 1; }
+  for ((i = 0; i < TETHER_GPC; i++)); do
+    gpus+="\${gpus:+,}\${TETHER_FREE[0]}"
+    TETHER_FREE=("\${TETHER_FREE[@]:1}")
+  done
+  printf '%s\\n' "$gpus" | atomic_write "$dir/attempts/$n/gpus"
+  if ((TETHER_GPC > 0)); then
+    CUDA_VISIBLE_DEVICES=$gpus TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  else
+    TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  fi
+  TETHER_PID[$c]=$!
+  TETHER_START[$c]=$(pid_start "$!")
+  TETHER_GPUS[$c]=$gpus
+  tether_log "cell $c attempt $n started\${gpus:+ on GPUs $gpus} (pid $!)"
+}
+
+# Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
+reap() {
+  local c any=1 g
+  for c in "\${!TETHER_PID[@]}"; do
+    if [ "$(pid_start "\${TETHER_PID[$c]}")" != "\${TETHER_START[$c]}" ]; then
+      wait "\${TETHER_PID[$c]}" 2>/dev/null
+      if [ -n "\${TETHER_GPUS[$c]}" ]; then
+        for g in \${TETHER_GPUS[$c]//,/ }; do TETHER_FREE+=("$g"); done
+      fi
+      unset "TETHER_PID[$c]"
+      if [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then
+        tether_log "cell $c done"
+      else
+        TETHER_FAILED_ANY=1
+        tether_log "cell $c failed"
+      fi
+      any=0
+    fi
+  done
+  return "$any"
+}
+
+# Waits until a cell finishes (or TERM arrives), in steps of 0.2 s.
+wait_slot() {
+  until reap; do
+    [ -n "\${TETHER_TERM:-}" ] && return 1
+    sleep 0.2
+  done
+  write_status
+}
+
+write_status
+for TETHER_C in "\${TETHER_CELLS[@]}"; do
+  [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ] && continue
+  while ((\${#TETHER_PID[@]} >= TETHER_MAX || \${#TETHER_FREE[@]} < TETHER_GPC)); do
+    if ((\${#TETHER_PID[@]} == 0)); then
+      # Nothing runs and the free GPUs are still too few: launch.sh refuses this, so the GPU list was bad.
+      tether_log "only \${#TETHER_FREE[@]} GPU(s) for $TETHER_GPC per cell: no cell can start"
+      break 2
+    fi
+    wait_slot || break
+  done
+  [ -n "\${TETHER_TERM:-}" ] && break
+  if ((TETHER_FAILED_ANY)) && [ "$TETHER_ON_FAILURE" = stop ]; then
+    tether_log "a cell failed and on-cell-failure is stop: no new cell starts"
+    break
+  fi
+  start_cell "$TETHER_C"
+  write_status
+done
+# The running cells finish (or, after a TERM, checkpoint and exit: they got it too, as one process group).
+while ((\${#TETHER_PID[@]} > 0)); do
+  reap || sleep 0.2
+done
+write_status
+
+kill "$TETHER_BEAT" 2>/dev/null
+TETHER_FINISHED=$(now_utc)
+TETHER_BAD=() TETHER_NOT_RUN=()
+for TETHER_C in "\${TETHER_CELLS[@]}"; do
+  if [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ]; then continue; fi
+  if [ "$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C")" -gt 0 ]; then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
+done
+json_list() {
+  local x first=1 out='['
+  for x in "$@"; do
+    ((first)) || out+=','
+    first=0
+    out+=$(json_str "$x")
+  done
+  printf '%s]' "$out"
+}
+printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+if ((\${#TETHER_BAD[@]} == 0 && \${#TETHER_NOT_RUN[@]} == 0)); then
+  printf '0\\n' | atomic_write "$TETHER_A/exit_code"
+  printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\\n' \\
+    "$TETHER_ATTEMPT" "\${#TETHER_CELLS[@]}" "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/DONE"
+  tether_log "all \${#TETHER_CELLS[@]} cells done"
+  exit 0
+fi
+TETHER_STAGE=cells
+TETHER_SIGNAL=null
+if [ -n "\${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+  [ -f "$TETHER_A/stop_requested" ] && TETHER_STAGE=stopped
+fi
+printf '1\\n' | atomic_write "$TETHER_A/exit_code"
+printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"not_run":%s,"finished_at":"%s"}\\n' \\
+  "$TETHER_ATTEMPT" "$TETHER_SIGNAL" "$TETHER_STAGE" "$(json_list "\${TETHER_BAD[@]}")" "$(json_list "\${TETHER_NOT_RUN[@]}")" \\
+  "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
+tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
+exit 1
 `, "stop.sh": `#!/usr/bin/env bash
 # Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
 # Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
@@ -875,6 +1122,11 @@ TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
 
 export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
 TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
+# A sweep's cell (started by queue.sh with TETHER_CELL): its record is <run>/cells/<cell>.
+if [ -n "\${TETHER_CELL:-}" ]; then
+  TETHER_RUN_ID=$(basename "$(dirname "$(dirname "$TETHER_RUN_DIR")")")
+  export TETHER_CELL
+fi
 # Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
 TETHER_CAP=$(cpu_quota_cores)
 if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
@@ -903,7 +1155,8 @@ else
 fi
 
 kill "$TETHER_BEAT" 2>/dev/null
-if [ -n "\${TETHER_TERM:-}" ] && [ -f "$TETHER_A/stop_requested" ]; then TETHER_STAGE=stopped; fi
+# A cell's stop is asked of its queue (stop.sh writes the queue attempt's stop_requested).
+if [ -n "\${TETHER_TERM:-}" ] && { [ -f "$TETHER_A/stop_requested" ] || [ -f "\${TETHER_QUEUE_A:-/nonexistent}/stop_requested" ]; }; then TETHER_STAGE=stopped; fi
 TETHER_FINISHED=$(now_utc)
 printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
 printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"

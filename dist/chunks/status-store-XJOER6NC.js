@@ -14,25 +14,25 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-XATXQSVH.js";
-import "./chunk-6AJEPD4U.js";
-import "./chunk-NSC5ULHP.js";
+} from "./chunk-UQODWDNL.js";
+import "./chunk-5T6YI4HV.js";
+import "./chunk-CKGTJLS5.js";
+import "./chunk-XSXAROAL.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-GWCFRWWM.js";
+} from "./chunk-YJCAURJN.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-6WYEXZGS.js";
+} from "./chunk-XTQ7GB2V.js";
 import {
   code,
   inert
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError
-} from "./chunk-TZTO3P3G.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 import "./chunk-R3K6G2KB.js";
 
 // node_modules/@octokit/rest/dist-src/version.js

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   sortedJson
-} from "./chunk-6AJEPD4U.js";
+} from "./chunk-5T6YI4HV.js";
 import {
   BoxDataError,
   RUN_ID,
@@ -16,10 +16,10 @@ import {
   optStr,
   parseJson,
   str
-} from "./chunk-NSC5ULHP.js";
+} from "./chunk-XSXAROAL.js";
 import {
   FINGERPRINT
-} from "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 
 // src/registry/entry.ts
 var REGISTRATION_SCHEMA = "tether.registration/v1";

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError,
   duration,
@@ -16,7 +16,7 @@ import {
   runId,
   show,
   splitList
-} from "./chunk-TZTO3P3G.js";
+} from "./chunk-SEMMJJY4.js";
 
 // src/patrol/remediation.ts
 var STATES = [

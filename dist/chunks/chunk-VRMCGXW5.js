@@ -9,7 +9,7 @@ import {
 } from "./chunk-EPCPIVQ4.js";
 import {
   InputError
-} from "./chunk-TZTO3P3G.js";
+} from "./chunk-SEMMJJY4.js";
 import {
   __toESM
 } from "./chunk-R3K6G2KB.js";

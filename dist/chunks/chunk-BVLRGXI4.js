@@ -12,7 +12,7 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError,
   bool,
@@ -26,7 +26,7 @@ import {
   show,
   size,
   splitList
-} from "./chunk-TZTO3P3G.js";
+} from "./chunk-SEMMJJY4.js";
 
 // src/config/collect.ts
 import { availableParallelism } from "node:os";

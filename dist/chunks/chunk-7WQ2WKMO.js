@@ -13,7 +13,7 @@ import {
   optInt,
   optStr,
   str
-} from "./chunk-NSC5ULHP.js";
+} from "./chunk-XSXAROAL.js";
 
 // src/remote/audit.ts
 var THROTTLE_BITS = [

@@ -27,6 +27,82 @@ var InputErrors = class extends InputError {
   errors;
 };
 
+// src/ssh/hostkey.ts
+import { createHash, createHmac } from "node:crypto";
+function fingerprint(keyBlob) {
+  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+var FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+function isFingerprint(s) {
+  return FINGERPRINT.test(s);
+}
+function knownHostsName(host2, port2) {
+  return port2 === 22 ? host2 : `[${host2}]:${port2}`;
+}
+function globMatch(pattern, name) {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < n.length) {
+    if (i < p.length && (p[i] === "?" || p[i] === n[j]) && p[i] !== "*") {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === "*") i++;
+  return i === p.length;
+}
+function patternMatches(pattern, name) {
+  if (pattern.startsWith("|1|")) {
+    const [, , salt, hash] = pattern.split("|");
+    if (!salt || !hash) return false;
+    return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
+  }
+  return globMatch(pattern, name);
+}
+var KnownHostsError = class extends Error {
+};
+function keysForHost(text, host2, port2) {
+  const name = knownHostsName(host2, port2);
+  const keys = [];
+  const revoked = [];
+  let lines = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const fields = line.split(/\s+/);
+    let marker = "";
+    if (fields[0]?.startsWith("@")) marker = fields.shift() ?? "";
+    if (marker && marker !== "@cert-authority" && marker !== "@revoked")
+      throw new KnownHostsError(`unknown marker ${JSON.stringify(marker.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
+    const [hosts, keyType, b64] = fields;
+    if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue;
+    lines++;
+    if (marker === "@cert-authority") continue;
+    const patterns = hosts.split(",");
+    if (patterns.some((p) => p.startsWith("!") && patternMatches(p.slice(1), name))) continue;
+    if (!patterns.some((p) => !p.startsWith("!") && patternMatches(p, name))) continue;
+    const fp = fingerprint(Buffer.from(b64, "base64"));
+    if (marker === "@revoked") revoked.push(fp);
+    else keys.push({ keyType, fingerprint: fp });
+  }
+  return { keys, revoked, lines };
+}
+function knownHostsLine(host2, port2, blob) {
+  const len = blob.readUInt32BE(0);
+  const type = blob.subarray(4, 4 + len).toString("ascii");
+  return `${knownHostsName(host2, port2)} ${type} ${blob.toString("base64")}`;
+}
+
 // src/config/values.ts
 import { isIP } from "node:net";
 var CONTROL = /[\u0000-\u001f\u007f]/;
@@ -225,5 +301,12 @@ export {
   bool,
   number,
   duration,
-  size
+  size,
+  fingerprint,
+  FINGERPRINT,
+  isFingerprint,
+  knownHostsName,
+  KnownHostsError,
+  keysForHost,
+  knownHostsLine
 };

@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseCollect
-} from "./chunk-DE5NC3GP.js";
+} from "./chunk-BVLRGXI4.js";
 import {
   parseTeardown
-} from "./chunk-GQG57MKC.js";
+} from "./chunk-FDKEA2ZZ.js";
 import {
   artifactServiceMissing,
   error,
@@ -23,156 +23,28 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-T3FRM4YI.js";
+} from "./chunk-J5X4BYW2.js";
+import {
+  PHASE_INPUTS,
+  defaultsOf,
+  withDefaults
+} from "./chunk-CKGTJLS5.js";
 import {
   parseConnection
-} from "./chunk-INNOZAD6.js";
+} from "./chunk-QNACZ3Y5.js";
 import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-6WYEXZGS.js";
+} from "./chunk-XTQ7GB2V.js";
 import {
   inert,
   parseAudit
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError,
   InputErrors
-} from "./chunk-TZTO3P3G.js";
-
-// src/config/inputs.ts
-var CONNECTION_INPUTS = [
-  "host",
-  "port",
-  "user",
-  "ssh-key",
-  "ssh-key-path",
-  "known-hosts",
-  "host-key-fingerprint",
-  "accept-new-host-key",
-  "connect-timeout",
-  "connect-attempts"
-];
-var AUDIT_INPUTS = ["run-root", "mounts", "interpreter", "min-free-gb", "min-free-inodes", "checkpoint-budget-gb", "require-gpu"];
-var LAUNCH_INPUTS = [
-  "run-id",
-  "command",
-  "then",
-  "workdir",
-  "env",
-  "secrets",
-  "backend",
-  "checkpoints",
-  "expected-duration",
-  "resume",
-  "audit",
-  "confirm-timeout",
-  "commit",
-  "run-file",
-  "sync-dir",
-  "sync-mode",
-  "report-to",
-  "github-token"
-];
-var PATROL_INPUTS = [
-  "config",
-  "run-ids",
-  "run-root",
-  "concurrency",
-  "stall-after",
-  "fail-on",
-  "report-to",
-  "header",
-  "github-token",
-  "state-file",
-  "progress-regex"
-];
-var COLLECT_INPUTS = [
-  "run-id",
-  "run-root",
-  "dest-dir",
-  "latest-only",
-  "roster",
-  "parallel",
-  "stall-timeout",
-  "trusted-load-command",
-  "artifact",
-  "retention-days",
-  "artifact-budget",
-  "provider",
-  "instance-id",
-  "verb"
-];
-var TEARDOWN_INPUTS = [
-  "run-id",
-  "run-root",
-  "provider",
-  "instance-id",
-  "verb",
-  "verified-path",
-  "verified-artifact",
-  "allow-park-unverified",
-  "approval",
-  "confirm",
-  "dry-run",
-  "api-key",
-  "provider-api-url",
-  "aws-region",
-  "teardown-command",
-  "teardown-timeout",
-  "report-to",
-  "header",
-  "github-token"
-];
-var PHASE_INPUTS = {
-  audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
-  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
-  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
-  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
-  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
-};
-
-// src/config/defaults.ts
-var COMMON = {
-  port: "22",
-  user: "root",
-  "accept-new-host-key": "false",
-  "connect-timeout": "15",
-  "connect-attempts": "3",
-  "run-root": "~/.tether/runs"
-};
-var AUDIT = {
-  interpreter: "python3",
-  "min-free-gb": "10",
-  "min-free-inodes": "100000",
-  "checkpoint-budget-gb": "0",
-  "require-gpu": "true"
-};
-var BY_PHASE = {
-  audit: AUDIT,
-  launch: {
-    ...AUDIT,
-    backend: "tmux",
-    resume: "false",
-    audit: "true",
-    "confirm-timeout": "20",
-    "run-file": "tether-run.json",
-    "sync-mode": "dir"
-  },
-  patrol: { concurrency: "8", "stall-after": "30m" },
-  collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
-  teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
-};
-function defaultsOf(phase) {
-  const names = PHASE_INPUTS[phase];
-  return Object.fromEntries(Object.entries({ ...COMMON, ...BY_PHASE[phase] }).filter(([k]) => names.includes(k)));
-}
-function withDefaults(phase, inputs) {
-  const out = { ...inputs };
-  for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? "").trim()) out[k] = d;
-  return out;
-}
+} from "./chunk-SEMMJJY4.js";
 
 // src/config/check.ts
 var CHECKS = {
@@ -286,7 +158,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-HC22X347.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-JD3YBNKS.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -296,7 +168,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-HC22X347.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-JD3YBNKS.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -306,9 +178,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-VNB24STI.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-G6PUAA74.js")).probeHost,
-      registered: (await import("./hosts-VZXX57AZ.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-SQS3H7B2.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-IK2R5KQ7.js")).probeHost,
+      registered: (await import("./hosts-PP7BHSY4.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -321,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-NONKCR44.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-BMOVNWMR.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -331,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-BGFBZVC2.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-MYB2PQSA.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -390,7 +262,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-QCARWRBP.js").then((m) => {
+  const get = () => real ??= import("./status-store-XJOER6NC.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -412,7 +284,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-QCARWRBP.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-XJOER6NC.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -11,7 +11,7 @@ import {
   remotePath,
   show,
   splitList
-} from "./chunk-TZTO3P3G.js";
+} from "./chunk-SEMMJJY4.js";
 
 // src/config/audit.ts
 var DEFAULT_RUN_ROOT = "~/.tether/runs";

@@ -6,21 +6,19 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   InputError,
+  KnownHostsError,
   bool,
   host,
+  isFingerprint,
+  keysForHost,
+  knownHostsName,
   number,
   plainPath,
   port,
   show,
   splitList,
   user
-} from "./chunk-TZTO3P3G.js";
-import {
-  KnownHostsError,
-  isFingerprint,
-  keysForHost,
-  knownHostsName
-} from "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 
 // src/config/connection.ts
 function parseKeySource(inputs, env) {

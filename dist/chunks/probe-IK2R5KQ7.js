@@ -8,15 +8,19 @@ import {
   parseDf,
   parseGpuQuery,
   parseMemory
-} from "./chunk-QDNKGBW7.js";
+} from "./chunk-7WQ2WKMO.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-3SU2W7AE.js";
+} from "./chunk-AGB3YSEJ.js";
 import {
   specExpectedDuration
-} from "./chunk-6AJEPD4U.js";
+} from "./chunk-5T6YI4HV.js";
+import {
+  backendOf
+} from "./chunk-EHWPOT2J.js";
+import "./chunk-CKGTJLS5.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -29,16 +33,13 @@ import {
   optStr,
   parseMarker,
   str
-} from "./chunk-NSC5ULHP.js";
-import {
-  backendOf
-} from "./chunk-YLWYNWZR.js";
+} from "./chunk-XSXAROAL.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-UWHVA42A.js";
+import "./chunk-SEMMJJY4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/remote/probe-parse.ts

@@ -4,11 +4,16 @@ import { dirname as __tether_dn } from 'node:path';
 var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
+import {
+  cellGlobs
+} from "./chunk-CKGTJLS5.js";
 
 // src/record/spec.ts
 import { createHash } from "node:crypto";
 function identity(cfg) {
-  return createHash("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`).digest("hex");
+  const h = createHash("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`);
+  if (cfg.sweep) h.update(`\0cells\0${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
+  return h.digest("hex");
 }
 function sortedJson(value) {
   const sort = (v) => {
@@ -35,8 +40,22 @@ function buildSpec(cfg, createdAt) {
     commit: cfg.commit ?? null,
     backend: cfg.backend,
     created_at: createdAt.toISOString(),
-    identity: identity(cfg)
+    identity: identity(cfg),
+    ...cfg.sweep ? {
+      cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),
+      gpus_per_cell: cfg.sweep.gpusPerCell,
+      max_parallel: cfg.sweep.maxParallel || null,
+      on_cell_failure: cfg.sweep.onCellFailure
+    } : {}
   });
+}
+function cellData(cfg) {
+  const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
+  return (cfg.sweep?.cells ?? []).map((c) => {
+    const checkpoints = cellGlobs(cfg.checkpoints, c.name);
+    const spec = sortedJson({ schema: "tether.cell/v1", run_id: cfg.runId, cell: c.name, command: c.command, then: cfg.then ?? null, checkpoints });
+    return `${c.name} ${b64(c.command)} ${b64(checkpoints.join("\n"))} ${b64(spec)}`;
+  }).join("\n");
 }
 function specExpectedDuration(text) {
   try {
@@ -51,5 +70,6 @@ export {
   identity,
   sortedJson,
   buildSpec,
+  cellData,
   specExpectedDuration
 };

@@ -6,10 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-YLWYNWZR.js";
+} from "./chunk-EHWPOT2J.js";
+import {
+  parseSweep
+} from "./chunk-CKGTJLS5.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError,
   bool,
@@ -24,7 +27,7 @@ import {
   remotePath,
   runId,
   show
-} from "./chunk-TZTO3P3G.js";
+} from "./chunk-SEMMJJY4.js";
 
 // src/config/launch.ts
 var BACKENDS = BACKEND_NAMES;
@@ -42,22 +45,26 @@ function parseLaunch(inputs) {
   if (syncDir && (inputs["workdir"] ?? "").trim())
     throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
+  const sweep = parseSweep(inputs);
+  const checkpoints = globs("checkpoints", inputs["checkpoints"]);
+  if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
   return {
     runId: runId("run-id", inputs["run-id"]),
-    command: command("command", inputs["command"], true),
+    command: sweep ? "" : command("command", inputs["command"], true),
     then: command("then", inputs["then"], false),
     workdir: remotePath("workdir", inputs["workdir"], "~"),
     env,
     secretNames,
     backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    checkpoints: globs("checkpoints", inputs["checkpoints"]),
+    checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
     resume: bool("resume", inputs["resume"], false),
     audit: bool("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
     commit,
-    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0
+    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0,
+    sweep
   };
 }
 function readSecrets(names2, env) {

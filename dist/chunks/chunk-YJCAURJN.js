@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   code,
   inert
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";

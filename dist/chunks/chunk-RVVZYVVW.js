@@ -9,7 +9,7 @@ import {
 } from "./chunk-EPCPIVQ4.js";
 import {
   fingerprint
-} from "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 import {
   __toESM
 } from "./chunk-R3K6G2KB.js";

@@ -6,20 +6,20 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   verify
-} from "./chunk-6AB2ET6I.js";
+} from "./chunk-RVVZYVVW.js";
 import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-XATXQSVH.js";
-import "./chunk-6AJEPD4U.js";
-import "./chunk-NSC5ULHP.js";
+} from "./chunk-UQODWDNL.js";
+import "./chunk-5T6YI4HV.js";
+import "./chunk-CKGTJLS5.js";
+import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection
-} from "./chunk-INNOZAD6.js";
-import "./chunk-TZTO3P3G.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-QNACZ3Y5.js";
+import "./chunk-SEMMJJY4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/registry/hosts.ts

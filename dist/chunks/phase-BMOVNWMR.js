@@ -11,37 +11,35 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-QCQTVU6Z.js";
+} from "./chunk-45MEQUCX.js";
 import {
   parseCollect
-} from "./chunk-DE5NC3GP.js";
+} from "./chunk-BVLRGXI4.js";
 import "./chunk-JMKXPYYV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-UD6637OB.js";
+} from "./chunk-35QQ6SHU.js";
 import {
   shellQuote
-} from "./chunk-3SU2W7AE.js";
-import "./chunk-NSC5ULHP.js";
-import "./chunk-YLWYNWZR.js";
+} from "./chunk-AGB3YSEJ.js";
+import "./chunk-EHWPOT2J.js";
+import "./chunk-XSXAROAL.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
-import "./chunk-PQUONCNU.js";
+import "./chunk-VRMCGXW5.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-INNOZAD6.js";
+import "./chunk-QNACZ3Y5.js";
 import {
   code,
   inert
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
-  InputError
-} from "./chunk-TZTO3P3G.js";
-import {
+  InputError,
   knownHostsLine
-} from "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/collect/phase.ts

@@ -19,10 +19,10 @@ import {
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-GWCFRWWM.js";
+} from "./chunk-YJCAURJN.js";
 import {
   loadCredential
-} from "./chunk-PQUONCNU.js";
+} from "./chunk-VRMCGXW5.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -30,24 +30,23 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection,
   parseKeySource
-} from "./chunk-INNOZAD6.js";
+} from "./chunk-QNACZ3Y5.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-6WYEXZGS.js";
+} from "./chunk-XTQ7GB2V.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-FPBAUO6M.js";
+} from "./chunk-LCZBWDJG.js";
 import {
   InputError,
   number,
   remotePath,
   runId,
   splitList
-} from "./chunk-TZTO3P3G.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-SEMMJJY4.js";
 import {
   __commonJS,
   __require,

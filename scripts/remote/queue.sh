@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The detached queue of a sweep, written to <run>/attempts/<n>/queue.sh by launch.sh with lib.sh in front of
+# it (src/remote/scripts.ts). Args: RUN_DIR ATTEMPT HEARTBEAT_S. It is the run's process: launch, the patrol
+# and stop see it exactly as they see a single run's wrapper (pid, pid_start, handle, heartbeat, markers).
+# Each cell not DONE runs as the next attempt of its own record, cells/<name>/, through the attempt's
+# wrapper.sh (the same wrapper a single run uses, with the cell directory as its run directory), with
+# CUDA_VISIBLE_DEVICES set to GPUs no other running cell holds, stdin from /dev/null, the run's environment
+# and secrets (inherited). The next cell starts as soon as a slot frees. cells.json is rewritten atomically
+# on every change; the run's DONE is written only when every cell is DONE, else FAILED naming the cells.
+# Every variable here is TETHER_-prefixed, as in the wrapper: the job cannot use that prefix.
+
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+
+: >>"$TETHER_A/log"
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
+  done
+) </dev/null >/dev/null 2>&1 &
+TETHER_BEAT=$!
+
+tether_log() { printf '%s queue: %s\n' "$(now_utc)" "$*" >>"$TETHER_A/log"; }
+
+# Settings launch.sh wrote: GPUs per cell and what a failure stops (run-wide), this attempt's GPU list and width.
+read -r TETHER_GPC TETHER_ON_FAILURE <"$TETHER_RUN_DIR/sweep"
+read -r TETHER_MAX <"$TETHER_A/max_parallel"
+TETHER_FREE=()
+if ((TETHER_GPC > 0)); then read -r -a TETHER_FREE < <(tr ',' ' ' <"$TETHER_A/gpus"); fi
+mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
+
+declare -A TETHER_PID TETHER_START TETHER_GPUS
+TETHER_FAILED_ANY=0
+trap 'TETHER_TERM=1' TERM
+export TETHER_QUEUE_A=$TETHER_A
+
+# cells.json: every cell's state as the queue knows it (pending, running, done, failed), its attempt and GPUs.
+write_status() {
+  local c first=1 state n out='{"schema":"tether.cells/v1","run_id":'
+  out+="$(json_str "$(basename "$TETHER_RUN_DIR")"),\"queue_attempt\":$TETHER_ATTEMPT,\"cells\":["
+  for c in "${TETHER_CELLS[@]}"; do
+    n=$(last_attempt "$TETHER_RUN_DIR/cells/$c")
+    if [ -n "${TETHER_PID[$c]:-}" ]; then state=running
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then state='done'
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ]; then state=failed
+    elif ((n > 0)); then state=dead
+    else state=pending; fi
+    ((first)) || out+=','
+    first=0
+    out+="{\"name\":$(json_str "$c"),\"state\":\"$state\",\"attempt\":$n,\"gpus\":$(json_str "${TETHER_GPUS[$c]:-}")}"
+  done
+  printf '%s]}\n' "$out" | atomic_write "$TETHER_RUN_DIR/cells.json"
+}
+
+start_cell() {
+  local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
+  last=$(last_attempt "$dir")
+  # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
+  if [ -f "$dir/FAILED" ] && ((last > 0)); then mv -f "$dir/FAILED" "$dir/attempts/$last/FAILED"; fi
+  n=$((last + 1))
+  mkdir -p "$dir/attempts/$n" || { tether_log "cannot create $dir/attempts/$n"; return 1; }
+  for ((i = 0; i < TETHER_GPC; i++)); do
+    gpus+="${gpus:+,}${TETHER_FREE[0]}"
+    TETHER_FREE=("${TETHER_FREE[@]:1}")
+  done
+  printf '%s\n' "$gpus" | atomic_write "$dir/attempts/$n/gpus"
+  if ((TETHER_GPC > 0)); then
+    CUDA_VISIBLE_DEVICES=$gpus TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  else
+    TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  fi
+  TETHER_PID[$c]=$!
+  TETHER_START[$c]=$(pid_start "$!")
+  TETHER_GPUS[$c]=$gpus
+  tether_log "cell $c attempt $n started${gpus:+ on GPUs $gpus} (pid $!)"
+}
+
+# Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
+reap() {
+  local c any=1 g
+  for c in "${!TETHER_PID[@]}"; do
+    if [ "$(pid_start "${TETHER_PID[$c]}")" != "${TETHER_START[$c]}" ]; then
+      wait "${TETHER_PID[$c]}" 2>/dev/null
+      if [ -n "${TETHER_GPUS[$c]}" ]; then
+        for g in ${TETHER_GPUS[$c]//,/ }; do TETHER_FREE+=("$g"); done
+      fi
+      unset "TETHER_PID[$c]"
+      if [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then
+        tether_log "cell $c done"
+      else
+        TETHER_FAILED_ANY=1
+        tether_log "cell $c failed"
+      fi
+      any=0
+    fi
+  done
+  return "$any"
+}
+
+# Waits until a cell finishes (or TERM arrives), in steps of 0.2 s.
+wait_slot() {
+  until reap; do
+    [ -n "${TETHER_TERM:-}" ] && return 1
+    sleep 0.2
+  done
+  write_status
+}
+
+write_status
+for TETHER_C in "${TETHER_CELLS[@]}"; do
+  [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ] && continue
+  while ((${#TETHER_PID[@]} >= TETHER_MAX || ${#TETHER_FREE[@]} < TETHER_GPC)); do
+    if ((${#TETHER_PID[@]} == 0)); then
+      # Nothing runs and the free GPUs are still too few: launch.sh refuses this, so the GPU list was bad.
+      tether_log "only ${#TETHER_FREE[@]} GPU(s) for $TETHER_GPC per cell: no cell can start"
+      break 2
+    fi
+    wait_slot || break
+  done
+  [ -n "${TETHER_TERM:-}" ] && break
+  if ((TETHER_FAILED_ANY)) && [ "$TETHER_ON_FAILURE" = stop ]; then
+    tether_log "a cell failed and on-cell-failure is stop: no new cell starts"
+    break
+  fi
+  start_cell "$TETHER_C"
+  write_status
+done
+# The running cells finish (or, after a TERM, checkpoint and exit: they got it too, as one process group).
+while ((${#TETHER_PID[@]} > 0)); do
+  reap || sleep 0.2
+done
+write_status
+
+kill "$TETHER_BEAT" 2>/dev/null
+TETHER_FINISHED=$(now_utc)
+TETHER_BAD=() TETHER_NOT_RUN=()
+for TETHER_C in "${TETHER_CELLS[@]}"; do
+  if [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ]; then continue; fi
+  if [ "$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C")" -gt 0 ]; then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
+done
+json_list() {
+  local x first=1 out='['
+  for x in "$@"; do
+    ((first)) || out+=','
+    first=0
+    out+=$(json_str "$x")
+  done
+  printf '%s]' "$out"
+}
+printf '%s\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+if ((${#TETHER_BAD[@]} == 0 && ${#TETHER_NOT_RUN[@]} == 0)); then
+  printf '0\n' | atomic_write "$TETHER_A/exit_code"
+  printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\n' \
+    "$TETHER_ATTEMPT" "${#TETHER_CELLS[@]}" "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/DONE"
+  tether_log "all ${#TETHER_CELLS[@]} cells done"
+  exit 0
+fi
+TETHER_STAGE=cells
+TETHER_SIGNAL=null
+if [ -n "${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+  [ -f "$TETHER_A/stop_requested" ] && TETHER_STAGE=stopped
+fi
+printf '1\n' | atomic_write "$TETHER_A/exit_code"
+printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"not_run":%s,"finished_at":"%s"}\n' \
+  "$TETHER_ATTEMPT" "$TETHER_SIGNAL" "$TETHER_STAGE" "$(json_list "${TETHER_BAD[@]}")" "$(json_list "${TETHER_NOT_RUN[@]}")" \
+  "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
+tether_log "failed: ${TETHER_BAD[*]:-none}; not run: ${TETHER_NOT_RUN[*]:-none}"
+exit 1

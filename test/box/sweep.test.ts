@@ -1,0 +1,178 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPhase } from '../../src/launch/phase.ts';
+import { createBox, type Box } from '../harness/box.ts';
+import { fakeGpus, h100s } from '../harness/fake-gpu.ts';
+import { captureReporter } from '../harness/reporter.ts';
+import { waitFor } from '../harness/sh.ts';
+
+/**
+ * Sweeps on a real box with four (fake, real-format) GPUs: the queue gives each cell its own GPUs through
+ * CUDA_VISIBLE_DEVICES, never two cells the same GPU, starts the next cell when a slot frees, keeps a record
+ * per cell, and writes the run's DONE only when every cell is DONE.
+ */
+let box: Box;
+beforeAll(async () => {
+  box = await createBox();
+  fakeGpus(box, h100s(4));
+  box.sh(`mkdir -p ${box.home}/code/seen`);
+  // Each cell notes what it saw (its name, GPUs, the run id) and when it ran, in nanoseconds.
+  box.sh(
+    `cat > ${box.home}/code/cell.sh <<'EOF'
+s=$(date +%s%N)
+sleep "\${1:-1}"
+printf '%s %s %s %s %s\\n' "$TETHER_CELL" "$CUDA_VISIBLE_DEVICES" "$TETHER_RUN_ID" "$s" "$(date +%s%N)" > "seen/$TETHER_CELL"
+EOF`,
+  );
+});
+afterAll(() => box?.destroy());
+
+const runDir = (id: string) => `${box.home}/.tether/runs/${id}`;
+const read = (p: string) => readFileSync(p, 'utf8');
+
+async function launch(id: string, extra: Record<string, string>) {
+  const r = captureReporter();
+  const code = await launchPhase(
+    box.inputs({
+      'run-id': id,
+      workdir: '~/code',
+      audit: 'false',
+      'confirm-timeout': '1',
+      'run-file': `/tmp/tether-sweep-${process.pid}-${id}.json`,
+      ...extra,
+    }),
+    {},
+    r,
+    '/tmp',
+  );
+  return { code, r };
+}
+
+const TORCH = `/usr/bin/python3 -c "import torch, os; os.makedirs('ck/t', exist_ok=True); torch.save({'w': torch.ones(4)}, 'ck/t/last.pt')"`;
+
+describe('a sweep on one box', () => {
+  it('6 cells × 2 GPUs on 4 GPUs: at most 2 at once, never a GPU shared, every cell its own record, then DONE', async () => {
+    const cells = ['a', 'b', 'c', 'd', 'e'].map((c) => `${c}: bash cell.sh 1`).join('\n') + `\nt: ${TORCH} && bash cell.sh 0.2`;
+    const { code, r } = await launch('sw-gpus', { cells, 'gpus-per-cell': '2', checkpoints: 'ck/{cell}/*.pt' });
+    expect(code, r.errors.join('\n')).toBe(0);
+    const dir = runDir('sw-gpus');
+    await waitFor('the sweep to finish', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 60_000, 200);
+    expect(existsSync(`${dir}/FAILED`), existsSync(`${dir}/FAILED`) ? read(`${dir}/FAILED`) + read(`${dir}/attempts/1/log`) : '').toBe(false);
+    expect(JSON.parse(read(`${dir}/DONE`))).toMatchObject({ attempt: 1, exit_code: 0, stage: 'cells', cells: 6 });
+
+    const seen = ['a', 'b', 'c', 'd', 'e', 't'].map((c) => {
+      const [cell, gpus, runId, start, end] = read(`${box.home}/code/seen/${c}`).trim().split(' ');
+      return { cell, gpus: gpus!.split(','), runId, start: BigInt(start!), end: BigInt(end!) };
+    });
+    for (const s of seen) {
+      expect(s.runId).toBe('sw-gpus');
+      expect(s.gpus).toHaveLength(2);
+      expect(new Set(s.gpus).size).toBe(2);
+      for (const g of s.gpus) expect(['0', '1', '2', '3']).toContain(g);
+    }
+    // Any two cells that ran at the same time held disjoint GPUs; never more than two at once.
+    for (const x of seen)
+      for (const y of seen) {
+        if (x === y || x.end <= y.start || y.end <= x.start) continue;
+        expect(
+          x.gpus.filter((g) => y.gpus.includes(g)),
+          `${x.cell} and ${y.cell}`,
+        ).toEqual([]);
+      }
+    for (const x of seen) expect(seen.filter((y) => y.start <= x.start && x.start < y.end).length).toBeLessThanOrEqual(2);
+
+    // A record per cell, like a run's: attempt 1 with pid, times, exit code, the GPUs it got, and its DONE.
+    for (const c of ['a', 'b', 'c', 'd', 'e', 't']) {
+      const cd = `${dir}/cells/${c}`;
+      expect(JSON.parse(read(`${cd}/DONE`))).toMatchObject({ attempt: 1, exit_code: 0, stage: 'command' });
+      for (const f of ['pid', 'pid_start', 'started_at', 'finished_at', 'exit_code', 'log', 'gpus'])
+        expect(existsSync(`${cd}/attempts/1/${f}`), `${c} ${f}`).toBe(true);
+      expect(JSON.parse(read(`${cd}/spec.json`))).toMatchObject({ schema: 'tether.cell/v1', run_id: 'sw-gpus', cell: c, checkpoints: [`ck/${c}/*.pt`] });
+    }
+    const status = JSON.parse(read(`${dir}/cells.json`));
+    expect(status).toMatchObject({ schema: 'tether.cells/v1', run_id: 'sw-gpus', queue_attempt: 1 });
+    expect(status.cells.map((c: { name: string; state: string }) => `${c.name}:${c.state}`)).toEqual(['a', 'b', 'c', 'd', 'e', 't'].map((c) => `${c}:done`));
+    // The real PyTorch cell's checkpoint loads.
+    execFileSync('/usr/bin/python3', ['-c', `import torch; assert torch.load('${box.home}/code/ck/t/last.pt')['w'].sum() == 4`]);
+    // The queue said what it did, in its own log.
+    expect(read(`${dir}/attempts/1/log`)).toMatch(/queue: cell a attempt 1 started on GPUs \d,\d/);
+    expect(read(`${dir}/attempts/1/log`)).toMatch(/queue: all 6 cells done/);
+  }, 90_000);
+
+  it('a cell that fails and one that is killed fail the run naming both; the others finish', async () => {
+    const cells = ['ok1: bash cell.sh 0.3', `boom: /usr/bin/python3 -c "raise ValueError('bad config')"`, 'killed: kill -9 $$', 'ok2: bash cell.sh 0.3'].join(
+      '\n',
+    );
+    const { code, r } = await launch('sw-fail', { cells, 'gpus-per-cell': '1' });
+    // The whole sweep ends inside launch's confirmation window, so launch itself says it failed.
+    expect(code).toBe(1);
+    expect(r.outputs['result']).toBe('failed');
+    expect(r.errors.join('\n')).toMatch(/exited 1 during the confirmation window \(stage cells\)/);
+    const dir = runDir('sw-fail');
+    await waitFor('the sweep to end', () => existsSync(`${dir}/FAILED`) || existsSync(`${dir}/DONE`), 60_000, 200);
+    const failed = JSON.parse(read(`${dir}/FAILED`));
+    expect(failed).toMatchObject({ attempt: 1, exit_code: 1, stage: 'cells', failed_cells: ['boom', 'killed'], not_run: [] });
+    expect(JSON.parse(read(`${dir}/cells/boom/FAILED`))).toMatchObject({ exit_code: 1, signal: null });
+    expect(JSON.parse(read(`${dir}/cells/killed/FAILED`))).toMatchObject({ exit_code: 137, signal: 'KILL' });
+    expect(read(`${dir}/cells/boom/attempts/1/log`)).toMatch(/ValueError: bad config/);
+    for (const c of ['ok1', 'ok2']) expect(existsSync(`${dir}/cells/${c}/DONE`)).toBe(true);
+  }, 90_000);
+
+  it('on-cell-failure: stop starts no new cell after a failure, and says which never ran', async () => {
+    const cells = ['first: false', 'second: bash cell.sh 0.1', 'third: bash cell.sh 0.1'].join('\n');
+    const { r } = await launch('sw-stop', { cells, 'gpus-per-cell': '0', 'max-parallel': '1', 'on-cell-failure': 'stop' });
+    expect(r.outputs['attempt']).toBe('1');
+    const dir = runDir('sw-stop');
+    await waitFor('the sweep to end', () => existsSync(`${dir}/FAILED`), 30_000, 200);
+    expect(JSON.parse(read(`${dir}/FAILED`))).toMatchObject({ failed_cells: ['first'], not_run: ['second', 'third'] });
+    expect(existsSync(`${dir}/cells/second/attempts/1`)).toBe(false);
+    // CPU cells get no GPUs at all.
+    expect(read(`${dir}/cells/first/attempts/1/gpus`)).toBe('\n');
+  }, 60_000);
+
+  it('more GPUs per cell than the box has is refused before any attempt exists', async () => {
+    const { code, r } = await launch('sw-big', { cells: 'a: true', 'gpus-per-cell': '8' });
+    expect(code).toBe(1);
+    expect(r.errors.join('\n') + r.summaries.join('\n')).toMatch(/each cell needs 8 GPU\(s\) but the box has 4/);
+    expect(readdirSync(`${runDir('sw-big')}/attempts`)).toEqual([]);
+  }, 60_000);
+
+  it('launching again while the queue lives starts nothing; resume after a reboot reruns only the unfinished cells', async () => {
+    // The slow cells read how long to sleep from a file, so the resumed attempt runs the identical command.
+    box.sh(`echo 600 > ${box.home}/code/dur`);
+    const cells = ['quick: bash cell.sh 0.1', 'slow1: bash cell.sh "$(cat dur)"', 'slow2: bash cell.sh "$(cat dur)"'].join('\n');
+    const first = await launch('sw-resume', { cells, 'gpus-per-cell': '1' });
+    expect(first.code).toBe(0);
+    const dir = runDir('sw-resume');
+    await waitFor('the quick cell to finish', () => existsSync(`${dir}/cells/quick/DONE`), 30_000, 200);
+    await waitFor('the slow cells to start', () => existsSync(`${dir}/cells/slow2/attempts/1/pid_start`), 30_000, 200);
+    const again = await launch('sw-resume', { cells, 'gpus-per-cell': '1' });
+    expect(again.code).toBe(1);
+    expect(again.r.outputs['result']).toBe('refused');
+    expect(readdirSync(`${dir}/attempts`)).toEqual(['1']);
+    const quick = { done: statSync(`${dir}/cells/quick/DONE`).mtimeMs, log: statSync(`${dir}/cells/quick/attempts/1/log`).mtimeMs };
+
+    await box.reboot();
+    // The cells' commands are part of the run's identity: a changed sweep is refused, never half-applied.
+    const changed = await launch('sw-resume', { cells: cells.replace('0.1', '0.2'), 'gpus-per-cell': '1', resume: 'true' });
+    expect(changed.r.outputs['result']).toBe('refused');
+    expect(changed.r.summaries.join('\n') + changed.r.errors.join('\n')).toMatch(/already used with a different command/);
+
+    box.sh(`echo 0.2 > ${box.home}/code/dur`);
+    const resumed = await launch('sw-resume', { cells, 'gpus-per-cell': '1', resume: 'true' });
+    expect(resumed.code, resumed.r.errors.join('\n')).toBe(0);
+    expect(resumed.r.outputs['attempt']).toBe('2');
+    await waitFor('the resumed sweep to finish', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 30_000, 200);
+    expect(JSON.parse(read(`${dir}/DONE`))).toMatchObject({ attempt: 2, stage: 'cells' });
+    // The unfinished cells ran again as their attempt 2; the finished one was not touched.
+    for (const c of ['slow1', 'slow2']) {
+      expect(readdirSync(`${dir}/cells/${c}/attempts`).sort()).toEqual(['1', '2']);
+      expect(JSON.parse(read(`${dir}/cells/${c}/DONE`))).toMatchObject({ attempt: 2 });
+    }
+    expect(readdirSync(`${dir}/cells/quick/attempts`)).toEqual(['1']);
+    expect(statSync(`${dir}/cells/quick/DONE`).mtimeMs).toBe(quick.done);
+    expect(statSync(`${dir}/cells/quick/attempts/1/log`).mtimeMs).toBe(quick.log);
+    expect(read(`${dir}/attempts/2/log`)).not.toMatch(/cell quick/);
+  }, 120_000);
+});
