@@ -1463,7 +1463,8 @@ main() {
 main "$@"; exit $?
 `, "probe.sh": `#!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
-# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
+# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), \`cell RUN_ID
+# CELL ATTEMPT LOG_OFFSET\` lines for a sweep's cells the last tick saw, then \`end\`.
 # Never writes, never kills; liveness comes from the recorded pid and its start time, never from
 # matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
 # Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
@@ -1472,6 +1473,11 @@ main "$@"; exit $?
 DELTA_MAX=65536
 TAIL_MAX=8192
 CKPT_MAX=20000
+# A sweep's cells: less log each (most are queued or settled), at most CELLS_MAX of them.
+CELL_DELTA_MAX=16384
+CELL_TAIL_MAX=4096
+CELLS_MAX=512
+declare -A CELL_SEEN
 
 # Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
 # count and the newest file's path, mtime and size.
@@ -1534,32 +1540,28 @@ stat_files() {
   done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
 }
 
-run_json() {
-  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
-  local j_id j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
+# The fields of one record (a run's or a cell's: the same layout) after its id: attempt, liveness, markers,
+# times, log bytes (at most $5 new past offset $3 of attempt $2, and a tail of $6), checkpoints. No braces.
+record_fields() {
+  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 a n size alive=false marker="" marker_kind=null start
+  local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
   local -a M S
-  run_dir=$RUN_ROOT/$id
-  jv j_id "$id"
-  if [ ! -f "$run_dir/spec.json" ]; then
-    printf '{"id":%s,"exists":false}' "$j_id"
-    return
-  fi
-  n=$(last_attempt "$run_dir")
-  a=$run_dir/attempts/$n
+  n=$(last_attempt "$dir")
+  a=$dir/attempts/$n
   ((n > 0)) && run_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
-  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
-  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
+  if [ -f "$dir/DONE" ]; then rd marker "$dir/DONE"; marker_kind='"DONE"'
+  elif [ -f "$dir/FAILED" ]; then rd marker "$dir/FAILED"; marker_kind='"FAILED"'; fi
+  stat_files "$a/log" "$a/started_at" "$dir/heartbeat"
   size=\${S[0]}
   # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
   if ((seen_attempt != n || offset > size)); then offset=0; fi
   start=$offset
-  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+  ((size - start <= delta_max)) || start=$((size - delta_max))
   rd pid "$a/pid"
   rd started "$a/started_at"
   rd finished "$a/finished_at"
   rd exit_code "$a/exit_code"
-  rd spec "$run_dir/spec.json"
+  rd spec "$dir/spec.json"
   rd handle "$a/handle"
   jv j_started "$started"
   jv j_finished "$finished"
@@ -1570,16 +1572,67 @@ run_json() {
   tail=''
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
   if ((size > 0)) && [ -f "$a/log" ]; then
-    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
+    tail=$(timeout 10 tail -c "$tail_max" "$a/log" 2>/dev/null | base64 -w0)
   fi
-  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
+  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
+    "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
     "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
     "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
-  checkpoints_json "$run_dir"
+  checkpoints_json "$dir"
+}
+
+# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
+# A cell the last tick already saw finished (same attempt, whole log read, a marker) is \`settled\`: only its
+# marker is sent, no log and no checkpoint scan, so a long sweep's tick costs what its live cells cost.
+cells_json() {
+  local run_id=$1 run_dir=$2 c first=1 n seen offset j_c j_marker marker kind size k=0
+  local -a M S
+  printf ',"cells":['
+  while IFS= read -r c && ((k < CELLS_MAX)); do
+    is_cell_name "$c" || continue
+    k=$((k + 1))
+    ((first)) || printf ','
+    first=0
+    jv j_c "$c"
+    read -r seen offset <<<"\${CELL_SEEN[$run_id/$c]:-0 0}"
+    n=$(last_attempt "$run_dir/cells/$c")
+    kind=''
+    [ -f "$run_dir/cells/$c/DONE" ] && kind=DONE
+    [ -z "$kind" ] && [ -f "$run_dir/cells/$c/FAILED" ] && kind=FAILED
+    if [ -n "$kind" ] && ((n > 0 && seen == n)); then
+      stat_files "$run_dir/cells/$c/attempts/$n/log"
+      size=\${S[0]}
+      if ((offset == size)); then
+        rd marker "$run_dir/cells/$c/$kind"
+        jv j_marker "\${marker:0:1024}"
+        printf '{"id":%s,"exists":true,"settled":true,"attempt":%s,"marker_kind":"%s","marker":%s}' "$j_c" "$n" "$kind" "$j_marker"
+        continue
+      fi
+    fi
+    printf '{"id":%s,"exists":true,"settled":false,' "$j_c"
+    rd marker "$run_dir/cells/$c/attempts/$n/gpus"
+    jv j_marker "\${marker:0:256}"
+    printf '"gpus":%s,' "$j_marker"
+    record_fields "$run_dir/cells/$c" "$seen" "$offset" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX"
+    printf '}'
+  done <"$run_dir/cells.list"
+  printf ']'
+}
+
+run_json() {
+  local id=$1 seen_attempt=$2 offset=$3 run_dir j_id
+  run_dir=$RUN_ROOT/$id
+  jv j_id "$id"
+  if [ ! -f "$run_dir/spec.json" ]; then
+    printf '{"id":%s,"exists":false}' "$j_id"
+    return
+  fi
+  printf '{"id":%s,"exists":true,' "$j_id"
+  record_fields "$run_dir" "$seen_attempt" "$offset" "$DELTA_MAX" "$TAIL_MAX"
+  [ -f "$run_dir/cells.list" ] && cells_json "$id" "$run_dir"
   printf '}'
 }
 
@@ -1608,9 +1661,22 @@ main() {
     "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
     "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
-  while read -r key id seen offset; do
+  local -a RUN_LINES=()
+  local cell
+  while read -r key id seen offset cell; do
     [ "$key" = end ] && break
+    if [ "$key" = cell ]; then
+      # \`cell RUN CELL ATTEMPT OFFSET\`: here seen is the cell name, offset the attempt, cell the offset.
+      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]]; then
+        CELL_SEEN[$id/$seen]="$offset $cell"
+      fi
+      continue
+    fi
     if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
+    RUN_LINES+=("$id $seen $offset")
+  done
+  for key in "\${RUN_LINES[@]}"; do
+    read -r id seen offset <<<"$key"
     ((first)) || printf ','
     first=0
     run_json "$id" "$seen" "$offset"
@@ -2273,6 +2339,7 @@ var init_remediation = __esm({
   "src/patrol/remediation.ts"() {
     "use strict";
     STATES = [
+      "queued",
       "launching",
       "running",
       "stalled",
@@ -2287,6 +2354,7 @@ var init_remediation = __esm({
     ];
     RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
     STATE_REMEDIATION = {
+      queued: "a sweep's cell waiting for a free slot (GPUs or max-parallel); it starts when another cell ends",
       launching: "the job is starting; if it stays here for several ticks, read the attempt log",
       running: "nothing to do",
       stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
@@ -31166,12 +31234,16 @@ function fitMemory(m, budget) {
   for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
     cur = {
       ...cur,
-      runs: Object.fromEntries(
-        Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }])
-      )
+      runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)]))
     };
   }
   return cur;
+}
+function thin(r) {
+  const half = (h) => h.filter((_, k, all) => (all.length - 1 - k) % 2 === 0);
+  const out = { ...r, history: half(r.history) };
+  if (r.cells) out.cells = Object.fromEntries(Object.entries(r.cells).map(([n, c]) => [n, { ...c, history: half(c.history) }]));
+  return out;
 }
 function mergeMemories(list) {
   return list.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
@@ -31501,6 +31573,120 @@ var init_verdict = __esm({
   }
 });
 
+// src/patrol/cells.ts
+function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
+  const verdicts = [];
+  const memory = {};
+  const iso = now.toISOString();
+  const names2 = [...cells2.map((c) => c.id), ...Object.keys(cellErrors).filter((n) => !cells2.some((c) => c.id === n))];
+  for (const name of names2) {
+    const c = cells2.find((x) => x.id === name);
+    const before = prev?.[name];
+    let out;
+    let gpus = "";
+    if (!c) {
+      out = assess(name, { kind: "probe-error", detail: `probe output for this cell is unreadable: ${cellErrors[name]}` }, before, opts, now);
+    } else if (c.settled) {
+      const m2 = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
+      out = { verdict: remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), memory: m2 };
+      out.verdict.cls = m2.cls;
+    } else {
+      gpus = c.gpus;
+      out = assess(name, { kind: "observed", host: host2, run: c }, before, opts, now);
+      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso);
+    }
+    const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
+    memory[name] = m;
+    verdicts.push({ ...out.verdict, cellGpus: gpus });
+  }
+  return { verdicts, memory };
+}
+function queued(name, out, before, runEnded, iso) {
+  const state = runEnded ? "failed" : "queued";
+  const since = before?.state === state ? before.since : iso;
+  const memory = { ...out.memory, state, cls: runEnded ? "stopped" : null, since };
+  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : "waiting for a slot";
+  return {
+    verdict: {
+      ...out.verdict,
+      state,
+      cls: memory.cls,
+      since,
+      detail,
+      remediation: runEnded ? FAILURE_REMEDIATION.stopped : STATE_REMEDIATION.queued,
+      flags: []
+    },
+    memory
+  };
+}
+function settledMemory(c, iso) {
+  const done = c.marker?.kind === "DONE";
+  return {
+    attempt: c.attempt,
+    offset: 0,
+    state: done ? "finished" : "failed",
+    cls: done ? null : "other",
+    since: iso,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: null,
+    step: null,
+    epoch: null,
+    metrics: {},
+    history: []
+  };
+}
+function remediationOf(m) {
+  return m.state === "failed" ? FAILURE_REMEDIATION[m.cls ?? "other"] : STATE_REMEDIATION[m.state];
+}
+function detailOf(m, c) {
+  const mk = c.marker;
+  if (!mk) return m.state;
+  return mk.kind === "DONE" ? `DONE at ${mk.finishedAt}` : `exit ${mk.exitCode}${mk.signal ? ` (SIG${mk.signal})` : ""} in stage ${mk.stage}`;
+}
+function summarize(cells2) {
+  const counts = {};
+  const classes = {};
+  for (const c of cells2) {
+    counts[c.state] = (counts[c.state] ?? 0) + 1;
+    if (c.state === "failed") classes[c.cls ?? "other"] = (classes[c.cls ?? "other"] ?? 0) + 1;
+  }
+  return { total: cells2.length, counts, classes };
+}
+function summaryText(s) {
+  const order = ["running", "launching", "queued", "stalled", "failed", "dead", "rebooted", "probe-error", "unknown", "unreachable"];
+  const parts = [`${s.counts.finished ?? 0}/${s.total} done`];
+  for (const st of order) {
+    const n = s.counts[st];
+    if (!n) continue;
+    const cls = st === "failed" ? `: ${Object.entries(s.classes).map(([k, v]) => v > 1 ? `${k} \xD7${v}` : k).join(", ")}` : "";
+    parts.push(`${n} ${st}${cls}`);
+  }
+  return parts.join(", ");
+}
+function sweepVerdict(run, cells2) {
+  const s = summarize(cells2);
+  const live = cells2.filter((c) => ["running", "launching", "stalled", "queued"].includes(c.state));
+  let state = run.state;
+  if (run.state === "running" || run.state === "stalled" || run.state === "launching") {
+    state = live.length && live.every((c) => c.state === "stalled") ? "stalled" : live.length ? "running" : run.state;
+  }
+  const firstFailed = cells2.find((c) => c.state === "failed");
+  const cls = state === "failed" ? firstFailed?.cls ?? run.cls : run.cls;
+  const remediation = state === run.state && cls === run.cls ? run.remediation : state === "failed" ? FAILURE_REMEDIATION[cls ?? "other"] : STATE_REMEDIATION[state];
+  return { ...run, state, cls, remediation, detail: `${summaryText(s)} (${run.detail})` };
+}
+var CELL_HISTORY_MAX;
+var init_cells2 = __esm({
+  "src/patrol/cells.ts"() {
+    "use strict";
+    init_remediation();
+    init_verdict();
+    CELL_HISTORY_MAX = 16;
+  }
+});
+
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const results = new Array(targets.length);
@@ -31508,7 +31694,11 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   await eachLimit(targets, concurrency, async (t, i) => {
     const price = t.hourlyPrice ?? null;
     const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+    const seen = live.map((id) => {
+      const m = prev.runs[id];
+      const cells2 = Object.entries(m?.cells ?? {}).map(([name, c]) => ({ name, attempt: c.attempt, offset: c.offset }));
+      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...cells2.length ? { cells: cells2 } : {} };
+    });
     let host2 = null;
     if (seen.length) {
       try {
@@ -31531,6 +31721,15 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       } catch (err) {
         out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
       }
+      const run = s.kind === "observed" ? s.run : void 0;
+      if (run?.cells && s.kind === "observed") {
+        const cells2 = assessCells(run.cells, run.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run.marker !== null && !run.alive, opts, now);
+        out = { verdict: { ...sweepVerdict(out.verdict, cells2.verdicts), cells: cells2.verdicts }, memory: { ...out.memory, cells: cells2.memory } };
+        out.memory.state = out.verdict.state;
+        out.memory.cls = out.verdict.cls;
+      } else if (prev.runs[id]?.cells) {
+        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
+      }
       memory.runs[id] = out.memory;
       return { ...out.verdict, host: t.label, hourlyPrice: price };
     });
@@ -31547,6 +31746,7 @@ var init_tick = __esm({
     init_remediation();
     init_observation();
     init_verdict();
+    init_cells2();
   }
 });
 
@@ -31726,6 +31926,46 @@ function chart(runId2, m) {
     "```"
   ].join("\n");
 }
+function cellsToShow(cells2) {
+  const bad = cells2.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
+  const live = cells2.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);
+  const shown = [...bad, ...live];
+  return { shown, hidden: cells2.length - shown.length };
+}
+function renderSweep(v, m) {
+  const cells2 = v.cells ?? [];
+  const s = summarize(cells2);
+  const counts = Object.entries(s.counts).map(([st, n]) => `${ICON[st]} ${st} ${n}`).join(" \xB7 ");
+  const { shown, hidden } = cellsToShow(cells2);
+  const lines = [`#### Sweep ${code(v.runId)}: ${inert(summaryText(s))}`, "", counts, ""];
+  if (shown.length) {
+    lines.push("| cell | state | GPUs | progress | metrics | heartbeat | attempt | detail |", "|---|---|---|---|---|---|---|---|");
+    for (const c of shown) {
+      const progress = [c.step !== null ? `step ${c.step}` : "", c.epoch ? `epoch ${inert(c.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+      lines.push(
+        `| ${code(c.runId)} | ${ICON[c.state]} ${stateText(c)} | ${c.cellGpus ? code(c.cellGpus) : "\u2014"} | ${progress} | ${inert(metricsText(c.metrics)) || "\u2014"} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} | ${inert(c.detail, 200)} |`
+      );
+    }
+    lines.push("");
+  }
+  if (hidden > 0) lines.push(`\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"} (counted above).`, "");
+  const charted = cells2.filter((c) => c.state === "running").slice(0, 4);
+  const series = charted.map((c) => ({ name: c.runId, ys: (m?.cells?.[c.runId]?.history ?? []).map((p) => p[2]).filter((x) => x !== null && Number.isFinite(x)) })).filter((x) => x.ys.length >= 2);
+  if (series.length) {
+    const n = Math.max(...series.map((x) => x.ys.length));
+    lines.push(
+      "```mermaid",
+      "xychart-beta",
+      `  title "${v.runId.replace(/"/g, "")}: loss of ${series.map((x) => x.name.replace(/"/g, "")).join(", ")} by tick"`,
+      `  x-axis "tick" [${Array.from({ length: n }, (_, i) => `"${i + 1}"`).join(", ")}]`,
+      '  y-axis "loss"',
+      ...series.map((x) => `  line [${x.ys.map((y) => Number(y.toPrecision(5))).join(", ")}]`),
+      "```",
+      ""
+    );
+  }
+  return lines.join("\n");
+}
 function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
   const head = [
     marker2,
@@ -31739,6 +31979,12 @@ function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
+  for (const v of verdicts) {
+    if (!v.cells) continue;
+    const sec = renderSweep(v, memory.runs[v.runId]);
+    if (body.length + sec.length + tail.length + 64 < BODY_MAX) body += `
+${sec}`;
+  }
   for (const v of verdicts) {
     const c = chart(v.runId, memory.runs[v.runId]);
     if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `
@@ -31781,23 +32027,47 @@ function renderStatusForTerminal(verdicts, memory, now) {
     return `| ${cellsOf.join(" | ")} |`;
   });
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
+  const sweeps = verdicts.flatMap((v) => {
+    if (!v.cells) return [];
+    const { shown, hidden } = cellsToShow(v.cells);
+    const cm = memory.runs[v.runId]?.cells ?? {};
+    return [
+      "",
+      `#### ${inert(v.runId)}: ${inert(summaryText(summarize(v.cells)))}`,
+      "",
+      ...shown.length ? [
+        "| cell | state | GPUs | step | loss | heartbeat | attempt |",
+        "|---|---|---|---|---|---|---|",
+        ...shown.map((c) => {
+          const losses = (cm[c.runId]?.history ?? []).map((p) => p[2]);
+          const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
+          const loss = last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+          return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
+        })
+      ] : [],
+      ...hidden > 0 ? ["", `\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"}`] : []
+    ];
+  });
   return [
     `### tether status \u2014 ${now.toISOString().replace(/\.\d+Z$/, "Z")}`,
     "",
     "| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |",
     "|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
-    ...notes.length ? ["", ...notes] : []
+    ...notes.length ? ["", ...notes] : [],
+    ...sweeps
   ].join("\n");
 }
-var ICON, ESCALATE, BODY_MAX, STATUS_MARKER;
+var ICON, ESCALATE, BODY_MAX, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
 var init_patrol2 = __esm({
   "src/report/patrol.ts"() {
     "use strict";
     init_memory();
     init_markdown();
     init_terminal_markdown();
+    init_cells2();
     ICON = {
+      queued: "\u23F3",
       launching: "\u{1F535}",
       running: "\u{1F7E2}",
       stalled: "\u{1F7E1}",
@@ -31813,6 +32083,8 @@ var init_patrol2 = __esm({
     ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
     BODY_MAX = 65536;
     STATUS_MARKER = "<!-- tether:status -->";
+    CELL_ROWS = { unhealthy: 24, running: 12 };
+    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable"];
   }
 });
 
@@ -31941,7 +32213,22 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
   }
   const states = Object.fromEntries(
-    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }])
+    result.verdicts.map((v) => [
+      v.runId,
+      {
+        state: v.state,
+        class: v.cls,
+        step: v.step,
+        epoch: v.epoch,
+        metrics: v.metrics,
+        flags: v.flags,
+        host: v.host,
+        ...v.cells ? {
+          summary: summaryText(summarize(v.cells)),
+          cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }]))
+        } : {}
+      }
+    ])
   );
   reporter.output("states", JSON.stringify(states));
   reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
@@ -31951,6 +32238,10 @@ async function patrolPhase(inputs, env, reporter, deps) {
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   if (refused.length) code2 = 1;
   const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
+  const cellsEntered = result.verdicts.flatMap(
+    (v) => (v.cells ?? []).filter((c) => cfg.failOn.includes(c.state) && enteredNow(memory.runs[v.runId]?.cells?.[c.runId], result.memory.runs[v.runId]?.cells?.[c.runId], c)).map((c) => ({ ...c, runId: `${v.runId}/${c.runId}`, host: v.host, hourlyPrice: v.hourlyPrice }))
+  );
+  entered.push(...cellsEntered.filter((c) => !entered.some((v) => v.runId === c.runId)));
   reporter.output("entered", JSON.stringify(entered.map((v) => v.runId)));
   const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
   if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);
@@ -31973,6 +32264,7 @@ var init_phase2 = __esm({
     init_tether_file();
     init_memory();
     init_tick();
+    init_cells2();
     init_patrol2();
     init_keys();
     init_errors2();
@@ -31989,14 +32281,45 @@ function marker(kind, text, where) {
     return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
   }
 }
+function parseCell(raw, where) {
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+  if (bool2(x, "settled", where)) {
+    return {
+      id,
+      settled: true,
+      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
+    };
+  }
+  const rec = parseRecord(x, where, id, CELL_LIMITS);
+  return { ...rec, settled: false, gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ }) };
+}
 function parseRun(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
   const exists = bool2(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
-  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
+  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x["cells"] === void 0) return run;
+  const cells2 = [];
+  const cellErrors = {};
+  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
+    try {
+      cells2.push(parseCell(c, `${where}.cells[${k}]`));
+    } catch (err) {
+      const name = c?.id;
+      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
+      cellErrors[name] = err.message;
+    }
+  });
+  return { ...run, cells: cells2, cellErrors };
+}
+function parseRecord(x, where, id, limits) {
+  const exists = true;
+  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
   const ck = obj(x["checkpoints"], `${where}.checkpoints`);
   const handle = optStr(x, "handle", where, { max: 512 }) || null;
   const ckWhere = `${where}.checkpoints`;
@@ -32064,7 +32387,7 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, TIME;
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_LIMITS, CELLS_MAX2, TIME;
 var init_probe_parse = __esm({
   "src/remote/probe-parse.ts"() {
     "use strict";
@@ -32078,6 +32401,8 @@ var init_probe_parse = __esm({
     B64 = /^[A-Za-z0-9+/]*={0,2}$/;
     DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
     TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+    CELL_LIMITS = { delta: 4 * Math.ceil(16384 / 3), tail: 4 * Math.ceil(4096 / 3) };
+    CELLS_MAX2 = 512;
     TIME = { min: 0, max: 1e11 };
   }
 });
@@ -32090,8 +32415,12 @@ __export(probe_exports, {
 async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
-    const data = runs.map((r2) => `run ${r2.id} ${r2.attempt} ${r2.offset}`).join("\n") + "\nend\n";
-    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 });
+    const lines = runs.flatMap((r2) => [
+      `run ${r2.id} ${r2.attempt} ${r2.offset}`,
+      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset}`)
+    ]);
+    const data = lines.join("\n") + "\nend\n";
+    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
     return parseProbe(parseJsonLine("probe", r), runRoot);
   } finally {
     session.close();

@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-2RXG6SX5.js";
+} from "../chunks/chunk-77MZ4JZW.js";
 import "../chunks/chunk-BVLRGXI4.js";
 import "../chunks/chunk-FDKEA2ZZ.js";
 import "../chunks/chunk-JMKXPYYV.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-J5X4BYW2.js";
-import "../chunks/chunk-EHWPOT2J.js";
+import "../chunks/chunk-ZOJOTUZ6.js";
+import "../chunks/chunk-OHWZFLXK.js";
 import "../chunks/chunk-CKGTJLS5.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";
-import "../chunks/chunk-XTQ7GB2V.js";
+import "../chunks/chunk-DVIERBUY.js";
 import "../chunks/chunk-LCZBWDJG.js";
 import "../chunks/chunk-SEMMJJY4.js";
 import "../chunks/chunk-R3K6G2KB.js";

@@ -25,6 +25,8 @@ export interface RunMemory {
   issue?: number;
   /** Set by teardown: what was done, to which instance, and when; the patrol stops probing the run. */
   teardown?: TeardownMark;
+  /** A sweep's cells, by name: the same memory per cell (history kept shorter). */
+  cells?: Record<string, RunMemory>;
 }
 
 export interface TeardownMark {
@@ -61,12 +63,18 @@ export function fitMemory(m: TickMemory, budget: number): TickMemory {
   for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
     cur = {
       ...cur,
-      runs: Object.fromEntries(
-        Object.entries(cur.runs).map(([id, r]) => [id, { ...r, history: r.history.filter((_, k, all) => (all.length - 1 - k) % 2 === 0) }]),
-      ),
+      runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)])),
     };
   }
   return cur;
+}
+
+/** Every other history point dropped (the newest kept), in the run and in each of its cells. */
+function thin(r: RunMemory): RunMemory {
+  const half = (h: RunMemory['history']) => h.filter((_, k, all) => (all.length - 1 - k) % 2 === 0);
+  const out: RunMemory = { ...r, history: half(r.history) };
+  if (r.cells) out.cells = Object.fromEntries(Object.entries(r.cells).map(([n, c]) => [n, { ...c, history: half(c.history) }]));
+  return out;
 }
 
 /** Memory spread over several bodies (one tracking issue per run): runs merged, the highest tick kept. */

@@ -5,6 +5,7 @@ import { parsePatrol } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import { mergeMemories, readMemory, type RunMemory, type TickMemory } from './memory.ts';
 import { tick } from './tick.ts';
+import { summarize, summaryText } from './cells.ts';
 import { ESCALATE, renderPatrol, renderStatusForTerminal, stateText, statusMarker } from '../report/patrol.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
@@ -161,7 +162,24 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     }
   }
   const states = Object.fromEntries(
-    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }]),
+    result.verdicts.map((v) => [
+      v.runId,
+      {
+        state: v.state,
+        class: v.cls,
+        step: v.step,
+        epoch: v.epoch,
+        metrics: v.metrics,
+        flags: v.flags,
+        host: v.host,
+        ...(v.cells
+          ? {
+              summary: summaryText(summarize(v.cells)),
+              cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }])),
+            }
+          : {}),
+      },
+    ]),
   );
   reporter.output('states', JSON.stringify(states));
   reporter.output('escalate', String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
@@ -173,6 +191,13 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   // fail-on fails the job when a run *enters* such a state (another state, class or attempt than the last
   // tick remembered): one notification, not one per tick while it stays there.
   const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
+  // A sweep's cell that enters such a state is news too (`run/cell`), while the run goes on.
+  const cellsEntered = result.verdicts.flatMap((v) =>
+    (v.cells ?? [])
+      .filter((c) => cfg.failOn.includes(c.state) && enteredNow(memory.runs[v.runId]?.cells?.[c.runId], result.memory.runs[v.runId]?.cells?.[c.runId], c))
+      .map((c) => ({ ...c, runId: `${v.runId}/${c.runId}`, host: v.host, hourlyPrice: v.hourlyPrice })),
+  );
+  entered.push(...cellsEntered.filter((c) => !entered.some((v) => v.runId === c.runId)));
   reporter.output('entered', JSON.stringify(entered.map((v) => v.runId)));
   const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
   if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(', ')} (already reported when it began)`);

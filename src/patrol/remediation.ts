@@ -1,6 +1,7 @@
 import type { FailureClass } from './signatures.ts';
 
 export const STATES = [
+  'queued',
   'launching',
   'running',
   'stalled',
@@ -21,6 +22,7 @@ const RESUME = 'relaunch the identical command with launch `resume: true` (never
 
 /** The fixed remediation of each state (runbook-facts §4 and §7.7). */
 export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
+  queued: "a sweep's cell waiting for a free slot (GPUs or max-parallel); it starts when another cell ends",
   launching: 'the job is starting; if it stays here for several ticks, read the attempt log',
   running: 'nothing to do',
   stalled:

@@ -3,6 +3,7 @@ import { eachLimit } from '../util/pool.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
 import { emptyRun, type HostObservation, type ProbeFailure, type SeenRun } from '../record/observation.ts';
 import { assess, remembered, type AssessOptions, type Seen, type Verdict } from './verdict.ts';
+import { assessCells, sweepVerdict } from './cells.ts';
 
 export interface HostTarget {
   /** How the host is named in reports (user@host:port). */
@@ -37,7 +38,11 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
     const price = t.hourlyPrice ?? null;
     // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
     const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+    const seen = live.map((id) => {
+      const m = prev.runs[id];
+      const cells = Object.entries(m?.cells ?? {}).map(([name, c]) => ({ name, attempt: c.attempt, offset: c.offset }));
+      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...(cells.length ? { cells } : {}) };
+    });
     let host: HostObservation | ProbeFailure | Error | null = null;
     if (seen.length) {
       try {
@@ -61,6 +66,17 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
         out = assess(id, s, prev.runs[id], opts, now);
       } catch (err) {
         out = assess(id, { kind: 'probe-error', detail: `the probe output could not be assessed: ${(err as Error).message}` }, prev.runs[id], opts, now);
+      }
+      const run = s.kind === 'observed' ? s.run : undefined;
+      if (run?.cells && s.kind === 'observed') {
+        // A sweep: a verdict per cell, then the run's line from them.
+        const cells = assessCells(run.cells, run.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run.marker !== null && !run.alive, opts, now);
+        out = { verdict: { ...sweepVerdict(out.verdict, cells.verdicts), cells: cells.verdicts }, memory: { ...out.memory, cells: cells.memory } };
+        out.memory.state = out.verdict.state;
+        out.memory.cls = out.verdict.cls;
+      } else if (prev.runs[id]?.cells) {
+        // Not observed this tick: the cells are remembered as they were.
+        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id]!.cells! } };
       }
       memory.runs[id] = out.memory;
       return { ...out.verdict, host: t.label, hourlyPrice: price };

@@ -4,6 +4,7 @@ import type { GpuInfo, HostObservation, RunObservation } from '../record/observa
 import { parseProgress } from './progress.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
+import type { CellVerdict } from './cells.ts';
 
 export interface Verdict {
   runId: string;
@@ -26,6 +27,8 @@ export interface Verdict {
   since: string;
   /** A crash signature seen in the new log bytes of a run that is still alive. */
   newSignature: FailureClass | null;
+  /** A sweep's cells, each with its own verdict (the run's line then summarizes them). */
+  cells?: CellVerdict[];
 }
 
 export interface AssessOptions {

@@ -53,7 +53,17 @@ export interface RunObservation {
   /** The last bytes of the attempt log. */
   tail: string;
   checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null };
+  /** A sweep's cells, in the queue's order (absent for a single-command run). */
+  cells?: CellObservation[];
+  /** Cells whose part of the probe could not be read: the reason, by cell name. */
+  cellErrors?: Record<string, string>;
 }
+
+/**
+ * One cell of a sweep: its record observed like a run's (id is the cell name; `gpus` what the queue gave
+ * it), or `settled`: the last tick already saw it finished, so only its marker came (no log, no scan).
+ */
+export type CellObservation = (RunObservation & { settled: false; gpus: string }) | { id: string; settled: true; attempt: number; marker: Marker | null };
 
 export interface HostObservation {
   hostname: string;
@@ -73,6 +83,8 @@ export interface SeenRun {
   id: string;
   attempt: number;
   offset: number;
+  /** The same for each cell of a sweep the last tick saw. */
+  cells?: Array<{ name: string; attempt: number; offset: number }>;
 }
 
 /** A host that could not be reached (a typed transport failure): nothing about its runs was learnt. */

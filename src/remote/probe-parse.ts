@@ -1,5 +1,5 @@
-import { ATTEMPT_MAX, parseMarker, RUN_ID } from '../record/grammar.ts';
-import { emptyRun, type HostObservation, type Marker, type RunObservation } from '../record/observation.ts';
+import { ATTEMPT_MAX, CELL_NAME, parseMarker, RUN_ID } from '../record/grammar.ts';
+import { emptyRun, type CellObservation, type HostObservation, type Marker, type RunObservation } from '../record/observation.ts';
 import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import { backendOf } from '../backends/index.ts';
 import { specExpectedDuration } from '../record/spec.ts';
@@ -7,9 +7,12 @@ import { parseDf, parseGpuQuery, parseMemory } from './audit.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** What probe.sh sends at most per run: 64 KiB of new log and 8 KiB of tail, base64. */
+/** What probe.sh sends at most per run: 64 KiB of new log and 8 KiB of tail, base64; per cell 16 and 4 KiB. */
 const DELTA_B64_MAX = 4 * Math.ceil(65_536 / 3);
 const TAIL_B64_MAX = 4 * Math.ceil(8_192 / 3);
+const CELL_LIMITS = { delta: 4 * Math.ceil(16_384 / 3), tail: 4 * Math.ceil(4_096 / 3) };
+/** Cells one sweep may hold (config/cells.ts CELLS_MAX; probe.sh sends no more). */
+const CELLS_MAX = 512;
 
 function marker(kind: unknown, text: string, where: string): Marker | null {
   if (kind === null || kind === undefined) return null;
@@ -24,14 +27,49 @@ function marker(kind: unknown, text: string, where: string): Marker | null {
 
 const TIME = { min: 0, max: 1e11 };
 
+function parseCell(raw: unknown, where: string): CellObservation {
+  const x = obj(raw, where);
+  const id = str(x, 'id', where, { max: 64, pattern: CELL_NAME });
+  if (bool(x, 'settled', where)) {
+    return {
+      id,
+      settled: true,
+      attempt: int(x, 'attempt', where, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x['marker_kind'], str(x, 'marker', where, { max: 4096 }), where),
+    };
+  }
+  const rec = parseRecord(x, where, id, CELL_LIMITS);
+  return { ...rec, settled: false, gpus: str(x, 'gpus', where, { max: 256, pattern: /^[0-9,]*$/ }) };
+}
+
 function parseRun(raw: unknown, i: number): RunObservation {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, 'id', where, { max: 64, pattern: RUN_ID });
   const exists = bool(x, 'exists', where);
   if (!exists) return { ...emptyRun(id) };
-  const deltaB64 = str(x, 'delta_b64', where, { max: DELTA_B64_MAX, pattern: B64 });
-  const tailB64 = str(x, 'tail_b64', where, { max: TAIL_B64_MAX, pattern: B64 });
+  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x['cells'] === undefined) return run;
+  const cells: CellObservation[] = [];
+  const cellErrors: Record<string, string> = {};
+  arr(x, 'cells', where, CELLS_MAX).forEach((c, k) => {
+    try {
+      cells.push(parseCell(c, `${where}.cells[${k}]`));
+    } catch (err) {
+      // One broken cell spoils only its own row; a cell whose name cannot be read spoils the run's.
+      const name = (c as { id?: unknown } | null)?.id;
+      if (!(err instanceof BoxDataError) || typeof name !== 'string' || !CELL_NAME.test(name)) throw err;
+      cellErrors[name] = err.message;
+    }
+  });
+  return { ...run, cells, cellErrors };
+}
+
+/** The fields a run and a cell share (probe.sh record_fields). */
+function parseRecord(x: Record<string, unknown>, where: string, id: string, limits: { delta: number; tail: number }): RunObservation {
+  const exists = true;
+  const deltaB64 = str(x, 'delta_b64', where, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, 'tail_b64', where, { max: limits.tail, pattern: B64 });
   const ck = obj(x['checkpoints'], `${where}.checkpoints`);
   const handle = optStr(x, 'handle', where, { max: 512 }) || null;
   const ckWhere = `${where}.checkpoints`;

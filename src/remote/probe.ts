@@ -9,9 +9,14 @@ import { parseJsonLine, runScript } from './invoke.ts';
 export async function probeHost(conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs = 60_000): Promise<HostObservation> {
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
-    const data = runs.map((r) => `run ${r.id} ${r.attempt} ${r.offset}`).join('\n') + '\nend\n';
-    // Per run at most ~98 KB of base64 log plus small fields; more than this is not a probe's answer.
-    const r = await runScript(session, 'probe', [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 });
+    const lines = runs.flatMap((r) => [
+      `run ${r.id} ${r.attempt} ${r.offset}`,
+      ...(r.cells ?? []).map((c) => `cell ${r.id} ${c.name} ${c.attempt} ${c.offset}`),
+    ]);
+    const data = lines.join('\n') + '\nend\n';
+    // Per run at most ~98 KB of base64 log plus small fields; sweeps' cells ~28 KB each while they run (a
+    // settled cell is a few hundred bytes), 16 MiB for all of them: more than this is not a probe's answer.
+    const r = await runScript(session, 'probe', [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
     return parseProbe(parseJsonLine('probe', r), runRoot);
   } finally {
     session.close();

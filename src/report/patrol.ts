@@ -1,12 +1,14 @@
-import { fitMemory, markTeardown, memoryBlock, readMemory, withoutMemory, type TeardownMark, type TickMemory } from '../patrol/memory.ts';
+import { fitMemory, markTeardown, memoryBlock, readMemory, withoutMemory, type RunMemory, type TeardownMark, type TickMemory } from '../patrol/memory.ts';
 import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
 import { code, inert as esc } from './markdown.ts';
 import { sparkline } from './terminal-markdown.ts';
+import { summarize, summaryText, type CellVerdict } from '../patrol/cells.ts';
 
 export type HostVerdict = Verdict & { host: string; hourlyPrice?: number | null };
 
 export const ICON: Record<State, string> = {
+  queued: '⏳',
   launching: '🔵',
   running: '🟢',
   stalled: '🟡',
@@ -85,6 +87,59 @@ export function chart(runId: string, m: TickMemory['runs'][string] | undefined):
   ].join('\n');
 }
 
+/** Cells shown by name in a sweep's section: the unhealthy first, then the newest running; the rest are counted. */
+const CELL_ROWS = { unhealthy: 24, running: 12 };
+const UNHEALTHY: readonly State[] = ['failed', 'dead', 'stalled', 'rebooted', 'probe-error', 'unknown', 'unreachable'];
+
+/** The cells of a sweep worth a row: every unhealthy one (up to a bound), then the newest running ones. */
+export function cellsToShow(cells: readonly CellVerdict[]): { shown: CellVerdict[]; hidden: number } {
+  const bad = cells.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
+  const live = cells
+    .filter((c) => c.state === 'running' || c.state === 'launching')
+    .sort((a, b) => (a.since < b.since ? 1 : a.since > b.since ? -1 : 0))
+    .slice(0, CELL_ROWS.running);
+  const shown = [...bad, ...live];
+  return { shown, hidden: cells.length - shown.length };
+}
+
+/** A sweep's section of the comment: counts per state, the cells worth a row, a chart of up to 4 running cells' loss. */
+export function renderSweep(v: HostVerdict, m: RunMemory | undefined): string {
+  const cells = v.cells ?? [];
+  const s = summarize(cells);
+  const counts = (Object.entries(s.counts) as Array<[State, number]>).map(([st, n]) => `${ICON[st]} ${st} ${n}`).join(' · ');
+  const { shown, hidden } = cellsToShow(cells);
+  const lines = [`#### Sweep ${code(v.runId)}: ${esc(summaryText(s))}`, '', counts, ''];
+  if (shown.length) {
+    lines.push('| cell | state | GPUs | progress | metrics | heartbeat | attempt | detail |', '|---|---|---|---|---|---|---|---|');
+    for (const c of shown) {
+      const progress = [c.step !== null ? `step ${c.step}` : '', c.epoch ? `epoch ${esc(c.epoch, 40)}` : ''].filter(Boolean).join(' · ') || '—';
+      lines.push(
+        `| ${code(c.runId)} | ${ICON[c.state]} ${stateText(c)} | ${c.cellGpus ? code(c.cellGpus) : '—'} | ${progress} | ${esc(metricsText(c.metrics)) || '—'} | ${age(c.heartbeatAgeS)} | ${c.attempt || '—'} | ${esc(c.detail, 200)} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (hidden > 0) lines.push(`…and ${hidden} more cell${hidden === 1 ? '' : 's'} (counted above).`, '');
+  const charted = cells.filter((c) => c.state === 'running').slice(0, 4);
+  const series = charted
+    .map((c) => ({ name: c.runId, ys: (m?.cells?.[c.runId]?.history ?? []).map((p) => p[2]).filter((x): x is number => x !== null && Number.isFinite(x)) }))
+    .filter((x) => x.ys.length >= 2);
+  if (series.length) {
+    const n = Math.max(...series.map((x) => x.ys.length));
+    lines.push(
+      '```mermaid',
+      'xychart-beta',
+      `  title "${v.runId.replace(/"/g, '')}: loss of ${series.map((x) => x.name.replace(/"/g, '')).join(', ')} by tick"`,
+      `  x-axis "tick" [${Array.from({ length: n }, (_, i) => `"${i + 1}"`).join(', ')}]`,
+      '  y-axis "loss"',
+      ...series.map((x) => `  line [${x.ys.map((y) => Number(y.toPrecision(5))).join(', ')}]`),
+      '```',
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
 /** The job summary / sticky comment body: status table, remediation, charts, hidden memory. Pure. */
 export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: Date, marker = '', header = ''): string {
   const head = [
@@ -102,6 +157,11 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
   // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
   const tail = memoryBlock(fitMemory(memory, 24_000));
   let body = [...head, ...notes, ''].join('\n');
+  for (const v of verdicts) {
+    if (!v.cells) continue;
+    const sec = renderSweep(v, memory.runs[v.runId]);
+    if (body.length + sec.length + tail.length + 64 < BODY_MAX) body += `\n${sec}`;
+  }
   for (const v of verdicts) {
     const c = chart(v.runId, memory.runs[v.runId]);
     if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `\n${c}\n`;
@@ -159,6 +219,29 @@ export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMem
   const notes = verdicts
     .filter((v) => v.state !== 'running' || v.flags.length)
     .map((v) => `- **${esc(v.runId)}**: ${esc(v.detail)}. **Do:** ${esc(v.remediation)}${esc(costLine(v, now))}`);
+  const sweeps = verdicts.flatMap((v) => {
+    if (!v.cells) return [];
+    const { shown, hidden } = cellsToShow(v.cells);
+    const cm = memory.runs[v.runId]?.cells ?? {};
+    return [
+      '',
+      `#### ${esc(v.runId)}: ${esc(summaryText(summarize(v.cells)))}`,
+      '',
+      ...(shown.length
+        ? [
+            '| cell | state | GPUs | step | loss | heartbeat | attempt |',
+            '|---|---|---|---|---|---|---|',
+            ...shown.map((c) => {
+              const losses = (cm[c.runId]?.history ?? []).map((p) => p[2]);
+              const last = losses.filter((x): x is number => x !== null && Number.isFinite(x)).at(-1);
+              const loss = last === undefined ? '—' : `${sparkline(losses)} ${Number(last.toPrecision(4))}`;
+              return `| ${code(c.runId)} | ${ICON[c.state]} ${esc(stateText(c))} | ${c.cellGpus || '—'} | ${c.step ?? '—'} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || '—'} |`;
+            }),
+          ]
+        : []),
+      ...(hidden > 0 ? ['', `…and ${hidden} more cell${hidden === 1 ? '' : 's'}`] : []),
+    ];
+  });
   return [
     `### tether status — ${now.toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
@@ -166,5 +249,6 @@ export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMem
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     ...(notes.length ? ['', ...notes] : []),
+    ...sweeps,
   ].join('\n');
 }

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase } from '../../src/launch/phase.ts';
+import { patrolPhase } from '../../src/patrol/phase.ts';
+import { probeHost } from '../../src/remote/probe.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { fakeGpus, h100s } from '../harness/fake-gpu.ts';
 import { captureReporter } from '../harness/reporter.ts';
@@ -29,6 +31,7 @@ EOF`,
 afterAll(() => box?.destroy());
 
 const runDir = (id: string) => `${box.home}/.tether/runs/${id}`;
+const connections = () => (readFileSync(`${box.dir}/sshd.log`, 'utf8').match(/Connection from/g) ?? []).length;
 const read = (p: string) => readFileSync(p, 'utf8');
 
 async function launch(id: string, extra: Record<string, string>) {
@@ -137,6 +140,53 @@ describe('a sweep on one box', () => {
     expect(r.errors.join('\n') + r.summaries.join('\n')).toMatch(/each cell needs 8 GPU\(s\) but the box has 4/);
     expect(readdirSync(`${runDir('sw-big')}/attempts`)).toEqual([]);
   }, 60_000);
+
+  it('patrol: one SSH round trip; each cell its own verdict and class from its own log; the run line counts them', async () => {
+    box.sh(`echo 600 > ${box.home}/code/dur`);
+    const cells = [
+      `boom: /usr/bin/python3 -c "raise ValueError('bad config')"`,
+      'killed: kill -9 $$',
+      'slow1: echo "step 10 loss 0.5"; bash cell.sh "$(cat dur)"',
+      'slow2: echo "step 20 loss 0.25"; bash cell.sh "$(cat dur)"',
+      'later: bash cell.sh 0.1',
+    ].join('\n');
+    const { r: lr } = await launch('sw-patrol', { cells, 'gpus-per-cell': '1', 'max-parallel': '2' });
+    expect(lr.outputs['attempt']).toBe('1');
+    const dir = runDir('sw-patrol');
+    await waitFor('both slow cells to run', () => existsSync(`${dir}/cells/slow2/attempts/1/pid_start`), 30_000, 200);
+    const stateFile = `/tmp/tether-sweep-state-${process.pid}.md`;
+    const tickOnce = async () => {
+      const r = captureReporter();
+      const code = await patrolPhase(box.inputs({ 'run-ids': 'sw-patrol', 'stall-after': '1h', 'state-file': stateFile, 'fail-on': 'failed' }), {}, r, {
+        probe: probeHost,
+      });
+      return { code, r, states: JSON.parse(r.outputs['states'] ?? '{}') };
+    };
+    const before = connections();
+    const t1 = await tickOnce();
+    expect(connections() - before).toBe(1);
+    const run = t1.states['sw-patrol'];
+    expect(run.state).toBe('running');
+    expect(run.summary).toBe('0/5 done, 2 running, 1 queued, 2 failed: code-error, killed');
+    expect(run.cells.boom).toMatchObject({ state: 'failed', class: 'code-error', attempt: 1 });
+    expect(run.cells.killed).toMatchObject({ state: 'failed', class: 'killed', attempt: 1 });
+    expect(run.cells.slow1).toMatchObject({ state: 'running', class: null, step: 10 });
+    expect(run.cells.slow2).toMatchObject({ state: 'running', class: null, step: 20 });
+    expect(run.cells.later).toMatchObject({ state: 'queued', attempt: 0 });
+    expect(run.cells.slow1.gpus).toMatch(/^\d$/);
+    expect(run.cells.slow1.gpus).not.toBe(run.cells.slow2.gpus);
+    // fail-on fires for the cells that entered failed, named run/cell, while the run goes on.
+    expect(t1.code).toBe(1);
+    expect(JSON.parse(t1.r.outputs['entered']!)).toEqual(['sw-patrol/boom', 'sw-patrol/killed']);
+
+    // The next tick: the failed cells are settled (no log sent again), their classes stand, nothing re-fires.
+    const t2 = await tickOnce();
+    expect(t2.states['sw-patrol'].cells.boom).toMatchObject({ state: 'failed', class: 'code-error' });
+    expect(t2.states['sw-patrol'].cells.killed).toMatchObject({ state: 'failed', class: 'killed' });
+    expect(JSON.parse(t2.r.outputs['entered']!)).toEqual([]);
+    expect(t2.code).toBe(0);
+    box.sh(`rm -f ${stateFile}`);
+  }, 90_000);
 
   it('launching again while the queue lives starts nothing; resume after a reboot reruns only the unfinished cells', async () => {
     // The slow cells read how long to sleep from a file, so the resumed attempt runs the identical command.

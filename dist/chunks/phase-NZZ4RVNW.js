@@ -12,14 +12,19 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   ESCALATE,
-  HISTORY_MAX,
+  assess,
+  assessCells,
   mergeMemories,
   readMemory,
+  remembered,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
-  statusMarker
-} from "./chunk-YJCAURJN.js";
+  statusMarker,
+  summarize,
+  summaryText,
+  sweepVerdict
+} from "./chunk-A3UJYCDJ.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";
@@ -32,11 +37,9 @@ import {
   parseKeySource
 } from "./chunk-QNACZ3Y5.js";
 import {
-  FAILURE_REMEDIATION,
-  FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-XTQ7GB2V.js";
+} from "./chunk-DVIERBUY.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-LCZBWDJG.js";
@@ -3897,8 +3900,8 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last2 = tokens[tokens.length - 1];
-      const end = last2 ? last2.offset + last2.source.length : offset;
+      const last = tokens[tokens.length - 1];
+      const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
@@ -4746,9 +4749,9 @@ var require_resolve_flow_scalar = __commonJS({
         }
         pos = line.lastIndex;
       }
-      const last2 = /[ \t]*(.*)/sy;
-      last2.lastIndex = pos;
-      match = last2.exec(source);
+      const last = /[ \t]*(.*)/sy;
+      last.lastIndex = pos;
+      match = last.exec(source);
       return res + sep + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
@@ -6655,12 +6658,12 @@ var require_parser = __commonJS({
               yield* this.pop(token);
           }
           if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last2 = token.items[token.items.length - 1];
-            if (last2 && !last2.sep && !last2.value && last2.start.length > 0 && findNonEmptyIndex(last2.start) === -1 && (token.indent === 0 || last2.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+            const last = token.items[token.items.length - 1];
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
               if (top.type === "document")
-                top.end = last2.start;
+                top.end = last.start;
               else
-                top.items.push({ start: last2.start });
+                top.items.push({ start: last.start });
               token.items.splice(-1, 1);
             }
           }
@@ -6784,8 +6787,8 @@ var require_parser = __commonJS({
             this.onKeyLine = false;
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last2?.type === "comment")
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 map.items.push({ start: [this.sourceToken] });
@@ -6977,8 +6980,8 @@ var require_parser = __commonJS({
           case "newline":
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last2?.type === "comment")
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 seq.items.push({ start: [this.sourceToken] });
@@ -7448,238 +7451,6 @@ function parseTetherFile(text, env) {
   });
 }
 
-// src/patrol/progress.ts
-var METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
-var EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
-var EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
-var STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
-function last(re, text, pick2) {
-  let out = null;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick2(m);
-  return out;
-}
-function parseProgress(tail, extra = []) {
-  const metrics = {};
-  METRIC.lastIndex = 0;
-  for (let m = METRIC.exec(tail); m; m = METRIC.exec(tail)) {
-    const v = (m[2] ?? "").toLowerCase();
-    metrics[(m[1] ?? "").toLowerCase()] = v === "nan" ? NaN : v === "inf" ? Infinity : Number(v);
-  }
-  let epoch = last(EPOCH, tail, (m) => `${m[1]}/${m[2]}`) ?? last(EPOCH_FLOAT, tail, (m) => m[1] ?? "");
-  let step = last(STEP, tail, (m) => Number(m[1]));
-  for (const re of extra) {
-    const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-    const groups = last(g, tail, (m) => m.groups ?? {});
-    if (!groups) continue;
-    for (const [k, v] of Object.entries(groups)) {
-      if (v === void 0) continue;
-      if (k === "step") step = Number(v);
-      else if (k === "epoch") epoch = v;
-      else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
-    }
-  }
-  return { step, epoch, metrics };
-}
-
-// src/patrol/signatures.ts
-var SIGNATURES = [
-  ["disk-full", /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
-  ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
-  ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
-  ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
-  ["code-error", /Traceback \(most recent call last\)/]
-];
-function signatureIn(text) {
-  for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
-  return null;
-}
-function classifyFailure(exitCode, signal, log, oomKillRose, stage = "") {
-  if (stage === "stopped") return "stopped";
-  const seen = signatureIn(log);
-  if (seen && seen !== "code-error") return seen;
-  const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);
-  const killed = sig === "KILL" || sig === "9" || exitCode === 137;
-  if (killed && oomKillRose) return "oom";
-  if (seen === "code-error") return "code-error";
-  if (killed) return "killed";
-  if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
-  return "other";
-}
-
-// src/patrol/verdict.ts
-var pct = (used, total) => total > 0 ? 100 * used / total : 0;
-function assess(runId2, seen, prev, opts, now) {
-  const iso = now.toISOString();
-  if (seen.kind !== "observed") return notObserved(runId2, seen, prev, iso);
-  const { host, run } = seen;
-  const newAttempt = !prev || prev.attempt !== run.attempt;
-  const progress = parseProgress(run.tail, opts.progressRegexes);
-  const progressT = Math.max(run.logMtime ?? 0, run.checkpoints.newestMtime ?? 0, run.logSize > 0 ? 0 : run.startedEpoch ?? 0);
-  const progressAgeS = progressT ? Math.max(0, host.now - progressT) : null;
-  const oomKillRose = host.memory.oomKills !== null && (prev?.oomKills ?? 0) < host.memory.oomKills;
-  const delta = run.delta;
-  const newSignature = run.alive ? signatureIn(delta) : null;
-  let state;
-  let cls = null;
-  let detail;
-  const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
-  if (!run.exists) {
-    state = "unknown";
-    detail = "no run record";
-  } else if (marker?.kind === "DONE") {
-    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
-      state = "failed";
-      cls = "other";
-      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
-    } else {
-      state = "finished";
-      detail = `DONE at ${marker.finishedAt}`;
-    }
-  } else if (marker?.kind === "FAILED") {
-    state = "failed";
-    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + "\n" + delta, oomKillRose, marker.stage);
-    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ""} in stage ${marker.stage}`;
-  } else if (run.alive) {
-    const age = progressAgeS ?? 0;
-    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host.now - run.startedEpoch < opts.stallAfterS) {
-      state = "launching";
-      detail = "no output yet";
-    } else if (age > opts.stallAfterS) {
-      state = "stalled";
-      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
-    } else {
-      state = "running";
-      detail = `pid ${run.pid}`;
-    }
-  } else if (run.attempt === 0) {
-    state = "launching";
-    detail = "run record written, no attempt started yet";
-  } else if (run.jobOnBox && host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
-    state = "rebooted";
-    detail = `booted ${new Date(host.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
-  } else {
-    state = "dead";
-    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? "none"}) and no DONE/FAILED marker`;
-  }
-  const flags = [];
-  const disk = host.disk;
-  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
-  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
-  if (usedPct >= 95) flags.push("disk-pressure");
-  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
-  if (host.memory.fraction !== null && host.memory.fraction > 0.9) flags.push("mem-pressure");
-  if ((state === "running" || state === "stalled") && host.gpu.gpus.length > 0 && host.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
-  if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {
-    const took = Date.parse(marker.finishedAt) / 1e3 - run.startedEpoch;
-    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
-  }
-  const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
-  const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
-  const history = prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
-  const lastPoint = history[history.length - 1];
-  if (progress.step !== null || loss !== null) {
-    if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host.now, progress.step, loss]);
-  }
-  const memory = {
-    attempt: run.attempt,
-    offset: run.logSize,
-    state,
-    cls,
-    since,
-    lastKnown: null,
-    unreachableSince: null,
-    unreachableTicks: 0,
-    oomKills: host.memory.oomKills,
-    step: progress.step,
-    epoch: progress.epoch,
-    metrics: progress.metrics,
-    history: history.slice(-HISTORY_MAX)
-  };
-  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
-  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
-  if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
-  const verdict = {
-    runId: runId2,
-    state,
-    cls,
-    flags,
-    remediation: parts.join("; "),
-    detail,
-    attempt: run.attempt,
-    step: progress.step,
-    epoch: progress.epoch,
-    metrics: progress.metrics,
-    heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host.now - run.heartbeatMtime) : null,
-    progressAgeS,
-    checkpoints: {
-      count: run.checkpoints.count,
-      newest: run.checkpoints.newest,
-      ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null
-    },
-    gpus: host.gpu.gpus,
-    disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
-    memoryPct: host.memory.fraction !== null ? 100 * host.memory.fraction : null,
-    since,
-    newSignature
-  };
-  return { verdict, memory };
-}
-function notObserved(runId2, seen, prev, iso) {
-  const state = seen.kind === "transport" ? "unreachable" : "probe-error";
-  const blind = (s) => s === "unreachable" || s === "probe-error";
-  const since = blind(prev?.state) ? prev?.unreachableSince ?? iso : iso;
-  const ticks = (blind(prev?.state) ? prev?.unreachableTicks ?? 0 : 0) + 1;
-  const lastKnown = prev ? blind(prev.state) ? prev.lastKnown : prev.state : null;
-  const memory = {
-    attempt: prev?.attempt ?? 0,
-    offset: prev?.offset ?? 0,
-    state,
-    cls: prev?.cls ?? null,
-    since: prev?.state === state ? prev.since : iso,
-    lastKnown,
-    unreachableSince: since,
-    unreachableTicks: ticks,
-    oomKills: prev?.oomKills ?? null,
-    step: prev?.step ?? null,
-    epoch: prev?.epoch ?? null,
-    metrics: prev?.metrics ?? {},
-    history: prev?.history ?? []
-  };
-  const what = seen.kind === "transport" ? "unreachable" : "unreadable";
-  const verdict = remembered(runId2, state, memory, {
-    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${seen.kind === "transport" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION["probe-error"]}`,
-    detail: `${transportDetail(seen)}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
-    since: memory.since
-  });
-  return { verdict, memory };
-}
-function remembered(runId2, state, m, text) {
-  return {
-    runId: runId2,
-    state,
-    cls: null,
-    flags: [],
-    ...text,
-    attempt: m.attempt,
-    step: m.step,
-    epoch: m.epoch,
-    metrics: m.metrics,
-    heartbeatAgeS: null,
-    progressAgeS: null,
-    checkpoints: { count: 0, newest: null, ageS: null },
-    gpus: [],
-    disk: null,
-    memoryPct: null,
-    newSignature: null
-  };
-}
-function transportDetail(seen) {
-  if (seen.kind !== "transport") return seen.detail;
-  const bare = seen.detail.startsWith(`${seen.reason}: `) ? seen.detail.slice(seen.reason.length + 2) : seen.detail;
-  return seen.reason === "unreachable" ? bare : `${seen.reason}: ${bare}`;
-}
-
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const results = new Array(targets.length);
@@ -7687,7 +7458,11 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   await eachLimit(targets, concurrency, async (t, i) => {
     const price = t.hourlyPrice ?? null;
     const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => ({ id, attempt: prev.runs[id]?.attempt ?? 0, offset: prev.runs[id]?.offset ?? 0 }));
+    const seen = live.map((id) => {
+      const m = prev.runs[id];
+      const cells = Object.entries(m?.cells ?? {}).map(([name, c]) => ({ name, attempt: c.attempt, offset: c.offset }));
+      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...cells.length ? { cells } : {} };
+    });
     let host = null;
     if (seen.length) {
       try {
@@ -7709,6 +7484,15 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
         out = assess(id, s, prev.runs[id], opts, now);
       } catch (err) {
         out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
+      }
+      const run = s.kind === "observed" ? s.run : void 0;
+      if (run?.cells && s.kind === "observed") {
+        const cells = assessCells(run.cells, run.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run.marker !== null && !run.alive, opts, now);
+        out = { verdict: { ...sweepVerdict(out.verdict, cells.verdicts), cells: cells.verdicts }, memory: { ...out.memory, cells: cells.memory } };
+        out.memory.state = out.verdict.state;
+        out.memory.cls = out.verdict.cls;
+      } else if (prev.runs[id]?.cells) {
+        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
       }
       memory.runs[id] = out.memory;
       return { ...out.verdict, host: t.label, hourlyPrice: price };
@@ -7839,7 +7623,22 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
   }
   const states = Object.fromEntries(
-    result.verdicts.map((v) => [v.runId, { state: v.state, class: v.cls, step: v.step, epoch: v.epoch, metrics: v.metrics, flags: v.flags, host: v.host }])
+    result.verdicts.map((v) => [
+      v.runId,
+      {
+        state: v.state,
+        class: v.cls,
+        step: v.step,
+        epoch: v.epoch,
+        metrics: v.metrics,
+        flags: v.flags,
+        host: v.host,
+        ...v.cells ? {
+          summary: summaryText(summarize(v.cells)),
+          cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }]))
+        } : {}
+      }
+    ])
   );
   reporter.output("states", JSON.stringify(states));
   reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
@@ -7849,6 +7648,10 @@ async function patrolPhase(inputs, env, reporter, deps) {
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   if (refused.length) code = 1;
   const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
+  const cellsEntered = result.verdicts.flatMap(
+    (v) => (v.cells ?? []).filter((c) => cfg.failOn.includes(c.state) && enteredNow(memory.runs[v.runId]?.cells?.[c.runId], result.memory.runs[v.runId]?.cells?.[c.runId], c)).map((c) => ({ ...c, runId: `${v.runId}/${c.runId}`, host: v.host, hourlyPrice: v.hourlyPrice }))
+  );
+  entered.push(...cellsEntered.filter((c) => !entered.some((v) => v.runId === c.runId)));
   reporter.output("entered", JSON.stringify(entered.map((v) => v.runId)));
   const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
   if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);

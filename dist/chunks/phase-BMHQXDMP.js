@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-45MEQUCX.js";
+} from "./chunk-ZPDJVCRW.js";
 import {
   parseTeardown
 } from "./chunk-FDKEA2ZZ.js";
@@ -19,11 +19,11 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   openPinned
-} from "./chunk-35QQ6SHU.js";
+} from "./chunk-BKND3RDR.js";
 import {
   connect
-} from "./chunk-AGB3YSEJ.js";
-import "./chunk-EHWPOT2J.js";
+} from "./chunk-RKXF57XA.js";
+import "./chunk-OHWZFLXK.js";
 import "./chunk-XSXAROAL.js";
 import {
   loadCredential

@@ -21,11 +21,11 @@ import "./chunk-XSXAROAL.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-YJCAURJN.js";
+} from "./chunk-A3UJYCDJ.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-XTQ7GB2V.js";
+} from "./chunk-DVIERBUY.js";
 import {
   code,
   inert

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-EHWPOT2J.js";
+} from "./chunk-OHWZFLXK.js";
 import {
   parseSweep
 } from "./chunk-CKGTJLS5.js";

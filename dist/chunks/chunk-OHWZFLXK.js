@@ -665,7 +665,8 @@ main() {
 main "$@"; exit $?
 `, "probe.sh": `#!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
-# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), then \`end\`.
+# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), \`cell RUN_ID
+# CELL ATTEMPT LOG_OFFSET\` lines for a sweep's cells the last tick saw, then \`end\`.
 # Never writes, never kills; liveness comes from the recorded pid and its start time, never from
 # matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
 # Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
@@ -674,6 +675,11 @@ main "$@"; exit $?
 DELTA_MAX=65536
 TAIL_MAX=8192
 CKPT_MAX=20000
+# A sweep's cells: less log each (most are queued or settled), at most CELLS_MAX of them.
+CELL_DELTA_MAX=16384
+CELL_TAIL_MAX=4096
+CELLS_MAX=512
+declare -A CELL_SEEN
 
 # Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
 # count and the newest file's path, mtime and size.
@@ -736,32 +742,28 @@ stat_files() {
   done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
 }
 
-run_json() {
-  local id=$1 seen_attempt=$2 offset=$3 run_dir a n size alive=false marker="" marker_kind=null start
-  local j_id j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
+# The fields of one record (a run's or a cell's: the same layout) after its id: attempt, liveness, markers,
+# times, log bytes (at most $5 new past offset $3 of attempt $2, and a tail of $6), checkpoints. No braces.
+record_fields() {
+  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 a n size alive=false marker="" marker_kind=null start
+  local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
   local -a M S
-  run_dir=$RUN_ROOT/$id
-  jv j_id "$id"
-  if [ ! -f "$run_dir/spec.json" ]; then
-    printf '{"id":%s,"exists":false}' "$j_id"
-    return
-  fi
-  n=$(last_attempt "$run_dir")
-  a=$run_dir/attempts/$n
+  n=$(last_attempt "$dir")
+  a=$dir/attempts/$n
   ((n > 0)) && run_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then rd marker "$run_dir/DONE"; marker_kind='"DONE"'
-  elif [ -f "$run_dir/FAILED" ]; then rd marker "$run_dir/FAILED"; marker_kind='"FAILED"'; fi
-  stat_files "$a/log" "$a/started_at" "$run_dir/heartbeat"
+  if [ -f "$dir/DONE" ]; then rd marker "$dir/DONE"; marker_kind='"DONE"'
+  elif [ -f "$dir/FAILED" ]; then rd marker "$dir/FAILED"; marker_kind='"FAILED"'; fi
+  stat_files "$a/log" "$a/started_at" "$dir/heartbeat"
   size=\${S[0]}
   # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
   if ((seen_attempt != n || offset > size)); then offset=0; fi
   start=$offset
-  ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+  ((size - start <= delta_max)) || start=$((size - delta_max))
   rd pid "$a/pid"
   rd started "$a/started_at"
   rd finished "$a/finished_at"
   rd exit_code "$a/exit_code"
-  rd spec "$run_dir/spec.json"
+  rd spec "$dir/spec.json"
   rd handle "$a/handle"
   jv j_started "$started"
   jv j_finished "$finished"
@@ -772,16 +774,67 @@ run_json() {
   tail=''
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
   if ((size > 0)) && [ -f "$a/log" ]; then
-    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$DELTA_MAX" | base64 -w0)
-    tail=$(timeout 10 tail -c "$TAIL_MAX" "$a/log" 2>/dev/null | base64 -w0)
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
+    tail=$(timeout 10 tail -c "$tail_max" "$a/log" 2>/dev/null | base64 -w0)
   fi
-  printf '{"id":%s,"exists":true,"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$j_id" "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
+  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
+    "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
     "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
     "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
-  checkpoints_json "$run_dir"
+  checkpoints_json "$dir"
+}
+
+# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
+# A cell the last tick already saw finished (same attempt, whole log read, a marker) is \`settled\`: only its
+# marker is sent, no log and no checkpoint scan, so a long sweep's tick costs what its live cells cost.
+cells_json() {
+  local run_id=$1 run_dir=$2 c first=1 n seen offset j_c j_marker marker kind size k=0
+  local -a M S
+  printf ',"cells":['
+  while IFS= read -r c && ((k < CELLS_MAX)); do
+    is_cell_name "$c" || continue
+    k=$((k + 1))
+    ((first)) || printf ','
+    first=0
+    jv j_c "$c"
+    read -r seen offset <<<"\${CELL_SEEN[$run_id/$c]:-0 0}"
+    n=$(last_attempt "$run_dir/cells/$c")
+    kind=''
+    [ -f "$run_dir/cells/$c/DONE" ] && kind=DONE
+    [ -z "$kind" ] && [ -f "$run_dir/cells/$c/FAILED" ] && kind=FAILED
+    if [ -n "$kind" ] && ((n > 0 && seen == n)); then
+      stat_files "$run_dir/cells/$c/attempts/$n/log"
+      size=\${S[0]}
+      if ((offset == size)); then
+        rd marker "$run_dir/cells/$c/$kind"
+        jv j_marker "\${marker:0:1024}"
+        printf '{"id":%s,"exists":true,"settled":true,"attempt":%s,"marker_kind":"%s","marker":%s}' "$j_c" "$n" "$kind" "$j_marker"
+        continue
+      fi
+    fi
+    printf '{"id":%s,"exists":true,"settled":false,' "$j_c"
+    rd marker "$run_dir/cells/$c/attempts/$n/gpus"
+    jv j_marker "\${marker:0:256}"
+    printf '"gpus":%s,' "$j_marker"
+    record_fields "$run_dir/cells/$c" "$seen" "$offset" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX"
+    printf '}'
+  done <"$run_dir/cells.list"
+  printf ']'
+}
+
+run_json() {
+  local id=$1 seen_attempt=$2 offset=$3 run_dir j_id
+  run_dir=$RUN_ROOT/$id
+  jv j_id "$id"
+  if [ ! -f "$run_dir/spec.json" ]; then
+    printf '{"id":%s,"exists":false}' "$j_id"
+    return
+  fi
+  printf '{"id":%s,"exists":true,' "$j_id"
+  record_fields "$run_dir" "$seen_attempt" "$offset" "$DELTA_MAX" "$TAIL_MAX"
+  [ -f "$run_dir/cells.list" ] && cells_json "$id" "$run_dir"
   printf '}'
 }
 
@@ -810,9 +863,22 @@ main() {
     "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
     "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
-  while read -r key id seen offset; do
+  local -a RUN_LINES=()
+  local cell
+  while read -r key id seen offset cell; do
     [ "$key" = end ] && break
+    if [ "$key" = cell ]; then
+      # \`cell RUN CELL ATTEMPT OFFSET\`: here seen is the cell name, offset the attempt, cell the offset.
+      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]]; then
+        CELL_SEEN[$id/$seen]="$offset $cell"
+      fi
+      continue
+    fi
     if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
+    RUN_LINES+=("$id $seen $offset")
+  done
+  for key in "\${RUN_LINES[@]}"; do
+    read -r id seen offset <<<"$key"
     ((first)) || printf ','
     first=0
     run_json "$id" "$seen" "$offset"

@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-AGB3YSEJ.js";
+} from "./chunk-RKXF57XA.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -13,17 +13,18 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-AGB3YSEJ.js";
+} from "./chunk-RKXF57XA.js";
 import {
   specExpectedDuration
 } from "./chunk-5T6YI4HV.js";
 import {
   backendOf
-} from "./chunk-EHWPOT2J.js";
+} from "./chunk-OHWZFLXK.js";
 import "./chunk-CKGTJLS5.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
+  CELL_NAME,
   RUN_ID,
   arr,
   bool,
@@ -47,6 +48,8 @@ var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
 var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
 var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+var CELL_LIMITS = { delta: 4 * Math.ceil(16384 / 3), tail: 4 * Math.ceil(4096 / 3) };
+var CELLS_MAX = 512;
 function marker(kind, text, where) {
   if (kind === null || kind === void 0) return null;
   if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
@@ -57,14 +60,45 @@ function marker(kind, text, where) {
   }
 }
 var TIME = { min: 0, max: 1e11 };
+function parseCell(raw, where) {
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+  if (bool(x, "settled", where)) {
+    return {
+      id,
+      settled: true,
+      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
+    };
+  }
+  const rec = parseRecord(x, where, id, CELL_LIMITS);
+  return { ...rec, settled: false, gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ }) };
+}
 function parseRun(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
   const exists = bool(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
-  const deltaB64 = str(x, "delta_b64", where, { max: DELTA_B64_MAX, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: TAIL_B64_MAX, pattern: B64 });
+  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x["cells"] === void 0) return run;
+  const cells = [];
+  const cellErrors = {};
+  arr(x, "cells", where, CELLS_MAX).forEach((c, k) => {
+    try {
+      cells.push(parseCell(c, `${where}.cells[${k}]`));
+    } catch (err) {
+      const name = c?.id;
+      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
+      cellErrors[name] = err.message;
+    }
+  });
+  return { ...run, cells, cellErrors };
+}
+function parseRecord(x, where, id, limits) {
+  const exists = true;
+  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
   const ck = obj(x["checkpoints"], `${where}.checkpoints`);
   const handle = optStr(x, "handle", where, { max: 512 }) || null;
   const ckWhere = `${where}.checkpoints`;
@@ -137,8 +171,12 @@ function parseProbe(raw, runRoot) {
 async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
-    const data = runs.map((r2) => `run ${r2.id} ${r2.attempt} ${r2.offset}`).join("\n") + "\nend\n";
-    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 });
+    const lines = runs.flatMap((r2) => [
+      `run ${r2.id} ${r2.attempt} ${r2.offset}`,
+      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset}`)
+    ]);
+    const data = lines.join("\n") + "\nend\n";
+    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
     return parseProbe(parseJsonLine("probe", r), runRoot);
   } finally {
     session.close();

@@ -11,7 +11,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-45MEQUCX.js";
+} from "./chunk-ZPDJVCRW.js";
 import {
   parseCollect
 } from "./chunk-BVLRGXI4.js";
@@ -19,11 +19,11 @@ import "./chunk-JMKXPYYV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-35QQ6SHU.js";
+} from "./chunk-BKND3RDR.js";
 import {
   shellQuote
-} from "./chunk-AGB3YSEJ.js";
-import "./chunk-EHWPOT2J.js";
+} from "./chunk-RKXF57XA.js";
+import "./chunk-OHWZFLXK.js";
 import "./chunk-XSXAROAL.js";
 import {
   eachLimit

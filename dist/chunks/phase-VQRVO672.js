@@ -13,14 +13,14 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-35QQ6SHU.js";
+} from "./chunk-BKND3RDR.js";
 import {
   QUEUE,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-AGB3YSEJ.js";
+} from "./chunk-RKXF57XA.js";
 import {
   renderRegistration,
   signedBytes
@@ -34,8 +34,8 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-J5X4BYW2.js";
-import "./chunk-EHWPOT2J.js";
+} from "./chunk-ZOJOTUZ6.js";
+import "./chunk-OHWZFLXK.js";
 import "./chunk-CKGTJLS5.js";
 import {
   ATTEMPT_MAX,
@@ -53,7 +53,7 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-QNACZ3Y5.js";
 import {
   parseReportTo
-} from "./chunk-XTQ7GB2V.js";
+} from "./chunk-DVIERBUY.js";
 import {
   code,
   inert,

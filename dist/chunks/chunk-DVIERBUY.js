@@ -20,6 +20,7 @@ import {
 
 // src/patrol/remediation.ts
 var STATES = [
+  "queued",
   "launching",
   "running",
   "stalled",
@@ -34,6 +35,7 @@ var STATES = [
 ];
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
 var STATE_REMEDIATION = {
+  queued: "a sweep's cell waiting for a free slot (GPUs or max-parallel); it starts when another cell ends",
   launching: "the job is starting; if it stays here for several ticks, read the attempt log",
   running: "nothing to do",
   stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",

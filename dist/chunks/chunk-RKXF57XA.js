@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-EHWPOT2J.js";
+} from "./chunk-OHWZFLXK.js";
 import {
   BoxDataError,
   parseJson
