@@ -144,6 +144,7 @@ var init_inputs = __esm({
       "dest-dir",
       "latest-only",
       "roster",
+      "cells",
       "parallel",
       "stall-timeout",
       "trusted-load-command",
@@ -399,6 +400,248 @@ var init_audit = __esm({
   }
 });
 
+// src/record/strict.ts
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool2(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
+}
+var BoxDataError;
+var init_strict = __esm({
+  "src/record/strict.ts"() {
+    "use strict";
+    BoxDataError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "BoxDataError";
+      }
+    };
+  }
+});
+
+// src/record/grammar.ts
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
+  }
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
+  };
+}
+var RUN_ID, CELL_NAME, ATTEMPT_MAX;
+var init_grammar = __esm({
+  "src/record/grammar.ts"() {
+    "use strict";
+    init_strict();
+    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+    CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+    ATTEMPT_MAX = 999999;
+  }
+});
+
+// src/config/defaults.ts
+function defaultsOf(phase) {
+  const names2 = PHASE_INPUTS[phase];
+  return Object.fromEntries(Object.entries({ ...COMMON, ...BY_PHASE[phase] }).filter(([k]) => names2.includes(k)));
+}
+function withDefaults(phase, inputs) {
+  const out = { ...inputs };
+  for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? "").trim()) out[k] = d;
+  return out;
+}
+var COMMON, AUDIT, BY_PHASE;
+var init_defaults = __esm({
+  "src/config/defaults.ts"() {
+    "use strict";
+    init_inputs();
+    COMMON = {
+      port: "22",
+      user: "root",
+      "accept-new-host-key": "false",
+      "connect-timeout": "15",
+      "connect-attempts": "3",
+      "run-root": "~/.tether/runs"
+    };
+    AUDIT = {
+      interpreter: "python3",
+      "min-free-gb": "10",
+      "min-free-inodes": "100000",
+      "checkpoint-budget-gb": "0",
+      "require-gpu": "true"
+    };
+    BY_PHASE = {
+      audit: AUDIT,
+      launch: {
+        ...AUDIT,
+        backend: "tmux",
+        "gpus-per-cell": "1",
+        "on-cell-failure": "continue",
+        resume: "false",
+        audit: "true",
+        "confirm-timeout": "20",
+        "run-file": "tether-run.json",
+        "sync-mode": "dir"
+      },
+      patrol: { concurrency: "8", "stall-after": "30m" },
+      collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
+      teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
+    };
+  }
+});
+
+// src/config/cells.ts
+function shellWord(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function nameFromValue(value) {
+  const s = Array.from(value).map((c) => /[A-Za-z0-9._-]/.test(c) ? c : "_").join("").slice(0, 64);
+  return /^[.-]/.test(s) ? `_${s.slice(1)}` : s;
+}
+function parseCellLines(raw) {
+  const cells2 = [];
+  const seen = /* @__PURE__ */ new Map();
+  raw.split("\n").forEach((line, i) => {
+    if (!line.trim() || line.trimStart().startsWith("#")) return;
+    const m = /^\s*([^:\s]+)\s*:\s?(.*)$/.exec(line);
+    if (!m) throw new InputError("cells", `${lineNo(i)}: ${show(line)} is not "name: command"`);
+    const [, name = "", command2 = ""] = m;
+    if (!NAME.test(name))
+      throw new InputError("cells", `${lineNo(i)}: ${show(name)} is not a cell name (1-64 of A-Z a-z 0-9 . _ -, not starting with . or -)`);
+    if (!command2.trim()) throw new InputError("cells", `${lineNo(i)}: cell ${name} has no command`);
+    command("cells", command2, true);
+    const before = seen.get(name);
+    if (before !== void 0) throw new InputError("cells", `${lineNo(i)}: cell ${name} is already ${lineNo(before)}; cell names must be unique`);
+    seen.set(name, i);
+    cells2.push({ name, command: command2 });
+  });
+  return cells2;
+}
+function parseTemplate(template, raw) {
+  if (!template.includes("{value}") && !template.includes("{name}"))
+    throw new InputError("cell-template", "uses neither {value} nor {name}: every cell would run the same command");
+  command("cell-template", template, true);
+  const cells2 = [];
+  const from = /* @__PURE__ */ new Map();
+  raw.split("\n").forEach((value, i) => {
+    if (!value.trim()) return;
+    if (/[\u0000\r]/.test(value)) throw new InputError("cell-values", `${lineNo(i)}: holds a NUL or carriage return`);
+    if (value.length > 4096) throw new InputError("cell-values", `${lineNo(i)}: is longer than 4096 characters`);
+    const name = nameFromValue(value);
+    if (!NAME.test(name)) throw new InputError("cell-values", `${lineNo(i)}: ${show(value)} gives no usable cell name`);
+    const other = from.get(name);
+    if (other)
+      throw new InputError(
+        "cell-values",
+        `${lineNo(i)} ${show(value)} and ${lineNo(other.line)} ${show(other.value)} both become cell ${name}; make the values differ in letters, digits, . _ or -`
+      );
+    from.set(name, { value, line: i });
+    cells2.push({ name, command: template.replace(/\{(value|name)\}/g, (_, k) => k === "value" ? shellWord(value) : name) });
+  });
+  return cells2;
+}
+function parseSweep(inputs) {
+  const cellsRaw = inputs["cells"] ?? "";
+  const template = (inputs["cell-template"] ?? "").trim();
+  const valuesRaw = inputs["cell-values"] ?? "";
+  const hasCells = cellsRaw.trim() !== "";
+  if (!hasCells && !template && !valuesRaw.trim()) {
+    for (const k of ["gpus-per-cell", "max-parallel", "on-cell-failure"])
+      if ((inputs[k] ?? "").trim() && inputs[k] !== defaultsOf("launch")[k])
+        throw new InputError(k, "is for sweeps: give 'cells' (or 'cell-template' with 'cell-values')");
+    return void 0;
+  }
+  if ((inputs["command"] ?? "").trim()) throw new InputError("cells", "a run is either one 'command' or a sweep of 'cells', not both");
+  if (hasCells && (template || valuesRaw.trim())) throw new InputError("cells", "give 'cells' or 'cell-template' with 'cell-values', not both");
+  if (!hasCells && !template) throw new InputError("cell-template", "is required with 'cell-values' (a command with {value} and {name})");
+  if (!hasCells && !valuesRaw.trim()) throw new InputError("cell-values", "is required with 'cell-template' (one value a line)");
+  const cells2 = hasCells ? parseCellLines(cellsRaw) : parseTemplate(template, valuesRaw);
+  const input = hasCells ? "cells" : "cell-values";
+  if (!cells2.length) throw new InputError(input, "lists no cell");
+  if (cells2.length > CELLS_MAX) throw new InputError(input, `lists ${cells2.length} cells; at most ${CELLS_MAX} in one run`);
+  const total = cells2.reduce((n, c) => n + c.command.length, 0);
+  if (total > CELL_COMMANDS_MAX)
+    throw new InputError(input, `the cells' commands come to ${total} characters; at most ${CELL_COMMANDS_MAX} (put long commands in a script in the workdir)`);
+  return {
+    cells: cells2,
+    gpusPerCell: whole("gpus-per-cell", inputs["gpus-per-cell"], 1, 0, 64),
+    maxParallel: whole("max-parallel", inputs["max-parallel"], 0, 1, CELLS_MAX),
+    onCellFailure: oneOf("on-cell-failure", inputs["on-cell-failure"], ON_CELL_FAILURE, "continue")
+  };
+}
+function whole(input, raw, fallback, min, max) {
+  const s = (raw ?? "").trim();
+  if (!s) return fallback;
+  if (!/^[0-9]{1,4}$/.test(s) || Number(s) < min || Number(s) > max) throw new InputError(input, `${show(s)} is not a whole number from ${min} to ${max}`);
+  return Number(s);
+}
+function cellGlobs(globs2, cell) {
+  return globs2.map((g) => g.replace(/\{cell\}/g, cell));
+}
+var CELLS_MAX, CELL_COMMANDS_MAX, ON_CELL_FAILURE, NAME, lineNo;
+var init_cells = __esm({
+  "src/config/cells.ts"() {
+    "use strict";
+    init_errors();
+    init_grammar();
+    init_defaults();
+    init_values();
+    CELLS_MAX = 512;
+    CELL_COMMANDS_MAX = 262144;
+    ON_CELL_FAILURE = ["continue", "stop"];
+    NAME = CELL_NAME;
+    lineNo = (i) => `line ${i + 1}`;
+  }
+});
+
 // src/teardown/facts.ts
 function monthsSince(stamp, now) {
   const [y, m] = stamp.split("-").map(Number);
@@ -529,6 +772,12 @@ function parseCollect(inputs) {
   const roster = splitList(inputs["roster"] ?? "");
   for (const cell of roster)
     if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
+  const cells2 = splitList(inputs["cells"] ?? "");
+  for (const cell of cells2) if (!CELL_NAME.test(cell)) throw new InputError("cells", `${show(cell)} is not a cell name`);
+  if (new Set(cells2).size !== cells2.length) throw new InputError("cells", "names a cell twice");
+  if (cells2.length > CELLS_MAX) throw new InputError("cells", `names ${cells2.length} cells; a sweep has at most ${CELLS_MAX}`);
+  if (cells2.length && roster.length)
+    throw new InputError("cells", "a sweep's roster is its cells: give 'cells' (a sweep) or 'roster' (cell directories of one run), not both");
   const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
   return {
@@ -537,6 +786,7 @@ function parseCollect(inputs) {
     destDir: dest,
     latestOnly: bool("latest-only", inputs["latest-only"], false),
     roster,
+    cells: cells2,
     parallel,
     trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false),
     artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),
@@ -575,6 +825,8 @@ var init_collect = __esm({
     init_audit();
     init_errors();
     init_values();
+    init_cells();
+    init_grammar();
     init_facts();
     ARTIFACT_MODES = ["none", "verified", "all"];
     DEFAULT_ARTIFACT_BUDGET = 5e8;
@@ -741,56 +993,6 @@ var init_connection = __esm({
     init_errors();
     init_values();
     init_hostkey();
-  }
-});
-
-// src/config/defaults.ts
-function defaultsOf(phase) {
-  const names2 = PHASE_INPUTS[phase];
-  return Object.fromEntries(Object.entries({ ...COMMON, ...BY_PHASE[phase] }).filter(([k]) => names2.includes(k)));
-}
-function withDefaults(phase, inputs) {
-  const out = { ...inputs };
-  for (const [k, d] of Object.entries(defaultsOf(phase))) if (!(out[k] ?? "").trim()) out[k] = d;
-  return out;
-}
-var COMMON, AUDIT, BY_PHASE;
-var init_defaults = __esm({
-  "src/config/defaults.ts"() {
-    "use strict";
-    init_inputs();
-    COMMON = {
-      port: "22",
-      user: "root",
-      "accept-new-host-key": "false",
-      "connect-timeout": "15",
-      "connect-attempts": "3",
-      "run-root": "~/.tether/runs"
-    };
-    AUDIT = {
-      interpreter: "python3",
-      "min-free-gb": "10",
-      "min-free-inodes": "100000",
-      "checkpoint-budget-gb": "0",
-      "require-gpu": "true"
-    };
-    BY_PHASE = {
-      audit: AUDIT,
-      launch: {
-        ...AUDIT,
-        backend: "tmux",
-        "gpus-per-cell": "1",
-        "on-cell-failure": "continue",
-        resume: "false",
-        audit: "true",
-        "confirm-timeout": "20",
-        "run-file": "tether-run.json",
-        "sync-mode": "dir"
-      },
-      patrol: { concurrency: "8", "stall-after": "30m" },
-      collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
-      teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
-    };
   }
 });
 
@@ -1345,13 +1547,16 @@ cpu_quota_cores() {
 }
 `, "manifest.sh": `#!/usr/bin/env bash
 # Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, \`cells b64(newline list)\`,
+# then \`end\`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
+# tagged with its cell, the roster exactly the cells asked for (all of them, or \`cells\`); a cell that is not
+# DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
 # Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
 # unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
 # the roster exactly) and zero files.
 # Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
 
-DATA_roster=''
+DATA_roster='' DATA_cells=''
 
 refuse() {
   printf '{"error":%s}\\n' "$(json_str "$1")"
@@ -1370,8 +1575,85 @@ hash_files() {
   printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
 }
 
+# Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once;
+# refuses symlinks and unsafe names. With $2 (a cell), tags each file with it in \`cell_of\` and counts it in
+# \`hits_n\` (a file another cell already listed still counts for this one).
+glob_files() {
+  local globs=$1 cell=\${2:-} pattern f
+  hits_n=0
+  while IFS= read -r pattern; do
+    [ -n "$pattern" ] || continue
+    local IFS=
+    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
+    local -a hits=($pattern)
+    IFS=$' \\t\\n'
+    for f in "\${hits[@]}"; do
+      [[ $f == *.tmp ]] && continue
+      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
+      [ -f "$f" ] || continue
+      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+      hits_n=$((hits_n + 1))
+      [ -n "\${seen[$f]:-}" ] && continue
+      seen[$f]=1
+      files+=("$f")
+      [ -n "$cell" ] && cell_of[$f]=$cell
+    done
+  done <<<"$globs"
+}
+
+# A sweep's files, cell by cell (sets \`want\` and \`cell_of\`): the cells asked for must exist, be DONE
+# (unless latest-only) and have files; every problem is named, cells first.
+collect_cells() {
+  local c cg kind
+  local -a bad=() empty=()
+  local -A known=()
+  while IFS= read -r c; do is_cell_name "$c" && known[$c]=1; done <"$run_dir/cells.list"
+  if [ -n "$DATA_cells" ]; then
+    while IFS= read -r c; do
+      [ -n "$c" ] || continue
+      [ -n "\${known[$c]:-}" ] || refuse "run $run_id has no cell '$c'"
+      want+=("$c")
+    done <<<"$DATA_cells"
+  else
+    mapfile -t want < <(grep -E '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$' "$run_dir/cells.list")
+  fi
+  ((\${#want[@]})) || refuse "run $run_id lists no cells"
+  if [ "$latest" != 1 ]; then
+    for c in "\${want[@]}"; do
+      [ -f "$run_dir/cells/$c/DONE" ] && continue
+      kind=running
+      [ -f "$run_dir/cells/$c/FAILED" ] && kind=failed
+      [ "$(last_attempt "$run_dir/cells/$c")" = 0 ] && kind='never started'
+      bad+=("$c ($kind)")
+    done
+    ((\${#bad[@]} == 0)) || refuse "cells not finished: $(printf '%s, ' "\${bad[@]}" | sed 's/, $//'); collect the finished ones with 'cells', or wait"
+  fi
+  for c in "\${want[@]}"; do
+    rd cg "$run_dir/cells/$c/checkpoints"
+    glob_files "$cg" "$c"
+    ((hits_n > 0)) || empty+=("$c")
+  done
+  ((\${#empty[@]} == 0)) || refuse "no checkpoint files for cell(s): $(printf '%s, ' "\${empty[@]}" | sed 's/, $//')"
+}
+
+# The newest of the given files whose size and mtime hold still across one second (never one still being
+# written), in \`picked\`.
+newest_settled() {
+  local -a by_age=()
+  local f a b
+  picked=()
+  (($#)) || return 0
+  mapfile -t by_age < <(stat -c '%Y %n' -- "$@" | sort -rn | cut -d' ' -f2-)
+  for f in "\${by_age[@]}"; do
+    a=$(stat -c '%s %Y' -- "$f")
+    sleep 1
+    b=$(stat -c '%s %Y' -- "$f")
+    if [ "$a" = "$b" ]; then picked=("$f"); return 0; fi
+  done
+}
+
 main() {
-  local run_root run_id latest run_dir workdir globs pattern f n=0 attempt cells root out tmp
+  local run_root run_id latest run_dir workdir globs f n=0 attempt cells root out tmp hits_n
   local -a files=() picked=() parts=()
   local -A seen=()
   run_root=$(expand_home "$1")
@@ -1386,22 +1668,15 @@ main() {
   [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
   cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
   shopt -s globstar nullglob
-  while IFS= read -r pattern; do
-    [ -n "$pattern" ] || continue
-    local IFS=
-    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
-    local -a hits=($pattern)
-    IFS=$' \\t\\n'
-    for f in "\${hits[@]}"; do
-      [[ $f == *.tmp ]] && continue
-      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
-      [ -f "$f" ] || continue
-      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-      [ -n "\${seen[$f]:-}" ] && continue
-      seen[$f]=1
-      files+=("$f")
-    done
-  done <<<"$globs"
+  local -A cell_of=()
+  local -a want=()
+  if [ -f "$run_dir/cells.list" ]; then
+    [ -z "$DATA_roster" ] || refuse "run $run_id is a sweep: its roster is its cells (use 'cells' to collect some of them, not 'roster')"
+    collect_cells
+  elif [ -n "$DATA_cells" ]; then
+    refuse "run $run_id is not a sweep; 'cells' is for sweeps"
+  fi
+  ((\${#want[@]})) || glob_files "$globs"
   ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
 
   if [ -n "$DATA_roster" ]; then
@@ -1420,31 +1695,53 @@ main() {
     [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
   fi
 
-  if [ "$latest" = 1 ]; then
-    # The newest file whose size and mtime hold still across one second: never one still being written.
-    local -a by_age=()
-    mapfile -t by_age < <(stat -c '%Y %n' -- "\${files[@]}" | sort -rn | cut -d' ' -f2-)
-    local a b
-    for f in "\${by_age[@]}"; do
-      a=$(stat -c '%s %Y' -- "$f")
-      sleep 1
-      b=$(stat -c '%s %Y' -- "$f")
-      if [ "$a" = "$b" ]; then picked=("$f"); break; fi
+  if [ "$latest" = 1 ] && ((\${#want[@]})); then
+    # A sweep: the newest settled file of each cell.
+    local c
+    local -a all=("\${files[@]}")
+    files=()
+    for c in "\${want[@]}"; do
+      local -a mine=()
+      for f in "\${all[@]}"; do [ "\${cell_of[$f]}" = "$c" ] && mine+=("$f"); done
+      picked=()
+      newest_settled "\${mine[@]}"
+      ((\${#picked[@]})) || refuse "every checkpoint of cell $c is still being written; try again"
+      files+=("\${picked[@]}")
     done
+  elif [ "$latest" = 1 ]; then
+    # The newest file whose size and mtime hold still across one second: never one still being written.
+    newest_settled "\${files[@]}"
     ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
     files=("\${picked[@]}")
   fi
 
   attempt=$(last_attempt "$run_dir")
-  out="{\\"attempt\\":$attempt,\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
-  local total=0 first=1 h p size j
+  out="{\\"attempt\\":$attempt,"
+  if ((\${#want[@]})); then
+    out+="\\"cells\\":["
+    first=1
+    while IFS= read -r f; do
+      jv jc "$f"
+      ((first)) || out+=','
+      first=0
+      out+=$jc
+    done < <(printf '%s\\n' "\${want[@]}" | sort)
+    out+='],'
+  fi
+  out+="\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
+  local total=0 first=1 h p size j jc
   while read -r h p; do
     size=$(stat -c %s -- "$p")
     total=$((total + size))
     jv j "$p"
     ((first)) || out+=','
     first=0
-    out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    if ((\${#want[@]})); then
+      jv jc "\${cell_of[$p]}"
+      out+="{\\"bytes\\":$size,\\"cell\\":$jc,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    else
+      out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    fi
     n=$((n + 1))
   done < <(hash_files "\${files[@]}" | sort -k2)
   ((n == \${#files[@]})) || refuse "could not hash every file"
@@ -2073,198 +2370,6 @@ var init_backends = __esm({
     init_tmux();
     BACKEND_LIST = [tmux, setsid];
     BACKEND_NAMES = BACKEND_LIST.map((b) => b.name);
-  }
-});
-
-// src/record/strict.ts
-function obj(v, where) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
-  return v;
-}
-function arr(o, k, where, max) {
-  const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
-  return v;
-}
-function str(o, k, where, opts) {
-  const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
-  return v;
-}
-function optStr(o, k, where, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
-}
-function int(o, k, where, opts = {}) {
-  const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
-  return v;
-}
-function optInt(o, k, where, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
-}
-function bool2(o, k, where) {
-  const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
-  return v;
-}
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
-  }
-}
-var BoxDataError;
-var init_strict = __esm({
-  "src/record/strict.ts"() {
-    "use strict";
-    BoxDataError = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "BoxDataError";
-      }
-    };
-  }
-});
-
-// src/record/grammar.ts
-function parseMarker(kind, text) {
-  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BoxDataError(`${kind} marker is not JSON`);
-  }
-  const m = obj(raw, `${kind} marker`);
-  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
-  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
-  return {
-    kind,
-    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
-    exitCode,
-    signal,
-    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
-    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
-  };
-}
-var RUN_ID, CELL_NAME, ATTEMPT_MAX;
-var init_grammar = __esm({
-  "src/record/grammar.ts"() {
-    "use strict";
-    init_strict();
-    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
-    CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
-    ATTEMPT_MAX = 999999;
-  }
-});
-
-// src/config/cells.ts
-function shellWord(s) {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-function nameFromValue(value) {
-  const s = Array.from(value).map((c) => /[A-Za-z0-9._-]/.test(c) ? c : "_").join("").slice(0, 64);
-  return /^[.-]/.test(s) ? `_${s.slice(1)}` : s;
-}
-function parseCellLines(raw) {
-  const cells2 = [];
-  const seen = /* @__PURE__ */ new Map();
-  raw.split("\n").forEach((line, i) => {
-    if (!line.trim() || line.trimStart().startsWith("#")) return;
-    const m = /^\s*([^:\s]+)\s*:\s?(.*)$/.exec(line);
-    if (!m) throw new InputError("cells", `${lineNo(i)}: ${show(line)} is not "name: command"`);
-    const [, name = "", command2 = ""] = m;
-    if (!NAME.test(name))
-      throw new InputError("cells", `${lineNo(i)}: ${show(name)} is not a cell name (1-64 of A-Z a-z 0-9 . _ -, not starting with . or -)`);
-    if (!command2.trim()) throw new InputError("cells", `${lineNo(i)}: cell ${name} has no command`);
-    command("cells", command2, true);
-    const before = seen.get(name);
-    if (before !== void 0) throw new InputError("cells", `${lineNo(i)}: cell ${name} is already ${lineNo(before)}; cell names must be unique`);
-    seen.set(name, i);
-    cells2.push({ name, command: command2 });
-  });
-  return cells2;
-}
-function parseTemplate(template, raw) {
-  if (!template.includes("{value}") && !template.includes("{name}"))
-    throw new InputError("cell-template", "uses neither {value} nor {name}: every cell would run the same command");
-  command("cell-template", template, true);
-  const cells2 = [];
-  const from = /* @__PURE__ */ new Map();
-  raw.split("\n").forEach((value, i) => {
-    if (!value.trim()) return;
-    if (/[\u0000\r]/.test(value)) throw new InputError("cell-values", `${lineNo(i)}: holds a NUL or carriage return`);
-    if (value.length > 4096) throw new InputError("cell-values", `${lineNo(i)}: is longer than 4096 characters`);
-    const name = nameFromValue(value);
-    if (!NAME.test(name)) throw new InputError("cell-values", `${lineNo(i)}: ${show(value)} gives no usable cell name`);
-    const other = from.get(name);
-    if (other)
-      throw new InputError(
-        "cell-values",
-        `${lineNo(i)} ${show(value)} and ${lineNo(other.line)} ${show(other.value)} both become cell ${name}; make the values differ in letters, digits, . _ or -`
-      );
-    from.set(name, { value, line: i });
-    cells2.push({ name, command: template.replace(/\{(value|name)\}/g, (_, k) => k === "value" ? shellWord(value) : name) });
-  });
-  return cells2;
-}
-function parseSweep(inputs) {
-  const cellsRaw = inputs["cells"] ?? "";
-  const template = (inputs["cell-template"] ?? "").trim();
-  const valuesRaw = inputs["cell-values"] ?? "";
-  const hasCells = cellsRaw.trim() !== "";
-  if (!hasCells && !template && !valuesRaw.trim()) {
-    for (const k of ["gpus-per-cell", "max-parallel", "on-cell-failure"])
-      if ((inputs[k] ?? "").trim() && inputs[k] !== defaultsOf("launch")[k])
-        throw new InputError(k, "is for sweeps: give 'cells' (or 'cell-template' with 'cell-values')");
-    return void 0;
-  }
-  if ((inputs["command"] ?? "").trim()) throw new InputError("cells", "a run is either one 'command' or a sweep of 'cells', not both");
-  if (hasCells && (template || valuesRaw.trim())) throw new InputError("cells", "give 'cells' or 'cell-template' with 'cell-values', not both");
-  if (!hasCells && !template) throw new InputError("cell-template", "is required with 'cell-values' (a command with {value} and {name})");
-  if (!hasCells && !valuesRaw.trim()) throw new InputError("cell-values", "is required with 'cell-template' (one value a line)");
-  const cells2 = hasCells ? parseCellLines(cellsRaw) : parseTemplate(template, valuesRaw);
-  const input = hasCells ? "cells" : "cell-values";
-  if (!cells2.length) throw new InputError(input, "lists no cell");
-  if (cells2.length > CELLS_MAX) throw new InputError(input, `lists ${cells2.length} cells; at most ${CELLS_MAX} in one run`);
-  const total = cells2.reduce((n, c) => n + c.command.length, 0);
-  if (total > CELL_COMMANDS_MAX)
-    throw new InputError(input, `the cells' commands come to ${total} characters; at most ${CELL_COMMANDS_MAX} (put long commands in a script in the workdir)`);
-  return {
-    cells: cells2,
-    gpusPerCell: whole("gpus-per-cell", inputs["gpus-per-cell"], 1, 0, 64),
-    maxParallel: whole("max-parallel", inputs["max-parallel"], 0, 1, CELLS_MAX),
-    onCellFailure: oneOf("on-cell-failure", inputs["on-cell-failure"], ON_CELL_FAILURE, "continue")
-  };
-}
-function whole(input, raw, fallback, min, max) {
-  const s = (raw ?? "").trim();
-  if (!s) return fallback;
-  if (!/^[0-9]{1,4}$/.test(s) || Number(s) < min || Number(s) > max) throw new InputError(input, `${show(s)} is not a whole number from ${min} to ${max}`);
-  return Number(s);
-}
-function cellGlobs(globs2, cell) {
-  return globs2.map((g) => g.replace(/\{cell\}/g, cell));
-}
-var CELLS_MAX, CELL_COMMANDS_MAX, ON_CELL_FAILURE, NAME, lineNo;
-var init_cells = __esm({
-  "src/config/cells.ts"() {
-    "use strict";
-    init_errors();
-    init_grammar();
-    init_defaults();
-    init_values();
-    CELLS_MAX = 512;
-    CELL_COMMANDS_MAX = 262144;
-    ON_CELL_FAILURE = ["continue", "stop"];
-    NAME = CELL_NAME;
-    lineNo = (i) => `line ${i + 1}`;
   }
 });
 
@@ -32492,6 +32597,9 @@ function parseManifest(raw, runId2) {
   if (list.length === 0) throw new BoxDataError("manifest lists no files");
   const seen = /* @__PURE__ */ new Set();
   let total = 0;
+  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
+  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
   const files = list.map((x, i) => {
     const f = obj(x, `manifest.files[${i}]`);
     const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
@@ -32507,8 +32615,18 @@ function parseManifest(raw, runId2) {
     const sha256 = f["sha256"];
     if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
     total += bytes;
-    return { path, bytes, sha256 };
+    if (!cells2) {
+      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, sha256 };
+    }
+    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, sha256, cell };
   });
+  if (cells2) {
+    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
+    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
+  }
   const workdir = str(m, "workdir", "manifest", { max: 4096 });
   if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
   if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
@@ -32522,7 +32640,8 @@ function parseManifest(raw, runId2) {
     file_count: files.length,
     total_bytes: total,
     files,
-    workdir
+    workdir,
+    ...cells2 ? { cells: cells2 } : {}
   };
 }
 var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
@@ -32540,7 +32659,10 @@ var init_manifest = __esm({
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId2, opts) {
-  const data = dataLines(opts.roster.length ? { roster: opts.roster.join("\n") } : {});
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
   const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
   const raw = parseJsonLine("manifest", r);
   const manifest = parseManifest(raw, runId2);
@@ -32913,7 +33035,8 @@ function verifiedJson(m, manifestText, at, box, verifiers) {
     latest_only: m.latest_only,
     schema: VERIFIED_SCHEMA,
     verified_at: at.toISOString(),
-    verifiers
+    verifiers,
+    ...m.cells ? { cells: m.cells } : {}
   };
   return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
 }
@@ -34334,7 +34457,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   try {
     outcome = await collect(box, {
       buildManifest: async () => {
-        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
           `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`
         );
@@ -35078,7 +35201,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
         if (otherBox) return finish("refused", otherBox, 1, { kind: "refused", runId: runId2, reason: otherBox, notes: [], card });
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
         const changed = checkRebuilt(proof.manifest, manifest);
         if (changed) return finish("refused", changed, 1, { kind: "refused", runId: runId2, reason: changed, notes: [], card });
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
@@ -35419,7 +35542,7 @@ var OPTION_HELP = {
   env: "non-secret NAME=value lines exported to the job (values taken literally)",
   secrets: "names of environment variables of this step whose values are sent to the job on stdin (masked; never in argv, files or logs)",
   backend: "tmux (default) or setsid",
-  cells: 'a sweep instead of one command: one cell a line, "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records',
+  cells: 'launch: a sweep instead of one command, one cell a line "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records; collect: the cells of a sweep to collect (default: all, each must be DONE)',
   "cell-template": "a sweep from values: a command with {value} (each value as one shell-quoted word) and {name} (the cell name made from it)",
   "cell-values": "the values for cell-template, one a line; each becomes a cell named by the value with other characters as _",
   "gpus-per-cell": "GPUs each cell gets through CUDA_VISIBLE_DEVICES (default 1; 0: CPU cells)",

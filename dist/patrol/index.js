@@ -7,14 +7,14 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-77MZ4JZW.js";
-import "../chunks/chunk-BVLRGXI4.js";
+} from "../chunks/chunk-JQNFAODT.js";
+import "../chunks/chunk-IN4BK4MR.js";
 import "../chunks/chunk-FDKEA2ZZ.js";
 import "../chunks/chunk-JMKXPYYV.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-ZOJOTUZ6.js";
-import "../chunks/chunk-OHWZFLXK.js";
-import "../chunks/chunk-CKGTJLS5.js";
+import "../chunks/chunk-QB4DYUNY.js";
+import "../chunks/chunk-WPK4EU7Y.js";
+import "../chunks/chunk-U6OMOZ7A.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";
 import "../chunks/chunk-DVIERBUY.js";

@@ -27,7 +27,7 @@ export const OPTION_HELP: Record<string, string> = {
   secrets: 'names of environment variables of this step whose values are sent to the job on stdin (masked; never in argv, files or logs)',
   backend: 'tmux (default) or setsid',
   cells:
-    'a sweep instead of one command: one cell a line, "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records',
+    'launch: a sweep instead of one command, one cell a line "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records; collect: the cells of a sweep to collect (default: all, each must be DONE)',
   'cell-template': 'a sweep from values: a command with {value} (each value as one shell-quoted word) and {name} (the cell name made from it)',
   'cell-values': 'the values for cell-template, one a line; each becomes a cell named by the value with other characters as _',
   'gpus-per-cell': 'GPUs each cell gets through CUDA_VISIBLE_DEVICES (default 1; 0: CPU cells)',

@@ -173,7 +173,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   try {
     outcome = await collect(box, {
       buildManifest: async () => {
-        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
           `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? ' (latest checkpoint only)' : ''}`,
         );

@@ -3,6 +3,8 @@ import { DEFAULT_RUN_ROOT } from './audit.ts';
 import type { Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
+import { CELLS_MAX } from './cells.ts';
+import { CELL_NAME } from '../record/grammar.ts';
 import { INSTANCE_ID, instanceIdFor, type ProviderName, PROVIDERS, type Verb, VERBS } from '../teardown/facts.ts';
 
 export interface CollectConfig {
@@ -11,6 +13,8 @@ export interface CollectConfig {
   destDir: string;
   latestOnly: boolean;
   roster: string[];
+  /** A sweep's cells to collect (empty: all of them). */
+  cells: string[];
   parallel: number;
   trustedLoadCommand: string | undefined;
   /** Which files become workflow artifacts: none, only a verified collect, or also an unverified one. */
@@ -37,6 +41,12 @@ export function parseCollect(inputs: Inputs): CollectConfig {
   const roster = v.splitList(inputs['roster'] ?? '');
   for (const cell of roster)
     if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError('roster', `${v.show(cell)} is not a cell directory name`);
+  const cells = v.splitList(inputs['cells'] ?? '');
+  for (const cell of cells) if (!CELL_NAME.test(cell)) throw new InputError('cells', `${v.show(cell)} is not a cell name`);
+  if (new Set(cells).size !== cells.length) throw new InputError('cells', 'names a cell twice');
+  if (cells.length > CELLS_MAX) throw new InputError('cells', `names ${cells.length} cells; a sweep has at most ${CELLS_MAX}`);
+  if (cells.length && roster.length)
+    throw new InputError('cells', "a sweep's roster is its cells: give 'cells' (a sweep) or 'roster' (cell directories of one run), not both");
   // Each stream costs a core on each side (cipher + hash); more streams than runner cores only contend.
   const parallel = v.number('parallel', inputs['parallel'], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError('parallel', 'must be a whole number');
@@ -46,6 +56,7 @@ export function parseCollect(inputs: Inputs): CollectConfig {
     destDir: dest,
     latestOnly: v.bool('latest-only', inputs['latest-only'], false),
     roster,
+    cells,
     parallel,
     trustedLoadCommand: v.command('trusted-load-command', inputs['trusted-load-command'], false),
     artifact: v.oneOf('artifact', inputs['artifact'], ARTIFACT_MODES, 'verified'),

@@ -59,6 +59,7 @@ export const COLLECT_INPUTS = [
   'dest-dir',
   'latest-only',
   'roster',
+  'cells',
   'parallel',
   'stall-timeout',
   'trusted-load-command',

@@ -1,4 +1,4 @@
-import { ATTEMPT_MAX } from './grammar.ts';
+import { ATTEMPT_MAX, CELL_NAME } from './grammar.ts';
 import { arr, bool, BoxDataError, int, obj, str } from './strict.ts';
 
 /** `tether.manifest/v1`: what the box says its checkpoints are; the one manifest schema end to end (runbook R59). Pure. */
@@ -8,6 +8,8 @@ export interface ManifestFile {
   path: string;
   bytes: number;
   sha256: string;
+  /** A sweep's file: the cell whose globs matched it. */
+  cell?: string;
 }
 
 export interface Manifest {
@@ -21,6 +23,8 @@ export interface Manifest {
   files: ManifestFile[];
   /** Absolute directory on the box the paths are relative to. */
   workdir: string;
+  /** A sweep's manifest: the cells it covers (its roster), each with at least one file. */
+  cells?: string[];
 }
 
 const SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
@@ -42,6 +46,13 @@ export function parseManifest(raw: unknown, runId: string): Manifest {
   if (list.length === 0) throw new BoxDataError('manifest lists no files');
   const seen = new Set<string>();
   let total = 0;
+  // A sweep's roster: cell names, each once; every file names one of them and every cell has a file (R42, R49).
+  const cells =
+    m['cells'] === undefined
+      ? undefined
+      : arr(m, 'cells', 'manifest', 512).map((c, i) => str({ c }, 'c', `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells && new Set(cells).size !== cells.length) throw new BoxDataError('manifest lists a cell twice');
+  if (cells && cells.length === 0) throw new BoxDataError('manifest lists no cells');
   const files: ManifestFile[] = list.map((x, i) => {
     const f = obj(x, `manifest.files[${i}]`);
     const path = str(f, 'path', `manifest.files[${i}]`, { max: 4096 });
@@ -57,8 +68,18 @@ export function parseManifest(raw: unknown, runId: string): Manifest {
     const sha256 = f['sha256'];
     if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
     total += bytes;
-    return { path, bytes, sha256 };
+    if (!cells) {
+      if (f['cell'] !== undefined) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, sha256 };
+    }
+    const cell = str(f, 'cell', `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, sha256, cell };
   });
+  if (cells) {
+    const empty = cells.filter((c) => !files.some((f) => f.cell === c));
+    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(', ')}`);
+  }
   const workdir = str(m, 'workdir', 'manifest', { max: 4096 });
   if (!workdir.startsWith('/')) throw new BoxDataError('manifest has no absolute workdir');
   if (m['file_count'] !== files.length || m['total_bytes'] !== total || !Number.isSafeInteger(total))
@@ -73,5 +94,6 @@ export function parseManifest(raw: unknown, runId: string): Manifest {
     total_bytes: total,
     files,
     workdir,
+    ...(cells ? { cells } : {}),
   };
 }

@@ -39,6 +39,7 @@ export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: P
     schema: VERIFIED_SCHEMA,
     verified_at: at.toISOString(),
     verifiers,
+    ...(m.cells ? { cells: m.cells } : {}),
   };
   return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + '\n';
 }
@@ -54,5 +55,7 @@ export interface VerifiedDoc {
   bytes: number;
   latest_only: boolean;
   verified_at: string;
+  /** A sweep's proof: the cells it covers. */
+  cells?: string[];
   box?: { host?: unknown; port?: unknown; host_key_fingerprint?: unknown; provider?: unknown; instance_id?: unknown };
 }

@@ -7,9 +7,12 @@ export async function buildManifest(
   session: Session,
   runRoot: string,
   runId: string,
-  opts: { latestOnly: boolean; roster: string[] },
+  opts: { latestOnly: boolean; roster: string[]; cells?: string[] },
 ): Promise<{ manifest: Manifest; text: string }> {
-  const data = dataLines(opts.roster.length ? { roster: opts.roster.join('\n') } : {});
+  const data = dataLines({
+    ...(opts.roster.length ? { roster: opts.roster.join('\n') } : {}),
+    ...(opts.cells?.length ? { cells: opts.cells.join('\n') } : {}),
+  });
   const r = await runScript(session, 'manifest', [runRoot, runId, opts.latestOnly ? '1' : '0'], { data, timeoutMs: 3_600_000, maxOutput: 64 << 20 });
   const raw = parseJsonLine('manifest', r);
   const manifest = parseManifest(raw, runId);

@@ -133,7 +133,7 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
         if (otherBox) return finish('refused', otherBox, 1, { kind: 'refused', runId, reason: otherBox, notes: [], card });
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
         const changed = checkRebuilt(proof.manifest, manifest);
         if (changed) return finish('refused', changed, 1, { kind: 'refused', runId, reason: changed, notes: [], card });
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);

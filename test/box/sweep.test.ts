@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPhase } from '../../src/collect/phase.ts';
 import { launchPhase } from '../../src/launch/phase.ts';
+import { teardownPhase } from '../../src/teardown/phase.ts';
 import { patrolPhase } from '../../src/patrol/phase.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { createBox, type Box } from '../harness/box.ts';
@@ -187,6 +191,69 @@ describe('a sweep on one box', () => {
     expect(t2.code).toBe(0);
     box.sh(`rm -f ${stateFile}`);
   }, 90_000);
+
+  it('collect: the roster is the cell names; unfinished or empty cells are refused by name; a subset verifies and teardown compares every cell of it', async () => {
+    const save = (c: string) =>
+      `/usr/bin/python3 -c "import torch, os; os.makedirs('ck/${c}', exist_ok=True); torch.save({'w': torch.ones(3)}, 'ck/${c}/last.pt')"`;
+    const cells = [`good1: ${save('good1')}`, `good2: ${save('good2')}`, `bad: /usr/bin/python3 -c "raise SystemExit('boom')"`, 'nock: true'].join('\n');
+    await launch('sw-collect', { cells, 'gpus-per-cell': '0', checkpoints: 'ck/{cell}/*.pt' });
+    const dir = runDir('sw-collect');
+    await waitFor('the sweep to end', () => existsSync(`${dir}/FAILED`) || existsSync(`${dir}/DONE`), 60_000, 200);
+    const work = mkdtempSync(join(tmpdir(), 'tether-sweep-collect-'));
+    const collect = async (extra: Record<string, string>) => {
+      const r = captureReporter();
+      // A refusal on the box is thrown (the action's one error line); a failed verification returns 1.
+      const code = await collectPhase(box.inputs({ 'run-id': 'sw-collect', 'dest-dir': join(work, 'dest'), ...extra }), {}, r, work).catch((e: Error) => e);
+      return { code, r, text: [...r.errors, ...r.summaries, code instanceof Error ? code.message : ''].join('\n') };
+    };
+    try {
+      const all = await collect({});
+      expect(all.code).toBeInstanceOf(Error);
+      expect(all.text).toMatch(/cells not finished: bad \(failed\); collect the finished ones with 'cells'/);
+      const empty = await collect({ cells: 'good1,nock' });
+      expect(empty.code).toBeInstanceOf(Error);
+      expect(empty.text).toMatch(/no checkpoint files for cell\(s\): nock/);
+      const unknown = await collect({ cells: 'good1,ghost' });
+      expect(unknown.text).toMatch(/run sw-collect has no cell 'ghost'/);
+      expect((await collect({ cells: 'good1', roster: 'x' })).text).toMatch(/give 'cells' \(a sweep\) or 'roster'/);
+
+      const ok = await collect({ cells: 'good2,good1' });
+      expect(ok.code, ok.text).toBe(0);
+      const dest = ok.r.outputs['dest']!;
+      const verified = JSON.parse(readFileSync(join(dest, 'VERIFIED.json'), 'utf8'));
+      expect(verified.cells).toEqual(['good1', 'good2']);
+      const manifest = JSON.parse(readFileSync(join(dest, 'manifest.json'), 'utf8'));
+      expect(manifest.files.map((f: { path: string; cell: string }) => `${f.cell}:${f.path}`).sort()).toEqual([
+        'good1:ck/good1/last.pt',
+        'good2:ck/good2/last.pt',
+      ]);
+
+      const teardown = async () => {
+        const r = captureReporter();
+        await teardownPhase(
+          box.inputs({
+            'run-id': 'sw-collect',
+            'verified-path': dest,
+            provider: 'command',
+            'teardown-command': 'true',
+            'instance-id': 'box-1',
+            verb: 'destroy',
+          }),
+          {},
+          r,
+          work,
+        );
+        return [...r.lines, ...r.summaries, ...r.errors, r.outputs['reason'] ?? ''].join('\n');
+      };
+      // Dry run: the manifest rebuilt on the box over the same cells is exactly the verified one.
+      expect(await teardown()).toMatch(/its 2 checkpoint files are exactly the verified ones/);
+      // A new file in a verified cell is seen; one in a cell outside the proof is not this proof's business.
+      box.sh(`cp ${box.home}/code/ck/good1/last.pt ${box.home}/code/ck/good1/extra.pt`);
+      expect(await teardown()).toMatch(/checkpoints changed since verification \(new: ck\/good1\/extra.pt\)/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('launching again while the queue lives starts nothing; resume after a reboot reruns only the unfinished cells', async () => {
     // The slow cells read how long to sleep from a file, so the resumed attempt runs the identical command.

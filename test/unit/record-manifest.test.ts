@@ -58,3 +58,32 @@ describe('manifest', () => {
     ).toEqual(['ck/a.pt']);
   });
 });
+
+describe("a sweep's manifest", () => {
+  const sweep = (): Manifest => ({
+    ...good(),
+    cells: ['a', 'b'],
+    files: [
+      { path: 'ck/a.pt', bytes: 10, sha256: H('a'), cell: 'a' },
+      { path: 'ck/b.pt', bytes: 20, sha256: H('b'), cell: 'b' },
+    ],
+  });
+  it('keeps each file with its cell and the roster', () => {
+    const m = parseManifest(sweep(), 'r1');
+    expect(m.cells).toEqual(['a', 'b']);
+    expect(m.files.map((f) => f.cell)).toEqual(['a', 'b']);
+    expect(parseManifest(good(), 'r1').cells).toBeUndefined();
+  });
+
+  it.each<[string, (m: Manifest) => unknown, RegExp]>([
+    ['a file without its cell', (m) => ({ ...m, files: [{ ...m.files[0]!, cell: undefined }, m.files[1]] }), /files\[0\]\.cell/],
+    ['a file of a cell not in the roster', (m) => ({ ...m, files: [{ ...m.files[0]!, cell: 'z' }, m.files[1]] }), /cell z, which is not in its cells/],
+    ['a cell without a file', (m) => ({ ...m, cells: ['a', 'b', 'c'] }), /no file for cell\(s\) c/],
+    ['a cell twice', (m) => ({ ...m, cells: ['a', 'b', 'a'] }), /lists a cell twice/],
+    ['a traversal cell name', (m) => ({ ...m, cells: ['a', '..'] }), /manifest\.cells\[1\]/],
+    ['a cell tag without a roster', (m) => ({ ...m, cells: undefined }), /tags ck\/a\.pt with a cell, but lists no cells/],
+    ['an empty roster', (m) => ({ ...m, cells: [] }), /lists no cells|not in its cells/],
+  ])('refuses %s', (_, mutate, re) => {
+    expect(() => parseManifest(JSON.parse(JSON.stringify(mutate(sweep()))), 'r1')).toThrow(re);
+  });
+});

@@ -11,19 +11,20 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-ZPDJVCRW.js";
+} from "./chunk-OW5DIGF7.js";
 import {
   parseCollect
-} from "./chunk-BVLRGXI4.js";
+} from "./chunk-IN4BK4MR.js";
 import "./chunk-JMKXPYYV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-BKND3RDR.js";
+} from "./chunk-IXB5KKVV.js";
 import {
   shellQuote
-} from "./chunk-RKXF57XA.js";
-import "./chunk-OHWZFLXK.js";
+} from "./chunk-7DHITOOT.js";
+import "./chunk-WPK4EU7Y.js";
+import "./chunk-U6OMOZ7A.js";
 import "./chunk-XSXAROAL.js";
 import {
   eachLimit
@@ -1619,7 +1620,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   try {
     outcome = await collect(box, {
       buildManifest: async () => {
-        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster });
+        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
           `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`
         );

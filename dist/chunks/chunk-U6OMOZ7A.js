@@ -73,6 +73,7 @@ var COLLECT_INPUTS = [
   "dest-dir",
   "latest-only",
   "roster",
+  "cells",
   "parallel",
   "stall-timeout",
   "trusted-load-command",
@@ -253,6 +254,7 @@ export {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults,
+  CELLS_MAX,
   parseSweep,
   cellGlobs
 };

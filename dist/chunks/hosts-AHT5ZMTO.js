@@ -11,9 +11,9 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-UQODWDNL.js";
-import "./chunk-5T6YI4HV.js";
-import "./chunk-CKGTJLS5.js";
+} from "./chunk-JERG3KVE.js";
+import "./chunk-64B2ISH2.js";
+import "./chunk-U6OMOZ7A.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
 import {

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-RKXF57XA.js";
+} from "./chunk-7DHITOOT.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

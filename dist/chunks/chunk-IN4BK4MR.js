@@ -11,6 +11,12 @@ import {
   instanceIdFor
 } from "./chunk-JMKXPYYV.js";
 import {
+  CELLS_MAX
+} from "./chunk-U6OMOZ7A.js";
+import {
+  CELL_NAME
+} from "./chunk-XSXAROAL.js";
+import {
   DEFAULT_RUN_ROOT
 } from "./chunk-LCZBWDJG.js";
 import {
@@ -39,6 +45,12 @@ function parseCollect(inputs) {
   const roster = splitList(inputs["roster"] ?? "");
   for (const cell of roster)
     if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(cell)) throw new InputError("roster", `${show(cell)} is not a cell directory name`);
+  const cells = splitList(inputs["cells"] ?? "");
+  for (const cell of cells) if (!CELL_NAME.test(cell)) throw new InputError("cells", `${show(cell)} is not a cell name`);
+  if (new Set(cells).size !== cells.length) throw new InputError("cells", "names a cell twice");
+  if (cells.length > CELLS_MAX) throw new InputError("cells", `names ${cells.length} cells; a sweep has at most ${CELLS_MAX}`);
+  if (cells.length && roster.length)
+    throw new InputError("cells", "a sweep's roster is its cells: give 'cells' (a sweep) or 'roster' (cell directories of one run), not both");
   const parallel = number("parallel", inputs["parallel"], Math.min(4, Math.max(2, availableParallelism())), 1, 32);
   if (!Number.isInteger(parallel)) throw new InputError("parallel", "must be a whole number");
   return {
@@ -47,6 +59,7 @@ function parseCollect(inputs) {
     destDir: dest,
     latestOnly: bool("latest-only", inputs["latest-only"], false),
     roster,
+    cells,
     parallel,
     trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false),
     artifact: oneOf("artifact", inputs["artifact"], ARTIFACT_MODES, "verified"),

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseCollect
-} from "./chunk-BVLRGXI4.js";
+} from "./chunk-IN4BK4MR.js";
 import {
   parseTeardown
 } from "./chunk-FDKEA2ZZ.js";
@@ -23,12 +23,12 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-ZOJOTUZ6.js";
+} from "./chunk-QB4DYUNY.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
-} from "./chunk-CKGTJLS5.js";
+} from "./chunk-U6OMOZ7A.js";
 import {
   parseConnection
 } from "./chunk-QNACZ3Y5.js";
@@ -158,7 +158,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-VQRVO672.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-CVRWOMIR.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -168,7 +168,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-VQRVO672.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-CVRWOMIR.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -179,8 +179,8 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => (await import("./phase-NZZ4RVNW.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-YHOYTTTL.js")).probeHost,
-      registered: (await import("./hosts-PP7BHSY4.js")).registeredHosts,
+      probe: (await import("./probe-XIO5ZRVU.js")).probeHost,
+      registered: (await import("./hosts-AHT5ZMTO.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-NEP5NQ2N.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-RKNCNOFM.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-BMHQXDMP.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-DTLUMTLF.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -262,7 +262,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-STE47DNW.js").then((m) => {
+  const get = () => real ??= import("./status-store-DCZT7PB6.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -284,7 +284,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-STE47DNW.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-DCZT7PB6.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

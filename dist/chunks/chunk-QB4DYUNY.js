@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-OHWZFLXK.js";
+} from "./chunk-WPK4EU7Y.js";
 import {
   parseSweep
-} from "./chunk-CKGTJLS5.js";
+} from "./chunk-U6OMOZ7A.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-LCZBWDJG.js";

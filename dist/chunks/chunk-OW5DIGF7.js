@@ -12,10 +12,11 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RKXF57XA.js";
+} from "./chunk-7DHITOOT.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
+  CELL_NAME,
   arr,
   bool,
   int,
@@ -41,6 +42,9 @@ function parseManifest(raw, runId) {
   if (list.length === 0) throw new BoxDataError("manifest lists no files");
   const seen = /* @__PURE__ */ new Set();
   let total = 0;
+  const cells = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells && new Set(cells).size !== cells.length) throw new BoxDataError("manifest lists a cell twice");
+  if (cells && cells.length === 0) throw new BoxDataError("manifest lists no cells");
   const files = list.map((x, i) => {
     const f = obj(x, `manifest.files[${i}]`);
     const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
@@ -56,8 +60,18 @@ function parseManifest(raw, runId) {
     const sha256 = f["sha256"];
     if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
     total += bytes;
-    return { path, bytes, sha256 };
+    if (!cells) {
+      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, sha256 };
+    }
+    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, sha256, cell };
   });
+  if (cells) {
+    const empty = cells.filter((c) => !files.some((f) => f.cell === c));
+    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
+  }
   const workdir = str(m, "workdir", "manifest", { max: 4096 });
   if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
   if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
@@ -71,13 +85,17 @@ function parseManifest(raw, runId) {
     file_count: files.length,
     total_bytes: total,
     files,
-    workdir
+    workdir,
+    ...cells ? { cells } : {}
   };
 }
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {
-  const data = dataLines(opts.roster.length ? { roster: opts.roster.join("\n") } : {});
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
   const r = await runScript(session, "manifest", [runRoot, runId, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
   const raw = parseJsonLine("manifest", r);
   const manifest = parseManifest(raw, runId);
@@ -142,7 +160,8 @@ function verifiedJson(m, manifestText, at, box, verifiers) {
     latest_only: m.latest_only,
     schema: VERIFIED_SCHEMA,
     verified_at: at.toISOString(),
-    verifiers
+    verifiers,
+    ...m.cells ? { cells: m.cells } : {}
   };
   return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
 }

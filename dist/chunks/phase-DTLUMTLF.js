@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-ZPDJVCRW.js";
+} from "./chunk-OW5DIGF7.js";
 import {
   parseTeardown
 } from "./chunk-FDKEA2ZZ.js";
@@ -19,11 +19,11 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   openPinned
-} from "./chunk-BKND3RDR.js";
+} from "./chunk-IXB5KKVV.js";
 import {
   connect
-} from "./chunk-RKXF57XA.js";
-import "./chunk-OHWZFLXK.js";
+} from "./chunk-7DHITOOT.js";
+import "./chunk-WPK4EU7Y.js";
 import "./chunk-XSXAROAL.js";
 import {
   loadCredential
@@ -629,7 +629,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
       try {
         const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
         if (otherBox) return finish("refused", otherBox, 1, { kind: "refused", runId, reason: otherBox, notes: [], card });
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [] });
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
         const changed = checkRebuilt(proof.manifest, manifest);
         if (changed) return finish("refused", changed, 1, { kind: "refused", runId, reason: changed, notes: [], card });
         notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);

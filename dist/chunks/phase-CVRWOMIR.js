@@ -13,30 +13,30 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-BKND3RDR.js";
+} from "./chunk-IXB5KKVV.js";
 import {
   QUEUE,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RKXF57XA.js";
+} from "./chunk-7DHITOOT.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-UQODWDNL.js";
+} from "./chunk-JERG3KVE.js";
 import {
   buildSpec,
   cellData,
   identity,
   sortedJson
-} from "./chunk-5T6YI4HV.js";
+} from "./chunk-64B2ISH2.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-ZOJOTUZ6.js";
-import "./chunk-OHWZFLXK.js";
-import "./chunk-CKGTJLS5.js";
+} from "./chunk-QB4DYUNY.js";
+import "./chunk-WPK4EU7Y.js";
+import "./chunk-U6OMOZ7A.js";
 import {
   ATTEMPT_MAX,
   bool,

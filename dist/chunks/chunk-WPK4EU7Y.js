@@ -547,13 +547,16 @@ cpu_quota_cores() {
 }
 `, "manifest.sh": `#!/usr/bin/env bash
 # Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, then \`end\`.
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, \`cells b64(newline list)\`,
+# then \`end\`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
+# tagged with its cell, the roster exactly the cells asked for (all of them, or \`cells\`); a cell that is not
+# DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
 # Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
 # unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
 # the roster exactly) and zero files.
 # Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
 
-DATA_roster=''
+DATA_roster='' DATA_cells=''
 
 refuse() {
   printf '{"error":%s}\\n' "$(json_str "$1")"
@@ -572,8 +575,85 @@ hash_files() {
   printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
 }
 
+# Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once;
+# refuses symlinks and unsafe names. With $2 (a cell), tags each file with it in \`cell_of\` and counts it in
+# \`hits_n\` (a file another cell already listed still counts for this one).
+glob_files() {
+  local globs=$1 cell=\${2:-} pattern f
+  hits_n=0
+  while IFS= read -r pattern; do
+    [ -n "$pattern" ] || continue
+    local IFS=
+    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
+    local -a hits=($pattern)
+    IFS=$' \\t\\n'
+    for f in "\${hits[@]}"; do
+      [[ $f == *.tmp ]] && continue
+      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
+      [ -f "$f" ] || continue
+      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+      hits_n=$((hits_n + 1))
+      [ -n "\${seen[$f]:-}" ] && continue
+      seen[$f]=1
+      files+=("$f")
+      [ -n "$cell" ] && cell_of[$f]=$cell
+    done
+  done <<<"$globs"
+}
+
+# A sweep's files, cell by cell (sets \`want\` and \`cell_of\`): the cells asked for must exist, be DONE
+# (unless latest-only) and have files; every problem is named, cells first.
+collect_cells() {
+  local c cg kind
+  local -a bad=() empty=()
+  local -A known=()
+  while IFS= read -r c; do is_cell_name "$c" && known[$c]=1; done <"$run_dir/cells.list"
+  if [ -n "$DATA_cells" ]; then
+    while IFS= read -r c; do
+      [ -n "$c" ] || continue
+      [ -n "\${known[$c]:-}" ] || refuse "run $run_id has no cell '$c'"
+      want+=("$c")
+    done <<<"$DATA_cells"
+  else
+    mapfile -t want < <(grep -E '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$' "$run_dir/cells.list")
+  fi
+  ((\${#want[@]})) || refuse "run $run_id lists no cells"
+  if [ "$latest" != 1 ]; then
+    for c in "\${want[@]}"; do
+      [ -f "$run_dir/cells/$c/DONE" ] && continue
+      kind=running
+      [ -f "$run_dir/cells/$c/FAILED" ] && kind=failed
+      [ "$(last_attempt "$run_dir/cells/$c")" = 0 ] && kind='never started'
+      bad+=("$c ($kind)")
+    done
+    ((\${#bad[@]} == 0)) || refuse "cells not finished: $(printf '%s, ' "\${bad[@]}" | sed 's/, $//'); collect the finished ones with 'cells', or wait"
+  fi
+  for c in "\${want[@]}"; do
+    rd cg "$run_dir/cells/$c/checkpoints"
+    glob_files "$cg" "$c"
+    ((hits_n > 0)) || empty+=("$c")
+  done
+  ((\${#empty[@]} == 0)) || refuse "no checkpoint files for cell(s): $(printf '%s, ' "\${empty[@]}" | sed 's/, $//')"
+}
+
+# The newest of the given files whose size and mtime hold still across one second (never one still being
+# written), in \`picked\`.
+newest_settled() {
+  local -a by_age=()
+  local f a b
+  picked=()
+  (($#)) || return 0
+  mapfile -t by_age < <(stat -c '%Y %n' -- "$@" | sort -rn | cut -d' ' -f2-)
+  for f in "\${by_age[@]}"; do
+    a=$(stat -c '%s %Y' -- "$f")
+    sleep 1
+    b=$(stat -c '%s %Y' -- "$f")
+    if [ "$a" = "$b" ]; then picked=("$f"); return 0; fi
+  done
+}
+
 main() {
-  local run_root run_id latest run_dir workdir globs pattern f n=0 attempt cells root out tmp
+  local run_root run_id latest run_dir workdir globs f n=0 attempt cells root out tmp hits_n
   local -a files=() picked=() parts=()
   local -A seen=()
   run_root=$(expand_home "$1")
@@ -588,22 +668,15 @@ main() {
   [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
   cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
   shopt -s globstar nullglob
-  while IFS= read -r pattern; do
-    [ -n "$pattern" ] || continue
-    local IFS=
-    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
-    local -a hits=($pattern)
-    IFS=$' \\t\\n'
-    for f in "\${hits[@]}"; do
-      [[ $f == *.tmp ]] && continue
-      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
-      [ -f "$f" ] || continue
-      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-      [ -n "\${seen[$f]:-}" ] && continue
-      seen[$f]=1
-      files+=("$f")
-    done
-  done <<<"$globs"
+  local -A cell_of=()
+  local -a want=()
+  if [ -f "$run_dir/cells.list" ]; then
+    [ -z "$DATA_roster" ] || refuse "run $run_id is a sweep: its roster is its cells (use 'cells' to collect some of them, not 'roster')"
+    collect_cells
+  elif [ -n "$DATA_cells" ]; then
+    refuse "run $run_id is not a sweep; 'cells' is for sweeps"
+  fi
+  ((\${#want[@]})) || glob_files "$globs"
   ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
 
   if [ -n "$DATA_roster" ]; then
@@ -622,31 +695,53 @@ main() {
     [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
   fi
 
-  if [ "$latest" = 1 ]; then
-    # The newest file whose size and mtime hold still across one second: never one still being written.
-    local -a by_age=()
-    mapfile -t by_age < <(stat -c '%Y %n' -- "\${files[@]}" | sort -rn | cut -d' ' -f2-)
-    local a b
-    for f in "\${by_age[@]}"; do
-      a=$(stat -c '%s %Y' -- "$f")
-      sleep 1
-      b=$(stat -c '%s %Y' -- "$f")
-      if [ "$a" = "$b" ]; then picked=("$f"); break; fi
+  if [ "$latest" = 1 ] && ((\${#want[@]})); then
+    # A sweep: the newest settled file of each cell.
+    local c
+    local -a all=("\${files[@]}")
+    files=()
+    for c in "\${want[@]}"; do
+      local -a mine=()
+      for f in "\${all[@]}"; do [ "\${cell_of[$f]}" = "$c" ] && mine+=("$f"); done
+      picked=()
+      newest_settled "\${mine[@]}"
+      ((\${#picked[@]})) || refuse "every checkpoint of cell $c is still being written; try again"
+      files+=("\${picked[@]}")
     done
+  elif [ "$latest" = 1 ]; then
+    # The newest file whose size and mtime hold still across one second: never one still being written.
+    newest_settled "\${files[@]}"
     ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
     files=("\${picked[@]}")
   fi
 
   attempt=$(last_attempt "$run_dir")
-  out="{\\"attempt\\":$attempt,\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
-  local total=0 first=1 h p size j
+  out="{\\"attempt\\":$attempt,"
+  if ((\${#want[@]})); then
+    out+="\\"cells\\":["
+    first=1
+    while IFS= read -r f; do
+      jv jc "$f"
+      ((first)) || out+=','
+      first=0
+      out+=$jc
+    done < <(printf '%s\\n' "\${want[@]}" | sort)
+    out+='],'
+  fi
+  out+="\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
+  local total=0 first=1 h p size j jc
   while read -r h p; do
     size=$(stat -c %s -- "$p")
     total=$((total + size))
     jv j "$p"
     ((first)) || out+=','
     first=0
-    out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    if ((\${#want[@]})); then
+      jv jc "\${cell_of[$p]}"
+      out+="{\\"bytes\\":$size,\\"cell\\":$jc,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    else
+      out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
+    fi
     n=$((n + 1))
   done < <(hash_files "\${files[@]}" | sort -k2)
   ((n == \${#files[@]})) || refuse "could not hash every file"

@@ -13,14 +13,14 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-RKXF57XA.js";
+} from "./chunk-7DHITOOT.js";
 import {
   specExpectedDuration
-} from "./chunk-5T6YI4HV.js";
+} from "./chunk-64B2ISH2.js";
 import {
   backendOf
-} from "./chunk-OHWZFLXK.js";
-import "./chunk-CKGTJLS5.js";
+} from "./chunk-WPK4EU7Y.js";
+import "./chunk-U6OMOZ7A.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
