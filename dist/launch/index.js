@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-JQNFAODT.js";
+} from "../chunks/chunk-TXOO4C6Y.js";
 import "../chunks/chunk-IN4BK4MR.js";
 import "../chunks/chunk-FDKEA2ZZ.js";
 import "../chunks/chunk-JMKXPYYV.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-QB4DYUNY.js";
-import "../chunks/chunk-WPK4EU7Y.js";
+import "../chunks/chunk-UOMPALAV.js";
+import "../chunks/chunk-3NGSRKXW.js";
 import "../chunks/chunk-U6OMOZ7A.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";

@@ -47,6 +47,21 @@ is_cell_name() {
   [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
 }
 
+# Sets the variable named $1 to $2 when it is an integer, else to null (no subshell: the probe calls it often).
+jiv() {
+  if [[ $2 =~ ^-?[0-9]+$ ]]; then printf -v "$1" '%s' "$2"; else printf -v "$1" 'null'; fi
+}
+
+# Sets the variable named $1 to path $2 with `~` expanded (expand_home without a subshell).
+expand_home_var() {
+  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
+  case $2 in
+    '~') printf -v "$1" '%s' "$HOME" ;;
+    '~/'*) printf -v "$1" '%s/%s' "$HOME" "${2#\~/}" ;;
+    *) printf -v "$1" '%s' "$2" ;;
+  esac
+}
+
 # Prints a number, or null when $1 is not an integer.
 json_int() {
   if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
@@ -136,6 +151,18 @@ run_signal() {
   else
     attempt_signal "$1" "$2"
   fi
+}
+
+# Sets the variable named $1 to the highest attempt number in run dir $2, without a subshell.
+last_attempt_var() {
+  local _n=0 _d _b
+  for _d in "$2"/attempts/*/; do
+    [ -d "$_d" ] || continue
+    _b=${_d%/}
+    _b=${_b##*/}
+    is_attempt "$_b" && ((_b > _n)) && _n=$_b
+  done
+  printf -v "$1" '%s' "$_n"
 }
 
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.

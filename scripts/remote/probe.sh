@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
 # Args: RUN_ROOT. Stdin data: `run RUN_ID ATTEMPT LOG_OFFSET` lines (what the last tick saw), `cell RUN_ID
-# CELL ATTEMPT LOG_OFFSET` lines for a sweep's cells the last tick saw, then `end`.
+# CELL ATTEMPT LOG_OFFSET FINAL` lines for a sweep's cells the last tick saw (FINAL 1: it saw that attempt's
+# DONE/FAILED, so its whole log was read), then `end`.
 # Never writes, never kills; liveness comes from the recorded pid and its start time, never from
 # matching command lines, so the probe cannot count itself. Every sub-command is bounded by `timeout`.
 # Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
@@ -14,14 +15,14 @@ CKPT_MAX=20000
 CELL_DELTA_MAX=16384
 CELL_TAIL_MAX=4096
 CELLS_MAX=512
-declare -A CELL_SEEN
+declare -A CELL_SEEN LIVE_START
 
 # Checkpoints matching the run's globs (relative to its workdir, `**` allowed, `*.tmp` ignored):
 # count and the newest file's path, mtime and size.
 checkpoints_json() {
   local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
   rd workdir "$run_dir/workdir"
-  workdir=$(expand_home "$workdir")
+  expand_home_var workdir "$workdir"
   rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
     # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
@@ -59,12 +60,20 @@ checkpoints_json() {
 }
 
 # mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
+# Files stat'ed ahead by prestat (a sweep's live cells, in one call): path → "size mtime".
+declare -A PRE
+
 stat_files() {
   local i=0 f list=() idx=() size mt
   for f in "$@"; do
     M[i]=null
     S[i]=0
-    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
+    if [ -n "${PRE[$f]:-}" ]; then
+      size=${PRE[$f]%% *}
+      mt=${PRE[$f]#* }
+      [ "$mt" = - ] || M[i]=$mt
+      S[i]=$size
+    elif [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
     i=$((i + 1))
   done
   ((${#list[@]})) || return 0
@@ -78,12 +87,13 @@ stat_files() {
 }
 
 # The fields of one record (a run's or a cell's: the same layout) after its id: attempt, liveness, markers,
-# times, log bytes (at most $5 new past offset $3 of attempt $2, and a tail of $6), checkpoints. No braces.
+# times, log bytes (at most $4 new past offset $3 of attempt $2, and a tail of $5), checkpoints. No braces.
+# With $6 = window (cells), the new bytes and the tail come as one read: `window_b64` from `window_from`.
 record_fields() {
-  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 a n size alive=false marker="" marker_kind=null start
+  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 mode=${6:-} a n size alive=false marker="" marker_kind=null start wfrom
   local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
   local -a M S
-  n=$(last_attempt "$dir")
+  last_attempt_var n "$dir"
   a=$dir/attempts/$n
   ((n > 0)) && run_alive "$a" && alive=true
   if [ -f "$dir/DONE" ]; then rd marker "$dir/DONE"; marker_kind='"DONE"'
@@ -107,56 +117,139 @@ record_fields() {
   jv j_handle "${handle:0:512}"
   delta=''
   tail=''
+  if [ "$mode" = window ]; then
+    wfrom=$((size - tail_max))
+    ((wfrom > start)) && wfrom=$start
+    ((wfrom < 0)) && wfrom=0
+    # Read ahead by read_windows when it could (one process for all live cells), else here.
+    if [ -n "${WIN[$a/log]+x}" ] && [ "${WIN_FROM[$a/log]}" = "$wfrom" ]; then
+      delta=${WIN[$a/log]}
+    elif ((size > 0)) && [ -f "$a/log" ]; then
+      delta=$(timeout 10 tail -c +$((wfrom + 1)) "$a/log" 2>/dev/null | head -c $((delta_max + tail_max)) | base64 -w0)
+    fi
+    printf '"window_from":%s,"window_b64":"%s",' "$wfrom" "$delta"
+    delta=''
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
-  if ((size > 0)) && [ -f "$a/log" ]; then
+  elif ((size > 0)) && [ -f "$a/log" ]; then
     ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
     tail=$(timeout 10 tail -c "$tail_max" "$a/log" 2>/dev/null | base64 -w0)
   fi
-  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \
-    "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "${M[1]}")"
+  local i_n i_pid i_se i_ec i_hb i_size i_lm i_start
+  jiv i_n "$n"
+  jiv i_pid "$pid"
+  jiv i_se "${M[1]}"
+  jiv i_ec "$exit_code"
+  jiv i_hb "${M[2]}"
+  jiv i_size "$size"
+  jiv i_lm "${M[0]}"
+  jiv i_start "$start"
+  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \
-    "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "${M[2]}")"
+    "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \
-    "$j_spec" "$(json_int "$size")" "$(json_int "${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
+    "$j_spec" "$i_size" "$i_lm" "$i_start" "$delta" "$tail"
   checkpoints_json "$dir"
 }
 
-# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
-# A cell the last tick already saw finished (same attempt, whole log read, a marker) is `settled`: only its
-# marker is sent, no log and no checkpoint scan, so a long sweep's tick costs what its live cells cost.
-cells_json() {
-  local run_id=$1 run_dir=$2 c first=1 n seen offset j_c j_marker marker kind size k=0
+# The log windows of many cells, read in one bounded process: lines `PATH FROM` in $1, results in WIN and
+# WIN_FROM by path (base64, at most CELL_DELTA_MAX + CELL_TAIL_MAX bytes each).
+declare -A WIN WIN_FROM
+read_windows() {
+  local wlist=$1 f from i=0
+  local -a paths=() froms=() out=()
+  [ -n "$wlist" ] || return 0
+  while read -r from f; do paths+=("$f"); froms+=("$from"); done <<<"$wlist"
+  # shellcheck disable=SC2016 # the inner script expands its own variables
+  mapfile -t out < <(printf '%s\n' "$wlist" | timeout 10 bash -c '
+    while read -r from f; do
+      if [ -f "$f" ]; then tail -c +$((from + 1)) "$f" 2>/dev/null | head -c "$1" | base64 -w0; fi
+      echo
+    done' _ $((CELL_DELTA_MAX + CELL_TAIL_MAX)))
+  for f in "${paths[@]}"; do
+    # A read that did not finish (timeout) leaves no line: that cell is read again on its own.
+    if ((i < ${#out[@]})); then WIN[$f]=${out[i]}; WIN_FROM[$f]=${froms[i]}; fi
+    i=$((i + 1))
+  done
+}
+
+# Stats many files in one call, for stat_files to find in PRE (a missing file is remembered as size 0).
+prestat() {
   local -a M S
-  printf ',"cells":['
+  local i=0 f
+  (($#)) || return 0
+  stat_files "$@"
+  for f in "$@"; do
+    if [ "${M[i]}" = null ]; then PRE[$f]="${S[i]} -"; else PRE[$f]="${S[i]} ${M[i]}"; fi
+    i=$((i + 1))
+  done
+}
+
+# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
+# A cell the last tick already saw finished (same attempt, its marker seen, so its whole log was read) is
+# `settled`: only its marker is sent, no log, no stat and no checkpoint scan, so a long sweep's tick costs
+# what its live cells cost.
+cells_json() {
+  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout=''
+  local -a names=() ns=() seens=() offsets=() finals=() kinds=() live=()
+  # One pass over the cells: what each is (settled, queued or live) and, for the live ones, the files to stat.
+  # Cell names passed is_cell_name, so they are JSON-safe as they are.
   while IFS= read -r c && ((k < CELLS_MAX)); do
     is_cell_name "$c" || continue
     k=$((k + 1))
-    ((first)) || printf ','
-    first=0
-    jv j_c "$c"
-    read -r seen offset <<<"${CELL_SEEN[$run_id/$c]:-0 0}"
-    n=$(last_attempt "$run_dir/cells/$c")
+    d=$run_dir/cells/$c
+    last_attempt_var n "$d"
+    v=${CELL_SEEN[$run_id/$c]:-0 0 0}
+    seen=${v%% *}
+    v=${v#* }
+    offset=${v%% *}
+    final=${v#* }
     kind=''
-    [ -f "$run_dir/cells/$c/DONE" ] && kind=DONE
-    [ -z "$kind" ] && [ -f "$run_dir/cells/$c/FAILED" ] && kind=FAILED
-    if [ -n "$kind" ] && ((n > 0 && seen == n)); then
-      stat_files "$run_dir/cells/$c/attempts/$n/log"
-      size=${S[0]}
-      if ((offset == size)); then
-        rd marker "$run_dir/cells/$c/$kind"
-        jv j_marker "${marker:0:1024}"
-        printf '{"id":%s,"exists":true,"settled":true,"attempt":%s,"marker_kind":"%s","marker":%s}' "$j_c" "$n" "$kind" "$j_marker"
-        continue
-      fi
-    fi
-    printf '{"id":%s,"exists":true,"settled":false,' "$j_c"
-    rd marker "$run_dir/cells/$c/attempts/$n/gpus"
-    jv j_marker "${marker:0:256}"
-    printf '"gpus":%s,' "$j_marker"
-    record_fields "$run_dir/cells/$c" "$seen" "$offset" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX"
-    printf '}'
+    if [ -f "$d/DONE" ]; then kind=DONE; elif [ -f "$d/FAILED" ]; then kind=FAILED; fi
+    names+=("$c") ns+=("$n") seens+=("$seen") offsets+=("$offset") finals+=("$final") kinds+=("$kind")
+    ((n > 0)) || continue
+    [ -n "$kind" ] && ((seen == n && final == 1)) && continue
+    live+=("$d/attempts/$n/log" "$d/attempts/$n/started_at" "$d/heartbeat")
+    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
+    if ((seen == n)); then LIVE_START[$d/attempts/$n/log]=$offset; else LIVE_START[$d/attempts/$n/log]=0; fi
   done <"$run_dir/cells.list"
-  printf ']'
+  prestat "${live[@]}"
+  # Then their log windows, in one read (the same window record_fields would take: see there).
+  local wl='' p size start wfrom
+  for ((i = 0; i < ${#live[@]}; i += 3)); do
+    p=${live[i]}
+    size=${PRE[$p]%% *}
+    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
+    start=${LIVE_START[$p]}
+    ((start > size)) && start=0
+    ((size - start <= CELL_DELTA_MAX)) || start=$((size - CELL_DELTA_MAX))
+    wfrom=$((size - CELL_TAIL_MAX))
+    ((wfrom > start)) && wfrom=$start
+    ((wfrom < 0)) && wfrom=0
+    wl+="$wfrom $p"$'\n'
+  done
+  read_windows "${wl%$'\n'}"
+  printf ',"cells":['
+  for ((i = 0; i < ${#names[@]}; i++)); do
+    c=${names[i]} n=${ns[i]} kind=${kinds[i]}
+    ((i == 0)) || cout+=','
+    if [ -n "$kind" ] && ((n > 0 && seens[i] == n && finals[i] == 1)); then
+      rd marker "$run_dir/cells/$c/$kind"
+      jv j_marker "${marker:0:1024}"
+      cout+="{\"id\":\"$c\",\"exists\":true,\"settled\":true,\"attempt\":$n,\"marker_kind\":\"$kind\",\"marker\":$j_marker}"
+    elif ((n == 0)); then
+      # Queued: nothing started yet, so nothing to read.
+      cout+="{\"id\":\"$c\",\"exists\":true,\"settled\":false,\"queued\":true}"
+    else
+      printf '%s' "$cout"
+      cout=''
+      rd marker "$run_dir/cells/$c/attempts/$n/gpus"
+      jv j_marker "${marker:0:256}"
+      printf '{"id":"%s","exists":true,"settled":false,"gpus":%s,' "$c" "$j_marker"
+      record_fields "$run_dir/cells/$c" "${seens[i]}" "${offsets[i]}" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX" window
+      printf '}'
+    fi
+  done
+  printf '%s]' "$cout"
 }
 
 run_json() {
@@ -200,12 +293,13 @@ main() {
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
   local -a RUN_LINES=()
   local cell
-  while read -r key id seen offset cell; do
+  local final
+  while read -r key id seen offset cell final; do
     [ "$key" = end ] && break
     if [ "$key" = cell ]; then
-      # `cell RUN CELL ATTEMPT OFFSET`: here seen is the cell name, offset the attempt, cell the offset.
-      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]]; then
-        CELL_SEEN[$id/$seen]="$offset $cell"
+      # `cell RUN CELL ATTEMPT OFFSET FINAL`: here seen is the cell name, offset the attempt, cell the offset.
+      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]] && [[ $final =~ ^[01]$ ]]; then
+        CELL_SEEN[$id/$seen]="$offset $cell $final"
       fi
       continue
     fi

@@ -41,12 +41,16 @@ TETHER_FAILED_ANY=0
 trap 'TETHER_TERM=1' TERM
 export TETHER_QUEUE_A=$TETHER_A
 
+# Each cell's last attempt, learnt once here and kept as cells start (no subshell per cell per update).
+declare -A TETHER_ATT
+for TETHER_C in "${TETHER_CELLS[@]}"; do TETHER_ATT[$TETHER_C]=$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C"); done
+TETHER_J_RUN=$(json_str "$(basename "$TETHER_RUN_DIR")")
+
 # cells.json: every cell's state as the queue knows it (pending, running, done, failed), its attempt and GPUs.
 write_status() {
-  local c first=1 state n out='{"schema":"tether.cells/v1","run_id":'
-  out+="$(json_str "$(basename "$TETHER_RUN_DIR")"),\"queue_attempt\":$TETHER_ATTEMPT,\"cells\":["
+  local c first=1 state n j out="{\"schema\":\"tether.cells/v1\",\"run_id\":$TETHER_J_RUN,\"queue_attempt\":$TETHER_ATTEMPT,\"cells\":["
   for c in "${TETHER_CELLS[@]}"; do
-    n=$(last_attempt "$TETHER_RUN_DIR/cells/$c")
+    n=${TETHER_ATT[$c]:-0}
     if [ -n "${TETHER_PID[$c]:-}" ]; then state=running
     elif [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then state='done'
     elif [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ]; then state=failed
@@ -54,14 +58,15 @@ write_status() {
     else state=pending; fi
     ((first)) || out+=','
     first=0
-    out+="{\"name\":$(json_str "$c"),\"state\":\"$state\",\"attempt\":$n,\"gpus\":$(json_str "${TETHER_GPUS[$c]:-}")}"
+    jv j "$c"
+    out+="{\"name\":$j,\"state\":\"$state\",\"attempt\":$n,\"gpus\":\"${TETHER_GPUS[$c]:-}\"}"
   done
   printf '%s]}\n' "$out" | atomic_write "$TETHER_RUN_DIR/cells.json"
 }
 
 start_cell() {
   local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
-  last=$(last_attempt "$dir")
+  last=${TETHER_ATT[$c]:-0}
   # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
   if [ -f "$dir/FAILED" ] && ((last > 0)); then mv -f "$dir/FAILED" "$dir/attempts/$last/FAILED"; fi
   n=$((last + 1))
@@ -77,16 +82,27 @@ start_cell() {
     TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
   fi
   TETHER_PID[$c]=$!
+  TETHER_ATT[$c]=$n
   TETHER_START[$c]=$(pid_start "$!")
   TETHER_GPUS[$c]=$gpus
   tether_log "cell $c attempt $n started${gpus:+ on GPUs $gpus} (pid $!)"
+}
+
+# True while process $1 runs with start time $2 (not a zombie), read from /proc without a subshell.
+alive_as() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat "$2"
+  [ "$1" != Z ] && [ "${20}" = "${!#}" ]
 }
 
 # Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
 reap() {
   local c any=1 g
   for c in "${!TETHER_PID[@]}"; do
-    if [ "$(pid_start "${TETHER_PID[$c]}")" != "${TETHER_START[$c]}" ]; then
+    if ! alive_as "${TETHER_PID[$c]}" "${TETHER_START[$c]}"; then
       wait "${TETHER_PID[$c]}" 2>/dev/null
       if [ -n "${TETHER_GPUS[$c]}" ]; then
         for g in ${TETHER_GPUS[$c]//,/ }; do TETHER_FREE+=("$g"); done
@@ -143,7 +159,7 @@ TETHER_FINISHED=$(now_utc)
 TETHER_BAD=() TETHER_NOT_RUN=()
 for TETHER_C in "${TETHER_CELLS[@]}"; do
   if [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ]; then continue; fi
-  if [ "$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C")" -gt 0 ]; then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
+  if ((${TETHER_ATT[$TETHER_C]:-0} > 0)); then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
 done
 json_list() {
   local x first=1 out='['

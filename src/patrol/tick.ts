@@ -40,7 +40,13 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
     const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
     const seen = live.map((id) => {
       const m = prev.runs[id];
-      const cells = Object.entries(m?.cells ?? {}).map(([name, c]) => ({ name, attempt: c.attempt, offset: c.offset }));
+      const cells = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
+        name,
+        attempt: c.attempt,
+        offset: c.offset,
+        // Finished or failed with that attempt's marker read: the probe may send the marker alone.
+        final: c.attempt > 0 && (c.state === 'finished' || c.state === 'failed'),
+      }));
       return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...(cells.length ? { cells } : {}) };
     });
     let host: HostObservation | ProbeFailure | Error | null = null;

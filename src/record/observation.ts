@@ -83,8 +83,8 @@ export interface SeenRun {
   id: string;
   attempt: number;
   offset: number;
-  /** The same for each cell of a sweep the last tick saw. */
-  cells?: Array<{ name: string; attempt: number; offset: number }>;
+  /** The same for each cell of a sweep the last tick saw; `final`: it saw that attempt's DONE/FAILED. */
+  cells?: Array<{ name: string; attempt: number; offset: number; final: boolean }>;
 }
 
 /** A host that could not be reached (a typed transport failure): nothing about its runs was learnt. */

@@ -11,6 +11,8 @@ const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DELTA_B64_MAX = 4 * Math.ceil(65_536 / 3);
 const TAIL_B64_MAX = 4 * Math.ceil(8_192 / 3);
 const CELL_LIMITS = { delta: 4 * Math.ceil(16_384 / 3), tail: 4 * Math.ceil(4_096 / 3) };
+/** A cell's log comes as one window: its new bytes and its tail in one read (probe.sh record_fields). */
+const CELL_WINDOW = { bytes: 16_384 + 4_096, tail: 4_096 };
 /** Cells one sweep may hold (config/cells.ts CELLS_MAX; probe.sh sends no more). */
 const CELLS_MAX = 512;
 
@@ -30,6 +32,7 @@ const TIME = { min: 0, max: 1e11 };
 function parseCell(raw: unknown, where: string): CellObservation {
   const x = obj(raw, where);
   const id = str(x, 'id', where, { max: 64, pattern: CELL_NAME });
+  if (x['queued'] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: '' };
   if (bool(x, 'settled', where)) {
     return {
       id,
@@ -39,7 +42,17 @@ function parseCell(raw: unknown, where: string): CellObservation {
     };
   }
   const rec = parseRecord(x, where, id, CELL_LIMITS);
-  return { ...rec, settled: false, gpus: str(x, 'gpus', where, { max: 256, pattern: /^[0-9,]*$/ }) };
+  // The window holds the new bytes (from delta_from) and the tail (its last bytes); split as bytes, then decoded.
+  const from = int(x, 'window_from', where, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, 'window_b64', where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), 'base64');
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
+  return {
+    ...rec,
+    delta: win.subarray(rec.deltaFrom - from).toString('utf8'),
+    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString('utf8'),
+    settled: false,
+    gpus: str(x, 'gpus', where, { max: 256, pattern: /^[0-9,]*$/ }),
+  };
 }
 
 function parseRun(raw: unknown, i: number): RunObservation {

@@ -11,7 +11,7 @@ export async function probeHost(conn: ConnectionConfig, cred: Credential, runRoo
   try {
     const lines = runs.flatMap((r) => [
       `run ${r.id} ${r.attempt} ${r.offset}`,
-      ...(r.cells ?? []).map((c) => `cell ${r.id} ${c.name} ${c.attempt} ${c.offset}`),
+      ...(r.cells ?? []).map((c) => `cell ${r.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`),
     ]);
     const data = lines.join('\n') + '\nend\n';
     // Per run at most ~98 KB of base64 log plus small fields; sweeps' cells ~28 KB each while they run (a

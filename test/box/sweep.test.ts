@@ -255,6 +255,57 @@ describe('a sweep on one box', () => {
     }
   }, 120_000);
 
+  it('hostile cell values reach the job as one literal word each; hostile names are input errors before any connection', async () => {
+    const values = ['$(touch ~/canary)', '; touch ~/canary', '`touch ~/canary`', "' ; touch ~/canary ; '", '--rm -rf /', 'lr=0.1 λ', '\\"quoted\\"'];
+    const { r } = await launch('sw-hostile', {
+      'cell-template': "mkdir -p out && printf '%s' {value} > out/{name}.txt",
+      'cell-values': values.join('\n'),
+      'gpus-per-cell': '0',
+    });
+    expect(r.outputs['attempt'], r.errors.join('\n')).toBe('1');
+    const dir = runDir('sw-hostile');
+    await waitFor('the sweep to end', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 30_000, 200);
+    expect(existsSync(`${dir}/DONE`), existsSync(`${dir}/FAILED`) ? read(`${dir}/FAILED`) : '').toBe(true);
+    const names = read(`${dir}/cells.list`).trim().split('\n');
+    expect(names).toHaveLength(values.length);
+    values.forEach((value, i) => expect(read(`${box.home}/code/out/${names[i]}.txt`)).toBe(value));
+    expect(existsSync(`${box.home}/canary`)).toBe(false);
+
+    const before = connections();
+    for (const cells of ['../up: true', 'a: true\na: false', '-rf: true', `${'x'.repeat(65)}: true`]) {
+      await expect(launch('sw-badname', { cells })).rejects.toThrow(/input 'cells': line \d/);
+    }
+    await expect(launch('sw-badname', { 'cell-template': 'run {value}', 'cell-values': 'a b\na_b' })).rejects.toThrow(/both become cell a_b/);
+    expect(connections()).toBe(before);
+    expect(existsSync(runDir('sw-badname'))).toBe(false);
+  }, 60_000);
+
+  it('128 cells: a patrol tick is still one SSH round trip, and the status stays under 65,536 characters', async () => {
+    const cells = Array.from({ length: 128 }, (_, i) => `c${String(i).padStart(3, '0')}: echo "step ${i} loss 0.${i}"`).join('\n');
+    await launch('sw-128', { cells, 'gpus-per-cell': '0', 'max-parallel': '16' });
+    const dir = runDir('sw-128');
+    await waitFor('128 cells to finish', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 120_000, 250);
+    expect(existsSync(`${dir}/DONE`)).toBe(true);
+    const stateFile = `/tmp/tether-sweep128-${process.pid}.md`;
+    try {
+      for (const tickNo of [1, 2]) {
+        const before = connections();
+        const r = captureReporter();
+        const code = await patrolPhase(box.inputs({ 'run-ids': 'sw-128', 'state-file': stateFile }), {}, r, { probe: probeHost });
+        expect(code).toBe(0);
+        expect(connections() - before).toBe(1);
+        const states = JSON.parse(r.outputs['states']!)['sw-128'];
+        expect(states.state).toBe('finished');
+        expect(states.summary).toBe('128/128 done');
+        expect(Object.keys(states.cells)).toHaveLength(128);
+        expect(r.summaries[0]!.length).toBeLessThan(65_536);
+        expect(r.outputs['tick']).toBe(String(tickNo));
+      }
+    } finally {
+      rmSync(stateFile, { force: true });
+    }
+  }, 180_000);
+
   it('launching again while the queue lives starts nothing; resume after a reboot reruns only the unfinished cells', async () => {
     // The slow cells read how long to sleep from a file, so the resumed attempt runs the identical command.
     box.sh(`echo 600 > ${box.home}/code/dur`);

@@ -181,3 +181,68 @@ describe('probe output is read strictly', () => {
     expect(result.memory.runs['rb']).toMatchObject({ state: 'probe-error', lastKnown: 'running', step: 50, offset: 10, attempt: 2 });
   });
 });
+
+describe("a sweep's cells in the probe output", () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  // A live cell's log comes as one window: its new bytes from delta_from and its tail, split by the parser.
+  const live = (id: string, log: string, from: number, over: Record<string, unknown> = {}) => ({
+    ...goodRun,
+    id,
+    settled: false,
+    gpus: '0,1',
+    log_size: log.length,
+    delta_from: from,
+    window_from: 0,
+    window_b64: b64(log),
+    ...over,
+  });
+  const sweep = (cells: unknown[]) => probe([{ ...goodRun, id: 'sw', cells }]);
+
+  it('splits each window into new bytes and tail, keeps settled and queued cells, and reads cell names by their own grammar', () => {
+    const obs = parseProbe(
+      sweep([
+        live('a', 'step 1 loss 2\nstep 2 loss 1\n', 14),
+        {
+          id: 'b',
+          exists: true,
+          settled: true,
+          attempt: 2,
+          marker_kind: 'DONE',
+          marker: '{"attempt":2,"exit_code":0,"signal":null,"stage":"command","finished_at":"2026-11-23T10:00:00Z"}',
+        },
+        { id: 'c', exists: true, settled: false, queued: true },
+      ]),
+      '~',
+    );
+    const [a, b, c] = obs.runs[0]!.cells!;
+    expect(a).toMatchObject({ id: 'a', settled: false, gpus: '0,1', delta: 'step 2 loss 1\n', tail: 'step 1 loss 2\nstep 2 loss 1\n' });
+    expect(b).toMatchObject({ id: 'b', settled: true, attempt: 2, marker: { kind: 'DONE', exitCode: 0 } });
+    expect(c).toMatchObject({ id: 'c', settled: false, attempt: 0, alive: false });
+  });
+
+  it('a broken cell spoils only its own row; a cell name that is not a name, or too many cells, spoil the run', () => {
+    const obs = parseProbe(
+      sweep([
+        live('ok', 'x\n', 0),
+        live('badgpus', 'x\n', 0, { gpus: '0;rm' }),
+        live('outside', 'abc', 5),
+        live('bigwin', 'x', 0, { window_b64: 'A'.repeat(40_000) }),
+        { id: 'nomarker', exists: true, settled: true, attempt: 'x' },
+      ]),
+      '~',
+    );
+    expect(obs.runs[0]!.cells!.map((c) => c.id)).toEqual(['ok']);
+    expect(Object.keys(obs.runs[0]!.cellErrors!).sort()).toEqual(['badgpus', 'bigwin', 'nomarker', 'outside']);
+    expect(obs.runs[0]!.cellErrors!['outside']).toMatch(/delta_from is outside the log window/);
+    expect(obs.runErrors).toEqual({});
+    for (const bad of [sweep([live('..', 'x', 0)]), sweep([live('-x', 'x', 0)]), sweep(Array.from({ length: 513 }, (_, i) => live(`c${i}`, 'x', 0)))]) {
+      expect(Object.keys(parseProbe(bad, '~').runErrors)).toEqual(['sw']);
+    }
+  });
+
+  it('is_cell_name in lib.sh agrees with the TS pattern', async () => {
+    const { CELL_NAME } = await import('../../src/record/grammar.ts');
+    const cands = ['a', 'lr-1e-3', '_x', 'x'.repeat(64), 'x'.repeat(65), '.', '..', '.hidden', '-rf', 'a/b', 'a b', '', 'λ'];
+    expect(bashSays('is_cell_name', cands)).toEqual(cands.map((c) => CELL_NAME.test(c)));
+  });
+});

@@ -371,6 +371,21 @@ is_cell_name() {
   [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
 }
 
+# Sets the variable named $1 to $2 when it is an integer, else to null (no subshell: the probe calls it often).
+jiv() {
+  if [[ $2 =~ ^-?[0-9]+$ ]]; then printf -v "$1" '%s' "$2"; else printf -v "$1" 'null'; fi
+}
+
+# Sets the variable named $1 to path $2 with \`~\` expanded (expand_home without a subshell).
+expand_home_var() {
+  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
+  case $2 in
+    '~') printf -v "$1" '%s' "$HOME" ;;
+    '~/'*) printf -v "$1" '%s/%s' "$HOME" "\${2#\\~/}" ;;
+    *) printf -v "$1" '%s' "$2" ;;
+  esac
+}
+
 # Prints a number, or null when $1 is not an integer.
 json_int() {
   if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
@@ -460,6 +475,18 @@ run_signal() {
   else
     attempt_signal "$1" "$2"
   fi
+}
+
+# Sets the variable named $1 to the highest attempt number in run dir $2, without a subshell.
+last_attempt_var() {
+  local _n=0 _d _b
+  for _d in "$2"/attempts/*/; do
+    [ -d "$_d" ] || continue
+    _b=\${_d%/}
+    _b=\${_b##*/}
+    is_attempt "$_b" && ((_b > _n)) && _n=$_b
+  done
+  printf -v "$1" '%s' "$_n"
 }
 
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
@@ -761,7 +788,8 @@ main "$@"; exit $?
 `, "probe.sh": `#!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
 # Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), \`cell RUN_ID
-# CELL ATTEMPT LOG_OFFSET\` lines for a sweep's cells the last tick saw, then \`end\`.
+# CELL ATTEMPT LOG_OFFSET FINAL\` lines for a sweep's cells the last tick saw (FINAL 1: it saw that attempt's
+# DONE/FAILED, so its whole log was read), then \`end\`.
 # Never writes, never kills; liveness comes from the recorded pid and its start time, never from
 # matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
 # Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
@@ -774,14 +802,14 @@ CKPT_MAX=20000
 CELL_DELTA_MAX=16384
 CELL_TAIL_MAX=4096
 CELLS_MAX=512
-declare -A CELL_SEEN
+declare -A CELL_SEEN LIVE_START
 
 # Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
 # count and the newest file's path, mtime and size.
 checkpoints_json() {
   local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
   rd workdir "$run_dir/workdir"
-  workdir=$(expand_home "$workdir")
+  expand_home_var workdir "$workdir"
   rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
     # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
@@ -819,12 +847,20 @@ checkpoints_json() {
 }
 
 # mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
+# Files stat'ed ahead by prestat (a sweep's live cells, in one call): path \u2192 "size mtime".
+declare -A PRE
+
 stat_files() {
   local i=0 f list=() idx=() size mt
   for f in "$@"; do
     M[i]=null
     S[i]=0
-    if [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
+    if [ -n "\${PRE[$f]:-}" ]; then
+      size=\${PRE[$f]%% *}
+      mt=\${PRE[$f]#* }
+      [ "$mt" = - ] || M[i]=$mt
+      S[i]=$size
+    elif [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
     i=$((i + 1))
   done
   ((\${#list[@]})) || return 0
@@ -838,12 +874,13 @@ stat_files() {
 }
 
 # The fields of one record (a run's or a cell's: the same layout) after its id: attempt, liveness, markers,
-# times, log bytes (at most $5 new past offset $3 of attempt $2, and a tail of $6), checkpoints. No braces.
+# times, log bytes (at most $4 new past offset $3 of attempt $2, and a tail of $5), checkpoints. No braces.
+# With $6 = window (cells), the new bytes and the tail come as one read: \`window_b64\` from \`window_from\`.
 record_fields() {
-  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 a n size alive=false marker="" marker_kind=null start
+  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 mode=\${6:-} a n size alive=false marker="" marker_kind=null start wfrom
   local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
   local -a M S
-  n=$(last_attempt "$dir")
+  last_attempt_var n "$dir"
   a=$dir/attempts/$n
   ((n > 0)) && run_alive "$a" && alive=true
   if [ -f "$dir/DONE" ]; then rd marker "$dir/DONE"; marker_kind='"DONE"'
@@ -867,56 +904,139 @@ record_fields() {
   jv j_handle "\${handle:0:512}"
   delta=''
   tail=''
+  if [ "$mode" = window ]; then
+    wfrom=$((size - tail_max))
+    ((wfrom > start)) && wfrom=$start
+    ((wfrom < 0)) && wfrom=0
+    # Read ahead by read_windows when it could (one process for all live cells), else here.
+    if [ -n "\${WIN[$a/log]+x}" ] && [ "\${WIN_FROM[$a/log]}" = "$wfrom" ]; then
+      delta=\${WIN[$a/log]}
+    elif ((size > 0)) && [ -f "$a/log" ]; then
+      delta=$(timeout 10 tail -c +$((wfrom + 1)) "$a/log" 2>/dev/null | head -c $((delta_max + tail_max)) | base64 -w0)
+    fi
+    printf '"window_from":%s,"window_b64":"%s",' "$wfrom" "$delta"
+    delta=''
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
-  if ((size > 0)) && [ -f "$a/log" ]; then
+  elif ((size > 0)) && [ -f "$a/log" ]; then
     ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
     tail=$(timeout 10 tail -c "$tail_max" "$a/log" 2>/dev/null | base64 -w0)
   fi
-  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' \\
-    "$(json_int "$n")" "$alive" "$(json_int "$pid")" "$j_started" "$(json_int "\${M[1]}")"
+  local i_n i_pid i_se i_ec i_hb i_size i_lm i_start
+  jiv i_n "$n"
+  jiv i_pid "$pid"
+  jiv i_se "\${M[1]}"
+  jiv i_ec "$exit_code"
+  jiv i_hb "\${M[2]}"
+  jiv i_size "$size"
+  jiv i_lm "\${M[0]}"
+  jiv i_start "$start"
+  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_handle" "$j_finished" "$(json_int "$exit_code")" "$j_marker" "$marker_kind" "$(json_int "\${M[2]}")"
+    "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
-    "$j_spec" "$(json_int "$size")" "$(json_int "\${M[0]}")" "$(json_int "$start")" "$delta" "$tail"
+    "$j_spec" "$i_size" "$i_lm" "$i_start" "$delta" "$tail"
   checkpoints_json "$dir"
 }
 
-# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
-# A cell the last tick already saw finished (same attempt, whole log read, a marker) is \`settled\`: only its
-# marker is sent, no log and no checkpoint scan, so a long sweep's tick costs what its live cells cost.
-cells_json() {
-  local run_id=$1 run_dir=$2 c first=1 n seen offset j_c j_marker marker kind size k=0
+# The log windows of many cells, read in one bounded process: lines \`PATH FROM\` in $1, results in WIN and
+# WIN_FROM by path (base64, at most CELL_DELTA_MAX + CELL_TAIL_MAX bytes each).
+declare -A WIN WIN_FROM
+read_windows() {
+  local wlist=$1 f from i=0
+  local -a paths=() froms=() out=()
+  [ -n "$wlist" ] || return 0
+  while read -r from f; do paths+=("$f"); froms+=("$from"); done <<<"$wlist"
+  # shellcheck disable=SC2016 # the inner script expands its own variables
+  mapfile -t out < <(printf '%s\\n' "$wlist" | timeout 10 bash -c '
+    while read -r from f; do
+      if [ -f "$f" ]; then tail -c +$((from + 1)) "$f" 2>/dev/null | head -c "$1" | base64 -w0; fi
+      echo
+    done' _ $((CELL_DELTA_MAX + CELL_TAIL_MAX)))
+  for f in "\${paths[@]}"; do
+    # A read that did not finish (timeout) leaves no line: that cell is read again on its own.
+    if ((i < \${#out[@]})); then WIN[$f]=\${out[i]}; WIN_FROM[$f]=\${froms[i]}; fi
+    i=$((i + 1))
+  done
+}
+
+# Stats many files in one call, for stat_files to find in PRE (a missing file is remembered as size 0).
+prestat() {
   local -a M S
-  printf ',"cells":['
+  local i=0 f
+  (($#)) || return 0
+  stat_files "$@"
+  for f in "$@"; do
+    if [ "\${M[i]}" = null ]; then PRE[$f]="\${S[i]} -"; else PRE[$f]="\${S[i]} \${M[i]}"; fi
+    i=$((i + 1))
+  done
+}
+
+# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
+# A cell the last tick already saw finished (same attempt, its marker seen, so its whole log was read) is
+# \`settled\`: only its marker is sent, no log, no stat and no checkpoint scan, so a long sweep's tick costs
+# what its live cells cost.
+cells_json() {
+  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout=''
+  local -a names=() ns=() seens=() offsets=() finals=() kinds=() live=()
+  # One pass over the cells: what each is (settled, queued or live) and, for the live ones, the files to stat.
+  # Cell names passed is_cell_name, so they are JSON-safe as they are.
   while IFS= read -r c && ((k < CELLS_MAX)); do
     is_cell_name "$c" || continue
     k=$((k + 1))
-    ((first)) || printf ','
-    first=0
-    jv j_c "$c"
-    read -r seen offset <<<"\${CELL_SEEN[$run_id/$c]:-0 0}"
-    n=$(last_attempt "$run_dir/cells/$c")
+    d=$run_dir/cells/$c
+    last_attempt_var n "$d"
+    v=\${CELL_SEEN[$run_id/$c]:-0 0 0}
+    seen=\${v%% *}
+    v=\${v#* }
+    offset=\${v%% *}
+    final=\${v#* }
     kind=''
-    [ -f "$run_dir/cells/$c/DONE" ] && kind=DONE
-    [ -z "$kind" ] && [ -f "$run_dir/cells/$c/FAILED" ] && kind=FAILED
-    if [ -n "$kind" ] && ((n > 0 && seen == n)); then
-      stat_files "$run_dir/cells/$c/attempts/$n/log"
-      size=\${S[0]}
-      if ((offset == size)); then
-        rd marker "$run_dir/cells/$c/$kind"
-        jv j_marker "\${marker:0:1024}"
-        printf '{"id":%s,"exists":true,"settled":true,"attempt":%s,"marker_kind":"%s","marker":%s}' "$j_c" "$n" "$kind" "$j_marker"
-        continue
-      fi
-    fi
-    printf '{"id":%s,"exists":true,"settled":false,' "$j_c"
-    rd marker "$run_dir/cells/$c/attempts/$n/gpus"
-    jv j_marker "\${marker:0:256}"
-    printf '"gpus":%s,' "$j_marker"
-    record_fields "$run_dir/cells/$c" "$seen" "$offset" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX"
-    printf '}'
+    if [ -f "$d/DONE" ]; then kind=DONE; elif [ -f "$d/FAILED" ]; then kind=FAILED; fi
+    names+=("$c") ns+=("$n") seens+=("$seen") offsets+=("$offset") finals+=("$final") kinds+=("$kind")
+    ((n > 0)) || continue
+    [ -n "$kind" ] && ((seen == n && final == 1)) && continue
+    live+=("$d/attempts/$n/log" "$d/attempts/$n/started_at" "$d/heartbeat")
+    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
+    if ((seen == n)); then LIVE_START[$d/attempts/$n/log]=$offset; else LIVE_START[$d/attempts/$n/log]=0; fi
   done <"$run_dir/cells.list"
-  printf ']'
+  prestat "\${live[@]}"
+  # Then their log windows, in one read (the same window record_fields would take: see there).
+  local wl='' p size start wfrom
+  for ((i = 0; i < \${#live[@]}; i += 3)); do
+    p=\${live[i]}
+    size=\${PRE[$p]%% *}
+    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
+    start=\${LIVE_START[$p]}
+    ((start > size)) && start=0
+    ((size - start <= CELL_DELTA_MAX)) || start=$((size - CELL_DELTA_MAX))
+    wfrom=$((size - CELL_TAIL_MAX))
+    ((wfrom > start)) && wfrom=$start
+    ((wfrom < 0)) && wfrom=0
+    wl+="$wfrom $p"$'\\n'
+  done
+  read_windows "\${wl%$'\\n'}"
+  printf ',"cells":['
+  for ((i = 0; i < \${#names[@]}; i++)); do
+    c=\${names[i]} n=\${ns[i]} kind=\${kinds[i]}
+    ((i == 0)) || cout+=','
+    if [ -n "$kind" ] && ((n > 0 && seens[i] == n && finals[i] == 1)); then
+      rd marker "$run_dir/cells/$c/$kind"
+      jv j_marker "\${marker:0:1024}"
+      cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":true,\\"attempt\\":$n,\\"marker_kind\\":\\"$kind\\",\\"marker\\":$j_marker}"
+    elif ((n == 0)); then
+      # Queued: nothing started yet, so nothing to read.
+      cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true}"
+    else
+      printf '%s' "$cout"
+      cout=''
+      rd marker "$run_dir/cells/$c/attempts/$n/gpus"
+      jv j_marker "\${marker:0:256}"
+      printf '{"id":"%s","exists":true,"settled":false,"gpus":%s,' "$c" "$j_marker"
+      record_fields "$run_dir/cells/$c" "\${seens[i]}" "\${offsets[i]}" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX" window
+      printf '}'
+    fi
+  done
+  printf '%s]' "$cout"
 }
 
 run_json() {
@@ -960,12 +1080,13 @@ main() {
     "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
   local -a RUN_LINES=()
   local cell
-  while read -r key id seen offset cell; do
+  local final
+  while read -r key id seen offset cell final; do
     [ "$key" = end ] && break
     if [ "$key" = cell ]; then
-      # \`cell RUN CELL ATTEMPT OFFSET\`: here seen is the cell name, offset the attempt, cell the offset.
-      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]]; then
-        CELL_SEEN[$id/$seen]="$offset $cell"
+      # \`cell RUN CELL ATTEMPT OFFSET FINAL\`: here seen is the cell name, offset the attempt, cell the offset.
+      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]] && [[ $final =~ ^[01]$ ]]; then
+        CELL_SEEN[$id/$seen]="$offset $cell $final"
       fi
       continue
     fi
@@ -1024,12 +1145,16 @@ TETHER_FAILED_ANY=0
 trap 'TETHER_TERM=1' TERM
 export TETHER_QUEUE_A=$TETHER_A
 
+# Each cell's last attempt, learnt once here and kept as cells start (no subshell per cell per update).
+declare -A TETHER_ATT
+for TETHER_C in "\${TETHER_CELLS[@]}"; do TETHER_ATT[$TETHER_C]=$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C"); done
+TETHER_J_RUN=$(json_str "$(basename "$TETHER_RUN_DIR")")
+
 # cells.json: every cell's state as the queue knows it (pending, running, done, failed), its attempt and GPUs.
 write_status() {
-  local c first=1 state n out='{"schema":"tether.cells/v1","run_id":'
-  out+="$(json_str "$(basename "$TETHER_RUN_DIR")"),\\"queue_attempt\\":$TETHER_ATTEMPT,\\"cells\\":["
+  local c first=1 state n j out="{\\"schema\\":\\"tether.cells/v1\\",\\"run_id\\":$TETHER_J_RUN,\\"queue_attempt\\":$TETHER_ATTEMPT,\\"cells\\":["
   for c in "\${TETHER_CELLS[@]}"; do
-    n=$(last_attempt "$TETHER_RUN_DIR/cells/$c")
+    n=\${TETHER_ATT[$c]:-0}
     if [ -n "\${TETHER_PID[$c]:-}" ]; then state=running
     elif [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then state='done'
     elif [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ]; then state=failed
@@ -1037,14 +1162,15 @@ write_status() {
     else state=pending; fi
     ((first)) || out+=','
     first=0
-    out+="{\\"name\\":$(json_str "$c"),\\"state\\":\\"$state\\",\\"attempt\\":$n,\\"gpus\\":$(json_str "\${TETHER_GPUS[$c]:-}")}"
+    jv j "$c"
+    out+="{\\"name\\":$j,\\"state\\":\\"$state\\",\\"attempt\\":$n,\\"gpus\\":\\"\${TETHER_GPUS[$c]:-}\\"}"
   done
   printf '%s]}\\n' "$out" | atomic_write "$TETHER_RUN_DIR/cells.json"
 }
 
 start_cell() {
   local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
-  last=$(last_attempt "$dir")
+  last=\${TETHER_ATT[$c]:-0}
   # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
   if [ -f "$dir/FAILED" ] && ((last > 0)); then mv -f "$dir/FAILED" "$dir/attempts/$last/FAILED"; fi
   n=$((last + 1))
@@ -1060,16 +1186,27 @@ start_cell() {
     TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
   fi
   TETHER_PID[$c]=$!
+  TETHER_ATT[$c]=$n
   TETHER_START[$c]=$(pid_start "$!")
   TETHER_GPUS[$c]=$gpus
   tether_log "cell $c attempt $n started\${gpus:+ on GPUs $gpus} (pid $!)"
+}
+
+# True while process $1 runs with start time $2 (not a zombie), read from /proc without a subshell.
+alive_as() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat "$2"
+  [ "$1" != Z ] && [ "\${20}" = "\${!#}" ]
 }
 
 # Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
 reap() {
   local c any=1 g
   for c in "\${!TETHER_PID[@]}"; do
-    if [ "$(pid_start "\${TETHER_PID[$c]}")" != "\${TETHER_START[$c]}" ]; then
+    if ! alive_as "\${TETHER_PID[$c]}" "\${TETHER_START[$c]}"; then
       wait "\${TETHER_PID[$c]}" 2>/dev/null
       if [ -n "\${TETHER_GPUS[$c]}" ]; then
         for g in \${TETHER_GPUS[$c]//,/ }; do TETHER_FREE+=("$g"); done
@@ -1126,7 +1263,7 @@ TETHER_FINISHED=$(now_utc)
 TETHER_BAD=() TETHER_NOT_RUN=()
 for TETHER_C in "\${TETHER_CELLS[@]}"; do
   if [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ]; then continue; fi
-  if [ "$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C")" -gt 0 ]; then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
+  if ((\${TETHER_ATT[$TETHER_C]:-0} > 0)); then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
 done
 json_list() {
   local x first=1 out='['

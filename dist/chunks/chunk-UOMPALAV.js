@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-WPK4EU7Y.js";
+} from "./chunk-3NGSRKXW.js";
 import {
   parseSweep
 } from "./chunk-U6OMOZ7A.js";

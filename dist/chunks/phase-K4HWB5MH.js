@@ -11,7 +11,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-OW5DIGF7.js";
+} from "./chunk-PJBGNMAZ.js";
 import {
   parseCollect
 } from "./chunk-IN4BK4MR.js";
@@ -19,11 +19,11 @@ import "./chunk-JMKXPYYV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-IXB5KKVV.js";
+} from "./chunk-MIP2A2I3.js";
 import {
   shellQuote
-} from "./chunk-7DHITOOT.js";
-import "./chunk-WPK4EU7Y.js";
+} from "./chunk-ASIH7H2D.js";
+import "./chunk-3NGSRKXW.js";
 import "./chunk-U6OMOZ7A.js";
 import "./chunk-XSXAROAL.js";
 import {

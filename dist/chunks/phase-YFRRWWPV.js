@@ -13,14 +13,14 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-IXB5KKVV.js";
+} from "./chunk-MIP2A2I3.js";
 import {
   QUEUE,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-7DHITOOT.js";
+} from "./chunk-ASIH7H2D.js";
 import {
   renderRegistration,
   signedBytes
@@ -34,8 +34,8 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-QB4DYUNY.js";
-import "./chunk-WPK4EU7Y.js";
+} from "./chunk-UOMPALAV.js";
+import "./chunk-3NGSRKXW.js";
 import "./chunk-U6OMOZ7A.js";
 import {
   ATTEMPT_MAX,

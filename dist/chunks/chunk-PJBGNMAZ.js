@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-7DHITOOT.js";
+} from "./chunk-ASIH7H2D.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-7DHITOOT.js";
+} from "./chunk-ASIH7H2D.js";
 import {
   specExpectedDuration
 } from "./chunk-64B2ISH2.js";
 import {
   backendOf
-} from "./chunk-WPK4EU7Y.js";
+} from "./chunk-3NGSRKXW.js";
 import "./chunk-U6OMOZ7A.js";
 import {
   ATTEMPT_MAX,
@@ -49,6 +49,7 @@ var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
 var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
 var CELL_LIMITS = { delta: 4 * Math.ceil(16384 / 3), tail: 4 * Math.ceil(4096 / 3) };
+var CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
 var CELLS_MAX = 512;
 function marker(kind, text, where) {
   if (kind === null || kind === void 0) return null;
@@ -63,6 +64,7 @@ var TIME = { min: 0, max: 1e11 };
 function parseCell(raw, where) {
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
   if (bool(x, "settled", where)) {
     return {
       id,
@@ -72,7 +74,16 @@ function parseCell(raw, where) {
     };
   }
   const rec = parseRecord(x, where, id, CELL_LIMITS);
-  return { ...rec, settled: false, gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ }) };
+  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
+  return {
+    ...rec,
+    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
+    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
+    settled: false,
+    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
+  };
 }
 function parseRun(raw, i) {
   const where = `probe runs[${i}]`;
@@ -173,7 +184,7 @@ async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   try {
     const lines = runs.flatMap((r2) => [
       `run ${r2.id} ${r2.attempt} ${r2.offset}`,
-      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset}`)
+      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
     ]);
     const data = lines.join("\n") + "\nend\n";
     const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });

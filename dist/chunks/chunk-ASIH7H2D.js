@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-WPK4EU7Y.js";
+} from "./chunk-3NGSRKXW.js";
 import {
   BoxDataError,
   parseJson

@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-OW5DIGF7.js";
+} from "./chunk-PJBGNMAZ.js";
 import {
   parseTeardown
 } from "./chunk-FDKEA2ZZ.js";
@@ -19,11 +19,11 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   openPinned
-} from "./chunk-IXB5KKVV.js";
+} from "./chunk-MIP2A2I3.js";
 import {
   connect
-} from "./chunk-7DHITOOT.js";
-import "./chunk-WPK4EU7Y.js";
+} from "./chunk-ASIH7H2D.js";
+import "./chunk-3NGSRKXW.js";
 import "./chunk-XSXAROAL.js";
 import {
   loadCredential
