@@ -8,6 +8,10 @@ import { launchPhase } from '../../src/launch/phase.ts';
 import { teardownPhase } from '../../src/teardown/phase.ts';
 import { patrolPhase } from '../../src/patrol/phase.ts';
 import { probeHost } from '../../src/remote/probe.ts';
+import { stopRun } from '../../src/remote/stop.ts';
+import { parseConnection } from '../../src/config/connection.ts';
+import { connect } from '../../src/ssh/client.ts';
+import { loadCredential } from '../../src/ssh/keys.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { fakeGpus, h100s } from '../harness/fake-gpu.ts';
 import { captureReporter } from '../harness/reporter.ts';
@@ -305,6 +309,29 @@ describe('a sweep on one box', () => {
       rmSync(stateFile, { force: true });
     }
   }, 180_000);
+
+  it('stop by handle stops the whole sweep: the queue and its running cells get TERM, each writes its marker as stopped', async () => {
+    box.sh(`echo 600 > ${box.home}/code/dur`);
+    const cells = ['s1: bash cell.sh "$(cat dur)"', 's2: bash cell.sh "$(cat dur)"', 's3: bash cell.sh "$(cat dur)"'].join('\n');
+    await launch('sw-stop-all', { cells, 'gpus-per-cell': '1', 'max-parallel': '2' });
+    const dir = runDir('sw-stop-all');
+    await waitFor('two cells running', () => existsSync(`${dir}/cells/s2/attempts/1/pid_start`), 30_000, 200);
+    const cfg = parseConnection(box.inputs(), {});
+    const session = await connect(cfg, loadCredential(cfg.key));
+    try {
+      const r = await stopRun(session, dir, 10);
+      expect(r).toMatchObject({ attempt: 1, wasAlive: true, escalated: false, alive: false, markerKind: 'FAILED' });
+    } finally {
+      session.close();
+    }
+    expect(JSON.parse(read(`${dir}/FAILED`))).toMatchObject({ stage: 'stopped', signal: 'TERM', failed_cells: ['s1', 's2'], not_run: ['s3'] });
+    for (const c of ['s1', 's2']) expect(JSON.parse(read(`${dir}/cells/${c}/FAILED`))).toMatchObject({ stage: 'stopped', signal: 'TERM' });
+    expect(existsSync(`${dir}/cells/s3/attempts/1`)).toBe(false);
+    // Nothing of the sweep is left running.
+    const pids = ['s1', 's2'].map((c) => Number(read(`${dir}/cells/${c}/attempts/1/pid`).trim()));
+    for (const pid of [...pids, Number(read(`${dir}/attempts/1/pid`).trim())])
+      expect(existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))).toBe(false);
+  }, 60_000);
 
   it('launching again while the queue lives starts nothing; resume after a reboot reruns only the unfinished cells', async () => {
     // The slow cells read how long to sleep from a file, so the resumed attempt runs the identical command.
