@@ -1,7 +1,7 @@
 // Bundles each action entry and the CLI into one ESM file under dist/ (committed; CI rebuilds and diffs).
 import { build, type Plugin } from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PHASE_LIST } from '../src/phases.ts';
 import { bundledPackages, renderLicenses } from './third-party-licenses.ts';
 
@@ -39,6 +39,18 @@ const scriptTexts: Plugin = {
   },
 };
 
+/** The CLI reads only `version` from package.json: the bundle carries that, not the whole file (scripts, deps). */
+const versionOnly: Plugin = {
+  name: 'version-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+      if (args.path !== resolve('package.json')) return undefined;
+      const { version } = JSON.parse(readFileSync(args.path, 'utf8')) as { version: string };
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
 // ssh2 and its deps are CommonJS and use require/__dirname; give every ESM output file both. `var`, not
 // `const`: a bundled ESM dependency may declare its own module-level __filename in the same chunk.
 const banner = [
@@ -57,7 +69,7 @@ const common = {
   target: 'node24',
   // The native ssh2 binding is Node-ABI specific; the bundle uses ssh2's pure-JS crypto (control plane only).
   external: ['*.node'],
-  plugins: [scriptTexts],
+  plugins: [scriptTexts, versionOnly],
   // Licence texts go to dist/licenses.txt whole (below), not as scattered comments.
   legalComments: 'none' as const,
   metafile: true,
