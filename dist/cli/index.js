@@ -110,6 +110,10 @@ var init_inputs = __esm({
       "on-cell-failure",
       "then",
       "workdir",
+      "slurm-options",
+      "slurm-conf",
+      "signal-lead",
+      "requeue",
       "env",
       "secrets",
       "backend",
@@ -523,6 +527,8 @@ var init_defaults = __esm({
       launch: {
         ...AUDIT,
         backend: "tmux",
+        "signal-lead": "360",
+        requeue: "true",
         "gpus-per-cell": "1",
         "on-cell-failure": "continue",
         resume: "false",
@@ -1100,7 +1106,112 @@ main() {
     "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
 }
 main "$@"; exit $?
-`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_tmux.sh": `#!/usr/bin/env bash
+`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_slurm.sh": `#!/usr/bin/env bash
+# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
+# Backend slurm (sent with lib.sh to every on-box script): the wrapper is the batch script, submitted with
+# sbatch on the login node; the job runs on compute nodes over the shared filesystem the run record lives
+# on. The handle is \`slurm:<job id>\`; liveness and state come from Slurm (squeue, then sacct), never from a
+# pid on the login node. SLURM_CONF comes from the run record (the \`slurm-conf\` input), when given.
+
+# SLURM_CONF of the run whose record holds attempt dir $1 (or RUN_DIR), exported for the slurm commands.
+slurm_env() {
+  local conf='' run=\${1:-$RUN_DIR}
+  rd conf "$run/slurm_conf"
+  if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
+}
+
+# The job id of the attempt in dir $1, from its handle (digits only: it goes into squeue/scancel argv).
+slurm_job_of() {
+  local handle=''
+  rd handle "$1/handle"
+  handle=\${handle#slurm:}
+  [[ $handle =~ ^[0-9]{1,12}$ ]] || return 1
+  printf '%s' "$handle"
+}
+
+# Submits wrapper $1 as attempt $2 (heartbeat $3 s) with the run's recorded sbatch options; sets HANDLE.
+# An sbatch refusal (bad partition, account, QOS) is a failed launch with Slurm's own words, and leaves no
+# attempt behind.
+backend_start_slurm() {
+  local wrapper=$1 n=$2 hb=$3 a id err run_id
+  local -a opts=()
+  a=$RUN_DIR/attempts/$n
+  run_id=\${RUN_DIR##*/}
+  slurm_env "$RUN_DIR"
+  command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
+  [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
+  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --output="$a/slurm.out" --open-mode=append \\
+    "\${opts[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
+  id=\${id%%;*}
+  if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
+    rd err "$a/sbatch.err"
+    rm -rf "$a"
+    refuse 18 sbatch-refused "sbatch refused the job: \${err:0:2000}"
+  fi
+  printf '%s\\n' "$id" | atomic_write "$a/job_id"
+  HANDLE="slurm:$id"
+}
+
+# The job's state as Slurm says it now: squeue while it is known there, else sacct (sacct -c without
+# accounting storage). Sets SLURM_STATE, SLURM_REASON, SLURM_NODES, SLURM_ELAPSED, SLURM_LIMIT, SLURM_EXIT.
+slurm_state() {
+  local job=$1 line
+  SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT=''
+  line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l' 2>/dev/null | head -n 1)
+  if [ -n "$line" ]; then
+    IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+    return 0
+  fi
+  line=$(timeout 15 sacct -n -P -X -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || line=$(timeout 15 sacct -c -n -P -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || return 1
+  IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+  # "CANCELLED by 1000" keeps who; the state word is the first.
+  SLURM_REASON=\${SLURM_STATE#* }
+  [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
+  SLURM_STATE=\${SLURM_STATE%% *}
+}
+
+# True while the attempt in directory $1 is queued or running in Slurm (any state before the end).
+backend_alive_slurm() {
+  local job
+  job=$(slurm_job_of "$1") || return 1
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || return 1
+  case $SLURM_STATE in
+    PENDING | RUNNING | CONFIGURING | COMPLETING | REQUEUED | REQUEUE_HOLD | REQUEUE_FED | RESIZING | SIGNALING | STAGE_OUT | SUSPENDED | STOPPED) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
+backend_observe_slurm() {
+  local job j_s j_r j_n j_e j_l j_x
+  job=$(slurm_job_of "$1") || { printf 'null'; return 0; }
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || { printf '{"job":"%s","state":"UNKNOWN"}' "$job"; return 0; }
+  jv j_s "\${SLURM_STATE:0:32}"
+  jv j_r "\${SLURM_REASON:0:256}"
+  jv j_n "\${SLURM_NODES:0:1024}"
+  jv j_e "\${SLURM_ELAPSED:0:32}"
+  jv j_l "\${SLURM_LIMIT:0:32}"
+  jv j_x "\${SLURM_EXIT:0:16}"
+  printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x"
+}
+
+# Sends signal $2 to the attempt in directory $1: TERM to every step and the batch shell, so the job may
+# checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
+backend_stop_slurm() {
+  local job
+  job=$(slurm_job_of "$1") || return 1
+  slurm_env "\${1%/attempts/*}"
+  backend_alive_slurm "$1" || return 1
+  if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi
+}
+
+# Slurm holds the job: launch does not wait for a pid on the login node (the job may still be pending).
+backend_queued_slurm() { :; }
+`, "backend_tmux.sh": `#!/usr/bin/env bash
 # shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
 # Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
 # <run-dir>/tmux.sock, never the user's. The job runs on this box, so liveness is the wrapper's pid with
@@ -1158,7 +1269,7 @@ main "$@"; exit $?
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
-#   17 a sweep's cells need more GPUs than the box has
+#   17 a sweep's cells need more GPUs than the box has \xB7 18 the scheduler refused the job (sbatch's words)
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
 # A sweep adds: cells (lines \`NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC\`), sweep (\`GPUS_PER_CELL
@@ -1185,7 +1296,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf=''
 
 # A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
 # then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
@@ -1262,6 +1373,10 @@ main() {
     LAST_STARTED=\${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
     if run_alive "$a"; then
+      local h=''
+      rd h "$a/handle"
+      # A scheduler's job: its id says more than a pid on some compute node.
+      if declare -F "backend_queued_\${h%%:*}" >/dev/null; then refuse 10 alive "already queued or running: attempt $LAST, $h"; fi
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
@@ -1284,6 +1399,8 @@ main() {
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
       printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
+      printf '%s' "$DATA_sbatch_options" | atomic_write "$RUN_DIR/sbatch_options" &&
+      printf '%s' "$DATA_slurm_conf" | atomic_write "$RUN_DIR/slurm_conf" &&
       printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
       printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
       refuse 16 io-error "cannot write the run record in $RUN_DIR"
@@ -1310,13 +1427,18 @@ main() {
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
   fi
 
-  for ((i = 0; i < 400; i++)); do
-    [ -s "$a/pid_start" ] && break
-    sleep 0.025
-  done
-  pid=$(cat "$a/pid" 2>/dev/null)
-  started=$(cat "$a/started_at" 2>/dev/null)
-  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  if declare -F "backend_queued_$backend" >/dev/null; then
+    # A scheduler holds the job: it may wait in its queue, so there is no pid to wait for here.
+    pid='' started=''
+  else
+    for ((i = 0; i < 400; i++)); do
+      [ -s "$a/pid_start" ] && break
+      sleep 0.025
+    done
+    pid=$(cat "$a/pid" 2>/dev/null)
+    started=$(cat "$a/started_at" 2>/dev/null)
+    [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  fi
   printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
     "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
     "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
@@ -1933,6 +2055,13 @@ record_fields() {
   printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
     "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
+  # A scheduler's own view of the attempt (backend_observe_<name>), when its backend has one.
+  local backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_observe_$backend" >/dev/null; then
+    printf '"scheduler":'
+    "backend_observe_$backend" "$a"
+    printf ','
+  fi
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
     "$j_spec" "$i_size" "$i_lm" "$i_start" "$delta" "$tail"
   checkpoints_json "$dir"
@@ -2398,6 +2527,16 @@ TETHER_RUN_DIR=$1
 TETHER_ATTEMPT=$2
 TETHER_HB=\${3:-30}
 TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+# Under Slurm this is the batch script. A requeued job runs it again with the same arguments: each run is
+# the next attempt (same job id), so no attempt's record is ever overwritten.
+if [ -n "\${SLURM_JOB_ID:-}" ] && [[ \${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0,3}$ ]]; then
+  TETHER_ATTEMPT=$((TETHER_ATTEMPT + SLURM_RESTART_COUNT))
+  mkdir -p "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT"
+  cp -f "$TETHER_A/handle" "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT/handle" 2>/dev/null
+  TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+  # The previous run's marker stays with its attempt.
+  [ -f "$TETHER_RUN_DIR/FAILED" ] && mv -f "$TETHER_RUN_DIR/FAILED" "$TETHER_RUN_DIR/attempts/$((TETHER_ATTEMPT - 1))/FAILED"
+fi
 
 # The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
 # tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
@@ -2406,6 +2545,10 @@ TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
 now_utc | atomic_write "$TETHER_A/started_at"
 printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
 printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+if [ -n "\${SLURM_JOB_ID:-}" ]; then
+  printf '%s\\n' "$SLURM_JOB_ID" | atomic_write "$TETHER_A/job_id"
+  printf '%s\\n' "\${SLURM_JOB_NODELIST:-}" | atomic_write "$TETHER_A/nodes"
+fi
 touch "$TETHER_RUN_DIR/heartbeat"
 
 (
@@ -2438,13 +2581,34 @@ fi
 # stop_requested first) is recorded as stage \`stopped\`; any other TERM keeps its stage.
 trap 'TETHER_TERM=1' TERM
 
+# Runs stage $1's text as the job; under Slurm in the background, so the lead signal (TERM to this batch
+# shell only, \`--signal=B:TERM@lead\`) is forwarded to the job at once and the training code can checkpoint.
+tether_stage() {
+  if [ -z "\${SLURM_JOB_ID:-}" ]; then
+    bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1
+    return
+  fi
+  bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1 &
+  TETHER_JOB=$!
+  trap 'TETHER_TERM=1; kill -TERM "$TETHER_JOB" 2>/dev/null' TERM
+  local rc
+  while :; do
+    wait "$TETHER_JOB"
+    rc=$?
+    # wait returns early (>128) when the trap ran; the job may still be checkpointing.
+    kill -0 "$TETHER_JOB" 2>/dev/null || break
+  done
+  trap 'TETHER_TERM=1' TERM
+  return "$rc"
+}
+
 TETHER_STAGE='command'
 if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
-  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
+  tether_stage "$(cat "$TETHER_RUN_DIR/command")"
   TETHER_RC=$?
   if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
     TETHER_STAGE='then'
-    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
+    tether_stage "$(cat "$TETHER_RUN_DIR/then")"
     TETHER_RC=$?
   fi
 else
@@ -2485,6 +2649,16 @@ var init_setsid = __esm({
   }
 });
 
+// src/backends/slurm.ts
+var slurm;
+var init_slurm = __esm({
+  "src/backends/slurm.ts"() {
+    "use strict";
+    init_script_text();
+    slurm = { name: "slurm", script: scriptText("backend_slurm.sh"), jobOnLoginHost: false, owns: (h) => /^slurm:\d+$/.test(h) };
+  }
+});
+
 // src/backends/tmux.ts
 var tmux;
 var init_tmux = __esm({
@@ -2504,9 +2678,117 @@ var init_backends = __esm({
   "src/backends/index.ts"() {
     "use strict";
     init_setsid();
+    init_slurm();
     init_tmux();
-    BACKEND_LIST = [tmux, setsid];
+    BACKEND_LIST = [tmux, setsid, slurm];
     BACKEND_NAMES = BACKEND_LIST.map((b) => b.name);
+  }
+});
+
+// src/config/slurm.ts
+function parseSlurmOptions(raw) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  (raw ?? "").split("\n").forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith("#")) return;
+    const where = `line ${i + 1}`;
+    if (/\s/.test(t)) throw new InputError("slurm-options", `${where}: ${show(t)} holds a space; one --option=value a line`);
+    const m = /^--([a-z][a-z-]{1,30})(?:=(.*))?$/.exec(t);
+    if (!m) throw new InputError("slurm-options", `${where}: ${show(t)} is not --option=value (long sbatch options only)`);
+    const [, name = "", value] = m;
+    if (name in TETHERS) throw new InputError("slurm-options", `${where}: --${name} is not allowed: ${TETHERS[name]}`);
+    if (!(name in SBATCH_ALLOWED))
+      throw new InputError("slurm-options", `${where}: --${name} is not an sbatch option tether passes (allowed: ${Object.keys(SBATCH_ALLOWED).join(", ")})`);
+    const pattern = SBATCH_ALLOWED[name];
+    if (pattern === null) {
+      if (value !== void 0) throw new InputError("slurm-options", `${where}: --${name} takes no value`);
+    } else if (value === void 0 || !pattern?.test(value)) {
+      throw new InputError("slurm-options", `${where}: --${name} needs a value like ${example(name)}, got ${show(value ?? "")}`);
+    }
+    if (seen.has(name)) throw new InputError("slurm-options", `${where}: --${name} is given twice`);
+    seen.add(name);
+    out.push(t);
+  });
+  if (out.length > 32) throw new InputError("slurm-options", `has ${out.length} options; at most 32`);
+  return out;
+}
+function example(name) {
+  const ex = { time: "12:00:00", nodes: "2", mem: "64G", gres: "gpu:4", partition: "gpu", account: "proj123" };
+  return ex[name] ?? (SBATCH_ALLOWED[name] === COUNT ? "4" : "name");
+}
+function parseSlurm(inputs, backend) {
+  const given = ["slurm-options", "slurm-conf"].filter((k) => (inputs[k] ?? "").trim());
+  if (backend !== "slurm") {
+    if (given.length) throw new InputError(given[0], "is for backend: slurm");
+    return void 0;
+  }
+  const conf = (inputs["slurm-conf"] ?? "").trim();
+  if (conf && !/^(\/|~\/)[A-Za-z0-9_./-]{1,1024}$/.test(conf))
+    throw new InputError("slurm-conf", `${show(conf)} is not an absolute path on the login node (or ~/\u2026)`);
+  const lead = number("signal-lead", inputs["signal-lead"], 360, 60, 65535);
+  if (!Number.isInteger(lead)) throw new InputError("signal-lead", "must be a whole number of seconds");
+  const requeue = bool("requeue", inputs["requeue"], true);
+  const sbatchOptions = [...parseSlurmOptions(inputs["slurm-options"]), `--signal=B:TERM@${lead}`, requeue ? "--requeue" : "--no-requeue"];
+  return { sbatchOptions, slurmConf: conf, signalLeadS: lead, requeue };
+}
+var NAME2, NAMES, COUNT, RANGE, MEM, TIME, GRES, NODELIST, CONSTRAINT, SBATCH_ALLOWED, TETHERS;
+var init_slurm2 = __esm({
+  "src/config/slurm.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    NAME2 = /^[A-Za-z0-9_.-]{1,64}$/;
+    NAMES = /^[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64}){0,31}$/;
+    COUNT = /^[1-9][0-9]{0,5}$/;
+    RANGE = /^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$/;
+    MEM = /^[1-9][0-9]{0,9}[KMGT]?$/;
+    TIME = /^([0-9]{1,7}|[0-9]{1,4}:[0-5][0-9]|[0-9]{1,4}:[0-5][0-9]:[0-5][0-9]|[0-9]{1,4}-[0-9]{1,2}(:[0-5][0-9](:[0-5][0-9])?)?)$/;
+    GRES = /^[A-Za-z0-9_.-]{1,32}(:[A-Za-z0-9_.-]{1,32}){0,2}(,[A-Za-z0-9_.-]{1,32}(:[A-Za-z0-9_.-]{1,32}){0,2}){0,7}$/;
+    NODELIST = /^[A-Za-z0-9_.,[\]-]{1,512}$/;
+    CONSTRAINT = /^[A-Za-z0-9_.&|,[\]*()-]{1,256}$/;
+    SBATCH_ALLOWED = {
+      partition: NAMES,
+      account: NAME2,
+      qos: NAME2,
+      reservation: NAME2,
+      time: TIME,
+      "time-min": TIME,
+      nodes: RANGE,
+      ntasks: COUNT,
+      "ntasks-per-node": COUNT,
+      "cpus-per-task": COUNT,
+      "cpus-per-gpu": COUNT,
+      gres: GRES,
+      gpus: GRES,
+      "gpus-per-node": GRES,
+      "gpus-per-task": GRES,
+      mem: MEM,
+      "mem-per-cpu": MEM,
+      "mem-per-gpu": MEM,
+      constraint: CONSTRAINT,
+      nodelist: NODELIST,
+      exclude: NODELIST,
+      exclusive: null,
+      "gres-flags": /^(enforce-binding|disable-binding)$/,
+      hint: /^(compute_bound|memory_bound|multithread|nomultithread)$/
+    };
+    TETHERS = {
+      wrap: "tether submits its own batch script (the command goes in `command`)",
+      output: "tether keeps the job's output in the run record",
+      error: "tether keeps the job's output in the run record",
+      input: "the job reads nothing from stdin",
+      chdir: "the job runs in `workdir`",
+      "job-name": "tether names the job after the run (tether-<run-id>)",
+      array: "a sweep (`cells`) becomes the array",
+      signal: "use `signal-lead`",
+      requeue: "use `requeue`",
+      "no-requeue": "use `requeue: false`",
+      export: "the job gets the step's `env` and `secrets`",
+      "export-file": "the job gets the step's `env` and `secrets`",
+      parsable: "tether reads the job id itself",
+      dependency: "tether tracks the jobs it submitted, not others"
+    };
   }
 });
 
@@ -2525,6 +2807,8 @@ function parseLaunch(inputs) {
     throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
   const sweep = parseSweep(inputs);
+  const backend = oneOf("backend", inputs["backend"], BACKENDS, "tmux");
+  const slurm2 = parseSlurm(inputs, backend);
   const checkpoints = globs("checkpoints", inputs["checkpoints"]);
   if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
   return {
@@ -2534,7 +2818,7 @@ function parseLaunch(inputs) {
     workdir: remotePath("workdir", inputs["workdir"], "~"),
     env,
     secretNames,
-    backend: oneOf("backend", inputs["backend"], BACKENDS, "tmux"),
+    backend,
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
@@ -2543,7 +2827,8 @@ function parseLaunch(inputs) {
     confirmTimeoutS: confirm,
     commit,
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0,
-    sweep
+    sweep,
+    slurm: slurm2
   };
 }
 function readSecrets(names2, env) {
@@ -2570,6 +2855,7 @@ var init_launch = __esm({
     init_audit();
     init_values();
     init_cells();
+    init_slurm2();
     BACKENDS = BACKEND_NAMES;
     SYNC_MODES = ["dir", "git-head"];
   }
@@ -2582,6 +2868,7 @@ var init_remediation = __esm({
     "use strict";
     STATES = [
       "queued",
+      "requeued",
       "launching",
       "running",
       "stalled",
@@ -2596,7 +2883,8 @@ var init_remediation = __esm({
     ];
     RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
     STATE_REMEDIATION = {
-      queued: "a sweep's cell waiting for a free slot (GPUs or max-parallel); it starts when another cell ends",
+      queued: "waiting to start: a sweep's cell for a free slot (GPUs or max-parallel), or a Slurm job in the queue (its reason: Priority, Resources, a QOS limit \u2026)",
+      requeued: "Slurm put the job back in its queue (preemption, a failed node, or scontrol requeue): it resumes as the next attempt with the same job id, from its last checkpoint",
       launching: "the job is starting; if it stays here for several ticks, read the attempt log",
       running: "nothing to do",
       stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
@@ -2617,6 +2905,9 @@ var init_remediation = __esm({
       nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
       preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
       stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
+      timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
+      "node-fail": `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,
+      cancelled: "cancelled in Slurm (scancel, by the user or an admin, CANCELLED): nothing to fix in the code; relaunch with resume: true when wanted",
       other: "the command failed: read the attempt log; resume only once the cause is known"
     };
     FLAG_REMEDIATION = {
@@ -2866,6 +3157,7 @@ import { createHash as createHash2 } from "node:crypto";
 function identity(cfg) {
   const h = createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`);
   if (cfg.sweep) h.update(`\0cells\0${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
+  if (cfg.slurm) h.update(`\0sbatch\0${cfg.slurm.sbatchOptions.join("\n")}`);
   return h.digest("hex");
 }
 function sortedJson(value) {
@@ -2894,6 +3186,7 @@ function buildSpec(cfg, createdAt) {
     backend: cfg.backend,
     created_at: createdAt.toISOString(),
     identity: identity(cfg),
+    ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions } : {},
     ...cfg.sweep ? {
       cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),
       gpus_per_cell: cfg.sweep.gpusPerCell,
@@ -23858,6 +24151,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join("\n"),
       wrapper: WRAPPER,
+      ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join("\n"), slurm_conf: cfg.slurm.slurmConf } : {},
       ...cfg.sweep ? {
         cells: cellData(cfg),
         sweep: `${cfg.sweep.gpusPerCell} ${cfg.sweep.maxParallel} ${cfg.sweep.onCellFailure}`,
@@ -23911,7 +24205,10 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     }
     return { ...withHead, result: "failed", message: "the wrapper is not running and left no DONE/FAILED marker" };
   }
-  if (!c.log_exists) return { ...withHead, result: "failed", message: "the job is running but its log does not exist" };
+  if (!c.log_exists) {
+    if (out.handle?.startsWith("slurm:")) return { ...withHead, result: "started", message: `Slurm job ${out.handle.slice(6)} is queued or starting` };
+    return { ...withHead, result: "failed", message: "the job is running but its log does not exist" };
+  }
   return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
 }
 var init_launch3 = __esm({
@@ -23965,7 +24262,7 @@ async function launchPhase(inputs, env, reporter, workspace, store) {
     throw new InputError("report-to", "needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)");
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
-  const auditCfg = cfg.audit ? parseAudit(inputs) : void 0;
+  const auditCfg = cfg.audit ? { ...parseAudit(inputs), ...cfg.backend === "slurm" ? { requireGpu: false } : {} } : void 0;
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
   const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
     if (registerTo && !("privateKey" in c))
@@ -31648,9 +31945,12 @@ function assess(runId2, seen, prev, opts, now) {
   let cls = null;
   let detail;
   const marker2 = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
+  const sched = run.scheduler ? fromScheduler(run.scheduler, marker2, run.startedEpoch !== null) : null;
   if (!run.exists) {
     state = "unknown";
     detail = "no run record";
+  } else if (sched) {
+    ({ state, cls, detail } = sched);
   } else if (marker2?.kind === "DONE") {
     if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
       state = "failed";
@@ -31749,6 +32049,18 @@ function assess(runId2, seen, prev, opts, now) {
   };
   return { verdict, memory };
 }
+function fromScheduler(v, marker2, ran) {
+  const job = `Slurm job ${v.job}`;
+  const why = v.reason && v.reason !== "None" ? ` (${v.reason})` : "";
+  if (v.state.startsWith("REQUEUE") || v.state === "PENDING" && ran) return { state: "requeued", cls: null, detail: `${job} back in the queue${why}` };
+  if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${why}` };
+  if (marker2?.stage === "stopped") return null;
+  const onTerm = marker2?.kind === "FAILED" && marker2.signal === "TERM" && v.state !== "PREEMPTED" && v.state !== "CANCELLED";
+  const cls = SLURM_CLASS[v.state] ?? (onTerm ? "timeout" : void 0);
+  if (!cls) return null;
+  const by = v.reason ? ` ${v.reason}` : "";
+  return { state: "failed", cls, detail: `${job} ${v.state}${by}${v.exit ? `, exit ${v.exit}` : ""}${v.nodes ? ` on ${v.nodes}` : ""}` };
+}
 function notObserved(runId2, seen, prev, iso) {
   const state = seen.kind === "transport" ? "unreachable" : "probe-error";
   const blind = (s) => s === "unreachable" || s === "probe-error";
@@ -31803,7 +32115,7 @@ function transportDetail(seen) {
   const bare = seen.detail.startsWith(`${seen.reason}: `) ? seen.detail.slice(seen.reason.length + 2) : seen.detail;
   return seen.reason === "unreachable" ? bare : `${seen.reason}: ${bare}`;
 }
-var pct;
+var pct, SLURM_CLASS;
 var init_verdict = __esm({
   "src/patrol/verdict.ts"() {
     "use strict";
@@ -31812,6 +32124,15 @@ var init_verdict = __esm({
     init_remediation();
     init_signatures();
     pct = (used, total) => total > 0 ? 100 * used / total : 0;
+    SLURM_CLASS = {
+      TIMEOUT: "timeout",
+      DEADLINE: "timeout",
+      OUT_OF_MEMORY: "oom",
+      NODE_FAIL: "node-fail",
+      BOOT_FAIL: "node-fail",
+      PREEMPTED: "preempted",
+      CANCELLED: "cancelled"
+    };
   }
 });
 
@@ -32316,6 +32637,7 @@ var init_patrol2 = __esm({
     init_cells2();
     ICON = {
       queued: "\u23F3",
+      requeued: "\u267B\uFE0F",
       launching: "\u{1F535}",
       running: "\u{1F7E2}",
       stalled: "\u{1F7E1}",
@@ -32553,13 +32875,28 @@ function parseCell(raw, where) {
     gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
   };
 }
+function parseScheduler(raw, where) {
+  if (raw === null) return null;
+  const x = obj(raw, where);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
+  return {
+    job: str(x, "job", where, { max: 12, pattern: /^\d{1,12}$/ }),
+    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
+    nodes: text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/)
+  };
+}
 function parseRun(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
   const exists = bool2(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
-  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const parsed = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const run = x["scheduler"] === void 0 ? parsed : { ...parsed, scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) };
   if (x["cells"] === void 0) return run;
   const cells2 = [];
   const cellErrors = {};
@@ -32590,20 +32927,20 @@ function parseRecord(x, where, id, limits) {
     handle,
     // A handle no backend claims (an older record) is judged as a job on this machine, as before.
     jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
-    startedEpoch: optInt(x, "started_epoch", where, TIME),
+    startedEpoch: optInt(x, "started_epoch", where, TIME2),
     exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
     marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME2),
     expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
     logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME),
+    logMtime: optInt(x, "log_mtime", where, TIME2),
     delta: b64(deltaB64),
     deltaFrom: int(x, "delta_from", where),
     tail: b64(tailB64),
     checkpoints: {
       count: int(ck, "count", ckWhere),
       newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
-      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME2),
       newestBytes: optInt(ck, "newest_bytes", ckWhere)
     }
   };
@@ -32628,8 +32965,8 @@ function parseProbe(raw, runRoot) {
   });
   return {
     hostname: str(r, "hostname", "probe", { max: 255 }),
-    now: int(r, "now", "probe", TIME),
-    btime: optInt(r, "btime", "probe", TIME),
+    now: int(r, "now", "probe", TIME2),
+    btime: optInt(r, "btime", "probe", TIME2),
     disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
     memory: parseMemory(
       str(mem, "max", "probe.memory", { max: 64 }),
@@ -32645,7 +32982,7 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_LIMITS, CELL_WINDOW, CELLS_MAX2, TIME;
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_LIMITS, CELL_WINDOW, CELLS_MAX2, TIME2;
 var init_probe_parse = __esm({
   "src/remote/probe-parse.ts"() {
     "use strict";
@@ -32662,7 +32999,7 @@ var init_probe_parse = __esm({
     CELL_LIMITS = { delta: 4 * Math.ceil(16384 / 3), tail: 4 * Math.ceil(4096 / 3) };
     CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
     CELLS_MAX2 = 512;
-    TIME = { min: 0, max: 1e11 };
+    TIME2 = { min: 0, max: 1e11 };
   }
 });
 
@@ -35695,13 +36032,17 @@ var OPTION_HELP = {
   workdir: "directory on the box to run in (default ~)",
   env: "non-secret NAME=value lines exported to the job (values taken literally)",
   secrets: "names of environment variables of this step whose values are sent to the job on stdin (masked; never in argv, files or logs)",
-  backend: "tmux (default) or setsid",
+  backend: "tmux (default), setsid, or slurm (sbatch through the login node; see slurm-options)",
   cells: 'launch: a sweep instead of one command, one cell a line "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records; collect: the cells of a sweep to collect (default: all, each must be DONE)',
   "cell-template": "a sweep from values: a command with {value} (each value as one shell-quoted word) and {name} (the cell name made from it)",
   "cell-values": "the values for cell-template, one a line; each becomes a cell named by the value with other characters as _",
   "gpus-per-cell": "GPUs each cell gets through CUDA_VISIBLE_DEVICES (default 1; 0: CPU cells)",
   "max-parallel": "cells running at once (default: the box's GPUs \xF7 gpus-per-cell, or its CPUs for CPU cells)",
   "on-cell-failure": "continue (default: the other cells still run) or stop (no new cell starts after a failure)",
+  "slurm-options": "backend slurm: sbatch options, one --option=value a line (partition, account, qos, time, nodes, ntasks, cpus-per-task, gres, gpus, mem, constraint, exclusive, \u2026); tether sets output, job name, signal, requeue and array itself",
+  "slurm-conf": "backend slurm: SLURM_CONF for the Slurm commands on the login node (default: its own configuration)",
+  "signal-lead": "backend slurm: seconds before the time limit when the job gets TERM to checkpoint (default 360, at least 60: Slurm may send it up to 60 s early)",
+  requeue: "backend slurm: true (default): a preempted or failed-node job is requeued as the next attempt with the same job id",
   checkpoints: "checkpoint globs relative to the workdir, one per line ({cell} is the cell name in a sweep); recorded in spec.json for patrol and collect",
   "expected-duration": "how long the run should take, e.g. 12h or 90m",
   resume: "true: start the next attempt of a dead or failed run (same command)",
@@ -35796,8 +36137,19 @@ var HELP = {
 var package_default = { version: "1.0.0" };
 
 // src/cli/index.ts
-var REPEATABLE = /* @__PURE__ */ new Set(["env", "checkpoints", "mounts", "known-hosts", "host-key-fingerprint", "run-ids", "progress-regex", "cells", "cell-values"]);
-var BOOLEAN = /* @__PURE__ */ new Set(["accept-new-host-key", "resume", "audit", "require-gpu", "latest-only", "dry-run", "allow-park-unverified"]);
+var REPEATABLE = /* @__PURE__ */ new Set([
+  "env",
+  "checkpoints",
+  "mounts",
+  "known-hosts",
+  "host-key-fingerprint",
+  "run-ids",
+  "progress-regex",
+  "cells",
+  "cell-values",
+  "slurm-options"
+]);
+var BOOLEAN = /* @__PURE__ */ new Set(["accept-new-host-key", "requeue", "resume", "audit", "require-gpu", "latest-only", "dry-run", "allow-park-unverified"]);
 var ArgsError = class extends InputError {
   constructor(problems) {
     super("arguments", problems.join("; "));

@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-TXOO4C6Y.js";
-import "../chunks/chunk-IN4BK4MR.js";
+} from "../chunks/chunk-ZZWGELGA.js";
+import "../chunks/chunk-L4AWKAMZ.js";
 import "../chunks/chunk-FDKEA2ZZ.js";
 import "../chunks/chunk-JMKXPYYV.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-UOMPALAV.js";
-import "../chunks/chunk-3NGSRKXW.js";
-import "../chunks/chunk-U6OMOZ7A.js";
+import "../chunks/chunk-XNXMKTIH.js";
+import "../chunks/chunk-5OMOJATU.js";
+import "../chunks/chunk-UREWZQ46.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";
-import "../chunks/chunk-DVIERBUY.js";
+import "../chunks/chunk-VHE5P3B7.js";
 import "../chunks/chunk-LCZBWDJG.js";
 import "../chunks/chunk-SEMMJJY4.js";
 import "../chunks/chunk-R3K6G2KB.js";

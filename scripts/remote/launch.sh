@@ -2,7 +2,7 @@
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started · 10 alive (refused) · 11 finished (refused) · 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) · 14 workdir missing · 15 backend unavailable · 16 lock/io
-#   17 a sweep's cells need more GPUs than the box has
+#   17 a sweep's cells need more GPUs than the box has · 18 the scheduler refused the job (sbatch's words)
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; `env NAME b64` lines; end.
 # A sweep adds: cells (lines `NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC`), sweep (`GPUS_PER_CELL
@@ -29,7 +29,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf=''
 
 # A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
 # then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
@@ -106,6 +106,10 @@ main() {
     LAST_STARTED=${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
     if run_alive "$a"; then
+      local h=''
+      rd h "$a/handle"
+      # A scheduler's job: its id says more than a pid on some compute node.
+      if declare -F "backend_queued_${h%%:*}" >/dev/null; then refuse 10 alive "already queued or running: attempt $LAST, $h"; fi
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
@@ -128,6 +132,8 @@ main() {
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
       printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
+      printf '%s' "$DATA_sbatch_options" | atomic_write "$RUN_DIR/sbatch_options" &&
+      printf '%s' "$DATA_slurm_conf" | atomic_write "$RUN_DIR/slurm_conf" &&
       printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
       printf '%s\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
       refuse 16 io-error "cannot write the run record in $RUN_DIR"
@@ -154,13 +160,18 @@ main() {
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
   fi
 
-  for ((i = 0; i < 400; i++)); do
-    [ -s "$a/pid_start" ] && break
-    sleep 0.025
-  done
-  pid=$(cat "$a/pid" 2>/dev/null)
-  started=$(cat "$a/started_at" 2>/dev/null)
-  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  if declare -F "backend_queued_$backend" >/dev/null; then
+    # A scheduler holds the job: it may wait in its queue, so there is no pid to wait for here.
+    pid='' started=''
+  else
+    for ((i = 0; i < 400; i++)); do
+      [ -s "$a/pid_start" ] && break
+      sleep 0.025
+    done
+    pid=$(cat "$a/pid" 2>/dev/null)
+    started=$(cat "$a/started_at" 2>/dev/null)
+    [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  fi
   printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\n' \
     "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \
     "$(json_str "${TETHER_ENV_NAMES[*]}")" "$(json_str "${NOTE:-}")"

@@ -146,6 +146,13 @@ record_fields() {
   printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \
     "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
+  # A scheduler's own view of the attempt (backend_observe_<name>), when its backend has one.
+  local backend=${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_observe_$backend" >/dev/null; then
+    printf '"scheduler":'
+    "backend_observe_$backend" "$a"
+    printf ','
+  fi
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \
     "$j_spec" "$i_size" "$i_lm" "$i_start" "$delta" "$tail"
   checkpoints_json "$dir"

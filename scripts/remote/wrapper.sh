@@ -11,6 +11,16 @@ TETHER_RUN_DIR=$1
 TETHER_ATTEMPT=$2
 TETHER_HB=${3:-30}
 TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+# Under Slurm this is the batch script. A requeued job runs it again with the same arguments: each run is
+# the next attempt (same job id), so no attempt's record is ever overwritten.
+if [ -n "${SLURM_JOB_ID:-}" ] && [[ ${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0,3}$ ]]; then
+  TETHER_ATTEMPT=$((TETHER_ATTEMPT + SLURM_RESTART_COUNT))
+  mkdir -p "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT"
+  cp -f "$TETHER_A/handle" "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT/handle" 2>/dev/null
+  TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+  # The previous run's marker stays with its attempt.
+  [ -f "$TETHER_RUN_DIR/FAILED" ] && mv -f "$TETHER_RUN_DIR/FAILED" "$TETHER_RUN_DIR/attempts/$((TETHER_ATTEMPT - 1))/FAILED"
+fi
 
 # The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
 # tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
@@ -19,6 +29,10 @@ TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
 now_utc | atomic_write "$TETHER_A/started_at"
 printf '%s\n' "$$" | atomic_write "$TETHER_A/pid"
 printf '%s\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+if [ -n "${SLURM_JOB_ID:-}" ]; then
+  printf '%s\n' "$SLURM_JOB_ID" | atomic_write "$TETHER_A/job_id"
+  printf '%s\n' "${SLURM_JOB_NODELIST:-}" | atomic_write "$TETHER_A/nodes"
+fi
 touch "$TETHER_RUN_DIR/heartbeat"
 
 (
@@ -51,13 +65,34 @@ fi
 # stop_requested first) is recorded as stage `stopped`; any other TERM keeps its stage.
 trap 'TETHER_TERM=1' TERM
 
+# Runs stage $1's text as the job; under Slurm in the background, so the lead signal (TERM to this batch
+# shell only, `--signal=B:TERM@lead`) is forwarded to the job at once and the training code can checkpoint.
+tether_stage() {
+  if [ -z "${SLURM_JOB_ID:-}" ]; then
+    bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1
+    return
+  fi
+  bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1 &
+  TETHER_JOB=$!
+  trap 'TETHER_TERM=1; kill -TERM "$TETHER_JOB" 2>/dev/null' TERM
+  local rc
+  while :; do
+    wait "$TETHER_JOB"
+    rc=$?
+    # wait returns early (>128) when the trap ran; the job may still be checkpointing.
+    kill -0 "$TETHER_JOB" 2>/dev/null || break
+  done
+  trap 'TETHER_TERM=1' TERM
+  return "$rc"
+}
+
 TETHER_STAGE='command'
 if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
-  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
+  tether_stage "$(cat "$TETHER_RUN_DIR/command")"
   TETHER_RC=$?
   if [ "$TETHER_RC" -eq 0 ] && [ -z "${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
     TETHER_STAGE='then'
-    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
+    tether_stage "$(cat "$TETHER_RUN_DIR/then")"
     TETHER_RC=$?
   fi
 else

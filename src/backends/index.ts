@@ -1,11 +1,12 @@
 import { setsid } from './setsid.ts';
+import { slurm } from './slurm.ts';
 import { tmux } from './tmux.ts';
 import type { Backend } from './types.ts';
 
 export type { Backend };
 
 /** Every backend, by name: adding one is a module here, its bash file, and its tests. */
-export const BACKEND_LIST = [tmux, setsid] as const;
+export const BACKEND_LIST = [tmux, setsid, slurm] as const;
 export const BACKEND_NAMES = BACKEND_LIST.map((b) => b.name) as Array<(typeof BACKEND_LIST)[number]['name']>;
 
 /** The backend that wrote a recorded handle, or undefined (an older record, or a handle from elsewhere). */

@@ -25,7 +25,7 @@ export const OPTION_HELP: Record<string, string> = {
   workdir: 'directory on the box to run in (default ~)',
   env: 'non-secret NAME=value lines exported to the job (values taken literally)',
   secrets: 'names of environment variables of this step whose values are sent to the job on stdin (masked; never in argv, files or logs)',
-  backend: 'tmux (default) or setsid',
+  backend: 'tmux (default), setsid, or slurm (sbatch through the login node; see slurm-options)',
   cells:
     'launch: a sweep instead of one command, one cell a line "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records; collect: the cells of a sweep to collect (default: all, each must be DONE)',
   'cell-template': 'a sweep from values: a command with {value} (each value as one shell-quoted word) and {name} (the cell name made from it)',
@@ -33,6 +33,12 @@ export const OPTION_HELP: Record<string, string> = {
   'gpus-per-cell': 'GPUs each cell gets through CUDA_VISIBLE_DEVICES (default 1; 0: CPU cells)',
   'max-parallel': "cells running at once (default: the box's GPUs ÷ gpus-per-cell, or its CPUs for CPU cells)",
   'on-cell-failure': 'continue (default: the other cells still run) or stop (no new cell starts after a failure)',
+  'slurm-options':
+    'backend slurm: sbatch options, one --option=value a line (partition, account, qos, time, nodes, ntasks, cpus-per-task, gres, gpus, mem, constraint, exclusive, …); tether sets output, job name, signal, requeue and array itself',
+  'slurm-conf': 'backend slurm: SLURM_CONF for the Slurm commands on the login node (default: its own configuration)',
+  'signal-lead':
+    'backend slurm: seconds before the time limit when the job gets TERM to checkpoint (default 360, at least 60: Slurm may send it up to 60 s early)',
+  requeue: 'backend slurm: true (default): a preempted or failed-node job is requeued as the next attempt with the same job id',
   checkpoints: 'checkpoint globs relative to the workdir, one per line ({cell} is the cell name in a sweep); recorded in spec.json for patrol and collect',
   'expected-duration': 'how long the run should take, e.g. 12h or 90m',
   resume: 'true: start the next attempt of a dead or failed run (same command)',

@@ -11,9 +11,20 @@ import { COLOR, markdownToTerminal, PLAIN, wantsColor } from '../report/terminal
 import { HELP, usage } from './help.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
-const REPEATABLE = new Set(['env', 'checkpoints', 'mounts', 'known-hosts', 'host-key-fingerprint', 'run-ids', 'progress-regex', 'cells', 'cell-values']);
+const REPEATABLE = new Set([
+  'env',
+  'checkpoints',
+  'mounts',
+  'known-hosts',
+  'host-key-fingerprint',
+  'run-ids',
+  'progress-regex',
+  'cells',
+  'cell-values',
+  'slurm-options',
+]);
 /** Flags that may stand alone (`--resume` is `--resume true`); `--no-<flag>` is false. */
-const BOOLEAN = new Set(['accept-new-host-key', 'resume', 'audit', 'require-gpu', 'latest-only', 'dry-run', 'allow-park-unverified']);
+const BOOLEAN = new Set(['accept-new-host-key', 'requeue', 'resume', 'audit', 'require-gpu', 'latest-only', 'dry-run', 'allow-park-unverified']);
 
 /** Every problem with a command line, reported together. */
 export class ArgsError extends InputError {

@@ -30,6 +30,8 @@ const BY_PHASE: Record<Phase, Record<string, string>> = {
   launch: {
     ...AUDIT,
     backend: 'tmux',
+    'signal-lead': '360',
+    requeue: 'true',
     'gpus-per-cell': '1',
     'on-cell-failure': 'continue',
     resume: 'false',

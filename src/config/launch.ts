@@ -4,6 +4,7 @@ import type { Inputs } from './connection.ts';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
 import * as v from './values.ts';
 import { parseSweep, type SweepConfig } from './cells.ts';
+import { parseSlurm, type SlurmConfig } from './slurm.ts';
 
 export const BACKENDS = BACKEND_NAMES;
 export type Backend = (typeof BACKENDS)[number];
@@ -30,6 +31,8 @@ export interface LaunchConfig {
   sync: { dir: string; mode: SyncMode } | undefined;
   /** A sweep of cells instead of one command (`command` is then ''). */
   sweep: SweepConfig | undefined;
+  /** backend: slurm: what sbatch gets. */
+  slurm: SlurmConfig | undefined;
 }
 
 export function parseLaunch(inputs: Inputs): LaunchConfig {
@@ -46,6 +49,8 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     throw new InputError('sync-dir', "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
   const confirm = v.number('confirm-timeout', inputs['confirm-timeout'], 20, 1, 60);
   const sweep = parseSweep(inputs);
+  const backend = v.oneOf('backend', inputs['backend'], BACKENDS, 'tmux');
+  const slurm = parseSlurm(inputs, backend);
   const checkpoints = v.globs('checkpoints', inputs['checkpoints']);
   if (!sweep && checkpoints.some((g) => g.includes('{cell}'))) throw new InputError('checkpoints', "uses {cell}, which only a sweep ('cells') has");
   return {
@@ -55,7 +60,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     workdir: v.remotePath('workdir', inputs['workdir'], '~'),
     env,
     secretNames,
-    backend: v.oneOf('backend', inputs['backend'], BACKENDS, 'tmux'),
+    backend,
     runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: v.duration('expected-duration', inputs['expected-duration'], undefined),
@@ -65,6 +70,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     commit,
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], SYNC_MODES, 'dir') } : undefined,
     sweep,
+    slurm,
   };
 }
 

@@ -127,6 +127,7 @@ export async function launch(
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join('\n'),
       wrapper: WRAPPER,
+      ...(cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join('\n'), slurm_conf: cfg.slurm.slurmConf } : {}),
       ...(cfg.sweep
         ? {
             cells: cellData(cfg),
@@ -183,6 +184,10 @@ export async function launch(
     }
     return { ...withHead, result: 'failed', message: 'the wrapper is not running and left no DONE/FAILED marker' };
   }
-  if (!c.log_exists) return { ...withHead, result: 'failed', message: 'the job is running but its log does not exist' };
+  if (!c.log_exists) {
+    // A scheduler's job may still wait in its queue: no log yet is expected there.
+    if (out.handle?.startsWith('slurm:')) return { ...withHead, result: 'started', message: `Slurm job ${out.handle.slice(6)} is queued or starting` };
+    return { ...withHead, result: 'failed', message: 'the job is running but its log does not exist' };
+  }
   return { ...withHead, result: 'started', message: `attempt ${out.attempt} is running` };
 }

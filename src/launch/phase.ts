@@ -56,7 +56,8 @@ export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     throw new InputError('report-to', 'needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)');
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
-  const auditCfg = cfg.audit ? parseAuditConfig(inputs) : undefined;
+  // On Slurm the audit runs on the login node: its disk (the shared run root) counts, its GPUs do not.
+  const auditCfg = cfg.audit ? { ...parseAuditConfig(inputs), ...(cfg.backend === 'slurm' ? { requireGpu: false } : {}) } : undefined;
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : undefined;
   const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
     if (registerTo && !('privateKey' in c))

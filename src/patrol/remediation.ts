@@ -2,6 +2,7 @@ import type { FailureClass } from './signatures.ts';
 
 export const STATES = [
   'queued',
+  'requeued',
   'launching',
   'running',
   'stalled',
@@ -22,7 +23,10 @@ const RESUME = 'relaunch the identical command with launch `resume: true` (never
 
 /** The fixed remediation of each state (runbook-facts §4 and §7.7). */
 export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
-  queued: "a sweep's cell waiting for a free slot (GPUs or max-parallel); it starts when another cell ends",
+  queued:
+    "waiting to start: a sweep's cell for a free slot (GPUs or max-parallel), or a Slurm job in the queue (its reason: Priority, Resources, a QOS limit …)",
+  requeued:
+    'Slurm put the job back in its queue (preemption, a failed node, or scontrol requeue): it resumes as the next attempt with the same job id, from its last checkpoint',
   launching: 'the job is starting; if it stays here for several ticks, read the attempt log',
   running: 'nothing to do',
   stalled:
@@ -47,6 +51,9 @@ export const FAILURE_REMEDIATION: Record<FailureClass, string> = {
   nan: 'the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data',
   preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
   stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
+  timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
+  'node-fail': `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,
+  cancelled: 'cancelled in Slurm (scancel, by the user or an admin, CANCELLED): nothing to fix in the code; relaunch with resume: true when wanted',
   other: 'the command failed: read the attempt log; resume only once the cause is known',
 };
 

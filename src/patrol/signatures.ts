@@ -1,5 +1,18 @@
 /** Failure classes and the log signatures that name them (runbook-facts §4). Pure. */
-export const FAILURE_CLASSES = ['disk-full', 'oom', 'cuda-oom', 'killed', 'code-error', 'nan', 'preempted', 'stopped', 'other'] as const;
+export const FAILURE_CLASSES = [
+  'disk-full',
+  'oom',
+  'cuda-oom',
+  'killed',
+  'code-error',
+  'nan',
+  'preempted',
+  'stopped',
+  'timeout',
+  'node-fail',
+  'cancelled',
+  'other',
+] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 const SIGNATURES: Array<[FailureClass, RegExp]> = [

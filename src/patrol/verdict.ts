@@ -1,6 +1,6 @@
 import type { TransportKind } from '../ssh/errors.ts';
 import { HISTORY_MAX, type RunMemory } from './memory.ts';
-import type { GpuInfo, HostObservation, RunObservation } from '../record/observation.ts';
+import type { GpuInfo, HostObservation, Marker, RunObservation, SchedulerView } from '../record/observation.ts';
 import { parseProgress } from './progress.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
@@ -67,9 +67,12 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   let cls: FailureClass | null = null;
   let detail: string;
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
+  const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null) : null;
   if (!run.exists) {
     state = 'unknown';
     detail = 'no run record';
+  } else if (sched) {
+    ({ state, cls, detail } = sched);
   } else if (marker?.kind === 'DONE') {
     // A queue that printed failed cells but exited 0 is still a failure (runbook R72).
     if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
@@ -172,6 +175,40 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     newSignature,
   };
   return { verdict, memory };
+}
+
+/** Slurm's terminal states that name the failure themselves, whatever the wrapper could write. */
+const SLURM_CLASS: Record<string, FailureClass> = {
+  TIMEOUT: 'timeout',
+  DEADLINE: 'timeout',
+  OUT_OF_MEMORY: 'oom',
+  NODE_FAIL: 'node-fail',
+  BOOT_FAIL: 'node-fail',
+  PREEMPTED: 'preempted',
+  CANCELLED: 'cancelled',
+};
+
+/**
+ * What Slurm's own state says, where it says more than the run record: waiting in the queue (with its
+ * reason), requeued, or ended in a way only Slurm knows (time limit, OOM, node failure, preemption, a
+ * cancel: the wrapper may have been killed before its marker). Null: read the record as for any backend.
+ * tether's own stop (marker stage `stopped`) stays `stopped`. Pure.
+ */
+function fromScheduler(v: SchedulerView, marker: Marker | null, ran: boolean): { state: State; cls: FailureClass | null; detail: string } | null {
+  const job = `Slurm job ${v.job}`;
+  const why = v.reason && v.reason !== 'None' ? ` (${v.reason})` : '';
+  // Pending again after this attempt ran (whatever marker the killed attempt left): Slurm requeued it, and it
+  // comes back as the next attempt with the same job id.
+  if (v.state.startsWith('REQUEUE') || (v.state === 'PENDING' && ran)) return { state: 'requeued', cls: null, detail: `${job} back in the queue${why}` };
+  if (v.state === 'PENDING') return { state: 'queued', cls: null, detail: `${job} pending${why}` };
+  if (marker?.stage === 'stopped') return null;
+  // On Slurm a TERM comes from the lead signal before the time limit, a preemption (PREEMPTED) or a cancel
+  // (CANCELLED): a job that ended on TERM in any other state ended at its time limit.
+  const onTerm = marker?.kind === 'FAILED' && marker.signal === 'TERM' && v.state !== 'PREEMPTED' && v.state !== 'CANCELLED';
+  const cls = SLURM_CLASS[v.state] ?? (onTerm ? 'timeout' : undefined);
+  if (!cls) return null;
+  const by = v.reason ? ` ${v.reason}` : '';
+  return { state: 'failed', cls, detail: `${job} ${v.state}${by}${v.exit ? `, exit ${v.exit}` : ''}${v.nodes ? ` on ${v.nodes}` : ''}` };
 }
 
 /**

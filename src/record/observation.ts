@@ -55,8 +55,24 @@ export interface RunObservation {
   checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null };
   /** A sweep's cells, in the queue's order (absent for a single-command run). */
   cells?: CellObservation[];
+  /** What a scheduler (Slurm) says of the attempt's job; absent for tmux and setsid. */
+  scheduler?: SchedulerView | null;
   /** Cells whose part of the probe could not be read: the reason, by cell name. */
   cellErrors?: Record<string, string>;
+}
+
+/** A scheduler's view of one job (squeue while it is known there, else sacct). */
+export interface SchedulerView {
+  job: string;
+  /** Slurm's state word: PENDING, RUNNING, COMPLETED, FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED, CANCELLED, REQUEUED … */
+  state: string;
+  /** Why it waits (PENDING: Priority, Resources, QOSMaxJobsPerUserLimit …), or who cancelled it. */
+  reason: string;
+  nodes: string;
+  elapsed: string;
+  limit: string;
+  /** sacct's ExitCode (`0:9`), for finished jobs. */
+  exit: string;
 }
 
 /**

@@ -10,9 +10,11 @@ import type { LaunchConfig } from '../config/launch.ts';
  * What identifies a run's work: resume must run exactly this again. A sweep's cells (names, commands) and
  * GPUs per cell are part of it; how many run at once and what a failure stops are not.
  */
-export function identity(cfg: Pick<LaunchConfig, 'command' | 'then' | 'workdir'> & { sweep?: LaunchConfig['sweep'] }): string {
+export function identity(cfg: Pick<LaunchConfig, 'command' | 'then' | 'workdir'> & { sweep?: LaunchConfig['sweep']; slurm?: LaunchConfig['slurm'] }): string {
   const h = createHash('sha256').update(`${cfg.command}\u0000${cfg.then ?? ''}\u0000${cfg.workdir}`);
   if (cfg.sweep) h.update(`\u0000cells\u0000${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
+  // On Slurm, what the job asks of the cluster is part of the work: a resume submits the same request.
+  if (cfg.slurm) h.update(`\u0000sbatch\u0000${cfg.slurm.sbatchOptions.join('\n')}`);
   return h.digest('hex');
 }
 
@@ -47,6 +49,7 @@ export function buildSpec(cfg: LaunchConfig, createdAt: Date): string {
     backend: cfg.backend,
     created_at: createdAt.toISOString(),
     identity: identity(cfg),
+    ...(cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions } : {}),
     ...(cfg.sweep
       ? {
           cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),

@@ -1,5 +1,5 @@
 import { ATTEMPT_MAX, CELL_NAME, parseMarker, RUN_ID } from '../record/grammar.ts';
-import { emptyRun, type CellObservation, type HostObservation, type Marker, type RunObservation } from '../record/observation.ts';
+import { emptyRun, type CellObservation, type HostObservation, type Marker, type RunObservation, type SchedulerView } from '../record/observation.ts';
 import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import { backendOf } from '../backends/index.ts';
 import { specExpectedDuration } from '../record/spec.ts';
@@ -55,13 +55,30 @@ function parseCell(raw: unknown, where: string): CellObservation {
   };
 }
 
+/** A scheduler's view from the probe, field by field (null: the attempt has no job id). */
+function parseScheduler(raw: unknown, where: string): SchedulerView | null {
+  if (raw === null) return null;
+  const x = obj(raw, where);
+  const text = (k: string, max: number, pattern: RegExp) => (x[k] === undefined ? '' : str(x, k, where, { max, pattern }));
+  return {
+    job: str(x, 'job', where, { max: 12, pattern: /^\d{1,12}$/ }),
+    state: str(x, 'state', where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    reason: text('reason', 256, /^[^\u0000-\u001f]*$/),
+    nodes: text('nodes', 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    elapsed: text('elapsed', 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    limit: text('limit', 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    exit: text('exit', 16, /^(\d{1,3}:\d{1,3})?$/),
+  };
+}
+
 function parseRun(raw: unknown, i: number): RunObservation {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, 'id', where, { max: 64, pattern: RUN_ID });
   const exists = bool(x, 'exists', where);
   if (!exists) return { ...emptyRun(id) };
-  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const parsed = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const run = x['scheduler'] === undefined ? parsed : { ...parsed, scheduler: parseScheduler(x['scheduler'], `${where}.scheduler`) };
   if (x['cells'] === undefined) return run;
   const cells: CellObservation[] = [];
   const cellErrors: Record<string, string> = {};

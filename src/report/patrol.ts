@@ -9,6 +9,7 @@ export type HostVerdict = Verdict & { host: string; hourlyPrice?: number | null 
 
 export const ICON: Record<State, string> = {
   queued: '⏳',
+  requeued: '♻️',
   launching: '🔵',
   running: '🟢',
   stalled: '🟡',

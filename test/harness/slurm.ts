@@ -24,7 +24,9 @@ export interface Cluster {
 }
 
 export function slurmPrerequisites(): string[] {
-  return ['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', '/usr/bin/sbatch'].filter((p) => !existsSync(p)).map((p) => `${p} (apt-get install slurm-wlm munge)`);
+  return ['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', '/usr/bin/sbatch']
+    .filter((p) => !existsSync(p))
+    .map((p) => `${p} (apt-get install slurm-wlm munge)`);
 }
 
 function run(cmd: string, args: string[], opts: { env?: Record<string, string>; allowFail?: boolean; timeoutMs?: number } = {}): string {

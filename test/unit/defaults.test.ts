@@ -111,7 +111,7 @@ describe('every bad input of a call, together', () => {
       .join('')
       .split('\n')
       .filter((l) => l.startsWith('error: '));
-    expect(errs.map((l) => /^error: --([a-z-]+):/.exec(l)?.[1])).toEqual(['run-id', 'backend', 'port', 'known-hosts']);
+    expect(errs.map((l) => /^error: --([a-z-]+):/.exec(l)?.[1])).toEqual(['backend', 'run-id', 'port', 'known-hosts']);
     for (const l of errs) expect(l).toMatch(/\(nothing was sent to the box\)$/);
   });
 });

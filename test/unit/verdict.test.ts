@@ -272,3 +272,70 @@ describe('tick memory', () => {
     expect(readMemory(body)).toEqual(emptyMemory());
   });
 });
+
+describe("Slurm's states in the verdict", () => {
+  const sched = (state: string, over: Record<string, string> = {}) => ({
+    job: '42',
+    state,
+    reason: '',
+    nodes: 'n[1-2]',
+    elapsed: '0:10',
+    limit: '1:00:00',
+    exit: '',
+    ...over,
+  });
+  const slurmRun = (over: Partial<RunObservation> = {}) => ({ handle: 'slurm:42', jobOnBox: false, ...over });
+  const v = (r: Partial<RunObservation>) => assess('r1', seen(slurmRun(r)), undefined, opts, now).verdict;
+
+  it('pending: queued with its reason; pending after the attempt ran: requeued', () => {
+    expect(v({ scheduler: sched('PENDING', { reason: 'Priority' }), startedEpoch: null, logSize: 0 })).toMatchObject({
+      state: 'queued',
+      cls: null,
+      detail: 'Slurm job 42 pending (Priority)',
+    });
+    expect(v({ scheduler: sched('PENDING', { reason: 'BeginTime' }), marker: marker('FAILED', 143, 'TERM') })).toMatchObject({
+      state: 'requeued',
+      detail: 'Slurm job 42 back in the queue (BeginTime)',
+    });
+    expect(v({ scheduler: sched('REQUEUED') }).state).toBe('requeued');
+  });
+
+  it.each([
+    ['TIMEOUT', 'timeout'],
+    ['OUT_OF_MEMORY', 'oom'],
+    ['NODE_FAIL', 'node-fail'],
+    ['PREEMPTED', 'preempted'],
+    ['CANCELLED', 'cancelled'],
+  ])('%s without a marker (the wrapper was killed): failed, %s', (state, cls) => {
+    const out = v({ ...dead, scheduler: sched(state, { exit: '0:15', reason: state === 'CANCELLED' ? 'by 0' : '' }) });
+    expect(out).toMatchObject({ state: 'failed', cls });
+    expect(out.remediation).toBe(FAILURE_REMEDIATION[cls as keyof typeof FAILURE_REMEDIATION]);
+    expect(out.detail).toContain(`Slurm job 42 ${state}`);
+  });
+
+  it('a job that ended on TERM outside a preemption or cancel ended at its time limit; tether’s own stop stays stopped', () => {
+    expect(v({ ...dead, marker: marker('FAILED', 143, 'TERM'), scheduler: sched('FAILED', { exit: '143:0' }) })).toMatchObject({
+      state: 'failed',
+      cls: 'timeout',
+    });
+    expect(v({ ...dead, marker: { ...marker('FAILED', 143, 'TERM'), stage: 'stopped' }, scheduler: sched('CANCELLED') })).toMatchObject({ cls: 'stopped' });
+    // Running, completed or failed the ordinary way: the run record decides, as for any backend.
+    expect(v({ scheduler: sched('RUNNING') }).state).toBe('running');
+    expect(v({ ...dead, marker: marker('DONE', 0), scheduler: sched('COMPLETED') }).state).toBe('finished');
+    expect(v({ ...dead, marker: marker('FAILED', 1), scheduler: sched('FAILED'), tail: 'Traceback (most recent call last):\n' })).toMatchObject({
+      cls: 'code-error',
+    });
+  });
+
+  it('a login node that does not answer is unreachable, and nothing about the job is inferred', () => {
+    const out = assess(
+      'r1',
+      { kind: 'transport', reason: 'unreachable', detail: 'unreachable: timed out' },
+      prevMemory({ state: 'queued' }),
+      opts,
+      now,
+    ).verdict;
+    expect(out).toMatchObject({ state: 'unreachable', cls: null });
+    expect(out.detail).toMatch(/last known state queued/);
+  });
+});

@@ -21,6 +21,7 @@ import {
 // src/patrol/remediation.ts
 var STATES = [
   "queued",
+  "requeued",
   "launching",
   "running",
   "stalled",
@@ -35,7 +36,8 @@ var STATES = [
 ];
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
 var STATE_REMEDIATION = {
-  queued: "a sweep's cell waiting for a free slot (GPUs or max-parallel); it starts when another cell ends",
+  queued: "waiting to start: a sweep's cell for a free slot (GPUs or max-parallel), or a Slurm job in the queue (its reason: Priority, Resources, a QOS limit \u2026)",
+  requeued: "Slurm put the job back in its queue (preemption, a failed node, or scontrol requeue): it resumes as the next attempt with the same job id, from its last checkpoint",
   launching: "the job is starting; if it stays here for several ticks, read the attempt log",
   running: "nothing to do",
   stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
@@ -56,6 +58,9 @@ var FAILURE_REMEDIATION = {
   nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
   preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
   stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
+  timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
+  "node-fail": `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,
+  cancelled: "cancelled in Slurm (scancel, by the user or an admin, CANCELLED): nothing to fix in the code; relaunch with resume: true when wanted",
   other: "the command failed: read the attempt log; resume only once the cause is known"
 };
 var FLAG_REMEDIATION = {

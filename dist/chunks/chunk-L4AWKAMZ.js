@@ -12,7 +12,7 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   CELLS_MAX
-} from "./chunk-U6OMOZ7A.js";
+} from "./chunk-UREWZQ46.js";
 import {
   CELL_NAME
 } from "./chunk-XSXAROAL.js";

@@ -100,7 +100,112 @@ main() {
     "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
 }
 main "$@"; exit $?
-`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_tmux.sh": `#!/usr/bin/env bash
+`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_slurm.sh": `#!/usr/bin/env bash
+# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
+# Backend slurm (sent with lib.sh to every on-box script): the wrapper is the batch script, submitted with
+# sbatch on the login node; the job runs on compute nodes over the shared filesystem the run record lives
+# on. The handle is \`slurm:<job id>\`; liveness and state come from Slurm (squeue, then sacct), never from a
+# pid on the login node. SLURM_CONF comes from the run record (the \`slurm-conf\` input), when given.
+
+# SLURM_CONF of the run whose record holds attempt dir $1 (or RUN_DIR), exported for the slurm commands.
+slurm_env() {
+  local conf='' run=\${1:-$RUN_DIR}
+  rd conf "$run/slurm_conf"
+  if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
+}
+
+# The job id of the attempt in dir $1, from its handle (digits only: it goes into squeue/scancel argv).
+slurm_job_of() {
+  local handle=''
+  rd handle "$1/handle"
+  handle=\${handle#slurm:}
+  [[ $handle =~ ^[0-9]{1,12}$ ]] || return 1
+  printf '%s' "$handle"
+}
+
+# Submits wrapper $1 as attempt $2 (heartbeat $3 s) with the run's recorded sbatch options; sets HANDLE.
+# An sbatch refusal (bad partition, account, QOS) is a failed launch with Slurm's own words, and leaves no
+# attempt behind.
+backend_start_slurm() {
+  local wrapper=$1 n=$2 hb=$3 a id err run_id
+  local -a opts=()
+  a=$RUN_DIR/attempts/$n
+  run_id=\${RUN_DIR##*/}
+  slurm_env "$RUN_DIR"
+  command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
+  [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
+  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --output="$a/slurm.out" --open-mode=append \\
+    "\${opts[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
+  id=\${id%%;*}
+  if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
+    rd err "$a/sbatch.err"
+    rm -rf "$a"
+    refuse 18 sbatch-refused "sbatch refused the job: \${err:0:2000}"
+  fi
+  printf '%s\\n' "$id" | atomic_write "$a/job_id"
+  HANDLE="slurm:$id"
+}
+
+# The job's state as Slurm says it now: squeue while it is known there, else sacct (sacct -c without
+# accounting storage). Sets SLURM_STATE, SLURM_REASON, SLURM_NODES, SLURM_ELAPSED, SLURM_LIMIT, SLURM_EXIT.
+slurm_state() {
+  local job=$1 line
+  SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT=''
+  line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l' 2>/dev/null | head -n 1)
+  if [ -n "$line" ]; then
+    IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+    return 0
+  fi
+  line=$(timeout 15 sacct -n -P -X -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || line=$(timeout 15 sacct -c -n -P -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || return 1
+  IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+  # "CANCELLED by 1000" keeps who; the state word is the first.
+  SLURM_REASON=\${SLURM_STATE#* }
+  [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
+  SLURM_STATE=\${SLURM_STATE%% *}
+}
+
+# True while the attempt in directory $1 is queued or running in Slurm (any state before the end).
+backend_alive_slurm() {
+  local job
+  job=$(slurm_job_of "$1") || return 1
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || return 1
+  case $SLURM_STATE in
+    PENDING | RUNNING | CONFIGURING | COMPLETING | REQUEUED | REQUEUE_HOLD | REQUEUE_FED | RESIZING | SIGNALING | STAGE_OUT | SUSPENDED | STOPPED) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
+backend_observe_slurm() {
+  local job j_s j_r j_n j_e j_l j_x
+  job=$(slurm_job_of "$1") || { printf 'null'; return 0; }
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || { printf '{"job":"%s","state":"UNKNOWN"}' "$job"; return 0; }
+  jv j_s "\${SLURM_STATE:0:32}"
+  jv j_r "\${SLURM_REASON:0:256}"
+  jv j_n "\${SLURM_NODES:0:1024}"
+  jv j_e "\${SLURM_ELAPSED:0:32}"
+  jv j_l "\${SLURM_LIMIT:0:32}"
+  jv j_x "\${SLURM_EXIT:0:16}"
+  printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x"
+}
+
+# Sends signal $2 to the attempt in directory $1: TERM to every step and the batch shell, so the job may
+# checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
+backend_stop_slurm() {
+  local job
+  job=$(slurm_job_of "$1") || return 1
+  slurm_env "\${1%/attempts/*}"
+  backend_alive_slurm "$1" || return 1
+  if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi
+}
+
+# Slurm holds the job: launch does not wait for a pid on the login node (the job may still be pending).
+backend_queued_slurm() { :; }
+`, "backend_tmux.sh": `#!/usr/bin/env bash
 # shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
 # Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
 # <run-dir>/tmux.sock, never the user's. The job runs on this box, so liveness is the wrapper's pid with
@@ -158,7 +263,7 @@ main "$@"; exit $?
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
-#   17 a sweep's cells need more GPUs than the box has
+#   17 a sweep's cells need more GPUs than the box has \xB7 18 the scheduler refused the job (sbatch's words)
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
 # A sweep adds: cells (lines \`NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC\`), sweep (\`GPUS_PER_CELL
@@ -185,7 +290,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf=''
 
 # A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
 # then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
@@ -262,6 +367,10 @@ main() {
     LAST_STARTED=\${LAST_STARTED:0:64}
     [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
     if run_alive "$a"; then
+      local h=''
+      rd h "$a/handle"
+      # A scheduler's job: its id says more than a pid on some compute node.
+      if declare -F "backend_queued_\${h%%:*}" >/dev/null; then refuse 10 alive "already queued or running: attempt $LAST, $h"; fi
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
@@ -284,6 +393,8 @@ main() {
       printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
       printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
       printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
+      printf '%s' "$DATA_sbatch_options" | atomic_write "$RUN_DIR/sbatch_options" &&
+      printf '%s' "$DATA_slurm_conf" | atomic_write "$RUN_DIR/slurm_conf" &&
       printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
       printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
       refuse 16 io-error "cannot write the run record in $RUN_DIR"
@@ -310,13 +421,18 @@ main() {
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
   fi
 
-  for ((i = 0; i < 400; i++)); do
-    [ -s "$a/pid_start" ] && break
-    sleep 0.025
-  done
-  pid=$(cat "$a/pid" 2>/dev/null)
-  started=$(cat "$a/started_at" 2>/dev/null)
-  [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  if declare -F "backend_queued_$backend" >/dev/null; then
+    # A scheduler holds the job: it may wait in its queue, so there is no pid to wait for here.
+    pid='' started=''
+  else
+    for ((i = 0; i < 400; i++)); do
+      [ -s "$a/pid_start" ] && break
+      sleep 0.025
+    done
+    pid=$(cat "$a/pid" 2>/dev/null)
+    started=$(cat "$a/started_at" 2>/dev/null)
+    [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  fi
   printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
     "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
     "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
@@ -933,6 +1049,13 @@ record_fields() {
   printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
     "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
+  # A scheduler's own view of the attempt (backend_observe_<name>), when its backend has one.
+  local backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_observe_$backend" >/dev/null; then
+    printf '"scheduler":'
+    "backend_observe_$backend" "$a"
+    printf ','
+  fi
   printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
     "$j_spec" "$i_size" "$i_lm" "$i_start" "$delta" "$tail"
   checkpoints_json "$dir"
@@ -1398,6 +1521,16 @@ TETHER_RUN_DIR=$1
 TETHER_ATTEMPT=$2
 TETHER_HB=\${3:-30}
 TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+# Under Slurm this is the batch script. A requeued job runs it again with the same arguments: each run is
+# the next attempt (same job id), so no attempt's record is ever overwritten.
+if [ -n "\${SLURM_JOB_ID:-}" ] && [[ \${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0,3}$ ]]; then
+  TETHER_ATTEMPT=$((TETHER_ATTEMPT + SLURM_RESTART_COUNT))
+  mkdir -p "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT"
+  cp -f "$TETHER_A/handle" "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT/handle" 2>/dev/null
+  TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+  # The previous run's marker stays with its attempt.
+  [ -f "$TETHER_RUN_DIR/FAILED" ] && mv -f "$TETHER_RUN_DIR/FAILED" "$TETHER_RUN_DIR/attempts/$((TETHER_ATTEMPT - 1))/FAILED"
+fi
 
 # The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
 # tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
@@ -1406,6 +1539,10 @@ TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
 now_utc | atomic_write "$TETHER_A/started_at"
 printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
 printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+if [ -n "\${SLURM_JOB_ID:-}" ]; then
+  printf '%s\\n' "$SLURM_JOB_ID" | atomic_write "$TETHER_A/job_id"
+  printf '%s\\n' "\${SLURM_JOB_NODELIST:-}" | atomic_write "$TETHER_A/nodes"
+fi
 touch "$TETHER_RUN_DIR/heartbeat"
 
 (
@@ -1438,13 +1575,34 @@ fi
 # stop_requested first) is recorded as stage \`stopped\`; any other TERM keeps its stage.
 trap 'TETHER_TERM=1' TERM
 
+# Runs stage $1's text as the job; under Slurm in the background, so the lead signal (TERM to this batch
+# shell only, \`--signal=B:TERM@lead\`) is forwarded to the job at once and the training code can checkpoint.
+tether_stage() {
+  if [ -z "\${SLURM_JOB_ID:-}" ]; then
+    bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1
+    return
+  fi
+  bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1 &
+  TETHER_JOB=$!
+  trap 'TETHER_TERM=1; kill -TERM "$TETHER_JOB" 2>/dev/null' TERM
+  local rc
+  while :; do
+    wait "$TETHER_JOB"
+    rc=$?
+    # wait returns early (>128) when the trap ran; the job may still be checkpointing.
+    kill -0 "$TETHER_JOB" 2>/dev/null || break
+  done
+  trap 'TETHER_TERM=1' TERM
+  return "$rc"
+}
+
 TETHER_STAGE='command'
 if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
-  bash -c "$(cat "$TETHER_RUN_DIR/command")" </dev/null >>"$TETHER_A/log" 2>&1
+  tether_stage "$(cat "$TETHER_RUN_DIR/command")"
   TETHER_RC=$?
   if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
     TETHER_STAGE='then'
-    bash -c "$(cat "$TETHER_RUN_DIR/then")" </dev/null >>"$TETHER_A/log" 2>&1
+    tether_stage "$(cat "$TETHER_RUN_DIR/then")"
     TETHER_RC=$?
   fi
 else
@@ -1481,11 +1639,14 @@ function scriptText(name) {
 // src/backends/setsid.ts
 var setsid = { name: "setsid", script: scriptText("backend_setsid.sh"), jobOnLoginHost: true, owns: (h) => h === "setsid" };
 
+// src/backends/slurm.ts
+var slurm = { name: "slurm", script: scriptText("backend_slurm.sh"), jobOnLoginHost: false, owns: (h) => /^slurm:\d+$/.test(h) };
+
 // src/backends/tmux.ts
 var tmux = { name: "tmux", script: scriptText("backend_tmux.sh"), jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
 
 // src/backends/index.ts
-var BACKEND_LIST = [tmux, setsid];
+var BACKEND_LIST = [tmux, setsid, slurm];
 var BACKEND_NAMES = BACKEND_LIST.map((b) => b.name);
 function backendOf(handle) {
   return handle ? BACKEND_LIST.find((b) => b.owns(handle)) : void 0;

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   sortedJson
-} from "./chunk-64B2ISH2.js";
+} from "./chunk-FZFMUF3K.js";
 import {
   BoxDataError,
   RUN_ID,

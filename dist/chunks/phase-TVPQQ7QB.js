@@ -24,7 +24,7 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-A3UJYCDJ.js";
+} from "./chunk-OGEQX2YI.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";
@@ -39,7 +39,7 @@ import {
 import {
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-DVIERBUY.js";
+} from "./chunk-VHE5P3B7.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-LCZBWDJG.js";

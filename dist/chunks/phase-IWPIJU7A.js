@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-PJBGNMAZ.js";
+} from "./chunk-55ILIIT6.js";
 import {
   parseTeardown
 } from "./chunk-FDKEA2ZZ.js";
@@ -19,11 +19,11 @@ import {
 } from "./chunk-JMKXPYYV.js";
 import {
   openPinned
-} from "./chunk-MIP2A2I3.js";
+} from "./chunk-36234YVT.js";
 import {
   connect
-} from "./chunk-ASIH7H2D.js";
-import "./chunk-3NGSRKXW.js";
+} from "./chunk-PE33QW4F.js";
+import "./chunk-5OMOJATU.js";
 import "./chunk-XSXAROAL.js";
 import {
   loadCredential

@@ -13,14 +13,14 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-ASIH7H2D.js";
+} from "./chunk-PE33QW4F.js";
 import {
   specExpectedDuration
-} from "./chunk-64B2ISH2.js";
+} from "./chunk-FZFMUF3K.js";
 import {
   backendOf
-} from "./chunk-3NGSRKXW.js";
-import "./chunk-U6OMOZ7A.js";
+} from "./chunk-5OMOJATU.js";
+import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -85,13 +85,28 @@ function parseCell(raw, where) {
     gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
   };
 }
+function parseScheduler(raw, where) {
+  if (raw === null) return null;
+  const x = obj(raw, where);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
+  return {
+    job: str(x, "job", where, { max: 12, pattern: /^\d{1,12}$/ }),
+    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
+    nodes: text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/)
+  };
+}
 function parseRun(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
   const exists = bool(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
-  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const parsed = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const run = x["scheduler"] === void 0 ? parsed : { ...parsed, scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) };
   if (x["cells"] === void 0) return run;
   const cells = [];
   const cellErrors = {};

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-3NGSRKXW.js";
+} from "./chunk-5OMOJATU.js";
 import {
   BoxDataError,
   parseJson

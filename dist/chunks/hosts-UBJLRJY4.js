@@ -11,9 +11,9 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-JERG3KVE.js";
-import "./chunk-64B2ISH2.js";
-import "./chunk-U6OMOZ7A.js";
+} from "./chunk-YQBUWYYP.js";
+import "./chunk-FZFMUF3K.js";
+import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
 import {

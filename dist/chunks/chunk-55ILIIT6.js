@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-ASIH7H2D.js";
+} from "./chunk-PE33QW4F.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -11,20 +11,20 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-PJBGNMAZ.js";
+} from "./chunk-55ILIIT6.js";
 import {
   parseCollect
-} from "./chunk-IN4BK4MR.js";
+} from "./chunk-L4AWKAMZ.js";
 import "./chunk-JMKXPYYV.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-MIP2A2I3.js";
+} from "./chunk-36234YVT.js";
 import {
   shellQuote
-} from "./chunk-ASIH7H2D.js";
-import "./chunk-3NGSRKXW.js";
-import "./chunk-U6OMOZ7A.js";
+} from "./chunk-PE33QW4F.js";
+import "./chunk-5OMOJATU.js";
+import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import {
   eachLimit

@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-DVIERBUY.js";
+} from "./chunk-VHE5P3B7.js";
 import {
   code,
   inert
@@ -163,9 +163,12 @@ function assess(runId, seen, prev, opts, now) {
   let cls = null;
   let detail;
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
+  const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null) : null;
   if (!run.exists) {
     state = "unknown";
     detail = "no run record";
+  } else if (sched) {
+    ({ state, cls, detail } = sched);
   } else if (marker?.kind === "DONE") {
     if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
       state = "failed";
@@ -263,6 +266,27 @@ function assess(runId, seen, prev, opts, now) {
     newSignature
   };
   return { verdict, memory };
+}
+var SLURM_CLASS = {
+  TIMEOUT: "timeout",
+  DEADLINE: "timeout",
+  OUT_OF_MEMORY: "oom",
+  NODE_FAIL: "node-fail",
+  BOOT_FAIL: "node-fail",
+  PREEMPTED: "preempted",
+  CANCELLED: "cancelled"
+};
+function fromScheduler(v, marker, ran) {
+  const job = `Slurm job ${v.job}`;
+  const why = v.reason && v.reason !== "None" ? ` (${v.reason})` : "";
+  if (v.state.startsWith("REQUEUE") || v.state === "PENDING" && ran) return { state: "requeued", cls: null, detail: `${job} back in the queue${why}` };
+  if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${why}` };
+  if (marker?.stage === "stopped") return null;
+  const onTerm = marker?.kind === "FAILED" && marker.signal === "TERM" && v.state !== "PREEMPTED" && v.state !== "CANCELLED";
+  const cls = SLURM_CLASS[v.state] ?? (onTerm ? "timeout" : void 0);
+  if (!cls) return null;
+  const by = v.reason ? ` ${v.reason}` : "";
+  return { state: "failed", cls, detail: `${job} ${v.state}${by}${v.exit ? `, exit ${v.exit}` : ""}${v.nodes ? ` on ${v.nodes}` : ""}` };
 }
 function notObserved(runId, seen, prev, iso) {
   const state = seen.kind === "transport" ? "unreachable" : "probe-error";
@@ -440,6 +464,7 @@ function sparkline(values, width = 16) {
 // src/report/patrol.ts
 var ICON = {
   queued: "\u23F3",
+  requeued: "\u267B\uFE0F",
   launching: "\u{1F535}",
   running: "\u{1F7E2}",
   stalled: "\u{1F7E1}",

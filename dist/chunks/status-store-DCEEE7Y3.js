@@ -14,18 +14,18 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-JERG3KVE.js";
-import "./chunk-64B2ISH2.js";
-import "./chunk-U6OMOZ7A.js";
+} from "./chunk-YQBUWYYP.js";
+import "./chunk-FZFMUF3K.js";
+import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-A3UJYCDJ.js";
+} from "./chunk-OGEQX2YI.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-DVIERBUY.js";
+} from "./chunk-VHE5P3B7.js";
 import {
   code,
   inert

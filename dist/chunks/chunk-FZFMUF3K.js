@@ -6,13 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   cellGlobs
-} from "./chunk-U6OMOZ7A.js";
+} from "./chunk-UREWZQ46.js";
 
 // src/record/spec.ts
 import { createHash } from "node:crypto";
 function identity(cfg) {
   const h = createHash("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`);
   if (cfg.sweep) h.update(`\0cells\0${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
+  if (cfg.slurm) h.update(`\0sbatch\0${cfg.slurm.sbatchOptions.join("\n")}`);
   return h.digest("hex");
 }
 function sortedJson(value) {
@@ -41,6 +42,7 @@ function buildSpec(cfg, createdAt) {
     backend: cfg.backend,
     created_at: createdAt.toISOString(),
     identity: identity(cfg),
+    ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions } : {},
     ...cfg.sweep ? {
       cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),
       gpus_per_cell: cfg.sweep.gpusPerCell,

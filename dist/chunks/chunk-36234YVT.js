@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-ASIH7H2D.js";
+} from "./chunk-PE33QW4F.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

@@ -13,30 +13,30 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-MIP2A2I3.js";
+} from "./chunk-36234YVT.js";
 import {
   QUEUE,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-ASIH7H2D.js";
+} from "./chunk-PE33QW4F.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-JERG3KVE.js";
+} from "./chunk-YQBUWYYP.js";
 import {
   buildSpec,
   cellData,
   identity,
   sortedJson
-} from "./chunk-64B2ISH2.js";
+} from "./chunk-FZFMUF3K.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-UOMPALAV.js";
-import "./chunk-3NGSRKXW.js";
-import "./chunk-U6OMOZ7A.js";
+} from "./chunk-XNXMKTIH.js";
+import "./chunk-5OMOJATU.js";
+import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,
   bool,
@@ -53,7 +53,7 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-QNACZ3Y5.js";
 import {
   parseReportTo
-} from "./chunk-DVIERBUY.js";
+} from "./chunk-VHE5P3B7.js";
 import {
   code,
   inert,
@@ -271,6 +271,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join("\n"),
       wrapper: WRAPPER,
+      ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join("\n"), slurm_conf: cfg.slurm.slurmConf } : {},
       ...cfg.sweep ? {
         cells: cellData(cfg),
         sweep: `${cfg.sweep.gpusPerCell} ${cfg.sweep.maxParallel} ${cfg.sweep.onCellFailure}`,
@@ -324,7 +325,10 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     }
     return { ...withHead, result: "failed", message: "the wrapper is not running and left no DONE/FAILED marker" };
   }
-  if (!c.log_exists) return { ...withHead, result: "failed", message: "the job is running but its log does not exist" };
+  if (!c.log_exists) {
+    if (out.handle?.startsWith("slurm:")) return { ...withHead, result: "started", message: `Slurm job ${out.handle.slice(6)} is queued or starting` };
+    return { ...withHead, result: "failed", message: "the job is running but its log does not exist" };
+  }
   return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
 }
 
@@ -358,7 +362,7 @@ async function launchPhase(inputs, env, reporter, workspace, store) {
     throw new InputError("report-to", "needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)");
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
-  const auditCfg = cfg.audit ? parseAudit(inputs) : void 0;
+  const auditCfg = cfg.audit ? { ...parseAudit(inputs), ...cfg.backend === "slurm" ? { requireGpu: false } : {} } : void 0;
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
   const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
     if (registerTo && !("privateKey" in c))

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseCollect
-} from "./chunk-IN4BK4MR.js";
+} from "./chunk-L4AWKAMZ.js";
 import {
   parseTeardown
 } from "./chunk-FDKEA2ZZ.js";
@@ -23,12 +23,12 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-UOMPALAV.js";
+} from "./chunk-XNXMKTIH.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
-} from "./chunk-U6OMOZ7A.js";
+} from "./chunk-UREWZQ46.js";
 import {
   parseConnection
 } from "./chunk-QNACZ3Y5.js";
@@ -36,7 +36,7 @@ import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-DVIERBUY.js";
+} from "./chunk-VHE5P3B7.js";
 import {
   inert,
   parseAudit
@@ -158,7 +158,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-YFRRWWPV.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-LVP66NIR.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -168,7 +168,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-YFRRWWPV.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-LVP66NIR.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -178,9 +178,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-POQXZUVT.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-MTEIJSSH.js")).probeHost,
-      registered: (await import("./hosts-AHT5ZMTO.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-TVPQQ7QB.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-CYQ2IPTD.js")).probeHost,
+      registered: (await import("./hosts-UBJLRJY4.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-K4HWB5MH.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-MMRH6IIU.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-Q4HDRA65.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-IWPIJU7A.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -262,7 +262,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-DCZT7PB6.js").then((m) => {
+  const get = () => real ??= import("./status-store-DCEEE7Y3.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -284,7 +284,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-DCZT7PB6.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-DCEEE7Y3.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
+# Backend slurm (sent with lib.sh to every on-box script): the wrapper is the batch script, submitted with
+# sbatch on the login node; the job runs on compute nodes over the shared filesystem the run record lives
+# on. The handle is `slurm:<job id>`; liveness and state come from Slurm (squeue, then sacct), never from a
+# pid on the login node. SLURM_CONF comes from the run record (the `slurm-conf` input), when given.
+
+# SLURM_CONF of the run whose record holds attempt dir $1 (or RUN_DIR), exported for the slurm commands.
+slurm_env() {
+  local conf='' run=${1:-$RUN_DIR}
+  rd conf "$run/slurm_conf"
+  if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
+}
+
+# The job id of the attempt in dir $1, from its handle (digits only: it goes into squeue/scancel argv).
+slurm_job_of() {
+  local handle=''
+  rd handle "$1/handle"
+  handle=${handle#slurm:}
+  [[ $handle =~ ^[0-9]{1,12}$ ]] || return 1
+  printf '%s' "$handle"
+}
+
+# Submits wrapper $1 as attempt $2 (heartbeat $3 s) with the run's recorded sbatch options; sets HANDLE.
+# An sbatch refusal (bad partition, account, QOS) is a failed launch with Slurm's own words, and leaves no
+# attempt behind.
+backend_start_slurm() {
+  local wrapper=$1 n=$2 hb=$3 a id err run_id
+  local -a opts=()
+  a=$RUN_DIR/attempts/$n
+  run_id=${RUN_DIR##*/}
+  slurm_env "$RUN_DIR"
+  command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
+  [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
+  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --output="$a/slurm.out" --open-mode=append \
+    "${opts[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
+  id=${id%%;*}
+  if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
+    rd err "$a/sbatch.err"
+    rm -rf "$a"
+    refuse 18 sbatch-refused "sbatch refused the job: ${err:0:2000}"
+  fi
+  printf '%s\n' "$id" | atomic_write "$a/job_id"
+  HANDLE="slurm:$id"
+}
+
+# The job's state as Slurm says it now: squeue while it is known there, else sacct (sacct -c without
+# accounting storage). Sets SLURM_STATE, SLURM_REASON, SLURM_NODES, SLURM_ELAPSED, SLURM_LIMIT, SLURM_EXIT.
+slurm_state() {
+  local job=$1 line
+  SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT=''
+  line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l' 2>/dev/null | head -n 1)
+  if [ -n "$line" ]; then
+    IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+    return 0
+  fi
+  line=$(timeout 15 sacct -n -P -X -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || line=$(timeout 15 sacct -c -n -P -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || return 1
+  IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+  # "CANCELLED by 1000" keeps who; the state word is the first.
+  SLURM_REASON=${SLURM_STATE#* }
+  [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
+  SLURM_STATE=${SLURM_STATE%% *}
+}
+
+# True while the attempt in directory $1 is queued or running in Slurm (any state before the end).
+backend_alive_slurm() {
+  local job
+  job=$(slurm_job_of "$1") || return 1
+  slurm_env "${1%/attempts/*}"
+  slurm_state "$job" || return 1
+  case $SLURM_STATE in
+    PENDING | RUNNING | CONFIGURING | COMPLETING | REQUEUED | REQUEUE_HOLD | REQUEUE_FED | RESIZING | SIGNALING | STAGE_OUT | SUSPENDED | STOPPED) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
+backend_observe_slurm() {
+  local job j_s j_r j_n j_e j_l j_x
+  job=$(slurm_job_of "$1") || { printf 'null'; return 0; }
+  slurm_env "${1%/attempts/*}"
+  slurm_state "$job" || { printf '{"job":"%s","state":"UNKNOWN"}' "$job"; return 0; }
+  jv j_s "${SLURM_STATE:0:32}"
+  jv j_r "${SLURM_REASON:0:256}"
+  jv j_n "${SLURM_NODES:0:1024}"
+  jv j_e "${SLURM_ELAPSED:0:32}"
+  jv j_l "${SLURM_LIMIT:0:32}"
+  jv j_x "${SLURM_EXIT:0:16}"
+  printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x"
+}
+
+# Sends signal $2 to the attempt in directory $1: TERM to every step and the batch shell, so the job may
+# checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
+backend_stop_slurm() {
+  local job
+  job=$(slurm_job_of "$1") || return 1
+  slurm_env "${1%/attempts/*}"
+  backend_alive_slurm "$1" || return 1
+  if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi
+}
+
+# Slurm holds the job: launch does not wait for a pid on the login node (the job may still be pending).
+backend_queued_slurm() { :; }

@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
+import { createCluster, type Cluster } from '../harness/slurm.ts';
+import { waitFor } from '../harness/sh.ts';
+
+/**
+ * backend: slurm on a real two-node cluster (test/harness/slurm.ts): tether logs into the login node, writes
+ * the run record on the shared filesystem and submits its wrapper as the batch script.
+ */
+let cl: Cluster;
+const runs: ActionRun[] = [];
+beforeAll(async () => {
+  cl = await createCluster();
+  cl.login.sh(`mkdir -p ${cl.login.home}/code`);
+}, 120_000);
+afterAll(() => {
+  cl?.destroy();
+  runs.forEach(removeWorkspace);
+});
+
+const runDir = (id: string) => `${cl.login.home}/.tether/runs/${id}`;
+const read = (p: string) => readFileSync(p, 'utf8');
+async function action(name: string, inputs: Record<string, string>) {
+  const r = await runBuiltAction(name, cl.login.inputs({ 'slurm-conf': cl.conf, ...inputs }), {}, 120_000);
+  runs.push(r);
+  return r;
+}
+const launch = (inputs: Record<string, string>) => action('launch', { workdir: '~/code', backend: 'slurm', audit: 'false', 'confirm-timeout': '2', ...inputs });
+
+describe('backend slurm', () => {
+  it('a two-node job: submitted through the login node, srun on both nodes, DONE in the record, patrol finished', async () => {
+    const r = await launch({
+      'run-id': 'sl-two',
+      command: `srun bash -c 'echo "node $SLURMD_NODENAME rank $SLURM_PROCID"'`,
+      'slurm-options': '--nodes=2\n--time=5',
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs['handle']).toMatch(/^slurm:\d+$/);
+    const job = r.outputs['handle']!.slice(6);
+    const dir = runDir('sl-two');
+    await waitFor('the job to finish', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 60_000, 250);
+    expect(JSON.parse(read(`${dir}/DONE`))).toMatchObject({ attempt: 1, exit_code: 0, stage: 'command' });
+    expect(read(`${dir}/attempts/1/job_id`).trim()).toBe(job);
+    expect(read(`${dir}/attempts/1/nodes`).trim()).toBe('n[1-2]');
+    expect(read(`${dir}/attempts/1/log`).trim().split('\n').sort()).toEqual(['node n1 rank 0', 'node n2 rank 1']);
+    // What sbatch got: tether's own options after the user's, the lead signal and requeue.
+    expect(JSON.parse(read(`${dir}/spec.json`)).sbatch_options).toEqual(['--nodes=2', '--time=5', '--signal=B:TERM@360', '--requeue']);
+
+    const p = await action('patrol', { 'run-ids': 'sl-two' });
+    expect(p.code, p.stdout).toBe(0);
+    expect(JSON.parse(p.outputs['states']!)['sl-two'].state).toBe('finished');
+  }, 120_000);
+
+  it('a second launch while the job waits or runs submits nothing', async () => {
+    const r = await launch({ 'run-id': 'sl-once', command: 'sleep 600', 'slurm-options': '--time=10' });
+    expect(r.code, r.stdout).toBe(0);
+    const before = cl.slurm('squeue -h -o %i').trim().split('\n').filter(Boolean).length;
+    const again = await launch({ 'run-id': 'sl-once', command: 'sleep 600', 'slurm-options': '--time=10' });
+    expect(again.code).toBe(1);
+    expect(again.outputs['result']).toBe('refused');
+    expect(again.stdout).toMatch(/already queued or running: attempt 1, slurm:\d+/);
+    expect(cl.slurm('squeue -h -o %i').trim().split('\n').filter(Boolean).length).toBe(before);
+    cl.slurm(`scancel ${r.outputs['handle']!.slice(6)}`);
+  }, 120_000);
+
+  it("sbatch's own refusal (a partition that does not exist) is a failed launch in Slurm's words, and leaves no attempt", async () => {
+    const r = await launch({ 'run-id': 'sl-badpart', command: 'true', 'slurm-options': '--partition=nosuch' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/sbatch refused the job: .*(invalid partition|Invalid partition)/i);
+    expect(existsSync(`${runDir('sl-badpart')}/attempts/1`)).toBe(false);
+  }, 60_000);
+
+  describe("Slurm's own states reach the patrol", () => {
+    const patrolState = async (id: string) => JSON.parse((await action('patrol', { 'run-ids': id, 'stall-after': '1h' })).outputs['states']!)[id];
+    const jobOf = (r: ActionRun) => r.outputs['handle']!.slice(6);
+
+    it('held in the queue: queued with its reason; cancelled by hand: failed, cancelled', async () => {
+      // A blocker holds node n1 whole, so the run's job (n1 only) waits in the queue; then it is held too.
+      const blocker = cl.slurm(`sbatch --parsable -w n1 --exclusive -o /dev/null --wrap 'sleep 600'`).trim();
+      try {
+        const r = await launch({ 'run-id': 'sl-held', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1' });
+        expect(await patrolState('sl-held')).toMatchObject({ state: 'queued' });
+        cl.slurm(`scontrol hold ${jobOf(r)}`);
+        const held = await patrolState('sl-held');
+        expect(held.state).toBe('queued');
+        expect(JSON.stringify(held)).not.toMatch(/class":"[a-z]/);
+        cl.slurm(`scancel ${jobOf(r)}`);
+        await waitFor('the job to leave squeue', () => !cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim(), 30_000, 250);
+        expect(await patrolState('sl-held')).toMatchObject({ state: 'failed', class: 'cancelled' });
+      } finally {
+        cl.slurm(`scancel ${blocker}`);
+      }
+    }, 90_000);
+
+    it('a time limit of seconds: TERM reaches the job first (signal-lead), then failed, timeout', async () => {
+      const r = await launch({
+        'run-id': 'sl-time',
+        command: `trap 'echo got TERM; exit 143' TERM; while true; do sleep 1; done`,
+        'slurm-options': '--time=0:05',
+        'signal-lead': '60',
+        requeue: 'false',
+      });
+      const dir = runDir('sl-time');
+      await waitFor('the time limit', () => !cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim(), 120_000, 500);
+      expect(await patrolState('sl-time')).toMatchObject({ state: 'failed', class: 'timeout' });
+      expect(read(`${dir}/attempts/1/log`)).toMatch(/got TERM/);
+    }, 150_000);
+
+    it('a node set DOWN under a running job (no requeue): failed, node-fail', async () => {
+      const r = await launch({ 'run-id': 'sl-node', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n2', requeue: 'false' });
+      await waitFor('the job to run', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'RUNNING', 30_000, 250);
+      cl.slurm('scontrol update nodename=n2 state=down reason=tether-test');
+      try {
+        await waitFor('the job to end', () => !cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim(), 60_000, 250);
+        expect(await patrolState('sl-node')).toMatchObject({ state: 'failed', class: 'node-fail' });
+      } finally {
+        // ReturnToService=2 brings n2 back when its slurmd registers again; resume it if it is still down.
+        if (/down/i.test(cl.slurm("sinfo -h -n n2 -o '%T'"))) cl.slurm('scontrol update nodename=n2 state=resume');
+      }
+    }, 120_000);
+
+    it('scontrol requeue: requeued, then the next attempt runs under the same job id', async () => {
+      const r = await launch({ 'run-id': 'sl-requeue', command: 'echo "run $SLURM_RESTART_COUNT"; sleep 600', 'slurm-options': '--time=10' });
+      const job = jobOf(r);
+      const dir = runDir('sl-requeue');
+      await waitFor('attempt 1 to start', () => existsSync(`${dir}/attempts/1/pid_start`), 30_000, 250);
+      cl.slurm(`scontrol requeue ${job}`);
+      await waitFor('the job to be pending again', () => cl.slurm(`squeue -h -j ${job} -o %T`).trim() === 'PENDING', 30_000, 250);
+      expect(await patrolState('sl-requeue')).toMatchObject({ state: 'requeued' });
+      // Slurm delays a requeued job (reason BeginTime); let it start now.
+      cl.slurm(`scontrol update jobid=${job} starttime=now`);
+      await waitFor('attempt 2 to start', () => existsSync(`${dir}/attempts/2/pid_start`), 90_000, 500);
+      expect(read(`${dir}/attempts/2/job_id`).trim()).toBe(job);
+      expect(read(`${dir}/attempts/2/handle`).trim()).toBe(`slurm:${job}`);
+      expect(read(`${dir}/attempts/2/log`)).toMatch(/run 1/);
+      expect((await patrolState('sl-requeue')).state).toBe('running');
+      cl.slurm(`scancel ${job}`);
+    }, 150_000);
+  });
+});

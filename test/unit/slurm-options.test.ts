@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { withDefaults } from '../../src/config/defaults.ts';
+import { parseLaunch } from '../../src/config/launch.ts';
+import { parseSlurmOptions } from '../../src/config/slurm.ts';
+import { identity } from '../../src/record/spec.ts';
+
+const launch = (extra: Record<string, string>) =>
+  parseLaunch(withDefaults('launch', { 'run-id': 'r', command: 'python train.py', workdir: '~/code', backend: 'slurm', ...extra }));
+
+describe('slurm-options', () => {
+  it('passes allowed options as one argv word each, then the lead signal and requeue', () => {
+    const cfg = launch({
+      'slurm-options': '--partition=gpu\n--gres=gpu:a100:4\n--nodes=2\n--time=1-12:00:00\n--mem=64G\n# a note\n\n--exclusive',
+      'slurm-conf': '/etc/slurm/other.conf',
+    });
+    expect(cfg.slurm).toEqual({
+      sbatchOptions: ['--partition=gpu', '--gres=gpu:a100:4', '--nodes=2', '--time=1-12:00:00', '--mem=64G', '--exclusive', '--signal=B:TERM@360', '--requeue'],
+      slurmConf: '/etc/slurm/other.conf',
+      signalLeadS: 360,
+      requeue: true,
+    });
+    expect(launch({ requeue: 'false', 'signal-lead': '600' }).slurm?.sbatchOptions).toEqual(['--signal=B:TERM@600', '--no-requeue']);
+  });
+
+  it.each([
+    ['--wrap=rm -rf ~', /holds a space/],
+    ['--wrap=true', /--wrap is not allowed: tether submits its own batch script/],
+    ['--output=/etc/passwd', /--output is not allowed: tether keeps the job's output/],
+    ['--error=/tmp/x', /--error is not allowed/],
+    ['--chdir=/', /--chdir is not allowed/],
+    ['--array=0-9', /--array is not allowed: a sweep/],
+    ['--signal=KILL@1', /use `signal-lead`/],
+    ['--partition=gpu;touch /tmp/x', /holds a space/],
+    ['--partition=gpu;id', /--partition needs a value like gpu/],
+    ['--account=$(id)', /--account needs a value/],
+    ['--account=`id`', /--account needs a value/],
+    ['--mem=64G && true', /holds a space/],
+    ['-p gpu', /holds a space/],
+    ['-pgpu', /is not --option=value/],
+    ['--frobnicate=1', /--frobnicate is not an sbatch option tether passes/],
+    ['--exclusive=user', /--exclusive takes no value/],
+    ['--nodes', /--nodes needs a value like 2/],
+    ['--time=forever', /--time needs a value like 12:00:00/],
+    ['--partition=a\n--partition=b', /line 2: --partition is given twice/],
+  ])('refuses %j', (line, re) => {
+    expect(() => parseSlurmOptions(line)).toThrow(re);
+    expect(() => launch({ 'slurm-options': line })).toThrow(/input 'slurm-options': line \d/);
+  });
+
+  it('the Slurm inputs belong to backend slurm; bounds on signal-lead and slurm-conf', () => {
+    expect(() => parseLaunch(withDefaults('launch', { 'run-id': 'r', command: 'x', 'slurm-options': '--nodes=2' }))).toThrow(
+      /input 'slurm-options': is for backend: slurm/,
+    );
+    expect(() => launch({ 'signal-lead': '30' })).toThrow(/signal-lead/);
+    expect(() => launch({ 'signal-lead': '70000' })).toThrow(/signal-lead/);
+    expect(() => launch({ 'slurm-conf': 'relative/slurm.conf' })).toThrow(/not an absolute path/);
+    expect(() => launch({ 'slurm-conf': '/etc/slurm.conf;id' })).toThrow(/not an absolute path/);
+    // The sbatch request is part of the run's identity: a resume submits the same one.
+    expect(identity(launch({ 'slurm-options': '--nodes=2' }))).not.toBe(identity(launch({ 'slurm-options': '--nodes=4' })));
+    expect(identity(launch({ 'slurm-options': '--nodes=2' }))).toBe(identity(launch({ 'slurm-options': '--nodes=2' })));
+  });
+});
