@@ -653,15 +653,22 @@ function monthsSince(stamp, now) {
   const [y, m] = stamp.split("-").map(Number);
   return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
 }
-function instanceIdFor(provider, given, box) {
+function instanceIdFor(provider, given, box, runId2 = "") {
+  if (provider === "slurm") return runId2;
   return given.trim() || (provider === "ssh" && box && box.host ? `${box.host}:${box.port}` : "");
+}
+function verbFacts(provider, verb) {
+  return FACTS[provider][verb] ?? null;
+}
+function verbMissing(provider, verb) {
+  return FACTS[provider].missing?.[verb] ?? (verb === "cancel" ? "cancel is for a scheduler (provider slurm)" : "not offered by this provider");
 }
 var PROVIDERS, VERBS, FACTS, INSTANCE_ID;
 var init_facts = __esm({
   "src/teardown/facts.ts"() {
     "use strict";
-    PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
-    VERBS = ["park", "destroy"];
+    PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "slurm"];
+    VERBS = ["park", "destroy", "cancel"];
     FACTS = {
       ssh: {
         title: "any SSH box",
@@ -751,6 +758,26 @@ var init_facts = __esm({
         traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
         verified: "2026-06"
       },
+      slurm: {
+        title: "a Slurm cluster (through its login node)",
+        credentials: "ssh",
+        park: {
+          action: "`scontrol hold` of the run's pending jobs (release with launch `resume`)",
+          reversible: true,
+          survives: "everything; a job already running keeps running (a hold only stops pending ones from starting)",
+          keepsBilling: "nothing while held; fair-share time is used only when a job runs"
+        },
+        destroy: null,
+        cancel: {
+          action: "`scancel` of exactly the run's recorded job ids (never a name or user match)",
+          reversible: false,
+          survives: "every file on the shared filesystem (nothing is deleted); the work since the last checkpoint is lost",
+          keepsBilling: "nothing: the allocation ends"
+        },
+        missing: { destroy: "a Slurm job is cancelled, not destroyed: use verb cancel" },
+        traps: ["a cancelled job is not requeued: launch it again with resume: true from its last checkpoint", "node-local $TMPDIR is wiped when the job ends"],
+        verified: "2026-11"
+      },
       aws: {
         title: "AWS EC2",
         credentials: "aws",
@@ -819,6 +846,7 @@ function teardownCard(inputs) {
   if (!(inputs["provider"] ?? "").trim()) return null;
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
+  if (provider === "slurm" || verb === "cancel") return null;
   const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
   if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
@@ -2423,6 +2451,60 @@ printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"
   "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
 tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
 exit 1
+`, "slurm_jobs.sh": `#!/usr/bin/env bash
+# A run's own Slurm jobs (provider slurm's teardown): exactly the job ids its attempts recorded
+# (attempts/<n>/handle = slurm:<id>), never a job found by name or user. Prints one JSON object.
+# Args: RUN_ROOT RUN_ID ACTION \u2014 state (each job's state and reason), cancel (scancel them), hold
+# (scontrol hold the pending ones). Exit 0, or 30 (JSON says why) when the run has no record or no job.
+
+refuse() {
+  printf '{"error":%s}\\n' "$(json_str "$1")"
+  exit 30
+}
+
+main() {
+  local run_root run_dir action d job first=1 j_s j_r
+  local -a jobs=()
+  local -A seen=()
+  run_root=$(expand_home "$1")
+  run_dir=$run_root/$2
+  action=$3
+  is_run_id "$2" || refuse "bad run id"
+  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
+  slurm_env "$run_dir"
+  for d in "$run_dir"/attempts/*/; do
+    [ -d "$d" ] || continue
+    job=$(slurm_job_of "\${d%/}") || continue
+    [ -n "\${seen[$job]:-}" ] && continue
+    seen[$job]=1
+    jobs+=("$job")
+  done
+  ((\${#jobs[@]})) || refuse "run $2 has no Slurm job recorded (backend slurm?)"
+  case $action in
+    cancel) timeout 30 scancel "\${jobs[@]}" 2>/dev/null ;;
+    hold)
+      for job in "\${jobs[@]}"; do
+        slurm_state "$job" && [ "$SLURM_STATE" = PENDING ] && timeout 30 scontrol hold "$job" 2>/dev/null
+      done
+      ;;
+    state) ;;
+    *) refuse "unknown action $action" ;;
+  esac
+  printf '{"jobs":['
+  for job in "\${jobs[@]}"; do
+    ((first)) || printf ','
+    first=0
+    if slurm_state "$job"; then
+      jv j_s "\${SLURM_STATE:0:32}"
+      jv j_r "\${SLURM_REASON:0:256}"
+    else
+      j_s='"UNKNOWN"' j_r='""'
+    fi
+    printf '{"id":"%s","state":%s,"reason":%s}' "$job" "$j_s" "$j_r"
+  done
+  printf ']}\\n'
+}
+main "$@"; exit $?
 `, "stop.sh": `#!/usr/bin/env bash
 # Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
 # Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
@@ -2993,11 +3075,15 @@ function parseTeardown(inputs, env) {
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
   const verb = oneOf("verb", inputs["verb"], VERBS, "park");
-  if (!(inputs["verb"] ?? "").trim()) throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible)");
-  if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
+  if (!(inputs["verb"] ?? "").trim())
+    throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)");
+  if (!verbFacts(provider, verb)) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
   const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
   if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection);
+  if (provider === "slurm" && !connection) throw new InputError("host", "provider slurm acts through the login node: give the connection inputs");
+  if (provider === "slurm" && (inputs["instance-id"] ?? "").trim())
+    throw new InputError("instance-id", "provider slurm acts on the run's own recorded jobs, named by run-id; give no instance-id");
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection, (inputs["run-id"] ?? "").trim());
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
@@ -3007,7 +3093,7 @@ function parseTeardown(inputs, env) {
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
     throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
-  if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
+  if (!verifiedPath && !verifiedArtifact && provider !== "slurm" && !(verb === "park" && allowParkUnverified)) {
     throw new InputError(
       "verified-path",
       `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
@@ -23918,7 +24004,8 @@ var init_scripts = __esm({
       manifest: scriptText("manifest.sh"),
       probe: scriptText("probe.sh"),
       stop: scriptText("stop.sh"),
-      sync: scriptText("sync.sh")
+      sync: scriptText("sync.sh"),
+      slurm_jobs: scriptText("slurm_jobs.sh")
     };
     WRAPPER = `${lib}
 ${scriptText("wrapper.sh")}`;
@@ -33374,13 +33461,13 @@ var init_bytes = __esm({
 // src/teardown/card.ts
 function renderCard(c) {
   const p = FACTS[c.provider];
-  const f = p[c.verb];
-  const other = c.verb === "park" ? "destroy" : "park";
-  const o = p[other];
+  const f = verbFacts(c.provider, c.verb);
+  const other = c.verb === "park" ? c.provider === "slurm" ? "cancel" : "destroy" : "park";
+  const o = verbFacts(c.provider, other);
   const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
   lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
   if (!f) {
-    lines.push(`| verb | **${c.verb}** \u2014 not available: ${p.missing?.[c.verb] ?? "not offered by this provider"} |`);
+    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
   } else {
     lines.push(
       `| verb | **${c.verb}**: ${f.action} |`,
@@ -33390,7 +33477,7 @@ function renderCard(c) {
     );
   }
   lines.push(
-    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
   );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
@@ -35553,6 +35640,70 @@ var init_ssh = __esm({
   }
 });
 
+// src/teardown/providers/slurm.ts
+function parseJobs(raw) {
+  const o = obj(raw, "slurm_jobs");
+  if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
+  return arr(o, "jobs", "slurm_jobs", 1e4).map((x, i) => {
+    const j = obj(x, `slurm_jobs.jobs[${i}]`);
+    return {
+      id: str(j, "id", "job", { max: 12, pattern: /^\d{1,12}$/ }),
+      state: str(j, "state", "job", { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+      reason: str(j, "reason", "job", { max: 256 })
+    };
+  });
+}
+function jobsState(jobs) {
+  const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
+  if (jobs.every((j) => ENDED.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ENDED.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
+  return { state: "running", detail: list };
+}
+function slurmProvider(ctx, conn, cred, runRoot) {
+  const call3 = async (action) => {
+    let s;
+    try {
+      s = await connect({ ...conn, attempts: 1 }, cred);
+    } catch (err) {
+      if (err instanceof TransportError)
+        throw new ProviderError(`slurm: the login node did not answer (${err.message})`, err.kind === "unreachable" || err.kind === "network");
+      throw err;
+    }
+    try {
+      return parseJobs(
+        parseJsonLine("slurm_jobs", await runScript(s, "slurm_jobs", [runRoot, ctx.runId, action], { timeoutMs: Math.max(ctx.callTimeoutMs, 6e4) }))
+      );
+    } catch (err) {
+      if (err instanceof BoxDataError) throw new ProviderError(err.message, false);
+      throw err;
+    } finally {
+      s.close();
+    }
+  };
+  return {
+    async state() {
+      return jobsState(await call3("state"));
+    },
+    async request(verb) {
+      if (verb !== "cancel" && verb !== "park") throw new ProviderError(`slurm: ${verb} is not a Slurm action (cancel or park)`, false);
+      const jobs = await call3(verb === "cancel" ? "cancel" : "hold");
+      ctx.log(`slurm: ${verb === "cancel" ? "scancel" : "scontrol hold"} of job(s) ${jobs.map((j) => j.id).join(", ")}`);
+    }
+  };
+}
+var ENDED;
+var init_slurm3 = __esm({
+  "src/teardown/providers/slurm.ts"() {
+    "use strict";
+    init_invoke();
+    init_strict();
+    init_client();
+    init_errors2();
+    init_types2();
+    ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
+  }
+});
+
 // src/teardown/providers/vastai.ts
 function vastaiProvider(ctx, apiKey, apiUrl) {
   const base = baseUrl(apiUrl, "https://console.vast.ai/api/v0");
@@ -35654,6 +35805,11 @@ function providerFor(cfg, ctx, env) {
       if (!conn) throw new ProviderError("provider ssh needs the connection inputs", false);
       return sshProvider(ctx, conn, loadCredential(conn.key));
     }
+    case "slurm": {
+      const conn = cfg.connection;
+      if (!conn) throw new ProviderError("provider slurm needs the connection inputs of the login node", false);
+      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot);
+    }
   }
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
@@ -35672,7 +35828,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   };
   const runId2 = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
-  const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
+  const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : cfg.provider === "slurm" && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate2.ok ? gate2.proof : null;
   const card = renderCard({
     provider: cfg.provider,
@@ -35728,8 +35884,8 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     return finish("failed", reason2, 1, { kind: "failed", runId: runId2, reason: reason2, notes, card });
   }
   if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId: runId2, detail: result.detail, notes, card });
-  const state = cfg.verb === "destroy" ? "torn-down" : "parked";
-  const verbFacts = FACTS[cfg.provider][cfg.verb];
+  const state = cfg.verb === "park" ? "parked" : "torn-down";
+  const verbFacts2 = FACTS[cfg.provider][cfg.verb];
   let leftovers = null;
   if (provider.leftovers) {
     try {
@@ -35748,7 +35904,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     detail: result.detail,
     already: result.already,
     verb: cfg.verb,
-    keepsBilling: verbFacts?.keepsBilling ?? null,
+    keepsBilling: verbFacts2?.keepsBilling ?? null,
     leftovers,
     notes,
     card
@@ -35774,6 +35930,7 @@ var init_phase4 = __esm({
     init_lambda();
     init_runpod();
     init_ssh();
+    init_slurm3();
     init_types2();
     init_errors();
     init_vastai();

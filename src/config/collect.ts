@@ -87,6 +87,7 @@ function teardownCard(inputs: Inputs): CollectConfig['card'] {
   if (!(inputs['provider'] ?? '').trim()) return null;
   const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
   const verb = v.oneOf('verb', inputs['verb'], VERBS, 'destroy');
+  if (provider === 'slurm' || verb === 'cancel') return null;
   // As in teardown: provider ssh names the box by host:port when no instance id is given.
   const instanceId = instanceIdFor(provider, inputs['instance-id'] ?? '', { host: (inputs['host'] ?? '').trim(), port: (inputs['port'] ?? '').trim() || '22' });
   if (!instanceId) throw new InputError('instance-id', `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);

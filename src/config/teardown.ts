@@ -2,7 +2,7 @@ import { DEFAULT_RUN_ROOT } from './audit.ts';
 import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
-import { FACTS, INSTANCE_ID, instanceIdFor, PROVIDERS, VERBS, type ProviderName, type Verb } from '../teardown/facts.ts';
+import { FACTS, INSTANCE_ID, instanceIdFor, PROVIDERS, VERBS, verbFacts, verbMissing, type ProviderName, type Verb } from '../teardown/facts.ts';
 
 export interface TeardownConfig {
   runId: string;
@@ -30,11 +30,15 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
   if (!(inputs['provider'] ?? '').trim()) throw new InputError('provider', `is required: one of ${PROVIDERS.join(', ')}`);
   const verb = v.oneOf('verb', inputs['verb'], VERBS, 'park');
-  if (!(inputs['verb'] ?? '').trim()) throw new InputError('verb', 'is required: park (reversible stop) or destroy (irreversible)');
-  if (!FACTS[provider][verb]) throw new InputError('verb', `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ''}`);
+  if (!(inputs['verb'] ?? '').trim())
+    throw new InputError('verb', 'is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)');
+  if (!verbFacts(provider, verb)) throw new InputError('verb', `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
   const connection = (inputs['host'] ?? '').trim() ? parseConnection(inputs, env) : null;
   if (provider === 'ssh' && !connection) throw new InputError('host', 'provider ssh parks the box over SSH: give the connection inputs');
-  const instanceId = instanceIdFor(provider, inputs['instance-id'] ?? '', connection);
+  if (provider === 'slurm' && !connection) throw new InputError('host', 'provider slurm acts through the login node: give the connection inputs');
+  if (provider === 'slurm' && (inputs['instance-id'] ?? '').trim())
+    throw new InputError('instance-id', "provider slurm acts on the run's own recorded jobs, named by run-id; give no instance-id");
+  const instanceId = instanceIdFor(provider, inputs['instance-id'] ?? '', connection, (inputs['run-id'] ?? '').trim());
   if (!instanceId) throw new InputError('instance-id', `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs['verified-path'] ?? '').trim() || undefined;
@@ -44,7 +48,8 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
     throw new InputError('verified-artifact', `${v.show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = v.bool('allow-park-unverified', inputs['allow-park-unverified'], false);
-  if (!verifiedPath && !verifiedArtifact && !(verb === 'park' && allowParkUnverified)) {
+  // Slurm's cancel and hold delete no file (the run record and checkpoints stay on the shared filesystem).
+  if (!verifiedPath && !verifiedArtifact && provider !== 'slurm' && !(verb === 'park' && allowParkUnverified)) {
     throw new InputError(
       'verified-path',
       `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === 'park' ? '; or allow-park-unverified: true for a reversible park' : ''}`,

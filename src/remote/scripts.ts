@@ -12,6 +12,7 @@ export const SCRIPTS = {
   probe: scriptText('probe.sh'),
   stop: scriptText('stop.sh'),
   sync: scriptText('sync.sh'),
+  slurm_jobs: scriptText('slurm_jobs.sh'),
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;
 /** The wrapper runs on its own long after the SSH session ended, so it carries lib.sh with it. */

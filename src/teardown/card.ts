@@ -1,6 +1,6 @@
 import { human } from '../report/bytes.ts';
 import { code } from '../report/markdown.ts';
-import { FACTS, monthsSince, type ProviderName, type Verb } from './facts.ts';
+import { FACTS, monthsSince, verbFacts, verbMissing, type ProviderName, type Verb } from './facts.ts';
 
 export interface CardInput {
   provider: ProviderName;
@@ -18,13 +18,13 @@ export interface CardInput {
  */
 export function renderCard(c: CardInput): string {
   const p = FACTS[c.provider];
-  const f = p[c.verb];
-  const other: Verb = c.verb === 'park' ? 'destroy' : 'park';
-  const o = p[other];
+  const f = verbFacts(c.provider, c.verb);
+  const other: Verb = c.verb === 'park' ? (c.provider === 'slurm' ? 'cancel' : 'destroy') : 'park';
+  const o = verbFacts(c.provider, other);
   const lines = [`#### Teardown card — ${code(c.runId)}`, '', '| | |', '|---|---|'];
   lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
   if (!f) {
-    lines.push(`| verb | **${c.verb}** — not available: ${p.missing?.[c.verb] ?? 'not offered by this provider'} |`);
+    lines.push(`| verb | **${c.verb}** — not available: ${verbMissing(c.provider, c.verb)} |`);
   } else {
     lines.push(
       `| verb | **${c.verb}**: ${f.action} |`,
@@ -34,7 +34,7 @@ export function renderCard(c: CardInput): string {
     );
   }
   lines.push(
-    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? 'reversible' : 'irreversible'}; keeps billing: ${o.keepsBilling}` : (p.missing?.[other] ?? 'not offered')} |`,
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? 'reversible' : 'irreversible'}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`,
   );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : '**nothing verified**'} |`);
   lines.push('', ...p.traps.map((t) => `- ⚠️ ${t}`));

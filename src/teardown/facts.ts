@@ -2,9 +2,10 @@
  * What each provider's verbs do to the meter and to the data (runbook-facts §5.1, R61–R67), as data:
  * the teardown card and the approval read from here. Every fact carries the month it was checked.
  */
-export const PROVIDERS = ['ssh', 'command', 'lambda', 'runpod', 'vastai', 'aws'] as const;
+export const PROVIDERS = ['ssh', 'command', 'lambda', 'runpod', 'vastai', 'aws', 'slurm'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
-export const VERBS = ['park', 'destroy'] as const;
+/** park and destroy act on a rented instance; cancel on a scheduler's jobs (provider slurm). */
+export const VERBS = ['park', 'destroy', 'cancel'] as const;
 export type Verb = (typeof VERBS)[number];
 
 export interface VerbFacts {
@@ -21,6 +22,7 @@ export interface ProviderFacts {
   credentials: 'api-key' | 'aws' | 'ssh' | 'command';
   park: VerbFacts | null;
   destroy: VerbFacts | null;
+  cancel?: VerbFacts | null;
   /** Why a verb is missing, when it is. */
   missing?: Partial<Record<Verb, string>>;
   /** Cost traps of the alternatives, shown on the card. */
@@ -117,6 +119,26 @@ export const FACTS: Record<ProviderName, ProviderFacts> = {
     traps: ['stop bills the disk forever', 'destroy is eventually consistent: tether polls until the instance is gone'],
     verified: '2026-06',
   },
+  slurm: {
+    title: 'a Slurm cluster (through its login node)',
+    credentials: 'ssh',
+    park: {
+      action: "`scontrol hold` of the run's pending jobs (release with launch `resume`)",
+      reversible: true,
+      survives: 'everything; a job already running keeps running (a hold only stops pending ones from starting)',
+      keepsBilling: 'nothing while held; fair-share time is used only when a job runs',
+    },
+    destroy: null,
+    cancel: {
+      action: "`scancel` of exactly the run's recorded job ids (never a name or user match)",
+      reversible: false,
+      survives: 'every file on the shared filesystem (nothing is deleted); the work since the last checkpoint is lost',
+      keepsBilling: 'nothing: the allocation ends',
+    },
+    missing: { destroy: 'a Slurm job is cancelled, not destroyed: use verb cancel' },
+    traps: ['a cancelled job is not requeued: launch it again with resume: true from its last checkpoint', 'node-local $TMPDIR is wiped when the job ends'],
+    verified: '2026-11',
+  },
   aws: {
     title: 'AWS EC2',
     credentials: 'aws',
@@ -138,9 +160,23 @@ export function monthsSince(stamp: string, now: Date): number {
   return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
 }
 
-/** The one instance-id rule: given, or for provider ssh the box itself as host:port. */
-export function instanceIdFor(provider: ProviderName, given: string, box: { host: string; port: number | string } | null): string {
+/**
+ * The one instance-id rule: given, or for provider ssh the box itself as host:port; for provider slurm what
+ * is acted on is the run's own jobs, so the "instance" is the run id on the login node.
+ */
+export function instanceIdFor(provider: ProviderName, given: string, box: { host: string; port: number | string } | null, runId = ''): string {
+  if (provider === 'slurm') return runId;
   return given.trim() || (provider === 'ssh' && box && box.host ? `${box.host}:${box.port}` : '');
+}
+
+/** Whether a verb is offered by a provider (cancel is for schedulers only). */
+export function verbFacts(provider: ProviderName, verb: Verb): VerbFacts | null {
+  return FACTS[provider][verb] ?? null;
+}
+
+/** Why a verb is not offered, when it is not. */
+export function verbMissing(provider: ProviderName, verb: Verb): string {
+  return FACTS[provider].missing?.[verb] ?? (verb === 'cancel' ? 'cancel is for a scheduler (provider slurm)' : 'not offered by this provider');
 }
 
 /** What an instance id may look like, for every provider (letters, digits and . _ : @ / -). */

@@ -18,6 +18,7 @@ import { drive } from './providers/drive.ts';
 import { lambdaProvider } from './providers/lambda.ts';
 import { runpodProvider } from './providers/runpod.ts';
 import { sshProvider } from './providers/ssh.ts';
+import { slurmProvider } from './providers/slurm.ts';
 import { ProviderError, type Provider, type ProviderContext } from './providers/types.ts';
 import { InputError } from '../config/errors.ts';
 import { vastaiProvider } from './providers/vastai.ts';
@@ -84,6 +85,11 @@ function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs): Pr
       if (!conn) throw new ProviderError('provider ssh needs the connection inputs', false);
       return sshProvider(ctx, conn, loadCredential(conn.key));
     }
+    case 'slurm': {
+      const conn = cfg.connection;
+      if (!conn) throw new ProviderError('provider slurm needs the connection inputs of the login node', false);
+      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot);
+    }
   }
 }
 
@@ -109,7 +115,12 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   const runId = cfg.runId;
 
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
-  const gate: Gate = typeof loaded === 'string' ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
+  const gate: Gate =
+    typeof loaded === 'string'
+      ? { ok: false, reason: loaded }
+      : cfg.provider === 'slurm' && !loaded
+        ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] }
+        : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
   const card = renderCard({
     provider: cfg.provider,
@@ -174,7 +185,8 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   }
   if (!result.ok) return finish('failed', result.detail, 1, { kind: 'unconfirmed', runId, detail: result.detail, notes, card });
 
-  const state = cfg.verb === 'destroy' ? 'torn-down' : 'parked';
+  // A cancel ends the run as a destroy ends a box: the patrol stops probing it either way.
+  const state = cfg.verb === 'park' ? 'parked' : 'torn-down';
   const verbFacts = FACTS[cfg.provider][cfg.verb];
   let leftovers: string[] | { error: string } | null = null;
   if (provider.leftovers) {

@@ -71,6 +71,36 @@ describe('backend slurm', () => {
     expect(existsSync(`${runDir('sl-badpart')}/attempts/1`)).toBe(false);
   }, 60_000);
 
+  it('collect pulls and verifies a checkpoint a compute node wrote, through the login node and the shared filesystem', async () => {
+    const r = await launch({
+      'run-id': 'sl-ckpt',
+      command: `/usr/bin/python3 -c "import torch, os; os.makedirs('ck', exist_ok=True); torch.save({'w': torch.ones(5)}, 'ck/last.pt')"`,
+      checkpoints: 'ck/*.pt',
+      'slurm-options': '--time=5',
+    });
+    expect(r.code, r.stdout).toBe(0);
+    await waitFor('the job to finish', () => existsSync(`${runDir('sl-ckpt')}/DONE`), 60_000, 250);
+    const c = await action('collect', { 'run-id': 'sl-ckpt', 'dest-dir': 'dest', artifact: 'none' });
+    expect(c.code, c.stdout).toBe(0);
+    expect(c.outputs['verified']).toBe('true');
+  }, 120_000);
+
+  it('the login node black-holed: unreachable within the connect timeout, and the job is untouched', async () => {
+    const r = await launch({ 'run-id': 'sl-dark', command: 'sleep 600', 'slurm-options': '--time=10' });
+    const job = r.outputs['handle']!.slice(6);
+    cl.login.blackhole();
+    try {
+      const t0 = Date.now();
+      const p = await action('patrol', { 'run-ids': 'sl-dark', 'connect-timeout': '3' });
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect(JSON.parse(p.outputs['states']!)['sl-dark'].state).toBe('unreachable');
+    } finally {
+      cl.login.clearFirewall();
+    }
+    expect(['PENDING', 'RUNNING']).toContain(cl.slurm(`squeue -h -j ${job} -o %T`).trim());
+    cl.slurm(`scancel ${job}`);
+  }, 60_000);
+
   describe("Slurm's own states reach the patrol", () => {
     const patrolState = async (id: string) => JSON.parse((await action('patrol', { 'run-ids': id, 'stall-after': '1h' })).outputs['states']!)[id];
     const jobOf = (r: ActionRun) => r.outputs['handle']!.slice(6);
@@ -137,5 +167,61 @@ describe('backend slurm', () => {
       expect((await patrolState('sl-requeue')).state).toBe('running');
       cl.slurm(`scancel ${job}`);
     }, 150_000);
+  });
+
+  describe("teardown on Slurm: cancel or hold exactly the run's own jobs", () => {
+    const teardown = (id: string, extra: Record<string, string>) =>
+      action('teardown', { 'run-id': id, provider: 'slurm', 'teardown-timeout': '60s', ...extra });
+    const jobOf = (r: ActionRun) => r.outputs['handle']!.slice(6);
+    const stateOf = (job: string) => cl.slurm(`squeue -h -j ${job} -o %T`).trim();
+
+    it('cancel: dry run first; then scancel of this run only, proven by Slurm; the other run and every file stay', async () => {
+      const mine = await launch({ 'run-id': 'sl-cancel', command: 'echo hi > ~/code/cancel-proof; sleep 600', 'slurm-options': '--time=10' });
+      const other = await launch({ 'run-id': 'sl-keep', command: 'sleep 600', 'slurm-options': '--time=10' });
+      await waitFor('both jobs to run', () => stateOf(jobOf(mine)) === 'RUNNING' && stateOf(jobOf(other)) === 'RUNNING', 30_000, 250);
+
+      const dry = await teardown('sl-cancel', { verb: 'cancel' });
+      expect(dry.code, dry.stdout).toBe(0);
+      expect(dry.outputs['state']).toBe('dry-run');
+      expect(dry.summary).toMatch(/\| verb \| \*\*cancel\*\*: `scancel` of exactly the run's recorded job ids/);
+      expect(stateOf(jobOf(mine))).toBe('RUNNING');
+
+      const wrongConfirm = await teardown('sl-cancel', { verb: 'cancel', 'dry-run': 'false', approval: 'confirm', confirm: 'cancel sl-keep' });
+      expect(wrongConfirm.outputs['state']).toBe('refused');
+      expect(stateOf(jobOf(mine))).toBe('RUNNING');
+
+      const done = await teardown('sl-cancel', { verb: 'cancel', 'dry-run': 'false', approval: 'confirm', confirm: 'cancel sl-cancel' });
+      expect(done.code, done.stdout).toBe(0);
+      expect(done.outputs['state']).toBe('torn-down');
+      expect(stateOf(jobOf(mine))).toBe('');
+      expect(stateOf(jobOf(other))).toBe('RUNNING');
+      expect(existsSync(`${runDir('sl-cancel')}/spec.json`)).toBe(true);
+      expect(read(`${cl.login.home}/code/cancel-proof`).trim()).toBe('hi');
+      // A second cancel finds every job already ended: nothing is asked again.
+      const again = await teardown('sl-cancel', { verb: 'cancel', 'dry-run': 'false' });
+      expect(again.outputs['state']).toBe('torn-down');
+      expect(again.stdout).not.toMatch(/scancel of job/);
+      cl.slurm(`scancel ${jobOf(other)}`);
+    }, 120_000);
+
+    it('park holds the pending job (reversible); destroy and instance-id are refused for provider slurm', async () => {
+      const blocker = cl.slurm(`sbatch --parsable -w n1 --exclusive -o /dev/null --wrap 'sleep 600'`).trim();
+      try {
+        const r = await launch({ 'run-id': 'sl-park', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1' });
+        expect(stateOf(jobOf(r))).toBe('PENDING');
+        const park = await teardown('sl-park', { verb: 'park', 'dry-run': 'false' });
+        expect(park.code, park.stdout).toBe(0);
+        expect(park.outputs['state']).toBe('parked');
+        expect(cl.slurm(`squeue -h -j ${jobOf(r)} -o %r`).trim()).toMatch(/Held/i);
+        const destroy = await teardown('sl-park', { verb: 'destroy' });
+        expect(destroy.code).toBe(2);
+        expect(destroy.stdout).toMatch(/a Slurm job is cancelled, not destroyed: use verb cancel/);
+        const withId = await teardown('sl-park', { verb: 'cancel', 'instance-id': 'x' });
+        expect(withId.stdout).toMatch(/provider slurm acts on the run's own recorded jobs/);
+        cl.slurm(`scancel ${jobOf(r)}`);
+      } finally {
+        cl.slurm(`scancel ${blocker}`);
+      }
+    }, 120_000);
   });
 });

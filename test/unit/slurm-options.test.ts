@@ -60,3 +60,29 @@ describe('slurm-options', () => {
     expect(identity(launch({ 'slurm-options': '--nodes=2' }))).toBe(identity(launch({ 'slurm-options': '--nodes=2' })));
   });
 });
+
+describe('provider slurm reads Slurm strictly', () => {
+  it('gone only when every job ended; stopped when the rest are held; a refusal on the box is an error', async () => {
+    const { jobsState, parseJobs } = await import('../../src/teardown/providers/slurm.ts');
+    const j = (id: string, state: string, reason = '') => ({ id, state, reason });
+    expect(jobsState([j('1', 'CANCELLED', 'by 0'), j('2', 'TIMEOUT')]).state).toBe('gone');
+    expect(jobsState([j('1', 'CANCELLED'), j('2', 'PENDING', 'JobHeldUser')]).state).toBe('stopped');
+    expect(jobsState([j('1', 'PENDING', 'Priority')]).state).toBe('running');
+    expect(jobsState([j('1', 'RUNNING')]).state).toBe('running');
+    expect(parseJobs({ jobs: [{ id: '12', state: 'RUNNING', reason: '' }] })).toEqual([j('12', 'RUNNING')]);
+    expect(() => parseJobs({ error: 'run x has no Slurm job recorded' })).toThrow(/no Slurm job recorded/);
+    expect(() => parseJobs({ jobs: [{ id: '12; rm', state: 'RUNNING', reason: '' }] })).toThrow();
+    expect(() => parseJobs({ jobs: [{ id: '12', state: 'running', reason: '' }] })).toThrow();
+  });
+
+  it('teardown inputs for provider slurm: the login node, no instance-id, cancel or park, no proof needed', async () => {
+    const { parseTeardown } = await import('../../src/config/teardown.ts');
+    const base = { 'run-id': 'r1', provider: 'slurm', host: 'login.test', 'ssh-key-path': '/k', 'host-key-fingerprint': `SHA256:${'A'.repeat(43)}` };
+    expect(parseTeardown({ ...base, verb: 'cancel' }, {})).toMatchObject({ provider: 'slurm', verb: 'cancel', instanceId: 'r1', verifiedPath: undefined });
+    expect(() => parseTeardown({ ...base, verb: 'destroy' }, {})).toThrow(/use verb cancel/);
+    expect(() => parseTeardown({ ...base, host: '', verb: 'cancel' }, {})).toThrow(/acts through the login node/);
+    expect(() => parseTeardown({ 'run-id': 'r1', provider: 'runpod', verb: 'cancel', 'instance-id': 'p', 'api-key': 'k', 'verified-path': 'v' }, {})).toThrow(
+      /cancel is for a scheduler \(provider slurm\)/,
+    );
+  });
+});

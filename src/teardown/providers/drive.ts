@@ -21,6 +21,7 @@ export interface DriveResult {
 }
 
 const reached = (verb: Verb, s: InstanceState) => s === 'gone' || (verb === 'park' && s === 'stopped');
+// (cancel reaches `gone`: every job of the run has ended in Slurm)
 
 /**
  * Ask, then prove: a 200 from a delete is not success (RP14, VAST15, LAM14). The state is read first

@@ -9,8 +9,10 @@ import {
   INSTANCE_ID,
   PROVIDERS,
   VERBS,
-  instanceIdFor
-} from "./chunk-JMKXPYYV.js";
+  instanceIdFor,
+  verbFacts,
+  verbMissing
+} from "./chunk-B4N4UQG3.js";
 import {
   parseConnection
 } from "./chunk-QNACZ3Y5.js";
@@ -34,11 +36,15 @@ function parseTeardown(inputs, env) {
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDERS.join(", ")}`);
   const verb = oneOf("verb", inputs["verb"], VERBS, "park");
-  if (!(inputs["verb"] ?? "").trim()) throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible)");
-  if (!FACTS[provider][verb]) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${FACTS[provider].missing?.[verb] ?? ""}`);
+  if (!(inputs["verb"] ?? "").trim())
+    throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)");
+  if (!verbFacts(provider, verb)) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
   const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
   if (provider === "ssh" && !connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection);
+  if (provider === "slurm" && !connection) throw new InputError("host", "provider slurm acts through the login node: give the connection inputs");
+  if (provider === "slurm" && (inputs["instance-id"] ?? "").trim())
+    throw new InputError("instance-id", "provider slurm acts on the run's own recorded jobs, named by run-id; give no instance-id");
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", connection, (inputs["run-id"] ?? "").trim());
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
@@ -48,7 +54,7 @@ function parseTeardown(inputs, env) {
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
     throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
-  if (!verifiedPath && !verifiedArtifact && !(verb === "park" && allowParkUnverified)) {
+  if (!verifiedPath && !verifiedArtifact && provider !== "slurm" && !(verb === "park" && allowParkUnverified)) {
     throw new InputError(
       "verified-path",
       `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`

@@ -6,8 +6,8 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 
 // src/teardown/facts.ts
-var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws"];
-var VERBS = ["park", "destroy"];
+var PROVIDERS = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "slurm"];
+var VERBS = ["park", "destroy", "cancel"];
 var FACTS = {
   ssh: {
     title: "any SSH box",
@@ -97,6 +97,26 @@ var FACTS = {
     traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
     verified: "2026-06"
   },
+  slurm: {
+    title: "a Slurm cluster (through its login node)",
+    credentials: "ssh",
+    park: {
+      action: "`scontrol hold` of the run's pending jobs (release with launch `resume`)",
+      reversible: true,
+      survives: "everything; a job already running keeps running (a hold only stops pending ones from starting)",
+      keepsBilling: "nothing while held; fair-share time is used only when a job runs"
+    },
+    destroy: null,
+    cancel: {
+      action: "`scancel` of exactly the run's recorded job ids (never a name or user match)",
+      reversible: false,
+      survives: "every file on the shared filesystem (nothing is deleted); the work since the last checkpoint is lost",
+      keepsBilling: "nothing: the allocation ends"
+    },
+    missing: { destroy: "a Slurm job is cancelled, not destroyed: use verb cancel" },
+    traps: ["a cancelled job is not requeued: launch it again with resume: true from its last checkpoint", "node-local $TMPDIR is wiped when the job ends"],
+    verified: "2026-11"
+  },
   aws: {
     title: "AWS EC2",
     credentials: "aws",
@@ -115,8 +135,15 @@ function monthsSince(stamp, now) {
   const [y, m] = stamp.split("-").map(Number);
   return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
 }
-function instanceIdFor(provider, given, box) {
+function instanceIdFor(provider, given, box, runId = "") {
+  if (provider === "slurm") return runId;
   return given.trim() || (provider === "ssh" && box && box.host ? `${box.host}:${box.port}` : "");
+}
+function verbFacts(provider, verb) {
+  return FACTS[provider][verb] ?? null;
+}
+function verbMissing(provider, verb) {
+  return FACTS[provider].missing?.[verb] ?? (verb === "cancel" ? "cancel is for a scheduler (provider slurm)" : "not offered by this provider");
 }
 var INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 
@@ -126,5 +153,7 @@ export {
   FACTS,
   monthsSince,
   instanceIdFor,
+  verbFacts,
+  verbMissing,
   INSTANCE_ID
 };

@@ -11,19 +11,19 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-55ILIIT6.js";
+} from "./chunk-PPOLIOXA.js";
 import {
   parseCollect
-} from "./chunk-L4AWKAMZ.js";
-import "./chunk-JMKXPYYV.js";
+} from "./chunk-Q6SH55W7.js";
+import "./chunk-B4N4UQG3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-36234YVT.js";
+} from "./chunk-AQMREY73.js";
 import {
   shellQuote
-} from "./chunk-PE33QW4F.js";
-import "./chunk-5OMOJATU.js";
+} from "./chunk-RH255HSX.js";
+import "./chunk-45XUFDQO.js";
 import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import {

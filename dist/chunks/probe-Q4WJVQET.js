@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-PE33QW4F.js";
+} from "./chunk-RH255HSX.js";
 import {
   specExpectedDuration
 } from "./chunk-FZFMUF3K.js";
 import {
   backendOf
-} from "./chunk-5OMOJATU.js";
+} from "./chunk-45XUFDQO.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,

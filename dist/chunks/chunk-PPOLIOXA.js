@@ -6,13 +6,15 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   FACTS,
-  monthsSince
-} from "./chunk-JMKXPYYV.js";
+  monthsSince,
+  verbFacts,
+  verbMissing
+} from "./chunk-B4N4UQG3.js";
 import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-PE33QW4F.js";
+} from "./chunk-RH255HSX.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -112,13 +114,13 @@ function human(b) {
 // src/teardown/card.ts
 function renderCard(c) {
   const p = FACTS[c.provider];
-  const f = p[c.verb];
-  const other = c.verb === "park" ? "destroy" : "park";
-  const o = p[other];
+  const f = verbFacts(c.provider, c.verb);
+  const other = c.verb === "park" ? c.provider === "slurm" ? "cancel" : "destroy" : "park";
+  const o = verbFacts(c.provider, other);
   const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
   lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
   if (!f) {
-    lines.push(`| verb | **${c.verb}** \u2014 not available: ${p.missing?.[c.verb] ?? "not offered by this provider"} |`);
+    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
   } else {
     lines.push(
       `| verb | **${c.verb}**: ${f.action} |`,
@@ -128,7 +130,7 @@ function renderCard(c) {
     );
   }
   lines.push(
-    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : p.missing?.[other] ?? "not offered"} |`
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
   );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));

@@ -9,7 +9,7 @@ import {
   PROVIDERS,
   VERBS,
   instanceIdFor
-} from "./chunk-JMKXPYYV.js";
+} from "./chunk-B4N4UQG3.js";
 import {
   CELLS_MAX
 } from "./chunk-UREWZQ46.js";
@@ -86,6 +86,7 @@ function teardownCard(inputs) {
   if (!(inputs["provider"] ?? "").trim()) return null;
   const provider = oneOf("provider", inputs["provider"], PROVIDERS, "ssh");
   const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
+  if (provider === "slurm" || verb === "cancel") return null;
   const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
   if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-5OMOJATU.js";
+} from "./chunk-45XUFDQO.js";
 import {
   parseSweep
 } from "./chunk-UREWZQ46.js";

@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseCollect
-} from "./chunk-L4AWKAMZ.js";
+} from "./chunk-Q6SH55W7.js";
 import {
   parseTeardown
-} from "./chunk-FDKEA2ZZ.js";
+} from "./chunk-GD7NZHVL.js";
 import {
   artifactServiceMissing,
   error,
@@ -23,7 +23,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-XNXMKTIH.js";
+} from "./chunk-V76MH5Q6.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -158,7 +158,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-LVP66NIR.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-OX53RBU2.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -168,7 +168,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-LVP66NIR.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-OX53RBU2.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -179,7 +179,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => (await import("./phase-TVPQQ7QB.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-CYQ2IPTD.js")).probeHost,
+      probe: (await import("./probe-Q4WJVQET.js")).probeHost,
       registered: (await import("./hosts-UBJLRJY4.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-MMRH6IIU.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-VMDZVHOV.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-IWPIJU7A.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-IDMWNZHL.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })

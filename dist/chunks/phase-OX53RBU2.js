@@ -13,14 +13,14 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-36234YVT.js";
+} from "./chunk-AQMREY73.js";
 import {
   QUEUE,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-PE33QW4F.js";
+} from "./chunk-RH255HSX.js";
 import {
   renderRegistration,
   signedBytes
@@ -34,8 +34,8 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-XNXMKTIH.js";
-import "./chunk-5OMOJATU.js";
+} from "./chunk-V76MH5Q6.js";
+import "./chunk-45XUFDQO.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,

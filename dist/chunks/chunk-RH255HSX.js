@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-5OMOJATU.js";
+} from "./chunk-45XUFDQO.js";
 import {
   BoxDataError,
   parseJson
@@ -197,7 +197,8 @@ var SCRIPTS = {
   manifest: scriptText("manifest.sh"),
   probe: scriptText("probe.sh"),
   stop: scriptText("stop.sh"),
-  sync: scriptText("sync.sh")
+  sync: scriptText("sync.sh"),
+  slurm_jobs: scriptText("slurm_jobs.sh")
 };
 var WRAPPER = `${lib}
 ${scriptText("wrapper.sh")}`;

@@ -10,21 +10,28 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-55ILIIT6.js";
+} from "./chunk-PPOLIOXA.js";
 import {
   parseTeardown
-} from "./chunk-FDKEA2ZZ.js";
+} from "./chunk-GD7NZHVL.js";
 import {
   FACTS
-} from "./chunk-JMKXPYYV.js";
+} from "./chunk-B4N4UQG3.js";
 import {
   openPinned
-} from "./chunk-36234YVT.js";
+} from "./chunk-AQMREY73.js";
 import {
-  connect
-} from "./chunk-PE33QW4F.js";
-import "./chunk-5OMOJATU.js";
-import "./chunk-XSXAROAL.js";
+  connect,
+  parseJsonLine,
+  runScript
+} from "./chunk-RH255HSX.js";
+import "./chunk-45XUFDQO.js";
+import {
+  BoxDataError,
+  arr,
+  obj,
+  str
+} from "./chunk-XSXAROAL.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";
@@ -504,6 +511,59 @@ function sshProvider(ctx, conn, cred) {
   };
 }
 
+// src/teardown/providers/slurm.ts
+var ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
+function parseJobs(raw) {
+  const o = obj(raw, "slurm_jobs");
+  if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
+  return arr(o, "jobs", "slurm_jobs", 1e4).map((x, i) => {
+    const j = obj(x, `slurm_jobs.jobs[${i}]`);
+    return {
+      id: str(j, "id", "job", { max: 12, pattern: /^\d{1,12}$/ }),
+      state: str(j, "state", "job", { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+      reason: str(j, "reason", "job", { max: 256 })
+    };
+  });
+}
+function jobsState(jobs) {
+  const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
+  if (jobs.every((j) => ENDED.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ENDED.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
+  return { state: "running", detail: list };
+}
+function slurmProvider(ctx, conn, cred, runRoot) {
+  const call2 = async (action) => {
+    let s;
+    try {
+      s = await connect({ ...conn, attempts: 1 }, cred);
+    } catch (err) {
+      if (err instanceof TransportError)
+        throw new ProviderError(`slurm: the login node did not answer (${err.message})`, err.kind === "unreachable" || err.kind === "network");
+      throw err;
+    }
+    try {
+      return parseJobs(
+        parseJsonLine("slurm_jobs", await runScript(s, "slurm_jobs", [runRoot, ctx.runId, action], { timeoutMs: Math.max(ctx.callTimeoutMs, 6e4) }))
+      );
+    } catch (err) {
+      if (err instanceof BoxDataError) throw new ProviderError(err.message, false);
+      throw err;
+    } finally {
+      s.close();
+    }
+  };
+  return {
+    async state() {
+      return jobsState(await call2("state"));
+    },
+    async request(verb) {
+      if (verb !== "cancel" && verb !== "park") throw new ProviderError(`slurm: ${verb} is not a Slurm action (cancel or park)`, false);
+      const jobs = await call2(verb === "cancel" ? "cancel" : "hold");
+      ctx.log(`slurm: ${verb === "cancel" ? "scancel" : "scontrol hold"} of job(s) ${jobs.map((j) => j.id).join(", ")}`);
+    }
+  };
+}
+
 // src/teardown/providers/vastai.ts
 function vastaiProvider(ctx, apiKey, apiUrl) {
   const base = baseUrl(apiUrl, "https://console.vast.ai/api/v0");
@@ -591,6 +651,11 @@ function providerFor(cfg, ctx, env) {
       if (!conn) throw new ProviderError("provider ssh needs the connection inputs", false);
       return sshProvider(ctx, conn, loadCredential(conn.key));
     }
+    case "slurm": {
+      const conn = cfg.connection;
+      if (!conn) throw new ProviderError("provider slurm needs the connection inputs of the login node", false);
+      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot);
+    }
   }
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
@@ -609,7 +674,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   };
   const runId = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
-  const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
+  const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : cfg.provider === "slurm" && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
   const card = renderCard({
     provider: cfg.provider,
@@ -665,7 +730,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     return finish("failed", reason2, 1, { kind: "failed", runId, reason: reason2, notes, card });
   }
   if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId, detail: result.detail, notes, card });
-  const state = cfg.verb === "destroy" ? "torn-down" : "parked";
+  const state = cfg.verb === "park" ? "parked" : "torn-down";
   const verbFacts = FACTS[cfg.provider][cfg.verb];
   let leftovers = null;
   if (provider.leftovers) {

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-PE33QW4F.js";
+} from "./chunk-RH255HSX.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

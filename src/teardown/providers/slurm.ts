@@ -1,0 +1,75 @@
+import type { ConnectionConfig } from '../../config/connection.ts';
+import { parseJsonLine, runScript } from '../../remote/invoke.ts';
+import { arr, BoxDataError, obj, str } from '../../record/strict.ts';
+import { connect } from '../../ssh/client.ts';
+import { TransportError } from '../../ssh/errors.ts';
+import type { Credential } from '../../ssh/keys.ts';
+import { ProviderError, type InstanceState, type Provider, type ProviderContext } from './types.ts';
+
+/** Slurm states in which a job will not run again. */
+const ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
+
+interface Job {
+  id: string;
+  state: string;
+  reason: string;
+}
+
+/** slurm_jobs.sh's answer, field by field. Pure. */
+export function parseJobs(raw: unknown): Job[] {
+  const o = obj(raw, 'slurm_jobs');
+  if (typeof o['error'] === 'string') throw new BoxDataError(`slurm_jobs: ${o['error'].slice(0, 500)}`);
+  return arr(o, 'jobs', 'slurm_jobs', 10_000).map((x, i) => {
+    const j = obj(x, `slurm_jobs.jobs[${i}]`);
+    return {
+      id: str(j, 'id', 'job', { max: 12, pattern: /^\d{1,12}$/ }),
+      state: str(j, 'state', 'job', { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+      reason: str(j, 'reason', 'job', { max: 256 }),
+    };
+  });
+}
+
+/** Every job ended: gone; every job ended or held in the queue: stopped (parked); else running. Pure. */
+export function jobsState(jobs: Job[]): { state: InstanceState; detail: string } {
+  const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ''}`).join(', ');
+  if (jobs.every((j) => ENDED.test(j.state))) return { state: 'gone', detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ENDED.test(j.state) || (j.state === 'PENDING' && /Held/i.test(j.reason)))) return { state: 'stopped', detail: `held: ${list}` };
+  return { state: 'running', detail: list };
+}
+
+/**
+ * Provider slurm: cancel (scancel) or park (scontrol hold) exactly the jobs the run recorded, through the
+ * login node; proof is Slurm's own state (every job ended, or held), read again until it holds.
+ */
+export function slurmProvider(ctx: ProviderContext, conn: ConnectionConfig, cred: Credential, runRoot: string): Provider {
+  const call = async (action: 'state' | 'cancel' | 'hold') => {
+    let s;
+    try {
+      s = await connect({ ...conn, attempts: 1 }, cred);
+    } catch (err) {
+      if (err instanceof TransportError)
+        throw new ProviderError(`slurm: the login node did not answer (${err.message})`, err.kind === 'unreachable' || err.kind === 'network');
+      throw err;
+    }
+    try {
+      return parseJobs(
+        parseJsonLine('slurm_jobs', await runScript(s, 'slurm_jobs', [runRoot, ctx.runId, action], { timeoutMs: Math.max(ctx.callTimeoutMs, 60_000) })),
+      );
+    } catch (err) {
+      if (err instanceof BoxDataError) throw new ProviderError(err.message, false);
+      throw err;
+    } finally {
+      s.close();
+    }
+  };
+  return {
+    async state() {
+      return jobsState(await call('state'));
+    },
+    async request(verb) {
+      if (verb !== 'cancel' && verb !== 'park') throw new ProviderError(`slurm: ${verb} is not a Slurm action (cancel or park)`, false);
+      const jobs = await call(verb === 'cancel' ? 'cancel' : 'hold');
+      ctx.log(`slurm: ${verb === 'cancel' ? 'scancel' : 'scontrol hold'} of job(s) ${jobs.map((j) => j.id).join(', ')}`);
+    },
+  };
+}
