@@ -12,12 +12,13 @@ slurm_env() {
   if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
 }
 
-# The job id of the attempt in dir $1, from its handle (digits only: it goes into squeue/scancel argv).
+# The job id of the attempt in dir $1, from its handle (digits, or an array task `J_T`: it goes into
+# squeue/scancel argv).
 slurm_job_of() {
   local handle=''
   rd handle "$1/handle"
   handle=${handle#slurm:}
-  [[ $handle =~ ^[0-9]{1,12}$ ]] || return 1
+  [[ $handle =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || return 1
   printf '%s' "$handle"
 }
 
@@ -33,7 +34,7 @@ backend_start_slurm() {
   command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
   [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
   id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --output="$a/slurm.out" --open-mode=append \
-    "${opts[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
+    "${opts[@]}" "${SLURM_EXTRA[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
   id=${id%%;*}
   if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
     rd err "$a/sbatch.err"

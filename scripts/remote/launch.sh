@@ -29,7 +29,23 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array=''
+# shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
+SLURM_EXTRA=()
+
+# A sweep on Slurm: one array job over the cells that are not DONE (`--array=i,j,…%max`), each task running
+# its cell through array.sh. Sets SLURM_EXTRA for backend_start_slurm; refuses when every cell is DONE.
+array_spec() {
+  local gpc max on_failure c i=0 list=''
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  while IFS= read -r c; do
+    if is_cell_name "$c" && [ ! -f "$RUN_DIR/cells/$c/DONE" ]; then list+="${list:+,}$i"; fi
+    i=$((i + 1))
+  done <"$RUN_DIR/cells.list"
+  [ -n "$list" ] || refuse 11 finished "every cell of run ${RUN_DIR##*/} is DONE; nothing to launch"
+  # shellcheck disable=SC2034 # read by backend_start_slurm
+  SLURM_EXTRA=("--array=$list$( ((max > 0)) && printf '%%%s' "$max")")
+}
 
 # A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
 # then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
@@ -144,13 +160,18 @@ main() {
 
   if [ -f "$RUN_DIR/sweep" ]; then
     [ -n "$DATA_sweep" ] || refuse 13 mismatch "run id $run_id is a sweep; launch it again with its cells"
-    sweep_slots
+    # On Slurm the scheduler gives each task its GPUs; on a box the queue does.
+    if [ "$backend" = slurm ]; then array_spec; else sweep_slots; fi
   fi
   a=$RUN_DIR/attempts/$n
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
   printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  if [ -f "$RUN_DIR/sweep" ]; then
+  if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
+    # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
+    printf '%s' "$DATA_array" | atomic_write "$a/array.sh" || refuse 16 io-error "cannot write $a/array.sh"
+    start_backend "$backend" "$a/array.sh" "$n" "$hb"
+  elif [ -f "$RUN_DIR/sweep" ]; then
     # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
     { printf '%s\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
       refuse 16 io-error "cannot write the slots of $a"

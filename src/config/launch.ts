@@ -50,7 +50,12 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
   const confirm = v.number('confirm-timeout', inputs['confirm-timeout'], 20, 1, 60);
   const sweep = parseSweep(inputs);
   const backend = v.oneOf('backend', inputs['backend'], BACKENDS, 'tmux');
-  const slurm = parseSlurm(inputs, backend);
+  const parsedSlurm = parseSlurm(inputs, backend);
+  // A sweep on Slurm asks the scheduler for each task's GPUs (unless slurm-options already say how).
+  const slurm =
+    parsedSlurm && sweep && sweep.gpusPerCell > 0 && !parsedSlurm.sbatchOptions.some((o) => /^--(gres|gpus|gpus-per-node|gpus-per-task)=/.test(o))
+      ? { ...parsedSlurm, sbatchOptions: [`--gres=gpu:${sweep.gpusPerCell}`, ...parsedSlurm.sbatchOptions] }
+      : parsedSlurm;
   const checkpoints = v.globs('checkpoints', inputs['checkpoints']);
   if (!sweep && checkpoints.some((g) => g.includes('{cell}'))) throw new InputError('checkpoints', "uses {cell}, which only a sweep ('cells') has");
   return {

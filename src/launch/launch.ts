@@ -2,7 +2,7 @@ import type { AuditConfig } from '../config/audit.ts';
 import type { LaunchConfig } from '../config/launch.ts';
 import { parseAudit, type AuditReport } from '../remote/audit.ts';
 import { dataLines, parseJsonLine, runScript } from '../remote/invoke.ts';
-import { QUEUE, WRAPPER } from '../remote/scripts.ts';
+import { ARRAY, QUEUE, WRAPPER } from '../remote/scripts.ts';
 import { ATTEMPT_MAX, parseMarker, type Marker } from '../record/grammar.ts';
 import { bool, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
@@ -135,6 +135,7 @@ export async function launch(
             // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
             gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(','),
             queue: QUEUE,
+            ...(cfg.slurm ? { array: ARRAY } : {}),
           }
         : {}),
     },

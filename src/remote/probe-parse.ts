@@ -48,6 +48,7 @@ function parseCell(raw: unknown, where: string): CellObservation {
   if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
   return {
     ...rec,
+    ...(x['scheduler'] === undefined ? {} : { scheduler: parseScheduler(x['scheduler'], `${where}.scheduler`) }),
     delta: win.subarray(rec.deltaFrom - from).toString('utf8'),
     tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString('utf8'),
     settled: false,
@@ -61,7 +62,7 @@ function parseScheduler(raw: unknown, where: string): SchedulerView | null {
   const x = obj(raw, where);
   const text = (k: string, max: number, pattern: RegExp) => (x[k] === undefined ? '' : str(x, k, where, { max, pattern }));
   return {
-    job: str(x, 'job', where, { max: 12, pattern: /^\d{1,12}$/ }),
+    job: str(x, 'job', where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
     state: str(x, 'state', where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
     reason: text('reason', 256, /^[^\u0000-\u001f]*$/),
     nodes: text('nodes', 1024, /^[A-Za-z0-9_.,[\]()-]*$/),

@@ -17,6 +17,8 @@ export const SCRIPTS = {
 export type ScriptName = keyof typeof SCRIPTS;
 /** The wrapper runs on its own long after the SSH session ended, so it carries lib.sh with it. */
 export const WRAPPER = `${lib}\n${scriptText('wrapper.sh')}`;
+/** One task of a sweep's Slurm array (backend slurm with cells): a batch script, so it carries lib.sh too. */
+export const ARRAY = `${lib}\n${scriptText('array.sh')}`;
 /** A sweep's queue, detached like the wrapper, so it carries lib.sh too. */
 export const QUEUE = `${lib}\n${scriptText('queue.sh')}`;
 /** lib.sh and every backend's functions: what each on-box script is sent ahead of itself. */

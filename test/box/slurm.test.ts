@@ -71,6 +71,29 @@ describe('backend slurm', () => {
     expect(existsSync(`${runDir('sl-badpart')}/attempts/1`)).toBe(false);
   }, 60_000);
 
+  it('a sweep becomes one array job (%2: at most two at once); each task is its cell; one fails: per-cell states, the run FAILED naming it', async () => {
+    cl.login.sh(`mkdir -p ${cl.login.home}/code/seen`);
+    // Each cell notes when it ran (ns); cell c then fails.
+    const stamp = (c: string, end = '') => `${c}: s=$(date +%s%N); sleep 2; echo "$s $(date +%s%N)" > seen/${c}${end}`;
+    const cells = [stamp('a'), stamp('b'), stamp('c', '; exit 3'), stamp('d')].join('\n');
+    const r = await launch({ 'run-id': 'sl-array', cells, 'gpus-per-cell': '0', 'max-parallel': '2', 'slurm-options': '--time=5' });
+    expect(r.code, r.stdout).toBe(0);
+    const dir = runDir('sl-array');
+    await waitFor('the array to end', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 120_000, 500);
+    expect(JSON.parse(read(`${dir}/FAILED`))).toMatchObject({ stage: 'cells', failed_cells: ['c'] });
+    for (const c of ['a', 'b', 'd']) expect(JSON.parse(read(`${dir}/cells/${c}/DONE`))).toMatchObject({ attempt: 1, exit_code: 0 });
+    expect(JSON.parse(read(`${dir}/cells/c/FAILED`))).toMatchObject({ attempt: 1, exit_code: 3 });
+    const job = r.outputs['handle']!.slice(6);
+    ['a', 'b', 'c', 'd'].forEach((c, i) => expect(read(`${dir}/cells/${c}/attempts/1/handle`).trim()).toBe(`slurm:${job}_${i}`));
+    const spans = ['a', 'b', 'c', 'd'].map((c) => read(`${cl.login.home}/code/seen/${c}`).trim().split(' ').map(BigInt));
+    for (const [s] of spans) expect(spans.filter(([s2, e2]) => s2! <= s! && s! < e2!).length).toBeLessThanOrEqual(2);
+    const p = await action('patrol', { 'run-ids': 'sl-array' });
+    const st = JSON.parse(p.outputs['states']!)['sl-array'];
+    expect(st.state).toBe('failed');
+    expect(st.summary).toBe('3/4 done, 1 failed: other');
+    expect(st.cells.c).toMatchObject({ state: 'failed' });
+  }, 180_000);
+
   it('collect pulls and verifies a checkpoint a compute node wrote, through the login node and the shared filesystem', async () => {
     const r = await launch({
       'run-id': 'sl-ckpt',

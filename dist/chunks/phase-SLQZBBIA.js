@@ -13,14 +13,15 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-AQMREY73.js";
+} from "./chunk-EWAOYDCL.js";
 import {
+  ARRAY,
   QUEUE,
   WRAPPER,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RH255HSX.js";
+} from "./chunk-5Z3MLTQM.js";
 import {
   renderRegistration,
   signedBytes
@@ -34,8 +35,8 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-V76MH5Q6.js";
-import "./chunk-45XUFDQO.js";
+} from "./chunk-44AGYSUJ.js";
+import "./chunk-X5UCL4X6.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,
@@ -277,7 +278,8 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
         sweep: `${cfg.sweep.gpusPerCell} ${cfg.sweep.maxParallel} ${cfg.sweep.onCellFailure}`,
         // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
         gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(","),
-        queue: QUEUE
+        queue: QUEUE,
+        ...cfg.slurm ? { array: ARRAY } : {}
       } : {}
     },
     env

@@ -6,7 +6,63 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 
 // src/remote/script-text.ts
-var TEXTS = { "audit.sh": `#!/usr/bin/env bash
+var TEXTS = { "array.sh": `#!/usr/bin/env bash
+# One task of a sweep's Slurm array (backend slurm with cells), written to <run>/attempts/<n>/array.sh by
+# launch.sh with lib.sh in front of it. Args: RUN_DIR ATTEMPT HEARTBEAT_S. Task i runs cell i of
+# cells.list as the next attempt of that cell's own record, through the attempt's wrapper.sh (the same
+# wrapper a single run uses); the cell's handle is slurm:<array job>_<task>. The last cell to finish writes
+# the run's DONE (every cell DONE) or FAILED (naming the cells that are not), under the run's lock.
+
+TETHER_RUN_DIR=$1
+TETHER_QUEUE_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_TASK=\${SLURM_ARRAY_TASK_ID:-}
+[[ $TETHER_TASK =~ ^[0-9]{1,6}$ ]] || { echo "tether: not an array task" >&2; exit 2; }
+mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
+TETHER_CELL=\${TETHER_CELLS[TETHER_TASK]:-}
+is_cell_name "$TETHER_CELL" || { echo "tether: no cell for task $TETHER_TASK" >&2; exit 2; }
+TETHER_DIR=$TETHER_RUN_DIR/cells/$TETHER_CELL
+TETHER_LAST=0
+last_attempt_var TETHER_LAST "$TETHER_DIR"
+# A requeued task runs this again: it is simply the cell's next attempt (the wrapper must not add the
+# restart count on top).
+TETHER_N=$((TETHER_LAST + 1))
+mkdir -p "$TETHER_DIR/attempts/$TETHER_N"
+if [ -f "$TETHER_DIR/FAILED" ] && ((TETHER_LAST > 0)); then mv -f "$TETHER_DIR/FAILED" "$TETHER_DIR/attempts/$TETHER_LAST/FAILED"; fi
+printf 'slurm:%s_%s\\n' "\${SLURM_ARRAY_JOB_ID:-0}" "$TETHER_TASK" | atomic_write "$TETHER_DIR/attempts/$TETHER_N/handle"
+export TETHER_CELL
+unset SLURM_RESTART_COUNT
+bash "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/wrapper.sh" "$TETHER_DIR" "$TETHER_N" "$TETHER_HB"
+TETHER_RC=$?
+
+# The run's marker, once every cell has one (a cell killed without a marker leaves the run to the patrol).
+(
+  flock -w 30 9 || exit 0
+  [ -f "$TETHER_RUN_DIR/DONE" ] && exit 0
+  bad=() first=1 out='['
+  for c in "\${TETHER_CELLS[@]}"; do
+    is_cell_name "$c" || continue
+    [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ] && continue
+    [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ] || exit 0
+    bad+=("$c")
+  done
+  now=$(now_utc)
+  printf '%s\\n' "$now" | atomic_write "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/finished_at"
+  if ((\${#bad[@]} == 0)); then
+    printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\\n' \\
+      "$TETHER_QUEUE_ATTEMPT" "\${#TETHER_CELLS[@]}" "$now" | atomic_write "$TETHER_RUN_DIR/DONE"
+  else
+    for c in "\${bad[@]}"; do
+      ((first)) || out+=','
+      first=0
+      out+="\\"$c\\""
+    done
+    printf '{"attempt":%s,"exit_code":1,"signal":null,"stage":"cells","failed_cells":%s],"not_run":[],"finished_at":"%s"}\\n' \\
+      "$TETHER_QUEUE_ATTEMPT" "$out" "$now" | atomic_write "$TETHER_RUN_DIR/FAILED"
+  fi
+) 9>>"$TETHER_RUN_DIR/lock"
+exit "$TETHER_RC"
+`, "audit.sh": `#!/usr/bin/env bash
 # Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
 # Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
 # Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
@@ -114,12 +170,13 @@ slurm_env() {
   if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
 }
 
-# The job id of the attempt in dir $1, from its handle (digits only: it goes into squeue/scancel argv).
+# The job id of the attempt in dir $1, from its handle (digits, or an array task \`J_T\`: it goes into
+# squeue/scancel argv).
 slurm_job_of() {
   local handle=''
   rd handle "$1/handle"
   handle=\${handle#slurm:}
-  [[ $handle =~ ^[0-9]{1,12}$ ]] || return 1
+  [[ $handle =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || return 1
   printf '%s' "$handle"
 }
 
@@ -135,7 +192,7 @@ backend_start_slurm() {
   command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
   [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
   id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --output="$a/slurm.out" --open-mode=append \\
-    "\${opts[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
+    "\${opts[@]}" "\${SLURM_EXTRA[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
   id=\${id%%;*}
   if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
     rd err "$a/sbatch.err"
@@ -290,7 +347,23 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array=''
+# shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
+SLURM_EXTRA=()
+
+# A sweep on Slurm: one array job over the cells that are not DONE (\`--array=i,j,\u2026%max\`), each task running
+# its cell through array.sh. Sets SLURM_EXTRA for backend_start_slurm; refuses when every cell is DONE.
+array_spec() {
+  local gpc max on_failure c i=0 list=''
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  while IFS= read -r c; do
+    if is_cell_name "$c" && [ ! -f "$RUN_DIR/cells/$c/DONE" ]; then list+="\${list:+,}$i"; fi
+    i=$((i + 1))
+  done <"$RUN_DIR/cells.list"
+  [ -n "$list" ] || refuse 11 finished "every cell of run \${RUN_DIR##*/} is DONE; nothing to launch"
+  # shellcheck disable=SC2034 # read by backend_start_slurm
+  SLURM_EXTRA=("--array=$list$( ((max > 0)) && printf '%%%s' "$max")")
+}
 
 # A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
 # then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
@@ -405,13 +478,18 @@ main() {
 
   if [ -f "$RUN_DIR/sweep" ]; then
     [ -n "$DATA_sweep" ] || refuse 13 mismatch "run id $run_id is a sweep; launch it again with its cells"
-    sweep_slots
+    # On Slurm the scheduler gives each task its GPUs; on a box the queue does.
+    if [ "$backend" = slurm ]; then array_spec; else sweep_slots; fi
   fi
   a=$RUN_DIR/attempts/$n
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
   printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  if [ -f "$RUN_DIR/sweep" ]; then
+  if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
+    # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
+    printf '%s' "$DATA_array" | atomic_write "$a/array.sh" || refuse 16 io-error "cannot write $a/array.sh"
+    start_backend "$backend" "$a/array.sh" "$n" "$hb"
+  elif [ -f "$RUN_DIR/sweep" ]; then
     # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
     { printf '%s\\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
       refuse 16 io-error "cannot write the slots of $a"
@@ -1694,7 +1772,7 @@ function scriptText(name) {
 var setsid = { name: "setsid", script: scriptText("backend_setsid.sh"), jobOnLoginHost: true, owns: (h) => h === "setsid" };
 
 // src/backends/slurm.ts
-var slurm = { name: "slurm", script: scriptText("backend_slurm.sh"), jobOnLoginHost: false, owns: (h) => /^slurm:\d+$/.test(h) };
+var slurm = { name: "slurm", script: scriptText("backend_slurm.sh"), jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
 
 // src/backends/tmux.ts
 var tmux = { name: "tmux", script: scriptText("backend_tmux.sh"), jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-45XUFDQO.js";
+} from "./chunk-X5UCL4X6.js";
 import {
   BoxDataError,
   parseJson
@@ -202,6 +202,8 @@ var SCRIPTS = {
 };
 var WRAPPER = `${lib}
 ${scriptText("wrapper.sh")}`;
+var ARRAY = `${lib}
+${scriptText("array.sh")}`;
 var QUEUE = `${lib}
 ${scriptText("queue.sh")}`;
 var LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join("\n");
@@ -248,6 +250,7 @@ function parseJsonLine(name, r) {
 export {
   connect,
   WRAPPER,
+  ARRAY,
   QUEUE,
   shellQuote,
   dataLines,

@@ -11,7 +11,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-PPOLIOXA.js";
+} from "./chunk-CAM6Z7WJ.js";
 import {
   parseCollect
 } from "./chunk-Q6SH55W7.js";
@@ -19,11 +19,11 @@ import "./chunk-B4N4UQG3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-AQMREY73.js";
+} from "./chunk-EWAOYDCL.js";
 import {
   shellQuote
-} from "./chunk-RH255HSX.js";
-import "./chunk-45XUFDQO.js";
+} from "./chunk-5Z3MLTQM.js";
+import "./chunk-X5UCL4X6.js";
 import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import {

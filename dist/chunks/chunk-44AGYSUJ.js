@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-45XUFDQO.js";
+} from "./chunk-X5UCL4X6.js";
 import {
   parseSweep
 } from "./chunk-UREWZQ46.js";
@@ -146,7 +146,8 @@ function parseLaunch(inputs) {
   const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
   const sweep = parseSweep(inputs);
   const backend = oneOf("backend", inputs["backend"], BACKENDS, "tmux");
-  const slurm = parseSlurm(inputs, backend);
+  const parsedSlurm = parseSlurm(inputs, backend);
+  const slurm = parsedSlurm && sweep && sweep.gpusPerCell > 0 && !parsedSlurm.sbatchOptions.some((o) => /^--(gres|gpus|gpus-per-node|gpus-per-task)=/.test(o)) ? { ...parsedSlurm, sbatchOptions: [`--gres=gpu:${sweep.gpusPerCell}`, ...parsedSlurm.sbatchOptions] } : parsedSlurm;
   const checkpoints = globs("checkpoints", inputs["checkpoints"]);
   if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
   return {

@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-RH255HSX.js";
+} from "./chunk-5Z3MLTQM.js";
 import {
   specExpectedDuration
 } from "./chunk-FZFMUF3K.js";
 import {
   backendOf
-} from "./chunk-45XUFDQO.js";
+} from "./chunk-X5UCL4X6.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,
@@ -79,6 +79,7 @@ function parseCell(raw, where) {
   if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
   return {
     ...rec,
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) },
     delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
     tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
     settled: false,
@@ -90,7 +91,7 @@ function parseScheduler(raw, where) {
   const x = obj(raw, where);
   const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
   return {
-    job: str(x, "job", where, { max: 12, pattern: /^\d{1,12}$/ }),
+    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
     state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
     reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
     nodes: text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),

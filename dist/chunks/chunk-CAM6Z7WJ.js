@@ -14,7 +14,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RH255HSX.js";
+} from "./chunk-5Z3MLTQM.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-RH255HSX.js";
+} from "./chunk-5Z3MLTQM.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-PPOLIOXA.js";
+} from "./chunk-CAM6Z7WJ.js";
 import {
   parseTeardown
 } from "./chunk-GD7NZHVL.js";
@@ -19,13 +19,13 @@ import {
 } from "./chunk-B4N4UQG3.js";
 import {
   openPinned
-} from "./chunk-AQMREY73.js";
+} from "./chunk-EWAOYDCL.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-RH255HSX.js";
-import "./chunk-45XUFDQO.js";
+} from "./chunk-5Z3MLTQM.js";
+import "./chunk-X5UCL4X6.js";
 import {
   BoxDataError,
   arr,
