@@ -15,11 +15,18 @@ slurm_env() {
 # The job id of the attempt in dir $1, from its handle (digits, or an array task `J_T`: it goes into
 # squeue/scancel argv).
 slurm_job_of() {
-  local handle=''
-  rd handle "$1/handle"
-  handle=${handle#slurm:}
-  [[ $handle =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || return 1
-  printf '%s' "$handle"
+  local _j
+  slurm_job_var _j "$1" || return 1
+  printf '%s' "$_j"
+}
+
+# The same into the variable named $1 (no subshell: the probe asks for many).
+slurm_job_var() {
+  local _h=''
+  rd _h "$2/handle"
+  _h=${_h#slurm:}
+  [[ $_h =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || return 1
+  printf -v "$1" '%s' "$_h"
 }
 
 # Submits wrapper $1 as attempt $2 (heartbeat $3 s) with the run's recorded sbatch options; sets HANDLE.
@@ -45,11 +52,60 @@ backend_start_slurm() {
   HANDLE="slurm:$id"
 }
 
+# What backend_prefetch_slurm learnt for many jobs at once: squeue's line or sacct's, by job id.
+declare -A SLURM_SQ SLURM_SA SLURM_PRE
+
+# Asks Slurm once about the jobs of many attempt dirs (the probe's runs and cells): one squeue for all of
+# them, then one sacct for those squeue no longer knows. slurm_state then reads the answers, not Slurm.
+backend_prefetch_slurm() {
+  local d job conf='' first_conf='' line id rest base
+  local -a jobs=()
+  for d in "$@"; do
+    slurm_job_var job "$d" || continue
+    rd conf "${d%/attempts/*}/slurm_conf"
+    if ((${#jobs[@]} == 0)); then first_conf=$conf; elif [ "$conf" != "$first_conf" ]; then continue; fi
+    jobs+=("$job")
+  done
+  ((${#jobs[@]})) || return 0
+  if [ -n "$first_conf" ]; then export SLURM_CONF=$first_conf; fi
+  local IFS=,
+  while IFS='|' read -r id rest; do
+    [[ $id =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || [[ $id =~ ^[0-9]{1,12}_\[ ]] || continue
+    SLURM_SQ[$id]=$rest
+    # An array job answers for its tasks (123_4, or 123_[5-7] still pending): the job id alone is its first.
+    base=${id%%_*}
+    [ -n "${SLURM_SQ[$base]:-}" ] || SLURM_SQ[$base]=$rest
+  done < <(timeout 15 squeue -h -j "${jobs[*]}" -o '%i|%T|%r|%N|%M|%l' 2>/dev/null)
+  local -a gone=()
+  for job in "${jobs[@]}"; do [ -n "${SLURM_SQ[$job]:-}" ] || gone+=("$job"); done
+  if ((${#gone[@]})); then
+    local out
+    out=$(timeout 15 sacct -n -P -X -j "${gone[*]}" -o jobid,state,exitcode,nodelist,elapsed,timelimit 2>/dev/null) ||
+      out=$(timeout 15 sacct -c -n -P -j "${gone[*]}" -o jobid,state,exitcode,nodelist,elapsed,timelimit 2>/dev/null)
+    while IFS='|' read -r id rest; do
+      [[ $id =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] && SLURM_SA[$id]=$rest
+    done <<<"$out"
+  fi
+  for job in "${jobs[@]}"; do SLURM_PRE[$job]=1; done
+}
+
 # The job's state as Slurm says it now: squeue while it is known there, else sacct (sacct -c without
 # accounting storage). Sets SLURM_STATE, SLURM_REASON, SLURM_NODES, SLURM_ELAPSED, SLURM_LIMIT, SLURM_EXIT.
 slurm_state() {
   local job=$1 line
   SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT=''
+  if [ -n "${SLURM_PRE[$job]:-}" ]; then
+    if [ -n "${SLURM_SQ[$job]:-}" ]; then
+      IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"${SLURM_SQ[$job]}"
+      return 0
+    fi
+    [ -n "${SLURM_SA[$job]:-}" ] || return 1
+    IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"${SLURM_SA[$job]}"
+    SLURM_REASON=${SLURM_STATE#* }
+    [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
+    SLURM_STATE=${SLURM_STATE%% *}
+    return 0
+  fi
   line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l' 2>/dev/null | head -n 1)
   if [ -n "$line" ]; then
     IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
@@ -68,7 +124,7 @@ slurm_state() {
 # True while the attempt in directory $1 is queued or running in Slurm (any state before the end).
 backend_alive_slurm() {
   local job
-  job=$(slurm_job_of "$1") || return 1
+  slurm_job_var job "$1" || return 1
   slurm_env "${1%/attempts/*}"
   slurm_state "$job" || return 1
   case $SLURM_STATE in
@@ -80,7 +136,7 @@ backend_alive_slurm() {
 # Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
 backend_observe_slurm() {
   local job j_s j_r j_n j_e j_l j_x
-  job=$(slurm_job_of "$1") || { printf 'null'; return 0; }
+  slurm_job_var job "$1" || { printf 'null'; return 0; }
   slurm_env "${1%/attempts/*}"
   slurm_state "$job" || { printf '{"job":"%s","state":"UNKNOWN"}' "$job"; return 0; }
   jv j_s "${SLURM_STATE:0:32}"

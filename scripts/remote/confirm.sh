@@ -9,8 +9,13 @@ main() {
   n=$2
   wait=$3
   a=$run_dir/attempts/$n
+  local h=''
+  rd h "$a/handle"
   for ((i = 0; i < wait * 5; i++)); do
     run_alive "$a" || break
+    # A scheduler's job that has not started on a node yet (no pid) has nothing to confirm: it waits in the
+    # queue, which may take hours; the patrol follows it from here.
+    if declare -F "backend_queued_${h%%:*}" >/dev/null && [ ! -s "$a/pid_start" ]; then break; fi
     sleep 0.2
   done
   run_alive "$a" && alive=true

@@ -179,6 +179,22 @@ read_windows() {
   done
 }
 
+# Lets each backend that can (backend_prefetch_<name>) learn about many attempts at once; by their handles.
+prefetch_dirs() {
+  local d h b
+  local -A by=()
+  local -a list
+  for d in "$@"; do
+    rd h "$d/handle"
+    b=${h%%:*}
+    [[ $b =~ ^[a-z]+$ ]] && declare -F "backend_prefetch_$b" >/dev/null && by[$b]+="$d"$'\n'
+  done
+  for b in "${!by[@]}"; do
+    mapfile -t list <<<"${by[$b]%$'\n'}"
+    "backend_prefetch_$b" "${list[@]}"
+  done
+}
+
 # Stats many files in one call, for stat_files to find in PRE (a missing file is remembered as size 0).
 prestat() {
   local -a M S
@@ -220,6 +236,10 @@ cells_json() {
     if ((seen == n)); then LIVE_START[$d/attempts/$n/log]=$offset; else LIVE_START[$d/attempts/$n/log]=0; fi
   done <"$run_dir/cells.list"
   prestat "${live[@]}"
+  # Their scheduler states in one question, when a scheduler holds them.
+  local -a cdirs=()
+  for ((i = 0; i < ${#live[@]}; i += 3)); do cdirs+=("${live[i]%/log}"); done
+  prefetch_dirs "${cdirs[@]}"
   # Then their log windows, in one read (the same window record_fields would take: see there).
   local wl='' p size start wfrom
   for ((i = 0; i < ${#live[@]}; i += 3)); do
@@ -313,6 +333,15 @@ main() {
     if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
     RUN_LINES+=("$id $seen $offset")
   done
+  # Schedulers answer for all the runs' jobs at once (backend_prefetch_<name>), not once per run.
+  local -a dirs=()
+  local n
+  for key in "${RUN_LINES[@]}"; do
+    read -r id seen offset <<<"$key"
+    last_attempt_var n "$RUN_ROOT/$id"
+    ((n > 0)) && dirs+=("$RUN_ROOT/$id/attempts/$n")
+  done
+  prefetch_dirs "${dirs[@]}"
   for key in "${RUN_LINES[@]}"; do
     read -r id seen offset <<<"$key"
     ((first)) || printf ','

@@ -186,7 +186,7 @@ describe('backend slurm', () => {
       await waitFor('attempt 2 to start', () => existsSync(`${dir}/attempts/2/pid_start`), 90_000, 500);
       expect(read(`${dir}/attempts/2/job_id`).trim()).toBe(job);
       expect(read(`${dir}/attempts/2/handle`).trim()).toBe(`slurm:${job}`);
-      expect(read(`${dir}/attempts/2/log`)).toMatch(/run 1/);
+      await waitFor('attempt 2 to log', () => existsSync(`${dir}/attempts/2/log`) && /run 1/.test(read(`${dir}/attempts/2/log`)), 30_000, 250);
       expect((await patrolState('sl-requeue')).state).toBe('running');
       cl.slurm(`scancel ${job}`);
     }, 150_000);

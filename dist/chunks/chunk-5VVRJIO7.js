@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-X5UCL4X6.js";
+} from "./chunk-Q5IXUTIR.js";
 import {
   BoxDataError,
   parseJson

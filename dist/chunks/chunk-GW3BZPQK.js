@@ -14,7 +14,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-5Z3MLTQM.js";
+} from "./chunk-5VVRJIO7.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-EWAOYDCL.js";
+} from "./chunk-N64FGJRE.js";
 import {
   ARRAY,
   QUEUE,
@@ -21,7 +21,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-5Z3MLTQM.js";
+} from "./chunk-5VVRJIO7.js";
 import {
   renderRegistration,
   signedBytes
@@ -35,8 +35,8 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-44AGYSUJ.js";
-import "./chunk-X5UCL4X6.js";
+} from "./chunk-UDK4UGTK.js";
+import "./chunk-Q5IXUTIR.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,

@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-CAM6Z7WJ.js";
+} from "./chunk-GW3BZPQK.js";
 import {
   parseTeardown
 } from "./chunk-GD7NZHVL.js";
@@ -19,13 +19,13 @@ import {
 } from "./chunk-B4N4UQG3.js";
 import {
   openPinned
-} from "./chunk-EWAOYDCL.js";
+} from "./chunk-N64FGJRE.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-5Z3MLTQM.js";
-import "./chunk-X5UCL4X6.js";
+} from "./chunk-5VVRJIO7.js";
+import "./chunk-Q5IXUTIR.js";
 import {
   BoxDataError,
   arr,

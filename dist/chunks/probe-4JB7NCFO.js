@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-5Z3MLTQM.js";
+} from "./chunk-5VVRJIO7.js";
 import {
   specExpectedDuration
 } from "./chunk-FZFMUF3K.js";
 import {
   backendOf
-} from "./chunk-X5UCL4X6.js";
+} from "./chunk-Q5IXUTIR.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,

@@ -11,7 +11,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-CAM6Z7WJ.js";
+} from "./chunk-GW3BZPQK.js";
 import {
   parseCollect
 } from "./chunk-Q6SH55W7.js";
@@ -19,11 +19,11 @@ import "./chunk-B4N4UQG3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-EWAOYDCL.js";
+} from "./chunk-N64FGJRE.js";
 import {
   shellQuote
-} from "./chunk-5Z3MLTQM.js";
-import "./chunk-X5UCL4X6.js";
+} from "./chunk-5VVRJIO7.js";
+import "./chunk-Q5IXUTIR.js";
 import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import {
