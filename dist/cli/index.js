@@ -2619,6 +2619,38 @@ printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"
   "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
 tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
 exit 1
+`, "slurm_audit.sh": `#!/usr/bin/env bash
+# The audit's Slurm part, on the login node: is the cluster reachable (sinfo), and which partitions exist,
+# with their availability, node count and node states. Read-only. Prints one JSON object.
+# Args: SLURM_CONF (empty: the login node's own configuration).
+
+main() {
+  local out rc first=1 name avail nodes states def j
+  [ -n "$1" ] && export SLURM_CONF=$1
+  if ! command -v sinfo >/dev/null 2>&1; then
+    printf '{"reachable":false,"error":"sinfo is not on the login node'"'"'s PATH"}\\n'
+    return 0
+  fi
+  out=$(timeout 20 sinfo -h -o '%P|%a|%D|%T' 2>&1)
+  rc=$?
+  if ((rc != 0)); then
+    printf '{"reachable":false,"error":%s}\\n' "$(json_str "\${out:0:1024}")"
+    return 0
+  fi
+  printf '{"reachable":true,"partitions":['
+  while IFS='|' read -r name avail nodes states; do
+    [ -n "$name" ] || continue
+    def=false
+    if [[ $name == *'*' ]]; then def=true; name=\${name%'*'}; fi
+    [[ $name =~ ^[A-Za-z0-9_.-]{1,64}$ ]] || continue
+    ((first)) || printf ','
+    first=0
+    jv j "\${states:0:64}"
+    printf '{"name":"%s","default":%s,"avail":%s,"nodes":%s,"state":%s}' "$name" "$def" "$(json_str "\${avail:0:16}")" "$(json_int "$nodes")" "$j"
+  done <<<"$out"
+  printf ']}\\n'
+}
+main "$@"; exit $?
 `, "slurm_jobs.sh": `#!/usr/bin/env bash
 # A run's own Slurm jobs (provider slurm's teardown): exactly the job ids its attempts recorded
 # (attempts/<n>/handle = slurm:<id>), never a job found by name or user. Prints one JSON object.
@@ -24174,7 +24206,8 @@ var init_scripts = __esm({
       probe: scriptText("probe.sh"),
       stop: scriptText("stop.sh"),
       sync: scriptText("sync.sh"),
-      slurm_jobs: scriptText("slurm_jobs.sh")
+      slurm_jobs: scriptText("slurm_jobs.sh"),
+      slurm_audit: scriptText("slurm_audit.sh")
     };
     WRAPPER = `${lib}
 ${scriptText("wrapper.sh")}`;
@@ -24289,7 +24322,31 @@ function gate(report, cfg) {
   else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
   return { pass: failures.length === 0, failures, warnings };
 }
-var TEMP_HOT_C, SM_CLOCK_FLOOR, FATAL_XID, FATAL_THROTTLE, GB;
+function slurmGate(audit, sbatchOptions) {
+  const failures = [];
+  const warnings = [];
+  if (!audit.reachable) {
+    failures.push(`slurm: sinfo did not answer on the login node (${audit.error.split("\n")[0]}); check slurm-conf and that this is the login node`);
+    return { pass: false, failures, warnings };
+  }
+  const names2 = [...new Set(audit.partitions.map((p) => p.name))];
+  const asked = sbatchOptions.find((o) => o.startsWith("--partition="))?.slice("--partition=".length).split(",");
+  const wanted = asked ?? audit.partitions.filter((p) => p.default).map((p) => p.name).slice(0, 1);
+  if (!wanted.length) failures.push(`slurm: no partition given and the cluster has no default one; add --partition=\u2026 (partitions: ${names2.join(", ")})`);
+  for (const name of wanted) {
+    const lines = audit.partitions.filter((p) => p.name === name);
+    if (!lines.length) {
+      failures.push(`slurm: partition ${name} does not exist (partitions: ${names2.join(", ")})`);
+      continue;
+    }
+    const avail = lines[0].avail;
+    if (avail !== "up") failures.push(`slurm: partition ${name} is ${avail}, not up; jobs there would not start`);
+    else if (!lines.some((l) => l.nodes > 0 && NODE_OK.test(l.state)))
+      warnings.push(`slurm: every node of partition ${name} is ${[...new Set(lines.map((l) => l.state))].join("/")}; the job will wait until one is back`);
+  }
+  return { pass: failures.length === 0, failures, warnings };
+}
+var TEMP_HOT_C, SM_CLOCK_FLOOR, FATAL_XID, FATAL_THROTTLE, GB, NODE_OK;
 var init_audit_gate = __esm({
   "src/launch/audit-gate.ts"() {
     "use strict";
@@ -24298,6 +24355,36 @@ var init_audit_gate = __esm({
     FATAL_XID = /* @__PURE__ */ new Set([48, 79]);
     FATAL_THROTTLE = /* @__PURE__ */ new Set(["hw_slowdown", "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown"]);
     GB = 1e9;
+    NODE_OK = /^(idle|mix|mixed|alloc|allocated|completing|planned)/;
+  }
+});
+
+// src/remote/slurm-audit.ts
+function parseSlurmAudit(raw) {
+  const o = obj(raw, "slurm audit");
+  if (!bool2(o, "reachable", "slurm audit")) return { reachable: false, error: str(o, "error", "slurm audit", { max: 1024 }) };
+  const partitions = arr(o, "partitions", "slurm audit", 1e3).map((x, i) => {
+    const p = obj(x, `slurm audit partitions[${i}]`);
+    const w = `slurm audit partitions[${i}]`;
+    return {
+      name: str(p, "name", w, { max: 64, pattern: /^[A-Za-z0-9_.-]{1,64}$/ }),
+      default: bool2(p, "default", w),
+      avail: str(p, "avail", w, { max: 16, pattern: /^[a-z]{1,16}$/ }),
+      nodes: int(p, "nodes", w, { min: 0, max: 1e6 }),
+      state: str(p, "state", w, { max: 64 })
+    };
+  });
+  if (partitions.length === 0) throw new BoxDataError("sinfo lists no partition");
+  return { reachable: true, partitions };
+}
+async function runSlurmAudit(session, slurmConf) {
+  return parseSlurmAudit(parseJsonLine("slurm_audit", await runScript(session, "slurm_audit", [slurmConf], { timeoutMs: 4e4 })));
+}
+var init_slurm_audit = __esm({
+  "src/remote/slurm-audit.ts"() {
+    "use strict";
+    init_strict();
+    init_invoke();
   }
 });
 
@@ -24389,6 +24476,13 @@ async function launch(given, env, auditCfg, deps, release) {
   if (auditCfg) {
     deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
     audit = await runAudit(deps.session, auditCfg);
+    if (cfg.slurm) {
+      const s = slurmGate(await runSlurmAudit(deps.session, cfg.slurm.slurmConf), cfg.slurm.sbatchOptions);
+      audit = {
+        ...audit,
+        gate: { pass: audit.gate.pass && s.pass, failures: [...audit.gate.failures, ...s.failures], warnings: [...audit.gate.warnings, ...s.warnings] }
+      };
+    }
     warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
     if (!audit.gate.pass) {
       return { ...base, result: "blocked", message: `the audit gate blocked the launch:
@@ -24479,6 +24573,7 @@ var init_launch3 = __esm({
     init_grammar();
     init_strict();
     init_audit_gate();
+    init_slurm_audit();
     init_release();
     init_spec();
   }

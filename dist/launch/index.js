@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-MWCI7O6A.js";
+} from "../chunks/chunk-5JMKTCYX.js";
 import "../chunks/chunk-Q6SH55W7.js";
 import "../chunks/chunk-GD7NZHVL.js";
 import "../chunks/chunk-B4N4UQG3.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-UDK4UGTK.js";
-import "../chunks/chunk-Q5IXUTIR.js";
+import "../chunks/chunk-6KFWHFI5.js";
+import "../chunks/chunk-AYWV2W5R.js";
 import "../chunks/chunk-UREWZQ46.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";

@@ -1,5 +1,6 @@
 import type { AuditConfig } from '../config/audit.ts';
 import type { AuditReport } from '../remote/audit.ts';
+import type { SlurmAudit } from '../remote/slurm-audit.ts';
 
 export interface GateResult {
   pass: boolean;
@@ -67,5 +68,45 @@ export function gate(report: AuditReport, cfg: AuditConfig): GateResult {
   else if (report.interpreter.error) warnings.push(`interpreter: ${report.interpreter.path} cannot import torch: ${report.interpreter.error}`);
   else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
 
+  return { pass: failures.length === 0, failures, warnings };
+}
+
+const NODE_OK = /^(idle|mix|mixed|alloc|allocated|completing|planned)/;
+
+/**
+ * The Slurm part of the gate (backend slurm), pure: the cluster answers sinfo, and each partition the job
+ * asks for (`--partition=a,b`, else the default one) exists and is up; a partition whose nodes are all down
+ * or drained is a warning (the job would wait). One line per reason.
+ */
+export function slurmGate(audit: SlurmAudit, sbatchOptions: readonly string[]): GateResult {
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  if (!audit.reachable) {
+    failures.push(`slurm: sinfo did not answer on the login node (${audit.error.split('\n')[0]}); check slurm-conf and that this is the login node`);
+    return { pass: false, failures, warnings };
+  }
+  const names = [...new Set(audit.partitions.map((p) => p.name))];
+  const asked = sbatchOptions
+    .find((o) => o.startsWith('--partition='))
+    ?.slice('--partition='.length)
+    .split(',');
+  const wanted =
+    asked ??
+    audit.partitions
+      .filter((p) => p.default)
+      .map((p) => p.name)
+      .slice(0, 1);
+  if (!wanted.length) failures.push(`slurm: no partition given and the cluster has no default one; add --partition=… (partitions: ${names.join(', ')})`);
+  for (const name of wanted) {
+    const lines = audit.partitions.filter((p) => p.name === name);
+    if (!lines.length) {
+      failures.push(`slurm: partition ${name} does not exist (partitions: ${names.join(', ')})`);
+      continue;
+    }
+    const avail = lines[0]!.avail;
+    if (avail !== 'up') failures.push(`slurm: partition ${name} is ${avail}, not up; jobs there would not start`);
+    else if (!lines.some((l) => l.nodes > 0 && NODE_OK.test(l.state)))
+      warnings.push(`slurm: every node of partition ${name} is ${[...new Set(lines.map((l) => l.state))].join('/')}; the job will wait until one is back`);
+  }
   return { pass: failures.length === 0, failures, warnings };
 }

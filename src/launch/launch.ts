@@ -6,7 +6,8 @@ import { ARRAY, QUEUE, WRAPPER } from '../remote/scripts.ts';
 import { ATTEMPT_MAX, parseMarker, type Marker } from '../record/grammar.ts';
 import { bool, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
-import { gate, type GateResult } from './audit-gate.ts';
+import { gate, slurmGate, type GateResult } from './audit-gate.ts';
+import { runSlurmAudit } from '../remote/slurm-audit.ts';
 import { releasesDir, uploadRelease, type Release } from './release.ts';
 import { buildSpec, cellData, identity } from '../record/spec.ts';
 
@@ -105,6 +106,14 @@ export async function launch(
   if (auditCfg) {
     deps.log('audit: one read-only probe of disk, memory, GPU and interpreter');
     audit = await runAudit(deps.session, auditCfg);
+    if (cfg.slurm) {
+      // On Slurm the gate also asks the cluster: sinfo answers, the partition exists and is up.
+      const s = slurmGate(await runSlurmAudit(deps.session, cfg.slurm.slurmConf), cfg.slurm.sbatchOptions);
+      audit = {
+        ...audit,
+        gate: { pass: audit.gate.pass && s.pass, failures: [...audit.gate.failures, ...s.failures], warnings: [...audit.gate.warnings, ...s.warnings] },
+      };
+    }
     warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
     if (!audit.gate.pass) {
       return { ...base, result: 'blocked', message: `the audit gate blocked the launch:\n${audit.gate.failures.map((f) => `- ${f}`).join('\n')}`, audit };

@@ -13,6 +13,7 @@ export const SCRIPTS = {
   stop: scriptText('stop.sh'),
   sync: scriptText('sync.sh'),
   slurm_jobs: scriptText('slurm_jobs.sh'),
+  slurm_audit: scriptText('slurm_audit.sh'),
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;
 /** The wrapper runs on its own long after the SSH session ended, so it carries lib.sh with it. */

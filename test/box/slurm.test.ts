@@ -94,6 +94,27 @@ describe('backend slurm', () => {
     expect(st.cells.c).toMatchObject({ state: 'failed' });
   }, 180_000);
 
+  it('the audit gate on Slurm: sinfo answers and the partition exists and is up; the login node needs no GPU', async () => {
+    const audited = (extra: Record<string, string>) => launch({ audit: 'true', 'min-free-gb': '1', 'min-free-inodes': '1000', command: 'true', ...extra });
+    const before = cl.slurm('squeue -h -o %i').trim();
+    const missing = await audited({ 'run-id': 'sl-audit-1', 'slurm-options': '--partition=nosuch' });
+    expect(missing.code).toBe(3);
+    expect(missing.stdout).toMatch(/slurm: partition nosuch does not exist \(partitions: debug\)/);
+    cl.slurm('scontrol update partitionname=debug state=down');
+    try {
+      const down = await audited({ 'run-id': 'sl-audit-2' });
+      expect(down.code).toBe(3);
+      expect(down.stdout).toMatch(/slurm: partition debug is down, not up/);
+    } finally {
+      cl.slurm('scontrol update partitionname=debug state=up');
+    }
+    // Nothing was submitted by the blocked launches.
+    expect(cl.slurm('squeue -h -o %i').trim()).toBe(before);
+    const ok = await audited({ 'run-id': 'sl-audit-3', 'slurm-options': '--time=1' });
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.outputs['result']).toBe('started');
+  }, 120_000);
+
   it('collect pulls and verifies a checkpoint a compute node wrote, through the login node and the shared filesystem', async () => {
     const r = await launch({
       'run-id': 'sl-ckpt',

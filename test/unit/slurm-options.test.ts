@@ -86,3 +86,33 @@ describe('provider slurm reads Slurm strictly', () => {
     );
   });
 });
+
+describe('the Slurm part of the audit gate', () => {
+  it('the partition asked for (else the default) must exist and be up; all nodes down is a warning; no answer fails', async () => {
+    const { slurmGate } = await import('../../src/launch/audit-gate.ts');
+    const { parseSlurmAudit } = await import('../../src/remote/slurm-audit.ts');
+    const audit = parseSlurmAudit({
+      reachable: true,
+      partitions: [
+        { name: 'debug', default: true, avail: 'up', nodes: 2, state: 'idle' },
+        { name: 'gpu', default: false, avail: 'up', nodes: 4, state: 'down' },
+        { name: 'gpu', default: false, avail: 'up', nodes: 2, state: 'drained' },
+        { name: 'old', default: false, avail: 'inact', nodes: 1, state: 'idle' },
+      ],
+    });
+    expect(slurmGate(audit, [])).toEqual({ pass: true, failures: [], warnings: [] });
+    expect(slurmGate(audit, ['--partition=nosuch']).failures).toEqual(['slurm: partition nosuch does not exist (partitions: debug, gpu, old)']);
+    expect(slurmGate(audit, ['--partition=old']).failures).toEqual(['slurm: partition old is inact, not up; jobs there would not start']);
+    expect(slurmGate(audit, ['--partition=gpu'])).toMatchObject({
+      pass: true,
+      warnings: [expect.stringMatching(/every node of partition gpu is down\/drained/)],
+    });
+    expect(slurmGate(audit, ['--partition=debug,old']).pass).toBe(false);
+    expect(slurmGate({ reachable: false, error: 'Unable to contact slurm controller' }, [])).toMatchObject({
+      pass: false,
+      failures: [expect.stringMatching(/sinfo did not answer on the login node \(Unable to contact slurm controller\)/)],
+    });
+    expect(() => parseSlurmAudit({ reachable: true, partitions: [] })).toThrow(/no partition/);
+    expect(() => parseSlurmAudit({ reachable: true, partitions: [{ name: 'a;b', default: false, avail: 'up', nodes: 1, state: 'idle' }] })).toThrow();
+  });
+});

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-5VVRJIO7.js";
+} from "./chunk-FW5J6S7Y.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

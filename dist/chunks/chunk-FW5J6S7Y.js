@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-Q5IXUTIR.js";
+} from "./chunk-AYWV2W5R.js";
 import {
   BoxDataError,
   parseJson
@@ -198,7 +198,8 @@ var SCRIPTS = {
   probe: scriptText("probe.sh"),
   stop: scriptText("stop.sh"),
   sync: scriptText("sync.sh"),
-  slurm_jobs: scriptText("slurm_jobs.sh")
+  slurm_jobs: scriptText("slurm_jobs.sh"),
+  slurm_audit: scriptText("slurm_audit.sh")
 };
 var WRAPPER = `${lib}
 ${scriptText("wrapper.sh")}`;

@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-5VVRJIO7.js";
+} from "./chunk-FW5J6S7Y.js";
 import {
   specExpectedDuration
 } from "./chunk-FZFMUF3K.js";
 import {
   backendOf
-} from "./chunk-Q5IXUTIR.js";
+} from "./chunk-AYWV2W5R.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,

@@ -14,7 +14,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-5VVRJIO7.js";
+} from "./chunk-FW5J6S7Y.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-GW3BZPQK.js";
+} from "./chunk-WLULG4WN.js";
 import {
   parseTeardown
 } from "./chunk-GD7NZHVL.js";
@@ -19,13 +19,13 @@ import {
 } from "./chunk-B4N4UQG3.js";
 import {
   openPinned
-} from "./chunk-N64FGJRE.js";
+} from "./chunk-3T7JMZ2V.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-5VVRJIO7.js";
-import "./chunk-Q5IXUTIR.js";
+} from "./chunk-FW5J6S7Y.js";
+import "./chunk-AYWV2W5R.js";
 import {
   BoxDataError,
   arr,

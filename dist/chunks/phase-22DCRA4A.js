@@ -11,7 +11,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-GW3BZPQK.js";
+} from "./chunk-WLULG4WN.js";
 import {
   parseCollect
 } from "./chunk-Q6SH55W7.js";
@@ -19,11 +19,11 @@ import "./chunk-B4N4UQG3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-N64FGJRE.js";
+} from "./chunk-3T7JMZ2V.js";
 import {
   shellQuote
-} from "./chunk-5VVRJIO7.js";
-import "./chunk-Q5IXUTIR.js";
+} from "./chunk-FW5J6S7Y.js";
+import "./chunk-AYWV2W5R.js";
 import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import {

@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-N64FGJRE.js";
+} from "./chunk-3T7JMZ2V.js";
 import {
   ARRAY,
   QUEUE,
@@ -21,7 +21,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-5VVRJIO7.js";
+} from "./chunk-FW5J6S7Y.js";
 import {
   renderRegistration,
   signedBytes
@@ -35,11 +35,13 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-UDK4UGTK.js";
-import "./chunk-Q5IXUTIR.js";
+} from "./chunk-6KFWHFI5.js";
+import "./chunk-AYWV2W5R.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,
+  BoxDataError,
+  arr,
   bool,
   int,
   obj,
@@ -172,6 +174,53 @@ function gate(report, cfg) {
   else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
   return { pass: failures.length === 0, failures, warnings };
 }
+var NODE_OK = /^(idle|mix|mixed|alloc|allocated|completing|planned)/;
+function slurmGate(audit, sbatchOptions) {
+  const failures = [];
+  const warnings = [];
+  if (!audit.reachable) {
+    failures.push(`slurm: sinfo did not answer on the login node (${audit.error.split("\n")[0]}); check slurm-conf and that this is the login node`);
+    return { pass: false, failures, warnings };
+  }
+  const names = [...new Set(audit.partitions.map((p) => p.name))];
+  const asked = sbatchOptions.find((o) => o.startsWith("--partition="))?.slice("--partition=".length).split(",");
+  const wanted = asked ?? audit.partitions.filter((p) => p.default).map((p) => p.name).slice(0, 1);
+  if (!wanted.length) failures.push(`slurm: no partition given and the cluster has no default one; add --partition=\u2026 (partitions: ${names.join(", ")})`);
+  for (const name of wanted) {
+    const lines = audit.partitions.filter((p) => p.name === name);
+    if (!lines.length) {
+      failures.push(`slurm: partition ${name} does not exist (partitions: ${names.join(", ")})`);
+      continue;
+    }
+    const avail = lines[0].avail;
+    if (avail !== "up") failures.push(`slurm: partition ${name} is ${avail}, not up; jobs there would not start`);
+    else if (!lines.some((l) => l.nodes > 0 && NODE_OK.test(l.state)))
+      warnings.push(`slurm: every node of partition ${name} is ${[...new Set(lines.map((l) => l.state))].join("/")}; the job will wait until one is back`);
+  }
+  return { pass: failures.length === 0, failures, warnings };
+}
+
+// src/remote/slurm-audit.ts
+function parseSlurmAudit(raw) {
+  const o = obj(raw, "slurm audit");
+  if (!bool(o, "reachable", "slurm audit")) return { reachable: false, error: str(o, "error", "slurm audit", { max: 1024 }) };
+  const partitions = arr(o, "partitions", "slurm audit", 1e3).map((x, i) => {
+    const p = obj(x, `slurm audit partitions[${i}]`);
+    const w = `slurm audit partitions[${i}]`;
+    return {
+      name: str(p, "name", w, { max: 64, pattern: /^[A-Za-z0-9_.-]{1,64}$/ }),
+      default: bool(p, "default", w),
+      avail: str(p, "avail", w, { max: 16, pattern: /^[a-z]{1,16}$/ }),
+      nodes: int(p, "nodes", w, { min: 0, max: 1e6 }),
+      state: str(p, "state", w, { max: 64 })
+    };
+  });
+  if (partitions.length === 0) throw new BoxDataError("sinfo lists no partition");
+  return { reachable: true, partitions };
+}
+async function runSlurmAudit(session, slurmConf) {
+  return parseSlurmAudit(parseJsonLine("slurm_audit", await runScript(session, "slurm_audit", [slurmConf], { timeoutMs: 4e4 })));
+}
 
 // src/launch/release.ts
 import { spawnSync } from "node:child_process";
@@ -252,6 +301,13 @@ async function launch(given, env, auditCfg, deps, release) {
   if (auditCfg) {
     deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
     audit = await runAudit(deps.session, auditCfg);
+    if (cfg.slurm) {
+      const s = slurmGate(await runSlurmAudit(deps.session, cfg.slurm.slurmConf), cfg.slurm.sbatchOptions);
+      audit = {
+        ...audit,
+        gate: { pass: audit.gate.pass && s.pass, failures: [...audit.gate.failures, ...s.failures], warnings: [...audit.gate.warnings, ...s.warnings] }
+      };
+    }
     warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
     if (!audit.gate.pass) {
       return { ...base, result: "blocked", message: `the audit gate blocked the launch:
