@@ -245,7 +245,17 @@ describe('backend slurm', () => {
       const again = await teardown('sl-cancel', { verb: 'cancel', 'dry-run': 'false' });
       expect(again.outputs['state']).toBe('torn-down');
       expect(again.stdout).not.toMatch(/scancel of job/);
-      cl.slurm(`scancel ${jobOf(other)}`);
+      // resume: true submits attempt 2 of the recorded request (the patrol saw it cancelled, not finished).
+      const resumed = await launch({
+        'run-id': 'sl-cancel',
+        command: 'echo hi > ~/code/cancel-proof; sleep 600',
+        'slurm-options': '--time=10',
+        resume: 'true',
+      });
+      expect(resumed.code, resumed.stdout).toBe(0);
+      expect(resumed.outputs['attempt']).toBe('2');
+      expect(jobOf(resumed)).not.toBe(jobOf(mine));
+      cl.slurm(`scancel ${jobOf(resumed)} ${jobOf(other)}`);
     }, 120_000);
 
     it('park holds the pending job (reversible); destroy and instance-id are refused for provider slurm', async () => {
