@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-5JMKTCYX.js";
+} from "../chunks/chunk-T4NSNW27.js";
 import "../chunks/chunk-Q6SH55W7.js";
 import "../chunks/chunk-GD7NZHVL.js";
 import "../chunks/chunk-B4N4UQG3.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-6KFWHFI5.js";
-import "../chunks/chunk-AYWV2W5R.js";
+import "../chunks/chunk-GHVD6HOL.js";
+import "../chunks/chunk-4IYXYKV4.js";
 import "../chunks/chunk-UREWZQ46.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";

@@ -75,7 +75,7 @@ backend_prefetch_slurm() {
     # An array job answers for its tasks (123_4, or 123_[5-7] still pending): the job id alone is its first.
     base=${id%%_*}
     [ -n "${SLURM_SQ[$base]:-}" ] || SLURM_SQ[$base]=$rest
-  done < <(timeout 15 squeue -h -j "${jobs[*]}" -o '%i|%T|%r|%N|%M|%l' 2>/dev/null)
+  done < <(timeout 15 squeue -h -j "${jobs[*]}" -o '%i|%T|%r|%N|%M|%l|%V' 2>/dev/null)
   local -a gone=()
   for job in "${jobs[@]}"; do [ -n "${SLURM_SQ[$job]:-}" ] || gone+=("$job"); done
   if ((${#gone[@]})); then
@@ -93,10 +93,10 @@ backend_prefetch_slurm() {
 # accounting storage). Sets SLURM_STATE, SLURM_REASON, SLURM_NODES, SLURM_ELAPSED, SLURM_LIMIT, SLURM_EXIT.
 slurm_state() {
   local job=$1 line
-  SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT=''
+  SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT='' SLURM_SUBMIT=''
   if [ -n "${SLURM_PRE[$job]:-}" ]; then
     if [ -n "${SLURM_SQ[$job]:-}" ]; then
-      IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"${SLURM_SQ[$job]}"
+      IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"${SLURM_SQ[$job]}"
       return 0
     fi
     [ -n "${SLURM_SA[$job]:-}" ] || return 1
@@ -106,9 +106,9 @@ slurm_state() {
     SLURM_STATE=${SLURM_STATE%% *}
     return 0
   fi
-  line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l' 2>/dev/null | head -n 1)
+  line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
   if [ -n "$line" ]; then
-    IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+    IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"$line"
     return 0
   fi
   line=$(timeout 15 sacct -n -P -X -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
@@ -135,7 +135,7 @@ backend_alive_slurm() {
 
 # Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
 backend_observe_slurm() {
-  local job j_s j_r j_n j_e j_l j_x
+  local job j_s j_r j_n j_e j_l j_x sub=null
   slurm_job_var job "$1" || { printf 'null'; return 0; }
   slurm_env "${1%/attempts/*}"
   slurm_state "$job" || { printf '{"job":"%s","state":"UNKNOWN"}' "$job"; return 0; }
@@ -145,7 +145,12 @@ backend_observe_slurm() {
   jv j_e "${SLURM_ELAPSED:0:32}"
   jv j_l "${SLURM_LIMIT:0:32}"
   jv j_x "${SLURM_EXIT:0:16}"
-  printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x"
+  # When it was submitted, as epoch seconds (squeue prints the login node's local time): for "waited".
+  if [ "$SLURM_STATE" = PENDING ] && [[ $SLURM_SUBMIT =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$ ]]; then
+    sub=$(date -d "$SLURM_SUBMIT" +%s 2>/dev/null) || sub=null
+    [[ $sub =~ ^[0-9]{1,12}$ ]] || sub=null
+  fi
+  printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s,"submitted":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x" "$sub"
 }
 
 # Sends signal $2 to the attempt in directory $1: TERM to every step and the batch shell, so the job may

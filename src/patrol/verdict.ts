@@ -67,7 +67,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   let cls: FailureClass | null = null;
   let detail: string;
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
-  const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null) : null;
+  const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
   if (!run.exists) {
     state = 'unknown';
     detail = 'no run record';
@@ -177,6 +177,12 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   return { verdict, memory };
 }
 
+function waitedText(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
 /** Slurm's terminal states that name the failure themselves, whatever the wrapper could write. */
 const SLURM_CLASS: Record<string, FailureClass> = {
   TIMEOUT: 'timeout',
@@ -194,13 +200,14 @@ const SLURM_CLASS: Record<string, FailureClass> = {
  * cancel: the wrapper may have been killed before its marker). Null: read the record as for any backend.
  * tether's own stop (marker stage `stopped`) stays `stopped`. Pure.
  */
-function fromScheduler(v: SchedulerView, marker: Marker | null, ran: boolean): { state: State; cls: FailureClass | null; detail: string } | null {
+function fromScheduler(v: SchedulerView, marker: Marker | null, ran: boolean, now: number): { state: State; cls: FailureClass | null; detail: string } | null {
   const job = `Slurm job ${v.job}`;
   const why = v.reason && v.reason !== 'None' ? ` (${v.reason})` : '';
   // Pending again after this attempt ran (whatever marker the killed attempt left): Slurm requeued it, and it
   // comes back as the next attempt with the same job id.
   if (v.state.startsWith('REQUEUE') || (v.state === 'PENDING' && ran)) return { state: 'requeued', cls: null, detail: `${job} back in the queue${why}` };
-  if (v.state === 'PENDING') return { state: 'queued', cls: null, detail: `${job} pending${why}` };
+  const waited = v.submitted !== null && now >= v.submitted ? ` for ${waitedText(now - v.submitted)}` : '';
+  if (v.state === 'PENDING') return { state: 'queued', cls: null, detail: `${job} pending${waited}${why}` };
   if (marker?.stage === 'stopped') return null;
   // On Slurm a TERM comes from the lead signal before the time limit, a preemption (PREEMPTED) or a cancel
   // (CANCELLED): a job that ended on TERM in any other state ended at its time limit.

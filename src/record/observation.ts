@@ -73,6 +73,8 @@ export interface SchedulerView {
   limit: string;
   /** sacct's ExitCode (`0:9`), for finished jobs. */
   exit: string;
+  /** When a pending job was submitted (epoch seconds, the box's clock), or null. */
+  submitted: number | null;
 }
 
 /**

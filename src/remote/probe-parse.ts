@@ -69,6 +69,7 @@ function parseScheduler(raw: unknown, where: string): SchedulerView | null {
     elapsed: text('elapsed', 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     limit: text('limit', 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     exit: text('exit', 16, /^(\d{1,3}:\d{1,3})?$/),
+    submitted: optInt(x, 'submitted', where, TIME),
   };
 }
 

@@ -155,6 +155,9 @@ describe('backend slurm', () => {
       try {
         const r = await launch({ 'run-id': 'sl-held', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1' });
         expect(await patrolState('sl-held')).toMatchObject({ state: 'queued' });
+        const p = await action('patrol', { 'run-ids': 'sl-held', 'stall-after': '1h' });
+        // (the summary is markdown: the parentheses of box text arrive escaped)
+        expect(p.summary).toMatch(/Slurm job \d+ pending for \d+ s \\\((Resources|Priority)\\\)/);
         cl.slurm(`scontrol hold ${jobOf(r)}`);
         const held = await patrolState('sl-held');
         expect(held.state).toBe('queued');

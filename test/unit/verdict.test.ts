@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMemory, memoryBlock, readMemory, type RunMemory } from '../../src/patrol/memory.ts';
-import type { HostObservation, Marker, RunObservation } from '../../src/record/observation.ts';
+import type { HostObservation, Marker, RunObservation, SchedulerView } from '../../src/record/observation.ts';
 import { parseProgress } from '../../src/patrol/progress.ts';
 import { FAILURE_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
 import { assess, type Seen } from '../../src/patrol/verdict.ts';
@@ -274,7 +274,7 @@ describe('tick memory', () => {
 });
 
 describe("Slurm's states in the verdict", () => {
-  const sched = (state: string, over: Record<string, string> = {}) => ({
+  const sched = (state: string, over: Partial<SchedulerView> = {}): SchedulerView => ({
     job: '42',
     state,
     reason: '',
@@ -282,6 +282,7 @@ describe("Slurm's states in the verdict", () => {
     elapsed: '0:10',
     limit: '1:00:00',
     exit: '',
+    submitted: null,
     ...over,
   });
   const slurmRun = (over: Partial<RunObservation> = {}) => ({ handle: 'slurm:42', jobOnBox: false, ...over });
@@ -293,6 +294,10 @@ describe("Slurm's states in the verdict", () => {
       cls: null,
       detail: 'Slurm job 42 pending (Priority)',
     });
+    // With the submit time the box's clock gave, how long it has waited.
+    expect(v({ scheduler: sched('PENDING', { reason: 'Resources', submitted: NOW - 1500 }), startedEpoch: null }).detail).toBe(
+      'Slurm job 42 pending for 25 min (Resources)',
+    );
     expect(v({ scheduler: sched('PENDING', { reason: 'BeginTime' }), marker: marker('FAILED', 143, 'TERM') })).toMatchObject({
       state: 'requeued',
       detail: 'Slurm job 42 back in the queue (BeginTime)',

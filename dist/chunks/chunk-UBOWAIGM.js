@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-AYWV2W5R.js";
+} from "./chunk-4IYXYKV4.js";
 import {
   BoxDataError,
   parseJson

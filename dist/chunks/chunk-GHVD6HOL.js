@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-AYWV2W5R.js";
+} from "./chunk-4IYXYKV4.js";
 import {
   parseSweep
 } from "./chunk-UREWZQ46.js";

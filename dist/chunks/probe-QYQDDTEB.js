@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-FW5J6S7Y.js";
+} from "./chunk-UBOWAIGM.js";
 import {
   specExpectedDuration
 } from "./chunk-FZFMUF3K.js";
 import {
   backendOf
-} from "./chunk-AYWV2W5R.js";
+} from "./chunk-4IYXYKV4.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,
@@ -97,7 +97,8 @@ function parseScheduler(raw, where) {
     nodes: text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
     elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/)
+    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
+    submitted: optInt(x, "submitted", where, TIME)
   };
 }
 function parseRun(raw, i) {

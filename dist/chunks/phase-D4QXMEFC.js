@@ -11,7 +11,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-WLULG4WN.js";
+} from "./chunk-2MAN64KA.js";
 import {
   parseCollect
 } from "./chunk-Q6SH55W7.js";
@@ -19,11 +19,11 @@ import "./chunk-B4N4UQG3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-3T7JMZ2V.js";
+} from "./chunk-7GKP2BCH.js";
 import {
   shellQuote
-} from "./chunk-FW5J6S7Y.js";
-import "./chunk-AYWV2W5R.js";
+} from "./chunk-UBOWAIGM.js";
+import "./chunk-4IYXYKV4.js";
 import "./chunk-UREWZQ46.js";
 import "./chunk-XSXAROAL.js";
 import {

@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-3T7JMZ2V.js";
+} from "./chunk-7GKP2BCH.js";
 import {
   ARRAY,
   QUEUE,
@@ -21,7 +21,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-FW5J6S7Y.js";
+} from "./chunk-UBOWAIGM.js";
 import {
   renderRegistration,
   signedBytes
@@ -35,8 +35,8 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-6KFWHFI5.js";
-import "./chunk-AYWV2W5R.js";
+} from "./chunk-GHVD6HOL.js";
+import "./chunk-4IYXYKV4.js";
 import "./chunk-UREWZQ46.js";
 import {
   ATTEMPT_MAX,

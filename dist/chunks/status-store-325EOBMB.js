@@ -21,7 +21,7 @@ import "./chunk-XSXAROAL.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-OGEQX2YI.js";
+} from "./chunk-MUMVU65H.js";
 import {
   parseHeader,
   parseReportTo

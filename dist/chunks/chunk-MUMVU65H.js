@@ -163,7 +163,7 @@ function assess(runId, seen, prev, opts, now) {
   let cls = null;
   let detail;
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
-  const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null) : null;
+  const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
   if (!run.exists) {
     state = "unknown";
     detail = "no run record";
@@ -267,6 +267,11 @@ function assess(runId, seen, prev, opts, now) {
   };
   return { verdict, memory };
 }
+function waitedText(s) {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
 var SLURM_CLASS = {
   TIMEOUT: "timeout",
   DEADLINE: "timeout",
@@ -276,11 +281,12 @@ var SLURM_CLASS = {
   PREEMPTED: "preempted",
   CANCELLED: "cancelled"
 };
-function fromScheduler(v, marker, ran) {
+function fromScheduler(v, marker, ran, now) {
   const job = `Slurm job ${v.job}`;
   const why = v.reason && v.reason !== "None" ? ` (${v.reason})` : "";
   if (v.state.startsWith("REQUEUE") || v.state === "PENDING" && ran) return { state: "requeued", cls: null, detail: `${job} back in the queue${why}` };
-  if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${why}` };
+  const waited = v.submitted !== null && now >= v.submitted ? ` for ${waitedText(now - v.submitted)}` : "";
+  if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${waited}${why}` };
   if (marker?.stage === "stopped") return null;
   const onTerm = marker?.kind === "FAILED" && marker.signal === "TERM" && v.state !== "PREEMPTED" && v.state !== "CANCELLED";
   const cls = SLURM_CLASS[v.state] ?? (onTerm ? "timeout" : void 0);

@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-WLULG4WN.js";
+} from "./chunk-2MAN64KA.js";
 import {
   parseTeardown
 } from "./chunk-GD7NZHVL.js";
@@ -19,13 +19,13 @@ import {
 } from "./chunk-B4N4UQG3.js";
 import {
   openPinned
-} from "./chunk-3T7JMZ2V.js";
+} from "./chunk-7GKP2BCH.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-FW5J6S7Y.js";
-import "./chunk-AYWV2W5R.js";
+} from "./chunk-UBOWAIGM.js";
+import "./chunk-4IYXYKV4.js";
 import {
   BoxDataError,
   arr,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-FW5J6S7Y.js";
+} from "./chunk-UBOWAIGM.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

@@ -14,7 +14,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-FW5J6S7Y.js";
+} from "./chunk-UBOWAIGM.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

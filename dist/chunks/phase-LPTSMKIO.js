@@ -24,7 +24,7 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-OGEQX2YI.js";
+} from "./chunk-MUMVU65H.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";
