@@ -123,7 +123,9 @@ describe('backend slurm', () => {
       'slurm-options': '--time=5',
     });
     expect(r.code, r.stdout).toBe(0);
-    await waitFor('the job to finish', () => existsSync(`${runDir('sl-ckpt')}/DONE`), 60_000, 250);
+    const dir = runDir('sl-ckpt');
+    await waitFor('the job to end', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 90_000, 250);
+    expect(existsSync(`${dir}/DONE`), existsSync(`${dir}/attempts/1/log`) ? read(`${dir}/attempts/1/log`) : 'no log').toBe(true);
     const c = await action('collect', { 'run-id': 'sl-ckpt', 'dest-dir': 'dest', artifact: 'none' });
     expect(c.code, c.stdout).toBe(0);
     expect(c.outputs['verified']).toBe('true');
