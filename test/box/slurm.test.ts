@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
 import { createCluster, type Cluster } from '../harness/slurm.ts';
@@ -93,6 +93,41 @@ describe('backend slurm', () => {
     expect(st.summary).toBe('3/4 done, 1 failed: other');
     expect(st.cells.c).toMatchObject({ state: 'failed' });
   }, 180_000);
+
+  it('a sweep on Slurm: cancel ends every task (the array job), and resume submits only the unfinished cells', async () => {
+    cl.login.sh(`echo 600 > ${cl.login.home}/code/dur`);
+    const cells = ['quick: true', 'slow1: sleep "$(cat dur)"', 'slow2: sleep "$(cat dur)"'].join('\n');
+    const r = await launch({ 'run-id': 'sl-sweep-resume', cells, 'gpus-per-cell': '0', 'slurm-options': '--time=10' });
+    expect(r.code, r.stdout).toBe(0);
+    const dir = runDir('sl-sweep-resume');
+    await waitFor('the quick cell', () => existsSync(`${dir}/cells/quick/DONE`), 60_000, 250);
+    await waitFor('the slow cells to run', () => existsSync(`${dir}/cells/slow2/attempts/1/pid_start`), 60_000, 250);
+    const td = await action('teardown', { 'run-id': 'sl-sweep-resume', provider: 'slurm', verb: 'cancel', 'dry-run': 'false', 'teardown-timeout': '60s' });
+    expect(td.outputs['state'], td.stdout).toBe('torn-down');
+    expect(cl.slurm(`squeue -h -j ${r.outputs['handle']!.slice(6)} -o %i`).trim()).toBe('');
+
+    cl.login.sh(`echo 0.2 > ${cl.login.home}/code/dur`);
+    const again = await launch({ 'run-id': 'sl-sweep-resume', cells, 'gpus-per-cell': '0', 'slurm-options': '--time=10', resume: 'true' });
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.outputs['attempt']).toBe('2');
+    await waitFor('the resumed sweep', () => existsSync(`${dir}/DONE`), 90_000, 250);
+    // Only the unfinished cells were in the array; the finished one ran once.
+    expect(readdirSync(`${dir}/cells/quick/attempts`)).toEqual(['1']);
+    for (const c of ['slow1', 'slow2']) expect(JSON.parse(read(`${dir}/cells/${c}/DONE`))).toMatchObject({ attempt: 2 });
+    expect(read(`${dir}/cells/slow1/attempts/2/handle`).trim()).toMatch(new RegExp(`^slurm:${again.outputs['handle']!.slice(6)}_1$`));
+  }, 180_000);
+
+  it('hostile slurm-options are input errors before any connection to the login node', async () => {
+    const connections = () => (read(`${cl.login.dir}/sshd.log`).match(/Connection from/g) ?? []).length;
+    const before = connections();
+    for (const opts of ['--wrap=true', '--output=/etc/passwd', '--partition=gpu;id', '--account=$(id)', '--mem=1G\n--frobnicate=1', '--nodes=2 --wrap=x']) {
+      const r = await launch({ 'run-id': 'sl-hostile', command: 'true', 'slurm-options': opts });
+      expect(r.code, opts).toBe(2);
+      expect(r.stdout).toMatch(/::error::input 'slurm-options': line \d/);
+    }
+    expect(connections()).toBe(before);
+    expect(existsSync(runDir('sl-hostile'))).toBe(false);
+  }, 60_000);
 
   it('the audit gate on Slurm: sinfo answers and the partition exists and is up; the login node needs no GPU', async () => {
     const audited = (extra: Record<string, string>) => launch({ audit: 'true', 'min-free-gb': '1', 'min-free-inodes': '1000', command: 'true', ...extra });
