@@ -7,14 +7,14 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-T4NSNW27.js";
-import "../chunks/chunk-Q6SH55W7.js";
+} from "../chunks/chunk-2VXI4SXU.js";
+import "../chunks/chunk-BFZTDEA3.js";
 import "../chunks/chunk-GD7NZHVL.js";
 import "../chunks/chunk-B4N4UQG3.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-GHVD6HOL.js";
-import "../chunks/chunk-4IYXYKV4.js";
-import "../chunks/chunk-UREWZQ46.js";
+import "../chunks/chunk-YKLBQ6A2.js";
+import "../chunks/chunk-ORLV4IQ3.js";
+import "../chunks/chunk-KYBKV4AL.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";
 import "../chunks/chunk-VHE5P3B7.js";

@@ -560,7 +560,7 @@ function parseCellLines(raw) {
     const m = /^\s*([^:\s]+)\s*:\s?(.*)$/.exec(line);
     if (!m) throw new InputError("cells", `${lineNo(i)}: ${show(line)} is not "name: command"`);
     const [, name = "", command2 = ""] = m;
-    if (!NAME.test(name))
+    if (!CELL_NAME.test(name))
       throw new InputError("cells", `${lineNo(i)}: ${show(name)} is not a cell name (1-64 of A-Z a-z 0-9 . _ -, not starting with . or -)`);
     if (!command2.trim()) throw new InputError("cells", `${lineNo(i)}: cell ${name} has no command`);
     command("cells", command2, true);
@@ -582,7 +582,7 @@ function parseTemplate(template, raw) {
     if (/[\u0000\r]/.test(value)) throw new InputError("cell-values", `${lineNo(i)}: holds a NUL or carriage return`);
     if (value.length > 4096) throw new InputError("cell-values", `${lineNo(i)}: is longer than 4096 characters`);
     const name = nameFromValue(value);
-    if (!NAME.test(name)) throw new InputError("cell-values", `${lineNo(i)}: ${show(value)} gives no usable cell name`);
+    if (!CELL_NAME.test(name)) throw new InputError("cell-values", `${lineNo(i)}: ${show(value)} gives no usable cell name`);
     const other = from.get(name);
     if (other)
       throw new InputError(
@@ -632,7 +632,7 @@ function whole(input, raw, fallback, min, max) {
 function cellGlobs(globs2, cell) {
   return globs2.map((g) => g.replace(/\{cell\}/g, cell));
 }
-var CELLS_MAX, CELL_COMMANDS_MAX, ON_CELL_FAILURE, NAME, lineNo;
+var CELLS_MAX, CELL_COMMANDS_MAX, ON_CELL_FAILURE, lineNo;
 var init_cells = __esm({
   "src/config/cells.ts"() {
     "use strict";
@@ -643,7 +643,6 @@ var init_cells = __esm({
     CELLS_MAX = 512;
     CELL_COMMANDS_MAX = 262144;
     ON_CELL_FAILURE = ["continue", "stop"];
-    NAME = CELL_NAME;
     lineNo = (i) => `line ${i + 1}`;
   }
 });
@@ -1204,15 +1203,8 @@ slurm_env() {
   if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
 }
 
-# The job id of the attempt in dir $1, from its handle (digits, or an array task \`J_T\`: it goes into
-# squeue/scancel argv).
-slurm_job_of() {
-  local _j
-  slurm_job_var _j "$1" || return 1
-  printf '%s' "$_j"
-}
-
-# The same into the variable named $1 (no subshell: the probe asks for many).
+# Sets the variable named $1 to the job id of the attempt in dir $2, from its handle (digits, or an array
+# task \`J_T\`: it goes into squeue/scancel argv); false when the handle is not a Slurm job's.
 slurm_job_var() {
   local _h=''
   rd _h "$2/handle"
@@ -1349,7 +1341,7 @@ backend_observe_slurm() {
 # checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
 backend_stop_slurm() {
   local job
-  job=$(slurm_job_of "$1") || return 1
+  slurm_job_var job "$1" || return 1
   slurm_env "\${1%/attempts/*}"
   backend_alive_slurm "$1" || return 1
   if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi
@@ -1682,17 +1674,16 @@ expand_home_var() {
 
 # Prints a number, or null when $1 is not an integer.
 json_int() {
-  if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
+  local _i
+  jiv _i "$1"
+  printf '%s' "$_i"
 }
 
 # \`~\` and \`~/x\` relative to the login's home.
 expand_home() {
-  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
-  case $1 in
-    '~') printf '%s' "$HOME" ;;
-    '~/'*) printf '%s/%s' "$HOME" "\${1#\\~/}" ;;
-    *) printf '%s' "$1" ;;
-  esac
+  local _p
+  expand_home_var _p "$1"
+  printf '%s' "$_p"
 }
 
 # Writes stdin to $1 atomically (temp file in the same directory, then rename).
@@ -1771,7 +1762,7 @@ run_signal() {
   fi
 }
 
-# Sets the variable named $1 to the highest attempt number in run dir $2, without a subshell.
+# Sets the variable named $1 to the highest attempt number in run dir $2 (last_attempt without a subshell).
 last_attempt_var() {
   local _n=0 _d _b
   for _d in "$2"/attempts/*/; do
@@ -1785,14 +1776,9 @@ last_attempt_var() {
 
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
-  local n=0 d b
-  for d in "$1"/attempts/*/; do
-    [ -d "$d" ] || continue
-    b=\${d%/}
-    b=\${b##*/}
-    if is_attempt "$b" && ((b > n)); then n=$b; fi
-  done
-  printf '%s' "$n"
+  local __last
+  last_attempt_var __last "$1"
+  printf '%s' "$__last"
 }
 
 # Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
@@ -2679,7 +2665,7 @@ main() {
   slurm_env "$run_dir"
   for d in "$run_dir"/attempts/*/; do
     [ -d "$d" ] || continue
-    job=$(slurm_job_of "\${d%/}") || continue
+    slurm_job_var job "\${d%/}" || continue
     [ -n "\${seen[$job]:-}" ] && continue
     seen[$job]=1
     jobs+=("$job")
@@ -3019,13 +3005,13 @@ function parseSlurm(inputs, backend) {
   const sbatchOptions = [...parseSlurmOptions(inputs["slurm-options"]), `--signal=B:TERM@${lead}`, requeue ? "--requeue" : "--no-requeue"];
   return { sbatchOptions, slurmConf: conf, signalLeadS: lead, requeue };
 }
-var NAME2, NAMES, COUNT, RANGE, MEM, TIME, GRES, NODELIST, CONSTRAINT, SBATCH_ALLOWED, TETHERS;
+var NAME, NAMES, COUNT, RANGE, MEM, TIME, GRES, NODELIST, CONSTRAINT, SBATCH_ALLOWED, TETHERS;
 var init_slurm2 = __esm({
   "src/config/slurm.ts"() {
     "use strict";
     init_errors();
     init_values();
-    NAME2 = /^[A-Za-z0-9_.-]{1,64}$/;
+    NAME = /^[A-Za-z0-9_.-]{1,64}$/;
     NAMES = /^[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64}){0,31}$/;
     COUNT = /^[1-9][0-9]{0,5}$/;
     RANGE = /^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$/;
@@ -3036,9 +3022,9 @@ var init_slurm2 = __esm({
     CONSTRAINT = /^[A-Za-z0-9_.&|,[\]*()-]{1,256}$/;
     SBATCH_ALLOWED = {
       partition: NAMES,
-      account: NAME2,
-      qos: NAME2,
-      reservation: NAME2,
+      account: NAME,
+      qos: NAME,
+      reservation: NAME,
       time: TIME,
       "time-min": TIME,
       nodes: RANGE,
@@ -32516,8 +32502,7 @@ function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
       out = assess(name, { kind: "probe-error", detail: `probe output for this cell is unreadable: ${cellErrors[name]}` }, before, opts, now);
     } else if (c.settled) {
       const m2 = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
-      out = { verdict: remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), memory: m2 };
-      out.verdict.cls = m2.cls;
+      out = { verdict: { ...remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), cls: m2.cls }, memory: m2 };
     } else {
       gpus = c.gpus;
       out = assess(name, { kind: "observed", host: host2, run: c }, before, opts, now);
@@ -32696,9 +32681,8 @@ function displayWidth(s) {
   for (const ch of s.replace(/\u001b\[[0-9;]*m/g, "")) {
     const cp = ch.codePointAt(0) ?? 0;
     if (new RegExp("\\p{M}", "u").test(ch) || cp === 8203 || cp === 8205 || cp === 65039 || cp === 65038) continue;
-    if (new RegExp("\\p{Extended_Pictographic}", "u").test(ch) && cp > 8192 ? true : cp >= 4352 && cp <= 4447 || cp >= 11904 && cp <= 42191 || cp >= 44032 && cp <= 55203 || cp >= 63744 && cp <= 64255 || cp >= 65072 && cp <= 65103 || cp >= 65280 && cp <= 65376 || cp >= 65504 && cp <= 65510 || cp >= 131072 && cp <= 262141)
-      w += 2;
-    else w += 1;
+    const emoji = cp > 8192 && new RegExp("\\p{Extended_Pictographic}", "u").test(ch);
+    w += emoji || WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
   }
   return w;
 }
@@ -32792,7 +32776,7 @@ function markdownToTerminal(md, style = PLAIN) {
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
 }
-var sgr, plain, PLAIN, COLOR, BARS, CALLOUT;
+var sgr, plain, PLAIN, COLOR, WIDE, BARS, CALLOUT;
 var init_terminal_markdown = __esm({
   "src/report/terminal-markdown.ts"() {
     "use strict";
@@ -32800,6 +32784,16 @@ var init_terminal_markdown = __esm({
     plain = (s) => s;
     PLAIN = { bold: plain, dim: plain, red: plain, yellow: plain, green: plain };
     COLOR = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
+    WIDE = [
+      [4352, 4447],
+      [11904, 42191],
+      [44032, 55203],
+      [63744, 64255],
+      [65072, 65103],
+      [65280, 65376],
+      [65504, 65510],
+      [131072, 262141]
+    ];
     BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
     CALLOUT = {
       WARNING: (s) => s.yellow("warning:"),
@@ -32940,11 +32934,14 @@ function costLine(v, now) {
   const m = Math.floor((hours - h) * 60);
   return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
 }
+function lossCell(history) {
+  const losses = (history ?? []).map((p) => p[2]);
+  const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
+  return last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+}
 function renderStatusForTerminal(verdicts, memory, now) {
   const rows = verdicts.map((v) => {
-    const losses = (memory.runs[v.runId]?.history ?? []).map((p) => p[2]);
-    const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
-    const loss = last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+    const loss = lossCell(memory.runs[v.runId]?.history);
     const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
     const cellsOf = [
       code(v.runId),
@@ -32973,9 +32970,7 @@ function renderStatusForTerminal(verdicts, memory, now) {
         "| cell | state | GPUs | step | loss | heartbeat | attempt |",
         "|---|---|---|---|---|---|---|",
         ...shown.map((c) => {
-          const losses = (cm[c.runId]?.history ?? []).map((p) => p[2]);
-          const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
-          const loss = last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+          const loss = lossCell(cm[c.runId]?.history);
           return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
         })
       ] : [],
@@ -33228,13 +33223,12 @@ function parseCell(raw, where) {
       marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
     };
   }
-  const rec = parseRecord(x, where, id, CELL_LIMITS);
+  const rec = parseRecord(x, where, id, { delta: 0, tail: 0 });
   const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
   const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
   if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
   return {
     ...rec,
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) },
     delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
     tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
     settled: false,
@@ -33262,8 +33256,7 @@ function parseRun(raw, i) {
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
   const exists = bool2(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
-  const parsed = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  const run = x["scheduler"] === void 0 ? parsed : { ...parsed, scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) };
+  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
   if (x["cells"] === void 0) return run;
   const cells2 = [];
   const cellErrors = {};
@@ -33309,7 +33302,9 @@ function parseRecord(x, where, id, limits) {
       newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
       newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME2),
       newestBytes: optInt(ck, "newest_bytes", ckWhere)
-    }
+    },
+    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
   };
 }
 function parseProbe(raw, runRoot) {
@@ -33349,7 +33344,7 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_LIMITS, CELL_WINDOW, CELLS_MAX2, TIME2;
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME2;
 var init_probe_parse = __esm({
   "src/remote/probe-parse.ts"() {
     "use strict";
@@ -33363,7 +33358,6 @@ var init_probe_parse = __esm({
     B64 = /^[A-Za-z0-9+/]*={0,2}$/;
     DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
     TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-    CELL_LIMITS = { delta: 4 * Math.ceil(16384 / 3), tail: 4 * Math.ceil(4096 / 3) };
     CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
     CELLS_MAX2 = 512;
     TIME2 = { min: 0, max: 1e11 };

@@ -12,15 +12,8 @@ slurm_env() {
   if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
 }
 
-# The job id of the attempt in dir $1, from its handle (digits, or an array task `J_T`: it goes into
-# squeue/scancel argv).
-slurm_job_of() {
-  local _j
-  slurm_job_var _j "$1" || return 1
-  printf '%s' "$_j"
-}
-
-# The same into the variable named $1 (no subshell: the probe asks for many).
+# Sets the variable named $1 to the job id of the attempt in dir $2, from its handle (digits, or an array
+# task `J_T`: it goes into squeue/scancel argv); false when the handle is not a Slurm job's.
 slurm_job_var() {
   local _h=''
   rd _h "$2/handle"
@@ -157,7 +150,7 @@ backend_observe_slurm() {
 # checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
 backend_stop_slurm() {
   local job
-  job=$(slurm_job_of "$1") || return 1
+  slurm_job_var job "$1" || return 1
   slurm_env "${1%/attempts/*}"
   backend_alive_slurm "$1" || return 1
   if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi

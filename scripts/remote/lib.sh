@@ -64,17 +64,16 @@ expand_home_var() {
 
 # Prints a number, or null when $1 is not an integer.
 json_int() {
-  if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
+  local _i
+  jiv _i "$1"
+  printf '%s' "$_i"
 }
 
 # `~` and `~/x` relative to the login's home.
 expand_home() {
-  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
-  case $1 in
-    '~') printf '%s' "$HOME" ;;
-    '~/'*) printf '%s/%s' "$HOME" "${1#\~/}" ;;
-    *) printf '%s' "$1" ;;
-  esac
+  local _p
+  expand_home_var _p "$1"
+  printf '%s' "$_p"
 }
 
 # Writes stdin to $1 atomically (temp file in the same directory, then rename).
@@ -153,7 +152,7 @@ run_signal() {
   fi
 }
 
-# Sets the variable named $1 to the highest attempt number in run dir $2, without a subshell.
+# Sets the variable named $1 to the highest attempt number in run dir $2 (last_attempt without a subshell).
 last_attempt_var() {
   local _n=0 _d _b
   for _d in "$2"/attempts/*/; do
@@ -167,14 +166,9 @@ last_attempt_var() {
 
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
-  local n=0 d b
-  for d in "$1"/attempts/*/; do
-    [ -d "$d" ] || continue
-    b=${d%/}
-    b=${b##*/}
-    if is_attempt "$b" && ((b > n)); then n=$b; fi
-  done
-  printf '%s' "$n"
+  local __last
+  last_attempt_var __last "$1"
+  printf '%s' "$__last"
 }
 
 # Reads `key base64` data lines from stdin until `end` into DATA_<key> (decoded). `env NAME b64` lines

@@ -21,7 +21,7 @@ main() {
   slurm_env "$run_dir"
   for d in "$run_dir"/attempts/*/; do
     [ -d "$d" ] || continue
-    job=$(slurm_job_of "${d%/}") || continue
+    slurm_job_var job "${d%/}" || continue
     [ -n "${seen[$job]:-}" ] && continue
     seen[$job]=1
     jobs+=("$job")

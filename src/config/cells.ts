@@ -30,9 +30,6 @@ export interface SweepConfig {
   onCellFailure: OnCellFailure;
 }
 
-/** The cell-name grammar (record/grammar.ts): it names a directory, so never `.`, `..` or a leading `-`. */
-const NAME = CELL_NAME;
-
 /** One word for bash, whatever the value holds: single quotes, with each `'` as `'\''`. */
 export function shellWord(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -57,7 +54,7 @@ function parseCellLines(raw: string): Cell[] {
     const m = /^\s*([^:\s]+)\s*:\s?(.*)$/.exec(line);
     if (!m) throw new InputError('cells', `${lineNo(i)}: ${v.show(line)} is not "name: command"`);
     const [, name = '', command = ''] = m;
-    if (!NAME.test(name))
+    if (!CELL_NAME.test(name))
       throw new InputError('cells', `${lineNo(i)}: ${v.show(name)} is not a cell name (1-64 of A-Z a-z 0-9 . _ -, not starting with . or -)`);
     if (!command.trim()) throw new InputError('cells', `${lineNo(i)}: cell ${name} has no command`);
     v.command('cells', command, true);
@@ -80,7 +77,7 @@ function parseTemplate(template: string, raw: string): Cell[] {
     if (/[\u0000\r]/.test(value)) throw new InputError('cell-values', `${lineNo(i)}: holds a NUL or carriage return`);
     if (value.length > 4096) throw new InputError('cell-values', `${lineNo(i)}: is longer than 4096 characters`);
     const name = nameFromValue(value);
-    if (!NAME.test(name)) throw new InputError('cell-values', `${lineNo(i)}: ${v.show(value)} gives no usable cell name`);
+    if (!CELL_NAME.test(name)) throw new InputError('cell-values', `${lineNo(i)}: ${v.show(value)} gives no usable cell name`);
     const other = from.get(name);
     if (other)
       throw new InputError(

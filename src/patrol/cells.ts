@@ -45,8 +45,7 @@ export function assessCells(
     } else if (c.settled) {
       // Seen finished last tick: what was concluded then stands (its class came from its whole log).
       const m: RunMemory = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
-      out = { verdict: remembered(name, m.state, m, { remediation: remediationOf(m), detail: detailOf(m, c), since: m.since }), memory: m };
-      out.verdict.cls = m.cls;
+      out = { verdict: { ...remembered(name, m.state, m, { remediation: remediationOf(m), detail: detailOf(m, c), since: m.since }), cls: m.cls }, memory: m };
     } else {
       gpus = c.gpus;
       out = assess(name, { kind: 'observed', host, run: c }, before, opts, now);

@@ -7,10 +7,9 @@ import { parseDf, parseGpuQuery, parseMemory } from './audit.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** What probe.sh sends at most per run: 64 KiB of new log and 8 KiB of tail, base64; per cell 16 and 4 KiB. */
+/** What probe.sh sends at most per run: 64 KiB of new log and 8 KiB of tail, base64 (a cell's come as one window). */
 const DELTA_B64_MAX = 4 * Math.ceil(65_536 / 3);
 const TAIL_B64_MAX = 4 * Math.ceil(8_192 / 3);
-const CELL_LIMITS = { delta: 4 * Math.ceil(16_384 / 3), tail: 4 * Math.ceil(4_096 / 3) };
 /** A cell's log comes as one window: its new bytes and its tail in one read (probe.sh record_fields). */
 const CELL_WINDOW = { bytes: 16_384 + 4_096, tail: 4_096 };
 /** Cells one sweep may hold (config/cells.ts CELLS_MAX; probe.sh sends no more). */
@@ -41,14 +40,14 @@ function parseCell(raw: unknown, where: string): CellObservation {
       marker: marker(x['marker_kind'], str(x, 'marker', where, { max: 4096 }), where),
     };
   }
-  const rec = parseRecord(x, where, id, CELL_LIMITS);
+  // A cell's delta_b64 and tail_b64 are empty: its log comes as the window.
+  const rec = parseRecord(x, where, id, { delta: 0, tail: 0 });
   // The window holds the new bytes (from delta_from) and the tail (its last bytes); split as bytes, then decoded.
   const from = int(x, 'window_from', where, { min: 0, max: rec.logSize });
   const win = Buffer.from(str(x, 'window_b64', where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), 'base64');
   if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
   return {
     ...rec,
-    ...(x['scheduler'] === undefined ? {} : { scheduler: parseScheduler(x['scheduler'], `${where}.scheduler`) }),
     delta: win.subarray(rec.deltaFrom - from).toString('utf8'),
     tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString('utf8'),
     settled: false,
@@ -79,8 +78,7 @@ function parseRun(raw: unknown, i: number): RunObservation {
   const id = str(x, 'id', where, { max: 64, pattern: RUN_ID });
   const exists = bool(x, 'exists', where);
   if (!exists) return { ...emptyRun(id) };
-  const parsed = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  const run = x['scheduler'] === undefined ? parsed : { ...parsed, scheduler: parseScheduler(x['scheduler'], `${where}.scheduler`) };
+  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
   if (x['cells'] === undefined) return run;
   const cells: CellObservation[] = [];
   const cellErrors: Record<string, string> = {};
@@ -130,6 +128,8 @@ function parseRecord(x: Record<string, unknown>, where: string, id: string, limi
       newestMtime: optInt(ck, 'newest_mtime', ckWhere, TIME),
       newestBytes: optInt(ck, 'newest_bytes', ckWhere),
     },
+    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
+    ...(x['scheduler'] === undefined ? {} : { scheduler: parseScheduler(x['scheduler'], `${where}.scheduler`) }),
   };
 }
 

@@ -193,15 +193,20 @@ export function renderTeardownMark(oldBody: string, runId: string, mark: Teardow
   return `${marker}\n### 🏁 ${code(runId)} ${mark.state} at ${esc(mark.at, 40)}\n\n${esc(mark.reason)}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
 }
 
+/** A sparkline of the remembered loss and its last value, or — when there is none. */
+function lossCell(history: RunMemory['history'] | undefined): string {
+  const losses = (history ?? []).map((p) => p[2]);
+  const last = losses.filter((x): x is number => x !== null && Number.isFinite(x)).at(-1);
+  return last === undefined ? '—' : `${sparkline(losses)} ${Number(last.toPrecision(4))}`;
+}
+
 /**
  * The status for a terminal (`tether status`), as markdown the terminal renderer aligns: fewer columns than
  * the comment, and a sparkline of loss over the remembered ticks instead of the mermaid chart. Pure.
  */
 export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMemory, now: Date): string {
   const rows = verdicts.map((v) => {
-    const losses = (memory.runs[v.runId]?.history ?? []).map((p) => p[2]);
-    const last = losses.filter((x): x is number => x !== null && Number.isFinite(x)).at(-1);
-    const loss = last === undefined ? '—' : `${sparkline(losses)} ${Number(last.toPrecision(4))}`;
+    const loss = lossCell(memory.runs[v.runId]?.history);
     const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` ⚠️ ${v.flags.join(' ')}` : ''}`;
     const cellsOf = [
       code(v.runId),
@@ -233,9 +238,7 @@ export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMem
             '| cell | state | GPUs | step | loss | heartbeat | attempt |',
             '|---|---|---|---|---|---|---|',
             ...shown.map((c) => {
-              const losses = (cm[c.runId]?.history ?? []).map((p) => p[2]);
-              const last = losses.filter((x): x is number => x !== null && Number.isFinite(x)).at(-1);
-              const loss = last === undefined ? '—' : `${sparkline(losses)} ${Number(last.toPrecision(4))}`;
+              const loss = lossCell(cm[c.runId]?.history);
               return `| ${code(c.runId)} | ${ICON[c.state]} ${esc(stateText(c))} | ${c.cellGpus || '—'} | ${c.step ?? '—'} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || '—'} |`;
             }),
           ]

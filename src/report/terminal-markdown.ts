@@ -30,26 +30,26 @@ export function wantsColor(isTTY: boolean | undefined, env: Record<string, strin
   return Boolean(isTTY) && env['TERM'] !== 'dumb';
 }
 
+/** Wide East Asian ranges (two columns each). */
+const WIDE: Array<[number, number]> = [
+  [0x1100, 0x115f],
+  [0x2e80, 0xa4cf],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x20000, 0x3fffd],
+];
+
 /** Columns a string takes on a terminal: wide East Asian and emoji count 2, combining marks and joiners 0. */
 export function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s.replace(/\u001b\[[0-9;]*m/g, '')) {
     const cp = ch.codePointAt(0) ?? 0;
     if (/\p{M}/u.test(ch) || cp === 0x200b || cp === 0x200d || cp === 0xfe0f || cp === 0xfe0e) continue;
-    if (
-      /\p{Extended_Pictographic}/u.test(ch) && cp > 0x2000
-        ? true
-        : (cp >= 0x1100 && cp <= 0x115f) ||
-          (cp >= 0x2e80 && cp <= 0xa4cf) ||
-          (cp >= 0xac00 && cp <= 0xd7a3) ||
-          (cp >= 0xf900 && cp <= 0xfaff) ||
-          (cp >= 0xfe30 && cp <= 0xfe4f) ||
-          (cp >= 0xff00 && cp <= 0xff60) ||
-          (cp >= 0xffe0 && cp <= 0xffe6) ||
-          (cp >= 0x20000 && cp <= 0x3fffd)
-    )
-      w += 2;
-    else w += 1;
+    const emoji = cp > 0x2000 && /\p{Extended_Pictographic}/u.test(ch);
+    w += emoji || WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
   }
   return w;
 }

@@ -11,20 +11,20 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-2MAN64KA.js";
+} from "./chunk-DGNFDRIQ.js";
 import {
   parseCollect
-} from "./chunk-Q6SH55W7.js";
+} from "./chunk-BFZTDEA3.js";
 import "./chunk-B4N4UQG3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-7GKP2BCH.js";
+} from "./chunk-KVK6JL7S.js";
 import {
   shellQuote
-} from "./chunk-UBOWAIGM.js";
-import "./chunk-4IYXYKV4.js";
-import "./chunk-UREWZQ46.js";
+} from "./chunk-F4Q3CFQ6.js";
+import "./chunk-ORLV4IQ3.js";
+import "./chunk-KYBKV4AL.js";
 import "./chunk-XSXAROAL.js";
 import {
   eachLimit

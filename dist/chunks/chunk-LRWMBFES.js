@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   sortedJson
-} from "./chunk-FZFMUF3K.js";
+} from "./chunk-MBEGLQLV.js";
 import {
   BoxDataError,
   RUN_ID,

@@ -14,14 +14,14 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-YQBUWYYP.js";
-import "./chunk-FZFMUF3K.js";
-import "./chunk-UREWZQ46.js";
+} from "./chunk-LRWMBFES.js";
+import "./chunk-MBEGLQLV.js";
+import "./chunk-KYBKV4AL.js";
 import "./chunk-XSXAROAL.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-MUMVU65H.js";
+} from "./chunk-LOSPBJBV.js";
 import {
   parseHeader,
   parseReportTo

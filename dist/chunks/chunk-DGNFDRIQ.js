@@ -14,7 +14,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-UBOWAIGM.js";
+} from "./chunk-F4Q3CFQ6.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-2MAN64KA.js";
+} from "./chunk-DGNFDRIQ.js";
 import {
   parseTeardown
 } from "./chunk-GD7NZHVL.js";
@@ -19,13 +19,13 @@ import {
 } from "./chunk-B4N4UQG3.js";
 import {
   openPinned
-} from "./chunk-7GKP2BCH.js";
+} from "./chunk-KVK6JL7S.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UBOWAIGM.js";
-import "./chunk-4IYXYKV4.js";
+} from "./chunk-F4Q3CFQ6.js";
+import "./chunk-ORLV4IQ3.js";
 import {
   BoxDataError,
   arr,

@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-4IYXYKV4.js";
+} from "./chunk-ORLV4IQ3.js";
 import {
   parseSweep
-} from "./chunk-UREWZQ46.js";
+} from "./chunk-KYBKV4AL.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-LCZBWDJG.js";

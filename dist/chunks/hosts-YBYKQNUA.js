@@ -11,9 +11,9 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-YQBUWYYP.js";
-import "./chunk-FZFMUF3K.js";
-import "./chunk-UREWZQ46.js";
+} from "./chunk-LRWMBFES.js";
+import "./chunk-MBEGLQLV.js";
+import "./chunk-KYBKV4AL.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
 import {

@@ -13,14 +13,14 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UBOWAIGM.js";
+} from "./chunk-F4Q3CFQ6.js";
 import {
   specExpectedDuration
-} from "./chunk-FZFMUF3K.js";
+} from "./chunk-MBEGLQLV.js";
 import {
   backendOf
-} from "./chunk-4IYXYKV4.js";
-import "./chunk-UREWZQ46.js";
+} from "./chunk-ORLV4IQ3.js";
+import "./chunk-KYBKV4AL.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -48,7 +48,6 @@ var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
 var B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 var DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
 var TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-var CELL_LIMITS = { delta: 4 * Math.ceil(16384 / 3), tail: 4 * Math.ceil(4096 / 3) };
 var CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
 var CELLS_MAX = 512;
 function marker(kind, text, where) {
@@ -73,13 +72,12 @@ function parseCell(raw, where) {
       marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
     };
   }
-  const rec = parseRecord(x, where, id, CELL_LIMITS);
+  const rec = parseRecord(x, where, id, { delta: 0, tail: 0 });
   const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
   const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
   if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
   return {
     ...rec,
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) },
     delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
     tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
     settled: false,
@@ -107,8 +105,7 @@ function parseRun(raw, i) {
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
   const exists = bool(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
-  const parsed = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  const run = x["scheduler"] === void 0 ? parsed : { ...parsed, scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) };
+  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
   if (x["cells"] === void 0) return run;
   const cells = [];
   const cellErrors = {};
@@ -154,7 +151,9 @@ function parseRecord(x, where, id, limits) {
       newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
       newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
       newestBytes: optInt(ck, "newest_bytes", ckWhere)
-    }
+    },
+    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
   };
 }
 function parseProbe(raw, runRoot) {

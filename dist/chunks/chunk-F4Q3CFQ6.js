@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-4IYXYKV4.js";
+} from "./chunk-ORLV4IQ3.js";
 import {
   BoxDataError,
   parseJson

@@ -365,8 +365,7 @@ function assessCells(cells, cellErrors, host, prev, runEnded, opts, now) {
       out = assess(name, { kind: "probe-error", detail: `probe output for this cell is unreadable: ${cellErrors[name]}` }, before, opts, now);
     } else if (c.settled) {
       const m2 = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
-      out = { verdict: remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), memory: m2 };
-      out.verdict.cls = m2.cls;
+      out = { verdict: { ...remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), cls: m2.cls }, memory: m2 };
     } else {
       gpus = c.gpus;
       out = assess(name, { kind: "observed", host, run: c }, before, opts, now);
@@ -629,11 +628,14 @@ ${visible}
 ${memoryBlock(fitMemory(memory, 24e3))}
 `;
 }
+function lossCell(history) {
+  const losses = (history ?? []).map((p) => p[2]);
+  const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
+  return last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+}
 function renderStatusForTerminal(verdicts, memory, now) {
   const rows = verdicts.map((v) => {
-    const losses = (memory.runs[v.runId]?.history ?? []).map((p) => p[2]);
-    const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
-    const loss = last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+    const loss = lossCell(memory.runs[v.runId]?.history);
     const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
     const cellsOf = [
       code(v.runId),
@@ -662,9 +664,7 @@ function renderStatusForTerminal(verdicts, memory, now) {
         "| cell | state | GPUs | step | loss | heartbeat | attempt |",
         "|---|---|---|---|---|---|---|",
         ...shown.map((c) => {
-          const losses = (cm[c.runId]?.history ?? []).map((p) => p[2]);
-          const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
-          const loss = last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+          const loss = lossCell(cm[c.runId]?.history);
           return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
         })
       ] : [],

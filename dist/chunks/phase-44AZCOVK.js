@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-7GKP2BCH.js";
+} from "./chunk-KVK6JL7S.js";
 import {
   ARRAY,
   QUEUE,
@@ -21,23 +21,23 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-UBOWAIGM.js";
+} from "./chunk-F4Q3CFQ6.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-YQBUWYYP.js";
+} from "./chunk-LRWMBFES.js";
 import {
   buildSpec,
   cellData,
   identity,
   sortedJson
-} from "./chunk-FZFMUF3K.js";
+} from "./chunk-MBEGLQLV.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-GHVD6HOL.js";
-import "./chunk-4IYXYKV4.js";
-import "./chunk-UREWZQ46.js";
+} from "./chunk-YKLBQ6A2.js";
+import "./chunk-ORLV4IQ3.js";
+import "./chunk-KYBKV4AL.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -170,15 +170,8 @@ slurm_env() {
   if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
 }
 
-# The job id of the attempt in dir $1, from its handle (digits, or an array task \`J_T\`: it goes into
-# squeue/scancel argv).
-slurm_job_of() {
-  local _j
-  slurm_job_var _j "$1" || return 1
-  printf '%s' "$_j"
-}
-
-# The same into the variable named $1 (no subshell: the probe asks for many).
+# Sets the variable named $1 to the job id of the attempt in dir $2, from its handle (digits, or an array
+# task \`J_T\`: it goes into squeue/scancel argv); false when the handle is not a Slurm job's.
 slurm_job_var() {
   local _h=''
   rd _h "$2/handle"
@@ -315,7 +308,7 @@ backend_observe_slurm() {
 # checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
 backend_stop_slurm() {
   local job
-  job=$(slurm_job_of "$1") || return 1
+  slurm_job_var job "$1" || return 1
   slurm_env "\${1%/attempts/*}"
   backend_alive_slurm "$1" || return 1
   if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi
@@ -648,17 +641,16 @@ expand_home_var() {
 
 # Prints a number, or null when $1 is not an integer.
 json_int() {
-  if [[ $1 =~ ^-?[0-9]+$ ]]; then printf '%s' "$1"; else printf 'null'; fi
+  local _i
+  jiv _i "$1"
+  printf '%s' "$_i"
 }
 
 # \`~\` and \`~/x\` relative to the login's home.
 expand_home() {
-  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
-  case $1 in
-    '~') printf '%s' "$HOME" ;;
-    '~/'*) printf '%s/%s' "$HOME" "\${1#\\~/}" ;;
-    *) printf '%s' "$1" ;;
-  esac
+  local _p
+  expand_home_var _p "$1"
+  printf '%s' "$_p"
 }
 
 # Writes stdin to $1 atomically (temp file in the same directory, then rename).
@@ -737,7 +729,7 @@ run_signal() {
   fi
 }
 
-# Sets the variable named $1 to the highest attempt number in run dir $2, without a subshell.
+# Sets the variable named $1 to the highest attempt number in run dir $2 (last_attempt without a subshell).
 last_attempt_var() {
   local _n=0 _d _b
   for _d in "$2"/attempts/*/; do
@@ -751,14 +743,9 @@ last_attempt_var() {
 
 # Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
 last_attempt() {
-  local n=0 d b
-  for d in "$1"/attempts/*/; do
-    [ -d "$d" ] || continue
-    b=\${d%/}
-    b=\${b##*/}
-    if is_attempt "$b" && ((b > n)); then n=$b; fi
-  done
-  printf '%s' "$n"
+  local __last
+  last_attempt_var __last "$1"
+  printf '%s' "$__last"
 }
 
 # Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
@@ -1645,7 +1632,7 @@ main() {
   slurm_env "$run_dir"
   for d in "$run_dir"/attempts/*/; do
     [ -d "$d" ] || continue
-    job=$(slurm_job_of "\${d%/}") || continue
+    slurm_job_var job "\${d%/}" || continue
     [ -n "\${seen[$job]:-}" ] && continue
     seen[$job]=1
     jobs+=("$job")

@@ -12,7 +12,7 @@ import {
 } from "./chunk-B4N4UQG3.js";
 import {
   CELLS_MAX
-} from "./chunk-UREWZQ46.js";
+} from "./chunk-KYBKV4AL.js";
 import {
   CELL_NAME
 } from "./chunk-XSXAROAL.js";

@@ -166,7 +166,6 @@ function withDefaults(phase, inputs) {
 var CELLS_MAX = 512;
 var CELL_COMMANDS_MAX = 262144;
 var ON_CELL_FAILURE = ["continue", "stop"];
-var NAME = CELL_NAME;
 function shellWord(s) {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -183,7 +182,7 @@ function parseCellLines(raw) {
     const m = /^\s*([^:\s]+)\s*:\s?(.*)$/.exec(line);
     if (!m) throw new InputError("cells", `${lineNo(i)}: ${show(line)} is not "name: command"`);
     const [, name = "", command2 = ""] = m;
-    if (!NAME.test(name))
+    if (!CELL_NAME.test(name))
       throw new InputError("cells", `${lineNo(i)}: ${show(name)} is not a cell name (1-64 of A-Z a-z 0-9 . _ -, not starting with . or -)`);
     if (!command2.trim()) throw new InputError("cells", `${lineNo(i)}: cell ${name} has no command`);
     command("cells", command2, true);
@@ -205,7 +204,7 @@ function parseTemplate(template, raw) {
     if (/[\u0000\r]/.test(value)) throw new InputError("cell-values", `${lineNo(i)}: holds a NUL or carriage return`);
     if (value.length > 4096) throw new InputError("cell-values", `${lineNo(i)}: is longer than 4096 characters`);
     const name = nameFromValue(value);
-    if (!NAME.test(name)) throw new InputError("cell-values", `${lineNo(i)}: ${show(value)} gives no usable cell name`);
+    if (!CELL_NAME.test(name)) throw new InputError("cell-values", `${lineNo(i)}: ${show(value)} gives no usable cell name`);
     const other = from.get(name);
     if (other)
       throw new InputError(

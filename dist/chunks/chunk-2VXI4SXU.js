@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseCollect
-} from "./chunk-Q6SH55W7.js";
+} from "./chunk-BFZTDEA3.js";
 import {
   parseTeardown
 } from "./chunk-GD7NZHVL.js";
@@ -23,12 +23,12 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-GHVD6HOL.js";
+} from "./chunk-YKLBQ6A2.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
-} from "./chunk-UREWZQ46.js";
+} from "./chunk-KYBKV4AL.js";
 import {
   parseConnection
 } from "./chunk-QNACZ3Y5.js";
@@ -158,7 +158,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-Y2VGJCA3.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-44AZCOVK.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -168,7 +168,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-Y2VGJCA3.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-44AZCOVK.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -178,9 +178,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-LPTSMKIO.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-QYQDDTEB.js")).probeHost,
-      registered: (await import("./hosts-UBJLRJY4.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-YRFIX3WG.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-AMGOQJY3.js")).probeHost,
+      registered: (await import("./hosts-YBYKQNUA.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
     })
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-D4QXMEFC.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-5QTBIMPX.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-7ZJEH3VO.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-QROUUNKH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -262,7 +262,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-325EOBMB.js").then((m) => {
+  const get = () => real ??= import("./status-store-3AG37LLZ.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -284,7 +284,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-325EOBMB.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-3AG37LLZ.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -24,7 +24,7 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-MUMVU65H.js";
+} from "./chunk-LOSPBJBV.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";
