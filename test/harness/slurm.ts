@@ -35,10 +35,23 @@ function run(cmd: string, args: string[], opts: { env?: Record<string, string>; 
   return r.stdout ?? '';
 }
 
-/** The host routes between the cluster's namespaces (each box has only a /30 to the host). */
+/**
+ * The host routes between the cluster's namespaces (each box has only a /30 to the host). ip_forward is one
+ * switch for the whole machine and clusters of parallel test files overlap: each cluster holds a token in
+ * FORWARD_DIR, and the original value comes back only when the last token goes (all under one flock).
+ */
+const FORWARD_DIR = '/tmp/tether-boxes/forward.d';
+function forwarding(token: string, on: boolean): void {
+  const script = on
+    ? `mkdir -p "$1" && { [ -e "$1/original" ] || cat /proc/sys/net/ipv4/ip_forward > "$1/original"; } && : > "$1/held-$2" && echo 1 > /proc/sys/net/ipv4/ip_forward`
+    : `rm -f "$1/held-$2"; if ! ls "$1"/held-* >/dev/null 2>&1 && [ -e "$1/original" ]; then cat "$1/original" > /proc/sys/net/ipv4/ip_forward && rm -f "$1/original"; fi`;
+  mkdirSync(FORWARD_DIR, { recursive: true });
+  run('flock', [join(FORWARD_DIR, '..', 'forward.lock'), 'bash', '-c', script, 'bash', FORWARD_DIR, token]);
+}
+
 function route(boxes: Box[]): () => void {
-  const before = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
-  writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
+  const token = `${process.pid}-${boxes[0]!.index}`;
+  forwarding(token, true);
   const rules: string[][] = [];
   for (const a of boxes) {
     run('ip', ['-n', a.ns, 'route', 'replace', 'default', 'via', a.addr.replace(/\.2$/, '.1')]);
@@ -47,7 +60,7 @@ function route(boxes: Box[]): () => void {
   for (const r of rules) run('iptables', ['-I', ...r]);
   return () => {
     for (const r of rules) run('iptables', ['-D', ...r], { allowFail: true });
-    if (before !== '1') writeFileSync('/proc/sys/net/ipv4/ip_forward', before);
+    forwarding(token, false);
   };
 }
 
