@@ -129,27 +129,6 @@ describe('backend slurm', () => {
     expect(existsSync(runDir('sl-hostile'))).toBe(false);
   }, 60_000);
 
-  it('the audit gate on Slurm: sinfo answers and the partition exists and is up; the login node needs no GPU', async () => {
-    const audited = (extra: Record<string, string>) => launch({ audit: 'true', 'min-free-gb': '1', 'min-free-inodes': '1000', command: 'true', ...extra });
-    const before = cl.slurm('squeue -h -o %i').trim();
-    const missing = await audited({ 'run-id': 'sl-audit-1', 'slurm-options': '--partition=nosuch' });
-    expect(missing.code).toBe(3);
-    expect(missing.stdout).toMatch(/slurm: partition nosuch does not exist \(partitions: debug\)/);
-    cl.slurm('scontrol update partitionname=debug state=down');
-    try {
-      const down = await audited({ 'run-id': 'sl-audit-2' });
-      expect(down.code).toBe(3);
-      expect(down.stdout).toMatch(/slurm: partition debug is down, not up/);
-    } finally {
-      cl.slurm('scontrol update partitionname=debug state=up');
-    }
-    // Nothing was submitted by the blocked launches.
-    expect(cl.slurm('squeue -h -o %i').trim()).toBe(before);
-    const ok = await audited({ 'run-id': 'sl-audit-3', 'slurm-options': '--time=1' });
-    expect(ok.code, ok.stdout).toBe(0);
-    expect(ok.outputs['result']).toBe('started');
-  }, 120_000);
-
   it('collect pulls and verifies a checkpoint a compute node wrote, through the login node and the shared filesystem', async () => {
     const r = await launch({
       'run-id': 'sl-ckpt',
@@ -159,7 +138,10 @@ describe('backend slurm', () => {
     });
     expect(r.code, r.stdout).toBe(0);
     const dir = runDir('sl-ckpt');
-    await waitFor('the job to end', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 90_000, 250);
+    await waitFor('the job to end', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 90_000, 250).catch((err: Error) => {
+      // Say what Slurm thinks, so a job that never ran is diagnosable from the CI log.
+      throw new Error(`${err.message}\nsqueue: ${cl.slurm("squeue -h -o '%i %T %r %N'")}\nsinfo: ${cl.slurm("sinfo -h -N -o '%N %T %E'")}`);
+    });
     expect(existsSync(`${dir}/DONE`), existsSync(`${dir}/attempts/1/log`) ? read(`${dir}/attempts/1/log`) : 'no log').toBe(true);
     const c = await action('collect', { 'run-id': 'sl-ckpt', 'dest-dir': 'dest', artifact: 'none' });
     expect(c.code, c.stdout).toBe(0);
@@ -318,4 +300,33 @@ describe('backend slurm', () => {
       }
     }, 120_000);
   });
+  // Last: it sets the partition down and up again, which no other test should run after.
+  it('the audit gate on Slurm: sinfo answers and the partition exists and is up; the login node needs no GPU', async () => {
+    const audited = (extra: Record<string, string>) => launch({ audit: 'true', 'min-free-gb': '1', 'min-free-inodes': '1000', command: 'true', ...extra });
+    const missing = await audited({ 'run-id': 'sl-audit-1', 'slurm-options': '--partition=nosuch' });
+    expect(missing.code).toBe(3);
+    expect(missing.stdout).toMatch(/slurm: partition nosuch does not exist \(partitions: debug\)/);
+    cl.slurm('scontrol update partitionname=debug state=down');
+    try {
+      const down = await audited({ 'run-id': 'sl-audit-2' });
+      expect(down.code).toBe(3);
+      expect(down.stdout).toMatch(/slurm: partition debug is down, not up/);
+    } finally {
+      cl.slurm('scontrol update partitionname=debug state=up');
+    }
+    // Nothing was submitted by the blocked launches (tether names each job tether-<run-id>).
+    expect(
+      cl.slurm("squeue -h -n tether-sl-audit-1,tether-sl-audit-2 -o %i; sacct -c -n -P -o jobname | grep -c '^tether-sl-audit-[12]$' || true").trim(),
+    ).toBe('0');
+    const ok = await audited({ 'run-id': 'sl-audit-3', 'slurm-options': '--time=1' });
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.outputs['result']).toBe('started');
+    // (the same count sees a launch that did submit)
+    await waitFor(
+      'sl-audit-3 in the accounting',
+      () => cl.slurm("sacct -c -n -P -o jobname | grep -c '^tether-sl-audit-3$' || true").trim() === '1',
+      30_000,
+      250,
+    );
+  }, 120_000);
 });
