@@ -1285,9 +1285,7 @@ slurm_state() {
     fi
     [ -n "\${SLURM_SA[$job]:-}" ] || return 1
     IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"\${SLURM_SA[$job]}"
-    SLURM_REASON=\${SLURM_STATE#* }
-    [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
-    SLURM_STATE=\${SLURM_STATE%% *}
+    slurm_split_state
     return 0
   fi
   line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
@@ -1299,10 +1297,21 @@ slurm_state() {
   [ -n "$line" ] || line=$(timeout 15 sacct -c -n -P -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
   [ -n "$line" ] || return 1
   IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
-  # "CANCELLED by 1000" keeps who; the state word is the first.
+  slurm_split_state
+}
+
+# "CANCELLED by 1000" (sacct with accounting storage) keeps who, as the login node names that uid; the
+# state word is the first.
+slurm_split_state() {
+  local uid name
   SLURM_REASON=\${SLURM_STATE#* }
   [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
   SLURM_STATE=\${SLURM_STATE%% *}
+  if [[ $SLURM_REASON =~ ^by\\ ([0-9]{1,10})$ ]]; then
+    uid=\${BASH_REMATCH[1]}
+    name=$(getent passwd "$uid" 2>/dev/null | cut -d: -f1)
+    [[ $name =~ ^[a-z_][a-z0-9_.-]{0,31}$ ]] && SLURM_REASON="by $name (uid $uid)" || SLURM_REASON="by uid $uid"
+  fi
 }
 
 # True while the attempt in directory $1 is queued or running in Slurm (any state before the end).
@@ -32410,7 +32419,9 @@ function fromScheduler(v, marker2, ran, now) {
   const cls = SLURM_CLASS[v.state] ?? (onTerm ? "timeout" : void 0);
   if (!cls) return null;
   const by = v.reason ? ` ${v.reason}` : "";
-  return { state: "failed", cls, detail: `${job} ${v.state}${by}${v.exit ? `, exit ${v.exit}` : ""}${v.nodes ? ` on ${v.nodes}` : ""}` };
+  const exit = v.exit && v.exit !== "0:0" ? `, exit ${v.exit}` : "";
+  const mem = cls === "oom" ? `; raise --mem to MaxRSS \xD7 1.2 (sacct -j ${v.job} -o MaxRSS)` : "";
+  return { state: "failed", cls, detail: `${job} ${v.state}${by}${exit}${v.nodes ? ` on ${v.nodes}` : ""}${mem}` };
 }
 function notObserved(runId2, seen, prev, iso) {
   const state = seen.kind === "transport" ? "unreachable" : "probe-error";
@@ -33243,7 +33254,8 @@ function parseScheduler(raw, where) {
     job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
     state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
     reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
-    nodes: text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    // sacct's words for "never ran anywhere" are no node list.
+    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
     elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
@@ -33344,7 +33356,7 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME2;
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME2, NO_NODES;
 var init_probe_parse = __esm({
   "src/remote/probe-parse.ts"() {
     "use strict";
@@ -33361,6 +33373,7 @@ var init_probe_parse = __esm({
     CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
     CELLS_MAX2 = 512;
     TIME2 = { min: 0, max: 1e11 };
+    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
   }
 });
 

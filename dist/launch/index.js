@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-2VXI4SXU.js";
+} from "../chunks/chunk-7O5GBZ4M.js";
 import "../chunks/chunk-BFZTDEA3.js";
 import "../chunks/chunk-GD7NZHVL.js";
 import "../chunks/chunk-B4N4UQG3.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-YKLBQ6A2.js";
-import "../chunks/chunk-ORLV4IQ3.js";
+import "../chunks/chunk-RXRFUA5V.js";
+import "../chunks/chunk-RE4QR6QO.js";
 import "../chunks/chunk-KYBKV4AL.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-QNACZ3Y5.js";

@@ -94,9 +94,7 @@ slurm_state() {
     fi
     [ -n "${SLURM_SA[$job]:-}" ] || return 1
     IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"${SLURM_SA[$job]}"
-    SLURM_REASON=${SLURM_STATE#* }
-    [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
-    SLURM_STATE=${SLURM_STATE%% *}
+    slurm_split_state
     return 0
   fi
   line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
@@ -108,10 +106,21 @@ slurm_state() {
   [ -n "$line" ] || line=$(timeout 15 sacct -c -n -P -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
   [ -n "$line" ] || return 1
   IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
-  # "CANCELLED by 1000" keeps who; the state word is the first.
+  slurm_split_state
+}
+
+# "CANCELLED by 1000" (sacct with accounting storage) keeps who, as the login node names that uid; the
+# state word is the first.
+slurm_split_state() {
+  local uid name
   SLURM_REASON=${SLURM_STATE#* }
   [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
   SLURM_STATE=${SLURM_STATE%% *}
+  if [[ $SLURM_REASON =~ ^by\ ([0-9]{1,10})$ ]]; then
+    uid=${BASH_REMATCH[1]}
+    name=$(getent passwd "$uid" 2>/dev/null | cut -d: -f1)
+    [[ $name =~ ^[a-z_][a-z0-9_.-]{0,31}$ ]] && SLURM_REASON="by $name (uid $uid)" || SLURM_REASON="by uid $uid"
+  fi
 }
 
 # True while the attempt in directory $1 is queued or running in Slurm (any state before the end).

@@ -215,7 +215,10 @@ function fromScheduler(v: SchedulerView, marker: Marker | null, ran: boolean, no
   const cls = SLURM_CLASS[v.state] ?? (onTerm ? 'timeout' : undefined);
   if (!cls) return null;
   const by = v.reason ? ` ${v.reason}` : '';
-  return { state: 'failed', cls, detail: `${job} ${v.state}${by}${v.exit ? `, exit ${v.exit}` : ''}${v.nodes ? ` on ${v.nodes}` : ''}` };
+  // 0:0 is no news for a job that Slurm ended; on Slurm an OOM's fix is the job's --mem, sized from what it used.
+  const exit = v.exit && v.exit !== '0:0' ? `, exit ${v.exit}` : '';
+  const mem = cls === 'oom' ? `; raise --mem to MaxRSS × 1.2 (sacct -j ${v.job} -o MaxRSS)` : '';
+  return { state: 'failed', cls, detail: `${job} ${v.state}${by}${exit}${v.nodes ? ` on ${v.nodes}` : ''}${mem}` };
 }
 
 /**

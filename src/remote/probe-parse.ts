@@ -55,6 +55,8 @@ function parseCell(raw: unknown, where: string): CellObservation {
   };
 }
 
+const NO_NODES = new Set(['None assigned', '(null)', 'None']);
+
 /** A scheduler's view from the probe, field by field (null: the attempt has no job id). */
 function parseScheduler(raw: unknown, where: string): SchedulerView | null {
   if (raw === null) return null;
@@ -64,7 +66,8 @@ function parseScheduler(raw: unknown, where: string): SchedulerView | null {
     job: str(x, 'job', where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
     state: str(x, 'state', where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
     reason: text('reason', 256, /^[^\u0000-\u001f]*$/),
-    nodes: text('nodes', 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    // sacct's words for "never ran anywhere" are no node list.
+    nodes: NO_NODES.has(String(x['nodes'])) ? '' : text('nodes', 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
     elapsed: text('elapsed', 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     limit: text('limit', 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     exit: text('exit', 16, /^(\d{1,3}:\d{1,3})?$/),

@@ -16,4 +16,8 @@ describe('the test cluster itself', () => {
     const out = cl.slurm(`cat ${cl.dir}/j${id}.out`).trim().split('\n').sort();
     expect(out).toEqual(['n1 0', 'n2 1']);
   }, 60_000);
+
+  it('took the short scheduling intervals (slurmctld ignores, with only a log line, what it does not know)', () => {
+    expect(cl.slurm('scontrol show config')).toMatch(/^SchedulerParameters\s*=\s*sched_interval=3,bf_interval=3$/m);
+  });
 });

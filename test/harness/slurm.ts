@@ -41,10 +41,12 @@ function run(cmd: string, args: string[], opts: { env?: Record<string, string>; 
  * FORWARD_DIR, and the original value comes back only when the last token goes (all under one flock).
  */
 const FORWARD_DIR = '/tmp/tether-boxes/forward.d';
+// A token whose test process is gone (killed before it could give it back) is dropped.
+const DROP_DEAD = `for t in "$1"/held-*; do [ -e "$t" ] || continue; p=\${t##*/held-}; kill -0 "\${p%%-*}" 2>/dev/null || rm -f "$t"; done`;
 function forwarding(token: string, on: boolean): void {
   const script = on
-    ? `mkdir -p "$1" && { [ -e "$1/original" ] || cat /proc/sys/net/ipv4/ip_forward > "$1/original"; } && : > "$1/held-$2" && echo 1 > /proc/sys/net/ipv4/ip_forward`
-    : `rm -f "$1/held-$2"; if ! ls "$1"/held-* >/dev/null 2>&1 && [ -e "$1/original" ]; then cat "$1/original" > /proc/sys/net/ipv4/ip_forward && rm -f "$1/original"; fi`;
+    ? `mkdir -p "$1"; ${DROP_DEAD}; { [ -e "$1/original" ] || cat /proc/sys/net/ipv4/ip_forward > "$1/original"; } && : > "$1/held-$2" && echo 1 > /proc/sys/net/ipv4/ip_forward`
+    : `rm -f "$1/held-$2"; ${DROP_DEAD}; if ! ls "$1"/held-* >/dev/null 2>&1 && [ -e "$1/original" ]; then cat "$1/original" > /proc/sys/net/ipv4/ip_forward && rm -f "$1/original"; fi`;
   mkdirSync(FORWARD_DIR, { recursive: true });
   run('flock', [join(FORWARD_DIR, '..', 'forward.lock'), 'bash', '-c', script, 'bash', FORWARD_DIR, token]);
 }
@@ -93,6 +95,9 @@ function slurmConf(dir: string, login: Box, nodes: Box[]): string {
     'MpiDefault=none',
     'ReturnToService=2',
     'SchedulerType=sched/backfill',
+    // Scheduling passes every few seconds (defaults 60 s and 30 s): a job that could not start at submit (a
+    // node or partition just back) starts within a test's wait, not a minute later.
+    'SchedulerParameters=sched_interval=3,bf_interval=3',
     'MinJobAge=300',
     'KillWait=5',
     'SlurmdTimeout=10',
@@ -101,6 +106,13 @@ function slurmConf(dir: string, login: Box, nodes: Box[]): string {
     '',
   ].join('\n');
 }
+
+// Clusters still up when the test process exits: their routes and forwarding tokens go back (the boxes, and
+// with them every daemon, go by box.ts's own exit hook).
+const liveClusters = new Set<() => void>();
+process.once('exit', () => {
+  for (const d of liveClusters) d();
+});
 
 export async function createCluster(): Promise<Cluster> {
   const missing = slurmPrerequisites();
@@ -113,6 +125,7 @@ export async function createCluster(): Promise<Cluster> {
   const conf = join(dir, 'slurm.conf');
   const env = { SLURM_CONF: conf };
   const destroy = () => {
+    if (!liveClusters.delete(destroy)) return;
     for (const pid of pids.reverse()) {
       try {
         process.kill(pid, 'SIGTERM');
@@ -124,6 +137,7 @@ export async function createCluster(): Promise<Cluster> {
     for (const n of nodes) n.destroy();
     login.destroy();
   };
+  liveClusters.add(destroy);
   try {
     nodes.push(await createBox(), await createBox());
     unroute = route([login, ...nodes]);
@@ -138,7 +152,11 @@ export async function createCluster(): Promise<Cluster> {
     for (const p of [mdir, join(mdir, 'munge.key')]) chownSync(p, uid, gid);
     chmodSync(dir, 0o755);
     chownSync(dir, 0, 0);
-    run('runuser', [
+    // In the login box's namespace (its socket is a file, so every box reaches it), so that reclaiming the
+    // box's slot after a killed test run stops it with the box's other processes.
+    run('nsenter', [
+      `--net=/run/netns/${login.ns}`,
+      'runuser',
       '-u',
       'munge',
       '--',

@@ -246,3 +246,28 @@ describe("a sweep's cells in the probe output", () => {
     expect(bashSays('is_cell_name', cands)).toEqual(cands.map((c) => CELL_NAME.test(c)));
   });
 });
+
+describe("Slurm's words, read on the login node and in the probe parser", () => {
+  const SLURM = readFileSync('scripts/remote/backend_slurm.sh', 'utf8');
+  const split = (state: string) => {
+    const script = `${LIB}\n${SLURM}\nSLURM_STATE=$1; slurm_split_state; printf '%s|%s' "$SLURM_STATE" "$SLURM_REASON"`;
+    return spawnSync('bash', ['-c', script, 'bash', state], { encoding: 'utf8' }).stdout;
+  };
+
+  it('"CANCELLED by <uid>" keeps who, named as the login node names the uid; anything else after the state word stays text', () => {
+    expect(split('CANCELLED by 0')).toBe('CANCELLED|by root (uid 0)');
+    expect(split('CANCELLED by 4000000001')).toBe('CANCELLED|by uid 4000000001');
+    expect(split('COMPLETED')).toBe('COMPLETED|');
+    // Not a uid: not looked up, and nothing in it runs.
+    expect(split('CANCELLED by $(touch /tmp/tether-pwned)')).toBe('CANCELLED|by $(touch /tmp/tether-pwned)');
+    expect(spawnSync('test', ['-e', '/tmp/tether-pwned']).status).toBe(1);
+  });
+
+  it("a job that never ran anywhere (sacct's 'None assigned', '(null)') has no node list; other odd node lists spoil only that run", () => {
+    const sched = (nodes: string) => ({ ...goodRun, handle: 'slurm:7', scheduler: { job: '7', state: 'CANCELLED', nodes } });
+    for (const none of ['None assigned', '(null)']) expect(parseProbe(probe([sched(none)]), '~').runs[0]!.scheduler!.nodes).toBe('');
+    expect(parseProbe(probe([sched('n[1-2]')]), '~').runs[0]!.scheduler!.nodes).toBe('n[1-2]');
+    const bad = parseProbe(probe([sched('n1; rm -rf /')]), '~');
+    expect(Object.keys(bad.runErrors)).toEqual(['r1']);
+  });
+});

@@ -318,6 +318,15 @@ describe("Slurm's states in the verdict", () => {
     expect(out.detail).toContain(`Slurm job 42 ${state}`);
   });
 
+  it('the detail names who cancelled, drops an exit of 0:0 and an empty node list, and sizes --mem after an OOM', () => {
+    expect(v({ ...dead, scheduler: sched('CANCELLED', { exit: '0:0', reason: 'by alice (uid 1000)', nodes: '' }) }).detail).toBe(
+      'Slurm job 42 CANCELLED by alice (uid 1000)',
+    );
+    expect(v({ ...dead, scheduler: sched('OUT_OF_MEMORY', { exit: '0:125' }) }).detail).toBe(
+      'Slurm job 42 OUT_OF_MEMORY, exit 0:125 on n[1-2]; raise --mem to MaxRSS × 1.2 (sacct -j 42 -o MaxRSS)',
+    );
+  });
+
   it('a job that ended on TERM outside a preemption or cancel ended at its time limit; tether’s own stop stays stopped', () => {
     expect(v({ ...dead, marker: marker('FAILED', 143, 'TERM'), scheduler: sched('FAILED', { exit: '143:0' }) })).toMatchObject({
       state: 'failed',

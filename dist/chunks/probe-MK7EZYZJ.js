@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-F4Q3CFQ6.js";
+} from "./chunk-S7UCN7MQ.js";
 import {
   specExpectedDuration
 } from "./chunk-MBEGLQLV.js";
 import {
   backendOf
-} from "./chunk-ORLV4IQ3.js";
+} from "./chunk-RE4QR6QO.js";
 import "./chunk-KYBKV4AL.js";
 import {
   ATTEMPT_MAX,
@@ -84,6 +84,7 @@ function parseCell(raw, where) {
     gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
   };
 }
+var NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
 function parseScheduler(raw, where) {
   if (raw === null) return null;
   const x = obj(raw, where);
@@ -92,7 +93,8 @@ function parseScheduler(raw, where) {
     job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
     state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
     reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
-    nodes: text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    // sacct's words for "never ran anywhere" are no node list.
+    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
     elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),

@@ -11,7 +11,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-DGNFDRIQ.js";
+} from "./chunk-6MGO2AH7.js";
 import {
   parseCollect
 } from "./chunk-BFZTDEA3.js";
@@ -19,11 +19,11 @@ import "./chunk-B4N4UQG3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-KVK6JL7S.js";
+} from "./chunk-MNUYZ6KO.js";
 import {
   shellQuote
-} from "./chunk-F4Q3CFQ6.js";
-import "./chunk-ORLV4IQ3.js";
+} from "./chunk-S7UCN7MQ.js";
+import "./chunk-RE4QR6QO.js";
 import "./chunk-KYBKV4AL.js";
 import "./chunk-XSXAROAL.js";
 import {

@@ -10,7 +10,7 @@ import {
   filesSha256,
   parseManifest,
   renderCard
-} from "./chunk-DGNFDRIQ.js";
+} from "./chunk-6MGO2AH7.js";
 import {
   parseTeardown
 } from "./chunk-GD7NZHVL.js";
@@ -19,13 +19,13 @@ import {
 } from "./chunk-B4N4UQG3.js";
 import {
   openPinned
-} from "./chunk-KVK6JL7S.js";
+} from "./chunk-MNUYZ6KO.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-F4Q3CFQ6.js";
-import "./chunk-ORLV4IQ3.js";
+} from "./chunk-S7UCN7MQ.js";
+import "./chunk-RE4QR6QO.js";
 import {
   BoxDataError,
   arr,

@@ -292,7 +292,9 @@ function fromScheduler(v, marker, ran, now) {
   const cls = SLURM_CLASS[v.state] ?? (onTerm ? "timeout" : void 0);
   if (!cls) return null;
   const by = v.reason ? ` ${v.reason}` : "";
-  return { state: "failed", cls, detail: `${job} ${v.state}${by}${v.exit ? `, exit ${v.exit}` : ""}${v.nodes ? ` on ${v.nodes}` : ""}` };
+  const exit = v.exit && v.exit !== "0:0" ? `, exit ${v.exit}` : "";
+  const mem = cls === "oom" ? `; raise --mem to MaxRSS \xD7 1.2 (sacct -j ${v.job} -o MaxRSS)` : "";
+  return { state: "failed", cls, detail: `${job} ${v.state}${by}${exit}${v.nodes ? ` on ${v.nodes}` : ""}${mem}` };
 }
 function notObserved(runId, seen, prev, iso) {
   const state = seen.kind === "transport" ? "unreachable" : "probe-error";

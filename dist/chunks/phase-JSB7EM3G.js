@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-KVK6JL7S.js";
+} from "./chunk-MNUYZ6KO.js";
 import {
   ARRAY,
   QUEUE,
@@ -21,7 +21,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-F4Q3CFQ6.js";
+} from "./chunk-S7UCN7MQ.js";
 import {
   renderRegistration,
   signedBytes
@@ -35,8 +35,8 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-YKLBQ6A2.js";
-import "./chunk-ORLV4IQ3.js";
+} from "./chunk-RXRFUA5V.js";
+import "./chunk-RE4QR6QO.js";
 import "./chunk-KYBKV4AL.js";
 import {
   ATTEMPT_MAX,

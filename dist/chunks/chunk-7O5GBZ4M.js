@@ -23,7 +23,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-YKLBQ6A2.js";
+} from "./chunk-RXRFUA5V.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -158,7 +158,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-44AZCOVK.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-JSB7EM3G.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -168,7 +168,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-44AZCOVK.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-JSB7EM3G.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -178,8 +178,8 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-YRFIX3WG.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-AMGOQJY3.js")).probeHost,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-Z5YBLQMJ.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-MK7EZYZJ.js")).probeHost,
       registered: (await import("./hosts-YBYKQNUA.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter)
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-5QTBIMPX.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-JNGR3DFB.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-QROUUNKH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-HSBNMTB3.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -262,7 +262,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-3AG37LLZ.js").then((m) => {
+  const get = () => real ??= import("./status-store-QMOQFBOI.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -284,7 +284,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-3AG37LLZ.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-QMOQFBOI.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   BACKEND_NAMES
-} from "./chunk-ORLV4IQ3.js";
+} from "./chunk-RE4QR6QO.js";
 import {
   parseSweep
 } from "./chunk-KYBKV4AL.js";

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-ORLV4IQ3.js";
+} from "./chunk-RE4QR6QO.js";
 import {
   BoxDataError,
   parseJson

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-F4Q3CFQ6.js";
+} from "./chunk-S7UCN7MQ.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

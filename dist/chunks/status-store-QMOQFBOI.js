@@ -21,7 +21,7 @@ import "./chunk-XSXAROAL.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-LOSPBJBV.js";
+} from "./chunk-QXEQEABS.js";
 import {
   parseHeader,
   parseReportTo

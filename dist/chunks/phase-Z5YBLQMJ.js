@@ -24,7 +24,7 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-LOSPBJBV.js";
+} from "./chunk-QXEQEABS.js";
 import {
   loadCredential
 } from "./chunk-VRMCGXW5.js";

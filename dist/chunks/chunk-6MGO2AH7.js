@@ -14,7 +14,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-F4Q3CFQ6.js";
+} from "./chunk-S7UCN7MQ.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
