@@ -87,6 +87,7 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
         registered: (await import('./registry/hosts.ts')).registeredHosts,
         mode: ports.statusMode,
         remote: ports.statusStore?.(inputs, reporter),
+        workspace: ports.workspace,
       }),
   },
   collect: {

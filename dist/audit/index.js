@@ -7,19 +7,18 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-7O5GBZ4M.js";
-import "../chunks/chunk-BFZTDEA3.js";
-import "../chunks/chunk-GD7NZHVL.js";
-import "../chunks/chunk-B4N4UQG3.js";
+} from "../chunks/chunk-4ZSUMDTR.js";
+import "../chunks/chunk-GYBZ2CHN.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-RXRFUA5V.js";
-import "../chunks/chunk-RE4QR6QO.js";
-import "../chunks/chunk-KYBKV4AL.js";
-import "../chunks/chunk-XSXAROAL.js";
-import "../chunks/chunk-QNACZ3Y5.js";
-import "../chunks/chunk-VHE5P3B7.js";
-import "../chunks/chunk-LCZBWDJG.js";
-import "../chunks/chunk-SEMMJJY4.js";
+import "../chunks/chunk-AYX6ZOUL.js";
+import "../chunks/chunk-G4OTA3QE.js";
+import "../chunks/chunk-PCOEBGMF.js";
+import "../chunks/chunk-7DYLNCHY.js";
+import "../chunks/chunk-JP6EMVCU.js";
+import "../chunks/chunk-OZVI5RZM.js";
+import "../chunks/chunk-TZTO3P3G.js";
+import "../chunks/chunk-3NKSXLAY.js";
+import "../chunks/chunk-IUTVNWSE.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/audit/main.ts

@@ -140,7 +140,16 @@ var init_inputs = __esm({
       "header",
       "github-token",
       "state-file",
-      "progress-regex"
+      "progress-regex",
+      "sync",
+      "sync-dest",
+      "sync-keep",
+      "sync-settle",
+      "sync-artifact",
+      "checkpoint-every",
+      "trusted-load-command",
+      "artifact-budget",
+      "retention-days"
     ];
     COLLECT_INPUTS = [
       "run-id",
@@ -537,7 +546,7 @@ var init_defaults = __esm({
         "run-file": "tether-run.json",
         "sync-mode": "dir"
       },
-      patrol: { concurrency: "8", "stall-after": "30m" },
+      patrol: { concurrency: "8", "stall-after": "30m", sync: "none", "sync-keep": "2", "sync-settle": "5s", "sync-artifact": "false", "artifact-budget": "500MB" },
       collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
       teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
     };
@@ -1389,7 +1398,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S. Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# The fastest sha256 here (openssl is ~4x sha256sum without SHA-NI); prints the hex digest of file $1.\nhash_one() {\n  local out\n  if command -v openssl >/dev/null 2>&1; then out=$(timeout 600 openssl dgst -sha256 -r -- "$1" 2>/dev/null); else out=$(timeout 600 sha256sum -- "$1" 2>/dev/null); fi\n  out=${out%% *}\n  [[ $out =~ ^[0-9a-f]{64}$ ]] && printf \'%s\' "$out"\n}\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_one "$path") || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs c quota out first=1 first_file unsettled skipped jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -1664,6 +1673,29 @@ is_run_id() {
 # The one grammar of cell names (src/record/grammar.ts CELL_NAME): a run id that is never \`.\`, \`..\` or \`-x\`.
 is_cell_name() {
   [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
+}
+
+# The checkpoint files of globs $2 (newline list, relative to workdir $1, \`**\` allowed) as NUL-terminated
+# \`mtime size path\` records: regular files only (no symlink, no directory), never \`*.tmp\`. Each pattern is
+# globbed whole in a subshell (IFS empty: nothing splits), and each find is bounded.
+glob_find() {
+  (
+    cd "$1" 2>/dev/null || exit 0
+    shopt -s globstar nullglob
+    while IFS= read -r pattern; do
+      [ -n "$pattern" ] || continue
+      IFS=
+      # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
+      set -- $pattern
+      IFS=$' \\t\\n'
+      # A file named like an option or operator (\`-delete\`, \`!\`, \`(\`) must stay a path to find.
+      local -a args=()
+      local a
+      for a in "$@"; do [[ $a == [-\\!\\(\\),]* ]] && args+=("./$a") || args+=("$a"); done
+      set -- "\${args[@]}"
+      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
+    done <<<"$2"
+  )
 }
 
 # Sets the variable named $1 to $2 when it is an integer, else to null (no subshell: the probe calls it often).
@@ -2101,7 +2133,6 @@ checkpoints_json() {
   expand_home_var workdir "$workdir"
   rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
-    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
     while IFS= read -r -d '' rec; do
       count=$((count + 1))
       t=\${rec%% *}
@@ -2114,18 +2145,7 @@ checkpoints_json() {
         newest=\${rest#* }
       fi
       ((count < CKPT_MAX)) || break
-    done < <(
-      cd "$workdir" || exit 0
-      shopt -s globstar nullglob
-      while IFS= read -r pattern; do
-        [ -n "$pattern" ] || continue
-        IFS=
-        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
-        set -- $pattern
-        IFS=$' \\t\\n'
-        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
-      done <<<"$globs"
-    )
+    done < <(glob_find "$workdir" "$globs")
   fi
   if ((count == 0)); then
     printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
@@ -3198,8 +3218,52 @@ var init_remediation = __esm({
       "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
       "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
       "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
-      "fast-finish": "finished in under half the expected duration: check that it did real work"
+      "fast-finish": "finished in under half the expected duration: check that it did real work",
+      "bad-checkpoint": "its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more",
+      "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one"
     };
+  }
+});
+
+// src/config/sync.ts
+function parseSync(inputs) {
+  const mode = oneOf("sync", inputs["sync"], SYNC_MODES2, "none");
+  const dest = (inputs["sync-dest"] ?? "").trim();
+  plainPath("sync-dest", dest);
+  if (mode !== "none" && !dest)
+    throw new InputError(
+      "sync-dest",
+      `is required with sync: ${mode}: a directory on the self-hosted runner that outlives the job (not under a workspace that checkout cleans)`
+    );
+  const keep = number("sync-keep", inputs["sync-keep"], 2, 1, 16);
+  if (!Number.isInteger(keep)) throw new InputError("sync-keep", "must be a whole number from 1 to 16");
+  const settleS = duration("sync-settle", inputs["sync-settle"], 5) ?? 5;
+  if (settleS < 1 || settleS > 3600) throw new InputError("sync-settle", `${show(inputs["sync-settle"] ?? "")} is outside 1s to 1h`);
+  const artifact = bool("sync-artifact", inputs["sync-artifact"], false);
+  if (artifact && mode === "none") throw new InputError("sync-artifact", "needs sync: latest or all (it uploads the newest synced checkpoint)");
+  const every = duration("checkpoint-every", inputs["checkpoint-every"], void 0);
+  if (every !== void 0 && (every < 1 || every > 30 * 86400))
+    throw new InputError("checkpoint-every", `${show(inputs["checkpoint-every"] ?? "")} is outside 1s to 30d`);
+  return {
+    mode,
+    dest,
+    keep,
+    settleS,
+    artifact,
+    artifactBudgetBytes: size("artifact-budget", inputs["artifact-budget"], DEFAULT_ARTIFACT_BUDGET),
+    retentionDays: retention(inputs["retention-days"]),
+    checkpointEveryS: every ?? null,
+    trustedLoadCommand: command("trusted-load-command", inputs["trusted-load-command"], false)
+  };
+}
+var SYNC_MODES2;
+var init_sync = __esm({
+  "src/config/sync.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    init_collect();
+    SYNC_MODES2 = ["none", "latest", "all"];
   }
 });
 
@@ -3258,7 +3322,8 @@ function parsePatrol(inputs) {
     stateFile,
     progressRegexes,
     reportTo,
-    header: parseHeader(inputs["header"])
+    header: parseHeader(inputs["header"]),
+    sync: parseSync(inputs)
   };
 }
 var init_patrol = __esm({
@@ -3268,6 +3333,7 @@ var init_patrol = __esm({
     init_audit();
     init_remediation();
     init_values();
+    init_sync();
   }
 });
 
@@ -10075,7 +10141,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve5, reject) => {
+        return new Promise(async (resolve6, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -10087,7 +10153,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve5();
+          resolve6();
         });
       })(),
       NullCipher,
@@ -11345,7 +11411,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve5 } = __require("path");
+    var { resolve: resolve6 } = __require("path");
     var { readFile } = __require("fs");
     var { execFile, spawn: spawn3 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -11481,7 +11547,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve5(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve6(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -23824,7 +23890,7 @@ function connect(cfg, cred, tuning = {}) {
   );
 }
 function connectOnce(cfg, cred, tuning) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     const client = new import_ssh22.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -23851,7 +23917,7 @@ function connectOnce(cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve5(makeSession(client, seen, seenKey));
+      resolve6(makeSession(client, seen, seenKey));
     });
     try {
       client.connect({
@@ -23893,7 +23959,7 @@ function makeSession(client, hostFingerprint, hostKey) {
     close: () => {
       client.end();
     },
-    exec: (command2, opts = {}) => new Promise((resolve5, reject) => {
+    exec: (command2, opts = {}) => new Promise((resolve6, reject) => {
       if (lost) return reject(lost);
       const max = opts.maxOutput ?? 8 * 1024 * 1024;
       const out = [];
@@ -23937,7 +24003,7 @@ function makeSession(client, hostFingerprint, hostKey) {
         stream.on(
           "close",
           (code2, signal) => finish(
-            () => resolve5({
+            () => resolve6({
               code: code2 ?? null,
               signal: signal ?? null,
               stdout: Buffer.concat(out).toString("utf8"),
@@ -24200,6 +24266,7 @@ var init_scripts = __esm({
     lib = scriptText("lib.sh");
     SCRIPTS = {
       audit: scriptText("audit.sh"),
+      checkpoints: scriptText("checkpoints.sh"),
       confirm: scriptText("confirm.sh"),
       launch: scriptText("launch.sh"),
       manifest: scriptText("manifest.sh"),
@@ -32183,6 +32250,182 @@ var init_pool = __esm({
   }
 });
 
+// src/record/manifest.ts
+function parseManifest(raw, runId2) {
+  const m = obj(raw, "manifest");
+  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
+  if (m["schema"] !== MANIFEST_SCHEMA)
+    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
+  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
+  if (list.length === 0) throw new BoxDataError("manifest lists no files");
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
+  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
+  const files = list.map((x, i) => {
+    const f = obj(x, `manifest.files[${i}]`);
+    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
+    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
+      );
+    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
+    seen.add(path);
+    const bytes = f["bytes"];
+    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
+    const sha256 = f["sha256"];
+    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    total += bytes;
+    if (!cells2) {
+      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, sha256 };
+    }
+    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, sha256, cell };
+  });
+  if (cells2) {
+    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
+    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
+  }
+  const workdir = str(m, "workdir", "manifest", { max: 4096 });
+  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
+  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
+    throw new BoxDataError("manifest totals do not match its file list");
+  return {
+    schema: MANIFEST_SCHEMA,
+    run_id: runId2,
+    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, "created_at", "manifest", { max: 64 }),
+    latest_only: bool2(m, "latest_only", "manifest"),
+    file_count: files.length,
+    total_bytes: total,
+    files,
+    workdir,
+    ...cells2 ? { cells: cells2 } : {}
+  };
+}
+var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
+var init_manifest = __esm({
+  "src/record/manifest.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    MANIFEST_SCHEMA = "tether.manifest/v1";
+    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
+    MANIFEST_FILES_MAX = 1e5;
+  }
+});
+
+// src/sync/record.ts
+function emptyRecord(runId2) {
+  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
+}
+function parseRecord(text, runId2) {
+  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
+  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
+  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
+  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
+  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
+    const w = `${SYNC_RECORD}.entries[${i}]`;
+    const e = obj(x, w);
+    const status = str(e, "status", w, { max: 16 });
+    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
+    return {
+      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
+      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
+      bytes: int(e, "bytes", w),
+      mtime: int(e, "mtime", w),
+      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+      status,
+      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
+      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO }),
+      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO }),
+      step: e["step"] === null ? null : int(e, "step", w)
+    };
+  });
+  return { schema: SYNC_SCHEMA, runId: runId2, entries };
+}
+function recordText(r) {
+  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
+`;
+}
+var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO, STATUSES;
+var init_record = __esm({
+  "src/sync/record.ts"() {
+    "use strict";
+    init_grammar();
+    init_manifest();
+    init_strict();
+    SYNC_SCHEMA = "tether.sync/v1";
+    SYNC_RECORD = "sync.json";
+    SYNC_ENTRIES_MAX = 256;
+    ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+    STATUSES = ["verified", "bad", "pruned"];
+  }
+});
+
+// src/sync/plan.ts
+function sameFile(a, b) {
+  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
+}
+function toPull(files, record) {
+  return files.filter(
+    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
+  );
+}
+function versionDir(f) {
+  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}`;
+}
+function stepFromName(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
+  return m ? Number(m[1]) : null;
+}
+function judge(record, judged, keep) {
+  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
+  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+  const kept = /* @__PURE__ */ new Map();
+  const prune = [];
+  const entries = all.map((e) => {
+    if (e.status !== "verified") return e;
+    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
+    kept.set(e.cell ?? "", n);
+    if (n <= keep) return e;
+    prune.push(e);
+    return { ...e, status: "pruned" };
+  });
+  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
+}
+function standing(record) {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const newest = byMtime.find((e) => e.status === "verified") ?? null;
+  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
+  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
+  return { newest, bad };
+}
+var init_plan = __esm({
+  "src/sync/plan.ts"() {
+    "use strict";
+    init_record();
+  }
+});
+
+// src/sync/paths.ts
+import { join, resolve as resolve3 } from "node:path";
+function runSyncDir(cfg, workspace, runId2) {
+  return join(resolve3(workspace, cfg.dest), runId2);
+}
+var init_paths = __esm({
+  "src/sync/paths.ts"() {
+    "use strict";
+  }
+});
+
 // src/record/observation.ts
 function emptyRun(id) {
   return {
@@ -32348,6 +32591,11 @@ function assess(runId2, seen, prev, opts, now) {
   if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
   if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
   if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
+  if (opts.checkpointEveryS && state === "running" && run.startedEpoch !== null) {
+    const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
+    if (host2.now - ref > 1.5 * opts.checkpointEveryS) flags.push("checkpoint-stale");
+  }
+  if (prev?.sync?.bad) flags.push("bad-checkpoint");
   if (state === "finished" && run.expectedDurationS && marker2 && run.startedEpoch) {
     const took = Date.parse(marker2.finishedAt) / 1e3 - run.startedEpoch;
     if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
@@ -32372,7 +32620,8 @@ function assess(runId2, seen, prev, opts, now) {
     step: progress.step,
     epoch: progress.epoch,
     metrics: progress.metrics,
-    history: history.slice(-HISTORY_MAX)
+    history: history.slice(-HISTORY_MAX),
+    ...prev?.sync ? { sync: prev.sync } : {}
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -32442,7 +32691,8 @@ function notObserved(runId2, seen, prev, iso) {
     step: prev?.step ?? null,
     epoch: prev?.epoch ?? null,
     metrics: prev?.metrics ?? {},
-    history: prev?.history ?? []
+    history: prev?.history ?? [],
+    ...prev?.sync ? { sync: prev.sync } : {}
   };
   const what = seen.kind === "transport" ? "unreachable" : "unreadable";
   const verdict = remembered(runId2, state, memory, {
@@ -32916,6 +33166,11 @@ function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
     ""
   ];
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
+  const synced = verdicts.flatMap((v) => {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
+  });
+  if (synced.length) notes.push("", ...synced);
   const tail = memoryBlock(fitMemory(memory, 24e3));
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
@@ -32969,6 +33224,10 @@ function renderStatusForTerminal(verdicts, memory, now) {
     return `| ${cellsOf.join(" | ")} |`;
   });
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
+  for (const v of verdicts) {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    if (line) notes.push(`- **${inert(v.runId)}**: ${line}`);
+  }
   const sweeps = verdicts.flatMap((v) => {
     if (!v.cells) return [];
     const { shown, hidden } = cellsToShow(v.cells);
@@ -32997,6 +33256,21 @@ function renderStatusForTerminal(verdicts, memory, now) {
     ...notes.length ? ["", ...notes] : [],
     ...sweeps
   ].join("\n");
+}
+function syncLine(s, now) {
+  if (!s) return "";
+  const ago = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
+  const cell = (c) => c ? ` (cell ${code(c)})` : "";
+  const parts = [];
+  const n = s.newest;
+  if (n)
+    parts.push(
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
+    );
+  else parts.push("no verified checkpoint synced yet");
+  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
+  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
+  return parts.join("; ");
 }
 var ICON, ESCALATE, BODY_MAX, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
 var init_patrol2 = __esm({
@@ -33029,786 +33303,24 @@ var init_patrol2 = __esm({
   }
 });
 
-// src/patrol/phase.ts
-var phase_exports2 = {};
-__export(phase_exports2, {
-  fileStore: () => fileStore,
-  patrolPhase: () => patrolPhase
-});
-import { existsSync, readFileSync as readFileSync2, writeFileSync as writeFileSync2 } from "node:fs";
-function fileStore(path) {
-  return {
-    load: async () => {
-      if (!existsSync(path)) return [];
-      try {
-        return [readFileSync2(path, "utf8")];
-      } catch (err) {
-        throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
-      }
-    },
-    save: async (runIds, render) => {
-      writeFileSync2(path, render(runIds));
-      return [path];
-    }
-  };
-}
-function readConfig(path) {
-  try {
-    return readFileSync2(path, "utf8");
-  } catch (err) {
-    throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
-  }
-}
-function single(inputs, env, runRoot, runIds) {
-  const conn = parseConnection(inputs, env);
-  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
-}
-function pick(memory, ids) {
-  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
-}
-async function patrolPhase(inputs, env, reporter, deps) {
-  const { probe, mode = "markdown", remote } = deps;
-  const cfg = parsePatrol(inputs);
-  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
-  let refused = [];
-  let hosts;
-  if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
-  else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
-  else {
-    if (!remote?.registered || !deps.registered) throw new InputError("report-to", "needs the GitHub API to find registered runs, which only the action has");
-    const cred = loadCredential(parseKeySource(inputs, env));
-    const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
-    for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
-    const r = deps.registered(found, cred, inputs, env);
-    hosts = r.hosts;
-    refused = r.refused;
-    for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
-    reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${hosts.length} host(s)`);
-    if (hosts.length === 0) {
-      reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
-      reporter.output("states", "{}");
-      reporter.output("escalate", "false");
-      return refused.length ? 1 : 0;
-    }
-  }
-  const names2 = new Set(hosts.map((h) => h.name));
-  if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
-  const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  const runIds = hosts.flatMap((h) => h.runIds);
-  const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
-  if (remote?.hint && cfg.stateFile && existsSync(cfg.stateFile)) {
-    let text = "";
-    try {
-      text = readFileSync2(cfg.stateFile, "utf8");
-    } catch {
-    }
-    for (const [id, m] of Object.entries(readMemory(text).runs))
-      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
-  }
-  const bodies = [];
-  for (const store of stores) {
-    try {
-      bodies.push(...await store.load(runIds));
-      if (bodies.length) break;
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
-    }
-  }
-  const memory = mergeMemories(bodies.map(readMemory));
-  const now = /* @__PURE__ */ new Date();
-  const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
-    memory,
-    (t, runs) => {
-      const h = byName.get(t.label);
-      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
-        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
-        throw err;
-      });
-    },
-    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
-    now,
-    cfg.concurrency
-  );
-  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-    const m = result.memory.runs[id];
-    if (m) result.memory.runs[id] = { ...m, issue };
-  }
-  const render = (ids) => renderPatrol(
-    result.verdicts.filter((v) => ids.includes(v.runId)),
-    pick(result.memory, ids),
-    now,
-    statusMarker(cfg.header),
-    cfg.header
-  );
-  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
-  let code2 = 0;
-  const written = [];
-  for (const store of stores) {
-    try {
-      written.push(...await store.save(runIds, render));
-    } catch (err) {
-      reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-      code2 = 1;
-    }
-  }
-  const states = Object.fromEntries(
-    result.verdicts.map((v) => [
-      v.runId,
-      {
-        state: v.state,
-        class: v.cls,
-        step: v.step,
-        epoch: v.epoch,
-        metrics: v.metrics,
-        flags: v.flags,
-        host: v.host,
-        ...v.cells ? {
-          summary: summaryText(summarize(v.cells)),
-          cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }]))
-        } : {}
-      }
-    ])
-  );
-  reporter.output("states", JSON.stringify(states));
-  reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
-  reporter.output("tick", String(result.memory.tick));
-  reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
-  for (const v of result.verdicts)
-    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
-  if (refused.length) code2 = 1;
-  const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
-  const cellsEntered = result.verdicts.flatMap(
-    (v) => (v.cells ?? []).filter((c) => cfg.failOn.includes(c.state) && enteredNow(memory.runs[v.runId]?.cells?.[c.runId], result.memory.runs[v.runId]?.cells?.[c.runId], c)).map((c) => ({ ...c, runId: `${v.runId}/${c.runId}`, host: v.host, hourlyPrice: v.hourlyPrice }))
-  );
-  entered.push(...cellsEntered.filter((c) => !entered.some((v) => v.runId === c.runId)));
-  reporter.output("entered", JSON.stringify(entered.map((v) => v.runId)));
-  const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
-  if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);
-  if (entered.length) {
-    reporter.error(`patrol: ${entered.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
-    code2 = 1;
-  }
-  return code2;
-}
-function enteredNow(prev, now, v) {
-  if (!prev) return true;
-  return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
-}
-var init_phase2 = __esm({
-  "src/patrol/phase.ts"() {
-    "use strict";
-    init_connection();
-    init_errors();
-    init_patrol();
-    init_tether_file();
-    init_memory();
-    init_tick();
-    init_cells2();
-    init_patrol2();
-    init_keys();
-    init_errors2();
-  }
-});
-
-// src/remote/probe-parse.ts
-function marker(kind, text, where) {
-  if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
-  try {
-    return parseMarker(kind, text);
-  } catch {
-    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function parseCell(raw, where) {
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
-  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
-  if (bool2(x, "settled", where)) {
-    return {
-      id,
-      settled: true,
-      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
-      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
-    };
-  }
-  const rec = parseRecord(x, where, id, { delta: 0, tail: 0 });
-  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
-  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
-  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
-  return {
-    ...rec,
-    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
-    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
-    settled: false,
-    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
-  };
-}
-function parseScheduler(raw, where) {
-  if (raw === null) return null;
-  const x = obj(raw, where);
-  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
-  return {
-    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
-    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
-    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
-    // sacct's words for "never ran anywhere" are no node list.
-    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
-    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
-    submitted: optInt(x, "submitted", where, TIME2)
-  };
-}
-function parseRun(raw, i) {
-  const where = `probe runs[${i}]`;
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists = bool2(x, "exists", where);
-  if (!exists) return { ...emptyRun(id) };
-  const run = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  if (x["cells"] === void 0) return run;
-  const cells2 = [];
-  const cellErrors = {};
-  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
-    try {
-      cells2.push(parseCell(c, `${where}.cells[${k}]`));
-    } catch (err) {
-      const name = c?.id;
-      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
-      cellErrors[name] = err.message;
-    }
-  });
-  return { ...run, cells: cells2, cellErrors };
-}
-function parseRecord(x, where, id, limits) {
-  const exists = true;
-  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
-  const handle = optStr(x, "handle", where, { max: 512 }) || null;
-  const ckWhere = `${where}.checkpoints`;
-  return {
-    id,
-    exists,
-    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool2(x, "alive", where),
-    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
-    handle,
-    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
-    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
-    startedEpoch: optInt(x, "started_epoch", where, TIME2),
-    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME2),
-    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
-    logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME2),
-    delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where),
-    tail: b64(tailB64),
-    checkpoints: {
-      count: int(ck, "count", ckWhere),
-      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
-      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME2),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere)
-    },
-    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
-  };
-}
-function parseProbe(raw, runRoot) {
-  const r = obj(raw, "probe");
-  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const gpu = obj(r["gpu"], "probe.gpu");
-  const present = bool2(gpu, "present", "probe.gpu");
-  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
-  const mem = obj(r["memory"], "probe.memory");
-  const runs = [];
-  const runErrors = {};
-  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
-    try {
-      runs.push(parseRun(x, i));
-    } catch (err) {
-      const id = x?.id;
-      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
-      runErrors[id] = err.message;
-    }
-  });
-  return {
-    hostname: str(r, "hostname", "probe", { max: 255 }),
-    now: int(r, "now", "probe", TIME2),
-    btime: optInt(r, "btime", "probe", TIME2),
-    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(
-      str(mem, "max", "probe.memory", { max: 64 }),
-      str(mem, "current", "probe.memory", { max: 64 }),
-      str(mem, "events", "probe.memory", { max: 1024 })
-    ),
-    gpu: {
-      present,
-      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
-      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
-    },
-    runs,
-    runErrors
-  };
-}
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME2, NO_NODES;
-var init_probe_parse = __esm({
-  "src/remote/probe-parse.ts"() {
-    "use strict";
-    init_grammar();
-    init_observation();
-    init_strict();
-    init_backends();
-    init_spec();
-    init_audit2();
-    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
-    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
-    CELLS_MAX2 = 512;
-    TIME2 = { min: 0, max: 1e11 };
-    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
-  }
-});
-
-// src/remote/probe.ts
-var probe_exports = {};
-__export(probe_exports, {
-  probeHost: () => probeHost
-});
-async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
-  const session = await connect({ ...conn, attempts: 1 }, cred);
-  try {
-    const lines = runs.flatMap((r2) => [
-      `run ${r2.id} ${r2.attempt} ${r2.offset}`,
-      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
-    ]);
-    const data = lines.join("\n") + "\nend\n";
-    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
-    return parseProbe(parseJsonLine("probe", r), runRoot);
-  } finally {
-    session.close();
-  }
-}
-var init_probe = __esm({
-  "src/remote/probe.ts"() {
-    "use strict";
-    init_probe_parse();
-    init_client();
-    init_invoke();
-  }
-});
-
-// src/registry/hosts.ts
-var hosts_exports = {};
-__export(hosts_exports, {
-  registeredHosts: () => registeredHosts
-});
-function registeredHosts(found, cred, inputs, env) {
-  const own = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
-  const byWhere = /* @__PURE__ */ new Map();
-  const entries = {};
-  const refused = [];
-  for (const f of found) {
-    let e;
-    try {
-      const sealed = readRegistration(f.body);
-      e = sealed.entry;
-      if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      if (!verify(cred, signedBytes(e), sealed.signer, sealed.sig))
-        throw new Error(
-          `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
-        );
-      const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, "host-key-fingerprint": e.hostKeyFingerprint }, env);
-      const where = whereRegistered(e);
-      let name = `${e.user}@${e.host}:${e.port}`;
-      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
-      if (!byWhere.has(where) && same) name += ` #${same + 1}`;
-      const host2 = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
-      host2.runIds.push(e.runId);
-      byWhere.set(where, host2);
-      entries[e.runId] = e;
-    } catch (err) {
-      refused.push(`${f.runId}: ${err.message}`);
-    }
-  }
-  return { hosts: [...byWhere.values()], entries, refused };
-}
-var OWN;
-var init_hosts = __esm({
-  "src/registry/hosts.ts"() {
-    "use strict";
-    init_connection();
-    init_sign();
-    init_entry();
-    OWN = ["ssh-key", "ssh-key-path", "connect-timeout", "connect-attempts"];
-  }
-});
-
-// src/record/manifest.ts
-function parseManifest(raw, runId2) {
-  const m = obj(raw, "manifest");
-  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== MANIFEST_SCHEMA)
-    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
-  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
-  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError("manifest lists no files");
-  const seen = /* @__PURE__ */ new Set();
-  let total = 0;
-  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
-  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
-  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
-  const files = list.map((x, i) => {
-    const f = obj(x, `manifest.files[${i}]`);
-    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
-    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path))
-      throw new BoxDataError(
-        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
-      );
-    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
-    seen.add(path);
-    const bytes = f["bytes"];
-    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
-    const sha256 = f["sha256"];
-    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
-    total += bytes;
-    if (!cells2) {
-      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
-      return { path, bytes, sha256 };
-    }
-    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
-    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
-    return { path, bytes, sha256, cell };
-  });
-  if (cells2) {
-    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
-    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
-  }
-  const workdir = str(m, "workdir", "manifest", { max: 4096 });
-  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
-  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
-    throw new BoxDataError("manifest totals do not match its file list");
-  return {
-    schema: MANIFEST_SCHEMA,
-    run_id: runId2,
-    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
-    created_at: str(m, "created_at", "manifest", { max: 64 }),
-    latest_only: bool2(m, "latest_only", "manifest"),
-    file_count: files.length,
-    total_bytes: total,
-    files,
-    workdir,
-    ...cells2 ? { cells: cells2 } : {}
-  };
-}
-var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
-var init_manifest = __esm({
-  "src/record/manifest.ts"() {
-    "use strict";
-    init_grammar();
-    init_strict();
-    MANIFEST_SCHEMA = "tether.manifest/v1";
-    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-    MANIFEST_FILES_MAX = 1e5;
-  }
-});
-
-// src/remote/manifest.ts
-async function buildManifest(session, runRoot, runId2, opts) {
-  const data = dataLines({
-    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
-    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
-  });
-  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
-  const raw = parseJsonLine("manifest", r);
-  const manifest = parseManifest(raw, runId2);
-  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
-  return { manifest, text: `${text}
-` };
-}
-var init_manifest2 = __esm({
-  "src/remote/manifest.ts"() {
-    "use strict";
-    init_manifest();
-    init_invoke();
-  }
-});
-
-// src/transfer/pull.ts
-import { spawn } from "node:child_process";
-import { createHash as createHash4 } from "node:crypto";
-import {
-  closeSync,
-  createReadStream,
-  existsSync as existsSync2,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync as statSync3,
-  truncateSync,
-  writeFileSync as writeFileSync3,
-  writeSync
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-async function hashFile(path, h) {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
-}
-async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const secrets = mkdtempSync(join(tmpdir(), "tether-ssh-"));
-  const kh = join(secrets, "known_hosts");
-  writeFileSync3(kh, `${target.knownHostsLine}
-`, { mode: 384 });
-  const keyFile = join(secrets, "id");
-  if ("key" in target.identity) writeFileSync3(keyFile, target.identity.key, { mode: 384 });
-  const sshArgs = [
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    `UserKnownHostsFile=${kh}`,
-    "-o",
-    "GlobalKnownHostsFile=/dev/null",
-    "-o",
-    `ConnectTimeout=${target.connectTimeoutS}`,
-    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
-    "-o",
-    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
-    "-o",
-    "ServerAliveCountMax=2",
-    "-o",
-    "LogLevel=ERROR",
-    "-c",
-    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
-    ..."key" in target.identity ? ["-o", "IdentitiesOnly=yes", "-i", keyFile] : [],
-    "-p",
-    String(target.port),
-    `${target.user}@${target.host}`,
-    "--"
+// src/collect/decision.ts
+function decide(c, reports) {
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const reasons = [
+    ...c.missing.map((p) => `${p} missing`),
+    ...c.extra.map((p) => `${p} not in the manifest`),
+    ...c.sizeMismatch.map((p) => `${p} size differs`),
+    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`)
   ];
-  const env = { ...process.env, ..."agent" in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {} };
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const one2 = async (f) => {
-    const final = join(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync(dirname(final), { recursive: true });
-    if (existsSync2(final)) {
-      const h2 = createHash4("sha256");
-      if (statSync3(final).size === f.bytes) {
-        await hashFile(final, h2);
-        const sha2 = h2.digest("hex");
-        if (sha2 === f.sha256) {
-          done += f.bytes;
-          return { path: f.path, bytes: f.bytes, sha256: sha2 };
-        }
-      }
-      rmSync(final);
-    }
-    let have = existsSync2(part) ? statSync3(part).size : 0;
-    if (have > f.bytes) {
-      truncateSync(part, 0);
-      have = 0;
-    }
-    const h = createHash4("sha256");
-    if (have > 0) await hashFile(part, h);
-    done += have;
-    const remote = `${remoteBase}/${f.path}`;
-    const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
-    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
-    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
-    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
-    let got = have;
-    const fd = openSync(part, "a");
-    let writeError;
-    let grew = false;
-    child.stdout.on("data", (chunk) => {
-      if (writeError || grew) return;
-      if (got + chunk.length > f.bytes) {
-        grew = true;
-        child.kill("SIGKILL");
-        return;
-      }
-      try {
-        writeSync(fd, chunk);
-      } catch (err) {
-        writeError = err;
-        child.kill("SIGKILL");
-        return;
-      }
-      h.update(chunk);
-      got += chunk.length;
-      done += chunk.length;
-      thisRun += chunk.length;
-    });
-    try {
-      await exited;
-    } finally {
-      closeSync(fd);
-    }
-    if (grew) {
-      rmSync(part, { force: true });
-      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
-    }
-    if (writeError) {
-      if (writeError.code === "ENOSPC")
-        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
-    }
-    const code2 = await exited;
-    opts.signal?.removeEventListener("abort", stop);
-    if (code2 !== 0) {
-      throw new PullError(
-        f.path,
-        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
-        code2 === 255
-      );
-    }
-    const sha = h.digest("hex");
-    if (got !== f.bytes || sha !== f.sha256) {
-      rmSync(part, { force: true });
-      throw new PullError(
-        f.path,
-        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
-      );
-    }
-    renameSync(part, final);
-    return { path: f.path, bytes: f.bytes, sha256: sha };
-  };
-  try {
-    const out = [];
-    const errors = [];
-    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
-      try {
-        out.push(await one2(f));
-      } catch (err) {
-        if (!(err instanceof PullError)) throw err;
-        errors.push(err);
-        if (err.network) stop();
-      }
-    });
-    progress();
-    if (errors.length) throw errors[0];
-    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
-  } finally {
-    if (timer) clearInterval(timer);
-    rmSync(secrets, { recursive: true, force: true });
-  }
+  return { verified: c.ok && failed.length === 0, reasons };
 }
-var PullError;
-var init_pull = __esm({
-  "src/transfer/pull.ts"() {
+function problemsText(r) {
+  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ");
+}
+var init_decision = __esm({
+  "src/collect/decision.ts"() {
     "use strict";
-    init_shell_quote();
-    init_pool();
-    PullError = class extends Error {
-      constructor(path, message, network = false) {
-        super(message);
-        this.path = path;
-        this.network = network;
-        this.name = "PullError";
-      }
-      path;
-      network;
-    };
-  }
-});
-
-// src/report/bytes.ts
-function human2(b) {
-  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
-}
-var init_bytes = __esm({
-  "src/report/bytes.ts"() {
-    "use strict";
-  }
-});
-
-// src/teardown/card.ts
-function renderCard(c) {
-  const p = FACTS[c.provider];
-  const f = verbFacts(c.provider, c.verb);
-  const other = c.verb === "park" ? c.provider === "slurm" ? "cancel" : "destroy" : "park";
-  const o = verbFacts(c.provider, other);
-  const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
-  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
-  if (!f) {
-    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
-  } else {
-    lines.push(
-      `| verb | **${c.verb}**: ${f.action} |`,
-      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
-      `| survives | ${f.survives} |`,
-      `| keeps billing | ${f.keepsBilling} |`
-    );
-  }
-  lines.push(
-    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
-  );
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
-  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
-  const age2 = monthsSince(p.verified, c.now);
-  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
-  return lines.join("\n");
-}
-var init_card = __esm({
-  "src/teardown/card.ts"() {
-    "use strict";
-    init_bytes();
-    init_markdown();
-    init_facts();
-  }
-});
-
-// src/collect/artifacts.ts
-function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
-  const base = `tether-${runId2}-${filesSha2562.slice(0, 12)}`;
-  return [
-    { kind: "checkpoints", name: `${base}-checkpoints${verified ? "" : "-unverified"}`, root, files: files.map((f) => f.path), bytes: sum(files) },
-    { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
-  ];
-}
-function budgetWarning(plans, budgetBytes, retentionDays) {
-  const total = sum(plans);
-  if (total <= budgetBytes) return null;
-  return `artifacts total ${human2(total)}, over the artifact-budget of ${human2(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
-}
-function renderArtifacts(uploaded, warning) {
-  const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
-  for (const a of uploaded)
-    lines.push(
-      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human2(a.size)} | \`${a.digest.slice(0, 16)}\` |`
-    );
-  if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
-  return lines.join("\n");
-}
-var sum;
-var init_artifacts = __esm({
-  "src/collect/artifacts.ts"() {
-    "use strict";
-    init_bytes();
-    sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
   }
 });
 
@@ -33839,116 +33351,18 @@ var init_file_source = __esm({
   }
 });
 
-// src/collect/report.ts
-function renderCollect(runId2, m, files, c, verifiedPath) {
-  const lines = [
-    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId2)}: ${verifiedPath ? "verified" : "NOT verified"}`,
-    "",
-    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ""}`,
-    "",
-    "| file | size | sha256 | verifier | tensors | result |",
-    "|---|---|---|---|---|---|",
-    ...files.map((f) => {
-      const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...f.trusted ? [f.trusted] : []];
-      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${inert(bad.join("; "))}` : `\u2705${f.result.note ? ` ${inert(f.result.note)}` : ""}`} |`;
-    }),
-    ""
-  ];
-  for (const [label, list] of [
-    ["missing", c.missing],
-    ["not in the manifest", c.extra],
-    ["size differs", c.sizeMismatch],
-    ["sha256 differs", c.hashMismatch]
-  ]) {
-    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
-  }
-  return lines.join("\n");
+// src/collect/trusted-load.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
+function trustedLoad(command2, file, home) {
+  const r = spawnSync2("bash", ["-c", `${command2} "$1"`, "tether-load", file], {
+    env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+    encoding: "utf8",
+    timeout: 6e5
+  });
+  return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
 }
-function renderPullFailure(runId2, why) {
-  return `### \u274C tether collect \u2014 ${code(runId2)}: NOT verified
-
-The pull stopped: ${inert(why)}
-
-Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
-}
-var init_report = __esm({
-  "src/collect/report.ts"() {
-    "use strict";
-    init_markdown();
-  }
-});
-
-// src/record/verified.ts
-import { createHash as createHash5 } from "node:crypto";
-function manifestSha256(manifestText) {
-  return createHash5("sha256").update(manifestText).digest("hex");
-}
-function filesSha256(m) {
-  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
-`);
-  return createHash5("sha256").update(lines.join("")).digest("hex");
-}
-function verifiedJson(m, manifestText, at, box, verifiers) {
-  const doc = {
-    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
-    bytes: m.total_bytes,
-    file_count: m.file_count,
-    files_sha256: filesSha256(m),
-    manifest_sha256: manifestSha256(manifestText),
-    run_id: m.run_id,
-    attempt: m.attempt,
-    latest_only: m.latest_only,
-    schema: VERIFIED_SCHEMA,
-    verified_at: at.toISOString(),
-    verifiers,
-    ...m.cells ? { cells: m.cells } : {}
-  };
-  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
-}
-var VERIFIED_SCHEMA;
-var init_verified = __esm({
-  "src/record/verified.ts"() {
-    "use strict";
-    VERIFIED_SCHEMA = "tether.verified/v1";
-  }
-});
-
-// src/collect/decision.ts
-function decide(c, reports) {
-  const failed = reports.filter((r) => !r.result.ok || r.trusted);
-  const reasons = [
-    ...c.missing.map((p) => `${p} missing`),
-    ...c.extra.map((p) => `${p} not in the manifest`),
-    ...c.sizeMismatch.map((p) => `${p} size differs`),
-    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
-    ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ")}`)
-  ];
-  return { verified: c.ok && failed.length === 0, reasons };
-}
-var init_decision = __esm({
-  "src/collect/decision.ts"() {
-    "use strict";
-  }
-});
-
-// src/collect/manifest.ts
-function completeness(m, local) {
-  const have = new Map(local.map((f) => [f.path, f]));
-  const want = new Map(m.files.map((f) => [f.path, f]));
-  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
-  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
-  const sizeMismatch = [];
-  const hashMismatch = [];
-  for (const f of m.files) {
-    const l = have.get(f.path);
-    if (!l) continue;
-    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
-    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
-  }
-  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
-}
-var init_manifest3 = __esm({
-  "src/collect/manifest.ts"() {
+var init_trusted_load = __esm({
+  "src/collect/trusted-load.ts"() {
     "use strict";
   }
 });
@@ -34345,11 +33759,11 @@ async function inflateStream(src, e, start, each, chunk) {
     crc = crc32(b, crc);
     each?.(b);
   });
-  const done = new Promise((resolve5) => {
-    inf.on("end", () => resolve5());
+  const done = new Promise((resolve6) => {
+    inf.on("end", () => resolve6());
     inf.on("error", (err) => {
       problem ??= `${e.name}: deflate data is damaged (${err.message})`;
-      resolve5();
+      resolve6();
     });
   });
   for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
@@ -34969,7 +34383,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join4 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join7 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -34978,10 +34392,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join4(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join7(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join4(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join4(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join7(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join7(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -35112,7 +34526,7 @@ var init_torch = __esm({
 // src/collect/verify-files.ts
 async function verifyOne(path, src) {
   try {
-    return await pick2(path, src);
+    return await pick(path, src);
   } catch (err) {
     const e = err;
     return {
@@ -35124,7 +34538,7 @@ async function verifyOne(path, src) {
     };
   }
 }
-async function pick2(path, src) {
+async function pick(path, src) {
   if (src.size === 0) return { format: "empty", ok: false, problems: ["the file is empty"], tensors: [], nonFinite: [] };
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
   if (path.endsWith(".npy")) return verifyNpy(src);
@@ -35144,6 +34558,1125 @@ var init_verify_files = __esm({
     init_safetensors();
     init_torch();
     VERIFIER_VERSIONS = { "torch-zip": 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 };
+  }
+});
+
+// src/remote/checkpoints.ts
+async function listSettled(session, runRoot, settleS, requests, timeoutMs = 3e5) {
+  const lines = [];
+  for (const r of requests) {
+    lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
+    for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? "-"} ${k.bytes} ${k.mtime} ${k.path}`);
+  }
+  const res = await runScript(session, "checkpoints", [runRoot, String(settleS)], { data: `${lines.join("\n")}
+end
+`, timeoutMs, maxOutput: 8 << 20 });
+  return parseSettled(parseJsonLine("checkpoints", res), new Set(requests.map((r) => r.runId)));
+}
+function parseSettled(raw, asked) {
+  const o = obj(raw, "checkpoints");
+  const now = int(o, "now", "checkpoints", TIME2);
+  const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
+    const where = `checkpoints.runs[${i}]`;
+    const r = obj(x, where);
+    const id = str(r, "id", where, { max: 64, pattern: RUN_ID });
+    if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
+    if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
+    try {
+      return parseRun(r, id, where);
+    } catch (err) {
+      if (err instanceof BoxDataError) return { id, error: err.message };
+      throw err;
+    }
+  });
+  return { now, runs };
+}
+function parseRun(r, id, where) {
+  const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
+  const seen = /* @__PURE__ */ new Set();
+  const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
+    const w = `${where}.files[${k}]`;
+    const f = obj(x, w);
+    const path = str(f, "path", w, { max: 1024, pattern: SAFE_PATH });
+    if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
+    const cell = f["cell"] === null ? null : str(f, "cell", w, { max: 64, pattern: CELL_NAME });
+    const key = `${cell ?? ""}/${path}`;
+    if (seen.has(key)) throw new BoxDataError(`${w}: ${path} is listed twice`);
+    seen.add(key);
+    return {
+      path,
+      cell,
+      bytes: int(f, "bytes", w),
+      mtime: int(f, "mtime", w, TIME2),
+      sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
+    };
+  });
+  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where) };
+}
+var FILES_MAX, TIME2;
+var init_checkpoints = __esm({
+  "src/remote/checkpoints.ts"() {
+    "use strict";
+    init_grammar();
+    init_manifest();
+    init_strict();
+    init_invoke();
+    FILES_MAX = 512 * 16;
+    TIME2 = { min: 0, max: 1e11 };
+  }
+});
+
+// src/transfer/pull.ts
+import { spawn } from "node:child_process";
+import { createHash as createHash4 } from "node:crypto";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync as statSync3,
+  truncateSync,
+  writeFileSync as writeFileSync2,
+  writeSync
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join as join2 } from "node:path";
+async function hashFile(path, h) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
+}
+async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+  const secrets = mkdtempSync(join2(tmpdir(), "tether-ssh-"));
+  const kh = join2(secrets, "known_hosts");
+  writeFileSync2(kh, `${target.knownHostsLine}
+`, { mode: 384 });
+  const keyFile = join2(secrets, "id");
+  if ("key" in target.identity) writeFileSync2(keyFile, target.identity.key, { mode: 384 });
+  const sshArgs = [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${kh}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    `ConnectTimeout=${target.connectTimeoutS}`,
+    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
+    "-o",
+    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
+    "-o",
+    "ServerAliveCountMax=2",
+    "-o",
+    "LogLevel=ERROR",
+    "-c",
+    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
+    ..."key" in target.identity ? ["-o", "IdentitiesOnly=yes", "-i", keyFile] : [],
+    "-p",
+    String(target.port),
+    `${target.user}@${target.host}`,
+    "--"
+  ];
+  const env = { ...process.env, ..."agent" in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {} };
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const one2 = async (f) => {
+    const final = join2(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync(dirname(final), { recursive: true });
+    if (existsSync(final)) {
+      const h2 = createHash4("sha256");
+      if (statSync3(final).size === f.bytes) {
+        await hashFile(final, h2);
+        const sha2 = h2.digest("hex");
+        if (sha2 === f.sha256) {
+          done += f.bytes;
+          return { path: f.path, bytes: f.bytes, sha256: sha2 };
+        }
+      }
+      rmSync(final);
+    }
+    let have = existsSync(part) ? statSync3(part).size : 0;
+    if (have > f.bytes) {
+      truncateSync(part, 0);
+      have = 0;
+    }
+    const h = createHash4("sha256");
+    if (have > 0) await hashFile(part, h);
+    done += have;
+    const remote = `${remoteBase}/${f.path}`;
+    const owed = f.bytes - have;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
+    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
+    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
+    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
+    let got = have;
+    const fd = openSync(part, "a");
+    let writeError;
+    let grew = false;
+    child.stdout.on("data", (chunk) => {
+      if (writeError || grew) return;
+      if (got + chunk.length > f.bytes) {
+        grew = true;
+        child.kill("SIGKILL");
+        return;
+      }
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        writeError = err;
+        child.kill("SIGKILL");
+        return;
+      }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
+    });
+    try {
+      await exited;
+    } finally {
+      closeSync(fd);
+    }
+    if (grew) {
+      rmSync(part, { force: true });
+      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
+    }
+    if (writeError) {
+      if (writeError.code === "ENOSPC")
+        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
+    }
+    const code2 = await exited;
+    opts.signal?.removeEventListener("abort", stop);
+    if (code2 !== 0) {
+      throw new PullError(
+        f.path,
+        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
+        code2 === 255
+      );
+    }
+    const sha = h.digest("hex");
+    if (got !== f.bytes || sha !== f.sha256) {
+      rmSync(part, { force: true });
+      throw new PullError(
+        f.path,
+        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
+      );
+    }
+    renameSync(part, final);
+    return { path: f.path, bytes: f.bytes, sha256: sha };
+  };
+  try {
+    const out = [];
+    const errors = [];
+    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
+      try {
+        out.push(await one2(f));
+      } catch (err) {
+        if (!(err instanceof PullError)) throw err;
+        errors.push(err);
+        if (err.network) stop();
+      }
+    });
+    progress();
+    if (errors.length) throw errors[0];
+    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+    rmSync(secrets, { recursive: true, force: true });
+  }
+}
+var PullError;
+var init_pull = __esm({
+  "src/transfer/pull.ts"() {
+    "use strict";
+    init_shell_quote();
+    init_pool();
+    PullError = class extends Error {
+      constructor(path, message, network = false) {
+        super(message);
+        this.path = path;
+        this.network = network;
+        this.name = "PullError";
+      }
+      path;
+      network;
+    };
+  }
+});
+
+// src/sync/sync.ts
+async function syncRun(files, boxNow, record, keep, stepHint, deps) {
+  const judged = [];
+  let moved = 0;
+  let error = null;
+  for (const f of toPull(files, record).sort((a, b) => b.mtime - a.mtime)) {
+    const version = versionDir(f);
+    const got = await deps.pull(f, version);
+    if ("error" in got) {
+      error = got.error;
+      if (got.network) break;
+      continue;
+    }
+    moved += got.moved;
+    const why = await deps.verify(f, version);
+    const now = deps.now();
+    const writtenAt = new Date(now.getTime() - Math.max(0, boxNow - f.mtime) * 1e3).toISOString();
+    judged.push({
+      path: f.path,
+      cell: f.cell,
+      bytes: f.bytes,
+      mtime: f.mtime,
+      sha256: f.sha256,
+      status: why === null ? "verified" : "bad",
+      why,
+      syncedAt: now.toISOString(),
+      writtenAt,
+      step: stepFromName(f.path) ?? stepHint
+    });
+    if (why === null) deps.promote(f, version);
+    else deps.discard(f, version, true);
+  }
+  const next = judge(record, judged, keep);
+  for (const p of next.prune) deps.discard(p, versionDir(p), false);
+  return { record: next.record, judged, moved, ...standing(next.record), error };
+}
+var init_sync2 = __esm({
+  "src/sync/sync.ts"() {
+    "use strict";
+    init_plan();
+  }
+});
+
+// src/sync/phase.ts
+var phase_exports2 = {};
+__export(phase_exports2, {
+  syncHost: () => syncHost
+});
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname2, join as join3 } from "node:path";
+function readRecord(dir, runId2, warn) {
+  const p = join3(dir, SYNC_RECORD);
+  if (!existsSync2(p)) return emptyRecord(runId2);
+  try {
+    return parseRecord(readFileSync2(p, "utf8"), runId2);
+  } catch (err) {
+    warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
+    return emptyRecord(runId2);
+  }
+}
+function writeRecord(dir, r) {
+  const tmp = join3(dir, `${SYNC_RECORD}.tmp`);
+  writeFileSync3(tmp, recordText(r));
+  renameSync2(tmp, join3(dir, SYNC_RECORD));
+}
+function pruneEmpty(dir, stop) {
+  for (let d = dir; d.startsWith(`${stop}/`); d = dirname2(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+  }
+}
+function dropStale(dir, listed) {
+  const staging = join3(dir, STAGING);
+  if (!existsSync2(staging)) return;
+  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
+  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync2(join3(staging, v), { recursive: true, force: true });
+}
+async function syncHost(host2, cfg, workspace, warn) {
+  const out = /* @__PURE__ */ new Map();
+  if (cfg.mode === "none" || host2.runs.length === 0) return out;
+  const dirs = new Map(host2.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
+  const records = new Map(host2.runs.map((r) => [r.runId, readRecord(dirs.get(r.runId), r.runId, warn)]));
+  const requests = host2.runs.map((r) => ({
+    runId: r.runId,
+    mode: cfg.mode,
+    keep: cfg.keep,
+    known: records.get(r.runId).entries.map((e) => ({ cell: e.cell, path: e.path, bytes: e.bytes, mtime: e.mtime }))
+  }));
+  let listing;
+  let target;
+  try {
+    const session = await connect({ ...host2.conn, attempts: 1 }, host2.cred);
+    try {
+      listing = await listSettled(session, host2.runRoot, cfg.settleS, requests);
+      target = {
+        host: host2.conn.host,
+        port: host2.conn.port,
+        user: host2.conn.user,
+        knownHostsLine: knownHostsLine(host2.conn.host, host2.conn.port, session.hostKey),
+        identity: "privateKey" in host2.cred ? { key: host2.cred.privateKey } : { agent: host2.cred.agent },
+        connectTimeoutS: Math.ceil(host2.conn.connectTimeoutMs / 1e3),
+        stallTimeoutS: 60
+      };
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError || err instanceof BoxDataError)) throw err;
+    for (const r of host2.runs) out.set(r.runId, { error: `the checkpoints could not be listed: ${err.message}` });
+    return out;
+  }
+  for (const r of host2.runs) {
+    const listed = listing.runs.find((x) => x.id === r.runId);
+    if (!listed) {
+      out.set(r.runId, { error: "the box did not list this run" });
+      continue;
+    }
+    if (listed.error !== null) {
+      out.set(r.runId, { error: `the box could not list its checkpoints: ${listed.error}` });
+      continue;
+    }
+    const dir = dirs.get(r.runId);
+    mkdirSync2(dir, { recursive: true });
+    dropStale(dir, listed.files);
+    const staged = (f, v) => join3(dir, STAGING, v, f.path);
+    const result = await syncRun(listed.files, listing.now, records.get(r.runId), cfg.keep, r.stepHint, {
+      pull: async (f, v) => {
+        try {
+          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join3(dir, STAGING, v), { parallel: 1 });
+          return { moved: got.bytesThisRun };
+        } catch (err) {
+          if (err instanceof PullError) return { error: err.message, network: err.network };
+          throw err;
+        }
+      },
+      verify: async (f, v) => {
+        const src = await fileSource(staged(f, v));
+        try {
+          const res = await verifyOne(f.path, src);
+          if (!res.ok) return problemsText(res) || `not a valid ${res.format} file`;
+        } finally {
+          await src.close();
+        }
+        return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
+      },
+      promote: (f, v) => {
+        const final = join3(dir, v, f.path);
+        mkdirSync2(dirname2(final), { recursive: true });
+        renameSync2(staged(f, v), final);
+        pruneEmpty(dirname2(staged(f, v)), dir);
+      },
+      discard: (f, v, isStaged) => {
+        const p = isStaged ? staged(f, v) : join3(dir, v, f.path);
+        rmSync2(p, { force: true });
+        pruneEmpty(dirname2(p), dir);
+      },
+      now: () => /* @__PURE__ */ new Date()
+    });
+    writeRecord(dir, result.record);
+    out.set(r.runId, result);
+  }
+  return out;
+}
+var STAGING;
+var init_phase2 = __esm({
+  "src/sync/phase.ts"() {
+    "use strict";
+    init_paths();
+    init_decision();
+    init_file_source();
+    init_trusted_load();
+    init_verify_files();
+    init_checkpoints();
+    init_strict();
+    init_client();
+    init_errors2();
+    init_hostkey();
+    init_pull();
+    init_plan();
+    init_record();
+    init_sync2();
+    STAGING = ".incoming";
+  }
+});
+
+// src/patrol/phase.ts
+var phase_exports3 = {};
+__export(phase_exports3, {
+  fileStore: () => fileStore,
+  patrolPhase: () => patrolPhase
+});
+import { existsSync as existsSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join4 } from "node:path";
+function fileStore(path) {
+  return {
+    load: async () => {
+      if (!existsSync3(path)) return [];
+      try {
+        return [readFileSync3(path, "utf8")];
+      } catch (err) {
+        throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
+      }
+    },
+    save: async (runIds, render) => {
+      writeFileSync4(path, render(runIds));
+      return [path];
+    }
+  };
+}
+function readConfig(path) {
+  try {
+    return readFileSync3(path, "utf8");
+  } catch (err) {
+    throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
+  }
+}
+function single(inputs, env, runRoot, runIds) {
+  const conn = parseConnection(inputs, env);
+  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
+}
+function pick2(memory, ids) {
+  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
+}
+async function patrolPhase(inputs, env, reporter, deps) {
+  const { probe, mode = "markdown", remote } = deps;
+  const cfg = parsePatrol(inputs);
+  if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
+  let refused = [];
+  let hosts;
+  if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
+  else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  else {
+    if (!remote?.registered || !deps.registered) throw new InputError("report-to", "needs the GitHub API to find registered runs, which only the action has");
+    const cred = loadCredential(parseKeySource(inputs, env));
+    const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
+    for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
+    const r = deps.registered(found, cred, inputs, env);
+    hosts = r.hosts;
+    refused = r.refused;
+    for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
+    reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${hosts.length} host(s)`);
+    if (hosts.length === 0) {
+      reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
+      reporter.output("states", "{}");
+      reporter.output("escalate", "false");
+      return refused.length ? 1 : 0;
+    }
+  }
+  const names2 = new Set(hosts.map((h) => h.name));
+  if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
+  const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
+  const runIds = hosts.flatMap((h) => h.runIds);
+  const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
+  if (remote?.hint && cfg.stateFile && existsSync3(cfg.stateFile)) {
+    let text = "";
+    try {
+      text = readFileSync3(cfg.stateFile, "utf8");
+    } catch {
+    }
+    for (const [id, m] of Object.entries(readMemory(text).runs))
+      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+  }
+  const bodies = [];
+  for (const store of stores) {
+    try {
+      bodies.push(...await store.load(runIds));
+      if (bodies.length) break;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
+    }
+  }
+  const memory = mergeMemories(bodies.map(readMemory));
+  const now = /* @__PURE__ */ new Date();
+  const result = await tick(
+    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
+    memory,
+    (t, runs) => {
+      const h = byName.get(t.label);
+      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
+        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+        throw err;
+      });
+    },
+    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS },
+    now,
+    cfg.concurrency
+  );
+  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter) : null;
+  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+    const m = result.memory.runs[id];
+    if (m) result.memory.runs[id] = { ...m, issue };
+  }
+  const render = (ids) => renderPatrol(
+    result.verdicts.filter((v) => ids.includes(v.runId)),
+    pick2(result.memory, ids),
+    now,
+    statusMarker(cfg.header),
+    cfg.header
+  );
+  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
+  let code2 = 0;
+  const written = [];
+  for (const store of stores) {
+    try {
+      written.push(...await store.save(runIds, render));
+    } catch (err) {
+      reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+      code2 = 1;
+    }
+  }
+  const states = Object.fromEntries(
+    result.verdicts.map((v) => [
+      v.runId,
+      {
+        state: v.state,
+        class: v.cls,
+        step: v.step,
+        epoch: v.epoch,
+        metrics: v.metrics,
+        flags: v.flags,
+        host: v.host,
+        ...v.cells ? {
+          summary: summaryText(summarize(v.cells)),
+          cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }]))
+        } : {}
+      }
+    ])
+  );
+  reporter.output("states", JSON.stringify(states));
+  if (synced) reporter.output("synced", JSON.stringify(synced));
+  reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
+  reporter.output("tick", String(result.memory.tick));
+  reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
+  for (const v of result.verdicts)
+    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  if (refused.length) code2 = 1;
+  const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
+  const cellsEntered = result.verdicts.flatMap(
+    (v) => (v.cells ?? []).filter((c) => cfg.failOn.includes(c.state) && enteredNow(memory.runs[v.runId]?.cells?.[c.runId], result.memory.runs[v.runId]?.cells?.[c.runId], c)).map((c) => ({ ...c, runId: `${v.runId}/${c.runId}`, host: v.host, hourlyPrice: v.hourlyPrice }))
+  );
+  entered.push(...cellsEntered.filter((c) => !entered.some((v) => v.runId === c.runId)));
+  reporter.output("entered", JSON.stringify(entered.map((v) => v.runId)));
+  const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
+  if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);
+  if (entered.length) {
+    reporter.error(`patrol: ${entered.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
+    code2 = 1;
+  }
+  return code2;
+}
+function enteredNow(prev, now, v) {
+  if (!prev) return true;
+  return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
+}
+async function syncAll(cfg, hosts, byName, result, workspace, reporter) {
+  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase2(), phase_exports2));
+  const out = {};
+  const warn = (m) => reporter.warn(m);
+  await eachLimit(hosts, cfg.concurrency, async (h) => {
+    const e = byName.get(h.name);
+    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    if (!runs.length) return;
+    const done = await syncHost2({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
+    const at = (/* @__PURE__ */ new Date()).toISOString();
+    for (const [runId2, r] of done) {
+      const m = result.memory.runs[runId2];
+      const v = result.verdicts.find((x) => x.runId === runId2);
+      if (!m || !v) continue;
+      if ("record" in r) {
+        m.sync = syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at);
+        for (const j of r.judged)
+          reporter.info(
+            `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
+          );
+      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
+      if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
+      out[runId2] = {
+        newest: m.sync.newest?.where ?? null,
+        step: m.sync.newest?.step ?? null,
+        written_at: m.sync.newest?.writtenAt ?? null,
+        bad: m.sync.bad?.path ?? null,
+        judged: "record" in r ? r.judged.length : 0,
+        moved: "record" in r ? r.moved : 0,
+        error: m.sync.error
+      };
+      const bad = m.sync.bad !== null;
+      if (bad !== v.flags.includes("bad-checkpoint")) {
+        v.flags = bad ? [...v.flags, "bad-checkpoint"] : v.flags.filter((f) => f !== "bad-checkpoint");
+        v.remediation = bad ? `${v.remediation}; ${FLAG_REMEDIATION["bad-checkpoint"]}` : v.remediation.replace(`; ${FLAG_REMEDIATION["bad-checkpoint"]}`, "");
+      }
+    }
+  });
+  return out;
+}
+function syncMemory(r, dir, at) {
+  const n = r.newest;
+  return {
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join4(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    bad: r.bad && (!n || r.bad.mtime > n.mtime) ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
+    at,
+    error: r.error
+  };
+}
+var SYNCED;
+var init_phase3 = __esm({
+  "src/patrol/phase.ts"() {
+    "use strict";
+    init_connection();
+    init_errors();
+    init_patrol();
+    init_tether_file();
+    init_memory();
+    init_pool();
+    init_remediation();
+    init_plan();
+    init_paths();
+    init_tick();
+    init_cells2();
+    init_patrol2();
+    init_keys();
+    init_errors2();
+    SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
+  }
+});
+
+// src/remote/probe-parse.ts
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  try {
+    return parseMarker(kind, text);
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function parseCell(raw, where) {
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
+  if (bool2(x, "settled", where)) {
+    return {
+      id,
+      settled: true,
+      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
+    };
+  }
+  const rec = parseRecord2(x, where, id, { delta: 0, tail: 0 });
+  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
+  return {
+    ...rec,
+    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
+    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
+    settled: false,
+    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
+  };
+}
+function parseScheduler(raw, where) {
+  if (raw === null) return null;
+  const x = obj(raw, where);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
+  return {
+    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
+    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
+    // sacct's words for "never ran anywhere" are no node list.
+    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
+    submitted: optInt(x, "submitted", where, TIME3)
+  };
+}
+function parseRun2(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists = bool2(x, "exists", where);
+  if (!exists) return { ...emptyRun(id) };
+  const run = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x["cells"] === void 0) return run;
+  const cells2 = [];
+  const cellErrors = {};
+  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
+    try {
+      cells2.push(parseCell(c, `${where}.cells[${k}]`));
+    } catch (err) {
+      const name = c?.id;
+      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
+      cellErrors[name] = err.message;
+    }
+  });
+  return { ...run, cells: cells2, cellErrors };
+}
+function parseRecord2(x, where, id, limits) {
+  const exists = true;
+  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const handle = optStr(x, "handle", where, { max: 512 }) || null;
+  const ckWhere = `${where}.checkpoints`;
+  return {
+    id,
+    exists,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    handle,
+    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
+    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
+    startedEpoch: optInt(x, "started_epoch", where, TIME3),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME3),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME3),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME3),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+    },
+    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun2(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME3),
+    btime: optInt(r, "btime", "probe", TIME3),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(
+      str(mem, "max", "probe.memory", { max: 64 }),
+      str(mem, "current", "probe.memory", { max: 64 }),
+      str(mem, "events", "probe.memory", { max: 1024 })
+    ),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME3, NO_NODES;
+var init_probe_parse = __esm({
+  "src/remote/probe-parse.ts"() {
+    "use strict";
+    init_grammar();
+    init_observation();
+    init_strict();
+    init_backends();
+    init_spec();
+    init_audit2();
+    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
+    CELLS_MAX2 = 512;
+    TIME3 = { min: 0, max: 1e11 };
+    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
+  }
+});
+
+// src/remote/probe.ts
+var probe_exports = {};
+__export(probe_exports, {
+  probeHost: () => probeHost
+});
+async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
+  const session = await connect({ ...conn, attempts: 1 }, cred);
+  try {
+    const lines = runs.flatMap((r2) => [
+      `run ${r2.id} ${r2.attempt} ${r2.offset}`,
+      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
+    ]);
+    const data = lines.join("\n") + "\nend\n";
+    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
+    return parseProbe(parseJsonLine("probe", r), runRoot);
+  } finally {
+    session.close();
+  }
+}
+var init_probe = __esm({
+  "src/remote/probe.ts"() {
+    "use strict";
+    init_probe_parse();
+    init_client();
+    init_invoke();
+  }
+});
+
+// src/registry/hosts.ts
+var hosts_exports = {};
+__export(hosts_exports, {
+  registeredHosts: () => registeredHosts
+});
+function registeredHosts(found, cred, inputs, env) {
+  const own = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
+  const byWhere = /* @__PURE__ */ new Map();
+  const entries = {};
+  const refused = [];
+  for (const f of found) {
+    let e;
+    try {
+      const sealed = readRegistration(f.body);
+      e = sealed.entry;
+      if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
+      if (!verify(cred, signedBytes(e), sealed.signer, sealed.sig))
+        throw new Error(
+          `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
+        );
+      const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, "host-key-fingerprint": e.hostKeyFingerprint }, env);
+      const where = whereRegistered(e);
+      let name = `${e.user}@${e.host}:${e.port}`;
+      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
+      if (!byWhere.has(where) && same) name += ` #${same + 1}`;
+      const host2 = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      host2.runIds.push(e.runId);
+      byWhere.set(where, host2);
+      entries[e.runId] = e;
+    } catch (err) {
+      refused.push(`${f.runId}: ${err.message}`);
+    }
+  }
+  return { hosts: [...byWhere.values()], entries, refused };
+}
+var OWN;
+var init_hosts = __esm({
+  "src/registry/hosts.ts"() {
+    "use strict";
+    init_connection();
+    init_sign();
+    init_entry();
+    OWN = ["ssh-key", "ssh-key-path", "connect-timeout", "connect-attempts"];
+  }
+});
+
+// src/remote/manifest.ts
+async function buildManifest(session, runRoot, runId2, opts) {
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
+  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
+  const raw = parseJsonLine("manifest", r);
+  const manifest = parseManifest(raw, runId2);
+  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
+  return { manifest, text: `${text}
+` };
+}
+var init_manifest2 = __esm({
+  "src/remote/manifest.ts"() {
+    "use strict";
+    init_manifest();
+    init_invoke();
+  }
+});
+
+// src/report/bytes.ts
+function human2(b) {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+}
+var init_bytes = __esm({
+  "src/report/bytes.ts"() {
+    "use strict";
+  }
+});
+
+// src/teardown/card.ts
+function renderCard(c) {
+  const p = FACTS[c.provider];
+  const f = verbFacts(c.provider, c.verb);
+  const other = c.verb === "park" ? c.provider === "slurm" ? "cancel" : "destroy" : "park";
+  const o = verbFacts(c.provider, other);
+  const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
+  if (!f) {
+    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
+  } else {
+    lines.push(
+      `| verb | **${c.verb}**: ${f.action} |`,
+      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
+      `| survives | ${f.survives} |`,
+      `| keeps billing | ${f.keepsBilling} |`
+    );
+  }
+  lines.push(
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
+  );
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
+  const age2 = monthsSince(p.verified, c.now);
+  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
+  return lines.join("\n");
+}
+var init_card = __esm({
+  "src/teardown/card.ts"() {
+    "use strict";
+    init_bytes();
+    init_markdown();
+    init_facts();
+  }
+});
+
+// src/collect/artifacts.ts
+function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
+  const base = `tether-${runId2}-${filesSha2562.slice(0, 12)}`;
+  return [
+    { kind: "checkpoints", name: `${base}-checkpoints${verified ? "" : "-unverified"}`, root, files: files.map((f) => f.path), bytes: sum(files) },
+    { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
+  ];
+}
+function budgetWarning(plans, budgetBytes, retentionDays) {
+  const total = sum(plans);
+  if (total <= budgetBytes) return null;
+  return `artifacts total ${human2(total)}, over the artifact-budget of ${human2(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
+}
+function renderArtifacts(uploaded, warning) {
+  const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
+  for (const a of uploaded)
+    lines.push(
+      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human2(a.size)} | \`${a.digest.slice(0, 16)}\` |`
+    );
+  if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
+  return lines.join("\n");
+}
+var sum;
+var init_artifacts = __esm({
+  "src/collect/artifacts.ts"() {
+    "use strict";
+    init_bytes();
+    sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
+  }
+});
+
+// src/collect/report.ts
+function renderCollect(runId2, m, files, c, verifiedPath) {
+  const lines = [
+    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId2)}: ${verifiedPath ? "verified" : "NOT verified"}`,
+    "",
+    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ""}`,
+    "",
+    "| file | size | sha256 | verifier | tensors | result |",
+    "|---|---|---|---|---|---|",
+    ...files.map((f) => {
+      const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...f.trusted ? [f.trusted] : []];
+      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${inert(bad.join("; "))}` : `\u2705${f.result.note ? ` ${inert(f.result.note)}` : ""}`} |`;
+    }),
+    ""
+  ];
+  for (const [label, list] of [
+    ["missing", c.missing],
+    ["not in the manifest", c.extra],
+    ["size differs", c.sizeMismatch],
+    ["sha256 differs", c.hashMismatch]
+  ]) {
+    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
+  }
+  return lines.join("\n");
+}
+function renderPullFailure(runId2, why) {
+  return `### \u274C tether collect \u2014 ${code(runId2)}: NOT verified
+
+The pull stopped: ${inert(why)}
+
+Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
+}
+var init_report = __esm({
+  "src/collect/report.ts"() {
+    "use strict";
+    init_markdown();
+  }
+});
+
+// src/record/verified.ts
+import { createHash as createHash5 } from "node:crypto";
+function manifestSha256(manifestText) {
+  return createHash5("sha256").update(manifestText).digest("hex");
+}
+function filesSha256(m) {
+  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
+`);
+  return createHash5("sha256").update(lines.join("")).digest("hex");
+}
+function verifiedJson(m, manifestText, at, box, verifiers) {
+  const doc = {
+    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
+    bytes: m.total_bytes,
+    file_count: m.file_count,
+    files_sha256: filesSha256(m),
+    manifest_sha256: manifestSha256(manifestText),
+    run_id: m.run_id,
+    attempt: m.attempt,
+    latest_only: m.latest_only,
+    schema: VERIFIED_SCHEMA,
+    verified_at: at.toISOString(),
+    verifiers,
+    ...m.cells ? { cells: m.cells } : {}
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
+}
+var VERIFIED_SCHEMA;
+var init_verified = __esm({
+  "src/record/verified.ts"() {
+    "use strict";
+    VERIFIED_SCHEMA = "tether.verified/v1";
+  }
+});
+
+// src/collect/manifest.ts
+function completeness(m, local) {
+  const have = new Map(local.map((f) => [f.path, f]));
+  const want = new Map(m.files.map((f) => [f.path, f]));
+  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
+  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
+  const sizeMismatch = [];
+  const hashMismatch = [];
+  for (const f of m.files) {
+    const l = have.get(f.path);
+    if (!l) continue;
+    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
+    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
+  }
+  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
+}
+var init_manifest3 = __esm({
+  "src/collect/manifest.ts"() {
+    "use strict";
   }
 });
 
@@ -35185,28 +35718,27 @@ var init_collect2 = __esm({
 });
 
 // src/collect/phase.ts
-var phase_exports3 = {};
-__export(phase_exports3, {
+var phase_exports4 = {};
+__export(phase_exports4, {
   collectPhase: () => collectPhase
 });
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync3, lstatSync, mkdirSync as mkdirSync2, readdirSync, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync4, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join2, relative, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { join as join5, relative, resolve as resolve4 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join2(dir, name);
+  for (const name of readdirSync2(dir)) {
+    const p = join5(dir, name);
     if (statSync4(p).isDirectory()) out.push(...listLocal(p, base));
     else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json"))) out.push(relative(base, p));
   }
   return out;
 }
 function removeProofs(dir) {
-  for (const name of readdirSync(dir)) {
-    const p = join2(dir, name);
+  for (const name of readdirSync2(dir)) {
+    const p = join5(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync2(p, { force: true });
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync3(p, { force: true });
   }
 }
 async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
@@ -35237,14 +35769,6 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
     throw err;
   }
 }
-function trustedLoad(command2, file, home) {
-  const r = spawnSync2("bash", ["-c", `${command2} "$1"`, "tether-load", file], {
-    env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
-    encoding: "utf8",
-    timeout: 6e5
-  });
-  return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
-}
 function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
   reporter.output("verified", String(verifiedPath !== null));
   reporter.output("verified-path", verifiedPath ?? "");
@@ -35263,7 +35787,7 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
     cfg.runId,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync3(join2(dest, f.path))),
+    manifest.files.filter((f) => existsSync4(join5(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -35302,13 +35826,13 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const pinned = pinnedConnection(inputs, env, reporter);
   const { conn } = pinned;
-  const dest = join2(resolve3(workspace, cfg.destDir), cfg.runId);
+  const dest = join5(resolve4(workspace, cfg.destDir), cfg.runId);
   try {
-    mkdirSync2(dest, { recursive: true });
+    mkdirSync3(dest, { recursive: true });
   } catch (err) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
-  const verifiedPath = join2(dest, "VERIFIED.json");
+  const verifiedPath = join5(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
   const box = {
@@ -35330,13 +35854,13 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
       },
       pull: (manifest2) => pull(cfg, pinned, session.hostKey, manifest2, dest, reporter),
       writeRecord: (name, text2) => {
-        const tmp = `${join2(dest, name)}.tmp`;
-        writeFileSync4(tmp, text2);
-        renameSync2(tmp, join2(dest, name));
+        const tmp = `${join5(dest, name)}.tmp`;
+        writeFileSync5(tmp, text2);
+        renameSync3(tmp, join5(dest, name));
       },
       listLocal: () => listLocal(dest),
-      open: (path) => fileSource(join2(dest, path)),
-      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join2(dest, path), dest) } : {},
+      open: (path) => fileSource(join5(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join5(dest, path), dest) } : {},
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
@@ -35381,7 +35905,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   return 0;
 }
 var mb;
-var init_phase3 = __esm({
+var init_phase4 = __esm({
   "src/collect/phase.ts"() {
     "use strict";
     init_collect();
@@ -35395,6 +35919,7 @@ var init_phase3 = __esm({
     init_file_source();
     init_report();
     init_collect2();
+    init_trusted_load();
     init_verified();
     mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
   }
@@ -35677,7 +36202,7 @@ function commandProvider(ctx, command2, env, timeoutMs) {
       return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
     },
     request(verb) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         const child = spawn2("bash", ["-c", command2], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
@@ -35700,7 +36225,7 @@ function commandProvider(ctx, command2, env, timeoutMs) {
           clearTimeout(timer);
           if (code2 === 0) {
             done = true;
-            resolve5();
+            resolve6();
           } else
             reject(
               new ProviderError(
@@ -36038,32 +36563,32 @@ var init_vastai = __esm({
 });
 
 // src/teardown/phase.ts
-var phase_exports4 = {};
-__export(phase_exports4, {
+var phase_exports5 = {};
+__export(phase_exports5, {
   teardownPhase: () => teardownPhase
 });
-import { existsSync as existsSync4, mkdtempSync as mkdtempSync2, readFileSync as readFileSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync4, statSync as statSync5 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname2, join as join3, resolve as resolve4 } from "node:path";
+import { dirname as dirname3, join as join6, resolve as resolve5 } from "node:path";
 function readProof(file) {
-  if (!existsSync4(file)) return null;
-  const manifest = join3(dirname2(file), "manifest.json");
-  return { verifiedText: readFileSync3(file, "utf8"), manifestText: existsSync4(manifest) ? readFileSync3(manifest, "utf8") : null };
+  if (!existsSync5(file)) return null;
+  const manifest = join6(dirname3(file), "manifest.json");
+  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync4(manifest, "utf8") : null };
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    const p = resolve4(workspace, cfg.verifiedPath);
-    return readProof(existsSync4(p) && statSync5(p).isDirectory() ? join3(p, "VERIFIED.json") : p);
+    const p = resolve5(workspace, cfg.verifiedPath);
+    return readProof(existsSync5(p) && statSync5(p).isDirectory() ? join6(p, "VERIFIED.json") : p);
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync2(join3(tmpdir2(), "tether-proof-"));
+  const dir = mkdtempSync2(join6(tmpdir2(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join3(dir, "VERIFIED.json"));
+    return readProof(join6(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync3(dir, { recursive: true, force: true });
+    rmSync4(dir, { recursive: true, force: true });
   }
 }
 function providerFor(cfg, ctx, env) {
@@ -36199,7 +36724,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }
-var init_phase4 = __esm({
+var init_phase5 = __esm({
   "src/teardown/phase.ts"() {
     "use strict";
     init_teardown();
@@ -36321,7 +36846,8 @@ var OUTPUT_DOCS = {
     escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
     tick: "the tick number, counted in the tick memory",
     entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
-    "status-url": "the URL(s) of the sticky status comment(s) written on this tick"
+    "status-url": "the URL(s) of the sticky status comment(s) written on this tick",
+    synced: "with sync: JSON object: run id \u2192 { newest (runner path of the newest verified checkpoint, or null), step, written_at, bad (a newer file that failed verification, or null), judged (files pulled and judged on this tick), moved (bytes pulled on this tick), error }"
   },
   collect: {
     verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
@@ -36377,11 +36903,12 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase3(), phase_exports3))).patrolPhase(inputs, env, reporter, {
       probe: (await Promise.resolve().then(() => (init_probe(), probe_exports))).probeHost,
       registered: (await Promise.resolve().then(() => (init_hosts(), hosts_exports))).registeredHosts,
       mode: ports.statusMode,
-      remote: ports.statusStore?.(inputs, reporter)
+      remote: ports.statusStore?.(inputs, reporter),
+      workspace: ports.workspace
     })
   },
   collect: {
@@ -36392,7 +36919,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase3(), phase_exports3))).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase4(), phase_exports4))).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -36402,7 +36929,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase4(), phase_exports4))).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -36499,6 +37026,12 @@ var OPTION_HELP = {
   concurrency: "hosts probed at once (default 8)",
   "run-ids": "run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)",
   "stall-after": "alive but no log or checkpoint progress for this long is stalled (default 30m)",
+  sync: "none (default), latest (each tick, the newest settled checkpoint of each run or cell) or all (the newest sync-keep of them): pulled, verified as collect does, kept on the runner while the run trains",
+  "sync-dest": "with sync: a directory on the self-hosted runner for the synced checkpoints, one folder per run (required with sync)",
+  "sync-keep": "with sync: verified checkpoints kept per run or cell on the runner, older ones deleted there, never on the box (default 2, at most 16)",
+  "sync-settle": "with sync: a checkpoint is pulled once unchanged for this long (default 5s); never *.tmp, never a file being written",
+  "sync-artifact": "with sync: true uploads the newest verified checkpoint of each run as an artifact named by run and content (default false)",
+  "checkpoint-every": "how often the runs write a checkpoint (e.g. 30m): a running run with none newer than 1.5\xD7 this is flagged checkpoint-stale",
   "fail-on": "states that fail the step when a run enters one (once: not again on later ticks while it stays there), comma separated (e.g. failed,dead,stalled,unreachable)",
   "report-to": "where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there",
   header: "names this status comment, so independent patrols keep separate status comments on one PR or issue (1-64 of A-Z a-z 0-9 . _ -; default: none); teardown marks the comment with the same header",

@@ -47,6 +47,29 @@ is_cell_name() {
   [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
 }
 
+# The checkpoint files of globs $2 (newline list, relative to workdir $1, `**` allowed) as NUL-terminated
+# `mtime size path` records: regular files only (no symlink, no directory), never `*.tmp`. Each pattern is
+# globbed whole in a subshell (IFS empty: nothing splits), and each find is bounded.
+glob_find() {
+  (
+    cd "$1" 2>/dev/null || exit 0
+    shopt -s globstar nullglob
+    while IFS= read -r pattern; do
+      [ -n "$pattern" ] || continue
+      IFS=
+      # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
+      set -- $pattern
+      IFS=$' \t\n'
+      # A file named like an option or operator (`-delete`, `!`, `(`) must stay a path to find.
+      local -a args=()
+      local a
+      for a in "$@"; do [[ $a == [-\!\(\),]* ]] && args+=("./$a") || args+=("$a"); done
+      set -- "${args[@]}"
+      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\0' 2>/dev/null
+    done <<<"$2"
+  )
+}
+
 # Sets the variable named $1 to $2 when it is an integer, else to null (no subshell: the probe calls it often).
 jiv() {
   if [[ $2 =~ ^-?[0-9]+$ ]]; then printf -v "$1" '%s' "$2"; else printf -v "$1" 'null'; fi

@@ -25,7 +25,6 @@ checkpoints_json() {
   expand_home_var workdir "$workdir"
   rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
-    # find prints "mtime size path"; the subshell globs each pattern whole (IFS empty: no splitting).
     while IFS= read -r -d '' rec; do
       count=$((count + 1))
       t=${rec%% *}
@@ -38,18 +37,7 @@ checkpoints_json() {
         newest=${rest#* }
       fi
       ((count < CKPT_MAX)) || break
-    done < <(
-      cd "$workdir" || exit 0
-      shopt -s globstar nullglob
-      while IFS= read -r pattern; do
-        [ -n "$pattern" ] || continue
-        IFS=
-        # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
-        set -- $pattern
-        IFS=$' \t\n'
-        (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\0' 2>/dev/null
-      done <<<"$globs"
-    )
+    done < <(glob_find "$workdir" "$globs")
   fi
   if ((count == 0)); then
     printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'

@@ -52,6 +52,12 @@ export const OPTION_HELP: Record<string, string> = {
   'run-ids':
     'run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)',
   'stall-after': 'alive but no log or checkpoint progress for this long is stalled (default 30m)',
+  sync: 'none (default), latest (each tick, the newest settled checkpoint of each run or cell) or all (the newest sync-keep of them): pulled, verified as collect does, kept on the runner while the run trains',
+  'sync-dest': 'with sync: a directory on the self-hosted runner for the synced checkpoints, one folder per run (required with sync)',
+  'sync-keep': 'with sync: verified checkpoints kept per run or cell on the runner, older ones deleted there, never on the box (default 2, at most 16)',
+  'sync-settle': 'with sync: a checkpoint is pulled once unchanged for this long (default 5s); never *.tmp, never a file being written',
+  'sync-artifact': 'with sync: true uploads the newest verified checkpoint of each run as an artifact named by run and content (default false)',
+  'checkpoint-every': 'how often the runs write a checkpoint (e.g. 30m): a running run with none newer than 1.5× this is flagged checkpoint-stale',
   'fail-on':
     'states that fail the step when a run enters one (once: not again on later ticks while it stays there), comma separated (e.g. failed,dead,stalled,unreachable)',
   'report-to':

@@ -1,5 +1,6 @@
 import type { Completeness } from './manifest.ts';
 import type { FileReport } from './report.ts';
+import type { VerifyResult } from './verifiers/types.ts';
 
 /**
  * The verify decision: verified only when what arrived is exactly the manifest (bidirectionally, by
@@ -13,7 +14,12 @@ export function decide(c: Completeness, reports: FileReport[]): { verified: bool
     ...c.extra.map((p) => `${p} not in the manifest`),
     ...c.sizeMismatch.map((p) => `${p} size differs`),
     ...c.hashMismatch.map((p) => `${p} sha256 differs`),
-    ...failed.map((r) => `${r.path}: ${r.trusted ?? [...r.result.problems, ...r.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join('; ')}`),
+    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`),
   ];
   return { verified: c.ok && failed.length === 0, reasons };
+}
+
+/** What is wrong with a file, in one line: its verifier's problems and every tensor with NaN/Inf. Pure. */
+export function problemsText(r: VerifyResult): string {
+  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join('; ');
 }

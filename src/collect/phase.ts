@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseCollect, type CollectConfig } from '../config/collect.ts';
@@ -15,6 +14,7 @@ import { fileSource } from './file-source.ts';
 import type { Manifest } from '../record/manifest.ts';
 import { renderCollect, renderPullFailure } from './report.ts';
 import { collect } from './collect.ts';
+import { trustedLoad } from './trusted-load.ts';
 import { filesSha256, manifestSha256 } from '../record/verified.ts';
 
 /** Files under `dir` (relative paths), leaving out our own records and partial or temporary files. */
@@ -66,16 +66,6 @@ async function pull(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer, manifes
     if (err instanceof PullError) return err.message;
     throw err;
   }
-}
-
-/** Checkpoint bytes are remote-controlled: the trusted loader runs with no secrets in its environment. */
-function trustedLoad(command: string, file: string, home: string): string | null {
-  const r = spawnSync('bash', ['-c', `${command} "$1"`, 'tether-load', file], {
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' },
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`;
 }
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;

@@ -69,7 +69,7 @@ export function parseCollect(inputs: Inputs): CollectConfig {
 }
 
 /** 1–400 days (90 is the default cap; private repositories may allow up to 400); empty = the repository's setting. */
-function retention(raw: string | undefined): number | undefined {
+export function retention(raw: string | undefined): number | undefined {
   const d = (raw ?? '').trim();
   if (!d) return undefined;
   if (!/^[0-9]{1,3}$/.test(d) || Number(d) < 1 || Number(d) > 400)

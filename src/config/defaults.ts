@@ -40,7 +40,7 @@ const BY_PHASE: Record<Phase, Record<string, string>> = {
     'run-file': 'tether-run.json',
     'sync-mode': 'dir',
   },
-  patrol: { concurrency: '8', 'stall-after': '30m' },
+  patrol: { concurrency: '8', 'stall-after': '30m', sync: 'none', 'sync-keep': '2', 'sync-settle': '5s', 'sync-artifact': 'false', 'artifact-budget': '500MB' },
   collect: { 'latest-only': 'false', 'stall-timeout': '120s', 'artifact-budget': '500MB' },
   teardown: { 'allow-park-unverified': 'false', approval: 'environment', 'dry-run': 'true', 'teardown-timeout': '10m' },
 };

@@ -55,6 +55,15 @@ export const PATROL_INPUTS = [
   'github-token',
   'state-file',
   'progress-regex',
+  'sync',
+  'sync-dest',
+  'sync-keep',
+  'sync-settle',
+  'sync-artifact',
+  'checkpoint-every',
+  'trusted-load-command',
+  'artifact-budget',
+  'retention-days',
 ] as const;
 
 export const COLLECT_INPUTS = [

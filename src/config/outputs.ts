@@ -16,6 +16,8 @@ export const OUTPUT_DOCS = {
     tick: 'the tick number, counted in the tick memory',
     entered: 'JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)',
     'status-url': 'the URL(s) of the sticky status comment(s) written on this tick',
+    synced:
+      'with sync: JSON object: run id → { newest (runner path of the newest verified checkpoint, or null), step, written_at, bad (a newer file that failed verification, or null), judged (files pulled and judged on this tick), moved (bytes pulled on this tick), error }',
   },
   collect: {
     verified: 'true when every file arrived complete and passed load-verification (VERIFIED.json written)',

@@ -3,6 +3,7 @@ import type { Inputs } from './connection.ts';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
 import { STATES, type State } from '../patrol/remediation.ts';
 import * as v from './values.ts';
+import { parseSync, type SyncConfig } from './sync.ts';
 
 export type ReportTo = { kind: 'pr' | 'issue'; number: number } | { kind: 'tracking-issue' };
 
@@ -21,6 +22,8 @@ export interface PatrolConfig {
   /** Names the status comment (`<!-- tether:status:<header> -->`); '' for the default one. */
   header: string;
   concurrency: number;
+  /** Checkpoints pulled and verified while runs train (`sync`), and the stale-checkpoint flag. */
+  sync: SyncConfig;
 }
 
 export function parseReportTo(raw: string | undefined): ReportTo | undefined {
@@ -81,5 +84,6 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     progressRegexes,
     reportTo,
     header: parseHeader(inputs['header']),
+    sync: parseSync(inputs),
   };
 }

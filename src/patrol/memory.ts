@@ -27,6 +27,18 @@ export interface RunMemory {
   teardown?: TeardownMark;
   /** A sweep's cells, by name: the same memory per cell (history kept shorter). */
   cells?: Record<string, RunMemory>;
+  /** What the patrol's checkpoint sync (`sync`) last knew of the run. */
+  sync?: SyncMemory;
+}
+
+/** The sync's standing of a run, as the status shows it: its newest verified checkpoint on the runner, and a newer bad one. */
+export interface SyncMemory {
+  newest: { path: string; cell: string | null; step: number | null; writtenAt: string; where: string; sha256: string; artifact?: string } | null;
+  /** The newest checkpoint judged, when it failed verification. */
+  bad: { path: string; cell: string | null; writtenAt: string; why: string } | null;
+  /** When the last sync ran (ISO), and why it stopped early, if it did. */
+  at: string;
+  error: string | null;
 }
 
 export interface TeardownMark {

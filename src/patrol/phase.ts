@@ -1,9 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConnection, parseKeySource, type Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
-import { parsePatrol } from '../config/patrol.ts';
+import { parsePatrol, type PatrolConfig } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
-import { mergeMemories, readMemory, type RunMemory, type TickMemory } from './memory.ts';
+import { mergeMemories, readMemory, type RunMemory, type SyncMemory, type TickMemory } from './memory.ts';
+import { join } from 'node:path';
+import { eachLimit } from '../util/pool.ts';
+import { FLAG_REMEDIATION, type State } from './remediation.ts';
+import type { TickResult } from './tick.ts';
+import type { RunSync } from '../sync/sync.ts';
+import { versionDir } from '../sync/plan.ts';
+import { runSyncDir } from '../sync/paths.ts';
 import { tick } from './tick.ts';
 import { summarize, summaryText } from './cells.ts';
 import { ESCALATE, renderPatrol, renderStatusForTerminal, stateText, statusMarker } from '../report/patrol.ts';
@@ -61,6 +68,8 @@ export interface PatrolDeps {
   mode?: 'markdown' | 'text';
   /** Where status and tick memory live besides the state file (`report-to`). */
   remote?: StatusStore | undefined;
+  /** Relative paths (`sync-dest`) resolve against this; default the current directory. */
+  workspace?: string;
 }
 
 /**
@@ -134,10 +143,11 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
         throw err;
       });
     },
-    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes },
+    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS },
     now,
     cfg.concurrency,
   );
+  const synced = cfg.sync.mode !== 'none' ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter) : null;
   for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
     const m = result.memory.runs[id];
     if (m) result.memory.runs[id] = { ...m, issue };
@@ -182,6 +192,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     ]),
   );
   reporter.output('states', JSON.stringify(states));
+  if (synced) reporter.output('synced', JSON.stringify(synced));
   reporter.output('escalate', String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output('tick', String(result.memory.tick));
   reporter.output('status-url', written.filter((w) => w.startsWith('http')).join('\n'));
@@ -212,4 +223,73 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
 function enteredNow(prev: RunMemory | undefined, now: RunMemory | undefined, v: { state: string; cls: string | null }): boolean {
   if (!prev) return true;
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
+}
+
+/** States whose checkpoints a sync pulls: the box answered and the run record is there. */
+const SYNCED: readonly State[] = ['launching', 'running', 'stalled', 'finished', 'failed', 'dead', 'rebooted', 'requeued'];
+
+/**
+ * The checkpoint sync after the tick (`sync`): per host at once, the runs the tick observed; each run's
+ * standing goes into its tick memory and its verdict (`bad-checkpoint`). One host's trouble is its runs' warning.
+ */
+async function syncAll(
+  cfg: PatrolConfig,
+  hosts: HostEntry[],
+  byName: Map<string, HostEntry & { cred: Credential }>,
+  result: TickResult,
+  workspace: string,
+  reporter: Reporter,
+): Promise<Record<string, unknown>> {
+  const { syncHost } = await import('../sync/phase.ts');
+  const out: Record<string, unknown> = {};
+  const warn = (m: string) => reporter.warn(m);
+  await eachLimit(hosts, cfg.concurrency, async (h) => {
+    const e = byName.get(h.name)!;
+    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    if (!runs.length) return;
+    const done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
+    const at = new Date().toISOString();
+    for (const [runId, r] of done) {
+      const m = result.memory.runs[runId];
+      const v = result.verdicts.find((x) => x.runId === runId);
+      if (!m || !v) continue;
+      if ('record' in r) {
+        m.sync = syncMemory(r, runSyncDir(cfg.sync, workspace, runId), at);
+        for (const j of r.judged)
+          reporter.info(
+            `sync: ${runId}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ''} ${j.status === 'verified' ? 'verified' : `failed verification: ${j.why}`}`,
+          );
+      } else m.sync = { ...(m.sync ?? { newest: null, bad: null }), at, error: r.error };
+      if (m.sync.error) reporter.warn(`sync: ${runId}: ${m.sync.error}`);
+      out[runId] = {
+        newest: m.sync.newest?.where ?? null,
+        step: m.sync.newest?.step ?? null,
+        written_at: m.sync.newest?.writtenAt ?? null,
+        bad: m.sync.bad?.path ?? null,
+        judged: 'record' in r ? r.judged.length : 0,
+        moved: 'record' in r ? r.moved : 0,
+        error: m.sync.error,
+      };
+      const bad = m.sync.bad !== null;
+      if (bad !== v.flags.includes('bad-checkpoint')) {
+        v.flags = bad ? [...v.flags, 'bad-checkpoint'] : v.flags.filter((f) => f !== 'bad-checkpoint');
+        v.remediation = bad ? `${v.remediation}; ${FLAG_REMEDIATION['bad-checkpoint']}` : v.remediation.replace(`; ${FLAG_REMEDIATION['bad-checkpoint']}`, '');
+      }
+    }
+  });
+  return out;
+}
+
+/** A run's sync standing for the tick memory: where its newest verified checkpoint is on the runner. */
+function syncMemory(r: RunSync, dir: string, at: string): SyncMemory {
+  const n = r.newest;
+  return {
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    bad:
+      r.bad && (!n || r.bad.mtime > n.mtime)
+        ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? 'failed verification' }
+        : null,
+    at,
+    error: r.error,
+  };
 }

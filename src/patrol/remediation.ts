@@ -16,7 +16,7 @@ export const STATES = [
   'torn-down',
 ] as const;
 export type State = (typeof STATES)[number];
-export const FLAGS = ['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle', 'fast-finish'] as const;
+export const FLAGS = ['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle', 'fast-finish', 'bad-checkpoint', 'checkpoint-stale'] as const;
 export type Flag = (typeof FLAGS)[number];
 
 const RESUME = 'relaunch the identical command with launch `resume: true` (never a blind retry of something else)';
@@ -63,4 +63,7 @@ export const FLAG_REMEDIATION: Record<Flag, string> = {
   'mem-pressure': 'cgroup memory > 90% of its limit: OOM risk',
   'gpu-idle': 'GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU',
   'fast-finish': 'finished in under half the expected duration: check that it did real work',
+  'bad-checkpoint':
+    'its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more',
+  'checkpoint-stale': 'no new checkpoint in 1.5× checkpoint-every: a box that dies now loses everything since the newest one',
 };

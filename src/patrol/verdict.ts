@@ -34,6 +34,8 @@ export interface Verdict {
 export interface AssessOptions {
   stallAfterS: number;
   progressRegexes?: RegExp[];
+  /** How often the run checkpoints (patrol `checkpoint-every`): a running run with none newer than 1.5× this is flagged. */
+  checkpointEveryS?: number | null;
 }
 
 export type Seen =
@@ -119,6 +121,13 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push('inode-pressure');
   if (host.memory.fraction !== null && host.memory.fraction > 0.9) flags.push('mem-pressure');
   if ((state === 'running' || state === 'stalled') && host.gpu.gpus.length > 0 && host.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push('gpu-idle');
+  if (opts.checkpointEveryS && state === 'running' && run.startedEpoch !== null) {
+    // Since the newest checkpoint of this attempt (an older one belongs to an attempt before it).
+    const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
+    if (host.now - ref > 1.5 * opts.checkpointEveryS) flags.push('checkpoint-stale');
+  }
+  // The sync's word stands until a sync says otherwise (a tick without one keeps it).
+  if (prev?.sync?.bad) flags.push('bad-checkpoint');
   if (state === 'finished' && run.expectedDurationS && marker && run.startedEpoch) {
     const took = Date.parse(marker.finishedAt) / 1000 - run.startedEpoch;
     if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push('fast-finish');
@@ -146,6 +155,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     epoch: progress.epoch,
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
+    ...(prev?.sync ? { sync: prev.sync } : {}),
   };
   const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -250,6 +260,7 @@ function notObserved(
     epoch: prev?.epoch ?? null,
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
+    ...(prev?.sync ? { sync: prev.sync } : {}),
   };
   const what = seen.kind === 'transport' ? 'unreachable' : 'unreadable';
   const verdict = remembered(runId, state, memory, {

@@ -27,9 +27,9 @@ export interface Manifest {
   cells?: string[];
 }
 
-const SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+export const SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 /** Names tether writes next to the pulled files: a box file may never be one of them (it could plant a proof). */
-const RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
+export const RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
 export const MANIFEST_FILES_MAX = 100_000;
 
 /**

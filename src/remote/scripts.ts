@@ -6,6 +6,7 @@ const lib = scriptText('lib.sh');
 /** The on-box scripts, as text. `wrapper` is written to the box; the rest run from stdin. */
 export const SCRIPTS = {
   audit: scriptText('audit.sh'),
+  checkpoints: scriptText('checkpoints.sh'),
   confirm: scriptText('confirm.sh'),
   launch: scriptText('launch.sh'),
   manifest: scriptText('manifest.sh'),

@@ -155,6 +155,11 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
   const notes = verdicts
     .filter((v) => v.state !== 'running' || v.flags.length || v.newSignature)
     .map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${esc(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
+  const synced = verdicts.flatMap((v) => {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    return line ? [`- 💾 **${code(v.runId)}** ${line}`] : [];
+  });
+  if (synced.length) notes.push('', ...synced);
   // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
   const tail = memoryBlock(fitMemory(memory, 24_000));
   let body = [...head, ...notes, ''].join('\n');
@@ -225,6 +230,10 @@ export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMem
   const notes = verdicts
     .filter((v) => v.state !== 'running' || v.flags.length)
     .map((v) => `- **${esc(v.runId)}**: ${esc(v.detail)}. **Do:** ${esc(v.remediation)}${esc(costLine(v, now))}`);
+  for (const v of verdicts) {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    if (line) notes.push(`- **${esc(v.runId)}**: ${line}`);
+  }
   const sweeps = verdicts.flatMap((v) => {
     if (!v.cells) return [];
     const { shown, hidden } = cellsToShow(v.cells);
@@ -255,4 +264,24 @@ export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMem
     ...(notes.length ? ['', ...notes] : []),
     ...sweeps,
   ].join('\n');
+}
+
+/**
+ * A run's synced checkpoint, for the status: "newest verified checkpoint: <file>, step <n>, <age>, <where>",
+ * then a newer one that failed verification, then why the last sync stopped. '' when nothing was synced. Pure.
+ */
+export function syncLine(s: RunMemory['sync'], now: Date): string {
+  if (!s) return '';
+  const ago = (iso: string) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1000))} ago`;
+  const cell = (c: string | null) => (c ? ` (cell ${code(c)})` : '');
+  const parts: string[] = [];
+  const n = s.newest;
+  if (n)
+    parts.push(
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : 'step unknown'}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ''}`,
+    );
+  else parts.push('no verified checkpoint synced yet');
+  if (s.bad) parts.push(`⚠️ newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${esc(s.bad.why, 300)}`);
+  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${esc(s.error, 300)}`);
+  return parts.join('; ');
 }

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,
+# never kills. Prints one JSON object.
+# Args: RUN_ROOT SETTLE_S. Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file
+# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME
+# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without
+# a hash when still the same size and mtime), then `end`.
+# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same
+# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.
+# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how
+# many newer files were still being written (unsettled) or were not a safe name (skipped).
+
+FILES_MAX=20000
+KEEP_MAX=16
+RUNS_MAX=64
+
+declare -A MODE KEEP KNOWN
+
+# The fastest sha256 here (openssl is ~4x sha256sum without SHA-NI); prints the hex digest of file $1.
+hash_one() {
+  local out
+  if command -v openssl >/dev/null 2>&1; then out=$(timeout 600 openssl dgst -sha256 -r -- "$1" 2>/dev/null); else out=$(timeout 600 sha256sum -- "$1" 2>/dev/null); fi
+  out=${out%% *}
+  [[ $out =~ ^[0-9a-f]{64}$ ]] && printf '%s' "$out"
+}
+
+# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 ('-': none),
+# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.
+pick() {
+  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0
+  local -a recs=()
+  while IFS= read -r -d '' rec; do
+    recs+=("$rec")
+    seen=$((seen + 1))
+    ((seen < FILES_MAX)) || break
+  done < <(glob_find "$workdir" "$globs")
+  ((${#recs[@]})) || return 0
+  # Newest first (mtime with its fraction, as find printed it).
+  mapfile -d '' -t recs < <(printf '%s\0' "${recs[@]}" | sort -z -t' ' -k1,1 -rn)
+  jv jc "$cell"
+  [ "$cell" = - ] && jc=null
+  for rec in "${recs[@]}"; do
+    ((n < quota)) || break
+    t=${rec%% *}
+    t=${t%.*}
+    rec=${rec#* }
+    size=${rec%% *}
+    path=${rec#* }
+    path=${path#./}
+    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue
+    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then
+      skipped=$((skipped + 1))
+      continue
+    fi
+    if ((t > NOW - SETTLE)); then
+      unsettled=$((unsettled + 1))
+      continue
+    fi
+    jv j "$path"
+    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then
+      sha=null
+    else
+      before="$size $t"
+      sha=$(cd "$workdir" && hash_one "$path") || sha=''
+      after=$(cd "$workdir" && stat -c '%s %Y' -- "$path" 2>/dev/null)
+      if [ -z "$sha" ] || [ "$before" != "$after" ]; then
+        unsettled=$((unsettled + 1))
+        continue
+      fi
+      sha="\"$sha\""
+    fi
+    ((first_file)) || out+=','
+    first_file=0
+    out+="{\"path\":$j,\"cell\":$jc,\"bytes\":$size,\"mtime\":$t,\"sha256\":$sha}"
+    n=$((n + 1))
+  done
+}
+
+main() {
+  local run_root key id a b c d k mode keep run_dir workdir globs c quota out first=1 first_file unsettled skipped jw nruns=0
+  local -a order=()
+  run_root=$(expand_home "$1")
+  SETTLE=$2
+  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5
+  while IFS=' ' read -r key id a b c d _; do
+    case $key in
+      end) break ;;
+      run)
+        # run RUN_ID MODE KEEP
+        mode=$a keep=$b
+        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi
+        ((nruns < RUNS_MAX)) || continue
+        [ -n "${MODE[$id]:-}" ] || order+=("$id")
+        nruns=$((nruns + 1))
+        MODE[$id]=$mode
+        ((keep > KEEP_MAX)) && keep=$KEEP_MAX
+        KEEP[$id]=$keep
+        ;;
+      known)
+        # known RUN_ID CELL BYTES MTIME PATH
+        k="$id|$a|$b|$c|$d"
+        KNOWN[$k]=1
+        ;;
+    esac
+  done
+  NOW=$(date +%s)
+  printf '{"now":%s,"runs":[' "$NOW"
+  for id in "${order[@]}"; do
+    run_dir=$run_root/$id
+    ((first)) || printf ','
+    first=0
+    if [ ! -f "$run_dir/spec.json" ]; then
+      printf '{"id":"%s","error":"no run record"}' "$id"
+      continue
+    fi
+    rd workdir "$run_dir/workdir"
+    expand_home_var workdir "$workdir"
+    rd globs "$run_dir/checkpoints"
+    quota=1
+    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}
+    out='' first_file=1 unsettled=0 skipped=0
+    if [ -f "$run_dir/cells.list" ]; then
+      # A sweep: each cell's own globs, each cell its own quota.
+      while IFS= read -r c; do
+        is_cell_name "$c" || continue
+        rd globs "$run_dir/cells/$c/checkpoints"
+        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"
+      done < <(head -n 512 "$run_dir/cells.list")
+    elif [ -n "$globs" ]; then
+      pick "$id" "$workdir" "$globs" - "$quota"
+    fi
+    jv jw "$workdir"
+    printf '{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s}' "$id" "$jw" "$out" "$unsettled" "$skipped"
+  done
+  printf ']}\n'
+}
+main "$@"; exit $?

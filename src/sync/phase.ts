@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runSyncDir } from './paths.ts';
+import type { ConnectionConfig } from '../config/connection.ts';
+import type { SyncConfig } from '../config/sync.ts';
+import { problemsText } from '../collect/decision.ts';
+import { fileSource } from '../collect/file-source.ts';
+import { trustedLoad } from '../collect/trusted-load.ts';
+import { verifyOne } from '../collect/verify-files.ts';
+import { listSettled, type BoxCheckpoint, type SyncRequest } from '../remote/checkpoints.ts';
+import { BoxDataError } from '../record/strict.ts';
+import { connect } from '../ssh/client.ts';
+import { TransportError } from '../ssh/errors.ts';
+import { knownHostsLine } from '../ssh/hostkey.ts';
+import type { Credential } from '../ssh/keys.ts';
+import { PullError, pullFiles, type PullTarget } from '../transfer/pull.ts';
+import { versionDir } from './plan.ts';
+import { emptyRecord, parseRecord, recordText, SYNC_RECORD, type SyncRecord } from './record.ts';
+import { syncRun, type RunSync } from './sync.ts';
+
+const STAGING = '.incoming';
+
+export interface HostToSync {
+  conn: ConnectionConfig;
+  cred: Credential;
+  runRoot: string;
+  /** The runs to sync on this host, each with the step its log showed this tick (for a file name without one). */
+  runs: Array<{ runId: string; stepHint: number | null }>;
+}
+
+/** Per run: what its sync did, or why it could not run this time (nothing recorded then). */
+export type HostSync = Map<string, RunSync | { error: string }>;
+
+/** The run's record, or a fresh one (with a warning) when it is missing or unreadable. */
+function readRecord(dir: string, runId: string, warn: (m: string) => void): SyncRecord {
+  const p = join(dir, SYNC_RECORD);
+  if (!existsSync(p)) return emptyRecord(runId);
+  try {
+    return parseRecord(readFileSync(p, 'utf8'), runId);
+  } catch (err) {
+    warn(`sync: ${p} is unreadable (${(err as Error).message}); starting a fresh record (files already here are kept, not listed)`);
+    return emptyRecord(runId);
+  }
+}
+
+function writeRecord(dir: string, r: SyncRecord): void {
+  const tmp = join(dir, `${SYNC_RECORD}.tmp`);
+  writeFileSync(tmp, recordText(r));
+  renameSync(tmp, join(dir, SYNC_RECORD));
+}
+
+/** Removes `dir` and its empty parents up to (not including) `stop`. */
+function pruneEmpty(dir: string, stop: string): void {
+  for (let d = dir; d.startsWith(`${stop}/`); d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (or gone): stop here
+    }
+  }
+}
+
+/** Staged versions no longer listed by the box (it rewrote or deleted the file before its pull finished). */
+function dropStale(dir: string, listed: BoxCheckpoint[]): void {
+  const staging = join(dir, STAGING);
+  if (!existsSync(staging)) return;
+  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f as { mtime: number; sha256: string })));
+  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync(join(staging, v), { recursive: true, force: true });
+}
+
+/**
+ * Syncs one host: one SSH round trip lists the settled checkpoints of all its runs (read-only), then each
+ * new file comes over the pinned OpenSSH pull into staging, is verified, and kept or discarded. Another
+ * host's trouble never reaches here; this host's (unreachable, unreadable answer) is each run's error.
+ */
+export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: string, warn: (m: string) => void): Promise<HostSync> {
+  const out: HostSync = new Map();
+  if (cfg.mode === 'none' || host.runs.length === 0) return out;
+  const dirs = new Map(host.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
+  const records = new Map(host.runs.map((r) => [r.runId, readRecord(dirs.get(r.runId)!, r.runId, warn)]));
+  const requests: SyncRequest[] = host.runs.map((r) => ({
+    runId: r.runId,
+    mode: cfg.mode as 'latest' | 'all',
+    keep: cfg.keep,
+    known: records.get(r.runId)!.entries.map((e) => ({ cell: e.cell, path: e.path, bytes: e.bytes, mtime: e.mtime })),
+  }));
+  let listing;
+  let target: PullTarget;
+  try {
+    const session = await connect({ ...host.conn, attempts: 1 }, host.cred);
+    try {
+      listing = await listSettled(session, host.runRoot, cfg.settleS, requests);
+      target = {
+        host: host.conn.host,
+        port: host.conn.port,
+        user: host.conn.user,
+        knownHostsLine: knownHostsLine(host.conn.host, host.conn.port, session.hostKey),
+        identity: 'privateKey' in host.cred ? { key: host.cred.privateKey } : { agent: host.cred.agent },
+        connectTimeoutS: Math.ceil(host.conn.connectTimeoutMs / 1000),
+        stallTimeoutS: 60,
+      };
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError || err instanceof BoxDataError)) throw err;
+    for (const r of host.runs) out.set(r.runId, { error: `the checkpoints could not be listed: ${err.message}` });
+    return out;
+  }
+  for (const r of host.runs) {
+    const listed = listing.runs.find((x) => x.id === r.runId);
+    if (!listed) {
+      out.set(r.runId, { error: 'the box did not list this run' });
+      continue;
+    }
+    if (listed.error !== null) {
+      out.set(r.runId, { error: `the box could not list its checkpoints: ${listed.error}` });
+      continue;
+    }
+    const dir = dirs.get(r.runId)!;
+    mkdirSync(dir, { recursive: true });
+    dropStale(dir, listed.files);
+    const staged = (f: BoxCheckpoint, v: string) => join(dir, STAGING, v, f.path);
+    const result = await syncRun(listed.files, listing.now, records.get(r.runId)!, cfg.keep, r.stepHint, {
+      pull: async (f, v) => {
+        try {
+          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join(dir, STAGING, v), { parallel: 1 });
+          return { moved: got.bytesThisRun };
+        } catch (err) {
+          if (err instanceof PullError) return { error: err.message, network: err.network };
+          throw err;
+        }
+      },
+      verify: async (f, v) => {
+        const src = await fileSource(staged(f, v));
+        try {
+          const res = await verifyOne(f.path, src);
+          if (!res.ok) return problemsText(res) || `not a valid ${res.format} file`;
+        } finally {
+          await src.close();
+        }
+        return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
+      },
+      promote: (f, v) => {
+        const final = join(dir, v, f.path);
+        mkdirSync(dirname(final), { recursive: true });
+        renameSync(staged(f, v), final);
+        pruneEmpty(dirname(staged(f, v)), dir);
+      },
+      discard: (f, v, isStaged) => {
+        const p = isStaged ? staged(f, v) : join(dir, v, f.path);
+        rmSync(p, { force: true });
+        pruneEmpty(dirname(p), dir);
+      },
+      now: () => new Date(),
+    });
+    writeRecord(dir, result.record);
+    out.set(r.runId, result);
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import type { BoxCheckpoint } from '../remote/checkpoints.ts';
+import { SYNC_ENTRIES_MAX, type SyncEntry, type SyncRecord } from './record.ts';
+
+/**
+ * What a sync does with what the box listed, given what the runner already holds: which files to pull,
+ * where each version lives, what to keep, and what the run's standing is. Pure.
+ */
+
+type Identity = Pick<BoxCheckpoint, 'path' | 'cell' | 'bytes' | 'mtime'>;
+
+/** The same file: path, cell, size and mtime all equal (what the box is told it need not hash again). */
+export function sameFile(a: Identity, b: Identity): boolean {
+  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
+}
+
+/** Listed files to pull: hashed by the box (new to it) and not already judged here as that same file. */
+export function toPull(files: BoxCheckpoint[], record: SyncRecord): Array<BoxCheckpoint & { sha256: string }> {
+  return files.filter(
+    (f): f is BoxCheckpoint & { sha256: string } => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256),
+  );
+}
+
+/**
+ * Where one version of a file lives under the run's sync directory: its own folder named by when it was
+ * written and its hash, so a checkpoint rewritten in place (last.pt) keeps its older verified versions.
+ */
+export function versionDir(f: { mtime: number; sha256: string }): string {
+  return `${new Date(f.mtime * 1000).toISOString().replace(/[-:]|\.\d+/g, '')}-${f.sha256.slice(0, 12)}`;
+}
+
+/** The training step a checkpoint holds, from its file name (`step_1200.pt`, `ckpt-300.safetensors`, `iter=40`). */
+export function stepFromName(path: string): number | null {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * The record after this sync's judgements: each judged file added (replacing an entry of the same file),
+ * then per cell only the newest `keep` verified versions stay; the older ones become `pruned` and are
+ * returned so their folders are deleted on the runner (never anything on the box). Newest first, bounded.
+ */
+export function judge(record: SyncRecord, judged: SyncEntry[], keep: number): { record: SyncRecord; prune: SyncEntry[] } {
+  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
+  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+  const kept = new Map<string, number>();
+  const prune: SyncEntry[] = [];
+  const entries = all.map((e) => {
+    if (e.status !== 'verified') return e;
+    const n = (kept.get(e.cell ?? '') ?? 0) + 1;
+    kept.set(e.cell ?? '', n);
+    if (n <= keep) return e;
+    prune.push(e);
+    return { ...e, status: 'pruned' as const };
+  });
+  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
+}
+
+/**
+ * Where the run stands: its newest verified checkpoint (over all cells) and, when the newest checkpoint
+ * it judged (in any cell) failed verification, that one: a newer bad file is news even while an older good
+ * one is kept.
+ */
+export function standing(record: SyncRecord): { newest: SyncEntry | null; bad: SyncEntry | null } {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const newest = byMtime.find((e) => e.status === 'verified') ?? null;
+  const cells = [...new Set(record.entries.map((e) => e.cell ?? ''))];
+  const bad = cells.map((c) => byMtime.find((e) => (e.cell ?? '') === c && e.status !== 'pruned')).find((e) => e?.status === 'bad') ?? null;
+  return { newest, bad };
+}

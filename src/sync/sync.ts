@@ -1,0 +1,81 @@
+import type { BoxCheckpoint } from '../remote/checkpoints.ts';
+import { judge, standing, stepFromName, toPull, versionDir } from './plan.ts';
+import type { SyncEntry, SyncRecord } from './record.ts';
+
+/** Everything one run's sync does to the world, handed in: the pull, the verifier, the runner's disk. */
+export interface SyncDeps {
+  /**
+   * Pulls one file into its staging folder (`.incoming/<version>/<path>`, resumable): the bytes it moved when
+   * it arrived whole with the listed hash; else why not, and whether the box stopped answering (then no other
+   * file is tried).
+   */
+  pull(file: BoxCheckpoint & { sha256: string }, version: string): Promise<{ moved: number } | { error: string; network: boolean }>;
+  /** Verifies the staged file as collect does (structure, NaN/Inf, the trusted loader): null when it passed, else why not. */
+  verify(file: BoxCheckpoint, version: string): Promise<string | null>;
+  /** Moves a verified file from staging to its place (`<version>/<path>`). */
+  promote(file: BoxCheckpoint, version: string): void;
+  /** Deletes one version of a file on the runner: a staged one that failed, or a kept one past `keep` (and its folders once empty). */
+  discard(file: BoxCheckpoint, version: string, staged: boolean): void;
+  now(): Date;
+}
+
+export interface RunSync {
+  record: SyncRecord;
+  /** Files pulled and judged this time, and the bytes that crossed the wire for them (a resumed file: only the rest). */
+  judged: SyncEntry[];
+  moved: number;
+  newest: SyncEntry | null;
+  bad: SyncEntry | null;
+  /** Why this sync stopped early (the files judged before it still count), or null. */
+  error: string | null;
+}
+
+/**
+ * One run's sync: pull each new settled file (newest first), verify it, keep it or discard it, then keep the
+ * newest `keep` verified versions per cell. A file is recorded `verified` only after it arrived whole with the
+ * box's hash and passed verification; a file that could not be pulled is not recorded at all (its partial
+ * bytes resume on the next sync). `boxNow` is the box's clock when it listed (for when a file was written).
+ */
+export async function syncRun(
+  files: BoxCheckpoint[],
+  boxNow: number,
+  record: SyncRecord,
+  keep: number,
+  stepHint: number | null,
+  deps: SyncDeps,
+): Promise<RunSync> {
+  const judged: SyncEntry[] = [];
+  let moved = 0;
+  let error: string | null = null;
+  for (const f of toPull(files, record).sort((a, b) => b.mtime - a.mtime)) {
+    const version = versionDir(f);
+    const got = await deps.pull(f, version);
+    if ('error' in got) {
+      error = got.error;
+      if (got.network) break;
+      continue;
+    }
+    moved += got.moved;
+    const why = await deps.verify(f, version);
+    const now = deps.now();
+    // The box's clock may be off: when it wrote the file is its age on the box, taken back from now.
+    const writtenAt = new Date(now.getTime() - Math.max(0, boxNow - f.mtime) * 1000).toISOString();
+    judged.push({
+      path: f.path,
+      cell: f.cell,
+      bytes: f.bytes,
+      mtime: f.mtime,
+      sha256: f.sha256,
+      status: why === null ? 'verified' : 'bad',
+      why,
+      syncedAt: now.toISOString(),
+      writtenAt,
+      step: stepFromName(f.path) ?? stepHint,
+    });
+    if (why === null) deps.promote(f, version);
+    else deps.discard(f, version, true);
+  }
+  const next = judge(record, judged, keep);
+  for (const p of next.prune) deps.discard(p, versionDir(p), false);
+  return { record: next.record, judged, moved, ...standing(next.record), error };
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPhase } from '../../src/launch/phase.ts';
+import { patrolPhase } from '../../src/patrol/phase.ts';
+import { probeHost } from '../../src/remote/probe.ts';
+import { versionDir } from '../../src/sync/plan.ts';
+import { createBox, type Box } from '../harness/box.ts';
+import { captureReporter } from '../harness/reporter.ts';
+import { waitFor } from '../harness/sh.ts';
+
+/**
+ * `sync` on patrol ticks against a real box and a real PyTorch job: each checkpoint the job writes is pulled,
+ * verified and kept on the runner while the job trains; a NaN checkpoint is flagged and never the newest good
+ * one; a box that goes dark for good leaves the runner with its last verified checkpoint.
+ */
+
+// Writes checkpoint i when the test drops go/<i> (go/<i>.nan: with a NaN in it), so every tick sees a known state.
+const TRAIN = `import os, sys, time, torch
+os.makedirs('ck', exist_ok=True)
+for i in range(1, 40):
+    while not os.path.exists(f'go/{i}'):
+        if not os.path.isdir('go'): sys.exit(0)
+        time.sleep(0.1)
+    w = torch.randn(20000)
+    if os.path.exists(f'go/{i}.nan'): w[7] = float('nan')
+    torch.save({'w': w, 'step': i}, f'ck/step_{i}.pt')
+    print(f'step {i} loss {1.0 / i:.4f}', flush=True)
+`;
+
+let box: Box;
+let dest: string;
+const state = `/tmp/tether-ckpt-sync-state-${process.pid}.md`;
+beforeAll(async () => {
+  box = await createBox();
+  dest = mkdtempSync(join(tmpdir(), 'tether-sync-dest-'));
+});
+afterAll(() => {
+  for (const id of ['cs-1', 'cs-2']) rmSync(`${box?.home}/w-${id}/go`, { recursive: true, force: true }); // the jobs see no go/ and stop
+  box?.destroy();
+  rmSync(dest, { recursive: true, force: true });
+  rmSync(state, { force: true });
+});
+
+/** Each run's own workdir (its own job, its own go/ files). */
+const W = (id: string) => `${box.home}/w-${id}`;
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+
+async function launch(id: string) {
+  mkdirSync(`${W(id)}/go`, { recursive: true });
+  writeFileSync(`${W(id)}/train.py`, TRAIN);
+  const r = captureReporter();
+  const code = await launchPhase(
+    box.inputs({
+      'run-id': id,
+      command: '/usr/bin/python3 -u train.py',
+      workdir: `~/w-${id}`,
+      audit: 'false',
+      'confirm-timeout': '1',
+      'run-file': `/tmp/tether-${process.pid}-${id}.json`,
+      checkpoints: 'ck/*.pt',
+    }),
+    {},
+    r,
+    '/tmp',
+  );
+  rmSync(`/tmp/tether-${process.pid}-${id}.json`, { force: true });
+  expect(code, r.errors.join('\n')).toBe(0);
+}
+
+/** Lets the job write checkpoint i, and waits until it is on disk and settled (older than sync-settle). */
+async function checkpoint(id: string, i: number, opts: { nan?: boolean } = {}) {
+  if (opts.nan) writeFileSync(`${W(id)}/go/${i}.nan`, '');
+  writeFileSync(`${W(id)}/go/${i}`, '');
+  const p = `${W(id)}/ck/step_${i}.pt`;
+  await waitFor(`checkpoint ${i}`, () => existsSync(p) && statSync(p).size > 80_000, 30_000, 50);
+  await waitFor(`checkpoint ${i} to settle`, () => Date.now() - statSync(p).mtimeMs > 2100, 5000, 100);
+}
+
+type Synced = Record<string, { newest: string | null; step: number | null; bad: string | null; judged: number; moved: number; error: string | null }>;
+
+async function tick(id: string, extra: Record<string, string> = {}) {
+  const r = captureReporter();
+  const code = await patrolPhase(
+    box.inputs({
+      'run-ids': id,
+      'stall-after': '10m',
+      'connect-timeout': '2',
+      'state-file': state,
+      sync: 'latest',
+      'sync-dest': dest,
+      'sync-settle': '1s',
+      ...extra,
+    }),
+    {},
+    r,
+    { probe: probeHost, workspace: '/' },
+  );
+  return {
+    code,
+    r,
+    states: JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string; flags: string[] }>,
+    synced: JSON.parse(r.outputs['synced'] ?? '{}') as Synced,
+    body: readFileSync(state, 'utf8'),
+  };
+}
+
+/** The versions kept on the runner for run `id` (folders other than staging). */
+const versions = (id: string) =>
+  existsSync(join(dest, id))
+    ? readdirSync(join(dest, id))
+        .filter((n) => n !== 'sync.json' && n !== '.incoming')
+        .sort()
+    : [];
+
+describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
+  it('each new checkpoint arrives verified; unchanged runs move 0 bytes; keep prunes on the runner only; a NaN checkpoint is flagged; a dark box leaves the last good one', async () => {
+    const ID = 'cs-1';
+    await launch(ID);
+    await checkpoint(ID, 1);
+    let t = await tick('cs-1');
+    expect(t.synced['cs-1']).toMatchObject({ step: 1, judged: 1, bad: null, error: null });
+    const first = t.synced['cs-1']!.newest!;
+    expect(first).toMatch(/\/cs-1\/\d{8}T\d{6}Z-[0-9a-f]{12}\/ck\/step_1\.pt$/);
+    expect(sha(first)).toBe(sha(`${W(ID)}/ck/step_1.pt`));
+    expect(t.synced['cs-1']!.moved).toBe(statSync(`${W(ID)}/ck/step_1.pt`).size);
+    expect(t.body).toMatch(/newest verified checkpoint: `ck\/step_1\.pt`, step 1, written \d+ s ago, on the runner at `/);
+
+    // Nothing new: nothing hashed twice on the box, nothing pulled.
+    t = await tick('cs-1');
+    expect(t.synced['cs-1']).toMatchObject({ judged: 0, moved: 0, step: 1 });
+
+    // Two checkpoints between ticks: latest pulls only the newest; the older one is never fetched.
+    await checkpoint(ID, 2);
+    await checkpoint(ID, 3);
+    t = await tick('cs-1');
+    expect(t.synced['cs-1']).toMatchObject({ judged: 1, step: 3 });
+    expect(versions('cs-1')).toHaveLength(2);
+
+    // A NaN in the newest checkpoint: flagged, and the newest good one stays step 3.
+    await checkpoint(ID, 4, { nan: true });
+    t = await tick('cs-1');
+    expect(t.synced['cs-1']).toMatchObject({ judged: 1, step: 3, bad: 'ck/step_4.pt' });
+    expect(t.states['cs-1']!.flags).toContain('bad-checkpoint');
+    expect(t.body).toMatch(/newer `ck\/step_4\.pt` \(written \d+ s ago\) failed verification: 1 NaN\/Inf in w/);
+    expect(existsSync(join(dest, 'cs-1', '.incoming'))).toBe(false); // the bad bytes are not kept
+    // The flag stays while nothing newer is judged (it is not re-pulled).
+    t = await tick('cs-1');
+    expect(t.synced['cs-1']).toMatchObject({ judged: 0, moved: 0, bad: 'ck/step_4.pt' });
+    expect(t.states['cs-1']!.flags).toContain('bad-checkpoint');
+
+    // A good one after it clears the flag; keep 2 deletes the oldest version on the runner, never on the box.
+    await checkpoint(ID, 5);
+    t = await tick('cs-1');
+    expect(t.synced['cs-1']).toMatchObject({ step: 5, bad: null });
+    expect(t.states['cs-1']!.flags).not.toContain('bad-checkpoint');
+    expect(versions('cs-1')).toHaveLength(2);
+    expect(existsSync(first)).toBe(false);
+    expect(existsSync(`${W(ID)}/ck/step_1.pt`)).toBe(true);
+    const last = t.synced['cs-1']!.newest!;
+    const record = JSON.parse(readFileSync(join(dest, 'cs-1', 'sync.json'), 'utf8')) as { entries: Array<{ path: string; status: string }> };
+    expect(Object.fromEntries(record.entries.map((e) => [e.path, e.status]))).toEqual({
+      'ck/step_5.pt': 'verified',
+      'ck/step_4.pt': 'bad',
+      'ck/step_3.pt': 'verified',
+      'ck/step_1.pt': 'pruned',
+    });
+
+    // The post-mortem: the box goes dark for good. The runner keeps the last verified checkpoint, and the
+    // status says which it is and when it was written.
+    box.blackhole();
+    try {
+      t = await tick('cs-1');
+      expect(t.states['cs-1']!.state).toBe('unreachable');
+      expect(t.synced['cs-1']).toBeUndefined();
+      expect(sha(last)).toBe(sha(`${W(ID)}/ck/step_5.pt`));
+      expect(t.body).toMatch(/newest verified checkpoint: `ck\/step_5\.pt`, step 5, written \d+ s ago/);
+    } finally {
+      box.clearFirewall();
+    }
+  }, 180_000);
+
+  it('a partial file left by a sync that was cut off resumes (only the rest crosses); damaged partial bytes are never verified', async () => {
+    const ID = 'cs-2';
+    await launch(ID);
+    await checkpoint(ID, 1);
+    const box1 = `${W(ID)}/ck/step_1.pt`;
+    const size = statSync(box1).size;
+    const mtime = Math.floor(statSync(box1).mtimeMs / 1000);
+    const staged = join(dest, 'cs-2', '.incoming', versionDir({ mtime, sha256: sha(box1) }), 'ck');
+    mkdirSync(staged, { recursive: true });
+    writeFileSync(join(staged, 'step_1.pt.part'), readFileSync(box1).subarray(0, 30_000));
+    let t = await tick('cs-2');
+    expect(t.synced['cs-2']).toMatchObject({ judged: 1, moved: size - 30_000, step: 1 });
+    expect(sha(t.synced['cs-2']!.newest!)).toBe(sha(box1));
+
+    // A partial whose bytes are not the file's: the hash over the whole file disagrees, nothing is verified,
+    // and the next tick pulls it whole.
+    await checkpoint(ID, 2);
+    const box2 = `${W(ID)}/ck/step_2.pt`;
+    const v2 = join(dest, 'cs-2', '.incoming', versionDir({ mtime: Math.floor(statSync(box2).mtimeMs / 1000), sha256: sha(box2) }), 'ck');
+    mkdirSync(v2, { recursive: true });
+    writeFileSync(join(v2, 'step_2.pt.part'), Buffer.alloc(30_000, 0x41));
+    t = await tick('cs-2');
+    expect(t.synced['cs-2']).toMatchObject({ judged: 0, step: 1 });
+    expect(t.synced['cs-2']!.error).toMatch(/changed on the box since the manifest/);
+    t = await tick('cs-2');
+    expect(t.synced['cs-2']).toMatchObject({ judged: 1, step: 2, moved: statSync(box2).size, error: null });
+  }, 120_000);
+});
