@@ -88,6 +88,7 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
         mode: ports.statusMode,
         remote: ports.statusStore?.(inputs, reporter),
         workspace: ports.workspace,
+        artifacts: ports.artifacts?.(),
       }),
   },
   collect: {

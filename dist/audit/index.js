@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-4ZSUMDTR.js";
+} from "../chunks/chunk-LBZ33MVQ.js";
 import "../chunks/chunk-GYBZ2CHN.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-AYX6ZOUL.js";

@@ -32250,6 +32250,16 @@ var init_pool = __esm({
   }
 });
 
+// src/report/bytes.ts
+function human2(b) {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+}
+var init_bytes = __esm({
+  "src/report/bytes.ts"() {
+    "use strict";
+  }
+});
+
 // src/record/manifest.ts
 function parseManifest(raw, runId2) {
   const m = obj(raw, "manifest");
@@ -33270,6 +33280,9 @@ function syncLine(s, now) {
   else parts.push("no verified checkpoint synced yet");
   if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
   if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
+  const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
+  if (older.length)
+    parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
   return parts.join("; ");
 }
 var ICON, ESCALATE, BODY_MAX, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
@@ -33279,6 +33292,7 @@ var init_patrol2 = __esm({
     init_memory();
     init_markdown();
     init_terminal_markdown();
+    init_bytes();
     init_cells2();
     ICON = {
       queued: "\u23F3",
@@ -35047,6 +35061,8 @@ function pick2(memory, ids) {
 async function patrolPhase(inputs, env, reporter, deps) {
   const { probe, mode = "markdown", remote } = deps;
   const cfg = parsePatrol(inputs);
+  const noUpload = deps.artifacts ? deps.artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the patrol action";
+  if (cfg.sync.artifact && noUpload) throw new InputError("sync-artifact", `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
   let refused = [];
   let hosts;
@@ -35109,7 +35125,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
     now,
     cfg.concurrency
   );
-  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter) : null;
+  const uploader = cfg.sync.artifact ? deps.artifacts : void 0;
+  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter, uploader) : null;
   for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
     const m = result.memory.runs[id];
     if (m) result.memory.runs[id] = { ...m, issue };
@@ -35176,7 +35193,7 @@ function enteredNow(prev, now, v) {
   if (!prev) return true;
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
-async function syncAll(cfg, hosts, byName, result, workspace, reporter) {
+async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
   const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase2(), phase_exports2));
   const out = {};
   const warn = (m) => reporter.warn(m);
@@ -35191,7 +35208,8 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter) {
       const v = result.verdicts.find((x) => x.runId === runId2);
       if (!m || !v) continue;
       if ("record" in r) {
-        m.sync = syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at);
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
+        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
         for (const j of r.judged)
           reporter.info(
             `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
@@ -35203,6 +35221,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter) {
         step: m.sync.newest?.step ?? null,
         written_at: m.sync.newest?.writtenAt ?? null,
         bad: m.sync.bad?.path ?? null,
+        artifact: m.sync.newest?.artifact ?? null,
         judged: "record" in r ? r.judged.length : 0,
         moved: "record" in r ? r.moved : 0,
         error: m.sync.error
@@ -35225,7 +35244,28 @@ function syncMemory(r, dir, at) {
     error: r.error
   };
 }
-var SYNCED;
+async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
+  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
+  const had = s.artifacts ?? [];
+  if (had.some((a) => a.name === name)) {
+    if (s.newest) s.newest.artifact = name;
+    return;
+  }
+  const older = had.reduce((sum2, a) => sum2 + a.bytes, 0);
+  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
+    reporter.warn(
+      `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
+    );
+  try {
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join4(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
+    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
+    if (s.newest) s.newest.artifact = name;
+  } catch (err) {
+    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
+  }
+}
+var SYNCED, SYNC_ARTIFACTS_MAX;
 var init_phase3 = __esm({
   "src/patrol/phase.ts"() {
     "use strict";
@@ -35236,6 +35276,7 @@ var init_phase3 = __esm({
     init_memory();
     init_pool();
     init_remediation();
+    init_bytes();
     init_plan();
     init_paths();
     init_tick();
@@ -35244,6 +35285,7 @@ var init_phase3 = __esm({
     init_keys();
     init_errors2();
     SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
+    SYNC_ARTIFACTS_MAX = 8;
   }
 });
 
@@ -35504,16 +35546,6 @@ var init_manifest2 = __esm({
     "use strict";
     init_manifest();
     init_invoke();
-  }
-});
-
-// src/report/bytes.ts
-function human2(b) {
-  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
-}
-var init_bytes = __esm({
-  "src/report/bytes.ts"() {
-    "use strict";
   }
 });
 
@@ -36908,7 +36940,8 @@ var PHASES = {
       registered: (await Promise.resolve().then(() => (init_hosts(), hosts_exports))).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
-      workspace: ports.workspace
+      workspace: ports.workspace,
+      artifacts: ports.artifacts?.()
     })
   },
   collect: {

@@ -39,6 +39,8 @@ export interface SyncMemory {
   /** When the last sync ran (ISO), and why it stopped early, if it did. */
   at: string;
   error: string | null;
+  /** Sync artifacts tether uploaded for the run (`sync-artifact`), newest first: the older ones are the user's to prune. */
+  artifacts?: Array<{ name: string; bytes: number; at: string }>;
 }
 
 export interface TeardownMark {

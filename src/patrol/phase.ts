@@ -9,6 +9,9 @@ import { eachLimit } from '../util/pool.ts';
 import { FLAG_REMEDIATION, type State } from './remediation.ts';
 import type { TickResult } from './tick.ts';
 import type { RunSync } from '../sync/sync.ts';
+import type { SyncEntry } from '../sync/record.ts';
+import type { ArtifactUploader } from '../collect/artifacts.ts';
+import { human } from '../report/bytes.ts';
 import { versionDir } from '../sync/plan.ts';
 import { runSyncDir } from '../sync/paths.ts';
 import { tick } from './tick.ts';
@@ -70,6 +73,8 @@ export interface PatrolDeps {
   remote?: StatusStore | undefined;
   /** Relative paths (`sync-dest`) resolve against this; default the current directory. */
   workspace?: string;
+  /** The artifact service (`sync-artifact`), when there is one. */
+  artifacts?: ArtifactUploader | undefined;
 }
 
 /**
@@ -81,6 +86,9 @@ export interface PatrolDeps {
 export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, deps: PatrolDeps): Promise<number> {
   const { probe, mode = 'markdown', remote } = deps;
   const cfg = parsePatrol(inputs);
+  // Decided before anything touches a box: an artifact upload that cannot work is an input error.
+  const noUpload = deps.artifacts ? deps.artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the patrol action';
+  if (cfg.sync.artifact && noUpload) throw new InputError('sync-artifact', `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   let refused: string[] = [];
   let hosts: HostEntry[];
@@ -147,7 +155,8 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     now,
     cfg.concurrency,
   );
-  const synced = cfg.sync.mode !== 'none' ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter) : null;
+  const uploader = cfg.sync.artifact ? deps.artifacts : undefined;
+  const synced = cfg.sync.mode !== 'none' ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter, uploader) : null;
   for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
     const m = result.memory.runs[id];
     if (m) result.memory.runs[id] = { ...m, issue };
@@ -239,6 +248,7 @@ async function syncAll(
   result: TickResult,
   workspace: string,
   reporter: Reporter,
+  uploader: ArtifactUploader | undefined,
 ): Promise<Record<string, unknown>> {
   const { syncHost } = await import('../sync/phase.ts');
   const out: Record<string, unknown> = {};
@@ -254,7 +264,8 @@ async function syncAll(
       const v = result.verdicts.find((x) => x.runId === runId);
       if (!m || !v) continue;
       if ('record' in r) {
-        m.sync = syncMemory(r, runSyncDir(cfg.sync, workspace, runId), at);
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId), at), ...(m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {}) };
+        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId, r.newest, runSyncDir(cfg.sync, workspace, runId), m.sync, reporter);
         for (const j of r.judged)
           reporter.info(
             `sync: ${runId}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ''} ${j.status === 'verified' ? 'verified' : `failed verification: ${j.why}`}`,
@@ -266,6 +277,7 @@ async function syncAll(
         step: m.sync.newest?.step ?? null,
         written_at: m.sync.newest?.writtenAt ?? null,
         bad: m.sync.bad?.path ?? null,
+        artifact: m.sync.newest?.artifact ?? null,
         judged: 'record' in r ? r.judged.length : 0,
         moved: 'record' in r ? r.moved : 0,
         error: m.sync.error,
@@ -292,4 +304,43 @@ function syncMemory(r: RunSync, dir: string, at: string): SyncMemory {
     at,
     error: r.error,
   };
+}
+
+/** Sync artifacts remembered per run (the newest first). */
+const SYNC_ARTIFACTS_MAX = 8;
+
+/**
+ * Uploads the run's newest verified checkpoint as `tether-sync-<run>-<sha256[:12]>` unless that one was
+ * uploaded already (named by content: one artifact per checkpoint, not one per tick). Older sync artifacts
+ * of the run are reported with their sizes; deleting them is the user's call. A failed upload is a warning:
+ * the checkpoint stays on the runner.
+ */
+async function uploadNewest(
+  uploader: ArtifactUploader,
+  cfg: PatrolConfig,
+  runId: string,
+  n: SyncEntry,
+  dir: string,
+  s: SyncMemory,
+  reporter: Reporter,
+): Promise<void> {
+  const name = `tether-sync-${runId}-${n.sha256.slice(0, 12)}`;
+  const had = s.artifacts ?? [];
+  if (had.some((a) => a.name === name)) {
+    if (s.newest) s.newest.artifact = name;
+    return;
+  }
+  const older = had.reduce((sum, a) => sum + a.bytes, 0);
+  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
+    reporter.warn(
+      `sync: ${runId}: its sync artifacts come to ${human(older + n.bytes)} with this one, over the artifact-budget of ${human(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human(a.bytes)})`).join(', ')}`,
+    );
+  try {
+    const u = await uploader.upload({ kind: 'checkpoints', name, root: join(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    reporter.info(`sync: ${runId}: uploaded artifact ${u.name} (id ${u.id}, ${human(u.size)})${u.reused ? ', kept from earlier in this workflow run' : ''}`);
+    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
+    if (s.newest) s.newest.artifact = name;
+  } catch (err) {
+    reporter.warn(`sync: ${runId}: the newest checkpoint was not uploaded (${(err as Error).message}); it stays on the runner`);
+  }
 }

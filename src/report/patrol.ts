@@ -3,6 +3,7 @@ import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
 import { code, inert as esc } from './markdown.ts';
 import { sparkline } from './terminal-markdown.ts';
+import { human } from './bytes.ts';
 import { summarize, summaryText, type CellVerdict } from '../patrol/cells.ts';
 
 export type HostVerdict = Verdict & { host: string; hourlyPrice?: number | null };
@@ -283,5 +284,8 @@ export function syncLine(s: RunMemory['sync'], now: Date): string {
   else parts.push('no verified checkpoint synced yet');
   if (s.bad) parts.push(`⚠️ newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${esc(s.bad.why, 300)}`);
   if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${esc(s.error, 300)}`);
+  const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
+  if (older.length)
+    parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human(a.bytes)}`).join(', ')}`);
   return parts.join('; ');
 }

@@ -10,6 +10,8 @@ import { versionDir } from '../../src/sync/plan.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';
 import { waitFor } from '../harness/sh.ts';
+import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
+import { ArtifactDouble } from '../harness/artifact-double.ts';
 
 /**
  * `sync` on patrol ticks against a real box and a real PyTorch job: each checkpoint the job writes is pulled,
@@ -38,7 +40,7 @@ beforeAll(async () => {
   dest = mkdtempSync(join(tmpdir(), 'tether-sync-dest-'));
 });
 afterAll(() => {
-  for (const id of ['cs-1', 'cs-2']) rmSync(`${box?.home}/w-${id}/go`, { recursive: true, force: true }); // the jobs see no go/ and stop
+  for (const id of ['cs-1', 'cs-2', 'cs-3']) rmSync(`${box?.home}/w-${id}/go`, { recursive: true, force: true }); // the jobs see no go/ and stop
   box?.destroy();
   rmSync(dest, { recursive: true, force: true });
   rmSync(state, { force: true });
@@ -168,6 +170,10 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
       'ck/step_1.pt': 'pruned',
     });
 
+    // A sync is never a proof for teardown: nothing under sync-dest is named like collect's records.
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [e.name]));
+    expect(walk(dest).filter((n) => /^(verified|manifest)\.json$/i.test(n))).toEqual([]);
+
     // The post-mortem: the box goes dark for good. The runner keeps the last verified checkpoint, and the
     // status says which it is and when it was written.
     box.blackhole();
@@ -208,5 +214,54 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
     expect(t.synced['cs-2']!.error).toMatch(/changed on the box since the manifest/);
     t = await tick('cs-2');
     expect(t.synced['cs-2']).toMatchObject({ judged: 1, step: 2, moved: statSync(box2).size, error: null });
+  }, 120_000);
+
+  it('sync-artifact, through the built action: one artifact per new checkpoint (named by run and content), none for an unchanged one; older ones listed with their size', async () => {
+    const ID = 'cs-3';
+    await launch(ID);
+    await checkpoint(ID, 1);
+    const svc = new ArtifactDouble();
+    await svc.start();
+    const stateFile = `/tmp/tether-ckpt-sync-art-${process.pid}.md`;
+    try {
+      const tickAction = async (workflowRun: string) => {
+        const r = await runBuiltAction(
+          'patrol',
+          box.inputs({
+            'run-ids': ID,
+            'state-file': stateFile,
+            sync: 'latest',
+            'sync-dest': dest,
+            'sync-settle': '1s',
+            'sync-artifact': 'true',
+            'retention-days': '2',
+          }),
+          svc.env(workflowRun, 'job-patrol'),
+        );
+        removeWorkspace(r);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        return { r, synced: JSON.parse(r.outputs['synced'] ?? '{}')[ID] as { artifact: string | null; newest: string } };
+      };
+      const one = await tickAction('run-11');
+      const name1 = `tether-sync-${ID}-${sha(`${W(ID)}/ck/step_1.pt`).slice(0, 12)}`;
+      expect(one.synced.artifact).toBe(name1);
+      expect(svc.finalized().map((a) => a.name)).toEqual([name1]);
+      expect(one.r.summary).toContain(`artifact \`${name1}\``);
+      // The next cron tick (another workflow run) with nothing new uploads nothing.
+      const two = await tickAction('run-12');
+      expect(two.synced.artifact).toBe(name1);
+      expect(svc.finalized()).toHaveLength(1);
+      await checkpoint(ID, 2);
+      const three = await tickAction('run-13');
+      const name2 = `tether-sync-${ID}-${sha(`${W(ID)}/ck/step_2.pt`).slice(0, 12)}`;
+      expect(three.synced.artifact).toBe(name2);
+      expect(svc.finalized().map((a) => a.name)).toEqual([name1, name2]);
+      expect(three.r.summary).toMatch(new RegExp(`older sync artifacts \\(yours to delete when no longer needed\\): \`${name1}\` \\d+\\.\\d kB`));
+      // The artifact holds exactly the verified checkpoint.
+      expect(svc.finalized(name2)[0]!.bytes!.includes(readFileSync(`${W(ID)}/ck/step_2.pt`))).toBe(true);
+    } finally {
+      await svc.stop();
+      rmSync(stateFile, { force: true });
+    }
   }, 120_000);
 });

@@ -21,7 +21,10 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-E22A4W7P.js";
+} from "./chunk-2G6MWRQ2.js";
+import {
+  human
+} from "./chunk-XUWSLT73.js";
 import {
   loadCredential
 } from "./chunk-NZEUSQSM.js";
@@ -7556,6 +7559,8 @@ function pick(memory, ids) {
 async function patrolPhase(inputs, env, reporter, deps) {
   const { probe, mode = "markdown", remote } = deps;
   const cfg = parsePatrol(inputs);
+  const noUpload = deps.artifacts ? deps.artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the patrol action";
+  if (cfg.sync.artifact && noUpload) throw new InputError("sync-artifact", `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
   let refused = [];
   let hosts;
@@ -7618,7 +7623,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
     now,
     cfg.concurrency
   );
-  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter) : null;
+  const uploader = cfg.sync.artifact ? deps.artifacts : void 0;
+  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter, uploader) : null;
   for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
     const m = result.memory.runs[id];
     if (m) result.memory.runs[id] = { ...m, issue };
@@ -7686,7 +7692,7 @@ function enteredNow(prev, now, v) {
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
-async function syncAll(cfg, hosts, byName, result, workspace, reporter) {
+async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
   const { syncHost } = await import("./phase-WXTJ74GM.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
@@ -7701,7 +7707,8 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter) {
       const v = result.verdicts.find((x) => x.runId === runId2);
       if (!m || !v) continue;
       if ("record" in r) {
-        m.sync = syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at);
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
+        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
         for (const j of r.judged)
           reporter.info(
             `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
@@ -7713,6 +7720,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter) {
         step: m.sync.newest?.step ?? null,
         written_at: m.sync.newest?.writtenAt ?? null,
         bad: m.sync.bad?.path ?? null,
+        artifact: m.sync.newest?.artifact ?? null,
         judged: "record" in r ? r.judged.length : 0,
         moved: "record" in r ? r.moved : 0,
         error: m.sync.error
@@ -7734,6 +7742,28 @@ function syncMemory(r, dir, at) {
     at,
     error: r.error
   };
+}
+var SYNC_ARTIFACTS_MAX = 8;
+async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
+  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
+  const had = s.artifacts ?? [];
+  if (had.some((a) => a.name === name)) {
+    if (s.newest) s.newest.artifact = name;
+    return;
+  }
+  const older = had.reduce((sum, a) => sum + a.bytes, 0);
+  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
+    reporter.warn(
+      `sync: ${runId2}: its sync artifacts come to ${human(older + n.bytes)} with this one, over the artifact-budget of ${human(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human(a.bytes)})`).join(", ")}`
+    );
+  try {
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
+    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
+    if (s.newest) s.newest.artifact = name;
+  } catch (err) {
+    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
+  }
 }
 export {
   fileStore,

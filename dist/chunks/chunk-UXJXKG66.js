@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  human
+} from "./chunk-XUWSLT73.js";
+import {
   FACTS,
   code,
   monthsSince,
@@ -32,11 +35,6 @@ async function buildManifest(session, runRoot, runId, opts) {
   const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
   return { manifest, text: `${text}
 ` };
-}
-
-// src/report/bytes.ts
-function human(b) {
-  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
 }
 
 // src/teardown/card.ts
@@ -98,7 +96,6 @@ function verifiedJson(m, manifestText, at, box, verifiers) {
 
 export {
   buildManifest,
-  human,
   renderCard,
   VERIFIED_SCHEMA,
   manifestSha256,

@@ -179,12 +179,13 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-7TAE3XOR.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-65YOEP5Z.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-SMCGWFEE.js")).probeHost,
       registered: (await import("./hosts-IABT6LAZ.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
-      workspace: ports.workspace
+      workspace: ports.workspace,
+      artifacts: ports.artifacts?.()
     })
   },
   collect: {
@@ -195,7 +196,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-Y4YDWBFO.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-2VZUDPLS.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -205,7 +206,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-3NTSEBR6.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-4VWUSQM3.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -264,7 +265,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-N5PX6JMI.js").then((m) => {
+  const get = () => real ??= import("./status-store-4AERNDAP.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -286,7 +287,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-N5PX6JMI.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-4AERNDAP.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

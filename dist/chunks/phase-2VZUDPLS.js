@@ -7,11 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   buildManifest,
   filesSha256,
-  human,
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-FQ4T5Z5T.js";
+} from "./chunk-UXJXKG66.js";
+import {
+  human
+} from "./chunk-XUWSLT73.js";
 import {
   openPinned,
   pinnedConnection

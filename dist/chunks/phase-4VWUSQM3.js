@@ -9,7 +9,8 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-FQ4T5Z5T.js";
+} from "./chunk-UXJXKG66.js";
+import "./chunk-XUWSLT73.js";
 import {
   parseTeardown
 } from "./chunk-GYBZ2CHN.js";

@@ -7,7 +7,8 @@ var __dirname = __tether_dn(__filename);
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-E22A4W7P.js";
+} from "./chunk-2G6MWRQ2.js";
+import "./chunk-XUWSLT73.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

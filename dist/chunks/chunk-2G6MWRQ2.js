@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  human
+} from "./chunk-XUWSLT73.js";
+import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION
@@ -712,6 +715,9 @@ function syncLine(s, now) {
   else parts.push("no verified checkpoint synced yet");
   if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
   if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
+  const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
+  if (older.length)
+    parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human(a.bytes)}`).join(", ")}`);
   return parts.join("; ");
 }
 
