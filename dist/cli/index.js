@@ -141,6 +141,7 @@ var init_inputs = __esm({
       "github-token",
       "state-file",
       "progress-regex",
+      "follow",
       "sync",
       "sync-dest",
       "sync-keep",
@@ -1426,7 +1427,7 @@ main() {
     "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
 }
 main "$@"; exit $?
-`, "launch.sh": `#!/usr/bin/env bash
+`, "follow.sh": '#!/usr/bin/env bash\n# The follower of a patrol `follow`: one per host, read-only, for as long as its SSH channel stays open.\n# Prints one short JSON line per change worth a re-assessment and nothing else; the runner probes and\n# judges (the follower never classifies anything). Never writes, never kills.\n# Args: RUN_ROOT HEARTBEAT_LOST_S SETTLE_S. Stdin data: `run RUN_ID` lines, `hint B64_ERE` (crash hints,\n# matched case-insensitively in new log bytes), then `end`. The rest of stdin stays open: the follower\n# sleeps by reading it with a 1 s timeout, and exits when it ends (the connection dropped) or after\n# MAX_S. Events: `{"e":"start"}`, then per run {"e":KIND,"run":ID} with KIND one of attempt (a new\n# attempt began), crash (a hint in new log bytes), marker (DONE/FAILED written), exit (the job\'s process\n# ended), heartbeat (the heartbeat went stale), checkpoint (a new settled checkpoint), cells (a sweep\'s\n# cell ended); and `{"e":"alive"}` every 30 s.\n\nLOG_READ_MAX=65536\nMAX_S=90000\ndeclare -A ATT LOGSZ MARK ALIVE HB CKPT CKSEEN CELLS\ndeclare -a RUNS=()\nHINT=\'\'\n\nemit() { printf \'{"e":"%s"%s}\\n\' "$1" "${2:+,\\"run\\":\\"$2\\"}"; }\n\n# Bytes of regular file $1 (0 when missing), without a subshell per call where bash can: stat is one fork.\nsize_of() {\n  local s\n  s=$(stat -c %s -- "$1" 2>/dev/null) || s=0\n  [[ $s =~ ^[0-9]{1,18}$ ]] || s=0\n  printf -v "$2" \'%s\' "$s"\n}\n\n# The newest checkpoint of run dir $1 as "mtime size path", or empty.\nnewest_checkpoint() {\n  local workdir globs rec best=\'\' bt=0 t\n  rd workdir "$1/workdir"\n  expand_home_var workdir "$workdir"\n  rd globs "$1/checkpoints"\n  [ -n "$globs" ] || return 0\n  while IFS= read -r -d \'\' rec; do\n    t=${rec%% *}\n    t=${t%.*}\n    [[ $t =~ ^[0-9]{1,15}$ ]] || continue\n    if ((t > bt)); then bt=$t; best=$rec; fi\n  done < <(glob_find "$workdir" "$globs")\n  printf \'%s\' "$best"\n}\n\n# One look at run $1; $2: the second count (slow checks every 5 s).\nlook() {\n  local id=$1 sec=$2 dir n a sz from m alive hb now rec t ended\n  dir=$RUN_ROOT/$id\n  [ -f "$dir/spec.json" ] || return 0\n  last_attempt_var n "$dir"\n  if [ "$n" != "${ATT[$id]:-}" ]; then\n    [ -n "${ATT[$id]:-}" ] && emit attempt "$id"\n    ATT[$id]=$n\n    LOGSZ[$id]=\'\'\n    ALIVE[$id]=\'\'\n  fi\n  a=$dir/attempts/$n\n  m=\'\'\n  { [ -f "$dir/DONE" ] || [ -f "$dir/FAILED" ]; } && m=1\n  if [ "$m" != "${MARK[$id]:-}" ]; then\n    [ -n "$m" ] && emit marker "$id"\n    MARK[$id]=$m\n  fi\n  if ((n > 0)); then\n    size_of "$a/log" sz\n    if [ -z "${LOGSZ[$id]}" ]; then\n      LOGSZ[$id]=$sz\n    elif ((sz > LOGSZ[$id])); then\n      from=${LOGSZ[$id]}\n      ((sz - from > LOG_READ_MAX)) && from=$((sz - LOG_READ_MAX))\n      LOGSZ[$id]=$sz\n      if [ -n "$HINT" ] && tail -c +"$((from + 1))" -- "$a/log" 2>/dev/null | head -c "$((sz - from))" | grep -Eiq -- "$HINT"; then\n        emit crash "$id"\n      fi\n    elif ((sz < LOGSZ[$id])); then\n      LOGSZ[$id]=$sz\n    fi\n  fi\n  ((sec % 5 == 0)) || return 0\n  # The slower looks: the process, the heartbeat, checkpoints, a sweep\'s cells.\n  if ((n > 0)); then\n    alive=0\n    run_alive "$a" && alive=1\n    [ "${ALIVE[$id]}" = 1 ] && ((alive == 0)) && emit exit "$id"\n    ALIVE[$id]=$alive\n  fi\n  now=$(date +%s)\n  hb=$(stat -c %Y -- "$dir/heartbeat" 2>/dev/null) || hb=\'\'\n  if [[ $hb =~ ^[0-9]+$ ]] && [ -z "$m" ]; then\n    if ((now - hb > HB_LOST)); then\n      [ "${HB[$id]:-}" = fresh ] && emit heartbeat "$id"\n      HB[$id]=stale\n    else\n      HB[$id]=fresh\n    fi\n  fi\n  rec=$(newest_checkpoint "$dir")\n  if [ -n "$rec" ] && [ "$rec" != "${CKSEEN[$id]:-}" ]; then\n    t=${rec%% *}\n    t=${t%.*}\n    # Reported once it has settled: unchanged for SETTLE_S (the next look sees the same record).\n    if ((now - t >= SETTLE)); then\n      [ -n "${CKPT[$id]:-}" ] && emit checkpoint "$id"\n      CKPT[$id]=1\n      CKSEEN[$id]=$rec\n    fi\n  fi\n  if [ -f "$dir/cells.list" ]; then\n    ended=$(find "$dir/cells" -mindepth 2 -maxdepth 2 \\( -name DONE -o -name FAILED \\) 2>/dev/null | head -n 1024 | wc -l)\n    [ -n "${CELLS[$id]:-}" ] && [ "$ended" != "${CELLS[$id]}" ] && emit cells "$id"\n    CELLS[$id]=$ended\n  fi\n}\n\nmain() {\n  local key val sec=0 id\n  RUN_ROOT=$(expand_home "$1")\n  HB_LOST=$2\n  SETTLE=$3\n  [[ $HB_LOST =~ ^[0-9]{1,6}$ ]] || HB_LOST=120\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  while IFS=\' \' read -r key val; do\n    case $key in\n      end) break ;;\n      run) is_run_id "$val" && ((${#RUNS[@]} < 64)) && RUNS+=("$val") ;;\n      hint) HINT=$(printf \'%s\' "$val" | base64 -d 2>/dev/null) || HINT=\'\' ;;\n    esac\n  done\n  # Each run\'s state as it is now: only changes from here on are events.\n  for id in "${RUNS[@]}"; do\n    look "$id" 0\n    CKPT[$id]=1\n  done\n  emit start\n  while ((sec < MAX_S)); do\n    # The sleep: a 1 s read of the open stdin. End of input is the connection gone: stop.\n    read -r -t 1 _ && continue\n    (($? > 128)) || exit 0\n    sec=$((sec + 1))\n    for id in "${RUNS[@]}"; do look "$id" "$sec"; done\n    ((sec % 30 == 0)) && emit alive\n  done\n}\nmain "$@"; exit $?\n', "launch.sh": `#!/usr/bin/env bash
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
 #   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
@@ -3323,8 +3324,14 @@ function parsePatrol(inputs) {
     progressRegexes,
     reportTo,
     header: parseHeader(inputs["header"]),
-    sync: parseSync(inputs)
+    sync: parseSync(inputs),
+    followS: follow(inputs["follow"])
   };
+}
+function follow(raw) {
+  const t = duration("follow", raw, 0) ?? 0;
+  if (t !== 0 && (t < 10 || t > 5 * 86400)) throw new InputError("follow", `${show(raw ?? "")} is outside 10s to 5d (the runner's job limit)`);
+  return t;
 }
 var init_patrol = __esm({
   "src/config/patrol.ts"() {
@@ -23953,11 +23960,55 @@ function makeSession(client, hostFingerprint, hostKey) {
   client.on("error", (err) => {
     lost ??= new TransportError(classify(err, false), err.message);
   });
+  const closed = new Promise((res) => client.once("close", () => res(lost?.message ?? "the connection closed")));
   return {
     hostFingerprint,
     hostKey,
+    closed,
     close: () => {
       client.end();
+    },
+    stream: (command2, stdin, onLine, maxLine = 4096) => {
+      let channel;
+      let stop = false;
+      const ended = new Promise((res) => {
+        const onClose = () => res(lost?.message ?? "the connection closed");
+        client.once("close", onClose);
+        if (lost) return res(lost.message);
+        client.exec(command2, { pty: false }, (e, ch) => {
+          if (e) return res(`the command could not start: ${e.message}`);
+          channel = ch;
+          if (stop) ch.close();
+          let buf = "";
+          ch.on("data", (d) => {
+            buf += d.toString("utf8");
+            for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+              onLine(buf.slice(0, nl));
+              buf = buf.slice(nl + 1);
+            }
+            if (buf.length > maxLine) {
+              buf = "";
+              ch.close();
+              client.removeListener("close", onClose);
+              res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
+            }
+          });
+          ch.stderr.on("data", () => void 0);
+          ch.on("error", () => void 0);
+          ch.on("close", (code2, signal) => {
+            client.removeListener("close", onClose);
+            res(`the command ended (exit ${code2 ?? signal ?? "?"})`);
+          });
+          ch.write(stdin);
+        });
+      });
+      return {
+        ended,
+        close: () => {
+          stop = true;
+          channel?.close();
+        }
+      };
     },
     exec: (command2, opts = {}) => new Promise((resolve6, reject) => {
       if (lost) return reject(lost);
@@ -24268,6 +24319,7 @@ var init_scripts = __esm({
       audit: scriptText("audit.sh"),
       checkpoints: scriptText("checkpoints.sh"),
       confirm: scriptText("confirm.sh"),
+      follow: scriptText("follow.sh"),
       launch: scriptText("launch.sh"),
       manifest: scriptText("manifest.sh"),
       probe: scriptText("probe.sh"),
@@ -32250,221 +32302,6 @@ var init_pool = __esm({
   }
 });
 
-// src/report/bytes.ts
-function human2(b) {
-  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
-}
-var init_bytes = __esm({
-  "src/report/bytes.ts"() {
-    "use strict";
-  }
-});
-
-// src/record/manifest.ts
-function parseManifest(raw, runId2) {
-  const m = obj(raw, "manifest");
-  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== MANIFEST_SCHEMA)
-    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
-  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
-  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError("manifest lists no files");
-  const seen = /* @__PURE__ */ new Set();
-  let total = 0;
-  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
-  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
-  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
-  const files = list.map((x, i) => {
-    const f = obj(x, `manifest.files[${i}]`);
-    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
-    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path))
-      throw new BoxDataError(
-        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
-      );
-    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
-    seen.add(path);
-    const bytes = f["bytes"];
-    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
-    const sha256 = f["sha256"];
-    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
-    total += bytes;
-    if (!cells2) {
-      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
-      return { path, bytes, sha256 };
-    }
-    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
-    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
-    return { path, bytes, sha256, cell };
-  });
-  if (cells2) {
-    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
-    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
-  }
-  const workdir = str(m, "workdir", "manifest", { max: 4096 });
-  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
-  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
-    throw new BoxDataError("manifest totals do not match its file list");
-  return {
-    schema: MANIFEST_SCHEMA,
-    run_id: runId2,
-    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
-    created_at: str(m, "created_at", "manifest", { max: 64 }),
-    latest_only: bool2(m, "latest_only", "manifest"),
-    file_count: files.length,
-    total_bytes: total,
-    files,
-    workdir,
-    ...cells2 ? { cells: cells2 } : {}
-  };
-}
-var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
-var init_manifest = __esm({
-  "src/record/manifest.ts"() {
-    "use strict";
-    init_grammar();
-    init_strict();
-    MANIFEST_SCHEMA = "tether.manifest/v1";
-    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-    MANIFEST_FILES_MAX = 1e5;
-  }
-});
-
-// src/sync/record.ts
-function emptyRecord(runId2) {
-  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
-}
-function parseRecord(text, runId2) {
-  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
-  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
-  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
-  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
-  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
-    const w = `${SYNC_RECORD}.entries[${i}]`;
-    const e = obj(x, w);
-    const status = str(e, "status", w, { max: 16 });
-    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
-    return {
-      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
-      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
-      bytes: int(e, "bytes", w),
-      mtime: int(e, "mtime", w),
-      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
-      status,
-      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
-      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO }),
-      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO }),
-      step: e["step"] === null ? null : int(e, "step", w)
-    };
-  });
-  return { schema: SYNC_SCHEMA, runId: runId2, entries };
-}
-function recordText(r) {
-  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
-`;
-}
-var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO, STATUSES;
-var init_record = __esm({
-  "src/sync/record.ts"() {
-    "use strict";
-    init_grammar();
-    init_manifest();
-    init_strict();
-    SYNC_SCHEMA = "tether.sync/v1";
-    SYNC_RECORD = "sync.json";
-    SYNC_ENTRIES_MAX = 256;
-    ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
-    STATUSES = ["verified", "bad", "pruned"];
-  }
-});
-
-// src/sync/plan.ts
-function sameFile(a, b) {
-  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
-}
-function toPull(files, record) {
-  return files.filter(
-    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
-  );
-}
-function versionDir(f) {
-  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}`;
-}
-function stepFromName(path) {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
-  return m ? Number(m[1]) : null;
-}
-function judge(record, judged, keep) {
-  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
-  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
-  const kept = /* @__PURE__ */ new Map();
-  const prune = [];
-  const entries = all.map((e) => {
-    if (e.status !== "verified") return e;
-    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
-    kept.set(e.cell ?? "", n);
-    if (n <= keep) return e;
-    prune.push(e);
-    return { ...e, status: "pruned" };
-  });
-  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
-}
-function standing(record) {
-  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
-  const newest = byMtime.find((e) => e.status === "verified") ?? null;
-  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
-  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
-  return { newest, bad };
-}
-var init_plan = __esm({
-  "src/sync/plan.ts"() {
-    "use strict";
-    init_record();
-  }
-});
-
-// src/sync/paths.ts
-import { join, resolve as resolve3 } from "node:path";
-function runSyncDir(cfg, workspace, runId2) {
-  return join(resolve3(workspace, cfg.dest), runId2);
-}
-var init_paths = __esm({
-  "src/sync/paths.ts"() {
-    "use strict";
-  }
-});
-
-// src/record/observation.ts
-function emptyRun(id) {
-  return {
-    id,
-    exists: false,
-    attempt: 0,
-    alive: false,
-    pid: null,
-    handle: null,
-    jobOnBox: true,
-    startedEpoch: null,
-    exitCode: null,
-    marker: null,
-    heartbeatMtime: null,
-    expectedDurationS: null,
-    logSize: 0,
-    logMtime: null,
-    delta: "",
-    deltaFrom: 0,
-    tail: "",
-    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
-  };
-}
-var init_observation = __esm({
-  "src/record/observation.ts"() {
-    "use strict";
-  }
-});
-
 // src/patrol/progress.ts
 function last(re, text, pick3) {
   let out = null;
@@ -32522,7 +32359,7 @@ function classifyFailure(exitCode, signal, log, oomKillRose, stage = "") {
   if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
   return "other";
 }
-var SIGNATURES;
+var SIGNATURES, CRASH_HINT;
 var init_signatures = __esm({
   "src/patrol/signatures.ts"() {
     "use strict";
@@ -32533,6 +32370,7 @@ var init_signatures = __esm({
       ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
       ["code-error", /Traceback \(most recent call last\)/]
     ];
+    CRASH_HINT = "Traceback \\(most recent call last\\)|out of memory|OutOfMemoryError|No space left on device|basic_ios::clear|unexpected pos|Disk quota exceeded|oom-kill|Killed process|loss.{0,24}(nan|inf)|non-finite|NaN (or Inf )?(found|detected)";
   }
 });
 
@@ -32758,6 +32596,248 @@ var init_verdict = __esm({
   }
 });
 
+// src/follow/schedule.ts
+function idle() {
+  return { lastAt: null, pending: false };
+}
+function dueAt(c, debounceMs, refreshMs) {
+  if (c.lastAt === null) return 0;
+  return c.pending ? c.lastAt + debounceMs : c.lastAt + refreshMs;
+}
+function plan(clocks, now, debounceMs, refreshMs) {
+  const due = [];
+  let next = Infinity;
+  for (const [host2, c] of clocks) {
+    const at = dueAt(c, debounceMs, refreshMs);
+    if (at <= now) due.push(host2);
+    else next = Math.min(next, at);
+  }
+  return { due, waitMs: due.length ? 0 : Math.max(0, Math.min(next - now, refreshMs)) };
+}
+function worthWriting(prevShown, shown, lastWriteAt, now, quietMs) {
+  return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
+}
+var init_schedule = __esm({
+  "src/follow/schedule.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/bytes.ts
+function human2(b) {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+}
+var init_bytes = __esm({
+  "src/report/bytes.ts"() {
+    "use strict";
+  }
+});
+
+// src/record/manifest.ts
+function parseManifest(raw, runId2) {
+  const m = obj(raw, "manifest");
+  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
+  if (m["schema"] !== MANIFEST_SCHEMA)
+    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
+  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
+  if (list.length === 0) throw new BoxDataError("manifest lists no files");
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
+  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
+  const files = list.map((x, i) => {
+    const f = obj(x, `manifest.files[${i}]`);
+    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
+    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
+      );
+    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
+    seen.add(path);
+    const bytes = f["bytes"];
+    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
+    const sha256 = f["sha256"];
+    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    total += bytes;
+    if (!cells2) {
+      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, sha256 };
+    }
+    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, sha256, cell };
+  });
+  if (cells2) {
+    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
+    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
+  }
+  const workdir = str(m, "workdir", "manifest", { max: 4096 });
+  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
+  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
+    throw new BoxDataError("manifest totals do not match its file list");
+  return {
+    schema: MANIFEST_SCHEMA,
+    run_id: runId2,
+    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, "created_at", "manifest", { max: 64 }),
+    latest_only: bool2(m, "latest_only", "manifest"),
+    file_count: files.length,
+    total_bytes: total,
+    files,
+    workdir,
+    ...cells2 ? { cells: cells2 } : {}
+  };
+}
+var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
+var init_manifest = __esm({
+  "src/record/manifest.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    MANIFEST_SCHEMA = "tether.manifest/v1";
+    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
+    MANIFEST_FILES_MAX = 1e5;
+  }
+});
+
+// src/sync/record.ts
+function emptyRecord(runId2) {
+  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
+}
+function parseRecord(text, runId2) {
+  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
+  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
+  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
+  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
+  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
+    const w = `${SYNC_RECORD}.entries[${i}]`;
+    const e = obj(x, w);
+    const status = str(e, "status", w, { max: 16 });
+    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
+    return {
+      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
+      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
+      bytes: int(e, "bytes", w),
+      mtime: int(e, "mtime", w),
+      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+      status,
+      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
+      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO }),
+      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO }),
+      step: e["step"] === null ? null : int(e, "step", w)
+    };
+  });
+  return { schema: SYNC_SCHEMA, runId: runId2, entries };
+}
+function recordText(r) {
+  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
+`;
+}
+var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO, STATUSES;
+var init_record = __esm({
+  "src/sync/record.ts"() {
+    "use strict";
+    init_grammar();
+    init_manifest();
+    init_strict();
+    SYNC_SCHEMA = "tether.sync/v1";
+    SYNC_RECORD = "sync.json";
+    SYNC_ENTRIES_MAX = 256;
+    ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+    STATUSES = ["verified", "bad", "pruned"];
+  }
+});
+
+// src/sync/plan.ts
+function sameFile(a, b) {
+  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
+}
+function toPull(files, record) {
+  return files.filter(
+    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
+  );
+}
+function versionDir(f) {
+  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}`;
+}
+function stepFromName(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
+  return m ? Number(m[1]) : null;
+}
+function judge(record, judged, keep) {
+  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
+  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+  const kept = /* @__PURE__ */ new Map();
+  const prune = [];
+  const entries = all.map((e) => {
+    if (e.status !== "verified") return e;
+    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
+    kept.set(e.cell ?? "", n);
+    if (n <= keep) return e;
+    prune.push(e);
+    return { ...e, status: "pruned" };
+  });
+  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
+}
+function standing(record) {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const newest = byMtime.find((e) => e.status === "verified") ?? null;
+  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
+  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
+  return { newest, bad };
+}
+var init_plan = __esm({
+  "src/sync/plan.ts"() {
+    "use strict";
+    init_record();
+  }
+});
+
+// src/sync/paths.ts
+import { join, resolve as resolve3 } from "node:path";
+function runSyncDir(cfg, workspace, runId2) {
+  return join(resolve3(workspace, cfg.dest), runId2);
+}
+var init_paths = __esm({
+  "src/sync/paths.ts"() {
+    "use strict";
+  }
+});
+
+// src/record/observation.ts
+function emptyRun(id) {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    handle: null,
+    jobOnBox: true,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: "",
+    deltaFrom: 0,
+    tail: "",
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
+  };
+}
+var init_observation = __esm({
+  "src/record/observation.ts"() {
+    "use strict";
+  }
+});
+
 // src/patrol/cells.ts
 function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
   const verdicts = [];
@@ -32920,7 +33000,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       } else if (prev.runs[id]?.cells) {
         out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
       }
-      memory.runs[id] = out.memory;
+      memory.runs[id] = { ...out.memory, at: now.toISOString() };
       return { ...out.verdict, host: t.label, hourlyPrice: price };
     });
   });
@@ -33314,6 +33394,332 @@ var init_patrol2 = __esm({
     STATUS_MARKER = "<!-- tether:status -->";
     CELL_ROWS = { unhealthy: 24, running: 12 };
     UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable"];
+  }
+});
+
+// src/follow/events.ts
+function parseEvent(line, runIds) {
+  if (line.length > 200) return null;
+  let o;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
+  const { e, run } = o;
+  if (e === "start" || e === "alive") return { kind: e };
+  if (typeof e !== "string" || !RUN_EVENTS.includes(e)) return null;
+  if (typeof run !== "string" || !RUN_ID.test(run) || !runIds.has(run)) return null;
+  return { kind: e, runId: run };
+}
+var RUN_EVENTS;
+var init_events = __esm({
+  "src/follow/events.ts"() {
+    "use strict";
+    init_grammar();
+    RUN_EVENTS = ["attempt", "crash", "marker", "exit", "heartbeat", "checkpoint", "cells"];
+  }
+});
+
+// src/follow/phase.ts
+var phase_exports2 = {};
+__export(phase_exports2, {
+  followHosts: () => followHosts
+});
+async function followHosts(hosts, opts, hooks, signal) {
+  const clocks = new Map(hosts.map((h) => [h.name, idle()]));
+  const why = new Map(hosts.map((h) => [h.name, /* @__PURE__ */ new Set()]));
+  const sessions = /* @__PURE__ */ new Map();
+  let stopped = false;
+  let wake = () => void 0;
+  const request = (host2, kind) => {
+    const c = clocks.get(host2);
+    c.pending = true;
+    why.get(host2).add(kind);
+    wake();
+  };
+  let stopWaiting = () => void 0;
+  const stopping = new Promise((res) => stopWaiting = res);
+  const stop = () => {
+    stopped = true;
+    stopWaiting();
+    wake();
+  };
+  signal?.addEventListener("abort", stop, { once: true });
+  const keep = async (h) => {
+    const ids = new Set(h.runIds);
+    const data = [...h.runIds.map((id) => `run ${id}`), `hint ${Buffer.from(CRASH_HINT).toString("base64")}`, "end"].join("\n") + "\n";
+    let failures = 0;
+    while (!stopped) {
+      let session = null;
+      try {
+        session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5e3, keepaliveCountMax: 2 });
+      } catch (err) {
+        hooks.info(`follow: ${h.name}: cannot connect (${err.message}); retrying`);
+      }
+      if (session && !stopped) {
+        failures = 0;
+        sessions.set(h.name, session);
+        const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin("follow", data), (line) => {
+          const ev = parseEvent(line, ids);
+          if (ev && ev.kind !== "start" && ev.kind !== "alive") request(h.name, ev.kind);
+        });
+        request(h.name, "connected");
+        const reason = await Promise.race([stream.ended, session.closed, stopping.then(() => "the follow ended")]);
+        sessions.delete(h.name);
+        stream.close();
+        session.close();
+        if (stopped) break;
+        hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
+        request(h.name, "dropped");
+      }
+      failures++;
+      const waitMs = Math.min(opts.backoffMs[1], opts.backoffMs[0] * 2 ** Math.min(failures - 1, 10));
+      await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
+    }
+  };
+  const start = Date.now();
+  const keepers = hosts.map((h) => keep(h));
+  let ended = "the follow duration ran out";
+  try {
+    while (!stopped) {
+      const now = Date.now();
+      if (now - start >= opts.durationMs) break;
+      const { due, waitMs } = plan(clocks, now, opts.debounceMs, opts.refreshMs);
+      for (const host2 of due) {
+        const reasons = new Set(why.get(host2));
+        why.get(host2).clear();
+        clocks.set(host2, { lastAt: Date.now(), pending: false });
+        await hooks.reassess(host2, sessions.get(host2) ?? null, reasons);
+      }
+      if (hooks.settled()) {
+        ended = "every followed run has ended";
+        break;
+      }
+      if (due.length) continue;
+      await new Promise((res) => {
+        const t = setTimeout(res, Math.min(waitMs, Math.max(0, opts.durationMs - (Date.now() - start))));
+        wake = () => {
+          clearTimeout(t);
+          res();
+        };
+      });
+      wake = () => void 0;
+    }
+    if (signal?.aborted) ended = "the follow was stopped";
+  } finally {
+    stop();
+    for (const s of sessions.values()) s.close();
+    await Promise.all(keepers);
+  }
+  return ended;
+}
+var init_phase2 = __esm({
+  "src/follow/phase.ts"() {
+    "use strict";
+    init_invoke();
+    init_signatures();
+    init_client();
+    init_events();
+    init_schedule();
+  }
+});
+
+// src/remote/probe-parse.ts
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  try {
+    return parseMarker(kind, text);
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function parseCell(raw, where) {
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
+  if (bool2(x, "settled", where)) {
+    return {
+      id,
+      settled: true,
+      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
+    };
+  }
+  const rec = parseRecord2(x, where, id, { delta: 0, tail: 0 });
+  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
+  return {
+    ...rec,
+    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
+    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
+    settled: false,
+    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
+  };
+}
+function parseScheduler(raw, where) {
+  if (raw === null) return null;
+  const x = obj(raw, where);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
+  return {
+    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
+    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
+    // sacct's words for "never ran anywhere" are no node list.
+    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
+    submitted: optInt(x, "submitted", where, TIME2)
+  };
+}
+function parseRun(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists = bool2(x, "exists", where);
+  if (!exists) return { ...emptyRun(id) };
+  const run = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x["cells"] === void 0) return run;
+  const cells2 = [];
+  const cellErrors = {};
+  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
+    try {
+      cells2.push(parseCell(c, `${where}.cells[${k}]`));
+    } catch (err) {
+      const name = c?.id;
+      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
+      cellErrors[name] = err.message;
+    }
+  });
+  return { ...run, cells: cells2, cellErrors };
+}
+function parseRecord2(x, where, id, limits) {
+  const exists = true;
+  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const handle = optStr(x, "handle", where, { max: 512 }) || null;
+  const ckWhere = `${where}.checkpoints`;
+  return {
+    id,
+    exists,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    handle,
+    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
+    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
+    startedEpoch: optInt(x, "started_epoch", where, TIME2),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME2),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME2),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME2),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+    },
+    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME2),
+    btime: optInt(r, "btime", "probe", TIME2),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(
+      str(mem, "max", "probe.memory", { max: 64 }),
+      str(mem, "current", "probe.memory", { max: 64 }),
+      str(mem, "events", "probe.memory", { max: 1024 })
+    ),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME2, NO_NODES;
+var init_probe_parse = __esm({
+  "src/remote/probe-parse.ts"() {
+    "use strict";
+    init_grammar();
+    init_observation();
+    init_strict();
+    init_backends();
+    init_spec();
+    init_audit2();
+    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
+    CELLS_MAX2 = 512;
+    TIME2 = { min: 0, max: 1e11 };
+    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
+  }
+});
+
+// src/remote/probe.ts
+var probe_exports = {};
+__export(probe_exports, {
+  probeHost: () => probeHost,
+  probeOn: () => probeOn
+});
+async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
+  const session = await connect({ ...conn, attempts: 1 }, cred);
+  try {
+    return await probeOn(session, runRoot, runs, timeoutMs);
+  } finally {
+    session.close();
+  }
+}
+async function probeOn(session, runRoot, runs, timeoutMs = 6e4) {
+  const lines = runs.flatMap((r2) => [
+    `run ${r2.id} ${r2.attempt} ${r2.offset}`,
+    ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
+  ]);
+  const data = lines.join("\n") + "\nend\n";
+  const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
+  return parseProbe(parseJsonLine("probe", r), runRoot);
+}
+var init_probe = __esm({
+  "src/remote/probe.ts"() {
+    "use strict";
+    init_probe_parse();
+    init_client();
+    init_invoke();
   }
 });
 
@@ -34589,7 +34995,7 @@ end
 }
 function parseSettled(raw, asked) {
   const o = obj(raw, "checkpoints");
-  const now = int(o, "now", "checkpoints", TIME2);
+  const now = int(o, "now", "checkpoints", TIME3);
   const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
     const where = `checkpoints.runs[${i}]`;
     const r = obj(x, where);
@@ -34597,7 +35003,7 @@ function parseSettled(raw, asked) {
     if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
     if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
     try {
-      return parseRun(r, id, where);
+      return parseRun2(r, id, where);
     } catch (err) {
       if (err instanceof BoxDataError) return { id, error: err.message };
       throw err;
@@ -34605,7 +35011,7 @@ function parseSettled(raw, asked) {
   });
   return { now, runs };
 }
-function parseRun(r, id, where) {
+function parseRun2(r, id, where) {
   const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
   const seen = /* @__PURE__ */ new Set();
   const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
@@ -34621,13 +35027,13 @@ function parseRun(r, id, where) {
       path,
       cell,
       bytes: int(f, "bytes", w),
-      mtime: int(f, "mtime", w, TIME2),
+      mtime: int(f, "mtime", w, TIME3),
       sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
     };
   });
   return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where) };
 }
-var FILES_MAX, TIME2;
+var FILES_MAX, TIME3;
 var init_checkpoints = __esm({
   "src/remote/checkpoints.ts"() {
     "use strict";
@@ -34636,7 +35042,7 @@ var init_checkpoints = __esm({
     init_strict();
     init_invoke();
     FILES_MAX = 512 * 16;
-    TIME2 = { min: 0, max: 1e11 };
+    TIME3 = { min: 0, max: 1e11 };
   }
 });
 
@@ -34876,8 +35282,8 @@ var init_sync2 = __esm({
 });
 
 // src/sync/phase.ts
-var phase_exports2 = {};
-__export(phase_exports2, {
+var phase_exports3 = {};
+__export(phase_exports3, {
   syncHost: () => syncHost
 });
 import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
@@ -34999,7 +35405,7 @@ async function syncHost(host2, cfg, workspace, warn) {
   return out;
 }
 var STAGING;
-var init_phase2 = __esm({
+var init_phase3 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
     init_paths();
@@ -35021,8 +35427,8 @@ var init_phase2 = __esm({
 });
 
 // src/patrol/phase.ts
-var phase_exports3 = {};
-__export(phase_exports3, {
+var phase_exports4 = {};
+__export(phase_exports4, {
   fileStore: () => fileStore,
   patrolPhase: () => patrolPhase
 });
@@ -35110,27 +35516,27 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
   }
   const memory = mergeMemories(bodies.map(readMemory));
-  const now = /* @__PURE__ */ new Date();
+  const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
+  const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
+  const asValue = (err) => {
+    if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+    throw err;
+  };
+  let now = /* @__PURE__ */ new Date();
   const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
+    hosts.map(target),
     memory,
     (t, runs) => {
       const h = byName.get(t.label);
-      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
-        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
-        throw err;
-      });
+      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
     },
-    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS },
+    opts,
     now,
     cfg.concurrency
   );
   const uploader = cfg.sync.artifact ? deps.artifacts : void 0;
-  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter, uploader) : null;
-  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-    const m = result.memory.runs[id];
-    if (m) result.memory.runs[id] = { ...m, issue };
-  }
+  const workspace = deps.workspace ?? process.cwd();
+  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;
   const render = (ids) => renderPatrol(
     result.verdicts.filter((v) => ids.includes(v.runId)),
     pick2(result.memory, ids),
@@ -35138,17 +35544,73 @@ async function patrolPhase(inputs, env, reporter, deps) {
     statusMarker(cfg.header),
     cfg.header
   );
-  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code2 = 0;
-  const written = [];
-  for (const store of stores) {
-    try {
-      written.push(...await store.save(runIds, render));
-    } catch (err) {
-      reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-      code2 = 1;
+  const written = /* @__PURE__ */ new Set();
+  const save = async (merge) => {
+    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+      const m = result.memory.runs[id];
+      if (m) result.memory.runs[id] = { ...m, issue };
     }
+    for (const store of stores) {
+      try {
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map(readMemory)));
+        for (const w of await store.save(runIds, render)) written.add(w);
+      } catch (err) {
+        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+        code2 = 1;
+      }
+    }
+  };
+  await save(false);
+  if (cfg.followS) {
+    const { followHosts: followHosts2 } = await Promise.resolve().then(() => (init_phase2(), phase_exports2));
+    const { probeOn: probeOn2 } = await Promise.resolve().then(() => (init_probe(), probe_exports));
+    let shown = shownText(result);
+    let lastWrite = Date.now();
+    const ended = await followHosts2(
+      hosts.map((h) => ({ name: h.name, conn: h.conn, cred: byName.get(h.name).cred, runRoot: h.runRoot, runIds: h.runIds })),
+      {
+        durationMs: cfg.followS * 1e3,
+        debounceMs: FOLLOW_DEBOUNCE_MS,
+        refreshMs: Math.min(6e4, Math.max(5e3, cfg.stallAfterS * 1e3 / 3)),
+        heartbeatLostS: Math.max(30, Math.min(cfg.stallAfterS, 300)),
+        settleS: cfg.sync.settleS,
+        backoffMs: [2e3, 3e4]
+      },
+      {
+        reassess: async (name, session, why) => {
+          const h = byName.get(name);
+          now = /* @__PURE__ */ new Date();
+          const r = await tick(
+            [target(h)],
+            result.memory,
+            (_t, runs) => (session ? probeOn2(session, h.runRoot, runs, 2e4) : probe(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
+            opts,
+            now,
+            1
+          );
+          result.memory = r.memory;
+          result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
+          if (synced && (why.has("checkpoint") || why.has("marker") || why.size === 0))
+            Object.assign(synced, await syncAll(cfg, [h], byName, result, workspace, reporter, uploader));
+          const next = shownText(result);
+          if (!worthWriting(shown, next, lastWrite, Date.now(), FOLLOW_QUIET_MS)) return;
+          if (next !== shown)
+            reporter.info(
+              `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
+            );
+          shown = next;
+          lastWrite = Date.now();
+          await save(true);
+        },
+        settled: () => result.verdicts.every((v) => ENDED.includes(v.state)),
+        info: (line) => reporter.info(line)
+      }
+    );
+    reporter.info(`follow: ${ended}`);
+    await save(true);
   }
+  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   const states = Object.fromEntries(
     result.verdicts.map((v) => [
       v.runId,
@@ -35171,7 +35633,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   if (synced) reporter.output("synced", JSON.stringify(synced));
   reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output("tick", String(result.memory.tick));
-  reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
+  reporter.output("status-url", [...written].filter((w) => w.startsWith("http")).join("\n"));
   for (const v of result.verdicts)
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   if (refused.length) code2 = 1;
@@ -35194,7 +35656,7 @@ function enteredNow(prev, now, v) {
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase2(), phase_exports2));
+  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -35265,8 +35727,31 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
     reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
   }
 }
-var SYNCED, SYNC_ARTIFACTS_MAX;
-var init_phase3 = __esm({
+function shownText(r) {
+  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
+}
+function adoptNewer(result, stored) {
+  for (const v of result.verdicts) {
+    const theirs = stored.runs[v.runId];
+    const ours = result.memory.runs[v.runId];
+    if (!theirs?.at || !ours?.at || theirs.at <= ours.at) continue;
+    result.memory.runs[v.runId] = theirs;
+    const i = result.verdicts.indexOf(v);
+    result.verdicts[i] = {
+      ...remembered(v.runId, theirs.state, theirs, {
+        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
+        detail: `as another patrol saw it at ${theirs.at}`,
+        since: theirs.since
+      }),
+      cls: theirs.cls,
+      host: v.host,
+      hourlyPrice: v.hourlyPrice
+    };
+  }
+  result.memory.tick = Math.max(result.memory.tick, stored.tick);
+}
+var SYNCED, SYNC_ARTIFACTS_MAX, FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED;
+var init_phase4 = __esm({
   "src/patrol/phase.ts"() {
     "use strict";
     init_connection();
@@ -35276,6 +35761,8 @@ var init_phase3 = __esm({
     init_memory();
     init_pool();
     init_remediation();
+    init_verdict();
+    init_schedule();
     init_bytes();
     init_plan();
     init_paths();
@@ -35286,199 +35773,9 @@ var init_phase3 = __esm({
     init_errors2();
     SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
     SYNC_ARTIFACTS_MAX = 8;
-  }
-});
-
-// src/remote/probe-parse.ts
-function marker(kind, text, where) {
-  if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
-  try {
-    return parseMarker(kind, text);
-  } catch {
-    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function parseCell(raw, where) {
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
-  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
-  if (bool2(x, "settled", where)) {
-    return {
-      id,
-      settled: true,
-      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
-      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
-    };
-  }
-  const rec = parseRecord2(x, where, id, { delta: 0, tail: 0 });
-  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
-  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
-  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
-  return {
-    ...rec,
-    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
-    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
-    settled: false,
-    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
-  };
-}
-function parseScheduler(raw, where) {
-  if (raw === null) return null;
-  const x = obj(raw, where);
-  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
-  return {
-    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
-    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
-    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
-    // sacct's words for "never ran anywhere" are no node list.
-    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
-    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
-    submitted: optInt(x, "submitted", where, TIME3)
-  };
-}
-function parseRun2(raw, i) {
-  const where = `probe runs[${i}]`;
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists = bool2(x, "exists", where);
-  if (!exists) return { ...emptyRun(id) };
-  const run = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  if (x["cells"] === void 0) return run;
-  const cells2 = [];
-  const cellErrors = {};
-  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
-    try {
-      cells2.push(parseCell(c, `${where}.cells[${k}]`));
-    } catch (err) {
-      const name = c?.id;
-      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
-      cellErrors[name] = err.message;
-    }
-  });
-  return { ...run, cells: cells2, cellErrors };
-}
-function parseRecord2(x, where, id, limits) {
-  const exists = true;
-  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
-  const handle = optStr(x, "handle", where, { max: 512 }) || null;
-  const ckWhere = `${where}.checkpoints`;
-  return {
-    id,
-    exists,
-    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool2(x, "alive", where),
-    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
-    handle,
-    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
-    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
-    startedEpoch: optInt(x, "started_epoch", where, TIME3),
-    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME3),
-    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
-    logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME3),
-    delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where),
-    tail: b64(tailB64),
-    checkpoints: {
-      count: int(ck, "count", ckWhere),
-      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
-      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME3),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere)
-    },
-    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
-  };
-}
-function parseProbe(raw, runRoot) {
-  const r = obj(raw, "probe");
-  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const gpu = obj(r["gpu"], "probe.gpu");
-  const present = bool2(gpu, "present", "probe.gpu");
-  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
-  const mem = obj(r["memory"], "probe.memory");
-  const runs = [];
-  const runErrors = {};
-  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
-    try {
-      runs.push(parseRun2(x, i));
-    } catch (err) {
-      const id = x?.id;
-      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
-      runErrors[id] = err.message;
-    }
-  });
-  return {
-    hostname: str(r, "hostname", "probe", { max: 255 }),
-    now: int(r, "now", "probe", TIME3),
-    btime: optInt(r, "btime", "probe", TIME3),
-    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(
-      str(mem, "max", "probe.memory", { max: 64 }),
-      str(mem, "current", "probe.memory", { max: 64 }),
-      str(mem, "events", "probe.memory", { max: 1024 })
-    ),
-    gpu: {
-      present,
-      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
-      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
-    },
-    runs,
-    runErrors
-  };
-}
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME3, NO_NODES;
-var init_probe_parse = __esm({
-  "src/remote/probe-parse.ts"() {
-    "use strict";
-    init_grammar();
-    init_observation();
-    init_strict();
-    init_backends();
-    init_spec();
-    init_audit2();
-    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
-    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
-    CELLS_MAX2 = 512;
-    TIME3 = { min: 0, max: 1e11 };
-    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
-  }
-});
-
-// src/remote/probe.ts
-var probe_exports = {};
-__export(probe_exports, {
-  probeHost: () => probeHost
-});
-async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
-  const session = await connect({ ...conn, attempts: 1 }, cred);
-  try {
-    const lines = runs.flatMap((r2) => [
-      `run ${r2.id} ${r2.attempt} ${r2.offset}`,
-      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
-    ]);
-    const data = lines.join("\n") + "\nend\n";
-    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
-    return parseProbe(parseJsonLine("probe", r), runRoot);
-  } finally {
-    session.close();
-  }
-}
-var init_probe = __esm({
-  "src/remote/probe.ts"() {
-    "use strict";
-    init_probe_parse();
-    init_client();
-    init_invoke();
+    FOLLOW_DEBOUNCE_MS = 2e3;
+    FOLLOW_QUIET_MS = 5 * 6e4;
+    ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
   }
 });
 
@@ -35750,8 +36047,8 @@ var init_collect2 = __esm({
 });
 
 // src/collect/phase.ts
-var phase_exports4 = {};
-__export(phase_exports4, {
+var phase_exports5 = {};
+__export(phase_exports5, {
   collectPhase: () => collectPhase
 });
 import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync4, writeFileSync as writeFileSync5 } from "node:fs";
@@ -35828,9 +36125,9 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
   const uploaded = [];
   let error = null;
   try {
-    for (const plan of plans) {
-      reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
-      const u = await uploader.upload(plan, cfg.retentionDays);
+    for (const plan2 of plans) {
+      reporter.info(`collect: uploading artifact ${plan2.name} (${plan2.files.length} files, ${mb(plan2.bytes)})`);
+      const u = await uploader.upload(plan2, cfg.retentionDays);
       uploaded.push(u);
       reporter.info(
         `collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`
@@ -35937,7 +36234,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   return 0;
 }
 var mb;
-var init_phase4 = __esm({
+var init_phase5 = __esm({
   "src/collect/phase.ts"() {
     "use strict";
     init_collect();
@@ -36499,8 +36796,8 @@ function parseJobs(raw) {
 }
 function jobsState(jobs) {
   const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
-  if (jobs.every((j) => ENDED.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
-  if (jobs.every((j) => ENDED.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
+  if (jobs.every((j) => ENDED2.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ENDED2.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
   return { state: "running", detail: list };
 }
 function slurmProvider(ctx, conn, cred, runRoot) {
@@ -36535,7 +36832,7 @@ function slurmProvider(ctx, conn, cred, runRoot) {
     }
   };
 }
-var ENDED;
+var ENDED2;
 var init_slurm3 = __esm({
   "src/teardown/providers/slurm.ts"() {
     "use strict";
@@ -36544,7 +36841,7 @@ var init_slurm3 = __esm({
     init_client();
     init_errors2();
     init_types2();
-    ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
+    ENDED2 = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
   }
 });
 
@@ -36595,8 +36892,8 @@ var init_vastai = __esm({
 });
 
 // src/teardown/phase.ts
-var phase_exports5 = {};
-__export(phase_exports5, {
+var phase_exports6 = {};
+__export(phase_exports6, {
   teardownPhase: () => teardownPhase
 });
 import { existsSync as existsSync5, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync4, statSync as statSync5 } from "node:fs";
@@ -36756,7 +37053,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }
-var init_phase5 = __esm({
+var init_phase6 = __esm({
   "src/teardown/phase.ts"() {
     "use strict";
     init_teardown();
@@ -36935,7 +37232,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase3(), phase_exports3))).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase4(), phase_exports4))).patrolPhase(inputs, env, reporter, {
       probe: (await Promise.resolve().then(() => (init_probe(), probe_exports))).probeHost,
       registered: (await Promise.resolve().then(() => (init_hosts(), hosts_exports))).registeredHosts,
       mode: ports.statusMode,
@@ -36952,7 +37249,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase4(), phase_exports4))).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -36962,7 +37259,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase6(), phase_exports6))).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -37059,6 +37356,7 @@ var OPTION_HELP = {
   concurrency: "hosts probed at once (default 8)",
   "run-ids": "run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)",
   "stall-after": "alive but no log or checkpoint progress for this long is stalled (default 30m)",
+  follow: "after the tick, keep one SSH connection and one read-only follower per host for this long (e.g. 6h, at most 5d): a crash, a finish, a lost heartbeat or a new checkpoint reaches the status within seconds; ends early when every run has ended",
   sync: "none (default), latest (each tick, the newest settled checkpoint of each run or cell) or all (the newest sync-keep of them): pulled, verified as collect does, kept on the runner while the run trains",
   "sync-dest": "with sync: a directory on the self-hosted runner for the synced checkpoints, one folder per run (required with sync)",
   "sync-keep": "with sync: verified checkpoints kept per run or cell on the runner, older ones deleted there, never on the box (default 2, at most 16)",

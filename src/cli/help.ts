@@ -52,6 +52,8 @@ export const OPTION_HELP: Record<string, string> = {
   'run-ids':
     'run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)',
   'stall-after': 'alive but no log or checkpoint progress for this long is stalled (default 30m)',
+  follow:
+    'after the tick, keep one SSH connection and one read-only follower per host for this long (e.g. 6h, at most 5d): a crash, a finish, a lost heartbeat or a new checkpoint reaches the status within seconds; ends early when every run has ended',
   sync: 'none (default), latest (each tick, the newest settled checkpoint of each run or cell) or all (the newest sync-keep of them): pulled, verified as collect does, kept on the runner while the run trains',
   'sync-dest': 'with sync: a directory on the self-hosted runner for the synced checkpoints, one folder per run (required with sync)',
   'sync-keep': 'with sync: verified checkpoints kept per run or cell on the runner, older ones deleted there, never on the box (default 2, at most 16)',

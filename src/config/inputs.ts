@@ -55,6 +55,7 @@ export const PATROL_INPUTS = [
   'github-token',
   'state-file',
   'progress-regex',
+  'follow',
   'sync',
   'sync-dest',
   'sync-keep',

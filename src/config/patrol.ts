@@ -24,6 +24,8 @@ export interface PatrolConfig {
   concurrency: number;
   /** Checkpoints pulled and verified while runs train (`sync`), and the stale-checkpoint flag. */
   sync: SyncConfig;
+  /** Seconds to follow the runs after the first tick (`follow`), or 0: one tick. */
+  followS: number;
 }
 
 export function parseReportTo(raw: string | undefined): ReportTo | undefined {
@@ -85,5 +87,13 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     reportTo,
     header: parseHeader(inputs['header']),
     sync: parseSync(inputs),
+    followS: follow(inputs['follow']),
   };
+}
+
+/** A follow's length: at most 5 d, a self-hosted runner's job limit (the patrol holds the key, so it runs on one). */
+function follow(raw: string | undefined): number {
+  const t = v.duration('follow', raw, 0) ?? 0;
+  if (t !== 0 && (t < 10 || t > 5 * 86400)) throw new InputError('follow', `${v.show(raw ?? '')} is outside 10s to 5d (the runner's job limit)`);
+  return t;
 }

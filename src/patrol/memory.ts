@@ -29,6 +29,8 @@ export interface RunMemory {
   cells?: Record<string, RunMemory>;
   /** What the patrol's checkpoint sync (`sync`) last knew of the run. */
   sync?: SyncMemory;
+  /** When this memory was made (the tick's time, ISO): of two patrols' memories of a run, the newer wins. */
+  at?: string;
 }
 
 /** The sync's standing of a run, as the status shows it: its newest verified checkpoint on the runner, and a newer bad one. */

@@ -6,7 +6,9 @@ import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import { mergeMemories, readMemory, type RunMemory, type SyncMemory, type TickMemory } from './memory.ts';
 import { join } from 'node:path';
 import { eachLimit } from '../util/pool.ts';
-import { FLAG_REMEDIATION, type State } from './remediation.ts';
+import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type State } from './remediation.ts';
+import { remembered } from './verdict.ts';
+import { worthWriting } from '../follow/schedule.ts';
 import type { TickResult } from './tick.ts';
 import type { RunSync } from '../sync/sync.ts';
 import type { SyncEntry } from '../sync/record.ts';
@@ -139,28 +141,28 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     }
   }
   const memory = mergeMemories(bodies.map(readMemory));
-  const now = new Date();
+  const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
+  const target = (h: HostEntry) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
+  // A host that cannot be reached is a value for the pure tick, not an exception.
+  const asValue = (err: unknown) => {
+    if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+    throw err;
+  };
+  let now = new Date();
   const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
+    hosts.map(target),
     memory,
     (t, runs) => {
       const h = byName.get(t.label)!;
-      // A host that cannot be reached is a value for the pure tick, not an exception.
-      return probe(h.conn, h.cred, h.runRoot, runs, 60_000).catch((err: unknown) => {
-        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
-        throw err;
-      });
+      return probe(h.conn, h.cred, h.runRoot, runs, 60_000).catch(asValue);
     },
-    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS },
+    opts,
     now,
     cfg.concurrency,
   );
   const uploader = cfg.sync.artifact ? deps.artifacts : undefined;
-  const synced = cfg.sync.mode !== 'none' ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter, uploader) : null;
-  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-    const m = result.memory.runs[id];
-    if (m) result.memory.runs[id] = { ...m, issue };
-  }
+  const workspace = deps.workspace ?? process.cwd();
+  const synced: Record<string, unknown> | null = cfg.sync.mode !== 'none' ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;
   const render = (ids: string[]) =>
     renderPatrol(
       result.verdicts.filter((v) => ids.includes(v.runId)),
@@ -169,17 +171,77 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       statusMarker(cfg.header),
       cfg.header,
     );
-  reporter.summary(mode === 'text' ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code = 0;
-  const written: string[] = [];
-  for (const store of stores) {
-    try {
-      written.push(...(await store.save(runIds, render)));
-    } catch (err) {
-      reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);
-      code = 1;
+  const written = new Set<string>();
+  /** Writes the status to every store (in a follow, first taking any run another patrol saw more recently). */
+  const save = async (merge: boolean) => {
+    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+      const m = result.memory.runs[id];
+      if (m) result.memory.runs[id] = { ...m, issue };
     }
+    for (const store of stores) {
+      try {
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map(readMemory)));
+        for (const w of await store.save(runIds, render)) written.add(w);
+      } catch (err) {
+        reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);
+        code = 1;
+      }
+    }
+  };
+  await save(false);
+  if (cfg.followS) {
+    const { followHosts } = await import('../follow/phase.ts');
+    const { probeOn } = await import('../remote/probe.ts');
+    let shown = shownText(result);
+    let lastWrite = Date.now();
+    const ended = await followHosts(
+      hosts.map((h) => ({ name: h.name, conn: h.conn, cred: byName.get(h.name)!.cred, runRoot: h.runRoot, runIds: h.runIds })),
+      {
+        durationMs: cfg.followS * 1000,
+        debounceMs: FOLLOW_DEBOUNCE_MS,
+        refreshMs: Math.min(60_000, Math.max(5000, (cfg.stallAfterS * 1000) / 3)),
+        heartbeatLostS: Math.max(30, Math.min(cfg.stallAfterS, 300)),
+        settleS: cfg.sync.settleS,
+        backoffMs: [2000, 30_000],
+      },
+      {
+        reassess: async (name, session, why) => {
+          const h = byName.get(name)!;
+          now = new Date();
+          const r = await tick(
+            [target(h)],
+            result.memory,
+            (_t, runs) => (session ? probeOn(session, h.runRoot, runs, 20_000) : probe(h.conn, h.cred, h.runRoot, runs, 20_000)).catch(asValue),
+            opts,
+            now,
+            1,
+          );
+          result.memory = r.memory;
+          result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
+          if (synced && (why.has('checkpoint') || why.has('marker') || why.size === 0))
+            Object.assign(synced, await syncAll(cfg, [h], byName, result, workspace, reporter, uploader));
+          const next = shownText(result);
+          if (!worthWriting(shown, next, lastWrite, Date.now(), FOLLOW_QUIET_MS)) return;
+          if (next !== shown)
+            reporter.info(
+              `follow: ${name}: ${[...why].join(', ') || 'refresh'}: ${result.verdicts
+                .filter((v) => v.host === name)
+                .map((v) => `${v.runId} ${stateText(v)}`)
+                .join(', ')}`,
+            );
+          shown = next;
+          lastWrite = Date.now();
+          await save(true);
+        },
+        settled: () => result.verdicts.every((v) => ENDED.includes(v.state)),
+        info: (line) => reporter.info(line),
+      },
+    );
+    reporter.info(`follow: ${ended}`);
+    await save(true);
   }
+  reporter.summary(mode === 'text' ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   const states = Object.fromEntries(
     result.verdicts.map((v) => [
       v.runId,
@@ -204,7 +266,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   if (synced) reporter.output('synced', JSON.stringify(synced));
   reporter.output('escalate', String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output('tick', String(result.memory.tick));
-  reporter.output('status-url', written.filter((w) => w.startsWith('http')).join('\n'));
+  reporter.output('status-url', [...written].filter((w) => w.startsWith('http')).join('\n'));
   for (const v of result.verdicts)
     if (v.state !== 'running' && v.state !== 'finished' && v.state !== 'launching') reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   if (refused.length) code = 1;
@@ -343,4 +405,41 @@ async function uploadNewest(
   } catch (err) {
     reporter.warn(`sync: ${runId}: the newest checkpoint was not uploaded (${(err as Error).message}); it stays on the runner`);
   }
+}
+
+/** A follow looks at a host at most this often; the status changes that fast at most. */
+const FOLLOW_DEBOUNCE_MS = 2000;
+/** A follow writes the status at least this often while it runs ("last checked" stays fresh). */
+const FOLLOW_QUIET_MS = 5 * 60_000;
+/** States after which nothing more happens to a run without a person: a follow of only these ends. */
+const ENDED: readonly State[] = ['finished', 'failed', 'dead', 'rebooted', 'unknown', 'torn-down'];
+
+/** What the status shows that matters (state, class, flags, attempt, step per run): a follow writes when it changes. */
+function shownText(r: TickResult): string {
+  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
+}
+
+/**
+ * Another patrol (a cron tick beside a follow) may have written a newer observation of a run: that one is
+ * kept, never replaced by an older one of ours (last writer wins only on a newer observation).
+ */
+function adoptNewer(result: TickResult, stored: TickMemory): void {
+  for (const v of result.verdicts) {
+    const theirs = stored.runs[v.runId];
+    const ours = result.memory.runs[v.runId];
+    if (!theirs?.at || !ours?.at || theirs.at <= ours.at) continue;
+    result.memory.runs[v.runId] = theirs;
+    const i = result.verdicts.indexOf(v);
+    result.verdicts[i] = {
+      ...remembered(v.runId, theirs.state, theirs, {
+        remediation: theirs.state === 'failed' && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state as Exclude<State, 'failed'>],
+        detail: `as another patrol saw it at ${theirs.at}`,
+        since: theirs.since,
+      }),
+      cls: theirs.cls,
+      host: v.host,
+      hourlyPrice: v.hourlyPrice,
+    };
+  }
+  result.memory.tick = Math.max(result.memory.tick, stored.tick);
 }

@@ -23,6 +23,13 @@ const SIGNATURES: Array<[FailureClass, RegExp]> = [
   ['code-error', /Traceback \(most recent call last\)/],
 ];
 
+/**
+ * What a follower on the box looks for in new log bytes (grep -Ei, POSIX ERE): a superset of the signatures
+ * above, so no crash goes unseen; a false hit only makes the runner look again, where SIGNATURES decide.
+ */
+export const CRASH_HINT =
+  'Traceback \\(most recent call last\\)|out of memory|OutOfMemoryError|No space left on device|basic_ios::clear|unexpected pos|Disk quota exceeded|oom-kill|Killed process|loss.{0,24}(nan|inf)|non-finite|NaN (or Inf )?(found|detected)';
+
 /** The first class whose signature appears in `text`, in the table's order of precedence. */
 export function signatureIn(text: string): FailureClass | null {
   for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;

@@ -84,7 +84,7 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
         // Not observed this tick: the cells are remembered as they were.
         out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id]!.cells! } };
       }
-      memory.runs[id] = out.memory;
+      memory.runs[id] = { ...out.memory, at: now.toISOString() };
       return { ...out.verdict, host: t.label, hourlyPrice: price };
     });
   });

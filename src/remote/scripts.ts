@@ -8,6 +8,7 @@ export const SCRIPTS = {
   audit: scriptText('audit.sh'),
   checkpoints: scriptText('checkpoints.sh'),
   confirm: scriptText('confirm.sh'),
+  follow: scriptText('follow.sh'),
   launch: scriptText('launch.sh'),
   manifest: scriptText('manifest.sh'),
   probe: scriptText('probe.sh'),

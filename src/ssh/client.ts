@@ -21,11 +21,27 @@ export interface ExecResult {
   truncated: boolean;
 }
 
+/** A long-running command whose stdout arrives line by line while it runs (a follower). */
+export interface Stream {
+  /** Settles when the command ends or the connection drops: why, in one line. */
+  readonly ended: Promise<string>;
+  /** Closes the channel (its stdin ends, so a follower exits). */
+  close(): void;
+}
+
 export interface Session {
   readonly hostFingerprint: string;
   /** The host key blob this connection verified, so OpenSSH can be pinned to exactly the same key. */
   readonly hostKey: Buffer;
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs `command` with `stdin` written and the channel's input left open (the command sees its end only
+   * when the stream or the connection closes). Each stdout line goes to `onLine`; a line longer than
+   * `maxLine` bytes ends the stream (a box that floods is not read further).
+   */
+  stream(command: string, stdin: Buffer, onLine: (line: string) => void, maxLine?: number): Stream;
+  /** Settles when the connection ends, with why. */
+  readonly closed: Promise<string>;
   close(): void;
 }
 
@@ -117,11 +133,55 @@ function makeSession(client: ssh2.Client, hostFingerprint: string, hostKey: Buff
   client.on('error', (err: Error & { level?: string; code?: string }) => {
     lost ??= new TransportError(classify(err, false), err.message);
   });
+  const closed = new Promise<string>((res) => client.once('close', () => res(lost?.message ?? 'the connection closed')));
   return {
     hostFingerprint,
     hostKey,
+    closed,
     close: () => {
       client.end();
+    },
+    stream: (command, stdin, onLine, maxLine = 4096) => {
+      let channel: ssh2.ClientChannel | undefined;
+      let stop = false;
+      const ended = new Promise<string>((res) => {
+        const onClose = () => res(lost?.message ?? 'the connection closed');
+        client.once('close', onClose);
+        if (lost) return res(lost.message);
+        client.exec(command, { pty: false }, (e, ch) => {
+          if (e) return res(`the command could not start: ${e.message}`);
+          channel = ch;
+          if (stop) ch.close();
+          let buf = '';
+          ch.on('data', (d: Buffer) => {
+            buf += d.toString('utf8');
+            for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+              onLine(buf.slice(0, nl));
+              buf = buf.slice(nl + 1);
+            }
+            if (buf.length > maxLine) {
+              buf = '';
+              ch.close();
+              client.removeListener('close', onClose);
+              res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
+            }
+          });
+          ch.stderr.on('data', () => undefined);
+          ch.on('error', () => undefined);
+          ch.on('close', (code: number | null, signal: string | null) => {
+            client.removeListener('close', onClose);
+            res(`the command ended (exit ${code ?? signal ?? '?'})`);
+          });
+          ch.write(stdin);
+        });
+      });
+      return {
+        ended,
+        close: () => {
+          stop = true;
+          channel?.close();
+        },
+      };
     },
     exec: (command, opts = {}) =>
       new Promise<ExecResult>((resolve, reject) => {

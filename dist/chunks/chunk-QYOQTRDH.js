@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseSweep
-} from "./chunk-JP6EMVCU.js";
+} from "./chunk-TYTTAG5H.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-OZVI5RZM.js";
@@ -27,7 +27,7 @@ import {
 } from "./chunk-TZTO3P3G.js";
 import {
   BACKEND_NAMES
-} from "./chunk-3NKSXLAY.js";
+} from "./chunk-2ZUJ6IX3.js";
 
 // src/config/slurm.ts
 var NAME = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-3NKSXLAY.js";
+} from "./chunk-2ZUJ6IX3.js";
 import {
   BoxDataError,
   fingerprint,
@@ -119,11 +119,55 @@ function makeSession(client, hostFingerprint, hostKey) {
   client.on("error", (err) => {
     lost ??= new TransportError(classify(err, false), err.message);
   });
+  const closed = new Promise((res) => client.once("close", () => res(lost?.message ?? "the connection closed")));
   return {
     hostFingerprint,
     hostKey,
+    closed,
     close: () => {
       client.end();
+    },
+    stream: (command, stdin, onLine, maxLine = 4096) => {
+      let channel;
+      let stop = false;
+      const ended = new Promise((res) => {
+        const onClose = () => res(lost?.message ?? "the connection closed");
+        client.once("close", onClose);
+        if (lost) return res(lost.message);
+        client.exec(command, { pty: false }, (e, ch) => {
+          if (e) return res(`the command could not start: ${e.message}`);
+          channel = ch;
+          if (stop) ch.close();
+          let buf = "";
+          ch.on("data", (d) => {
+            buf += d.toString("utf8");
+            for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+              onLine(buf.slice(0, nl));
+              buf = buf.slice(nl + 1);
+            }
+            if (buf.length > maxLine) {
+              buf = "";
+              ch.close();
+              client.removeListener("close", onClose);
+              res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
+            }
+          });
+          ch.stderr.on("data", () => void 0);
+          ch.on("error", () => void 0);
+          ch.on("close", (code, signal) => {
+            client.removeListener("close", onClose);
+            res(`the command ended (exit ${code ?? signal ?? "?"})`);
+          });
+          ch.write(stdin);
+        });
+      });
+      return {
+        ended,
+        close: () => {
+          stop = true;
+          channel?.close();
+        }
+      };
     },
     exec: (command, opts = {}) => new Promise((resolve, reject) => {
       if (lost) return reject(lost);
@@ -192,6 +236,7 @@ var SCRIPTS = {
   audit: scriptText("audit.sh"),
   checkpoints: scriptText("checkpoints.sh"),
   confirm: scriptText("confirm.sh"),
+  follow: scriptText("follow.sh"),
   launch: scriptText("launch.sh"),
   manifest: scriptText("manifest.sh"),
   probe: scriptText("probe.sh"),
@@ -254,6 +299,8 @@ export {
   QUEUE,
   shellQuote,
   dataLines,
+  scriptStdin,
+  scriptCommand,
   runScript,
   parseJsonLine
 };

@@ -20,7 +20,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-AYX6ZOUL.js";
+} from "./chunk-QYOQTRDH.js";
 import {
   parseConnection
 } from "./chunk-G4OTA3QE.js";
@@ -28,15 +28,15 @@ import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-PCOEBGMF.js";
+} from "./chunk-ZE2VK2AB.js";
 import {
   parseCollect
-} from "./chunk-7DYLNCHY.js";
+} from "./chunk-XEWP4ND2.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
-} from "./chunk-JP6EMVCU.js";
+} from "./chunk-TYTTAG5H.js";
 import {
   inert,
   parseAudit
@@ -159,7 +159,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-52XJD7QJ.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-PYWQ5M72.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -169,7 +169,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-52XJD7QJ.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-PYWQ5M72.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -179,9 +179,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-65YOEP5Z.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-SMCGWFEE.js")).probeHost,
-      registered: (await import("./hosts-IABT6LAZ.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-N5NV5MWX.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-BRQRAEK5.js")).probeHost,
+      registered: (await import("./hosts-WXVUUPYX.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -196,7 +196,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-2VZUDPLS.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-IR52NLKO.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -206,7 +206,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-4VWUSQM3.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-EUUUQUMW.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -265,7 +265,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-4AERNDAP.js").then((m) => {
+  const get = () => real ??= import("./status-store-34EE5MTM.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -287,7 +287,7 @@ function githubPorts(env = process.env) {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import("./artifacts-Q7HEJ4B7.js")).fetchArtifact(name, dir),
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-4AERNDAP.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-34EE5MTM.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

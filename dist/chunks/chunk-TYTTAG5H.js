@@ -70,6 +70,7 @@ var PATROL_INPUTS = [
   "github-token",
   "state-file",
   "progress-regex",
+  "follow",
   "sync",
   "sync-dest",
   "sync-keep",

@@ -13,28 +13,28 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-TEEIUR5B.js";
+} from "./chunk-FDMUGRPC.js";
 import "./chunk-NZEUSQSM.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-3J6FJ2U4.js";
+} from "./chunk-S3AZRZ43.js";
 import {
   buildSpec,
   cellData,
   identity,
   sortedJson
-} from "./chunk-SKQFLMA3.js";
+} from "./chunk-XIZ5IFT7.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-AYX6ZOUL.js";
+} from "./chunk-QYOQTRDH.js";
 import "./chunk-G4OTA3QE.js";
 import {
   parseReportTo
-} from "./chunk-PCOEBGMF.js";
-import "./chunk-7DYLNCHY.js";
-import "./chunk-JP6EMVCU.js";
+} from "./chunk-ZE2VK2AB.js";
+import "./chunk-XEWP4ND2.js";
+import "./chunk-TYTTAG5H.js";
 import {
   code,
   inert,
@@ -50,10 +50,10 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-UI7ZJPOY.js";
+} from "./chunk-RK7ACAVM.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-3NKSXLAY.js";
+import "./chunk-2ZUJ6IX3.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

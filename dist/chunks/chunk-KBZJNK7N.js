@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-UI7ZJPOY.js";
+} from "./chunk-RK7ACAVM.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   CELLS_MAX
-} from "./chunk-JP6EMVCU.js";
+} from "./chunk-TYTTAG5H.js";
 import {
   DEFAULT_RUN_ROOT,
   INSTANCE_ID,

@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  parseManifest
+} from "./chunk-FDQEKIFM.js";
+import {
   human
 } from "./chunk-XUWSLT73.js";
 import {
@@ -15,13 +18,10 @@ import {
   verbMissing
 } from "./chunk-OZVI5RZM.js";
 import {
-  parseManifest
-} from "./chunk-FDQEKIFM.js";
-import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-UI7ZJPOY.js";
+} from "./chunk-RK7ACAVM.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {

@@ -23,7 +23,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-XZJEKJIX.js";
+} from "./chunk-KBZJNK7N.js";
 import "./chunk-GAEFUSNO.js";
 import {
   RECORD_NAME,
@@ -33,12 +33,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UI7ZJPOY.js";
+} from "./chunk-RK7ACAVM.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-3NKSXLAY.js";
+import "./chunk-2ZUJ6IX3.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-7DYLNCHY.js";
+} from "./chunk-XEWP4ND2.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-OZVI5RZM.js";
@@ -170,8 +170,14 @@ function parsePatrol(inputs) {
     progressRegexes,
     reportTo,
     header: parseHeader(inputs["header"]),
-    sync: parseSync(inputs)
+    sync: parseSync(inputs),
+    followS: follow(inputs["follow"])
   };
+}
+function follow(raw) {
+  const t = duration("follow", raw, 0) ?? 0;
+  if (t !== 0 && (t < 10 || t > 5 * 86400)) throw new InputError("follow", `${show(raw ?? "")} is outside 10s to 5d (the runner's job limit)`);
+  return t;
 }
 
 export {

@@ -12,7 +12,7 @@ import {
 } from "./chunk-G4OTA3QE.js";
 import {
   connect
-} from "./chunk-UI7ZJPOY.js";
+} from "./chunk-RK7ACAVM.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

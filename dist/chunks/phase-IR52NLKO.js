@@ -5,33 +5,6 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  buildManifest,
-  filesSha256,
-  manifestSha256,
-  renderCard,
-  verifiedJson
-} from "./chunk-UXJXKG66.js";
-import {
-  human
-} from "./chunk-XUWSLT73.js";
-import {
-  openPinned,
-  pinnedConnection
-} from "./chunk-TEEIUR5B.js";
-import "./chunk-NZEUSQSM.js";
-import "./chunk-G4OTA3QE.js";
-import {
-  parseCollect
-} from "./chunk-7DYLNCHY.js";
-import "./chunk-JP6EMVCU.js";
-import {
-  code,
-  inert
-} from "./chunk-OZVI5RZM.js";
-import {
-  InputError
-} from "./chunk-TZTO3P3G.js";
-import {
   PullError,
   VERIFIER_VERSIONS,
   decide,
@@ -39,13 +12,40 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-XZJEKJIX.js";
+} from "./chunk-KBZJNK7N.js";
 import "./chunk-GAEFUSNO.js";
+import {
+  buildManifest,
+  filesSha256,
+  manifestSha256,
+  renderCard,
+  verifiedJson
+} from "./chunk-BOGLEW56.js";
 import "./chunk-FDQEKIFM.js";
-import "./chunk-UI7ZJPOY.js";
+import {
+  human
+} from "./chunk-XUWSLT73.js";
+import {
+  openPinned,
+  pinnedConnection
+} from "./chunk-FDMUGRPC.js";
+import "./chunk-NZEUSQSM.js";
+import "./chunk-G4OTA3QE.js";
+import {
+  parseCollect
+} from "./chunk-XEWP4ND2.js";
+import "./chunk-TYTTAG5H.js";
+import {
+  code,
+  inert
+} from "./chunk-OZVI5RZM.js";
+import {
+  InputError
+} from "./chunk-TZTO3P3G.js";
+import "./chunk-RK7ACAVM.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-3NKSXLAY.js";
+import "./chunk-2ZUJ6IX3.js";
 import {
   knownHostsLine
 } from "./chunk-IUTVNWSE.js";

@@ -8,6 +8,14 @@ import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import {
+  runSyncDir,
+  versionDir
+} from "./chunk-3ZB5N7D7.js";
+import {
+  eachLimit
+} from "./chunk-GAEFUSNO.js";
+import "./chunk-FDQEKIFM.js";
+import {
   ESCALATE,
   assess,
   assessCells,
@@ -21,7 +29,7 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-2G6MWRQ2.js";
+} from "./chunk-KIY6ULV3.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -33,12 +41,13 @@ import {
   parseKeySource
 } from "./chunk-G4OTA3QE.js";
 import {
+  FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-PCOEBGMF.js";
-import "./chunk-7DYLNCHY.js";
-import "./chunk-JP6EMVCU.js";
+} from "./chunk-ZE2VK2AB.js";
+import "./chunk-XEWP4ND2.js";
+import "./chunk-TYTTAG5H.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-OZVI5RZM.js";
@@ -50,13 +59,9 @@ import {
   splitList
 } from "./chunk-TZTO3P3G.js";
 import {
-  runSyncDir,
-  versionDir
-} from "./chunk-3ZB5N7D7.js";
-import {
-  eachLimit
-} from "./chunk-GAEFUSNO.js";
-import "./chunk-FDQEKIFM.js";
+  worthWriting
+} from "./chunk-BYR3JCZE.js";
+import "./chunk-6CFQCFA3.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -7515,7 +7520,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       } else if (prev.runs[id]?.cells) {
         out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
       }
-      memory.runs[id] = out.memory;
+      memory.runs[id] = { ...out.memory, at: now.toISOString() };
       return { ...out.verdict, host: t.label, hourlyPrice: price };
     });
   });
@@ -7608,27 +7613,27 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
   }
   const memory = mergeMemories(bodies.map(readMemory));
-  const now = /* @__PURE__ */ new Date();
+  const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
+  const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
+  const asValue = (err) => {
+    if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+    throw err;
+  };
+  let now = /* @__PURE__ */ new Date();
   const result = await tick(
-    hosts.map((h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice })),
+    hosts.map(target),
     memory,
     (t, runs) => {
       const h = byName.get(t.label);
-      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch((err) => {
-        if (err instanceof TransportError) return { transport: err.kind, message: err.message };
-        throw err;
-      });
+      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
     },
-    { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS },
+    opts,
     now,
     cfg.concurrency
   );
   const uploader = cfg.sync.artifact ? deps.artifacts : void 0;
-  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, deps.workspace ?? process.cwd(), reporter, uploader) : null;
-  for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-    const m = result.memory.runs[id];
-    if (m) result.memory.runs[id] = { ...m, issue };
-  }
+  const workspace = deps.workspace ?? process.cwd();
+  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;
   const render = (ids) => renderPatrol(
     result.verdicts.filter((v) => ids.includes(v.runId)),
     pick(result.memory, ids),
@@ -7636,17 +7641,73 @@ async function patrolPhase(inputs, env, reporter, deps) {
     statusMarker(cfg.header),
     cfg.header
   );
-  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   let code = 0;
-  const written = [];
-  for (const store of stores) {
-    try {
-      written.push(...await store.save(runIds, render));
-    } catch (err) {
-      reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-      code = 1;
+  const written = /* @__PURE__ */ new Set();
+  const save = async (merge) => {
+    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+      const m = result.memory.runs[id];
+      if (m) result.memory.runs[id] = { ...m, issue };
     }
+    for (const store of stores) {
+      try {
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map(readMemory)));
+        for (const w of await store.save(runIds, render)) written.add(w);
+      } catch (err) {
+        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+        code = 1;
+      }
+    }
+  };
+  await save(false);
+  if (cfg.followS) {
+    const { followHosts } = await import("./phase-TYKUQKVS.js");
+    const { probeOn } = await import("./probe-BRQRAEK5.js");
+    let shown = shownText(result);
+    let lastWrite = Date.now();
+    const ended = await followHosts(
+      hosts.map((h) => ({ name: h.name, conn: h.conn, cred: byName.get(h.name).cred, runRoot: h.runRoot, runIds: h.runIds })),
+      {
+        durationMs: cfg.followS * 1e3,
+        debounceMs: FOLLOW_DEBOUNCE_MS,
+        refreshMs: Math.min(6e4, Math.max(5e3, cfg.stallAfterS * 1e3 / 3)),
+        heartbeatLostS: Math.max(30, Math.min(cfg.stallAfterS, 300)),
+        settleS: cfg.sync.settleS,
+        backoffMs: [2e3, 3e4]
+      },
+      {
+        reassess: async (name, session, why) => {
+          const h = byName.get(name);
+          now = /* @__PURE__ */ new Date();
+          const r = await tick(
+            [target(h)],
+            result.memory,
+            (_t, runs) => (session ? probeOn(session, h.runRoot, runs, 2e4) : probe(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
+            opts,
+            now,
+            1
+          );
+          result.memory = r.memory;
+          result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
+          if (synced && (why.has("checkpoint") || why.has("marker") || why.size === 0))
+            Object.assign(synced, await syncAll(cfg, [h], byName, result, workspace, reporter, uploader));
+          const next = shownText(result);
+          if (!worthWriting(shown, next, lastWrite, Date.now(), FOLLOW_QUIET_MS)) return;
+          if (next !== shown)
+            reporter.info(
+              `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
+            );
+          shown = next;
+          lastWrite = Date.now();
+          await save(true);
+        },
+        settled: () => result.verdicts.every((v) => ENDED.includes(v.state)),
+        info: (line) => reporter.info(line)
+      }
+    );
+    reporter.info(`follow: ${ended}`);
+    await save(true);
   }
+  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   const states = Object.fromEntries(
     result.verdicts.map((v) => [
       v.runId,
@@ -7669,7 +7730,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   if (synced) reporter.output("synced", JSON.stringify(synced));
   reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
   reporter.output("tick", String(result.memory.tick));
-  reporter.output("status-url", written.filter((w) => w.startsWith("http")).join("\n"));
+  reporter.output("status-url", [...written].filter((w) => w.startsWith("http")).join("\n"));
   for (const v of result.verdicts)
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
   if (refused.length) code = 1;
@@ -7693,7 +7754,7 @@ function enteredNow(prev, now, v) {
 }
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-WXTJ74GM.js");
+  const { syncHost } = await import("./phase-RD2PLOOO.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -7764,6 +7825,32 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
   } catch (err) {
     reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
   }
+}
+var FOLLOW_DEBOUNCE_MS = 2e3;
+var FOLLOW_QUIET_MS = 5 * 6e4;
+var ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
+function shownText(r) {
+  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
+}
+function adoptNewer(result, stored) {
+  for (const v of result.verdicts) {
+    const theirs = stored.runs[v.runId];
+    const ours = result.memory.runs[v.runId];
+    if (!theirs?.at || !ours?.at || theirs.at <= ours.at) continue;
+    result.memory.runs[v.runId] = theirs;
+    const i = result.verdicts.indexOf(v);
+    result.verdicts[i] = {
+      ...remembered(v.runId, theirs.state, theirs, {
+        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
+        detail: `as another patrol saw it at ${theirs.at}`,
+        since: theirs.since
+      }),
+      cls: theirs.cls,
+      host: v.host,
+      hourlyPrice: v.hourlyPrice
+    };
+  }
+  result.memory.tick = Math.max(result.memory.tick, stored.tick);
 }
 export {
   fileStore,

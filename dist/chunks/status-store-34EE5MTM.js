@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-2G6MWRQ2.js";
+} from "./chunk-KIY6ULV3.js";
 import "./chunk-XUWSLT73.js";
 import {
   Octokit,
@@ -19,14 +19,14 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-3J6FJ2U4.js";
-import "./chunk-SKQFLMA3.js";
+} from "./chunk-S3AZRZ43.js";
+import "./chunk-XIZ5IFT7.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-PCOEBGMF.js";
-import "./chunk-7DYLNCHY.js";
-import "./chunk-JP6EMVCU.js";
+} from "./chunk-ZE2VK2AB.js";
+import "./chunk-XEWP4ND2.js";
+import "./chunk-TYTTAG5H.js";
 import {
   code,
   inert
@@ -34,6 +34,7 @@ import {
 import {
   InputError
 } from "./chunk-TZTO3P3G.js";
+import "./chunk-6CFQCFA3.js";
 import "./chunk-IUTVNWSE.js";
 import "./chunk-R3K6G2KB.js";
 

@@ -14,19 +14,19 @@ import {
 } from "./chunk-TV2QNV7C.js";
 import {
   specExpectedDuration
-} from "./chunk-SKQFLMA3.js";
-import "./chunk-JP6EMVCU.js";
+} from "./chunk-XIZ5IFT7.js";
+import "./chunk-TYTTAG5H.js";
 import "./chunk-TZTO3P3G.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UI7ZJPOY.js";
+} from "./chunk-RK7ACAVM.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-3NKSXLAY.js";
+} from "./chunk-2ZUJ6IX3.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -200,17 +200,21 @@ function parseProbe(raw, runRoot) {
 async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
   const session = await connect({ ...conn, attempts: 1 }, cred);
   try {
-    const lines = runs.flatMap((r2) => [
-      `run ${r2.id} ${r2.attempt} ${r2.offset}`,
-      ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
-    ]);
-    const data = lines.join("\n") + "\nend\n";
-    const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
-    return parseProbe(parseJsonLine("probe", r), runRoot);
+    return await probeOn(session, runRoot, runs, timeoutMs);
   } finally {
     session.close();
   }
 }
+async function probeOn(session, runRoot, runs, timeoutMs = 6e4) {
+  const lines = runs.flatMap((r2) => [
+    `run ${r2.id} ${r2.attempt} ${r2.offset}`,
+    ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
+  ]);
+  const data = lines.join("\n") + "\nend\n";
+  const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
+  return parseProbe(parseJsonLine("probe", r), runRoot);
+}
 export {
-  probeHost
+  probeHost,
+  probeOn
 };

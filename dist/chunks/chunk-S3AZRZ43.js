@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   sortedJson
-} from "./chunk-SKQFLMA3.js";
+} from "./chunk-XIZ5IFT7.js";
 import {
   BoxDataError,
   FINGERPRINT,

@@ -9,14 +9,17 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-UXJXKG66.js";
+} from "./chunk-BOGLEW56.js";
+import {
+  parseManifest
+} from "./chunk-FDQEKIFM.js";
 import "./chunk-XUWSLT73.js";
 import {
   parseTeardown
 } from "./chunk-GYBZ2CHN.js";
 import {
   openPinned
-} from "./chunk-TEEIUR5B.js";
+} from "./chunk-FDMUGRPC.js";
 import {
   loadCredential
 } from "./chunk-NZEUSQSM.js";
@@ -30,18 +33,15 @@ import {
   InputError
 } from "./chunk-TZTO3P3G.js";
 import {
-  parseManifest
-} from "./chunk-FDQEKIFM.js";
-import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UI7ZJPOY.js";
+} from "./chunk-RK7ACAVM.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-3NKSXLAY.js";
+import "./chunk-2ZUJ6IX3.js";
 import {
   BoxDataError,
   arr,

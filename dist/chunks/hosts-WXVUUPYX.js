@@ -11,12 +11,12 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-3J6FJ2U4.js";
-import "./chunk-SKQFLMA3.js";
+} from "./chunk-S3AZRZ43.js";
+import "./chunk-XIZ5IFT7.js";
 import {
   parseConnection
 } from "./chunk-G4OTA3QE.js";
-import "./chunk-JP6EMVCU.js";
+import "./chunk-TYTTAG5H.js";
 import "./chunk-TZTO3P3G.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-IUTVNWSE.js";

@@ -11,11 +11,15 @@ import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-PCOEBGMF.js";
+} from "./chunk-ZE2VK2AB.js";
 import {
   code,
   inert
 } from "./chunk-OZVI5RZM.js";
+import {
+  classifyFailure,
+  signatureIn
+} from "./chunk-6CFQCFA3.js";
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
@@ -122,31 +126,6 @@ function parseProgress(tail, extra = []) {
     }
   }
   return { step, epoch, metrics };
-}
-
-// src/patrol/signatures.ts
-var SIGNATURES = [
-  ["disk-full", /No space left on device|basic_ios::clear|unexpected pos \d+ vs \d+|Disk quota exceeded/],
-  ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
-  ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
-  ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
-  ["code-error", /Traceback \(most recent call last\)/]
-];
-function signatureIn(text) {
-  for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
-  return null;
-}
-function classifyFailure(exitCode, signal, log, oomKillRose, stage = "") {
-  if (stage === "stopped") return "stopped";
-  const seen = signatureIn(log);
-  if (seen && seen !== "code-error") return seen;
-  const sig = signal ?? (exitCode > 128 ? String(exitCode - 128) : null);
-  const killed = sig === "KILL" || sig === "9" || exitCode === 137;
-  if (killed && oomKillRose) return "oom";
-  if (seen === "code-error") return "code-error";
-  if (killed) return "killed";
-  if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
-  return "other";
 }
 
 // src/patrol/verdict.ts
