@@ -32596,6 +32596,40 @@ var init_verdict = __esm({
   }
 });
 
+// src/patrol/merge.ts
+function shownText(r) {
+  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
+}
+function adoptNewer(result, stored) {
+  for (const v of result.verdicts) {
+    const theirs = stored.runs[v.runId];
+    const ours = result.memory.runs[v.runId];
+    if (!isIso(theirs?.at) || !isIso(ours?.at) || theirs.at <= ours.at) continue;
+    result.memory.runs[v.runId] = theirs;
+    const i = result.verdicts.indexOf(v);
+    result.verdicts[i] = {
+      ...remembered(v.runId, theirs.state, theirs, {
+        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
+        detail: `as another patrol saw it at ${theirs.at}`,
+        since: theirs.since
+      }),
+      cls: theirs.cls,
+      host: v.host,
+      hourlyPrice: v.hourlyPrice
+    };
+  }
+  result.memory.tick = Math.max(result.memory.tick, stored.tick);
+}
+var isIso;
+var init_merge = __esm({
+  "src/patrol/merge.ts"() {
+    "use strict";
+    init_remediation();
+    init_verdict();
+    isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
+  }
+});
+
 // src/follow/schedule.ts
 function idle() {
   return { lastAt: null, pending: false };
@@ -35727,29 +35761,6 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
     reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
   }
 }
-function shownText(r) {
-  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
-}
-function adoptNewer(result, stored) {
-  for (const v of result.verdicts) {
-    const theirs = stored.runs[v.runId];
-    const ours = result.memory.runs[v.runId];
-    if (!theirs?.at || !ours?.at || theirs.at <= ours.at) continue;
-    result.memory.runs[v.runId] = theirs;
-    const i = result.verdicts.indexOf(v);
-    result.verdicts[i] = {
-      ...remembered(v.runId, theirs.state, theirs, {
-        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
-        detail: `as another patrol saw it at ${theirs.at}`,
-        since: theirs.since
-      }),
-      cls: theirs.cls,
-      host: v.host,
-      hourlyPrice: v.hourlyPrice
-    };
-  }
-  result.memory.tick = Math.max(result.memory.tick, stored.tick);
-}
 var SYNCED, SYNC_ARTIFACTS_MAX, FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED;
 var init_phase4 = __esm({
   "src/patrol/phase.ts"() {
@@ -35761,7 +35772,7 @@ var init_phase4 = __esm({
     init_memory();
     init_pool();
     init_remediation();
-    init_verdict();
+    init_merge();
     init_schedule();
     init_bytes();
     init_plan();

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-QJ7RNYDE.js";
+} from "../chunks/chunk-4WMFDNRL.js";
 import "../chunks/chunk-GYBZ2CHN.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-QYOQTRDH.js";

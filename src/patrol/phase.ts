@@ -6,8 +6,8 @@ import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import { mergeMemories, readMemory, type RunMemory, type SyncMemory, type TickMemory } from './memory.ts';
 import { join } from 'node:path';
 import { eachLimit } from '../util/pool.ts';
-import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type State } from './remediation.ts';
-import { remembered } from './verdict.ts';
+import { FLAG_REMEDIATION, type State } from './remediation.ts';
+import { adoptNewer, shownText } from './merge.ts';
 import { worthWriting } from '../follow/schedule.ts';
 import type { TickResult } from './tick.ts';
 import type { RunSync } from '../sync/sync.ts';
@@ -413,33 +413,3 @@ const FOLLOW_DEBOUNCE_MS = 2000;
 const FOLLOW_QUIET_MS = 5 * 60_000;
 /** States after which nothing more happens to a run without a person: a follow of only these ends. */
 const ENDED: readonly State[] = ['finished', 'failed', 'dead', 'rebooted', 'unknown', 'torn-down'];
-
-/** What the status shows that matters (state, class, flags, attempt, step per run): a follow writes when it changes. */
-function shownText(r: TickResult): string {
-  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
-}
-
-/**
- * Another patrol (a cron tick beside a follow) may have written a newer observation of a run: that one is
- * kept, never replaced by an older one of ours (last writer wins only on a newer observation).
- */
-function adoptNewer(result: TickResult, stored: TickMemory): void {
-  for (const v of result.verdicts) {
-    const theirs = stored.runs[v.runId];
-    const ours = result.memory.runs[v.runId];
-    if (!theirs?.at || !ours?.at || theirs.at <= ours.at) continue;
-    result.memory.runs[v.runId] = theirs;
-    const i = result.verdicts.indexOf(v);
-    result.verdicts[i] = {
-      ...remembered(v.runId, theirs.state, theirs, {
-        remediation: theirs.state === 'failed' && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state as Exclude<State, 'failed'>],
-        detail: `as another patrol saw it at ${theirs.at}`,
-        since: theirs.since,
-      }),
-      cls: theirs.cls,
-      host: v.host,
-      hourlyPrice: v.hourlyPrice,
-    };
-  }
-  result.memory.tick = Math.max(result.memory.tick, stored.tick);
-}

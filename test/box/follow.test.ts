@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase } from '../../src/launch/phase.ts';
 import { readMemory, type TickMemory } from '../../src/patrol/memory.ts';
@@ -25,7 +27,7 @@ afterAll(async () => {
   await gh?.close();
 });
 
-async function launch(id: string, command: string) {
+async function launch(id: string, command: string, extra: Record<string, string> = {}) {
   const r = captureReporter();
   const code = await launchPhase(
     box.inputs({
@@ -35,6 +37,7 @@ async function launch(id: string, command: string) {
       audit: 'false',
       'confirm-timeout': '1',
       'run-file': `/tmp/tether-follow-${process.pid}-${id}.json`,
+      ...extra,
     }),
     {},
     r,
@@ -111,4 +114,81 @@ describe('follow: seconds, not cron minutes', () => {
     expect(Date.now() - started).toBeLessThan(90_000);
     expect(statusComments(issue)).toHaveLength(1);
   }, 150_000);
+
+  it('sshd stopped mid-follow: unreachable within a bounded time, then the follow resumes; a cron tick beside it leaves one comment with the newest memory', async () => {
+    await launch('f-live', 'for i in $(seq 1 400); do echo "step $i loss 1.0"; sleep 0.5; done');
+    const issue = gh.addIssue('follow-dark');
+    const w = watch(issue);
+    // stall-after 30s: the follow also looks every 10 s without events (the job's steps need no event).
+    const run = patrolAction(issue, ['f-live'], { follow: '75s', 'stall-after': '30s' });
+    const sshd = () => box.pids().filter((p) => /sshd/.test(readFileSync(`/proc/${p}/comm`, 'utf8')));
+    try {
+      await waitFor('the first status', () => w.seen.has('f-live running'), 20_000, 100);
+      // Every sshd of the box (the listener and the follow's own session) stops answering.
+      const stoppedAt = Date.now();
+      for (const p of sshd()) process.kill(p, 'SIGSTOP');
+      try {
+        await waitFor('unreachable in the comment', () => w.seen.has('f-live unreachable'), 40_000, 100);
+      } finally {
+        for (const p of sshd()) process.kill(p, 'SIGCONT');
+      }
+      const darkFor = (w.seen.get('f-live unreachable')! - stoppedAt) / 1000;
+      console.log(`follow: sshd stopped → unreachable in the comment after ${darkFor.toFixed(1)} s`);
+      // Keepalives (5 s, two missed) and one connect timeout (3 s) bound it.
+      expect(darkFor).toBeLessThan(30);
+      const back = Date.now();
+      await waitFor('running again', () => w.memory().runs['f-live']?.state === 'running' && Date.parse(w.memory().runs['f-live']!.at!) > back, 45_000, 100);
+
+      // A cron tick while the follow runs: one comment; its memory is the newer observation.
+      const cron = await patrolAction(issue, ['f-live'], { 'stall-after': '30s' });
+      expect(cron.code, cron.stdout).toBe(0);
+      expect(statusComments(issue)).toHaveLength(1);
+      const afterCron = readMemory(statusComments(issue)[0]!.body).runs['f-live']!;
+      await waitFor('a follow write after the cron tick', () => Date.parse(w.memory().runs['f-live']!.at!) > Date.parse(afterCron.at!), 20_000, 100);
+      expect(statusComments(issue)).toHaveLength(1);
+    } finally {
+      box.sh(`kill -9 $(cat ${box.home}/.tether/runs/f-live/attempts/1/pid) 2>/dev/null || true`);
+      w.stop();
+    }
+    const r = await run;
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/follow: [^\n]*the follower stopped/);
+  }, 200_000);
+
+  it('with sync, a new checkpoint is pulled and verified on its event, not at the next tick', async () => {
+    const dest = mkdtempSync(join(tmpdir(), 'tether-follow-sync-'));
+    try {
+      await launch(
+        'f-sync',
+        `mkdir -p f-sync && sleep 8 && /usr/bin/python3 -c "import torch; torch.save({'w': torch.randn(250000)}, 'f-sync/step_5.pt')" && date +%s%3N > f-sync.at && sleep 60`,
+        { checkpoints: 'f-sync/*.pt' },
+      );
+      const issue = gh.addIssue('follow-sync');
+      const w = watch(issue);
+      const run = patrolAction(issue, ['f-sync'], { follow: '40s', 'stall-after': '1h', sync: 'latest', 'sync-dest': dest, 'sync-settle': '1s' });
+      try {
+        await waitFor('the synced checkpoint in the comment', () => w.memory().runs['f-sync']?.sync?.newest?.path === 'f-sync/step_5.pt', 45_000, 100).catch(
+          async (e) => {
+            console.log(
+              (await run).stdout,
+              box.sh(`ls -la ${box.home}/code/f-sync; cat ${box.home}/.tether/runs/f-sync/attempts/1/log; cat ${box.home}/.tether/runs/f-sync/checkpoints`),
+            );
+            throw e;
+          },
+        );
+        const latency = Date.now() - Number(readFileSync(`${box.home}/code/f-sync.at`, 'utf8'));
+        console.log(`follow: checkpoint written → verified on the runner and in the comment: ${latency} ms`);
+        expect(latency).toBeLessThan(30_000);
+        const where = w.memory().runs['f-sync']!.sync!.newest!.where;
+        expect(readFileSync(where).equals(readFileSync(`${box.home}/code/f-sync/step_5.pt`))).toBe(true);
+      } finally {
+        box.sh(`kill -9 $(cat ${box.home}/.tether/runs/f-sync/attempts/1/pid) 2>/dev/null || true`);
+        w.stop();
+      }
+      const r = await run;
+      expect(r.code, r.stdout).toBe(0);
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -179,7 +179,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-N5NV5MWX.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-U4BZJZYT.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-BRQRAEK5.js")).probeHost,
       registered: (await import("./hosts-WXVUUPYX.js")).registeredHosts,
       mode: ports.statusMode,

@@ -7471,6 +7471,32 @@ function parseTetherFile(text, env) {
 // src/patrol/phase.ts
 import { join } from "node:path";
 
+// src/patrol/merge.ts
+function shownText(r) {
+  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
+}
+function adoptNewer(result, stored) {
+  for (const v of result.verdicts) {
+    const theirs = stored.runs[v.runId];
+    const ours = result.memory.runs[v.runId];
+    if (!isIso(theirs?.at) || !isIso(ours?.at) || theirs.at <= ours.at) continue;
+    result.memory.runs[v.runId] = theirs;
+    const i = result.verdicts.indexOf(v);
+    result.verdicts[i] = {
+      ...remembered(v.runId, theirs.state, theirs, {
+        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
+        detail: `as another patrol saw it at ${theirs.at}`,
+        since: theirs.since
+      }),
+      cls: theirs.cls,
+      host: v.host,
+      hourlyPrice: v.hourlyPrice
+    };
+  }
+  result.memory.tick = Math.max(result.memory.tick, stored.tick);
+}
+var isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
+
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const results = new Array(targets.length);
@@ -7829,29 +7855,6 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
 var FOLLOW_DEBOUNCE_MS = 2e3;
 var FOLLOW_QUIET_MS = 5 * 6e4;
 var ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
-function shownText(r) {
-  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
-}
-function adoptNewer(result, stored) {
-  for (const v of result.verdicts) {
-    const theirs = stored.runs[v.runId];
-    const ours = result.memory.runs[v.runId];
-    if (!theirs?.at || !ours?.at || theirs.at <= ours.at) continue;
-    result.memory.runs[v.runId] = theirs;
-    const i = result.verdicts.indexOf(v);
-    result.verdicts[i] = {
-      ...remembered(v.runId, theirs.state, theirs, {
-        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
-        detail: `as another patrol saw it at ${theirs.at}`,
-        since: theirs.since
-      }),
-      cls: theirs.cls,
-      host: v.host,
-      hourlyPrice: v.hourlyPrice
-    };
-  }
-  result.memory.tick = Math.max(result.memory.tick, stored.tick);
-}
 export {
   fileStore,
   patrolPhase
