@@ -5,25 +5,51 @@
 # Args: RUN_ROOT HEARTBEAT_LOST_S SETTLE_S. Stdin data: `run RUN_ID` lines, `hint B64_ERE` (crash hints,
 # matched case-insensitively in new log bytes), then `end`. The rest of stdin stays open: the follower
 # sleeps by reading it with a 1 s timeout, and exits when it ends (the connection dropped) or after
-# MAX_S. Events: `{"e":"start"}`, then per run {"e":KIND,"run":ID} with KIND one of attempt (a new
+# MAX_S. Each second costs no process: logs are read from held descriptors; the process, heartbeat,
+# checkpoints and cells are looked at every 5 s. Events: `{"e":"start"}`, then per run {"e":KIND,"run":ID} with KIND one of attempt (a new
 # attempt began), crash (a hint in new log bytes), marker (DONE/FAILED written), exit (the job's process
 # ended), heartbeat (the heartbeat went stale), checkpoint (a new settled checkpoint), cells (a sweep's
 # cell ended); and `{"e":"alive"}` every 30 s.
 
 LOG_READ_MAX=65536
-MAX_S=90000
-declare -A ATT LOGSZ MARK ALIVE HB CKPT CKSEEN CELLS
+MAX_S=432000
+declare -A ATT MARK ALIVE HB CKPT CKSEEN CELLS
 declare -a RUNS=()
 HINT=''
+INIT=0
 
-emit() { printf '{"e":"%s"%s}\n' "$1" "${2:+,\"run\":\"$2\"}"; }
+# Prints an event; nothing during the first look (it only learns how things are now).
+emit() { ((INIT)) || printf '{"e":"%s"%s}\n' "$1" "${2:+,\"run\":\"$2\"}"; }
 
-# Bytes of regular file $1 (0 when missing), without a subshell per call where bash can: stat is one fork.
-size_of() {
-  local s
-  s=$(stat -c %s -- "$1" 2>/dev/null) || s=0
-  [[ $s =~ ^[0-9]{1,18}$ ]] || s=0
-  printf -v "$2" '%s' "$s"
+# Each run's current attempt log, held open: new bytes are read from the descriptor every second with no
+# process started (bash cannot seek, so on opening, one dd moves the shared file offset to the end).
+declare -A LOGFD
+
+open_log() {
+  local id=$1 log=$2 fd old size
+  old=${LOGFD[$id]:-}
+  [ -n "$old" ] && exec {old}<&-
+  unset "LOGFD[$id]"
+  [ -f "$log" ] || return 0
+  exec {fd}<"$log" || return 0
+  if ((INIT)); then
+    size=$(stat -c %s -- "$log" 2>/dev/null) || size=0
+    [[ $size =~ ^[0-9]{1,18}$ ]] && ((size > 0)) && dd bs=1 skip="$size" count=0 <&"$fd" 2>/dev/null
+  fi
+  LOGFD[$id]=$fd
+}
+
+# The bytes appended to run $1's log since the last call (at most LOG_READ_MAX), in `NEW`.
+read_new() {
+  local fd=${LOGFD[$1]:-} chunk
+  NEW=''
+  [ -n "$fd" ] || return 0
+  while ((${#NEW} < LOG_READ_MAX)); do
+    chunk=''
+    IFS= read -r -d '' -N 16384 -u "$fd" chunk 2>/dev/null
+    [ -n "$chunk" ] || break
+    NEW+=$chunk
+  done
 }
 
 # The newest checkpoint of run dir $1 as "mtime size path", or empty.
@@ -44,15 +70,16 @@ newest_checkpoint() {
 
 # One look at run $1; $2: the second count (slow checks every 5 s).
 look() {
-  local id=$1 sec=$2 dir n a sz from m alive hb now rec t ended
+  local id=$1 sec=$2 dir n a m alive hb now rec t ended
   dir=$RUN_ROOT/$id
   [ -f "$dir/spec.json" ] || return 0
   last_attempt_var n "$dir"
   if [ "$n" != "${ATT[$id]:-}" ]; then
-    [ -n "${ATT[$id]:-}" ] && emit attempt "$id"
+    emit attempt "$id"
     ATT[$id]=$n
-    LOGSZ[$id]=''
     ALIVE[$id]=''
+    # A new attempt's log is read from its start (the follower's first look starts at its end).
+    open_log "$id" "$dir/attempts/$n/log"
   fi
   a=$dir/attempts/$n
   m=''
@@ -62,18 +89,12 @@ look() {
     MARK[$id]=$m
   fi
   if ((n > 0)); then
-    size_of "$a/log" sz
-    if [ -z "${LOGSZ[$id]}" ]; then
-      LOGSZ[$id]=$sz
-    elif ((sz > LOGSZ[$id])); then
-      from=${LOGSZ[$id]}
-      ((sz - from > LOG_READ_MAX)) && from=$((sz - LOG_READ_MAX))
-      LOGSZ[$id]=$sz
-      if [ -n "$HINT" ] && tail -c +"$((from + 1))" -- "$a/log" 2>/dev/null | head -c "$((sz - from))" | grep -Eiq -- "$HINT"; then
-        emit crash "$id"
-      fi
-    elif ((sz < LOGSZ[$id])); then
-      LOGSZ[$id]=$sz
+    [ -n "${LOGFD[$id]:-}" ] || open_log "$id" "$a/log"
+    read_new "$id"
+    if [ -n "$NEW" ] && [ -n "$HINT" ]; then
+      shopt -s nocasematch
+      [[ $NEW =~ $HINT ]] && emit crash "$id"
+      shopt -u nocasematch
     fi
   fi
   ((sec % 5 == 0)) || return 0
@@ -84,7 +105,7 @@ look() {
     [ "${ALIVE[$id]}" = 1 ] && ((alive == 0)) && emit exit "$id"
     ALIVE[$id]=$alive
   fi
-  now=$(date +%s)
+  printf -v now '%(%s)T' -1
   hb=$(stat -c %Y -- "$dir/heartbeat" 2>/dev/null) || hb=''
   if [[ $hb =~ ^[0-9]+$ ]] && [ -z "$m" ]; then
     if ((now - hb > HB_LOST)); then
@@ -127,10 +148,12 @@ main() {
     esac
   done
   # Each run's state as it is now: only changes from here on are events.
+  INIT=1
   for id in "${RUNS[@]}"; do
     look "$id" 0
     CKPT[$id]=1
   done
+  INIT=0
   emit start
   while ((sec < MAX_S)); do
     # The sleep: a 1 s read of the open stdin. End of input is the connection gone: stop.

@@ -24,7 +24,7 @@ const SIGNATURES: Array<[FailureClass, RegExp]> = [
 ];
 
 /**
- * What a follower on the box looks for in new log bytes (grep -Ei, POSIX ERE): a superset of the signatures
+ * What a follower on the box looks for in new log bytes (bash `=~` with nocasematch: POSIX ERE): a superset of the signatures
  * above, so no crash goes unseen; a false hit only makes the runner look again, where SIGNATURES decide.
  */
 export const CRASH_HINT =

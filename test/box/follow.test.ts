@@ -58,6 +58,13 @@ function patrolAction(issue: number, runIds: string[], extra: Record<string, str
   });
 }
 
+const cmdline = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+};
 const statusComments = (issue: number) =>
   [...gh.comments.values()].filter((c) => c.issue === issue && c.user.login === BOT.login && c.body.includes('<!-- tether:status -->'));
 
@@ -124,6 +131,8 @@ describe('follow: seconds, not cron minutes', () => {
     const sshd = () => box.pids().filter((p) => /sshd/.test(readFileSync(`/proc/${p}/comm`, 'utf8')));
     try {
       await waitFor('the first status', () => w.seen.has('f-live running'), 20_000, 100);
+      // The follower runs on the box (bash -s -- RUN_ROOT HEARTBEAT_LOST SETTLE: three arguments; a probe has one).
+      await waitFor('the follower', () => box.pids().some((p) => /^bash -s -- \S+ \d+ \d+ ?$/.test(cmdline(p))), 20_000, 100);
       // Every sshd of the box (the listener and the follow's own session) stops answering.
       const stoppedAt = Date.now();
       for (const p of sshd()) process.kill(p, 'SIGSTOP');

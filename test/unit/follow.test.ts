@@ -82,7 +82,7 @@ describe('a follow and a cron tick write the same comment', () => {
 });
 
 describe("the follower's crash hint", () => {
-  it('catches every failure signature the runner classifies (grep -Ei on the box)', () => {
+  it('catches every failure signature the runner classifies (bash =~ with nocasematch, as follow.sh matches it)', () => {
     const lines = [
       'Traceback (most recent call last):',
       'torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB',
@@ -95,7 +95,8 @@ describe("the follower's crash hint", () => {
       'oom-kill:constraint=CONSTRAINT_MEMCG',
       'Disk quota exceeded',
     ];
-    const r = spawnSync('bash', ['-c', 'while IFS= read -r l; do printf "%s\\n" "$l" | grep -Eiq -- "$1" && echo 1 || echo 0; done', 'bash', CRASH_HINT], {
+    const match = 'shopt -s nocasematch; while IFS= read -r l; do [[ $l =~ $1 ]] && echo 1 || echo 0; done';
+    const r = spawnSync('bash', ['-c', match, 'bash', CRASH_HINT], {
       input: lines.join('\n') + '\n',
       encoding: 'utf8',
     });

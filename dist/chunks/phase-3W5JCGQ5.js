@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-2ZUJ6IX3.js";
+import "./chunk-Y752XOKK.js";
 import {
   RUN_ID
 } from "./chunk-IUTVNWSE.js";

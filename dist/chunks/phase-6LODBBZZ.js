@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-FDMUGRPC.js";
+} from "./chunk-LA3IDAHN.js";
 import "./chunk-NZEUSQSM.js";
 import {
   renderRegistration,
@@ -28,7 +28,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-QYOQTRDH.js";
+} from "./chunk-GJ7QRHHK.js";
 import "./chunk-G4OTA3QE.js";
 import {
   parseReportTo
@@ -50,10 +50,10 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-2ZUJ6IX3.js";
+import "./chunk-Y752XOKK.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

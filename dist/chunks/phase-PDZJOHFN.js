@@ -23,7 +23,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-KBZJNK7N.js";
+} from "./chunk-QU6U7ULD.js";
 import "./chunk-GAEFUSNO.js";
 import {
   RECORD_NAME,
@@ -33,12 +33,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-2ZUJ6IX3.js";
+import "./chunk-Y752XOKK.js";
 import {
   BoxDataError,
   CELL_NAME,

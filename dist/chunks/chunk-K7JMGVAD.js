@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-2ZUJ6IX3.js";
+} from "./chunk-Y752XOKK.js";
 import {
   BoxDataError,
   fingerprint,

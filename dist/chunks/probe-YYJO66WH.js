@@ -21,12 +21,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-2ZUJ6IX3.js";
+} from "./chunk-Y752XOKK.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -21,7 +21,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {

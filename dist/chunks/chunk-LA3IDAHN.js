@@ -12,7 +12,7 @@ import {
 } from "./chunk-G4OTA3QE.js";
 import {
   connect
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

@@ -27,7 +27,7 @@ import {
 } from "./chunk-TZTO3P3G.js";
 import {
   BACKEND_NAMES
-} from "./chunk-2ZUJ6IX3.js";
+} from "./chunk-Y752XOKK.js";
 
 // src/config/slurm.ts
 var NAME = /^[A-Za-z0-9_.-]{1,64}$/;

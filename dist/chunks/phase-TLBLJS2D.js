@@ -9,7 +9,7 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-BOGLEW56.js";
+} from "./chunk-4NS4IGZQ.js";
 import {
   parseManifest
 } from "./chunk-FDQEKIFM.js";
@@ -19,7 +19,7 @@ import {
 } from "./chunk-GYBZ2CHN.js";
 import {
   openPinned
-} from "./chunk-FDMUGRPC.js";
+} from "./chunk-LA3IDAHN.js";
 import {
   loadCredential
 } from "./chunk-NZEUSQSM.js";
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-2ZUJ6IX3.js";
+import "./chunk-Y752XOKK.js";
 import {
   BoxDataError,
   arr,

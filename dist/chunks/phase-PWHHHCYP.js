@@ -12,7 +12,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-KBZJNK7N.js";
+} from "./chunk-QU6U7ULD.js";
 import "./chunk-GAEFUSNO.js";
 import {
   buildManifest,
@@ -20,7 +20,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-BOGLEW56.js";
+} from "./chunk-4NS4IGZQ.js";
 import "./chunk-FDQEKIFM.js";
 import {
   human
@@ -28,7 +28,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-FDMUGRPC.js";
+} from "./chunk-LA3IDAHN.js";
 import "./chunk-NZEUSQSM.js";
 import "./chunk-G4OTA3QE.js";
 import {
@@ -42,10 +42,10 @@ import {
 import {
   InputError
 } from "./chunk-TZTO3P3G.js";
-import "./chunk-RK7ACAVM.js";
+import "./chunk-K7JMGVAD.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-2ZUJ6IX3.js";
+import "./chunk-Y752XOKK.js";
 import {
   knownHostsLine
 } from "./chunk-IUTVNWSE.js";

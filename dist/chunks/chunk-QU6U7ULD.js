@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-RK7ACAVM.js";
+} from "./chunk-K7JMGVAD.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {
