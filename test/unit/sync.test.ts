@@ -194,6 +194,31 @@ describe('checkpoints.sh on a directory (the box side, read-only)', () => {
       expect(r1.skipped).toBe(2);
       expect(all.runs[1]!.error).toBe('no run record');
       expect(list(join(root, 'runs'), 'run r1 latest 2\n').runs[0]!.files.map((f) => f.path)).toEqual(['ck/b.pt']);
+
+      // A sweep: each cell by its own globs, each with its own quota, every file tagged with its cell.
+      mkdirSync(join(root, 'runs/sw/cells/a'), { recursive: true });
+      mkdirSync(join(root, 'runs/sw/cells/b'), { recursive: true });
+      mkdirSync(join(w, 'out/a'), { recursive: true });
+      mkdirSync(join(w, 'out/b'), { recursive: true });
+      writeFileSync(join(root, 'runs/sw/spec.json'), '{}');
+      writeFileSync(join(root, 'runs/sw/workdir'), w);
+      writeFileSync(join(root, 'runs/sw/cells.list'), 'a\nb\n../x\n');
+      writeFileSync(join(root, 'runs/sw/cells/a/checkpoints'), 'out/a/*.pt\n');
+      writeFileSync(join(root, 'runs/sw/cells/b/checkpoints'), 'out/b/*.pt\n');
+      for (const [cell, name, age] of [
+        ['a', '1.pt', 50],
+        ['a', '2.pt', 40],
+        ['b', '1.pt', 30],
+      ] as const) {
+        writeFileSync(join(w, 'out', cell, name), `${cell}${name}`);
+        const t = Date.now() / 1000 - age;
+        utimesSync(join(w, 'out', cell, name), t, t);
+      }
+      const sweep = list(join(root, 'runs'), 'run sw latest 1\n').runs[0]!;
+      expect(sweep.files.map((f) => [f.cell, f.path])).toEqual([
+        ['a', 'out/a/2.pt'],
+        ['b', 'out/b/1.pt'],
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -215,6 +215,26 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     expect(normal.verdict.flags).not.toContain('fast-finish');
   });
 
+  it('checkpoint-stale: running with no checkpoint of this attempt newer than 1.5× checkpoint-every; bad-checkpoint stays while the sync says so', () => {
+    const every = { ...opts, checkpointEveryS: 120 };
+    // The newest checkpoint is 300 s old: stale against 120 s, fine against 600 s, and not a question without the input.
+    expect(assess('r1', seen(), prevMemory(), every, now).verdict.flags).toContain('checkpoint-stale');
+    expect(assess('r1', seen(), prevMemory(), { ...opts, checkpointEveryS: 600 }, now).verdict.flags).not.toContain('checkpoint-stale');
+    expect(assess('r1', seen(), prevMemory(), opts, now).verdict.flags).not.toContain('checkpoint-stale');
+    // A checkpoint older than this attempt does not count, but the attempt's own age does: 100 s in, not yet stale.
+    expect(assess('r1', seen({ startedEpoch: NOW - 100 }), prevMemory(), every, now).verdict.flags).not.toContain('checkpoint-stale');
+    expect(assess('r1', seen({ startedEpoch: NOW - 200 }), prevMemory(), every, now).verdict.flags).toContain('checkpoint-stale');
+    const bad = {
+      newest: null,
+      bad: { path: 'ck/a.pt', cell: null, writtenAt: '2026-01-01T00:00:00.000Z', why: 'NaN' },
+      at: '2026-01-01T00:00:00.000Z',
+      error: null,
+    };
+    const out = assess('r1', seen(), prevMemory({ sync: bad }), opts, now);
+    expect(out.verdict.flags).toContain('bad-checkpoint');
+    expect(out.memory.sync).toEqual(bad);
+  });
+
   it('keeps the time a state began, and history points only when progress changes', () => {
     const prev = prevMemory({ state: 'running', since: '2026-01-01T00:00:00.000Z' });
     const a = assess('r1', seen(), prev, opts, now);
