@@ -1399,7 +1399,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S. Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# The fastest sha256 here (openssl is ~4x sha256sum without SHA-NI); prints the hex digest of file $1.\nhash_one() {\n  local out\n  if command -v openssl >/dev/null 2>&1; then out=$(timeout 600 openssl dgst -sha256 -r -- "$1" 2>/dev/null); else out=$(timeout 600 sha256sum -- "$1" 2>/dev/null); fi\n  out=${out%% *}\n  [[ $out =~ ^[0-9a-f]{64}$ ]] && printf \'%s\' "$out"\n}\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_one "$path") || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs c quota out first=1 first_file unsettled skipped jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# The fastest sha256 here (openssl is ~4x sha256sum without SHA-NI); prints the hex digest of file $1.\nhash_one() {\n  local out\n  if command -v openssl >/dev/null 2>&1; then out=$(timeout 600 openssl dgst -sha256 -r -- "$1" 2>/dev/null); else out=$(timeout 600 sha256sum -- "$1" 2>/dev/null); fi\n  out=${out%% *}\n  [[ $out =~ ^[0-9a-f]{64}$ ]] && printf \'%s\' "$out"\n}\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_one "$path") || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -35183,15 +35183,19 @@ var init_verify_files = __esm({
 });
 
 // src/remote/checkpoints.ts
-async function listSettled(session, runRoot, settleS, requests, timeoutMs = 3e5) {
+async function listSettled(session, runRoot, settleS, maxBytes, requests, timeoutMs = 3e5) {
   const lines = [];
   for (const r of requests) {
     lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
     for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? "-"} ${k.bytes} ${k.mtime} ${k.path}`);
   }
-  const res = await runScript(session, "checkpoints", [runRoot, String(settleS)], { data: `${lines.join("\n")}
+  const res = await runScript(session, "checkpoints", [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
+    data: `${lines.join("\n")}
 end
-`, timeoutMs, maxOutput: 8 << 20 });
+`,
+    timeoutMs,
+    maxOutput: 8 << 20
+  });
   return parseSettled(parseJsonLine("checkpoints", res), new Set(requests.map((r) => r.runId)));
 }
 function parseSettled(raw, asked) {
@@ -35232,7 +35236,7 @@ function parseRun2(r, id, where) {
       sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
     };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where) };
+  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
 }
 var FILES_MAX, TIME3;
 var init_checkpoints = __esm({
@@ -35487,8 +35491,16 @@ var phase_exports3 = {};
 __export(phase_exports3, {
   syncHost: () => syncHost
 });
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { dirname as dirname2, join as join3 } from "node:path";
+function freeBytes(dir) {
+  try {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
+}
 function readRecord(dir, runId2, warn) {
   const p = join3(dir, SYNC_RECORD);
   if (!existsSync2(p)) return emptyRecord(runId2);
@@ -35535,7 +35547,9 @@ async function syncHost(host2, cfg, workspace, warn) {
   try {
     const session = await connect({ ...host2.conn, attempts: 1 }, host2.cred);
     try {
-      listing = await listSettled(session, host2.runRoot, cfg.settleS, requests);
+      const root = dirname2(dirs.values().next().value);
+      mkdirSync2(root, { recursive: true });
+      listing = await listSettled(session, host2.runRoot, cfg.settleS, Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE), requests);
       target = {
         host: host2.conn.host,
         port: host2.conn.port,
@@ -35569,6 +35583,9 @@ async function syncHost(host2, cfg, workspace, warn) {
     const staged = (f, v) => join3(dir, STAGING, v, f.path);
     const result = await syncRun(listed.files, listing.now, records.get(r.runId), cfg.keep, r.stepHint, {
       pull: async (f, v) => {
+        const room = freeBytes(dir);
+        if (room !== null && f.bytes > room - RUNNER_RESERVE)
+          return { error: `${f.path} is ${human2(f.bytes)}, more than the runner can hold (${human2(room)} free under ${dir}); not pulled`, network: false };
         try {
           const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join3(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
@@ -35601,14 +35618,17 @@ async function syncHost(host2, cfg, workspace, warn) {
       now: () => /* @__PURE__ */ new Date()
     });
     writeRecord(dir, result.record);
+    if (listed.tooLarge > 0 && !result.error)
+      result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human2(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
     out.set(r.runId, result);
   }
   return out;
 }
-var STAGING;
+var STAGING, RUNNER_RESERVE;
 var init_phase3 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
+    init_bytes();
     init_paths();
     init_decision();
     init_file_source();
@@ -35624,6 +35644,7 @@ var init_phase3 = __esm({
     init_record();
     init_sync2();
     STAGING = ".incoming";
+    RUNNER_RESERVE = 1e9;
   }
 });
 

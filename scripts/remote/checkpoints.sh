@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,
 # never kills. Prints one JSON object.
-# Args: RUN_ROOT SETTLE_S. Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file
+# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never
+# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file
 # of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME
 # PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without
 # a hash when still the same size and mtime), then `end`.
@@ -52,6 +53,10 @@ pick() {
       skipped=$((skipped + 1))
       continue
     fi
+    if ((size > MAX_BYTES)); then
+      too_large=$((too_large + 1))
+      continue
+    fi
     if ((t > NOW - SETTLE)); then
       unsettled=$((unsettled + 1))
       continue
@@ -77,11 +82,13 @@ pick() {
 }
 
 main() {
-  local run_root key id a b c d k mode keep run_dir workdir globs c quota out first=1 first_file unsettled skipped jw nruns=0
+  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0
   local -a order=()
   run_root=$(expand_home "$1")
   SETTLE=$2
   [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5
+  MAX_BYTES=$3
+  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0
   while IFS=' ' read -r key id a b c d _; do
     case $key in
       end) break ;;
@@ -118,7 +125,7 @@ main() {
     rd globs "$run_dir/checkpoints"
     quota=1
     [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}
-    out='' first_file=1 unsettled=0 skipped=0
+    out='' first_file=1 unsettled=0 skipped=0 too_large=0
     if [ -f "$run_dir/cells.list" ]; then
       # A sweep: each cell's own globs, each cell its own quota.
       while IFS= read -r c; do
@@ -130,7 +137,7 @@ main() {
       pick "$id" "$workdir" "$globs" - "$quota"
     fi
     jv jw "$workdir"
-    printf '{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s}' "$id" "$jw" "$out" "$unsettled" "$skipped"
+    printf '{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"
   done
   printf ']}\n'
 }

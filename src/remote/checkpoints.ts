@@ -16,7 +16,7 @@ export interface BoxCheckpoint {
 }
 
 export type SettledRun =
-  { id: string; error: null; workdir: string; files: BoxCheckpoint[]; unsettled: number; skipped: number } | { id: string; error: string };
+  { id: string; error: null; workdir: string; files: BoxCheckpoint[]; unsettled: number; skipped: number; tooLarge: number } | { id: string; error: string };
 
 export interface SettledListing {
   /** The box's clock when it listed (epoch seconds): ages are taken against it, not the runner's. */
@@ -35,14 +35,28 @@ export interface SyncRequest {
 const FILES_MAX = 512 * 16;
 const TIME = { min: 0, max: 1e11 };
 
-/** Lists, read-only, the settled checkpoints of the requested runs (scripts/remote/checkpoints.sh). */
-export async function listSettled(session: Session, runRoot: string, settleS: number, requests: SyncRequest[], timeoutMs = 300_000): Promise<SettledListing> {
+/**
+ * Lists, read-only, the settled checkpoints of the requested runs (scripts/remote/checkpoints.sh); a file
+ * over `maxBytes` (what the runner can hold) is only counted, never hashed or listed.
+ */
+export async function listSettled(
+  session: Session,
+  runRoot: string,
+  settleS: number,
+  maxBytes: number,
+  requests: SyncRequest[],
+  timeoutMs = 300_000,
+): Promise<SettledListing> {
   const lines: string[] = [];
   for (const r of requests) {
     lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
     for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? '-'} ${k.bytes} ${k.mtime} ${k.path}`);
   }
-  const res = await runScript(session, 'checkpoints', [runRoot, String(settleS)], { data: `${lines.join('\n')}\nend\n`, timeoutMs, maxOutput: 8 << 20 });
+  const res = await runScript(session, 'checkpoints', [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
+    data: `${lines.join('\n')}\nend\n`,
+    timeoutMs,
+    maxOutput: 8 << 20,
+  });
   return parseSettled(parseJsonLine('checkpoints', res), new Set(requests.map((r) => r.runId)));
 }
 
@@ -89,5 +103,5 @@ function parseRun(r: Obj, id: string, where: string): SettledRun {
       sha256: f['sha256'] === null ? null : str(f, 'sha256', w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
     };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, 'unsettled', where), skipped: int(r, 'skipped', where) };
+  return { id, error: null, workdir, files, unsettled: int(r, 'unsettled', where), skipped: int(r, 'skipped', where), tooLarge: int(r, 'too_large', where) };
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { human } from '../report/bytes.ts';
 import { dirname, join } from 'node:path';
 import { runSyncDir } from './paths.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
@@ -19,6 +20,17 @@ import { emptyRecord, parseRecord, recordText, SYNC_RECORD, type SyncRecord } fr
 import { syncRun, type RunSync } from './sync.ts';
 
 const STAGING = '.incoming';
+/** Kept free on the runner's disk whatever a box claims. */
+const RUNNER_RESERVE = 1e9;
+
+function freeBytes(dir: string): number | null {
+  try {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
+}
 
 export interface HostToSync {
   conn: ConnectionConfig;
@@ -89,7 +101,9 @@ export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: str
   try {
     const session = await connect({ ...host.conn, attempts: 1 }, host.cred);
     try {
-      listing = await listSettled(session, host.runRoot, cfg.settleS, requests);
+      const root = dirname(dirs.values().next().value as string);
+      mkdirSync(root, { recursive: true });
+      listing = await listSettled(session, host.runRoot, cfg.settleS, Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE), requests);
       target = {
         host: host.conn.host,
         port: host.conn.port,
@@ -123,6 +137,10 @@ export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: str
     const staged = (f: BoxCheckpoint, v: string) => join(dir, STAGING, v, f.path);
     const result = await syncRun(listed.files, listing.now, records.get(r.runId)!, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
+        // The box says how big a file is: a claim that would fill the runner's disk is refused before a byte moves.
+        const room = freeBytes(dir);
+        if (room !== null && f.bytes > room - RUNNER_RESERVE)
+          return { error: `${f.path} is ${human(f.bytes)}, more than the runner can hold (${human(room)} free under ${dir}); not pulled`, network: false };
         try {
           const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
@@ -155,6 +173,8 @@ export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: str
       now: () => new Date(),
     });
     writeRecord(dir, result.record);
+    if (listed.tooLarge > 0 && !result.error)
+      result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
     out.set(r.runId, result);
   }
   return out;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,7 +101,7 @@ describe('one run’s sync (deps in, outcome out)', () => {
 
 describe('what crosses from the box and the runner’s record are read strictly', () => {
   const asked = new Set(['r1', 'r2']);
-  const ok = { id: 'r1', workdir: '/w', files: [{ path: 'ck/a.pt', cell: null, bytes: 1, mtime: 5, sha256: H('a') }], unsettled: 0, skipped: 0 };
+  const ok = { id: 'r1', workdir: '/w', files: [{ path: 'ck/a.pt', cell: null, bytes: 1, mtime: 5, sha256: H('a') }], unsettled: 0, skipped: 0, too_large: 0 };
 
   it('a broken run is that run’s error; a run not asked about, or a broken envelope, is the host’s', () => {
     const out = parseSettled(
@@ -157,7 +157,7 @@ describe('checkpoints.sh on a directory (the box side, read-only)', () => {
   const LIB = readFileSync('scripts/remote/lib.sh', 'utf8');
   const SCRIPT = readFileSync('scripts/remote/checkpoints.sh', 'utf8');
   const list = (root: string, data: string) => {
-    const r = spawnSync('bash', ['-s', '--', root, '2'], { input: `${LIB}\n${SCRIPT}\n${data}end\n`, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-s', '--', root, '2', String(1e9)], { input: `${LIB}\n${SCRIPT}\n${data}end\n`, encoding: 'utf8' });
     return JSON.parse(r.stdout) as { now: number; runs: Array<{ id: string; files: BoxCheckpoint[]; unsettled: number; skipped: number; error?: string }> };
   };
 
@@ -182,6 +182,10 @@ describe('checkpoints.sh on a directory (the box side, read-only)', () => {
       old('x y.pt', 'x', 20);
       writeFileSync(join(w, 'ck', 'fresh.pt'), 'new');
       symlinkSync('/etc/passwd', join(w, 'ck', 'link.pt'));
+      // A sparse 10 TB file: more than the runner can hold, so it is counted, never hashed or listed.
+      writeFileSync(join(w, 'ck', 'huge.pt'), '');
+      truncateSync(join(w, 'ck', 'huge.pt'), 10e12);
+      utimesSync(join(w, 'ck', 'huge.pt'), Date.now() / 1000 - 10, Date.now() / 1000 - 10);
       const mtimeA = Math.floor(Date.now() / 1000 - 60);
       const all = list(join(root, 'runs'), `run r1 all 4\nknown r1 - 3 ${mtimeA} ck/a.pt\nrun nope latest 1\nrun ../x latest 1\n`);
       expect(all.runs.map((r) => r.id)).toEqual(['r1', 'nope']);
@@ -192,6 +196,7 @@ describe('checkpoints.sh on a directory (the box side, read-only)', () => {
       ]);
       expect(r1.unsettled).toBe(1);
       expect(r1.skipped).toBe(2);
+      expect((r1 as unknown as { too_large: number }).too_large).toBe(1);
       expect(all.runs[1]!.error).toBe('no run record');
       expect(list(join(root, 'runs'), 'run r1 latest 2\n').runs[0]!.files.map((f) => f.path)).toEqual(['ck/b.pt']);
 

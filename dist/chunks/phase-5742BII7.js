@@ -7686,8 +7686,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-3W5JCGQ5.js");
-    const { probeOn } = await import("./probe-YYJO66WH.js");
+    const { followHosts } = await import("./phase-7PDY6CQ7.js");
+    const { probeOn } = await import("./probe-OE3V6DXT.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(
@@ -7780,7 +7780,7 @@ function enteredNow(prev, now, v) {
 }
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-PDZJOHFN.js");
+  const { syncHost } = await import("./phase-GKEWIPJK.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {

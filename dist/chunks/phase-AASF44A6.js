@@ -12,7 +12,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-QU6U7ULD.js";
+} from "./chunk-3RB56SYF.js";
 import "./chunk-GAEFUSNO.js";
 import {
   buildManifest,
@@ -20,7 +20,7 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-4NS4IGZQ.js";
+} from "./chunk-R4PHSSXH.js";
 import "./chunk-FDQEKIFM.js";
 import {
   human
@@ -28,7 +28,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-LA3IDAHN.js";
+} from "./chunk-JPF56TU6.js";
 import "./chunk-NZEUSQSM.js";
 import "./chunk-G4OTA3QE.js";
 import {
@@ -42,10 +42,10 @@ import {
 import {
   InputError
 } from "./chunk-TZTO3P3G.js";
-import "./chunk-K7JMGVAD.js";
+import "./chunk-HN7GAZZI.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-Y752XOKK.js";
+import "./chunk-AFJSGZI6.js";
 import {
   knownHostsLine
 } from "./chunk-IUTVNWSE.js";

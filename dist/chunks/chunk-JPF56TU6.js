@@ -12,7 +12,7 @@ import {
 } from "./chunk-G4OTA3QE.js";
 import {
   connect
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-Y752XOKK.js";
+import "./chunk-AFJSGZI6.js";
 import {
   RUN_ID
 } from "./chunk-IUTVNWSE.js";

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-Y752XOKK.js";
+} from "./chunk-AFJSGZI6.js";
 import {
   BoxDataError,
   fingerprint,

@@ -13,7 +13,7 @@ import {
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-LA3IDAHN.js";
+} from "./chunk-JPF56TU6.js";
 import "./chunk-NZEUSQSM.js";
 import {
   renderRegistration,
@@ -28,7 +28,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-GJ7QRHHK.js";
+} from "./chunk-6OYJ5OEK.js";
 import "./chunk-G4OTA3QE.js";
 import {
   parseReportTo
@@ -50,10 +50,10 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-Y752XOKK.js";
+import "./chunk-AFJSGZI6.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

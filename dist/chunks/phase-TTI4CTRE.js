@@ -9,7 +9,7 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-4NS4IGZQ.js";
+} from "./chunk-R4PHSSXH.js";
 import {
   parseManifest
 } from "./chunk-FDQEKIFM.js";
@@ -19,7 +19,7 @@ import {
 } from "./chunk-GYBZ2CHN.js";
 import {
   openPinned
-} from "./chunk-LA3IDAHN.js";
+} from "./chunk-JPF56TU6.js";
 import {
   loadCredential
 } from "./chunk-NZEUSQSM.js";
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-Y752XOKK.js";
+import "./chunk-AFJSGZI6.js";
 import {
   BoxDataError,
   arr,

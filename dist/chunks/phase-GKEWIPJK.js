@@ -23,22 +23,25 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-QU6U7ULD.js";
+} from "./chunk-3RB56SYF.js";
 import "./chunk-GAEFUSNO.js";
 import {
   RECORD_NAME,
   SAFE_PATH
 } from "./chunk-FDQEKIFM.js";
 import {
+  human
+} from "./chunk-XUWSLT73.js";
+import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-Y752XOKK.js";
+import "./chunk-AFJSGZI6.js";
 import {
   BoxDataError,
   CELL_NAME,
@@ -52,21 +55,25 @@ import {
 import "./chunk-R3K6G2KB.js";
 
 // src/sync/phase.ts
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 // src/remote/checkpoints.ts
 var FILES_MAX = 512 * 16;
 var TIME = { min: 0, max: 1e11 };
-async function listSettled(session, runRoot, settleS, requests, timeoutMs = 3e5) {
+async function listSettled(session, runRoot, settleS, maxBytes, requests, timeoutMs = 3e5) {
   const lines = [];
   for (const r of requests) {
     lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
     for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? "-"} ${k.bytes} ${k.mtime} ${k.path}`);
   }
-  const res = await runScript(session, "checkpoints", [runRoot, String(settleS)], { data: `${lines.join("\n")}
+  const res = await runScript(session, "checkpoints", [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
+    data: `${lines.join("\n")}
 end
-`, timeoutMs, maxOutput: 8 << 20 });
+`,
+    timeoutMs,
+    maxOutput: 8 << 20
+  });
   return parseSettled(parseJsonLine("checkpoints", res), new Set(requests.map((r) => r.runId)));
 }
 function parseSettled(raw, asked) {
@@ -107,7 +114,7 @@ function parseRun(r, id, where) {
       sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
     };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where) };
+  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
 }
 
 // src/sync/sync.ts
@@ -149,6 +156,15 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
 
 // src/sync/phase.ts
 var STAGING = ".incoming";
+var RUNNER_RESERVE = 1e9;
+function freeBytes(dir) {
+  try {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
+}
 function readRecord(dir, runId, warn) {
   const p = join(dir, SYNC_RECORD);
   if (!existsSync(p)) return emptyRecord(runId);
@@ -195,7 +211,9 @@ async function syncHost(host, cfg, workspace, warn) {
   try {
     const session = await connect({ ...host.conn, attempts: 1 }, host.cred);
     try {
-      listing = await listSettled(session, host.runRoot, cfg.settleS, requests);
+      const root = dirname(dirs.values().next().value);
+      mkdirSync(root, { recursive: true });
+      listing = await listSettled(session, host.runRoot, cfg.settleS, Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE), requests);
       target = {
         host: host.conn.host,
         port: host.conn.port,
@@ -229,6 +247,9 @@ async function syncHost(host, cfg, workspace, warn) {
     const staged = (f, v) => join(dir, STAGING, v, f.path);
     const result = await syncRun(listed.files, listing.now, records.get(r.runId), cfg.keep, r.stepHint, {
       pull: async (f, v) => {
+        const room = freeBytes(dir);
+        if (room !== null && f.bytes > room - RUNNER_RESERVE)
+          return { error: `${f.path} is ${human(f.bytes)}, more than the runner can hold (${human(room)} free under ${dir}); not pulled`, network: false };
         try {
           const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
@@ -261,6 +282,8 @@ async function syncHost(host, cfg, workspace, warn) {
       now: () => /* @__PURE__ */ new Date()
     });
     writeRecord(dir, result.record);
+    if (listed.tooLarge > 0 && !result.error)
+      result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
     out.set(r.runId, result);
   }
   return out;

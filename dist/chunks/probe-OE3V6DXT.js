@@ -21,12 +21,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-Y752XOKK.js";
+} from "./chunk-AFJSGZI6.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -27,7 +27,7 @@ import {
 } from "./chunk-TZTO3P3G.js";
 import {
   BACKEND_NAMES
-} from "./chunk-Y752XOKK.js";
+} from "./chunk-AFJSGZI6.js";
 
 // src/config/slurm.ts
 var NAME = /^[A-Za-z0-9_.-]{1,64}$/;

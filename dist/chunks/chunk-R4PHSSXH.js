@@ -21,7 +21,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {

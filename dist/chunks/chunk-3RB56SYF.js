@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-K7JMGVAD.js";
+} from "./chunk-HN7GAZZI.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {
