@@ -7,9 +7,10 @@ import { defaultsOf } from '../src/config/defaults.ts';
 import type { Phase } from '../src/config/inputs.ts';
 
 const REQUIRED = new Set(['run-id', 'command', 'dest-dir']);
-// host is required except by patrol, which can take its hosts from a tether.yml.
+// host is required except by patrol (its hosts can come from a tether.yml or the registry), teardown and
+// chatops (whose status tick patrols the registered runs).
 const requiredIn = (phase: string) => (n: string) =>
-  REQUIRED.has(n) || (n === 'host' && phase !== 'patrol' && phase !== 'teardown') || (phase === 'teardown' && (n === 'provider' || n === 'verb'));
+  REQUIRED.has(n) || (n === 'host' && !['patrol', 'teardown', 'chatops'].includes(phase)) || (phase === 'teardown' && (n === 'provider' || n === 'verb'));
 const branding = { icon: 'anchor', color: 'blue' };
 
 // The defaults the parsers get (src/config/defaults.ts), plus the token only a workflow has.
@@ -59,7 +60,7 @@ for (const p of PHASE_LIST) {
 const rootInputs = [...new Set(PHASE_LIST.flatMap((p) => p.inputs))];
 write('action.yml', {
   name: 'tether',
-  description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch, audit, patrol, collect or teardown.',
+  description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch, audit, patrol, collect, teardown or chatops.',
   author: 'tether',
   branding,
   inputs: {

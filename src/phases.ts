@@ -12,6 +12,8 @@ import { withDefaults } from './config/defaults.ts';
 import { InputErrors } from './config/errors.ts';
 import { OUTPUT_DOCS } from './config/outputs.ts';
 import type { Reporter, StatusStore } from './report/reporter.ts';
+import type { ChatOpsApi } from './chatops/phase.ts';
+import type { CommentEvent } from './chatops/gate.ts';
 
 /**
  * What a phase may use besides its inputs, built in one place for GitHub (src/github/ports.ts) and one
@@ -30,6 +32,8 @@ export interface Ports {
   statusStore?(inputs: Inputs, reporter: Reporter): StatusStore | undefined;
   /** Downloads a workflow artifact into a directory (teardown's `verified-artifact`). */
   fetchArtifact?(name: string, dir: string): Promise<unknown>;
+  /** ChatOps: the issue_comment event this job runs for, and the GitHub API to answer it (the action only). */
+  chatops?(inputs: Inputs, reporter: Reporter): { api: ChatOpsApi; event: CommentEvent; defaultRef: string } | null;
   /** After a real teardown: mark the run's status and close its tracking issue. */
   afterTeardown?(inputs: Inputs, reporter: Reporter, state: 'torn-down' | 'parked', reason: string): Promise<void>;
 }
@@ -119,10 +123,36 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
           : {}),
       }),
   },
+  chatops: {
+    name: 'chatops',
+    cli: 'chatops',
+    title: 'tether chatops',
+    description:
+      "/tether commands in pull request and issue comments: status (a patrol tick), collect, resume and teardown (dispatching your workflows), checked against the commenter's repository role.",
+    inputs: PHASE_INPUTS.chatops,
+    outputs: OUTPUT_DOCS.chatops,
+    holdsKey: true,
+    run: async (inputs, env, reporter, ports) => {
+      const found = ports.chatops?.(inputs, reporter) ?? null;
+      return (await import('./chatops/phase.ts')).chatopsPhase(inputs, reporter, {
+        api: found?.api,
+        event: found?.event ?? null,
+        defaultRef: found?.defaultRef ?? 'main',
+        status: async (runIds) => {
+          // The tick of `patrol`, with this step's connection and report-to; its outputs are read back here.
+          const patrolInputs = withDefaults('patrol', { ...inputs, 'report-to': inputs['report-to'] || 'tracking-issue', 'run-ids': runIds.join(',') });
+          const outputs: Record<string, string> = {};
+          const sub: Reporter = { ...reporter, output: (k, v) => void (outputs[k] = v), summary: (md) => reporter.summary(md) };
+          const code = await PHASES.patrol.run(patrolInputs, env, sub, ports);
+          return { code, url: outputs['status-url'] ?? '', states: JSON.parse(outputs['states'] ?? '{}') };
+        },
+      });
+    },
+  },
 };
 
 /** Phases in lifecycle order. */
-export const PHASE_LIST: readonly PhaseDef[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
+export const PHASE_LIST: readonly PhaseDef[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
 
 /**
  * Runs a phase with the given ports: empty inputs take their defaults, every input is checked (all problems

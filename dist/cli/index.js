@@ -82,7 +82,7 @@ var init_errors = __esm({
 });
 
 // src/config/inputs.ts
-var CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, PHASE_INPUTS;
+var CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, PHASE_INPUTS;
 var init_inputs = __esm({
   "src/config/inputs.ts"() {
     "use strict";
@@ -190,12 +190,25 @@ var init_inputs = __esm({
       "header",
       "github-token"
     ];
+    CHATOPS_INPUTS = [
+      "run-root",
+      "report-to",
+      "header",
+      "github-token",
+      "stall-after",
+      "min-permission",
+      "collect-workflow",
+      "resume-workflow",
+      "teardown-workflow",
+      "workflow-ref"
+    ];
     PHASE_INPUTS = {
       audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
       launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
       patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
       collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
-      teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS]
+      teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS],
+      chatops: [...CONNECTION_INPUTS, ...CHATOPS_INPUTS]
     };
   }
 });
@@ -549,6 +562,7 @@ var init_defaults = __esm({
       },
       patrol: { concurrency: "8", "stall-after": "30m", sync: "none", "sync-keep": "2", "sync-settle": "5s", "sync-artifact": "false", "artifact-budget": "500MB" },
       collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
+      chatops: { "min-permission": "write", "stall-after": "30m" },
       teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
     };
   }
@@ -3622,6 +3636,217 @@ var init_markdown = __esm({
     CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
     PUNCT = /[\\`*_[\]()!#|~{}]/g;
     ZWSP = "\u200B";
+  }
+});
+
+// src/chatops/command.ts
+function parseCommand(body) {
+  const first = body.slice(0, LINE_MAX + 1).split(/\r?\n/, 1)[0] ?? "";
+  if (!/^\/tether(?:[ \t]|$)/.test(first)) return { kind: "none" };
+  if (body.length > BODY_MAX) return { kind: "wrong", why: `the comment is longer than ${BODY_MAX} characters` };
+  if (first.length > LINE_MAX) return { kind: "wrong", why: `the command line is longer than ${LINE_MAX} characters` };
+  const words2 = first.trim().split(/[ \t]+/).slice(1);
+  const [verb, ...args] = words2;
+  const ids = (max) => {
+    const bad = args.find((a) => !RUN_ID.test(a));
+    if (bad !== void 0) return `${JSON.stringify(bad.slice(0, 80))} is not a run id (1-64 of A-Z a-z 0-9 . _ -)`;
+    if (args.length > max) return `at most ${max} run ids`;
+    if (new Set(args).size !== args.length) return "a run id is named twice";
+    return null;
+  };
+  switch (verb) {
+    case void 0:
+    case "help":
+      return args.length ? { kind: "wrong", why: "`help` takes no arguments" } : { kind: "command", command: { kind: "help" } };
+    case "status": {
+      const why = ids(STATUS_IDS_MAX);
+      return why ? { kind: "wrong", why } : { kind: "command", command: { kind: "status", runIds: args } };
+    }
+    case "collect":
+    case "resume": {
+      if (args.length !== 1) return { kind: "wrong", why: `\`${verb}\` takes exactly one run id` };
+      const why = ids(1);
+      return why ? { kind: "wrong", why } : { kind: "command", command: { kind: verb, runId: args[0] } };
+    }
+    case "teardown": {
+      const [runId2, verbArg, ...rest] = args;
+      if (runId2 === void 0 || rest.length) return { kind: "wrong", why: "`teardown` takes a run id and optionally park or destroy" };
+      if (!RUN_ID.test(runId2)) return { kind: "wrong", why: `${JSON.stringify(runId2.slice(0, 80))} is not a run id (1-64 of A-Z a-z 0-9 . _ -)` };
+      if (verbArg !== void 0 && verbArg !== "park" && verbArg !== "destroy") return { kind: "wrong", why: "the teardown verb is park or destroy" };
+      return { kind: "command", command: { kind: "teardown", runId: runId2, verb: verbArg ?? null } };
+    }
+    default:
+      return { kind: "wrong", why: `${JSON.stringify(verb.slice(0, 40))} is not a tether command` };
+  }
+}
+var BODY_MAX, LINE_MAX, STATUS_IDS_MAX, HELP;
+var init_command = __esm({
+  "src/chatops/command.ts"() {
+    "use strict";
+    init_grammar();
+    BODY_MAX = 65536;
+    LINE_MAX = 1200;
+    STATUS_IDS_MAX = 16;
+    HELP = [
+      "`/tether status [run-id \u2026]`: a patrol tick now (all registered runs, or the ones named), in the status comment",
+      "`/tether collect <run-id>`: dispatches the collect workflow for the run",
+      "`/tether resume <run-id>`: dispatches the launch workflow with resume for the run",
+      "`/tether teardown <run-id> [park|destroy]`: dispatches the teardown workflow (it still waits for the environment approval and the verified proof)",
+      "`/tether help`: this list"
+    ].join("\n");
+  }
+});
+
+// src/chatops/gate.ts
+function eventGate(e) {
+  if (e.action !== "created") return { ok: false, why: `a ${e.action} comment is not a command (only a new comment is; post the command again)` };
+  if (e.userType !== "User" || /\[bot\]$/.test(e.login)) return { ok: false, why: `@${e.login} is a bot; tether takes commands from people only` };
+  return { ok: true };
+}
+function roleGate(login, role, min, fromFork) {
+  if (fromFork && ROLES.indexOf(role) <= ROLES.indexOf("read"))
+    return {
+      ok: false,
+      why: `@${login} is not a collaborator (role ${role}) and this pull request comes from a fork; tether takes no commands there from them`
+    };
+  if (ROLES.indexOf(role) >= ROLES.indexOf(min)) return { ok: true };
+  return { ok: false, why: `@${login} has the ${role} role on this repository; tether commands need ${min} or higher` };
+}
+var ROLES;
+var init_gate = __esm({
+  "src/chatops/gate.ts"() {
+    "use strict";
+    ROLES = ["none", "read", "triage", "write", "maintain", "admin"];
+  }
+});
+
+// src/chatops/phase.ts
+var phase_exports = {};
+__export(phase_exports, {
+  chatopsPhase: () => chatopsPhase,
+  parseChatOps: () => parseChatOps
+});
+function parseChatOps(inputs) {
+  const min = (inputs["min-permission"] ?? "").trim() || "write";
+  if (!ROLES.includes(min) || min === "none")
+    throw new InputError("min-permission", `${JSON.stringify(min)} is not a role (read, triage, write, maintain, admin)`);
+  const wf = (name) => {
+    const v = (inputs[name] ?? "").trim();
+    if (v && !WORKFLOW.test(v))
+      throw new InputError(name, `${JSON.stringify(v.slice(0, 120))} is not a workflow file name in .github/workflows (e.g. collect.yml)`);
+    return v;
+  };
+  const ref = (inputs["workflow-ref"] ?? "").trim();
+  if (ref && !/^[A-Za-z0-9._/-]{1,200}$/.test(ref)) throw new InputError("workflow-ref", `${JSON.stringify(ref.slice(0, 120))} is not a branch or tag name`);
+  const reportTo = parseReportTo(inputs["report-to"]) ?? { kind: "tracking-issue" };
+  parseHeader(inputs["header"]);
+  const stallAfterS = duration("stall-after", inputs["stall-after"], 1800) ?? 1800;
+  return {
+    reportTo,
+    stallAfterS,
+    minRole: min,
+    workflows: { collect: wf("collect-workflow"), resume: wf("resume-workflow"), teardown: wf("teardown-workflow") },
+    ref
+  };
+}
+async function chatopsPhase(inputs, reporter, deps) {
+  const cfg = parseChatOps(inputs);
+  const e = deps.event;
+  if (!e) throw new InputError("event", "chatops runs on issue_comment events (on: issue_comment), where GitHub hands it the comment");
+  const parsed = parseCommand(e.body);
+  const done = (result, command2 = "") => {
+    reporter.output("result", result);
+    reporter.output("command", command2);
+  };
+  if (parsed.kind === "none") {
+    reporter.info("chatops: the comment is not a /tether command; nothing to do");
+    done("ignored");
+    return 0;
+  }
+  const api = deps.api;
+  if (!api) throw new InputError("github-token", "chatops needs the GitHub API (the action, with a token that may react, comment and dispatch workflows)");
+  const refuse2 = async (why) => {
+    reporter.warn(`chatops: refused: ${why}`);
+    await api.react(e.commentId, "-1");
+    await api.reply(e.issueNumber, `\u{1F44E} ${inert(why)}.`);
+    done("refused");
+    return 0;
+  };
+  const first = eventGate(e);
+  if (!first.ok) return refuse2(first.why);
+  const fork = e.isPullRequest ? await api.fromFork(e.issueNumber) : false;
+  const who = roleGate(e.login, await api.role(e.login), cfg.minRole, fork);
+  if (!who.ok) return refuse2(who.why);
+  if (parsed.kind === "wrong") {
+    await api.react(e.commentId, "confused");
+    await api.reply(e.issueNumber, `\u{1F615} ${inert(parsed.why)}. What tether understands:
+
+${HELP}`);
+    done("help");
+    return 0;
+  }
+  const cmd = parsed.command;
+  await api.react(e.commentId, "eyes");
+  reporter.info(`chatops: @${e.login} asked for ${describe(cmd)}`);
+  try {
+    const text = await run(cmd, cfg, deps, api, e);
+    await api.react(e.commentId, text.ok ? "rocket" : "confused");
+    await api.reply(e.issueNumber, text.body);
+    done(text.ok ? "done" : "failed", cmd.kind);
+    return text.ok ? 0 : 1;
+  } catch (err) {
+    const why = err.message.split("\n")[0] ?? "failed";
+    await api.react(e.commentId, "confused");
+    await api.reply(e.issueNumber, `\u{1F615} ${describe(cmd)} failed: ${inert(why)}`);
+    done("failed", cmd.kind);
+    reporter.error(`chatops: ${describe(cmd)} failed: ${why}`);
+    return 1;
+  }
+}
+function describe(c) {
+  switch (c.kind) {
+    case "status":
+      return c.runIds.length ? `status of ${c.runIds.join(", ")}` : "status";
+    case "teardown":
+      return `teardown of ${c.runId}${c.verb ? ` (${c.verb})` : ""}`;
+    case "help":
+      return "help";
+    default:
+      return `${c.kind} of ${c.runId}`;
+  }
+}
+async function run(cmd, cfg, deps, api, e) {
+  if (cmd.kind === "help") return { ok: true, body: `What tether understands:
+
+${HELP}` };
+  if (cmd.kind === "status") {
+    const s = await deps.status(cmd.runIds);
+    const lines = Object.entries(s.states).map(([id, v]) => `- ${code(id)}: ${inert(v.class ? `${v.state} (${v.class})` : v.state)}`);
+    const where = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
+    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where} is up to date.
+
+${lines.join("\n") || "No runs."}` };
+  }
+  const workflow = cfg.workflows[cmd.kind];
+  if (!workflow)
+    return { ok: false, body: `\u{1F615} No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
+  const inputs = { "run-id": cmd.runId, "requested-by": e.login };
+  if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
+  const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
+  const gate2 = cmd.kind === "teardown" ? " It waits there for the environment approval, and tears nothing down without the verified proof." : "";
+  return { ok: true, body: `\u{1F680} Started ${code(workflow)} for ${code(cmd.runId)}, as @${e.login} asked: ${url}.${gate2}` };
+}
+var WORKFLOW;
+var init_phase = __esm({
+  "src/chatops/phase.ts"() {
+    "use strict";
+    init_errors();
+    init_patrol();
+    init_values();
+    init_markdown();
+    init_command();
+    init_gate();
+    WORKFLOW = /^[A-Za-z0-9._-]{1,100}\.ya?ml$/;
   }
 });
 
@@ -24866,8 +25091,8 @@ var init_launch3 = __esm({
 });
 
 // src/launch/phase.ts
-var phase_exports = {};
-__export(phase_exports, {
+var phase_exports2 = {};
+__export(phase_exports2, {
   auditPhase: () => auditPhase,
   launchPhase: () => launchPhase
 });
@@ -24980,7 +25205,7 @@ ${o.logHead.trimEnd()}`);
     session.close();
   }
 }
-var init_phase = __esm({
+var init_phase2 = __esm({
   "src/launch/phase.ts"() {
     "use strict";
     init_audit();
@@ -32545,26 +32770,26 @@ var init_signatures = __esm({
 function assess(runId2, seen, prev, opts, now) {
   const iso = now.toISOString();
   if (seen.kind !== "observed") return notObserved(runId2, seen, prev, iso);
-  const { host: host2, run } = seen;
-  const newAttempt = !prev || prev.attempt !== run.attempt;
-  const progress = parseProgress(run.tail, opts.progressRegexes);
-  const progressT = Math.max(run.logMtime ?? 0, run.checkpoints.newestMtime ?? 0, run.logSize > 0 ? 0 : run.startedEpoch ?? 0);
+  const { host: host2, run: run2 } = seen;
+  const newAttempt = !prev || prev.attempt !== run2.attempt;
+  const progress = parseProgress(run2.tail, opts.progressRegexes);
+  const progressT = Math.max(run2.logMtime ?? 0, run2.checkpoints.newestMtime ?? 0, run2.logSize > 0 ? 0 : run2.startedEpoch ?? 0);
   const progressAgeS = progressT ? Math.max(0, host2.now - progressT) : null;
   const oomKillRose = host2.memory.oomKills !== null && (prev?.oomKills ?? 0) < host2.memory.oomKills;
-  const delta = run.delta;
-  const newSignature = run.alive ? signatureIn(delta) : null;
+  const delta = run2.delta;
+  const newSignature = run2.alive ? signatureIn(delta) : null;
   let state;
   let cls = null;
   let detail;
-  const marker2 = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
-  const sched = run.scheduler ? fromScheduler(run.scheduler, marker2, run.startedEpoch !== null, host2.now) : null;
-  if (!run.exists) {
+  const marker2 = run2.marker && (run2.marker.attempt === run2.attempt || run2.marker.attempt === 0) ? run2.marker : null;
+  const sched = run2.scheduler ? fromScheduler(run2.scheduler, marker2, run2.startedEpoch !== null, host2.now) : null;
+  if (!run2.exists) {
     state = "unknown";
     detail = "no run record";
   } else if (sched) {
     ({ state, cls, detail } = sched);
   } else if (marker2?.kind === "DONE") {
-    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
+    if (/QUEUE DONE[^\n]*FAIL/i.test(run2.tail)) {
       state = "failed";
       cls = "other";
       detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
@@ -32574,11 +32799,11 @@ function assess(runId2, seen, prev, opts, now) {
     }
   } else if (marker2?.kind === "FAILED") {
     state = "failed";
-    cls = classifyFailure(marker2.exitCode, marker2.signal, run.tail + "\n" + delta, oomKillRose, marker2.stage);
+    cls = classifyFailure(marker2.exitCode, marker2.signal, run2.tail + "\n" + delta, oomKillRose, marker2.stage);
     detail = `exit ${marker2.exitCode}${marker2.signal ? ` (SIG${marker2.signal})` : ""} in stage ${marker2.stage}`;
-  } else if (run.alive) {
+  } else if (run2.alive) {
     const age2 = progressAgeS ?? 0;
-    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host2.now - run.startedEpoch < opts.stallAfterS) {
+    if (run2.logSize === 0 && run2.checkpoints.count === 0 && run2.startedEpoch !== null && host2.now - run2.startedEpoch < opts.stallAfterS) {
       state = "launching";
       detail = "no output yet";
     } else if (age2 > opts.stallAfterS) {
@@ -32586,17 +32811,17 @@ function assess(runId2, seen, prev, opts, now) {
       detail = `no log or checkpoint progress for ${Math.round(age2 / 60)} min`;
     } else {
       state = "running";
-      detail = `pid ${run.pid}`;
+      detail = `pid ${run2.pid}`;
     }
-  } else if (run.attempt === 0) {
+  } else if (run2.attempt === 0) {
     state = "launching";
     detail = "run record written, no attempt started yet";
-  } else if (run.jobOnBox && host2.btime !== null && run.startedEpoch !== null && host2.btime > run.startedEpoch) {
+  } else if (run2.jobOnBox && host2.btime !== null && run2.startedEpoch !== null && host2.btime > run2.startedEpoch) {
     state = "rebooted";
-    detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
+    detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run2.attempt} started`;
   } else {
     state = "dead";
-    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? "none"}) and no DONE/FAILED marker`;
+    detail = `attempt ${run2.attempt}: no process (pid ${run2.pid ?? "none"}) and no DONE/FAILED marker`;
   }
   const flags = [];
   const disk = host2.disk;
@@ -32606,25 +32831,25 @@ function assess(runId2, seen, prev, opts, now) {
   if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
   if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
   if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
-  if (opts.checkpointEveryS && state === "running" && run.startedEpoch !== null) {
-    const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
+  if (opts.checkpointEveryS && state === "running" && run2.startedEpoch !== null) {
+    const ref = Math.max(run2.checkpoints.newestMtime ?? 0, run2.startedEpoch);
     if (host2.now - ref > 1.5 * opts.checkpointEveryS) flags.push("checkpoint-stale");
   }
   if (prev?.sync?.bad) flags.push("bad-checkpoint");
-  if (state === "finished" && run.expectedDurationS && marker2 && run.startedEpoch) {
-    const took = Date.parse(marker2.finishedAt) / 1e3 - run.startedEpoch;
-    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
+  if (state === "finished" && run2.expectedDurationS && marker2 && run2.startedEpoch) {
+    const took = Date.parse(marker2.finishedAt) / 1e3 - run2.startedEpoch;
+    if (took >= 0 && took < 0.5 * run2.expectedDurationS) flags.push("fast-finish");
   }
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
   const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
-  const history = prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
+  const history = prev && prev.attempt > run2.attempt ? [] : [...prev?.history ?? []];
   const lastPoint = history[history.length - 1];
   if (progress.step !== null || loss !== null) {
     if (!lastPoint || lastPoint[1] !== progress.step || lastPoint[2] !== loss) history.push([host2.now, progress.step, loss]);
   }
   const memory = {
-    attempt: run.attempt,
-    offset: run.logSize,
+    attempt: run2.attempt,
+    offset: run2.logSize,
     state,
     cls,
     since,
@@ -32648,16 +32873,16 @@ function assess(runId2, seen, prev, opts, now) {
     flags,
     remediation: parts.join("; "),
     detail,
-    attempt: run.attempt,
+    attempt: run2.attempt,
     step: progress.step,
     epoch: progress.epoch,
     metrics: progress.metrics,
-    heartbeatAgeS: run.heartbeatMtime !== null ? Math.max(0, host2.now - run.heartbeatMtime) : null,
+    heartbeatAgeS: run2.heartbeatMtime !== null ? Math.max(0, host2.now - run2.heartbeatMtime) : null,
     progressAgeS,
     checkpoints: {
-      count: run.checkpoints.count,
-      newest: run.checkpoints.newest,
-      ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run.checkpoints.newestMtime) : null
+      count: run2.checkpoints.count,
+      newest: run2.checkpoints.newest,
+      ageS: run2.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run2.checkpoints.newestMtime) : null
     },
     gpus: host2.gpu.gpus,
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
@@ -33130,17 +33355,17 @@ function summaryText(s) {
   }
   return parts.join(", ");
 }
-function sweepVerdict(run, cells2) {
+function sweepVerdict(run2, cells2) {
   const s = summarize(cells2);
   const live = cells2.filter((c) => ["running", "launching", "stalled", "queued"].includes(c.state));
-  let state = run.state;
-  if (run.state === "running" || run.state === "stalled" || run.state === "launching") {
-    state = live.length && live.every((c) => c.state === "stalled") ? "stalled" : live.length ? "running" : run.state;
+  let state = run2.state;
+  if (run2.state === "running" || run2.state === "stalled" || run2.state === "launching") {
+    state = live.length && live.every((c) => c.state === "stalled") ? "stalled" : live.length ? "running" : run2.state;
   }
   const firstFailed = cells2.find((c) => c.state === "failed");
-  const cls = state === "failed" ? firstFailed?.cls ?? run.cls : run.cls;
-  const remediation = state === run.state && cls === run.cls ? run.remediation : state === "failed" ? FAILURE_REMEDIATION[cls ?? "other"] : STATE_REMEDIATION[state];
-  return { ...run, state, cls, remediation, detail: `${summaryText(s)} (${run.detail})` };
+  const cls = state === "failed" ? firstFailed?.cls ?? run2.cls : run2.cls;
+  const remediation = state === run2.state && cls === run2.cls ? run2.remediation : state === "failed" ? FAILURE_REMEDIATION[cls ?? "other"] : STATE_REMEDIATION[state];
+  return { ...run2, state, cls, remediation, detail: `${summaryText(s)} (${run2.detail})` };
 }
 var CELL_HISTORY_MAX;
 var init_cells2 = __esm({
@@ -33192,9 +33417,9 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       } catch (err) {
         out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
       }
-      const run = s.kind === "observed" ? s.run : void 0;
-      if (run?.cells && s.kind === "observed") {
-        const cells2 = assessCells(run.cells, run.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run.marker !== null && !run.alive, opts, now);
+      const run2 = s.kind === "observed" ? s.run : void 0;
+      if (run2?.cells && s.kind === "observed") {
+        const cells2 = assessCells(run2.cells, run2.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run2.marker !== null && !run2.alive, opts, now);
         out = { verdict: { ...sweepVerdict(out.verdict, cells2.verdicts), cells: cells2.verdicts }, memory: { ...out.memory, cells: cells2.memory } };
         out.memory.state = out.verdict.state;
         out.memory.cls = out.verdict.cls;
@@ -33467,16 +33692,16 @@ function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
   for (const v of verdicts) {
     if (!v.cells) continue;
     const sec = renderSweep(v, memory.runs[v.runId]);
-    if (body.length + sec.length + tail.length + 64 < BODY_MAX) body += `
+    if (body.length + sec.length + tail.length + 64 < BODY_MAX2) body += `
 ${sec}`;
   }
   for (const v of verdicts) {
     const c = chart(v.runId, memory.runs[v.runId]);
-    if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `
+    if (c && body.length + c.length + tail.length + 64 < BODY_MAX2) body += `
 ${c}
 `;
   }
-  if (body.length + tail.length + 1 > BODY_MAX) body = `${body.slice(0, BODY_MAX - tail.length - 80)}
+  if (body.length + tail.length + 1 > BODY_MAX2) body = `${body.slice(0, BODY_MAX2 - tail.length - 80)}
 
 \u2026(cut to fit GitHub's 65,536-character limit)
 `;
@@ -33566,7 +33791,7 @@ function syncLine(s, now) {
     parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
   return parts.join("; ");
 }
-var ICON, ESCALATE, BODY_MAX, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
+var ICON, ESCALATE, BODY_MAX2, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
 var init_patrol2 = __esm({
   "src/report/patrol.ts"() {
     "use strict";
@@ -33591,7 +33816,7 @@ var init_patrol2 = __esm({
       "torn-down": "\u{1F3C1}"
     };
     ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
-    BODY_MAX = 65536;
+    BODY_MAX2 = 65536;
     STATUS_MARKER = "<!-- tether:status -->";
     CELL_ROWS = { unhealthy: 24, running: 12 };
     UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable"];
@@ -33608,11 +33833,11 @@ function parseEvent(line, runIds) {
     return null;
   }
   if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
-  const { e, run } = o;
+  const { e, run: run2 } = o;
   if (e === "start" || e === "alive") return { kind: e };
   if (typeof e !== "string" || !RUN_EVENTS.includes(e)) return null;
-  if (typeof run !== "string" || !RUN_ID.test(run) || !runIds.has(run)) return null;
-  return { kind: e, runId: run };
+  if (typeof run2 !== "string" || !RUN_ID.test(run2) || !runIds.has(run2)) return null;
+  return { kind: e, runId: run2 };
 }
 var RUN_EVENTS;
 var init_events = __esm({
@@ -33624,8 +33849,8 @@ var init_events = __esm({
 });
 
 // src/follow/phase.ts
-var phase_exports2 = {};
-__export(phase_exports2, {
+var phase_exports3 = {};
+__export(phase_exports3, {
   followHosts: () => followHosts
 });
 async function followHosts(hosts, opts, hooks, signal) {
@@ -33716,7 +33941,7 @@ async function followHosts(hosts, opts, hooks, signal) {
   }
   return ended;
 }
-var init_phase2 = __esm({
+var init_phase3 = __esm({
   "src/follow/phase.ts"() {
     "use strict";
     init_invoke();
@@ -33783,8 +34008,8 @@ function parseRun(raw, i) {
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
   const exists = bool2(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
-  const run = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  if (x["cells"] === void 0) return run;
+  const run2 = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x["cells"] === void 0) return run2;
   const cells2 = [];
   const cellErrors = {};
   arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
@@ -33796,7 +34021,7 @@ function parseRun(raw, i) {
       cellErrors[name] = err.message;
     }
   });
-  return { ...run, cells: cells2, cellErrors };
+  return { ...run2, cells: cells2, cellErrors };
 }
 function parseRecord2(x, where, id, limits) {
   const exists = true;
@@ -35487,8 +35712,8 @@ var init_sync2 = __esm({
 });
 
 // src/sync/phase.ts
-var phase_exports3 = {};
-__export(phase_exports3, {
+var phase_exports4 = {};
+__export(phase_exports4, {
   syncHost: () => syncHost
 });
 import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
@@ -35625,7 +35850,7 @@ async function syncHost(host2, cfg, workspace, warn) {
   return out;
 }
 var STAGING, RUNNER_RESERVE;
-var init_phase3 = __esm({
+var init_phase4 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
     init_bytes();
@@ -35649,8 +35874,8 @@ var init_phase3 = __esm({
 });
 
 // src/patrol/phase.ts
-var phase_exports4 = {};
-__export(phase_exports4, {
+var phase_exports5 = {};
+__export(phase_exports5, {
   fileStore: () => fileStore,
   patrolPhase: () => patrolPhase
 });
@@ -35785,7 +36010,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts: followHosts2 } = await Promise.resolve().then(() => (init_phase2(), phase_exports2));
+    const { followHosts: followHosts2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
     const { probeOn: probeOn2 } = await Promise.resolve().then(() => (init_probe(), probe_exports));
     let shown = shownText(result);
     let lastWrite = Date.now();
@@ -35878,7 +36103,7 @@ function enteredNow(prev, now, v) {
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
+  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase4(), phase_exports4));
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -35950,7 +36175,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
   }
 }
 var SYNCED, SYNC_ARTIFACTS_MAX, FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED;
-var init_phase4 = __esm({
+var init_phase5 = __esm({
   "src/patrol/phase.ts"() {
     "use strict";
     init_connection();
@@ -36246,8 +36471,8 @@ var init_collect2 = __esm({
 });
 
 // src/collect/phase.ts
-var phase_exports5 = {};
-__export(phase_exports5, {
+var phase_exports6 = {};
+__export(phase_exports6, {
   collectPhase: () => collectPhase
 });
 import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync4, writeFileSync as writeFileSync5 } from "node:fs";
@@ -36433,7 +36658,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   return 0;
 }
 var mb;
-var init_phase5 = __esm({
+var init_phase6 = __esm({
   "src/collect/phase.ts"() {
     "use strict";
     init_collect();
@@ -36557,7 +36782,7 @@ function checkConfirm(verb, instanceId, confirm, required) {
   return `confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : " (approval: confirm)"}`;
 }
 var refuse;
-var init_gate = __esm({
+var init_gate2 = __esm({
   "src/teardown/gate.ts"() {
     "use strict";
     init_manifest();
@@ -36766,7 +36991,7 @@ function commandProvider(ctx, command2, env, timeoutMs) {
     }
   };
 }
-var init_command = __esm({
+var init_command2 = __esm({
   "src/teardown/providers/command.ts"() {
     "use strict";
     init_types2();
@@ -37091,8 +37316,8 @@ var init_vastai = __esm({
 });
 
 // src/teardown/phase.ts
-var phase_exports6 = {};
-__export(phase_exports6, {
+var phase_exports7 = {};
+__export(phase_exports7, {
   teardownPhase: () => teardownPhase
 });
 import { existsSync as existsSync5, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync4, statSync as statSync5 } from "node:fs";
@@ -37252,7 +37477,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }
-var init_phase6 = __esm({
+var init_phase7 = __esm({
   "src/teardown/phase.ts"() {
     "use strict";
     init_teardown();
@@ -37263,9 +37488,9 @@ var init_phase6 = __esm({
     init_card();
     init_render();
     init_facts();
-    init_gate();
+    init_gate2();
     init_aws();
-    init_command();
+    init_command2();
     init_drive();
     init_lambda();
     init_runpod();
@@ -37295,6 +37520,7 @@ init_errors();
 init_launch();
 init_patrol();
 init_teardown();
+init_phase();
 var CHECKS = {
   audit: (inputs, env) => {
     parseAudit(inputs);
@@ -37314,6 +37540,10 @@ var CHECKS = {
   collect: (inputs, env) => {
     parseCollect(inputs);
     parseConnection(inputs, env);
+  },
+  chatops: (inputs, env) => {
+    parseChatOps(inputs);
+    if ((inputs["host"] ?? "").trim()) parseConnection(inputs, env);
   },
   teardown: (inputs, env) => {
     parseTeardown(inputs, env);
@@ -37390,6 +37620,10 @@ var OUTPUT_DOCS = {
     "artifact-digest": "sha256 of the uploaded checkpoints zip",
     "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it"
   },
+  chatops: {
+    result: "ignored (not a /tether command), refused (who or how it was asked), help, done, or failed",
+    command: "the command that ran (status, collect, resume, teardown, help), or empty"
+  },
   teardown: {
     state: "torn-down, parked, refused, dry-run, or failed (the provider did not confirm a terminal state in time)",
     reason: "one line: why it was refused, what would happen, or what the provider confirmed"
@@ -37411,7 +37645,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await Promise.resolve().then(() => (init_phase(), phase_exports))).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -37421,7 +37655,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase(), phase_exports))).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -37431,7 +37665,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase4(), phase_exports4))).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).patrolPhase(inputs, env, reporter, {
       probe: (await Promise.resolve().then(() => (init_probe(), probe_exports))).probeHost,
       registered: (await Promise.resolve().then(() => (init_hosts(), hosts_exports))).registeredHosts,
       mode: ports.statusMode,
@@ -37448,7 +37682,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase6(), phase_exports6))).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -37458,13 +37692,37 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase6(), phase_exports6))).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase7(), phase_exports7))).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
+  },
+  chatops: {
+    name: "chatops",
+    cli: "chatops",
+    title: "tether chatops",
+    description: "/tether commands in pull request and issue comments: status (a patrol tick), collect, resume and teardown (dispatching your workflows), checked against the commenter's repository role.",
+    inputs: PHASE_INPUTS.chatops,
+    outputs: OUTPUT_DOCS.chatops,
+    holdsKey: true,
+    run: async (inputs, env, reporter, ports) => {
+      const found = ports.chatops?.(inputs, reporter) ?? null;
+      return (await Promise.resolve().then(() => (init_phase(), phase_exports))).chatopsPhase(inputs, reporter, {
+        api: found?.api,
+        event: found?.event ?? null,
+        defaultRef: found?.defaultRef ?? "main",
+        status: async (runIds) => {
+          const patrolInputs = withDefaults("patrol", { ...inputs, "report-to": inputs["report-to"] || "tracking-issue", "run-ids": runIds.join(",") });
+          const outputs = {};
+          const sub = { ...reporter, output: (k, v) => void (outputs[k] = v), summary: (md) => reporter.summary(md) };
+          const code2 = await PHASES.patrol.run(patrolInputs, env, sub, ports);
+          return { code: code2, url: outputs["status-url"] ?? "", states: JSON.parse(outputs["states"] ?? "{}") };
+        }
+      });
+    }
   }
 };
-var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown];
+var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
 async function runPhase(phase, inputs, env, reporter, ports) {
   const full = withDefaults(phase.name, inputs);
   const errors = allInputErrors(phase.name, full, env);
@@ -37555,6 +37813,11 @@ var OPTION_HELP = {
   concurrency: "hosts probed at once (default 8)",
   "run-ids": "run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)",
   "stall-after": "alive but no log or checkpoint progress for this long is stalled (default 30m)",
+  "min-permission": "chatops: the least repository role a commenter needs (read, triage, write, maintain, admin; default write), as the API reports it",
+  "collect-workflow": "chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml",
+  "resume-workflow": "chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)",
+  "teardown-workflow": "chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)",
+  "workflow-ref": "chatops: the branch or tag the dispatched workflows run on (default: the repository's default branch)",
   follow: "after the tick, keep one SSH connection and one read-only follower per host for this long (e.g. 6h, at most 5d): a crash, a finish, a lost heartbeat or a new checkpoint reaches the status within seconds; ends early when every run has ended",
   sync: "none (default), latest (each tick, the newest settled checkpoint of each run or cell) or all (the newest sync-keep of them): pulled, verified as collect does, kept on the runner while the run trains",
   "sync-dest": "with sync: a directory on the self-hosted runner for the synced checkpoints, one folder per run (required with sync)",
@@ -37612,7 +37875,14 @@ function usage() {
     "Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets."
   ].join("\n");
 }
-var HELP = {
+var HELP2 = {
+  chatops: [
+    "usage: tether chatops (the action, on issue_comment events: it needs the event and the GitHub API)",
+    "",
+    section("connection (for /tether status)", CONNECTION_INPUTS),
+    "",
+    section("chatops", CHATOPS_INPUTS)
+  ].join("\n"),
   audit: ["usage: tether audit [options]", "", section("connection", CONNECTION_INPUTS), "", section("audit gate", AUDIT_INPUTS)].join("\n"),
   collect: [
     "usage: tether collect --run-id ID --dest-dir DIR [options]",
@@ -37760,7 +38030,7 @@ async function main(argv) {
 ${usage()}`);
       return 2;
     }
-    console.log(HELP[named.cli]);
+    console.log(HELP2[named.cli]);
     return 0;
   }
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
@@ -37775,7 +38045,7 @@ ${usage()}`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    console.log(HELP[phase.cli]);
+    console.log(HELP2[phase.cli]);
     return 0;
   }
   const outputs = {};

@@ -7,18 +7,22 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-45RFFBF2.js";
-import "../chunks/chunk-GYBZ2CHN.js";
+} from "../chunks/chunk-V5L34BMJ.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-6OYJ5OEK.js";
-import "../chunks/chunk-G4OTA3QE.js";
-import "../chunks/chunk-ZE2VK2AB.js";
-import "../chunks/chunk-XEWP4ND2.js";
-import "../chunks/chunk-TYTTAG5H.js";
-import "../chunks/chunk-OZVI5RZM.js";
-import "../chunks/chunk-TZTO3P3G.js";
+import "../chunks/chunk-6TZONO6E.js";
+import "../chunks/chunk-HKPB6WGQ.js";
 import "../chunks/chunk-AFJSGZI6.js";
-import "../chunks/chunk-IUTVNWSE.js";
+import "../chunks/chunk-24PHSVFL.js";
+import "../chunks/chunk-UWHVA42A.js";
+import "../chunks/chunk-IIVP4L2B.js";
+import "../chunks/chunk-2XVTX7UO.js";
+import "../chunks/chunk-BQMYFNL4.js";
+import "../chunks/chunk-AAVASRUF.js";
+import "../chunks/chunk-A2KADE3I.js";
+import "../chunks/chunk-ADSDY35L.js";
+import "../chunks/chunk-75KHDEEE.js";
+import "../chunks/chunk-3B7SBFZS.js";
+import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/patrol/main.ts

@@ -1,4 +1,4 @@
-import { AUDIT_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS } from '../config/inputs.ts';
+import { AUDIT_INPUTS, CHATOPS_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CONNECTION_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS } from '../config/inputs.ts';
 
 /** One line per option, shared by `--help` and kept in step with action.yml by a test. */
 export const OPTION_HELP: Record<string, string> = {
@@ -52,6 +52,11 @@ export const OPTION_HELP: Record<string, string> = {
   'run-ids':
     'run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)',
   'stall-after': 'alive but no log or checkpoint progress for this long is stalled (default 30m)',
+  'min-permission': 'chatops: the least repository role a commenter needs (read, triage, write, maintain, admin; default write), as the API reports it',
+  'collect-workflow': 'chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml',
+  'resume-workflow': 'chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)',
+  'teardown-workflow': 'chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)',
+  'workflow-ref': "chatops: the branch or tag the dispatched workflows run on (default: the repository's default branch)",
   follow:
     'after the tick, keep one SSH connection and one read-only follower per host for this long (e.g. 6h, at most 5d): a crash, a finish, a lost heartbeat or a new checkpoint reaches the status within seconds; ends early when every run has ended',
   sync: 'none (default), latest (each tick, the newest settled checkpoint of each run or cell) or all (the newest sync-keep of them): pulled, verified as collect does, kept on the runner while the run trains',
@@ -118,6 +123,13 @@ export function usage(): string {
 }
 
 export const HELP = {
+  chatops: [
+    'usage: tether chatops (the action, on issue_comment events: it needs the event and the GitHub API)',
+    '',
+    section('connection (for /tether status)', CONNECTION_INPUTS),
+    '',
+    section('chatops', CHATOPS_INPUTS),
+  ].join('\n'),
   audit: ['usage: tether audit [options]', '', section('connection', CONNECTION_INPUTS), '', section('audit gate', AUDIT_INPUTS)].join('\n'),
   collect: [
     'usage: tether collect --run-id ID --dest-dir DIR [options]',

@@ -7,6 +7,7 @@ import type { Phase } from './inputs.ts';
 import { parseLaunch, readSecrets } from './launch.ts';
 import { parseHeader, parsePatrol, parseReportTo } from './patrol.ts';
 import { parseTeardown } from './teardown.ts';
+import { parseChatOps } from '../chatops/phase.ts';
 
 /**
  * Each phase's input checks: the same parsers its phase.ts runs first, and nothing that reads a file or the
@@ -32,6 +33,10 @@ export const CHECKS: Record<Phase, (inputs: Inputs, env: Inputs) => void> = {
   collect: (inputs, env) => {
     parseCollect(inputs);
     parseConnection(inputs, env);
+  },
+  chatops: (inputs, env) => {
+    parseChatOps(inputs);
+    if ((inputs['host'] ?? '').trim()) parseConnection(inputs, env);
   },
   teardown: (inputs, env) => {
     parseTeardown(inputs, env);

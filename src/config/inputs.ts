@@ -107,11 +107,25 @@ export const TEARDOWN_INPUTS = [
   'github-token',
 ] as const;
 
+export const CHATOPS_INPUTS = [
+  'run-root',
+  'report-to',
+  'header',
+  'github-token',
+  'stall-after',
+  'min-permission',
+  'collect-workflow',
+  'resume-workflow',
+  'teardown-workflow',
+  'workflow-ref',
+] as const;
+
 export const PHASE_INPUTS = {
   audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
   launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
   patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
   collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
   teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS],
+  chatops: [...CONNECTION_INPUTS, ...CHATOPS_INPUTS],
 } as const;
 export type Phase = keyof typeof PHASE_INPUTS;

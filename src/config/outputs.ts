@@ -32,6 +32,10 @@ export const OUTPUT_DOCS = {
     'artifact-digest': 'sha256 of the uploaded checkpoints zip',
     'verified-artifact': 'name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it',
   },
+  chatops: {
+    result: 'ignored (not a /tether command), refused (who or how it was asked), help, done, or failed',
+    command: 'the command that ran (status, collect, resume, teardown, help), or empty',
+  },
   teardown: {
     state: 'torn-down, parked, refused, dry-run, or failed (the provider did not confirm a terminal state in time)',
     reason: 'one line: why it was refused, what would happen, or what the provider confirmed',

@@ -9,6 +9,9 @@ import type { Ports } from '../phases.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { artifactServiceMissing } from './artifact-env.ts';
 import { refuseUnsafeContext } from './context.ts';
+import { commentEvent } from './comment-event.ts';
+import { InputError } from '../config/errors.ts';
+import type { ChatOpsApi } from '../chatops/phase.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -56,6 +59,24 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     artifacts: () => lazyArtifacts(env),
     statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
     fetchArtifact: async (name, dir) => (await import('./artifacts.ts')).fetchArtifact(name, dir),
+    chatops: (inputs, reporter) => {
+      const token = inputs['github-token'] ?? '';
+      if (token) reporter.mask(token);
+      const found = commentEvent(env);
+      if (!found) return null;
+      if (!token) throw new InputError('github-token', 'is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows');
+      // @octokit/rest is loaded on the first call, as for the status store.
+      let real: Promise<ChatOpsApi> | undefined;
+      const get = () => (real ??= import('./chatops-api.ts').then((m) => m.chatopsApi(env, token)));
+      const api: ChatOpsApi = {
+        role: async (login) => (await get()).role(login),
+        fromFork: async (n) => (await get()).fromFork(n),
+        react: async (id, c) => (await get()).react(id, c),
+        reply: async (n, b) => (await get()).reply(n, b),
+        dispatch: async (w, r, i) => (await get()).dispatch(w, r, i),
+      };
+      return { ...found, api };
+    },
     afterTeardown: async (inputs, reporter, state, reason) => (await import('./status-store.ts')).teardownDone(inputs, env, reporter, state, reason),
   };
 }

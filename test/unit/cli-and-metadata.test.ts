@@ -129,10 +129,10 @@ describe('action metadata', () => {
 
   it('the root action takes command (the phase) and the launch inputs, the training command as job-command', () => {
     const doc = parse(readFileSync('action.yml', 'utf8'));
-    const all = new Set<string>([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect, ...PHASE_INPUTS.teardown]);
+    const all = new Set<string>([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect, ...PHASE_INPUTS.teardown, ...PHASE_INPUTS.chatops]);
     all.delete('command');
     expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...all].sort());
-    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect or teardown/);
+    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown or chatops/);
   });
 
   it('each action entry is a run() module plus an index that calls it (what @github/local-action imports)', async () => {

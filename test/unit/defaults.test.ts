@@ -11,6 +11,7 @@ import { parseLaunch } from '../../src/config/launch.ts';
 import { parsePatrol } from '../../src/config/patrol.ts';
 import { parseTeardown } from '../../src/config/teardown.ts';
 import { PHASE_LIST } from '../../src/phases.ts';
+import { parseChatOps } from '../../src/chatops/phase.ts';
 
 const FP = 'SHA256:' + 'A'.repeat(43);
 const BASE: Inputs = { host: '10.0.0.1', 'ssh-key-path': '/nonexistent/key', 'host-key-fingerprint': FP };
@@ -21,6 +22,7 @@ const PARSE: Record<Phase, { minimal: Inputs; parse: (i: Inputs) => unknown }> =
   patrol: { minimal: { ...BASE, 'run-ids': 'r' }, parse: (i) => [parseConnection(i, {}), parsePatrol(i)] },
   collect: { minimal: { ...BASE, 'run-id': 'r', 'dest-dir': '/tmp/d' }, parse: (i) => [parseConnection(i, {}), parseCollect(i)] },
   teardown: { minimal: { ...BASE, 'run-id': 'r', provider: 'ssh', verb: 'park', 'allow-park-unverified': 'true' }, parse: (i) => parseTeardown(i, {}) },
+  chatops: { minimal: BASE, parse: (i) => [parseConnection(i, {}), parseChatOps(i)] },
 };
 
 describe('input defaults: one table for action.yml, runPhase and the parsers', () => {
@@ -41,7 +43,7 @@ describe('input defaults: one table for action.yml, runPhase and the parsers', (
     const declared = Object.fromEntries(Object.entries(doc.inputs).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, v.default]])));
     expect(declared).toEqual({
       ...defaultsOf(phase),
-      ...(phase === 'patrol' || phase === 'teardown' || phase === 'launch' ? { 'github-token': '${{ github.token }}' } : {}),
+      ...(phase === 'patrol' || phase === 'teardown' || phase === 'launch' || phase === 'chatops' ? { 'github-token': '${{ github.token }}' } : {}),
     });
   });
 

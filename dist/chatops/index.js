@@ -1,0 +1,34 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  PHASES,
+  runActionPhase
+} from "../chunks/chunk-V5L34BMJ.js";
+import "../chunks/chunk-PWDKICJE.js";
+import "../chunks/chunk-6TZONO6E.js";
+import "../chunks/chunk-HKPB6WGQ.js";
+import "../chunks/chunk-AFJSGZI6.js";
+import "../chunks/chunk-24PHSVFL.js";
+import "../chunks/chunk-UWHVA42A.js";
+import "../chunks/chunk-IIVP4L2B.js";
+import "../chunks/chunk-2XVTX7UO.js";
+import "../chunks/chunk-BQMYFNL4.js";
+import "../chunks/chunk-AAVASRUF.js";
+import "../chunks/chunk-A2KADE3I.js";
+import "../chunks/chunk-ADSDY35L.js";
+import "../chunks/chunk-75KHDEEE.js";
+import "../chunks/chunk-3B7SBFZS.js";
+import "../chunks/chunk-XSXAROAL.js";
+import "../chunks/chunk-R3K6G2KB.js";
+
+// src/actions/chatops/main.ts
+function run() {
+  return runActionPhase(PHASES.chatops);
+}
+
+// src/actions/chatops/index.ts
+await run();

@@ -1,0 +1,104 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  dataLines,
+  parseJsonLine,
+  runScript
+} from "./chunk-KLY7JF74.js";
+import {
+  parseManifest
+} from "./chunk-UYBCWLOC.js";
+import {
+  human
+} from "./chunk-XUWSLT73.js";
+import {
+  FACTS,
+  code,
+  monthsSince,
+  verbFacts,
+  verbMissing
+} from "./chunk-ADSDY35L.js";
+
+// src/remote/manifest.ts
+async function buildManifest(session, runRoot, runId, opts) {
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
+  const r = await runScript(session, "manifest", [runRoot, runId, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
+  const raw = parseJsonLine("manifest", r);
+  const manifest = parseManifest(raw, runId);
+  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
+  return { manifest, text: `${text}
+` };
+}
+
+// src/teardown/card.ts
+function renderCard(c) {
+  const p = FACTS[c.provider];
+  const f = verbFacts(c.provider, c.verb);
+  const other = c.verb === "park" ? c.provider === "slurm" ? "cancel" : "destroy" : "park";
+  const o = verbFacts(c.provider, other);
+  const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
+  if (!f) {
+    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
+  } else {
+    lines.push(
+      `| verb | **${c.verb}**: ${f.action} |`,
+      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
+      `| survives | ${f.survives} |`,
+      `| keeps billing | ${f.keepsBilling} |`
+    );
+  }
+  lines.push(
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
+  );
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
+  const age = monthsSince(p.verified, c.now);
+  if (age > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age} months ago): confirm them on the provider's pricing page`);
+  return lines.join("\n");
+}
+
+// src/record/verified.ts
+import { createHash } from "node:crypto";
+var VERIFIED_SCHEMA = "tether.verified/v1";
+function manifestSha256(manifestText) {
+  return createHash("sha256").update(manifestText).digest("hex");
+}
+function filesSha256(m) {
+  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
+`);
+  return createHash("sha256").update(lines.join("")).digest("hex");
+}
+function verifiedJson(m, manifestText, at, box, verifiers) {
+  const doc = {
+    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
+    bytes: m.total_bytes,
+    file_count: m.file_count,
+    files_sha256: filesSha256(m),
+    manifest_sha256: manifestSha256(manifestText),
+    run_id: m.run_id,
+    attempt: m.attempt,
+    latest_only: m.latest_only,
+    schema: VERIFIED_SCHEMA,
+    verified_at: at.toISOString(),
+    verifiers,
+    ...m.cells ? { cells: m.cells } : {}
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
+}
+
+export {
+  buildManifest,
+  renderCard,
+  VERIFIED_SCHEMA,
+  manifestSha256,
+  filesSha256,
+  verifiedJson
+};

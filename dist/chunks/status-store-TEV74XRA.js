@@ -1,0 +1,133 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  client,
+  openTrackingIssues,
+  ourComments,
+  trackingIssue,
+  upsertSticky,
+  whoAmI
+} from "./chunk-ECO4ICKO.js";
+import "./chunk-V37UE6HX.js";
+import {
+  renderTeardownMark,
+  statusMarker
+} from "./chunk-ZIPXBVDO.js";
+import "./chunk-6CFQCFA3.js";
+import {
+  REGISTRATION_PREFIX,
+  registrationMarker,
+  registrationRunId
+} from "./chunk-MQ4CA63D.js";
+import "./chunk-BLSBAJS7.js";
+import "./chunk-XUWSLT73.js";
+import "./chunk-UWHVA42A.js";
+import {
+  parseHeader,
+  parseReportTo
+} from "./chunk-BQMYFNL4.js";
+import "./chunk-AAVASRUF.js";
+import "./chunk-A2KADE3I.js";
+import {
+  code,
+  inert
+} from "./chunk-ADSDY35L.js";
+import "./chunk-75KHDEEE.js";
+import {
+  InputError
+} from "./chunk-3B7SBFZS.js";
+import "./chunk-XSXAROAL.js";
+import "./chunk-R3K6G2KB.js";
+
+// src/github/status-store.ts
+var REGISTRATIONS_MAX = 64;
+function githubStore(target, env, token, header = "") {
+  const marker = statusMarker(header);
+  const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
+  if (!owner || !repo) throw new InputError("report-to", "needs GITHUB_REPOSITORY (owner/repo), which the runner sets");
+  if (!token) throw new InputError("github-token", "is empty; report-to needs a token with issues: write (the default is the workflow's GITHUB_TOKEN)");
+  const r = { owner, repo };
+  const octokit = client(token, env["GITHUB_API_URL"] ?? "https://api.github.com");
+  let who;
+  const me = async () => who ??= await whoAmI(octokit);
+  const issues = /* @__PURE__ */ new Map();
+  const hints = /* @__PURE__ */ new Map();
+  const issueOf = async (runId) => {
+    if (target.kind !== "tracking-issue") return target.number;
+    if (!issues.has(runId)) issues.set(runId, await trackingIssue(octokit, r, runId, await me(), hints.get(runId)));
+    return issues.get(runId);
+  };
+  return {
+    hint: (runId, issue) => void hints.set(runId, issue),
+    known: () => Object.fromEntries(issues),
+    load: async (runIds) => {
+      const ids = target.kind === "tracking-issue" ? runIds : [runIds[0] ?? ""];
+      const bodies = [];
+      for (const id of ids) {
+        const found = await ourComments(octokit, r, await issueOf(id), marker, await me());
+        if (found[0]?.body) bodies.push(found[0].body);
+      }
+      return bodies;
+    },
+    save: async (runIds, render) => {
+      const urls = [];
+      const groups = target.kind === "tracking-issue" ? runIds.map((id) => [id]) : [runIds];
+      for (const ids of groups) {
+        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ""), marker, await me(), render(ids));
+        urls.push(res.url);
+      }
+      return urls;
+    },
+    register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
+    registered: async () => {
+      const places = target.kind === "tracking-issue" ? (await openTrackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId })) : [{ issue: target.number }];
+      const found = [];
+      for (const p of places) {
+        for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, await me())) {
+          const id = registrationRunId(c.body ?? "");
+          if (id && (!p.runId || p.runId === id) && !found.some((f) => f.runId === id)) found.push({ runId: id, body: c.body ?? "" });
+          if (found.length >= REGISTRATIONS_MAX) return found;
+        }
+      }
+      return found;
+    },
+    /** Comments and closes the run's tracking issue; null when the status lives elsewhere. */
+    closeTracking: async (runId, comment) => {
+      if (target.kind !== "tracking-issue") return null;
+      const issue = await issueOf(runId);
+      await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: comment });
+      await octokit.rest.issues.update({ ...r, issue_number: issue, state: "closed", state_reason: "completed" });
+      return issue;
+    }
+  };
+}
+async function teardownDone(inputs, env, reporter, state, reason) {
+  const target = parseReportTo(inputs["report-to"]);
+  if (!target) return;
+  const runId = inputs["run-id"] ?? "";
+  const token = inputs["github-token"] ?? "";
+  if (token) reporter.mask(token);
+  try {
+    const header = parseHeader(inputs["header"]);
+    const store = githubStore(target, env, token, header);
+    const [old] = await store.load([runId]);
+    const body = renderTeardownMark(old ?? "", runId, { state, reason, at: (/* @__PURE__ */ new Date()).toISOString() }, statusMarker(header));
+    const [url] = await store.save([runId], () => body);
+    reporter.info(`teardown: status updated at ${url}`);
+    if (state === "torn-down") {
+      const closed = await store.closeTracking(runId, `\u{1F3C1} ${code(runId)} torn down after verification: ${inert(reason)}. Closing this tracking issue.`);
+      if (closed !== null) reporter.info(`teardown: closed tracking issue #${closed}`);
+    }
+  } catch (err) {
+    reporter.warn(`teardown: done, but the status could not be updated (${err.message})`);
+  }
+}
+export {
+  REGISTRATIONS_MAX,
+  githubStore,
+  teardownDone
+};

@@ -1,0 +1,48 @@
+/**
+ * Who may command tether from a comment: decided from the event and the commenter's repository role as
+ * the API reports it (never from `author_association` alone, which the commenter's own profile settings
+ * can hide). A refusal is a value with its one-line reason. Pure.
+ */
+export const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface CommentEvent {
+  /** created, edited or deleted. */
+  action: string;
+  commentId: number;
+  body: string;
+  login: string;
+  /** User, Bot, Organization, … */
+  userType: string;
+  issueNumber: number;
+  isPullRequest: boolean;
+}
+
+export type Gate = { ok: true } | { ok: false; why: string };
+
+/** The event alone: only a newly created comment by a person is a command. */
+export function eventGate(e: CommentEvent): Gate {
+  if (e.action !== 'created') return { ok: false, why: `a ${e.action} comment is not a command (only a new comment is; post the command again)` };
+  if (e.userType !== 'User' || /\[bot\]$/.test(e.login)) return { ok: false, why: `@${e.login} is a bot; tether takes commands from people only` };
+  return { ok: true };
+}
+
+/**
+ * The commenter's role against `min`. On a pull request from a fork, a commenter with no more than the read
+ * role everyone has on a public repository (a non-collaborator) is refused whatever `min` says.
+ */
+export function roleGate(login: string, role: Role, min: Role, fromFork: boolean): Gate {
+  if (fromFork && ROLES.indexOf(role) <= ROLES.indexOf('read'))
+    return {
+      ok: false,
+      why: `@${login} is not a collaborator (role ${role}) and this pull request comes from a fork; tether takes no commands there from them`,
+    };
+  if (ROLES.indexOf(role) >= ROLES.indexOf(min)) return { ok: true };
+  return { ok: false, why: `@${login} has the ${role} role on this repository; tether commands need ${min} or higher` };
+}
+
+/** The role from the API's answer: `role_name` (admin, maintain, write, triage, read), else the coarser `permission`. */
+export function roleOf(answer: { permission?: unknown; role_name?: unknown }): Role {
+  for (const v of [answer.role_name, answer.permission]) if (typeof v === 'string' && (ROLES as readonly string[]).includes(v)) return v as Role;
+  return 'none';
+}

@@ -1,0 +1,158 @@
+import type { Inputs } from '../config/connection.ts';
+import { InputError } from '../config/errors.ts';
+import { parseHeader, parseReportTo, type ReportTo } from '../config/patrol.ts';
+import * as v from '../config/values.ts';
+import { code, inert } from '../report/markdown.ts';
+import type { Reporter } from '../report/reporter.ts';
+import { HELP, parseCommand, type Command } from './command.ts';
+import { eventGate, roleGate, ROLES, type CommentEvent, type Role } from './gate.ts';
+
+export type Reaction = '+1' | '-1' | 'eyes' | 'rocket' | 'confused';
+
+/** What ChatOps does on GitHub, handed in (src/github/chatops-api.ts). */
+export interface ChatOpsApi {
+  /** The commenter's role on the repository, from GET /repos/{owner}/{repo}/collaborators/{username}/permission. */
+  role(login: string): Promise<Role>;
+  /** Whether pull request `n` comes from a fork. */
+  fromFork(n: number): Promise<boolean>;
+  react(commentId: number, content: Reaction): Promise<void>;
+  /** Posts a comment on issue or pull request `n`; its URL. */
+  reply(n: number, body: string): Promise<string>;
+  /** workflow_dispatch of `workflow` on `ref`; the URL of the run it started (or of the workflow, when GitHub does not say). */
+  dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<string>;
+}
+
+export interface ChatOpsDeps {
+  api: ChatOpsApi | undefined;
+  event: CommentEvent | null;
+  /** The repository's default branch (the ref dispatched workflows run on unless `workflow-ref` says). */
+  defaultRef: string;
+  /** A patrol tick of these runs (all registered ones when empty): its exit code, the status comment URL, and each run's state. */
+  status(runIds: string[]): Promise<{ code: number; url: string; states: Record<string, { state: string; class: string | null }> }>;
+}
+
+export interface ChatOpsConfig {
+  /** Where `/tether status` finds the registered runs and writes the status (default tracking-issue). */
+  reportTo: ReportTo;
+  stallAfterS: number;
+  minRole: Role;
+  workflows: { collect: string; resume: string; teardown: string };
+  ref: string;
+}
+
+const WORKFLOW = /^[A-Za-z0-9._-]{1,100}\.ya?ml$/;
+
+export function parseChatOps(inputs: Inputs): ChatOpsConfig {
+  const min = (inputs['min-permission'] ?? '').trim() || 'write';
+  if (!(ROLES as readonly string[]).includes(min) || min === 'none')
+    throw new InputError('min-permission', `${JSON.stringify(min)} is not a role (read, triage, write, maintain, admin)`);
+  const wf = (name: string) => {
+    const v = (inputs[name] ?? '').trim();
+    if (v && !WORKFLOW.test(v))
+      throw new InputError(name, `${JSON.stringify(v.slice(0, 120))} is not a workflow file name in .github/workflows (e.g. collect.yml)`);
+    return v;
+  };
+  const ref = (inputs['workflow-ref'] ?? '').trim();
+  if (ref && !/^[A-Za-z0-9._/-]{1,200}$/.test(ref)) throw new InputError('workflow-ref', `${JSON.stringify(ref.slice(0, 120))} is not a branch or tag name`);
+  const reportTo = parseReportTo(inputs['report-to']) ?? { kind: 'tracking-issue' };
+  parseHeader(inputs['header']);
+  const stallAfterS = v.duration('stall-after', inputs['stall-after'], 1800) ?? 1800;
+  return {
+    reportTo,
+    stallAfterS,
+    minRole: min as Role,
+    workflows: { collect: wf('collect-workflow'), resume: wf('resume-workflow'), teardown: wf('teardown-workflow') },
+    ref,
+  };
+}
+
+/**
+ * ChatOps: a `/tether …` comment, checked (a new comment, by a person, with at least `min-permission` on the
+ * repository as the API says; not a non-collaborator on a fork's pull request), then done: `status` is a
+ * patrol tick here, `collect`/`resume`/`teardown` dispatch the repository's own workflows with the run id and
+ * who asked, so every gate of those workflows (environment approval, VERIFIED.json) still holds. Reactions:
+ * 👎 refused, 👀 taken, then 🚀 done or 😕 failed; each with a one-line reply. Outputs: result, command.
+ */
+export async function chatopsPhase(inputs: Inputs, reporter: Reporter, deps: ChatOpsDeps): Promise<number> {
+  const cfg = parseChatOps(inputs);
+  const e = deps.event;
+  if (!e) throw new InputError('event', 'chatops runs on issue_comment events (on: issue_comment), where GitHub hands it the comment');
+  const parsed = parseCommand(e.body);
+  const done = (result: string, command = '') => {
+    reporter.output('result', result);
+    reporter.output('command', command);
+  };
+  if (parsed.kind === 'none') {
+    reporter.info('chatops: the comment is not a /tether command; nothing to do');
+    done('ignored');
+    return 0;
+  }
+  const api = deps.api;
+  if (!api) throw new InputError('github-token', 'chatops needs the GitHub API (the action, with a token that may react, comment and dispatch workflows)');
+  const refuse = async (why: string) => {
+    reporter.warn(`chatops: refused: ${why}`);
+    await api.react(e.commentId, '-1');
+    await api.reply(e.issueNumber, `👎 ${inert(why)}.`);
+    done('refused');
+    return 0;
+  };
+  const first = eventGate(e);
+  if (!first.ok) return refuse(first.why);
+  const fork = e.isPullRequest ? await api.fromFork(e.issueNumber) : false;
+  const who = roleGate(e.login, await api.role(e.login), cfg.minRole, fork);
+  if (!who.ok) return refuse(who.why);
+  if (parsed.kind === 'wrong') {
+    await api.react(e.commentId, 'confused');
+    await api.reply(e.issueNumber, `😕 ${inert(parsed.why)}. What tether understands:\n\n${HELP}`);
+    done('help');
+    return 0;
+  }
+  const cmd = parsed.command;
+  await api.react(e.commentId, 'eyes');
+  reporter.info(`chatops: @${e.login} asked for ${describe(cmd)}`);
+  try {
+    const text = await run(cmd, cfg, deps, api, e);
+    await api.react(e.commentId, text.ok ? 'rocket' : 'confused');
+    await api.reply(e.issueNumber, text.body);
+    done(text.ok ? 'done' : 'failed', cmd.kind);
+    return text.ok ? 0 : 1;
+  } catch (err) {
+    const why = (err as Error).message.split('\n')[0] ?? 'failed';
+    await api.react(e.commentId, 'confused');
+    await api.reply(e.issueNumber, `😕 ${describe(cmd)} failed: ${inert(why)}`);
+    done('failed', cmd.kind);
+    reporter.error(`chatops: ${describe(cmd)} failed: ${why}`);
+    return 1;
+  }
+}
+
+function describe(c: Command): string {
+  switch (c.kind) {
+    case 'status':
+      return c.runIds.length ? `status of ${c.runIds.join(', ')}` : 'status';
+    case 'teardown':
+      return `teardown of ${c.runId}${c.verb ? ` (${c.verb})` : ''}`;
+    case 'help':
+      return 'help';
+    default:
+      return `${c.kind} of ${c.runId}`;
+  }
+}
+
+async function run(cmd: Command, cfg: ChatOpsConfig, deps: ChatOpsDeps, api: ChatOpsApi, e: CommentEvent): Promise<{ ok: boolean; body: string }> {
+  if (cmd.kind === 'help') return { ok: true, body: `What tether understands:\n\n${HELP}` };
+  if (cmd.kind === 'status') {
+    const s = await deps.status(cmd.runIds);
+    const lines = Object.entries(s.states).map(([id, v]) => `- ${code(id)}: ${inert(v.class ? `${v.state} (${v.class})` : v.state)}`);
+    const where = s.url ? `[the status comment](${s.url.split('\n')[0]})` : 'the job summary';
+    return { ok: s.code === 0, body: `${s.code === 0 ? '🚀' : '😕'} Patrol tick done; ${where} is up to date.\n\n${lines.join('\n') || 'No runs.'}` };
+  }
+  const workflow = cfg.workflows[cmd.kind];
+  if (!workflow)
+    return { ok: false, body: `😕 No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
+  const inputs: Record<string, string> = { 'run-id': cmd.runId, 'requested-by': e.login };
+  if (cmd.kind === 'teardown' && cmd.verb) inputs['verb'] = cmd.verb;
+  const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
+  const gate = cmd.kind === 'teardown' ? ' It waits there for the environment approval, and tears nothing down without the verified proof.' : '';
+  return { ok: true, body: `🚀 Started ${code(workflow)} for ${code(cmd.runId)}, as @${e.login} asked: ${url}.${gate}` };
+}
