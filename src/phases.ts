@@ -138,6 +138,16 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? 'main',
+        registration: async (runId) => {
+          const store = ports.statusStore?.({ ...inputs, 'report-to': inputs['report-to'] || 'tracking-issue' }, reporter);
+          if (!store?.registered || !(inputs['ssh-key'] || inputs['ssh-key-path'] || env['SSH_AUTH_SOCK'])) return null;
+          const { registeredHosts } = await import('./registry/hosts.ts');
+          const { loadCredential } = await import('./ssh/keys.ts');
+          const { parseKeySource } = await import('./config/connection.ts');
+          const found = (await store.registered()).filter((f) => f.runId === runId);
+          const e = registeredHosts(found, loadCredential(parseKeySource(inputs, env)), inputs, env).entries[runId];
+          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
+        },
         status: async (runIds) => {
           // The tick of `patrol`, with this step's connection and report-to; its outputs are read back here.
           const patrolInputs = withDefaults('patrol', { ...inputs, 'report-to': inputs['report-to'] || 'tracking-issue', 'run-ids': runIds.join(',') });

@@ -7,22 +7,22 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-V5L34BMJ.js";
+} from "../chunks/chunk-NSCPWOR2.js";
+import "../chunks/chunk-RDW4N5E7.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-6TZONO6E.js";
-import "../chunks/chunk-HKPB6WGQ.js";
+import "../chunks/chunk-VSIEW2RW.js";
+import "../chunks/chunk-JHDWKTMW.js";
+import "../chunks/chunk-WGEXYVWH.js";
 import "../chunks/chunk-AFJSGZI6.js";
-import "../chunks/chunk-24PHSVFL.js";
-import "../chunks/chunk-UWHVA42A.js";
-import "../chunks/chunk-IIVP4L2B.js";
-import "../chunks/chunk-2XVTX7UO.js";
-import "../chunks/chunk-BQMYFNL4.js";
-import "../chunks/chunk-AAVASRUF.js";
-import "../chunks/chunk-A2KADE3I.js";
+import "../chunks/chunk-SU3UG64C.js";
+import "../chunks/chunk-K7ZZJYCV.js";
 import "../chunks/chunk-ADSDY35L.js";
+import "../chunks/chunk-HRATYVD7.js";
+import "../chunks/chunk-XSXAROAL.js";
+import "../chunks/chunk-5X6WLO4A.js";
 import "../chunks/chunk-75KHDEEE.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-XSXAROAL.js";
+import "../chunks/chunk-UWHVA42A.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/audit/main.ts

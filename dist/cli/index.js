@@ -973,6 +973,11 @@ var init_hostkey = __esm({
 });
 
 // src/config/connection.ts
+var connection_exports = {};
+__export(connection_exports, {
+  parseConnection: () => parseConnection,
+  parseKeySource: () => parseKeySource
+});
 function parseKeySource(inputs, env) {
   const keyText = inputs["ssh-key"] ?? "";
   const keyPath = (inputs["ssh-key-path"] ?? "").trim();
@@ -3699,7 +3704,7 @@ var init_command = __esm({
 
 // src/chatops/gate.ts
 function eventGate(e) {
-  if (e.action !== "created") return { ok: false, why: `a ${e.action} comment is not a command (only a new comment is; post the command again)` };
+  if (e.action !== "created") return { ok: false, why: `the comment was ${e.action}: only a newly posted comment is a command (post the command again)` };
   if (e.userType !== "User" || /\[bot\]$/.test(e.login)) return { ok: false, why: `@${e.login} is a bot; tether takes commands from people only` };
   return { ok: true };
 }
@@ -3822,8 +3827,8 @@ ${HELP}` };
   if (cmd.kind === "status") {
     const s = await deps.status(cmd.runIds);
     const lines = Object.entries(s.states).map(([id, v]) => `- ${code(id)}: ${inert(v.class ? `${v.state} (${v.class})` : v.state)}`);
-    const where = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
-    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where} is up to date.
+    const where2 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
+    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where2} is up to date.
 
 ${lines.join("\n") || "No runs."}` };
   }
@@ -3831,6 +3836,9 @@ ${lines.join("\n") || "No runs."}` };
   if (!workflow)
     return { ok: false, body: `\u{1F615} No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
+  const where = await deps.registration(cmd.runId);
+  if (where) Object.assign(inputs, { host: where.host, port: String(where.port), "host-key-fingerprint": where.hostKeyFingerprint });
+  if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
   const gate2 = cmd.kind === "teardown" ? " It waits there for the environment approval, and tears nothing down without the verified proof." : "";
@@ -24474,6 +24482,10 @@ var init_client = __esm({
 });
 
 // src/ssh/keys.ts
+var keys_exports = {};
+__export(keys_exports, {
+  loadCredential: () => loadCredential
+});
 import { readFileSync, statSync } from "node:fs";
 function loadCredential(source) {
   if (source.kind === "agent") return { agent: source.socket };
@@ -37711,6 +37723,16 @@ var PHASES = {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
+        registration: async (runId2) => {
+          const store = ports.statusStore?.({ ...inputs, "report-to": inputs["report-to"] || "tracking-issue" }, reporter);
+          if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
+          const { registeredHosts: registeredHosts2 } = await Promise.resolve().then(() => (init_hosts(), hosts_exports));
+          const { loadCredential: loadCredential2 } = await Promise.resolve().then(() => (init_keys(), keys_exports));
+          const { parseKeySource: parseKeySource2 } = await Promise.resolve().then(() => (init_connection(), connection_exports));
+          const found2 = (await store.registered()).filter((f) => f.runId === runId2);
+          const e = registeredHosts2(found2, loadCredential2(parseKeySource2(inputs, env)), inputs, env).entries[runId2];
+          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
+        },
         status: async (runIds) => {
           const patrolInputs = withDefaults("patrol", { ...inputs, "report-to": inputs["report-to"] || "tracking-issue", "run-ids": runIds.join(",") });
           const outputs = {};

@@ -22,7 +22,7 @@ export type Gate = { ok: true } | { ok: false; why: string };
 
 /** The event alone: only a newly created comment by a person is a command. */
 export function eventGate(e: CommentEvent): Gate {
-  if (e.action !== 'created') return { ok: false, why: `a ${e.action} comment is not a command (only a new comment is; post the command again)` };
+  if (e.action !== 'created') return { ok: false, why: `the comment was ${e.action}: only a newly posted comment is a command (post the command again)` };
   if (e.userType !== 'User' || /\[bot\]$/.test(e.login)) return { ok: false, why: `@${e.login} is a bot; tether takes commands from people only` };
   return { ok: true };
 }

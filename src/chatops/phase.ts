@@ -27,6 +27,11 @@ export interface ChatOpsDeps {
   event: CommentEvent | null;
   /** The repository's default branch (the ref dispatched workflows run on unless `workflow-ref` says). */
   defaultRef: string;
+  /**
+   * Where the run lives, from its registration (signature checked with this job's SSH key), or null when it
+   * is not registered: the dispatched workflow gets it as inputs, so it needs nothing typed by hand.
+   */
+  registration(runId: string): Promise<{ host: string; port: number; hostKeyFingerprint: string } | null>;
   /** A patrol tick of these runs (all registered ones when empty): its exit code, the status comment URL, and each run's state. */
   status(runIds: string[]): Promise<{ code: number; url: string; states: Record<string, { state: string; class: string | null }> }>;
 }
@@ -151,6 +156,9 @@ async function run(cmd: Command, cfg: ChatOpsConfig, deps: ChatOpsDeps, api: Cha
   if (!workflow)
     return { ok: false, body: `😕 No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
   const inputs: Record<string, string> = { 'run-id': cmd.runId, 'requested-by': e.login };
+  const where = await deps.registration(cmd.runId);
+  if (where) Object.assign(inputs, { host: where.host, port: String(where.port), 'host-key-fingerprint': where.hostKeyFingerprint });
+  if (cmd.kind === 'resume') inputs['resume'] = 'true';
   if (cmd.kind === 'teardown' && cmd.verb) inputs['verb'] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
   const gate = cmd.kind === 'teardown' ? ' It waits there for the environment approval, and tears nothing down without the verified proof.' : '';

@@ -57,6 +57,14 @@ export interface GitHubDouble {
   addComment(issue: number, body: string, by: DoubleUser): number;
   /** Makes each list request wait, so two clients can interleave (race tests). */
   listDelayMs: number;
+  /** Repository roles by login (admin, maintain, write, triage, read); a login not here is no collaborator (404). */
+  roles: Record<string, string>;
+  /** Pull requests whose head is a fork. */
+  forks: Set<number>;
+  /** Workflow files that exist (a dispatch of another is a 404), and the inputs each declares (others: 422). */
+  workflows: Record<string, string[]>;
+  reactions: Array<{ commentId: number; content: string; by: string }>;
+  dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, unknown>; runId: number }>;
   /** Holds the next N comment creations until all N have arrived (at most 10 s): a client that listed
    * while another's creation was held saw no comment, which is the race two ticks can run into. */
   holdCreates(n: number): void;
@@ -95,6 +103,11 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
     requests: [],
     responseErrors: [],
     listDelayMs: 0,
+    roles: {},
+    forks: new Set(),
+    workflows: {},
+    reactions: [],
+    dispatches: [],
     holdCreates: (n) => {
       barrier = { want: n, waiting: [] };
     },
@@ -306,6 +319,61 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
         if (typeof b['body'] === 'string') i.body = b['body'];
         i.updated_at = now();
         return reply(200, () => send(res, m, 200, issueJson(i)));
+      }
+      case 'repos/get-collaborator-permission-level': {
+        const login = String(m.params['username']);
+        const role = d.roles[login];
+        if (!role) return reply(404, () => error(res, 404, `${login} is not a user`));
+        // `permission` is the older, coarser field: maintain reads as write, triage as read.
+        const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+        const u: DoubleUser = { login, id: 7000 + login.length, type: 'User', app: false };
+        return reply(200, () => send(res, m, 200, { permission, role_name: role, user: { ...user(u), permissions: {}, role_name: role } }));
+      }
+      case 'reactions/create-for-issue-comment': {
+        if (!d.comments.has(commentId)) return reply(404, () => error(res, 404, 'Not Found'));
+        d.reactions.push({ commentId, content: String(b['content']), by: who.login });
+        return reply(201, () =>
+          send(res, m, 201, { id: d.reactions.length, node_id: `R_${d.reactions.length}`, user: user(who), content: b['content'], created_at: now() }),
+        );
+      }
+      case 'pulls/get': {
+        const n = Number(m.params['pull_number']);
+        const i = d.issues.get(n);
+        if (!i?.pull) return reply(404, () => error(res, 404, 'Not Found'));
+        const head = d.forks.has(n) ? 'fork-owner/train' : repo;
+        return reply(200, () =>
+          send(res, m, 200, {
+            number: n,
+            state: i.state,
+            title: i.title,
+            user: user(i.user),
+            head: {
+              ref: 'feature',
+              sha: 'a'.repeat(40),
+              label: `${head.split('/')[0]}:feature`,
+              repo: { full_name: head, fork: d.forks.has(n), name: 'train' },
+            },
+            base: { ref: 'main', sha: 'b'.repeat(40), label: `${owner}:main`, repo: { full_name: repo, fork: false, name } },
+          }),
+        );
+      }
+      case 'actions/create-workflow-dispatch': {
+        const wf = String(m.params['workflow_id']);
+        const declared = d.workflows[wf];
+        if (!declared) return reply(404, () => error(res, 404, 'Not Found'));
+        const given = (b['inputs'] ?? {}) as Record<string, unknown>;
+        const unknown = Object.keys(given).filter((k) => !declared.includes(k));
+        if (unknown.length) return reply(422, () => error(res, 422, `Unexpected inputs provided: ${JSON.stringify(unknown)}`));
+        const runId = 31_000 + d.dispatches.length;
+        d.dispatches.push({ workflow: wf, ref: String(b['ref']), inputs: given, runId });
+        if (b['return_run_details'] !== true) {
+          record.status = 204;
+          res.writeHead(204);
+          return res.end();
+        }
+        return reply(200, () =>
+          send(res, m, 200, { workflow_run_id: runId, run_url: `${d.url}/repos/${repo}/actions/runs/${runId}`, html_url: `${base()}/actions/runs/${runId}` }),
+        );
       }
       default:
         return reply(501, () => error(res, 501, `${m.op.operationId} is valid but not implemented by the test double`));

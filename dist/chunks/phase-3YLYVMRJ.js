@@ -5,25 +5,12 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  parseAudit as parseAudit2
-} from "./chunk-7WQ2WKMO.js";
-import {
-  sign
-} from "./chunk-6AB2ET6I.js";
-import {
-  renderRegistration,
-  signedBytes
-} from "./chunk-MQ4CA63D.js";
-import {
-  buildSpec,
-  cellData,
-  identity,
-  sortedJson
-} from "./chunk-BLSBAJS7.js";
-import {
   openPinned,
   pinnedConnection
-} from "./chunk-5PWMK2DD.js";
+} from "./chunk-ADVBGWRO.js";
+import {
+  parseAudit as parseAudit2
+} from "./chunk-7WQ2WKMO.js";
 import {
   ARRAY,
   QUEUE,
@@ -31,31 +18,38 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-KLY7JF74.js";
-import "./chunk-B3ZWDDN5.js";
+} from "./chunk-3NQXYOLB.js";
+import "./chunk-PDDLEZQQ.js";
 import "./chunk-JVLHI33R.js";
+import {
+  sign
+} from "./chunk-6AB2ET6I.js";
+import {
+  renderRegistration,
+  signedBytes
+} from "./chunk-CDMFYNV2.js";
+import {
+  buildSpec,
+  cellData,
+  identity,
+  sortedJson
+} from "./chunk-PVGRXYRE.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-6TZONO6E.js";
+} from "./chunk-WGEXYVWH.js";
 import "./chunk-AFJSGZI6.js";
-import "./chunk-24PHSVFL.js";
-import "./chunk-UWHVA42A.js";
 import {
   parseReportTo
-} from "./chunk-BQMYFNL4.js";
-import "./chunk-AAVASRUF.js";
-import "./chunk-A2KADE3I.js";
+} from "./chunk-SU3UG64C.js";
+import "./chunk-K7ZZJYCV.js";
 import {
   code,
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-75KHDEEE.js";
-import {
-  InputError
-} from "./chunk-3B7SBFZS.js";
+import "./chunk-HRATYVD7.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -68,6 +62,12 @@ import {
   parseMarker,
   str
 } from "./chunk-XSXAROAL.js";
+import "./chunk-5X6WLO4A.js";
+import "./chunk-75KHDEEE.js";
+import {
+  InputError
+} from "./chunk-3B7SBFZS.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/launch/phase.ts

@@ -5,19 +5,11 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  chatopsPhase,
-  parseChatOps
-} from "./chunk-IIVP4L2B.js";
-import "./chunk-2XVTX7UO.js";
-import "./chunk-BQMYFNL4.js";
-import "./chunk-AAVASRUF.js";
-import "./chunk-A2KADE3I.js";
-import "./chunk-ADSDY35L.js";
-import "./chunk-75KHDEEE.js";
+  loadCredential
+} from "./chunk-PDDLEZQQ.js";
+import "./chunk-EPCPIVQ4.js";
 import "./chunk-3B7SBFZS.js";
-import "./chunk-XSXAROAL.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  chatopsPhase,
-  parseChatOps
+  loadCredential
 };

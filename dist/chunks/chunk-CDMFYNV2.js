@@ -6,10 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   sortedJson
-} from "./chunk-BLSBAJS7.js";
-import {
-  FINGERPRINT
-} from "./chunk-UWHVA42A.js";
+} from "./chunk-PVGRXYRE.js";
 import {
   BoxDataError,
   RUN_ID,
@@ -20,6 +17,9 @@ import {
   parseJson,
   str
 } from "./chunk-XSXAROAL.js";
+import {
+  FINGERPRINT
+} from "./chunk-UWHVA42A.js";
 
 // src/registry/entry.ts
 var REGISTRATION_SCHEMA = "tether.registration/v1";

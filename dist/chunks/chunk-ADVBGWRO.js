@@ -6,13 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-KLY7JF74.js";
+} from "./chunk-3NQXYOLB.js";
 import {
   loadCredential
-} from "./chunk-B3ZWDDN5.js";
+} from "./chunk-PDDLEZQQ.js";
 import {
   parseConnection
-} from "./chunk-24PHSVFL.js";
+} from "./chunk-5X6WLO4A.js";
 
 // src/ssh/open.ts
 function pinnedConnection(inputs, env, reporter) {

@@ -5,6 +5,17 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  buildManifest,
+  filesSha256,
+  manifestSha256,
+  renderCard,
+  verifiedJson
+} from "./chunk-W3MRNQSU.js";
+import {
+  openPinned,
+  pinnedConnection
+} from "./chunk-ADVBGWRO.js";
+import {
   PullError,
   VERIFIER_VERSIONS,
   decide,
@@ -12,21 +23,10 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-KLJGFDRQ.js";
+} from "./chunk-2DZ3VK4D.js";
+import "./chunk-3NQXYOLB.js";
+import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
-import {
-  buildManifest,
-  filesSha256,
-  manifestSha256,
-  renderCard,
-  verifiedJson
-} from "./chunk-7URCHDGD.js";
-import {
-  openPinned,
-  pinnedConnection
-} from "./chunk-5PWMK2DD.js";
-import "./chunk-KLY7JF74.js";
-import "./chunk-B3ZWDDN5.js";
 import "./chunk-UYBCWLOC.js";
 import {
   human
@@ -34,23 +34,23 @@ import {
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-AFJSGZI6.js";
-import "./chunk-24PHSVFL.js";
-import {
-  knownHostsLine
-} from "./chunk-UWHVA42A.js";
 import {
   parseCollect
-} from "./chunk-AAVASRUF.js";
-import "./chunk-A2KADE3I.js";
+} from "./chunk-K7ZZJYCV.js";
 import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
+import "./chunk-HRATYVD7.js";
+import "./chunk-XSXAROAL.js";
+import "./chunk-5X6WLO4A.js";
 import "./chunk-75KHDEEE.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-XSXAROAL.js";
+import {
+  knownHostsLine
+} from "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/collect/phase.ts

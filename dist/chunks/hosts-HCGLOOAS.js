@@ -11,17 +11,17 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-MQ4CA63D.js";
-import "./chunk-BLSBAJS7.js";
+} from "./chunk-CDMFYNV2.js";
+import "./chunk-PVGRXYRE.js";
 import "./chunk-EPCPIVQ4.js";
+import "./chunk-HRATYVD7.js";
+import "./chunk-XSXAROAL.js";
 import {
   parseConnection
-} from "./chunk-24PHSVFL.js";
-import "./chunk-UWHVA42A.js";
-import "./chunk-A2KADE3I.js";
+} from "./chunk-5X6WLO4A.js";
 import "./chunk-75KHDEEE.js";
 import "./chunk-3B7SBFZS.js";
-import "./chunk-XSXAROAL.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/registry/hosts.ts

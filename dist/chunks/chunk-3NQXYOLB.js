@@ -16,12 +16,12 @@ import {
   scriptText
 } from "./chunk-AFJSGZI6.js";
 import {
-  fingerprint
-} from "./chunk-UWHVA42A.js";
-import {
   BoxDataError,
   parseJson
 } from "./chunk-XSXAROAL.js";
+import {
+  fingerprint
+} from "./chunk-UWHVA42A.js";
 import {
   __toESM
 } from "./chunk-R3K6G2KB.js";

@@ -10,7 +10,7 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-2XVTX7UO.js";
+} from "./chunk-JHDWKTMW.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

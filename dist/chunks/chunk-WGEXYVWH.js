@@ -8,11 +8,11 @@ import {
   BACKEND_NAMES
 } from "./chunk-AFJSGZI6.js";
 import {
-  parseSweep
-} from "./chunk-A2KADE3I.js";
-import {
   DEFAULT_RUN_ROOT
 } from "./chunk-ADSDY35L.js";
+import {
+  parseSweep
+} from "./chunk-HRATYVD7.js";
 import {
   bool,
   command,

@@ -5,6 +5,19 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  PullError,
+  fileSource,
+  problemsText,
+  pullFiles,
+  trustedLoad,
+  verifyOne
+} from "./chunk-2DZ3VK4D.js";
+import {
+  connect,
+  parseJsonLine,
+  runScript
+} from "./chunk-3NQXYOLB.js";
+import {
   SYNC_RECORD,
   emptyRecord,
   judge,
@@ -16,20 +29,7 @@ import {
   toPull,
   versionDir
 } from "./chunk-PZA4H75X.js";
-import {
-  PullError,
-  fileSource,
-  problemsText,
-  pullFiles,
-  trustedLoad,
-  verifyOne
-} from "./chunk-KLJGFDRQ.js";
 import "./chunk-GAEFUSNO.js";
-import {
-  connect,
-  parseJsonLine,
-  runScript
-} from "./chunk-KLY7JF74.js";
 import {
   RECORD_NAME,
   SAFE_PATH
@@ -43,9 +43,6 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-AFJSGZI6.js";
 import {
-  knownHostsLine
-} from "./chunk-UWHVA42A.js";
-import {
   BoxDataError,
   CELL_NAME,
   RUN_ID,
@@ -54,6 +51,9 @@ import {
   obj,
   str
 } from "./chunk-XSXAROAL.js";
+import {
+  knownHostsLine
+} from "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/sync/phase.ts

@@ -16,31 +16,31 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-ZIPXBVDO.js";
+} from "./chunk-EVCKY6FE.js";
 import "./chunk-6CFQCFA3.js";
+import "./chunk-XUWSLT73.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-MQ4CA63D.js";
-import "./chunk-BLSBAJS7.js";
-import "./chunk-XUWSLT73.js";
-import "./chunk-UWHVA42A.js";
+} from "./chunk-CDMFYNV2.js";
+import "./chunk-PVGRXYRE.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-BQMYFNL4.js";
-import "./chunk-AAVASRUF.js";
-import "./chunk-A2KADE3I.js";
+} from "./chunk-SU3UG64C.js";
+import "./chunk-K7ZZJYCV.js";
 import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
+import "./chunk-HRATYVD7.js";
+import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-XSXAROAL.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/github/status-store.ts

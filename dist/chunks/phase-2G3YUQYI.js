@@ -5,24 +5,24 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  connect,
+  scriptCommand,
+  scriptStdin
+} from "./chunk-3NQXYOLB.js";
+import {
   idle,
   plan
 } from "./chunk-BYR3JCZE.js";
 import {
   CRASH_HINT
 } from "./chunk-6CFQCFA3.js";
-import {
-  connect,
-  scriptCommand,
-  scriptStdin
-} from "./chunk-KLY7JF74.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-AFJSGZI6.js";
-import "./chunk-UWHVA42A.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/follow/events.ts

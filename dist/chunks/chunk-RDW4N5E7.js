@@ -5,9 +5,6 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  parseConnection
-} from "./chunk-24PHSVFL.js";
-import {
   DEFAULT_RUN_ROOT,
   FACTS,
   INSTANCE_ID,
@@ -17,6 +14,9 @@ import {
   verbFacts,
   verbMissing
 } from "./chunk-ADSDY35L.js";
+import {
+  parseConnection
+} from "./chunk-5X6WLO4A.js";
 import {
   bool,
   command,

@@ -15,7 +15,7 @@ import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-BQMYFNL4.js";
+} from "./chunk-SU3UG64C.js";
 import {
   code,
   inert

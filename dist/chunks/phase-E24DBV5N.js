@@ -18,7 +18,10 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-ZIPXBVDO.js";
+} from "./chunk-EVCKY6FE.js";
+import {
+  loadCredential
+} from "./chunk-PDDLEZQQ.js";
 import {
   worthWriting
 } from "./chunk-BYR3JCZE.js";
@@ -33,9 +36,6 @@ import {
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
-import {
-  loadCredential
-} from "./chunk-B3ZWDDN5.js";
 import "./chunk-UYBCWLOC.js";
 import {
   human
@@ -45,21 +45,21 @@ import {
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
-  parseConnection,
-  parseKeySource
-} from "./chunk-24PHSVFL.js";
-import "./chunk-UWHVA42A.js";
-import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-BQMYFNL4.js";
-import "./chunk-AAVASRUF.js";
-import "./chunk-A2KADE3I.js";
+} from "./chunk-SU3UG64C.js";
+import "./chunk-K7ZZJYCV.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-ADSDY35L.js";
+import "./chunk-HRATYVD7.js";
+import "./chunk-XSXAROAL.js";
+import {
+  parseConnection,
+  parseKeySource
+} from "./chunk-5X6WLO4A.js";
 import {
   number,
   remotePath,
@@ -69,7 +69,7 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-XSXAROAL.js";
+import "./chunk-UWHVA42A.js";
 import {
   __commonJS,
   __require,
@@ -7689,8 +7689,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-MGRELAHM.js");
-    const { probeOn } = await import("./probe-QNI53X5C.js");
+    const { followHosts } = await import("./phase-2G3YUQYI.js");
+    const { probeOn } = await import("./probe-CFQEUZ3T.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(
@@ -7783,7 +7783,7 @@ function enteredNow(prev, now, v) {
 }
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-HM7SZW3Z.js");
+  const { syncHost } = await import("./phase-2AMSDJJ6.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {

@@ -8,24 +8,24 @@ import {
   ROLES,
   eventGate,
   roleGate
-} from "./chunk-2XVTX7UO.js";
+} from "./chunk-JHDWKTMW.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-BQMYFNL4.js";
+} from "./chunk-SU3UG64C.js";
 import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
+import {
+  RUN_ID
+} from "./chunk-XSXAROAL.js";
 import {
   duration
 } from "./chunk-75KHDEEE.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import {
-  RUN_ID
-} from "./chunk-XSXAROAL.js";
 
 // src/chatops/command.ts
 var BODY_MAX = 65536;
@@ -176,8 +176,8 @@ ${HELP}` };
   if (cmd.kind === "status") {
     const s = await deps.status(cmd.runIds);
     const lines = Object.entries(s.states).map(([id, v]) => `- ${code(id)}: ${inert(v.class ? `${v.state} (${v.class})` : v.state)}`);
-    const where = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
-    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where} is up to date.
+    const where2 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
+    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where2} is up to date.
 
 ${lines.join("\n") || "No runs."}` };
   }
@@ -185,6 +185,9 @@ ${lines.join("\n") || "No runs."}` };
   if (!workflow)
     return { ok: false, body: `\u{1F615} No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
+  const where = await deps.registration(cmd.runId);
+  if (where) Object.assign(inputs, { host: where.host, port: String(where.port), "host-key-fingerprint": where.hostKeyFingerprint });
+  if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
   const gate = cmd.kind === "teardown" ? " It waits there for the environment approval, and tears nothing down without the verified proof." : "";

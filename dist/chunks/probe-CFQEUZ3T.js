@@ -10,25 +10,22 @@ import {
   parseMemory
 } from "./chunk-7WQ2WKMO.js";
 import {
-  emptyRun
-} from "./chunk-H57H7UT2.js";
-import {
-  specExpectedDuration
-} from "./chunk-BLSBAJS7.js";
-import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-KLY7JF74.js";
+} from "./chunk-3NQXYOLB.js";
+import {
+  emptyRun
+} from "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
+import {
+  specExpectedDuration
+} from "./chunk-PVGRXYRE.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
 } from "./chunk-AFJSGZI6.js";
-import "./chunk-UWHVA42A.js";
-import "./chunk-A2KADE3I.js";
-import "./chunk-75KHDEEE.js";
-import "./chunk-3B7SBFZS.js";
+import "./chunk-HRATYVD7.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -43,6 +40,9 @@ import {
   parseMarker,
   str
 } from "./chunk-XSXAROAL.js";
+import "./chunk-75KHDEEE.js";
+import "./chunk-3B7SBFZS.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/remote/probe-parse.ts

@@ -8,7 +8,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-KLY7JF74.js";
+} from "./chunk-3NQXYOLB.js";
 import {
   parseManifest
 } from "./chunk-UYBCWLOC.js";

@@ -5,15 +5,18 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  CELLS_MAX
-} from "./chunk-A2KADE3I.js";
-import {
   DEFAULT_RUN_ROOT,
   INSTANCE_ID,
   PROVIDERS,
   VERBS,
   instanceIdFor
 } from "./chunk-ADSDY35L.js";
+import {
+  CELLS_MAX
+} from "./chunk-HRATYVD7.js";
+import {
+  CELL_NAME
+} from "./chunk-XSXAROAL.js";
 import {
   bool,
   command,
@@ -30,9 +33,6 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import {
-  CELL_NAME
-} from "./chunk-XSXAROAL.js";
 
 // src/config/collect.ts
 import { availableParallelism } from "node:os";

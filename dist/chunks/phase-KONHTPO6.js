@@ -9,18 +9,18 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-7URCHDGD.js";
+} from "./chunk-W3MRNQSU.js";
 import {
   openPinned
-} from "./chunk-5PWMK2DD.js";
+} from "./chunk-ADVBGWRO.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-KLY7JF74.js";
+} from "./chunk-3NQXYOLB.js";
 import {
   loadCredential
-} from "./chunk-B3ZWDDN5.js";
+} from "./chunk-PDDLEZQQ.js";
 import {
   parseManifest
 } from "./chunk-UYBCWLOC.js";
@@ -31,25 +31,25 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   parseTeardown
-} from "./chunk-HKPB6WGQ.js";
+} from "./chunk-RDW4N5E7.js";
 import "./chunk-AFJSGZI6.js";
-import "./chunk-24PHSVFL.js";
-import "./chunk-UWHVA42A.js";
 import {
   FACTS,
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-75KHDEEE.js";
-import {
-  InputError
-} from "./chunk-3B7SBFZS.js";
 import {
   BoxDataError,
   arr,
   obj,
   str
 } from "./chunk-XSXAROAL.js";
+import "./chunk-5X6WLO4A.js";
+import "./chunk-75KHDEEE.js";
+import {
+  InputError
+} from "./chunk-3B7SBFZS.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts

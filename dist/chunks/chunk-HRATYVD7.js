@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  CELL_NAME
+} from "./chunk-XSXAROAL.js";
+import {
   command,
   oneOf,
   show
@@ -12,9 +15,6 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import {
-  CELL_NAME
-} from "./chunk-XSXAROAL.js";
 
 // src/config/inputs.ts
 var CONNECTION_INPUTS = [

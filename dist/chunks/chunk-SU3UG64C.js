@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-AAVASRUF.js";
+} from "./chunk-K7ZZJYCV.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-ADSDY35L.js";

@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  parseTeardown
+} from "./chunk-RDW4N5E7.js";
+import {
   artifactServiceMissing,
   error,
   getInput,
@@ -15,35 +18,32 @@ import {
   warning
 } from "./chunk-PWDKICJE.js";
 import {
+  parseChatOps
+} from "./chunk-VSIEW2RW.js";
+import {
   parseLaunch,
   readSecrets
-} from "./chunk-6TZONO6E.js";
-import {
-  parseTeardown
-} from "./chunk-HKPB6WGQ.js";
-import {
-  parseConnection
-} from "./chunk-24PHSVFL.js";
-import {
-  parseChatOps
-} from "./chunk-IIVP4L2B.js";
+} from "./chunk-WGEXYVWH.js";
 import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-BQMYFNL4.js";
+} from "./chunk-SU3UG64C.js";
 import {
   parseCollect
-} from "./chunk-AAVASRUF.js";
-import {
-  PHASE_INPUTS,
-  defaultsOf,
-  withDefaults
-} from "./chunk-A2KADE3I.js";
+} from "./chunk-K7ZZJYCV.js";
 import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
+import {
+  PHASE_INPUTS,
+  defaultsOf,
+  withDefaults
+} from "./chunk-HRATYVD7.js";
+import {
+  parseConnection
+} from "./chunk-5X6WLO4A.js";
 import {
   InputError,
   InputErrors
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-LRKP5QOK.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-3YLYVMRJ.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-LRKP5QOK.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-3YLYVMRJ.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
   },
   patrol: {
     name: "patrol",
@@ -190,9 +190,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-XTWZYE2M.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-QNI53X5C.js")).probeHost,
-      registered: (await import("./hosts-RWAHWNQJ.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-E24DBV5N.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-CFQEUZ3T.js")).probeHost,
+      registered: (await import("./hosts-HCGLOOAS.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -207,7 +207,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-JI3RWOG2.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-POLTZF5Z.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -217,7 +217,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-Q6NAVJBU.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-KONHTPO6.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -232,10 +232,20 @@ var PHASES = {
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
-      return (await import("./phase-ZZVFROWC.js")).chatopsPhase(inputs, reporter, {
+      return (await import("./phase-6C3HJRRW.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
+        registration: async (runId) => {
+          const store = ports.statusStore?.({ ...inputs, "report-to": inputs["report-to"] || "tracking-issue" }, reporter);
+          if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
+          const { registeredHosts } = await import("./hosts-HCGLOOAS.js");
+          const { loadCredential } = await import("./keys-PB6GV7IF.js");
+          const { parseKeySource } = await import("./connection-XDUMFERH.js");
+          const found2 = (await store.registered()).filter((f) => f.runId === runId);
+          const e = registeredHosts(found2, loadCredential(parseKeySource(inputs, env)), inputs, env).entries[runId];
+          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
+        },
         status: async (runIds) => {
           const patrolInputs = withDefaults("patrol", { ...inputs, "report-to": inputs["report-to"] || "tracking-issue", "run-ids": runIds.join(",") });
           const outputs = {};
@@ -335,7 +345,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-TEV74XRA.js").then((m) => {
+  const get = () => real ??= import("./status-store-CFS26OLN.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -364,7 +374,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-DCVYXXLO.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-LABV7YNF.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -374,7 +384,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-TEV74XRA.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-CFS26OLN.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

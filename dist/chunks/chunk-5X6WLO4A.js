@@ -5,12 +5,6 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  KnownHostsError,
-  isFingerprint,
-  keysForHost,
-  knownHostsName
-} from "./chunk-UWHVA42A.js";
-import {
   bool,
   host,
   number,
@@ -23,6 +17,12 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
+import {
+  KnownHostsError,
+  isFingerprint,
+  keysForHost,
+  knownHostsName
+} from "./chunk-UWHVA42A.js";
 
 // src/config/connection.ts
 function parseKeySource(inputs, env) {

@@ -8,7 +8,7 @@ var __dirname = __tether_dn(__filename);
 // src/chatops/gate.ts
 var ROLES = ["none", "read", "triage", "write", "maintain", "admin"];
 function eventGate(e) {
-  if (e.action !== "created") return { ok: false, why: `a ${e.action} comment is not a command (only a new comment is; post the command again)` };
+  if (e.action !== "created") return { ok: false, why: `the comment was ${e.action}: only a newly posted comment is a command (post the command again)` };
   if (e.userType !== "User" || /\[bot\]$/.test(e.login)) return { ok: false, why: `@${e.login} is a bot; tether takes commands from people only` };
   return { ok: true };
 }
