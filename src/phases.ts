@@ -74,7 +74,7 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
     run: async (inputs, env, reporter, ports) =>
-      (await import('./launch/phase.ts')).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter)),
+      (await import('./launch/phase.ts')).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact),
   },
   patrol: {
     name: 'patrol',

@@ -121,6 +121,9 @@ var init_inputs = __esm({
       "expected-duration",
       "resume",
       "audit",
+      "require-smoke",
+      "smoke-waiver",
+      "smoke-record",
       "confirm-timeout",
       "commit",
       "run-file",
@@ -556,6 +559,7 @@ var init_defaults = __esm({
         "on-cell-failure": "continue",
         resume: "false",
         audit: "true",
+        "require-smoke": "false",
         "confirm-timeout": "20",
         "run-file": "tether-run.json",
         "sync-mode": "dir"
@@ -3318,8 +3322,23 @@ function parseLaunch(inputs) {
     commit,
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0,
     sweep,
-    slurm: slurm2
+    slurm: slurm2,
+    smoke: smoke(inputs)
   };
+}
+function smoke(inputs) {
+  const required = bool("require-smoke", inputs["require-smoke"], false);
+  const waiver = (inputs["smoke-waiver"] ?? "").trim();
+  if (waiver && (waiver.length > 300 || /[\u0000-\u001f]/.test(waiver)))
+    throw new InputError("smoke-waiver", "is one line of at most 300 characters: why this launch goes without a smoke run");
+  const path = (inputs["smoke-record"] ?? "").trim();
+  plainPath("smoke-record", path);
+  if (!required) {
+    if (path) throw new InputError("smoke-record", "is read only with require-smoke: true");
+    return waiver ? { kind: "waived", reason: waiver } : { kind: "off" };
+  }
+  if (waiver) return { kind: "waived", reason: waiver };
+  return { kind: "required", recordPath: path || void 0 };
 }
 function readSecrets(names2, env) {
   return names2.map((name) => {
@@ -3855,6 +3874,46 @@ var init_phase = __esm({
     init_command();
     init_gate();
     WORKFLOW = /^[A-Za-z0-9._-]{1,100}\.ya?ml$/;
+  }
+});
+
+// src/launch/smoke.ts
+function parseSmoke(text) {
+  const o = obj(parseJson(text, "the smoke record", 1 << 20), "the smoke record");
+  if (o["schema"] !== SMOKE_SCHEMA) throw new BoxDataError(`the smoke record is not ${SMOKE_SCHEMA}`);
+  const tail = Array.isArray(o["log_tail"]) ? o["log_tail"].slice(-40).map((l) => String(l).slice(0, 500)) : [];
+  const d = o["duration_s"];
+  if (typeof d !== "number" || !Number.isFinite(d) || d < 0) throw new BoxDataError("the smoke record.duration_s is not a number of seconds");
+  return {
+    commit: str(o, "commit", "the smoke record", { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    commandSha256: str(o, "command_sha256", "the smoke record", { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+    exitCode: int(o, "exit_code", "the smoke record", { min: 0, max: 255 }),
+    durationS: d,
+    finishedAt: str(o, "finished_at", "the smoke record", { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ }),
+    logTail: tail
+  };
+}
+function smokeGate(record, commit, found) {
+  if (!record)
+    return {
+      ok: false,
+      why: `require-smoke: no smoke record for commit ${commit.slice(0, 12)} (${found}); run actions/smoke on this commit first, or give smoke-waiver with a reason`
+    };
+  if (!commit.startsWith(record.commit) && !record.commit.startsWith(commit))
+    return { ok: false, why: `require-smoke: the smoke record is for commit ${record.commit.slice(0, 12)}, not ${commit.slice(0, 12)}: smoke this commit` };
+  if (record.exitCode !== 0)
+    return {
+      ok: false,
+      why: `require-smoke: the smoke run of ${commit.slice(0, 12)} failed (exit ${record.exitCode}${record.exitCode === 124 ? ": it hit its time limit" : ""}); last line: ${record.logTail.at(-1) ?? "(none)"}`
+    };
+  return { ok: true, note: `smoke passed for ${record.commit.slice(0, 12)} in ${record.durationS.toFixed(1)} s (${record.finishedAt})` };
+}
+var SMOKE_SCHEMA;
+var init_smoke = __esm({
+  "src/launch/smoke.ts"() {
+    "use strict";
+    init_strict();
+    SMOKE_SCHEMA = "tether.smoke/v1";
   }
 });
 
@@ -25108,8 +25167,9 @@ __export(phase_exports2, {
   auditPhase: () => auditPhase,
   launchPhase: () => launchPhase
 });
-import { writeFileSync } from "node:fs";
-import { resolve as resolve2 } from "node:path";
+import { existsSync, mkdtempSync, readFileSync as readFileSync2, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve as resolve2 } from "node:path";
 async function open(inputs, env, reporter, check = () => void 0) {
   const pinned = pinnedConnection(inputs, env, reporter);
   check(pinned.cred);
@@ -25132,7 +25192,46 @@ async function auditPhase(inputs, env, reporter) {
     session.close();
   }
 }
-async function launchPhase(inputs, env, reporter, workspace, store) {
+async function smokeCheck(cfg, env, workspace, fetch2) {
+  const s = cfg.smoke;
+  if (s.kind === "off") return { note: null };
+  if (s.kind === "waived") return { note: `\u26A0\uFE0F Launched without a smoke run (smoke-waiver): ${inert(s.reason)}` };
+  const commit = cfg.commit ?? (env["GITHUB_SHA"] ?? "").trim();
+  if (!/^[0-9a-f]{7,64}$/.test(commit))
+    return { refused: "require-smoke needs the commit being launched: give commit (or run in a workflow, where GITHUB_SHA is set)" };
+  let text;
+  let found;
+  if (s.recordPath) {
+    const path = resolve2(workspace, s.recordPath);
+    found = `smoke-record ${path}`;
+    text = existsSync(path) ? readFileSync2(path, "utf8") : null;
+  } else {
+    const name = `tether-smoke-${commit}`;
+    found = `artifact ${name} of this workflow run`;
+    if (!fetch2) return { refused: `require-smoke: give smoke-record (the path of tether-smoke.json); on a terminal there is no ${found}` };
+    const dir = mkdtempSync(join(tmpdir(), "tether-smoke-"));
+    try {
+      await fetch2(name, dir);
+      const file = join(dir, "tether-smoke.json");
+      text = existsSync(file) ? readFileSync2(file, "utf8") : null;
+    } catch {
+      text = null;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  let record = null;
+  if (text !== null) {
+    try {
+      record = parseSmoke(text);
+    } catch (err) {
+      return { refused: `require-smoke: the smoke record (${found}) is unreadable: ${err.message}` };
+    }
+  }
+  const g = smokeGate(record, commit, found);
+  return g.ok ? { note: `\u2705 ${inert(g.note)}` } : { refused: g.why };
+}
+async function launchPhase(inputs, env, reporter, workspace, store, fetchArtifact) {
   const cfg = parseLaunch(inputs);
   const registerTo = parseReportTo(inputs["report-to"]);
   if (registerTo && !store?.register)
@@ -25140,6 +25239,17 @@ async function launchPhase(inputs, env, reporter, workspace, store) {
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
   const auditCfg = cfg.audit ? { ...parseAudit(inputs), ...cfg.backend === "slurm" ? { requireGpu: false } : {} } : void 0;
+  const smoke2 = await smokeCheck(cfg, env, workspace, fetchArtifact);
+  if ("refused" in smoke2) {
+    reporter.output("result", "blocked");
+    reporter.output("run-id", cfg.runId);
+    reporter.summary(`### \u26D4 tether launch of ${code(cfg.runId)} blocked before touching the box
+
+${inert(smoke2.refused)}`);
+    reporter.error(`launch blocked: ${smoke2.refused}`);
+    return 3;
+  }
+  if (smoke2.note) reporter.summary(smoke2.note);
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
   const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
     if (registerTo && !("privateKey" in c))
@@ -25220,6 +25330,7 @@ ${o.logHead.trimEnd()}`);
 var init_phase2 = __esm({
   "src/launch/phase.ts"() {
     "use strict";
+    init_smoke();
     init_audit();
     init_launch();
     init_launch2();
@@ -33237,9 +33348,9 @@ var init_plan = __esm({
 });
 
 // src/sync/paths.ts
-import { join, resolve as resolve3 } from "node:path";
+import { join as join2, resolve as resolve3 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join(resolve3(workspace, cfg.dest), runId2);
+  return join2(resolve3(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -35241,7 +35352,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join7 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join8 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -35250,10 +35361,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join7(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join8(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join7(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join7(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join8(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join8(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -35494,28 +35605,28 @@ import { createHash as createHash4 } from "node:crypto";
 import {
   closeSync,
   createReadStream,
-  existsSync,
+  existsSync as existsSync2,
   mkdirSync,
-  mkdtempSync,
+  mkdtempSync as mkdtempSync2,
   openSync,
   renameSync,
-  rmSync,
+  rmSync as rmSync2,
   statSync as statSync3,
   truncateSync,
   writeFileSync as writeFileSync2,
   writeSync
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join as join2 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname, join as join3 } from "node:path";
 async function hashFile(path, h) {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
 }
 async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const secrets = mkdtempSync(join2(tmpdir(), "tether-ssh-"));
-  const kh = join2(secrets, "known_hosts");
+  const secrets = mkdtempSync2(join3(tmpdir2(), "tether-ssh-"));
+  const kh = join3(secrets, "known_hosts");
   writeFileSync2(kh, `${target.knownHostsLine}
 `, { mode: 384 });
-  const keyFile = join2(secrets, "id");
+  const keyFile = join3(secrets, "id");
   if ("key" in target.identity) writeFileSync2(keyFile, target.identity.key, { mode: 384 });
   const sshArgs = [
     "-o",
@@ -35551,10 +35662,10 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
   const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
   const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
   const one2 = async (f) => {
-    const final = join2(dest, f.path);
+    const final = join3(dest, f.path);
     const part = `${final}.part`;
     mkdirSync(dirname(final), { recursive: true });
-    if (existsSync(final)) {
+    if (existsSync2(final)) {
       const h2 = createHash4("sha256");
       if (statSync3(final).size === f.bytes) {
         await hashFile(final, h2);
@@ -35564,9 +35675,9 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
           return { path: f.path, bytes: f.bytes, sha256: sha2 };
         }
       }
-      rmSync(final);
+      rmSync2(final);
     }
-    let have = existsSync(part) ? statSync3(part).size : 0;
+    let have = existsSync2(part) ? statSync3(part).size : 0;
     if (have > f.bytes) {
       truncateSync(part, 0);
       have = 0;
@@ -35613,7 +35724,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
       closeSync(fd);
     }
     if (grew) {
-      rmSync(part, { force: true });
+      rmSync2(part, { force: true });
       throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
     }
     if (writeError) {
@@ -35632,7 +35743,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     }
     const sha = h.digest("hex");
     if (got !== f.bytes || sha !== f.sha256) {
-      rmSync(part, { force: true });
+      rmSync2(part, { force: true });
       throw new PullError(
         f.path,
         `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
@@ -35658,7 +35769,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
   } finally {
     if (timer) clearInterval(timer);
-    rmSync(secrets, { recursive: true, force: true });
+    rmSync2(secrets, { recursive: true, force: true });
   }
 }
 var PullError;
@@ -35728,8 +35839,8 @@ var phase_exports4 = {};
 __export(phase_exports4, {
   syncHost: () => syncHost
 });
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname2, join as join3 } from "node:path";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync3, renameSync as renameSync2, rmdirSync, rmSync as rmSync3, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname2, join as join4 } from "node:path";
 function freeBytes(dir) {
   try {
     const st = statfsSync(dir);
@@ -35739,19 +35850,19 @@ function freeBytes(dir) {
   }
 }
 function readRecord(dir, runId2, warn) {
-  const p = join3(dir, SYNC_RECORD);
-  if (!existsSync2(p)) return emptyRecord(runId2);
+  const p = join4(dir, SYNC_RECORD);
+  if (!existsSync3(p)) return emptyRecord(runId2);
   try {
-    return parseRecord(readFileSync2(p, "utf8"), runId2);
+    return parseRecord(readFileSync3(p, "utf8"), runId2);
   } catch (err) {
     warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
     return emptyRecord(runId2);
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join3(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join4(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync3(tmp, recordText(r));
-  renameSync2(tmp, join3(dir, SYNC_RECORD));
+  renameSync2(tmp, join4(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
   for (let d = dir; d.startsWith(`${stop}/`); d = dirname2(d)) {
@@ -35763,10 +35874,10 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join3(dir, STAGING);
-  if (!existsSync2(staging)) return;
+  const staging = join4(dir, STAGING);
+  if (!existsSync3(staging)) return;
   const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
-  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync2(join3(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync3(join4(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn) {
   const out = /* @__PURE__ */ new Map();
@@ -35817,14 +35928,14 @@ async function syncHost(host2, cfg, workspace, warn) {
     const dir = dirs.get(r.runId);
     mkdirSync2(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join3(dir, STAGING, v, f.path);
+    const staged = (f, v) => join4(dir, STAGING, v, f.path);
     const result = await syncRun(listed.files, listing.now, records.get(r.runId), cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         const room = freeBytes(dir);
         if (room !== null && f.bytes > room - RUNNER_RESERVE)
           return { error: `${f.path} is ${human2(f.bytes)}, more than the runner can hold (${human2(room)} free under ${dir}); not pulled`, network: false };
         try {
-          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join3(dir, STAGING, v), { parallel: 1 });
+          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join4(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
         } catch (err) {
           if (err instanceof PullError) return { error: err.message, network: err.network };
@@ -35842,14 +35953,14 @@ async function syncHost(host2, cfg, workspace, warn) {
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
       promote: (f, v) => {
-        const final = join3(dir, v, f.path);
+        const final = join4(dir, v, f.path);
         mkdirSync2(dirname2(final), { recursive: true });
         renameSync2(staged(f, v), final);
         pruneEmpty(dirname2(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = isStaged ? staged(f, v) : join3(dir, v, f.path);
-        rmSync2(p, { force: true });
+        const p = isStaged ? staged(f, v) : join4(dir, v, f.path);
+        rmSync3(p, { force: true });
         pruneEmpty(dirname2(p), dir);
       },
       now: () => /* @__PURE__ */ new Date()
@@ -35891,14 +36002,14 @@ __export(phase_exports5, {
   fileStore: () => fileStore,
   patrolPhase: () => patrolPhase
 });
-import { existsSync as existsSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join4 } from "node:path";
+import { existsSync as existsSync4, readFileSync as readFileSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join5 } from "node:path";
 function fileStore(path) {
   return {
     load: async () => {
-      if (!existsSync3(path)) return [];
+      if (!existsSync4(path)) return [];
       try {
-        return [readFileSync3(path, "utf8")];
+        return [readFileSync4(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -35911,7 +36022,7 @@ function fileStore(path) {
 }
 function readConfig(path) {
   try {
-    return readFileSync3(path, "utf8");
+    return readFileSync4(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
@@ -35955,10 +36066,10 @@ async function patrolPhase(inputs, env, reporter, deps) {
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
   const runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
-  if (remote?.hint && cfg.stateFile && existsSync3(cfg.stateFile)) {
+  if (remote?.hint && cfg.stateFile && existsSync4(cfg.stateFile)) {
     let text = "";
     try {
-      text = readFileSync3(cfg.stateFile, "utf8");
+      text = readFileSync4(cfg.stateFile, "utf8");
     } catch {
     }
     for (const [id, m] of Object.entries(readMemory(text).runs))
@@ -36159,7 +36270,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join4(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join5(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     bad: r.bad && (!n || r.bad.mtime > n.mtime) ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
     at,
     error: r.error
@@ -36178,7 +36289,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
       `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join4(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join5(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;
@@ -36487,12 +36598,12 @@ var phase_exports6 = {};
 __export(phase_exports6, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync4, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join5, relative, resolve as resolve4 } from "node:path";
+import { existsSync as existsSync5, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync4, statSync as statSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { join as join6, relative, resolve as resolve4 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync2(dir)) {
-    const p = join5(dir, name);
+    const p = join6(dir, name);
     if (statSync4(p).isDirectory()) out.push(...listLocal(p, base));
     else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json"))) out.push(relative(base, p));
   }
@@ -36500,10 +36611,10 @@ function listLocal(dir, base = dir) {
 }
 function removeProofs(dir) {
   for (const name of readdirSync2(dir)) {
-    const p = join5(dir, name);
+    const p = join6(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync3(p, { force: true });
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync4(p, { force: true });
   }
 }
 async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
@@ -36552,7 +36663,7 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
     cfg.runId,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync4(join5(dest, f.path))),
+    manifest.files.filter((f) => existsSync5(join6(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -36591,13 +36702,13 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const pinned = pinnedConnection(inputs, env, reporter);
   const { conn } = pinned;
-  const dest = join5(resolve4(workspace, cfg.destDir), cfg.runId);
+  const dest = join6(resolve4(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync3(dest, { recursive: true });
   } catch (err) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
-  const verifiedPath = join5(dest, "VERIFIED.json");
+  const verifiedPath = join6(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
   const box = {
@@ -36619,13 +36730,13 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
       },
       pull: (manifest2) => pull(cfg, pinned, session.hostKey, manifest2, dest, reporter),
       writeRecord: (name, text2) => {
-        const tmp = `${join5(dest, name)}.tmp`;
+        const tmp = `${join6(dest, name)}.tmp`;
         writeFileSync5(tmp, text2);
-        renameSync3(tmp, join5(dest, name));
+        renameSync3(tmp, join6(dest, name));
       },
       listLocal: () => listLocal(dest),
-      open: (path) => fileSource(join5(dest, path)),
-      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join5(dest, path), dest) } : {},
+      open: (path) => fileSource(join6(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join6(dest, path), dest) } : {},
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
@@ -37332,28 +37443,28 @@ var phase_exports7 = {};
 __export(phase_exports7, {
   teardownPhase: () => teardownPhase
 });
-import { existsSync as existsSync5, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync4, statSync as statSync5 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname3, join as join6, resolve as resolve5 } from "node:path";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync3, readFileSync as readFileSync5, rmSync as rmSync5, statSync as statSync5 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { dirname as dirname3, join as join7, resolve as resolve5 } from "node:path";
 function readProof(file) {
-  if (!existsSync5(file)) return null;
-  const manifest = join6(dirname3(file), "manifest.json");
-  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync4(manifest, "utf8") : null };
+  if (!existsSync6(file)) return null;
+  const manifest = join7(dirname3(file), "manifest.json");
+  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync6(manifest) ? readFileSync5(manifest, "utf8") : null };
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
     const p = resolve5(workspace, cfg.verifiedPath);
-    return readProof(existsSync5(p) && statSync5(p).isDirectory() ? join6(p, "VERIFIED.json") : p);
+    return readProof(existsSync6(p) && statSync5(p).isDirectory() ? join7(p, "VERIFIED.json") : p);
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync2(join6(tmpdir2(), "tether-proof-"));
+  const dir = mkdtempSync3(join7(tmpdir3(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join6(dir, "VERIFIED.json"));
+    return readProof(join7(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync4(dir, { recursive: true, force: true });
+    rmSync5(dir, { recursive: true, force: true });
   }
 }
 function providerFor(cfg, ctx, env) {
@@ -37667,7 +37778,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -37827,6 +37938,9 @@ var OPTION_HELP = {
   "expected-duration": "how long the run should take, e.g. 12h or 90m",
   resume: "true: start the next attempt of a dead or failed run (same command)",
   audit: "true (default): run the audit gate before launching",
+  "require-smoke": "true: refuse, before touching the box, unless a tether.smoke/v1 record of this commit says the smoke run passed (actions/smoke; default false)",
+  "smoke-waiver": "with require-smoke: launch without a smoke run, for this reason (one line; the summary records it)",
+  "smoke-record": "with require-smoke: path of the smoke record (tether-smoke.json); default: the artifact tether-smoke-<commit> of this workflow run",
   "confirm-timeout": "seconds to watch the job after starting it (default 20, at most 60)",
   commit: "git commit of the code being run, recorded in spec.json",
   "sync-dir": "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)",

@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-NSCPWOR2.js";
+} from "../chunks/chunk-JCZL4JY6.js";
 import "../chunks/chunk-RDW4N5E7.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-VSIEW2RW.js";
+import "../chunks/chunk-SC7M5YK3.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-WGEXYVWH.js";
+import "../chunks/chunk-ZI5IQQ62.js";
 import "../chunks/chunk-AFJSGZI6.js";
-import "../chunks/chunk-SU3UG64C.js";
-import "../chunks/chunk-K7ZZJYCV.js";
+import "../chunks/chunk-I3Y4EOJH.js";
+import "../chunks/chunk-7XDFRW46.js";
 import "../chunks/chunk-ADSDY35L.js";
-import "../chunks/chunk-HRATYVD7.js";
+import "../chunks/chunk-T7DGWZDY.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-5X6WLO4A.js";
 import "../chunks/chunk-75KHDEEE.js";

@@ -43,6 +43,10 @@ export const OPTION_HELP: Record<string, string> = {
   'expected-duration': 'how long the run should take, e.g. 12h or 90m',
   resume: 'true: start the next attempt of a dead or failed run (same command)',
   audit: 'true (default): run the audit gate before launching',
+  'require-smoke':
+    'true: refuse, before touching the box, unless a tether.smoke/v1 record of this commit says the smoke run passed (actions/smoke; default false)',
+  'smoke-waiver': 'with require-smoke: launch without a smoke run, for this reason (one line; the summary records it)',
+  'smoke-record': 'with require-smoke: path of the smoke record (tether-smoke.json); default: the artifact tether-smoke-<commit> of this workflow run',
   'confirm-timeout': 'seconds to watch the job after starting it (default 20, at most 60)',
   commit: 'git commit of the code being run, recorded in spec.json',
   'sync-dir': 'a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)',

@@ -36,6 +36,7 @@ const BY_PHASE: Record<Phase, Record<string, string>> = {
     'on-cell-failure': 'continue',
     resume: 'false',
     audit: 'true',
+    'require-smoke': 'false',
     'confirm-timeout': '20',
     'run-file': 'tether-run.json',
     'sync-mode': 'dir',

@@ -33,6 +33,8 @@ export interface LaunchConfig {
   sweep: SweepConfig | undefined;
   /** backend: slurm: what sbatch gets. */
   slurm: SlurmConfig | undefined;
+  /** The smoke gate: off, a waiver's reason, or required (from `smoke-record`, else this workflow run's artifact). */
+  smoke: { kind: 'off' } | { kind: 'waived'; reason: string } | { kind: 'required'; recordPath: string | undefined };
 }
 
 export function parseLaunch(inputs: Inputs): LaunchConfig {
@@ -76,7 +78,23 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], SYNC_MODES, 'dir') } : undefined,
     sweep,
     slurm,
+    smoke: smoke(inputs),
   };
+}
+
+function smoke(inputs: Inputs): LaunchConfig['smoke'] {
+  const required = v.bool('require-smoke', inputs['require-smoke'], false);
+  const waiver = (inputs['smoke-waiver'] ?? '').trim();
+  if (waiver && (waiver.length > 300 || /[\u0000-\u001f]/.test(waiver)))
+    throw new InputError('smoke-waiver', 'is one line of at most 300 characters: why this launch goes without a smoke run');
+  const path = (inputs['smoke-record'] ?? '').trim();
+  v.plainPath('smoke-record', path);
+  if (!required) {
+    if (path) throw new InputError('smoke-record', 'is read only with require-smoke: true');
+    return waiver ? { kind: 'waived', reason: waiver } : { kind: 'off' };
+  }
+  if (waiver) return { kind: 'waived', reason: waiver };
+  return { kind: 'required', recordPath: path || undefined };
 }
 
 /**

@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseSmoke, smokeGate, type SmokeRecord } from './smoke.ts';
 import { parseAudit as parseAuditConfig } from '../config/audit.ts';
 import type { ConnectionConfig, Inputs } from '../config/connection.ts';
 import { parseLaunch, readSecrets } from '../config/launch.ts';
@@ -7,7 +9,7 @@ import { renderAudit, renderLaunch } from '../report/launch.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { parseReportTo } from '../config/patrol.ts';
 import { InputError } from '../config/errors.ts';
-import { code } from '../report/markdown.ts';
+import { code, inert } from '../report/markdown.ts';
 import { renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
 import { sign } from '../ssh/sign.ts';
 import type { Credential } from '../ssh/keys.ts';
@@ -48,8 +50,64 @@ export async function auditPhase(inputs: Inputs, env: Inputs, reporter: Reporter
   }
 }
 
-/** The launch phase. Returns the process exit code (0 started; 1 refused or failed; 3 blocked by the gate). */
-export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, store?: StatusStore): Promise<number> {
+/**
+ * The smoke gate (`require-smoke`), before anything touches the box: the record from `smoke-record`, or the
+ * artifact `tether-smoke-<commit>` of this workflow run. A refusal's reason, or the line for the summary.
+ */
+async function smokeCheck(
+  cfg: ReturnType<typeof parseLaunch>,
+  env: Inputs,
+  workspace: string,
+  fetch: ((name: string, dir: string) => Promise<unknown>) | undefined,
+): Promise<{ refused: string } | { note: string | null }> {
+  const s = cfg.smoke;
+  if (s.kind === 'off') return { note: null };
+  if (s.kind === 'waived') return { note: `⚠️ Launched without a smoke run (smoke-waiver): ${inert(s.reason)}` };
+  const commit = cfg.commit ?? (env['GITHUB_SHA'] ?? '').trim();
+  if (!/^[0-9a-f]{7,64}$/.test(commit))
+    return { refused: 'require-smoke needs the commit being launched: give commit (or run in a workflow, where GITHUB_SHA is set)' };
+  let text: string | null;
+  let found: string;
+  if (s.recordPath) {
+    const path = resolve(workspace, s.recordPath);
+    found = `smoke-record ${path}`;
+    text = existsSync(path) ? readFileSync(path, 'utf8') : null;
+  } else {
+    const name = `tether-smoke-${commit}`;
+    found = `artifact ${name} of this workflow run`;
+    if (!fetch) return { refused: `require-smoke: give smoke-record (the path of tether-smoke.json); on a terminal there is no ${found}` };
+    const dir = mkdtempSync(join(tmpdir(), 'tether-smoke-'));
+    try {
+      await fetch(name, dir);
+      const file = join(dir, 'tether-smoke.json');
+      text = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    } catch {
+      text = null;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  let record: SmokeRecord | null = null;
+  if (text !== null) {
+    try {
+      record = parseSmoke(text);
+    } catch (err) {
+      return { refused: `require-smoke: the smoke record (${found}) is unreadable: ${(err as Error).message}` };
+    }
+  }
+  const g = smokeGate(record, commit, found);
+  return g.ok ? { note: `✅ ${inert(g.note)}` } : { refused: g.why };
+}
+
+/** The launch phase. Returns the process exit code (0 started; 1 refused or failed; 3 blocked by a gate). */
+export async function launchPhase(
+  inputs: Inputs,
+  env: Inputs,
+  reporter: Reporter,
+  workspace: string,
+  store?: StatusStore,
+  fetchArtifact?: (name: string, dir: string) => Promise<unknown>,
+): Promise<number> {
   const cfg = parseLaunch(inputs);
   const registerTo = parseReportTo(inputs['report-to']);
   if (registerTo && !store?.register)
@@ -58,6 +116,15 @@ export async function launchPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   for (const [, value] of secrets) reporter.mask(value);
   // On Slurm the audit runs on the login node: its disk (the shared run root) counts, its GPUs do not.
   const auditCfg = cfg.audit ? { ...parseAuditConfig(inputs), ...(cfg.backend === 'slurm' ? { requireGpu: false } : {}) } : undefined;
+  const smoke = await smokeCheck(cfg, env, workspace, fetchArtifact);
+  if ('refused' in smoke) {
+    reporter.output('result', 'blocked');
+    reporter.output('run-id', cfg.runId);
+    reporter.summary(`### ⛔ tether launch of ${code(cfg.runId)} blocked before touching the box\n\n${inert(smoke.refused)}`);
+    reporter.error(`launch blocked: ${smoke.refused}`);
+    return 3;
+  }
+  if (smoke.note) reporter.summary(smoke.note);
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : undefined;
   const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
     if (registerTo && !('privateKey' in c))

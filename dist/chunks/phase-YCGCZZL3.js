@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   chatopsPhase,
   parseChatOps
-} from "./chunk-VSIEW2RW.js";
+} from "./chunk-SC7M5YK3.js";
 import "./chunk-JHDWKTMW.js";
-import "./chunk-SU3UG64C.js";
-import "./chunk-K7ZZJYCV.js";
+import "./chunk-I3Y4EOJH.js";
+import "./chunk-7XDFRW46.js";
 import "./chunk-ADSDY35L.js";
-import "./chunk-HRATYVD7.js";
+import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";
 import "./chunk-3B7SBFZS.js";

@@ -11,10 +11,10 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-CDMFYNV2.js";
-import "./chunk-PVGRXYRE.js";
+} from "./chunk-LVXZKJ2D.js";
+import "./chunk-JNPS4MHQ.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-HRATYVD7.js";
+import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import {
   parseConnection

@@ -12,7 +12,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   parseSweep
-} from "./chunk-HRATYVD7.js";
+} from "./chunk-T7DGWZDY.js";
 import {
   bool,
   command,
@@ -169,8 +169,23 @@ function parseLaunch(inputs) {
     commit,
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0,
     sweep,
-    slurm
+    slurm,
+    smoke: smoke(inputs)
   };
+}
+function smoke(inputs) {
+  const required = bool("require-smoke", inputs["require-smoke"], false);
+  const waiver = (inputs["smoke-waiver"] ?? "").trim();
+  if (waiver && (waiver.length > 300 || /[\u0000-\u001f]/.test(waiver)))
+    throw new InputError("smoke-waiver", "is one line of at most 300 characters: why this launch goes without a smoke run");
+  const path = (inputs["smoke-record"] ?? "").trim();
+  plainPath("smoke-record", path);
+  if (!required) {
+    if (path) throw new InputError("smoke-record", "is read only with require-smoke: true");
+    return waiver ? { kind: "waived", reason: waiver } : { kind: "off" };
+  }
+  if (waiver) return { kind: "waived", reason: waiver };
+  return { kind: "required", recordPath: path || void 0 };
 }
 function readSecrets(names2, env) {
   return names2.map((name) => {

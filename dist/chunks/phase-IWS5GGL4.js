@@ -27,29 +27,29 @@ import {
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-CDMFYNV2.js";
+} from "./chunk-LVXZKJ2D.js";
 import {
   buildSpec,
   cellData,
   identity,
   sortedJson
-} from "./chunk-PVGRXYRE.js";
+} from "./chunk-JNPS4MHQ.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-WGEXYVWH.js";
+} from "./chunk-ZI5IQQ62.js";
 import "./chunk-AFJSGZI6.js";
 import {
   parseReportTo
-} from "./chunk-SU3UG64C.js";
-import "./chunk-K7ZZJYCV.js";
+} from "./chunk-I3Y4EOJH.js";
+import "./chunk-7XDFRW46.js";
 import {
   code,
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-HRATYVD7.js";
+import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -59,6 +59,7 @@ import {
   obj,
   optInt,
   optStr,
+  parseJson,
   parseMarker,
   str
 } from "./chunk-XSXAROAL.js";
@@ -71,8 +72,42 @@ import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/launch/phase.ts
-import { writeFileSync } from "node:fs";
-import { resolve as resolve2 } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve as resolve2 } from "node:path";
+
+// src/launch/smoke.ts
+var SMOKE_SCHEMA = "tether.smoke/v1";
+function parseSmoke(text) {
+  const o = obj(parseJson(text, "the smoke record", 1 << 20), "the smoke record");
+  if (o["schema"] !== SMOKE_SCHEMA) throw new BoxDataError(`the smoke record is not ${SMOKE_SCHEMA}`);
+  const tail = Array.isArray(o["log_tail"]) ? o["log_tail"].slice(-40).map((l) => String(l).slice(0, 500)) : [];
+  const d = o["duration_s"];
+  if (typeof d !== "number" || !Number.isFinite(d) || d < 0) throw new BoxDataError("the smoke record.duration_s is not a number of seconds");
+  return {
+    commit: str(o, "commit", "the smoke record", { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    commandSha256: str(o, "command_sha256", "the smoke record", { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+    exitCode: int(o, "exit_code", "the smoke record", { min: 0, max: 255 }),
+    durationS: d,
+    finishedAt: str(o, "finished_at", "the smoke record", { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ }),
+    logTail: tail
+  };
+}
+function smokeGate(record, commit, found) {
+  if (!record)
+    return {
+      ok: false,
+      why: `require-smoke: no smoke record for commit ${commit.slice(0, 12)} (${found}); run actions/smoke on this commit first, or give smoke-waiver with a reason`
+    };
+  if (!commit.startsWith(record.commit) && !record.commit.startsWith(commit))
+    return { ok: false, why: `require-smoke: the smoke record is for commit ${record.commit.slice(0, 12)}, not ${commit.slice(0, 12)}: smoke this commit` };
+  if (record.exitCode !== 0)
+    return {
+      ok: false,
+      why: `require-smoke: the smoke run of ${commit.slice(0, 12)} failed (exit ${record.exitCode}${record.exitCode === 124 ? ": it hit its time limit" : ""}); last line: ${record.logTail.at(-1) ?? "(none)"}`
+    };
+  return { ok: true, note: `smoke passed for ${record.commit.slice(0, 12)} in ${record.durationS.toFixed(1)} s (${record.finishedAt})` };
+}
 
 // src/report/launch.ts
 var fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
@@ -416,7 +451,46 @@ async function auditPhase(inputs, env, reporter) {
     session.close();
   }
 }
-async function launchPhase(inputs, env, reporter, workspace, store) {
+async function smokeCheck(cfg, env, workspace, fetch) {
+  const s = cfg.smoke;
+  if (s.kind === "off") return { note: null };
+  if (s.kind === "waived") return { note: `\u26A0\uFE0F Launched without a smoke run (smoke-waiver): ${inert(s.reason)}` };
+  const commit = cfg.commit ?? (env["GITHUB_SHA"] ?? "").trim();
+  if (!/^[0-9a-f]{7,64}$/.test(commit))
+    return { refused: "require-smoke needs the commit being launched: give commit (or run in a workflow, where GITHUB_SHA is set)" };
+  let text;
+  let found;
+  if (s.recordPath) {
+    const path = resolve2(workspace, s.recordPath);
+    found = `smoke-record ${path}`;
+    text = existsSync(path) ? readFileSync(path, "utf8") : null;
+  } else {
+    const name = `tether-smoke-${commit}`;
+    found = `artifact ${name} of this workflow run`;
+    if (!fetch) return { refused: `require-smoke: give smoke-record (the path of tether-smoke.json); on a terminal there is no ${found}` };
+    const dir = mkdtempSync(join(tmpdir(), "tether-smoke-"));
+    try {
+      await fetch(name, dir);
+      const file = join(dir, "tether-smoke.json");
+      text = existsSync(file) ? readFileSync(file, "utf8") : null;
+    } catch {
+      text = null;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  let record = null;
+  if (text !== null) {
+    try {
+      record = parseSmoke(text);
+    } catch (err) {
+      return { refused: `require-smoke: the smoke record (${found}) is unreadable: ${err.message}` };
+    }
+  }
+  const g = smokeGate(record, commit, found);
+  return g.ok ? { note: `\u2705 ${inert(g.note)}` } : { refused: g.why };
+}
+async function launchPhase(inputs, env, reporter, workspace, store, fetchArtifact) {
   const cfg = parseLaunch(inputs);
   const registerTo = parseReportTo(inputs["report-to"]);
   if (registerTo && !store?.register)
@@ -424,6 +498,17 @@ async function launchPhase(inputs, env, reporter, workspace, store) {
   const secrets = readSecrets(cfg.secretNames, env);
   for (const [, value] of secrets) reporter.mask(value);
   const auditCfg = cfg.audit ? { ...parseAudit(inputs), ...cfg.backend === "slurm" ? { requireGpu: false } : {} } : void 0;
+  const smoke = await smokeCheck(cfg, env, workspace, fetchArtifact);
+  if ("refused" in smoke) {
+    reporter.output("result", "blocked");
+    reporter.output("run-id", cfg.runId);
+    reporter.summary(`### \u26D4 tether launch of ${code(cfg.runId)} blocked before touching the box
+
+${inert(smoke.refused)}`);
+    reporter.error(`launch blocked: ${smoke.refused}`);
+    return 3;
+  }
+  if (smoke.note) reporter.summary(smoke.note);
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
   const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
     if (registerTo && !("privateKey" in c))

@@ -13,7 +13,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   CELLS_MAX
-} from "./chunk-HRATYVD7.js";
+} from "./chunk-T7DGWZDY.js";
 import {
   CELL_NAME
 } from "./chunk-XSXAROAL.js";

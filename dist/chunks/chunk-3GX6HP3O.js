@@ -15,7 +15,7 @@ import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-SU3UG64C.js";
+} from "./chunk-I3Y4EOJH.js";
 import {
   code,
   inert

@@ -12,7 +12,7 @@ import {
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-SU3UG64C.js";
+} from "./chunk-I3Y4EOJH.js";
 import {
   code,
   inert

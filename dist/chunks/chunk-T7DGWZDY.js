@@ -52,6 +52,9 @@ var LAUNCH_INPUTS = [
   "expected-duration",
   "resume",
   "audit",
+  "require-smoke",
+  "smoke-waiver",
+  "smoke-record",
   "confirm-timeout",
   "commit",
   "run-file",
@@ -169,6 +172,7 @@ var BY_PHASE = {
     "on-cell-failure": "continue",
     resume: "false",
     audit: "true",
+    "require-smoke": "false",
     "confirm-timeout": "20",
     "run-file": "tether-run.json",
     "sync-mode": "dir"

@@ -18,7 +18,7 @@ import {
   summarize,
   summaryText,
   sweepVerdict
-} from "./chunk-EVCKY6FE.js";
+} from "./chunk-3GX6HP3O.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -49,12 +49,12 @@ import {
   FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-SU3UG64C.js";
-import "./chunk-K7ZZJYCV.js";
+} from "./chunk-I3Y4EOJH.js";
+import "./chunk-7XDFRW46.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-ADSDY35L.js";
-import "./chunk-HRATYVD7.js";
+import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import {
   parseConnection,
@@ -7690,7 +7690,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   await save(false);
   if (cfg.followS) {
     const { followHosts } = await import("./phase-2G3YUQYI.js");
-    const { probeOn } = await import("./probe-CFQEUZ3T.js");
+    const { probeOn } = await import("./probe-IJQFU2VY.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

@@ -20,12 +20,12 @@ import {
 import "./chunk-JVLHI33R.js";
 import {
   specExpectedDuration
-} from "./chunk-PVGRXYRE.js";
+} from "./chunk-JNPS4MHQ.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
 } from "./chunk-AFJSGZI6.js";
-import "./chunk-HRATYVD7.js";
+import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -36,12 +36,12 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-AFJSGZI6.js";
 import {
   parseCollect
-} from "./chunk-K7ZZJYCV.js";
+} from "./chunk-7XDFRW46.js";
 import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-HRATYVD7.js";
+import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";
 import "./chunk-75KHDEEE.js";

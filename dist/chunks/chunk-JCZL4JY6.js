@@ -19,19 +19,19 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOps
-} from "./chunk-VSIEW2RW.js";
+} from "./chunk-SC7M5YK3.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-WGEXYVWH.js";
+} from "./chunk-ZI5IQQ62.js";
 import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-SU3UG64C.js";
+} from "./chunk-I3Y4EOJH.js";
 import {
   parseCollect
-} from "./chunk-K7ZZJYCV.js";
+} from "./chunk-7XDFRW46.js";
 import {
   inert,
   parseAudit
@@ -40,7 +40,7 @@ import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
-} from "./chunk-HRATYVD7.js";
+} from "./chunk-T7DGWZDY.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-3YLYVMRJ.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-IWS5GGL4.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-3YLYVMRJ.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter))
+    run: async (inputs, env, reporter, ports) => (await import("./phase-IWS5GGL4.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,9 +190,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-E24DBV5N.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-CFQEUZ3T.js")).probeHost,
-      registered: (await import("./hosts-HCGLOOAS.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-G77A6P4K.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-IJQFU2VY.js")).probeHost,
+      registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -207,7 +207,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-POLTZF5Z.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-YPIPD6BJ.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -232,14 +232,14 @@ var PHASES = {
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
-      return (await import("./phase-6C3HJRRW.js")).chatopsPhase(inputs, reporter, {
+      return (await import("./phase-YCGCZZL3.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
         registration: async (runId) => {
           const store = ports.statusStore?.({ ...inputs, "report-to": inputs["report-to"] || "tracking-issue" }, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
-          const { registeredHosts } = await import("./hosts-HCGLOOAS.js");
+          const { registeredHosts } = await import("./hosts-GPYJCDUN.js");
           const { loadCredential } = await import("./keys-PB6GV7IF.js");
           const { parseKeySource } = await import("./connection-XDUMFERH.js");
           const found2 = (await store.registered()).filter((f) => f.runId === runId);
@@ -345,7 +345,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-CFS26OLN.js").then((m) => {
+  const get = () => real ??= import("./status-store-R4G6G34J.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -384,7 +384,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-CFS26OLN.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-R4G6G34J.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

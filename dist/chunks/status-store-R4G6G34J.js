@@ -16,25 +16,25 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-EVCKY6FE.js";
+} from "./chunk-3GX6HP3O.js";
 import "./chunk-6CFQCFA3.js";
 import "./chunk-XUWSLT73.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-CDMFYNV2.js";
-import "./chunk-PVGRXYRE.js";
+} from "./chunk-LVXZKJ2D.js";
+import "./chunk-JNPS4MHQ.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-SU3UG64C.js";
-import "./chunk-K7ZZJYCV.js";
+} from "./chunk-I3Y4EOJH.js";
+import "./chunk-7XDFRW46.js";
 import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-HRATYVD7.js";
+import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";
 import {

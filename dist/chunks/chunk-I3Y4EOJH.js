@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-K7ZZJYCV.js";
+} from "./chunk-7XDFRW46.js";
 import {
   DEFAULT_RUN_ROOT
 } from "./chunk-ADSDY35L.js";
