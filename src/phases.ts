@@ -88,6 +88,7 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     run: async (inputs, env, reporter, ports) =>
       (await import('./patrol/phase.ts')).patrolPhase(inputs, env, reporter, {
         probe: (await import('./remote/probe.ts')).probeHost,
+        probeOn: (await import('./remote/probe.ts')).probeOn,
         registered: (await import('./registry/hosts.ts')).registeredHosts,
         mode: ports.statusMode,
         remote: ports.statusStore?.(inputs, reporter),

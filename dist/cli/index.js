@@ -34075,203 +34075,6 @@ var init_phase3 = __esm({
   }
 });
 
-// src/remote/probe-parse.ts
-function marker(kind, text, where) {
-  if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
-  try {
-    return parseMarker(kind, text);
-  } catch {
-    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function parseCell(raw, where) {
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
-  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
-  if (bool2(x, "settled", where)) {
-    return {
-      id,
-      settled: true,
-      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
-      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
-    };
-  }
-  const rec = parseRecord2(x, where, id, { delta: 0, tail: 0 });
-  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
-  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
-  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
-  return {
-    ...rec,
-    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
-    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
-    settled: false,
-    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
-  };
-}
-function parseScheduler(raw, where) {
-  if (raw === null) return null;
-  const x = obj(raw, where);
-  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
-  return {
-    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
-    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
-    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
-    // sacct's words for "never ran anywhere" are no node list.
-    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
-    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
-    submitted: optInt(x, "submitted", where, TIME2)
-  };
-}
-function parseRun(raw, i) {
-  const where = `probe runs[${i}]`;
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists = bool2(x, "exists", where);
-  if (!exists) return { ...emptyRun(id) };
-  const run2 = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  if (x["cells"] === void 0) return run2;
-  const cells2 = [];
-  const cellErrors = {};
-  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
-    try {
-      cells2.push(parseCell(c, `${where}.cells[${k}]`));
-    } catch (err) {
-      const name = c?.id;
-      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
-      cellErrors[name] = err.message;
-    }
-  });
-  return { ...run2, cells: cells2, cellErrors };
-}
-function parseRecord2(x, where, id, limits) {
-  const exists = true;
-  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
-  const handle = optStr(x, "handle", where, { max: 512 }) || null;
-  const ckWhere = `${where}.checkpoints`;
-  return {
-    id,
-    exists,
-    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool2(x, "alive", where),
-    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
-    handle,
-    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
-    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
-    startedEpoch: optInt(x, "started_epoch", where, TIME2),
-    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME2),
-    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
-    logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME2),
-    delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where),
-    tail: b64(tailB64),
-    checkpoints: {
-      count: int(ck, "count", ckWhere),
-      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
-      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME2),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere)
-    },
-    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
-  };
-}
-function parseProbe(raw, runRoot) {
-  const r = obj(raw, "probe");
-  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const gpu = obj(r["gpu"], "probe.gpu");
-  const present = bool2(gpu, "present", "probe.gpu");
-  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
-  const mem = obj(r["memory"], "probe.memory");
-  const runs = [];
-  const runErrors = {};
-  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
-    try {
-      runs.push(parseRun(x, i));
-    } catch (err) {
-      const id = x?.id;
-      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
-      runErrors[id] = err.message;
-    }
-  });
-  return {
-    hostname: str(r, "hostname", "probe", { max: 255 }),
-    now: int(r, "now", "probe", TIME2),
-    btime: optInt(r, "btime", "probe", TIME2),
-    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(
-      str(mem, "max", "probe.memory", { max: 64 }),
-      str(mem, "current", "probe.memory", { max: 64 }),
-      str(mem, "events", "probe.memory", { max: 1024 })
-    ),
-    gpu: {
-      present,
-      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
-      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
-    },
-    runs,
-    runErrors
-  };
-}
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME2, NO_NODES;
-var init_probe_parse = __esm({
-  "src/remote/probe-parse.ts"() {
-    "use strict";
-    init_grammar();
-    init_observation();
-    init_strict();
-    init_backends();
-    init_spec();
-    init_audit2();
-    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
-    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
-    CELLS_MAX2 = 512;
-    TIME2 = { min: 0, max: 1e11 };
-    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
-  }
-});
-
-// src/remote/probe.ts
-var probe_exports = {};
-__export(probe_exports, {
-  probeHost: () => probeHost,
-  probeOn: () => probeOn
-});
-async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
-  const session = await connect({ ...conn, attempts: 1 }, cred);
-  try {
-    return await probeOn(session, runRoot, runs, timeoutMs);
-  } finally {
-    session.close();
-  }
-}
-async function probeOn(session, runRoot, runs, timeoutMs = 6e4) {
-  const lines = runs.flatMap((r2) => [
-    `run ${r2.id} ${r2.attempt} ${r2.offset}`,
-    ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
-  ]);
-  const data = lines.join("\n") + "\nend\n";
-  const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
-  return parseProbe(parseJsonLine("probe", r), runRoot);
-}
-var init_probe = __esm({
-  "src/remote/probe.ts"() {
-    "use strict";
-    init_probe_parse();
-    init_client();
-    init_invoke();
-  }
-});
-
 // src/collect/decision.ts
 function decide(c, reports) {
   const failed = reports.filter((r) => !r.result.ok || r.trusted);
@@ -35548,7 +35351,7 @@ end
 }
 function parseSettled(raw, asked) {
   const o = obj(raw, "checkpoints");
-  const now = int(o, "now", "checkpoints", TIME3);
+  const now = int(o, "now", "checkpoints", TIME2);
   const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
     const where = `checkpoints.runs[${i}]`;
     const r = obj(x, where);
@@ -35556,7 +35359,7 @@ function parseSettled(raw, asked) {
     if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
     if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
     try {
-      return parseRun2(r, id, where);
+      return parseRun(r, id, where);
     } catch (err) {
       if (err instanceof BoxDataError) return { id, error: err.message };
       throw err;
@@ -35564,7 +35367,7 @@ function parseSettled(raw, asked) {
   });
   return { now, runs };
 }
-function parseRun2(r, id, where) {
+function parseRun(r, id, where) {
   const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
   const seen = /* @__PURE__ */ new Set();
   const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
@@ -35580,13 +35383,13 @@ function parseRun2(r, id, where) {
       path,
       cell,
       bytes: int(f, "bytes", w),
-      mtime: int(f, "mtime", w, TIME3),
+      mtime: int(f, "mtime", w, TIME2),
       sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
     };
   });
   return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
 }
-var FILES_MAX, TIME3;
+var FILES_MAX, TIME2;
 var init_checkpoints = __esm({
   "src/remote/checkpoints.ts"() {
     "use strict";
@@ -35595,7 +35398,7 @@ var init_checkpoints = __esm({
     init_strict();
     init_invoke();
     FILES_MAX = 512 * 16;
-    TIME3 = { min: 0, max: 1e11 };
+    TIME2 = { min: 0, max: 1e11 };
   }
 });
 
@@ -36134,7 +35937,6 @@ async function patrolPhase(inputs, env, reporter, deps) {
   await save(false);
   if (cfg.followS) {
     const { followHosts: followHosts2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
-    const { probeOn: probeOn2 } = await Promise.resolve().then(() => (init_probe(), probe_exports));
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts2(
@@ -36154,7 +35956,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
           const r = await tick(
             [target(h)],
             result.memory,
-            (_t, runs) => (session ? probeOn2(session, h.runRoot, runs, 2e4) : probe(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
+            (_t, runs) => (session && deps.probeOn ? deps.probeOn(session, h.runRoot, runs, 2e4) : probe(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
             opts,
             now,
             1
@@ -36323,6 +36125,203 @@ var init_phase5 = __esm({
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
     ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
+  }
+});
+
+// src/remote/probe-parse.ts
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  try {
+    return parseMarker(kind, text);
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function parseCell(raw, where) {
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
+  if (bool2(x, "settled", where)) {
+    return {
+      id,
+      settled: true,
+      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
+    };
+  }
+  const rec = parseRecord2(x, where, id, { delta: 0, tail: 0 });
+  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
+  return {
+    ...rec,
+    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
+    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
+    settled: false,
+    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
+  };
+}
+function parseScheduler(raw, where) {
+  if (raw === null) return null;
+  const x = obj(raw, where);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
+  return {
+    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
+    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
+    // sacct's words for "never ran anywhere" are no node list.
+    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
+    submitted: optInt(x, "submitted", where, TIME3)
+  };
+}
+function parseRun2(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists = bool2(x, "exists", where);
+  if (!exists) return { ...emptyRun(id) };
+  const run2 = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x["cells"] === void 0) return run2;
+  const cells2 = [];
+  const cellErrors = {};
+  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
+    try {
+      cells2.push(parseCell(c, `${where}.cells[${k}]`));
+    } catch (err) {
+      const name = c?.id;
+      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
+      cellErrors[name] = err.message;
+    }
+  });
+  return { ...run2, cells: cells2, cellErrors };
+}
+function parseRecord2(x, where, id, limits) {
+  const exists = true;
+  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const handle = optStr(x, "handle", where, { max: 512 }) || null;
+  const ckWhere = `${where}.checkpoints`;
+  return {
+    id,
+    exists,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    handle,
+    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
+    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
+    startedEpoch: optInt(x, "started_epoch", where, TIME3),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME3),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME3),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME3),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+    },
+    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun2(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME3),
+    btime: optInt(r, "btime", "probe", TIME3),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(
+      str(mem, "max", "probe.memory", { max: 64 }),
+      str(mem, "current", "probe.memory", { max: 64 }),
+      str(mem, "events", "probe.memory", { max: 1024 })
+    ),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME3, NO_NODES;
+var init_probe_parse = __esm({
+  "src/remote/probe-parse.ts"() {
+    "use strict";
+    init_grammar();
+    init_observation();
+    init_strict();
+    init_backends();
+    init_spec();
+    init_audit2();
+    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
+    CELLS_MAX2 = 512;
+    TIME3 = { min: 0, max: 1e11 };
+    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
+  }
+});
+
+// src/remote/probe.ts
+var probe_exports = {};
+__export(probe_exports, {
+  probeHost: () => probeHost,
+  probeOn: () => probeOn
+});
+async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
+  const session = await connect({ ...conn, attempts: 1 }, cred);
+  try {
+    return await probeOn(session, runRoot, runs, timeoutMs);
+  } finally {
+    session.close();
+  }
+}
+async function probeOn(session, runRoot, runs, timeoutMs = 6e4) {
+  const lines = runs.flatMap((r2) => [
+    `run ${r2.id} ${r2.attempt} ${r2.offset}`,
+    ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
+  ]);
+  const data = lines.join("\n") + "\nend\n";
+  const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
+  return parseProbe(parseJsonLine("probe", r), runRoot);
+}
+var init_probe = __esm({
+  "src/remote/probe.ts"() {
+    "use strict";
+    init_probe_parse();
+    init_client();
+    init_invoke();
   }
 });
 
@@ -37790,6 +37789,7 @@ var PHASES = {
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).patrolPhase(inputs, env, reporter, {
       probe: (await Promise.resolve().then(() => (init_probe(), probe_exports))).probeHost,
+      probeOn: (await Promise.resolve().then(() => (init_probe(), probe_exports))).probeOn,
       registered: (await Promise.resolve().then(() => (init_hosts(), hosts_exports))).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),

@@ -23,6 +23,7 @@ import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
 import type { HostObservation, SeenRun } from '../record/observation.ts';
+import type { Session } from '../ssh/client.ts';
 import type { Registered } from '../registry/hosts.ts';
 import { TransportError } from '../ssh/errors.ts';
 
@@ -67,6 +68,8 @@ export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: stri
 
 export interface PatrolDeps {
   probe: ProbeHost;
+  /** The same probe over a connection a follow already holds (src/remote/probe.ts probeOn). */
+  probeOn?: (session: Session, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
   /** Hosts from registration comments, their signatures checked with this key (src/registry/hosts.ts). */
   registered?: (found: Array<{ runId: string; body: string }>, cred: Credential, inputs: Inputs, env: Inputs) => Registered;
   /** The status table's form (default markdown). */
@@ -192,7 +195,6 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   await save(false);
   if (cfg.followS) {
     const { followHosts } = await import('../follow/phase.ts');
-    const { probeOn } = await import('../remote/probe.ts');
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(
@@ -212,7 +214,8 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
           const r = await tick(
             [target(h)],
             result.memory,
-            (_t, runs) => (session ? probeOn(session, h.runRoot, runs, 20_000) : probe(h.conn, h.cred, h.runRoot, runs, 20_000)).catch(asValue),
+            (_t, runs) =>
+              (session && deps.probeOn ? deps.probeOn(session, h.runRoot, runs, 20_000) : probe(h.conn, h.cred, h.runRoot, runs, 20_000)).catch(asValue),
             opts,
             now,
             1,

@@ -7,7 +7,8 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-ADVBGWRO.js";
+} from "./chunk-J75S34FW.js";
+import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
 } from "./chunk-7WQ2WKMO.js";
@@ -19,7 +20,6 @@ import {
   parseJsonLine,
   runScript
 } from "./chunk-3NQXYOLB.js";
-import "./chunk-PDDLEZQQ.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,8 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-ZI5IQQ62.js";
-import "./chunk-AFJSGZI6.js";
+} from "./chunk-BYPKBVHY.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -49,6 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
+import "./chunk-AFJSGZI6.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

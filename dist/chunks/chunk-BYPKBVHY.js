@@ -5,11 +5,11 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  BACKEND_NAMES
-} from "./chunk-AFJSGZI6.js";
-import {
   DEFAULT_RUN_ROOT
 } from "./chunk-ADSDY35L.js";
+import {
+  BACKEND_NAMES
+} from "./chunk-AFJSGZI6.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

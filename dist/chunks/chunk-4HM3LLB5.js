@@ -5,16 +5,16 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  dataLines,
-  parseJsonLine,
-  runScript
-} from "./chunk-3NQXYOLB.js";
-import {
   parseManifest
 } from "./chunk-UYBCWLOC.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
+import {
+  dataLines,
+  parseJsonLine,
+  runScript
+} from "./chunk-3NQXYOLB.js";
 import {
   FACTS,
   code,

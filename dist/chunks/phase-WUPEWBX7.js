@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-W3MRNQSU.js";
+} from "./chunk-4HM3LLB5.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-ADVBGWRO.js";
+} from "./chunk-J75S34FW.js";
 import {
   PullError,
   VERIFIER_VERSIONS,
@@ -23,17 +23,16 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-2DZ3VK4D.js";
-import "./chunk-3NQXYOLB.js";
+} from "./chunk-JLWJMCLB.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-UYBCWLOC.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
+import "./chunk-3NQXYOLB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-AFJSGZI6.js";
 import {
   parseCollect
 } from "./chunk-7XDFRW46.js";
@@ -41,6 +40,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
+import "./chunk-AFJSGZI6.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

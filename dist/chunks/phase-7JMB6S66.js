@@ -27,9 +27,6 @@ import {
 } from "./chunk-BYR3JCZE.js";
 import "./chunk-6CFQCFA3.js";
 import {
-  emptyRun
-} from "./chunk-H57H7UT2.js";
-import {
   runSyncDir,
   versionDir
 } from "./chunk-PZA4H75X.js";
@@ -40,6 +37,9 @@ import "./chunk-UYBCWLOC.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
+import {
+  emptyRun
+} from "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -7689,8 +7689,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-2G3YUQYI.js");
-    const { probeOn } = await import("./probe-IJQFU2VY.js");
+    const { followHosts } = await import("./phase-THKMGTDL.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(
@@ -7710,7 +7709,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
           const r = await tick(
             [target(h)],
             result.memory,
-            (_t, runs) => (session ? probeOn(session, h.runRoot, runs, 2e4) : probe(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
+            (_t, runs) => (session && deps.probeOn ? deps.probeOn(session, h.runRoot, runs, 2e4) : probe(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
             opts,
             now,
             1
@@ -7783,7 +7782,7 @@ function enteredNow(prev, now, v) {
 }
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-2AMSDJJ6.js");
+  const { syncHost } = await import("./phase-2A74G4X7.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {

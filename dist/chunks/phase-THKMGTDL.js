@@ -5,17 +5,17 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  connect,
-  scriptCommand,
-  scriptStdin
-} from "./chunk-3NQXYOLB.js";
-import {
   idle,
   plan
 } from "./chunk-BYR3JCZE.js";
 import {
   CRASH_HINT
 } from "./chunk-6CFQCFA3.js";
+import {
+  connect,
+  scriptCommand,
+  scriptStdin
+} from "./chunk-3NQXYOLB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-AFJSGZI6.js";

@@ -11,12 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-2DZ3VK4D.js";
-import {
-  connect,
-  parseJsonLine,
-  runScript
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-JLWJMCLB.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -37,6 +32,11 @@ import {
 import {
   human
 } from "./chunk-XUWSLT73.js";
+import {
+  connect,
+  parseJsonLine,
+  runScript
+} from "./chunk-3NQXYOLB.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

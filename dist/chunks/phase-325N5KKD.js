@@ -9,15 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-W3MRNQSU.js";
+} from "./chunk-4HM3LLB5.js";
 import {
   openPinned
-} from "./chunk-ADVBGWRO.js";
-import {
-  connect,
-  parseJsonLine,
-  runScript
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-J75S34FW.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -26,18 +21,23 @@ import {
 } from "./chunk-UYBCWLOC.js";
 import "./chunk-XUWSLT73.js";
 import {
+  connect,
+  parseJsonLine,
+  runScript
+} from "./chunk-3NQXYOLB.js";
+import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseTeardown
 } from "./chunk-RDW4N5E7.js";
-import "./chunk-AFJSGZI6.js";
 import {
   FACTS,
   code,
   inert
 } from "./chunk-ADSDY35L.js";
+import "./chunk-AFJSGZI6.js";
 import {
   BoxDataError,
   arr,

@@ -5,11 +5,11 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  shellQuote
-} from "./chunk-3NQXYOLB.js";
-import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
+import {
+  shellQuote
+} from "./chunk-3NQXYOLB.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {
