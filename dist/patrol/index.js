@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-BRLNQEOR.js";
+} from "../chunks/chunk-MUHNUSOR.js";
 import "../chunks/chunk-RDW4N5E7.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-SC7M5YK3.js";

@@ -40,7 +40,7 @@ beforeAll(async () => {
   dest = mkdtempSync(join(tmpdir(), 'tether-sync-dest-'));
 });
 afterAll(() => {
-  for (const id of ['cs-1', 'cs-2', 'cs-3']) rmSync(`${box?.home}/w-${id}/go`, { recursive: true, force: true }); // the jobs see no go/ and stop
+  for (const id of ['cs-1', 'cs-2', 'cs-3', 'cs-sweep']) rmSync(`${box?.home}/w-${id}/go`, { recursive: true, force: true }); // the jobs see no go/ and stop
   box?.destroy();
   rmSync(dest, { recursive: true, force: true });
   rmSync(state, { force: true });
@@ -263,5 +263,40 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
       await svc.stop();
       rmSync(stateFile, { force: true });
     }
+  }, 120_000);
+
+  it('a sweep: each cell synced by its own globs and kept per cell; a cell whose newest checkpoint has a NaN is named', async () => {
+    const ID = 'cs-sweep';
+    mkdirSync(`${W(ID)}/go`, { recursive: true });
+    const save = (cell: string, nan: boolean) =>
+      `/usr/bin/python3 -c "import torch; w = torch.randn(1000); w[0] = float('nan') if ${nan ? 'True' : 'False'} else w[0]; torch.save({'w': w}, 'out/${cell}/step_1.pt')"`;
+    const r = captureReporter();
+    const code = await launchPhase(
+      box.inputs({
+        'run-id': ID,
+        cells: [`a: mkdir -p out/a && ${save('a', false)} && sleep 120`, `b: mkdir -p out/b && ${save('b', true)} && sleep 120`].join('\n'),
+        'gpus-per-cell': '0',
+        'max-parallel': '2',
+        workdir: `~/w-${ID}`,
+        audit: 'false',
+        'confirm-timeout': '1',
+        'run-file': `/tmp/tether-${process.pid}-${ID}.json`,
+        checkpoints: 'out/{cell}/*.pt',
+      }),
+      {},
+      r,
+      '/tmp',
+    );
+    expect(code, r.errors.join('\n')).toBe(0);
+    for (const c of ['a', 'b']) {
+      const p = `${W(ID)}/out/${c}/step_1.pt`;
+      await waitFor(`cell ${c}'s checkpoint`, () => existsSync(p) && Date.now() - statSync(p).mtimeMs > 2100, 60_000, 100);
+    }
+    const t = await tick(ID);
+    expect(t.synced[ID]).toMatchObject({ judged: 2, bad: 'out/b/step_1.pt' });
+    const rec = JSON.parse(readFileSync(join(dest, ID, 'sync.json'), 'utf8')) as { entries: Array<{ cell: string; status: string }> };
+    expect(Object.fromEntries(rec.entries.map((e) => [e.cell, e.status]))).toEqual({ a: 'verified', b: 'bad' });
+    expect(t.body).toMatch(/newest verified checkpoint: `out\/a\/step_1\.pt` \(cell `a`\)/);
+    expect(t.body).toMatch(/newer `out\/b\/step_1\.pt` \(cell `b`\) \(written \d+ s ago\) failed verification: 1 NaN\/Inf in w/);
   }, 120_000);
 });

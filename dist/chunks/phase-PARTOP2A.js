@@ -7827,7 +7827,9 @@ function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
     newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
-    bad: r.bad && (!n || r.bad.mtime > n.mtime) ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
+    // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
+    // cell's newer good one.
+    bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
     at,
     error: r.error
   };

@@ -190,7 +190,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-7JMB6S66.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-PARTOP2A.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-IJQFU2VY.js")).probeHost,
       probeOn: (await import("./probe-IJQFU2VY.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
