@@ -60,6 +60,11 @@ export default tseslint.config(
           ],
         },
       ],
+      // import() too: the import rules above see only static imports.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression[source.value=/\\/remote\\//]', message: 'The probe comes in as PatrolDeps (src/phases.ts passes src/remote/probe.ts).' },
+      ],
     },
   },
   {
