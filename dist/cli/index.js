@@ -3020,6 +3020,10 @@ TETHER_RUN_DIR=$1
 TETHER_ATTEMPT=$2
 TETHER_HB=\${3:-30}
 TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+# A TERM before the command starts (Slurm's lead signal when the time limit is near at once, a stop or a
+# preemption right after launch) must not kill the wrapper before it writes its marker: noted here, and
+# the command is then not started (below).
+trap 'TETHER_TERM=1' TERM
 # Under Slurm this is the batch script. A requeued job runs it again with the same arguments: each run is
 # the next attempt (same job id), so no attempt's record is ever overwritten.
 if [ -n "\${SLURM_JOB_ID:-}" ] && [[ \${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0,3}$ ]]; then
@@ -3096,7 +3100,10 @@ tether_stage() {
 }
 
 TETHER_STAGE='command'
-if cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
+if [ -n "\${TETHER_TERM:-}" ]; then
+  echo "tether: TERM arrived before the command started; it was not started" >>"$TETHER_A/log"
+  TETHER_RC=143
+elif cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
   tether_stage "$(cat "$TETHER_RUN_DIR/command")"
   TETHER_RC=$?
   if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then

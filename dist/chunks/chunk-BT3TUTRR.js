@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-UUZPAOHC.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

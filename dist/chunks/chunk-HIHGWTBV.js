@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-AFJSGZI6.js";
+} from "./chunk-QEAYE3FE.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-4HM3LLB5.js";
+} from "./chunk-66VRWSP3.js";
 import {
   openPinned
-} from "./chunk-J75S34FW.js";
+} from "./chunk-CZ32BNBM.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-UUZPAOHC.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-AFJSGZI6.js";
+import "./chunk-QEAYE3FE.js";
 import {
   BoxDataError,
   arr,

@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-UUZPAOHC.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -24,7 +24,7 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-AFJSGZI6.js";
+} from "./chunk-QEAYE3FE.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

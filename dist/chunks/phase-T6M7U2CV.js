@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-UUZPAOHC.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-AFJSGZI6.js";
+import "./chunk-QEAYE3FE.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

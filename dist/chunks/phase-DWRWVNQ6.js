@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-J75S34FW.js";
+} from "./chunk-CZ32BNBM.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-UUZPAOHC.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-BYPKBVHY.js";
+} from "./chunk-HIHGWTBV.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-AFJSGZI6.js";
+import "./chunk-QEAYE3FE.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

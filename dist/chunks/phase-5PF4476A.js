@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-4HM3LLB5.js";
+} from "./chunk-66VRWSP3.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-J75S34FW.js";
+} from "./chunk-CZ32BNBM.js";
 import {
   PullError,
   VERIFIER_VERSIONS,
@@ -23,14 +23,14 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-JLWJMCLB.js";
+} from "./chunk-BT3TUTRR.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-UYBCWLOC.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
-import "./chunk-3NQXYOLB.js";
+import "./chunk-UUZPAOHC.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -40,7 +40,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-AFJSGZI6.js";
+import "./chunk-QEAYE3FE.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

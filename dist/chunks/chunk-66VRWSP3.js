@@ -14,7 +14,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-UUZPAOHC.js";
 import {
   FACTS,
   code,

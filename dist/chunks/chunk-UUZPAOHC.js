@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-AFJSGZI6.js";
+} from "./chunk-QEAYE3FE.js";
 import {
   BoxDataError,
   parseJson

@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-JLWJMCLB.js";
+} from "./chunk-BT3TUTRR.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-3NQXYOLB.js";
+} from "./chunk-UUZPAOHC.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-AFJSGZI6.js";
+import "./chunk-QEAYE3FE.js";
 import {
   BoxDataError,
   CELL_NAME,
