@@ -2653,6 +2653,8 @@ TETHER_RUN_DIR=$1
 TETHER_ATTEMPT=$2
 TETHER_HB=\${3:-30}
 TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+# From the first line, as in the wrapper: a TERM right after launch never kills the queue before its marker.
+trap 'TETHER_TERM=1' TERM
 
 : >>"$TETHER_A/log"
 now_utc | atomic_write "$TETHER_A/started_at"
@@ -2678,7 +2680,6 @@ mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
 
 declare -A TETHER_PID TETHER_START TETHER_GPUS
 TETHER_FAILED_ANY=0
-trap 'TETHER_TERM=1' TERM
 export TETHER_QUEUE_A=$TETHER_A
 
 # Each cell's last attempt, learnt once here and kept as cells start (no subshell per cell per update).

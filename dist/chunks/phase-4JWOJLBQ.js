@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-UUZPAOHC.js";
+} from "./chunk-CF5R6JSL.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-QEAYE3FE.js";
+import "./chunk-7HJJBOTR.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

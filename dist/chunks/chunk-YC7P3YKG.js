@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-QEAYE3FE.js";
+} from "./chunk-7HJJBOTR.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UUZPAOHC.js";
+} from "./chunk-CF5R6JSL.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -24,7 +24,7 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-QEAYE3FE.js";
+} from "./chunk-7HJJBOTR.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-QEAYE3FE.js";
+} from "./chunk-7HJJBOTR.js";
 import {
   BoxDataError,
   parseJson

@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-66VRWSP3.js";
+} from "./chunk-QZ7LL67B.js";
 import {
   openPinned
-} from "./chunk-CZ32BNBM.js";
+} from "./chunk-RF2NZKX6.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UUZPAOHC.js";
+} from "./chunk-CF5R6JSL.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-QEAYE3FE.js";
+import "./chunk-7HJJBOTR.js";
 import {
   BoxDataError,
   arr,

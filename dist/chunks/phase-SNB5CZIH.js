@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-CZ32BNBM.js";
+} from "./chunk-RF2NZKX6.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-UUZPAOHC.js";
+} from "./chunk-CF5R6JSL.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-HIHGWTBV.js";
+} from "./chunk-YC7P3YKG.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-QEAYE3FE.js";
+import "./chunk-7HJJBOTR.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

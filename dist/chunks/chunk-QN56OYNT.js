@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-UUZPAOHC.js";
+} from "./chunk-CF5R6JSL.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

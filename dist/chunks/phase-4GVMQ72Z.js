@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-BT3TUTRR.js";
+} from "./chunk-QN56OYNT.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-UUZPAOHC.js";
+} from "./chunk-CF5R6JSL.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-QEAYE3FE.js";
+import "./chunk-7HJJBOTR.js";
 import {
   BoxDataError,
   CELL_NAME,
