@@ -128,18 +128,33 @@ describe('follow: seconds, not cron minutes', () => {
     const w = watch(issue);
     // stall-after 30s: the follow also looks every 10 s without events (the job's steps need no event).
     const run = patrolAction(issue, ['f-live'], { follow: '75s', 'stall-after': '30s' });
-    const sshd = () => box.pids().filter((p) => /sshd/.test(readFileSync(`/proc/${p}/comm`, 'utf8')));
+    // (a process of the box may end between the listing and the read)
+    const comm = (p: number) => {
+      try {
+        return readFileSync(`/proc/${p}/comm`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const signal = (p: number, sig: NodeJS.Signals) => {
+      try {
+        process.kill(p, sig);
+      } catch {
+        /* gone */
+      }
+    };
+    const sshd = () => box.pids().filter((p) => /sshd/.test(comm(p)));
     try {
       await waitFor('the first status', () => w.seen.has('f-live running'), 20_000, 100);
       // The follower runs on the box (bash -s -- RUN_ROOT HEARTBEAT_LOST SETTLE: three arguments; a probe has one).
       await waitFor('the follower', () => box.pids().some((p) => /^bash -s -- \S+ \d+ \d+ ?$/.test(cmdline(p))), 20_000, 100);
       // Every sshd of the box (the listener and the follow's own session) stops answering.
       const stoppedAt = Date.now();
-      for (const p of sshd()) process.kill(p, 'SIGSTOP');
+      for (const p of sshd()) signal(p, 'SIGSTOP');
       try {
         await waitFor('unreachable in the comment', () => w.seen.has('f-live unreachable'), 40_000, 100);
       } finally {
-        for (const p of sshd()) process.kill(p, 'SIGCONT');
+        for (const p of sshd()) signal(p, 'SIGCONT');
       }
       const darkFor = (w.seen.get('f-live unreachable')! - stoppedAt) / 1000;
       console.log(`follow: sshd stopped → unreachable in the comment after ${darkFor.toFixed(1)} s`);
