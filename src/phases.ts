@@ -135,12 +135,14 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
+      // Status and registrations live where report-to points: the runs' tracking issues unless it says otherwise.
+      const reported = { ...inputs, 'report-to': inputs['report-to'] || 'tracking-issue' };
       return (await import('./chatops/phase.ts')).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? 'main',
         registration: async (runId) => {
-          const store = ports.statusStore?.({ ...inputs, 'report-to': inputs['report-to'] || 'tracking-issue' }, reporter);
+          const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs['ssh-key'] || inputs['ssh-key-path'] || env['SSH_AUTH_SOCK'])) return null;
           const { registeredHosts } = await import('./registry/hosts.ts');
           const { loadCredential } = await import('./ssh/keys.ts');
@@ -151,7 +153,7 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
         },
         status: async (runIds) => {
           // The tick of `patrol`, with this step's connection and report-to; its outputs are read back here.
-          const patrolInputs = withDefaults('patrol', { ...inputs, 'report-to': inputs['report-to'] || 'tracking-issue', 'run-ids': runIds.join(',') });
+          const patrolInputs = withDefaults('patrol', { ...reported, 'run-ids': runIds.join(',') });
           const outputs: Record<string, string> = {};
           const sub: Reporter = { ...reporter, output: (k, v) => void (outputs[k] = v), summary: (md) => reporter.summary(md) };
           const code = await PHASES.patrol.run(patrolInputs, env, sub, ports);

@@ -1422,7 +1422,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# The fastest sha256 here (openssl is ~4x sha256sum without SHA-NI); prints the hex digest of file $1.\nhash_one() {\n  local out\n  if command -v openssl >/dev/null 2>&1; then out=$(timeout 600 openssl dgst -sha256 -r -- "$1" 2>/dev/null); else out=$(timeout 600 sha256sum -- "$1" 2>/dev/null); fi\n  out=${out%% *}\n  [[ $out =~ ^[0-9a-f]{64}$ ]] && printf \'%s\' "$out"\n}\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_one "$path") || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -1889,6 +1889,18 @@ glob_find() {
   )
 }
 
+# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
+# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
+# short line (one write), so the lines never interleave; the caller sorts them.
+hash_files() {
+  local p
+  p=$(nproc 2>/dev/null || echo 1)
+  ((p > 8)) && p=8
+  local tool=(sha256sum --)
+  command -v openssl >/dev/null 2>&1 && tool=(openssl dgst -sha256 -r)
+  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 timeout 600 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
+}
+
 # Sets the variable named $1 to $2 when it is an integer, else to null (no subshell: the probe calls it often).
 jiv() {
   if [[ $2 =~ ^-?[0-9]+$ ]]; then printf -v "$1" '%s' "$2"; else printf -v "$1" 'null'; fi
@@ -2100,18 +2112,6 @@ DATA_roster='' DATA_cells=''
 refuse() {
   printf '{"error":%s}\\n' "$(json_str "$1")"
   exit 30
-}
-
-# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
-# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
-# short line (one write), so the lines never interleave; the caller sorts them.
-hash_files() {
-  local p
-  p=$(nproc 2>/dev/null || echo 1)
-  ((p > 8)) && p=8
-  local tool=(sha256sum --)
-  command -v openssl >/dev/null 2>&1 && tool=(openssl dgst -sha256 -r)
-  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 "\${tool[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
 }
 
 # Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once;
@@ -3770,12 +3770,10 @@ function parseChatOps(inputs) {
   };
   const ref = (inputs["workflow-ref"] ?? "").trim();
   if (ref && !/^[A-Za-z0-9._/-]{1,200}$/.test(ref)) throw new InputError("workflow-ref", `${JSON.stringify(ref.slice(0, 120))} is not a branch or tag name`);
-  const reportTo = parseReportTo(inputs["report-to"]) ?? { kind: "tracking-issue" };
+  parseReportTo(inputs["report-to"]);
   parseHeader(inputs["header"]);
-  const stallAfterS = duration("stall-after", inputs["stall-after"], 1800) ?? 1800;
+  duration("stall-after", inputs["stall-after"], 1800);
   return {
-    reportTo,
-    stallAfterS,
     minRole: min,
     workflows: { collect: wf("collect-workflow"), resume: wf("resume-workflow"), teardown: wf("teardown-workflow") },
     ref
@@ -25222,8 +25220,9 @@ async function smokeCheck(cfg, env, workspace, fetch2) {
       await fetch2(name, dir);
       const file = join(dir, "tether-smoke.json");
       text = existsSync(file) ? readFileSync2(file, "utf8") : null;
-    } catch {
+    } catch (err) {
       text = null;
+      found += `: ${err.message.split("\n")[0]}`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -32809,6 +32808,192 @@ var init_memory = __esm({
   }
 });
 
+// src/report/bytes.ts
+function human2(b) {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+}
+var init_bytes = __esm({
+  "src/report/bytes.ts"() {
+    "use strict";
+  }
+});
+
+// src/sync/paths.ts
+import { join as join2, resolve as resolve3 } from "node:path";
+function runSyncDir(cfg, workspace, runId2) {
+  return join2(resolve3(workspace, cfg.dest), runId2);
+}
+var init_paths = __esm({
+  "src/sync/paths.ts"() {
+    "use strict";
+  }
+});
+
+// src/record/manifest.ts
+function parseManifest(raw, runId2) {
+  const m = obj(raw, "manifest");
+  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
+  if (m["schema"] !== MANIFEST_SCHEMA)
+    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
+  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
+  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
+  if (list.length === 0) throw new BoxDataError("manifest lists no files");
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
+  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
+  const files = list.map((x, i) => {
+    const f = obj(x, `manifest.files[${i}]`);
+    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
+    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
+      );
+    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
+    seen.add(path);
+    const bytes = f["bytes"];
+    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
+    const sha256 = f["sha256"];
+    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    total += bytes;
+    if (!cells2) {
+      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, sha256 };
+    }
+    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, sha256, cell };
+  });
+  if (cells2) {
+    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
+    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
+  }
+  const workdir = str(m, "workdir", "manifest", { max: 4096 });
+  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
+  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
+    throw new BoxDataError("manifest totals do not match its file list");
+  return {
+    schema: MANIFEST_SCHEMA,
+    run_id: runId2,
+    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, "created_at", "manifest", { max: 64 }),
+    latest_only: bool2(m, "latest_only", "manifest"),
+    file_count: files.length,
+    total_bytes: total,
+    files,
+    workdir,
+    ...cells2 ? { cells: cells2 } : {}
+  };
+}
+var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
+var init_manifest = __esm({
+  "src/record/manifest.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    MANIFEST_SCHEMA = "tether.manifest/v1";
+    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
+    MANIFEST_FILES_MAX = 1e5;
+  }
+});
+
+// src/sync/record.ts
+function emptyRecord(runId2) {
+  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
+}
+function parseRecord(text, runId2) {
+  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
+  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
+  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
+  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
+  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
+    const w = `${SYNC_RECORD}.entries[${i}]`;
+    const e = obj(x, w);
+    const status = str(e, "status", w, { max: 16 });
+    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
+    return {
+      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
+      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
+      bytes: int(e, "bytes", w),
+      mtime: int(e, "mtime", w),
+      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+      status,
+      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
+      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO }),
+      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO }),
+      step: e["step"] === null ? null : int(e, "step", w)
+    };
+  });
+  return { schema: SYNC_SCHEMA, runId: runId2, entries };
+}
+function recordText(r) {
+  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
+`;
+}
+var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO, STATUSES;
+var init_record = __esm({
+  "src/sync/record.ts"() {
+    "use strict";
+    init_grammar();
+    init_manifest();
+    init_strict();
+    SYNC_SCHEMA = "tether.sync/v1";
+    SYNC_RECORD = "sync.json";
+    SYNC_ENTRIES_MAX = 256;
+    ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+    STATUSES = ["verified", "bad", "pruned"];
+  }
+});
+
+// src/sync/plan.ts
+function sameFile(a, b) {
+  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
+}
+function toPull(files, record) {
+  return files.filter(
+    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
+  );
+}
+function versionDir(f) {
+  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}`;
+}
+function stepFromName(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
+  return m ? Number(m[1]) : null;
+}
+function judge(record, judged, keep) {
+  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
+  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+  const kept = /* @__PURE__ */ new Map();
+  const prune = [];
+  const entries = all.map((e) => {
+    if (e.status !== "verified") return e;
+    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
+    kept.set(e.cell ?? "", n);
+    if (n <= keep) return e;
+    prune.push(e);
+    return { ...e, status: "pruned" };
+  });
+  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
+}
+function standing(record) {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const newest = byMtime.find((e) => e.status === "verified") ?? null;
+  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
+  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
+  return { newest, bad };
+}
+var init_plan = __esm({
+  "src/sync/plan.ts"() {
+    "use strict";
+    init_record();
+  }
+});
+
 // src/util/pool.ts
 async function eachLimit(items, limit, each) {
   let next = 0;
@@ -33073,6 +33258,11 @@ function notObserved(runId2, seen, prev, iso) {
   });
   return { verdict, memory };
 }
+function withFlag(v, flag, on) {
+  if (on === v.flags.includes(flag)) return v;
+  const part = `; ${FLAG_REMEDIATION[flag]}`;
+  return on ? { ...v, flags: [...v.flags, flag], remediation: v.remediation + part } : { ...v, flags: v.flags.filter((f) => f !== flag), remediation: v.remediation.replace(part, "") };
+}
 function remembered(runId2, state, m, text) {
   return {
     runId: runId2,
@@ -33116,970 +33306,6 @@ var init_verdict = __esm({
       PREEMPTED: "preempted",
       CANCELLED: "cancelled"
     };
-  }
-});
-
-// src/patrol/merge.ts
-function shownText(r) {
-  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
-}
-function adoptNewer(result, stored) {
-  for (const v of result.verdicts) {
-    const theirs = stored.runs[v.runId];
-    const ours = result.memory.runs[v.runId];
-    if (!isIso(theirs?.at) || !isIso(ours?.at) || theirs.at <= ours.at) continue;
-    result.memory.runs[v.runId] = theirs;
-    const i = result.verdicts.indexOf(v);
-    result.verdicts[i] = {
-      ...remembered(v.runId, theirs.state, theirs, {
-        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
-        detail: `as another patrol saw it at ${theirs.at}`,
-        since: theirs.since
-      }),
-      cls: theirs.cls,
-      host: v.host,
-      hourlyPrice: v.hourlyPrice
-    };
-  }
-  result.memory.tick = Math.max(result.memory.tick, stored.tick);
-}
-var isIso;
-var init_merge = __esm({
-  "src/patrol/merge.ts"() {
-    "use strict";
-    init_remediation();
-    init_verdict();
-    isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
-  }
-});
-
-// src/follow/schedule.ts
-function idle() {
-  return { lastAt: null, pending: false };
-}
-function dueAt(c, debounceMs, refreshMs) {
-  if (c.lastAt === null) return 0;
-  return c.pending ? c.lastAt + debounceMs : c.lastAt + refreshMs;
-}
-function plan(clocks, now, debounceMs, refreshMs) {
-  const due = [];
-  let next = Infinity;
-  for (const [host2, c] of clocks) {
-    const at = dueAt(c, debounceMs, refreshMs);
-    if (at <= now) due.push(host2);
-    else next = Math.min(next, at);
-  }
-  return { due, waitMs: due.length ? 0 : Math.max(0, Math.min(next - now, refreshMs)) };
-}
-function worthWriting(prevShown, shown, lastWriteAt, now, quietMs) {
-  return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
-}
-var init_schedule = __esm({
-  "src/follow/schedule.ts"() {
-    "use strict";
-  }
-});
-
-// src/report/bytes.ts
-function human2(b) {
-  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
-}
-var init_bytes = __esm({
-  "src/report/bytes.ts"() {
-    "use strict";
-  }
-});
-
-// src/record/manifest.ts
-function parseManifest(raw, runId2) {
-  const m = obj(raw, "manifest");
-  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== MANIFEST_SCHEMA)
-    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
-  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
-  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError("manifest lists no files");
-  const seen = /* @__PURE__ */ new Set();
-  let total = 0;
-  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
-  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
-  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
-  const files = list.map((x, i) => {
-    const f = obj(x, `manifest.files[${i}]`);
-    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
-    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path))
-      throw new BoxDataError(
-        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
-      );
-    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
-    seen.add(path);
-    const bytes = f["bytes"];
-    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
-    const sha256 = f["sha256"];
-    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
-    total += bytes;
-    if (!cells2) {
-      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
-      return { path, bytes, sha256 };
-    }
-    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
-    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
-    return { path, bytes, sha256, cell };
-  });
-  if (cells2) {
-    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
-    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
-  }
-  const workdir = str(m, "workdir", "manifest", { max: 4096 });
-  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
-  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
-    throw new BoxDataError("manifest totals do not match its file list");
-  return {
-    schema: MANIFEST_SCHEMA,
-    run_id: runId2,
-    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
-    created_at: str(m, "created_at", "manifest", { max: 64 }),
-    latest_only: bool2(m, "latest_only", "manifest"),
-    file_count: files.length,
-    total_bytes: total,
-    files,
-    workdir,
-    ...cells2 ? { cells: cells2 } : {}
-  };
-}
-var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
-var init_manifest = __esm({
-  "src/record/manifest.ts"() {
-    "use strict";
-    init_grammar();
-    init_strict();
-    MANIFEST_SCHEMA = "tether.manifest/v1";
-    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-    MANIFEST_FILES_MAX = 1e5;
-  }
-});
-
-// src/sync/record.ts
-function emptyRecord(runId2) {
-  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
-}
-function parseRecord(text, runId2) {
-  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
-  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
-  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
-  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
-  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
-    const w = `${SYNC_RECORD}.entries[${i}]`;
-    const e = obj(x, w);
-    const status = str(e, "status", w, { max: 16 });
-    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
-    return {
-      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
-      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
-      bytes: int(e, "bytes", w),
-      mtime: int(e, "mtime", w),
-      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
-      status,
-      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
-      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO }),
-      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO }),
-      step: e["step"] === null ? null : int(e, "step", w)
-    };
-  });
-  return { schema: SYNC_SCHEMA, runId: runId2, entries };
-}
-function recordText(r) {
-  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
-`;
-}
-var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO, STATUSES;
-var init_record = __esm({
-  "src/sync/record.ts"() {
-    "use strict";
-    init_grammar();
-    init_manifest();
-    init_strict();
-    SYNC_SCHEMA = "tether.sync/v1";
-    SYNC_RECORD = "sync.json";
-    SYNC_ENTRIES_MAX = 256;
-    ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
-    STATUSES = ["verified", "bad", "pruned"];
-  }
-});
-
-// src/sync/plan.ts
-function sameFile(a, b) {
-  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
-}
-function toPull(files, record) {
-  return files.filter(
-    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
-  );
-}
-function versionDir(f) {
-  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}`;
-}
-function stepFromName(path) {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
-  return m ? Number(m[1]) : null;
-}
-function judge(record, judged, keep) {
-  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
-  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
-  const kept = /* @__PURE__ */ new Map();
-  const prune = [];
-  const entries = all.map((e) => {
-    if (e.status !== "verified") return e;
-    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
-    kept.set(e.cell ?? "", n);
-    if (n <= keep) return e;
-    prune.push(e);
-    return { ...e, status: "pruned" };
-  });
-  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
-}
-function standing(record) {
-  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
-  const newest = byMtime.find((e) => e.status === "verified") ?? null;
-  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
-  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
-  return { newest, bad };
-}
-var init_plan = __esm({
-  "src/sync/plan.ts"() {
-    "use strict";
-    init_record();
-  }
-});
-
-// src/sync/paths.ts
-import { join as join2, resolve as resolve3 } from "node:path";
-function runSyncDir(cfg, workspace, runId2) {
-  return join2(resolve3(workspace, cfg.dest), runId2);
-}
-var init_paths = __esm({
-  "src/sync/paths.ts"() {
-    "use strict";
-  }
-});
-
-// src/record/observation.ts
-function emptyRun(id) {
-  return {
-    id,
-    exists: false,
-    attempt: 0,
-    alive: false,
-    pid: null,
-    handle: null,
-    jobOnBox: true,
-    startedEpoch: null,
-    exitCode: null,
-    marker: null,
-    heartbeatMtime: null,
-    expectedDurationS: null,
-    logSize: 0,
-    logMtime: null,
-    delta: "",
-    deltaFrom: 0,
-    tail: "",
-    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
-  };
-}
-var init_observation = __esm({
-  "src/record/observation.ts"() {
-    "use strict";
-  }
-});
-
-// src/patrol/cells.ts
-function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
-  const verdicts = [];
-  const memory = {};
-  const iso = now.toISOString();
-  const names2 = [...cells2.map((c) => c.id), ...Object.keys(cellErrors).filter((n) => !cells2.some((c) => c.id === n))];
-  for (const name of names2) {
-    const c = cells2.find((x) => x.id === name);
-    const before = prev?.[name];
-    let out;
-    let gpus = "";
-    if (!c) {
-      out = assess(name, { kind: "probe-error", detail: `probe output for this cell is unreadable: ${cellErrors[name]}` }, before, opts, now);
-    } else if (c.settled) {
-      const m2 = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
-      out = { verdict: { ...remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), cls: m2.cls }, memory: m2 };
-    } else {
-      gpus = c.gpus;
-      out = assess(name, { kind: "observed", host: host2, run: c }, before, opts, now);
-      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso);
-    }
-    const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
-    memory[name] = m;
-    verdicts.push({ ...out.verdict, cellGpus: gpus });
-  }
-  return { verdicts, memory };
-}
-function queued(name, out, before, runEnded, iso) {
-  const state = runEnded ? "failed" : "queued";
-  const since = before?.state === state ? before.since : iso;
-  const memory = { ...out.memory, state, cls: runEnded ? "stopped" : null, since };
-  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : "waiting for a slot";
-  return {
-    verdict: {
-      ...out.verdict,
-      state,
-      cls: memory.cls,
-      since,
-      detail,
-      remediation: runEnded ? FAILURE_REMEDIATION.stopped : STATE_REMEDIATION.queued,
-      flags: []
-    },
-    memory
-  };
-}
-function settledMemory(c, iso) {
-  const done = c.marker?.kind === "DONE";
-  return {
-    attempt: c.attempt,
-    offset: 0,
-    state: done ? "finished" : "failed",
-    cls: done ? null : "other",
-    since: iso,
-    lastKnown: null,
-    unreachableSince: null,
-    unreachableTicks: 0,
-    oomKills: null,
-    step: null,
-    epoch: null,
-    metrics: {},
-    history: []
-  };
-}
-function remediationOf(m) {
-  return m.state === "failed" ? FAILURE_REMEDIATION[m.cls ?? "other"] : STATE_REMEDIATION[m.state];
-}
-function detailOf(m, c) {
-  const mk = c.marker;
-  if (!mk) return m.state;
-  return mk.kind === "DONE" ? `DONE at ${mk.finishedAt}` : `exit ${mk.exitCode}${mk.signal ? ` (SIG${mk.signal})` : ""} in stage ${mk.stage}`;
-}
-function summarize(cells2) {
-  const counts = {};
-  const classes = {};
-  for (const c of cells2) {
-    counts[c.state] = (counts[c.state] ?? 0) + 1;
-    if (c.state === "failed") classes[c.cls ?? "other"] = (classes[c.cls ?? "other"] ?? 0) + 1;
-  }
-  return { total: cells2.length, counts, classes };
-}
-function summaryText(s) {
-  const order = ["running", "launching", "queued", "stalled", "failed", "dead", "rebooted", "probe-error", "unknown", "unreachable"];
-  const parts = [`${s.counts.finished ?? 0}/${s.total} done`];
-  for (const st of order) {
-    const n = s.counts[st];
-    if (!n) continue;
-    const cls = st === "failed" ? `: ${Object.entries(s.classes).map(([k, v]) => v > 1 ? `${k} \xD7${v}` : k).join(", ")}` : "";
-    parts.push(`${n} ${st}${cls}`);
-  }
-  return parts.join(", ");
-}
-function sweepVerdict(run2, cells2) {
-  const s = summarize(cells2);
-  const live = cells2.filter((c) => ["running", "launching", "stalled", "queued"].includes(c.state));
-  let state = run2.state;
-  if (run2.state === "running" || run2.state === "stalled" || run2.state === "launching") {
-    state = live.length && live.every((c) => c.state === "stalled") ? "stalled" : live.length ? "running" : run2.state;
-  }
-  const firstFailed = cells2.find((c) => c.state === "failed");
-  const cls = state === "failed" ? firstFailed?.cls ?? run2.cls : run2.cls;
-  const remediation = state === run2.state && cls === run2.cls ? run2.remediation : state === "failed" ? FAILURE_REMEDIATION[cls ?? "other"] : STATE_REMEDIATION[state];
-  return { ...run2, state, cls, remediation, detail: `${summaryText(s)} (${run2.detail})` };
-}
-var CELL_HISTORY_MAX;
-var init_cells2 = __esm({
-  "src/patrol/cells.ts"() {
-    "use strict";
-    init_remediation();
-    init_verdict();
-    CELL_HISTORY_MAX = 16;
-  }
-});
-
-// src/patrol/tick.ts
-async function tick(targets, prev, probe, opts, now, concurrency = 8) {
-  const results = new Array(targets.length);
-  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
-  await eachLimit(targets, concurrency, async (t, i) => {
-    const price = t.hourlyPrice ?? null;
-    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => {
-      const m = prev.runs[id];
-      const cells2 = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
-        name,
-        attempt: c.attempt,
-        offset: c.offset,
-        // Finished or failed with that attempt's marker read: the probe may send the marker alone.
-        final: c.attempt > 0 && (c.state === "finished" || c.state === "failed")
-      }));
-      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...cells2.length ? { cells: cells2 } : {} };
-    });
-    let host2 = null;
-    if (seen.length) {
-      try {
-        host2 = await probe(t, seen);
-      } catch (err) {
-        host2 = err instanceof Error ? err : new Error(String(err));
-      }
-    }
-    results[i] = t.runIds.map((id) => {
-      const mark = prev.runs[id]?.teardown;
-      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
-      let s;
-      if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
-      else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
-      else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
-      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
-      let out;
-      try {
-        out = assess(id, s, prev.runs[id], opts, now);
-      } catch (err) {
-        out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
-      }
-      const run2 = s.kind === "observed" ? s.run : void 0;
-      if (run2?.cells && s.kind === "observed") {
-        const cells2 = assessCells(run2.cells, run2.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run2.marker !== null && !run2.alive, opts, now);
-        out = { verdict: { ...sweepVerdict(out.verdict, cells2.verdicts), cells: cells2.verdicts }, memory: { ...out.memory, cells: cells2.memory } };
-        out.memory.state = out.verdict.state;
-        out.memory.cls = out.verdict.cls;
-      } else if (prev.runs[id]?.cells) {
-        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
-      }
-      memory.runs[id] = { ...out.memory, at: now.toISOString() };
-      return { ...out.verdict, host: t.label, hourlyPrice: price };
-    });
-  });
-  return { verdicts: results.flat(), memory };
-}
-function tornDown(runId2, m, t) {
-  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
-}
-var init_tick = __esm({
-  "src/patrol/tick.ts"() {
-    "use strict";
-    init_pool();
-    init_remediation();
-    init_observation();
-    init_verdict();
-    init_cells2();
-  }
-});
-
-// src/report/terminal-markdown.ts
-function wantsColor(isTTY, env) {
-  if (env["NO_COLOR"]) return false;
-  const force = env["FORCE_COLOR"];
-  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
-  return Boolean(isTTY) && env["TERM"] !== "dumb";
-}
-function displayWidth(s) {
-  let w = 0;
-  for (const ch of s.replace(/\u001b\[[0-9;]*m/g, "")) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (new RegExp("\\p{M}", "u").test(ch) || cp === 8203 || cp === 8205 || cp === 65039 || cp === 65038) continue;
-    const emoji = cp > 8192 && new RegExp("\\p{Extended_Pictographic}", "u").test(ch);
-    w += emoji || WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
-  }
-  return w;
-}
-function sparkline(values, width = 16) {
-  const v = values.filter((x) => x !== null && Number.isFinite(x)).slice(-width);
-  if (!v.length) return "";
-  const lo = Math.min(...v);
-  const hi = Math.max(...v);
-  return v.map((x) => BARS[hi === lo ? 3 : Math.round((x - lo) / (hi - lo) * (BARS.length - 1))]).join("");
-}
-function unescape(s) {
-  return s.replace(/\\([\\`*_[\]()!#|~{}])/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-function inline(s, style) {
-  let out = "";
-  let rest = s;
-  for (let guard = 0; rest && guard < 1e4; guard++) {
-    const m = /(?<!\\)(`+)([\s\S]*?[^`])\1(?!`)/.exec(rest);
-    if (!m) break;
-    out += prose(rest.slice(0, m.index), style);
-    let inner = (m[2] ?? "").replace(/\\\|/g, "|");
-    if (inner.length >= 2 && inner.startsWith(" ") && inner.endsWith(" ")) inner = inner.slice(1, -1);
-    out += inner;
-    rest = rest.slice(m.index + m[0].length);
-  }
-  return out + prose(rest, style);
-}
-function prose(s, style) {
-  return s.split(/(?<!\\)\*\*/).map((part, i) => i % 2 ? style.bold(unescape(part)) : unescape(part)).join("");
-}
-function cells(line) {
-  const body = line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
-  return body.split(/(?<!\\)\|/).map((c) => c.trim());
-}
-function table(lines, style) {
-  const rows = lines.filter((l) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(l.trim())).map((l) => cells(l).map((c) => inline(c, style)));
-  const n = Math.max(...rows.map((r) => r.length));
-  const widths = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ""))));
-  return rows.map(
-    (r, k) => Array.from({ length: n }, (_, i) => {
-      const c = r[i] ?? "";
-      const padded = c + " ".repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)));
-      return k === 0 ? style.bold(padded) : padded;
-    }).join("  ").trimEnd()
-  );
-}
-function markdownToTerminal(md, style = PLAIN) {
-  const src = md.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
-  const out = [];
-  for (let i = 0; i < src.length; i++) {
-    const line = src[i] ?? "";
-    const fence2 = /^(`{3,})\s*([\w-]*)\s*$/.exec(line);
-    if (fence2) {
-      const body = [];
-      for (i++; i < src.length && !(src[i] ?? "").startsWith(fence2[1] ?? "```"); i++) body.push(src[i] ?? "");
-      if (fence2[2] !== "mermaid") out.push(...body.map((b) => `  ${b.replace(/`\u200b``/g, "```")}`));
-      continue;
-    }
-    if (line.trimStart().startsWith("|")) {
-      const block = [];
-      for (; i < src.length && (src[i] ?? "").trimStart().startsWith("|"); i++) block.push(src[i] ?? "");
-      i--;
-      out.push(...table(block, style));
-      continue;
-    }
-    const callout = /^>\s*\[!(\w+)\]\s*$/.exec(line);
-    if (callout) {
-      const text = [];
-      for (i++; i < src.length && (src[i] ?? "").startsWith(">"); i++) text.push((src[i] ?? "").replace(/^>\s?/, ""));
-      i--;
-      const label = (CALLOUT[(callout[1] ?? "").toUpperCase()] ?? ((s) => s.dim(`${(callout[1] ?? "").toLowerCase()}:`)))(style);
-      out.push(`${label} ${inline(text.join(" "), style)}`);
-      continue;
-    }
-    const heading = /^#{1,6}\s+(.*)$/.exec(line);
-    if (heading) {
-      out.push(style.bold(inline(heading[1] ?? "", style)));
-      continue;
-    }
-    const summary = /^<details>\s*<summary>(.*)<\/summary>\s*$/.exec(line);
-    if (summary) {
-      out.push(`${inline(summary[1] ?? "", style)}:`);
-      continue;
-    }
-    if (/^<\/?details>\s*$/.test(line)) continue;
-    if (line.startsWith("> ")) {
-      out.push(`  ${inline(line.slice(2), style)}`);
-      continue;
-    }
-    out.push(inline(line, style));
-  }
-  return out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
-}
-var sgr, plain, PLAIN, COLOR, WIDE, BARS, CALLOUT;
-var init_terminal_markdown = __esm({
-  "src/report/terminal-markdown.ts"() {
-    "use strict";
-    sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
-    plain = (s) => s;
-    PLAIN = { bold: plain, dim: plain, red: plain, yellow: plain, green: plain };
-    COLOR = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
-    WIDE = [
-      [4352, 4447],
-      [11904, 42191],
-      [44032, 55203],
-      [63744, 64255],
-      [65072, 65103],
-      [65280, 65376],
-      [65504, 65510],
-      [131072, 262141]
-    ];
-    BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
-    CALLOUT = {
-      WARNING: (s) => s.yellow("warning:"),
-      CAUTION: (s) => s.red("caution:"),
-      IMPORTANT: (s) => s.yellow("important:"),
-      NOTE: (s) => s.dim("note:"),
-      TIP: (s) => s.dim("tip:")
-    };
-  }
-});
-
-// src/report/patrol.ts
-function statusMarker(header = "") {
-  return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
-}
-function age(s) {
-  if (s === null) return "\u2014";
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86400).toFixed(1)} d`;
-}
-function stateText(v) {
-  return v.cls ? `${v.state} (${v.cls})` : v.state;
-}
-function metricsText(m) {
-  return Object.entries(m).slice(0, 4).map(([k, x]) => `${k} ${Number.isFinite(x) ? Number(x.toPrecision(4)) : String(x)}`).join(", ");
-}
-function gpuText(v) {
-  if (!v.gpus.length) return "\u2014";
-  const util = Math.round(v.gpus.reduce((a, g) => a + (g.utilPct ?? 0), 0) / v.gpus.length);
-  const mem = v.gpus.reduce((a, g) => a + (g.memUsedMiB ?? 0), 0) / 1024;
-  const temp = Math.max(...v.gpus.map((g) => g.tempC ?? 0));
-  return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
-}
-function row(v, now) {
-  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${inert(v.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
-  const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
-  const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
-  const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
-  const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
-  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
-}
-function chart(runId2, m) {
-  const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
-  if (pts.length < 2) return "";
-  const useLoss = pts.filter((p) => p[2] !== null && Number.isFinite(p[2])).length >= 2;
-  const series = pts.filter((p) => useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null);
-  const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
-  const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`,
-    `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`,
-    `  y-axis "${useLoss ? "loss" : "step"}"`,
-    `  line [${ys.join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function cellsToShow(cells2) {
-  const bad = cells2.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
-  const live = cells2.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);
-  const shown = [...bad, ...live];
-  return { shown, hidden: cells2.length - shown.length };
-}
-function renderSweep(v, m) {
-  const cells2 = v.cells ?? [];
-  const s = summarize(cells2);
-  const counts = Object.entries(s.counts).map(([st, n]) => `${ICON[st]} ${st} ${n}`).join(" \xB7 ");
-  const { shown, hidden } = cellsToShow(cells2);
-  const lines = [`#### Sweep ${code(v.runId)}: ${inert(summaryText(s))}`, "", counts, ""];
-  if (shown.length) {
-    lines.push("| cell | state | GPUs | progress | metrics | heartbeat | attempt | detail |", "|---|---|---|---|---|---|---|---|");
-    for (const c of shown) {
-      const progress = [c.step !== null ? `step ${c.step}` : "", c.epoch ? `epoch ${inert(c.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
-      lines.push(
-        `| ${code(c.runId)} | ${ICON[c.state]} ${stateText(c)} | ${c.cellGpus ? code(c.cellGpus) : "\u2014"} | ${progress} | ${inert(metricsText(c.metrics)) || "\u2014"} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} | ${inert(c.detail, 200)} |`
-      );
-    }
-    lines.push("");
-  }
-  if (hidden > 0) lines.push(`\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"} (counted above).`, "");
-  const charted = cells2.filter((c) => c.state === "running").slice(0, 4);
-  const series = charted.map((c) => ({ name: c.runId, ys: (m?.cells?.[c.runId]?.history ?? []).map((p) => p[2]).filter((x) => x !== null && Number.isFinite(x)) })).filter((x) => x.ys.length >= 2);
-  if (series.length) {
-    const n = Math.max(...series.map((x) => x.ys.length));
-    lines.push(
-      "```mermaid",
-      "xychart-beta",
-      `  title "${v.runId.replace(/"/g, "")}: loss of ${series.map((x) => x.name.replace(/"/g, "")).join(", ")} by tick"`,
-      `  x-axis "tick" [${Array.from({ length: n }, (_, i) => `"${i + 1}"`).join(", ")}]`,
-      '  y-axis "loss"',
-      ...series.map((x) => `  line [${x.ys.map((y) => Number(y.toPrecision(5))).join(", ")}]`),
-      "```",
-      ""
-    );
-  }
-  return lines.join("\n");
-}
-function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
-  const head = [
-    marker2,
-    `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
-    "",
-    "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
-    ...verdicts.map((v) => row(v, now)),
-    ""
-  ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
-  const synced = verdicts.flatMap((v) => {
-    const line = syncLine(memory.runs[v.runId]?.sync, now);
-    return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
-  });
-  if (synced.length) notes.push("", ...synced);
-  const tail = memoryBlock(fitMemory(memory, 24e3));
-  let body = [...head, ...notes, ""].join("\n");
-  for (const v of verdicts) {
-    if (!v.cells) continue;
-    const sec = renderSweep(v, memory.runs[v.runId]);
-    if (body.length + sec.length + tail.length + 64 < BODY_MAX2) body += `
-${sec}`;
-  }
-  for (const v of verdicts) {
-    const c = chart(v.runId, memory.runs[v.runId]);
-    if (c && body.length + c.length + tail.length + 64 < BODY_MAX2) body += `
-${c}
-`;
-  }
-  if (body.length + tail.length + 1 > BODY_MAX2) body = `${body.slice(0, BODY_MAX2 - tail.length - 80)}
-
-\u2026(cut to fit GitHub's 65,536-character limit)
-`;
-  return `${body}
-${tail}
-`;
-}
-function costLine(v, now) {
-  if (v.state !== "finished" || v.hourlyPrice === null || v.hourlyPrice === void 0) return "";
-  const hours = Math.max(0, (now.getTime() - Date.parse(v.since)) / 36e5);
-  const h = Math.floor(hours);
-  const m = Math.floor((hours - h) * 60);
-  return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
-}
-function lossCell(history) {
-  const losses = (history ?? []).map((p) => p[2]);
-  const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
-  return last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
-}
-function renderStatusForTerminal(verdicts, memory, now) {
-  const rows = verdicts.map((v) => {
-    const loss = lossCell(memory.runs[v.runId]?.history);
-    const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
-    const cellsOf = [
-      code(v.runId),
-      code(v.host),
-      inert(state),
-      v.step === null ? "\u2014" : String(v.step),
-      v.epoch ? inert(v.epoch, 40) : "\u2014",
-      inert(metricsText(v.metrics)) || "\u2014",
-      loss,
-      age(v.heartbeatAgeS),
-      String(v.checkpoints.count),
-      age((now.getTime() - Date.parse(v.since)) / 1e3)
-    ];
-    return `| ${cellsOf.join(" | ")} |`;
-  });
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
-  for (const v of verdicts) {
-    const line = syncLine(memory.runs[v.runId]?.sync, now);
-    if (line) notes.push(`- **${inert(v.runId)}**: ${line}`);
-  }
-  const sweeps = verdicts.flatMap((v) => {
-    if (!v.cells) return [];
-    const { shown, hidden } = cellsToShow(v.cells);
-    const cm = memory.runs[v.runId]?.cells ?? {};
-    return [
-      "",
-      `#### ${inert(v.runId)}: ${inert(summaryText(summarize(v.cells)))}`,
-      "",
-      ...shown.length ? [
-        "| cell | state | GPUs | step | loss | heartbeat | attempt |",
-        "|---|---|---|---|---|---|---|",
-        ...shown.map((c) => {
-          const loss = lossCell(cm[c.runId]?.history);
-          return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
-        })
-      ] : [],
-      ...hidden > 0 ? ["", `\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"}`] : []
-    ];
-  });
-  return [
-    `### tether status \u2014 ${now.toISOString().replace(/\.\d+Z$/, "Z")}`,
-    "",
-    "| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    ...rows,
-    ...notes.length ? ["", ...notes] : [],
-    ...sweeps
-  ].join("\n");
-}
-function syncLine(s, now) {
-  if (!s) return "";
-  const ago = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
-  const cell = (c) => c ? ` (cell ${code(c)})` : "";
-  const parts = [];
-  const n = s.newest;
-  if (n)
-    parts.push(
-      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
-    );
-  else parts.push("no verified checkpoint synced yet");
-  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
-  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
-  const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
-  if (older.length)
-    parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
-  return parts.join("; ");
-}
-var ICON, ESCALATE, BODY_MAX2, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
-var init_patrol2 = __esm({
-  "src/report/patrol.ts"() {
-    "use strict";
-    init_memory();
-    init_markdown();
-    init_terminal_markdown();
-    init_bytes();
-    init_cells2();
-    ICON = {
-      queued: "\u23F3",
-      requeued: "\u267B\uFE0F",
-      launching: "\u{1F535}",
-      running: "\u{1F7E2}",
-      stalled: "\u{1F7E1}",
-      finished: "\u2705",
-      failed: "\u274C",
-      dead: "\u{1F480}",
-      rebooted: "\u{1F501}",
-      unreachable: "\u{1F4E1}",
-      "probe-error": "\u{1F9E9}",
-      unknown: "\u2754",
-      "torn-down": "\u{1F3C1}"
-    };
-    ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
-    BODY_MAX2 = 65536;
-    STATUS_MARKER = "<!-- tether:status -->";
-    CELL_ROWS = { unhealthy: 24, running: 12 };
-    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable"];
-  }
-});
-
-// src/follow/events.ts
-function parseEvent(line, runIds) {
-  if (line.length > 200) return null;
-  let o;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
-  const { e, run: run2 } = o;
-  if (e === "start" || e === "alive") return { kind: e };
-  if (typeof e !== "string" || !RUN_EVENTS.includes(e)) return null;
-  if (typeof run2 !== "string" || !RUN_ID.test(run2) || !runIds.has(run2)) return null;
-  return { kind: e, runId: run2 };
-}
-var RUN_EVENTS;
-var init_events = __esm({
-  "src/follow/events.ts"() {
-    "use strict";
-    init_grammar();
-    RUN_EVENTS = ["attempt", "crash", "marker", "exit", "heartbeat", "checkpoint", "cells"];
-  }
-});
-
-// src/follow/phase.ts
-var phase_exports3 = {};
-__export(phase_exports3, {
-  followHosts: () => followHosts
-});
-async function followHosts(hosts, opts, hooks, signal) {
-  const clocks = new Map(hosts.map((h) => [h.name, idle()]));
-  const why = new Map(hosts.map((h) => [h.name, /* @__PURE__ */ new Set()]));
-  const sessions = /* @__PURE__ */ new Map();
-  let stopped = false;
-  let wake = () => void 0;
-  const request = (host2, kind) => {
-    const c = clocks.get(host2);
-    c.pending = true;
-    why.get(host2).add(kind);
-    wake();
-  };
-  let stopWaiting = () => void 0;
-  const stopping = new Promise((res) => stopWaiting = res);
-  const stop = () => {
-    stopped = true;
-    stopWaiting();
-    wake();
-  };
-  signal?.addEventListener("abort", stop, { once: true });
-  const keep = async (h) => {
-    const ids = new Set(h.runIds);
-    const data = [...h.runIds.map((id) => `run ${id}`), `hint ${Buffer.from(CRASH_HINT).toString("base64")}`, "end"].join("\n") + "\n";
-    let failures = 0;
-    while (!stopped) {
-      let session = null;
-      try {
-        session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5e3, keepaliveCountMax: 2 });
-      } catch (err) {
-        hooks.info(`follow: ${h.name}: cannot connect (${err.message}); retrying`);
-      }
-      if (session && !stopped) {
-        failures = 0;
-        sessions.set(h.name, session);
-        const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin("follow", data), (line) => {
-          const ev = parseEvent(line, ids);
-          if (ev && ev.kind !== "start" && ev.kind !== "alive") request(h.name, ev.kind);
-        });
-        request(h.name, "connected");
-        const reason = await Promise.race([stream.ended, session.closed, stopping.then(() => "the follow ended")]);
-        sessions.delete(h.name);
-        stream.close();
-        session.close();
-        if (stopped) break;
-        hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
-        request(h.name, "dropped");
-      }
-      failures++;
-      const waitMs = Math.min(opts.backoffMs[1], opts.backoffMs[0] * 2 ** Math.min(failures - 1, 10));
-      await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
-    }
-  };
-  const start = Date.now();
-  const keepers = hosts.map((h) => keep(h));
-  let ended = "the follow duration ran out";
-  try {
-    while (!stopped) {
-      const now = Date.now();
-      if (now - start >= opts.durationMs) break;
-      const { due, waitMs } = plan(clocks, now, opts.debounceMs, opts.refreshMs);
-      for (const host2 of due) {
-        const reasons = new Set(why.get(host2));
-        why.get(host2).clear();
-        clocks.set(host2, { lastAt: Date.now(), pending: false });
-        await hooks.reassess(host2, sessions.get(host2) ?? null, reasons);
-      }
-      if (hooks.settled()) {
-        ended = "every followed run has ended";
-        break;
-      }
-      if (due.length) continue;
-      await new Promise((res) => {
-        const t = setTimeout(res, Math.min(waitMs, Math.max(0, opts.durationMs - (Date.now() - start))));
-        wake = () => {
-          clearTimeout(t);
-          res();
-        };
-      });
-      wake = () => void 0;
-    }
-    if (signal?.aborted) ended = "the follow was stopped";
-  } finally {
-    stop();
-    for (const s of sessions.values()) s.close();
-    await Promise.all(keepers);
-  }
-  return ended;
-}
-var init_phase3 = __esm({
-  "src/follow/phase.ts"() {
-    "use strict";
-    init_invoke();
-    init_signatures();
-    init_client();
-    init_events();
-    init_schedule();
   }
 });
 
@@ -35646,8 +34872,8 @@ var init_sync2 = __esm({
 });
 
 // src/sync/phase.ts
-var phase_exports4 = {};
-__export(phase_exports4, {
+var phase_exports3 = {};
+__export(phase_exports3, {
   syncHost: () => syncHost
 });
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync3, renameSync as renameSync2, rmdirSync, rmSync as rmSync3, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
@@ -35784,7 +35010,7 @@ async function syncHost(host2, cfg, workspace, warn) {
   return out;
 }
 var STAGING, RUNNER_RESERVE;
-var init_phase4 = __esm({
+var init_phase3 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
     init_bytes();
@@ -35807,6 +35033,870 @@ var init_phase4 = __esm({
   }
 });
 
+// src/patrol/sync-step.ts
+import { join as join5 } from "node:path";
+async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
+  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
+  const out = {};
+  const warn = (m) => reporter.warn(m);
+  await eachLimit(hosts, cfg.concurrency, async (h) => {
+    const e = byName.get(h.name);
+    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    if (!runs.length) return;
+    const done = await syncHost2({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
+    const at = (/* @__PURE__ */ new Date()).toISOString();
+    for (const [runId2, r] of done) {
+      const m = result.memory.runs[runId2];
+      const v = result.verdicts.find((x) => x.runId === runId2);
+      if (!m || !v) continue;
+      if ("record" in r) {
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
+        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
+        for (const j of r.judged)
+          reporter.info(
+            `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
+          );
+      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
+      if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
+      out[runId2] = {
+        newest: m.sync.newest?.where ?? null,
+        step: m.sync.newest?.step ?? null,
+        written_at: m.sync.newest?.writtenAt ?? null,
+        bad: m.sync.bad?.path ?? null,
+        artifact: m.sync.newest?.artifact ?? null,
+        judged: "record" in r ? r.judged.length : 0,
+        moved: "record" in r ? r.moved : 0,
+        error: m.sync.error
+      };
+      Object.assign(v, withFlag(v, "bad-checkpoint", m.sync.bad !== null));
+    }
+  });
+  return out;
+}
+function syncMemory(r, dir, at) {
+  const n = r.newest;
+  return {
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join5(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
+    // cell's newer good one.
+    bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
+    at,
+    error: r.error
+  };
+}
+async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
+  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
+  const had = s.artifacts ?? [];
+  if (had.some((a) => a.name === name)) {
+    if (s.newest) s.newest.artifact = name;
+    return;
+  }
+  const older = had.reduce((sum2, a) => sum2 + a.bytes, 0);
+  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
+    reporter.warn(
+      `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
+    );
+  try {
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join5(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
+    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
+    if (s.newest) s.newest.artifact = name;
+  } catch (err) {
+    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
+  }
+}
+var SYNCED, SYNC_ARTIFACTS_MAX;
+var init_sync_step = __esm({
+  "src/patrol/sync-step.ts"() {
+    "use strict";
+    init_bytes();
+    init_paths();
+    init_plan();
+    init_pool();
+    init_verdict();
+    SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
+    SYNC_ARTIFACTS_MAX = 8;
+  }
+});
+
+// src/patrol/merge.ts
+function shownText(r) {
+  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
+}
+function adoptNewer(result, stored) {
+  for (const v of result.verdicts) {
+    const theirs = stored.runs[v.runId];
+    const ours = result.memory.runs[v.runId];
+    if (!isIso(theirs?.at) || !isIso(ours?.at) || theirs.at <= ours.at) continue;
+    result.memory.runs[v.runId] = theirs;
+    const i = result.verdicts.indexOf(v);
+    result.verdicts[i] = {
+      ...remembered(v.runId, theirs.state, theirs, {
+        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
+        detail: `as another patrol saw it at ${theirs.at}`,
+        since: theirs.since
+      }),
+      cls: theirs.cls,
+      host: v.host,
+      hourlyPrice: v.hourlyPrice
+    };
+  }
+  result.memory.tick = Math.max(result.memory.tick, stored.tick);
+}
+var isIso;
+var init_merge = __esm({
+  "src/patrol/merge.ts"() {
+    "use strict";
+    init_remediation();
+    init_verdict();
+    isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
+  }
+});
+
+// src/follow/schedule.ts
+function idle() {
+  return { lastAt: null, pending: false };
+}
+function dueAt(c, debounceMs, refreshMs) {
+  if (c.lastAt === null) return 0;
+  return c.pending ? c.lastAt + debounceMs : c.lastAt + refreshMs;
+}
+function plan(clocks, now, debounceMs, refreshMs) {
+  const due = [];
+  let next = Infinity;
+  for (const [host2, c] of clocks) {
+    const at = dueAt(c, debounceMs, refreshMs);
+    if (at <= now) due.push(host2);
+    else next = Math.min(next, at);
+  }
+  return { due, waitMs: due.length ? 0 : Math.max(0, Math.min(next - now, refreshMs)) };
+}
+function worthWriting(prevShown, shown, lastWriteAt, now, quietMs) {
+  return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
+}
+var init_schedule = __esm({
+  "src/follow/schedule.ts"() {
+    "use strict";
+  }
+});
+
+// src/record/observation.ts
+function emptyRun(id) {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    handle: null,
+    jobOnBox: true,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: "",
+    deltaFrom: 0,
+    tail: "",
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
+  };
+}
+var init_observation = __esm({
+  "src/record/observation.ts"() {
+    "use strict";
+  }
+});
+
+// src/patrol/cells.ts
+function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
+  const verdicts = [];
+  const memory = {};
+  const iso = now.toISOString();
+  const names2 = [...cells2.map((c) => c.id), ...Object.keys(cellErrors).filter((n) => !cells2.some((c) => c.id === n))];
+  for (const name of names2) {
+    const c = cells2.find((x) => x.id === name);
+    const before = prev?.[name];
+    let out;
+    let gpus = "";
+    if (!c) {
+      out = assess(name, { kind: "probe-error", detail: `probe output for this cell is unreadable: ${cellErrors[name]}` }, before, opts, now);
+    } else if (c.settled) {
+      const m2 = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
+      out = { verdict: { ...remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), cls: m2.cls }, memory: m2 };
+    } else {
+      gpus = c.gpus;
+      out = assess(name, { kind: "observed", host: host2, run: c }, before, opts, now);
+      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso);
+    }
+    const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
+    memory[name] = m;
+    verdicts.push({ ...out.verdict, cellGpus: gpus });
+  }
+  return { verdicts, memory };
+}
+function queued(name, out, before, runEnded, iso) {
+  const state = runEnded ? "failed" : "queued";
+  const since = before?.state === state ? before.since : iso;
+  const memory = { ...out.memory, state, cls: runEnded ? "stopped" : null, since };
+  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : "waiting for a slot";
+  return {
+    verdict: {
+      ...out.verdict,
+      state,
+      cls: memory.cls,
+      since,
+      detail,
+      remediation: runEnded ? FAILURE_REMEDIATION.stopped : STATE_REMEDIATION.queued,
+      flags: []
+    },
+    memory
+  };
+}
+function settledMemory(c, iso) {
+  const done = c.marker?.kind === "DONE";
+  return {
+    attempt: c.attempt,
+    offset: 0,
+    state: done ? "finished" : "failed",
+    cls: done ? null : "other",
+    since: iso,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: null,
+    step: null,
+    epoch: null,
+    metrics: {},
+    history: []
+  };
+}
+function remediationOf(m) {
+  return m.state === "failed" ? FAILURE_REMEDIATION[m.cls ?? "other"] : STATE_REMEDIATION[m.state];
+}
+function detailOf(m, c) {
+  const mk = c.marker;
+  if (!mk) return m.state;
+  return mk.kind === "DONE" ? `DONE at ${mk.finishedAt}` : `exit ${mk.exitCode}${mk.signal ? ` (SIG${mk.signal})` : ""} in stage ${mk.stage}`;
+}
+function summarize(cells2) {
+  const counts = {};
+  const classes = {};
+  for (const c of cells2) {
+    counts[c.state] = (counts[c.state] ?? 0) + 1;
+    if (c.state === "failed") classes[c.cls ?? "other"] = (classes[c.cls ?? "other"] ?? 0) + 1;
+  }
+  return { total: cells2.length, counts, classes };
+}
+function summaryText(s) {
+  const order = ["running", "launching", "queued", "stalled", "failed", "dead", "rebooted", "probe-error", "unknown", "unreachable"];
+  const parts = [`${s.counts.finished ?? 0}/${s.total} done`];
+  for (const st of order) {
+    const n = s.counts[st];
+    if (!n) continue;
+    const cls = st === "failed" ? `: ${Object.entries(s.classes).map(([k, v]) => v > 1 ? `${k} \xD7${v}` : k).join(", ")}` : "";
+    parts.push(`${n} ${st}${cls}`);
+  }
+  return parts.join(", ");
+}
+function sweepVerdict(run2, cells2) {
+  const s = summarize(cells2);
+  const live = cells2.filter((c) => ["running", "launching", "stalled", "queued"].includes(c.state));
+  let state = run2.state;
+  if (run2.state === "running" || run2.state === "stalled" || run2.state === "launching") {
+    state = live.length && live.every((c) => c.state === "stalled") ? "stalled" : live.length ? "running" : run2.state;
+  }
+  const firstFailed = cells2.find((c) => c.state === "failed");
+  const cls = state === "failed" ? firstFailed?.cls ?? run2.cls : run2.cls;
+  const remediation = state === run2.state && cls === run2.cls ? run2.remediation : state === "failed" ? FAILURE_REMEDIATION[cls ?? "other"] : STATE_REMEDIATION[state];
+  return { ...run2, state, cls, remediation, detail: `${summaryText(s)} (${run2.detail})` };
+}
+var CELL_HISTORY_MAX;
+var init_cells2 = __esm({
+  "src/patrol/cells.ts"() {
+    "use strict";
+    init_remediation();
+    init_verdict();
+    CELL_HISTORY_MAX = 16;
+  }
+});
+
+// src/patrol/tick.ts
+async function tick(targets, prev, probe, opts, now, concurrency = 8) {
+  const results = new Array(targets.length);
+  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
+  await eachLimit(targets, concurrency, async (t, i) => {
+    const price = t.hourlyPrice ?? null;
+    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+    const seen = live.map((id) => {
+      const m = prev.runs[id];
+      const cells2 = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
+        name,
+        attempt: c.attempt,
+        offset: c.offset,
+        // Finished or failed with that attempt's marker read: the probe may send the marker alone.
+        final: c.attempt > 0 && (c.state === "finished" || c.state === "failed")
+      }));
+      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...cells2.length ? { cells: cells2 } : {} };
+    });
+    let host2 = null;
+    if (seen.length) {
+      try {
+        host2 = await probe(t, seen);
+      } catch (err) {
+        host2 = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    results[i] = t.runIds.map((id) => {
+      const mark = prev.runs[id]?.teardown;
+      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+      let s;
+      if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
+      else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
+      else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
+      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
+      let out;
+      try {
+        out = assess(id, s, prev.runs[id], opts, now);
+      } catch (err) {
+        out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
+      }
+      const run2 = s.kind === "observed" ? s.run : void 0;
+      if (run2?.cells && s.kind === "observed") {
+        const cells2 = assessCells(run2.cells, run2.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run2.marker !== null && !run2.alive, opts, now);
+        out = { verdict: { ...sweepVerdict(out.verdict, cells2.verdicts), cells: cells2.verdicts }, memory: { ...out.memory, cells: cells2.memory } };
+        out.memory.state = out.verdict.state;
+        out.memory.cls = out.verdict.cls;
+      } else if (prev.runs[id]?.cells) {
+        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
+      }
+      memory.runs[id] = { ...out.memory, at: now.toISOString() };
+      return { ...out.verdict, host: t.label, hourlyPrice: price };
+    });
+  });
+  return { verdicts: results.flat(), memory };
+}
+function tornDown(runId2, m, t) {
+  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
+}
+var init_tick = __esm({
+  "src/patrol/tick.ts"() {
+    "use strict";
+    init_pool();
+    init_remediation();
+    init_observation();
+    init_verdict();
+    init_cells2();
+  }
+});
+
+// src/report/terminal-markdown.ts
+function wantsColor(isTTY, env) {
+  if (env["NO_COLOR"]) return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
+  return Boolean(isTTY) && env["TERM"] !== "dumb";
+}
+function displayWidth(s) {
+  let w = 0;
+  for (const ch of s.replace(/\u001b\[[0-9;]*m/g, "")) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (new RegExp("\\p{M}", "u").test(ch) || cp === 8203 || cp === 8205 || cp === 65039 || cp === 65038) continue;
+    const emoji = cp > 8192 && new RegExp("\\p{Extended_Pictographic}", "u").test(ch);
+    w += emoji || WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
+  }
+  return w;
+}
+function sparkline(values, width = 16) {
+  const v = values.filter((x) => x !== null && Number.isFinite(x)).slice(-width);
+  if (!v.length) return "";
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return v.map((x) => BARS[hi === lo ? 3 : Math.round((x - lo) / (hi - lo) * (BARS.length - 1))]).join("");
+}
+function unescape(s) {
+  return s.replace(/\\([\\`*_[\]()!#|~{}])/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+function inline(s, style) {
+  let out = "";
+  let rest = s;
+  for (let guard = 0; rest && guard < 1e4; guard++) {
+    const m = /(?<!\\)(`+)([\s\S]*?[^`])\1(?!`)/.exec(rest);
+    if (!m) break;
+    out += prose(rest.slice(0, m.index), style);
+    let inner = (m[2] ?? "").replace(/\\\|/g, "|");
+    if (inner.length >= 2 && inner.startsWith(" ") && inner.endsWith(" ")) inner = inner.slice(1, -1);
+    out += inner;
+    rest = rest.slice(m.index + m[0].length);
+  }
+  return out + prose(rest, style);
+}
+function prose(s, style) {
+  return s.split(/(?<!\\)\*\*/).map((part, i) => i % 2 ? style.bold(unescape(part)) : unescape(part)).join("");
+}
+function cells(line) {
+  const body = line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
+  return body.split(/(?<!\\)\|/).map((c) => c.trim());
+}
+function table(lines, style) {
+  const rows = lines.filter((l) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(l.trim())).map((l) => cells(l).map((c) => inline(c, style)));
+  const n = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ""))));
+  return rows.map(
+    (r, k) => Array.from({ length: n }, (_, i) => {
+      const c = r[i] ?? "";
+      const padded = c + " ".repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)));
+      return k === 0 ? style.bold(padded) : padded;
+    }).join("  ").trimEnd()
+  );
+}
+function markdownToTerminal(md, style = PLAIN) {
+  const src = md.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
+  const out = [];
+  for (let i = 0; i < src.length; i++) {
+    const line = src[i] ?? "";
+    const fence2 = /^(`{3,})\s*([\w-]*)\s*$/.exec(line);
+    if (fence2) {
+      const body = [];
+      for (i++; i < src.length && !(src[i] ?? "").startsWith(fence2[1] ?? "```"); i++) body.push(src[i] ?? "");
+      if (fence2[2] !== "mermaid") out.push(...body.map((b) => `  ${b.replace(/`\u200b``/g, "```")}`));
+      continue;
+    }
+    if (line.trimStart().startsWith("|")) {
+      const block = [];
+      for (; i < src.length && (src[i] ?? "").trimStart().startsWith("|"); i++) block.push(src[i] ?? "");
+      i--;
+      out.push(...table(block, style));
+      continue;
+    }
+    const callout = /^>\s*\[!(\w+)\]\s*$/.exec(line);
+    if (callout) {
+      const text = [];
+      for (i++; i < src.length && (src[i] ?? "").startsWith(">"); i++) text.push((src[i] ?? "").replace(/^>\s?/, ""));
+      i--;
+      const label = (CALLOUT[(callout[1] ?? "").toUpperCase()] ?? ((s) => s.dim(`${(callout[1] ?? "").toLowerCase()}:`)))(style);
+      out.push(`${label} ${inline(text.join(" "), style)}`);
+      continue;
+    }
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) {
+      out.push(style.bold(inline(heading[1] ?? "", style)));
+      continue;
+    }
+    const summary = /^<details>\s*<summary>(.*)<\/summary>\s*$/.exec(line);
+    if (summary) {
+      out.push(`${inline(summary[1] ?? "", style)}:`);
+      continue;
+    }
+    if (/^<\/?details>\s*$/.test(line)) continue;
+    if (line.startsWith("> ")) {
+      out.push(`  ${inline(line.slice(2), style)}`);
+      continue;
+    }
+    out.push(inline(line, style));
+  }
+  return out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+var sgr, plain, PLAIN, COLOR, WIDE, BARS, CALLOUT;
+var init_terminal_markdown = __esm({
+  "src/report/terminal-markdown.ts"() {
+    "use strict";
+    sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
+    plain = (s) => s;
+    PLAIN = { bold: plain, dim: plain, red: plain, yellow: plain, green: plain };
+    COLOR = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
+    WIDE = [
+      [4352, 4447],
+      [11904, 42191],
+      [44032, 55203],
+      [63744, 64255],
+      [65072, 65103],
+      [65280, 65376],
+      [65504, 65510],
+      [131072, 262141]
+    ];
+    BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+    CALLOUT = {
+      WARNING: (s) => s.yellow("warning:"),
+      CAUTION: (s) => s.red("caution:"),
+      IMPORTANT: (s) => s.yellow("important:"),
+      NOTE: (s) => s.dim("note:"),
+      TIP: (s) => s.dim("tip:")
+    };
+  }
+});
+
+// src/report/patrol.ts
+function statusMarker(header = "") {
+  return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
+}
+function age(s) {
+  if (s === null) return "\u2014";
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} d`;
+}
+function stateText(v) {
+  return v.cls ? `${v.state} (${v.cls})` : v.state;
+}
+function metricsText(m) {
+  return Object.entries(m).slice(0, 4).map(([k, x]) => `${k} ${Number.isFinite(x) ? Number(x.toPrecision(4)) : String(x)}`).join(", ");
+}
+function gpuText(v) {
+  if (!v.gpus.length) return "\u2014";
+  const util = Math.round(v.gpus.reduce((a, g) => a + (g.utilPct ?? 0), 0) / v.gpus.length);
+  const mem = v.gpus.reduce((a, g) => a + (g.memUsedMiB ?? 0), 0) / 1024;
+  const temp = Math.max(...v.gpus.map((g) => g.tempC ?? 0));
+  return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
+}
+function row(v, now) {
+  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${inert(v.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+  const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
+  const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
+  const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
+  const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
+  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+}
+function chart(runId2, m) {
+  const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
+  if (pts.length < 2) return "";
+  const useLoss = pts.filter((p) => p[2] !== null && Number.isFinite(p[2])).length >= 2;
+  const series = pts.filter((p) => useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null);
+  const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
+  const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`,
+    `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`,
+    `  y-axis "${useLoss ? "loss" : "step"}"`,
+    `  line [${ys.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function cellsToShow(cells2) {
+  const bad = cells2.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
+  const live = cells2.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);
+  const shown = [...bad, ...live];
+  return { shown, hidden: cells2.length - shown.length };
+}
+function renderSweep(v, m) {
+  const cells2 = v.cells ?? [];
+  const s = summarize(cells2);
+  const counts = Object.entries(s.counts).map(([st, n]) => `${ICON[st]} ${st} ${n}`).join(" \xB7 ");
+  const { shown, hidden } = cellsToShow(cells2);
+  const lines = [`#### Sweep ${code(v.runId)}: ${inert(summaryText(s))}`, "", counts, ""];
+  if (shown.length) {
+    lines.push("| cell | state | GPUs | progress | metrics | heartbeat | attempt | detail |", "|---|---|---|---|---|---|---|---|");
+    for (const c of shown) {
+      const progress = [c.step !== null ? `step ${c.step}` : "", c.epoch ? `epoch ${inert(c.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+      lines.push(
+        `| ${code(c.runId)} | ${ICON[c.state]} ${stateText(c)} | ${c.cellGpus ? code(c.cellGpus) : "\u2014"} | ${progress} | ${inert(metricsText(c.metrics)) || "\u2014"} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} | ${inert(c.detail, 200)} |`
+      );
+    }
+    lines.push("");
+  }
+  if (hidden > 0) lines.push(`\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"} (counted above).`, "");
+  const charted = cells2.filter((c) => c.state === "running").slice(0, 4);
+  const series = charted.map((c) => ({ name: c.runId, ys: (m?.cells?.[c.runId]?.history ?? []).map((p) => p[2]).filter((x) => x !== null && Number.isFinite(x)) })).filter((x) => x.ys.length >= 2);
+  if (series.length) {
+    const n = Math.max(...series.map((x) => x.ys.length));
+    lines.push(
+      "```mermaid",
+      "xychart-beta",
+      `  title "${v.runId.replace(/"/g, "")}: loss of ${series.map((x) => x.name.replace(/"/g, "")).join(", ")} by tick"`,
+      `  x-axis "tick" [${Array.from({ length: n }, (_, i) => `"${i + 1}"`).join(", ")}]`,
+      '  y-axis "loss"',
+      ...series.map((x) => `  line [${x.ys.map((y) => Number(y.toPrecision(5))).join(", ")}]`),
+      "```",
+      ""
+    );
+  }
+  return lines.join("\n");
+}
+function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
+  const head = [
+    marker2,
+    `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
+    "",
+    "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    ...verdicts.map((v) => row(v, now)),
+    ""
+  ];
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
+  const synced = verdicts.flatMap((v) => {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
+  });
+  if (synced.length) notes.push("", ...synced);
+  const tail = memoryBlock(fitMemory(memory, 24e3));
+  let body = [...head, ...notes, ""].join("\n");
+  for (const v of verdicts) {
+    if (!v.cells) continue;
+    const sec = renderSweep(v, memory.runs[v.runId]);
+    if (body.length + sec.length + tail.length + 64 < BODY_MAX2) body += `
+${sec}`;
+  }
+  for (const v of verdicts) {
+    const c = chart(v.runId, memory.runs[v.runId]);
+    if (c && body.length + c.length + tail.length + 64 < BODY_MAX2) body += `
+${c}
+`;
+  }
+  if (body.length + tail.length + 1 > BODY_MAX2) body = `${body.slice(0, BODY_MAX2 - tail.length - 80)}
+
+\u2026(cut to fit GitHub's 65,536-character limit)
+`;
+  return `${body}
+${tail}
+`;
+}
+function costLine(v, now) {
+  if (v.state !== "finished" || v.hourlyPrice === null || v.hourlyPrice === void 0) return "";
+  const hours = Math.max(0, (now.getTime() - Date.parse(v.since)) / 36e5);
+  const h = Math.floor(hours);
+  const m = Math.floor((hours - h) * 60);
+  return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
+}
+function lossCell(history) {
+  const losses = (history ?? []).map((p) => p[2]);
+  const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
+  return last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+}
+function renderStatusForTerminal(verdicts, memory, now) {
+  const rows = verdicts.map((v) => {
+    const loss = lossCell(memory.runs[v.runId]?.history);
+    const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
+    const cellsOf = [
+      code(v.runId),
+      code(v.host),
+      inert(state),
+      v.step === null ? "\u2014" : String(v.step),
+      v.epoch ? inert(v.epoch, 40) : "\u2014",
+      inert(metricsText(v.metrics)) || "\u2014",
+      loss,
+      age(v.heartbeatAgeS),
+      String(v.checkpoints.count),
+      age((now.getTime() - Date.parse(v.since)) / 1e3)
+    ];
+    return `| ${cellsOf.join(" | ")} |`;
+  });
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
+  for (const v of verdicts) {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    if (line) notes.push(`- **${inert(v.runId)}**: ${line}`);
+  }
+  const sweeps = verdicts.flatMap((v) => {
+    if (!v.cells) return [];
+    const { shown, hidden } = cellsToShow(v.cells);
+    const cm = memory.runs[v.runId]?.cells ?? {};
+    return [
+      "",
+      `#### ${inert(v.runId)}: ${inert(summaryText(summarize(v.cells)))}`,
+      "",
+      ...shown.length ? [
+        "| cell | state | GPUs | step | loss | heartbeat | attempt |",
+        "|---|---|---|---|---|---|---|",
+        ...shown.map((c) => {
+          const loss = lossCell(cm[c.runId]?.history);
+          return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
+        })
+      ] : [],
+      ...hidden > 0 ? ["", `\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"}`] : []
+    ];
+  });
+  return [
+    `### tether status \u2014 ${now.toISOString().replace(/\.\d+Z$/, "Z")}`,
+    "",
+    "| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+    ...notes.length ? ["", ...notes] : [],
+    ...sweeps
+  ].join("\n");
+}
+function syncLine(s, now) {
+  if (!s) return "";
+  const ago = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
+  const cell = (c) => c ? ` (cell ${code(c)})` : "";
+  const parts = [];
+  const n = s.newest;
+  if (n)
+    parts.push(
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
+    );
+  else parts.push("no verified checkpoint synced yet");
+  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
+  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
+  const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
+  if (older.length)
+    parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
+  return parts.join("; ");
+}
+var ICON, ESCALATE, BODY_MAX2, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
+var init_patrol2 = __esm({
+  "src/report/patrol.ts"() {
+    "use strict";
+    init_memory();
+    init_markdown();
+    init_terminal_markdown();
+    init_bytes();
+    init_cells2();
+    ICON = {
+      queued: "\u23F3",
+      requeued: "\u267B\uFE0F",
+      launching: "\u{1F535}",
+      running: "\u{1F7E2}",
+      stalled: "\u{1F7E1}",
+      finished: "\u2705",
+      failed: "\u274C",
+      dead: "\u{1F480}",
+      rebooted: "\u{1F501}",
+      unreachable: "\u{1F4E1}",
+      "probe-error": "\u{1F9E9}",
+      unknown: "\u2754",
+      "torn-down": "\u{1F3C1}"
+    };
+    ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
+    BODY_MAX2 = 65536;
+    STATUS_MARKER = "<!-- tether:status -->";
+    CELL_ROWS = { unhealthy: 24, running: 12 };
+    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable"];
+  }
+});
+
+// src/follow/events.ts
+function parseEvent(line, runIds) {
+  if (line.length > 200) return null;
+  let o;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
+  const { e, run: run2 } = o;
+  if (e === "start" || e === "alive") return { kind: e };
+  if (typeof e !== "string" || !RUN_EVENTS.includes(e)) return null;
+  if (typeof run2 !== "string" || !RUN_ID.test(run2) || !runIds.has(run2)) return null;
+  return { kind: e, runId: run2 };
+}
+var RUN_EVENTS;
+var init_events = __esm({
+  "src/follow/events.ts"() {
+    "use strict";
+    init_grammar();
+    RUN_EVENTS = ["attempt", "crash", "marker", "exit", "heartbeat", "checkpoint", "cells"];
+  }
+});
+
+// src/follow/phase.ts
+var phase_exports4 = {};
+__export(phase_exports4, {
+  followHosts: () => followHosts
+});
+async function followHosts(hosts, opts, hooks, signal) {
+  const clocks = new Map(hosts.map((h) => [h.name, idle()]));
+  const why = new Map(hosts.map((h) => [h.name, /* @__PURE__ */ new Set()]));
+  const sessions = /* @__PURE__ */ new Map();
+  let stopped = false;
+  let wake = () => void 0;
+  const request = (host2, kind) => {
+    const c = clocks.get(host2);
+    c.pending = true;
+    why.get(host2).add(kind);
+    wake();
+  };
+  let stopWaiting = () => void 0;
+  const stopping = new Promise((res) => stopWaiting = res);
+  const stop = () => {
+    stopped = true;
+    stopWaiting();
+    wake();
+  };
+  signal?.addEventListener("abort", stop, { once: true });
+  const keep = async (h) => {
+    const ids = new Set(h.runIds);
+    const data = [...h.runIds.map((id) => `run ${id}`), `hint ${Buffer.from(CRASH_HINT).toString("base64")}`, "end"].join("\n") + "\n";
+    let failures = 0;
+    while (!stopped) {
+      let session = null;
+      try {
+        session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5e3, keepaliveCountMax: 2 });
+      } catch (err) {
+        hooks.info(`follow: ${h.name}: cannot connect (${err.message}); retrying`);
+      }
+      if (session && !stopped) {
+        failures = 0;
+        sessions.set(h.name, session);
+        const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin("follow", data), (line) => {
+          const ev = parseEvent(line, ids);
+          if (ev && ev.kind !== "start" && ev.kind !== "alive") request(h.name, ev.kind);
+        });
+        request(h.name, "connected");
+        const reason = await Promise.race([stream.ended, session.closed, stopping.then(() => "the follow ended")]);
+        sessions.delete(h.name);
+        stream.close();
+        session.close();
+        if (stopped) break;
+        hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
+        request(h.name, "dropped");
+      }
+      failures++;
+      const waitMs = Math.min(opts.backoffMs[1], opts.backoffMs[0] * 2 ** Math.min(failures - 1, 10));
+      await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
+    }
+  };
+  const start = Date.now();
+  const keepers = hosts.map((h) => keep(h));
+  let ended = "the follow duration ran out";
+  try {
+    while (!stopped) {
+      const now = Date.now();
+      if (now - start >= opts.durationMs) break;
+      const { due, waitMs } = plan(clocks, now, opts.debounceMs, opts.refreshMs);
+      for (const host2 of due) {
+        const reasons = new Set(why.get(host2));
+        why.get(host2).clear();
+        clocks.set(host2, { lastAt: Date.now(), pending: false });
+        await hooks.reassess(host2, sessions.get(host2) ?? null, reasons);
+      }
+      if (hooks.settled()) {
+        ended = "every followed run has ended";
+        break;
+      }
+      if (due.length) continue;
+      await new Promise((res) => {
+        const t = setTimeout(res, Math.min(waitMs, Math.max(0, opts.durationMs - (Date.now() - start))));
+        wake = () => {
+          clearTimeout(t);
+          res();
+        };
+      });
+      wake = () => void 0;
+    }
+    if (signal?.aborted) ended = "the follow was stopped";
+  } finally {
+    stop();
+    for (const s of sessions.values()) s.close();
+    await Promise.all(keepers);
+  }
+  return ended;
+}
+var init_phase4 = __esm({
+  "src/follow/phase.ts"() {
+    "use strict";
+    init_invoke();
+    init_signatures();
+    init_client();
+    init_events();
+    init_schedule();
+  }
+});
+
 // src/patrol/phase.ts
 var phase_exports5 = {};
 __export(phase_exports5, {
@@ -35814,7 +35904,6 @@ __export(phase_exports5, {
   patrolPhase: () => patrolPhase
 });
 import { existsSync as existsSync4, readFileSync as readFileSync4, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join5 } from "node:path";
 function fileStore(path) {
   return {
     load: async () => {
@@ -35944,7 +36033,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts: followHosts2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
+    const { followHosts: followHosts2 } = await Promise.resolve().then(() => (init_phase4(), phase_exports4));
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts2(
@@ -36035,81 +36124,7 @@ function enteredNow(prev, now, v) {
   if (!prev) return true;
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
-async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase4(), phase_exports4));
-  const out = {};
-  const warn = (m) => reporter.warn(m);
-  await eachLimit(hosts, cfg.concurrency, async (h) => {
-    const e = byName.get(h.name);
-    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
-    if (!runs.length) return;
-    const done = await syncHost2({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
-    const at = (/* @__PURE__ */ new Date()).toISOString();
-    for (const [runId2, r] of done) {
-      const m = result.memory.runs[runId2];
-      const v = result.verdicts.find((x) => x.runId === runId2);
-      if (!m || !v) continue;
-      if ("record" in r) {
-        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
-        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
-        for (const j of r.judged)
-          reporter.info(
-            `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
-          );
-      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
-      if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
-      out[runId2] = {
-        newest: m.sync.newest?.where ?? null,
-        step: m.sync.newest?.step ?? null,
-        written_at: m.sync.newest?.writtenAt ?? null,
-        bad: m.sync.bad?.path ?? null,
-        artifact: m.sync.newest?.artifact ?? null,
-        judged: "record" in r ? r.judged.length : 0,
-        moved: "record" in r ? r.moved : 0,
-        error: m.sync.error
-      };
-      const bad = m.sync.bad !== null;
-      if (bad !== v.flags.includes("bad-checkpoint")) {
-        v.flags = bad ? [...v.flags, "bad-checkpoint"] : v.flags.filter((f) => f !== "bad-checkpoint");
-        v.remediation = bad ? `${v.remediation}; ${FLAG_REMEDIATION["bad-checkpoint"]}` : v.remediation.replace(`; ${FLAG_REMEDIATION["bad-checkpoint"]}`, "");
-      }
-    }
-  });
-  return out;
-}
-function syncMemory(r, dir, at) {
-  const n = r.newest;
-  return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join5(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
-    // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
-    // cell's newer good one.
-    bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
-    at,
-    error: r.error
-  };
-}
-async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
-  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
-  const had = s.artifacts ?? [];
-  if (had.some((a) => a.name === name)) {
-    if (s.newest) s.newest.artifact = name;
-    return;
-  }
-  const older = had.reduce((sum2, a) => sum2 + a.bytes, 0);
-  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
-    reporter.warn(
-      `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
-    );
-  try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join5(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
-    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
-    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
-    if (s.newest) s.newest.artifact = name;
-  } catch (err) {
-    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
-  }
-}
-var SYNCED, SYNC_ARTIFACTS_MAX, FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED;
+var FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED;
 var init_phase5 = __esm({
   "src/patrol/phase.ts"() {
     "use strict";
@@ -36118,20 +36133,14 @@ var init_phase5 = __esm({
     init_patrol();
     init_tether_file();
     init_memory();
-    init_pool();
-    init_remediation();
+    init_sync_step();
     init_merge();
     init_schedule();
-    init_bytes();
-    init_plan();
-    init_paths();
     init_tick();
     init_cells2();
     init_patrol2();
     init_keys();
     init_errors2();
-    SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
-    SYNC_ARTIFACTS_MAX = 8;
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
     ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
@@ -37840,12 +37849,13 @@ var PHASES = {
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
+      const reported = { ...inputs, "report-to": inputs["report-to"] || "tracking-issue" };
       return (await Promise.resolve().then(() => (init_phase(), phase_exports))).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
         registration: async (runId2) => {
-          const store = ports.statusStore?.({ ...inputs, "report-to": inputs["report-to"] || "tracking-issue" }, reporter);
+          const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
           const { registeredHosts: registeredHosts2 } = await Promise.resolve().then(() => (init_hosts(), hosts_exports));
           const { loadCredential: loadCredential2 } = await Promise.resolve().then(() => (init_keys(), keys_exports));
@@ -37855,7 +37865,7 @@ var PHASES = {
           return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
         },
         status: async (runIds) => {
-          const patrolInputs = withDefaults("patrol", { ...inputs, "report-to": inputs["report-to"] || "tracking-issue", "run-ids": runIds.join(",") });
+          const patrolInputs = withDefaults("patrol", { ...reported, "run-ids": runIds.join(",") });
           const outputs = {};
           const sub = { ...reporter, output: (k, v) => void (outputs[k] = v), summary: (md) => reporter.summary(md) };
           const code2 = await PHASES.patrol.run(patrolInputs, env, sub, ports);

@@ -7,16 +7,16 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-YRS7JZKS.js";
+} from "../chunks/chunk-D5ZYYLPZ.js";
 import "../chunks/chunk-RDW4N5E7.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-SC7M5YK3.js";
+import "../chunks/chunk-7PZS5DBW.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-YC7P3YKG.js";
+import "../chunks/chunk-UYHJC3NQ.js";
 import "../chunks/chunk-I3Y4EOJH.js";
 import "../chunks/chunk-7XDFRW46.js";
 import "../chunks/chunk-ADSDY35L.js";
-import "../chunks/chunk-7HJJBOTR.js";
+import "../chunks/chunk-LYR5MZE4.js";
 import "../chunks/chunk-T7DGWZDY.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-5X6WLO4A.js";

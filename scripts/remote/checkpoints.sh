@@ -17,14 +17,6 @@ RUNS_MAX=64
 
 declare -A MODE KEEP KNOWN
 
-# The fastest sha256 here (openssl is ~4x sha256sum without SHA-NI); prints the hex digest of file $1.
-hash_one() {
-  local out
-  if command -v openssl >/dev/null 2>&1; then out=$(timeout 600 openssl dgst -sha256 -r -- "$1" 2>/dev/null); else out=$(timeout 600 sha256sum -- "$1" 2>/dev/null); fi
-  out=${out%% *}
-  [[ $out =~ ^[0-9a-f]{64}$ ]] && printf '%s' "$out"
-}
-
 # Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 ('-': none),
 # newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.
 pick() {
@@ -66,7 +58,9 @@ pick() {
       sha=null
     else
       before="$size $t"
-      sha=$(cd "$workdir" && hash_one "$path") || sha=''
+      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=''
+      sha=${sha%% *}
+      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=''
       after=$(cd "$workdir" && stat -c '%s %Y' -- "$path" 2>/dev/null)
       if [ -z "$sha" ] || [ "$before" != "$after" ]; then
         unsettled=$((unsettled + 1))

@@ -16,18 +16,6 @@ refuse() {
   exit 30
 }
 
-# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
-# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
-# short line (one write), so the lines never interleave; the caller sorts them.
-hash_files() {
-  local p
-  p=$(nproc 2>/dev/null || echo 1)
-  ((p > 8)) && p=8
-  local tool=(sha256sum --)
-  command -v openssl >/dev/null 2>&1 && tool=(openssl dgst -sha256 -r)
-  printf '%s\0' "$@" | xargs -0 -P "$p" -n 1 "${tool[@]}" | while read -r h f; do printf '%s %s\n' "$h" "${f#\*}"; done
-}
-
 # Adds the files matching globs $1 (newline list, relative to the cwd; `*.tmp` ignored) to `files`, each once;
 # refuses symlinks and unsafe names. With $2 (a cell), tags each file with it in `cell_of` and counts it in
 # `hits_n` (a file another cell already listed still counts for this one).

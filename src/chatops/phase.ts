@@ -1,6 +1,6 @@
 import type { Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
-import { parseHeader, parseReportTo, type ReportTo } from '../config/patrol.ts';
+import { parseHeader, parseReportTo } from '../config/patrol.ts';
 import * as v from '../config/values.ts';
 import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -37,9 +37,6 @@ export interface ChatOpsDeps {
 }
 
 export interface ChatOpsConfig {
-  /** Where `/tether status` finds the registered runs and writes the status (default tracking-issue). */
-  reportTo: ReportTo;
-  stallAfterS: number;
   minRole: Role;
   workflows: { collect: string; resume: string; teardown: string };
   ref: string;
@@ -59,12 +56,11 @@ export function parseChatOps(inputs: Inputs): ChatOpsConfig {
   };
   const ref = (inputs['workflow-ref'] ?? '').trim();
   if (ref && !/^[A-Za-z0-9._/-]{1,200}$/.test(ref)) throw new InputError('workflow-ref', `${JSON.stringify(ref.slice(0, 120))} is not a branch or tag name`);
-  const reportTo = parseReportTo(inputs['report-to']) ?? { kind: 'tracking-issue' };
+  // What `/tether status` hands the patrol, checked here with everything else before anything is said on GitHub.
+  parseReportTo(inputs['report-to']);
   parseHeader(inputs['header']);
-  const stallAfterS = v.duration('stall-after', inputs['stall-after'], 1800) ?? 1800;
+  v.duration('stall-after', inputs['stall-after'], 1800);
   return {
-    reportTo,
-    stallAfterS,
     minRole: min as Role,
     workflows: { collect: wf('collect-workflow'), resume: wf('resume-workflow'), teardown: wf('teardown-workflow') },
     ref,

@@ -81,8 +81,10 @@ async function smokeCheck(
       await fetch(name, dir);
       const file = join(dir, 'tether-smoke.json');
       text = existsSync(file) ? readFileSync(file, 'utf8') : null;
-    } catch {
+    } catch (err) {
+      // Not found, or the artifact service failed: either way there is no record, and the refusal says why.
       text = null;
+      found += `: ${(err as Error).message.split('\n')[0]}`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

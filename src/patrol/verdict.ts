@@ -271,6 +271,18 @@ function notObserved(
   return { verdict, memory };
 }
 
+/**
+ * The verdict with `flag` set or cleared, its remediation rebuilt to match (a flag learnt after the verdict,
+ * e.g. the sync's `bad-checkpoint`). Pure.
+ */
+export function withFlag<V extends Verdict>(v: V, flag: Flag, on: boolean): V {
+  if (on === v.flags.includes(flag)) return v;
+  const part = `; ${FLAG_REMEDIATION[flag]}`;
+  return on
+    ? { ...v, flags: [...v.flags, flag], remediation: v.remediation + part }
+    : { ...v, flags: v.flags.filter((f) => f !== flag), remediation: v.remediation.replace(part, '') };
+}
+
 /** A verdict from what was remembered, when nothing was observed this tick (unreachable, torn down). Pure. */
 export function remembered(runId: string, state: State, m: RunMemory, text: { remediation: string; detail: string; since: string }): Verdict {
   return {

@@ -168,7 +168,10 @@ describe('launch with require-smoke', () => {
       expect(r.code, r.stdout).toBe(0);
       const elsewhere = await launchWith('sm-art2', {}, svc.env('run-22', 'job-launch'));
       expect(elsewhere.code).toBe(3);
-      expect(elsewhere.stdout).toMatch(/no smoke record for commit c0ffee000000 \(artifact tether-smoke-c0ffee0+ of this workflow run\)/);
+      // The refusal also says why the service found none.
+      expect(elsewhere.stdout).toMatch(
+        /no smoke record for commit c0ffee000000 \(artifact tether-smoke-c0ffee0+ of this workflow run: artifact tether-smoke-c0ffee0+ was not found/,
+      );
     } finally {
       await svc.stop();
     }

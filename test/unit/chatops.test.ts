@@ -72,7 +72,7 @@ describe('who may command (pure)', () => {
     expect(roleGate('a', 'triage', 'triage', true).ok).toBe(true);
   });
   it('chatops inputs are checked before anything is said on GitHub', () => {
-    expect(parseChatOps({})).toMatchObject({ minRole: 'write', reportTo: { kind: 'tracking-issue' }, ref: '', workflows: { collect: '' } });
+    expect(parseChatOps({})).toMatchObject({ minRole: 'write', ref: '', workflows: { collect: '' } });
     for (const [inputs, name] of [
       [{ 'min-permission': 'owner' }, 'min-permission'],
       [{ 'min-permission': 'none' }, 'min-permission'],

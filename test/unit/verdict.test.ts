@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { emptyMemory, memoryBlock, readMemory, type RunMemory } from '../../src/patrol/memory.ts';
 import type { HostObservation, Marker, RunObservation, SchedulerView } from '../../src/record/observation.ts';
 import { parseProgress } from '../../src/patrol/progress.ts';
-import { FAILURE_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
-import { assess, type Seen } from '../../src/patrol/verdict.ts';
+import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
+import { assess, withFlag, type Seen } from '../../src/patrol/verdict.ts';
 import { parseGpuQuery } from '../../src/remote/audit.ts';
 import { GPU } from '../fixtures/nvidia-smi.ts';
 
@@ -233,6 +233,13 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     const out = assess('r1', seen(), prevMemory({ sync: bad }), opts, now);
     expect(out.verdict.flags).toContain('bad-checkpoint');
     expect(out.memory.sync).toEqual(bad);
+    // A flag learnt after the verdict (the sync's) is set and cleared with its remediation, nothing else.
+    const plain = assess('r1', seen(), prevMemory(), opts, now).verdict;
+    const on = withFlag(plain, 'bad-checkpoint', true);
+    expect(on.flags).toEqual([...plain.flags, 'bad-checkpoint']);
+    expect(on.remediation).toBe(`${plain.remediation}; ${FLAG_REMEDIATION['bad-checkpoint']}`);
+    expect(withFlag(on, 'bad-checkpoint', true)).toBe(on);
+    expect(withFlag(on, 'bad-checkpoint', false)).toMatchObject({ flags: plain.flags, remediation: plain.remediation });
   });
 
   it('keeps the time a state began, and history points only when progress changes', () => {

@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-CF5R6JSL.js";
+} from "./chunk-2BGGG5RC.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-7HJJBOTR.js";
+import "./chunk-LYR5MZE4.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

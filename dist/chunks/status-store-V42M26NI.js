@@ -16,9 +16,9 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-3GX6HP3O.js";
-import "./chunk-6CFQCFA3.js";
+} from "./chunk-ZTPIKYFD.js";
 import "./chunk-XUWSLT73.js";
+import "./chunk-6CFQCFA3.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,

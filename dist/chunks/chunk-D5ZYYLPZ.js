@@ -19,11 +19,11 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOps
-} from "./chunk-SC7M5YK3.js";
+} from "./chunk-7PZS5DBW.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-YC7P3YKG.js";
+} from "./chunk-UYHJC3NQ.js";
 import {
   parseHeader,
   parsePatrol,
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-SNB5CZIH.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-AGKZG6RE.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-SNB5CZIH.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-AGKZG6RE.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,9 +190,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-RLCVSSYF.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-2N6Q6QLK.js")).probeHost,
-      probeOn: (await import("./probe-2N6Q6QLK.js")).probeOn,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-64RFMNWD.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-LHUROYPE.js")).probeHost,
+      probeOn: (await import("./probe-LHUROYPE.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
@@ -208,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-3VMIJK55.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-4X3FJFTY.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -218,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-WZRAZ3TS.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-BRDHUKSU.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -233,12 +233,13 @@ var PHASES = {
     holdsKey: true,
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
-      return (await import("./phase-YCGCZZL3.js")).chatopsPhase(inputs, reporter, {
+      const reported = { ...inputs, "report-to": inputs["report-to"] || "tracking-issue" };
+      return (await import("./phase-57IPG6E2.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
         registration: async (runId) => {
-          const store = ports.statusStore?.({ ...inputs, "report-to": inputs["report-to"] || "tracking-issue" }, reporter);
+          const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
           const { registeredHosts } = await import("./hosts-GPYJCDUN.js");
           const { loadCredential } = await import("./keys-PB6GV7IF.js");
@@ -248,7 +249,7 @@ var PHASES = {
           return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
         },
         status: async (runIds) => {
-          const patrolInputs = withDefaults("patrol", { ...inputs, "report-to": inputs["report-to"] || "tracking-issue", "run-ids": runIds.join(",") });
+          const patrolInputs = withDefaults("patrol", { ...reported, "run-ids": runIds.join(",") });
           const outputs = {};
           const sub = { ...reporter, output: (k, v) => void (outputs[k] = v), summary: (md) => reporter.summary(md) };
           const code = await PHASES.patrol.run(patrolInputs, env, sub, ports);
@@ -346,7 +347,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-R4G6G34J.js").then((m) => {
+  const get = () => real ??= import("./status-store-V42M26NI.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -385,7 +386,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-R4G6G34J.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-V42M26NI.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

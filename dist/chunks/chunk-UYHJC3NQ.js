@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-7HJJBOTR.js";
+} from "./chunk-LYR5MZE4.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

@@ -17,19 +17,16 @@ import {
   statusMarker,
   summarize,
   summaryText,
-  sweepVerdict
-} from "./chunk-3GX6HP3O.js";
+  sweepVerdict,
+  withFlag
+} from "./chunk-ZTPIKYFD.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
 import {
-  worthWriting
-} from "./chunk-BYR3JCZE.js";
-import "./chunk-6CFQCFA3.js";
-import {
   runSyncDir,
   versionDir
-} from "./chunk-PZA4H75X.js";
+} from "./chunk-3YPYXRPA.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
@@ -37,6 +34,10 @@ import "./chunk-UYBCWLOC.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
+import {
+  worthWriting
+} from "./chunk-BYR3JCZE.js";
+import "./chunk-6CFQCFA3.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -46,7 +47,6 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   FAILURE_REMEDIATION,
-  FLAG_REMEDIATION,
   STATE_REMEDIATION,
   parsePatrol
 } from "./chunk-I3Y4EOJH.js";
@@ -7471,8 +7471,80 @@ function parseTetherFile(text, env) {
   });
 }
 
-// src/patrol/phase.ts
+// src/patrol/sync-step.ts
 import { join } from "node:path";
+var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
+async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
+  const { syncHost } = await import("./phase-D3J5FD3Z.js");
+  const out = {};
+  const warn = (m) => reporter.warn(m);
+  await eachLimit(hosts, cfg.concurrency, async (h) => {
+    const e = byName.get(h.name);
+    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    if (!runs.length) return;
+    const done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
+    const at = (/* @__PURE__ */ new Date()).toISOString();
+    for (const [runId2, r] of done) {
+      const m = result.memory.runs[runId2];
+      const v = result.verdicts.find((x) => x.runId === runId2);
+      if (!m || !v) continue;
+      if ("record" in r) {
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
+        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
+        for (const j of r.judged)
+          reporter.info(
+            `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
+          );
+      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
+      if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
+      out[runId2] = {
+        newest: m.sync.newest?.where ?? null,
+        step: m.sync.newest?.step ?? null,
+        written_at: m.sync.newest?.writtenAt ?? null,
+        bad: m.sync.bad?.path ?? null,
+        artifact: m.sync.newest?.artifact ?? null,
+        judged: "record" in r ? r.judged.length : 0,
+        moved: "record" in r ? r.moved : 0,
+        error: m.sync.error
+      };
+      Object.assign(v, withFlag(v, "bad-checkpoint", m.sync.bad !== null));
+    }
+  });
+  return out;
+}
+function syncMemory(r, dir, at) {
+  const n = r.newest;
+  return {
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
+    // cell's newer good one.
+    bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
+    at,
+    error: r.error
+  };
+}
+var SYNC_ARTIFACTS_MAX = 8;
+async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
+  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
+  const had = s.artifacts ?? [];
+  if (had.some((a) => a.name === name)) {
+    if (s.newest) s.newest.artifact = name;
+    return;
+  }
+  const older = had.reduce((sum, a) => sum + a.bytes, 0);
+  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
+    reporter.warn(
+      `sync: ${runId2}: its sync artifacts come to ${human(older + n.bytes)} with this one, over the artifact-budget of ${human(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human(a.bytes)})`).join(", ")}`
+    );
+  try {
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
+    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
+    if (s.newest) s.newest.artifact = name;
+  } catch (err) {
+    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
+  }
+}
 
 // src/patrol/merge.ts
 function shownText(r) {
@@ -7689,7 +7761,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-4JWOJLBQ.js");
+    const { followHosts } = await import("./phase-6VWGSYUA.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(
@@ -7779,82 +7851,6 @@ async function patrolPhase(inputs, env, reporter, deps) {
 function enteredNow(prev, now, v) {
   if (!prev) return true;
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
-}
-var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
-async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-4GVMQ72Z.js");
-  const out = {};
-  const warn = (m) => reporter.warn(m);
-  await eachLimit(hosts, cfg.concurrency, async (h) => {
-    const e = byName.get(h.name);
-    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
-    if (!runs.length) return;
-    const done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
-    const at = (/* @__PURE__ */ new Date()).toISOString();
-    for (const [runId2, r] of done) {
-      const m = result.memory.runs[runId2];
-      const v = result.verdicts.find((x) => x.runId === runId2);
-      if (!m || !v) continue;
-      if ("record" in r) {
-        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
-        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
-        for (const j of r.judged)
-          reporter.info(
-            `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
-          );
-      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
-      if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
-      out[runId2] = {
-        newest: m.sync.newest?.where ?? null,
-        step: m.sync.newest?.step ?? null,
-        written_at: m.sync.newest?.writtenAt ?? null,
-        bad: m.sync.bad?.path ?? null,
-        artifact: m.sync.newest?.artifact ?? null,
-        judged: "record" in r ? r.judged.length : 0,
-        moved: "record" in r ? r.moved : 0,
-        error: m.sync.error
-      };
-      const bad = m.sync.bad !== null;
-      if (bad !== v.flags.includes("bad-checkpoint")) {
-        v.flags = bad ? [...v.flags, "bad-checkpoint"] : v.flags.filter((f) => f !== "bad-checkpoint");
-        v.remediation = bad ? `${v.remediation}; ${FLAG_REMEDIATION["bad-checkpoint"]}` : v.remediation.replace(`; ${FLAG_REMEDIATION["bad-checkpoint"]}`, "");
-      }
-    }
-  });
-  return out;
-}
-function syncMemory(r, dir, at) {
-  const n = r.newest;
-  return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
-    // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
-    // cell's newer good one.
-    bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
-    at,
-    error: r.error
-  };
-}
-var SYNC_ARTIFACTS_MAX = 8;
-async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
-  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
-  const had = s.artifacts ?? [];
-  if (had.some((a) => a.name === name)) {
-    if (s.newest) s.newest.artifact = name;
-    return;
-  }
-  const older = had.reduce((sum, a) => sum + a.bytes, 0);
-  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
-    reporter.warn(
-      `sync: ${runId2}: its sync artifacts come to ${human(older + n.bytes)} with this one, over the artifact-budget of ${human(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human(a.bytes)})`).join(", ")}`
-    );
-  try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
-    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
-    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
-    if (s.newest) s.newest.artifact = name;
-  } catch (err) {
-    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
-  }
 }
 var FOLLOW_DEBOUNCE_MS = 2e3;
 var FOLLOW_QUIET_MS = 5 * 6e4;

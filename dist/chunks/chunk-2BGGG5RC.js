@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-7HJJBOTR.js";
+} from "./chunk-LYR5MZE4.js";
 import {
   BoxDataError,
   parseJson

@@ -92,12 +92,10 @@ function parseChatOps(inputs) {
   };
   const ref = (inputs["workflow-ref"] ?? "").trim();
   if (ref && !/^[A-Za-z0-9._/-]{1,200}$/.test(ref)) throw new InputError("workflow-ref", `${JSON.stringify(ref.slice(0, 120))} is not a branch or tag name`);
-  const reportTo = parseReportTo(inputs["report-to"]) ?? { kind: "tracking-issue" };
+  parseReportTo(inputs["report-to"]);
   parseHeader(inputs["header"]);
-  const stallAfterS = duration("stall-after", inputs["stall-after"], 1800) ?? 1800;
+  duration("stall-after", inputs["stall-after"], 1800);
   return {
-    reportTo,
-    stallAfterS,
     minRole: min,
     workflows: { collect: wf("collect-workflow"), resume: wf("resume-workflow"), teardown: wf("teardown-workflow") },
     ref

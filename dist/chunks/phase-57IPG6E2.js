@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   chatopsPhase,
   parseChatOps
-} from "./chunk-SC7M5YK3.js";
+} from "./chunk-7PZS5DBW.js";
 import "./chunk-JHDWKTMW.js";
 import "./chunk-I3Y4EOJH.js";
 import "./chunk-7XDFRW46.js";

@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-CF5R6JSL.js";
+} from "./chunk-2BGGG5RC.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -24,7 +24,7 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-7HJJBOTR.js";
+} from "./chunk-LYR5MZE4.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-QZ7LL67B.js";
+} from "./chunk-VT4AWPTJ.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-RF2NZKX6.js";
+} from "./chunk-5GYGNJNV.js";
 import {
   PullError,
   VERIFIER_VERSIONS,
@@ -23,14 +23,14 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-QN56OYNT.js";
+} from "./chunk-QIQUD4L7.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-UYBCWLOC.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
-import "./chunk-CF5R6JSL.js";
+import "./chunk-2BGGG5RC.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -40,7 +40,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-7HJJBOTR.js";
+import "./chunk-LYR5MZE4.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-QZ7LL67B.js";
+} from "./chunk-VT4AWPTJ.js";
 import {
   openPinned
-} from "./chunk-RF2NZKX6.js";
+} from "./chunk-5GYGNJNV.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-CF5R6JSL.js";
+} from "./chunk-2BGGG5RC.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-7HJJBOTR.js";
+import "./chunk-LYR5MZE4.js";
 import {
   BoxDataError,
   arr,

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-RF2NZKX6.js";
+} from "./chunk-5GYGNJNV.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-CF5R6JSL.js";
+} from "./chunk-2BGGG5RC.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-YC7P3YKG.js";
+} from "./chunk-UYHJC3NQ.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-7HJJBOTR.js";
+import "./chunk-LYR5MZE4.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,
@@ -473,8 +473,9 @@ async function smokeCheck(cfg, env, workspace, fetch) {
       await fetch(name, dir);
       const file = join(dir, "tether-smoke.json");
       text = existsSync(file) ? readFileSync(file, "utf8") : null;
-    } catch {
+    } catch (err) {
       text = null;
+      found += `: ${err.message.split("\n")[0]}`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

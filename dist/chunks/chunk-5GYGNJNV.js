@@ -9,7 +9,7 @@ import {
 } from "./chunk-PDDLEZQQ.js";
 import {
   connect
-} from "./chunk-CF5R6JSL.js";
+} from "./chunk-2BGGG5RC.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-QN56OYNT.js";
+} from "./chunk-QIQUD4L7.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -23,7 +23,7 @@ import {
   stepFromName,
   toPull,
   versionDir
-} from "./chunk-PZA4H75X.js";
+} from "./chunk-3YPYXRPA.js";
 import "./chunk-GAEFUSNO.js";
 import {
   RECORD_NAME,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-CF5R6JSL.js";
+} from "./chunk-2BGGG5RC.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-7HJJBOTR.js";
+import "./chunk-LYR5MZE4.js";
 import {
   BoxDataError,
   CELL_NAME,

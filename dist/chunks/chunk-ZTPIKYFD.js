@@ -5,12 +5,12 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  human
+} from "./chunk-XUWSLT73.js";
+import {
   classifyFailure,
   signatureIn
 } from "./chunk-6CFQCFA3.js";
-import {
-  human
-} from "./chunk-XUWSLT73.js";
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
@@ -313,6 +313,11 @@ function notObserved(runId, seen, prev, iso) {
     since: memory.since
   });
   return { verdict, memory };
+}
+function withFlag(v, flag, on) {
+  if (on === v.flags.includes(flag)) return v;
+  const part = `; ${FLAG_REMEDIATION[flag]}`;
+  return on ? { ...v, flags: [...v.flags, flag], remediation: v.remediation + part } : { ...v, flags: v.flags.filter((f) => f !== flag), remediation: v.remediation.replace(part, "") };
 }
 function remembered(runId, state, m, text) {
   return {
@@ -704,6 +709,7 @@ export {
   mergeMemories,
   readMemory,
   assess,
+  withFlag,
   remembered,
   assessCells,
   summarize,

@@ -18,6 +18,12 @@ import {
   str
 } from "./chunk-XSXAROAL.js";
 
+// src/sync/paths.ts
+import { join, resolve } from "node:path";
+function runSyncDir(cfg, workspace, runId) {
+  return join(resolve(workspace, cfg.dest), runId);
+}
+
 // src/sync/record.ts
 var SYNC_SCHEMA = "tether.sync/v1";
 var SYNC_RECORD = "sync.json";
@@ -97,13 +103,8 @@ function standing(record) {
   return { newest, bad };
 }
 
-// src/sync/paths.ts
-import { join, resolve } from "node:path";
-function runSyncDir(cfg, workspace, runId) {
-  return join(resolve(workspace, cfg.dest), runId);
-}
-
 export {
+  runSyncDir,
   SYNC_RECORD,
   emptyRecord,
   parseRecord,
@@ -112,6 +113,5 @@ export {
   versionDir,
   stepFromName,
   judge,
-  standing,
-  runSyncDir
+  standing
 };

@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-CF5R6JSL.js";
+} from "./chunk-2BGGG5RC.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {
