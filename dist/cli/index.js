@@ -35005,6 +35005,10 @@ async function syncHost(host2, cfg, workspace, warn) {
     writeRecord(dir, result.record);
     if (listed.tooLarge > 0 && !result.error)
       result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human2(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
+    if (listed.skipped > 0)
+      warn(
+        `sync: ${r.runId}: ${listed.skipped} newer checkpoint file(s) are symlinks or have names tether does not take (letters, digits, . _ - and /); not synced`
+      );
     out.set(r.runId, result);
   }
   return out;

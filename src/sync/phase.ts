@@ -175,6 +175,11 @@ export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: str
     writeRecord(dir, result.record);
     if (listed.tooLarge > 0 && !result.error)
       result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
+    // Never silently: a checkpoint whose name tether does not take (a symlink, spaces, a leading dash) is not synced.
+    if (listed.skipped > 0)
+      warn(
+        `sync: ${r.runId}: ${listed.skipped} newer checkpoint file(s) are symlinks or have names tether does not take (letters, digits, . _ - and /); not synced`,
+      );
     out.set(r.runId, result);
   }
   return out;

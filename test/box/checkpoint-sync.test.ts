@@ -214,6 +214,13 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
     expect(t.synced['cs-2']!.error).toMatch(/changed on the box since the manifest/);
     t = await tick('cs-2');
     expect(t.synced['cs-2']).toMatchObject({ judged: 1, step: 2, moved: statSync(box2).size, error: null });
+
+    // A newer checkpoint whose name tether does not take is not synced, and the tick says so.
+    writeFileSync(`${W(ID)}/ck/step 3.pt`, readFileSync(box2));
+    await waitFor('the odd name to settle', () => Date.now() - statSync(`${W(ID)}/ck/step 3.pt`).mtimeMs > 2100, 5000, 100);
+    t = await tick('cs-2');
+    expect(t.synced['cs-2']).toMatchObject({ judged: 0, step: 2 });
+    expect(t.r.warnings.join('\n')).toMatch(/sync: cs-2: 1 newer checkpoint file\(s\) are symlinks or have names tether does not take/);
   }, 120_000);
 
   it('sync-artifact, through the built action: one artifact per new checkpoint (named by run and content), none for an unchanged one; older ones listed with their size', async () => {

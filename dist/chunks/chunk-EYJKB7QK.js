@@ -190,7 +190,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-64RFMNWD.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-4CSND4LU.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-LHUROYPE.js")).probeHost,
       probeOn: (await import("./probe-LHUROYPE.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
