@@ -68,6 +68,18 @@ export default tseslint.config(
     },
   },
   {
+    // process.kill(0 or -0, …) signals the test runner's own process group (vitest, npm, the CI script): a pid read
+    // from a half-written pid file once took a whole CI run down. Tests signal through test/harness/pids.ts.
+    files: ['test/**', 'bench/**'],
+    ignores: ['test/harness/pids.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'kill', message: 'Use signalPid from test/harness/pids.ts: it refuses pid 0 and 1.' },
+      ],
+    },
+  },
+  {
     files: ['src/remote/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, { group: ['**/patrol/*'], message: 'src/remote/ does not import the patrol.' }] }] },
   },

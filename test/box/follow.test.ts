@@ -7,6 +7,7 @@ import { readMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
+import { signalPid } from '../harness/pids.ts';
 import { captureReporter } from '../harness/reporter.ts';
 import { waitFor } from '../harness/sh.ts';
 
@@ -136,13 +137,7 @@ describe('follow: seconds, not cron minutes', () => {
         return '';
       }
     };
-    const signal = (p: number, sig: NodeJS.Signals) => {
-      try {
-        process.kill(p, sig);
-      } catch {
-        /* gone */
-      }
-    };
+    const signal = (p: number, sig: NodeJS.Signals) => signalPid(p, sig);
     const sshd = () => box.pids().filter((p) => /sshd/.test(comm(p)));
     try {
       await waitFor('the first status', () => w.seen.has('f-live running'), 20_000, 100);

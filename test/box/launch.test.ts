@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
+import { checkedPid, signalPid } from '../harness/pids.ts';
 import { waitFor } from '../harness/sh.ts';
 
 let box: Box;
@@ -38,7 +39,7 @@ function alive(pid: number): boolean {
 }
 
 function pidOf(id: string, attempt: number): number {
-  return Number(read(`${runDir(id)}/attempts/${attempt}/pid`).trim());
+  return checkedPid(read(`${runDir(id)}/attempts/${attempt}/pid`), `${id} attempt ${attempt}`);
 }
 
 describe.each(['tmux', 'setsid'])('launch with backend %s', (backend) => {
@@ -83,7 +84,7 @@ describe.each(['tmux', 'setsid'])('launch with backend %s', (backend) => {
     expect(again.stdout).toMatch(new RegExp(`already running: attempt 1, pid ${pid}, since \\d{4}-`));
     expect(readdirSync(`${runDir(id)}/attempts`)).toEqual(['1']);
     expect(box.pids().length).toBe(before);
-    process.kill(-pid, 'SIGKILL');
+    signalPid(pid, 'SIGKILL', { group: true });
   });
 
   it('marks DONE after the command and the then-chain, and refuses to launch a finished run', async () => {
@@ -117,7 +118,7 @@ describe('launch failures and resume', () => {
     expect(r.outputs['result']).toBe('failed');
     expect(r.stdout).toMatch(/traceback/);
     expect(r.summary).toContain('ValueError: bad');
-    process.kill(-pidOf('trace', 1), 'SIGKILL');
+    signalPid(pidOf('trace', 1), 'SIGKILL', { group: true });
   });
 
   it('a dead run is refused without resume, and resume starts attempt 2 of the identical command', async () => {
@@ -125,7 +126,7 @@ describe('launch failures and resume', () => {
     const cmd = 'echo "attempt=$TETHER_ATTEMPT"; sleep 300';
     expect((await launch({ 'run-id': id, command: cmd })).code).toBe(0);
     const pid = pidOf(id, 1);
-    process.kill(-pid, 'SIGKILL');
+    signalPid(pid, 'SIGKILL', { group: true });
     await waitFor('the run to die', () => !alive(pid), 5000);
     const refused = await launch({ 'run-id': id, command: cmd });
     expect(refused.code).toBe(1);
@@ -138,7 +139,7 @@ describe('launch failures and resume', () => {
     expect(resumed.outputs['attempt']).toBe('2');
     expect(read(`${runDir(id)}/attempts/2/log`)).toContain('attempt=2');
     expect(JSON.parse(read(`${runDir(id)}/spec.json`)).command).toBe(cmd);
-    process.kill(-pidOf(id, 2), 'SIGKILL');
+    signalPid(pidOf(id, 2), 'SIGKILL', { group: true });
   });
 
   it('a failed run resumes as attempt 2, keeping the first failure with attempt 1', async () => {
@@ -164,7 +165,7 @@ describe('launch failures and resume', () => {
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     expect(resumed.outputs['attempt']).toBe('2');
     expect(alive(pidOf(id, 2))).toBe(true);
-    process.kill(-pidOf(id, 2), 'SIGKILL');
+    signalPid(pidOf(id, 2), 'SIGKILL', { group: true });
   });
 
   it('runs a command with shell metacharacters exactly as written', async () => {
@@ -250,7 +251,7 @@ describe('racing launches', () => {
     expect(results).toEqual(['refused', 'started']);
     expect([a, b].find((r) => r.outputs['result'] === 'refused')?.stdout).toMatch(/already running: attempt 1/);
     expect(readdirSync(`${runDir('race')}/attempts`)).toEqual(['1']);
-    process.kill(-pidOf('race', 1), 'SIGKILL');
+    signalPid(pidOf('race', 1), 'SIGKILL', { group: true });
   });
 
   it('accept-new-host-key launches, and says loudly which key it accepted', async () => {

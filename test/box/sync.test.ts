@@ -7,6 +7,7 @@ import { InputError } from '../../src/config/errors.ts';
 import { launchPhase } from '../../src/launch/phase.ts';
 import { packRelease } from '../../src/launch/release.ts';
 import { createBox, type Box } from '../harness/box.ts';
+import { readPidNow, signalPid } from '../harness/pids.ts';
 import { captureReporter } from '../harness/reporter.ts';
 import { waitFor } from '../harness/sh.ts';
 
@@ -81,7 +82,7 @@ describe('code sync as a content-addressed release', () => {
     await waitFor('DONE', () => existsSync(`${runs('sync-3')}/DONE`), 15_000);
     expect(readFileSync(`${runs('sync-3')}/attempts/1/log`, 'utf8')).toContain('version two');
     expect(readFileSync(`${release}/src/VERSION`, 'utf8')).toBe('one\n');
-    process.kill(-Number(readFileSync(`${runs('sync-1')}/attempts/1/pid`, 'utf8')), 'SIGKILL');
+    signalPid(readPidNow(`${runs('sync-1')}/attempts/1/pid`), 'SIGKILL', { group: true });
   });
 
   it('resume with changed code is refused: a resume runs the recorded code', async () => {

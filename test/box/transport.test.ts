@@ -4,6 +4,7 @@ import { connect } from '../../src/ssh/client.ts';
 import { TransportError } from '../../src/ssh/errors.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
 import { createBox, type Box } from '../harness/box.ts';
+import { checkedPid, signalPid } from '../harness/pids.ts';
 
 let box: Box;
 beforeAll(async () => {
@@ -127,7 +128,7 @@ describe('transport against a namespace box', () => {
 describe('key sources and first contact', () => {
   it('uses an ssh agent when no key is given', async () => {
     const agent = box.sh(`ssh-agent -a ${box.dir}/agent.sock -s`);
-    const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent)?.[1]);
+    const pid = checkedPid(/SSH_AGENT_PID=(\d+)/.exec(agent)?.[1], 'ssh-agent');
     try {
       box.sh(`SSH_AUTH_SOCK=${box.dir}/agent.sock ssh-add -q ${box.clientKeyPath}`);
       const cfg = parseConnection(box.inputs({ 'ssh-key-path': '' }), { SSH_AUTH_SOCK: `${box.dir}/agent.sock` });
@@ -136,7 +137,7 @@ describe('key sources and first contact', () => {
       expect((await s.exec('echo via-agent')).stdout).toBe('via-agent\n');
       s.close();
     } finally {
-      process.kill(pid, 'SIGTERM');
+      signalPid(pid, 'SIGTERM');
     }
   });
 

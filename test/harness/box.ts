@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSshdFiles } from './sshd.ts';
+import { checkedPid, readPidFile, readPidNow, signalPid } from './pids.ts';
 import { has, ok, run, waitFor } from './sh.ts';
 
 /**
@@ -48,50 +49,71 @@ export function boxPrerequisites(): string[] {
   return missing;
 }
 
-function pidAlive(pid: number): boolean {
+function ownerPid(file: string): number {
   try {
-    process.kill(pid, 0);
-    return true;
+    return checkedPid(readFileSync(file, 'utf8'), file);
   } catch {
-    return false;
+    return 0; // no owner file yet, or not a pid
   }
 }
 
-/** Claims a free slot atomically: `ip netns add` fails when the name exists. Slots of dead owners are reclaimed. */
+/**
+ * Claims a free slot: `ip netns add` fails when the name exists. Slots of dead owners are reclaimed. The whole
+ * claim runs under one cross-process lock (an atomic mkdir holding its owner's pid): without it, two workers
+ * reclaiming the same dead slot at once tore down each other's fresh box.
+ */
 function claimSlot(): number {
   mkdirSync(ROOT, { recursive: true, mode: 0o755 });
-  const tryAdd = (ns: string) => ok('ip', ['netns', 'add', ns]);
-  for (let i = 1; i <= 250; i++) {
-    const ns = `tether-box-${i}`;
-    const owner = join(ROOT, `slot-${i}.owner`);
-    let claimed = tryAdd(ns);
-    if (!claimed) {
-      // Exists: ours to reclaim only if its owner is gone. A slot another worker has just added has no
-      // owner file yet: leave it alone unless it is old.
-      const pid = Number(existsSync(owner) ? readFileSync(owner, 'utf8') : 0);
-      if (pid && pidAlive(pid)) continue;
-      const st = statSync(`/run/netns/${ns}`, { throwIfNoEntry: false });
-      if (!pid && st && Date.now() - st.mtimeMs < 120_000) continue;
-      teardown(i);
-      claimed = tryAdd(ns);
+  return withClaimLock(() => {
+    const tryAdd = (ns: string) => ok('ip', ['netns', 'add', ns]);
+    for (let i = 1; i <= 250; i++) {
+      const ns = `tether-box-${i}`;
+      const owner = join(ROOT, `slot-${i}.owner`);
+      let claimed = tryAdd(ns);
+      if (!claimed) {
+        // Exists: ours to reclaim only if its owner is gone (every claim writes its owner under the lock).
+        const pid = ownerPid(owner);
+        if (pid && signalPid(pid, 0)) continue;
+        teardown(i);
+        claimed = tryAdd(ns);
+      }
+      if (!claimed) continue;
+      writeFileSync(owner, String(process.pid));
+      return i;
     }
-    if (!claimed) continue;
-    writeFileSync(owner, String(process.pid));
-    return i;
+    throw new Error('no free test box slot (250 in use)');
+  });
+}
+
+function withClaimLock<T>(body: () => T): T {
+  const lock = join(ROOT, 'claim.lock');
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    // A lock whose holder died (or never wrote its pid within a few seconds) is stale.
+    const holder = ownerPid(join(lock, 'pid'));
+    const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if ((holder && !signalPid(holder, 0)) || (!holder && age > 5000)) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > end) throw new Error(`test box claim lock ${lock} held by pid ${holder} for over 60 s`);
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
   }
-  throw new Error('no free test box slot (250 in use)');
+  try {
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+    return body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function teardown(i: number): void {
   const ns = `tether-box-${i}`;
   const pids = run('ip', ['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean).map(Number);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  for (const pid of pids) signalPid(pid, 'SIGKILL');
   // The kernel deletes a namespace's veth asynchronously; delete the host side first (test-infra-facts §2).
   run('ip', ['link', 'del', `tbh${i}`], { allowFail: true });
   run('ip', ['netns', 'del', ns], { allowFail: true });
@@ -179,8 +201,8 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
       }
     };
     startSshd();
-    const sshdPid = () => Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim());
-    const waitSshd = () => waitFor('sshd pid file', () => existsSync(join(dir, 'sshd.pid')), 5000, 20);
+    const sshdPid = () => readPidNow(join(dir, 'sshd.pid'));
+    const waitSshd = () => readPidFile(join(dir, 'sshd.pid'), 'sshd', 5000);
     await waitSshd();
     const sh = (script: string, timeoutMs = 20_000) => run('ip', ['netns', 'exec', ns, 'bash', '-c', script], { timeoutMs });
     const ipt = (...args: string[]) => run('ip', ['netns', 'exec', ns, 'iptables', ...args]);
@@ -211,30 +233,24 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
       blackhole: () => ipt('-I', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'),
       refuse: () => ipt('-I', 'INPUT', '-p', 'tcp', '--dport', '22', '-j', 'REJECT', '--reject-with', 'tcp-reset'),
       clearFirewall: () => ipt('-F', 'INPUT'),
-      hang: () => process.kill(sshdPid(), 'SIGSTOP'),
-      unhang: () => process.kill(sshdPid(), 'SIGCONT'),
+      hang: () => void signalPid(sshdPid(), 'SIGSTOP'),
+      unhang: () => void signalPid(sshdPid(), 'SIGCONT'),
       // A reboot as the run sees it: every process in the box dies, then sshd comes back.
       reboot: async () => {
-        for (const pid of pids()) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            /* gone */
-          }
-        }
+        for (const pid of pids()) signalPid(pid, 'SIGKILL');
         await waitFor('box processes to die', () => pids().length === 0, 5000, 20);
         startSshd(true);
         await waitSshd();
       },
       destroy: () => {
         if (!live.delete(box)) return;
-        teardown(i);
+        withClaimLock(() => teardown(i)); // (a claim must not see the slot half torn down)
       },
     };
     live.add(box);
     return box;
   } catch (err) {
-    teardown(i);
+    withClaimLock(() => teardown(i));
     throw err;
   }
 }

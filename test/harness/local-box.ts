@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { run, waitFor } from './sh.ts';
+import { readPidFile, signalPid } from './pids.ts';
+import { run } from './sh.ts';
 import { writeSshdFiles } from './sshd.ts';
 
 /** A box for a non-root user: a private sshd on 127.0.0.1 for the same user (test-infra-facts §1). No faults. */
@@ -35,8 +36,7 @@ export async function createLocalBox(): Promise<LocalBox> {
   const port = await freePort();
   const keys = writeSshdFiles({ dir, addr: '127.0.0.1', port, home, bin, label: 'local-box' });
   run('/usr/sbin/sshd', ['-f', join(dir, 'sshd_config'), '-E', join(dir, 'sshd.log')]);
-  await waitFor('sshd pid file', () => existsSync(join(dir, 'sshd.pid')), 5000, 20);
-  const pid = Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim());
+  const pid = await readPidFile(join(dir, 'sshd.pid'), 'sshd', 5000);
   return {
     addr: '127.0.0.1',
     port,
@@ -52,11 +52,7 @@ export async function createLocalBox(): Promise<LocalBox> {
       ...extra,
     }),
     destroy: () => {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
+      signalPid(pid, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createBox, type Box } from './box.ts';
+import { readPidFile, signalPid } from './pids.ts';
 import { waitFor } from './sh.ts';
 
 /**
@@ -126,13 +127,7 @@ export async function createCluster(): Promise<Cluster> {
   const env = { SLURM_CONF: conf };
   const destroy = () => {
     if (!liveClusters.delete(destroy)) return;
-    for (const pid of pids.reverse()) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-    }
+    for (const pid of pids.reverse()) signalPid(pid, 'SIGTERM');
     unroute?.();
     for (const n of nodes) n.destroy();
     login.destroy();
@@ -167,18 +162,14 @@ export async function createCluster(): Promise<Cluster> {
       `--log-file=${join(mdir, 'munged.log')}`,
       `--seed-file=${join(mdir, 'munged.seed')}`,
     ]);
-    await waitFor('munged', () => existsSync(join(mdir, 'munged.pid')), 5000, 20);
-    pids.push(Number(readFileSync(join(mdir, 'munged.pid'), 'utf8').trim()));
+    pids.push(await readPidFile(join(mdir, 'munged.pid'), 'munged', 5000));
     writeFileSync(conf, slurmConf(dir, login, nodes));
     // nsenter, not `ip netns exec` (which remounts /sys; slurmd then fails): test-infra-facts §6a.
     run('nsenter', [`--net=/run/netns/${login.ns}`, '/usr/sbin/slurmctld'], { env });
-    await waitFor('slurmctld', () => existsSync(join(dir, 'slurmctld.pid')), 10_000, 50);
-    pids.push(Number(readFileSync(join(dir, 'slurmctld.pid'), 'utf8').trim()));
+    pids.push(await readPidFile(join(dir, 'slurmctld.pid'), 'slurmctld'));
     nodes.forEach((n, k) => run('nsenter', [`--net=/run/netns/${n.ns}`, '/usr/sbin/slurmd', '-N', `n${k + 1}`], { env }));
     for (let k = 0; k < nodes.length; k++) {
-      const pidFile = join(dir, `slurmd-n${k + 1}.pid`);
-      await waitFor(`slurmd n${k + 1}`, () => existsSync(pidFile), 10_000, 50);
-      pids.push(Number(readFileSync(pidFile, 'utf8').trim()));
+      pids.push(await readPidFile(join(dir, `slurmd-n${k + 1}.pid`), `slurmd n${k + 1}`));
     }
     const slurm = (cmd: string, timeoutMs = 20_000) => run('bash', ['-c', cmd], { env, timeoutMs });
     await waitFor('both nodes idle', () => /^idle\s*\nidle\s*$/.test(slurm("sinfo -h -N -o '%T'").trim()), 30_000, 200);

@@ -30,8 +30,10 @@ export function commandProvider(ctx: ProviderContext, command: string, env: Node
         child.stderr.on('data', keep);
         const timer = setTimeout(() => {
           // The whole process group: a provider CLI may have children.
+          // (never kill(-0): with no pid that would signal tether's own process group)
           try {
-            process.kill(-(child.pid as number), 'SIGKILL');
+            if (child.pid && child.pid > 1) process.kill(-child.pid, 'SIGKILL');
+            else child.kill('SIGKILL');
           } catch {
             /* already gone */
           }

@@ -315,7 +315,8 @@ function commandProvider(ctx, command, env, timeoutMs) {
         child.stderr.on("data", keep);
         const timer = setTimeout(() => {
           try {
-            process.kill(-child.pid, "SIGKILL");
+            if (child.pid && child.pid > 1) process.kill(-child.pid, "SIGKILL");
+            else child.kill("SIGKILL");
           } catch {
           }
         }, timeoutMs);
