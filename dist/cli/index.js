@@ -2098,14 +2098,16 @@ cpu_quota_cores() {
 }
 `, "manifest.sh": `#!/usr/bin/env bash
 # Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, \`cells b64(newline list)\`,
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1) [HASH(1|0)]. With HASH 0 (collect) it only lists: names, sizes and
+# mtimes (schema tether.listing/v1), reads no file and writes nothing; collect hashes while it sends (send.sh).
+# Stdin data: \`roster b64(newline list)\`, \`cells b64(newline list)\`,
 # then \`end\`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
 # tagged with its cell, the roster exactly the cells asked for (all of them, or \`cells\`); a cell that is not
 # DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
 # Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
 # unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
 # the roster exactly) and zero files.
-# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
+# With HASH 1 (teardown's rebuild), writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
 
 DATA_roster='' DATA_cells=''
 
@@ -2198,6 +2200,7 @@ main() {
   run_root=$(expand_home "$1")
   run_id=$2
   latest=$3
+  hash=\${4:-1}
   run_dir=$run_root/$run_id
   read_data || refuse "the manifest request did not arrive complete"
   [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
@@ -2267,8 +2270,29 @@ main() {
     done < <(printf '%s\\n' "\${want[@]}" | sort)
     out+='],'
   fi
-  out+="\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
-  local total=0 first=1 h p size j jc
+  out+="\\"created_at\\":\\"$(now_utc)\\","
+  local total=0 first=1 h p size j jc jw mtime
+  jv jw "$workdir"
+  if [ "$hash" = 0 ]; then
+    out+='"files":['
+    while IFS=' ' read -r size mtime p; do
+      jv j "$p"
+      ((first)) || out+=','
+      first=0
+      out+="{\\"bytes\\":$size,"
+      if ((\${#want[@]})); then
+        jv jc "\${cell_of[$p]}"
+        out+="\\"cell\\":$jc,"
+      fi
+      out+="\\"mtime\\":\\"$mtime\\",\\"path\\":$j}"
+      n=$((n + 1))
+    done < <(stat -c '%s %.9Y %n' -- "\${files[@]}" | LC_ALL=C sort -k3)
+    ((n == \${#files[@]})) || refuse "could not list every file"
+    jv j "$run_id"
+    printf '%s\\n' "$out],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.listing/v1\\",\\"workdir\\":$jw}"
+    return 0
+  fi
+  out+="\\"file_count\\":\${#files[@]},\\"files\\":["
   while read -r h p; do
     size=$(stat -c %s -- "$p")
     total=$((total + size))
@@ -2285,8 +2309,6 @@ main() {
   done < <(hash_files "\${files[@]}" | sort -k2)
   ((n == \${#files[@]})) || refuse "could not hash every file"
   jv j "$run_id"
-  local jw
-  jv jw "$workdir"
   out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
   tmp="$run_dir/manifest.json.tmp.$$"
   if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
@@ -2831,7 +2853,7 @@ printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"
   "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
 tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
 exit 1
-`, "slurm_audit.sh": `#!/usr/bin/env bash
+`, "send.sh": '#!/usr/bin/env bash\n# Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the\n# bytes the runner still owes go out, and the hash follows the file\'s bytes. Reads only; writes nothing.\n# Args: WORKDIR. Stdin data: `files b64(list)`, then `end`. One list line per file:\n#   `<offset> <bytes> <mtime> <path>`: bytes and mtime as the listing (manifest.sh, hash 0) printed them,\n#   offset the bytes the runner already holds (0 \u2264 offset \u2264 bytes; it sends [offset, bytes) and hashes [0, bytes)).\n# Stdout: each file\'s owed bytes in list order, back to back; nothing else.\n# Stderr, after each file\'s bytes: `tether-sent <i> <sha256>` or `tether-changed <i> <why>`.\n# A file that is not as listed (size, mtime), or that changes, is replaced, or cannot be read while it is\n# sent, ends the stream (exit 3): its bytes may be short, so nothing may follow them. Exit 30: a bad request.\n\nDATA_files=\'\'\n\n# The open file behind fd 3 (stat -L of /dev/fd/3 is an fstat: a rename or replace of the path does not move it).\nfd_stat() {\n  stat -L -c \'%s %.9Y %.9Z %i\' /dev/fd/3 2>/dev/null\n}\n\nhash_stdin() {\n  if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi\n}\n\n# Sends file $i ($path) from $off; prints its trailer on stderr; returns 3 when the stream must end.\nsend_one() {\n  local i=$1 off=$2 bytes=$3 mtime=$4 path=$5 before after now h size m\n  if ! { exec 3<"$path"; } 2>/dev/null; then\n    echo "tether-changed $i unreadable" >&2\n    return 3\n  fi\n  before=$(fd_stat)\n  read -r size m _ <<<"$before"\n  if [ "$size" != "$bytes" ] || [ "$m" != "$mtime" ]; then\n    exec 3<&-\n    echo "tether-changed $i not as listed: now $size bytes, mtime $m" >&2\n    return 3\n  fi\n  # fd 4 is the real stdout (set in main); inside $(\u2026) fd 6 is the capture, so only the hash lands in h.\n  if ((off == 0)); then\n    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) >&4; } 6>&1)\n  else\n    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) | tail -c "+$((off + 1))" >&4; } 6>&1)\n  fi\n  after=$(fd_stat)\n  now=$(stat -c \'%s %.9Y %.9Z %i\' -- "$path" 2>/dev/null)\n  exec 3<&-\n  if [ "$after" != "$before" ] || [ "$now" != "$before" ]; then\n    echo "tether-changed $i while it was sent" >&2\n    return 3\n  fi\n  h=${h%% *}\n  if ! [[ $h =~ ^[0-9a-f]{64}$ ]]; then\n    echo "tether-changed $i no hash" >&2\n    return 3\n  fi\n  echo "tether-sent $i $h" >&2\n}\n\nmain() {\n  local workdir i=0 off bytes mtime path\n  read_data || {\n    echo \'tether-refused the file list did not arrive complete\' >&2\n    return 30\n  }\n  workdir=$(expand_home "$1")\n  cd "$workdir" 2>/dev/null || {\n    echo "tether-refused workdir $workdir is missing" >&2\n    return 30\n  }\n  exec 4>&1\n  while read -r off bytes mtime path; do\n    [ -n "$path" ] || continue\n    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then\n      echo "tether-refused bad line $i" >&2\n      return 30\n    fi\n    [ -L "$path" ] && {\n      echo "tether-changed $i became a symlink" >&2\n      return 3\n    }\n    send_one "$i" "$off" "$bytes" "$mtime" "$path" || return 3\n    i=$((i + 1))\n  done <<<"$DATA_files"\n}\nmain "$@"; exit $?\n', "slurm_audit.sh": `#!/usr/bin/env bash
 # The audit's Slurm part, on the login node: is the cluster reachable (sinfo), and which partitions exist,
 # with their availability, node count and node states. Read-only. Prints one JSON object.
 # Args: SLURM_CONF (empty: the login node's own configuration).
@@ -10643,7 +10665,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash9,
       createHmac: createHmac3,
       createSign,
       createVerify,
@@ -11331,11 +11353,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -11500,8 +11522,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -11541,7 +11563,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac3(
           "sha1",
-          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -11885,7 +11907,7 @@ var require_agent = __commonJS({
     var { Duplex } = __require("stream");
     var { resolve: resolve6 } = __require("path");
     var { readFile } = __require("fs");
-    var { execFile, spawn: spawn3 } = __require("child_process");
+    var { execFile, spawn: spawn5 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
       makeBufferParser,
@@ -12062,7 +12084,7 @@ var require_agent = __commonJS({
             return cb(new Error("Unexpected multiple agent requests"));
           this.buffer = null;
           let error;
-          const proc = this.proc = spawn3(EXEPATH, [data.length]);
+          const proc = this.proc = spawn5(EXEPATH, [data.length]);
           proc.stdout.on("data", (data2) => {
             this.push(data2);
           });
@@ -13863,7 +13885,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash9,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -14289,7 +14311,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash8(this.hashName);
+          const hash = createHash9(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -15297,9 +15319,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash9(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash9(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -20734,7 +20756,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash8,
+      createHash: createHash9,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -20956,7 +20978,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify2) => {
             if (hashAlgo)
-              key = createHash8(hashAlgo).update(key).digest("hex");
+              key = createHash9(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify2);
             if (ret !== void 0)
               verify2(ret);
@@ -24791,6 +24813,7 @@ var init_scripts = __esm({
       follow: scriptText("follow.sh"),
       launch: scriptText("launch.sh"),
       manifest: scriptText("manifest.sh"),
+      send: scriptText("send.sh"),
       probe: scriptText("probe.sh"),
       stop: scriptText("stop.sh"),
       sync: scriptText("sync.sh"),
@@ -32831,63 +32854,97 @@ var init_paths = __esm({
 
 // src/record/manifest.ts
 function parseManifest(raw, runId2) {
-  const m = obj(raw, "manifest");
-  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== MANIFEST_SCHEMA)
-    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
-  if (m["run_id"] !== runId2) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
-  const list = arr(m, "files", "manifest", MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError("manifest lists no files");
-  const seen = /* @__PURE__ */ new Set();
-  let total = 0;
-  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", "manifest", 512).map((c, i) => str({ c }, "c", `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
-  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError("manifest lists a cell twice");
-  if (cells2 && cells2.length === 0) throw new BoxDataError("manifest lists no cells");
-  const files = list.map((x, i) => {
-    const f = obj(x, `manifest.files[${i}]`);
-    const path = str(f, "path", `manifest.files[${i}]`, { max: 4096 });
-    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path))
-      throw new BoxDataError(
-        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
-      );
-    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
-    seen.add(path);
-    const bytes = f["bytes"];
-    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
+  const { head, files } = parseFiles(raw, runId2, "manifest", MANIFEST_SCHEMA, (f, path) => {
     const sha256 = f["sha256"];
     if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    return { sha256 };
+  });
+  const m = head.m;
+  if (m["file_count"] !== files.length || m["total_bytes"] !== head.total) throw new BoxDataError("manifest totals do not match its file list");
+  return { schema: MANIFEST_SCHEMA, ...head.fields, file_count: files.length, total_bytes: head.total, files, ...head.cells ? { cells: head.cells } : {} };
+}
+function parseListing(raw, runId2) {
+  const { head, files } = parseFiles(raw, runId2, "listing", LISTING_SCHEMA, (f, path) => {
+    const mtime = f["mtime"];
+    if (typeof mtime !== "string" || !/^[0-9]{1,12}(\.[0-9]{1,9})?$/.test(mtime)) throw new BoxDataError(`listing mtime of ${path} is not a time`);
+    return { mtime };
+  });
+  return { ...head.fields, files, total_bytes: head.total, ...head.cells ? { cells: head.cells } : {} };
+}
+function manifestFromListing(l, sha256) {
+  const files = [...l.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => {
+    const h = sha256.get(f.path);
+    if (!h) throw new Error(`no hash for ${f.path}`);
+    return { bytes: f.bytes, ...f.cell !== void 0 ? { cell: f.cell } : {}, path: f.path, sha256: h };
+  });
+  const doc = {
+    attempt: l.attempt,
+    ...l.cells ? { cells: [...l.cells].sort() } : {},
+    created_at: l.created_at,
+    file_count: files.length,
+    files,
+    latest_only: l.latest_only,
+    run_id: l.run_id,
+    schema: MANIFEST_SCHEMA,
+    total_bytes: l.total_bytes,
+    workdir: l.workdir
+  };
+  const text = `${JSON.stringify(doc)}
+`;
+  return { manifest: parseManifest(doc, l.run_id), text };
+}
+function parseFiles(raw, runId2, what, schema, extra) {
+  const m = obj(raw, what);
+  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
+  if (m["schema"] !== schema)
+    throw new BoxDataError(`${what} schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${schema}: refusing an unknown version`);
+  if (m["run_id"] !== runId2) throw new BoxDataError(`${what} is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
+  const list = arr(m, "files", what, MANIFEST_FILES_MAX);
+  if (list.length === 0) throw new BoxDataError(`${what} lists no files`);
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", what, 512).map((c, i) => str({ c }, "c", `${what}.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError(`${what} lists a cell twice`);
+  if (cells2 && cells2.length === 0) throw new BoxDataError(`${what} lists no cells`);
+  const files = list.map((x, i) => {
+    const f = obj(x, `${what}.files[${i}]`);
+    const path = str(f, "path", `${what}.files[${i}]`, { max: 4096 });
+    if (!SAFE_PATH.test(path)) throw new BoxDataError(`${what} has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `${what} lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
+      );
+    if (seen.has(path)) throw new BoxDataError(`${what} lists ${path} twice`);
+    seen.add(path);
+    const bytes = f["bytes"];
+    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`${what} size of ${path} is not a byte count`);
+    const more = extra(f, path);
     total += bytes;
+    if (!Number.isSafeInteger(total)) throw new BoxDataError(`${what} totals more bytes than can be counted`);
     if (!cells2) {
-      if (f["cell"] !== void 0) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
-      return { path, bytes, sha256 };
+      if (f["cell"] !== void 0) throw new BoxDataError(`${what} tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, ...more };
     }
-    const cell = str(f, "cell", `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
-    if (!cells2.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
-    return { path, bytes, sha256, cell };
+    const cell = str(f, "cell", `${what}.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells2.includes(cell)) throw new BoxDataError(`${what} tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, ...more, cell };
   });
   if (cells2) {
     const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
-    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
+    if (empty.length) throw new BoxDataError(`${what} lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
   }
-  const workdir = str(m, "workdir", "manifest", { max: 4096 });
-  if (!workdir.startsWith("/")) throw new BoxDataError("manifest has no absolute workdir");
-  if (m["file_count"] !== files.length || m["total_bytes"] !== total || !Number.isSafeInteger(total))
-    throw new BoxDataError("manifest totals do not match its file list");
-  return {
-    schema: MANIFEST_SCHEMA,
+  const workdir = str(m, "workdir", what, { max: 4096 });
+  if (!workdir.startsWith("/")) throw new BoxDataError(`${what} has no absolute workdir`);
+  const fields2 = {
     run_id: runId2,
-    attempt: int(m, "attempt", "manifest", { min: 0, max: ATTEMPT_MAX }),
-    created_at: str(m, "created_at", "manifest", { max: 64 }),
-    latest_only: bool2(m, "latest_only", "manifest"),
-    file_count: files.length,
-    total_bytes: total,
-    files,
-    workdir,
-    ...cells2 ? { cells: cells2 } : {}
+    attempt: int(m, "attempt", what, { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, "created_at", what, { max: 64 }),
+    latest_only: bool2(m, "latest_only", what),
+    workdir
   };
+  return { head: { m, total, cells: cells2, fields: fields2 }, files };
 }
-var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX;
+var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX, LISTING_SCHEMA;
 var init_manifest = __esm({
   "src/record/manifest.ts"() {
     "use strict";
@@ -32897,6 +32954,7 @@ var init_manifest = __esm({
     SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
     RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
     MANIFEST_FILES_MAX = 1e5;
+    LISTING_SCHEMA = "tether.listing/v1";
   }
 });
 
@@ -33028,9 +33086,9 @@ function parseProgress(tail, extra = []) {
   let step = last(STEP, tail, (m) => Number(m[1]));
   for (const re of extra) {
     const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-    const groups = last(g, tail, (m) => m.groups ?? {});
-    if (!groups) continue;
-    for (const [k, v] of Object.entries(groups)) {
+    const groups2 = last(g, tail, (m) => m.groups ?? {});
+    if (!groups2) continue;
+    for (const [k, v] of Object.entries(groups2)) {
       if (v === void 0) continue;
       if (k === "step") step = Number(v);
       else if (k === "epoch") epoch = v;
@@ -33358,14 +33416,27 @@ var init_file_source = __esm({
 });
 
 // src/collect/trusted-load.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
-function trustedLoad(command2, file, home) {
-  const r = spawnSync2("bash", ["-c", `${command2} "$1"`, "tether-load", file], {
-    env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
-    encoding: "utf8",
-    timeout: 6e5
+import { spawn } from "node:child_process";
+function trustedLoad(command2, file, home, timeoutMs = 6e5) {
+  return new Promise((resolve6) => {
+    const child = spawn("bash", ["-c", `${command2} "$1"`, "tether-load", file], {
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let out = "";
+    const keep = (d) => out = (out + d.toString()).slice(-4e3);
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve6(`trusted-load-command could not start: ${err.message}`);
+    });
+    child.on("close", (code2, signal) => {
+      clearTimeout(timer);
+      resolve6(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+    });
   });
-  return r.status === 0 ? null : `trusted-load-command failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split("\n").pop() ?? ""}`;
 }
 var init_trusted_load = __esm({
   "src/collect/trusted-load.ts"() {
@@ -34389,7 +34460,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join8 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join10 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -34398,10 +34469,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join8(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join8(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join8(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join10(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -34451,7 +34522,15 @@ function viewProblem(t) {
   if (t.shape.reduce((a, d) => a * d, 1) > Number.MAX_SAFE_INTEGER) return `shape ${JSON.stringify(t.shape)} has more elements than any real tensor`;
   return null;
 }
-async function verifyTorch(src) {
+function scannedStorages(found) {
+  const storages = /* @__PURE__ */ new Map();
+  for (const { tensor } of found) if (!viewProblem(tensor)) storages.set(tensor.storage.key, tensor.storage);
+  return storages;
+}
+function storageDtypes(pkl) {
+  return new Map([...scannedStorages(tensorsIn(unpickle(pkl)))].map(([k, s]) => [k, s.dtype]));
+}
+async function verifyTorch(src, scans) {
   const r = { format: "torch-zip", ok: false, problems: [], tensors: [], nonFinite: [] };
   let entries;
   try {
@@ -34472,7 +34551,7 @@ async function verifyTorch(src) {
     return { ...r, problems: [`data.pkl: ${err.message}`] };
   }
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const storages = /* @__PURE__ */ new Map();
+  const storages = scannedStorages(found);
   for (const { name, tensor } of found) {
     const s = tensor.storage;
     const bad = viewProblem(tensor);
@@ -34480,7 +34559,6 @@ async function verifyTorch(src) {
       r.problems.push(`${name}: ${bad}`);
       continue;
     }
-    storages.set(s.key, s);
     const item = DTYPE_BYTES[s.dtype] ?? 1;
     const numel = tensor.shape.reduce((a, d) => a * d, 1);
     const extent = tensor.shape.some((d) => d === 0) ? 0 : tensor.shape.reduce((a, d, i) => a + (d - 1) * (tensor.stride[i] ?? 0), 0) + 1;
@@ -34502,8 +34580,14 @@ async function verifyTorch(src) {
     const scan = s && FLOAT_DTYPES.has(s.dtype) ? s : void 0;
     let nonFinite = 0;
     try {
-      const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : void 0);
-      if (bad) r.problems.push(bad);
+      const seen = scans && e.method === 0 && e.compressedSize === e.size ? scans.get(await dataOffset(src, e)) : void 0;
+      if (seen && seen.size === e.size && (!scan || seen.dtype === scan.dtype)) {
+        if (seen.crc !== e.crc) r.problems.push(`${e.name}: CRC32 mismatch (data damaged)`);
+        nonFinite = scan ? seen.nonFinite : 0;
+      } else {
+        const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : void 0);
+        if (bad) r.problems.push(bad);
+      }
     } catch (err) {
       r.problems.push(err.message);
     }
@@ -34516,7 +34600,7 @@ async function verifyTorch(src) {
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
-var PKL_MAX, nonNegInt;
+var PKL_MAX, nonNegInt, TORCH_PKL_MAX;
 var init_torch = __esm({
   "src/collect/verifiers/torch.ts"() {
     "use strict";
@@ -34526,13 +34610,14 @@ var init_torch = __esm({
     init_zip();
     PKL_MAX = 64 << 20;
     nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
+    TORCH_PKL_MAX = PKL_MAX;
   }
 });
 
 // src/collect/verify-files.ts
-async function verifyOne(path, src) {
+async function verifyOne(path, src, scans) {
   try {
-    return await pick(path, src);
+    return await pick(path, src, scans);
   } catch (err) {
     const e = err;
     return {
@@ -34544,15 +34629,15 @@ async function verifyOne(path, src) {
     };
   }
 }
-async function pick(path, src) {
+async function pick(path, src, scans) {
   if (src.size === 0) return { format: "empty", ok: false, problems: ["the file is empty"], tensors: [], nonFinite: [] };
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
   if (path.endsWith(".npy")) return verifyNpy(src);
   if (path.endsWith(".npz")) return verifyNpz(src);
   const magic = await src.read(0, 4);
   if (path.endsWith(".gguf") || magic.toString("latin1") === "GGUF") return verifyGguf(src);
-  if (magic.equals(Buffer.from([80, 75, 3, 4]))) return verifyTorch(src);
-  if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src);
+  if (magic.equals(Buffer.from([80, 75, 3, 4]))) return verifyTorch(src, scans);
+  if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src, scans);
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
 }
 var VERIFIER_VERSIONS;
@@ -34636,29 +34721,11 @@ var init_checkpoints = __esm({
   }
 });
 
-// src/transfer/pull.ts
-import { spawn } from "node:child_process";
-import { createHash as createHash4 } from "node:crypto";
-import {
-  closeSync,
-  createReadStream,
-  existsSync as existsSync2,
-  mkdirSync,
-  mkdtempSync as mkdtempSync2,
-  openSync,
-  renameSync,
-  rmSync as rmSync2,
-  statSync as statSync3,
-  truncateSync,
-  writeFileSync as writeFileSync2,
-  writeSync
-} from "node:fs";
+// src/transfer/ssh-args.ts
+import { mkdtempSync as mkdtempSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname, join as join3 } from "node:path";
-async function hashFile(path, h) {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
-}
-async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+import { join as join3 } from "node:path";
+function sshInvocation(target) {
   const secrets = mkdtempSync2(join3(tmpdir2(), "tether-ssh-"));
   const kh = join3(secrets, "known_hosts");
   writeFileSync2(kh, `${target.knownHostsLine}
@@ -34692,6 +34759,24 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     "--"
   ];
   const env = { ...process.env, ..."agent" in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {} };
+  return { secrets, sshArgs, env };
+}
+var init_ssh_args = __esm({
+  "src/transfer/ssh-args.ts"() {
+    "use strict";
+  }
+});
+
+// src/transfer/pull.ts
+import { spawn as spawn2 } from "node:child_process";
+import { createHash as createHash4 } from "node:crypto";
+import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync as statSync3, truncateSync, writeSync } from "node:fs";
+import { dirname, join as join4 } from "node:path";
+async function hashFile(path, h) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
+}
+async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+  const { secrets, sshArgs, env } = sshInvocation(target);
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;
@@ -34699,7 +34784,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
   const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
   const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
   const one2 = async (f) => {
-    const final = join3(dest, f.path);
+    const final = join4(dest, f.path);
     const part = `${final}.part`;
     mkdirSync(dirname(final), { recursive: true });
     if (existsSync2(final)) {
@@ -34726,7 +34811,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     const owed = f.bytes - have;
     const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
     if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
-    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn2("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
     const stop = () => child.kill("SIGKILL");
     opts.signal?.addEventListener("abort", stop, { once: true });
     let stderr = "";
@@ -34815,6 +34900,7 @@ var init_pull = __esm({
     "use strict";
     init_shell_quote();
     init_pool();
+    init_ssh_args();
     PullError = class extends Error {
       constructor(path, message, network = false) {
         super(message);
@@ -34877,7 +34963,7 @@ __export(phase_exports3, {
   syncHost: () => syncHost
 });
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync3, renameSync as renameSync2, rmdirSync, rmSync as rmSync3, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname2, join as join4 } from "node:path";
+import { dirname as dirname2, join as join5 } from "node:path";
 function freeBytes(dir) {
   try {
     const st = statfsSync(dir);
@@ -34887,7 +34973,7 @@ function freeBytes(dir) {
   }
 }
 function readRecord(dir, runId2, warn) {
-  const p = join4(dir, SYNC_RECORD);
+  const p = join5(dir, SYNC_RECORD);
   if (!existsSync3(p)) return emptyRecord(runId2);
   try {
     return parseRecord(readFileSync3(p, "utf8"), runId2);
@@ -34897,9 +34983,9 @@ function readRecord(dir, runId2, warn) {
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join4(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join5(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync3(tmp, recordText(r));
-  renameSync2(tmp, join4(dir, SYNC_RECORD));
+  renameSync2(tmp, join5(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
   for (let d = dir; d.startsWith(`${stop}/`); d = dirname2(d)) {
@@ -34911,10 +34997,10 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join4(dir, STAGING);
+  const staging = join5(dir, STAGING);
   if (!existsSync3(staging)) return;
   const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
-  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync3(join4(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync3(join5(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn) {
   const out = /* @__PURE__ */ new Map();
@@ -34965,14 +35051,14 @@ async function syncHost(host2, cfg, workspace, warn) {
     const dir = dirs.get(r.runId);
     mkdirSync2(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join4(dir, STAGING, v, f.path);
+    const staged = (f, v) => join5(dir, STAGING, v, f.path);
     const result = await syncRun(listed.files, listing.now, records.get(r.runId), cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         const room = freeBytes(dir);
         if (room !== null && f.bytes > room - RUNNER_RESERVE)
           return { error: `${f.path} is ${human2(f.bytes)}, more than the runner can hold (${human2(room)} free under ${dir}); not pulled`, network: false };
         try {
-          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join4(dir, STAGING, v), { parallel: 1 });
+          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join5(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
         } catch (err) {
           if (err instanceof PullError) return { error: err.message, network: err.network };
@@ -34990,13 +35076,13 @@ async function syncHost(host2, cfg, workspace, warn) {
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
       promote: (f, v) => {
-        const final = join4(dir, v, f.path);
+        const final = join5(dir, v, f.path);
         mkdirSync2(dirname2(final), { recursive: true });
         renameSync2(staged(f, v), final);
         pruneEmpty(dirname2(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = isStaged ? staged(f, v) : join4(dir, v, f.path);
+        const p = isStaged ? staged(f, v) : join5(dir, v, f.path);
         rmSync3(p, { force: true });
         pruneEmpty(dirname2(p), dir);
       },
@@ -35038,7 +35124,7 @@ var init_phase3 = __esm({
 });
 
 // src/patrol/sync-step.ts
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
   const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
   const out = {};
@@ -35080,7 +35166,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join5(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join6(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -35101,7 +35187,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
       `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join5(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join6(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;
@@ -36407,11 +36493,293 @@ async function buildManifest(session, runRoot, runId2, opts) {
   return { manifest, text: `${text}
 ` };
 }
+async function listFiles(session, runRoot, runId2, opts) {
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
+  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0", "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
+  return parseListing(parseJsonLine("manifest", r), runId2);
+}
 var init_manifest2 = __esm({
   "src/remote/manifest.ts"() {
     "use strict";
     init_manifest();
     init_invoke();
+  }
+});
+
+// src/transfer/stream.ts
+import { spawn as spawn3 } from "node:child_process";
+import { createHash as createHash5 } from "node:crypto";
+import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync5, mkdirSync as mkdirSync3, openSync as openSync2, renameSync as renameSync3, rmSync as rmSync4, statSync as statSync4, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
+import { dirname as dirname3, join as join7 } from "node:path";
+async function readInto(path, bytes, each) {
+  if (bytes === 0) return;
+  for await (const chunk of createReadStream2(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
+}
+async function streamFiles(target, workdir, files, dest, opts = {}) {
+  const { secrets, sshArgs, env } = sshInvocation(target);
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const arrived = [];
+  const errors = [];
+  const startedOver = /* @__PURE__ */ new Set();
+  let network = false;
+  const prepare = async (f, fresh) => {
+    const final = join7(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync3(dirname3(final), { recursive: true });
+    if (fresh) {
+      rmSync4(final, { force: true });
+      rmSync4(part, { force: true });
+    }
+    let have = 0;
+    let fromFinal = false;
+    if (existsSync5(final)) {
+      if (statSync4(final).size === f.bytes) {
+        have = f.bytes;
+        fromFinal = true;
+        rmSync4(part, { force: true });
+      } else rmSync4(final);
+    }
+    if (!fromFinal && existsSync5(part)) {
+      have = statSync4(part).size;
+      if (have > f.bytes) {
+        truncateSync2(part, 0);
+        have = 0;
+      }
+    }
+    const hash = createHash5("sha256");
+    const sink = opts.sink?.(f.path);
+    await readInto(fromFinal ? final : part, have, (b) => {
+      hash.update(b);
+      sink?.write(b);
+    });
+    done += have;
+    return { f, final, part, have, fromFinal, hash, sink, got: 0, fd: null, bytesDone: false, trailer: null, settled: false };
+  };
+  const fail = (s, err, keepPart) => {
+    s.settled = true;
+    if (!keepPart) rmSync4(s.part, { force: true });
+    errors.push(err);
+  };
+  const settle = (s, retry) => {
+    if (s.settled || !s.bytesDone || !s.trailer) return;
+    if ("changed" in s.trailer) {
+      fail(s, new PullError(s.f.path, `${s.f.path} changed on the box since the listing (${s.trailer.changed}): collect again once it is settled`), false);
+      return;
+    }
+    s.settled = true;
+    const sha = s.hash.digest("hex");
+    if (sha !== s.trailer.sha) {
+      if (s.have > 0 && !startedOver.has(s.f.path)) {
+        startedOver.add(s.f.path);
+        done -= s.have + s.got;
+        retry.push({ ...s.f });
+        rmSync4(s.part, { force: true });
+        if (s.fromFinal) rmSync4(s.final, { force: true });
+        return;
+      }
+      rmSync4(s.part, { force: true });
+      errors.push(
+        new PullError(
+          s.f.path,
+          `${s.f.path}: the box's sha256 (${s.trailer.sha.slice(0, 12)}\u2026) is not the sha256 of the bytes that arrived (${sha.slice(0, 12)}\u2026): collect again; if it repeats, the box is not sending what it hashes`
+        )
+      );
+      return;
+    }
+    if (!s.fromFinal) renameSync3(s.part, s.final);
+    const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
+    arrived.push(a);
+    opts.onArrived?.(a, s.sink);
+  };
+  const stream = async (group, fresh, retry) => {
+    const slots = [];
+    for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
+    if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
+    const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
+    const child = spawn3("ssh", [...sshArgs, scriptCommand([workdir])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(scriptStdin("send", dataLines({ files: list })));
+    let stderr = "";
+    let lineBuf = "";
+    let refused = null;
+    let overflow = false;
+    let writeError;
+    let cur = 0;
+    const advance = () => {
+      for (; cur < slots.length; cur++) {
+        const s = slots[cur];
+        if (s.got < s.f.bytes - s.have) return;
+        if (s.fd !== null) closeSync2(s.fd);
+        s.fd = null;
+        s.bytesDone = true;
+        settle(s, retry);
+      }
+    };
+    advance();
+    child.stdout.on("data", (chunk) => {
+      let b = chunk;
+      while (b.length && !overflow && !writeError) {
+        const s = slots[cur];
+        if (!s) {
+          overflow = true;
+          child.kill("SIGKILL");
+          return;
+        }
+        const take = Math.min(b.length, s.f.bytes - s.have - s.got);
+        const piece = b.subarray(0, take);
+        try {
+          s.fd ??= openSync2(s.part, "a");
+          writeSync2(s.fd, piece);
+        } catch (err) {
+          writeError = err;
+          child.kill("SIGKILL");
+          return;
+        }
+        s.hash.update(piece);
+        s.sink?.write(piece);
+        s.got += take;
+        done += take;
+        thisRun += take;
+        b = b.subarray(take);
+        advance();
+      }
+    });
+    const onLine = (line) => {
+      const m = TRAILER.exec(line);
+      if (!m) return;
+      if (m[1] === "refused") {
+        refused = `${m[2] ?? ""} ${m[3] ?? ""}`.trim();
+        return;
+      }
+      const s = slots[Number(m[2])];
+      if (!s || s.trailer) return;
+      if (m[1] === "sent") s.trailer = /^[0-9a-f]{64}$/.test(m[3] ?? "") ? { sha: m[3] } : { changed: "its hash line is not a sha256" };
+      else s.trailer = { changed: (m[3] ?? "").replace(/[^\x20-\x7e]/g, "?") };
+      settle(s, retry);
+    };
+    child.stderr.on("data", (d) => {
+      const text = d.toString("latin1");
+      stderr = (stderr + text).slice(-2e3);
+      lineBuf += text;
+      const lines = lineBuf.split("\n");
+      lineBuf = (lines.pop() ?? "").slice(-1e3);
+      for (const l of lines) onLine(l);
+    });
+    const code2 = await new Promise((res) => child.on("close", (c) => res(c)));
+    opts.signal?.removeEventListener("abort", stop);
+    if (lineBuf) onLine(lineBuf);
+    for (const s of slots) {
+      if (s.fd !== null) closeSync2(s.fd);
+      s.fd = null;
+    }
+    const said = stderr.split("\n").filter((l) => l.trim() && !TRAILER.test(l)).pop()?.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
+    const open3 = slots.filter((s) => !s.settled);
+    if (overflow) {
+      const last2 = slots[slots.length - 1];
+      errors.unshift(new PullError(last2.f.path, `the box sent more bytes than were asked for (after ${last2.f.path}): nothing past them was written`));
+      for (const s of open3) {
+        s.settled = true;
+        rmSync4(s.part, { force: true });
+      }
+      return;
+    }
+    if (writeError) {
+      const e = writeError;
+      for (const s of open3)
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            e.code === "ENOSPC" ? `the runner's disk is full while writing ${s.final}; free space and rerun (the partial file resumes)` : `writing ${s.part} failed: ${e.message}`
+          ),
+          true
+        );
+      return;
+    }
+    for (const s of open3) {
+      if (s.trailer && "changed" in s.trailer) {
+        s.bytesDone = true;
+        settle(s, retry);
+      } else if (code2 === 255) {
+        network = true;
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `ssh exited 255 after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${said ? `: ${said}` : ""}; rerun to resume`,
+            true
+          ),
+          true
+        );
+      } else if (refused !== null) {
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `the box refused the transfer: ${String(refused).replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`
+          ),
+          true
+        );
+      } else if (code2 === 3 && s.got === 0 && !s.trailer) {
+        retry.push(s.f);
+        s.settled = true;
+      } else {
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `the transfer ended (exit ${code2}) after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${s.trailer ? "" : ", with no hash from the box"}${said ? `: ${said}` : ""}; rerun to resume`
+          ),
+          true
+        );
+      }
+    }
+  };
+  try {
+    let pending = [...files];
+    let fresh = /* @__PURE__ */ new Set();
+    for (let round = 0; pending.length && !network && round <= files.length + 1; round++) {
+      const retry = [];
+      await Promise.all(groups(pending, opts.parallel ?? 4).map((g) => stream(g, fresh, retry)));
+      fresh = new Set(retry.filter((f) => startedOver.has(f.path)).map((f) => f.path));
+      pending = retry;
+    }
+    progress();
+    if (errors.length) throw errors[0];
+    if (pending.length) throw new PullError(pending[0]?.path ?? "", `${pending.length} files were never sent; rerun to resume`);
+    return { files: arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+    rmSync4(secrets, { recursive: true, force: true });
+  }
+}
+function groups(files, n) {
+  const out = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => ({ bytes: 0, files: [] }));
+  for (const f of [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
+    const g = out.reduce((a, b) => b.bytes < a.bytes ? b : a);
+    g.bytes += f.bytes;
+    g.files.push(f);
+  }
+  return out.map((g) => g.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).filter((g) => g.length);
+}
+var TRAILER;
+var init_stream = __esm({
+  "src/transfer/stream.ts"() {
+    "use strict";
+    init_invoke();
+    init_pull();
+    init_ssh_args();
+    TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
   }
 });
 
@@ -36522,14 +36890,14 @@ var init_report = __esm({
 });
 
 // src/record/verified.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function manifestSha256(manifestText) {
-  return createHash5("sha256").update(manifestText).digest("hex");
+  return createHash6("sha256").update(manifestText).digest("hex");
 }
 function filesSha256(m) {
   const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
 `);
-  return createHash5("sha256").update(lines.join("")).digest("hex");
+  return createHash6("sha256").update(lines.join("")).digest("hex");
 }
 function verifiedJson(m, manifestText, at, box, verifiers) {
   const doc = {
@@ -36580,38 +36948,279 @@ var init_manifest3 = __esm({
 
 // src/collect/collect.ts
 async function collect(box, deps) {
-  const { manifest, text } = await deps.buildManifest();
-  const pullFailure = await deps.pull(manifest);
-  if (pullFailure !== null) return { manifest, text, pullFailure, verified: false, reasons: [pullFailure] };
+  const listing = await deps.list();
+  const listed = new Set(listing.files.map((f) => f.path));
+  const reports = /* @__PURE__ */ new Map();
+  const sha = /* @__PURE__ */ new Map();
+  let queue = Promise.resolve();
+  const arrived = (f, scans) => {
+    if (!listed.has(f.path) || sha.has(f.path)) return;
+    sha.set(f.path, f.sha256);
+    queue = queue.then(async () => {
+      reports.set(f.path, await verifyFile(deps, f, scans));
+    });
+  };
+  const pullFailure = await deps.pull(listing, arrived);
+  await queue;
+  if (pullFailure !== null) return { listing, pullFailure, verified: false, reasons: [pullFailure] };
+  const missing = listing.files.filter((f) => !sha.has(f.path)).map((f) => f.path);
+  if (missing.length) {
+    const why = `the transfer ended without ${missing.length} listed files (${missing.slice(0, 5).join(", ")})`;
+    return { listing, pullFailure: why, verified: false, reasons: [why] };
+  }
+  const { manifest, text } = manifestFromListing(listing, sha);
   deps.writeRecord("manifest.json", text);
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
-  const local = [];
-  const reports = [];
-  for (const path of deps.listLocal()) {
-    const src = await deps.open(path);
-    try {
-      const want = byPath.get(path);
-      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : "" });
-      if (!want) continue;
-      const result = await verifyOne(path, src);
-      const trusted = result.ok && deps.trustedLoad ? deps.trustedLoad(path) : null;
-      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
-    } finally {
-      await src.close();
-    }
-  }
+  const local = deps.listLocal().map(({ path, bytes }) => {
+    const want = byPath.get(path);
+    return { path, bytes, sha256: want && bytes === want.bytes ? want.sha256 : "" };
+  });
   const c = completeness(manifest, local);
-  const { verified, reasons } = decide(c, reports);
+  const ordered = manifest.files.map((f) => reports.get(f.path)).filter((r) => r !== void 0);
+  const { verified, reasons } = decide(c, ordered);
   if (verified) deps.writeRecord("VERIFIED.json", verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS));
-  return { manifest, text, pullFailure: null, reports, completeness: c, verified, reasons };
+  return { listing, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+}
+async function verifyFile(deps, f, scans) {
+  let src;
+  try {
+    src = await deps.open(f.path);
+  } catch (err) {
+    const problem = `it cannot be read back on the runner (${err.message.slice(0, 200)})`;
+    return {
+      path: f.path,
+      bytes: f.bytes,
+      sha256: f.sha256,
+      result: { format: "unreadable", ok: false, problems: [problem], tensors: [], nonFinite: [] },
+      trusted: null
+    };
+  }
+  try {
+    const result = await verifyOne(f.path, src, scans);
+    const trusted = result.ok && deps.trustedLoad ? await deps.trustedLoad(f.path) : null;
+    return { path: f.path, bytes: src.size, sha256: f.sha256, result, trusted };
+  } finally {
+    await src.close();
+  }
 }
 var init_collect2 = __esm({
   "src/collect/collect.ts"() {
     "use strict";
+    init_manifest();
     init_verified();
     init_decision();
     init_manifest3();
     init_verify_files();
+  }
+});
+
+// src/collect/verifiers/zip-stream.ts
+import { crc32 as crc322 } from "node:zlib";
+function zip64Sizes(extra, wantU, wantC) {
+  for (let p = 0; p + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(p);
+    const len = extra.readUInt16LE(p + 2);
+    if (p + 4 + len > extra.length) return null;
+    if (id === 1) {
+      let q = p + 4;
+      const out = {};
+      for (const [want, key] of [
+        [wantU, "usize"],
+        [wantC, "csize"]
+      ]) {
+        if (!want) continue;
+        if (q + 8 > p + 4 + len) return null;
+        const v = extra.readBigUInt64LE(q);
+        if (v > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+        out[key] = Number(v);
+        q += 8;
+      }
+      return out;
+    }
+    p += 4 + len;
+  }
+  return null;
+}
+var LOCAL2, DESCRIPTOR, HOLD, MAX_ENTRIES, ZipStreamScan;
+var init_zip_stream = __esm({
+  "src/collect/verifiers/zip-stream.ts"() {
+    "use strict";
+    init_finite();
+    init_types();
+    LOCAL2 = 67324752;
+    DESCRIPTOR = Buffer.from([80, 75, 7, 8]);
+    HOLD = 23;
+    MAX_ENTRIES = 1e5;
+    ZipStreamScan = class {
+      constructor(dtypesOf, pklMax) {
+        this.dtypesOf = dtypesOf;
+        this.pklMax = pklMax;
+      }
+      dtypesOf;
+      pklMax;
+      pos = 0;
+      state = { kind: "header", need: 30 };
+      head = [];
+      headLen = 0;
+      dtypes = null;
+      dataPrefix = null;
+      found = /* @__PURE__ */ new Map();
+      get scans() {
+        return this.found;
+      }
+      write(chunk) {
+        let b = chunk;
+        while (b.length && this.state.kind !== "stop") {
+          const s = this.state;
+          if (s.kind === "header") {
+            const take = Math.min(b.length, s.need - this.headLen);
+            this.head.push(b.subarray(0, take));
+            this.headLen += take;
+            this.pos += take;
+            b = b.subarray(take);
+            if (this.headLen === s.need) this.header();
+          } else if (s.kind === "skip") {
+            const take = Math.min(b.length, s.left);
+            s.left -= take;
+            this.pos += take;
+            b = b.subarray(take);
+            if (s.left === 0) this.nextHeader();
+          } else if (s.kind === "data" && s.left !== null) {
+            const take = Math.min(b.length, s.left);
+            this.data(s, b.subarray(0, take));
+            s.left -= take;
+            this.pos += take;
+            b = b.subarray(take);
+            if (s.left === 0) this.endEntry(s);
+          } else if (s.kind === "data") {
+            b = this.openData(s, b);
+          }
+        }
+      }
+      nextHeader() {
+        this.head = [];
+        this.headLen = 0;
+        this.state = { kind: "header", need: 30 };
+      }
+      header() {
+        const h = Buffer.concat(this.head);
+        const sig = h.readUInt32LE(0);
+        if (sig !== LOCAL2 || this.found.size >= MAX_ENTRIES) {
+          this.state = { kind: "stop" };
+          return;
+        }
+        const nameLen = h.readUInt16LE(26);
+        const extraLen = h.readUInt16LE(28);
+        if (h.length < 30 + nameLen + extraLen) {
+          this.state = { kind: "header", need: 30 + nameLen + extraLen };
+          return;
+        }
+        const flags = h.readUInt16LE(6);
+        const method = h.readUInt16LE(8);
+        let csize = h.readUInt32LE(18);
+        let usize = h.readUInt32LE(22);
+        const name = h.toString("utf8", 30, 30 + nameLen);
+        if (csize === 4294967295 || usize === 4294967295) {
+          const z = zip64Sizes(h.subarray(30 + nameLen, 30 + nameLen + extraLen), usize === 4294967295, csize === 4294967295);
+          if (!z) return void (this.state = { kind: "stop" });
+          if (usize === 4294967295) usize = z.usize;
+          if (csize === 4294967295) csize = z.csize;
+        }
+        const described = (flags & 8) !== 0;
+        this.head = [];
+        this.headLen = 0;
+        if (method !== 0 || !described && csize !== usize) {
+          if (described) return void (this.state = { kind: "stop" });
+          this.state = csize > 0 ? { kind: "skip", left: csize } : { kind: "header", need: 30 };
+          return;
+        }
+        const isPkl = this.dataPrefix === null && (name === "data.pkl" || /^[^/]+\/data\.pkl$/.test(name));
+        if (isPkl) this.dataPrefix = name.slice(0, -"data.pkl".length);
+        let dtype = null;
+        if (!isPkl && this.dtypes && this.dataPrefix !== null && name.startsWith(`${this.dataPrefix}data/`)) {
+          const d = this.dtypes.get(name.slice(this.dataPrefix.length + "data/".length));
+          if (d && FLOAT_DTYPES.has(d)) dtype = d;
+        }
+        const s = {
+          kind: "data",
+          name,
+          start: this.pos,
+          left: described ? null : csize,
+          seen: 0,
+          crc: 0,
+          dtype,
+          bad: 0,
+          carry: null,
+          keep: isPkl && (described || csize <= this.pklMax) ? [] : null,
+          keptBytes: 0,
+          hold: null
+        };
+        this.state = s;
+        if (csize === 0 && !described) this.endEntry(s);
+      }
+      /**
+       * Stored data of unknown length: it ends where a data descriptor stands whose sizes are the bytes seen so far
+       * and whose CRC32 is theirs. Returns what is left of the piece after the entry ended (or nothing).
+       */
+      openData(s, piece) {
+        const buf = s.hold ? Buffer.concat([s.hold, piece]) : piece;
+        const base = this.pos - (s.hold?.length ?? 0);
+        s.hold = null;
+        let from = 0;
+        for (; ; ) {
+          const i = buf.indexOf(DESCRIPTOR, from);
+          if (i < 0 || i > buf.length - HOLD - 1) {
+            const upTo = Math.max(from, buf.length - HOLD);
+            this.data(s, buf.subarray(from, upTo));
+            s.hold = Buffer.from(buf.subarray(upTo));
+            this.pos = base + buf.length;
+            return Buffer.alloc(0);
+          }
+          this.data(s, buf.subarray(from, i));
+          const len = s.seen;
+          const crcOk = buf.readUInt32LE(i + 4) === s.crc >>> 0;
+          let desc = 0;
+          if (crcOk && buf.readUInt32LE(i + 8) === len && buf.readUInt32LE(i + 12) === len) desc = 16;
+          else if (crcOk && buf.readBigUInt64LE(i + 8) === BigInt(len) && buf.readBigUInt64LE(i + 16) === BigInt(len)) desc = 24;
+          if (desc) {
+            this.pos = base + i;
+            this.endEntry(s);
+            this.pos = base + i + desc;
+            return buf.subarray(i + desc);
+          }
+          this.data(s, buf.subarray(i, i + 1));
+          from = i + 1;
+        }
+      }
+      data(s, b) {
+        if (!b.length) return;
+        s.crc = crc322(b, s.crc);
+        s.seen += b.length;
+        if (s.keep) {
+          s.keptBytes += b.length;
+          if (s.keptBytes > this.pklMax) s.keep = null;
+          else s.keep.push(Buffer.from(b));
+        }
+        if (!s.dtype) return;
+        const item = s.dtype === "float64" ? 8 : s.dtype === "float32" ? 4 : 2;
+        let buf = s.carry ? Buffer.concat([s.carry, b]) : b;
+        const whole2 = buf.length - buf.length % item;
+        if (whole2) s.bad += nonFiniteIn(buf.subarray(0, whole2), s.dtype);
+        buf = buf.subarray(whole2);
+        s.carry = buf.length ? Buffer.from(buf) : null;
+      }
+      endEntry(s) {
+        this.found.set(s.start, { dataOffset: s.start, size: s.seen, crc: s.crc >>> 0, dtype: s.carry ? null : s.dtype, nonFinite: s.bad });
+        if (s.keep) {
+          try {
+            this.dtypes = this.dtypesOf(Buffer.concat(s.keep));
+          } catch {
+            this.dtypes = null;
+          }
+        }
+        this.nextHeader();
+      }
+    };
   }
 });
 
@@ -36620,26 +37229,28 @@ var phase_exports6 = {};
 __export(phase_exports6, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync5, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync4, statSync as statSync4, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join6, relative, resolve as resolve4 } from "node:path";
+import { existsSync as existsSync6, lstatSync, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync4, rmSync as rmSync5, statSync as statSync5, writeFileSync as writeFileSync5 } from "node:fs";
+import { join as join8, relative, resolve as resolve4 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync2(dir)) {
-    const p = join6(dir, name);
-    if (statSync4(p).isDirectory()) out.push(...listLocal(p, base));
-    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json"))) out.push(relative(base, p));
+    const p = join8(dir, name);
+    const st = statSync5(p);
+    if (st.isDirectory()) out.push(...listLocal(p, base));
+    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json")))
+      out.push({ path: relative(base, p), bytes: st.size });
   }
   return out;
 }
 function removeProofs(dir) {
   for (const name of readdirSync2(dir)) {
-    const p = join6(dir, name);
+    const p = join8(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync4(p, { force: true });
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync5(p, { force: true });
   }
 }
-async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
+async function pull(cfg, pinned, hostKey, listing, dest, reporter, arrived) {
   const { conn, cred } = pinned;
   const target = {
     host: conn.host,
@@ -36651,8 +37262,11 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
     stallTimeoutS: cfg.stallTimeoutS
   };
   try {
-    await pullFiles(target, manifest.workdir, manifest.files, dest, {
+    await streamFiles(target, listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
+      // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
+      sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
+      onArrived: (f, sink) => arrived(f, sink instanceof ZipStreamScan ? sink.scans : void 0),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
@@ -36667,25 +37281,25 @@ async function pull(cfg, pinned, hostKey, manifest, dest, reporter) {
     throw err;
   }
 }
-function recordOutputs(reporter, manifest, text, dest, verifiedPath) {
+function recordOutputs(reporter, listing, m, dest, verifiedPath) {
   reporter.output("verified", String(verifiedPath !== null));
   reporter.output("verified-path", verifiedPath ?? "");
-  reporter.output("manifest-sha256", manifestSha256(text));
-  reporter.output("files-sha256", filesSha256(manifest));
-  reporter.output("files", String(manifest.file_count));
-  reporter.output("bytes", String(manifest.total_bytes));
+  reporter.output("manifest-sha256", m ? manifestSha256(m.text) : "");
+  reporter.output("files-sha256", m ? filesSha256(m.manifest) : "");
+  reporter.output("files", String(listing.files.length));
+  reporter.output("bytes", String(listing.total_bytes));
   reporter.output("dest", dest);
 }
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
   const records = [
     { path: "manifest.json", bytes: Buffer.byteLength(text) },
-    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync5(verifiedPath).size }] : []
   ];
   const plans = planArtifacts(
     cfg.runId,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync5(join6(dest, f.path))),
+    manifest.files.filter((f) => existsSync6(join8(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -36724,13 +37338,13 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const pinned = pinnedConnection(inputs, env, reporter);
   const { conn } = pinned;
-  const dest = join6(resolve4(workspace, cfg.destDir), cfg.runId);
+  const dest = join8(resolve4(workspace, cfg.destDir), cfg.runId);
   try {
-    mkdirSync3(dest, { recursive: true });
+    mkdirSync4(dest, { recursive: true });
   } catch (err) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
-  const verifiedPath = join6(dest, "VERIFIED.json");
+  const verifiedPath = join8(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
   const box = {
@@ -36743,39 +37357,38 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   let outcome;
   try {
     outcome = await collect(box, {
-      buildManifest: async () => {
-        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
+      list: async () => {
+        const listing = await listFiles(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
-          `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? " (latest checkpoint only)" : ""}`
+          `collect: the box lists ${listing.files.length} files, ${mb(listing.total_bytes)}${listing.latest_only ? " (latest checkpoint only)" : ""}`
         );
-        return built;
+        return listing;
       },
-      pull: (manifest2) => pull(cfg, pinned, session.hostKey, manifest2, dest, reporter),
+      pull: (listing, arrived) => pull(cfg, pinned, session.hostKey, listing, dest, reporter, arrived),
       writeRecord: (name, text2) => {
-        const tmp = `${join6(dest, name)}.tmp`;
+        const tmp = `${join8(dest, name)}.tmp`;
         writeFileSync5(tmp, text2);
-        renameSync3(tmp, join6(dest, name));
+        renameSync4(tmp, join8(dest, name));
       },
       listLocal: () => listLocal(dest),
-      open: (path) => fileSource(join6(dest, path)),
-      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join6(dest, path), dest) } : {},
+      open: (path) => fileSource(join8(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join8(dest, path), dest) } : {},
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
     session.close();
   }
-  const { manifest, text } = outcome;
   const ok = outcome.verified;
   if (outcome.pullFailure !== null) {
-    recordOutputs(reporter, manifest, text, dest, null);
+    recordOutputs(reporter, outcome.listing, null, dest, null);
     reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
     reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
-  const reports = outcome.reports;
+  const { manifest, text, reports } = outcome;
   const c = outcome.completeness;
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
-  recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
+  recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
     const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
@@ -36812,6 +37425,7 @@ var init_phase6 = __esm({
     init_hostkey();
     init_open();
     init_pull();
+    init_stream();
     init_card();
     init_artifacts();
     init_file_source();
@@ -36819,6 +37433,8 @@ var init_phase6 = __esm({
     init_collect2();
     init_trusted_load();
     init_verified();
+    init_torch();
+    init_zip_stream();
     mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
   }
 });
@@ -36860,7 +37476,7 @@ var init_render = __esm({
 });
 
 // src/teardown/gate.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function checkBox(v, t) {
   const b = v.box;
   if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string")
@@ -36897,7 +37513,7 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
   if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ""))
     return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
   if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
-  const sha = createHash6("sha256").update(files.manifestText).digest("hex");
+  const sha = createHash7("sha256").update(files.manifestText).digest("hex");
   if (sha !== v.manifest_sha256)
     return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
   let manifest;
@@ -37019,14 +37635,14 @@ var init_http = __esm({
 });
 
 // src/teardown/providers/aws.ts
-import { createHash as createHash7, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash8, createHmac as createHmac2 } from "node:crypto";
 function signV4(method, url, body, creds, service, now) {
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
   const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
   if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
   const names2 = Object.keys(headers).sort();
-  const hash = (s) => createHash7("sha256").update(s).digest("hex");
+  const hash = (s) => createHash8("sha256").update(s).digest("hex");
   const canonical = [method, url.pathname || "/", "", ...names2.map((n) => `${n}:${headers[n]}`), "", names2.join(";"), hash(body)].join("\n");
   const scope = `${day}/${creds.region}/${service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
@@ -37092,7 +37708,7 @@ var init_aws = __esm({
 });
 
 // src/teardown/providers/command.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 function commandProvider(ctx, command2, env, timeoutMs) {
   let done = false;
   return {
@@ -37101,7 +37717,7 @@ function commandProvider(ctx, command2, env, timeoutMs) {
     },
     request(verb) {
       return new Promise((resolve6, reject) => {
-        const child = spawn2("bash", ["-c", command2], {
+        const child = spawn4("bash", ["-c", command2], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
           detached: true
@@ -37466,28 +38082,28 @@ var phase_exports7 = {};
 __export(phase_exports7, {
   teardownPhase: () => teardownPhase
 });
-import { existsSync as existsSync6, mkdtempSync as mkdtempSync3, readFileSync as readFileSync5, rmSync as rmSync5, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync7, mkdtempSync as mkdtempSync3, readFileSync as readFileSync5, rmSync as rmSync6, statSync as statSync6 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname3, join as join7, resolve as resolve5 } from "node:path";
+import { dirname as dirname4, join as join9, resolve as resolve5 } from "node:path";
 function readProof(file) {
-  if (!existsSync6(file)) return null;
-  const manifest = join7(dirname3(file), "manifest.json");
-  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync6(manifest) ? readFileSync5(manifest, "utf8") : null };
+  if (!existsSync7(file)) return null;
+  const manifest = join9(dirname4(file), "manifest.json");
+  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync7(manifest) ? readFileSync5(manifest, "utf8") : null };
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
     const p = resolve5(workspace, cfg.verifiedPath);
-    return readProof(existsSync6(p) && statSync5(p).isDirectory() ? join7(p, "VERIFIED.json") : p);
+    return readProof(existsSync7(p) && statSync6(p).isDirectory() ? join9(p, "VERIFIED.json") : p);
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync3(join7(tmpdir3(), "tether-proof-"));
+  const dir = mkdtempSync3(join9(tmpdir3(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join7(dir, "VERIFIED.json"));
+    return readProof(join9(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync5(dir, { recursive: true, force: true });
+    rmSync6(dir, { recursive: true, force: true });
   }
 }
 function providerFor(cfg, ctx, env) {
@@ -37756,7 +38372,7 @@ var OUTPUT_DOCS = {
   collect: {
     verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
     "verified-path": "path of VERIFIED.json on the runner (empty when not verified)",
-    "manifest-sha256": "sha256 of the box's manifest.json, as recorded in VERIFIED.json",
+    "manifest-sha256": "sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped",
     files: "number of files in the manifest",
     "files-sha256": "sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written",
     bytes: "total bytes in the manifest",

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: `roster b64(newline list)`, `cells b64(newline list)`,
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1) [HASH(1|0)]. With HASH 0 (collect) it only lists: names, sizes and
+# mtimes (schema tether.listing/v1), reads no file and writes nothing; collect hashes while it sends (send.sh).
+# Stdin data: `roster b64(newline list)`, `cells b64(newline list)`,
 # then `end`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
 # tagged with its cell, the roster exactly the cells asked for (all of them, or `cells`); a cell that is not
 # DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
 # Files come from the run's checkpoint globs (relative to its workdir; `*.tmp` ignored). Refuses symlinks,
 # unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
 # the roster exactly) and zero files.
-# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
+# With HASH 1 (teardown's rebuild), writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
 
 DATA_roster='' DATA_cells=''
 
@@ -100,6 +102,7 @@ main() {
   run_root=$(expand_home "$1")
   run_id=$2
   latest=$3
+  hash=${4:-1}
   run_dir=$run_root/$run_id
   read_data || refuse "the manifest request did not arrive complete"
   [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
@@ -169,8 +172,29 @@ main() {
     done < <(printf '%s\n' "${want[@]}" | sort)
     out+='],'
   fi
-  out+="\"created_at\":\"$(now_utc)\",\"file_count\":${#files[@]},\"files\":["
-  local total=0 first=1 h p size j jc
+  out+="\"created_at\":\"$(now_utc)\","
+  local total=0 first=1 h p size j jc jw mtime
+  jv jw "$workdir"
+  if [ "$hash" = 0 ]; then
+    out+='"files":['
+    while IFS=' ' read -r size mtime p; do
+      jv j "$p"
+      ((first)) || out+=','
+      first=0
+      out+="{\"bytes\":$size,"
+      if ((${#want[@]})); then
+        jv jc "${cell_of[$p]}"
+        out+="\"cell\":$jc,"
+      fi
+      out+="\"mtime\":\"$mtime\",\"path\":$j}"
+      n=$((n + 1))
+    done < <(stat -c '%s %.9Y %n' -- "${files[@]}" | LC_ALL=C sort -k3)
+    ((n == ${#files[@]})) || refuse "could not list every file"
+    jv j "$run_id"
+    printf '%s\n' "$out],\"latest_only\":$([ "$latest" = 1 ] && echo true || echo false),\"run_id\":$j,\"schema\":\"tether.listing/v1\",\"workdir\":$jw}"
+    return 0
+  fi
+  out+="\"file_count\":${#files[@]},\"files\":["
   while read -r h p; do
     size=$(stat -c %s -- "$p")
     total=$((total + size))
@@ -187,8 +211,6 @@ main() {
   done < <(hash_files "${files[@]}" | sort -k2)
   ((n == ${#files[@]})) || refuse "could not hash every file"
   jv j "$run_id"
-  local jw
-  jv jw "$workdir"
   out+="],\"latest_only\":$([ "$latest" = 1 ] && echo true || echo false),\"run_id\":$j,\"schema\":\"tether.manifest/v1\",\"total_bytes\":$total,\"workdir\":$jw}"
   tmp="$run_dir/manifest.json.tmp.$$"
   if ! { printf '%s\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then

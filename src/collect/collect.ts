@@ -1,6 +1,8 @@
-import type { Manifest } from '../record/manifest.ts';
+import { manifestFromListing, type Listing, type Manifest } from '../record/manifest.ts';
 import { verifiedJson, type ProvenBox } from '../record/verified.ts';
+import type { Arrived } from '../transfer/stream.ts';
 import type { ByteSource } from './verifiers/types.ts';
+import type { StreamScans } from './verifiers/zip-stream.ts';
 import { decide } from './decision.ts';
 import { completeness, type Completeness, type LocalFile } from './manifest.ts';
 import type { FileReport } from './report.ts';
@@ -8,54 +10,91 @@ import { VERIFIER_VERSIONS, verifyOne } from './verify-files.ts';
 
 /** Everything collect does to the world, handed in: the box, the transfer, the runner's disk, the loader. */
 export interface CollectDeps {
-  /** Builds the manifest on the box; its exact text is what VERIFIED.json's hash covers. */
-  buildManifest(): Promise<{ manifest: Manifest; text: string }>;
-  /** Pulls the manifest's files: null when all arrived whole, else the reason the pull stopped. */
-  pull(manifest: Manifest): Promise<string | null>;
+  /** Lists the run's files on the box: names, sizes, mtimes (nothing read yet). */
+  list(): Promise<Listing>;
+  /**
+   * Pulls the listed files, each hashed at both ends as it moves: null when all arrived whole, else the reason
+   * it stopped. `arrived` is called for each file as soon as it is in (with what the pass over its bytes computed),
+   * while the others still move.
+   */
+  pull(listing: Listing, arrived: (f: Arrived, scans?: StreamScans) => void): Promise<string | null>;
   /** Writes one of tether's records next to the files, atomically. */
   writeRecord(name: 'manifest.json' | 'VERIFIED.json', text: string): void;
-  /** The files now under the destination (relative paths), tether's records and partial files left out. */
-  listLocal(): string[];
+  /** The files now under the destination (relative paths, with sizes), tether's records and partial files left out. */
+  listLocal(): Array<{ path: string; bytes: number }>;
   open(path: string): Promise<ByteSource & { close(): Promise<void> }>;
   /** Runs `trusted-load-command` on a file: null when it loaded, else the failure line. */
-  trustedLoad?(path: string): string | null;
+  trustedLoad?(path: string): Promise<string | null>;
   now(): Date;
 }
 
-export type CollectOutcome = { manifest: Manifest; text: string; reasons: string[] } & (
-  | /** The pull stopped: nothing was checked, nothing verified. */ { pullFailure: string; verified: false }
-  | { pullFailure: null; reports: FileReport[]; completeness: Completeness; verified: boolean }
+export type CollectOutcome = { listing: Listing; reasons: string[] } & (
+  | /** The pull stopped: nothing verified, no record written. */ { pullFailure: string; verified: false }
+  | { pullFailure: null; manifest: Manifest; text: string; reports: FileReport[]; completeness: Completeness; verified: boolean }
 );
 
 /**
- * Collect: manifest on the box → pull (hashed as it streams) → bidirectional completeness → structural
- * load-verification (no checkpoint code runs) → VERIFIED.json only when every file passed. Deps in, an
- * outcome out; the shell (phase.ts) does the I/O and the rendering.
+ * Collect: listing on the box → pull, each file hashed by the box as it sends and by the runner as it lands →
+ * each file load-verified (structurally; no checkpoint code runs) as soon as it is in, while the next one moves
+ * → manifest.json with the hashes → bidirectional completeness → VERIFIED.json only when every file passed.
+ * Deps in, an outcome out; the shell (phase.ts) does the I/O and the rendering.
  */
 export async function collect(box: ProvenBox, deps: CollectDeps): Promise<CollectOutcome> {
-  const { manifest, text } = await deps.buildManifest();
-  const pullFailure = await deps.pull(manifest);
-  if (pullFailure !== null) return { manifest, text, pullFailure, verified: false, reasons: [pullFailure] };
+  const listing = await deps.list();
+  const listed = new Set(listing.files.map((f) => f.path));
+  const reports = new Map<string, FileReport>();
+  const sha = new Map<string, string>();
+  // One file verified at a time, in arrival order: file N is checked while N+1 is still on the wire.
+  let queue: Promise<void> = Promise.resolve();
+  const arrived = (f: Arrived, scans?: StreamScans) => {
+    if (!listed.has(f.path) || sha.has(f.path)) return;
+    sha.set(f.path, f.sha256);
+    queue = queue.then(async () => {
+      reports.set(f.path, await verifyFile(deps, f, scans));
+    });
+  };
+  const pullFailure = await deps.pull(listing, arrived);
+  await queue;
+  if (pullFailure !== null) return { listing, pullFailure, verified: false, reasons: [pullFailure] };
+  const missing = listing.files.filter((f) => !sha.has(f.path)).map((f) => f.path);
+  if (missing.length) {
+    const why = `the transfer ended without ${missing.length} listed files (${missing.slice(0, 5).join(', ')})`;
+    return { listing, pullFailure: why, verified: false, reasons: [why] };
+  }
+  const { manifest, text } = manifestFromListing(listing, sha);
   deps.writeRecord('manifest.json', text);
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
-  const local: LocalFile[] = [];
-  const reports: FileReport[] = [];
-  for (const path of deps.listLocal()) {
-    const src = await deps.open(path);
-    try {
-      const want = byPath.get(path);
-      // The pull proved each hash as it streamed; here the layout is checked, and extras are caught.
-      local.push({ path, bytes: src.size, sha256: want && src.size === want.bytes ? want.sha256 : '' });
-      if (!want) continue;
-      const result = await verifyOne(path, src);
-      const trusted = result.ok && deps.trustedLoad ? deps.trustedLoad(path) : null;
-      reports.push({ path, bytes: src.size, sha256: want.sha256, result, trusted });
-    } finally {
-      await src.close();
-    }
-  }
+  // What is in the destination now, against the manifest: extras (planted or left over) are caught here.
+  const local: LocalFile[] = deps.listLocal().map(({ path, bytes }) => {
+    const want = byPath.get(path);
+    return { path, bytes, sha256: want && bytes === want.bytes ? want.sha256 : '' };
+  });
   const c = completeness(manifest, local);
-  const { verified, reasons } = decide(c, reports);
+  const ordered = manifest.files.map((f) => reports.get(f.path)).filter((r): r is FileReport => r !== undefined);
+  const { verified, reasons } = decide(c, ordered);
   if (verified) deps.writeRecord('VERIFIED.json', verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS));
-  return { manifest, text, pullFailure: null, reports, completeness: c, verified, reasons };
+  return { listing, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+}
+
+async function verifyFile(deps: CollectDeps, f: Arrived, scans?: StreamScans): Promise<FileReport> {
+  let src;
+  try {
+    src = await deps.open(f.path);
+  } catch (err) {
+    const problem = `it cannot be read back on the runner (${(err as Error).message.slice(0, 200)})`;
+    return {
+      path: f.path,
+      bytes: f.bytes,
+      sha256: f.sha256,
+      result: { format: 'unreadable', ok: false, problems: [problem], tensors: [], nonFinite: [] },
+      trusted: null,
+    };
+  }
+  try {
+    const result = await verifyOne(f.path, src, scans);
+    const trusted = result.ok && deps.trustedLoad ? await deps.trustedLoad(f.path) : null;
+    return { path: f.path, bytes: src.size, sha256: f.sha256, result, trusted };
+  } finally {
+    await src.close();
+  }
 }

@@ -3,27 +3,32 @@ import { join, relative, resolve } from 'node:path';
 import { parseCollect, type CollectConfig } from '../config/collect.ts';
 import type { Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
-import { buildManifest } from '../remote/manifest.ts';
+import { listFiles } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
 import { openPinned, pinnedConnection, type Pinned } from '../ssh/open.ts';
-import { PullError, pullFiles } from '../transfer/pull.ts';
+import { PullError } from '../transfer/pull.ts';
+import { streamFiles, type Arrived } from '../transfer/stream.ts';
 import { renderCard } from '../teardown/card.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
-import type { Manifest } from '../record/manifest.ts';
+import type { Listing, Manifest } from '../record/manifest.ts';
 import { renderCollect, renderPullFailure } from './report.ts';
 import { collect } from './collect.ts';
 import { trustedLoad } from './trusted-load.ts';
 import { filesSha256, manifestSha256 } from '../record/verified.ts';
+import { storageDtypes, TORCH_PKL_MAX } from './verifiers/torch.ts';
+import { ZipStreamScan, type StreamScans } from './verifiers/zip-stream.ts';
 
-/** Files under `dir` (relative paths), leaving out our own records and partial or temporary files. */
-function listLocal(dir: string, base = dir): string[] {
-  const out: string[] = [];
+/** Files under `dir` (relative paths and sizes), leaving out our own records and partial or temporary files. */
+function listLocal(dir: string, base = dir): Array<{ path: string; bytes: number }> {
+  const out: Array<{ path: string; bytes: number }> = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...listLocal(p, base));
-    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === 'manifest.json' || name === 'VERIFIED.json'))) out.push(relative(base, p));
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...listLocal(p, base));
+    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === 'manifest.json' || name === 'VERIFIED.json')))
+      out.push({ path: relative(base, p), bytes: st.size });
   }
   return out;
 }
@@ -38,8 +43,16 @@ function removeProofs(dir: string): void {
   }
 }
 
-/** The pinned OpenSSH pull of the manifest's files; the reason it stopped, or null. */
-async function pull(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer, manifest: Manifest, dest: string, reporter: Reporter): Promise<string | null> {
+/** The pinned OpenSSH pull of the listed files (one pass over each byte on the box); the reason it stopped, or null. */
+async function pull(
+  cfg: CollectConfig,
+  pinned: Pinned,
+  hostKey: Buffer,
+  listing: Listing,
+  dest: string,
+  reporter: Reporter,
+  arrived: (f: Arrived, scans?: StreamScans) => void,
+): Promise<string | null> {
   const { conn, cred } = pinned;
   const target = {
     host: conn.host,
@@ -51,8 +64,11 @@ async function pull(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer, manifes
     stallTimeoutS: cfg.stallTimeoutS,
   };
   try {
-    await pullFiles(target, manifest.workdir, manifest.files, dest, {
+    await streamFiles(target, listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
+      // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
+      sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
+      onArrived: (f, sink) => arrived(f, sink instanceof ZipStreamScan ? sink.scans : undefined),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
@@ -70,14 +86,14 @@ async function pull(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer, manifes
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 
-/** The outputs every collect sets, verified or not (`verifiedPath` null when not verified). */
-function recordOutputs(reporter: Reporter, manifest: Manifest, text: string, dest: string, verifiedPath: string | null): void {
+/** The outputs every collect sets, verified or not (`verifiedPath` null when not verified; no hashes when the pull stopped). */
+function recordOutputs(reporter: Reporter, listing: Listing, m: { manifest: Manifest; text: string } | null, dest: string, verifiedPath: string | null): void {
   reporter.output('verified', String(verifiedPath !== null));
   reporter.output('verified-path', verifiedPath ?? '');
-  reporter.output('manifest-sha256', manifestSha256(text));
-  reporter.output('files-sha256', filesSha256(manifest));
-  reporter.output('files', String(manifest.file_count));
-  reporter.output('bytes', String(manifest.total_bytes));
+  reporter.output('manifest-sha256', m ? manifestSha256(m.text) : '');
+  reporter.output('files-sha256', m ? filesSha256(m.manifest) : '');
+  reporter.output('files', String(listing.files.length));
+  reporter.output('bytes', String(listing.total_bytes));
   reporter.output('dest', dest);
 }
 
@@ -162,14 +178,14 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   let outcome;
   try {
     outcome = await collect(box, {
-      buildManifest: async () => {
-        const built = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
+      list: async () => {
+        const listing = await listFiles(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
-          `collect: manifest lists ${built.manifest.file_count} files, ${mb(built.manifest.total_bytes)}${built.manifest.latest_only ? ' (latest checkpoint only)' : ''}`,
+          `collect: the box lists ${listing.files.length} files, ${mb(listing.total_bytes)}${listing.latest_only ? ' (latest checkpoint only)' : ''}`,
         );
-        return built;
+        return listing;
       },
-      pull: (manifest) => pull(cfg, pinned, session.hostKey, manifest, dest, reporter),
+      pull: (listing, arrived) => pull(cfg, pinned, session.hostKey, listing, dest, reporter, arrived),
       writeRecord: (name, text) => {
         const tmp = `${join(dest, name)}.tmp`;
         writeFileSync(tmp, text);
@@ -183,18 +199,17 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   } finally {
     session.close();
   }
-  const { manifest, text } = outcome;
   const ok = outcome.verified;
   if (outcome.pullFailure !== null) {
-    recordOutputs(reporter, manifest, text, dest, null);
+    recordOutputs(reporter, outcome.listing, null, dest, null);
     reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
     reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
-  const reports = outcome.reports;
+  const { manifest, text, reports } = outcome;
   const c = outcome.completeness;
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
-  recordOutputs(reporter, manifest, text, dest, ok ? verifiedPath : null);
+  recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
 
   let uploadError: string | null = null;
   if (uploader && (ok || cfg.artifact === 'all')) {

@@ -22,7 +22,8 @@ export const OUTPUT_DOCS = {
   collect: {
     verified: 'true when every file arrived complete and passed load-verification (VERIFIED.json written)',
     'verified-path': 'path of VERIFIED.json on the runner (empty when not verified)',
-    'manifest-sha256': "sha256 of the box's manifest.json, as recorded in VERIFIED.json",
+    'manifest-sha256':
+      'sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped',
     files: 'number of files in the manifest',
     'files-sha256': 'sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written',
     bytes: 'total bytes in the manifest',

@@ -37,63 +37,123 @@ export const MANIFEST_FILES_MAX = 100_000;
  * paths, bad hashes and totals fail closed with a BoxDataError naming the problem.
  */
 export function parseManifest(raw: unknown, runId: string): Manifest {
-  const m = obj(raw, 'manifest');
+  const { head, files } = parseFiles(raw, runId, 'manifest', MANIFEST_SCHEMA, (f, path) => {
+    const sha256 = f['sha256'];
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    return { sha256 };
+  });
+  const m = head.m;
+  if (m['file_count'] !== files.length || m['total_bytes'] !== head.total) throw new BoxDataError('manifest totals do not match its file list');
+  return { schema: MANIFEST_SCHEMA, ...head.fields, file_count: files.length, total_bytes: head.total, files, ...(head.cells ? { cells: head.cells } : {}) };
+}
+
+/** `tether.listing/v1`: collect's first look at the files (names, sizes, mtimes; no hashes: they come with the bytes). */
+export const LISTING_SCHEMA = 'tether.listing/v1';
+
+export interface ListedFile {
+  path: string;
+  bytes: number;
+  /** As `stat -c %.9Y` printed it on the box: the file is sent only while it still says this. */
+  mtime: string;
+  cell?: string;
+}
+
+export type Listing = Omit<Manifest, 'schema' | 'files' | 'file_count' | 'total_bytes'> & { files: ListedFile[]; total_bytes: number };
+
+/** Validates collect's listing exactly as a manifest is validated, with an mtime where the manifest has a hash. */
+export function parseListing(raw: unknown, runId: string): Listing {
+  const { head, files } = parseFiles(raw, runId, 'listing', LISTING_SCHEMA, (f, path) => {
+    const mtime = f['mtime'];
+    if (typeof mtime !== 'string' || !/^[0-9]{1,12}(\.[0-9]{1,9})?$/.test(mtime)) throw new BoxDataError(`listing mtime of ${path} is not a time`);
+    return { mtime };
+  });
+  return { ...head.fields, files, total_bytes: head.total, ...(head.cells ? { cells: head.cells } : {}) };
+}
+
+/**
+ * The manifest of a listing whose every file arrived with these hashes, and its exact text, in the key order
+ * manifest.sh writes (so a manifest from either reads the same). Pure.
+ */
+export function manifestFromListing(l: Listing, sha256: ReadonlyMap<string, string>): { manifest: Manifest; text: string } {
+  const files = [...l.files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => {
+      const h = sha256.get(f.path);
+      if (!h) throw new Error(`no hash for ${f.path}`);
+      return { bytes: f.bytes, ...(f.cell !== undefined ? { cell: f.cell } : {}), path: f.path, sha256: h };
+    });
+  const doc = {
+    attempt: l.attempt,
+    ...(l.cells ? { cells: [...l.cells].sort() } : {}),
+    created_at: l.created_at,
+    file_count: files.length,
+    files,
+    latest_only: l.latest_only,
+    run_id: l.run_id,
+    schema: MANIFEST_SCHEMA,
+    total_bytes: l.total_bytes,
+    workdir: l.workdir,
+  };
+  const text = `${JSON.stringify(doc)}\n`;
+  return { manifest: parseManifest(doc, l.run_id), text };
+}
+
+function parseFiles<X extends object>(
+  raw: unknown,
+  runId: string,
+  what: 'manifest' | 'listing',
+  schema: string,
+  extra: (f: Record<string, unknown>, path: string) => X,
+) {
+  const m = obj(raw, what);
   if (typeof m['error'] === 'string') throw new BoxDataError(`manifest refused on the box: ${m['error'].slice(0, 500)}`);
-  if (m['schema'] !== MANIFEST_SCHEMA)
-    throw new BoxDataError(`manifest schema is ${JSON.stringify(String(m['schema']).slice(0, 64))}, expected ${MANIFEST_SCHEMA}: refusing an unknown version`);
-  if (m['run_id'] !== runId) throw new BoxDataError(`manifest is for run ${JSON.stringify(String(m['run_id']).slice(0, 64))}, not ${runId}`);
-  const list = arr(m, 'files', 'manifest', MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError('manifest lists no files');
+  if (m['schema'] !== schema)
+    throw new BoxDataError(`${what} schema is ${JSON.stringify(String(m['schema']).slice(0, 64))}, expected ${schema}: refusing an unknown version`);
+  if (m['run_id'] !== runId) throw new BoxDataError(`${what} is for run ${JSON.stringify(String(m['run_id']).slice(0, 64))}, not ${runId}`);
+  const list = arr(m, 'files', what, MANIFEST_FILES_MAX);
+  if (list.length === 0) throw new BoxDataError(`${what} lists no files`);
   const seen = new Set<string>();
   let total = 0;
   // A sweep's roster: cell names, each once; every file names one of them and every cell has a file (R42, R49).
   const cells =
-    m['cells'] === undefined
-      ? undefined
-      : arr(m, 'cells', 'manifest', 512).map((c, i) => str({ c }, 'c', `manifest.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
-  if (cells && new Set(cells).size !== cells.length) throw new BoxDataError('manifest lists a cell twice');
-  if (cells && cells.length === 0) throw new BoxDataError('manifest lists no cells');
-  const files: ManifestFile[] = list.map((x, i) => {
-    const f = obj(x, `manifest.files[${i}]`);
-    const path = str(f, 'path', `manifest.files[${i}]`, { max: 4096 });
-    if (!SAFE_PATH.test(path)) throw new BoxDataError(`manifest has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
+    m['cells'] === undefined ? undefined : arr(m, 'cells', what, 512).map((c, i) => str({ c }, 'c', `${what}.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells && new Set(cells).size !== cells.length) throw new BoxDataError(`${what} lists a cell twice`);
+  if (cells && cells.length === 0) throw new BoxDataError(`${what} lists no cells`);
+  const files = list.map((x, i): { path: string; bytes: number; cell?: string } & X => {
+    const f = obj(x, `${what}.files[${i}]`);
+    const path = str(f, 'path', `${what}.files[${i}]`, { max: 4096 });
+    if (!SAFE_PATH.test(path)) throw new BoxDataError(`${what} has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
     if (RECORD_NAME.test(path))
       throw new BoxDataError(
-        `manifest lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`,
+        `${what} lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`,
       );
-    if (seen.has(path)) throw new BoxDataError(`manifest lists ${path} twice`);
+    if (seen.has(path)) throw new BoxDataError(`${what} lists ${path} twice`);
     seen.add(path);
     const bytes = f['bytes'];
-    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`manifest size of ${path} is not a byte count`);
-    const sha256 = f['sha256'];
-    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`${what} size of ${path} is not a byte count`);
+    const more = extra(f, path);
     total += bytes;
+    if (!Number.isSafeInteger(total)) throw new BoxDataError(`${what} totals more bytes than can be counted`);
     if (!cells) {
-      if (f['cell'] !== undefined) throw new BoxDataError(`manifest tags ${path} with a cell, but lists no cells`);
-      return { path, bytes, sha256 };
+      if (f['cell'] !== undefined) throw new BoxDataError(`${what} tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, ...more };
     }
-    const cell = str(f, 'cell', `manifest.files[${i}]`, { max: 64, pattern: CELL_NAME });
-    if (!cells.includes(cell)) throw new BoxDataError(`manifest tags ${path} with cell ${cell}, which is not in its cells`);
-    return { path, bytes, sha256, cell };
+    const cell = str(f, 'cell', `${what}.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells.includes(cell)) throw new BoxDataError(`${what} tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, ...more, cell };
   });
   if (cells) {
     const empty = cells.filter((c) => !files.some((f) => f.cell === c));
-    if (empty.length) throw new BoxDataError(`manifest lists no file for cell(s) ${empty.slice(0, 10).join(', ')}`);
+    if (empty.length) throw new BoxDataError(`${what} lists no file for cell(s) ${empty.slice(0, 10).join(', ')}`);
   }
-  const workdir = str(m, 'workdir', 'manifest', { max: 4096 });
-  if (!workdir.startsWith('/')) throw new BoxDataError('manifest has no absolute workdir');
-  if (m['file_count'] !== files.length || m['total_bytes'] !== total || !Number.isSafeInteger(total))
-    throw new BoxDataError('manifest totals do not match its file list');
-  return {
-    schema: MANIFEST_SCHEMA,
+  const workdir = str(m, 'workdir', what, { max: 4096 });
+  if (!workdir.startsWith('/')) throw new BoxDataError(`${what} has no absolute workdir`);
+  const fields = {
     run_id: runId,
-    attempt: int(m, 'attempt', 'manifest', { min: 0, max: ATTEMPT_MAX }),
-    created_at: str(m, 'created_at', 'manifest', { max: 64 }),
-    latest_only: bool(m, 'latest_only', 'manifest'),
-    file_count: files.length,
-    total_bytes: total,
-    files,
+    attempt: int(m, 'attempt', what, { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, 'created_at', what, { max: 64 }),
+    latest_only: bool(m, 'latest_only', what),
     workdir,
-    ...(cells ? { cells } : {}),
   };
+  return { head: { m, total, cells, fields }, files };
 }

@@ -1,4 +1,4 @@
-import { parseManifest, type Manifest } from '../record/manifest.ts';
+import { parseListing, parseManifest, type Listing, type Manifest } from '../record/manifest.ts';
 import type { Session } from '../ssh/client.ts';
 import { dataLines, parseJsonLine, runScript } from './invoke.ts';
 
@@ -23,4 +23,19 @@ export async function buildManifest(
       .filter((l) => l.startsWith('{'))
       .pop() ?? '';
   return { manifest, text: `${text}\n` };
+}
+
+/** Lists the run's checkpoint files on the box (names, sizes, mtimes; nothing read or written): collect's first step. */
+export async function listFiles(
+  session: Session,
+  runRoot: string,
+  runId: string,
+  opts: { latestOnly: boolean; roster: string[]; cells?: string[] },
+): Promise<Listing> {
+  const data = dataLines({
+    ...(opts.roster.length ? { roster: opts.roster.join('\n') } : {}),
+    ...(opts.cells?.length ? { cells: opts.cells.join('\n') } : {}),
+  });
+  const r = await runScript(session, 'manifest', [runRoot, runId, opts.latestOnly ? '1' : '0', '0'], { data, timeoutMs: 600_000, maxOutput: 64 << 20 });
+  return parseListing(parseJsonLine('manifest', r), runId);
 }

@@ -11,6 +11,7 @@ export const SCRIPTS = {
   follow: scriptText('follow.sh'),
   launch: scriptText('launch.sh'),
   manifest: scriptText('manifest.sh'),
+  send: scriptText('send.sh'),
   probe: scriptText('probe.sh'),
   stop: scriptText('stop.sh'),
   sync: scriptText('sync.sh'),

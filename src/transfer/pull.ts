@@ -1,23 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { shellQuote } from '../remote/shell-quote.ts';
 import { eachLimit } from '../util/pool.ts';
 import { dirname, join } from 'node:path';
+import { sshInvocation, type PullTarget } from './ssh-args.ts';
 /** A file to pull: what transfer needs to know of it (its path under the remote base, size and hash). */
 export interface PullFile {
   path: string;
@@ -25,23 +12,7 @@ export interface PullFile {
   sha256: string;
 }
 
-/**
- * Bulk bytes go through the runner's OpenSSH client (ssh2 without its native binding moves ~90 MB/s,
- * OpenSSH ~500: test-infra-facts §7), pinned to exactly the host key the ssh2 control connection
- * verified, with the same identity. Each file is hashed while it streams; a `.part` file resumes.
- */
-export interface PullTarget {
-  host: string;
-  port: number;
-  user: string;
-  /** An OpenSSH known_hosts line for the verified host key. */
-  knownHostsLine: string;
-  /** Private key text, or an agent socket. */
-  identity: { key: Buffer } | { agent: string };
-  connectTimeoutS: number;
-  /** Seconds without a byte or keepalive answer from the box before ssh gives up (R8); default 120. */
-  stallTimeoutS?: number;
-}
+export type { PullTarget };
 
 export interface PullProgress {
   bytesDone: number;
@@ -82,38 +53,7 @@ export async function pullFiles(
   dest: string,
   opts: PullOptions = {},
 ): Promise<{ files: PullFile[]; bytesThisRun: number }> {
-  const secrets = mkdtempSync(join(tmpdir(), 'tether-ssh-'));
-  const kh = join(secrets, 'known_hosts');
-  writeFileSync(kh, `${target.knownHostsLine}\n`, { mode: 0o600 });
-  const keyFile = join(secrets, 'id');
-  if ('key' in target.identity) writeFileSync(keyFile, target.identity.key, { mode: 0o600 });
-  const sshArgs = [
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    `UserKnownHostsFile=${kh}`,
-    '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    '-o',
-    `ConnectTimeout=${target.connectTimeoutS}`,
-    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
-    '-o',
-    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
-    '-o',
-    'ServerAliveCountMax=2',
-    '-o',
-    'LogLevel=ERROR',
-    '-c',
-    'aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com',
-    ...('key' in target.identity ? ['-o', 'IdentitiesOnly=yes', '-i', keyFile] : []),
-    '-p',
-    String(target.port),
-    `${target.user}@${target.host}`,
-    '--',
-  ];
-  const env = { ...process.env, ...('agent' in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {}) };
+  const { secrets, sshArgs, env } = sshInvocation(target);
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;

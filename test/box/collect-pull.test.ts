@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeness } from '../../src/collect/manifest.ts';
 import { collectPhase } from '../../src/collect/phase.ts';
 import { parseConnection } from '../../src/config/connection.ts';
-import { buildManifest } from '../../src/remote/manifest.ts';
+import { buildManifest, listFiles } from '../../src/remote/manifest.ts';
+import { manifestFromListing } from '../../src/record/manifest.ts';
+import { filesSha256 } from '../../src/record/verified.ts';
 import { connect, type Session } from '../../src/ssh/client.ts';
 import { knownHostsLine } from '../../src/ssh/hostkey.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
-import { PullError, pullFiles, type PullTarget } from '../../src/transfer/pull.ts';
+import { PullError, type PullTarget } from '../../src/transfer/pull.ts';
+import { streamFiles, type Arrived } from '../../src/transfer/stream.ts';
 import { finishedRun } from '../harness/finished-run.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';
@@ -53,68 +55,159 @@ const dest = () => {
 };
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
-describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams', () => {
-  it('builds the manifest (roster checked) and pulls every file, complete and equal', async () => {
-    const { manifest, text } = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: ['cellA', 'cellB'] });
-    expect(manifest.files.map((f) => f.path)).toEqual(['ck/cellA/step1.pt', 'ck/cellB/big.pt', 'ck/cellB/notes.pt']);
-    expect(manifest.workdir).toBe(`${box.home}/code`);
-    expect(readFileSync(`${box.home}/.tether/runs/c1/manifest.json`, 'utf8')).toBe(text);
-    expect(manifest.files[1]?.sha256).toBe(sha(`${box.home}/code/ck/cellB/big.pt`));
+const listing = (latestOnly = false, roster: string[] = []) => listFiles(session, '~/.tether/runs', 'c1', { latestOnly, roster });
+const shaOf = (files: Arrived[]) => new Map(files.map((f) => [f.path, f.sha256]));
+
+describe('the listing on the box, then one pass over the bytes: the box hashes what it sends, the runner what it gets', () => {
+  it('lists (roster checked, nothing read or written on the box) and streams every file; both hashes agree with the file', async () => {
+    const l = await listing(false, ['cellA', 'cellB']);
+    expect(l.files.map((f) => f.path)).toEqual(['ck/cellA/step1.pt', 'ck/cellB/big.pt', 'ck/cellB/notes.pt']);
+    expect(l.workdir).toBe(`${box.home}/code`);
+    expect(l.files[1]?.mtime).toMatch(/^\d+\.\d{9}$/);
+    expect(existsSync(`${box.home}/.tether/runs/c1/manifest.json`)).toBe(false); // the listing writes nothing on the box
     const d = dest();
     const progress: number[] = [];
-    const r = await pullFiles(target, manifest.workdir, manifest.files, d, { onProgress: (p) => progress.push(p.bytesDone), progressEveryMs: 50 });
-    expect(completeness(manifest, r.files)).toMatchObject({ ok: true });
-    for (const f of manifest.files) expect(sha(join(d, f.path))).toBe(f.sha256);
-    expect(progress.at(-1)).toBe(manifest.total_bytes);
-    // A second run finds everything in place and sends nothing.
-    expect((await pullFiles(target, manifest.workdir, manifest.files, d)).bytesThisRun).toBe(0);
+    const order: string[] = [];
+    const r = await streamFiles(target, l.workdir, l.files, d, {
+      parallel: 1,
+      onProgress: (p) => progress.push(p.bytesDone),
+      progressEveryMs: 50,
+      onArrived: (f) => order.push(f.path),
+    });
+    expect(order).toEqual(['ck/cellA/step1.pt', 'ck/cellB/big.pt', 'ck/cellB/notes.pt']); // one stream, in order, each as it lands
+    for (const f of r.files) expect(f.sha256).toBe(sha(`${box.home}/code/${f.path}`));
+    for (const f of r.files) expect(sha(join(d, f.path))).toBe(f.sha256);
+    expect(progress.at(-1)).toBe(l.total_bytes);
+    expect(r.bytesThisRun).toBe(l.total_bytes);
+    // The manifest made from what arrived is the manifest teardown rebuilds on the box (sha256sum there): the compare is unchanged.
+    const { manifest } = manifestFromListing(l, shaOf(r.files));
+    const rebuilt = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] });
+    expect(filesSha256(rebuilt.manifest)).toBe(filesSha256(manifest));
+    expect(readFileSync(`${box.home}/.tether/runs/c1/manifest.json`, 'utf8')).toBe(rebuilt.text);
+    // A second run finds everything in place: the box hashes, sends nothing, and the hashes still agree.
+    const again = await streamFiles(target, l.workdir, l.files, d);
+    expect(again.bytesThisRun).toBe(0);
+    expect(shaOf(again.files)).toEqual(shaOf(r.files));
   });
 
   it('a pull stopped at about half resumes and sends at most 55% of the bytes again', async () => {
-    const { manifest } = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] });
+    const l = await listing();
     const d = dest();
     const abort = new AbortController();
-    const first = pullFiles(target, manifest.workdir, manifest.files, d, {
+    const first = streamFiles(target, l.workdir, l.files, d, {
       parallel: 1,
       progressEveryMs: 20,
       onProgress: (p) => p.bytesDone >= p.bytesTotal / 2 && abort.abort(),
       signal: abort.signal,
     });
     await expect(first).rejects.toBeInstanceOf(PullError);
-    const second = await pullFiles(target, manifest.workdir, manifest.files, d);
-    expect(second.bytesThisRun).toBeLessThanOrEqual(0.55 * manifest.total_bytes);
+    const second = await streamFiles(target, l.workdir, l.files, d);
+    expect(second.bytesThisRun).toBeLessThanOrEqual(0.55 * l.total_bytes);
     expect(second.bytesThisRun).toBeGreaterThan(0);
-    expect(completeness(manifest, second.files).ok).toBe(true);
+    for (const f of second.files) expect(f.sha256).toBe(sha(`${box.home}/code/${f.path}`));
+  });
+
+  it('a kept partial file that is not the start of the file any more starts over once, and arrives whole', async () => {
+    const l = await listing();
+    const d = dest();
+    mkdirSync(join(d, 'ck/cellA'), { recursive: true });
+    writeFileSync(join(d, 'ck/cellA/step1.pt.part'), Buffer.alloc(1000, 7)); // not the box's bytes
+    const r = await streamFiles(target, l.workdir, l.files.slice(0, 1), d);
+    expect(r.files[0]?.sha256).toBe(sha(`${box.home}/code/ck/cellA/step1.pt`));
+    expect(r.bytesThisRun).toBe(3_000_000 - 1000 + 3_000_000); // the owed tail, then the whole file again
+    expect(existsSync(join(d, 'ck/cellA/step1.pt.part'))).toBe(false);
+  });
+
+  it('the sink sees every byte of each file in order (a resumed prefix read back first)', async () => {
+    const l = await listing();
+    const d = dest();
+    const f = l.files.find((x) => x.path === 'ck/cellA/step1.pt')!;
+    mkdirSync(join(d, 'ck/cellA'), { recursive: true });
+    writeFileSync(join(d, 'ck/cellA/step1.pt.part'), readFileSync(`${box.home}/code/ck/cellA/step1.pt`).subarray(0, 1_000_000));
+    const seen = new Map<string, ReturnType<typeof createHash>>();
+    const r = await streamFiles(target, l.workdir, [f], d, {
+      sink: (p) => {
+        const h = createHash('sha256');
+        seen.set(p, h);
+        return { write: (b) => void h.update(b) };
+      },
+    });
+    expect(r.bytesThisRun).toBe(2_000_000);
+    expect(seen.get(f.path)?.digest('hex')).toBe(r.files[0]?.sha256);
   });
 
   it('latest-only covers just the newest settled checkpoint', async () => {
     box.sh(`sleep 1; head -c 1000 /dev/urandom > ${box.home}/code/ck/cellA/step2.pt`);
-    const { manifest } = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: true, roster: [] });
-    expect(manifest.files.map((f) => f.path)).toEqual(['ck/cellA/step2.pt']);
-    expect(manifest.latest_only).toBe(true);
+    const l = await listing(true);
+    expect(l.files.map((f) => f.path)).toEqual(['ck/cellA/step2.pt']);
+    expect(l.latest_only).toBe(true);
+    box.sh(`rm ${box.home}/code/ck/cellA/step2.pt`);
   });
 
-  it('a file rewritten on the box after the manifest is detected and not accepted', async () => {
-    const { manifest } = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] });
+  it('a file rewritten on the box after the listing is refused by name; the other files still arrive', async () => {
+    const l = await listing();
     box.sh(`head -c 3000000 /dev/urandom > ${box.home}/code/ck/cellA/step1.pt`);
     const d = dest();
-    await expect(pullFiles(target, manifest.workdir, manifest.files, d)).rejects.toThrow(/ck\/cellA\/step1.pt changed on the box since the manifest/);
+    const got: string[] = [];
+    await expect(streamFiles(target, l.workdir, l.files, d, { parallel: 1, onArrived: (f) => got.push(f.path) })).rejects.toThrow(
+      /ck\/cellA\/step1.pt changed on the box since the listing \(not as listed: now 3000000 bytes, mtime [0-9.]+\)/,
+    );
+    expect(got).toEqual(['ck/cellB/big.pt', 'ck/cellB/notes.pt']);
     expect(existsSync(join(d, 'ck/cellA/step1.pt'))).toBe(false);
     expect(existsSync(join(d, 'ck/cellA/step1.pt.part'))).toBe(false);
   });
 
+  it('a file written to while it is being sent is caught, even with its size unchanged', async () => {
+    const l = await listing();
+    const d = dest();
+    const big = l.files.find((f) => f.path === 'ck/cellB/big.pt')!;
+    let poked = false;
+    await expect(
+      streamFiles(target, l.workdir, [big], d, {
+        progressEveryMs: 10,
+        onProgress: (p) => {
+          if (!poked && p.bytesDone > 0.2 * p.bytesTotal) {
+            poked = true; // one byte overwritten in place near the end: same size, new mtime and ctime
+            box.sh(`printf x | dd of=${box.home}/code/ck/cellB/big.pt bs=1 seek=119999000 conv=notrunc status=none`);
+          }
+        },
+      }),
+    ).rejects.toThrow(/ck\/cellB\/big.pt changed on the box since the listing \(while it was sent\)/);
+    expect(poked).toBe(true);
+    expect(existsSync(join(d, 'ck/cellB/big.pt'))).toBe(false);
+  });
+
+  it('a box that sends more than it was asked, or a hash that is not of what it sent, is refused; nothing past the asked bytes is written', async () => {
+    const l = await listing();
+    const small = l.files.filter((f) => f.path === 'ck/cellA/step1.pt');
+    try {
+      // A lying box: its `tail`/`head` pad the stream, and its openssl hashes something else.
+      writeFileSync(`${box.bin}/head`, '#!/bin/bash\n/usr/bin/head "$@"; printf EXTRA-BYTES\n', { mode: 0o755 });
+      const d = dest();
+      await expect(streamFiles(target, l.workdir, small, d)).rejects.toThrow(/the box sent more bytes than were asked for/);
+      expect(existsSync(join(d, 'ck/cellA/step1.pt'))).toBe(false);
+      rmSync(`${box.bin}/head`);
+      writeFileSync(`${box.bin}/openssl`, `#!/bin/bash\ncat >/dev/null; echo '${'ab'.repeat(32)} *stdin'\n`, { mode: 0o755 });
+      const d2 = dest();
+      await expect(streamFiles(target, l.workdir, small, d2)).rejects.toThrow(/the box's sha256 \(abababababab…\) is not the sha256 of the bytes that arrived/);
+      expect(existsSync(join(d2, 'ck/cellA/step1.pt'))).toBe(false);
+    } finally {
+      rmSync(`${box.bin}/head`, { force: true });
+      rmSync(`${box.bin}/openssl`, { force: true });
+    }
+  });
+
   it('refuses a symlink, a roster mismatch and zero files, with the reason', async () => {
-    await expect(buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: ['cellA', 'cellC'] })).rejects.toThrow(
-      /roster mismatch: expected \[cellA,cellC\], found \[cellA,cellB\]/,
-    );
+    await expect(listing(false, ['cellA', 'cellC'])).rejects.toThrow(/roster mismatch: expected \[cellA,cellC\], found \[cellA,cellB\]/);
     box.sh(`ln -s /etc/shadow ${box.home}/code/ck/cellA/evil.pt`);
-    await expect(buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] })).rejects.toThrow(/refusing symlink ck\/cellA\/evil.pt/);
+    await expect(listing()).rejects.toThrow(/refusing symlink ck\/cellA\/evil.pt/);
     box.sh(`rm ${box.home}/code/ck/cellA/evil.pt; mv ${box.home}/code/ck ${box.home}/code/ck-moved`);
-    await expect(buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] })).rejects.toThrow(/no checkpoint files match/);
+    await expect(listing()).rejects.toThrow(/no checkpoint files match/);
     box.sh(`mv ${box.home}/code/ck-moved ${box.home}/code/ck`);
   });
+
   it('a box black-holed mid-transfer fails within the stall timeout, other files are not tried, and a rerun resumes', async () => {
-    const { manifest } = await buildManifest(session, '~/.tether/runs', 'c1', { latestOnly: false, roster: [] });
+    const l = await listing();
     const d = dest();
     const stallTarget = { ...target, stallTimeoutS: 2 };
     let cutAt = 0;
@@ -122,25 +215,18 @@ describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams',
     let failedAt = 0;
     try {
       await expect(
-        pullFiles(
-          stallTarget,
-          manifest.workdir,
-          [...manifest.files].sort((a, b) => b.bytes - a.bytes),
-          d,
-          {
-            parallel: 1,
-            progressEveryMs: 10,
-            onProgress: (p) => {
-              if (!cutAt && p.bytesDone > 0.1 * p.bytesTotal) {
-                cutAt = Date.now();
-                box.blackhole();
-              }
-            },
+        streamFiles(stallTarget, l.workdir, l.files, d, {
+          parallel: 1,
+          progressEveryMs: 10,
+          onProgress: (p) => {
+            if (!cutAt && p.bytesDone > 0.1 * p.bytesTotal) {
+              cutAt = Date.now();
+              box.blackhole();
+            }
           },
-        ).finally(() => (failedAt = Date.now())),
+        }).finally(() => (failedAt = Date.now())),
       ).rejects.toMatchObject({
         name: 'PullError',
-        network: true,
         message: expect.stringMatching(/ssh exited 255 after \d+ of 120000000 bytes of ck\/cellB\/big.pt.*rerun to resume/),
       });
     } finally {
@@ -150,14 +236,14 @@ describe('manifest on the box, then a pinned OpenSSH pull hashed as it streams',
     // Two missed 1 s keepalives, plus scheduling slack; never the default 2 minutes.
     expect(failedAt - cutAt).toBeLessThan(10_000);
     expect(failedAt - t0).toBeLessThan(20_000);
-    // Nothing else was tried after the box went silent, and no file was completed by mistake.
-    expect(existsSync(join(d, 'ck/cellA/step1.pt'))).toBe(false);
+    // Nothing was completed by mistake, and the file after the one cut off was never tried.
     expect(existsSync(join(d, 'ck/cellB/big.pt'))).toBe(false);
+    expect(existsSync(join(d, 'ck/cellB/notes.pt.part'))).toBe(false);
     const kept = readFileSync(join(d, 'ck/cellB/big.pt.part')).length;
     expect(kept).toBeGreaterThan(0);
-    const again = await pullFiles(stallTarget, manifest.workdir, manifest.files, d);
-    expect(again.bytesThisRun).toBe(manifest.total_bytes - kept);
-    expect(completeness(manifest, again.files).ok).toBe(true);
+    const again = await streamFiles(stallTarget, l.workdir, l.files, d);
+    expect(again.bytesThisRun).toBe(l.total_bytes - kept - 3_000_000); // step1 (first in the stream) had arrived whole
+    for (const f of again.files) expect(f.sha256).toBe(sha(`${box.home}/code/${f.path}`));
   }, 60_000);
 
   it('a full runner disk fails the collect with a clear error and nothing marked verified; the files on the box are untouched', async () => {

@@ -37,7 +37,7 @@ const newDest = () => {
 };
 
 describe('collect through the built action', () => {
-  it('pulls, verifies and writes VERIFIED.json whose manifest hash matches the box', async () => {
+  it('pulls, verifies and writes VERIFIED.json over a manifest whose hashes are the box files; nothing is written on the box', async () => {
     const dest = newDest();
     const r = await runBuiltAction(
       'collect',
@@ -51,14 +51,22 @@ describe('collect through the built action', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs['verified']).toBe('true');
     const verified = JSON.parse(readFileSync(join(dest, 'good', 'VERIFIED.json'), 'utf8'));
-    const boxManifest = readFileSync(`${box.home}/.tether/runs/good/manifest.json`);
+    const manifestText = readFileSync(join(dest, 'good', 'manifest.json'));
     expect(verified).toMatchObject({
       schema: 'tether.verified/v1',
       run_id: 'good',
       attempt: 1,
       file_count: 2,
-      manifest_sha256: createHash('sha256').update(boxManifest).digest('hex'),
+      manifest_sha256: createHash('sha256').update(manifestText).digest('hex'),
     });
+    // The hashes in the manifest are the files' on the box (teardown's rebuild with sha256sum there compares to them).
+    for (const f of JSON.parse(manifestText.toString()).files as Array<{ path: string; sha256: string }>)
+      expect(f.sha256).toBe(
+        createHash('sha256')
+          .update(readFileSync(`${box.home}/good/${f.path}`))
+          .digest('hex'),
+      );
+    expect(existsSync(`${box.home}/.tether/runs/good/manifest.json`)).toBe(false);
     expect(r.outputs['manifest-sha256']).toBe(verified.manifest_sha256);
     expect(readFileSync(join(dest, 'good', 'ck', 'step2.pt')).equals(readFileSync(`${box.home}/good/ck/step2.pt`))).toBe(true);
     expect(r.summary).toMatch(/\| `ck\/step1.pt` \| \d+ \| `[0-9a-f]{12}` \| torch-zip \| 2 \| ✅ \|/);

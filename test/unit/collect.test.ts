@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect, type CollectDeps } from '../../src/collect/collect.ts';
 import { decide } from '../../src/collect/decision.ts';
-import type { Manifest } from '../../src/record/manifest.ts';
+import type { Listing } from '../../src/record/manifest.ts';
 import type { ByteSource } from '../../src/collect/verifiers/types.ts';
 import { npy } from '../harness/craft.ts';
 import { createHash } from 'node:crypto';
@@ -9,62 +9,109 @@ import { createHash } from 'node:crypto';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const good = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", Buffer.alloc(8));
 const nan = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", Buffer.from([0, 0, 0xc0, 0x7f]));
-const manifestOf = (files: Record<string, Buffer>): Manifest => ({
-  schema: 'tether.manifest/v1',
+const listingOf = (files: Record<string, Buffer>): Listing => ({
   run_id: 'r1',
   attempt: 1,
   created_at: '2026-11-23T00:00:00Z',
   latest_only: false,
   workdir: '/w',
-  files: Object.entries(files).map(([path, b]) => ({ path, bytes: b.length, sha256: sha(b) })),
-  file_count: Object.keys(files).length,
+  files: Object.entries(files).map(([path, b]) => ({ path, bytes: b.length, mtime: '1795459622.789249373' })),
   total_bytes: Object.values(files).reduce((a, b) => a + b.length, 0),
 });
 const BOX = { host: '10.0.0.2', port: 22, host_key_fingerprint: 'SHA256:x', provider: null, instance_id: null };
 
-/** Deps over an in-memory destination: what arrives is `local`, records land in `written`. */
-function fakeDeps(m: Manifest, local: Record<string, Buffer>, opts: { pullFails?: string; trusted?: (p: string) => string | null } = {}) {
+/**
+ * Deps over an in-memory destination: the pull "delivers" `local` in order (each file in `local` arrives with the
+ * hash of its bytes), records land in `written`, and `log` shows how arrivals and verification interleave.
+ */
+function fakeDeps(
+  l: Listing,
+  local: Record<string, Buffer>,
+  opts: { pullFails?: string; trusted?: (p: string) => string | null; deliver?: string[]; hashOf?: (p: string) => string } = {},
+) {
   const written: Record<string, string> = {};
+  const log: string[] = [];
   const deps: CollectDeps = {
-    buildManifest: async () => ({ manifest: m, text: `${JSON.stringify(m)}\n` }),
-    pull: async () => opts.pullFails ?? null,
+    list: async () => l,
+    pull: async (_l, arrived) => {
+      for (const p of opts.deliver ?? Object.keys(local)) {
+        log.push(`arrived ${p}`);
+        arrived({ path: p, bytes: (local[p] as Buffer).length, sha256: opts.hashOf?.(p) ?? sha(local[p] as Buffer) });
+        await new Promise((r) => setTimeout(r, 5)); // the next file is "on the wire"
+      }
+      log.push('pull done');
+      return opts.pullFails ?? null;
+    },
     writeRecord: (name, text) => void (written[name] = text),
-    listLocal: () => Object.keys(local),
+    listLocal: () => Object.entries(local).map(([path, b]) => ({ path, bytes: b.length })),
     open: async (p) => {
       const b = local[p] as Buffer;
+      log.push(`verify ${p}`);
       const src: ByteSource & { close(): Promise<void> } = { size: b.length, read: async (o, n) => b.subarray(o, o + n), close: async () => undefined };
       return src;
     },
-    ...(opts.trusted ? { trustedLoad: opts.trusted } : {}),
+    ...(opts.trusted ? { trustedLoad: async (p: string) => (opts.trusted as (p: string) => string | null)(p) } : {}),
     now: () => new Date('2026-11-23T01:00:00Z'),
   };
-  return { deps, written };
+  return { deps, written, log };
 }
 
 describe('collect (deps in, outcome out)', () => {
-  it('verifies a complete, loadable set and writes manifest.json, then VERIFIED.json naming the box', async () => {
-    const files = { 'ck/a.npy': good, 'ck/b.npy': good };
-    const { deps, written } = fakeDeps(manifestOf(files), files);
+  it('verifies a complete, loadable set and writes manifest.json with the hashes, then VERIFIED.json naming the box', async () => {
+    const files = { 'ck/b.npy': good, 'ck/a.npy': good };
+    const { deps, written } = fakeDeps(listingOf(files), files);
     const o = await collect(BOX, deps);
     expect(o.verified).toBe(true);
     expect(Object.keys(written)).toEqual(['manifest.json', 'VERIFIED.json']);
-    expect(JSON.parse(written['VERIFIED.json']!)).toMatchObject({ run_id: 'r1', file_count: 2, box: BOX, verified_at: '2026-11-23T01:00:00.000Z' });
+    const m = JSON.parse(written['manifest.json']!);
+    // The manifest carries what arrived, sorted, in manifest.sh's key order: teardown's rebuilt manifest compares to it unchanged.
+    expect(Object.keys(m)).toEqual(['attempt', 'created_at', 'file_count', 'files', 'latest_only', 'run_id', 'schema', 'total_bytes', 'workdir']);
+    expect(m.files).toEqual([
+      { bytes: good.length, path: 'ck/a.npy', sha256: sha(good) },
+      { bytes: good.length, path: 'ck/b.npy', sha256: sha(good) },
+    ]);
+    const v = JSON.parse(written['VERIFIED.json']!);
+    expect(v).toMatchObject({ run_id: 'r1', file_count: 2, box: BOX, verified_at: '2026-11-23T01:00:00.000Z' });
+    expect(v.manifest_sha256).toBe(sha(Buffer.from(written['manifest.json']!)));
+  });
+
+  it('verifies each file as it arrives, while the next one is still moving', async () => {
+    const files = { 'ck/a.npy': good, 'ck/b.npy': good, 'ck/c.npy': good };
+    const { deps, log } = fakeDeps(listingOf(files), files);
+    await collect(BOX, deps);
+    expect(log).toEqual(['arrived ck/a.npy', 'verify ck/a.npy', 'arrived ck/b.npy', 'verify ck/b.npy', 'arrived ck/c.npy', 'verify ck/c.npy', 'pull done']);
   });
 
   it('a stopped pull writes no record at all', async () => {
-    const files = { 'ck/a.npy': good };
-    const { deps, written } = fakeDeps(manifestOf(files), {}, { pullFails: 'ssh exited 255' });
+    const files = { 'ck/a.npy': good, 'ck/b.npy': good };
+    const { deps, written } = fakeDeps(listingOf(files), { 'ck/a.npy': good }, { pullFails: 'ssh exited 255' });
     const o = await collect(BOX, deps);
     expect(o).toMatchObject({ verified: false, pullFailure: 'ssh exited 255', reasons: ['ssh exited 255'] });
     expect(written).toEqual({});
   });
 
+  it('a pull that says it is done without every listed file is a failure naming them, never a smaller manifest', async () => {
+    const files = { 'ck/a.npy': good, 'ck/b.npy': good };
+    const { deps, written } = fakeDeps(listingOf(files), { 'ck/a.npy': good });
+    const o = await collect(BOX, deps);
+    expect(o).toMatchObject({ verified: false, pullFailure: 'the transfer ended without 1 listed files (ck/b.npy)' });
+    expect(written).toEqual({});
+  });
+
+  it('an arrival the listing did not name is never in the manifest, and is caught as an extra on disk', async () => {
+    const files = { 'ck/a.npy': good };
+    const { deps, written } = fakeDeps(listingOf(files), { 'ck/a.npy': good, 'ck/planted.npy': good });
+    const o = await collect(BOX, deps);
+    expect(o.verified).toBe(false);
+    expect(o.reasons).toEqual(['ck/planted.npy not in the manifest']);
+    expect(JSON.parse(written['manifest.json']!).files.map((f: { path: string }) => f.path)).toEqual(['ck/a.npy']);
+  });
+
   it('an extra file, a NaN and a failing trusted loader each keep VERIFIED.json from being written, each with its reason', async () => {
-    const m = manifestOf({ 'ck/a.npy': good, 'ck/n.npy': nan });
     const { deps, written } = fakeDeps(
-      m,
+      listingOf({ 'ck/a.npy': good, 'ck/n.npy': nan }),
       { 'ck/a.npy': good, 'ck/n.npy': nan, 'ck/extra.npy': good },
-      { trusted: (p) => (p === 'ck/a.npy' ? 'trusted-load-command failed (exit 1): boom' : null) },
+      { trusted: (p) => (p === 'ck/a.npy' ? 'trusted-load-command failed (exit 1): boom' : null), deliver: ['ck/n.npy', 'ck/a.npy'] },
     );
     const o = await collect(BOX, deps);
     expect(o.verified).toBe(false);

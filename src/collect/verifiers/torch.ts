@@ -1,7 +1,8 @@
 import { nonFiniteIn } from './finite.ts';
 import { tensorsIn, unpickle, type PStorage, type PTensor } from './pickle.ts';
 import { DTYPE_BYTES, FLOAT_DTYPES, type ByteSource, type VerifyResult } from './types.ts';
-import { checkCrc, readCentralDirectory, readEntry, type ZipEntry } from './zip.ts';
+import { checkCrc, dataOffset, readCentralDirectory, readEntry, type ZipEntry } from './zip.ts';
+import type { StreamScans } from './zip-stream.ts';
 
 /** data.pkl is read into memory whole: real ones are KBs to a few MB. */
 const PKL_MAX = 64 << 20;
@@ -22,12 +23,26 @@ export function viewProblem(t: PTensor): string | null {
   return null;
 }
 
+/** The storages the verifier scans, by key, with their dtypes: each tensor's storage whose view torch.load would accept (the last tensor naming a key wins). */
+function scannedStorages(found: Array<{ tensor: PTensor }>): Map<string, PStorage> {
+  const storages = new Map<string, PStorage>();
+  for (const { tensor } of found) if (!viewProblem(tensor)) storages.set(tensor.storage.key, tensor.storage);
+  return storages;
+}
+
+/** data.pkl's bytes → storage key → dtype, by the verifier's own rules (what a stream scan needs to know). */
+export function storageDtypes(pkl: Buffer): Map<string, string> {
+  return new Map([...scannedStorages(tensorsIn(unpickle(pkl)))].map(([k, s]) => [k, s.dtype]));
+}
+
+export const TORCH_PKL_MAX = PKL_MAX;
+
 /**
  * PyTorch's zip checkpoint format: central directory (zip64 too), every entry's CRC32, data.pkl read by
  * the non-executing pickle reader, every tensor's storage present with the right size and the view
  * inside it, and floating storages scanned for NaN/Inf.
  */
-export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
+export async function verifyTorch(src: ByteSource, scans?: StreamScans): Promise<VerifyResult> {
   const r: VerifyResult = { format: 'torch-zip', ok: false, problems: [], tensors: [], nonFinite: [] };
   let entries: ZipEntry[];
   try {
@@ -48,7 +63,7 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
     return { ...r, problems: [`data.pkl: ${(err as Error).message}`] };
   }
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const storages = new Map<string, PStorage>();
+  const storages = scannedStorages(found);
   for (const { name, tensor } of found) {
     const s = tensor.storage;
     const bad = viewProblem(tensor);
@@ -56,7 +71,6 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
       r.problems.push(`${name}: ${bad}`);
       continue;
     }
-    storages.set(s.key, s);
     const item = DTYPE_BYTES[s.dtype] ?? 1;
     const numel = tensor.shape.reduce((a, d) => a * d, 1);
     const extent = tensor.shape.some((d) => d === 0) ? 0 : tensor.shape.reduce((a, d, i) => a + (d - 1) * (tensor.stride[i] ?? 0), 0) + 1;
@@ -79,8 +93,15 @@ export async function verifyTorch(src: ByteSource): Promise<VerifyResult> {
     const scan = s && FLOAT_DTYPES.has(s.dtype) ? s : undefined;
     let nonFinite = 0;
     try {
-      const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : undefined);
-      if (bad) r.problems.push(bad);
+      // The pass collect made over these very bytes as they arrived, when it covered exactly this entry's range.
+      const seen = scans && e.method === 0 && e.compressedSize === e.size ? scans.get(await dataOffset(src, e)) : undefined;
+      if (seen && seen.size === e.size && (!scan || seen.dtype === scan.dtype)) {
+        if (seen.crc !== e.crc) r.problems.push(`${e.name}: CRC32 mismatch (data damaged)`);
+        nonFinite = scan ? seen.nonFinite : 0;
+      } else {
+        const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : undefined);
+        if (bad) r.problems.push(bad);
+      }
     } catch (err) {
       r.problems.push((err as Error).message);
     }

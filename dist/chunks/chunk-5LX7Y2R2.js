@@ -1032,14 +1032,16 @@ cpu_quota_cores() {
 }
 `, "manifest.sh": `#!/usr/bin/env bash
 # Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1). Stdin data: \`roster b64(newline list)\`, \`cells b64(newline list)\`,
+# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1) [HASH(1|0)]. With HASH 0 (collect) it only lists: names, sizes and
+# mtimes (schema tether.listing/v1), reads no file and writes nothing; collect hashes while it sends (send.sh).
+# Stdin data: \`roster b64(newline list)\`, \`cells b64(newline list)\`,
 # then \`end\`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
 # tagged with its cell, the roster exactly the cells asked for (all of them, or \`cells\`); a cell that is not
 # DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
 # Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
 # unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
 # the roster exactly) and zero files.
-# Writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
+# With HASH 1 (teardown's rebuild), writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
 
 DATA_roster='' DATA_cells=''
 
@@ -1132,6 +1134,7 @@ main() {
   run_root=$(expand_home "$1")
   run_id=$2
   latest=$3
+  hash=\${4:-1}
   run_dir=$run_root/$run_id
   read_data || refuse "the manifest request did not arrive complete"
   [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
@@ -1201,8 +1204,29 @@ main() {
     done < <(printf '%s\\n' "\${want[@]}" | sort)
     out+='],'
   fi
-  out+="\\"created_at\\":\\"$(now_utc)\\",\\"file_count\\":\${#files[@]},\\"files\\":["
-  local total=0 first=1 h p size j jc
+  out+="\\"created_at\\":\\"$(now_utc)\\","
+  local total=0 first=1 h p size j jc jw mtime
+  jv jw "$workdir"
+  if [ "$hash" = 0 ]; then
+    out+='"files":['
+    while IFS=' ' read -r size mtime p; do
+      jv j "$p"
+      ((first)) || out+=','
+      first=0
+      out+="{\\"bytes\\":$size,"
+      if ((\${#want[@]})); then
+        jv jc "\${cell_of[$p]}"
+        out+="\\"cell\\":$jc,"
+      fi
+      out+="\\"mtime\\":\\"$mtime\\",\\"path\\":$j}"
+      n=$((n + 1))
+    done < <(stat -c '%s %.9Y %n' -- "\${files[@]}" | LC_ALL=C sort -k3)
+    ((n == \${#files[@]})) || refuse "could not list every file"
+    jv j "$run_id"
+    printf '%s\\n' "$out],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.listing/v1\\",\\"workdir\\":$jw}"
+    return 0
+  fi
+  out+="\\"file_count\\":\${#files[@]},\\"files\\":["
   while read -r h p; do
     size=$(stat -c %s -- "$p")
     total=$((total + size))
@@ -1219,8 +1243,6 @@ main() {
   done < <(hash_files "\${files[@]}" | sort -k2)
   ((n == \${#files[@]})) || refuse "could not hash every file"
   jv j "$run_id"
-  local jw
-  jv jw "$workdir"
   out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
   tmp="$run_dir/manifest.json.tmp.$$"
   if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
@@ -1765,7 +1787,7 @@ printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"
   "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
 tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
 exit 1
-`, "slurm_audit.sh": `#!/usr/bin/env bash
+`, "send.sh": '#!/usr/bin/env bash\n# Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the\n# bytes the runner still owes go out, and the hash follows the file\'s bytes. Reads only; writes nothing.\n# Args: WORKDIR. Stdin data: `files b64(list)`, then `end`. One list line per file:\n#   `<offset> <bytes> <mtime> <path>`: bytes and mtime as the listing (manifest.sh, hash 0) printed them,\n#   offset the bytes the runner already holds (0 \u2264 offset \u2264 bytes; it sends [offset, bytes) and hashes [0, bytes)).\n# Stdout: each file\'s owed bytes in list order, back to back; nothing else.\n# Stderr, after each file\'s bytes: `tether-sent <i> <sha256>` or `tether-changed <i> <why>`.\n# A file that is not as listed (size, mtime), or that changes, is replaced, or cannot be read while it is\n# sent, ends the stream (exit 3): its bytes may be short, so nothing may follow them. Exit 30: a bad request.\n\nDATA_files=\'\'\n\n# The open file behind fd 3 (stat -L of /dev/fd/3 is an fstat: a rename or replace of the path does not move it).\nfd_stat() {\n  stat -L -c \'%s %.9Y %.9Z %i\' /dev/fd/3 2>/dev/null\n}\n\nhash_stdin() {\n  if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi\n}\n\n# Sends file $i ($path) from $off; prints its trailer on stderr; returns 3 when the stream must end.\nsend_one() {\n  local i=$1 off=$2 bytes=$3 mtime=$4 path=$5 before after now h size m\n  if ! { exec 3<"$path"; } 2>/dev/null; then\n    echo "tether-changed $i unreadable" >&2\n    return 3\n  fi\n  before=$(fd_stat)\n  read -r size m _ <<<"$before"\n  if [ "$size" != "$bytes" ] || [ "$m" != "$mtime" ]; then\n    exec 3<&-\n    echo "tether-changed $i not as listed: now $size bytes, mtime $m" >&2\n    return 3\n  fi\n  # fd 4 is the real stdout (set in main); inside $(\u2026) fd 6 is the capture, so only the hash lands in h.\n  if ((off == 0)); then\n    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) >&4; } 6>&1)\n  else\n    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) | tail -c "+$((off + 1))" >&4; } 6>&1)\n  fi\n  after=$(fd_stat)\n  now=$(stat -c \'%s %.9Y %.9Z %i\' -- "$path" 2>/dev/null)\n  exec 3<&-\n  if [ "$after" != "$before" ] || [ "$now" != "$before" ]; then\n    echo "tether-changed $i while it was sent" >&2\n    return 3\n  fi\n  h=${h%% *}\n  if ! [[ $h =~ ^[0-9a-f]{64}$ ]]; then\n    echo "tether-changed $i no hash" >&2\n    return 3\n  fi\n  echo "tether-sent $i $h" >&2\n}\n\nmain() {\n  local workdir i=0 off bytes mtime path\n  read_data || {\n    echo \'tether-refused the file list did not arrive complete\' >&2\n    return 30\n  }\n  workdir=$(expand_home "$1")\n  cd "$workdir" 2>/dev/null || {\n    echo "tether-refused workdir $workdir is missing" >&2\n    return 30\n  }\n  exec 4>&1\n  while read -r off bytes mtime path; do\n    [ -n "$path" ] || continue\n    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then\n      echo "tether-refused bad line $i" >&2\n      return 30\n    fi\n    [ -L "$path" ] && {\n      echo "tether-changed $i became a symlink" >&2\n      return 3\n    }\n    send_one "$i" "$off" "$bytes" "$mtime" "$path" || return 3\n    i=$((i + 1))\n  done <<<"$DATA_files"\n}\nmain "$@"; exit $?\n', "slurm_audit.sh": `#!/usr/bin/env bash
 # The audit's Slurm part, on the login node: is the cluster reachable (sinfo), and which partitions exist,
 # with their availability, node count and node states. Read-only. Prints one JSON object.
 # Args: SLURM_CONF (empty: the login node's own configuration).

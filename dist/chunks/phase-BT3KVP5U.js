@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-QIQUD4L7.js";
+} from "./chunk-DJEU7A3T.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -23,12 +23,12 @@ import {
   stepFromName,
   toPull,
   versionDir
-} from "./chunk-3YPYXRPA.js";
+} from "./chunk-3DDXVYLR.js";
 import "./chunk-GAEFUSNO.js";
 import {
   RECORD_NAME,
   SAFE_PATH
-} from "./chunk-UYBCWLOC.js";
+} from "./chunk-CCXS47F3.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-2BGGG5RC.js";
+} from "./chunk-4NV63GGQ.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-LYR5MZE4.js";
+import "./chunk-5LX7Y2R2.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-5GYGNJNV.js";
+} from "./chunk-RN6SPGOW.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-2BGGG5RC.js";
+} from "./chunk-4NV63GGQ.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-UYHJC3NQ.js";
+} from "./chunk-IQE4ZRLZ.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-LYR5MZE4.js";
+import "./chunk-5LX7Y2R2.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

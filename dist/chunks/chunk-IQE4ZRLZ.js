@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-LYR5MZE4.js";
+} from "./chunk-5LX7Y2R2.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-2BGGG5RC.js";
+} from "./chunk-4NV63GGQ.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-LYR5MZE4.js";
+import "./chunk-5LX7Y2R2.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -9,22 +9,22 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-VT4AWPTJ.js";
+} from "./chunk-QOIU4TJZ.js";
 import {
   openPinned
-} from "./chunk-5GYGNJNV.js";
+} from "./chunk-RN6SPGOW.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
 import {
   parseManifest
-} from "./chunk-UYBCWLOC.js";
+} from "./chunk-CCXS47F3.js";
 import "./chunk-XUWSLT73.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-2BGGG5RC.js";
+} from "./chunk-4NV63GGQ.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-LYR5MZE4.js";
+import "./chunk-5LX7Y2R2.js";
 import {
   BoxDataError,
   arr,

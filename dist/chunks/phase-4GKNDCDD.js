@@ -26,11 +26,11 @@ import {
 import {
   runSyncDir,
   versionDir
-} from "./chunk-3YPYXRPA.js";
+} from "./chunk-3DDXVYLR.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
-import "./chunk-UYBCWLOC.js";
+import "./chunk-CCXS47F3.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -7475,7 +7475,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-3OEB5KTN.js");
+  const { syncHost } = await import("./phase-BT3KVP5U.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -7761,7 +7761,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-6VWGSYUA.js");
+    const { followHosts } = await import("./phase-WI3RKDA6.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-LYR5MZE4.js";
+} from "./chunk-5LX7Y2R2.js";
 import {
   BoxDataError,
   parseJson
@@ -241,6 +241,7 @@ var SCRIPTS = {
   follow: scriptText("follow.sh"),
   launch: scriptText("launch.sh"),
   manifest: scriptText("manifest.sh"),
+  send: scriptText("send.sh"),
   probe: scriptText("probe.sh"),
   stop: scriptText("stop.sh"),
   sync: scriptText("sync.sh"),

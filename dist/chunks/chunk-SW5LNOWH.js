@@ -23,7 +23,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-UYHJC3NQ.js";
+} from "./chunk-IQE4ZRLZ.js";
 import {
   parseHeader,
   parsePatrol,
@@ -135,7 +135,7 @@ var OUTPUT_DOCS = {
   collect: {
     verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
     "verified-path": "path of VERIFIED.json on the runner (empty when not verified)",
-    "manifest-sha256": "sha256 of the box's manifest.json, as recorded in VERIFIED.json",
+    "manifest-sha256": "sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped",
     files: "number of files in the manifest",
     "files-sha256": "sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written",
     bytes: "total bytes in the manifest",
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-AGKZG6RE.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-ALWS42IU.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-AGKZG6RE.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-ALWS42IU.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,9 +190,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-4CSND4LU.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-LHUROYPE.js")).probeHost,
-      probeOn: (await import("./probe-LHUROYPE.js")).probeOn,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-4GKNDCDD.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-HEV4TYZ4.js")).probeHost,
+      probeOn: (await import("./probe-HEV4TYZ4.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
@@ -208,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-4X3FJFTY.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-MBXIUBM7.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -218,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-3NNKQPD7.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-CGIHT36J.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })

@@ -5,8 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  parseListing,
   parseManifest
-} from "./chunk-UYBCWLOC.js";
+} from "./chunk-CCXS47F3.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -14,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-2BGGG5RC.js";
+} from "./chunk-4NV63GGQ.js";
 import {
   FACTS,
   code,
@@ -35,6 +36,14 @@ async function buildManifest(session, runRoot, runId, opts) {
   const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
   return { manifest, text: `${text}
 ` };
+}
+async function listFiles(session, runRoot, runId, opts) {
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
+  const r = await runScript(session, "manifest", [runRoot, runId, opts.latestOnly ? "1" : "0", "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
+  return parseListing(parseJsonLine("manifest", r), runId);
 }
 
 // src/teardown/card.ts
@@ -96,6 +105,7 @@ function verifiedJson(m, manifestText, at, box, verifiers) {
 
 export {
   buildManifest,
+  listFiles,
   renderCard,
   VERIFIED_SCHEMA,
   manifestSha256,
