@@ -2853,7 +2853,96 @@ printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"
   "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
 tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
 exit 1
-`, "send.sh": '#!/usr/bin/env bash\n# Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the\n# bytes the runner still owes go out, and the hash follows the file\'s bytes. Reads only; writes nothing.\n# Args: WORKDIR. Stdin data: `files b64(list)`, then `end`. One list line per file:\n#   `<offset> <bytes> <mtime> <path>`: bytes and mtime as the listing (manifest.sh, hash 0) printed them,\n#   offset the bytes the runner already holds (0 \u2264 offset \u2264 bytes; it sends [offset, bytes) and hashes [0, bytes)).\n# Stdout: each file\'s owed bytes in list order, back to back; nothing else.\n# Stderr, after each file\'s bytes: `tether-sent <i> <sha256>` or `tether-changed <i> <why>`.\n# A file that is not as listed (size, mtime), or that changes, is replaced, or cannot be read while it is\n# sent, ends the stream (exit 3): its bytes may be short, so nothing may follow them. Exit 30: a bad request.\n\nDATA_files=\'\'\n\n# The open file behind fd 3 (stat -L of /dev/fd/3 is an fstat: a rename or replace of the path does not move it).\nfd_stat() {\n  stat -L -c \'%s %.9Y %.9Z %i\' /dev/fd/3 2>/dev/null\n}\n\nhash_stdin() {\n  if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi\n}\n\n# Sends file $i ($path) from $off; prints its trailer on stderr; returns 3 when the stream must end.\nsend_one() {\n  local i=$1 off=$2 bytes=$3 mtime=$4 path=$5 before after now h size m\n  if ! { exec 3<"$path"; } 2>/dev/null; then\n    echo "tether-changed $i unreadable" >&2\n    return 3\n  fi\n  before=$(fd_stat)\n  read -r size m _ <<<"$before"\n  if [ "$size" != "$bytes" ] || [ "$m" != "$mtime" ]; then\n    exec 3<&-\n    echo "tether-changed $i not as listed: now $size bytes, mtime $m" >&2\n    return 3\n  fi\n  # fd 4 is the real stdout (set in main); inside $(\u2026) fd 6 is the capture, so only the hash lands in h.\n  if ((off == 0)); then\n    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) >&4; } 6>&1)\n  else\n    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) | tail -c "+$((off + 1))" >&4; } 6>&1)\n  fi\n  after=$(fd_stat)\n  now=$(stat -c \'%s %.9Y %.9Z %i\' -- "$path" 2>/dev/null)\n  exec 3<&-\n  if [ "$after" != "$before" ] || [ "$now" != "$before" ]; then\n    echo "tether-changed $i while it was sent" >&2\n    return 3\n  fi\n  h=${h%% *}\n  if ! [[ $h =~ ^[0-9a-f]{64}$ ]]; then\n    echo "tether-changed $i no hash" >&2\n    return 3\n  fi\n  echo "tether-sent $i $h" >&2\n}\n\nmain() {\n  local workdir i=0 off bytes mtime path\n  read_data || {\n    echo \'tether-refused the file list did not arrive complete\' >&2\n    return 30\n  }\n  workdir=$(expand_home "$1")\n  cd "$workdir" 2>/dev/null || {\n    echo "tether-refused workdir $workdir is missing" >&2\n    return 30\n  }\n  exec 4>&1\n  while read -r off bytes mtime path; do\n    [ -n "$path" ] || continue\n    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then\n      echo "tether-refused bad line $i" >&2\n      return 30\n    fi\n    [ -L "$path" ] && {\n      echo "tether-changed $i became a symlink" >&2\n      return 3\n    }\n    send_one "$i" "$off" "$bytes" "$mtime" "$path" || return 3\n    i=$((i + 1))\n  done <<<"$DATA_files"\n}\nmain "$@"; exit $?\n', "slurm_audit.sh": `#!/usr/bin/env bash
+`, "send.sh": `#!/usr/bin/env bash
+# Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the
+# bytes the runner still owes go out, and the hash follows the file's bytes. Reads only; writes nothing.
+# No args (the runner starts it before it knows the run's files). Stdin data: \`workdir b64(dir)\`,
+# \`files b64(list)\`, then \`end\`. One list line per file:
+#   \`<offset> <bytes> <mtime> <path>\`: bytes and mtime as the listing (manifest.sh, hash 0) printed them,
+#   offset the bytes the runner already holds (0 \u2264 offset \u2264 bytes; it sends [offset, bytes) and hashes [0, bytes)).
+# Stdout: each file's owed bytes in list order, back to back; nothing else.
+# Stderr, after each file's bytes: \`tether-sent <i> <sha256>\` or \`tether-changed <i> <why>\`.
+# A file that is not as listed (size, mtime), or that changes, is replaced, or cannot be read while it is
+# sent, ends the stream (exit 3): its bytes may be short, so nothing may follow them. Exit 30: a bad request.
+
+DATA_files='' DATA_workdir=''
+
+# The open file behind fd 3 (stat -L of /dev/fd/3 is an fstat: a rename or replace of the path does not move it).
+fd_stat() {
+  stat -L -c '%s %.9Y %.9Z %i' /dev/fd/3 2>/dev/null
+}
+
+hash_stdin() {
+  if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi
+}
+
+# Sends file $i ($path) from $off; prints its trailer on stderr; returns 3 when the stream must end.
+send_one() {
+  local i=$1 off=$2 bytes=$3 mtime=$4 path=$5 before after now h size m
+  if ! { exec 3<"$path"; } 2>/dev/null; then
+    echo "tether-changed $i unreadable" >&2
+    return 3
+  fi
+  before=$(fd_stat)
+  read -r size m _ <<<"$before"
+  if [ "$size" != "$bytes" ] || [ "$m" != "$mtime" ]; then
+    exec 3<&-
+    echo "tether-changed $i not as listed: now $size bytes, mtime $m" >&2
+    return 3
+  fi
+  # fd 4 is the real stdout (set in main); inside $(\u2026) fd 6 is the capture, so only the hash lands in h.
+  if ((off == 0)); then
+    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) >&4; } 6>&1)
+  else
+    h=$({ head -c "$bytes" <&3 | tee >(hash_stdin >&6) | tail -c "+$((off + 1))" >&4; } 6>&1)
+  fi
+  after=$(fd_stat)
+  now=$(stat -c '%s %.9Y %.9Z %i' -- "$path" 2>/dev/null)
+  exec 3<&-
+  if [ "$after" != "$before" ] || [ "$now" != "$before" ]; then
+    echo "tether-changed $i while it was sent" >&2
+    return 3
+  fi
+  h=\${h%% *}
+  if ! [[ $h =~ ^[0-9a-f]{64}$ ]]; then
+    echo "tether-changed $i no hash" >&2
+    return 3
+  fi
+  echo "tether-sent $i $h" >&2
+}
+
+main() {
+  local workdir i=0 off bytes mtime path
+  read_data || {
+    echo 'tether-refused the file list did not arrive complete' >&2
+    return 30
+  }
+  [ -n "$DATA_workdir" ] || {
+    echo 'tether-refused no workdir' >&2
+    return 30
+  }
+  workdir=$(expand_home "$DATA_workdir")
+  cd "$workdir" 2>/dev/null || {
+    echo "tether-refused workdir $workdir is missing" >&2
+    return 30
+  }
+  exec 4>&1
+  while read -r off bytes mtime path; do
+    [ -n "$path" ] || continue
+    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then
+      echo "tether-refused bad line $i" >&2
+      return 30
+    fi
+    [ -L "$path" ] && {
+      echo "tether-changed $i became a symlink" >&2
+      return 3
+    }
+    send_one "$i" "$off" "$bytes" "$mtime" "$path" || return 3
+    i=$((i + 1))
+  done <<<"$DATA_files"
+}
+main "$@"; exit $?
+`, "slurm_audit.sh": `#!/usr/bin/env bash
 # The audit's Slurm part, on the login node: is the cluster reachable (sinfo), and which partitions exist,
 # with their availability, node count and node states. Read-only. Prints one JSON object.
 # Args: SLURM_CONF (empty: the login node's own configuration).
@@ -36518,8 +36607,42 @@ async function readInto(path, bytes, each) {
   if (bytes === 0) return;
   for await (const chunk of createReadStream2(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
 }
-async function streamFiles(target, workdir, files, dest, opts = {}) {
+function streamPull(target) {
   const { secrets, sshArgs, env } = sshInvocation(target);
+  const spawnSend = () => {
+    const child = spawn3("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    child.on("error", () => void 0);
+    child.stdin.on("error", () => void 0);
+    const closed = new Promise((res) => child.on("close", (c) => res(c)));
+    return { child, closed };
+  };
+  let warm = spawnSend();
+  const close = () => {
+    if (warm) {
+      warm.child.stdin.end();
+      const w = warm.child;
+      setTimeout(() => w.kill("SIGKILL"), 2e3).unref();
+      warm = null;
+    }
+    rmSync4(secrets, { recursive: true, force: true });
+  };
+  return {
+    run: (workdir, files, dest, opts = {}) => runPull(
+      spawnSend,
+      () => {
+        const w = warm;
+        warm = null;
+        return w;
+      },
+      workdir,
+      files,
+      dest,
+      opts
+    ),
+    close
+  };
+}
+async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;
@@ -36604,11 +36727,10 @@ async function streamFiles(target, workdir, files, dest, opts = {}) {
     for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
     if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
     const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
-    const child = spawn3("ssh", [...sshArgs, scriptCommand([workdir])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const { child, closed } = takeWarm() ?? spawnSend();
     const stop = () => child.kill("SIGKILL");
     opts.signal?.addEventListener("abort", stop, { once: true });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(scriptStdin("send", dataLines({ files: list })));
+    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list })));
     let stderr = "";
     let lineBuf = "";
     let refused = null;
@@ -36675,7 +36797,7 @@ async function streamFiles(target, workdir, files, dest, opts = {}) {
       lineBuf = (lines.pop() ?? "").slice(-1e3);
       for (const l of lines) onLine(l);
     });
-    const code2 = await new Promise((res) => child.on("close", (c) => res(c)));
+    const code2 = await closed;
     opts.signal?.removeEventListener("abort", stop);
     if (lineBuf) onLine(lineBuf);
     for (const s of slots) {
@@ -36760,7 +36882,6 @@ async function streamFiles(target, workdir, files, dest, opts = {}) {
     return { files: arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: thisRun };
   } finally {
     if (timer) clearInterval(timer);
-    rmSync4(secrets, { recursive: true, force: true });
   }
 }
 function groups(files, n) {
@@ -37250,9 +37371,9 @@ function removeProofs(dir) {
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync5(p, { force: true });
   }
 }
-async function pull(cfg, pinned, hostKey, listing, dest, reporter, arrived) {
+function pinnedTarget(cfg, pinned, hostKey) {
   const { conn, cred } = pinned;
-  const target = {
+  return {
     host: conn.host,
     port: conn.port,
     user: conn.user,
@@ -37261,8 +37382,10 @@ async function pull(cfg, pinned, hostKey, listing, dest, reporter, arrived) {
     connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
     stallTimeoutS: cfg.stallTimeoutS
   };
+}
+async function pull(cfg, puller, listing, dest, reporter, arrived) {
   try {
-    await streamFiles(target, listing.workdir, listing.files, dest, {
+    await puller.run(listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
       sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
@@ -37354,6 +37477,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
     provider: cfg.card?.provider ?? null,
     instance_id: cfg.card?.instanceId ?? null
   };
+  const puller = streamPull(pinnedTarget(cfg, pinned, session.hostKey));
   let outcome;
   try {
     outcome = await collect(box, {
@@ -37364,7 +37488,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
         );
         return listing;
       },
-      pull: (listing, arrived) => pull(cfg, pinned, session.hostKey, listing, dest, reporter, arrived),
+      pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text2) => {
         const tmp = `${join8(dest, name)}.tmp`;
         writeFileSync5(tmp, text2);
@@ -37376,6 +37500,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
+    puller.close();
     session.close();
   }
   const ok = outcome.verified;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the
 # bytes the runner still owes go out, and the hash follows the file's bytes. Reads only; writes nothing.
-# Args: WORKDIR. Stdin data: `files b64(list)`, then `end`. One list line per file:
+# No args (the runner starts it before it knows the run's files). Stdin data: `workdir b64(dir)`,
+# `files b64(list)`, then `end`. One list line per file:
 #   `<offset> <bytes> <mtime> <path>`: bytes and mtime as the listing (manifest.sh, hash 0) printed them,
 #   offset the bytes the runner already holds (0 ≤ offset ≤ bytes; it sends [offset, bytes) and hashes [0, bytes)).
 # Stdout: each file's owed bytes in list order, back to back; nothing else.
@@ -9,7 +10,7 @@
 # A file that is not as listed (size, mtime), or that changes, is replaced, or cannot be read while it is
 # sent, ends the stream (exit 3): its bytes may be short, so nothing may follow them. Exit 30: a bad request.
 
-DATA_files=''
+DATA_files='' DATA_workdir=''
 
 # The open file behind fd 3 (stat -L of /dev/fd/3 is an fstat: a rename or replace of the path does not move it).
 fd_stat() {
@@ -61,7 +62,11 @@ main() {
     echo 'tether-refused the file list did not arrive complete' >&2
     return 30
   }
-  workdir=$(expand_home "$1")
+  [ -n "$DATA_workdir" ] || {
+    echo 'tether-refused no workdir' >&2
+    return 30
+  }
+  workdir=$(expand_home "$DATA_workdir")
   cd "$workdir" 2>/dev/null || {
     echo "tether-refused workdir $workdir is missing" >&2
     return 30

@@ -8,7 +8,8 @@ import type { Reporter } from '../report/reporter.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
 import { openPinned, pinnedConnection, type Pinned } from '../ssh/open.ts';
 import { PullError } from '../transfer/pull.ts';
-import { streamFiles, type Arrived } from '../transfer/stream.ts';
+import type { PullTarget } from '../transfer/ssh-args.ts';
+import { streamPull, type Arrived } from '../transfer/stream.ts';
 import { renderCard } from '../teardown/card.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
@@ -43,18 +44,10 @@ function removeProofs(dir: string): void {
   }
 }
 
-/** The pinned OpenSSH pull of the listed files (one pass over each byte on the box); the reason it stopped, or null. */
-async function pull(
-  cfg: CollectConfig,
-  pinned: Pinned,
-  hostKey: Buffer,
-  listing: Listing,
-  dest: string,
-  reporter: Reporter,
-  arrived: (f: Arrived, scans?: StreamScans) => void,
-): Promise<string | null> {
+/** OpenSSH pinned to the host key the control connection verified, with the same identity. */
+function pinnedTarget(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer): PullTarget {
   const { conn, cred } = pinned;
-  const target = {
+  return {
     host: conn.host,
     port: conn.port,
     user: conn.user,
@@ -63,8 +56,19 @@ async function pull(
     connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1000),
     stallTimeoutS: cfg.stallTimeoutS,
   };
+}
+
+/** The pinned OpenSSH pull of the listed files (one pass over each byte on the box); the reason it stopped, or null. */
+async function pull(
+  cfg: CollectConfig,
+  puller: ReturnType<typeof streamPull>,
+  listing: Listing,
+  dest: string,
+  reporter: Reporter,
+  arrived: (f: Arrived, scans?: StreamScans) => void,
+): Promise<string | null> {
   try {
-    await streamFiles(target, listing.workdir, listing.files, dest, {
+    await puller.run(listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
       sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
@@ -175,6 +179,8 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
     provider: cfg.card?.provider ?? null,
     instance_id: cfg.card?.instanceId ?? null,
   };
+  // The bulk connection opens now, while the control connection lists the files.
+  const puller = streamPull(pinnedTarget(cfg, pinned, session.hostKey));
   let outcome;
   try {
     outcome = await collect(box, {
@@ -185,7 +191,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
         );
         return listing;
       },
-      pull: (listing, arrived) => pull(cfg, pinned, session.hostKey, listing, dest, reporter, arrived),
+      pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text) => {
         const tmp = `${join(dest, name)}.tmp`;
         writeFileSync(tmp, text);
@@ -197,6 +203,7 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
       now: () => new Date(),
     });
   } finally {
+    puller.close();
     session.close();
   }
   const ok = outcome.verified;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -75,7 +75,70 @@ export async function streamFiles(
   dest: string,
   opts: StreamOptions = {},
 ): Promise<{ files: Arrived[]; bytesThisRun: number }> {
+  const p = streamPull(target);
+  try {
+    return await p.run(workdir, files, dest, opts);
+  } finally {
+    p.close();
+  }
+}
+
+/**
+ * A pull whose first ssh connection is opened at once, before the files are known (send.sh waits for its list
+ * on stdin): collect starts it right after the control connection has verified the host key, so the OpenSSH
+ * handshake happens while the box lists the files. `close` ends an unused connection and removes the key copy.
+ */
+export function streamPull(target: PullTarget): {
+  run(workdir: string, files: StreamFile[], dest: string, opts?: StreamOptions): Promise<{ files: Arrived[]; bytesThisRun: number }>;
+  close(): void;
+} {
   const { secrets, sshArgs, env } = sshInvocation(target);
+  const spawnSend = () => {
+    const child = spawn('ssh', [...sshArgs, scriptCommand([])], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.on('error', () => undefined); // (ssh missing: its close says so)
+    child.stdin.on('error', () => undefined); // a box that hangs up early: its exit says why
+    // Its end is caught from the start: a warm connection may be refused before anyone listens.
+    const closed = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    return { child, closed };
+  };
+  let warm: ReturnType<typeof spawnSend> | null = spawnSend();
+  const close = () => {
+    if (warm) {
+      warm.child.stdin.end();
+      const w = warm.child;
+      setTimeout(() => w.kill('SIGKILL'), 2000).unref();
+      warm = null;
+    }
+    rmSync(secrets, { recursive: true, force: true });
+  };
+  return {
+    run: (workdir, files, dest, opts = {}) =>
+      runPull(
+        spawnSend,
+        () => {
+          const w = warm;
+          warm = null;
+          return w;
+        },
+        workdir,
+        files,
+        dest,
+        opts,
+      ),
+    close,
+  };
+}
+
+type Send = { child: ChildProcessWithoutNullStreams; closed: Promise<number | null> };
+
+async function runPull(
+  spawnSend: () => Send,
+  takeWarm: () => Send | null,
+  workdir: string,
+  files: StreamFile[],
+  dest: string,
+  opts: StreamOptions,
+): Promise<{ files: Arrived[]; bytesThisRun: number }> {
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;
@@ -168,11 +231,10 @@ export async function streamFiles(
     for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
     if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? '', 'the pull was stopped');
     const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join('\n');
-    const child = spawn('ssh', [...sshArgs, scriptCommand([workdir])], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const { child, closed } = takeWarm() ?? spawnSend();
     const stop = () => child.kill('SIGKILL');
     opts.signal?.addEventListener('abort', stop, { once: true });
-    child.stdin.on('error', () => undefined); // a box that hangs up early: its exit says why
-    child.stdin.end(scriptStdin('send', dataLines({ files: list })));
+    child.stdin.end(scriptStdin('send', dataLines({ workdir, files: list })));
     let stderr = '';
     let lineBuf = '';
     let refused: string | null = null;
@@ -239,7 +301,7 @@ export async function streamFiles(
       lineBuf = (lines.pop() ?? '').slice(-1000); // a line longer than that is no trailer
       for (const l of lines) onLine(l);
     });
-    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    const code = await closed;
     opts.signal?.removeEventListener('abort', stop);
     if (lineBuf) onLine(lineBuf);
     for (const s of slots) {
@@ -336,7 +398,6 @@ export async function streamFiles(
     return { files: arrived.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), bytesThisRun: thisRun };
   } finally {
     if (timer) clearInterval(timer);
-    rmSync(secrets, { recursive: true, force: true });
   }
 }
 

@@ -15,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import {
   FACTS,
   code,

@@ -9,7 +9,7 @@ import {
 } from "./chunk-PDDLEZQQ.js";
 import {
   connect
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

@@ -23,7 +23,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-IQE4ZRLZ.js";
+} from "./chunk-2LXUGJNT.js";
 import {
   parseHeader,
   parsePatrol,
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-ALWS42IU.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-EXHG672Y.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-ALWS42IU.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-EXHG672Y.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,9 +190,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-4GKNDCDD.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-HEV4TYZ4.js")).probeHost,
-      probeOn: (await import("./probe-HEV4TYZ4.js")).probeOn,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-J7NS6UX2.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-33OYCLBC.js")).probeHost,
+      probeOn: (await import("./probe-33OYCLBC.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
@@ -208,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-MBXIUBM7.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-HT3WAK3H.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -218,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-CGIHT36J.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-VAVLI5J3.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })

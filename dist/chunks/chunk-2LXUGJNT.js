@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-5LX7Y2R2.js";
+} from "./chunk-7AE63YDA.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

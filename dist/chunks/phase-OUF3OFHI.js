@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-5LX7Y2R2.js";
+import "./chunk-7AE63YDA.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -24,7 +24,7 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-5LX7Y2R2.js";
+} from "./chunk-7AE63YDA.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

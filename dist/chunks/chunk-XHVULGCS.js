@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-5LX7Y2R2.js";
+} from "./chunk-7AE63YDA.js";
 import {
   BoxDataError,
   parseJson

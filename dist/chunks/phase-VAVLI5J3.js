@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-QOIU4TJZ.js";
+} from "./chunk-VLM62DSQ.js";
 import {
   openPinned
-} from "./chunk-RN6SPGOW.js";
+} from "./chunk-VAE4MJYT.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-5LX7Y2R2.js";
+import "./chunk-7AE63YDA.js";
 import {
   BoxDataError,
   arr,

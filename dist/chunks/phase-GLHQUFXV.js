@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-DJEU7A3T.js";
+} from "./chunk-NLHSTWHS.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-5LX7Y2R2.js";
+import "./chunk-7AE63YDA.js";
 import {
   BoxDataError,
   CELL_NAME,

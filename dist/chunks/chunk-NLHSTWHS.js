@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-QOIU4TJZ.js";
+} from "./chunk-VLM62DSQ.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-RN6SPGOW.js";
+} from "./chunk-VAE4MJYT.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -27,7 +27,7 @@ import {
   storageDtypes,
   trustedLoad,
   verifyOne
-} from "./chunk-DJEU7A3T.js";
+} from "./chunk-NLHSTWHS.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
@@ -40,7 +40,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -50,7 +50,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-5LX7Y2R2.js";
+import "./chunk-7AE63YDA.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";
@@ -77,8 +77,42 @@ async function readInto(path, bytes, each) {
   if (bytes === 0) return;
   for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
 }
-async function streamFiles(target, workdir, files, dest, opts = {}) {
+function streamPull(target) {
   const { secrets, sshArgs, env } = sshInvocation(target);
+  const spawnSend = () => {
+    const child = spawn("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    child.on("error", () => void 0);
+    child.stdin.on("error", () => void 0);
+    const closed = new Promise((res) => child.on("close", (c) => res(c)));
+    return { child, closed };
+  };
+  let warm = spawnSend();
+  const close = () => {
+    if (warm) {
+      warm.child.stdin.end();
+      const w = warm.child;
+      setTimeout(() => w.kill("SIGKILL"), 2e3).unref();
+      warm = null;
+    }
+    rmSync(secrets, { recursive: true, force: true });
+  };
+  return {
+    run: (workdir, files, dest, opts = {}) => runPull(
+      spawnSend,
+      () => {
+        const w = warm;
+        warm = null;
+        return w;
+      },
+      workdir,
+      files,
+      dest,
+      opts
+    ),
+    close
+  };
+}
+async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;
@@ -163,11 +197,10 @@ async function streamFiles(target, workdir, files, dest, opts = {}) {
     for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
     if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
     const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
-    const child = spawn("ssh", [...sshArgs, scriptCommand([workdir])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const { child, closed } = takeWarm() ?? spawnSend();
     const stop = () => child.kill("SIGKILL");
     opts.signal?.addEventListener("abort", stop, { once: true });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(scriptStdin("send", dataLines({ files: list })));
+    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list })));
     let stderr = "";
     let lineBuf = "";
     let refused = null;
@@ -234,7 +267,7 @@ async function streamFiles(target, workdir, files, dest, opts = {}) {
       lineBuf = (lines.pop() ?? "").slice(-1e3);
       for (const l of lines) onLine(l);
     });
-    const code2 = await new Promise((res) => child.on("close", (c) => res(c)));
+    const code2 = await closed;
     opts.signal?.removeEventListener("abort", stop);
     if (lineBuf) onLine(lineBuf);
     for (const s of slots) {
@@ -319,7 +352,6 @@ async function streamFiles(target, workdir, files, dest, opts = {}) {
     return { files: arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: thisRun };
   } finally {
     if (timer) clearInterval(timer);
-    rmSync(secrets, { recursive: true, force: true });
   }
 }
 function groups(files, n) {
@@ -686,9 +718,9 @@ function removeProofs(dir) {
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync2(p, { force: true });
   }
 }
-async function pull(cfg, pinned, hostKey, listing, dest, reporter, arrived) {
+function pinnedTarget(cfg, pinned, hostKey) {
   const { conn, cred } = pinned;
-  const target = {
+  return {
     host: conn.host,
     port: conn.port,
     user: conn.user,
@@ -697,8 +729,10 @@ async function pull(cfg, pinned, hostKey, listing, dest, reporter, arrived) {
     connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
     stallTimeoutS: cfg.stallTimeoutS
   };
+}
+async function pull(cfg, puller, listing, dest, reporter, arrived) {
   try {
-    await streamFiles(target, listing.workdir, listing.files, dest, {
+    await puller.run(listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
       sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
@@ -791,6 +825,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
     provider: cfg.card?.provider ?? null,
     instance_id: cfg.card?.instanceId ?? null
   };
+  const puller = streamPull(pinnedTarget(cfg, pinned, session.hostKey));
   let outcome;
   try {
     outcome = await collect(box, {
@@ -801,7 +836,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
         );
         return listing;
       },
-      pull: (listing, arrived) => pull(cfg, pinned, session.hostKey, listing, dest, reporter, arrived),
+      pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text2) => {
         const tmp = `${join2(dest, name)}.tmp`;
         writeFileSync(tmp, text2);
@@ -813,6 +848,7 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
+    puller.close();
     session.close();
   }
   const ok = outcome.verified;

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-RN6SPGOW.js";
+} from "./chunk-VAE4MJYT.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-4NV63GGQ.js";
+} from "./chunk-XHVULGCS.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-IQE4ZRLZ.js";
+} from "./chunk-2LXUGJNT.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-5LX7Y2R2.js";
+import "./chunk-7AE63YDA.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,
