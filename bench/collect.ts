@@ -26,6 +26,7 @@ const ms = (fn: () => void) => {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
+const rotate = <T>(xs: T[], k: number) => [...xs.slice(k % xs.length), ...xs.slice(0, k % xs.length)];
 const flags = (o: Record<string, string>) => Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]);
 
 if (spawnSync(PY, ['-c', 'import torch'], { timeout: 60_000 }).status !== 0) {
@@ -111,8 +112,9 @@ for i in range(${files}):
 
   const measure = (id: string) => {
     const times: Record<string, number[]> = {};
+    // The order turns each run, so no tool always follows the heaviest writer (the pipeline) or always goes first.
     for (let run = 0; run < RUNS; run++)
-      for (const [name, fn] of tools(id)) {
+      for (const [name, fn] of rotate(tools(id), run)) {
         spawnSync('sync');
         (times[name] ??= []).push(ms(fn));
         rmSync(join(work, `${id}-${name}`), { recursive: true, force: true });

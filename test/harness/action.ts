@@ -37,7 +37,14 @@ export function parseOutputFile(text: string): Record<string, string> {
  * Runs a built action (dist/<name>/index.js) the way the runner does: under Node 24, inputs as
  * INPUT_<NAME> variables, outputs and summary through GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
  */
-export function runBuiltAction(name: string, inputs: Record<string, string>, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<ActionRun> {
+export function runBuiltAction(
+  name: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+  /** Aborting kills the action with SIGKILL, as a runner that dies mid-step (its code is then null). */
+  signal?: AbortSignal,
+): Promise<ActionRun> {
   const workspace = mkdtempSync(join(tmpdir(), 'tether-ws-'));
   const outputPath = join(workspace, '.github_output');
   const summaryPath = join(workspace, '.step_summary');
@@ -65,8 +72,12 @@ export function runBuiltAction(name: string, inputs: Record<string, string>, env
       child.kill('SIGKILL');
       reject(new Error(`action ${name} did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
+    const kill = () => child.kill('SIGKILL');
+    if (signal?.aborted) kill();
+    else signal?.addEventListener('abort', kill, { once: true });
     child.on('close', (code) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
       const outputFile = readFileSync(outputPath, 'utf8');
       resolveRun({ code, stdout, stderr, outputs: parseOutputFile(outputFile), summary: readFileSync(summaryPath, 'utf8'), workspace, outputFile });
     });
