@@ -23,6 +23,8 @@ export interface SoakOptions {
 
 export interface SoakResult {
   seed: number;
+  faults: number;
+  boxes: number;
   lifecycles: number;
   injected: Injected[];
   counts: Record<Invariant, number>;
@@ -85,7 +87,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       box.destroy();
     }
   }
-  return { seed: o.seed, lifecycles, injected, counts, violations };
+  return { seed: o.seed, faults: o.faults, boxes: o.boxes, lifecycles, injected, counts, violations };
 }
 
 interface Ctx {
@@ -172,6 +174,8 @@ async function lifecycle(c: Ctx): Promise<void> {
     log(`  ${kind}: ${saw}${visible ? '' : '  <- NOT VISIBLE'}`);
     if (!visible) c.violate('faults not visible within one tick', `${kind} on ${runId}: ${saw}`);
   };
+  // What a tick may truthfully say of a run with no fault on it: a job alive when the tick began may finish during it.
+  const truthful = (aliveBefore: boolean) => (aliveBefore || alive() ? ['running', 'launching', 'finished'] : ['finished']);
   const doubleCheck = (when: string) => {
     const n = jobPids(box, runId).length;
     if (n > 1) c.violate('double launches', `${runId}: ${n} job processes ${when}`);
@@ -243,15 +247,21 @@ async function lifecycle(c: Ctx): Promise<void> {
       note(kind, `tick said ${t.state}`, t.state === 'unreachable');
     } else if (kind === 'ssh-drop') {
       const a = alive();
-      const pending = tick();
-      await sleep(100 + Math.floor(rnd() * 400));
+      let over = false;
+      const pending = tick().finally(() => (over = true));
+      // Drop the tick's connection at a random moment once it is open (sshd forks one process per connection).
+      await sleep(Math.floor(rnd() * 300));
       const sshd = box.sshdPid();
-      const conns = box.pids().filter((p) => p !== sshd && ppidOf(p) === sshd);
+      let conns: number[] = [];
+      for (let i = 0; i < 250 && !over && !conns.length; i++) {
+        conns = box.pids().filter((p) => p !== sshd && ppidOf(p) === sshd);
+        if (!conns.length) await sleep(20);
+      }
       for (const p of conns) signalPid(p, 'SIGKILL');
       const t = await pending;
       checkDead(t, a && alive(), kind);
-      const truth = alive() ? ['running', 'launching'] : ['finished', 'running'];
-      note(kind, `${conns.length} connection(s) dropped; tick said ${t.state}`, t.state === 'unreachable' || truth.includes(t.state));
+      if (!conns.length) log(`  ${kind}: not struck (the tick ended before its connection could be dropped)`);
+      else note(kind, `${conns.length} connection(s) dropped; tick said ${t.state}`, t.state === 'unreachable' || truthful(a).includes(t.state));
     } else if (kind === 'reboot' || kind === 'kill-job' || kind === 'disk-full') {
       const donePath = join(runDir, 'DONE');
       if (kind === 'reboot') await box.reboot();
@@ -281,14 +291,12 @@ async function lifecycle(c: Ctx): Promise<void> {
       const a = alive();
       const t = await tick();
       checkDead(t, a && alive(), kind);
-      const truth = a || alive() ? ['running', 'launching'] : ['finished', 'running'];
-      note(kind, `the tick after said ${t.state}`, truth.includes(t.state));
+      note(kind, `the tick after said ${t.state}`, truthful(a).includes(t.state));
     } else if (kind === 'ticks-overlap') {
       const a = alive();
       const [t1, t2] = await Promise.all([tick(), tick()]);
       for (const t of [t1, t2]) checkDead(t, a && alive(), kind);
-      const truth = a || alive() ? ['running', 'launching', 'finished'] : ['finished'];
-      note(kind, `ticks said ${t1.state} and ${t2.state}`, truth.includes(t1.state) && truth.includes(t2.state));
+      note(kind, `ticks said ${t1.state} and ${t2.state}`, truthful(a).includes(t1.state) && truthful(a).includes(t2.state));
     }
   }
 
@@ -412,7 +420,12 @@ function ppidOf(pid: number): number {
 
 /** The table printed at the end: every invariant with its count, then the faults by kind. */
 export function renderSoak(r: SoakResult): string {
-  const lines = [`chaos soak: seed ${r.seed}, ${r.injected.length} faults over ${r.lifecycles} lifecycles`, '', '| invariant | count |', '|---|---|'];
+  const lines = [
+    `chaos soak: seed ${r.seed}, ${r.injected.length} of ${r.faults} faults struck over ${r.lifecycles} lifecycles on ${r.boxes} boxes`,
+    '',
+    '| invariant | count |',
+    '|---|---|',
+  ];
   for (const k of INVARIANTS) lines.push(`| ${k} | ${r.counts[k]} |`);
   lines.push('', '| fault | injected | visible within one tick |', '|---|---|---|');
   const kinds = [...new Set(r.injected.map((i) => i.kind))].sort();
@@ -420,6 +433,7 @@ export function renderSoak(r: SoakResult): string {
     const of = r.injected.filter((i) => i.kind === k);
     lines.push(`| ${k} | ${of.length} | ${of.filter((i) => i.visible).length} |`);
   }
-  if (r.violations.length) lines.push('', `FAILED: replay with: npm run soak -- --seed ${r.seed} --faults <n>`, ...r.violations.map((v) => `- ${v}`));
+  if (r.violations.length)
+    lines.push('', `FAILED: replay with: npm run soak -- --seed ${r.seed} --faults ${r.faults} --boxes ${r.boxes}`, ...r.violations.map((v) => `- ${v}`));
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completeness } from '../../src/collect/manifest.ts';
-import { parseManifest, type Manifest } from '../../src/record/manifest.ts';
+import { manifestFromListing, parseListing, parseManifest, type Manifest } from '../../src/record/manifest.ts';
+import { groups } from '../../src/transfer/stream.ts';
 
 const H = (c: string) => c.repeat(64);
 const good = (): Manifest => ({
@@ -85,5 +86,73 @@ describe("a sweep's manifest", () => {
     ['an empty roster', (m) => ({ ...m, cells: [] }), /lists no cells|not in its cells/],
   ])('refuses %s', (_, mutate, re) => {
     expect(() => parseManifest(JSON.parse(JSON.stringify(mutate(sweep()))), 'r1')).toThrow(re);
+  });
+});
+
+describe("collect's listing (names, sizes, mtimes) and the manifest made from it", () => {
+  const listing = () => ({
+    schema: 'tether.listing/v1',
+    run_id: 'r1',
+    attempt: 2,
+    created_at: '2026-11-23T00:00:00Z',
+    latest_only: false,
+    workdir: '/root/code',
+    files: [
+      { bytes: 20, mtime: '1795459622.789249373', path: 'ck/b.pt' },
+      { bytes: 10, mtime: '1795459600', path: 'ck/a.pt' },
+    ],
+  });
+
+  it('is read as strictly as a manifest, with an mtime where a manifest has a hash', () => {
+    expect(parseListing(listing(), 'r1').total_bytes).toBe(30);
+    const bad: Array<[unknown, RegExp]> = [
+      [{ ...listing(), schema: 'tether.manifest/v1' }, /listing schema is "tether.manifest\/v1", expected tether.listing\/v1/],
+      [{ ...listing(), files: [{ bytes: 1, path: 'ck/a.pt' }] }, /listing mtime of ck\/a.pt is not a time/],
+      [{ ...listing(), files: [{ bytes: 1, mtime: '1; rm -rf /', path: 'ck/a.pt' }] }, /not a time/],
+      [{ ...listing(), files: [{ bytes: 1, mtime: '1', path: 'ck/VERIFIED.json' }] }, /a name tether keeps for its own records/],
+      [{ ...listing(), files: [listing().files[0], listing().files[0]] }, /lists ck\/b.pt twice/],
+      [{ ...listing(), files: [{ bytes: -1, mtime: '1', path: 'ck/a.pt' }] }, /size of ck\/a.pt is not a byte count/],
+      [{ ...listing(), files: [{ bytes: 2 ** 53, mtime: '1', path: 'ck/a.pt' }] }, /not a byte count/],
+      [{ ...listing(), run_id: 'r2' }, /listing is for run "r2", not r1/],
+    ];
+    for (const [raw, re] of bad) expect(() => parseListing(raw, 'r1')).toThrow(re);
+  });
+
+  it('becomes the manifest manifest.sh writes (sorted, same key order), with the hashes that arrived; a file without one is an error', () => {
+    const l = parseListing(listing(), 'r1');
+    const { manifest, text } = manifestFromListing(
+      l,
+      new Map([
+        ['ck/a.pt', H('a')],
+        ['ck/b.pt', H('b')],
+      ]),
+    );
+    expect(text).toBe(
+      `{"attempt":2,"created_at":"2026-11-23T00:00:00Z","file_count":2,"files":[{"bytes":10,"path":"ck/a.pt","sha256":"${H('a')}"},{"bytes":20,"path":"ck/b.pt","sha256":"${H('b')}"}],"latest_only":false,"run_id":"r1","schema":"tether.manifest/v1","total_bytes":30,"workdir":"/root/code"}\n`,
+    );
+    expect(manifest.files.map((f) => f.path)).toEqual(['ck/a.pt', 'ck/b.pt']);
+    expect(() => manifestFromListing(l, new Map([['ck/a.pt', H('a')]]))).toThrow(/no hash for ck\/b.pt/);
+    expect(() =>
+      manifestFromListing(
+        l,
+        new Map([
+          ['ck/a.pt', H('a')],
+          ['ck/b.pt', 'not-a-hash'],
+        ]),
+      ),
+    ).toThrow(/sha256 of ck\/b.pt is not a sha256/);
+  });
+});
+
+describe('stream groups', () => {
+  it('splits files into at most n groups of about equal bytes, each in path order, and never an empty one', () => {
+    const f = (path: string, bytes: number) => ({ path, bytes, mtime: '1' });
+    const gs = groups([f('a', 100), f('b', 10), f('c', 60), f('d', 50), f('e', 1)], 2);
+    expect(gs.map((g) => g.map((x) => x.path))).toEqual([
+      ['a', 'b', 'e'],
+      ['c', 'd'],
+    ]); // 111 and 110 bytes
+    expect(groups([f('a', 1)], 4)).toEqual([[f('a', 1)]]);
+    expect(groups([], 4)).toEqual([]);
   });
 });
