@@ -31,7 +31,7 @@ export interface SoakResult {
   violations: string[];
 }
 
-const STEPS = 20;
+const STEPS = 30;
 const TRAIN = readFileSync(new URL('./train.py', import.meta.url), 'utf8');
 type States = Record<string, { state: string; class?: string | null }>;
 
@@ -135,7 +135,7 @@ async function lifecycle(c: Ctx): Promise<void> {
   log(`box ${c.b} ${runId}: faults ${c.plan.join(', ') || 'none'}`);
   // A disk that can fill: the checkpoint directory on its own small filesystem.
   if (runFaults.includes('disk-full')) run('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', join(workdir, 'ck')]);
-  const conn = (extra: Record<string, string> = {}) => box.inputs({ 'connect-timeout': '3', 'connect-attempts': '1', ...extra });
+  const conn = (extra: Record<string, string> = {}) => box.inputs({ 'connect-timeout': '5', 'connect-attempts': '1', ...extra });
   const act = async (name: string, inputs: Record<string, string>, signal?: AbortSignal): Promise<ActionRun> => {
     const r = await runBuiltAction(name, inputs, {}, 180_000, signal);
     rmSync(r.workspace, { recursive: true, force: true });
@@ -149,7 +149,7 @@ async function lifecycle(c: Ctx): Promise<void> {
         command: `/usr/bin/python3 train.py ${runId} ${STEPS} 0.4`,
         workdir: `~/w/${runId}`,
         audit: 'false',
-        'confirm-timeout': '3',
+        'confirm-timeout': '2', // (launch watches the job this long before it returns)
         checkpoints: 'ck/*.pt',
         ...(resume ? { resume: 'true' } : {}),
       }),
