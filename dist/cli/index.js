@@ -36717,7 +36717,15 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
       );
       return;
     }
-    if (!s.fromFinal) renameSync3(s.part, s.final);
+    if (!s.fromFinal) {
+      try {
+        if (!existsSync5(s.part)) closeSync2(openSync2(s.part, "a"));
+        renameSync3(s.part, s.final);
+      } catch (err) {
+        errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
+        return;
+      }
+    }
     const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
     arrived.push(a);
     opts.onArrived?.(a, s.sink);

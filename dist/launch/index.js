@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-6LFNAYXT.js";
+} from "../chunks/chunk-VWUO5ZE7.js";
 import "../chunks/chunk-RDW4N5E7.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-7PZS5DBW.js";

@@ -136,6 +136,16 @@ describe('the listing on the box, then one pass over the bytes: the box hashes w
     expect(seen.get(f.path)?.digest('hex')).toBe(r.files[0]?.sha256);
   });
 
+  it('an empty file arrives as an empty file with the hash of nothing', async () => {
+    box.sh(`touch ${box.home}/code/ck/cellA/empty.bin`);
+    const mtime = box.sh(`stat -c %.9Y ${box.home}/code/ck/cellA/empty.bin`).trim();
+    const d = dest();
+    const r = await streamFiles(target, `${box.home}/code`, [{ path: 'ck/cellA/empty.bin', bytes: 0, mtime }], d);
+    expect(r.files).toEqual([{ path: 'ck/cellA/empty.bin', bytes: 0, sha256: createHash('sha256').digest('hex') }]);
+    expect(readFileSync(join(d, 'ck/cellA/empty.bin')).length).toBe(0);
+    box.sh(`rm ${box.home}/code/ck/cellA/empty.bin`);
+  });
+
   it('latest-only covers just the newest settled checkpoint', async () => {
     box.sh(`sleep 1; head -c 1000 /dev/urandom > ${box.home}/code/ck/cellA/step2.pt`);
     const l = await listing(true);

@@ -187,7 +187,15 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
       );
       return;
     }
-    if (!s.fromFinal) renameSync(s.part, s.final);
+    if (!s.fromFinal) {
+      try {
+        if (!existsSync(s.part)) closeSync(openSync(s.part, "a"));
+        renameSync(s.part, s.final);
+      } catch (err) {
+        errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
+        return;
+      }
+    }
     const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
     arrived.push(a);
     opts.onArrived?.(a, s.sink);
