@@ -101,7 +101,7 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
     cli: 'collect',
     title: 'tether collect',
     description:
-      'Build a manifest on the box, pull the checkpoints with a resumable pinned OpenSSH transfer hashed as it streams, load-verify them without running checkpoint code, and write VERIFIED.json.',
+      'List the checkpoints on the box, pull them in one pass (the box hashes each file as it sends it, the runner as it lands; resumable, pinned OpenSSH), load-verify each as it arrives without running checkpoint code, and write manifest.json and VERIFIED.json.',
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,

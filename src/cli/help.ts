@@ -81,7 +81,7 @@ export const OPTION_HELP: Record<string, string> = {
   'dest-dir': 'directory on the runner for the checkpoints, laid out as <dest-dir>/<run-id>/… (required)',
   'latest-only': 'true: only the newest settled checkpoint of a running job',
   roster: "expected cell directories (under the first glob's fixed part), comma or newline separated; a mismatch fails",
-  parallel: "files pulled at once (default: the runner's cores, 2 to 4)",
+  parallel: "streams of files pulled at once, one SSH connection each (default: the runner's cores, 2 to 4)",
   'stall-timeout': 'a pull that hears nothing from the box for this long gives up (default 2m); partial files resume on a rerun',
   'trusted-load-command': 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument',
   artifact:
@@ -118,7 +118,7 @@ export function usage(): string {
     '  audit    one read-only probe of the box and the launch gate',
     '  launch   audit, write the run record, start the job detached, confirm it runs',
     '  status   one read-only patrol probe: the state of each run, as a table',
-    '  collect  manifest on the box, resumable pull, load-verify, VERIFIED.json',
+    '  collect  list on the box, one-pass hashed pull, load-verify, VERIFIED.json',
     '  teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)',
     '',
     "'tether help <command>' (or 'tether <command> --help') lists the options; 'tether --version' prints the version.",

@@ -150,9 +150,10 @@ async function uploadArtifacts(
 }
 
 /**
- * Collect: manifest on the box → pinned, resumable OpenSSH pull hashed as it streams → bidirectional
- * completeness → structural load-verification (no checkpoint code runs) → VERIFIED.json only when every
- * file passed. Returns 0 when verified, 1 otherwise.
+ * Collect: the listing on the box → one pass over the bytes through pinned, resumable OpenSSH (hashed by the
+ * box as it sends and by the runner as it lands), each file load-verified as it arrives (no checkpoint code
+ * runs) → manifest.json → bidirectional completeness → VERIFIED.json only when every file passed. Returns 0
+ * when verified, 1 otherwise.
  */
 export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, artifacts?: ArtifactUploader): Promise<number> {
   const cfg = parseCollect(inputs);

@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { nonFiniteIn } from './finite.ts';
 import { FLOAT_DTYPES } from './types.ts';
+import { zip64Values } from './zip.ts';
 
 /** What a pass over the bytes in file order saw of one stored zip entry: its CRC32, and its NaN/Inf count when a float storage. */
 export interface EntryScan {
@@ -122,10 +123,19 @@ export class ZipStreamScan {
     let usize = h.readUInt32LE(22);
     const name = h.toString('utf8', 30, 30 + nameLen);
     if (csize === 0xffffffff || usize === 0xffffffff) {
-      const z = zip64Sizes(h.subarray(30 + nameLen, 30 + nameLen + extraLen), usize === 0xffffffff, csize === 0xffffffff);
-      if (!z) return void (this.state = { kind: 'stop' });
-      if (usize === 0xffffffff) usize = z.usize as number;
-      if (csize === 0xffffffff) csize = z.csize as number;
+      let z;
+      try {
+        z = zip64Values(h.subarray(30 + nameLen, 30 + nameLen + extraLen), [
+          ...(usize === 0xffffffff ? (['size'] as const) : []),
+          ...(csize === 0xffffffff ? (['compressedSize'] as const) : []),
+        ]);
+      } catch {
+        return void (this.state = { kind: 'stop' });
+      }
+      usize = z.size ?? usize;
+      csize = z.compressedSize ?? csize;
+      if (!Number.isSafeInteger(usize) || !Number.isSafeInteger(csize) || usize === 0xffffffff || csize === 0xffffffff)
+        return void (this.state = { kind: 'stop' });
     }
     // With a data descriptor (bit 3) the sizes here may be zero: stored data then ends at a descriptor that names its size.
     const described = (flags & 0x08) !== 0;
@@ -226,31 +236,4 @@ export class ZipStreamScan {
     }
     this.nextHeader();
   }
-}
-
-/** The zip64 extended information extra field (0x0001): the 64-bit sizes that the local header left at 0xffffffff. */
-function zip64Sizes(extra: Buffer, wantU: boolean, wantC: boolean): { usize?: number; csize?: number } | null {
-  for (let p = 0; p + 4 <= extra.length;) {
-    const id = extra.readUInt16LE(p);
-    const len = extra.readUInt16LE(p + 2);
-    if (p + 4 + len > extra.length) return null;
-    if (id === 0x0001) {
-      let q = p + 4;
-      const out: { usize?: number; csize?: number } = {};
-      for (const [want, key] of [
-        [wantU, 'usize'],
-        [wantC, 'csize'],
-      ] as const) {
-        if (!want) continue;
-        if (q + 8 > p + 4 + len) return null;
-        const v = extra.readBigUInt64LE(q);
-        if (v > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-        out[key] = Number(v);
-        q += 8;
-      }
-      return out;
-    }
-    p += 4 + len;
-  }
-  return null;
 }

@@ -73,30 +73,18 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
       localOffset: cd.readUInt32LE(p + 42),
       name: cd.subarray(p + 46, p + 46 + nameLen).toString('utf8'),
     };
-    // zip64 extended information: only the fields that overflowed are present, in this order.
-    let x = p + 46 + nameLen;
-    const xEnd = x + extraLen;
-    while (x + 4 <= xEnd) {
-      const id = cd.readUInt16LE(x);
-      const len = cd.readUInt16LE(x + 2);
-      if (x + 4 + len > xEnd) throw new Error(`central directory entry ${i}: an extra field runs past its end`);
-      if (id === 0x0001) {
-        let q = x + 4;
-        const end = x + 4 + len;
-        const need = (e.size === 0xffffffff ? 8 : 0) + (e.compressedSize === 0xffffffff ? 8 : 0) + (e.localOffset === 0xffffffff ? 8 : 0);
-        if (q + need > end) throw new Error(`central directory entry ${i}: the zip64 field is too short`);
-        if (e.size === 0xffffffff) {
-          e.size = Number(cd.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (e.compressedSize === 0xffffffff) {
-          e.compressedSize = Number(cd.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (e.localOffset === 0xffffffff) e.localOffset = Number(cd.readBigUInt64LE(q));
-      }
-      x += 4 + len;
+    try {
+      Object.assign(
+        e,
+        zip64Values(
+          cd.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen),
+          (['size', 'compressedSize', 'localOffset'] as const).filter((k) => e[k] === 0xffffffff),
+        ),
+      );
+    } catch (err) {
+      throw new Error(`central directory entry ${i}: ${(err as Error).message}`, { cause: err });
     }
+    const xEnd = p + 46 + nameLen + extraLen;
     if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset))
       throw new Error(`${e.name}: sizes beyond any real file`);
     if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
@@ -106,6 +94,32 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
     p = xEnd + commentLen;
   }
   return entries;
+}
+
+type Zip64Field = 'size' | 'compressedSize' | 'localOffset';
+
+/**
+ * The zip64 extended information field (0x0001) of an extra block, central or local: the 64-bit values of
+ * the fields that overflowed (0xffffffff), which are the only ones present, in the format's order. Nothing
+ * when the block has no such field; an Error when a field runs past the block or the zip64 one is too short.
+ */
+export function zip64Values(extra: Buffer, overflowed: readonly Zip64Field[]): Partial<Record<Zip64Field, number>> {
+  const out: Partial<Record<Zip64Field, number>> = {};
+  for (let x = 0; x + 4 <= extra.length;) {
+    const id = extra.readUInt16LE(x);
+    const len = extra.readUInt16LE(x + 2);
+    if (x + 4 + len > extra.length) throw new Error('an extra field runs past its end');
+    if (id === 0x0001) {
+      if (8 * overflowed.length > len) throw new Error('the zip64 field is too short');
+      let q = x + 4;
+      for (const k of (['size', 'compressedSize', 'localOffset'] as const).filter((f) => overflowed.includes(f))) {
+        out[k] = Number(extra.readBigUInt64LE(q));
+        q += 8;
+      }
+    }
+    x += 4 + len;
+  }
+  return out;
 }
 
 /** Where an entry's data starts (after its local header). */

@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-VLM62DSQ.js";
+} from "./chunk-WK77J3IC.js";
 import {
   openPinned
-} from "./chunk-VAE4MJYT.js";
+} from "./chunk-APIPCLHV.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-7AE63YDA.js";
+import "./chunk-C3AB2BAF.js";
 import {
   BoxDataError,
   arr,

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-VAE4MJYT.js";
+} from "./chunk-APIPCLHV.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-2LXUGJNT.js";
+} from "./chunk-QFZAZ5XL.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-7AE63YDA.js";
+import "./chunk-C3AB2BAF.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

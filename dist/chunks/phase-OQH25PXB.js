@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-NLHSTWHS.js";
+} from "./chunk-24NPYRDC.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-7AE63YDA.js";
+import "./chunk-C3AB2BAF.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-VLM62DSQ.js";
+} from "./chunk-WK77J3IC.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-VAE4MJYT.js";
+} from "./chunk-APIPCLHV.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -26,8 +26,9 @@ import {
   sshInvocation,
   storageDtypes,
   trustedLoad,
-  verifyOne
-} from "./chunk-NLHSTWHS.js";
+  verifyOne,
+  zip64Values
+} from "./chunk-24NPYRDC.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
@@ -40,7 +41,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -50,7 +51,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-7AE63YDA.js";
+import "./chunk-C3AB2BAF.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";
@@ -580,10 +581,19 @@ var ZipStreamScan = class {
     let usize = h.readUInt32LE(22);
     const name = h.toString("utf8", 30, 30 + nameLen);
     if (csize === 4294967295 || usize === 4294967295) {
-      const z = zip64Sizes(h.subarray(30 + nameLen, 30 + nameLen + extraLen), usize === 4294967295, csize === 4294967295);
-      if (!z) return void (this.state = { kind: "stop" });
-      if (usize === 4294967295) usize = z.usize;
-      if (csize === 4294967295) csize = z.csize;
+      let z;
+      try {
+        z = zip64Values(h.subarray(30 + nameLen, 30 + nameLen + extraLen), [
+          ...usize === 4294967295 ? ["size"] : [],
+          ...csize === 4294967295 ? ["compressedSize"] : []
+        ]);
+      } catch {
+        return void (this.state = { kind: "stop" });
+      }
+      usize = z.size ?? usize;
+      csize = z.compressedSize ?? csize;
+      if (!Number.isSafeInteger(usize) || !Number.isSafeInteger(csize) || usize === 4294967295 || csize === 4294967295)
+        return void (this.state = { kind: "stop" });
     }
     const described = (flags & 8) !== 0;
     this.head = [];
@@ -680,31 +690,6 @@ var ZipStreamScan = class {
     this.nextHeader();
   }
 };
-function zip64Sizes(extra, wantU, wantC) {
-  for (let p = 0; p + 4 <= extra.length; ) {
-    const id = extra.readUInt16LE(p);
-    const len = extra.readUInt16LE(p + 2);
-    if (p + 4 + len > extra.length) return null;
-    if (id === 1) {
-      let q = p + 4;
-      const out = {};
-      for (const [want, key] of [
-        [wantU, "usize"],
-        [wantC, "csize"]
-      ]) {
-        if (!want) continue;
-        if (q + 8 > p + 4 + len) return null;
-        const v = extra.readBigUInt64LE(q);
-        if (v > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-        out[key] = Number(v);
-        q += 8;
-      }
-      return out;
-    }
-    p += 4 + len;
-  }
-  return null;
-}
 
 // src/collect/phase.ts
 function listLocal(dir, base = dir) {

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-7AE63YDA.js";
+} from "./chunk-C3AB2BAF.js";
 import {
   BoxDataError,
   parseJson

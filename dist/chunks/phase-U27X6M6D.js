@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-7AE63YDA.js";
+import "./chunk-C3AB2BAF.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-7AE63YDA.js";
+} from "./chunk-C3AB2BAF.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {
@@ -529,29 +529,18 @@ async function readCentralDirectory(src) {
       localOffset: cd.readUInt32LE(p + 42),
       name: cd.subarray(p + 46, p + 46 + nameLen).toString("utf8")
     };
-    let x = p + 46 + nameLen;
-    const xEnd = x + extraLen;
-    while (x + 4 <= xEnd) {
-      const id = cd.readUInt16LE(x);
-      const len = cd.readUInt16LE(x + 2);
-      if (x + 4 + len > xEnd) throw new Error(`central directory entry ${i}: an extra field runs past its end`);
-      if (id === 1) {
-        let q = x + 4;
-        const end = x + 4 + len;
-        const need = (e.size === 4294967295 ? 8 : 0) + (e.compressedSize === 4294967295 ? 8 : 0) + (e.localOffset === 4294967295 ? 8 : 0);
-        if (q + need > end) throw new Error(`central directory entry ${i}: the zip64 field is too short`);
-        if (e.size === 4294967295) {
-          e.size = Number(cd.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (e.compressedSize === 4294967295) {
-          e.compressedSize = Number(cd.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (e.localOffset === 4294967295) e.localOffset = Number(cd.readBigUInt64LE(q));
-      }
-      x += 4 + len;
+    try {
+      Object.assign(
+        e,
+        zip64Values(
+          cd.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen),
+          ["size", "compressedSize", "localOffset"].filter((k) => e[k] === 4294967295)
+        )
+      );
+    } catch (err) {
+      throw new Error(`central directory entry ${i}: ${err.message}`, { cause: err });
     }
+    const xEnd = p + 46 + nameLen + extraLen;
     if (!Number.isSafeInteger(e.size) || !Number.isSafeInteger(e.compressedSize) || !Number.isSafeInteger(e.localOffset))
       throw new Error(`${e.name}: sizes beyond any real file`);
     if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
@@ -561,6 +550,24 @@ async function readCentralDirectory(src) {
     p = xEnd + commentLen;
   }
   return entries;
+}
+function zip64Values(extra, overflowed) {
+  const out = {};
+  for (let x = 0; x + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(x);
+    const len = extra.readUInt16LE(x + 2);
+    if (x + 4 + len > extra.length) throw new Error("an extra field runs past its end");
+    if (id === 1) {
+      if (8 * overflowed.length > len) throw new Error("the zip64 field is too short");
+      let q = x + 4;
+      for (const k of ["size", "compressedSize", "localOffset"].filter((f) => overflowed.includes(f))) {
+        out[k] = Number(extra.readBigUInt64LE(q));
+        q += 8;
+      }
+    }
+    x += 4 + len;
+  }
+  return out;
 }
 async function dataOffset(src, e) {
   const h = await src.read(e.localOffset, 30);
@@ -1394,6 +1401,7 @@ export {
   trustedLoad,
   nonFiniteIn,
   FLOAT_DTYPES,
+  zip64Values,
   storageDtypes,
   TORCH_PKL_MAX,
   VERIFIER_VERSIONS,

@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -24,7 +24,7 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-7AE63YDA.js";
+} from "./chunk-C3AB2BAF.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

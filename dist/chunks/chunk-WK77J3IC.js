@@ -15,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-XHVULGCS.js";
+} from "./chunk-ZBTZSOHH.js";
 import {
   FACTS,
   code,
