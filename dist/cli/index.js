@@ -1391,6 +1391,19 @@ backend_stop_slurm() {
 
 # Slurm holds the job: launch does not wait for a pid on the login node (the job may still be pending).
 backend_queued_slurm() { :; }
+
+# Releases the attempt in dir $1 when Slurm holds it (teardown's park: \`scontrol hold\`, reason JobHeldUser or
+# JobHeldAdmin); sets RELEASED to its job id. False when the job is not held: nothing is touched then.
+backend_release_slurm() {
+  local job
+  RELEASED=''
+  slurm_job_var job "$1" || return 1
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || return 1
+  [ "$SLURM_STATE" = PENDING ] && [[ $SLURM_REASON == JobHeld* ]] || return 1
+  timeout 30 scontrol release "$job" 2>/dev/null || return 1
+  RELEASED=$job
+}
 `, "backend_tmux.sh": `#!/usr/bin/env bash
 # shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
 # Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
@@ -1744,7 +1757,16 @@ main() {
       local h=''
       rd h "$a/handle"
       # A scheduler's job: its id says more than a pid on some compute node.
-      if declare -F "backend_queued_\${h%%:*}" >/dev/null; then refuse 10 alive "already queued or running: attempt $LAST, $h"; fi
+      if declare -F "backend_queued_\${h%%:*}" >/dev/null; then
+        # A parked (held) job is released by resume: the same attempt queues again, nothing is submitted.
+        if [ "$resume" = 1 ] && declare -F "backend_release_\${h%%:*}" >/dev/null && "backend_release_\${h%%:*}" "$a"; then
+          printf '{"result":"released","message":%s,"attempt":%s,"pid":null,"handle":%s,"started_at":%s,"run_dir":%s}\\n' \\
+            "$(json_str "released the held job $RELEASED: attempt $LAST is queued again")" "$LAST" "$(json_str "$h")" \\
+            "$(json_str "$LAST_STARTED")" "$(json_str "$RUN_DIR")"
+          exit 0
+        fi
+        refuse 10 alive "already queued or running: attempt $LAST, $h"
+      fi
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then
@@ -25227,6 +25249,10 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
   if (out.note) {
     warnings.push(out.note);
+  }
+  if (out.result === "released") {
+    deps.log(`launch: ${out.message ?? "released"}`);
+    return { ...started, result: "started", message: out.message ?? `attempt ${out.attempt} released` };
   }
   if (out.result !== "started") {
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };

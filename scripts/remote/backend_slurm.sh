@@ -167,3 +167,16 @@ backend_stop_slurm() {
 
 # Slurm holds the job: launch does not wait for a pid on the login node (the job may still be pending).
 backend_queued_slurm() { :; }
+
+# Releases the attempt in dir $1 when Slurm holds it (teardown's park: `scontrol hold`, reason JobHeldUser or
+# JobHeldAdmin); sets RELEASED to its job id. False when the job is not held: nothing is touched then.
+backend_release_slurm() {
+  local job
+  RELEASED=''
+  slurm_job_var job "$1" || return 1
+  slurm_env "${1%/attempts/*}"
+  slurm_state "$job" || return 1
+  [ "$SLURM_STATE" = PENDING ] && [[ $SLURM_REASON == JobHeld* ]] || return 1
+  timeout 30 scontrol release "$job" 2>/dev/null || return 1
+  RELEASED=$job
+}

@@ -125,7 +125,16 @@ main() {
       local h=''
       rd h "$a/handle"
       # A scheduler's job: its id says more than a pid on some compute node.
-      if declare -F "backend_queued_${h%%:*}" >/dev/null; then refuse 10 alive "already queued or running: attempt $LAST, $h"; fi
+      if declare -F "backend_queued_${h%%:*}" >/dev/null; then
+        # A parked (held) job is released by resume: the same attempt queues again, nothing is submitted.
+        if [ "$resume" = 1 ] && declare -F "backend_release_${h%%:*}" >/dev/null && "backend_release_${h%%:*}" "$a"; then
+          printf '{"result":"released","message":%s,"attempt":%s,"pid":null,"handle":%s,"started_at":%s,"run_dir":%s}\n' \
+            "$(json_str "released the held job $RELEASED: attempt $LAST is queued again")" "$LAST" "$(json_str "$h")" \
+            "$(json_str "$LAST_STARTED")" "$(json_str "$RUN_DIR")"
+          exit 0
+        fi
+        refuse 10 alive "already queued or running: attempt $LAST, $h"
+      fi
       refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
     fi
     if [ "$resume" != 1 ]; then

@@ -160,6 +160,11 @@ export async function launch(
   if (out.note) {
     warnings.push(out.note);
   }
+  if (out.result === 'released') {
+    // A parked Slurm job released by resume: the attempt is queued again and nothing new was submitted.
+    deps.log(`launch: ${out.message ?? 'released'}`);
+    return { ...started, result: 'started', message: out.message ?? `attempt ${out.attempt} released` };
+  }
   if (out.result !== 'started') {
     return { ...started, result: 'refused', refusal: out.result, message: out.message ?? out.result };
   }

@@ -222,6 +222,21 @@ describe('backend slurm', () => {
       }
     }, 120_000);
 
+    it('a node set DOWN under a running job with requeue on: Slurm queues it again, so requeued, never failed', async () => {
+      const r = await launch({ 'run-id': 'sl-node-rq', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n2' });
+      await waitFor('the job to run', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'RUNNING', 30_000, 250);
+      cl.slurm('scontrol update nodename=n2 state=down reason=tether-test');
+      try {
+        await waitFor('the job to be pending again', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'PENDING', 60_000, 250);
+        const st = await patrolState('sl-node-rq');
+        expect(st).toMatchObject({ state: 'requeued' });
+        expect(JSON.stringify(st)).not.toMatch(/node-fail/);
+      } finally {
+        if (/down/i.test(cl.slurm("sinfo -h -n n2 -o '%T'"))) cl.slurm('scontrol update nodename=n2 state=resume');
+        cl.slurm(`scancel ${jobOf(r)}`);
+      }
+    }, 120_000);
+
     it('scontrol requeue: requeued, then the next attempt runs under the same job id', async () => {
       const r = await launch({ 'run-id': 'sl-requeue', command: 'echo "run $SLURM_RESTART_COUNT"; sleep 600', 'slurm-options': '--time=10' });
       const job = jobOf(r);
@@ -286,7 +301,7 @@ describe('backend slurm', () => {
       cl.slurm(`scancel ${jobOf(resumed)} ${jobOf(other)}`);
     }, 120_000);
 
-    it('park holds the pending job (reversible); destroy and instance-id are refused for provider slurm', async () => {
+    it('park holds the pending job and resume releases it; destroy and instance-id are refused for provider slurm', async () => {
       const blocker = cl.slurm(`sbatch --parsable -w n1 --exclusive -o /dev/null --wrap 'sleep 600'`).trim();
       try {
         const r = await launch({ 'run-id': 'sl-park', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1' });
@@ -295,6 +310,18 @@ describe('backend slurm', () => {
         expect(park.code, park.stdout).toBe(0);
         expect(park.outputs['state']).toBe('parked');
         expect(cl.slurm(`squeue -h -j ${jobOf(r)} -o %r`).trim()).toMatch(/Held/i);
+        // resume releases the held job: the same attempt queues again, and nothing new is submitted.
+        const released = await launch({ 'run-id': 'sl-park', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1', resume: 'true' });
+        expect(released.code, released.stdout).toBe(0);
+        expect(released.outputs['attempt']).toBe('1');
+        expect(released.stdout).toMatch(new RegExp(`released the held job ${jobOf(r)}: attempt 1 is queued again`));
+        expect(cl.slurm(`squeue -h -j ${jobOf(r)} -o %r`).trim()).not.toMatch(/Held/i);
+        expect(cl.slurm(`squeue -h -n tether-sl-park -o %i`).trim().split('\n')).toEqual([jobOf(r)]);
+        // Not held any more: a second resume refuses, as for any queued job.
+        const again = await launch({ 'run-id': 'sl-park', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1', resume: 'true' });
+        expect(again.stdout).toMatch(/already queued or running: attempt 1/);
+        const parkAgain = await teardown('sl-park', { verb: 'park', 'dry-run': 'false' });
+        expect(parkAgain.outputs['state']).toBe('parked');
         const destroy = await teardown('sl-park', { verb: 'destroy' });
         expect(destroy.code).toBe(2);
         expect(destroy.stdout).toMatch(/a Slurm job is cancelled, not destroyed: use verb cancel/);

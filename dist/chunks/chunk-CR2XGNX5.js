@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-C3AB2BAF.js";
+} from "./chunk-W3GJFXOF.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

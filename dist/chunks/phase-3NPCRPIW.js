@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-24NPYRDC.js";
+} from "./chunk-X6DHLYNF.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-ZBTZSOHH.js";
+} from "./chunk-BOS4GBKR.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-C3AB2BAF.js";
+import "./chunk-W3GJFXOF.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-WK77J3IC.js";
+} from "./chunk-PZC54HYX.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-APIPCLHV.js";
+} from "./chunk-CF75FXVK.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -28,7 +28,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-24NPYRDC.js";
+} from "./chunk-X6DHLYNF.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
@@ -41,7 +41,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-ZBTZSOHH.js";
+} from "./chunk-BOS4GBKR.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -51,7 +51,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-C3AB2BAF.js";
+import "./chunk-W3GJFXOF.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-WK77J3IC.js";
+} from "./chunk-PZC54HYX.js";
 import {
   openPinned
-} from "./chunk-APIPCLHV.js";
+} from "./chunk-CF75FXVK.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-ZBTZSOHH.js";
+} from "./chunk-BOS4GBKR.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-C3AB2BAF.js";
+import "./chunk-W3GJFXOF.js";
 import {
   BoxDataError,
   arr,

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-APIPCLHV.js";
+} from "./chunk-CF75FXVK.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-ZBTZSOHH.js";
+} from "./chunk-BOS4GBKR.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-QFZAZ5XL.js";
+} from "./chunk-CR2XGNX5.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-C3AB2BAF.js";
+import "./chunk-W3GJFXOF.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,
@@ -387,6 +387,10 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   const started = { ...base, attempt: out.attempt, pid: out.pid, runDir: out.run_dir, startedAt: out.started_at ?? "", handle: out.handle ?? "", audit };
   if (out.note) {
     warnings.push(out.note);
+  }
+  if (out.result === "released") {
+    deps.log(`launch: ${out.message ?? "released"}`);
+    return { ...started, result: "started", message: out.message ?? `attempt ${out.attempt} released` };
   }
   if (out.result !== "started") {
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };

@@ -15,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-ZBTZSOHH.js";
+} from "./chunk-BOS4GBKR.js";
 import {
   FACTS,
   code,

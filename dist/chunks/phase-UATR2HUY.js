@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-ZBTZSOHH.js";
+} from "./chunk-BOS4GBKR.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-C3AB2BAF.js";
+import "./chunk-W3GJFXOF.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-C3AB2BAF.js";
+} from "./chunk-W3GJFXOF.js";
 import {
   BoxDataError,
   parseJson
