@@ -1292,7 +1292,7 @@ backend_prefetch_slurm() {
     # An array job answers for its tasks (123_4, or 123_[5-7] still pending): the job id alone is its first.
     base=\${id%%_*}
     [ -n "\${SLURM_SQ[$base]:-}" ] || SLURM_SQ[$base]=$rest
-  done < <(timeout 15 squeue -h -j "\${jobs[*]}" -o '%i|%T|%r|%N|%M|%l|%V' 2>/dev/null)
+  done < <(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "\${jobs[*]}" -o '%i|%T|%r|%N|%M|%l|%V' 2>/dev/null)
   local -a gone=()
   for job in "\${jobs[@]}"; do [ -n "\${SLURM_SQ[$job]:-}" ] || gone+=("$job"); done
   if ((\${#gone[@]})); then
@@ -1321,7 +1321,7 @@ slurm_state() {
     slurm_split_state
     return 0
   fi
-  line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
+  line=$(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
   if [ -n "$line" ]; then
     IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"$line"
     return 0
@@ -1371,10 +1371,15 @@ backend_observe_slurm() {
   jv j_e "\${SLURM_ELAPSED:0:32}"
   jv j_l "\${SLURM_LIMIT:0:32}"
   jv j_x "\${SLURM_EXIT:0:16}"
-  # When it was submitted, as epoch seconds (squeue prints the login node's local time): for "waited".
-  if [ "$SLURM_STATE" = PENDING ] && [[ $SLURM_SUBMIT =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$ ]]; then
-    sub=$(date -d "$SLURM_SUBMIT" +%s 2>/dev/null) || sub=null
-    [[ $sub =~ ^[0-9]{1,12}$ ]] || sub=null
+  # When it was submitted, as epoch seconds, for "waited": squeue prints them so under SLURM_TIME_FORMAT=%s
+  # (no process per job); a Slurm that ignores it prints the login node's local time, converted here.
+  if [ "$SLURM_STATE" = PENDING ]; then
+    if [[ $SLURM_SUBMIT =~ ^[0-9]{1,12}$ ]]; then
+      sub=$SLURM_SUBMIT
+    elif [[ $SLURM_SUBMIT =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$ ]]; then
+      sub=$(date -d "$SLURM_SUBMIT" +%s 2>/dev/null) || sub=null
+      [[ $sub =~ ^[0-9]{1,12}$ ]] || sub=null
+    fi
   fi
   printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s,"submitted":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x" "$sub"
 }
@@ -2635,8 +2640,10 @@ main() {
   RUN_ROOT=$(expand_home "$1")
   at=$RUN_ROOT
   while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
-  disk_bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
-  disk_inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  # (df -P prints a header and one line; read keeps the last, as tail -n 1 would, without a process)
+  disk_bytes='' disk_inodes=''
+  while IFS= read -r out; do disk_bytes=$out; done < <(timeout 10 df -P -B1 "$at" 2>/dev/null)
+  while IFS= read -r out; do disk_inodes=$out; done < <(timeout 10 df -P -i "$at" 2>/dev/null)
   mem=$(cgroup_dir memory)
   gpu='{"present":false}'
   if command -v nvidia-smi >/dev/null 2>&1; then
@@ -2648,13 +2655,24 @@ main() {
   while read -r k val; do
     if [ "$k" = btime ]; then btime=$val; break; fi
   done </proc/stat
+  # The cgroup's memory files (v2, else v1) by the read builtin: no process per file.
+  local m_max m_cur m_ev j_host j_bt j_db j_di j_mx j_mc j_me
+  rd m_max "$mem/memory.max"
+  [ -n "$m_max" ] || rd m_max "$mem/memory.limit_in_bytes"
+  rd m_cur "$mem/memory.current"
+  [ -n "$m_cur" ] || rd m_cur "$mem/memory.usage_in_bytes"
+  rd m_ev "$mem/memory.events"
+  [ -n "$m_ev" ] || rd m_ev "$mem/memory.oom_control"
+  jv j_host "\${HOSTNAME:-}"
+  jiv j_bt "$btime"
+  jv j_db "$disk_bytes"
+  jv j_di "$disk_inodes"
+  jv j_mx "\${m_max:0:64}"
+  jv j_mc "\${m_cur:0:64}"
+  jv j_me "\${m_ev:0:1024}"
   printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
-    "$(json_str "\${HOSTNAME:-}")" "\${EPOCHSECONDS:-$(date +%s)}" "$(json_int "$btime")" \\
-    "$(json_str "$disk_bytes")" "$(json_str "$disk_inodes")"
-  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' \\
-    "$(json_str "$(head -c 64 "$mem/memory.max" 2>/dev/null || head -c 64 "$mem/memory.limit_in_bytes" 2>/dev/null)")" \\
-    "$(json_str "$(head -c 64 "$mem/memory.current" 2>/dev/null || head -c 64 "$mem/memory.usage_in_bytes" 2>/dev/null)")" \\
-    "$(json_str "$(head -c 1024 "$mem/memory.events" 2>/dev/null || head -c 1024 "$mem/memory.oom_control" 2>/dev/null)")" "$gpu"
+    "$j_host" "\${EPOCHSECONDS:-$(date +%s)}" "$j_bt" "$j_db" "$j_di"
+  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' "$j_mx" "$j_mc" "$j_me" "$gpu"
   local -a RUN_LINES=()
   local cell
   local final

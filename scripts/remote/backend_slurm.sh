@@ -68,7 +68,7 @@ backend_prefetch_slurm() {
     # An array job answers for its tasks (123_4, or 123_[5-7] still pending): the job id alone is its first.
     base=${id%%_*}
     [ -n "${SLURM_SQ[$base]:-}" ] || SLURM_SQ[$base]=$rest
-  done < <(timeout 15 squeue -h -j "${jobs[*]}" -o '%i|%T|%r|%N|%M|%l|%V' 2>/dev/null)
+  done < <(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "${jobs[*]}" -o '%i|%T|%r|%N|%M|%l|%V' 2>/dev/null)
   local -a gone=()
   for job in "${jobs[@]}"; do [ -n "${SLURM_SQ[$job]:-}" ] || gone+=("$job"); done
   if ((${#gone[@]})); then
@@ -97,7 +97,7 @@ slurm_state() {
     slurm_split_state
     return 0
   fi
-  line=$(timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
+  line=$(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
   if [ -n "$line" ]; then
     IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"$line"
     return 0
@@ -147,10 +147,15 @@ backend_observe_slurm() {
   jv j_e "${SLURM_ELAPSED:0:32}"
   jv j_l "${SLURM_LIMIT:0:32}"
   jv j_x "${SLURM_EXIT:0:16}"
-  # When it was submitted, as epoch seconds (squeue prints the login node's local time): for "waited".
-  if [ "$SLURM_STATE" = PENDING ] && [[ $SLURM_SUBMIT =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$ ]]; then
-    sub=$(date -d "$SLURM_SUBMIT" +%s 2>/dev/null) || sub=null
-    [[ $sub =~ ^[0-9]{1,12}$ ]] || sub=null
+  # When it was submitted, as epoch seconds, for "waited": squeue prints them so under SLURM_TIME_FORMAT=%s
+  # (no process per job); a Slurm that ignores it prints the login node's local time, converted here.
+  if [ "$SLURM_STATE" = PENDING ]; then
+    if [[ $SLURM_SUBMIT =~ ^[0-9]{1,12}$ ]]; then
+      sub=$SLURM_SUBMIT
+    elif [[ $SLURM_SUBMIT =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$ ]]; then
+      sub=$(date -d "$SLURM_SUBMIT" +%s 2>/dev/null) || sub=null
+      [[ $sub =~ ^[0-9]{1,12}$ ]] || sub=null
+    fi
   fi
   printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s,"submitted":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x" "$sub"
 }

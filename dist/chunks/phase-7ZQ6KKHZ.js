@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-X6DHLYNF.js";
+} from "./chunk-ZNN3BFDB.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-W3GJFXOF.js";
+import "./chunk-27G2LH5Q.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-W3GJFXOF.js";
+} from "./chunk-27G2LH5Q.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

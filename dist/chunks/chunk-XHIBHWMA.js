@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-W3GJFXOF.js";
+} from "./chunk-27G2LH5Q.js";
 import {
   BoxDataError,
   parseJson

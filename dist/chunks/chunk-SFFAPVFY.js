@@ -15,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 import {
   FACTS,
   code,

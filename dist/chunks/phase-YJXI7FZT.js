@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-CF75FXVK.js";
+} from "./chunk-P2WZIBVM.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-CR2XGNX5.js";
+} from "./chunk-GNWY2SKO.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-W3GJFXOF.js";
+import "./chunk-27G2LH5Q.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

@@ -15,10 +15,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-W3GJFXOF.js";
+import "./chunk-27G2LH5Q.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-PZC54HYX.js";
+} from "./chunk-SFFAPVFY.js";
 import {
   openPinned
-} from "./chunk-CF75FXVK.js";
+} from "./chunk-P2WZIBVM.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-W3GJFXOF.js";
+import "./chunk-27G2LH5Q.js";
 import {
   BoxDataError,
   arr,

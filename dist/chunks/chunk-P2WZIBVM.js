@@ -9,7 +9,7 @@ import {
 } from "./chunk-PDDLEZQQ.js";
 import {
   connect
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-PZC54HYX.js";
+} from "./chunk-SFFAPVFY.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-CF75FXVK.js";
+} from "./chunk-P2WZIBVM.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -28,7 +28,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-X6DHLYNF.js";
+} from "./chunk-ZNN3BFDB.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
@@ -41,7 +41,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-BOS4GBKR.js";
+} from "./chunk-XHIBHWMA.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -51,7 +51,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-W3GJFXOF.js";
+import "./chunk-27G2LH5Q.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";
