@@ -28,7 +28,7 @@ beforeAll(async () => {
   // What setup-python puts on PATH: `python` (here Debian's, with torch), and pip as a double (no index here).
   writeFileSync(
     join(shims, 'python'),
-    `#!/bin/bash\nif [ "$1 $2 $3" = "-m pip install" ]; then echo "pip-double: $*" >> "${join(ws, 'pip.log')}"; exit 0; fi\nexec /usr/bin/python3 "$@"\n`,
+    `#!/bin/bash\nif [ "$1 $2 $3" = "-m pip install" ]; then echo "pip-double: $* (in $PWD)" >> "${join(ws, 'pip.log')}"; exit 0; fi\nexec /usr/bin/python3 "$@"\n`,
   );
   chmodSync(join(shims, 'python'), 0o755);
   writeFileSync(join(ws, 'requirements.txt'), 'torch\n');
@@ -80,7 +80,11 @@ describe('actions/smoke, step by step', () => {
     ]);
     expect(r.ok).toBe(true);
     expect(r.outputs).toMatchObject({ passed: 'true', 'exit-code': '0' });
-    expect(calls.find((c) => c.uses === 'setup-python')!.with).toEqual({ 'python-version': '3.12', cache: 'pip', 'cache-dependency-path': 'requirements.txt' });
+    expect(calls.find((c) => c.uses === 'setup-python')!.with).toEqual({
+      'python-version': '3.12',
+      cache: 'pip',
+      'cache-dependency-path': './requirements.txt',
+    });
     expect(readFileSync(join(ws, 'pip.log'), 'utf8')).toMatch(/-m pip install -r requirements\.txt/);
     expect(calls.find((c) => c.uses === 'upload-artifact')!.with).toMatchObject({ name: `tether-smoke-${SHA}`, 'retention-days': '7' });
     const rec = record();
@@ -91,6 +95,21 @@ describe('actions/smoke, step by step', () => {
       exit_code: 0,
     });
     expect(rec.log_tail).toEqual(["smoke=1 cuda=''", 'step 1 loss 2.0']);
+  });
+
+  it('in a working-directory: the pip cache is keyed on the same requirements file pip installs', () => {
+    mkdirSync(join(ws, 'sub'), { recursive: true });
+    copyFileSync(join(ws, 'train.py'), join(ws, 'sub', 'train.py'));
+    writeFileSync(join(ws, 'sub', 'reqs.txt'), 'numpy\n');
+    calls.length = 0;
+    const r = smoke({ 'smoke-command': 'python train.py', 'working-directory': 'sub', requirements: 'reqs.txt', 'artifact-name': 'sub' });
+    expect(r.ok).toBe(true);
+    expect(calls.find((c) => c.uses === 'setup-python')!.with).toMatchObject({ cache: 'pip', 'cache-dependency-path': 'sub/reqs.txt' });
+    expect(readFileSync(join(ws, 'pip.log'), 'utf8').trim().split('\n').at(-1)).toBe(`pip-double: -m pip install -r reqs.txt (in ${join(ws, 'sub')})`);
+    // Nothing to install: no pip cache, so no dependency path either.
+    calls.length = 0;
+    smoke({ 'smoke-command': 'python train.py', requirements: '', 'artifact-name': 'none' });
+    expect(calls.find((c) => c.uses === 'setup-python')!.with).toMatchObject({ cache: '', 'cache-dependency-path': '' });
   });
 
   it('a failing smoke is recorded and uploaded, then fails the job; a run past the time limit is exit 124', () => {
