@@ -35407,9 +35407,15 @@ function plan(clocks, now, debounceMs, refreshMs) {
 function worthWriting(prevShown, shown, lastWriteAt, now, quietMs) {
   return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
 }
+function reconnect(failures, livedMs, [firstMs, maxMs]) {
+  const n = (livedMs !== null && livedMs >= STEADY_MS ? 0 : failures) + 1;
+  return { failures: n, waitMs: Math.min(maxMs, firstMs * 2 ** Math.min(n - 1, 10)) };
+}
+var STEADY_MS;
 var init_schedule = __esm({
   "src/follow/schedule.ts"() {
     "use strict";
+    STEADY_MS = 3e4;
   }
 });
 
@@ -36057,13 +36063,14 @@ async function followHosts(hosts, opts, hooks, signal) {
     let failures = 0;
     while (!stopped) {
       let session = null;
+      let lived = null;
       try {
         session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5e3, keepaliveCountMax: 2 });
       } catch (err) {
         hooks.info(`follow: ${h.name}: cannot connect (${err.message}); retrying`);
       }
       if (session && !stopped) {
-        failures = 0;
+        const began = Date.now();
         sessions.set(h.name, session);
         const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin("follow", data), (line) => {
           const ev = parseEvent(line, ids);
@@ -36075,11 +36082,13 @@ async function followHosts(hosts, opts, hooks, signal) {
         stream.close();
         session.close();
         if (stopped) break;
+        lived = Date.now() - began;
         hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
         request(h.name, "dropped");
       }
-      failures++;
-      const waitMs = Math.min(opts.backoffMs[1], opts.backoffMs[0] * 2 ** Math.min(failures - 1, 10));
+      const next = reconnect(failures, lived, opts.backoffMs);
+      failures = next.failures;
+      const waitMs = next.waitMs;
       await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
     }
   };

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-FTEKYFA4.js";
+} from "../chunks/chunk-GMFA225B.js";
 import "../chunks/chunk-RDW4N5E7.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-7PZS5DBW.js";

@@ -4,7 +4,7 @@ import { CRASH_HINT } from '../patrol/signatures.ts';
 import { connect, type Session } from '../ssh/client.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { parseEvent, type RunEventKind } from './events.ts';
-import { idle, plan, type HostClock } from './schedule.ts';
+import { idle, plan, reconnect, type HostClock } from './schedule.ts';
 
 export interface FollowHost {
   name: string;
@@ -75,6 +75,7 @@ export async function followHosts(hosts: FollowHost[], opts: FollowOptions, hook
     let failures = 0;
     while (!stopped) {
       let session: Session | null = null;
+      let lived: number | null = null;
       try {
         // Keepalives every 5 s, two missed: a box that stops answering is known within ~15 s.
         session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5000, keepaliveCountMax: 2 });
@@ -82,7 +83,7 @@ export async function followHosts(hosts: FollowHost[], opts: FollowOptions, hook
         hooks.info(`follow: ${h.name}: cannot connect (${(err as Error).message}); retrying`);
       }
       if (session && !stopped) {
-        failures = 0;
+        const began = Date.now();
         sessions.set(h.name, session);
         const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin('follow', data), (line) => {
           const ev = parseEvent(line, ids);
@@ -94,11 +95,13 @@ export async function followHosts(hosts: FollowHost[], opts: FollowOptions, hook
         stream.close();
         session.close();
         if (stopped) break;
+        lived = Date.now() - began;
         hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
         request(h.name, 'dropped');
       }
-      failures++;
-      const waitMs = Math.min(opts.backoffMs[1], opts.backoffMs[0] * 2 ** Math.min(failures - 1, 10));
+      const next = reconnect(failures, lived, opts.backoffMs);
+      failures = next.failures;
+      const waitMs = next.waitMs;
       await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
     }
   };

@@ -40,3 +40,16 @@ export function plan(clocks: ReadonlyMap<string, HostClock>, now: number, deboun
 export function worthWriting(prevShown: string | null, shown: string, lastWriteAt: number | null, now: number, quietMs: number): boolean {
   return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
 }
+
+/** A follower that ran this long was working: its end starts the reconnect backoff afresh. */
+export const STEADY_MS = 30_000;
+
+/**
+ * The reconnect backoff after a follower's connection ended or could not be made: `failures` so far (0
+ * after a follower that lived `STEADY_MS`; a follower that ends at once, broken or hostile, counts as a
+ * failure, so it is reconnected ever more slowly, not every `firstMs` for the whole follow) and the wait. Pure.
+ */
+export function reconnect(failures: number, livedMs: number | null, [firstMs, maxMs]: [number, number]): { failures: number; waitMs: number } {
+  const n = (livedMs !== null && livedMs >= STEADY_MS ? 0 : failures) + 1;
+  return { failures: n, waitMs: Math.min(maxMs, firstMs * 2 ** Math.min(n - 1, 10)) };
+}

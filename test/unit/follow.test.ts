@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../src/follow/events.ts';
-import { idle, plan, worthWriting, type HostClock } from '../../src/follow/schedule.ts';
+import { idle, plan, reconnect, STEADY_MS, worthWriting, type HostClock } from '../../src/follow/schedule.ts';
 import { emptyMemory, type RunMemory } from '../../src/patrol/memory.ts';
 import { adoptNewer } from '../../src/patrol/merge.ts';
 import { CRASH_HINT } from '../../src/patrol/signatures.ts';
@@ -105,5 +105,25 @@ describe("the follower's crash hint", () => {
       encoding: 'utf8',
     });
     expect(quiet.stdout.trim()).toBe('quiet');
+  });
+});
+
+describe('reconnecting a follower (pure)', () => {
+  const backoff: [number, number] = [2000, 30_000];
+  it('a follower that lived a while starts the backoff afresh; one that ends at once, or no connection, backs off further', () => {
+    expect(reconnect(5, STEADY_MS, backoff)).toEqual({ failures: 1, waitMs: 2000 });
+    expect(reconnect(0, 10, backoff)).toEqual({ failures: 1, waitMs: 2000 });
+    expect(reconnect(1, 10, backoff)).toEqual({ failures: 2, waitMs: 4000 });
+    expect(reconnect(2, null, backoff)).toEqual({ failures: 3, waitMs: 8000 });
+    // A follower that keeps ending at once is soon tried only at the cap, never faster.
+    let f = 0;
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const r = reconnect(f, 50, backoff);
+      f = r.failures;
+      waits.push(r.waitMs);
+    }
+    expect(waits).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000, 30_000]);
+    expect(reconnect(10_000, null, backoff).waitMs).toBe(30_000);
   });
 });

@@ -26,9 +26,15 @@ function plan(clocks, now, debounceMs, refreshMs) {
 function worthWriting(prevShown, shown, lastWriteAt, now, quietMs) {
   return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
 }
+var STEADY_MS = 3e4;
+function reconnect(failures, livedMs, [firstMs, maxMs]) {
+  const n = (livedMs !== null && livedMs >= STEADY_MS ? 0 : failures) + 1;
+  return { failures: n, waitMs: Math.min(maxMs, firstMs * 2 ** Math.min(n - 1, 10)) };
+}
 
 export {
   idle,
   plan,
-  worthWriting
+  worthWriting,
+  reconnect
 };

@@ -190,7 +190,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-6OA7E4E2.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-EN36YL3Y.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-M7G4O3Q3.js")).probeHost,
       probeOn: (await import("./probe-M7G4O3Q3.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,

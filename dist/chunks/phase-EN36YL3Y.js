@@ -36,7 +36,7 @@ import {
 } from "./chunk-XUWSLT73.js";
 import {
   worthWriting
-} from "./chunk-BYR3JCZE.js";
+} from "./chunk-XYVXUX7Q.js";
 import "./chunk-6CFQCFA3.js";
 import {
   emptyRun
@@ -7761,7 +7761,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-EST5NIPM.js");
+    const { followHosts } = await import("./phase-RPMYFT4N.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

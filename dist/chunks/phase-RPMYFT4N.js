@@ -6,8 +6,9 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   idle,
-  plan
-} from "./chunk-BYR3JCZE.js";
+  plan,
+  reconnect
+} from "./chunk-XYVXUX7Q.js";
 import {
   CRASH_HINT
 } from "./chunk-6CFQCFA3.js";
@@ -70,13 +71,14 @@ async function followHosts(hosts, opts, hooks, signal) {
     let failures = 0;
     while (!stopped) {
       let session = null;
+      let lived = null;
       try {
         session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5e3, keepaliveCountMax: 2 });
       } catch (err) {
         hooks.info(`follow: ${h.name}: cannot connect (${err.message}); retrying`);
       }
       if (session && !stopped) {
-        failures = 0;
+        const began = Date.now();
         sessions.set(h.name, session);
         const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin("follow", data), (line) => {
           const ev = parseEvent(line, ids);
@@ -88,11 +90,13 @@ async function followHosts(hosts, opts, hooks, signal) {
         stream.close();
         session.close();
         if (stopped) break;
+        lived = Date.now() - began;
         hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
         request(h.name, "dropped");
       }
-      failures++;
-      const waitMs = Math.min(opts.backoffMs[1], opts.backoffMs[0] * 2 ** Math.min(failures - 1, 10));
+      const next = reconnect(failures, lived, opts.backoffMs);
+      failures = next.failures;
+      const waitMs = next.waitMs;
       await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
     }
   };
