@@ -41,7 +41,7 @@ backend_start_slurm() {
     rm -rf "$a"
     refuse 18 sbatch-refused "sbatch refused the job: ${err:0:2000}"
   fi
-  printf '%s\n' "$id" | atomic_write "$a/job_id"
+  atomic_put "$a/job_id" "$id"$'\n'
   HANDLE="slurm:$id"
 }
 

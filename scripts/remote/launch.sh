@@ -24,7 +24,7 @@ start_backend() {
   local backend=$1 wrapper=$2 n=$3 hb=$4
   declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
   "backend_start_$backend" "$wrapper" "$n" "$hb"
-  printf '%s\n' "$HANDLE" | atomic_write "$RUN_DIR/attempts/$n/handle" || refuse 16 io-error "cannot record the handle of attempt $n"
+  atomic_put "$RUN_DIR/attempts/$n/handle" "$HANDLE"$'\n' || refuse 16 io-error "cannot record the handle of attempt $n"
 }
 
 # Filled by read_data from the stdin data lines.
@@ -153,14 +153,14 @@ main() {
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
     rm -f "$RUN_DIR/cells.list.tmp"
     if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
-    if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
-      printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
-      printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
-      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
-      printf '%s' "$DATA_sbatch_options" | atomic_write "$RUN_DIR/sbatch_options" &&
-      printf '%s' "$DATA_slurm_conf" | atomic_write "$RUN_DIR/slurm_conf" &&
-      printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
-      printf '%s\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
+    if ! { atomic_put "$RUN_DIR/command" "$DATA_command" &&
+      atomic_put "$RUN_DIR/then" "$DATA_then" &&
+      atomic_put "$RUN_DIR/workdir" "$DATA_workdir" &&
+      atomic_put "$RUN_DIR/checkpoints" "$DATA_checkpoints" &&
+      atomic_put "$RUN_DIR/sbatch_options" "$DATA_sbatch_options" &&
+      atomic_put "$RUN_DIR/slurm_conf" "$DATA_slurm_conf" &&
+      atomic_put "$RUN_DIR/identity" "$DATA_identity" &&
+      atomic_put "$RUN_DIR/spec.json" "$DATA_spec"$'\n'; }; then
       refuse 16 io-error "cannot write the run record in $RUN_DIR"
     fi
   fi
@@ -175,16 +175,16 @@ main() {
   a=$RUN_DIR/attempts/$n
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
-  printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  atomic_put "$a/wrapper.sh" "$DATA_wrapper" || refuse 16 io-error "cannot write $a/wrapper.sh"
   if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
     # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
-    printf '%s' "$DATA_array" | atomic_write "$a/array.sh" || refuse 16 io-error "cannot write $a/array.sh"
+    atomic_put "$a/array.sh" "$DATA_array" || refuse 16 io-error "cannot write $a/array.sh"
     start_backend "$backend" "$a/array.sh" "$n" "$hb"
   elif [ -f "$RUN_DIR/sweep" ]; then
     # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
     { printf '%s\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
       refuse 16 io-error "cannot write the slots of $a"
-    printf '%s' "$DATA_queue" | atomic_write "$a/queue.sh" || refuse 16 io-error "cannot write $a/queue.sh"
+    atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
     start_backend "$backend" "$a/queue.sh" "$n" "$hb"
   else
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"

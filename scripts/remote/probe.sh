@@ -117,6 +117,10 @@ record_fields() {
     fi
     printf '"window_from":%s,"window_b64":"%s",' "$wfrom" "$delta"
     delta=''
+  elif [ -n "${RFROM[$a/log]+x}" ] && [ "${RFROM[$a/log]}" = "$start" ]; then
+    # Read ahead by read_run_logs (one process for every run's log), from this same offset.
+    delta=${RDELTA[$a/log]}
+    tail=${RTAIL[$a/log]}
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
   elif ((size > 0)) && [ -f "$a/log" ]; then
     ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
@@ -163,6 +167,37 @@ read_windows() {
   for f in "${paths[@]}"; do
     # A read that did not finish (timeout) leaves no line: that cell is read again on its own.
     if ((i < ${#out[@]})); then WIN[$f]=${out[i]}; WIN_FROM[$f]=${froms[i]}; fi
+    i=$((i + 1))
+  done
+}
+
+# The runs' new log bytes and tails, read in one bounded process: lines `START SIZE PATH` in $1 (START
+# as record_fields computes it), results by path in RDELTA (base64 of [START, START + DELTA_MAX), when
+# SIZE > START), RTAIL (base64 of the last TAIL_MAX bytes) and RFROM (START). A log that is not a regular
+# file is not read; a read that did not finish (timeout) leaves every run to record_fields.
+declare -A RDELTA RTAIL RFROM
+read_run_logs() {
+  local lines=$1 start size f i=0 all
+  local -a paths=() froms=() out=()
+  [ -n "$lines" ] || return 0
+  while read -r start size f; do paths+=("$f"); froms+=("$start"); done <<<"$lines"
+  # Captured whole, then split: mapfile on a pipe reads a byte at a time, on the here-string's file in
+  # blocks. `end` closes a complete read; without it (timeout) nothing is taken from here.
+  # shellcheck disable=SC2016 # the inner script expands its own variables
+  all=$(printf '%s\n' "$lines" | timeout 30 bash -c '
+    while read -r start size f; do
+      if [ -f "$f" ] && ((size > start)); then tail -c +$((start + 1)) "$f" 2>/dev/null | head -c "$1" | base64 -w0; fi
+      echo
+      if [ -f "$f" ]; then tail -c "$2" "$f" 2>/dev/null | base64 -w0; fi
+      echo
+    done
+    echo end' _ "$DELTA_MAX" "$TAIL_MAX")
+  mapfile -t out <<<"$all"
+  ((${#out[@]} == 2 * ${#paths[@]} + 1)) && [ "${out[-1]}" = end ] || return 0
+  for f in "${paths[@]}"; do
+    RDELTA[$f]=${out[2 * i]}
+    RTAIL[$f]=${out[2 * i + 1]}
+    RFROM[$f]=${froms[i]}
     i=$((i + 1))
   done
 }
@@ -282,7 +317,7 @@ run_json() {
 }
 
 main() {
-  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
+  local key id seen offset first=1 i mem disk_bytes disk_inodes gpu out rc at
   RUN_ROOT=$(expand_home "$1")
   at=$RUN_ROOT
   while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
@@ -335,14 +370,31 @@ main() {
     RUN_LINES+=("$id $seen $offset")
   done
   # Schedulers answer for all the runs' jobs at once (backend_prefetch_<name>), not once per run.
-  local -a dirs=()
-  local n
+  local -a dirs=() files=() starts=()
+  local n a size start logs=''
   for key in "${RUN_LINES[@]}"; do
     read -r id seen offset <<<"$key"
     last_attempt_var n "$RUN_ROOT/$id"
-    ((n > 0)) && dirs+=("$RUN_ROOT/$id/attempts/$n")
+    ((n > 0)) || continue
+    a=$RUN_ROOT/$id/attempts/$n
+    dirs+=("$a")
+    files+=("$a/log" "$a/started_at" "$RUN_ROOT/$id/heartbeat")
+    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
+    if ((seen == n)); then starts+=("$offset"); else starts+=(0); fi
   done
   prefetch_dirs "${dirs[@]}"
+  # Every run's files in one stat, then every log's new bytes and tail in one read (not a process each).
+  prestat "${files[@]}"
+  for ((i = 0; i < ${#dirs[@]}; i++)); do
+    a=${dirs[i]}
+    size=${PRE[$a/log]%% *}
+    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
+    start=${starts[i]}
+    ((start > size)) && start=0
+    ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+    logs+="$start $size $a/log"$'\n'
+  done
+  read_run_logs "${logs%$'\n'}"
   for key in "${RUN_LINES[@]}"; do
     read -r id seen offset <<<"$key"
     ((first)) || printf ','

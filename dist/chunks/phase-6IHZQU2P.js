@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-P2WZIBVM.js";
+} from "./chunk-OASDNGC6.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-XHIBHWMA.js";
+} from "./chunk-I4G4Y3VA.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-GNWY2SKO.js";
+} from "./chunk-HA25HKNC.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-27G2LH5Q.js";
+import "./chunk-TCSKMJFH.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-SFFAPVFY.js";
+} from "./chunk-CSSOMJUF.js";
 import {
   openPinned
-} from "./chunk-P2WZIBVM.js";
+} from "./chunk-OASDNGC6.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-XHIBHWMA.js";
+} from "./chunk-I4G4Y3VA.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-27G2LH5Q.js";
+import "./chunk-TCSKMJFH.js";
 import {
   BoxDataError,
   arr,

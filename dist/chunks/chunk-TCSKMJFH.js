@@ -199,7 +199,7 @@ backend_start_slurm() {
     rm -rf "$a"
     refuse 18 sbatch-refused "sbatch refused the job: \${err:0:2000}"
   fi
-  printf '%s\\n' "$id" | atomic_write "$a/job_id"
+  atomic_put "$a/job_id" "$id"$'\\n'
   HANDLE="slurm:$id"
 }
 
@@ -595,7 +595,7 @@ start_backend() {
   local backend=$1 wrapper=$2 n=$3 hb=$4
   declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
   "backend_start_$backend" "$wrapper" "$n" "$hb"
-  printf '%s\\n' "$HANDLE" | atomic_write "$RUN_DIR/attempts/$n/handle" || refuse 16 io-error "cannot record the handle of attempt $n"
+  atomic_put "$RUN_DIR/attempts/$n/handle" "$HANDLE"$'\\n' || refuse 16 io-error "cannot record the handle of attempt $n"
 }
 
 # Filled by read_data from the stdin data lines.
@@ -724,14 +724,14 @@ main() {
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
     rm -f "$RUN_DIR/cells.list.tmp"
     if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
-    if ! { printf '%s' "$DATA_command" | atomic_write "$RUN_DIR/command" &&
-      printf '%s' "$DATA_then" | atomic_write "$RUN_DIR/then" &&
-      printf '%s' "$DATA_workdir" | atomic_write "$RUN_DIR/workdir" &&
-      printf '%s' "$DATA_checkpoints" | atomic_write "$RUN_DIR/checkpoints" &&
-      printf '%s' "$DATA_sbatch_options" | atomic_write "$RUN_DIR/sbatch_options" &&
-      printf '%s' "$DATA_slurm_conf" | atomic_write "$RUN_DIR/slurm_conf" &&
-      printf '%s' "$DATA_identity" | atomic_write "$RUN_DIR/identity" &&
-      printf '%s\\n' "$DATA_spec" | atomic_write "$RUN_DIR/spec.json"; }; then
+    if ! { atomic_put "$RUN_DIR/command" "$DATA_command" &&
+      atomic_put "$RUN_DIR/then" "$DATA_then" &&
+      atomic_put "$RUN_DIR/workdir" "$DATA_workdir" &&
+      atomic_put "$RUN_DIR/checkpoints" "$DATA_checkpoints" &&
+      atomic_put "$RUN_DIR/sbatch_options" "$DATA_sbatch_options" &&
+      atomic_put "$RUN_DIR/slurm_conf" "$DATA_slurm_conf" &&
+      atomic_put "$RUN_DIR/identity" "$DATA_identity" &&
+      atomic_put "$RUN_DIR/spec.json" "$DATA_spec"$'\\n'; }; then
       refuse 16 io-error "cannot write the run record in $RUN_DIR"
     fi
   fi
@@ -746,16 +746,16 @@ main() {
   a=$RUN_DIR/attempts/$n
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
-  printf '%s' "$DATA_wrapper" | atomic_write "$a/wrapper.sh" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  atomic_put "$a/wrapper.sh" "$DATA_wrapper" || refuse 16 io-error "cannot write $a/wrapper.sh"
   if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
     # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
-    printf '%s' "$DATA_array" | atomic_write "$a/array.sh" || refuse 16 io-error "cannot write $a/array.sh"
+    atomic_put "$a/array.sh" "$DATA_array" || refuse 16 io-error "cannot write $a/array.sh"
     start_backend "$backend" "$a/array.sh" "$n" "$hb"
   elif [ -f "$RUN_DIR/sweep" ]; then
     # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
     { printf '%s\\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
       refuse 16 io-error "cannot write the slots of $a"
-    printf '%s' "$DATA_queue" | atomic_write "$a/queue.sh" || refuse 16 io-error "cannot write $a/queue.sh"
+    atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
     start_backend "$backend" "$a/queue.sh" "$n" "$hb"
   else
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
@@ -902,6 +902,12 @@ atomic_write() {
   local tmp
   tmp="$1.tmp.$$"
   cat >"$tmp" && mv -f "$tmp" "$1"
+}
+
+# Writes text $2 to file $1 the same way, from a variable: no pipe and no cat, one process (mv).
+atomic_put() {
+  local tmp="$1.tmp.$$"
+  printf '%s' "$2" >"$tmp" && mv -f "$tmp" "$1"
 }
 
 # Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
@@ -1405,6 +1411,10 @@ record_fields() {
     fi
     printf '"window_from":%s,"window_b64":"%s",' "$wfrom" "$delta"
     delta=''
+  elif [ -n "\${RFROM[$a/log]+x}" ] && [ "\${RFROM[$a/log]}" = "$start" ]; then
+    # Read ahead by read_run_logs (one process for every run's log), from this same offset.
+    delta=\${RDELTA[$a/log]}
+    tail=\${RTAIL[$a/log]}
   # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
   elif ((size > 0)) && [ -f "$a/log" ]; then
     ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
@@ -1451,6 +1461,37 @@ read_windows() {
   for f in "\${paths[@]}"; do
     # A read that did not finish (timeout) leaves no line: that cell is read again on its own.
     if ((i < \${#out[@]})); then WIN[$f]=\${out[i]}; WIN_FROM[$f]=\${froms[i]}; fi
+    i=$((i + 1))
+  done
+}
+
+# The runs' new log bytes and tails, read in one bounded process: lines \`START SIZE PATH\` in $1 (START
+# as record_fields computes it), results by path in RDELTA (base64 of [START, START + DELTA_MAX), when
+# SIZE > START), RTAIL (base64 of the last TAIL_MAX bytes) and RFROM (START). A log that is not a regular
+# file is not read; a read that did not finish (timeout) leaves every run to record_fields.
+declare -A RDELTA RTAIL RFROM
+read_run_logs() {
+  local lines=$1 start size f i=0 all
+  local -a paths=() froms=() out=()
+  [ -n "$lines" ] || return 0
+  while read -r start size f; do paths+=("$f"); froms+=("$start"); done <<<"$lines"
+  # Captured whole, then split: mapfile on a pipe reads a byte at a time, on the here-string's file in
+  # blocks. \`end\` closes a complete read; without it (timeout) nothing is taken from here.
+  # shellcheck disable=SC2016 # the inner script expands its own variables
+  all=$(printf '%s\\n' "$lines" | timeout 30 bash -c '
+    while read -r start size f; do
+      if [ -f "$f" ] && ((size > start)); then tail -c +$((start + 1)) "$f" 2>/dev/null | head -c "$1" | base64 -w0; fi
+      echo
+      if [ -f "$f" ]; then tail -c "$2" "$f" 2>/dev/null | base64 -w0; fi
+      echo
+    done
+    echo end' _ "$DELTA_MAX" "$TAIL_MAX")
+  mapfile -t out <<<"$all"
+  ((\${#out[@]} == 2 * \${#paths[@]} + 1)) && [ "\${out[-1]}" = end ] || return 0
+  for f in "\${paths[@]}"; do
+    RDELTA[$f]=\${out[2 * i]}
+    RTAIL[$f]=\${out[2 * i + 1]}
+    RFROM[$f]=\${froms[i]}
     i=$((i + 1))
   done
 }
@@ -1570,7 +1611,7 @@ run_json() {
 }
 
 main() {
-  local key id seen offset first=1 mem disk_bytes disk_inodes gpu out rc at
+  local key id seen offset first=1 i mem disk_bytes disk_inodes gpu out rc at
   RUN_ROOT=$(expand_home "$1")
   at=$RUN_ROOT
   while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
@@ -1623,14 +1664,31 @@ main() {
     RUN_LINES+=("$id $seen $offset")
   done
   # Schedulers answer for all the runs' jobs at once (backend_prefetch_<name>), not once per run.
-  local -a dirs=()
-  local n
+  local -a dirs=() files=() starts=()
+  local n a size start logs=''
   for key in "\${RUN_LINES[@]}"; do
     read -r id seen offset <<<"$key"
     last_attempt_var n "$RUN_ROOT/$id"
-    ((n > 0)) && dirs+=("$RUN_ROOT/$id/attempts/$n")
+    ((n > 0)) || continue
+    a=$RUN_ROOT/$id/attempts/$n
+    dirs+=("$a")
+    files+=("$a/log" "$a/started_at" "$RUN_ROOT/$id/heartbeat")
+    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
+    if ((seen == n)); then starts+=("$offset"); else starts+=(0); fi
   done
   prefetch_dirs "\${dirs[@]}"
+  # Every run's files in one stat, then every log's new bytes and tail in one read (not a process each).
+  prestat "\${files[@]}"
+  for ((i = 0; i < \${#dirs[@]}; i++)); do
+    a=\${dirs[i]}
+    size=\${PRE[$a/log]%% *}
+    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
+    start=\${starts[i]}
+    ((start > size)) && start=0
+    ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+    logs+="$start $size $a/log"$'\\n'
+  done
+  read_run_logs "\${logs%$'\\n'}"
   for key in "\${RUN_LINES[@]}"; do
     read -r id seen offset <<<"$key"
     ((first)) || printf ','

@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-27G2LH5Q.js";
+} from "./chunk-TCSKMJFH.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-SFFAPVFY.js";
+} from "./chunk-CSSOMJUF.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-P2WZIBVM.js";
+} from "./chunk-OASDNGC6.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -28,7 +28,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-ZNN3BFDB.js";
+} from "./chunk-YV7BGCNU.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
@@ -41,7 +41,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-XHIBHWMA.js";
+} from "./chunk-I4G4Y3VA.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -51,7 +51,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-27G2LH5Q.js";
+import "./chunk-TCSKMJFH.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

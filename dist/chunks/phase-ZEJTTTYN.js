@@ -16,10 +16,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-XHIBHWMA.js";
+} from "./chunk-I4G4Y3VA.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-27G2LH5Q.js";
+import "./chunk-TCSKMJFH.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-27G2LH5Q.js";
+} from "./chunk-TCSKMJFH.js";
 import {
   BoxDataError,
   parseJson

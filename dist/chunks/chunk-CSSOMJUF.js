@@ -15,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-XHIBHWMA.js";
+} from "./chunk-I4G4Y3VA.js";
 import {
   FACTS,
   code,

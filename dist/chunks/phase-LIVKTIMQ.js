@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-ZNN3BFDB.js";
+} from "./chunk-YV7BGCNU.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-XHIBHWMA.js";
+} from "./chunk-I4G4Y3VA.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-27G2LH5Q.js";
+import "./chunk-TCSKMJFH.js";
 import {
   BoxDataError,
   CELL_NAME,

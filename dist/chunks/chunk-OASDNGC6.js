@@ -9,7 +9,7 @@ import {
 } from "./chunk-PDDLEZQQ.js";
 import {
   connect
-} from "./chunk-XHIBHWMA.js";
+} from "./chunk-I4G4Y3VA.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";
