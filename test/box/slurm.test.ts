@@ -26,6 +26,11 @@ async function action(name: string, inputs: Record<string, string>) {
   runs.push(r);
   return r;
 }
+/** waitFor that, when it gives up, says what Slurm thinks: a job that never ran is diagnosable from the CI log. */
+const slurmWait = (what: string, ok: () => boolean, ms: number, step: number) =>
+  waitFor(what, ok, ms, step).catch((err: Error) => {
+    throw new Error(`${err.message}\nsqueue: ${cl.slurm("squeue -h -o '%i %T %r %N'")}\nsinfo: ${cl.slurm("sinfo -h -N -o '%N %T %E'")}`);
+  });
 const launch = (inputs: Record<string, string>) => action('launch', { workdir: '~/code', backend: 'slurm', audit: 'false', 'confirm-timeout': '2', ...inputs });
 
 describe('backend slurm', () => {
@@ -138,10 +143,7 @@ describe('backend slurm', () => {
     });
     expect(r.code, r.stdout).toBe(0);
     const dir = runDir('sl-ckpt');
-    await waitFor('the job to end', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 90_000, 250).catch((err: Error) => {
-      // Say what Slurm thinks, so a job that never ran is diagnosable from the CI log.
-      throw new Error(`${err.message}\nsqueue: ${cl.slurm("squeue -h -o '%i %T %r %N'")}\nsinfo: ${cl.slurm("sinfo -h -N -o '%N %T %E'")}`);
-    });
+    await slurmWait('the job to end', () => existsSync(`${dir}/DONE`) || existsSync(`${dir}/FAILED`), 90_000, 250);
     expect(existsSync(`${dir}/DONE`), existsSync(`${dir}/attempts/1/log`) ? read(`${dir}/attempts/1/log`) : 'no log').toBe(true);
     const c = await action('collect', { 'run-id': 'sl-ckpt', 'dest-dir': 'dest', artifact: 'none' });
     expect(c.code, c.stdout).toBe(0);
@@ -219,6 +221,7 @@ describe('backend slurm', () => {
       } finally {
         // ReturnToService=2 brings n2 back when its slurmd registers again; resume it if it is still down.
         if (/down/i.test(cl.slurm("sinfo -h -n n2 -o '%T'"))) cl.slurm('scontrol update nodename=n2 state=resume');
+        await slurmWait('n2 idle again', () => /^idle/.test(cl.slurm("sinfo -h -n n2 -o '%T'").trim()), 60_000, 250);
       }
     }, 120_000);
 
@@ -227,30 +230,33 @@ describe('backend slurm', () => {
       await waitFor('the job to run', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'RUNNING', 30_000, 250);
       cl.slurm('scontrol update nodename=n2 state=down reason=tether-test');
       try {
-        await waitFor('the job to be pending again', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'PENDING', 60_000, 250);
+        await slurmWait('the job to be pending again', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'PENDING', 60_000, 250);
         const st = await patrolState('sl-node-rq');
         expect(st).toMatchObject({ state: 'requeued' });
         expect(JSON.stringify(st)).not.toMatch(/node-fail/);
       } finally {
         if (/down/i.test(cl.slurm("sinfo -h -n n2 -o '%T'"))) cl.slurm('scontrol update nodename=n2 state=resume');
         cl.slurm(`scancel ${jobOf(r)}`);
+        // The next tests need n2 taking jobs again, not still cleaning up the killed one.
+        await slurmWait('n2 idle again', () => /^idle/.test(cl.slurm("sinfo -h -n n2 -o '%T'").trim()), 60_000, 250);
       }
     }, 120_000);
 
     it('scontrol requeue: requeued, then the next attempt runs under the same job id', async () => {
-      const r = await launch({ 'run-id': 'sl-requeue', command: 'echo "run $SLURM_RESTART_COUNT"; sleep 600', 'slurm-options': '--time=10' });
+      // On n1: the tests before set n2 down and up again.
+      const r = await launch({ 'run-id': 'sl-requeue', command: 'echo "run $SLURM_RESTART_COUNT"; sleep 600', 'slurm-options': '--time=10\n--nodelist=n1' });
       const job = jobOf(r);
       const dir = runDir('sl-requeue');
       await waitFor('attempt 1 to start', () => existsSync(`${dir}/attempts/1/pid_start`), 30_000, 250);
       cl.slurm(`scontrol requeue ${job}`);
-      await waitFor('the job to be pending again', () => cl.slurm(`squeue -h -j ${job} -o %T`).trim() === 'PENDING', 30_000, 250);
+      await slurmWait('the job to be pending again', () => cl.slurm(`squeue -h -j ${job} -o %T`).trim() === 'PENDING', 30_000, 250);
       expect(await patrolState('sl-requeue')).toMatchObject({ state: 'requeued' });
       // Slurm delays a requeued job (reason BeginTime); let it start now.
       cl.slurm(`scontrol update jobid=${job} starttime=now`);
-      await waitFor('attempt 2 to start', () => existsSync(`${dir}/attempts/2/pid_start`), 90_000, 500);
+      await slurmWait('attempt 2 to start', () => existsSync(`${dir}/attempts/2/pid_start`), 90_000, 500);
       expect(read(`${dir}/attempts/2/job_id`).trim()).toBe(job);
       expect(read(`${dir}/attempts/2/handle`).trim()).toBe(`slurm:${job}`);
-      await waitFor('attempt 2 to log', () => existsSync(`${dir}/attempts/2/log`) && /run 1/.test(read(`${dir}/attempts/2/log`)), 30_000, 250);
+      await slurmWait('attempt 2 to log', () => existsSync(`${dir}/attempts/2/log`) && /run 1/.test(read(`${dir}/attempts/2/log`)), 30_000, 250);
       expect((await patrolState('sl-requeue')).state).toBe('running');
       cl.slurm(`scancel ${job}`);
     }, 150_000);

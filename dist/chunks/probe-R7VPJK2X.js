@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -24,7 +24,7 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-TCSKMJFH.js";
+} from "./chunk-NCVFUP6M.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

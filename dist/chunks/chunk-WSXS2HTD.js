@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-OASDNGC6.js";
+} from "./chunk-TUZZUWLW.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-HA25HKNC.js";
+} from "./chunk-YCNTRAE2.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-TCSKMJFH.js";
+import "./chunk-NCVFUP6M.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

@@ -23,7 +23,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-HA25HKNC.js";
+} from "./chunk-YCNTRAE2.js";
 import {
   parseHeader,
   parsePatrol,
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-6IHZQU2P.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-2XQYWTDE.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-6IHZQU2P.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-2XQYWTDE.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,9 +190,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-EUGAZPF6.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-F2DEM7WP.js")).probeHost,
-      probeOn: (await import("./probe-F2DEM7WP.js")).probeOn,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-7R6TOTH4.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-R7VPJK2X.js")).probeHost,
+      probeOn: (await import("./probe-R7VPJK2X.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
@@ -208,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-R6DGGRVR.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-LHRYFEPV.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -218,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-AMP3GTTH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-HFYNEGDQ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })

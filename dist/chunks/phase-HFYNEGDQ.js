@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-CSSOMJUF.js";
+} from "./chunk-Y66O4XWN.js";
 import {
   openPinned
-} from "./chunk-OASDNGC6.js";
+} from "./chunk-TUZZUWLW.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-TCSKMJFH.js";
+import "./chunk-NCVFUP6M.js";
 import {
   BoxDataError,
   arr,

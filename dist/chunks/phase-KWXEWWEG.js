@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-YV7BGCNU.js";
+} from "./chunk-WSXS2HTD.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-TCSKMJFH.js";
+import "./chunk-NCVFUP6M.js";
 import {
   BoxDataError,
   CELL_NAME,

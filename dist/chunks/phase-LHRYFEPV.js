@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-CSSOMJUF.js";
+} from "./chunk-Y66O4XWN.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-OASDNGC6.js";
+} from "./chunk-TUZZUWLW.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -28,7 +28,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-YV7BGCNU.js";
+} from "./chunk-WSXS2HTD.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
@@ -41,7 +41,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -51,7 +51,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-TCSKMJFH.js";
+import "./chunk-NCVFUP6M.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

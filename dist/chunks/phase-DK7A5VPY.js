@@ -16,10 +16,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-TCSKMJFH.js";
+import "./chunk-NCVFUP6M.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -9,7 +9,7 @@ import {
 } from "./chunk-PDDLEZQQ.js";
 import {
   connect
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

@@ -1468,7 +1468,7 @@ read_windows() {
 # The runs' new log bytes and tails, read in one bounded process: lines \`START SIZE PATH\` in $1 (START
 # as record_fields computes it), results by path in RDELTA (base64 of [START, START + DELTA_MAX), when
 # SIZE > START), RTAIL (base64 of the last TAIL_MAX bytes) and RFROM (START). A log that is not a regular
-# file is not read; a read that did not finish (timeout) leaves every run to record_fields.
+# file is not read; the runs a read cut short (timeout) did not reach are left to record_fields.
 declare -A RDELTA RTAIL RFROM
 read_run_logs() {
   local lines=$1 start size f i=0 all
@@ -1476,7 +1476,7 @@ read_run_logs() {
   [ -n "$lines" ] || return 0
   while read -r start size f; do paths+=("$f"); froms+=("$start"); done <<<"$lines"
   # Captured whole, then split: mapfile on a pipe reads a byte at a time, on the here-string's file in
-  # blocks. \`end\` closes a complete read; without it (timeout) nothing is taken from here.
+  # blocks. \`end\` closes a complete read.
   # shellcheck disable=SC2016 # the inner script expands its own variables
   all=$(printf '%s\\n' "$lines" | timeout 30 bash -c '
     while read -r start size f; do
@@ -1487,8 +1487,10 @@ read_run_logs() {
     done
     echo end' _ "$DELTA_MAX" "$TAIL_MAX")
   mapfile -t out <<<"$all"
-  ((\${#out[@]} == 2 * \${#paths[@]} + 1)) && [ "\${out[-1]}" = end ] || return 0
-  for f in "\${paths[@]}"; do
+  # Complete: every pair and \`end\`. Cut short: every pair before the last line (which may be partial).
+  local pairs=$(((\${#out[@]} - 1) / 2))
+  [ "\${out[-1]:-}" = end ] && ((\${#out[@]} == 2 * \${#paths[@]} + 1)) && pairs=\${#paths[@]}
+  for f in "\${paths[@]:0:pairs}"; do
     RDELTA[$f]=\${out[2 * i]}
     RTAIL[$f]=\${out[2 * i + 1]}
     RFROM[$f]=\${froms[i]}

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-TCSKMJFH.js";
+} from "./chunk-NCVFUP6M.js";
 import {
   BoxDataError,
   parseJson

@@ -15,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-I4G4Y3VA.js";
+} from "./chunk-675KMEZN.js";
 import {
   FACTS,
   code,
