@@ -7,16 +7,16 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-STOILENG.js";
+} from "../chunks/chunk-Y3ZBRYND.js";
 import "../chunks/chunk-RDW4N5E7.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-7PZS5DBW.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-YCNTRAE2.js";
+import "../chunks/chunk-E2MPYYDO.js";
 import "../chunks/chunk-I3Y4EOJH.js";
 import "../chunks/chunk-7XDFRW46.js";
 import "../chunks/chunk-ADSDY35L.js";
-import "../chunks/chunk-NCVFUP6M.js";
+import "../chunks/chunk-UXUO6KSY.js";
 import "../chunks/chunk-T7DGWZDY.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-5X6WLO4A.js";

@@ -53,15 +53,15 @@ write_cells() {
   local name cmd ck spec dir gpc max on_failure
   read -r gpc max on_failure <<<"$DATA_sweep"
   [[ $gpc =~ ^[0-9]{1,2}$ && $on_failure =~ ^(continue|stop)$ ]] || return 1
-  printf '%s %s\n' "$gpc" "$on_failure" | atomic_write "$RUN_DIR/sweep" || return 1
+  atomic_put "$RUN_DIR/sweep" "$gpc $on_failure"$'\n' || return 1
   while read -r name cmd ck spec; do
     [ -n "$name" ] || continue
     is_cell_name "$name" || return 1
     dir=$RUN_DIR/cells/$name
     mkdir -p "$dir/attempts" &&
       printf '%s' "$cmd" | base64 -d | atomic_write "$dir/command" &&
-      printf '%s' "$DATA_then" | atomic_write "$dir/then" &&
-      printf '%s' "$DATA_workdir" | atomic_write "$dir/workdir" &&
+      atomic_put "$dir/then" "$DATA_then" &&
+      atomic_put "$dir/workdir" "$DATA_workdir" &&
       printf '%s' "$ck" | base64 -d | atomic_write "$dir/checkpoints" &&
       printf '%s' "$spec" | base64 -d | atomic_write "$dir/spec.json" &&
       printf '%s\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
@@ -182,7 +182,7 @@ main() {
     start_backend "$backend" "$a/array.sh" "$n" "$hb"
   elif [ -f "$RUN_DIR/sweep" ]; then
     # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
-    { printf '%s\n' "$SLOT_GPUS" | atomic_write "$a/gpus" && printf '%s\n' "$SLOT_WIDTH" | atomic_write "$a/max_parallel"; } ||
+    { atomic_put "$a/gpus" "$SLOT_GPUS"$'\n' && atomic_put "$a/max_parallel" "$SLOT_WIDTH"$'\n'; } ||
       refuse 16 io-error "cannot write the slots of $a"
     atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
     start_backend "$backend" "$a/queue.sh" "$n" "$hb"

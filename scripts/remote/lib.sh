@@ -124,7 +124,8 @@ atomic_write() {
   cat >"$tmp" && mv -f "$tmp" "$1"
 }
 
-# Writes text $2 to file $1 the same way, from a variable: no pipe and no cat, one process (mv).
+# Writes text $2 to file $1 the same way, from a variable: no pipe and no cat, one process (mv). Text in a
+# variable goes through this; atomic_write is for what arrives on a stream (base64 -d, a generated body).
 atomic_put() {
   local tmp="$1.tmp.$$"
   printf '%s' "$2" >"$tmp" && mv -f "$tmp" "$1"

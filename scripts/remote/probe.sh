@@ -88,10 +88,9 @@ record_fields() {
   elif [ -f "$dir/FAILED" ]; then rd marker "$dir/FAILED"; marker_kind='"FAILED"'; fi
   stat_files "$a/log" "$a/started_at" "$dir/heartbeat"
   size=${S[0]}
-  # The offset belongs to the attempt the last tick saw; a new attempt (or a truncated log) starts at 0.
-  if ((seen_attempt != n || offset > size)); then offset=0; fi
-  start=$offset
-  ((size - start <= delta_max)) || start=$((size - delta_max))
+  # The offset belongs to the attempt the last tick saw; a new attempt starts at 0.
+  ((seen_attempt == n)) || offset=0
+  log_start_var start "$offset" "$size" "$delta_max"
   rd pid "$a/pid"
   rd started "$a/started_at"
   rd finished "$a/finished_at"
@@ -106,9 +105,7 @@ record_fields() {
   delta=''
   tail=''
   if [ "$mode" = window ]; then
-    wfrom=$((size - tail_max))
-    ((wfrom > start)) && wfrom=$start
-    ((wfrom < 0)) && wfrom=0
+    log_window_var wfrom "$start" "$size" "$tail_max"
     # Read ahead by read_windows when it could (one process for all live cells), else here.
     if [ -n "${WIN[$a/log]+x}" ] && [ "${WIN_FROM[$a/log]}" = "$wfrom" ]; then
       delta=${WIN[$a/log]}
@@ -150,57 +147,87 @@ record_fields() {
   checkpoints_json "$dir"
 }
 
-# The log windows of many cells, read in one bounded process: lines `PATH FROM` in $1, results in WIN and
-# WIN_FROM by path (base64, at most CELL_DELTA_MAX + CELL_TAIL_MAX bytes each).
+# Where this tick's new log bytes start: at OFFSET $2 (where the last tick stopped in this same attempt; 0
+# for a new one, or when the log is now shorter), but at most MAX $4 bytes before its SIZE $3. Sets $1.
+log_start_var() {
+  local _s=$2
+  ((_s <= $3)) || _s=0
+  (($3 - _s <= $4)) || _s=$(($3 - $4))
+  printf -v "$1" '%s' "$_s"
+}
+
+# Where a cell's log window starts: at START $2, or earlier so that it also holds the last TAIL_MAX $4 bytes
+# of its SIZE $3 (never before byte 0). Sets $1.
+log_window_var() {
+  local _w=$(($3 - $4))
+  ((_w <= $2)) || _w=$2
+  ((_w >= 0)) || _w=0
+  printf -v "$1" '%s' "$_w"
+}
+
+# Byte ranges of many logs, read in one bounded process: lines `FROM MAX PATH` in $1; RANGES[i] is the
+# base64 of at most MAX bytes of line i's PATH from byte FROM (empty for a file that is not a regular
+# one: a FIFO or device planted as a log must not block the probe). A read cut short (timeout) sets only
+# the lines it finished; the callers read the rest one by one.
+declare -a RANGES
+read_ranges() {
+  local all
+  local -a asked=() out=()
+  RANGES=()
+  [ -n "$1" ] || return 0
+  mapfile -t asked <<<"$1"
+  # Captured whole, then split: mapfile on a pipe reads a byte at a time, on the here-string's file in
+  # blocks. `end` closes a complete read; otherwise the last line may be partial and is dropped.
+  # shellcheck disable=SC2016 # the inner script expands its own variables
+  all=$(printf '%s\n' "$1" | timeout 30 bash -c '
+    while read -r from max f; do
+      if [ -f "$f" ] && ((max > 0)); then tail -c +$((from + 1)) "$f" 2>/dev/null | head -c "$max" | base64 -w0; fi
+      echo
+    done
+    echo end')
+  mapfile -t out <<<"$all"
+  if [ "${out[-1]}" = end ] && ((${#out[@]} == ${#asked[@]} + 1)); then
+    RANGES=("${out[@]:0:${#asked[@]}}")
+  else
+    RANGES=("${out[@]:0:${#out[@]}-1}")
+  fi
+}
+
+# The log windows of many cells (lines `FROM PATH` in $1) by read_ranges: WIN and WIN_FROM by path, at
+# most CELL_DELTA_MAX + CELL_TAIL_MAX bytes each.
 declare -A WIN WIN_FROM
 read_windows() {
-  local wlist=$1 f from i=0
-  local -a paths=() froms=() out=()
-  [ -n "$wlist" ] || return 0
-  while read -r from f; do paths+=("$f"); froms+=("$from"); done <<<"$wlist"
-  # shellcheck disable=SC2016 # the inner script expands its own variables
-  mapfile -t out < <(printf '%s\n' "$wlist" | timeout 10 bash -c '
-    while read -r from f; do
-      if [ -f "$f" ]; then tail -c +$((from + 1)) "$f" 2>/dev/null | head -c "$1" | base64 -w0; fi
-      echo
-    done' _ $((CELL_DELTA_MAX + CELL_TAIL_MAX)))
-  for f in "${paths[@]}"; do
-    # A read that did not finish (timeout) leaves no line: that cell is read again on its own.
-    if ((i < ${#out[@]})); then WIN[$f]=${out[i]}; WIN_FROM[$f]=${froms[i]}; fi
-    i=$((i + 1))
+  local from f lines='' i=0
+  local -a paths=() froms=()
+  [ -n "$1" ] || return 0
+  while read -r from f; do
+    paths+=("$f") froms+=("$from")
+    lines+="$from $((CELL_DELTA_MAX + CELL_TAIL_MAX)) $f"$'\n'
+  done <<<"$1"
+  read_ranges "${lines%$'\n'}"
+  for ((i = 0; i < ${#RANGES[@]}; i++)); do
+    WIN[${paths[i]}]=${RANGES[i]}
+    WIN_FROM[${paths[i]}]=${froms[i]}
   done
 }
 
-# The runs' new log bytes and tails, read in one bounded process: lines `START SIZE PATH` in $1 (START
-# as record_fields computes it), results by path in RDELTA (base64 of [START, START + DELTA_MAX), when
-# SIZE > START), RTAIL (base64 of the last TAIL_MAX bytes) and RFROM (START). A log that is not a regular
-# file is not read; the runs a read cut short (timeout) did not reach are left to record_fields.
+# The runs' new log bytes and tails (lines `START SIZE PATH` in $1, START by log_start_var) by read_ranges:
+# by path, RDELTA (at most DELTA_MAX bytes from START), RTAIL (the last TAIL_MAX bytes of SIZE) and RFROM.
 declare -A RDELTA RTAIL RFROM
 read_run_logs() {
-  local lines=$1 start size f i=0 all
-  local -a paths=() froms=() out=()
-  [ -n "$lines" ] || return 0
-  while read -r start size f; do paths+=("$f"); froms+=("$start"); done <<<"$lines"
-  # Captured whole, then split: mapfile on a pipe reads a byte at a time, on the here-string's file in
-  # blocks. `end` closes a complete read.
-  # shellcheck disable=SC2016 # the inner script expands its own variables
-  all=$(printf '%s\n' "$lines" | timeout 30 bash -c '
-    while read -r start size f; do
-      if [ -f "$f" ] && ((size > start)); then tail -c +$((start + 1)) "$f" 2>/dev/null | head -c "$1" | base64 -w0; fi
-      echo
-      if [ -f "$f" ]; then tail -c "$2" "$f" 2>/dev/null | base64 -w0; fi
-      echo
-    done
-    echo end' _ "$DELTA_MAX" "$TAIL_MAX")
-  mapfile -t out <<<"$all"
-  # Complete: every pair and `end`. Cut short: every pair before the last line (which may be partial).
-  local pairs=$(((${#out[@]} - 1) / 2))
-  [ "${out[-1]:-}" = end ] && ((${#out[@]} == 2 * ${#paths[@]} + 1)) && pairs=${#paths[@]}
-  for f in "${paths[@]:0:pairs}"; do
-    RDELTA[$f]=${out[2 * i]}
-    RTAIL[$f]=${out[2 * i + 1]}
-    RFROM[$f]=${froms[i]}
-    i=$((i + 1))
+  local start size f lines='' i=0
+  local -a paths=() froms=()
+  [ -n "$1" ] || return 0
+  while read -r start size f; do
+    paths+=("$f") froms+=("$start")
+    lines+="$start $((size > start ? DELTA_MAX : 0)) $f"$'\n'
+    lines+="$((size > TAIL_MAX ? size - TAIL_MAX : 0)) $TAIL_MAX $f"$'\n'
+  done <<<"$1"
+  read_ranges "${lines%$'\n'}"
+  for ((i = 0; 2 * i + 1 < ${#RANGES[@]}; i++)); do
+    RDELTA[${paths[i]}]=${RANGES[2 * i]}
+    RTAIL[${paths[i]}]=${RANGES[2 * i + 1]}
+    RFROM[${paths[i]}]=${froms[i]}
   done
 }
 
@@ -271,12 +298,8 @@ cells_json() {
     p=${live[i]}
     size=${PRE[$p]%% *}
     if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
-    start=${LIVE_START[$p]}
-    ((start > size)) && start=0
-    ((size - start <= CELL_DELTA_MAX)) || start=$((size - CELL_DELTA_MAX))
-    wfrom=$((size - CELL_TAIL_MAX))
-    ((wfrom > start)) && wfrom=$start
-    ((wfrom < 0)) && wfrom=0
+    log_start_var start "${LIVE_START[$p]}" "$size" "$CELL_DELTA_MAX"
+    log_window_var wfrom "$start" "$size" "$CELL_TAIL_MAX"
     wl+="$wfrom $p"$'\n'
   done
   read_windows "${wl%$'\n'}"
@@ -391,9 +414,7 @@ main() {
     a=${dirs[i]}
     size=${PRE[$a/log]%% *}
     if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
-    start=${starts[i]}
-    ((start > size)) && start=0
-    ((size - start <= DELTA_MAX)) || start=$((size - DELTA_MAX))
+    log_start_var start "${starts[i]}" "$size" "$DELTA_MAX"
     logs+="$start $size $a/log"$'\n'
   done
   read_run_logs "${logs%$'\n'}"

@@ -41,7 +41,7 @@ export const OPTION_HELP: Record<string, string> = {
   requeue: 'backend slurm: true (default): a preempted or failed-node job is requeued as the next attempt with the same job id',
   checkpoints: 'checkpoint globs relative to the workdir, one per line ({cell} is the cell name in a sweep); recorded in spec.json for patrol and collect',
   'expected-duration': 'how long the run should take, e.g. 12h or 90m',
-  resume: 'true: start the next attempt of a dead or failed run (same command)',
+  resume: 'true: start the next attempt of a dead or failed run (same command); on Slurm, release a job teardown parked (held)',
   audit: 'true (default): run the audit gate before launching',
   'require-smoke':
     'true: refuse, before touching the box, unless a tether.smoke/v1 record of this commit says the smoke run passed (actions/smoke; default false)',

@@ -3,8 +3,8 @@ export const OUTPUT_DOCS = {
   launch: {
     result: 'started, refused, blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)',
     'run-id': 'the run id',
-    attempt: 'the attempt number started (1 for a new run, N+1 for a resume)',
-    handle: 'how the job is held: tmux:<private socket> or setsid',
+    attempt: 'the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)',
+    handle: 'how the job is held: tmux:<private socket>, setsid, or slurm:<job id>',
     'run-dir': 'the run record on the box: <run-root>/<run-id>',
     'run-file': 'path of tether-run.json in the workspace, describing the run for patrol, collect and teardown',
     'host-key-fingerprint': "the SHA256 fingerprint of the box's host key as seen on this connection",

@@ -9,7 +9,7 @@ import {
 } from "./chunk-ADSDY35L.js";
 import {
   BACKEND_NAMES
-} from "./chunk-NCVFUP6M.js";
+} from "./chunk-UXUO6KSY.js";
 import {
   parseSweep
 } from "./chunk-T7DGWZDY.js";

@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

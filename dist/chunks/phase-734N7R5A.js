@@ -7475,7 +7475,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-KWXEWWEG.js");
+  const { syncHost } = await import("./phase-GFAYIC2O.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -7761,7 +7761,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-DK7A5VPY.js");
+    const { followHosts } = await import("./phase-MMNY4CGL.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

@@ -15,7 +15,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 import {
   FACTS,
   code,

@@ -10,11 +10,11 @@ import {
   manifestSha256,
   renderCard,
   verifiedJson
-} from "./chunk-Y66O4XWN.js";
+} from "./chunk-3ICIVROT.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-TUZZUWLW.js";
+} from "./chunk-Q752ZR2N.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -28,7 +28,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-WSXS2HTD.js";
+} from "./chunk-XZLIUEE3.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
@@ -41,7 +41,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
@@ -51,7 +51,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-NCVFUP6M.js";
+import "./chunk-UXUO6KSY.js";
 import "./chunk-T7DGWZDY.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

@@ -23,7 +23,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-YCNTRAE2.js";
+} from "./chunk-E2MPYYDO.js";
 import {
   parseHeader,
   parsePatrol,
@@ -117,8 +117,8 @@ var OUTPUT_DOCS = {
   launch: {
     result: "started, refused, blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
     "run-id": "the run id",
-    attempt: "the attempt number started (1 for a new run, N+1 for a resume)",
-    handle: "how the job is held: tmux:<private socket> or setsid",
+    attempt: "the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)",
+    handle: "how the job is held: tmux:<private socket>, setsid, or slurm:<job id>",
     "run-dir": "the run record on the box: <run-root>/<run-id>",
     "run-file": "path of tether-run.json in the workspace, describing the run for patrol, collect and teardown",
     "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-2XQYWTDE.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-CBKYSKF3.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-2XQYWTDE.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-CBKYSKF3.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,9 +190,9 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-7R6TOTH4.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-R7VPJK2X.js")).probeHost,
-      probeOn: (await import("./probe-R7VPJK2X.js")).probeOn,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-734N7R5A.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-TZGRUSOT.js")).probeHost,
+      probeOn: (await import("./probe-TZGRUSOT.js")).probeOn,
       registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
@@ -208,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-LHRYFEPV.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-R3U5VHWP.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -218,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-HFYNEGDQ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-2OXSNZEZ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-TUZZUWLW.js";
+} from "./chunk-Q752ZR2N.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-YCNTRAE2.js";
+} from "./chunk-E2MPYYDO.js";
 import {
   parseReportTo
 } from "./chunk-I3Y4EOJH.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-ADSDY35L.js";
-import "./chunk-NCVFUP6M.js";
+import "./chunk-UXUO6KSY.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,

@@ -16,10 +16,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-NCVFUP6M.js";
+import "./chunk-UXUO6KSY.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

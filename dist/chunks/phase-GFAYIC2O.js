@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-WSXS2HTD.js";
+} from "./chunk-XZLIUEE3.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -36,12 +36,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-NCVFUP6M.js";
+import "./chunk-UXUO6KSY.js";
 import {
   BoxDataError,
   CELL_NAME,

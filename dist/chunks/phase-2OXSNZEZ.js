@@ -9,10 +9,10 @@ import {
   buildManifest,
   filesSha256,
   renderCard
-} from "./chunk-Y66O4XWN.js";
+} from "./chunk-3ICIVROT.js";
 import {
   openPinned
-} from "./chunk-TUZZUWLW.js";
+} from "./chunk-Q752ZR2N.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -24,7 +24,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -37,7 +37,7 @@ import {
   code,
   inert
 } from "./chunk-ADSDY35L.js";
-import "./chunk-NCVFUP6M.js";
+import "./chunk-UXUO6KSY.js";
 import {
   BoxDataError,
   arr,

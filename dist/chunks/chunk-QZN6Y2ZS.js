@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-NCVFUP6M.js";
+} from "./chunk-UXUO6KSY.js";
 import {
   BoxDataError,
   parseJson

@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-675KMEZN.js";
+} from "./chunk-QZN6Y2ZS.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -24,7 +24,7 @@ import {
 import "./chunk-EPCPIVQ4.js";
 import {
   backendOf
-} from "./chunk-NCVFUP6M.js";
+} from "./chunk-UXUO6KSY.js";
 import "./chunk-T7DGWZDY.js";
 import {
   ATTEMPT_MAX,
