@@ -181,6 +181,7 @@ var init_inputs = __esm({
       "verified-path",
       "verified-artifact",
       "allow-park-unverified",
+      "stop-running",
       "approval",
       "confirm",
       "dry-run",
@@ -567,7 +568,7 @@ var init_defaults = __esm({
       patrol: { concurrency: "8", "stall-after": "30m", sync: "none", "sync-keep": "2", "sync-settle": "5s", "sync-artifact": "false", "artifact-budget": "500MB" },
       collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
       chatops: { "min-permission": "write", "stall-after": "30m" },
-      teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
+      teardown: { "allow-park-unverified": "false", "stop-running": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
     };
   }
 });
@@ -2144,12 +2145,15 @@ cpu_quota_cores() {
 # then \`end\`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
 # tagged with its cell, the roster exactly the cells asked for (all of them, or \`cells\`); a cell that is not
 # DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
-# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Refuses symlinks,
-# unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
-# the roster exactly) and zero files.
+# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Skips symlinks (the
+# listing counts them: \`skipped_symlinks\`, and names up to 5), refuses unsafe names, a roster mismatch (the
+# cell directories under the first glob's static prefix must equal the roster exactly) and zero files.
 # With HASH 1 (teardown's rebuild), writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
 
 DATA_roster='' DATA_cells=''
+links_n=0
+declare -a link_names=()
+declare -A seen_link=()
 
 refuse() {
   printf '{"error":%s}\\n' "$(json_str "$1")"
@@ -2157,7 +2161,7 @@ refuse() {
 }
 
 # Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once;
-# refuses symlinks and unsafe names. With $2 (a cell), tags each file with it in \`cell_of\` and counts it in
+# skips symlinks (counted in links_n, the first names in link_names) and refuses unsafe names. With $2 (a cell), tags each file with it in \`cell_of\` and counts it in
 # \`hits_n\` (a file another cell already listed still counts for this one).
 glob_files() {
   local globs=$1 cell=\${2:-} pattern f
@@ -2170,7 +2174,14 @@ glob_files() {
     IFS=$' \\t\\n'
     for f in "\${hits[@]}"; do
       [[ $f == *.tmp ]] && continue
-      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
+      if [ -L "$f" ]; then
+        # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
+        [ -n "\${seen_link[$f]:-}" ] && continue
+        seen_link[$f]=1
+        links_n=$((links_n + 1))
+        ((\${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
+        continue
+      fi
       [ -f "$f" ] || continue
       [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
       hits_n=$((hits_n + 1))
@@ -2259,7 +2270,7 @@ main() {
     refuse "run $run_id is not a sweep; 'cells' is for sweeps"
   fi
   ((\${#want[@]})) || glob_files "$globs"
-  ((\${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
+  ((\${#files[@]} > 0)) || refuse "no-checkpoints: no file in $workdir matches the run's checkpoint globs ($(printf '%s\\n' "$globs" | sed '/^$/d' | paste -sd, - | sed 's/,/, /g')): check the launch input 'checkpoints' against where the job saves$( ((links_n)) && printf '; %s symlink(s) matched and were skipped (never followed)' "$links_n")"
 
   if [ -n "$DATA_roster" ]; then
     # Cells are the directories right under the static part of the first glob (\`results/*/x.pt\` \u2192 results/<cell>).
@@ -2329,7 +2340,12 @@ main() {
     done < <(stat -c '%s %.9Y %n' -- "\${files[@]}" | LC_ALL=C sort -k3)
     ((n == \${#files[@]})) || refuse "could not list every file"
     jv j "$run_id"
-    printf '%s\\n' "$out],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.listing/v1\\",\\"workdir\\":$jw}"
+    local links='' l jl
+    for l in "\${link_names[@]}"; do
+      jv jl "$l"
+      links+="\${links:+,}$jl"
+    done
+    printf '%s\\n' "$out],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.listing/v1\\",\\"skipped_symlinks\\":{\\"count\\":$links_n,\\"names\\":[$links]},\\"workdir\\":$jw}"
     return 0
   fi
   out+="\\"file_count\\":\${#files[@]},\\"files\\":["
@@ -3670,7 +3686,9 @@ var init_remediation = __esm({
       "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
       "fast-finish": "finished in under half the expected duration: check that it did real work",
       "bad-checkpoint": "its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more",
-      "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one"
+      "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one",
+      "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
+      "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
     };
   }
 });
@@ -3856,6 +3874,7 @@ function parseTeardown(inputs, env) {
     verifiedPath,
     verifiedArtifact,
     allowParkUnverified,
+    stopRunning: bool("stop-running", inputs["stop-running"], false),
     approval,
     confirm,
     dryRun: bool("dry-run", inputs["dry-run"], true),
@@ -33087,7 +33106,23 @@ function parseListing(raw, runId2) {
     if (typeof mtime !== "string" || !/^[0-9]{1,12}(\.[0-9]{1,9})?$/.test(mtime)) throw new BoxDataError(`listing mtime of ${path} is not a time`);
     return { mtime };
   });
-  return { ...head.fields, files, total_bytes: head.total, ...head.cells ? { cells: head.cells } : {} };
+  const links = head.m["skipped_symlinks"];
+  const skipped = links === void 0 ? void 0 : (() => {
+    const o = obj(links, "listing.skipped_symlinks");
+    return {
+      count: int(o, "count", "listing.skipped_symlinks", { max: MANIFEST_FILES_MAX * 10 }),
+      names: arr(o, "names", "listing.skipped_symlinks", 5).map(
+        (n, i) => str({ n }, "n", `listing.skipped_symlinks.names[${i}]`, { max: 200, pattern: /^[A-Za-z0-9_./-]{1,200}$/ })
+      )
+    };
+  })();
+  return {
+    ...head.fields,
+    files,
+    total_bytes: head.total,
+    ...head.cells ? { cells: head.cells } : {},
+    ...skipped?.count ? { skipped_symlinks: skipped } : {}
+  };
 }
 function manifestFromListing(l, sha256) {
   const files = [...l.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => {
@@ -33326,6 +33361,68 @@ var init_progress = __esm({
   }
 });
 
+// src/record/run-state.ts
+function isEnded(state) {
+  return ENDED_STATES.includes(state);
+}
+function allEnded(s) {
+  return isEnded(s.state) && (s.cells?.not_ended.length ?? 0) === 0 && (s.cells?.more ?? 0) === 0;
+}
+function parseRunState(raw, where = "run_state") {
+  const o = obj(raw, where);
+  const state = str(o, "state", where, { max: 32, pattern: STATE });
+  const finished = str(o, "finished_at", where, { max: 32 });
+  if (finished !== "running" && !ISO2.test(finished)) throw new BoxDataError(`${where}.finished_at is neither a time nor "running"`);
+  if (finished === "running" === isEnded(state)) throw new BoxDataError(`${where}.finished_at ${finished} contradicts state ${state}`);
+  const out = {
+    state,
+    cls: optStr(o, "cls", where, { max: 32, pattern: STATE }),
+    attempt: int(o, "attempt", where, { max: 1e6 }),
+    step: optInt(o, "step", where),
+    checkpoint_age_s: optInt(o, "checkpoint_age_s", where),
+    finished_at: finished,
+    observed_at: str(o, "observed_at", where, { max: 32, pattern: ISO2 })
+  };
+  if (o["cells"] !== void 0) {
+    const c = obj(o["cells"], `${where}.cells`);
+    const list = c["not_ended"];
+    if (!Array.isArray(list) || list.length > RUN_STATE_CELLS_MAX)
+      throw new BoxDataError(`${where}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
+    out.cells = {
+      total: int(c, "total", `${where}.cells`, { max: 1e5 }),
+      not_ended: list.map((e, i) => {
+        const x = obj(e, `${where}.cells.not_ended[${i}]`);
+        return {
+          name: str(x, "name", `${where}.cells.not_ended[${i}]`, { max: 128, pattern: NAME2 }),
+          state: str(x, "state", `${where}.cells.not_ended[${i}]`, { max: 32, pattern: STATE })
+        };
+      }),
+      more: int(c, "more", `${where}.cells`, { max: 1e5 })
+    };
+  }
+  return out;
+}
+function whereText(s) {
+  const step = s.step !== null ? ` at step ${s.step}` : "";
+  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${ago(s.checkpoint_age_s)} ago` : "no checkpoint yet";
+  const cells2 = s.cells && (s.cells.not_ended.length || s.cells.more) ? `; cells not ended: ${s.cells.not_ended.map((c) => `${c.name} (${c.state})`).join(", ")}${s.cells.more ? ` and ${s.cells.more} more` : ""} of ${s.cells.total}` : "";
+  return `${s.state}${s.cls ? `(${s.cls})` : ""}${step} (attempt ${s.attempt}), ${ck}${cells2}`;
+}
+var ENDED_STATES, RUN_STATE_CELLS_MAX, FOREIGN_SLACK_S, STATE, ISO2, NAME2, ago;
+var init_run_state = __esm({
+  "src/record/run-state.ts"() {
+    "use strict";
+    init_strict();
+    ENDED_STATES = ["finished", "failed", "dead", "rebooted"];
+    RUN_STATE_CELLS_MAX = 20;
+    FOREIGN_SLACK_S = 5;
+    STATE = /^[a-z][a-z-]{0,31}$/;
+    ISO2 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+    NAME2 = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+    ago = (s) => s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+  }
+});
+
 // src/patrol/signatures.ts
 function signatureIn(text) {
   for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
@@ -33427,6 +33524,11 @@ function assess(runId2, seen, prev, opts, now) {
     const ref = Math.max(run2.checkpoints.newestMtime ?? 0, run2.startedEpoch);
     if (host2.now - ref > 1.5 * opts.checkpointEveryS) flags.push("checkpoint-stale");
   }
+  if (marker2 && (state === "finished" || state === "failed") && run2.checkpoints.newestMtime !== null) {
+    const end = Date.parse(marker2.finishedAt) / 1e3;
+    if (Number.isFinite(end) && run2.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
+  }
+  if (state === "finished" && run2.checkpoints.count === 0 && !run2.cells) flags.push("no-checkpoints");
   if (prev?.sync?.bad) flags.push("bad-checkpoint");
   if (state === "finished" && run2.expectedDurationS && marker2 && run2.startedEpoch) {
     const took = Date.parse(marker2.finishedAt) / 1e3 - run2.startedEpoch;
@@ -33570,6 +33672,7 @@ var init_verdict = __esm({
     "use strict";
     init_memory();
     init_progress();
+    init_run_state();
     init_remediation();
     init_signatures();
     pct = (used, total) => total > 0 ? 100 * used / total : 0;
@@ -36041,17 +36144,17 @@ function renderStatusForTerminal(verdicts, memory, now) {
 }
 function syncLine(s, now) {
   if (!s) return "";
-  const ago = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
+  const ago2 = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
   const cell = (c) => c ? ` (cell ${code(c)})` : "";
   const parts = [];
   const n = s.newest;
   if (n)
     parts.push(
-      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago2(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
     );
   else parts.push("no verified checkpoint synced yet");
-  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
-  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
+  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago2(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
+  if (s.error) parts.push(`the last sync (${ago2(s.at)}) stopped: ${inert(s.error, 300)}`);
   const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
   if (older.length)
     parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
@@ -37079,6 +37182,8 @@ function renderCard(c) {
     `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
   );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push(`| run | ${c.run.state ? `${inert(whereText(c.run.state))} \u2014 ${inert(c.run.source)}` : `**not known**: ${inert(c.run.source)}`} |`);
+  if (c.kills) lines.push(`| kills | **${inert(c.kills)}** |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
   const age2 = monthsSince(p.verified, c.now);
   if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
@@ -37089,7 +37194,72 @@ var init_card = __esm({
     "use strict";
     init_bytes();
     init_markdown();
+    init_run_state();
     init_facts();
+  }
+});
+
+// src/patrol/look.ts
+async function lookAtRun(runId2, probe, now, stallAfterS = 1800) {
+  let seen = null;
+  const r = await tick(
+    [{ label: "box", runIds: [runId2] }],
+    { v: 1, tick: 0, runs: {} },
+    async (_t, runs) => {
+      const o = await probe(runs);
+      if (!("transport" in o)) seen = o;
+      return o;
+    },
+    { stallAfterS },
+    now
+  );
+  const v = r.verdicts[0];
+  if (v.state === "unreachable") return { kind: "blind", transport: v.detail.split(":")[0] ?? "unreachable", detail: v.detail };
+  const obs = seen;
+  if (!obs || v.state === "probe-error" || v.state === "unknown") return { kind: "unclear", detail: `${v.state}: ${v.detail}`, verdict: v };
+  return { kind: "seen", state: runStateOf(v, obs, now), verdict: v, observation: obs };
+}
+function runStateOf(v, obs, now) {
+  const run2 = obs.runs.find((x) => x.id === v.runId);
+  const ended = isEnded(v.state);
+  const marker2 = run2?.marker && run2.marker.attempt === v.attempt ? run2.marker.finishedAt : null;
+  const state = {
+    state: v.state,
+    cls: v.cls,
+    attempt: v.attempt,
+    step: v.step,
+    checkpoint_age_s: v.checkpoints.ageS !== null ? Math.round(v.checkpoints.ageS) : null,
+    finished_at: ended ? marker2 ?? now.toISOString() : "running",
+    observed_at: now.toISOString()
+  };
+  if (v.cells) {
+    const open3 = v.cells.filter((c) => !isEnded(c.state));
+    state.cells = {
+      total: v.cells.length,
+      not_ended: open3.slice(0, RUN_STATE_CELLS_MAX).map((c) => ({ name: c.runId, state: c.state })),
+      more: Math.max(0, open3.length - RUN_STATE_CELLS_MAX)
+    };
+  }
+  return state;
+}
+function stateOfLook(l, now) {
+  if (l.kind === "seen") return l.state;
+  const v = l.kind === "unclear" ? l.verdict : null;
+  return {
+    state: l.kind === "blind" ? "unreachable" : v?.state ?? "probe-error",
+    cls: null,
+    attempt: v?.attempt ?? 0,
+    step: v?.step ?? null,
+    checkpoint_age_s: null,
+    finished_at: "running",
+    observed_at: now.toISOString()
+  };
+}
+var init_look = __esm({
+  "src/patrol/look.ts"() {
+    "use strict";
+    init_run_state();
+    init_tick();
   }
 });
 
@@ -37173,7 +37343,7 @@ function filesSha256(m) {
 `);
   return createHash6("sha256").update(lines.join("")).digest("hex");
 }
-function verifiedJson(m, manifestText, at, box, verifiers) {
+function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   const doc = {
     box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
     bytes: m.total_bytes,
@@ -37181,6 +37351,8 @@ function verifiedJson(m, manifestText, at, box, verifiers) {
     files_sha256: filesSha256(m),
     manifest_sha256: manifestSha256(manifestText),
     run_id: m.run_id,
+    // The run as collect saw it: teardown refuses a live run, and trusts this only when the box cannot be looked at.
+    run_state: runState,
     attempt: m.attempt,
     latest_only: m.latest_only,
     schema: VERIFIED_SCHEMA,
@@ -37222,7 +37394,9 @@ var init_manifest3 = __esm({
 
 // src/collect/collect.ts
 async function collect(box, deps) {
+  const runState = await deps.look();
   const listing = await deps.list();
+  const foreign = foreignFiles(listing, runState);
   const listed = new Set(listing.files.map((f) => f.path));
   const reports = /* @__PURE__ */ new Map();
   const sha = /* @__PURE__ */ new Map();
@@ -37236,11 +37410,11 @@ async function collect(box, deps) {
   };
   const pullFailure = await deps.pull(listing, arrived);
   await queue;
-  if (pullFailure !== null) return { listing, pullFailure, verified: false, reasons: [pullFailure] };
+  if (pullFailure !== null) return { listing, runState, foreign, pullFailure, verified: false, reasons: [pullFailure] };
   const missing = listing.files.filter((f) => !sha.has(f.path)).map((f) => f.path);
   if (missing.length) {
     const why = `the transfer ended without ${missing.length} listed files (${missing.slice(0, 5).join(", ")})`;
-    return { listing, pullFailure: why, verified: false, reasons: [why] };
+    return { listing, runState, foreign, pullFailure: why, verified: false, reasons: [why] };
   }
   const { manifest, text } = manifestFromListing(listing, sha);
   deps.writeRecord("manifest.json", text);
@@ -37252,8 +37426,14 @@ async function collect(box, deps) {
   const c = completeness(manifest, local);
   const ordered = manifest.files.map((f) => reports.get(f.path)).filter((r) => r !== void 0);
   const { verified, reasons } = decide(c, ordered);
-  if (verified) deps.writeRecord("VERIFIED.json", verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS));
-  return { listing, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+  if (verified) deps.writeRecord("VERIFIED.json", verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS, runState));
+  return { listing, runState, foreign, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+}
+function foreignFiles(listing, s) {
+  if (s.finished_at === "running") return [];
+  const end = Date.parse(s.finished_at) / 1e3;
+  if (!Number.isFinite(end)) return [];
+  return listing.files.filter((f) => Number(f.mtime) > end + FOREIGN_SLACK_S).map((f) => f.path);
 }
 async function verifyFile(deps, f, scans) {
   let src;
@@ -37281,6 +37461,7 @@ var init_collect2 = __esm({
   "src/collect/collect.ts"() {
     "use strict";
     init_manifest();
+    init_run_state();
     init_verified();
     init_decision();
     init_manifest3();
@@ -37542,6 +37723,15 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
     throw err;
   }
 }
+function liveWarning(runId2, s) {
+  if (isEnded(s.state) && allEnded(s)) return null;
+  return `run ${runId2} is live (${whereText(s)}): these are mid-run results; the proof records it as not ended, so teardown refuses while it runs unless stop-running: true`;
+}
+function foreignWarning(runId2, s, foreign) {
+  if (!foreign.length) return null;
+  const names2 = foreign.slice(0, 10).join(", ") + (foreign.length > 10 ? ` and ${foreign.length - 10} more` : "");
+  return `foreign-checkpoints: ${foreign.length} file(s) are newer than run ${runId2}'s end (${s.finished_at}), so another run or process wrote them: ${names2}`;
+}
 function recordOutputs(reporter, listing, m, dest, verifiedPath) {
   reporter.output("verified", String(verifiedPath !== null));
   reporter.output("verified-path", verifiedPath ?? "");
@@ -37619,11 +37809,22 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   let outcome;
   try {
     outcome = await collect(box, {
+      look: async () => {
+        const at = /* @__PURE__ */ new Date();
+        const state = stateOfLook(await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at), at);
+        reporter.info(`collect: run ${cfg.runId} is ${whereText(state)}`);
+        return state;
+      },
       list: async () => {
         const listing = await listFiles(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
           `collect: the box lists ${listing.files.length} files, ${mb(listing.total_bytes)}${listing.latest_only ? " (latest checkpoint only)" : ""}`
         );
+        const links = listing.skipped_symlinks;
+        if (links)
+          reporter.warn(
+            `collect: ${links.count} symlink(s) matched the checkpoint globs and were skipped (never followed or pulled): ${links.names.join(", ")}${links.count > links.names.length ? ", \u2026" : ""}`
+          );
         return listing;
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
@@ -37642,15 +37843,20 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
     session.close();
   }
   const ok = outcome.verified;
+  const live = liveWarning(cfg.runId, outcome.runState);
+  if (live) reporter.warn(`collect: ${live}`);
+  const foreign = foreignWarning(cfg.runId, outcome.runState, outcome.foreign);
+  if (foreign) reporter.warn(`collect: ${foreign}`);
+  const notes = [live, foreign].filter((n) => n !== null).map((n) => `> \u26A0\uFE0F **${inert(n)}**`);
   if (outcome.pullFailure !== null) {
     recordOutputs(reporter, outcome.listing, null, dest, null);
-    reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
+    reporter.summary([renderPullFailure(cfg.runId, outcome.pullFailure), ...notes].join("\n\n"));
     reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
   const { manifest, text, reports } = outcome;
   const c = outcome.completeness;
-  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
+  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
@@ -37662,7 +37868,13 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   }
   if (cfg.card)
     summary.push(
-      renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() })
+      renderCard({
+        ...cfg.card,
+        runId: cfg.runId,
+        verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null,
+        run: { state: outcome.runState, source: `seen on the box at ${outcome.runState.observed_at}` },
+        now: /* @__PURE__ */ new Date()
+      })
     );
   reporter.summary(summary.join("\n\n"));
   if (!ok) {
@@ -37690,6 +37902,10 @@ var init_phase6 = __esm({
     init_pull();
     init_stream();
     init_card();
+    init_look();
+    init_probe();
+    init_markdown();
+    init_run_state();
     init_artifacts();
     init_file_source();
     init_report();
@@ -37788,7 +38004,19 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
   if (filesSha256(manifest) !== v.files_sha256) return refuse("VERIFIED.json files_sha256 does not match its manifest");
   if (v.latest_only && verb === "destroy")
     return refuse("VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box");
-  return { ok: true, proof: { verified: v, manifest }, notes: [] };
+  let runState = null;
+  if (v.run_state !== void 0) {
+    try {
+      runState = parseRunState(v.run_state, "VERIFIED.json run_state");
+    } catch (err) {
+      return refuse(`${err.message}: collect again`);
+    }
+  }
+  return {
+    ok: true,
+    proof: { verified: v, manifest, runState },
+    notes: runState ? [] : ["VERIFIED.json does not record the run's state (an older tether): only the box itself can say the run ended"]
+  };
 }
 function checkRebuilt(verified, now) {
   if (filesSha256(now) === filesSha256(verified)) return null;
@@ -37805,12 +38033,58 @@ function checkConfirm(verb, instanceId, confirm, required) {
   if (!confirm && !required || confirm === want) return null;
   return `confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : " (approval: confirm)"}`;
 }
+function checkRunEnded(runId2, seen, recorded, stopRunning) {
+  const stopHint = "wait for it to end, or set stop-running: true to stop it";
+  if (seen.kind === "seen") {
+    const shown2 = { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` };
+    const where = whereText(seen.state);
+    if (allEnded(seen.state)) return { ok: true, shown: shown2, kills: null, note: `run ${runId2} has ended on the box: ${where}` };
+    if (stopRunning)
+      return { ok: true, shown: shown2, kills: `run ${runId2} is ${where}: tearing down kills it (stop-running: true)`, note: `stop-running: run ${runId2} is ${where}` };
+    return { ok: false, shown: shown2, reason: `run ${runId2} is ${where} on the box: tearing down would kill it; ${stopHint}` };
+  }
+  if (recorded) {
+    const shown2 = {
+      state: recorded,
+      source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box cannot be looked at now: ${seen.why})`
+    };
+    const where = whereText(recorded);
+    if (allEnded(recorded))
+      return { ok: true, shown: shown2, kills: null, note: `the box cannot be looked at (${seen.why}); the proof recorded run ${runId2} as ended: ${where}` };
+    if (stopRunning)
+      return {
+        ok: true,
+        shown: shown2,
+        kills: `run ${runId2} was ${where} when collected, and may still run: tearing down kills it (stop-running: true)`,
+        note: `stop-running: the proof recorded run ${runId2} as live`
+      };
+    return {
+      ok: false,
+      shown: shown2,
+      reason: `the box cannot be looked at (${seen.why}) and the proof was collected while run ${runId2} was ${where}: it may still be running; ${stopHint}`
+    };
+  }
+  const shown = { state: null, source: `the box cannot be looked at (${seen.why}) and no proof records the run's state` };
+  if (stopRunning)
+    return {
+      ok: true,
+      shown,
+      kills: `run ${runId2}, whatever it is doing: its state is not known (stop-running: true)`,
+      note: `stop-running: run ${runId2}'s state is not known`
+    };
+  return {
+    ok: false,
+    shown,
+    reason: `cannot tell whether run ${runId2} has ended: the box cannot be looked at (${seen.why}) and ${"no VERIFIED.json records its state (collected by an older tether, or none given)"}; ${stopHint}`
+  };
+}
 var refuse;
 var init_gate2 = __esm({
   "src/teardown/gate.ts"() {
     "use strict";
     init_manifest();
     init_verified();
+    init_run_state();
     refuse = (reason) => ({ ok: false, reason });
   }
 });
@@ -38420,39 +38694,59 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : cfg.provider === "slurm" && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate2.ok ? gate2.proof : null;
-  const card = renderCard({
+  const cardOf = (run2, kills = null) => renderCard({
     provider: cfg.provider,
     instanceId: cfg.instanceId,
     verb: cfg.verb,
     runId: cfg.runId,
     verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
+    run: run2,
+    kills,
     now: now()
   });
+  const recorded = proof?.runState ?? null;
+  const unlooked = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : { state: null, source: "the box was not looked at" };
+  const refuseWith = (reason2, run2 = unlooked) => finish("refused", reason2, 1, { kind: "refused", runId: runId2, reason: reason2, notes: [], card: cardOf(run2) });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate2.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
-  if (refused) return finish("refused", refused, 1, { kind: "refused", runId: runId2, reason: refused, notes: [], card });
+  if (refused) return refuseWith(refused);
   const notes = gate2.ok ? [...gate2.notes] : [];
-  if (proof && cfg.connection) {
+  let seen = { kind: "not-seen", why: "no connection was given (host)" };
+  if (cfg.connection) {
     try {
       const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
-        const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return finish("refused", otherBox, 1, { kind: "refused", runId: runId2, reason: otherBox, notes: [], card });
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
-        const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish("refused", changed, 1, { kind: "refused", runId: runId2, reason: changed, notes: [], card });
-        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+        const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
+        if (otherBox) return refuseWith(otherBox);
+        const at = now();
+        const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
+        seen = look.kind === "seen" ? { kind: "seen", state: look.state } : { kind: "not-seen", why: look.detail };
+        if (look.kind === "unclear") {
+          seen = { kind: "seen", state: stateOfLook(look, at) };
+        }
+        if (proof) {
+          const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+          const changed = checkRebuilt(proof.manifest, manifest);
+          if (changed)
+            return refuseWith(changed, seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked);
+          notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+        }
       } finally {
         session.close();
       }
     } catch (err) {
       if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed") {
-        const reason2 = `could not rebuild the manifest on the box to compare: ${err.message}`;
-        return finish("refused", reason2, 1, { kind: "refused", runId: runId2, reason: reason2, notes: [], card });
+        return refuseWith(`could not look at the run on the box: ${err.message}`);
       }
-      notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+      seen = { kind: "not-seen", why: `the box does not answer: ${err.kind}` };
+      if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
   }
+  const ran = checkRunEnded(runId2, seen, recorded, cfg.stopRunning);
+  if (!ran.ok) return refuseWith(ran.reason, ran.shown);
+  notes.push(ran.note);
+  if (ran.kills) reporter.warn(`teardown: ${ran.kills}`);
+  const card = cardOf(ran.shown, ran.kills);
   for (const n of notes) reporter.info(`teardown: ${n}`);
   if (cfg.dryRun) {
     const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
@@ -38514,6 +38808,8 @@ var init_phase7 = __esm({
     init_render();
     init_facts();
     init_gate2();
+    init_look();
+    init_probe();
     init_aws();
     init_command2();
     init_drive();
@@ -38885,6 +39181,7 @@ var OPTION_HELP = {
   "verified-path": "VERIFIED.json from collect (a file, or the directory holding it and manifest.json)",
   "verified-artifact": "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run",
   "allow-park-unverified": "true: allow a reversible park without a VERIFIED.json (never destroy)",
+  "stop-running": "true: tear down even though the run (or a cell) is still alive on the box, killing it; without it teardown refuses a run that has not ended",
   approval: 'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
   confirm: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm',
   "dry-run": "true (default): check the gate and show the card, change nothing; false: act",
@@ -38966,7 +39263,17 @@ var REPEATABLE = /* @__PURE__ */ new Set([
   "cell-values",
   "slurm-options"
 ]);
-var BOOLEAN = /* @__PURE__ */ new Set(["accept-new-host-key", "requeue", "resume", "audit", "require-gpu", "latest-only", "dry-run", "allow-park-unverified"]);
+var BOOLEAN = /* @__PURE__ */ new Set([
+  "accept-new-host-key",
+  "requeue",
+  "resume",
+  "audit",
+  "require-gpu",
+  "latest-only",
+  "dry-run",
+  "allow-park-unverified",
+  "stop-running"
+]);
 var ArgsError = class extends InputError {
   constructor(problems) {
     super("arguments", problems.join("; "));

@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-Y3ZBRYND.js";
-import "../chunks/chunk-RDW4N5E7.js";
+} from "../chunks/chunk-YXIZ25MK.js";
+import "../chunks/chunk-QX7O6QQ4.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-7PZS5DBW.js";
+import "../chunks/chunk-F2WFUTY3.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-E2MPYYDO.js";
-import "../chunks/chunk-I3Y4EOJH.js";
-import "../chunks/chunk-7XDFRW46.js";
-import "../chunks/chunk-ADSDY35L.js";
-import "../chunks/chunk-UXUO6KSY.js";
-import "../chunks/chunk-T7DGWZDY.js";
+import "../chunks/chunk-SE27ARWZ.js";
+import "../chunks/chunk-DTZWUM7L.js";
+import "../chunks/chunk-X6SZ6VSM.js";
+import "../chunks/chunk-G7BGZR6J.js";
+import "../chunks/chunk-KI4UVS3K.js";
+import "../chunks/chunk-NXNO5ZZ5.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-5X6WLO4A.js";
 import "../chunks/chunk-75KHDEEE.js";

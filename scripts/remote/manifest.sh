@@ -6,12 +6,15 @@
 # then `end`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
 # tagged with its cell, the roster exactly the cells asked for (all of them, or `cells`); a cell that is not
 # DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
-# Files come from the run's checkpoint globs (relative to its workdir; `*.tmp` ignored). Refuses symlinks,
-# unsafe names, a roster mismatch (the cell directories under the first glob's static prefix must equal
-# the roster exactly) and zero files.
+# Files come from the run's checkpoint globs (relative to its workdir; `*.tmp` ignored). Skips symlinks (the
+# listing counts them: `skipped_symlinks`, and names up to 5), refuses unsafe names, a roster mismatch (the
+# cell directories under the first glob's static prefix must equal the roster exactly) and zero files.
 # With HASH 1 (teardown's rebuild), writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
 
 DATA_roster='' DATA_cells=''
+links_n=0
+declare -a link_names=()
+declare -A seen_link=()
 
 refuse() {
   printf '{"error":%s}\n' "$(json_str "$1")"
@@ -19,7 +22,7 @@ refuse() {
 }
 
 # Adds the files matching globs $1 (newline list, relative to the cwd; `*.tmp` ignored) to `files`, each once;
-# refuses symlinks and unsafe names. With $2 (a cell), tags each file with it in `cell_of` and counts it in
+# skips symlinks (counted in links_n, the first names in link_names) and refuses unsafe names. With $2 (a cell), tags each file with it in `cell_of` and counts it in
 # `hits_n` (a file another cell already listed still counts for this one).
 glob_files() {
   local globs=$1 cell=${2:-} pattern f
@@ -32,7 +35,14 @@ glob_files() {
     IFS=$' \t\n'
     for f in "${hits[@]}"; do
       [[ $f == *.tmp ]] && continue
-      [ -L "$f" ] && refuse "refusing symlink $f (a manifest lists real files only)"
+      if [ -L "$f" ]; then
+        # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
+        [ -n "${seen_link[$f]:-}" ] && continue
+        seen_link[$f]=1
+        links_n=$((links_n + 1))
+        ((${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
+        continue
+      fi
       [ -f "$f" ] || continue
       [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
       hits_n=$((hits_n + 1))
@@ -121,7 +131,7 @@ main() {
     refuse "run $run_id is not a sweep; 'cells' is for sweeps"
   fi
   ((${#want[@]})) || glob_files "$globs"
-  ((${#files[@]} > 0)) || refuse "no checkpoint files match the run's globs in $workdir"
+  ((${#files[@]} > 0)) || refuse "no-checkpoints: no file in $workdir matches the run's checkpoint globs ($(printf '%s\n' "$globs" | sed '/^$/d' | paste -sd, - | sed 's/,/, /g')): check the launch input 'checkpoints' against where the job saves$( ((links_n)) && printf '; %s symlink(s) matched and were skipped (never followed)' "$links_n")"
 
   if [ -n "$DATA_roster" ]; then
     # Cells are the directories right under the static part of the first glob (`results/*/x.pt` → results/<cell>).
@@ -191,7 +201,12 @@ main() {
     done < <(stat -c '%s %.9Y %n' -- "${files[@]}" | LC_ALL=C sort -k3)
     ((n == ${#files[@]})) || refuse "could not list every file"
     jv j "$run_id"
-    printf '%s\n' "$out],\"latest_only\":$([ "$latest" = 1 ] && echo true || echo false),\"run_id\":$j,\"schema\":\"tether.listing/v1\",\"workdir\":$jw}"
+    local links='' l jl
+    for l in "${link_names[@]}"; do
+      jv jl "$l"
+      links+="${links:+,}$jl"
+    done
+    printf '%s\n' "$out],\"latest_only\":$([ "$latest" = 1 ] && echo true || echo false),\"run_id\":$j,\"schema\":\"tether.listing/v1\",\"skipped_symlinks\":{\"count\":$links_n,\"names\":[$links]},\"workdir\":$jw}"
     return 0
   fi
   out+="\"file_count\":${#files[@]},\"files\":["

@@ -93,6 +93,7 @@ export const OPTION_HELP: Record<string, string> = {
   'verified-path': 'VERIFIED.json from collect (a file, or the directory holding it and manifest.json)',
   'verified-artifact': "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run",
   'allow-park-unverified': 'true: allow a reversible park without a VERIFIED.json (never destroy)',
+  'stop-running': 'true: tear down even though the run (or a cell) is still alive on the box, killing it; without it teardown refuses a run that has not ended',
   approval:
     'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
   confirm: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm',

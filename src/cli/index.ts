@@ -24,7 +24,17 @@ const REPEATABLE = new Set([
   'slurm-options',
 ]);
 /** Flags that may stand alone (`--resume` is `--resume true`); `--no-<flag>` is false. */
-const BOOLEAN = new Set(['accept-new-host-key', 'requeue', 'resume', 'audit', 'require-gpu', 'latest-only', 'dry-run', 'allow-park-unverified']);
+const BOOLEAN = new Set([
+  'accept-new-host-key',
+  'requeue',
+  'resume',
+  'audit',
+  'require-gpu',
+  'latest-only',
+  'dry-run',
+  'allow-park-unverified',
+  'stop-running',
+]);
 
 /** Every problem with a command line, reported together. */
 export class ArgsError extends InputError {

@@ -1,4 +1,5 @@
 import { manifestFromListing, type Listing, type Manifest } from '../record/manifest.ts';
+import { FOREIGN_SLACK_S, type RunState } from '../record/run-state.ts';
 import { verifiedJson, type ProvenBox } from '../record/verified.ts';
 import type { Arrived } from '../transfer/stream.ts';
 import type { ByteSource } from './verifiers/types.ts';
@@ -10,6 +11,8 @@ import { VERIFIER_VERSIONS, verifyOne } from './verify-files.ts';
 
 /** Everything collect does to the world, handed in: the box, the transfer, the runner's disk, the loader. */
 export interface CollectDeps {
+  /** Looks at the run on the box (one read-only probe): its state now, recorded in VERIFIED.json. */
+  look(): Promise<RunState>;
   /** Lists the run's files on the box: names, sizes, mtimes (nothing read yet). */
   list(): Promise<Listing>;
   /**
@@ -28,7 +31,7 @@ export interface CollectDeps {
   now(): Date;
 }
 
-export type CollectOutcome = { listing: Listing; reasons: string[] } & (
+export type CollectOutcome = { listing: Listing; reasons: string[]; runState: RunState; foreign: string[] } & (
   | /** The pull stopped: nothing verified, no record written. */ { pullFailure: string; verified: false }
   | { pullFailure: null; manifest: Manifest; text: string; reports: FileReport[]; completeness: Completeness; verified: boolean }
 );
@@ -40,7 +43,10 @@ export type CollectOutcome = { listing: Listing; reasons: string[] } & (
  * Deps in, an outcome out; the shell (phase.ts) does the I/O and the rendering.
  */
 export async function collect(box: ProvenBox, deps: CollectDeps): Promise<CollectOutcome> {
+  // The state first: a run seen ended before the listing wrote everything the listing shows.
+  const runState = await deps.look();
   const listing = await deps.list();
+  const foreign = foreignFiles(listing, runState);
   const listed = new Set(listing.files.map((f) => f.path));
   const reports = new Map<string, FileReport>();
   const sha = new Map<string, string>();
@@ -55,11 +61,11 @@ export async function collect(box: ProvenBox, deps: CollectDeps): Promise<Collec
   };
   const pullFailure = await deps.pull(listing, arrived);
   await queue;
-  if (pullFailure !== null) return { listing, pullFailure, verified: false, reasons: [pullFailure] };
+  if (pullFailure !== null) return { listing, runState, foreign, pullFailure, verified: false, reasons: [pullFailure] };
   const missing = listing.files.filter((f) => !sha.has(f.path)).map((f) => f.path);
   if (missing.length) {
     const why = `the transfer ended without ${missing.length} listed files (${missing.slice(0, 5).join(', ')})`;
-    return { listing, pullFailure: why, verified: false, reasons: [why] };
+    return { listing, runState, foreign, pullFailure: why, verified: false, reasons: [why] };
   }
   const { manifest, text } = manifestFromListing(listing, sha);
   deps.writeRecord('manifest.json', text);
@@ -72,8 +78,19 @@ export async function collect(box: ProvenBox, deps: CollectDeps): Promise<Collec
   const c = completeness(manifest, local);
   const ordered = manifest.files.map((f) => reports.get(f.path)).filter((r): r is FileReport => r !== undefined);
   const { verified, reasons } = decide(c, ordered);
-  if (verified) deps.writeRecord('VERIFIED.json', verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS));
-  return { listing, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+  if (verified) deps.writeRecord('VERIFIED.json', verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS, runState));
+  return { listing, runState, foreign, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+}
+
+/**
+ * Files written after the run ended (by its marker's time): another run writing into the same folder,
+ * or something else on the box. Named, never silently counted as this run's. Pure.
+ */
+export function foreignFiles(listing: Listing, s: RunState): string[] {
+  if (s.finished_at === 'running') return [];
+  const end = Date.parse(s.finished_at) / 1000;
+  if (!Number.isFinite(end)) return [];
+  return listing.files.filter((f) => Number(f.mtime) > end + FOREIGN_SLACK_S).map((f) => f.path);
 }
 
 async function verifyFile(deps: CollectDeps, f: Arrived, scans?: StreamScans): Promise<FileReport> {

@@ -11,6 +11,10 @@ import { PullError } from '../transfer/pull.ts';
 import type { PullTarget } from '../transfer/ssh-args.ts';
 import { streamPull, type Arrived } from '../transfer/stream.ts';
 import { renderCard } from '../teardown/card.ts';
+import { lookAtRun, stateOfLook } from '../patrol/look.ts';
+import { probeOn } from '../remote/probe.ts';
+import { inert } from '../report/markdown.ts';
+import { allEnded, isEnded, whereText, type RunState } from '../record/run-state.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
 import type { Listing, Manifest } from '../record/manifest.ts';
@@ -89,6 +93,19 @@ async function pull(
 }
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+
+/** Said loudly: results of a run that is still live are mid-run results, and teardown will refuse while it runs. */
+function liveWarning(runId: string, s: RunState): string | null {
+  if (isEnded(s.state) && allEnded(s)) return null;
+  return `run ${runId} is live (${whereText(s)}): these are mid-run results; the proof records it as not ended, so teardown refuses while it runs unless stop-running: true`;
+}
+
+/** Checkpoints newer than the run's end were written by something else (another run into the same folder). */
+function foreignWarning(runId: string, s: RunState, foreign: string[]): string | null {
+  if (!foreign.length) return null;
+  const names = foreign.slice(0, 10).join(', ') + (foreign.length > 10 ? ` and ${foreign.length - 10} more` : '');
+  return `foreign-checkpoints: ${foreign.length} file(s) are newer than run ${runId}'s end (${s.finished_at}), so another run or process wrote them: ${names}`;
+}
 
 /** The outputs every collect sets, verified or not (`verifiedPath` null when not verified; no hashes when the pull stopped). */
 function recordOutputs(reporter: Reporter, listing: Listing, m: { manifest: Manifest; text: string } | null, dest: string, verifiedPath: string | null): void {
@@ -185,11 +202,22 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   let outcome;
   try {
     outcome = await collect(box, {
+      look: async () => {
+        const at = new Date();
+        const state = stateOfLook(await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at), at);
+        reporter.info(`collect: run ${cfg.runId} is ${whereText(state)}`);
+        return state;
+      },
       list: async () => {
         const listing = await listFiles(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
           `collect: the box lists ${listing.files.length} files, ${mb(listing.total_bytes)}${listing.latest_only ? ' (latest checkpoint only)' : ''}`,
         );
+        const links = listing.skipped_symlinks;
+        if (links)
+          reporter.warn(
+            `collect: ${links.count} symlink(s) matched the checkpoint globs and were skipped (never followed or pulled): ${links.names.join(', ')}${links.count > links.names.length ? ', …' : ''}`,
+          );
         return listing;
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
@@ -208,15 +236,20 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
     session.close();
   }
   const ok = outcome.verified;
+  const live = liveWarning(cfg.runId, outcome.runState);
+  if (live) reporter.warn(`collect: ${live}`);
+  const foreign = foreignWarning(cfg.runId, outcome.runState, outcome.foreign);
+  if (foreign) reporter.warn(`collect: ${foreign}`);
+  const notes = [live, foreign].filter((n): n is string => n !== null).map((n) => `> ⚠️ **${inert(n)}**`);
   if (outcome.pullFailure !== null) {
     recordOutputs(reporter, outcome.listing, null, dest, null);
-    reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
+    reporter.summary([renderPullFailure(cfg.runId, outcome.pullFailure), ...notes].join('\n\n'));
     reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
   const { manifest, text, reports } = outcome;
   const c = outcome.completeness;
-  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
+  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
 
   let uploadError: string | null = null;
@@ -229,7 +262,13 @@ export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Report
   }
   if (cfg.card)
     summary.push(
-      renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: new Date() }),
+      renderCard({
+        ...cfg.card,
+        runId: cfg.runId,
+        verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null,
+        run: { state: outcome.runState, source: `seen on the box at ${outcome.runState.observed_at}` },
+        now: new Date(),
+      }),
     );
   reporter.summary(summary.join('\n\n'));
   if (!ok) {

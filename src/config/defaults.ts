@@ -44,7 +44,7 @@ const BY_PHASE: Record<Phase, Record<string, string>> = {
   patrol: { concurrency: '8', 'stall-after': '30m', sync: 'none', 'sync-keep': '2', 'sync-settle': '5s', 'sync-artifact': 'false', 'artifact-budget': '500MB' },
   collect: { 'latest-only': 'false', 'stall-timeout': '120s', 'artifact-budget': '500MB' },
   chatops: { 'min-permission': 'write', 'stall-after': '30m' },
-  teardown: { 'allow-park-unverified': 'false', approval: 'environment', 'dry-run': 'true', 'teardown-timeout': '10m' },
+  teardown: { 'allow-park-unverified': 'false', 'stop-running': 'false', approval: 'environment', 'dry-run': 'true', 'teardown-timeout': '10m' },
 };
 
 /** The defaults of one phase's inputs. */

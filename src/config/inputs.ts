@@ -97,6 +97,7 @@ export const TEARDOWN_INPUTS = [
   'verified-path',
   'verified-artifact',
   'allow-park-unverified',
+  'stop-running',
   'approval',
   'confirm',
   'dry-run',

@@ -13,6 +13,8 @@ export interface TeardownConfig {
   verifiedPath: string | undefined;
   verifiedArtifact: string | undefined;
   allowParkUnverified: boolean;
+  /** The user's explicit word that a run still alive on the box may be killed by this teardown. */
+  stopRunning: boolean;
   approval: 'environment' | 'confirm';
   confirm: string;
   dryRun: boolean;
@@ -89,6 +91,7 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
     verifiedPath,
     verifiedArtifact,
     allowParkUnverified,
+    stopRunning: v.bool('stop-running', inputs['stop-running'], false),
     approval,
     confirm,
     dryRun: v.bool('dry-run', inputs['dry-run'], true),

@@ -16,7 +16,17 @@ export const STATES = [
   'torn-down',
 ] as const;
 export type State = (typeof STATES)[number];
-export const FLAGS = ['disk-pressure', 'inode-pressure', 'mem-pressure', 'gpu-idle', 'fast-finish', 'bad-checkpoint', 'checkpoint-stale'] as const;
+export const FLAGS = [
+  'disk-pressure',
+  'inode-pressure',
+  'mem-pressure',
+  'gpu-idle',
+  'fast-finish',
+  'bad-checkpoint',
+  'checkpoint-stale',
+  'foreign-checkpoints',
+  'no-checkpoints',
+] as const;
 export type Flag = (typeof FLAGS)[number];
 
 const RESUME = 'relaunch the identical command with launch `resume: true` (never a blind retry of something else)';
@@ -66,4 +76,8 @@ export const FLAG_REMEDIATION: Record<Flag, string> = {
   'bad-checkpoint':
     'its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more',
   'checkpoint-stale': 'no new checkpoint in 1.5× checkpoint-every: a box that dies now loses everything since the newest one',
+  'foreign-checkpoints':
+    "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
+  'no-checkpoints':
+    "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves",
 };

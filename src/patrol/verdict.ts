@@ -2,6 +2,7 @@ import type { TransportKind } from '../ssh/errors.ts';
 import { HISTORY_MAX, type RunMemory } from './memory.ts';
 import type { GpuInfo, HostObservation, Marker, RunObservation, SchedulerView } from '../record/observation.ts';
 import { parseProgress } from './progress.ts';
+import { FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
 import type { CellVerdict } from './cells.ts';
@@ -126,6 +127,13 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
     if (host.now - ref > 1.5 * opts.checkpointEveryS) flags.push('checkpoint-stale');
   }
+  if (marker && (state === 'finished' || state === 'failed') && run.checkpoints.newestMtime !== null) {
+    // Written after this attempt's end (beyond the slack of the marker's own write): not this run's.
+    const end = Date.parse(marker.finishedAt) / 1000;
+    if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push('foreign-checkpoints');
+  }
+  // A sweep's checkpoints are its cells' (each cell is flagged on its own).
+  if (state === 'finished' && run.checkpoints.count === 0 && !run.cells) flags.push('no-checkpoints');
   // The sync's word stands until a sync says otherwise (a tick without one keeps it).
   if (prev?.sync?.bad) flags.push('bad-checkpoint');
   if (state === 'finished' && run.expectedDurationS && marker && run.startedEpoch) {

@@ -58,7 +58,12 @@ export interface ListedFile {
   cell?: string;
 }
 
-export type Listing = Omit<Manifest, 'schema' | 'files' | 'file_count' | 'total_bytes'> & { files: ListedFile[]; total_bytes: number };
+export type Listing = Omit<Manifest, 'schema' | 'files' | 'file_count' | 'total_bytes'> & {
+  files: ListedFile[];
+  total_bytes: number;
+  /** Symlinks the globs matched: never followed or sent, counted and named (the first few) for a warning. */
+  skipped_symlinks?: { count: number; names: string[] };
+};
 
 /** Validates collect's listing exactly as a manifest is validated, with an mtime where the manifest has a hash. */
 export function parseListing(raw: unknown, runId: string): Listing {
@@ -67,7 +72,26 @@ export function parseListing(raw: unknown, runId: string): Listing {
     if (typeof mtime !== 'string' || !/^[0-9]{1,12}(\.[0-9]{1,9})?$/.test(mtime)) throw new BoxDataError(`listing mtime of ${path} is not a time`);
     return { mtime };
   });
-  return { ...head.fields, files, total_bytes: head.total, ...(head.cells ? { cells: head.cells } : {}) };
+  const links = head.m['skipped_symlinks'];
+  const skipped =
+    links === undefined
+      ? undefined
+      : (() => {
+          const o = obj(links, 'listing.skipped_symlinks');
+          return {
+            count: int(o, 'count', 'listing.skipped_symlinks', { max: MANIFEST_FILES_MAX * 10 }),
+            names: arr(o, 'names', 'listing.skipped_symlinks', 5).map((n, i) =>
+              str({ n }, 'n', `listing.skipped_symlinks.names[${i}]`, { max: 200, pattern: /^[A-Za-z0-9_./-]{1,200}$/ }),
+            ),
+          };
+        })();
+  return {
+    ...head.fields,
+    files,
+    total_bytes: head.total,
+    ...(head.cells ? { cells: head.cells } : {}),
+    ...(skipped?.count ? { skipped_symlinks: skipped } : {}),
+  };
 }
 
 /**

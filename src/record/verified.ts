@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from './manifest.ts';
+import type { RunState } from './run-state.ts';
 
 export const VERIFIED_SCHEMA = 'tether.verified/v1';
 
@@ -25,8 +26,8 @@ export interface ProvenBox {
   instance_id: string | null;
 }
 
-/** `tether.verified/v1` (VERIFIED.json): the proof the teardown gate demands. Written only when every file passed. Pure. */
-export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: ProvenBox, verifiers: Record<string, number>): string {
+/** `tether.verified/v1` (VERIFIED.json): the proof the teardown gate demands, with the run's state when it was collected. Written only when every file passed. Pure. */
+export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: ProvenBox, verifiers: Record<string, number>, runState: RunState): string {
   const doc = {
     box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
     bytes: m.total_bytes,
@@ -34,6 +35,8 @@ export function verifiedJson(m: Manifest, manifestText: string, at: Date, box: P
     files_sha256: filesSha256(m),
     manifest_sha256: manifestSha256(manifestText),
     run_id: m.run_id,
+    // The run as collect saw it: teardown refuses a live run, and trusts this only when the box cannot be looked at.
+    run_state: runState,
     attempt: m.attempt,
     latest_only: m.latest_only,
     schema: VERIFIED_SCHEMA,
@@ -55,6 +58,8 @@ export interface VerifiedDoc {
   bytes: number;
   latest_only: boolean;
   verified_at: string;
+  /** The run's state at collect time (absent from an older tether's proof). */
+  run_state?: unknown;
   /** A sweep's proof: the cells it covers. */
   cells?: string[];
   box?: { host?: unknown; port?: unknown; host_key_fingerprint?: unknown; provider?: unknown; instance_id?: unknown };

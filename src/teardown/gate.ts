@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseManifest, type Manifest } from '../record/manifest.ts';
 import { filesSha256, VERIFIED_SCHEMA, type VerifiedDoc } from '../record/verified.ts';
+import { allEnded, parseRunState, whereText, type RunState } from '../record/run-state.ts';
+import type { CardRun } from './card.ts';
 import type { Verb } from './facts.ts';
 
 /** What teardown is about to act on: the instance, and the box when the connection inputs are given. */
@@ -35,7 +37,8 @@ export function checkHostKey(v: VerifiedDoc, seen: string): string | null {
   return want === seen ? null : `the box answering now has host key ${seen}, the proof was collected from ${String(want)}: another machine holds this address`;
 }
 
-export type Gate = { ok: true; proof: { verified: VerifiedDoc; manifest: Manifest } | null; notes: string[] } | { ok: false; reason: string };
+export type Gate =
+  { ok: true; proof: { verified: VerifiedDoc; manifest: Manifest; runState: RunState | null } | null; notes: string[] } | { ok: false; reason: string };
 
 const refuse = (reason: string): Gate => ({ ok: false, reason });
 
@@ -74,7 +77,19 @@ export function checkProof(runId: string, verb: Verb, files: { verifiedText: str
   if (filesSha256(manifest) !== v.files_sha256) return refuse('VERIFIED.json files_sha256 does not match its manifest');
   if (v.latest_only && verb === 'destroy')
     return refuse('VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box');
-  return { ok: true, proof: { verified: v, manifest }, notes: [] };
+  let runState: RunState | null = null;
+  if (v.run_state !== undefined) {
+    try {
+      runState = parseRunState(v.run_state, 'VERIFIED.json run_state');
+    } catch (err) {
+      return refuse(`${(err as Error).message}: collect again`);
+    }
+  }
+  return {
+    ok: true,
+    proof: { verified: v, manifest, runState },
+    notes: runState ? [] : ["VERIFIED.json does not record the run's state (an older tether): only the box itself can say the run ended"],
+  };
 }
 
 /** Compares the manifest rebuilt on the box now with the verified one: the refusal when anything is new, changed or gone. */
@@ -95,4 +110,60 @@ export function checkConfirm(verb: Verb, instanceId: string, confirm: string, re
   const want = `${verb} ${instanceId}`;
   if ((!confirm && !required) || confirm === want) return null;
   return `confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : ' (approval: confirm)'}`;
+}
+
+/** What teardown learnt of the run on the box itself: its state, or why it could not be looked at. */
+export type RunSeen = { kind: 'seen'; state: RunState } | { kind: 'not-seen'; why: string };
+
+export type RunCheck = { ok: true; shown: CardRun; kills: string | null; note: string } | { ok: false; shown: CardRun; reason: string };
+
+/**
+ * The run must have ended (no job process alive, in the run and every cell) before anything stops the
+ * meter, unless the user said `stop-running`. Looked at on the box when it answers; when it cannot be looked
+ * at, only the proof's own record of an ended run lets teardown go ahead. Refusals are values; pure.
+ */
+export function checkRunEnded(runId: string, seen: RunSeen, recorded: RunState | null, stopRunning: boolean): RunCheck {
+  const stopHint = 'wait for it to end, or set stop-running: true to stop it';
+  if (seen.kind === 'seen') {
+    const shown: CardRun = { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` };
+    const where = whereText(seen.state);
+    if (allEnded(seen.state)) return { ok: true, shown, kills: null, note: `run ${runId} has ended on the box: ${where}` };
+    if (stopRunning)
+      return { ok: true, shown, kills: `run ${runId} is ${where}: tearing down kills it (stop-running: true)`, note: `stop-running: run ${runId} is ${where}` };
+    return { ok: false, shown, reason: `run ${runId} is ${where} on the box: tearing down would kill it; ${stopHint}` };
+  }
+  if (recorded) {
+    const shown: CardRun = {
+      state: recorded,
+      source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box cannot be looked at now: ${seen.why})`,
+    };
+    const where = whereText(recorded);
+    if (allEnded(recorded))
+      return { ok: true, shown, kills: null, note: `the box cannot be looked at (${seen.why}); the proof recorded run ${runId} as ended: ${where}` };
+    if (stopRunning)
+      return {
+        ok: true,
+        shown,
+        kills: `run ${runId} was ${where} when collected, and may still run: tearing down kills it (stop-running: true)`,
+        note: `stop-running: the proof recorded run ${runId} as live`,
+      };
+    return {
+      ok: false,
+      shown,
+      reason: `the box cannot be looked at (${seen.why}) and the proof was collected while run ${runId} was ${where}: it may still be running; ${stopHint}`,
+    };
+  }
+  const shown: CardRun = { state: null, source: `the box cannot be looked at (${seen.why}) and no proof records the run's state` };
+  if (stopRunning)
+    return {
+      ok: true,
+      shown,
+      kills: `run ${runId}, whatever it is doing: its state is not known (stop-running: true)`,
+      note: `stop-running: run ${runId}'s state is not known`,
+    };
+  return {
+    ok: false,
+    shown,
+    reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and ${'no VERIFIED.json records its state (collected by an older tether, or none given)'}; ${stopHint}`,
+  };
 }

@@ -11,7 +11,10 @@ import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
 import { renderTeardown, type TeardownSummary } from './render.ts';
 import { FACTS } from './facts.ts';
-import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt, type Gate } from './gate.ts';
+import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
+import type { CardRun } from './card.ts';
+import { lookAtRun, stateOfLook } from '../patrol/look.ts';
+import { probeOn } from '../remote/probe.ts';
 import { awsProvider } from './providers/aws.ts';
 import { commandProvider } from './providers/command.ts';
 import { drive } from './providers/drive.ts';
@@ -122,32 +125,53 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
         ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] }
         : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
-  const card = renderCard({
-    provider: cfg.provider,
-    instanceId: cfg.instanceId,
-    verb: cfg.verb,
-    runId: cfg.runId,
-    verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
-    now: now(),
-  });
+  const cardOf = (run: CardRun, kills: string | null = null) =>
+    renderCard({
+      provider: cfg.provider,
+      instanceId: cfg.instanceId,
+      verb: cfg.verb,
+      runId: cfg.runId,
+      verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
+      run,
+      kills,
+      now: now(),
+    });
+  const recorded = proof?.runState ?? null;
+  const unlooked: CardRun = recorded
+    ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` }
+    : { state: null, source: 'the box was not looked at' };
+  const refuseWith = (reason: string, run: CardRun = unlooked) =>
+    finish('refused', reason, 1, { kind: 'refused', runId, reason, notes: [], card: cardOf(run) });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok
     ? (proof && checkBox(proof.verified, target)) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm')
     : gate.reason;
-  if (refused) return finish('refused', refused, 1, { kind: 'refused', runId, reason: refused, notes: [], card });
+  if (refused) return refuseWith(refused);
 
-  // The box may have written more since verification: rebuild its manifest and compare, when it answers.
+  // One read-only look at the box: the run must have ended there, and the box may have written more since
+  // verification (its manifest is rebuilt and compared).
   const notes = gate.ok ? [...gate.notes] : [];
-  if (proof && cfg.connection) {
+  let seen: RunSeen = { kind: 'not-seen', why: 'no connection was given (host)' };
+  if (cfg.connection) {
     try {
       const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
-        const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return finish('refused', otherBox, 1, { kind: 'refused', runId, reason: otherBox, notes: [], card });
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
-        const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish('refused', changed, 1, { kind: 'refused', runId, reason: changed, notes: [], card });
-        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+        const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
+        if (otherBox) return refuseWith(otherBox);
+        const at = now();
+        const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
+        seen = look.kind === 'seen' ? { kind: 'seen', state: look.state } : { kind: 'not-seen', why: look.detail };
+        if (look.kind === 'unclear') {
+          // The box answered but did not say the run ended: never read as an end.
+          seen = { kind: 'seen', state: stateOfLook(look, at) };
+        }
+        if (proof) {
+          const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+          const changed = checkRebuilt(proof.manifest, manifest);
+          if (changed)
+            return refuseWith(changed, seen.kind === 'seen' ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked);
+          notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+        }
       } finally {
         session.close();
       }
@@ -155,12 +179,17 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
       // Only silence counts as "the box is gone"; a different host key or a refused key is another machine
       // or a changed one: never a reason to go ahead.
       if (!(err instanceof TransportError) || err.kind === 'host_key_mismatch' || err.kind === 'auth_failed') {
-        const reason = `could not rebuild the manifest on the box to compare: ${(err as Error).message}`;
-        return finish('refused', reason, 1, { kind: 'refused', runId, reason, notes: [], card });
+        return refuseWith(`could not look at the run on the box: ${(err as Error).message}`);
       }
-      notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+      seen = { kind: 'not-seen', why: `the box does not answer: ${err.kind}` };
+      if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
   }
+  const ran = checkRunEnded(runId, seen, recorded, cfg.stopRunning);
+  if (!ran.ok) return refuseWith(ran.reason, ran.shown);
+  notes.push(ran.note);
+  if (ran.kills) reporter.warn(`teardown: ${ran.kills}`);
+  const card = cardOf(ran.shown, ran.kills);
   for (const n of notes) reporter.info(`teardown: ${n}`);
 
   if (cfg.dryRun) {

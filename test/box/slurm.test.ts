@@ -107,7 +107,13 @@ describe('backend slurm', () => {
     const dir = runDir('sl-sweep-resume');
     await waitFor('the quick cell', () => existsSync(`${dir}/cells/quick/DONE`), 60_000, 250);
     await waitFor('the slow cells to run', () => existsSync(`${dir}/cells/slow2/attempts/1/pid_start`), 60_000, 250);
-    const td = await action('teardown', { 'run-id': 'sl-sweep-resume', provider: 'slurm', verb: 'cancel', 'dry-run': 'false', 'teardown-timeout': '60s' });
+    const tdArgs = { 'run-id': 'sl-sweep-resume', provider: 'slurm', verb: 'cancel', 'dry-run': 'false', 'teardown-timeout': '60s' };
+    // Cells still run: the cancel kills them, so it needs the user's explicit word.
+    const refused = await action('teardown', tdArgs);
+    expect(refused.outputs['state'], refused.stdout).toBe('refused');
+    expect(refused.outputs['reason']).toMatch(/cells not ended: .*slow1 \(\w+\).*slow2 \(\w+\) of 3 on the box: tearing down would kill it/);
+    expect(cl.slurm(`squeue -h -j ${r.outputs['handle']!.slice(6)} -o %i`).trim()).not.toBe('');
+    const td = await action('teardown', { ...tdArgs, 'stop-running': 'true' });
     expect(td.outputs['state'], td.stdout).toBe('torn-down');
     expect(cl.slurm(`squeue -h -j ${r.outputs['handle']!.slice(6)} -o %i`).trim()).toBe('');
 
@@ -273,7 +279,7 @@ describe('backend slurm', () => {
       const other = await launch({ 'run-id': 'sl-keep', command: 'sleep 600', 'slurm-options': '--time=10' });
       await waitFor('both jobs to run', () => stateOf(jobOf(mine)) === 'RUNNING' && stateOf(jobOf(other)) === 'RUNNING', 30_000, 250);
 
-      const dry = await teardown('sl-cancel', { verb: 'cancel' });
+      const dry = await teardown('sl-cancel', { verb: 'cancel', 'stop-running': 'true' });
       expect(dry.code, dry.stdout).toBe(0);
       expect(dry.outputs['state']).toBe('dry-run');
       expect(dry.summary).toMatch(/\| verb \| \*\*cancel\*\*: `scancel` of exactly the run's recorded job ids/);
@@ -283,7 +289,21 @@ describe('backend slurm', () => {
       expect(wrongConfirm.outputs['state']).toBe('refused');
       expect(stateOf(jobOf(mine))).toBe('RUNNING');
 
-      const done = await teardown('sl-cancel', { verb: 'cancel', 'dry-run': 'false', approval: 'confirm', confirm: 'cancel sl-cancel' });
+      // The job runs: the right confirm alone does not kill it; stop-running says so explicitly.
+      const live = await teardown('sl-cancel', { verb: 'cancel', 'dry-run': 'false', approval: 'confirm', confirm: 'cancel sl-cancel' });
+      expect(live.outputs['state']).toBe('refused');
+      expect(live.outputs['reason']).toMatch(
+        /^run sl-cancel is (running|launching) .*: tearing down would kill it; wait for it to end, or set stop-running: true/,
+      );
+      expect(stateOf(jobOf(mine))).toBe('RUNNING');
+      const done = await teardown('sl-cancel', {
+        verb: 'cancel',
+        'dry-run': 'false',
+        approval: 'confirm',
+        confirm: 'cancel sl-cancel',
+        'stop-running': 'true',
+      });
+      expect(done.summary).toMatch(/\| kills \| \*\*run sl-cancel is /);
       expect(done.code, done.stdout).toBe(0);
       expect(done.outputs['state']).toBe('torn-down');
       expect(stateOf(jobOf(mine))).toBe('');
@@ -312,7 +332,11 @@ describe('backend slurm', () => {
       try {
         const r = await launch({ 'run-id': 'sl-park', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1' });
         expect(stateOf(jobOf(r))).toBe('PENDING');
-        const park = await teardown('sl-park', { verb: 'park', 'dry-run': 'false' });
+        // A queued run has not ended: even a hold needs stop-running.
+        const queued = await teardown('sl-park', { verb: 'park', 'dry-run': 'false' });
+        expect(queued.outputs['state']).toBe('refused');
+        expect(queued.outputs['reason']).toMatch(/^run sl-park is queued/);
+        const park = await teardown('sl-park', { verb: 'park', 'dry-run': 'false', 'stop-running': 'true' });
         expect(park.code, park.stdout).toBe(0);
         expect(park.outputs['state']).toBe('parked');
         expect(cl.slurm(`squeue -h -j ${jobOf(r)} -o %r`).trim()).toMatch(/Held/i);
@@ -326,7 +350,7 @@ describe('backend slurm', () => {
         // Not held any more: a second resume refuses, as for any queued job.
         const again = await launch({ 'run-id': 'sl-park', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n1', resume: 'true' });
         expect(again.stdout).toMatch(/already queued or running: attempt 1/);
-        const parkAgain = await teardown('sl-park', { verb: 'park', 'dry-run': 'false' });
+        const parkAgain = await teardown('sl-park', { verb: 'park', 'dry-run': 'false', 'stop-running': 'true' });
         expect(parkAgain.outputs['state']).toBe('parked');
         const destroy = await teardown('sl-park', { verb: 'destroy' });
         expect(destroy.code).toBe(2);

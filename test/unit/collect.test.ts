@@ -5,6 +5,8 @@ import type { Listing } from '../../src/record/manifest.ts';
 import type { ByteSource } from '../../src/collect/verifiers/types.ts';
 import { npy } from '../harness/craft.ts';
 import { createHash } from 'node:crypto';
+import type { RunState } from '../../src/record/run-state.ts';
+import { parseRunState } from '../../src/record/run-state.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const good = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", Buffer.alloc(8));
@@ -19,6 +21,16 @@ const listingOf = (files: Record<string, Buffer>): Listing => ({
   total_bytes: Object.values(files).reduce((a, b) => a + b.length, 0),
 });
 const BOX = { host: '10.0.0.2', port: 22, host_key_fingerprint: 'SHA256:x', provider: null, instance_id: null };
+// The listing's files are from 1795459622 (2026-11-23T18:47:02Z): a run that ended after them.
+const FINISHED: RunState = {
+  state: 'finished',
+  cls: null,
+  attempt: 1,
+  step: 9,
+  checkpoint_age_s: 30,
+  finished_at: '2026-11-23T18:48:00Z',
+  observed_at: '2026-11-23T18:50:00Z',
+};
 
 /**
  * Deps over an in-memory destination: the pull "delivers" `local` in order (each file in `local` arrives with the
@@ -27,11 +39,12 @@ const BOX = { host: '10.0.0.2', port: 22, host_key_fingerprint: 'SHA256:x', prov
 function fakeDeps(
   l: Listing,
   local: Record<string, Buffer>,
-  opts: { pullFails?: string; trusted?: (p: string) => string | null; deliver?: string[]; hashOf?: (p: string) => string } = {},
+  opts: { pullFails?: string; trusted?: (p: string) => string | null; deliver?: string[]; hashOf?: (p: string) => string; runState?: RunState } = {},
 ) {
   const written: Record<string, string> = {};
   const log: string[] = [];
   const deps: CollectDeps = {
+    look: async () => opts.runState ?? FINISHED,
     list: async () => l,
     pull: async (_l, arrived) => {
       for (const p of opts.deliver ?? Object.keys(local)) {
@@ -117,6 +130,41 @@ describe('collect (deps in, outcome out)', () => {
     expect(o.verified).toBe(false);
     expect(o.reasons).toEqual(['ck/extra.npy not in the manifest', 'ck/a.npy: trusted-load-command failed (exit 1): boom', 'ck/n.npy: 1 NaN/Inf in array']);
     expect(Object.keys(written)).toEqual(['manifest.json']);
+  });
+});
+
+describe('the run state in the proof', () => {
+  it('VERIFIED.json records the state collect saw: a finished run with its end, a live one as running', async () => {
+    const done = fakeDeps(listingOf({ 'ck/a.npy': good }), { 'ck/a.npy': good });
+    const o = await collect(BOX, done.deps);
+    expect(o.verified).toBe(true);
+    expect(parseRunState(JSON.parse(done.written['VERIFIED.json']!).run_state)).toEqual(FINISHED);
+    const live: RunState = { ...FINISHED, state: 'running', step: 4, finished_at: 'running' };
+    const mid = fakeDeps(listingOf({ 'ck/a.npy': good }), { 'ck/a.npy': good }, { runState: live });
+    const m = await collect(BOX, mid.deps);
+    expect(m.verified).toBe(true); // mid-run results still verify
+    expect(JSON.parse(mid.written['VERIFIED.json']!).run_state).toMatchObject({ state: 'running', step: 4, finished_at: 'running' });
+  });
+
+  it("files newer than the run's end are named as foreign; a live run has none by definition", async () => {
+    const early: RunState = { ...FINISHED, finished_at: '2026-11-23T18:40:00Z' };
+    const o = await collect(BOX, fakeDeps(listingOf({ 'ck/a.npy': good, 'ck/b.npy': good }), { 'ck/a.npy': good, 'ck/b.npy': good }, { runState: early }).deps);
+    expect(o.foreign).toEqual(['ck/a.npy', 'ck/b.npy']);
+    // Within the slack of the marker's write: the run's own last save.
+    const near: RunState = { ...FINISHED, finished_at: '2026-11-23T18:47:00Z' };
+    expect((await collect(BOX, fakeDeps(listingOf({ 'ck/a.npy': good }), { 'ck/a.npy': good }, { runState: near }).deps)).foreign).toEqual([]);
+    const live: RunState = { ...FINISHED, state: 'running', finished_at: 'running' };
+    expect((await collect(BOX, fakeDeps(listingOf({ 'ck/a.npy': good }), { 'ck/a.npy': good }, { runState: live }).deps)).foreign).toEqual([]);
+  });
+
+  it('a recorded state is read strictly: contradictions and hostile values are refused', () => {
+    expect(() => parseRunState({ ...FINISHED, finished_at: 'running' })).toThrow(/contradicts state finished/);
+    expect(() => parseRunState({ ...FINISHED, state: 'running' })).toThrow(/contradicts state running/);
+    expect(() => parseRunState({ ...FINISHED, state: 'Finished<script>' })).toThrow(/unexpected form/);
+    expect(() => parseRunState({ ...FINISHED, finished_at: 'yesterday' })).toThrow(/neither a time nor "running"/);
+    expect(() => parseRunState({ ...FINISHED, cells: { total: 1, not_ended: new Array(21).fill({ name: 'c', state: 'running' }), more: 0 } })).toThrow(
+      /not_ended is not a list of at most 20/,
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt } from '../../src/teardown/gate.ts';
+import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt, checkRunEnded } from '../../src/teardown/gate.ts';
 import type { Manifest } from '../../src/record/manifest.ts';
 import { verifiedJson } from '../../src/record/verified.ts';
+import type { RunState } from '../../src/record/run-state.ts';
 
 const m: Manifest = {
   schema: 'tether.manifest/v1',
@@ -15,9 +16,19 @@ const m: Manifest = {
   files: [{ path: 'a.pt', bytes: 3, sha256: 'a'.repeat(64) }],
 };
 const text = `${JSON.stringify(m)}\n`;
+const ENDED: RunState = {
+  state: 'finished',
+  cls: null,
+  attempt: 1,
+  step: 7,
+  checkpoint_age_s: 40,
+  finished_at: '2026-11-23T00:10:00Z',
+  observed_at: '2026-11-23T00:20:00Z',
+};
+const LIVE: RunState = { ...ENDED, state: 'running', finished_at: 'running' };
 const BOX = { host: '10.0.0.2', port: 22, host_key_fingerprint: 'SHA256:k', provider: 'runpod', instance_id: 'pod-1' };
 const proof = (over: Partial<Manifest> = {}, box: Record<string, unknown> = BOX) => ({
-  verifiedText: verifiedJson({ ...m, ...over }, text, new Date(0), box as typeof BOX, { 'torch-zip': 2 }),
+  verifiedText: verifiedJson({ ...m, ...over }, text, new Date(0), box as typeof BOX, { 'torch-zip': 2 }, ENDED),
   manifestText: text,
 });
 
@@ -70,5 +81,52 @@ describe('teardown gate (pure)', () => {
     expect(checkConfirm('destroy', 'pod-1', 'destroy pod-1', true)).toBeNull();
     expect(checkConfirm('destroy', 'pod-1', 'destroy pod-2', false)).toMatch(/must be exactly "destroy pod-1"/);
     expect(checkConfirm('destroy', 'pod-1', '', true)).toMatch(/approval: confirm/);
+  });
+});
+
+describe('teardown: the run must have ended (pure)', () => {
+  const seen = (state: RunState) => ({ kind: 'seen' as const, state });
+  const blind = { kind: 'not-seen' as const, why: 'the box does not answer: unreachable' };
+  it('a run seen live on the box is refused; stop-running lets it go and says what it kills', () => {
+    for (const state of ['running', 'stalled', 'launching', 'queued', 'requeued', 'probe-error', 'unknown']) {
+      const s = { ...LIVE, state };
+      const r = checkRunEnded('r', seen(s), ENDED, false);
+      expect(r.ok, state).toBe(false);
+      if (!r.ok)
+        expect(r.reason).toMatch(
+          new RegExp(`^run r is ${state} at step 7 \\(attempt 1\\), last checkpoint 40 s ago on the box: tearing down would kill it; .*stop-running: true`),
+        );
+    }
+    const go = checkRunEnded('r', seen(LIVE), ENDED, true);
+    expect(go.ok && go.kills).toBe('run r is running at step 7 (attempt 1), last checkpoint 40 s ago: tearing down kills it (stop-running: true)');
+  });
+  it('each ended state passes; a sweep with a live cell does not', () => {
+    for (const state of ['finished', 'failed', 'dead', 'rebooted']) expect(checkRunEnded('r', seen({ ...ENDED, state }), null, false).ok, state).toBe(true);
+    const sweep = { ...ENDED, cells: { total: 3, not_ended: [{ name: 'lr-3', state: 'running' }], more: 0 } };
+    const r = checkRunEnded('r', seen(sweep), null, false);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/cells not ended: lr-3 \(running\) of 3/);
+  });
+  it('the box not looked at: only a proof that recorded an ended run goes ahead', () => {
+    expect(checkRunEnded('r', blind, ENDED, false).ok).toBe(true);
+    const live = checkRunEnded('r', blind, LIVE, false);
+    expect(live.ok).toBe(false);
+    if (!live.ok) expect(live.reason).toMatch(/the proof was collected while run r was running at step 7/);
+    expect(checkRunEnded('r', blind, LIVE, true).ok).toBe(true);
+    const none = checkRunEnded('r', blind, null, false);
+    expect(none.ok).toBe(false);
+    if (!none.ok) expect(none.reason).toMatch(/cannot tell whether run r has ended/);
+    expect(none.shown.state).toBeNull();
+  });
+  it('a proof with a tampered run state is refused; one without (an older tether) passes the proof gate with a note', () => {
+    const p = proof();
+    const doc = JSON.parse(p.verifiedText);
+    doc.run_state.finished_at = 'running'; // finished + running: a contradiction
+    const g = checkProof('r1', 'destroy', { ...p, verifiedText: JSON.stringify(doc) }, false);
+    expect(g.ok ? '' : g.reason).toMatch(/contradicts state finished: collect again/);
+    delete doc.run_state;
+    const old = checkProof('r1', 'destroy', { ...p, verifiedText: JSON.stringify(doc) }, false);
+    expect(old.ok && old.proof?.runState).toBeNull();
+    expect(old.ok && old.notes[0]).toMatch(/does not record the run's state/);
   });
 });

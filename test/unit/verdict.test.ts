@@ -242,6 +242,37 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     expect(withFlag(on, 'bad-checkpoint', false)).toMatchObject({ flags: plain.flags, remediation: plain.remediation });
   });
 
+  it("foreign-checkpoints: a checkpoint newer than the attempt's end; no-checkpoints: a finished run whose globs matched nothing", () => {
+    // The marker says the run ended 60 s ago; a checkpoint 10 s old was written by something else.
+    const done = { ...dead, marker: marker('DONE', 0) };
+    const foreign = assess(
+      'r1',
+      seen({ ...done, checkpoints: { count: 2, newest: 'ck/b.pt', newestMtime: NOW - 10, newestBytes: 1 } }),
+      prevMemory(),
+      opts,
+      now,
+    );
+    expect(foreign.verdict.flags).toContain('foreign-checkpoints');
+    expect(foreign.verdict.remediation).toContain(FLAG_REMEDIATION['foreign-checkpoints']);
+    // Saved as the job ended (within the marker's slack), or before: the run's own.
+    for (const age of [58, 300])
+      expect(
+        assess('r1', seen({ ...done, checkpoints: { count: 2, newest: 'ck/b.pt', newestMtime: NOW - age, newestBytes: 1 } }), prevMemory(), opts, now).verdict
+          .flags,
+      ).not.toContain('foreign-checkpoints');
+    const failed = { ...dead, marker: marker('FAILED', 1) };
+    expect(
+      assess('r1', seen({ ...failed, checkpoints: { count: 1, newest: 'x.pt', newestMtime: NOW, newestBytes: 1 } }), prevMemory(), opts, now).verdict.flags,
+    ).toContain('foreign-checkpoints');
+    const none = assess('r1', seen({ ...done, checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null } }), prevMemory(), opts, now);
+    expect(none.verdict.state).toBe('finished');
+    expect(none.verdict.flags).toContain('no-checkpoints');
+    // Still running with none yet is not the flag: only an ended run has nothing more to write.
+    expect(
+      assess('r1', seen({ checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null } }), prevMemory(), opts, now).verdict.flags,
+    ).not.toContain('no-checkpoints');
+  });
+
   it('keeps the time a state began, and history points only when progress changes', () => {
     const prev = prevMemory({ state: 'running', since: '2026-01-01T00:00:00.000Z' });
     const a = assess('r1', seen(), prev, opts, now);

@@ -9,7 +9,7 @@ import {
 } from "./chunk-PDDLEZQQ.js";
 import {
   connect
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

@@ -5,32 +5,33 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  tick
+} from "./chunk-3LYXRXRP.js";
+import {
   ESCALATE,
-  assess,
-  assessCells,
-  mergeMemories,
-  readMemory,
-  remembered,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
-  statusMarker,
+  statusMarker
+} from "./chunk-KW6TX2YZ.js";
+import {
+  mergeMemories,
+  readMemory,
+  remembered,
   summarize,
   summaryText,
-  sweepVerdict,
   withFlag
-} from "./chunk-ZTPIKYFD.js";
+} from "./chunk-UMT3QHR7.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
 import {
   runSyncDir,
   versionDir
-} from "./chunk-3DDXVYLR.js";
+} from "./chunk-5OPONF4P.js";
 import {
   eachLimit
-} from "./chunk-GAEFUSNO.js";
-import "./chunk-CCXS47F3.js";
+} from "./chunk-OX4FSEEX.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -38,23 +39,21 @@ import {
   worthWriting
 } from "./chunk-XYVXUX7Q.js";
 import "./chunk-6CFQCFA3.js";
-import {
-  emptyRun
-} from "./chunk-H57H7UT2.js";
+import "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
 import {
-  FAILURE_REMEDIATION,
-  STATE_REMEDIATION,
   parsePatrol
-} from "./chunk-I3Y4EOJH.js";
-import "./chunk-7XDFRW46.js";
+} from "./chunk-DTZWUM7L.js";
+import "./chunk-X6SZ6VSM.js";
 import {
-  DEFAULT_RUN_ROOT
-} from "./chunk-ADSDY35L.js";
-import "./chunk-T7DGWZDY.js";
+  DEFAULT_RUN_ROOT,
+  FAILURE_REMEDIATION,
+  STATE_REMEDIATION
+} from "./chunk-G7BGZR6J.js";
+import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import {
   parseConnection,
@@ -7475,7 +7474,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-GFAYIC2O.js");
+  const { syncHost } = await import("./phase-ORR4XI77.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -7571,65 +7570,6 @@ function adoptNewer(result, stored) {
   result.memory.tick = Math.max(result.memory.tick, stored.tick);
 }
 var isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
-
-// src/patrol/tick.ts
-async function tick(targets, prev, probe, opts, now, concurrency = 8) {
-  const results = new Array(targets.length);
-  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
-  await eachLimit(targets, concurrency, async (t, i) => {
-    const price = t.hourlyPrice ?? null;
-    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => {
-      const m = prev.runs[id];
-      const cells = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
-        name,
-        attempt: c.attempt,
-        offset: c.offset,
-        // Finished or failed with that attempt's marker read: the probe may send the marker alone.
-        final: c.attempt > 0 && (c.state === "finished" || c.state === "failed")
-      }));
-      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...cells.length ? { cells } : {} };
-    });
-    let host = null;
-    if (seen.length) {
-      try {
-        host = await probe(t, seen);
-      } catch (err) {
-        host = err instanceof Error ? err : new Error(String(err));
-      }
-    }
-    results[i] = t.runIds.map((id) => {
-      const mark = prev.runs[id]?.teardown;
-      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
-      let s;
-      if (host && "transport" in host) s = { kind: "transport", reason: host.transport, detail: host.message };
-      else if (host instanceof Error || !host) s = { kind: "probe-error", detail: `probe failed: ${host?.message ?? "not probed"}` };
-      else if (host.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
-      else s = { kind: "observed", host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };
-      let out;
-      try {
-        out = assess(id, s, prev.runs[id], opts, now);
-      } catch (err) {
-        out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
-      }
-      const run = s.kind === "observed" ? s.run : void 0;
-      if (run?.cells && s.kind === "observed") {
-        const cells = assessCells(run.cells, run.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run.marker !== null && !run.alive, opts, now);
-        out = { verdict: { ...sweepVerdict(out.verdict, cells.verdicts), cells: cells.verdicts }, memory: { ...out.memory, cells: cells.memory } };
-        out.memory.state = out.verdict.state;
-        out.memory.cls = out.verdict.cls;
-      } else if (prev.runs[id]?.cells) {
-        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
-      }
-      memory.runs[id] = { ...out.memory, at: now.toISOString() };
-      return { ...out.verdict, host: t.label, hourlyPrice: price };
-    });
-  });
-  return { verdicts: results.flat(), memory };
-}
-function tornDown(runId2, m, t) {
-  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
-}
 
 // src/patrol/phase.ts
 function fileStore(path) {
@@ -7761,7 +7701,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-MMNY4CGL.js");
+    const { followHosts } = await import("./phase-PGQPLPDP.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

@@ -12,11 +12,11 @@ import {
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-I3Y4EOJH.js";
+} from "./chunk-DTZWUM7L.js";
 import {
   code,
   inert
-} from "./chunk-ADSDY35L.js";
+} from "./chunk-G7BGZR6J.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

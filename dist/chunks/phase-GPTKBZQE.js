@@ -8,36 +8,52 @@ import {
   VERIFIED_SCHEMA,
   buildManifest,
   filesSha256,
-  renderCard
-} from "./chunk-3ICIVROT.js";
+  lookAtRun,
+  renderCard,
+  stateOfLook
+} from "./chunk-7HNIBNXP.js";
 import {
   openPinned
-} from "./chunk-Q752ZR2N.js";
+} from "./chunk-NUPYXNUO.js";
+import "./chunk-3LYXRXRP.js";
+import {
+  allEnded,
+  parseRunState,
+  whereText
+} from "./chunk-UMT3QHR7.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
 import {
   parseManifest
-} from "./chunk-CCXS47F3.js";
+} from "./chunk-OX4FSEEX.js";
 import "./chunk-XUWSLT73.js";
+import "./chunk-6CFQCFA3.js";
+import {
+  probeOn
+} from "./chunk-SZDQF7EP.js";
+import "./chunk-7WQ2WKMO.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
+import "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseTeardown
-} from "./chunk-RDW4N5E7.js";
+} from "./chunk-QX7O6QQ4.js";
 import {
   FACTS,
   code,
   inert
-} from "./chunk-ADSDY35L.js";
-import "./chunk-UXUO6KSY.js";
+} from "./chunk-G7BGZR6J.js";
+import "./chunk-KI4UVS3K.js";
+import "./chunk-NXNO5ZZ5.js";
 import {
   BoxDataError,
   arr,
@@ -137,7 +153,19 @@ function checkProof(runId, verb, files, allowParkUnverified) {
   if (filesSha256(manifest) !== v.files_sha256) return refuse("VERIFIED.json files_sha256 does not match its manifest");
   if (v.latest_only && verb === "destroy")
     return refuse("VERIFIED.json covers only the latest checkpoint (latest-only): collect the whole run before destroying the box");
-  return { ok: true, proof: { verified: v, manifest }, notes: [] };
+  let runState = null;
+  if (v.run_state !== void 0) {
+    try {
+      runState = parseRunState(v.run_state, "VERIFIED.json run_state");
+    } catch (err) {
+      return refuse(`${err.message}: collect again`);
+    }
+  }
+  return {
+    ok: true,
+    proof: { verified: v, manifest, runState },
+    notes: runState ? [] : ["VERIFIED.json does not record the run's state (an older tether): only the box itself can say the run ended"]
+  };
 }
 function checkRebuilt(verified, now) {
   if (filesSha256(now) === filesSha256(verified)) return null;
@@ -153,6 +181,51 @@ function checkConfirm(verb, instanceId, confirm, required) {
   const want = `${verb} ${instanceId}`;
   if (!confirm && !required || confirm === want) return null;
   return `confirm must be exactly "${want}"${confirm ? `, got "${confirm.slice(0, 80)}"` : " (approval: confirm)"}`;
+}
+function checkRunEnded(runId, seen, recorded, stopRunning) {
+  const stopHint = "wait for it to end, or set stop-running: true to stop it";
+  if (seen.kind === "seen") {
+    const shown2 = { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` };
+    const where = whereText(seen.state);
+    if (allEnded(seen.state)) return { ok: true, shown: shown2, kills: null, note: `run ${runId} has ended on the box: ${where}` };
+    if (stopRunning)
+      return { ok: true, shown: shown2, kills: `run ${runId} is ${where}: tearing down kills it (stop-running: true)`, note: `stop-running: run ${runId} is ${where}` };
+    return { ok: false, shown: shown2, reason: `run ${runId} is ${where} on the box: tearing down would kill it; ${stopHint}` };
+  }
+  if (recorded) {
+    const shown2 = {
+      state: recorded,
+      source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box cannot be looked at now: ${seen.why})`
+    };
+    const where = whereText(recorded);
+    if (allEnded(recorded))
+      return { ok: true, shown: shown2, kills: null, note: `the box cannot be looked at (${seen.why}); the proof recorded run ${runId} as ended: ${where}` };
+    if (stopRunning)
+      return {
+        ok: true,
+        shown: shown2,
+        kills: `run ${runId} was ${where} when collected, and may still run: tearing down kills it (stop-running: true)`,
+        note: `stop-running: the proof recorded run ${runId} as live`
+      };
+    return {
+      ok: false,
+      shown: shown2,
+      reason: `the box cannot be looked at (${seen.why}) and the proof was collected while run ${runId} was ${where}: it may still be running; ${stopHint}`
+    };
+  }
+  const shown = { state: null, source: `the box cannot be looked at (${seen.why}) and no proof records the run's state` };
+  if (stopRunning)
+    return {
+      ok: true,
+      shown,
+      kills: `run ${runId}, whatever it is doing: its state is not known (stop-running: true)`,
+      note: `stop-running: run ${runId}'s state is not known`
+    };
+  return {
+    ok: false,
+    shown,
+    reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and ${"no VERIFIED.json records its state (collected by an older tether, or none given)"}; ${stopHint}`
+  };
 }
 
 // src/teardown/providers/aws.ts
@@ -680,39 +753,59 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : cfg.provider === "slurm" && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
-  const card = renderCard({
+  const cardOf = (run, kills = null) => renderCard({
     provider: cfg.provider,
     instanceId: cfg.instanceId,
     verb: cfg.verb,
     runId: cfg.runId,
     verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
+    run,
+    kills,
     now: now()
   });
+  const recorded = proof?.runState ?? null;
+  const unlooked = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : { state: null, source: "the box was not looked at" };
+  const refuseWith = (reason2, run = unlooked) => finish("refused", reason2, 1, { kind: "refused", runId, reason: reason2, notes: [], card: cardOf(run) });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate.reason;
-  if (refused) return finish("refused", refused, 1, { kind: "refused", runId, reason: refused, notes: [], card });
+  if (refused) return refuseWith(refused);
   const notes = gate.ok ? [...gate.notes] : [];
-  if (proof && cfg.connection) {
+  let seen = { kind: "not-seen", why: "no connection was given (host)" };
+  if (cfg.connection) {
     try {
       const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
       try {
-        const otherBox = checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return finish("refused", otherBox, 1, { kind: "refused", runId, reason: otherBox, notes: [], card });
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
-        const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed) return finish("refused", changed, 1, { kind: "refused", runId, reason: changed, notes: [], card });
-        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+        const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
+        if (otherBox) return refuseWith(otherBox);
+        const at = now();
+        const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
+        seen = look.kind === "seen" ? { kind: "seen", state: look.state } : { kind: "not-seen", why: look.detail };
+        if (look.kind === "unclear") {
+          seen = { kind: "seen", state: stateOfLook(look, at) };
+        }
+        if (proof) {
+          const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+          const changed = checkRebuilt(proof.manifest, manifest);
+          if (changed)
+            return refuseWith(changed, seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked);
+          notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+        }
       } finally {
         session.close();
       }
     } catch (err) {
       if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed") {
-        const reason2 = `could not rebuild the manifest on the box to compare: ${err.message}`;
-        return finish("refused", reason2, 1, { kind: "refused", runId, reason: reason2, notes: [], card });
+        return refuseWith(`could not look at the run on the box: ${err.message}`);
       }
-      notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+      seen = { kind: "not-seen", why: `the box does not answer: ${err.kind}` };
+      if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
     }
   }
+  const ran = checkRunEnded(runId, seen, recorded, cfg.stopRunning);
+  if (!ran.ok) return refuseWith(ran.reason, ran.shown);
+  notes.push(ran.note);
+  if (ran.kills) reporter.warn(`teardown: ${ran.kills}`);
+  const card = cardOf(ran.shown, ran.kills);
   for (const n of notes) reporter.info(`teardown: ${n}`);
   if (cfg.dryRun) {
     const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;

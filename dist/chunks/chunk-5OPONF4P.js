@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   SAFE_PATH
-} from "./chunk-CCXS47F3.js";
+} from "./chunk-OX4FSEEX.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -7,14 +7,16 @@ var __dirname = __tether_dn(__filename);
 import {
   filesSha256,
   listFiles,
+  lookAtRun,
   manifestSha256,
   renderCard,
+  stateOfLook,
   verifiedJson
-} from "./chunk-3ICIVROT.js";
+} from "./chunk-7HNIBNXP.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-Q752ZR2N.js";
+} from "./chunk-NUPYXNUO.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -28,31 +30,44 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-XZLIUEE3.js";
+} from "./chunk-PA4DCW2C.js";
+import "./chunk-3LYXRXRP.js";
+import {
+  FOREIGN_SLACK_S,
+  allEnded,
+  isEnded,
+  whereText
+} from "./chunk-UMT3QHR7.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-GAEFUSNO.js";
 import {
   manifestFromListing
-} from "./chunk-CCXS47F3.js";
+} from "./chunk-OX4FSEEX.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
+import "./chunk-6CFQCFA3.js";
+import {
+  probeOn
+} from "./chunk-SZDQF7EP.js";
+import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
+import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseCollect
-} from "./chunk-7XDFRW46.js";
+} from "./chunk-X6SZ6VSM.js";
 import {
   code,
   inert
-} from "./chunk-ADSDY35L.js";
-import "./chunk-UXUO6KSY.js";
-import "./chunk-T7DGWZDY.js";
+} from "./chunk-G7BGZR6J.js";
+import "./chunk-KI4UVS3K.js";
+import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";
 import "./chunk-75KHDEEE.js";
@@ -449,7 +464,9 @@ function completeness(m, local) {
 
 // src/collect/collect.ts
 async function collect(box, deps) {
+  const runState = await deps.look();
   const listing = await deps.list();
+  const foreign = foreignFiles(listing, runState);
   const listed = new Set(listing.files.map((f) => f.path));
   const reports = /* @__PURE__ */ new Map();
   const sha = /* @__PURE__ */ new Map();
@@ -463,11 +480,11 @@ async function collect(box, deps) {
   };
   const pullFailure = await deps.pull(listing, arrived);
   await queue;
-  if (pullFailure !== null) return { listing, pullFailure, verified: false, reasons: [pullFailure] };
+  if (pullFailure !== null) return { listing, runState, foreign, pullFailure, verified: false, reasons: [pullFailure] };
   const missing = listing.files.filter((f) => !sha.has(f.path)).map((f) => f.path);
   if (missing.length) {
     const why = `the transfer ended without ${missing.length} listed files (${missing.slice(0, 5).join(", ")})`;
-    return { listing, pullFailure: why, verified: false, reasons: [why] };
+    return { listing, runState, foreign, pullFailure: why, verified: false, reasons: [why] };
   }
   const { manifest, text } = manifestFromListing(listing, sha);
   deps.writeRecord("manifest.json", text);
@@ -479,8 +496,14 @@ async function collect(box, deps) {
   const c = completeness(manifest, local);
   const ordered = manifest.files.map((f) => reports.get(f.path)).filter((r) => r !== void 0);
   const { verified, reasons } = decide(c, ordered);
-  if (verified) deps.writeRecord("VERIFIED.json", verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS));
-  return { listing, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+  if (verified) deps.writeRecord("VERIFIED.json", verifiedJson(manifest, text, deps.now(), box, VERIFIER_VERSIONS, runState));
+  return { listing, runState, foreign, pullFailure: null, manifest, text, reports: ordered, completeness: c, verified, reasons };
+}
+function foreignFiles(listing, s) {
+  if (s.finished_at === "running") return [];
+  const end = Date.parse(s.finished_at) / 1e3;
+  if (!Number.isFinite(end)) return [];
+  return listing.files.filter((f) => Number(f.mtime) > end + FOREIGN_SLACK_S).map((f) => f.path);
 }
 async function verifyFile(deps, f, scans) {
   let src;
@@ -745,6 +768,15 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
   }
 }
 var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+function liveWarning(runId, s) {
+  if (isEnded(s.state) && allEnded(s)) return null;
+  return `run ${runId} is live (${whereText(s)}): these are mid-run results; the proof records it as not ended, so teardown refuses while it runs unless stop-running: true`;
+}
+function foreignWarning(runId, s, foreign) {
+  if (!foreign.length) return null;
+  const names = foreign.slice(0, 10).join(", ") + (foreign.length > 10 ? ` and ${foreign.length - 10} more` : "");
+  return `foreign-checkpoints: ${foreign.length} file(s) are newer than run ${runId}'s end (${s.finished_at}), so another run or process wrote them: ${names}`;
+}
 function recordOutputs(reporter, listing, m, dest, verifiedPath) {
   reporter.output("verified", String(verifiedPath !== null));
   reporter.output("verified-path", verifiedPath ?? "");
@@ -822,11 +854,22 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   let outcome;
   try {
     outcome = await collect(box, {
+      look: async () => {
+        const at = /* @__PURE__ */ new Date();
+        const state = stateOfLook(await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at), at);
+        reporter.info(`collect: run ${cfg.runId} is ${whereText(state)}`);
+        return state;
+      },
       list: async () => {
         const listing = await listFiles(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
           `collect: the box lists ${listing.files.length} files, ${mb(listing.total_bytes)}${listing.latest_only ? " (latest checkpoint only)" : ""}`
         );
+        const links = listing.skipped_symlinks;
+        if (links)
+          reporter.warn(
+            `collect: ${links.count} symlink(s) matched the checkpoint globs and were skipped (never followed or pulled): ${links.names.join(", ")}${links.count > links.names.length ? ", \u2026" : ""}`
+          );
         return listing;
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
@@ -845,15 +888,20 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
     session.close();
   }
   const ok = outcome.verified;
+  const live = liveWarning(cfg.runId, outcome.runState);
+  if (live) reporter.warn(`collect: ${live}`);
+  const foreign = foreignWarning(cfg.runId, outcome.runState, outcome.foreign);
+  if (foreign) reporter.warn(`collect: ${foreign}`);
+  const notes = [live, foreign].filter((n) => n !== null).map((n) => `> \u26A0\uFE0F **${inert(n)}**`);
   if (outcome.pullFailure !== null) {
     recordOutputs(reporter, outcome.listing, null, dest, null);
-    reporter.summary(renderPullFailure(cfg.runId, outcome.pullFailure));
+    reporter.summary([renderPullFailure(cfg.runId, outcome.pullFailure), ...notes].join("\n\n"));
     reporter.error(`collect: pull failed, nothing marked verified: ${outcome.pullFailure}`);
     return 1;
   }
   const { manifest, text, reports } = outcome;
   const c = outcome.completeness;
-  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null)];
+  const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
@@ -865,7 +913,13 @@ async function collectPhase(inputs, env, reporter, workspace, artifacts) {
   }
   if (cfg.card)
     summary.push(
-      renderCard({ ...cfg.card, runId: cfg.runId, verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null, now: /* @__PURE__ */ new Date() })
+      renderCard({
+        ...cfg.card,
+        runId: cfg.runId,
+        verified: ok ? { files: manifest.file_count, bytes: manifest.total_bytes } : null,
+        run: { state: outcome.runState, source: `seen on the box at ${outcome.runState.observed_at}` },
+        now: /* @__PURE__ */ new Date()
+      })
     );
   reporter.summary(summary.join("\n\n"));
   if (!ok) {

@@ -16,25 +16,26 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-ZTPIKYFD.js";
+} from "./chunk-KW6TX2YZ.js";
+import "./chunk-UMT3QHR7.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-LVXZKJ2D.js";
-import "./chunk-JNPS4MHQ.js";
+} from "./chunk-D7H62MYW.js";
+import "./chunk-GR6MAJTX.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-I3Y4EOJH.js";
-import "./chunk-7XDFRW46.js";
+} from "./chunk-DTZWUM7L.js";
+import "./chunk-X6SZ6VSM.js";
 import {
   code,
   inert
-} from "./chunk-ADSDY35L.js";
-import "./chunk-T7DGWZDY.js";
+} from "./chunk-G7BGZR6J.js";
+import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";
 import {

@@ -112,6 +112,7 @@ var TEARDOWN_INPUTS = [
   "verified-path",
   "verified-artifact",
   "allow-park-unverified",
+  "stop-running",
   "approval",
   "confirm",
   "dry-run",
@@ -180,7 +181,7 @@ var BY_PHASE = {
   patrol: { concurrency: "8", "stall-after": "30m", sync: "none", "sync-keep": "2", "sync-settle": "5s", "sync-artifact": "false", "artifact-budget": "500MB" },
   collect: { "latest-only": "false", "stall-timeout": "120s", "artifact-budget": "500MB" },
   chatops: { "min-permission": "write", "stall-after": "30m" },
-  teardown: { "allow-park-unverified": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
+  teardown: { "allow-park-unverified": "false", "stop-running": "false", approval: "environment", "dry-run": "true", "teardown-timeout": "10m" }
 };
 function defaultsOf(phase) {
   const names = PHASE_INPUTS[phase];

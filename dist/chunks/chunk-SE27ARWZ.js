@@ -6,13 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-ADSDY35L.js";
+} from "./chunk-G7BGZR6J.js";
 import {
   BACKEND_NAMES
-} from "./chunk-UXUO6KSY.js";
+} from "./chunk-KI4UVS3K.js";
 import {
   parseSweep
-} from "./chunk-T7DGWZDY.js";
+} from "./chunk-NXNO5ZZ5.js";
 import {
   bool,
   command,

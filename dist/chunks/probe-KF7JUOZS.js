@@ -5,19 +5,23 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  chatopsPhase,
-  parseChatOps
-} from "./chunk-7PZS5DBW.js";
-import "./chunk-JHDWKTMW.js";
-import "./chunk-I3Y4EOJH.js";
-import "./chunk-7XDFRW46.js";
-import "./chunk-ADSDY35L.js";
-import "./chunk-T7DGWZDY.js";
+  probeHost,
+  probeOn
+} from "./chunk-SZDQF7EP.js";
+import "./chunk-7WQ2WKMO.js";
+import "./chunk-FNJKMWWX.js";
+import "./chunk-H57H7UT2.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-GR6MAJTX.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-KI4UVS3K.js";
+import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";
 import "./chunk-3B7SBFZS.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  chatopsPhase,
-  parseChatOps
+  probeHost,
+  probeOn
 };

@@ -13,7 +13,7 @@ import {
   instanceIdFor,
   verbFacts,
   verbMissing
-} from "./chunk-ADSDY35L.js";
+} from "./chunk-G7BGZR6J.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";
@@ -94,6 +94,7 @@ function parseTeardown(inputs, env) {
     verifiedPath,
     verifiedArtifact,
     allowParkUnverified,
+    stopRunning: bool("stop-running", inputs["stop-running"], false),
     approval,
     confirm,
     dryRun: bool("dry-run", inputs["dry-run"], true),

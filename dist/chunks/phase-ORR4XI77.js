@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-XZLIUEE3.js";
+} from "./chunk-PA4DCW2C.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -23,12 +23,11 @@ import {
   stepFromName,
   toPull,
   versionDir
-} from "./chunk-3DDXVYLR.js";
-import "./chunk-GAEFUSNO.js";
+} from "./chunk-5OPONF4P.js";
 import {
   RECORD_NAME,
   SAFE_PATH
-} from "./chunk-CCXS47F3.js";
+} from "./chunk-OX4FSEEX.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -36,12 +35,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-UXUO6KSY.js";
+import "./chunk-KI4UVS3K.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -13,19 +13,16 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
-import "./chunk-JVLHI33R.js";
 import {
   specExpectedDuration
-} from "./chunk-JNPS4MHQ.js";
-import "./chunk-EPCPIVQ4.js";
+} from "./chunk-GR6MAJTX.js";
 import {
   backendOf
-} from "./chunk-UXUO6KSY.js";
-import "./chunk-T7DGWZDY.js";
+} from "./chunk-KI4UVS3K.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -40,10 +37,6 @@ import {
   parseMarker,
   str
 } from "./chunk-XSXAROAL.js";
-import "./chunk-75KHDEEE.js";
-import "./chunk-3B7SBFZS.js";
-import "./chunk-UWHVA42A.js";
-import "./chunk-R3K6G2KB.js";
 
 // src/remote/probe-parse.ts
 var b64 = (s) => Buffer.from(s, "base64").toString("utf8");
@@ -216,6 +209,7 @@ async function probeOn(session, runRoot, runs, timeoutMs = 6e4) {
   const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
   return parseProbe(parseJsonLine("probe", r), runRoot);
 }
+
 export {
   probeHost,
   probeOn

@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-UXUO6KSY.js";
+} from "./chunk-KI4UVS3K.js";
 import {
   BoxDataError,
   parseJson

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseTeardown
-} from "./chunk-RDW4N5E7.js";
+} from "./chunk-QX7O6QQ4.js";
 import {
   artifactServiceMissing,
   error,
@@ -19,28 +19,28 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOps
-} from "./chunk-7PZS5DBW.js";
+} from "./chunk-F2WFUTY3.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-E2MPYYDO.js";
+} from "./chunk-SE27ARWZ.js";
 import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-I3Y4EOJH.js";
+} from "./chunk-DTZWUM7L.js";
 import {
   parseCollect
-} from "./chunk-7XDFRW46.js";
+} from "./chunk-X6SZ6VSM.js";
 import {
   inert,
   parseAudit
-} from "./chunk-ADSDY35L.js";
+} from "./chunk-G7BGZR6J.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
-} from "./chunk-T7DGWZDY.js";
+} from "./chunk-NXNO5ZZ5.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";
@@ -170,7 +170,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-CBKYSKF3.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-OWRTUSWY.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +180,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-CBKYSKF3.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-OWRTUSWY.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,10 +190,10 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-734N7R5A.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-TZGRUSOT.js")).probeHost,
-      probeOn: (await import("./probe-TZGRUSOT.js")).probeOn,
-      registered: (await import("./hosts-GPYJCDUN.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-NNHXHK2K.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-KF7JUOZS.js")).probeHost,
+      probeOn: (await import("./probe-KF7JUOZS.js")).probeOn,
+      registered: (await import("./hosts-PJ3FA4GT.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -208,7 +208,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-R3U5VHWP.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-QENT33U2.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -218,7 +218,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-2OXSNZEZ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-GPTKBZQE.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -234,14 +234,14 @@ var PHASES = {
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
       const reported = { ...inputs, "report-to": inputs["report-to"] || "tracking-issue" };
-      return (await import("./phase-57IPG6E2.js")).chatopsPhase(inputs, reporter, {
+      return (await import("./phase-K7YFWARW.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
         registration: async (runId) => {
           const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
-          const { registeredHosts } = await import("./hosts-GPYJCDUN.js");
+          const { registeredHosts } = await import("./hosts-PJ3FA4GT.js");
           const { loadCredential } = await import("./keys-PB6GV7IF.js");
           const { parseKeySource } = await import("./connection-XDUMFERH.js");
           const found2 = (await store.registered()).filter((f) => f.runId === runId);
@@ -347,7 +347,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-V42M26NI.js").then((m) => {
+  const get = () => real ??= import("./status-store-3NG3BUKD.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -386,7 +386,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-V42M26NI.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-3NG3BUKD.js")).teardownDone(inputs, env, reporter, state, reason)
   };
 }
 

@@ -11,10 +11,10 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-LVXZKJ2D.js";
-import "./chunk-JNPS4MHQ.js";
+} from "./chunk-D7H62MYW.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-T7DGWZDY.js";
+import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import {
   parseConnection

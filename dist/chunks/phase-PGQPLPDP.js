@@ -16,10 +16,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-UXUO6KSY.js";
+import "./chunk-KI4UVS3K.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

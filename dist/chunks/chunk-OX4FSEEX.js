@@ -37,7 +37,23 @@ function parseListing(raw, runId) {
     if (typeof mtime !== "string" || !/^[0-9]{1,12}(\.[0-9]{1,9})?$/.test(mtime)) throw new BoxDataError(`listing mtime of ${path} is not a time`);
     return { mtime };
   });
-  return { ...head.fields, files, total_bytes: head.total, ...head.cells ? { cells: head.cells } : {} };
+  const links = head.m["skipped_symlinks"];
+  const skipped = links === void 0 ? void 0 : (() => {
+    const o = obj(links, "listing.skipped_symlinks");
+    return {
+      count: int(o, "count", "listing.skipped_symlinks", { max: MANIFEST_FILES_MAX * 10 }),
+      names: arr(o, "names", "listing.skipped_symlinks", 5).map(
+        (n, i) => str({ n }, "n", `listing.skipped_symlinks.names[${i}]`, { max: 200, pattern: /^[A-Za-z0-9_./-]{1,200}$/ })
+      )
+    };
+  })();
+  return {
+    ...head.fields,
+    files,
+    total_bytes: head.total,
+    ...head.cells ? { cells: head.cells } : {},
+    ...skipped?.count ? { skipped_symlinks: skipped } : {}
+  };
 }
 function manifestFromListing(l, sha256) {
   const files = [...l.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => {
@@ -113,10 +129,22 @@ function parseFiles(raw, runId, what, schema, extra) {
   return { head: { m, total, cells, fields }, files };
 }
 
+// src/util/pool.ts
+async function eachLimit(items, limit, each) {
+  let next = 0;
+  let stopped = false;
+  const stop = () => void (stopped = true);
+  const worker = async () => {
+    for (let i = next++; i < items.length && !stopped; i = next++) await each(items[i], i, stop);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
 export {
   SAFE_PATH,
   RECORD_NAME,
   parseManifest,
   parseListing,
-  manifestFromListing
+  manifestFromListing,
+  eachLimit
 };

@@ -5,9 +5,17 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  tick
+} from "./chunk-3LYXRXRP.js";
+import {
+  RUN_STATE_CELLS_MAX,
+  isEnded,
+  whereText
+} from "./chunk-UMT3QHR7.js";
+import {
   parseListing,
   parseManifest
-} from "./chunk-CCXS47F3.js";
+} from "./chunk-OX4FSEEX.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -15,14 +23,15 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
 import {
   FACTS,
   code,
+  inert,
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-ADSDY35L.js";
+} from "./chunk-G7BGZR6J.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {
@@ -68,10 +77,69 @@ function renderCard(c) {
     `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
   );
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push(`| run | ${c.run.state ? `${inert(whereText(c.run.state))} \u2014 ${inert(c.run.source)}` : `**not known**: ${inert(c.run.source)}`} |`);
+  if (c.kills) lines.push(`| kills | **${inert(c.kills)}** |`);
   lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
   const age = monthsSince(p.verified, c.now);
   if (age > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age} months ago): confirm them on the provider's pricing page`);
   return lines.join("\n");
+}
+
+// src/patrol/look.ts
+async function lookAtRun(runId, probe, now, stallAfterS = 1800) {
+  let seen = null;
+  const r = await tick(
+    [{ label: "box", runIds: [runId] }],
+    { v: 1, tick: 0, runs: {} },
+    async (_t, runs) => {
+      const o = await probe(runs);
+      if (!("transport" in o)) seen = o;
+      return o;
+    },
+    { stallAfterS },
+    now
+  );
+  const v = r.verdicts[0];
+  if (v.state === "unreachable") return { kind: "blind", transport: v.detail.split(":")[0] ?? "unreachable", detail: v.detail };
+  const obs = seen;
+  if (!obs || v.state === "probe-error" || v.state === "unknown") return { kind: "unclear", detail: `${v.state}: ${v.detail}`, verdict: v };
+  return { kind: "seen", state: runStateOf(v, obs, now), verdict: v, observation: obs };
+}
+function runStateOf(v, obs, now) {
+  const run = obs.runs.find((x) => x.id === v.runId);
+  const ended = isEnded(v.state);
+  const marker = run?.marker && run.marker.attempt === v.attempt ? run.marker.finishedAt : null;
+  const state = {
+    state: v.state,
+    cls: v.cls,
+    attempt: v.attempt,
+    step: v.step,
+    checkpoint_age_s: v.checkpoints.ageS !== null ? Math.round(v.checkpoints.ageS) : null,
+    finished_at: ended ? marker ?? now.toISOString() : "running",
+    observed_at: now.toISOString()
+  };
+  if (v.cells) {
+    const open = v.cells.filter((c) => !isEnded(c.state));
+    state.cells = {
+      total: v.cells.length,
+      not_ended: open.slice(0, RUN_STATE_CELLS_MAX).map((c) => ({ name: c.runId, state: c.state })),
+      more: Math.max(0, open.length - RUN_STATE_CELLS_MAX)
+    };
+  }
+  return state;
+}
+function stateOfLook(l, now) {
+  if (l.kind === "seen") return l.state;
+  const v = l.kind === "unclear" ? l.verdict : null;
+  return {
+    state: l.kind === "blind" ? "unreachable" : v?.state ?? "probe-error",
+    cls: null,
+    attempt: v?.attempt ?? 0,
+    step: v?.step ?? null,
+    checkpoint_age_s: null,
+    finished_at: "running",
+    observed_at: now.toISOString()
+  };
 }
 
 // src/record/verified.ts
@@ -85,7 +153,7 @@ function filesSha256(m) {
 `);
   return createHash("sha256").update(lines.join("")).digest("hex");
 }
-function verifiedJson(m, manifestText, at, box, verifiers) {
+function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   const doc = {
     box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
     bytes: m.total_bytes,
@@ -93,6 +161,8 @@ function verifiedJson(m, manifestText, at, box, verifiers) {
     files_sha256: filesSha256(m),
     manifest_sha256: manifestSha256(manifestText),
     run_id: m.run_id,
+    // The run as collect saw it: teardown refuses a live run, and trusts this only when the box cannot be looked at.
+    run_state: runState,
     attempt: m.attempt,
     latest_only: m.latest_only,
     schema: VERIFIED_SCHEMA,
@@ -107,6 +177,8 @@ export {
   buildManifest,
   listFiles,
   renderCard,
+  lookAtRun,
+  stateOfLook,
   VERIFIED_SCHEMA,
   manifestSha256,
   filesSha256,

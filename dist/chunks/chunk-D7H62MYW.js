@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   sortedJson
-} from "./chunk-JNPS4MHQ.js";
+} from "./chunk-GR6MAJTX.js";
 import {
   BoxDataError,
   RUN_ID,

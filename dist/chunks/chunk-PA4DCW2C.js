@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   eachLimit
-} from "./chunk-GAEFUSNO.js";
+} from "./chunk-OX4FSEEX.js";
 import {
   shellQuote
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

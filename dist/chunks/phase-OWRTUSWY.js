@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-Q752ZR2N.js";
+} from "./chunk-NUPYXNUO.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-QZN6Y2ZS.js";
+} from "./chunk-FNJKMWWX.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -27,29 +27,29 @@ import {
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-LVXZKJ2D.js";
+} from "./chunk-D7H62MYW.js";
 import {
   buildSpec,
   cellData,
   identity,
   sortedJson
-} from "./chunk-JNPS4MHQ.js";
+} from "./chunk-GR6MAJTX.js";
 import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-E2MPYYDO.js";
+} from "./chunk-SE27ARWZ.js";
 import {
   parseReportTo
-} from "./chunk-I3Y4EOJH.js";
-import "./chunk-7XDFRW46.js";
+} from "./chunk-DTZWUM7L.js";
+import "./chunk-X6SZ6VSM.js";
 import {
   code,
   inert,
   parseAudit
-} from "./chunk-ADSDY35L.js";
-import "./chunk-UXUO6KSY.js";
-import "./chunk-T7DGWZDY.js";
+} from "./chunk-G7BGZR6J.js";
+import "./chunk-KI4UVS3K.js";
+import "./chunk-NXNO5ZZ5.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

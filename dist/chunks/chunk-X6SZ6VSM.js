@@ -10,10 +10,10 @@ import {
   PROVIDERS,
   VERBS,
   instanceIdFor
-} from "./chunk-ADSDY35L.js";
+} from "./chunk-G7BGZR6J.js";
 import {
   CELLS_MAX
-} from "./chunk-T7DGWZDY.js";
+} from "./chunk-NXNO5ZZ5.js";
 import {
   CELL_NAME
 } from "./chunk-XSXAROAL.js";

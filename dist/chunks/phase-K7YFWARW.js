@@ -1,0 +1,23 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  chatopsPhase,
+  parseChatOps
+} from "./chunk-F2WFUTY3.js";
+import "./chunk-JHDWKTMW.js";
+import "./chunk-DTZWUM7L.js";
+import "./chunk-X6SZ6VSM.js";
+import "./chunk-G7BGZR6J.js";
+import "./chunk-NXNO5ZZ5.js";
+import "./chunk-XSXAROAL.js";
+import "./chunk-75KHDEEE.js";
+import "./chunk-3B7SBFZS.js";
+import "./chunk-R3K6G2KB.js";
+export {
+  chatopsPhase,
+  parseChatOps
+};
