@@ -7,16 +7,16 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-YXIZ25MK.js";
+} from "../chunks/chunk-UMK45MZT.js";
 import "../chunks/chunk-QX7O6QQ4.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-F2WFUTY3.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-SE27ARWZ.js";
+import "../chunks/chunk-RUDPDL3Y.js";
 import "../chunks/chunk-DTZWUM7L.js";
 import "../chunks/chunk-X6SZ6VSM.js";
 import "../chunks/chunk-G7BGZR6J.js";
-import "../chunks/chunk-KI4UVS3K.js";
+import "../chunks/chunk-6Q66RE42.js";
 import "../chunks/chunk-NXNO5ZZ5.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-5X6WLO4A.js";

@@ -3,6 +3,7 @@
 #   0 started · 10 alive (refused) · 11 finished (refused) · 12 dead, resume not asked (refused)
 #   13 run id used with another command (refused) · 14 workdir missing · 15 backend unavailable · 16 lock/io
 #   17 a sweep's cells need more GPUs than the box has · 18 the scheduler refused the job (sbatch's words)
+#   19 a live run on this box saves into the same checkpoint directory or files (refused)
 # Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
 # Stdin data (after this script): spec, identity, command, then, workdir, wrapper; `env NAME b64` lines; end.
 # A sweep adds: cells (lines `NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC`), sweep (`GPUS_PER_CELL
@@ -94,8 +95,75 @@ sweep_slots() {
   SLOT_WIDTH=$width
 }
 
+# The directory part of each glob in $2 (newline list) before its first wildcard, resolved against workdir $1:
+# where a run's checkpoints go. One per line.
+glob_dirs() {
+  local wd=$1 g d
+  while IFS= read -r g; do
+    [ -n "$g" ] || continue
+    d=${g%%[*?[]*}
+    [[ $d == */* ]] && d=${d%/*} || d=.
+    [[ $d == /* ]] || d=$wd/$d
+    realpath -m -- "$d" 2>/dev/null
+  done <<<"$2"
+}
+
+# Every existing file globs $2 match under workdir $1, resolved (at most 10000; a symlinked checkpoint is skipped).
+glob_hits() {
+  local g f n=0
+  (
+    cd "$1" 2>/dev/null || exit 0
+    shopt -s globstar nullglob
+    while IFS= read -r g; do
+      [ -n "$g" ] || continue
+      local IFS=
+      # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
+      local -a hits=($g)
+      IFS=$' \t\n'
+      for f in "${hits[@]}"; do
+        if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
+        realpath -- "$f"
+        n=$((n + 1))
+        ((n < 10000)) || exit 0
+      done
+    done <<<"$2"
+  )
+}
+
+# Refuses (19) when a live run on this box (at most 64 other run records are looked at) would share
+# checkpoints with this one: the same resolved checkpoint directory, or an existing file both runs' globs
+# match. Two runs writing one folder make each other's proof a lie (issue 23 §1).
+checkpoint_clash() {
+  local run_root=$1 self=$2 wd=$3 globs=$4 d other owd ogl oa n=0 mine hits
+  [ -n "$globs" ] || return 0
+  mine=$(glob_dirs "$wd" "$globs" | sort -u)
+  hits=$(glob_hits "$wd" "$globs" | sort -u)
+  for d in "$run_root"/*/; do
+    other=${d%/}
+    other=${other##*/}
+    if [ "$other" = "$self" ] || ! is_run_id "$other" || [ ! -f "$d/spec.json" ] || [ -f "$d/DONE" ]; then continue; fi
+    n=$((n + 1))
+    ((n <= 64)) || break
+    oa=$(last_attempt "$d")
+    if ((oa == 0)) || ! run_alive "$d/attempts/$oa"; then continue; fi
+    owd='' ogl=''
+    rd owd "$d/workdir"
+    rd ogl "$d/checkpoints"
+    [ -n "$ogl" ] || continue
+    owd=$(expand_home "$owd")
+    local same
+    same=$(comm -12 <(printf '%s\n' "$mine") <(glob_dirs "$owd" "$ogl" | sort -u) | head -n 1)
+    [ -n "$same" ] && refuse 19 checkpoint-clash "run $other is live on this box and saves its checkpoints in the same directory ($same): give this run its own checkpoint directory (or wait for $other to end)"
+    if [ -n "$hits" ]; then
+      same=$(comm -12 <(printf '%s\n' "$hits") <(glob_hits "$owd" "$ogl" | sort -u) | head -n 1)
+      [ -n "$same" ] && refuse 19 checkpoint-clash "run $other is live on this box and its checkpoint globs match the same file ($same): give this run its own checkpoint directory (or wait for $other to end)"
+    fi
+  done
+  return 0
+}
+
 main() {
-  local run_root run_id backend resume hb n a i workdir pid started
+  local run_root run_id backend resume hb n a i workdir pid started ckg=''
   run_root=$(expand_home "$1")
   run_id=$2
   backend=$3
@@ -148,6 +216,17 @@ main() {
     if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
   fi
   n=$((LAST + 1))
+
+  # Before anything of this run is written: a live run on the box must not share its checkpoints. A
+  # scheduler's jobs share a filesystem too, so this holds for every backend.
+  if [ -f "$RUN_DIR/spec.json" ]; then
+    rd ckg "$RUN_DIR/checkpoints"
+    rd workdir "$RUN_DIR/workdir"
+  else
+    ckg=${DATA_checkpoints%$'\n'}
+    workdir=${DATA_workdir%$'\n'}
+  fi
+  checkpoint_clash "$run_root" "$run_id" "$(expand_home "$workdir")" "$ckg"
 
   if [ ! -f "$RUN_DIR/spec.json" ]; then
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.

@@ -262,3 +262,31 @@ describe('racing launches', () => {
     expect(r.summary).toContain(box.fingerprint);
   });
 });
+
+describe('two runs never share checkpoints (issue 23 §1)', () => {
+  it('a launch is refused while a live run saves into the same resolved directory or matches the same file; after it ends, or elsewhere, it starts', async () => {
+    box.sh(`mkdir -p ${box.home}/shared/sub ${box.home}/shared2 && touch ${box.home}/shared/sub/old.pt && ln -sfn shared ${box.home}/alias`);
+    const a = await launch({ 'run-id': 'clash-a', command: 'sleep 300', workdir: '~/shared', checkpoints: 'ck/*.pt\n**/*.pt' });
+    expect(a.code, a.stdout).toBe(0);
+    // The same directory, reached through a symlinked workdir.
+    const same = await launch({ 'run-id': 'clash-b', command: 'true', workdir: '~/alias', checkpoints: 'ck/step-*.pt' });
+    expect(same.code, same.stdout + same.stderr).not.toBe(0);
+    expect(same.outputs['result'], same.stdout).toBe('refused');
+    expect(same.stdout).toMatch(new RegExp(`run clash-a is live on this box and saves its checkpoints in the same directory \\(${box.home}/shared/ck\\)`));
+    // Refused before anything of the run was written: the same launch later is a first launch.
+    expect(existsSync(`${runDir('clash-b')}/attempts/1`)).toBe(false);
+    expect(existsSync(`${runDir('clash-b')}/spec.json`)).toBe(false);
+    // Another directory, but an existing file both runs' globs match.
+    const file = await launch({ 'run-id': 'clash-c', command: 'sleep 1', workdir: '~/shared', checkpoints: 'sub/*.pt' });
+    expect(file.outputs['result']).toBe('refused');
+    expect(file.stdout).toMatch(/its checkpoint globs match the same file \(.*\/shared\/sub\/old.pt\)/);
+    // Its own directory: fine while clash-a runs.
+    const own = await launch({ 'run-id': 'clash-d', command: 'true', workdir: '~/shared2', checkpoints: 'mine/*.pt' });
+    expect(own.code, own.stdout).toBe(0);
+    // Once clash-a has ended, the same directory is free.
+    signalPid(pidOf('clash-a', 1), 'SIGKILL');
+    await waitFor('clash-a dead', () => !alive(pidOf('clash-a', 1)), 10_000);
+    const after = await launch({ 'run-id': 'clash-b', command: 'true', workdir: '~/alias', checkpoints: 'ck/step-*.pt' });
+    expect(after.code, after.stdout).toBe(0);
+  }, 90_000);
+});

@@ -7474,7 +7474,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-ORR4XI77.js");
+  const { syncHost } = await import("./phase-JXQ3KGX4.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -7701,7 +7701,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-PGQPLPDP.js");
+    const { followHosts } = await import("./phase-X4RFGCL3.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

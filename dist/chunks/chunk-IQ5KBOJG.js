@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -22,7 +22,7 @@ import {
 } from "./chunk-GR6MAJTX.js";
 import {
   backendOf
-} from "./chunk-KI4UVS3K.js";
+} from "./chunk-6Q66RE42.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -23,7 +23,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import {
   FACTS,
   code,

@@ -12,11 +12,11 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-7HNIBNXP.js";
+} from "./chunk-FW2ZNWKS.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-NUPYXNUO.js";
+} from "./chunk-ZNWMN4SH.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -30,7 +30,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-PA4DCW2C.js";
+} from "./chunk-YZSRC7FD.js";
 import "./chunk-3LYXRXRP.js";
 import {
   FOREIGN_SLACK_S,
@@ -48,13 +48,13 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-SZDQF7EP.js";
+} from "./chunk-IQ5KBOJG.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-GR6MAJTX.js";
@@ -66,7 +66,7 @@ import {
   code,
   inert
 } from "./chunk-G7BGZR6J.js";
-import "./chunk-KI4UVS3K.js";
+import "./chunk-6Q66RE42.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-5X6WLO4A.js";

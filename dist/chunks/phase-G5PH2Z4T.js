@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-NUPYXNUO.js";
+} from "./chunk-ZNWMN4SH.js";
 import "./chunk-PDDLEZQQ.js";
 import {
   parseAudit as parseAudit2
@@ -19,7 +19,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import "./chunk-JVLHI33R.js";
 import {
   sign
@@ -38,7 +38,7 @@ import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-SE27ARWZ.js";
+} from "./chunk-RUDPDL3Y.js";
 import {
   parseReportTo
 } from "./chunk-DTZWUM7L.js";
@@ -48,7 +48,7 @@ import {
   inert,
   parseAudit
 } from "./chunk-G7BGZR6J.js";
-import "./chunk-KI4UVS3K.js";
+import "./chunk-6Q66RE42.js";
 import "./chunk-NXNO5ZZ5.js";
 import {
   ATTEMPT_MAX,

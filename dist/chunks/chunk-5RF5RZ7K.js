@@ -14,7 +14,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-KI4UVS3K.js";
+} from "./chunk-6Q66RE42.js";
 import {
   BoxDataError,
   parseJson

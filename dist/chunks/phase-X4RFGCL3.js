@@ -16,10 +16,10 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-KI4UVS3K.js";
+import "./chunk-6Q66RE42.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

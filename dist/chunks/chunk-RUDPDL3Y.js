@@ -9,7 +9,7 @@ import {
 } from "./chunk-G7BGZR6J.js";
 import {
   BACKEND_NAMES
-} from "./chunk-KI4UVS3K.js";
+} from "./chunk-6Q66RE42.js";
 import {
   parseSweep
 } from "./chunk-NXNO5ZZ5.js";

@@ -11,10 +11,10 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-7HNIBNXP.js";
+} from "./chunk-FW2ZNWKS.js";
 import {
   openPinned
-} from "./chunk-NUPYXNUO.js";
+} from "./chunk-ZNWMN4SH.js";
 import "./chunk-3LYXRXRP.js";
 import {
   allEnded,
@@ -31,13 +31,13 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-SZDQF7EP.js";
+} from "./chunk-IQ5KBOJG.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import "./chunk-H57H7UT2.js";
 import {
   TransportError
@@ -52,7 +52,7 @@ import {
   code,
   inert
 } from "./chunk-G7BGZR6J.js";
-import "./chunk-KI4UVS3K.js";
+import "./chunk-6Q66RE42.js";
 import "./chunk-NXNO5ZZ5.js";
 import {
   BoxDataError,

@@ -9,7 +9,7 @@ import {
 } from "./chunk-PDDLEZQQ.js";
 import {
   connect
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

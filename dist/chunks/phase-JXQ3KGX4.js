@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-PA4DCW2C.js";
+} from "./chunk-YZSRC7FD.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -35,12 +35,12 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-FNJKMWWX.js";
+} from "./chunk-5RF5RZ7K.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-EPCPIVQ4.js";
-import "./chunk-KI4UVS3K.js";
+import "./chunk-6Q66RE42.js";
 import {
   BoxDataError,
   CELL_NAME,
