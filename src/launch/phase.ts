@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseSmoke, smokeGate, type SmokeRecord } from './smoke.ts';
+import { FULL_OID, parseSmoke, smokeGate, type SmokeRecord } from './smoke.ts';
 import { parseAudit as parseAuditConfig } from '../config/audit.ts';
 import type { ConnectionConfig, Inputs } from '../config/connection.ts';
 import { parseLaunch, readSecrets } from '../config/launch.ts';
@@ -64,8 +64,10 @@ async function smokeCheck(
   if (s.kind === 'off') return { note: null };
   if (s.kind === 'waived') return { note: `⚠️ Launched without a smoke run (smoke-waiver): ${inert(s.reason)}` };
   const commit = cfg.commit ?? (env['GITHUB_SHA'] ?? '').trim();
-  if (!/^[0-9a-f]{7,64}$/.test(commit))
-    return { refused: 'require-smoke needs the commit being launched: give commit (or run in a workflow, where GITHUB_SHA is set)' };
+  if (!FULL_OID.test(commit))
+    return {
+      refused: `require-smoke needs the full id of the commit being launched (40 or 64 hex${commit ? `, not ${commit.slice(0, 64)}` : ''}): give commit (or run in a workflow, where GITHUB_SHA is set)`,
+    };
   let text: string | null;
   let found: string;
   if (s.recordPath) {

@@ -6,6 +6,8 @@ import { BoxDataError, int, obj, parseJson, str } from '../record/strict.ts';
  * (runbook R24); `smoke-waiver` skips that with a reason the summary keeps. Pure.
  */
 export const SMOKE_SCHEMA = 'tether.smoke/v1';
+/** A full git object id: 40 hex (SHA-1) or 64 (SHA-256 repositories). A prefix could name another commit. */
+export const FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export interface SmokeRecord {
   commit: string;
@@ -23,7 +25,11 @@ export function parseSmoke(text: string): SmokeRecord {
   const d = o['duration_s'];
   if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) throw new BoxDataError('the smoke record.duration_s is not a number of seconds');
   return {
-    commit: str(o, 'commit', 'the smoke record', { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    commit: (() => {
+      const c = str(o, 'commit', 'the smoke record', { max: 64 });
+      if (!FULL_OID.test(c)) throw new BoxDataError('the smoke record.commit is not a full commit id (40 or 64 hex): an abbreviated id could name another commit');
+      return c;
+    })(),
     commandSha256: str(o, 'command_sha256', 'the smoke record', { max: 64, pattern: /^[0-9a-f]{64}$/ }),
     exitCode: int(o, 'exit_code', 'the smoke record', { min: 0, max: 255 }),
     durationS: d,
@@ -39,7 +45,8 @@ export function smokeGate(record: SmokeRecord | null, commit: string, found: str
       ok: false,
       why: `require-smoke: no smoke record for commit ${commit.slice(0, 12)} (${found}); run actions/smoke on this commit first, or give smoke-waiver with a reason`,
     };
-  if (!commit.startsWith(record.commit) && !record.commit.startsWith(commit))
+  if (!FULL_OID.test(commit)) return { ok: false, why: `require-smoke: ${commit.slice(0, 64)} is not a full commit id (40 or 64 hex): give the whole id` };
+  if (record.commit !== commit)
     return { ok: false, why: `require-smoke: the smoke record is for commit ${record.commit.slice(0, 12)}, not ${commit.slice(0, 12)}: smoke this commit` };
   if (record.exitCode !== 0)
     return {

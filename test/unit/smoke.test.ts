@@ -18,12 +18,20 @@ const rec = (over: Record<string, unknown> = {}) =>
   });
 
 describe('the smoke record and the gate (pure)', () => {
-  it('passes a passing record of the same commit (a short sha on either side matches)', () => {
+  it('passes a passing record of exactly the same full commit id', () => {
     expect(smokeGate(parseSmoke(rec()), 'a'.repeat(40), 'x')).toMatchObject({
       ok: true,
       note: expect.stringMatching(/smoke passed for aaaaaaaaaaaa in 12\.5 s/),
     });
-    expect(smokeGate(parseSmoke(rec({ commit: 'a'.repeat(7) })), 'a'.repeat(40), 'x').ok).toBe(true);
+    // A SHA-256 repository's 64-hex ids too.
+    expect(smokeGate(parseSmoke(rec({ commit: 'b'.repeat(64) })), 'b'.repeat(64), 'x').ok).toBe(true);
+  });
+  it('an abbreviated id never matches: not in the record, not in the launch (a 7-digit record of another commit passed before)', () => {
+    expect(() => parseSmoke(rec({ commit: 'a'.repeat(7) }))).toThrow(/not a full commit id \(40 or 64 hex\)/);
+    expect(() => parseSmoke(rec({ commit: 'a'.repeat(41) }))).toThrow(/not a full commit id/);
+    expect(smokeGate(parseSmoke(rec()), 'a'.repeat(12), 'x')).toMatchObject({ ok: false, why: expect.stringMatching(/is not a full commit id/) });
+    // A 40-hex prefix of a 64-hex id is another object.
+    expect(smokeGate(parseSmoke(rec({ commit: 'a'.repeat(64) })), 'a'.repeat(40), 'x').ok).toBe(false);
   });
   it('refuses none, a failure, a timeout and another commit, each saying what to do', () => {
     expect(smokeGate(null, 'a'.repeat(40), 'artifact y')).toMatchObject({
