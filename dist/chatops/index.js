@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-UMK45MZT.js";
+} from "../chunks/chunk-HTNIYPU5.js";
 import "../chunks/chunk-QX7O6QQ4.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-F2WFUTY3.js";

@@ -4225,7 +4225,12 @@ function parseSmoke(text) {
   const d = o["duration_s"];
   if (typeof d !== "number" || !Number.isFinite(d) || d < 0) throw new BoxDataError("the smoke record.duration_s is not a number of seconds");
   return {
-    commit: str(o, "commit", "the smoke record", { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    commit: (() => {
+      const c = str(o, "commit", "the smoke record", { max: 64 });
+      if (!FULL_OID.test(c))
+        throw new BoxDataError("the smoke record.commit is not a full commit id (40 or 64 hex): an abbreviated id could name another commit");
+      return c;
+    })(),
     commandSha256: str(o, "command_sha256", "the smoke record", { max: 64, pattern: /^[0-9a-f]{64}$/ }),
     exitCode: int(o, "exit_code", "the smoke record", { min: 0, max: 255 }),
     durationS: d,
@@ -4239,7 +4244,8 @@ function smokeGate(record, commit, found) {
       ok: false,
       why: `require-smoke: no smoke record for commit ${commit.slice(0, 12)} (${found}); run actions/smoke on this commit first, or give smoke-waiver with a reason`
     };
-  if (!commit.startsWith(record.commit) && !record.commit.startsWith(commit))
+  if (!FULL_OID.test(commit)) return { ok: false, why: `require-smoke: ${commit.slice(0, 64)} is not a full commit id (40 or 64 hex): give the whole id` };
+  if (record.commit !== commit)
     return { ok: false, why: `require-smoke: the smoke record is for commit ${record.commit.slice(0, 12)}, not ${commit.slice(0, 12)}: smoke this commit` };
   if (record.exitCode !== 0)
     return {
@@ -4248,12 +4254,13 @@ function smokeGate(record, commit, found) {
     };
   return { ok: true, note: `smoke passed for ${record.commit.slice(0, 12)} in ${record.durationS.toFixed(1)} s (${record.finishedAt})` };
 }
-var SMOKE_SCHEMA;
+var SMOKE_SCHEMA, FULL_OID;
 var init_smoke = __esm({
   "src/launch/smoke.ts"() {
     "use strict";
     init_strict();
     SMOKE_SCHEMA = "tether.smoke/v1";
+    FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
   }
 });
 
@@ -25542,8 +25549,10 @@ async function smokeCheck(cfg, env, workspace, fetch2) {
   if (s.kind === "off") return { note: null };
   if (s.kind === "waived") return { note: `\u26A0\uFE0F Launched without a smoke run (smoke-waiver): ${inert(s.reason)}` };
   const commit = cfg.commit ?? (env["GITHUB_SHA"] ?? "").trim();
-  if (!/^[0-9a-f]{7,64}$/.test(commit))
-    return { refused: "require-smoke needs the commit being launched: give commit (or run in a workflow, where GITHUB_SHA is set)" };
+  if (!FULL_OID.test(commit))
+    return {
+      refused: `require-smoke needs the full id of the commit being launched (40 or 64 hex${commit ? `, not ${commit.slice(0, 64)}` : ""}): give commit (or run in a workflow, where GITHUB_SHA is set)`
+    };
   let text;
   let found;
   if (s.recordPath) {
@@ -34131,20 +34140,49 @@ async function readCentralDirectory(src) {
   let cdSize = tail.readUInt32LE(at + 12);
   let cdOffset = tail.readUInt32LE(at + 16);
   const eocdPos = src.size - tailLen + at;
-  if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) {
-    if (eocdPos < 20) throw new Error("zip64 fields without a zip64 locator");
-    const loc = await src.read(eocdPos - 20, 20);
-    if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error("zip64 fields without a zip64 locator");
-    const recPos = Number(loc.readBigUInt64LE(8));
-    if (recPos < 0 || recPos + 56 > src.size) throw new Error("the zip64 end record lies outside the file");
-    const rec = await src.read(recPos, 56);
-    if (rec.length < 56 || rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error("zip64 end record missing");
-    count = Number(rec.readBigUInt64LE(32));
-    cdSize = Number(rec.readBigUInt64LE(40));
-    cdOffset = Number(rec.readBigUInt64LE(48));
+  let cdEnd = eocdPos;
+  let thisDisk = tail.readUInt16LE(at + 4);
+  let cdDisk = tail.readUInt16LE(at + 6);
+  let onDisk = tail.readUInt16LE(at + 8);
+  const loc = eocdPos >= 20 ? await src.read(eocdPos - 20, 20) : Buffer.alloc(0);
+  const sentinel = count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295;
+  if (loc.length === 20 && loc.readUInt32LE(0) === ZIP64_LOCATOR) {
+    if (loc.readUInt32LE(4) !== 0 || loc.readUInt32LE(16) !== 1) throw new Error("the zip64 locator describes a multi-disk archive (damaged)");
+    const ptr = Number(loc.readBigUInt64LE(8));
+    if (!Number.isSafeInteger(ptr) || ptr > src.size - 56) throw new Error("the zip64 locator points outside the file");
+    const fixed = eocdPos - 20 - 56;
+    const at64 = async (pos) => {
+      if (pos < 0) return null;
+      const rec = await src.read(pos, 56);
+      return rec.length === 56 && rec.readUInt32LE(0) === ZIP64_EOCD ? rec : null;
+    };
+    const plain2 = { count, cdSize, cdOffset, thisDisk, cdDisk, onDisk };
+    const view = (rec) => rec ? {
+      count: Number(rec.readBigUInt64LE(32)),
+      cdSize: Number(rec.readBigUInt64LE(40)),
+      cdOffset: Number(rec.readBigUInt64LE(48)),
+      thisDisk: rec.readUInt32LE(16),
+      cdDisk: rec.readUInt32LE(20),
+      onDisk: Number(rec.readBigUInt64LE(24))
+    } : plain2;
+    const byPtr = await at64(ptr);
+    if (byPtr && byPtr.readBigUInt64LE(4) < 44n) throw new Error("the zip64 end record is shorter than its fixed fields (damaged)");
+    const a = view(byPtr);
+    const atFixed = await at64(fixed);
+    const b = view(atFixed);
+    if (a.count !== b.count || a.cdSize !== b.cdSize || a.cdOffset !== b.cdOffset || a.thisDisk !== b.thisDisk || a.cdDisk !== b.cdDisk || a.onDisk !== b.onDisk)
+      throw new Error("the zip64 records disagree on where the central directory is (damaged)");
+    ({ count, cdSize, cdOffset, thisDisk, cdDisk, onDisk } = a);
+    cdEnd = atFixed ? fixed : eocdPos;
+    if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) throw new Error("zip64 fields without a zip64 end record");
+  } else if (sentinel) {
+    throw new Error("zip64 fields without a zip64 locator");
   }
+  if (onDisk !== count || !(thisDisk === 0 && cdDisk === 0 || thisDisk === 1 && cdDisk === 1))
+    throw new Error("the end record describes a multi-disk archive (damaged)");
   if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size)
     throw new Error("the central directory lies outside the file (truncated)");
+  if (cdOffset + cdSize !== cdEnd) throw new Error("the central directory does not end where the end record says (damaged)");
   if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
   if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
@@ -34180,9 +34218,14 @@ async function readCentralDirectory(src) {
     if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
       throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
     if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
+    const disk = cd.readUInt16LE(p + 34);
+    if (disk !== thisDisk && disk !== 1) throw new Error(`${e.name}: on another disk (damaged)`);
+    if (cd.readUInt16LE(p + 8) & 8289) throw new Error(`${e.name}: encrypted or patched data (flags 0x${cd.readUInt16LE(p + 8).toString(16)})`);
+    if (cd[p + 6] > 63) throw new Error(`${e.name}: needs zip version ${(cd[p + 6] / 10).toFixed(1)} to extract`);
     entries.push(e);
     p = xEnd + commentLen;
   }
+  if (p !== cd.length) throw new Error(`the central directory holds ${cd.length - p} bytes past its ${count} entries (damaged)`);
   return entries;
 }
 function zip64Values(extra, overflowed) {
@@ -34206,7 +34249,10 @@ function zip64Values(extra, overflowed) {
 async function dataOffset(src, e) {
   const h = await src.read(e.localOffset, 30);
   if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) throw new Error(`${e.name}: local header missing at ${e.localOffset}`);
-  const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
+  const nameLen = h.readUInt16LE(26);
+  if (nameLen !== Buffer.byteLength(e.name) || !(await src.read(e.localOffset + 30, nameLen)).equals(Buffer.from(e.name)))
+    throw new Error(`${e.name}: its local header names another file (damaged)`);
+  const start = e.localOffset + 30 + nameLen + h.readUInt16LE(28);
   if (start + e.compressedSize > src.size) throw new Error(`${e.name}: data runs past the end of the file (truncated)`);
   return start;
 }
@@ -34578,48 +34624,111 @@ var init_safetensors = __esm({
 });
 
 // src/collect/verifiers/pickle.ts
+function utf8(b) {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 128 ? 0 : c >= 194 && c <= 223 ? 1 : c >= 224 && c <= 239 ? 2 : c >= 240 && c <= 244 ? 3 : -1;
+    if (n < 0 || i + n >= b.length + (n ? 0 : 1)) throw new Error(`pickle text is not UTF-8 (byte 0x${c.toString(16)} at ${i})`);
+    const c1 = b[i + 1];
+    if (n >= 1) {
+      const lo = c === 224 ? 160 : c === 240 ? 144 : 128;
+      const hi = c === 244 ? 143 : 191;
+      if (c1 < lo || c1 > hi) throw new Error(`pickle text is not UTF-8 (byte 0x${c1.toString(16)} at ${i + 1})`);
+      for (let k = 2; k <= n; k++) {
+        const ck = b[i + k];
+        if (ck < 128 || ck > 191) throw new Error(`pickle text is not UTF-8 (byte 0x${ck.toString(16)} at ${i + k})`);
+      }
+    }
+    i += n + 1;
+  }
+  return b.toString("utf8");
+}
 function newDict() {
   return { t: "dict", map: /* @__PURE__ */ new Map(), keys: [] };
 }
+function hashable(v, depth = 0) {
+  if (Array.isArray(v)) return false;
+  if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) return true;
+  if (v.t === "dict") return false;
+  if (v.t === "tuple") return depth < PICKLE_LIMITS.depth && v.items.every((x) => hashable(x, depth + 1));
+  return true;
+}
 function setItem(d, k, v) {
+  if (!hashable(k)) throw new Error(`a dict key is ${Array.isArray(k) ? "a list" : "unhashable"} (torch.load raises TypeError: unhashable type)`);
   const key = typeof k === "string" || typeof k === "number" ? k : typeof k === "bigint" ? Number(k) : JSON.stringify(String(k));
   if (!d.map.has(key)) d.keys.push(key);
   d.map.set(key, v);
+}
+function arity(full, args, min, max = min) {
+  if (args.length < min || args.length > max) throw new Error(`${full}() takes ${min === max ? min : `${min} to ${max}`} arguments, ${args.length} given`);
 }
 function call(fn, args) {
   const full = `${fn.module}.${fn.name}`;
   switch (full) {
     case "collections.OrderedDict": {
+      arity(full, args, 0, 1);
       const d = newDict();
-      for (const pair of Array.isArray(args[0]) ? args[0] : []) if (isTuple(pair)) setItem(d, pair.items[0] ?? null, pair.items[1] ?? null);
+      const src = args[0];
+      if (src === void 0) return d;
+      if (typeof src === "object" && src !== null && !Array.isArray(src) && !Buffer.isBuffer(src) && src.t === "dict") {
+        for (const k of src.keys) setItem(d, k, src.map.get(k));
+        return d;
+      }
+      const pairs = Array.isArray(src) ? src : isTuple(src) ? src.items : null;
+      if (!pairs) throw new Error("OrderedDict() of something that is not a list of pairs");
+      for (const pair of pairs) {
+        const kv = isTuple(pair) ? pair.items : Array.isArray(pair) ? pair : null;
+        if (!kv || kv.length !== 2) throw new Error("OrderedDict() of an item that is not a pair");
+        setItem(d, kv[0], kv[1]);
+      }
       return d;
     }
     case "torch._utils._rebuild_tensor_v2":
     case "torch._utils._rebuild_tensor": {
+      if (full.endsWith("_v2")) {
+        const last2 = args[6];
+        if (args.length === 7 && !(typeof last2 === "object" && last2 !== null && !Array.isArray(last2) && !Buffer.isBuffer(last2) && last2.t === "dict" && last2.keys.length > 0))
+          throw new Error(`${full}() takes 6 arguments (7 with torch 2's metadata dict), 7 given`);
+        arity(full, args, 6, 7);
+      } else arity(full, args, 4);
       const storage = args[0];
       if (!storage || storage.t !== "storage") throw new Error(`${full} without a storage`);
       return { t: "tensor", storage, offset: num2(args[1]), shape: ints(args[2]), stride: ints(args[3]) };
     }
     case "torch._utils._rebuild_parameter":
     case "torch._utils._rebuild_parameter_with_state":
+      arity(full, args, full.endsWith("_state") ? 4 : 3);
+      if (!(typeof args[0] === "object" && args[0] !== null && args[0].t === "tensor"))
+        throw new Error(`${full}() of something that is not a tensor`);
       return args[0] ?? null;
     case "torch.Size":
+      arity(full, args, 0, 1);
       return { t: "tuple", items: ints(args[0]) };
     default:
       throw new Error(`refusing to interpret ${full}`);
   }
 }
-function persistent(pid) {
+function persistent(pid, loaded) {
   if (!isTuple(pid) || pid.items[0] !== "storage") throw new Error("a persistent id that is not a torch storage");
+  if (pid.items.length !== 5) throw new Error(`a storage id of ${pid.items.length} fields (torch writes 5)`);
   const [, type, key, location, numel] = pid.items;
   const g = type;
   const dtype = g?.t === "global" ? STORAGE_DTYPES[g.name] : void 0;
   if (!dtype) throw new Error(`unknown storage type ${g?.t === "global" ? `${g.module}.${g.name}` : "?"}`);
-  return { t: "storage", dtype, key: String(key), location: String(location), numel: num2(numel) };
+  const k = typeof key === "string" ? key : typeof key === "number" && Number.isInteger(key) ? String(key) : typeof key === "boolean" ? key ? "True" : "False" : null;
+  if (k === null) throw new Error("a storage key that is not text");
+  if (typeof location !== "string" || !LOCATION.test(location))
+    throw new Error(`storage location ${JSON.stringify(String(location).slice(0, 40))} is not one torch.load restores`);
+  const first = loaded.get(k);
+  if (first) return first;
+  const st = { t: "storage", dtype, key: k, location, numel: num2(numel) };
+  loaded.set(k, st);
+  return st;
 }
 function unpickle(data) {
   const stack = [];
   const memo = /* @__PURE__ */ new Map();
+  const loaded = /* @__PURE__ */ new Map();
   let p = 0;
   const push = (v) => {
     if (stack.length >= PICKLE_LIMITS.stack) throw new Error(`pickle stack deeper than ${PICKLE_LIMITS.stack}`);
@@ -34639,7 +34748,7 @@ function unpickle(data) {
   const line = () => {
     const end = data.indexOf(10, p);
     if (end < 0) throw new Error("pickle data is truncated");
-    const s = data.subarray(p, end).toString("utf8");
+    const s = utf8(data.subarray(p, end));
     p = end + 1;
     return s;
   };
@@ -34663,10 +34772,11 @@ function unpickle(data) {
   for (let steps = 0; steps < 5e7; steps++) {
     const op = u8();
     switch (op) {
-      case 128:
-        u8();
+      case 128: {
+        const proto = u8();
+        if (proto > 5) throw new Error(`unsupported pickle protocol: ${proto}`);
         break;
-      // PROTO
+      }
       case 149:
         bytes(8);
         break;
@@ -34707,15 +34817,15 @@ function unpickle(data) {
         break;
       }
       case 88:
-        push(bytes(u32()).toString("utf8"));
+        push(utf8(bytes(u32())));
         break;
       // X BINUNICODE
       case 140:
-        push(bytes(u8()).toString("utf8"));
+        push(utf8(bytes(u8())));
         break;
       // SHORT_BINUNICODE
       case 141:
-        push(bytes(Number((need(8), p += 8, data.readBigUInt64LE(p - 8)))).toString("utf8"));
+        push(utf8(bytes(Number((need(8), p += 8, data.readBigUInt64LE(p - 8))))));
         break;
       case 67:
         push(Buffer.from(bytes(u8())));
@@ -34733,16 +34843,20 @@ function unpickle(data) {
           module = line();
           name = line();
         } else {
-          name = String(pop());
-          module = String(pop());
+          const n = pop();
+          const m = pop();
+          if (typeof n !== "string" || typeof m !== "string") throw new Error("STACK_GLOBAL requires str");
+          name = n;
+          module = m;
         }
+        if (Object.hasOwn(STORAGE_DTYPES, name)) module = "torch";
         if (!ALLOWED.has(`${module}.${name}`))
           throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
         push({ t: "global", module, name });
         break;
       }
       case 81:
-        push(persistent(pop()));
+        push(persistent(pop(), loaded));
         break;
       // Q BINPERSID
       case 116:
@@ -34790,7 +34904,8 @@ function unpickle(data) {
       }
       case 73: {
         const s = line();
-        push(s === "01" ? true : s === "00" ? false : Number(s));
+        if (s !== "01" && s !== "00" && !/^\s*[+-]?\d+(_\d+)*\s*$/.test(s)) throw new Error("pickle INT is not an integer (could not convert string to int)");
+        push(s === "01" ? true : s === "00" ? false : Number(s.replace(/[_\s]/g, "")));
         break;
       }
       // I INT
@@ -34808,9 +34923,13 @@ function unpickle(data) {
         push((need(8), p += 8, data.readDoubleBE(p - 8)));
         break;
       // G BINFLOAT
-      case 70:
-        push(Number(line()));
+      case 70: {
+        const f = line().trim();
+        if (!/^[+-]?((\d+(_\d+)*)(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?$/.test(f) && !/^[+-]?(inf|infinity|nan)$/i.test(f))
+          throw new Error("pickle FLOAT is not a number (could not convert string to float)");
+        push(/^[+-]?inf/i.test(f) ? f.startsWith("-") ? -Infinity : Infinity : /nan/i.test(f) ? NaN : Number(f.replace(/_/g, "")));
         break;
+      }
       // F FLOAT
       case 82:
       case 129: {
@@ -34867,7 +34986,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join10 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join11 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -34876,15 +34995,15 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join10(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join11(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
 }
-var PICKLE_LIMITS, STORAGE_DTYPES, ALLOWED, MARK, isTuple, num2, ints;
+var PICKLE_LIMITS, STORAGE_DTYPES, ALLOWED, LOCATION, MARK, isTuple, num2, ints;
 var init_pickle = __esm({
   "src/collect/verifiers/pickle.ts"() {
     "use strict";
@@ -34912,6 +35031,7 @@ var init_pickle = __esm({
       "torch.Size",
       ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)
     ]);
+    LOCATION = /^(cpu|mps|meta|cuda(:\d{1,4})?)$/;
     MARK = /* @__PURE__ */ Symbol("mark");
     isTuple = (v) => typeof v === "object" && v !== null && v.t === "tuple";
     num2 = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
@@ -34948,6 +35068,26 @@ async function verifyTorch(src, scans) {
   const pkl = entries.find((e) => e.name === "data.pkl" || /^[^/]+\/data\.pkl$/.test(e.name));
   if (!pkl) return { ...r, problems: ["no data.pkl entry: not a torch.save zip checkpoint"] };
   const prefix = pkl.name.slice(0, -"data.pkl".length);
+  if (!prefix) return { ...r, problems: ["data.pkl is not in a subdirectory (torch.load refuses a file in archive that is not in one)"] };
+  const outside = entries.find((e) => !e.name.startsWith(prefix));
+  if (outside) return { ...r, problems: [`${outside.name} is not in the archive's directory ${prefix} (torch.load refuses it)`] };
+  const version = entries.find((e) => e.name === `${prefix}version` || e.name === `${prefix}.data/version`);
+  if (!version) return { ...r, problems: [`no ${prefix}version record (torch.load refuses it: Expected hasRecord("version"))`] };
+  try {
+    if (version.size > 64) return { ...r, problems: [`the version record is ${version.size} bytes, not a version number`] };
+    const bad = await checkCrc(src, version);
+    if (bad) return { ...r, problems: [bad] };
+    const text = (await readEntry(src, version)).toString("latin1");
+    const m = /^\s*(\d{1,19})/.exec(text);
+    const v = m ? Number(m[1]) : NaN;
+    if (!(v >= TORCH_VERSION_MIN && v <= TORCH_VERSION_MAX))
+      return {
+        ...r,
+        problems: [`archive version ${JSON.stringify(text.slice(0, 20))} is not one torch.load reads (${TORCH_VERSION_MIN} to ${TORCH_VERSION_MAX})`]
+      };
+  } catch (err) {
+    return { ...r, problems: [`the version record: ${err.message}`] };
+  }
   let found;
   try {
     if (pkl.size > PKL_MAX) return { ...r, problems: [`data.pkl is ${pkl.size} bytes (at most ${PKL_MAX} are read)`] };
@@ -34978,8 +35118,12 @@ async function verifyTorch(src, scans) {
     const e = byName.get(`${prefix}data/${s.key}`);
     const want = s.numel * (DTYPE_BYTES[s.dtype] ?? 1);
     if (!e) r.problems.push(`storage ${s.key} (data/${s.key}) is missing`);
-    else if (e.size !== want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} \xD7 ${s.numel} needs ${want}`);
-    else storageOf.set(e.name, s);
+    else if (e.size < want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} \xD7 ${s.numel} needs ${want}`);
+    else {
+      if (e.size > want)
+        r.note = `${r.note ? `${r.note}; ` : ""}storage ${s.key} has ${e.size - want} bytes past what its tensors use (ignored, as torch.load does)`;
+      storageOf.set(e.name, s);
+    }
   }
   for (const e of entries) {
     if (e === pkl) continue;
@@ -34988,11 +35132,21 @@ async function verifyTorch(src, scans) {
     let nonFinite = 0;
     try {
       const seen = scans && e.method === 0 && e.compressedSize === e.size ? scans.get(await dataOffset(src, e)) : void 0;
-      if (seen && seen.size === e.size && (!scan || seen.dtype === scan.dtype)) {
+      const exact = !scan || e.size === scan.numel * (DTYPE_BYTES[scan.dtype] ?? 1);
+      if (seen && seen.size === e.size && exact && (!scan || seen.dtype === scan.dtype)) {
         if (seen.crc !== e.crc) r.problems.push(`${e.name}: CRC32 mismatch (data damaged)`);
         nonFinite = scan ? seen.nonFinite : 0;
       } else {
-        const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : void 0);
+        let left = scan ? scan.numel * (DTYPE_BYTES[scan.dtype] ?? 1) : 0;
+        const bad = await checkCrc(
+          src,
+          e,
+          scan ? (b) => {
+            const part = b.length <= left ? b : b.subarray(0, left);
+            left -= part.length;
+            if (part.length) nonFinite += nonFiniteIn(part, scan.dtype);
+          } : void 0
+        );
         if (bad) r.problems.push(bad);
       }
     } catch (err) {
@@ -35007,7 +35161,7 @@ async function verifyTorch(src, scans) {
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
-var PKL_MAX, nonNegInt, TORCH_PKL_MAX;
+var PKL_MAX, nonNegInt, TORCH_VERSION_MIN, TORCH_VERSION_MAX, TORCH_PKL_MAX;
 var init_torch = __esm({
   "src/collect/verifiers/torch.ts"() {
     "use strict";
@@ -35017,6 +35171,8 @@ var init_torch = __esm({
     init_zip();
     PKL_MAX = 64 << 20;
     nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
+    TORCH_VERSION_MIN = 1;
+    TORCH_VERSION_MAX = 10;
     TORCH_PKL_MAX = PKL_MAX;
   }
 });
@@ -39286,11 +39442,20 @@ function usage() {
     "  status   one read-only patrol probe: the state of each run, as a table",
     "  collect  list on the box, one-pass hashed pull, load-verify, VERIFIED.json",
     "  teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)",
+    "  verify   the same verifiers on local files or directories (checkpoints you pulled yourself)",
     "",
     "'tether help <command>' (or 'tether <command> --help') lists the options; 'tether --version' prints the version.",
     "Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets."
   ].join("\n");
 }
+var VERIFY_HELP = [
+  "usage: tether verify [--json] PATH...",
+  "",
+  "Runs collect's structural verifiers (torch zip, safetensors, npy/npz, gguf; other files sha256 only) on local",
+  "files; a directory is walked recursively, symlinks are skipped and counted. No checkpoint code runs.",
+  "One line per file (ok/FAIL, path, format, problem); --json prints [{path, ok, format, problem}].",
+  "Exit 0 when every file passed, 1 otherwise, 2 for a bad command line."
+].join("\n");
 var HELP2 = {
   chatops: [
     "usage: tether chatops (the action, on issue_comment events: it needs the event and the GitHub API)",
@@ -39325,6 +39490,95 @@ var HELP2 = {
     section("launch", LAUNCH_INPUTS)
   ].join("\n")
 };
+
+// src/cli/verify.ts
+init_decision();
+init_file_source();
+init_verify_files();
+import { lstatSync as lstatSync2, readdirSync as readdirSync3 } from "node:fs";
+import { join as join10 } from "node:path";
+var VERIFY_FILES_MAX = 1e5;
+function collectPaths(paths) {
+  const files = [];
+  const links = [];
+  const todo = [...paths].reverse();
+  while (todo.length) {
+    const p = todo.pop();
+    let st;
+    try {
+      st = lstatSync2(p);
+    } catch {
+      continue;
+    }
+    if (st.isSymbolicLink()) links.push(p);
+    else if (st.isDirectory()) {
+      const names2 = readdirSync3(p).sort();
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join10(p, names2[i]));
+    } else if (st.isFile()) {
+      if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
+      files.push(p);
+    }
+  }
+  return { files, links, truncated: false };
+}
+async function verifyCommand(argv, out = process.stdout, err = process.stderr) {
+  const json = argv.includes("--json");
+  const paths = argv.filter((a) => a !== "--json");
+  const bad = paths.filter((a) => a.startsWith("-"));
+  if (bad.length || !paths.length) {
+    err.write(
+      `error: ${bad.length ? `${bad.map((b) => JSON.stringify(b)).join(", ")}: not an option of 'tether verify'` : "give at least one file or directory"}; usage: tether verify [--json] PATH...
+`
+    );
+    return 2;
+  }
+  const missing = paths.filter((p) => {
+    try {
+      lstatSync2(p);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length) {
+    err.write(`error: ${missing.map((m) => forTerminal(m)).join(", ")}: no such file or directory (nothing was verified)
+`);
+    return 2;
+  }
+  const { files, links, truncated } = collectPaths(paths);
+  const lines = [];
+  for (const f of files) {
+    let line;
+    try {
+      const src = await fileSource(f);
+      try {
+        const r = await verifyOne(f, src);
+        line = { path: f, ok: r.ok, format: r.format, problem: r.ok ? null : problemsText(r) };
+      } finally {
+        await src.close();
+      }
+    } catch (e) {
+      line = { path: f, ok: false, format: "unreadable", problem: `cannot be read (${e.message.slice(0, 200)})` };
+    }
+    lines.push(line);
+    if (!json) out.write(forTerminal(`${line.ok ? "ok  " : "FAIL"} ${line.path}  ${line.format}${line.problem ? `: ${line.problem}` : ""}`) + "\n");
+  }
+  if (json) out.write(JSON.stringify(lines, null, 2) + "\n");
+  if (links.length)
+    err.write(
+      forTerminal(`warning: ${links.length} symlink(s) skipped, never followed: ${links.slice(0, 5).join(", ")}${links.length > 5 ? ", \u2026" : ""}`) + "\n"
+    );
+  if (truncated) err.write(`warning: stopped at ${VERIFY_FILES_MAX} files; verify the rest in parts
+`);
+  const failed = lines.filter((l) => !l.ok).length;
+  if (!json) err.write(`${lines.length - failed} passed, ${failed} failed
+`);
+  if (!lines.length) {
+    err.write("error: no files to verify under the given paths\n");
+    return 1;
+  }
+  return failed || truncated ? 1 : 0;
+}
 
 // package.json
 var package_default = { version: "1.0.0" };
@@ -39448,6 +39702,10 @@ async function main(argv) {
     console.log(`tether ${package_default.version}`);
     return 0;
   }
+  if (cmd === "help" && rest[0] === "verify") {
+    console.log(VERIFY_HELP);
+    return 0;
+  }
   if (cmd === "help" && rest[0]) {
     const named = PHASE_LIST.find((p) => p.cli === rest[0] || p.name === rest[0]);
     if (!named) {
@@ -39458,6 +39716,13 @@ ${usage()}`);
     }
     console.log(HELP2[named.cli]);
     return 0;
+  }
+  if (cmd === "verify") {
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(VERIFY_HELP);
+      return 0;
+    }
+    return verifyCommand(rest);
   }
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
     console.log(usage());

@@ -121,11 +121,21 @@ export function usage(): string {
     '  status   one read-only patrol probe: the state of each run, as a table',
     '  collect  list on the box, one-pass hashed pull, load-verify, VERIFIED.json',
     '  teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)',
+    '  verify   the same verifiers on local files or directories (checkpoints you pulled yourself)',
     '',
     "'tether help <command>' (or 'tether <command> --help') lists the options; 'tether --version' prints the version.",
     'Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets.',
   ].join('\n');
 }
+
+export const VERIFY_HELP = [
+  'usage: tether verify [--json] PATH...',
+  '',
+  "Runs collect's structural verifiers (torch zip, safetensors, npy/npz, gguf; other files sha256 only) on local",
+  'files; a directory is walked recursively, symlinks are skipped and counted. No checkpoint code runs.',
+  'One line per file (ok/FAIL, path, format, problem); --json prints [{path, ok, format, problem}].',
+  'Exit 0 when every file passed, 1 otherwise, 2 for a bad command line.',
+].join('\n');
 
 export const HELP = {
   chatops: [

@@ -8,7 +8,8 @@ import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { forTerminal } from '../report/terminal.ts';
 import { COLOR, markdownToTerminal, PLAIN, wantsColor } from '../report/terminal-markdown.ts';
-import { HELP, usage } from './help.ts';
+import { HELP, usage, VERIFY_HELP } from './help.ts';
+import { verifyCommand } from './verify.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 const REPEATABLE = new Set([
@@ -148,6 +149,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`tether ${pkg.version}`);
     return 0;
   }
+  if (cmd === 'help' && rest[0] === 'verify') {
+    console.log(VERIFY_HELP);
+    return 0;
+  }
   if (cmd === 'help' && rest[0]) {
     const named = PHASE_LIST.find((p) => p.cli === rest[0] || p.name === rest[0]);
     if (!named) {
@@ -156,6 +161,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.log(HELP[named.cli as keyof typeof HELP]);
     return 0;
+  }
+  if (cmd === 'verify') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(VERIFY_HELP);
+      return 0;
+    }
+    return verifyCommand(rest);
   }
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     console.log(usage());

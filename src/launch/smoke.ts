@@ -27,7 +27,8 @@ export function parseSmoke(text: string): SmokeRecord {
   return {
     commit: (() => {
       const c = str(o, 'commit', 'the smoke record', { max: 64 });
-      if (!FULL_OID.test(c)) throw new BoxDataError('the smoke record.commit is not a full commit id (40 or 64 hex): an abbreviated id could name another commit');
+      if (!FULL_OID.test(c))
+        throw new BoxDataError('the smoke record.commit is not a full commit id (40 or 64 hex): an abbreviated id could name another commit');
       return c;
     })(),
     commandSha256: str(o, 'command_sha256', 'the smoke record', { max: 64, pattern: /^[0-9a-f]{64}$/ }),

@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
  * Builders for checkpoint files written byte by byte, the way the formats' specs lay them out: valid
@@ -187,4 +187,32 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The members of a zip written by torch.save or by `zip()` (no zip64; stored or deflated), read from the
+ * central directory and local headers: for rebuilding a real checkpoint with one thing changed. Written
+ * apart from src/collect/verifiers/zip.ts so that a test of that reader never leans on it.
+ */
+export function unzip(b: Buffer): ZipMember[] {
+  const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('unzip: no end record');
+  const count = b.readUInt16LE(eocd + 10);
+  let at = b.readUInt32LE(eocd + 16);
+  const out: ZipMember[] = [];
+  for (let i = 0; i < count; i++) {
+    if (b.readUInt32LE(at) !== 0x02014b50) throw new Error('unzip: bad central header');
+    const method = b.readUInt16LE(at + 10);
+    const csize = b.readUInt32LE(at + 20);
+    const nameLen = b.readUInt16LE(at + 28);
+    const extraLen = b.readUInt16LE(at + 30);
+    const commentLen = b.readUInt16LE(at + 32);
+    const local = b.readUInt32LE(at + 42);
+    const name = b.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
+    const body = b.subarray(start, start + csize);
+    out.push({ name, data: Buffer.from(method === 8 ? inflateRawSync(body) : body), ...(method === 8 ? { deflate: true } : {}) });
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifyOne } from '../../src/collect/verify-files.ts';
 import { parseNpyHeader } from '../../src/collect/verifiers/npy.ts';
 import type { ByteSource, VerifyResult } from '../../src/collect/verifiers/types.ts';
-import { npy, P, pickleZip, safetensors, torchZip, tupleOf, zip, type TensorSpec } from '../harness/craft.ts';
+import { npy, P, pickleZip, safetensors, torchPickle, torchZip, tupleOf, unzip, zip, type TensorSpec } from '../harness/craft.ts';
 
 const mem = (b: Buffer): ByteSource => ({ size: b.length, read: async (o, n) => b.subarray(o, Math.min(b.length, o + n)) });
 
@@ -79,7 +79,14 @@ describe('crafted archives cannot make us inflate more than they declare', () =>
     expect(r.ok).toBe(false);
     expect(r.problems.join()).toMatch(/inflates past its declared 1000 bytes|more than deflate/);
     expect(process.memoryUsage().rss - before).toBeLessThan(200 << 20);
-    const pkl = await verdict('grow.pt', zip([{ name: 'archive/data.pkl', data: bomb, deflate: true, declaredSize: 1000 }]), 5000);
+    const pkl = await verdict(
+      'grow.pt',
+      zip([
+        { name: 'archive/data.pkl', data: bomb, deflate: true, declaredSize: 1000 },
+        { name: 'archive/version', data: Buffer.from('3\n') },
+      ]),
+      5000,
+    );
     expect(pkl.ok).toBe(false);
     expect(pkl.problems.join()).toMatch(/inflates past its declared 1000 bytes|more than deflate/);
   });
@@ -156,5 +163,65 @@ describe('agreement with the real loaders', () => {
 
   it('tupleOf builds what the pickle reader reads', () => {
     expect(tupleOf(P.int(1), P.int(2)).length).toBe(6);
+  });
+});
+
+describe('the torch verifier refuses what torch.load refuses (issue 23 §8)', () => {
+  const T = [{ name: 'w', key: '0', numel: 4, offset: 0, shape: [4], stride: [1] }];
+  const members = () => unzipOf(torchZip(T));
+  const unzipOf = (b: Buffer) => unzip(b);
+  const rebuilt = (f: (ms: ReturnType<typeof unzip>) => ReturnType<typeof unzip>) => zip(f(members()));
+  it('an archive without its version record, or of a version torch cannot read', async () => {
+    const none = await verdict(
+      'nov.pt',
+      rebuilt((ms) => ms.filter((m) => !m.name.endsWith('/version'))),
+    );
+    expect(none.problems.join()).toMatch(/no archive\/version record \(torch.load refuses it/);
+    for (const v of ['11\n', '0\n', 'x\n', ''])
+      expect(
+        (
+          await verdict(
+            'v.pt',
+            rebuilt((ms) => ms.map((m) => (m.name.endsWith('/version') ? { ...m, data: Buffer.from(v) } : m))),
+          )
+        ).problems.join(),
+        v,
+      ).toMatch(/archive version .* is not one torch.load reads/);
+    expect((await verdict('ok.pt', torchZip(T))).ok).toBe(true);
+  });
+  it('a storage record shorter than its storage (torch 1.13 reads past it); a longer one is what torch ignores', async () => {
+    const short = await verdict(
+      'short.pt',
+      rebuilt((ms) => ms.map((m) => (m.name.endsWith('/data/0') ? { ...m, data: m.data.subarray(0, 8) } : m))),
+    );
+    expect(short.problems.join()).toMatch(/storage 0: 8 bytes, float32 × 4 needs 16/);
+    const long = await verdict(
+      'long.pt',
+      rebuilt((ms) => ms.map((m) => (m.name.endsWith('/data/0') ? { ...m, data: Buffer.concat([m.data, Buffer.alloc(8)]) } : m))),
+    );
+    expect(long.ok).toBe(true);
+    expect(long.note).toMatch(/storage 0 has 8 bytes past what its tensors use \(ignored, as torch.load does\)/);
+  });
+  it('a record outside the archive directory, a dict key Python cannot hash, a storage location torch cannot restore, text that is not UTF-8', async () => {
+    const outside = await verdict(
+      'out.pt',
+      rebuilt((ms) => [...ms, { name: 'elsewhere/x', data: Buffer.from('x') }]),
+    );
+    expect(outside.problems.join()).toMatch(/elsewhere\/x is not in the archive's directory archive\//);
+    // {[]: 1}: TypeError: unhashable type: 'list'
+    const unhashable = await verdict('key.pt', pickleZip(Buffer.concat([P.proto, P.emptyDict, P.emptyList, P.int(1), P.setitem, P.stop])));
+    expect(unhashable.problems.join()).toMatch(/a dict key is a list/);
+    const tupleKey = await verdict('tkey.pt', pickleZip(Buffer.concat([P.proto, P.emptyDict, tupleOf(P.int(1), P.emptyList), P.int(1), P.setitem, P.stop])));
+    expect(tupleKey.problems.join()).toMatch(/a dict key is unhashable/);
+    const hashableKey = await verdict('hkey.pt', pickleZip(Buffer.concat([P.proto, P.emptyDict, tupleOf(P.int(1), P.str('a')), P.int(1), P.setitem, P.stop])));
+    expect(hashableKey.problems).toEqual([]);
+    const gpu = torchPickle(T).toString('latin1').replace('cpu', 'tpu');
+    const tpu = await verdict(
+      'tpu.pt',
+      rebuilt((ms) => ms.map((m) => (m.name.endsWith('data.pkl') ? { ...m, data: Buffer.from(gpu, 'latin1') } : m))),
+    );
+    expect(tpu.problems.join()).toMatch(/storage location "tpu" is not one torch.load restores/);
+    const bad = Buffer.concat([P.proto, Buffer.from([0x8c, 2, 0xc3, 0x28]), P.stop]);
+    expect((await verdict('utf.pt', pickleZip(bad))).problems.join()).toMatch(/pickle text is not UTF-8/);
   });
 });

@@ -61,6 +61,33 @@ const ALLOWED = new Set([
   ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`),
 ]);
 
+/**
+ * Python's pickle decodes text as UTF-8 with 'surrogatepass': anything else is a UnicodeDecodeError that
+ * makes torch.load fail, so it is refused here too (Node's lenient decoding would accept it).
+ */
+function utf8(b: Buffer): string {
+  for (let i = 0; i < b.length;) {
+    const c = b[i] as number;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0 || i + n >= b.length + (n ? 0 : 1)) throw new Error(`pickle text is not UTF-8 (byte 0x${c.toString(16)} at ${i})`);
+    const c1 = b[i + 1] as number;
+    if (n >= 1) {
+      const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+      const hi = c === 0xf4 ? 0x8f : 0xbf;
+      if (c1 < lo || c1 > hi) throw new Error(`pickle text is not UTF-8 (byte 0x${c1.toString(16)} at ${i + 1})`);
+      for (let k = 2; k <= n; k++) {
+        const ck = b[i + k] as number;
+        if (ck < 0x80 || ck > 0xbf) throw new Error(`pickle text is not UTF-8 (byte 0x${ck.toString(16)} at ${i + k})`);
+      }
+    }
+    i += n + 1;
+  }
+  return b.toString('utf8');
+}
+
+/** The storage locations torch.load restores (torch.serialization's registry: cpu, cuda[:N], mps, meta). */
+const LOCATION = /^(cpu|mps|meta|cuda(:\d{1,4})?)$/;
+
 const MARK = Symbol('mark');
 type Item = PV | typeof MARK;
 
@@ -71,22 +98,63 @@ const ints = (v: PV | undefined): number[] => (isTuple(v) ? v.items.map(num) : A
 function newDict(): PDict {
   return { t: 'dict', map: new Map(), keys: [] };
 }
+/**
+ * Whether Python could hash a value as a dict key: lists and dicts cannot, nor a tuple holding one (a dict
+ * with such a key makes torch.load raise TypeError). Objects (tensors, storages, globals) hash by identity.
+ */
+function hashable(v: PV, depth = 0): boolean {
+  if (Array.isArray(v)) return false;
+  if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return true;
+  if (v.t === 'dict') return false;
+  if (v.t === 'tuple') return depth < PICKLE_LIMITS.depth && v.items.every((x) => hashable(x, depth + 1));
+  return true;
+}
+
 function setItem(d: PDict, k: PV, v: PV): void {
+  if (!hashable(k)) throw new Error(`a dict key is ${Array.isArray(k) ? 'a list' : 'unhashable'} (torch.load raises TypeError: unhashable type)`);
   const key = typeof k === 'string' || typeof k === 'number' ? k : typeof k === 'bigint' ? Number(k) : JSON.stringify(String(k));
   if (!d.map.has(key)) d.keys.push(key);
   d.map.set(key, v);
+}
+
+/** Python raises TypeError when a function gets another number of arguments: so does this reader. */
+function arity(full: string, args: PV[], min: number, max = min): void {
+  if (args.length < min || args.length > max) throw new Error(`${full}() takes ${min === max ? min : `${min} to ${max}`} arguments, ${args.length} given`);
 }
 
 function call(fn: PGlobal, args: PV[]): PV {
   const full = `${fn.module}.${fn.name}`;
   switch (full) {
     case 'collections.OrderedDict': {
+      arity(full, args, 0, 1);
       const d = newDict();
-      for (const pair of (Array.isArray(args[0]) ? args[0] : []) as PV[]) if (isTuple(pair)) setItem(d, pair.items[0] ?? null, pair.items[1] ?? null);
+      const src = args[0];
+      if (src === undefined) return d;
+      if (typeof src === 'object' && src !== null && !Array.isArray(src) && !Buffer.isBuffer(src) && src.t === 'dict') {
+        for (const k of src.keys) setItem(d, k, src.map.get(k) as PV);
+        return d;
+      }
+      const pairs = Array.isArray(src) ? src : isTuple(src) ? src.items : null;
+      if (!pairs) throw new Error('OrderedDict() of something that is not a list of pairs');
+      for (const pair of pairs) {
+        const kv = isTuple(pair) ? pair.items : Array.isArray(pair) ? pair : null;
+        if (!kv || kv.length !== 2) throw new Error('OrderedDict() of an item that is not a pair');
+        setItem(d, kv[0] as PV, kv[1] as PV);
+      }
       return d;
     }
     case 'torch._utils._rebuild_tensor_v2':
     case 'torch._utils._rebuild_tensor': {
+      // torch 1.13 takes exactly 6 (v2) or 4; torch 2 adds a 7th, the tensor's metadata dict, when there is any.
+      if (full.endsWith('_v2')) {
+        const last = args[6];
+        if (
+          args.length === 7 &&
+          !(typeof last === 'object' && last !== null && !Array.isArray(last) && !Buffer.isBuffer(last) && last.t === 'dict' && last.keys.length > 0)
+        )
+          throw new Error(`${full}() takes 6 arguments (7 with torch 2's metadata dict), 7 given`);
+        arity(full, args, 6, 7);
+      } else arity(full, args, 4);
       const storage = args[0] as PStorage;
       if (!storage || storage.t !== 'storage') throw new Error(`${full} without a storage`);
       return { t: 'tensor', storage, offset: num(args[1]), shape: ints(args[2]), stride: ints(args[3]) };
@@ -94,26 +162,45 @@ function call(fn: PGlobal, args: PV[]): PV {
     }
     case 'torch._utils._rebuild_parameter':
     case 'torch._utils._rebuild_parameter_with_state':
+      arity(full, args, full.endsWith('_state') ? 4 : 3);
+      if (!(typeof args[0] === 'object' && args[0] !== null && (args[0] as PTensor).t === 'tensor'))
+        throw new Error(`${full}() of something that is not a tensor`);
       return args[0] ?? null;
     case 'torch.Size':
+      arity(full, args, 0, 1);
       return { t: 'tuple', items: ints(args[0]) };
     default:
       throw new Error(`refusing to interpret ${full}`);
   }
 }
 
-function persistent(pid: PV): PStorage {
+function persistent(pid: PV, loaded: Map<string, PStorage>): PStorage {
   if (!isTuple(pid) || pid.items[0] !== 'storage') throw new Error('a persistent id that is not a torch storage');
+  if (pid.items.length !== 5) throw new Error(`a storage id of ${pid.items.length} fields (torch writes 5)`);
   const [, type, key, location, numel] = pid.items;
   const g = type as PGlobal;
   const dtype = g?.t === 'global' ? STORAGE_DTYPES[g.name] : undefined;
   if (!dtype) throw new Error(`unknown storage type ${g?.t === 'global' ? `${g.module}.${g.name}` : '?'}`);
-  return { t: 'storage', dtype, key: String(key), location: String(location), numel: num(numel) };
+  // torch.load names the record f'data/{key}' and restores by location: a key that is not text or an
+  // integer, or a location it has no deserializer for, fails there.
+  const k =
+    typeof key === 'string' ? key : typeof key === 'number' && Number.isInteger(key) ? String(key) : typeof key === 'boolean' ? (key ? 'True' : 'False') : null;
+  if (k === null) throw new Error('a storage key that is not text');
+  if (typeof location !== 'string' || !LOCATION.test(location))
+    throw new Error(`storage location ${JSON.stringify(String(location).slice(0, 40))} is not one torch.load restores`);
+  // torch.load builds each storage once, from the first reference to its key; later references reuse it
+  // whatever dtype or size they name (so that is the storage every view is checked against).
+  const first = loaded.get(k);
+  if (first) return first;
+  const st: PStorage = { t: 'storage', dtype, key: k, location, numel: num(numel) };
+  loaded.set(k, st);
+  return st;
 }
 
 export function unpickle(data: Buffer): PV {
   const stack: Item[] = [];
   const memo = new Map<number, PV>();
+  const loaded = new Map<string, PStorage>();
   let p = 0;
   const push = (v: Item) => {
     if (stack.length >= PICKLE_LIMITS.stack) throw new Error(`pickle stack deeper than ${PICKLE_LIMITS.stack}`);
@@ -133,7 +220,7 @@ export function unpickle(data: Buffer): PV {
   const line = () => {
     const end = data.indexOf(0x0a, p);
     if (end < 0) throw new Error('pickle data is truncated');
-    const s = data.subarray(p, end).toString('utf8');
+    const s = utf8(data.subarray(p, end));
     p = end + 1;
     return s;
   };
@@ -157,9 +244,11 @@ export function unpickle(data: Buffer): PV {
   for (let steps = 0; steps < 50_000_000; steps++) {
     const op = u8();
     switch (op) {
-      case 0x80:
-        u8();
+      case 0x80: {
+        const proto = u8();
+        if (proto > 5) throw new Error(`unsupported pickle protocol: ${proto}`);
         break; // PROTO
+      }
       case 0x95:
         bytes(8);
         break; // FRAME
@@ -193,13 +282,13 @@ export function unpickle(data: Buffer): PV {
         break;
       }
       case 0x58:
-        push(bytes(u32()).toString('utf8'));
+        push(utf8(bytes(u32())));
         break; // X BINUNICODE
       case 0x8c:
-        push(bytes(u8()).toString('utf8'));
+        push(utf8(bytes(u8())));
         break; // SHORT_BINUNICODE
       case 0x8d:
-        push(bytes(Number((need(8), (p += 8), data.readBigUInt64LE(p - 8)))).toString('utf8'));
+        push(utf8(bytes(Number((need(8), (p += 8), data.readBigUInt64LE(p - 8))))));
         break;
       case 0x43:
         push(Buffer.from(bytes(u8())));
@@ -216,16 +305,21 @@ export function unpickle(data: Buffer): PV {
           module = line();
           name = line();
         } else {
-          name = String(pop());
-          module = String(pop());
+          const n = pop();
+          const m = pop();
+          if (typeof n !== 'string' || typeof m !== 'string') throw new Error('STACK_GLOBAL requires str');
+          name = n;
+          module = m;
         }
+        // torch.load maps any global whose name is a storage type's to that type, whatever its module.
+        if (Object.hasOwn(STORAGE_DTYPES, name)) module = 'torch';
         if (!ALLOWED.has(`${module}.${name}`))
           throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
         push({ t: 'global', module, name });
         break;
       }
       case 0x51:
-        push(persistent(pop()));
+        push(persistent(pop(), loaded));
         break; // Q BINPERSID
       case 0x74:
         push({ t: 'tuple', items: popMark() });
@@ -270,7 +364,9 @@ export function unpickle(data: Buffer): PV {
       }
       case 0x49: {
         const s = line();
-        push(s === '01' ? true : s === '00' ? false : Number(s));
+        // Python's int() of the line: digits (underscores between them), a sign, spaces around; else ValueError.
+        if (s !== '01' && s !== '00' && !/^\s*[+-]?\d+(_\d+)*\s*$/.test(s)) throw new Error('pickle INT is not an integer (could not convert string to int)');
+        push(s === '01' ? true : s === '00' ? false : Number(s.replace(/[_\s]/g, '')));
         break;
       } // I INT
       case 0x88:
@@ -285,9 +381,14 @@ export function unpickle(data: Buffer): PV {
       case 0x47:
         push((need(8), (p += 8), data.readDoubleBE(p - 8)));
         break; // G BINFLOAT
-      case 0x46:
-        push(Number(line()));
-        break; // F FLOAT
+      case 0x46: {
+        // Python's float() of the line; anything else is a ValueError.
+        const f = line().trim();
+        if (!/^[+-]?((\d+(_\d+)*)(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?$/.test(f) && !/^[+-]?(inf|infinity|nan)$/i.test(f))
+          throw new Error('pickle FLOAT is not a number (could not convert string to float)');
+        push(/^[+-]?inf/i.test(f) ? (f.startsWith('-') ? -Infinity : Infinity) : /nan/i.test(f) ? NaN : Number(f.replace(/_/g, '')));
+        break;
+      } // F FLOAT
       case 0x52:
       case 0x81: {
         // R REDUCE, NEWOBJ

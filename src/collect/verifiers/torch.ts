@@ -7,6 +7,9 @@ import type { StreamScans } from './zip-stream.ts';
 /** data.pkl is read into memory whole: real ones are KBs to a few MB. */
 const PKL_MAX = 64 << 20;
 const nonNegInt = (x: number) => Number.isSafeInteger(x) && x >= 0;
+/** The archive versions torch.load reads (caffe2 inline_container: kMinSupportedFileFormatVersion 1, kMaxSupportedFileFormatVersion 10). */
+const TORCH_VERSION_MIN = 1;
+const TORCH_VERSION_MAX = 10;
 
 /**
  * What torch.load refuses when it rebuilds a view (`set_(storage, offset, size, stride)`): an offset that
@@ -53,6 +56,28 @@ export async function verifyTorch(src: ByteSource, scans?: StreamScans): Promise
   const pkl = entries.find((e) => e.name === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(e.name));
   if (!pkl) return { ...r, problems: ['no data.pkl entry: not a torch.save zip checkpoint'] };
   const prefix = pkl.name.slice(0, -'data.pkl'.length);
+  // torch's reader takes the archive's name from its first entry and refuses any entry outside it.
+  if (!prefix) return { ...r, problems: ['data.pkl is not in a subdirectory (torch.load refuses a file in archive that is not in one)'] };
+  const outside = entries.find((e) => !e.name.startsWith(prefix));
+  if (outside) return { ...r, problems: [`${outside.name} is not in the archive's directory ${prefix} (torch.load refuses it)`] };
+  // torch.load refuses an archive without its version record, or one of a version it cannot read.
+  const version = entries.find((e) => e.name === `${prefix}version` || e.name === `${prefix}.data/version`);
+  if (!version) return { ...r, problems: [`no ${prefix}version record (torch.load refuses it: Expected hasRecord("version"))`] };
+  try {
+    if (version.size > 64) return { ...r, problems: [`the version record is ${version.size} bytes, not a version number`] };
+    const bad = await checkCrc(src, version);
+    if (bad) return { ...r, problems: [bad] };
+    const text = (await readEntry(src, version)).toString('latin1');
+    const m = /^\s*(\d{1,19})/.exec(text);
+    const v = m ? Number(m[1]) : NaN;
+    if (!(v >= TORCH_VERSION_MIN && v <= TORCH_VERSION_MAX))
+      return {
+        ...r,
+        problems: [`archive version ${JSON.stringify(text.slice(0, 20))} is not one torch.load reads (${TORCH_VERSION_MIN} to ${TORCH_VERSION_MAX})`],
+      };
+  } catch (err) {
+    return { ...r, problems: [`the version record: ${(err as Error).message}`] };
+  }
   let found;
   try {
     if (pkl.size > PKL_MAX) return { ...r, problems: [`data.pkl is ${pkl.size} bytes (at most ${PKL_MAX} are read)`] };
@@ -83,8 +108,13 @@ export async function verifyTorch(src: ByteSource, scans?: StreamScans): Promise
     const e = byName.get(`${prefix}data/${s.key}`);
     const want = s.numel * (DTYPE_BYTES[s.dtype] ?? 1);
     if (!e) r.problems.push(`storage ${s.key} (data/${s.key}) is missing`);
-    else if (e.size !== want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} × ${s.numel} needs ${want}`);
-    else storageOf.set(e.name, s);
+    // Shorter: torch 1.13 reads past the record (it accepts what it must not). Longer: torch ignores the rest.
+    else if (e.size < want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} × ${s.numel} needs ${want}`);
+    else {
+      if (e.size > want)
+        r.note = `${r.note ? `${r.note}; ` : ''}storage ${s.key} has ${e.size - want} bytes past what its tensors use (ignored, as torch.load does)`;
+      storageOf.set(e.name, s);
+    }
   }
   // One read per entry: its CRC32 and, for floating storages, the NaN/Inf count.
   for (const e of entries) {
@@ -95,11 +125,24 @@ export async function verifyTorch(src: ByteSource, scans?: StreamScans): Promise
     try {
       // The pass collect made over these very bytes as they arrived, when it covered exactly this entry's range.
       const seen = scans && e.method === 0 && e.compressedSize === e.size ? scans.get(await dataOffset(src, e)) : undefined;
-      if (seen && seen.size === e.size && (!scan || seen.dtype === scan.dtype)) {
+      const exact = !scan || e.size === scan.numel * (DTYPE_BYTES[scan.dtype] ?? 1);
+      if (seen && seen.size === e.size && exact && (!scan || seen.dtype === scan.dtype)) {
         if (seen.crc !== e.crc) r.problems.push(`${e.name}: CRC32 mismatch (data damaged)`);
         nonFinite = scan ? seen.nonFinite : 0;
       } else {
-        const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : undefined);
+        // Only the bytes the storage describes are values: what lies past them is ignored, as torch.load does.
+        let left = scan ? scan.numel * (DTYPE_BYTES[scan.dtype] ?? 1) : 0;
+        const bad = await checkCrc(
+          src,
+          e,
+          scan
+            ? (b) => {
+                const part = b.length <= left ? b : b.subarray(0, left);
+                left -= part.length;
+                if (part.length) nonFinite += nonFiniteIn(part, scan.dtype);
+              }
+            : undefined,
+        );
         if (bad) r.problems.push(bad);
       }
     } catch (err) {

@@ -41,20 +41,65 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
   let cdSize = tail.readUInt32LE(at + 12);
   let cdOffset = tail.readUInt32LE(at + 16);
   const eocdPos = src.size - tailLen + at;
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    if (eocdPos < 20) throw new Error('zip64 fields without a zip64 locator');
-    const loc = await src.read(eocdPos - 20, 20);
-    if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error('zip64 fields without a zip64 locator');
-    const recPos = Number(loc.readBigUInt64LE(8));
-    if (recPos < 0 || recPos + 56 > src.size) throw new Error('the zip64 end record lies outside the file');
-    const rec = await src.read(recPos, 56);
-    if (rec.length < 56 || rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error('zip64 end record missing');
-    count = Number(rec.readBigUInt64LE(32));
-    cdSize = Number(rec.readBigUInt64LE(40));
-    cdOffset = Number(rec.readBigUInt64LE(48));
+  // Where the central directory must end: at the zip64 end record when there is one (torch.save always
+  // writes one), else at the end record. A directory that does not end there was damaged.
+  let cdEnd = eocdPos;
+  let thisDisk = tail.readUInt16LE(at + 4);
+  let cdDisk = tail.readUInt16LE(at + 6);
+  let onDisk = tail.readUInt16LE(at + 8);
+  const loc = eocdPos >= 20 ? await src.read(eocdPos - 20, 20) : Buffer.alloc(0);
+  const sentinel = count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff;
+  if (loc.length === 20 && loc.readUInt32LE(0) === ZIP64_LOCATOR) {
+    if (loc.readUInt32LE(4) !== 0 || loc.readUInt32LE(16) !== 1) throw new Error('the zip64 locator describes a multi-disk archive (damaged)');
+    // torch's reader (miniz) reads the zip64 record where the locator points, Python's zipfile just before the
+    // locator; each falls back to the end record when it finds no record there. Both must read one directory.
+    const ptr = Number(loc.readBigUInt64LE(8));
+    if (!Number.isSafeInteger(ptr) || ptr > src.size - 56) throw new Error('the zip64 locator points outside the file');
+    const fixed = eocdPos - 20 - 56;
+    const at64 = async (pos: number) => {
+      if (pos < 0) return null;
+      const rec = await src.read(pos, 56);
+      return rec.length === 56 && rec.readUInt32LE(0) === ZIP64_EOCD ? rec : null;
+    };
+    const plain = { count, cdSize, cdOffset, thisDisk, cdDisk, onDisk };
+    const view = (rec: Buffer | null) =>
+      rec
+        ? {
+            count: Number(rec.readBigUInt64LE(32)),
+            cdSize: Number(rec.readBigUInt64LE(40)),
+            cdOffset: Number(rec.readBigUInt64LE(48)),
+            thisDisk: rec.readUInt32LE(16),
+            cdDisk: rec.readUInt32LE(20),
+            onDisk: Number(rec.readBigUInt64LE(24)),
+          }
+        : plain;
+    const byPtr = await at64(ptr);
+    if (byPtr && byPtr.readBigUInt64LE(4) < 44n) throw new Error('the zip64 end record is shorter than its fixed fields (damaged)');
+    const a = view(byPtr);
+    const atFixed = await at64(fixed);
+    const b = view(atFixed);
+    if (
+      a.count !== b.count ||
+      a.cdSize !== b.cdSize ||
+      a.cdOffset !== b.cdOffset ||
+      a.thisDisk !== b.thisDisk ||
+      a.cdDisk !== b.cdDisk ||
+      a.onDisk !== b.onDisk
+    )
+      throw new Error('the zip64 records disagree on where the central directory is (damaged)');
+    ({ count, cdSize, cdOffset, thisDisk, cdDisk, onDisk } = a);
+    // Python's zipfile finds the directory by counting back from the record it read.
+    cdEnd = atFixed ? fixed : eocdPos;
+    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new Error('zip64 fields without a zip64 end record');
+  } else if (sentinel) {
+    throw new Error('zip64 fields without a zip64 locator');
   }
+  // One disk (numbered 0, or 1 as some writers do), every entry on it: torch's reader (miniz) refuses anything else.
+  if (onDisk !== count || !((thisDisk === 0 && cdDisk === 0) || (thisDisk === 1 && cdDisk === 1)))
+    throw new Error('the end record describes a multi-disk archive (damaged)');
   if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size)
     throw new Error('the central directory lies outside the file (truncated)');
+  if (cdOffset + cdSize !== cdEnd) throw new Error('the central directory does not end where the end record says (damaged)');
   if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
   if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
@@ -90,9 +135,16 @@ export async function readCentralDirectory(src: ByteSource): Promise<ZipEntry[]>
     if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
       throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
     if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
+    const disk = cd.readUInt16LE(p + 34);
+    if (disk !== thisDisk && disk !== 1) throw new Error(`${e.name}: on another disk (damaged)`);
+    // Encrypted (bits 0, 6, 13) or patched (bit 5) data: neither torch's reader nor Python's zipfile reads it.
+    if (cd.readUInt16LE(p + 8) & 0x2061) throw new Error(`${e.name}: encrypted or patched data (flags 0x${cd.readUInt16LE(p + 8).toString(16)})`);
+    // Python's zipfile refuses what needs a newer zip than 6.3 to extract.
+    if ((cd[p + 6] as number) > 63) throw new Error(`${e.name}: needs zip version ${((cd[p + 6] as number) / 10).toFixed(1)} to extract`);
     entries.push(e);
     p = xEnd + commentLen;
   }
+  if (p !== cd.length) throw new Error(`the central directory holds ${cd.length - p} bytes past its ${count} entries (damaged)`);
   return entries;
 }
 
@@ -126,7 +178,11 @@ export function zip64Values(extra: Buffer, overflowed: readonly Zip64Field[]): P
 export async function dataOffset(src: ByteSource, e: ZipEntry): Promise<number> {
   const h = await src.read(e.localOffset, 30);
   if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) throw new Error(`${e.name}: local header missing at ${e.localOffset}`);
-  const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
+  const nameLen = h.readUInt16LE(26);
+  // The local header must name the entry the directory names (Python's zipfile refuses a mismatch).
+  if (nameLen !== Buffer.byteLength(e.name) || !(await src.read(e.localOffset + 30, nameLen)).equals(Buffer.from(e.name)))
+    throw new Error(`${e.name}: its local header names another file (damaged)`);
+  const start = e.localOffset + 30 + nameLen + h.readUInt16LE(28);
   if (start + e.compressedSize > src.size) throw new Error(`${e.name}: data runs past the end of the file (truncated)`);
   return start;
 }

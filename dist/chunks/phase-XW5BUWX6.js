@@ -7474,7 +7474,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-JXQ3KGX4.js");
+  const { syncHost } = await import("./phase-ODEOTT5I.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {

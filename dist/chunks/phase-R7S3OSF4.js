@@ -30,7 +30,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-YZSRC7FD.js";
+} from "./chunk-YH2PUGHA.js";
 import "./chunk-3LYXRXRP.js";
 import {
   FOREIGN_SLACK_S,

@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-YZSRC7FD.js";
+} from "./chunk-YH2PUGHA.js";
 import {
   SYNC_RECORD,
   emptyRecord,

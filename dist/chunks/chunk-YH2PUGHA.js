@@ -140,6 +140,26 @@ var ALLOWED = /* @__PURE__ */ new Set([
   "torch.Size",
   ...Object.keys(STORAGE_DTYPES).map((s) => `torch.${s}`)
 ]);
+function utf8(b) {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 128 ? 0 : c >= 194 && c <= 223 ? 1 : c >= 224 && c <= 239 ? 2 : c >= 240 && c <= 244 ? 3 : -1;
+    if (n < 0 || i + n >= b.length + (n ? 0 : 1)) throw new Error(`pickle text is not UTF-8 (byte 0x${c.toString(16)} at ${i})`);
+    const c1 = b[i + 1];
+    if (n >= 1) {
+      const lo = c === 224 ? 160 : c === 240 ? 144 : 128;
+      const hi = c === 244 ? 143 : 191;
+      if (c1 < lo || c1 > hi) throw new Error(`pickle text is not UTF-8 (byte 0x${c1.toString(16)} at ${i + 1})`);
+      for (let k = 2; k <= n; k++) {
+        const ck = b[i + k];
+        if (ck < 128 || ck > 191) throw new Error(`pickle text is not UTF-8 (byte 0x${ck.toString(16)} at ${i + k})`);
+      }
+    }
+    i += n + 1;
+  }
+  return b.toString("utf8");
+}
+var LOCATION = /^(cpu|mps|meta|cuda(:\d{1,4})?)$/;
 var MARK = /* @__PURE__ */ Symbol("mark");
 var isTuple = (v) => typeof v === "object" && v !== null && v.t === "tuple";
 var num = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
@@ -147,45 +167,89 @@ var ints = (v) => isTuple(v) ? v.items.map(num) : Array.isArray(v) ? v.map(num) 
 function newDict() {
   return { t: "dict", map: /* @__PURE__ */ new Map(), keys: [] };
 }
+function hashable(v, depth = 0) {
+  if (Array.isArray(v)) return false;
+  if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) return true;
+  if (v.t === "dict") return false;
+  if (v.t === "tuple") return depth < PICKLE_LIMITS.depth && v.items.every((x) => hashable(x, depth + 1));
+  return true;
+}
 function setItem(d, k, v) {
+  if (!hashable(k)) throw new Error(`a dict key is ${Array.isArray(k) ? "a list" : "unhashable"} (torch.load raises TypeError: unhashable type)`);
   const key = typeof k === "string" || typeof k === "number" ? k : typeof k === "bigint" ? Number(k) : JSON.stringify(String(k));
   if (!d.map.has(key)) d.keys.push(key);
   d.map.set(key, v);
+}
+function arity(full, args, min, max = min) {
+  if (args.length < min || args.length > max) throw new Error(`${full}() takes ${min === max ? min : `${min} to ${max}`} arguments, ${args.length} given`);
 }
 function call(fn, args) {
   const full = `${fn.module}.${fn.name}`;
   switch (full) {
     case "collections.OrderedDict": {
+      arity(full, args, 0, 1);
       const d = newDict();
-      for (const pair of Array.isArray(args[0]) ? args[0] : []) if (isTuple(pair)) setItem(d, pair.items[0] ?? null, pair.items[1] ?? null);
+      const src = args[0];
+      if (src === void 0) return d;
+      if (typeof src === "object" && src !== null && !Array.isArray(src) && !Buffer.isBuffer(src) && src.t === "dict") {
+        for (const k of src.keys) setItem(d, k, src.map.get(k));
+        return d;
+      }
+      const pairs = Array.isArray(src) ? src : isTuple(src) ? src.items : null;
+      if (!pairs) throw new Error("OrderedDict() of something that is not a list of pairs");
+      for (const pair of pairs) {
+        const kv = isTuple(pair) ? pair.items : Array.isArray(pair) ? pair : null;
+        if (!kv || kv.length !== 2) throw new Error("OrderedDict() of an item that is not a pair");
+        setItem(d, kv[0], kv[1]);
+      }
       return d;
     }
     case "torch._utils._rebuild_tensor_v2":
     case "torch._utils._rebuild_tensor": {
+      if (full.endsWith("_v2")) {
+        const last = args[6];
+        if (args.length === 7 && !(typeof last === "object" && last !== null && !Array.isArray(last) && !Buffer.isBuffer(last) && last.t === "dict" && last.keys.length > 0))
+          throw new Error(`${full}() takes 6 arguments (7 with torch 2's metadata dict), 7 given`);
+        arity(full, args, 6, 7);
+      } else arity(full, args, 4);
       const storage = args[0];
       if (!storage || storage.t !== "storage") throw new Error(`${full} without a storage`);
       return { t: "tensor", storage, offset: num(args[1]), shape: ints(args[2]), stride: ints(args[3]) };
     }
     case "torch._utils._rebuild_parameter":
     case "torch._utils._rebuild_parameter_with_state":
+      arity(full, args, full.endsWith("_state") ? 4 : 3);
+      if (!(typeof args[0] === "object" && args[0] !== null && args[0].t === "tensor"))
+        throw new Error(`${full}() of something that is not a tensor`);
       return args[0] ?? null;
     case "torch.Size":
+      arity(full, args, 0, 1);
       return { t: "tuple", items: ints(args[0]) };
     default:
       throw new Error(`refusing to interpret ${full}`);
   }
 }
-function persistent(pid) {
+function persistent(pid, loaded) {
   if (!isTuple(pid) || pid.items[0] !== "storage") throw new Error("a persistent id that is not a torch storage");
+  if (pid.items.length !== 5) throw new Error(`a storage id of ${pid.items.length} fields (torch writes 5)`);
   const [, type, key, location, numel] = pid.items;
   const g = type;
   const dtype = g?.t === "global" ? STORAGE_DTYPES[g.name] : void 0;
   if (!dtype) throw new Error(`unknown storage type ${g?.t === "global" ? `${g.module}.${g.name}` : "?"}`);
-  return { t: "storage", dtype, key: String(key), location: String(location), numel: num(numel) };
+  const k = typeof key === "string" ? key : typeof key === "number" && Number.isInteger(key) ? String(key) : typeof key === "boolean" ? key ? "True" : "False" : null;
+  if (k === null) throw new Error("a storage key that is not text");
+  if (typeof location !== "string" || !LOCATION.test(location))
+    throw new Error(`storage location ${JSON.stringify(String(location).slice(0, 40))} is not one torch.load restores`);
+  const first = loaded.get(k);
+  if (first) return first;
+  const st = { t: "storage", dtype, key: k, location, numel: num(numel) };
+  loaded.set(k, st);
+  return st;
 }
 function unpickle(data) {
   const stack = [];
   const memo = /* @__PURE__ */ new Map();
+  const loaded = /* @__PURE__ */ new Map();
   let p = 0;
   const push = (v) => {
     if (stack.length >= PICKLE_LIMITS.stack) throw new Error(`pickle stack deeper than ${PICKLE_LIMITS.stack}`);
@@ -205,7 +269,7 @@ function unpickle(data) {
   const line = () => {
     const end = data.indexOf(10, p);
     if (end < 0) throw new Error("pickle data is truncated");
-    const s = data.subarray(p, end).toString("utf8");
+    const s = utf8(data.subarray(p, end));
     p = end + 1;
     return s;
   };
@@ -229,10 +293,11 @@ function unpickle(data) {
   for (let steps = 0; steps < 5e7; steps++) {
     const op = u8();
     switch (op) {
-      case 128:
-        u8();
+      case 128: {
+        const proto = u8();
+        if (proto > 5) throw new Error(`unsupported pickle protocol: ${proto}`);
         break;
-      // PROTO
+      }
       case 149:
         bytes(8);
         break;
@@ -273,15 +338,15 @@ function unpickle(data) {
         break;
       }
       case 88:
-        push(bytes(u32()).toString("utf8"));
+        push(utf8(bytes(u32())));
         break;
       // X BINUNICODE
       case 140:
-        push(bytes(u8()).toString("utf8"));
+        push(utf8(bytes(u8())));
         break;
       // SHORT_BINUNICODE
       case 141:
-        push(bytes(Number((need(8), p += 8, data.readBigUInt64LE(p - 8)))).toString("utf8"));
+        push(utf8(bytes(Number((need(8), p += 8, data.readBigUInt64LE(p - 8))))));
         break;
       case 67:
         push(Buffer.from(bytes(u8())));
@@ -299,16 +364,20 @@ function unpickle(data) {
           module = line();
           name = line();
         } else {
-          name = String(pop());
-          module = String(pop());
+          const n = pop();
+          const m = pop();
+          if (typeof n !== "string" || typeof m !== "string") throw new Error("STACK_GLOBAL requires str");
+          name = n;
+          module = m;
         }
+        if (Object.hasOwn(STORAGE_DTYPES, name)) module = "torch";
         if (!ALLOWED.has(`${module}.${name}`))
           throw new Error(`refusing to interpret ${module}.${name} (only tensors, storages and dicts are read; use trusted-load-command for other objects)`);
         push({ t: "global", module, name });
         break;
       }
       case 81:
-        push(persistent(pop()));
+        push(persistent(pop(), loaded));
         break;
       // Q BINPERSID
       case 116:
@@ -356,7 +425,8 @@ function unpickle(data) {
       }
       case 73: {
         const s = line();
-        push(s === "01" ? true : s === "00" ? false : Number(s));
+        if (s !== "01" && s !== "00" && !/^\s*[+-]?\d+(_\d+)*\s*$/.test(s)) throw new Error("pickle INT is not an integer (could not convert string to int)");
+        push(s === "01" ? true : s === "00" ? false : Number(s.replace(/[_\s]/g, "")));
         break;
       }
       // I INT
@@ -374,9 +444,13 @@ function unpickle(data) {
         push((need(8), p += 8, data.readDoubleBE(p - 8)));
         break;
       // G BINFLOAT
-      case 70:
-        push(Number(line()));
+      case 70: {
+        const f = line().trim();
+        if (!/^[+-]?((\d+(_\d+)*)(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?$/.test(f) && !/^[+-]?(inf|infinity|nan)$/i.test(f))
+          throw new Error("pickle FLOAT is not a number (could not convert string to float)");
+        push(/^[+-]?inf/i.test(f) ? f.startsWith("-") ? -Infinity : Infinity : /nan/i.test(f) ? NaN : Number(f.replace(/_/g, "")));
         break;
+      }
       // F FLOAT
       case 82:
       case 129: {
@@ -497,20 +571,49 @@ async function readCentralDirectory(src) {
   let cdSize = tail.readUInt32LE(at + 12);
   let cdOffset = tail.readUInt32LE(at + 16);
   const eocdPos = src.size - tailLen + at;
-  if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) {
-    if (eocdPos < 20) throw new Error("zip64 fields without a zip64 locator");
-    const loc = await src.read(eocdPos - 20, 20);
-    if (loc.readUInt32LE(0) !== ZIP64_LOCATOR) throw new Error("zip64 fields without a zip64 locator");
-    const recPos = Number(loc.readBigUInt64LE(8));
-    if (recPos < 0 || recPos + 56 > src.size) throw new Error("the zip64 end record lies outside the file");
-    const rec = await src.read(recPos, 56);
-    if (rec.length < 56 || rec.readUInt32LE(0) !== ZIP64_EOCD) throw new Error("zip64 end record missing");
-    count = Number(rec.readBigUInt64LE(32));
-    cdSize = Number(rec.readBigUInt64LE(40));
-    cdOffset = Number(rec.readBigUInt64LE(48));
+  let cdEnd = eocdPos;
+  let thisDisk = tail.readUInt16LE(at + 4);
+  let cdDisk = tail.readUInt16LE(at + 6);
+  let onDisk = tail.readUInt16LE(at + 8);
+  const loc = eocdPos >= 20 ? await src.read(eocdPos - 20, 20) : Buffer.alloc(0);
+  const sentinel = count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295;
+  if (loc.length === 20 && loc.readUInt32LE(0) === ZIP64_LOCATOR) {
+    if (loc.readUInt32LE(4) !== 0 || loc.readUInt32LE(16) !== 1) throw new Error("the zip64 locator describes a multi-disk archive (damaged)");
+    const ptr = Number(loc.readBigUInt64LE(8));
+    if (!Number.isSafeInteger(ptr) || ptr > src.size - 56) throw new Error("the zip64 locator points outside the file");
+    const fixed = eocdPos - 20 - 56;
+    const at64 = async (pos) => {
+      if (pos < 0) return null;
+      const rec = await src.read(pos, 56);
+      return rec.length === 56 && rec.readUInt32LE(0) === ZIP64_EOCD ? rec : null;
+    };
+    const plain = { count, cdSize, cdOffset, thisDisk, cdDisk, onDisk };
+    const view = (rec) => rec ? {
+      count: Number(rec.readBigUInt64LE(32)),
+      cdSize: Number(rec.readBigUInt64LE(40)),
+      cdOffset: Number(rec.readBigUInt64LE(48)),
+      thisDisk: rec.readUInt32LE(16),
+      cdDisk: rec.readUInt32LE(20),
+      onDisk: Number(rec.readBigUInt64LE(24))
+    } : plain;
+    const byPtr = await at64(ptr);
+    if (byPtr && byPtr.readBigUInt64LE(4) < 44n) throw new Error("the zip64 end record is shorter than its fixed fields (damaged)");
+    const a = view(byPtr);
+    const atFixed = await at64(fixed);
+    const b = view(atFixed);
+    if (a.count !== b.count || a.cdSize !== b.cdSize || a.cdOffset !== b.cdOffset || a.thisDisk !== b.thisDisk || a.cdDisk !== b.cdDisk || a.onDisk !== b.onDisk)
+      throw new Error("the zip64 records disagree on where the central directory is (damaged)");
+    ({ count, cdSize, cdOffset, thisDisk, cdDisk, onDisk } = a);
+    cdEnd = atFixed ? fixed : eocdPos;
+    if (count === 65535 || cdSize === 4294967295 || cdOffset === 4294967295) throw new Error("zip64 fields without a zip64 end record");
+  } else if (sentinel) {
+    throw new Error("zip64 fields without a zip64 locator");
   }
+  if (onDisk !== count || !(thisDisk === 0 && cdDisk === 0 || thisDisk === 1 && cdDisk === 1))
+    throw new Error("the end record describes a multi-disk archive (damaged)");
   if (!Number.isSafeInteger(cdOffset) || !Number.isSafeInteger(cdSize) || cdOffset + cdSize > src.size)
     throw new Error("the central directory lies outside the file (truncated)");
+  if (cdOffset + cdSize !== cdEnd) throw new Error("the central directory does not end where the end record says (damaged)");
   if (cdSize > ZIP_LIMITS.directoryBytes) throw new Error(`the central directory is ${cdSize} bytes (at most ${ZIP_LIMITS.directoryBytes} are read)`);
   if (count > ZIP_LIMITS.entries) throw new Error(`the archive claims ${count} entries (at most ${ZIP_LIMITS.entries})`);
   const cd = await src.read(cdOffset, cdSize);
@@ -546,9 +649,14 @@ async function readCentralDirectory(src) {
     if (e.method === 8 && e.size > e.compressedSize * ZIP_LIMITS.ratio + 1024)
       throw new Error(`${e.name}: declares ${e.size} bytes from ${e.compressedSize} compressed (more than deflate can produce)`);
     if (e.method === 0 && e.size !== e.compressedSize) throw new Error(`${e.name}: a stored entry whose sizes differ (${e.compressedSize} vs ${e.size})`);
+    const disk = cd.readUInt16LE(p + 34);
+    if (disk !== thisDisk && disk !== 1) throw new Error(`${e.name}: on another disk (damaged)`);
+    if (cd.readUInt16LE(p + 8) & 8289) throw new Error(`${e.name}: encrypted or patched data (flags 0x${cd.readUInt16LE(p + 8).toString(16)})`);
+    if (cd[p + 6] > 63) throw new Error(`${e.name}: needs zip version ${(cd[p + 6] / 10).toFixed(1)} to extract`);
     entries.push(e);
     p = xEnd + commentLen;
   }
+  if (p !== cd.length) throw new Error(`the central directory holds ${cd.length - p} bytes past its ${count} entries (damaged)`);
   return entries;
 }
 function zip64Values(extra, overflowed) {
@@ -572,7 +680,10 @@ function zip64Values(extra, overflowed) {
 async function dataOffset(src, e) {
   const h = await src.read(e.localOffset, 30);
   if (h.length < 30 || h.readUInt32LE(0) !== LOCAL) throw new Error(`${e.name}: local header missing at ${e.localOffset}`);
-  const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
+  const nameLen = h.readUInt16LE(26);
+  if (nameLen !== Buffer.byteLength(e.name) || !(await src.read(e.localOffset + 30, nameLen)).equals(Buffer.from(e.name)))
+    throw new Error(`${e.name}: its local header names another file (damaged)`);
+  const start = e.localOffset + 30 + nameLen + h.readUInt16LE(28);
   if (start + e.compressedSize > src.size) throw new Error(`${e.name}: data runs past the end of the file (truncated)`);
   return start;
 }
@@ -651,6 +762,8 @@ async function checkCrc(src, e, each, chunk = 4 << 20) {
 // src/collect/verifiers/torch.ts
 var PKL_MAX = 64 << 20;
 var nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
+var TORCH_VERSION_MIN = 1;
+var TORCH_VERSION_MAX = 10;
 function viewProblem(t) {
   if (!nonNegInt(t.storage.numel)) return `its storage size ${t.storage.numel} is not an element count`;
   if (!nonNegInt(t.offset)) return `storage offset ${t.offset} is not a non-negative integer (torch.load refuses it)`;
@@ -680,6 +793,26 @@ async function verifyTorch(src, scans) {
   const pkl = entries.find((e) => e.name === "data.pkl" || /^[^/]+\/data\.pkl$/.test(e.name));
   if (!pkl) return { ...r, problems: ["no data.pkl entry: not a torch.save zip checkpoint"] };
   const prefix = pkl.name.slice(0, -"data.pkl".length);
+  if (!prefix) return { ...r, problems: ["data.pkl is not in a subdirectory (torch.load refuses a file in archive that is not in one)"] };
+  const outside = entries.find((e) => !e.name.startsWith(prefix));
+  if (outside) return { ...r, problems: [`${outside.name} is not in the archive's directory ${prefix} (torch.load refuses it)`] };
+  const version = entries.find((e) => e.name === `${prefix}version` || e.name === `${prefix}.data/version`);
+  if (!version) return { ...r, problems: [`no ${prefix}version record (torch.load refuses it: Expected hasRecord("version"))`] };
+  try {
+    if (version.size > 64) return { ...r, problems: [`the version record is ${version.size} bytes, not a version number`] };
+    const bad = await checkCrc(src, version);
+    if (bad) return { ...r, problems: [bad] };
+    const text = (await readEntry(src, version)).toString("latin1");
+    const m = /^\s*(\d{1,19})/.exec(text);
+    const v = m ? Number(m[1]) : NaN;
+    if (!(v >= TORCH_VERSION_MIN && v <= TORCH_VERSION_MAX))
+      return {
+        ...r,
+        problems: [`archive version ${JSON.stringify(text.slice(0, 20))} is not one torch.load reads (${TORCH_VERSION_MIN} to ${TORCH_VERSION_MAX})`]
+      };
+  } catch (err) {
+    return { ...r, problems: [`the version record: ${err.message}`] };
+  }
   let found;
   try {
     if (pkl.size > PKL_MAX) return { ...r, problems: [`data.pkl is ${pkl.size} bytes (at most ${PKL_MAX} are read)`] };
@@ -710,8 +843,12 @@ async function verifyTorch(src, scans) {
     const e = byName.get(`${prefix}data/${s.key}`);
     const want = s.numel * (DTYPE_BYTES[s.dtype] ?? 1);
     if (!e) r.problems.push(`storage ${s.key} (data/${s.key}) is missing`);
-    else if (e.size !== want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} \xD7 ${s.numel} needs ${want}`);
-    else storageOf.set(e.name, s);
+    else if (e.size < want) r.problems.push(`storage ${s.key}: ${e.size} bytes, ${s.dtype} \xD7 ${s.numel} needs ${want}`);
+    else {
+      if (e.size > want)
+        r.note = `${r.note ? `${r.note}; ` : ""}storage ${s.key} has ${e.size - want} bytes past what its tensors use (ignored, as torch.load does)`;
+      storageOf.set(e.name, s);
+    }
   }
   for (const e of entries) {
     if (e === pkl) continue;
@@ -720,11 +857,21 @@ async function verifyTorch(src, scans) {
     let nonFinite = 0;
     try {
       const seen = scans && e.method === 0 && e.compressedSize === e.size ? scans.get(await dataOffset(src, e)) : void 0;
-      if (seen && seen.size === e.size && (!scan || seen.dtype === scan.dtype)) {
+      const exact = !scan || e.size === scan.numel * (DTYPE_BYTES[scan.dtype] ?? 1);
+      if (seen && seen.size === e.size && exact && (!scan || seen.dtype === scan.dtype)) {
         if (seen.crc !== e.crc) r.problems.push(`${e.name}: CRC32 mismatch (data damaged)`);
         nonFinite = scan ? seen.nonFinite : 0;
       } else {
-        const bad = await checkCrc(src, e, scan ? (b) => void (nonFinite += nonFiniteIn(b, scan.dtype)) : void 0);
+        let left = scan ? scan.numel * (DTYPE_BYTES[scan.dtype] ?? 1) : 0;
+        const bad = await checkCrc(
+          src,
+          e,
+          scan ? (b) => {
+            const part = b.length <= left ? b : b.subarray(0, left);
+            left -= part.length;
+            if (part.length) nonFinite += nonFiniteIn(part, scan.dtype);
+          } : void 0
+        );
         if (bad) r.problems.push(bad);
       }
     } catch (err) {

@@ -78,6 +78,7 @@ import { join, resolve as resolve2 } from "node:path";
 
 // src/launch/smoke.ts
 var SMOKE_SCHEMA = "tether.smoke/v1";
+var FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 function parseSmoke(text) {
   const o = obj(parseJson(text, "the smoke record", 1 << 20), "the smoke record");
   if (o["schema"] !== SMOKE_SCHEMA) throw new BoxDataError(`the smoke record is not ${SMOKE_SCHEMA}`);
@@ -85,7 +86,12 @@ function parseSmoke(text) {
   const d = o["duration_s"];
   if (typeof d !== "number" || !Number.isFinite(d) || d < 0) throw new BoxDataError("the smoke record.duration_s is not a number of seconds");
   return {
-    commit: str(o, "commit", "the smoke record", { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    commit: (() => {
+      const c = str(o, "commit", "the smoke record", { max: 64 });
+      if (!FULL_OID.test(c))
+        throw new BoxDataError("the smoke record.commit is not a full commit id (40 or 64 hex): an abbreviated id could name another commit");
+      return c;
+    })(),
     commandSha256: str(o, "command_sha256", "the smoke record", { max: 64, pattern: /^[0-9a-f]{64}$/ }),
     exitCode: int(o, "exit_code", "the smoke record", { min: 0, max: 255 }),
     durationS: d,
@@ -99,7 +105,8 @@ function smokeGate(record, commit, found) {
       ok: false,
       why: `require-smoke: no smoke record for commit ${commit.slice(0, 12)} (${found}); run actions/smoke on this commit first, or give smoke-waiver with a reason`
     };
-  if (!commit.startsWith(record.commit) && !record.commit.startsWith(commit))
+  if (!FULL_OID.test(commit)) return { ok: false, why: `require-smoke: ${commit.slice(0, 64)} is not a full commit id (40 or 64 hex): give the whole id` };
+  if (record.commit !== commit)
     return { ok: false, why: `require-smoke: the smoke record is for commit ${record.commit.slice(0, 12)}, not ${commit.slice(0, 12)}: smoke this commit` };
   if (record.exitCode !== 0)
     return {
@@ -460,8 +467,10 @@ async function smokeCheck(cfg, env, workspace, fetch) {
   if (s.kind === "off") return { note: null };
   if (s.kind === "waived") return { note: `\u26A0\uFE0F Launched without a smoke run (smoke-waiver): ${inert(s.reason)}` };
   const commit = cfg.commit ?? (env["GITHUB_SHA"] ?? "").trim();
-  if (!/^[0-9a-f]{7,64}$/.test(commit))
-    return { refused: "require-smoke needs the commit being launched: give commit (or run in a workflow, where GITHUB_SHA is set)" };
+  if (!FULL_OID.test(commit))
+    return {
+      refused: `require-smoke needs the full id of the commit being launched (40 or 64 hex${commit ? `, not ${commit.slice(0, 64)}` : ""}): give commit (or run in a workflow, where GITHUB_SHA is set)`
+    };
   let text;
   let found;
   if (s.recordPath) {
