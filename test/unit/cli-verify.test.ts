@@ -36,8 +36,8 @@ describe('tether verify [--json] PATH...', () => {
   it('any failing file is exit 1, with its problem; --json is an array of {path, ok, format, problem}', async () => {
     const r = await run(join(dir, 'short.pt'), join(dir, 'nan.npy'), join(dir, 'ck', 'good.pt'));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^FAIL .*short.pt  torch-zip: storage 0: 8 bytes, float32 × 4 needs 16/m);
-    expect(r.out).toMatch(/^FAIL .*nan.npy  npy: 1 NaN\/Inf in array/m);
+    expect(r.out).toMatch(/^FAIL .*short.pt {2}torch-zip: storage 0: 8 bytes, float32 × 4 needs 16/m);
+    expect(r.out).toMatch(/^FAIL .*nan.npy {2}npy: 1 NaN\/Inf in array/m);
     const j = await run('--json', join(dir, 'short.pt'), join(dir, 'ck', 'good.pt'));
     expect(j.code).toBe(1);
     expect(JSON.parse(j.out)).toEqual([
