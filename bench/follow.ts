@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchPhase } from '../src/launch/phase.ts';
-import { readMemory } from '../src/patrol/memory.ts';
+import { unverifiedMemory } from '../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction } from '../test/harness/action.ts';
 import { createBox } from '../test/harness/box.ts';
 import { BOT, startGitHubDouble } from '../test/harness/github-double.ts';
@@ -41,7 +41,7 @@ const patrol = (issue: number, ids: string[], extra: Record<string, string>) =>
     return r;
   });
 const comment = (issue: number) => [...gh.comments.values()].find((c) => c.issue === issue && c.user.login === BOT.login)?.body ?? '';
-const memoryOf = (issue: number) => readMemory(comment(issue));
+const memoryOf = (issue: number) => unverifiedMemory(comment(issue));
 const cmdline = (pid: number) => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');

@@ -3942,6 +3942,11 @@ function parseTeardown(inputs, env) {
       );
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
   }
+  if ((inputs["report-to"] ?? "").trim() && !(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim())
+    throw new InputError(
+      "ssh-key",
+      "teardown with report-to signs the run's teardown mark with the patrol's SSH key (an unsigned mark never ends a run): give ssh-key or ssh-key-path"
+    );
   const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
   const confirm = (inputs["confirm"] ?? "").trim();
   return {
@@ -5632,7 +5637,7 @@ var require_nacl_fast = __commonJS({
         this.h[8] = h8;
         this.h[9] = h9;
       };
-      poly1305.prototype.finish = function(mac, macpos) {
+      poly1305.prototype.finish = function(mac2, macpos) {
         var g = new Uint16Array(10);
         var c, mask, f, i;
         if (this.leftover) {
@@ -5683,22 +5688,22 @@ var require_nacl_fast = __commonJS({
           f = (this.h[i] + this.pad[i] | 0) + (f >>> 16) | 0;
           this.h[i] = f & 65535;
         }
-        mac[macpos + 0] = this.h[0] >>> 0 & 255;
-        mac[macpos + 1] = this.h[0] >>> 8 & 255;
-        mac[macpos + 2] = this.h[1] >>> 0 & 255;
-        mac[macpos + 3] = this.h[1] >>> 8 & 255;
-        mac[macpos + 4] = this.h[2] >>> 0 & 255;
-        mac[macpos + 5] = this.h[2] >>> 8 & 255;
-        mac[macpos + 6] = this.h[3] >>> 0 & 255;
-        mac[macpos + 7] = this.h[3] >>> 8 & 255;
-        mac[macpos + 8] = this.h[4] >>> 0 & 255;
-        mac[macpos + 9] = this.h[4] >>> 8 & 255;
-        mac[macpos + 10] = this.h[5] >>> 0 & 255;
-        mac[macpos + 11] = this.h[5] >>> 8 & 255;
-        mac[macpos + 12] = this.h[6] >>> 0 & 255;
-        mac[macpos + 13] = this.h[6] >>> 8 & 255;
-        mac[macpos + 14] = this.h[7] >>> 0 & 255;
-        mac[macpos + 15] = this.h[7] >>> 8 & 255;
+        mac2[macpos + 0] = this.h[0] >>> 0 & 255;
+        mac2[macpos + 1] = this.h[0] >>> 8 & 255;
+        mac2[macpos + 2] = this.h[1] >>> 0 & 255;
+        mac2[macpos + 3] = this.h[1] >>> 8 & 255;
+        mac2[macpos + 4] = this.h[2] >>> 0 & 255;
+        mac2[macpos + 5] = this.h[2] >>> 8 & 255;
+        mac2[macpos + 6] = this.h[3] >>> 0 & 255;
+        mac2[macpos + 7] = this.h[3] >>> 8 & 255;
+        mac2[macpos + 8] = this.h[4] >>> 0 & 255;
+        mac2[macpos + 9] = this.h[4] >>> 8 & 255;
+        mac2[macpos + 10] = this.h[5] >>> 0 & 255;
+        mac2[macpos + 11] = this.h[5] >>> 8 & 255;
+        mac2[macpos + 12] = this.h[6] >>> 0 & 255;
+        mac2[macpos + 13] = this.h[6] >>> 8 & 255;
+        mac2[macpos + 14] = this.h[7] >>> 0 & 255;
+        mac2[macpos + 15] = this.h[7] >>> 8 & 255;
       };
       poly1305.prototype.update = function(m, mpos, bytes) {
         var i, want;
@@ -9660,9 +9665,9 @@ var require_crypto = __commonJS({
     var {
       createCipheriv,
       createDecipheriv,
-      createHmac: createHmac3,
+      createHmac: createHmac4,
       randomFillSync,
-      timingSafeEqual
+      timingSafeEqual: timingSafeEqual2
     } = __require("crypto");
     var { readUInt32BE, writeUInt32BE } = require_utils();
     var FastBuffer = Buffer[Symbol.species];
@@ -9836,8 +9841,8 @@ var require_crypto = __commonJS({
           payloadEnc.length,
           polyKey
         );
-        const mac = Buffer.allocUnsafe(16);
-        mac.set(
+        const mac2 = Buffer.allocUnsafe(16);
+        mac2.set(
           new Uint8Array(
             POLY1305_WASM_MODULE.HEAPU8.buffer,
             POLY1305_RESULT_MALLOC,
@@ -9845,7 +9850,7 @@ var require_crypto = __commonJS({
           ),
           0
         );
-        this._onWrite(mac);
+        this._onWrite(mac2);
         this.outSeqno = this.outSeqno + 1 >>> 0;
       }
     };
@@ -10013,7 +10018,7 @@ var require_crypto = __commonJS({
       encrypt(packet) {
         if (this._dead)
           return;
-        let mac;
+        let mac2;
         if (this._macETM) {
           const lenBytes = new Uint8Array(packet.buffer, packet.byteOffset, 4);
           const encrypted = this._cipherInstance.update(
@@ -10025,20 +10030,20 @@ var require_crypto = __commonJS({
           );
           this._onWrite(lenBytes);
           this._onWrite(encrypted);
-          mac = createHmac3(this._macSSLName, this._macKey);
+          mac2 = createHmac4(this._macSSLName, this._macKey);
           writeUInt32BE(BUF_INT, this.outSeqno, 0);
-          mac.update(BUF_INT);
-          mac.update(lenBytes);
-          mac.update(encrypted);
+          mac2.update(BUF_INT);
+          mac2.update(lenBytes);
+          mac2.update(encrypted);
         } else {
           const encrypted = this._cipherInstance.update(packet);
           this._onWrite(encrypted);
-          mac = createHmac3(this._macSSLName, this._macKey);
+          mac2 = createHmac4(this._macSSLName, this._macKey);
           writeUInt32BE(BUF_INT, this.outSeqno, 0);
-          mac.update(BUF_INT);
-          mac.update(packet);
+          mac2.update(BUF_INT);
+          mac2.update(packet);
         }
-        let digest = mac.digest();
+        let digest = mac2.digest();
         if (digest.length > this._macActualLen)
           digest = digest.slice(0, this._macActualLen);
         this._onWrite(digest);
@@ -10248,7 +10253,7 @@ var require_crypto = __commonJS({
             ),
             0
           );
-          if (!timingSafeEqual(this._calcMac, this._mac))
+          if (!timingSafeEqual2(this._calcMac, this._mac))
             throw new Error("Invalid MAC");
           POLY1305_OUT_COMPUTE[0] = 1;
           const packet = createDecipheriv("chacha20", this._decKeyMain, POLY1305_OUT_COMPUTE).update(this._packet);
@@ -10624,7 +10629,7 @@ var require_crypto = __commonJS({
             if (this._len > MAX_PACKET_SIZE || this._len < 5 || (need & this._blockSize - 1) !== 0) {
               throw new Error("Bad packet length");
             }
-            this._macInstance = createHmac3(this._macSSLName, this._macKey);
+            this._macInstance = createHmac4(this._macSSLName, this._macKey);
             writeUInt32BE(BUF_INT, this.inSeqno, 0);
             this._macInstance.update(BUF_INT);
             if (this._macETM) {
@@ -10871,10 +10876,10 @@ var require_crypto = __commonJS({
     })();
     function timingSafeEquals(a, b) {
       if (a.length !== b.length) {
-        timingSafeEqual(a, a);
+        timingSafeEqual2(a, a);
         return false;
       }
-      return timingSafeEqual(a, b);
+      return timingSafeEqual2(a, b);
     }
     function createCipher(config) {
       if (typeof config !== "object" || config === null)
@@ -10985,7 +10990,7 @@ var require_keyParser = __commonJS({
       createDecipheriv,
       createECDH,
       createHash: createHash9,
-      createHmac: createHmac3,
+      createHmac: createHmac4,
       createSign,
       createVerify,
       getCiphers,
@@ -11860,7 +11865,7 @@ ${formatted}-----END ${type} KEY-----`;
         const type = m[1];
         const comment = m[3];
         const pubBlob = Buffer.from(m[4], "base64");
-        const mac = m[6];
+        const mac2 = m[6];
         const typeLen = type.length;
         const cipherNameLen = cipherName.length;
         const commentLen = Buffer.byteLength(comment);
@@ -11880,11 +11885,11 @@ ${formatted}-----END ${type} KEY-----`;
         macData.set(privBlob, p + 4);
         if (!passphrase)
           passphrase = EMPTY_PASSPHRASE;
-        const calcMAC = createHmac3(
+        const calcMAC = createHmac4(
           "sha1",
           createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
-        if (calcMAC !== mac) {
+        if (calcMAC !== mac2) {
           if (encrypted) {
             return new Error(
               "PPK private key integrity check failed -- bad passphrase?"
@@ -24598,6 +24603,7 @@ var require_lib3 = __commonJS({
 });
 
 // src/ssh/sign.ts
+import { hkdfSync } from "node:crypto";
 function privateKeyOf(cred) {
   if (!("privateKey" in cred))
     throw new Error("a registration is signed with the SSH private key; an ssh agent cannot sign it here (give ssh-key or ssh-key-path)");
@@ -24623,6 +24629,11 @@ function verify(cred, data, signer, sig) {
   } catch {
     return false;
   }
+}
+function macKey(cred) {
+  if (!("privateKey" in cred)) return null;
+  const key = privateKeyOf(cred);
+  return Buffer.from(hkdfSync("sha256", Buffer.from(key.getPrivatePEM()), "tether", "github-records/v1", 32));
 }
 var import_ssh2, hashFor;
 var init_sign = __esm({
@@ -33103,17 +33114,34 @@ var init_tether_file = __esm({
   }
 });
 
+// src/record/mac.ts
+import { createHmac as createHmac2, timingSafeEqual } from "node:crypto";
+function mac(key, label, data) {
+  return createHmac2("sha256", key).update(`${label}\0`).update(data).digest("hex");
+}
+function macOk(key, label, data, tag2) {
+  const want = Buffer.from(mac(key, label, data), "hex");
+  const got = /^[0-9a-f]{64}$/.test(tag2) ? Buffer.from(tag2, "hex") : Buffer.alloc(0);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+var init_mac = __esm({
+  "src/record/mac.ts"() {
+    "use strict";
+  }
+});
+
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 function emptyMemory() {
   return { v: 1, tick: 0, runs: {} };
 }
-function memoryBlock(m) {
-  return `${OPEN2}z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}${CLOSE2}`;
+function memoryBlock(m, key) {
+  const payload = `z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}`;
+  return `${OPEN2}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ""}${CLOSE2}`;
 }
 function fitMemory(m, budget) {
   let cur = m;
-  for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
+  for (let i = 0; i < 8 && memoryBlock(cur, null).length + 68 > budget; i++) {
     cur = {
       ...cur,
       runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)]))
@@ -33130,29 +33158,125 @@ function thin(r) {
 function mergeMemories(list) {
   return list.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
 }
-function readMemory(body) {
-  if (!body) return emptyMemory();
+function lastBlock(body) {
   const start = body.lastIndexOf(OPEN2);
-  if (start < 0) return emptyMemory();
+  if (start < 0) return null;
   const end = body.indexOf(CLOSE2, start + OPEN2.length);
-  if (end < 0) return emptyMemory();
-  try {
-    const text = body.slice(start + OPEN2.length, end);
-    const bytes = text.startsWith("z") ? inflateRawSync(Buffer.from(text.slice(1), "base64")) : Buffer.from(text, "base64");
-    const m = JSON.parse(bytes.toString("utf8"));
-    if (m?.v !== 1 || typeof m.tick !== "number" || typeof m.runs !== "object" || m.runs === null) return emptyMemory();
-    return m;
-  } catch {
-    return emptyMemory();
-  }
+  if (end < 0) return null;
+  const text = body.slice(start + OPEN2.length, end);
+  const dot = text.indexOf(".m");
+  return dot < 0 ? { payload: text, tag: "" } : { payload: text.slice(0, dot), tag: text.slice(dot + 2) };
 }
-var HISTORY_MAX, OPEN2, CLOSE2;
+function decode(payload) {
+  if (payload.length > MEMORY_TEXT_MAX) throw new BadMemory(`the block is ${payload.length} characters (at most ${MEMORY_TEXT_MAX})`);
+  if (!/^z?[A-Za-z0-9+/]*={0,2}$/.test(payload)) throw new BadMemory("the block is not base64");
+  let bytes;
+  try {
+    bytes = payload.startsWith("z") ? inflateRawSync(Buffer.from(payload.slice(1), "base64"), { maxOutputLength: MEMORY_JSON_MAX }) : Buffer.from(payload, "base64");
+  } catch {
+    throw new BadMemory("the block does not inflate (or inflates past its bound)");
+  }
+  let raw;
+  try {
+    raw = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new BadMemory("the block is not JSON");
+  }
+  return parseTickMemory(raw);
+}
+function readMemory(body, key) {
+  const none = { memory: emptyMemory(), trust: "none", note: null };
+  if (!body) return none;
+  const b = lastBlock(body);
+  if (!b) return none;
+  let memory;
+  try {
+    memory = decode(b.payload);
+  } catch (err) {
+    return { memory: emptyMemory(), trust: "malformed", note: `the tick memory block is unreadable (${err.message}): ignored, this tick starts afresh` };
+  }
+  if (b.tag) {
+    if (key && macOk(key, MAC_LABEL, b.payload, b.tag)) return { memory, trust: "signed", note: null };
+    return {
+      memory: emptyMemory(),
+      trust: "forged",
+      note: key ? "the tick memory block's signature does not hold under this runner's key (edited, or written with another key): ignored, never trusted; this tick starts afresh" : "the tick memory block is signed, but this runner has no key to check it with (an ssh agent): ignored; give ssh-key or ssh-key-path"
+    };
+  }
+  const dropped = Object.values(memory.runs).filter((r) => r.teardown).length;
+  const runs = Object.fromEntries(Object.entries(memory.runs).map(([id, r]) => [id, withoutTeardown(r)]));
+  return {
+    memory: { ...memory, runs },
+    trust: "unsigned",
+    note: `adopted an unsigned tick memory block (written by an older tether${key ? "" : ", or without a key"})${dropped ? `, without its ${dropped} teardown mark(s): those runs are probed again` : ""}; it is ${key ? "signed from this tick on" : "still unsigned: give ssh-key or ssh-key-path so it can be signed"}`
+  };
+}
+function withoutTeardown(r) {
+  const { teardown: _teardown, ...rest } = r;
+  return rest;
+}
+function parseRun(v, where, depth) {
+  if (!isObj(v)) throw new BadMemory(`${where} is not an object`);
+  const bad = (f) => new BadMemory(`${where}.${f} is not as tether writes it`);
+  if (!isInt(v["attempt"])) throw bad("attempt");
+  if (!isInt(v["offset"])) throw bad("offset");
+  if (!isState(v["state"])) throw bad("state");
+  if (!orNull(v["cls"], (x) => typeof x === "string" && CLASSES.has(x))) throw bad("cls");
+  if (!isStr(v["since"], 40)) throw bad("since");
+  if (!orNull(v["lastKnown"], isState)) throw bad("lastKnown");
+  if (!orNull(v["unreachableSince"], (x) => isStr(x, 40))) throw bad("unreachableSince");
+  if (!isInt(v["unreachableTicks"])) throw bad("unreachableTicks");
+  if (!orNull(v["oomKills"], (x) => isInt(x))) throw bad("oomKills");
+  if (!orNull(v["step"], isNum)) throw bad("step");
+  if (!orNull(v["epoch"], (x) => isStr(x, 64))) throw bad("epoch");
+  const metrics = v["metrics"];
+  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every(isNum)) throw bad("metrics");
+  const history = v["history"];
+  if (!Array.isArray(history) || history.length > HISTORY_MAX || !history.every((p) => Array.isArray(p) && p.length === 3 && isNum(p[0]) && orNull(p[1], isNum) && orNull(p[2], isNum)))
+    throw bad("history");
+  if (v["issue"] !== void 0 && !isInt(v["issue"], 1)) throw bad("issue");
+  const t = v["teardown"];
+  if (t !== void 0 && !(isObj(t) && (t["state"] === "torn-down" || t["state"] === "parked") && isStr(t["reason"], 4e3) && isStr(t["at"], 40))) throw bad("teardown");
+  if (v["at"] !== void 0 && !isStr(v["at"], 40)) throw bad("at");
+  if (v["sync"] !== void 0 && !isObj(v["sync"])) throw bad("sync");
+  const out = { ...v };
+  if (v["cells"] !== void 0) {
+    const cells2 = v["cells"];
+    if (depth > 0 || !isObj(cells2) || Object.keys(cells2).length > CELLS_MAX2) throw bad("cells");
+    out.cells = Object.fromEntries(Object.entries(cells2).map(([n, c]) => [n, parseRun(c, `${where}.cells.${n.slice(0, 64)}`, depth + 1)]));
+  }
+  return out;
+}
+function parseTickMemory(raw) {
+  if (!isObj(raw) || raw["v"] !== 1 || !isInt(raw["tick"]) || !isObj(raw["runs"])) throw new BadMemory("not a tick memory (v, tick, runs)");
+  const entries = Object.entries(raw["runs"]);
+  if (entries.length > RUNS_MAX) throw new BadMemory(`${entries.length} runs (at most ${RUNS_MAX})`);
+  return { v: 1, tick: raw["tick"], runs: Object.fromEntries(entries.map(([id, r]) => [id, parseRun(r, `runs.${id.slice(0, 64)}`, 0)])) };
+}
+var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELLS_MAX2, METRICS_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
 var init_memory = __esm({
   "src/patrol/memory.ts"() {
     "use strict";
+    init_mac();
+    init_remediation();
     HISTORY_MAX = 96;
     OPEN2 = "<!-- tether:memory ";
     CLOSE2 = " -->";
+    MAC_LABEL = "tether tick memory v1";
+    BadMemory = class extends Error {
+    };
+    MEMORY_TEXT_MAX = 65536;
+    MEMORY_JSON_MAX = 4 << 20;
+    RUNS_MAX = 4096;
+    CELLS_MAX2 = 4096;
+    METRICS_MAX = 64;
+    isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+    isInt = (v, min = 0) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
+    isNum = (v) => typeof v === "number" && Number.isFinite(v);
+    isStr = (v, max) => typeof v === "string" && v.length <= max;
+    orNull = (v, f) => v === null || f(v);
+    CLASSES = new Set(Object.keys(FAILURE_REMEDIATION));
+    isState = (v) => typeof v === "string" && STATES.includes(v);
   }
 });
 
@@ -35241,7 +35365,7 @@ function parseSettled(raw, asked) {
     if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
     if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
     try {
-      return parseRun(r, id, where);
+      return parseRun2(r, id, where);
     } catch (err) {
       if (err instanceof BoxDataError) return { id, error: err.message };
       throw err;
@@ -35249,7 +35373,7 @@ function parseSettled(raw, asked) {
   });
   return { now, runs };
 }
-function parseRun(r, id, where) {
+function parseRun2(r, id, where) {
   const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
   const seen = /* @__PURE__ */ new Set();
   const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
@@ -36275,7 +36399,7 @@ function renderSweep(v, m) {
   }
   return lines.join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
+function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = null) {
   const head = [
     marker2,
     `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
@@ -36291,7 +36415,7 @@ function renderPatrol(verdicts, memory, now, marker2 = "", header = "") {
     return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
   });
   if (synced.length) notes.push("", ...synced);
-  const tail = memoryBlock(fitMemory(memory, 24e3));
+  const tail = memoryBlock(fitMemory(memory, 24e3), key);
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
     if (!v.cells) continue;
@@ -36623,6 +36747,13 @@ async function patrolPhase(inputs, env, reporter, deps) {
       return refused.length ? 1 : 0;
     }
   }
+  const memKey = memoryKeyOf(inputs, env, hosts);
+  if (!memKey) reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  const readBody = (body) => {
+    const r = readMemory(body, memKey);
+    if (r.note) reporter.warn(`patrol: ${r.note}`);
+    return r.memory;
+  };
   const names2 = new Set(hosts.map((h) => h.name));
   if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
@@ -36634,7 +36765,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
       text = readFileSync4(cfg.stateFile, "utf8");
     } catch {
     }
-    for (const [id, m] of Object.entries(readMemory(text).runs))
+    for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
       if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
   }
   const bodies = [];
@@ -36647,7 +36778,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
       reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
     }
   }
-  const memory = mergeMemories(bodies.map(readMemory));
+  const memory = mergeMemories(bodies.map(readBody));
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   const asValue = (err) => {
@@ -36674,7 +36805,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
     pick2(result.memory, ids),
     now,
     statusMarker(cfg.header),
-    cfg.header
+    cfg.header,
+    memKey
   );
   let code2 = 0;
   const written = /* @__PURE__ */ new Set();
@@ -36685,7 +36817,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
     for (const store of stores) {
       try {
-        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map(readMemory)));
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
         for (const w of await store.save(runIds, render)) written.add(w);
       } catch (err) {
         reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
@@ -36782,6 +36914,11 @@ async function patrolPhase(inputs, env, reporter, deps) {
   }
   return code2;
 }
+function memoryKeyOf(inputs, env, hosts) {
+  const own = inputs["ssh-key"] || inputs["ssh-key-path"] ? loadCredential(parseKeySource(inputs, env)) : null;
+  const cred = own ?? (hosts[0] ? loadCredential(hosts[0].conn.key) : null);
+  return cred ? macKey(cred) : null;
+}
 function enteredNow(prev, now, v) {
   if (!prev) return true;
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
@@ -36803,6 +36940,7 @@ var init_phase5 = __esm({
     init_patrol2();
     init_keys();
     init_errors2();
+    init_sign();
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
     ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
@@ -36859,7 +36997,7 @@ function parseScheduler(raw, where) {
     submitted: optInt(x, "submitted", where, TIME3)
   };
 }
-function parseRun2(raw, i) {
+function parseRun3(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
@@ -36869,7 +37007,7 @@ function parseRun2(raw, i) {
   if (x["cells"] === void 0) return run2;
   const cells2 = [];
   const cellErrors = {};
-  arr(x, "cells", where, CELLS_MAX2).forEach((c, k) => {
+  arr(x, "cells", where, CELLS_MAX3).forEach((c, k) => {
     try {
       cells2.push(parseCell(c, `${where}.cells[${k}]`));
     } catch (err) {
@@ -36927,7 +37065,7 @@ function parseProbe(raw, runRoot) {
   const runErrors = {};
   arr(r, "runs", "probe", 1e4).forEach((x, i) => {
     try {
-      runs.push(parseRun2(x, i));
+      runs.push(parseRun3(x, i));
     } catch (err) {
       const id = x?.id;
       if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
@@ -36953,7 +37091,7 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX2, TIME3, NO_NODES;
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX3, TIME3, NO_NODES;
 var init_probe_parse = __esm({
   "src/remote/probe-parse.ts"() {
     "use strict";
@@ -36968,7 +37106,7 @@ var init_probe_parse = __esm({
     DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
     TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
     CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
-    CELLS_MAX2 = 512;
+    CELLS_MAX3 = 512;
     TIME3 = { min: 0, max: 1e11 };
     NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
   }
@@ -38407,7 +38545,7 @@ var init_http = __esm({
 });
 
 // src/teardown/providers/aws.ts
-import { createHash as createHash8, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash8, createHmac as createHmac3 } from "node:crypto";
 function signV4(method, url, body, creds, service, now) {
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
@@ -38418,9 +38556,9 @@ function signV4(method, url, body, creds, service, now) {
   const canonical = [method, url.pathname || "/", "", ...names2.map((n) => `${n}:${headers[n]}`), "", names2.join(";"), hash(body)].join("\n");
   const scope = `${day}/${creds.region}/${service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
-  const hmac = (key2, s) => createHmac2("sha256", key2).update(s).digest();
+  const hmac = (key2, s) => createHmac3("sha256", key2).update(s).digest();
   const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), "aws4_request");
-  const signature = createHmac2("sha256", key).update(toSign).digest("hex");
+  const signature = createHmac3("sha256", key).update(toSign).digest("hex");
   const { host: _host, ...sent } = headers;
   return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names2.join(";")}, Signature=${signature}` };
 }

@@ -7,8 +7,8 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-HTNIYPU5.js";
-import "../chunks/chunk-QX7O6QQ4.js";
+} from "../chunks/chunk-ZIXSS7HR.js";
+import "../chunks/chunk-6SK6KIPL.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-F2WFUTY3.js";
 import "../chunks/chunk-JHDWKTMW.js";
@@ -16,9 +16,12 @@ import "../chunks/chunk-RUDPDL3Y.js";
 import "../chunks/chunk-DTZWUM7L.js";
 import "../chunks/chunk-X6SZ6VSM.js";
 import "../chunks/chunk-G7BGZR6J.js";
+import "../chunks/chunk-PDDLEZQQ.js";
 import "../chunks/chunk-6Q66RE42.js";
+import "../chunks/chunk-BHSIGIX6.js";
 import "../chunks/chunk-NXNO5ZZ5.js";
 import "../chunks/chunk-XSXAROAL.js";
+import "../chunks/chunk-EPCPIVQ4.js";
 import "../chunks/chunk-5X6WLO4A.js";
 import "../chunks/chunk-75KHDEEE.js";
 import "../chunks/chunk-3B7SBFZS.js";

@@ -80,6 +80,13 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
       );
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an EC2 instance id (i-…)`);
   }
+  // The teardown mark that ends a run in the patrol's memory is signed with the runner's key: with report-to,
+  // teardown takes the key even when an API does the teardown.
+  if ((inputs['report-to'] ?? '').trim() && !(inputs['ssh-key'] ?? '').trim() && !(inputs['ssh-key-path'] ?? '').trim())
+    throw new InputError(
+      'ssh-key',
+      "teardown with report-to signs the run's teardown mark with the patrol's SSH key (an unsigned mark never ends a run): give ssh-key or ssh-key-path",
+    );
   const approval = v.oneOf('approval', inputs['approval'], ['environment', 'confirm'] as const, 'environment');
   const confirm = (inputs['confirm'] ?? '').trim();
   return {

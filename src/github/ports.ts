@@ -12,6 +12,9 @@ import { refuseUnsafeContext } from './context.ts';
 import { commentEvent } from './comment-event.ts';
 import { InputError } from '../config/errors.ts';
 import type { ChatOpsApi } from '../chatops/phase.ts';
+import { parseKeySource } from '../config/connection.ts';
+import { loadCredential } from '../ssh/keys.ts';
+import { macKey } from '../ssh/sign.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -77,6 +80,7 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import('./status-store.ts')).teardownDone(inputs, env, reporter, state, reason),
+    afterTeardown: async (inputs, reporter, state, reason) =>
+      (await import('./status-store.ts')).teardownDone(inputs, env, reporter, state, reason, macKey(loadCredential(parseKeySource(inputs, env)))),
   };
 }

@@ -93,6 +93,7 @@ export async function teardownDone(
   reporter: Reporter,
   state: 'torn-down' | 'parked',
   reason: string,
+  key: Buffer | null,
 ): Promise<void> {
   const target = parseReportTo(inputs['report-to']);
   if (!target) return;
@@ -103,7 +104,7 @@ export async function teardownDone(
     const header = parseHeader(inputs['header']);
     const store = githubStore(target, env, token, header);
     const [old] = await store.load([runId]);
-    const body = renderTeardownMark(old ?? '', runId, { state, reason, at: new Date().toISOString() }, statusMarker(header));
+    const body = renderTeardownMark(old ?? '', runId, { state, reason, at: new Date().toISOString() }, statusMarker(header), key);
     const [url] = await store.save([runId], () => body);
     reporter.info(`teardown: status updated at ${url}`);
     if (state === 'torn-down') {

@@ -1,6 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { mac, macOk } from '../record/mac.ts';
 import type { FailureClass } from './signatures.ts';
-import type { State } from './remediation.ts';
+import { STATES, FAILURE_REMEDIATION, type State } from './remediation.ts';
 
 /** What one tick remembers of a run for the next (kept in a hidden block of the comment / summary). */
 export interface RunMemory {
@@ -65,9 +66,17 @@ export function emptyMemory(): TickMemory {
   return { v: 1, tick: 0, runs: {} };
 }
 
-/** The hidden block: deflated JSON, base64, inside an HTML comment (invisible in rendered markdown). */
-export function memoryBlock(m: TickMemory): string {
-  return `${OPEN}z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString('base64')}${CLOSE}`;
+/** The MAC key the memory is signed with (src/ssh/sign.ts macKey), or null where none can be derived (an ssh agent). */
+export type MemoryKey = Buffer | null;
+const MAC_LABEL = 'tether tick memory v1';
+
+/**
+ * The hidden block: deflated JSON, base64, and its MAC (`.m<hex>`) under the runner's key, inside an HTML
+ * comment (invisible in rendered markdown). Without a key it is written unsigned, and read back as such.
+ */
+export function memoryBlock(m: TickMemory, key: MemoryKey): string {
+  const payload = `z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString('base64')}`;
+  return `${OPEN}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ''}${CLOSE}`;
 }
 
 /**
@@ -76,7 +85,7 @@ export function memoryBlock(m: TickMemory): string {
  */
 export function fitMemory(m: TickMemory, budget: number): TickMemory {
   let cur = m;
-  for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
+  for (let i = 0; i < 8 && memoryBlock(cur, null).length + 68 > budget; i++) {
     cur = {
       ...cur,
       runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)])),
@@ -98,22 +107,173 @@ export function mergeMemories(list: TickMemory[]): TickMemory {
   return list.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
 }
 
-/** Reads the block back from a comment or summary body; a missing, old or corrupt block is a first tick. */
-export function readMemory(body: string | undefined): TickMemory {
-  if (!body) return emptyMemory();
+/**
+ * How far a block read back can be trusted: `signed` (its MAC holds under our key), `unsigned` (an older
+ * tether's, or written without a key: adopted once, without any teardown mark), `forged` (a MAC that does not
+ * hold: edited, or another key's), `malformed`, or `none` (no block: a first tick).
+ */
+export type MemoryTrust = 'none' | 'signed' | 'unsigned' | 'forged' | 'malformed';
+
+export interface MemoryRead {
+  memory: TickMemory;
+  trust: MemoryTrust;
+  /** What the patrol should say about it (a warning), or null when there is nothing to say. */
+  note: string | null;
+}
+
+/** The last block of a body: its payload and MAC tag (empty when unsigned), or null when there is none. */
+function lastBlock(body: string): { payload: string; tag: string } | null {
   const start = body.lastIndexOf(OPEN);
-  if (start < 0) return emptyMemory();
+  if (start < 0) return null;
   const end = body.indexOf(CLOSE, start + OPEN.length);
-  if (end < 0) return emptyMemory();
+  if (end < 0) return null;
+  const text = body.slice(start + OPEN.length, end);
+  const dot = text.indexOf('.m');
+  return dot < 0 ? { payload: text, tag: '' } : { payload: text.slice(0, dot), tag: text.slice(dot + 2) };
+}
+
+/** The block's JSON, inflated and strictly read; a BadMemory for anything not as tether writes it. */
+function decode(payload: string): TickMemory {
+  if (payload.length > MEMORY_TEXT_MAX) throw new BadMemory(`the block is ${payload.length} characters (at most ${MEMORY_TEXT_MAX})`);
+  if (!/^z?[A-Za-z0-9+/]*={0,2}$/.test(payload)) throw new BadMemory('the block is not base64');
+  let bytes: Buffer;
   try {
-    const text = body.slice(start + OPEN.length, end);
-    const bytes = text.startsWith('z') ? inflateRawSync(Buffer.from(text.slice(1), 'base64')) : Buffer.from(text, 'base64');
-    const m = JSON.parse(bytes.toString('utf8')) as TickMemory;
-    if (m?.v !== 1 || typeof m.tick !== 'number' || typeof m.runs !== 'object' || m.runs === null) return emptyMemory();
-    return m;
+    bytes = payload.startsWith('z')
+      ? inflateRawSync(Buffer.from(payload.slice(1), 'base64'), { maxOutputLength: MEMORY_JSON_MAX })
+      : Buffer.from(payload, 'base64');
+  } catch {
+    throw new BadMemory('the block does not inflate (or inflates past its bound)');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new BadMemory('the block is not JSON');
+  }
+  return parseTickMemory(raw);
+}
+
+/**
+ * Reads the block back from a comment, summary or state file, trusting only what tether signed: a block
+ * whose MAC fails is ignored (a first tick, with a warning), never trusted and never fatal; an unsigned one
+ * (an older tether, in tether's own comment) is adopted without its teardown marks, and said so. Pure.
+ */
+export function readMemory(body: string | undefined, key: MemoryKey): MemoryRead {
+  const none: MemoryRead = { memory: emptyMemory(), trust: 'none', note: null };
+  if (!body) return none;
+  const b = lastBlock(body);
+  if (!b) return none;
+  let memory: TickMemory;
+  try {
+    memory = decode(b.payload);
+  } catch (err) {
+    return {
+      memory: emptyMemory(),
+      trust: 'malformed',
+      note: `the tick memory block is unreadable (${(err as Error).message}): ignored, this tick starts afresh`,
+    };
+  }
+  if (b.tag) {
+    if (key && macOk(key, MAC_LABEL, b.payload, b.tag)) return { memory, trust: 'signed', note: null };
+    return {
+      memory: emptyMemory(),
+      trust: 'forged',
+      note: key
+        ? "the tick memory block's signature does not hold under this runner's key (edited, or written with another key): ignored, never trusted; this tick starts afresh"
+        : 'the tick memory block is signed, but this runner has no key to check it with (an ssh agent): ignored; give ssh-key or ssh-key-path',
+    };
+  }
+  // Unsigned: what an older tether wrote. Everything but a teardown mark is adopted (a mark ends a run, and only
+  // a signed one may); the next save signs it.
+  const dropped = Object.values(memory.runs).filter((r) => r.teardown).length;
+  const runs = Object.fromEntries(Object.entries(memory.runs).map(([id, r]) => [id, withoutTeardown(r)]));
+  return {
+    memory: { ...memory, runs },
+    trust: 'unsigned',
+    note: `adopted an unsigned tick memory block (written by an older tether${key ? '' : ', or without a key'})${dropped ? `, without its ${dropped} teardown mark(s): those runs are probed again` : ''}; it is ${key ? 'signed from this tick on' : 'still unsigned: give ssh-key or ssh-key-path so it can be signed'}`,
+  };
+}
+
+function withoutTeardown(r: RunMemory): RunMemory {
+  const { teardown: _teardown, ...rest } = r;
+  return rest;
+}
+
+/** The memory in a body, unchecked: for tests and tools reading tether's own output. The patrol never uses this. */
+export function unverifiedMemory(body: string | undefined): TickMemory {
+  const b = body ? lastBlock(body) : null;
+  if (!b) return emptyMemory();
+  try {
+    return decode(b.payload);
   } catch {
     return emptyMemory();
   }
+}
+
+/** A block that is not as tether writes it. */
+export class BadMemory extends Error {}
+
+/** Bounds on what a block may hold (a comment is at most 65,536 characters; the JSON inflates from it). */
+const MEMORY_TEXT_MAX = 65_536;
+const MEMORY_JSON_MAX = 4 << 20;
+const RUNS_MAX = 4096;
+const CELLS_MAX = 4096;
+const METRICS_MAX = 64;
+
+type O = Record<string, unknown>;
+const isObj = (v: unknown): v is O => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown, min = 0) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const isStr = (v: unknown, max: number) => typeof v === 'string' && v.length <= max;
+const orNull = (v: unknown, f: (x: unknown) => boolean) => v === null || f(v);
+const CLASSES = new Set(Object.keys(FAILURE_REMEDIATION));
+const isState = (v: unknown) => typeof v === 'string' && (STATES as readonly string[]).includes(v);
+
+/** One run's memory, field by field (a cell's has no cells of its own). */
+function parseRun(v: unknown, where: string, depth: number): RunMemory {
+  if (!isObj(v)) throw new BadMemory(`${where} is not an object`);
+  const bad = (f: string) => new BadMemory(`${where}.${f} is not as tether writes it`);
+  if (!isInt(v['attempt'])) throw bad('attempt');
+  if (!isInt(v['offset'])) throw bad('offset');
+  if (!isState(v['state'])) throw bad('state');
+  if (!orNull(v['cls'], (x) => typeof x === 'string' && CLASSES.has(x))) throw bad('cls');
+  if (!isStr(v['since'], 40)) throw bad('since');
+  if (!orNull(v['lastKnown'], isState)) throw bad('lastKnown');
+  if (!orNull(v['unreachableSince'], (x) => isStr(x, 40))) throw bad('unreachableSince');
+  if (!isInt(v['unreachableTicks'])) throw bad('unreachableTicks');
+  if (!orNull(v['oomKills'], (x) => isInt(x))) throw bad('oomKills');
+  if (!orNull(v['step'], isNum)) throw bad('step');
+  if (!orNull(v['epoch'], (x) => isStr(x, 64))) throw bad('epoch');
+  const metrics = v['metrics'];
+  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every(isNum)) throw bad('metrics');
+  const history = v['history'];
+  if (
+    !Array.isArray(history) ||
+    history.length > HISTORY_MAX ||
+    !history.every((p) => Array.isArray(p) && p.length === 3 && isNum(p[0]) && orNull(p[1], isNum) && orNull(p[2], isNum))
+  )
+    throw bad('history');
+  if (v['issue'] !== undefined && !isInt(v['issue'], 1)) throw bad('issue');
+  const t = v['teardown'];
+  if (t !== undefined && !(isObj(t) && (t['state'] === 'torn-down' || t['state'] === 'parked') && isStr(t['reason'], 4000) && isStr(t['at'], 40)))
+    throw bad('teardown');
+  if (v['at'] !== undefined && !isStr(v['at'], 40)) throw bad('at');
+  if (v['sync'] !== undefined && !isObj(v['sync'])) throw bad('sync');
+  const out = { ...(v as unknown as RunMemory) };
+  if (v['cells'] !== undefined) {
+    const cells = v['cells'];
+    if (depth > 0 || !isObj(cells) || Object.keys(cells).length > CELLS_MAX) throw bad('cells');
+    out.cells = Object.fromEntries(Object.entries(cells).map(([n, c]) => [n, parseRun(c, `${where}.cells.${n.slice(0, 64)}`, depth + 1)]));
+  }
+  return out;
+}
+
+/** A whole tick memory, strictly: the schema, the tick, and every run as tether writes it. */
+export function parseTickMemory(raw: unknown): TickMemory {
+  if (!isObj(raw) || raw['v'] !== 1 || !isInt(raw['tick']) || !isObj(raw['runs'])) throw new BadMemory('not a tick memory (v, tick, runs)');
+  const entries = Object.entries(raw['runs']);
+  if (entries.length > RUNS_MAX) throw new BadMemory(`${entries.length} runs (at most ${RUNS_MAX})`);
+  return { v: 1, tick: raw['tick'] as number, runs: Object.fromEntries(entries.map(([id, r]) => [id, parseRun(r, `runs.${id.slice(0, 64)}`, 0)])) };
 }
 
 /** The body with its hidden block(s) taken out (the visible status only). */

@@ -19,6 +19,7 @@ import type { HostObservation, SeenRun } from '../record/observation.ts';
 import type { Session } from '../ssh/client.ts';
 import type { Registered } from '../registry/hosts.ts';
 import { TransportError } from '../ssh/errors.ts';
+import { macKey } from '../ssh/sign.ts';
 
 /** Tick memory in a local file (the CLI, or a runner without report-to). */
 export function fileStore(path: string): StatusStore {
@@ -109,6 +110,16 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       return refused.length ? 1 : 0;
     }
   }
+  // Tick memory is signed with a key derived from the patrol's own SSH key: nobody who can only edit a
+  // comment (or the state file) can make the patrol trust what they wrote.
+  const memKey = memoryKeyOf(inputs, env, hosts);
+  if (!memKey)
+    reporter.warn('patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick');
+  const readBody = (body: string) => {
+    const r = readMemory(body, memKey);
+    if (r.note) reporter.warn(`patrol: ${r.note}`);
+    return r.memory;
+  };
   const names = new Set(hosts.map((h) => h.name));
   if (names.size !== hosts.length) throw new InputError('config', 'two hosts have the same name; give each a unique name');
   // Every key is loaded before the first connection: a bad key is a bad input, not a failed tick.
@@ -123,7 +134,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     } catch {
       // unreadable: the load below reports it
     }
-    for (const [id, m] of Object.entries(readMemory(text).runs))
+    for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
       if (Number.isSafeInteger(m.issue) && (m.issue as number) > 0) remote.hint(id, m.issue as number);
   }
   const bodies: string[] = [];
@@ -136,7 +147,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       reporter.warn(`patrol: could not read the previous status (${(err as Error).message}); this tick starts without tick memory`);
     }
   }
-  const memory = mergeMemories(bodies.map(readMemory));
+  const memory = mergeMemories(bodies.map(readBody));
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h: HostEntry) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   // A host that cannot be reached is a value for the pure tick, not an exception.
@@ -166,6 +177,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       now,
       statusMarker(cfg.header),
       cfg.header,
+      memKey,
     );
   let code = 0;
   const written = new Set<string>();
@@ -177,7 +189,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     }
     for (const store of stores) {
       try {
-        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map(readMemory)));
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
         for (const w of await store.save(runIds, render)) written.add(w);
       } catch (err) {
         reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);
@@ -284,6 +296,16 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     code = 1;
   }
   return code;
+}
+
+/**
+ * The key tick memory is signed with: from the patrol's own key inputs (ssh-key, ssh-key-path), else the
+ * first host's key (a tether.yml); null when only an ssh agent is given.
+ */
+function memoryKeyOf(inputs: Inputs, env: Inputs, hosts: HostEntry[]): Buffer | null {
+  const own = inputs['ssh-key'] || inputs['ssh-key-path'] ? loadCredential(parseKeySource(inputs, env)) : null;
+  const cred = own ?? (hosts[0] ? loadCredential(hosts[0].conn.key) : null);
+  return cred ? macKey(cred) : null;
 }
 
 /** Whether this tick's verdict is news against what the last tick remembered of the run. */

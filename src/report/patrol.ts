@@ -1,4 +1,14 @@
-import { fitMemory, markTeardown, memoryBlock, readMemory, withoutMemory, type RunMemory, type TeardownMark, type TickMemory } from '../patrol/memory.ts';
+import {
+  fitMemory,
+  markTeardown,
+  memoryBlock,
+  readMemory,
+  withoutMemory,
+  type MemoryKey,
+  type RunMemory,
+  type TeardownMark,
+  type TickMemory,
+} from '../patrol/memory.ts';
 import type { State } from '../patrol/remediation.ts';
 import type { Verdict } from '../patrol/verdict.ts';
 import { code, inert as esc } from './markdown.ts';
@@ -143,7 +153,7 @@ export function renderSweep(v: HostVerdict, m: RunMemory | undefined): string {
 }
 
 /** The job summary / sticky comment body: status table, remediation, charts, hidden memory. Pure. */
-export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: Date, marker = '', header = ''): string {
+export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: Date, marker = '', header = '', key: MemoryKey = null): string {
   const head = [
     marker,
     `### tether patrol${header ? ` ${code(header)}` : ''} — last checked ${now.toISOString().replace(/\.\d+Z$/, 'Z')}, tick ${memory.tick}`,
@@ -162,7 +172,7 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
   });
   if (synced.length) notes.push('', ...synced);
   // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
-  const tail = memoryBlock(fitMemory(memory, 24_000));
+  const tail = memoryBlock(fitMemory(memory, 24_000), key);
   let body = [...head, ...notes, ''].join('\n');
   for (const v of verdicts) {
     if (!v.cells) continue;
@@ -193,10 +203,11 @@ export function costLine(v: HostVerdict, now: Date): string {
  * The status after a teardown: a 🏁 header on top of the last status, and the run marked in the tick
  * memory so the next patrol stops probing it and reports it torn down. Pure.
  */
-export function renderTeardownMark(oldBody: string, runId: string, mark: TeardownMark, marker = STATUS_MARKER): string {
-  const memory = markTeardown(readMemory(oldBody), runId, mark);
+export function renderTeardownMark(oldBody: string, runId: string, mark: TeardownMark, marker = STATUS_MARKER, key: MemoryKey = null): string {
+  // Only what tether signed is carried over; the mark itself is signed with the same key (only a signed mark ends a run).
+  const memory = markTeardown(readMemory(oldBody, key).memory, runId, mark);
   const visible = withoutMemory(oldBody).replace(marker, '').trim();
-  return `${marker}\n### 🏁 ${code(runId)} ${mark.state} at ${esc(mark.at, 40)}\n\n${esc(mark.reason)}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000))}\n`;
+  return `${marker}\n### 🏁 ${code(runId)} ${mark.state} at ${esc(mark.at, 40)}\n\n${esc(mark.reason)}\n\n${visible}\n\n${memoryBlock(fitMemory(memory, 24_000), key)}\n`;
 }
 
 /** A sparkline of the remembered loss and its last value, or — when there is none. */

@@ -3,6 +3,7 @@
  * patrol accepts a registration only when it verifies with the patrol's own key. Nobody who can merely
  * edit a GitHub comment can point the patrol at another host or another host key.
  */
+import { hkdfSync } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { fingerprint } from './hostkey.ts';
 import type { Credential } from './keys.ts';
@@ -48,4 +49,15 @@ export function verify(cred: Credential, data: Buffer, signer: string, sig: stri
   } catch {
     return false;
   }
+}
+
+/**
+ * A MAC key for what tether keeps on GitHub and must recognise later (tick memory, its teardown marks, its
+ * tracking issues): derived from the SSH private key the patrol and teardown hold, so nobody who can only
+ * edit a comment can make one. Null for an ssh agent (its private key never reaches tether).
+ */
+export function macKey(cred: Credential): Buffer | null {
+  if (!('privateKey' in cred)) return null;
+  const key = privateKeyOf(cred);
+  return Buffer.from(hkdfSync('sha256', Buffer.from(key.getPrivatePEM()), 'tether', 'github-records/v1', 32));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase } from '../../src/launch/phase.ts';
-import { readMemory, type TickMemory } from '../../src/patrol/memory.ts';
+import { unverifiedMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
@@ -72,11 +72,11 @@ const statusComments = (issue: number) =>
 /** Watches the status comment of `issue`: the first time (ms) each run showed each state. */
 function watch(issue: number): { seen: Map<string, number>; memory: () => TickMemory; stop: () => void } {
   const seen = new Map<string, number>();
-  let last: TickMemory = readMemory('');
+  let last: TickMemory = unverifiedMemory('');
   const t = setInterval(() => {
     const c = statusComments(issue)[0];
     if (!c) return;
-    last = readMemory(c.body);
+    last = unverifiedMemory(c.body);
     for (const [id, m] of Object.entries(last.runs)) {
       const key = `${id} ${m.state}${m.cls ? ` ${m.cls}` : ''}`;
       if (!seen.has(key)) seen.set(key, Date.now());
@@ -162,7 +162,7 @@ describe('follow: seconds, not cron minutes', () => {
       const cron = await patrolAction(issue, ['f-live'], { 'stall-after': '30s' });
       expect(cron.code, cron.stdout).toBe(0);
       expect(statusComments(issue)).toHaveLength(1);
-      const afterCron = readMemory(statusComments(issue)[0]!.body).runs['f-live']!;
+      const afterCron = unverifiedMemory(statusComments(issue)[0]!.body).runs['f-live']!;
       await waitFor('a follow write after the cron tick', () => Date.parse(w.memory().runs['f-live']!.at!) > Date.parse(afterCron.at!), 20_000, 100);
       expect(statusComments(issue)).toHaveLength(1);
     } finally {

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMemory } from '../../src/patrol/memory.ts';
+import { unverifiedMemory } from '../../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { finishedRun } from '../harness/finished-run.ts';
@@ -131,7 +131,7 @@ describe('one host never breaks a tick', () => {
 
     // Next tick: the probe-error keeps what was known (never dead) and counts the ticks.
     const again = await tick();
-    const m = readMemory([...gh.comments.values()].find((c) => c.issue === issue && c.user.login === BOT.login)!.body);
+    const m = unverifiedMemory([...gh.comments.values()].find((c) => c.issue === issue && c.user.login === BOT.login)!.body);
     expect(m.tick).toBe(2);
     expect(m.runs['d-1']).toMatchObject({ state: 'probe-error', unreachableTicks: 2 });
     expect(m.runs['h-ok']?.state).toBe('finished');

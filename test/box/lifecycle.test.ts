@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMemory } from '../../src/patrol/memory.ts';
+import { unverifiedMemory } from '../../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
 import { ArtifactDouble } from '../harness/artifact-double.ts';
 import { createBox, type Box } from '../harness/box.ts';
@@ -139,7 +139,7 @@ describe('the whole lifecycle through the built actions (dist/, Node 24, INPUT_*
     expect(provider.instances.get('runpod:pod-life')?.status).toBe('gone');
     expect(provider.calls('runpod', /^DELETE/)).toHaveLength(1);
     expect(tracking()?.state).toBe('closed');
-    expect(readMemory(status()).runs[RUN]?.teardown?.state).toBe('torn-down');
+    expect(unverifiedMemory(status()).runs[RUN]?.teardown?.state).toBe('torn-down');
 
     // The next cron patrol skips it (its tracking issue is closed); one asked about it by name says torn down.
     const after = await patrol();

@@ -4,7 +4,7 @@ import { probeHost } from '../../src/remote/probe.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase } from '../../src/launch/phase.ts';
-import { readMemory } from '../../src/patrol/memory.ts';
+import { unverifiedMemory } from '../../src/patrol/memory.ts';
 import { patrolPhase } from '../../src/patrol/phase.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
@@ -123,7 +123,7 @@ describe('patrol verdicts produced for real on a namespace box', () => {
     expect(first.body).toMatch(/new code-error signature/);
     const second = await patrol(['p-warn'], { 'stall-after': '10m' });
     expect(second.body).not.toMatch(/new code-error signature/);
-    expect(readMemory(second.body).runs['p-warn']?.offset).toBeGreaterThan(0);
+    expect(unverifiedMemory(second.body).runs['p-warn']?.offset).toBeGreaterThan(0);
   });
 
   it('uses exactly one SSH connection per host per tick', async () => {
@@ -142,7 +142,7 @@ describe('patrol verdicts produced for real on a namespace box', () => {
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(states['p-frozen']?.state).toBe('unreachable');
       expect(body).toMatch(/unreachable since .* \(1 tick\): check the provider console for balance, power or preemption/);
-      const m = readMemory(body).runs['p-done'];
+      const m = unverifiedMemory(body).runs['p-done'];
       expect(m).toMatchObject({ state: 'unreachable', lastKnown: 'finished', step: 10 });
     } finally {
       box.clearFirewall();
@@ -202,7 +202,7 @@ describe('patrol verdicts produced for real on a namespace box', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(JSON.parse(r.outputs['states'] ?? '{}')['p-trace'].class).toBe('code-error');
     expect(r.summary).toContain('| `p-done` |');
-    expect(r.summary).toMatch(/<!-- tether:memory [A-Za-z0-9+/=]+ -->/);
+    expect(r.summary).toMatch(/<!-- tether:memory [A-Za-z0-9+/=]+\.m[0-9a-f]{64} -->/);
   });
 
   it('refuses a key file on a GitHub-hosted runner and a fork pull request', async () => {

@@ -5,7 +5,7 @@ import { githubStore } from '../../src/github/status-store.ts';
 import { launchPhase } from '../../src/launch/phase.ts';
 import { patrolPhase } from '../../src/patrol/phase.ts';
 import { registeredHosts } from '../../src/registry/hosts.ts';
-import { readMemory } from '../../src/patrol/memory.ts';
+import { unverifiedMemory } from '../../src/patrol/memory.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { BOT, HUMAN, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
@@ -122,8 +122,8 @@ describe('the run registry', () => {
     expect(gb.body).toContain('reg-b');
     expect(gb.body).not.toContain('`reg-a`');
     // Each keeps its own tick memory: two ticks each.
-    expect(readMemory(ga.body).tick).toBe(2);
-    expect(readMemory(gb.body).tick).toBe(2);
+    expect(unverifiedMemory(ga.body).tick).toBe(2);
+    expect(unverifiedMemory(gb.body).tick).toBe(2);
     expect(all.find((c) => c.id === before!.id)?.body).toBe(before!.body);
     // A bad header is an input error before anything is contacted.
     await expect(headed('no spaces', 'reg-a')).rejects.toThrow(/input 'header': "no spaces" is not a header/);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase } from '../../src/launch/phase.ts';
-import { readMemory } from '../../src/patrol/memory.ts';
+import { memoryBlock, unverifiedMemory } from '../../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { BOT, HUMAN, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
@@ -66,7 +66,7 @@ describe('sticky status comment through the real @octokit/rest against an OpenAP
     const body = ours(issue)[0]!.body;
     expect(body).toMatch(/last checked .*, tick 2/);
     expect(body).toContain('| `s-live` |');
-    expect(readMemory(body).runs['s-live']?.step).toBe(7);
+    expect(unverifiedMemory(body).runs['s-live']?.step).toBe(7);
     expect(gh.requests.filter((r) => r.status === 422)).toEqual([]);
     expect(gh.responseErrors).toEqual([]);
   });
@@ -120,5 +120,46 @@ describe('sticky status comment through the real @octokit/rest against an OpenAP
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/::error::patrol: the status could not be written \(Bad credentials/);
     expect(bad.summary).toContain('| `s-done` |');
+  });
+});
+
+describe('tick memory on GitHub is tether-signed (issue 23 §3)', () => {
+  it('an edited block that marks a live run torn down is ignored with a warning; the run is still probed', async () => {
+    const issue = gh.addIssue('edited memory');
+    expect((await tickAction({ 'report-to': `issue:${issue}` })).code).toBe(0);
+    const c = ours(issue)[0]!;
+    const m = unverifiedMemory(c.body);
+    expect(m.runs['s-live']?.state).toBe('running');
+    // A collaborator edits the block: s-live torn down, the MAC tag kept as it was.
+    m.runs['s-live'] = { ...m.runs['s-live']!, teardown: { state: 'torn-down', reason: 'edited', at: '2026-01-01T00:00:00Z' } };
+    const tag = /\.m[0-9a-f]{64}/.exec(c.body)?.[0] ?? '';
+    expect(tag).not.toBe('');
+    c.body = c.body.replace(/<!-- tether:memory [^ ]+ -->/, memoryBlock(m, null).replace(' -->', `${tag} -->`));
+    const r = await tickAction({ 'report-to': `issue:${issue}` });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/signature does not hold under this runner's key .*ignored, never trusted/);
+    expect(JSON.parse(r.outputs['states']!)['s-live'].state).toBe('running');
+    // A forged block is a first tick: the tick count starts again, and the new block is signed.
+    expect(r.outputs['tick']).toBe('1');
+    expect(ours(issue)[0]!.body).toMatch(/<!-- tether:memory z[A-Za-z0-9+/=]+\.m[0-9a-f]{64} -->/);
+  });
+
+  it('an upgrade in the middle of a run: the unsigned block an older tether wrote is adopted once, re-signed, and said so', async () => {
+    const issue = gh.addIssue('upgrade');
+    expect((await tickAction({ 'report-to': `issue:${issue}` })).code).toBe(0);
+    expect((await tickAction({ 'report-to': `issue:${issue}` })).code).toBe(0);
+    const c = ours(issue)[0]!;
+    const before = unverifiedMemory(c.body);
+    expect(before.tick).toBe(2);
+    // What an older tether wrote: the same memory, unsigned.
+    c.body = c.body.replace(/<!-- tether:memory [^ ]+ -->/, memoryBlock(before, null));
+    const up = await tickAction({ 'report-to': `issue:${issue}` });
+    expect(up.code, up.stdout).toBe(0);
+    expect(up.stdout).toMatch(/adopted an unsigned tick memory block \(written by an older tether\); it is signed from this tick on/);
+    expect(up.outputs['tick']).toBe('3');
+    expect(unverifiedMemory(ours(issue)[0]!.body).runs['s-live']?.offset).toBeGreaterThanOrEqual(before.runs['s-live']!.offset);
+    const next = await tickAction({ 'report-to': `issue:${issue}` });
+    expect(next.outputs['tick']).toBe('4');
+    expect(next.stdout).not.toMatch(/adopted an unsigned/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
+import { unverifiedMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
 import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
 import { BODY_MAX, chart, costLine, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/report/patrol.ts';
@@ -60,7 +60,7 @@ describe('patrol status rendering', () => {
     expect(body).toMatch(/\| `a` \| `root@10.0.0.2:22` \| 🟢 running \| step 1200 · epoch 3\/10 \| loss 0.41 \|/);
     expect(body).toMatch(/❌ \*\*`b`\*\* failed \(cuda-oom\): exit 1\. \*\*Do:\*\* fix batch/);
     expect(body).not.toMatch(/\*\*`a`\*\*/);
-    expect(readMemory(body)).toEqual(memory);
+    expect(unverifiedMemory(body)).toEqual(memory);
   });
 
   it('draws a mermaid xychart of loss by step from the tick history', () => {
@@ -95,8 +95,8 @@ describe('patrol status rendering', () => {
     const memory: TickMemory = { v: 1, tick: 1, runs };
     const body = renderPatrol(verdicts, memory, now);
     expect(body.length).toBeLessThanOrEqual(BODY_MAX);
-    const kept = readMemory(body).runs[verdicts[63]!.runId];
-    expect(Object.keys(readMemory(body).runs)).toHaveLength(64);
+    const kept = unverifiedMemory(body).runs[verdicts[63]!.runId];
+    expect(Object.keys(unverifiedMemory(body).runs)).toHaveLength(64);
     // History thinned to fit, newest point kept; everything else intact.
     expect(kept?.history.length).toBeLessThan(96);
     expect(kept?.history.length).toBeGreaterThanOrEqual(2);

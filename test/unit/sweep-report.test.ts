@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CELL_HISTORY_MAX, summarize, summaryText, sweepVerdict, type CellVerdict } from '../../src/patrol/cells.ts';
-import { readMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
+import { unverifiedMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import type { State } from '../../src/patrol/remediation.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
 import { BODY_MAX, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/report/patrol.ts';
@@ -86,7 +86,7 @@ describe('a sweep in the status', () => {
     const body = renderPatrol([v], memory, now, '<!-- tether:status -->');
     expect(body.length).toBeLessThan(BODY_MAX);
     // Every cell's memory survives (offsets and states), histories thinned at most.
-    const back = readMemory(body).runs['sweep-512']?.cells ?? {};
+    const back = unverifiedMemory(body).runs['sweep-512']?.cells ?? {};
     expect(Object.keys(back)).toHaveLength(512);
     expect(back[cells[511]!.runId]?.offset).toBe(1511);
     expect(body).toContain('#### Sweep `sweep-512`: 86/512 done, 86 running, 85 queued, 85 stalled, 85 failed: cuda-oom ×85, 85 dead');

@@ -313,21 +313,55 @@ describe('progress parsing', () => {
   });
 });
 
-describe('tick memory', () => {
-  it('round-trips through the hidden block and survives surrounding text', () => {
-    const m = { ...emptyMemory(), tick: 7, runs: { r1: prevMemory() } };
-    expect(readMemory(`# status\n\ntext\n${memoryBlock(m)}\n`)).toEqual(m);
+describe("tick memory is tether's own: signed, strictly read, never trusted when it fails", () => {
+  const KEY = Buffer.alloc(32, 7);
+  const OTHER = Buffer.alloc(32, 9);
+  const m = { ...emptyMemory(), tick: 7, runs: { r1: prevMemory() } };
+  const torn = { ...m, runs: { r1: { ...prevMemory(), teardown: { state: 'torn-down' as const, reason: 'verified', at: '2026-01-01T00:00:00Z' } } } };
+  it('round-trips signed through the hidden block and survives surrounding text', () => {
+    const r = readMemory(`# status\n\ntext\n${memoryBlock(m, KEY)}\n`, KEY);
+    expect(r).toEqual({ memory: m, trust: 'signed', note: null });
+  });
+
+  it('an edited block, or one signed with another key, is ignored with a warning: never trusted, never fatal', () => {
+    // The attack: mark a live run torn down so the patrol stops probing it.
+    const genuine = memoryBlock(m, KEY);
+    const forgedPayload = memoryBlock(torn, null).replace(' -->', '');
+    const tag = genuine.slice(genuine.indexOf('.m'));
+    const edited = readMemory(`${forgedPayload}${tag}`, KEY);
+    expect(edited.trust).toBe('forged');
+    expect(edited.memory).toEqual(emptyMemory());
+    expect(edited.note).toMatch(/signature does not hold under this runner's key .*ignored, never trusted/);
+    expect(readMemory(memoryBlock(torn, OTHER), KEY).trust).toBe('forged');
+    expect(readMemory(memoryBlock(m, KEY), null).note).toMatch(/no key to check it with/);
+  });
+
+  it('an unsigned block (an older tether) is adopted once without its teardown marks, and said so', () => {
+    const r = readMemory(memoryBlock(torn, null), KEY);
+    expect(r.trust).toBe('unsigned');
+    expect(r.memory.runs['r1']?.teardown).toBeUndefined();
+    expect(r.memory.runs['r1']?.offset).toBe(4000);
+    expect(r.note).toMatch(
+      /adopted an unsigned tick memory block .*without its 1 teardown mark\(s\): those runs are probed again; it is signed from this tick on/,
+    );
   });
 
   it.each([
-    undefined,
-    '',
-    'no block',
-    '<!-- tether:memory !!!notbase64 -->',
-    '<!-- tether:memory zAAAA -->',
-    `<!-- tether:memory ${Buffer.from('{"v":0}').toString('base64')} -->`,
-  ])('a missing, old or corrupt block is a first tick: %s', (body) => {
-    expect(readMemory(body)).toEqual(emptyMemory());
+    ['!!!notbase64', /not base64/],
+    ['zAAAA', /does not inflate|not JSON/],
+    [Buffer.from('{"v":0}').toString('base64'), /not a tick memory/],
+    [Buffer.from('{"v":1,"tick":1,"runs":{"r":{"attempt":-1}}}').toString('base64'), /runs.r.attempt is not as tether writes it/],
+    [Buffer.from(JSON.stringify({ v: 1, tick: 1, runs: { r: { ...prevMemory(), state: 'pwned' } } })).toString('base64'), /runs.r.state/],
+    [Buffer.from(JSON.stringify({ v: 1, tick: 1, runs: { r: { ...prevMemory(), history: new Array(500).fill([1, 1, 1]) } } })).toString('base64'), /history/],
+  ])('a malformed block is a first tick with a warning: %s', (payload, why) => {
+    const r = readMemory(`<!-- tether:memory ${payload} -->`, KEY);
+    expect(r.trust).toBe('malformed');
+    expect(r.memory).toEqual(emptyMemory());
+    expect(r.note).toMatch(why);
+  });
+
+  it('no block is a first tick, silently', () => {
+    for (const body of [undefined, '', 'no block']) expect(readMemory(body, KEY)).toEqual({ memory: emptyMemory(), trust: 'none', note: null });
   });
 });
 

@@ -12,11 +12,11 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-FW2ZNWKS.js";
+} from "./chunk-4KVYS7MA.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-ZNWMN4SH.js";
+} from "./chunk-FCHHG22J.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -30,15 +30,14 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-YH2PUGHA.js";
-import "./chunk-3LYXRXRP.js";
+} from "./chunk-ITI6YWNK.js";
+import "./chunk-JTPREOKU.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-UMT3QHR7.js";
-import "./chunk-PDDLEZQQ.js";
+} from "./chunk-LYSTLE26.js";
 import {
   manifestFromListing
 } from "./chunk-OX4FSEEX.js";
@@ -48,17 +47,16 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-IQ5KBOJG.js";
+} from "./chunk-IQ6W6JGP.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-GR6MAJTX.js";
-import "./chunk-EPCPIVQ4.js";
 import {
   parseCollect
 } from "./chunk-X6SZ6VSM.js";
@@ -66,9 +64,11 @@ import {
   code,
   inert
 } from "./chunk-G7BGZR6J.js";
+import "./chunk-PDDLEZQQ.js";
 import "./chunk-6Q66RE42.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import "./chunk-5X6WLO4A.js";
 import "./chunk-75KHDEEE.js";
 import {

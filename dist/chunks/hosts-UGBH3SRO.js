@@ -5,17 +5,17 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  verify
-} from "./chunk-6AB2ET6I.js";
-import {
   readRegistration,
   signedBytes,
   whereRegistered
 } from "./chunk-D7H62MYW.js";
 import "./chunk-GR6MAJTX.js";
-import "./chunk-EPCPIVQ4.js";
+import {
+  verify
+} from "./chunk-BHSIGIX6.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

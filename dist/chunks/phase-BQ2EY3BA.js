@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-YH2PUGHA.js";
+} from "./chunk-ITI6YWNK.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -35,11 +35,10 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import "./chunk-EPCPIVQ4.js";
 import "./chunk-6Q66RE42.js";
 import {
   BoxDataError,
@@ -50,6 +49,7 @@ import {
   obj,
   str
 } from "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import {
   knownHostsLine
 } from "./chunk-UWHVA42A.js";

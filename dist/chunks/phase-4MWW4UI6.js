@@ -11,19 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-FW2ZNWKS.js";
+} from "./chunk-4KVYS7MA.js";
 import {
   openPinned
-} from "./chunk-ZNWMN4SH.js";
-import "./chunk-3LYXRXRP.js";
+} from "./chunk-FCHHG22J.js";
+import "./chunk-JTPREOKU.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-UMT3QHR7.js";
-import {
-  loadCredential
-} from "./chunk-PDDLEZQQ.js";
+} from "./chunk-LYSTLE26.js";
 import {
   parseManifest
 } from "./chunk-OX4FSEEX.js";
@@ -31,27 +28,29 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-IQ5KBOJG.js";
+} from "./chunk-IQ6W6JGP.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 import "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-GR6MAJTX.js";
-import "./chunk-EPCPIVQ4.js";
 import {
   parseTeardown
-} from "./chunk-QX7O6QQ4.js";
+} from "./chunk-6SK6KIPL.js";
 import {
   FACTS,
   code,
   inert
 } from "./chunk-G7BGZR6J.js";
+import {
+  loadCredential
+} from "./chunk-PDDLEZQQ.js";
 import "./chunk-6Q66RE42.js";
 import "./chunk-NXNO5ZZ5.js";
 import {
@@ -60,6 +59,7 @@ import {
   obj,
   str
 } from "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import "./chunk-5X6WLO4A.js";
 import "./chunk-75KHDEEE.js";
 import {

@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-UMT3QHR7.js";
+} from "./chunk-LYSTLE26.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";

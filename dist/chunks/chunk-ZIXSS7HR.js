@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseTeardown
-} from "./chunk-QX7O6QQ4.js";
+} from "./chunk-6SK6KIPL.js";
 import {
   artifactServiceMissing,
   error,
@@ -37,12 +37,19 @@ import {
   parseAudit
 } from "./chunk-G7BGZR6J.js";
 import {
+  loadCredential
+} from "./chunk-PDDLEZQQ.js";
+import {
+  macKey
+} from "./chunk-BHSIGIX6.js";
+import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
 } from "./chunk-NXNO5ZZ5.js";
 import {
-  parseConnection
+  parseConnection,
+  parseKeySource
 } from "./chunk-5X6WLO4A.js";
 import {
   InputError,
@@ -170,7 +177,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-3ZPGCS6M.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-BSU6SFDN.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -180,7 +187,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-3ZPGCS6M.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-BSU6SFDN.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -190,10 +197,10 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-XW5BUWX6.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-A34TEINQ.js")).probeHost,
-      probeOn: (await import("./probe-A34TEINQ.js")).probeOn,
-      registered: (await import("./hosts-PJ3FA4GT.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-IVEV4GWL.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-OOZHTAHN.js")).probeHost,
+      probeOn: (await import("./probe-OOZHTAHN.js")).probeOn,
+      registered: (await import("./hosts-UGBH3SRO.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -208,7 +215,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-R7S3OSF4.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-OTHYGEWT.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -218,7 +225,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-KKTMVWD3.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-4MWW4UI6.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -241,11 +248,11 @@ var PHASES = {
         registration: async (runId) => {
           const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
-          const { registeredHosts } = await import("./hosts-PJ3FA4GT.js");
-          const { loadCredential } = await import("./keys-PB6GV7IF.js");
-          const { parseKeySource } = await import("./connection-XDUMFERH.js");
+          const { registeredHosts } = await import("./hosts-UGBH3SRO.js");
+          const { loadCredential: loadCredential2 } = await import("./keys-PB6GV7IF.js");
+          const { parseKeySource: parseKeySource2 } = await import("./connection-XDUMFERH.js");
           const found2 = (await store.registered()).filter((f) => f.runId === runId);
-          const e = registeredHosts(found2, loadCredential(parseKeySource(inputs, env)), inputs, env).entries[runId];
+          const e = registeredHosts(found2, loadCredential2(parseKeySource2(inputs, env)), inputs, env).entries[runId];
           return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
         },
         status: async (runIds) => {
@@ -347,7 +354,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-3NG3BUKD.js").then((m) => {
+  const get = () => real ??= import("./status-store-ESNPNGHR.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -386,7 +393,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-3NG3BUKD.js")).teardownDone(inputs, env, reporter, state, reason)
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-ESNPNGHR.js")).teardownDone(inputs, env, reporter, state, reason, macKey(loadCredential(parseKeySource(inputs, env))))
   };
 }
 

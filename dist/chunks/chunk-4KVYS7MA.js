@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-3LYXRXRP.js";
+} from "./chunk-JTPREOKU.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-UMT3QHR7.js";
+} from "./chunk-LYSTLE26.js";
 import {
   parseListing,
   parseManifest
@@ -23,7 +23,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 import {
   FACTS,
   code,

@@ -7,8 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-ZNWMN4SH.js";
-import "./chunk-PDDLEZQQ.js";
+} from "./chunk-FCHHG22J.js";
 import {
   parseAudit as parseAudit2
 } from "./chunk-7WQ2WKMO.js";
@@ -19,11 +18,8 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 import "./chunk-JVLHI33R.js";
-import {
-  sign
-} from "./chunk-6AB2ET6I.js";
 import {
   renderRegistration,
   signedBytes
@@ -34,7 +30,6 @@ import {
   identity,
   sortedJson
 } from "./chunk-GR6MAJTX.js";
-import "./chunk-EPCPIVQ4.js";
 import {
   parseLaunch,
   readSecrets
@@ -48,7 +43,11 @@ import {
   inert,
   parseAudit
 } from "./chunk-G7BGZR6J.js";
+import "./chunk-PDDLEZQQ.js";
 import "./chunk-6Q66RE42.js";
+import {
+  sign
+} from "./chunk-BHSIGIX6.js";
 import "./chunk-NXNO5ZZ5.js";
 import {
   ATTEMPT_MAX,
@@ -63,6 +62,7 @@ import {
   parseMarker,
   str
 } from "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import "./chunk-5X6WLO4A.js";
 import "./chunk-75KHDEEE.js";
 import {

@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-3LYXRXRP.js";
+} from "./chunk-JTPREOKU.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-KW6TX2YZ.js";
+} from "./chunk-JPW43FB2.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,10 +21,7 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-UMT3QHR7.js";
-import {
-  loadCredential
-} from "./chunk-PDDLEZQQ.js";
+} from "./chunk-LYSTLE26.js";
 import {
   runSyncDir,
   versionDir
@@ -43,7 +40,6 @@ import "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import "./chunk-EPCPIVQ4.js";
 import {
   parsePatrol
 } from "./chunk-DTZWUM7L.js";
@@ -53,8 +49,15 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION
 } from "./chunk-G7BGZR6J.js";
+import {
+  loadCredential
+} from "./chunk-PDDLEZQQ.js";
+import {
+  macKey
+} from "./chunk-BHSIGIX6.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import {
   parseConnection,
   parseKeySource
@@ -7474,7 +7477,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-ODEOTT5I.js");
+  const { syncHost } = await import("./phase-BQ2EY3BA.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -7629,6 +7632,13 @@ async function patrolPhase(inputs, env, reporter, deps) {
       return refused.length ? 1 : 0;
     }
   }
+  const memKey = memoryKeyOf(inputs, env, hosts);
+  if (!memKey) reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  const readBody = (body) => {
+    const r = readMemory(body, memKey);
+    if (r.note) reporter.warn(`patrol: ${r.note}`);
+    return r.memory;
+  };
   const names = new Set(hosts.map((h) => h.name));
   if (names.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
@@ -7640,7 +7650,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
       text = readFileSync(cfg.stateFile, "utf8");
     } catch {
     }
-    for (const [id, m] of Object.entries(readMemory(text).runs))
+    for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
       if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
   }
   const bodies = [];
@@ -7653,7 +7663,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
       reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
     }
   }
-  const memory = mergeMemories(bodies.map(readMemory));
+  const memory = mergeMemories(bodies.map(readBody));
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   const asValue = (err) => {
@@ -7680,7 +7690,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
     pick(result.memory, ids),
     now,
     statusMarker(cfg.header),
-    cfg.header
+    cfg.header,
+    memKey
   );
   let code = 0;
   const written = /* @__PURE__ */ new Set();
@@ -7691,7 +7702,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
     for (const store of stores) {
       try {
-        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map(readMemory)));
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
         for (const w of await store.save(runIds, render)) written.add(w);
       } catch (err) {
         reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
@@ -7701,7 +7712,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-X4RFGCL3.js");
+    const { followHosts } = await import("./phase-MYFQKBCR.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(
@@ -7787,6 +7798,11 @@ async function patrolPhase(inputs, env, reporter, deps) {
     code = 1;
   }
   return code;
+}
+function memoryKeyOf(inputs, env, hosts) {
+  const own = inputs["ssh-key"] || inputs["ssh-key-path"] ? loadCredential(parseKeySource(inputs, env)) : null;
+  const cred = own ?? (hosts[0] ? loadCredential(hosts[0].conn.key) : null);
+  return cred ? macKey(cred) : null;
 }
 function enteredNow(prev, now, v) {
   if (!prev) return true;

@@ -11,6 +11,7 @@ import {
 import {
   FAILURE_REMEDIATION,
   FLAG_REMEDIATION,
+  STATES,
   STATE_REMEDIATION
 } from "./chunk-G7BGZR6J.js";
 import {
@@ -24,18 +25,33 @@ import {
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
+
+// src/record/mac.ts
+import { createHmac, timingSafeEqual } from "node:crypto";
+function mac(key, label, data) {
+  return createHmac("sha256", key).update(`${label}\0`).update(data).digest("hex");
+}
+function macOk(key, label, data, tag) {
+  const want = Buffer.from(mac(key, label, data), "hex");
+  const got = /^[0-9a-f]{64}$/.test(tag) ? Buffer.from(tag, "hex") : Buffer.alloc(0);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+// src/patrol/memory.ts
 var HISTORY_MAX = 96;
 var OPEN = "<!-- tether:memory ";
 var CLOSE = " -->";
 function emptyMemory() {
   return { v: 1, tick: 0, runs: {} };
 }
-function memoryBlock(m) {
-  return `${OPEN}z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}${CLOSE}`;
+var MAC_LABEL = "tether tick memory v1";
+function memoryBlock(m, key) {
+  const payload = `z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}`;
+  return `${OPEN}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ""}${CLOSE}`;
 }
 function fitMemory(m, budget) {
   let cur = m;
-  for (let i = 0; i < 8 && memoryBlock(cur).length > budget; i++) {
+  for (let i = 0; i < 8 && memoryBlock(cur, null).length + 68 > budget; i++) {
     cur = {
       ...cur,
       runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)]))
@@ -52,21 +68,114 @@ function thin(r) {
 function mergeMemories(list) {
   return list.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
 }
-function readMemory(body) {
-  if (!body) return emptyMemory();
+function lastBlock(body) {
   const start = body.lastIndexOf(OPEN);
-  if (start < 0) return emptyMemory();
+  if (start < 0) return null;
   const end = body.indexOf(CLOSE, start + OPEN.length);
-  if (end < 0) return emptyMemory();
+  if (end < 0) return null;
+  const text = body.slice(start + OPEN.length, end);
+  const dot = text.indexOf(".m");
+  return dot < 0 ? { payload: text, tag: "" } : { payload: text.slice(0, dot), tag: text.slice(dot + 2) };
+}
+function decode(payload) {
+  if (payload.length > MEMORY_TEXT_MAX) throw new BadMemory(`the block is ${payload.length} characters (at most ${MEMORY_TEXT_MAX})`);
+  if (!/^z?[A-Za-z0-9+/]*={0,2}$/.test(payload)) throw new BadMemory("the block is not base64");
+  let bytes;
   try {
-    const text = body.slice(start + OPEN.length, end);
-    const bytes = text.startsWith("z") ? inflateRawSync(Buffer.from(text.slice(1), "base64")) : Buffer.from(text, "base64");
-    const m = JSON.parse(bytes.toString("utf8"));
-    if (m?.v !== 1 || typeof m.tick !== "number" || typeof m.runs !== "object" || m.runs === null) return emptyMemory();
-    return m;
+    bytes = payload.startsWith("z") ? inflateRawSync(Buffer.from(payload.slice(1), "base64"), { maxOutputLength: MEMORY_JSON_MAX }) : Buffer.from(payload, "base64");
   } catch {
-    return emptyMemory();
+    throw new BadMemory("the block does not inflate (or inflates past its bound)");
   }
+  let raw;
+  try {
+    raw = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new BadMemory("the block is not JSON");
+  }
+  return parseTickMemory(raw);
+}
+function readMemory(body, key) {
+  const none = { memory: emptyMemory(), trust: "none", note: null };
+  if (!body) return none;
+  const b = lastBlock(body);
+  if (!b) return none;
+  let memory;
+  try {
+    memory = decode(b.payload);
+  } catch (err) {
+    return { memory: emptyMemory(), trust: "malformed", note: `the tick memory block is unreadable (${err.message}): ignored, this tick starts afresh` };
+  }
+  if (b.tag) {
+    if (key && macOk(key, MAC_LABEL, b.payload, b.tag)) return { memory, trust: "signed", note: null };
+    return {
+      memory: emptyMemory(),
+      trust: "forged",
+      note: key ? "the tick memory block's signature does not hold under this runner's key (edited, or written with another key): ignored, never trusted; this tick starts afresh" : "the tick memory block is signed, but this runner has no key to check it with (an ssh agent): ignored; give ssh-key or ssh-key-path"
+    };
+  }
+  const dropped = Object.values(memory.runs).filter((r) => r.teardown).length;
+  const runs = Object.fromEntries(Object.entries(memory.runs).map(([id, r]) => [id, withoutTeardown(r)]));
+  return {
+    memory: { ...memory, runs },
+    trust: "unsigned",
+    note: `adopted an unsigned tick memory block (written by an older tether${key ? "" : ", or without a key"})${dropped ? `, without its ${dropped} teardown mark(s): those runs are probed again` : ""}; it is ${key ? "signed from this tick on" : "still unsigned: give ssh-key or ssh-key-path so it can be signed"}`
+  };
+}
+function withoutTeardown(r) {
+  const { teardown: _teardown, ...rest } = r;
+  return rest;
+}
+var BadMemory = class extends Error {
+};
+var MEMORY_TEXT_MAX = 65536;
+var MEMORY_JSON_MAX = 4 << 20;
+var RUNS_MAX = 4096;
+var CELLS_MAX = 4096;
+var METRICS_MAX = 64;
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isInt = (v, min = 0) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
+var isNum = (v) => typeof v === "number" && Number.isFinite(v);
+var isStr = (v, max) => typeof v === "string" && v.length <= max;
+var orNull = (v, f) => v === null || f(v);
+var CLASSES = new Set(Object.keys(FAILURE_REMEDIATION));
+var isState = (v) => typeof v === "string" && STATES.includes(v);
+function parseRun(v, where, depth) {
+  if (!isObj(v)) throw new BadMemory(`${where} is not an object`);
+  const bad = (f) => new BadMemory(`${where}.${f} is not as tether writes it`);
+  if (!isInt(v["attempt"])) throw bad("attempt");
+  if (!isInt(v["offset"])) throw bad("offset");
+  if (!isState(v["state"])) throw bad("state");
+  if (!orNull(v["cls"], (x) => typeof x === "string" && CLASSES.has(x))) throw bad("cls");
+  if (!isStr(v["since"], 40)) throw bad("since");
+  if (!orNull(v["lastKnown"], isState)) throw bad("lastKnown");
+  if (!orNull(v["unreachableSince"], (x) => isStr(x, 40))) throw bad("unreachableSince");
+  if (!isInt(v["unreachableTicks"])) throw bad("unreachableTicks");
+  if (!orNull(v["oomKills"], (x) => isInt(x))) throw bad("oomKills");
+  if (!orNull(v["step"], isNum)) throw bad("step");
+  if (!orNull(v["epoch"], (x) => isStr(x, 64))) throw bad("epoch");
+  const metrics = v["metrics"];
+  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every(isNum)) throw bad("metrics");
+  const history = v["history"];
+  if (!Array.isArray(history) || history.length > HISTORY_MAX || !history.every((p) => Array.isArray(p) && p.length === 3 && isNum(p[0]) && orNull(p[1], isNum) && orNull(p[2], isNum)))
+    throw bad("history");
+  if (v["issue"] !== void 0 && !isInt(v["issue"], 1)) throw bad("issue");
+  const t = v["teardown"];
+  if (t !== void 0 && !(isObj(t) && (t["state"] === "torn-down" || t["state"] === "parked") && isStr(t["reason"], 4e3) && isStr(t["at"], 40))) throw bad("teardown");
+  if (v["at"] !== void 0 && !isStr(v["at"], 40)) throw bad("at");
+  if (v["sync"] !== void 0 && !isObj(v["sync"])) throw bad("sync");
+  const out = { ...v };
+  if (v["cells"] !== void 0) {
+    const cells = v["cells"];
+    if (depth > 0 || !isObj(cells) || Object.keys(cells).length > CELLS_MAX) throw bad("cells");
+    out.cells = Object.fromEntries(Object.entries(cells).map(([n, c]) => [n, parseRun(c, `${where}.cells.${n.slice(0, 64)}`, depth + 1)]));
+  }
+  return out;
+}
+function parseTickMemory(raw) {
+  if (!isObj(raw) || raw["v"] !== 1 || !isInt(raw["tick"]) || !isObj(raw["runs"])) throw new BadMemory("not a tick memory (v, tick, runs)");
+  const entries = Object.entries(raw["runs"]);
+  if (entries.length > RUNS_MAX) throw new BadMemory(`${entries.length} runs (at most ${RUNS_MAX})`);
+  return { v: 1, tick: raw["tick"], runs: Object.fromEntries(entries.map(([id, r]) => [id, parseRun(r, `runs.${id.slice(0, 64)}`, 0)])) };
 }
 function withoutMemory(body) {
   let out = body;

@@ -9,7 +9,7 @@ import {
 } from "./chunk-OX4FSEEX.js";
 import {
   shellQuote
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

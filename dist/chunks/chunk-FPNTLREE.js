@@ -9,9 +9,6 @@ import {
   classify
 } from "./chunk-JVLHI33R.js";
 import {
-  require_lib
-} from "./chunk-EPCPIVQ4.js";
-import {
   BACKEND_LIST,
   scriptText
 } from "./chunk-6Q66RE42.js";
@@ -19,6 +16,9 @@ import {
   BoxDataError,
   parseJson
 } from "./chunk-XSXAROAL.js";
+import {
+  require_lib
+} from "./chunk-EPCPIVQ4.js";
 import {
   fingerprint
 } from "./chunk-UWHVA42A.js";

@@ -16,13 +16,13 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-EPCPIVQ4.js";
 import "./chunk-6Q66RE42.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 

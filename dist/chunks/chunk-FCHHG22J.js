@@ -5,11 +5,11 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  connect
+} from "./chunk-FPNTLREE.js";
+import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
-import {
-  connect
-} from "./chunk-5RF5RZ7K.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

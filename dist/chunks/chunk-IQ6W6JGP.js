@@ -13,7 +13,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-5RF5RZ7K.js";
+} from "./chunk-FPNTLREE.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";

@@ -12,7 +12,7 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-UMT3QHR7.js";
+} from "./chunk-LYSTLE26.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
@@ -142,7 +142,7 @@ function renderSweep(v, m) {
   }
   return lines.join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker = "", header = "") {
+function renderPatrol(verdicts, memory, now, marker = "", header = "", key = null) {
   const head = [
     marker,
     `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
@@ -158,7 +158,7 @@ function renderPatrol(verdicts, memory, now, marker = "", header = "") {
     return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
   });
   if (synced.length) notes.push("", ...synced);
-  const tail = memoryBlock(fitMemory(memory, 24e3));
+  const tail = memoryBlock(fitMemory(memory, 24e3), key);
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
     if (!v.cells) continue;
@@ -187,8 +187,8 @@ function costLine(v, now) {
   const m = Math.floor((hours - h) * 60);
   return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
 }
-function renderTeardownMark(oldBody, runId, mark, marker = STATUS_MARKER) {
-  const memory = markTeardown(readMemory(oldBody), runId, mark);
+function renderTeardownMark(oldBody, runId, mark, marker = STATUS_MARKER, key = null) {
+  const memory = markTeardown(readMemory(oldBody, key).memory, runId, mark);
   const visible = withoutMemory(oldBody).replace(marker, "").trim();
   return `${marker}
 ### \u{1F3C1} ${code(runId)} ${mark.state} at ${inert(mark.at, 40)}
@@ -197,7 +197,7 @@ ${inert(mark.reason)}
 
 ${visible}
 
-${memoryBlock(fitMemory(memory, 24e3))}
+${memoryBlock(fitMemory(memory, 24e3), key)}
 `;
 }
 function lossCell(history) {

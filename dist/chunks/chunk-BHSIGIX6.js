@@ -16,6 +16,7 @@ import {
 
 // src/ssh/sign.ts
 var import_ssh2 = __toESM(require_lib(), 1);
+import { hkdfSync } from "node:crypto";
 var hashFor = (k) => k.type === "ssh-rsa" ? "sha512" : void 0;
 function privateKeyOf(cred) {
   if (!("privateKey" in cred))
@@ -43,8 +44,14 @@ function verify(cred, data, signer, sig) {
     return false;
   }
 }
+function macKey(cred) {
+  if (!("privateKey" in cred)) return null;
+  const key = privateKeyOf(cred);
+  return Buffer.from(hkdfSync("sha256", Buffer.from(key.getPrivatePEM()), "tether", "github-records/v1", 32));
+}
 
 export {
   sign,
-  verify
+  verify,
+  macKey
 };

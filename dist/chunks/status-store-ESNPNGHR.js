@@ -16,8 +16,8 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-KW6TX2YZ.js";
-import "./chunk-UMT3QHR7.js";
+} from "./chunk-JPW43FB2.js";
+import "./chunk-LYSTLE26.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
@@ -106,7 +106,7 @@ function githubStore(target, env, token, header = "") {
     }
   };
 }
-async function teardownDone(inputs, env, reporter, state, reason) {
+async function teardownDone(inputs, env, reporter, state, reason, key) {
   const target = parseReportTo(inputs["report-to"]);
   if (!target) return;
   const runId = inputs["run-id"] ?? "";
@@ -116,7 +116,7 @@ async function teardownDone(inputs, env, reporter, state, reason) {
     const header = parseHeader(inputs["header"]);
     const store = githubStore(target, env, token, header);
     const [old] = await store.load([runId]);
-    const body = renderTeardownMark(old ?? "", runId, { state, reason, at: (/* @__PURE__ */ new Date()).toISOString() }, statusMarker(header));
+    const body = renderTeardownMark(old ?? "", runId, { state, reason, at: (/* @__PURE__ */ new Date()).toISOString() }, statusMarker(header), key);
     const [url] = await store.save([runId], () => body);
     reporter.info(`teardown: status updated at ${url}`);
     if (state === "torn-down") {

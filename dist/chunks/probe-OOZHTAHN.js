@@ -7,16 +7,16 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-IQ5KBOJG.js";
+} from "./chunk-IQ6W6JGP.js";
 import "./chunk-7WQ2WKMO.js";
-import "./chunk-5RF5RZ7K.js";
+import "./chunk-FPNTLREE.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-GR6MAJTX.js";
-import "./chunk-EPCPIVQ4.js";
 import "./chunk-6Q66RE42.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import "./chunk-75KHDEEE.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-UWHVA42A.js";

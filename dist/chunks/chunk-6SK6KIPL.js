@@ -83,6 +83,11 @@ function parseTeardown(inputs, env) {
       );
     if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an EC2 instance id (i-\u2026)`);
   }
+  if ((inputs["report-to"] ?? "").trim() && !(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim())
+    throw new InputError(
+      "ssh-key",
+      "teardown with report-to signs the run's teardown mark with the patrol's SSH key (an unsigned mark never ends a run): give ssh-key or ssh-key-path"
+    );
   const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
   const confirm = (inputs["confirm"] ?? "").trim();
   return {
