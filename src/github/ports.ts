@@ -14,7 +14,9 @@ import { InputError } from '../config/errors.ts';
 import type { ChatOpsApi } from '../chatops/phase.ts';
 import { parseKeySource } from '../config/connection.ts';
 import { loadCredential } from '../ssh/keys.ts';
-import { macKey } from '../ssh/sign.ts';
+import { macKey, verify } from '../ssh/sign.ts';
+import type { Credential } from '../ssh/keys.ts';
+import { readRegistration, REGISTRATION_PREFIX, signedBytes } from '../registry/entry.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -40,7 +42,7 @@ function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | und
   let real: Promise<StatusStore> | undefined;
   const get = () =>
     (real ??= import('./status-store.ts').then((m) => {
-      store = m.githubStore(target, env, token, parseHeader(inputs['header']));
+      store = m.githubStore(target, env, token, parseHeader(inputs['header']), keyOf(inputs, env), provesOf(inputs, env));
       for (const [id, n] of hints) store.hint?.(id, n);
       return store;
     }));
@@ -51,7 +53,38 @@ function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | und
     known: () => store?.known?.() ?? {},
     register: async (id, body) => (await get()).register!(id, body),
     registered: async () => (await get()).registered!(),
+    reopen: async (id, n, why) => (await get()).reopen!(id, n, why),
   };
+}
+
+/** A registration comment signed with our SSH key proves its author is tether (how an older tether's items are found). */
+export function provesOf(inputs: Env, env: Env): ((body: string) => boolean) | undefined {
+  let cred: Credential;
+  try {
+    cred = loadCredential(parseKeySource(inputs, env));
+  } catch {
+    return undefined;
+  }
+  if (!('privateKey' in cred)) return undefined;
+  return (body) => {
+    if (!body.includes(REGISTRATION_PREFIX)) return false;
+    try {
+      const s = readRegistration(body);
+      return verify(cred, signedBytes(s.entry), s.signer, s.sig);
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** The MAC key tether signs its GitHub items with, from the key inputs (null without ssh-key or ssh-key-path). */
+export function keyOf(inputs: Env, env: Env): Buffer | null {
+  if (!(inputs['ssh-key'] ?? '').trim() && !(inputs['ssh-key-path'] ?? '').trim()) return null;
+  try {
+    return macKey(loadCredential(parseKeySource(inputs, env)));
+  } catch {
+    return null; // the phase reports a bad key as the input error it is
+  }
 }
 
 export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
@@ -81,6 +114,6 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
       return { ...found, api };
     },
     afterTeardown: async (inputs, reporter, state, reason) =>
-      (await import('./status-store.ts')).teardownDone(inputs, env, reporter, state, reason, macKey(loadCredential(parseKeySource(inputs, env)))),
+      (await import('./status-store.ts')).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env)),
   };
 }

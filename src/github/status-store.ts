@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
 import { parseHeader, parseReportTo, type ReportTo } from '../config/patrol.ts';
-import { client, openTrackingIssues, ourComments, trackingIssue, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
+import { client, ourComment, ourComments, trackingIssue, trackingIssues, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
 import { REGISTRATION_PREFIX, registrationMarker, registrationRunId } from '../registry/entry.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
@@ -16,6 +16,8 @@ export function githubStore(
   env: Record<string, string | undefined>,
   token: string,
   header = '',
+  key: Buffer | null = null,
+  proves?: (body: string) => boolean,
 ): StatusStore & { closeTracking(runId: string, comment: string): Promise<number | null> } {
   const marker = statusMarker(header);
   const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
@@ -24,7 +26,9 @@ export function githubStore(
   const r: Repo = { owner, repo };
   const octokit: Octokit = client(token, env['GITHUB_API_URL'] ?? 'https://api.github.com');
   let who: Identity | undefined;
-  const me = async () => (who ??= await whoAmI(octokit));
+  const me = async () => (who ??= await whoAmI(octokit, key, proves));
+  // The status comment found by load, per issue: save updates it directly, so nothing is listed twice a tick.
+  const found = new Map<number, number>();
   const issues = new Map<string, number>();
   const hints = new Map<string, number>();
   const issueOf = async (runId: string) => {
@@ -39,8 +43,10 @@ export function githubStore(
       const ids = target.kind === 'tracking-issue' ? runIds : [runIds[0] ?? ''];
       const bodies: string[] = [];
       for (const id of ids) {
-        const found = await ourComments(octokit, r, await issueOf(id), marker, await me());
-        if (found[0]?.body) bodies.push(found[0].body);
+        const issue = await issueOf(id);
+        const mine = await ourComment(octokit, r, issue, marker, await me());
+        if (mine) found.set(issue, mine.id);
+        if (mine?.body) bodies.push(mine.body);
       }
       return bodies;
     },
@@ -48,7 +54,9 @@ export function githubStore(
       const urls: string[] = [];
       const groups = target.kind === 'tracking-issue' ? runIds.map((id) => [id]) : [runIds];
       for (const ids of groups) {
-        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ''), marker, await me(), render(ids));
+        const issue = await issueOf(ids[0] ?? '');
+        const res = await upsertSticky(octokit, r, issue, marker, await me(), render(ids), found.get(issue));
+        found.set(issue, res.id);
         urls.push(res.url);
       }
       return urls;
@@ -56,20 +64,28 @@ export function githubStore(
     register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
     registered: async () => {
       // Where launch registered: the one issue or PR, or each open tracking issue (teardown closes them).
-      const places: Array<{ issue: number; runId?: string }> =
+      // A closed tracking issue is not an ended run (anyone can close an issue): its run is still taken, and the
+      // patrol reopens it unless tether's signed teardown mark says the run ended.
+      const places: Array<{ issue: number; runId?: string; closed?: boolean }> =
         target.kind === 'tracking-issue'
-          ? (await openTrackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId }))
+          ? (await trackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId, closed: t.closed }))
           : [{ issue: target.number }];
-      const found: Array<{ runId: string; body: string }> = [];
+      const regs: Array<{ runId: string; body: string; closedIssue?: number }> = [];
       for (const p of places) {
         for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, await me())) {
           const id = registrationRunId(c.body ?? '');
           // In a tracking issue only that run's registration counts.
-          if (id && (!p.runId || p.runId === id) && !found.some((f) => f.runId === id)) found.push({ runId: id, body: c.body ?? '' });
-          if (found.length >= REGISTRATIONS_MAX) return found;
+          if (id && (!p.runId || p.runId === id) && !regs.some((f) => f.runId === id))
+            regs.push({ runId: id, body: c.body ?? '', ...(p.closed ? { closedIssue: p.issue } : {}) });
+          if (regs.length >= REGISTRATIONS_MAX) return regs;
         }
       }
-      return found;
+      return regs;
+    },
+    reopen: async (runId, issue, why) => {
+      await octokit.rest.issues.update({ ...r, issue_number: issue, state: 'open' });
+      await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: `⚠️ tether reopened this tracking issue: ${inert(why)}` });
+      issues.set(runId, issue);
     },
     /** Comments and closes the run's tracking issue; null when the status lives elsewhere. */
     closeTracking: async (runId, comment) => {
@@ -102,7 +118,7 @@ export async function teardownDone(
   if (token) reporter.mask(token);
   try {
     const header = parseHeader(inputs['header']);
-    const store = githubStore(target, env, token, header);
+    const store = githubStore(target, env, token, header, key);
     const [old] = await store.load([runId]);
     const body = renderTeardownMark(old ?? '', runId, { state, reason, at: new Date().toISOString() }, statusMarker(header), key);
     const [url] = await store.save([runId], () => body);

@@ -1,4 +1,5 @@
 import { Octokit } from '@octokit/rest';
+import { mac, macOk } from '../record/mac.ts';
 
 /** GitHub's REST API for the sticky status comment (issues and PRs share issue comments). */
 export interface Repo {
@@ -25,15 +26,44 @@ export function client(token: string, apiUrl: string, timeoutMs = 20_000): Octok
  */
 export interface Identity {
   login: string | null;
+  /** The MAC key tether signs its items with (src/ssh/sign.ts macKey); null where none can be derived. */
+  key: Buffer | null;
+  /** Whether a body is tether's own beyond doubt in another way: a registration whose SSH signature verifies with our key. */
+  proves?: (body: string) => boolean;
 }
 
-export async function whoAmI(octokit: Octokit): Promise<Identity> {
+export async function whoAmI(octokit: Octokit, key: Buffer | null = null, proves?: (body: string) => boolean): Promise<Identity> {
+  const extra = proves ? { proves } : {};
   try {
-    return { login: (await octokit.rest.users.getAuthenticated()).data.login };
+    return { login: (await octokit.rest.users.getAuthenticated()).data.login, key, ...extra };
   } catch (err) {
-    if ((err as { status?: number }).status === 403) return { login: null };
+    if ((err as { status?: number }).status === 403) return { login: null, key, ...extra };
     throw err;
   }
+}
+
+/** Whether an item is tether's beyond doubt: its signed tag, or a registration signed with our SSH key. */
+const proven = (who: Identity, body: string) => signedItem(body, who.key) || (who.proves?.(body) ?? false);
+
+const OURS = '<!-- tether:ours ';
+const OURS_LABEL = 'tether github item v1';
+const firstLine = (body: string) => body.slice(0, Math.max(0, body.indexOf('\n')) || body.length);
+
+/**
+ * Signs an item tether writes (a comment, a tracking issue): a MAC over its first line (its marker) under
+ * the runner's key, appended to the body. Another bot or a person cannot make one, so an item is
+ * recognised as tether's by this, never by being "the first bot". Any old tag is replaced.
+ */
+export function signItem(body: string, key: Buffer | null): string {
+  const bare = body.replace(/\n?<!-- tether:ours [0-9a-f]{64} -->\n?$/, '');
+  return key ? `${bare}\n${OURS}${mac(key, OURS_LABEL, firstLine(bare))} -->` : bare;
+}
+
+/** Whether a body carries tether's tag for its first line under this key. */
+export function signedItem(body: string, key: Buffer | null): boolean {
+  if (!key) return false;
+  const m = /<!-- tether:ours ([0-9a-f]{64}) -->\n?$/.exec(body);
+  return m !== null && macOk(key, OURS_LABEL, firstLine(body), m[1] as string);
 }
 
 interface CommentLite {
@@ -42,8 +72,13 @@ interface CommentLite {
   user: { login: string; type?: string } | null;
 }
 
-/** Ours: by the known login, or (login still unknown) by a Bot, whose login is then learnt. */
-function mine<T extends { user: { login: string; type?: string } | null }>(
+/**
+ * Ours: by the known login, or (login still unknown: an app token or GITHUB_TOKEN) by the oldest marked item
+ * that carries tether's signed tag, whose author's login is then learnt. Another bot's issue with tether's
+ * label, or a person's copy of a marker, never teaches the login. Without a key (an ssh agent) only the old
+ * rule is left, the oldest marked item by a Bot.
+ */
+function mine<T extends { user: { login: string; type?: string } | null; body?: string | null }>(
   list: T[],
   who: Identity,
   has: (x: T) => boolean,
@@ -51,21 +86,64 @@ function mine<T extends { user: { login: string; type?: string } | null }>(
 ): T[] {
   const marked = list.filter(has).sort(order);
   if (who.login === null) {
-    const bot = marked.find((x) => x.user?.type === 'Bot');
-    if (!bot) return [];
-    who.login = bot.user?.login ?? null;
+    // Any proven item in the list teaches the login (an older tether's status comment beside its registration).
+    const proof = who.key || who.proves ? [...list].sort(order).find((x) => proven(who, x.body ?? '')) : marked.find((x) => x.user?.type === 'Bot');
+    if (!proof) return [];
+    who.login = proof.user?.login ?? null;
   }
   return marked.filter((x) => x.user?.login === who.login);
 }
 
-/** Our marker comments on an issue or PR, oldest first, across all pages. */
-export async function ourComments(octokit: Octokit, r: Repo, issue: number, marker: string, who: Identity): Promise<CommentLite[]> {
-  const all = (await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: issue, per_page: 100 })) as CommentLite[];
-  return mine(
-    all,
-    who,
-    (c) => (c.body ?? '').includes(marker),
-    (a, b) => a.id - b.id,
+/** Pages of comments read at most on one issue or PR (100 each): a stranger's flood of comments is not read to its end. */
+export const COMMENT_PAGES_MAX = 10;
+
+/**
+ * Our marker comments on an issue or PR, oldest first, from at most COMMENT_PAGES_MAX pages (`truncated`: more
+ * were left unread). `first`: stop at the first page that holds one (a load needs only the oldest); `since`:
+ * only comments updated since then (tether updates its status every tick, a stranger's old flood is skipped).
+ */
+export async function ourComments(
+  octokit: Octokit,
+  r: Repo,
+  issue: number,
+  marker: string,
+  who: Identity,
+  opts: { first?: boolean; since?: string } = {},
+): Promise<CommentLite[] & { truncated?: boolean }> {
+  const all: CommentLite[] = [];
+  let pages = 0;
+  let truncated = false;
+  let out: CommentLite[] & { truncated?: boolean } = [];
+  const pick = () =>
+    mine(
+      all,
+      who,
+      (c) => (c.body ?? '').includes(marker),
+      (a, b) => a.id - b.id,
+    );
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    ...r,
+    issue_number: issue,
+    per_page: 100,
+    ...(opts.since ? { since: opts.since } : {}),
+  })) {
+    all.push(...(page.data as CommentLite[]));
+    if (opts.first && (out = pick()).length) break;
+    if (++pages >= COMMENT_PAGES_MAX) {
+      truncated = page.data.length === 100;
+      break;
+    }
+  }
+  if (!out.length) out = pick();
+  out.truncated = truncated;
+  return out;
+}
+
+/** The oldest of our marker comments: first among those updated in the last two days, else from the bounded full listing. */
+export async function ourComment(octokit: Octokit, r: Repo, issue: number, marker: string, who: Identity): Promise<CommentLite | undefined> {
+  const since = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  return (
+    (await ourComments(octokit, r, issue, marker, who, { first: true, since }))[0] ?? (await ourComments(octokit, r, issue, marker, who, { first: true }))[0]
   );
 }
 
@@ -80,11 +158,26 @@ export async function upsertSticky(
   marker: string,
   who: Identity,
   body: string,
+  known?: number,
 ): Promise<{ id: number; url: string; created: boolean; removed: number }> {
+  const signed = signItem(body, who.key);
+  // The comment found earlier in this tick is updated directly: nothing is listed twice.
+  if (known) {
+    try {
+      const res = await octokit.rest.issues.updateComment({ ...r, comment_id: known, body: signed });
+      return { id: known, url: res.data.html_url, created: false, removed: 0 };
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err; // deleted since: look again
+    }
+  }
   let ours = await ourComments(octokit, r, issue, marker, who);
   let created = false;
   if (ours.length === 0) {
-    const res = await octokit.rest.issues.createComment({ ...r, issue_number: issue, body });
+    if (ours.truncated)
+      throw new Error(
+        `no tether comment among the first ${COMMENT_PAGES_MAX * 100} comments of #${issue}: not creating a second status comment (a flood of comments hides it); report to another issue`,
+      );
+    const res = await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: signed });
     who.login ??= res.data.user?.login ?? null;
     created = true;
     ours = await ourComments(octokit, r, issue, marker, who);
@@ -100,7 +193,7 @@ export async function upsertSticky(
       if ((err as { status?: number }).status !== 404) throw err; // the other tick deleted it first
     }
   }
-  const res = await octokit.rest.issues.updateComment({ ...r, comment_id: keep.id, body });
+  const res = await octokit.rest.issues.updateComment({ ...r, comment_id: keep.id, body: signed });
   return { id: keep.id, url: res.data.html_url, created, removed };
 }
 
@@ -151,6 +244,7 @@ export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, wh
       list.push(...(page.data as IssueLite[]));
       if (++pages >= TRACKING_PAGES_MAX) break;
     }
+    await proveFromComments(octokit, r, who, list.filter(isOurs));
     const ours = mine(list, who, isOurs, (a, b) => a.number - b.number);
     const found = ours.find((i) => i.state === 'open') ?? ours[ours.length - 1];
     if (found) return found.number;
@@ -159,22 +253,47 @@ export async function trackingIssue(octokit: Octokit, r: Repo, runId: string, wh
     ...r,
     title: `tether: run ${runId}`,
     labels: [TRACKING_LABEL],
-    body: `${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.`,
+    body: signItem(`${marker}\nStatus of training run \`${runId}\`, updated by tether's patrol on every tick.`, who.key),
   });
   who.login ??= created.data.user?.login ?? null;
   return created.data.number;
 }
 
+/** Candidate authors whose issues are looked into for a proven comment, at most. */
+const CANDIDATES_MAX = 3;
+
 /**
- * The open tracking issues by tether's identity, with their run ids, newest first: at most
- * TRACKING_PAGES_MAX pages of the label's listing (a closed one is a torn-down run).
+ * When no issue proves tether's login (issues an older tether opened carry no signed tag), the newest issue of
+ * each of a few candidate authors is looked into: a registration comment there signed with our SSH key
+ * proves that author is tether. One page of comments per candidate, at most CANDIDATES_MAX of them.
  */
-export async function openTrackingIssues(octokit: Octokit, r: Repo, who: Identity): Promise<Array<{ number: number; runId: string }>> {
+async function proveFromComments(octokit: Octokit, r: Repo, who: Identity, issues: IssueLite[]): Promise<void> {
+  if (who.login !== null || !who.proves || issues.some((i) => proven(who, i.body ?? ''))) return;
+  const tried = new Set<string>();
+  for (const i of issues) {
+    const login = i.user?.login;
+    if (!login || tried.has(login) || tried.size >= CANDIDATES_MAX) continue;
+    tried.add(login);
+    const { data } = await octokit.rest.issues.listComments({ ...r, issue_number: i.number, per_page: 100 });
+    const c = (data as CommentLite[]).find((x) => x.user?.login === login && proven(who, x.body ?? ''));
+    if (c) {
+      who.login = login;
+      return;
+    }
+  }
+}
+
+/**
+ * The tracking issues by tether's identity, with their run ids and states, newest first: at most
+ * TRACKING_PAGES_MAX pages of the label's listing. A closed one is not an ended run: only tether's signed
+ * teardown mark ends a run (a triage user, a stale bot or a merged "Fixes #n" can close an issue too).
+ */
+export async function trackingIssues(octokit: Octokit, r: Repo, who: Identity): Promise<Array<{ number: number; runId: string; closed: boolean }>> {
   const list: IssueLite[] = [];
   let pages = 0;
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     ...r,
-    state: 'open',
+    state: 'all',
     labels: TRACKING_LABEL,
     per_page: 100,
     sort: 'created',
@@ -184,15 +303,23 @@ export async function openTrackingIssues(octokit: Octokit, r: Repo, who: Identit
     if (++pages >= TRACKING_PAGES_MAX) break;
   }
   const runIdOf = (i: IssueLite) => /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? '')?.[1];
-  const out: Array<{ number: number; runId: string }> = [];
-  for (const i of mine(
+  await proveFromComments(
+    octokit,
+    r,
+    who,
+    list.filter((x) => !x.pull_request && runIdOf(x) !== undefined),
+  );
+  const out: Array<{ number: number; runId: string; closed: boolean }> = [];
+  const ours = mine(
     list,
     who,
     (x) => !x.pull_request && runIdOf(x) !== undefined,
-    (a, b) => b.number - a.number,
-  )) {
+    (a, b) => a.number - b.number,
+  ).reverse();
+  // One issue per run: an open one before a closed one, then the newest.
+  for (const i of [...ours.filter((x) => x.state !== 'closed'), ...ours.filter((x) => x.state === 'closed')]) {
     const runId = runIdOf(i)!;
-    if (!out.some((o) => o.runId === runId)) out.push({ number: i.number, runId });
+    if (!out.some((o) => o.runId === runId)) out.push({ number: i.number, runId, closed: i.state === 'closed' });
   }
   return out;
 }

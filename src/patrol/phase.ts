@@ -90,6 +90,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   if (cfg.sync.artifact && noUpload) throw new InputError('sync-artifact', `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   let refused: string[] = [];
+  let closedIssues: Array<{ runId: string; issue: number }> = [];
   let hosts: HostEntry[];
   if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
   else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
@@ -98,6 +99,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     const cred = loadCredential(parseKeySource(inputs, env));
     const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
     for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
+    closedIssues = found.filter((f) => f.closedIssue !== undefined).map((f) => ({ runId: f.runId, issue: f.closedIssue as number }));
     const r = deps.registered(found, cred, inputs, env);
     hosts = r.hosts;
     refused = r.refused;
@@ -124,7 +126,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   if (names.size !== hosts.length) throw new InputError('config', 'two hosts have the same name; give each a unique name');
   // Every key is loaded before the first connection: a bad key is a bad input, not a failed tick.
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  const runIds = hosts.flatMap((h) => h.runIds);
+  let runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : undefined].filter((s): s is StatusStore => s !== undefined);
   // Tracking-issue numbers remembered in the state file let the GitHub store look them up directly.
   if (remote?.hint && cfg.stateFile && existsSync(cfg.stateFile)) {
@@ -148,6 +150,24 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     }
   }
   const memory = mergeMemories(bodies.map(readBody));
+  // A tracking issue closed by anyone but tether's teardown does not end a run: only a signed teardown mark does.
+  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
+  if (finishedWith.size) {
+    // Torn down by tether (its signed mark) and its tracking issue closed: nothing more to patrol.
+    reporter.info(`patrol: ${[...finishedWith].join(', ')}: torn down by tether's teardown, tracking issue closed: not patrolled`);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    runIds = runIds.filter((id) => !finishedWith.has(id));
+  }
+  for (const c of closedIssues)
+    if (!memory.runs[c.runId]?.teardown) {
+      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
+      reporter.warn(`patrol: ${why}; reopening the issue`);
+      try {
+        await remote?.reopen?.(c.runId, c.issue, why);
+      } catch (err) {
+        reporter.warn(`patrol: could not reopen #${c.issue} (${(err as Error).message})`);
+      }
+    }
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h: HostEntry) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   // A host that cannot be reached is a value for the pure tick, not an exception.

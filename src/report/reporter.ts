@@ -23,5 +23,7 @@ export interface StatusStore {
   /** Writes a run's registration comment (launch), one per run id, by tether's identity. Returns its URL. */
   register?(runId: string, body: string): Promise<string>;
   /** Every registration comment by tether's identity where this store looks (bounded). */
-  registered?(): Promise<Array<{ runId: string; body: string }>>;
+  registered?(): Promise<Array<{ runId: string; body: string; closedIssue?: number }>>;
+  /** Reopens a run's tracking issue closed by someone other than tether's teardown, saying why. */
+  reopen?(runId: string, issue: number, why: string): Promise<void>;
 }

@@ -253,8 +253,11 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
       case 'issues/list-comments': {
         if (!d.issues.has(issueNo)) return reply(404, () => error(res, 404, 'Not Found'));
         if (d.listDelayMs) await new Promise((r) => setTimeout(r, d.listDelayMs));
+        // `since`: only comments last updated at or after that time, as GitHub documents it.
+        const since = url.searchParams.get('since');
         const list = [...d.comments.values()]
           .filter((c) => c.issue === issueNo)
+          .filter((c) => !since || Date.parse(c.updated_at) >= Date.parse(since))
           .sort((x, y) => x.id - y.id)
           .map(commentJson);
         return reply(200, () => paginate(url, res, m, list));

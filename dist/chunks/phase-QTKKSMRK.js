@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-JTPREOKU.js";
+} from "./chunk-JYXKG3JU.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-JPW43FB2.js";
+} from "./chunk-PGLJ45U6.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,7 +21,8 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-LYSTLE26.js";
+} from "./chunk-4SA3LAAJ.js";
+import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
   versionDir
@@ -7612,6 +7613,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   if (cfg.sync.artifact && noUpload) throw new InputError("sync-artifact", `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
   let refused = [];
+  let closedIssues = [];
   let hosts;
   if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
   else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
@@ -7620,6 +7622,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     const cred = loadCredential(parseKeySource(inputs, env));
     const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
     for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
+    closedIssues = found.filter((f) => f.closedIssue !== void 0).map((f) => ({ runId: f.runId, issue: f.closedIssue }));
     const r = deps.registered(found, cred, inputs, env);
     hosts = r.hosts;
     refused = r.refused;
@@ -7633,7 +7636,8 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
   }
   const memKey = memoryKeyOf(inputs, env, hosts);
-  if (!memKey) reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  if (!memKey)
+    reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
   const readBody = (body) => {
     const r = readMemory(body, memKey);
     if (r.note) reporter.warn(`patrol: ${r.note}`);
@@ -7642,7 +7646,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   const names = new Set(hosts.map((h) => h.name));
   if (names.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  const runIds = hosts.flatMap((h) => h.runIds);
+  let runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
   if (remote?.hint && cfg.stateFile && existsSync(cfg.stateFile)) {
     let text = "";
@@ -7664,6 +7668,22 @@ async function patrolPhase(inputs, env, reporter, deps) {
     }
   }
   const memory = mergeMemories(bodies.map(readBody));
+  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
+  if (finishedWith.size) {
+    reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    runIds = runIds.filter((id) => !finishedWith.has(id));
+  }
+  for (const c of closedIssues)
+    if (!memory.runs[c.runId]?.teardown) {
+      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
+      reporter.warn(`patrol: ${why}; reopening the issue`);
+      try {
+        await remote?.reopen?.(c.runId, c.issue, why);
+      } catch (err) {
+        reporter.warn(`patrol: could not reopen #${c.issue} (${err.message})`);
+      }
+    }
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   const asValue = (err) => {

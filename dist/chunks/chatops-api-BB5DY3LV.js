@@ -6,8 +6,9 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   client
-} from "./chunk-ECO4ICKO.js";
+} from "./chunk-V7R3UQLG.js";
 import "./chunk-V37UE6HX.js";
+import "./chunk-YYRHL6YM.js";
 import {
   roleOf
 } from "./chunk-JHDWKTMW.js";

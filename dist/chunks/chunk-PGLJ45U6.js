@@ -12,7 +12,7 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-LYSTLE26.js";
+} from "./chunk-4SA3LAAJ.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";

@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-LYSTLE26.js";
+} from "./chunk-4SA3LAAJ.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";

@@ -9,10 +9,10 @@ import {
   signedBytes,
   whereRegistered
 } from "./chunk-D7H62MYW.js";
-import "./chunk-GR6MAJTX.js";
 import {
   verify
 } from "./chunk-BHSIGIX6.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";

@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-JTPREOKU.js";
+} from "./chunk-JYXKG3JU.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-LYSTLE26.js";
+} from "./chunk-4SA3LAAJ.js";
 import {
   parseListing,
   parseManifest

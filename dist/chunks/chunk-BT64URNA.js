@@ -18,11 +18,11 @@ import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import {
-  specExpectedDuration
-} from "./chunk-GR6MAJTX.js";
-import {
   backendOf
 } from "./chunk-6Q66RE42.js";
+import {
+  specExpectedDuration
+} from "./chunk-GR6MAJTX.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -5,6 +5,10 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  mac,
+  macOk
+} from "./chunk-YYRHL6YM.js";
+import {
   classifyFailure,
   signatureIn
 } from "./chunk-6CFQCFA3.js";
@@ -25,19 +29,6 @@ import {
 
 // src/patrol/memory.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-
-// src/record/mac.ts
-import { createHmac, timingSafeEqual } from "node:crypto";
-function mac(key, label, data) {
-  return createHmac("sha256", key).update(`${label}\0`).update(data).digest("hex");
-}
-function macOk(key, label, data, tag) {
-  const want = Buffer.from(mac(key, label, data), "hex");
-  const got = /^[0-9a-f]{64}$/.test(tag) ? Buffer.from(tag, "hex") : Buffer.alloc(0);
-  return got.length === want.length && timingSafeEqual(got, want);
-}
-
-// src/patrol/memory.ts
 var HISTORY_MAX = 96;
 var OPEN = "<!-- tether:memory ";
 var CLOSE = " -->";
@@ -103,7 +94,11 @@ function readMemory(body, key) {
   try {
     memory = decode(b.payload);
   } catch (err) {
-    return { memory: emptyMemory(), trust: "malformed", note: `the tick memory block is unreadable (${err.message}): ignored, this tick starts afresh` };
+    return {
+      memory: emptyMemory(),
+      trust: "malformed",
+      note: `the tick memory block is unreadable (${err.message}): ignored, this tick starts afresh`
+    };
   }
   if (b.tag) {
     if (key && macOk(key, MAC_LABEL, b.payload, b.tag)) return { memory, trust: "signed", note: null };
@@ -160,7 +155,8 @@ function parseRun(v, where, depth) {
     throw bad("history");
   if (v["issue"] !== void 0 && !isInt(v["issue"], 1)) throw bad("issue");
   const t = v["teardown"];
-  if (t !== void 0 && !(isObj(t) && (t["state"] === "torn-down" || t["state"] === "parked") && isStr(t["reason"], 4e3) && isStr(t["at"], 40))) throw bad("teardown");
+  if (t !== void 0 && !(isObj(t) && (t["state"] === "torn-down" || t["state"] === "parked") && isStr(t["reason"], 4e3) && isStr(t["at"], 40)))
+    throw bad("teardown");
   if (v["at"] !== void 0 && !isStr(v["at"], 40)) throw bad("at");
   if (v["sync"] !== void 0 && !isObj(v["sync"])) throw bad("sync");
   const out = { ...v };

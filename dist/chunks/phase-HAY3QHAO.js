@@ -21,16 +21,6 @@ import {
 } from "./chunk-FPNTLREE.js";
 import "./chunk-JVLHI33R.js";
 import {
-  renderRegistration,
-  signedBytes
-} from "./chunk-D7H62MYW.js";
-import {
-  buildSpec,
-  cellData,
-  identity,
-  sortedJson
-} from "./chunk-GR6MAJTX.js";
-import {
   parseLaunch,
   readSecrets
 } from "./chunk-RUDPDL3Y.js";
@@ -46,8 +36,18 @@ import {
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-6Q66RE42.js";
 import {
+  renderRegistration,
+  signedBytes
+} from "./chunk-D7H62MYW.js";
+import {
   sign
 } from "./chunk-BHSIGIX6.js";
+import {
+  buildSpec,
+  cellData,
+  identity,
+  sortedJson
+} from "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import {
   ATTEMPT_MAX,

@@ -6,26 +6,22 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   client,
-  openTrackingIssues,
+  ourComment,
   ourComments,
   trackingIssue,
+  trackingIssues,
   upsertSticky,
   whoAmI
-} from "./chunk-ECO4ICKO.js";
+} from "./chunk-V7R3UQLG.js";
 import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-JPW43FB2.js";
-import "./chunk-LYSTLE26.js";
+} from "./chunk-PGLJ45U6.js";
+import "./chunk-4SA3LAAJ.js";
+import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
-import {
-  REGISTRATION_PREFIX,
-  registrationMarker,
-  registrationRunId
-} from "./chunk-D7H62MYW.js";
-import "./chunk-GR6MAJTX.js";
 import {
   parseHeader,
   parseReportTo
@@ -35,6 +31,12 @@ import {
   code,
   inert
 } from "./chunk-G7BGZR6J.js";
+import {
+  REGISTRATION_PREFIX,
+  registrationMarker,
+  registrationRunId
+} from "./chunk-D7H62MYW.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";
@@ -46,7 +48,7 @@ import "./chunk-R3K6G2KB.js";
 
 // src/github/status-store.ts
 var REGISTRATIONS_MAX = 64;
-function githubStore(target, env, token, header = "") {
+function githubStore(target, env, token, header = "", key = null, proves) {
   const marker = statusMarker(header);
   const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
   if (!owner || !repo) throw new InputError("report-to", "needs GITHUB_REPOSITORY (owner/repo), which the runner sets");
@@ -54,7 +56,8 @@ function githubStore(target, env, token, header = "") {
   const r = { owner, repo };
   const octokit = client(token, env["GITHUB_API_URL"] ?? "https://api.github.com");
   let who;
-  const me = async () => who ??= await whoAmI(octokit);
+  const me = async () => who ??= await whoAmI(octokit, key, proves);
+  const found = /* @__PURE__ */ new Map();
   const issues = /* @__PURE__ */ new Map();
   const hints = /* @__PURE__ */ new Map();
   const issueOf = async (runId) => {
@@ -69,8 +72,10 @@ function githubStore(target, env, token, header = "") {
       const ids = target.kind === "tracking-issue" ? runIds : [runIds[0] ?? ""];
       const bodies = [];
       for (const id of ids) {
-        const found = await ourComments(octokit, r, await issueOf(id), marker, await me());
-        if (found[0]?.body) bodies.push(found[0].body);
+        const issue = await issueOf(id);
+        const mine = await ourComment(octokit, r, issue, marker, await me());
+        if (mine) found.set(issue, mine.id);
+        if (mine?.body) bodies.push(mine.body);
       }
       return bodies;
     },
@@ -78,23 +83,31 @@ function githubStore(target, env, token, header = "") {
       const urls = [];
       const groups = target.kind === "tracking-issue" ? runIds.map((id) => [id]) : [runIds];
       for (const ids of groups) {
-        const res = await upsertSticky(octokit, r, await issueOf(ids[0] ?? ""), marker, await me(), render(ids));
+        const issue = await issueOf(ids[0] ?? "");
+        const res = await upsertSticky(octokit, r, issue, marker, await me(), render(ids), found.get(issue));
+        found.set(issue, res.id);
         urls.push(res.url);
       }
       return urls;
     },
     register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
     registered: async () => {
-      const places = target.kind === "tracking-issue" ? (await openTrackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId })) : [{ issue: target.number }];
-      const found = [];
+      const places = target.kind === "tracking-issue" ? (await trackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId, closed: t.closed })) : [{ issue: target.number }];
+      const regs = [];
       for (const p of places) {
         for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, await me())) {
           const id = registrationRunId(c.body ?? "");
-          if (id && (!p.runId || p.runId === id) && !found.some((f) => f.runId === id)) found.push({ runId: id, body: c.body ?? "" });
-          if (found.length >= REGISTRATIONS_MAX) return found;
+          if (id && (!p.runId || p.runId === id) && !regs.some((f) => f.runId === id))
+            regs.push({ runId: id, body: c.body ?? "", ...p.closed ? { closedIssue: p.issue } : {} });
+          if (regs.length >= REGISTRATIONS_MAX) return regs;
         }
       }
-      return found;
+      return regs;
+    },
+    reopen: async (runId, issue, why) => {
+      await octokit.rest.issues.update({ ...r, issue_number: issue, state: "open" });
+      await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: `\u26A0\uFE0F tether reopened this tracking issue: ${inert(why)}` });
+      issues.set(runId, issue);
     },
     /** Comments and closes the run's tracking issue; null when the status lives elsewhere. */
     closeTracking: async (runId, comment) => {
@@ -114,7 +127,7 @@ async function teardownDone(inputs, env, reporter, state, reason, key) {
   if (token) reporter.mask(token);
   try {
     const header = parseHeader(inputs["header"]);
-    const store = githubStore(target, env, token, header);
+    const store = githubStore(target, env, token, header, key);
     const [old] = await store.load([runId]);
     const body = renderTeardownMark(old ?? "", runId, { state, reason, at: (/* @__PURE__ */ new Date()).toISOString() }, statusMarker(header), key);
     const [url] = await store.save([runId], () => body);

@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-4KVYS7MA.js";
+} from "./chunk-C3HLU7JM.js";
 import {
   openPinned,
   pinnedConnection
@@ -31,13 +31,14 @@ import {
   verifyOne,
   zip64Values
 } from "./chunk-ITI6YWNK.js";
-import "./chunk-JTPREOKU.js";
+import "./chunk-JYXKG3JU.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-LYSTLE26.js";
+} from "./chunk-4SA3LAAJ.js";
+import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing
 } from "./chunk-OX4FSEEX.js";
@@ -47,7 +48,7 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-IQ6W6JGP.js";
+} from "./chunk-BT64URNA.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
@@ -56,7 +57,6 @@ import {
 } from "./chunk-FPNTLREE.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-GR6MAJTX.js";
 import {
   parseCollect
 } from "./chunk-X6SZ6VSM.js";
@@ -66,6 +66,7 @@ import {
 } from "./chunk-G7BGZR6J.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-6Q66RE42.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";

@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-IQ6W6JGP.js";
+} from "./chunk-BT64URNA.js";
 import "./chunk-7WQ2WKMO.js";
 import "./chunk-FPNTLREE.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-GR6MAJTX.js";
 import "./chunk-6Q66RE42.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";

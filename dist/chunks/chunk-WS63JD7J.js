@@ -40,7 +40,13 @@ import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
 import {
-  macKey
+  REGISTRATION_PREFIX,
+  readRegistration,
+  signedBytes
+} from "./chunk-D7H62MYW.js";
+import {
+  macKey,
+  verify
 } from "./chunk-BHSIGIX6.js";
 import {
   PHASE_INPUTS,
@@ -177,7 +183,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-BSU6SFDN.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-HAY3QHAO.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -187,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-BSU6SFDN.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-HAY3QHAO.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -197,10 +203,10 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-IVEV4GWL.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-OOZHTAHN.js")).probeHost,
-      probeOn: (await import("./probe-OOZHTAHN.js")).probeOn,
-      registered: (await import("./hosts-UGBH3SRO.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-QTKKSMRK.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-3GCQT4OJ.js")).probeHost,
+      probeOn: (await import("./probe-3GCQT4OJ.js")).probeOn,
+      registered: (await import("./hosts-JPDWLHPK.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -215,7 +221,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-OTHYGEWT.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-JUFL4FVU.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -225,7 +231,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-4MWW4UI6.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-IIZSGEAJ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
     })
@@ -248,7 +254,7 @@ var PHASES = {
         registration: async (runId) => {
           const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
-          const { registeredHosts } = await import("./hosts-UGBH3SRO.js");
+          const { registeredHosts } = await import("./hosts-JPDWLHPK.js");
           const { loadCredential: loadCredential2 } = await import("./keys-PB6GV7IF.js");
           const { parseKeySource: parseKeySource2 } = await import("./connection-XDUMFERH.js");
           const found2 = (await store.registered()).filter((f) => f.runId === runId);
@@ -354,8 +360,8 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-ESNPNGHR.js").then((m) => {
-    store = m.githubStore(target, env, token, parseHeader(inputs["header"]));
+  const get = () => real ??= import("./status-store-URDRX4RR.js").then((m) => {
+    store = m.githubStore(target, env, token, parseHeader(inputs["header"]), keyOf(inputs, env), provesOf(inputs, env));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
   });
@@ -365,8 +371,35 @@ function lazyStore(inputs, env, reporter) {
     hint: (id, n) => store ? store.hint?.(id, n) : void hints.push([id, n]),
     known: () => store?.known?.() ?? {},
     register: async (id, body) => (await get()).register(id, body),
-    registered: async () => (await get()).registered()
+    registered: async () => (await get()).registered(),
+    reopen: async (id, n, why) => (await get()).reopen(id, n, why)
   };
+}
+function provesOf(inputs, env) {
+  let cred;
+  try {
+    cred = loadCredential(parseKeySource(inputs, env));
+  } catch {
+    return void 0;
+  }
+  if (!("privateKey" in cred)) return void 0;
+  return (body) => {
+    if (!body.includes(REGISTRATION_PREFIX)) return false;
+    try {
+      const s = readRegistration(body);
+      return verify(cred, signedBytes(s.entry), s.signer, s.sig);
+    } catch {
+      return false;
+    }
+  };
+}
+function keyOf(inputs, env) {
+  if (!(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim()) return null;
+  try {
+    return macKey(loadCredential(parseKeySource(inputs, env)));
+  } catch {
+    return null;
+  }
 }
 function githubPorts(env = process.env) {
   return {
@@ -383,7 +416,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-LABV7YNF.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-BB5DY3LV.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -393,7 +426,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-ESNPNGHR.js")).teardownDone(inputs, env, reporter, state, reason, macKey(loadCredential(parseKeySource(inputs, env))))
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-URDRX4RR.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
   };
 }
 

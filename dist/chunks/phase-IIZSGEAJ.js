@@ -11,16 +11,17 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-4KVYS7MA.js";
+} from "./chunk-C3HLU7JM.js";
 import {
   openPinned
 } from "./chunk-FCHHG22J.js";
-import "./chunk-JTPREOKU.js";
+import "./chunk-JYXKG3JU.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-LYSTLE26.js";
+} from "./chunk-4SA3LAAJ.js";
+import "./chunk-YYRHL6YM.js";
 import {
   parseManifest
 } from "./chunk-OX4FSEEX.js";
@@ -28,7 +29,7 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-IQ6W6JGP.js";
+} from "./chunk-BT64URNA.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
@@ -39,7 +40,6 @@ import "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import "./chunk-GR6MAJTX.js";
 import {
   parseTeardown
 } from "./chunk-6SK6KIPL.js";
@@ -52,6 +52,7 @@ import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
 import "./chunk-6Q66RE42.js";
+import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import {
   BoxDataError,
