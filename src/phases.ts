@@ -122,6 +122,15 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
         ...(ports.afterTeardown
           ? { afterTeardown: (state: 'torn-down' | 'parked', reason: string) => ports.afterTeardown!(inputs, reporter, state, reason) }
           : {}),
+        ...(ports.statusStore
+          ? {
+              registration: async (runId: string) => {
+                const store = ports.statusStore!(inputs, reporter);
+                if (!store?.registered) return null;
+                return (await store.registered()).find((f) => f.runId === runId)?.body ?? null;
+              },
+            }
+          : {}),
       }),
   },
   chatops: {

@@ -1258,7 +1258,8 @@ backend_start_slurm() {
   slurm_env "$RUN_DIR"
   command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
   [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
-  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --output="$a/slurm.out" --open-mode=append \\
+  # The job carries the run and attempt in its name and comment: teardown checks them before any scancel.
+  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --comment="tether:$run_id:$n" --output="$a/slurm.out" --open-mode=append \\
     "\${opts[@]}" "\${SLURM_EXTRA[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
   id=\${id%%;*}
   if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
@@ -3195,14 +3196,37 @@ main() {
 }
 main "$@"; exit $?
 `, "slurm_jobs.sh": `#!/usr/bin/env bash
-# A run's own Slurm jobs (provider slurm's teardown): exactly the job ids its attempts recorded
-# (attempts/<n>/handle = slurm:<id>), never a job found by name or user. Prints one JSON object.
+# A run's own Slurm jobs (provider slurm's teardown): the job ids tether itself recorded, never a job
+# found by name or user. Prints one JSON object.
 # Args: RUN_ROOT RUN_ID ACTION \u2014 state (each job's state and reason), cancel (scancel them), hold
-# (scontrol hold the pending ones). Exit 0, or 30 (JSON says why) when the run has no record or no job.
+# (scontrol hold the pending ones). Stdin data: \`jobs\` (the job ids sbatch answered at launch, from the
+# signed registration; empty: the attempts' handle files, which the job itself could have rewritten), end.
+# Before acting on a job Slurm still knows, its name, comment and user must be the run's (tether-<run>,
+# tether:<run>:<attempt>, this user): a job that is not is refused by name and nothing is acted on.
+# Exit 0, or 30 (JSON says why) when the run has no record, no job, or a job that is not its own.
 
 refuse() {
   printf '{"error":%s}\\n' "$(json_str "$1")"
   exit 30
+}
+
+DATA_jobs=''
+
+# Refuses unless every job in \`jobs\` that squeue still lists is this run's: name tether-<run>, comment
+# tether:<run>:<attempt>, submitted by this user.
+check_owner() {
+  local run=$1 id name comment user me
+  me=$(id -un)
+  while IFS='|' read -r id name comment user; do
+    [ -n "$id" ] || continue
+    local n=\${comment#"tether:$run:"}
+    if [ "$name" != "tether-$run" ] || [ "$n" = "$comment" ] || ! [[ $n =~ ^[1-9][0-9]{0,5}$ ]] || [ "$user" != "$me" ]; then
+      refuse "job \${id:0:24} is not run $run's own (squeue says name \${name:0:80}, comment \${comment:0:80}, user \${user:0:32}): nothing was cancelled or held"
+    fi
+  done < <(timeout 15 squeue -h -j "$(
+    IFS=,
+    echo "\${jobs[*]}"
+  )" -o '%i|%j|%k|%u' 2>/dev/null)
 }
 
 main() {
@@ -3213,16 +3237,26 @@ main() {
   run_dir=$run_root/$2
   action=$3
   is_run_id "$2" || refuse "bad run id"
+  read_data || refuse "the request did not arrive complete"
   [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
   slurm_env "$run_dir"
-  for d in "$run_dir"/attempts/*/; do
-    [ -d "$d" ] || continue
-    slurm_job_var job "\${d%/}" || continue
-    [ -n "\${seen[$job]:-}" ] && continue
-    seen[$job]=1
-    jobs+=("$job")
-  done
+  if [ -n "$DATA_jobs" ]; then
+    for job in $DATA_jobs; do
+      [[ $job =~ ^[0-9]{1,12}$ ]] || refuse "bad job id \${job:0:24}"
+      [ -n "\${seen[$job]:-}" ] || jobs+=("$job")
+      seen[$job]=1
+    done
+  else
+    for d in "$run_dir"/attempts/*/; do
+      [ -d "$d" ] || continue
+      slurm_job_var job "\${d%/}" || continue
+      [ -n "\${seen[$job]:-}" ] && continue
+      seen[$job]=1
+      jobs+=("$job")
+    done
+  fi
   ((\${#jobs[@]})) || refuse "run $2 has no Slurm job recorded (backend slurm?)"
+  [ "$action" = state ] || check_owner "$2"
   case $action in
     cancel) timeout 30 scancel "\${jobs[@]}" 2>/dev/null ;;
     hold)
@@ -3612,6 +3646,7 @@ var init_slurm2 = __esm({
       input: "the job reads nothing from stdin",
       chdir: "the job runs in `workdir`",
       "job-name": "tether names the job after the run (tether-<run-id>)",
+      comment: "tether marks the job with its run and attempt (tether:<run-id>:<attempt>), which teardown checks before scancel",
       array: "a sweep (`cells`) becomes the array",
       signal: "use `signal-lead`",
       requeue: "use `requeue`",
@@ -4403,7 +4438,9 @@ function fields(r) {
     attempt: r.attempt,
     expected_duration_s: r.expectedDurationS,
     launched_at: r.launchedAt,
-    commit: r.commit
+    commit: r.commit,
+    // Written only when known, so a registration from before it existed still verifies.
+    ...r.handle ? { handle: r.handle } : {}
   };
 }
 function signedBytes(r) {
@@ -4434,7 +4471,8 @@ function readRegistration(body) {
     attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
     expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
     launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
-    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ })
+    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ })
   };
   return {
     entry,
@@ -25676,7 +25714,9 @@ ${o.logHead.trimEnd()}`);
       attempt: o.attempt,
       expectedDurationS: cfg.expectedDurationS ?? null,
       launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      commit: cfg.commit ?? null
+      commit: cfg.commit ?? null,
+      // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
+      handle: o.handle || null
     };
     try {
       const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -38920,7 +38960,8 @@ function jobsState(jobs) {
   if (jobs.every((j) => ENDED2.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
   return { state: "running", detail: list };
 }
-function slurmProvider(ctx, conn, cred, runRoot) {
+function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
+  const data = dataLines(jobs?.length ? { jobs: jobs.join(" ") } : {});
   const call3 = async (action) => {
     let s;
     try {
@@ -38932,7 +38973,7 @@ function slurmProvider(ctx, conn, cred, runRoot) {
     }
     try {
       return parseJobs(
-        parseJsonLine("slurm_jobs", await runScript(s, "slurm_jobs", [runRoot, ctx.runId, action], { timeoutMs: Math.max(ctx.callTimeoutMs, 6e4) }))
+        parseJsonLine("slurm_jobs", await runScript(s, "slurm_jobs", [runRoot, ctx.runId, action], { data, timeoutMs: Math.max(ctx.callTimeoutMs, 6e4) }))
       );
     } catch (err) {
       if (err instanceof BoxDataError) throw new ProviderError(err.message, false);
@@ -38947,8 +38988,8 @@ function slurmProvider(ctx, conn, cred, runRoot) {
     },
     async request(verb) {
       if (verb !== "cancel" && verb !== "park") throw new ProviderError(`slurm: ${verb} is not a Slurm action (cancel or park)`, false);
-      const jobs = await call3(verb === "cancel" ? "cancel" : "hold");
-      ctx.log(`slurm: ${verb === "cancel" ? "scancel" : "scontrol hold"} of job(s) ${jobs.map((j) => j.id).join(", ")}`);
+      const jobs2 = await call3(verb === "cancel" ? "cancel" : "hold");
+      ctx.log(`slurm: ${verb === "cancel" ? "scancel" : "scontrol hold"} of job(s) ${jobs2.map((j) => j.id).join(", ")}`);
     }
   };
 }
@@ -39040,7 +39081,7 @@ async function loadProof(cfg, workspace, fetchArtifact) {
     rmSync6(dir, { recursive: true, force: true });
   }
 }
-function providerFor(cfg, ctx, env) {
+function providerFor(cfg, ctx, env, slurmJobs = null) {
   switch (cfg.provider) {
     case "lambda":
       return lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl);
@@ -39069,8 +39110,20 @@ function providerFor(cfg, ctx, env) {
     case "slurm": {
       const conn = cfg.connection;
       if (!conn) throw new ProviderError("provider slurm needs the connection inputs of the login node", false);
-      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot);
+      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot, slurmJobs);
     }
+  }
+}
+async function jobsFromRegistration(runId2, body, cred) {
+  if (!body) return { jobs: null };
+  try {
+    const s = readRegistration(body);
+    if (s.entry.runId !== runId2 || !verify(cred, signedBytes(s.entry), s.signer, s.sig))
+      return { refused: `run ${runId2}'s registration does not verify with this key (edited, or another key's): not cancelling anything on its word` };
+    const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(s.entry.handle ?? "");
+    return { jobs: m ? [m[1]] : null };
+  } catch (err) {
+    return { refused: `run ${runId2}'s registration is unreadable (${err.message}): not cancelling anything on its word` };
   }
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
@@ -39156,7 +39209,14 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
     log: (l) => reporter.info(l)
   };
-  const provider = providerFor(cfg, ctx, env);
+  let slurmJobs = null;
+  if (cfg.provider === "slurm" && cfg.connection && deps.registration) {
+    const found = await jobsFromRegistration(cfg.runId, await deps.registration(cfg.runId).catch(() => null), loadCredential(cfg.connection.key));
+    if ("refused" in found) return finish("refused", found.refused, 1, { kind: "refused", runId: runId2, reason: found.refused, notes, card });
+    slurmJobs = found.jobs;
+    if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
+  }
+  const provider = providerFor(cfg, ctx, env, slurmJobs);
   let result;
   try {
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
@@ -39216,6 +39276,8 @@ var init_phase7 = __esm({
     init_slurm3();
     init_types2();
     init_errors();
+    init_entry();
+    init_sign();
     init_vastai();
   }
 });
@@ -39413,7 +39475,14 @@ var PHASES = {
     holdsKey: false,
     run: async (inputs, env, reporter, ports) => (await Promise.resolve().then(() => (init_phase7(), phase_exports7))).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
-      ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
+      ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {},
+      ...ports.statusStore ? {
+        registration: async (runId2) => {
+          const store = ports.statusStore(inputs, reporter);
+          if (!store?.registered) return null;
+          return (await store.registered()).find((f) => f.runId === runId2)?.body ?? null;
+        }
+      } : {}
     })
   },
   chatops: {

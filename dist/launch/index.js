@@ -7,18 +7,18 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-WS63JD7J.js";
+} from "../chunks/chunk-I4AF25IV.js";
 import "../chunks/chunk-6SK6KIPL.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-F2WFUTY3.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-RUDPDL3Y.js";
+import "../chunks/chunk-72EEFEDR.js";
 import "../chunks/chunk-DTZWUM7L.js";
 import "../chunks/chunk-X6SZ6VSM.js";
 import "../chunks/chunk-G7BGZR6J.js";
 import "../chunks/chunk-PDDLEZQQ.js";
-import "../chunks/chunk-6Q66RE42.js";
-import "../chunks/chunk-D7H62MYW.js";
+import "../chunks/chunk-63GD3OYE.js";
+import "../chunks/chunk-RRSSA76J.js";
 import "../chunks/chunk-BHSIGIX6.js";
 import "../chunks/chunk-GR6MAJTX.js";
 import "../chunks/chunk-NXNO5ZZ5.js";

@@ -33,7 +33,8 @@ backend_start_slurm() {
   slurm_env "$RUN_DIR"
   command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
   [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
-  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --output="$a/slurm.out" --open-mode=append \
+  # The job carries the run and attempt in its name and comment: teardown checks them before any scancel.
+  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --comment="tether:$run_id:$n" --output="$a/slurm.out" --open-mode=append \
     "${opts[@]}" "${SLURM_EXTRA[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
   id=${id%%;*}
   if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then

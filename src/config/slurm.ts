@@ -56,6 +56,7 @@ const TETHERS: Record<string, string> = {
   input: 'the job reads nothing from stdin',
   chdir: 'the job runs in `workdir`',
   'job-name': 'tether names the job after the run (tether-<run-id>)',
+  comment: 'tether marks the job with its run and attempt (tether:<run-id>:<attempt>), which teardown checks before scancel',
   array: 'a sweep (`cells`) becomes the array',
   signal: 'use `signal-lead`',
   requeue: 'use `requeue`',

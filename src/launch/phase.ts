@@ -191,6 +191,8 @@ export async function launchPhase(
       expectedDurationS: cfg.expectedDurationS ?? null,
       launchedAt: new Date().toISOString(),
       commit: cfg.commit ?? null,
+      // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
+      handle: o.handle || null,
     };
     try {
       const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

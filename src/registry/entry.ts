@@ -24,6 +24,8 @@ export interface Registration {
   expectedDurationS: number | null;
   launchedAt: string;
   commit: string | null;
+  /** How the attempt is held, as the backend answered at launch (`slurm:<job id>` is sbatch's own answer). */
+  handle?: string | null;
 }
 
 /** A registration with its signature: `signer` names the public key (fingerprint) that made `sig`. */
@@ -58,6 +60,8 @@ function fields(r: Registration): Record<string, unknown> {
     expected_duration_s: r.expectedDurationS,
     launched_at: r.launchedAt,
     commit: r.commit,
+    // Written only when known, so a registration from before it existed still verifies.
+    ...(r.handle ? { handle: r.handle } : {}),
   };
 }
 
@@ -101,6 +105,7 @@ export function readRegistration(body: string): Sealed {
     expectedDurationS: optInt(o, 'expected_duration_s', w, { min: 1, max: 366 * 86_400 }),
     launchedAt: str(o, 'launched_at', w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
     commit: optStr(o, 'commit', w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    handle: optStr(o, 'handle', w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
   };
   return {
     entry,

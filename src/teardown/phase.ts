@@ -24,6 +24,9 @@ import { sshProvider } from './providers/ssh.ts';
 import { slurmProvider } from './providers/slurm.ts';
 import { ProviderError, type Provider, type ProviderContext } from './providers/types.ts';
 import { InputError } from '../config/errors.ts';
+import { readRegistration, signedBytes } from '../registry/entry.ts';
+import { verify } from '../ssh/sign.ts';
+import type { Credential } from '../ssh/keys.ts';
 import { vastaiProvider } from './providers/vastai.ts';
 
 export interface TeardownDeps {
@@ -33,6 +36,8 @@ export interface TeardownDeps {
   afterTeardown?: (state: 'torn-down' | 'parked', summary: string) => Promise<void>;
   now?: () => Date;
   pollMs?: number;
+  /** The run's registration comment (report-to), when there is one: Slurm's job ids come from there. */
+  registration?: (runId: string) => Promise<string | null>;
 }
 
 type ProofFiles = { verifiedText: string; manifestText: string | null } | null;
@@ -62,7 +67,7 @@ async function loadProof(cfg: TeardownConfig, workspace: string, fetchArtifact: 
   }
 }
 
-function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs): Provider {
+function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs, slurmJobs: string[] | null = null): Provider {
   switch (cfg.provider) {
     case 'lambda':
       return lambdaProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
@@ -91,8 +96,25 @@ function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs): Pr
     case 'slurm': {
       const conn = cfg.connection;
       if (!conn) throw new ProviderError('provider slurm needs the connection inputs of the login node', false);
-      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot);
+      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot, slurmJobs);
     }
+  }
+}
+
+/**
+ * The Slurm job ids the run's signed registration carries (null when there is no registration, or it names
+ * no Slurm job); a registration that does not verify with this key is a refusal, never a fallback.
+ */
+async function jobsFromRegistration(runId: string, body: string | null, cred: Credential): Promise<{ jobs: string[] | null } | { refused: string }> {
+  if (!body) return { jobs: null };
+  try {
+    const s = readRegistration(body);
+    if (s.entry.runId !== runId || !verify(cred, signedBytes(s.entry), s.signer, s.sig))
+      return { refused: `run ${runId}'s registration does not verify with this key (edited, or another key's): not cancelling anything on its word` };
+    const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(s.entry.handle ?? '');
+    return { jobs: m ? [m[1] as string] : null };
+  } catch (err) {
+    return { refused: `run ${runId}'s registration is unreadable (${(err as Error).message}): not cancelling anything on its word` };
   }
 }
 
@@ -204,7 +226,15 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
     callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))),
     log: (l) => reporter.info(l),
   };
-  const provider = providerFor(cfg, ctx, env);
+  let slurmJobs: string[] | null = null;
+  if (cfg.provider === 'slurm' && cfg.connection && deps.registration) {
+    // sbatch's own answer, signed at launch: a job can rewrite its handle file, never the registration.
+    const found = await jobsFromRegistration(cfg.runId, await deps.registration(cfg.runId).catch(() => null), loadCredential(cfg.connection.key));
+    if ('refused' in found) return finish('refused', found.refused, 1, { kind: 'refused', runId, reason: found.refused, notes, card });
+    slurmJobs = found.jobs;
+    if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(', ')} from the run's signed registration (sbatch's own answer at launch)`);
+  }
+  const provider = providerFor(cfg, ctx, env, slurmJobs);
   let result;
   try {
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1000, pollMs: deps.pollMs ?? 5000, attempts: 3 });

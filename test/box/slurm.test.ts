@@ -327,6 +327,25 @@ describe('backend slurm', () => {
       cl.slurm(`scancel ${jobOf(resumed)} ${jobOf(other)}`);
     }, 120_000);
 
+    it("a job that writes another job's id into its own handle file never gets that job cancelled (issue 23 §5)", async () => {
+      const evil = await launch({ 'run-id': 'sl-evil', command: 'sleep 600', 'slurm-options': '--time=10' });
+      const victim = await launch({ 'run-id': 'sl-victim', command: 'sleep 600', 'slurm-options': '--time=10' });
+      await waitFor('both jobs to run', () => stateOf(jobOf(evil)) === 'RUNNING' && stateOf(jobOf(victim)) === 'RUNNING', 30_000, 250);
+      // The job carries its run and attempt where Slurm keeps them.
+      expect(cl.slurm(`squeue -h -j ${jobOf(evil)} -o '%j|%k'`).trim()).toBe('tether-sl-evil|tether:sl-evil:1');
+      // What the job itself could do: it owns its run record.
+      cl.login.sh(`printf 'slurm:${jobOf(victim)}\\n' > ${runDir('sl-evil')}/attempts/1/handle`);
+      const td = await teardown('sl-evil', { verb: 'cancel', 'dry-run': 'false', 'stop-running': 'true' });
+      expect(td.outputs['state'], td.stdout).toBe('failed');
+      expect(td.stdout).toMatch(
+        new RegExp(
+          `job ${jobOf(victim)} is not run sl-evil's own \\(squeue says name tether-sl-victim, comment tether:sl-victim:1, user \\w+\\): nothing was cancelled or held`,
+        ),
+      );
+      expect(stateOf(jobOf(victim))).toBe('RUNNING');
+      cl.slurm(`scancel ${jobOf(evil)} ${jobOf(victim)}`);
+    }, 120_000);
+
     it('park holds the pending job and resume releases it; destroy and instance-id are refused for provider slurm', async () => {
       const blocker = cl.slurm(`sbatch --parsable -w n1 --exclusive -o /dev/null --wrap 'sleep 600'`).trim();
       try {

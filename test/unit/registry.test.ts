@@ -53,8 +53,20 @@ describe('registration signatures', () => {
 describe('registration comments, read strictly', () => {
   it('round-trips what launch writes', () => {
     const r = readRegistration(body(entry()));
-    expect(r.entry).toEqual(entry());
+    expect({ ...r.entry, handle: undefined }).toEqual({ ...entry(), handle: undefined });
+    expect(r.entry.handle).toBeNull();
     expect(r.signer).toBe(signerOf(ours));
+  });
+
+  it("carries sbatch's own job id, signed: an edited handle does not verify; one written before handles existed still does", () => {
+    const withJob = seal(entry({ handle: 'slurm:4242' }));
+    const read = readRegistration(renderRegistration(withJob, code));
+    expect(read.entry.handle).toBe('slurm:4242');
+    expect(verify(ours, signedBytes(read.entry), read.signer, read.sig)).toBe(true);
+    expect(verify(ours, signedBytes({ ...read.entry, handle: 'slurm:4243' }), read.signer, read.sig)).toBe(false);
+    const old = readRegistration(body(entry()));
+    expect(verify(ours, signedBytes(old.entry), old.signer, old.sig)).toBe(true);
+    expect(() => readRegistration(renderRegistration(seal(entry({ handle: 'slurm:1;scancel -u x' })), code))).toThrow(/handle has an unexpected form/);
   });
 
   it('refuses what launch never writes, with a BoxDataError', () => {

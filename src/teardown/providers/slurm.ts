@@ -1,5 +1,5 @@
 import type { ConnectionConfig } from '../../config/connection.ts';
-import { parseJsonLine, runScript } from '../../remote/invoke.ts';
+import { dataLines, parseJsonLine, runScript } from '../../remote/invoke.ts';
 import { arr, BoxDataError, obj, str } from '../../record/strict.ts';
 import { connect } from '../../ssh/client.ts';
 import { TransportError } from '../../ssh/errors.ts';
@@ -41,7 +41,9 @@ export function jobsState(jobs: Job[]): { state: InstanceState; detail: string }
  * Provider slurm: cancel (scancel) or park (scontrol hold) exactly the jobs the run recorded, through the
  * login node; proof is Slurm's own state (every job ended, or held), read again until it holds.
  */
-export function slurmProvider(ctx: ProviderContext, conn: ConnectionConfig, cred: Credential, runRoot: string): Provider {
+export function slurmProvider(ctx: ProviderContext, conn: ConnectionConfig, cred: Credential, runRoot: string, jobs: string[] | null = null): Provider {
+  // The job ids sbatch answered at launch (the signed registration), when known; else the run record's handles.
+  const data = dataLines(jobs?.length ? { jobs: jobs.join(' ') } : {});
   const call = async (action: 'state' | 'cancel' | 'hold') => {
     let s;
     try {
@@ -53,7 +55,7 @@ export function slurmProvider(ctx: ProviderContext, conn: ConnectionConfig, cred
     }
     try {
       return parseJobs(
-        parseJsonLine('slurm_jobs', await runScript(s, 'slurm_jobs', [runRoot, ctx.runId, action], { timeoutMs: Math.max(ctx.callTimeoutMs, 60_000) })),
+        parseJsonLine('slurm_jobs', await runScript(s, 'slurm_jobs', [runRoot, ctx.runId, action], { data, timeoutMs: Math.max(ctx.callTimeoutMs, 60_000) })),
       );
     } catch (err) {
       if (err instanceof BoxDataError) throw new ProviderError(err.message, false);

@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-BT64URNA.js";
+} from "./chunk-KULUGP3I.js";
 import "./chunk-7WQ2WKMO.js";
-import "./chunk-FPNTLREE.js";
+import "./chunk-ZXUIJSYF.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-6Q66RE42.js";
+import "./chunk-63GD3OYE.js";
 import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";

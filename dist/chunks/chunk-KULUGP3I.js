@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-FPNTLREE.js";
+} from "./chunk-ZXUIJSYF.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import {
   backendOf
-} from "./chunk-6Q66RE42.js";
+} from "./chunk-63GD3OYE.js";
 import {
   specExpectedDuration
 } from "./chunk-GR6MAJTX.js";

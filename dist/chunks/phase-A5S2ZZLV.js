@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-FCHHG22J.js";
+} from "./chunk-KIX4QDB7.js";
 import {
   parseAudit as parseAudit2
 } from "./chunk-7WQ2WKMO.js";
@@ -18,12 +18,12 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-FPNTLREE.js";
+} from "./chunk-ZXUIJSYF.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-RUDPDL3Y.js";
+} from "./chunk-72EEFEDR.js";
 import {
   parseReportTo
 } from "./chunk-DTZWUM7L.js";
@@ -34,11 +34,11 @@ import {
   parseAudit
 } from "./chunk-G7BGZR6J.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-6Q66RE42.js";
+import "./chunk-63GD3OYE.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-D7H62MYW.js";
+} from "./chunk-RRSSA76J.js";
 import {
   sign
 } from "./chunk-BHSIGIX6.js";
@@ -583,7 +583,9 @@ ${o.logHead.trimEnd()}`);
       attempt: o.attempt,
       expectedDurationS: cfg.expectedDurationS ?? null,
       launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      commit: cfg.commit ?? null
+      commit: cfg.commit ?? null,
+      // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
+      handle: o.handle || null
     };
     try {
       const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

@@ -16,9 +16,9 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-FPNTLREE.js";
+} from "./chunk-ZXUIJSYF.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-6Q66RE42.js";
+import "./chunk-63GD3OYE.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

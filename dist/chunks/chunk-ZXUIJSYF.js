@@ -11,7 +11,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-6Q66RE42.js";
+} from "./chunk-63GD3OYE.js";
 import {
   BoxDataError,
   parseJson

@@ -9,7 +9,7 @@ import {
 } from "./chunk-G7BGZR6J.js";
 import {
   BACKEND_NAMES
-} from "./chunk-6Q66RE42.js";
+} from "./chunk-63GD3OYE.js";
 import {
   parseSweep
 } from "./chunk-NXNO5ZZ5.js";
@@ -74,6 +74,7 @@ var TETHERS = {
   input: "the job reads nothing from stdin",
   chdir: "the job runs in `workdir`",
   "job-name": "tether names the job after the run (tether-<run-id>)",
+  comment: "tether marks the job with its run and attempt (tether:<run-id>:<attempt>), which teardown checks before scancel",
   array: "a sweep (`cells`) becomes the array",
   signal: "use `signal-lead`",
   requeue: "use `requeue`",

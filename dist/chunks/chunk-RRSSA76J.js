@@ -44,7 +44,9 @@ function fields(r) {
     attempt: r.attempt,
     expected_duration_s: r.expectedDurationS,
     launched_at: r.launchedAt,
-    commit: r.commit
+    commit: r.commit,
+    // Written only when known, so a registration from before it existed still verifies.
+    ...r.handle ? { handle: r.handle } : {}
   };
 }
 function signedBytes(r) {
@@ -76,7 +78,8 @@ function readRegistration(body) {
     attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
     expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
     launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
-    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ })
+    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ })
   };
   return {
     entry,

@@ -7478,7 +7478,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-BQ2EY3BA.js");
+  const { syncHost } = await import("./phase-AB54HBIL.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
@@ -7732,7 +7732,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-MYFQKBCR.js");
+    const { followHosts } = await import("./phase-CS4BEXL6.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

@@ -12,11 +12,11 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-C3HLU7JM.js";
+} from "./chunk-ZEFTH6XF.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-FCHHG22J.js";
+} from "./chunk-KIX4QDB7.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -30,7 +30,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-ITI6YWNK.js";
+} from "./chunk-45WECCCB.js";
 import "./chunk-JYXKG3JU.js";
 import {
   FOREIGN_SLACK_S,
@@ -48,13 +48,13 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-BT64URNA.js";
+} from "./chunk-KULUGP3I.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-FPNTLREE.js";
+} from "./chunk-ZXUIJSYF.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import {
@@ -65,7 +65,7 @@ import {
   inert
 } from "./chunk-G7BGZR6J.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-6Q66RE42.js";
+import "./chunk-63GD3OYE.js";
 import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";

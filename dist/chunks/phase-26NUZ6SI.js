@@ -11,10 +11,10 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-C3HLU7JM.js";
+} from "./chunk-ZEFTH6XF.js";
 import {
   openPinned
-} from "./chunk-FCHHG22J.js";
+} from "./chunk-KIX4QDB7.js";
 import "./chunk-JYXKG3JU.js";
 import {
   allEnded,
@@ -29,13 +29,14 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-BT64URNA.js";
+} from "./chunk-KULUGP3I.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
+  dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-FPNTLREE.js";
+} from "./chunk-ZXUIJSYF.js";
 import "./chunk-H57H7UT2.js";
 import {
   TransportError
@@ -51,7 +52,14 @@ import {
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
-import "./chunk-6Q66RE42.js";
+import "./chunk-63GD3OYE.js";
+import {
+  readRegistration,
+  signedBytes
+} from "./chunk-RRSSA76J.js";
+import {
+  verify
+} from "./chunk-BHSIGIX6.js";
 import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import {
@@ -609,7 +617,8 @@ function jobsState(jobs) {
   if (jobs.every((j) => ENDED.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
   return { state: "running", detail: list };
 }
-function slurmProvider(ctx, conn, cred, runRoot) {
+function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
+  const data = dataLines(jobs?.length ? { jobs: jobs.join(" ") } : {});
   const call2 = async (action) => {
     let s;
     try {
@@ -621,7 +630,7 @@ function slurmProvider(ctx, conn, cred, runRoot) {
     }
     try {
       return parseJobs(
-        parseJsonLine("slurm_jobs", await runScript(s, "slurm_jobs", [runRoot, ctx.runId, action], { timeoutMs: Math.max(ctx.callTimeoutMs, 6e4) }))
+        parseJsonLine("slurm_jobs", await runScript(s, "slurm_jobs", [runRoot, ctx.runId, action], { data, timeoutMs: Math.max(ctx.callTimeoutMs, 6e4) }))
       );
     } catch (err) {
       if (err instanceof BoxDataError) throw new ProviderError(err.message, false);
@@ -636,8 +645,8 @@ function slurmProvider(ctx, conn, cred, runRoot) {
     },
     async request(verb) {
       if (verb !== "cancel" && verb !== "park") throw new ProviderError(`slurm: ${verb} is not a Slurm action (cancel or park)`, false);
-      const jobs = await call2(verb === "cancel" ? "cancel" : "hold");
-      ctx.log(`slurm: ${verb === "cancel" ? "scancel" : "scontrol hold"} of job(s) ${jobs.map((j) => j.id).join(", ")}`);
+      const jobs2 = await call2(verb === "cancel" ? "cancel" : "hold");
+      ctx.log(`slurm: ${verb === "cancel" ? "scancel" : "scontrol hold"} of job(s) ${jobs2.map((j) => j.id).join(", ")}`);
     }
   };
 }
@@ -703,7 +712,7 @@ async function loadProof(cfg, workspace, fetchArtifact) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-function providerFor(cfg, ctx, env) {
+function providerFor(cfg, ctx, env, slurmJobs = null) {
   switch (cfg.provider) {
     case "lambda":
       return lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl);
@@ -732,8 +741,20 @@ function providerFor(cfg, ctx, env) {
     case "slurm": {
       const conn = cfg.connection;
       if (!conn) throw new ProviderError("provider slurm needs the connection inputs of the login node", false);
-      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot);
+      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot, slurmJobs);
     }
+  }
+}
+async function jobsFromRegistration(runId, body, cred) {
+  if (!body) return { jobs: null };
+  try {
+    const s = readRegistration(body);
+    if (s.entry.runId !== runId || !verify(cred, signedBytes(s.entry), s.signer, s.sig))
+      return { refused: `run ${runId}'s registration does not verify with this key (edited, or another key's): not cancelling anything on its word` };
+    const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(s.entry.handle ?? "");
+    return { jobs: m ? [m[1]] : null };
+  } catch (err) {
+    return { refused: `run ${runId}'s registration is unreadable (${err.message}): not cancelling anything on its word` };
   }
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
@@ -819,7 +840,14 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
     callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
     log: (l) => reporter.info(l)
   };
-  const provider = providerFor(cfg, ctx, env);
+  let slurmJobs = null;
+  if (cfg.provider === "slurm" && cfg.connection && deps.registration) {
+    const found = await jobsFromRegistration(cfg.runId, await deps.registration(cfg.runId).catch(() => null), loadCredential(cfg.connection.key));
+    if ("refused" in found) return finish("refused", found.refused, 1, { kind: "refused", runId, reason: found.refused, notes, card });
+    slurmJobs = found.jobs;
+    if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
+  }
+  const provider = providerFor(cfg, ctx, env, slurmJobs);
   let result;
   try {
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });

@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-ITI6YWNK.js";
+} from "./chunk-45WECCCB.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -35,11 +35,11 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-FPNTLREE.js";
+} from "./chunk-ZXUIJSYF.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import "./chunk-6Q66RE42.js";
+import "./chunk-63GD3OYE.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -8,7 +8,7 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-D7H62MYW.js";
+} from "./chunk-RRSSA76J.js";
 import {
   verify
 } from "./chunk-BHSIGIX6.js";

@@ -9,7 +9,7 @@ import {
 } from "./chunk-OX4FSEEX.js";
 import {
   shellQuote
-} from "./chunk-FPNTLREE.js";
+} from "./chunk-ZXUIJSYF.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

@@ -23,7 +23,7 @@ import {
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-RUDPDL3Y.js";
+} from "./chunk-72EEFEDR.js";
 import {
   parseHeader,
   parsePatrol,
@@ -43,7 +43,7 @@ import {
   REGISTRATION_PREFIX,
   readRegistration,
   signedBytes
-} from "./chunk-D7H62MYW.js";
+} from "./chunk-RRSSA76J.js";
 import {
   macKey,
   verify
@@ -183,7 +183,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-HAY3QHAO.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-A5S2ZZLV.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-HAY3QHAO.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-A5S2ZZLV.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -203,10 +203,10 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-QTKKSMRK.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-3GCQT4OJ.js")).probeHost,
-      probeOn: (await import("./probe-3GCQT4OJ.js")).probeOn,
-      registered: (await import("./hosts-JPDWLHPK.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-DI2FQLVY.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-ARGQESBW.js")).probeHost,
+      probeOn: (await import("./probe-ARGQESBW.js")).probeOn,
+      registered: (await import("./hosts-OM3BHWYD.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -221,7 +221,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-JUFL4FVU.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-CNNOJPTY.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -231,9 +231,16 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-IIZSGEAJ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-26NUZ6SI.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
-      ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {}
+      ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {},
+      ...ports.statusStore ? {
+        registration: async (runId) => {
+          const store = ports.statusStore(inputs, reporter);
+          if (!store?.registered) return null;
+          return (await store.registered()).find((f) => f.runId === runId)?.body ?? null;
+        }
+      } : {}
     })
   },
   chatops: {
@@ -254,7 +261,7 @@ var PHASES = {
         registration: async (runId) => {
           const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
-          const { registeredHosts } = await import("./hosts-JPDWLHPK.js");
+          const { registeredHosts } = await import("./hosts-OM3BHWYD.js");
           const { loadCredential: loadCredential2 } = await import("./keys-PB6GV7IF.js");
           const { parseKeySource: parseKeySource2 } = await import("./connection-XDUMFERH.js");
           const found2 = (await store.registered()).filter((f) => f.runId === runId);
@@ -360,7 +367,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-URDRX4RR.js").then((m) => {
+  const get = () => real ??= import("./status-store-NIEHHOKO.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]), keyOf(inputs, env), provesOf(inputs, env));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -426,7 +433,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-URDRX4RR.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-NIEHHOKO.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
   };
 }
 
