@@ -3760,6 +3760,8 @@ var init_remediation = __esm({
       "dead",
       "rebooted",
       "unreachable",
+      "host-key-changed",
+      "auth-refused",
       "probe-error",
       "unknown",
       "torn-down"
@@ -3775,6 +3777,8 @@ var init_remediation = __esm({
       dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
       rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
       unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+      "host-key-changed": "THE BOX'S HOST KEY CHANGED: another machine answers at this address (a reinstalled or reassigned instance, or an interception). Nothing was sent to it; find out what happened in the provider console before pinning the new key",
+      "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
       "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
       unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
       "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
@@ -33864,8 +33868,8 @@ function fromScheduler(v, marker2, ran, now) {
   return { state: "failed", cls, detail: `${job} ${v.state}${by}${exit}${v.nodes ? ` on ${v.nodes}` : ""}${mem}` };
 }
 function notObserved(runId2, seen, prev, iso) {
-  const state = seen.kind === "transport" ? "unreachable" : "probe-error";
-  const blind = (s) => s === "unreachable" || s === "probe-error";
+  const state = seen.kind !== "transport" ? "probe-error" : seen.reason === "host_key_mismatch" ? "host-key-changed" : seen.reason === "auth_failed" ? "auth-refused" : "unreachable";
+  const blind = (s) => s === "unreachable" || s === "probe-error" || s === "host-key-changed" || s === "auth-refused";
   const since = blind(prev?.state) ? prev?.unreachableSince ?? iso : iso;
   const ticks = (blind(prev?.state) ? prev?.unreachableTicks ?? 0 : 0) + 1;
   const lastKnown = prev ? blind(prev.state) ? prev.lastKnown : prev.state : null;
@@ -33885,9 +33889,9 @@ function notObserved(runId2, seen, prev, iso) {
     history: prev?.history ?? [],
     ...prev?.sync ? { sync: prev.sync } : {}
   };
-  const what = seen.kind === "transport" ? "unreachable" : "unreadable";
+  const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId2, state, memory, {
-    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${seen.kind === "transport" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION["probe-error"]}`,
+    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${state === "unreachable" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION[state]}`,
     detail: `${transportDetail(seen)}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
     since: memory.since
   });
@@ -36584,15 +36588,27 @@ var init_patrol2 = __esm({
       dead: "\u{1F480}",
       rebooted: "\u{1F501}",
       unreachable: "\u{1F4E1}",
+      "host-key-changed": "\u{1F6A8}",
+      "auth-refused": "\u{1F512}",
       "probe-error": "\u{1F9E9}",
       unknown: "\u2754",
       "torn-down": "\u{1F3C1}"
     };
-    ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
+    ESCALATE = [
+      "stalled",
+      "failed",
+      "dead",
+      "rebooted",
+      "unreachable",
+      "host-key-changed",
+      "auth-refused",
+      "probe-error",
+      "unknown"
+    ];
     BODY_MAX2 = 65536;
     STATUS_MARKER = "<!-- tether:status -->";
     CELL_ROWS = { unhealthy: 24, running: 12 };
-    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable"];
+    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
   }
 });
 

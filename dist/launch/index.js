@@ -7,15 +7,15 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-I4AF25IV.js";
-import "../chunks/chunk-6SK6KIPL.js";
+} from "../chunks/chunk-C5GEYOHB.js";
+import "../chunks/chunk-NR3KDOTO.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-F2WFUTY3.js";
+import "../chunks/chunk-NFKG6743.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-72EEFEDR.js";
-import "../chunks/chunk-DTZWUM7L.js";
-import "../chunks/chunk-X6SZ6VSM.js";
-import "../chunks/chunk-G7BGZR6J.js";
+import "../chunks/chunk-GQL7CJ3L.js";
+import "../chunks/chunk-EYO7VGRC.js";
+import "../chunks/chunk-KWAWNAWO.js";
+import "../chunks/chunk-G3PBINO7.js";
 import "../chunks/chunk-PDDLEZQQ.js";
 import "../chunks/chunk-63GD3OYE.js";
 import "../chunks/chunk-RRSSA76J.js";

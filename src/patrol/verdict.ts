@@ -249,8 +249,16 @@ function notObserved(
   prev: RunMemory | undefined,
   iso: string,
 ): { verdict: Verdict; memory: RunMemory } {
-  const state: State = seen.kind === 'transport' ? 'unreachable' : 'probe-error';
-  const blind = (s: State | undefined) => s === 'unreachable' || s === 'probe-error';
+  // A transport failure keeps its meaning: a changed host key and a refused key are not silence.
+  const state: State =
+    seen.kind !== 'transport'
+      ? 'probe-error'
+      : seen.reason === 'host_key_mismatch'
+        ? 'host-key-changed'
+        : seen.reason === 'auth_failed'
+          ? 'auth-refused'
+          : 'unreachable';
+  const blind = (s: State | undefined) => s === 'unreachable' || s === 'probe-error' || s === 'host-key-changed' || s === 'auth-refused';
   const since = blind(prev?.state) ? (prev?.unreachableSince ?? iso) : iso;
   const ticks = (blind(prev?.state) ? (prev?.unreachableTicks ?? 0) : 0) + 1;
   const lastKnown = prev ? (blind(prev.state) ? prev.lastKnown : prev.state) : null;
@@ -270,9 +278,9 @@ function notObserved(
     history: prev?.history ?? [],
     ...(prev?.sync ? { sync: prev.sync } : {}),
   };
-  const what = seen.kind === 'transport' ? 'unreachable' : 'unreadable';
+  const what = state === 'probe-error' ? 'unreadable' : state;
   const verdict = remembered(runId, state, memory, {
-    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? '' : 's'}): ${seen.kind === 'transport' ? 'check the provider console for balance, power or preemption' : STATE_REMEDIATION['probe-error']}`,
+    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? '' : 's'}): ${state === 'unreachable' ? 'check the provider console for balance, power or preemption' : STATE_REMEDIATION[state as Exclude<State, 'failed'>]}`,
     detail: `${transportDetail(seen)}${lastKnown ? `; last known state ${lastKnown}` : ''}`,
     since: memory.since,
   });

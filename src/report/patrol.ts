@@ -29,13 +29,25 @@ export const ICON: Record<State, string> = {
   dead: '💀',
   rebooted: '🔁',
   unreachable: '📡',
+  'host-key-changed': '🚨',
+  'auth-refused': '🔒',
   'probe-error': '🧩',
   unknown: '❔',
   'torn-down': '🏁',
 };
 
 /** States that need a person. */
-export const ESCALATE: readonly State[] = ['stalled', 'failed', 'dead', 'rebooted', 'unreachable', 'probe-error', 'unknown'];
+export const ESCALATE: readonly State[] = [
+  'stalled',
+  'failed',
+  'dead',
+  'rebooted',
+  'unreachable',
+  'host-key-changed',
+  'auth-refused',
+  'probe-error',
+  'unknown',
+];
 export const BODY_MAX = 65_536;
 /** Finds our status comment (with the author's login). */
 export const STATUS_MARKER = '<!-- tether:status -->';
@@ -101,7 +113,7 @@ export function chart(runId: string, m: TickMemory['runs'][string] | undefined):
 
 /** Cells shown by name in a sweep's section: the unhealthy first, then the newest running; the rest are counted. */
 const CELL_ROWS = { unhealthy: 24, running: 12 };
-const UNHEALTHY: readonly State[] = ['failed', 'dead', 'stalled', 'rebooted', 'probe-error', 'unknown', 'unreachable'];
+const UNHEALTHY: readonly State[] = ['failed', 'dead', 'stalled', 'rebooted', 'probe-error', 'unknown', 'unreachable', 'host-key-changed', 'auth-refused'];
 
 /** The cells of a sweep worth a row: every unhealthy one (up to a bound), then the newest running ones. */
 export function cellsToShow(cells: readonly CellVerdict[]): { shown: CellVerdict[]; hidden: number } {

@@ -4,6 +4,7 @@ import type { HostObservation, Marker, RunObservation, SchedulerView } from '../
 import { parseProgress } from '../../src/patrol/progress.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
 import { assess, withFlag, type Seen } from '../../src/patrol/verdict.ts';
+import { ESCALATE } from '../../src/report/patrol.ts';
 import { parseGpuQuery } from '../../src/remote/audit.ts';
 import { GPU } from '../fixtures/nvidia-smi.ts';
 
@@ -182,6 +183,27 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     const back = assess('r1', seen(), second.memory, opts, later);
     expect(back.verdict.state).toBe('running');
     expect(back.memory.unreachableTicks).toBe(0);
+  });
+
+  it('a changed host key and a refused key keep their meaning: their own states and advice, never unreachable with billing advice', () => {
+    const prev = prevMemory({ state: 'running', step: 1200 });
+    const changed = assess(
+      'r1',
+      { kind: 'transport', reason: 'host_key_mismatch', detail: 'host_key_mismatch: the host key is not the pinned one' },
+      prev,
+      opts,
+      now,
+    );
+    expect(changed.verdict.state).toBe('host-key-changed');
+    expect(changed.verdict.remediation).toMatch(/^host-key-changed since .*THE BOX'S HOST KEY CHANGED: another machine answers at this address/);
+    expect(changed.verdict.remediation).not.toMatch(/balance, power or preemption/);
+    expect(changed.memory).toMatchObject({ lastKnown: 'running', step: 1200, attempt: 1 });
+    const refused = assess('r1', { kind: 'transport', reason: 'auth_failed', detail: 'auth_failed: all authentication methods failed' }, prev, opts, now);
+    expect(refused.verdict.state).toBe('auth-refused');
+    expect(refused.verdict.remediation).toMatch(/refuses tether's key: the authorized key was removed/);
+    expect(ESCALATE).toContain('host-key-changed');
+    // Still nothing known changed: the next tick that answers judges afresh.
+    expect(assess('r1', seen(), changed.memory, opts, now).verdict.state).toBe('running');
   });
 
   it('an old traceback does not re-alert: signatures are read only in the new bytes', () => {

@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   chatopsPhase,
   parseChatOps
-} from "./chunk-F2WFUTY3.js";
+} from "./chunk-NFKG6743.js";
 import "./chunk-JHDWKTMW.js";
-import "./chunk-DTZWUM7L.js";
-import "./chunk-X6SZ6VSM.js";
-import "./chunk-G7BGZR6J.js";
+import "./chunk-EYO7VGRC.js";
+import "./chunk-KWAWNAWO.js";
+import "./chunk-G3PBINO7.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";

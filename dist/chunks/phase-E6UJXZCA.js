@@ -23,16 +23,16 @@ import "./chunk-JVLHI33R.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-72EEFEDR.js";
+} from "./chunk-GQL7CJ3L.js";
 import {
   parseReportTo
-} from "./chunk-DTZWUM7L.js";
-import "./chunk-X6SZ6VSM.js";
+} from "./chunk-EYO7VGRC.js";
+import "./chunk-KWAWNAWO.js";
 import {
   code,
   inert,
   parseAudit
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-63GD3OYE.js";
 import {

@@ -17,7 +17,7 @@ import {
   FLAG_REMEDIATION,
   STATES,
   STATE_REMEDIATION
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   BoxDataError,
   int,
@@ -451,8 +451,8 @@ function fromScheduler(v, marker, ran, now) {
   return { state: "failed", cls, detail: `${job} ${v.state}${by}${exit}${v.nodes ? ` on ${v.nodes}` : ""}${mem}` };
 }
 function notObserved(runId, seen, prev, iso) {
-  const state = seen.kind === "transport" ? "unreachable" : "probe-error";
-  const blind = (s) => s === "unreachable" || s === "probe-error";
+  const state = seen.kind !== "transport" ? "probe-error" : seen.reason === "host_key_mismatch" ? "host-key-changed" : seen.reason === "auth_failed" ? "auth-refused" : "unreachable";
+  const blind = (s) => s === "unreachable" || s === "probe-error" || s === "host-key-changed" || s === "auth-refused";
   const since = blind(prev?.state) ? prev?.unreachableSince ?? iso : iso;
   const ticks = (blind(prev?.state) ? prev?.unreachableTicks ?? 0 : 0) + 1;
   const lastKnown = prev ? blind(prev.state) ? prev.lastKnown : prev.state : null;
@@ -472,9 +472,9 @@ function notObserved(runId, seen, prev, iso) {
     history: prev?.history ?? [],
     ...prev?.sync ? { sync: prev.sync } : {}
   };
-  const what = seen.kind === "transport" ? "unreachable" : "unreadable";
+  const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId, state, memory, {
-    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${seen.kind === "transport" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION["probe-error"]}`,
+    remediation: `${what} since ${since} (${ticks} tick${ticks === 1 ? "" : "s"}): ${state === "unreachable" ? "check the provider console for balance, power or preemption" : STATE_REMEDIATION[state]}`,
     detail: `${transportDetail(seen)}${lastKnown ? `; last known state ${lastKnown}` : ""}`,
     since: memory.since
   });

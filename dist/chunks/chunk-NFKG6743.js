@@ -12,11 +12,11 @@ import {
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-DTZWUM7L.js";
+} from "./chunk-EYO7VGRC.js";
 import {
   code,
   inert
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

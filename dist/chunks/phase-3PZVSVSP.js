@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-ZEFTH6XF.js";
+} from "./chunk-O653LGQQ.js";
 import {
   openPinned,
   pinnedConnection
@@ -31,13 +31,13 @@ import {
   verifyOne,
   zip64Values
 } from "./chunk-45WECCCB.js";
-import "./chunk-JYXKG3JU.js";
+import "./chunk-S6NAVHZB.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-4SA3LAAJ.js";
+} from "./chunk-U3GKLO2V.js";
 import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing
@@ -59,11 +59,11 @@ import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseCollect
-} from "./chunk-X6SZ6VSM.js";
+} from "./chunk-KWAWNAWO.js";
 import {
   code,
   inert
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-63GD3OYE.js";
 import "./chunk-GR6MAJTX.js";

@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-JYXKG3JU.js";
+} from "./chunk-S6NAVHZB.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-4SA3LAAJ.js";
+} from "./chunk-U3GKLO2V.js";
 import {
   parseListing,
   parseManifest
@@ -31,7 +31,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   BACKEND_NAMES
 } from "./chunk-63GD3OYE.js";

@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-X6SZ6VSM.js";
+} from "./chunk-KWAWNAWO.js";
 import {
   DEFAULT_RUN_ROOT,
   STATES
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   bool,
   command,

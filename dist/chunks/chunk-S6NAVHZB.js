@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-4SA3LAAJ.js";
+} from "./chunk-U3GKLO2V.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";
@@ -18,7 +18,7 @@ import {
 } from "./chunk-H57H7UT2.js";
 import {
   STATE_REMEDIATION
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {

@@ -13,7 +13,7 @@ import {
   instanceIdFor,
   verbFacts,
   verbMissing
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

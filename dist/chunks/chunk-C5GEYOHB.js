@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseTeardown
-} from "./chunk-6SK6KIPL.js";
+} from "./chunk-NR3KDOTO.js";
 import {
   artifactServiceMissing,
   error,
@@ -19,23 +19,23 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOps
-} from "./chunk-F2WFUTY3.js";
+} from "./chunk-NFKG6743.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-72EEFEDR.js";
+} from "./chunk-GQL7CJ3L.js";
 import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-DTZWUM7L.js";
+} from "./chunk-EYO7VGRC.js";
 import {
   parseCollect
-} from "./chunk-X6SZ6VSM.js";
+} from "./chunk-KWAWNAWO.js";
 import {
   inert,
   parseAudit
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -183,7 +183,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-A5S2ZZLV.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-E6UJXZCA.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-A5S2ZZLV.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-E6UJXZCA.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-DI2FQLVY.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-FS4XOB52.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-ARGQESBW.js")).probeHost,
       probeOn: (await import("./probe-ARGQESBW.js")).probeOn,
       registered: (await import("./hosts-OM3BHWYD.js")).registeredHosts,
@@ -221,7 +221,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-CNNOJPTY.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-3PZVSVSP.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -231,7 +231,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-26NUZ6SI.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-7X6RHM6P.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {},
       ...ports.statusStore ? {
@@ -254,7 +254,7 @@ var PHASES = {
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
       const reported = { ...inputs, "report-to": inputs["report-to"] || "tracking-issue" };
-      return (await import("./phase-K7YFWARW.js")).chatopsPhase(inputs, reporter, {
+      return (await import("./phase-7PIPHAIP.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
@@ -367,7 +367,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-NIEHHOKO.js").then((m) => {
+  const get = () => real ??= import("./status-store-KFAVLRAG.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]), keyOf(inputs, env), provesOf(inputs, env));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -433,7 +433,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-NIEHHOKO.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-KFAVLRAG.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
   };
 }
 

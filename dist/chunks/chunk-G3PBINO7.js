@@ -208,6 +208,8 @@ var STATES = [
   "dead",
   "rebooted",
   "unreachable",
+  "host-key-changed",
+  "auth-refused",
   "probe-error",
   "unknown",
   "torn-down"
@@ -223,6 +225,8 @@ var STATE_REMEDIATION = {
   dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
   rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
   unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+  "host-key-changed": "THE BOX'S HOST KEY CHANGED: another machine answers at this address (a reinstalled or reassigned instance, or an interception). Nothing was sent to it; find out what happened in the provider console before pinning the new key",
+  "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
   "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
   unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
   "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"

@@ -12,14 +12,14 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-4SA3LAAJ.js";
+} from "./chunk-U3GKLO2V.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
 import {
   code,
   inert
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 
 // src/report/terminal-markdown.ts
 var sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
@@ -45,11 +45,23 @@ var ICON = {
   dead: "\u{1F480}",
   rebooted: "\u{1F501}",
   unreachable: "\u{1F4E1}",
+  "host-key-changed": "\u{1F6A8}",
+  "auth-refused": "\u{1F512}",
   "probe-error": "\u{1F9E9}",
   unknown: "\u2754",
   "torn-down": "\u{1F3C1}"
 };
-var ESCALATE = ["stalled", "failed", "dead", "rebooted", "unreachable", "probe-error", "unknown"];
+var ESCALATE = [
+  "stalled",
+  "failed",
+  "dead",
+  "rebooted",
+  "unreachable",
+  "host-key-changed",
+  "auth-refused",
+  "probe-error",
+  "unknown"
+];
 var BODY_MAX = 65536;
 var STATUS_MARKER = "<!-- tether:status -->";
 function statusMarker(header = "") {
@@ -101,7 +113,7 @@ function chart(runId, m) {
   ].join("\n");
 }
 var CELL_ROWS = { unhealthy: 24, running: 12 };
-var UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable"];
+var UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
 function cellsToShow(cells) {
   const bad = cells.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
   const live = cells.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);

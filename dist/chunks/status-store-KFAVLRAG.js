@@ -17,20 +17,20 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-PGLJ45U6.js";
-import "./chunk-4SA3LAAJ.js";
+} from "./chunk-TPQJVSGB.js";
+import "./chunk-U3GKLO2V.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-DTZWUM7L.js";
-import "./chunk-X6SZ6VSM.js";
+} from "./chunk-EYO7VGRC.js";
+import "./chunk-KWAWNAWO.js";
 import {
   code,
   inert
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,

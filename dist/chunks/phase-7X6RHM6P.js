@@ -11,16 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-ZEFTH6XF.js";
+} from "./chunk-O653LGQQ.js";
 import {
   openPinned
 } from "./chunk-KIX4QDB7.js";
-import "./chunk-JYXKG3JU.js";
+import "./chunk-S6NAVHZB.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-4SA3LAAJ.js";
+} from "./chunk-U3GKLO2V.js";
 import "./chunk-YYRHL6YM.js";
 import {
   parseManifest
@@ -43,12 +43,12 @@ import {
 } from "./chunk-JVLHI33R.js";
 import {
   parseTeardown
-} from "./chunk-6SK6KIPL.js";
+} from "./chunk-NR3KDOTO.js";
 import {
   FACTS,
   code,
   inert
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";

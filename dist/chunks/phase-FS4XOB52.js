@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-JYXKG3JU.js";
+} from "./chunk-S6NAVHZB.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-PGLJ45U6.js";
+} from "./chunk-TPQJVSGB.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,7 +21,7 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-4SA3LAAJ.js";
+} from "./chunk-U3GKLO2V.js";
 import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
@@ -43,13 +43,13 @@ import {
 } from "./chunk-JVLHI33R.js";
 import {
   parsePatrol
-} from "./chunk-DTZWUM7L.js";
-import "./chunk-X6SZ6VSM.js";
+} from "./chunk-EYO7VGRC.js";
+import "./chunk-KWAWNAWO.js";
 import {
   DEFAULT_RUN_ROOT,
   FAILURE_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-G7BGZR6J.js";
+} from "./chunk-G3PBINO7.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
