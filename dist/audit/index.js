@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-C5GEYOHB.js";
+} from "../chunks/chunk-DFFM5DXN.js";
 import "../chunks/chunk-NR3KDOTO.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-NFKG6743.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-GQL7CJ3L.js";
+import "../chunks/chunk-TOAYWW2B.js";
 import "../chunks/chunk-EYO7VGRC.js";
 import "../chunks/chunk-KWAWNAWO.js";
 import "../chunks/chunk-G3PBINO7.js";
 import "../chunks/chunk-PDDLEZQQ.js";
-import "../chunks/chunk-63GD3OYE.js";
+import "../chunks/chunk-SBVQIZR7.js";
 import "../chunks/chunk-RRSSA76J.js";
 import "../chunks/chunk-BHSIGIX6.js";
 import "../chunks/chunk-GR6MAJTX.js";

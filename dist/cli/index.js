@@ -1442,7 +1442,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -1535,6 +1535,8 @@ newest_checkpoint() {
     t=\${rec%% *}
     t=\${t%.*}
     [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    # A symlink is never a checkpoint (the patrol's probe counts and warns about it).
+    [[ \${rec#* } == 'L '* ]] && continue
     if ((t > bt)); then bt=$t; best=$rec; fi
   done < <(glob_find "$workdir" "$globs")
   printf '%s' "$best"
@@ -1981,6 +1983,8 @@ glob_find() {
   (
     cd "$1" 2>/dev/null || exit 0
     shopt -s globstar nullglob
+    declare -A seen=()
+    local rec path
     while IFS= read -r pattern; do
       [ -n "$pattern" ] || continue
       IFS=
@@ -1992,8 +1996,16 @@ glob_find() {
       local a
       for a in "$@"; do [[ $a == [-\\!\\(\\),]* ]] && args+=("./$a") || args+=("$a"); done
       set -- "\${args[@]}"
-      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
-    done <<<"$2"
+      # A symlink is never followed: it comes out as \`MTIME L PATH\` for the caller to skip and count.
+      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 \\( -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' \\) -o \\( -type l -printf '%T@ L %p\\0' \\) 2>/dev/null
+    done <<<"$2" | while IFS= read -r -d '' rec; do
+      # A file two globs match is listed once.
+      path=\${rec#* }
+      path=\${path#* }
+      [ -n "\${seen[$path]:-}" ] && continue
+      seen[$path]=1
+      printf '%s\\0' "$rec"
+    done
   )
 }
 
@@ -2475,18 +2487,22 @@ CELLS_MAX=512
 declare -A CELL_SEEN LIVE_START
 
 # Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
-# count and the newest file's path, mtime and size.
+# count and the newest file's path, mtime and size; symlinks are never followed, only counted.
 checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  local run_dir=$1 workdir globs count=0 links=0 newest="" newest_t=0 newest_size=0 rec t rest j
   rd workdir "$run_dir/workdir"
   expand_home_var workdir "$workdir"
   rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
     while IFS= read -r -d '' rec; do
-      count=$((count + 1))
       t=\${rec%% *}
       t=\${t%.*}
       rest=\${rec#* }
+      if [[ $rest == 'L '* ]]; then
+        links=$((links + 1))
+        continue
+      fi
+      count=$((count + 1))
       [[ $t =~ ^[0-9]{1,15}$ ]] || continue
     if ((t > newest_t)); then
         newest_t=$t
@@ -2497,10 +2513,10 @@ checkpoints_json() {
     done < <(glob_find "$workdir" "$globs")
   fi
   if ((count == 0)); then
-    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null,"symlinks":%s}' "$links"
   else
     jv j "$newest"
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s,"symlinks":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")" "$links"
   fi
 }
 
@@ -11031,7 +11047,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash10,
       createHmac: createHmac4,
       createSign,
       createVerify,
@@ -11719,11 +11735,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash10("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash10("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -11888,8 +11904,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash10("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash10("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -11929,7 +11945,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac4(
           "sha1",
-          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash10("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac2) {
           if (encrypted) {
@@ -14251,7 +14267,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash10,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -14677,7 +14693,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash9(this.hashName);
+          const hash = createHash10(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -15685,9 +15701,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash9(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash10(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash9(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash10(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -21122,7 +21138,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash9,
+      createHash: createHash10,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -21344,7 +21360,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify2) => {
             if (hashAlgo)
-              key = createHash9(hashAlgo).update(key).digest("hex");
+              key = createHash10(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify2);
             if (ret !== void 0)
               verify2(ret);
@@ -33521,6 +33537,7 @@ var init_record = __esm({
 });
 
 // src/sync/plan.ts
+import { createHash as createHash4 } from "node:crypto";
 function sameFile(a, b) {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
@@ -33530,7 +33547,8 @@ function toPull(files, record) {
   );
 }
 function versionDir(f) {
-  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}`;
+  const where = createHash4("sha256").update(f.path).digest("hex").slice(0, 8);
+  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
 }
 function stepFromName(path) {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -33837,7 +33855,8 @@ function assess(runId2, seen, prev, opts, now) {
     checkpoints: {
       count: run2.checkpoints.count,
       newest: run2.checkpoints.newest,
-      ageS: run2.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run2.checkpoints.newestMtime) : null
+      ageS: run2.checkpoints.newestMtime !== null ? Math.max(0, host2.now - run2.checkpoints.newestMtime) : null,
+      ...run2.checkpoints.symlinks ? { symlinks: run2.checkpoints.symlinks } : {}
     },
     gpus: host2.gpu.gpus,
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
@@ -35505,7 +35524,7 @@ var init_ssh_args = __esm({
 
 // src/transfer/pull.ts
 import { spawn as spawn2 } from "node:child_process";
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync as statSync3, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join4 } from "node:path";
 async function hashFile(path, h) {
@@ -35524,7 +35543,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     const part = `${final}.part`;
     mkdirSync(dirname(final), { recursive: true });
     if (existsSync2(final)) {
-      const h2 = createHash4("sha256");
+      const h2 = createHash5("sha256");
       if (statSync3(final).size === f.bytes) {
         await hashFile(final, h2);
         const sha2 = h2.digest("hex");
@@ -35540,7 +35559,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
       truncateSync(part, 0);
       have = 0;
     }
-    const h = createHash4("sha256");
+    const h = createHash5("sha256");
     if (have > 0) await hashFile(part, h);
     done += have;
     const remote = `${remoteBase}/${f.path}`;
@@ -35664,7 +35683,18 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
       continue;
     }
     moved += got.moved;
-    const why = await deps.verify(f, version);
+    let why;
+    try {
+      why = await deps.verify(f, version);
+      if (why === null) deps.promote(f, version);
+    } catch (err) {
+      error = `${f.path}: could not be put in place on the runner (${err.message.slice(0, 300)})`;
+      try {
+        deps.discard(f, version, true);
+      } catch {
+      }
+      continue;
+    }
     const now = deps.now();
     const writtenAt = new Date(now.getTime() - Math.max(0, boxNow - f.mtime) * 1e3).toISOString();
     judged.push({
@@ -35679,11 +35709,22 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
       writtenAt,
       step: stepFromName(f.path) ?? stepHint
     });
-    if (why === null) deps.promote(f, version);
-    else deps.discard(f, version, true);
+    if (why !== null) {
+      try {
+        deps.discard(f, version, true);
+      } catch (err) {
+        error = `${f.path}: the failed file could not be removed from staging (${err.message.slice(0, 300)})`;
+      }
+    }
   }
   const next = judge(record, judged, keep);
-  for (const p of next.prune) deps.discard(p, versionDir(p), false);
+  for (const p of next.prune) {
+    try {
+      deps.discard(p, versionDir(p), false);
+    } catch (err) {
+      error ??= `${p.path}: an older version could not be pruned (${err.message.slice(0, 300)})`;
+    }
+  }
   return { record: next.record, judged, moved, ...standing(next.record), error };
 }
 var init_sync2 = __esm({
@@ -35693,9 +35734,32 @@ var init_sync2 = __esm({
   }
 });
 
+// src/sync/budget.ts
+function diskBudget(free, reserve) {
+  let left = free === null ? Number.MAX_SAFE_INTEGER : Math.max(0, free - reserve);
+  return {
+    take: (bytes) => {
+      if (bytes > left) return false;
+      left -= bytes;
+      return true;
+    },
+    give: (bytes) => {
+      left += bytes;
+    },
+    left: () => left
+  };
+}
+var init_budget = __esm({
+  "src/sync/budget.ts"() {
+    "use strict";
+  }
+});
+
 // src/sync/phase.ts
 var phase_exports3 = {};
 __export(phase_exports3, {
+  RUNNER_RESERVE: () => RUNNER_RESERVE,
+  syncBudget: () => syncBudget,
   syncHost: () => syncHost
 });
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync3, renameSync as renameSync2, rmdirSync, rmSync as rmSync3, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
@@ -35707,6 +35771,14 @@ function freeBytes(dir) {
   } catch {
     return null;
   }
+}
+function syncBudget(cfg, workspace) {
+  const root = dirname2(runSyncDir(cfg, workspace, "x"));
+  try {
+    mkdirSync2(root, { recursive: true });
+  } catch {
+  }
+  return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId2, warn) {
   const p = join5(dir, SYNC_RECORD);
@@ -35738,7 +35810,7 @@ function dropStale(dir, listed) {
   const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
   for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync3(join5(staging, v), { recursive: true, force: true });
 }
-async function syncHost(host2, cfg, workspace, warn) {
+async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname2(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
   if (cfg.mode === "none" || host2.runs.length === 0) return out;
   const dirs = new Map(host2.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
@@ -35756,7 +35828,13 @@ async function syncHost(host2, cfg, workspace, warn) {
     try {
       const root = dirname2(dirs.values().next().value);
       mkdirSync2(root, { recursive: true });
-      listing = await listSettled(session, host2.runRoot, cfg.settleS, Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE), requests);
+      listing = await listSettled(
+        session,
+        host2.runRoot,
+        cfg.settleS,
+        Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
+        requests
+      );
       target = {
         host: host2.conn.host,
         port: host2.conn.port,
@@ -35775,28 +35853,35 @@ async function syncHost(host2, cfg, workspace, warn) {
     return out;
   }
   for (const r of host2.runs) {
+    try {
+      out.set(r.runId, await syncOne(r, listing, dirs.get(r.runId), records.get(r.runId), cfg, target, budget, warn));
+    } catch (err) {
+      out.set(r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` });
+    }
+  }
+  return out;
+}
+async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
+  {
     const listed = listing.runs.find((x) => x.id === r.runId);
-    if (!listed) {
-      out.set(r.runId, { error: "the box did not list this run" });
-      continue;
-    }
-    if (listed.error !== null) {
-      out.set(r.runId, { error: `the box could not list its checkpoints: ${listed.error}` });
-      continue;
-    }
-    const dir = dirs.get(r.runId);
+    if (!listed) return { error: "the box did not list this run" };
+    if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
     mkdirSync2(dir, { recursive: true });
     dropStale(dir, listed.files);
     const staged = (f, v) => join5(dir, STAGING, v, f.path);
-    const result = await syncRun(listed.files, listing.now, records.get(r.runId), cfg.keep, r.stepHint, {
+    const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         const room = freeBytes(dir);
-        if (room !== null && f.bytes > room - RUNNER_RESERVE)
-          return { error: `${f.path} is ${human2(f.bytes)}, more than the runner can hold (${human2(room)} free under ${dir}); not pulled`, network: false };
+        if (room !== null && f.bytes > room - RUNNER_RESERVE || !budget.take(f.bytes))
+          return {
+            error: `${f.path} is ${human2(f.bytes)}, more than the runner can hold this tick (${human2(Math.min(budget.left(), Math.max(0, (room ?? 0) - RUNNER_RESERVE)))} to spare under ${dir}, ${human2(RUNNER_RESERVE)} kept free); not pulled`,
+            network: false
+          };
         try {
           const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join5(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
         } catch (err) {
+          budget.give(f.bytes);
           if (err instanceof PullError) return { error: err.message, network: err.network };
           throw err;
         }
@@ -35831,9 +35916,8 @@ async function syncHost(host2, cfg, workspace, warn) {
       warn(
         `sync: ${r.runId}: ${listed.skipped} newer checkpoint file(s) are symlinks or have names tether does not take (letters, digits, . _ - and /); not synced`
       );
-    out.set(r.runId, result);
+    return result;
   }
-  return out;
 }
 var STAGING, RUNNER_RESERVE;
 var init_phase3 = __esm({
@@ -35854,6 +35938,7 @@ var init_phase3 = __esm({
     init_plan();
     init_record();
     init_sync2();
+    init_budget();
     STAGING = ".incoming";
     RUNNER_RESERVE = 1e9;
   }
@@ -35862,14 +35947,20 @@ var init_phase3 = __esm({
 // src/patrol/sync-step.ts
 import { join as join6 } from "node:path";
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost: syncHost2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
+  const { syncHost: syncHost2, syncBudget: syncBudget2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
   const out = {};
   const warn = (m) => reporter.warn(m);
+  const budget = syncBudget2(cfg.sync, workspace);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
     const e = byName.get(h.name);
     const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
     if (!runs.length) return;
-    const done = await syncHost2({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
+    let done;
+    try {
+      done = await syncHost2({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn, budget);
+    } catch (err) {
+      done = new Map(runs.map((r) => [r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` }]));
+    }
     const at = (/* @__PURE__ */ new Date()).toISOString();
     for (const [runId2, r] of done) {
       const m = result.memory.runs[runId2];
@@ -36979,6 +37070,11 @@ async function patrolPhase(inputs, env, reporter, deps) {
   reporter.output("status-url", [...written].filter((w) => w.startsWith("http")).join("\n"));
   for (const v of result.verdicts)
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  for (const v of result.verdicts)
+    if (v.checkpoints.symlinks)
+      reporter.warn(
+        `${v.runId}: ${v.checkpoints.symlinks} file(s) its checkpoint globs match are symlinks: skipped, never followed (not counted, synced or collected)`
+      );
   if (refused.length) code2 = 1;
   const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
   const cellsEntered = result.verdicts.flatMap(
@@ -37128,7 +37224,9 @@ function parseRecord2(x, where, id, limits) {
       count: int(ck, "count", ckWhere),
       newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
       newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME3),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+      newestBytes: optInt(ck, "newest_bytes", ckWhere),
+      // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
+      symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
     },
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
     ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
@@ -37301,7 +37399,7 @@ var init_manifest2 = __esm({
 
 // src/transfer/stream.ts
 import { spawn as spawn3 } from "node:child_process";
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync5, mkdirSync as mkdirSync3, openSync as openSync2, renameSync as renameSync3, rmSync as rmSync4, statSync as statSync4, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
 import { dirname as dirname3, join as join7 } from "node:path";
 async function readInto(path, bytes, each) {
@@ -37378,7 +37476,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
         have = 0;
       }
     }
-    const hash = createHash5("sha256");
+    const hash = createHash6("sha256");
     const sink = opts.sink?.(f.path);
     await readInto(fromFinal ? final : part, have, (b) => {
       hash.update(b);
@@ -37787,14 +37885,14 @@ var init_report = __esm({
 });
 
 // src/record/verified.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function manifestSha256(manifestText) {
-  return createHash6("sha256").update(manifestText).digest("hex");
+  return createHash7("sha256").update(manifestText).digest("hex");
 }
 function filesSha256(m) {
   const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
 `);
-  return createHash6("sha256").update(lines.join("")).digest("hex");
+  return createHash7("sha256").update(lines.join("")).digest("hex");
 }
 function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   const doc = {
@@ -38408,7 +38506,7 @@ var init_render = __esm({
 });
 
 // src/teardown/gate.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function checkBox(v, t) {
   const b = v.box;
   if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string")
@@ -38445,7 +38543,7 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
   if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ""))
     return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
   if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
-  const sha = createHash7("sha256").update(files.manifestText).digest("hex");
+  const sha = createHash8("sha256").update(files.manifestText).digest("hex");
   if (sha !== v.manifest_sha256)
     return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
   let manifest;
@@ -38625,14 +38723,14 @@ var init_http = __esm({
 });
 
 // src/teardown/providers/aws.ts
-import { createHash as createHash8, createHmac as createHmac3 } from "node:crypto";
+import { createHash as createHash9, createHmac as createHmac3 } from "node:crypto";
 function signV4(method, url, body, creds, service, now) {
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
   const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
   if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
   const names2 = Object.keys(headers).sort();
-  const hash = (s) => createHash8("sha256").update(s).digest("hex");
+  const hash = (s) => createHash9("sha256").update(s).digest("hex");
   const canonical = [method, url.pathname || "/", "", ...names2.map((n) => `${n}:${headers[n]}`), "", names2.join(";"), hash(body)].join("\n");
   const scope = `${day}/${creds.region}/${service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");

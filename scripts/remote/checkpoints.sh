@@ -40,6 +40,11 @@ pick() {
     size=${rec%% *}
     path=${rec#* }
     path=${path#./}
+    # The one symlink rule: never followed, skipped and counted (the patrol warns).
+    if [ "$size" = L ]; then
+      skipped=$((skipped + 1))
+      continue
+    fi
     [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue
     if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then
       skipped=$((skipped + 1))

@@ -63,6 +63,8 @@ newest_checkpoint() {
     t=${rec%% *}
     t=${t%.*}
     [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    # A symlink is never a checkpoint (the patrol's probe counts and warns about it).
+    [[ ${rec#* } == 'L '* ]] && continue
     if ((t > bt)); then bt=$t; best=$rec; fi
   done < <(glob_find "$workdir" "$globs")
   printf '%s' "$best"

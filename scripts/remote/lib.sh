@@ -54,6 +54,8 @@ glob_find() {
   (
     cd "$1" 2>/dev/null || exit 0
     shopt -s globstar nullglob
+    declare -A seen=()
+    local rec path
     while IFS= read -r pattern; do
       [ -n "$pattern" ] || continue
       IFS=
@@ -65,8 +67,16 @@ glob_find() {
       local a
       for a in "$@"; do [[ $a == [-\!\(\),]* ]] && args+=("./$a") || args+=("$a"); done
       set -- "${args[@]}"
-      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\0' 2>/dev/null
-    done <<<"$2"
+      # A symlink is never followed: it comes out as `MTIME L PATH` for the caller to skip and count.
+      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 \( -type f ! -name '*.tmp' -printf '%T@ %s %p\0' \) -o \( -type l -printf '%T@ L %p\0' \) 2>/dev/null
+    done <<<"$2" | while IFS= read -r -d '' rec; do
+      # A file two globs match is listed once.
+      path=${rec#* }
+      path=${path#* }
+      [ -n "${seen[$path]:-}" ] && continue
+      seen[$path]=1
+      printf '%s\0' "$rec"
+    done
   )
 }
 

@@ -18,18 +18,22 @@ CELLS_MAX=512
 declare -A CELL_SEEN LIVE_START
 
 # Checkpoints matching the run's globs (relative to its workdir, `**` allowed, `*.tmp` ignored):
-# count and the newest file's path, mtime and size.
+# count and the newest file's path, mtime and size; symlinks are never followed, only counted.
 checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  local run_dir=$1 workdir globs count=0 links=0 newest="" newest_t=0 newest_size=0 rec t rest j
   rd workdir "$run_dir/workdir"
   expand_home_var workdir "$workdir"
   rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
     while IFS= read -r -d '' rec; do
-      count=$((count + 1))
       t=${rec%% *}
       t=${t%.*}
       rest=${rec#* }
+      if [[ $rest == 'L '* ]]; then
+        links=$((links + 1))
+        continue
+      fi
+      count=$((count + 1))
       [[ $t =~ ^[0-9]{1,15}$ ]] || continue
     if ((t > newest_t)); then
         newest_t=$t
@@ -40,10 +44,10 @@ checkpoints_json() {
     done < <(glob_find "$workdir" "$globs")
   fi
   if ((count == 0)); then
-    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null,"symlinks":%s}' "$links"
   else
     jv j "$newest"
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s,"symlinks":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")" "$links"
   fi
 }
 

@@ -297,6 +297,12 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   reporter.output('status-url', [...written].filter((w) => w.startsWith('http')).join('\n'));
   for (const v of result.verdicts)
     if (v.state !== 'running' && v.state !== 'finished' && v.state !== 'launching') reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  // The one symlink rule: a symlink the checkpoint globs match is never followed, pulled or counted, and said so.
+  for (const v of result.verdicts)
+    if (v.checkpoints.symlinks)
+      reporter.warn(
+        `${v.runId}: ${v.checkpoints.symlinks} file(s) its checkpoint globs match are symlinks: skipped, never followed (not counted, synced or collected)`,
+      );
   if (refused.length) code = 1;
   // fail-on fails the job when a run *enters* such a state (another state, class or attempt than the last
   // tick remembered): one notification, not one per tick while it stays there.

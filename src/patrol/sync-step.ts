@@ -31,14 +31,22 @@ export async function syncAll(
   reporter: Reporter,
   uploader: ArtifactUploader | undefined,
 ): Promise<Record<string, unknown>> {
-  const { syncHost } = await import('../sync/phase.ts');
+  const { syncHost, syncBudget } = await import('../sync/phase.ts');
   const out: Record<string, unknown> = {};
   const warn = (m: string) => reporter.warn(m);
+  // One disk budget for the whole tick: every host's and run's pulls reserve from it.
+  const budget = syncBudget(cfg.sync, workspace);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
     const e = byName.get(h.name)!;
     const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
     if (!runs.length) return;
-    const done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
+    let done: Awaited<ReturnType<typeof syncHost>>;
+    try {
+      done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn, budget);
+    } catch (err) {
+      // Never the patrol's end: whatever broke is each of this host's runs' sync error, and the tick writes status.
+      done = new Map(runs.map((r) => [r.runId, { error: `the sync stopped: ${(err as Error).message.slice(0, 300)}` }]));
+    }
     const at = new Date().toISOString();
     for (const [runId, r] of done) {
       const m = result.memory.runs[runId];

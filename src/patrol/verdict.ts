@@ -21,7 +21,7 @@ export interface Verdict {
   metrics: Record<string, number>;
   heartbeatAgeS: number | null;
   progressAgeS: number | null;
-  checkpoints: { count: number; newest: string | null; ageS: number | null };
+  checkpoints: { count: number; newest: string | null; ageS: number | null; symlinks?: number };
   gpus: GpuInfo[];
   disk: { usedPct: number; inodesUsedPct: number | null } | null;
   memoryPct: number | null;
@@ -185,6 +185,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
       count: run.checkpoints.count,
       newest: run.checkpoints.newest,
       ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null,
+      ...(run.checkpoints.symlinks ? { symlinks: run.checkpoints.symlinks } : {}),
     },
     gpus: host.gpu.gpus,
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,

@@ -52,7 +52,8 @@ export interface RunObservation {
   deltaFrom: number;
   /** The last bytes of the attempt log. */
   tail: string;
-  checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null };
+  /** `symlinks`: files the globs matched that are symlinks (never followed, never counted as checkpoints). */
+  checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null; symlinks?: number };
   /** A sweep's cells, in the queue's order (absent for a single-command run). */
   cells?: CellObservation[];
   /** What a scheduler (Slurm) says of the attempt's job; absent for tmux and setsid. */

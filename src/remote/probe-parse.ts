@@ -130,6 +130,8 @@ function parseRecord(x: Record<string, unknown>, where: string, id: string, limi
       newest: optStr(ck, 'newest', ckWhere, { max: 4096 }),
       newestMtime: optInt(ck, 'newest_mtime', ckWhere, TIME),
       newestBytes: optInt(ck, 'newest_bytes', ckWhere),
+      // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
+      symlinks: optInt(ck, 'symlinks', ckWhere, { max: 1_000_000 }) ?? 0,
     },
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
     ...(x['scheduler'] === undefined ? {} : { scheduler: parseScheduler(x['scheduler'], `${where}.scheduler`) }),

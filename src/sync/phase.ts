@@ -18,10 +18,11 @@ import { PullError, pullFiles, type PullTarget } from '../transfer/pull.ts';
 import { versionDir } from './plan.ts';
 import { emptyRecord, parseRecord, recordText, SYNC_RECORD, type SyncRecord } from './record.ts';
 import { syncRun, type RunSync } from './sync.ts';
+import { diskBudget, type DiskBudget } from './budget.ts';
 
 const STAGING = '.incoming';
 /** Kept free on the runner's disk whatever a box claims. */
-const RUNNER_RESERVE = 1e9;
+export const RUNNER_RESERVE = 1e9;
 
 function freeBytes(dir: string): number | null {
   try {
@@ -30,6 +31,17 @@ function freeBytes(dir: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** The disk budget of one tick, measured once where the runs' sync folders live. */
+export function syncBudget(cfg: SyncConfig, workspace: string): DiskBudget {
+  const root = dirname(runSyncDir(cfg, workspace, 'x'));
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch {
+    // measured below as unknown; each pull still checks the disk itself
+  }
+  return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 
 export interface HostToSync {
@@ -76,7 +88,7 @@ function pruneEmpty(dir: string, stop: string): void {
 function dropStale(dir: string, listed: BoxCheckpoint[]): void {
   const staging = join(dir, STAGING);
   if (!existsSync(staging)) return;
-  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f as { mtime: number; sha256: string })));
+  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f as { mtime: number; sha256: string; path: string })));
   for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync(join(staging, v), { recursive: true, force: true });
 }
 
@@ -85,7 +97,13 @@ function dropStale(dir: string, listed: BoxCheckpoint[]): void {
  * new file comes over the pinned OpenSSH pull into staging, is verified, and kept or discarded. Another
  * host's trouble never reaches here; this host's (unreachable, unreadable answer) is each run's error.
  */
-export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: string, warn: (m: string) => void): Promise<HostSync> {
+export async function syncHost(
+  host: HostToSync,
+  cfg: SyncConfig,
+  workspace: string,
+  warn: (m: string) => void,
+  budget: DiskBudget = diskBudget(freeBytes(dirname(runSyncDir(cfg, workspace, host.runs[0]?.runId ?? 'x'))), RUNNER_RESERVE),
+): Promise<HostSync> {
   const out: HostSync = new Map();
   if (cfg.mode === 'none' || host.runs.length === 0) return out;
   const dirs = new Map(host.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
@@ -103,7 +121,13 @@ export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: str
     try {
       const root = dirname(dirs.values().next().value as string);
       mkdirSync(root, { recursive: true });
-      listing = await listSettled(session, host.runRoot, cfg.settleS, Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE), requests);
+      listing = await listSettled(
+        session,
+        host.runRoot,
+        cfg.settleS,
+        Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
+        requests,
+      );
       target = {
         host: host.conn.host,
         port: host.conn.port,
@@ -122,29 +146,49 @@ export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: str
     return out;
   }
   for (const r of host.runs) {
+    try {
+      out.set(r.runId, await syncOne(r, listing, dirs.get(r.runId)!, records.get(r.runId)!, cfg, target, budget, warn));
+    } catch (err) {
+      // Whatever the runner's disk or a racing box did to this run's sync is this run's error; the tick goes on.
+      out.set(r.runId, { error: `the sync stopped: ${(err as Error).message.slice(0, 300)}` });
+    }
+  }
+  return out;
+}
+
+/** One run's part of a host's sync (its files pulled into staging, verified, kept or discarded). */
+async function syncOne(
+  r: HostToSync['runs'][number],
+  listing: Awaited<ReturnType<typeof listSettled>>,
+  dir: string,
+  record: SyncRecord,
+  cfg: SyncConfig,
+  target: PullTarget,
+  budget: DiskBudget,
+  warn: (m: string) => void,
+): Promise<RunSync | { error: string }> {
+  {
     const listed = listing.runs.find((x) => x.id === r.runId);
-    if (!listed) {
-      out.set(r.runId, { error: 'the box did not list this run' });
-      continue;
-    }
-    if (listed.error !== null) {
-      out.set(r.runId, { error: `the box could not list its checkpoints: ${listed.error}` });
-      continue;
-    }
-    const dir = dirs.get(r.runId)!;
+    if (!listed) return { error: 'the box did not list this run' };
+    if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
     mkdirSync(dir, { recursive: true });
     dropStale(dir, listed.files);
     const staged = (f: BoxCheckpoint, v: string) => join(dir, STAGING, v, f.path);
-    const result = await syncRun(listed.files, listing.now, records.get(r.runId)!, cfg.keep, r.stepHint, {
+    const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
-        // The box says how big a file is: a claim that would fill the runner's disk is refused before a byte moves.
+        // The box says how big a file is: a claim that would fill the runner's disk is refused before a byte
+        // moves, against one budget for the whole tick (every host and run), reserved before the pull.
         const room = freeBytes(dir);
-        if (room !== null && f.bytes > room - RUNNER_RESERVE)
-          return { error: `${f.path} is ${human(f.bytes)}, more than the runner can hold (${human(room)} free under ${dir}); not pulled`, network: false };
+        if ((room !== null && f.bytes > room - RUNNER_RESERVE) || !budget.take(f.bytes))
+          return {
+            error: `${f.path} is ${human(f.bytes)}, more than the runner can hold this tick (${human(Math.min(budget.left(), Math.max(0, (room ?? 0) - RUNNER_RESERVE)))} to spare under ${dir}, ${human(RUNNER_RESERVE)} kept free); not pulled`,
+            network: false,
+          };
         try {
           const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
         } catch (err) {
+          budget.give(f.bytes);
           if (err instanceof PullError) return { error: err.message, network: err.network };
           throw err;
         }
@@ -180,7 +224,6 @@ export async function syncHost(host: HostToSync, cfg: SyncConfig, workspace: str
       warn(
         `sync: ${r.runId}: ${listed.skipped} newer checkpoint file(s) are symlinks or have names tether does not take (letters, digits, . _ - and /); not synced`,
       );
-    out.set(r.runId, result);
+    return result;
   }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BoxCheckpoint } from '../remote/checkpoints.ts';
 import { SYNC_ENTRIES_MAX, type SyncEntry, type SyncRecord } from './record.ts';
 
@@ -22,10 +23,12 @@ export function toPull(files: BoxCheckpoint[], record: SyncRecord): Array<BoxChe
 
 /**
  * Where one version of a file lives under the run's sync directory: its own folder named by when it was
- * written and its hash, so a checkpoint rewritten in place (last.pt) keeps its older verified versions.
+ * written, its hash and its path, so a checkpoint rewritten in place (last.pt) keeps its older verified
+ * versions, and two files with the same bytes and time (a copy, a rename into a folder) never share one.
  */
-export function versionDir(f: { mtime: number; sha256: string }): string {
-  return `${new Date(f.mtime * 1000).toISOString().replace(/[-:]|\.\d+/g, '')}-${f.sha256.slice(0, 12)}`;
+export function versionDir(f: { mtime: number; sha256: string; path: string }): string {
+  const where = createHash('sha256').update(f.path).digest('hex').slice(0, 8);
+  return `${new Date(f.mtime * 1000).toISOString().replace(/[-:]|\.\d+/g, '')}-${f.sha256.slice(0, 12)}-${where}`;
 }
 
 /** The training step a checkpoint holds, from its file name (`step_1200.pt`, `ckpt-300.safetensors`, `iter=40`). */

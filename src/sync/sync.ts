@@ -56,7 +56,21 @@ export async function syncRun(
       continue;
     }
     moved += got.moved;
-    const why = await deps.verify(f, version);
+    let why: string | null;
+    try {
+      why = await deps.verify(f, version);
+      if (why === null) deps.promote(f, version);
+    } catch (err) {
+      // The runner's disk said no (EEXIST, ENOSPC, a folder where a file goes, a rename race): this file's
+      // trouble, the run's sync error; it is not recorded, so the next sync tries it again.
+      error = `${f.path}: could not be put in place on the runner (${(err as Error).message.slice(0, 300)})`;
+      try {
+        deps.discard(f, version, true);
+      } catch {
+        // already gone, or the disk refuses even that: the next sync's staging cleanup tries again
+      }
+      continue;
+    }
     const now = deps.now();
     // The box's clock may be off: when it wrote the file is its age on the box, taken back from now.
     const writtenAt = new Date(now.getTime() - Math.max(0, boxNow - f.mtime) * 1000).toISOString();
@@ -72,10 +86,21 @@ export async function syncRun(
       writtenAt,
       step: stepFromName(f.path) ?? stepHint,
     });
-    if (why === null) deps.promote(f, version);
-    else deps.discard(f, version, true);
+    if (why !== null) {
+      try {
+        deps.discard(f, version, true);
+      } catch (err) {
+        error = `${f.path}: the failed file could not be removed from staging (${(err as Error).message.slice(0, 300)})`;
+      }
+    }
   }
   const next = judge(record, judged, keep);
-  for (const p of next.prune) deps.discard(p, versionDir(p), false);
+  for (const p of next.prune) {
+    try {
+      deps.discard(p, versionDir(p), false);
+    } catch (err) {
+      error ??= `${p.path}: an older version could not be pruned (${(err as Error).message.slice(0, 300)})`;
+    }
+  }
   return { record: next.record, judged, moved, ...standing(next.record), error };
 }

@@ -125,7 +125,7 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
     let t = await tick('cs-1');
     expect(t.synced['cs-1']).toMatchObject({ step: 1, judged: 1, bad: null, error: null });
     const first = t.synced['cs-1']!.newest!;
-    expect(first).toMatch(/\/cs-1\/\d{8}T\d{6}Z-[0-9a-f]{12}\/ck\/step_1\.pt$/);
+    expect(first).toMatch(/\/cs-1\/\d{8}T\d{6}Z-[0-9a-f]{12}-[0-9a-f]{8}\/ck\/step_1\.pt$/);
     expect(sha(first)).toBe(sha(`${W(ID)}/ck/step_1.pt`));
     expect(t.synced['cs-1']!.moved).toBe(statSync(`${W(ID)}/ck/step_1.pt`).size);
     expect(t.body).toMatch(/newest verified checkpoint: `ck\/step_1\.pt`, step 1, written \d+ s ago, on the runner at `/);
@@ -195,7 +195,7 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
     const box1 = `${W(ID)}/ck/step_1.pt`;
     const size = statSync(box1).size;
     const mtime = Math.floor(statSync(box1).mtimeMs / 1000);
-    const staged = join(dest, 'cs-2', '.incoming', versionDir({ mtime, sha256: sha(box1) }), 'ck');
+    const staged = join(dest, 'cs-2', '.incoming', versionDir({ mtime, sha256: sha(box1), path: 'ck/step_1.pt' }), 'ck');
     mkdirSync(staged, { recursive: true });
     writeFileSync(join(staged, 'step_1.pt.part'), readFileSync(box1).subarray(0, 30_000));
     let t = await tick('cs-2');
@@ -206,7 +206,7 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
     // and the next tick pulls it whole.
     await checkpoint(ID, 2);
     const box2 = `${W(ID)}/ck/step_2.pt`;
-    const v2 = join(dest, 'cs-2', '.incoming', versionDir({ mtime: Math.floor(statSync(box2).mtimeMs / 1000), sha256: sha(box2) }), 'ck');
+    const v2 = join(dest, 'cs-2', '.incoming', versionDir({ mtime: Math.floor(statSync(box2).mtimeMs / 1000), sha256: sha(box2), path: 'ck/step_2.pt' }), 'ck');
     mkdirSync(v2, { recursive: true });
     writeFileSync(join(v2, 'step_2.pt.part'), Buffer.alloc(30_000, 0x41));
     t = await tick('cs-2');

@@ -1,3 +1,4 @@
+import { diskBudget } from '../../src/sync/budget.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,8 +53,11 @@ describe('the sync plan (pure)', () => {
     expect(standing(judge(record, [entry('x/5.pt', 5, 'verified', { cell: 'a' })], 1).record)).toMatchObject({ newest: { path: 'x/5.pt' }, bad: null });
   });
 
-  it('names a version by when it was written and its hash; reads the step from a file name', () => {
-    expect(versionDir({ mtime: 1795449735, sha256: 'ab'.repeat(32) })).toBe('20261123T160215Z-abababababab');
+  it('names a version by when it was written, its hash and its path; reads the step from a file name', () => {
+    const v = versionDir({ mtime: 1795449735, sha256: 'ab'.repeat(32), path: 'ck/a.pt' });
+    expect(v).toMatch(/^20261123T160215Z-abababababab-[0-9a-f]{8}$/);
+    // The same bytes at the same time under another path (a copy, a rename into a folder of that name) are another version.
+    expect(versionDir({ mtime: 1795449735, sha256: 'ab'.repeat(32), path: 'ck/a.pt/b.pt' })).not.toBe(v);
     expect(
       ['ck/step_1200.pt', 'ckpt-300.safetensors', 'iter=40/model.pt', 'out/000120.pt', 'global_step77.ckpt', 'model.pt', 'epoch3.pt'].map(stepFromName),
     ).toEqual([1200, 300, null, 120, 77, null, null]);
@@ -195,7 +199,8 @@ describe('checkpoints.sh on a directory (the box side, read-only)', () => {
         ['ck/a.pt', 'known'],
       ]);
       expect(r1.unsettled).toBe(1);
-      expect(r1.skipped).toBe(2);
+      // Two unsafe names and the symlink: skipped and counted (the one symlink rule), never followed.
+      expect(r1.skipped).toBe(3);
       expect((r1 as unknown as { too_large: number }).too_large).toBe(1);
       expect(all.runs[1]!.error).toBe('no run record');
       expect(list(join(root, 'runs'), 'run r1 latest 2\n').runs[0]!.files.map((f) => f.path)).toEqual(['ck/b.pt']);
@@ -254,5 +259,18 @@ describe('sync inputs', () => {
       expect(err).toBeInstanceOf(InputError);
       expect((err as InputError).input).toBe(name);
     }
+  });
+});
+
+describe('the runner disk budget of one tick (issue 23 §2)', () => {
+  it('reserves before each pull across hosts and runs, gives back on failure, and keeps the reserve', () => {
+    const b = diskBudget(10_000, 1000);
+    expect(b.take(6000)).toBe(true); // box 1's checkpoint
+    expect(b.take(6000)).toBe(false); // box 2's does not fit beside it, though it would alone
+    expect(b.left()).toBe(3000);
+    b.give(6000); // box 1's pull failed
+    expect(b.take(6000)).toBe(true);
+    expect(diskBudget(500, 1000).take(1)).toBe(false);
+    expect(diskBudget(null, 1000).take(1e12)).toBe(true);
   });
 });

@@ -64,6 +64,7 @@ function recordText(r) {
 }
 
 // src/sync/plan.ts
+import { createHash } from "node:crypto";
 function sameFile(a, b) {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
@@ -73,7 +74,8 @@ function toPull(files, record) {
   );
 }
 function versionDir(f) {
-  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}`;
+  const where = createHash("sha256").update(f.path).digest("hex").slice(0, 8);
+  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
 }
 function stepFromName(path) {
   const base = path.slice(path.lastIndexOf("/") + 1);

@@ -17,8 +17,8 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-TPQJVSGB.js";
-import "./chunk-U3GKLO2V.js";
+} from "./chunk-YB6XZ6OO.js";
+import "./chunk-GZ3ILHRF.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";

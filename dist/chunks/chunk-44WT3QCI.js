@@ -11,7 +11,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-63GD3OYE.js";
+} from "./chunk-SBVQIZR7.js";
 import {
   BoxDataError,
   parseJson

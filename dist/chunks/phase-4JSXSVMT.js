@@ -12,11 +12,11 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-O653LGQQ.js";
+} from "./chunk-K5PGRUSA.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-KIX4QDB7.js";
+} from "./chunk-NPVRCHTJ.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -30,14 +30,14 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-45WECCCB.js";
-import "./chunk-S6NAVHZB.js";
+} from "./chunk-T7VTE6DB.js";
+import "./chunk-YLKEZGSU.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-U3GKLO2V.js";
+} from "./chunk-GZ3ILHRF.js";
 import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing
@@ -48,13 +48,13 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-KULUGP3I.js";
+} from "./chunk-ZMYA6DCY.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import {
@@ -65,7 +65,7 @@ import {
   inert
 } from "./chunk-G3PBINO7.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-63GD3OYE.js";
+import "./chunk-SBVQIZR7.js";
 import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";

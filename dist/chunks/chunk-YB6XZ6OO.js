@@ -12,7 +12,7 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-U3GKLO2V.js";
+} from "./chunk-GZ3ILHRF.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";

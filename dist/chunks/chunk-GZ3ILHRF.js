@@ -411,7 +411,8 @@ function assess(runId, seen, prev, opts, now) {
     checkpoints: {
       count: run.checkpoints.count,
       newest: run.checkpoints.newest,
-      ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null
+      ageS: run.checkpoints.newestMtime !== null ? Math.max(0, host.now - run.checkpoints.newestMtime) : null,
+      ...run.checkpoints.symlinks ? { symlinks: run.checkpoints.symlinks } : {}
     },
     gpus: host.gpu.gpus,
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,

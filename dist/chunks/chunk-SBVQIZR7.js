@@ -375,7 +375,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -468,6 +468,8 @@ newest_checkpoint() {
     t=\${rec%% *}
     t=\${t%.*}
     [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    # A symlink is never a checkpoint (the patrol's probe counts and warns about it).
+    [[ \${rec#* } == 'L '* ]] && continue
     if ((t > bt)); then bt=$t; best=$rec; fi
   done < <(glob_find "$workdir" "$globs")
   printf '%s' "$best"
@@ -914,6 +916,8 @@ glob_find() {
   (
     cd "$1" 2>/dev/null || exit 0
     shopt -s globstar nullglob
+    declare -A seen=()
+    local rec path
     while IFS= read -r pattern; do
       [ -n "$pattern" ] || continue
       IFS=
@@ -925,8 +929,16 @@ glob_find() {
       local a
       for a in "$@"; do [[ $a == [-\\!\\(\\),]* ]] && args+=("./$a") || args+=("$a"); done
       set -- "\${args[@]}"
-      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' 2>/dev/null
-    done <<<"$2"
+      # A symlink is never followed: it comes out as \`MTIME L PATH\` for the caller to skip and count.
+      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 \\( -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' \\) -o \\( -type l -printf '%T@ L %p\\0' \\) 2>/dev/null
+    done <<<"$2" | while IFS= read -r -d '' rec; do
+      # A file two globs match is listed once.
+      path=\${rec#* }
+      path=\${path#* }
+      [ -n "\${seen[$path]:-}" ] && continue
+      seen[$path]=1
+      printf '%s\\0' "$rec"
+    done
   )
 }
 
@@ -1408,18 +1420,22 @@ CELLS_MAX=512
 declare -A CELL_SEEN LIVE_START
 
 # Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
-# count and the newest file's path, mtime and size.
+# count and the newest file's path, mtime and size; symlinks are never followed, only counted.
 checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  local run_dir=$1 workdir globs count=0 links=0 newest="" newest_t=0 newest_size=0 rec t rest j
   rd workdir "$run_dir/workdir"
   expand_home_var workdir "$workdir"
   rd globs "$run_dir/checkpoints"
   if [ -n "$globs" ] && [ -d "$workdir" ]; then
     while IFS= read -r -d '' rec; do
-      count=$((count + 1))
       t=\${rec%% *}
       t=\${t%.*}
       rest=\${rec#* }
+      if [[ $rest == 'L '* ]]; then
+        links=$((links + 1))
+        continue
+      fi
+      count=$((count + 1))
       [[ $t =~ ^[0-9]{1,15}$ ]] || continue
     if ((t > newest_t)); then
         newest_t=$t
@@ -1430,10 +1446,10 @@ checkpoints_json() {
     done < <(glob_find "$workdir" "$globs")
   fi
   if ((count == 0)); then
-    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null}'
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null,"symlinks":%s}' "$links"
   else
     jv j "$newest"
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s,"symlinks":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")" "$links"
   fi
 }
 

@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-U3GKLO2V.js";
+} from "./chunk-GZ3ILHRF.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";

@@ -9,7 +9,7 @@ import {
 } from "./chunk-G3PBINO7.js";
 import {
   BACKEND_NAMES
-} from "./chunk-63GD3OYE.js";
+} from "./chunk-SBVQIZR7.js";
 import {
   parseSweep
 } from "./chunk-NXNO5ZZ5.js";

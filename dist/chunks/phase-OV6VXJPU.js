@@ -11,16 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-O653LGQQ.js";
+} from "./chunk-K5PGRUSA.js";
 import {
   openPinned
-} from "./chunk-KIX4QDB7.js";
-import "./chunk-S6NAVHZB.js";
+} from "./chunk-NPVRCHTJ.js";
+import "./chunk-YLKEZGSU.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-U3GKLO2V.js";
+} from "./chunk-GZ3ILHRF.js";
 import "./chunk-YYRHL6YM.js";
 import {
   parseManifest
@@ -29,14 +29,14 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-KULUGP3I.js";
+} from "./chunk-ZMYA6DCY.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 import "./chunk-H57H7UT2.js";
 import {
   TransportError
@@ -52,7 +52,7 @@ import {
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
-import "./chunk-63GD3OYE.js";
+import "./chunk-SBVQIZR7.js";
 import {
   readRegistration,
   signedBytes

@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import {
   backendOf
-} from "./chunk-63GD3OYE.js";
+} from "./chunk-SBVQIZR7.js";
 import {
   specExpectedDuration
 } from "./chunk-GR6MAJTX.js";
@@ -147,7 +147,9 @@ function parseRecord(x, where, id, limits) {
       count: int(ck, "count", ckWhere),
       newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
       newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere)
+      newestBytes: optInt(ck, "newest_bytes", ckWhere),
+      // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
+      symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
     },
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
     ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }

@@ -9,7 +9,7 @@ import {
 } from "./chunk-OX4FSEEX.js";
 import {
   shellQuote
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-S6NAVHZB.js";
+} from "./chunk-YLKEZGSU.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-U3GKLO2V.js";
+} from "./chunk-GZ3ILHRF.js";
 import {
   parseListing,
   parseManifest
@@ -23,7 +23,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 import {
   FACTS,
   code,

@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-S6NAVHZB.js";
+} from "./chunk-YLKEZGSU.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-TPQJVSGB.js";
+} from "./chunk-YB6XZ6OO.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,12 +21,12 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-U3GKLO2V.js";
+} from "./chunk-GZ3ILHRF.js";
 import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
   versionDir
-} from "./chunk-5OPONF4P.js";
+} from "./chunk-B4B7UEZD.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";
@@ -7478,14 +7478,20 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost } = await import("./phase-AB54HBIL.js");
+  const { syncHost, syncBudget } = await import("./phase-WV3XMO4G.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
+  const budget = syncBudget(cfg.sync, workspace);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
     const e = byName.get(h.name);
     const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
     if (!runs.length) return;
-    const done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn);
+    let done;
+    try {
+      done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn, budget);
+    } catch (err) {
+      done = new Map(runs.map((r) => [r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` }]));
+    }
     const at = (/* @__PURE__ */ new Date()).toISOString();
     for (const [runId2, r] of done) {
       const m = result.memory.runs[runId2];
@@ -7732,7 +7738,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-CS4BEXL6.js");
+    const { followHosts } = await import("./phase-O7UYRIYK.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(
@@ -7804,6 +7810,11 @@ async function patrolPhase(inputs, env, reporter, deps) {
   reporter.output("status-url", [...written].filter((w) => w.startsWith("http")).join("\n"));
   for (const v of result.verdicts)
     if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  for (const v of result.verdicts)
+    if (v.checkpoints.symlinks)
+      reporter.warn(
+        `${v.runId}: ${v.checkpoints.symlinks} file(s) its checkpoint globs match are symlinks: skipped, never followed (not counted, synced or collected)`
+      );
   if (refused.length) code = 1;
   const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
   const cellsEntered = result.verdicts.flatMap(

@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-KULUGP3I.js";
+} from "./chunk-ZMYA6DCY.js";
 import "./chunk-7WQ2WKMO.js";
-import "./chunk-ZXUIJSYF.js";
+import "./chunk-44WT3QCI.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-63GD3OYE.js";
+import "./chunk-SBVQIZR7.js";
 import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";

@@ -16,9 +16,9 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-63GD3OYE.js";
+import "./chunk-SBVQIZR7.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-KIX4QDB7.js";
+} from "./chunk-NPVRCHTJ.js";
 import {
   parseAudit as parseAudit2
 } from "./chunk-7WQ2WKMO.js";
@@ -18,12 +18,12 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-GQL7CJ3L.js";
+} from "./chunk-TOAYWW2B.js";
 import {
   parseReportTo
 } from "./chunk-EYO7VGRC.js";
@@ -34,7 +34,7 @@ import {
   parseAudit
 } from "./chunk-G3PBINO7.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-63GD3OYE.js";
+import "./chunk-SBVQIZR7.js";
 import {
   renderRegistration,
   signedBytes

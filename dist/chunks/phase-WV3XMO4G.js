@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-45WECCCB.js";
+} from "./chunk-T7VTE6DB.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -23,7 +23,7 @@ import {
   stepFromName,
   toPull,
   versionDir
-} from "./chunk-5OPONF4P.js";
+} from "./chunk-B4B7UEZD.js";
 import {
   RECORD_NAME,
   SAFE_PATH
@@ -35,11 +35,11 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-ZXUIJSYF.js";
+} from "./chunk-44WT3QCI.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import "./chunk-63GD3OYE.js";
+import "./chunk-SBVQIZR7.js";
 import {
   BoxDataError,
   CELL_NAME,
@@ -132,7 +132,18 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
       continue;
     }
     moved += got.moved;
-    const why = await deps.verify(f, version);
+    let why;
+    try {
+      why = await deps.verify(f, version);
+      if (why === null) deps.promote(f, version);
+    } catch (err) {
+      error = `${f.path}: could not be put in place on the runner (${err.message.slice(0, 300)})`;
+      try {
+        deps.discard(f, version, true);
+      } catch {
+      }
+      continue;
+    }
     const now = deps.now();
     const writtenAt = new Date(now.getTime() - Math.max(0, boxNow - f.mtime) * 1e3).toISOString();
     judged.push({
@@ -147,12 +158,39 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
       writtenAt,
       step: stepFromName(f.path) ?? stepHint
     });
-    if (why === null) deps.promote(f, version);
-    else deps.discard(f, version, true);
+    if (why !== null) {
+      try {
+        deps.discard(f, version, true);
+      } catch (err) {
+        error = `${f.path}: the failed file could not be removed from staging (${err.message.slice(0, 300)})`;
+      }
+    }
   }
   const next = judge(record, judged, keep);
-  for (const p of next.prune) deps.discard(p, versionDir(p), false);
+  for (const p of next.prune) {
+    try {
+      deps.discard(p, versionDir(p), false);
+    } catch (err) {
+      error ??= `${p.path}: an older version could not be pruned (${err.message.slice(0, 300)})`;
+    }
+  }
   return { record: next.record, judged, moved, ...standing(next.record), error };
+}
+
+// src/sync/budget.ts
+function diskBudget(free, reserve) {
+  let left = free === null ? Number.MAX_SAFE_INTEGER : Math.max(0, free - reserve);
+  return {
+    take: (bytes) => {
+      if (bytes > left) return false;
+      left -= bytes;
+      return true;
+    },
+    give: (bytes) => {
+      left += bytes;
+    },
+    left: () => left
+  };
 }
 
 // src/sync/phase.ts
@@ -165,6 +203,14 @@ function freeBytes(dir) {
   } catch {
     return null;
   }
+}
+function syncBudget(cfg, workspace) {
+  const root = dirname(runSyncDir(cfg, workspace, "x"));
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch {
+  }
+  return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId, warn) {
   const p = join(dir, SYNC_RECORD);
@@ -196,7 +242,7 @@ function dropStale(dir, listed) {
   const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
   for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync(join(staging, v), { recursive: true, force: true });
 }
-async function syncHost(host, cfg, workspace, warn) {
+async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname(runSyncDir(cfg, workspace, host.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
   if (cfg.mode === "none" || host.runs.length === 0) return out;
   const dirs = new Map(host.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
@@ -214,7 +260,13 @@ async function syncHost(host, cfg, workspace, warn) {
     try {
       const root = dirname(dirs.values().next().value);
       mkdirSync(root, { recursive: true });
-      listing = await listSettled(session, host.runRoot, cfg.settleS, Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE), requests);
+      listing = await listSettled(
+        session,
+        host.runRoot,
+        cfg.settleS,
+        Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
+        requests
+      );
       target = {
         host: host.conn.host,
         port: host.conn.port,
@@ -233,28 +285,35 @@ async function syncHost(host, cfg, workspace, warn) {
     return out;
   }
   for (const r of host.runs) {
+    try {
+      out.set(r.runId, await syncOne(r, listing, dirs.get(r.runId), records.get(r.runId), cfg, target, budget, warn));
+    } catch (err) {
+      out.set(r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` });
+    }
+  }
+  return out;
+}
+async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
+  {
     const listed = listing.runs.find((x) => x.id === r.runId);
-    if (!listed) {
-      out.set(r.runId, { error: "the box did not list this run" });
-      continue;
-    }
-    if (listed.error !== null) {
-      out.set(r.runId, { error: `the box could not list its checkpoints: ${listed.error}` });
-      continue;
-    }
-    const dir = dirs.get(r.runId);
+    if (!listed) return { error: "the box did not list this run" };
+    if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
     mkdirSync(dir, { recursive: true });
     dropStale(dir, listed.files);
     const staged = (f, v) => join(dir, STAGING, v, f.path);
-    const result = await syncRun(listed.files, listing.now, records.get(r.runId), cfg.keep, r.stepHint, {
+    const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         const room = freeBytes(dir);
-        if (room !== null && f.bytes > room - RUNNER_RESERVE)
-          return { error: `${f.path} is ${human(f.bytes)}, more than the runner can hold (${human(room)} free under ${dir}); not pulled`, network: false };
+        if (room !== null && f.bytes > room - RUNNER_RESERVE || !budget.take(f.bytes))
+          return {
+            error: `${f.path} is ${human(f.bytes)}, more than the runner can hold this tick (${human(Math.min(budget.left(), Math.max(0, (room ?? 0) - RUNNER_RESERVE)))} to spare under ${dir}, ${human(RUNNER_RESERVE)} kept free); not pulled`,
+            network: false
+          };
         try {
           const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
         } catch (err) {
+          budget.give(f.bytes);
           if (err instanceof PullError) return { error: err.message, network: err.network };
           throw err;
         }
@@ -289,10 +348,11 @@ async function syncHost(host, cfg, workspace, warn) {
       warn(
         `sync: ${r.runId}: ${listed.skipped} newer checkpoint file(s) are symlinks or have names tether does not take (letters, digits, . _ - and /); not synced`
       );
-    out.set(r.runId, result);
+    return result;
   }
-  return out;
 }
 export {
+  RUNNER_RESERVE,
+  syncBudget,
   syncHost
 };
