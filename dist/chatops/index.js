@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-DFFM5DXN.js";
-import "../chunks/chunk-NR3KDOTO.js";
+} from "../chunks/chunk-GIHRJQCD.js";
+import "../chunks/chunk-NU54IGMU.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-NFKG6743.js";
+import "../chunks/chunk-3DOMAJ6O.js";
 import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-TOAYWW2B.js";
-import "../chunks/chunk-EYO7VGRC.js";
-import "../chunks/chunk-KWAWNAWO.js";
-import "../chunks/chunk-G3PBINO7.js";
+import "../chunks/chunk-GMCALIDV.js";
+import "../chunks/chunk-RTIPQEDD.js";
+import "../chunks/chunk-A3AHLUYL.js";
+import "../chunks/chunk-JKRAHGPR.js";
 import "../chunks/chunk-PDDLEZQQ.js";
-import "../chunks/chunk-SBVQIZR7.js";
+import "../chunks/chunk-CIX4MHOR.js";
 import "../chunks/chunk-RRSSA76J.js";
 import "../chunks/chunk-BHSIGIX6.js";
 import "../chunks/chunk-GR6MAJTX.js";

@@ -2737,7 +2737,7 @@ prestat() {
 # \`settled\`: only its marker is sent, no log, no stat and no checkpoint scan, so a long sweep's tick costs
 # what its live cells cost.
 cells_json() {
-  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout=''
+  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout='' unlaunched=0
   local -a names=() ns=() seens=() offsets=() finals=() kinds=() live=()
   # One pass over the cells: what each is (settled, queued or live) and, for the live ones, the files to stat.
   # Cell names passed is_cell_name, so they are JSON-safe as they are.
@@ -2745,6 +2745,11 @@ cells_json() {
     is_cell_name "$c" || continue
     k=$((k + 1))
     d=$run_dir/cells/$c
+    # A name in cells.list without the cell record launch writes was never launched by tether: refused, counted.
+    if [ ! -f "$d/spec.json" ]; then
+      unlaunched=$((unlaunched + 1))
+      continue
+    fi
     last_attempt_var n "$d"
     v=\${CELL_SEEN[$run_id/$c]:-0 0 0}
     seen=\${v%% *}
@@ -2797,7 +2802,7 @@ cells_json() {
       printf '}'
     fi
   done
-  printf '%s]' "$cout"
+  printf '%s],"unlaunched_cells":%s' "$cout" "$unlaunched"
 }
 
 run_json() {
@@ -3822,6 +3827,7 @@ var init_remediation = __esm({
       "bad-checkpoint": "its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more",
       "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one",
       "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
+      "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
       "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
     };
   }
@@ -33200,12 +33206,28 @@ function memoryBlock(m, key) {
   return `${OPEN2}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ""}${CLOSE2}`;
 }
 function fitMemory(m, budget) {
+  const fits = (x) => memoryBlock(x, null).length + MAC_CHARS <= budget;
   let cur = m;
-  for (let i = 0; i < 8 && memoryBlock(cur, null).length + 68 > budget; i++) {
-    cur = {
-      ...cur,
-      runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)]))
-    };
+  for (let i = 0; i < 8 && !fits(cur); i++) cur = mapRuns(cur, thin);
+  const steps = [
+    (r) => r.cells ? { ...r, cells: mapCells(r.cells, (c) => ({ ...c, history: [] })) } : r,
+    (r) => r.cells ? { ...r, cells: mapCells(r.cells, (c) => ({ ...c, metrics: {} })) } : r,
+    (r) => ({ ...r, history: [] }),
+    (r) => r.cells ? { ...r, cells: Object.fromEntries(Object.entries(r.cells).filter(([, c]) => c.state !== "finished" && c.state !== "failed")) } : r,
+    (r) => {
+      const { cells: _cells, ...rest } = r;
+      return rest;
+    }
+  ];
+  for (const step of steps) {
+    if (fits(cur)) return cur;
+    cur = mapRuns(cur, step);
+  }
+  const ids = Object.keys(cur.runs);
+  while (!fits(cur) && ids.length) {
+    const drop = ids.pop();
+    const { [drop]: _gone, ...rest } = cur.runs;
+    cur = { ...cur, runs: rest };
   }
   return cur;
 }
@@ -33294,7 +33316,7 @@ function parseRun(v, where, depth) {
   if (!orNull(v["step"], isNum)) throw bad("step");
   if (!orNull(v["epoch"], (x) => isStr(x, 64))) throw bad("epoch");
   const metrics = v["metrics"];
-  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every(isNum)) throw bad("metrics");
+  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every((x) => orNull(x, isNum))) throw bad("metrics");
   const history = v["history"];
   if (!Array.isArray(history) || history.length > HISTORY_MAX || !history.every((p) => Array.isArray(p) && p.length === 3 && isNum(p[0]) && orNull(p[1], isNum) && orNull(p[2], isNum)))
     throw bad("history");
@@ -33318,7 +33340,7 @@ function parseTickMemory(raw) {
   if (entries.length > RUNS_MAX) throw new BadMemory(`${entries.length} runs (at most ${RUNS_MAX})`);
   return { v: 1, tick: raw["tick"], runs: Object.fromEntries(entries.map(([id, r]) => [id, parseRun(r, `runs.${id.slice(0, 64)}`, 0)])) };
 }
-var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELLS_MAX2, METRICS_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
+var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, MAC_CHARS, mapRuns, mapCells, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELLS_MAX2, METRICS_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
 var init_memory = __esm({
   "src/patrol/memory.ts"() {
     "use strict";
@@ -33328,6 +33350,12 @@ var init_memory = __esm({
     OPEN2 = "<!-- tether:memory ";
     CLOSE2 = " -->";
     MAC_LABEL = "tether tick memory v1";
+    MAC_CHARS = 66;
+    mapRuns = (m, f) => ({
+      ...m,
+      runs: Object.fromEntries(Object.entries(m.runs).map(([id, r]) => [id, f(r)]))
+    });
+    mapCells = (c, f) => Object.fromEntries(Object.entries(c).map(([n, x]) => [n, f(x)]));
     BadMemory = class extends Error {
     };
     MEMORY_TEXT_MAX = 65536;
@@ -33627,9 +33655,15 @@ function parseProgress(tail, extra = []) {
       else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
     }
   }
-  return { step, epoch, metrics };
+  return { step, epoch, metrics: boundMetrics(metrics) };
 }
-var METRIC, EPOCH, EPOCH_FLOAT, STEP;
+function boundMetrics(m) {
+  const keys = Object.keys(m).filter((k) => k.length <= 40);
+  const first = ["loss", "train_loss"].filter((k) => keys.includes(k));
+  const rest = keys.filter((k) => !first.includes(k));
+  return Object.fromEntries([...first, ...rest].slice(0, METRIC_KEYS_MAX).map((k) => [k, m[k]]));
+}
+var METRIC, EPOCH, EPOCH_FLOAT, STEP, METRIC_KEYS_MAX;
 var init_progress = __esm({
   "src/patrol/progress.ts"() {
     "use strict";
@@ -33637,6 +33671,7 @@ var init_progress = __esm({
     EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
     EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
     STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
+    METRIC_KEYS_MAX = 16;
   }
 });
 
@@ -33807,6 +33842,7 @@ function assess(runId2, seen, prev, opts, now) {
     const end = Date.parse(marker2.finishedAt) / 1e3;
     if (Number.isFinite(end) && run2.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
   }
+  if (run2.unlaunchedCells) flags.push("unlaunched-cells");
   if (state === "finished" && run2.checkpoints.count === 0 && !run2.cells) flags.push("no-checkpoints");
   if (prev?.sync?.bad) flags.push("bad-checkpoint");
   if (state === "finished" && run2.expectedDurationS && marker2 && run2.startedEpoch) {
@@ -36569,7 +36605,8 @@ ${sec}`;
 ${c}
 `;
   }
-  if (body.length + tail.length + 1 > BODY_MAX2) body = `${body.slice(0, BODY_MAX2 - tail.length - 80)}
+  if (body.length + tail.length + TAG_ROOM > BODY_MAX2)
+    body = `${body.slice(0, BODY_MAX2 - tail.length - TAG_ROOM - 80)}
 
 \u2026(cut to fit GitHub's 65,536-character limit)
 `;
@@ -36659,7 +36696,7 @@ function syncLine(s, now) {
     parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
   return parts.join("; ");
 }
-var ICON, ESCALATE, BODY_MAX2, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
+var ICON, ESCALATE, BODY_MAX2, TAG_ROOM, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
 var init_patrol2 = __esm({
   "src/report/patrol.ts"() {
     "use strict";
@@ -36697,6 +36734,7 @@ var init_patrol2 = __esm({
       "unknown"
     ];
     BODY_MAX2 = 65536;
+    TAG_ROOM = 160;
     STATUS_MARKER = "<!-- tether:status -->";
     CELL_ROWS = { unhealthy: 24, running: 12 };
     UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
@@ -37192,7 +37230,8 @@ function parseRun3(raw, i) {
       cellErrors[name] = err.message;
     }
   });
-  return { ...run2, cells: cells2, cellErrors };
+  const unlaunched = optInt(x, "unlaunched_cells", where, { max: 1e6 }) ?? 0;
+  return { ...run2, cells: cells2, cellErrors, ...unlaunched ? { unlaunchedCells: unlaunched } : {} };
 }
 function parseRecord2(x, where, id, limits) {
   const exists = true;

@@ -79,20 +79,48 @@ export function memoryBlock(m: TickMemory, key: MemoryKey): string {
   return `${OPEN}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ''}${CLOSE}`;
 }
 
+/** The MAC tag a block carries beyond its unsigned form (`.m` and 64 hex). */
+const MAC_CHARS = 66;
+
 /**
- * Keeps the block within `budget` characters by thinning every run's history (every other point, newest
- * kept) until it fits; offsets, states and the rest are never dropped.
+ * Keeps the block within `budget` characters, by construction: every run's history is thinned (every other
+ * point, newest kept) first, then what matters least goes, step by step: cells' history and metrics, runs'
+ * history, settled cells, then every cell, and last whole runs from the end. Offsets and states of the runs
+ * kept are never dropped before their cells are. A hostile box's hundreds of cells cannot push the comment
+ * past GitHub's limit. Pure.
  */
 export function fitMemory(m: TickMemory, budget: number): TickMemory {
+  const fits = (x: TickMemory) => memoryBlock(x, null).length + MAC_CHARS <= budget;
   let cur = m;
-  for (let i = 0; i < 8 && memoryBlock(cur, null).length + 68 > budget; i++) {
-    cur = {
-      ...cur,
-      runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)])),
-    };
+  for (let i = 0; i < 8 && !fits(cur); i++) cur = mapRuns(cur, thin);
+  const steps: Array<(r: RunMemory) => RunMemory> = [
+    (r) => (r.cells ? { ...r, cells: mapCells(r.cells, (c) => ({ ...c, history: [] })) } : r),
+    (r) => (r.cells ? { ...r, cells: mapCells(r.cells, (c) => ({ ...c, metrics: {} })) } : r),
+    (r) => ({ ...r, history: [] }),
+    (r) => (r.cells ? { ...r, cells: Object.fromEntries(Object.entries(r.cells).filter(([, c]) => c.state !== 'finished' && c.state !== 'failed')) } : r),
+    (r) => {
+      const { cells: _cells, ...rest } = r;
+      return rest;
+    },
+  ];
+  for (const step of steps) {
+    if (fits(cur)) return cur;
+    cur = mapRuns(cur, step);
+  }
+  const ids = Object.keys(cur.runs);
+  while (!fits(cur) && ids.length) {
+    const drop = ids.pop() as string;
+    const { [drop]: _gone, ...rest } = cur.runs;
+    cur = { ...cur, runs: rest };
   }
   return cur;
 }
+
+const mapRuns = (m: TickMemory, f: (r: RunMemory) => RunMemory): TickMemory => ({
+  ...m,
+  runs: Object.fromEntries(Object.entries(m.runs).map(([id, r]) => [id, f(r)])),
+});
+const mapCells = (c: Record<string, RunMemory>, f: (r: RunMemory) => RunMemory) => Object.fromEntries(Object.entries(c).map(([n, x]) => [n, f(x)]));
 
 /** Every other history point dropped (the newest kept), in the run and in each of its cells. */
 function thin(r: RunMemory): RunMemory {
@@ -245,7 +273,8 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   if (!orNull(v['step'], isNum)) throw bad('step');
   if (!orNull(v['epoch'], (x) => isStr(x, 64))) throw bad('epoch');
   const metrics = v['metrics'];
-  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every(isNum)) throw bad('metrics');
+  // A NaN or Inf loss is written to JSON as null.
+  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every((x) => orNull(x, isNum))) throw bad('metrics');
   const history = v['history'];
   if (
     !Array.isArray(history) ||

@@ -39,5 +39,16 @@ export function parseProgress(tail: string, extra: RegExp[] = []): Progress {
       else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
     }
   }
-  return { step, epoch, metrics };
+  return { step, epoch, metrics: boundMetrics(metrics) };
+}
+
+/** Metric keys kept per run or cell (loss first, then in the order the log named them), each key at most 40 characters. */
+export const METRIC_KEYS_MAX = 16;
+
+/** The bounded metrics: a log that names a thousand metrics cannot grow the status or its memory. Pure. */
+export function boundMetrics(m: Record<string, number>): Record<string, number> {
+  const keys = Object.keys(m).filter((k) => k.length <= 40);
+  const first = ['loss', 'train_loss'].filter((k) => keys.includes(k));
+  const rest = keys.filter((k) => !first.includes(k));
+  return Object.fromEntries([...first, ...rest].slice(0, METRIC_KEYS_MAX).map((k) => [k, m[k] as number]));
 }

@@ -28,6 +28,7 @@ export const FLAGS = [
   'checkpoint-stale',
   'foreign-checkpoints',
   'no-checkpoints',
+  'unlaunched-cells',
 ] as const;
 export type Flag = (typeof FLAGS)[number];
 
@@ -84,6 +85,8 @@ export const FLAG_REMEDIATION: Record<Flag, string> = {
   'checkpoint-stale': 'no new checkpoint in 1.5× checkpoint-every: a box that dies now loses everything since the newest one',
   'foreign-checkpoints':
     "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
+  'unlaunched-cells':
+    'the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box',
   'no-checkpoints':
     "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves",
 };

@@ -132,6 +132,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     const end = Date.parse(marker.finishedAt) / 1000;
     if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push('foreign-checkpoints');
   }
+  if (run.unlaunchedCells) flags.push('unlaunched-cells');
   // A sweep's checkpoints are its cells' (each cell is flagged on its own).
   if (state === 'finished' && run.checkpoints.count === 0 && !run.cells) flags.push('no-checkpoints');
   // The sync's word stands until a sync says otherwise (a tick without one keeps it).

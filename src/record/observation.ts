@@ -58,6 +58,8 @@ export interface RunObservation {
   cells?: CellObservation[];
   /** What a scheduler (Slurm) says of the attempt's job; absent for tmux and setsid. */
   scheduler?: SchedulerView | null;
+  /** Names the run's cells.list holds that tether never launched (no cell record): refused and counted. */
+  unlaunchedCells?: number;
   /** Cells whose part of the probe could not be read: the reason, by cell name. */
   cellErrors?: Record<string, string>;
 }

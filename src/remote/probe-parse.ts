@@ -95,7 +95,9 @@ function parseRun(raw: unknown, i: number): RunObservation {
       cellErrors[name] = err.message;
     }
   });
-  return { ...run, cells, cellErrors };
+  // Names the box lists that tether never launched (no cell record): counted, never shown or remembered.
+  const unlaunched = optInt(x, 'unlaunched_cells', where, { max: 1_000_000 }) ?? 0;
+  return { ...run, cells, cellErrors, ...(unlaunched ? { unlaunchedCells: unlaunched } : {}) };
 }
 
 /** The fields a run and a cell share (probe.sh record_fields). */

@@ -49,6 +49,8 @@ export const ESCALATE: readonly State[] = [
   'unknown',
 ];
 export const BODY_MAX = 65_536;
+/** What the body leaves for the tag tether signs its comments with. */
+const TAG_ROOM = 160;
 /** Finds our status comment (with the author's login). */
 export const STATUS_MARKER = '<!-- tether:status -->';
 /** The marker of a status comment with a header (a second, independent status on the same PR); header checked by parseHeader. */
@@ -195,7 +197,9 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
     const c = chart(v.runId, memory.runs[v.runId]);
     if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `\n${c}\n`;
   }
-  if (body.length + tail.length + 1 > BODY_MAX) body = `${body.slice(0, BODY_MAX - tail.length - 80)}\n\n…(cut to fit GitHub's 65,536-character limit)\n`;
+  // Room is kept for the signed tag the comment carries (src/github/sticky.ts signItem) and the header line.
+  if (body.length + tail.length + TAG_ROOM > BODY_MAX)
+    body = `${body.slice(0, BODY_MAX - tail.length - TAG_ROOM - 80)}\n\n…(cut to fit GitHub's 65,536-character limit)\n`;
   return `${body}\n${tail}\n`;
 }
 

@@ -305,6 +305,16 @@ describe('a sweep on one box', () => {
         expect(r.summaries[0]!.length).toBeLessThan(65_536);
         expect(r.outputs['tick']).toBe(String(tickNo));
       }
+      // A box that lists 400 cells tether never launched (names in cells.list, no cell record): refused and
+      // flagged, never shown or remembered; the status stays what it was.
+      box.sh(`for i in $(seq 1 400); do echo fake-$i; done >> ${dir}/cells.list`);
+      const r = captureReporter();
+      expect(await patrolPhase(box.inputs({ 'run-ids': 'sw-128', 'state-file': stateFile }), {}, r, { probe: probeHost })).toBe(0);
+      const states = JSON.parse(r.outputs['states']!)['sw-128'];
+      expect(Object.keys(states.cells)).toHaveLength(128);
+      expect(states.flags).toContain('unlaunched-cells');
+      expect(r.summaries[0]).not.toContain('fake-1');
+      expect(r.summaries[0]!.length).toBeLessThan(65_536);
     } finally {
       rmSync(stateFile, { force: true });
     }

@@ -75,6 +75,8 @@ describe("the probe's log reads, all runs in one process", () => {
     for (const [c, log] of Object.entries(logs)) {
       mkdirSync(join(dir, 'cells', c, 'attempts', '1'), { recursive: true });
       writeFileSync(join(dir, 'cells', c, 'attempts', '1', 'log'), log);
+      // The cell record launch writes (a name without one was never launched, and is refused).
+      writeFileSync(join(dir, 'cells', c, 'spec.json'), '{}\n');
     }
     const h = probe(['run sweep 0 0', 'cell sweep a 1 5000 0', 'cell sweep b 0 0 0']);
     const cells = Object.fromEntries((h.runs[0]!.cells ?? []).map((c) => [c.id, c]));

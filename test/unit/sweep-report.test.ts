@@ -3,6 +3,7 @@ import { CELL_HISTORY_MAX, summarize, summaryText, sweepVerdict, type CellVerdic
 import { unverifiedMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import type { State } from '../../src/patrol/remediation.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
+import { parseProgress } from '../../src/patrol/progress.ts';
 import { BODY_MAX, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/report/patrol.ts';
 import { markdownToTerminal } from '../../src/report/terminal-markdown.ts';
 import { renderGfm, visibleText } from '../harness/render.ts';
@@ -113,5 +114,41 @@ describe('a sweep in the status', () => {
     expect(text).toMatch(/^b\s+❌ failed \(code-error\)\s+0\s+100\s+/m);
     expect(text).toMatch(/^a\s+🟢 running\s+0\s+100\s+█/m);
     expect(text).toMatch(/^…and 1 more cell$/m);
+  });
+});
+
+describe('the status stays under GitHub’s limit whatever the box claims (issue 23 §4)', () => {
+  it('64 sweeps of 512 cells, each with 16 long metric keys and full histories: body and memory under 65,536 by construction, runs kept', () => {
+    const verdicts: HostVerdict[] = [];
+    const runs: TickMemory['runs'] = {};
+    const metrics = Object.fromEntries(Array.from({ length: 16 }, (_, k) => [`metric_${'m'.repeat(30)}_${k}`, k + 0.123456]));
+    const history = Array.from({ length: 96 }, (_, k): [number, number, number] => [1_800_000_000 + k * 60, k * 10, 1 / (k + 1)]);
+    for (let r = 0; r < 64; r++) {
+      const cells = Array.from({ length: 512 }, (_, i) => cell(`c${r}-${i}-${'y'.repeat(50)}`, 'running', { metrics }));
+      const id = `sweep-${r}`;
+      verdicts.push({ ...sweepVerdict(verdict(id), cells), cells, host: 'root@10.0.0.9:22' });
+      runs[id] = {
+        ...mem(r),
+        metrics,
+        history,
+        cells: Object.fromEntries(cells.map((c, k) => [c.runId, { ...mem(k), metrics, history: history.slice(0, 16) }])),
+      };
+    }
+    const body = renderPatrol(verdicts, { v: 1, tick: 9, runs }, now, '<!-- tether:status -->');
+    // The signed tag (about 90 characters) still fits.
+    expect(body.length + 100).toBeLessThan(BODY_MAX);
+    const back = unverifiedMemory(body);
+    expect(back.tick).toBe(9);
+    expect(Object.keys(back.runs).length).toBeGreaterThan(0);
+    // What was kept is whole: the first run's offset and state survive.
+    expect(back.runs['sweep-0']).toMatchObject({ offset: mem(0).offset, state: mem(0).state });
+  });
+
+  it('a log naming a thousand metrics keeps at most 16 keys, loss first', () => {
+    const tail = Array.from({ length: 1000 }, (_, k) => `acc_${k}: 0.5`).join(' ') + ' loss: 0.25\n';
+    const p = parseProgress(tail);
+    expect(Object.keys(p.metrics).length).toBeLessThanOrEqual(16);
+    expect(p.metrics['loss']).toBe(0.25);
+    expect(Object.keys(p.metrics)[0]).toBe('loss');
   });
 });

@@ -11,7 +11,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-SBVQIZR7.js";
+} from "./chunk-CIX4MHOR.js";
 import {
   BoxDataError,
   parseJson

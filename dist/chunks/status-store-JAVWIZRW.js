@@ -17,20 +17,20 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-YB6XZ6OO.js";
-import "./chunk-GZ3ILHRF.js";
+} from "./chunk-FFP6CXPC.js";
+import "./chunk-C6BXJHJ7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-EYO7VGRC.js";
-import "./chunk-KWAWNAWO.js";
+} from "./chunk-RTIPQEDD.js";
+import "./chunk-A3AHLUYL.js";
 import {
   code,
   inert
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,

@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-T7VTE6DB.js";
+} from "./chunk-CDRBTZ6Y.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -35,11 +35,11 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import "./chunk-SBVQIZR7.js";
+import "./chunk-CIX4MHOR.js";
 import {
   BoxDataError,
   CELL_NAME,

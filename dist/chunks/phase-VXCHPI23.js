@@ -16,9 +16,9 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-SBVQIZR7.js";
+import "./chunk-CIX4MHOR.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -17,7 +17,7 @@ import {
   FLAG_REMEDIATION,
   STATES,
   STATE_REMEDIATION
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   BoxDataError,
   int,
@@ -40,16 +40,38 @@ function memoryBlock(m, key) {
   const payload = `z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}`;
   return `${OPEN}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ""}${CLOSE}`;
 }
+var MAC_CHARS = 66;
 function fitMemory(m, budget) {
+  const fits = (x) => memoryBlock(x, null).length + MAC_CHARS <= budget;
   let cur = m;
-  for (let i = 0; i < 8 && memoryBlock(cur, null).length + 68 > budget; i++) {
-    cur = {
-      ...cur,
-      runs: Object.fromEntries(Object.entries(cur.runs).map(([id, r]) => [id, thin(r)]))
-    };
+  for (let i = 0; i < 8 && !fits(cur); i++) cur = mapRuns(cur, thin);
+  const steps = [
+    (r) => r.cells ? { ...r, cells: mapCells(r.cells, (c) => ({ ...c, history: [] })) } : r,
+    (r) => r.cells ? { ...r, cells: mapCells(r.cells, (c) => ({ ...c, metrics: {} })) } : r,
+    (r) => ({ ...r, history: [] }),
+    (r) => r.cells ? { ...r, cells: Object.fromEntries(Object.entries(r.cells).filter(([, c]) => c.state !== "finished" && c.state !== "failed")) } : r,
+    (r) => {
+      const { cells: _cells, ...rest } = r;
+      return rest;
+    }
+  ];
+  for (const step of steps) {
+    if (fits(cur)) return cur;
+    cur = mapRuns(cur, step);
+  }
+  const ids = Object.keys(cur.runs);
+  while (!fits(cur) && ids.length) {
+    const drop = ids.pop();
+    const { [drop]: _gone, ...rest } = cur.runs;
+    cur = { ...cur, runs: rest };
   }
   return cur;
 }
+var mapRuns = (m, f) => ({
+  ...m,
+  runs: Object.fromEntries(Object.entries(m.runs).map(([id, r]) => [id, f(r)]))
+});
+var mapCells = (c, f) => Object.fromEntries(Object.entries(c).map(([n, x]) => [n, f(x)]));
 function thin(r) {
   const half = (h) => h.filter((_, k, all) => (all.length - 1 - k) % 2 === 0);
   const out = { ...r, history: half(r.history) };
@@ -149,7 +171,7 @@ function parseRun(v, where, depth) {
   if (!orNull(v["step"], isNum)) throw bad("step");
   if (!orNull(v["epoch"], (x) => isStr(x, 64))) throw bad("epoch");
   const metrics = v["metrics"];
-  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every(isNum)) throw bad("metrics");
+  if (!isObj(metrics) || Object.keys(metrics).length > METRICS_MAX || !Object.values(metrics).every((x) => orNull(x, isNum))) throw bad("metrics");
   const history = v["history"];
   if (!Array.isArray(history) || history.length > HISTORY_MAX || !history.every((p) => Array.isArray(p) && p.length === 3 && isNum(p[0]) && orNull(p[1], isNum) && orNull(p[2], isNum)))
     throw bad("history");
@@ -286,7 +308,14 @@ function parseProgress(tail, extra = []) {
       else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
     }
   }
-  return { step, epoch, metrics };
+  return { step, epoch, metrics: boundMetrics(metrics) };
+}
+var METRIC_KEYS_MAX = 16;
+function boundMetrics(m) {
+  const keys = Object.keys(m).filter((k) => k.length <= 40);
+  const first = ["loss", "train_loss"].filter((k) => keys.includes(k));
+  const rest = keys.filter((k) => !first.includes(k));
+  return Object.fromEntries([...first, ...rest].slice(0, METRIC_KEYS_MAX).map((k) => [k, m[k]]));
 }
 
 // src/patrol/verdict.ts
@@ -363,6 +392,7 @@ function assess(runId, seen, prev, opts, now) {
     const end = Date.parse(marker.finishedAt) / 1e3;
     if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
   }
+  if (run.unlaunchedCells) flags.push("unlaunched-cells");
   if (state === "finished" && run.checkpoints.count === 0 && !run.cells) flags.push("no-checkpoints");
   if (prev?.sync?.bad) flags.push("bad-checkpoint");
   if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {

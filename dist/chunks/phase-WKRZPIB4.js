@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-YLKEZGSU.js";
+} from "./chunk-OYDW3T5U.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-YB6XZ6OO.js";
+} from "./chunk-FFP6CXPC.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,7 +21,7 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-GZ3ILHRF.js";
+} from "./chunk-C6BXJHJ7.js";
 import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
@@ -43,13 +43,13 @@ import {
 } from "./chunk-JVLHI33R.js";
 import {
   parsePatrol
-} from "./chunk-EYO7VGRC.js";
-import "./chunk-KWAWNAWO.js";
+} from "./chunk-RTIPQEDD.js";
+import "./chunk-A3AHLUYL.js";
 import {
   DEFAULT_RUN_ROOT,
   FAILURE_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -7478,7 +7478,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost, syncBudget } = await import("./phase-WV3XMO4G.js");
+  const { syncHost, syncBudget } = await import("./phase-NCKRSNPN.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   const budget = syncBudget(cfg.sync, workspace);
@@ -7738,7 +7738,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-O7UYRIYK.js");
+    const { followHosts } = await import("./phase-VXCHPI23.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

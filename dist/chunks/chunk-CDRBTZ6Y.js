@@ -9,7 +9,7 @@ import {
 } from "./chunk-OX4FSEEX.js";
 import {
   shellQuote
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

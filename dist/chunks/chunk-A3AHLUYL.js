@@ -10,7 +10,7 @@ import {
   PROVIDERS,
   VERBS,
   instanceIdFor
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   CELLS_MAX
 } from "./chunk-NXNO5ZZ5.js";

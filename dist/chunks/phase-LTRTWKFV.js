@@ -12,11 +12,11 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-K5PGRUSA.js";
+} from "./chunk-2YA2O4DK.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-NPVRCHTJ.js";
+} from "./chunk-RFBIWSB5.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -30,14 +30,14 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-T7VTE6DB.js";
-import "./chunk-YLKEZGSU.js";
+} from "./chunk-CDRBTZ6Y.js";
+import "./chunk-OYDW3T5U.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-GZ3ILHRF.js";
+} from "./chunk-C6BXJHJ7.js";
 import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing
@@ -48,24 +48,24 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-ZMYA6DCY.js";
+} from "./chunk-PMVCLMAX.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseCollect
-} from "./chunk-KWAWNAWO.js";
+} from "./chunk-A3AHLUYL.js";
 import {
   code,
   inert
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-SBVQIZR7.js";
+import "./chunk-CIX4MHOR.js";
 import "./chunk-GR6MAJTX.js";
 import "./chunk-NXNO5ZZ5.js";
 import "./chunk-XSXAROAL.js";

@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import {
   backendOf
-} from "./chunk-SBVQIZR7.js";
+} from "./chunk-CIX4MHOR.js";
 import {
   specExpectedDuration
 } from "./chunk-GR6MAJTX.js";
@@ -115,7 +115,8 @@ function parseRun(raw, i) {
       cellErrors[name] = err.message;
     }
   });
-  return { ...run, cells, cellErrors };
+  const unlaunched = optInt(x, "unlaunched_cells", where, { max: 1e6 }) ?? 0;
+  return { ...run, cells, cellErrors, ...unlaunched ? { unlaunchedCells: unlaunched } : {} };
 }
 function parseRecord(x, where, id, limits) {
   const exists = true;

@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-GZ3ILHRF.js";
+} from "./chunk-C6BXJHJ7.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";
@@ -18,7 +18,7 @@ import {
 } from "./chunk-H57H7UT2.js";
 import {
   STATE_REMEDIATION
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {

@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-KWAWNAWO.js";
+} from "./chunk-A3AHLUYL.js";
 import {
   DEFAULT_RUN_ROOT,
   STATES
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   bool,
   command,

@@ -1670,7 +1670,7 @@ prestat() {
 # \`settled\`: only its marker is sent, no log, no stat and no checkpoint scan, so a long sweep's tick costs
 # what its live cells cost.
 cells_json() {
-  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout=''
+  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout='' unlaunched=0
   local -a names=() ns=() seens=() offsets=() finals=() kinds=() live=()
   # One pass over the cells: what each is (settled, queued or live) and, for the live ones, the files to stat.
   # Cell names passed is_cell_name, so they are JSON-safe as they are.
@@ -1678,6 +1678,11 @@ cells_json() {
     is_cell_name "$c" || continue
     k=$((k + 1))
     d=$run_dir/cells/$c
+    # A name in cells.list without the cell record launch writes was never launched by tether: refused, counted.
+    if [ ! -f "$d/spec.json" ]; then
+      unlaunched=$((unlaunched + 1))
+      continue
+    fi
     last_attempt_var n "$d"
     v=\${CELL_SEEN[$run_id/$c]:-0 0 0}
     seen=\${v%% *}
@@ -1730,7 +1735,7 @@ cells_json() {
       printf '}'
     fi
   done
-  printf '%s]' "$cout"
+  printf '%s],"unlaunched_cells":%s' "$cout" "$unlaunched"
 }
 
 run_json() {

@@ -12,14 +12,14 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-GZ3ILHRF.js";
+} from "./chunk-C6BXJHJ7.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
 import {
   code,
   inert
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 
 // src/report/terminal-markdown.ts
 var sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
@@ -63,6 +63,7 @@ var ESCALATE = [
   "unknown"
 ];
 var BODY_MAX = 65536;
+var TAG_ROOM = 160;
 var STATUS_MARKER = "<!-- tether:status -->";
 function statusMarker(header = "") {
   return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
@@ -184,7 +185,8 @@ ${sec}`;
 ${c}
 `;
   }
-  if (body.length + tail.length + 1 > BODY_MAX) body = `${body.slice(0, BODY_MAX - tail.length - 80)}
+  if (body.length + tail.length + TAG_ROOM > BODY_MAX)
+    body = `${body.slice(0, BODY_MAX - tail.length - TAG_ROOM - 80)}
 
 \u2026(cut to fit GitHub's 65,536-character limit)
 `;

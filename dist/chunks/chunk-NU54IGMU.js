@@ -13,7 +13,7 @@ import {
   instanceIdFor,
   verbFacts,
   verbMissing
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

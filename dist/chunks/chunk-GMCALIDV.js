@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   BACKEND_NAMES
-} from "./chunk-SBVQIZR7.js";
+} from "./chunk-CIX4MHOR.js";
 import {
   parseSweep
 } from "./chunk-NXNO5ZZ5.js";

@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-YLKEZGSU.js";
+} from "./chunk-OYDW3T5U.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-GZ3ILHRF.js";
+} from "./chunk-C6BXJHJ7.js";
 import {
   parseListing,
   parseManifest
@@ -23,7 +23,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 import {
   FACTS,
   code,
@@ -31,7 +31,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-NPVRCHTJ.js";
+} from "./chunk-RFBIWSB5.js";
 import {
   parseAudit as parseAudit2
 } from "./chunk-7WQ2WKMO.js";
@@ -18,23 +18,23 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-TOAYWW2B.js";
+} from "./chunk-GMCALIDV.js";
 import {
   parseReportTo
-} from "./chunk-EYO7VGRC.js";
-import "./chunk-KWAWNAWO.js";
+} from "./chunk-RTIPQEDD.js";
+import "./chunk-A3AHLUYL.js";
 import {
   code,
   inert,
   parseAudit
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-SBVQIZR7.js";
+import "./chunk-CIX4MHOR.js";
 import {
   renderRegistration,
   signedBytes

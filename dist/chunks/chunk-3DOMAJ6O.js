@@ -12,11 +12,11 @@ import {
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-EYO7VGRC.js";
+} from "./chunk-RTIPQEDD.js";
 import {
   code,
   inert
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

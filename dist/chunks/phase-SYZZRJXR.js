@@ -11,16 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-K5PGRUSA.js";
+} from "./chunk-2YA2O4DK.js";
 import {
   openPinned
-} from "./chunk-NPVRCHTJ.js";
-import "./chunk-YLKEZGSU.js";
+} from "./chunk-RFBIWSB5.js";
+import "./chunk-OYDW3T5U.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-GZ3ILHRF.js";
+} from "./chunk-C6BXJHJ7.js";
 import "./chunk-YYRHL6YM.js";
 import {
   parseManifest
@@ -29,30 +29,30 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-ZMYA6DCY.js";
+} from "./chunk-PMVCLMAX.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-44WT3QCI.js";
+} from "./chunk-LRQ2HLRQ.js";
 import "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import {
   parseTeardown
-} from "./chunk-NR3KDOTO.js";
+} from "./chunk-NU54IGMU.js";
 import {
   FACTS,
   code,
   inert
-} from "./chunk-G3PBINO7.js";
+} from "./chunk-JKRAHGPR.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
-import "./chunk-SBVQIZR7.js";
+import "./chunk-CIX4MHOR.js";
 import {
   readRegistration,
   signedBytes
