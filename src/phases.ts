@@ -158,7 +158,9 @@ export const PHASES: Record<PhaseName, PhaseDef> = {
           const { parseKeySource } = await import('./config/connection.ts');
           const found = (await store.registered()).filter((f) => f.runId === runId);
           const e = registeredHosts(found, loadCredential(parseKeySource(inputs, env)), inputs, env).entries[runId];
-          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
+          return e
+            ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null }
+            : null;
         },
         status: async (runIds) => {
           // The tick of `patrol`, with this step's connection and report-to; its outputs are read back here.

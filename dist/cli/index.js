@@ -126,6 +126,8 @@ var init_inputs = __esm({
       "smoke-record",
       "confirm-timeout",
       "commit",
+      "provider",
+      "instance-id",
       "run-file",
       "sync-dir",
       "sync-mode",
@@ -3689,6 +3691,11 @@ function parseLaunch(inputs) {
   }
   const commit = (inputs["commit"] ?? "").trim() || void 0;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
+  const provider = (inputs["provider"] ?? "").trim() ? oneOf("provider", inputs["provider"], PROVIDERS, "ssh") : void 0;
+  const instanceId = (inputs["instance-id"] ?? "").trim() || void 0;
+  if (instanceId && !INSTANCE_ID.test(instanceId))
+    throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  if (instanceId && !provider) throw new InputError("instance-id", "names an instance of a provider: give 'provider' too");
   const syncDir = (inputs["sync-dir"] ?? "").trim();
   plainPath("sync-dir", syncDir);
   if (syncDir && (inputs["workdir"] ?? "").trim())
@@ -3715,6 +3722,8 @@ function parseLaunch(inputs) {
     audit: bool("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
     commit,
+    provider,
+    instanceId,
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0,
     sweep,
     slurm: slurm2,
@@ -3754,6 +3763,7 @@ var BACKENDS, SYNC_MODES;
 var init_launch = __esm({
   "src/config/launch.ts"() {
     "use strict";
+    init_facts();
     init_backends();
     init_errors();
     init_audit();
@@ -4144,11 +4154,15 @@ function roleGate(login, role, min, fromFork) {
   if (ROLES.indexOf(role) >= ROLES.indexOf(min)) return { ok: true };
   return { ok: false, why: `@${login} has the ${role} role on this repository; tether commands need ${min} or higher` };
 }
-var ROLES;
+function neededRole(command2, min) {
+  return MONEY_COMMANDS.includes(command2) && ROLES.indexOf(min) < ROLES.indexOf("write") ? "write" : min;
+}
+var ROLES, MONEY_COMMANDS;
 var init_gate = __esm({
   "src/chatops/gate.ts"() {
     "use strict";
     ROLES = ["none", "read", "triage", "write", "maintain", "admin"];
+    MONEY_COMMANDS = ["collect", "resume", "teardown"];
   }
 });
 
@@ -4203,9 +4217,14 @@ async function chatopsPhase(inputs, reporter, deps) {
     return 0;
   };
   const first = eventGate(e);
-  if (!first.ok) return refuse2(first.why);
+  if (!first.ok) {
+    reporter.info(`chatops: not a command, not answered: ${first.why}`);
+    done("ignored");
+    return 0;
+  }
   const fork = e.isPullRequest ? await api.fromFork(e.issueNumber) : false;
-  const who = roleGate(e.login, await api.role(e.login), cfg.minRole, fork);
+  const need = parsed.kind === "command" ? neededRole(parsed.command.kind, cfg.minRole) : cfg.minRole;
+  const who = roleGate(e.login, await api.role(e.login), need, fork);
   if (!who.ok) return refuse2(who.why);
   if (parsed.kind === "wrong") {
     await api.react(e.commentId, "confused");
@@ -4263,6 +4282,7 @@ ${lines.join("\n") || "No runs."}` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
   const where = await deps.registration(cmd.runId);
   if (where) Object.assign(inputs, { host: where.host, port: String(where.port), "host-key-fingerprint": where.hostKeyFingerprint });
+  if (where?.provider && where.instanceId) Object.assign(inputs, { provider: where.provider, "instance-id": where.instanceId });
   if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
@@ -4466,7 +4486,9 @@ function fields(r) {
     launched_at: r.launchedAt,
     commit: r.commit,
     // Written only when known, so a registration from before it existed still verifies.
-    ...r.handle ? { handle: r.handle } : {}
+    ...r.handle ? { handle: r.handle } : {},
+    ...r.provider ? { provider: r.provider } : {},
+    ...r.instanceId ? { instance_id: r.instanceId } : {}
   };
 }
 function signedBytes(r) {
@@ -4498,7 +4520,9 @@ function readRegistration(body) {
     expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
     launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
     commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
-    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ })
+    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
+    provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ })
   };
   return {
     entry,
@@ -25742,7 +25766,9 @@ ${o.logHead.trimEnd()}`);
       launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
       commit: cfg.commit ?? null,
       // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
-      handle: o.handle || null
+      handle: o.handle || null,
+      provider: cfg.provider ?? null,
+      instanceId: cfg.instanceId ?? null
     };
     try {
       const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -39661,7 +39687,7 @@ var PHASES = {
           const { parseKeySource: parseKeySource2 } = await Promise.resolve().then(() => (init_connection(), connection_exports));
           const found2 = (await store.registered()).filter((f) => f.runId === runId2);
           const e = registeredHosts2(found2, loadCredential2(parseKeySource2(inputs, env)), inputs, env).entries[runId2];
-          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
+          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null } : null;
         },
         status: async (runIds) => {
           const patrolInputs = withDefaults("patrol", { ...reported, "run-ids": runIds.join(",") });
@@ -39794,8 +39820,8 @@ var OPTION_HELP = {
   "trusted-load-command": "a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument",
   artifact: "workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named \u2026-unverified) or none; needs the Actions runtime",
   "retention-days": "days GitHub keeps the artifacts (1\u201390, up to 400 where the repository allows); empty: the repository setting",
-  provider: "teardown: ssh (park by poweroff), command (your teardown-command), lambda, runpod, vastai or aws; in collect, only for the teardown card",
-  "instance-id": "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port)",
+  provider: "teardown: ssh (park by poweroff), command (your teardown-command), lambda, runpod, vastai or aws; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)",
+  "instance-id": "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider",
   verb: "park (reversible stop, where the provider has one) or destroy (irreversible); required for teardown",
   "verified-path": "VERIFIED.json from collect (a file, or the directory holding it and manifest.json)",
   "verified-artifact": "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run",

@@ -7,21 +7,21 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-GIHRJQCD.js";
+} from "../chunks/chunk-JHMC4WAC.js";
 import "../chunks/chunk-NU54IGMU.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-3DOMAJ6O.js";
-import "../chunks/chunk-JHDWKTMW.js";
-import "../chunks/chunk-GMCALIDV.js";
-import "../chunks/chunk-RTIPQEDD.js";
-import "../chunks/chunk-A3AHLUYL.js";
+import "../chunks/chunk-N6PEUTC7.js";
+import "../chunks/chunk-6J4WSDWD.js";
+import "../chunks/chunk-CT3BNN67.js";
+import "../chunks/chunk-PZY73UPD.js";
+import "../chunks/chunk-QSGBCNFW.js";
 import "../chunks/chunk-JKRAHGPR.js";
 import "../chunks/chunk-PDDLEZQQ.js";
 import "../chunks/chunk-CIX4MHOR.js";
-import "../chunks/chunk-RRSSA76J.js";
+import "../chunks/chunk-IRUQJGMC.js";
 import "../chunks/chunk-BHSIGIX6.js";
-import "../chunks/chunk-GR6MAJTX.js";
-import "../chunks/chunk-NXNO5ZZ5.js";
+import "../chunks/chunk-EIRDXYTK.js";
+import "../chunks/chunk-QQLEJVPE.js";
 import "../chunks/chunk-XSXAROAL.js";
 import "../chunks/chunk-EPCPIVQ4.js";
 import "../chunks/chunk-5X6WLO4A.js";

@@ -41,6 +41,14 @@ export function roleGate(login: string, role: Role, min: Role, fromFork: boolean
   return { ok: false, why: `@${login} has the ${role} role on this repository; tether commands need ${min} or higher` };
 }
 
+/** Commands that spend or stop money: never below write, whatever `min-permission` says (read is anyone on a public repository). */
+export const MONEY_COMMANDS = ['collect', 'resume', 'teardown'] as const;
+
+/** The role a command needs: `min`, raised to write for a command that spends or stops money. */
+export function neededRole(command: string, min: Role): Role {
+  return (MONEY_COMMANDS as readonly string[]).includes(command) && ROLES.indexOf(min) < ROLES.indexOf('write') ? 'write' : min;
+}
+
 /** The role from the API's answer: `role_name` (admin, maintain, write, triage, read), else the coarser `permission`. */
 export function roleOf(answer: { permission?: unknown; role_name?: unknown }): Role {
   for (const v of [answer.role_name, answer.permission]) if (typeof v === 'string' && (ROLES as readonly string[]).includes(v)) return v as Role;

@@ -5,7 +5,7 @@ import * as v from '../config/values.ts';
 import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { HELP, parseCommand, type Command } from './command.ts';
-import { eventGate, roleGate, ROLES, type CommentEvent, type Role } from './gate.ts';
+import { eventGate, neededRole, roleGate, ROLES, type CommentEvent, type Role } from './gate.ts';
 
 export type Reaction = '+1' | '-1' | 'eyes' | 'rocket' | 'confused';
 
@@ -31,7 +31,7 @@ export interface ChatOpsDeps {
    * Where the run lives, from its registration (signature checked with this job's SSH key), or null when it
    * is not registered: the dispatched workflow gets it as inputs, so it needs nothing typed by hand.
    */
-  registration(runId: string): Promise<{ host: string; port: number; hostKeyFingerprint: string } | null>;
+  registration(runId: string): Promise<{ host: string; port: number; hostKeyFingerprint: string; provider?: string | null; instanceId?: string | null } | null>;
   /** A patrol tick of these runs (all registered ones when empty): its exit code, the status comment URL, and each run's state. */
   status(runIds: string[]): Promise<{ code: number; url: string; states: Record<string, { state: string; class: string | null }> }>;
 }
@@ -98,9 +98,16 @@ export async function chatopsPhase(inputs: Inputs, reporter: Reporter, deps: Cha
     return 0;
   };
   const first = eventGate(e);
-  if (!first.ok) return refuse(first.why);
+  if (!first.ok) {
+    // An edit or a bot is not answered (an answer to a bot can start a loop; an edit is not a command).
+    reporter.info(`chatops: not a command, not answered: ${first.why}`);
+    done('ignored');
+    return 0;
+  }
   const fork = e.isPullRequest ? await api.fromFork(e.issueNumber) : false;
-  const who = roleGate(e.login, await api.role(e.login), cfg.minRole, fork);
+  // Collect, resume and teardown spend or stop money: write at least, whatever min-permission says.
+  const need = parsed.kind === 'command' ? neededRole(parsed.command.kind, cfg.minRole) : cfg.minRole;
+  const who = roleGate(e.login, await api.role(e.login), need, fork);
   if (!who.ok) return refuse(who.why);
   if (parsed.kind === 'wrong') {
     await api.react(e.commentId, 'confused');
@@ -154,6 +161,8 @@ async function run(cmd: Command, cfg: ChatOpsConfig, deps: ChatOpsDeps, api: Cha
   const inputs: Record<string, string> = { 'run-id': cmd.runId, 'requested-by': e.login };
   const where = await deps.registration(cmd.runId);
   if (where) Object.assign(inputs, { host: where.host, port: String(where.port), 'host-key-fingerprint': where.hostKeyFingerprint });
+  // The instance the run was registered on (signed at launch): collect's card and teardown need it.
+  if (where?.provider && where.instanceId) Object.assign(inputs, { provider: where.provider, 'instance-id': where.instanceId });
   if (cmd.kind === 'resume') inputs['resume'] = 'true';
   if (cmd.kind === 'teardown' && cmd.verb) inputs['verb'] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);

@@ -87,8 +87,9 @@ export const OPTION_HELP: Record<string, string> = {
   artifact:
     'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
   'retention-days': 'days GitHub keeps the artifacts (1–90, up to 400 where the repository allows); empty: the repository setting',
-  provider: 'teardown: ssh (park by poweroff), command (your teardown-command), lambda, runpod, vastai or aws; in collect, only for the teardown card',
-  'instance-id': "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port)",
+  provider:
+    'teardown: ssh (park by poweroff), command (your teardown-command), lambda, runpod, vastai or aws; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)',
+  'instance-id': "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider",
   verb: 'park (reversible stop, where the provider has one) or destroy (irreversible); required for teardown',
   'verified-path': 'VERIFIED.json from collect (a file, or the directory holding it and manifest.json)',
   'verified-artifact': "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run",

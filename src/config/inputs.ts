@@ -39,6 +39,8 @@ export const LAUNCH_INPUTS = [
   'smoke-record',
   'confirm-timeout',
   'commit',
+  'provider',
+  'instance-id',
   'run-file',
   'sync-dir',
   'sync-mode',

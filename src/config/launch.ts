@@ -1,3 +1,4 @@
+import { INSTANCE_ID, PROVIDERS, type ProviderName } from '../teardown/facts.ts';
 import { BACKEND_NAMES } from '../backends/index.ts';
 import { InputError } from './errors.ts';
 import type { Inputs } from './connection.ts';
@@ -27,6 +28,9 @@ export interface LaunchConfig {
   audit: boolean;
   confirmTimeoutS: number;
   commit: string | undefined;
+  /** Where the box was rented (4/6 fills them from provision): signed into the registration, passed on by ChatOps. */
+  provider: ProviderName | undefined;
+  instanceId: string | undefined;
   /** Code to upload as a content-addressed release that becomes the workdir. */
   sync: { dir: string; mode: SyncMode } | undefined;
   /** A sweep of cells instead of one command (`command` is then ''). */
@@ -45,6 +49,11 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
   }
   const commit = (inputs['commit'] ?? '').trim() || undefined;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError('commit', `${v.show(commit)} is not a git commit id`);
+  const provider = (inputs['provider'] ?? '').trim() ? v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh') : undefined;
+  const instanceId = (inputs['instance-id'] ?? '').trim() || undefined;
+  if (instanceId && !INSTANCE_ID.test(instanceId))
+    throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  if (instanceId && !provider) throw new InputError('instance-id', "names an instance of a provider: give 'provider' too");
   const syncDir = (inputs['sync-dir'] ?? '').trim();
   v.plainPath('sync-dir', syncDir);
   if (syncDir && (inputs['workdir'] ?? '').trim())
@@ -75,6 +84,8 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     audit: v.bool('audit', inputs['audit'], true),
     confirmTimeoutS: confirm,
     commit,
+    provider,
+    instanceId,
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], SYNC_MODES, 'dir') } : undefined,
     sweep,
     slurm,

@@ -193,6 +193,8 @@ export async function launchPhase(
       commit: cfg.commit ?? null,
       // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
       handle: o.handle || null,
+      provider: cfg.provider ?? null,
+      instanceId: cfg.instanceId ?? null,
     };
     try {
       const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

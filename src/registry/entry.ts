@@ -26,6 +26,9 @@ export interface Registration {
   commit: string | null;
   /** How the attempt is held, as the backend answered at launch (`slurm:<job id>` is sbatch's own answer). */
   handle?: string | null;
+  /** The provider and instance the box was rented as, when launch was told (provision fills them). */
+  provider?: string | null;
+  instanceId?: string | null;
 }
 
 /** A registration with its signature: `signer` names the public key (fingerprint) that made `sig`. */
@@ -62,6 +65,8 @@ function fields(r: Registration): Record<string, unknown> {
     commit: r.commit,
     // Written only when known, so a registration from before it existed still verifies.
     ...(r.handle ? { handle: r.handle } : {}),
+    ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.instanceId ? { instance_id: r.instanceId } : {}),
   };
 }
 
@@ -106,6 +111,8 @@ export function readRegistration(body: string): Sealed {
     launchedAt: str(o, 'launched_at', w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
     commit: optStr(o, 'commit', w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
     handle: optStr(o, 'handle', w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
+    provider: optStr(o, 'provider', w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    instanceId: optStr(o, 'instance_id', w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
   };
   return {
     entry,

@@ -124,11 +124,18 @@ describe('chatops: who may command tether from a comment', () => {
   it('min-permission raises the bar; a bot, an edited comment and a non-collaborator on a fork’s PR are refused', async () => {
     const issue = gh.addIssue('bars');
     expect((await comment(issue, '/tether help', { inputs: { 'min-permission': 'maintain' } })).replies[0]).toMatch(/need maintain or higher/);
+    // A bot and an edit are not commands, and are not answered (no reply to loop on, nothing to rate-limit).
     const bot = await comment(issue, '/tether help', { login: 'renovate[bot]', type: 'Bot' });
-    expect(bot.reactions).toEqual(['-1']);
-    expect(bot.replies[0]).toMatch(/is a bot; tether takes commands from people only/);
+    expect(bot.reactions).toEqual([]);
+    expect(bot.replies).toEqual([]);
     const edited = await comment(issue, '/tether help', { action: 'edited' });
-    expect(edited.replies[0]).toMatch(/the comment was edited: only a newly posted comment is a command/);
+    expect(edited.replies).toEqual([]);
+    expect(edited.reactions).toEqual([]);
+    // Commands that spend or stop money need write whatever min-permission says: read is anyone on a public repository.
+    gh.roles['reader'] = 'read';
+    const cheap = await comment(issue, '/tether collect r1', { login: 'reader', inputs: { 'min-permission': 'read' } });
+    expect(cheap.replies[0]).toMatch(/@.?reader has the read role on this repository; tether commands need write or higher/);
+    expect((await comment(issue, '/tether help', { login: 'reader', inputs: { 'min-permission': 'read' } })).reactions).toEqual(['eyes', 'rocket']);
     const pr = gh.addIssue('from a fork', { pull: true });
     gh.forks.add(pr);
     gh.roles['drive-by'] = 'read';

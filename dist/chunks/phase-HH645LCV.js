@@ -48,7 +48,7 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-PMVCLMAX.js";
+} from "./chunk-Z62QLSCY.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
@@ -59,15 +59,15 @@ import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseCollect
-} from "./chunk-A3AHLUYL.js";
+} from "./chunk-QSGBCNFW.js";
 import {
   code,
   inert
 } from "./chunk-JKRAHGPR.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-CIX4MHOR.js";
-import "./chunk-GR6MAJTX.js";
-import "./chunk-NXNO5ZZ5.js";
+import "./chunk-EIRDXYTK.js";
+import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-5X6WLO4A.js";

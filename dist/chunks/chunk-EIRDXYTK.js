@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   cellGlobs
-} from "./chunk-NXNO5ZZ5.js";
+} from "./chunk-QQLEJVPE.js";
 
 // src/record/spec.ts
 import { createHash } from "node:crypto";

@@ -43,8 +43,8 @@ import {
 } from "./chunk-JVLHI33R.js";
 import {
   parsePatrol
-} from "./chunk-RTIPQEDD.js";
-import "./chunk-A3AHLUYL.js";
+} from "./chunk-PZY73UPD.js";
+import "./chunk-QSGBCNFW.js";
 import {
   DEFAULT_RUN_ROOT,
   FAILURE_REMEDIATION,
@@ -56,7 +56,7 @@ import {
 import {
   macKey
 } from "./chunk-BHSIGIX6.js";
-import "./chunk-NXNO5ZZ5.js";
+import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
 import {

@@ -57,6 +57,8 @@ var LAUNCH_INPUTS = [
   "smoke-record",
   "confirm-timeout",
   "commit",
+  "provider",
+  "instance-id",
   "run-file",
   "sync-dir",
   "sync-mode",

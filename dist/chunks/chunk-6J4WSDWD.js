@@ -21,6 +21,10 @@ function roleGate(login, role, min, fromFork) {
   if (ROLES.indexOf(role) >= ROLES.indexOf(min)) return { ok: true };
   return { ok: false, why: `@${login} has the ${role} role on this repository; tether commands need ${min} or higher` };
 }
+var MONEY_COMMANDS = ["collect", "resume", "teardown"];
+function neededRole(command, min) {
+  return MONEY_COMMANDS.includes(command) && ROLES.indexOf(min) < ROLES.indexOf("write") ? "write" : min;
+}
 function roleOf(answer) {
   for (const v of [answer.role_name, answer.permission]) if (typeof v === "string" && ROLES.includes(v)) return v;
   return "none";
@@ -30,5 +34,6 @@ export {
   ROLES,
   eventGate,
   roleGate,
+  neededRole,
   roleOf
 };

@@ -23,11 +23,11 @@ import "./chunk-JVLHI33R.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-GMCALIDV.js";
+} from "./chunk-CT3BNN67.js";
 import {
   parseReportTo
-} from "./chunk-RTIPQEDD.js";
-import "./chunk-A3AHLUYL.js";
+} from "./chunk-PZY73UPD.js";
+import "./chunk-QSGBCNFW.js";
 import {
   code,
   inert,
@@ -38,7 +38,7 @@ import "./chunk-CIX4MHOR.js";
 import {
   renderRegistration,
   signedBytes
-} from "./chunk-RRSSA76J.js";
+} from "./chunk-IRUQJGMC.js";
 import {
   sign
 } from "./chunk-BHSIGIX6.js";
@@ -47,8 +47,8 @@ import {
   cellData,
   identity,
   sortedJson
-} from "./chunk-GR6MAJTX.js";
-import "./chunk-NXNO5ZZ5.js";
+} from "./chunk-EIRDXYTK.js";
+import "./chunk-QQLEJVPE.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
@@ -585,7 +585,9 @@ ${o.logHead.trimEnd()}`);
       launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
       commit: cfg.commit ?? null,
       // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
-      handle: o.handle || null
+      handle: o.handle || null,
+      provider: cfg.provider ?? null,
+      instanceId: cfg.instanceId ?? null
     };
     try {
       const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

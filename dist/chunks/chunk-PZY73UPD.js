@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-A3AHLUYL.js";
+} from "./chunk-QSGBCNFW.js";
 import {
   DEFAULT_RUN_ROOT,
   STATES

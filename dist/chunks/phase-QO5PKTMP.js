@@ -29,7 +29,7 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-PMVCLMAX.js";
+} from "./chunk-Z62QLSCY.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
@@ -56,12 +56,12 @@ import "./chunk-CIX4MHOR.js";
 import {
   readRegistration,
   signedBytes
-} from "./chunk-RRSSA76J.js";
+} from "./chunk-IRUQJGMC.js";
 import {
   verify
 } from "./chunk-BHSIGIX6.js";
-import "./chunk-GR6MAJTX.js";
-import "./chunk-NXNO5ZZ5.js";
+import "./chunk-EIRDXYTK.js";
+import "./chunk-QQLEJVPE.js";
 import {
   BoxDataError,
   arr,

@@ -11,7 +11,7 @@ import "./chunk-V37UE6HX.js";
 import "./chunk-YYRHL6YM.js";
 import {
   roleOf
-} from "./chunk-JHDWKTMW.js";
+} from "./chunk-6J4WSDWD.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -8,12 +8,12 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-RRSSA76J.js";
+} from "./chunk-IRUQJGMC.js";
 import {
   verify
 } from "./chunk-BHSIGIX6.js";
-import "./chunk-GR6MAJTX.js";
-import "./chunk-NXNO5ZZ5.js";
+import "./chunk-EIRDXYTK.js";
+import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
 import {

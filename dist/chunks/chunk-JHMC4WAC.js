@@ -19,19 +19,19 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOps
-} from "./chunk-3DOMAJ6O.js";
+} from "./chunk-N6PEUTC7.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-GMCALIDV.js";
+} from "./chunk-CT3BNN67.js";
 import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-RTIPQEDD.js";
+} from "./chunk-PZY73UPD.js";
 import {
   parseCollect
-} from "./chunk-A3AHLUYL.js";
+} from "./chunk-QSGBCNFW.js";
 import {
   inert,
   parseAudit
@@ -43,7 +43,7 @@ import {
   REGISTRATION_PREFIX,
   readRegistration,
   signedBytes
-} from "./chunk-RRSSA76J.js";
+} from "./chunk-IRUQJGMC.js";
 import {
   macKey,
   verify
@@ -52,7 +52,7 @@ import {
   PHASE_INPUTS,
   defaultsOf,
   withDefaults
-} from "./chunk-NXNO5ZZ5.js";
+} from "./chunk-QQLEJVPE.js";
 import {
   parseConnection,
   parseKeySource
@@ -183,7 +183,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-6MOAPDCA.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-WEJVHH3M.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-6MOAPDCA.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-WEJVHH3M.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -203,10 +203,10 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-WKRZPIB4.js")).patrolPhase(inputs, env, reporter, {
-      probe: (await import("./probe-CBJ3LBSP.js")).probeHost,
-      probeOn: (await import("./probe-CBJ3LBSP.js")).probeOn,
-      registered: (await import("./hosts-OM3BHWYD.js")).registeredHosts,
+    run: async (inputs, env, reporter, ports) => (await import("./phase-LCIWODQ5.js")).patrolPhase(inputs, env, reporter, {
+      probe: (await import("./probe-6NAA7ECX.js")).probeHost,
+      probeOn: (await import("./probe-6NAA7ECX.js")).probeOn,
+      registered: (await import("./hosts-6CT6NRPX.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -221,7 +221,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-LTRTWKFV.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-HH645LCV.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -231,7 +231,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-SYZZRJXR.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-QO5PKTMP.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {},
       ...ports.statusStore ? {
@@ -254,19 +254,19 @@ var PHASES = {
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
       const reported = { ...inputs, "report-to": inputs["report-to"] || "tracking-issue" };
-      return (await import("./phase-4RVSJ42O.js")).chatopsPhase(inputs, reporter, {
+      return (await import("./phase-4HGUFJVN.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
         registration: async (runId) => {
           const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
-          const { registeredHosts } = await import("./hosts-OM3BHWYD.js");
+          const { registeredHosts } = await import("./hosts-6CT6NRPX.js");
           const { loadCredential: loadCredential2 } = await import("./keys-PB6GV7IF.js");
           const { parseKeySource: parseKeySource2 } = await import("./connection-XDUMFERH.js");
           const found2 = (await store.registered()).filter((f) => f.runId === runId);
           const e = registeredHosts(found2, loadCredential2(parseKeySource2(inputs, env)), inputs, env).entries[runId];
-          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint } : null;
+          return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null } : null;
         },
         status: async (runIds) => {
           const patrolInputs = withDefaults("patrol", { ...reported, "run-ids": runIds.join(",") });
@@ -367,7 +367,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-JAVWIZRW.js").then((m) => {
+  const get = () => real ??= import("./status-store-KGHZOPRP.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]), keyOf(inputs, env), provesOf(inputs, env));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -423,7 +423,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-BB5DY3LV.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-VNSRZEQD.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -433,7 +433,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-JAVWIZRW.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-KGHZOPRP.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
   };
 }
 

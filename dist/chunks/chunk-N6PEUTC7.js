@@ -7,12 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   ROLES,
   eventGate,
+  neededRole,
   roleGate
-} from "./chunk-JHDWKTMW.js";
+} from "./chunk-6J4WSDWD.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-RTIPQEDD.js";
+} from "./chunk-PZY73UPD.js";
 import {
   code,
   inert
@@ -125,9 +126,14 @@ async function chatopsPhase(inputs, reporter, deps) {
     return 0;
   };
   const first = eventGate(e);
-  if (!first.ok) return refuse(first.why);
+  if (!first.ok) {
+    reporter.info(`chatops: not a command, not answered: ${first.why}`);
+    done("ignored");
+    return 0;
+  }
   const fork = e.isPullRequest ? await api.fromFork(e.issueNumber) : false;
-  const who = roleGate(e.login, await api.role(e.login), cfg.minRole, fork);
+  const need = parsed.kind === "command" ? neededRole(parsed.command.kind, cfg.minRole) : cfg.minRole;
+  const who = roleGate(e.login, await api.role(e.login), need, fork);
   if (!who.ok) return refuse(who.why);
   if (parsed.kind === "wrong") {
     await api.react(e.commentId, "confused");
@@ -185,6 +191,7 @@ ${lines.join("\n") || "No runs."}` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
   const where = await deps.registration(cmd.runId);
   if (where) Object.assign(inputs, { host: where.host, port: String(where.port), "host-key-fingerprint": where.hostKeyFingerprint });
+  if (where?.provider && where.instanceId) Object.assign(inputs, { provider: where.provider, "instance-id": where.instanceId });
   if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);

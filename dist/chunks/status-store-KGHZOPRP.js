@@ -25,8 +25,8 @@ import "./chunk-6CFQCFA3.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-RTIPQEDD.js";
-import "./chunk-A3AHLUYL.js";
+} from "./chunk-PZY73UPD.js";
+import "./chunk-QSGBCNFW.js";
 import {
   code,
   inert
@@ -35,9 +35,9 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-RRSSA76J.js";
-import "./chunk-GR6MAJTX.js";
-import "./chunk-NXNO5ZZ5.js";
+} from "./chunk-IRUQJGMC.js";
+import "./chunk-EIRDXYTK.js";
+import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";
 import {

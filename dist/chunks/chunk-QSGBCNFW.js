@@ -13,7 +13,7 @@ import {
 } from "./chunk-JKRAHGPR.js";
 import {
   CELLS_MAX
-} from "./chunk-NXNO5ZZ5.js";
+} from "./chunk-QQLEJVPE.js";
 import {
   CELL_NAME
 } from "./chunk-XSXAROAL.js";

@@ -22,7 +22,7 @@ import {
 } from "./chunk-CIX4MHOR.js";
 import {
   specExpectedDuration
-} from "./chunk-GR6MAJTX.js";
+} from "./chunk-EIRDXYTK.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

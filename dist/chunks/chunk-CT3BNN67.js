@@ -5,14 +5,16 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  DEFAULT_RUN_ROOT
+  DEFAULT_RUN_ROOT,
+  INSTANCE_ID,
+  PROVIDERS
 } from "./chunk-JKRAHGPR.js";
 import {
   BACKEND_NAMES
 } from "./chunk-CIX4MHOR.js";
 import {
   parseSweep
-} from "./chunk-NXNO5ZZ5.js";
+} from "./chunk-QQLEJVPE.js";
 import {
   bool,
   command,
@@ -142,6 +144,11 @@ function parseLaunch(inputs) {
   }
   const commit = (inputs["commit"] ?? "").trim() || void 0;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
+  const provider = (inputs["provider"] ?? "").trim() ? oneOf("provider", inputs["provider"], PROVIDERS, "ssh") : void 0;
+  const instanceId = (inputs["instance-id"] ?? "").trim() || void 0;
+  if (instanceId && !INSTANCE_ID.test(instanceId))
+    throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  if (instanceId && !provider) throw new InputError("instance-id", "names an instance of a provider: give 'provider' too");
   const syncDir = (inputs["sync-dir"] ?? "").trim();
   plainPath("sync-dir", syncDir);
   if (syncDir && (inputs["workdir"] ?? "").trim())
@@ -168,6 +175,8 @@ function parseLaunch(inputs) {
     audit: bool("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
     commit,
+    provider,
+    instanceId,
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES, "dir") } : void 0,
     sweep,
     slurm,

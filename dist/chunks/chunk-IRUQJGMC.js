@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   sortedJson
-} from "./chunk-GR6MAJTX.js";
+} from "./chunk-EIRDXYTK.js";
 import {
   BoxDataError,
   RUN_ID,
@@ -46,7 +46,9 @@ function fields(r) {
     launched_at: r.launchedAt,
     commit: r.commit,
     // Written only when known, so a registration from before it existed still verifies.
-    ...r.handle ? { handle: r.handle } : {}
+    ...r.handle ? { handle: r.handle } : {},
+    ...r.provider ? { provider: r.provider } : {},
+    ...r.instanceId ? { instance_id: r.instanceId } : {}
   };
 }
 function signedBytes(r) {
@@ -79,7 +81,9 @@ function readRegistration(body) {
     expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
     launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
     commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
-    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ })
+    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
+    provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ })
   };
   return {
     entry,

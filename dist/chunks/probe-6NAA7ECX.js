@@ -5,19 +5,23 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  chatopsPhase,
-  parseChatOps
-} from "./chunk-3DOMAJ6O.js";
-import "./chunk-JHDWKTMW.js";
-import "./chunk-RTIPQEDD.js";
-import "./chunk-A3AHLUYL.js";
-import "./chunk-JKRAHGPR.js";
-import "./chunk-NXNO5ZZ5.js";
+  probeHost,
+  probeOn
+} from "./chunk-Z62QLSCY.js";
+import "./chunk-7WQ2WKMO.js";
+import "./chunk-LRQ2HLRQ.js";
+import "./chunk-H57H7UT2.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-CIX4MHOR.js";
+import "./chunk-EIRDXYTK.js";
+import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
+import "./chunk-EPCPIVQ4.js";
 import "./chunk-75KHDEEE.js";
 import "./chunk-3B7SBFZS.js";
+import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  chatopsPhase,
-  parseChatOps
+  probeHost,
+  probeOn
 };
