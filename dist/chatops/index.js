@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-JHMC4WAC.js";
+} from "../chunks/chunk-7F6Q4NLO.js";
 import "../chunks/chunk-NU54IGMU.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-N6PEUTC7.js";

@@ -13050,7 +13050,7 @@ var require_agent = __commonJS({
       constructor(agent) {
         if (typeof agent === "string")
           agent = createAgent(agent);
-        else if (!isAgent(agent))
+        else if (!isAgent2(agent))
           throw new Error("Invalid agent argument");
         this[SYM_AGENT] = agent;
         this[SYM_AGENT_KEYS] = null;
@@ -13123,7 +13123,7 @@ var require_agent = __commonJS({
         this[SYM_AGENT].sign(...args);
       }
     };
-    function isAgent(val) {
+    function isAgent2(val) {
       return val instanceof BaseAgent;
     }
     module.exports = {
@@ -13132,7 +13132,7 @@ var require_agent = __commonJS({
       BaseAgent,
       createAgent,
       CygwinAgent,
-      isAgent,
+      isAgent: isAgent2,
       OpenSSHAgent,
       PageantAgent
     };
@@ -21205,7 +21205,7 @@ var require_client = __commonJS({
       sigSSHToASN1,
       writeUInt32BE
     } = require_utils();
-    var { AgentContext, createAgent, isAgent } = require_agent();
+    var { AgentContext, createAgent, isAgent: isAgent2 } = require_agent();
     var {
       Channel,
       MAX_WINDOW,
@@ -21346,7 +21346,7 @@ var require_client = __commonJS({
         this.config.tryKeyboard = cfg.tryKeyboard === true;
         if (typeof cfg.agent === "string" && cfg.agent.length)
           this.config.agent = createAgent(cfg.agent);
-        else if (isAgent(cfg.agent))
+        else if (isAgent2(cfg.agent))
           this.config.agent = cfg.agent;
         else
           this.config.agent = void 0;
@@ -21988,7 +21988,7 @@ var require_client = __commonJS({
                 let agent = nextAuth.agent;
                 if (typeof agent === "string" && agent.length) {
                   agent = createAgent(agent);
-                } else if (!isAgent(agent)) {
+                } else if (!isAgent2(agent)) {
                   return skipAuth(
                     `Skipping invalid agent: ${nextAuth.agent}`
                   );
@@ -35539,16 +35539,77 @@ var init_checkpoints = __esm({
 });
 
 // src/transfer/ssh-args.ts
-import { mkdtempSync as mkdtempSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join3 } from "node:path";
+function sweepLeftovers(root = tmpdir2()) {
+  let swept = 0;
+  let names2;
+  try {
+    names2 = readdirSync(root).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const n of names2) {
+    const dir = join3(root, n);
+    const owner = pidIn(join3(dir, "owner.pid"));
+    if (owner && alive(owner)) continue;
+    const agent = pidIn(join3(dir, "agent.pid"));
+    if (agent && isAgent(agent)) {
+      try {
+        process.kill(agent, "SIGTERM");
+      } catch {
+      }
+    }
+    rmSync2(dir, { recursive: true, force: true });
+    swept++;
+  }
+  return swept;
+}
+function privateAgent(dir, key) {
+  const socket = join3(dir, "agent.sock");
+  const started = spawnSync2("ssh-agent", ["-s", "-a", socket], { encoding: "utf8", timeout: 1e4 });
+  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? "")?.[1] ?? 0);
+  if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || "").trim().slice(0, 200)})`);
+  writeFileSync2(join3(dir, "agent.pid"), `${pid}
+`, { mode: 384 });
+  const stop = () => {
+    if (isAgent(pid)) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+      }
+    }
+  };
+  const added = spawnSync2("ssh-add", ["-q", "-t", String(KEY_LIFETIME_S), "-"], {
+    input: key,
+    env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: "", DISPLAY: "" },
+    encoding: "utf8",
+    timeout: 1e4
+  });
+  if (added.status !== 0) {
+    stop();
+    throw new Error(`ssh-add refused the key (${(added.stderr || "").trim().slice(0, 200)})`);
+  }
+  return { socket, stop };
+}
 function sshInvocation(target) {
-  const secrets = mkdtempSync2(join3(tmpdir2(), "tether-ssh-"));
+  sweepLeftovers();
+  const secrets = mkdtempSync2(join3(tmpdir2(), PREFIX));
+  writeFileSync2(join3(secrets, "owner.pid"), `${process.pid}
+`, { mode: 384 });
   const kh = join3(secrets, "known_hosts");
   writeFileSync2(kh, `${target.knownHostsLine}
 `, { mode: 384 });
-  const keyFile = join3(secrets, "id");
-  if ("key" in target.identity) writeFileSync2(keyFile, target.identity.key, { mode: 384 });
+  let agent = null;
+  try {
+    agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
+  } catch (err) {
+    rmSync2(secrets, { recursive: true, force: true });
+    throw err;
+  }
+  const socket = agent ? agent.socket : target.identity.agent;
   const sshArgs = [
     "-o",
     "BatchMode=yes",
@@ -35569,31 +35630,72 @@ function sshInvocation(target) {
     "LogLevel=ERROR",
     "-c",
     "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
-    ..."key" in target.identity ? ["-o", "IdentitiesOnly=yes", "-i", keyFile] : [],
+    // Only the agent's identity: never the runner user's own ~/.ssh keys.
+    "-o",
+    "IdentityFile=none",
+    "-o",
+    `IdentityAgent=${socket}`,
     "-p",
     String(target.port),
     `${target.user}@${target.host}`,
     "--"
   ];
-  const env = { ...process.env, ..."agent" in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {} };
-  return { secrets, sshArgs, env };
+  const env = { ...process.env, SSH_AUTH_SOCK: socket };
+  let closed = false;
+  return {
+    secrets,
+    sshArgs,
+    env,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      agent?.stop();
+      rmSync2(secrets, { recursive: true, force: true });
+    }
+  };
 }
+var PREFIX, KEY_LIFETIME_S, alive, pidIn, isAgent;
 var init_ssh_args = __esm({
   "src/transfer/ssh-args.ts"() {
     "use strict";
+    PREFIX = "tether-ssh-";
+    KEY_LIFETIME_S = 24 * 3600;
+    alive = (pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    pidIn = (file) => {
+      try {
+        const n = Number(readFileSync3(file, "utf8").trim());
+        return Number.isSafeInteger(n) && n > 1 ? n : 0;
+      } catch {
+        return 0;
+      }
+    };
+    isAgent = (pid) => {
+      try {
+        return readFileSync3(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync3(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        return false;
+      }
+    };
   }
 });
 
 // src/transfer/pull.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createHash as createHash5 } from "node:crypto";
-import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync as statSync3, truncateSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync3, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join4 } from "node:path";
 async function hashFile(path, h) {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
 }
 async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const { secrets, sshArgs, env } = sshInvocation(target);
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;
@@ -35604,7 +35706,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     const final = join4(dest, f.path);
     const part = `${final}.part`;
     mkdirSync(dirname(final), { recursive: true });
-    if (existsSync2(final)) {
+    if (existsSync3(final)) {
       const h2 = createHash5("sha256");
       if (statSync3(final).size === f.bytes) {
         await hashFile(final, h2);
@@ -35614,9 +35716,9 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
           return { path: f.path, bytes: f.bytes, sha256: sha2 };
         }
       }
-      rmSync2(final);
+      rmSync3(final);
     }
-    let have = existsSync2(part) ? statSync3(part).size : 0;
+    let have = existsSync3(part) ? statSync3(part).size : 0;
     if (have > f.bytes) {
       truncateSync(part, 0);
       have = 0;
@@ -35663,7 +35765,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
       closeSync(fd);
     }
     if (grew) {
-      rmSync2(part, { force: true });
+      rmSync3(part, { force: true });
       throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
     }
     if (writeError) {
@@ -35682,7 +35784,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     }
     const sha = h.digest("hex");
     if (got !== f.bytes || sha !== f.sha256) {
-      rmSync2(part, { force: true });
+      rmSync3(part, { force: true });
       throw new PullError(
         f.path,
         `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
@@ -35708,7 +35810,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
   } finally {
     if (timer) clearInterval(timer);
-    rmSync2(secrets, { recursive: true, force: true });
+    closeSecrets();
   }
 }
 var PullError;
@@ -35824,7 +35926,7 @@ __export(phase_exports3, {
   syncBudget: () => syncBudget,
   syncHost: () => syncHost
 });
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync3, renameSync as renameSync2, rmdirSync, rmSync as rmSync3, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, renameSync as renameSync2, rmdirSync, rmSync as rmSync4, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { dirname as dirname2, join as join5 } from "node:path";
 function freeBytes(dir) {
   try {
@@ -35844,9 +35946,9 @@ function syncBudget(cfg, workspace) {
 }
 function readRecord(dir, runId2, warn) {
   const p = join5(dir, SYNC_RECORD);
-  if (!existsSync3(p)) return emptyRecord(runId2);
+  if (!existsSync4(p)) return emptyRecord(runId2);
   try {
-    return parseRecord(readFileSync3(p, "utf8"), runId2);
+    return parseRecord(readFileSync4(p, "utf8"), runId2);
   } catch (err) {
     warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
     return emptyRecord(runId2);
@@ -35868,9 +35970,9 @@ function pruneEmpty(dir, stop) {
 }
 function dropStale(dir, listed) {
   const staging = join5(dir, STAGING);
-  if (!existsSync3(staging)) return;
+  if (!existsSync4(staging)) return;
   const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
-  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync3(join5(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync2(staging)) if (!wanted.has(v)) rmSync4(join5(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname2(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
@@ -35966,7 +36068,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
       },
       discard: (f, v, isStaged) => {
         const p = isStaged ? staged(f, v) : join5(dir, v, f.path);
-        rmSync3(p, { force: true });
+        rmSync4(p, { force: true });
         pruneEmpty(dirname2(p), dir);
       },
       now: () => /* @__PURE__ */ new Date()
@@ -36905,13 +37007,13 @@ __export(phase_exports5, {
   fileStore: () => fileStore,
   patrolPhase: () => patrolPhase
 });
-import { existsSync as existsSync4, readFileSync as readFileSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync5, readFileSync as readFileSync5, writeFileSync as writeFileSync4 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
-      if (!existsSync4(path)) return [];
+      if (!existsSync5(path)) return [];
       try {
-        return [readFileSync4(path, "utf8")];
+        return [readFileSync5(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -36924,7 +37026,7 @@ function fileStore(path) {
 }
 function readConfig(path) {
   try {
-    return readFileSync4(path, "utf8");
+    return readFileSync5(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
@@ -36978,10 +37080,10 @@ async function patrolPhase(inputs, env, reporter, deps) {
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
   let runIds = hosts.flatMap((h) => h.runIds);
   const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
-  if (remote?.hint && cfg.stateFile && existsSync4(cfg.stateFile)) {
+  if (remote?.hint && cfg.stateFile && existsSync5(cfg.stateFile)) {
     let text = "";
     try {
-      text = readFileSync4(cfg.stateFile, "utf8");
+      text = readFileSync5(cfg.stateFile, "utf8");
     } catch {
     }
     for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
@@ -37465,14 +37567,14 @@ var init_manifest2 = __esm({
 // src/transfer/stream.ts
 import { spawn as spawn3 } from "node:child_process";
 import { createHash as createHash6 } from "node:crypto";
-import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync5, mkdirSync as mkdirSync3, openSync as openSync2, renameSync as renameSync3, rmSync as rmSync4, statSync as statSync4, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync6, mkdirSync as mkdirSync3, openSync as openSync2, renameSync as renameSync3, rmSync as rmSync5, statSync as statSync4, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
 import { dirname as dirname3, join as join7 } from "node:path";
 async function readInto(path, bytes, each) {
   if (bytes === 0) return;
   for await (const chunk of createReadStream2(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
 }
 function streamPull(target) {
-  const { secrets, sshArgs, env } = sshInvocation(target);
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const spawnSend = () => {
     const child = spawn3("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
     child.on("error", () => void 0);
@@ -37488,7 +37590,7 @@ function streamPull(target) {
       setTimeout(() => w.kill("SIGKILL"), 2e3).unref();
       warm = null;
     }
-    rmSync4(secrets, { recursive: true, force: true });
+    closeSecrets();
   };
   return {
     run: (workdir, files, dest, opts = {}) => runPull(
@@ -37522,19 +37624,19 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
     const part = `${final}.part`;
     mkdirSync3(dirname3(final), { recursive: true });
     if (fresh) {
-      rmSync4(final, { force: true });
-      rmSync4(part, { force: true });
+      rmSync5(final, { force: true });
+      rmSync5(part, { force: true });
     }
     let have = 0;
     let fromFinal = false;
-    if (existsSync5(final)) {
+    if (existsSync6(final)) {
       if (statSync4(final).size === f.bytes) {
         have = f.bytes;
         fromFinal = true;
-        rmSync4(part, { force: true });
-      } else rmSync4(final);
+        rmSync5(part, { force: true });
+      } else rmSync5(final);
     }
-    if (!fromFinal && existsSync5(part)) {
+    if (!fromFinal && existsSync6(part)) {
       have = statSync4(part).size;
       if (have > f.bytes) {
         truncateSync2(part, 0);
@@ -37552,7 +37654,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
   };
   const fail = (s, err, keepPart) => {
     s.settled = true;
-    if (!keepPart) rmSync4(s.part, { force: true });
+    if (!keepPart) rmSync5(s.part, { force: true });
     errors.push(err);
   };
   const settle = (s, retry) => {
@@ -37568,11 +37670,11 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
         startedOver.add(s.f.path);
         done -= s.have + s.got;
         retry.push({ ...s.f });
-        rmSync4(s.part, { force: true });
-        if (s.fromFinal) rmSync4(s.final, { force: true });
+        rmSync5(s.part, { force: true });
+        if (s.fromFinal) rmSync5(s.final, { force: true });
         return;
       }
-      rmSync4(s.part, { force: true });
+      rmSync5(s.part, { force: true });
       errors.push(
         new PullError(
           s.f.path,
@@ -37583,7 +37685,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
     }
     if (!s.fromFinal) {
       try {
-        if (!existsSync5(s.part)) closeSync2(openSync2(s.part, "a"));
+        if (!existsSync6(s.part)) closeSync2(openSync2(s.part, "a"));
         renameSync3(s.part, s.final);
       } catch (err) {
         errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
@@ -37683,7 +37785,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
       errors.unshift(new PullError(last2.f.path, `the box sent more bytes than were asked for (after ${last2.f.path}): nothing past them was written`));
       for (const s of open3) {
         s.settled = true;
-        rmSync4(s.part, { force: true });
+        rmSync5(s.part, { force: true });
       }
       return;
     }
@@ -38285,11 +38387,11 @@ var phase_exports6 = {};
 __export(phase_exports6, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync6, lstatSync, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync4, rmSync as rmSync5, statSync as statSync5, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync7, lstatSync, mkdirSync as mkdirSync4, readdirSync as readdirSync3, renameSync as renameSync4, rmSync as rmSync6, statSync as statSync5, writeFileSync as writeFileSync5 } from "node:fs";
 import { join as join8, relative, resolve as resolve4 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
-  for (const name of readdirSync2(dir)) {
+  for (const name of readdirSync3(dir)) {
     const p = join8(dir, name);
     const st = statSync5(p);
     if (st.isDirectory()) out.push(...listLocal(p, base));
@@ -38299,11 +38401,11 @@ function listLocal(dir, base = dir) {
   return out;
 }
 function removeProofs(dir) {
-  for (const name of readdirSync2(dir)) {
+  for (const name of readdirSync3(dir)) {
     const p = join8(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync5(p, { force: true });
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync6(p, { force: true });
   }
 }
 function pinnedTarget(cfg, pinned, hostKey) {
@@ -38366,7 +38468,7 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
     cfg.runId,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync6(join8(dest, f.path))),
+    manifest.files.filter((f) => existsSync7(join8(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -39236,18 +39338,18 @@ var phase_exports7 = {};
 __export(phase_exports7, {
   teardownPhase: () => teardownPhase
 });
-import { existsSync as existsSync7, mkdtempSync as mkdtempSync3, readFileSync as readFileSync5, rmSync as rmSync6, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync8, mkdtempSync as mkdtempSync3, readFileSync as readFileSync6, rmSync as rmSync7, statSync as statSync6 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { dirname as dirname4, join as join9, resolve as resolve5 } from "node:path";
 function readProof(file) {
-  if (!existsSync7(file)) return null;
+  if (!existsSync8(file)) return null;
   const manifest = join9(dirname4(file), "manifest.json");
-  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync7(manifest) ? readFileSync5(manifest, "utf8") : null };
+  return { verifiedText: readFileSync6(file, "utf8"), manifestText: existsSync8(manifest) ? readFileSync6(manifest, "utf8") : null };
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
     const p = resolve5(workspace, cfg.verifiedPath);
-    return readProof(existsSync7(p) && statSync6(p).isDirectory() ? join9(p, "VERIFIED.json") : p);
+    return readProof(existsSync8(p) && statSync6(p).isDirectory() ? join9(p, "VERIFIED.json") : p);
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
   const dir = mkdtempSync3(join9(tmpdir3(), "tether-proof-"));
@@ -39257,7 +39359,7 @@ async function loadProof(cfg, workspace, fetchArtifact) {
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync6(dir, { recursive: true, force: true });
+    rmSync7(dir, { recursive: true, force: true });
   }
 }
 function providerFor(cfg, ctx, env, slurmJobs = null) {
@@ -39905,7 +40007,7 @@ var HELP2 = {
 init_decision();
 init_file_source();
 init_verify_files();
-import { lstatSync as lstatSync2, readdirSync as readdirSync3 } from "node:fs";
+import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
 import { join as join10 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
@@ -39922,7 +40024,7 @@ function collectPaths(paths) {
     }
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
-      const names2 = readdirSync3(p).sort();
+      const names2 = readdirSync4(p).sort();
       for (let i = names2.length - 1; i >= 0; i--) todo.push(join10(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };

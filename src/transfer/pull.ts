@@ -53,7 +53,7 @@ export async function pullFiles(
   dest: string,
   opts: PullOptions = {},
 ): Promise<{ files: PullFile[]; bytesThisRun: number }> {
-  const { secrets, sshArgs, env } = sshInvocation(target);
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;
@@ -174,6 +174,6 @@ export async function pullFiles(
     return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
   } finally {
     if (timer) clearInterval(timer);
-    rmSync(secrets, { recursive: true, force: true });
+    closeSecrets();
   }
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,16 +21,116 @@ export interface PullTarget {
   stallTimeoutS?: number;
 }
 
+const PREFIX = 'tether-ssh-';
+/** A key given as text lives in a private agent at most this long, even if tether is killed before it stops the agent. */
+const KEY_LIFETIME_S = 24 * 3600;
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const pidIn = (file: string): number => {
+  try {
+    const n = Number(readFileSync(file, 'utf8').trim());
+    return Number.isSafeInteger(n) && n > 1 ? n : 0;
+  } catch {
+    return 0;
+  }
+};
+/** Whether pid is a live ssh-agent (a reused pid is never signalled; a zombie holds nothing). */
+const isAgent = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'ssh-agent' && !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
 /**
- * The ssh arguments (up to and including `--`) and environment for one pinned OpenSSH call; the key and
- * known_hosts live in `secrets`, a private directory the caller removes when done.
+ * What a killed tether left behind: a private agent whose owner is gone is stopped and its folder removed;
+ * so is a key file an older tether wrote (it wrote the key to `<dir>/id`). Called before each new agent.
  */
-export function sshInvocation(target: PullTarget): { secrets: string; sshArgs: string[]; env: NodeJS.ProcessEnv } {
-  const secrets = mkdtempSync(join(tmpdir(), 'tether-ssh-'));
+export function sweepLeftovers(root = tmpdir()): number {
+  let swept = 0;
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const n of names) {
+    const dir = join(root, n);
+    const owner = pidIn(join(dir, 'owner.pid'));
+    if (owner && alive(owner)) continue;
+    const agent = pidIn(join(dir, 'agent.pid'));
+    if (agent && isAgent(agent)) {
+      try {
+        process.kill(agent, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    swept++;
+  }
+  return swept;
+}
+
+/**
+ * A private ssh-agent for one key given as text: started on a socket in a 0700 folder, the key fed to it on
+ * stdin (`ssh-add -`), so no key material is ever written to the runner's disk. Stopped by `stop`.
+ */
+function privateAgent(dir: string, key: Buffer): { socket: string; stop(): void } {
+  const socket = join(dir, 'agent.sock');
+  const started = spawnSync('ssh-agent', ['-s', '-a', socket], { encoding: 'utf8', timeout: 10_000 });
+  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? '')?.[1] ?? 0);
+  if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || '').trim().slice(0, 200)})`);
+  writeFileSync(join(dir, 'agent.pid'), `${pid}\n`, { mode: 0o600 });
+  const stop = () => {
+    if (isAgent(pid)) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+    }
+  };
+  const added = spawnSync('ssh-add', ['-q', '-t', String(KEY_LIFETIME_S), '-'], {
+    input: key,
+    env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: '', DISPLAY: '' },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  if (added.status !== 0) {
+    stop();
+    throw new Error(`ssh-add refused the key (${(added.stderr || '').trim().slice(0, 200)})`);
+  }
+  return { socket, stop };
+}
+
+/**
+ * The ssh arguments (up to and including `--`) and environment for one pinned OpenSSH call. A key given as
+ * text is held by a private ssh-agent fed from memory (never a key file); known_hosts lives in a private
+ * folder. `close` stops the agent and removes the folder; whatever a killed run left is swept at the next start.
+ */
+export function sshInvocation(target: PullTarget): { secrets: string; sshArgs: string[]; env: NodeJS.ProcessEnv; close(): void } {
+  sweepLeftovers();
+  const secrets = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(secrets, 'owner.pid'), `${process.pid}\n`, { mode: 0o600 });
   const kh = join(secrets, 'known_hosts');
   writeFileSync(kh, `${target.knownHostsLine}\n`, { mode: 0o600 });
-  const keyFile = join(secrets, 'id');
-  if ('key' in target.identity) writeFileSync(keyFile, target.identity.key, { mode: 0o600 });
+  let agent: { socket: string; stop(): void } | null = null;
+  try {
+    agent = 'key' in target.identity ? privateAgent(secrets, target.identity.key) : null;
+  } catch (err) {
+    rmSync(secrets, { recursive: true, force: true });
+    throw err;
+  }
+  const socket = agent ? agent.socket : (target.identity as { agent: string }).agent;
   const sshArgs = [
     '-o',
     'BatchMode=yes',
@@ -50,12 +151,41 @@ export function sshInvocation(target: PullTarget): { secrets: string; sshArgs: s
     'LogLevel=ERROR',
     '-c',
     'aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com',
-    ...('key' in target.identity ? ['-o', 'IdentitiesOnly=yes', '-i', keyFile] : []),
+    // Only the agent's identity: never the runner user's own ~/.ssh keys.
+    '-o',
+    'IdentityFile=none',
+    '-o',
+    `IdentityAgent=${socket}`,
     '-p',
     String(target.port),
     `${target.user}@${target.host}`,
     '--',
   ];
-  const env = { ...process.env, ...('agent' in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {}) };
-  return { secrets, sshArgs, env };
+  const env = { ...process.env, SSH_AUTH_SOCK: socket };
+  let closed = false;
+  return {
+    secrets,
+    sshArgs,
+    env,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      agent?.stop();
+      rmSync(secrets, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Whether any file under tether's private folders holds private key material (the promise the README makes is: never). */
+export function keyMaterialOnDisk(root = tmpdir()): string[] {
+  const found: string[] = [];
+  for (const n of existsSync(root) ? readdirSync(root).filter((x) => x.startsWith(PREFIX)) : [])
+    for (const f of readdirSync(join(root, n))) {
+      try {
+        if (/PRIVATE KEY/.test(readFileSync(join(root, n, f), 'latin1'))) found.push(join(root, n, f));
+      } catch {
+        // a socket or a file gone meanwhile
+      }
+    }
+  return found;
 }

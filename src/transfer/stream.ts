@@ -92,7 +92,7 @@ export function streamPull(target: PullTarget): {
   run(workdir: string, files: StreamFile[], dest: string, opts?: StreamOptions): Promise<{ files: Arrived[]; bytesThisRun: number }>;
   close(): void;
 } {
-  const { secrets, sshArgs, env } = sshInvocation(target);
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const spawnSend = () => {
     const child = spawn('ssh', [...sshArgs, scriptCommand([])], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.on('error', () => undefined); // (ssh missing: its close says so)
@@ -109,7 +109,7 @@ export function streamPull(target: PullTarget): {
       setTimeout(() => w.kill('SIGKILL'), 2000).unref();
       warm = null;
     }
-    rmSync(secrets, { recursive: true, force: true });
+    closeSecrets();
   };
   return {
     run: (workdir, files, dest, opts = {}) =>

@@ -1363,20 +1363,106 @@ async function pick(path, src, scans) {
 // src/transfer/pull.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join2 } from "node:path";
 
 // src/transfer/ssh-args.ts
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+var PREFIX = "tether-ssh-";
+var KEY_LIFETIME_S = 24 * 3600;
+var alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+var pidIn = (file) => {
+  try {
+    const n = Number(readFileSync(file, "utf8").trim());
+    return Number.isSafeInteger(n) && n > 1 ? n : 0;
+  } catch {
+    return 0;
+  }
+};
+var isAgent = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+};
+function sweepLeftovers(root = tmpdir()) {
+  let swept = 0;
+  let names;
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const n of names) {
+    const dir = join(root, n);
+    const owner = pidIn(join(dir, "owner.pid"));
+    if (owner && alive(owner)) continue;
+    const agent = pidIn(join(dir, "agent.pid"));
+    if (agent && isAgent(agent)) {
+      try {
+        process.kill(agent, "SIGTERM");
+      } catch {
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    swept++;
+  }
+  return swept;
+}
+function privateAgent(dir, key) {
+  const socket = join(dir, "agent.sock");
+  const started = spawnSync("ssh-agent", ["-s", "-a", socket], { encoding: "utf8", timeout: 1e4 });
+  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? "")?.[1] ?? 0);
+  if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || "").trim().slice(0, 200)})`);
+  writeFileSync(join(dir, "agent.pid"), `${pid}
+`, { mode: 384 });
+  const stop = () => {
+    if (isAgent(pid)) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+      }
+    }
+  };
+  const added = spawnSync("ssh-add", ["-q", "-t", String(KEY_LIFETIME_S), "-"], {
+    input: key,
+    env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: "", DISPLAY: "" },
+    encoding: "utf8",
+    timeout: 1e4
+  });
+  if (added.status !== 0) {
+    stop();
+    throw new Error(`ssh-add refused the key (${(added.stderr || "").trim().slice(0, 200)})`);
+  }
+  return { socket, stop };
+}
 function sshInvocation(target) {
-  const secrets = mkdtempSync(join(tmpdir(), "tether-ssh-"));
+  sweepLeftovers();
+  const secrets = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(secrets, "owner.pid"), `${process.pid}
+`, { mode: 384 });
   const kh = join(secrets, "known_hosts");
   writeFileSync(kh, `${target.knownHostsLine}
 `, { mode: 384 });
-  const keyFile = join(secrets, "id");
-  if ("key" in target.identity) writeFileSync(keyFile, target.identity.key, { mode: 384 });
+  let agent = null;
+  try {
+    agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
+  } catch (err) {
+    rmSync(secrets, { recursive: true, force: true });
+    throw err;
+  }
+  const socket = agent ? agent.socket : target.identity.agent;
   const sshArgs = [
     "-o",
     "BatchMode=yes",
@@ -1397,14 +1483,29 @@ function sshInvocation(target) {
     "LogLevel=ERROR",
     "-c",
     "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
-    ..."key" in target.identity ? ["-o", "IdentitiesOnly=yes", "-i", keyFile] : [],
+    // Only the agent's identity: never the runner user's own ~/.ssh keys.
+    "-o",
+    "IdentityFile=none",
+    "-o",
+    `IdentityAgent=${socket}`,
     "-p",
     String(target.port),
     `${target.user}@${target.host}`,
     "--"
   ];
-  const env = { ...process.env, ..."agent" in target.identity ? { SSH_AUTH_SOCK: target.identity.agent } : {} };
-  return { secrets, sshArgs, env };
+  const env = { ...process.env, SSH_AUTH_SOCK: socket };
+  let closed = false;
+  return {
+    secrets,
+    sshArgs,
+    env,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      agent?.stop();
+      rmSync(secrets, { recursive: true, force: true });
+    }
+  };
 }
 
 // src/transfer/pull.ts
@@ -1422,7 +1523,7 @@ async function hashFile(path, h) {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
 }
 async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const { secrets, sshArgs, env } = sshInvocation(target);
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const total = files.reduce((a, f) => a + f.bytes, 0);
   let done = 0;
   let thisRun = 0;
@@ -1433,7 +1534,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     const final = join2(dest, f.path);
     const part = `${final}.part`;
     mkdirSync(dirname(final), { recursive: true });
-    if (existsSync(final)) {
+    if (existsSync2(final)) {
       const h2 = createHash("sha256");
       if (statSync(final).size === f.bytes) {
         await hashFile(final, h2);
@@ -1443,9 +1544,9 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
           return { path: f.path, bytes: f.bytes, sha256: sha2 };
         }
       }
-      rmSync(final);
+      rmSync2(final);
     }
-    let have = existsSync(part) ? statSync(part).size : 0;
+    let have = existsSync2(part) ? statSync(part).size : 0;
     if (have > f.bytes) {
       truncateSync(part, 0);
       have = 0;
@@ -1492,7 +1593,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
       closeSync(fd);
     }
     if (grew) {
-      rmSync(part, { force: true });
+      rmSync2(part, { force: true });
       throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
     }
     if (writeError) {
@@ -1511,7 +1612,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     }
     const sha = h.digest("hex");
     if (got !== f.bytes || sha !== f.sha256) {
-      rmSync(part, { force: true });
+      rmSync2(part, { force: true });
       throw new PullError(
         f.path,
         `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
@@ -1537,7 +1638,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
     return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
   } finally {
     if (timer) clearInterval(timer);
-    rmSync(secrets, { recursive: true, force: true });
+    closeSecrets();
   }
 }
 

@@ -7478,7 +7478,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost, syncBudget } = await import("./phase-NCKRSNPN.js");
+  const { syncHost, syncBudget } = await import("./phase-XTYTOY77.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   const budget = syncBudget(cfg.sync, workspace);

@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-CDRBTZ6Y.js";
+} from "./chunk-75WXMQZP.js";
 import {
   SYNC_RECORD,
   emptyRecord,

@@ -30,7 +30,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-CDRBTZ6Y.js";
+} from "./chunk-75WXMQZP.js";
 import "./chunk-OYDW3T5U.js";
 import {
   FOREIGN_SLACK_S,
@@ -95,7 +95,7 @@ async function readInto(path, bytes, each) {
   for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
 }
 function streamPull(target) {
-  const { secrets, sshArgs, env } = sshInvocation(target);
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const spawnSend = () => {
     const child = spawn("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
     child.on("error", () => void 0);
@@ -111,7 +111,7 @@ function streamPull(target) {
       setTimeout(() => w.kill("SIGKILL"), 2e3).unref();
       warm = null;
     }
-    rmSync(secrets, { recursive: true, force: true });
+    closeSecrets();
   };
   return {
     run: (workdir, files, dest, opts = {}) => runPull(
