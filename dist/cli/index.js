@@ -1673,7 +1673,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
 
@@ -1907,6 +1907,8 @@ main() {
     { atomic_put "$a/gpus" "$SLOT_GPUS"$'\\n' && atomic_put "$a/max_parallel" "$SLOT_WIDTH"$'\\n'; } ||
       refuse 16 io-error "cannot write the slots of $a"
     atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
+    # The audit's floor, which the queue checks again before each cell (bytes inodes).
+    if [[ $DATA_disk_floor =~ ^[0-9]{1,18}\\ [0-9]{1,18}$ ]]; then atomic_put "$a/disk_floor" "$DATA_disk_floor"$'\\n' || refuse 16 io-error "cannot write $a/disk_floor"; fi
     start_backend "$backend" "$a/queue.sh" "$n" "$hb"
   else
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
@@ -2792,8 +2794,15 @@ cells_json() {
       jv j_marker "\${marker:0:1024}"
       cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":true,\\"attempt\\":$n,\\"marker_kind\\":\\"$kind\\",\\"marker\\":$j_marker}"
     elif ((n == 0)); then
-      # Queued: nothing started yet, so nothing to read.
-      cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true}"
+      # Queued: nothing started yet, so nothing to read (but why the queue holds it, when it does).
+      marker=''
+      [ -f "$run_dir/cells/$c/blocked" ] && rd marker "$run_dir/cells/$c/blocked"
+      if [ -n "$marker" ]; then
+        jv j_marker "\${marker:0:512}"
+        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true,\\"blocked\\":$j_marker}"
+      else
+        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true}"
+      fi
     else
       printf '%s' "$cout"
       cout=''
@@ -3039,6 +3048,42 @@ wait_slot() {
   write_status
 }
 
+# The runbook's disk budget gate before every invocation: the audit's floor (bytes and inodes free where the
+# cells write) is checked again before each cell starts. Below it, the cell is held (cells/<c>/blocked says why,
+# the patrol shows blocked-disk) while the running cells go on, until there is room again or a TERM.
+TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
+[ -f "$TETHER_A/disk_floor" ] && read -r TETHER_FLOOR_B TETHER_FLOOR_I <"$TETHER_A/disk_floor"
+[[ $TETHER_FLOOR_B =~ ^[0-9]{1,18}$ && $TETHER_FLOOR_I =~ ^[0-9]{1,18}$ ]] || TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir" 2>/dev/null)")
+disk_room() {
+  local avail iavail
+  ((TETHER_FLOOR_B > 0 || TETHER_FLOOR_I > 0)) || return 0
+  read -r avail iavail < <(timeout 10 df -B1 --output=avail,iavail -- "\${TETHER_WORKDIR:-$TETHER_RUN_DIR}" 2>/dev/null | tail -n 1)
+  # df that cannot answer, or a filesystem without an inode table ('-'), is not a reason to hold the cell.
+  [[ $avail =~ ^[0-9]+$ ]] || return 0
+  [[ $iavail =~ ^[0-9]+$ ]] || iavail=$TETHER_FLOOR_I
+  if ((avail < TETHER_FLOOR_B || iavail < TETHER_FLOOR_I)); then
+    TETHER_ROOM="$avail bytes and $iavail inodes free under \${TETHER_WORKDIR:-$TETHER_RUN_DIR}, below the floor of $TETHER_FLOOR_B bytes and $TETHER_FLOOR_I inodes"
+    return 1
+  fi
+}
+hold_for_disk() {
+  local c=$1 said=0
+  while ! disk_room; do
+    if ((said == 0)); then
+      printf '%s\\n' "$TETHER_ROOM" | atomic_write "$TETHER_RUN_DIR/cells/$c/blocked"
+      tether_log "cell $c held: $TETHER_ROOM"
+      said=1
+    fi
+    [ -n "\${TETHER_TERM:-}" ] && return 1
+    reap && write_status
+    sleep 5
+  done
+  rm -f "$TETHER_RUN_DIR/cells/$c/blocked"
+  ((said)) && tether_log "cell $c: the disk has room again"
+  return 0
+}
+
 write_status
 for TETHER_C in "\${TETHER_CELLS[@]}"; do
   [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ] && continue
@@ -3055,6 +3100,7 @@ for TETHER_C in "\${TETHER_CELLS[@]}"; do
     tether_log "a cell failed and on-cell-failure is stop: no new cell starts"
     break
   fi
+  hold_for_disk "$TETHER_C" || break
   start_cell "$TETHER_C"
   write_status
 done
@@ -3838,6 +3884,7 @@ var init_remediation = __esm({
       "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one",
       "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
       "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
+      "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
       "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
     };
   }
@@ -25539,6 +25586,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
         // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
         gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(","),
         queue: QUEUE,
+        ...deps.diskFloor ? { disk_floor: `${Math.round(deps.diskFloor.bytes)} ${Math.round(deps.diskFloor.inodes)}` } : {},
         ...cfg.slurm ? { array: ARRAY } : {}
       } : {}
     },
@@ -25713,7 +25761,14 @@ ${inert(smoke2.refused)}`);
       );
   });
   try {
-    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) }, release);
+    const floor = parseAudit(inputs);
+    const o = await launch(
+      cfg,
+      [...cfg.env, ...secrets],
+      auditCfg,
+      { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
+      release
+    );
     reporter.output("result", o.result);
     reporter.output("run-id", o.runId);
     reporter.output("attempt", String(o.attempt));
@@ -36315,7 +36370,7 @@ function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
     } else {
       gpus = c.gpus;
       out = assess(name, { kind: "observed", host: host2, run: c }, before, opts, now);
-      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso);
+      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso, c.blocked);
     }
     const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
     memory[name] = m;
@@ -36323,11 +36378,12 @@ function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
   }
   return { verdicts, memory };
 }
-function queued(name, out, before, runEnded, iso) {
+function queued(name, out, before, runEnded, iso, blocked) {
   const state = runEnded ? "failed" : "queued";
   const since = before?.state === state ? before.since : iso;
   const memory = { ...out.memory, state, cls: runEnded ? "stopped" : null, since };
-  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : "waiting for a slot";
+  const held = !runEnded && blocked;
+  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : held ? `blocked-disk: the queue holds it: ${blocked}` : "waiting for a slot";
   return {
     verdict: {
       ...out.verdict,
@@ -36335,8 +36391,8 @@ function queued(name, out, before, runEnded, iso) {
       cls: memory.cls,
       since,
       detail,
-      remediation: runEnded ? FAILURE_REMEDIATION.stopped : STATE_REMEDIATION.queued,
-      flags: []
+      remediation: runEnded ? FAILURE_REMEDIATION.stopped : held ? `${STATE_REMEDIATION.queued}; ${FLAG_REMEDIATION["blocked-disk"]}` : STATE_REMEDIATION.queued,
+      flags: held ? ["blocked-disk"] : []
     },
     memory
   };
@@ -36664,7 +36720,7 @@ function chart(runId2, m) {
   ].join("\n");
 }
 function cellsToShow(cells2) {
-  const bad = cells2.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
+  const bad = cells2.filter((c) => UNHEALTHY.includes(c.state) || c.flags.includes("blocked-disk")).slice(0, CELL_ROWS.unhealthy);
   const live = cells2.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);
   const shown = [...bad, ...live];
   return { shown, hidden: cells2.length - shown.length };
@@ -37302,7 +37358,10 @@ function marker(kind, text, where) {
 function parseCell(raw, where) {
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
-  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
+  if (x["queued"] === true) {
+    const blocked = optStr(x, "blocked", where, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
+    return { ...emptyRun(id), exists: true, settled: false, gpus: "", ...blocked ? { blocked } : {} };
+  }
   if (bool2(x, "settled", where)) {
     return {
       id,

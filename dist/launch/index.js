@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-7F6Q4NLO.js";
-import "../chunks/chunk-NU54IGMU.js";
+} from "../chunks/chunk-N3P3H33R.js";
+import "../chunks/chunk-KA5Z3KC2.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-N6PEUTC7.js";
+import "../chunks/chunk-A3LMKUG6.js";
 import "../chunks/chunk-6J4WSDWD.js";
-import "../chunks/chunk-CT3BNN67.js";
-import "../chunks/chunk-PZY73UPD.js";
-import "../chunks/chunk-QSGBCNFW.js";
-import "../chunks/chunk-JKRAHGPR.js";
+import "../chunks/chunk-LHANM7XK.js";
+import "../chunks/chunk-LJZCHI4Z.js";
+import "../chunks/chunk-ZLLNF332.js";
+import "../chunks/chunk-5EVUKYYH.js";
 import "../chunks/chunk-PDDLEZQQ.js";
-import "../chunks/chunk-CIX4MHOR.js";
+import "../chunks/chunk-7MNXD2ZJ.js";
 import "../chunks/chunk-IRUQJGMC.js";
 import "../chunks/chunk-BHSIGIX6.js";
 import "../chunks/chunk-EIRDXYTK.js";

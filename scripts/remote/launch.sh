@@ -30,7 +30,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
 
@@ -264,6 +264,8 @@ main() {
     { atomic_put "$a/gpus" "$SLOT_GPUS"$'\n' && atomic_put "$a/max_parallel" "$SLOT_WIDTH"$'\n'; } ||
       refuse 16 io-error "cannot write the slots of $a"
     atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
+    # The audit's floor, which the queue checks again before each cell (bytes inodes).
+    if [[ $DATA_disk_floor =~ ^[0-9]{1,18}\ [0-9]{1,18}$ ]]; then atomic_put "$a/disk_floor" "$DATA_disk_floor"$'\n' || refuse 16 io-error "cannot write $a/disk_floor"; fi
     start_backend "$backend" "$a/queue.sh" "$n" "$hb"
   else
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"

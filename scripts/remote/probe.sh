@@ -321,8 +321,15 @@ cells_json() {
       jv j_marker "${marker:0:1024}"
       cout+="{\"id\":\"$c\",\"exists\":true,\"settled\":true,\"attempt\":$n,\"marker_kind\":\"$kind\",\"marker\":$j_marker}"
     elif ((n == 0)); then
-      # Queued: nothing started yet, so nothing to read.
-      cout+="{\"id\":\"$c\",\"exists\":true,\"settled\":false,\"queued\":true}"
+      # Queued: nothing started yet, so nothing to read (but why the queue holds it, when it does).
+      marker=''
+      [ -f "$run_dir/cells/$c/blocked" ] && rd marker "$run_dir/cells/$c/blocked"
+      if [ -n "$marker" ]; then
+        jv j_marker "${marker:0:512}"
+        cout+="{\"id\":\"$c\",\"exists\":true,\"settled\":false,\"queued\":true,\"blocked\":$j_marker}"
+      else
+        cout+="{\"id\":\"$c\",\"exists\":true,\"settled\":false,\"queued\":true}"
+      fi
     else
       printf '%s' "$cout"
       cout=''

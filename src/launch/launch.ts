@@ -16,6 +16,8 @@ export interface LaunchDeps {
   now: () => Date;
   log: (line: string) => void;
   heartbeatS?: number;
+  /** The audit's disk floor (min-free-gb, min-free-inodes): a sweep's queue checks it again before each cell. */
+  diskFloor?: { bytes: number; inodes: number };
 }
 
 export type LaunchResult = 'started' | 'refused' | 'blocked' | 'failed';
@@ -144,6 +146,7 @@ export async function launch(
             // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
             gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(','),
             queue: QUEUE,
+            ...(deps.diskFloor ? { disk_floor: `${Math.round(deps.diskFloor.bytes)} ${Math.round(deps.diskFloor.inodes)}` } : {}),
             ...(cfg.slurm ? { array: ARRAY } : {}),
           }
         : {}),

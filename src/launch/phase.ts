@@ -138,7 +138,14 @@ export async function launchPhase(
       );
   });
   try {
-    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => new Date(), log: (l) => reporter.info(l) }, release);
+    const floor = parseAuditConfig(inputs);
+    const o = await launch(
+      cfg,
+      [...cfg.env, ...secrets],
+      auditCfg,
+      { session, now: () => new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
+      release,
+    );
     reporter.output('result', o.result);
     reporter.output('run-id', o.runId);
     reporter.output('attempt', String(o.attempt));

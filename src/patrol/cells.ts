@@ -1,6 +1,6 @@
 import type { RunMemory } from './memory.ts';
 import type { CellObservation, HostObservation } from '../record/observation.ts';
-import { FAILURE_REMEDIATION, STATE_REMEDIATION, type State } from './remediation.ts';
+import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { assess, remembered, type AssessOptions, type Verdict } from './verdict.ts';
 
 /**
@@ -49,7 +49,7 @@ export function assessCells(
     } else {
       gpus = c.gpus;
       out = assess(name, { kind: 'observed', host, run: c }, before, opts, now);
-      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso);
+      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso, c.blocked);
     }
     const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
     memory[name] = m;
@@ -59,11 +59,16 @@ export function assessCells(
 }
 
 /** A cell the queue has not started: queued while the run lives, never started once it ended. */
-function queued(name: string, out: { verdict: Verdict; memory: RunMemory }, before: RunMemory | undefined, runEnded: boolean, iso: string) {
+function queued(name: string, out: { verdict: Verdict; memory: RunMemory }, before: RunMemory | undefined, runEnded: boolean, iso: string, blocked?: string) {
   const state: State = runEnded ? 'failed' : 'queued';
   const since = before?.state === state ? before.since : iso;
   const memory: RunMemory = { ...out.memory, state, cls: runEnded ? 'stopped' : null, since };
-  const detail = runEnded ? 'never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)' : 'waiting for a slot';
+  const held = !runEnded && blocked;
+  const detail = runEnded
+    ? 'never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)'
+    : held
+      ? `blocked-disk: the queue holds it: ${blocked}`
+      : 'waiting for a slot';
   return {
     verdict: {
       ...out.verdict,
@@ -71,8 +76,12 @@ function queued(name: string, out: { verdict: Verdict; memory: RunMemory }, befo
       cls: memory.cls,
       since,
       detail,
-      remediation: runEnded ? FAILURE_REMEDIATION.stopped : STATE_REMEDIATION.queued,
-      flags: [],
+      remediation: runEnded
+        ? FAILURE_REMEDIATION.stopped
+        : held
+          ? `${STATE_REMEDIATION.queued}; ${FLAG_REMEDIATION['blocked-disk']}`
+          : STATE_REMEDIATION.queued,
+      flags: held ? (['blocked-disk'] as Flag[]) : [],
     },
     memory,
   };

@@ -29,6 +29,7 @@ export const FLAGS = [
   'foreign-checkpoints',
   'no-checkpoints',
   'unlaunched-cells',
+  'blocked-disk',
 ] as const;
 export type Flag = (typeof FLAGS)[number];
 
@@ -87,6 +88,8 @@ export const FLAG_REMEDIATION: Record<Flag, string> = {
     "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
   'unlaunched-cells':
     'the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box',
+  'blocked-disk':
+    "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
   'no-checkpoints':
     "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves",
 };

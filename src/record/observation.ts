@@ -84,7 +84,9 @@ export interface SchedulerView {
  * One cell of a sweep: its record observed like a run's (id is the cell name; `gpus` what the queue gave
  * it), or `settled`: the last tick already saw it finished, so only its marker came (no log, no scan).
  */
-export type CellObservation = (RunObservation & { settled: false; gpus: string }) | { id: string; settled: true; attempt: number; marker: Marker | null };
+/** `blocked`: why the queue holds a cell that has not started (its disk floor), in the queue's words. */
+export type CellObservation =
+  (RunObservation & { settled: false; gpus: string; blocked?: string }) | { id: string; settled: true; attempt: number; marker: Marker | null };
 
 export interface HostObservation {
   hostname: string;

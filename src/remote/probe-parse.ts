@@ -31,7 +31,10 @@ const TIME = { min: 0, max: 1e11 };
 function parseCell(raw: unknown, where: string): CellObservation {
   const x = obj(raw, where);
   const id = str(x, 'id', where, { max: 64, pattern: CELL_NAME });
-  if (x['queued'] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: '' };
+  if (x['queued'] === true) {
+    const blocked = optStr(x, 'blocked', where, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
+    return { ...emptyRun(id), exists: true, settled: false, gpus: '', ...(blocked ? { blocked } : {}) };
+  }
   if (bool(x, 'settled', where)) {
     return {
       id,

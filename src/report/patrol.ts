@@ -119,7 +119,8 @@ const UNHEALTHY: readonly State[] = ['failed', 'dead', 'stalled', 'rebooted', 'p
 
 /** The cells of a sweep worth a row: every unhealthy one (up to a bound), then the newest running ones. */
 export function cellsToShow(cells: readonly CellVerdict[]): { shown: CellVerdict[]; hidden: number } {
-  const bad = cells.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
+  // A cell the queue holds for want of disk needs a person as much as a failed one.
+  const bad = cells.filter((c) => UNHEALTHY.includes(c.state) || c.flags.includes('blocked-disk')).slice(0, CELL_ROWS.unhealthy);
   const live = cells
     .filter((c) => c.state === 'running' || c.state === 'launching')
     .sort((a, b) => (a.since < b.since ? 1 : a.since > b.since ? -1 : 0))

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -319,6 +319,48 @@ describe('a sweep on one box', () => {
       rmSync(stateFile, { force: true });
     }
   }, 180_000);
+
+  it('the queue checks the disk floor before each cell: a cell is held (blocked-disk, in the status) until there is room again', async () => {
+    const small = `${box.home}/small`;
+    // Mounted from here (the host's mount namespace the box shares), not through the box's shell.
+    box.sh(`mkdir -p ${small}`);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=50m', 'tmpfs', small]);
+    try {
+      // One at a time: fill writes 20 MB (free falls under the 40 MB floor) and ends on go; then next is held.
+      const cells = ['fill: head -c 20000000 /dev/zero > big.bin; while [ ! -f go ]; do sleep 0.2; done', 'next: echo ran > next.txt'].join('\n');
+      const r = await launch('sw-floor', {
+        cells,
+        workdir: '~/small',
+        'gpus-per-cell': '0',
+        'max-parallel': '1',
+        'min-free-gb': '0.04',
+        'min-free-inodes': '0',
+      });
+      expect(r.code, r.r.errors.join('\n')).toBe(0);
+      const dir = runDir('sw-floor');
+      await waitFor('fill to write', () => existsSync(`${small}/big.bin`) && statSync(`${small}/big.bin`).size === 20_000_000, 30_000, 100);
+      writeFileSync(`${small}/go`, '');
+      await waitFor('next to be held', () => existsSync(`${dir}/cells/next/blocked`), 30_000, 200).catch((e) => {
+        throw new Error(
+          `${(e as Error).message}: ${readdirSync(small).join(' ')} | ${box.sh(`cat ${dir}/cells/fill/attempts/1/log; tail -n 5 ${dir}/attempts/1/log`)}`,
+        );
+      });
+      expect(read(`${dir}/cells/next/blocked`)).toMatch(/bytes and \d+ inodes free under .*small, below the floor of 40000000 bytes/);
+      const p = captureReporter();
+      expect(await patrolPhase(box.inputs({ 'run-ids': 'sw-floor' }), {}, p, { probe: probeHost })).toBe(0);
+      const cell = JSON.parse(p.outputs['states']!)['sw-floor'].cells['next'];
+      expect(cell.state).toBe('queued');
+      expect(p.summaries.join('\n')).toMatch(/blocked-disk: the queue holds it/);
+      expect(existsSync(`${small}/next.txt`)).toBe(false);
+      // Room again: the held cell starts by itself, and the sweep finishes.
+      rmSync(`${small}/big.bin`);
+      await waitFor('the sweep to finish', () => existsSync(`${dir}/DONE`), 30_000, 200);
+      expect(read(`${small}/next.txt`).trim()).toBe('ran');
+      expect(existsSync(`${dir}/cells/next/blocked`)).toBe(false);
+    } finally {
+      execFileSync('umount', ['-l', small]);
+    }
+  }, 90_000);
 
   it('stop by handle stops the whole sweep: the queue and its running cells get TERM, each writes its marker as stopped', async () => {
     box.sh(`echo 600 > ${box.home}/code/dur`);

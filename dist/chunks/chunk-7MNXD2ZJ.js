@@ -604,7 +604,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
 
@@ -838,6 +838,8 @@ main() {
     { atomic_put "$a/gpus" "$SLOT_GPUS"$'\\n' && atomic_put "$a/max_parallel" "$SLOT_WIDTH"$'\\n'; } ||
       refuse 16 io-error "cannot write the slots of $a"
     atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
+    # The audit's floor, which the queue checks again before each cell (bytes inodes).
+    if [[ $DATA_disk_floor =~ ^[0-9]{1,18}\\ [0-9]{1,18}$ ]]; then atomic_put "$a/disk_floor" "$DATA_disk_floor"$'\\n' || refuse 16 io-error "cannot write $a/disk_floor"; fi
     start_backend "$backend" "$a/queue.sh" "$n" "$hb"
   else
     start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
@@ -1723,8 +1725,15 @@ cells_json() {
       jv j_marker "\${marker:0:1024}"
       cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":true,\\"attempt\\":$n,\\"marker_kind\\":\\"$kind\\",\\"marker\\":$j_marker}"
     elif ((n == 0)); then
-      # Queued: nothing started yet, so nothing to read.
-      cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true}"
+      # Queued: nothing started yet, so nothing to read (but why the queue holds it, when it does).
+      marker=''
+      [ -f "$run_dir/cells/$c/blocked" ] && rd marker "$run_dir/cells/$c/blocked"
+      if [ -n "$marker" ]; then
+        jv j_marker "\${marker:0:512}"
+        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true,\\"blocked\\":$j_marker}"
+      else
+        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true}"
+      fi
     else
       printf '%s' "$cout"
       cout=''
@@ -1970,6 +1979,42 @@ wait_slot() {
   write_status
 }
 
+# The runbook's disk budget gate before every invocation: the audit's floor (bytes and inodes free where the
+# cells write) is checked again before each cell starts. Below it, the cell is held (cells/<c>/blocked says why,
+# the patrol shows blocked-disk) while the running cells go on, until there is room again or a TERM.
+TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
+[ -f "$TETHER_A/disk_floor" ] && read -r TETHER_FLOOR_B TETHER_FLOOR_I <"$TETHER_A/disk_floor"
+[[ $TETHER_FLOOR_B =~ ^[0-9]{1,18}$ && $TETHER_FLOOR_I =~ ^[0-9]{1,18}$ ]] || TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir" 2>/dev/null)")
+disk_room() {
+  local avail iavail
+  ((TETHER_FLOOR_B > 0 || TETHER_FLOOR_I > 0)) || return 0
+  read -r avail iavail < <(timeout 10 df -B1 --output=avail,iavail -- "\${TETHER_WORKDIR:-$TETHER_RUN_DIR}" 2>/dev/null | tail -n 1)
+  # df that cannot answer, or a filesystem without an inode table ('-'), is not a reason to hold the cell.
+  [[ $avail =~ ^[0-9]+$ ]] || return 0
+  [[ $iavail =~ ^[0-9]+$ ]] || iavail=$TETHER_FLOOR_I
+  if ((avail < TETHER_FLOOR_B || iavail < TETHER_FLOOR_I)); then
+    TETHER_ROOM="$avail bytes and $iavail inodes free under \${TETHER_WORKDIR:-$TETHER_RUN_DIR}, below the floor of $TETHER_FLOOR_B bytes and $TETHER_FLOOR_I inodes"
+    return 1
+  fi
+}
+hold_for_disk() {
+  local c=$1 said=0
+  while ! disk_room; do
+    if ((said == 0)); then
+      printf '%s\\n' "$TETHER_ROOM" | atomic_write "$TETHER_RUN_DIR/cells/$c/blocked"
+      tether_log "cell $c held: $TETHER_ROOM"
+      said=1
+    fi
+    [ -n "\${TETHER_TERM:-}" ] && return 1
+    reap && write_status
+    sleep 5
+  done
+  rm -f "$TETHER_RUN_DIR/cells/$c/blocked"
+  ((said)) && tether_log "cell $c: the disk has room again"
+  return 0
+}
+
 write_status
 for TETHER_C in "\${TETHER_CELLS[@]}"; do
   [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ] && continue
@@ -1986,6 +2031,7 @@ for TETHER_C in "\${TETHER_CELLS[@]}"; do
     tether_log "a cell failed and on-cell-failure is stop: no new cell starts"
     break
   fi
+  hold_for_disk "$TETHER_C" || break
   start_cell "$TETHER_C"
   write_status
 done

@@ -9,7 +9,7 @@ import {
 } from "./chunk-OX4FSEEX.js";
 import {
   shellQuote
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 
 // src/collect/decision.ts
 function decide(c, reports) {

@@ -13,11 +13,11 @@ import {
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-PZY73UPD.js";
+} from "./chunk-LJZCHI4Z.js";
 import {
   code,
   inert
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

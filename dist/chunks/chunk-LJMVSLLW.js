@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-C6BXJHJ7.js";
+} from "./chunk-F4CJ5YTG.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";
@@ -18,7 +18,7 @@ import {
 } from "./chunk-H57H7UT2.js";
 import {
   STATE_REMEDIATION
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {

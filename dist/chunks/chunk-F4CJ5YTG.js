@@ -17,7 +17,7 @@ import {
   FLAG_REMEDIATION,
   STATES,
   STATE_REMEDIATION
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   BoxDataError,
   int,
@@ -562,7 +562,7 @@ function assessCells(cells, cellErrors, host, prev, runEnded, opts, now) {
     } else {
       gpus = c.gpus;
       out = assess(name, { kind: "observed", host, run: c }, before, opts, now);
-      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso);
+      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso, c.blocked);
     }
     const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
     memory[name] = m;
@@ -570,11 +570,12 @@ function assessCells(cells, cellErrors, host, prev, runEnded, opts, now) {
   }
   return { verdicts, memory };
 }
-function queued(name, out, before, runEnded, iso) {
+function queued(name, out, before, runEnded, iso, blocked) {
   const state = runEnded ? "failed" : "queued";
   const since = before?.state === state ? before.since : iso;
   const memory = { ...out.memory, state, cls: runEnded ? "stopped" : null, since };
-  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : "waiting for a slot";
+  const held = !runEnded && blocked;
+  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : held ? `blocked-disk: the queue holds it: ${blocked}` : "waiting for a slot";
   return {
     verdict: {
       ...out.verdict,
@@ -582,8 +583,8 @@ function queued(name, out, before, runEnded, iso) {
       cls: memory.cls,
       since,
       detail,
-      remediation: runEnded ? FAILURE_REMEDIATION.stopped : STATE_REMEDIATION.queued,
-      flags: []
+      remediation: runEnded ? FAILURE_REMEDIATION.stopped : held ? `${STATE_REMEDIATION.queued}; ${FLAG_REMEDIATION["blocked-disk"]}` : STATE_REMEDIATION.queued,
+      flags: held ? ["blocked-disk"] : []
     },
     memory
   };

@@ -13,13 +13,13 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
 import {
   backendOf
-} from "./chunk-CIX4MHOR.js";
+} from "./chunk-7MNXD2ZJ.js";
 import {
   specExpectedDuration
 } from "./chunk-EIRDXYTK.js";
@@ -58,7 +58,10 @@ var TIME = { min: 0, max: 1e11 };
 function parseCell(raw, where) {
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
-  if (x["queued"] === true) return { ...emptyRun(id), exists: true, settled: false, gpus: "" };
+  if (x["queued"] === true) {
+    const blocked = optStr(x, "blocked", where, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
+    return { ...emptyRun(id), exists: true, settled: false, gpus: "", ...blocked ? { blocked } : {} };
+  }
   if (bool(x, "settled", where)) {
     return {
       id,

@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-QSGBCNFW.js";
+} from "./chunk-ZLLNF332.js";
 import {
   DEFAULT_RUN_ROOT,
   STATES
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   bool,
   command,

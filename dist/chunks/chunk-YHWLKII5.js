@@ -12,14 +12,14 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-C6BXJHJ7.js";
+} from "./chunk-F4CJ5YTG.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
 import {
   code,
   inert
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 
 // src/report/terminal-markdown.ts
 var sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
@@ -116,7 +116,7 @@ function chart(runId, m) {
 var CELL_ROWS = { unhealthy: 24, running: 12 };
 var UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
 function cellsToShow(cells) {
-  const bad = cells.filter((c) => UNHEALTHY.includes(c.state)).slice(0, CELL_ROWS.unhealthy);
+  const bad = cells.filter((c) => UNHEALTHY.includes(c.state) || c.flags.includes("blocked-disk")).slice(0, CELL_ROWS.unhealthy);
   const live = cells.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);
   const shown = [...bad, ...live];
   return { shown, hidden: cells.length - shown.length };

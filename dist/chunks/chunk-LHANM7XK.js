@@ -8,10 +8,10 @@ import {
   DEFAULT_RUN_ROOT,
   INSTANCE_ID,
   PROVIDERS
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   BACKEND_NAMES
-} from "./chunk-CIX4MHOR.js";
+} from "./chunk-7MNXD2ZJ.js";
 import {
   parseSweep
 } from "./chunk-QQLEJVPE.js";

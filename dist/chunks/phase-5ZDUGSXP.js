@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-RFBIWSB5.js";
+} from "./chunk-POB5IG6G.js";
 import {
   parseAudit as parseAudit2
 } from "./chunk-7WQ2WKMO.js";
@@ -18,23 +18,23 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-CT3BNN67.js";
+} from "./chunk-LHANM7XK.js";
 import {
   parseReportTo
-} from "./chunk-PZY73UPD.js";
-import "./chunk-QSGBCNFW.js";
+} from "./chunk-LJZCHI4Z.js";
+import "./chunk-ZLLNF332.js";
 import {
   code,
   inert,
   parseAudit
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-CIX4MHOR.js";
+import "./chunk-7MNXD2ZJ.js";
 import {
   renderRegistration,
   signedBytes
@@ -380,6 +380,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
         // The GPUs the audit just saw; without an audit the box asks nvidia-smi.
         gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(","),
         queue: QUEUE,
+        ...deps.diskFloor ? { disk_floor: `${Math.round(deps.diskFloor.bytes)} ${Math.round(deps.diskFloor.inodes)}` } : {},
         ...cfg.slurm ? { array: ARRAY } : {}
       } : {}
     },
@@ -532,7 +533,14 @@ ${inert(smoke.refused)}`);
       );
   });
   try {
-    const o = await launch(cfg, [...cfg.env, ...secrets], auditCfg, { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l) }, release);
+    const floor = parseAudit(inputs);
+    const o = await launch(
+      cfg,
+      [...cfg.env, ...secrets],
+      auditCfg,
+      { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
+      release
+    );
     reporter.output("result", o.result);
     reporter.output("run-id", o.runId);
     reporter.output("attempt", String(o.attempt));

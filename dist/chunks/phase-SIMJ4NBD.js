@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-75WXMQZP.js";
+} from "./chunk-OJLTBEEG.js";
 import {
   SYNC_RECORD,
   emptyRecord,
@@ -35,11 +35,11 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
-import "./chunk-CIX4MHOR.js";
+import "./chunk-7MNXD2ZJ.js";
 import {
   BoxDataError,
   CELL_NAME,

@@ -5,23 +5,19 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  probeHost,
-  probeOn
-} from "./chunk-Z62QLSCY.js";
-import "./chunk-7WQ2WKMO.js";
-import "./chunk-LRQ2HLRQ.js";
-import "./chunk-H57H7UT2.js";
-import "./chunk-JVLHI33R.js";
-import "./chunk-CIX4MHOR.js";
-import "./chunk-EIRDXYTK.js";
+  chatopsPhase,
+  parseChatOps
+} from "./chunk-A3LMKUG6.js";
+import "./chunk-6J4WSDWD.js";
+import "./chunk-LJZCHI4Z.js";
+import "./chunk-ZLLNF332.js";
+import "./chunk-5EVUKYYH.js";
 import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
-import "./chunk-EPCPIVQ4.js";
 import "./chunk-75KHDEEE.js";
 import "./chunk-3B7SBFZS.js";
-import "./chunk-UWHVA42A.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  probeHost,
-  probeOn
+  chatopsPhase,
+  parseChatOps
 };

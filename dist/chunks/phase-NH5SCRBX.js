@@ -12,11 +12,11 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-2YA2O4DK.js";
+} from "./chunk-WI343ZWZ.js";
 import {
   openPinned,
   pinnedConnection
-} from "./chunk-RFBIWSB5.js";
+} from "./chunk-POB5IG6G.js";
 import {
   FLOAT_DTYPES,
   PullError,
@@ -30,14 +30,14 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-75WXMQZP.js";
-import "./chunk-OYDW3T5U.js";
+} from "./chunk-OJLTBEEG.js";
+import "./chunk-LJMVSLLW.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-C6BXJHJ7.js";
+} from "./chunk-F4CJ5YTG.js";
 import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing
@@ -48,24 +48,24 @@ import {
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-Z62QLSCY.js";
+} from "./chunk-GV4XGNIU.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseCollect
-} from "./chunk-QSGBCNFW.js";
+} from "./chunk-ZLLNF332.js";
 import {
   code,
   inert
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import "./chunk-PDDLEZQQ.js";
-import "./chunk-CIX4MHOR.js";
+import "./chunk-7MNXD2ZJ.js";
 import "./chunk-EIRDXYTK.js";
 import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";

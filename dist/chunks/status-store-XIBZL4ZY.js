@@ -17,20 +17,20 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-FFP6CXPC.js";
-import "./chunk-C6BXJHJ7.js";
+} from "./chunk-YHWLKII5.js";
+import "./chunk-F4CJ5YTG.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-PZY73UPD.js";
-import "./chunk-QSGBCNFW.js";
+} from "./chunk-LJZCHI4Z.js";
+import "./chunk-ZLLNF332.js";
 import {
   code,
   inert
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   connect
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";

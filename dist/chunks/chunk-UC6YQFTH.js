@@ -11,7 +11,7 @@ import {
 import {
   BACKEND_LIST,
   scriptText
-} from "./chunk-CIX4MHOR.js";
+} from "./chunk-7MNXD2ZJ.js";
 import {
   BoxDataError,
   parseJson

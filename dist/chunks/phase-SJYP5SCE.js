@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-OYDW3T5U.js";
+} from "./chunk-LJMVSLLW.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-FFP6CXPC.js";
+} from "./chunk-YHWLKII5.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,7 +21,7 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-C6BXJHJ7.js";
+} from "./chunk-F4CJ5YTG.js";
 import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
@@ -43,13 +43,13 @@ import {
 } from "./chunk-JVLHI33R.js";
 import {
   parsePatrol
-} from "./chunk-PZY73UPD.js";
-import "./chunk-QSGBCNFW.js";
+} from "./chunk-LJZCHI4Z.js";
+import "./chunk-ZLLNF332.js";
 import {
   DEFAULT_RUN_ROOT,
   FAILURE_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -7478,7 +7478,7 @@ function parseTetherFile(text, env) {
 import { join } from "node:path";
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost, syncBudget } = await import("./phase-XTYTOY77.js");
+  const { syncHost, syncBudget } = await import("./phase-SIMJ4NBD.js");
   const out = {};
   const warn = (m) => reporter.warn(m);
   const budget = syncBudget(cfg.sync, workspace);
@@ -7738,7 +7738,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   };
   await save(false);
   if (cfg.followS) {
-    const { followHosts } = await import("./phase-VXCHPI23.js");
+    const { followHosts } = await import("./phase-KLV5YBCB.js");
     let shown = shownText(result);
     let lastWrite = Date.now();
     const ended = await followHosts(

@@ -11,16 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-2YA2O4DK.js";
+} from "./chunk-WI343ZWZ.js";
 import {
   openPinned
-} from "./chunk-RFBIWSB5.js";
-import "./chunk-OYDW3T5U.js";
+} from "./chunk-POB5IG6G.js";
+import "./chunk-LJMVSLLW.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-C6BXJHJ7.js";
+} from "./chunk-F4CJ5YTG.js";
 import "./chunk-YYRHL6YM.js";
 import {
   parseManifest
@@ -29,30 +29,30 @@ import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   probeOn
-} from "./chunk-Z62QLSCY.js";
+} from "./chunk-GV4XGNIU.js";
 import "./chunk-7WQ2WKMO.js";
 import {
   connect,
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import "./chunk-H57H7UT2.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import {
   parseTeardown
-} from "./chunk-NU54IGMU.js";
+} from "./chunk-KA5Z3KC2.js";
 import {
   FACTS,
   code,
   inert
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
-import "./chunk-CIX4MHOR.js";
+import "./chunk-7MNXD2ZJ.js";
 import {
   readRegistration,
   signedBytes

@@ -10,7 +10,7 @@ import {
   PROVIDERS,
   VERBS,
   instanceIdFor
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   CELLS_MAX
 } from "./chunk-QQLEJVPE.js";

@@ -16,9 +16,9 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import "./chunk-JVLHI33R.js";
-import "./chunk-CIX4MHOR.js";
+import "./chunk-7MNXD2ZJ.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

@@ -13,7 +13,7 @@ import {
   instanceIdFor,
   verbFacts,
   verbMissing
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

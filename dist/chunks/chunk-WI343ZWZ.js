@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-OYDW3T5U.js";
+} from "./chunk-LJMVSLLW.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-C6BXJHJ7.js";
+} from "./chunk-F4CJ5YTG.js";
 import {
   parseListing,
   parseManifest
@@ -23,7 +23,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-LRQ2HLRQ.js";
+} from "./chunk-UC6YQFTH.js";
 import {
   FACTS,
   code,
@@ -31,7 +31,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-JKRAHGPR.js";
+} from "./chunk-5EVUKYYH.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {
