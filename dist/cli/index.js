@@ -33407,6 +33407,8 @@ function parseRun(v, where, depth) {
     throw bad("teardown");
   if (v["at"] !== void 0 && !isStr(v["at"], 40)) throw bad("at");
   if (v["sync"] !== void 0 && !isObj(v["sync"])) throw bad("sync");
+  const reg = v["registration"];
+  if (reg !== void 0 && !(isObj(reg) && isStr(reg["launchedAt"], 40) && isInt(reg["attempt"], 1))) throw bad("registration");
   const out = { ...v };
   if (v["cells"] !== void 0) {
     const cells2 = v["cells"];
@@ -36925,6 +36927,23 @@ var init_patrol2 = __esm({
   }
 });
 
+// src/registry/fresh.ts
+function staleRegistration(e, box, seen) {
+  if (seen && (e.launchedAt < seen.launchedAt || e.attempt < seen.attempt))
+    return `registration of attempt ${e.attempt} (${e.launchedAt}) is older than the one already taken (attempt ${seen.attempt}, ${seen.launchedAt}): an old version of the comment, never followed`;
+  if (!box || box.attempt === 0) return null;
+  if (box.attempt < e.attempt)
+    return `registration says attempt ${e.attempt}, the box's run record has attempt ${box.attempt}: it points at a box the run is not on`;
+  if (box.attempt > e.attempt && e.handle && box.handle !== e.handle)
+    return `the box's run record is at attempt ${box.attempt} (${box.handle ?? "no handle"}), the registration at attempt ${e.attempt} (${e.handle}): the registration is stale (relaunch to re-register)`;
+  return null;
+}
+var init_fresh = __esm({
+  "src/registry/fresh.ts"() {
+    "use strict";
+  }
+});
+
 // src/follow/events.ts
 function parseEvent(line, runIds) {
   if (line.length > 200) return null;
@@ -37102,6 +37121,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
   let refused = [];
   let closedIssues = [];
+  let registeredEntries = {};
   let hosts;
   if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
   else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
@@ -37112,6 +37132,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
     closedIssues = found.filter((f) => f.closedIssue !== void 0).map((f) => ({ runId: f.runId, issue: f.closedIssue }));
     const r = deps.registered(found, cred, inputs, env);
+    registeredEntries = r.entries;
     hosts = r.hosts;
     refused = r.refused;
     for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
@@ -37179,17 +37200,36 @@ async function patrolPhase(inputs, env, reporter, deps) {
     throw err;
   };
   let now = /* @__PURE__ */ new Date();
+  const observed = /* @__PURE__ */ new Map();
   const result = await tick(
     hosts.map(target),
     memory,
-    (t, runs) => {
+    async (t, runs) => {
       const h = byName.get(t.label);
-      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
+      const o = await probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
+      if (!("transport" in o)) observed.set(t.label, o);
+      return o;
     },
     opts,
     now,
     cfg.concurrency
   );
+  for (const [id, e] of Object.entries(registeredEntries)) {
+    const v = result.verdicts.find((x) => x.runId === id);
+    const run2 = v ? observed.get(v.host)?.runs.find((x) => x.id === id) : void 0;
+    const stale = staleRegistration(e, run2?.exists ? { attempt: run2.attempt, handle: run2.handle } : null, memory.runs[id]?.registration);
+    if (!v) continue;
+    if (stale) {
+      reporter.error(`patrol: registration refused, not patrolled: ${id}: ${stale}`);
+      refused.push(`${id}: ${stale}`);
+      const prev = memory.runs[id];
+      if (prev) result.memory.runs[id] = prev;
+      else delete result.memory.runs[id];
+      Object.assign(v, { state: "probe-error", cls: null, flags: [], detail: `registration refused: ${stale}`, remediation: STATE_REMEDIATION["probe-error"] });
+    } else if (result.memory.runs[id]) {
+      result.memory.runs[id] = { ...result.memory.runs[id], registration: { launchedAt: e.launchedAt, attempt: e.attempt } };
+    }
+  }
   const uploader = cfg.sync.artifact ? deps.artifacts : void 0;
   const workspace = deps.workspace ?? process.cwd();
   const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;
@@ -37339,6 +37379,8 @@ var init_phase5 = __esm({
     init_keys();
     init_errors2();
     init_sign();
+    init_fresh();
+    init_remediation();
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
     ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];

@@ -7,15 +7,15 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-N3P3H33R.js";
-import "../chunks/chunk-KA5Z3KC2.js";
+} from "../chunks/chunk-MFJHG3ZC.js";
+import "../chunks/chunk-LHH7UFVJ.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-A3LMKUG6.js";
+import "../chunks/chunk-USUL2X7A.js";
 import "../chunks/chunk-6J4WSDWD.js";
-import "../chunks/chunk-LHANM7XK.js";
-import "../chunks/chunk-LJZCHI4Z.js";
-import "../chunks/chunk-ZLLNF332.js";
-import "../chunks/chunk-5EVUKYYH.js";
+import "../chunks/chunk-QVGQYR5O.js";
+import "../chunks/chunk-XZHXGFI5.js";
+import "../chunks/chunk-GJYV4XMR.js";
+import "../chunks/chunk-Z52J2UM4.js";
 import "../chunks/chunk-PDDLEZQQ.js";
 import "../chunks/chunk-7MNXD2ZJ.js";
 import "../chunks/chunk-IRUQJGMC.js";

@@ -32,6 +32,8 @@ export interface RunMemory {
   sync?: SyncMemory;
   /** When this memory was made (the tick's time, ISO): of two patrols' memories of a run, the newer wins. */
   at?: string;
+  /** The newest registration the patrol took for the run: an older one (from the comment's edit history) is refused. */
+  registration?: { launchedAt: string; attempt: number };
 }
 
 /** The sync's standing of a run, as the status shows it: its newest verified checkpoint on the runner, and a newer bad one. */
@@ -288,6 +290,8 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
     throw bad('teardown');
   if (v['at'] !== undefined && !isStr(v['at'], 40)) throw bad('at');
   if (v['sync'] !== undefined && !isObj(v['sync'])) throw bad('sync');
+  const reg = v['registration'];
+  if (reg !== undefined && !(isObj(reg) && isStr(reg['launchedAt'], 40) && isInt(reg['attempt'], 1))) throw bad('registration');
   const out = { ...(v as unknown as RunMemory) };
   if (v['cells'] !== undefined) {
     const cells = v['cells'];

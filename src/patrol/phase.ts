@@ -20,6 +20,9 @@ import type { Session } from '../ssh/client.ts';
 import type { Registered } from '../registry/hosts.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { macKey } from '../ssh/sign.ts';
+import type { Registration } from '../registry/entry.ts';
+import { staleRegistration } from '../registry/fresh.ts';
+import { STATE_REMEDIATION } from './remediation.ts';
 
 /** Tick memory in a local file (the CLI, or a runner without report-to). */
 export function fileStore(path: string): StatusStore {
@@ -91,6 +94,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   let refused: string[] = [];
   let closedIssues: Array<{ runId: string; issue: number }> = [];
+  let registeredEntries: Record<string, Registration> = {};
   let hosts: HostEntry[];
   if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
   else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
@@ -101,6 +105,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
     closedIssues = found.filter((f) => f.closedIssue !== undefined).map((f) => ({ runId: f.runId, issue: f.closedIssue as number }));
     const r = deps.registered(found, cred, inputs, env);
+    registeredEntries = r.entries;
     hosts = r.hosts;
     refused = r.refused;
     for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
@@ -176,17 +181,37 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     throw err;
   };
   let now = new Date();
+  const observed = new Map<string, HostObservation>();
   const result = await tick(
     hosts.map(target),
     memory,
-    (t, runs) => {
+    async (t, runs) => {
       const h = byName.get(t.label)!;
-      return probe(h.conn, h.cred, h.runRoot, runs, 60_000).catch(asValue);
+      const o = await probe(h.conn, h.cred, h.runRoot, runs, 60_000).catch(asValue);
+      if (!('transport' in o)) observed.set(t.label, o);
+      return o;
     },
     opts,
     now,
     cfg.concurrency,
   );
+  // A registration that verified must also be fresh (its comment's edit history keeps every signed version).
+  for (const [id, e] of Object.entries(registeredEntries)) {
+    const v = result.verdicts.find((x) => x.runId === id);
+    const run = v ? observed.get(v.host)?.runs.find((x) => x.id === id) : undefined;
+    const stale = staleRegistration(e, run?.exists ? { attempt: run.attempt, handle: run.handle } : null, memory.runs[id]?.registration);
+    if (!v) continue;
+    if (stale) {
+      reporter.error(`patrol: registration refused, not patrolled: ${id}: ${stale}`);
+      refused.push(`${id}: ${stale}`);
+      const prev = memory.runs[id];
+      if (prev) result.memory.runs[id] = prev;
+      else delete result.memory.runs[id];
+      Object.assign(v, { state: 'probe-error', cls: null, flags: [], detail: `registration refused: ${stale}`, remediation: STATE_REMEDIATION['probe-error'] });
+    } else if (result.memory.runs[id]) {
+      result.memory.runs[id] = { ...result.memory.runs[id]!, registration: { launchedAt: e.launchedAt, attempt: e.attempt } };
+    }
+  }
   const uploader = cfg.sync.artifact ? deps.artifacts : undefined;
   const workspace = deps.workspace ?? process.cwd();
   const synced: Record<string, unknown> | null = cfg.sync.mode !== 'none' ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;

@@ -130,6 +130,8 @@ describe('the run registry', () => {
   });
 
   it('a relaunch on another box moves the run (launch re-signed it); an edit of host or pin is refused and never probed', async () => {
+    // The comment as it was before the move: validly signed, and kept in the comment's edit history.
+    const beforeMove = regComment('reg-a')!.body;
     a.sh(`kill -9 $(cat ${a.home}/.tether/runs/reg-a/attempts/1/pid)`);
     const moved = await launch(b, 'reg-a', `pr:${pr}`);
     expect(moved.code, moved.r.errors.join('\n')).toBe(0);
@@ -152,6 +154,16 @@ describe('the run registry', () => {
     expect(p.states).toEqual({});
     expect(logins()).toBe(sshdBefore);
     c.body = original;
+
+    // An older version from the edit history put back (signature valid): older than the registration the
+    // patrol already took, so it is refused and box a is not reported as the run's.
+    c.body = beforeMove;
+    p = await patrol(`pr:${pr}`, { 'run-ids': 'reg-a' });
+    expect(p.code).toBe(1);
+    expect(p.r.errors.join('\n')).toMatch(/registration refused, not patrolled: reg-a: registration of attempt 1 .* is older than the one already taken/);
+    expect(p.states['reg-a']?.state).toBe('probe-error');
+    c.body = original;
+    expect((await patrol(`pr:${pr}`, { 'run-ids': 'reg-a' })).states['reg-a']).toMatchObject({ state: 'running', host: `root@${b.addr}:22` });
   });
 
   it("a person's copy of a registration is not tether's and is ignored; a patrol with another key refuses them all", async () => {

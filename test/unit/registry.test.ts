@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BoxDataError } from '../../src/record/strict.ts';
 import { readRegistration, registrationBlock, renderRegistration, signedBytes, type Registration, type Sealed } from '../../src/registry/entry.ts';
 import { registeredHosts } from '../../src/registry/hosts.ts';
+import { staleRegistration } from '../../src/registry/fresh.ts';
 import { code } from '../../src/report/markdown.ts';
 import type { Credential } from '../../src/ssh/keys.ts';
 import { sign, signerOf, verify } from '../../src/ssh/sign.ts';
@@ -144,5 +145,19 @@ describe('hosts from registrations', () => {
       expect.stringMatching(/^r-swapped: the entry is for run r1/),
       expect.stringMatching(/^r-junk: the registration comment holds no registration block/),
     ]);
+  });
+});
+
+describe('a registration that verifies must also be fresh (issue 23 §3)', () => {
+  const e = (over: Partial<Registration> = {}) => entry({ attempt: 2, handle: 'slurm:42', ...over });
+  it('older than the one already taken, or ahead of the box, or behind the box with another handle: refused', () => {
+    expect(staleRegistration(e(), { attempt: 2, handle: 'slurm:42' }, undefined)).toBeNull();
+    expect(staleRegistration(e(), { attempt: 3, handle: 'slurm:42' }, undefined)).toBeNull(); // a Slurm requeue: same job
+    expect(staleRegistration(e(), { attempt: 3, handle: 'slurm:77' }, undefined)).toMatch(/registration is stale/);
+    expect(staleRegistration(e(), { attempt: 1, handle: 'slurm:41' }, undefined)).toMatch(/points at a box the run is not on/);
+    expect(staleRegistration(e({ launchedAt: '2026-11-23T09:00:00.000Z' }), null, { launchedAt: '2026-11-23T10:00:00.000Z', attempt: 2 })).toMatch(
+      /older than the one already taken/,
+    );
+    expect(staleRegistration(e(), null, { launchedAt: '2026-11-23T10:00:00.000Z', attempt: 2 })).toBeNull();
   });
 });

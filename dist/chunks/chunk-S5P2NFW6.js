@@ -12,14 +12,14 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-F4CJ5YTG.js";
+} from "./chunk-O4SNYOG7.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
 import {
   code,
   inert
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 
 // src/report/terminal-markdown.ts
 var sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;

@@ -13,7 +13,7 @@ import {
   instanceIdFor,
   verbFacts,
   verbMissing
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";

@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_ARTIFACT_BUDGET,
   retention
-} from "./chunk-ZLLNF332.js";
+} from "./chunk-GJYV4XMR.js";
 import {
   DEFAULT_RUN_ROOT,
   STATES
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   bool,
   command,

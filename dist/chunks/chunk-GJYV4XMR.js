@@ -10,7 +10,7 @@ import {
   PROVIDERS,
   VERBS,
   instanceIdFor
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   CELLS_MAX
 } from "./chunk-QQLEJVPE.js";

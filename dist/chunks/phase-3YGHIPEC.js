@@ -23,16 +23,16 @@ import "./chunk-JVLHI33R.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-LHANM7XK.js";
+} from "./chunk-QVGQYR5O.js";
 import {
   parseReportTo
-} from "./chunk-LJZCHI4Z.js";
-import "./chunk-ZLLNF332.js";
+} from "./chunk-XZHXGFI5.js";
+import "./chunk-GJYV4XMR.js";
 import {
   code,
   inert,
   parseAudit
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-7MNXD2ZJ.js";
 import {

@@ -11,16 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-WI343ZWZ.js";
+} from "./chunk-XPDYJCXZ.js";
 import {
   openPinned
 } from "./chunk-POB5IG6G.js";
-import "./chunk-LJMVSLLW.js";
+import "./chunk-XIOASAH4.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-F4CJ5YTG.js";
+} from "./chunk-O4SNYOG7.js";
 import "./chunk-YYRHL6YM.js";
 import {
   parseManifest
@@ -43,12 +43,12 @@ import {
 } from "./chunk-JVLHI33R.js";
 import {
   parseTeardown
-} from "./chunk-KA5Z3KC2.js";
+} from "./chunk-LHH7UFVJ.js";
 import {
   FACTS,
   code,
   inert
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";

@@ -177,25 +177,6 @@ function verbMissing(provider, verb) {
 }
 var INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 
-// src/report/markdown.ts
-var CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-var PUNCT = /[\\`*_[\]()!#|~{}]/g;
-var ZWSP = "\u200B";
-function bounded(s, max) {
-  const cps = Array.from(s);
-  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
-}
-function inert(s, max = 2e3) {
-  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
-}
-function code(s, max = 400) {
-  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
-  return `${fence}${pad}${t}${pad}${fence}`;
-}
-
 // src/patrol/remediation.ts
 var STATES = [
   "queued",
@@ -258,6 +239,25 @@ var FLAG_REMEDIATION = {
   "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
   "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
 };
+
+// src/report/markdown.ts
+var CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+var PUNCT = /[\\`*_[\]()!#|~{}]/g;
+var ZWSP = "\u200B";
+function bounded(s, max) {
+  const cps = Array.from(s);
+  return cps.length > max ? `${cps.slice(0, max).join("")}\u2026` : s;
+}
+function inert(s, max = 2e3) {
+  return bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(PUNCT, (c) => `\\${c}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`).replace(/@/g, `@${ZWSP}`);
+}
+function code(s, max = 400) {
+  const t = bounded(String(s), max).replace(/\r\n?|\n/g, " ").replace(CONTROLS, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...Array.from(t.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") || t === "" ? " " : "";
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
 
 export {
   DEFAULT_RUN_ROOT,

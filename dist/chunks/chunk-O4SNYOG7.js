@@ -17,7 +17,7 @@ import {
   FLAG_REMEDIATION,
   STATES,
   STATE_REMEDIATION
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   BoxDataError,
   int,
@@ -181,6 +181,8 @@ function parseRun(v, where, depth) {
     throw bad("teardown");
   if (v["at"] !== void 0 && !isStr(v["at"], 40)) throw bad("at");
   if (v["sync"] !== void 0 && !isObj(v["sync"])) throw bad("sync");
+  const reg = v["registration"];
+  if (reg !== void 0 && !(isObj(reg) && isStr(reg["launchedAt"], 40) && isInt(reg["attempt"], 1))) throw bad("registration");
   const out = { ...v };
   if (v["cells"] !== void 0) {
     const cells = v["cells"];

@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-LJMVSLLW.js";
+} from "./chunk-XIOASAH4.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-F4CJ5YTG.js";
+} from "./chunk-O4SNYOG7.js";
 import {
   parseListing,
   parseManifest
@@ -31,7 +31,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 
 // src/remote/manifest.ts
 async function buildManifest(session, runRoot, runId, opts) {

@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-LJMVSLLW.js";
+} from "./chunk-XIOASAH4.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-YHWLKII5.js";
+} from "./chunk-S5P2NFW6.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,7 +21,7 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-F4CJ5YTG.js";
+} from "./chunk-O4SNYOG7.js";
 import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
@@ -43,13 +43,13 @@ import {
 } from "./chunk-JVLHI33R.js";
 import {
   parsePatrol
-} from "./chunk-LJZCHI4Z.js";
-import "./chunk-ZLLNF332.js";
+} from "./chunk-XZHXGFI5.js";
+import "./chunk-GJYV4XMR.js";
 import {
   DEFAULT_RUN_ROOT,
   FAILURE_REMEDIATION,
   STATE_REMEDIATION
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -7581,6 +7581,18 @@ function adoptNewer(result, stored) {
 }
 var isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
 
+// src/registry/fresh.ts
+function staleRegistration(e, box, seen) {
+  if (seen && (e.launchedAt < seen.launchedAt || e.attempt < seen.attempt))
+    return `registration of attempt ${e.attempt} (${e.launchedAt}) is older than the one already taken (attempt ${seen.attempt}, ${seen.launchedAt}): an old version of the comment, never followed`;
+  if (!box || box.attempt === 0) return null;
+  if (box.attempt < e.attempt)
+    return `registration says attempt ${e.attempt}, the box's run record has attempt ${box.attempt}: it points at a box the run is not on`;
+  if (box.attempt > e.attempt && e.handle && box.handle !== e.handle)
+    return `the box's run record is at attempt ${box.attempt} (${box.handle ?? "no handle"}), the registration at attempt ${e.attempt} (${e.handle}): the registration is stale (relaunch to re-register)`;
+  return null;
+}
+
 // src/patrol/phase.ts
 function fileStore(path) {
   return {
@@ -7620,6 +7632,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   if (inputs["ssh-key"]) reporter.mask(inputs["ssh-key"]);
   let refused = [];
   let closedIssues = [];
+  let registeredEntries = {};
   let hosts;
   if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
   else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
@@ -7630,6 +7643,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
     closedIssues = found.filter((f) => f.closedIssue !== void 0).map((f) => ({ runId: f.runId, issue: f.closedIssue }));
     const r = deps.registered(found, cred, inputs, env);
+    registeredEntries = r.entries;
     hosts = r.hosts;
     refused = r.refused;
     for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
@@ -7697,17 +7711,36 @@ async function patrolPhase(inputs, env, reporter, deps) {
     throw err;
   };
   let now = /* @__PURE__ */ new Date();
+  const observed = /* @__PURE__ */ new Map();
   const result = await tick(
     hosts.map(target),
     memory,
-    (t, runs) => {
+    async (t, runs) => {
       const h = byName.get(t.label);
-      return probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
+      const o = await probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
+      if (!("transport" in o)) observed.set(t.label, o);
+      return o;
     },
     opts,
     now,
     cfg.concurrency
   );
+  for (const [id, e] of Object.entries(registeredEntries)) {
+    const v = result.verdicts.find((x) => x.runId === id);
+    const run = v ? observed.get(v.host)?.runs.find((x) => x.id === id) : void 0;
+    const stale = staleRegistration(e, run?.exists ? { attempt: run.attempt, handle: run.handle } : null, memory.runs[id]?.registration);
+    if (!v) continue;
+    if (stale) {
+      reporter.error(`patrol: registration refused, not patrolled: ${id}: ${stale}`);
+      refused.push(`${id}: ${stale}`);
+      const prev = memory.runs[id];
+      if (prev) result.memory.runs[id] = prev;
+      else delete result.memory.runs[id];
+      Object.assign(v, { state: "probe-error", cls: null, flags: [], detail: `registration refused: ${stale}`, remediation: STATE_REMEDIATION["probe-error"] });
+    } else if (result.memory.runs[id]) {
+      result.memory.runs[id] = { ...result.memory.runs[id], registration: { launchedAt: e.launchedAt, attempt: e.attempt } };
+    }
+  }
   const uploader = cfg.sync.artifact ? deps.artifacts : void 0;
   const workspace = deps.workspace ?? process.cwd();
   const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;

@@ -13,11 +13,11 @@ import {
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-LJZCHI4Z.js";
+} from "./chunk-XZHXGFI5.js";
 import {
   code,
   inert
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   RUN_ID
 } from "./chunk-XSXAROAL.js";

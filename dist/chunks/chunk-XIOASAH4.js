@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-F4CJ5YTG.js";
+} from "./chunk-O4SNYOG7.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";
@@ -18,7 +18,7 @@ import {
 } from "./chunk-H57H7UT2.js";
 import {
   STATE_REMEDIATION
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {

@@ -17,20 +17,20 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-YHWLKII5.js";
-import "./chunk-F4CJ5YTG.js";
+} from "./chunk-S5P2NFW6.js";
+import "./chunk-O4SNYOG7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
 import {
   parseHeader,
   parseReportTo
-} from "./chunk-LJZCHI4Z.js";
-import "./chunk-ZLLNF332.js";
+} from "./chunk-XZHXGFI5.js";
+import "./chunk-GJYV4XMR.js";
 import {
   code,
   inert
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,

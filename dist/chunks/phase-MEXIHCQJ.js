@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   chatopsPhase,
   parseChatOps
-} from "./chunk-A3LMKUG6.js";
+} from "./chunk-USUL2X7A.js";
 import "./chunk-6J4WSDWD.js";
-import "./chunk-LJZCHI4Z.js";
-import "./chunk-ZLLNF332.js";
-import "./chunk-5EVUKYYH.js";
+import "./chunk-XZHXGFI5.js";
+import "./chunk-GJYV4XMR.js";
+import "./chunk-Z52J2UM4.js";
 import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-75KHDEEE.js";

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseTeardown
-} from "./chunk-KA5Z3KC2.js";
+} from "./chunk-LHH7UFVJ.js";
 import {
   artifactServiceMissing,
   error,
@@ -19,23 +19,23 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOps
-} from "./chunk-A3LMKUG6.js";
+} from "./chunk-USUL2X7A.js";
 import {
   parseLaunch,
   readSecrets
-} from "./chunk-LHANM7XK.js";
+} from "./chunk-QVGQYR5O.js";
 import {
   parseHeader,
   parsePatrol,
   parseReportTo
-} from "./chunk-LJZCHI4Z.js";
+} from "./chunk-XZHXGFI5.js";
 import {
   parseCollect
-} from "./chunk-ZLLNF332.js";
+} from "./chunk-GJYV4XMR.js";
 import {
   inert,
   parseAudit
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -183,7 +183,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-5ZDUGSXP.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-3YGHIPEC.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-5ZDUGSXP.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-3YGHIPEC.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-SJYP5SCE.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-NU6N553X.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-XSJJ6NFW.js")).probeHost,
       probeOn: (await import("./probe-XSJJ6NFW.js")).probeOn,
       registered: (await import("./hosts-6CT6NRPX.js")).registeredHosts,
@@ -221,7 +221,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-NH5SCRBX.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-4RENBZW6.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -231,7 +231,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-PM2IN3RH.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-CYGN3QUQ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {},
       ...ports.statusStore ? {
@@ -254,7 +254,7 @@ var PHASES = {
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
       const reported = { ...inputs, "report-to": inputs["report-to"] || "tracking-issue" };
-      return (await import("./phase-N7V3AXA7.js")).chatopsPhase(inputs, reporter, {
+      return (await import("./phase-MEXIHCQJ.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
@@ -367,7 +367,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-XIBZL4ZY.js").then((m) => {
+  const get = () => real ??= import("./status-store-WEQ2CPCI.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]), keyOf(inputs, env), provesOf(inputs, env));
     for (const [id, n] of hints) store.hint?.(id, n);
     return store;
@@ -433,7 +433,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-XIBZL4ZY.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-WEQ2CPCI.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
   };
 }
 

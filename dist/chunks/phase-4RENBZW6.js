@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-WI343ZWZ.js";
+} from "./chunk-XPDYJCXZ.js";
 import {
   openPinned,
   pinnedConnection
@@ -31,13 +31,13 @@ import {
   verifyOne,
   zip64Values
 } from "./chunk-OJLTBEEG.js";
-import "./chunk-LJMVSLLW.js";
+import "./chunk-XIOASAH4.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-F4CJ5YTG.js";
+} from "./chunk-O4SNYOG7.js";
 import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing
@@ -59,11 +59,11 @@ import "./chunk-H57H7UT2.js";
 import "./chunk-JVLHI33R.js";
 import {
   parseCollect
-} from "./chunk-ZLLNF332.js";
+} from "./chunk-GJYV4XMR.js";
 import {
   code,
   inert
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-7MNXD2ZJ.js";
 import "./chunk-EIRDXYTK.js";

@@ -8,7 +8,7 @@ import {
   DEFAULT_RUN_ROOT,
   INSTANCE_ID,
   PROVIDERS
-} from "./chunk-5EVUKYYH.js";
+} from "./chunk-Z52J2UM4.js";
 import {
   BACKEND_NAMES
 } from "./chunk-7MNXD2ZJ.js";
