@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-MFJHG3ZC.js";
+} from "../chunks/chunk-MH2YDUHE.js";
 import "../chunks/chunk-LHH7UFVJ.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-USUL2X7A.js";

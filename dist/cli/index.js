@@ -33402,6 +33402,7 @@ function parseRun(v, where, depth) {
   if (!Array.isArray(history) || history.length > HISTORY_MAX || !history.every((p) => Array.isArray(p) && p.length === 3 && isNum(p[0]) && orNull(p[1], isNum) && orNull(p[2], isNum)))
     throw bad("history");
   if (v["issue"] !== void 0 && !isInt(v["issue"], 1)) throw bad("issue");
+  if (v["comment"] !== void 0 && !isInt(v["comment"], 1)) throw bad("comment");
   const t = v["teardown"];
   if (t !== void 0 && !(isObj(t) && (t["state"] === "torn-down" || t["state"] === "parked") && isStr(t["reason"], 4e3) && isStr(t["at"], 40)))
     throw bad("teardown");
@@ -37164,7 +37165,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     } catch {
     }
     for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
-      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+      if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
   }
   const bodies = [];
   for (const store of stores) {
@@ -37251,6 +37252,10 @@ async function patrolPhase(inputs, env, reporter, deps) {
     for (const store of stores) {
       try {
         if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
+        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
+          const m = result.memory.runs[id];
+          if (m) result.memory.runs[id] = { ...m, comment };
+        }
         for (const w of await store.save(runIds, render)) written.add(w);
       } catch (err) {
         reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);

@@ -37,20 +37,21 @@ function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | und
   const token = inputs['github-token'] ?? '';
   if (token) reporter.mask(token);
   // Hints given before the client exists are handed over when it is created; after that, directly.
-  const hints: Array<[string, number]> = [];
+  const hints: Array<[string, number, number | undefined]> = [];
   let store: StatusStore | undefined;
   let real: Promise<StatusStore> | undefined;
   const get = () =>
     (real ??= import('./status-store.ts').then((m) => {
       store = m.githubStore(target, env, token, parseHeader(inputs['header']), keyOf(inputs, env), provesOf(inputs, env));
-      for (const [id, n] of hints) store.hint?.(id, n);
+      for (const [id, n, c] of hints) store.hint?.(id, n, c);
       return store;
     }));
   return {
     load: async (ids) => (await get()).load(ids),
     save: async (ids, render) => (await get()).save(ids, render),
-    hint: (id, n) => (store ? store.hint?.(id, n) : void hints.push([id, n])),
+    hint: (id, n, c) => (store ? store.hint?.(id, n, c) : void hints.push([id, n, c])),
     known: () => store?.known?.() ?? {},
+    knownComments: () => store?.knownComments?.() ?? {},
     register: async (id, body) => (await get()).register!(id, body),
     registered: async () => (await get()).registered!(),
     reopen: async (id, n, why) => (await get()).reopen!(id, n, why),

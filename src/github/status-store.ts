@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
 import { parseHeader, parseReportTo, type ReportTo } from '../config/patrol.ts';
-import { client, ourComment, ourComments, trackingIssue, trackingIssues, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
+import { client, ourComment, ourComments, rememberedComment, trackingIssue, trackingIssues, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
 import { REGISTRATION_PREFIX, registrationMarker, registrationRunId } from '../registry/entry.ts';
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
@@ -29,6 +29,9 @@ export function githubStore(
   const me = async () => (who ??= await whoAmI(octokit, key, proves));
   // The status comment found by load, per issue: save updates it directly, so nothing is listed twice a tick.
   const found = new Map<number, number>();
+  // Comment ids remembered from earlier ticks (the state file's signed memory), by run: fetched directly.
+  const commentHints = new Map<string, number>();
+  const byRun = new Map<string, number>();
   const issues = new Map<string, number>();
   const hints = new Map<string, number>();
   const issueOf = async (runId: string) => {
@@ -37,13 +40,24 @@ export function githubStore(
     return issues.get(runId) as number;
   };
   return {
-    hint: (runId, issue) => void hints.set(runId, issue),
+    hint: (runId, issue, comment) => {
+      if (issue > 0) hints.set(runId, issue);
+      if (comment && comment > 0) commentHints.set(runId, comment);
+    },
     known: () => Object.fromEntries(issues),
+    knownComments: () => Object.fromEntries([...byRun].filter(([, issue]) => found.has(issue)).map(([id, issue]) => [id, found.get(issue) as number])),
     load: async (runIds) => {
       const ids = target.kind === 'tracking-issue' ? runIds : [runIds[0] ?? ''];
       const bodies: string[] = [];
       for (const id of ids) {
         const issue = await issueOf(id);
+        byRun.set(id, issue);
+        const direct = await rememberedComment(octokit, r, issue, marker, await me(), found.get(issue) ?? commentHints.get(id));
+        if (direct) {
+          found.set(issue, direct.id);
+          bodies.push(direct.body ?? '');
+          continue;
+        }
         const mine = await ourComment(octokit, r, issue, marker, await me());
         if (mine) found.set(issue, mine.id);
         if (mine?.body) bodies.push(mine.body);
@@ -55,6 +69,7 @@ export function githubStore(
       const groups = target.kind === 'tracking-issue' ? runIds.map((id) => [id]) : [runIds];
       for (const ids of groups) {
         const issue = await issueOf(ids[0] ?? '');
+        for (const id of ids) byRun.set(id, issue);
         const res = await upsertSticky(octokit, r, issue, marker, await me(), render(ids), found.get(issue));
         found.set(issue, res.id);
         urls.push(res.url);

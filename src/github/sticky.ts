@@ -139,6 +139,38 @@ export async function ourComments(
   return out;
 }
 
+/**
+ * A status comment remembered by id (the state file's signed memory), fetched with one request: taken only
+ * when it is still on that issue, holds the marker and is ours (our login, or our signed tag). Null otherwise
+ * (gone, moved, edited away, or another's), and the caller lists as before.
+ */
+export async function rememberedComment(
+  octokit: Octokit,
+  r: Repo,
+  issue: number,
+  marker: string,
+  who: Identity,
+  id: number | undefined,
+): Promise<CommentLite | null> {
+  if (!id) return null;
+  let c: CommentLite & { issue_url?: string };
+  try {
+    c = (await octokit.rest.issues.getComment({ ...r, comment_id: id })).data as CommentLite & { issue_url?: string };
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return null;
+    throw err;
+  }
+  if (!(c.issue_url ?? '').endsWith(`/issues/${issue}`) || !(c.body ?? '').includes(marker)) return null;
+  return (
+    mine(
+      [c],
+      who,
+      () => true,
+      () => 0,
+    )[0] ?? null
+  );
+}
+
 /** The oldest of our marker comments: first among those updated in the last two days, else from the bounded full listing. */
 export async function ourComment(octokit: Octokit, r: Repo, issue: number, marker: string, who: Identity): Promise<CommentLite | undefined> {
   const since = new Date(Date.now() - 2 * 86_400_000).toISOString();

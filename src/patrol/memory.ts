@@ -24,6 +24,8 @@ export interface RunMemory {
   history: Array<[number, number | null, number | null]>;
   /** The run's tracking issue, once found: the next tick looks it up directly instead of searching. */
   issue?: number;
+  /** The run's status comment, once found or written: the next tick fetches it by id instead of listing. */
+  comment?: number;
   /** Set by teardown: what was done, to which instance, and when; the patrol stops probing the run. */
   teardown?: TeardownMark;
   /** A sweep's cells, by name: the same memory per cell (history kept shorter). */
@@ -285,6 +287,7 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   )
     throw bad('history');
   if (v['issue'] !== undefined && !isInt(v['issue'], 1)) throw bad('issue');
+  if (v['comment'] !== undefined && !isInt(v['comment'], 1)) throw bad('comment');
   const t = v['teardown'];
   if (t !== undefined && !(isObj(t) && (t['state'] === 'torn-down' || t['state'] === 'parked') && isStr(t['reason'], 4000) && isStr(t['at'], 40)))
     throw bad('teardown');

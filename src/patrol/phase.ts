@@ -142,7 +142,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       // unreadable: the load below reports it
     }
     for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
-      if (Number.isSafeInteger(m.issue) && (m.issue as number) > 0) remote.hint(id, m.issue as number);
+      if ((Number.isSafeInteger(m.issue) && (m.issue as number) > 0) || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
   }
   const bodies: string[] = [];
   for (const store of stores) {
@@ -235,6 +235,11 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
     for (const store of stores) {
       try {
         if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
+        // The status comments' ids (signed into the memory): the next tick fetches them directly, no listing.
+        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
+          const m = result.memory.runs[id];
+          if (m) result.memory.runs[id] = { ...m, comment };
+        }
         for (const w of await store.save(runIds, render)) written.add(w);
       } catch (err) {
         reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);

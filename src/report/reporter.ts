@@ -16,10 +16,12 @@ export interface StatusStore {
   load(runIds: string[]): Promise<string[]>;
   /** Writes the status; `render(ids)` gives the body for those run ids. Returns where it went. */
   save(runIds: string[], render: (ids: string[]) => string): Promise<string[]>;
-  /** Where a run's status was found before (its tracking issue), so it is looked up directly next time. */
-  hint?(runId: string, issue: number): void;
+  /** Where a run's status was found before (its tracking issue, 0 when not one; its comment), so it is looked up directly next time. */
+  hint?(runId: string, issue: number, comment?: number): void;
   /** The tracking issue of each run this store has found or created. */
   known?(): Record<string, number>;
+  /** The status comment of each run this store has found or written (fetched directly by id next time). */
+  knownComments?(): Record<string, number>;
   /** Writes a run's registration comment (launch), one per run id, by tether's identity. Returns its URL. */
   register?(runId: string, body: string): Promise<string>;
   /** Every registration comment by tether's identity where this store looks (bounded). */

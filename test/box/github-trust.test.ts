@@ -129,3 +129,35 @@ describe('GitHub actors cannot blind the patrol', () => {
     expect(gh.responseErrors).toEqual([]);
   }, 120_000);
 });
+
+describe('comment ids kept in the signed memory (issue 23 §3)', () => {
+  it("with a state file, the next tick fetches tether's status comment by id: no listing, whatever floods the issue", async () => {
+    const issue = gh.addIssue('remembered');
+    const stateFile = `/tmp/tether-trust-state-${process.pid}.md`;
+    rmSync(stateFile, { force: true });
+    const tickOnce = async () => {
+      const r = captureReporter();
+      const code = await patrolPhase(
+        { ...box.inputs({ 'run-ids': 'gt-a', 'report-to': `issue:${issue}`, 'state-file': stateFile }), 'connect-timeout': '3' },
+        {},
+        r,
+        { probe: probeHost, remote: store(`issue:${issue}`) },
+      );
+      return { code, r };
+    };
+    try {
+      expect((await tickOnce()).code).toBe(0);
+      for (let i = 0; i < 1500; i++) gh.addComment(issue, `flood ${i}`, HUMAN);
+      const before = gh.requests.length;
+      const t = await tickOnce();
+      expect(t.code, t.r.lines.join('\n')).toBe(0);
+      const used = gh.requests.slice(before).map((x) => x.operationId);
+      expect(used.filter((o) => o === 'issues/list-comments')).toEqual([]);
+      expect(used.filter((o) => o === 'issues/get-comment')).toHaveLength(1);
+      expect(used.filter((o) => o === 'issues/update-comment')).toHaveLength(1);
+      expect(t.r.outputs['tick']).toBe('2');
+    } finally {
+      rmSync(stateFile, { force: true });
+    }
+  }, 60_000);
+});

@@ -274,6 +274,11 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
         const id = d.addComment(issueNo, String(b['body']), who);
         return reply(201, () => send(res, m, 201, commentJson(d.comments.get(id) as Comment), { location: `${api()}/issues/comments/${id}` }));
       }
+      case 'issues/get-comment': {
+        const c = d.comments.get(commentId);
+        if (!c) return reply(404, () => error(res, 404, 'Not Found'));
+        return reply(200, () => send(res, m, 200, commentJson(c)));
+      }
       case 'issues/update-comment': {
         const c = d.comments.get(commentId);
         if (!c) return reply(404, () => error(res, 404, 'Not Found'));

@@ -8,17 +8,18 @@ import {
   client,
   ourComment,
   ourComments,
+  rememberedComment,
   trackingIssue,
   trackingIssues,
   upsertSticky,
   whoAmI
-} from "./chunk-V7R3UQLG.js";
+} from "./chunk-U7444B2B.js";
 import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-S5P2NFW6.js";
-import "./chunk-O4SNYOG7.js";
+} from "./chunk-AS72JUQW.js";
+import "./chunk-EZ27KFTP.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
@@ -58,6 +59,8 @@ function githubStore(target, env, token, header = "", key = null, proves) {
   let who;
   const me = async () => who ??= await whoAmI(octokit, key, proves);
   const found = /* @__PURE__ */ new Map();
+  const commentHints = /* @__PURE__ */ new Map();
+  const byRun = /* @__PURE__ */ new Map();
   const issues = /* @__PURE__ */ new Map();
   const hints = /* @__PURE__ */ new Map();
   const issueOf = async (runId) => {
@@ -66,13 +69,24 @@ function githubStore(target, env, token, header = "", key = null, proves) {
     return issues.get(runId);
   };
   return {
-    hint: (runId, issue) => void hints.set(runId, issue),
+    hint: (runId, issue, comment) => {
+      if (issue > 0) hints.set(runId, issue);
+      if (comment && comment > 0) commentHints.set(runId, comment);
+    },
     known: () => Object.fromEntries(issues),
+    knownComments: () => Object.fromEntries([...byRun].filter(([, issue]) => found.has(issue)).map(([id, issue]) => [id, found.get(issue)])),
     load: async (runIds) => {
       const ids = target.kind === "tracking-issue" ? runIds : [runIds[0] ?? ""];
       const bodies = [];
       for (const id of ids) {
         const issue = await issueOf(id);
+        byRun.set(id, issue);
+        const direct = await rememberedComment(octokit, r, issue, marker, await me(), found.get(issue) ?? commentHints.get(id));
+        if (direct) {
+          found.set(issue, direct.id);
+          bodies.push(direct.body ?? "");
+          continue;
+        }
         const mine = await ourComment(octokit, r, issue, marker, await me());
         if (mine) found.set(issue, mine.id);
         if (mine?.body) bodies.push(mine.body);
@@ -84,6 +98,7 @@ function githubStore(target, env, token, header = "", key = null, proves) {
       const groups = target.kind === "tracking-issue" ? runIds.map((id) => [id]) : [runIds];
       for (const ids of groups) {
         const issue = await issueOf(ids[0] ?? "");
+        for (const id of ids) byRun.set(id, issue);
         const res = await upsertSticky(octokit, r, issue, marker, await me(), render(ids), found.get(issue));
         found.set(issue, res.id);
         urls.push(res.url);

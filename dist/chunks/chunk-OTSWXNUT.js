@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-XIOASAH4.js";
+} from "./chunk-CD7SV52H.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-O4SNYOG7.js";
+} from "./chunk-EZ27KFTP.js";
 import {
   parseListing,
   parseManifest

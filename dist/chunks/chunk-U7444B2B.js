@@ -94,6 +94,23 @@ async function ourComments(octokit, r, issue, marker, who, opts = {}) {
   out.truncated = truncated;
   return out;
 }
+async function rememberedComment(octokit, r, issue, marker, who, id) {
+  if (!id) return null;
+  let c;
+  try {
+    c = (await octokit.rest.issues.getComment({ ...r, comment_id: id })).data;
+  } catch (err) {
+    if (err.status === 404) return null;
+    throw err;
+  }
+  if (!(c.issue_url ?? "").endsWith(`/issues/${issue}`) || !(c.body ?? "").includes(marker)) return null;
+  return mine(
+    [c],
+    who,
+    () => true,
+    () => 0
+  )[0] ?? null;
+}
 async function ourComment(octokit, r, issue, marker, who) {
   const since = new Date(Date.now() - 2 * 864e5).toISOString();
   return (await ourComments(octokit, r, issue, marker, who, { first: true, since }))[0] ?? (await ourComments(octokit, r, issue, marker, who, { first: true }))[0];
@@ -232,6 +249,7 @@ export {
   client,
   whoAmI,
   ourComments,
+  rememberedComment,
   ourComment,
   upsertSticky,
   trackingIssue,

@@ -176,6 +176,7 @@ function parseRun(v, where, depth) {
   if (!Array.isArray(history) || history.length > HISTORY_MAX || !history.every((p) => Array.isArray(p) && p.length === 3 && isNum(p[0]) && orNull(p[1], isNum) && orNull(p[2], isNum)))
     throw bad("history");
   if (v["issue"] !== void 0 && !isInt(v["issue"], 1)) throw bad("issue");
+  if (v["comment"] !== void 0 && !isInt(v["comment"], 1)) throw bad("comment");
   const t = v["teardown"];
   if (t !== void 0 && !(isObj(t) && (t["state"] === "torn-down" || t["state"] === "parked") && isStr(t["reason"], 4e3) && isStr(t["at"], 40)))
     throw bad("teardown");

@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-XIOASAH4.js";
+} from "./chunk-CD7SV52H.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-S5P2NFW6.js";
+} from "./chunk-AS72JUQW.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,7 +21,7 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-O4SNYOG7.js";
+} from "./chunk-EZ27KFTP.js";
 import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
@@ -7675,7 +7675,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
     } catch {
     }
     for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
-      if (Number.isSafeInteger(m.issue) && m.issue > 0) remote.hint(id, m.issue);
+      if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
   }
   const bodies = [];
   for (const store of stores) {
@@ -7762,6 +7762,10 @@ async function patrolPhase(inputs, env, reporter, deps) {
     for (const store of stores) {
       try {
         if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
+        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
+          const m = result.memory.runs[id];
+          if (m) result.memory.runs[id] = { ...m, comment };
+        }
         for (const w of await store.save(runIds, render)) written.add(w);
       } catch (err) {
         reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);

@@ -11,16 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-XPDYJCXZ.js";
+} from "./chunk-OTSWXNUT.js";
 import {
   openPinned
 } from "./chunk-POB5IG6G.js";
-import "./chunk-XIOASAH4.js";
+import "./chunk-CD7SV52H.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-O4SNYOG7.js";
+} from "./chunk-EZ27KFTP.js";
 import "./chunk-YYRHL6YM.js";
 import {
   parseManifest

@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-XPDYJCXZ.js";
+} from "./chunk-OTSWXNUT.js";
 import {
   openPinned,
   pinnedConnection
@@ -31,13 +31,13 @@ import {
   verifyOne,
   zip64Values
 } from "./chunk-OJLTBEEG.js";
-import "./chunk-XIOASAH4.js";
+import "./chunk-CD7SV52H.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
   isEnded,
   whereText
-} from "./chunk-O4SNYOG7.js";
+} from "./chunk-EZ27KFTP.js";
 import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing

@@ -12,7 +12,7 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-O4SNYOG7.js";
+} from "./chunk-EZ27KFTP.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";

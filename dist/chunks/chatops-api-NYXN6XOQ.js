@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   client
-} from "./chunk-V7R3UQLG.js";
+} from "./chunk-U7444B2B.js";
 import "./chunk-V37UE6HX.js";
 import "./chunk-YYRHL6YM.js";
 import {

@@ -203,7 +203,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-NU6N553X.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-MVDCBM4L.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-XSJJ6NFW.js")).probeHost,
       probeOn: (await import("./probe-XSJJ6NFW.js")).probeOn,
       registered: (await import("./hosts-6CT6NRPX.js")).registeredHosts,
@@ -221,7 +221,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-4RENBZW6.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-KFORBNW3.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -231,7 +231,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-CYGN3QUQ.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-37EM65ZL.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {},
       ...ports.statusStore ? {
@@ -367,16 +367,17 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-WEQ2CPCI.js").then((m) => {
+  const get = () => real ??= import("./status-store-32EOROK4.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]), keyOf(inputs, env), provesOf(inputs, env));
-    for (const [id, n] of hints) store.hint?.(id, n);
+    for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
   });
   return {
     load: async (ids) => (await get()).load(ids),
     save: async (ids, render) => (await get()).save(ids, render),
-    hint: (id, n) => store ? store.hint?.(id, n) : void hints.push([id, n]),
+    hint: (id, n, c) => store ? store.hint?.(id, n, c) : void hints.push([id, n, c]),
     known: () => store?.known?.() ?? {},
+    knownComments: () => store?.knownComments?.() ?? {},
     register: async (id, body) => (await get()).register(id, body),
     registered: async () => (await get()).registered(),
     reopen: async (id, n, why) => (await get()).reopen(id, n, why)
@@ -423,7 +424,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-VNSRZEQD.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-NYXN6XOQ.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -433,7 +434,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-WEQ2CPCI.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-32EOROK4.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
   };
 }
 
