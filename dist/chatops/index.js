@@ -7,10 +7,10 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-MH2YDUHE.js";
+} from "../chunks/chunk-OGUUE3RP.js";
 import "../chunks/chunk-LHH7UFVJ.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-USUL2X7A.js";
+import "../chunks/chunk-MEC5OE5W.js";
 import "../chunks/chunk-6J4WSDWD.js";
 import "../chunks/chunk-QVGQYR5O.js";
 import "../chunks/chunk-XZHXGFI5.js";

@@ -4216,6 +4216,7 @@ var init_gate = __esm({
 // src/chatops/phase.ts
 var phase_exports = {};
 __export(phase_exports, {
+  REFUSAL_WINDOW_MS: () => REFUSAL_WINDOW_MS,
   chatopsPhase: () => chatopsPhase,
   parseChatOps: () => parseChatOps
 });
@@ -4259,7 +4260,10 @@ async function chatopsPhase(inputs, reporter, deps) {
   const refuse2 = async (why) => {
     reporter.warn(`chatops: refused: ${why}`);
     await api.react(e.commentId, "-1");
-    await api.reply(e.issueNumber, `\u{1F44E} ${inert(why)}.`);
+    const lately = api.refusedLately ? await api.refusedLately(e.issueNumber, e.login, REFUSAL_WINDOW_MS).catch(() => 0) : 0;
+    if (lately > 0)
+      reporter.info(`chatops: a refusal was already said to @${e.login} here in the last ${REFUSAL_WINDOW_MS / 6e4} min: only the \u{1F44E} this time`);
+    else await api.reply(e.issueNumber, `\u{1F44E} ${inert(why)}.`);
     done("refused");
     return 0;
   };
@@ -4336,7 +4340,7 @@ ${lines.join("\n") || "No runs."}` };
   const gate2 = cmd.kind === "teardown" ? " It waits there for the environment approval, and tears nothing down without the verified proof." : "";
   return { ok: true, body: `\u{1F680} Started ${code(workflow)} for ${code(cmd.runId)}, as @${e.login} asked: ${url}.${gate2}` };
 }
-var WORKFLOW;
+var WORKFLOW, REFUSAL_WINDOW_MS;
 var init_phase = __esm({
   "src/chatops/phase.ts"() {
     "use strict";
@@ -4347,6 +4351,7 @@ var init_phase = __esm({
     init_command();
     init_gate();
     WORKFLOW = /^[A-Za-z0-9._-]{1,100}\.ya?ml$/;
+    REFUSAL_WINDOW_MS = 10 * 6e4;
   }
 });
 

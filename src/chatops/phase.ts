@@ -20,6 +20,8 @@ export interface ChatOpsApi {
   reply(n: number, body: string): Promise<string>;
   /** workflow_dispatch of `workflow` on `ref`; the URL of the run it started (or of the workflow, when GitHub does not say). */
   dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<string>;
+  /** How many refusals tether replied to this login on this issue in the last `sinceMs` (bounded: one page). */
+  refusedLately?(issue: number, login: string, sinceMs: number): Promise<number>;
 }
 
 export interface ChatOpsDeps {
@@ -93,7 +95,11 @@ export async function chatopsPhase(inputs: Inputs, reporter: Reporter, deps: Cha
   const refuse = async (why: string) => {
     reporter.warn(`chatops: refused: ${why}`);
     await api.react(e.commentId, '-1');
-    await api.reply(e.issueNumber, `👎 ${inert(why)}.`);
+    // Refusals are rate-limited: one reply per commenter per issue in REFUSAL_WINDOW_MS; the 👎 is always there.
+    const lately = api.refusedLately ? await api.refusedLately(e.issueNumber, e.login, REFUSAL_WINDOW_MS).catch(() => 0) : 0;
+    if (lately > 0)
+      reporter.info(`chatops: a refusal was already said to @${e.login} here in the last ${REFUSAL_WINDOW_MS / 60_000} min: only the 👎 this time`);
+    else await api.reply(e.issueNumber, `👎 ${inert(why)}.`);
     done('refused');
     return 0;
   };
@@ -133,6 +139,9 @@ export async function chatopsPhase(inputs: Inputs, reporter: Reporter, deps: Cha
     return 1;
   }
 }
+
+/** One refusal reply per commenter per issue in this window (the reaction is always given). */
+export const REFUSAL_WINDOW_MS = 10 * 60_000;
 
 function describe(c: Command): string {
   switch (c.kind) {

@@ -31,6 +31,12 @@ export function chatopsApi(env: Env, token: string): ChatOpsApi {
       await octokit.rest.reactions.createForIssueComment({ ...r, comment_id: id, content });
     },
     reply: async (n, body) => (await octokit.rest.issues.createComment({ ...r, issue_number: n, body })).data.html_url,
+    // One page of the comments updated since then (bounded): tether's own refusal replies naming this login.
+    refusedLately: async (n, login, sinceMs) => {
+      const { data } = await octokit.rest.issues.listComments({ ...r, issue_number: n, since: new Date(Date.now() - sinceMs).toISOString(), per_page: 100 });
+      return data.filter((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith('👎') && (c.body ?? '').replace(/\u200b/g, '').includes(`@${login} `))
+        .length;
+    },
     dispatch: async (workflow, ref, inputs) => {
       const res = await octokit.rest.actions.createWorkflowDispatch({ ...r, workflow_id: workflow, ref, inputs, return_run_details: true });
       const url = (res.data as { html_url?: unknown } | undefined)?.html_url;

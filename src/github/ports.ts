@@ -111,6 +111,7 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
         react: async (id, c) => (await get()).react(id, c),
         reply: async (n, b) => (await get()).reply(n, b),
         dispatch: async (w, r, i) => (await get()).dispatch(w, r, i),
+        refusedLately: async (n, l, ms) => (await get()).refusedLately!(n, l, ms),
       };
       return { ...found, api };
     },

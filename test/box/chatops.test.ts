@@ -135,6 +135,10 @@ describe('chatops: who may command tether from a comment', () => {
     gh.roles['reader'] = 'read';
     const cheap = await comment(issue, '/tether collect r1', { login: 'reader', inputs: { 'min-permission': 'read' } });
     expect(cheap.replies[0]).toMatch(/@.?reader has the read role on this repository; tether commands need write or higher/);
+    // Refusals are rate-limited: the same commenter refused again on this issue gets the 👎, not another reply.
+    const again = await comment(issue, '/tether teardown r1', { login: 'reader', inputs: { 'min-permission': 'read' } });
+    expect(again.reactions).toEqual(['-1']);
+    expect(again.replies).toEqual([]);
     expect((await comment(issue, '/tether help', { login: 'reader', inputs: { 'min-permission': 'read' } })).reactions).toEqual(['eyes', 'rocket']);
     const pr = gh.addIssue('from a fork', { pull: true });
     gh.forks.add(pr);

@@ -5,9 +5,10 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  REFUSAL_WINDOW_MS,
   chatopsPhase,
   parseChatOps
-} from "./chunk-USUL2X7A.js";
+} from "./chunk-MEC5OE5W.js";
 import "./chunk-6J4WSDWD.js";
 import "./chunk-XZHXGFI5.js";
 import "./chunk-GJYV4XMR.js";
@@ -18,6 +19,7 @@ import "./chunk-75KHDEEE.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-R3K6G2KB.js";
 export {
+  REFUSAL_WINDOW_MS,
   chatopsPhase,
   parseChatOps
 };

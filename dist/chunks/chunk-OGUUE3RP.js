@@ -19,7 +19,7 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOps
-} from "./chunk-USUL2X7A.js";
+} from "./chunk-MEC5OE5W.js";
 import {
   parseLaunch,
   readSecrets
@@ -254,7 +254,7 @@ var PHASES = {
     run: async (inputs, env, reporter, ports) => {
       const found = ports.chatops?.(inputs, reporter) ?? null;
       const reported = { ...inputs, "report-to": inputs["report-to"] || "tracking-issue" };
-      return (await import("./phase-MEXIHCQJ.js")).chatopsPhase(inputs, reporter, {
+      return (await import("./phase-22JBOZBK.js")).chatopsPhase(inputs, reporter, {
         api: found?.api,
         event: found?.event ?? null,
         defaultRef: found?.defaultRef ?? "main",
@@ -424,13 +424,14 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-NYXN6XOQ.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-F3YV6VSX.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
         react: async (id, c) => (await get()).react(id, c),
         reply: async (n, b) => (await get()).reply(n, b),
-        dispatch: async (w, r, i) => (await get()).dispatch(w, r, i)
+        dispatch: async (w, r, i) => (await get()).dispatch(w, r, i),
+        refusedLately: async (n, l, ms) => (await get()).refusedLately(n, l, ms)
       };
       return { ...found, api };
     },

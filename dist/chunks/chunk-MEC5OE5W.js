@@ -121,7 +121,10 @@ async function chatopsPhase(inputs, reporter, deps) {
   const refuse = async (why) => {
     reporter.warn(`chatops: refused: ${why}`);
     await api.react(e.commentId, "-1");
-    await api.reply(e.issueNumber, `\u{1F44E} ${inert(why)}.`);
+    const lately = api.refusedLately ? await api.refusedLately(e.issueNumber, e.login, REFUSAL_WINDOW_MS).catch(() => 0) : 0;
+    if (lately > 0)
+      reporter.info(`chatops: a refusal was already said to @${e.login} here in the last ${REFUSAL_WINDOW_MS / 6e4} min: only the \u{1F44E} this time`);
+    else await api.reply(e.issueNumber, `\u{1F44E} ${inert(why)}.`);
     done("refused");
     return 0;
   };
@@ -161,6 +164,7 @@ ${HELP}`);
     return 1;
   }
 }
+var REFUSAL_WINDOW_MS = 10 * 6e4;
 function describe(c) {
   switch (c.kind) {
     case "status":
@@ -201,5 +205,6 @@ ${lines.join("\n") || "No runs."}` };
 
 export {
   parseChatOps,
-  chatopsPhase
+  chatopsPhase,
+  REFUSAL_WINDOW_MS
 };
