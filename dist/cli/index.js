@@ -24742,12 +24742,51 @@ var require_lib3 = __commonJS({
   }
 });
 
+// src/ssh/keys.ts
+var keys_exports = {};
+__export(keys_exports, {
+  loadCredential: () => loadCredential
+});
+import { readFileSync, statSync } from "node:fs";
+function loadCredential(source) {
+  if (source.kind === "agent") return { agent: source.socket };
+  let text;
+  if (source.kind === "path") {
+    try {
+      const st = statSync(source.path);
+      if (!st.isFile()) throw new Error("not a regular file");
+      text = readFileSync(source.path);
+    } catch (err) {
+      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
+    }
+  } else {
+    text = Buffer.from(source.text);
+  }
+  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
+  const parsed = import_ssh2.default.utils.parseKey(text);
+  if (parsed instanceof Error) {
+    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
+    throw new InputError(input, why);
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
+  return { privateKey: text };
+}
+var import_ssh2;
+var init_keys = __esm({
+  "src/ssh/keys.ts"() {
+    "use strict";
+    import_ssh2 = __toESM(require_lib3(), 1);
+    init_errors();
+  }
+});
+
 // src/ssh/sign.ts
 import { hkdfSync } from "node:crypto";
 function privateKeyOf(cred) {
   if (!("privateKey" in cred))
     throw new Error("a registration is signed with the SSH private key; an ssh agent cannot sign it here (give ssh-key or ssh-key-path)");
-  const parsed = import_ssh2.default.utils.parseKey(cred.privateKey);
+  const parsed = import_ssh22.default.utils.parseKey(cred.privateKey);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) throw new Error("the SSH private key could not be parsed");
   return key;
@@ -24761,7 +24800,7 @@ function sign(cred, data) {
 function verify(cred, data, signer, sig) {
   const key = privateKeyOf(cred);
   if (fingerprint(key.getPublicSSH()) !== signer) return false;
-  const pub = import_ssh2.default.utils.parseKey(key.getPublicSSH());
+  const pub = import_ssh22.default.utils.parseKey(key.getPublicSSH());
   const k = Array.isArray(pub) ? pub[0] : pub;
   if (!k || k instanceof Error) return false;
   try {
@@ -24775,12 +24814,22 @@ function macKey(cred) {
   const key = privateKeyOf(cred);
   return Buffer.from(hkdfSync("sha256", Buffer.from(key.getPrivatePEM()), "tether", "github-records/v1", 32));
 }
-var import_ssh2, hashFor;
+function macKeyFromInputs(inputs, env) {
+  if (!(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim()) return null;
+  try {
+    return macKey(loadCredential(parseKeySource(inputs, env)));
+  } catch {
+    return null;
+  }
+}
+var import_ssh22, hashFor;
 var init_sign = __esm({
   "src/ssh/sign.ts"() {
     "use strict";
-    import_ssh2 = __toESM(require_lib3(), 1);
+    import_ssh22 = __toESM(require_lib3(), 1);
     init_hostkey();
+    init_keys();
+    init_connection();
     hashFor = (k) => k.type === "ssh-rsa" ? "sha512" : void 0;
   }
 });
@@ -24855,7 +24904,7 @@ function connect(cfg, cred, tuning = {}) {
 }
 function connectOnce(cfg, cred, tuning) {
   return new Promise((resolve6, reject) => {
-    const client = new import_ssh22.default.Client();
+    const client = new import_ssh23.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
@@ -25027,53 +25076,14 @@ function makeSession(client, hostFingerprint, hostKey) {
     })
   };
 }
-var import_ssh22;
+var import_ssh23;
 var init_client = __esm({
   "src/ssh/client.ts"() {
     "use strict";
-    import_ssh22 = __toESM(require_lib3(), 1);
+    import_ssh23 = __toESM(require_lib3(), 1);
     init_backoff();
     init_errors2();
     init_hostkey();
-  }
-});
-
-// src/ssh/keys.ts
-var keys_exports = {};
-__export(keys_exports, {
-  loadCredential: () => loadCredential
-});
-import { readFileSync, statSync } from "node:fs";
-function loadCredential(source) {
-  if (source.kind === "agent") return { agent: source.socket };
-  let text;
-  if (source.kind === "path") {
-    try {
-      const st = statSync(source.path);
-      if (!st.isFile()) throw new Error("not a regular file");
-      text = readFileSync(source.path);
-    } catch (err) {
-      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
-    }
-  } else {
-    text = Buffer.from(source.text);
-  }
-  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
-  const parsed = import_ssh23.default.utils.parseKey(text);
-  if (parsed instanceof Error) {
-    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
-    throw new InputError(input, why);
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
-  return { privateKey: text };
-}
-var import_ssh23;
-var init_keys = __esm({
-  "src/ssh/keys.ts"() {
-    "use strict";
-    import_ssh23 = __toESM(require_lib3(), 1);
-    init_errors();
   }
 });
 
@@ -33807,11 +33817,11 @@ function parseRunState(raw, where = "run_state") {
 }
 function whereText(s) {
   const step = s.step !== null ? ` at step ${s.step}` : "";
-  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${ago(s.checkpoint_age_s)} ago` : "no checkpoint yet";
+  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${durationText(s.checkpoint_age_s)} ago` : "no checkpoint yet";
   const cells2 = s.cells && (s.cells.not_ended.length || s.cells.more) ? `; cells not ended: ${s.cells.not_ended.map((c) => `${c.name} (${c.state})`).join(", ")}${s.cells.more ? ` and ${s.cells.more} more` : ""} of ${s.cells.total}` : "";
   return `${s.state}${s.cls ? `(${s.cls})` : ""}${step} (attempt ${s.attempt}), ${ck}${cells2}`;
 }
-var ENDED_STATES, RUN_STATE_CELLS_MAX, FOREIGN_SLACK_S, STATE, ISO2, NAME2, ago;
+var ENDED_STATES, RUN_STATE_CELLS_MAX, FOREIGN_SLACK_S, STATE, ISO2, NAME2, durationText;
 var init_run_state = __esm({
   "src/record/run-state.ts"() {
     "use strict";
@@ -33822,7 +33832,7 @@ var init_run_state = __esm({
     STATE = /^[a-z][a-z-]{0,31}$/;
     ISO2 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
     NAME2 = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-    ago = (s) => s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+    durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
   }
 });
 
@@ -33991,16 +34001,11 @@ function assess(runId2, seen, prev, opts, now) {
   };
   return { verdict, memory };
 }
-function waitedText(s) {
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
 function fromScheduler(v, marker2, ran, now) {
   const job = `Slurm job ${v.job}`;
   const why = v.reason && v.reason !== "None" ? ` (${v.reason})` : "";
   if (v.state.startsWith("REQUEUE") || v.state === "PENDING" && ran) return { state: "requeued", cls: null, detail: `${job} back in the queue${why}` };
-  const waited = v.submitted !== null && now >= v.submitted ? ` for ${waitedText(now - v.submitted)}` : "";
+  const waited = v.submitted !== null && now >= v.submitted ? ` for ${durationText(now - v.submitted)}` : "";
   if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${waited}${why}` };
   if (marker2?.stage === "stopped") return null;
   const onTerm = marker2?.kind === "FAILED" && marker2.signal === "TERM" && v.state !== "PREEMPTED" && v.state !== "CANCELLED";
@@ -36872,17 +36877,17 @@ function renderStatusForTerminal(verdicts, memory, now) {
 }
 function syncLine(s, now) {
   if (!s) return "";
-  const ago2 = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
+  const ago = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
   const cell = (c) => c ? ` (cell ${code(c)})` : "";
   const parts = [];
   const n = s.newest;
   if (n)
     parts.push(
-      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago2(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
     );
   else parts.push("no verified checkpoint synced yet");
-  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago2(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
-  if (s.error) parts.push(`the last sync (${ago2(s.at)}) stopped: ${inert(s.error, 300)}`);
+  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
+  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
   const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
   if (older.length)
     parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
@@ -37363,9 +37368,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   return code2;
 }
 function memoryKeyOf(inputs, env, hosts) {
-  const own = inputs["ssh-key"] || inputs["ssh-key-path"] ? loadCredential(parseKeySource(inputs, env)) : null;
-  const cred = own ?? (hosts[0] ? loadCredential(hosts[0].conn.key) : null);
-  return cred ? macKey(cred) : null;
+  return macKeyFromInputs(inputs, env) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
 function enteredNow(prev, now, v) {
   if (!prev) return true;
@@ -37603,8 +37606,22 @@ var init_probe = __esm({
 // src/registry/hosts.ts
 var hosts_exports = {};
 __export(hosts_exports, {
-  registeredHosts: () => registeredHosts
+  registeredHosts: () => registeredHosts,
+  verifiedRegistration: () => verifiedRegistration
 });
+function verifiedRegistration(body, cred) {
+  let sealed;
+  try {
+    sealed = readRegistration(body);
+  } catch (err) {
+    return { why: err.message };
+  }
+  if (!verify(cred, signedBytes(sealed.entry), sealed.signer, sealed.sig))
+    return {
+      why: `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
+    };
+  return { entry: sealed.entry };
+}
 function registeredHosts(found, cred, inputs, env) {
   const own = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
   const byWhere = /* @__PURE__ */ new Map();
@@ -37613,13 +37630,10 @@ function registeredHosts(found, cred, inputs, env) {
   for (const f of found) {
     let e;
     try {
-      const sealed = readRegistration(f.body);
-      e = sealed.entry;
+      const checked = verifiedRegistration(f.body, cred);
+      if ("why" in checked) throw new Error(checked.why);
+      e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      if (!verify(cred, signedBytes(e), sealed.signer, sealed.sig))
-        throw new Error(
-          `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
-        );
       const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, "host-key-fingerprint": e.hostKeyFingerprint }, env);
       const where = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
@@ -38043,10 +38057,10 @@ async function lookAtRun(runId2, probe, now, stallAfterS = 1800) {
     now
   );
   const v = r.verdicts[0];
-  if (v.state === "unreachable") return { kind: "blind", transport: v.detail.split(":")[0] ?? "unreachable", detail: v.detail };
+  if (v.state === "unreachable") return { kind: "blind", detail: v.detail };
   const obs = seen;
   if (!obs || v.state === "probe-error" || v.state === "unknown") return { kind: "unclear", detail: `${v.state}: ${v.detail}`, verdict: v };
-  return { kind: "seen", state: runStateOf(v, obs, now), verdict: v, observation: obs };
+  return { kind: "seen", state: runStateOf(v, obs, now) };
 }
 function runStateOf(v, obs, now) {
   const run2 = obs.runs.find((x) => x.id === v.runId);
@@ -38553,7 +38567,7 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
   }
 }
 function liveWarning(runId2, s) {
-  if (isEnded(s.state) && allEnded(s)) return null;
+  if (allEnded(s)) return null;
   return `run ${runId2} is live (${whereText(s)}): these are mid-run results; the proof records it as not ended, so teardown refuses while it runs unless stop-running: true`;
 }
 function foreignWarning(runId2, s, foreign) {
@@ -38904,7 +38918,7 @@ function checkRunEnded(runId2, seen, recorded, stopRunning) {
   return {
     ok: false,
     shown,
-    reason: `cannot tell whether run ${runId2} has ended: the box cannot be looked at (${seen.why}) and ${"no VERIFIED.json records its state (collected by an older tether, or none given)"}; ${stopHint}`
+    reason: `cannot tell whether run ${runId2} has ended: the box cannot be looked at (${seen.why}) and no VERIFIED.json records its state (collected by an older tether, or none given); ${stopHint}`
   };
 }
 var refuse;
@@ -39506,17 +39520,14 @@ function providerFor(cfg, ctx, env, slurmJobs = null) {
     }
   }
 }
-async function jobsFromRegistration(runId2, body, cred) {
+function jobsFromRegistration(runId2, body, cred) {
   if (!body) return { jobs: null };
-  try {
-    const s = readRegistration(body);
-    if (s.entry.runId !== runId2 || !verify(cred, signedBytes(s.entry), s.signer, s.sig))
-      return { refused: `run ${runId2}'s registration does not verify with this key (edited, or another key's): not cancelling anything on its word` };
-    const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(s.entry.handle ?? "");
-    return { jobs: m ? [m[1]] : null };
-  } catch (err) {
-    return { refused: `run ${runId2}'s registration is unreadable (${err.message}): not cancelling anything on its word` };
-  }
+  const checked = verifiedRegistration(body, cred);
+  if ("why" in checked) return { refused: `run ${runId2}'s registration is not to be trusted (${checked.why}): not cancelling anything on its word` };
+  if (checked.entry.runId !== runId2)
+    return { refused: `the registration found for run ${runId2} is run ${checked.entry.runId}'s: not cancelling anything on its word` };
+  const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? "");
+  return { jobs: m ? [m[1]] : null };
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const cfg = parseTeardown(inputs, env);
@@ -39562,10 +39573,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
         if (otherBox) return refuseWith(otherBox);
         const at = now();
         const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-        seen = look.kind === "seen" ? { kind: "seen", state: look.state } : { kind: "not-seen", why: look.detail };
-        if (look.kind === "unclear") {
-          seen = { kind: "seen", state: stateOfLook(look, at) };
-        }
+        seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
         if (proof) {
           const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
           const changed = checkRebuilt(proof.manifest, manifest);
@@ -39603,7 +39611,13 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   };
   let slurmJobs = null;
   if (cfg.provider === "slurm" && cfg.connection && deps.registration) {
-    const found = await jobsFromRegistration(cfg.runId, await deps.registration(cfg.runId).catch(() => null), loadCredential(cfg.connection.key));
+    const body = await deps.registration(cfg.runId).catch((err) => {
+      reporter.warn(
+        `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`
+      );
+      return null;
+    });
+    const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
     if ("refused" in found) return finish("refused", found.refused, 1, { kind: "refused", runId: runId2, reason: found.refused, notes, card });
     slurmJobs = found.jobs;
     if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
@@ -39668,8 +39682,7 @@ var init_phase7 = __esm({
     init_slurm3();
     init_types2();
     init_errors();
-    init_entry();
-    init_sign();
+    init_hosts();
     init_vastai();
   }
 });

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-OGUUE3RP.js";
+} from "../chunks/chunk-XWZR3622.js";
 import "../chunks/chunk-LHH7UFVJ.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-MEC5OE5W.js";
@@ -16,10 +16,11 @@ import "../chunks/chunk-QVGQYR5O.js";
 import "../chunks/chunk-XZHXGFI5.js";
 import "../chunks/chunk-GJYV4XMR.js";
 import "../chunks/chunk-Z52J2UM4.js";
-import "../chunks/chunk-PDDLEZQQ.js";
 import "../chunks/chunk-7MNXD2ZJ.js";
+import "../chunks/chunk-7ZTFFDQ7.js";
 import "../chunks/chunk-IRUQJGMC.js";
-import "../chunks/chunk-BHSIGIX6.js";
+import "../chunks/chunk-UXJDJOFW.js";
+import "../chunks/chunk-PDDLEZQQ.js";
 import "../chunks/chunk-EIRDXYTK.js";
 import "../chunks/chunk-QQLEJVPE.js";
 import "../chunks/chunk-XSXAROAL.js";

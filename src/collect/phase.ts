@@ -14,7 +14,7 @@ import { renderCard } from '../teardown/card.ts';
 import { lookAtRun, stateOfLook } from '../patrol/look.ts';
 import { probeOn } from '../remote/probe.ts';
 import { inert } from '../report/markdown.ts';
-import { allEnded, isEnded, whereText, type RunState } from '../record/run-state.ts';
+import { allEnded, whereText, type RunState } from '../record/run-state.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
 import { fileSource } from './file-source.ts';
 import type { Listing, Manifest } from '../record/manifest.ts';
@@ -96,7 +96,7 @@ const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 
 /** Said loudly: results of a run that is still live are mid-run results, and teardown will refuse while it runs. */
 function liveWarning(runId: string, s: RunState): string | null {
-  if (isEnded(s.state) && allEnded(s)) return null;
+  if (allEnded(s)) return null;
   return `run ${runId} is live (${whereText(s)}): these are mid-run results; the proof records it as not ended, so teardown refuses while it runs unless stop-running: true`;
 }
 

@@ -14,9 +14,10 @@ import { InputError } from '../config/errors.ts';
 import type { ChatOpsApi } from '../chatops/phase.ts';
 import { parseKeySource } from '../config/connection.ts';
 import { loadCredential } from '../ssh/keys.ts';
-import { macKey, verify } from '../ssh/sign.ts';
+import { macKeyFromInputs } from '../ssh/sign.ts';
 import type { Credential } from '../ssh/keys.ts';
-import { readRegistration, REGISTRATION_PREFIX, signedBytes } from '../registry/entry.ts';
+import { REGISTRATION_PREFIX } from '../registry/entry.ts';
+import { verifiedRegistration } from '../registry/hosts.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -67,26 +68,11 @@ export function provesOf(inputs: Env, env: Env): ((body: string) => boolean) | u
     return undefined;
   }
   if (!('privateKey' in cred)) return undefined;
-  return (body) => {
-    if (!body.includes(REGISTRATION_PREFIX)) return false;
-    try {
-      const s = readRegistration(body);
-      return verify(cred, signedBytes(s.entry), s.signer, s.sig);
-    } catch {
-      return false;
-    }
-  };
+  return (body) => body.includes(REGISTRATION_PREFIX) && 'entry' in verifiedRegistration(body, cred);
 }
 
 /** The MAC key tether signs its GitHub items with, from the key inputs (null without ssh-key or ssh-key-path). */
-export function keyOf(inputs: Env, env: Env): Buffer | null {
-  if (!(inputs['ssh-key'] ?? '').trim() && !(inputs['ssh-key-path'] ?? '').trim()) return null;
-  try {
-    return macKey(loadCredential(parseKeySource(inputs, env)));
-  } catch {
-    return null; // the phase reports a bad key as the input error it is
-  }
-}
+export const keyOf = (inputs: Env, env: Env): Buffer | null => macKeyFromInputs(inputs, env);
 
 export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
   return {

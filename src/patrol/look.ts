@@ -5,8 +5,8 @@ import type { Verdict } from './verdict.ts';
 
 /** What one look at a run gave: its state, or why the box could not be looked at (a transport failure). */
 export type Look =
-  | { kind: 'seen'; state: RunState; verdict: Verdict; observation: HostObservation }
-  | { kind: 'blind'; transport: string; detail: string }
+  | { kind: 'seen'; state: RunState }
+  | { kind: 'blind'; detail: string }
   /** The box answered, but nothing certain came of it (unreadable, no run record): never evidence of an end. */
   | { kind: 'unclear'; detail: string; verdict: Verdict };
 
@@ -33,10 +33,10 @@ export async function lookAtRun(
     now,
   );
   const v = r.verdicts[0]!;
-  if (v.state === 'unreachable') return { kind: 'blind', transport: v.detail.split(':')[0] ?? 'unreachable', detail: v.detail };
+  if (v.state === 'unreachable') return { kind: 'blind', detail: v.detail };
   const obs = seen as HostObservation | null;
   if (!obs || v.state === 'probe-error' || v.state === 'unknown') return { kind: 'unclear', detail: `${v.state}: ${v.detail}`, verdict: v };
-  return { kind: 'seen', state: runStateOf(v, obs, now), verdict: v, observation: obs };
+  return { kind: 'seen', state: runStateOf(v, obs, now) };
 }
 
 /** The recorded form of a verdict (VERIFIED.json's `run_state`, the teardown card's line). Pure. */

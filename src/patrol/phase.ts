@@ -19,7 +19,7 @@ import type { HostObservation, SeenRun } from '../record/observation.ts';
 import type { Session } from '../ssh/client.ts';
 import type { Registered } from '../registry/hosts.ts';
 import { TransportError } from '../ssh/errors.ts';
-import { macKey } from '../ssh/sign.ts';
+import { macKey, macKeyFromInputs } from '../ssh/sign.ts';
 import type { Registration } from '../registry/entry.ts';
 import { staleRegistration } from '../registry/fresh.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
@@ -359,9 +359,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
  * first host's key (a tether.yml); null when only an ssh agent is given.
  */
 function memoryKeyOf(inputs: Inputs, env: Inputs, hosts: HostEntry[]): Buffer | null {
-  const own = inputs['ssh-key'] || inputs['ssh-key-path'] ? loadCredential(parseKeySource(inputs, env)) : null;
-  const cred = own ?? (hosts[0] ? loadCredential(hosts[0].conn.key) : null);
-  return cred ? macKey(cred) : null;
+  return macKeyFromInputs(inputs, env) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
 
 /** Whether this tick's verdict is news against what the last tick remembered of the run. */

@@ -2,7 +2,7 @@ import type { TransportKind } from '../ssh/errors.ts';
 import { HISTORY_MAX, type RunMemory } from './memory.ts';
 import type { GpuInfo, HostObservation, Marker, RunObservation, SchedulerView } from '../record/observation.ts';
 import { parseProgress } from './progress.ts';
-import { FOREIGN_SLACK_S } from '../record/run-state.ts';
+import { durationText, FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
 import type { CellVerdict } from './cells.ts';
@@ -197,12 +197,6 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   return { verdict, memory };
 }
 
-function waitedText(s: number): string {
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
-
 /** Slurm's terminal states that name the failure themselves, whatever the wrapper could write. */
 const SLURM_CLASS: Record<string, FailureClass> = {
   TIMEOUT: 'timeout',
@@ -226,7 +220,7 @@ function fromScheduler(v: SchedulerView, marker: Marker | null, ran: boolean, no
   // Pending again after this attempt ran (whatever marker the killed attempt left): Slurm requeued it, and it
   // comes back as the next attempt with the same job id.
   if (v.state.startsWith('REQUEUE') || (v.state === 'PENDING' && ran)) return { state: 'requeued', cls: null, detail: `${job} back in the queue${why}` };
-  const waited = v.submitted !== null && now >= v.submitted ? ` for ${waitedText(now - v.submitted)}` : '';
+  const waited = v.submitted !== null && now >= v.submitted ? ` for ${durationText(now - v.submitted)}` : '';
   if (v.state === 'PENDING') return { state: 'queued', cls: null, detail: `${job} pending${waited}${why}` };
   if (marker?.stage === 'stopped') return null;
   // On Slurm a TERM comes from the lead signal before the time limit, a preemption (PREEMPTED) or a cancel

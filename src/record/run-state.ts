@@ -73,12 +73,13 @@ export function parseRunState(raw: unknown, where = 'run_state'): RunState {
   return out;
 }
 
-const ago = (s: number) => (s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+/** A duration as people read it: seconds under 90, minutes under 90, else hours. Pure. */
+export const durationText = (s: number) => (s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 
 /** "running at step 7, last checkpoint 40 s ago" (or "no checkpoint yet"). Pure. */
 export function whereText(s: RunState): string {
   const step = s.step !== null ? ` at step ${s.step}` : '';
-  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${ago(s.checkpoint_age_s)} ago` : 'no checkpoint yet';
+  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${durationText(s.checkpoint_age_s)} ago` : 'no checkpoint yet';
   const cells =
     s.cells && (s.cells.not_ended.length || s.cells.more)
       ? `; cells not ended: ${s.cells.not_ended.map((c) => `${c.name} (${c.state})`).join(', ')}${s.cells.more ? ` and ${s.cells.more} more` : ''} of ${s.cells.total}`

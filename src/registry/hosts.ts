@@ -20,6 +20,24 @@ export interface Registered {
 /** The connection inputs that stay the patrol's own (key, timeouts); where to connect comes from the registration. */
 const OWN = ['ssh-key', 'ssh-key-path', 'connect-timeout', 'connect-attempts'];
 
+/**
+ * A registration comment read strictly and its signature checked with this key: the entry, or why not. The
+ * one check the patrol, teardown (Slurm's job id) and GitHub item recognition all make. No I/O.
+ */
+export function verifiedRegistration(body: string, cred: Credential): { entry: Registration } | { why: string } {
+  let sealed;
+  try {
+    sealed = readRegistration(body);
+  } catch (err) {
+    return { why: (err as Error).message };
+  }
+  if (!verify(cred, signedBytes(sealed.entry), sealed.signer, sealed.sig))
+    return {
+      why: `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`,
+    };
+  return { entry: sealed.entry };
+}
+
 export function registeredHosts(found: Array<{ runId: string; body: string }>, cred: Credential, inputs: Inputs, env: Inputs): Registered {
   const own: Inputs = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
   const byWhere = new Map<string, HostEntry>();
@@ -28,13 +46,10 @@ export function registeredHosts(found: Array<{ runId: string; body: string }>, c
   for (const f of found) {
     let e: Registration;
     try {
-      const sealed = readRegistration(f.body);
-      e = sealed.entry;
+      const checked = verifiedRegistration(f.body, cred);
+      if ('why' in checked) throw new Error(checked.why);
+      e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      if (!verify(cred, signedBytes(e), sealed.signer, sealed.sig))
-        throw new Error(
-          `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`,
-        );
       const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, 'host-key-fingerprint': e.hostKeyFingerprint }, env);
       const where = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;

@@ -6,7 +6,8 @@
 import { hkdfSync } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { fingerprint } from './hostkey.ts';
-import type { Credential } from './keys.ts';
+import { loadCredential, type Credential } from './keys.ts';
+import { parseKeySource } from '../config/connection.ts';
 
 type ParsedKey = ssh2.ParsedKey;
 
@@ -60,4 +61,14 @@ export function macKey(cred: Credential): Buffer | null {
   if (!('privateKey' in cred)) return null;
   const key = privateKeyOf(cred);
   return Buffer.from(hkdfSync('sha256', Buffer.from(key.getPrivatePEM()), 'tether', 'github-records/v1', 32));
+}
+
+/** The MAC key from the key inputs (ssh-key or ssh-key-path), or null when neither is given or it cannot be read (the phase reports a bad key itself). */
+export function macKeyFromInputs(inputs: Record<string, string | undefined>, env: Record<string, string | undefined>): Buffer | null {
+  if (!(inputs['ssh-key'] ?? '').trim() && !(inputs['ssh-key-path'] ?? '').trim()) return null;
+  try {
+    return macKey(loadCredential(parseKeySource(inputs, env)));
+  } catch {
+    return null;
+  }
 }

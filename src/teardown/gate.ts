@@ -164,6 +164,6 @@ export function checkRunEnded(runId: string, seen: RunSeen, recorded: RunState |
   return {
     ok: false,
     shown,
-    reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and ${'no VERIFIED.json records its state (collected by an older tether, or none given)'}; ${stopHint}`,
+    reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and no VERIFIED.json records its state (collected by an older tether, or none given); ${stopHint}`,
   };
 }

@@ -24,8 +24,7 @@ import { sshProvider } from './providers/ssh.ts';
 import { slurmProvider } from './providers/slurm.ts';
 import { ProviderError, type Provider, type ProviderContext } from './providers/types.ts';
 import { InputError } from '../config/errors.ts';
-import { readRegistration, signedBytes } from '../registry/entry.ts';
-import { verify } from '../ssh/sign.ts';
+import { verifiedRegistration } from '../registry/hosts.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { vastaiProvider } from './providers/vastai.ts';
 
@@ -105,17 +104,14 @@ function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs, slu
  * The Slurm job ids the run's signed registration carries (null when there is no registration, or it names
  * no Slurm job); a registration that does not verify with this key is a refusal, never a fallback.
  */
-async function jobsFromRegistration(runId: string, body: string | null, cred: Credential): Promise<{ jobs: string[] | null } | { refused: string }> {
+function jobsFromRegistration(runId: string, body: string | null, cred: Credential): { jobs: string[] | null } | { refused: string } {
   if (!body) return { jobs: null };
-  try {
-    const s = readRegistration(body);
-    if (s.entry.runId !== runId || !verify(cred, signedBytes(s.entry), s.signer, s.sig))
-      return { refused: `run ${runId}'s registration does not verify with this key (edited, or another key's): not cancelling anything on its word` };
-    const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(s.entry.handle ?? '');
-    return { jobs: m ? [m[1] as string] : null };
-  } catch (err) {
-    return { refused: `run ${runId}'s registration is unreadable (${(err as Error).message}): not cancelling anything on its word` };
-  }
+  const checked = verifiedRegistration(body, cred);
+  if ('why' in checked) return { refused: `run ${runId}'s registration is not to be trusted (${checked.why}): not cancelling anything on its word` };
+  if (checked.entry.runId !== runId)
+    return { refused: `the registration found for run ${runId} is run ${checked.entry.runId}'s: not cancelling anything on its word` };
+  const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? '');
+  return { jobs: m ? [m[1] as string] : null };
 }
 
 /**
@@ -182,11 +178,8 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
         if (otherBox) return refuseWith(otherBox);
         const at = now();
         const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-        seen = look.kind === 'seen' ? { kind: 'seen', state: look.state } : { kind: 'not-seen', why: look.detail };
-        if (look.kind === 'unclear') {
-          // The box answered but did not say the run ended: never read as an end.
-          seen = { kind: 'seen', state: stateOfLook(look, at) };
-        }
+        // A box that answered but did not say the run ended (unreadable, no run record) is seen as not ended.
+        seen = look.kind === 'blind' ? { kind: 'not-seen', why: look.detail } : { kind: 'seen', state: stateOfLook(look, at) };
         if (proof) {
           const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
           const changed = checkRebuilt(proof.manifest, manifest);
@@ -229,7 +222,13 @@ export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Repor
   let slurmJobs: string[] | null = null;
   if (cfg.provider === 'slurm' && cfg.connection && deps.registration) {
     // sbatch's own answer, signed at launch: a job can rewrite its handle file, never the registration.
-    const found = await jobsFromRegistration(cfg.runId, await deps.registration(cfg.runId).catch(() => null), loadCredential(cfg.connection.key));
+    const body = await deps.registration(cfg.runId).catch((err: Error) => {
+      reporter.warn(
+        `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`,
+      );
+      return null;
+    });
+    const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
     if ('refused' in found) return finish('refused', found.refused, 1, { kind: 'refused', runId, reason: found.refused, notes, card });
     slurmJobs = found.jobs;
     if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(', ')} from the run's signed registration (sbatch's own answer at launch)`);

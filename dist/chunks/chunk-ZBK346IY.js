@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-CD7SV52H.js";
+} from "./chunk-YN7OXJVI.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,
   whereText
-} from "./chunk-EZ27KFTP.js";
+} from "./chunk-S2KDRW7U.js";
 import {
   parseListing,
   parseManifest
@@ -100,10 +100,10 @@ async function lookAtRun(runId, probe, now, stallAfterS = 1800) {
     now
   );
   const v = r.verdicts[0];
-  if (v.state === "unreachable") return { kind: "blind", transport: v.detail.split(":")[0] ?? "unreachable", detail: v.detail };
+  if (v.state === "unreachable") return { kind: "blind", detail: v.detail };
   const obs = seen;
   if (!obs || v.state === "probe-error" || v.state === "unknown") return { kind: "unclear", detail: `${v.state}: ${v.detail}`, verdict: v };
-  return { kind: "seen", state: runStateOf(v, obs, now), verdict: v, observation: obs };
+  return { kind: "seen", state: runStateOf(v, obs, now) };
 }
 function runStateOf(v, obs, now) {
   const run = obs.runs.find((x) => x.id === v.runId);

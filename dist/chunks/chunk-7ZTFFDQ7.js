@@ -11,21 +11,26 @@ import {
 } from "./chunk-IRUQJGMC.js";
 import {
   verify
-} from "./chunk-BHSIGIX6.js";
-import "./chunk-EIRDXYTK.js";
-import "./chunk-QQLEJVPE.js";
-import "./chunk-XSXAROAL.js";
-import "./chunk-EPCPIVQ4.js";
+} from "./chunk-UXJDJOFW.js";
 import {
   parseConnection
 } from "./chunk-5X6WLO4A.js";
-import "./chunk-75KHDEEE.js";
-import "./chunk-3B7SBFZS.js";
-import "./chunk-UWHVA42A.js";
-import "./chunk-R3K6G2KB.js";
 
 // src/registry/hosts.ts
 var OWN = ["ssh-key", "ssh-key-path", "connect-timeout", "connect-attempts"];
+function verifiedRegistration(body, cred) {
+  let sealed;
+  try {
+    sealed = readRegistration(body);
+  } catch (err) {
+    return { why: err.message };
+  }
+  if (!verify(cred, signedBytes(sealed.entry), sealed.signer, sealed.sig))
+    return {
+      why: `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
+    };
+  return { entry: sealed.entry };
+}
 function registeredHosts(found, cred, inputs, env) {
   const own = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
   const byWhere = /* @__PURE__ */ new Map();
@@ -34,13 +39,10 @@ function registeredHosts(found, cred, inputs, env) {
   for (const f of found) {
     let e;
     try {
-      const sealed = readRegistration(f.body);
-      e = sealed.entry;
+      const checked = verifiedRegistration(f.body, cred);
+      if ("why" in checked) throw new Error(checked.why);
+      e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      if (!verify(cred, signedBytes(e), sealed.signer, sealed.sig))
-        throw new Error(
-          `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
-        );
       const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, "host-key-fingerprint": e.hostKeyFingerprint }, env);
       const where = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
@@ -56,6 +58,8 @@ function registeredHosts(found, cred, inputs, env) {
   }
   return { hosts: [...byWhere.values()], entries, refused };
 }
+
 export {
+  verifiedRegistration,
   registeredHosts
 };

@@ -37,17 +37,17 @@ import {
   parseAudit
 } from "./chunk-Z52J2UM4.js";
 import {
-  loadCredential
-} from "./chunk-PDDLEZQQ.js";
+  verifiedRegistration
+} from "./chunk-7ZTFFDQ7.js";
 import {
-  REGISTRATION_PREFIX,
-  readRegistration,
-  signedBytes
+  REGISTRATION_PREFIX
 } from "./chunk-IRUQJGMC.js";
 import {
-  macKey,
-  verify
-} from "./chunk-BHSIGIX6.js";
+  macKeyFromInputs
+} from "./chunk-UXJDJOFW.js";
+import {
+  loadCredential
+} from "./chunk-PDDLEZQQ.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -183,7 +183,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import("./phase-3YGHIPEC.js")).auditPhase(inputs, env, reporter)
+    run: async (inputs, env, reporter) => (await import("./phase-WO4QNSVU.js")).auditPhase(inputs, env, reporter)
   },
   launch: {
     name: "launch",
@@ -193,7 +193,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-3YGHIPEC.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
+    run: async (inputs, env, reporter, ports) => (await import("./phase-WO4QNSVU.js")).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact)
   },
   patrol: {
     name: "patrol",
@@ -203,10 +203,10 @@ var PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-MVDCBM4L.js")).patrolPhase(inputs, env, reporter, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-ZOCZDMDR.js")).patrolPhase(inputs, env, reporter, {
       probe: (await import("./probe-XSJJ6NFW.js")).probeHost,
       probeOn: (await import("./probe-XSJJ6NFW.js")).probeOn,
-      registered: (await import("./hosts-6CT6NRPX.js")).registeredHosts,
+      registered: (await import("./hosts-MJA5WRM5.js")).registeredHosts,
       mode: ports.statusMode,
       remote: ports.statusStore?.(inputs, reporter),
       workspace: ports.workspace,
@@ -221,7 +221,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-KFORBNW3.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
+    run: async (inputs, env, reporter, ports) => (await import("./phase-FDRMBBPP.js")).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.())
   },
   teardown: {
     name: "teardown",
@@ -231,7 +231,7 @@ var PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) => (await import("./phase-37EM65ZL.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
+    run: async (inputs, env, reporter, ports) => (await import("./phase-S7ZLAPOD.js")).teardownPhase(inputs, env, reporter, ports.workspace, {
       ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
       ...ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(inputs, reporter, state, reason) } : {},
       ...ports.statusStore ? {
@@ -261,7 +261,7 @@ var PHASES = {
         registration: async (runId) => {
           const store = ports.statusStore?.(reported, reporter);
           if (!store?.registered || !(inputs["ssh-key"] || inputs["ssh-key-path"] || env["SSH_AUTH_SOCK"])) return null;
-          const { registeredHosts } = await import("./hosts-6CT6NRPX.js");
+          const { registeredHosts } = await import("./hosts-MJA5WRM5.js");
           const { loadCredential: loadCredential2 } = await import("./keys-PB6GV7IF.js");
           const { parseKeySource: parseKeySource2 } = await import("./connection-XDUMFERH.js");
           const found2 = (await store.registered()).filter((f) => f.runId === runId);
@@ -367,7 +367,7 @@ function lazyStore(inputs, env, reporter) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-32EOROK4.js").then((m) => {
+  const get = () => real ??= import("./status-store-UMMDDQYO.js").then((m) => {
     store = m.githubStore(target, env, token, parseHeader(inputs["header"]), keyOf(inputs, env), provesOf(inputs, env));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -391,24 +391,9 @@ function provesOf(inputs, env) {
     return void 0;
   }
   if (!("privateKey" in cred)) return void 0;
-  return (body) => {
-    if (!body.includes(REGISTRATION_PREFIX)) return false;
-    try {
-      const s = readRegistration(body);
-      return verify(cred, signedBytes(s.entry), s.signer, s.sig);
-    } catch {
-      return false;
-    }
-  };
+  return (body) => body.includes(REGISTRATION_PREFIX) && "entry" in verifiedRegistration(body, cred);
 }
-function keyOf(inputs, env) {
-  if (!(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim()) return null;
-  try {
-    return macKey(loadCredential(parseKeySource(inputs, env)));
-  } catch {
-    return null;
-  }
-}
+var keyOf = (inputs, env) => macKeyFromInputs(inputs, env);
 function githubPorts(env = process.env) {
   return {
     workspace: env["GITHUB_WORKSPACE"] ?? process.cwd(),
@@ -435,7 +420,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-32EOROK4.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
+    afterTeardown: async (inputs, reporter, state, reason) => (await import("./status-store-UMMDDQYO.js")).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env))
   };
 }
 

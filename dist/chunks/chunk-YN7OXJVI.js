@@ -9,7 +9,7 @@ import {
   assessCells,
   remembered,
   sweepVerdict
-} from "./chunk-EZ27KFTP.js";
+} from "./chunk-S2KDRW7U.js";
 import {
   eachLimit
 } from "./chunk-OX4FSEEX.js";

@@ -11,16 +11,16 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-OTSWXNUT.js";
+} from "./chunk-ZBK346IY.js";
 import {
   openPinned
 } from "./chunk-POB5IG6G.js";
-import "./chunk-CD7SV52H.js";
+import "./chunk-YN7OXJVI.js";
 import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-EZ27KFTP.js";
+} from "./chunk-S2KDRW7U.js";
 import "./chunk-YYRHL6YM.js";
 import {
   parseManifest
@@ -49,17 +49,15 @@ import {
   code,
   inert
 } from "./chunk-Z52J2UM4.js";
+import "./chunk-7MNXD2ZJ.js";
+import {
+  verifiedRegistration
+} from "./chunk-7ZTFFDQ7.js";
+import "./chunk-IRUQJGMC.js";
+import "./chunk-UXJDJOFW.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
-import "./chunk-7MNXD2ZJ.js";
-import {
-  readRegistration,
-  signedBytes
-} from "./chunk-IRUQJGMC.js";
-import {
-  verify
-} from "./chunk-BHSIGIX6.js";
 import "./chunk-EIRDXYTK.js";
 import "./chunk-QQLEJVPE.js";
 import {
@@ -233,7 +231,7 @@ function checkRunEnded(runId, seen, recorded, stopRunning) {
   return {
     ok: false,
     shown,
-    reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and ${"no VERIFIED.json records its state (collected by an older tether, or none given)"}; ${stopHint}`
+    reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and no VERIFIED.json records its state (collected by an older tether, or none given); ${stopHint}`
   };
 }
 
@@ -745,17 +743,14 @@ function providerFor(cfg, ctx, env, slurmJobs = null) {
     }
   }
 }
-async function jobsFromRegistration(runId, body, cred) {
+function jobsFromRegistration(runId, body, cred) {
   if (!body) return { jobs: null };
-  try {
-    const s = readRegistration(body);
-    if (s.entry.runId !== runId || !verify(cred, signedBytes(s.entry), s.signer, s.sig))
-      return { refused: `run ${runId}'s registration does not verify with this key (edited, or another key's): not cancelling anything on its word` };
-    const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(s.entry.handle ?? "");
-    return { jobs: m ? [m[1]] : null };
-  } catch (err) {
-    return { refused: `run ${runId}'s registration is unreadable (${err.message}): not cancelling anything on its word` };
-  }
+  const checked = verifiedRegistration(body, cred);
+  if ("why" in checked) return { refused: `run ${runId}'s registration is not to be trusted (${checked.why}): not cancelling anything on its word` };
+  if (checked.entry.runId !== runId)
+    return { refused: `the registration found for run ${runId} is run ${checked.entry.runId}'s: not cancelling anything on its word` };
+  const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? "");
+  return { jobs: m ? [m[1]] : null };
 }
 async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   const cfg = parseTeardown(inputs, env);
@@ -801,10 +796,7 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
         if (otherBox) return refuseWith(otherBox);
         const at = now();
         const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-        seen = look.kind === "seen" ? { kind: "seen", state: look.state } : { kind: "not-seen", why: look.detail };
-        if (look.kind === "unclear") {
-          seen = { kind: "seen", state: stateOfLook(look, at) };
-        }
+        seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
         if (proof) {
           const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
           const changed = checkRebuilt(proof.manifest, manifest);
@@ -842,7 +834,13 @@ async function teardownPhase(inputs, env, reporter, workspace, deps = {}) {
   };
   let slurmJobs = null;
   if (cfg.provider === "slurm" && cfg.connection && deps.registration) {
-    const found = await jobsFromRegistration(cfg.runId, await deps.registration(cfg.runId).catch(() => null), loadCredential(cfg.connection.key));
+    const body = await deps.registration(cfg.runId).catch((err) => {
+      reporter.warn(
+        `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`
+      );
+      return null;
+    });
+    const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
     if ("refused" in found) return finish("refused", found.refused, 1, { kind: "refused", runId, reason: found.refused, notes, card });
     slurmJobs = found.jobs;
     if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);

@@ -5,8 +5,14 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  loadCredential
+} from "./chunk-PDDLEZQQ.js";
+import {
   require_lib
 } from "./chunk-EPCPIVQ4.js";
+import {
+  parseKeySource
+} from "./chunk-5X6WLO4A.js";
 import {
   fingerprint
 } from "./chunk-UWHVA42A.js";
@@ -49,9 +55,18 @@ function macKey(cred) {
   const key = privateKeyOf(cred);
   return Buffer.from(hkdfSync("sha256", Buffer.from(key.getPrivatePEM()), "tether", "github-records/v1", 32));
 }
+function macKeyFromInputs(inputs, env) {
+  if (!(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim()) return null;
+  try {
+    return macKey(loadCredential(parseKeySource(inputs, env)));
+  } catch {
+    return null;
+  }
+}
 
 export {
   sign,
   verify,
-  macKey
+  macKey,
+  macKeyFromInputs
 };

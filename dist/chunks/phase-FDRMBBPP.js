@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-OTSWXNUT.js";
+} from "./chunk-ZBK346IY.js";
 import {
   openPinned,
   pinnedConnection
@@ -31,13 +31,12 @@ import {
   verifyOne,
   zip64Values
 } from "./chunk-OJLTBEEG.js";
-import "./chunk-CD7SV52H.js";
+import "./chunk-YN7OXJVI.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
-  isEnded,
   whereText
-} from "./chunk-EZ27KFTP.js";
+} from "./chunk-S2KDRW7U.js";
 import "./chunk-YYRHL6YM.js";
 import {
   manifestFromListing
@@ -64,8 +63,8 @@ import {
   code,
   inert
 } from "./chunk-Z52J2UM4.js";
-import "./chunk-PDDLEZQQ.js";
 import "./chunk-7MNXD2ZJ.js";
+import "./chunk-PDDLEZQQ.js";
 import "./chunk-EIRDXYTK.js";
 import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
@@ -770,7 +769,7 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
 }
 var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 function liveWarning(runId, s) {
-  if (isEnded(s.state) && allEnded(s)) return null;
+  if (allEnded(s)) return null;
   return `run ${runId} is live (${whereText(s)}): these are mid-run results; the proof records it as not ended, so teardown refuses while it runs unless stop-running: true`;
 }
 function foreignWarning(runId, s, foreign) {

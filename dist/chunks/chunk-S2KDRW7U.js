@@ -272,10 +272,10 @@ function parseRunState(raw, where = "run_state") {
   }
   return out;
 }
-var ago = (s) => s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+var durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 function whereText(s) {
   const step = s.step !== null ? ` at step ${s.step}` : "";
-  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${ago(s.checkpoint_age_s)} ago` : "no checkpoint yet";
+  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${durationText(s.checkpoint_age_s)} ago` : "no checkpoint yet";
   const cells = s.cells && (s.cells.not_ended.length || s.cells.more) ? `; cells not ended: ${s.cells.not_ended.map((c) => `${c.name} (${c.state})`).join(", ")}${s.cells.more ? ` and ${s.cells.more} more` : ""} of ${s.cells.total}` : "";
   return `${s.state}${s.cls ? `(${s.cls})` : ""}${step} (attempt ${s.attempt}), ${ck}${cells}`;
 }
@@ -455,11 +455,6 @@ function assess(runId, seen, prev, opts, now) {
   };
   return { verdict, memory };
 }
-function waitedText(s) {
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
 var SLURM_CLASS = {
   TIMEOUT: "timeout",
   DEADLINE: "timeout",
@@ -473,7 +468,7 @@ function fromScheduler(v, marker, ran, now) {
   const job = `Slurm job ${v.job}`;
   const why = v.reason && v.reason !== "None" ? ` (${v.reason})` : "";
   if (v.state.startsWith("REQUEUE") || v.state === "PENDING" && ran) return { state: "requeued", cls: null, detail: `${job} back in the queue${why}` };
-  const waited = v.submitted !== null && now >= v.submitted ? ` for ${waitedText(now - v.submitted)}` : "";
+  const waited = v.submitted !== null && now >= v.submitted ? ` for ${durationText(now - v.submitted)}` : "";
   if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${waited}${why}` };
   if (marker?.stage === "stopped") return null;
   const onTerm = marker?.kind === "FAILED" && marker.signal === "TERM" && v.state !== "PREEMPTED" && v.state !== "CANCELLED";

@@ -12,7 +12,7 @@ import {
   summarize,
   summaryText,
   withoutMemory
-} from "./chunk-EZ27KFTP.js";
+} from "./chunk-S2KDRW7U.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";

@@ -33,7 +33,6 @@ import {
   inert,
   parseAudit
 } from "./chunk-Z52J2UM4.js";
-import "./chunk-PDDLEZQQ.js";
 import "./chunk-7MNXD2ZJ.js";
 import {
   renderRegistration,
@@ -41,7 +40,8 @@ import {
 } from "./chunk-IRUQJGMC.js";
 import {
   sign
-} from "./chunk-BHSIGIX6.js";
+} from "./chunk-UXJDJOFW.js";
+import "./chunk-PDDLEZQQ.js";
 import {
   buildSpec,
   cellData,

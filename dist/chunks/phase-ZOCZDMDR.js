@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-CD7SV52H.js";
+} from "./chunk-YN7OXJVI.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-AS72JUQW.js";
+} from "./chunk-BSRVKCRF.js";
 import {
   mergeMemories,
   readMemory,
@@ -21,7 +21,7 @@ import {
   summarize,
   summaryText,
   withFlag
-} from "./chunk-EZ27KFTP.js";
+} from "./chunk-S2KDRW7U.js";
 import "./chunk-YYRHL6YM.js";
 import {
   runSyncDir,
@@ -51,11 +51,12 @@ import {
   STATE_REMEDIATION
 } from "./chunk-Z52J2UM4.js";
 import {
+  macKey,
+  macKeyFromInputs
+} from "./chunk-UXJDJOFW.js";
+import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
-import {
-  macKey
-} from "./chunk-BHSIGIX6.js";
 import "./chunk-QQLEJVPE.js";
 import "./chunk-XSXAROAL.js";
 import "./chunk-EPCPIVQ4.js";
@@ -7868,9 +7869,7 @@ async function patrolPhase(inputs, env, reporter, deps) {
   return code;
 }
 function memoryKeyOf(inputs, env, hosts) {
-  const own = inputs["ssh-key"] || inputs["ssh-key-path"] ? loadCredential(parseKeySource(inputs, env)) : null;
-  const cred = own ?? (hosts[0] ? loadCredential(hosts[0].conn.key) : null);
-  return cred ? macKey(cred) : null;
+  return macKeyFromInputs(inputs, env) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
 function enteredNow(prev, now, v) {
   if (!prev) return true;

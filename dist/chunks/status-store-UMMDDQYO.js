@@ -18,8 +18,8 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-AS72JUQW.js";
-import "./chunk-EZ27KFTP.js";
+} from "./chunk-BSRVKCRF.js";
+import "./chunk-S2KDRW7U.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-6CFQCFA3.js";
