@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchPhase } from '../src/launch/phase.ts';
+import { launchPhase } from '../test/harness/phases.ts';
 import { unverifiedMemory } from '../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction } from '../test/harness/action.ts';
 import { createBox } from '../test/harness/box.ts';

@@ -1,193 +1,201 @@
 /**
- * The phase registry: every phase once, with its inputs, outputs, metadata and how it runs. Read by the
- * action entries (src/actions), the root action's `command:` switch, the CLI, scripts/build.mjs and
- * scripts/gen-actions.ts. A phase's module is loaded only when that phase runs (`import()`), so an
- * action starts without evaluating the others' dependencies. Adding a phase: one row here, its folder.
+ * The phase registry: every phase once, with its metadata, its one parser and how it runs. Read by the action
+ * entries (src/actions), the root action's `command:` switch, the CLI, scripts/build.mjs and
+ * scripts/gen-actions.ts. A phase's module is loaded only when that phase runs (`import()`), so an action
+ * starts without evaluating the others' dependencies. Adding a phase: its input rows and parser (src/config),
+ * one row here, its folder, its two-line entry (src/actions/<phase>).
  */
-import type { ArtifactUploader } from './collect/artifacts.ts';
+import type { AuditPhaseConfig } from './config/audit.ts';
+import type { ChatOpsPhaseConfig } from './config/chatops.ts';
+import { parseAll, PARSERS } from './config/check.ts';
+import type { CollectPhaseConfig } from './config/collect.ts';
 import type { Inputs } from './config/connection.ts';
-import { PHASE_INPUTS } from './config/inputs.ts';
-import { allInputErrors } from './config/check.ts';
 import { withDefaults } from './config/defaults.ts';
-import { InputErrors } from './config/errors.ts';
+import { inputDef, PHASE_INPUTS, type Phase } from './config/inputs.ts';
+import type { LaunchPhaseConfig } from './config/launch.ts';
 import { OUTPUT_DOCS } from './config/outputs.ts';
-import type { Reporter, StatusStore } from './report/reporter.ts';
-import type { ChatOpsApi } from './chatops/phase.ts';
-import type { CommentEvent } from './chatops/gate.ts';
+import type { PatrolPhaseConfig } from './config/patrol.ts';
+import type { TeardownPhaseConfig } from './config/teardown.ts';
+import type { Reporter } from './report/reporter.ts';
+import type { ChatOpsDeps } from './chatops/phase.ts';
+import type { PhaseContext, Ports } from './ports/types.ts';
 
-/**
- * What a phase may use besides its inputs, built in one place for GitHub (src/github/ports.ts) and one
- * for the terminal (src/cli/ports.ts).
- */
-export interface Ports {
-  /** Relative paths (dest-dir, verified-path, run-file, sync-dir) resolve against this. */
-  workspace: string;
-  /** The status table's form: markdown (job summary, comment) or aligned text. */
-  statusMode: 'markdown' | 'text';
-  /** Refusals before a phase that holds the SSH key runs (a fork's pull request, a key file on a hosted runner). */
-  checkContext(inputs: Inputs): void;
-  /** The artifact service, when there is one. */
-  artifacts?(): ArtifactUploader;
-  /** Where the patrol's status and tick memory live (`report-to`), when asked for. */
-  statusStore?(inputs: Inputs, reporter: Reporter): StatusStore | undefined;
-  /** Downloads a workflow artifact into a directory (teardown's `verified-artifact`). */
-  fetchArtifact?(name: string, dir: string): Promise<unknown>;
-  /** ChatOps: the issue_comment event this job runs for, and the GitHub API to answer it (the action only). */
-  chatops?(inputs: Inputs, reporter: Reporter): { api: ChatOpsApi; event: CommentEvent; defaultRef: string } | null;
-  /** After a real teardown: mark the run's status and close its tracking issue. */
-  afterTeardown?(inputs: Inputs, reporter: Reporter, state: 'torn-down' | 'parked', reason: string): Promise<void>;
-}
+export type { PhaseContext, Ports };
 
-export type PhaseName = keyof typeof PHASE_INPUTS;
+export type PhaseName = Phase;
 
-export interface PhaseDef {
+export interface PhaseDef<C = unknown> {
   name: PhaseName;
   /** The CLI command (the patrol is `tether status` on a terminal). */
   cli: string;
   title: string;
   description: string;
+  /** One line for `tether --help`; absent for a phase only the action offers (chatops needs the event). */
+  summary?: string;
+  /** What `tether <cli> --help` shows after `usage:`. */
+  usage: string;
   inputs: readonly string[];
   outputs: Readonly<Record<string, string>>;
   /** Holds the SSH key: the context is checked before it runs. */
   holdsKey: boolean;
-  run(inputs: Inputs, env: Inputs, reporter: Reporter, ports: Ports): Promise<number>;
+  /** Every input checked and typed, before anything touches a box or an API (src/config). */
+  parse(inputs: Inputs, env: Inputs): C;
+  run(cfg: C, ctx: PhaseContext): Promise<number>;
 }
 
-export const PHASES: Record<PhaseName, PhaseDef> = {
+/** A phase's run, loaded only when it runs. */
+const lazy =
+  <C, M>(load: () => Promise<M>, pick: (m: M) => (cfg: C, ctx: PhaseContext) => Promise<number>) =>
+  async (cfg: C, ctx: PhaseContext) =>
+    pick(await load())(cfg, ctx);
+
+export const PHASES = {
   audit: {
     name: 'audit',
     cli: 'audit',
     title: 'tether audit',
     description:
       'One read-only probe of a GPU box (disk bytes and inodes, cgroup memory, GPU health, Xid, interpreter) and a gate that fails on what would ruin a run.',
+    summary: 'one read-only probe of the box and the launch gate',
+    usage: 'tether audit [options]',
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    run: async (inputs, env, reporter) => (await import('./launch/phase.ts')).auditPhase(inputs, env, reporter),
-  },
+    parse: PARSERS.audit as (i: Inputs, e: Inputs) => AuditPhaseConfig,
+    run: lazy(
+      () => import('./launch/phase.ts'),
+      (m) => m.auditPhase,
+    ),
+  } satisfies PhaseDef<AuditPhaseConfig>,
   launch: {
     name: 'launch',
     cli: 'launch',
     title: 'tether launch',
     description: 'Audit a rented GPU box, send secrets on stdin, and start a training command detached (tmux or setsid) with a run record, idempotently.',
+    summary: 'audit, write the run record, start the job detached, confirm it runs',
+    usage: 'tether launch --run-id ID --command CMD [options]',
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) =>
-      (await import('./launch/phase.ts')).launchPhase(inputs, env, reporter, ports.workspace, ports.statusStore?.(inputs, reporter), ports.fetchArtifact),
-  },
+    parse: PARSERS.launch as (i: Inputs, e: Inputs) => LaunchPhaseConfig,
+    run: lazy(
+      () => import('./launch/phase.ts'),
+      (m) => m.launchPhase,
+    ),
+  } satisfies PhaseDef<LaunchPhaseConfig>,
   patrol: {
     name: 'patrol',
     cli: 'status',
     title: 'tether patrol',
     description:
       'One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.',
+    summary: 'one read-only patrol probe: the state of each run, as a table',
+    usage: 'tether status --run-ids ID[,ID…] [options]',
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) =>
-      (await import('./patrol/phase.ts')).patrolPhase(inputs, env, reporter, {
-        probe: (await import('./remote/probe.ts')).probeHost,
-        probeOn: (await import('./remote/probe.ts')).probeOn,
-        registered: (await import('./registry/hosts.ts')).registeredHosts,
-        mode: ports.statusMode,
-        remote: ports.statusStore?.(inputs, reporter),
-        workspace: ports.workspace,
-        artifacts: ports.artifacts?.(),
-      }),
-  },
+    parse: PARSERS.patrol as (i: Inputs, e: Inputs) => PatrolPhaseConfig,
+    run: async (cfg: PatrolPhaseConfig, ctx: PhaseContext) => (await import('./patrol/phase.ts')).patrolPhase(cfg, ctx, await import('./remote/probe.ts')),
+  } satisfies PhaseDef<PatrolPhaseConfig>,
   collect: {
     name: 'collect',
     cli: 'collect',
     title: 'tether collect',
     description:
       'List the checkpoints on the box, pull them in one pass (the box hashes each file as it sends it, the runner as it lands; resumable, pinned OpenSSH), load-verify each as it arrives without running checkpoint code, and write manifest.json and VERIFIED.json.',
+    summary: 'list on the box, one-pass hashed pull, load-verify, VERIFIED.json',
+    usage: 'tether collect --run-id ID --dest-dir DIR [options]',
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => (await import('./collect/phase.ts')).collectPhase(inputs, env, reporter, ports.workspace, ports.artifacts?.()),
-  },
+    parse: PARSERS.collect as (i: Inputs, e: Inputs) => CollectPhaseConfig,
+    run: lazy(
+      () => import('./collect/phase.ts'),
+      (m) => m.collectPhase,
+    ),
+  } satisfies PhaseDef<CollectPhaseConfig>,
   teardown: {
     name: 'teardown',
     cli: 'teardown',
     title: 'tether teardown',
     description:
       'Park or destroy the instance only after a matching VERIFIED.json (and, when the box answers, the same files on it now); shows the verb, reversibility, what survives and what keeps billing; polls the provider to a terminal state. Run it in a job behind an environment with required reviewers.',
+    summary: 'teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)',
+    usage: 'tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]',
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    run: async (inputs, env, reporter, ports) =>
-      (await import('./teardown/phase.ts')).teardownPhase(inputs, env, reporter, ports.workspace, {
-        ...(ports.fetchArtifact ? { fetchArtifact: (name: string, dir: string) => ports.fetchArtifact!(name, dir) } : {}),
-        ...(ports.afterTeardown
-          ? { afterTeardown: (state: 'torn-down' | 'parked', reason: string) => ports.afterTeardown!(inputs, reporter, state, reason) }
-          : {}),
-        ...(ports.statusStore
-          ? {
-              registration: async (runId: string) => {
-                const store = ports.statusStore!(inputs, reporter);
-                if (!store?.registered) return null;
-                return (await store.registered()).find((f) => f.runId === runId)?.body ?? null;
-              },
-            }
-          : {}),
-      }),
-  },
+    parse: PARSERS.teardown as (i: Inputs, e: Inputs) => TeardownPhaseConfig,
+    run: lazy(
+      () => import('./teardown/phase.ts'),
+      (m) => m.teardownPhase,
+    ),
+  } satisfies PhaseDef<TeardownPhaseConfig>,
   chatops: {
     name: 'chatops',
     cli: 'chatops',
     title: 'tether chatops',
     description:
       "/tether commands in pull request and issue comments: status (a patrol tick), collect, resume and teardown (dispatching your workflows), checked against the commenter's repository role.",
+    usage: 'tether chatops (the action, on issue_comment events: it needs the event and the GitHub API)',
     inputs: PHASE_INPUTS.chatops,
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
-    run: async (inputs, env, reporter, ports) => {
-      const found = ports.chatops?.(inputs, reporter) ?? null;
-      // Status and registrations live where report-to points: the runs' tracking issues unless it says otherwise.
-      const reported = { ...inputs, 'report-to': inputs['report-to'] || 'tracking-issue' };
-      return (await import('./chatops/phase.ts')).chatopsPhase(inputs, reporter, {
-        api: found?.api,
-        event: found?.event ?? null,
-        defaultRef: found?.defaultRef ?? 'main',
-        registration: async (runId) => {
-          const store = ports.statusStore?.(reported, reporter);
-          if (!store?.registered || !(inputs['ssh-key'] || inputs['ssh-key-path'] || env['SSH_AUTH_SOCK'])) return null;
-          const { registeredHosts } = await import('./registry/hosts.ts');
-          const { loadCredential } = await import('./ssh/keys.ts');
-          const { parseKeySource } = await import('./config/connection.ts');
-          const found = (await store.registered()).filter((f) => f.runId === runId);
-          const e = registeredHosts(found, loadCredential(parseKeySource(inputs, env)), inputs, env).entries[runId];
-          return e
-            ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null }
-            : null;
-        },
-        status: async (runIds) => {
-          // The tick of `patrol`, with this step's connection and report-to; its outputs are read back here.
-          const patrolInputs = withDefaults('patrol', { ...reported, 'run-ids': runIds.join(',') });
-          const outputs: Record<string, string> = {};
-          const sub: Reporter = { ...reporter, output: (k, v) => void (outputs[k] = v), summary: (md) => reporter.summary(md) };
-          const code = await PHASES.patrol.run(patrolInputs, env, sub, ports);
-          return { code, url: outputs['status-url'] ?? '', states: JSON.parse(outputs['states'] ?? '{}') };
-        },
-      });
-    },
-  },
-};
+    parse: PARSERS.chatops as (i: Inputs, e: Inputs) => ChatOpsPhaseConfig,
+    run: async (cfg: ChatOpsPhaseConfig, ctx: PhaseContext) => (await import('./chatops/phase.ts')).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx)),
+  } satisfies PhaseDef<ChatOpsPhaseConfig>,
+} as const;
+
+/** Any one row of the registry. */
+export type AnyPhase = (typeof PHASES)[keyof typeof PHASES];
 
 /** Phases in lifecycle order. */
-export const PHASE_LIST: readonly PhaseDef[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
+export const PHASE_LIST: readonly AnyPhase[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
 
 /**
- * Runs a phase with the given ports: empty inputs take their defaults, every input is checked (all problems
- * reported together), then the context check for phases that hold the key.
+ * Runs a phase with the given ports: secrets masked at once, empty inputs take their defaults, every input is
+ * parsed once (all problems reported together), then the context check for phases that hold the key, then
+ * the phase with its typed config.
  */
-export async function runPhase(phase: PhaseDef, inputs: Inputs, env: Inputs, reporter: Reporter, ports: Ports): Promise<number> {
+export async function runPhase(phase: AnyPhase, inputs: Inputs, env: Inputs, reporter: Reporter, ports: Ports): Promise<number> {
+  maskSecrets(phase, inputs, reporter);
   const full = withDefaults(phase.name, inputs);
-  // Every bad input is reported at once, before anything else happens.
-  const errors = allInputErrors(phase.name, full, env);
-  if (errors.length > 1) throw new InputErrors(errors);
-  if (errors[0]) throw errors[0];
-  if (phase.holdsKey) ports.checkContext(full);
-  return phase.run(full, env, reporter, ports);
+  const def = phase as unknown as PhaseDef<unknown>;
+  const cfg = parseAll(phase.name, full, env, def.parse);
+  if (phase.holdsKey) ports.checkContext({ keyFile: Boolean((full['ssh-key-path'] ?? '').trim()) });
+  return def.run(cfg, { env, reporter, ports });
+}
+
+/** Every input of kind secret masked at once, before anything is parsed or printed. */
+export function maskSecrets(phase: AnyPhase, inputs: Inputs, reporter: Reporter): void {
+  for (const n of phase.inputs) if (inputDef(n)?.kind === 'secret' && inputs[n]) reporter.mask(inputs[n]!);
+}
+
+/** ChatOps' ports: the GitHub API and event, registrations read with this job's key, and a patrol tick for `status`. */
+function chatopsDeps(cfg: ChatOpsPhaseConfig, ctx: PhaseContext): ChatOpsDeps {
+  const { ports, reporter } = ctx;
+  const found = ports.chatops?.(cfg.token) ?? null;
+  return {
+    api: found?.api,
+    event: found?.event ?? null,
+    defaultRef: found?.defaultRef ?? 'main',
+    registration: async (runId) => {
+      const store = ports.statusStore?.(cfg.store);
+      if (!store?.registered || !cfg.own) return null;
+      const { registeredHosts } = await import('./registry/hosts.ts');
+      const { loadCredential } = await import('./ssh/keys.ts');
+      const mine = (await store.registered()).filter((f) => f.runId === runId);
+      const e = registeredHosts(mine, loadCredential(cfg.own.key), cfg.own).entries[runId];
+      return e
+        ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null }
+        : null;
+    },
+    status: async (runIds) => {
+      // The tick of `patrol`, with this step's connection and report-to; its outputs are read back here.
+      const outputs: Record<string, string> = {};
+      const sub: Reporter = { ...reporter, output: (k, v) => void (outputs[k] = v), summary: (md) => reporter.summary(md) };
+      const code = await PHASES.patrol.run(cfg.patrolFor(runIds), { ...ctx, reporter: sub });
+      return { code, url: outputs['status-url'] ?? '', states: JSON.parse(outputs['states'] ?? '{}') };
+    },
+  };
 }

@@ -7,28 +7,23 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-XWZR3622.js";
-import "../chunks/chunk-LHH7UFVJ.js";
+} from "../chunks/chunk-LIMEA6X3.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-MEC5OE5W.js";
-import "../chunks/chunk-6J4WSDWD.js";
-import "../chunks/chunk-QVGQYR5O.js";
-import "../chunks/chunk-XZHXGFI5.js";
-import "../chunks/chunk-GJYV4XMR.js";
-import "../chunks/chunk-Z52J2UM4.js";
-import "../chunks/chunk-7MNXD2ZJ.js";
-import "../chunks/chunk-7ZTFFDQ7.js";
-import "../chunks/chunk-IRUQJGMC.js";
-import "../chunks/chunk-UXJDJOFW.js";
-import "../chunks/chunk-PDDLEZQQ.js";
-import "../chunks/chunk-EIRDXYTK.js";
-import "../chunks/chunk-QQLEJVPE.js";
-import "../chunks/chunk-XSXAROAL.js";
-import "../chunks/chunk-EPCPIVQ4.js";
-import "../chunks/chunk-5X6WLO4A.js";
-import "../chunks/chunk-75KHDEEE.js";
+import "../chunks/chunk-VSGLFN6W.js";
+import "../chunks/chunk-VLPWTH7L.js";
+import "../chunks/chunk-MP3GR5CH.js";
+import "../chunks/chunk-6HC5EO2D.js";
+import "../chunks/chunk-Q7SGPJDP.js";
+import "../chunks/chunk-B4N4UQG3.js";
+import "../chunks/chunk-YBXAOFSY.js";
+import "../chunks/chunk-NMVVBMUM.js";
+import "../chunks/chunk-TBRREONL.js";
+import "../chunks/chunk-6GYWRMDF.js";
+import "../chunks/chunk-T4D4UC6P.js";
+import "../chunks/chunk-GJKECLQ2.js";
+import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-UWHVA42A.js";
+import "../chunks/chunk-EPCPIVQ4.js";
 import "../chunks/chunk-R3K6G2KB.js";
 
 // src/actions/audit/main.ts

@@ -1,3 +1,5 @@
+import type { BackendName } from './names.ts';
+
 /**
  * One way to start and hold a job. Each backend is one TS module here and one bash file,
  * scripts/remote/backend_<name>.sh, defining three functions chosen by the attempt's recorded handle:
@@ -7,7 +9,7 @@
  *   then KILL after the grace; never anything but the attempt the handle names.
  */
 export interface Backend {
-  name: string;
+  name: BackendName;
   /** The bash side, sent with lib.sh to every on-box script. */
   script: string;
   /**

@@ -3,20 +3,12 @@
  * the API reports it (never from `author_association` alone, which the commenter's own profile settings
  * can hide). A refusal is a value with its one-line reason. Pure.
  */
-export const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../config/chatops.ts';
+import type { CommentEvent } from '../ports/types.ts';
 
-export interface CommentEvent {
-  /** created, edited or deleted. */
-  action: string;
-  commentId: number;
-  body: string;
-  login: string;
-  /** User, Bot, Organization, … */
-  userType: string;
-  issueNumber: number;
-  isPullRequest: boolean;
-}
+export type { CommentEvent };
+
+export { ROLES, type Role };
 
 export type Gate = { ok: true } | { ok: false; why: string };
 

@@ -1,28 +1,12 @@
-import type { Inputs } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
-import { parseHeader, parseReportTo } from '../config/patrol.ts';
-import * as v from '../config/values.ts';
+import type { ChatOpsConfig, ChatOpsPhaseConfig } from '../config/chatops.ts';
 import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { HELP, parseCommand, type Command } from './command.ts';
-import { eventGate, neededRole, roleGate, ROLES, type CommentEvent, type Role } from './gate.ts';
+import { eventGate, neededRole, roleGate, type CommentEvent } from './gate.ts';
+import type { ChatOpsApi, Reaction } from '../ports/types.ts';
 
-export type Reaction = '+1' | '-1' | 'eyes' | 'rocket' | 'confused';
-
-/** What ChatOps does on GitHub, handed in (src/github/chatops-api.ts). */
-export interface ChatOpsApi {
-  /** The commenter's role on the repository, from GET /repos/{owner}/{repo}/collaborators/{username}/permission. */
-  role(login: string): Promise<Role>;
-  /** Whether pull request `n` comes from a fork. */
-  fromFork(n: number): Promise<boolean>;
-  react(commentId: number, content: Reaction): Promise<void>;
-  /** Posts a comment on issue or pull request `n`; its URL. */
-  reply(n: number, body: string): Promise<string>;
-  /** workflow_dispatch of `workflow` on `ref`; the URL of the run it started (or of the workflow, when GitHub does not say). */
-  dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<string>;
-  /** How many refusals tether replied to this login on this issue in the last `sinceMs` (bounded: one page). */
-  refusedLately?(issue: number, login: string, sinceMs: number): Promise<number>;
-}
+export type { ChatOpsApi, Reaction };
 
 export interface ChatOpsDeps {
   api: ChatOpsApi | undefined;
@@ -38,37 +22,6 @@ export interface ChatOpsDeps {
   status(runIds: string[]): Promise<{ code: number; url: string; states: Record<string, { state: string; class: string | null }> }>;
 }
 
-export interface ChatOpsConfig {
-  minRole: Role;
-  workflows: { collect: string; resume: string; teardown: string };
-  ref: string;
-}
-
-const WORKFLOW = /^[A-Za-z0-9._-]{1,100}\.ya?ml$/;
-
-export function parseChatOps(inputs: Inputs): ChatOpsConfig {
-  const min = (inputs['min-permission'] ?? '').trim() || 'write';
-  if (!(ROLES as readonly string[]).includes(min) || min === 'none')
-    throw new InputError('min-permission', `${JSON.stringify(min)} is not a role (read, triage, write, maintain, admin)`);
-  const wf = (name: string) => {
-    const v = (inputs[name] ?? '').trim();
-    if (v && !WORKFLOW.test(v))
-      throw new InputError(name, `${JSON.stringify(v.slice(0, 120))} is not a workflow file name in .github/workflows (e.g. collect.yml)`);
-    return v;
-  };
-  const ref = (inputs['workflow-ref'] ?? '').trim();
-  if (ref && !/^[A-Za-z0-9._/-]{1,200}$/.test(ref)) throw new InputError('workflow-ref', `${JSON.stringify(ref.slice(0, 120))} is not a branch or tag name`);
-  // What `/tether status` hands the patrol, checked here with everything else before anything is said on GitHub.
-  parseReportTo(inputs['report-to']);
-  parseHeader(inputs['header']);
-  v.duration('stall-after', inputs['stall-after'], 1800);
-  return {
-    minRole: min as Role,
-    workflows: { collect: wf('collect-workflow'), resume: wf('resume-workflow'), teardown: wf('teardown-workflow') },
-    ref,
-  };
-}
-
 /**
  * ChatOps: a `/tether …` comment, checked (a new comment, by a person, with at least `min-permission` on the
  * repository as the API says; not a non-collaborator on a fork's pull request), then done: `status` is a
@@ -76,8 +29,8 @@ export function parseChatOps(inputs: Inputs): ChatOpsConfig {
  * who asked, so every gate of those workflows (environment approval, VERIFIED.json) still holds. Reactions:
  * 👎 refused, 👀 taken, then 🚀 done or 😕 failed; each with a one-line reply. Outputs: result, command.
  */
-export async function chatopsPhase(inputs: Inputs, reporter: Reporter, deps: ChatOpsDeps): Promise<number> {
-  const cfg = parseChatOps(inputs);
+export async function chatopsPhase(phaseCfg: ChatOpsPhaseConfig, reporter: Reporter, deps: ChatOpsDeps): Promise<number> {
+  const cfg = phaseCfg.chatops;
   const e = deps.event;
   if (!e) throw new InputError('event', 'chatops runs on issue_comment events (on: issue_comment), where GitHub hands it the comment');
   const parsed = parseCommand(e.body);

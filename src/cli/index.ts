@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../config/errors.ts';
-import { PHASE_INPUTS, type Phase } from '../config/inputs.ts';
+import { INPUTS, PHASE_INPUTS, type InputDef, type Phase } from '../config/inputs.ts';
 import { PHASE_LIST, runPhase } from '../phases.ts';
 import { terminalPorts } from './ports.ts';
 import { describeError } from '../report/describe-error.ts';
@@ -12,30 +12,13 @@ import { HELP, usage, VERIFY_HELP } from './help.ts';
 import { verifyCommand } from './verify.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
-const REPEATABLE = new Set([
-  'env',
-  'checkpoints',
-  'mounts',
-  'known-hosts',
-  'host-key-fingerprint',
-  'run-ids',
-  'progress-regex',
-  'cells',
-  'cell-values',
-  'slurm-options',
-]);
+const kindOf = (kind: string) => new Set(Object.entries(INPUTS).flatMap(([n, d]) => ((d as InputDef).kind === kind ? [n] : [])));
+/** List flags may repeat; their values join with newlines (the input table's `list` kind). */
+const REPEATABLE = kindOf('list');
 /** Flags that may stand alone (`--resume` is `--resume true`); `--no-<flag>` is false. */
-const BOOLEAN = new Set([
-  'accept-new-host-key',
-  'requeue',
-  'resume',
-  'audit',
-  'require-gpu',
-  'latest-only',
-  'dry-run',
-  'allow-park-unverified',
-  'stop-running',
-]);
+const BOOLEAN = kindOf('boolean');
+/** Inputs only a workflow has are no flags. */
+const ACTION_ONLY = new Set(Object.entries(INPUTS).flatMap(([n, d]) => ((d as InputDef).only === 'action' ? [n] : [])));
 
 /** Every problem with a command line, reported together. */
 export class ArgsError extends InputError {
@@ -76,7 +59,7 @@ function suggest(name: string, allowed: Iterable<string>): string {
  */
 export function parseArgs(phase: Phase, argv: string[]): Record<string, string> {
   const cmd = phase === 'patrol' ? 'status' : phase;
-  const allowed = new Set<string>(PHASE_INPUTS[phase]);
+  const allowed = new Set<string>(PHASE_INPUTS[phase].filter((n) => !ACTION_ONLY.has(n)));
   const out: Record<string, string> = {};
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -159,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`error: no command ${JSON.stringify(rest[0])}${suggestCommand(rest[0])}\n\n${usage()}`);
       return 2;
     }
-    console.log(HELP[named.cli as keyof typeof HELP]);
+    console.log(HELP[named.cli]);
     return 0;
   }
   if (cmd === 'verify') {
@@ -179,7 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(HELP[phase.cli as keyof typeof HELP]);
+    console.log(HELP[phase.cli]);
     return 0;
   }
   const outputs: Record<string, string> = {};

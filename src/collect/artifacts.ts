@@ -1,30 +1,9 @@
 import { human } from '../report/bytes.ts';
+import type { ArtifactPlan, ArtifactUploader, UploadedArtifact } from '../ports/types.ts';
+
+export type { ArtifactPlan, ArtifactUploader, UploadedArtifact };
 
 /** What collect uploads as workflow artifacts, and under which names. Pure; the upload itself is src/github/artifacts.ts. */
-
-export interface ArtifactPlan {
-  kind: 'checkpoints' | 'records';
-  name: string;
-  /** Directory the files are relative to (the zip keeps this layout). */
-  root: string;
-  files: string[];
-  bytes: number;
-}
-
-export interface UploadedArtifact {
-  name: string;
-  id: number;
-  size: number;
-  digest: string;
-  /** The name already existed in this workflow run with this manifest, so that artifact was kept. */
-  reused: boolean;
-}
-
-export interface ArtifactUploader {
-  /** Why uploads cannot work here (no Actions runtime), or null. */
-  unavailable(): string | null;
-  upload(plan: ArtifactPlan, retentionDays: number | undefined): Promise<UploadedArtifact>;
-}
 
 /**
  * Names carry the run id and the hash of the file list (paths, sizes, sha256s), so collects of different

@@ -1,12 +1,13 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseCollect, type CollectConfig } from '../config/collect.ts';
-import type { Inputs } from '../config/connection.ts';
+import type { CollectConfig, CollectPhaseConfig } from '../config/collect.ts';
+import type { PhaseContext } from '../ports/types.ts';
+import { loadCredential } from '../ssh/keys.ts';
 import { InputError } from '../config/errors.ts';
 import { listFiles } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { knownHostsLine } from '../ssh/hostkey.ts';
-import { openPinned, pinnedConnection, type Pinned } from '../ssh/open.ts';
+import { openPinned, type Pinned } from '../ssh/open.ts';
 import { PullError } from '../transfer/pull.ts';
 import type { PullTarget } from '../transfer/ssh-args.ts';
 import { streamPull, type Arrived } from '../transfer/stream.ts';
@@ -172,15 +173,17 @@ async function uploadArtifacts(
  * runs) → manifest.json → bidirectional completeness → VERIFIED.json only when every file passed. Returns 0
  * when verified, 1 otherwise.
  */
-export async function collectPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, artifacts?: ArtifactUploader): Promise<number> {
-  const cfg = parseCollect(inputs);
+export async function collectPhase(cfg: CollectPhaseConfig, ctx: PhaseContext): Promise<number> {
+  const { reporter, ports } = ctx;
+  const workspace = ports.workspace;
+  const artifacts = ports.artifacts?.();
   // Decided before anything touches the box: an explicit artifact request that cannot work is an input error.
   const noUpload = artifacts ? artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the collect action';
   if (cfg.artifact !== 'none' && noUpload && cfg.artifactExplicit)
     throw new InputError('artifact', `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
   const uploader = cfg.artifact !== 'none' && !noUpload ? artifacts : undefined;
-  const pinned = pinnedConnection(inputs, env, reporter);
-  const { conn } = pinned;
+  const conn = cfg.conn;
+  const pinned = { conn, cred: loadCredential(conn.key) };
   const dest = join(resolve(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync(dest, { recursive: true });

@@ -1,4 +1,4 @@
-import type { Inputs } from './connection.ts';
+import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
 
@@ -30,4 +30,14 @@ export function parseAudit(inputs: Inputs): AuditConfig {
     checkpointBudgetGb: v.number('checkpoint-budget-gb', inputs['checkpoint-budget-gb'], 0, 0, 1e6),
     requireGpu: v.bool('require-gpu', inputs['require-gpu'], true),
   };
+}
+
+/** Everything the audit phase runs with, parsed once. */
+export interface AuditPhaseConfig {
+  audit: AuditConfig;
+  conn: ConnectionConfig;
+}
+
+export function parseAuditPhase(inputs: Inputs, env: Inputs): AuditPhaseConfig {
+  return { audit: parseAudit(inputs), conn: parseConnection(inputs, env) };
 }

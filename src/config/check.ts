@@ -1,48 +1,25 @@
-import { parseAudit } from './audit.ts';
-import { parseCollect } from './collect.ts';
-import { parseConnection, type Inputs } from './connection.ts';
+import { parseAuditPhase } from './audit.ts';
+import { parseChatOpsPhase } from './chatops.ts';
+import { parseCollectPhase } from './collect.ts';
+import type { Inputs } from './connection.ts';
 import { defaultsOf } from './defaults.ts';
-import { InputError } from './errors.ts';
+import { InputError, InputErrors } from './errors.ts';
 import type { Phase } from './inputs.ts';
-import { parseLaunch, readSecrets } from './launch.ts';
-import { parseHeader, parsePatrol, parseReportTo } from './patrol.ts';
-import { parseTeardown } from './teardown.ts';
-import { parseChatOps } from '../chatops/phase.ts';
+import { parseLaunchPhase } from './launch.ts';
+import { parsePatrolPhase } from './patrol.ts';
+import { parseTeardownPhase } from './teardown.ts';
 
 /**
- * Each phase's input checks: the same parsers its phase.ts runs first, and nothing that reads a file or the
- * network, so they can run again and again. A phase's own checks that need its ports (report-to without the
- * GitHub API, an artifact without the service) stay in the phase.
+ * Each phase's one parser: every input checked and turned into the typed config its phase runs with. Pure
+ * (nothing reads a file or the network), so the stand-in loop below can run it again and again.
  */
-export const CHECKS: Record<Phase, (inputs: Inputs, env: Inputs) => void> = {
-  audit: (inputs, env) => {
-    parseAudit(inputs);
-    parseConnection(inputs, env);
-  },
-  launch: (inputs, env) => {
-    const cfg = parseLaunch(inputs);
-    parseReportTo(inputs['report-to']);
-    readSecrets(cfg.secretNames, env);
-    if (cfg.audit) parseAudit(inputs);
-    parseConnection(inputs, env);
-  },
-  patrol: (inputs, env) => {
-    const cfg = parsePatrol(inputs);
-    if (!cfg.config && !cfg.registry) parseConnection(inputs, env);
-  },
-  collect: (inputs, env) => {
-    parseCollect(inputs);
-    parseConnection(inputs, env);
-  },
-  chatops: (inputs, env) => {
-    parseChatOps(inputs);
-    if ((inputs['host'] ?? '').trim()) parseConnection(inputs, env);
-  },
-  teardown: (inputs, env) => {
-    parseTeardown(inputs, env);
-    parseReportTo(inputs['report-to']);
-    parseHeader(inputs['header']);
-  },
+export const PARSERS: { [P in Phase]: (inputs: Inputs, env: Inputs) => unknown } = {
+  audit: parseAuditPhase,
+  launch: parseLaunchPhase,
+  patrol: parsePatrolPhase,
+  collect: parseCollectPhase,
+  teardown: parseTeardownPhase,
+  chatops: parseChatOpsPhase,
 };
 
 /** Values known to pass, put in place of a refused required input so the checks can go on to the others. */
@@ -61,7 +38,7 @@ const STAND_INS: Record<string, string> = {
  * its default (or a stand-in that passes, or empty) and the checks run again, until they pass or refuse an input twice (a required
  * input, or one whose problem is another's). Bounded by the number of inputs. Pure but for `check`.
  */
-export function allInputErrors(phase: Phase, inputs: Inputs, env: Inputs, check = CHECKS[phase]): InputError[] {
+export function allInputErrors(phase: Phase, inputs: Inputs, env: Inputs, check: (inputs: Inputs, env: Inputs) => unknown = PARSERS[phase]): InputError[] {
   const errors: InputError[] = [];
   const refused = new Set<string>();
   const used: string[] = [];
@@ -84,4 +61,21 @@ export function allInputErrors(phase: Phase, inputs: Inputs, env: Inputs, check 
     }
   }
   return errors;
+}
+
+/**
+ * Parses a phase's inputs once: its typed config, or every bad input at once (InputErrors), before anything
+ * touches a box or an API.
+ */
+export function parseAll<C>(phase: Phase, inputs: Inputs, env: Inputs, parse: (inputs: Inputs, env: Inputs) => C): C {
+  let first: InputError;
+  try {
+    return parse(inputs, env);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    first = err;
+  }
+  const errors = allInputErrors(phase, inputs, env, parse);
+  if (errors.length > 1) throw new InputErrors(errors);
+  throw errors[0] ?? first;
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
-import type { Inputs } from './connection.ts';
+import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
 import { CELLS_MAX } from './cells.ts';
@@ -33,6 +33,14 @@ export const ARTIFACT_MODES = ['none', 'verified', 'all'] as const;
 export type ArtifactMode = (typeof ARTIFACT_MODES)[number];
 /** GitHub Free's included artifact storage (anchors §G.5); larger uploads get a warning with the numbers. */
 export const DEFAULT_ARTIFACT_BUDGET = 500e6;
+
+/** Everything the collect phase runs with, parsed once. */
+export type CollectPhaseConfig = CollectConfig & { conn: ConnectionConfig };
+
+export function parseCollectPhase(inputs: Inputs, env: Inputs): CollectPhaseConfig {
+  const cfg = parseCollect(inputs);
+  return { ...cfg, conn: parseConnection(inputs, env) };
+}
 
 export function parseCollect(inputs: Inputs): CollectConfig {
   const dest = (inputs['dest-dir'] ?? '').trim();

@@ -43,6 +43,59 @@ export function parseKeySource(inputs: Inputs, env: Inputs): KeySource {
   }
 }
 
+/**
+ * The key tether signs its GitHub items with (registrations, tick memory, teardown marks): the key inputs when
+ * a key is given, null for an ssh agent or no key (its private key never reaches tether).
+ */
+export function parseSigningKey(inputs: Inputs, env: Inputs): KeySource | null {
+  if (!(inputs['ssh-key'] ?? '').trim() && !(inputs['ssh-key-path'] ?? '').trim()) return null;
+  return parseKeySource(inputs, env);
+}
+
+/** What stays a phase's own when the box's address comes from elsewhere (a registration): key and timeouts. */
+export interface OwnConnection {
+  key: KeySource;
+  connectTimeoutMs: number;
+  attempts: number;
+}
+
+/** The key and timeout inputs alone (the patrol of registered runs, ChatOps' lookups). */
+export function parseOwnConnection(inputs: Inputs, env: Inputs): OwnConnection {
+  return { key: parseKeySource(inputs, env), ...timeouts(inputs) };
+}
+
+function timeouts(inputs: Inputs): { connectTimeoutMs: number; attempts: number } {
+  const connectTimeoutMs = v.number('connect-timeout', inputs['connect-timeout'], 15, 1, 300) * 1000;
+  const attempts = v.number('connect-attempts', inputs['connect-attempts'], 3, 1, 10);
+  if (!Number.isInteger(attempts)) throw new InputError('connect-attempts', 'must be a whole number');
+  return { connectTimeoutMs, attempts };
+}
+
+/**
+ * A connection to a place recorded elsewhere (a registration's host, port, user and pinned fingerprint), with
+ * the phase's own key and timeouts; each recorded value checked as strictly as the inputs would be.
+ */
+export function connectionTo(where: { host: string; port: number; user: string; hostKeyFingerprint: string }, own: OwnConnection): ConnectionConfig {
+  const host = v.host('host', where.host);
+  const port = v.port('port', String(where.port));
+  const user = v.user('user', where.user);
+  const fp = where.hostKeyFingerprint;
+  if (!isFingerprint(fp))
+    throw new InputError(
+      'host-key-fingerprint',
+      `${v.show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`,
+    );
+  return {
+    host,
+    port,
+    user,
+    key: own.key,
+    pin: { kind: 'pinned', fingerprints: [fp], revoked: [] },
+    connectTimeoutMs: own.connectTimeoutMs,
+    attempts: own.attempts,
+  };
+}
+
 /** Parses the connection inputs shared by every phase. Pure: a key path is checked for existence later. */
 export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
   const host = v.host('host', inputs['host']);
@@ -89,8 +142,5 @@ export function parseConnection(inputs: Inputs, env: Inputs): ConnectionConfig {
       "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)",
     );
   }
-  const connectTimeoutMs = v.number('connect-timeout', inputs['connect-timeout'], 15, 1, 300) * 1000;
-  const attempts = v.number('connect-attempts', inputs['connect-attempts'], 3, 1, 10);
-  if (!Number.isInteger(attempts)) throw new InputError('connect-attempts', 'must be a whole number');
-  return { host, port, user, key, pin, connectTimeoutMs, attempts };
+  return { host, port, user, key, pin, ...timeouts(inputs) };
 }

@@ -1,4 +1,238 @@
-/** Input names per phase: the action.yml files, the CLI flags and the parsers all use these. */
+/**
+ * Every input, declared once: its help line, its default (as the text a user would write), its kind and the
+ * phases that require it. The defaults runPhase fills in (config/defaults.ts), the CLI's flags and help
+ * (src/cli), the generated action.yml files (scripts/gen-actions.ts) and the "required" lists all derive from
+ * this table; lists inside help text come from the registries' name lists, so they cannot drift. Each phase
+ * keeps the ordered list of the inputs it takes (PHASE_INPUTS). Adding an input is one row here and its name
+ * in the phases that take it; test/unit/inputs-table.test.ts fails when one exists in one place only.
+ *
+ * An input without a default is required, optional with no value, depends on the machine (collect's
+ * `parallel`), or its absence means something (launch's `workdir` against `sync-dir`, collect's `provider` and
+ * `artifact`, teardown's `provider` and `verb`, which must be chosen).
+ */
+import { BACKEND_NAMES, type BackendName } from '../backends/names.ts';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/names.ts';
+
+export interface InputDef {
+  /** One line, shared by `--help` and action.yml's description. */
+  help: string;
+  default?: string;
+  /**
+   * text (the default); list: one value a line (a CLI flag may repeat); boolean: true/false (a CLI flag may
+   * stand alone, `--no-<flag>` is false); duration: 90s, 30m, 12h, 2d or seconds; secret: masked before
+   * anything is parsed or printed.
+   */
+  kind?: 'text' | 'list' | 'boolean' | 'duration' | 'secret';
+  /** Required in every phase that takes it, or only in these (action.yml's `required:`). */
+  required?: 'everywhere' | readonly string[];
+  /** A default only a workflow has (action.yml), never the CLI's. */
+  actionDefault?: string;
+  /** Offered only by the CLI or only by the actions (default both). */
+  only?: 'cli' | 'action';
+}
+
+/** The help phrase of each backend and provider: a missing name is a compile error, so the lists stay whole. */
+const BACKEND_HELP: Record<BackendName, string> = {
+  tmux: 'tmux (default)',
+  setsid: 'setsid',
+  slurm: 'slurm (sbatch through the login node; see slurm-options)',
+};
+const PROVIDER_HELP: Record<ProviderName, string> = {
+  ssh: 'ssh (park by poweroff)',
+  command: 'command (your teardown-command)',
+  lambda: 'lambda',
+  runpod: 'runpod',
+  vastai: 'vastai',
+  aws: 'aws',
+  slurm: "slurm (cancel or hold the run's jobs through the login node)",
+};
+
+/** `a, b or c`. */
+const orList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : (xs[0] ?? ''));
+
+export const INPUTS = {
+  host: { help: 'box address (host name or IP); no user@ or :port', required: ['audit', 'launch', 'collect'] },
+  port: { help: 'SSH port (default 22)', default: '22' },
+  user: { help: 'login on the box (default root)', default: 'root' },
+  'ssh-key': { help: 'private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)', kind: 'secret' },
+  'ssh-key-path': { help: 'path of a private key file on the runner (self-hosted runners) or laptop' },
+  'known-hosts': {
+    help: 'OpenSSH known_hosts lines for the box (e.g. from ssh-keyscan), one per line; this or host-key-fingerprint is required',
+    kind: 'list',
+  },
+  'host-key-fingerprint': { help: 'pinned host key fingerprint(s), SHA256:… as printed by ssh-keygen -lf, one per line', kind: 'list' },
+  'accept-new-host-key': {
+    help: 'true: accept an unpinned host key and report its fingerprint (loud opt-in for a first contact; pin it afterwards)',
+    default: 'false',
+    kind: 'boolean',
+  },
+  'connect-timeout': { help: 'seconds to wait for the SSH handshake (default 15)', default: '15' },
+  'connect-attempts': { help: 'attempts for transient network failures, with capped backoff (default 3)', default: '3' },
+  'run-root': { help: 'where run records live on the box (default ~/.tether/runs)', default: '~/.tether/runs' },
+  mounts: { help: 'extra paths on the box whose disks are audited (data and durable mounts), one per line', kind: 'list' },
+  interpreter: { help: 'interpreter whose torch import is checked (default python3)', default: 'python3' },
+  'min-free-gb': { help: 'free GB required on the run root disk (default 10)', default: '10' },
+  'min-free-inodes': { help: 'free inodes required on the run root disk (default 100000)', default: '100000' },
+  'checkpoint-budget-gb': { help: 'GB the checkpoints will take, added to min-free-gb (default 0)', default: '0' },
+  'require-gpu': { help: 'true (default): block when nvidia-smi is missing or fails', default: 'true', kind: 'boolean' },
+  'run-id': { help: 'run id: 1-64 of A-Z a-z 0-9 . _ - (required)', required: 'everywhere' },
+  command: { help: 'command line run by bash in the workdir, exactly as written (required)', required: 'everywhere' },
+  cells: {
+    help: 'launch: a sweep instead of one command, one cell a line "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records; collect: the cells of a sweep to collect (default: all, each must be DONE)',
+    kind: 'list',
+  },
+  'cell-template': { help: 'a sweep from values: a command with {value} (each value as one shell-quoted word) and {name} (the cell name made from it)' },
+  'cell-values': { help: 'the values for cell-template, one a line; each becomes a cell named by the value with other characters as _', kind: 'list' },
+  'gpus-per-cell': { help: 'GPUs each cell gets through CUDA_VISIBLE_DEVICES (default 1; 0: CPU cells)', default: '1' },
+  'max-parallel': { help: "cells running at once (default: the box's GPUs ÷ gpus-per-cell, or its CPUs for CPU cells)" },
+  'on-cell-failure': { help: 'continue (default: the other cells still run) or stop (no new cell starts after a failure)', default: 'continue' },
+  then: { help: 'a post-command run only if the command exits 0 (e.g. a copy of results to durable storage)' },
+  workdir: { help: 'directory on the box to run in (default ~)' },
+  'slurm-options': {
+    help: 'backend slurm: sbatch options, one --option=value a line (partition, account, qos, time, nodes, ntasks, cpus-per-task, gres, gpus, mem, constraint, exclusive, …); tether sets output, job name, signal, requeue and array itself',
+    kind: 'list',
+  },
+  'slurm-conf': { help: 'backend slurm: SLURM_CONF for the Slurm commands on the login node (default: its own configuration)' },
+  'signal-lead': {
+    help: 'backend slurm: seconds before the time limit when the job gets TERM to checkpoint (default 360, at least 60: Slurm may send it up to 60 s early)',
+    default: '360',
+  },
+  requeue: {
+    help: 'backend slurm: true (default): a preempted or failed-node job is requeued as the next attempt with the same job id',
+    default: 'true',
+    kind: 'boolean',
+  },
+  env: { help: 'non-secret NAME=value lines exported to the job (values taken literally)', kind: 'list' },
+  secrets: { help: 'names of environment variables of this step whose values are sent to the job on stdin (masked; never in argv, files or logs)' },
+  backend: { help: orList(BACKEND_NAMES.map((b) => BACKEND_HELP[b])), default: 'tmux' },
+  checkpoints: {
+    help: 'checkpoint globs relative to the workdir, one per line ({cell} is the cell name in a sweep); recorded in spec.json for patrol and collect',
+    kind: 'list',
+  },
+  'expected-duration': { help: 'how long the run should take, e.g. 12h or 90m', kind: 'duration' },
+  resume: {
+    help: 'true: start the next attempt of a dead or failed run (same command); on Slurm, release a job teardown parked (held)',
+    default: 'false',
+    kind: 'boolean',
+  },
+  audit: { help: 'true (default): run the audit gate before launching', default: 'true', kind: 'boolean' },
+  'require-smoke': {
+    help: 'true: refuse, before touching the box, unless a tether.smoke/v1 record of this commit says the smoke run passed (actions/smoke; default false)',
+    default: 'false',
+  },
+  'smoke-waiver': { help: 'with require-smoke: launch without a smoke run, for this reason (one line; the summary records it)' },
+  'smoke-record': {
+    help: 'with require-smoke: path of the smoke record (tether-smoke.json); default: the artifact tether-smoke-<commit> of this workflow run',
+  },
+  'confirm-timeout': { help: 'seconds to watch the job after starting it (default 20, at most 60)', default: '20' },
+  commit: { help: 'git commit of the code being run, recorded in spec.json' },
+  provider: {
+    help: `teardown: ${orList(PROVIDER_NAMES.map((p) => PROVIDER_HELP[p]))}; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)`,
+    required: ['teardown'],
+  },
+  'instance-id': {
+    help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider",
+  },
+  'run-file': { help: 'where to write the run description, relative to the workspace (default tether-run.json)', default: 'tether-run.json' },
+  'sync-dir': { help: 'a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)' },
+  'sync-mode': { help: 'dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)', default: 'dir' },
+  'report-to': {
+    help: 'where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there',
+  },
+  'github-token': {
+    help: "token for report-to, with issues: write (default: the workflow's GITHUB_TOKEN)",
+    kind: 'secret',
+    actionDefault: '${{ github.token }}',
+  },
+  config: { help: 'a tether.yml listing hosts (connection, pinned key, key path) and their runs; instead of host + run-ids' },
+  'run-ids': {
+    help: 'run ids to patrol on this host, comma or newline separated (at most 64); without host, the registered runs to patrol (default: every registered run not torn down)',
+    kind: 'list',
+  },
+  concurrency: { help: 'hosts probed at once (default 8)', default: '8' },
+  'stall-after': { help: 'alive but no log or checkpoint progress for this long is stalled (default 30m)', default: '30m', kind: 'duration' },
+  'fail-on': {
+    help: 'states that fail the step when a run enters one (once: not again on later ticks while it stays there), comma separated (e.g. failed,dead,stalled,unreachable)',
+  },
+  header: {
+    help: 'names this status comment, so independent patrols keep separate status comments on one PR or issue (1-64 of A-Z a-z 0-9 . _ -; default: none); teardown marks the comment with the same header',
+  },
+  'state-file': { help: 'a file that keeps the tick memory between ticks (the sticky comment does this on GitHub)' },
+  'progress-regex': { help: 'extra regexes with named groups (step, epoch, any metric) read from the log tail, one per line', kind: 'list' },
+  follow: {
+    help: 'after the tick, keep one SSH connection and one read-only follower per host for this long (e.g. 6h, at most 5d): a crash, a finish, a lost heartbeat or a new checkpoint reaches the status within seconds; ends early when every run has ended',
+    kind: 'duration',
+  },
+  sync: {
+    help: 'none (default), latest (each tick, the newest settled checkpoint of each run or cell) or all (the newest sync-keep of them): pulled, verified as collect does, kept on the runner while the run trains',
+    default: 'none',
+  },
+  'sync-dest': { help: 'with sync: a directory on the self-hosted runner for the synced checkpoints, one folder per run (required with sync)' },
+  'sync-keep': {
+    help: 'with sync: verified checkpoints kept per run or cell on the runner, older ones deleted there, never on the box (default 2, at most 16)',
+    default: '2',
+  },
+  'sync-settle': {
+    help: 'with sync: a checkpoint is pulled once unchanged for this long (default 5s); never *.tmp, never a file being written',
+    default: '5s',
+    kind: 'duration',
+  },
+  'sync-artifact': {
+    help: 'with sync: true uploads the newest verified checkpoint of each run as an artifact named by run and content (default false)',
+    default: 'false',
+  },
+  'checkpoint-every': {
+    help: 'how often the runs write a checkpoint (e.g. 30m): a running run with none newer than 1.5× this is flagged checkpoint-stale',
+    kind: 'duration',
+  },
+  'trusted-load-command': { help: 'a loader run on each file after structural checks, with no secrets in its environment; the file path is its last argument' },
+  'artifact-budget': { help: 'warn when the artifacts exceed this size (default 500MB, GitHub Free storage), e.g. 2GB', default: '500MB' },
+  'retention-days': { help: 'days GitHub keeps the artifacts (1–90, up to 400 where the repository allows); empty: the repository setting' },
+  'dest-dir': { help: 'directory on the runner for the checkpoints, laid out as <dest-dir>/<run-id>/… (required)', required: 'everywhere' },
+  'latest-only': { help: 'true: only the newest settled checkpoint of a running job', default: 'false', kind: 'boolean' },
+  roster: { help: "expected cell directories (under the first glob's fixed part), comma or newline separated; a mismatch fails" },
+  parallel: { help: "streams of files pulled at once, one SSH connection each (default: the runner's cores, 2 to 4)" },
+  'stall-timeout': {
+    help: 'a pull that hears nothing from the box for this long gives up (default 2m); partial files resume on a rerun',
+    default: '120s',
+    kind: 'duration',
+  },
+  artifact: {
+    help: 'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
+  },
+  verb: { help: 'park (reversible stop, where the provider has one) or destroy (irreversible); required for teardown', required: ['teardown'] },
+  'verified-path': { help: 'VERIFIED.json from collect (a file, or the directory holding it and manifest.json)' },
+  'verified-artifact': { help: "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run" },
+  'allow-park-unverified': { help: 'true: allow a reversible park without a VERIFIED.json (never destroy)', default: 'false', kind: 'boolean' },
+  'stop-running': {
+    help: 'true: tear down even though the run (or a cell) is still alive on the box, killing it; without it teardown refuses a run that has not ended',
+    default: 'false',
+    kind: 'boolean',
+  },
+  approval: {
+    help: 'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
+    default: 'environment',
+  },
+  confirm: { help: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm' },
+  'dry-run': { help: 'true (default): check the gate and show the card, change nothing; false: act', default: 'true', kind: 'boolean' },
+  'api-key': { help: 'the provider API key (pass it from a secret; masked)', kind: 'secret' },
+  'provider-api-url': { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+  'aws-region': { help: 'EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)' },
+  'teardown-command': { help: 'provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done' },
+  'teardown-timeout': { help: 'how long to wait for the provider to confirm the terminal state (default 10m)', default: '10m', kind: 'duration' },
+  'min-permission': {
+    help: 'chatops: the least repository role a commenter needs (read, triage, write, maintain, admin; default write), as the API reports it',
+    default: 'write',
+  },
+  'collect-workflow': { help: 'chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml' },
+  'resume-workflow': { help: 'chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)' },
+  'teardown-workflow': { help: 'chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)' },
+  'workflow-ref': { help: "chatops: the branch or tag the dispatched workflows run on (default: the repository's default branch)" },
+} as const satisfies Record<string, InputDef>;
+
+export type InputName = keyof typeof INPUTS;
+
+/** Input names per phase, in the order the help and action.yml show them. */
 export const CONNECTION_INPUTS = [
   'host',
   'port',
@@ -10,8 +244,16 @@ export const CONNECTION_INPUTS = [
   'accept-new-host-key',
   'connect-timeout',
   'connect-attempts',
-] as const;
-export const AUDIT_INPUTS = ['run-root', 'mounts', 'interpreter', 'min-free-gb', 'min-free-inodes', 'checkpoint-budget-gb', 'require-gpu'] as const;
+] as const satisfies readonly InputName[];
+export const AUDIT_INPUTS = [
+  'run-root',
+  'mounts',
+  'interpreter',
+  'min-free-gb',
+  'min-free-inodes',
+  'checkpoint-budget-gb',
+  'require-gpu',
+] as const satisfies readonly InputName[];
 export const LAUNCH_INPUTS = [
   'run-id',
   'command',
@@ -46,7 +288,7 @@ export const LAUNCH_INPUTS = [
   'sync-mode',
   'report-to',
   'github-token',
-] as const;
+] as const satisfies readonly InputName[];
 
 export const PATROL_INPUTS = [
   'config',
@@ -70,7 +312,7 @@ export const PATROL_INPUTS = [
   'trusted-load-command',
   'artifact-budget',
   'retention-days',
-] as const;
+] as const satisfies readonly InputName[];
 
 export const COLLECT_INPUTS = [
   'run-id',
@@ -88,7 +330,7 @@ export const COLLECT_INPUTS = [
   'provider',
   'instance-id',
   'verb',
-] as const;
+] as const satisfies readonly InputName[];
 
 export const TEARDOWN_INPUTS = [
   'run-id',
@@ -111,7 +353,7 @@ export const TEARDOWN_INPUTS = [
   'report-to',
   'header',
   'github-token',
-] as const;
+] as const satisfies readonly InputName[];
 
 export const CHATOPS_INPUTS = [
   'run-root',
@@ -124,14 +366,33 @@ export const CHATOPS_INPUTS = [
   'resume-workflow',
   'teardown-workflow',
   'workflow-ref',
-] as const;
+] as const satisfies readonly InputName[];
 
-export const PHASE_INPUTS = {
-  audit: [...CONNECTION_INPUTS, ...AUDIT_INPUTS],
-  launch: [...CONNECTION_INPUTS, ...AUDIT_INPUTS, ...LAUNCH_INPUTS],
-  patrol: [...CONNECTION_INPUTS, ...PATROL_INPUTS],
-  collect: [...CONNECTION_INPUTS, ...COLLECT_INPUTS],
-  teardown: [...CONNECTION_INPUTS, ...TEARDOWN_INPUTS],
-  chatops: [...CONNECTION_INPUTS, ...CHATOPS_INPUTS],
-} as const;
-export type Phase = keyof typeof PHASE_INPUTS;
+/**
+ * Each phase's inputs in groups, as its help shows them (the first group is the connection; its title may say
+ * how the phase uses it).
+ */
+export const PHASE_GROUPS = {
+  audit: { connection: CONNECTION_INPUTS, 'audit gate': AUDIT_INPUTS },
+  launch: { connection: CONNECTION_INPUTS, 'audit gate': AUDIT_INPUTS, launch: LAUNCH_INPUTS },
+  patrol: { connection: CONNECTION_INPUTS, patrol: PATROL_INPUTS },
+  collect: { connection: CONNECTION_INPUTS, collect: COLLECT_INPUTS },
+  teardown: { 'connection (optional: rebuilds the manifest to compare)': CONNECTION_INPUTS, teardown: TEARDOWN_INPUTS },
+  chatops: { 'connection (for /tether status)': CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
+} as const satisfies Record<string, Record<string, readonly InputName[]>>;
+
+type Flat<G> = G extends Record<string, readonly (infer N)[]> ? readonly N[] : never;
+/** Every input of each phase, in order: the action.yml files, the CLI flags and the parsers all use these. */
+export const PHASE_INPUTS = Object.fromEntries(Object.entries(PHASE_GROUPS).map(([p, g]) => [p, Object.values(g).flat()])) as unknown as {
+  [P in keyof typeof PHASE_GROUPS]: Flat<(typeof PHASE_GROUPS)[P]>;
+};
+export type Phase = keyof typeof PHASE_GROUPS;
+
+/** An input's row. */
+export const inputDef = (name: string): InputDef | undefined => (INPUTS as Record<string, InputDef>)[name];
+
+/** Whether an input is required in a phase (action.yml's `required:`). */
+export function requiredIn(phase: Phase, name: string): boolean {
+  const r = inputDef(name)?.required;
+  return r === 'everywhere' || (r !== undefined && r.includes(phase));
+}

@@ -1,8 +1,9 @@
-import { INSTANCE_ID, PROVIDERS, type ProviderName } from '../teardown/facts.ts';
-import { BACKEND_NAMES } from '../backends/index.ts';
+import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, type ProviderName } from '../providers/names.ts';
+import { BACKEND_NAMES } from '../backends/names.ts';
 import { InputError } from './errors.ts';
-import type { Inputs } from './connection.ts';
-import { DEFAULT_RUN_ROOT } from './audit.ts';
+import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
+import { DEFAULT_RUN_ROOT, parseAudit, type AuditConfig } from './audit.ts';
+import { parseReportTo, type StoreSpec } from './patrol.ts';
 import * as v from './values.ts';
 import { parseSweep, type SweepConfig } from './cells.ts';
 import { parseSlurm, type SlurmConfig } from './slurm.ts';
@@ -126,4 +127,33 @@ export function readSecrets(names: string[], env: Inputs): Array<[string, string
     if (value.length > 65536) throw new InputError('secrets', `${name} is longer than 65536 characters`);
     return [name, value];
   });
+}
+
+/** Everything the launch phase runs with, parsed once. */
+export interface LaunchPhaseConfig {
+  launch: LaunchConfig;
+  /** The secrets' values from the step's environment, by name (masked by the phase at once). */
+  secrets: Array<[string, string]>;
+  /** The audit gate's settings; its disk floor also holds for a sweep's cells when the gate is off. */
+  audit: AuditConfig;
+  conn: ConnectionConfig;
+  /** Where the run is registered for the patrol (`report-to`), signed with the connection's key. */
+  store: StoreSpec | null;
+  /** tether-run.json, relative to the workspace. */
+  runFile: string;
+}
+
+export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig {
+  const launch = parseLaunch(inputs);
+  const reportTo = parseReportTo(inputs['report-to']);
+  const secrets = readSecrets(launch.secretNames, env);
+  const audit = parseAudit(inputs);
+  const conn = parseConnection(inputs, env);
+  if (reportTo && conn.key.kind === 'agent')
+    throw new InputError(
+      'ssh-key',
+      'report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)',
+    );
+  const store = reportTo ? { reportTo, header: '', token: inputs['github-token'] ?? '', signingKey: conn.key } : null;
+  return { launch, secrets, audit, conn, store, runFile: (inputs['run-file'] ?? '').trim() || 'tether-run.json' };
 }

@@ -1,5 +1,5 @@
 import { InputError } from './errors.ts';
-import type { Inputs } from './connection.ts';
+import { parseConnection, parseOwnConnection, parseSigningKey, type ConnectionConfig, type Inputs, type KeySource, type OwnConnection } from './connection.ts';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
 import { STATES, type State } from '../patrol/remediation.ts';
 import * as v from './values.ts';
@@ -89,6 +89,43 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     sync: parseSync(inputs),
     followS: follow(inputs['follow']),
   };
+}
+
+/**
+ * Where a phase's status and registrations live on GitHub (`report-to`), as the GitHub port takes it: the
+ * target, the comment's header, the token, and the key tether signs its items with.
+ */
+export interface StoreSpec {
+  reportTo: ReportTo;
+  header: string;
+  token: string;
+  signingKey: KeySource | null;
+}
+
+/** The store `report-to` asks for, or null without one. */
+export function parseStore(inputs: Inputs, env: Inputs): StoreSpec | null {
+  const reportTo = parseReportTo(inputs['report-to']);
+  const header = parseHeader(inputs['header']);
+  const signingKey = parseSigningKey(inputs, env);
+  return reportTo ? { reportTo, header, token: inputs['github-token'] ?? '', signingKey } : null;
+}
+
+/** Everything the patrol phase runs with, parsed once. */
+export interface PatrolPhaseConfig extends PatrolConfig {
+  /** The one host of the connection inputs (neither config nor the registry). */
+  single: ConnectionConfig | null;
+  /** The registry's hosts come from registrations; key and timeouts stay the patrol's own. */
+  own: OwnConnection | null;
+  /** The key tick memory is signed with (ssh-key or ssh-key-path; a tether.yml's first host otherwise). */
+  signingKey: KeySource | null;
+  store: StoreSpec | null;
+}
+
+export function parsePatrolPhase(inputs: Inputs, env: Inputs): PatrolPhaseConfig {
+  const cfg = parsePatrol(inputs);
+  const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
+  const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env) };
 }
 
 /** A follow's length: at most 5 d, a self-hosted runner's job limit (the patrol holds the key, so it runs on one). */

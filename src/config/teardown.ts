@@ -1,6 +1,7 @@
 import { DEFAULT_RUN_ROOT } from './audit.ts';
 import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
+import { parseStore, type StoreSpec } from './patrol.ts';
 import * as v from './values.ts';
 import { FACTS, INSTANCE_ID, instanceIdFor, PROVIDERS, VERBS, verbFacts, verbMissing, type ProviderName, type Verb } from '../teardown/facts.ts';
 
@@ -113,4 +114,12 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
     })(),
     connection,
   };
+}
+
+/** Everything the teardown phase runs with, parsed once: with report-to, where its mark goes. */
+export type TeardownPhaseConfig = TeardownConfig & { store: StoreSpec | null };
+
+export function parseTeardownPhase(inputs: Inputs, env: Inputs): TeardownPhaseConfig {
+  const cfg = parseTeardown(inputs, env);
+  return { ...cfg, store: parseStore(inputs, env) };
 }

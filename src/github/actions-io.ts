@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
-import { runPhase, type PhaseDef } from '../phases.ts';
+import { runPhase, type AnyPhase } from '../phases.ts';
 import { inert } from '../report/markdown.ts';
 import { githubPorts } from './ports.ts';
 import { describeError } from '../report/describe-error.ts';
@@ -41,7 +41,7 @@ class GithubReporter implements Reporter {
 }
 
 /** Runs a registry phase as an action, with the GitHub ports and the inputs as the runner passes them. */
-export function runActionPhase(phase: PhaseDef, inputs: Record<string, string> = actionInputs(phase.inputs)): Promise<void> {
+export function runActionPhase(phase: AnyPhase, inputs: Record<string, string> = actionInputs(phase.inputs)): Promise<void> {
   return runAction((r) => runPhase(phase, inputs, process.env, r, githubPorts()));
 }
 

@@ -8,7 +8,7 @@ type Env = Record<string, string | undefined>;
  * file only on a self-hosted runner (a GitHub-hosted runner is fresh: a key file there came from a secret
  * written to disk, and a cloud runner must never hold the key).
  */
-export function refuseUnsafeContext(env: Env, inputs: Record<string, string | undefined>): void {
+export function refuseUnsafeContext(env: Env, use: { keyFile: boolean }): void {
   const event = env['GITHUB_EVENT_NAME'] ?? '';
   if ((event === 'pull_request' || event === 'pull_request_target') && env['GITHUB_EVENT_PATH']) {
     let fork: boolean;
@@ -24,7 +24,7 @@ export function refuseUnsafeContext(env: Env, inputs: Record<string, string | un
     }
     if (fork) throw new InputError('event', "refusing to run on a pull request from a fork: its code must never reach a runner that holds the box's SSH key");
   }
-  if ((inputs['ssh-key-path'] ?? '').trim() && env['RUNNER_ENVIRONMENT'] === 'github-hosted') {
+  if (use.keyFile && env['RUNNER_ENVIRONMENT'] === 'github-hosted') {
     throw new InputError(
       'ssh-key-path',
       'refusing a key file on a GitHub-hosted runner: patrol runs on a self-hosted runner that holds the key (runs-on: [self-hosted, tether])',

@@ -4,17 +4,17 @@
  * never evaluates @actions/artifact).
  */
 import type { ArtifactUploader } from '../collect/artifacts.ts';
-import { parseHeader, parseReportTo } from '../config/patrol.ts';
+import type { StoreSpec } from '../config/patrol.ts';
 import type { Ports } from '../phases.ts';
-import type { Reporter, StatusStore } from '../report/reporter.ts';
+import type { StatusStore } from '../report/reporter.ts';
 import { artifactServiceMissing } from './artifact-env.ts';
 import { refuseUnsafeContext } from './context.ts';
 import { commentEvent } from './comment-event.ts';
 import { InputError } from '../config/errors.ts';
 import type { ChatOpsApi } from '../chatops/phase.ts';
-import { parseKeySource } from '../config/connection.ts';
+import type { KeySource } from '../config/connection.ts';
 import { loadCredential } from '../ssh/keys.ts';
-import { macKeyFromInputs } from '../ssh/sign.ts';
+import { macKeyOf } from '../ssh/sign.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { REGISTRATION_PREFIX } from '../registry/entry.ts';
 import { verifiedRegistration } from '../registry/hosts.ts';
@@ -31,19 +31,15 @@ function lazyArtifacts(env: NodeJS.ProcessEnv): ArtifactUploader {
   };
 }
 
-/** The sticky-comment store `report-to` asks for (token masked at once), its REST client created on first use. */
-function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | undefined {
-  const target = parseReportTo(inputs['report-to']);
-  if (!target) return undefined;
-  const token = inputs['github-token'] ?? '';
-  if (token) reporter.mask(token);
+/** The sticky-comment store a phase's `report-to` asks for (its token was masked by the runner), its REST client created on first use. */
+function lazyStore(spec: StoreSpec, env: Env): StatusStore {
   // Hints given before the client exists are handed over when it is created; after that, directly.
   const hints: Array<[string, number, number | undefined]> = [];
   let store: StatusStore | undefined;
   let real: Promise<StatusStore> | undefined;
   const get = () =>
     (real ??= import('./status-store.ts').then((m) => {
-      store = m.githubStore(target, env, token, parseHeader(inputs['header']), keyOf(inputs, env), provesOf(inputs, env));
+      store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
       for (const [id, n, c] of hints) store.hint?.(id, n, c);
       return store;
     }));
@@ -60,10 +56,11 @@ function lazyStore(inputs: Env, env: Env, reporter: Reporter): StatusStore | und
 }
 
 /** A registration comment signed with our SSH key proves its author is tether (how an older tether's items are found). */
-export function provesOf(inputs: Env, env: Env): ((body: string) => boolean) | undefined {
+export function provesOf(key: KeySource | null): ((body: string) => boolean) | undefined {
+  if (!key) return undefined;
   let cred: Credential;
   try {
-    cred = loadCredential(parseKeySource(inputs, env));
+    cred = loadCredential(key);
   } catch {
     return undefined;
   }
@@ -71,20 +68,18 @@ export function provesOf(inputs: Env, env: Env): ((body: string) => boolean) | u
   return (body) => body.includes(REGISTRATION_PREFIX) && 'entry' in verifiedRegistration(body, cred);
 }
 
-/** The MAC key tether signs its GitHub items with, from the key inputs (null without ssh-key or ssh-key-path). */
-export const keyOf = (inputs: Env, env: Env): Buffer | null => macKeyFromInputs(inputs, env);
+/** The MAC key tether signs its GitHub items with (null without ssh-key or ssh-key-path). */
+export const keyOf = (key: KeySource | null): Buffer | null => macKeyOf(key);
 
 export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
   return {
     workspace: env['GITHUB_WORKSPACE'] ?? process.cwd(),
     statusMode: 'markdown',
-    checkContext: (inputs) => refuseUnsafeContext(env, inputs),
+    checkContext: (use) => refuseUnsafeContext(env, use),
     artifacts: () => lazyArtifacts(env),
-    statusStore: (inputs, reporter) => lazyStore(inputs, env, reporter),
+    statusStore: (spec) => lazyStore(spec, env),
     fetchArtifact: async (name, dir) => (await import('./artifacts.ts')).fetchArtifact(name, dir),
-    chatops: (inputs, reporter) => {
-      const token = inputs['github-token'] ?? '';
-      if (token) reporter.mask(token);
+    chatops: (token) => {
       const found = commentEvent(env);
       if (!found) return null;
       if (!token) throw new InputError('github-token', 'is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows');
@@ -101,7 +96,7 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
       };
       return { ...found, api };
     },
-    afterTeardown: async (inputs, reporter, state, reason) =>
-      (await import('./status-store.ts')).teardownDone(inputs, env, reporter, state, reason, keyOf(inputs, env)),
+    afterTeardown: async (spec, runId, reporter, state, reason) =>
+      (await import('./status-store.ts')).teardownDone(spec, runId, env, reporter, state, reason, keyOf(spec.signingKey)),
   };
 }

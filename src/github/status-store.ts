@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { InputError } from '../config/errors.ts';
-import { parseHeader, parseReportTo, type ReportTo } from '../config/patrol.ts';
+import type { ReportTo, StoreSpec } from '../config/patrol.ts';
 import { client, ourComment, ourComments, rememberedComment, trackingIssue, trackingIssues, upsertSticky, whoAmI, type Identity, type Repo } from './sticky.ts';
 import { REGISTRATION_PREFIX, registrationMarker, registrationRunId } from '../registry/entry.ts';
 
@@ -119,20 +119,16 @@ export function githubStore(
  * instance is already gone.
  */
 export async function teardownDone(
-  inputs: Record<string, string | undefined>,
+  spec: StoreSpec,
+  runId: string,
   env: Record<string, string | undefined>,
   reporter: Reporter,
   state: 'torn-down' | 'parked',
   reason: string,
   key: Buffer | null,
 ): Promise<void> {
-  const target = parseReportTo(inputs['report-to']);
-  if (!target) return;
-  const runId = inputs['run-id'] ?? '';
-  const token = inputs['github-token'] ?? '';
-  if (token) reporter.mask(token);
+  const { reportTo: target, header, token } = spec;
   try {
-    const header = parseHeader(inputs['header']);
     const store = githubStore(target, env, token, header, key);
     const [old] = await store.load([runId]);
     const body = renderTeardownMark(old ?? '', runId, { state, reason, at: new Date().toISOString() }, statusMarker(header), key);

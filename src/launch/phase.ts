@@ -2,43 +2,37 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FULL_OID, parseSmoke, smokeGate, type SmokeRecord } from './smoke.ts';
-import { parseAudit as parseAuditConfig } from '../config/audit.ts';
+import type { AuditPhaseConfig } from '../config/audit.ts';
 import type { ConnectionConfig, Inputs } from '../config/connection.ts';
-import { parseLaunch, readSecrets } from '../config/launch.ts';
+import type { LaunchConfig, LaunchPhaseConfig } from '../config/launch.ts';
+import type { PhaseContext } from '../ports/types.ts';
 import { renderAudit, renderLaunch } from '../report/launch.ts';
-import type { Reporter, StatusStore } from '../report/reporter.ts';
-import { parseReportTo } from '../config/patrol.ts';
+import type { Reporter } from '../report/reporter.ts';
 import { InputError } from '../config/errors.ts';
 import { code, inert } from '../report/markdown.ts';
 import { renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
 import { sign } from '../ssh/sign.ts';
-import type { Credential } from '../ssh/keys.ts';
+import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { Session } from '../ssh/client.ts';
-import { openPinned, pinnedConnection } from '../ssh/open.ts';
+import { openPinned } from '../ssh/open.ts';
 import { sortedJson } from '../record/spec.ts';
 import { launch, runAudit } from './launch.ts';
 import { packRelease } from './release.ts';
 
-/** Parses and checks everything before the box is touched; a bad input throws InputError here. */
-async function open(
-  inputs: Inputs,
-  env: Inputs,
-  reporter: Reporter,
-  check: (cred: Credential) => void = () => undefined,
-): Promise<{ conn: ConnectionConfig; cred: Credential; session: Session; hostKeyNote?: string }> {
-  const pinned = pinnedConnection(inputs, env, reporter);
-  check(pinned.cred);
-  const { session, hostKeyNote } = await openPinned(pinned, reporter);
+/** Opens the pinned session (the config was parsed before: nothing here is an input error but the key file). */
+async function open(conn: ConnectionConfig, reporter: Reporter): Promise<{ cred: Credential; session: Session; hostKeyNote?: string }> {
+  const cred = loadCredential(conn.key);
+  const { session, hostKeyNote } = await openPinned({ conn, cred }, reporter);
   reporter.output('host-key-fingerprint', session.hostFingerprint);
-  return { conn: pinned.conn, cred: pinned.cred, session, ...(hostKeyNote ? { hostKeyNote } : {}) };
+  return { cred, session, ...(hostKeyNote ? { hostKeyNote } : {}) };
 }
 
 /** The audit phase: one read-only probe and the gate. Returns the process exit code. */
-export async function auditPhase(inputs: Inputs, env: Inputs, reporter: Reporter): Promise<number> {
-  const cfg = parseAuditConfig(inputs);
-  const { session } = await open(inputs, env, reporter);
+export async function auditPhase(cfg: AuditPhaseConfig, ctx: PhaseContext): Promise<number> {
+  const { reporter } = ctx;
+  const { session } = await open(cfg.conn, reporter);
   try {
-    const a = await runAudit(session, cfg);
+    const a = await runAudit(session, cfg.audit);
     reporter.output('passed', String(a.gate.pass));
     reporter.output('report', JSON.stringify(a.report));
     reporter.summary(renderAudit(a));
@@ -55,7 +49,7 @@ export async function auditPhase(inputs: Inputs, env: Inputs, reporter: Reporter
  * artifact `tether-smoke-<commit>` of this workflow run. A refusal's reason, or the line for the summary.
  */
 async function smokeCheck(
-  cfg: ReturnType<typeof parseLaunch>,
+  cfg: LaunchConfig,
   env: Inputs,
   workspace: string,
   fetch: ((name: string, dir: string) => Promise<unknown>) | undefined,
@@ -104,23 +98,18 @@ async function smokeCheck(
 }
 
 /** The launch phase. Returns the process exit code (0 started; 1 refused or failed; 3 blocked by a gate). */
-export async function launchPhase(
-  inputs: Inputs,
-  env: Inputs,
-  reporter: Reporter,
-  workspace: string,
-  store?: StatusStore,
-  fetchArtifact?: (name: string, dir: string) => Promise<unknown>,
-): Promise<number> {
-  const cfg = parseLaunch(inputs);
-  const registerTo = parseReportTo(inputs['report-to']);
-  if (registerTo && !store?.register)
+export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext): Promise<number> {
+  const { env, reporter, ports } = ctx;
+  const { workspace, fetchArtifact } = ports;
+  const cfg = phaseCfg.launch;
+  const store = phaseCfg.store ? ports.statusStore?.(phaseCfg.store) : undefined;
+  if (phaseCfg.store && !store?.register)
     throw new InputError('report-to', 'needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)');
-  const secrets = readSecrets(cfg.secretNames, env);
+  const secrets = phaseCfg.secrets;
   for (const [, value] of secrets) reporter.mask(value);
   // On Slurm the audit runs on the login node: its disk (the shared run root) counts, its GPUs do not.
-  const auditCfg = cfg.audit ? { ...parseAuditConfig(inputs), ...(cfg.backend === 'slurm' ? { requireGpu: false } : {}) } : undefined;
-  const smoke = await smokeCheck(cfg, env, workspace, fetchArtifact);
+  const auditCfg = cfg.audit ? { ...phaseCfg.audit, ...(cfg.backend === 'slurm' ? { requireGpu: false } : {}) } : undefined;
+  const smoke = await smokeCheck(cfg, env, workspace, fetchArtifact ? (n, d) => fetchArtifact(n, d) : undefined);
   if ('refused' in smoke) {
     reporter.output('result', 'blocked');
     reporter.output('run-id', cfg.runId);
@@ -130,15 +119,10 @@ export async function launchPhase(
   }
   if (smoke.note) reporter.summary(smoke.note);
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : undefined;
-  const { conn, cred, session, hostKeyNote } = await open(inputs, env, reporter, (c) => {
-    if (registerTo && !('privateKey' in c))
-      throw new InputError(
-        'ssh-key',
-        'report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)',
-      );
-  });
+  const conn = phaseCfg.conn;
+  const { cred, session, hostKeyNote } = await open(conn, reporter);
   try {
-    const floor = parseAuditConfig(inputs);
+    const floor = phaseCfg.audit;
     const o = await launch(
       cfg,
       [...cfg.env, ...secrets],
@@ -158,7 +142,7 @@ export async function launchPhase(
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
       return o.result === 'blocked' ? 3 : 1;
     }
-    const runFile = resolve(workspace, (inputs['run-file'] ?? '').trim() || 'tether-run.json');
+    const runFile = resolve(workspace, phaseCfg.runFile);
     // What later phases (patrol, collect, teardown) read instead of re-deriving it (runbook R34).
     writeFileSync(
       runFile,
@@ -184,7 +168,7 @@ export async function launchPhase(
     );
     reporter.output('run-file', runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
-    if (!registerTo || !store?.register) return 0;
+    if (!store?.register) return 0;
     // Where the patrol finds the run without a file edit: signed with the key that launched it.
     const entry: Registration = {
       runId: o.runId,

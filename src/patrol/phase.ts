@@ -1,25 +1,25 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseConnection, parseKeySource, type Inputs } from '../config/connection.ts';
+import type { KeySource } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
-import { parsePatrol } from '../config/patrol.ts';
+import type { PatrolPhaseConfig } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import { mergeMemories, readMemory, type RunMemory, type TickMemory } from './memory.ts';
 import type { State } from './remediation.ts';
 import { syncAll } from './sync-step.ts';
 import { adoptNewer, shownText } from './merge.ts';
 import { worthWriting } from '../follow/schedule.ts';
-import type { ArtifactUploader } from '../collect/artifacts.ts';
 import { tick } from './tick.ts';
 import { summarize, summaryText } from './cells.ts';
 import { ESCALATE, renderPatrol, renderStatusForTerminal, stateText, statusMarker } from '../report/patrol.ts';
-import type { Reporter, StatusStore } from '../report/reporter.ts';
+import type { StatusStore } from '../report/reporter.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
 import type { HostObservation, SeenRun } from '../record/observation.ts';
 import type { Session } from '../ssh/client.ts';
-import type { Registered } from '../registry/hosts.ts';
+import { registeredHosts } from '../registry/hosts.ts';
+import type { PhaseContext } from '../ports/types.ts';
 import { TransportError } from '../ssh/errors.ts';
-import { macKey, macKeyFromInputs } from '../ssh/sign.ts';
+import { macKey, macKeyOf } from '../ssh/sign.ts';
 import type { Registration } from '../registry/entry.ts';
 import { staleRegistration } from '../registry/fresh.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
@@ -51,8 +51,7 @@ function readConfig(path: string): string {
 }
 
 /** The one host given by the connection inputs. */
-function single(inputs: Inputs, env: Inputs, runRoot: string, runIds: string[]): HostEntry {
-  const conn = parseConnection(inputs, env);
+function single(conn: ConnectionConfig, runRoot: string, runIds: string[]): HostEntry {
   return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
 }
 
@@ -63,20 +62,11 @@ function pick(memory: TickMemory, ids: string[]): TickMemory {
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
 
-export interface PatrolDeps {
-  probe: ProbeHost;
-  /** The same probe over a connection a follow already holds (src/remote/probe.ts probeOn). */
+/** The probes, handed in by the registry row (src/remote/probe.ts): the patrol itself never imports remote/. */
+export interface PatrolProbes {
+  probeHost: ProbeHost;
+  /** The same probe over a connection a follow already holds. */
   probeOn?: (session: Session, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
-  /** Hosts from registration comments, their signatures checked with this key (src/registry/hosts.ts). */
-  registered?: (found: Array<{ runId: string; body: string }>, cred: Credential, inputs: Inputs, env: Inputs) => Registered;
-  /** The status table's form (default markdown). */
-  mode?: 'markdown' | 'text';
-  /** Where status and tick memory live besides the state file (`report-to`). */
-  remote?: StatusStore | undefined;
-  /** Relative paths (`sync-dest`) resolve against this; default the current directory. */
-  workspace?: string;
-  /** The artifact service (`sync-artifact`), when there is one. */
-  artifacts?: ArtifactUploader | undefined;
 }
 
 /**
@@ -85,26 +75,28 @@ export interface PatrolDeps {
  * store is a first tick, never a false alert. Returns 1 when a run entered a `fail-on` state on this tick or the status
  * could not be written, else 0.
  */
-export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, deps: PatrolDeps): Promise<number> {
-  const { probe, mode = 'markdown', remote } = deps;
-  const cfg = parsePatrol(inputs);
+export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, probes: PatrolProbes): Promise<number> {
+  const { env, reporter, ports } = ctx;
+  const probe = probes.probeHost;
+  const mode = ports.statusMode;
+  const remote = cfg.store ? ports.statusStore?.(cfg.store) : undefined;
+  const artifacts = ports.artifacts?.();
   // Decided before anything touches a box: an artifact upload that cannot work is an input error.
-  const noUpload = deps.artifacts ? deps.artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the patrol action';
+  const noUpload = artifacts ? artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the patrol action';
   if (cfg.sync.artifact && noUpload) throw new InputError('sync-artifact', `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
-  if (inputs['ssh-key']) reporter.mask(inputs['ssh-key']);
   let refused: string[] = [];
   let closedIssues: Array<{ runId: string; issue: number }> = [];
   let registeredEntries: Record<string, Registration> = {};
   let hosts: HostEntry[];
   if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
-  else if (!cfg.registry) hosts = [single(inputs, env, cfg.runRoot, cfg.runIds)];
+  else if (cfg.single) hosts = [single(cfg.single, cfg.runRoot, cfg.runIds)];
   else {
-    if (!remote?.registered || !deps.registered) throw new InputError('report-to', 'needs the GitHub API to find registered runs, which only the action has');
-    const cred = loadCredential(parseKeySource(inputs, env));
+    if (!remote?.registered || !cfg.own) throw new InputError('report-to', 'needs the GitHub API to find registered runs, which only the action has');
+    const cred = loadCredential(cfg.own.key);
     const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
     for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
     closedIssues = found.filter((f) => f.closedIssue !== undefined).map((f) => ({ runId: f.runId, issue: f.closedIssue as number }));
-    const r = deps.registered(found, cred, inputs, env);
+    const r = registeredHosts(found, cred, cfg.own);
     registeredEntries = r.entries;
     hosts = r.hosts;
     refused = r.refused;
@@ -119,7 +111,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
   }
   // Tick memory is signed with a key derived from the patrol's own SSH key: nobody who can only edit a
   // comment (or the state file) can make the patrol trust what they wrote.
-  const memKey = memoryKeyOf(inputs, env, hosts);
+  const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
     reporter.warn('patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick');
   const readBody = (body: string) => {
@@ -212,8 +204,8 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       result.memory.runs[id] = { ...result.memory.runs[id]!, registration: { launchedAt: e.launchedAt, attempt: e.attempt } };
     }
   }
-  const uploader = cfg.sync.artifact ? deps.artifacts : undefined;
-  const workspace = deps.workspace ?? process.cwd();
+  const uploader = cfg.sync.artifact ? artifacts : undefined;
+  const workspace = ports.workspace;
   const synced: Record<string, unknown> | null = cfg.sync.mode !== 'none' ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;
   const render = (ids: string[]) =>
     renderPatrol(
@@ -270,7 +262,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
             [target(h)],
             result.memory,
             (_t, runs) =>
-              (session && deps.probeOn ? deps.probeOn(session, h.runRoot, runs, 20_000) : probe(h.conn, h.cred, h.runRoot, runs, 20_000)).catch(asValue),
+              (session && probes.probeOn ? probes.probeOn(session, h.runRoot, runs, 20_000) : probe(h.conn, h.cred, h.runRoot, runs, 20_000)).catch(asValue),
             opts,
             now,
             1,
@@ -358,8 +350,8 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
  * The key tick memory is signed with: from the patrol's own key inputs (ssh-key, ssh-key-path), else the
  * first host's key (a tether.yml); null when only an ssh agent is given.
  */
-function memoryKeyOf(inputs: Inputs, env: Inputs, hosts: HostEntry[]): Buffer | null {
-  return macKeyFromInputs(inputs, env) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+function memoryKeyOf(key: KeySource | null, hosts: HostEntry[]): Buffer | null {
+  return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
 
 /** Whether this tick's verdict is news against what the last tick remembered of the run. */

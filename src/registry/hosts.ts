@@ -3,7 +3,7 @@
  * checked with the patrol's own key, then grouped by where it says the run lives (one probe per host).
  * A registration that fails any check is refused by name and never probed. No I/O.
  */
-import { parseConnection, type Inputs } from '../config/connection.ts';
+import { connectionTo, type OwnConnection } from '../config/connection.ts';
 import type { HostEntry } from '../config/tether-file.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { verify } from '../ssh/sign.ts';
@@ -16,9 +16,6 @@ export interface Registered {
   /** `run-id: why` for each registration that was not taken. */
   refused: string[];
 }
-
-/** The connection inputs that stay the patrol's own (key, timeouts); where to connect comes from the registration. */
-const OWN = ['ssh-key', 'ssh-key-path', 'connect-timeout', 'connect-attempts'];
 
 /**
  * A registration comment read strictly and its signature checked with this key: the entry, or why not. The
@@ -38,8 +35,8 @@ export function verifiedRegistration(body: string, cred: Credential): { entry: R
   return { entry: sealed.entry };
 }
 
-export function registeredHosts(found: Array<{ runId: string; body: string }>, cred: Credential, inputs: Inputs, env: Inputs): Registered {
-  const own: Inputs = Object.fromEntries(OWN.map((k) => [k, inputs[k]]));
+/** The hosts of these registrations; where to connect comes from each, the key and timeouts stay the patrol's own. */
+export function registeredHosts(found: Array<{ runId: string; body: string }>, cred: Credential, own: OwnConnection): Registered {
   const byWhere = new Map<string, HostEntry>();
   const entries: Record<string, Registration> = {};
   const refused: string[] = [];
@@ -50,7 +47,7 @@ export function registeredHosts(found: Array<{ runId: string; body: string }>, c
       if ('why' in checked) throw new Error(checked.why);
       e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      const conn = parseConnection({ ...own, host: e.host, port: String(e.port), user: e.user, 'host-key-fingerprint': e.hostKeyFingerprint }, env);
+      const conn = connectionTo(e, own);
       const where = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
       const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;

@@ -7,7 +7,7 @@ import { hkdfSync } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { fingerprint } from './hostkey.ts';
 import { loadCredential, type Credential } from './keys.ts';
-import { parseKeySource } from '../config/connection.ts';
+import type { KeySource } from '../config/connection.ts';
 
 type ParsedKey = ssh2.ParsedKey;
 
@@ -63,11 +63,11 @@ export function macKey(cred: Credential): Buffer | null {
   return Buffer.from(hkdfSync('sha256', Buffer.from(key.getPrivatePEM()), 'tether', 'github-records/v1', 32));
 }
 
-/** The MAC key from the key inputs (ssh-key or ssh-key-path), or null when neither is given or it cannot be read (the phase reports a bad key itself). */
-export function macKeyFromInputs(inputs: Record<string, string | undefined>, env: Record<string, string | undefined>): Buffer | null {
-  if (!(inputs['ssh-key'] ?? '').trim() && !(inputs['ssh-key-path'] ?? '').trim()) return null;
+/** The MAC key from the signing key (ssh-key or ssh-key-path), or null without one or when it cannot be read (the phase reports a bad key itself). */
+export function macKeyOf(key: KeySource | null): Buffer | null {
+  if (!key || key.kind === 'agent') return null;
   try {
-    return macKey(loadCredential(parseKeySource(inputs, env)));
+    return macKey(loadCredential(key));
   } catch {
     return null;
   }

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Inputs } from '../config/connection.ts';
-import { parseTeardown, type TeardownConfig } from '../config/teardown.ts';
+import type { TeardownConfig, TeardownPhaseConfig } from '../config/teardown.ts';
+import type { PhaseContext } from '../ports/types.ts';
 import { buildManifest } from '../remote/manifest.ts';
-import type { Reporter } from '../report/reporter.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
@@ -28,15 +28,34 @@ import { verifiedRegistration } from '../registry/hosts.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { vastaiProvider } from './providers/vastai.ts';
 
-export interface TeardownDeps {
+/** What a test may set: the clock and the provider's poll interval. */
+export interface TeardownOptions {
+  now?: () => Date;
+  pollMs?: number;
+}
+
+interface TeardownDeps extends TeardownOptions {
   /** Downloads a workflow artifact into a directory (the action passes the artifact client). */
   fetchArtifact?: (name: string, dir: string) => Promise<unknown>;
   /** Called after a teardown that really happened (the action updates the sticky status and tracking issue). */
   afterTeardown?: (state: 'torn-down' | 'parked', summary: string) => Promise<void>;
-  now?: () => Date;
-  pollMs?: number;
   /** The run's registration comment (report-to), when there is one: Slurm's job ids come from there. */
   registration?: (runId: string) => Promise<string | null>;
+}
+
+/** The ports teardown uses, from the context: the artifact download, and with report-to the status and registration. */
+function depsOf(cfg: TeardownPhaseConfig, ctx: PhaseContext, opts: TeardownOptions): TeardownDeps {
+  const { ports, reporter } = ctx;
+  const spec = cfg.store;
+  const store = spec ? ports.statusStore?.(spec) : undefined;
+  return {
+    ...opts,
+    ...(ports.fetchArtifact ? { fetchArtifact: (name: string, dir: string) => ports.fetchArtifact!(name, dir) } : {}),
+    ...(spec && ports.afterTeardown
+      ? { afterTeardown: (state: 'torn-down' | 'parked', reason: string) => ports.afterTeardown!(spec, cfg.runId, reporter, state, reason) }
+      : {}),
+    ...(store?.registered ? { registration: async (runId: string) => (await store.registered!()).find((f) => f.runId === runId)?.body ?? null } : {}),
+  };
 }
 
 type ProofFiles = { verifiedText: string; manifestText: string | null } | null;
@@ -119,11 +138,14 @@ function jobsFromRegistration(runId: string, body: string | null, cred: Credenti
  * when the box still answers, the same files on it now); show the card; then ask the provider and
  * prove the result by polling to a terminal state. Outputs `state` and `reason`.
  */
-export async function teardownPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, deps: TeardownDeps = {}): Promise<number> {
-  const cfg = parseTeardown(inputs, env);
+export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseContext, opts: TeardownOptions = {}): Promise<number> {
+  const { env, reporter } = phaseCtx;
+  const workspace = phaseCtx.ports.workspace;
+  const deps = depsOf(cfg, phaseCtx, opts);
   if (cfg.verifiedArtifact && !deps.fetchArtifact)
     throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
-  for (const secret of [cfg.apiKey, inputs['ssh-key'], env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']]) if (secret) reporter.mask(secret);
+  // The inputs of kind secret (api-key, ssh-key, github-token) were masked by the runner; the environment's are masked here.
+  for (const secret of [env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => new Date());
   const finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => {
     reporter.output('state', state);

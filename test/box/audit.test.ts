@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditPhase } from '../../src/launch/phase.ts';
+import { auditPhase } from '../harness/phases.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditPhase, launchPhase } from '../../src/launch/phase.ts';
+import { auditPhase, launchPhase } from '../harness/phases.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { cpuCgroup, type CpuCgroup } from '../harness/cgroup.ts';
 import { captureReporter } from '../harness/reporter.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPhase } from '../../src/launch/phase.ts';
+import { launchPhase } from '../harness/phases.ts';
 import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';

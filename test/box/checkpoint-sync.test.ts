@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPhase } from '../../src/launch/phase.ts';
-import { patrolPhase } from '../../src/patrol/phase.ts';
+import { launchPhase } from '../harness/phases.ts';
+import { patrolPhase } from '../harness/phases.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { versionDir } from '../../src/sync/plan.ts';
 import { createBox, type Box } from '../harness/box.ts';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collectPhase } from '../../src/collect/phase.ts';
+import { collectPhase } from '../harness/phases.ts';
 import { InputError } from '../../src/config/errors.ts';
 import { fetchArtifact } from '../../src/github/artifacts.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';

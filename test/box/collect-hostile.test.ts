@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPhase } from '../../src/collect/phase.ts';
-import { teardownPhase } from '../../src/teardown/phase.ts';
+import { collectPhase } from '../harness/phases.ts';
+import { teardownPhase } from '../harness/phases.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { finishedRun } from '../harness/finished-run.ts';
 import { KEYS, ProviderDouble } from '../harness/provider-double.ts';

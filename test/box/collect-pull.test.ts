@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPhase } from '../../src/collect/phase.ts';
+import { collectPhase } from '../harness/phases.ts';
 import { parseConnection } from '../../src/config/connection.ts';
 import { buildManifest, listFiles } from '../../src/remote/manifest.ts';
 import { manifestFromListing } from '../../src/record/manifest.ts';

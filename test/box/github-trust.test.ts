@@ -2,10 +2,11 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReportTo } from '../../src/config/patrol.ts';
 import { keyOf, provesOf } from '../../src/github/ports.ts';
+import { parseSigningKey } from '../../src/config/connection.ts';
 import { githubStore } from '../../src/github/status-store.ts';
 import { COMMENT_PAGES_MAX, TRACKING_LABEL } from '../../src/github/sticky.ts';
-import { launchPhase } from '../../src/launch/phase.ts';
-import { patrolPhase } from '../../src/patrol/phase.ts';
+import { launchPhase } from '../harness/phases.ts';
+import { patrolPhase } from '../harness/phases.ts';
 import { registeredHosts } from '../../src/registry/hosts.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { createBox, type Box } from '../harness/box.ts';
@@ -34,7 +35,8 @@ afterAll(async () => {
 });
 
 const keyInputs = () => ({ 'ssh-key-path': box.inputs()['ssh-key-path']! });
-const store = (reportTo = 'tracking-issue') => githubStore(parseReportTo(reportTo)!, env(), TOKEN, '', keyOf(keyInputs(), {}), provesOf(keyInputs(), {}));
+const store = (reportTo = 'tracking-issue') =>
+  githubStore(parseReportTo(reportTo)!, env(), TOKEN, '', keyOf(parseSigningKey(keyInputs(), {})), provesOf(parseSigningKey(keyInputs(), {})));
 
 async function launch(id: string) {
   const file = `/tmp/tether-trust-${process.pid}-${id}.json`;

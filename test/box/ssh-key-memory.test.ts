@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPhase } from '../../src/collect/phase.ts';
+import { collectPhase } from '../harness/phases.ts';
 import { keyMaterialOnDisk, sweepLeftovers } from '../../src/transfer/ssh-args.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { finishedRun } from '../harness/finished-run.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPhase } from '../../src/launch/phase.ts';
+import { launchPhase } from '../harness/phases.ts';
 import { memoryBlock, unverifiedMemory } from '../../src/patrol/memory.ts';
 import { removeWorkspace, runBuiltAction } from '../harness/action.ts';
 import { createBox, type Box } from '../harness/box.ts';

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConnection } from '../../src/config/connection.ts';
-import { launchPhase } from '../../src/launch/phase.ts';
-import { patrolPhase } from '../../src/patrol/phase.ts';
+import { launchPhase } from '../harness/phases.ts';
+import { patrolPhase } from '../harness/phases.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { parseMarker } from '../../src/record/grammar.ts';
 import { BoxDataError } from '../../src/record/strict.ts';

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPhase } from '../../src/collect/phase.ts';
-import { launchPhase } from '../../src/launch/phase.ts';
-import { teardownPhase } from '../../src/teardown/phase.ts';
-import { patrolPhase } from '../../src/patrol/phase.ts';
+import { collectPhase } from '../harness/phases.ts';
+import { launchPhase } from '../harness/phases.ts';
+import { teardownPhase } from '../harness/phases.ts';
+import { patrolPhase } from '../harness/phases.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { stopRun } from '../../src/remote/stop.ts';
 import { parseConnection } from '../../src/config/connection.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/config/errors.ts';
-import { launchPhase } from '../../src/launch/phase.ts';
+import { launchPhase } from '../harness/phases.ts';
 import { packRelease } from '../../src/launch/release.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { readPidNow, signalPid } from '../harness/pids.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchPhase } from '../../src/launch/phase.ts';
+import { launchPhase } from './phases.ts';
 import type { Box } from './box.ts';
 import { captureReporter } from './reporter.ts';
 import { waitFor } from './sh.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/chatops/command.ts';
 import { eventGate, roleGate, roleOf, type CommentEvent } from '../../src/chatops/gate.ts';
-import { parseChatOps } from '../../src/chatops/phase.ts';
+import { parseChatOps } from '../../src/config/chatops.ts';
 import { InputError } from '../../src/config/errors.ts';
 
 describe('/tether commands, parsed strictly (pure)', () => {

@@ -11,7 +11,7 @@ import { parseLaunch } from '../../src/config/launch.ts';
 import { parsePatrol } from '../../src/config/patrol.ts';
 import { parseTeardown } from '../../src/config/teardown.ts';
 import { PHASE_LIST } from '../../src/phases.ts';
-import { parseChatOps } from '../../src/chatops/phase.ts';
+import { parseChatOps } from '../../src/config/chatops.ts';
 
 const FP = 'SHA256:' + 'A'.repeat(43);
 const BASE: Inputs = { host: '10.0.0.1', 'ssh-key-path': '/nonexistent/key', 'host-key-fingerprint': FP };

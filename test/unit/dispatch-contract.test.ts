@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chatopsPhase } from '../../src/chatops/phase.ts';
+import { chatopsPhase } from '../harness/phases.ts';
 import { captureReporter } from '../harness/reporter.ts';
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BoxDataError } from '../../src/record/strict.ts';
 import { readRegistration, registrationBlock, renderRegistration, signedBytes, type Registration, type Sealed } from '../../src/registry/entry.ts';
 import { registeredHosts } from '../../src/registry/hosts.ts';
+import { parseOwnConnection } from '../../src/config/connection.ts';
 import { staleRegistration } from '../../src/registry/fresh.ts';
 import { code } from '../../src/report/markdown.ts';
 import type { Credential } from '../../src/ssh/keys.ts';
@@ -119,8 +120,7 @@ describe('hosts from registrations', () => {
         { runId: 'r-junk', body: 'hello' },
       ],
       ours,
-      inputs,
-      {},
+      parseOwnConnection(inputs, {}),
     );
     expect(r.hosts.map((h) => [h.name, h.runIds, h.conn.pin])).toEqual([
       ['root@10.251.7.2:22', ['r1', 'r2'], { kind: 'pinned', fingerprints: [FP], revoked: [] }],
@@ -133,8 +133,7 @@ describe('hosts from registrations', () => {
         { runId: 'p22', body: body(entry({ runId: 'p22' })) },
       ],
       ours,
-      inputs,
-      {},
+      parseOwnConnection(inputs, {}),
     );
     expect(ports.hosts.map((h) => h.name)).toEqual(['root@10.251.7.2:2222', 'root@10.251.7.2:22']);
     expect(r.hosts[0]!.conn.key).toEqual({ kind: 'path', path: '/nonexistent/key-not-read-here' });

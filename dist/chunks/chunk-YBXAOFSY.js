@@ -1,0 +1,76 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+
+// src/patrol/remediation.ts
+var STATES = [
+  "queued",
+  "requeued",
+  "launching",
+  "running",
+  "stalled",
+  "finished",
+  "failed",
+  "dead",
+  "rebooted",
+  "unreachable",
+  "host-key-changed",
+  "auth-refused",
+  "probe-error",
+  "unknown",
+  "torn-down"
+];
+var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
+var STATE_REMEDIATION = {
+  queued: "waiting to start: a sweep's cell for a free slot (GPUs or max-parallel), or a Slurm job in the queue (its reason: Priority, Resources, a QOS limit \u2026)",
+  requeued: "Slurm put the job back in its queue (preemption, a failed node, or scontrol requeue): it resumes as the next attempt with the same job id, from its last checkpoint",
+  launching: "the job is starting; if it stays here for several ticks, read the attempt log",
+  running: "nothing to do",
+  stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
+  finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
+  dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
+  rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
+  unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+  "host-key-changed": "THE BOX'S HOST KEY CHANGED: another machine answers at this address (a reinstalled or reassigned instance, or an interception). Nothing was sent to it; find out what happened in the provider console before pinning the new key",
+  "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
+  "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
+  unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+  "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
+};
+var FAILURE_REMEDIATION = {
+  "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
+  oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
+  "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
+  killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+  "code-error": "a Python error in the code or config: investigate and fix; do not retry",
+  nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
+  preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+  stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
+  timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
+  "node-fail": `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,
+  cancelled: "cancelled in Slurm (scancel, by the user or an admin, CANCELLED): nothing to fix in the code; relaunch with resume: true when wanted",
+  other: "the command failed: read the attempt log; resume only once the cause is known"
+};
+var FLAG_REMEDIATION = {
+  "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
+  "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
+  "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
+  "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
+  "fast-finish": "finished in under half the expected duration: check that it did real work",
+  "bad-checkpoint": "its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more",
+  "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one",
+  "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
+  "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
+  "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
+  "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
+};
+
+export {
+  STATES,
+  STATE_REMEDIATION,
+  FAILURE_REMEDIATION,
+  FLAG_REMEDIATION
+};

@@ -1,0 +1,24 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  registeredHosts,
+  verifiedRegistration
+} from "./chunk-MP3GR5CH.js";
+import "./chunk-6HC5EO2D.js";
+import "./chunk-Q7SGPJDP.js";
+import "./chunk-TBRREONL.js";
+import "./chunk-6GYWRMDF.js";
+import "./chunk-T4D4UC6P.js";
+import "./chunk-GJKECLQ2.js";
+import "./chunk-C5X3PL2Z.js";
+import "./chunk-3B7SBFZS.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-R3K6G2KB.js";
+export {
+  registeredHosts,
+  verifiedRegistration
+};

@@ -1,0 +1,94 @@
+/**
+ * The ports: every effect a phase may use besides its config, as interfaces. Built in one place for GitHub
+ * (src/github/ports.ts) and one for the terminal (src/cli/ports.ts); a phase receives them in its context.
+ * Types only, so any folder may name them without importing what implements them.
+ */
+import type { Role } from '../config/chatops.ts';
+import type { Inputs } from '../config/connection.ts';
+import type { StoreSpec } from '../config/patrol.ts';
+import type { Reporter, StatusStore } from '../report/reporter.ts';
+
+/** What collect uploads as workflow artifacts, and under which names (planned by src/collect/artifacts.ts). */
+export interface ArtifactPlan {
+  kind: 'checkpoints' | 'records';
+  name: string;
+  /** Directory the files are relative to (the zip keeps this layout). */
+  root: string;
+  files: string[];
+  bytes: number;
+}
+
+export interface UploadedArtifact {
+  name: string;
+  id: number;
+  size: number;
+  digest: string;
+  /** The name already existed in this workflow run with this manifest, so that artifact was kept. */
+  reused: boolean;
+}
+
+export interface ArtifactUploader {
+  /** Why uploads cannot work here (no Actions runtime), or null. */
+  unavailable(): string | null;
+  upload(plan: ArtifactPlan, retentionDays: number | undefined): Promise<UploadedArtifact>;
+}
+
+/** An issue_comment event as ChatOps reads it (src/github/comment-event.ts). */
+export interface CommentEvent {
+  /** created, edited or deleted. */
+  action: string;
+  commentId: number;
+  body: string;
+  login: string;
+  /** User, Bot, Organization, … */
+  userType: string;
+  issueNumber: number;
+  isPullRequest: boolean;
+}
+
+export type Reaction = '+1' | '-1' | 'eyes' | 'rocket' | 'confused';
+
+/** What ChatOps does on GitHub, handed in (src/github/chatops-api.ts). */
+export interface ChatOpsApi {
+  /** The commenter's role on the repository, from GET /repos/{owner}/{repo}/collaborators/{username}/permission. */
+  role(login: string): Promise<Role>;
+  /** Whether pull request `n` comes from a fork. */
+  fromFork(n: number): Promise<boolean>;
+  react(commentId: number, content: Reaction): Promise<void>;
+  /** Posts a comment on issue or pull request `n`; its URL. */
+  reply(n: number, body: string): Promise<string>;
+  /** workflow_dispatch of `workflow` on `ref`; the URL of the run it started (or of the workflow, when GitHub does not say). */
+  dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<string>;
+  /** How many refusals tether replied to this login on this issue in the last `sinceMs` (bounded: one page). */
+  refusedLately?(issue: number, login: string, sinceMs: number): Promise<number>;
+}
+
+/**
+ * What a phase may use besides its config, built in one place for GitHub (src/github/ports.ts) and one for
+ * the terminal (src/cli/ports.ts). Every port takes typed values, never raw inputs.
+ */
+export interface Ports {
+  /** Relative paths (dest-dir, verified-path, run-file, sync-dir) resolve against this. */
+  workspace: string;
+  /** The status table's form: markdown (job summary, comment) or aligned text. */
+  statusMode: 'markdown' | 'text';
+  /** Refusals before a phase that holds the SSH key runs (a fork's pull request, a key file on a hosted runner). */
+  checkContext(use: { keyFile: boolean }): void;
+  /** The artifact service, when there is one. */
+  artifacts?(): ArtifactUploader;
+  /** Where the patrol's status and tick memory live (`report-to`), when asked for. */
+  statusStore?(spec: StoreSpec): StatusStore;
+  /** Downloads a workflow artifact into a directory (teardown's `verified-artifact`). */
+  fetchArtifact?(name: string, dir: string): Promise<unknown>;
+  /** ChatOps: the issue_comment event this job runs for, and the GitHub API to answer it (the action only). */
+  chatops?(token: string): { api: ChatOpsApi; event: CommentEvent; defaultRef: string } | null;
+  /** After a real teardown: mark the run's status and close its tracking issue. */
+  afterTeardown?(spec: StoreSpec, runId: string, reporter: Reporter, state: 'torn-down' | 'parked', reason: string): Promise<void>;
+}
+
+/** What a phase runs with besides its config: the step's environment, where it reports, and the ports. */
+export interface PhaseContext {
+  env: Inputs;
+  reporter: Reporter;
+  ports: Ports;
+}
