@@ -7,15 +7,22 @@
  */
 import type { AuditPhaseConfig } from './config/audit.ts';
 import type { ChatOpsPhaseConfig } from './config/chatops.ts';
-import { parseAll, PARSERS } from './config/check.ts';
-import type { CollectPhaseConfig } from './config/collect.ts';
+import { allInputErrors as inputErrors, parseAll } from './config/check.ts';
+import { parseAuditPhase } from './config/audit.ts';
+import { parseChatOpsPhase } from './config/chatops.ts';
+import { parseLaunchPhase } from './config/launch.ts';
+import { parsePatrolPhase } from './config/patrol.ts';
+import { parseCollectPhase } from './collect/parse.ts';
+import { parseTeardownPhase } from './teardown/parse.ts';
+import type { CollectPhaseConfig } from './collect/parse.ts';
 import type { Inputs } from './config/connection.ts';
 import { withDefaults } from './config/defaults.ts';
+import type { InputError } from './config/errors.ts';
 import { inputDef, PHASE_INPUTS, type Phase } from './config/inputs.ts';
 import type { LaunchPhaseConfig } from './config/launch.ts';
 import { OUTPUT_DOCS } from './config/outputs.ts';
 import type { PatrolPhaseConfig } from './config/patrol.ts';
-import type { TeardownPhaseConfig } from './config/teardown.ts';
+import type { TeardownPhaseConfig } from './teardown/parse.ts';
 import type { Reporter } from './report/reporter.ts';
 import type { ChatOpsDeps } from './chatops/phase.ts';
 import type { PhaseContext, Ports } from './ports/types.ts';
@@ -61,7 +68,7 @@ export const PHASES = {
     inputs: PHASE_INPUTS.audit,
     outputs: OUTPUT_DOCS.audit,
     holdsKey: false,
-    parse: PARSERS.audit as (i: Inputs, e: Inputs) => AuditPhaseConfig,
+    parse: parseAuditPhase,
     run: lazy(
       () => import('./launch/phase.ts'),
       (m) => m.auditPhase,
@@ -77,7 +84,7 @@ export const PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    parse: PARSERS.launch as (i: Inputs, e: Inputs) => LaunchPhaseConfig,
+    parse: parseLaunchPhase,
     run: lazy(
       () => import('./launch/phase.ts'),
       (m) => m.launchPhase,
@@ -94,7 +101,7 @@ export const PHASES = {
     inputs: PHASE_INPUTS.patrol,
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
-    parse: PARSERS.patrol as (i: Inputs, e: Inputs) => PatrolPhaseConfig,
+    parse: parsePatrolPhase,
     run: async (cfg: PatrolPhaseConfig, ctx: PhaseContext) => (await import('./patrol/phase.ts')).patrolPhase(cfg, ctx, await import('./remote/probe.ts')),
   } satisfies PhaseDef<PatrolPhaseConfig>,
   collect: {
@@ -108,7 +115,7 @@ export const PHASES = {
     inputs: PHASE_INPUTS.collect,
     outputs: OUTPUT_DOCS.collect,
     holdsKey: true,
-    parse: PARSERS.collect as (i: Inputs, e: Inputs) => CollectPhaseConfig,
+    parse: parseCollectPhase,
     run: lazy(
       () => import('./collect/phase.ts'),
       (m) => m.collectPhase,
@@ -125,7 +132,7 @@ export const PHASES = {
     inputs: PHASE_INPUTS.teardown,
     outputs: OUTPUT_DOCS.teardown,
     holdsKey: false,
-    parse: PARSERS.teardown as (i: Inputs, e: Inputs) => TeardownPhaseConfig,
+    parse: parseTeardownPhase,
     run: lazy(
       () => import('./teardown/phase.ts'),
       (m) => m.teardownPhase,
@@ -141,7 +148,7 @@ export const PHASES = {
     inputs: PHASE_INPUTS.chatops,
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
-    parse: PARSERS.chatops as (i: Inputs, e: Inputs) => ChatOpsPhaseConfig,
+    parse: parseChatOpsPhase,
     run: async (cfg: ChatOpsPhaseConfig, ctx: PhaseContext) => (await import('./chatops/phase.ts')).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx)),
   } satisfies PhaseDef<ChatOpsPhaseConfig>,
 } as const;
@@ -164,6 +171,19 @@ export async function runPhase(phase: AnyPhase, inputs: Inputs, env: Inputs, rep
   const cfg = parseAll(phase.name, full, env, def.parse);
   if (phase.holdsKey) ports.checkContext({ keyFile: Boolean((full['ssh-key-path'] ?? '').trim()) });
   return def.run(cfg, { env, reporter, ports });
+}
+
+/**
+ * All input errors of a call, not only the first (src/config/check.ts's stand-in loop over the phase's own
+ * parser, or the `check` given).
+ */
+export function allInputErrors(
+  phase: PhaseName,
+  inputs: Inputs,
+  env: Inputs,
+  check: (inputs: Inputs, env: Inputs) => unknown = PHASES[phase].parse,
+): InputError[] {
+  return inputErrors(phase, inputs, env, check);
 }
 
 /** Every input of kind secret masked at once, before anything is parsed or printed. */

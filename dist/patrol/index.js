@@ -7,20 +7,22 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-LIMEA6X3.js";
+} from "../chunks/chunk-QH2DJSNK.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-VSGLFN6W.js";
-import "../chunks/chunk-VLPWTH7L.js";
-import "../chunks/chunk-MP3GR5CH.js";
-import "../chunks/chunk-6HC5EO2D.js";
-import "../chunks/chunk-Q7SGPJDP.js";
-import "../chunks/chunk-B4N4UQG3.js";
+import "../chunks/chunk-YML7N5WP.js";
+import "../chunks/chunk-WUFY3L5A.js";
+import "../chunks/chunk-4EFJHIUE.js";
+import "../chunks/chunk-2ADWWBS6.js";
+import "../chunks/chunk-QAZILDQF.js";
+import "../chunks/chunk-H6LKDT6K.js";
 import "../chunks/chunk-YBXAOFSY.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-TBRREONL.js";
-import "../chunks/chunk-6GYWRMDF.js";
-import "../chunks/chunk-T4D4UC6P.js";
-import "../chunks/chunk-GJKECLQ2.js";
+import "../chunks/chunk-JDFDE4ZB.js";
+import "../chunks/chunk-B4PP3MV7.js";
+import "../chunks/chunk-6XQBKNGP.js";
+import "../chunks/chunk-UOK4MJ4T.js";
+import "../chunks/chunk-JVLHI33R.js";
+import "../chunks/chunk-R52NVVCN.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-EPCPIVQ4.js";

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { CollectConfig, CollectPhaseConfig } from '../config/collect.ts';
+import type { CollectConfig } from '../config/collect.ts';
+import type { CollectPhaseConfig } from './parse.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { InputError } from '../config/errors.ts';

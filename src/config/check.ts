@@ -1,26 +1,7 @@
-import { parseAuditPhase } from './audit.ts';
-import { parseChatOpsPhase } from './chatops.ts';
-import { parseCollectPhase } from './collect.ts';
 import type { Inputs } from './connection.ts';
 import { defaultsOf } from './defaults.ts';
 import { InputError, InputErrors } from './errors.ts';
 import type { Phase } from './inputs.ts';
-import { parseLaunchPhase } from './launch.ts';
-import { parsePatrolPhase } from './patrol.ts';
-import { parseTeardownPhase } from './teardown.ts';
-
-/**
- * Each phase's one parser: every input checked and turned into the typed config its phase runs with. Pure
- * (nothing reads a file or the network), so the stand-in loop below can run it again and again.
- */
-export const PARSERS: { [P in Phase]: (inputs: Inputs, env: Inputs) => unknown } = {
-  audit: parseAuditPhase,
-  launch: parseLaunchPhase,
-  patrol: parsePatrolPhase,
-  collect: parseCollectPhase,
-  teardown: parseTeardownPhase,
-  chatops: parseChatOpsPhase,
-};
 
 /** Values known to pass, put in place of a refused required input so the checks can go on to the others. */
 const STAND_INS: Record<string, string> = {
@@ -38,7 +19,7 @@ const STAND_INS: Record<string, string> = {
  * its default (or a stand-in that passes, or empty) and the checks run again, until they pass or refuse an input twice (a required
  * input, or one whose problem is another's). Bounded by the number of inputs. Pure but for `check`.
  */
-export function allInputErrors(phase: Phase, inputs: Inputs, env: Inputs, check: (inputs: Inputs, env: Inputs) => unknown = PARSERS[phase]): InputError[] {
+export function allInputErrors(phase: Phase, inputs: Inputs, env: Inputs, check: (inputs: Inputs, env: Inputs) => unknown): InputError[] {
   const errors: InputError[] = [];
   const refused = new Set<string>();
   const used: string[] = [];

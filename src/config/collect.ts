@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
-import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
+import type { Inputs } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
 import { CELLS_MAX } from './cells.ts';
 import { CELL_NAME } from '../record/grammar.ts';
-import { INSTANCE_ID, instanceIdFor, type ProviderName, PROVIDERS, type Verb, VERBS } from '../teardown/facts.ts';
 
 export interface CollectConfig {
   runId: string;
@@ -25,22 +24,12 @@ export interface CollectConfig {
   artifactBudgetBytes: number;
   /** Seconds a pull waits on a silent box before giving up. */
   stallTimeoutS: number;
-  /** For the teardown card in the summary (shown while the approval waits), when given. */
-  card: { provider: ProviderName; instanceId: string; verb: Verb } | null;
 }
 
 export const ARTIFACT_MODES = ['none', 'verified', 'all'] as const;
 export type ArtifactMode = (typeof ARTIFACT_MODES)[number];
 /** GitHub Free's included artifact storage (anchors §G.5); larger uploads get a warning with the numbers. */
 export const DEFAULT_ARTIFACT_BUDGET = 500e6;
-
-/** Everything the collect phase runs with, parsed once. */
-export type CollectPhaseConfig = CollectConfig & { conn: ConnectionConfig };
-
-export function parseCollectPhase(inputs: Inputs, env: Inputs): CollectPhaseConfig {
-  const cfg = parseCollect(inputs);
-  return { ...cfg, conn: parseConnection(inputs, env) };
-}
 
 export function parseCollect(inputs: Inputs): CollectConfig {
   const dest = (inputs['dest-dir'] ?? '').trim();
@@ -71,7 +60,6 @@ export function parseCollect(inputs: Inputs): CollectConfig {
     artifactExplicit: (inputs['artifact'] ?? '').trim() !== '',
     retentionDays: retention(inputs['retention-days']),
     stallTimeoutS: stallTimeout(inputs['stall-timeout']),
-    card: teardownCard(inputs),
     artifactBudgetBytes: v.size('artifact-budget', inputs['artifact-budget'], DEFAULT_ARTIFACT_BUDGET),
   };
 }
@@ -89,16 +77,4 @@ function stallTimeout(raw: string | undefined): number {
   const t = v.duration('stall-timeout', raw, 120) ?? 120;
   if (t < 2 || t > 86400) throw new InputError('stall-timeout', `${v.show(raw ?? '')} is outside 2s to 1d`);
   return t;
-}
-
-function teardownCard(inputs: Inputs): CollectConfig['card'] {
-  if (!(inputs['provider'] ?? '').trim()) return null;
-  const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
-  const verb = v.oneOf('verb', inputs['verb'], VERBS, 'destroy');
-  if (provider === 'slurm' || verb === 'cancel') return null;
-  // As in teardown: provider ssh names the box by host:port when no instance id is given.
-  const instanceId = instanceIdFor(provider, inputs['instance-id'] ?? '', { host: (inputs['host'] ?? '').trim(), port: (inputs['port'] ?? '').trim() || '22' });
-  if (!instanceId) throw new InputError('instance-id', `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  return { provider, instanceId, verb };
 }

@@ -18,6 +18,7 @@ import { openPinned } from '../ssh/open.ts';
 import { sortedJson } from '../record/spec.ts';
 import { launch, runAudit } from './launch.ts';
 import { packRelease } from './release.ts';
+import { BACKEND_LIST } from '../backends/index.ts';
 
 /** Opens the pinned session (the config was parsed before: nothing here is an input error but the key file). */
 async function open(conn: ConnectionConfig, reporter: Reporter): Promise<{ cred: Credential; session: Session; hostKeyNote?: string }> {
@@ -107,8 +108,9 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     throw new InputError('report-to', 'needs the GitHub API, which only the action has (on a terminal, patrol with host and run-ids)');
   const secrets = phaseCfg.secrets;
   for (const [, value] of secrets) reporter.mask(value);
-  // On Slurm the audit runs on the login node: its disk (the shared run root) counts, its GPUs do not.
-  const auditCfg = cfg.audit ? { ...phaseCfg.audit, ...(cfg.backend === 'slurm' ? { requireGpu: false } : {}) } : undefined;
+  // With a scheduler (Slurm) the audit runs on the login node: its disk (the shared run root) counts, its GPUs do not.
+  const onLoginHost = BACKEND_LIST.find((b) => b.name === cfg.backend)?.jobOnLoginHost ?? true;
+  const auditCfg = cfg.audit ? { ...phaseCfg.audit, ...(onLoginHost ? {} : { requireGpu: false }) } : undefined;
   const smoke = await smokeCheck(cfg, env, workspace, fetchArtifact ? (n, d) => fetchArtifact(n, d) : undefined);
   if ('refused' in smoke) {
     reporter.output('result', 'blocked');

@@ -1,7 +1,7 @@
 import { human } from '../report/bytes.ts';
 import { code, inert } from '../report/markdown.ts';
 import { whereText, type RunState } from '../record/run-state.ts';
-import { FACTS, monthsSince, verbFacts, verbMissing, type ProviderName, type Verb } from './facts.ts';
+import { FACTS, monthsSince, verbFacts, verbMissing, type ProviderName, type Verb } from '../providers/index.ts';
 
 /** The run as the card shows it: what was seen and where (the box now, or the proof at collect), or why nothing is known. */
 export type CardRun = { state: RunState; source: string } | { state: null; source: string };
@@ -27,7 +27,7 @@ export interface CardInput {
 export function renderCard(c: CardInput): string {
   const p = FACTS[c.provider];
   const f = verbFacts(c.provider, c.verb);
-  const other: Verb = c.verb === 'park' ? (c.provider === 'slurm' ? 'cancel' : 'destroy') : 'park';
+  const other: Verb = c.verb === 'park' ? (FACTS[c.provider].scheduler ? 'cancel' : 'destroy') : 'park';
   const o = verbFacts(c.provider, other);
   const lines = [`#### Teardown card — ${code(c.runId)}`, '', '| | |', '|---|---|'];
   lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);

@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Inputs } from '../config/connection.ts';
-import type { TeardownConfig, TeardownPhaseConfig } from '../config/teardown.ts';
+import type { TeardownConfig, TeardownPhaseConfig } from './parse.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { buildManifest } from '../remote/manifest.ts';
 import { loadCredential } from '../ssh/keys.ts';
@@ -10,23 +9,16 @@ import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
 import { renderTeardown, type TeardownSummary } from './render.ts';
-import { FACTS } from './facts.ts';
 import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
 import type { CardRun } from './card.ts';
 import { lookAtRun, stateOfLook } from '../patrol/look.ts';
 import { probeOn } from '../remote/probe.ts';
-import { awsProvider } from './providers/aws.ts';
-import { commandProvider } from './providers/command.ts';
-import { drive } from './providers/drive.ts';
-import { lambdaProvider } from './providers/lambda.ts';
-import { runpodProvider } from './providers/runpod.ts';
-import { sshProvider } from './providers/ssh.ts';
-import { slurmProvider } from './providers/slurm.ts';
-import { ProviderError, type Provider, type ProviderContext } from './providers/types.ts';
+import { drive } from '../providers/drive.ts';
+import { FACTS, providerModule } from '../providers/index.ts';
+import type { ProviderContext } from '../providers/types.ts';
 import { InputError } from '../config/errors.ts';
 import { verifiedRegistration } from '../registry/hosts.ts';
 import type { Credential } from '../ssh/keys.ts';
-import { vastaiProvider } from './providers/vastai.ts';
 
 /** What a test may set: the clock and the provider's poll interval. */
 export interface TeardownOptions {
@@ -85,40 +77,6 @@ async function loadProof(cfg: TeardownConfig, workspace: string, fetchArtifact: 
   }
 }
 
-function providerFor(cfg: TeardownConfig, ctx: ProviderContext, env: Inputs, slurmJobs: string[] | null = null): Provider {
-  switch (cfg.provider) {
-    case 'lambda':
-      return lambdaProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
-    case 'runpod':
-      return runpodProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
-    case 'vastai':
-      return vastaiProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl);
-    case 'aws':
-      return awsProvider(
-        ctx,
-        {
-          region: cfg.awsRegion ?? '',
-          accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',
-          secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '',
-          sessionToken: env['AWS_SESSION_TOKEN'],
-        },
-        cfg.apiUrl,
-      );
-    case 'command':
-      return commandProvider(ctx, cfg.teardownCommand ?? '', env as NodeJS.ProcessEnv, cfg.timeoutS * 1000);
-    case 'ssh': {
-      const conn = cfg.connection;
-      if (!conn) throw new ProviderError('provider ssh needs the connection inputs', false);
-      return sshProvider(ctx, conn, loadCredential(conn.key));
-    }
-    case 'slurm': {
-      const conn = cfg.connection;
-      if (!conn) throw new ProviderError('provider slurm needs the connection inputs of the login node', false);
-      return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot, slurmJobs);
-    }
-  }
-}
-
 /**
  * The Slurm job ids the run's signed registration carries (null when there is no registration, or it names
  * no Slurm job); a registration that does not verify with this key is a refusal, never a fallback.
@@ -161,7 +119,7 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
   const gate: Gate =
     typeof loaded === 'string'
       ? { ok: false, reason: loaded }
-      : cfg.provider === 'slurm' && !loaded
+      : FACTS[cfg.provider].scheduler && !loaded
         ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] }
         : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
@@ -242,7 +200,7 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
     log: (l) => reporter.info(l),
   };
   let slurmJobs: string[] | null = null;
-  if (cfg.provider === 'slurm' && cfg.connection && deps.registration) {
+  if (FACTS[cfg.provider].scheduler && cfg.connection && deps.registration) {
     // sbatch's own answer, signed at launch: a job can rewrite its handle file, never the registration.
     const body = await deps.registration(cfg.runId).catch((err: Error) => {
       reporter.warn(
@@ -255,7 +213,7 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
     slurmJobs = found.jobs;
     if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(', ')} from the run's signed registration (sbatch's own answer at launch)`);
   }
-  const provider = providerFor(cfg, ctx, env, slurmJobs);
+  const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
   let result;
   try {
     result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1000, pollMs: deps.pollMs ?? 5000, attempts: 3 });

@@ -9,7 +9,7 @@ import { defaultsOf, withDefaults } from '../../src/config/defaults.ts';
 import type { Phase } from '../../src/config/inputs.ts';
 import { parseLaunch } from '../../src/config/launch.ts';
 import { parsePatrol } from '../../src/config/patrol.ts';
-import { parseTeardown } from '../../src/config/teardown.ts';
+import { parseTeardown } from '../../src/teardown/parse.ts';
 import { PHASE_LIST } from '../../src/phases.ts';
 import { parseChatOps } from '../../src/config/chatops.ts';
 
@@ -56,7 +56,7 @@ describe('input defaults: one table for action.yml, runPhase and the parsers', (
 
 describe('every bad input of a call, together', () => {
   it('launch: each independent problem once, in one go, required ones included', async () => {
-    const { allInputErrors } = await import('../../src/config/check.ts');
+    const { allInputErrors } = await import('../../src/phases.ts');
     const errors = allInputErrors(
       'launch',
       {
@@ -78,7 +78,7 @@ describe('every bad input of a call, together', () => {
   });
 
   it('collect: a missing dest-dir does not hide the bad artifact and retention-days', async () => {
-    const { allInputErrors } = await import('../../src/config/check.ts');
+    const { allInputErrors } = await import('../../src/phases.ts');
     const fp = `SHA256:${'A'.repeat(43)}`;
     const errors = allInputErrors(
       'collect',
@@ -89,7 +89,7 @@ describe('every bad input of a call, together', () => {
   });
 
   it('stops at an input refused twice instead of guessing, and never loops', async () => {
-    const { allInputErrors } = await import('../../src/config/check.ts');
+    const { allInputErrors } = await import('../../src/phases.ts');
     let calls = 0;
     const errors = allInputErrors('teardown', { provider: 'gcp', verb: 'nuke' }, {}, () => {
       calls++;
@@ -120,7 +120,7 @@ describe('every bad input of a call, together', () => {
 
 describe('stand-ins never produce a reported problem', () => {
   it('a bad host with known-hosts for the real host reports the host only', async () => {
-    const { allInputErrors } = await import('../../src/config/check.ts');
+    const { allInputErrors } = await import('../../src/phases.ts');
     const errors = allInputErrors(
       'launch',
       {

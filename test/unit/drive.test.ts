@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drive } from '../../src/teardown/providers/drive.ts';
-import { ProviderError, type InstanceState, type Provider } from '../../src/teardown/providers/types.ts';
+import { drive } from '../../src/providers/drive.ts';
+import { ProviderError, type InstanceState, type Provider } from '../../src/providers/types.ts';
 
 /** A provider scripted by a list of states, with a virtual clock: no real waiting. */
 function scripted(states: InstanceState[], requests: Array<'ok' | 'retryable' | 'fatal'> = ['ok']) {

@@ -9,6 +9,7 @@ import { parseArgs } from '../../src/cli/index.ts';
 import { INPUTS, PHASE_GROUPS, PHASE_INPUTS, requiredIn, type InputDef } from '../../src/config/inputs.ts';
 import { duration } from '../../src/config/values.ts';
 import { PHASE_LIST } from '../../src/phases.ts';
+import { PROVIDER_LIST } from '../../src/providers/index.ts';
 import { PROVIDER_NAMES } from '../../src/providers/names.ts';
 
 const rows = INPUTS as Record<string, InputDef>;
@@ -77,6 +78,7 @@ describe('the input table: each input declared once, everything else derived fro
     for (const p of PROVIDER_NAMES) expect(rows['provider']!.help).toMatch(new RegExp(`\\b${p}\\b`));
     for (const b of BACKEND_NAMES) expect(rows['backend']!.help).toMatch(new RegExp(`\\b${b}\\b`));
     expect(BACKEND_LIST.map((b) => b.name)).toEqual([...BACKEND_NAMES]);
+    expect(PROVIDER_LIST.map((p) => p.name)).toEqual([...PROVIDER_NAMES]);
     const u = usage();
     for (const p of PHASE_LIST) if ('summary' in p) expect(u).toContain(`  ${p.cli.padEnd(8)} ${p.summary}`);
     expect(u).not.toMatch(/^ {2}chatops /m); // the action only: it needs the comment event

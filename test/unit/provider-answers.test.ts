@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsProvider } from '../../src/teardown/providers/aws.ts';
-import { drive } from '../../src/teardown/providers/drive.ts';
-import { lambdaProvider } from '../../src/teardown/providers/lambda.ts';
-import { runpodProvider } from '../../src/teardown/providers/runpod.ts';
-import { ProviderError, type ProviderContext } from '../../src/teardown/providers/types.ts';
-import { vastaiProvider } from '../../src/teardown/providers/vastai.ts';
+import { awsProvider } from '../../src/providers/aws.ts';
+import { drive } from '../../src/providers/drive.ts';
+import { lambdaProvider } from '../../src/providers/lambda.ts';
+import { runpodProvider } from '../../src/providers/runpod.ts';
+import { ProviderError, type ProviderContext } from '../../src/providers/types.ts';
+import { vastaiProvider } from '../../src/providers/vastai.ts';
 
 /**
  * Provider answers that are not what the API documents: an HTML page with status 200, a missing or

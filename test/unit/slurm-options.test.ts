@@ -63,7 +63,7 @@ describe('slurm-options', () => {
 
 describe('provider slurm reads Slurm strictly', () => {
   it('gone only when every job ended; stopped when the rest are held; a refusal on the box is an error', async () => {
-    const { jobsState, parseJobs } = await import('../../src/teardown/providers/slurm.ts');
+    const { jobsState, parseJobs } = await import('../../src/providers/slurm.ts');
     const j = (id: string, state: string, reason = '') => ({ id, state, reason });
     expect(jobsState([j('1', 'CANCELLED', 'by 0'), j('2', 'TIMEOUT')]).state).toBe('gone');
     expect(jobsState([j('1', 'CANCELLED'), j('2', 'PENDING', 'JobHeldUser')]).state).toBe('stopped');
@@ -76,7 +76,7 @@ describe('provider slurm reads Slurm strictly', () => {
   });
 
   it('teardown inputs for provider slurm: the login node, no instance-id, cancel or park, no proof needed', async () => {
-    const { parseTeardown } = await import('../../src/config/teardown.ts');
+    const { parseTeardown } = await import('../../src/teardown/parse.ts');
     const base = { 'run-id': 'r1', provider: 'slurm', host: 'login.test', 'ssh-key-path': '/k', 'host-key-fingerprint': `SHA256:${'A'.repeat(43)}` };
     expect(parseTeardown({ ...base, verb: 'cancel' }, {})).toMatchObject({ provider: 'slurm', verb: 'cancel', instanceId: 'r1', verifiedPath: undefined });
     expect(() => parseTeardown({ ...base, verb: 'destroy' }, {})).toThrow(/use verb cancel/);

@@ -1,0 +1,24 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  registeredHosts,
+  verifiedRegistration
+} from "./chunk-4EFJHIUE.js";
+import "./chunk-2ADWWBS6.js";
+import "./chunk-QAZILDQF.js";
+import "./chunk-JDFDE4ZB.js";
+import "./chunk-6XQBKNGP.js";
+import "./chunk-UOK4MJ4T.js";
+import "./chunk-R52NVVCN.js";
+import "./chunk-C5X3PL2Z.js";
+import "./chunk-3B7SBFZS.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-R3K6G2KB.js";
+export {
+  registeredHosts,
+  verifiedRegistration
+};

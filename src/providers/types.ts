@@ -1,0 +1,102 @@
+import type { ConnectionConfig, Inputs } from '../config/connection.ts';
+import type { ProviderName, Verb } from './names.ts';
+
+export type { ProviderName, Verb };
+
+/**
+ * An instance's state, normalised across providers. `gone` needs a positive signal: a terminal state by
+ * name, or "not found" for an instance this teardown has seen. `missing` is "not found" for one it never
+ * saw (a wrong id or region answers the same way), which proves nothing.
+ */
+export type InstanceState = 'gone' | 'missing' | 'stopped' | 'running' | 'changing' | 'unknown';
+
+export interface ProviderContext {
+  instanceId: string;
+  runId: string;
+  verb: Verb;
+  /** One HTTP call (or command) may take this long before it is abandoned and the state re-queried. */
+  callTimeoutMs: number;
+  log(line: string): void;
+}
+
+/** One provider's verbs. `state` must be read-only and safe to repeat. */
+export interface Provider {
+  state(): Promise<{ state: InstanceState; detail: string }>;
+  /** Asks for the verb; may answer before the instance is really gone. */
+  request(verb: Verb): Promise<void>;
+  /** What still bills after teardown, as far as the API can tell: reported, never deleted. */
+  leftovers?(): Promise<string[]>;
+}
+
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    /** Worth asking again after re-querying the state (timeouts, 5xx, 429). */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface VerbFacts {
+  /** What the provider calls it. */
+  action: string;
+  reversible: boolean;
+  survives: string;
+  keepsBilling: string;
+}
+
+/** What a provider's verbs do to the meter and to the data (runbook-facts §5.1, R61–R67), as data. */
+export interface ProviderFacts {
+  title: string;
+  /** How tether authenticates to act: the `api-key` input, AWS credentials from the environment, the SSH connection, or the user's command. */
+  credentials: 'api-key' | 'aws' | 'ssh' | 'command';
+  park: VerbFacts | null;
+  destroy: VerbFacts | null;
+  cancel?: VerbFacts | null;
+  /** Why a verb is missing, when it is. */
+  missing?: Partial<Record<Verb, string>>;
+  /** Cost traps of the alternatives, shown on the card. */
+  traps: string[];
+  /**
+   * A scheduler's jobs, not a rented instance (Slurm): its verbs delete no file, so no proof is needed; the
+   * run's job ids come from its signed registration; collect shows no instance card.
+   */
+  scheduler?: true;
+  /** The month the facts were checked (`YYYY-MM`). */
+  verified: string;
+}
+
+/** What a provider is told to act on and with, after the inputs were parsed (src/teardown/parse.ts). */
+export interface ProviderSettings {
+  runId: string;
+  runRoot: string;
+  instanceId: string;
+  verb: Verb;
+  apiKey: string | undefined;
+  apiUrl: string | undefined;
+  awsRegion: string | undefined;
+  teardownCommand: string | undefined;
+  timeoutS: number;
+  /** The box, when the connection inputs are given. */
+  connection: ConnectionConfig | null;
+}
+
+/**
+ * One provider: its facts, its own input checks, and its verbs. One module each in src/providers, listed
+ * once in src/providers/index.ts; adding a provider is its module, its double in the test harness and its tests.
+ */
+export interface ProviderModule {
+  name: ProviderName;
+  facts: ProviderFacts;
+  /** The instance when none is given (ssh: the box as host:port; slurm: the run's own jobs, by run id). */
+  defaultInstance?(box: { host: string; port: number | string } | null, runId: string): string;
+  /**
+   * This provider's own input checks, after the common ones (an InputError naming the input). Pure. `given`
+   * is the instance-id input as written (before any default).
+   */
+  check?(cfg: ProviderSettings, given: { instanceId: string }, env: Inputs): void;
+  /** The verbs, for one instance. `jobs`: a scheduler's job ids from the run's signed registration. */
+  make(ctx: ProviderContext, cfg: ProviderSettings, env: Inputs, jobs: string[] | null): Provider;
+}

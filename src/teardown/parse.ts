@@ -1,0 +1,121 @@
+/**
+ * The teardown phase's one parser: the common inputs (src/config's value parsers), then the chosen provider's
+ * facts and its own checks (src/providers), so a provider's rules live in its module. Pure.
+ */
+import { DEFAULT_RUN_ROOT } from '../config/audit.ts';
+import { parseConnection, type ConnectionConfig, type Inputs } from '../config/connection.ts';
+import { InputError } from '../config/errors.ts';
+import { parseStore, type StoreSpec } from '../config/patrol.ts';
+import * as v from '../config/values.ts';
+import { FACTS, instanceIdFor, providerModule, verbFacts, verbMissing } from '../providers/index.ts';
+import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, VERBS, type ProviderName, type Verb } from '../providers/names.ts';
+
+export interface TeardownConfig {
+  runId: string;
+  runRoot: string;
+  provider: ProviderName;
+  instanceId: string;
+  verb: Verb;
+  verifiedPath: string | undefined;
+  verifiedArtifact: string | undefined;
+  allowParkUnverified: boolean;
+  /** The user's explicit word that a run still alive on the box may be killed by this teardown. */
+  stopRunning: boolean;
+  approval: 'environment' | 'confirm';
+  confirm: string;
+  dryRun: boolean;
+  apiKey: string | undefined;
+  apiUrl: string | undefined;
+  awsRegion: string | undefined;
+  teardownCommand: string | undefined;
+  timeoutS: number;
+  /** The box, when the connection inputs are given: used to rebuild the manifest (and by provider ssh). */
+  connection: ConnectionConfig | null;
+}
+
+/** Every teardown input checked before anything touches a box or an API. Pure. */
+export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
+  const provider = v.oneOf('provider', inputs['provider'], PROVIDERS, 'ssh');
+  if (!(inputs['provider'] ?? '').trim()) throw new InputError('provider', `is required: one of ${PROVIDERS.join(', ')}`);
+  const verb = v.oneOf('verb', inputs['verb'], VERBS, 'park');
+  if (!(inputs['verb'] ?? '').trim())
+    throw new InputError('verb', 'is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)');
+  if (!verbFacts(provider, verb)) throw new InputError('verb', `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
+  const connection = (inputs['host'] ?? '').trim() ? parseConnection(inputs, env) : null;
+  const given = { instanceId: inputs['instance-id'] ?? '' };
+  const runId = (inputs['run-id'] ?? '').trim();
+  const instanceId = instanceIdFor(provider, given.instanceId, connection, runId);
+  const apiKey = inputs['api-key'] || undefined;
+  const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
+  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
+    throw new InputError('provider-api-url', 'must be https:// (or http:// on loopback, for a local proxy or test double)');
+  }
+  const teardownCommand = v.command('teardown-command', inputs['teardown-command'], false);
+  const awsRegion = (inputs['aws-region'] ?? '').trim() || undefined;
+  const runRoot = v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT);
+  const t = v.duration('teardown-timeout', inputs['teardown-timeout'], 600) ?? 600;
+  if (t < 5 || t > 7200) throw new InputError('teardown-timeout', `${v.show(inputs['teardown-timeout'] ?? '')} is outside 5s to 2h`);
+  const settings = { runId, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, timeoutS: t, connection };
+  // The provider's own rules (ssh and slurm need the connection, slurm takes no instance-id, command its
+  // command, aws its region and credentials): in its module.
+  providerModule(provider).check?.(settings, given, env);
+  if (!instanceId) throw new InputError('instance-id', `is required for provider ${provider}: the exact instance to ${verb}`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const verifiedPath = (inputs['verified-path'] ?? '').trim() || undefined;
+  const verifiedArtifact = (inputs['verified-artifact'] ?? '').trim() || undefined;
+  if (verifiedPath && verifiedArtifact) throw new InputError('verified-path', "give either 'verified-path' or 'verified-artifact', not both");
+  v.plainPath('verified-path', verifiedPath);
+  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
+    throw new InputError('verified-artifact', `${v.show(verifiedArtifact)} is not an artifact name`);
+  const allowParkUnverified = v.bool('allow-park-unverified', inputs['allow-park-unverified'], false);
+  // A scheduler's cancel and hold delete no file (the run record and checkpoints stay on the shared filesystem).
+  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === 'park' && allowParkUnverified)) {
+    throw new InputError(
+      'verified-path',
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === 'park' ? '; or allow-park-unverified: true for a reversible park' : ''}`,
+    );
+  }
+  if (FACTS[provider].credentials === 'api-key' && !apiKey)
+    throw new InputError(
+      'api-key',
+      `provider ${provider} needs its API key (pass it from a secret)`,
+      `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`,
+    );
+  // The teardown mark that ends a run in the patrol's memory is signed with the runner's key: with report-to,
+  // teardown takes the key even when an API does the teardown.
+  if ((inputs['report-to'] ?? '').trim() && !(inputs['ssh-key'] ?? '').trim() && !(inputs['ssh-key-path'] ?? '').trim())
+    throw new InputError(
+      'ssh-key',
+      "teardown with report-to signs the run's teardown mark with the patrol's SSH key (an unsigned mark never ends a run): give ssh-key or ssh-key-path",
+    );
+  const approval = v.oneOf('approval', inputs['approval'], ['environment', 'confirm'] as const, 'environment');
+  const confirm = (inputs['confirm'] ?? '').trim();
+  return {
+    runId: v.runId('run-id', inputs['run-id']),
+    runRoot,
+    provider,
+    instanceId,
+    verb,
+    verifiedPath,
+    verifiedArtifact,
+    allowParkUnverified,
+    stopRunning: v.bool('stop-running', inputs['stop-running'], false),
+    approval,
+    confirm,
+    dryRun: v.bool('dry-run', inputs['dry-run'], true),
+    apiKey,
+    apiUrl,
+    awsRegion,
+    teardownCommand,
+    timeoutS: t,
+    connection,
+  };
+}
+
+/** Everything the teardown phase runs with, parsed once: with report-to, where its mark goes. */
+export type TeardownPhaseConfig = TeardownConfig & { store: StoreSpec | null };
+
+export function parseTeardownPhase(inputs: Inputs, env: Inputs): TeardownPhaseConfig {
+  const cfg = parseTeardown(inputs, env);
+  return { ...cfg, store: parseStore(inputs, env) };
+}
