@@ -11,6 +11,9 @@ const PURE = [
   { group: ['**/ssh/*', '**/remote/*'], message: 'Pure module: no SSH or on-box script here; the phase.ts shell passes what it observed.' },
 ];
 
+// The same, for import(): a dynamic import of I/O is I/O all the same.
+const PURE_DYNAMIC = 'ImportExpression[source.value=/^(node:)?(fs|child_process)(\\/|$)|\\/(ssh|remote)\\//]';
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tmp/**'] },
   js.configs.recommended,
@@ -39,11 +42,13 @@ export default tseslint.config(
   { files: ['src/github/**'], rules: { 'no-restricted-imports': 'off' } },
   {
     // Type-only imports are erased at build time, so they may name anything.
-    files: ['src/patrol/**', 'src/report/**', 'src/collect/verifiers/**'],
+    files: ['src/patrol/**', 'src/report/**', 'src/collect/verifiers/**', 'src/record/**'],
     ignores: ['**/phase.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, ...PURE.map((p) => ({ ...p, allowTypeImports: true }))] }],
+      // import() too: the import rules see only static imports.
+      'no-restricted-syntax': ['error', { selector: PURE_DYNAMIC, message: 'Pure module: no file, process, SSH or on-box import here, not even import().' }],
     },
   },
   {
@@ -56,14 +61,19 @@ export default tseslint.config(
         {
           patterns: [
             GITHUB_ONLY,
-            { group: ['**/remote/*'], message: 'The probe comes in as PatrolDeps.probe (src/phases.ts passes src/remote/probe.ts).', allowTypeImports: true },
+            { group: ['**/remote/*'], message: 'The probe comes in as PatrolSteps (src/phases.ts passes src/remote/probe.ts).', allowTypeImports: true },
+            { group: ['**/sync/*', '**/follow/*'], message: 'The sync and the follow come in as PatrolSteps (src/phases.ts).', allowTypeImports: true },
+            PURE[0],
           ],
         },
       ],
       // import() too: the import rules above see only static imports.
       'no-restricted-syntax': [
         'error',
-        { selector: 'ImportExpression[source.value=/\\/remote\\//]', message: 'The probe comes in as PatrolDeps (src/phases.ts passes src/remote/probe.ts).' },
+        {
+          selector: 'ImportExpression[source.value=/\\/(remote|sync|follow)\\//]',
+          message: 'The probe, sync and follow come in as PatrolSteps (src/phases.ts).',
+        },
       ],
     },
   },

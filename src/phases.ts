@@ -25,6 +25,7 @@ import type { PatrolPhaseConfig } from './config/patrol.ts';
 import type { TeardownPhaseConfig } from './teardown/parse.ts';
 import type { Reporter } from './report/reporter.ts';
 import type { ChatOpsDeps } from './chatops/phase.ts';
+import type { PatrolSteps } from './patrol/phase.ts';
 import type { PhaseContext, Ports } from './ports/types.ts';
 
 export type { PhaseContext, Ports };
@@ -102,7 +103,7 @@ export const PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg: PatrolPhaseConfig, ctx: PhaseContext) => (await import('./patrol/phase.ts')).patrolPhase(cfg, ctx, await import('./remote/probe.ts')),
+    run: async (cfg: PatrolPhaseConfig, ctx: PhaseContext) => (await import('./patrol/phase.ts')).patrolPhase(cfg, ctx, await patrolSteps()),
   } satisfies PhaseDef<PatrolPhaseConfig>,
   collect: {
     name: 'collect',
@@ -189,6 +190,20 @@ export function allInputErrors(
 /** Every input of kind secret masked at once, before anything is parsed or printed. */
 export function maskSecrets(phase: AnyPhase, inputs: Inputs, reporter: Reporter): void {
   for (const n of phase.inputs) if (inputDef(n)?.kind === 'secret' && inputs[n]) reporter.mask(inputs[n]!);
+}
+
+/**
+ * What the patrol is handed: the probes (src/remote), the sync step (src/sync) and the follow (src/follow),
+ * each loaded when first used, so the patrol imports none of them.
+ */
+export async function patrolSteps(): Promise<PatrolSteps> {
+  const { probeHost, probeOn } = await import('./remote/probe.ts');
+  return {
+    probeHost,
+    probeOn,
+    sync: async (...a) => (await import('./sync/step.ts')).syncAll(...a),
+    follow: async (f) => (await import('./follow/patrol.ts')).followRuns(f),
+  };
 }
 
 /** ChatOps' ports: the GitHub API and event, registrations read with this job's key, and a patrol tick for `status`. */

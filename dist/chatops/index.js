@@ -7,22 +7,22 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-QH2DJSNK.js";
+} from "../chunks/chunk-THNAVF6N.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-YML7N5WP.js";
-import "../chunks/chunk-WUFY3L5A.js";
-import "../chunks/chunk-4EFJHIUE.js";
-import "../chunks/chunk-2ADWWBS6.js";
-import "../chunks/chunk-QAZILDQF.js";
-import "../chunks/chunk-H6LKDT6K.js";
-import "../chunks/chunk-YBXAOFSY.js";
+import "../chunks/chunk-LQ5ROLPM.js";
+import "../chunks/chunk-ZACZCL4Q.js";
+import "../chunks/chunk-2Y6JV2H5.js";
+import "../chunks/chunk-IURFQPFU.js";
+import "../chunks/chunk-NLIR2G2V.js";
+import "../chunks/chunk-TN5GORXK.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-JDFDE4ZB.js";
-import "../chunks/chunk-B4PP3MV7.js";
-import "../chunks/chunk-6XQBKNGP.js";
-import "../chunks/chunk-UOK4MJ4T.js";
+import "../chunks/chunk-2CMLSQTK.js";
+import "../chunks/chunk-EB3SDZEE.js";
+import "../chunks/chunk-G5GSXDJI.js";
 import "../chunks/chunk-JVLHI33R.js";
-import "../chunks/chunk-R52NVVCN.js";
+import "../chunks/chunk-OPI6I6ZJ.js";
+import "../chunks/chunk-356XD6MB.js";
+import "../chunks/chunk-VEKMV7GC.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-EPCPIVQ4.js";

@@ -81,20 +81,12 @@ var init_errors = __esm({
   }
 });
 
-// src/backends/names.ts
-var BACKEND_NAMES;
+// src/record/names.ts
+var BACKEND_NAMES, PROVIDER_NAMES, VERBS, INSTANCE_ID;
 var init_names = __esm({
-  "src/backends/names.ts"() {
+  "src/record/names.ts"() {
     "use strict";
     BACKEND_NAMES = ["tmux", "setsid", "slurm"];
-  }
-});
-
-// src/providers/names.ts
-var PROVIDER_NAMES, VERBS, INSTANCE_ID;
-var init_names2 = __esm({
-  "src/providers/names.ts"() {
-    "use strict";
     PROVIDER_NAMES = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "slurm"];
     VERBS = ["park", "destroy", "cancel"];
     INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
@@ -107,7 +99,7 @@ var init_inputs = __esm({
   "src/config/inputs.ts"() {
     "use strict";
     init_names();
-    init_names2();
+    init_names();
     BACKEND_HELP = {
       tmux: "tmux (default)",
       setsid: "setsid",
@@ -652,7 +644,7 @@ var init_values = __esm({
   }
 });
 
-// src/ssh/hostkey.ts
+// src/record/hostkey.ts
 import { createHash, createHmac } from "node:crypto";
 function fingerprint(keyBlob) {
   return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
@@ -726,7 +718,7 @@ function knownHostsLine(host2, port2, blob) {
 }
 var FINGERPRINT, KnownHostsError;
 var init_hostkey = __esm({
-  "src/ssh/hostkey.ts"() {
+  "src/record/hostkey.ts"() {
     "use strict";
     FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
     KnownHostsError = class extends Error {
@@ -877,75 +869,6 @@ var init_audit = __esm({
   }
 });
 
-// src/patrol/remediation.ts
-var STATES, RESUME, STATE_REMEDIATION, FAILURE_REMEDIATION, FLAG_REMEDIATION;
-var init_remediation = __esm({
-  "src/patrol/remediation.ts"() {
-    "use strict";
-    STATES = [
-      "queued",
-      "requeued",
-      "launching",
-      "running",
-      "stalled",
-      "finished",
-      "failed",
-      "dead",
-      "rebooted",
-      "unreachable",
-      "host-key-changed",
-      "auth-refused",
-      "probe-error",
-      "unknown",
-      "torn-down"
-    ];
-    RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
-    STATE_REMEDIATION = {
-      queued: "waiting to start: a sweep's cell for a free slot (GPUs or max-parallel), or a Slurm job in the queue (its reason: Priority, Resources, a QOS limit \u2026)",
-      requeued: "Slurm put the job back in its queue (preemption, a failed node, or scontrol requeue): it resumes as the next attempt with the same job id, from its last checkpoint",
-      launching: "the job is starting; if it stays here for several ticks, read the attempt log",
-      running: "nothing to do",
-      stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
-      finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
-      dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
-      rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
-      unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
-      "host-key-changed": "THE BOX'S HOST KEY CHANGED: another machine answers at this address (a reinstalled or reassigned instance, or an interception). Nothing was sent to it; find out what happened in the provider console before pinning the new key",
-      "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
-      "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
-      unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
-      "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
-    };
-    FAILURE_REMEDIATION = {
-      "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
-      oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
-      "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
-      killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
-      "code-error": "a Python error in the code or config: investigate and fix; do not retry",
-      nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
-      preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
-      stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
-      timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
-      "node-fail": `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,
-      cancelled: "cancelled in Slurm (scancel, by the user or an admin, CANCELLED): nothing to fix in the code; relaunch with resume: true when wanted",
-      other: "the command failed: read the attempt log; resume only once the cause is known"
-    };
-    FLAG_REMEDIATION = {
-      "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
-      "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
-      "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
-      "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
-      "fast-finish": "finished in under half the expected duration: check that it did real work",
-      "bad-checkpoint": "its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more",
-      "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one",
-      "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
-      "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
-      "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
-      "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
-    };
-  }
-});
-
 // src/record/strict.ts
 function obj(v, where) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
@@ -1002,6 +925,85 @@ var init_strict = __esm({
   }
 });
 
+// src/record/run-state.ts
+function isEnded(state) {
+  return ENDED_STATES.includes(state);
+}
+function allEnded(s) {
+  return isEnded(s.state) && (s.cells?.not_ended.length ?? 0) === 0 && (s.cells?.more ?? 0) === 0;
+}
+function parseRunState(raw, where = "run_state") {
+  const o = obj(raw, where);
+  const state = str(o, "state", where, { max: 32, pattern: STATE });
+  const finished = str(o, "finished_at", where, { max: 32 });
+  if (finished !== "running" && !ISO.test(finished)) throw new BoxDataError(`${where}.finished_at is neither a time nor "running"`);
+  if (finished === "running" === isEnded(state)) throw new BoxDataError(`${where}.finished_at ${finished} contradicts state ${state}`);
+  const out = {
+    state,
+    cls: optStr(o, "cls", where, { max: 32, pattern: STATE }),
+    attempt: int(o, "attempt", where, { max: 1e6 }),
+    step: optInt(o, "step", where),
+    checkpoint_age_s: optInt(o, "checkpoint_age_s", where),
+    finished_at: finished,
+    observed_at: str(o, "observed_at", where, { max: 32, pattern: ISO })
+  };
+  if (o["cells"] !== void 0) {
+    const c = obj(o["cells"], `${where}.cells`);
+    const list = c["not_ended"];
+    if (!Array.isArray(list) || list.length > RUN_STATE_CELLS_MAX)
+      throw new BoxDataError(`${where}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
+    out.cells = {
+      total: int(c, "total", `${where}.cells`, { max: 1e5 }),
+      not_ended: list.map((e, i) => {
+        const x = obj(e, `${where}.cells.not_ended[${i}]`);
+        return {
+          name: str(x, "name", `${where}.cells.not_ended[${i}]`, { max: 128, pattern: NAME }),
+          state: str(x, "state", `${where}.cells.not_ended[${i}]`, { max: 32, pattern: STATE })
+        };
+      }),
+      more: int(c, "more", `${where}.cells`, { max: 1e5 })
+    };
+  }
+  return out;
+}
+function whereText(s) {
+  const step = s.step !== null ? ` at step ${s.step}` : "";
+  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${durationText(s.checkpoint_age_s)} ago` : "no checkpoint yet";
+  const cells2 = s.cells && (s.cells.not_ended.length || s.cells.more) ? `; cells not ended: ${s.cells.not_ended.map((c) => `${c.name} (${c.state})`).join(", ")}${s.cells.more ? ` and ${s.cells.more} more` : ""} of ${s.cells.total}` : "";
+  return `${s.state}${s.cls ? `(${s.cls})` : ""}${step} (attempt ${s.attempt}), ${ck}${cells2}`;
+}
+var STATES, ENDED_STATES, RUN_STATE_CELLS_MAX, FOREIGN_SLACK_S, STATE, ISO, NAME, durationText;
+var init_run_state = __esm({
+  "src/record/run-state.ts"() {
+    "use strict";
+    init_strict();
+    STATES = [
+      "queued",
+      "requeued",
+      "launching",
+      "running",
+      "stalled",
+      "finished",
+      "failed",
+      "dead",
+      "rebooted",
+      "unreachable",
+      "host-key-changed",
+      "auth-refused",
+      "probe-error",
+      "unknown",
+      "torn-down"
+    ];
+    ENDED_STATES = ["finished", "failed", "dead", "rebooted"];
+    RUN_STATE_CELLS_MAX = 20;
+    FOREIGN_SLACK_S = 5;
+    STATE = /^[a-z][a-z-]{0,31}$/;
+    ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+    NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+    durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+  }
+});
+
 // src/record/grammar.ts
 function parseMarker(kind, text) {
   if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
@@ -1031,6 +1033,74 @@ var init_grammar = __esm({
     RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
     CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
     ATTEMPT_MAX = 999999;
+  }
+});
+
+// src/record/spec.ts
+import { createHash as createHash2 } from "node:crypto";
+function cellGlobs(globs2, cell) {
+  return globs2.map((g) => g.replace(/\{cell\}/g, cell));
+}
+function identity(cfg) {
+  const h = createHash2("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`);
+  if (cfg.sweep) h.update(`\0cells\0${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
+  if (cfg.slurm) h.update(`\0sbatch\0${cfg.slurm.sbatchOptions.join("\n")}`);
+  return h.digest("hex");
+}
+function sortedJson(value) {
+  const sort = (v) => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === "object")
+      return Object.fromEntries(
+        Object.keys(v).sort().map((k) => [k, sort(v[k])])
+      );
+    return v;
+  };
+  return JSON.stringify(sort(value));
+}
+function buildSpec(cfg, createdAt) {
+  return sortedJson({
+    schema: "tether.spec/v1",
+    run_id: cfg.runId,
+    command: cfg.command,
+    then: cfg.then ?? null,
+    workdir: cfg.workdir,
+    env: cfg.env.map(([n]) => n),
+    secrets: cfg.secretNames,
+    checkpoints: cfg.checkpoints,
+    expected_duration_s: cfg.expectedDurationS ?? null,
+    commit: cfg.commit ?? null,
+    backend: cfg.backend,
+    created_at: createdAt.toISOString(),
+    identity: identity(cfg),
+    ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions } : {},
+    ...cfg.sweep ? {
+      cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),
+      gpus_per_cell: cfg.sweep.gpusPerCell,
+      max_parallel: cfg.sweep.maxParallel || null,
+      on_cell_failure: cfg.sweep.onCellFailure
+    } : {}
+  });
+}
+function cellData(cfg) {
+  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
+  return (cfg.sweep?.cells ?? []).map((c) => {
+    const checkpoints = cellGlobs(cfg.checkpoints, c.name);
+    const spec = sortedJson({ schema: "tether.cell/v1", run_id: cfg.runId, cell: c.name, command: c.command, then: cfg.then ?? null, checkpoints });
+    return `${c.name} ${b642(c.command)} ${b642(checkpoints.join("\n"))} ${b642(spec)}`;
+  }).join("\n");
+}
+function specExpectedDuration(text) {
+  try {
+    const v = JSON.parse(text)?.expected_duration_s;
+    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+var init_spec = __esm({
+  "src/record/spec.ts"() {
+    "use strict";
   }
 });
 
@@ -1119,9 +1189,6 @@ function whole(input, raw, fallback, min, max) {
   if (!/^[0-9]{1,4}$/.test(s) || Number(s) < min || Number(s) > max) throw new InputError(input, `${show(s)} is not a whole number from ${min} to ${max}`);
   return Number(s);
 }
-function cellGlobs(globs2, cell) {
-  return globs2.map((g) => g.replace(/\{cell\}/g, cell));
-}
 var CELLS_MAX, CELL_COMMANDS_MAX, ON_CELL_FAILURE, lineNo;
 var init_cells = __esm({
   "src/config/cells.ts"() {
@@ -1130,6 +1197,7 @@ var init_cells = __esm({
     init_grammar();
     init_defaults();
     init_values();
+    init_spec();
     CELLS_MAX = 512;
     CELL_COMMANDS_MAX = 262144;
     ON_CELL_FAILURE = ["continue", "stop"];
@@ -1306,9 +1374,9 @@ function parseStore(inputs, env) {
 }
 function parsePatrolPhase(inputs, env) {
   const cfg = parsePatrol(inputs);
-  const single2 = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
+  const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
   const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
-  return { ...cfg, single: single2, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env) };
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env) };
 }
 function follow(raw) {
   const t = duration("follow", raw, 0) ?? 0;
@@ -1321,7 +1389,7 @@ var init_patrol = __esm({
     init_errors();
     init_connection();
     init_audit();
-    init_remediation();
+    init_run_state();
     init_values();
     init_sync();
   }
@@ -1464,14 +1532,14 @@ var init_http = __esm({
 });
 
 // src/providers/aws.ts
-import { createHash as createHash2, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash3, createHmac as createHmac2 } from "node:crypto";
 function signV4(method, url, body, creds, service, now) {
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
   const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
   if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
   const names2 = Object.keys(headers).sort();
-  const hash = (s) => createHash2("sha256").update(s).digest("hex");
+  const hash = (s) => createHash3("sha256").update(s).digest("hex");
   const canonical = [method, url.pathname || "/", "", ...names2.map((n) => `${n}:${headers[n]}`), "", names2.join(";"), hash(body)].join("\n");
   const scope = `${day}/${creds.region}/${service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
@@ -4293,58 +4361,12 @@ exit "$TETHER_RC"
   }
 });
 
-// src/backends/setsid.ts
-var setsid;
-var init_setsid = __esm({
-  "src/backends/setsid.ts"() {
-    "use strict";
-    init_script_text();
-    setsid = { name: "setsid", script: scriptText("backend_setsid.sh"), jobOnLoginHost: true, owns: (h) => h === "setsid" };
-  }
-});
-
-// src/backends/slurm.ts
-var slurm;
-var init_slurm = __esm({
-  "src/backends/slurm.ts"() {
-    "use strict";
-    init_script_text();
-    slurm = { name: "slurm", script: scriptText("backend_slurm.sh"), jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
-  }
-});
-
-// src/backends/tmux.ts
-var tmux;
-var init_tmux = __esm({
-  "src/backends/tmux.ts"() {
-    "use strict";
-    init_script_text();
-    tmux = { name: "tmux", script: scriptText("backend_tmux.sh"), jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
-  }
-});
-
-// src/backends/index.ts
-function backendOf(handle) {
-  return handle ? BACKEND_LIST.find((b) => b.owns(handle)) : void 0;
-}
-var BACKEND_LIST;
-var init_backends = __esm({
-  "src/backends/index.ts"() {
-    "use strict";
-    init_setsid();
-    init_slurm();
-    init_tmux();
-    init_names();
-    BACKEND_LIST = [tmux, setsid, slurm];
-  }
-});
-
 // src/remote/scripts.ts
 var lib, SCRIPTS, WRAPPER, ARRAY, QUEUE, LIB;
 var init_scripts = __esm({
   "src/remote/scripts.ts"() {
     "use strict";
-    init_backends();
+    init_names();
     init_script_text();
     lib = scriptText("lib.sh");
     SCRIPTS = {
@@ -4367,7 +4389,7 @@ ${scriptText("wrapper.sh")}`;
 ${scriptText("array.sh")}`;
     QUEUE = `${lib}
 ${scriptText("queue.sh")}`;
-    LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join("\n");
+    LIB = [lib, ...BACKEND_NAMES.map((n) => scriptText(`backend_${n}.sh`))].join("\n");
   }
 });
 
@@ -14024,12 +14046,12 @@ var require_handlers_misc = __commonJS({
               break;
             }
             case "x11-req": {
-              const single2 = bufferParser.readBool();
+              const single = bufferParser.readBool();
               const protocol = bufferParser.readString(true);
               const cookie = bufferParser.readString();
               const screen = bufferParser.readUInt32BE();
               if (screen !== void 0)
-                data = { single: single2, protocol, cookie, screen };
+                data = { single, protocol, cookie, screen };
               self2._debug && self2._debug(
                 `Inbound: CHANNEL_REQUEST (r:${recipient}, ${type})`
               );
@@ -24896,8 +24918,8 @@ function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
     }
   };
 }
-var ENDED, slurm2;
-var init_slurm2 = __esm({
+var ENDED, slurm;
+var init_slurm = __esm({
   "src/providers/slurm.ts"() {
     "use strict";
     init_invoke();
@@ -24908,7 +24930,7 @@ var init_slurm2 = __esm({
     init_errors();
     init_keys();
     ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
-    slurm2 = {
+    slurm = {
       name: "slurm",
       facts: {
         title: "a Slurm cluster (through its login node)",
@@ -25128,12 +25150,12 @@ var init_providers = __esm({
     init_aws();
     init_command();
     init_lambda();
-    init_names2();
+    init_names();
     init_runpod();
-    init_slurm2();
+    init_slurm();
     init_ssh();
     init_vastai();
-    PROVIDER_LIST = [ssh, command2, lambda, runpod, vastai, aws, slurm2];
+    PROVIDER_LIST = [ssh, command2, lambda, runpod, vastai, aws, slurm];
     FACTS = Object.fromEntries(PROVIDER_NAMES.map((n) => [n, providerModule(n).facts]));
   }
 });
@@ -25210,7 +25232,7 @@ var init_markdown = __esm({
   }
 });
 
-// src/report/launch.ts
+// src/launch/render.ts
 function renderLaunch(o, target, hostKeyNote) {
   const icon = { started: "\u2705", refused: "\u26D4", blocked: "\u{1F6D1}", failed: "\u274C" }[o.result];
   const lines = [`### ${icon} tether launch \u2014 ${code(o.runId)} on ${code(target)}: ${o.result}`, "", inert(o.message), ""];
@@ -25256,77 +25278,11 @@ function renderAudit(a) {
   return lines.join("\n");
 }
 var fence;
-var init_launch = __esm({
-  "src/report/launch.ts"() {
+var init_render = __esm({
+  "src/launch/render.ts"() {
     "use strict";
     init_markdown();
     fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
-  }
-});
-
-// src/record/spec.ts
-import { createHash as createHash3 } from "node:crypto";
-function identity(cfg) {
-  const h = createHash3("sha256").update(`${cfg.command}\0${cfg.then ?? ""}\0${cfg.workdir}`);
-  if (cfg.sweep) h.update(`\0cells\0${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
-  if (cfg.slurm) h.update(`\0sbatch\0${cfg.slurm.sbatchOptions.join("\n")}`);
-  return h.digest("hex");
-}
-function sortedJson(value) {
-  const sort = (v) => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object")
-      return Object.fromEntries(
-        Object.keys(v).sort().map((k) => [k, sort(v[k])])
-      );
-    return v;
-  };
-  return JSON.stringify(sort(value));
-}
-function buildSpec(cfg, createdAt) {
-  return sortedJson({
-    schema: "tether.spec/v1",
-    run_id: cfg.runId,
-    command: cfg.command,
-    then: cfg.then ?? null,
-    workdir: cfg.workdir,
-    env: cfg.env.map(([n]) => n),
-    secrets: cfg.secretNames,
-    checkpoints: cfg.checkpoints,
-    expected_duration_s: cfg.expectedDurationS ?? null,
-    commit: cfg.commit ?? null,
-    backend: cfg.backend,
-    created_at: createdAt.toISOString(),
-    identity: identity(cfg),
-    ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions } : {},
-    ...cfg.sweep ? {
-      cells: cfg.sweep.cells.map((c) => ({ name: c.name, command: c.command })),
-      gpus_per_cell: cfg.sweep.gpusPerCell,
-      max_parallel: cfg.sweep.maxParallel || null,
-      on_cell_failure: cfg.sweep.onCellFailure
-    } : {}
-  });
-}
-function cellData(cfg) {
-  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
-  return (cfg.sweep?.cells ?? []).map((c) => {
-    const checkpoints = cellGlobs(cfg.checkpoints, c.name);
-    const spec = sortedJson({ schema: "tether.cell/v1", run_id: cfg.runId, cell: c.name, command: c.command, then: cfg.then ?? null, checkpoints });
-    return `${c.name} ${b642(c.command)} ${b642(checkpoints.join("\n"))} ${b642(spec)}`;
-  }).join("\n");
-}
-function specExpectedDuration(text) {
-  try {
-    const v = JSON.parse(text)?.expected_duration_s;
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null;
-  } catch {
-    return null;
-  }
-}
-var init_spec = __esm({
-  "src/record/spec.ts"() {
-    "use strict";
-    init_cells();
   }
 });
 
@@ -25957,7 +25913,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   }
   return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
 }
-var init_launch2 = __esm({
+var init_launch = __esm({
   "src/launch/launch.ts"() {
     "use strict";
     init_audit2();
@@ -25969,6 +25925,49 @@ var init_launch2 = __esm({
     init_slurm_audit();
     init_release();
     init_spec();
+  }
+});
+
+// src/backends/setsid.ts
+var setsid;
+var init_setsid = __esm({
+  "src/backends/setsid.ts"() {
+    "use strict";
+    setsid = { name: "setsid", jobOnLoginHost: true, owns: (h) => h === "setsid" };
+  }
+});
+
+// src/backends/slurm.ts
+var slurm2;
+var init_slurm2 = __esm({
+  "src/backends/slurm.ts"() {
+    "use strict";
+    slurm2 = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
+  }
+});
+
+// src/backends/tmux.ts
+var tmux;
+var init_tmux = __esm({
+  "src/backends/tmux.ts"() {
+    "use strict";
+    tmux = { name: "tmux", jobOnLoginHost: true, owns: (h) => h.startsWith("tmux:") };
+  }
+});
+
+// src/backends/index.ts
+function backendOf(handle) {
+  return handle ? BACKEND_LIST.find((b) => b.owns(handle)) : void 0;
+}
+var BACKEND_LIST;
+var init_backends = __esm({
+  "src/backends/index.ts"() {
+    "use strict";
+    init_setsid();
+    init_slurm2();
+    init_tmux();
+    init_names();
+    BACKEND_LIST = [tmux, setsid, slurm2];
   }
 });
 
@@ -26153,7 +26152,7 @@ var init_phase = __esm({
   "src/launch/phase.ts"() {
     "use strict";
     init_smoke();
-    init_launch();
+    init_render();
     init_errors();
     init_markdown();
     init_entry();
@@ -26161,7 +26160,7 @@ var init_phase = __esm({
     init_keys();
     init_open();
     init_spec();
-    init_launch2();
+    init_launch();
     init_release();
     init_backends();
   }
@@ -33569,6 +33568,130 @@ var init_tether_file = __esm({
   }
 });
 
+// src/registry/fresh.ts
+function staleRegistration(e, box, seen) {
+  if (seen && (e.launchedAt < seen.launchedAt || e.attempt < seen.attempt))
+    return `registration of attempt ${e.attempt} (${e.launchedAt}) is older than the one already taken (attempt ${seen.attempt}, ${seen.launchedAt}): an old version of the comment, never followed`;
+  if (!box || box.attempt === 0) return null;
+  if (box.attempt < e.attempt)
+    return `registration says attempt ${e.attempt}, the box's run record has attempt ${box.attempt}: it points at a box the run is not on`;
+  if (box.attempt > e.attempt && e.handle && box.handle !== e.handle)
+    return `the box's run record is at attempt ${box.attempt} (${box.handle ?? "no handle"}), the registration at attempt ${e.attempt} (${e.handle}): the registration is stale (relaunch to re-register)`;
+  return null;
+}
+var init_fresh = __esm({
+  "src/registry/fresh.ts"() {
+    "use strict";
+  }
+});
+
+// src/registry/hosts.ts
+var hosts_exports = {};
+__export(hosts_exports, {
+  registeredHosts: () => registeredHosts,
+  verifiedRegistration: () => verifiedRegistration
+});
+function verifiedRegistration(body, cred) {
+  let sealed;
+  try {
+    sealed = readRegistration(body);
+  } catch (err) {
+    return { why: err.message };
+  }
+  if (!verify(cred, signedBytes(sealed.entry), sealed.signer, sealed.sig))
+    return {
+      why: `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
+    };
+  return { entry: sealed.entry };
+}
+function registeredHosts(found, cred, own) {
+  const byWhere = /* @__PURE__ */ new Map();
+  const entries = {};
+  const refused = [];
+  for (const f of found) {
+    let e;
+    try {
+      const checked = verifiedRegistration(f.body, cred);
+      if ("why" in checked) throw new Error(checked.why);
+      e = checked.entry;
+      if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
+      const conn = connectionTo(e, own);
+      const where = whereRegistered(e);
+      let name = `${e.user}@${e.host}:${e.port}`;
+      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
+      if (!byWhere.has(where) && same) name += ` #${same + 1}`;
+      const host2 = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      host2.runIds.push(e.runId);
+      byWhere.set(where, host2);
+      entries[e.runId] = e;
+    } catch (err) {
+      refused.push(`${f.runId}: ${err.message}`);
+    }
+  }
+  return { hosts: [...byWhere.values()], entries, refused };
+}
+var init_hosts = __esm({
+  "src/registry/hosts.ts"() {
+    "use strict";
+    init_connection();
+    init_sign();
+    init_entry();
+  }
+});
+
+// src/patrol/remediation.ts
+var RESUME, STATE_REMEDIATION, FAILURE_REMEDIATION, FLAG_REMEDIATION;
+var init_remediation = __esm({
+  "src/patrol/remediation.ts"() {
+    "use strict";
+    init_run_state();
+    RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
+    STATE_REMEDIATION = {
+      queued: "waiting to start: a sweep's cell for a free slot (GPUs or max-parallel), or a Slurm job in the queue (its reason: Priority, Resources, a QOS limit \u2026)",
+      requeued: "Slurm put the job back in its queue (preemption, a failed node, or scontrol requeue): it resumes as the next attempt with the same job id, from its last checkpoint",
+      launching: "the job is starting; if it stays here for several ticks, read the attempt log",
+      running: "nothing to do",
+      stalled: "alive but no log or checkpoint progress: see where it waits (`py-spy dump --pid <pid>`), a DataLoader worker join is common; do not wait forever, escalate",
+      finished: "ready to pull: run collect, which verifies the checkpoints before anything is torn down",
+      dead: `no process and no DONE/FAILED marker (SSH hang-up, a manual kill or a provider action): ${RESUME}`,
+      rebooted: `the box booted after the attempt started, so the job died with it: ${RESUME}`,
+      unreachable: "check the provider console for balance, power or preemption; nothing is known to have changed on the box",
+      "host-key-changed": "THE BOX'S HOST KEY CHANGED: another machine answers at this address (a reinstalled or reassigned instance, or an interception). Nothing was sent to it; find out what happened in the provider console before pinning the new key",
+      "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
+      "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
+      unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+      "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
+    };
+    FAILURE_REMEDIATION = {
+      "disk-full": `the disk filled during a write: prune periodic snapshots and scratch (keep best) or expand the disk, never shrink the experiment; then ${RESUME}`,
+      oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
+      "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
+      killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+      "code-error": "a Python error in the code or config: investigate and fix; do not retry",
+      nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
+      preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+      stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
+      timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
+      "node-fail": `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,
+      cancelled: "cancelled in Slurm (scancel, by the user or an admin, CANCELLED): nothing to fix in the code; relaunch with resume: true when wanted",
+      other: "the command failed: read the attempt log; resume only once the cause is known"
+    };
+    FLAG_REMEDIATION = {
+      "disk-pressure": "disk \u2265 95% full: prune old checkpoints before the next save",
+      "inode-pressure": "inodes \u2265 95% used: cap per-sample outputs",
+      "mem-pressure": "cgroup memory > 90% of its limit: OOM risk",
+      "gpu-idle": "GPUs idle while the job runs: data-bound, stuck on CPU, or not using the GPU",
+      "fast-finish": "finished in under half the expected duration: check that it did real work",
+      "bad-checkpoint": "its newest checkpoint failed verification on the runner (damaged, or NaN/Inf in a tensor): the last good one is kept; look at the training before it overwrites more",
+      "checkpoint-stale": "no new checkpoint in 1.5\xD7 checkpoint-every: a box that dies now loses everything since the newest one",
+      "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
+      "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
+      "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
+      "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
+    };
+  }
+});
+
 // src/record/mac.ts
 import { createHmac as createHmac3, timingSafeEqual } from "node:crypto";
 function mac(key, label, data) {
@@ -33765,261 +33888,6 @@ var init_memory = __esm({
   }
 });
 
-// src/report/bytes.ts
-function human2(b) {
-  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
-}
-var init_bytes = __esm({
-  "src/report/bytes.ts"() {
-    "use strict";
-  }
-});
-
-// src/sync/paths.ts
-import { join as join2, resolve as resolve3 } from "node:path";
-function runSyncDir(cfg, workspace, runId2) {
-  return join2(resolve3(workspace, cfg.dest), runId2);
-}
-var init_paths = __esm({
-  "src/sync/paths.ts"() {
-    "use strict";
-  }
-});
-
-// src/record/manifest.ts
-function parseManifest(raw, runId2) {
-  const { head, files } = parseFiles(raw, runId2, "manifest", MANIFEST_SCHEMA, (f, path) => {
-    const sha256 = f["sha256"];
-    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
-    return { sha256 };
-  });
-  const m = head.m;
-  if (m["file_count"] !== files.length || m["total_bytes"] !== head.total) throw new BoxDataError("manifest totals do not match its file list");
-  return { schema: MANIFEST_SCHEMA, ...head.fields, file_count: files.length, total_bytes: head.total, files, ...head.cells ? { cells: head.cells } : {} };
-}
-function parseListing(raw, runId2) {
-  const { head, files } = parseFiles(raw, runId2, "listing", LISTING_SCHEMA, (f, path) => {
-    const mtime = f["mtime"];
-    if (typeof mtime !== "string" || !/^[0-9]{1,12}(\.[0-9]{1,9})?$/.test(mtime)) throw new BoxDataError(`listing mtime of ${path} is not a time`);
-    return { mtime };
-  });
-  const links = head.m["skipped_symlinks"];
-  const skipped = links === void 0 ? void 0 : (() => {
-    const o = obj(links, "listing.skipped_symlinks");
-    return {
-      count: int(o, "count", "listing.skipped_symlinks", { max: MANIFEST_FILES_MAX * 10 }),
-      names: arr(o, "names", "listing.skipped_symlinks", 5).map(
-        (n, i) => str({ n }, "n", `listing.skipped_symlinks.names[${i}]`, { max: 200, pattern: /^[A-Za-z0-9_./-]{1,200}$/ })
-      )
-    };
-  })();
-  return {
-    ...head.fields,
-    files,
-    total_bytes: head.total,
-    ...head.cells ? { cells: head.cells } : {},
-    ...skipped?.count ? { skipped_symlinks: skipped } : {}
-  };
-}
-function manifestFromListing(l, sha256) {
-  const files = [...l.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => {
-    const h = sha256.get(f.path);
-    if (!h) throw new Error(`no hash for ${f.path}`);
-    return { bytes: f.bytes, ...f.cell !== void 0 ? { cell: f.cell } : {}, path: f.path, sha256: h };
-  });
-  const doc = {
-    attempt: l.attempt,
-    ...l.cells ? { cells: [...l.cells].sort() } : {},
-    created_at: l.created_at,
-    file_count: files.length,
-    files,
-    latest_only: l.latest_only,
-    run_id: l.run_id,
-    schema: MANIFEST_SCHEMA,
-    total_bytes: l.total_bytes,
-    workdir: l.workdir
-  };
-  const text = `${JSON.stringify(doc)}
-`;
-  return { manifest: parseManifest(doc, l.run_id), text };
-}
-function parseFiles(raw, runId2, what, schema, extra) {
-  const m = obj(raw, what);
-  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
-  if (m["schema"] !== schema)
-    throw new BoxDataError(`${what} schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${schema}: refusing an unknown version`);
-  if (m["run_id"] !== runId2) throw new BoxDataError(`${what} is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
-  const list = arr(m, "files", what, MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError(`${what} lists no files`);
-  const seen = /* @__PURE__ */ new Set();
-  let total = 0;
-  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", what, 512).map((c, i) => str({ c }, "c", `${what}.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
-  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError(`${what} lists a cell twice`);
-  if (cells2 && cells2.length === 0) throw new BoxDataError(`${what} lists no cells`);
-  const files = list.map((x, i) => {
-    const f = obj(x, `${what}.files[${i}]`);
-    const path = str(f, "path", `${what}.files[${i}]`, { max: 4096 });
-    if (!SAFE_PATH.test(path)) throw new BoxDataError(`${what} has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
-    if (RECORD_NAME.test(path))
-      throw new BoxDataError(
-        `${what} lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
-      );
-    if (seen.has(path)) throw new BoxDataError(`${what} lists ${path} twice`);
-    seen.add(path);
-    const bytes = f["bytes"];
-    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`${what} size of ${path} is not a byte count`);
-    const more = extra(f, path);
-    total += bytes;
-    if (!Number.isSafeInteger(total)) throw new BoxDataError(`${what} totals more bytes than can be counted`);
-    if (!cells2) {
-      if (f["cell"] !== void 0) throw new BoxDataError(`${what} tags ${path} with a cell, but lists no cells`);
-      return { path, bytes, ...more };
-    }
-    const cell = str(f, "cell", `${what}.files[${i}]`, { max: 64, pattern: CELL_NAME });
-    if (!cells2.includes(cell)) throw new BoxDataError(`${what} tags ${path} with cell ${cell}, which is not in its cells`);
-    return { path, bytes, ...more, cell };
-  });
-  if (cells2) {
-    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
-    if (empty.length) throw new BoxDataError(`${what} lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
-  }
-  const workdir = str(m, "workdir", what, { max: 4096 });
-  if (!workdir.startsWith("/")) throw new BoxDataError(`${what} has no absolute workdir`);
-  const fields2 = {
-    run_id: runId2,
-    attempt: int(m, "attempt", what, { min: 0, max: ATTEMPT_MAX }),
-    created_at: str(m, "created_at", what, { max: 64 }),
-    latest_only: bool2(m, "latest_only", what),
-    workdir
-  };
-  return { head: { m, total, cells: cells2, fields: fields2 }, files };
-}
-var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX, LISTING_SCHEMA;
-var init_manifest = __esm({
-  "src/record/manifest.ts"() {
-    "use strict";
-    init_grammar();
-    init_strict();
-    MANIFEST_SCHEMA = "tether.manifest/v1";
-    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-    MANIFEST_FILES_MAX = 1e5;
-    LISTING_SCHEMA = "tether.listing/v1";
-  }
-});
-
-// src/sync/record.ts
-function emptyRecord(runId2) {
-  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
-}
-function parseRecord(text, runId2) {
-  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
-  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
-  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
-  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
-  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
-    const w = `${SYNC_RECORD}.entries[${i}]`;
-    const e = obj(x, w);
-    const status = str(e, "status", w, { max: 16 });
-    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
-    return {
-      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
-      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
-      bytes: int(e, "bytes", w),
-      mtime: int(e, "mtime", w),
-      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
-      status,
-      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
-      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO }),
-      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO }),
-      step: e["step"] === null ? null : int(e, "step", w)
-    };
-  });
-  return { schema: SYNC_SCHEMA, runId: runId2, entries };
-}
-function recordText(r) {
-  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
-`;
-}
-var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO, STATUSES;
-var init_record = __esm({
-  "src/sync/record.ts"() {
-    "use strict";
-    init_grammar();
-    init_manifest();
-    init_strict();
-    SYNC_SCHEMA = "tether.sync/v1";
-    SYNC_RECORD = "sync.json";
-    SYNC_ENTRIES_MAX = 256;
-    ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
-    STATUSES = ["verified", "bad", "pruned"];
-  }
-});
-
-// src/sync/plan.ts
-import { createHash as createHash5 } from "node:crypto";
-function sameFile(a, b) {
-  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
-}
-function toPull(files, record) {
-  return files.filter(
-    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
-  );
-}
-function versionDir(f) {
-  const where = createHash5("sha256").update(f.path).digest("hex").slice(0, 8);
-  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
-}
-function stepFromName(path) {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
-  return m ? Number(m[1]) : null;
-}
-function judge(record, judged, keep) {
-  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
-  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
-  const kept = /* @__PURE__ */ new Map();
-  const prune = [];
-  const entries = all.map((e) => {
-    if (e.status !== "verified") return e;
-    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
-    kept.set(e.cell ?? "", n);
-    if (n <= keep) return e;
-    prune.push(e);
-    return { ...e, status: "pruned" };
-  });
-  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
-}
-function standing(record) {
-  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
-  const newest = byMtime.find((e) => e.status === "verified") ?? null;
-  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
-  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
-  return { newest, bad };
-}
-var init_plan = __esm({
-  "src/sync/plan.ts"() {
-    "use strict";
-    init_record();
-  }
-});
-
-// src/util/pool.ts
-async function eachLimit(items, limit, each) {
-  let next = 0;
-  let stopped = false;
-  const stop = () => void (stopped = true);
-  const worker = async () => {
-    for (let i = next++; i < items.length && !stopped; i = next++) await each(items[i], i, stop);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-var init_pool = __esm({
-  "src/util/pool.ts"() {
-    "use strict";
-  }
-});
-
 // src/patrol/progress.ts
 function last(re, text, pick3) {
   let out = null;
@@ -34064,68 +33932,6 @@ var init_progress = __esm({
     EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
     STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
     METRIC_KEYS_MAX = 16;
-  }
-});
-
-// src/record/run-state.ts
-function isEnded(state) {
-  return ENDED_STATES.includes(state);
-}
-function allEnded(s) {
-  return isEnded(s.state) && (s.cells?.not_ended.length ?? 0) === 0 && (s.cells?.more ?? 0) === 0;
-}
-function parseRunState(raw, where = "run_state") {
-  const o = obj(raw, where);
-  const state = str(o, "state", where, { max: 32, pattern: STATE });
-  const finished = str(o, "finished_at", where, { max: 32 });
-  if (finished !== "running" && !ISO2.test(finished)) throw new BoxDataError(`${where}.finished_at is neither a time nor "running"`);
-  if (finished === "running" === isEnded(state)) throw new BoxDataError(`${where}.finished_at ${finished} contradicts state ${state}`);
-  const out = {
-    state,
-    cls: optStr(o, "cls", where, { max: 32, pattern: STATE }),
-    attempt: int(o, "attempt", where, { max: 1e6 }),
-    step: optInt(o, "step", where),
-    checkpoint_age_s: optInt(o, "checkpoint_age_s", where),
-    finished_at: finished,
-    observed_at: str(o, "observed_at", where, { max: 32, pattern: ISO2 })
-  };
-  if (o["cells"] !== void 0) {
-    const c = obj(o["cells"], `${where}.cells`);
-    const list = c["not_ended"];
-    if (!Array.isArray(list) || list.length > RUN_STATE_CELLS_MAX)
-      throw new BoxDataError(`${where}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
-    out.cells = {
-      total: int(c, "total", `${where}.cells`, { max: 1e5 }),
-      not_ended: list.map((e, i) => {
-        const x = obj(e, `${where}.cells.not_ended[${i}]`);
-        return {
-          name: str(x, "name", `${where}.cells.not_ended[${i}]`, { max: 128, pattern: NAME2 }),
-          state: str(x, "state", `${where}.cells.not_ended[${i}]`, { max: 32, pattern: STATE })
-        };
-      }),
-      more: int(c, "more", `${where}.cells`, { max: 1e5 })
-    };
-  }
-  return out;
-}
-function whereText(s) {
-  const step = s.step !== null ? ` at step ${s.step}` : "";
-  const ck = s.checkpoint_age_s !== null ? `last checkpoint ${durationText(s.checkpoint_age_s)} ago` : "no checkpoint yet";
-  const cells2 = s.cells && (s.cells.not_ended.length || s.cells.more) ? `; cells not ended: ${s.cells.not_ended.map((c) => `${c.name} (${c.state})`).join(", ")}${s.cells.more ? ` and ${s.cells.more} more` : ""} of ${s.cells.total}` : "";
-  return `${s.state}${s.cls ? `(${s.cls})` : ""}${step} (attempt ${s.attempt}), ${ck}${cells2}`;
-}
-var ENDED_STATES, RUN_STATE_CELLS_MAX, FOREIGN_SLACK_S, STATE, ISO2, NAME2, durationText;
-var init_run_state = __esm({
-  "src/record/run-state.ts"() {
-    "use strict";
-    init_strict();
-    ENDED_STATES = ["finished", "failed", "dead", "rebooted"];
-    RUN_STATE_CELLS_MAX = 20;
-    FOREIGN_SLACK_S = 5;
-    STATE = /^[a-z][a-z-]{0,31}$/;
-    ISO2 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
-    NAME2 = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-    durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
   }
 });
 
@@ -34391,24 +34197,2030 @@ var init_verdict = __esm({
   }
 });
 
-// src/collect/decision.ts
-function decide(c, reports) {
-  const failed = reports.filter((r) => !r.result.ok || r.trusted);
-  const reasons = [
-    ...c.missing.map((p) => `${p} missing`),
-    ...c.extra.map((p) => `${p} not in the manifest`),
-    ...c.sizeMismatch.map((p) => `${p} size differs`),
-    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
-    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`)
-  ];
-  return { verified: c.ok && failed.length === 0, reasons };
+// src/patrol/merge.ts
+function shownText(r) {
+  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
 }
-function problemsText(r) {
-  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ");
+function adoptNewer(result, stored) {
+  for (const v of result.verdicts) {
+    const theirs = stored.runs[v.runId];
+    const ours = result.memory.runs[v.runId];
+    if (!isIso(theirs?.at) || !isIso(ours?.at) || theirs.at <= ours.at) continue;
+    result.memory.runs[v.runId] = theirs;
+    const i = result.verdicts.indexOf(v);
+    result.verdicts[i] = {
+      ...remembered(v.runId, theirs.state, theirs, {
+        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
+        detail: `as another patrol saw it at ${theirs.at}`,
+        since: theirs.since
+      }),
+      cls: theirs.cls,
+      host: v.host,
+      hourlyPrice: v.hourlyPrice
+    };
+  }
+  result.memory.tick = Math.max(result.memory.tick, stored.tick);
 }
-var init_decision = __esm({
-  "src/collect/decision.ts"() {
+var isIso;
+var init_merge = __esm({
+  "src/patrol/merge.ts"() {
     "use strict";
+    init_remediation();
+    init_verdict();
+    isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
+  }
+});
+
+// src/patrol/cells.ts
+function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
+  const verdicts = [];
+  const memory = {};
+  const iso = now.toISOString();
+  const names2 = [...cells2.map((c) => c.id), ...Object.keys(cellErrors).filter((n) => !cells2.some((c) => c.id === n))];
+  for (const name of names2) {
+    const c = cells2.find((x) => x.id === name);
+    const before = prev?.[name];
+    let out;
+    let gpus = "";
+    if (!c) {
+      out = assess(name, { kind: "probe-error", detail: `probe output for this cell is unreadable: ${cellErrors[name]}` }, before, opts, now);
+    } else if (c.settled) {
+      const m2 = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
+      out = { verdict: { ...remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), cls: m2.cls }, memory: m2 };
+    } else {
+      gpus = c.gpus;
+      out = assess(name, { kind: "observed", host: host2, run: c }, before, opts, now);
+      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso, c.blocked);
+    }
+    const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
+    memory[name] = m;
+    verdicts.push({ ...out.verdict, cellGpus: gpus });
+  }
+  return { verdicts, memory };
+}
+function queued(name, out, before, runEnded, iso, blocked) {
+  const state = runEnded ? "failed" : "queued";
+  const since = before?.state === state ? before.since : iso;
+  const memory = { ...out.memory, state, cls: runEnded ? "stopped" : null, since };
+  const held = !runEnded && blocked;
+  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : held ? `blocked-disk: the queue holds it: ${blocked}` : "waiting for a slot";
+  return {
+    verdict: {
+      ...out.verdict,
+      state,
+      cls: memory.cls,
+      since,
+      detail,
+      remediation: runEnded ? FAILURE_REMEDIATION.stopped : held ? `${STATE_REMEDIATION.queued}; ${FLAG_REMEDIATION["blocked-disk"]}` : STATE_REMEDIATION.queued,
+      flags: held ? ["blocked-disk"] : []
+    },
+    memory
+  };
+}
+function settledMemory(c, iso) {
+  const done = c.marker?.kind === "DONE";
+  return {
+    attempt: c.attempt,
+    offset: 0,
+    state: done ? "finished" : "failed",
+    cls: done ? null : "other",
+    since: iso,
+    lastKnown: null,
+    unreachableSince: null,
+    unreachableTicks: 0,
+    oomKills: null,
+    step: null,
+    epoch: null,
+    metrics: {},
+    history: []
+  };
+}
+function remediationOf(m) {
+  return m.state === "failed" ? FAILURE_REMEDIATION[m.cls ?? "other"] : STATE_REMEDIATION[m.state];
+}
+function detailOf(m, c) {
+  const mk = c.marker;
+  if (!mk) return m.state;
+  return mk.kind === "DONE" ? `DONE at ${mk.finishedAt}` : `exit ${mk.exitCode}${mk.signal ? ` (SIG${mk.signal})` : ""} in stage ${mk.stage}`;
+}
+function summarize(cells2) {
+  const counts = {};
+  const classes = {};
+  for (const c of cells2) {
+    counts[c.state] = (counts[c.state] ?? 0) + 1;
+    if (c.state === "failed") classes[c.cls ?? "other"] = (classes[c.cls ?? "other"] ?? 0) + 1;
+  }
+  return { total: cells2.length, counts, classes };
+}
+function summaryText(s) {
+  const order = ["running", "launching", "queued", "stalled", "failed", "dead", "rebooted", "probe-error", "unknown", "unreachable"];
+  const parts = [`${s.counts.finished ?? 0}/${s.total} done`];
+  for (const st of order) {
+    const n = s.counts[st];
+    if (!n) continue;
+    const cls = st === "failed" ? `: ${Object.entries(s.classes).map(([k, v]) => v > 1 ? `${k} \xD7${v}` : k).join(", ")}` : "";
+    parts.push(`${n} ${st}${cls}`);
+  }
+  return parts.join(", ");
+}
+function sweepVerdict(run2, cells2) {
+  const s = summarize(cells2);
+  const live = cells2.filter((c) => ["running", "launching", "stalled", "queued"].includes(c.state));
+  let state = run2.state;
+  if (run2.state === "running" || run2.state === "stalled" || run2.state === "launching") {
+    state = live.length && live.every((c) => c.state === "stalled") ? "stalled" : live.length ? "running" : run2.state;
+  }
+  const firstFailed = cells2.find((c) => c.state === "failed");
+  const cls = state === "failed" ? firstFailed?.cls ?? run2.cls : run2.cls;
+  const remediation = state === run2.state && cls === run2.cls ? run2.remediation : state === "failed" ? FAILURE_REMEDIATION[cls ?? "other"] : STATE_REMEDIATION[state];
+  return { ...run2, state, cls, remediation, detail: `${summaryText(s)} (${run2.detail})` };
+}
+var CELL_HISTORY_MAX;
+var init_cells2 = __esm({
+  "src/patrol/cells.ts"() {
+    "use strict";
+    init_remediation();
+    init_verdict();
+    CELL_HISTORY_MAX = 16;
+  }
+});
+
+// src/report/terminal-markdown.ts
+function wantsColor(isTTY, env) {
+  if (env["NO_COLOR"]) return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
+  return Boolean(isTTY) && env["TERM"] !== "dumb";
+}
+function displayWidth(s) {
+  let w = 0;
+  for (const ch of s.replace(/\u001b\[[0-9;]*m/g, "")) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (new RegExp("\\p{M}", "u").test(ch) || cp === 8203 || cp === 8205 || cp === 65039 || cp === 65038) continue;
+    const emoji = cp > 8192 && new RegExp("\\p{Extended_Pictographic}", "u").test(ch);
+    w += emoji || WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
+  }
+  return w;
+}
+function sparkline(values, width = 16) {
+  const v = values.filter((x) => x !== null && Number.isFinite(x)).slice(-width);
+  if (!v.length) return "";
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return v.map((x) => BARS[hi === lo ? 3 : Math.round((x - lo) / (hi - lo) * (BARS.length - 1))]).join("");
+}
+function unescape(s) {
+  return s.replace(/\\([\\`*_[\]()!#|~{}])/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+function inline(s, style) {
+  let out = "";
+  let rest = s;
+  for (let guard = 0; rest && guard < 1e4; guard++) {
+    const m = /(?<!\\)(`+)([\s\S]*?[^`])\1(?!`)/.exec(rest);
+    if (!m) break;
+    out += prose(rest.slice(0, m.index), style);
+    let inner = (m[2] ?? "").replace(/\\\|/g, "|");
+    if (inner.length >= 2 && inner.startsWith(" ") && inner.endsWith(" ")) inner = inner.slice(1, -1);
+    out += inner;
+    rest = rest.slice(m.index + m[0].length);
+  }
+  return out + prose(rest, style);
+}
+function prose(s, style) {
+  return s.split(/(?<!\\)\*\*/).map((part, i) => i % 2 ? style.bold(unescape(part)) : unescape(part)).join("");
+}
+function cells(line) {
+  const body = line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
+  return body.split(/(?<!\\)\|/).map((c) => c.trim());
+}
+function table(lines, style) {
+  const rows = lines.filter((l) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(l.trim())).map((l) => cells(l).map((c) => inline(c, style)));
+  const n = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ""))));
+  return rows.map(
+    (r, k) => Array.from({ length: n }, (_, i) => {
+      const c = r[i] ?? "";
+      const padded = c + " ".repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)));
+      return k === 0 ? style.bold(padded) : padded;
+    }).join("  ").trimEnd()
+  );
+}
+function markdownToTerminal(md, style = PLAIN) {
+  const src = md.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
+  const out = [];
+  for (let i = 0; i < src.length; i++) {
+    const line = src[i] ?? "";
+    const fence2 = /^(`{3,})\s*([\w-]*)\s*$/.exec(line);
+    if (fence2) {
+      const body = [];
+      for (i++; i < src.length && !(src[i] ?? "").startsWith(fence2[1] ?? "```"); i++) body.push(src[i] ?? "");
+      if (fence2[2] !== "mermaid") out.push(...body.map((b) => `  ${b.replace(/`\u200b``/g, "```")}`));
+      continue;
+    }
+    if (line.trimStart().startsWith("|")) {
+      const block = [];
+      for (; i < src.length && (src[i] ?? "").trimStart().startsWith("|"); i++) block.push(src[i] ?? "");
+      i--;
+      out.push(...table(block, style));
+      continue;
+    }
+    const callout = /^>\s*\[!(\w+)\]\s*$/.exec(line);
+    if (callout) {
+      const text = [];
+      for (i++; i < src.length && (src[i] ?? "").startsWith(">"); i++) text.push((src[i] ?? "").replace(/^>\s?/, ""));
+      i--;
+      const label = (CALLOUT[(callout[1] ?? "").toUpperCase()] ?? ((s) => s.dim(`${(callout[1] ?? "").toLowerCase()}:`)))(style);
+      out.push(`${label} ${inline(text.join(" "), style)}`);
+      continue;
+    }
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) {
+      out.push(style.bold(inline(heading[1] ?? "", style)));
+      continue;
+    }
+    const summary = /^<details>\s*<summary>(.*)<\/summary>\s*$/.exec(line);
+    if (summary) {
+      out.push(`${inline(summary[1] ?? "", style)}:`);
+      continue;
+    }
+    if (/^<\/?details>\s*$/.test(line)) continue;
+    if (line.startsWith("> ")) {
+      out.push(`  ${inline(line.slice(2), style)}`);
+      continue;
+    }
+    out.push(inline(line, style));
+  }
+  return out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+var sgr, plain, PLAIN, COLOR, WIDE, BARS, CALLOUT;
+var init_terminal_markdown = __esm({
+  "src/report/terminal-markdown.ts"() {
+    "use strict";
+    sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
+    plain = (s) => s;
+    PLAIN = { bold: plain, dim: plain, red: plain, yellow: plain, green: plain };
+    COLOR = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
+    WIDE = [
+      [4352, 4447],
+      [11904, 42191],
+      [44032, 55203],
+      [63744, 64255],
+      [65072, 65103],
+      [65280, 65376],
+      [65504, 65510],
+      [131072, 262141]
+    ];
+    BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+    CALLOUT = {
+      WARNING: (s) => s.yellow("warning:"),
+      CAUTION: (s) => s.red("caution:"),
+      IMPORTANT: (s) => s.yellow("important:"),
+      NOTE: (s) => s.dim("note:"),
+      TIP: (s) => s.dim("tip:")
+    };
+  }
+});
+
+// src/report/bytes.ts
+function human2(b) {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`;
+}
+var init_bytes = __esm({
+  "src/report/bytes.ts"() {
+    "use strict";
+  }
+});
+
+// src/patrol/render.ts
+function statusMarker(header = "") {
+  return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
+}
+function age(s) {
+  if (s === null) return "\u2014";
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} d`;
+}
+function stateText(v) {
+  return v.cls ? `${v.state} (${v.cls})` : v.state;
+}
+function metricsText(m) {
+  return Object.entries(m).slice(0, 4).map(([k, x]) => `${k} ${Number.isFinite(x) ? Number(x.toPrecision(4)) : String(x)}`).join(", ");
+}
+function gpuText(v) {
+  if (!v.gpus.length) return "\u2014";
+  const util = Math.round(v.gpus.reduce((a, g) => a + (g.utilPct ?? 0), 0) / v.gpus.length);
+  const mem = v.gpus.reduce((a, g) => a + (g.memUsedMiB ?? 0), 0) / 1024;
+  const temp = Math.max(...v.gpus.map((g) => g.tempC ?? 0));
+  return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
+}
+function row(v, now) {
+  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${inert(v.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+  const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
+  const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
+  const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
+  const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
+  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+}
+function chart(runId2, m) {
+  const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
+  if (pts.length < 2) return "";
+  const useLoss = pts.filter((p) => p[2] !== null && Number.isFinite(p[2])).length >= 2;
+  const series = pts.filter((p) => useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null);
+  const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
+  const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`,
+    `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`,
+    `  y-axis "${useLoss ? "loss" : "step"}"`,
+    `  line [${ys.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function cellsToShow(cells2) {
+  const bad = cells2.filter((c) => UNHEALTHY.includes(c.state) || c.flags.includes("blocked-disk")).slice(0, CELL_ROWS.unhealthy);
+  const live = cells2.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);
+  const shown = [...bad, ...live];
+  return { shown, hidden: cells2.length - shown.length };
+}
+function renderSweep(v, m) {
+  const cells2 = v.cells ?? [];
+  const s = summarize(cells2);
+  const counts = Object.entries(s.counts).map(([st, n]) => `${ICON[st]} ${st} ${n}`).join(" \xB7 ");
+  const { shown, hidden } = cellsToShow(cells2);
+  const lines = [`#### Sweep ${code(v.runId)}: ${inert(summaryText(s))}`, "", counts, ""];
+  if (shown.length) {
+    lines.push("| cell | state | GPUs | progress | metrics | heartbeat | attempt | detail |", "|---|---|---|---|---|---|---|---|");
+    for (const c of shown) {
+      const progress = [c.step !== null ? `step ${c.step}` : "", c.epoch ? `epoch ${inert(c.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
+      lines.push(
+        `| ${code(c.runId)} | ${ICON[c.state]} ${stateText(c)} | ${c.cellGpus ? code(c.cellGpus) : "\u2014"} | ${progress} | ${inert(metricsText(c.metrics)) || "\u2014"} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} | ${inert(c.detail, 200)} |`
+      );
+    }
+    lines.push("");
+  }
+  if (hidden > 0) lines.push(`\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"} (counted above).`, "");
+  const charted = cells2.filter((c) => c.state === "running").slice(0, 4);
+  const series = charted.map((c) => ({ name: c.runId, ys: (m?.cells?.[c.runId]?.history ?? []).map((p) => p[2]).filter((x) => x !== null && Number.isFinite(x)) })).filter((x) => x.ys.length >= 2);
+  if (series.length) {
+    const n = Math.max(...series.map((x) => x.ys.length));
+    lines.push(
+      "```mermaid",
+      "xychart-beta",
+      `  title "${v.runId.replace(/"/g, "")}: loss of ${series.map((x) => x.name.replace(/"/g, "")).join(", ")} by tick"`,
+      `  x-axis "tick" [${Array.from({ length: n }, (_, i) => `"${i + 1}"`).join(", ")}]`,
+      '  y-axis "loss"',
+      ...series.map((x) => `  line [${x.ys.map((y) => Number(y.toPrecision(5))).join(", ")}]`),
+      "```",
+      ""
+    );
+  }
+  return lines.join("\n");
+}
+function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = null) {
+  const head = [
+    marker2,
+    `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
+    "",
+    "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    ...verdicts.map((v) => row(v, now)),
+    ""
+  ];
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
+  const synced = verdicts.flatMap((v) => {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
+  });
+  if (synced.length) notes.push("", ...synced);
+  const tail = memoryBlock(fitMemory(memory, 24e3), key);
+  let body = [...head, ...notes, ""].join("\n");
+  for (const v of verdicts) {
+    if (!v.cells) continue;
+    const sec = renderSweep(v, memory.runs[v.runId]);
+    if (body.length + sec.length + tail.length + 64 < BODY_MAX) body += `
+${sec}`;
+  }
+  for (const v of verdicts) {
+    const c = chart(v.runId, memory.runs[v.runId]);
+    if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `
+${c}
+`;
+  }
+  if (body.length + tail.length + TAG_ROOM > BODY_MAX)
+    body = `${body.slice(0, BODY_MAX - tail.length - TAG_ROOM - 80)}
+
+\u2026(cut to fit GitHub's 65,536-character limit)
+`;
+  return `${body}
+${tail}
+`;
+}
+function costLine(v, now) {
+  if (v.state !== "finished" || v.hourlyPrice === null || v.hourlyPrice === void 0) return "";
+  const hours = Math.max(0, (now.getTime() - Date.parse(v.since)) / 36e5);
+  const h = Math.floor(hours);
+  const m = Math.floor((hours - h) * 60);
+  return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
+}
+function lossCell(history) {
+  const losses = (history ?? []).map((p) => p[2]);
+  const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
+  return last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
+}
+function renderStatusForTerminal(verdicts, memory, now) {
+  const rows = verdicts.map((v) => {
+    const loss = lossCell(memory.runs[v.runId]?.history);
+    const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
+    const cellsOf = [
+      code(v.runId),
+      code(v.host),
+      inert(state),
+      v.step === null ? "\u2014" : String(v.step),
+      v.epoch ? inert(v.epoch, 40) : "\u2014",
+      inert(metricsText(v.metrics)) || "\u2014",
+      loss,
+      age(v.heartbeatAgeS),
+      String(v.checkpoints.count),
+      age((now.getTime() - Date.parse(v.since)) / 1e3)
+    ];
+    return `| ${cellsOf.join(" | ")} |`;
+  });
+  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
+  for (const v of verdicts) {
+    const line = syncLine(memory.runs[v.runId]?.sync, now);
+    if (line) notes.push(`- **${inert(v.runId)}**: ${line}`);
+  }
+  const sweeps = verdicts.flatMap((v) => {
+    if (!v.cells) return [];
+    const { shown, hidden } = cellsToShow(v.cells);
+    const cm = memory.runs[v.runId]?.cells ?? {};
+    return [
+      "",
+      `#### ${inert(v.runId)}: ${inert(summaryText(summarize(v.cells)))}`,
+      "",
+      ...shown.length ? [
+        "| cell | state | GPUs | step | loss | heartbeat | attempt |",
+        "|---|---|---|---|---|---|---|",
+        ...shown.map((c) => {
+          const loss = lossCell(cm[c.runId]?.history);
+          return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
+        })
+      ] : [],
+      ...hidden > 0 ? ["", `\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"}`] : []
+    ];
+  });
+  return [
+    `### tether status \u2014 ${now.toISOString().replace(/\.\d+Z$/, "Z")}`,
+    "",
+    "| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+    ...notes.length ? ["", ...notes] : [],
+    ...sweeps
+  ].join("\n");
+}
+function syncLine(s, now) {
+  if (!s) return "";
+  const ago = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
+  const cell = (c) => c ? ` (cell ${code(c)})` : "";
+  const parts = [];
+  const n = s.newest;
+  if (n)
+    parts.push(
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
+    );
+  else parts.push("no verified checkpoint synced yet");
+  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
+  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
+  const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
+  if (older.length)
+    parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
+  return parts.join("; ");
+}
+var ICON, ESCALATE, BODY_MAX, TAG_ROOM, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
+var init_render2 = __esm({
+  "src/patrol/render.ts"() {
+    "use strict";
+    init_memory();
+    init_markdown();
+    init_terminal_markdown();
+    init_bytes();
+    init_cells2();
+    ICON = {
+      queued: "\u23F3",
+      requeued: "\u267B\uFE0F",
+      launching: "\u{1F535}",
+      running: "\u{1F7E2}",
+      stalled: "\u{1F7E1}",
+      finished: "\u2705",
+      failed: "\u274C",
+      dead: "\u{1F480}",
+      rebooted: "\u{1F501}",
+      unreachable: "\u{1F4E1}",
+      "host-key-changed": "\u{1F6A8}",
+      "auth-refused": "\u{1F512}",
+      "probe-error": "\u{1F9E9}",
+      unknown: "\u2754",
+      "torn-down": "\u{1F3C1}"
+    };
+    ESCALATE = [
+      "stalled",
+      "failed",
+      "dead",
+      "rebooted",
+      "unreachable",
+      "host-key-changed",
+      "auth-refused",
+      "probe-error",
+      "unknown"
+    ];
+    BODY_MAX = 65536;
+    TAG_ROOM = 160;
+    STATUS_MARKER = "<!-- tether:status -->";
+    CELL_ROWS = { unhealthy: 24, running: 12 };
+    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
+  }
+});
+
+// src/patrol/outputs.ts
+function patrolEnd(verdicts, before, after, failOn, extra) {
+  const states = Object.fromEntries(
+    verdicts.map((v) => [
+      v.runId,
+      {
+        state: v.state,
+        class: v.cls,
+        step: v.step,
+        epoch: v.epoch,
+        metrics: v.metrics,
+        flags: v.flags,
+        host: v.host,
+        ...v.cells ? {
+          summary: summaryText(summarize(v.cells)),
+          cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }]))
+        } : {}
+      }
+    ])
+  );
+  const outputs = { states: JSON.stringify(states) };
+  if (extra.synced) outputs["synced"] = JSON.stringify(extra.synced);
+  outputs["escalate"] = String(verdicts.some((v) => ESCALATE.includes(v.state)));
+  outputs["tick"] = String(after.tick);
+  outputs["status-url"] = extra.statusUrls.filter((w) => w.startsWith("http")).join("\n");
+  const warnings = [];
+  for (const v of verdicts)
+    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") warnings.push(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
+  for (const v of verdicts)
+    if (v.checkpoints.symlinks)
+      warnings.push(
+        `${v.runId}: ${v.checkpoints.symlinks} file(s) its checkpoint globs match are symlinks: skipped, never followed (not counted, synced or collected)`
+      );
+  const entered = verdicts.filter(
+    (v) => failOn.includes(v.state) && enteredNow(before.runs[v.runId], after.runs[v.runId], v)
+  );
+  const cellsEntered = verdicts.flatMap(
+    (v) => (v.cells ?? []).filter((c) => failOn.includes(c.state) && enteredNow(before.runs[v.runId]?.cells?.[c.runId], after.runs[v.runId]?.cells?.[c.runId], c)).map((c) => ({ ...c, runId: `${v.runId}/${c.runId}` }))
+  );
+  entered.push(...cellsEntered.filter((c) => !entered.some((v) => v.runId === c.runId)));
+  outputs["entered"] = JSON.stringify(entered.map((v) => v.runId));
+  const infos = [];
+  const staying = verdicts.filter((v) => failOn.includes(v.state) && !entered.includes(v));
+  if (staying.length) infos.push(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);
+  const errors = [];
+  if (entered.length) errors.push(`patrol: ${entered.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${failOn.join(",")})`);
+  return { outputs, warnings, infos, errors, failed: entered.length > 0 };
+}
+function enteredNow(prev, now, v) {
+  if (!prev) return true;
+  return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
+}
+var init_outputs = __esm({
+  "src/patrol/outputs.ts"() {
+    "use strict";
+    init_cells2();
+    init_render2();
+  }
+});
+
+// src/util/pool.ts
+async function eachLimit(items, limit, each) {
+  let next = 0;
+  let stopped = false;
+  const stop = () => void (stopped = true);
+  const worker = async () => {
+    for (let i = next++; i < items.length && !stopped; i = next++) await each(items[i], i, stop);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+var init_pool = __esm({
+  "src/util/pool.ts"() {
+    "use strict";
+  }
+});
+
+// src/record/observation.ts
+function emptyRun(id) {
+  return {
+    id,
+    exists: false,
+    attempt: 0,
+    alive: false,
+    pid: null,
+    handle: null,
+    jobOnBox: true,
+    startedEpoch: null,
+    exitCode: null,
+    marker: null,
+    heartbeatMtime: null,
+    expectedDurationS: null,
+    logSize: 0,
+    logMtime: null,
+    delta: "",
+    deltaFrom: 0,
+    tail: "",
+    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
+  };
+}
+var init_observation = __esm({
+  "src/record/observation.ts"() {
+    "use strict";
+  }
+});
+
+// src/patrol/tick.ts
+async function tick(targets, prev, probe, opts, now, concurrency = 8) {
+  const results = new Array(targets.length);
+  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
+  await eachLimit(targets, concurrency, async (t, i) => {
+    const price = t.hourlyPrice ?? null;
+    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
+    const seen = live.map((id) => {
+      const m = prev.runs[id];
+      const cells2 = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
+        name,
+        attempt: c.attempt,
+        offset: c.offset,
+        // Finished or failed with that attempt's marker read: the probe may send the marker alone.
+        final: c.attempt > 0 && (c.state === "finished" || c.state === "failed")
+      }));
+      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...cells2.length ? { cells: cells2 } : {} };
+    });
+    let host2 = null;
+    if (seen.length) {
+      try {
+        host2 = await probe(t, seen);
+      } catch (err) {
+        host2 = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    results[i] = t.runIds.map((id) => {
+      const mark = prev.runs[id]?.teardown;
+      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+      let s;
+      if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
+      else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
+      else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
+      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
+      let out;
+      try {
+        out = assess(id, s, prev.runs[id], opts, now);
+      } catch (err) {
+        out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
+      }
+      const run2 = s.kind === "observed" ? s.run : void 0;
+      if (run2?.cells && s.kind === "observed") {
+        const cells2 = assessCells(run2.cells, run2.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run2.marker !== null && !run2.alive, opts, now);
+        out = { verdict: { ...sweepVerdict(out.verdict, cells2.verdicts), cells: cells2.verdicts }, memory: { ...out.memory, cells: cells2.memory } };
+        out.memory.state = out.verdict.state;
+        out.memory.cls = out.verdict.cls;
+      } else if (prev.runs[id]?.cells) {
+        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
+      }
+      memory.runs[id] = { ...out.memory, at: now.toISOString() };
+      return { ...out.verdict, host: t.label, hourlyPrice: price };
+    });
+  });
+  return { verdicts: results.flat(), memory };
+}
+function tornDown(runId2, m, t) {
+  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
+}
+var init_tick = __esm({
+  "src/patrol/tick.ts"() {
+    "use strict";
+    init_pool();
+    init_remediation();
+    init_observation();
+    init_verdict();
+    init_cells2();
+  }
+});
+
+// src/patrol/phase.ts
+var phase_exports2 = {};
+__export(phase_exports2, {
+  patrolPhase: () => patrolPhase
+});
+async function chooseHosts(cfg, ctx, remote) {
+  const { reporter, env } = ctx;
+  const none = { refused: [], closedIssues: [], entries: {} };
+  if (cfg.config) return { hosts: parseTetherFile(ctx.ports.readConfig(cfg.config), env), ...none };
+  if (cfg.single) {
+    const c = cfg.single;
+    return { hosts: [{ name: `${c.user}@${c.host}:${c.port}`, conn: c, runRoot: cfg.runRoot, runIds: cfg.runIds, hourlyPrice: null }], ...none };
+  }
+  if (!remote?.registered || !cfg.own) throw new InputError("report-to", "needs the GitHub API to find registered runs, which only the action has");
+  const cred = loadCredential(cfg.own.key);
+  const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
+  for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
+  const closedIssues = found.filter((f) => f.closedIssue !== void 0).map((f) => ({ runId: f.runId, issue: f.closedIssue }));
+  const r = registeredHosts(found, cred, cfg.own);
+  for (const why of r.refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
+  reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${r.hosts.length} host(s)`);
+  return { hosts: r.hosts, refused: r.refused, closedIssues, entries: r.entries };
+}
+async function loadMemory(stores, runIds, read, reporter) {
+  const bodies = [];
+  for (const store of stores) {
+    try {
+      bodies.push(...await store.load(runIds));
+      if (bodies.length) break;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
+    }
+  }
+  return mergeMemories(bodies.map(read));
+}
+function checkFresh(entries, result, observed, memory, reporter, refused) {
+  for (const [id, e] of Object.entries(entries)) {
+    const v = result.verdicts.find((x) => x.runId === id);
+    const run2 = v ? observed.get(v.host)?.runs.find((x) => x.id === id) : void 0;
+    const stale = staleRegistration(e, run2?.exists ? { attempt: run2.attempt, handle: run2.handle } : null, memory.runs[id]?.registration);
+    if (!v) continue;
+    if (stale) {
+      reporter.error(`patrol: registration refused, not patrolled: ${id}: ${stale}`);
+      refused.push(`${id}: ${stale}`);
+      const prev = memory.runs[id];
+      if (prev) result.memory.runs[id] = prev;
+      else delete result.memory.runs[id];
+      Object.assign(v, { state: "probe-error", cls: null, flags: [], detail: `registration refused: ${stale}`, remediation: STATE_REMEDIATION["probe-error"] });
+    } else if (result.memory.runs[id]) {
+      result.memory.runs[id] = { ...result.memory.runs[id], registration: { launchedAt: e.launchedAt, attempt: e.attempt } };
+    }
+  }
+}
+function pick(memory, ids) {
+  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
+}
+async function patrolPhase(cfg, ctx, steps) {
+  const { reporter, ports } = ctx;
+  const remote = cfg.store ? ports.statusStore?.(cfg.store) : void 0;
+  const artifacts = ports.artifacts?.();
+  const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the patrol action";
+  if (cfg.sync.artifact && noUpload) throw new InputError("sync-artifact", `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
+  const chosen = await chooseHosts(cfg, ctx, remote);
+  const refused = chosen.refused;
+  let hosts = chosen.hosts;
+  if (cfg.registry && hosts.length === 0) {
+    reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
+    reporter.output("states", "{}");
+    reporter.output("escalate", "false");
+    return refused.length ? 1 : 0;
+  }
+  const memKey = memoryKeyOf(cfg.signingKey, hosts);
+  if (!memKey)
+    reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  const readBody = (body) => {
+    const r = readMemory(body, memKey);
+    if (r.note) reporter.warn(`patrol: ${r.note}`);
+    return r.memory;
+  };
+  const names2 = new Set(hosts.map((h) => h.name));
+  if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
+  const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
+  let runIds = hosts.flatMap((h) => h.runIds);
+  const stateStore = cfg.stateFile ? ports.stateStore(cfg.stateFile) : void 0;
+  const stores = [remote, stateStore].filter((s) => s !== void 0);
+  if (remote?.hint && stateStore) {
+    const [text] = await stateStore.load(runIds).catch(() => []);
+    for (const [id, m] of Object.entries(readMemory(text ?? "", memKey).memory.runs))
+      if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
+  }
+  const memory = await loadMemory(stores, runIds, readBody, reporter);
+  const closedIssues = chosen.closedIssues;
+  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
+  if (finishedWith.size) {
+    reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    runIds = runIds.filter((id) => !finishedWith.has(id));
+  }
+  for (const c of closedIssues)
+    if (!memory.runs[c.runId]?.teardown) {
+      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
+      reporter.warn(`patrol: ${why}; reopening the issue`);
+      try {
+        await remote?.reopen?.(c.runId, c.issue, why);
+      } catch (err) {
+        reporter.warn(`patrol: could not reopen #${c.issue} (${err.message})`);
+      }
+    }
+  const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
+  const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
+  const asValue = (err) => {
+    if (err instanceof TransportError) return { transport: err.kind, message: err.message };
+    throw err;
+  };
+  let now = /* @__PURE__ */ new Date();
+  const observed = /* @__PURE__ */ new Map();
+  const result = await tick(
+    hosts.map(target),
+    memory,
+    async (t, runs) => {
+      const h = byName.get(t.label);
+      const o = await steps.probeHost(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
+      if (!("transport" in o)) observed.set(t.label, o);
+      return o;
+    },
+    opts,
+    now,
+    cfg.concurrency
+  );
+  checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  const uploader = cfg.sync.artifact ? artifacts : void 0;
+  const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
+  const synced = sync ? await sync(cfg, hosts, byName, result, ports.workspace, reporter, uploader) : null;
+  const render = (ids) => renderPatrol(
+    result.verdicts.filter((v) => ids.includes(v.runId)),
+    pick(result.memory, ids),
+    now,
+    statusMarker(cfg.header),
+    cfg.header,
+    memKey
+  );
+  let code2 = 0;
+  const written = /* @__PURE__ */ new Set();
+  const save = async (merge) => {
+    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+      const m = result.memory.runs[id];
+      if (m) result.memory.runs[id] = { ...m, issue };
+    }
+    for (const store of stores) {
+      try {
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
+        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
+          const m = result.memory.runs[id];
+          if (m) result.memory.runs[id] = { ...m, comment };
+        }
+        for (const w of await store.save(runIds, render)) written.add(w);
+      } catch (err) {
+        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+        code2 = 1;
+      }
+    }
+  };
+  await save(false);
+  if (cfg.followS && steps.follow)
+    await steps.follow({
+      cfg,
+      hosts: hosts.map((h) => byName.get(h.name)),
+      result,
+      target,
+      probe: (h, session, runs) => (session && steps.probeOn ? steps.probeOn(session, h.runRoot, runs, 2e4) : steps.probeHost(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
+      opts,
+      now: () => now = /* @__PURE__ */ new Date(),
+      ...sync && synced ? { resync: async (h) => void Object.assign(synced, await sync(cfg, [h], byName, result, ports.workspace, reporter, uploader)) } : {},
+      save,
+      reporter
+    });
+  reporter.summary(ports.statusMode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
+  const end = patrolEnd(result.verdicts, memory, result.memory, cfg.failOn, { synced, statusUrls: [...written] });
+  for (const [k, v] of Object.entries(end.outputs)) reporter.output(k, v);
+  for (const w of end.warnings) reporter.warn(w);
+  for (const i of end.infos) reporter.info(i);
+  for (const e of end.errors) reporter.error(e);
+  return refused.length || end.failed ? 1 : code2;
+}
+function memoryKeyOf(key, hosts) {
+  return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+}
+var init_phase2 = __esm({
+  "src/patrol/phase.ts"() {
+    "use strict";
+    init_errors();
+    init_tether_file();
+    init_fresh();
+    init_hosts();
+    init_errors2();
+    init_keys();
+    init_sign();
+    init_merge();
+    init_memory();
+    init_outputs();
+    init_remediation();
+    init_render2();
+    init_tick();
+  }
+});
+
+// src/record/manifest.ts
+function parseManifest(raw, runId2) {
+  const { head, files } = parseFiles(raw, runId2, "manifest", MANIFEST_SCHEMA, (f, path) => {
+    const sha256 = f["sha256"];
+    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) throw new BoxDataError(`manifest sha256 of ${path} is not a sha256`);
+    return { sha256 };
+  });
+  const m = head.m;
+  if (m["file_count"] !== files.length || m["total_bytes"] !== head.total) throw new BoxDataError("manifest totals do not match its file list");
+  return { schema: MANIFEST_SCHEMA, ...head.fields, file_count: files.length, total_bytes: head.total, files, ...head.cells ? { cells: head.cells } : {} };
+}
+function parseListing(raw, runId2) {
+  const { head, files } = parseFiles(raw, runId2, "listing", LISTING_SCHEMA, (f, path) => {
+    const mtime = f["mtime"];
+    if (typeof mtime !== "string" || !/^[0-9]{1,12}(\.[0-9]{1,9})?$/.test(mtime)) throw new BoxDataError(`listing mtime of ${path} is not a time`);
+    return { mtime };
+  });
+  const links = head.m["skipped_symlinks"];
+  const skipped = links === void 0 ? void 0 : (() => {
+    const o = obj(links, "listing.skipped_symlinks");
+    return {
+      count: int(o, "count", "listing.skipped_symlinks", { max: MANIFEST_FILES_MAX * 10 }),
+      names: arr(o, "names", "listing.skipped_symlinks", 5).map(
+        (n, i) => str({ n }, "n", `listing.skipped_symlinks.names[${i}]`, { max: 200, pattern: /^[A-Za-z0-9_./-]{1,200}$/ })
+      )
+    };
+  })();
+  return {
+    ...head.fields,
+    files,
+    total_bytes: head.total,
+    ...head.cells ? { cells: head.cells } : {},
+    ...skipped?.count ? { skipped_symlinks: skipped } : {}
+  };
+}
+function manifestFromListing(l, sha256) {
+  const files = [...l.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => {
+    const h = sha256.get(f.path);
+    if (!h) throw new Error(`no hash for ${f.path}`);
+    return { bytes: f.bytes, ...f.cell !== void 0 ? { cell: f.cell } : {}, path: f.path, sha256: h };
+  });
+  const doc = {
+    attempt: l.attempt,
+    ...l.cells ? { cells: [...l.cells].sort() } : {},
+    created_at: l.created_at,
+    file_count: files.length,
+    files,
+    latest_only: l.latest_only,
+    run_id: l.run_id,
+    schema: MANIFEST_SCHEMA,
+    total_bytes: l.total_bytes,
+    workdir: l.workdir
+  };
+  const text = `${JSON.stringify(doc)}
+`;
+  return { manifest: parseManifest(doc, l.run_id), text };
+}
+function parseFiles(raw, runId2, what, schema, extra) {
+  const m = obj(raw, what);
+  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
+  if (m["schema"] !== schema)
+    throw new BoxDataError(`${what} schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${schema}: refusing an unknown version`);
+  if (m["run_id"] !== runId2) throw new BoxDataError(`${what} is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
+  const list = arr(m, "files", what, MANIFEST_FILES_MAX);
+  if (list.length === 0) throw new BoxDataError(`${what} lists no files`);
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", what, 512).map((c, i) => str({ c }, "c", `${what}.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
+  if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError(`${what} lists a cell twice`);
+  if (cells2 && cells2.length === 0) throw new BoxDataError(`${what} lists no cells`);
+  const files = list.map((x, i) => {
+    const f = obj(x, `${what}.files[${i}]`);
+    const path = str(f, "path", `${what}.files[${i}]`, { max: 4096 });
+    if (!SAFE_PATH.test(path)) throw new BoxDataError(`${what} has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
+    if (RECORD_NAME.test(path))
+      throw new BoxDataError(
+        `${what} lists ${path}, a name tether keeps for its own records (manifest.json, VERIFIED.json, .part, .tmp): rename the checkpoint on the box`
+      );
+    if (seen.has(path)) throw new BoxDataError(`${what} lists ${path} twice`);
+    seen.add(path);
+    const bytes = f["bytes"];
+    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) throw new BoxDataError(`${what} size of ${path} is not a byte count`);
+    const more = extra(f, path);
+    total += bytes;
+    if (!Number.isSafeInteger(total)) throw new BoxDataError(`${what} totals more bytes than can be counted`);
+    if (!cells2) {
+      if (f["cell"] !== void 0) throw new BoxDataError(`${what} tags ${path} with a cell, but lists no cells`);
+      return { path, bytes, ...more };
+    }
+    const cell = str(f, "cell", `${what}.files[${i}]`, { max: 64, pattern: CELL_NAME });
+    if (!cells2.includes(cell)) throw new BoxDataError(`${what} tags ${path} with cell ${cell}, which is not in its cells`);
+    return { path, bytes, ...more, cell };
+  });
+  if (cells2) {
+    const empty = cells2.filter((c) => !files.some((f) => f.cell === c));
+    if (empty.length) throw new BoxDataError(`${what} lists no file for cell(s) ${empty.slice(0, 10).join(", ")}`);
+  }
+  const workdir = str(m, "workdir", what, { max: 4096 });
+  if (!workdir.startsWith("/")) throw new BoxDataError(`${what} has no absolute workdir`);
+  const fields2 = {
+    run_id: runId2,
+    attempt: int(m, "attempt", what, { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, "created_at", what, { max: 64 }),
+    latest_only: bool2(m, "latest_only", what),
+    workdir
+  };
+  return { head: { m, total, cells: cells2, fields: fields2 }, files };
+}
+var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX, LISTING_SCHEMA;
+var init_manifest = __esm({
+  "src/record/manifest.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    MANIFEST_SCHEMA = "tether.manifest/v1";
+    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+    RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
+    MANIFEST_FILES_MAX = 1e5;
+    LISTING_SCHEMA = "tether.listing/v1";
+  }
+});
+
+// src/remote/manifest.ts
+async function buildManifest(session, runRoot, runId2, opts) {
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
+  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
+  const raw = parseJsonLine("manifest", r);
+  const manifest = parseManifest(raw, runId2);
+  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
+  return { manifest, text: `${text}
+` };
+}
+async function listFiles(session, runRoot, runId2, opts) {
+  const data = dataLines({
+    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
+    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
+  });
+  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0", "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
+  return parseListing(parseJsonLine("manifest", r), runId2);
+}
+var init_manifest2 = __esm({
+  "src/remote/manifest.ts"() {
+    "use strict";
+    init_manifest();
+    init_invoke();
+  }
+});
+
+// src/transfer/ssh-args.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2 } from "node:path";
+function sweepLeftovers(root = tmpdir2()) {
+  let swept = 0;
+  let names2;
+  try {
+    names2 = readdirSync(root).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const n of names2) {
+    const dir = join2(root, n);
+    const owner = pidIn(join2(dir, "owner.pid"));
+    if (owner && alive(owner)) continue;
+    const agent = pidIn(join2(dir, "agent.pid"));
+    if (agent && isAgent(agent)) {
+      try {
+        process.kill(agent, "SIGTERM");
+      } catch {
+      }
+    }
+    rmSync2(dir, { recursive: true, force: true });
+    swept++;
+  }
+  return swept;
+}
+function privateAgent(dir, key) {
+  const socket = join2(dir, "agent.sock");
+  const started = spawnSync2("ssh-agent", ["-s", "-a", socket], { encoding: "utf8", timeout: 1e4 });
+  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? "")?.[1] ?? 0);
+  if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || "").trim().slice(0, 200)})`);
+  writeFileSync2(join2(dir, "agent.pid"), `${pid}
+`, { mode: 384 });
+  const stop = () => {
+    if (isAgent(pid)) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+      }
+    }
+  };
+  const added = spawnSync2("ssh-add", ["-q", "-t", String(KEY_LIFETIME_S), "-"], {
+    input: key,
+    env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: "", DISPLAY: "" },
+    encoding: "utf8",
+    timeout: 1e4
+  });
+  if (added.status !== 0) {
+    stop();
+    throw new Error(`ssh-add refused the key (${(added.stderr || "").trim().slice(0, 200)})`);
+  }
+  return { socket, stop };
+}
+function sshInvocation(target) {
+  sweepLeftovers();
+  const secrets = mkdtempSync2(join2(tmpdir2(), PREFIX));
+  writeFileSync2(join2(secrets, "owner.pid"), `${process.pid}
+`, { mode: 384 });
+  const kh = join2(secrets, "known_hosts");
+  writeFileSync2(kh, `${target.knownHostsLine}
+`, { mode: 384 });
+  let agent = null;
+  try {
+    agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
+  } catch (err) {
+    rmSync2(secrets, { recursive: true, force: true });
+    throw err;
+  }
+  const socket = agent ? agent.socket : target.identity.agent;
+  const sshArgs = [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${kh}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    `ConnectTimeout=${target.connectTimeoutS}`,
+    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
+    "-o",
+    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
+    "-o",
+    "ServerAliveCountMax=2",
+    "-o",
+    "LogLevel=ERROR",
+    "-c",
+    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
+    // Only the agent's identity: never the runner user's own ~/.ssh keys.
+    "-o",
+    "IdentityFile=none",
+    "-o",
+    `IdentityAgent=${socket}`,
+    "-p",
+    String(target.port),
+    `${target.user}@${target.host}`,
+    "--"
+  ];
+  const env = { ...process.env, SSH_AUTH_SOCK: socket };
+  let closed = false;
+  return {
+    secrets,
+    sshArgs,
+    env,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      agent?.stop();
+      rmSync2(secrets, { recursive: true, force: true });
+    }
+  };
+}
+var PREFIX, KEY_LIFETIME_S, alive, pidIn, isAgent;
+var init_ssh_args = __esm({
+  "src/transfer/ssh-args.ts"() {
+    "use strict";
+    PREFIX = "tether-ssh-";
+    KEY_LIFETIME_S = 24 * 3600;
+    alive = (pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    pidIn = (file) => {
+      try {
+        const n = Number(readFileSync3(file, "utf8").trim());
+        return Number.isSafeInteger(n) && n > 1 ? n : 0;
+      } catch {
+        return 0;
+      }
+    };
+    isAgent = (pid) => {
+      try {
+        return readFileSync3(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync3(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        return false;
+      }
+    };
+  }
+});
+
+// src/transfer/pull.ts
+import { spawn as spawn2 } from "node:child_process";
+import { createHash as createHash5 } from "node:crypto";
+import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync3, truncateSync, writeSync } from "node:fs";
+import { dirname, join as join3 } from "node:path";
+async function hashFile(path, h) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
+}
+async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const one2 = async (f) => {
+    const final = join3(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync(dirname(final), { recursive: true });
+    if (existsSync3(final)) {
+      const h2 = createHash5("sha256");
+      if (statSync3(final).size === f.bytes) {
+        await hashFile(final, h2);
+        const sha2 = h2.digest("hex");
+        if (sha2 === f.sha256) {
+          done += f.bytes;
+          return { path: f.path, bytes: f.bytes, sha256: sha2 };
+        }
+      }
+      rmSync3(final);
+    }
+    let have = existsSync3(part) ? statSync3(part).size : 0;
+    if (have > f.bytes) {
+      truncateSync(part, 0);
+      have = 0;
+    }
+    const h = createHash5("sha256");
+    if (have > 0) await hashFile(part, h);
+    done += have;
+    const remote = `${remoteBase}/${f.path}`;
+    const owed = f.bytes - have;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
+    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
+    const child = spawn2("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
+    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
+    let got = have;
+    const fd = openSync(part, "a");
+    let writeError;
+    let grew = false;
+    child.stdout.on("data", (chunk) => {
+      if (writeError || grew) return;
+      if (got + chunk.length > f.bytes) {
+        grew = true;
+        child.kill("SIGKILL");
+        return;
+      }
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        writeError = err;
+        child.kill("SIGKILL");
+        return;
+      }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
+    });
+    try {
+      await exited;
+    } finally {
+      closeSync(fd);
+    }
+    if (grew) {
+      rmSync3(part, { force: true });
+      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
+    }
+    if (writeError) {
+      if (writeError.code === "ENOSPC")
+        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
+    }
+    const code2 = await exited;
+    opts.signal?.removeEventListener("abort", stop);
+    if (code2 !== 0) {
+      throw new PullError(
+        f.path,
+        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
+        code2 === 255
+      );
+    }
+    const sha = h.digest("hex");
+    if (got !== f.bytes || sha !== f.sha256) {
+      rmSync3(part, { force: true });
+      throw new PullError(
+        f.path,
+        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
+      );
+    }
+    renameSync(part, final);
+    return { path: f.path, bytes: f.bytes, sha256: sha };
+  };
+  try {
+    const out = [];
+    const errors = [];
+    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
+      try {
+        out.push(await one2(f));
+      } catch (err) {
+        if (!(err instanceof PullError)) throw err;
+        errors.push(err);
+        if (err.network) stop();
+      }
+    });
+    progress();
+    if (errors.length) throw errors[0];
+    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+    closeSecrets();
+  }
+}
+var PullError;
+var init_pull = __esm({
+  "src/transfer/pull.ts"() {
+    "use strict";
+    init_shell_quote();
+    init_pool();
+    init_ssh_args();
+    PullError = class extends Error {
+      constructor(path, message, network = false) {
+        super(message);
+        this.path = path;
+        this.network = network;
+        this.name = "PullError";
+      }
+      path;
+      network;
+    };
+  }
+});
+
+// src/transfer/stream.ts
+import { spawn as spawn3 } from "node:child_process";
+import { createHash as createHash6 } from "node:crypto";
+import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync4, mkdirSync as mkdirSync2, openSync as openSync2, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync4, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
+import { dirname as dirname2, join as join4 } from "node:path";
+async function readInto(path, bytes, each) {
+  if (bytes === 0) return;
+  for await (const chunk of createReadStream2(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
+}
+function streamPull(target) {
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
+  const spawnSend = () => {
+    const child = spawn3("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    child.on("error", () => void 0);
+    child.stdin.on("error", () => void 0);
+    const closed = new Promise((res) => child.on("close", (c) => res(c)));
+    return { child, closed };
+  };
+  let warm = spawnSend();
+  const close = () => {
+    if (warm) {
+      warm.child.stdin.end();
+      const w = warm.child;
+      setTimeout(() => w.kill("SIGKILL"), 2e3).unref();
+      warm = null;
+    }
+    closeSecrets();
+  };
+  return {
+    run: (workdir, files, dest, opts = {}) => runPull(
+      spawnSend,
+      () => {
+        const w = warm;
+        warm = null;
+        return w;
+      },
+      workdir,
+      files,
+      dest,
+      opts
+    ),
+    close
+  };
+}
+async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const arrived = [];
+  const errors = [];
+  const startedOver = /* @__PURE__ */ new Set();
+  let network = false;
+  const prepare = async (f, fresh) => {
+    const final = join4(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync2(dirname2(final), { recursive: true });
+    if (fresh) {
+      rmSync4(final, { force: true });
+      rmSync4(part, { force: true });
+    }
+    let have = 0;
+    let fromFinal = false;
+    if (existsSync4(final)) {
+      if (statSync4(final).size === f.bytes) {
+        have = f.bytes;
+        fromFinal = true;
+        rmSync4(part, { force: true });
+      } else rmSync4(final);
+    }
+    if (!fromFinal && existsSync4(part)) {
+      have = statSync4(part).size;
+      if (have > f.bytes) {
+        truncateSync2(part, 0);
+        have = 0;
+      }
+    }
+    const hash = createHash6("sha256");
+    const sink = opts.sink?.(f.path);
+    await readInto(fromFinal ? final : part, have, (b) => {
+      hash.update(b);
+      sink?.write(b);
+    });
+    done += have;
+    return { f, final, part, have, fromFinal, hash, sink, got: 0, fd: null, bytesDone: false, trailer: null, settled: false };
+  };
+  const fail = (s, err, keepPart) => {
+    s.settled = true;
+    if (!keepPart) rmSync4(s.part, { force: true });
+    errors.push(err);
+  };
+  const settle = (s, retry) => {
+    if (s.settled || !s.bytesDone || !s.trailer) return;
+    if ("changed" in s.trailer) {
+      fail(s, new PullError(s.f.path, `${s.f.path} changed on the box since the listing (${s.trailer.changed}): collect again once it is settled`), false);
+      return;
+    }
+    s.settled = true;
+    const sha = s.hash.digest("hex");
+    if (sha !== s.trailer.sha) {
+      if (s.have > 0 && !startedOver.has(s.f.path)) {
+        startedOver.add(s.f.path);
+        done -= s.have + s.got;
+        retry.push({ ...s.f });
+        rmSync4(s.part, { force: true });
+        if (s.fromFinal) rmSync4(s.final, { force: true });
+        return;
+      }
+      rmSync4(s.part, { force: true });
+      errors.push(
+        new PullError(
+          s.f.path,
+          `${s.f.path}: the box's sha256 (${s.trailer.sha.slice(0, 12)}\u2026) is not the sha256 of the bytes that arrived (${sha.slice(0, 12)}\u2026): collect again; if it repeats, the box is not sending what it hashes`
+        )
+      );
+      return;
+    }
+    if (!s.fromFinal) {
+      try {
+        if (!existsSync4(s.part)) closeSync2(openSync2(s.part, "a"));
+        renameSync2(s.part, s.final);
+      } catch (err) {
+        errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
+        return;
+      }
+    }
+    const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
+    arrived.push(a);
+    opts.onArrived?.(a, s.sink);
+  };
+  const stream = async (group, fresh, retry) => {
+    const slots = [];
+    for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
+    if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
+    const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
+    const { child, closed } = takeWarm() ?? spawnSend();
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list })));
+    let stderr = "";
+    let lineBuf = "";
+    let refused = null;
+    let overflow = false;
+    let writeError;
+    let cur = 0;
+    const advance = () => {
+      for (; cur < slots.length; cur++) {
+        const s = slots[cur];
+        if (s.got < s.f.bytes - s.have) return;
+        if (s.fd !== null) closeSync2(s.fd);
+        s.fd = null;
+        s.bytesDone = true;
+        settle(s, retry);
+      }
+    };
+    advance();
+    child.stdout.on("data", (chunk) => {
+      let b = chunk;
+      while (b.length && !overflow && !writeError) {
+        const s = slots[cur];
+        if (!s) {
+          overflow = true;
+          child.kill("SIGKILL");
+          return;
+        }
+        const take = Math.min(b.length, s.f.bytes - s.have - s.got);
+        const piece = b.subarray(0, take);
+        try {
+          s.fd ??= openSync2(s.part, "a");
+          writeSync2(s.fd, piece);
+        } catch (err) {
+          writeError = err;
+          child.kill("SIGKILL");
+          return;
+        }
+        s.hash.update(piece);
+        s.sink?.write(piece);
+        s.got += take;
+        done += take;
+        thisRun += take;
+        b = b.subarray(take);
+        advance();
+      }
+    });
+    const onLine = (line) => {
+      const m = TRAILER.exec(line);
+      if (!m) return;
+      if (m[1] === "refused") {
+        refused = `${m[2] ?? ""} ${m[3] ?? ""}`.trim();
+        return;
+      }
+      const s = slots[Number(m[2])];
+      if (!s || s.trailer) return;
+      if (m[1] === "sent") s.trailer = /^[0-9a-f]{64}$/.test(m[3] ?? "") ? { sha: m[3] } : { changed: "its hash line is not a sha256" };
+      else s.trailer = { changed: (m[3] ?? "").replace(/[^\x20-\x7e]/g, "?") };
+      settle(s, retry);
+    };
+    child.stderr.on("data", (d) => {
+      const text = d.toString("latin1");
+      stderr = (stderr + text).slice(-2e3);
+      lineBuf += text;
+      const lines = lineBuf.split("\n");
+      lineBuf = (lines.pop() ?? "").slice(-1e3);
+      for (const l of lines) onLine(l);
+    });
+    const code2 = await closed;
+    opts.signal?.removeEventListener("abort", stop);
+    if (lineBuf) onLine(lineBuf);
+    for (const s of slots) {
+      if (s.fd !== null) closeSync2(s.fd);
+      s.fd = null;
+    }
+    const said = stderr.split("\n").filter((l) => l.trim() && !TRAILER.test(l)).pop()?.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
+    const open3 = slots.filter((s) => !s.settled);
+    if (overflow) {
+      const last2 = slots[slots.length - 1];
+      errors.unshift(new PullError(last2.f.path, `the box sent more bytes than were asked for (after ${last2.f.path}): nothing past them was written`));
+      for (const s of open3) {
+        s.settled = true;
+        rmSync4(s.part, { force: true });
+      }
+      return;
+    }
+    if (writeError) {
+      const e = writeError;
+      for (const s of open3)
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            e.code === "ENOSPC" ? `the runner's disk is full while writing ${s.final}; free space and rerun (the partial file resumes)` : `writing ${s.part} failed: ${e.message}`
+          ),
+          true
+        );
+      return;
+    }
+    for (const s of open3) {
+      if (s.trailer && "changed" in s.trailer) {
+        s.bytesDone = true;
+        settle(s, retry);
+      } else if (code2 === 255) {
+        network = true;
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `ssh exited 255 after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${said ? `: ${said}` : ""}; rerun to resume`,
+            true
+          ),
+          true
+        );
+      } else if (refused !== null) {
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `the box refused the transfer: ${String(refused).replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`
+          ),
+          true
+        );
+      } else if (code2 === 3 && s.got === 0 && !s.trailer) {
+        retry.push(s.f);
+        s.settled = true;
+      } else {
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `the transfer ended (exit ${code2}) after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${s.trailer ? "" : ", with no hash from the box"}${said ? `: ${said}` : ""}; rerun to resume`
+          ),
+          true
+        );
+      }
+    }
+  };
+  try {
+    let pending = [...files];
+    let fresh = /* @__PURE__ */ new Set();
+    for (let round = 0; pending.length && !network && round <= files.length + 1; round++) {
+      const retry = [];
+      await Promise.all(groups(pending, opts.parallel ?? 4).map((g) => stream(g, fresh, retry)));
+      fresh = new Set(retry.filter((f) => startedOver.has(f.path)).map((f) => f.path));
+      pending = retry;
+    }
+    progress();
+    if (errors.length) throw errors[0];
+    if (pending.length) throw new PullError(pending[0]?.path ?? "", `${pending.length} files were never sent; rerun to resume`);
+    return { files: arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+}
+function groups(files, n) {
+  const out = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => ({ bytes: 0, files: [] }));
+  for (const f of [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
+    const g = out.reduce((a, b) => b.bytes < a.bytes ? b : a);
+    g.bytes += f.bytes;
+    g.files.push(f);
+  }
+  return out.map((g) => g.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).filter((g) => g.length);
+}
+var TRAILER;
+var init_stream = __esm({
+  "src/transfer/stream.ts"() {
+    "use strict";
+    init_invoke();
+    init_pull();
+    init_ssh_args();
+    TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
+  }
+});
+
+// src/teardown/card.ts
+function renderCard(c) {
+  const p = FACTS[c.provider];
+  const f = verbFacts(c.provider, c.verb);
+  const other = c.verb === "park" ? FACTS[c.provider].scheduler ? "cancel" : "destroy" : "park";
+  const o = verbFacts(c.provider, other);
+  const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
+  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
+  if (!f) {
+    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
+  } else {
+    lines.push(
+      `| verb | **${c.verb}**: ${f.action} |`,
+      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
+      `| survives | ${f.survives} |`,
+      `| keeps billing | ${f.keepsBilling} |`
+    );
+  }
+  lines.push(
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
+  );
+  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
+  lines.push(`| run | ${c.run.state ? `${inert(whereText(c.run.state))} \u2014 ${inert(c.run.source)}` : `**not known**: ${inert(c.run.source)}`} |`);
+  if (c.kills) lines.push(`| kills | **${inert(c.kills)}** |`);
+  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
+  const age2 = monthsSince(p.verified, c.now);
+  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
+  return lines.join("\n");
+}
+var init_card = __esm({
+  "src/teardown/card.ts"() {
+    "use strict";
+    init_bytes();
+    init_markdown();
+    init_run_state();
+    init_providers();
+  }
+});
+
+// src/patrol/look.ts
+async function lookAtRun(runId2, probe, now, stallAfterS = 1800) {
+  let seen = null;
+  const r = await tick(
+    [{ label: "box", runIds: [runId2] }],
+    { v: 1, tick: 0, runs: {} },
+    async (_t, runs) => {
+      const o = await probe(runs);
+      if (!("transport" in o)) seen = o;
+      return o;
+    },
+    { stallAfterS },
+    now
+  );
+  const v = r.verdicts[0];
+  if (v.state === "unreachable") return { kind: "blind", detail: v.detail };
+  const obs = seen;
+  if (!obs || v.state === "probe-error" || v.state === "unknown") return { kind: "unclear", detail: `${v.state}: ${v.detail}`, verdict: v };
+  return { kind: "seen", state: runStateOf(v, obs, now) };
+}
+function runStateOf(v, obs, now) {
+  const run2 = obs.runs.find((x) => x.id === v.runId);
+  const ended = isEnded(v.state);
+  const marker2 = run2?.marker && run2.marker.attempt === v.attempt ? run2.marker.finishedAt : null;
+  const state = {
+    state: v.state,
+    cls: v.cls,
+    attempt: v.attempt,
+    step: v.step,
+    checkpoint_age_s: v.checkpoints.ageS !== null ? Math.round(v.checkpoints.ageS) : null,
+    finished_at: ended ? marker2 ?? now.toISOString() : "running",
+    observed_at: now.toISOString()
+  };
+  if (v.cells) {
+    const open3 = v.cells.filter((c) => !isEnded(c.state));
+    state.cells = {
+      total: v.cells.length,
+      not_ended: open3.slice(0, RUN_STATE_CELLS_MAX).map((c) => ({ name: c.runId, state: c.state })),
+      more: Math.max(0, open3.length - RUN_STATE_CELLS_MAX)
+    };
+  }
+  return state;
+}
+function stateOfLook(l, now) {
+  if (l.kind === "seen") return l.state;
+  const v = l.kind === "unclear" ? l.verdict : null;
+  return {
+    state: l.kind === "blind" ? "unreachable" : v?.state ?? "probe-error",
+    cls: null,
+    attempt: v?.attempt ?? 0,
+    step: v?.step ?? null,
+    checkpoint_age_s: null,
+    finished_at: "running",
+    observed_at: now.toISOString()
+  };
+}
+var init_look = __esm({
+  "src/patrol/look.ts"() {
+    "use strict";
+    init_run_state();
+    init_tick();
+  }
+});
+
+// src/remote/probe-parse.ts
+function marker(kind, text, where) {
+  if (kind === null || kind === void 0) return null;
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  try {
+    return parseMarker(kind, text);
+  } catch {
+    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
+  }
+}
+function parseCell(raw, where) {
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+  if (x["queued"] === true) {
+    const blocked = optStr(x, "blocked", where, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
+    return { ...emptyRun(id), exists: true, settled: false, gpus: "", ...blocked ? { blocked } : {} };
+  }
+  if (bool2(x, "settled", where)) {
+    return {
+      id,
+      settled: true,
+      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
+    };
+  }
+  const rec = parseRecord(x, where, id, { delta: 0, tail: 0 });
+  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
+  return {
+    ...rec,
+    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
+    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
+    settled: false,
+    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
+  };
+}
+function parseScheduler(raw, where) {
+  if (raw === null) return null;
+  const x = obj(raw, where);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
+  return {
+    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
+    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
+    // sacct's words for "never ran anywhere" are no node list.
+    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
+    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
+    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
+    submitted: optInt(x, "submitted", where, TIME2)
+  };
+}
+function parseRun2(raw, i) {
+  const where = `probe runs[${i}]`;
+  const x = obj(raw, where);
+  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
+  const exists = bool2(x, "exists", where);
+  if (!exists) return { ...emptyRun(id) };
+  const run2 = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  if (x["cells"] === void 0) return run2;
+  const cells2 = [];
+  const cellErrors = {};
+  arr(x, "cells", where, CELLS_MAX3).forEach((c, k) => {
+    try {
+      cells2.push(parseCell(c, `${where}.cells[${k}]`));
+    } catch (err) {
+      const name = c?.id;
+      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
+      cellErrors[name] = err.message;
+    }
+  });
+  const unlaunched = optInt(x, "unlaunched_cells", where, { max: 1e6 }) ?? 0;
+  return { ...run2, cells: cells2, cellErrors, ...unlaunched ? { unlaunchedCells: unlaunched } : {} };
+}
+function parseRecord(x, where, id, limits) {
+  const exists = true;
+  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
+  const handle = optStr(x, "handle", where, { max: 512 }) || null;
+  const ckWhere = `${where}.checkpoints`;
+  return {
+    id,
+    exists,
+    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool2(x, "alive", where),
+    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    handle,
+    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
+    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
+    startedEpoch: optInt(x, "started_epoch", where, TIME2),
+    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME2),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
+    logSize: int(x, "log_size", where),
+    logMtime: optInt(x, "log_mtime", where, TIME2),
+    delta: b64(deltaB64),
+    deltaFrom: int(x, "delta_from", where),
+    tail: b64(tailB64),
+    checkpoints: {
+      count: int(ck, "count", ckWhere),
+      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
+      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME2),
+      newestBytes: optInt(ck, "newest_bytes", ckWhere),
+      // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
+      symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
+    },
+    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
+  };
+}
+function parseProbe(raw, runRoot) {
+  const r = obj(raw, "probe");
+  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
+  const gpu = obj(r["gpu"], "probe.gpu");
+  const present = bool2(gpu, "present", "probe.gpu");
+  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
+  const mem = obj(r["memory"], "probe.memory");
+  const runs = [];
+  const runErrors = {};
+  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
+    try {
+      runs.push(parseRun2(x, i));
+    } catch (err) {
+      const id = x?.id;
+      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
+      runErrors[id] = err.message;
+    }
+  });
+  return {
+    hostname: str(r, "hostname", "probe", { max: 255 }),
+    now: int(r, "now", "probe", TIME2),
+    btime: optInt(r, "btime", "probe", TIME2),
+    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
+    memory: parseMemory(
+      str(mem, "max", "probe.memory", { max: 64 }),
+      str(mem, "current", "probe.memory", { max: 64 }),
+      str(mem, "events", "probe.memory", { max: 1024 })
+    ),
+    gpu: {
+      present,
+      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
+      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
+    },
+    runs,
+    runErrors
+  };
+}
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX3, TIME2, NO_NODES;
+var init_probe_parse = __esm({
+  "src/remote/probe-parse.ts"() {
+    "use strict";
+    init_grammar();
+    init_observation();
+    init_strict();
+    init_backends();
+    init_spec();
+    init_audit2();
+    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
+    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
+    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
+    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
+    CELLS_MAX3 = 512;
+    TIME2 = { min: 0, max: 1e11 };
+    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
+  }
+});
+
+// src/remote/probe.ts
+var probe_exports = {};
+__export(probe_exports, {
+  probeHost: () => probeHost,
+  probeOn: () => probeOn
+});
+async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
+  const session = await connect({ ...conn, attempts: 1 }, cred);
+  try {
+    return await probeOn(session, runRoot, runs, timeoutMs);
+  } finally {
+    session.close();
+  }
+}
+async function probeOn(session, runRoot, runs, timeoutMs = 6e4) {
+  const lines = runs.flatMap((r2) => [
+    `run ${r2.id} ${r2.attempt} ${r2.offset}`,
+    ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
+  ]);
+  const data = lines.join("\n") + "\nend\n";
+  const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
+  return parseProbe(parseJsonLine("probe", r), runRoot);
+}
+var init_probe = __esm({
+  "src/remote/probe.ts"() {
+    "use strict";
+    init_probe_parse();
+    init_client();
+    init_invoke();
+  }
+});
+
+// src/collect/artifacts.ts
+function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
+  const base = `tether-${runId2}-${filesSha2562.slice(0, 12)}`;
+  return [
+    { kind: "checkpoints", name: `${base}-checkpoints${verified ? "" : "-unverified"}`, root, files: files.map((f) => f.path), bytes: sum(files) },
+    { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
+  ];
+}
+function budgetWarning(plans, budgetBytes, retentionDays) {
+  const total = sum(plans);
+  if (total <= budgetBytes) return null;
+  return `artifacts total ${human2(total)}, over the artifact-budget of ${human2(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
+}
+function renderArtifacts(uploaded, warning) {
+  const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
+  for (const a of uploaded)
+    lines.push(
+      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human2(a.size)} | \`${a.digest.slice(0, 16)}\` |`
+    );
+  if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
+  return lines.join("\n");
+}
+var sum;
+var init_artifacts = __esm({
+  "src/collect/artifacts.ts"() {
+    "use strict";
+    init_bytes();
+    sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
   }
 });
 
@@ -34439,31 +36251,121 @@ var init_file_source = __esm({
   }
 });
 
-// src/collect/trusted-load.ts
-import { spawn as spawn2 } from "node:child_process";
-function trustedLoad(command3, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve6) => {
-    const child = spawn2("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
-      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let out = "";
-    const keep = (d) => out = (out + d.toString()).slice(-4e3);
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      resolve6(`trusted-load-command could not start: ${err.message}`);
-    });
-    child.on("close", (code2, signal) => {
-      clearTimeout(timer);
-      resolve6(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
-    });
-  });
+// src/collect/report.ts
+function renderCollect(runId2, m, files, c, verifiedPath) {
+  const lines = [
+    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId2)}: ${verifiedPath ? "verified" : "NOT verified"}`,
+    "",
+    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ""}`,
+    "",
+    "| file | size | sha256 | verifier | tensors | result |",
+    "|---|---|---|---|---|---|",
+    ...files.map((f) => {
+      const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...f.trusted ? [f.trusted] : []];
+      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${inert(bad.join("; "))}` : `\u2705${f.result.note ? ` ${inert(f.result.note)}` : ""}`} |`;
+    }),
+    ""
+  ];
+  for (const [label, list] of [
+    ["missing", c.missing],
+    ["not in the manifest", c.extra],
+    ["size differs", c.sizeMismatch],
+    ["sha256 differs", c.hashMismatch]
+  ]) {
+    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
+  }
+  return lines.join("\n");
 }
-var init_trusted_load = __esm({
-  "src/collect/trusted-load.ts"() {
+function renderPullFailure(runId2, why) {
+  return `### \u274C tether collect \u2014 ${code(runId2)}: NOT verified
+
+The pull stopped: ${inert(why)}
+
+Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
+}
+var init_report = __esm({
+  "src/collect/report.ts"() {
+    "use strict";
+    init_markdown();
+  }
+});
+
+// src/record/verified.ts
+import { createHash as createHash7 } from "node:crypto";
+function manifestSha256(manifestText) {
+  return createHash7("sha256").update(manifestText).digest("hex");
+}
+function filesSha256(m) {
+  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
+`);
+  return createHash7("sha256").update(lines.join("")).digest("hex");
+}
+function verifiedJson(m, manifestText, at, box, verifiers, runState) {
+  const doc = {
+    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
+    bytes: m.total_bytes,
+    file_count: m.file_count,
+    files_sha256: filesSha256(m),
+    manifest_sha256: manifestSha256(manifestText),
+    run_id: m.run_id,
+    // The run as collect saw it: teardown refuses a live run, and trusts this only when the box cannot be looked at.
+    run_state: runState,
+    attempt: m.attempt,
+    latest_only: m.latest_only,
+    schema: VERIFIED_SCHEMA,
+    verified_at: at.toISOString(),
+    verifiers,
+    ...m.cells ? { cells: m.cells } : {}
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
+}
+var VERIFIED_SCHEMA;
+var init_verified = __esm({
+  "src/record/verified.ts"() {
+    "use strict";
+    VERIFIED_SCHEMA = "tether.verified/v1";
+  }
+});
+
+// src/collect/decision.ts
+function decide(c, reports) {
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const reasons = [
+    ...c.missing.map((p) => `${p} missing`),
+    ...c.extra.map((p) => `${p} not in the manifest`),
+    ...c.sizeMismatch.map((p) => `${p} size differs`),
+    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`)
+  ];
+  return { verified: c.ok && failed.length === 0, reasons };
+}
+function problemsText(r) {
+  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ");
+}
+var init_decision = __esm({
+  "src/collect/decision.ts"() {
+    "use strict";
+  }
+});
+
+// src/collect/manifest.ts
+function completeness(m, local) {
+  const have = new Map(local.map((f) => [f.path, f]));
+  const want = new Map(m.files.map((f) => [f.path, f]));
+  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
+  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
+  const sizeMismatch = [];
+  const hashMismatch = [];
+  for (const f of m.files) {
+    const l = have.get(f.path);
+    if (!l) continue;
+    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
+    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
+  }
+  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
+}
+var init_manifest3 = __esm({
+  "src/collect/manifest.ts"() {
     "use strict";
   }
 });
@@ -35795,7 +37697,7 @@ var init_torch = __esm({
 // src/collect/verify-files.ts
 async function verifyOne(path, src, scans) {
   try {
-    return await pick(path, src, scans);
+    return await pick2(path, src, scans);
   } catch (err) {
     const e = err;
     return {
@@ -35807,7 +37709,7 @@ async function verifyOne(path, src, scans) {
     };
   }
 }
-async function pick(path, src, scans) {
+async function pick2(path, src, scans) {
   if (src.size === 0) return { format: "empty", ok: false, problems: ["the file is empty"], tensors: [], nonFinite: [] };
   if (path.endsWith(".safetensors")) return verifySafetensors(src);
   if (path.endsWith(".npy")) return verifyNpy(src);
@@ -35827,2701 +37729,6 @@ var init_verify_files = __esm({
     init_safetensors();
     init_torch();
     VERIFIER_VERSIONS = { "torch-zip": 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 };
-  }
-});
-
-// src/remote/checkpoints.ts
-async function listSettled(session, runRoot, settleS, maxBytes, requests, timeoutMs = 3e5) {
-  const lines = [];
-  for (const r of requests) {
-    lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
-    for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? "-"} ${k.bytes} ${k.mtime} ${k.path}`);
-  }
-  const res = await runScript(session, "checkpoints", [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
-    data: `${lines.join("\n")}
-end
-`,
-    timeoutMs,
-    maxOutput: 8 << 20
-  });
-  return parseSettled(parseJsonLine("checkpoints", res), new Set(requests.map((r) => r.runId)));
-}
-function parseSettled(raw, asked) {
-  const o = obj(raw, "checkpoints");
-  const now = int(o, "now", "checkpoints", TIME2);
-  const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
-    const where = `checkpoints.runs[${i}]`;
-    const r = obj(x, where);
-    const id = str(r, "id", where, { max: 64, pattern: RUN_ID });
-    if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
-    if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
-    try {
-      return parseRun2(r, id, where);
-    } catch (err) {
-      if (err instanceof BoxDataError) return { id, error: err.message };
-      throw err;
-    }
-  });
-  return { now, runs };
-}
-function parseRun2(r, id, where) {
-  const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
-  const seen = /* @__PURE__ */ new Set();
-  const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
-    const w = `${where}.files[${k}]`;
-    const f = obj(x, w);
-    const path = str(f, "path", w, { max: 1024, pattern: SAFE_PATH });
-    if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
-    const cell = f["cell"] === null ? null : str(f, "cell", w, { max: 64, pattern: CELL_NAME });
-    const key = `${cell ?? ""}/${path}`;
-    if (seen.has(key)) throw new BoxDataError(`${w}: ${path} is listed twice`);
-    seen.add(key);
-    return {
-      path,
-      cell,
-      bytes: int(f, "bytes", w),
-      mtime: int(f, "mtime", w, TIME2),
-      sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
-    };
-  });
-  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
-}
-var FILES_MAX, TIME2;
-var init_checkpoints = __esm({
-  "src/remote/checkpoints.ts"() {
-    "use strict";
-    init_grammar();
-    init_manifest();
-    init_strict();
-    init_invoke();
-    FILES_MAX = 512 * 16;
-    TIME2 = { min: 0, max: 1e11 };
-  }
-});
-
-// src/transfer/ssh-args.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join3 } from "node:path";
-function sweepLeftovers(root = tmpdir2()) {
-  let swept = 0;
-  let names2;
-  try {
-    names2 = readdirSync(root).filter((n) => n.startsWith(PREFIX));
-  } catch {
-    return 0;
-  }
-  for (const n of names2) {
-    const dir = join3(root, n);
-    const owner = pidIn(join3(dir, "owner.pid"));
-    if (owner && alive(owner)) continue;
-    const agent = pidIn(join3(dir, "agent.pid"));
-    if (agent && isAgent(agent)) {
-      try {
-        process.kill(agent, "SIGTERM");
-      } catch {
-      }
-    }
-    rmSync2(dir, { recursive: true, force: true });
-    swept++;
-  }
-  return swept;
-}
-function privateAgent(dir, key) {
-  const socket = join3(dir, "agent.sock");
-  const started = spawnSync2("ssh-agent", ["-s", "-a", socket], { encoding: "utf8", timeout: 1e4 });
-  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? "")?.[1] ?? 0);
-  if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || "").trim().slice(0, 200)})`);
-  writeFileSync2(join3(dir, "agent.pid"), `${pid}
-`, { mode: 384 });
-  const stop = () => {
-    if (isAgent(pid)) {
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {
-      }
-    }
-  };
-  const added = spawnSync2("ssh-add", ["-q", "-t", String(KEY_LIFETIME_S), "-"], {
-    input: key,
-    env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: "", DISPLAY: "" },
-    encoding: "utf8",
-    timeout: 1e4
-  });
-  if (added.status !== 0) {
-    stop();
-    throw new Error(`ssh-add refused the key (${(added.stderr || "").trim().slice(0, 200)})`);
-  }
-  return { socket, stop };
-}
-function sshInvocation(target) {
-  sweepLeftovers();
-  const secrets = mkdtempSync2(join3(tmpdir2(), PREFIX));
-  writeFileSync2(join3(secrets, "owner.pid"), `${process.pid}
-`, { mode: 384 });
-  const kh = join3(secrets, "known_hosts");
-  writeFileSync2(kh, `${target.knownHostsLine}
-`, { mode: 384 });
-  let agent = null;
-  try {
-    agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
-  } catch (err) {
-    rmSync2(secrets, { recursive: true, force: true });
-    throw err;
-  }
-  const socket = agent ? agent.socket : target.identity.agent;
-  const sshArgs = [
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    `UserKnownHostsFile=${kh}`,
-    "-o",
-    "GlobalKnownHostsFile=/dev/null",
-    "-o",
-    `ConnectTimeout=${target.connectTimeoutS}`,
-    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
-    "-o",
-    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
-    "-o",
-    "ServerAliveCountMax=2",
-    "-o",
-    "LogLevel=ERROR",
-    "-c",
-    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
-    // Only the agent's identity: never the runner user's own ~/.ssh keys.
-    "-o",
-    "IdentityFile=none",
-    "-o",
-    `IdentityAgent=${socket}`,
-    "-p",
-    String(target.port),
-    `${target.user}@${target.host}`,
-    "--"
-  ];
-  const env = { ...process.env, SSH_AUTH_SOCK: socket };
-  let closed = false;
-  return {
-    secrets,
-    sshArgs,
-    env,
-    close: () => {
-      if (closed) return;
-      closed = true;
-      agent?.stop();
-      rmSync2(secrets, { recursive: true, force: true });
-    }
-  };
-}
-var PREFIX, KEY_LIFETIME_S, alive, pidIn, isAgent;
-var init_ssh_args = __esm({
-  "src/transfer/ssh-args.ts"() {
-    "use strict";
-    PREFIX = "tether-ssh-";
-    KEY_LIFETIME_S = 24 * 3600;
-    alive = (pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    pidIn = (file) => {
-      try {
-        const n = Number(readFileSync3(file, "utf8").trim());
-        return Number.isSafeInteger(n) && n > 1 ? n : 0;
-      } catch {
-        return 0;
-      }
-    };
-    isAgent = (pid) => {
-      try {
-        return readFileSync3(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync3(`/proc/${pid}/stat`, "utf8"));
-      } catch {
-        return false;
-      }
-    };
-  }
-});
-
-// src/transfer/pull.ts
-import { spawn as spawn3 } from "node:child_process";
-import { createHash as createHash6 } from "node:crypto";
-import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync3, truncateSync, writeSync } from "node:fs";
-import { dirname, join as join4 } from "node:path";
-async function hashFile(path, h) {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
-}
-async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const one2 = async (f) => {
-    const final = join4(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync(dirname(final), { recursive: true });
-    if (existsSync3(final)) {
-      const h2 = createHash6("sha256");
-      if (statSync3(final).size === f.bytes) {
-        await hashFile(final, h2);
-        const sha2 = h2.digest("hex");
-        if (sha2 === f.sha256) {
-          done += f.bytes;
-          return { path: f.path, bytes: f.bytes, sha256: sha2 };
-        }
-      }
-      rmSync3(final);
-    }
-    let have = existsSync3(part) ? statSync3(part).size : 0;
-    if (have > f.bytes) {
-      truncateSync(part, 0);
-      have = 0;
-    }
-    const h = createHash6("sha256");
-    if (have > 0) await hashFile(part, h);
-    done += have;
-    const remote = `${remoteBase}/${f.path}`;
-    const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
-    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
-    const child = spawn3("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
-    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
-    let got = have;
-    const fd = openSync(part, "a");
-    let writeError;
-    let grew = false;
-    child.stdout.on("data", (chunk) => {
-      if (writeError || grew) return;
-      if (got + chunk.length > f.bytes) {
-        grew = true;
-        child.kill("SIGKILL");
-        return;
-      }
-      try {
-        writeSync(fd, chunk);
-      } catch (err) {
-        writeError = err;
-        child.kill("SIGKILL");
-        return;
-      }
-      h.update(chunk);
-      got += chunk.length;
-      done += chunk.length;
-      thisRun += chunk.length;
-    });
-    try {
-      await exited;
-    } finally {
-      closeSync(fd);
-    }
-    if (grew) {
-      rmSync3(part, { force: true });
-      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
-    }
-    if (writeError) {
-      if (writeError.code === "ENOSPC")
-        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
-    }
-    const code2 = await exited;
-    opts.signal?.removeEventListener("abort", stop);
-    if (code2 !== 0) {
-      throw new PullError(
-        f.path,
-        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
-        code2 === 255
-      );
-    }
-    const sha = h.digest("hex");
-    if (got !== f.bytes || sha !== f.sha256) {
-      rmSync3(part, { force: true });
-      throw new PullError(
-        f.path,
-        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
-      );
-    }
-    renameSync(part, final);
-    return { path: f.path, bytes: f.bytes, sha256: sha };
-  };
-  try {
-    const out = [];
-    const errors = [];
-    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
-      try {
-        out.push(await one2(f));
-      } catch (err) {
-        if (!(err instanceof PullError)) throw err;
-        errors.push(err);
-        if (err.network) stop();
-      }
-    });
-    progress();
-    if (errors.length) throw errors[0];
-    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
-  } finally {
-    if (timer) clearInterval(timer);
-    closeSecrets();
-  }
-}
-var PullError;
-var init_pull = __esm({
-  "src/transfer/pull.ts"() {
-    "use strict";
-    init_shell_quote();
-    init_pool();
-    init_ssh_args();
-    PullError = class extends Error {
-      constructor(path, message, network = false) {
-        super(message);
-        this.path = path;
-        this.network = network;
-        this.name = "PullError";
-      }
-      path;
-      network;
-    };
-  }
-});
-
-// src/sync/sync.ts
-async function syncRun(files, boxNow, record, keep, stepHint, deps) {
-  const judged = [];
-  let moved = 0;
-  let error = null;
-  for (const f of toPull(files, record).sort((a, b) => b.mtime - a.mtime)) {
-    const version = versionDir(f);
-    const got = await deps.pull(f, version);
-    if ("error" in got) {
-      error = got.error;
-      if (got.network) break;
-      continue;
-    }
-    moved += got.moved;
-    let why;
-    try {
-      why = await deps.verify(f, version);
-      if (why === null) deps.promote(f, version);
-    } catch (err) {
-      error = `${f.path}: could not be put in place on the runner (${err.message.slice(0, 300)})`;
-      try {
-        deps.discard(f, version, true);
-      } catch {
-      }
-      continue;
-    }
-    const now = deps.now();
-    const writtenAt = new Date(now.getTime() - Math.max(0, boxNow - f.mtime) * 1e3).toISOString();
-    judged.push({
-      path: f.path,
-      cell: f.cell,
-      bytes: f.bytes,
-      mtime: f.mtime,
-      sha256: f.sha256,
-      status: why === null ? "verified" : "bad",
-      why,
-      syncedAt: now.toISOString(),
-      writtenAt,
-      step: stepFromName(f.path) ?? stepHint
-    });
-    if (why !== null) {
-      try {
-        deps.discard(f, version, true);
-      } catch (err) {
-        error = `${f.path}: the failed file could not be removed from staging (${err.message.slice(0, 300)})`;
-      }
-    }
-  }
-  const next = judge(record, judged, keep);
-  for (const p of next.prune) {
-    try {
-      deps.discard(p, versionDir(p), false);
-    } catch (err) {
-      error ??= `${p.path}: an older version could not be pruned (${err.message.slice(0, 300)})`;
-    }
-  }
-  return { record: next.record, judged, moved, ...standing(next.record), error };
-}
-var init_sync2 = __esm({
-  "src/sync/sync.ts"() {
-    "use strict";
-    init_plan();
-  }
-});
-
-// src/sync/budget.ts
-function diskBudget(free, reserve) {
-  let left = free === null ? Number.MAX_SAFE_INTEGER : Math.max(0, free - reserve);
-  return {
-    take: (bytes) => {
-      if (bytes > left) return false;
-      left -= bytes;
-      return true;
-    },
-    give: (bytes) => {
-      left += bytes;
-    },
-    left: () => left
-  };
-}
-var init_budget = __esm({
-  "src/sync/budget.ts"() {
-    "use strict";
-  }
-});
-
-// src/sync/phase.ts
-var phase_exports2 = {};
-__export(phase_exports2, {
-  RUNNER_RESERVE: () => RUNNER_RESERVE,
-  syncBudget: () => syncBudget,
-  syncHost: () => syncHost
-});
-import { existsSync as existsSync4, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, renameSync as renameSync2, rmdirSync, rmSync as rmSync4, statfsSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname2, join as join5 } from "node:path";
-function freeBytes(dir) {
-  try {
-    const st = statfsSync(dir);
-    return st.bavail * st.bsize;
-  } catch {
-    return null;
-  }
-}
-function syncBudget(cfg, workspace) {
-  const root = dirname2(runSyncDir(cfg, workspace, "x"));
-  try {
-    mkdirSync2(root, { recursive: true });
-  } catch {
-  }
-  return diskBudget(freeBytes(root), RUNNER_RESERVE);
-}
-function readRecord(dir, runId2, warn) {
-  const p = join5(dir, SYNC_RECORD);
-  if (!existsSync4(p)) return emptyRecord(runId2);
-  try {
-    return parseRecord(readFileSync4(p, "utf8"), runId2);
-  } catch (err) {
-    warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
-    return emptyRecord(runId2);
-  }
-}
-function writeRecord(dir, r) {
-  const tmp = join5(dir, `${SYNC_RECORD}.tmp`);
-  writeFileSync3(tmp, recordText(r));
-  renameSync2(tmp, join5(dir, SYNC_RECORD));
-}
-function pruneEmpty(dir, stop) {
-  for (let d = dir; d.startsWith(`${stop}/`); d = dirname2(d)) {
-    try {
-      rmdirSync(d);
-    } catch {
-      return;
-    }
-  }
-}
-function dropStale(dir, listed) {
-  const staging = join5(dir, STAGING);
-  if (!existsSync4(staging)) return;
-  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
-  for (const v of readdirSync2(staging)) if (!wanted.has(v)) rmSync4(join5(staging, v), { recursive: true, force: true });
-}
-async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname2(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
-  const out = /* @__PURE__ */ new Map();
-  if (cfg.mode === "none" || host2.runs.length === 0) return out;
-  const dirs = new Map(host2.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
-  const records = new Map(host2.runs.map((r) => [r.runId, readRecord(dirs.get(r.runId), r.runId, warn)]));
-  const requests = host2.runs.map((r) => ({
-    runId: r.runId,
-    mode: cfg.mode,
-    keep: cfg.keep,
-    known: records.get(r.runId).entries.map((e) => ({ cell: e.cell, path: e.path, bytes: e.bytes, mtime: e.mtime }))
-  }));
-  let listing;
-  let target;
-  try {
-    const session = await connect({ ...host2.conn, attempts: 1 }, host2.cred);
-    try {
-      const root = dirname2(dirs.values().next().value);
-      mkdirSync2(root, { recursive: true });
-      listing = await listSettled(
-        session,
-        host2.runRoot,
-        cfg.settleS,
-        Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
-        requests
-      );
-      target = {
-        host: host2.conn.host,
-        port: host2.conn.port,
-        user: host2.conn.user,
-        knownHostsLine: knownHostsLine(host2.conn.host, host2.conn.port, session.hostKey),
-        identity: "privateKey" in host2.cred ? { key: host2.cred.privateKey } : { agent: host2.cred.agent },
-        connectTimeoutS: Math.ceil(host2.conn.connectTimeoutMs / 1e3),
-        stallTimeoutS: 60
-      };
-    } finally {
-      session.close();
-    }
-  } catch (err) {
-    if (!(err instanceof TransportError || err instanceof BoxDataError)) throw err;
-    for (const r of host2.runs) out.set(r.runId, { error: `the checkpoints could not be listed: ${err.message}` });
-    return out;
-  }
-  for (const r of host2.runs) {
-    try {
-      out.set(r.runId, await syncOne(r, listing, dirs.get(r.runId), records.get(r.runId), cfg, target, budget, warn));
-    } catch (err) {
-      out.set(r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` });
-    }
-  }
-  return out;
-}
-async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
-  {
-    const listed = listing.runs.find((x) => x.id === r.runId);
-    if (!listed) return { error: "the box did not list this run" };
-    if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
-    mkdirSync2(dir, { recursive: true });
-    dropStale(dir, listed.files);
-    const staged = (f, v) => join5(dir, STAGING, v, f.path);
-    const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
-      pull: async (f, v) => {
-        const room = freeBytes(dir);
-        if (room !== null && f.bytes > room - RUNNER_RESERVE || !budget.take(f.bytes))
-          return {
-            error: `${f.path} is ${human2(f.bytes)}, more than the runner can hold this tick (${human2(Math.min(budget.left(), Math.max(0, (room ?? 0) - RUNNER_RESERVE)))} to spare under ${dir}, ${human2(RUNNER_RESERVE)} kept free); not pulled`,
-            network: false
-          };
-        try {
-          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join5(dir, STAGING, v), { parallel: 1 });
-          return { moved: got.bytesThisRun };
-        } catch (err) {
-          budget.give(f.bytes);
-          if (err instanceof PullError) return { error: err.message, network: err.network };
-          throw err;
-        }
-      },
-      verify: async (f, v) => {
-        const src = await fileSource(staged(f, v));
-        try {
-          const res = await verifyOne(f.path, src);
-          if (!res.ok) return problemsText(res) || `not a valid ${res.format} file`;
-        } finally {
-          await src.close();
-        }
-        return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
-      },
-      promote: (f, v) => {
-        const final = join5(dir, v, f.path);
-        mkdirSync2(dirname2(final), { recursive: true });
-        renameSync2(staged(f, v), final);
-        pruneEmpty(dirname2(staged(f, v)), dir);
-      },
-      discard: (f, v, isStaged) => {
-        const p = isStaged ? staged(f, v) : join5(dir, v, f.path);
-        rmSync4(p, { force: true });
-        pruneEmpty(dirname2(p), dir);
-      },
-      now: () => /* @__PURE__ */ new Date()
-    });
-    writeRecord(dir, result.record);
-    if (listed.tooLarge > 0 && !result.error)
-      result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human2(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
-    if (listed.skipped > 0)
-      warn(
-        `sync: ${r.runId}: ${listed.skipped} newer checkpoint file(s) are symlinks or have names tether does not take (letters, digits, . _ - and /); not synced`
-      );
-    return result;
-  }
-}
-var STAGING, RUNNER_RESERVE;
-var init_phase2 = __esm({
-  "src/sync/phase.ts"() {
-    "use strict";
-    init_bytes();
-    init_paths();
-    init_decision();
-    init_file_source();
-    init_trusted_load();
-    init_verify_files();
-    init_checkpoints();
-    init_strict();
-    init_client();
-    init_errors2();
-    init_hostkey();
-    init_pull();
-    init_plan();
-    init_record();
-    init_sync2();
-    init_budget();
-    STAGING = ".incoming";
-    RUNNER_RESERVE = 1e9;
-  }
-});
-
-// src/patrol/sync-step.ts
-import { join as join6 } from "node:path";
-async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
-  const { syncHost: syncHost2, syncBudget: syncBudget2 } = await Promise.resolve().then(() => (init_phase2(), phase_exports2));
-  const out = {};
-  const warn = (m) => reporter.warn(m);
-  const budget = syncBudget2(cfg.sync, workspace);
-  await eachLimit(hosts, cfg.concurrency, async (h) => {
-    const e = byName.get(h.name);
-    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
-    if (!runs.length) return;
-    let done;
-    try {
-      done = await syncHost2({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn, budget);
-    } catch (err) {
-      done = new Map(runs.map((r) => [r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` }]));
-    }
-    const at = (/* @__PURE__ */ new Date()).toISOString();
-    for (const [runId2, r] of done) {
-      const m = result.memory.runs[runId2];
-      const v = result.verdicts.find((x) => x.runId === runId2);
-      if (!m || !v) continue;
-      if ("record" in r) {
-        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
-        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
-        for (const j of r.judged)
-          reporter.info(
-            `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
-          );
-      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
-      if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
-      out[runId2] = {
-        newest: m.sync.newest?.where ?? null,
-        step: m.sync.newest?.step ?? null,
-        written_at: m.sync.newest?.writtenAt ?? null,
-        bad: m.sync.bad?.path ?? null,
-        artifact: m.sync.newest?.artifact ?? null,
-        judged: "record" in r ? r.judged.length : 0,
-        moved: "record" in r ? r.moved : 0,
-        error: m.sync.error
-      };
-      Object.assign(v, withFlag(v, "bad-checkpoint", m.sync.bad !== null));
-    }
-  });
-  return out;
-}
-function syncMemory(r, dir, at) {
-  const n = r.newest;
-  return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join6(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
-    // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
-    // cell's newer good one.
-    bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
-    at,
-    error: r.error
-  };
-}
-async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
-  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
-  const had = s.artifacts ?? [];
-  if (had.some((a) => a.name === name)) {
-    if (s.newest) s.newest.artifact = name;
-    return;
-  }
-  const older = had.reduce((sum2, a) => sum2 + a.bytes, 0);
-  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
-    reporter.warn(
-      `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
-    );
-  try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join6(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
-    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
-    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
-    if (s.newest) s.newest.artifact = name;
-  } catch (err) {
-    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
-  }
-}
-var SYNCED, SYNC_ARTIFACTS_MAX;
-var init_sync_step = __esm({
-  "src/patrol/sync-step.ts"() {
-    "use strict";
-    init_bytes();
-    init_paths();
-    init_plan();
-    init_pool();
-    init_verdict();
-    SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
-    SYNC_ARTIFACTS_MAX = 8;
-  }
-});
-
-// src/patrol/merge.ts
-function shownText(r) {
-  return JSON.stringify(r.verdicts.map((v) => [v.runId, v.state, v.cls, v.flags, v.attempt, v.step, r.memory.runs[v.runId]?.sync?.newest?.path ?? null]));
-}
-function adoptNewer(result, stored) {
-  for (const v of result.verdicts) {
-    const theirs = stored.runs[v.runId];
-    const ours = result.memory.runs[v.runId];
-    if (!isIso(theirs?.at) || !isIso(ours?.at) || theirs.at <= ours.at) continue;
-    result.memory.runs[v.runId] = theirs;
-    const i = result.verdicts.indexOf(v);
-    result.verdicts[i] = {
-      ...remembered(v.runId, theirs.state, theirs, {
-        remediation: theirs.state === "failed" && theirs.cls ? FAILURE_REMEDIATION[theirs.cls] : STATE_REMEDIATION[theirs.state],
-        detail: `as another patrol saw it at ${theirs.at}`,
-        since: theirs.since
-      }),
-      cls: theirs.cls,
-      host: v.host,
-      hourlyPrice: v.hourlyPrice
-    };
-  }
-  result.memory.tick = Math.max(result.memory.tick, stored.tick);
-}
-var isIso;
-var init_merge = __esm({
-  "src/patrol/merge.ts"() {
-    "use strict";
-    init_remediation();
-    init_verdict();
-    isIso = (t) => typeof t === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(t);
-  }
-});
-
-// src/follow/schedule.ts
-function idle() {
-  return { lastAt: null, pending: false };
-}
-function dueAt(c, debounceMs, refreshMs) {
-  if (c.lastAt === null) return 0;
-  return c.pending ? c.lastAt + debounceMs : c.lastAt + refreshMs;
-}
-function plan(clocks, now, debounceMs, refreshMs) {
-  const due = [];
-  let next = Infinity;
-  for (const [host2, c] of clocks) {
-    const at = dueAt(c, debounceMs, refreshMs);
-    if (at <= now) due.push(host2);
-    else next = Math.min(next, at);
-  }
-  return { due, waitMs: due.length ? 0 : Math.max(0, Math.min(next - now, refreshMs)) };
-}
-function worthWriting(prevShown, shown, lastWriteAt, now, quietMs) {
-  return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
-}
-function reconnect(failures, livedMs, [firstMs, maxMs]) {
-  const n = (livedMs !== null && livedMs >= STEADY_MS ? 0 : failures) + 1;
-  return { failures: n, waitMs: Math.min(maxMs, firstMs * 2 ** Math.min(n - 1, 10)) };
-}
-var STEADY_MS;
-var init_schedule = __esm({
-  "src/follow/schedule.ts"() {
-    "use strict";
-    STEADY_MS = 3e4;
-  }
-});
-
-// src/record/observation.ts
-function emptyRun(id) {
-  return {
-    id,
-    exists: false,
-    attempt: 0,
-    alive: false,
-    pid: null,
-    handle: null,
-    jobOnBox: true,
-    startedEpoch: null,
-    exitCode: null,
-    marker: null,
-    heartbeatMtime: null,
-    expectedDurationS: null,
-    logSize: 0,
-    logMtime: null,
-    delta: "",
-    deltaFrom: 0,
-    tail: "",
-    checkpoints: { count: 0, newest: null, newestMtime: null, newestBytes: null }
-  };
-}
-var init_observation = __esm({
-  "src/record/observation.ts"() {
-    "use strict";
-  }
-});
-
-// src/patrol/cells.ts
-function assessCells(cells2, cellErrors, host2, prev, runEnded, opts, now) {
-  const verdicts = [];
-  const memory = {};
-  const iso = now.toISOString();
-  const names2 = [...cells2.map((c) => c.id), ...Object.keys(cellErrors).filter((n) => !cells2.some((c) => c.id === n))];
-  for (const name of names2) {
-    const c = cells2.find((x) => x.id === name);
-    const before = prev?.[name];
-    let out;
-    let gpus = "";
-    if (!c) {
-      out = assess(name, { kind: "probe-error", detail: `probe output for this cell is unreadable: ${cellErrors[name]}` }, before, opts, now);
-    } else if (c.settled) {
-      const m2 = before && before.attempt === c.attempt ? before : settledMemory(c, iso);
-      out = { verdict: { ...remembered(name, m2.state, m2, { remediation: remediationOf(m2), detail: detailOf(m2, c), since: m2.since }), cls: m2.cls }, memory: m2 };
-    } else {
-      gpus = c.gpus;
-      out = assess(name, { kind: "observed", host: host2, run: c }, before, opts, now);
-      if (c.attempt === 0) out = queued(name, out, before, runEnded, iso, c.blocked);
-    }
-    const m = { ...out.memory, history: out.memory.history.slice(-CELL_HISTORY_MAX) };
-    memory[name] = m;
-    verdicts.push({ ...out.verdict, cellGpus: gpus });
-  }
-  return { verdicts, memory };
-}
-function queued(name, out, before, runEnded, iso, blocked) {
-  const state = runEnded ? "failed" : "queued";
-  const since = before?.state === state ? before.since : iso;
-  const memory = { ...out.memory, state, cls: runEnded ? "stopped" : null, since };
-  const held = !runEnded && blocked;
-  const detail = runEnded ? "never started: the sweep ended before its turn (on-cell-failure: stop, or a stop)" : held ? `blocked-disk: the queue holds it: ${blocked}` : "waiting for a slot";
-  return {
-    verdict: {
-      ...out.verdict,
-      state,
-      cls: memory.cls,
-      since,
-      detail,
-      remediation: runEnded ? FAILURE_REMEDIATION.stopped : held ? `${STATE_REMEDIATION.queued}; ${FLAG_REMEDIATION["blocked-disk"]}` : STATE_REMEDIATION.queued,
-      flags: held ? ["blocked-disk"] : []
-    },
-    memory
-  };
-}
-function settledMemory(c, iso) {
-  const done = c.marker?.kind === "DONE";
-  return {
-    attempt: c.attempt,
-    offset: 0,
-    state: done ? "finished" : "failed",
-    cls: done ? null : "other",
-    since: iso,
-    lastKnown: null,
-    unreachableSince: null,
-    unreachableTicks: 0,
-    oomKills: null,
-    step: null,
-    epoch: null,
-    metrics: {},
-    history: []
-  };
-}
-function remediationOf(m) {
-  return m.state === "failed" ? FAILURE_REMEDIATION[m.cls ?? "other"] : STATE_REMEDIATION[m.state];
-}
-function detailOf(m, c) {
-  const mk = c.marker;
-  if (!mk) return m.state;
-  return mk.kind === "DONE" ? `DONE at ${mk.finishedAt}` : `exit ${mk.exitCode}${mk.signal ? ` (SIG${mk.signal})` : ""} in stage ${mk.stage}`;
-}
-function summarize(cells2) {
-  const counts = {};
-  const classes = {};
-  for (const c of cells2) {
-    counts[c.state] = (counts[c.state] ?? 0) + 1;
-    if (c.state === "failed") classes[c.cls ?? "other"] = (classes[c.cls ?? "other"] ?? 0) + 1;
-  }
-  return { total: cells2.length, counts, classes };
-}
-function summaryText(s) {
-  const order = ["running", "launching", "queued", "stalled", "failed", "dead", "rebooted", "probe-error", "unknown", "unreachable"];
-  const parts = [`${s.counts.finished ?? 0}/${s.total} done`];
-  for (const st of order) {
-    const n = s.counts[st];
-    if (!n) continue;
-    const cls = st === "failed" ? `: ${Object.entries(s.classes).map(([k, v]) => v > 1 ? `${k} \xD7${v}` : k).join(", ")}` : "";
-    parts.push(`${n} ${st}${cls}`);
-  }
-  return parts.join(", ");
-}
-function sweepVerdict(run2, cells2) {
-  const s = summarize(cells2);
-  const live = cells2.filter((c) => ["running", "launching", "stalled", "queued"].includes(c.state));
-  let state = run2.state;
-  if (run2.state === "running" || run2.state === "stalled" || run2.state === "launching") {
-    state = live.length && live.every((c) => c.state === "stalled") ? "stalled" : live.length ? "running" : run2.state;
-  }
-  const firstFailed = cells2.find((c) => c.state === "failed");
-  const cls = state === "failed" ? firstFailed?.cls ?? run2.cls : run2.cls;
-  const remediation = state === run2.state && cls === run2.cls ? run2.remediation : state === "failed" ? FAILURE_REMEDIATION[cls ?? "other"] : STATE_REMEDIATION[state];
-  return { ...run2, state, cls, remediation, detail: `${summaryText(s)} (${run2.detail})` };
-}
-var CELL_HISTORY_MAX;
-var init_cells2 = __esm({
-  "src/patrol/cells.ts"() {
-    "use strict";
-    init_remediation();
-    init_verdict();
-    CELL_HISTORY_MAX = 16;
-  }
-});
-
-// src/patrol/tick.ts
-async function tick(targets, prev, probe, opts, now, concurrency = 8) {
-  const results = new Array(targets.length);
-  const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
-  await eachLimit(targets, concurrency, async (t, i) => {
-    const price = t.hourlyPrice ?? null;
-    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => {
-      const m = prev.runs[id];
-      const cells2 = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
-        name,
-        attempt: c.attempt,
-        offset: c.offset,
-        // Finished or failed with that attempt's marker read: the probe may send the marker alone.
-        final: c.attempt > 0 && (c.state === "finished" || c.state === "failed")
-      }));
-      return { id, attempt: m?.attempt ?? 0, offset: m?.offset ?? 0, ...cells2.length ? { cells: cells2 } : {} };
-    });
-    let host2 = null;
-    if (seen.length) {
-      try {
-        host2 = await probe(t, seen);
-      } catch (err) {
-        host2 = err instanceof Error ? err : new Error(String(err));
-      }
-    }
-    results[i] = t.runIds.map((id) => {
-      const mark = prev.runs[id]?.teardown;
-      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
-      let s;
-      if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
-      else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
-      else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
-      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
-      let out;
-      try {
-        out = assess(id, s, prev.runs[id], opts, now);
-      } catch (err) {
-        out = assess(id, { kind: "probe-error", detail: `the probe output could not be assessed: ${err.message}` }, prev.runs[id], opts, now);
-      }
-      const run2 = s.kind === "observed" ? s.run : void 0;
-      if (run2?.cells && s.kind === "observed") {
-        const cells2 = assessCells(run2.cells, run2.cellErrors ?? {}, s.host, prev.runs[id]?.cells, run2.marker !== null && !run2.alive, opts, now);
-        out = { verdict: { ...sweepVerdict(out.verdict, cells2.verdicts), cells: cells2.verdicts }, memory: { ...out.memory, cells: cells2.memory } };
-        out.memory.state = out.verdict.state;
-        out.memory.cls = out.verdict.cls;
-      } else if (prev.runs[id]?.cells) {
-        out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
-      }
-      memory.runs[id] = { ...out.memory, at: now.toISOString() };
-      return { ...out.verdict, host: t.label, hourlyPrice: price };
-    });
-  });
-  return { verdicts: results.flat(), memory };
-}
-function tornDown(runId2, m, t) {
-  return remembered(runId2, "torn-down", m, { remediation: STATE_REMEDIATION["torn-down"], detail: `${t.state} at ${t.at}: ${t.reason}`, since: t.at });
-}
-var init_tick = __esm({
-  "src/patrol/tick.ts"() {
-    "use strict";
-    init_pool();
-    init_remediation();
-    init_observation();
-    init_verdict();
-    init_cells2();
-  }
-});
-
-// src/report/terminal-markdown.ts
-function wantsColor(isTTY, env) {
-  if (env["NO_COLOR"]) return false;
-  const force = env["FORCE_COLOR"];
-  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
-  return Boolean(isTTY) && env["TERM"] !== "dumb";
-}
-function displayWidth(s) {
-  let w = 0;
-  for (const ch of s.replace(/\u001b\[[0-9;]*m/g, "")) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (new RegExp("\\p{M}", "u").test(ch) || cp === 8203 || cp === 8205 || cp === 65039 || cp === 65038) continue;
-    const emoji = cp > 8192 && new RegExp("\\p{Extended_Pictographic}", "u").test(ch);
-    w += emoji || WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
-  }
-  return w;
-}
-function sparkline(values, width = 16) {
-  const v = values.filter((x) => x !== null && Number.isFinite(x)).slice(-width);
-  if (!v.length) return "";
-  const lo = Math.min(...v);
-  const hi = Math.max(...v);
-  return v.map((x) => BARS[hi === lo ? 3 : Math.round((x - lo) / (hi - lo) * (BARS.length - 1))]).join("");
-}
-function unescape(s) {
-  return s.replace(/\\([\\`*_[\]()!#|~{}])/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-function inline(s, style) {
-  let out = "";
-  let rest = s;
-  for (let guard = 0; rest && guard < 1e4; guard++) {
-    const m = /(?<!\\)(`+)([\s\S]*?[^`])\1(?!`)/.exec(rest);
-    if (!m) break;
-    out += prose(rest.slice(0, m.index), style);
-    let inner = (m[2] ?? "").replace(/\\\|/g, "|");
-    if (inner.length >= 2 && inner.startsWith(" ") && inner.endsWith(" ")) inner = inner.slice(1, -1);
-    out += inner;
-    rest = rest.slice(m.index + m[0].length);
-  }
-  return out + prose(rest, style);
-}
-function prose(s, style) {
-  return s.split(/(?<!\\)\*\*/).map((part, i) => i % 2 ? style.bold(unescape(part)) : unescape(part)).join("");
-}
-function cells(line) {
-  const body = line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
-  return body.split(/(?<!\\)\|/).map((c) => c.trim());
-}
-function table(lines, style) {
-  const rows = lines.filter((l) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(l.trim())).map((l) => cells(l).map((c) => inline(c, style)));
-  const n = Math.max(...rows.map((r) => r.length));
-  const widths = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ""))));
-  return rows.map(
-    (r, k) => Array.from({ length: n }, (_, i) => {
-      const c = r[i] ?? "";
-      const padded = c + " ".repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)));
-      return k === 0 ? style.bold(padded) : padded;
-    }).join("  ").trimEnd()
-  );
-}
-function markdownToTerminal(md, style = PLAIN) {
-  const src = md.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
-  const out = [];
-  for (let i = 0; i < src.length; i++) {
-    const line = src[i] ?? "";
-    const fence2 = /^(`{3,})\s*([\w-]*)\s*$/.exec(line);
-    if (fence2) {
-      const body = [];
-      for (i++; i < src.length && !(src[i] ?? "").startsWith(fence2[1] ?? "```"); i++) body.push(src[i] ?? "");
-      if (fence2[2] !== "mermaid") out.push(...body.map((b) => `  ${b.replace(/`\u200b``/g, "```")}`));
-      continue;
-    }
-    if (line.trimStart().startsWith("|")) {
-      const block = [];
-      for (; i < src.length && (src[i] ?? "").trimStart().startsWith("|"); i++) block.push(src[i] ?? "");
-      i--;
-      out.push(...table(block, style));
-      continue;
-    }
-    const callout = /^>\s*\[!(\w+)\]\s*$/.exec(line);
-    if (callout) {
-      const text = [];
-      for (i++; i < src.length && (src[i] ?? "").startsWith(">"); i++) text.push((src[i] ?? "").replace(/^>\s?/, ""));
-      i--;
-      const label = (CALLOUT[(callout[1] ?? "").toUpperCase()] ?? ((s) => s.dim(`${(callout[1] ?? "").toLowerCase()}:`)))(style);
-      out.push(`${label} ${inline(text.join(" "), style)}`);
-      continue;
-    }
-    const heading = /^#{1,6}\s+(.*)$/.exec(line);
-    if (heading) {
-      out.push(style.bold(inline(heading[1] ?? "", style)));
-      continue;
-    }
-    const summary = /^<details>\s*<summary>(.*)<\/summary>\s*$/.exec(line);
-    if (summary) {
-      out.push(`${inline(summary[1] ?? "", style)}:`);
-      continue;
-    }
-    if (/^<\/?details>\s*$/.test(line)) continue;
-    if (line.startsWith("> ")) {
-      out.push(`  ${inline(line.slice(2), style)}`);
-      continue;
-    }
-    out.push(inline(line, style));
-  }
-  return out.join("\n").replace(/\n{3,}/g, "\n\n").trim();
-}
-var sgr, plain, PLAIN, COLOR, WIDE, BARS, CALLOUT;
-var init_terminal_markdown = __esm({
-  "src/report/terminal-markdown.ts"() {
-    "use strict";
-    sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
-    plain = (s) => s;
-    PLAIN = { bold: plain, dim: plain, red: plain, yellow: plain, green: plain };
-    COLOR = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
-    WIDE = [
-      [4352, 4447],
-      [11904, 42191],
-      [44032, 55203],
-      [63744, 64255],
-      [65072, 65103],
-      [65280, 65376],
-      [65504, 65510],
-      [131072, 262141]
-    ];
-    BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
-    CALLOUT = {
-      WARNING: (s) => s.yellow("warning:"),
-      CAUTION: (s) => s.red("caution:"),
-      IMPORTANT: (s) => s.yellow("important:"),
-      NOTE: (s) => s.dim("note:"),
-      TIP: (s) => s.dim("tip:")
-    };
-  }
-});
-
-// src/report/patrol.ts
-function statusMarker(header = "") {
-  return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
-}
-function age(s) {
-  if (s === null) return "\u2014";
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86400).toFixed(1)} d`;
-}
-function stateText(v) {
-  return v.cls ? `${v.state} (${v.cls})` : v.state;
-}
-function metricsText(m) {
-  return Object.entries(m).slice(0, 4).map(([k, x]) => `${k} ${Number.isFinite(x) ? Number(x.toPrecision(4)) : String(x)}`).join(", ");
-}
-function gpuText(v) {
-  if (!v.gpus.length) return "\u2014";
-  const util = Math.round(v.gpus.reduce((a, g) => a + (g.utilPct ?? 0), 0) / v.gpus.length);
-  const mem = v.gpus.reduce((a, g) => a + (g.memUsedMiB ?? 0), 0) / 1024;
-  const temp = Math.max(...v.gpus.map((g) => g.tempC ?? 0));
-  return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
-}
-function row(v, now) {
-  const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${inert(v.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
-  const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
-  const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
-  const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
-  const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
-  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
-}
-function chart(runId2, m) {
-  const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
-  if (pts.length < 2) return "";
-  const useLoss = pts.filter((p) => p[2] !== null && Number.isFinite(p[2])).length >= 2;
-  const series = pts.filter((p) => useLoss ? p[2] !== null && Number.isFinite(p[2]) : p[1] !== null);
-  const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
-  const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${runId2.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`,
-    `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`,
-    `  y-axis "${useLoss ? "loss" : "step"}"`,
-    `  line [${ys.join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function cellsToShow(cells2) {
-  const bad = cells2.filter((c) => UNHEALTHY.includes(c.state) || c.flags.includes("blocked-disk")).slice(0, CELL_ROWS.unhealthy);
-  const live = cells2.filter((c) => c.state === "running" || c.state === "launching").sort((a, b) => a.since < b.since ? 1 : a.since > b.since ? -1 : 0).slice(0, CELL_ROWS.running);
-  const shown = [...bad, ...live];
-  return { shown, hidden: cells2.length - shown.length };
-}
-function renderSweep(v, m) {
-  const cells2 = v.cells ?? [];
-  const s = summarize(cells2);
-  const counts = Object.entries(s.counts).map(([st, n]) => `${ICON[st]} ${st} ${n}`).join(" \xB7 ");
-  const { shown, hidden } = cellsToShow(cells2);
-  const lines = [`#### Sweep ${code(v.runId)}: ${inert(summaryText(s))}`, "", counts, ""];
-  if (shown.length) {
-    lines.push("| cell | state | GPUs | progress | metrics | heartbeat | attempt | detail |", "|---|---|---|---|---|---|---|---|");
-    for (const c of shown) {
-      const progress = [c.step !== null ? `step ${c.step}` : "", c.epoch ? `epoch ${inert(c.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
-      lines.push(
-        `| ${code(c.runId)} | ${ICON[c.state]} ${stateText(c)} | ${c.cellGpus ? code(c.cellGpus) : "\u2014"} | ${progress} | ${inert(metricsText(c.metrics)) || "\u2014"} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} | ${inert(c.detail, 200)} |`
-      );
-    }
-    lines.push("");
-  }
-  if (hidden > 0) lines.push(`\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"} (counted above).`, "");
-  const charted = cells2.filter((c) => c.state === "running").slice(0, 4);
-  const series = charted.map((c) => ({ name: c.runId, ys: (m?.cells?.[c.runId]?.history ?? []).map((p) => p[2]).filter((x) => x !== null && Number.isFinite(x)) })).filter((x) => x.ys.length >= 2);
-  if (series.length) {
-    const n = Math.max(...series.map((x) => x.ys.length));
-    lines.push(
-      "```mermaid",
-      "xychart-beta",
-      `  title "${v.runId.replace(/"/g, "")}: loss of ${series.map((x) => x.name.replace(/"/g, "")).join(", ")} by tick"`,
-      `  x-axis "tick" [${Array.from({ length: n }, (_, i) => `"${i + 1}"`).join(", ")}]`,
-      '  y-axis "loss"',
-      ...series.map((x) => `  line [${x.ys.map((y) => Number(y.toPrecision(5))).join(", ")}]`),
-      "```",
-      ""
-    );
-  }
-  return lines.join("\n");
-}
-function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = null) {
-  const head = [
-    marker2,
-    `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
-    "",
-    "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
-    ...verdicts.map((v) => row(v, now)),
-    ""
-  ];
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);
-  const synced = verdicts.flatMap((v) => {
-    const line = syncLine(memory.runs[v.runId]?.sync, now);
-    return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
-  });
-  if (synced.length) notes.push("", ...synced);
-  const tail = memoryBlock(fitMemory(memory, 24e3), key);
-  let body = [...head, ...notes, ""].join("\n");
-  for (const v of verdicts) {
-    if (!v.cells) continue;
-    const sec = renderSweep(v, memory.runs[v.runId]);
-    if (body.length + sec.length + tail.length + 64 < BODY_MAX) body += `
-${sec}`;
-  }
-  for (const v of verdicts) {
-    const c = chart(v.runId, memory.runs[v.runId]);
-    if (c && body.length + c.length + tail.length + 64 < BODY_MAX) body += `
-${c}
-`;
-  }
-  if (body.length + tail.length + TAG_ROOM > BODY_MAX)
-    body = `${body.slice(0, BODY_MAX - tail.length - TAG_ROOM - 80)}
-
-\u2026(cut to fit GitHub's 65,536-character limit)
-`;
-  return `${body}
-${tail}
-`;
-}
-function costLine(v, now) {
-  if (v.state !== "finished" || v.hourlyPrice === null || v.hourlyPrice === void 0) return "";
-  const hours = Math.max(0, (now.getTime() - Date.parse(v.since)) / 36e5);
-  const h = Math.floor(hours);
-  const m = Math.floor((hours - h) * 60);
-  return ` \u{1F4B8} Finished ${h}h ${String(m).padStart(2, "0")}m ago and the box still bills: ${(hours * v.hourlyPrice).toFixed(2)} spent since at ${v.hourlyPrice}/h \u2014 collect, then tear it down.`;
-}
-function lossCell(history) {
-  const losses = (history ?? []).map((p) => p[2]);
-  const last2 = losses.filter((x) => x !== null && Number.isFinite(x)).at(-1);
-  return last2 === void 0 ? "\u2014" : `${sparkline(losses)} ${Number(last2.toPrecision(4))}`;
-}
-function renderStatusForTerminal(verdicts, memory, now) {
-  const rows = verdicts.map((v) => {
-    const loss = lossCell(memory.runs[v.runId]?.history);
-    const state = `${ICON[v.state]} ${stateText(v)}${v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : ""}`;
-    const cellsOf = [
-      code(v.runId),
-      code(v.host),
-      inert(state),
-      v.step === null ? "\u2014" : String(v.step),
-      v.epoch ? inert(v.epoch, 40) : "\u2014",
-      inert(metricsText(v.metrics)) || "\u2014",
-      loss,
-      age(v.heartbeatAgeS),
-      String(v.checkpoints.count),
-      age((now.getTime() - Date.parse(v.since)) / 1e3)
-    ];
-    return `| ${cellsOf.join(" | ")} |`;
-  });
-  const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length).map((v) => `- **${inert(v.runId)}**: ${inert(v.detail)}. **Do:** ${inert(v.remediation)}${inert(costLine(v, now))}`);
-  for (const v of verdicts) {
-    const line = syncLine(memory.runs[v.runId]?.sync, now);
-    if (line) notes.push(`- **${inert(v.runId)}**: ${line}`);
-  }
-  const sweeps = verdicts.flatMap((v) => {
-    if (!v.cells) return [];
-    const { shown, hidden } = cellsToShow(v.cells);
-    const cm = memory.runs[v.runId]?.cells ?? {};
-    return [
-      "",
-      `#### ${inert(v.runId)}: ${inert(summaryText(summarize(v.cells)))}`,
-      "",
-      ...shown.length ? [
-        "| cell | state | GPUs | step | loss | heartbeat | attempt |",
-        "|---|---|---|---|---|---|---|",
-        ...shown.map((c) => {
-          const loss = lossCell(cm[c.runId]?.history);
-          return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
-        })
-      ] : [],
-      ...hidden > 0 ? ["", `\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"}`] : []
-    ];
-  });
-  return [
-    `### tether status \u2014 ${now.toISOString().replace(/\.\d+Z$/, "Z")}`,
-    "",
-    "| run | host | state | step | epoch | metrics | loss | heartbeat | ckpts | in state |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    ...rows,
-    ...notes.length ? ["", ...notes] : [],
-    ...sweeps
-  ].join("\n");
-}
-function syncLine(s, now) {
-  if (!s) return "";
-  const ago = (iso) => `${age(Math.max(0, (now.getTime() - Date.parse(iso)) / 1e3))} ago`;
-  const cell = (c) => c ? ` (cell ${code(c)})` : "";
-  const parts = [];
-  const n = s.newest;
-  if (n)
-    parts.push(
-      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
-    );
-  else parts.push("no verified checkpoint synced yet");
-  if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
-  if (s.error) parts.push(`the last sync (${ago(s.at)}) stopped: ${inert(s.error, 300)}`);
-  const older = (s.artifacts ?? []).filter((a) => a.name !== n?.artifact);
-  if (older.length)
-    parts.push(`older sync artifacts (yours to delete when no longer needed): ${older.map((a) => `${code(a.name)} ${human2(a.bytes)}`).join(", ")}`);
-  return parts.join("; ");
-}
-var ICON, ESCALATE, BODY_MAX, TAG_ROOM, STATUS_MARKER, CELL_ROWS, UNHEALTHY;
-var init_patrol2 = __esm({
-  "src/report/patrol.ts"() {
-    "use strict";
-    init_memory();
-    init_markdown();
-    init_terminal_markdown();
-    init_bytes();
-    init_cells2();
-    ICON = {
-      queued: "\u23F3",
-      requeued: "\u267B\uFE0F",
-      launching: "\u{1F535}",
-      running: "\u{1F7E2}",
-      stalled: "\u{1F7E1}",
-      finished: "\u2705",
-      failed: "\u274C",
-      dead: "\u{1F480}",
-      rebooted: "\u{1F501}",
-      unreachable: "\u{1F4E1}",
-      "host-key-changed": "\u{1F6A8}",
-      "auth-refused": "\u{1F512}",
-      "probe-error": "\u{1F9E9}",
-      unknown: "\u2754",
-      "torn-down": "\u{1F3C1}"
-    };
-    ESCALATE = [
-      "stalled",
-      "failed",
-      "dead",
-      "rebooted",
-      "unreachable",
-      "host-key-changed",
-      "auth-refused",
-      "probe-error",
-      "unknown"
-    ];
-    BODY_MAX = 65536;
-    TAG_ROOM = 160;
-    STATUS_MARKER = "<!-- tether:status -->";
-    CELL_ROWS = { unhealthy: 24, running: 12 };
-    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
-  }
-});
-
-// src/registry/hosts.ts
-var hosts_exports = {};
-__export(hosts_exports, {
-  registeredHosts: () => registeredHosts,
-  verifiedRegistration: () => verifiedRegistration
-});
-function verifiedRegistration(body, cred) {
-  let sealed;
-  try {
-    sealed = readRegistration(body);
-  } catch (err) {
-    return { why: err.message };
-  }
-  if (!verify(cred, signedBytes(sealed.entry), sealed.signer, sealed.sig))
-    return {
-      why: `its signature does not verify with this patrol's SSH key (signer ${sealed.signer}): it was edited after launch wrote it, or launched with another key`
-    };
-  return { entry: sealed.entry };
-}
-function registeredHosts(found, cred, own) {
-  const byWhere = /* @__PURE__ */ new Map();
-  const entries = {};
-  const refused = [];
-  for (const f of found) {
-    let e;
-    try {
-      const checked = verifiedRegistration(f.body, cred);
-      if ("why" in checked) throw new Error(checked.why);
-      e = checked.entry;
-      if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      const conn = connectionTo(e, own);
-      const where = whereRegistered(e);
-      let name = `${e.user}@${e.host}:${e.port}`;
-      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
-      if (!byWhere.has(where) && same) name += ` #${same + 1}`;
-      const host2 = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
-      host2.runIds.push(e.runId);
-      byWhere.set(where, host2);
-      entries[e.runId] = e;
-    } catch (err) {
-      refused.push(`${f.runId}: ${err.message}`);
-    }
-  }
-  return { hosts: [...byWhere.values()], entries, refused };
-}
-var init_hosts = __esm({
-  "src/registry/hosts.ts"() {
-    "use strict";
-    init_connection();
-    init_sign();
-    init_entry();
-  }
-});
-
-// src/registry/fresh.ts
-function staleRegistration(e, box, seen) {
-  if (seen && (e.launchedAt < seen.launchedAt || e.attempt < seen.attempt))
-    return `registration of attempt ${e.attempt} (${e.launchedAt}) is older than the one already taken (attempt ${seen.attempt}, ${seen.launchedAt}): an old version of the comment, never followed`;
-  if (!box || box.attempt === 0) return null;
-  if (box.attempt < e.attempt)
-    return `registration says attempt ${e.attempt}, the box's run record has attempt ${box.attempt}: it points at a box the run is not on`;
-  if (box.attempt > e.attempt && e.handle && box.handle !== e.handle)
-    return `the box's run record is at attempt ${box.attempt} (${box.handle ?? "no handle"}), the registration at attempt ${e.attempt} (${e.handle}): the registration is stale (relaunch to re-register)`;
-  return null;
-}
-var init_fresh = __esm({
-  "src/registry/fresh.ts"() {
-    "use strict";
-  }
-});
-
-// src/follow/events.ts
-function parseEvent(line, runIds) {
-  if (line.length > 200) return null;
-  let o;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
-  const { e, run: run2 } = o;
-  if (e === "start" || e === "alive") return { kind: e };
-  if (typeof e !== "string" || !RUN_EVENTS.includes(e)) return null;
-  if (typeof run2 !== "string" || !RUN_ID.test(run2) || !runIds.has(run2)) return null;
-  return { kind: e, runId: run2 };
-}
-var RUN_EVENTS;
-var init_events = __esm({
-  "src/follow/events.ts"() {
-    "use strict";
-    init_grammar();
-    RUN_EVENTS = ["attempt", "crash", "marker", "exit", "heartbeat", "checkpoint", "cells"];
-  }
-});
-
-// src/follow/phase.ts
-var phase_exports3 = {};
-__export(phase_exports3, {
-  followHosts: () => followHosts
-});
-async function followHosts(hosts, opts, hooks, signal) {
-  const clocks = new Map(hosts.map((h) => [h.name, idle()]));
-  const why = new Map(hosts.map((h) => [h.name, /* @__PURE__ */ new Set()]));
-  const sessions = /* @__PURE__ */ new Map();
-  let stopped = false;
-  let wake = () => void 0;
-  const request = (host2, kind) => {
-    const c = clocks.get(host2);
-    c.pending = true;
-    why.get(host2).add(kind);
-    wake();
-  };
-  let stopWaiting = () => void 0;
-  const stopping = new Promise((res) => stopWaiting = res);
-  const stop = () => {
-    stopped = true;
-    stopWaiting();
-    wake();
-  };
-  signal?.addEventListener("abort", stop, { once: true });
-  const keep = async (h) => {
-    const ids = new Set(h.runIds);
-    const data = [...h.runIds.map((id) => `run ${id}`), `hint ${Buffer.from(CRASH_HINT).toString("base64")}`, "end"].join("\n") + "\n";
-    let failures = 0;
-    while (!stopped) {
-      let session = null;
-      let lived = null;
-      try {
-        session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5e3, keepaliveCountMax: 2 });
-      } catch (err) {
-        hooks.info(`follow: ${h.name}: cannot connect (${err.message}); retrying`);
-      }
-      if (session && !stopped) {
-        const began = Date.now();
-        sessions.set(h.name, session);
-        const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin("follow", data), (line) => {
-          const ev = parseEvent(line, ids);
-          if (ev && ev.kind !== "start" && ev.kind !== "alive") request(h.name, ev.kind);
-        });
-        request(h.name, "connected");
-        const reason = await Promise.race([stream.ended, session.closed, stopping.then(() => "the follow ended")]);
-        sessions.delete(h.name);
-        stream.close();
-        session.close();
-        if (stopped) break;
-        lived = Date.now() - began;
-        hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
-        request(h.name, "dropped");
-      }
-      const next = reconnect(failures, lived, opts.backoffMs);
-      failures = next.failures;
-      const waitMs = next.waitMs;
-      await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
-    }
-  };
-  const start = Date.now();
-  const keepers = hosts.map((h) => keep(h));
-  let ended = "the follow duration ran out";
-  try {
-    while (!stopped) {
-      const now = Date.now();
-      if (now - start >= opts.durationMs) break;
-      const { due, waitMs } = plan(clocks, now, opts.debounceMs, opts.refreshMs);
-      for (const host2 of due) {
-        const reasons = new Set(why.get(host2));
-        why.get(host2).clear();
-        clocks.set(host2, { lastAt: Date.now(), pending: false });
-        await hooks.reassess(host2, sessions.get(host2) ?? null, reasons);
-      }
-      if (hooks.settled()) {
-        ended = "every followed run has ended";
-        break;
-      }
-      if (due.length) continue;
-      await new Promise((res) => {
-        const t = setTimeout(res, Math.min(waitMs, Math.max(0, opts.durationMs - (Date.now() - start))));
-        wake = () => {
-          clearTimeout(t);
-          res();
-        };
-      });
-      wake = () => void 0;
-    }
-    if (signal?.aborted) ended = "the follow was stopped";
-  } finally {
-    stop();
-    for (const s of sessions.values()) s.close();
-    await Promise.all(keepers);
-  }
-  return ended;
-}
-var init_phase3 = __esm({
-  "src/follow/phase.ts"() {
-    "use strict";
-    init_invoke();
-    init_signatures();
-    init_client();
-    init_events();
-    init_schedule();
-  }
-});
-
-// src/patrol/phase.ts
-var phase_exports4 = {};
-__export(phase_exports4, {
-  fileStore: () => fileStore,
-  patrolPhase: () => patrolPhase
-});
-import { existsSync as existsSync5, readFileSync as readFileSync5, writeFileSync as writeFileSync4 } from "node:fs";
-function fileStore(path) {
-  return {
-    load: async () => {
-      if (!existsSync5(path)) return [];
-      try {
-        return [readFileSync5(path, "utf8")];
-      } catch (err) {
-        throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
-      }
-    },
-    save: async (runIds, render) => {
-      writeFileSync4(path, render(runIds));
-      return [path];
-    }
-  };
-}
-function readConfig(path) {
-  try {
-    return readFileSync5(path, "utf8");
-  } catch (err) {
-    throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
-  }
-}
-function single(conn, runRoot, runIds) {
-  return { name: `${conn.user}@${conn.host}:${conn.port}`, conn, runRoot, runIds, hourlyPrice: null };
-}
-function pick2(memory, ids) {
-  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
-}
-async function patrolPhase(cfg, ctx, probes) {
-  const { env, reporter, ports } = ctx;
-  const probe = probes.probeHost;
-  const mode = ports.statusMode;
-  const remote = cfg.store ? ports.statusStore?.(cfg.store) : void 0;
-  const artifacts = ports.artifacts?.();
-  const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the patrol action";
-  if (cfg.sync.artifact && noUpload) throw new InputError("sync-artifact", `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
-  let refused = [];
-  let closedIssues = [];
-  let registeredEntries = {};
-  let hosts;
-  if (cfg.config) hosts = parseTetherFile(readConfig(cfg.config), env);
-  else if (cfg.single) hosts = [single(cfg.single, cfg.runRoot, cfg.runIds)];
-  else {
-    if (!remote?.registered || !cfg.own) throw new InputError("report-to", "needs the GitHub API to find registered runs, which only the action has");
-    const cred = loadCredential(cfg.own.key);
-    const found = (await remote.registered()).filter((f) => cfg.runIds.length === 0 || cfg.runIds.includes(f.runId));
-    for (const id of cfg.runIds) if (!found.some((f) => f.runId === id)) reporter.warn(`patrol: run ${id} is not registered where report-to points`);
-    closedIssues = found.filter((f) => f.closedIssue !== void 0).map((f) => ({ runId: f.runId, issue: f.closedIssue }));
-    const r = registeredHosts(found, cred, cfg.own);
-    registeredEntries = r.entries;
-    hosts = r.hosts;
-    refused = r.refused;
-    for (const why of refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
-    reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${hosts.length} host(s)`);
-    if (hosts.length === 0) {
-      reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
-      reporter.output("states", "{}");
-      reporter.output("escalate", "false");
-      return refused.length ? 1 : 0;
-    }
-  }
-  const memKey = memoryKeyOf(cfg.signingKey, hosts);
-  if (!memKey)
-    reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
-  const readBody = (body) => {
-    const r = readMemory(body, memKey);
-    if (r.note) reporter.warn(`patrol: ${r.note}`);
-    return r.memory;
-  };
-  const names2 = new Set(hosts.map((h) => h.name));
-  if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
-  const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  let runIds = hosts.flatMap((h) => h.runIds);
-  const stores = [remote, cfg.stateFile ? fileStore(cfg.stateFile) : void 0].filter((s) => s !== void 0);
-  if (remote?.hint && cfg.stateFile && existsSync5(cfg.stateFile)) {
-    let text = "";
-    try {
-      text = readFileSync5(cfg.stateFile, "utf8");
-    } catch {
-    }
-    for (const [id, m] of Object.entries(readMemory(text, memKey).memory.runs))
-      if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
-  }
-  const bodies = [];
-  for (const store of stores) {
-    try {
-      bodies.push(...await store.load(runIds));
-      if (bodies.length) break;
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      reporter.warn(`patrol: could not read the previous status (${err.message}); this tick starts without tick memory`);
-    }
-  }
-  const memory = mergeMemories(bodies.map(readBody));
-  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
-  if (finishedWith.size) {
-    reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
-    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
-    runIds = runIds.filter((id) => !finishedWith.has(id));
-  }
-  for (const c of closedIssues)
-    if (!memory.runs[c.runId]?.teardown) {
-      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
-      reporter.warn(`patrol: ${why}; reopening the issue`);
-      try {
-        await remote?.reopen?.(c.runId, c.issue, why);
-      } catch (err) {
-        reporter.warn(`patrol: could not reopen #${c.issue} (${err.message})`);
-      }
-    }
-  const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
-  const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
-  const asValue = (err) => {
-    if (err instanceof TransportError) return { transport: err.kind, message: err.message };
-    throw err;
-  };
-  let now = /* @__PURE__ */ new Date();
-  const observed = /* @__PURE__ */ new Map();
-  const result = await tick(
-    hosts.map(target),
-    memory,
-    async (t, runs) => {
-      const h = byName.get(t.label);
-      const o = await probe(h.conn, h.cred, h.runRoot, runs, 6e4).catch(asValue);
-      if (!("transport" in o)) observed.set(t.label, o);
-      return o;
-    },
-    opts,
-    now,
-    cfg.concurrency
-  );
-  for (const [id, e] of Object.entries(registeredEntries)) {
-    const v = result.verdicts.find((x) => x.runId === id);
-    const run2 = v ? observed.get(v.host)?.runs.find((x) => x.id === id) : void 0;
-    const stale = staleRegistration(e, run2?.exists ? { attempt: run2.attempt, handle: run2.handle } : null, memory.runs[id]?.registration);
-    if (!v) continue;
-    if (stale) {
-      reporter.error(`patrol: registration refused, not patrolled: ${id}: ${stale}`);
-      refused.push(`${id}: ${stale}`);
-      const prev = memory.runs[id];
-      if (prev) result.memory.runs[id] = prev;
-      else delete result.memory.runs[id];
-      Object.assign(v, { state: "probe-error", cls: null, flags: [], detail: `registration refused: ${stale}`, remediation: STATE_REMEDIATION["probe-error"] });
-    } else if (result.memory.runs[id]) {
-      result.memory.runs[id] = { ...result.memory.runs[id], registration: { launchedAt: e.launchedAt, attempt: e.attempt } };
-    }
-  }
-  const uploader = cfg.sync.artifact ? artifacts : void 0;
-  const workspace = ports.workspace;
-  const synced = cfg.sync.mode !== "none" ? await syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) : null;
-  const render = (ids) => renderPatrol(
-    result.verdicts.filter((v) => ids.includes(v.runId)),
-    pick2(result.memory, ids),
-    now,
-    statusMarker(cfg.header),
-    cfg.header,
-    memKey
-  );
-  let code2 = 0;
-  const written = /* @__PURE__ */ new Set();
-  const save = async (merge) => {
-    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-      const m = result.memory.runs[id];
-      if (m) result.memory.runs[id] = { ...m, issue };
-    }
-    for (const store of stores) {
-      try {
-        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
-        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
-          const m = result.memory.runs[id];
-          if (m) result.memory.runs[id] = { ...m, comment };
-        }
-        for (const w of await store.save(runIds, render)) written.add(w);
-      } catch (err) {
-        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-        code2 = 1;
-      }
-    }
-  };
-  await save(false);
-  if (cfg.followS) {
-    const { followHosts: followHosts2 } = await Promise.resolve().then(() => (init_phase3(), phase_exports3));
-    let shown = shownText(result);
-    let lastWrite = Date.now();
-    const ended = await followHosts2(
-      hosts.map((h) => ({ name: h.name, conn: h.conn, cred: byName.get(h.name).cred, runRoot: h.runRoot, runIds: h.runIds })),
-      {
-        durationMs: cfg.followS * 1e3,
-        debounceMs: FOLLOW_DEBOUNCE_MS,
-        refreshMs: Math.min(6e4, Math.max(5e3, cfg.stallAfterS * 1e3 / 3)),
-        heartbeatLostS: Math.max(30, Math.min(cfg.stallAfterS, 300)),
-        settleS: cfg.sync.settleS,
-        backoffMs: [2e3, 3e4]
-      },
-      {
-        reassess: async (name, session, why) => {
-          const h = byName.get(name);
-          now = /* @__PURE__ */ new Date();
-          const r = await tick(
-            [target(h)],
-            result.memory,
-            (_t, runs) => (session && probes.probeOn ? probes.probeOn(session, h.runRoot, runs, 2e4) : probe(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
-            opts,
-            now,
-            1
-          );
-          result.memory = r.memory;
-          result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
-          if (synced && (why.has("checkpoint") || why.has("marker") || why.size === 0))
-            Object.assign(synced, await syncAll(cfg, [h], byName, result, workspace, reporter, uploader));
-          const next = shownText(result);
-          if (!worthWriting(shown, next, lastWrite, Date.now(), FOLLOW_QUIET_MS)) return;
-          if (next !== shown)
-            reporter.info(
-              `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
-            );
-          shown = next;
-          lastWrite = Date.now();
-          await save(true);
-        },
-        settled: () => result.verdicts.every((v) => ENDED2.includes(v.state)),
-        info: (line) => reporter.info(line)
-      }
-    );
-    reporter.info(`follow: ${ended}`);
-    await save(true);
-  }
-  reporter.summary(mode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
-  const states = Object.fromEntries(
-    result.verdicts.map((v) => [
-      v.runId,
-      {
-        state: v.state,
-        class: v.cls,
-        step: v.step,
-        epoch: v.epoch,
-        metrics: v.metrics,
-        flags: v.flags,
-        host: v.host,
-        ...v.cells ? {
-          summary: summaryText(summarize(v.cells)),
-          cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }]))
-        } : {}
-      }
-    ])
-  );
-  reporter.output("states", JSON.stringify(states));
-  if (synced) reporter.output("synced", JSON.stringify(synced));
-  reporter.output("escalate", String(result.verdicts.some((v) => ESCALATE.includes(v.state))));
-  reporter.output("tick", String(result.memory.tick));
-  reporter.output("status-url", [...written].filter((w) => w.startsWith("http")).join("\n"));
-  for (const v of result.verdicts)
-    if (v.state !== "running" && v.state !== "finished" && v.state !== "launching") reporter.warn(`${v.runId}: ${stateText(v)}: ${v.detail}. ${v.remediation}`);
-  for (const v of result.verdicts)
-    if (v.checkpoints.symlinks)
-      reporter.warn(
-        `${v.runId}: ${v.checkpoints.symlinks} file(s) its checkpoint globs match are symlinks: skipped, never followed (not counted, synced or collected)`
-      );
-  if (refused.length) code2 = 1;
-  const entered = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && enteredNow(memory.runs[v.runId], result.memory.runs[v.runId], v));
-  const cellsEntered = result.verdicts.flatMap(
-    (v) => (v.cells ?? []).filter((c) => cfg.failOn.includes(c.state) && enteredNow(memory.runs[v.runId]?.cells?.[c.runId], result.memory.runs[v.runId]?.cells?.[c.runId], c)).map((c) => ({ ...c, runId: `${v.runId}/${c.runId}`, host: v.host, hourlyPrice: v.hourlyPrice }))
-  );
-  entered.push(...cellsEntered.filter((c) => !entered.some((v) => v.runId === c.runId)));
-  reporter.output("entered", JSON.stringify(entered.map((v) => v.runId)));
-  const staying = result.verdicts.filter((v) => cfg.failOn.includes(v.state) && !entered.includes(v));
-  if (staying.length) reporter.info(`patrol: still ${staying.map((v) => `${v.runId} ${stateText(v)}`).join(", ")} (already reported when it began)`);
-  if (entered.length) {
-    reporter.error(`patrol: ${entered.map((v) => `${v.runId} is ${stateText(v)}`).join(", ")} (fail-on: ${cfg.failOn.join(",")})`);
-    code2 = 1;
-  }
-  return code2;
-}
-function memoryKeyOf(key, hosts) {
-  return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
-}
-function enteredNow(prev, now, v) {
-  if (!prev) return true;
-  return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
-}
-var FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED2;
-var init_phase4 = __esm({
-  "src/patrol/phase.ts"() {
-    "use strict";
-    init_errors();
-    init_tether_file();
-    init_memory();
-    init_sync_step();
-    init_merge();
-    init_schedule();
-    init_tick();
-    init_cells2();
-    init_patrol2();
-    init_keys();
-    init_hosts();
-    init_errors2();
-    init_sign();
-    init_fresh();
-    init_remediation();
-    FOLLOW_DEBOUNCE_MS = 2e3;
-    FOLLOW_QUIET_MS = 5 * 6e4;
-    ENDED2 = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
-  }
-});
-
-// src/remote/probe-parse.ts
-function marker(kind, text, where) {
-  if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
-  try {
-    return parseMarker(kind, text);
-  } catch {
-    return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
-  }
-}
-function parseCell(raw, where) {
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
-  if (x["queued"] === true) {
-    const blocked = optStr(x, "blocked", where, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
-    return { ...emptyRun(id), exists: true, settled: false, gpus: "", ...blocked ? { blocked } : {} };
-  }
-  if (bool2(x, "settled", where)) {
-    return {
-      id,
-      settled: true,
-      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
-      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
-    };
-  }
-  const rec = parseRecord2(x, where, id, { delta: 0, tail: 0 });
-  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
-  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
-  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
-  return {
-    ...rec,
-    delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
-    tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
-    settled: false,
-    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
-  };
-}
-function parseScheduler(raw, where) {
-  if (raw === null) return null;
-  const x = obj(raw, where);
-  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
-  return {
-    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
-    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
-    reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
-    // sacct's words for "never ran anywhere" are no node list.
-    nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
-    elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
-    exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
-    submitted: optInt(x, "submitted", where, TIME3)
-  };
-}
-function parseRun3(raw, i) {
-  const where = `probe runs[${i}]`;
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists = bool2(x, "exists", where);
-  if (!exists) return { ...emptyRun(id) };
-  const run2 = parseRecord2(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
-  if (x["cells"] === void 0) return run2;
-  const cells2 = [];
-  const cellErrors = {};
-  arr(x, "cells", where, CELLS_MAX3).forEach((c, k) => {
-    try {
-      cells2.push(parseCell(c, `${where}.cells[${k}]`));
-    } catch (err) {
-      const name = c?.id;
-      if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
-      cellErrors[name] = err.message;
-    }
-  });
-  const unlaunched = optInt(x, "unlaunched_cells", where, { max: 1e6 }) ?? 0;
-  return { ...run2, cells: cells2, cellErrors, ...unlaunched ? { unlaunchedCells: unlaunched } : {} };
-}
-function parseRecord2(x, where, id, limits) {
-  const exists = true;
-  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
-  const handle = optStr(x, "handle", where, { max: 512 }) || null;
-  const ckWhere = `${where}.checkpoints`;
-  return {
-    id,
-    exists,
-    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool2(x, "alive", where),
-    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
-    handle,
-    // A handle no backend claims (an older record) is judged as a job on this machine, as before.
-    jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
-    startedEpoch: optInt(x, "started_epoch", where, TIME3),
-    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME3),
-    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
-    logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME3),
-    delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where),
-    tail: b64(tailB64),
-    checkpoints: {
-      count: int(ck, "count", ckWhere),
-      newest: optStr(ck, "newest", ckWhere, { max: 4096 }),
-      newestMtime: optInt(ck, "newest_mtime", ckWhere, TIME3),
-      newestBytes: optInt(ck, "newest_bytes", ckWhere),
-      // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
-      symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
-    },
-    // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
-  };
-}
-function parseProbe(raw, runRoot) {
-  const r = obj(raw, "probe");
-  if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
-  const gpu = obj(r["gpu"], "probe.gpu");
-  const present = bool2(gpu, "present", "probe.gpu");
-  const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
-  const mem = obj(r["memory"], "probe.memory");
-  const runs = [];
-  const runErrors = {};
-  arr(r, "runs", "probe", 1e4).forEach((x, i) => {
-    try {
-      runs.push(parseRun3(x, i));
-    } catch (err) {
-      const id = x?.id;
-      if (!(err instanceof BoxDataError) || typeof id !== "string" || !RUN_ID.test(id)) throw err;
-      runErrors[id] = err.message;
-    }
-  });
-  return {
-    hostname: str(r, "hostname", "probe", { max: 255 }),
-    now: int(r, "now", "probe", TIME3),
-    btime: optInt(r, "btime", "probe", TIME3),
-    disk: parseDf(runRoot, str(r, "disk_bytes", "probe", { max: 4096 }), str(r, "disk_inodes", "probe", { max: 4096 })),
-    memory: parseMemory(
-      str(mem, "max", "probe.memory", { max: 64 }),
-      str(mem, "current", "probe.memory", { max: 64 }),
-      str(mem, "events", "probe.memory", { max: 1024 })
-    ),
-    gpu: {
-      present,
-      error: present && code2 !== 0 ? code2 === 124 ? "nvidia-smi did not answer within 10 s" : `nvidia-smi failed (exit ${code2})` : null,
-      gpus: present && code2 === 0 ? parseGpuQuery(str(gpu, "query", "probe.gpu", { max: 8192 })) : []
-    },
-    runs,
-    runErrors
-  };
-}
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX3, TIME3, NO_NODES;
-var init_probe_parse = __esm({
-  "src/remote/probe-parse.ts"() {
-    "use strict";
-    init_grammar();
-    init_observation();
-    init_strict();
-    init_backends();
-    init_spec();
-    init_audit2();
-    b64 = (s) => Buffer.from(s, "base64").toString("utf8");
-    B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
-    CELLS_MAX3 = 512;
-    TIME3 = { min: 0, max: 1e11 };
-    NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
-  }
-});
-
-// src/remote/probe.ts
-var probe_exports = {};
-__export(probe_exports, {
-  probeHost: () => probeHost,
-  probeOn: () => probeOn
-});
-async function probeHost(conn, cred, runRoot, runs, timeoutMs = 6e4) {
-  const session = await connect({ ...conn, attempts: 1 }, cred);
-  try {
-    return await probeOn(session, runRoot, runs, timeoutMs);
-  } finally {
-    session.close();
-  }
-}
-async function probeOn(session, runRoot, runs, timeoutMs = 6e4) {
-  const lines = runs.flatMap((r2) => [
-    `run ${r2.id} ${r2.attempt} ${r2.offset}`,
-    ...(r2.cells ?? []).map((c) => `cell ${r2.id} ${c.name} ${c.attempt} ${c.offset} ${c.final ? 1 : 0}`)
-  ]);
-  const data = lines.join("\n") + "\nend\n";
-  const r = await runScript(session, "probe", [runRoot], { data, timeoutMs, maxOutput: 64 * 1024 + runs.length * 128 * 1024 + 16 * 1024 * 1024 });
-  return parseProbe(parseJsonLine("probe", r), runRoot);
-}
-var init_probe = __esm({
-  "src/remote/probe.ts"() {
-    "use strict";
-    init_probe_parse();
-    init_client();
-    init_invoke();
-  }
-});
-
-// src/remote/manifest.ts
-async function buildManifest(session, runRoot, runId2, opts) {
-  const data = dataLines({
-    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
-    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
-  });
-  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
-  const raw = parseJsonLine("manifest", r);
-  const manifest = parseManifest(raw, runId2);
-  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
-  return { manifest, text: `${text}
-` };
-}
-async function listFiles(session, runRoot, runId2, opts) {
-  const data = dataLines({
-    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
-    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
-  });
-  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0", "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
-  return parseListing(parseJsonLine("manifest", r), runId2);
-}
-var init_manifest2 = __esm({
-  "src/remote/manifest.ts"() {
-    "use strict";
-    init_manifest();
-    init_invoke();
-  }
-});
-
-// src/transfer/stream.ts
-import { spawn as spawn4 } from "node:child_process";
-import { createHash as createHash7 } from "node:crypto";
-import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync6, mkdirSync as mkdirSync3, openSync as openSync2, renameSync as renameSync3, rmSync as rmSync5, statSync as statSync4, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
-import { dirname as dirname3, join as join7 } from "node:path";
-async function readInto(path, bytes, each) {
-  if (bytes === 0) return;
-  for await (const chunk of createReadStream2(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
-}
-function streamPull(target) {
-  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
-  const spawnSend = () => {
-    const child = spawn4("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
-    child.on("error", () => void 0);
-    child.stdin.on("error", () => void 0);
-    const closed = new Promise((res) => child.on("close", (c) => res(c)));
-    return { child, closed };
-  };
-  let warm = spawnSend();
-  const close = () => {
-    if (warm) {
-      warm.child.stdin.end();
-      const w = warm.child;
-      setTimeout(() => w.kill("SIGKILL"), 2e3).unref();
-      warm = null;
-    }
-    closeSecrets();
-  };
-  return {
-    run: (workdir, files, dest, opts = {}) => runPull(
-      spawnSend,
-      () => {
-        const w = warm;
-        warm = null;
-        return w;
-      },
-      workdir,
-      files,
-      dest,
-      opts
-    ),
-    close
-  };
-}
-async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const arrived = [];
-  const errors = [];
-  const startedOver = /* @__PURE__ */ new Set();
-  let network = false;
-  const prepare = async (f, fresh) => {
-    const final = join7(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync3(dirname3(final), { recursive: true });
-    if (fresh) {
-      rmSync5(final, { force: true });
-      rmSync5(part, { force: true });
-    }
-    let have = 0;
-    let fromFinal = false;
-    if (existsSync6(final)) {
-      if (statSync4(final).size === f.bytes) {
-        have = f.bytes;
-        fromFinal = true;
-        rmSync5(part, { force: true });
-      } else rmSync5(final);
-    }
-    if (!fromFinal && existsSync6(part)) {
-      have = statSync4(part).size;
-      if (have > f.bytes) {
-        truncateSync2(part, 0);
-        have = 0;
-      }
-    }
-    const hash = createHash7("sha256");
-    const sink = opts.sink?.(f.path);
-    await readInto(fromFinal ? final : part, have, (b) => {
-      hash.update(b);
-      sink?.write(b);
-    });
-    done += have;
-    return { f, final, part, have, fromFinal, hash, sink, got: 0, fd: null, bytesDone: false, trailer: null, settled: false };
-  };
-  const fail = (s, err, keepPart) => {
-    s.settled = true;
-    if (!keepPart) rmSync5(s.part, { force: true });
-    errors.push(err);
-  };
-  const settle = (s, retry) => {
-    if (s.settled || !s.bytesDone || !s.trailer) return;
-    if ("changed" in s.trailer) {
-      fail(s, new PullError(s.f.path, `${s.f.path} changed on the box since the listing (${s.trailer.changed}): collect again once it is settled`), false);
-      return;
-    }
-    s.settled = true;
-    const sha = s.hash.digest("hex");
-    if (sha !== s.trailer.sha) {
-      if (s.have > 0 && !startedOver.has(s.f.path)) {
-        startedOver.add(s.f.path);
-        done -= s.have + s.got;
-        retry.push({ ...s.f });
-        rmSync5(s.part, { force: true });
-        if (s.fromFinal) rmSync5(s.final, { force: true });
-        return;
-      }
-      rmSync5(s.part, { force: true });
-      errors.push(
-        new PullError(
-          s.f.path,
-          `${s.f.path}: the box's sha256 (${s.trailer.sha.slice(0, 12)}\u2026) is not the sha256 of the bytes that arrived (${sha.slice(0, 12)}\u2026): collect again; if it repeats, the box is not sending what it hashes`
-        )
-      );
-      return;
-    }
-    if (!s.fromFinal) {
-      try {
-        if (!existsSync6(s.part)) closeSync2(openSync2(s.part, "a"));
-        renameSync3(s.part, s.final);
-      } catch (err) {
-        errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
-        return;
-      }
-    }
-    const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
-    arrived.push(a);
-    opts.onArrived?.(a, s.sink);
-  };
-  const stream = async (group, fresh, retry) => {
-    const slots = [];
-    for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
-    if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
-    const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
-    const { child, closed } = takeWarm() ?? spawnSend();
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list })));
-    let stderr = "";
-    let lineBuf = "";
-    let refused = null;
-    let overflow = false;
-    let writeError;
-    let cur = 0;
-    const advance = () => {
-      for (; cur < slots.length; cur++) {
-        const s = slots[cur];
-        if (s.got < s.f.bytes - s.have) return;
-        if (s.fd !== null) closeSync2(s.fd);
-        s.fd = null;
-        s.bytesDone = true;
-        settle(s, retry);
-      }
-    };
-    advance();
-    child.stdout.on("data", (chunk) => {
-      let b = chunk;
-      while (b.length && !overflow && !writeError) {
-        const s = slots[cur];
-        if (!s) {
-          overflow = true;
-          child.kill("SIGKILL");
-          return;
-        }
-        const take = Math.min(b.length, s.f.bytes - s.have - s.got);
-        const piece = b.subarray(0, take);
-        try {
-          s.fd ??= openSync2(s.part, "a");
-          writeSync2(s.fd, piece);
-        } catch (err) {
-          writeError = err;
-          child.kill("SIGKILL");
-          return;
-        }
-        s.hash.update(piece);
-        s.sink?.write(piece);
-        s.got += take;
-        done += take;
-        thisRun += take;
-        b = b.subarray(take);
-        advance();
-      }
-    });
-    const onLine = (line) => {
-      const m = TRAILER.exec(line);
-      if (!m) return;
-      if (m[1] === "refused") {
-        refused = `${m[2] ?? ""} ${m[3] ?? ""}`.trim();
-        return;
-      }
-      const s = slots[Number(m[2])];
-      if (!s || s.trailer) return;
-      if (m[1] === "sent") s.trailer = /^[0-9a-f]{64}$/.test(m[3] ?? "") ? { sha: m[3] } : { changed: "its hash line is not a sha256" };
-      else s.trailer = { changed: (m[3] ?? "").replace(/[^\x20-\x7e]/g, "?") };
-      settle(s, retry);
-    };
-    child.stderr.on("data", (d) => {
-      const text = d.toString("latin1");
-      stderr = (stderr + text).slice(-2e3);
-      lineBuf += text;
-      const lines = lineBuf.split("\n");
-      lineBuf = (lines.pop() ?? "").slice(-1e3);
-      for (const l of lines) onLine(l);
-    });
-    const code2 = await closed;
-    opts.signal?.removeEventListener("abort", stop);
-    if (lineBuf) onLine(lineBuf);
-    for (const s of slots) {
-      if (s.fd !== null) closeSync2(s.fd);
-      s.fd = null;
-    }
-    const said = stderr.split("\n").filter((l) => l.trim() && !TRAILER.test(l)).pop()?.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
-    const open3 = slots.filter((s) => !s.settled);
-    if (overflow) {
-      const last2 = slots[slots.length - 1];
-      errors.unshift(new PullError(last2.f.path, `the box sent more bytes than were asked for (after ${last2.f.path}): nothing past them was written`));
-      for (const s of open3) {
-        s.settled = true;
-        rmSync5(s.part, { force: true });
-      }
-      return;
-    }
-    if (writeError) {
-      const e = writeError;
-      for (const s of open3)
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            e.code === "ENOSPC" ? `the runner's disk is full while writing ${s.final}; free space and rerun (the partial file resumes)` : `writing ${s.part} failed: ${e.message}`
-          ),
-          true
-        );
-      return;
-    }
-    for (const s of open3) {
-      if (s.trailer && "changed" in s.trailer) {
-        s.bytesDone = true;
-        settle(s, retry);
-      } else if (code2 === 255) {
-        network = true;
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            `ssh exited 255 after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${said ? `: ${said}` : ""}; rerun to resume`,
-            true
-          ),
-          true
-        );
-      } else if (refused !== null) {
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            `the box refused the transfer: ${String(refused).replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`
-          ),
-          true
-        );
-      } else if (code2 === 3 && s.got === 0 && !s.trailer) {
-        retry.push(s.f);
-        s.settled = true;
-      } else {
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            `the transfer ended (exit ${code2}) after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${s.trailer ? "" : ", with no hash from the box"}${said ? `: ${said}` : ""}; rerun to resume`
-          ),
-          true
-        );
-      }
-    }
-  };
-  try {
-    let pending = [...files];
-    let fresh = /* @__PURE__ */ new Set();
-    for (let round = 0; pending.length && !network && round <= files.length + 1; round++) {
-      const retry = [];
-      await Promise.all(groups(pending, opts.parallel ?? 4).map((g) => stream(g, fresh, retry)));
-      fresh = new Set(retry.filter((f) => startedOver.has(f.path)).map((f) => f.path));
-      pending = retry;
-    }
-    progress();
-    if (errors.length) throw errors[0];
-    if (pending.length) throw new PullError(pending[0]?.path ?? "", `${pending.length} files were never sent; rerun to resume`);
-    return { files: arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: thisRun };
-  } finally {
-    if (timer) clearInterval(timer);
-  }
-}
-function groups(files, n) {
-  const out = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => ({ bytes: 0, files: [] }));
-  for (const f of [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
-    const g = out.reduce((a, b) => b.bytes < a.bytes ? b : a);
-    g.bytes += f.bytes;
-    g.files.push(f);
-  }
-  return out.map((g) => g.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).filter((g) => g.length);
-}
-var TRAILER;
-var init_stream = __esm({
-  "src/transfer/stream.ts"() {
-    "use strict";
-    init_invoke();
-    init_pull();
-    init_ssh_args();
-    TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
-  }
-});
-
-// src/teardown/card.ts
-function renderCard(c) {
-  const p = FACTS[c.provider];
-  const f = verbFacts(c.provider, c.verb);
-  const other = c.verb === "park" ? FACTS[c.provider].scheduler ? "cancel" : "destroy" : "park";
-  const o = verbFacts(c.provider, other);
-  const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
-  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
-  if (!f) {
-    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
-  } else {
-    lines.push(
-      `| verb | **${c.verb}**: ${f.action} |`,
-      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
-      `| survives | ${f.survives} |`,
-      `| keeps billing | ${f.keepsBilling} |`
-    );
-  }
-  lines.push(
-    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
-  );
-  lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
-  lines.push(`| run | ${c.run.state ? `${inert(whereText(c.run.state))} \u2014 ${inert(c.run.source)}` : `**not known**: ${inert(c.run.source)}`} |`);
-  if (c.kills) lines.push(`| kills | **${inert(c.kills)}** |`);
-  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
-  const age2 = monthsSince(p.verified, c.now);
-  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
-  return lines.join("\n");
-}
-var init_card = __esm({
-  "src/teardown/card.ts"() {
-    "use strict";
-    init_bytes();
-    init_markdown();
-    init_run_state();
-    init_providers();
-  }
-});
-
-// src/patrol/look.ts
-async function lookAtRun(runId2, probe, now, stallAfterS = 1800) {
-  let seen = null;
-  const r = await tick(
-    [{ label: "box", runIds: [runId2] }],
-    { v: 1, tick: 0, runs: {} },
-    async (_t, runs) => {
-      const o = await probe(runs);
-      if (!("transport" in o)) seen = o;
-      return o;
-    },
-    { stallAfterS },
-    now
-  );
-  const v = r.verdicts[0];
-  if (v.state === "unreachable") return { kind: "blind", detail: v.detail };
-  const obs = seen;
-  if (!obs || v.state === "probe-error" || v.state === "unknown") return { kind: "unclear", detail: `${v.state}: ${v.detail}`, verdict: v };
-  return { kind: "seen", state: runStateOf(v, obs, now) };
-}
-function runStateOf(v, obs, now) {
-  const run2 = obs.runs.find((x) => x.id === v.runId);
-  const ended = isEnded(v.state);
-  const marker2 = run2?.marker && run2.marker.attempt === v.attempt ? run2.marker.finishedAt : null;
-  const state = {
-    state: v.state,
-    cls: v.cls,
-    attempt: v.attempt,
-    step: v.step,
-    checkpoint_age_s: v.checkpoints.ageS !== null ? Math.round(v.checkpoints.ageS) : null,
-    finished_at: ended ? marker2 ?? now.toISOString() : "running",
-    observed_at: now.toISOString()
-  };
-  if (v.cells) {
-    const open3 = v.cells.filter((c) => !isEnded(c.state));
-    state.cells = {
-      total: v.cells.length,
-      not_ended: open3.slice(0, RUN_STATE_CELLS_MAX).map((c) => ({ name: c.runId, state: c.state })),
-      more: Math.max(0, open3.length - RUN_STATE_CELLS_MAX)
-    };
-  }
-  return state;
-}
-function stateOfLook(l, now) {
-  if (l.kind === "seen") return l.state;
-  const v = l.kind === "unclear" ? l.verdict : null;
-  return {
-    state: l.kind === "blind" ? "unreachable" : v?.state ?? "probe-error",
-    cls: null,
-    attempt: v?.attempt ?? 0,
-    step: v?.step ?? null,
-    checkpoint_age_s: null,
-    finished_at: "running",
-    observed_at: now.toISOString()
-  };
-}
-var init_look = __esm({
-  "src/patrol/look.ts"() {
-    "use strict";
-    init_run_state();
-    init_tick();
-  }
-});
-
-// src/collect/artifacts.ts
-function planArtifacts(runId2, filesSha2562, root, files, records, verified) {
-  const base = `tether-${runId2}-${filesSha2562.slice(0, 12)}`;
-  return [
-    { kind: "checkpoints", name: `${base}-checkpoints${verified ? "" : "-unverified"}`, root, files: files.map((f) => f.path), bytes: sum(files) },
-    { kind: "records", name: `${base}-records${verified ? "" : "-unverified"}`, root, files: records.map((f) => f.path), bytes: sum(records) }
-  ];
-}
-function budgetWarning(plans, budgetBytes, retentionDays) {
-  const total = sum(plans);
-  if (total <= budgetBytes) return null;
-  return `artifacts total ${human2(total)}, over the artifact-budget of ${human2(budgetBytes)}. GitHub includes 500 MB of artifact storage on Free, 1 GB on Pro, 2 GB on Team, 50 GB on Enterprise Cloud (public repositories are free); storage accrues as GB-hours until the artifacts expire (${retentionDays ? `${retentionDays} days` : "the repository's retention"}) and deleting does not refund the month. Uploading anyway: if the quota is hit the upload fails and the files stay on the runner.`;
-}
-function renderArtifacts(uploaded, warning) {
-  const lines = ["#### Artifacts", "", "| artifact | id | size | sha256 (zip) |", "|---|---|---|---|"];
-  for (const a of uploaded)
-    lines.push(
-      `| \`${a.name}\`${a.reused ? " (kept: the same files were already uploaded in this workflow run)" : ""} | ${a.id} | ${human2(a.size)} | \`${a.digest.slice(0, 16)}\` |`
-    );
-  if (warning) lines.push("", `> \u26A0\uFE0F ${warning}`);
-  return lines.join("\n");
-}
-var sum;
-var init_artifacts = __esm({
-  "src/collect/artifacts.ts"() {
-    "use strict";
-    init_bytes();
-    sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
-  }
-});
-
-// src/collect/report.ts
-function renderCollect(runId2, m, files, c, verifiedPath) {
-  const lines = [
-    `### ${verifiedPath ? "\u2705" : "\u274C"} tether collect \u2014 ${code(runId2)}: ${verifiedPath ? "verified" : "NOT verified"}`,
-    "",
-    `${m.file_count} files, ${(m.total_bytes / 1e6).toFixed(1)} MB, attempt ${m.attempt}${m.latest_only ? ", latest checkpoint only" : ""}.${verifiedPath ? ` Proof: ${code(verifiedPath)}.` : ""}`,
-    "",
-    "| file | size | sha256 | verifier | tensors | result |",
-    "|---|---|---|---|---|---|",
-    ...files.map((f) => {
-      const bad = [...f.result.problems, ...f.result.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`), ...f.trusted ? [f.trusted] : []];
-      return `| ${code(f.path)} | ${f.bytes} | \`${f.sha256.slice(0, 12)}\` | ${f.result.format} | ${f.result.tensors.length || "\u2014"} | ${bad.length ? `\u274C ${inert(bad.join("; "))}` : `\u2705${f.result.note ? ` ${inert(f.result.note)}` : ""}`} |`;
-    }),
-    ""
-  ];
-  for (const [label, list] of [
-    ["missing", c.missing],
-    ["not in the manifest", c.extra],
-    ["size differs", c.sizeMismatch],
-    ["sha256 differs", c.hashMismatch]
-  ]) {
-    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
-  }
-  return lines.join("\n");
-}
-function renderPullFailure(runId2, why) {
-  return `### \u274C tether collect \u2014 ${code(runId2)}: NOT verified
-
-The pull stopped: ${inert(why)}
-
-Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
-}
-var init_report = __esm({
-  "src/collect/report.ts"() {
-    "use strict";
-    init_markdown();
-  }
-});
-
-// src/record/verified.ts
-import { createHash as createHash8 } from "node:crypto";
-function manifestSha256(manifestText) {
-  return createHash8("sha256").update(manifestText).digest("hex");
-}
-function filesSha256(m) {
-  const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
-`);
-  return createHash8("sha256").update(lines.join("")).digest("hex");
-}
-function verifiedJson(m, manifestText, at, box, verifiers, runState) {
-  const doc = {
-    box: Object.fromEntries(Object.entries(box).sort(([a], [b]) => a.localeCompare(b))),
-    bytes: m.total_bytes,
-    file_count: m.file_count,
-    files_sha256: filesSha256(m),
-    manifest_sha256: manifestSha256(manifestText),
-    run_id: m.run_id,
-    // The run as collect saw it: teardown refuses a live run, and trusts this only when the box cannot be looked at.
-    run_state: runState,
-    attempt: m.attempt,
-    latest_only: m.latest_only,
-    schema: VERIFIED_SCHEMA,
-    verified_at: at.toISOString(),
-    verifiers,
-    ...m.cells ? { cells: m.cells } : {}
-  };
-  return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
-}
-var VERIFIED_SCHEMA;
-var init_verified = __esm({
-  "src/record/verified.ts"() {
-    "use strict";
-    VERIFIED_SCHEMA = "tether.verified/v1";
-  }
-});
-
-// src/collect/manifest.ts
-function completeness(m, local) {
-  const have = new Map(local.map((f) => [f.path, f]));
-  const want = new Map(m.files.map((f) => [f.path, f]));
-  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
-  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
-  const sizeMismatch = [];
-  const hashMismatch = [];
-  for (const f of m.files) {
-    const l = have.get(f.path);
-    if (!l) continue;
-    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
-    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
-  }
-  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
-}
-var init_manifest3 = __esm({
-  "src/collect/manifest.ts"() {
-    "use strict";
   }
 });
 
@@ -38599,6 +37806,35 @@ var init_collect2 = __esm({
     init_decision();
     init_manifest3();
     init_verify_files();
+  }
+});
+
+// src/collect/trusted-load.ts
+import { spawn as spawn4 } from "node:child_process";
+function trustedLoad(command3, file, home, timeoutMs = 6e5) {
+  return new Promise((resolve6) => {
+    const child = spawn4("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let out = "";
+    const keep = (d) => out = (out + d.toString()).slice(-4e3);
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve6(`trusted-load-command could not start: ${err.message}`);
+    });
+    child.on("close", (code2, signal) => {
+      clearTimeout(timer);
+      resolve6(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+    });
+  });
+}
+var init_trusted_load = __esm({
+  "src/collect/trusted-load.ts"() {
+    "use strict";
   }
 });
 
@@ -38798,16 +38034,16 @@ var init_zip_stream = __esm({
 });
 
 // src/collect/phase.ts
-var phase_exports5 = {};
-__export(phase_exports5, {
+var phase_exports3 = {};
+__export(phase_exports3, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync7, lstatSync, mkdirSync as mkdirSync4, readdirSync as readdirSync3, renameSync as renameSync4, rmSync as rmSync6, statSync as statSync5, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join8, relative, resolve as resolve4 } from "node:path";
+import { existsSync as existsSync5, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync5, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join5, relative, resolve as resolve3 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
-  for (const name of readdirSync3(dir)) {
-    const p = join8(dir, name);
+  for (const name of readdirSync2(dir)) {
+    const p = join5(dir, name);
     const st = statSync5(p);
     if (st.isDirectory()) out.push(...listLocal(p, base));
     else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json")))
@@ -38816,11 +38052,11 @@ function listLocal(dir, base = dir) {
   return out;
 }
 function removeProofs(dir) {
-  for (const name of readdirSync3(dir)) {
-    const p = join8(dir, name);
+  for (const name of readdirSync2(dir)) {
+    const p = join5(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync6(p, { force: true });
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync5(p, { force: true });
   }
 }
 function pinnedTarget(cfg, pinned, hostKey) {
@@ -38883,7 +38119,7 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
     cfg.runId,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync7(join8(dest, f.path))),
+    manifest.files.filter((f) => existsSync5(join5(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -38924,13 +38160,13 @@ async function collectPhase(cfg, ctx) {
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const conn = cfg.conn;
   const pinned = { conn, cred: loadCredential(conn.key) };
-  const dest = join8(resolve4(workspace, cfg.destDir), cfg.runId);
+  const dest = join5(resolve3(workspace, cfg.destDir), cfg.runId);
   try {
-    mkdirSync4(dest, { recursive: true });
+    mkdirSync3(dest, { recursive: true });
   } catch (err) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
-  const verifiedPath = join8(dest, "VERIFIED.json");
+  const verifiedPath = join5(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
   const box = {
@@ -38964,13 +38200,13 @@ async function collectPhase(cfg, ctx) {
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text2) => {
-        const tmp = `${join8(dest, name)}.tmp`;
-        writeFileSync5(tmp, text2);
-        renameSync4(tmp, join8(dest, name));
+        const tmp = `${join5(dest, name)}.tmp`;
+        writeFileSync3(tmp, text2);
+        renameSync3(tmp, join5(dest, name));
       },
       listLocal: () => listLocal(dest),
-      open: (path) => fileSource(join8(dest, path)),
-      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join8(dest, path), dest) } : {},
+      open: (path) => fileSource(join5(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join5(dest, path), dest) } : {},
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
@@ -39026,7 +38262,7 @@ async function collectPhase(cfg, ctx) {
   return 0;
 }
 var mb;
-var init_phase5 = __esm({
+var init_phase3 = __esm({
   "src/collect/phase.ts"() {
     "use strict";
     init_keys();
@@ -39076,7 +38312,7 @@ ${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists not
   return [...body, s.card].filter(Boolean).join("\n\n");
 }
 var HEAD;
-var init_render = __esm({
+var init_render3 = __esm({
   "src/teardown/render.ts"() {
     "use strict";
     init_markdown();
@@ -39090,7 +38326,7 @@ var init_render = __esm({
 });
 
 // src/teardown/gate.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function checkBox(v, t) {
   const b = v.box;
   if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string")
@@ -39127,7 +38363,7 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
   if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ""))
     return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
   if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
-  const sha = createHash9("sha256").update(files.manifestText).digest("hex");
+  const sha = createHash8("sha256").update(files.manifestText).digest("hex");
   if (sha !== v.manifest_sha256)
     return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
   let manifest;
@@ -39296,13 +38532,13 @@ var init_drive = __esm({
 });
 
 // src/teardown/phase.ts
-var phase_exports6 = {};
-__export(phase_exports6, {
+var phase_exports4 = {};
+__export(phase_exports4, {
   teardownPhase: () => teardownPhase
 });
-import { existsSync as existsSync8, mkdtempSync as mkdtempSync3, readFileSync as readFileSync6, rmSync as rmSync7, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync3, readFileSync as readFileSync4, rmSync as rmSync6, statSync as statSync6 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname4, join as join9, resolve as resolve5 } from "node:path";
+import { dirname as dirname3, join as join6, resolve as resolve4 } from "node:path";
 function depsOf(cfg, ctx, opts) {
   const { ports, reporter } = ctx;
   const spec = cfg.store;
@@ -39315,24 +38551,24 @@ function depsOf(cfg, ctx, opts) {
   };
 }
 function readProof(file) {
-  if (!existsSync8(file)) return null;
-  const manifest = join9(dirname4(file), "manifest.json");
-  return { verifiedText: readFileSync6(file, "utf8"), manifestText: existsSync8(manifest) ? readFileSync6(manifest, "utf8") : null };
+  if (!existsSync6(file)) return null;
+  const manifest = join6(dirname3(file), "manifest.json");
+  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync6(manifest) ? readFileSync4(manifest, "utf8") : null };
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    const p = resolve5(workspace, cfg.verifiedPath);
-    return readProof(existsSync8(p) && statSync6(p).isDirectory() ? join9(p, "VERIFIED.json") : p);
+    const p = resolve4(workspace, cfg.verifiedPath);
+    return readProof(existsSync6(p) && statSync6(p).isDirectory() ? join6(p, "VERIFIED.json") : p);
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync3(join9(tmpdir3(), "tether-proof-"));
+  const dir = mkdtempSync3(join6(tmpdir3(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join9(dir, "VERIFIED.json"));
+    return readProof(join6(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync7(dir, { recursive: true, force: true });
+    rmSync6(dir, { recursive: true, force: true });
   }
 }
 function jobsFromRegistration(runId2, body, cred) {
@@ -39476,7 +38712,7 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   if (deps.afterTeardown) await deps.afterTeardown(state, reason);
   return exit;
 }
-var init_phase6 = __esm({
+var init_phase4 = __esm({
   "src/teardown/phase.ts"() {
     "use strict";
     init_manifest2();
@@ -39484,7 +38720,7 @@ var init_phase6 = __esm({
     init_open();
     init_errors2();
     init_card();
-    init_render();
+    init_render3();
     init_gate();
     init_look();
     init_probe();
@@ -39581,8 +38817,8 @@ var init_gate2 = __esm({
 });
 
 // src/chatops/phase.ts
-var phase_exports7 = {};
-__export(phase_exports7, {
+var phase_exports5 = {};
+__export(phase_exports5, {
   REFUSAL_WINDOW_MS: () => REFUSAL_WINDOW_MS,
   chatopsPhase: () => chatopsPhase
 });
@@ -39686,7 +38922,7 @@ ${lines.join("\n") || "No runs."}` };
   return { ok: true, body: `\u{1F680} Started ${code(workflow)} for ${code(cmd.runId)}, as @${e.login} asked: ${url}.${gate2}` };
 }
 var REFUSAL_WINDOW_MS;
-var init_phase7 = __esm({
+var init_phase5 = __esm({
   "src/chatops/phase.ts"() {
     "use strict";
     init_errors();
@@ -39694,6 +38930,767 @@ var init_phase7 = __esm({
     init_command2();
     init_gate2();
     REFUSAL_WINDOW_MS = 10 * 6e4;
+  }
+});
+
+// src/sync/paths.ts
+import { join as join7, resolve as resolve5 } from "node:path";
+function runSyncDir(cfg, workspace, runId2) {
+  return join7(resolve5(workspace, cfg.dest), runId2);
+}
+var init_paths = __esm({
+  "src/sync/paths.ts"() {
+    "use strict";
+  }
+});
+
+// src/remote/checkpoints.ts
+async function listSettled(session, runRoot, settleS, maxBytes, requests, timeoutMs = 3e5) {
+  const lines = [];
+  for (const r of requests) {
+    lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
+    for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? "-"} ${k.bytes} ${k.mtime} ${k.path}`);
+  }
+  const res = await runScript(session, "checkpoints", [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
+    data: `${lines.join("\n")}
+end
+`,
+    timeoutMs,
+    maxOutput: 8 << 20
+  });
+  return parseSettled(parseJsonLine("checkpoints", res), new Set(requests.map((r) => r.runId)));
+}
+function parseSettled(raw, asked) {
+  const o = obj(raw, "checkpoints");
+  const now = int(o, "now", "checkpoints", TIME3);
+  const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
+    const where = `checkpoints.runs[${i}]`;
+    const r = obj(x, where);
+    const id = str(r, "id", where, { max: 64, pattern: RUN_ID });
+    if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
+    if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
+    try {
+      return parseRun3(r, id, where);
+    } catch (err) {
+      if (err instanceof BoxDataError) return { id, error: err.message };
+      throw err;
+    }
+  });
+  return { now, runs };
+}
+function parseRun3(r, id, where) {
+  const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
+  const seen = /* @__PURE__ */ new Set();
+  const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
+    const w = `${where}.files[${k}]`;
+    const f = obj(x, w);
+    const path = str(f, "path", w, { max: 1024, pattern: SAFE_PATH });
+    if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
+    const cell = f["cell"] === null ? null : str(f, "cell", w, { max: 64, pattern: CELL_NAME });
+    const key = `${cell ?? ""}/${path}`;
+    if (seen.has(key)) throw new BoxDataError(`${w}: ${path} is listed twice`);
+    seen.add(key);
+    return {
+      path,
+      cell,
+      bytes: int(f, "bytes", w),
+      mtime: int(f, "mtime", w, TIME3),
+      sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
+    };
+  });
+  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
+}
+var FILES_MAX, TIME3;
+var init_checkpoints = __esm({
+  "src/remote/checkpoints.ts"() {
+    "use strict";
+    init_grammar();
+    init_manifest();
+    init_strict();
+    init_invoke();
+    FILES_MAX = 512 * 16;
+    TIME3 = { min: 0, max: 1e11 };
+  }
+});
+
+// src/sync/record.ts
+function emptyRecord(runId2) {
+  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
+}
+function parseRecord2(text, runId2) {
+  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
+  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
+  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
+  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
+  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
+    const w = `${SYNC_RECORD}.entries[${i}]`;
+    const e = obj(x, w);
+    const status = str(e, "status", w, { max: 16 });
+    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
+    return {
+      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
+      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
+      bytes: int(e, "bytes", w),
+      mtime: int(e, "mtime", w),
+      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+      status,
+      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
+      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO2 }),
+      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO2 }),
+      step: e["step"] === null ? null : int(e, "step", w)
+    };
+  });
+  return { schema: SYNC_SCHEMA, runId: runId2, entries };
+}
+function recordText(r) {
+  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
+`;
+}
+var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO2, STATUSES;
+var init_record = __esm({
+  "src/sync/record.ts"() {
+    "use strict";
+    init_grammar();
+    init_manifest();
+    init_strict();
+    SYNC_SCHEMA = "tether.sync/v1";
+    SYNC_RECORD = "sync.json";
+    SYNC_ENTRIES_MAX = 256;
+    ISO2 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+    STATUSES = ["verified", "bad", "pruned"];
+  }
+});
+
+// src/sync/plan.ts
+import { createHash as createHash9 } from "node:crypto";
+function sameFile(a, b) {
+  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
+}
+function toPull(files, record) {
+  return files.filter(
+    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
+  );
+}
+function versionDir(f) {
+  const where = createHash9("sha256").update(f.path).digest("hex").slice(0, 8);
+  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
+}
+function stepFromName(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
+  return m ? Number(m[1]) : null;
+}
+function judge(record, judged, keep) {
+  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
+  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+  const kept = /* @__PURE__ */ new Map();
+  const prune = [];
+  const entries = all.map((e) => {
+    if (e.status !== "verified") return e;
+    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
+    kept.set(e.cell ?? "", n);
+    if (n <= keep) return e;
+    prune.push(e);
+    return { ...e, status: "pruned" };
+  });
+  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
+}
+function standing(record) {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const newest = byMtime.find((e) => e.status === "verified") ?? null;
+  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
+  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
+  return { newest, bad };
+}
+var init_plan = __esm({
+  "src/sync/plan.ts"() {
+    "use strict";
+    init_record();
+  }
+});
+
+// src/sync/sync.ts
+async function syncRun(files, boxNow, record, keep, stepHint, deps) {
+  const judged = [];
+  let moved = 0;
+  let error = null;
+  for (const f of toPull(files, record).sort((a, b) => b.mtime - a.mtime)) {
+    const version = versionDir(f);
+    const got = await deps.pull(f, version);
+    if ("error" in got) {
+      error = got.error;
+      if (got.network) break;
+      continue;
+    }
+    moved += got.moved;
+    let why;
+    try {
+      why = await deps.verify(f, version);
+      if (why === null) deps.promote(f, version);
+    } catch (err) {
+      error = `${f.path}: could not be put in place on the runner (${err.message.slice(0, 300)})`;
+      try {
+        deps.discard(f, version, true);
+      } catch {
+      }
+      continue;
+    }
+    const now = deps.now();
+    const writtenAt = new Date(now.getTime() - Math.max(0, boxNow - f.mtime) * 1e3).toISOString();
+    judged.push({
+      path: f.path,
+      cell: f.cell,
+      bytes: f.bytes,
+      mtime: f.mtime,
+      sha256: f.sha256,
+      status: why === null ? "verified" : "bad",
+      why,
+      syncedAt: now.toISOString(),
+      writtenAt,
+      step: stepFromName(f.path) ?? stepHint
+    });
+    if (why !== null) {
+      try {
+        deps.discard(f, version, true);
+      } catch (err) {
+        error = `${f.path}: the failed file could not be removed from staging (${err.message.slice(0, 300)})`;
+      }
+    }
+  }
+  const next = judge(record, judged, keep);
+  for (const p of next.prune) {
+    try {
+      deps.discard(p, versionDir(p), false);
+    } catch (err) {
+      error ??= `${p.path}: an older version could not be pruned (${err.message.slice(0, 300)})`;
+    }
+  }
+  return { record: next.record, judged, moved, ...standing(next.record), error };
+}
+var init_sync2 = __esm({
+  "src/sync/sync.ts"() {
+    "use strict";
+    init_plan();
+  }
+});
+
+// src/sync/budget.ts
+function diskBudget(free, reserve) {
+  let left = free === null ? Number.MAX_SAFE_INTEGER : Math.max(0, free - reserve);
+  return {
+    take: (bytes) => {
+      if (bytes > left) return false;
+      left -= bytes;
+      return true;
+    },
+    give: (bytes) => {
+      left += bytes;
+    },
+    left: () => left
+  };
+}
+var init_budget = __esm({
+  "src/sync/budget.ts"() {
+    "use strict";
+  }
+});
+
+// src/sync/phase.ts
+import { existsSync as existsSync7, mkdirSync as mkdirSync4, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync4, rmdirSync, rmSync as rmSync7, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname4, join as join8 } from "node:path";
+function freeBytes(dir) {
+  try {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
+}
+function syncBudget(cfg, workspace) {
+  const root = dirname4(runSyncDir(cfg, workspace, "x"));
+  try {
+    mkdirSync4(root, { recursive: true });
+  } catch {
+  }
+  return diskBudget(freeBytes(root), RUNNER_RESERVE);
+}
+function readRecord(dir, runId2, warn) {
+  const p = join8(dir, SYNC_RECORD);
+  if (!existsSync7(p)) return emptyRecord(runId2);
+  try {
+    return parseRecord2(readFileSync5(p, "utf8"), runId2);
+  } catch (err) {
+    warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
+    return emptyRecord(runId2);
+  }
+}
+function writeRecord(dir, r) {
+  const tmp = join8(dir, `${SYNC_RECORD}.tmp`);
+  writeFileSync4(tmp, recordText(r));
+  renameSync4(tmp, join8(dir, SYNC_RECORD));
+}
+function pruneEmpty(dir, stop) {
+  for (let d = dir; d.startsWith(`${stop}/`); d = dirname4(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+  }
+}
+function dropStale(dir, listed) {
+  const staging = join8(dir, STAGING);
+  if (!existsSync7(staging)) return;
+  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
+  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync7(join8(staging, v), { recursive: true, force: true });
+}
+async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname4(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
+  const out = /* @__PURE__ */ new Map();
+  if (cfg.mode === "none" || host2.runs.length === 0) return out;
+  const dirs = new Map(host2.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
+  const records = new Map(host2.runs.map((r) => [r.runId, readRecord(dirs.get(r.runId), r.runId, warn)]));
+  const requests = host2.runs.map((r) => ({
+    runId: r.runId,
+    mode: cfg.mode,
+    keep: cfg.keep,
+    known: records.get(r.runId).entries.map((e) => ({ cell: e.cell, path: e.path, bytes: e.bytes, mtime: e.mtime }))
+  }));
+  let listing;
+  let target;
+  try {
+    const session = await connect({ ...host2.conn, attempts: 1 }, host2.cred);
+    try {
+      const root = dirname4(dirs.values().next().value);
+      mkdirSync4(root, { recursive: true });
+      listing = await listSettled(
+        session,
+        host2.runRoot,
+        cfg.settleS,
+        Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
+        requests
+      );
+      target = {
+        host: host2.conn.host,
+        port: host2.conn.port,
+        user: host2.conn.user,
+        knownHostsLine: knownHostsLine(host2.conn.host, host2.conn.port, session.hostKey),
+        identity: "privateKey" in host2.cred ? { key: host2.cred.privateKey } : { agent: host2.cred.agent },
+        connectTimeoutS: Math.ceil(host2.conn.connectTimeoutMs / 1e3),
+        stallTimeoutS: 60
+      };
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError || err instanceof BoxDataError)) throw err;
+    for (const r of host2.runs) out.set(r.runId, { error: `the checkpoints could not be listed: ${err.message}` });
+    return out;
+  }
+  for (const r of host2.runs) {
+    try {
+      out.set(r.runId, await syncOne(r, listing, dirs.get(r.runId), records.get(r.runId), cfg, target, budget, warn));
+    } catch (err) {
+      out.set(r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` });
+    }
+  }
+  return out;
+}
+async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
+  {
+    const listed = listing.runs.find((x) => x.id === r.runId);
+    if (!listed) return { error: "the box did not list this run" };
+    if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
+    mkdirSync4(dir, { recursive: true });
+    dropStale(dir, listed.files);
+    const staged = (f, v) => join8(dir, STAGING, v, f.path);
+    const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
+      pull: async (f, v) => {
+        const room = freeBytes(dir);
+        if (room !== null && f.bytes > room - RUNNER_RESERVE || !budget.take(f.bytes))
+          return {
+            error: `${f.path} is ${human2(f.bytes)}, more than the runner can hold this tick (${human2(Math.min(budget.left(), Math.max(0, (room ?? 0) - RUNNER_RESERVE)))} to spare under ${dir}, ${human2(RUNNER_RESERVE)} kept free); not pulled`,
+            network: false
+          };
+        try {
+          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join8(dir, STAGING, v), { parallel: 1 });
+          return { moved: got.bytesThisRun };
+        } catch (err) {
+          budget.give(f.bytes);
+          if (err instanceof PullError) return { error: err.message, network: err.network };
+          throw err;
+        }
+      },
+      verify: async (f, v) => {
+        const src = await fileSource(staged(f, v));
+        try {
+          const res = await verifyOne(f.path, src);
+          if (!res.ok) return problemsText(res) || `not a valid ${res.format} file`;
+        } finally {
+          await src.close();
+        }
+        return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
+      },
+      promote: (f, v) => {
+        const final = join8(dir, v, f.path);
+        mkdirSync4(dirname4(final), { recursive: true });
+        renameSync4(staged(f, v), final);
+        pruneEmpty(dirname4(staged(f, v)), dir);
+      },
+      discard: (f, v, isStaged) => {
+        const p = isStaged ? staged(f, v) : join8(dir, v, f.path);
+        rmSync7(p, { force: true });
+        pruneEmpty(dirname4(p), dir);
+      },
+      now: () => /* @__PURE__ */ new Date()
+    });
+    writeRecord(dir, result.record);
+    if (listed.tooLarge > 0 && !result.error)
+      result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human2(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
+    if (listed.skipped > 0)
+      warn(
+        `sync: ${r.runId}: ${listed.skipped} newer checkpoint file(s) are symlinks or have names tether does not take (letters, digits, . _ - and /); not synced`
+      );
+    return result;
+  }
+}
+var STAGING, RUNNER_RESERVE;
+var init_phase6 = __esm({
+  "src/sync/phase.ts"() {
+    "use strict";
+    init_bytes();
+    init_paths();
+    init_decision();
+    init_file_source();
+    init_trusted_load();
+    init_verify_files();
+    init_checkpoints();
+    init_strict();
+    init_client();
+    init_errors2();
+    init_hostkey();
+    init_pull();
+    init_plan();
+    init_record();
+    init_sync2();
+    init_budget();
+    STAGING = ".incoming";
+    RUNNER_RESERVE = 1e9;
+  }
+});
+
+// src/sync/step.ts
+var step_exports = {};
+__export(step_exports, {
+  syncAll: () => syncAll
+});
+import { join as join9 } from "node:path";
+async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
+  const out = {};
+  const warn = (m) => reporter.warn(m);
+  const budget = syncBudget(cfg.sync, workspace);
+  await eachLimit(hosts, cfg.concurrency, async (h) => {
+    const e = byName.get(h.name);
+    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    if (!runs.length) return;
+    let done;
+    try {
+      done = await syncHost({ conn: e.conn, cred: e.cred, runRoot: e.runRoot, runs }, cfg.sync, workspace, warn, budget);
+    } catch (err) {
+      done = new Map(runs.map((r) => [r.runId, { error: `the sync stopped: ${err.message.slice(0, 300)}` }]));
+    }
+    const at = (/* @__PURE__ */ new Date()).toISOString();
+    for (const [runId2, r] of done) {
+      const m = result.memory.runs[runId2];
+      const v = result.verdicts.find((x) => x.runId === runId2);
+      if (!m || !v) continue;
+      if ("record" in r) {
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
+        if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
+        for (const j of r.judged)
+          reporter.info(
+            `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
+          );
+      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
+      if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
+      out[runId2] = {
+        newest: m.sync.newest?.where ?? null,
+        step: m.sync.newest?.step ?? null,
+        written_at: m.sync.newest?.writtenAt ?? null,
+        bad: m.sync.bad?.path ?? null,
+        artifact: m.sync.newest?.artifact ?? null,
+        judged: "record" in r ? r.judged.length : 0,
+        moved: "record" in r ? r.moved : 0,
+        error: m.sync.error
+      };
+      Object.assign(v, withFlag(v, "bad-checkpoint", m.sync.bad !== null));
+    }
+  });
+  return out;
+}
+function syncMemory(r, dir, at) {
+  const n = r.newest;
+  return {
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join9(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
+    // cell's newer good one.
+    bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
+    at,
+    error: r.error
+  };
+}
+async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
+  const name = `tether-sync-${runId2}-${n.sha256.slice(0, 12)}`;
+  const had = s.artifacts ?? [];
+  if (had.some((a) => a.name === name)) {
+    if (s.newest) s.newest.artifact = name;
+    return;
+  }
+  const older = had.reduce((sum2, a) => sum2 + a.bytes, 0);
+  if (older + n.bytes > cfg.sync.artifactBudgetBytes)
+    reporter.warn(
+      `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
+    );
+  try {
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join9(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
+    s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
+    if (s.newest) s.newest.artifact = name;
+  } catch (err) {
+    reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
+  }
+}
+var SYNCED, SYNC_ARTIFACTS_MAX;
+var init_step = __esm({
+  "src/sync/step.ts"() {
+    "use strict";
+    init_bytes();
+    init_paths();
+    init_phase6();
+    init_plan();
+    init_pool();
+    init_verdict();
+    SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
+    SYNC_ARTIFACTS_MAX = 8;
+  }
+});
+
+// src/follow/schedule.ts
+function idle() {
+  return { lastAt: null, pending: false };
+}
+function dueAt(c, debounceMs, refreshMs) {
+  if (c.lastAt === null) return 0;
+  return c.pending ? c.lastAt + debounceMs : c.lastAt + refreshMs;
+}
+function plan(clocks, now, debounceMs, refreshMs) {
+  const due = [];
+  let next = Infinity;
+  for (const [host2, c] of clocks) {
+    const at = dueAt(c, debounceMs, refreshMs);
+    if (at <= now) due.push(host2);
+    else next = Math.min(next, at);
+  }
+  return { due, waitMs: due.length ? 0 : Math.max(0, Math.min(next - now, refreshMs)) };
+}
+function worthWriting(prevShown, shown, lastWriteAt, now, quietMs) {
+  return prevShown !== shown || lastWriteAt === null || now - lastWriteAt >= quietMs;
+}
+function reconnect(failures, livedMs, [firstMs, maxMs]) {
+  const n = (livedMs !== null && livedMs >= STEADY_MS ? 0 : failures) + 1;
+  return { failures: n, waitMs: Math.min(maxMs, firstMs * 2 ** Math.min(n - 1, 10)) };
+}
+var STEADY_MS;
+var init_schedule = __esm({
+  "src/follow/schedule.ts"() {
+    "use strict";
+    STEADY_MS = 3e4;
+  }
+});
+
+// src/follow/events.ts
+function parseEvent(line, runIds) {
+  if (line.length > 200) return null;
+  let o;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
+  const { e, run: run2 } = o;
+  if (e === "start" || e === "alive") return { kind: e };
+  if (typeof e !== "string" || !RUN_EVENTS.includes(e)) return null;
+  if (typeof run2 !== "string" || !RUN_ID.test(run2) || !runIds.has(run2)) return null;
+  return { kind: e, runId: run2 };
+}
+var RUN_EVENTS;
+var init_events = __esm({
+  "src/follow/events.ts"() {
+    "use strict";
+    init_grammar();
+    RUN_EVENTS = ["attempt", "crash", "marker", "exit", "heartbeat", "checkpoint", "cells"];
+  }
+});
+
+// src/follow/phase.ts
+async function followHosts(hosts, opts, hooks, signal) {
+  const clocks = new Map(hosts.map((h) => [h.name, idle()]));
+  const why = new Map(hosts.map((h) => [h.name, /* @__PURE__ */ new Set()]));
+  const sessions = /* @__PURE__ */ new Map();
+  let stopped = false;
+  let wake = () => void 0;
+  const request = (host2, kind) => {
+    const c = clocks.get(host2);
+    c.pending = true;
+    why.get(host2).add(kind);
+    wake();
+  };
+  let stopWaiting = () => void 0;
+  const stopping = new Promise((res) => stopWaiting = res);
+  const stop = () => {
+    stopped = true;
+    stopWaiting();
+    wake();
+  };
+  signal?.addEventListener("abort", stop, { once: true });
+  const keep = async (h) => {
+    const ids = new Set(h.runIds);
+    const data = [...h.runIds.map((id) => `run ${id}`), `hint ${Buffer.from(CRASH_HINT).toString("base64")}`, "end"].join("\n") + "\n";
+    let failures = 0;
+    while (!stopped) {
+      let session = null;
+      let lived = null;
+      try {
+        session = await connect({ ...h.conn, attempts: 1 }, h.cred, { keepaliveIntervalMs: 5e3, keepaliveCountMax: 2 });
+      } catch (err) {
+        hooks.info(`follow: ${h.name}: cannot connect (${err.message}); retrying`);
+      }
+      if (session && !stopped) {
+        const began = Date.now();
+        sessions.set(h.name, session);
+        const stream = session.stream(scriptCommand([h.runRoot, String(opts.heartbeatLostS), String(opts.settleS)]), scriptStdin("follow", data), (line) => {
+          const ev = parseEvent(line, ids);
+          if (ev && ev.kind !== "start" && ev.kind !== "alive") request(h.name, ev.kind);
+        });
+        request(h.name, "connected");
+        const reason = await Promise.race([stream.ended, session.closed, stopping.then(() => "the follow ended")]);
+        sessions.delete(h.name);
+        stream.close();
+        session.close();
+        if (stopped) break;
+        lived = Date.now() - began;
+        hooks.info(`follow: ${h.name}: the follower stopped (${reason}); looking again and reconnecting`);
+        request(h.name, "dropped");
+      }
+      const next = reconnect(failures, lived, opts.backoffMs);
+      failures = next.failures;
+      const waitMs = next.waitMs;
+      await Promise.race([new Promise((res) => setTimeout(res, waitMs)), stopping]);
+    }
+  };
+  const start = Date.now();
+  const keepers = hosts.map((h) => keep(h));
+  let ended = "the follow duration ran out";
+  try {
+    while (!stopped) {
+      const now = Date.now();
+      if (now - start >= opts.durationMs) break;
+      const { due, waitMs } = plan(clocks, now, opts.debounceMs, opts.refreshMs);
+      for (const host2 of due) {
+        const reasons = new Set(why.get(host2));
+        why.get(host2).clear();
+        clocks.set(host2, { lastAt: Date.now(), pending: false });
+        await hooks.reassess(host2, sessions.get(host2) ?? null, reasons);
+      }
+      if (hooks.settled()) {
+        ended = "every followed run has ended";
+        break;
+      }
+      if (due.length) continue;
+      await new Promise((res) => {
+        const t = setTimeout(res, Math.min(waitMs, Math.max(0, opts.durationMs - (Date.now() - start))));
+        wake = () => {
+          clearTimeout(t);
+          res();
+        };
+      });
+      wake = () => void 0;
+    }
+    if (signal?.aborted) ended = "the follow was stopped";
+  } finally {
+    stop();
+    for (const s of sessions.values()) s.close();
+    await Promise.all(keepers);
+  }
+  return ended;
+}
+var init_phase7 = __esm({
+  "src/follow/phase.ts"() {
+    "use strict";
+    init_invoke();
+    init_signatures();
+    init_client();
+    init_events();
+    init_schedule();
+  }
+});
+
+// src/follow/patrol.ts
+var patrol_exports = {};
+__export(patrol_exports, {
+  followRuns: () => followRuns
+});
+async function followRuns(f) {
+  const { cfg, result, reporter } = f;
+  let shown = shownText(result);
+  let lastWrite = Date.now();
+  const byName = new Map(f.hosts.map((h) => [h.name, h]));
+  const ended = await followHosts(
+    f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: h.runIds })),
+    {
+      durationMs: cfg.followS * 1e3,
+      debounceMs: FOLLOW_DEBOUNCE_MS,
+      refreshMs: Math.min(6e4, Math.max(5e3, cfg.stallAfterS * 1e3 / 3)),
+      heartbeatLostS: Math.max(30, Math.min(cfg.stallAfterS, 300)),
+      settleS: cfg.sync.settleS,
+      backoffMs: [2e3, 3e4]
+    },
+    {
+      reassess: async (name, session, why) => {
+        const h = byName.get(name);
+        const r = await tick([f.target(h)], result.memory, (_t, runs) => f.probe(h, session, runs), f.opts, f.now(), 1);
+        result.memory = r.memory;
+        result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
+        if (f.resync && (why.has("checkpoint") || why.has("marker") || why.size === 0)) await f.resync(h);
+        const next = shownText(result);
+        if (!worthWriting(shown, next, lastWrite, Date.now(), FOLLOW_QUIET_MS)) return;
+        if (next !== shown)
+          reporter.info(
+            `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
+          );
+        shown = next;
+        lastWrite = Date.now();
+        await f.save(true);
+      },
+      settled: () => result.verdicts.every((v) => ENDED2.includes(v.state)),
+      info: (line) => reporter.info(line)
+    }
+  );
+  reporter.info(`follow: ${ended}`);
+  await f.save(true);
+}
+var FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED2;
+var init_patrol2 = __esm({
+  "src/follow/patrol.ts"() {
+    "use strict";
+    init_schedule();
+    init_phase7();
+    init_merge();
+    init_render2();
+    init_tick();
+    FOLLOW_DEBOUNCE_MS = 2e3;
+    FOLLOW_QUIET_MS = 5 * 6e4;
+    ENDED2 = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
   }
 });
 
@@ -39755,7 +39752,7 @@ init_audit();
 init_chatops();
 
 // src/config/launch.ts
-init_names2();
+init_names();
 init_names();
 init_errors();
 init_connection();
@@ -39767,7 +39764,7 @@ init_cells();
 // src/config/slurm.ts
 init_errors();
 init_values();
-var NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+var NAME2 = /^[A-Za-z0-9_.-]{1,64}$/;
 var NAMES = /^[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64}){0,31}$/;
 var COUNT = /^[1-9][0-9]{0,5}$/;
 var RANGE = /^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$/;
@@ -39778,9 +39775,9 @@ var NODELIST = /^[A-Za-z0-9_.,[\]-]{1,512}$/;
 var CONSTRAINT = /^[A-Za-z0-9_.&|,[\]*()-]{1,256}$/;
 var SBATCH_ALLOWED = {
   partition: NAMES,
-  account: NAME,
-  qos: NAME,
-  reservation: NAME,
+  account: NAME2,
+  qos: NAME2,
+  reservation: NAME2,
   time: TIME,
   "time-min": TIME,
   nodes: RANGE,
@@ -39969,7 +39966,7 @@ init_connection();
 init_errors();
 init_values();
 init_providers();
-init_names2();
+init_names();
 function parseCollectPhase(inputs, env) {
   const cfg = parseCollect(inputs);
   const card = teardownCard(inputs);
@@ -39993,7 +39990,7 @@ init_errors();
 init_patrol();
 init_values();
 init_providers();
-init_names2();
+init_names();
 function parseTeardown(inputs, env) {
   const provider = oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh");
   if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDER_NAMES.join(", ")}`);
@@ -40169,7 +40166,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase4(), phase_exports4))).patrolPhase(cfg, ctx, await Promise.resolve().then(() => (init_probe(), probe_exports)))
+    run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -40183,7 +40180,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => Promise.resolve().then(() => (init_phase5(), phase_exports5)),
+      () => Promise.resolve().then(() => (init_phase3(), phase_exports3)),
       (m) => m.collectPhase
     )
   },
@@ -40199,7 +40196,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => Promise.resolve().then(() => (init_phase6(), phase_exports6)),
+      () => Promise.resolve().then(() => (init_phase4(), phase_exports4)),
       (m) => m.teardownPhase
     )
   },
@@ -40213,7 +40210,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase7(), phase_exports7))).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   }
 };
 var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
@@ -40227,6 +40224,15 @@ async function runPhase(phase, inputs, env, reporter, ports) {
 }
 function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
+}
+async function patrolSteps() {
+  const { probeHost: probeHost2, probeOn: probeOn2 } = await Promise.resolve().then(() => (init_probe(), probe_exports));
+  return {
+    probeHost: probeHost2,
+    probeOn: probeOn2,
+    sync: async (...a) => (await Promise.resolve().then(() => (init_step(), step_exports))).syncAll(...a),
+    follow: async (f) => (await Promise.resolve().then(() => (init_patrol2(), patrol_exports))).followRuns(f)
+  };
 }
 function chatopsDeps(cfg, ctx) {
   const { ports, reporter } = ctx;
@@ -40253,9 +40259,36 @@ function chatopsDeps(cfg, ctx) {
   };
 }
 
+// src/ports/files.ts
+init_errors();
+import { existsSync as existsSync8, readFileSync as readFileSync6, writeFileSync as writeFileSync5 } from "node:fs";
+function fileStore(path) {
+  return {
+    load: async () => {
+      if (!existsSync8(path)) return [];
+      try {
+        return [readFileSync6(path, "utf8")];
+      } catch (err) {
+        throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
+      }
+    },
+    save: async (runIds, render) => {
+      writeFileSync5(path, render(runIds));
+      return [path];
+    }
+  };
+}
+function readConfigFile(path) {
+  try {
+    return readFileSync6(path, "utf8");
+  } catch (err) {
+    throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
+  }
+}
+
 // src/cli/ports.ts
 function terminalPorts(cwd = process.cwd()) {
-  return { workspace: cwd, statusMode: "text", checkContext: () => void 0 };
+  return { workspace: cwd, statusMode: "text", checkContext: () => void 0, stateStore: fileStore, readConfig: readConfigFile };
 }
 
 // src/report/describe-error.ts

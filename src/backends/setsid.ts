@@ -1,5 +1,4 @@
-import { scriptText } from '../remote/script-text.ts';
 import type { Backend } from './types.ts';
 
 /** The wrapper in a new session (`setsid -f`); liveness from the wrapper's pid and start time. */
-export const setsid: Backend = { name: 'setsid', script: scriptText('backend_setsid.sh'), jobOnLoginHost: true, owns: (h) => h === 'setsid' };
+export const setsid: Backend = { name: 'setsid', jobOnLoginHost: true, owns: (h) => h === 'setsid' };

@@ -1,5 +1,4 @@
-import { scriptText } from '../remote/script-text.ts';
 import type { Backend } from './types.ts';
 
 /** Slurm through its login node (`slurm:<job id>`): the job runs on compute nodes; state from squeue/sacct. */
-export const slurm: Backend = { name: 'slurm', script: scriptText('backend_slurm.sh'), jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
+export const slurm: Backend = { name: 'slurm', jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };

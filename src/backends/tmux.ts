@@ -1,5 +1,4 @@
-import { scriptText } from '../remote/script-text.ts';
 import type { Backend } from './types.ts';
 
 /** A private tmux server per run (`tmux:<run-dir>/tmux.sock`); liveness from the wrapper's pid and start time. */
-export const tmux: Backend = { name: 'tmux', script: scriptText('backend_tmux.sh'), jobOnLoginHost: true, owns: (h) => h.startsWith('tmux:') };
+export const tmux: Backend = { name: 'tmux', jobOnLoginHost: true, owns: (h) => h.startsWith('tmux:') };

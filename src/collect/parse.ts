@@ -7,7 +7,7 @@ import { parseConnection, type ConnectionConfig, type Inputs } from '../config/c
 import { InputError } from '../config/errors.ts';
 import * as v from '../config/values.ts';
 import { FACTS, instanceIdFor } from '../providers/index.ts';
-import { INSTANCE_ID, PROVIDER_NAMES, VERBS, type ProviderName, type Verb } from '../providers/names.ts';
+import { INSTANCE_ID, PROVIDER_NAMES, VERBS, type ProviderName, type Verb } from '../record/names.ts';
 
 /** Everything the collect phase runs with, parsed once. */
 export type CollectPhaseConfig = CollectConfig & {

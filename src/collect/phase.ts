@@ -7,7 +7,7 @@ import { loadCredential } from '../ssh/keys.ts';
 import { InputError } from '../config/errors.ts';
 import { listFiles } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { knownHostsLine } from '../ssh/hostkey.ts';
+import { knownHostsLine } from '../record/hostkey.ts';
 import { openPinned, type Pinned } from '../ssh/open.ts';
 import { PullError } from '../transfer/pull.ts';
 import type { PullTarget } from '../transfer/ssh-args.ts';

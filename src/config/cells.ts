@@ -130,7 +130,4 @@ function whole(input: string, raw: string | undefined, fallback: number, min: nu
   return Number(s);
 }
 
-/** A checkpoint glob for one cell: `{cell}` becomes its name. */
-export function cellGlobs(globs: readonly string[], cell: string): string[] {
-  return globs.map((g) => g.replace(/\{cell\}/g, cell));
-}
+export { cellGlobs } from '../record/spec.ts';

@@ -1,6 +1,6 @@
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
-import { isFingerprint, keysForHost, KnownHostsError, knownHostsName } from '../ssh/hostkey.ts';
+import { isFingerprint, keysForHost, KnownHostsError, knownHostsName } from '../record/hostkey.ts';
 
 export type KeySource = { kind: 'content'; text: string } | { kind: 'path'; path: string } | { kind: 'agent'; socket: string };
 

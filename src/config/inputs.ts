@@ -10,8 +10,8 @@
  * `parallel`), or its absence means something (launch's `workdir` against `sync-dir`, collect's `provider` and
  * `artifact`, teardown's `provider` and `verb`, which must be chosen).
  */
-import { BACKEND_NAMES, type BackendName } from '../backends/names.ts';
-import { PROVIDER_NAMES, type ProviderName } from '../providers/names.ts';
+import { BACKEND_NAMES, type BackendName } from '../record/names.ts';
+import { PROVIDER_NAMES, type ProviderName } from '../record/names.ts';
 
 export interface InputDef {
   /** One line, shared by `--help` and action.yml's description. */

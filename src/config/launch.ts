@@ -1,5 +1,5 @@
-import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, type ProviderName } from '../providers/names.ts';
-import { BACKEND_NAMES } from '../backends/names.ts';
+import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, type ProviderName } from '../record/names.ts';
+import { BACKEND_NAMES } from '../record/names.ts';
 import { InputError } from './errors.ts';
 import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
 import { DEFAULT_RUN_ROOT, parseAudit, type AuditConfig } from './audit.ts';

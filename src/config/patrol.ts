@@ -1,7 +1,7 @@
 import { InputError } from './errors.ts';
 import { parseConnection, parseOwnConnection, parseSigningKey, type ConnectionConfig, type Inputs, type KeySource, type OwnConnection } from './connection.ts';
 import { DEFAULT_RUN_ROOT } from './audit.ts';
-import { STATES, type State } from '../patrol/remediation.ts';
+import { STATES, type State } from '../record/run-state.ts';
 import * as v from './values.ts';
 import { parseSync, type SyncConfig } from './sync.ts';
 

@@ -5,7 +5,8 @@
  */
 import type { ArtifactUploader } from '../collect/artifacts.ts';
 import type { StoreSpec } from '../config/patrol.ts';
-import type { Ports } from '../phases.ts';
+import type { Ports } from '../ports/types.ts';
+import { fileStore, readConfigFile } from '../ports/files.ts';
 import type { StatusStore } from '../report/reporter.ts';
 import { artifactServiceMissing } from './artifact-env.ts';
 import { refuseUnsafeContext } from './context.ts';
@@ -76,6 +77,8 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     workspace: env['GITHUB_WORKSPACE'] ?? process.cwd(),
     statusMode: 'markdown',
     checkContext: (use) => refuseUnsafeContext(env, use),
+    stateStore: fileStore,
+    readConfig: readConfigFile,
     artifacts: () => lazyArtifacts(env),
     statusStore: (spec) => lazyStore(spec, env),
     fetchArtifact: async (name, dir) => (await import('./artifacts.ts')).fetchArtifact(name, dir),

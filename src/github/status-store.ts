@@ -6,7 +6,7 @@ import { REGISTRATION_PREFIX, registrationMarker, registrationRunId } from '../r
 
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import { code, inert } from '../report/markdown.ts';
-import { renderTeardownMark, statusMarker } from '../report/patrol.ts';
+import { renderTeardownMark, statusMarker } from '../patrol/render.ts';
 
 /** Runs the patrol takes from the registry at most (the same bound as run-ids on one host). */
 export const REGISTRATIONS_MAX = 64;

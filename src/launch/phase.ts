@@ -6,7 +6,7 @@ import type { AuditPhaseConfig } from '../config/audit.ts';
 import type { ConnectionConfig, Inputs } from '../config/connection.ts';
 import type { LaunchConfig, LaunchPhaseConfig } from '../config/launch.ts';
 import type { PhaseContext } from '../ports/types.ts';
-import { renderAudit, renderLaunch } from '../report/launch.ts';
+import { renderAudit, renderLaunch } from './render.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { InputError } from '../config/errors.ts';
 import { code, inert } from '../report/markdown.ts';

@@ -1,23 +1,8 @@
 import type { FailureClass } from './signatures.ts';
 
-export const STATES = [
-  'queued',
-  'requeued',
-  'launching',
-  'running',
-  'stalled',
-  'finished',
-  'failed',
-  'dead',
-  'rebooted',
-  'unreachable',
-  'host-key-changed',
-  'auth-refused',
-  'probe-error',
-  'unknown',
-  'torn-down',
-] as const;
-export type State = (typeof STATES)[number];
+import { STATES, type State } from '../record/run-state.ts';
+
+export { STATES, type State };
 export const FLAGS = [
   'disk-pressure',
   'inode-pressure',

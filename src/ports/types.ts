@@ -74,6 +74,10 @@ export interface Ports {
   statusMode: 'markdown' | 'text';
   /** Refusals before a phase that holds the SSH key runs (a fork's pull request, a key file on a hosted runner). */
   checkContext(use: { keyFile: boolean }): void;
+  /** The patrol's `state-file` as a status store (src/ports/files.ts on both roots). */
+  stateStore(path: string): StatusStore;
+  /** The text of a tether.yml (`config`). */
+  readConfig(path: string): string;
   /** The artifact service, when there is one. */
   artifacts?(): ArtifactUploader;
   /** Where the patrol's status and tick memory live (`report-to`), when asked for. */

@@ -1,4 +1,4 @@
-import type { Verb } from './names.ts';
+import type { Verb } from '../record/names.ts';
 import { ProviderError, type InstanceState, type Provider, type ProviderContext } from './types.ts';
 
 export interface DriveOptions {

@@ -1,13 +1,13 @@
 /**
  * The provider registry: every provider once, each one module beside this file ({ name, facts, defaultInstance?,
  * check?, make }), as backends/ lists its backends. Teardown picks one by name; the card and the approval read
- * their facts from here. Adding a provider: its module, its name in names.ts, its double in the test harness
+ * their facts from here. Adding a provider: its module, its name in src/record/names.ts, its double in the test harness
  * (test/harness/provider-double.ts) and its tests.
  */
 import { aws } from './aws.ts';
 import { command } from './command.ts';
 import { lambda } from './lambda.ts';
-import { PROVIDER_NAMES, type ProviderName, type Verb } from './names.ts';
+import { PROVIDER_NAMES, type ProviderName, type Verb } from '../record/names.ts';
 import { runpod } from './runpod.ts';
 import { slurm } from './slurm.ts';
 import { ssh } from './ssh.ts';
@@ -16,7 +16,7 @@ import { vastai } from './vastai.ts';
 
 export type { ProviderFacts, ProviderModule, ProviderName, Verb, VerbFacts };
 
-/** In names.ts order (test/unit/inputs-table.test.ts checks the two agree). */
+/** In src/record/names.ts order (test/unit/inputs-table.test.ts checks the two agree). */
 export const PROVIDER_LIST: readonly ProviderModule[] = [ssh, command, lambda, runpod, vastai, aws, slurm];
 
 /** The module of a provider by name. */

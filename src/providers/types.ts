@@ -1,5 +1,5 @@
 import type { ConnectionConfig, Inputs } from '../config/connection.ts';
-import type { ProviderName, Verb } from './names.ts';
+import type { ProviderName, Verb } from '../record/names.ts';
 
 export type { ProviderName, Verb };
 

@@ -1,5 +1,6 @@
 import type { Marker } from './grammar.ts';
-import type { TransportKind } from '../ssh/errors.ts';
+/** Why a host could not be reached (ssh/errors.ts TransportError carries one, with its advice). */
+export type TransportKind = 'auth_failed' | 'host_key_mismatch' | 'connection_refused' | 'unreachable' | 'network';
 
 export type { Marker };
 

@@ -1,5 +1,25 @@
 import { BoxDataError, int, obj, optInt, optStr, str, type Obj } from './strict.ts';
 
+/** Every state the patrol can give a run (src/patrol/remediation.ts gives each its remediation). */
+export const STATES = [
+  'queued',
+  'requeued',
+  'launching',
+  'running',
+  'stalled',
+  'finished',
+  'failed',
+  'dead',
+  'rebooted',
+  'unreachable',
+  'host-key-changed',
+  'auth-refused',
+  'probe-error',
+  'unknown',
+  'torn-down',
+] as const;
+export type State = (typeof STATES)[number];
+
 /**
  * What tether saw of a run at one moment (a collect's proof records it; teardown looks again): its state
  * and where it was. `finished_at` is the marker's time (or when it was seen ended without one), or

@@ -1,16 +1,35 @@
 import { createHash } from 'node:crypto';
-import { cellGlobs } from '../config/cells.ts';
-import type { LaunchConfig } from '../config/launch.ts';
 
 /**
  * `tether.spec/v1` (spec.json, written once by launch) and the run's identity. Pure.
  */
 
+/** What spec.json records of a launch (src/config/launch.ts's LaunchConfig is one): the record's own shape. */
+export interface SpecSource {
+  runId: string;
+  command: string;
+  then: string | undefined;
+  workdir: string;
+  env: Array<[string, string]>;
+  secretNames: string[];
+  checkpoints: string[];
+  expectedDurationS: number | undefined;
+  commit: string | undefined;
+  backend: string;
+  slurm?: { sbatchOptions: string[] } | undefined;
+  sweep?: { cells: Array<{ name: string; command: string }>; gpusPerCell: number; maxParallel: number; onCellFailure: string } | undefined;
+}
+
+/** A checkpoint glob for one cell: `{cell}` becomes its name. */
+export function cellGlobs(globs: readonly string[], cell: string): string[] {
+  return globs.map((g) => g.replace(/\{cell\}/g, cell));
+}
+
 /**
  * What identifies a run's work: resume must run exactly this again. A sweep's cells (names, commands) and
  * GPUs per cell are part of it; how many run at once and what a failure stops are not.
  */
-export function identity(cfg: Pick<LaunchConfig, 'command' | 'then' | 'workdir'> & { sweep?: LaunchConfig['sweep']; slurm?: LaunchConfig['slurm'] }): string {
+export function identity(cfg: Pick<SpecSource, 'command' | 'then' | 'workdir' | 'sweep' | 'slurm'>): string {
   const h = createHash('sha256').update(`${cfg.command}\u0000${cfg.then ?? ''}\u0000${cfg.workdir}`);
   if (cfg.sweep) h.update(`\u0000cells\u0000${sortedJson({ cells: cfg.sweep.cells, gpus_per_cell: cfg.sweep.gpusPerCell })}`);
   // On Slurm, what the job asks of the cluster is part of the work: a resume submits the same request.
@@ -34,7 +53,7 @@ export function sortedJson(value: unknown): string {
 }
 
 /** spec.json: env and secret NAMES only, never values. */
-export function buildSpec(cfg: LaunchConfig, createdAt: Date): string {
+export function buildSpec(cfg: SpecSource, createdAt: Date): string {
   return sortedJson({
     schema: 'tether.spec/v1',
     run_id: cfg.runId,
@@ -65,7 +84,7 @@ export function buildSpec(cfg: LaunchConfig, createdAt: Date): string {
  * A sweep's cells for launch.sh: one line each, `NAME B64(command) B64(checkpoints, {cell} expanded)
  * B64(cell spec.json)`; the cell spec is `tether.cell/v1` (run id, cell, command, checkpoints). Pure.
  */
-export function cellData(cfg: LaunchConfig): string {
+export function cellData(cfg: SpecSource): string {
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   return (cfg.sweep?.cells ?? [])
     .map((c) => {

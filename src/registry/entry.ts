@@ -7,7 +7,7 @@
 import { RUN_ID } from '../record/grammar.ts';
 import { sortedJson } from '../record/spec.ts';
 import { BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
-import { FINGERPRINT } from '../ssh/hostkey.ts';
+import { FINGERPRINT } from '../record/hostkey.ts';
 
 export const REGISTRATION_SCHEMA = 'tether.registration/v1';
 

@@ -1,4 +1,4 @@
-import { BACKEND_LIST } from '../backends/index.ts';
+import { BACKEND_NAMES } from '../record/names.ts';
 import { scriptText } from './script-text.ts';
 
 const lib = scriptText('lib.sh');
@@ -25,5 +25,5 @@ export const WRAPPER = `${lib}\n${scriptText('wrapper.sh')}`;
 export const ARRAY = `${lib}\n${scriptText('array.sh')}`;
 /** A sweep's queue, detached like the wrapper, so it carries lib.sh too. */
 export const QUEUE = `${lib}\n${scriptText('queue.sh')}`;
-/** lib.sh and every backend's functions: what each on-box script is sent ahead of itself. */
-export const LIB = [lib, ...BACKEND_LIST.map((b) => b.script)].join('\n');
+/** lib.sh and every backend's functions (scripts/remote/backend_<name>.sh): what each on-box script is sent ahead of itself. */
+export const LIB = [lib, ...BACKEND_NAMES.map((n) => scriptText(`backend_${n}.sh`))].join('\n');

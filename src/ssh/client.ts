@@ -2,7 +2,7 @@ import ssh2 from 'ssh2';
 import type { ConnectionConfig } from '../config/connection.ts';
 import { withBackoff } from './backoff.ts';
 import { classify, TransportError } from './errors.ts';
-import { fingerprint } from './hostkey.ts';
+import { fingerprint } from '../record/hostkey.ts';
 import type { Credential } from './keys.ts';
 
 export interface ExecOptions {

@@ -1,5 +1,7 @@
 /** Typed transport failures. A transport failure says nothing about the run on the box. */
-export type TransportKind = 'auth_failed' | 'host_key_mismatch' | 'connection_refused' | 'unreachable' | 'network';
+import type { TransportKind } from '../record/observation.ts';
+
+export type { TransportKind };
 
 const ADVICE: Record<TransportKind, string> = {
   auth_failed: 'the box refused the key: check the user and that the public key is in ~/.ssh/authorized_keys on the box',

@@ -5,7 +5,7 @@
  */
 import { hkdfSync } from 'node:crypto';
 import ssh2 from 'ssh2';
-import { fingerprint } from './hostkey.ts';
+import { fingerprint } from '../record/hostkey.ts';
 import { loadCredential, type Credential } from './keys.ts';
 import type { KeySource } from '../config/connection.ts';
 

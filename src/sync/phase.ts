@@ -12,7 +12,7 @@ import { listSettled, type BoxCheckpoint, type SyncRequest } from '../remote/che
 import { BoxDataError } from '../record/strict.ts';
 import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
-import { knownHostsLine } from '../ssh/hostkey.ts';
+import { knownHostsLine } from '../record/hostkey.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { PullError, pullFiles, type PullTarget } from '../transfer/pull.ts';
 import { versionDir } from './plan.ts';

@@ -3,7 +3,7 @@ import { parseManifest, type Manifest } from '../record/manifest.ts';
 import { filesSha256, VERIFIED_SCHEMA, type VerifiedDoc } from '../record/verified.ts';
 import { allEnded, parseRunState, whereText, type RunState } from '../record/run-state.ts';
 import type { CardRun } from './card.ts';
-import type { Verb } from '../providers/names.ts';
+import type { Verb } from '../record/names.ts';
 
 /** What teardown is about to act on: the instance, and the box when the connection inputs are given. */
 export interface TeardownTarget {

@@ -8,7 +8,7 @@ import { InputError } from '../config/errors.ts';
 import { parseStore, type StoreSpec } from '../config/patrol.ts';
 import * as v from '../config/values.ts';
 import { FACTS, instanceIdFor, providerModule, verbFacts, verbMissing } from '../providers/index.ts';
-import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, VERBS, type ProviderName, type Verb } from '../providers/names.ts';
+import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, VERBS, type ProviderName, type Verb } from '../record/names.ts';
 
 export interface TeardownConfig {
   runId: string;

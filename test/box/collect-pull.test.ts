@@ -9,7 +9,7 @@ import { buildManifest, listFiles } from '../../src/remote/manifest.ts';
 import { manifestFromListing } from '../../src/record/manifest.ts';
 import { filesSha256 } from '../../src/record/verified.ts';
 import { connect, type Session } from '../../src/ssh/client.ts';
-import { knownHostsLine } from '../../src/ssh/hostkey.ts';
+import { knownHostsLine } from '../../src/record/hostkey.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
 import { PullError, type PullTarget } from '../../src/transfer/pull.ts';
 import { streamFiles, type Arrived } from '../../src/transfer/stream.ts';

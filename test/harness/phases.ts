@@ -5,12 +5,13 @@
  * checks) is tested on its own.
  */
 import type { Inputs } from '../../src/config/connection.ts';
-import { maskSecrets, PHASES } from '../../src/phases.ts';
+import { maskSecrets, patrolSteps, PHASES } from '../../src/phases.ts';
+import { fileStore, readConfigFile } from '../../src/ports/files.ts';
 import type { ArtifactUploader } from '../../src/collect/artifacts.ts';
 import type { ChatOpsDeps } from '../../src/chatops/phase.ts';
 import type { PhaseContext, Ports } from '../../src/ports/types.ts';
 import type { Reporter, StatusStore } from '../../src/report/reporter.ts';
-import type { PatrolProbes } from '../../src/patrol/phase.ts';
+import type { PatrolSteps } from '../../src/patrol/phase.ts';
 import type { TeardownOptions } from '../../src/teardown/phase.ts';
 import type { Registered } from '../../src/registry/hosts.ts';
 
@@ -21,7 +22,11 @@ function parsed<P extends keyof typeof PHASES>(name: P, inputs: Inputs, env: Inp
 }
 
 function ctx(env: Inputs, reporter: Reporter, ports: Partial<Ports>): PhaseContext {
-  return { env, reporter, ports: { workspace: process.cwd(), statusMode: 'markdown', checkContext: () => undefined, ...ports } };
+  return {
+    env,
+    reporter,
+    ports: { workspace: process.cwd(), statusMode: 'markdown', checkContext: () => undefined, stateStore: fileStore, readConfig: readConfigFile, ...ports },
+  };
 }
 
 export async function auditPhase(inputs: Inputs, env: Inputs, reporter: Reporter): Promise<number> {
@@ -41,8 +46,8 @@ export async function launchPhase(
 }
 
 export interface PatrolDeps {
-  probe: PatrolProbes['probeHost'];
-  probeOn?: PatrolProbes['probeOn'];
+  probe: PatrolSteps['probeHost'];
+  probeOn?: PatrolSteps['probeOn'];
   /** The real registeredHosts (the patrol uses it itself; kept so the tests read as before). */
   registered?: (...args: never[]) => Registered;
   mode?: 'markdown' | 'text';
@@ -62,7 +67,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       ...(deps.remote ? { statusStore: () => deps.remote! } : {}),
       ...(deps.artifacts ? { artifacts: () => deps.artifacts! } : {}),
     }),
-    { probeHost: deps.probe, ...(deps.probeOn ? { probeOn: deps.probeOn } : {}) },
+    { ...(await patrolSteps()), probeHost: deps.probe, ...(deps.probeOn ? { probeOn: deps.probeOn } : {}) },
   );
 }
 

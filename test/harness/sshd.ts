@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprint, knownHostsName } from '../../src/ssh/hostkey.ts';
+import { fingerprint, knownHostsName } from '../../src/record/hostkey.ts';
 import { run } from './sh.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubStore } from '../../src/github/status-store.ts';
 import { TRACKING_LABEL } from '../../src/github/sticky.ts';
-import { STATUS_MARKER } from '../../src/report/patrol.ts';
+import { STATUS_MARKER } from '../../src/patrol/render.ts';
 import { BOT, HUMAN, startGitHubDouble, type DoubleUser, type GitHubDouble } from '../harness/github-double.ts';
 
 /** A GitHub App installation token: like GITHUB_TOKEN, it cannot read /user (403). */

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseConnection } from '../../src/config/connection.ts';
-import { fingerprint, globMatch, keysForHost } from '../../src/ssh/hostkey.ts';
+import { fingerprint, globMatch, keysForHost } from '../../src/record/hostkey.ts';
 
 const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIKs0ZmFrZWtleWFmYWtla2V5YWZha2VrZXlhZmFrZQ==';
 const KEY_B = 'AAAAC3NzaC1lZDI1NTE5AAAAIBb0ZmFrZWtleWJmYWtla2V5YmZha2VrZXliZmFrZQ==';

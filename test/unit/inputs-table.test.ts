@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BACKEND_LIST } from '../../src/backends/index.ts';
-import { BACKEND_NAMES } from '../../src/backends/names.ts';
+import { BACKEND_NAMES } from '../../src/record/names.ts';
 import { HELP, OPTION_HELP, usage } from '../../src/cli/help.ts';
 import { parseArgs } from '../../src/cli/index.ts';
 import { INPUTS, PHASE_GROUPS, PHASE_INPUTS, requiredIn, type InputDef } from '../../src/config/inputs.ts';
 import { duration } from '../../src/config/values.ts';
 import { PHASE_LIST } from '../../src/phases.ts';
 import { PROVIDER_LIST } from '../../src/providers/index.ts';
-import { PROVIDER_NAMES } from '../../src/providers/names.ts';
+import { PROVIDER_NAMES } from '../../src/record/names.ts';
 
 const rows = INPUTS as Record<string, InputDef>;
 const taken = new Set<string>(Object.values(PHASE_INPUTS).flat());

@@ -3,8 +3,8 @@ import { renderCollect } from '../../src/collect/report.ts';
 import type { Manifest } from '../../src/record/manifest.ts';
 import { emptyMemory } from '../../src/patrol/memory.ts';
 import { code, inert } from '../../src/report/markdown.ts';
-import { renderPatrol, renderTeardownMark, type HostVerdict } from '../../src/report/patrol.ts';
-import { renderLaunch } from '../../src/report/launch.ts';
+import { renderPatrol, renderTeardownMark, type HostVerdict } from '../../src/patrol/render.ts';
+import { renderLaunch } from '../../src/launch/render.ts';
 import { forTerminal } from '../../src/report/terminal.ts';
 import { HOSTILE_TEXTS, renderGfm, visibleText } from '../harness/render.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unverifiedMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
 import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
-import { BODY_MAX, chart, costLine, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/report/patrol.ts';
+import { BODY_MAX, chart, costLine, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/patrol/render.ts';
 import { TransportError } from '../../src/ssh/errors.ts';
 import { markdownToTerminal } from '../../src/report/terminal-markdown.ts';
 
@@ -158,7 +158,7 @@ describe('cost visibility and torn-down runs', () => {
 
 describe('status comments with a header', () => {
   it('teardown marks the comment under its own marker, and the default marker is not in it', async () => {
-    const { renderTeardownMark, statusMarker, STATUS_MARKER } = await import('../../src/report/patrol.ts');
+    const { renderTeardownMark, statusMarker, STATUS_MARKER } = await import('../../src/patrol/render.ts');
     const old = renderPatrol([verdict('a')], { v: 1, tick: 3, runs: {} }, now, statusMarker('gpu-a'), 'gpu-a');
     expect(old.startsWith('<!-- tether:status:gpu-a -->\n### tether patrol `gpu-a` — last checked')).toBe(true);
     const marked = renderTeardownMark(old, 'a', { state: 'torn-down', reason: 'verified', at: '2026-11-23T00:00:00Z' }, statusMarker('gpu-a'));

@@ -4,7 +4,7 @@ import { unverifiedMemory, type RunMemory, type TickMemory } from '../../src/pat
 import type { State } from '../../src/patrol/remediation.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
 import { parseProgress } from '../../src/patrol/progress.ts';
-import { BODY_MAX, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/report/patrol.ts';
+import { BODY_MAX, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/patrol/render.ts';
 import { markdownToTerminal } from '../../src/report/terminal-markdown.ts';
 import { renderGfm, visibleText } from '../harness/render.ts';
 

@@ -11,7 +11,7 @@ import { BoxDataError } from '../../src/record/strict.ts';
 import { judge, standing, stepFromName, toPull, versionDir } from '../../src/sync/plan.ts';
 import { emptyRecord, parseRecord, recordText, type SyncEntry } from '../../src/sync/record.ts';
 import { syncRun, type SyncDeps } from '../../src/sync/sync.ts';
-import { syncLine } from '../../src/report/patrol.ts';
+import { syncLine } from '../../src/patrol/render.ts';
 
 const H = (c: string) => c.repeat(64);
 const file = (path: string, mtime: number, over: Partial<BoxCheckpoint & { sha256: string }> = {}): BoxCheckpoint & { sha256: string } => ({

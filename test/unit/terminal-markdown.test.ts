@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { terminalReporter } from '../../src/cli/index.ts';
-import { renderLaunch } from '../../src/report/launch.ts';
+import { renderLaunch } from '../../src/launch/render.ts';
 import { code, inert } from '../../src/report/markdown.ts';
 import { COLOR, displayWidth, markdownToTerminal, PLAIN, sparkline, wantsColor } from '../../src/report/terminal-markdown.ts';
 

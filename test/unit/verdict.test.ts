@@ -4,7 +4,7 @@ import type { HostObservation, Marker, RunObservation, SchedulerView } from '../
 import { parseProgress } from '../../src/patrol/progress.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
 import { assess, withFlag, type Seen } from '../../src/patrol/verdict.ts';
-import { ESCALATE } from '../../src/report/patrol.ts';
+import { ESCALATE } from '../../src/patrol/render.ts';
 import { parseGpuQuery } from '../../src/remote/audit.ts';
 import { GPU } from '../fixtures/nvidia-smi.ts';
 

@@ -1,0 +1,17 @@
+/**
+ * The registries' name lists (backends, providers, teardown verbs) and the instance-id grammar: leaves that
+ * config, the help and the registries share (src/backends/index.ts and src/providers/index.ts hold the
+ * modules; test/unit/inputs-table.test.ts checks each list names exactly its modules, in order).
+ */
+export const BACKEND_NAMES = ['tmux', 'setsid', 'slurm'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export const PROVIDER_NAMES = ['ssh', 'command', 'lambda', 'runpod', 'vastai', 'aws', 'slurm'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** park and destroy act on a rented instance; cancel on a scheduler's jobs (provider slurm). */
+export const VERBS = ['park', 'destroy', 'cancel'] as const;
+export type Verb = (typeof VERBS)[number];
+
+/** What an instance id may look like, for every provider (letters, digits and . _ : @ / -). */
+export const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
