@@ -1,7 +1,7 @@
 import type { RunMemory } from './memory.ts';
 import type { CellObservation, HostObservation } from '../record/observation.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
-import { assess, remembered, type AssessOptions, type Verdict } from './verdict.ts';
+import { assess, remembered, type AssessOptions, type CellVerdict, type Verdict } from './verdict.ts';
 
 /**
  * A sweep's cells on one tick: a verdict per cell from the same verdict function a run gets (its own log
@@ -9,7 +9,7 @@ import { assess, remembered, type AssessOptions, type Verdict } from './verdict.
  */
 
 /** A cell's verdict: the run's fields, with the cell name as `runId` and the GPUs the queue gave it. */
-export type CellVerdict = Verdict & { cellGpus: string };
+export type { CellVerdict };
 
 export interface CellSummary {
   total: number;

@@ -1,11 +1,10 @@
-import type { TransportKind } from '../ssh/errors.ts';
+import type { TransportKind } from '../record/observation.ts';
 import { HISTORY_MAX, type RunMemory } from './memory.ts';
 import type { GpuInfo, HostObservation, Marker, RunObservation, SchedulerView } from '../record/observation.ts';
 import { parseProgress } from './progress.ts';
 import { durationText, FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
-import type { CellVerdict } from './cells.ts';
 
 export interface Verdict {
   runId: string;
@@ -31,6 +30,9 @@ export interface Verdict {
   /** A sweep's cells, each with its own verdict (the run's line then summarizes them). */
   cells?: CellVerdict[];
 }
+
+/** A sweep's cell: a verdict of its own, with the GPUs it was given. */
+export type CellVerdict = Verdict & { cellGpus: string };
 
 export interface AssessOptions {
   stallAfterS: number;
