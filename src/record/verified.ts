@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from './manifest.ts';
 import type { RunState } from './run-state.ts';
+import { BoxDataError, bool, int, obj, str, type Obj } from './strict.ts';
 
 export const VERIFIED_SCHEMA = 'tether.verified/v1';
 
@@ -63,4 +64,62 @@ export interface VerifiedDoc {
   /** A sweep's proof: the cells it covers. */
   cells?: string[];
   box?: { host?: unknown; port?: unknown; host_key_fingerprint?: unknown; provider?: unknown; instance_id?: unknown };
+}
+
+/** VERIFIED.json is small: anything larger is not ours. */
+const VERIFIED_MAX = 1 << 20;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * VERIFIED.json read strictly, for the run it must prove (the reader beside its writer, verifiedJson): every
+ * field the gate relies on checked for type and form; anything else is a BoxDataError whose message is the
+ * refusal. The box is kept only when every field of it is well-formed (the gate refuses a proof of no box).
+ */
+export function readVerified(text: string, runId: string): VerifiedDoc {
+  let raw: unknown;
+  try {
+    raw = text.length > VERIFIED_MAX ? undefined : JSON.parse(text);
+  } catch {
+    raw = undefined;
+  }
+  if (raw === undefined) throw new BoxDataError('VERIFIED.json is not JSON');
+  const o = obj(raw, 'VERIFIED.json');
+  if (o['schema'] !== VERIFIED_SCHEMA) throw new BoxDataError(`VERIFIED.json has schema ${JSON.stringify(o['schema'])}, expected ${VERIFIED_SCHEMA}`);
+  if (o['run_id'] !== runId) throw new BoxDataError(`VERIFIED.json is for run ${JSON.stringify(o['run_id'])}, not ${runId}`);
+  if (typeof o['manifest_sha256'] !== 'string' || !HEX64.test(o['manifest_sha256']) || typeof o['files_sha256'] !== 'string' || !HEX64.test(o['files_sha256']))
+    throw new BoxDataError('VERIFIED.json lacks manifest_sha256 or files_sha256');
+  const w = 'VERIFIED.json';
+  const cells =
+    o['cells'] === undefined ? undefined : Array.isArray(o['cells']) && o['cells'].every((c) => typeof c === 'string') ? (o['cells'] as string[]) : null;
+  if (cells === null) throw new BoxDataError(`${w}.cells is not a list of cell names`);
+  return {
+    schema: VERIFIED_SCHEMA,
+    run_id: runId,
+    attempt: int(o, 'attempt', w, { min: 0, max: 1_000_000 }),
+    manifest_sha256: o['manifest_sha256'],
+    files_sha256: o['files_sha256'],
+    file_count: int(o, 'file_count', w),
+    bytes: int(o, 'bytes', w),
+    latest_only: bool(o, 'latest_only', w),
+    verified_at: str(o, 'verified_at', w, { max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+Z$/ }),
+    ...(o['run_state'] !== undefined ? { run_state: o['run_state'] } : {}),
+    ...(cells ? { cells } : {}),
+    ...(wellFormedBox(o['box']) ? { box: o['box'] as VerifiedDoc['box'] } : {}),
+  };
+}
+
+function wellFormedBox(b: unknown): boolean {
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) return false;
+  const x = b as Obj;
+  const optional = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.length <= 200);
+  return (
+    typeof x['host'] === 'string' &&
+    x['host'].length <= 253 &&
+    typeof x['port'] === 'number' &&
+    Number.isInteger(x['port']) &&
+    typeof x['host_key_fingerprint'] === 'string' &&
+    x['host_key_fingerprint'].length <= 100 &&
+    optional(x['provider']) &&
+    optional(x['instance_id'])
+  );
 }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { parseManifest, type Manifest } from '../record/manifest.ts';
-import { filesSha256, VERIFIED_SCHEMA, type VerifiedDoc } from '../record/verified.ts';
+import { filesSha256, manifestSha256, readVerified, type VerifiedDoc } from '../record/verified.ts';
 import { allEnded, parseRunState, whereText, type RunState } from '../record/run-state.ts';
 import type { CardRun } from './card.ts';
 import type { Verb } from '../record/names.ts';
@@ -56,16 +55,12 @@ export function checkProof(runId: string, verb: Verb, files: { verifiedText: str
   }
   let v: VerifiedDoc;
   try {
-    v = JSON.parse(files.verifiedText) as VerifiedDoc;
-  } catch {
-    return refuse('VERIFIED.json is not JSON');
+    v = readVerified(files.verifiedText, runId);
+  } catch (err) {
+    return refuse((err as Error).message);
   }
-  if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
-  if (v.run_id !== runId) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId}`);
-  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? '') || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ''))
-    return refuse('VERIFIED.json lacks manifest_sha256 or files_sha256');
   if (files.manifestText === null) return refuse('manifest.json is missing beside VERIFIED.json, so its hash cannot be checked');
-  const sha = createHash('sha256').update(files.manifestText).digest('hex');
+  const sha = manifestSha256(files.manifestText);
   if (sha !== v.manifest_sha256)
     return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}…) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}…)`);
   let manifest: Manifest;
