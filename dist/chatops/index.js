@@ -7,22 +7,23 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-THNAVF6N.js";
+} from "../chunks/chunk-AI7ECCVS.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-LQ5ROLPM.js";
-import "../chunks/chunk-ZACZCL4Q.js";
-import "../chunks/chunk-2Y6JV2H5.js";
-import "../chunks/chunk-IURFQPFU.js";
-import "../chunks/chunk-NLIR2G2V.js";
-import "../chunks/chunk-TN5GORXK.js";
+import "../chunks/chunk-TVADWB5U.js";
+import "../chunks/chunk-U55KAKSH.js";
+import "../chunks/chunk-DNRFT5IX.js";
+import "../chunks/chunk-6N4FRENJ.js";
+import "../chunks/chunk-KBNEERWU.js";
+import "../chunks/chunk-S5DYIYBY.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-2CMLSQTK.js";
+import "../chunks/chunk-SCJVTDPP.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-G5GSXDJI.js";
+import "../chunks/chunk-ZIHMGYKB.js";
 import "../chunks/chunk-JVLHI33R.js";
-import "../chunks/chunk-OPI6I6ZJ.js";
+import "../chunks/chunk-J2T5H5DO.js";
+import "../chunks/chunk-LQ42SQBH.js";
 import "../chunks/chunk-356XD6MB.js";
-import "../chunks/chunk-VEKMV7GC.js";
+import "../chunks/chunk-Y35QWPYV.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-EPCPIVQ4.js";

@@ -1004,6 +1004,41 @@ var init_run_state = __esm({
   }
 });
 
+// src/record/contract.ts
+function contractSh(extra = {}) {
+  const vars = {
+    TETHER_RUN_ID_RE: RUN_ID_PATTERN,
+    TETHER_CELL_NAME_RE: CELL_NAME_PATTERN,
+    TETHER_ATTEMPT_RE: ATTEMPT_PATTERN,
+    TETHER_SAFE_PATH_RE: SAFE_PATH_PATTERN,
+    TETHER_PATH_MAX: PATH_MAX,
+    CELLS_MAX,
+    DELTA_MAX: LOG_WINDOWS.delta,
+    TAIL_MAX: LOG_WINDOWS.tail,
+    CELL_DELTA_MAX: LOG_WINDOWS.cellDelta,
+    CELL_TAIL_MAX: LOG_WINDOWS.cellTail,
+    ...extra
+  };
+  return [
+    "# The on-box contract, generated from src/record/contract.ts (never spelled in a script).",
+    ...Object.entries(vars).map(([k, v]) => `${k}=${typeof v === "number" ? String(v) : word(v)}`)
+  ].join("\n");
+}
+var RUN_ID_PATTERN, CELL_NAME_PATTERN, ATTEMPT_PATTERN, SAFE_PATH_PATTERN, PATH_MAX, CELLS_MAX, LOG_WINDOWS, word;
+var init_contract = __esm({
+  "src/record/contract.ts"() {
+    "use strict";
+    RUN_ID_PATTERN = "^[A-Za-z0-9._-]{1,64}$";
+    CELL_NAME_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$";
+    ATTEMPT_PATTERN = "^[1-9][0-9]{0,5}$";
+    SAFE_PATH_PATTERN = "^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$";
+    PATH_MAX = 1024;
+    CELLS_MAX = 512;
+    LOG_WINDOWS = { delta: 65536, tail: 8192, cellDelta: 16384, cellTail: 4096 };
+    word = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  }
+});
+
 // src/record/grammar.ts
 function parseMarker(kind, text) {
   if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
@@ -1025,13 +1060,15 @@ function parseMarker(kind, text) {
     finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
   };
 }
-var RUN_ID, CELL_NAME, ATTEMPT_MAX;
+var RUN_ID, CELL_NAME, ATTEMPT, ATTEMPT_MAX;
 var init_grammar = __esm({
   "src/record/grammar.ts"() {
     "use strict";
+    init_contract();
     init_strict();
-    RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
-    CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+    RUN_ID = new RegExp(RUN_ID_PATTERN);
+    CELL_NAME = new RegExp(CELL_NAME_PATTERN);
+    ATTEMPT = new RegExp(ATTEMPT_PATTERN);
     ATTEMPT_MAX = 999999;
   }
 });
@@ -1189,7 +1226,7 @@ function whole(input, raw, fallback, min, max) {
   if (!/^[0-9]{1,4}$/.test(s) || Number(s) < min || Number(s) > max) throw new InputError(input, `${show(s)} is not a whole number from ${min} to ${max}`);
   return Number(s);
 }
-var CELLS_MAX, CELL_COMMANDS_MAX, ON_CELL_FAILURE, lineNo;
+var CELL_COMMANDS_MAX, ON_CELL_FAILURE, lineNo;
 var init_cells = __esm({
   "src/config/cells.ts"() {
     "use strict";
@@ -1197,8 +1234,8 @@ var init_cells = __esm({
     init_grammar();
     init_defaults();
     init_values();
+    init_contract();
     init_spec();
-    CELLS_MAX = 512;
     CELL_COMMANDS_MAX = 262144;
     ON_CELL_FAILURE = ["continue", "stop"];
     lineNo = (i) => `line ${i + 1}`;
@@ -1852,6 +1889,51 @@ var init_runpod = __esm({
   }
 });
 
+// src/backends/slurm.ts
+var slurm, SLURM_ALIVE, SLURM_ENDED, SLURM_FAILURE;
+var init_slurm = __esm({
+  "src/backends/slurm.ts"() {
+    "use strict";
+    slurm = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
+    SLURM_ALIVE = [
+      "PENDING",
+      "RUNNING",
+      "CONFIGURING",
+      "COMPLETING",
+      "REQUEUED",
+      "REQUEUE_HOLD",
+      "REQUEUE_FED",
+      "RESIZING",
+      "SIGNALING",
+      "STAGE_OUT",
+      "SUSPENDED",
+      "STOPPED"
+    ];
+    SLURM_ENDED = [
+      "COMPLETED",
+      "FAILED",
+      "CANCELLED",
+      "TIMEOUT",
+      "OUT_OF_MEMORY",
+      "NODE_FAIL",
+      "PREEMPTED",
+      "BOOT_FAIL",
+      "DEADLINE",
+      "REVOKED",
+      "SPECIAL_EXIT"
+    ];
+    SLURM_FAILURE = {
+      TIMEOUT: "timeout",
+      DEADLINE: "timeout",
+      OUT_OF_MEMORY: "oom",
+      NODE_FAIL: "node-fail",
+      BOOT_FAIL: "node-fail",
+      PREEMPTED: "preempted",
+      CANCELLED: "cancelled"
+    };
+  }
+});
+
 // src/remote/script-text.ts
 function scriptText(name) {
   const text = TEXTS[name];
@@ -2144,10 +2226,8 @@ backend_alive_slurm() {
   slurm_job_var job "$1" || return 1
   slurm_env "\${1%/attempts/*}"
   slurm_state "$job" || return 1
-  case $SLURM_STATE in
-    PENDING | RUNNING | CONFIGURING | COMPLETING | REQUEUED | REQUEUE_HOLD | REQUEUE_FED | RESIZING | SIGNALING | STAGE_OUT | SUSPENDED | STOPPED) return 0 ;;
-    *) return 1 ;;
-  esac
+  # The states before the end come from src/backends/slurm.ts (TETHER_SLURM_ALIVE, sent ahead of lib.sh).
+  [[ " $TETHER_SLURM_ALIVE " == *" $SLURM_STATE "* ]]
 }
 
 # Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
@@ -2231,7 +2311,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n 512 "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -2752,19 +2832,27 @@ rd() {
   printf -v "$1" '%s' "\${_v%$'\\n'}"
 }
 
-# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+# The grammar comes from the contract (src/record/contract.ts), sent ahead of this file as TETHER_*_RE;
+# without it nothing here can be trusted, so a script sent without it stops at once.
+: "\${TETHER_RUN_ID_RE:?the on-box contract (src/record/contract.ts) must come ahead of lib.sh}"
+# Attempt numbers: 1..999999, no leading zero.
 is_attempt() {
-  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+  [[ $1 =~ $TETHER_ATTEMPT_RE ]]
 }
 
-# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+# Run ids.
 is_run_id() {
-  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
+  [[ $1 =~ $TETHER_RUN_ID_RE ]]
 }
 
-# The one grammar of cell names (src/record/grammar.ts CELL_NAME): a run id that is never \`.\`, \`..\` or \`-x\`.
+# Cell names: a run id that is never \`.\`, \`..\` or \`-x\`.
 is_cell_name() {
-  [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
+  [[ $1 =~ $TETHER_CELL_NAME_RE ]]
+}
+
+# A checkpoint path tether takes: relative, no \`..\`, no leading \`.\` or \`-\` in any part, no spaces.
+is_safe_path() {
+  [[ $1 =~ $TETHER_SAFE_PATH_RE ]]
 }
 
 # The checkpoint files of globs $2 (newline list, relative to workdir $1, \`**\` allowed) as NUL-terminated
@@ -3066,7 +3154,7 @@ glob_files() {
         continue
       fi
       [ -f "$f" ] || continue
-      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+      is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
       hits_n=$((hits_n + 1))
       [ -n "\${seen[$f]:-}" ] && continue
       seen[$f]=1
@@ -3090,7 +3178,7 @@ collect_cells() {
       want+=("$c")
     done <<<"$DATA_cells"
   else
-    mapfile -t want < <(grep -E '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$' "$run_dir/cells.list")
+    mapfile -t want < <(grep -E "$TETHER_CELL_NAME_RE" "$run_dir/cells.list")
   fi
   ((\${#want[@]})) || refuse "run $run_id lists no cells"
   if [ "$latest" != 1 ]; then
@@ -3268,13 +3356,10 @@ main "$@"; exit $?
 # Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
 # and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
 
-DELTA_MAX=65536
-TAIL_MAX=8192
+# DELTA_MAX, TAIL_MAX, CELL_DELTA_MAX, CELL_TAIL_MAX (a sweep's cells get less log each: most are queued or
+# settled) and CELLS_MAX come from the contract (src/record/contract.ts), sent ahead of lib.sh.
+: "\${DELTA_MAX:?}" "\${TAIL_MAX:?}" "\${CELL_DELTA_MAX:?}" "\${CELL_TAIL_MAX:?}" "\${CELLS_MAX:?}"
 CKPT_MAX=20000
-# A sweep's cells: less log each (most are queued or settled), at most CELLS_MAX of them.
-CELL_DELTA_MAX=16384
-CELL_TAIL_MAX=4096
-CELLS_MAX=512
 declare -A CELL_SEEN LIVE_START
 
 # Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
@@ -4006,7 +4091,7 @@ main() {
   sha256_tool
   while read -r off bytes mtime path; do
     [ -n "$path" ] || continue
-    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then
+    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! is_safe_path "$path"; then
       echo "tether-refused bad line $i" >&2
       return 30
     fi
@@ -4366,9 +4451,12 @@ var lib, SCRIPTS, WRAPPER, ARRAY, QUEUE, LIB;
 var init_scripts = __esm({
   "src/remote/scripts.ts"() {
     "use strict";
+    init_slurm();
+    init_contract();
     init_names();
     init_script_text();
-    lib = scriptText("lib.sh");
+    lib = `${contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(" ") })}
+${scriptText("lib.sh")}`;
     SCRIPTS = {
       audit: scriptText("audit.sh"),
       checkpoints: scriptText("checkpoints.sh"),
@@ -10961,7 +11049,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash10,
+      createHash: createHash9,
       createHmac: createHmac4,
       createSign,
       createVerify,
@@ -11649,11 +11737,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash10("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash10("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -11818,8 +11906,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash10("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash10("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -11859,7 +11947,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac4(
           "sha1",
-          createHash10("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac2) {
           if (encrypted) {
@@ -14181,7 +14269,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash10,
+      createHash: createHash9,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -14607,7 +14695,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash10(this.hashName);
+          const hash = createHash9(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -15615,9 +15703,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash10(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash9(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash10(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash9(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -21052,7 +21140,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash10,
+      createHash: createHash9,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -21274,7 +21362,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify2) => {
             if (hashAlgo)
-              key = createHash10(hashAlgo).update(key).digest("hex");
+              key = createHash9(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify2);
             if (ret !== void 0)
               verify2(ret);
@@ -24918,19 +25006,20 @@ function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
     }
   };
 }
-var ENDED, slurm;
-var init_slurm = __esm({
+var ENDED, slurm2;
+var init_slurm2 = __esm({
   "src/providers/slurm.ts"() {
     "use strict";
     init_invoke();
     init_strict();
     init_client();
     init_errors2();
+    init_slurm();
     init_types();
     init_errors();
     init_keys();
-    ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
-    slurm = {
+    ENDED = { test: (s) => SLURM_ENDED.includes(s) };
+    slurm2 = {
       name: "slurm",
       facts: {
         title: "a Slurm cluster (through its login node)",
@@ -25152,10 +25241,10 @@ var init_providers = __esm({
     init_lambda();
     init_names();
     init_runpod();
-    init_slurm();
+    init_slurm2();
     init_ssh();
     init_vastai();
-    PROVIDER_LIST = [ssh, command2, lambda, runpod, vastai, aws, slurm];
+    PROVIDER_LIST = [ssh, command2, lambda, runpod, vastai, aws, slurm2];
     FACTS = Object.fromEntries(PROVIDER_NAMES.map((n) => [n, providerModule(n).facts]));
   }
 });
@@ -25937,15 +26026,6 @@ var init_setsid = __esm({
   }
 });
 
-// src/backends/slurm.ts
-var slurm2;
-var init_slurm2 = __esm({
-  "src/backends/slurm.ts"() {
-    "use strict";
-    slurm2 = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
-  }
-});
-
 // src/backends/tmux.ts
 var tmux;
 var init_tmux = __esm({
@@ -25964,10 +26044,10 @@ var init_backends = __esm({
   "src/backends/index.ts"() {
     "use strict";
     init_setsid();
-    init_slurm2();
+    init_slurm();
     init_tmux();
     init_names();
-    BACKEND_LIST = [tmux, setsid, slurm2];
+    BACKEND_LIST = [tmux, setsid, slurm];
   }
 });
 
@@ -33844,7 +33924,7 @@ function parseRun(v, where, depth) {
   const out = { ...v };
   if (v["cells"] !== void 0) {
     const cells2 = v["cells"];
-    if (depth > 0 || !isObj(cells2) || Object.keys(cells2).length > CELLS_MAX2) throw bad("cells");
+    if (depth > 0 || !isObj(cells2) || Object.keys(cells2).length > CELL_MEMORIES_MAX) throw bad("cells");
     out.cells = Object.fromEntries(Object.entries(cells2).map(([n, c]) => [n, parseRun(c, `${where}.cells.${n.slice(0, 64)}`, depth + 1)]));
   }
   return out;
@@ -33855,7 +33935,7 @@ function parseTickMemory(raw) {
   if (entries.length > RUNS_MAX) throw new BadMemory(`${entries.length} runs (at most ${RUNS_MAX})`);
   return { v: 1, tick: raw["tick"], runs: Object.fromEntries(entries.map(([id, r]) => [id, parseRun(r, `runs.${id.slice(0, 64)}`, 0)])) };
 }
-var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, MAC_CHARS, mapRuns, mapCells, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELLS_MAX2, METRICS_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
+var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, MAC_CHARS, mapRuns, mapCells, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELL_MEMORIES_MAX, METRICS_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
 var init_memory = __esm({
   "src/patrol/memory.ts"() {
     "use strict";
@@ -33876,7 +33956,7 @@ var init_memory = __esm({
     MEMORY_TEXT_MAX = 65536;
     MEMORY_JSON_MAX = 4 << 20;
     RUNS_MAX = 4096;
-    CELLS_MAX2 = 4096;
+    CELL_MEMORIES_MAX = 4096;
     METRICS_MAX = 64;
     isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
     isInt = (v, min = 0) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
@@ -34108,7 +34188,7 @@ function fromScheduler(v, marker2, ran, now) {
   if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${waited}${why}` };
   if (marker2?.stage === "stopped") return null;
   const onTerm = marker2?.kind === "FAILED" && marker2.signal === "TERM" && v.state !== "PREEMPTED" && v.state !== "CANCELLED";
-  const cls = SLURM_CLASS[v.state] ?? (onTerm ? "timeout" : void 0);
+  const cls = failureOf(v.state) ?? (onTerm ? "timeout" : void 0);
   if (!cls) return null;
   const by = v.reason ? ` ${v.reason}` : "";
   const exit = v.exit && v.exit !== "0:0" ? `, exit ${v.exit}` : "";
@@ -34175,25 +34255,18 @@ function transportDetail(seen) {
   const bare = seen.detail.startsWith(`${seen.reason}: `) ? seen.detail.slice(seen.reason.length + 2) : seen.detail;
   return seen.reason === "unreachable" ? bare : `${seen.reason}: ${bare}`;
 }
-var pct, SLURM_CLASS;
+var pct, failureOf;
 var init_verdict = __esm({
   "src/patrol/verdict.ts"() {
     "use strict";
     init_memory();
     init_progress();
+    init_slurm();
     init_run_state();
     init_remediation();
     init_signatures();
     pct = (used, total) => total > 0 ? 100 * used / total : 0;
-    SLURM_CLASS = {
-      TIMEOUT: "timeout",
-      DEADLINE: "timeout",
-      OUT_OF_MEMORY: "oom",
-      NODE_FAIL: "node-fail",
-      BOOT_FAIL: "node-fail",
-      PREEMPTED: "preempted",
-      CANCELLED: "cancelled"
-    };
+    failureOf = (state) => SLURM_FAILURE[state];
   }
 });
 
@@ -35241,8 +35314,9 @@ var init_manifest = __esm({
     "use strict";
     init_grammar();
     init_strict();
+    init_contract();
     MANIFEST_SCHEMA = "tether.manifest/v1";
-    SAFE_PATH = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+    SAFE_PATH = new RegExp(SAFE_PATH_PATTERN);
     RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
     MANIFEST_FILES_MAX = 1e5;
     LISTING_SCHEMA = "tether.listing/v1";
@@ -36053,7 +36127,7 @@ function parseRun2(raw, i) {
   if (x["cells"] === void 0) return run2;
   const cells2 = [];
   const cellErrors = {};
-  arr(x, "cells", where, CELLS_MAX3).forEach((c, k) => {
+  arr(x, "cells", where, CELLS_MAX).forEach((c, k) => {
     try {
       cells2.push(parseCell(c, `${where}.cells[${k}]`));
     } catch (err) {
@@ -36140,11 +36214,12 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, CELLS_MAX3, TIME2, NO_NODES;
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, TIME2, NO_NODES;
 var init_probe_parse = __esm({
   "src/remote/probe-parse.ts"() {
     "use strict";
     init_grammar();
+    init_contract();
     init_observation();
     init_strict();
     init_backends();
@@ -36152,10 +36227,9 @@ var init_probe_parse = __esm({
     init_audit2();
     b64 = (s) => Buffer.from(s, "base64").toString("utf8");
     B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-    DELTA_B64_MAX = 4 * Math.ceil(65536 / 3);
-    TAIL_B64_MAX = 4 * Math.ceil(8192 / 3);
-    CELL_WINDOW = { bytes: 16384 + 4096, tail: 4096 };
-    CELLS_MAX3 = 512;
+    DELTA_B64_MAX = 4 * Math.ceil(LOG_WINDOWS.delta / 3);
+    TAIL_B64_MAX = 4 * Math.ceil(LOG_WINDOWS.tail / 3);
+    CELL_WINDOW = { bytes: LOG_WINDOWS.cellDelta + LOG_WINDOWS.cellTail, tail: LOG_WINDOWS.cellTail };
     TIME2 = { min: 0, max: 1e11 };
     NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
   }
@@ -36319,11 +36393,51 @@ function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   };
   return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b))), null, 2) + "\n";
 }
-var VERIFIED_SCHEMA;
+function readVerified(text, runId2) {
+  let raw;
+  try {
+    raw = text.length > VERIFIED_MAX ? void 0 : JSON.parse(text);
+  } catch {
+    raw = void 0;
+  }
+  if (raw === void 0) throw new BoxDataError("VERIFIED.json is not JSON");
+  const o = obj(raw, "VERIFIED.json");
+  if (o["schema"] !== VERIFIED_SCHEMA) throw new BoxDataError(`VERIFIED.json has schema ${JSON.stringify(o["schema"])}, expected ${VERIFIED_SCHEMA}`);
+  if (o["run_id"] !== runId2) throw new BoxDataError(`VERIFIED.json is for run ${JSON.stringify(o["run_id"])}, not ${runId2}`);
+  if (typeof o["manifest_sha256"] !== "string" || !HEX64.test(o["manifest_sha256"]) || typeof o["files_sha256"] !== "string" || !HEX64.test(o["files_sha256"]))
+    throw new BoxDataError("VERIFIED.json lacks manifest_sha256 or files_sha256");
+  const w = "VERIFIED.json";
+  const cells2 = o["cells"] === void 0 ? void 0 : Array.isArray(o["cells"]) && o["cells"].every((c) => typeof c === "string") ? o["cells"] : null;
+  if (cells2 === null) throw new BoxDataError(`${w}.cells is not a list of cell names`);
+  return {
+    schema: VERIFIED_SCHEMA,
+    run_id: runId2,
+    attempt: int(o, "attempt", w, { min: 0, max: 1e6 }),
+    manifest_sha256: o["manifest_sha256"],
+    files_sha256: o["files_sha256"],
+    file_count: int(o, "file_count", w),
+    bytes: int(o, "bytes", w),
+    latest_only: bool2(o, "latest_only", w),
+    verified_at: str(o, "verified_at", w, { max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+Z$/ }),
+    ...o["run_state"] !== void 0 ? { run_state: o["run_state"] } : {},
+    ...cells2 ? { cells: cells2 } : {},
+    ...wellFormedBox(o["box"]) ? { box: o["box"] } : {}
+  };
+}
+function wellFormedBox(b) {
+  if (typeof b !== "object" || b === null || Array.isArray(b)) return false;
+  const x = b;
+  const optional = (v) => v === null || v === void 0 || typeof v === "string" && v.length <= 200;
+  return typeof x["host"] === "string" && x["host"].length <= 253 && typeof x["port"] === "number" && Number.isInteger(x["port"]) && typeof x["host_key_fingerprint"] === "string" && x["host_key_fingerprint"].length <= 100 && optional(x["provider"]) && optional(x["instance_id"]);
+}
+var VERIFIED_SCHEMA, VERIFIED_MAX, HEX64;
 var init_verified = __esm({
   "src/record/verified.ts"() {
     "use strict";
+    init_strict();
     VERIFIED_SCHEMA = "tether.verified/v1";
+    VERIFIED_MAX = 1 << 20;
+    HEX64 = /^[0-9a-f]{64}$/;
   }
 });
 
@@ -38326,7 +38440,6 @@ var init_render3 = __esm({
 });
 
 // src/teardown/gate.ts
-import { createHash as createHash8 } from "node:crypto";
 function checkBox(v, t) {
   const b = v.box;
   if (!b || typeof b.host !== "string" || typeof b.port !== "number" || typeof b.host_key_fingerprint !== "string")
@@ -38354,16 +38467,12 @@ function checkProof(runId2, verb, files, allowParkUnverified) {
   }
   let v;
   try {
-    v = JSON.parse(files.verifiedText);
-  } catch {
-    return refuse("VERIFIED.json is not JSON");
+    v = readVerified(files.verifiedText, runId2);
+  } catch (err) {
+    return refuse(err.message);
   }
-  if (v?.schema !== VERIFIED_SCHEMA) return refuse(`VERIFIED.json has schema ${JSON.stringify(v?.schema)}, expected ${VERIFIED_SCHEMA}`);
-  if (v.run_id !== runId2) return refuse(`VERIFIED.json is for run ${JSON.stringify(v.run_id)}, not ${runId2}`);
-  if (!/^[0-9a-f]{64}$/.test(v.manifest_sha256 ?? "") || !/^[0-9a-f]{64}$/.test(v.files_sha256 ?? ""))
-    return refuse("VERIFIED.json lacks manifest_sha256 or files_sha256");
   if (files.manifestText === null) return refuse("manifest.json is missing beside VERIFIED.json, so its hash cannot be checked");
-  const sha = createHash8("sha256").update(files.manifestText).digest("hex");
+  const sha = manifestSha256(files.manifestText);
   if (sha !== v.manifest_sha256)
     return refuse(`manifest.json (sha256 ${sha.slice(0, 12)}\u2026) is not the manifest VERIFIED.json was written for (${v.manifest_sha256.slice(0, 12)}\u2026)`);
   let manifest;
@@ -38984,7 +39093,7 @@ function parseRun3(r, id, where) {
   const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
     const w = `${where}.files[${k}]`;
     const f = obj(x, w);
-    const path = str(f, "path", w, { max: 1024, pattern: SAFE_PATH });
+    const path = str(f, "path", w, { max: PATH_MAX, pattern: SAFE_PATH });
     if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
     const cell = f["cell"] === null ? null : str(f, "cell", w, { max: 64, pattern: CELL_NAME });
     const key = `${cell ?? ""}/${path}`;
@@ -39005,6 +39114,7 @@ var init_checkpoints = __esm({
   "src/remote/checkpoints.ts"() {
     "use strict";
     init_grammar();
+    init_contract();
     init_manifest();
     init_strict();
     init_invoke();
@@ -39062,7 +39172,7 @@ var init_record = __esm({
 });
 
 // src/sync/plan.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function sameFile(a, b) {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
@@ -39072,7 +39182,7 @@ function toPull(files, record) {
   );
 }
 function versionDir(f) {
-  const where = createHash9("sha256").update(f.path).digest("hex").slice(0, 8);
+  const where = createHash8("sha256").update(f.path).digest("hex").slice(0, 8);
   return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
 }
 function stepFromName(path) {

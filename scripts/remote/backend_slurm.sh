@@ -130,10 +130,8 @@ backend_alive_slurm() {
   slurm_job_var job "$1" || return 1
   slurm_env "${1%/attempts/*}"
   slurm_state "$job" || return 1
-  case $SLURM_STATE in
-    PENDING | RUNNING | CONFIGURING | COMPLETING | REQUEUED | REQUEUE_HOLD | REQUEUE_FED | RESIZING | SIGNALING | STAGE_OUT | SUSPENDED | STOPPED) return 0 ;;
-    *) return 1 ;;
-  esac
+  # The states before the end come from src/backends/slurm.ts (TETHER_SLURM_ALIVE, sent ahead of lib.sh).
+  [[ " $TETHER_SLURM_ALIVE " == *" $SLURM_STATE "* ]]
 }
 
 # Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.

@@ -46,7 +46,7 @@ pick() {
       continue
     fi
     [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue
-    if ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || ((${#path} > 1024)); then
+    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then
       skipped=$((skipped + 1))
       continue
     fi
@@ -131,7 +131,7 @@ main() {
         is_cell_name "$c" || continue
         rd globs "$run_dir/cells/$c/checkpoints"
         [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"
-      done < <(head -n 512 "$run_dir/cells.list")
+      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")
     elif [ -n "$globs" ]; then
       pick "$id" "$workdir" "$globs" - "$quota"
     fi

@@ -32,19 +32,27 @@ rd() {
   printf -v "$1" '%s' "${_v%$'\n'}"
 }
 
-# The one grammar of attempt numbers (src/record/grammar.ts ATTEMPT): 1..999999, no leading zero.
+# The grammar comes from the contract (src/record/contract.ts), sent ahead of this file as TETHER_*_RE;
+# without it nothing here can be trusted, so a script sent without it stops at once.
+: "${TETHER_RUN_ID_RE:?the on-box contract (src/record/contract.ts) must come ahead of lib.sh}"
+# Attempt numbers: 1..999999, no leading zero.
 is_attempt() {
-  [[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+  [[ $1 =~ $TETHER_ATTEMPT_RE ]]
 }
 
-# The one grammar of run ids (src/record/grammar.ts RUN_ID).
+# Run ids.
 is_run_id() {
-  [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]]
+  [[ $1 =~ $TETHER_RUN_ID_RE ]]
 }
 
-# The one grammar of cell names (src/record/grammar.ts CELL_NAME): a run id that is never `.`, `..` or `-x`.
+# Cell names: a run id that is never `.`, `..` or `-x`.
 is_cell_name() {
-  [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]]
+  [[ $1 =~ $TETHER_CELL_NAME_RE ]]
+}
+
+# A checkpoint path tether takes: relative, no `..`, no leading `.` or `-` in any part, no spaces.
+is_safe_path() {
+  [[ $1 =~ $TETHER_SAFE_PATH_RE ]]
 }
 
 # The checkpoint files of globs $2 (newline list, relative to workdir $1, `**` allowed) as NUL-terminated

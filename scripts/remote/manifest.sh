@@ -44,7 +44,7 @@ glob_files() {
         continue
       fi
       [ -f "$f" ] || continue
-      [[ $f =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]] || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+      is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
       hits_n=$((hits_n + 1))
       [ -n "${seen[$f]:-}" ] && continue
       seen[$f]=1
@@ -68,7 +68,7 @@ collect_cells() {
       want+=("$c")
     done <<<"$DATA_cells"
   else
-    mapfile -t want < <(grep -E '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$' "$run_dir/cells.list")
+    mapfile -t want < <(grep -E "$TETHER_CELL_NAME_RE" "$run_dir/cells.list")
   fi
   ((${#want[@]})) || refuse "run $run_id lists no cells"
   if [ "$latest" != 1 ]; then

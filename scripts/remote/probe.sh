@@ -8,13 +8,10 @@
 # Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
 # and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
 
-DELTA_MAX=65536
-TAIL_MAX=8192
+# DELTA_MAX, TAIL_MAX, CELL_DELTA_MAX, CELL_TAIL_MAX (a sweep's cells get less log each: most are queued or
+# settled) and CELLS_MAX come from the contract (src/record/contract.ts), sent ahead of lib.sh.
+: "${DELTA_MAX:?}" "${TAIL_MAX:?}" "${CELL_DELTA_MAX:?}" "${CELL_TAIL_MAX:?}" "${CELLS_MAX:?}"
 CKPT_MAX=20000
-# A sweep's cells: less log each (most are queued or settled), at most CELLS_MAX of them.
-CELL_DELTA_MAX=16384
-CELL_TAIL_MAX=4096
-CELLS_MAX=512
 declare -A CELL_SEEN LIVE_START
 
 # Checkpoints matching the run's globs (relative to its workdir, `**` allowed, `*.tmp` ignored):

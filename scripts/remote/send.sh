@@ -71,7 +71,7 @@ main() {
   sha256_tool
   while read -r off bytes mtime path; do
     [ -n "$path" ] || continue
-    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! [[ $path =~ ^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then
+    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! is_safe_path "$path"; then
       echo "tether-refused bad line $i" >&2
       return 30
     fi

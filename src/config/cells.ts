@@ -10,7 +10,9 @@ import * as v from './values.ts';
  */
 
 /** Cells a run may hold: each is a directory, a queue slot and a row in the status. */
-export const CELLS_MAX = 512;
+import { CELLS_MAX } from '../record/contract.ts';
+
+export { CELLS_MAX };
 /** All cells' commands together: they travel in spec.json and the launch data. */
 export const CELL_COMMANDS_MAX = 262_144;
 export const ON_CELL_FAILURE = ['continue', 'stop'] as const;

@@ -249,7 +249,8 @@ export class BadMemory extends Error {}
 const MEMORY_TEXT_MAX = 65_536;
 const MEMORY_JSON_MAX = 4 << 20;
 const RUNS_MAX = 4096;
-const CELLS_MAX = 4096;
+/** Cells' memories one run may hold (read back bounded; a sweep has at most the contract's CELLS_MAX). */
+const CELL_MEMORIES_MAX = 4096;
 const METRICS_MAX = 64;
 
 type O = Record<string, unknown>;
@@ -298,7 +299,7 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   const out = { ...(v as unknown as RunMemory) };
   if (v['cells'] !== undefined) {
     const cells = v['cells'];
-    if (depth > 0 || !isObj(cells) || Object.keys(cells).length > CELLS_MAX) throw bad('cells');
+    if (depth > 0 || !isObj(cells) || Object.keys(cells).length > CELL_MEMORIES_MAX) throw bad('cells');
     out.cells = Object.fromEntries(Object.entries(cells).map(([n, c]) => [n, parseRun(c, `${where}.cells.${n.slice(0, 64)}`, depth + 1)]));
   }
   return out;

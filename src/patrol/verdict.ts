@@ -2,6 +2,7 @@ import type { TransportKind } from '../record/observation.ts';
 import { HISTORY_MAX, type RunMemory } from './memory.ts';
 import type { GpuInfo, HostObservation, Marker, RunObservation, SchedulerView } from '../record/observation.ts';
 import { parseProgress } from './progress.ts';
+import { SLURM_FAILURE } from '../backends/slurm.ts';
 import { durationText, FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
@@ -199,16 +200,8 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   return { verdict, memory };
 }
 
-/** Slurm's terminal states that name the failure themselves, whatever the wrapper could write. */
-const SLURM_CLASS: Record<string, FailureClass> = {
-  TIMEOUT: 'timeout',
-  DEADLINE: 'timeout',
-  OUT_OF_MEMORY: 'oom',
-  NODE_FAIL: 'node-fail',
-  BOOT_FAIL: 'node-fail',
-  PREEMPTED: 'preempted',
-  CANCELLED: 'cancelled',
-};
+/** Slurm's terminal states that name the failure themselves (src/backends/slurm.ts). */
+const failureOf = (state: string): FailureClass | undefined => (SLURM_FAILURE as Record<string, FailureClass>)[state];
 
 /**
  * What Slurm's own state says, where it says more than the run record: waiting in the queue (with its
@@ -228,7 +221,7 @@ function fromScheduler(v: SchedulerView, marker: Marker | null, ran: boolean, no
   // On Slurm a TERM comes from the lead signal before the time limit, a preemption (PREEMPTED) or a cancel
   // (CANCELLED): a job that ended on TERM in any other state ended at its time limit.
   const onTerm = marker?.kind === 'FAILED' && marker.signal === 'TERM' && v.state !== 'PREEMPTED' && v.state !== 'CANCELLED';
-  const cls = SLURM_CLASS[v.state] ?? (onTerm ? 'timeout' : undefined);
+  const cls = failureOf(v.state) ?? (onTerm ? 'timeout' : undefined);
   if (!cls) return null;
   const by = v.reason ? ` ${v.reason}` : '';
   // 0:0 is no news for a job that Slurm ended; on Slurm an OOM's fix is the job's --mem, sized from what it used.

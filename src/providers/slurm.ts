@@ -4,13 +4,14 @@ import { arr, BoxDataError, obj, str } from '../record/strict.ts';
 import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
 import type { Credential } from '../ssh/keys.ts';
+import { SLURM_ENDED } from '../backends/slurm.ts';
 import { ProviderError, type InstanceState, type Provider, type ProviderContext } from './types.ts';
 import { InputError } from '../config/errors.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import type { ProviderModule } from './types.ts';
 
-/** Slurm states in which a job will not run again. */
-const ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)$/;
+/** Slurm states in which a job will not run again (src/backends/slurm.ts). */
+const ENDED = { test: (s: string) => (SLURM_ENDED as readonly string[]).includes(s) };
 
 interface Job {
   id: string;

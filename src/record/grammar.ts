@@ -1,15 +1,16 @@
 /**
- * The one grammar of the on-box run record, shared with scripts/remote/lib.sh (which spells the same
- * patterns in bash): run ids, attempt numbers and the DONE/FAILED markers. Pure.
+ * The one grammar of the on-box run record (its patterns from the contract, src/record/contract.ts, which
+ * lib.sh gets as variables): run ids, attempt numbers and the DONE/FAILED markers. Pure.
  */
+import { ATTEMPT_PATTERN, CELL_NAME_PATTERN, RUN_ID_PATTERN } from './contract.ts';
 import { BoxDataError, int, obj, optStr, str } from './strict.ts';
 
 /** A run or cell id: what launch accepts and what the probe asks about. */
-export const RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export const RUN_ID = new RegExp(RUN_ID_PATTERN);
 /** A sweep's cell name: it names a directory, so never `.`, `..` or a leading `-` (lib.sh is_cell_name). */
-export const CELL_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+export const CELL_NAME = new RegExp(CELL_NAME_PATTERN);
 /** An attempt directory name: 1..999999, no sign, no leading zero (so `007` is not attempt 7). */
-export const ATTEMPT = /^[1-9][0-9]{0,5}$/;
+export const ATTEMPT = new RegExp(ATTEMPT_PATTERN);
 export const ATTEMPT_MAX = 999_999;
 
 export function isAttempt(s: string): boolean {

@@ -1,5 +1,6 @@
 import type { SyncMode } from '../config/sync.ts';
 import { CELL_NAME, RUN_ID } from '../record/grammar.ts';
+import { PATH_MAX } from '../record/contract.ts';
 import { RECORD_NAME, SAFE_PATH } from '../record/manifest.ts';
 import { arr, BoxDataError, int, obj, str, type Obj } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
@@ -89,7 +90,7 @@ function parseRun(r: Obj, id: string, where: string): SettledRun {
   const files = arr(r, 'files', where, FILES_MAX).map((x, k): BoxCheckpoint => {
     const w = `${where}.files[${k}]`;
     const f = obj(x, w);
-    const path = str(f, 'path', w, { max: 1024, pattern: SAFE_PATH });
+    const path = str(f, 'path', w, { max: PATH_MAX, pattern: SAFE_PATH });
     if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
     const cell = f['cell'] === null ? null : str(f, 'cell', w, { max: 64, pattern: CELL_NAME });
     const key = `${cell ?? ''}/${path}`;

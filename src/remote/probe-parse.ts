@@ -1,4 +1,5 @@
 import { ATTEMPT_MAX, CELL_NAME, parseMarker, RUN_ID } from '../record/grammar.ts';
+import { CELLS_MAX, LOG_WINDOWS } from '../record/contract.ts';
 import { emptyRun, type CellObservation, type HostObservation, type Marker, type RunObservation, type SchedulerView } from '../record/observation.ts';
 import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
 import { backendOf } from '../backends/index.ts';
@@ -7,13 +8,11 @@ import { parseDf, parseGpuQuery, parseMemory } from './audit.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** What probe.sh sends at most per run: 64 KiB of new log and 8 KiB of tail, base64 (a cell's come as one window). */
-const DELTA_B64_MAX = 4 * Math.ceil(65_536 / 3);
-const TAIL_B64_MAX = 4 * Math.ceil(8_192 / 3);
+/** What probe.sh sends at most per run (the contract's log windows), base64 (a cell's come as one window). */
+const DELTA_B64_MAX = 4 * Math.ceil(LOG_WINDOWS.delta / 3);
+const TAIL_B64_MAX = 4 * Math.ceil(LOG_WINDOWS.tail / 3);
 /** A cell's log comes as one window: its new bytes and its tail in one read (probe.sh record_fields). */
-const CELL_WINDOW = { bytes: 16_384 + 4_096, tail: 4_096 };
-/** Cells one sweep may hold (config/cells.ts CELLS_MAX; probe.sh sends no more). */
-const CELLS_MAX = 512;
+const CELL_WINDOW = { bytes: LOG_WINDOWS.cellDelta + LOG_WINDOWS.cellTail, tail: LOG_WINDOWS.cellTail };
 
 function marker(kind: unknown, text: string, where: string): Marker | null {
   if (kind === null || kind === undefined) return null;

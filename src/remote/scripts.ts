@@ -1,7 +1,10 @@
+import { SLURM_ALIVE } from '../backends/slurm.ts';
+import { contractSh } from '../record/contract.ts';
 import { BACKEND_NAMES } from '../record/names.ts';
 import { scriptText } from './script-text.ts';
 
-const lib = scriptText('lib.sh');
+/** The contract's variables (and the backends' states), then lib.sh: every script's preamble. */
+const lib = `${contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(' ') })}\n${scriptText('lib.sh')}`;
 
 /** The on-box scripts, as text. `wrapper` is written to the box; the rest run from stdin. */
 export const SCRIPTS = {

@@ -8,8 +8,10 @@ import { ATTEMPT, parseMarker, RUN_ID } from '../../src/record/grammar.ts';
 import { BoxDataError } from '../../src/record/strict.ts';
 import { parseJsonLine } from '../../src/remote/invoke.ts';
 import { TransportError } from '../../src/ssh/errors.ts';
+import { LIB as SCRIPT_LIB } from '../../src/remote/scripts.ts';
 
-const LIB = readFileSync('scripts/remote/lib.sh', 'utf8');
+// lib.sh as every script gets it: the contract's variables first (src/record/contract.ts).
+const LIB = SCRIPT_LIB;
 /** What lib.sh's predicate says of each candidate (one bash run). */
 function bashSays(fn: string, candidates: string[]): boolean[] {
   const script = `${LIB}\nwhile IFS= read -r x; do if ${fn} "$x"; then echo 1; else echo 0; fi; done`;

@@ -12,6 +12,7 @@ import { judge, standing, stepFromName, toPull, versionDir } from '../../src/syn
 import { emptyRecord, parseRecord, recordText, type SyncEntry } from '../../src/sync/record.ts';
 import { syncRun, type SyncDeps } from '../../src/sync/sync.ts';
 import { syncLine } from '../../src/patrol/render.ts';
+import { LIB as SCRIPT_LIB } from '../../src/remote/scripts.ts';
 
 const H = (c: string) => c.repeat(64);
 const file = (path: string, mtime: number, over: Partial<BoxCheckpoint & { sha256: string }> = {}): BoxCheckpoint & { sha256: string } => ({
@@ -158,7 +159,8 @@ describe('what crosses from the box and the runner’s record are read strictly'
 });
 
 describe('checkpoints.sh on a directory (the box side, read-only)', () => {
-  const LIB = readFileSync('scripts/remote/lib.sh', 'utf8');
+  // lib.sh as every script gets it: the contract's variables first (src/record/contract.ts).
+  const LIB = SCRIPT_LIB;
   const SCRIPT = readFileSync('scripts/remote/checkpoints.sh', 'utf8');
   const list = (root: string, data: string) => {
     const r = spawnSync('bash', ['-s', '--', root, '2', String(1e9)], { input: `${LIB}\n${SCRIPT}\n${data}end\n`, encoding: 'utf8' });
