@@ -458,6 +458,131 @@ var init_defaults = __esm({
   }
 });
 
+// src/record/contract.ts
+function contractSh(extra = {}) {
+  const vars = {
+    TETHER_RUN_ID_RE: RUN_ID_PATTERN,
+    TETHER_CELL_NAME_RE: CELL_NAME_PATTERN,
+    TETHER_ATTEMPT_RE: ATTEMPT_PATTERN,
+    TETHER_SAFE_PATH_RE: SAFE_PATH_PATTERN,
+    TETHER_PATH_MAX: PATH_MAX,
+    CELLS_MAX,
+    DELTA_MAX: LOG_WINDOWS.delta,
+    TAIL_MAX: LOG_WINDOWS.tail,
+    CELL_DELTA_MAX: LOG_WINDOWS.cellDelta,
+    CELL_TAIL_MAX: LOG_WINDOWS.cellTail,
+    ...extra
+  };
+  return [
+    "# The on-box contract, generated from src/record/contract.ts (never spelled in a script).",
+    ...Object.entries(vars).map(([k, v]) => `${k}=${typeof v === "number" ? String(v) : word(v)}`)
+  ].join("\n");
+}
+var RUN_ID_PATTERN, CELL_NAME_PATTERN, ATTEMPT_PATTERN, SAFE_PATH_PATTERN, PATH_MAX, CELLS_MAX, LOG_WINDOWS, word;
+var init_contract = __esm({
+  "src/record/contract.ts"() {
+    "use strict";
+    RUN_ID_PATTERN = "^[A-Za-z0-9._-]{1,64}$";
+    CELL_NAME_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$";
+    ATTEMPT_PATTERN = "^[1-9][0-9]{0,5}$";
+    SAFE_PATH_PATTERN = "^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$";
+    PATH_MAX = 1024;
+    CELLS_MAX = 512;
+    LOG_WINDOWS = { delta: 65536, tail: 8192, cellDelta: 16384, cellTail: 4096 };
+    word = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  }
+});
+
+// src/record/strict.ts
+function obj(v, where) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+  return v;
+}
+function arr(o, k, where, max) {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  return v;
+}
+function str(o, k, where, opts) {
+  const v = o[k];
+  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  return v;
+}
+function optStr(o, k, where, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+}
+function int(o, k, where, opts = {}) {
+  const v = o[k];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  return v;
+}
+function optInt(o, k, where, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+}
+function bool(o, k, where) {
+  const v = o[k];
+  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  return v;
+}
+function parseJson(text, where, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+  }
+}
+var BoxDataError;
+var init_strict = __esm({
+  "src/record/strict.ts"() {
+    "use strict";
+    BoxDataError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "BoxDataError";
+      }
+    };
+  }
+});
+
+// src/record/grammar.ts
+function parseMarker(kind, text) {
+  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BoxDataError(`${kind} marker is not JSON`);
+  }
+  const m = obj(raw, `${kind} marker`);
+  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
+  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
+  return {
+    kind,
+    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
+    exitCode,
+    signal,
+    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
+    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
+  };
+}
+var RUN_ID, CELL_NAME, ATTEMPT, ATTEMPT_MAX;
+var init_grammar = __esm({
+  "src/record/grammar.ts"() {
+    "use strict";
+    init_contract();
+    init_strict();
+    RUN_ID = new RegExp(RUN_ID_PATTERN);
+    CELL_NAME = new RegExp(CELL_NAME_PATTERN);
+    ATTEMPT = new RegExp(ATTEMPT_PATTERN);
+    ATTEMPT_MAX = 999999;
+  }
+});
+
 // src/config/values.ts
 import { isIP } from "node:net";
 function plainPath(input, v) {
@@ -470,7 +595,7 @@ function show(value) {
 function runId(input, raw) {
   const v = (raw ?? "").trim();
   if (!v) throw new InputError(input, "is required (letters, digits, . _ -, at most 64 characters)");
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(v) || v === "." || v === ".." || v.startsWith("-") || v.startsWith(".")) {
+  if (!RUN_ID.test(v) || v.startsWith("-") || v.startsWith(".")) {
     throw new InputError(input, `${show(v)} is not a run id: use 1-64 of A-Z a-z 0-9 . _ -, not starting with '.' or '-'`);
   }
   return v;
@@ -583,7 +708,7 @@ function oneOf(input, raw, allowed, fallback) {
   if (allowed.includes(v)) return v;
   throw new InputError(input, `${show(v)} is not one of: ${allowed.join(", ")}`);
 }
-function bool(input, raw, fallback) {
+function bool2(input, raw, fallback) {
   const v = (raw ?? "").trim();
   if (!v) return fallback;
   if (["true", "True", "TRUE"].includes(v)) return true;
@@ -620,6 +745,7 @@ var init_values = __esm({
   "src/config/values.ts"() {
     "use strict";
     init_errors();
+    init_grammar();
     CONTROL = /[\u0000-\u001f\u007f]/;
     RESERVED_ENV = /* @__PURE__ */ new Set([
       "BASH_ENV",
@@ -787,7 +913,7 @@ function parseConnection(inputs, env) {
   const port2 = port("port", inputs["port"]);
   const user2 = user("user", inputs["user"]);
   const key = parseKeySource(inputs, env);
-  const acceptNew = bool("accept-new-host-key", inputs["accept-new-host-key"], false);
+  const acceptNew = bool2("accept-new-host-key", inputs["accept-new-host-key"], false);
   const knownHosts = inputs["known-hosts"] ?? "";
   const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
   let pin;
@@ -852,7 +978,7 @@ function parseAudit(inputs) {
     minFreeGb: number("min-free-gb", inputs["min-free-gb"], 10, 0, 1e6),
     minFreeInodes: number("min-free-inodes", inputs["min-free-inodes"], 1e5, 0, 1e12),
     checkpointBudgetGb: number("checkpoint-budget-gb", inputs["checkpoint-budget-gb"], 0, 0, 1e6),
-    requireGpu: bool("require-gpu", inputs["require-gpu"], true)
+    requireGpu: bool2("require-gpu", inputs["require-gpu"], true)
   };
 }
 function parseAuditPhase(inputs, env) {
@@ -866,62 +992,6 @@ var init_audit = __esm({
     init_errors();
     init_values();
     DEFAULT_RUN_ROOT = "~/.tether/runs";
-  }
-});
-
-// src/record/strict.ts
-function obj(v, where) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
-  return v;
-}
-function arr(o, k, where, max) {
-  const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
-  return v;
-}
-function str(o, k, where, opts) {
-  const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
-  return v;
-}
-function optStr(o, k, where, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
-}
-function int(o, k, where, opts = {}) {
-  const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
-  return v;
-}
-function optInt(o, k, where, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
-}
-function bool2(o, k, where) {
-  const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
-  return v;
-}
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
-  }
-}
-var BoxDataError;
-var init_strict = __esm({
-  "src/record/strict.ts"() {
-    "use strict";
-    BoxDataError = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "BoxDataError";
-      }
-    };
   }
 });
 
@@ -1001,75 +1071,6 @@ var init_run_state = __esm({
     ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
     NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
     durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
-  }
-});
-
-// src/record/contract.ts
-function contractSh(extra = {}) {
-  const vars = {
-    TETHER_RUN_ID_RE: RUN_ID_PATTERN,
-    TETHER_CELL_NAME_RE: CELL_NAME_PATTERN,
-    TETHER_ATTEMPT_RE: ATTEMPT_PATTERN,
-    TETHER_SAFE_PATH_RE: SAFE_PATH_PATTERN,
-    TETHER_PATH_MAX: PATH_MAX,
-    CELLS_MAX,
-    DELTA_MAX: LOG_WINDOWS.delta,
-    TAIL_MAX: LOG_WINDOWS.tail,
-    CELL_DELTA_MAX: LOG_WINDOWS.cellDelta,
-    CELL_TAIL_MAX: LOG_WINDOWS.cellTail,
-    ...extra
-  };
-  return [
-    "# The on-box contract, generated from src/record/contract.ts (never spelled in a script).",
-    ...Object.entries(vars).map(([k, v]) => `${k}=${typeof v === "number" ? String(v) : word(v)}`)
-  ].join("\n");
-}
-var RUN_ID_PATTERN, CELL_NAME_PATTERN, ATTEMPT_PATTERN, SAFE_PATH_PATTERN, PATH_MAX, CELLS_MAX, LOG_WINDOWS, word;
-var init_contract = __esm({
-  "src/record/contract.ts"() {
-    "use strict";
-    RUN_ID_PATTERN = "^[A-Za-z0-9._-]{1,64}$";
-    CELL_NAME_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$";
-    ATTEMPT_PATTERN = "^[1-9][0-9]{0,5}$";
-    SAFE_PATH_PATTERN = "^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$";
-    PATH_MAX = 1024;
-    CELLS_MAX = 512;
-    LOG_WINDOWS = { delta: 65536, tail: 8192, cellDelta: 16384, cellTail: 4096 };
-    word = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-  }
-});
-
-// src/record/grammar.ts
-function parseMarker(kind, text) {
-  if (text.length > 4096) throw new BoxDataError(`${kind} marker is ${text.length} bytes (at most 4096)`);
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BoxDataError(`${kind} marker is not JSON`);
-  }
-  const m = obj(raw, `${kind} marker`);
-  const exitCode = int(m, "exit_code", `${kind} marker`, { min: -1, max: 255 });
-  const signal = optStr(m, "signal", `${kind} marker`, { max: 16, pattern: /^[A-Z0-9]{1,16}$/ });
-  return {
-    kind,
-    attempt: int(m, "attempt", `${kind} marker`, { min: 0, max: ATTEMPT_MAX }),
-    exitCode,
-    signal,
-    stage: str(m, "stage", `${kind} marker`, { max: 32, pattern: /^[a-z_-]{1,32}$/ }),
-    finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
-  };
-}
-var RUN_ID, CELL_NAME, ATTEMPT, ATTEMPT_MAX;
-var init_grammar = __esm({
-  "src/record/grammar.ts"() {
-    "use strict";
-    init_contract();
-    init_strict();
-    RUN_ID = new RegExp(RUN_ID_PATTERN);
-    CELL_NAME = new RegExp(CELL_NAME_PATTERN);
-    ATTEMPT = new RegExp(ATTEMPT_PATTERN);
-    ATTEMPT_MAX = 999999;
   }
 });
 
@@ -1263,7 +1264,7 @@ function parseCollect(inputs) {
     runId: runId("run-id", inputs["run-id"]),
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
     destDir: dest,
-    latestOnly: bool("latest-only", inputs["latest-only"], false),
+    latestOnly: bool2("latest-only", inputs["latest-only"], false),
     roster,
     cells: cells2,
     parallel,
@@ -1315,7 +1316,7 @@ function parseSync(inputs) {
   if (!Number.isInteger(keep)) throw new InputError("sync-keep", "must be a whole number from 1 to 16");
   const settleS = duration("sync-settle", inputs["sync-settle"], 5) ?? 5;
   if (settleS < 1 || settleS > 3600) throw new InputError("sync-settle", `${show(inputs["sync-settle"] ?? "")} is outside 1s to 1h`);
-  const artifact = bool("sync-artifact", inputs["sync-artifact"], false);
+  const artifact = bool2("sync-artifact", inputs["sync-artifact"], false);
   if (artifact && mode === "none") throw new InputError("sync-artifact", "needs sync: latest or all (it uploads the newest synced checkpoint)");
   const every = duration("checkpoint-every", inputs["checkpoint-every"], void 0);
   if (every !== void 0 && (every < 1 || every > 30 * 86400))
@@ -1354,7 +1355,7 @@ function parseReportTo(raw) {
 }
 function parseHeader(raw) {
   const h = (raw ?? "").trim();
-  if (h && !/^[A-Za-z0-9._-]{1,64}$/.test(h)) throw new InputError("header", `${show(h)} is not a header: use 1-64 of A-Z a-z 0-9 . _ -`);
+  if (h && !RUN_ID.test(h)) throw new InputError("header", `${show(h)} is not a header: use 1-64 of A-Z a-z 0-9 . _ -`);
   return h;
 }
 function parsePatrol(inputs) {
@@ -1429,6 +1430,7 @@ var init_patrol = __esm({
     init_run_state();
     init_values();
     init_sync();
+    init_grammar();
   }
 });
 
@@ -1966,7 +1968,7 @@ last_attempt_var TETHER_LAST "$TETHER_DIR"
 # restart count on top).
 TETHER_N=$((TETHER_LAST + 1))
 mkdir -p "$TETHER_DIR/attempts/$TETHER_N"
-if [ -f "$TETHER_DIR/FAILED" ] && ((TETHER_LAST > 0)); then mv -f "$TETHER_DIR/FAILED" "$TETHER_DIR/attempts/$TETHER_LAST/FAILED"; fi
+retire_failed "$TETHER_DIR" "$TETHER_LAST"
 printf 'slurm:%s_%s\\n' "\${SLURM_ARRAY_JOB_ID:-0}" "$TETHER_TASK" | atomic_write "$TETHER_DIR/attempts/$TETHER_N/handle"
 export TETHER_CELL
 unset SLURM_RESTART_COUNT
@@ -1987,16 +1989,14 @@ TETHER_RC=$?
   now=$(now_utc)
   printf '%s\\n' "$now" | atomic_write "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/finished_at"
   if ((\${#bad[@]} == 0)); then
-    printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\\n' \\
-      "$TETHER_QUEUE_ATTEMPT" "\${#TETHER_CELLS[@]}" "$now" | atomic_write "$TETHER_RUN_DIR/DONE"
+    write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_QUEUE_ATTEMPT" 0 null cells "$now" "\\"cells\\":\${#TETHER_CELLS[@]}"
   else
     for c in "\${bad[@]}"; do
       ((first)) || out+=','
       first=0
       out+="\\"$c\\""
     done
-    printf '{"attempt":%s,"exit_code":1,"signal":null,"stage":"cells","failed_cells":%s],"not_run":[],"finished_at":"%s"}\\n' \\
-      "$TETHER_QUEUE_ATTEMPT" "$out" "$now" | atomic_write "$TETHER_RUN_DIR/FAILED"
+    write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_QUEUE_ATTEMPT" 1 null cells "$now" "\\"failed_cells\\":$out],\\"not_run\\":[]"
   fi
 ) 9>>"$TETHER_RUN_DIR/lock"
 exit "$TETHER_RC"
@@ -2311,7 +2311,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ((t > NOW - SETTLE)); then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ! is_settled "$t" "$NOW" "$SETTLE"; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -2463,7 +2463,7 @@ look() {
     t=\${rec%% *}
     t=\${t%.*}
     # Reported once it has settled: unchanged for SETTLE_S (the next look sees the same record).
-    if ((now - t >= SETTLE)); then
+    if is_settled "$t" "$now" "$SETTLE"; then
       [ -n "\${CKPT[$id]:-}" ] && emit checkpoint "$id"
       CKPT[$id]=1
       CKSEEN[$id]=$rec
@@ -2723,7 +2723,7 @@ main() {
       refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
     fi
     # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
-    if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
+    retire_failed "$RUN_DIR" "$LAST"
   fi
   n=$((LAST + 1))
 
@@ -2949,30 +2949,56 @@ atomic_put() {
   printf '%s' "$2" >"$tmp" && mv -f "$tmp" "$1"
 }
 
-# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
-# is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
-# A zombie (state Z, killed but not yet reaped) counts as gone.
-pid_start() {
+# The one reader of /proc/PID/stat, without a subshell: sets PROC_STATE (field 3), PROC_PGRP (field 5) and
+# PROC_START (field 22: the start time in clock ticks since boot, so a reused PID is not mistaken for ours).
+# The command name (field 2) may hold spaces and parentheses. False when there is no such process.
+proc_stat() {
   local stat
   read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
   stat=\${stat##*) }
   # shellcheck disable=SC2086
   set -- $stat
-  [ "$1" != Z ] || return 1
-  printf '%s' "\${20}"
+  PROC_STATE=$1 PROC_PGRP=$3 PROC_START=\${20}
+}
+
+# True while process $1 runs (a zombie, killed but not yet reaped, counts as gone) with start time $2.
+proc_alive_as() {
+  proc_stat "$1" && [ "$PROC_STATE" != Z ] && [ "$PROC_START" = "$2" ]
+}
+
+# The start time of process $1 (see proc_stat); false when it is gone or a zombie.
+pid_start() {
+  proc_stat "$1" && [ "$PROC_STATE" != Z ] && printf '%s' "$PROC_START"
+}
+
+# The one age rule for a checkpoint (sync's listing, follow's events): written at mtime $1 (seconds), it has
+# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file unchanged
+# across a wait (manifest.sh), because it reads the file at once.
+is_settled() {
+  (($2 - $1 >= $3))
+}
+
+# The one marker writer: DONE or FAILED at path $1 for attempt $2, exit code $3, signal $4 (a JSON value: null
+# or "TERM"), stage $5, finished at $6, with $7 more JSON fields before finished_at (\`"cells":3\`, may be
+# empty). src/record/grammar.ts parseMarker reads it.
+write_marker() {
+  printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s"%s,"finished_at":"%s"}\\n' "$2" "$3" "$4" "$5" "\${7:+,$7}" "$6" | atomic_write "$1"
+}
+
+# The previous attempt's FAILED in run or cell directory $1 moves into that attempt, $1/attempts/$2 (when
+# $2 > 0), so the marker at the top always describes the live attempt.
+retire_failed() {
+  if [ -f "$1/FAILED" ] && (($2 > 0)); then mv -f "$1/FAILED" "$1/attempts/$2/FAILED"; fi
+  return 0
 }
 
 # True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
 attempt_alive() {
-  local pid start stat
+  local pid start
   rd pid "$1/pid"
   rd start "$1/pid_start"
   [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
-  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  [ "$1" != Z ] && [ "\${20}" = "$start" ]
+  proc_alive_as "$pid" "$start"
 }
 
 # True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
@@ -2994,15 +3020,11 @@ run_alive() {
 # group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
 # wrapper that does not lead its group is signalled alone. False when the attempt does not run.
 attempt_signal() {
-  local pid stat
+  local pid
   attempt_alive "$1" || return 1
   rd pid "$1/pid"
-  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat "$2"
-  # $1 state, $2 ppid, $3 process group; the signal is the last word.
-  if [ "$3" = "$pid" ]; then kill -s "\${!#}" -- "-$pid" 2>/dev/null; else kill -s "\${!#}" "$pid" 2>/dev/null; fi
+  proc_stat "$pid" || return 1
+  if [ "$PROC_PGRP" = "$pid" ]; then kill -s "$2" -- "-$pid" 2>/dev/null; else kill -s "$2" "$pid" 2>/dev/null; fi
 }
 
 # Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it
@@ -3131,37 +3153,34 @@ refuse() {
   exit 30
 }
 
-# Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once;
-# skips symlinks (counted in links_n, the first names in link_names) and refuses unsafe names. With $2 (a cell), tags each file with it in \`cell_of\` and counts it in
-# \`hits_n\` (a file another cell already listed still counts for this one).
-glob_files() {
-  local globs=$1 cell=\${2:-} pattern f
+# Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once,
+# through lib.sh's glob_find; skips symlinks (counted in links_n, the first names in link_names) and refuses
+# unsafe names. With $2 (a cell), tags each file with it in \`cell_of\` and counts it in \`hits_n\` (a file another
+# cell already listed still counts for this one).
+add_files() {
+  local globs=$1 cell=\${2:-} rec f kind
   hits_n=0
-  while IFS= read -r pattern; do
-    [ -n "$pattern" ] || continue
-    local IFS=
-    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
-    local -a hits=($pattern)
-    IFS=$' \\t\\n'
-    for f in "\${hits[@]}"; do
-      [[ $f == *.tmp ]] && continue
-      if [ -L "$f" ]; then
-        # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
-        [ -n "\${seen_link[$f]:-}" ] && continue
-        seen_link[$f]=1
-        links_n=$((links_n + 1))
-        ((\${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
-        continue
-      fi
-      [ -f "$f" ] || continue
-      is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-      hits_n=$((hits_n + 1))
-      [ -n "\${seen[$f]:-}" ] && continue
-      seen[$f]=1
-      files+=("$f")
-      [ -n "$cell" ] && cell_of[$f]=$cell
-    done
-  done <<<"$globs"
+  # lib.sh's one glob expander and its one symlink rule: \`MTIME SIZE PATH\` records, \`MTIME L PATH\` for a symlink.
+  while IFS= read -r -d '' rec; do
+    f=\${rec#* }
+    kind=\${f%% *}
+    f=\${f#* }
+    f=\${f#./}
+    if [ "$kind" = L ]; then
+      # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
+      [ -n "\${seen_link[$f]:-}" ] && continue
+      seen_link[$f]=1
+      links_n=$((links_n + 1))
+      ((\${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
+      continue
+    fi
+    is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+    hits_n=$((hits_n + 1))
+    [ -n "\${seen[$f]:-}" ] && continue
+    seen[$f]=1
+    files+=("$f")
+    [ -n "$cell" ] && cell_of[$f]=$cell
+  done < <(glob_find . "$globs")
 }
 
 # A sweep's files, cell by cell (sets \`want\` and \`cell_of\`): the cells asked for must exist, be DONE
@@ -3193,7 +3212,7 @@ collect_cells() {
   fi
   for c in "\${want[@]}"; do
     rd cg "$run_dir/cells/$c/checkpoints"
-    glob_files "$cg" "$c"
+    add_files "$cg" "$c"
     ((hits_n > 0)) || empty+=("$c")
   done
   ((\${#empty[@]} == 0)) || refuse "no checkpoint files for cell(s): $(printf '%s, ' "\${empty[@]}" | sed 's/, $//')"
@@ -3240,7 +3259,7 @@ main() {
   elif [ -n "$DATA_cells" ]; then
     refuse "run $run_id is not a sweep; 'cells' is for sweeps"
   fi
-  ((\${#want[@]})) || glob_files "$globs"
+  ((\${#want[@]})) || add_files "$globs"
   ((\${#files[@]} > 0)) || refuse "no-checkpoints: no file in $workdir matches the run's checkpoint globs ($(printf '%s\\n' "$globs" | sed '/^$/d' | paste -sd, - | sed 's/,/, /g')): check the launch input 'checkpoints' against where the job saves$( ((links_n)) && printf '; %s symlink(s) matched and were skipped (never followed)' "$links_n")"
 
   if [ -n "$DATA_roster" ]; then
@@ -3859,7 +3878,7 @@ start_cell() {
   local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
   last=\${TETHER_ATT[$c]:-0}
   # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
-  if [ -f "$dir/FAILED" ] && ((last > 0)); then mv -f "$dir/FAILED" "$dir/attempts/$last/FAILED"; fi
+  retire_failed "$dir" "$last"
   n=$((last + 1))
   mkdir -p "$dir/attempts/$n" || { tether_log "cannot create $dir/attempts/$n"; return 1; }
   for ((i = 0; i < TETHER_GPC; i++)); do
@@ -3879,14 +3898,9 @@ start_cell() {
   tether_log "cell $c attempt $n started\${gpus:+ on GPUs $gpus} (pid $!)"
 }
 
-# True while process $1 runs with start time $2 (not a zombie), read from /proc without a subshell.
+# True while process $1 runs with start time $2 (not a zombie): lib.sh's one /proc reader.
 alive_as() {
-  local stat
-  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat "$2"
-  [ "$1" != Z ] && [ "\${20}" = "\${!#}" ]
+  proc_alive_as "$1" "$2"
 }
 
 # Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
@@ -4001,8 +4015,7 @@ json_list() {
 printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
 if ((\${#TETHER_BAD[@]} == 0 && \${#TETHER_NOT_RUN[@]} == 0)); then
   printf '0\\n' | atomic_write "$TETHER_A/exit_code"
-  printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\\n' \\
-    "$TETHER_ATTEMPT" "\${#TETHER_CELLS[@]}" "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/DONE"
+  write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_ATTEMPT" 0 null cells "$TETHER_FINISHED" "\\"cells\\":\${#TETHER_CELLS[@]}"
   tether_log "all \${#TETHER_CELLS[@]} cells done"
   exit 0
 fi
@@ -4013,9 +4026,8 @@ if [ -n "\${TETHER_TERM:-}" ]; then
   [ -f "$TETHER_A/stop_requested" ] && TETHER_STAGE=stopped
 fi
 printf '1\\n' | atomic_write "$TETHER_A/exit_code"
-printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"not_run":%s,"finished_at":"%s"}\\n' \\
-  "$TETHER_ATTEMPT" "$TETHER_SIGNAL" "$TETHER_STAGE" "$(json_list "\${TETHER_BAD[@]}")" "$(json_list "\${TETHER_NOT_RUN[@]}")" \\
-  "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
+write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_ATTEMPT" 1 "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED" \\
+  "\\"failed_cells\\":$(json_list "\${TETHER_BAD[@]}"),\\"not_run\\":$(json_list "\${TETHER_NOT_RUN[@]}")"
 tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
 exit 1
 `, "send.sh": `#!/usr/bin/env bash
@@ -4161,7 +4173,7 @@ check_owner() {
   while IFS='|' read -r id name comment user; do
     [ -n "$id" ] || continue
     local n=\${comment#"tether:$run:"}
-    if [ "$name" != "tether-$run" ] || [ "$n" = "$comment" ] || ! [[ $n =~ ^[1-9][0-9]{0,5}$ ]] || [ "$user" != "$me" ]; then
+    if [ "$name" != "tether-$run" ] || [ "$n" = "$comment" ] || ! is_attempt "$n" || [ "$user" != "$me" ]; then
       refuse "job \${id:0:24} is not run $run's own (squeue says name \${name:0:80}, comment \${comment:0:80}, user \${user:0:32}): nothing was cancelled or held"
     fi
   done < <(timeout 15 squeue -h -j "$(
@@ -4264,7 +4276,7 @@ main() {
       done
       if [ ! -f "$run_dir/DONE" ] && [ ! -f "$run_dir/FAILED" ]; then
         now=$(now_utc)
-        printf '{"attempt":%s,"exit_code":137,"signal":"KILL","stage":"stopped","finished_at":"%s"}\\n' "$n" "$now" | atomic_write "$run_dir/FAILED"
+        write_marker "$run_dir/FAILED" "$n" 137 '"KILL"' stopped "$now"
         printf '137\\n' | atomic_write "$a/exit_code"
         printf '%s\\n' "$now" | atomic_write "$a/finished_at"
       fi
@@ -4339,7 +4351,7 @@ if [ -n "\${SLURM_JOB_ID:-}" ] && [[ \${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0
   cp -f "$TETHER_A/handle" "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT/handle" 2>/dev/null
   TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
   # The previous run's marker stays with its attempt.
-  [ -f "$TETHER_RUN_DIR/FAILED" ] && mv -f "$TETHER_RUN_DIR/FAILED" "$TETHER_RUN_DIR/attempts/$((TETHER_ATTEMPT - 1))/FAILED"
+  retire_failed "$TETHER_RUN_DIR" $((TETHER_ATTEMPT - 1))
 fi
 
 # The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
@@ -4435,12 +4447,8 @@ if ((TETHER_RC > 128)); then
 elif [ -n "\${TETHER_TERM:-}" ]; then
   TETHER_SIGNAL='"TERM"'
 fi
-TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
-if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then
-  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
-else
-  printf '%s\\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
-fi
+if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then TETHER_KIND=DONE; else TETHER_KIND=FAILED; fi
+write_marker "$TETHER_RUN_DIR/$TETHER_KIND" "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED"
 exit "$TETHER_RC"
 ` };
   }
@@ -4455,8 +4463,13 @@ var init_scripts = __esm({
     init_contract();
     init_names();
     init_script_text();
-    lib = `${contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(" ") })}
-${scriptText("lib.sh")}`;
+    lib = (() => {
+      const text = scriptText("lib.sh");
+      const contract = contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(" ") });
+      const nl = text.startsWith("#!") ? text.indexOf("\n") + 1 : 0;
+      return `${text.slice(0, nl)}${contract}
+${text.slice(nl)}`;
+    })();
     SCRIPTS = {
       audit: scriptText("audit.sh"),
       checkpoints: scriptText("checkpoints.sh"),
@@ -25613,12 +25626,12 @@ function checkAudit(raw) {
     for (const k of ["memory_max", "memory_current", "memory_events", "cpu_max"]) str(c, k, `${w}.cgroup`, S);
   }
   const g = obj(r["gpu"], `${w}.gpu`);
-  if (bool2(g, "present", `${w}.gpu`)) {
+  if (bool(g, "present", `${w}.gpu`)) {
     optInt(g, "exit_code", `${w}.gpu`, { max: 255 });
     optStr(g, "query", `${w}.gpu`, S);
   }
   const x = obj(r["xid"], `${w}.xid`);
-  bool2(x, "readable", `${w}.xid`);
+  bool(x, "readable", `${w}.xid`);
   str(x, "lines", `${w}.xid`, S);
   const p = obj(r["interpreter"], `${w}.interpreter`);
   str(p, "name", `${w}.interpreter`, { max: 4096 });
@@ -25795,13 +25808,13 @@ var init_audit_gate = __esm({
 // src/remote/slurm-audit.ts
 function parseSlurmAudit(raw) {
   const o = obj(raw, "slurm audit");
-  if (!bool2(o, "reachable", "slurm audit")) return { reachable: false, error: str(o, "error", "slurm audit", { max: 1024 }) };
+  if (!bool(o, "reachable", "slurm audit")) return { reachable: false, error: str(o, "error", "slurm audit", { max: 1024 }) };
   const partitions = arr(o, "partitions", "slurm audit", 1e3).map((x, i) => {
     const p = obj(x, `slurm audit partitions[${i}]`);
     const w = `slurm audit partitions[${i}]`;
     return {
       name: str(p, "name", w, { max: 64, pattern: /^[A-Za-z0-9_.-]{1,64}$/ }),
-      default: bool2(p, "default", w),
+      default: bool(p, "default", w),
       avail: str(p, "avail", w, { max: 16, pattern: /^[a-z]{1,16}$/ }),
       nodes: int(p, "nodes", w, { min: 0, max: 1e6 }),
       state: str(p, "state", w, { max: 64 })
@@ -25889,8 +25902,8 @@ function confirmResult(raw) {
   const w = "confirm.sh result";
   const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
   return {
-    alive: bool2(o, "alive", w),
-    log_exists: bool2(o, "log_exists", w),
+    alive: bool(o, "alive", w),
+    log_exists: bool(o, "log_exists", w),
     markerKind: kind === "" ? null : kind,
     marker: str(o, "marker", w, { max: 4096 }),
     head: str(o, "head", w, { max: 8192 })
@@ -35303,7 +35316,7 @@ function parseFiles(raw, runId2, what, schema, extra) {
     run_id: runId2,
     attempt: int(m, "attempt", what, { min: 0, max: ATTEMPT_MAX }),
     created_at: str(m, "created_at", what, { max: 64 }),
-    latest_only: bool2(m, "latest_only", what),
+    latest_only: bool(m, "latest_only", what),
     workdir
   };
   return { head: { m, total, cells: cells2, fields: fields2 }, files };
@@ -36081,7 +36094,7 @@ function parseCell(raw, where) {
     const blocked = optStr(x, "blocked", where, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
     return { ...emptyRun(id), exists: true, settled: false, gpus: "", ...blocked ? { blocked } : {} };
   }
-  if (bool2(x, "settled", where)) {
+  if (bool(x, "settled", where)) {
     return {
       id,
       settled: true,
@@ -36121,7 +36134,7 @@ function parseRun2(raw, i) {
   const where = `probe runs[${i}]`;
   const x = obj(raw, where);
   const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists = bool2(x, "exists", where);
+  const exists = bool(x, "exists", where);
   if (!exists) return { ...emptyRun(id) };
   const run2 = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
   if (x["cells"] === void 0) return run2;
@@ -36150,7 +36163,7 @@ function parseRecord(x, where, id, limits) {
     id,
     exists,
     attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool2(x, "alive", where),
+    alive: bool(x, "alive", where),
     pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
     handle,
     // A handle no backend claims (an older record) is judged as a job on this machine, as before.
@@ -36181,7 +36194,7 @@ function parseProbe(raw, runRoot) {
   const r = obj(raw, "probe");
   if (r["schema"] !== "tether.probe/v1") throw new BoxDataError("probe.sh returned an unexpected document (schema is not tether.probe/v1)");
   const gpu = obj(r["gpu"], "probe.gpu");
-  const present = bool2(gpu, "present", "probe.gpu");
+  const present = bool(gpu, "present", "probe.gpu");
   const code2 = present ? int(gpu, "exit_code", "probe.gpu", { min: 0, max: 255 }) : 0;
   const mem = obj(r["memory"], "probe.memory");
   const runs = [];
@@ -36417,7 +36430,7 @@ function readVerified(text, runId2) {
     files_sha256: o["files_sha256"],
     file_count: int(o, "file_count", w),
     bytes: int(o, "bytes", w),
-    latest_only: bool2(o, "latest_only", w),
+    latest_only: bool(o, "latest_only", w),
     verified_at: str(o, "verified_at", w, { max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+Z$/ }),
     ...o["run_state"] !== void 0 ? { run_state: o["run_state"] } : {},
     ...cells2 ? { cells: cells2 } : {},
@@ -39968,14 +39981,14 @@ function parseSlurm(inputs, backend) {
     throw new InputError("slurm-conf", `${show(conf)} is not an absolute path on the login node (or ~/\u2026)`);
   const lead = number("signal-lead", inputs["signal-lead"], 360, 60, 65535);
   if (!Number.isInteger(lead)) throw new InputError("signal-lead", "must be a whole number of seconds");
-  const requeue = bool("requeue", inputs["requeue"], true);
+  const requeue = bool2("requeue", inputs["requeue"], true);
   const sbatchOptions = [...parseSlurmOptions(inputs["slurm-options"]), `--signal=B:TERM@${lead}`, requeue ? "--requeue" : "--no-requeue"];
   return { sbatchOptions, slurmConf: conf, signalLeadS: lead, requeue };
 }
 
 // src/config/launch.ts
 var BACKENDS = BACKEND_NAMES;
-var SYNC_MODES2 = ["dir", "git-head"];
+var RELEASE_MODES = ["dir", "git-head"];
 function parseLaunch(inputs) {
   const env = envLines("env", inputs["env"]);
   const secretNames = names("secrets", inputs["secrets"]);
@@ -40011,20 +40024,20 @@ function parseLaunch(inputs) {
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
-    resume: bool("resume", inputs["resume"], false),
-    audit: bool("audit", inputs["audit"], true),
+    resume: bool2("resume", inputs["resume"], false),
+    audit: bool2("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
     commit,
     provider,
     instanceId,
-    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], SYNC_MODES2, "dir") } : void 0,
+    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
     sweep,
     slurm: slurm3,
     smoke: smoke(inputs)
   };
 }
 function smoke(inputs) {
-  const required = bool("require-smoke", inputs["require-smoke"], false);
+  const required = bool2("require-smoke", inputs["require-smoke"], false);
   const waiver = (inputs["smoke-waiver"] ?? "").trim();
   if (waiver && (waiver.length > 300 || /[\u0000-\u001f]/.test(waiver)))
     throw new InputError("smoke-waiver", "is one line of at most 300 characters: why this launch goes without a smoke run");
@@ -40132,7 +40145,7 @@ function parseTeardown(inputs, env) {
   plainPath("verified-path", verifiedPath);
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
     throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
-  const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
+  const allowParkUnverified = bool2("allow-park-unverified", inputs["allow-park-unverified"], false);
   if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified)) {
     throw new InputError(
       "verified-path",
@@ -40161,10 +40174,10 @@ function parseTeardown(inputs, env) {
     verifiedPath,
     verifiedArtifact,
     allowParkUnverified,
-    stopRunning: bool("stop-running", inputs["stop-running"], false),
+    stopRunning: bool2("stop-running", inputs["stop-running"], false),
     approval,
     confirm,
-    dryRun: bool("dry-run", inputs["dry-run"], true),
+    dryRun: bool2("dry-run", inputs["dry-run"], true),
     apiKey,
     apiUrl,
     awsRegion,

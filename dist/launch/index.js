@@ -7,23 +7,23 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-AI7ECCVS.js";
+} from "../chunks/chunk-45E5BEMA.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-TVADWB5U.js";
-import "../chunks/chunk-U55KAKSH.js";
-import "../chunks/chunk-DNRFT5IX.js";
-import "../chunks/chunk-6N4FRENJ.js";
-import "../chunks/chunk-KBNEERWU.js";
-import "../chunks/chunk-S5DYIYBY.js";
+import "../chunks/chunk-JAHTBINV.js";
+import "../chunks/chunk-6IEVKDGH.js";
+import "../chunks/chunk-X42YCZB7.js";
+import "../chunks/chunk-DZ76KEZ5.js";
+import "../chunks/chunk-2SIWTSD5.js";
+import "../chunks/chunk-FE6J5APQ.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-SCJVTDPP.js";
+import "../chunks/chunk-IIBCFU4P.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-ZIHMGYKB.js";
+import "../chunks/chunk-4VEKUZ7S.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
-import "../chunks/chunk-LQ42SQBH.js";
+import "../chunks/chunk-QSTG6HKX.js";
 import "../chunks/chunk-356XD6MB.js";
-import "../chunks/chunk-Y35QWPYV.js";
+import "../chunks/chunk-4U2G3ZMM.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-EPCPIVQ4.js";

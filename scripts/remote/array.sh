@@ -20,7 +20,7 @@ last_attempt_var TETHER_LAST "$TETHER_DIR"
 # restart count on top).
 TETHER_N=$((TETHER_LAST + 1))
 mkdir -p "$TETHER_DIR/attempts/$TETHER_N"
-if [ -f "$TETHER_DIR/FAILED" ] && ((TETHER_LAST > 0)); then mv -f "$TETHER_DIR/FAILED" "$TETHER_DIR/attempts/$TETHER_LAST/FAILED"; fi
+retire_failed "$TETHER_DIR" "$TETHER_LAST"
 printf 'slurm:%s_%s\n' "${SLURM_ARRAY_JOB_ID:-0}" "$TETHER_TASK" | atomic_write "$TETHER_DIR/attempts/$TETHER_N/handle"
 export TETHER_CELL
 unset SLURM_RESTART_COUNT
@@ -41,16 +41,14 @@ TETHER_RC=$?
   now=$(now_utc)
   printf '%s\n' "$now" | atomic_write "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/finished_at"
   if ((${#bad[@]} == 0)); then
-    printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\n' \
-      "$TETHER_QUEUE_ATTEMPT" "${#TETHER_CELLS[@]}" "$now" | atomic_write "$TETHER_RUN_DIR/DONE"
+    write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_QUEUE_ATTEMPT" 0 null cells "$now" "\"cells\":${#TETHER_CELLS[@]}"
   else
     for c in "${bad[@]}"; do
       ((first)) || out+=','
       first=0
       out+="\"$c\""
     done
-    printf '{"attempt":%s,"exit_code":1,"signal":null,"stage":"cells","failed_cells":%s],"not_run":[],"finished_at":"%s"}\n' \
-      "$TETHER_QUEUE_ATTEMPT" "$out" "$now" | atomic_write "$TETHER_RUN_DIR/FAILED"
+    write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_QUEUE_ATTEMPT" 1 null cells "$now" "\"failed_cells\":$out],\"not_run\":[]"
   fi
 ) 9>>"$TETHER_RUN_DIR/lock"
 exit "$TETHER_RC"

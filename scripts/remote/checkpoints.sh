@@ -54,7 +54,7 @@ pick() {
       too_large=$((too_large + 1))
       continue
     fi
-    if ((t > NOW - SETTLE)); then
+    if ! is_settled "$t" "$NOW" "$SETTLE"; then
       unsettled=$((unsettled + 1))
       continue
     fi

@@ -122,7 +122,7 @@ look() {
     t=${rec%% *}
     t=${t%.*}
     # Reported once it has settled: unchanged for SETTLE_S (the next look sees the same record).
-    if ((now - t >= SETTLE)); then
+    if is_settled "$t" "$now" "$SETTLE"; then
       [ -n "${CKPT[$id]:-}" ] && emit checkpoint "$id"
       CKPT[$id]=1
       CKSEEN[$id]=$rec

@@ -213,7 +213,7 @@ main() {
       refuse 12 dead "run $run_id is dead (attempt $LAST, pid ${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
     fi
     # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
-    if [ -f "$RUN_DIR/FAILED" ]; then mv -f "$RUN_DIR/FAILED" "$a/FAILED"; fi
+    retire_failed "$RUN_DIR" "$LAST"
   fi
   n=$((LAST + 1))
 

@@ -149,30 +149,56 @@ atomic_put() {
   printf '%s' "$2" >"$tmp" && mv -f "$tmp" "$1"
 }
 
-# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), so a reused PID
-# is not mistaken for ours. The command name (field 2) may hold spaces and parentheses.
-# A zombie (state Z, killed but not yet reaped) counts as gone.
-pid_start() {
+# The one reader of /proc/PID/stat, without a subshell: sets PROC_STATE (field 3), PROC_PGRP (field 5) and
+# PROC_START (field 22: the start time in clock ticks since boot, so a reused PID is not mistaken for ours).
+# The command name (field 2) may hold spaces and parentheses. False when there is no such process.
+proc_stat() {
   local stat
   read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
   stat=${stat##*) }
   # shellcheck disable=SC2086
   set -- $stat
-  [ "$1" != Z ] || return 1
-  printf '%s' "${20}"
+  PROC_STATE=$1 PROC_PGRP=$3 PROC_START=${20}
+}
+
+# True while process $1 runs (a zombie, killed but not yet reaped, counts as gone) with start time $2.
+proc_alive_as() {
+  proc_stat "$1" && [ "$PROC_STATE" != Z ] && [ "$PROC_START" = "$2" ]
+}
+
+# The start time of process $1 (see proc_stat); false when it is gone or a zombie.
+pid_start() {
+  proc_stat "$1" && [ "$PROC_STATE" != Z ] && printf '%s' "$PROC_START"
+}
+
+# The one age rule for a checkpoint (sync's listing, follow's events): written at mtime $1 (seconds), it has
+# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file unchanged
+# across a wait (manifest.sh), because it reads the file at once.
+is_settled() {
+  (($2 - $1 >= $3))
+}
+
+# The one marker writer: DONE or FAILED at path $1 for attempt $2, exit code $3, signal $4 (a JSON value: null
+# or "TERM"), stage $5, finished at $6, with $7 more JSON fields before finished_at (`"cells":3`, may be
+# empty). src/record/grammar.ts parseMarker reads it.
+write_marker() {
+  printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s"%s,"finished_at":"%s"}\n' "$2" "$3" "$4" "$5" "${7:+,$7}" "$6" | atomic_write "$1"
+}
+
+# The previous attempt's FAILED in run or cell directory $1 moves into that attempt, $1/attempts/$2 (when
+# $2 > 0), so the marker at the top always describes the live attempt.
+retire_failed() {
+  if [ -f "$1/FAILED" ] && (($2 > 0)); then mv -f "$1/FAILED" "$1/attempts/$2/FAILED"; fi
+  return 0
 }
 
 # True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
 attempt_alive() {
-  local pid start stat
+  local pid start
   rd pid "$1/pid"
   rd start "$1/pid_start"
   [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
-  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-  stat=${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  [ "$1" != Z ] && [ "${20}" = "$start" ]
+  proc_alive_as "$pid" "$start"
 }
 
 # True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
@@ -194,15 +220,11 @@ run_alive() {
 # group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
 # wrapper that does not lead its group is signalled alone. False when the attempt does not run.
 attempt_signal() {
-  local pid stat
+  local pid
   attempt_alive "$1" || return 1
   rd pid "$1/pid"
-  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
-  stat=${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat "$2"
-  # $1 state, $2 ppid, $3 process group; the signal is the last word.
-  if [ "$3" = "$pid" ]; then kill -s "${!#}" -- "-$pid" 2>/dev/null; else kill -s "${!#}" "$pid" 2>/dev/null; fi
+  proc_stat "$pid" || return 1
+  if [ "$PROC_PGRP" = "$pid" ]; then kill -s "$2" -- "-$pid" 2>/dev/null; else kill -s "$2" "$pid" 2>/dev/null; fi
 }
 
 # Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it

@@ -21,37 +21,34 @@ refuse() {
   exit 30
 }
 
-# Adds the files matching globs $1 (newline list, relative to the cwd; `*.tmp` ignored) to `files`, each once;
-# skips symlinks (counted in links_n, the first names in link_names) and refuses unsafe names. With $2 (a cell), tags each file with it in `cell_of` and counts it in
-# `hits_n` (a file another cell already listed still counts for this one).
-glob_files() {
-  local globs=$1 cell=${2:-} pattern f
+# Adds the files matching globs $1 (newline list, relative to the cwd; `*.tmp` ignored) to `files`, each once,
+# through lib.sh's glob_find; skips symlinks (counted in links_n, the first names in link_names) and refuses
+# unsafe names. With $2 (a cell), tags each file with it in `cell_of` and counts it in `hits_n` (a file another
+# cell already listed still counts for this one).
+add_files() {
+  local globs=$1 cell=${2:-} rec f kind
   hits_n=0
-  while IFS= read -r pattern; do
-    [ -n "$pattern" ] || continue
-    local IFS=
-    # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
-    local -a hits=($pattern)
-    IFS=$' \t\n'
-    for f in "${hits[@]}"; do
-      [[ $f == *.tmp ]] && continue
-      if [ -L "$f" ]; then
-        # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
-        [ -n "${seen_link[$f]:-}" ] && continue
-        seen_link[$f]=1
-        links_n=$((links_n + 1))
-        ((${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
-        continue
-      fi
-      [ -f "$f" ] || continue
-      is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-      hits_n=$((hits_n + 1))
-      [ -n "${seen[$f]:-}" ] && continue
-      seen[$f]=1
-      files+=("$f")
-      [ -n "$cell" ] && cell_of[$f]=$cell
-    done
-  done <<<"$globs"
+  # lib.sh's one glob expander and its one symlink rule: `MTIME SIZE PATH` records, `MTIME L PATH` for a symlink.
+  while IFS= read -r -d '' rec; do
+    f=${rec#* }
+    kind=${f%% *}
+    f=${f#* }
+    f=${f#./}
+    if [ "$kind" = L ]; then
+      # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
+      [ -n "${seen_link[$f]:-}" ] && continue
+      seen_link[$f]=1
+      links_n=$((links_n + 1))
+      ((${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
+      continue
+    fi
+    is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+    hits_n=$((hits_n + 1))
+    [ -n "${seen[$f]:-}" ] && continue
+    seen[$f]=1
+    files+=("$f")
+    [ -n "$cell" ] && cell_of[$f]=$cell
+  done < <(glob_find . "$globs")
 }
 
 # A sweep's files, cell by cell (sets `want` and `cell_of`): the cells asked for must exist, be DONE
@@ -83,7 +80,7 @@ collect_cells() {
   fi
   for c in "${want[@]}"; do
     rd cg "$run_dir/cells/$c/checkpoints"
-    glob_files "$cg" "$c"
+    add_files "$cg" "$c"
     ((hits_n > 0)) || empty+=("$c")
   done
   ((${#empty[@]} == 0)) || refuse "no checkpoint files for cell(s): $(printf '%s, ' "${empty[@]}" | sed 's/, $//')"
@@ -130,7 +127,7 @@ main() {
   elif [ -n "$DATA_cells" ]; then
     refuse "run $run_id is not a sweep; 'cells' is for sweeps"
   fi
-  ((${#want[@]})) || glob_files "$globs"
+  ((${#want[@]})) || add_files "$globs"
   ((${#files[@]} > 0)) || refuse "no-checkpoints: no file in $workdir matches the run's checkpoint globs ($(printf '%s\n' "$globs" | sed '/^$/d' | paste -sd, - | sed 's/,/, /g')): check the launch input 'checkpoints' against where the job saves$( ((links_n)) && printf '; %s symlink(s) matched and were skipped (never followed)' "$links_n")"
 
   if [ -n "$DATA_roster" ]; then

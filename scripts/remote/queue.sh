@@ -69,7 +69,7 @@ start_cell() {
   local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
   last=${TETHER_ATT[$c]:-0}
   # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
-  if [ -f "$dir/FAILED" ] && ((last > 0)); then mv -f "$dir/FAILED" "$dir/attempts/$last/FAILED"; fi
+  retire_failed "$dir" "$last"
   n=$((last + 1))
   mkdir -p "$dir/attempts/$n" || { tether_log "cannot create $dir/attempts/$n"; return 1; }
   for ((i = 0; i < TETHER_GPC; i++)); do
@@ -89,14 +89,9 @@ start_cell() {
   tether_log "cell $c attempt $n started${gpus:+ on GPUs $gpus} (pid $!)"
 }
 
-# True while process $1 runs with start time $2 (not a zombie), read from /proc without a subshell.
+# True while process $1 runs with start time $2 (not a zombie): lib.sh's one /proc reader.
 alive_as() {
-  local stat
-  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-  stat=${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat "$2"
-  [ "$1" != Z ] && [ "${20}" = "${!#}" ]
+  proc_alive_as "$1" "$2"
 }
 
 # Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
@@ -211,8 +206,7 @@ json_list() {
 printf '%s\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
 if ((${#TETHER_BAD[@]} == 0 && ${#TETHER_NOT_RUN[@]} == 0)); then
   printf '0\n' | atomic_write "$TETHER_A/exit_code"
-  printf '{"attempt":%s,"exit_code":0,"signal":null,"stage":"cells","cells":%s,"finished_at":"%s"}\n' \
-    "$TETHER_ATTEMPT" "${#TETHER_CELLS[@]}" "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/DONE"
+  write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_ATTEMPT" 0 null cells "$TETHER_FINISHED" "\"cells\":${#TETHER_CELLS[@]}"
   tether_log "all ${#TETHER_CELLS[@]} cells done"
   exit 0
 fi
@@ -223,8 +217,7 @@ if [ -n "${TETHER_TERM:-}" ]; then
   [ -f "$TETHER_A/stop_requested" ] && TETHER_STAGE=stopped
 fi
 printf '1\n' | atomic_write "$TETHER_A/exit_code"
-printf '{"attempt":%s,"exit_code":1,"signal":%s,"stage":"%s","failed_cells":%s,"not_run":%s,"finished_at":"%s"}\n' \
-  "$TETHER_ATTEMPT" "$TETHER_SIGNAL" "$TETHER_STAGE" "$(json_list "${TETHER_BAD[@]}")" "$(json_list "${TETHER_NOT_RUN[@]}")" \
-  "$TETHER_FINISHED" | atomic_write "$TETHER_RUN_DIR/FAILED"
+write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_ATTEMPT" 1 "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED" \
+  "\"failed_cells\":$(json_list "${TETHER_BAD[@]}"),\"not_run\":$(json_list "${TETHER_NOT_RUN[@]}")"
 tether_log "failed: ${TETHER_BAD[*]:-none}; not run: ${TETHER_NOT_RUN[*]:-none}"
 exit 1

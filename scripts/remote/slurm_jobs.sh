@@ -23,7 +23,7 @@ check_owner() {
   while IFS='|' read -r id name comment user; do
     [ -n "$id" ] || continue
     local n=${comment#"tether:$run:"}
-    if [ "$name" != "tether-$run" ] || [ "$n" = "$comment" ] || ! [[ $n =~ ^[1-9][0-9]{0,5}$ ]] || [ "$user" != "$me" ]; then
+    if [ "$name" != "tether-$run" ] || [ "$n" = "$comment" ] || ! is_attempt "$n" || [ "$user" != "$me" ]; then
       refuse "job ${id:0:24} is not run $run's own (squeue says name ${name:0:80}, comment ${comment:0:80}, user ${user:0:32}): nothing was cancelled or held"
     fi
   done < <(timeout 15 squeue -h -j "$(

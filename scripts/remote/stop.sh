@@ -39,7 +39,7 @@ main() {
       done
       if [ ! -f "$run_dir/DONE" ] && [ ! -f "$run_dir/FAILED" ]; then
         now=$(now_utc)
-        printf '{"attempt":%s,"exit_code":137,"signal":"KILL","stage":"stopped","finished_at":"%s"}\n' "$n" "$now" | atomic_write "$run_dir/FAILED"
+        write_marker "$run_dir/FAILED" "$n" 137 '"KILL"' stopped "$now"
         printf '137\n' | atomic_write "$a/exit_code"
         printf '%s\n' "$now" | atomic_write "$a/finished_at"
       fi

@@ -23,7 +23,7 @@ if [ -n "${SLURM_JOB_ID:-}" ] && [[ ${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0,3
   cp -f "$TETHER_A/handle" "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT/handle" 2>/dev/null
   TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
   # The previous run's marker stays with its attempt.
-  [ -f "$TETHER_RUN_DIR/FAILED" ] && mv -f "$TETHER_RUN_DIR/FAILED" "$TETHER_RUN_DIR/attempts/$((TETHER_ATTEMPT - 1))/FAILED"
+  retire_failed "$TETHER_RUN_DIR" $((TETHER_ATTEMPT - 1))
 fi
 
 # The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
@@ -119,10 +119,6 @@ if ((TETHER_RC > 128)); then
 elif [ -n "${TETHER_TERM:-}" ]; then
   TETHER_SIGNAL='"TERM"'
 fi
-TETHER_MARKER=$(printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s","finished_at":"%s"}' "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED")
-if [ "$TETHER_RC" -eq 0 ] && [ -z "${TETHER_TERM:-}" ]; then
-  printf '%s\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/DONE"
-else
-  printf '%s\n' "$TETHER_MARKER" | atomic_write "$TETHER_RUN_DIR/FAILED"
-fi
+if [ "$TETHER_RC" -eq 0 ] && [ -z "${TETHER_TERM:-}" ]; then TETHER_KIND=DONE; else TETHER_KIND=FAILED; fi
+write_marker "$TETHER_RUN_DIR/$TETHER_KIND" "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED"
 exit "$TETHER_RC"

@@ -11,8 +11,9 @@ import { parseSlurm, type SlurmConfig } from './slurm.ts';
 export const BACKENDS = BACKEND_NAMES;
 export type Backend = (typeof BACKENDS)[number];
 
-export const SYNC_MODES = ['dir', 'git-head'] as const;
-export type SyncMode = (typeof SYNC_MODES)[number];
+/** How a code release is made from `sync-dir` (not the checkpoint sync, config/sync.ts). */
+export const RELEASE_MODES = ['dir', 'git-head'] as const;
+export type SyncMode = (typeof RELEASE_MODES)[number];
 
 export interface LaunchConfig {
   runId: string;
@@ -87,7 +88,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     commit,
     provider,
     instanceId,
-    sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], SYNC_MODES, 'dir') } : undefined,
+    sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], RELEASE_MODES, 'dir') } : undefined,
     sweep,
     slurm,
     smoke: smoke(inputs),

@@ -4,6 +4,7 @@ import { DEFAULT_RUN_ROOT } from './audit.ts';
 import { STATES, type State } from '../record/run-state.ts';
 import * as v from './values.ts';
 import { parseSync, type SyncConfig } from './sync.ts';
+import { RUN_ID } from '../record/grammar.ts';
 
 export type ReportTo = { kind: 'pr' | 'issue'; number: number } | { kind: 'tracking-issue' };
 
@@ -40,7 +41,8 @@ export function parseReportTo(raw: string | undefined): ReportTo | undefined {
 /** A status comment's header (its own marker), or '' for the default comment. */
 export function parseHeader(raw: string | undefined): string {
   const h = (raw ?? '').trim();
-  if (h && !/^[A-Za-z0-9._-]{1,64}$/.test(h)) throw new InputError('header', `${v.show(h)} is not a header: use 1-64 of A-Z a-z 0-9 . _ -`);
+  // A header is named with the run-id grammar (1-64 of A-Z a-z 0-9 . _ -).
+  if (h && !RUN_ID.test(h)) throw new InputError('header', `${v.show(h)} is not a header: use 1-64 of A-Z a-z 0-9 . _ -`);
   return h;
 }
 

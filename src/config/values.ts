@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { InputError } from './errors.ts';
+import { RUN_ID } from '../record/grammar.ts';
 
 /** Field validators shared by every phase. Each returns the clean value or throws InputError. */
 
@@ -19,7 +20,8 @@ export function show(value: string): string {
 export function runId(input: string, raw: string | undefined): string {
   const v = (raw ?? '').trim();
   if (!v) throw new InputError(input, 'is required (letters, digits, . _ -, at most 64 characters)');
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(v) || v === '.' || v === '..' || v.startsWith('-') || v.startsWith('.')) {
+  // The record's grammar (RUN_ID), and stricter for what a user names: no leading `.` or `-`.
+  if (!RUN_ID.test(v) || v.startsWith('-') || v.startsWith('.')) {
     throw new InputError(input, `${show(v)} is not a run id: use 1-64 of A-Z a-z 0-9 . _ -, not starting with '.' or '-'`);
   }
   return v;

@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { mac, macOk } from '../record/mac.ts';
+import { RUN_ID } from '../record/grammar.ts';
 
 /** GitHub's REST API for the sticky status comment (issues and PRs share issue comments). */
 export interface Repo {
@@ -334,7 +335,10 @@ export async function trackingIssues(octokit: Octokit, r: Repo, who: Identity): 
     list.push(...(page.data as IssueLite[]));
     if (++pages >= TRACKING_PAGES_MAX) break;
   }
-  const runIdOf = (i: IssueLite) => /<!-- tether:tracking ([A-Za-z0-9._-]{1,64}) -->/.exec(i.body ?? '')?.[1];
+  const runIdOf = (i: IssueLite) => {
+    const id = /<!-- tether:tracking (\S{1,64}) -->/.exec(i.body ?? '')?.[1];
+    return id && RUN_ID.test(id) ? id : undefined;
+  };
   await proveFromComments(
     octokit,
     r,

@@ -3,8 +3,16 @@ import { contractSh } from '../record/contract.ts';
 import { BACKEND_NAMES } from '../record/names.ts';
 import { scriptText } from './script-text.ts';
 
-/** The contract's variables (and the backends' states), then lib.sh: every script's preamble. */
-const lib = `${contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(' ') })}\n${scriptText('lib.sh')}`;
+/**
+ * lib.sh with the contract's variables (and the backends' states) ahead of its body: every script's preamble.
+ * The shebang stays the first line: the wrapper becomes a Slurm batch script, and sbatch reads it there.
+ */
+const lib = (() => {
+  const text = scriptText('lib.sh');
+  const contract = contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(' ') });
+  const nl = text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
+  return `${text.slice(0, nl)}${contract}\n${text.slice(nl)}`;
+})();
 
 /** The on-box scripts, as text. `wrapper` is written to the box; the rest run from stdin. */
 export const SCRIPTS = {
