@@ -42,7 +42,7 @@ export default tseslint.config(
   { files: ['src/github/**'], rules: { 'no-restricted-imports': 'off' } },
   {
     // Type-only imports are erased at build time, so they may name anything.
-    files: ['src/patrol/**', 'src/report/**', 'src/collect/verifiers/**', 'src/record/**'],
+    files: ['src/patrol/**', 'src/report/**', 'src/verify/verifiers/**', 'src/verify/stream-scan.ts', 'src/verify/verify-files.ts', 'src/record/**'],
     ignores: ['**/phase.ts'],
     rules: {
       'no-restricted-imports': 'off',

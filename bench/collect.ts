@@ -161,7 +161,7 @@ for i in range(${files}):
   const script = join(process.cwd(), 'bench', '.verify-tmp.mts');
   writeFileSync(
     script,
-    `import { fileSource } from '${process.cwd()}/src/collect/file-source.ts';\nimport { verifyTorch } from '${process.cwd()}/src/collect/verifiers/torch.ts';\nconst s = await fileSource(process.argv[2]);\nconst t0 = performance.now();\nconst r = await verifyTorch(s);\nconst t = performance.now() - t0;\nawait s.close();\nconsole.log(JSON.stringify({ ok: r.ok, ms: t, rssMB: process.resourceUsage().maxRSS / 1024 }));\n`,
+    `import { fileSource } from '${process.cwd()}/src/verify/file-source.ts';\nimport { verifyTorch } from '${process.cwd()}/src/verify/verifiers/torch.ts';\nconst s = await fileSource(process.argv[2]);\nconst t0 = performance.now();\nconst r = await verifyTorch(s);\nconst t = performance.now() - t0;\nawait s.close();\nconsole.log(JSON.stringify({ ok: r.ok, ms: t, rssMB: process.resourceUsage().maxRSS / 1024 }));\n`,
   );
   const v = spawnSync('node_modules/.bin/tsx', [script, ckpt], { encoding: 'utf8', timeout: 600_000 });
   if (v.status !== 0) throw new Error(`verifier run failed: ${v.stderr}`);

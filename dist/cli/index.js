@@ -36311,7 +36311,7 @@ var init_artifacts = __esm({
   }
 });
 
-// src/collect/file-source.ts
+// src/verify/file-source.ts
 import { open as open2 } from "node:fs/promises";
 async function fileSource(path) {
   const fh = await open2(path, "r");
@@ -36333,7 +36333,7 @@ async function fileSource(path) {
   };
 }
 var init_file_source = __esm({
-  "src/collect/file-source.ts"() {
+  "src/verify/file-source.ts"() {
     "use strict";
   }
 });
@@ -36454,61 +36454,18 @@ var init_verified = __esm({
   }
 });
 
-// src/collect/decision.ts
-function decide(c, reports) {
-  const failed = reports.filter((r) => !r.result.ok || r.trusted);
-  const reasons = [
-    ...c.missing.map((p) => `${p} missing`),
-    ...c.extra.map((p) => `${p} not in the manifest`),
-    ...c.sizeMismatch.map((p) => `${p} size differs`),
-    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
-    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`)
-  ];
-  return { verified: c.ok && failed.length === 0, reasons };
-}
-function problemsText(r) {
-  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ");
-}
-var init_decision = __esm({
-  "src/collect/decision.ts"() {
-    "use strict";
-  }
-});
-
-// src/collect/manifest.ts
-function completeness(m, local) {
-  const have = new Map(local.map((f) => [f.path, f]));
-  const want = new Map(m.files.map((f) => [f.path, f]));
-  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
-  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
-  const sizeMismatch = [];
-  const hashMismatch = [];
-  for (const f of m.files) {
-    const l = have.get(f.path);
-    if (!l) continue;
-    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
-    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
-  }
-  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
-}
-var init_manifest3 = __esm({
-  "src/collect/manifest.ts"() {
-    "use strict";
-  }
-});
-
-// src/collect/verifiers/read-ahead.ts
+// src/verify/verifiers/read-ahead.ts
 function prefetch(p) {
   p.catch(() => void 0);
   return p;
 }
 var init_read_ahead = __esm({
-  "src/collect/verifiers/read-ahead.ts"() {
+  "src/verify/verifiers/read-ahead.ts"() {
     "use strict";
   }
 });
 
-// src/collect/verifiers/finite.ts
+// src/verify/verifiers/finite.ts
 function words(b, Ctor) {
   const n = Math.floor(b.length / Ctor.BYTES_PER_ELEMENT);
   const src = b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? b : Buffer.from(b);
@@ -36544,14 +36501,14 @@ function nonFiniteIn(b, dtype) {
 }
 var CHUNK;
 var init_finite = __esm({
-  "src/collect/verifiers/finite.ts"() {
+  "src/verify/verifiers/finite.ts"() {
     "use strict";
     init_read_ahead();
     CHUNK = 4 << 20;
   }
 });
 
-// src/collect/verifiers/gguf.ts
+// src/verify/verifiers/gguf.ts
 async function readValue(c, type, key, depth = 0) {
   if (type === 8) return c.string(`value of ${key}`);
   if (type === 9) {
@@ -36656,7 +36613,7 @@ async function verifyGguf(src) {
 }
 var GGML_TYPES, FLOATS, VALUE_BYTES, MAX_STRING, MAX_DIMS, Malformed, Cursor;
 var init_gguf = __esm({
-  "src/collect/verifiers/gguf.ts"() {
+  "src/verify/verifiers/gguf.ts"() {
     "use strict";
     init_finite();
     GGML_TYPES = {
@@ -36738,10 +36695,10 @@ var init_gguf = __esm({
   }
 });
 
-// src/collect/verifiers/types.ts
+// src/verify/verifiers/types.ts
 var DTYPE_BYTES, FLOAT_DTYPES;
 var init_types2 = __esm({
-  "src/collect/verifiers/types.ts"() {
+  "src/verify/verifiers/types.ts"() {
     "use strict";
     DTYPE_BYTES = {
       float64: 8,
@@ -36766,7 +36723,7 @@ var init_types2 = __esm({
   }
 });
 
-// src/collect/verifiers/zip.ts
+// src/verify/verifiers/zip.ts
 import { constants, crc32, createInflateRaw, inflateRawSync as inflateRawSync2 } from "node:zlib";
 async function readCentralDirectory(src) {
   if (src.size < 22) throw new Error("too short to be a zip archive");
@@ -36973,7 +36930,7 @@ async function checkCrc(src, e, each, chunk = 4 << 20) {
 }
 var ZIP_LIMITS, EOCD, ZIP64_LOCATOR, ZIP64_EOCD, CENTRAL, LOCAL;
 var init_zip = __esm({
-  "src/collect/verifiers/zip.ts"() {
+  "src/verify/verifiers/zip.ts"() {
     "use strict";
     init_read_ahead();
     ZIP_LIMITS = { ratio: 1032, inMemory: 256 << 20, directoryBytes: 64 << 20, entries: 1e5 };
@@ -36985,7 +36942,7 @@ var init_zip = __esm({
   }
 });
 
-// src/collect/verifiers/npy.ts
+// src/verify/verifiers/npy.ts
 function parseNpyHeader(h) {
   let i = 0;
   const ws = () => {
@@ -37155,7 +37112,7 @@ async function verifyNpz(src) {
 }
 var DESCR, HEADER_MAX, SCANNED;
 var init_npy = __esm({
-  "src/collect/verifiers/npy.ts"() {
+  "src/verify/verifiers/npy.ts"() {
     "use strict";
     init_finite();
     init_types2();
@@ -37181,7 +37138,7 @@ var init_npy = __esm({
   }
 });
 
-// src/collect/verifiers/safetensors.ts
+// src/verify/verifiers/safetensors.ts
 async function verifySafetensors(src) {
   const r = { format: "safetensors", ok: false, problems: [], tensors: [], nonFinite: [] };
   if (src.size < 8) return { ...r, problems: ["shorter than the 8-byte header length"] };
@@ -37243,7 +37200,7 @@ async function verifySafetensors(src) {
 }
 var DTYPES;
 var init_safetensors = __esm({
-  "src/collect/verifiers/safetensors.ts"() {
+  "src/verify/verifiers/safetensors.ts"() {
     "use strict";
     init_finite();
     init_types2();
@@ -37267,7 +37224,7 @@ var init_safetensors = __esm({
   }
 });
 
-// src/collect/verifiers/pickle.ts
+// src/verify/verifiers/pickle.ts
 function utf8(b) {
   for (let i = 0; i < b.length; ) {
     const c = b[i];
@@ -37649,7 +37606,7 @@ function tensorsIn(root) {
 }
 var PICKLE_LIMITS, STORAGE_DTYPES, ALLOWED, LOCATION, MARK, isTuple, num2, ints;
 var init_pickle = __esm({
-  "src/collect/verifiers/pickle.ts"() {
+  "src/verify/verifiers/pickle.ts"() {
     "use strict";
     PICKLE_LIMITS = { stack: 1e6, memo: 1e6, longBytes: 8, depth: 256, nodes: 2e6 };
     STORAGE_DTYPES = {
@@ -37683,7 +37640,7 @@ var init_pickle = __esm({
   }
 });
 
-// src/collect/verifiers/torch.ts
+// src/verify/verifiers/torch.ts
 function viewProblem(t) {
   if (!nonNegInt(t.storage.numel)) return `its storage size ${t.storage.numel} is not an element count`;
   if (!nonNegInt(t.offset)) return `storage offset ${t.offset} is not a non-negative integer (torch.load refuses it)`;
@@ -37807,7 +37764,7 @@ async function verifyTorch(src, scans) {
 }
 var PKL_MAX, nonNegInt, TORCH_VERSION_MIN, TORCH_VERSION_MAX, TORCH_PKL_MAX;
 var init_torch = __esm({
-  "src/collect/verifiers/torch.ts"() {
+  "src/verify/verifiers/torch.ts"() {
     "use strict";
     init_finite();
     init_pickle();
@@ -37821,7 +37778,7 @@ var init_torch = __esm({
   }
 });
 
-// src/collect/verify-files.ts
+// src/verify/verify-files.ts
 async function verifyOne(path, src, scans) {
   try {
     return await pick2(path, src, scans);
@@ -37847,15 +37804,59 @@ async function pick2(path, src, scans) {
   if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src, scans);
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
 }
+function problemsText(r) {
+  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ");
+}
 var VERIFIER_VERSIONS;
 var init_verify_files = __esm({
-  "src/collect/verify-files.ts"() {
+  "src/verify/verify-files.ts"() {
     "use strict";
     init_gguf();
     init_npy();
     init_safetensors();
     init_torch();
     VERIFIER_VERSIONS = { "torch-zip": 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 };
+  }
+});
+
+// src/collect/decision.ts
+function decide(c, reports) {
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const reasons = [
+    ...c.missing.map((p) => `${p} missing`),
+    ...c.extra.map((p) => `${p} not in the manifest`),
+    ...c.sizeMismatch.map((p) => `${p} size differs`),
+    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`)
+  ];
+  return { verified: c.ok && failed.length === 0, reasons };
+}
+var init_decision = __esm({
+  "src/collect/decision.ts"() {
+    "use strict";
+    init_verify_files();
+  }
+});
+
+// src/collect/manifest.ts
+function completeness(m, local) {
+  const have = new Map(local.map((f) => [f.path, f]));
+  const want = new Map(m.files.map((f) => [f.path, f]));
+  const missing = m.files.filter((f) => !have.has(f.path)).map((f) => f.path);
+  const extra = local.filter((f) => !want.has(f.path)).map((f) => f.path);
+  const sizeMismatch = [];
+  const hashMismatch = [];
+  for (const f of m.files) {
+    const l = have.get(f.path);
+    if (!l) continue;
+    if (l.bytes !== f.bytes) sizeMismatch.push(f.path);
+    else if (l.sha256 !== f.sha256) hashMismatch.push(f.path);
+  }
+  return { ok: !missing.length && !extra.length && !sizeMismatch.length && !hashMismatch.length, missing, extra, sizeMismatch, hashMismatch };
+}
+var init_manifest3 = __esm({
+  "src/collect/manifest.ts"() {
+    "use strict";
   }
 });
 
@@ -37936,7 +37937,7 @@ var init_collect2 = __esm({
   }
 });
 
-// src/collect/trusted-load.ts
+// src/verify/trusted-load.ts
 import { spawn as spawn4 } from "node:child_process";
 function trustedLoad(command3, file, home, timeoutMs = 6e5) {
   return new Promise((resolve6) => {
@@ -37960,16 +37961,16 @@ function trustedLoad(command3, file, home, timeoutMs = 6e5) {
   });
 }
 var init_trusted_load = __esm({
-  "src/collect/trusted-load.ts"() {
+  "src/verify/trusted-load.ts"() {
     "use strict";
   }
 });
 
-// src/collect/verifiers/zip-stream.ts
+// src/verify/verifiers/zip-stream.ts
 import { crc32 as crc322 } from "node:zlib";
 var LOCAL2, DESCRIPTOR, HOLD, MAX_ENTRIES, ZipStreamScan;
 var init_zip_stream = __esm({
-  "src/collect/verifiers/zip-stream.ts"() {
+  "src/verify/verifiers/zip-stream.ts"() {
     "use strict";
     init_finite();
     init_types2();
@@ -38160,6 +38161,19 @@ var init_zip_stream = __esm({
   }
 });
 
+// src/verify/stream-scan.ts
+function streamScanFor(_path) {
+  const z = new ZipStreamScan(storageDtypes, TORCH_PKL_MAX);
+  return { write: (chunk) => z.write(chunk), scans: () => z.scans };
+}
+var init_stream_scan = __esm({
+  "src/verify/stream-scan.ts"() {
+    "use strict";
+    init_torch();
+    init_zip_stream();
+  }
+});
+
 // src/collect/phase.ts
 var phase_exports3 = {};
 __export(phase_exports3, {
@@ -38203,8 +38217,8 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
     await puller.run(listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
-      sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
-      onArrived: (f, sink) => arrived(f, sink instanceof ZipStreamScan ? sink.scans : void 0),
+      sink: (path) => streamScanFor(path),
+      onArrived: (f, sink) => arrived(f, sink && "scans" in sink ? sink.scans() : void 0),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
@@ -38410,8 +38424,7 @@ var init_phase3 = __esm({
     init_collect2();
     init_trusted_load();
     init_verified();
-    init_torch();
-    init_zip_stream();
+    init_stream_scan();
     mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
   }
 });
@@ -39482,7 +39495,7 @@ var init_phase6 = __esm({
     "use strict";
     init_bytes();
     init_paths();
-    init_decision();
+    init_verify_files();
     init_file_source();
     init_trusted_load();
     init_verify_files();

@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { problemsText } from '../collect/decision.ts';
-import { fileSource } from '../collect/file-source.ts';
-import { verifyOne } from '../collect/verify-files.ts';
+import { fileSource } from '../verify/file-source.ts';
+import { verifyOne } from '../verify/verify-files.ts';
 import { forTerminal } from '../report/terminal.ts';
 
 /** At most this many files in one `tether verify` (a directory tree that goes on and on is said, not walked forever). */

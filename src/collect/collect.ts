@@ -2,12 +2,12 @@ import { manifestFromListing, type Listing, type Manifest } from '../record/mani
 import { FOREIGN_SLACK_S, type RunState } from '../record/run-state.ts';
 import { verifiedJson, type ProvenBox } from '../record/verified.ts';
 import type { Arrived } from '../transfer/stream.ts';
-import type { ByteSource } from './verifiers/types.ts';
-import type { StreamScans } from './verifiers/zip-stream.ts';
+import type { ByteSource } from '../verify/verifiers/types.ts';
+import type { StreamScans } from '../verify/verifiers/zip-stream.ts';
 import { decide } from './decision.ts';
 import { completeness, type Completeness, type LocalFile } from './manifest.ts';
 import type { FileReport } from './report.ts';
-import { VERIFIER_VERSIONS, verifyOne } from './verify-files.ts';
+import { VERIFIER_VERSIONS, verifyOne } from '../verify/verify-files.ts';
 
 /** Everything collect does to the world, handed in: the box, the transfer, the runner's disk, the loader. */
 export interface CollectDeps {

@@ -1,6 +1,8 @@
 import type { Completeness } from './manifest.ts';
 import type { FileReport } from './report.ts';
-import type { VerifyResult } from './verifiers/types.ts';
+import { problemsText } from '../verify/verify-files.ts';
+
+export { problemsText };
 
 /**
  * The verify decision: verified only when what arrived is exactly the manifest (bidirectionally, by
@@ -17,9 +19,4 @@ export function decide(c: Completeness, reports: FileReport[]): { verified: bool
     ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`),
   ];
   return { verified: c.ok && failed.length === 0, reasons };
-}
-
-/** What is wrong with a file, in one line: its verifier's problems and every tensor with NaN/Inf. Pure. */
-export function problemsText(r: VerifyResult): string {
-  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join('; ');
 }

@@ -18,14 +18,13 @@ import { probeOn } from '../remote/probe.ts';
 import { inert } from '../report/markdown.ts';
 import { allEnded, whereText, type RunState } from '../record/run-state.ts';
 import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, type UploadedArtifact } from './artifacts.ts';
-import { fileSource } from './file-source.ts';
+import { fileSource } from '../verify/file-source.ts';
 import type { Listing, Manifest } from '../record/manifest.ts';
 import { renderCollect, renderPullFailure } from './report.ts';
 import { collect } from './collect.ts';
-import { trustedLoad } from './trusted-load.ts';
+import { trustedLoad } from '../verify/trusted-load.ts';
 import { filesSha256, manifestSha256 } from '../record/verified.ts';
-import { storageDtypes, TORCH_PKL_MAX } from './verifiers/torch.ts';
-import { ZipStreamScan, type StreamScans } from './verifiers/zip-stream.ts';
+import { streamScanFor, type StreamScans } from '../verify/stream-scan.ts';
 
 /** Files under `dir` (relative paths and sizes), leaving out our own records and partial or temporary files. */
 function listLocal(dir: string, base = dir): Array<{ path: string; bytes: number }> {
@@ -77,8 +76,8 @@ async function pull(
     await puller.run(listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
-      sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
-      onArrived: (f, sink) => arrived(f, sink instanceof ZipStreamScan ? sink.scans : undefined),
+      sink: (path) => streamScanFor(path),
+      onArrived: (f, sink) => arrived(f, sink && 'scans' in sink ? (sink as ReturnType<typeof streamScanFor>).scans() : undefined),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;

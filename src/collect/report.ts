@@ -1,7 +1,7 @@
 import { code, inert } from '../report/markdown.ts';
 import type { Manifest } from '../record/manifest.ts';
 import type { Completeness } from './manifest.ts';
-import type { VerifyResult } from './verifiers/types.ts';
+import type { VerifyResult } from '../verify/verifiers/types.ts';
 
 export interface FileReport {
   path: string;

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyOne } from '../../src/collect/verify-files.ts';
-import type { ByteSource } from '../../src/collect/verifiers/types.ts';
+import { verifyOne } from '../../src/verify/verify-files.ts';
+import type { ByteSource } from '../../src/verify/verifiers/types.ts';
 import { prng, unzip, zip, type ZipMember } from '../harness/craft.ts';
 
 /**

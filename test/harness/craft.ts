@@ -192,7 +192,7 @@ export function prng(seed: number): () => number {
 /**
  * The members of a zip written by torch.save or by `zip()` (no zip64; stored or deflated), read from the
  * central directory and local headers: for rebuilding a real checkpoint with one thing changed. Written
- * apart from src/collect/verifiers/zip.ts so that a test of that reader never leans on it.
+ * apart from src/verify/verifiers/zip.ts so that a test of that reader never leans on it.
  */
 export function unzip(b: Buffer): ZipMember[] {
   const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));

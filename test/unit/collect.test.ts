@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collect, type CollectDeps } from '../../src/collect/collect.ts';
 import { decide } from '../../src/collect/decision.ts';
 import type { Listing } from '../../src/record/manifest.ts';
-import type { ByteSource } from '../../src/collect/verifiers/types.ts';
+import type { ByteSource } from '../../src/verify/verifiers/types.ts';
 import { npy } from '../harness/craft.ts';
 import { createHash } from 'node:crypto';
 import type { RunState } from '../../src/record/run-state.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verifyOne } from '../../src/collect/verify-files.ts';
-import type { ByteSource } from '../../src/collect/verifiers/types.ts';
+import { verifyOne } from '../../src/verify/verify-files.ts';
+import type { ByteSource } from '../../src/verify/verifiers/types.ts';
 import { gguf, npy, prng, safetensors, torchZip, zip } from '../harness/craft.ts';
 
 /**

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyOne } from '../../src/collect/verify-files.ts';
-import { parseNpyHeader } from '../../src/collect/verifiers/npy.ts';
-import type { ByteSource, VerifyResult } from '../../src/collect/verifiers/types.ts';
+import { verifyOne } from '../../src/verify/verify-files.ts';
+import { parseNpyHeader } from '../../src/verify/verifiers/npy.ts';
+import type { ByteSource, VerifyResult } from '../../src/verify/verifiers/types.ts';
 import { npy, P, pickleZip, safetensors, torchPickle, torchZip, tupleOf, unzip, zip, type TensorSpec } from '../harness/craft.ts';
 
 const mem = (b: Buffer): ByteSource => ({ size: b.length, read: async (o, n) => b.subarray(o, Math.min(b.length, o + n)) });

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSource } from '../../src/collect/file-source.ts';
-import { verifyOne } from '../../src/collect/verify-files.ts';
-import { verifySafetensors } from '../../src/collect/verifiers/safetensors.ts';
-import { verifyTorch } from '../../src/collect/verifiers/torch.ts';
-import type { ByteSource, VerifyResult } from '../../src/collect/verifiers/types.ts';
-import { dataOffset, readCentralDirectory } from '../../src/collect/verifiers/zip.ts';
+import { fileSource } from '../../src/verify/file-source.ts';
+import { verifyOne } from '../../src/verify/verify-files.ts';
+import { verifySafetensors } from '../../src/verify/verifiers/safetensors.ts';
+import { verifyTorch } from '../../src/verify/verifiers/torch.ts';
+import type { ByteSource, VerifyResult } from '../../src/verify/verifiers/types.ts';
+import { dataOffset, readCentralDirectory } from '../../src/verify/verifiers/zip.ts';
 
 const PY = '/usr/bin/python3';
 const hasTorch = existsSync(PY) && spawnSync(PY, ['-c', 'import torch'], { timeout: 60_000 }).status === 0;
@@ -124,7 +124,7 @@ describe.skipIf(!hasTorch)('structural verification against checkpoints written 
 
 describe('the pickle reader executes nothing', () => {
   it('refuses a pickle that calls os.system', async () => {
-    const { unpickle } = await import('../../src/collect/verifiers/pickle.ts');
+    const { unpickle } = await import('../../src/verify/verifiers/pickle.ts');
     const evil = Buffer.from("cos\nsystem\n(S'touch /tmp/pwned'\ntR.", 'latin1');
     expect(() => unpickle(evil)).toThrow(/refusing to interpret os.system/);
   });
@@ -132,7 +132,7 @@ describe('the pickle reader executes nothing', () => {
 
 describe('NaN/Inf scan', () => {
   it('finds non-finite values in f64, f32, f16 and bf16, and only those', async () => {
-    const { countNonFinite } = await import('../../src/collect/verifiers/finite.ts');
+    const { countNonFinite } = await import('../../src/verify/verifiers/finite.ts');
     const f64 = Buffer.alloc(8 * 4);
     [1.5, NaN, -Infinity, 0].forEach((v, i) => f64.writeDoubleLE(v, i * 8));
     const f32 = Buffer.alloc(4 * 5);
@@ -152,7 +152,7 @@ describe('NaN/Inf scan', () => {
 
 describe.skipIf(!hasTorch)('NumPy .npy and .npz written by numpy', () => {
   it('reads dtype and shape, finds NaN/Inf, refuses truncation and object arrays', async () => {
-    const { verifyNpy, verifyNpz } = await import('../../src/collect/verifiers/npy.ts');
+    const { verifyNpy, verifyNpz } = await import('../../src/verify/verifiers/npy.ts');
     const arr = await onFile(join(dir, 'arr.npy'), verifyNpy);
     expect(arr).toMatchObject({ ok: true, tensors: [{ dtype: 'float32', shape: [3, 4], bytes: 48 }] });
     expect((await onFile(join(dir, 'nan.npy'), verifyNpy)).nonFinite).toEqual([{ name: 'array', count: 2 }]);

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storageDtypes, TORCH_PKL_MAX, verifyTorch } from '../../src/collect/verifiers/torch.ts';
-import type { ByteSource } from '../../src/collect/verifiers/types.ts';
-import { ZipStreamScan } from '../../src/collect/verifiers/zip-stream.ts';
+import { storageDtypes, TORCH_PKL_MAX, verifyTorch } from '../../src/verify/verifiers/torch.ts';
+import type { ByteSource } from '../../src/verify/verifiers/types.ts';
+import { ZipStreamScan } from '../../src/verify/verifiers/zip-stream.ts';
 import { prng, torchZip, zip } from '../harness/craft.ts';
 
 const PY = '/usr/bin/python3';

@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-BIIITMD4.js"),
+      () => import("./phase-4OG2GFOT.js"),
       (m) => m.collectPhase
     )
   },
@@ -571,7 +571,7 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-KPMPC426.js")).syncAll(...a),
+    sync: async (...a) => (await import("./step-5UZIPQNA.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-6SY4U737.js")).followRuns(f)
   };
 }

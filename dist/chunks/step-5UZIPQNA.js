@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-TY4SIA57.js";
+} from "./chunk-VSCLFBZX.js";
 import {
   RECORD_NAME,
   SAFE_PATH

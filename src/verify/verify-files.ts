@@ -39,3 +39,8 @@ async function pick(path: string, src: ByteSource, scans?: StreamScans): Promise
   if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src, scans); // a torch extension without zip magic is damaged
   return { format: 'sha256', ok: true, problems: [], tensors: [], nonFinite: [], note: 'no structural verifier for this format: sha256 only' };
 }
+
+/** What is wrong with a file, in one line: its verifier's problems and every tensor with NaN/Inf. Pure. */
+export function problemsText(r: VerifyResult): string {
+  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join('; ');
+}

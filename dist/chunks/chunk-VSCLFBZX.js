@@ -293,7 +293,7 @@ async function pullFiles(target, remoteBase, files, dest, opts = {}) {
   }
 }
 
-// src/collect/file-source.ts
+// src/verify/file-source.ts
 import { open } from "node:fs/promises";
 async function fileSource(path) {
   const fh = await open(path, "r");
@@ -315,13 +315,37 @@ async function fileSource(path) {
   };
 }
 
-// src/collect/verifiers/read-ahead.ts
+// src/verify/trusted-load.ts
+import { spawn as spawn2 } from "node:child_process";
+function trustedLoad(command, file, home, timeoutMs = 6e5) {
+  return new Promise((resolve) => {
+    const child = spawn2("bash", ["-c", `${command} "$1"`, "tether-load", file], {
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let out = "";
+    const keep = (d) => out = (out + d.toString()).slice(-4e3);
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve(`trusted-load-command could not start: ${err.message}`);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? null : `trusted-load-command failed (exit ${code ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+    });
+  });
+}
+
+// src/verify/verifiers/read-ahead.ts
 function prefetch(p) {
   p.catch(() => void 0);
   return p;
 }
 
-// src/collect/verifiers/finite.ts
+// src/verify/verifiers/finite.ts
 var CHUNK = 4 << 20;
 function words(b, Ctor) {
   const n = Math.floor(b.length / Ctor.BYTES_PER_ELEMENT);
@@ -357,7 +381,7 @@ function nonFiniteIn(b, dtype) {
   return bad;
 }
 
-// src/collect/verifiers/pickle.ts
+// src/verify/verifiers/pickle.ts
 var PICKLE_LIMITS = { stack: 1e6, memo: 1e6, longBytes: 8, depth: 256, nodes: 2e6 };
 var STORAGE_DTYPES = {
   DoubleStorage: "float64",
@@ -767,7 +791,7 @@ function tensorsIn(root) {
   return out;
 }
 
-// src/collect/verifiers/types.ts
+// src/verify/verifiers/types.ts
 var DTYPE_BYTES = {
   float64: 8,
   float32: 4,
@@ -789,7 +813,7 @@ var DTYPE_BYTES = {
 };
 var FLOAT_DTYPES = /* @__PURE__ */ new Set(["float64", "float32", "float16", "bfloat16"]);
 
-// src/collect/verifiers/zip.ts
+// src/verify/verifiers/zip.ts
 import { constants, crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 var ZIP_LIMITS = { ratio: 1032, inMemory: 256 << 20, directoryBytes: 64 << 20, entries: 1e5 };
 var EOCD = 101010256;
@@ -1001,7 +1025,7 @@ async function checkCrc(src, e, each, chunk = 4 << 20) {
   return crc >>> 0 === e.crc ? null : `${e.name}: CRC32 mismatch (data damaged)`;
 }
 
-// src/collect/verifiers/torch.ts
+// src/verify/verifiers/torch.ts
 var PKL_MAX = 64 << 20;
 var nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
 var TORCH_VERSION_MIN = 1;
@@ -1129,47 +1153,7 @@ async function verifyTorch(src, scans) {
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 
-// src/collect/trusted-load.ts
-import { spawn as spawn2 } from "node:child_process";
-function trustedLoad(command, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve) => {
-    const child = spawn2("bash", ["-c", `${command} "$1"`, "tether-load", file], {
-      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let out = "";
-    const keep = (d) => out = (out + d.toString()).slice(-4e3);
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      resolve(`trusted-load-command could not start: ${err.message}`);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve(code === 0 ? null : `trusted-load-command failed (exit ${code ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
-    });
-  });
-}
-
-// src/collect/decision.ts
-function decide(c, reports) {
-  const failed = reports.filter((r) => !r.result.ok || r.trusted);
-  const reasons = [
-    ...c.missing.map((p) => `${p} missing`),
-    ...c.extra.map((p) => `${p} not in the manifest`),
-    ...c.sizeMismatch.map((p) => `${p} size differs`),
-    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
-    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`)
-  ];
-  return { verified: c.ok && failed.length === 0, reasons };
-}
-function problemsText(r) {
-  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ");
-}
-
-// src/collect/verifiers/gguf.ts
+// src/verify/verifiers/gguf.ts
 var GGML_TYPES = {
   0: ["F32", 1, 4],
   1: ["F16", 1, 2],
@@ -1349,7 +1333,7 @@ async function verifyGguf(src) {
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 
-// src/collect/verifiers/npy.ts
+// src/verify/verifiers/npy.ts
 var DESCR = {
   "<f8": "float64",
   "<f4": "float32",
@@ -1536,7 +1520,7 @@ async function verifyNpz(src) {
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 
-// src/collect/verifiers/safetensors.ts
+// src/verify/verifiers/safetensors.ts
 var DTYPES = {
   F64: "float64",
   F32: "float32",
@@ -1614,7 +1598,7 @@ async function verifySafetensors(src) {
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
 }
 
-// src/collect/verify-files.ts
+// src/verify/verify-files.ts
 var VERIFIER_VERSIONS = { "torch-zip": 2, safetensors: 2, npy: 2, npz: 2, gguf: 1, sha256: 1 };
 async function verifyOne(path, src, scans) {
   try {
@@ -1641,14 +1625,15 @@ async function pick(path, src, scans) {
   if (/\.(pt|pth|ckpt)$/.test(path)) return verifyTorch(src, scans);
   return { format: "sha256", ok: true, problems: [], tensors: [], nonFinite: [], note: "no structural verifier for this format: sha256 only" };
 }
+function problemsText(r) {
+  return [...r.problems, ...r.nonFinite.map((n) => `${n.count} NaN/Inf in ${n.name}`)].join("; ");
+}
 
 export {
   sshInvocation,
   PullError,
   pullFiles,
   fileSource,
-  decide,
-  problemsText,
   nonFiniteIn,
   FLOAT_DTYPES,
   zip64Values,
@@ -1656,5 +1641,6 @@ export {
   TORCH_PKL_MAX,
   VERIFIER_VERSIONS,
   verifyOne,
+  problemsText,
   trustedLoad
 };

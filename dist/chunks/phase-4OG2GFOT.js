@@ -28,15 +28,15 @@ import {
   PullError,
   TORCH_PKL_MAX,
   VERIFIER_VERSIONS,
-  decide,
   fileSource,
   nonFiniteIn,
+  problemsText,
   sshInvocation,
   storageDtypes,
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-TY4SIA57.js";
+} from "./chunk-VSCLFBZX.js";
 import {
   manifestFromListing
 } from "./chunk-54YOALIG.js";
@@ -443,6 +443,19 @@ The pull stopped: ${inert(why)}
 Nothing was marked verified. Files that arrived whole are kept; partial ones stay as \`.part\` and a rerun resumes them.`;
 }
 
+// src/collect/decision.ts
+function decide(c, reports) {
+  const failed = reports.filter((r) => !r.result.ok || r.trusted);
+  const reasons = [
+    ...c.missing.map((p) => `${p} missing`),
+    ...c.extra.map((p) => `${p} not in the manifest`),
+    ...c.sizeMismatch.map((p) => `${p} size differs`),
+    ...c.hashMismatch.map((p) => `${p} sha256 differs`),
+    ...failed.map((r) => `${r.path}: ${r.trusted ?? problemsText(r.result)}`)
+  ];
+  return { verified: c.ok && failed.length === 0, reasons };
+}
+
 // src/collect/manifest.ts
 function completeness(m, local) {
   const have = new Map(local.map((f) => [f.path, f]));
@@ -526,7 +539,7 @@ async function verifyFile(deps, f, scans) {
   }
 }
 
-// src/collect/verifiers/zip-stream.ts
+// src/verify/verifiers/zip-stream.ts
 import { crc32 } from "node:zlib";
 var LOCAL = 67324752;
 var DESCRIPTOR = Buffer.from([80, 75, 7, 8]);
@@ -712,6 +725,12 @@ var ZipStreamScan = class {
   }
 };
 
+// src/verify/stream-scan.ts
+function streamScanFor(_path) {
+  const z = new ZipStreamScan(storageDtypes, TORCH_PKL_MAX);
+  return { write: (chunk) => z.write(chunk), scans: () => z.scans };
+}
+
 // src/collect/phase.ts
 function listLocal(dir, base = dir) {
   const out = [];
@@ -749,8 +768,8 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
     await puller.run(listing.workdir, listing.files, dest, {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
-      sink: () => new ZipStreamScan(storageDtypes, TORCH_PKL_MAX),
-      onArrived: (f, sink) => arrived(f, sink instanceof ZipStreamScan ? sink.scans : void 0),
+      sink: (path) => streamScanFor(path),
+      onArrived: (f, sink) => arrived(f, sink && "scans" in sink ? sink.scans() : void 0),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
