@@ -26209,36 +26209,39 @@ ${o.logHead.trimEnd()}`);
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    const entry = {
-      runId: o.runId,
-      host: conn.host,
-      port: conn.port,
-      user: conn.user,
-      hostKeyFingerprint: session.hostFingerprint,
-      runRoot: cfg.runRoot,
-      backend: cfg.backend,
-      attempt: o.attempt,
-      expectedDurationS: cfg.expectedDurationS ?? null,
-      launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      commit: cfg.commit ?? null,
-      // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
-      handle: o.handle || null,
-      provider: cfg.provider ?? null,
-      instanceId: cfg.instanceId ?? null
-    };
-    try {
-      const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
-      reporter.output("registration-url", url);
-      reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
-      return 0;
-    } catch (err) {
-      reporter.error(
-        `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it`
-      );
-      return 1;
-    }
+    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
   } finally {
     session.close();
+  }
+}
+async function register(put, o, cfg, conn, hostFingerprint, cred, reporter) {
+  const entry = {
+    runId: o.runId,
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    hostKeyFingerprint: hostFingerprint,
+    runRoot: cfg.runRoot,
+    backend: cfg.backend,
+    attempt: o.attempt,
+    expectedDurationS: cfg.expectedDurationS ?? null,
+    launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    commit: cfg.commit ?? null,
+    // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
+    handle: o.handle || null,
+    provider: cfg.provider ?? null,
+    instanceId: cfg.instanceId ?? null
+  };
+  try {
+    const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
+    reporter.output("registration-url", url);
+    reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
+    return 0;
+  } catch (err) {
+    reporter.error(
+      `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it`
+    );
+    return 1;
   }
 }
 var init_phase = __esm({
@@ -35092,29 +35095,11 @@ async function patrolPhase(cfg, ctx, steps) {
   let runIds = hosts.flatMap((h) => h.runIds);
   const stateStore = cfg.stateFile ? ports.stateStore(cfg.stateFile) : void 0;
   const stores = [remote, stateStore].filter((s) => s !== void 0);
-  if (remote?.hint && stateStore) {
-    const [text] = await stateStore.load(runIds).catch(() => []);
-    for (const [id, m] of Object.entries(readMemory(text ?? "", memKey).memory.runs))
-      if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
-  }
+  if (remote?.hint && stateStore) await hintFrom(stateStore, remote, runIds, memKey);
   const memory = await loadMemory(stores, runIds, readBody, reporter);
-  const closedIssues = chosen.closedIssues;
-  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
-  if (finishedWith.size) {
-    reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
-    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
-    runIds = runIds.filter((id) => !finishedWith.has(id));
-  }
-  for (const c of closedIssues)
-    if (!memory.runs[c.runId]?.teardown) {
-      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
-      reporter.warn(`patrol: ${why}; reopening the issue`);
-      try {
-        await remote?.reopen?.(c.runId, c.issue, why);
-      } catch (err) {
-        reporter.warn(`patrol: could not reopen #${c.issue} (${err.message})`);
-      }
-    }
+  const kept = await keepOpen(chosen.closedIssues, memory, hosts, runIds, remote, reporter);
+  hosts = kept.hosts;
+  runIds = kept.runIds;
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   const asValue = (err) => {
@@ -35148,27 +35133,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.header,
     memKey
   );
-  let code2 = 0;
-  const written = /* @__PURE__ */ new Set();
-  const save = async (merge) => {
-    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-      const m = result.memory.runs[id];
-      if (m) result.memory.runs[id] = { ...m, issue };
-    }
-    for (const store of stores) {
-      try {
-        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
-        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
-          const m = result.memory.runs[id];
-          if (m) result.memory.runs[id] = { ...m, comment };
-        }
-        for (const w of await store.save(runIds, render)) written.add(w);
-      } catch (err) {
-        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-        code2 = 1;
-      }
-    }
-  };
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter);
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -35189,7 +35154,55 @@ async function patrolPhase(cfg, ctx, steps) {
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  return refused.length || end.failed ? 1 : code2;
+  return refused.length || end.failed || failed() ? 1 : 0;
+}
+async function hintFrom(stateStore, remote, runIds, memKey) {
+  const [text] = await stateStore.load(runIds).catch(() => []);
+  for (const [id, m] of Object.entries(readMemory(text ?? "", memKey).memory.runs))
+    if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint?.(id, m.issue ?? 0, m.comment);
+}
+async function keepOpen(closedIssues, memory, hosts, runIds, remote, reporter) {
+  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
+  if (finishedWith.size) {
+    reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    runIds = runIds.filter((id) => !finishedWith.has(id));
+  }
+  for (const c of closedIssues)
+    if (!memory.runs[c.runId]?.teardown) {
+      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
+      reporter.warn(`patrol: ${why}; reopening the issue`);
+      try {
+        await remote?.reopen?.(c.runId, c.issue, why);
+      } catch (err) {
+        reporter.warn(`patrol: could not reopen #${c.issue} (${err.message})`);
+      }
+    }
+  return { hosts, runIds };
+}
+function statusWriter(result, stores, runIds, render, memKey, remote, reporter) {
+  const written = /* @__PURE__ */ new Set();
+  let failed = false;
+  const save = async (merge) => {
+    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+      const m = result.memory.runs[id];
+      if (m) result.memory.runs[id] = { ...m, issue };
+    }
+    for (const store of stores) {
+      try {
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds())).map((b) => readMemory(b, memKey).memory)));
+        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
+          const m = result.memory.runs[id];
+          if (m) result.memory.runs[id] = { ...m, comment };
+        }
+        for (const w of await store.save(runIds(), render)) written.add(w);
+      } catch (err) {
+        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+        failed = true;
+      }
+    }
+  };
+  return { save, written, failed: () => failed };
 }
 function memoryKeyOf(key, hosts) {
   return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
@@ -38340,9 +38353,9 @@ async function collectPhase(cfg, ctx) {
         return listing;
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
-      writeRecord: (name, text2) => {
+      writeRecord: (name, text) => {
         const tmp = `${join5(dest, name)}.tmp`;
-        writeFileSync3(tmp, text2);
+        writeFileSync3(tmp, text);
         renameSync3(tmp, join5(dest, name));
       },
       listLocal: () => listLocal(dest),
@@ -38354,6 +38367,9 @@ async function collectPhase(cfg, ctx) {
     puller.close();
     session.close();
   }
+  return reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter);
+}
+async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter) {
   const ok = outcome.verified;
   const live = liveWarning(cfg.runId, outcome.runState);
   if (live) reporter.warn(`collect: ${live}`);
@@ -38715,6 +38731,46 @@ function jobsFromRegistration(runId2, body, cred) {
   const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? "");
   return { jobs: m ? [m[1]] : null };
 }
+async function lookAtBox(cfg, conn, proof, reporter, now, notes, unlooked) {
+  try {
+    const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
+    try {
+      const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
+      if (otherBox) return { refused: otherBox };
+      const at = now();
+      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
+      const seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
+      if (proof) {
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+        const changed = checkRebuilt(proof.manifest, manifest);
+        if (changed)
+          return { refused: changed, run: seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };
+        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+      }
+      return { seen };
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed")
+      return { refused: `could not look at the run on the box: ${err.message}` };
+    if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+    return { seen: { kind: "not-seen", why: `the box does not answer: ${err.kind}` } };
+  }
+}
+async function schedulerJobs(cfg, deps, reporter) {
+  if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
+  const body = await deps.registration(cfg.runId).catch((err) => {
+    reporter.warn(
+      `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`
+    );
+    return null;
+  });
+  const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
+  if ("jobs" in found && found.jobs)
+    reporter.info(`teardown: Slurm job ${found.jobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
+  return found;
+}
 async function teardownPhase(cfg, phaseCtx, opts = {}) {
   const { env, reporter } = phaseCtx;
   const workspace = phaseCtx.ports.workspace;
@@ -38723,13 +38779,13 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
-  const finish = (state2, reason2, exit2, summary) => {
-    reporter.output("state", state2);
-    reporter.output("reason", reason2);
+  const finish = (state, reason, exit, summary) => {
+    reporter.output("state", state);
+    reporter.output("reason", reason);
     reporter.summary(renderTeardown(summary));
-    if (exit2) reporter.error(`teardown ${state2}: ${reason2}`);
-    else reporter.info(`teardown ${state2}: ${reason2}`);
-    return exit2;
+    if (exit) reporter.error(`teardown ${state}: ${reason}`);
+    else reporter.info(`teardown ${state}: ${reason}`);
+    return exit;
   };
   const runId2 = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
@@ -38747,39 +38803,14 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   });
   const recorded = proof?.runState ?? null;
   const unlooked = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : { state: null, source: "the box was not looked at" };
-  const refuseWith = (reason2, run2 = unlooked) => finish("refused", reason2, 1, { kind: "refused", runId: runId2, reason: reason2, notes: [], card: cardOf(run2) });
+  const refuseWith = (reason, run2 = unlooked) => finish("refused", reason, 1, { kind: "refused", runId: runId2, reason, notes: [], card: cardOf(run2) });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate2.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
   if (refused) return refuseWith(refused);
   const notes = gate2.ok ? [...gate2.notes] : [];
-  let seen = { kind: "not-seen", why: "no connection was given (host)" };
-  if (cfg.connection) {
-    try {
-      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
-      try {
-        const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return refuseWith(otherBox);
-        const at = now();
-        const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-        seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
-        if (proof) {
-          const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
-          const changed = checkRebuilt(proof.manifest, manifest);
-          if (changed)
-            return refuseWith(changed, seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked);
-          notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
-        }
-      } finally {
-        session.close();
-      }
-    } catch (err) {
-      if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed") {
-        return refuseWith(`could not look at the run on the box: ${err.message}`);
-      }
-      seen = { kind: "not-seen", why: `the box does not answer: ${err.kind}` };
-      if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
-    }
-  }
+  const looked = cfg.connection ? await lookAtBox(cfg, cfg.connection, proof, reporter, now, notes, unlooked) : null;
+  if (looked && "refused" in looked) return refuseWith(looked.refused, looked.run);
+  const seen = looked ? looked.seen : { kind: "not-seen", why: "no connection was given (host)" };
   const ran = checkRunEnded(runId2, seen, recorded, cfg.stopRunning);
   if (!ran.ok) return refuseWith(ran.reason, ran.shown);
   notes.push(ran.note);
@@ -38787,9 +38818,13 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   const card = cardOf(ran.shown, ran.kills);
   for (const n of notes) reporter.info(`teardown: ${n}`);
   if (cfg.dryRun) {
-    const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
-    return finish("dry-run", reason2, 0, { kind: "dry-run", runId: runId2, reason: reason2, notes, card });
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason, 0, { kind: "dry-run", runId: runId2, reason, notes, card });
   }
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
+async function act(cfg, env, deps, reporter, finish, notes, card) {
+  const runId2 = cfg.runId;
   const ctx = {
     instanceId: cfg.instanceId,
     runId: cfg.runId,
@@ -38797,19 +38832,9 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
     log: (l) => reporter.info(l)
   };
-  let slurmJobs = null;
-  if (FACTS[cfg.provider].scheduler && cfg.connection && deps.registration) {
-    const body = await deps.registration(cfg.runId).catch((err) => {
-      reporter.warn(
-        `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`
-      );
-      return null;
-    });
-    const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
-    if ("refused" in found) return finish("refused", found.refused, 1, { kind: "refused", runId: runId2, reason: found.refused, notes, card });
-    slurmJobs = found.jobs;
-    if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
-  }
+  const jobs = await schedulerJobs(cfg, deps, reporter);
+  if ("refused" in jobs) return finish("refused", jobs.refused, 1, { kind: "refused", runId: runId2, reason: jobs.refused, notes, card });
+  const slurmJobs = jobs.jobs;
   const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
   let result;
   try {

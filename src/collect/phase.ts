@@ -238,6 +238,20 @@ export async function collectPhase(cfg: CollectPhaseConfig, ctx: PhaseContext): 
     puller.close();
     session.close();
   }
+  return reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter);
+}
+
+type Outcome = Awaited<ReturnType<typeof collect>>;
+
+/** What a collect says when it ends: warnings, the summary (records, artifacts, teardown card) and the exit code. */
+async function reportOutcome(
+  cfg: CollectPhaseConfig,
+  outcome: Outcome,
+  dest: string,
+  verifiedPath: string,
+  uploader: ArtifactUploader | undefined,
+  reporter: Reporter,
+): Promise<number> {
   const ok = outcome.verified;
   const live = liveWarning(cfg.runId, outcome.runState);
   if (live) reporter.warn(`collect: ${live}`);

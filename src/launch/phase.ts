@@ -171,36 +171,49 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     reporter.output('run-file', runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    // Where the patrol finds the run without a file edit: signed with the key that launched it.
-    const entry: Registration = {
-      runId: o.runId,
-      host: conn.host,
-      port: conn.port,
-      user: conn.user,
-      hostKeyFingerprint: session.hostFingerprint,
-      runRoot: cfg.runRoot,
-      backend: cfg.backend,
-      attempt: o.attempt,
-      expectedDurationS: cfg.expectedDurationS ?? null,
-      launchedAt: new Date().toISOString(),
-      commit: cfg.commit ?? null,
-      // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
-      handle: o.handle || null,
-      provider: cfg.provider ?? null,
-      instanceId: cfg.instanceId ?? null,
-    };
-    try {
-      const url = await store.register(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
-      reporter.output('registration-url', url);
-      reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
-      return 0;
-    } catch (err) {
-      reporter.error(
-        `launch: the job started, but registering it for the patrol failed (${(err as Error).message}); it runs, but a patrol without config will not find it until a relaunch registers it`,
-      );
-      return 1;
-    }
+    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
   } finally {
     session.close();
+  }
+}
+
+/** Registers the started run where the patrol finds it without a file edit: signed with the key that launched it. 0, or 1 when it failed. */
+async function register(
+  put: (runId: string, body: string) => Promise<string>,
+  o: Awaited<ReturnType<typeof launch>>,
+  cfg: LaunchConfig,
+  conn: ConnectionConfig,
+  hostFingerprint: string,
+  cred: Credential,
+  reporter: Reporter,
+): Promise<number> {
+  // Where the patrol finds the run without a file edit: signed with the key that launched it.
+  const entry: Registration = {
+    runId: o.runId,
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    hostKeyFingerprint: hostFingerprint,
+    runRoot: cfg.runRoot,
+    backend: cfg.backend,
+    attempt: o.attempt,
+    expectedDurationS: cfg.expectedDurationS ?? null,
+    launchedAt: new Date().toISOString(),
+    commit: cfg.commit ?? null,
+    // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
+    handle: o.handle || null,
+    provider: cfg.provider ?? null,
+    instanceId: cfg.instanceId ?? null,
+  };
+  try {
+    const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
+    reporter.output('registration-url', url);
+    reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
+    return 0;
+  } catch (err) {
+    reporter.error(
+      `launch: the job started, but registering it for the patrol failed (${(err as Error).message}); it runs, but a patrol without config will not find it until a relaunch registers it`,
+    );
+    return 1;
   }
 }

@@ -185,31 +185,11 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   const stateStore = cfg.stateFile ? ports.stateStore(cfg.stateFile) : undefined;
   const stores = [remote, stateStore].filter((s): s is StatusStore => s !== undefined);
   // Tracking-issue numbers remembered in the state file let the GitHub store look them up directly.
-  if (remote?.hint && stateStore) {
-    const [text] = await stateStore.load(runIds).catch(() => [] as string[]); // unreadable: the load below reports it
-    for (const [id, m] of Object.entries(readMemory(text ?? '', memKey).memory.runs))
-      if ((Number.isSafeInteger(m.issue) && (m.issue as number) > 0) || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
-  }
+  if (remote?.hint && stateStore) await hintFrom(stateStore, remote, runIds, memKey);
   const memory = await loadMemory(stores, runIds, readBody, reporter);
-  // A tracking issue closed by anyone but tether's teardown does not end a run: only a signed teardown mark does.
-  const closedIssues = chosen.closedIssues;
-  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
-  if (finishedWith.size) {
-    // Torn down by tether (its signed mark) and its tracking issue closed: nothing more to patrol.
-    reporter.info(`patrol: ${[...finishedWith].join(', ')}: torn down by tether's teardown, tracking issue closed: not patrolled`);
-    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
-    runIds = runIds.filter((id) => !finishedWith.has(id));
-  }
-  for (const c of closedIssues)
-    if (!memory.runs[c.runId]?.teardown) {
-      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
-      reporter.warn(`patrol: ${why}; reopening the issue`);
-      try {
-        await remote?.reopen?.(c.runId, c.issue, why);
-      } catch (err) {
-        reporter.warn(`patrol: could not reopen #${c.issue} (${(err as Error).message})`);
-      }
-    }
+  const kept = await keepOpen(chosen.closedIssues, memory, hosts, runIds, remote, reporter);
+  hosts = kept.hosts;
+  runIds = kept.runIds;
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h: HostEntry) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   // A host that cannot be reached is a value for the pure tick, not an exception.
@@ -245,29 +225,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
       cfg.header,
       memKey,
     );
-  let code = 0;
-  const written = new Set<string>();
-  /** Writes the status to every store (in a follow, first taking any run another patrol saw more recently). */
-  const save = async (merge: boolean) => {
-    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-      const m = result.memory.runs[id];
-      if (m) result.memory.runs[id] = { ...m, issue };
-    }
-    for (const store of stores) {
-      try {
-        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
-        // The status comments' ids (signed into the memory): the next tick fetches them directly, no listing.
-        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
-          const m = result.memory.runs[id];
-          if (m) result.memory.runs[id] = { ...m, comment };
-        }
-        for (const w of await store.save(runIds, render)) written.add(w);
-      } catch (err) {
-        reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);
-        code = 1;
-      }
-    }
-  };
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter);
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -291,7 +249,85 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  return refused.length || end.failed ? 1 : code;
+  return refused.length || end.failed || failed() ? 1 : 0;
+}
+
+/** The state file's remembered tracking issues and comment ids, handed to the GitHub store as hints. */
+async function hintFrom(stateStore: StatusStore, remote: StatusStore, runIds: string[], memKey: Buffer | null): Promise<void> {
+  const [text] = await stateStore.load(runIds).catch(() => [] as string[]); // unreadable: the load after this reports it
+  for (const [id, m] of Object.entries(readMemory(text ?? '', memKey).memory.runs))
+    if ((Number.isSafeInteger(m.issue) && (m.issue as number) > 0) || m.comment) remote.hint?.(id, m.issue ?? 0, m.comment);
+}
+
+/**
+ * A tracking issue closed by anyone but tether's teardown does not end a run: only a signed teardown mark does.
+ * Runs torn down by tether whose issue is closed are not patrolled; any other closed issue is reopened.
+ */
+async function keepOpen(
+  closedIssues: Chosen['closedIssues'],
+  memory: TickMemory,
+  hosts: HostEntry[],
+  runIds: string[],
+  remote: StatusStore | undefined,
+  reporter: Reporter,
+): Promise<{ hosts: HostEntry[]; runIds: string[] }> {
+  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
+  if (finishedWith.size) {
+    // Torn down by tether (its signed mark) and its tracking issue closed: nothing more to patrol.
+    reporter.info(`patrol: ${[...finishedWith].join(', ')}: torn down by tether's teardown, tracking issue closed: not patrolled`);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    runIds = runIds.filter((id) => !finishedWith.has(id));
+  }
+  for (const c of closedIssues)
+    if (!memory.runs[c.runId]?.teardown) {
+      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
+      reporter.warn(`patrol: ${why}; reopening the issue`);
+      try {
+        await remote?.reopen?.(c.runId, c.issue, why);
+      } catch (err) {
+        reporter.warn(`patrol: could not reopen #${c.issue} (${(err as Error).message})`);
+      }
+    }
+  return { hosts, runIds };
+}
+
+/**
+ * Writes the status to every store (in a follow, first taking any run another patrol saw more recently), with
+ * the tracking issues and comment ids the GitHub store learnt signed into the memory. A store that fails is an
+ * error line and a failed step, never the end of the tick.
+ */
+function statusWriter(
+  result: TickResult,
+  stores: StatusStore[],
+  runIds: () => string[],
+  render: (ids: string[]) => string,
+  memKey: Buffer | null,
+  remote: StatusStore | undefined,
+  reporter: Reporter,
+): { save(merge: boolean): Promise<void>; written: Set<string>; failed(): boolean } {
+  const written = new Set<string>();
+  let failed = false;
+  const save = async (merge: boolean) => {
+    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+      const m = result.memory.runs[id];
+      if (m) result.memory.runs[id] = { ...m, issue };
+    }
+    for (const store of stores) {
+      try {
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds())).map((b) => readMemory(b, memKey).memory)));
+        // The status comments' ids (signed into the memory): the next tick fetches them directly, no listing.
+        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
+          const m = result.memory.runs[id];
+          if (m) result.memory.runs[id] = { ...m, comment };
+        }
+        for (const w of await store.save(runIds(), render)) written.add(w);
+      } catch (err) {
+        reporter.error(`patrol: the status could not be written (${(err as Error).message}); the job summary still has it`);
+        failed = true;
+      }
+    }
+  };
+  return { save, written, failed: () => failed };
 }
 
 /**

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { TeardownConfig, TeardownPhaseConfig } from './parse.ts';
 import type { PhaseContext } from '../ports/types.ts';
+import type { ConnectionConfig } from '../config/connection.ts';
+import type { Reporter } from '../report/reporter.ts';
 import { buildManifest } from '../remote/manifest.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { openPinned } from '../ssh/open.ts';
@@ -91,6 +93,65 @@ function jobsFromRegistration(runId: string, body: string | null, cred: Credenti
   return { jobs: m ? [m[1] as string] : null };
 }
 
+type Proof = NonNullable<Extract<Gate, { ok: true }>['proof']>;
+
+/**
+ * One read-only look at the box: it must hold the proof's host key, the run must have ended there, and the
+ * box may have written more since verification (its manifest is rebuilt and compared). Only silence counts as
+ * "the box is gone"; a different host key or a refused key is another machine or a changed one: a refusal.
+ */
+async function lookAtBox(
+  cfg: TeardownPhaseConfig,
+  conn: ConnectionConfig,
+  proof: Proof | null,
+  reporter: Reporter,
+  now: () => Date,
+  notes: string[],
+  unlooked: CardRun,
+): Promise<{ seen: RunSeen } | { refused: string; run?: CardRun }> {
+  try {
+    const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
+    try {
+      const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
+      if (otherBox) return { refused: otherBox };
+      const at = now();
+      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
+      // A box that answered but did not say the run ended (unreadable, no run record) is seen as not ended.
+      const seen: RunSeen = look.kind === 'blind' ? { kind: 'not-seen', why: look.detail } : { kind: 'seen', state: stateOfLook(look, at) };
+      if (proof) {
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+        const changed = checkRebuilt(proof.manifest, manifest);
+        if (changed)
+          return { refused: changed, run: seen.kind === 'seen' ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };
+        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+      }
+      return { seen };
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError) || err.kind === 'host_key_mismatch' || err.kind === 'auth_failed')
+      return { refused: `could not look at the run on the box: ${(err as Error).message}` };
+    if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+    return { seen: { kind: 'not-seen', why: `the box does not answer: ${err.kind}` } };
+  }
+}
+
+/** A scheduler's job ids, from the run's signed registration (sbatch's own answer at launch; a job can rewrite its handle file, never the registration). */
+async function schedulerJobs(cfg: TeardownPhaseConfig, deps: TeardownDeps, reporter: Reporter): Promise<{ jobs: string[] | null } | { refused: string }> {
+  if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
+  const body = await deps.registration(cfg.runId).catch((err: Error) => {
+    reporter.warn(
+      `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`,
+    );
+    return null;
+  });
+  const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
+  if ('jobs' in found && found.jobs)
+    reporter.info(`teardown: Slurm job ${found.jobs.join(', ')} from the run's signed registration (sbatch's own answer at launch)`);
+  return found;
+}
+
 /**
  * Teardown: refuse unless the proof holds (VERIFIED.json of this run whose manifest hash matches, and,
  * when the box still answers, the same files on it now); show the card; then ask the provider and
@@ -149,37 +210,9 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
   // One read-only look at the box: the run must have ended there, and the box may have written more since
   // verification (its manifest is rebuilt and compared).
   const notes = gate.ok ? [...gate.notes] : [];
-  let seen: RunSeen = { kind: 'not-seen', why: 'no connection was given (host)' };
-  if (cfg.connection) {
-    try {
-      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
-      try {
-        const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return refuseWith(otherBox);
-        const at = now();
-        const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-        // A box that answered but did not say the run ended (unreadable, no run record) is seen as not ended.
-        seen = look.kind === 'blind' ? { kind: 'not-seen', why: look.detail } : { kind: 'seen', state: stateOfLook(look, at) };
-        if (proof) {
-          const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
-          const changed = checkRebuilt(proof.manifest, manifest);
-          if (changed)
-            return refuseWith(changed, seen.kind === 'seen' ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked);
-          notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
-        }
-      } finally {
-        session.close();
-      }
-    } catch (err) {
-      // Only silence counts as "the box is gone"; a different host key or a refused key is another machine
-      // or a changed one: never a reason to go ahead.
-      if (!(err instanceof TransportError) || err.kind === 'host_key_mismatch' || err.kind === 'auth_failed') {
-        return refuseWith(`could not look at the run on the box: ${(err as Error).message}`);
-      }
-      seen = { kind: 'not-seen', why: `the box does not answer: ${err.kind}` };
-      if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
-    }
-  }
+  const looked = cfg.connection ? await lookAtBox(cfg, cfg.connection, proof, reporter, now, notes, unlooked) : null;
+  if (looked && 'refused' in looked) return refuseWith(looked.refused, looked.run);
+  const seen: RunSeen = looked ? looked.seen : { kind: 'not-seen', why: 'no connection was given (host)' };
   const ran = checkRunEnded(runId, seen, recorded, cfg.stopRunning);
   if (!ran.ok) return refuseWith(ran.reason, ran.shown);
   notes.push(ran.note);
@@ -192,6 +225,25 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
     return finish('dry-run', reason, 0, { kind: 'dry-run', runId, reason, notes, card });
   }
 
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
+
+type Finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => number;
+
+/**
+ * The act itself, after every check passed: the provider asked for the verb and polled to a terminal state
+ * (drive), what still bills reported, the outputs written, and the run's status marked.
+ */
+async function act(
+  cfg: TeardownPhaseConfig,
+  env: PhaseContext['env'],
+  deps: TeardownDeps,
+  reporter: Reporter,
+  finish: Finish,
+  notes: string[],
+  card: string,
+): Promise<number> {
+  const runId = cfg.runId;
   const ctx: ProviderContext = {
     instanceId: cfg.instanceId,
     runId: cfg.runId,
@@ -199,20 +251,9 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
     callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))),
     log: (l) => reporter.info(l),
   };
-  let slurmJobs: string[] | null = null;
-  if (FACTS[cfg.provider].scheduler && cfg.connection && deps.registration) {
-    // sbatch's own answer, signed at launch: a job can rewrite its handle file, never the registration.
-    const body = await deps.registration(cfg.runId).catch((err: Error) => {
-      reporter.warn(
-        `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`,
-      );
-      return null;
-    });
-    const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
-    if ('refused' in found) return finish('refused', found.refused, 1, { kind: 'refused', runId, reason: found.refused, notes, card });
-    slurmJobs = found.jobs;
-    if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(', ')} from the run's signed registration (sbatch's own answer at launch)`);
-  }
+  const jobs = await schedulerJobs(cfg, deps, reporter);
+  if ('refused' in jobs) return finish('refused', jobs.refused, 1, { kind: 'refused', runId, reason: jobs.refused, notes, card });
+  const slurmJobs = jobs.jobs;
   const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
   let result;
   try {

@@ -327,6 +327,46 @@ function jobsFromRegistration(runId, body, cred) {
   const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? "");
   return { jobs: m ? [m[1]] : null };
 }
+async function lookAtBox(cfg, conn, proof, reporter, now, notes, unlooked) {
+  try {
+    const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
+    try {
+      const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
+      if (otherBox) return { refused: otherBox };
+      const at = now();
+      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
+      const seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
+      if (proof) {
+        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+        const changed = checkRebuilt(proof.manifest, manifest);
+        if (changed)
+          return { refused: changed, run: seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };
+        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+      }
+      return { seen };
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed")
+      return { refused: `could not look at the run on the box: ${err.message}` };
+    if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+    return { seen: { kind: "not-seen", why: `the box does not answer: ${err.kind}` } };
+  }
+}
+async function schedulerJobs(cfg, deps, reporter) {
+  if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
+  const body = await deps.registration(cfg.runId).catch((err) => {
+    reporter.warn(
+      `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`
+    );
+    return null;
+  });
+  const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
+  if ("jobs" in found && found.jobs)
+    reporter.info(`teardown: Slurm job ${found.jobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
+  return found;
+}
 async function teardownPhase(cfg, phaseCtx, opts = {}) {
   const { env, reporter } = phaseCtx;
   const workspace = phaseCtx.ports.workspace;
@@ -335,13 +375,13 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   for (const secret of [env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
-  const finish = (state2, reason2, exit2, summary) => {
-    reporter.output("state", state2);
-    reporter.output("reason", reason2);
+  const finish = (state, reason, exit, summary) => {
+    reporter.output("state", state);
+    reporter.output("reason", reason);
     reporter.summary(renderTeardown(summary));
-    if (exit2) reporter.error(`teardown ${state2}: ${reason2}`);
-    else reporter.info(`teardown ${state2}: ${reason2}`);
-    return exit2;
+    if (exit) reporter.error(`teardown ${state}: ${reason}`);
+    else reporter.info(`teardown ${state}: ${reason}`);
+    return exit;
   };
   const runId = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
@@ -359,39 +399,14 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   });
   const recorded = proof?.runState ?? null;
   const unlooked = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : { state: null, source: "the box was not looked at" };
-  const refuseWith = (reason2, run = unlooked) => finish("refused", reason2, 1, { kind: "refused", runId, reason: reason2, notes: [], card: cardOf(run) });
+  const refuseWith = (reason, run = unlooked) => finish("refused", reason, 1, { kind: "refused", runId, reason, notes: [], card: cardOf(run) });
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate.reason;
   if (refused) return refuseWith(refused);
   const notes = gate.ok ? [...gate.notes] : [];
-  let seen = { kind: "not-seen", why: "no connection was given (host)" };
-  if (cfg.connection) {
-    try {
-      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
-      try {
-        const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
-        if (otherBox) return refuseWith(otherBox);
-        const at = now();
-        const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-        seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
-        if (proof) {
-          const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
-          const changed = checkRebuilt(proof.manifest, manifest);
-          if (changed)
-            return refuseWith(changed, seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked);
-          notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
-        }
-      } finally {
-        session.close();
-      }
-    } catch (err) {
-      if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed") {
-        return refuseWith(`could not look at the run on the box: ${err.message}`);
-      }
-      seen = { kind: "not-seen", why: `the box does not answer: ${err.kind}` };
-      if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
-    }
-  }
+  const looked = cfg.connection ? await lookAtBox(cfg, cfg.connection, proof, reporter, now, notes, unlooked) : null;
+  if (looked && "refused" in looked) return refuseWith(looked.refused, looked.run);
+  const seen = looked ? looked.seen : { kind: "not-seen", why: "no connection was given (host)" };
   const ran = checkRunEnded(runId, seen, recorded, cfg.stopRunning);
   if (!ran.ok) return refuseWith(ran.reason, ran.shown);
   notes.push(ran.note);
@@ -399,9 +414,13 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   const card = cardOf(ran.shown, ran.kills);
   for (const n of notes) reporter.info(`teardown: ${n}`);
   if (cfg.dryRun) {
-    const reason2 = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
-    return finish("dry-run", reason2, 0, { kind: "dry-run", runId, reason: reason2, notes, card });
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason, 0, { kind: "dry-run", runId, reason, notes, card });
   }
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
+async function act(cfg, env, deps, reporter, finish, notes, card) {
+  const runId = cfg.runId;
   const ctx = {
     instanceId: cfg.instanceId,
     runId: cfg.runId,
@@ -409,19 +428,9 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
     log: (l) => reporter.info(l)
   };
-  let slurmJobs = null;
-  if (FACTS[cfg.provider].scheduler && cfg.connection && deps.registration) {
-    const body = await deps.registration(cfg.runId).catch((err) => {
-      reporter.warn(
-        `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`
-      );
-      return null;
-    });
-    const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
-    if ("refused" in found) return finish("refused", found.refused, 1, { kind: "refused", runId, reason: found.refused, notes, card });
-    slurmJobs = found.jobs;
-    if (slurmJobs) reporter.info(`teardown: Slurm job ${slurmJobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
-  }
+  const jobs = await schedulerJobs(cfg, deps, reporter);
+  if ("refused" in jobs) return finish("refused", jobs.refused, 1, { kind: "refused", runId, reason: jobs.refused, notes, card });
+  const slurmJobs = jobs.jobs;
   const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
   let result;
   try {

@@ -7607,29 +7607,11 @@ async function patrolPhase(cfg, ctx, steps) {
   let runIds = hosts.flatMap((h) => h.runIds);
   const stateStore = cfg.stateFile ? ports.stateStore(cfg.stateFile) : void 0;
   const stores = [remote, stateStore].filter((s) => s !== void 0);
-  if (remote?.hint && stateStore) {
-    const [text] = await stateStore.load(runIds).catch(() => []);
-    for (const [id, m] of Object.entries(readMemory(text ?? "", memKey).memory.runs))
-      if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint(id, m.issue ?? 0, m.comment);
-  }
+  if (remote?.hint && stateStore) await hintFrom(stateStore, remote, runIds, memKey);
   const memory = await loadMemory(stores, runIds, readBody, reporter);
-  const closedIssues = chosen.closedIssues;
-  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
-  if (finishedWith.size) {
-    reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
-    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
-    runIds = runIds.filter((id) => !finishedWith.has(id));
-  }
-  for (const c of closedIssues)
-    if (!memory.runs[c.runId]?.teardown) {
-      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
-      reporter.warn(`patrol: ${why}; reopening the issue`);
-      try {
-        await remote?.reopen?.(c.runId, c.issue, why);
-      } catch (err) {
-        reporter.warn(`patrol: could not reopen #${c.issue} (${err.message})`);
-      }
-    }
+  const kept = await keepOpen(chosen.closedIssues, memory, hosts, runIds, remote, reporter);
+  hosts = kept.hosts;
+  runIds = kept.runIds;
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
   const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
   const asValue = (err) => {
@@ -7663,27 +7645,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.header,
     memKey
   );
-  let code = 0;
-  const written = /* @__PURE__ */ new Set();
-  const save = async (merge) => {
-    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
-      const m = result.memory.runs[id];
-      if (m) result.memory.runs[id] = { ...m, issue };
-    }
-    for (const store of stores) {
-      try {
-        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds)).map((b) => readMemory(b, memKey).memory)));
-        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
-          const m = result.memory.runs[id];
-          if (m) result.memory.runs[id] = { ...m, comment };
-        }
-        for (const w of await store.save(runIds, render)) written.add(w);
-      } catch (err) {
-        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
-        code = 1;
-      }
-    }
-  };
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter);
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -7704,7 +7666,55 @@ async function patrolPhase(cfg, ctx, steps) {
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  return refused.length || end.failed ? 1 : code;
+  return refused.length || end.failed || failed() ? 1 : 0;
+}
+async function hintFrom(stateStore, remote, runIds, memKey) {
+  const [text] = await stateStore.load(runIds).catch(() => []);
+  for (const [id, m] of Object.entries(readMemory(text ?? "", memKey).memory.runs))
+    if (Number.isSafeInteger(m.issue) && m.issue > 0 || m.comment) remote.hint?.(id, m.issue ?? 0, m.comment);
+}
+async function keepOpen(closedIssues, memory, hosts, runIds, remote, reporter) {
+  const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
+  if (finishedWith.size) {
+    reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    runIds = runIds.filter((id) => !finishedWith.has(id));
+  }
+  for (const c of closedIssues)
+    if (!memory.runs[c.runId]?.teardown) {
+      const why = `tracking issue #${c.issue} of run ${c.runId} was closed, but tether's teardown did not end the run: it is still patrolled`;
+      reporter.warn(`patrol: ${why}; reopening the issue`);
+      try {
+        await remote?.reopen?.(c.runId, c.issue, why);
+      } catch (err) {
+        reporter.warn(`patrol: could not reopen #${c.issue} (${err.message})`);
+      }
+    }
+  return { hosts, runIds };
+}
+function statusWriter(result, stores, runIds, render, memKey, remote, reporter) {
+  const written = /* @__PURE__ */ new Set();
+  let failed = false;
+  const save = async (merge) => {
+    for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
+      const m = result.memory.runs[id];
+      if (m) result.memory.runs[id] = { ...m, issue };
+    }
+    for (const store of stores) {
+      try {
+        if (merge) adoptNewer(result, mergeMemories((await store.load(runIds())).map((b) => readMemory(b, memKey).memory)));
+        for (const [id, comment] of Object.entries(remote?.knownComments?.() ?? {})) {
+          const m = result.memory.runs[id];
+          if (m) result.memory.runs[id] = { ...m, comment };
+        }
+        for (const w of await store.save(runIds(), render)) written.add(w);
+      } catch (err) {
+        reporter.error(`patrol: the status could not be written (${err.message}); the job summary still has it`);
+        failed = true;
+      }
+    }
+  };
+  return { save, written, failed: () => failed };
 }
 function memoryKeyOf(key, hosts) {
   return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);

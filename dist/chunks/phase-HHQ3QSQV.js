@@ -892,9 +892,9 @@ async function collectPhase(cfg, ctx) {
         return listing;
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
-      writeRecord: (name, text2) => {
+      writeRecord: (name, text) => {
         const tmp = `${join2(dest, name)}.tmp`;
-        writeFileSync(tmp, text2);
+        writeFileSync(tmp, text);
         renameSync2(tmp, join2(dest, name));
       },
       listLocal: () => listLocal(dest),
@@ -906,6 +906,9 @@ async function collectPhase(cfg, ctx) {
     puller.close();
     session.close();
   }
+  return reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter);
+}
+async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter) {
   const ok = outcome.verified;
   const live = liveWarning(cfg.runId, outcome.runState);
   if (live) reporter.warn(`collect: ${live}`);

@@ -476,7 +476,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-N5Y7EPBE.js"),
+      () => import("./phase-PN7B7FU6.js"),
       (m) => m.auditPhase
     )
   },
@@ -492,7 +492,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-N5Y7EPBE.js"),
+      () => import("./phase-PN7B7FU6.js"),
       (m) => m.launchPhase
     )
   },
@@ -507,7 +507,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-HRG3FHV7.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-UUGQTDR6.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-4OG2GFOT.js"),
+      () => import("./phase-HHQ3QSQV.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-P4623A62.js"),
+      () => import("./phase-QP3ORPJN.js"),
       (m) => m.teardownPhase
     )
   },
