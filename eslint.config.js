@@ -52,6 +52,18 @@ export default tseslint.config(
     },
   },
   {
+    // The ground floor: src/record/ imports nothing above it, not even types (README layout; test/unit/layout.test.ts).
+    files: ['src/record/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, { group: ['../*'], message: 'src/record/ imports nothing above it.' }] }] },
+  },
+  {
+    // src/config/ reads inputs with record/'s grammar and name lists and nothing else.
+    files: ['src/config/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, { regex: '^\\.\\./(?!record/)', message: 'src/config/ imports only src/record/.' }] }],
+    },
+  },
+  {
     // The patrol and the on-box side stay apart: the registry (src/phases.ts) hands the probe to the patrol's shell.
     files: ['src/patrol/phase.ts'],
     rules: {
