@@ -25918,17 +25918,8 @@ async function launch(given, env, auditCfg, deps, release) {
   let cfg = given;
   const warnings = [];
   const base = { runId: cfg.runId, attempt: 0, pid: null, handle: "", runDir: "", startedAt: "", logHead: "", warnings };
-  let audit;
-  if (auditCfg) {
-    deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
-    audit = await runAudit(deps.session, auditCfg);
-    if (cfg.slurm) {
-      const s = slurmGate(await runSlurmAudit(deps.session, cfg.slurm.slurmConf), cfg.slurm.sbatchOptions);
-      audit = {
-        ...audit,
-        gate: { pass: audit.gate.pass && s.pass, failures: [...audit.gate.failures, ...s.failures], warnings: [...audit.gate.warnings, ...s.warnings] }
-      };
-    }
+  const audit = auditCfg ? await auditGate(deps, cfg, auditCfg) : void 0;
+  if (audit) {
     warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
     if (!audit.gate.pass) {
       return { ...base, result: "blocked", message: `the audit gate blocked the launch:
@@ -25988,7 +25979,19 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       })
     )
   );
-  const withHead = { ...started, logHead: c.head };
+  return confirmed({ ...started, logHead: c.head }, c, out);
+}
+async function auditGate(deps, cfg, auditCfg) {
+  deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
+  const audit = await runAudit(deps.session, auditCfg);
+  if (!cfg.slurm) return audit;
+  const s = slurmGate(await runSlurmAudit(deps.session, cfg.slurm.slurmConf), cfg.slurm.sbatchOptions);
+  return {
+    ...audit,
+    gate: { pass: audit.gate.pass && s.pass, failures: [...audit.gate.failures, ...s.failures], warnings: [...audit.gate.warnings, ...s.warnings] }
+  };
+}
+function confirmed(withHead, c, out) {
   if (/Traceback \(most recent call last\)/.test(c.head)) {
     return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
   }

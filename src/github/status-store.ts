@@ -77,26 +77,7 @@ export function githubStore(
       return urls;
     },
     register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
-    registered: async () => {
-      // Where launch registered: the one issue or PR, or each open tracking issue (teardown closes them).
-      // A closed tracking issue is not an ended run (anyone can close an issue): its run is still taken, and the
-      // patrol reopens it unless tether's signed teardown mark says the run ended.
-      const places: Array<{ issue: number; runId?: string; closed?: boolean }> =
-        target.kind === 'tracking-issue'
-          ? (await trackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId, closed: t.closed }))
-          : [{ issue: target.number }];
-      const regs: Array<{ runId: string; body: string; closedIssue?: number }> = [];
-      for (const p of places) {
-        for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, await me())) {
-          const id = registrationRunId(c.body ?? '');
-          // In a tracking issue only that run's registration counts.
-          if (id && (!p.runId || p.runId === id) && !regs.some((f) => f.runId === id))
-            regs.push({ runId: id, body: c.body ?? '', ...(p.closed ? { closedIssue: p.issue } : {}) });
-          if (regs.length >= REGISTRATIONS_MAX) return regs;
-        }
-      }
-      return regs;
-    },
+    registered: async () => registrations(octokit, r, target, await me(), issues),
     reopen: async (runId, issue, why) => {
       await octokit.rest.issues.update({ ...r, issue_number: issue, state: 'open' });
       await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: `⚠️ tether reopened this tracking issue: ${inert(why)}` });
@@ -111,6 +92,36 @@ export function githubStore(
       return issue;
     },
   };
+}
+
+/**
+ * Where launch registered: the one issue or PR, or each tracking issue (teardown closes them), at most
+ * REGISTRATIONS_MAX. A closed tracking issue is not an ended run (anyone can close an issue): its run is still
+ * taken, and the patrol reopens it unless tether's signed teardown mark says the run ended. The tracking
+ * issues found are remembered in `issues`.
+ */
+async function registrations(
+  octokit: Octokit,
+  r: Repo,
+  target: ReportTo,
+  me: Identity,
+  issues: Map<string, number>,
+): Promise<Array<{ runId: string; body: string; closedIssue?: number }>> {
+  const places: Array<{ issue: number; runId?: string; closed?: boolean }> =
+    target.kind === 'tracking-issue'
+      ? (await trackingIssues(octokit, r, me)).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId, closed: t.closed }))
+      : [{ issue: target.number }];
+  const regs: Array<{ runId: string; body: string; closedIssue?: number }> = [];
+  for (const p of places) {
+    for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, me)) {
+      const id = registrationRunId(c.body ?? '');
+      // In a tracking issue only that run's registration counts.
+      if (id && (!p.runId || p.runId === id) && !regs.some((f) => f.runId === id))
+        regs.push({ runId: id, body: c.body ?? '', ...(p.closed ? { closedIssue: p.issue } : {}) });
+      if (regs.length >= REGISTRATIONS_MAX) return regs;
+    }
+  }
+  return regs;
 }
 
 /**

@@ -104,18 +104,8 @@ export async function launch(
   let cfg = given;
   const warnings: string[] = [];
   const base = { runId: cfg.runId, attempt: 0, pid: null, handle: '', runDir: '', startedAt: '', logHead: '', warnings };
-  let audit: LaunchOutcome['audit'];
-  if (auditCfg) {
-    deps.log('audit: one read-only probe of disk, memory, GPU and interpreter');
-    audit = await runAudit(deps.session, auditCfg);
-    if (cfg.slurm) {
-      // On Slurm the gate also asks the cluster: sinfo answers, the partition exists and is up.
-      const s = slurmGate(await runSlurmAudit(deps.session, cfg.slurm.slurmConf), cfg.slurm.sbatchOptions);
-      audit = {
-        ...audit,
-        gate: { pass: audit.gate.pass && s.pass, failures: [...audit.gate.failures, ...s.failures], warnings: [...audit.gate.warnings, ...s.warnings] },
-      };
-    }
+  const audit = auditCfg ? await auditGate(deps, cfg, auditCfg) : undefined;
+  if (audit) {
     warnings.push(...audit.gate.warnings.map((w) => `audit: ${w}`));
     if (!audit.gate.pass) {
       return { ...base, result: 'blocked', message: `the audit gate blocked the launch:\n${audit.gate.failures.map((f) => `- ${f}`).join('\n')}`, audit };
@@ -181,7 +171,28 @@ export async function launch(
       }),
     ),
   );
-  const withHead = { ...started, logHead: c.head };
+  return confirmed({ ...started, logHead: c.head }, c, out);
+}
+
+/** The audit gate: one read-only probe of the box, and on Slurm the cluster's own answers (sinfo, the partition). */
+async function auditGate(deps: LaunchDeps, cfg: LaunchConfig, auditCfg: AuditConfig): Promise<NonNullable<LaunchOutcome['audit']>> {
+  deps.log('audit: one read-only probe of disk, memory, GPU and interpreter');
+  const audit = await runAudit(deps.session, auditCfg);
+  if (!cfg.slurm) return audit;
+  // On Slurm the gate also asks the cluster: sinfo answers, the partition exists and is up.
+  const s = slurmGate(await runSlurmAudit(deps.session, cfg.slurm.slurmConf), cfg.slurm.sbatchOptions);
+  return {
+    ...audit,
+    gate: { pass: audit.gate.pass && s.pass, failures: [...audit.gate.failures, ...s.failures], warnings: [...audit.gate.warnings, ...s.warnings] },
+  };
+}
+
+/** What the confirmation window saw, as the launch's outcome: a traceback, an early end (by its marker), no log, or running. Pure. */
+function confirmed(
+  withHead: Omit<LaunchOutcome, 'result' | 'message'>,
+  c: ReturnType<typeof confirmResult>,
+  out: ReturnType<typeof launchResult>,
+): LaunchOutcome {
   if (/Traceback \(most recent call last\)/.test(c.head)) {
     return { ...withHead, result: 'failed', message: 'the job printed a Python traceback in its first lines' };
   }

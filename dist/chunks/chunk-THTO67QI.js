@@ -476,7 +476,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-PN7B7FU6.js"),
+      () => import("./phase-C6RWHFV6.js"),
       (m) => m.auditPhase
     )
   },
@@ -492,7 +492,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-PN7B7FU6.js"),
+      () => import("./phase-C6RWHFV6.js"),
       (m) => m.launchPhase
     )
   },
@@ -700,7 +700,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-EIODT4XV.js").then((m) => {
+  const get = () => real ??= import("./status-store-MJAIIVJC.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -754,7 +754,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-EIODT4XV.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-MJAIIVJC.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

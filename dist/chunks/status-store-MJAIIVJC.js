@@ -99,19 +99,7 @@ function githubStore(target, env, token, header = "", key = null, proves) {
       return urls;
     },
     register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
-    registered: async () => {
-      const places = target.kind === "tracking-issue" ? (await trackingIssues(octokit, r, await me())).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId, closed: t.closed })) : [{ issue: target.number }];
-      const regs = [];
-      for (const p of places) {
-        for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, await me())) {
-          const id = registrationRunId(c.body ?? "");
-          if (id && (!p.runId || p.runId === id) && !regs.some((f) => f.runId === id))
-            regs.push({ runId: id, body: c.body ?? "", ...p.closed ? { closedIssue: p.issue } : {} });
-          if (regs.length >= REGISTRATIONS_MAX) return regs;
-        }
-      }
-      return regs;
-    },
+    registered: async () => registrations(octokit, r, target, await me(), issues),
     reopen: async (runId, issue, why) => {
       await octokit.rest.issues.update({ ...r, issue_number: issue, state: "open" });
       await octokit.rest.issues.createComment({ ...r, issue_number: issue, body: `\u26A0\uFE0F tether reopened this tracking issue: ${inert(why)}` });
@@ -126,6 +114,19 @@ function githubStore(target, env, token, header = "", key = null, proves) {
       return issue;
     }
   };
+}
+async function registrations(octokit, r, target, me, issues) {
+  const places = target.kind === "tracking-issue" ? (await trackingIssues(octokit, r, me)).map((t) => (issues.set(t.runId, t.number), { issue: t.number, runId: t.runId, closed: t.closed })) : [{ issue: target.number }];
+  const regs = [];
+  for (const p of places) {
+    for (const c of await ourComments(octokit, r, p.issue, REGISTRATION_PREFIX, me)) {
+      const id = registrationRunId(c.body ?? "");
+      if (id && (!p.runId || p.runId === id) && !regs.some((f) => f.runId === id))
+        regs.push({ runId: id, body: c.body ?? "", ...p.closed ? { closedIssue: p.issue } : {} });
+      if (regs.length >= REGISTRATIONS_MAX) return regs;
+    }
+  }
+  return regs;
 }
 async function teardownDone(spec, runId, env, reporter, state, reason, key) {
   const { reportTo: target, header, token } = spec;
