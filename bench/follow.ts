@@ -69,8 +69,9 @@ try {
   if (follow1.code !== 0 || lat.length !== ids.length) console.log(follow1.stdout);
 
   // 2 and 3. A 100 MB checkpoint: on a tick, then in a follow; then unchanged ticks.
-  const save = (name: string) => `/usr/bin/python3 -c "import torch; torch.save({'w': torch.randn(25_000_000)}, 'ck/${name}')"`;
-  await launch('sync-tick', `sleep 2; ${save('tick.pt')}; date +%s%3N > tick.at; sleep 600`, { checkpoints: 'ck/tick.pt' });
+  // Each run its own checkpoint folder: launch refuses a second live run on the same one (checkpoint-clash).
+  const save = (name: string) => `mkdir -p ck-${name}; /usr/bin/python3 -c "import torch; torch.save({'w': torch.randn(25_000_000)}, 'ck-${name}/${name}.pt')"`;
+  await launch('sync-tick', `sleep 2; ${save('tick')}; date +%s%3N > tick.at; sleep 600`, { checkpoints: 'ck-tick/tick.pt' });
   await waitFor('the tick checkpoint', () => readdirSync(`${box.home}/code`).includes('tick.at'), 120_000, 100);
   await new Promise((r) => setTimeout(r, 6000)); // settled (sync-settle 5s)
   const issue2 = gh.addIssue('bench sync');
@@ -84,7 +85,7 @@ try {
     unchanged.push(JSON.parse(r.outputs['synced'] ?? '{}')['sync-tick']?.moved ?? NaN);
   }
 
-  await launch('sync-follow', `sleep 20; ${save('follow.pt')}; date +%s%3N > follow.at; sleep 600`, { checkpoints: 'ck/follow.pt' });
+  await launch('sync-follow', `sleep 20; ${save('follow')}; date +%s%3N > follow.at; sleep 600`, { checkpoints: 'ck-follow/follow.pt' });
   const issue3 = gh.addIssue('bench follow sync');
   let verifiedAt = 0;
   const watch3 = setInterval(() => {
@@ -98,7 +99,7 @@ try {
   await followSync;
 
   // 4. The follower's CPU over 60 s of an idle run (its own time and its reaped children's, from /proc).
-  await launch('idle', 'echo "step 1 loss 1.0"; sleep 900', { checkpoints: 'ck/*.pt' });
+  await launch('idle', 'echo "step 1 loss 1.0"; sleep 900', { checkpoints: 'ck-idle/*.pt' });
   const issue4 = gh.addIssue('bench idle');
   const follow4 = patrol(issue4, ['idle'], { follow: '75s', 'stall-after': '1h' });
   let follower = 0;
