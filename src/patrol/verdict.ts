@@ -69,81 +69,11 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   const delta = run.delta;
   const newSignature = run.alive ? signatureIn(delta) : null;
 
-  let state: State;
-  let cls: FailureClass | null = null;
-  let detail: string;
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
   const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
-  if (!run.exists) {
-    state = 'unknown';
-    detail = 'no run record';
-  } else if (sched) {
-    ({ state, cls, detail } = sched);
-  } else if (marker?.kind === 'DONE') {
-    // A queue that printed failed cells but exited 0 is still a failure (runbook R72).
-    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
-      state = 'failed';
-      cls = 'other';
-      detail = 'exited 0 but the log reports failed cells (QUEUE DONE … FAILED)';
-    } else {
-      state = 'finished';
-      detail = `DONE at ${marker.finishedAt}`;
-    }
-  } else if (marker?.kind === 'FAILED') {
-    state = 'failed';
-    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + '\n' + delta, oomKillRose, marker.stage);
-    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ''} in stage ${marker.stage}`;
-  } else if (run.alive) {
-    const age = progressAgeS ?? 0;
-    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host.now - run.startedEpoch < opts.stallAfterS) {
-      state = 'launching';
-      detail = 'no output yet';
-    } else if (age > opts.stallAfterS) {
-      state = 'stalled';
-      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
-    } else {
-      state = 'running';
-      detail = `pid ${run.pid}`;
-    }
-  } else if (run.attempt === 0) {
-    state = 'launching';
-    detail = 'run record written, no attempt started yet';
-  } else if (run.jobOnBox && host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
-    // Only a job on this machine dies with its reboot (a scheduler's job runs on other nodes).
-    state = 'rebooted';
-    detail = `booted ${new Date(host.btime * 1000).toISOString()}, after attempt ${run.attempt} started`;
-  } else {
-    state = 'dead';
-    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? 'none'}) and no DONE/FAILED marker`;
-  }
-
-  const flags: Flag[] = [];
+  const { state, cls, detail } = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
+  const { flags, usedPct, inodesUsedPct } = flagsOf(state, run, host, marker, prev, opts);
   const disk = host.disk;
-  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
-  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
-  if (usedPct >= 95) flags.push('disk-pressure');
-  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push('inode-pressure');
-  if (host.memory.fraction !== null && host.memory.fraction > 0.9) flags.push('mem-pressure');
-  if ((state === 'running' || state === 'stalled') && host.gpu.gpus.length > 0 && host.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push('gpu-idle');
-  if (opts.checkpointEveryS && state === 'running' && run.startedEpoch !== null) {
-    // Since the newest checkpoint of this attempt (an older one belongs to an attempt before it).
-    const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
-    if (host.now - ref > 1.5 * opts.checkpointEveryS) flags.push('checkpoint-stale');
-  }
-  if (marker && (state === 'finished' || state === 'failed') && run.checkpoints.newestMtime !== null) {
-    // Written after this attempt's end (beyond the slack of the marker's own write): not this run's.
-    const end = Date.parse(marker.finishedAt) / 1000;
-    if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push('foreign-checkpoints');
-  }
-  if (run.unlaunchedCells) flags.push('unlaunched-cells');
-  // A sweep's checkpoints are its cells' (each cell is flagged on its own).
-  if (state === 'finished' && run.checkpoints.count === 0 && !run.cells) flags.push('no-checkpoints');
-  // The sync's word stands until a sync says otherwise (a tick without one keeps it).
-  if (prev?.sync?.bad) flags.push('bad-checkpoint');
-  if (state === 'finished' && run.expectedDurationS && marker && run.startedEpoch) {
-    const took = Date.parse(marker.finishedAt) / 1000 - run.startedEpoch;
-    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push('fast-finish');
-  }
 
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
   const loss = progress.metrics['loss'] ?? progress.metrics['train_loss'] ?? null;
@@ -198,6 +128,106 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     newSignature,
   };
   return { verdict, memory };
+}
+
+type Observed = Extract<Seen, { kind: 'observed' }>;
+
+/** The state a probed run is in, from its record, its marker, the scheduler's word and its progress. Pure. */
+function stateOf(
+  run: Observed['run'],
+  host: Observed['host'],
+  marker: Marker | null,
+  sched: ReturnType<typeof fromScheduler>,
+  progressAgeS: number | null,
+  oomKillRose: boolean,
+  delta: string,
+  opts: AssessOptions,
+): { state: State; cls: FailureClass | null; detail: string } {
+  let state: State;
+  let cls: FailureClass | null = null;
+  let detail: string;
+  if (!run.exists) {
+    state = 'unknown';
+    detail = 'no run record';
+  } else if (sched) {
+    ({ state, cls, detail } = sched);
+  } else if (marker?.kind === 'DONE') {
+    // A queue that printed failed cells but exited 0 is still a failure (runbook R72).
+    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
+      state = 'failed';
+      cls = 'other';
+      detail = 'exited 0 but the log reports failed cells (QUEUE DONE … FAILED)';
+    } else {
+      state = 'finished';
+      detail = `DONE at ${marker.finishedAt}`;
+    }
+  } else if (marker?.kind === 'FAILED') {
+    state = 'failed';
+    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + '\n' + delta, oomKillRose, marker.stage);
+    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ''} in stage ${marker.stage}`;
+  } else if (run.alive) {
+    const age = progressAgeS ?? 0;
+    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host.now - run.startedEpoch < opts.stallAfterS) {
+      state = 'launching';
+      detail = 'no output yet';
+    } else if (age > opts.stallAfterS) {
+      state = 'stalled';
+      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
+    } else {
+      state = 'running';
+      detail = `pid ${run.pid}`;
+    }
+  } else if (run.attempt === 0) {
+    state = 'launching';
+    detail = 'run record written, no attempt started yet';
+  } else if (run.jobOnBox && host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
+    // Only a job on this machine dies with its reboot (a scheduler's job runs on other nodes).
+    state = 'rebooted';
+    detail = `booted ${new Date(host.btime * 1000).toISOString()}, after attempt ${run.attempt} started`;
+  } else {
+    state = 'dead';
+    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? 'none'}) and no DONE/FAILED marker`;
+  }
+  return { state, cls, detail };
+}
+
+/** The flags of a probed run in a state: the host's pressure, idle GPUs, stale, foreign or missing checkpoints, a fast finish. Pure. */
+function flagsOf(
+  state: State,
+  run: Observed['run'],
+  host: Observed['host'],
+  marker: Marker | null,
+  prev: RunMemory | undefined,
+  opts: AssessOptions,
+): { flags: Flag[]; usedPct: number; inodesUsedPct: number | null } {
+  const flags: Flag[] = [];
+  const disk = host.disk;
+  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
+  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
+  if (usedPct >= 95) flags.push('disk-pressure');
+  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push('inode-pressure');
+  if (host.memory.fraction !== null && host.memory.fraction > 0.9) flags.push('mem-pressure');
+  if ((state === 'running' || state === 'stalled') && host.gpu.gpus.length > 0 && host.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push('gpu-idle');
+  if (opts.checkpointEveryS && state === 'running' && run.startedEpoch !== null) {
+    // Since the newest checkpoint of this attempt (an older one belongs to an attempt before it).
+    const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
+    if (host.now - ref > 1.5 * opts.checkpointEveryS) flags.push('checkpoint-stale');
+  }
+  if (marker && (state === 'finished' || state === 'failed') && run.checkpoints.newestMtime !== null) {
+    // Written after this attempt's end (beyond the slack of the marker's own write): not this run's.
+    const end = Date.parse(marker.finishedAt) / 1000;
+    if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push('foreign-checkpoints');
+  }
+  if (run.unlaunchedCells) flags.push('unlaunched-cells');
+  // A sweep's checkpoints are its cells' (each cell is flagged on its own).
+  if (state === 'finished' && run.checkpoints.count === 0 && !run.cells) flags.push('no-checkpoints');
+  // The sync's word stands until a sync says otherwise (a tick without one keeps it).
+  if (prev?.sync?.bad) flags.push('bad-checkpoint');
+  if (state === 'finished' && run.expectedDurationS && marker && run.startedEpoch) {
+    const took = Date.parse(marker.finishedAt) / 1000 - run.startedEpoch;
+    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push('fast-finish');
+  }
+  return { flags, usedPct, inodesUsedPct };
 }
 
 /** Slurm's terminal states that name the failure themselves (src/backends/slurm.ts). */
