@@ -24815,107 +24815,113 @@ function makeSession(client, hostFingerprint, hostKey) {
     close: () => {
       client.end();
     },
-    stream: (command3, stdin, onLine, maxLine = 4096) => {
-      let channel;
-      let stop = false;
-      const ended = new Promise((res) => {
-        const onClose = () => res(lost?.message ?? "the connection closed");
-        client.once("close", onClose);
-        if (lost) return res(lost.message);
-        client.exec(command3, { pty: false }, (e, ch) => {
-          if (e) return res(`the command could not start: ${e.message}`);
-          channel = ch;
-          if (stop) ch.close();
-          let buf = "";
-          ch.on("data", (d) => {
-            buf += d.toString("utf8");
-            for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-              onLine(buf.slice(0, nl));
-              buf = buf.slice(nl + 1);
-            }
-            if (buf.length > maxLine) {
-              buf = "";
-              ch.close();
-              client.removeListener("close", onClose);
-              res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
-            }
-          });
-          ch.stderr.on("data", () => void 0);
-          ch.on("error", () => void 0);
-          ch.on("close", (code2, signal) => {
-            client.removeListener("close", onClose);
-            res(`the command ended (exit ${code2 ?? signal ?? "?"})`);
-          });
-          ch.write(stdin);
-        });
-      });
-      return {
-        ended,
-        close: () => {
-          stop = true;
-          channel?.close();
-        }
-      };
-    },
-    exec: (command3, opts = {}) => new Promise((resolve6, reject) => {
-      if (lost) return reject(lost);
-      const max = opts.maxOutput ?? 8 * 1024 * 1024;
-      const out = [];
-      const err = [];
-      let outLen = 0;
-      let errLen = 0;
-      let truncated = false;
-      let done = false;
-      const finish = (fn) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        client.removeListener("close", onClose);
-        fn();
-      };
-      const timeoutMs = opts.timeoutMs ?? 12e4;
-      const timer = setTimeout(() => {
-        finish(() => reject(new TransportError("unreachable", `the command did not finish within ${timeoutMs / 1e3} s; the connection was dropped`)));
-        client.destroy();
-      }, timeoutMs);
-      const onClose = () => finish(() => reject(lost ?? new TransportError("network", "the connection closed before the command finished")));
-      client.once("close", onClose);
-      client.exec(command3, { pty: false }, (e, stream) => {
-        if (e) return finish(() => reject(new TransportError("network", e.message)));
-        const over = () => {
-          truncated = true;
-          stream.close();
-        };
-        stream.on("data", (d) => {
-          if (truncated) return;
-          if (outLen + d.length > max) return over();
-          out.push(d);
-          outLen += d.length;
-        });
-        stream.stderr.on("data", (d) => {
-          if (truncated) return;
-          if (errLen + d.length > max) return over();
-          err.push(d);
-          errLen += d.length;
-        });
-        stream.on(
-          "close",
-          (code2, signal) => finish(
-            () => resolve6({
-              code: code2 ?? null,
-              signal: signal ?? null,
-              stdout: Buffer.concat(out).toString("utf8"),
-              stderr: Buffer.concat(err).toString("utf8"),
-              truncated
-            })
-          )
-        );
-        stream.on("error", () => void 0);
-        if (opts.stdin !== void 0) stream.end(opts.stdin);
-        else stream.end();
-      });
-    })
+    stream: (command3, stdin, onLine, maxLine = 4096) => streamLines(client, () => lost, command3, stdin, onLine, maxLine),
+    exec: (command3, opts = {}) => execBounded(client, () => lost, command3, opts)
   };
+}
+function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
+  let channel;
+  let stop = false;
+  const ended = new Promise((res) => {
+    const onClose = () => res(lostNow()?.message ?? "the connection closed");
+    client.once("close", onClose);
+    const lost = lostNow();
+    if (lost) return res(lost.message);
+    client.exec(command3, { pty: false }, (e, ch) => {
+      if (e) return res(`the command could not start: ${e.message}`);
+      channel = ch;
+      if (stop) ch.close();
+      let buf = "";
+      ch.on("data", (d) => {
+        buf += d.toString("utf8");
+        for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+          onLine(buf.slice(0, nl));
+          buf = buf.slice(nl + 1);
+        }
+        if (buf.length > maxLine) {
+          buf = "";
+          ch.close();
+          client.removeListener("close", onClose);
+          res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
+        }
+      });
+      ch.stderr.on("data", () => void 0);
+      ch.on("error", () => void 0);
+      ch.on("close", (code2, signal) => {
+        client.removeListener("close", onClose);
+        res(`the command ended (exit ${code2 ?? signal ?? "?"})`);
+      });
+      ch.write(stdin);
+    });
+  });
+  return {
+    ended,
+    close: () => {
+      stop = true;
+      channel?.close();
+    }
+  };
+}
+function execBounded(client, lostNow, command3, opts) {
+  const lost = lostNow();
+  return new Promise((resolve6, reject) => {
+    if (lost) return reject(lost);
+    const max = opts.maxOutput ?? 8 * 1024 * 1024;
+    const out = [];
+    const err = [];
+    let outLen = 0;
+    let errLen = 0;
+    let truncated = false;
+    let done = false;
+    const finish = (fn) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      client.removeListener("close", onClose);
+      fn();
+    };
+    const timeoutMs = opts.timeoutMs ?? 12e4;
+    const timer = setTimeout(() => {
+      finish(() => reject(new TransportError("unreachable", `the command did not finish within ${timeoutMs / 1e3} s; the connection was dropped`)));
+      client.destroy();
+    }, timeoutMs);
+    const onClose = () => finish(() => reject(lostNow() ?? new TransportError("network", "the connection closed before the command finished")));
+    client.once("close", onClose);
+    client.exec(command3, { pty: false }, (e, stream) => {
+      if (e) return finish(() => reject(new TransportError("network", e.message)));
+      const over = () => {
+        truncated = true;
+        stream.close();
+      };
+      stream.on("data", (d) => {
+        if (truncated) return;
+        if (outLen + d.length > max) return over();
+        out.push(d);
+        outLen += d.length;
+      });
+      stream.stderr.on("data", (d) => {
+        if (truncated) return;
+        if (errLen + d.length > max) return over();
+        err.push(d);
+        errLen += d.length;
+      });
+      stream.on(
+        "close",
+        (code2, signal) => finish(
+          () => resolve6({
+            code: code2 ?? null,
+            signal: signal ?? null,
+            stdout: Buffer.concat(out).toString("utf8"),
+            stderr: Buffer.concat(err).toString("utf8"),
+            truncated
+          })
+        )
+      );
+      stream.on("error", () => void 0);
+      if (opts.stdin !== void 0) stream.end(opts.stdin);
+      else stream.end();
+    });
+  });
 }
 var import_ssh2;
 var init_client = __esm({
@@ -34078,74 +34084,11 @@ function assess(runId2, seen, prev, opts, now) {
   const oomKillRose = host2.memory.oomKills !== null && (prev?.oomKills ?? 0) < host2.memory.oomKills;
   const delta = run2.delta;
   const newSignature = run2.alive ? signatureIn(delta) : null;
-  let state;
-  let cls = null;
-  let detail;
   const marker2 = run2.marker && (run2.marker.attempt === run2.attempt || run2.marker.attempt === 0) ? run2.marker : null;
   const sched = run2.scheduler ? fromScheduler(run2.scheduler, marker2, run2.startedEpoch !== null, host2.now) : null;
-  if (!run2.exists) {
-    state = "unknown";
-    detail = "no run record";
-  } else if (sched) {
-    ({ state, cls, detail } = sched);
-  } else if (marker2?.kind === "DONE") {
-    if (/QUEUE DONE[^\n]*FAIL/i.test(run2.tail)) {
-      state = "failed";
-      cls = "other";
-      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
-    } else {
-      state = "finished";
-      detail = `DONE at ${marker2.finishedAt}`;
-    }
-  } else if (marker2?.kind === "FAILED") {
-    state = "failed";
-    cls = classifyFailure(marker2.exitCode, marker2.signal, run2.tail + "\n" + delta, oomKillRose, marker2.stage);
-    detail = `exit ${marker2.exitCode}${marker2.signal ? ` (SIG${marker2.signal})` : ""} in stage ${marker2.stage}`;
-  } else if (run2.alive) {
-    const age2 = progressAgeS ?? 0;
-    if (run2.logSize === 0 && run2.checkpoints.count === 0 && run2.startedEpoch !== null && host2.now - run2.startedEpoch < opts.stallAfterS) {
-      state = "launching";
-      detail = "no output yet";
-    } else if (age2 > opts.stallAfterS) {
-      state = "stalled";
-      detail = `no log or checkpoint progress for ${Math.round(age2 / 60)} min`;
-    } else {
-      state = "running";
-      detail = `pid ${run2.pid}`;
-    }
-  } else if (run2.attempt === 0) {
-    state = "launching";
-    detail = "run record written, no attempt started yet";
-  } else if (run2.jobOnBox && host2.btime !== null && run2.startedEpoch !== null && host2.btime > run2.startedEpoch) {
-    state = "rebooted";
-    detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run2.attempt} started`;
-  } else {
-    state = "dead";
-    detail = `attempt ${run2.attempt}: no process (pid ${run2.pid ?? "none"}) and no DONE/FAILED marker`;
-  }
-  const flags = [];
+  const { state, cls, detail } = stateOf(run2, host2, marker2, sched, progressAgeS, oomKillRose, delta, opts);
+  const { flags, usedPct, inodesUsedPct } = flagsOf(state, run2, host2, marker2, prev, opts);
   const disk = host2.disk;
-  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
-  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
-  if (usedPct >= 95) flags.push("disk-pressure");
-  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
-  if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
-  if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
-  if (opts.checkpointEveryS && state === "running" && run2.startedEpoch !== null) {
-    const ref = Math.max(run2.checkpoints.newestMtime ?? 0, run2.startedEpoch);
-    if (host2.now - ref > 1.5 * opts.checkpointEveryS) flags.push("checkpoint-stale");
-  }
-  if (marker2 && (state === "finished" || state === "failed") && run2.checkpoints.newestMtime !== null) {
-    const end = Date.parse(marker2.finishedAt) / 1e3;
-    if (Number.isFinite(end) && run2.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
-  }
-  if (run2.unlaunchedCells) flags.push("unlaunched-cells");
-  if (state === "finished" && run2.checkpoints.count === 0 && !run2.cells) flags.push("no-checkpoints");
-  if (prev?.sync?.bad) flags.push("bad-checkpoint");
-  if (state === "finished" && run2.expectedDurationS && marker2 && run2.startedEpoch) {
-    const took = Date.parse(marker2.finishedAt) / 1e3 - run2.startedEpoch;
-    if (took >= 0 && took < 0.5 * run2.expectedDurationS) flags.push("fast-finish");
-  }
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
   const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
   const history = prev && prev.attempt > run2.attempt ? [] : [...prev?.history ?? []];
@@ -34198,6 +34141,78 @@ function assess(runId2, seen, prev, opts, now) {
     newSignature
   };
   return { verdict, memory };
+}
+function stateOf(run2, host2, marker2, sched, progressAgeS, oomKillRose, delta, opts) {
+  let state;
+  let cls = null;
+  let detail;
+  if (!run2.exists) {
+    state = "unknown";
+    detail = "no run record";
+  } else if (sched) {
+    ({ state, cls, detail } = sched);
+  } else if (marker2?.kind === "DONE") {
+    if (/QUEUE DONE[^\n]*FAIL/i.test(run2.tail)) {
+      state = "failed";
+      cls = "other";
+      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
+    } else {
+      state = "finished";
+      detail = `DONE at ${marker2.finishedAt}`;
+    }
+  } else if (marker2?.kind === "FAILED") {
+    state = "failed";
+    cls = classifyFailure(marker2.exitCode, marker2.signal, run2.tail + "\n" + delta, oomKillRose, marker2.stage);
+    detail = `exit ${marker2.exitCode}${marker2.signal ? ` (SIG${marker2.signal})` : ""} in stage ${marker2.stage}`;
+  } else if (run2.alive) {
+    const age2 = progressAgeS ?? 0;
+    if (run2.logSize === 0 && run2.checkpoints.count === 0 && run2.startedEpoch !== null && host2.now - run2.startedEpoch < opts.stallAfterS) {
+      state = "launching";
+      detail = "no output yet";
+    } else if (age2 > opts.stallAfterS) {
+      state = "stalled";
+      detail = `no log or checkpoint progress for ${Math.round(age2 / 60)} min`;
+    } else {
+      state = "running";
+      detail = `pid ${run2.pid}`;
+    }
+  } else if (run2.attempt === 0) {
+    state = "launching";
+    detail = "run record written, no attempt started yet";
+  } else if (run2.jobOnBox && host2.btime !== null && run2.startedEpoch !== null && host2.btime > run2.startedEpoch) {
+    state = "rebooted";
+    detail = `booted ${new Date(host2.btime * 1e3).toISOString()}, after attempt ${run2.attempt} started`;
+  } else {
+    state = "dead";
+    detail = `attempt ${run2.attempt}: no process (pid ${run2.pid ?? "none"}) and no DONE/FAILED marker`;
+  }
+  return { state, cls, detail };
+}
+function flagsOf(state, run2, host2, marker2, prev, opts) {
+  const flags = [];
+  const disk = host2.disk;
+  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
+  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
+  if (usedPct >= 95) flags.push("disk-pressure");
+  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
+  if (host2.memory.fraction !== null && host2.memory.fraction > 0.9) flags.push("mem-pressure");
+  if ((state === "running" || state === "stalled") && host2.gpu.gpus.length > 0 && host2.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
+  if (opts.checkpointEveryS && state === "running" && run2.startedEpoch !== null) {
+    const ref = Math.max(run2.checkpoints.newestMtime ?? 0, run2.startedEpoch);
+    if (host2.now - ref > 1.5 * opts.checkpointEveryS) flags.push("checkpoint-stale");
+  }
+  if (marker2 && (state === "finished" || state === "failed") && run2.checkpoints.newestMtime !== null) {
+    const end = Date.parse(marker2.finishedAt) / 1e3;
+    if (Number.isFinite(end) && run2.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
+  }
+  if (run2.unlaunchedCells) flags.push("unlaunched-cells");
+  if (state === "finished" && run2.checkpoints.count === 0 && !run2.cells) flags.push("no-checkpoints");
+  if (prev?.sync?.bad) flags.push("bad-checkpoint");
+  if (state === "finished" && run2.expectedDurationS && marker2 && run2.startedEpoch) {
+    const took = Date.parse(marker2.finishedAt) / 1e3 - run2.startedEpoch;
+    if (took >= 0 && took < 0.5 * run2.expectedDurationS) flags.push("fast-finish");
+  }
+  return { flags, usedPct, inodesUsedPct };
 }
 function fromScheduler(v, marker2, ran, now) {
   const job = `Slurm job ${v.job}`;

@@ -141,107 +141,123 @@ function makeSession(client: ssh2.Client, hostFingerprint: string, hostKey: Buff
     close: () => {
       client.end();
     },
-    stream: (command, stdin, onLine, maxLine = 4096) => {
-      let channel: ssh2.ClientChannel | undefined;
-      let stop = false;
-      const ended = new Promise<string>((res) => {
-        const onClose = () => res(lost?.message ?? 'the connection closed');
-        client.once('close', onClose);
-        if (lost) return res(lost.message);
-        client.exec(command, { pty: false }, (e, ch) => {
-          if (e) return res(`the command could not start: ${e.message}`);
-          channel = ch;
-          if (stop) ch.close();
-          let buf = '';
-          ch.on('data', (d: Buffer) => {
-            buf += d.toString('utf8');
-            for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-              onLine(buf.slice(0, nl));
-              buf = buf.slice(nl + 1);
-            }
-            if (buf.length > maxLine) {
-              buf = '';
-              ch.close();
-              client.removeListener('close', onClose);
-              res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
-            }
-          });
-          ch.stderr.on('data', () => undefined);
-          ch.on('error', () => undefined);
-          ch.on('close', (code: number | null, signal: string | null) => {
-            client.removeListener('close', onClose);
-            res(`the command ended (exit ${code ?? signal ?? '?'})`);
-          });
-          ch.write(stdin);
-        });
-      });
-      return {
-        ended,
-        close: () => {
-          stop = true;
-          channel?.close();
-        },
-      };
-    },
-    exec: (command, opts = {}) =>
-      new Promise<ExecResult>((resolve, reject) => {
-        if (lost) return reject(lost);
-        const max = opts.maxOutput ?? 8 * 1024 * 1024;
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        let outLen = 0;
-        let errLen = 0;
-        let truncated = false;
-        let done = false;
-        const finish = (fn: () => void) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          client.removeListener('close', onClose);
-          fn();
-        };
-        const timeoutMs = opts.timeoutMs ?? 120_000;
-        const timer = setTimeout(() => {
-          finish(() => reject(new TransportError('unreachable', `the command did not finish within ${timeoutMs / 1000} s; the connection was dropped`)));
-          client.destroy();
-        }, timeoutMs);
-        const onClose = () => finish(() => reject(lost ?? new TransportError('network', 'the connection closed before the command finished')));
-        client.once('close', onClose);
-        client.exec(command, { pty: false }, (e, stream) => {
-          if (e) return finish(() => reject(new TransportError('network', e.message)));
-          // Past `max` bytes the box's answer is not read further: the channel is closed and the result
-          // says truncated (a box that floods stdout must not fill the runner's memory or hold the call).
-          const over = () => {
-            truncated = true;
-            stream.close();
-          };
-          stream.on('data', (d: Buffer) => {
-            if (truncated) return;
-            if (outLen + d.length > max) return over();
-            out.push(d);
-            outLen += d.length;
-          });
-          stream.stderr.on('data', (d: Buffer) => {
-            if (truncated) return;
-            if (errLen + d.length > max) return over();
-            err.push(d);
-            errLen += d.length;
-          });
-          stream.on('close', (code: number | null, signal: string | null) =>
-            finish(() =>
-              resolve({
-                code: code ?? null,
-                signal: signal ?? null,
-                stdout: Buffer.concat(out).toString('utf8'),
-                stderr: Buffer.concat(err).toString('utf8'),
-                truncated,
-              }),
-            ),
-          );
-          stream.on('error', () => undefined);
-          if (opts.stdin !== undefined) stream.end(opts.stdin);
-          else stream.end();
-        });
-      }),
+    stream: (command, stdin, onLine, maxLine = 4096) => streamLines(client, () => lost, command, stdin, onLine, maxLine),
+    exec: (command, opts = {}) => execBounded(client, () => lost, command, opts),
   };
+}
+
+/** A long-running command's stdout, line by line (bounded per line), until it or the connection ends: why it ended. */
+function streamLines(
+  client: ssh2.Client,
+  lostNow: () => TransportError | undefined,
+  command: string,
+  stdin: Buffer,
+  onLine: (line: string) => void,
+  maxLine: number,
+): Stream {
+  let channel: ssh2.ClientChannel | undefined;
+  let stop = false;
+  const ended = new Promise<string>((res) => {
+    const onClose = () => res(lostNow()?.message ?? 'the connection closed');
+    client.once('close', onClose);
+    const lost = lostNow();
+    if (lost) return res(lost.message);
+    client.exec(command, { pty: false }, (e, ch) => {
+      if (e) return res(`the command could not start: ${e.message}`);
+      channel = ch;
+      if (stop) ch.close();
+      let buf = '';
+      ch.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          onLine(buf.slice(0, nl));
+          buf = buf.slice(nl + 1);
+        }
+        if (buf.length > maxLine) {
+          buf = '';
+          ch.close();
+          client.removeListener('close', onClose);
+          res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
+        }
+      });
+      ch.stderr.on('data', () => undefined);
+      ch.on('error', () => undefined);
+      ch.on('close', (code: number | null, signal: string | null) => {
+        client.removeListener('close', onClose);
+        res(`the command ended (exit ${code ?? signal ?? '?'})`);
+      });
+      ch.write(stdin);
+    });
+  });
+  return {
+    ended,
+    close: () => {
+      stop = true;
+      channel?.close();
+    },
+  };
+}
+
+/** One command with bounded output and time: its exit, stdout and stderr, or a TransportError. */
+function execBounded(client: ssh2.Client, lostNow: () => TransportError | undefined, command: string, opts: ExecOptions): Promise<ExecResult> {
+  const lost = lostNow();
+  return new Promise<ExecResult>((resolve, reject) => {
+    if (lost) return reject(lost);
+    const max = opts.maxOutput ?? 8 * 1024 * 1024;
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outLen = 0;
+    let errLen = 0;
+    let truncated = false;
+    let done = false;
+    const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      client.removeListener('close', onClose);
+      fn();
+    };
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const timer = setTimeout(() => {
+      finish(() => reject(new TransportError('unreachable', `the command did not finish within ${timeoutMs / 1000} s; the connection was dropped`)));
+      client.destroy();
+    }, timeoutMs);
+    const onClose = () => finish(() => reject(lostNow() ?? new TransportError('network', 'the connection closed before the command finished')));
+    client.once('close', onClose);
+    client.exec(command, { pty: false }, (e, stream) => {
+      if (e) return finish(() => reject(new TransportError('network', e.message)));
+      // Past `max` bytes the box's answer is not read further: the channel is closed and the result
+      // says truncated (a box that floods stdout must not fill the runner's memory or hold the call).
+      const over = () => {
+        truncated = true;
+        stream.close();
+      };
+      stream.on('data', (d: Buffer) => {
+        if (truncated) return;
+        if (outLen + d.length > max) return over();
+        out.push(d);
+        outLen += d.length;
+      });
+      stream.stderr.on('data', (d: Buffer) => {
+        if (truncated) return;
+        if (errLen + d.length > max) return over();
+        err.push(d);
+        errLen += d.length;
+      });
+      stream.on('close', (code: number | null, signal: string | null) =>
+        finish(() =>
+          resolve({
+            code: code ?? null,
+            signal: signal ?? null,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            truncated,
+          }),
+        ),
+      );
+      stream.on('error', () => undefined);
+      if (opts.stdin !== undefined) stream.end(opts.stdin);
+      else stream.end();
+    });
+  });
 }

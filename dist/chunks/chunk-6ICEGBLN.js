@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-4VEKUZ7S.js";
+} from "./chunk-G2FEBJMQ.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

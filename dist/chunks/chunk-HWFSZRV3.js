@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

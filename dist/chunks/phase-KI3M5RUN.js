@@ -6,28 +6,28 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-KCXH5NUY.js";
+} from "./chunk-HWFSZRV3.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-FZRYRXC7.js";
+} from "./chunk-QLG3AZQC.js";
 import {
   tick
-} from "./chunk-JEHZNISQ.js";
+} from "./chunk-2NAH2BGB.js";
 import {
   summarize,
   summaryText
-} from "./chunk-P4OUIXMX.js";
+} from "./chunk-NPIG4LFG.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-GAEFUSNO.js";
 import {
   STATE_REMEDIATION,
   mergeMemories,
   readMemory
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
 import {
   registeredHosts

@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-P4OUIXMX.js";
+} from "./chunk-NPIG4LFG.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -18,7 +18,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {

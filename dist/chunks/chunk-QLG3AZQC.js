@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   summarize,
   summaryText
-} from "./chunk-P4OUIXMX.js";
+} from "./chunk-NPIG4LFG.js";
 import {
   fitMemory,
   human,
@@ -15,7 +15,7 @@ import {
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 import {
   code,
   inert

@@ -12,22 +12,22 @@ import {
   readVerified,
   renderCard,
   stateOfLook
-} from "./chunk-LX5HPODF.js";
+} from "./chunk-LTVIJBW4.js";
 import {
   openPinned
-} from "./chunk-UZKCPQKI.js";
-import "./chunk-JEHZNISQ.js";
-import "./chunk-P4OUIXMX.js";
+} from "./chunk-ZBCEHWDJ.js";
+import "./chunk-2NAH2BGB.js";
+import "./chunk-NPIG4LFG.js";
 import {
   probeOn
-} from "./chunk-VTHZRTJU.js";
+} from "./chunk-E4SC7I5G.js";
 import "./chunk-SOGQG4PZ.js";
 import "./chunk-H57H7UT2.js";
 import {
   parseManifest
 } from "./chunk-54YOALIG.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-VYWYTE2T.js";
+import "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
 import {
   verifiedRegistration
@@ -38,14 +38,14 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-DZ76KEZ5.js";
+} from "./chunk-6ICEGBLN.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-IIBCFU4P.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-4VEKUZ7S.js";
+import "./chunk-G2FEBJMQ.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

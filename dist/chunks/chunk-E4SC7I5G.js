@@ -20,7 +20,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-4VEKUZ7S.js";
+} from "./chunk-G2FEBJMQ.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

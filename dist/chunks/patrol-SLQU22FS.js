@@ -6,26 +6,26 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-KCXH5NUY.js";
+} from "./chunk-HWFSZRV3.js";
 import {
   stateText
-} from "./chunk-FZRYRXC7.js";
+} from "./chunk-QLG3AZQC.js";
 import {
   tick
-} from "./chunk-JEHZNISQ.js";
-import "./chunk-P4OUIXMX.js";
+} from "./chunk-2NAH2BGB.js";
+import "./chunk-NPIG4LFG.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-GAEFUSNO.js";
 import {
   CRASH_HINT
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-NMVVBMUM.js";
 import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-4VEKUZ7S.js";
+} from "./chunk-G2FEBJMQ.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-QSTG6HKX.js";

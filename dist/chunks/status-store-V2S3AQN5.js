@@ -18,9 +18,9 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-FZRYRXC7.js";
-import "./chunk-P4OUIXMX.js";
-import "./chunk-VYWYTE2T.js";
+} from "./chunk-QLG3AZQC.js";
+import "./chunk-NPIG4LFG.js";
+import "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
 import {
   REGISTRATION_PREFIX,

@@ -6,20 +6,20 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-JEHZNISQ.js";
+} from "./chunk-2NAH2BGB.js";
 import {
   parseListing,
   parseManifest
 } from "./chunk-54YOALIG.js";
 import {
   human
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 import {
   FACTS,
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-DZ76KEZ5.js";
+} from "./chunk-6ICEGBLN.js";
 import {
   code,
   inert
@@ -28,7 +28,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-4VEKUZ7S.js";
+} from "./chunk-G2FEBJMQ.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,

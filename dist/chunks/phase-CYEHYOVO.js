@@ -12,15 +12,15 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-LX5HPODF.js";
+} from "./chunk-LTVIJBW4.js";
 import {
   openPinned
-} from "./chunk-UZKCPQKI.js";
-import "./chunk-JEHZNISQ.js";
-import "./chunk-P4OUIXMX.js";
+} from "./chunk-ZBCEHWDJ.js";
+import "./chunk-2NAH2BGB.js";
+import "./chunk-NPIG4LFG.js";
 import {
   probeOn
-} from "./chunk-VTHZRTJU.js";
+} from "./chunk-E4SC7I5G.js";
 import "./chunk-SOGQG4PZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -36,16 +36,16 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-VSCLFBZX.js";
+} from "./chunk-GVXXKAEC.js";
 import {
   manifestFromListing
 } from "./chunk-54YOALIG.js";
 import "./chunk-GAEFUSNO.js";
 import {
   human
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-DZ76KEZ5.js";
+import "./chunk-6ICEGBLN.js";
 import {
   code,
   inert
@@ -56,7 +56,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-4VEKUZ7S.js";
+} from "./chunk-G2FEBJMQ.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import {

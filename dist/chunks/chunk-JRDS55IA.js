@@ -29,7 +29,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-DZ76KEZ5.js";
+} from "./chunk-6ICEGBLN.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -476,7 +476,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-C6RWHFV6.js"),
+      () => import("./phase-3H26FIGS.js"),
       (m) => m.auditPhase
     )
   },
@@ -492,7 +492,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-C6RWHFV6.js"),
+      () => import("./phase-3H26FIGS.js"),
       (m) => m.launchPhase
     )
   },
@@ -507,7 +507,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-UUGQTDR6.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-KI3M5RUN.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-HHQ3QSQV.js"),
+      () => import("./phase-CYEHYOVO.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-QP3ORPJN.js"),
+      () => import("./phase-ZQGNTTM7.js"),
       (m) => m.teardownPhase
     )
   },
@@ -567,12 +567,12 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-PZWCCOKZ.js");
+  const { probeHost, probeOn } = await import("./probe-XOADIGKT.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-5UZIPQNA.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-6SY4U737.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-XA347MRV.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-SLQU22FS.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -700,7 +700,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-MJAIIVJC.js").then((m) => {
+  const get = () => real ??= import("./status-store-V2S3AQN5.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -754,7 +754,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-MJAIIVJC.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-V2S3AQN5.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-VSCLFBZX.js";
+} from "./chunk-GVXXKAEC.js";
 import {
   RECORD_NAME,
   SAFE_PATH
@@ -22,13 +22,13 @@ import {
 import {
   human,
   withFlag
-} from "./chunk-VYWYTE2T.js";
+} from "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
 import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-4VEKUZ7S.js";
+} from "./chunk-G2FEBJMQ.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

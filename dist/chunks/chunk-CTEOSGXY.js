@@ -341,74 +341,11 @@ function assess(runId, seen, prev, opts, now) {
   const oomKillRose = host.memory.oomKills !== null && (prev?.oomKills ?? 0) < host.memory.oomKills;
   const delta = run.delta;
   const newSignature = run.alive ? signatureIn(delta) : null;
-  let state;
-  let cls = null;
-  let detail;
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
   const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
-  if (!run.exists) {
-    state = "unknown";
-    detail = "no run record";
-  } else if (sched) {
-    ({ state, cls, detail } = sched);
-  } else if (marker?.kind === "DONE") {
-    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
-      state = "failed";
-      cls = "other";
-      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
-    } else {
-      state = "finished";
-      detail = `DONE at ${marker.finishedAt}`;
-    }
-  } else if (marker?.kind === "FAILED") {
-    state = "failed";
-    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + "\n" + delta, oomKillRose, marker.stage);
-    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ""} in stage ${marker.stage}`;
-  } else if (run.alive) {
-    const age = progressAgeS ?? 0;
-    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host.now - run.startedEpoch < opts.stallAfterS) {
-      state = "launching";
-      detail = "no output yet";
-    } else if (age > opts.stallAfterS) {
-      state = "stalled";
-      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
-    } else {
-      state = "running";
-      detail = `pid ${run.pid}`;
-    }
-  } else if (run.attempt === 0) {
-    state = "launching";
-    detail = "run record written, no attempt started yet";
-  } else if (run.jobOnBox && host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
-    state = "rebooted";
-    detail = `booted ${new Date(host.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
-  } else {
-    state = "dead";
-    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? "none"}) and no DONE/FAILED marker`;
-  }
-  const flags = [];
+  const { state, cls, detail } = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
+  const { flags, usedPct, inodesUsedPct } = flagsOf(state, run, host, marker, prev, opts);
   const disk = host.disk;
-  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
-  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
-  if (usedPct >= 95) flags.push("disk-pressure");
-  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
-  if (host.memory.fraction !== null && host.memory.fraction > 0.9) flags.push("mem-pressure");
-  if ((state === "running" || state === "stalled") && host.gpu.gpus.length > 0 && host.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
-  if (opts.checkpointEveryS && state === "running" && run.startedEpoch !== null) {
-    const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
-    if (host.now - ref > 1.5 * opts.checkpointEveryS) flags.push("checkpoint-stale");
-  }
-  if (marker && (state === "finished" || state === "failed") && run.checkpoints.newestMtime !== null) {
-    const end = Date.parse(marker.finishedAt) / 1e3;
-    if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
-  }
-  if (run.unlaunchedCells) flags.push("unlaunched-cells");
-  if (state === "finished" && run.checkpoints.count === 0 && !run.cells) flags.push("no-checkpoints");
-  if (prev?.sync?.bad) flags.push("bad-checkpoint");
-  if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {
-    const took = Date.parse(marker.finishedAt) / 1e3 - run.startedEpoch;
-    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
-  }
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
   const loss = progress.metrics["loss"] ?? progress.metrics["train_loss"] ?? null;
   const history = prev && prev.attempt > run.attempt ? [] : [...prev?.history ?? []];
@@ -461,6 +398,78 @@ function assess(runId, seen, prev, opts, now) {
     newSignature
   };
   return { verdict, memory };
+}
+function stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts) {
+  let state;
+  let cls = null;
+  let detail;
+  if (!run.exists) {
+    state = "unknown";
+    detail = "no run record";
+  } else if (sched) {
+    ({ state, cls, detail } = sched);
+  } else if (marker?.kind === "DONE") {
+    if (/QUEUE DONE[^\n]*FAIL/i.test(run.tail)) {
+      state = "failed";
+      cls = "other";
+      detail = "exited 0 but the log reports failed cells (QUEUE DONE \u2026 FAILED)";
+    } else {
+      state = "finished";
+      detail = `DONE at ${marker.finishedAt}`;
+    }
+  } else if (marker?.kind === "FAILED") {
+    state = "failed";
+    cls = classifyFailure(marker.exitCode, marker.signal, run.tail + "\n" + delta, oomKillRose, marker.stage);
+    detail = `exit ${marker.exitCode}${marker.signal ? ` (SIG${marker.signal})` : ""} in stage ${marker.stage}`;
+  } else if (run.alive) {
+    const age = progressAgeS ?? 0;
+    if (run.logSize === 0 && run.checkpoints.count === 0 && run.startedEpoch !== null && host.now - run.startedEpoch < opts.stallAfterS) {
+      state = "launching";
+      detail = "no output yet";
+    } else if (age > opts.stallAfterS) {
+      state = "stalled";
+      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
+    } else {
+      state = "running";
+      detail = `pid ${run.pid}`;
+    }
+  } else if (run.attempt === 0) {
+    state = "launching";
+    detail = "run record written, no attempt started yet";
+  } else if (run.jobOnBox && host.btime !== null && run.startedEpoch !== null && host.btime > run.startedEpoch) {
+    state = "rebooted";
+    detail = `booted ${new Date(host.btime * 1e3).toISOString()}, after attempt ${run.attempt} started`;
+  } else {
+    state = "dead";
+    detail = `attempt ${run.attempt}: no process (pid ${run.pid ?? "none"}) and no DONE/FAILED marker`;
+  }
+  return { state, cls, detail };
+}
+function flagsOf(state, run, host, marker, prev, opts) {
+  const flags = [];
+  const disk = host.disk;
+  const usedPct = pct(disk.sizeBytes - disk.availBytes, disk.sizeBytes);
+  const inodesUsedPct = disk.inodesTotal > 0 ? pct(disk.inodesTotal - disk.inodesFree, disk.inodesTotal) : null;
+  if (usedPct >= 95) flags.push("disk-pressure");
+  if (inodesUsedPct !== null && inodesUsedPct >= 95) flags.push("inode-pressure");
+  if (host.memory.fraction !== null && host.memory.fraction > 0.9) flags.push("mem-pressure");
+  if ((state === "running" || state === "stalled") && host.gpu.gpus.length > 0 && host.gpu.gpus.every((g) => (g.utilPct ?? 0) < 5)) flags.push("gpu-idle");
+  if (opts.checkpointEveryS && state === "running" && run.startedEpoch !== null) {
+    const ref = Math.max(run.checkpoints.newestMtime ?? 0, run.startedEpoch);
+    if (host.now - ref > 1.5 * opts.checkpointEveryS) flags.push("checkpoint-stale");
+  }
+  if (marker && (state === "finished" || state === "failed") && run.checkpoints.newestMtime !== null) {
+    const end = Date.parse(marker.finishedAt) / 1e3;
+    if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
+  }
+  if (run.unlaunchedCells) flags.push("unlaunched-cells");
+  if (state === "finished" && run.checkpoints.count === 0 && !run.cells) flags.push("no-checkpoints");
+  if (prev?.sync?.bad) flags.push("bad-checkpoint");
+  if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {
+    const took = Date.parse(marker.finishedAt) / 1e3 - run.startedEpoch;
+    if (took >= 0 && took < 0.5 * run.expectedDurationS) flags.push("fast-finish");
+  }
+  return { flags, usedPct, inodesUsedPct };
 }
 var failureOf = (state) => SLURM_FAILURE[state];
 function fromScheduler(v, marker, ran, now) {

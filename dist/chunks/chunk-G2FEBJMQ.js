@@ -2711,107 +2711,113 @@ function makeSession(client, hostFingerprint, hostKey) {
     close: () => {
       client.end();
     },
-    stream: (command, stdin, onLine, maxLine = 4096) => {
-      let channel;
-      let stop = false;
-      const ended = new Promise((res) => {
-        const onClose = () => res(lost?.message ?? "the connection closed");
-        client.once("close", onClose);
-        if (lost) return res(lost.message);
-        client.exec(command, { pty: false }, (e, ch) => {
-          if (e) return res(`the command could not start: ${e.message}`);
-          channel = ch;
-          if (stop) ch.close();
-          let buf = "";
-          ch.on("data", (d) => {
-            buf += d.toString("utf8");
-            for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-              onLine(buf.slice(0, nl));
-              buf = buf.slice(nl + 1);
-            }
-            if (buf.length > maxLine) {
-              buf = "";
-              ch.close();
-              client.removeListener("close", onClose);
-              res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
-            }
-          });
-          ch.stderr.on("data", () => void 0);
-          ch.on("error", () => void 0);
-          ch.on("close", (code, signal) => {
-            client.removeListener("close", onClose);
-            res(`the command ended (exit ${code ?? signal ?? "?"})`);
-          });
-          ch.write(stdin);
-        });
-      });
-      return {
-        ended,
-        close: () => {
-          stop = true;
-          channel?.close();
-        }
-      };
-    },
-    exec: (command, opts = {}) => new Promise((resolve, reject) => {
-      if (lost) return reject(lost);
-      const max = opts.maxOutput ?? 8 * 1024 * 1024;
-      const out = [];
-      const err = [];
-      let outLen = 0;
-      let errLen = 0;
-      let truncated = false;
-      let done = false;
-      const finish = (fn) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        client.removeListener("close", onClose);
-        fn();
-      };
-      const timeoutMs = opts.timeoutMs ?? 12e4;
-      const timer = setTimeout(() => {
-        finish(() => reject(new TransportError("unreachable", `the command did not finish within ${timeoutMs / 1e3} s; the connection was dropped`)));
-        client.destroy();
-      }, timeoutMs);
-      const onClose = () => finish(() => reject(lost ?? new TransportError("network", "the connection closed before the command finished")));
-      client.once("close", onClose);
-      client.exec(command, { pty: false }, (e, stream) => {
-        if (e) return finish(() => reject(new TransportError("network", e.message)));
-        const over = () => {
-          truncated = true;
-          stream.close();
-        };
-        stream.on("data", (d) => {
-          if (truncated) return;
-          if (outLen + d.length > max) return over();
-          out.push(d);
-          outLen += d.length;
-        });
-        stream.stderr.on("data", (d) => {
-          if (truncated) return;
-          if (errLen + d.length > max) return over();
-          err.push(d);
-          errLen += d.length;
-        });
-        stream.on(
-          "close",
-          (code, signal) => finish(
-            () => resolve({
-              code: code ?? null,
-              signal: signal ?? null,
-              stdout: Buffer.concat(out).toString("utf8"),
-              stderr: Buffer.concat(err).toString("utf8"),
-              truncated
-            })
-          )
-        );
-        stream.on("error", () => void 0);
-        if (opts.stdin !== void 0) stream.end(opts.stdin);
-        else stream.end();
-      });
-    })
+    stream: (command, stdin, onLine, maxLine = 4096) => streamLines(client, () => lost, command, stdin, onLine, maxLine),
+    exec: (command, opts = {}) => execBounded(client, () => lost, command, opts)
   };
+}
+function streamLines(client, lostNow, command, stdin, onLine, maxLine) {
+  let channel;
+  let stop = false;
+  const ended = new Promise((res) => {
+    const onClose = () => res(lostNow()?.message ?? "the connection closed");
+    client.once("close", onClose);
+    const lost = lostNow();
+    if (lost) return res(lost.message);
+    client.exec(command, { pty: false }, (e, ch) => {
+      if (e) return res(`the command could not start: ${e.message}`);
+      channel = ch;
+      if (stop) ch.close();
+      let buf = "";
+      ch.on("data", (d) => {
+        buf += d.toString("utf8");
+        for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+          onLine(buf.slice(0, nl));
+          buf = buf.slice(nl + 1);
+        }
+        if (buf.length > maxLine) {
+          buf = "";
+          ch.close();
+          client.removeListener("close", onClose);
+          res(`the box sent a line longer than ${maxLine} bytes; the stream was closed`);
+        }
+      });
+      ch.stderr.on("data", () => void 0);
+      ch.on("error", () => void 0);
+      ch.on("close", (code, signal) => {
+        client.removeListener("close", onClose);
+        res(`the command ended (exit ${code ?? signal ?? "?"})`);
+      });
+      ch.write(stdin);
+    });
+  });
+  return {
+    ended,
+    close: () => {
+      stop = true;
+      channel?.close();
+    }
+  };
+}
+function execBounded(client, lostNow, command, opts) {
+  const lost = lostNow();
+  return new Promise((resolve, reject) => {
+    if (lost) return reject(lost);
+    const max = opts.maxOutput ?? 8 * 1024 * 1024;
+    const out = [];
+    const err = [];
+    let outLen = 0;
+    let errLen = 0;
+    let truncated = false;
+    let done = false;
+    const finish = (fn) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      client.removeListener("close", onClose);
+      fn();
+    };
+    const timeoutMs = opts.timeoutMs ?? 12e4;
+    const timer = setTimeout(() => {
+      finish(() => reject(new TransportError("unreachable", `the command did not finish within ${timeoutMs / 1e3} s; the connection was dropped`)));
+      client.destroy();
+    }, timeoutMs);
+    const onClose = () => finish(() => reject(lostNow() ?? new TransportError("network", "the connection closed before the command finished")));
+    client.once("close", onClose);
+    client.exec(command, { pty: false }, (e, stream) => {
+      if (e) return finish(() => reject(new TransportError("network", e.message)));
+      const over = () => {
+        truncated = true;
+        stream.close();
+      };
+      stream.on("data", (d) => {
+        if (truncated) return;
+        if (outLen + d.length > max) return over();
+        out.push(d);
+        outLen += d.length;
+      });
+      stream.stderr.on("data", (d) => {
+        if (truncated) return;
+        if (errLen + d.length > max) return over();
+        err.push(d);
+        errLen += d.length;
+      });
+      stream.on(
+        "close",
+        (code, signal) => finish(
+          () => resolve({
+            code: code ?? null,
+            signal: signal ?? null,
+            stdout: Buffer.concat(out).toString("utf8"),
+            stderr: Buffer.concat(err).toString("utf8"),
+            truncated
+          })
+        )
+      );
+      stream.on("error", () => void 0);
+      if (opts.stdin !== void 0) stream.end(opts.stdin);
+      else stream.end();
+    });
+  });
 }
 
 export {
