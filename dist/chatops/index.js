@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-JRDS55IA.js";
+} from "../chunks/chunk-46HODZG3.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-JAHTBINV.js";
 import "../chunks/chunk-6IEVKDGH.js";
 import "../chunks/chunk-X42YCZB7.js";
-import "../chunks/chunk-6ICEGBLN.js";
+import "../chunks/chunk-IIAAXJRK.js";
 import "../chunks/chunk-2SIWTSD5.js";
 import "../chunks/chunk-FE6J5APQ.js";
 import "../chunks/chunk-NMVVBMUM.js";

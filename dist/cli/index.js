@@ -4546,6 +4546,26 @@ var init_invoke = __esm({
   }
 });
 
+// src/remote/slurm-jobs.ts
+function parseJobs(raw) {
+  const o = obj(raw, "slurm_jobs");
+  if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
+  return arr(o, "jobs", "slurm_jobs", 1e4).map((x, i) => {
+    const j = obj(x, `slurm_jobs.jobs[${i}]`);
+    return {
+      id: str(j, "id", "job", { max: 12, pattern: /^\d{1,12}$/ }),
+      state: str(j, "state", "job", { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+      reason: str(j, "reason", "job", { max: 256 })
+    };
+  });
+}
+var init_slurm_jobs = __esm({
+  "src/remote/slurm-jobs.ts"() {
+    "use strict";
+    init_strict();
+  }
+});
+
 // node_modules/asn1/lib/ber/errors.js
 var require_errors = __commonJS({
   "node_modules/asn1/lib/ber/errors.js"(exports, module) {
@@ -24974,18 +24994,6 @@ var init_keys = __esm({
 });
 
 // src/providers/slurm.ts
-function parseJobs(raw) {
-  const o = obj(raw, "slurm_jobs");
-  if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
-  return arr(o, "jobs", "slurm_jobs", 1e4).map((x, i) => {
-    const j = obj(x, `slurm_jobs.jobs[${i}]`);
-    return {
-      id: str(j, "id", "job", { max: 12, pattern: /^\d{1,12}$/ }),
-      state: str(j, "state", "job", { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
-      reason: str(j, "reason", "job", { max: 256 })
-    };
-  });
-}
 function jobsState(jobs) {
   const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
   if (jobs.every((j) => ENDED.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
@@ -25030,6 +25038,7 @@ var init_slurm2 = __esm({
   "src/providers/slurm.ts"() {
     "use strict";
     init_invoke();
+    init_slurm_jobs();
     init_strict();
     init_client();
     init_errors2();
@@ -25723,6 +25732,41 @@ var init_audit2 = __esm({
   }
 });
 
+// src/remote/launch.ts
+function launchResult(raw) {
+  const o = obj(raw, "launch.sh result");
+  const w = "launch.sh result";
+  return {
+    result: str(o, "result", w, { max: 32, pattern: /^[a-z-]+$/ }),
+    message: optStr(o, "message", w, { max: 4096 }) ?? void 0,
+    attempt: int(o, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
+    pid: optInt(o, "pid", w, { min: 1, max: 2 ** 32 }),
+    handle: optStr(o, "handle", w, { max: 4096 }) ?? void 0,
+    started_at: optStr(o, "started_at", w, { max: 64 }) ?? "",
+    run_dir: str(o, "run_dir", w, { max: 4096 }),
+    note: optStr(o, "note", w, { max: 4096 }) ?? void 0
+  };
+}
+function confirmResult(raw) {
+  const o = obj(raw, "confirm.sh result");
+  const w = "confirm.sh result";
+  const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  return {
+    alive: bool(o, "alive", w),
+    log_exists: bool(o, "log_exists", w),
+    markerKind: kind === "" ? null : kind,
+    marker: str(o, "marker", w, { max: 4096 }),
+    head: str(o, "head", w, { max: 8192 })
+  };
+}
+var init_launch = __esm({
+  "src/remote/launch.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+  }
+});
+
 // src/launch/audit-gate.ts
 function gate(report, cfg) {
   const failures = [];
@@ -25889,32 +25933,6 @@ var init_release = __esm({
 });
 
 // src/launch/launch.ts
-function launchResult(raw) {
-  const o = obj(raw, "launch.sh result");
-  const w = "launch.sh result";
-  return {
-    result: str(o, "result", w, { max: 32, pattern: /^[a-z-]+$/ }),
-    message: optStr(o, "message", w, { max: 4096 }) ?? void 0,
-    attempt: int(o, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
-    pid: optInt(o, "pid", w, { min: 1, max: 2 ** 32 }),
-    handle: optStr(o, "handle", w, { max: 4096 }) ?? void 0,
-    started_at: optStr(o, "started_at", w, { max: 64 }) ?? "",
-    run_dir: str(o, "run_dir", w, { max: 4096 }),
-    note: optStr(o, "note", w, { max: 4096 }) ?? void 0
-  };
-}
-function confirmResult(raw) {
-  const o = obj(raw, "confirm.sh result");
-  const w = "confirm.sh result";
-  const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
-  return {
-    alive: bool(o, "alive", w),
-    log_exists: bool(o, "log_exists", w),
-    markerKind: kind === "" ? null : kind,
-    marker: str(o, "marker", w, { max: 4096 }),
-    head: str(o, "head", w, { max: 8192 })
-  };
-}
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
   const report = parseAudit2(parseJsonLine("audit", r));
@@ -26024,14 +26042,14 @@ function confirmed(withHead, c, out) {
   }
   return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
 }
-var init_launch = __esm({
+var init_launch2 = __esm({
   "src/launch/launch.ts"() {
     "use strict";
     init_audit2();
     init_invoke();
     init_scripts();
     init_grammar();
-    init_strict();
+    init_launch();
     init_audit_gate();
     init_slurm_audit();
     init_release();
@@ -26265,7 +26283,7 @@ var init_phase = __esm({
     init_keys();
     init_open();
     init_spec();
-    init_launch();
+    init_launch2();
     init_release();
     init_backends();
   }

@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from '../config/connection.ts';
 import { dataLines, parseJsonLine, runScript } from '../remote/invoke.ts';
-import { arr, BoxDataError, obj, str } from '../record/strict.ts';
+import { parseJobs, type Job } from '../remote/slurm-jobs.ts';
+import { BoxDataError } from '../record/strict.ts';
 import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
 import type { Credential } from '../ssh/keys.ts';
@@ -12,26 +13,6 @@ import type { ProviderModule } from './types.ts';
 
 /** Slurm states in which a job will not run again (src/backends/slurm.ts). */
 const ENDED = { test: (s: string) => (SLURM_ENDED as readonly string[]).includes(s) };
-
-interface Job {
-  id: string;
-  state: string;
-  reason: string;
-}
-
-/** slurm_jobs.sh's answer, field by field. Pure. */
-export function parseJobs(raw: unknown): Job[] {
-  const o = obj(raw, 'slurm_jobs');
-  if (typeof o['error'] === 'string') throw new BoxDataError(`slurm_jobs: ${o['error'].slice(0, 500)}`);
-  return arr(o, 'jobs', 'slurm_jobs', 10_000).map((x, i) => {
-    const j = obj(x, `slurm_jobs.jobs[${i}]`);
-    return {
-      id: str(j, 'id', 'job', { max: 12, pattern: /^\d{1,12}$/ }),
-      state: str(j, 'state', 'job', { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
-      reason: str(j, 'reason', 'job', { max: 256 }),
-    };
-  });
-}
 
 /** Every job ended: gone; every job ended or held in the queue: stopped (parked); else running. Pure. */
 export function jobsState(jobs: Job[]): { state: InstanceState; detail: string } {

@@ -63,7 +63,8 @@ describe('slurm-options', () => {
 
 describe('provider slurm reads Slurm strictly', () => {
   it('gone only when every job ended; stopped when the rest are held; a refusal on the box is an error', async () => {
-    const { jobsState, parseJobs } = await import('../../src/providers/slurm.ts');
+    const { jobsState } = await import('../../src/providers/slurm.ts');
+    const { parseJobs } = await import('../../src/remote/slurm-jobs.ts');
     const j = (id: string, state: string, reason = '') => ({ id, state, reason });
     expect(jobsState([j('1', 'CANCELLED', 'by 0'), j('2', 'TIMEOUT')]).state).toBe('gone');
     expect(jobsState([j('1', 'CANCELLED'), j('2', 'PENDING', 'JobHeldUser')]).state).toBe('stopped');

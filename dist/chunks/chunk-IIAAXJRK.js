@@ -393,8 +393,7 @@ var runpod = {
   make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
 };
 
-// src/providers/slurm.ts
-var ENDED = { test: (s) => SLURM_ENDED.includes(s) };
+// src/remote/slurm-jobs.ts
 function parseJobs(raw) {
   const o = obj(raw, "slurm_jobs");
   if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
@@ -407,6 +406,9 @@ function parseJobs(raw) {
     };
   });
 }
+
+// src/providers/slurm.ts
+var ENDED = { test: (s) => SLURM_ENDED.includes(s) };
 function jobsState(jobs) {
   const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
   if (jobs.every((j) => ENDED.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };

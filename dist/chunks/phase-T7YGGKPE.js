@@ -12,7 +12,7 @@ import {
   readVerified,
   renderCard,
   stateOfLook
-} from "./chunk-LTVIJBW4.js";
+} from "./chunk-25LVZOIC.js";
 import {
   openPinned
 } from "./chunk-ZBCEHWDJ.js";
@@ -38,7 +38,7 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-6ICEGBLN.js";
+} from "./chunk-IIAAXJRK.js";
 import {
   code,
   inert

@@ -29,7 +29,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-6ICEGBLN.js";
+} from "./chunk-IIAAXJRK.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -476,7 +476,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-3H26FIGS.js"),
+      () => import("./phase-MPEXFHWU.js"),
       (m) => m.auditPhase
     )
   },
@@ -492,7 +492,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-3H26FIGS.js"),
+      () => import("./phase-MPEXFHWU.js"),
       (m) => m.launchPhase
     )
   },
@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-CYEHYOVO.js"),
+      () => import("./phase-7FDBP3IO.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-ZQGNTTM7.js"),
+      () => import("./phase-T7YGGKPE.js"),
       (m) => m.teardownPhase
     )
   },

@@ -19,7 +19,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-6ICEGBLN.js";
+} from "./chunk-IIAAXJRK.js";
 import {
   code,
   inert

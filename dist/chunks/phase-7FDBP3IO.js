@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-LTVIJBW4.js";
+} from "./chunk-25LVZOIC.js";
 import {
   openPinned
 } from "./chunk-ZBCEHWDJ.js";
@@ -45,7 +45,7 @@ import {
   human
 } from "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-6ICEGBLN.js";
+import "./chunk-IIAAXJRK.js";
 import {
   code,
   inert

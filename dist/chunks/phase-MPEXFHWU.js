@@ -154,6 +154,34 @@ function renderAudit(a) {
   return lines.join("\n");
 }
 
+// src/remote/launch.ts
+function launchResult(raw) {
+  const o = obj(raw, "launch.sh result");
+  const w = "launch.sh result";
+  return {
+    result: str(o, "result", w, { max: 32, pattern: /^[a-z-]+$/ }),
+    message: optStr(o, "message", w, { max: 4096 }) ?? void 0,
+    attempt: int(o, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
+    pid: optInt(o, "pid", w, { min: 1, max: 2 ** 32 }),
+    handle: optStr(o, "handle", w, { max: 4096 }) ?? void 0,
+    started_at: optStr(o, "started_at", w, { max: 64 }) ?? "",
+    run_dir: str(o, "run_dir", w, { max: 4096 }),
+    note: optStr(o, "note", w, { max: 4096 }) ?? void 0
+  };
+}
+function confirmResult(raw) {
+  const o = obj(raw, "confirm.sh result");
+  const w = "confirm.sh result";
+  const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  return {
+    alive: bool(o, "alive", w),
+    log_exists: bool(o, "log_exists", w),
+    markerKind: kind === "" ? null : kind,
+    marker: str(o, "marker", w, { max: 4096 }),
+    head: str(o, "head", w, { max: 8192 })
+  };
+}
+
 // src/launch/audit-gate.ts
 var TEMP_HOT_C = 83;
 var SM_CLOCK_FLOOR = 0.7;
@@ -298,32 +326,6 @@ async function uploadRelease(session, runRoot, release) {
 }
 
 // src/launch/launch.ts
-function launchResult(raw) {
-  const o = obj(raw, "launch.sh result");
-  const w = "launch.sh result";
-  return {
-    result: str(o, "result", w, { max: 32, pattern: /^[a-z-]+$/ }),
-    message: optStr(o, "message", w, { max: 4096 }) ?? void 0,
-    attempt: int(o, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
-    pid: optInt(o, "pid", w, { min: 1, max: 2 ** 32 }),
-    handle: optStr(o, "handle", w, { max: 4096 }) ?? void 0,
-    started_at: optStr(o, "started_at", w, { max: 64 }) ?? "",
-    run_dir: str(o, "run_dir", w, { max: 4096 }),
-    note: optStr(o, "note", w, { max: 4096 }) ?? void 0
-  };
-}
-function confirmResult(raw) {
-  const o = obj(raw, "confirm.sh result");
-  const w = "confirm.sh result";
-  const kind = str(o, "marker_kind", w, { max: 6, pattern: /^(DONE|FAILED|)$/ });
-  return {
-    alive: bool(o, "alive", w),
-    log_exists: bool(o, "log_exists", w),
-    markerKind: kind === "" ? null : kind,
-    marker: str(o, "marker", w, { max: 4096 }),
-    head: str(o, "head", w, { max: 8192 })
-  };
-}
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
   const report = parseAudit(parseJsonLine("audit", r));
