@@ -3365,6 +3365,16 @@ main() {
   printf '%s\\n' "$out"
 }
 main "$@"; exit $?
+`, "poweroff.sh": `#!/usr/bin/env bash
+# Teardown's park over SSH (provider ssh): powers the box off, as root or through passwordless sudo. The
+# connection may drop as the box goes down; the caller proves the park by the box no longer answering.
+# Exit: poweroff's own (0 accepted; sudo's error when the user may not).
+
+main() {
+  if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi
+}
+
+main "$@"; exit $?
 `, "probe.sh": `#!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
 # Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), \`cell RUN_ID
@@ -4478,6 +4488,7 @@ ${text.slice(nl)}`;
       launch: scriptText("launch.sh"),
       manifest: scriptText("manifest.sh"),
       send: scriptText("send.sh"),
+      poweroff: scriptText("poweroff.sh"),
       probe: scriptText("probe.sh"),
       stop: scriptText("stop.sh"),
       sync: scriptText("sync.sh"),
@@ -25115,7 +25126,7 @@ function sshProvider(ctx, conn, cred) {
         throw new ProviderError(`ssh: cannot reach the box to power it off (${err.message})`, true);
       }
       try {
-        const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
+        const r = await runScript(s, "poweroff", [], { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
         if (r && r.code !== 0 && r.code !== null)
           throw new ProviderError(
             `ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`,
@@ -25137,6 +25148,7 @@ var init_ssh = __esm({
     init_types();
     init_errors();
     init_keys();
+    init_invoke();
     SILENT = /* @__PURE__ */ new Set(["unreachable", "connection_refused", "network"]);
     ssh = {
       name: "ssh",

@@ -7,18 +7,18 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-46HODZG3.js";
+} from "../chunks/chunk-TNGLZ7RO.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-JAHTBINV.js";
 import "../chunks/chunk-6IEVKDGH.js";
 import "../chunks/chunk-X42YCZB7.js";
-import "../chunks/chunk-IIAAXJRK.js";
+import "../chunks/chunk-ACCRPM7P.js";
 import "../chunks/chunk-2SIWTSD5.js";
 import "../chunks/chunk-FE6J5APQ.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-IIBCFU4P.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-G2FEBJMQ.js";
+import "../chunks/chunk-TLZWGECS.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
 import "../chunks/chunk-QSTG6HKX.js";

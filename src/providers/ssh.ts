@@ -6,6 +6,7 @@ import { ProviderError, type Provider, type ProviderContext } from './types.ts';
 import { InputError } from '../config/errors.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import type { ProviderModule } from './types.ts';
+import { runScript } from '../remote/invoke.ts';
 
 /** Transport failures that mean "no answer" (the box stopped); the others mean another or a changed box. */
 const SILENT = new Set(['unreachable', 'connection_refused', 'network']);
@@ -45,7 +46,7 @@ export function sshProvider(ctx: ProviderContext, conn: ConnectionConfig, cred: 
       }
       try {
         // The connection may drop as the box goes down: that is the expected outcome, not a failure.
-        const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
+        const r = await runScript(s, 'poweroff', [], { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
         if (r && r.code !== 0 && r.code !== null)
           throw new ProviderError(
             `ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop()?.slice(0, 200) ?? ''} (does the user have passwordless sudo?)`,

@@ -23,6 +23,7 @@ export const SCRIPTS = {
   launch: scriptText('launch.sh'),
   manifest: scriptText('manifest.sh'),
   send: scriptText('send.sh'),
+  poweroff: scriptText('poweroff.sh'),
   probe: scriptText('probe.sh'),
   stop: scriptText('stop.sh'),
   sync: scriptText('sync.sh'),

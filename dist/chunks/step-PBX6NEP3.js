@@ -11,7 +11,7 @@ import {
   pullFiles,
   trustedLoad,
   verifyOne
-} from "./chunk-GVXXKAEC.js";
+} from "./chunk-N5LTZCSO.js";
 import {
   RECORD_NAME,
   SAFE_PATH
@@ -28,7 +28,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-G2FEBJMQ.js";
+} from "./chunk-TLZWGECS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

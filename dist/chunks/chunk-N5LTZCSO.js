@@ -9,7 +9,7 @@ import {
 } from "./chunk-GAEFUSNO.js";
 import {
   shellQuote
-} from "./chunk-G2FEBJMQ.js";
+} from "./chunk-TLZWGECS.js";
 
 // src/transfer/pull.ts
 import { spawn } from "node:child_process";

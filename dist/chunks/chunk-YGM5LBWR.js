@@ -20,7 +20,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-G2FEBJMQ.js";
+} from "./chunk-TLZWGECS.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

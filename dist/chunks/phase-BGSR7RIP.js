@@ -12,15 +12,15 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-25LVZOIC.js";
+} from "./chunk-7XTXSKJA.js";
 import {
   openPinned
-} from "./chunk-ZBCEHWDJ.js";
+} from "./chunk-DPVWSW72.js";
 import "./chunk-2NAH2BGB.js";
 import "./chunk-NPIG4LFG.js";
 import {
   probeOn
-} from "./chunk-E4SC7I5G.js";
+} from "./chunk-YGM5LBWR.js";
 import "./chunk-SOGQG4PZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -36,7 +36,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-GVXXKAEC.js";
+} from "./chunk-N5LTZCSO.js";
 import {
   manifestFromListing
 } from "./chunk-54YOALIG.js";
@@ -45,7 +45,7 @@ import {
   human
 } from "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-IIAAXJRK.js";
+import "./chunk-ACCRPM7P.js";
 import {
   code,
   inert
@@ -56,7 +56,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-G2FEBJMQ.js";
+} from "./chunk-TLZWGECS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import {

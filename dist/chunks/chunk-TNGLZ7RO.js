@@ -29,7 +29,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-IIAAXJRK.js";
+} from "./chunk-ACCRPM7P.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -476,7 +476,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-MPEXFHWU.js"),
+      () => import("./phase-V7T4KH7C.js"),
       (m) => m.auditPhase
     )
   },
@@ -492,7 +492,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-MPEXFHWU.js"),
+      () => import("./phase-V7T4KH7C.js"),
       (m) => m.launchPhase
     )
   },
@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-7FDBP3IO.js"),
+      () => import("./phase-BGSR7RIP.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-T7YGGKPE.js"),
+      () => import("./phase-Q6G77TDL.js"),
       (m) => m.teardownPhase
     )
   },
@@ -567,12 +567,12 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-XOADIGKT.js");
+  const { probeHost, probeOn } = await import("./probe-7SS45OWX.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-XA347MRV.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-SLQU22FS.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-PBX6NEP3.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-DLJVUQLS.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {

@@ -19,7 +19,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-IIAAXJRK.js";
+} from "./chunk-ACCRPM7P.js";
 import {
   code,
   inert
@@ -28,7 +28,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-G2FEBJMQ.js";
+} from "./chunk-TLZWGECS.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,

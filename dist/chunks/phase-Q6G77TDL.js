@@ -12,15 +12,15 @@ import {
   readVerified,
   renderCard,
   stateOfLook
-} from "./chunk-25LVZOIC.js";
+} from "./chunk-7XTXSKJA.js";
 import {
   openPinned
-} from "./chunk-ZBCEHWDJ.js";
+} from "./chunk-DPVWSW72.js";
 import "./chunk-2NAH2BGB.js";
 import "./chunk-NPIG4LFG.js";
 import {
   probeOn
-} from "./chunk-E4SC7I5G.js";
+} from "./chunk-YGM5LBWR.js";
 import "./chunk-SOGQG4PZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -38,14 +38,14 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-IIAAXJRK.js";
+} from "./chunk-ACCRPM7P.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-IIBCFU4P.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-G2FEBJMQ.js";
+import "./chunk-TLZWGECS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

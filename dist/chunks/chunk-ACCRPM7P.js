@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-G2FEBJMQ.js";
+} from "./chunk-TLZWGECS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -515,7 +515,7 @@ function sshProvider(ctx, conn, cred) {
         throw new ProviderError(`ssh: cannot reach the box to power it off (${err.message})`, true);
       }
       try {
-        const r = await s.exec(`if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi`, { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
+        const r = await runScript(s, "poweroff", [], { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
         if (r && r.code !== 0 && r.code !== null)
           throw new ProviderError(
             `ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`,

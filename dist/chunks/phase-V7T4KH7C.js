@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-ZBCEHWDJ.js";
+} from "./chunk-DPVWSW72.js";
 import {
   BACKEND_LIST,
   parseAudit
@@ -36,7 +36,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-G2FEBJMQ.js";
+} from "./chunk-TLZWGECS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-356XD6MB.js";

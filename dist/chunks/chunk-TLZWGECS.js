@@ -1447,6 +1447,16 @@ main() {
   printf '%s\\n' "$out"
 }
 main "$@"; exit $?
+`, "poweroff.sh": `#!/usr/bin/env bash
+# Teardown's park over SSH (provider ssh): powers the box off, as root or through passwordless sudo. The
+# connection may drop as the box goes down; the caller proves the park by the box no longer answering.
+# Exit: poweroff's own (0 accepted; sudo's error when the user may not).
+
+main() {
+  if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi
+}
+
+main "$@"; exit $?
 `, "probe.sh": `#!/usr/bin/env bash
 # One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
 # Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), \`cell RUN_ID
@@ -2555,6 +2565,7 @@ var SCRIPTS = {
   launch: scriptText("launch.sh"),
   manifest: scriptText("manifest.sh"),
   send: scriptText("send.sh"),
+  poweroff: scriptText("poweroff.sh"),
   probe: scriptText("probe.sh"),
   stop: scriptText("stop.sh"),
   sync: scriptText("sync.sh"),
