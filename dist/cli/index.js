@@ -35426,6 +35426,24 @@ var init_manifest2 = __esm({
   }
 });
 
+// src/transfer/types.ts
+var PullError;
+var init_types2 = __esm({
+  "src/transfer/types.ts"() {
+    "use strict";
+    PullError = class extends Error {
+      constructor(path, message, network = false) {
+        super(message);
+        this.path = path;
+        this.network = network;
+        this.name = "PullError";
+      }
+      path;
+      network;
+    };
+  }
+});
+
 // src/transfer/ssh-args.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
@@ -35574,166 +35592,19 @@ var init_ssh_args = __esm({
   }
 });
 
-// src/transfer/pull.ts
+// src/transfer/stream.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createHash as createHash5 } from "node:crypto";
 import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync3, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join3 } from "node:path";
-async function hashFile(path, h) {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
-}
-async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const one2 = async (f) => {
-    const final = join3(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync(dirname(final), { recursive: true });
-    if (existsSync3(final)) {
-      const h2 = createHash5("sha256");
-      if (statSync3(final).size === f.bytes) {
-        await hashFile(final, h2);
-        const sha2 = h2.digest("hex");
-        if (sha2 === f.sha256) {
-          done += f.bytes;
-          return { path: f.path, bytes: f.bytes, sha256: sha2 };
-        }
-      }
-      rmSync3(final);
-    }
-    let have = existsSync3(part) ? statSync3(part).size : 0;
-    if (have > f.bytes) {
-      truncateSync(part, 0);
-      have = 0;
-    }
-    const h = createHash5("sha256");
-    if (have > 0) await hashFile(part, h);
-    done += have;
-    const remote = `${remoteBase}/${f.path}`;
-    const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
-    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
-    const child = spawn2("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
-    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
-    let got = have;
-    const fd = openSync(part, "a");
-    let writeError;
-    let grew = false;
-    child.stdout.on("data", (chunk) => {
-      if (writeError || grew) return;
-      if (got + chunk.length > f.bytes) {
-        grew = true;
-        child.kill("SIGKILL");
-        return;
-      }
-      try {
-        writeSync(fd, chunk);
-      } catch (err) {
-        writeError = err;
-        child.kill("SIGKILL");
-        return;
-      }
-      h.update(chunk);
-      got += chunk.length;
-      done += chunk.length;
-      thisRun += chunk.length;
-    });
-    try {
-      await exited;
-    } finally {
-      closeSync(fd);
-    }
-    if (grew) {
-      rmSync3(part, { force: true });
-      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
-    }
-    if (writeError) {
-      if (writeError.code === "ENOSPC")
-        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
-    }
-    const code2 = await exited;
-    opts.signal?.removeEventListener("abort", stop);
-    if (code2 !== 0) {
-      throw new PullError(
-        f.path,
-        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
-        code2 === 255
-      );
-    }
-    const sha = h.digest("hex");
-    if (got !== f.bytes || sha !== f.sha256) {
-      rmSync3(part, { force: true });
-      throw new PullError(
-        f.path,
-        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
-      );
-    }
-    renameSync(part, final);
-    return { path: f.path, bytes: f.bytes, sha256: sha };
-  };
-  try {
-    const out = [];
-    const errors = [];
-    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
-      try {
-        out.push(await one2(f));
-      } catch (err) {
-        if (!(err instanceof PullError)) throw err;
-        errors.push(err);
-        if (err.network) stop();
-      }
-    });
-    progress();
-    if (errors.length) throw errors[0];
-    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
-  } finally {
-    if (timer) clearInterval(timer);
-    closeSecrets();
-  }
-}
-var PullError;
-var init_pull = __esm({
-  "src/transfer/pull.ts"() {
-    "use strict";
-    init_shell_quote();
-    init_pool();
-    init_ssh_args();
-    PullError = class extends Error {
-      constructor(path, message, network = false) {
-        super(message);
-        this.path = path;
-        this.network = network;
-        this.name = "PullError";
-      }
-      path;
-      network;
-    };
-  }
-});
-
-// src/transfer/stream.ts
-import { spawn as spawn3 } from "node:child_process";
-import { createHash as createHash6 } from "node:crypto";
-import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync4, mkdirSync as mkdirSync2, openSync as openSync2, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync4, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
-import { dirname as dirname2, join as join4 } from "node:path";
 async function readInto(path, bytes, each) {
   if (bytes === 0) return;
-  for await (const chunk of createReadStream2(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
+  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
 }
 function streamPull(target) {
   const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const spawnSend = () => {
-    const child = spawn3("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn2("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
     child.on("error", () => void 0);
     child.stdin.on("error", () => void 0);
     const closed = new Promise((res) => child.on("close", (c) => res(c)));
@@ -35777,30 +35648,30 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
   const startedOver = /* @__PURE__ */ new Set();
   let network = false;
   const prepare = async (f, fresh) => {
-    const final = join4(dest, f.path);
+    const final = join3(dest, f.path);
     const part = `${final}.part`;
-    mkdirSync2(dirname2(final), { recursive: true });
+    mkdirSync(dirname(final), { recursive: true });
     if (fresh) {
-      rmSync4(final, { force: true });
-      rmSync4(part, { force: true });
+      rmSync3(final, { force: true });
+      rmSync3(part, { force: true });
     }
     let have = 0;
     let fromFinal = false;
-    if (existsSync4(final)) {
-      if (statSync4(final).size === f.bytes) {
+    if (existsSync3(final)) {
+      if (statSync3(final).size === f.bytes) {
         have = f.bytes;
         fromFinal = true;
-        rmSync4(part, { force: true });
-      } else rmSync4(final);
+        rmSync3(part, { force: true });
+      } else rmSync3(final);
     }
-    if (!fromFinal && existsSync4(part)) {
-      have = statSync4(part).size;
+    if (!fromFinal && existsSync3(part)) {
+      have = statSync3(part).size;
       if (have > f.bytes) {
-        truncateSync2(part, 0);
+        truncateSync(part, 0);
         have = 0;
       }
     }
-    const hash = createHash6("sha256");
+    const hash = createHash5("sha256");
     const sink = opts.sink?.(f.path);
     await readInto(fromFinal ? final : part, have, (b) => {
       hash.update(b);
@@ -35811,7 +35682,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
   };
   const fail = (s, err, keepPart) => {
     s.settled = true;
-    if (!keepPart) rmSync4(s.part, { force: true });
+    if (!keepPart) rmSync3(s.part, { force: true });
     errors.push(err);
   };
   const settle = (s, retry) => {
@@ -35827,11 +35698,11 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
         startedOver.add(s.f.path);
         done -= s.have + s.got;
         retry.push({ ...s.f });
-        rmSync4(s.part, { force: true });
-        if (s.fromFinal) rmSync4(s.final, { force: true });
+        rmSync3(s.part, { force: true });
+        if (s.fromFinal) rmSync3(s.final, { force: true });
         return;
       }
-      rmSync4(s.part, { force: true });
+      rmSync3(s.part, { force: true });
       errors.push(
         new PullError(
           s.f.path,
@@ -35842,8 +35713,8 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
     }
     if (!s.fromFinal) {
       try {
-        if (!existsSync4(s.part)) closeSync2(openSync2(s.part, "a"));
-        renameSync2(s.part, s.final);
+        if (!existsSync3(s.part)) closeSync(openSync(s.part, "a"));
+        renameSync(s.part, s.final);
       } catch (err) {
         errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
         return;
@@ -35872,7 +35743,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
       for (; cur < slots.length; cur++) {
         const s = slots[cur];
         if (s.got < s.f.bytes - s.have) return;
-        if (s.fd !== null) closeSync2(s.fd);
+        if (s.fd !== null) closeSync(s.fd);
         s.fd = null;
         s.bytesDone = true;
         settle(s, retry);
@@ -35891,8 +35762,8 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
         const take = Math.min(b.length, s.f.bytes - s.have - s.got);
         const piece = b.subarray(0, take);
         try {
-          s.fd ??= openSync2(s.part, "a");
-          writeSync2(s.fd, piece);
+          s.fd ??= openSync(s.part, "a");
+          writeSync(s.fd, piece);
         } catch (err) {
           writeError = err;
           child.kill("SIGKILL");
@@ -35932,7 +35803,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
     opts.signal?.removeEventListener("abort", stop);
     if (lineBuf) onLine(lineBuf);
     for (const s of slots) {
-      if (s.fd !== null) closeSync2(s.fd);
+      if (s.fd !== null) closeSync(s.fd);
       s.fd = null;
     }
     const said = stderr.split("\n").filter((l) => l.trim() && !TRAILER.test(l)).pop()?.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
@@ -35942,7 +35813,7 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
       errors.unshift(new PullError(last2.f.path, `the box sent more bytes than were asked for (after ${last2.f.path}): nothing past them was written`));
       for (const s of open3) {
         s.settled = true;
-        rmSync4(s.part, { force: true });
+        rmSync3(s.part, { force: true });
       }
       return;
     }
@@ -36029,7 +35900,7 @@ var init_stream = __esm({
   "src/transfer/stream.ts"() {
     "use strict";
     init_invoke();
-    init_pull();
+    init_types2();
     init_ssh_args();
     TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
   }
@@ -36439,14 +36310,14 @@ var init_report = __esm({
 });
 
 // src/record/verified.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function manifestSha256(manifestText) {
-  return createHash7("sha256").update(manifestText).digest("hex");
+  return createHash6("sha256").update(manifestText).digest("hex");
 }
 function filesSha256(m) {
   const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
 `);
-  return createHash7("sha256").update(lines.join("")).digest("hex");
+  return createHash6("sha256").update(lines.join("")).digest("hex");
 }
 function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   const doc = {
@@ -36758,7 +36629,7 @@ var init_gguf = __esm({
 
 // src/verify/verifiers/types.ts
 var DTYPE_BYTES, FLOAT_DTYPES;
-var init_types2 = __esm({
+var init_types3 = __esm({
   "src/verify/verifiers/types.ts"() {
     "use strict";
     DTYPE_BYTES = {
@@ -37176,7 +37047,7 @@ var init_npy = __esm({
   "src/verify/verifiers/npy.ts"() {
     "use strict";
     init_finite();
-    init_types2();
+    init_types3();
     init_zip();
     DESCR = {
       "<f8": "float64",
@@ -37264,7 +37135,7 @@ var init_safetensors = __esm({
   "src/verify/verifiers/safetensors.ts"() {
     "use strict";
     init_finite();
-    init_types2();
+    init_types3();
     DTYPES = {
       F64: "float64",
       F32: "float32",
@@ -37829,7 +37700,7 @@ var init_torch = __esm({
     "use strict";
     init_finite();
     init_pickle();
-    init_types2();
+    init_types3();
     init_zip();
     PKL_MAX = 64 << 20;
     nonNegInt = (x) => Number.isSafeInteger(x) && x >= 0;
@@ -37999,10 +37870,10 @@ var init_collect2 = __esm({
 });
 
 // src/verify/trusted-load.ts
-import { spawn as spawn4 } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 function trustedLoad(command3, file, home, timeoutMs = 6e5) {
   return new Promise((resolve6) => {
-    const child = spawn4("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
+    const child = spawn3("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
       stdio: ["ignore", "pipe", "pipe"]
     });
@@ -38034,7 +37905,7 @@ var init_zip_stream = __esm({
   "src/verify/verifiers/zip-stream.ts"() {
     "use strict";
     init_finite();
-    init_types2();
+    init_types3();
     init_zip();
     LOCAL2 = 67324752;
     DESCRIPTOR = Buffer.from([80, 75, 7, 8]);
@@ -38240,13 +38111,13 @@ var phase_exports3 = {};
 __export(phase_exports3, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync5, lstatSync, mkdirSync as mkdirSync3, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync5, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join5, relative, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join4, relative, resolve as resolve3 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync2(dir)) {
-    const p = join5(dir, name);
-    const st = statSync5(p);
+    const p = join4(dir, name);
+    const st = statSync4(p);
     if (st.isDirectory()) out.push(...listLocal(p, base));
     else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json")))
       out.push({ path: relative(base, p), bytes: st.size });
@@ -38255,10 +38126,10 @@ function listLocal(dir, base = dir) {
 }
 function removeProofs(dir) {
   for (const name of readdirSync2(dir)) {
-    const p = join5(dir, name);
+    const p = join4(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync5(p, { force: true });
+    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync4(p, { force: true });
   }
 }
 function pinnedTarget(cfg, pinned, hostKey) {
@@ -38315,13 +38186,13 @@ function recordOutputs(reporter, listing, m, dest, verifiedPath) {
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
   const records = [
     { path: "manifest.json", bytes: Buffer.byteLength(text) },
-    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync5(verifiedPath).size }] : []
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []
   ];
   const plans = planArtifacts(
     cfg.runId,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync5(join5(dest, f.path))),
+    manifest.files.filter((f) => existsSync4(join4(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -38362,13 +38233,13 @@ async function collectPhase(cfg, ctx) {
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const conn = cfg.conn;
   const pinned = { conn, cred: loadCredential(conn.key) };
-  const dest = join5(resolve3(workspace, cfg.destDir), cfg.runId);
+  const dest = join4(resolve3(workspace, cfg.destDir), cfg.runId);
   try {
-    mkdirSync3(dest, { recursive: true });
+    mkdirSync2(dest, { recursive: true });
   } catch (err) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
-  const verifiedPath = join5(dest, "VERIFIED.json");
+  const verifiedPath = join4(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
   const box = {
@@ -38402,13 +38273,13 @@ async function collectPhase(cfg, ctx) {
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text) => {
-        const tmp = `${join5(dest, name)}.tmp`;
+        const tmp = `${join4(dest, name)}.tmp`;
         writeFileSync3(tmp, text);
-        renameSync3(tmp, join5(dest, name));
+        renameSync2(tmp, join4(dest, name));
       },
       listLocal: () => listLocal(dest),
-      open: (path) => fileSource(join5(dest, path)),
-      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join5(dest, path), dest) } : {},
+      open: (path) => fileSource(join4(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join4(dest, path), dest) } : {},
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
@@ -38475,7 +38346,7 @@ var init_phase3 = __esm({
     init_manifest2();
     init_hostkey();
     init_open();
-    init_pull();
+    init_types2();
     init_stream();
     init_card();
     init_look();
@@ -38735,9 +38606,9 @@ var phase_exports4 = {};
 __export(phase_exports4, {
   teardownPhase: () => teardownPhase
 });
-import { existsSync as existsSync6, mkdtempSync as mkdtempSync3, readFileSync as readFileSync4, rmSync as rmSync6, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync4, rmSync as rmSync5, statSync as statSync5 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname3, join as join6, resolve as resolve4 } from "node:path";
+import { dirname as dirname2, join as join5, resolve as resolve4 } from "node:path";
 function depsOf(cfg, ctx, opts) {
   const { ports, reporter } = ctx;
   const spec = cfg.store;
@@ -38750,24 +38621,24 @@ function depsOf(cfg, ctx, opts) {
   };
 }
 function readProof(file) {
-  if (!existsSync6(file)) return null;
-  const manifest = join6(dirname3(file), "manifest.json");
-  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync6(manifest) ? readFileSync4(manifest, "utf8") : null };
+  if (!existsSync5(file)) return null;
+  const manifest = join5(dirname2(file), "manifest.json");
+  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync4(manifest, "utf8") : null };
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
     const p = resolve4(workspace, cfg.verifiedPath);
-    return readProof(existsSync6(p) && statSync6(p).isDirectory() ? join6(p, "VERIFIED.json") : p);
+    return readProof(existsSync5(p) && statSync5(p).isDirectory() ? join5(p, "VERIFIED.json") : p);
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync3(join6(tmpdir3(), "tether-proof-"));
+  const dir = mkdtempSync3(join5(tmpdir3(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join6(dir, "VERIFIED.json"));
+    return readProof(join5(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync6(dir, { recursive: true, force: true });
+    rmSync5(dir, { recursive: true, force: true });
   }
 }
 function jobsFromRegistration(runId2, body, cred) {
@@ -39142,9 +39013,9 @@ var init_phase5 = __esm({
 });
 
 // src/sync/paths.ts
-import { join as join7, resolve as resolve5 } from "node:path";
+import { join as join6, resolve as resolve5 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join7(resolve5(workspace, cfg.dest), runId2);
+  return join6(resolve5(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -39219,6 +39090,143 @@ var init_checkpoints = __esm({
     init_invoke();
     FILES_MAX = 512 * 16;
     TIME3 = { min: 0, max: 1e11 };
+  }
+});
+
+// src/transfer/pull.ts
+import { spawn as spawn4 } from "node:child_process";
+import { createHash as createHash7 } from "node:crypto";
+import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync6, mkdirSync as mkdirSync3, openSync as openSync2, renameSync as renameSync3, rmSync as rmSync6, statSync as statSync6, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
+import { dirname as dirname3, join as join7 } from "node:path";
+async function hashFile(path, h) {
+  for await (const chunk of createReadStream2(path, { highWaterMark: 1 << 20 })) h.update(chunk);
+}
+async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const one2 = async (f) => {
+    const final = join7(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync3(dirname3(final), { recursive: true });
+    if (existsSync6(final)) {
+      const h2 = createHash7("sha256");
+      if (statSync6(final).size === f.bytes) {
+        await hashFile(final, h2);
+        const sha2 = h2.digest("hex");
+        if (sha2 === f.sha256) {
+          done += f.bytes;
+          return { path: f.path, bytes: f.bytes, sha256: sha2 };
+        }
+      }
+      rmSync6(final);
+    }
+    let have = existsSync6(part) ? statSync6(part).size : 0;
+    if (have > f.bytes) {
+      truncateSync2(part, 0);
+      have = 0;
+    }
+    const h = createHash7("sha256");
+    if (have > 0) await hashFile(part, h);
+    done += have;
+    const remote = `${remoteBase}/${f.path}`;
+    const owed = f.bytes - have;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
+    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
+    const child = spawn4("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
+    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
+    let got = have;
+    const fd = openSync2(part, "a");
+    let writeError;
+    let grew = false;
+    child.stdout.on("data", (chunk) => {
+      if (writeError || grew) return;
+      if (got + chunk.length > f.bytes) {
+        grew = true;
+        child.kill("SIGKILL");
+        return;
+      }
+      try {
+        writeSync2(fd, chunk);
+      } catch (err) {
+        writeError = err;
+        child.kill("SIGKILL");
+        return;
+      }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
+    });
+    try {
+      await exited;
+    } finally {
+      closeSync2(fd);
+    }
+    if (grew) {
+      rmSync6(part, { force: true });
+      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
+    }
+    if (writeError) {
+      if (writeError.code === "ENOSPC")
+        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
+    }
+    const code2 = await exited;
+    opts.signal?.removeEventListener("abort", stop);
+    if (code2 !== 0) {
+      throw new PullError(
+        f.path,
+        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
+        code2 === 255
+      );
+    }
+    const sha = h.digest("hex");
+    if (got !== f.bytes || sha !== f.sha256) {
+      rmSync6(part, { force: true });
+      throw new PullError(
+        f.path,
+        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
+      );
+    }
+    renameSync3(part, final);
+    return { path: f.path, bytes: f.bytes, sha256: sha };
+  };
+  try {
+    const out = [];
+    const errors = [];
+    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
+      try {
+        out.push(await one2(f));
+      } catch (err) {
+        if (!(err instanceof PullError)) throw err;
+        errors.push(err);
+        if (err.network) stop();
+      }
+    });
+    progress();
+    if (errors.length) throw errors[0];
+    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+    closeSecrets();
+  }
+}
+var init_pull = __esm({
+  "src/transfer/pull.ts"() {
+    "use strict";
+    init_shell_quote();
+    init_pool();
+    init_ssh_args();
+    init_types2();
   }
 });
 

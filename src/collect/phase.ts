@@ -9,7 +9,7 @@ import { listFiles } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { knownHostsLine } from '../record/hostkey.ts';
 import { openPinned, type Pinned } from '../ssh/open.ts';
-import { PullError } from '../transfer/pull.ts';
+import { PullError } from '../transfer/types.ts';
 import type { PullTarget } from '../transfer/ssh-args.ts';
 import { streamPull, type Arrived } from '../transfer/stream.ts';
 import { renderCard } from '../teardown/card.ts';

@@ -5,6 +5,9 @@ import { shellQuote } from '../remote/shell-quote.ts';
 import { eachLimit } from '../util/pool.ts';
 import { dirname, join } from 'node:path';
 import { sshInvocation, type PullTarget } from './ssh-args.ts';
+import { PullError, type PullProgress } from './types.ts';
+
+export { PullError, type PullProgress };
 /** A file to pull: what transfer needs to know of it (its path under the remote base, size and hash). */
 export interface PullFile {
   path: string;
@@ -14,31 +17,12 @@ export interface PullFile {
 
 export type { PullTarget };
 
-export interface PullProgress {
-  bytesDone: number;
-  bytesTotal: number;
-  bytesThisRun: number;
-  elapsedS: number;
-}
-
 export interface PullOptions {
   parallel?: number;
   onProgress?: (p: PullProgress) => void;
   progressEveryMs?: number;
   /** Aborting stops every transfer at once; the `.part` files stay for the next run. */
   signal?: AbortSignal;
-}
-
-export class PullError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-    /** The box stopped answering (ssh exit 255): the other files would fail the same way. */
-    readonly network = false,
-  ) {
-    super(message);
-    this.name = 'PullError';
-  }
 }
 
 async function hashFile(path: string, h: Hash): Promise<void> {

@@ -3,7 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataLines, scriptCommand, scriptStdin } from '../remote/invoke.ts';
-import { PullError, type PullProgress } from './pull.ts';
+import { PullError, type PullProgress } from './types.ts';
 import { sshInvocation, type PullTarget } from './ssh-args.ts';
 
 /** A file as the listing saw it: the box sends it only while it still has this size and mtime. */

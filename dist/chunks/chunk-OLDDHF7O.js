@@ -4,18 +4,64 @@ import { dirname as __tether_dn } from 'node:path';
 var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
-import {
-  eachLimit
-} from "./chunk-GAEFUSNO.js";
-import {
-  shellQuote
-} from "./chunk-TLZWGECS.js";
 
-// src/transfer/pull.ts
+// src/transfer/types.ts
+var PullError = class extends Error {
+  constructor(path, message, network = false) {
+    super(message);
+    this.path = path;
+    this.network = network;
+    this.name = "PullError";
+  }
+  path;
+  network;
+};
+
+// src/verify/file-source.ts
+import { open } from "node:fs/promises";
+async function fileSource(path) {
+  const fh = await open(path, "r");
+  const { size } = await fh.stat();
+  return {
+    size,
+    read: async (offset, length) => {
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buf = Buffer.allocUnsafe(n);
+      let got = 0;
+      while (got < n) {
+        const { bytesRead } = await fh.read(buf, got, n - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === n ? buf : buf.subarray(0, got);
+    },
+    close: () => fh.close()
+  };
+}
+
+// src/verify/trusted-load.ts
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync, truncateSync, writeSync } from "node:fs";
-import { dirname, join as join2 } from "node:path";
+function trustedLoad(command, file, home, timeoutMs = 6e5) {
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["-c", `${command} "$1"`, "tether-load", file], {
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let out = "";
+    const keep = (d) => out = (out + d.toString()).slice(-4e3);
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve(`trusted-load-command could not start: ${err.message}`);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? null : `trusted-load-command failed (exit ${code ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+    });
+  });
+}
 
 // src/transfer/ssh-args.ts
 import { spawnSync } from "node:child_process";
@@ -157,186 +203,6 @@ function sshInvocation(target) {
       rmSync(secrets, { recursive: true, force: true });
     }
   };
-}
-
-// src/transfer/pull.ts
-var PullError = class extends Error {
-  constructor(path, message, network = false) {
-    super(message);
-    this.path = path;
-    this.network = network;
-    this.name = "PullError";
-  }
-  path;
-  network;
-};
-async function hashFile(path, h) {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
-}
-async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const one = async (f) => {
-    const final = join2(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync(dirname(final), { recursive: true });
-    if (existsSync2(final)) {
-      const h2 = createHash("sha256");
-      if (statSync(final).size === f.bytes) {
-        await hashFile(final, h2);
-        const sha2 = h2.digest("hex");
-        if (sha2 === f.sha256) {
-          done += f.bytes;
-          return { path: f.path, bytes: f.bytes, sha256: sha2 };
-        }
-      }
-      rmSync2(final);
-    }
-    let have = existsSync2(part) ? statSync(part).size : 0;
-    if (have > f.bytes) {
-      truncateSync(part, 0);
-      have = 0;
-    }
-    const h = createHash("sha256");
-    if (have > 0) await hashFile(part, h);
-    done += have;
-    const remote = `${remoteBase}/${f.path}`;
-    const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
-    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
-    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
-    const exited = new Promise((res) => child.on("close", (code2) => res(code2)));
-    let got = have;
-    const fd = openSync(part, "a");
-    let writeError;
-    let grew = false;
-    child.stdout.on("data", (chunk) => {
-      if (writeError || grew) return;
-      if (got + chunk.length > f.bytes) {
-        grew = true;
-        child.kill("SIGKILL");
-        return;
-      }
-      try {
-        writeSync(fd, chunk);
-      } catch (err) {
-        writeError = err;
-        child.kill("SIGKILL");
-        return;
-      }
-      h.update(chunk);
-      got += chunk.length;
-      done += chunk.length;
-      thisRun += chunk.length;
-    });
-    try {
-      await exited;
-    } finally {
-      closeSync(fd);
-    }
-    if (grew) {
-      rmSync2(part, { force: true });
-      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
-    }
-    if (writeError) {
-      if (writeError.code === "ENOSPC")
-        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
-    }
-    const code = await exited;
-    opts.signal?.removeEventListener("abort", stop);
-    if (code !== 0) {
-      throw new PullError(
-        f.path,
-        `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
-        code === 255
-      );
-    }
-    const sha = h.digest("hex");
-    if (got !== f.bytes || sha !== f.sha256) {
-      rmSync2(part, { force: true });
-      throw new PullError(
-        f.path,
-        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
-      );
-    }
-    renameSync(part, final);
-    return { path: f.path, bytes: f.bytes, sha256: sha };
-  };
-  try {
-    const out = [];
-    const errors = [];
-    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
-      try {
-        out.push(await one(f));
-      } catch (err) {
-        if (!(err instanceof PullError)) throw err;
-        errors.push(err);
-        if (err.network) stop();
-      }
-    });
-    progress();
-    if (errors.length) throw errors[0];
-    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
-  } finally {
-    if (timer) clearInterval(timer);
-    closeSecrets();
-  }
-}
-
-// src/verify/file-source.ts
-import { open } from "node:fs/promises";
-async function fileSource(path) {
-  const fh = await open(path, "r");
-  const { size } = await fh.stat();
-  return {
-    size,
-    read: async (offset, length) => {
-      const n = Math.max(0, Math.min(length, size - offset));
-      const buf = Buffer.allocUnsafe(n);
-      let got = 0;
-      while (got < n) {
-        const { bytesRead } = await fh.read(buf, got, n - got, offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return got === n ? buf : buf.subarray(0, got);
-    },
-    close: () => fh.close()
-  };
-}
-
-// src/verify/trusted-load.ts
-import { spawn as spawn2 } from "node:child_process";
-function trustedLoad(command, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve) => {
-    const child = spawn2("bash", ["-c", `${command} "$1"`, "tether-load", file], {
-      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let out = "";
-    const keep = (d) => out = (out + d.toString()).slice(-4e3);
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      resolve(`trusted-load-command could not start: ${err.message}`);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve(code === 0 ? null : `trusted-load-command failed (exit ${code ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
-    });
-  });
 }
 
 // src/verify/verifiers/read-ahead.ts
@@ -773,7 +639,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join3 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join2 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -782,10 +648,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join3(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join2(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join3(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join3(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join2(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join2(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -1630,9 +1496,8 @@ function problemsText(r) {
 }
 
 export {
-  sshInvocation,
   PullError,
-  pullFiles,
+  sshInvocation,
   fileSource,
   nonFiniteIn,
   FLOAT_DTYPES,

@@ -36,7 +36,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-N5LTZCSO.js";
+} from "./chunk-OLDDHF7O.js";
 import {
   manifestFromListing
 } from "./chunk-54YOALIG.js";

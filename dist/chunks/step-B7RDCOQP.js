@@ -8,10 +8,10 @@ import {
   PullError,
   fileSource,
   problemsText,
-  pullFiles,
+  sshInvocation,
   trustedLoad,
   verifyOne
-} from "./chunk-N5LTZCSO.js";
+} from "./chunk-OLDDHF7O.js";
 import {
   RECORD_NAME,
   SAFE_PATH
@@ -27,7 +27,8 @@ import "./chunk-YYRHL6YM.js";
 import {
   connect,
   parseJsonLine,
-  runScript
+  runScript,
+  shellQuote
 } from "./chunk-TLZWGECS.js";
 import {
   TransportError
@@ -51,7 +52,7 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/sync/step.ts
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/sync/paths.ts
 import { join, resolve } from "node:path";
@@ -60,8 +61,8 @@ function runSyncDir(cfg, workspace, runId) {
 }
 
 // src/sync/phase.ts
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
-import { dirname, join as join2 } from "node:path";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, statfsSync, writeFileSync } from "node:fs";
+import { dirname as dirname2, join as join3 } from "node:path";
 
 // src/remote/checkpoints.ts
 var FILES_MAX = 512 * 16;
@@ -122,8 +123,136 @@ function parseRun(r, id, where) {
   return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
 }
 
-// src/sync/plan.ts
+// src/transfer/pull.ts
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { dirname, join as join2 } from "node:path";
+async function hashFile(path, h) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
+}
+async function pullFiles(target, remoteBase, files, dest, opts = {}) {
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const one = async (f) => {
+    const final = join2(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync(dirname(final), { recursive: true });
+    if (existsSync(final)) {
+      const h2 = createHash("sha256");
+      if (statSync(final).size === f.bytes) {
+        await hashFile(final, h2);
+        const sha2 = h2.digest("hex");
+        if (sha2 === f.sha256) {
+          done += f.bytes;
+          return { path: f.path, bytes: f.bytes, sha256: sha2 };
+        }
+      }
+      rmSync(final);
+    }
+    let have = existsSync(part) ? statSync(part).size : 0;
+    if (have > f.bytes) {
+      truncateSync(part, 0);
+      have = 0;
+    }
+    const h = createHash("sha256");
+    if (have > 0) await hashFile(part, h);
+    done += have;
+    const remote = `${remoteBase}/${f.path}`;
+    const owed = f.bytes - have;
+    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
+    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
+    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
+    const exited = new Promise((res) => child.on("close", (code2) => res(code2)));
+    let got = have;
+    const fd = openSync(part, "a");
+    let writeError;
+    let grew = false;
+    child.stdout.on("data", (chunk) => {
+      if (writeError || grew) return;
+      if (got + chunk.length > f.bytes) {
+        grew = true;
+        child.kill("SIGKILL");
+        return;
+      }
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        writeError = err;
+        child.kill("SIGKILL");
+        return;
+      }
+      h.update(chunk);
+      got += chunk.length;
+      done += chunk.length;
+      thisRun += chunk.length;
+    });
+    try {
+      await exited;
+    } finally {
+      closeSync(fd);
+    }
+    if (grew) {
+      rmSync(part, { force: true });
+      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
+    }
+    if (writeError) {
+      if (writeError.code === "ENOSPC")
+        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
+      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
+    }
+    const code = await exited;
+    opts.signal?.removeEventListener("abort", stop);
+    if (code !== 0) {
+      throw new PullError(
+        f.path,
+        `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
+        code === 255
+      );
+    }
+    const sha = h.digest("hex");
+    if (got !== f.bytes || sha !== f.sha256) {
+      rmSync(part, { force: true });
+      throw new PullError(
+        f.path,
+        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
+      );
+    }
+    renameSync(part, final);
+    return { path: f.path, bytes: f.bytes, sha256: sha };
+  };
+  try {
+    const out = [];
+    const errors = [];
+    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
+      try {
+        out.push(await one(f));
+      } catch (err) {
+        if (!(err instanceof PullError)) throw err;
+        errors.push(err);
+        if (err.network) stop();
+      }
+    });
+    progress();
+    if (errors.length) throw errors[0];
+    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+    closeSecrets();
+  }
+}
+
+// src/sync/plan.ts
+import { createHash as createHash2 } from "node:crypto";
 
 // src/sync/record.ts
 var SYNC_SCHEMA = "tether.sync/v1";
@@ -174,7 +303,7 @@ function toPull(files, record) {
   );
 }
 function versionDir(f) {
-  const where = createHash("sha256").update(f.path).digest("hex").slice(0, 8);
+  const where = createHash2("sha256").update(f.path).digest("hex").slice(0, 8);
   return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
 }
 function stepFromName(path) {
@@ -292,16 +421,16 @@ function freeBytes(dir) {
   }
 }
 function syncBudget(cfg, workspace) {
-  const root = dirname(runSyncDir(cfg, workspace, "x"));
+  const root = dirname2(runSyncDir(cfg, workspace, "x"));
   try {
-    mkdirSync(root, { recursive: true });
+    mkdirSync2(root, { recursive: true });
   } catch {
   }
   return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId, warn) {
-  const p = join2(dir, SYNC_RECORD);
-  if (!existsSync(p)) return emptyRecord(runId);
+  const p = join3(dir, SYNC_RECORD);
+  if (!existsSync2(p)) return emptyRecord(runId);
   try {
     return parseRecord(readFileSync(p, "utf8"), runId);
   } catch (err) {
@@ -310,12 +439,12 @@ function readRecord(dir, runId, warn) {
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join2(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join3(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync(tmp, recordText(r));
-  renameSync(tmp, join2(dir, SYNC_RECORD));
+  renameSync2(tmp, join3(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
-  for (let d = dir; d.startsWith(`${stop}/`); d = dirname(d)) {
+  for (let d = dir; d.startsWith(`${stop}/`); d = dirname2(d)) {
     try {
       rmdirSync(d);
     } catch {
@@ -324,12 +453,12 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join2(dir, STAGING);
-  if (!existsSync(staging)) return;
+  const staging = join3(dir, STAGING);
+  if (!existsSync2(staging)) return;
   const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
-  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync(join2(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync2(join3(staging, v), { recursive: true, force: true });
 }
-async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname(runSyncDir(cfg, workspace, host.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
+async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname2(runSyncDir(cfg, workspace, host.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
   if (cfg.mode === "none" || host.runs.length === 0) return out;
   const dirs = new Map(host.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
@@ -345,8 +474,8 @@ async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeByte
   try {
     const session = await connect({ ...host.conn, attempts: 1 }, host.cred);
     try {
-      const root = dirname(dirs.values().next().value);
-      mkdirSync(root, { recursive: true });
+      const root = dirname2(dirs.values().next().value);
+      mkdirSync2(root, { recursive: true });
       listing = await listSettled(
         session,
         host.runRoot,
@@ -385,9 +514,9 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
     const listed = listing.runs.find((x) => x.id === r.runId);
     if (!listed) return { error: "the box did not list this run" };
     if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
-    mkdirSync(dir, { recursive: true });
+    mkdirSync2(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join2(dir, STAGING, v, f.path);
+    const staged = (f, v) => join3(dir, STAGING, v, f.path);
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         const room = freeBytes(dir);
@@ -397,7 +526,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
             network: false
           };
         try {
-          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join2(dir, STAGING, v), { parallel: 1 });
+          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join3(dir, STAGING, v), { parallel: 1 });
           return { moved: got.bytesThisRun };
         } catch (err) {
           budget.give(f.bytes);
@@ -416,15 +545,15 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
       promote: (f, v) => {
-        const final = join2(dir, v, f.path);
-        mkdirSync(dirname(final), { recursive: true });
-        renameSync(staged(f, v), final);
-        pruneEmpty(dirname(staged(f, v)), dir);
+        const final = join3(dir, v, f.path);
+        mkdirSync2(dirname2(final), { recursive: true });
+        renameSync2(staged(f, v), final);
+        pruneEmpty(dirname2(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = isStaged ? staged(f, v) : join2(dir, v, f.path);
-        rmSync(p, { force: true });
-        pruneEmpty(dirname(p), dir);
+        const p = isStaged ? staged(f, v) : join3(dir, v, f.path);
+        rmSync2(p, { force: true });
+        pruneEmpty(dirname2(p), dir);
       },
       now: () => /* @__PURE__ */ new Date()
     });
@@ -487,7 +616,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join3(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join4(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -509,7 +638,7 @@ async function uploadNewest(uploader, cfg, runId, n, dir, s, reporter) {
       `sync: ${runId}: its sync artifacts come to ${human(older + n.bytes)} with this one, over the artifact-budget of ${human(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join3(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join4(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId}: uploaded artifact ${u.name} (id ${u.id}, ${human(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;

@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-BGSR7RIP.js"),
+      () => import("./phase-7ZESFMGL.js"),
       (m) => m.collectPhase
     )
   },
@@ -571,7 +571,7 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-PBX6NEP3.js")).syncAll(...a),
+    sync: async (...a) => (await import("./step-B7RDCOQP.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-DLJVUQLS.js")).followRuns(f)
   };
 }
