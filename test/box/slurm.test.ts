@@ -234,6 +234,8 @@ describe('backend slurm', () => {
     it('a node set DOWN under a running job with requeue on: Slurm queues it again, so requeued, never failed', async () => {
       const r = await launch({ 'run-id': 'sl-node-rq', command: 'sleep 600', 'slurm-options': '--time=10\n--nodelist=n2' });
       await waitFor('the job to run', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'RUNNING', 30_000, 250);
+      // Slurm says RUNNING a moment before the batch script runs: the attempt has run once its wrapper wrote started_at.
+      await waitFor('the wrapper to start', () => existsSync(`${runDir('sl-node-rq')}/attempts/1/started_at`), 30_000, 100);
       cl.slurm('scontrol update nodename=n2 state=down reason=tether-test');
       try {
         await slurmWait('the job to be pending again', () => cl.slurm(`squeue -h -j ${jobOf(r)} -o %T`).trim() === 'PENDING', 60_000, 250);
