@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-LCXNX7YI.js";
+} from "../chunks/chunk-XYOJISHR.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-JAHTBINV.js";
 import "../chunks/chunk-6IEVKDGH.js";

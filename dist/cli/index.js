@@ -35459,8 +35459,7 @@ function sweepLeftovers(root = tmpdir2()) {
   }
   for (const n of names2) {
     const dir = join2(root, n);
-    const owner = pidIn(join2(dir, "owner.pid"));
-    if (owner && alive(owner)) continue;
+    if (ownerAlive(join2(dir, "owner.pid"))) continue;
     const agent = pidIn(join2(dir, "agent.pid"));
     if (agent && isAgent(agent)) {
       try {
@@ -35503,8 +35502,8 @@ function privateAgent(dir, key) {
 function sshInvocation(target) {
   sweepLeftovers();
   const secrets = mkdtempSync2(join2(tmpdir2(), PREFIX));
-  writeFileSync2(join2(secrets, "owner.pid"), `${process.pid}
-`, { mode: 384 });
+  writeFileSync2(join2(secrets, "owner.pid"), `${process.pid} ${startOf(process.pid) ?? ""}
+`.replace(" \n", "\n"), { mode: 384 });
   const kh = join2(secrets, "known_hosts");
   writeFileSync2(kh, `${target.knownHostsLine}
 `, { mode: 384 });
@@ -35560,19 +35559,32 @@ function sshInvocation(target) {
     }
   };
 }
-var PREFIX, KEY_LIFETIME_S, alive, pidIn, isAgent;
+var PREFIX, KEY_LIFETIME_S, startOf, ownerAlive, pidIn, isAgent;
 var init_ssh_args = __esm({
   "src/transfer/ssh-args.ts"() {
     "use strict";
     PREFIX = "tether-ssh-";
     KEY_LIFETIME_S = 24 * 3600;
-    alive = (pid) => {
+    startOf = (pid) => {
       try {
-        process.kill(pid, 0);
-        return true;
+        const s = readFileSync3(`/proc/${pid}/stat`, "utf8");
+        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+        return f[0] === "Z" ? null : f[19] ?? null;
+      } catch {
+        return null;
+      }
+    };
+    ownerAlive = (file) => {
+      let words2;
+      try {
+        words2 = readFileSync3(file, "utf8").trim().split(/\s+/);
       } catch {
         return false;
       }
+      const pid = Number(words2[0]);
+      if (!Number.isSafeInteger(pid) || pid <= 1) return false;
+      const now = startOf(pid);
+      return now !== null && (words2[1] === void 0 || words2[1] === now);
     };
     pidIn = (file) => {
       try {

@@ -25,13 +25,31 @@ const PREFIX = 'tether-ssh-';
 /** A key given as text lives in a private agent at most this long, even if tether is killed before it stops the agent. */
 const KEY_LIFETIME_S = 24 * 3600;
 
-const alive = (pid: number) => {
+/** A process's start time in clock ticks since boot (/proc/<pid>/stat field 22), or null when it is gone or a zombie. */
+const startOf = (pid: number): string | null => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return f[0] === 'Z' ? null : (f[19] ?? null);
+  } catch {
+    return null;
+  }
+};
+/**
+ * Whether the owner recorded in `file` (`PID START`) still runs: the same pid with the same start time, so a
+ * pid the kernel reused for another process (pid_max wraps) never keeps a dead tether's agent alive.
+ */
+const ownerAlive = (file: string): boolean => {
+  let words: string[];
+  try {
+    words = readFileSync(file, 'utf8').trim().split(/\s+/);
   } catch {
     return false;
   }
+  const pid = Number(words[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 1) return false;
+  const now = startOf(pid);
+  return now !== null && (words[1] === undefined || words[1] === now);
 };
 const pidIn = (file: string): number => {
   try {
@@ -64,8 +82,7 @@ export function sweepLeftovers(root = tmpdir()): number {
   }
   for (const n of names) {
     const dir = join(root, n);
-    const owner = pidIn(join(dir, 'owner.pid'));
-    if (owner && alive(owner)) continue;
+    if (ownerAlive(join(dir, 'owner.pid'))) continue;
     const agent = pidIn(join(dir, 'agent.pid'));
     if (agent && isAgent(agent)) {
       try {
@@ -120,7 +137,7 @@ function privateAgent(dir: string, key: Buffer): { socket: string; stop(): void 
 export function sshInvocation(target: PullTarget): { secrets: string; sshArgs: string[]; env: NodeJS.ProcessEnv; close(): void } {
   sweepLeftovers();
   const secrets = mkdtempSync(join(tmpdir(), PREFIX));
-  writeFileSync(join(secrets, 'owner.pid'), `${process.pid}\n`, { mode: 0o600 });
+  writeFileSync(join(secrets, 'owner.pid'), `${process.pid} ${startOf(process.pid) ?? ''}\n`.replace(' \n', '\n'), { mode: 0o600 });
   const kh = join(secrets, 'known_hosts');
   writeFileSync(kh, `${target.knownHostsLine}\n`, { mode: 0o600 });
   let agent: { socket: string; stop(): void } | null = null;

@@ -266,7 +266,9 @@ describe('the listing on the box, then one pass over the bytes: the box hashes w
     try {
       const rep = captureReporter();
       const before = sha(`${box.home}/code/ck/cellB/big.pt`);
-      const code = await collectPhase(box.inputs({ 'run-id': 'c1', 'dest-dir': mnt }), {}, rep, '/tmp');
+      // One stream: the files arrive in listing order, so the one that meets the full disk is big.pt, not whichever
+      // of two parallel streams writes first.
+      const code = await collectPhase(box.inputs({ 'run-id': 'c1', 'dest-dir': mnt, parallel: '1' }), {}, rep, '/tmp');
       expect(code).toBe(1);
       expect(rep.outputs['verified']).toBe('false');
       expect(rep.errors.join('\n')).toMatch(

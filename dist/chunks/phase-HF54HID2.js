@@ -36,7 +36,7 @@ import {
   trustedLoad,
   verifyOne,
   zip64Values
-} from "./chunk-OLDDHF7O.js";
+} from "./chunk-O6AQS3GG.js";
 import {
   manifestFromListing
 } from "./chunk-54YOALIG.js";

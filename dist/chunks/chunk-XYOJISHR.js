@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-7ZESFMGL.js"),
+      () => import("./phase-HF54HID2.js"),
       (m) => m.collectPhase
     )
   },
@@ -571,7 +571,7 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-B7RDCOQP.js")).syncAll(...a),
+    sync: async (...a) => (await import("./step-MZ6WEP7U.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-DLJVUQLS.js")).followRuns(f)
   };
 }

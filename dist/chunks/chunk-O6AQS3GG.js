@@ -70,13 +70,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 var PREFIX = "tether-ssh-";
 var KEY_LIFETIME_S = 24 * 3600;
-var alive = (pid) => {
+var startOf = (pid) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    return f[0] === "Z" ? null : f[19] ?? null;
+  } catch {
+    return null;
+  }
+};
+var ownerAlive = (file) => {
+  let words2;
+  try {
+    words2 = readFileSync(file, "utf8").trim().split(/\s+/);
   } catch {
     return false;
   }
+  const pid = Number(words2[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 1) return false;
+  const now = startOf(pid);
+  return now !== null && (words2[1] === void 0 || words2[1] === now);
 };
 var pidIn = (file) => {
   try {
@@ -103,8 +116,7 @@ function sweepLeftovers(root = tmpdir()) {
   }
   for (const n of names) {
     const dir = join(root, n);
-    const owner = pidIn(join(dir, "owner.pid"));
-    if (owner && alive(owner)) continue;
+    if (ownerAlive(join(dir, "owner.pid"))) continue;
     const agent = pidIn(join(dir, "agent.pid"));
     if (agent && isAgent(agent)) {
       try {
@@ -147,8 +159,8 @@ function privateAgent(dir, key) {
 function sshInvocation(target) {
   sweepLeftovers();
   const secrets = mkdtempSync(join(tmpdir(), PREFIX));
-  writeFileSync(join(secrets, "owner.pid"), `${process.pid}
-`, { mode: 384 });
+  writeFileSync(join(secrets, "owner.pid"), `${process.pid} ${startOf(process.pid) ?? ""}
+`.replace(" \n", "\n"), { mode: 384 });
   const kh = join(secrets, "known_hosts");
   writeFileSync(kh, `${target.knownHostsLine}
 `, { mode: 384 });

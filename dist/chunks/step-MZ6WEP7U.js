@@ -11,7 +11,7 @@ import {
   sshInvocation,
   trustedLoad,
   verifyOne
-} from "./chunk-OLDDHF7O.js";
+} from "./chunk-O6AQS3GG.js";
 import {
   RECORD_NAME,
   SAFE_PATH
