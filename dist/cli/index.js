@@ -24853,7 +24853,7 @@ function makeSession(client, hostFingerprint, hostKey) {
 function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
   let channel;
   let stop = false;
-  const ended = new Promise((res) => {
+  const ended2 = new Promise((res) => {
     const onClose = () => res(lostNow()?.message ?? "the connection closed");
     client.once("close", onClose);
     const lost = lostNow();
@@ -24886,7 +24886,7 @@ function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
     });
   });
   return {
-    ended,
+    ended: ended2,
     close: () => {
       stop = true;
       channel?.close();
@@ -25007,8 +25007,8 @@ var init_keys = __esm({
 // src/providers/slurm.ts
 function jobsState(jobs) {
   const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
-  if (jobs.every((j) => ENDED.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
-  if (jobs.every((j) => ENDED.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
+  if (jobs.every((j) => ended(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ended(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
   return { state: "running", detail: list };
 }
 function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
@@ -25044,7 +25044,7 @@ function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
     }
   };
 }
-var ENDED, slurm2;
+var ended, slurm2;
 var init_slurm2 = __esm({
   "src/providers/slurm.ts"() {
     "use strict";
@@ -25057,7 +25057,7 @@ var init_slurm2 = __esm({
     init_types();
     init_errors();
     init_keys();
-    ENDED = { test: (s) => SLURM_ENDED.includes(s) };
+    ended = (state) => SLURM_ENDED.includes(state);
     slurm2 = {
       name: "slurm",
       facts: {
@@ -35979,7 +35979,7 @@ async function lookAtRun(runId2, probe, now, stallAfterS = 1800) {
 }
 function runStateOf(v, obs, now) {
   const run2 = obs.runs.find((x) => x.id === v.runId);
-  const ended = isEnded(v.state);
+  const ended2 = isEnded(v.state);
   const marker2 = run2?.marker && run2.marker.attempt === v.attempt ? run2.marker.finishedAt : null;
   const state = {
     state: v.state,
@@ -35987,7 +35987,7 @@ function runStateOf(v, obs, now) {
     attempt: v.attempt,
     step: v.step,
     checkpoint_age_s: v.checkpoints.ageS !== null ? Math.round(v.checkpoints.ageS) : null,
-    finished_at: ended ? marker2 ?? now.toISOString() : "running",
+    finished_at: ended2 ? marker2 ?? now.toISOString() : "running",
     observed_at: now.toISOString()
   };
   if (v.cells) {
@@ -38162,7 +38162,8 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
       sink: (path) => streamScanFor(path),
-      onArrived: (f, sink) => arrived(f, sink && "scans" in sink ? sink.scans() : void 0),
+      // The sink is the scan made above for this file.
+      onArrived: (f, sink) => arrived(f, sink?.scans()),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
@@ -39819,7 +39820,7 @@ async function followHosts(hosts, opts, hooks, signal) {
   };
   const start = Date.now();
   const keepers = hosts.map((h) => keep(h));
-  let ended = "the follow duration ran out";
+  let ended2 = "the follow duration ran out";
   try {
     while (!stopped) {
       const now = Date.now();
@@ -39832,7 +39833,7 @@ async function followHosts(hosts, opts, hooks, signal) {
         await hooks.reassess(host2, sessions.get(host2) ?? null, reasons);
       }
       if (hooks.settled()) {
-        ended = "every followed run has ended";
+        ended2 = "every followed run has ended";
         break;
       }
       if (due.length) continue;
@@ -39845,13 +39846,13 @@ async function followHosts(hosts, opts, hooks, signal) {
       });
       wake = () => void 0;
     }
-    if (signal?.aborted) ended = "the follow was stopped";
+    if (signal?.aborted) ended2 = "the follow was stopped";
   } finally {
     stop();
     for (const s of sessions.values()) s.close();
     await Promise.all(keepers);
   }
-  return ended;
+  return ended2;
 }
 var init_phase7 = __esm({
   "src/follow/phase.ts"() {
@@ -39874,7 +39875,7 @@ async function followRuns(f) {
   let shown = shownText(result);
   let lastWrite = Date.now();
   const byName = new Map(f.hosts.map((h) => [h.name, h]));
-  const ended = await followHosts(
+  const ended2 = await followHosts(
     f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: h.runIds })),
     {
       durationMs: cfg.followS * 1e3,
@@ -39901,14 +39902,14 @@ async function followRuns(f) {
         lastWrite = Date.now();
         await f.save(true);
       },
-      settled: () => result.verdicts.every((v) => ENDED2.includes(v.state)),
+      settled: () => result.verdicts.every((v) => ENDED.includes(v.state)),
       info: (line) => reporter.info(line)
     }
   );
-  reporter.info(`follow: ${ended}`);
+  reporter.info(`follow: ${ended2}`);
   await f.save(true);
 }
-var FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED2;
+var FOLLOW_DEBOUNCE_MS, FOLLOW_QUIET_MS, ENDED;
 var init_patrol2 = __esm({
   "src/follow/patrol.ts"() {
     "use strict";
@@ -39919,7 +39920,7 @@ var init_patrol2 = __esm({
     init_tick();
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
-    ENDED2 = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
+    ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
   }
 });
 

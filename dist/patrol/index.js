@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-XYOJISHR.js";
+} from "../chunks/chunk-QOKKL6S5.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-JAHTBINV.js";
 import "../chunks/chunk-6IEVKDGH.js";
 import "../chunks/chunk-X42YCZB7.js";
-import "../chunks/chunk-ACCRPM7P.js";
+import "../chunks/chunk-ERDZYGIP.js";
 import "../chunks/chunk-2SIWTSD5.js";
 import "../chunks/chunk-FE6J5APQ.js";
 import "../chunks/chunk-NMVVBMUM.js";

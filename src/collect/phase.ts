@@ -24,7 +24,7 @@ import { renderCollect, renderPullFailure } from './report.ts';
 import { collect } from './collect.ts';
 import { trustedLoad } from '../verify/trusted-load.ts';
 import { filesSha256, manifestSha256 } from '../record/verified.ts';
-import { streamScanFor, type StreamScans } from '../verify/stream-scan.ts';
+import { streamScanFor, type StreamScan, type StreamScans } from '../verify/stream-scan.ts';
 
 /** Files under `dir` (relative paths and sizes), leaving out our own records and partial or temporary files. */
 function listLocal(dir: string, base = dir): Array<{ path: string; bytes: number }> {
@@ -77,7 +77,8 @@ async function pull(
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
       sink: (path) => streamScanFor(path),
-      onArrived: (f, sink) => arrived(f, sink && 'scans' in sink ? (sink as ReturnType<typeof streamScanFor>).scans() : undefined),
+      // The sink is the scan made above for this file.
+      onArrived: (f, sink) => arrived(f, (sink as StreamScan | undefined)?.scans()),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;

@@ -11,14 +11,14 @@ import { InputError } from '../config/errors.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import type { ProviderModule } from './types.ts';
 
-/** Slurm states in which a job will not run again (src/backends/slurm.ts). */
-const ENDED = { test: (s: string) => (SLURM_ENDED as readonly string[]).includes(s) };
+/** Whether a job in this Slurm state will not run again (src/backends/slurm.ts). */
+const ended = (state: string) => (SLURM_ENDED as readonly string[]).includes(state);
 
 /** Every job ended: gone; every job ended or held in the queue: stopped (parked); else running. Pure. */
 export function jobsState(jobs: Job[]): { state: InstanceState; detail: string } {
   const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ''}`).join(', ');
-  if (jobs.every((j) => ENDED.test(j.state))) return { state: 'gone', detail: `every job of the run has ended: ${list}` };
-  if (jobs.every((j) => ENDED.test(j.state) || (j.state === 'PENDING' && /Held/i.test(j.reason)))) return { state: 'stopped', detail: `held: ${list}` };
+  if (jobs.every((j) => ended(j.state))) return { state: 'gone', detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ended(j.state) || (j.state === 'PENDING' && /Held/i.test(j.reason)))) return { state: 'stopped', detail: `held: ${list}` };
   return { state: 'running', detail: list };
 }
 

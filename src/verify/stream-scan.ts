@@ -8,8 +8,14 @@ import { ZipStreamScan, type StreamScans } from './verifiers/zip-stream.ts';
 
 export type { StreamScans };
 
+/** What a scan gives back once its file has arrived. */
+export interface StreamScan {
+  write(chunk: Buffer): void;
+  scans(): StreamScans | undefined;
+}
+
 /** A fresh scan for one file's bytes (a torch zip; other formats are read after arrival). */
-export function streamScanFor(_path: string): { write(chunk: Buffer): void; scans(): StreamScans | undefined } {
+export function streamScanFor(_path: string): StreamScan {
   const z = new ZipStreamScan(storageDtypes, TORCH_PKL_MAX);
   return { write: (chunk) => z.write(chunk), scans: () => z.scans };
 }

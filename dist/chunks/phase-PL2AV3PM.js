@@ -12,7 +12,7 @@ import {
   readVerified,
   renderCard,
   stateOfLook
-} from "./chunk-7XTXSKJA.js";
+} from "./chunk-HVFENU3F.js";
 import {
   openPinned
 } from "./chunk-DPVWSW72.js";
@@ -38,7 +38,7 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-ACCRPM7P.js";
+} from "./chunk-ERDZYGIP.js";
 import {
   code,
   inert

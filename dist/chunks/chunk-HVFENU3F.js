@@ -19,7 +19,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-ACCRPM7P.js";
+} from "./chunk-ERDZYGIP.js";
 import {
   code,
   inert

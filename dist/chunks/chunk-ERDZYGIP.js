@@ -408,11 +408,11 @@ function parseJobs(raw) {
 }
 
 // src/providers/slurm.ts
-var ENDED = { test: (s) => SLURM_ENDED.includes(s) };
+var ended = (state) => SLURM_ENDED.includes(state);
 function jobsState(jobs) {
   const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
-  if (jobs.every((j) => ENDED.test(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
-  if (jobs.every((j) => ENDED.test(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
+  if (jobs.every((j) => ended(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ended(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
   return { state: "running", detail: list };
 }
 function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {

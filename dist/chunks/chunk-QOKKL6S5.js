@@ -29,7 +29,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-ACCRPM7P.js";
+} from "./chunk-ERDZYGIP.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-HF54HID2.js"),
+      () => import("./phase-Q3LAFCNF.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-Q6G77TDL.js"),
+      () => import("./phase-PL2AV3PM.js"),
       (m) => m.teardownPhase
     )
   },

@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-7XTXSKJA.js";
+} from "./chunk-HVFENU3F.js";
 import {
   openPinned
 } from "./chunk-DPVWSW72.js";
@@ -45,7 +45,7 @@ import {
   human
 } from "./chunk-CTEOSGXY.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-ACCRPM7P.js";
+import "./chunk-ERDZYGIP.js";
 import {
   code,
   inert
@@ -769,7 +769,8 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
       parallel: cfg.parallel,
       // Every byte also goes through a zip walk as it lands: a torch checkpoint's CRCs and NaN/Inf scan are done on arrival.
       sink: (path) => streamScanFor(path),
-      onArrived: (f, sink) => arrived(f, sink && "scans" in sink ? sink.scans() : void 0),
+      // The sink is the scan made above for this file.
+      onArrived: (f, sink) => arrived(f, sink?.scans()),
       onProgress: (p) => {
         const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
         const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
