@@ -494,46 +494,46 @@ var init_contract = __esm({
 });
 
 // src/record/strict.ts
-function obj(v, where) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where} is not a JSON object`);
+function obj(v, where2) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where2} is not a JSON object`);
   return v;
 }
-function arr(o, k, where, max) {
+function arr(o, k, where2, max) {
   const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where}.${k} has ${v.length} entries (at most ${max})`);
+  if (!Array.isArray(v)) throw new BoxDataError(`${where2}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where2}.${k} has ${v.length} entries (at most ${max})`);
   return v;
 }
-function str(o, k, where, opts) {
+function str(o, k, where2, opts) {
   const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where}.${k} has an unexpected form`);
+  if (typeof v !== "string") throw new BoxDataError(`${where2}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where2}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where2}.${k} has an unexpected form`);
   return v;
 }
-function optStr(o, k, where, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where, opts);
+function optStr(o, k, where2, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where2, opts);
 }
-function int(o, k, where, opts = {}) {
+function int(o, k, where2, opts = {}) {
   const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where}.${k} is out of range (${v})`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where2}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where2}.${k} is out of range (${v})`);
   return v;
 }
-function optInt(o, k, where, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where, opts);
+function optInt(o, k, where2, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where2, opts);
 }
-function bool(o, k, where) {
+function bool(o, k, where2) {
   const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where}.${k} is not true/false`);
+  if (typeof v !== "boolean") throw new BoxDataError(`${where2}.${k} is not true/false`);
   return v;
 }
-function parseJson(text, where, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where} is ${text.length} bytes (at most ${maxBytes})`);
+function parseJson(text, where2, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where2} is ${text.length} bytes (at most ${maxBytes})`);
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new BoxDataError(`${where} is not valid JSON (${err.message.slice(0, 120)})`);
+    throw new BoxDataError(`${where2} is not valid JSON (${err.message.slice(0, 120)})`);
   }
 }
 var BoxDataError;
@@ -888,11 +888,11 @@ function timeouts(inputs) {
   if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
   return { connectTimeoutMs, attempts };
 }
-function connectionTo(where, own) {
-  const host2 = host("host", where.host);
-  const port2 = port("port", String(where.port));
-  const user2 = user("user", where.user);
-  const fp = where.hostKeyFingerprint;
+function connectionTo(where2, own) {
+  const host2 = host("host", where2.host);
+  const port2 = port("port", String(where2.port));
+  const user2 = user("user", where2.user);
+  const fp = where2.hostKeyFingerprint;
   if (!isFingerprint(fp))
     throw new InputError(
       "host-key-fingerprint",
@@ -1002,36 +1002,36 @@ function isEnded(state) {
 function allEnded(s) {
   return isEnded(s.state) && (s.cells?.not_ended.length ?? 0) === 0 && (s.cells?.more ?? 0) === 0;
 }
-function parseRunState(raw, where = "run_state") {
-  const o = obj(raw, where);
-  const state = str(o, "state", where, { max: 32, pattern: STATE });
-  const finished = str(o, "finished_at", where, { max: 32 });
-  if (finished !== "running" && !ISO.test(finished)) throw new BoxDataError(`${where}.finished_at is neither a time nor "running"`);
-  if (finished === "running" === isEnded(state)) throw new BoxDataError(`${where}.finished_at ${finished} contradicts state ${state}`);
+function parseRunState(raw, where2 = "run_state") {
+  const o = obj(raw, where2);
+  const state = str(o, "state", where2, { max: 32, pattern: STATE });
+  const finished = str(o, "finished_at", where2, { max: 32 });
+  if (finished !== "running" && !ISO.test(finished)) throw new BoxDataError(`${where2}.finished_at is neither a time nor "running"`);
+  if (finished === "running" === isEnded(state)) throw new BoxDataError(`${where2}.finished_at ${finished} contradicts state ${state}`);
   const out = {
     state,
-    cls: optStr(o, "cls", where, { max: 32, pattern: STATE }),
-    attempt: int(o, "attempt", where, { max: 1e6 }),
-    step: optInt(o, "step", where),
-    checkpoint_age_s: optInt(o, "checkpoint_age_s", where),
+    cls: optStr(o, "cls", where2, { max: 32, pattern: STATE }),
+    attempt: int(o, "attempt", where2, { max: 1e6 }),
+    step: optInt(o, "step", where2),
+    checkpoint_age_s: optInt(o, "checkpoint_age_s", where2),
     finished_at: finished,
-    observed_at: str(o, "observed_at", where, { max: 32, pattern: ISO })
+    observed_at: str(o, "observed_at", where2, { max: 32, pattern: ISO })
   };
   if (o["cells"] !== void 0) {
-    const c = obj(o["cells"], `${where}.cells`);
+    const c = obj(o["cells"], `${where2}.cells`);
     const list = c["not_ended"];
     if (!Array.isArray(list) || list.length > RUN_STATE_CELLS_MAX)
-      throw new BoxDataError(`${where}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
+      throw new BoxDataError(`${where2}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
     out.cells = {
-      total: int(c, "total", `${where}.cells`, { max: 1e5 }),
+      total: int(c, "total", `${where2}.cells`, { max: 1e5 }),
       not_ended: list.map((e, i) => {
-        const x = obj(e, `${where}.cells.not_ended[${i}]`);
+        const x = obj(e, `${where2}.cells.not_ended[${i}]`);
         return {
-          name: str(x, "name", `${where}.cells.not_ended[${i}]`, { max: 128, pattern: NAME }),
-          state: str(x, "state", `${where}.cells.not_ended[${i}]`, { max: 32, pattern: STATE })
+          name: str(x, "name", `${where2}.cells.not_ended[${i}]`, { max: 128, pattern: NAME }),
+          state: str(x, "state", `${where2}.cells.not_ended[${i}]`, { max: 32, pattern: STATE })
         };
       }),
-      more: int(c, "more", `${where}.cells`, { max: 1e5 })
+      more: int(c, "more", `${where2}.cells`, { max: 1e5 })
     };
   }
   return out;
@@ -2311,7 +2311,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file\n# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME\n# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without\n# a hash when still the same size and mtime), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same\n# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how\n# many newer files were still being written (unsettled) or were not a safe name (skipped).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP KNOWN\n\n# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 (\'-\': none),\n# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ! is_settled "$t" "$NOW" "$SETTLE"; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then\n      sha=null\n    else\n      before="$size $t"\n      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=\'\'\n      sha=${sha%% *}\n      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=\'\'\n      after=$(cd "$workdir" && stat -c \'%s %Y\' -- "$path" 2>/dev/null)\n      if [ -z "$sha" ] || [ "$before" != "$after" ]; then\n        unsettled=$((unsettled + 1))\n        continue\n      fi\n      sha="\\"$sha\\""\n    fi\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":$t,\\"sha256\\":$sha}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b c d _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n      known)\n        # known RUN_ID CELL BYTES MTIME PATH\n        k="$id|$a|$b|$c|$d"\n        KNOWN[$k]=1\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$id" "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# listed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file of the run, or of\n# each cell of a sweep; all: the newest KEEP settled files), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old (never one being written; `*.tmp` never\n# counts). Nothing is read: the runner pulls a file through send.sh, which hashes it while it sends it and\n# refuses it if its size or mtime moved since this listing.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime as `stat %.9Y` prints it: the exact\n# string send.sh compares), and how many newer files were still being written (unsettled), were not a safe\n# name (skipped) or were too large.\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP\n\n# Picks the settled files among glob matches of $2 (relative to workdir $1) for cell $3 (\'-\': none),\n# newest first, at most $4 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ! is_settled "$t" "$NOW" "$SETTLE"; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    # The exact mtime send.sh will compare; a file that moved since find saw it is not settled yet.\n    st=$(cd "$workdir" && stat -c \'%s %.9Y\' -- "$path" 2>/dev/null)\n    exact=${st#* }\n    if [ "${st%% *}" != "$size" ] || ! [[ $exact =~ ^[0-9]{1,15}\\.[0-9]{9}$ ]] || [ "${exact%.*}" != "$t" ]; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":\\"$exact\\"}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -11093,7 +11093,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash8,
       createHmac: createHmac4,
       createSign,
       createVerify,
@@ -11781,11 +11781,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -11950,8 +11950,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -11991,7 +11991,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac4(
           "sha1",
-          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac2) {
           if (encrypted) {
@@ -12335,7 +12335,7 @@ var require_agent = __commonJS({
     var { Duplex } = __require("stream");
     var { resolve: resolve6 } = __require("path");
     var { readFile } = __require("fs");
-    var { execFile, spawn: spawn5 } = __require("child_process");
+    var { execFile, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
       makeBufferParser,
@@ -12512,7 +12512,7 @@ var require_agent = __commonJS({
             return cb(new Error("Unexpected multiple agent requests"));
           this.buffer = null;
           let error;
-          const proc = this.proc = spawn5(EXEPATH, [data.length]);
+          const proc = this.proc = spawn4(EXEPATH, [data.length]);
           proc.stdout.on("data", (data2) => {
             this.push(data2);
           });
@@ -14313,7 +14313,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash8,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -14739,7 +14739,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash9(this.hashName);
+          const hash = createHash8(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -15747,9 +15747,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash9(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash9(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -18320,7 +18320,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RMDIR`
         );
       }
-      readdir(where, opts, cb) {
+      readdir(where2, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof opts === "function") {
@@ -18330,9 +18330,9 @@ var require_SFTP = __commonJS({
         if (typeof opts !== "object" || opts === null)
           opts = {};
         const doFilter = opts && opts.full ? false : true;
-        if (!Buffer.isBuffer(where) && typeof where !== "string")
+        if (!Buffer.isBuffer(where2) && typeof where2 !== "string")
           throw new Error("missing directory handle or path");
-        if (typeof where === "string") {
+        if (typeof where2 === "string") {
           const entries = [];
           let e = 0;
           const reread = (err, handle) => {
@@ -18354,9 +18354,9 @@ var require_SFTP = __commonJS({
               reread(void 0, handle);
             });
           };
-          return this.opendir(where, reread);
+          return this.opendir(where2, reread);
         }
-        const handleLen = where.length;
+        const handleLen = where2.length;
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -18364,7 +18364,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, handleLen, p);
-        buf.set(where, p += 4);
+        buf.set(where2, p += 4);
         this._requests[reqid] = {
           cb: doFilter ? (err, list) => {
             if (typeof cb !== "function")
@@ -21184,7 +21184,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash9,
+      createHash: createHash8,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -21406,7 +21406,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify2) => {
             if (hashAlgo)
-              key = createHash9(hashAlgo).update(key).digest("hex");
+              key = createHash8(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify2);
             if (ret !== void 0)
               verify2(ret);
@@ -25257,8 +25257,8 @@ function providerModule(name) {
   if (!m) throw new Error(`no provider module for ${name}`);
   return m;
 }
-function monthsSince(stamp, now) {
-  const [y, m] = stamp.split("-").map(Number);
+function monthsSince(stamp2, now) {
+  const [y, m] = stamp2.split("-").map(Number);
   return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
 }
 function instanceIdFor(provider, given, box, runId2 = "") {
@@ -33647,9 +33647,9 @@ function parseTetherFile(text, env) {
   const seen = /* @__PURE__ */ new Map();
   return d.hosts.map((raw, i) => {
     const h = { ...defaults, ...raw };
-    const where = `hosts[${i}]${typeof h["name"] === "string" ? ` (${h["name"]})` : ""}`;
-    if ("ssh-key" in h) throw new InputError("config", `${where}: key text does not belong in a committed file; use ssh-key-path`);
-    for (const k of Object.keys(h)) if (!HOST_KEYS.has(k)) throw new InputError("config", `${where}: unknown key '${k}'`);
+    const where2 = `hosts[${i}]${typeof h["name"] === "string" ? ` (${h["name"]})` : ""}`;
+    if ("ssh-key" in h) throw new InputError("config", `${where2}: key text does not belong in a committed file; use ssh-key-path`);
+    for (const k of Object.keys(h)) if (!HOST_KEYS.has(k)) throw new InputError("config", `${where2}: unknown key '${k}'`);
     const inputs = Object.fromEntries(
       Object.entries(h).filter(([k]) => k !== "runs" && k !== "name").map(([k, val]) => [k, Array.isArray(val) ? val.join("\n") : String(val)])
     );
@@ -33657,14 +33657,14 @@ function parseTetherFile(text, env) {
     try {
       conn = parseConnection(inputs, env);
     } catch (err) {
-      throw new InputError("config", `${where}: ${err.message}`);
+      throw new InputError("config", `${where2}: ${err.message}`);
     }
     const runs = Array.isArray(h["runs"]) ? h["runs"].map(String) : typeof h["runs"] === "string" ? splitList(h["runs"]) : [];
-    if (runs.length === 0) throw new InputError("config", `${where}: 'runs' lists no run ids`);
+    if (runs.length === 0) throw new InputError("config", `${where2}: 'runs' lists no run ids`);
     for (const id of runs) {
       runId("config", id);
-      if (seen.has(id)) throw new InputError("config", `run id ${id} is listed on ${seen.get(id)} and ${where}; run ids are unique`);
-      seen.set(id, where);
+      if (seen.has(id)) throw new InputError("config", `run id ${id} is listed on ${seen.get(id)} and ${where2}; run ids are unique`);
+      seen.set(id, where2);
     }
     const price = inputs["hourly-price"];
     const hourlyPrice = price === void 0 ? null : number("config", price.replace(/^\$/, ""), 0, 0, 1e4);
@@ -33751,13 +33751,13 @@ function registeredHosts(found, cred, own) {
       e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
       const conn = connectionTo(e, own);
-      const where = whereRegistered(e);
+      const where2 = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
       const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
-      if (!byWhere.has(where) && same) name += ` #${same + 1}`;
-      const host2 = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      if (!byWhere.has(where2) && same) name += ` #${same + 1}`;
+      const host2 = byWhere.get(where2) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
       host2.runIds.push(e.runId);
-      byWhere.set(where, host2);
+      byWhere.set(where2, host2);
       entries[e.runId] = e;
     } catch (err) {
       refused.push(`${f.runId}: ${err.message}`);
@@ -33948,9 +33948,9 @@ function withoutTeardown(r) {
   const { teardown: _teardown, ...rest } = r;
   return rest;
 }
-function parseRun(v, where, depth) {
-  if (!isObj(v)) throw new BadMemory(`${where} is not an object`);
-  const bad = (f) => new BadMemory(`${where}.${f} is not as tether writes it`);
+function parseRun(v, where2, depth) {
+  if (!isObj(v)) throw new BadMemory(`${where2} is not an object`);
+  const bad = (f) => new BadMemory(`${where2}.${f} is not as tether writes it`);
   if (!isInt(v["attempt"])) throw bad("attempt");
   if (!isInt(v["offset"])) throw bad("offset");
   if (!isState(v["state"])) throw bad("state");
@@ -33980,7 +33980,7 @@ function parseRun(v, where, depth) {
   if (v["cells"] !== void 0) {
     const cells2 = v["cells"];
     if (depth > 0 || !isObj(cells2) || Object.keys(cells2).length > CELL_MEMORIES_MAX) throw bad("cells");
-    out.cells = Object.fromEntries(Object.entries(cells2).map(([n, c]) => [n, parseRun(c, `${where}.cells.${n.slice(0, 64)}`, depth + 1)]));
+    out.cells = Object.fromEntries(Object.entries(cells2).map(([n, c]) => [n, parseRun(c, `${where2}.cells.${n.slice(0, 64)}`, depth + 1)]));
   }
   return out;
 }
@@ -35613,6 +35613,14 @@ async function readInto(path, bytes, each) {
   if (bytes === 0) return;
   for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
 }
+async function streamFiles(target, workdir, files, dest, opts = {}) {
+  const p = streamPull(target);
+  try {
+    return await p.run(workdir, files, dest, opts);
+  } finally {
+    p.close();
+  }
+}
 function streamPull(target) {
   const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const spawnSend = () => {
@@ -36022,105 +36030,105 @@ var init_look = __esm({
 });
 
 // src/remote/probe-parse.ts
-function marker(kind, text, where) {
+function marker(kind, text, where2) {
   if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where}.marker_kind is not DONE or FAILED`);
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where2}.marker_kind is not DONE or FAILED`);
   try {
     return parseMarker(kind, text);
   } catch {
     return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
   }
 }
-function parseCell(raw, where) {
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: CELL_NAME });
+function parseCell(raw, where2) {
+  const x = obj(raw, where2);
+  const id = str(x, "id", where2, { max: 64, pattern: CELL_NAME });
   if (x["queued"] === true) {
-    const blocked = optStr(x, "blocked", where, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
+    const blocked = optStr(x, "blocked", where2, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
     return { ...emptyRun(id), exists: true, settled: false, gpus: "", ...blocked ? { blocked } : {} };
   }
-  if (bool(x, "settled", where)) {
+  if (bool(x, "settled", where2)) {
     return {
       id,
       settled: true,
-      attempt: int(x, "attempt", where, { min: 1, max: ATTEMPT_MAX }),
-      marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where)
+      attempt: int(x, "attempt", where2, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where2, { max: 4096 }), where2)
     };
   }
-  const rec = parseRecord(x, where, id, { delta: 0, tail: 0 });
-  const from = int(x, "window_from", where, { min: 0, max: rec.logSize });
-  const win = Buffer.from(str(x, "window_b64", where, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
-  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where}: delta_from is outside the log window`);
+  const rec = parseRecord(x, where2, id, { delta: 0, tail: 0 });
+  const from = int(x, "window_from", where2, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, "window_b64", where2, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where2}: delta_from is outside the log window`);
   return {
     ...rec,
     delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
     tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
     settled: false,
-    gpus: str(x, "gpus", where, { max: 256, pattern: /^[0-9,]*$/ })
+    gpus: str(x, "gpus", where2, { max: 256, pattern: /^[0-9,]*$/ })
   };
 }
-function parseScheduler(raw, where) {
+function parseScheduler(raw, where2) {
   if (raw === null) return null;
-  const x = obj(raw, where);
-  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where, { max, pattern });
+  const x = obj(raw, where2);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where2, { max, pattern });
   return {
-    job: str(x, "job", where, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
-    state: str(x, "state", where, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    job: str(x, "job", where2, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
+    state: str(x, "state", where2, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
     reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
     // sacct's words for "never ran anywhere" are no node list.
     nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
     elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
-    submitted: optInt(x, "submitted", where, TIME2)
+    submitted: optInt(x, "submitted", where2, TIME2)
   };
 }
 function parseRun2(raw, i) {
-  const where = `probe runs[${i}]`;
-  const x = obj(raw, where);
-  const id = str(x, "id", where, { max: 64, pattern: RUN_ID });
-  const exists = bool(x, "exists", where);
+  const where2 = `probe runs[${i}]`;
+  const x = obj(raw, where2);
+  const id = str(x, "id", where2, { max: 64, pattern: RUN_ID });
+  const exists = bool(x, "exists", where2);
   if (!exists) return { ...emptyRun(id) };
-  const run2 = parseRecord(x, where, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const run2 = parseRecord(x, where2, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
   if (x["cells"] === void 0) return run2;
   const cells2 = [];
   const cellErrors = {};
-  arr(x, "cells", where, CELLS_MAX).forEach((c, k) => {
+  arr(x, "cells", where2, CELLS_MAX).forEach((c, k) => {
     try {
-      cells2.push(parseCell(c, `${where}.cells[${k}]`));
+      cells2.push(parseCell(c, `${where2}.cells[${k}]`));
     } catch (err) {
       const name = c?.id;
       if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
       cellErrors[name] = err.message;
     }
   });
-  const unlaunched = optInt(x, "unlaunched_cells", where, { max: 1e6 }) ?? 0;
+  const unlaunched = optInt(x, "unlaunched_cells", where2, { max: 1e6 }) ?? 0;
   return { ...run2, cells: cells2, cellErrors, ...unlaunched ? { unlaunchedCells: unlaunched } : {} };
 }
-function parseRecord(x, where, id, limits) {
+function parseRecord(x, where2, id, limits) {
   const exists = true;
-  const deltaB64 = str(x, "delta_b64", where, { max: limits.delta, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where, { max: limits.tail, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where}.checkpoints`);
-  const handle = optStr(x, "handle", where, { max: 512 }) || null;
-  const ckWhere = `${where}.checkpoints`;
+  const deltaB64 = str(x, "delta_b64", where2, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where2, { max: limits.tail, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where2}.checkpoints`);
+  const handle = optStr(x, "handle", where2, { max: 512 }) || null;
+  const ckWhere = `${where2}.checkpoints`;
   return {
     id,
     exists,
-    attempt: int(x, "attempt", where, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool(x, "alive", where),
-    pid: optInt(x, "pid", where, { min: 1, max: 2 ** 32 }),
+    attempt: int(x, "attempt", where2, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool(x, "alive", where2),
+    pid: optInt(x, "pid", where2, { min: 1, max: 2 ** 32 }),
     handle,
     // A handle no backend claims (an older record) is judged as a job on this machine, as before.
     jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
-    startedEpoch: optInt(x, "started_epoch", where, TIME2),
-    exitCode: optInt(x, "exit_code", where, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where, { max: 4096 }), where),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where, TIME2),
-    expectedDurationS: specExpectedDuration(str(x, "spec", where, { max: 8192 })),
-    logSize: int(x, "log_size", where),
-    logMtime: optInt(x, "log_mtime", where, TIME2),
+    startedEpoch: optInt(x, "started_epoch", where2, TIME2),
+    exitCode: optInt(x, "exit_code", where2, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where2, { max: 4096 }), where2),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where2, TIME2),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where2, { max: 8192 })),
+    logSize: int(x, "log_size", where2),
+    logMtime: optInt(x, "log_mtime", where2, TIME2),
     delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where),
+    deltaFrom: int(x, "delta_from", where2),
     tail: b64(tailB64),
     checkpoints: {
       count: int(ck, "count", ckWhere),
@@ -36131,7 +36139,7 @@ function parseRecord(x, where, id, limits) {
       symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
     },
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where2}.scheduler`) }
   };
 }
 function parseProbe(raw, runRoot) {
@@ -37531,7 +37539,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join11 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join10 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -37540,10 +37548,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join11(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join10(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -38491,31 +38499,31 @@ function checkRunEnded(runId2, seen, recorded, stopRunning) {
   const stopHint = "wait for it to end, or set stop-running: true to stop it";
   if (seen.kind === "seen") {
     const shown2 = { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` };
-    const where = whereText(seen.state);
-    if (allEnded(seen.state)) return { ok: true, shown: shown2, kills: null, note: `run ${runId2} has ended on the box: ${where}` };
+    const where2 = whereText(seen.state);
+    if (allEnded(seen.state)) return { ok: true, shown: shown2, kills: null, note: `run ${runId2} has ended on the box: ${where2}` };
     if (stopRunning)
-      return { ok: true, shown: shown2, kills: `run ${runId2} is ${where}: tearing down kills it (stop-running: true)`, note: `stop-running: run ${runId2} is ${where}` };
-    return { ok: false, shown: shown2, reason: `run ${runId2} is ${where} on the box: tearing down would kill it; ${stopHint}` };
+      return { ok: true, shown: shown2, kills: `run ${runId2} is ${where2}: tearing down kills it (stop-running: true)`, note: `stop-running: run ${runId2} is ${where2}` };
+    return { ok: false, shown: shown2, reason: `run ${runId2} is ${where2} on the box: tearing down would kill it; ${stopHint}` };
   }
   if (recorded) {
     const shown2 = {
       state: recorded,
       source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box cannot be looked at now: ${seen.why})`
     };
-    const where = whereText(recorded);
+    const where2 = whereText(recorded);
     if (allEnded(recorded))
-      return { ok: true, shown: shown2, kills: null, note: `the box cannot be looked at (${seen.why}); the proof recorded run ${runId2} as ended: ${where}` };
+      return { ok: true, shown: shown2, kills: null, note: `the box cannot be looked at (${seen.why}); the proof recorded run ${runId2} as ended: ${where2}` };
     if (stopRunning)
       return {
         ok: true,
         shown: shown2,
-        kills: `run ${runId2} was ${where} when collected, and may still run: tearing down kills it (stop-running: true)`,
+        kills: `run ${runId2} was ${where2} when collected, and may still run: tearing down kills it (stop-running: true)`,
         note: `stop-running: the proof recorded run ${runId2} as live`
       };
     return {
       ok: false,
       shown: shown2,
-      reason: `the box cannot be looked at (${seen.why}) and the proof was collected while run ${runId2} was ${where}: it may still be running; ${stopHint}`
+      reason: `the box cannot be looked at (${seen.why}) and the proof was collected while run ${runId2} was ${where2}: it may still be running; ${stopHint}`
     };
   }
   const shown = { state: null, source: `the box cannot be looked at (${seen.why}) and no proof records the run's state` };
@@ -38995,8 +39003,8 @@ ${HELP}` };
   if (cmd.kind === "status") {
     const s = await deps.status(cmd.runIds);
     const lines = Object.entries(s.states).map(([id, v]) => `- ${code(id)}: ${inert(v.class ? `${v.state} (${v.class})` : v.state)}`);
-    const where2 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
-    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where2} is up to date.
+    const where3 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
+    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where3} is up to date.
 
 ${lines.join("\n") || "No runs."}` };
   }
@@ -39004,9 +39012,9 @@ ${lines.join("\n") || "No runs."}` };
   if (!workflow)
     return { ok: false, body: `\u{1F615} No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
-  const where = await deps.registration(cmd.runId);
-  if (where) Object.assign(inputs, { host: where.host, port: String(where.port), "host-key-fingerprint": where.hostKeyFingerprint });
-  if (where?.provider && where.instanceId) Object.assign(inputs, { provider: where.provider, "instance-id": where.instanceId });
+  const where2 = await deps.registration(cmd.runId);
+  if (where2) Object.assign(inputs, { host: where2.host, port: String(where2.port), "host-key-fingerprint": where2.hostKeyFingerprint });
+  if (where2?.provider && where2.instanceId) Object.assign(inputs, { provider: where2.provider, "instance-id": where2.instanceId });
   if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
@@ -39038,11 +39046,7 @@ var init_paths = __esm({
 
 // src/remote/checkpoints.ts
 async function listSettled(session, runRoot, settleS, maxBytes, requests, timeoutMs = 3e5) {
-  const lines = [];
-  for (const r of requests) {
-    lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
-    for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? "-"} ${k.bytes} ${k.mtime} ${k.path}`);
-  }
+  const lines = requests.map((r) => `run ${r.runId} ${r.mode} ${r.keep}`);
   const res = await runScript(session, "checkpoints", [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
     data: `${lines.join("\n")}
 end
@@ -39056,13 +39060,13 @@ function parseSettled(raw, asked) {
   const o = obj(raw, "checkpoints");
   const now = int(o, "now", "checkpoints", TIME3);
   const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
-    const where = `checkpoints.runs[${i}]`;
-    const r = obj(x, where);
-    const id = str(r, "id", where, { max: 64, pattern: RUN_ID });
-    if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
-    if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
+    const where2 = `checkpoints.runs[${i}]`;
+    const r = obj(x, where2);
+    const id = str(r, "id", where2, { max: 64, pattern: RUN_ID });
+    if (!asked.has(id)) throw new BoxDataError(`${where2} is run ${id}, which was not asked about`);
+    if (r["error"] !== void 0) return { id, error: str(r, "error", where2, { max: 200, pattern: /^[ -~]*$/ }) };
     try {
-      return parseRun3(r, id, where);
+      return parseRun3(r, id, where2);
     } catch (err) {
       if (err instanceof BoxDataError) return { id, error: err.message };
       throw err;
@@ -39070,11 +39074,11 @@ function parseSettled(raw, asked) {
   });
   return { now, runs };
 }
-function parseRun3(r, id, where) {
-  const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
+function parseRun3(r, id, where2) {
+  const workdir = str(r, "workdir", where2, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
   const seen = /* @__PURE__ */ new Set();
-  const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
-    const w = `${where}.files[${k}]`;
+  const files = arr(r, "files", where2, FILES_MAX).map((x, k) => {
+    const w = `${where2}.files[${k}]`;
     const f = obj(x, w);
     const path = str(f, "path", w, { max: PATH_MAX, pattern: SAFE_PATH });
     if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
@@ -39082,17 +39086,14 @@ function parseRun3(r, id, where) {
     const key = `${cell ?? ""}/${path}`;
     if (seen.has(key)) throw new BoxDataError(`${w}: ${path} is listed twice`);
     seen.add(key);
-    return {
-      path,
-      cell,
-      bytes: int(f, "bytes", w),
-      mtime: int(f, "mtime", w, TIME3),
-      sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
-    };
+    const mtimeExact = str(f, "mtime", w, { max: 21, pattern: MTIME_EXACT });
+    const mtime = Number(mtimeExact.slice(0, mtimeExact.indexOf(".")));
+    if (mtime > TIME3.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
+    return { path, cell, bytes: int(f, "bytes", w), mtime, mtimeExact };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
+  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where2), skipped: int(r, "skipped", where2), tooLarge: int(r, "too_large", where2) };
 }
-var FILES_MAX, TIME3;
+var FILES_MAX, TIME3, MTIME_EXACT;
 var init_checkpoints = __esm({
   "src/remote/checkpoints.ts"() {
     "use strict";
@@ -39103,143 +39104,7 @@ var init_checkpoints = __esm({
     init_invoke();
     FILES_MAX = 512 * 16;
     TIME3 = { min: 0, max: 1e11 };
-  }
-});
-
-// src/transfer/pull.ts
-import { spawn as spawn4 } from "node:child_process";
-import { createHash as createHash7 } from "node:crypto";
-import { closeSync as closeSync2, createReadStream as createReadStream2, existsSync as existsSync6, mkdirSync as mkdirSync3, openSync as openSync2, renameSync as renameSync3, rmSync as rmSync6, statSync as statSync6, truncateSync as truncateSync2, writeSync as writeSync2 } from "node:fs";
-import { dirname as dirname3, join as join7 } from "node:path";
-async function hashFile(path, h) {
-  for await (const chunk of createReadStream2(path, { highWaterMark: 1 << 20 })) h.update(chunk);
-}
-async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const one2 = async (f) => {
-    const final = join7(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync3(dirname3(final), { recursive: true });
-    if (existsSync6(final)) {
-      const h2 = createHash7("sha256");
-      if (statSync6(final).size === f.bytes) {
-        await hashFile(final, h2);
-        const sha2 = h2.digest("hex");
-        if (sha2 === f.sha256) {
-          done += f.bytes;
-          return { path: f.path, bytes: f.bytes, sha256: sha2 };
-        }
-      }
-      rmSync6(final);
-    }
-    let have = existsSync6(part) ? statSync6(part).size : 0;
-    if (have > f.bytes) {
-      truncateSync2(part, 0);
-      have = 0;
-    }
-    const h = createHash7("sha256");
-    if (have > 0) await hashFile(part, h);
-    done += have;
-    const remote = `${remoteBase}/${f.path}`;
-    const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
-    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
-    const child = spawn4("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
-    const exited = new Promise((res) => child.on("close", (code3) => res(code3)));
-    let got = have;
-    const fd = openSync2(part, "a");
-    let writeError;
-    let grew = false;
-    child.stdout.on("data", (chunk) => {
-      if (writeError || grew) return;
-      if (got + chunk.length > f.bytes) {
-        grew = true;
-        child.kill("SIGKILL");
-        return;
-      }
-      try {
-        writeSync2(fd, chunk);
-      } catch (err) {
-        writeError = err;
-        child.kill("SIGKILL");
-        return;
-      }
-      h.update(chunk);
-      got += chunk.length;
-      done += chunk.length;
-      thisRun += chunk.length;
-    });
-    try {
-      await exited;
-    } finally {
-      closeSync2(fd);
-    }
-    if (grew) {
-      rmSync6(part, { force: true });
-      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
-    }
-    if (writeError) {
-      if (writeError.code === "ENOSPC")
-        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
-    }
-    const code2 = await exited;
-    opts.signal?.removeEventListener("abort", stop);
-    if (code2 !== 0) {
-      throw new PullError(
-        f.path,
-        `ssh exited ${code2} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
-        code2 === 255
-      );
-    }
-    const sha = h.digest("hex");
-    if (got !== f.bytes || sha !== f.sha256) {
-      rmSync6(part, { force: true });
-      throw new PullError(
-        f.path,
-        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
-      );
-    }
-    renameSync3(part, final);
-    return { path: f.path, bytes: f.bytes, sha256: sha };
-  };
-  try {
-    const out = [];
-    const errors = [];
-    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
-      try {
-        out.push(await one2(f));
-      } catch (err) {
-        if (!(err instanceof PullError)) throw err;
-        errors.push(err);
-        if (err.network) stop();
-      }
-    });
-    progress();
-    if (errors.length) throw errors[0];
-    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
-  } finally {
-    if (timer) clearInterval(timer);
-    closeSecrets();
-  }
-}
-var init_pull = __esm({
-  "src/transfer/pull.ts"() {
-    "use strict";
-    init_shell_quote();
-    init_pool();
-    init_ssh_args();
-    init_types2();
+    MTIME_EXACT = /^[0-9]{1,12}\.[0-9]{9}$/;
   }
 });
 
@@ -39292,18 +39157,18 @@ var init_record = __esm({
 });
 
 // src/sync/plan.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function sameFile(a, b) {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
 function toPull(files, record) {
-  return files.filter(
-    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
-  );
+  return files.filter((f) => !record.entries.some((e) => sameFile(e, f)));
+}
+function stagingDir(f) {
+  return `${stamp(f.mtime)}-${f.mtimeExact.slice(f.mtimeExact.indexOf(".") + 1)}-${f.bytes}-${where(f.path)}`;
 }
 function versionDir(f) {
-  const where = createHash8("sha256").update(f.path).digest("hex").slice(0, 8);
-  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
+  return `${stamp(f.mtime)}-${f.sha256.slice(0, 12)}-${where(f.path)}`;
 }
 function stepFromName(path) {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -39332,10 +39197,13 @@ function standing(record) {
   const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
   return { newest, bad };
 }
+var where, stamp;
 var init_plan = __esm({
   "src/sync/plan.ts"() {
     "use strict";
     init_record();
+    where = (path) => createHash7("sha256").update(path).digest("hex").slice(0, 8);
+    stamp = (mtime) => new Date(mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "");
   }
 });
 
@@ -39345,22 +39213,23 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
   let moved = 0;
   let error = null;
   for (const f of toPull(files, record).sort((a, b) => b.mtime - a.mtime)) {
-    const version = versionDir(f);
-    const got = await deps.pull(f, version);
+    const staging = stagingDir(f);
+    const got = await deps.pull(f, staging);
     if ("error" in got) {
       error = got.error;
       if (got.network) break;
       continue;
     }
     moved += got.moved;
+    const sha256 = got.sha256;
     let why;
     try {
-      why = await deps.verify(f, version);
-      if (why === null) deps.promote(f, version);
+      why = await deps.verify(f, staging);
+      if (why === null) deps.promote(f, staging, versionDir({ ...f, sha256 }));
     } catch (err) {
       error = `${f.path}: could not be put in place on the runner (${err.message.slice(0, 300)})`;
       try {
-        deps.discard(f, version, true);
+        deps.discard(f, staging, true);
       } catch {
       }
       continue;
@@ -39372,7 +39241,7 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
       cell: f.cell,
       bytes: f.bytes,
       mtime: f.mtime,
-      sha256: f.sha256,
+      sha256,
       status: why === null ? "verified" : "bad",
       why,
       syncedAt: now.toISOString(),
@@ -39381,7 +39250,7 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
     });
     if (why !== null) {
       try {
-        deps.discard(f, version, true);
+        deps.discard(f, staging, true);
       } catch (err) {
         error = `${f.path}: the failed file could not be removed from staging (${err.message.slice(0, 300)})`;
       }
@@ -39426,8 +39295,8 @@ var init_budget = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync4, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync4, rmdirSync, rmSync as rmSync7, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname4, join as join8 } from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname3, join as join7 } from "node:path";
 function freeBytes(dir) {
   try {
     const st = statfsSync(dir);
@@ -39437,16 +39306,16 @@ function freeBytes(dir) {
   }
 }
 function syncBudget(cfg, workspace) {
-  const root = dirname4(runSyncDir(cfg, workspace, "x"));
+  const root = dirname3(runSyncDir(cfg, workspace, "x"));
   try {
-    mkdirSync4(root, { recursive: true });
+    mkdirSync3(root, { recursive: true });
   } catch {
   }
   return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId2, warn) {
-  const p = join8(dir, SYNC_RECORD);
-  if (!existsSync7(p)) return emptyRecord(runId2);
+  const p = join7(dir, SYNC_RECORD);
+  if (!existsSync6(p)) return emptyRecord(runId2);
   try {
     return parseRecord2(readFileSync5(p, "utf8"), runId2);
   } catch (err) {
@@ -39455,12 +39324,12 @@ function readRecord(dir, runId2, warn) {
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join8(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join7(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync4(tmp, recordText(r));
-  renameSync4(tmp, join8(dir, SYNC_RECORD));
+  renameSync3(tmp, join7(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
-  for (let d = dir; d.startsWith(`${stop}/`); d = dirname4(d)) {
+  for (let d = dir; d.startsWith(`${stop}/`); d = dirname3(d)) {
     try {
       rmdirSync(d);
     } catch {
@@ -39469,12 +39338,12 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join8(dir, STAGING);
-  if (!existsSync7(staging)) return;
-  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
-  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync7(join8(staging, v), { recursive: true, force: true });
+  const staging = join7(dir, STAGING);
+  if (!existsSync6(staging)) return;
+  const wanted = new Set(listed.map(stagingDir));
+  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join7(staging, v), { recursive: true, force: true });
 }
-async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname4(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
+async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname3(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
   if (cfg.mode === "none" || host2.runs.length === 0) return out;
   const dirs = new Map(host2.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
@@ -39482,16 +39351,15 @@ async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeByt
   const requests = host2.runs.map((r) => ({
     runId: r.runId,
     mode: cfg.mode,
-    keep: cfg.keep,
-    known: records.get(r.runId).entries.map((e) => ({ cell: e.cell, path: e.path, bytes: e.bytes, mtime: e.mtime }))
+    keep: cfg.keep
   }));
   let listing;
   let target;
   try {
     const session = await connect({ ...host2.conn, attempts: 1 }, host2.cred);
     try {
-      const root = dirname4(dirs.values().next().value);
-      mkdirSync4(root, { recursive: true });
+      const root = dirname3(dirs.values().next().value);
+      mkdirSync3(root, { recursive: true });
       listing = await listSettled(
         session,
         host2.runRoot,
@@ -39530,9 +39398,10 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
     const listed = listing.runs.find((x) => x.id === r.runId);
     if (!listed) return { error: "the box did not list this run" };
     if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
-    mkdirSync4(dir, { recursive: true });
+    mkdirSync3(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join8(dir, STAGING, v, f.path);
+    const staged = (f, v) => join7(dir, STAGING, v, f.path);
+    const scanned = /* @__PURE__ */ new Map();
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         const room = freeBytes(dir);
@@ -39542,8 +39411,17 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
             network: false
           };
         try {
-          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join8(dir, STAGING, v), { parallel: 1 });
-          return { moved: got.bytesThisRun };
+          let sha256 = "";
+          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join7(dir, STAGING, v), {
+            parallel: 1,
+            sink: (path) => streamScanFor(path),
+            // The sink is the scan made above for this file.
+            onArrived: (a, sink) => {
+              sha256 = a.sha256;
+              scanned.set(v, sink?.scans());
+            }
+          });
+          return { moved: got.bytesThisRun, sha256 };
         } catch (err) {
           budget.give(f.bytes);
           if (err instanceof PullError) return { error: err.message, network: err.network };
@@ -39553,23 +39431,23 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
       verify: async (f, v) => {
         const src = await fileSource(staged(f, v));
         try {
-          const res = await verifyOne(f.path, src);
+          const res = await verifyOne(f.path, src, scanned.get(v));
           if (!res.ok) return problemsText(res) || `not a valid ${res.format} file`;
         } finally {
           await src.close();
         }
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
-      promote: (f, v) => {
-        const final = join8(dir, v, f.path);
-        mkdirSync4(dirname4(final), { recursive: true });
-        renameSync4(staged(f, v), final);
-        pruneEmpty(dirname4(staged(f, v)), dir);
+      promote: (f, v, version) => {
+        const final = join7(dir, version, f.path);
+        mkdirSync3(dirname3(final), { recursive: true });
+        renameSync3(staged(f, v), final);
+        pruneEmpty(dirname3(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = isStaged ? staged(f, v) : join8(dir, v, f.path);
-        rmSync7(p, { force: true });
-        pruneEmpty(dirname4(p), dir);
+        const p = join7(dir, isStaged ? STAGING : "", v, f.path);
+        rmSync6(p, { force: true });
+        pruneEmpty(dirname3(p), dir);
       },
       now: () => /* @__PURE__ */ new Date()
     });
@@ -39591,14 +39469,15 @@ var init_phase6 = __esm({
     init_paths();
     init_verify_files();
     init_file_source();
+    init_stream_scan();
     init_trusted_load();
-    init_verify_files();
     init_checkpoints();
     init_strict();
     init_client();
     init_errors2();
     init_hostkey();
-    init_pull();
+    init_stream();
+    init_types2();
     init_plan();
     init_record();
     init_sync2();
@@ -39613,7 +39492,7 @@ var step_exports = {};
 __export(step_exports, {
   syncAll: () => syncAll
 });
-import { join as join9 } from "node:path";
+import { join as join8 } from "node:path";
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
   const out = {};
   const warn = (m) => reporter.warn(m);
@@ -39660,7 +39539,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join9(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join8(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -39681,7 +39560,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
       `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join9(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join8(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;
@@ -40052,21 +39931,21 @@ function parseSlurmOptions(raw) {
   (raw ?? "").split("\n").forEach((line, i) => {
     const t = line.trim();
     if (!t || t.startsWith("#")) return;
-    const where = `line ${i + 1}`;
-    if (/\s/.test(t)) throw new InputError("slurm-options", `${where}: ${show(t)} holds a space; one --option=value a line`);
+    const where2 = `line ${i + 1}`;
+    if (/\s/.test(t)) throw new InputError("slurm-options", `${where2}: ${show(t)} holds a space; one --option=value a line`);
     const m = /^--([a-z][a-z-]{1,30})(?:=(.*))?$/.exec(t);
-    if (!m) throw new InputError("slurm-options", `${where}: ${show(t)} is not --option=value (long sbatch options only)`);
+    if (!m) throw new InputError("slurm-options", `${where2}: ${show(t)} is not --option=value (long sbatch options only)`);
     const [, name = "", value] = m;
-    if (name in TETHERS) throw new InputError("slurm-options", `${where}: --${name} is not allowed: ${TETHERS[name]}`);
+    if (name in TETHERS) throw new InputError("slurm-options", `${where2}: --${name} is not allowed: ${TETHERS[name]}`);
     if (!(name in SBATCH_ALLOWED))
-      throw new InputError("slurm-options", `${where}: --${name} is not an sbatch option tether passes (allowed: ${Object.keys(SBATCH_ALLOWED).join(", ")})`);
+      throw new InputError("slurm-options", `${where2}: --${name} is not an sbatch option tether passes (allowed: ${Object.keys(SBATCH_ALLOWED).join(", ")})`);
     const pattern = SBATCH_ALLOWED[name];
     if (pattern === null) {
-      if (value !== void 0) throw new InputError("slurm-options", `${where}: --${name} takes no value`);
+      if (value !== void 0) throw new InputError("slurm-options", `${where2}: --${name} takes no value`);
     } else if (value === void 0 || !pattern?.test(value)) {
-      throw new InputError("slurm-options", `${where}: --${name} needs a value like ${example(name)}, got ${show(value ?? "")}`);
+      throw new InputError("slurm-options", `${where2}: --${name} needs a value like ${example(name)}, got ${show(value ?? "")}`);
     }
-    if (seen.has(name)) throw new InputError("slurm-options", `${where}: --${name} is given twice`);
+    if (seen.has(name)) throw new InputError("slurm-options", `${where2}: --${name} is given twice`);
     seen.add(name);
     out.push(t);
   });
@@ -40491,11 +40370,11 @@ function chatopsDeps(cfg, ctx) {
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync8, readFileSync as readFileSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync6, writeFileSync as writeFileSync5 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
-      if (!existsSync8(path)) return [];
+      if (!existsSync7(path)) return [];
       try {
         return [readFileSync6(path, "utf8")];
       } catch (err) {
@@ -40523,8 +40402,8 @@ function terminalPorts(cwd = process.cwd()) {
 
 // src/report/describe-error.ts
 init_errors();
-function describeError(err, where = "action") {
-  const text = (e) => `${where === "cli" && e.cliMessage || e.message} (nothing was sent to the box)`;
+function describeError(err, where2 = "action") {
+  const text = (e) => `${where2 === "cli" && e.cliMessage || e.message} (nothing was sent to the box)`;
   if (err instanceof InputErrors) {
     const lines = err.errors.map(text);
     return { line: lines.join("\n"), lines, code: 2 };
@@ -40590,7 +40469,7 @@ init_decision();
 init_file_source();
 init_verify_files();
 import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join9 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
   const files = [];
@@ -40607,7 +40486,7 @@ function collectPaths(paths) {
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
       const names2 = readdirSync4(p).sort();
-      for (let i = names2.length - 1; i >= 0; i--) todo.push(join10(p, names2[i]));
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join9(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
       files.push(p);

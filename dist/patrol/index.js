@@ -7,18 +7,18 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-QOKKL6S5.js";
+} from "../chunks/chunk-UWN6FDRB.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-JAHTBINV.js";
 import "../chunks/chunk-6IEVKDGH.js";
 import "../chunks/chunk-X42YCZB7.js";
-import "../chunks/chunk-ERDZYGIP.js";
+import "../chunks/chunk-D7EJ2PHA.js";
 import "../chunks/chunk-2SIWTSD5.js";
 import "../chunks/chunk-FE6J5APQ.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-IIBCFU4P.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-TLZWGECS.js";
+import "../chunks/chunk-WZUORG3J.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
 import "../chunks/chunk-QSTG6HKX.js";

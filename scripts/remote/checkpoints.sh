@@ -2,25 +2,25 @@
 # The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,
 # never kills. Prints one JSON object.
 # Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never
-# hashed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file
-# of the run, or of each cell of a sweep; all: the newest KEEP settled files), `known RUN_ID CELL BYTES MTIME
-# PATH` lines (CELL `-` for a plain run: files the runner already has or has judged, listed again without
-# a hash when still the same size and mtime), then `end`.
-# A file is settled when its mtime is at least SETTLE_S seconds old and its size and mtime are the same
-# after it was hashed as before (never one being written; `*.tmp` never counts). Only new files are hashed.
-# Output per run: workdir, the picked files (path, cell, bytes, mtime, sha256 or null when known), and how
-# many newer files were still being written (unsettled) or were not a safe name (skipped).
+# listed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file of the run, or of
+# each cell of a sweep; all: the newest KEEP settled files), then `end`.
+# A file is settled when its mtime is at least SETTLE_S seconds old (never one being written; `*.tmp` never
+# counts). Nothing is read: the runner pulls a file through send.sh, which hashes it while it sends it and
+# refuses it if its size or mtime moved since this listing.
+# Output per run: workdir, the picked files (path, cell, bytes, mtime as `stat %.9Y` prints it: the exact
+# string send.sh compares), and how many newer files were still being written (unsettled), were not a safe
+# name (skipped) or were too large.
 
 FILES_MAX=20000
 KEEP_MAX=16
 RUNS_MAX=64
 
-declare -A MODE KEEP KNOWN
+declare -A MODE KEEP
 
-# Picks the settled files among glob matches of $3 (relative to workdir $2) for run $1, cell $4 ('-': none),
-# newest first, at most $5 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.
+# Picks the settled files among glob matches of $2 (relative to workdir $1) for cell $3 ('-': none),
+# newest first, at most $4 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.
 pick() {
-  local run=$1 workdir=$2 globs=$3 cell=$4 quota=$5 rec t size path n=0 before after sha j jc seen=0
+  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0
   local -a recs=()
   while IFS= read -r -d '' rec; do
     recs+=("$rec")
@@ -58,37 +58,30 @@ pick() {
       unsettled=$((unsettled + 1))
       continue
     fi
-    jv j "$path"
-    if [ -n "${KNOWN[$run|$cell|$size|$t|$path]:-}" ]; then
-      sha=null
-    else
-      before="$size $t"
-      sha=$(cd "$workdir" && hash_files "$path" 2>/dev/null) || sha=''
-      sha=${sha%% *}
-      [[ $sha =~ ^[0-9a-f]{64}$ ]] || sha=''
-      after=$(cd "$workdir" && stat -c '%s %Y' -- "$path" 2>/dev/null)
-      if [ -z "$sha" ] || [ "$before" != "$after" ]; then
-        unsettled=$((unsettled + 1))
-        continue
-      fi
-      sha="\"$sha\""
+    # The exact mtime send.sh will compare; a file that moved since find saw it is not settled yet.
+    st=$(cd "$workdir" && stat -c '%s %.9Y' -- "$path" 2>/dev/null)
+    exact=${st#* }
+    if [ "${st%% *}" != "$size" ] || ! [[ $exact =~ ^[0-9]{1,15}\.[0-9]{9}$ ]] || [ "${exact%.*}" != "$t" ]; then
+      unsettled=$((unsettled + 1))
+      continue
     fi
+    jv j "$path"
     ((first_file)) || out+=','
     first_file=0
-    out+="{\"path\":$j,\"cell\":$jc,\"bytes\":$size,\"mtime\":$t,\"sha256\":$sha}"
+    out+="{\"path\":$j,\"cell\":$jc,\"bytes\":$size,\"mtime\":\"$exact\"}"
     n=$((n + 1))
   done
 }
 
 main() {
-  local run_root key id a b c d k mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0
+  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0
   local -a order=()
   run_root=$(expand_home "$1")
   SETTLE=$2
   [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5
   MAX_BYTES=$3
   [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0
-  while IFS=' ' read -r key id a b c d _; do
+  while IFS=' ' read -r key id a b _; do
     case $key in
       end) break ;;
       run)
@@ -101,11 +94,6 @@ main() {
         MODE[$id]=$mode
         ((keep > KEEP_MAX)) && keep=$KEEP_MAX
         KEEP[$id]=$keep
-        ;;
-      known)
-        # known RUN_ID CELL BYTES MTIME PATH
-        k="$id|$a|$b|$c|$d"
-        KNOWN[$k]=1
         ;;
     esac
   done
@@ -130,10 +118,10 @@ main() {
       while IFS= read -r c; do
         is_cell_name "$c" || continue
         rd globs "$run_dir/cells/$c/checkpoints"
-        [ -n "$globs" ] && pick "$id" "$workdir" "$globs" "$c" "$quota"
+        [ -n "$globs" ] && pick "$workdir" "$globs" "$c" "$quota"
       done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")
     elif [ -n "$globs" ]; then
-      pick "$id" "$workdir" "$globs" - "$quota"
+      pick "$workdir" "$globs" - "$quota"
     fi
     jv jw "$workdir"
     printf '{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"

@@ -6,14 +6,15 @@ import { arr, BoxDataError, int, obj, str, type Obj } from '../record/strict.ts'
 import type { Session } from '../ssh/client.ts';
 import { parseJsonLine, runScript } from './invoke.ts';
 
-/** A settled checkpoint on the box: sha256 null when it is one the runner already knows (not hashed again). */
+/** A settled checkpoint on the box, as listed (nothing read: its hash comes with its bytes when it is pulled). */
 export interface BoxCheckpoint {
   path: string;
   cell: string | null;
   bytes: number;
-  /** Box clock, epoch seconds. */
+  /** Box clock, whole epoch seconds (what the sync record keeps). */
   mtime: number;
-  sha256: string | null;
+  /** The same mtime exactly as the box's `stat %.9Y` printed it: send.sh sends the file only while it still reads so. */
+  mtimeExact: string;
 }
 
 export type SettledRun =
@@ -29,16 +30,16 @@ export interface SyncRequest {
   runId: string;
   mode: Exclude<SyncMode, 'none'>;
   keep: number;
-  /** What the runner already has or has judged, so the box lists it without hashing it again. */
-  known: Array<{ cell: string | null; path: string; bytes: number; mtime: number }>;
 }
 
 const FILES_MAX = 512 * 16;
 const TIME = { min: 0, max: 1e11 };
+/** `stat -c %.9Y`: whole seconds, a dot, nanoseconds. */
+const MTIME_EXACT = /^[0-9]{1,12}\.[0-9]{9}$/;
 
 /**
- * Lists, read-only, the settled checkpoints of the requested runs (scripts/remote/checkpoints.sh); a file
- * over `maxBytes` (what the runner can hold) is only counted, never hashed or listed.
+ * Lists, read-only, the settled checkpoints of the requested runs (scripts/remote/checkpoints.sh): names,
+ * sizes and mtimes, no file read; a file over `maxBytes` (what the runner can hold) is only counted.
  */
 export async function listSettled(
   session: Session,
@@ -48,11 +49,7 @@ export async function listSettled(
   requests: SyncRequest[],
   timeoutMs = 300_000,
 ): Promise<SettledListing> {
-  const lines: string[] = [];
-  for (const r of requests) {
-    lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
-    for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? '-'} ${k.bytes} ${k.mtime} ${k.path}`);
-  }
+  const lines = requests.map((r) => `run ${r.runId} ${r.mode} ${r.keep}`);
   const res = await runScript(session, 'checkpoints', [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
     data: `${lines.join('\n')}\nend\n`,
     timeoutMs,
@@ -96,13 +93,10 @@ function parseRun(r: Obj, id: string, where: string): SettledRun {
     const key = `${cell ?? ''}/${path}`;
     if (seen.has(key)) throw new BoxDataError(`${w}: ${path} is listed twice`);
     seen.add(key);
-    return {
-      path,
-      cell,
-      bytes: int(f, 'bytes', w),
-      mtime: int(f, 'mtime', w, TIME),
-      sha256: f['sha256'] === null ? null : str(f, 'sha256', w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
-    };
+    const mtimeExact = str(f, 'mtime', w, { max: 21, pattern: MTIME_EXACT });
+    const mtime = Number(mtimeExact.slice(0, mtimeExact.indexOf('.')));
+    if (mtime > TIME.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
+    return { path, cell, bytes: int(f, 'bytes', w), mtime, mtimeExact };
   });
   return { id, error: null, workdir, files, unsettled: int(r, 'unsettled', where), skipped: int(r, 'skipped', where), tooLarge: int(r, 'too_large', where) };
 }

@@ -4,18 +4,20 @@ import { dirname, join } from 'node:path';
 import { runSyncDir } from './paths.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
 import type { SyncConfig } from '../config/sync.ts';
-import { problemsText } from '../verify/verify-files.ts';
+import { problemsText, verifyOne } from '../verify/verify-files.ts';
 import { fileSource } from '../verify/file-source.ts';
+import { streamScanFor, type StreamScan, type StreamScans } from '../verify/stream-scan.ts';
 import { trustedLoad } from '../verify/trusted-load.ts';
-import { verifyOne } from '../verify/verify-files.ts';
 import { listSettled, type BoxCheckpoint, type SyncRequest } from '../remote/checkpoints.ts';
 import { BoxDataError } from '../record/strict.ts';
 import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { knownHostsLine } from '../record/hostkey.ts';
 import type { Credential } from '../ssh/keys.ts';
-import { PullError, pullFiles, type PullTarget } from '../transfer/pull.ts';
-import { versionDir } from './plan.ts';
+import type { PullTarget } from '../transfer/ssh-args.ts';
+import { streamFiles } from '../transfer/stream.ts';
+import { PullError } from '../transfer/types.ts';
+import { stagingDir } from './plan.ts';
 import { emptyRecord, parseRecord, recordText, SYNC_RECORD, type SyncRecord } from './record.ts';
 import { syncRun, type RunSync } from './sync.ts';
 import { diskBudget, type DiskBudget } from './budget.ts';
@@ -84,17 +86,18 @@ function pruneEmpty(dir: string, stop: string): void {
   }
 }
 
-/** Staged versions no longer listed by the box (it rewrote or deleted the file before its pull finished). */
+/** Staged files no longer listed by the box as they were (it rewrote or deleted the file before its pull finished). */
 function dropStale(dir: string, listed: BoxCheckpoint[]): void {
   const staging = join(dir, STAGING);
   if (!existsSync(staging)) return;
-  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f as { mtime: number; sha256: string; path: string })));
+  const wanted = new Set(listed.map(stagingDir));
   for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync(join(staging, v), { recursive: true, force: true });
 }
 
 /**
- * Syncs one host: one SSH round trip lists the settled checkpoints of all its runs (read-only), then each
- * new file comes over the pinned OpenSSH pull into staging, is verified, and kept or discarded. Another
+ * Syncs one host: one SSH round trip lists the settled checkpoints of all its runs (read-only, nothing read),
+ * then each new file comes through collect's stream (send.sh over pinned OpenSSH: the box reads it once,
+ * hashing as it sends) into staging, is verified as collect verifies, and kept or discarded. Another
  * host's trouble never reaches here; this host's (unreachable, unreadable answer) is each run's error.
  */
 export async function syncHost(
@@ -112,7 +115,6 @@ export async function syncHost(
     runId: r.runId,
     mode: cfg.mode as 'latest' | 'all',
     keep: cfg.keep,
-    known: records.get(r.runId)!.entries.map((e) => ({ cell: e.cell, path: e.path, bytes: e.bytes, mtime: e.mtime })),
   }));
   let listing;
   let target: PullTarget;
@@ -174,6 +176,8 @@ async function syncOne(
     mkdirSync(dir, { recursive: true });
     dropStale(dir, listed.files);
     const staged = (f: BoxCheckpoint, v: string) => join(dir, STAGING, v, f.path);
+    // What the scan saw as each file's bytes landed (a torch zip's CRCs and NaN/Inf), by staging folder.
+    const scanned = new Map<string, StreamScans | undefined>();
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         // The box says how big a file is: a claim that would fill the runner's disk is refused before a byte
@@ -185,8 +189,17 @@ async function syncOne(
             network: false,
           };
         try {
-          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join(dir, STAGING, v), { parallel: 1 });
-          return { moved: got.bytesThisRun };
+          let sha256 = '';
+          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join(dir, STAGING, v), {
+            parallel: 1,
+            sink: (path) => streamScanFor(path),
+            // The sink is the scan made above for this file.
+            onArrived: (a, sink) => {
+              sha256 = a.sha256;
+              scanned.set(v, (sink as StreamScan | undefined)?.scans());
+            },
+          });
+          return { moved: got.bytesThisRun, sha256 };
         } catch (err) {
           budget.give(f.bytes);
           if (err instanceof PullError) return { error: err.message, network: err.network };
@@ -196,21 +209,21 @@ async function syncOne(
       verify: async (f, v) => {
         const src = await fileSource(staged(f, v));
         try {
-          const res = await verifyOne(f.path, src);
+          const res = await verifyOne(f.path, src, scanned.get(v));
           if (!res.ok) return problemsText(res) || `not a valid ${res.format} file`;
         } finally {
           await src.close();
         }
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
-      promote: (f, v) => {
-        const final = join(dir, v, f.path);
+      promote: (f, v, version) => {
+        const final = join(dir, version, f.path);
         mkdirSync(dirname(final), { recursive: true });
         renameSync(staged(f, v), final);
         pruneEmpty(dirname(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = isStaged ? staged(f, v) : join(dir, v, f.path);
+        const p = join(dir, isStaged ? STAGING : '', v, f.path);
         rmSync(p, { force: true });
         pruneEmpty(dirname(p), dir);
       },

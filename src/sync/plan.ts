@@ -9,16 +9,26 @@ import { SYNC_ENTRIES_MAX, type SyncEntry, type SyncRecord } from './record.ts';
 
 type Identity = Pick<BoxCheckpoint, 'path' | 'cell' | 'bytes' | 'mtime'>;
 
-/** The same file: path, cell, size and mtime all equal (what the box is told it need not hash again). */
+/** The same file: path, cell, size and mtime all equal (one the runner has judged need not cross again). */
 export function sameFile(a: Identity, b: Identity): boolean {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
 
-/** Listed files to pull: hashed by the box (new to it) and not already judged here as that same file. */
-export function toPull(files: BoxCheckpoint[], record: SyncRecord): Array<BoxCheckpoint & { sha256: string }> {
-  return files.filter(
-    (f): f is BoxCheckpoint & { sha256: string } => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256),
-  );
+/** Listed files to pull: those the runner has not already judged as that same file. */
+export function toPull(files: BoxCheckpoint[], record: SyncRecord): BoxCheckpoint[] {
+  return files.filter((f) => !record.entries.some((e) => sameFile(e, f)));
+}
+
+const where = (path: string) => createHash('sha256').update(path).digest('hex').slice(0, 8);
+const stamp = (mtime: number) => new Date(mtime * 1000).toISOString().replace(/[-:]|\.\d+/g, '');
+
+/**
+ * Where a file is staged while it arrives (under `.incoming/`): named by what the listing knew of it (when it
+ * was written, its size, its path), so a pull cut off resumes into the same folder on the next sync, and a
+ * file rewritten since gets another. Its hash is known only once its bytes are in.
+ */
+export function stagingDir(f: Pick<BoxCheckpoint, 'mtime' | 'mtimeExact' | 'bytes' | 'path'>): string {
+  return `${stamp(f.mtime)}-${f.mtimeExact.slice(f.mtimeExact.indexOf('.') + 1)}-${f.bytes}-${where(f.path)}`;
 }
 
 /**
@@ -27,8 +37,7 @@ export function toPull(files: BoxCheckpoint[], record: SyncRecord): Array<BoxChe
  * versions, and two files with the same bytes and time (a copy, a rename into a folder) never share one.
  */
 export function versionDir(f: { mtime: number; sha256: string; path: string }): string {
-  const where = createHash('sha256').update(f.path).digest('hex').slice(0, 8);
-  return `${new Date(f.mtime * 1000).toISOString().replace(/[-:]|\.\d+/g, '')}-${f.sha256.slice(0, 12)}-${where}`;
+  return `${stamp(f.mtime)}-${f.sha256.slice(0, 12)}-${where(f.path)}`;
 }
 
 /** The training step a checkpoint holds, from its file name (`step_1200.pt`, `ckpt-300.safetensors`, `iter=40`). */

@@ -1,21 +1,21 @@
 import type { BoxCheckpoint } from '../remote/checkpoints.ts';
-import { judge, standing, stepFromName, toPull, versionDir } from './plan.ts';
+import { judge, stagingDir, standing, stepFromName, toPull, versionDir } from './plan.ts';
 import type { SyncEntry, SyncRecord } from './record.ts';
 
 /** Everything one run's sync does to the world, handed in: the pull, the verifier, the runner's disk. */
 export interface SyncDeps {
   /**
-   * Pulls one file into its staging folder (`.incoming/<version>/<path>`, resumable): the bytes it moved when
-   * it arrived whole with the listed hash; else why not, and whether the box stopped answering (then no other
-   * file is tried).
+   * Pulls one file into its staging folder (`.incoming/<staging>/<path>`, resumable) through collect's stream:
+   * the bytes it moved and the sha256 both ends agreed on when it arrived whole and unchanged; else why not,
+   * and whether the box stopped answering (then no other file is tried).
    */
-  pull(file: BoxCheckpoint & { sha256: string }, version: string): Promise<{ moved: number } | { error: string; network: boolean }>;
+  pull(file: BoxCheckpoint, staging: string): Promise<{ moved: number; sha256: string } | { error: string; network: boolean }>;
   /** Verifies the staged file as collect does (structure, NaN/Inf, the trusted loader): null when it passed, else why not. */
-  verify(file: BoxCheckpoint, version: string): Promise<string | null>;
+  verify(file: BoxCheckpoint, staging: string): Promise<string | null>;
   /** Moves a verified file from staging to its place (`<version>/<path>`). */
-  promote(file: BoxCheckpoint, version: string): void;
-  /** Deletes one version of a file on the runner: a staged one that failed, or a kept one past `keep` (and its folders once empty). */
-  discard(file: BoxCheckpoint, version: string, staged: boolean): void;
+  promote(file: BoxCheckpoint, staging: string, version: string): void;
+  /** Deletes one copy of a file on the runner: a staged one that failed (`dir` its staging), or a kept version past `keep` (and its folders once empty). */
+  discard(file: Pick<BoxCheckpoint, 'path'>, dir: string, staged: boolean): void;
   now(): Date;
 }
 
@@ -32,8 +32,8 @@ export interface RunSync {
 
 /**
  * One run's sync: pull each new settled file (newest first), verify it, keep it or discard it, then keep the
- * newest `keep` verified versions per cell. A file is recorded `verified` only after it arrived whole with the
- * box's hash and passed verification; a file that could not be pulled is not recorded at all (its partial
+ * newest `keep` verified versions per cell. A file is recorded `verified` only after it arrived whole, with the
+ * hash the box computed while it sent it, and passed verification; a file that could not be pulled is not recorded at all (its partial
  * bytes resume on the next sync). `boxNow` is the box's clock when it listed (for when a file was written).
  */
 export async function syncRun(
@@ -48,24 +48,25 @@ export async function syncRun(
   let moved = 0;
   let error: string | null = null;
   for (const f of toPull(files, record).sort((a, b) => b.mtime - a.mtime)) {
-    const version = versionDir(f);
-    const got = await deps.pull(f, version);
+    const staging = stagingDir(f);
+    const got = await deps.pull(f, staging);
     if ('error' in got) {
       error = got.error;
       if (got.network) break;
       continue;
     }
     moved += got.moved;
+    const sha256 = got.sha256;
     let why: string | null;
     try {
-      why = await deps.verify(f, version);
-      if (why === null) deps.promote(f, version);
+      why = await deps.verify(f, staging);
+      if (why === null) deps.promote(f, staging, versionDir({ ...f, sha256 }));
     } catch (err) {
       // The runner's disk said no (EEXIST, ENOSPC, a folder where a file goes, a rename race): this file's
       // trouble, the run's sync error; it is not recorded, so the next sync tries it again.
       error = `${f.path}: could not be put in place on the runner (${(err as Error).message.slice(0, 300)})`;
       try {
-        deps.discard(f, version, true);
+        deps.discard(f, staging, true);
       } catch {
         // already gone, or the disk refuses even that: the next sync's staging cleanup tries again
       }
@@ -79,7 +80,7 @@ export async function syncRun(
       cell: f.cell,
       bytes: f.bytes,
       mtime: f.mtime,
-      sha256: f.sha256,
+      sha256,
       status: why === null ? 'verified' : 'bad',
       why,
       syncedAt: now.toISOString(),
@@ -88,7 +89,7 @@ export async function syncRun(
     });
     if (why !== null) {
       try {
-        deps.discard(f, version, true);
+        deps.discard(f, staging, true);
       } catch (err) {
         error = `${f.path}: the failed file could not be removed from staging (${(err as Error).message.slice(0, 300)})`;
       }

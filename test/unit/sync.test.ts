@@ -1,6 +1,6 @@
 import { diskBudget } from '../../src/sync/budget.ts';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,19 +8,19 @@ import { parseSync } from '../../src/config/sync.ts';
 import { InputError } from '../../src/config/errors.ts';
 import { parseSettled, type BoxCheckpoint } from '../../src/remote/checkpoints.ts';
 import { BoxDataError } from '../../src/record/strict.ts';
-import { judge, standing, stepFromName, toPull, versionDir } from '../../src/sync/plan.ts';
+import { judge, stagingDir, standing, stepFromName, toPull, versionDir } from '../../src/sync/plan.ts';
 import { emptyRecord, parseRecord, recordText, type SyncEntry } from '../../src/sync/record.ts';
 import { syncRun, type SyncDeps } from '../../src/sync/sync.ts';
 import { syncLine } from '../../src/patrol/render.ts';
 import { LIB as SCRIPT_LIB } from '../../src/remote/scripts.ts';
 
 const H = (c: string) => c.repeat(64);
-const file = (path: string, mtime: number, over: Partial<BoxCheckpoint & { sha256: string }> = {}): BoxCheckpoint & { sha256: string } => ({
+const file = (path: string, mtime: number, over: Partial<BoxCheckpoint> = {}): BoxCheckpoint => ({
   path,
   cell: null,
   bytes: 100,
   mtime,
-  sha256: H((mtime % 10).toString(16)),
+  mtimeExact: `${mtime}.000000000`,
   ...over,
 });
 const entry = (path: string, mtime: number, status: SyncEntry['status'], over: Partial<SyncEntry> = {}): SyncEntry => ({
@@ -38,10 +38,10 @@ const entry = (path: string, mtime: number, status: SyncEntry['status'], over: P
 });
 
 describe('the sync plan (pure)', () => {
-  it('pulls only files the box hashed and the runner has not judged as that same file', () => {
-    const rec = { ...emptyRecord('r'), entries: [entry('ck/a.pt', 1, 'verified'), entry('ck/b.pt', 2, 'bad')] };
-    const listed = [file('ck/a.pt', 1), file('ck/b.pt', 2), file('ck/c.pt', 3), { ...file('ck/d.pt', 4), sha256: null }, file('ck/a.pt', 5)];
-    expect(toPull(listed, rec).map((f) => `${f.path}@${f.mtime}`)).toEqual(['ck/c.pt@3', 'ck/a.pt@5']);
+  it('pulls only files the runner has not judged as that same file (path, cell, size, mtime)', () => {
+    const rec = { ...emptyRecord('r'), entries: [entry('ck/a.pt', 1, 'verified'), entry('ck/b.pt', 2, 'bad'), entry('ck/d.pt', 4, 'pruned')] };
+    const listed = [file('ck/a.pt', 1), file('ck/b.pt', 2), file('ck/c.pt', 3), file('ck/d.pt', 4), file('ck/a.pt', 5), file('ck/b.pt', 2, { bytes: 101 })];
+    expect(toPull(listed, rec).map((f) => `${f.path}@${f.mtime}/${f.bytes}`)).toEqual(['ck/c.pt@3/100', 'ck/a.pt@5/100', 'ck/b.pt@2/101']);
   });
 
   it('keeps the newest `keep` verified versions per cell; bad and pruned ones stay remembered, newest first', () => {
@@ -59,6 +59,11 @@ describe('the sync plan (pure)', () => {
     expect(v).toMatch(/^20261123T160215Z-abababababab-[0-9a-f]{8}$/);
     // The same bytes at the same time under another path (a copy, a rename into a folder of that name) are another version.
     expect(versionDir({ mtime: 1795449735, sha256: 'ab'.repeat(32), path: 'ck/a.pt/b.pt' })).not.toBe(v);
+    // Staged before its hash is known: by the listing's exact mtime, size and path.
+    const s = stagingDir(file('ck/a.pt', 1795449735, { mtimeExact: '1795449735.250000000' }));
+    expect(s).toMatch(/^20261123T160215Z-250000000-100-[0-9a-f]{8}$/);
+    expect(stagingDir(file('ck/a.pt', 1795449735, { mtimeExact: '1795449735.250000001' }))).not.toBe(s);
+    expect(stagingDir(file('ck/a.pt', 1795449735, { mtimeExact: '1795449735.250000000', bytes: 99 }))).not.toBe(s);
     expect(
       ['ck/step_1200.pt', 'ckpt-300.safetensors', 'iter=40/model.pt', 'out/000120.pt', 'global_step77.ckpt', 'model.pt', 'epoch3.pt'].map(stepFromName),
     ).toEqual([1200, 300, null, 120, 77, null, null]);
@@ -69,7 +74,7 @@ describe('one run’s sync (deps in, outcome out)', () => {
   const deps = (over: Partial<SyncDeps> = {}) => {
     const log: string[] = [];
     const d: SyncDeps = {
-      pull: async (f) => (log.push(`pull ${f.path}`), { moved: f.bytes }),
+      pull: async (f) => (log.push(`pull ${f.path}`), { moved: f.bytes, sha256: H((f.mtime % 10).toString(16)) }),
       verify: async (f) => (log.push(`verify ${f.path}`), f.path.includes('bad') ? '1 NaN/Inf in w' : null),
       promote: (f) => void log.push(`promote ${f.path}`),
       discard: (f, _v, staged) => void log.push(`discard ${f.path}${staged ? ' staged' : ''}`),
@@ -106,7 +111,7 @@ describe('one run’s sync (deps in, outcome out)', () => {
 
 describe('what crosses from the box and the runner’s record are read strictly', () => {
   const asked = new Set(['r1', 'r2']);
-  const ok = { id: 'r1', workdir: '/w', files: [{ path: 'ck/a.pt', cell: null, bytes: 1, mtime: 5, sha256: H('a') }], unsettled: 0, skipped: 0, too_large: 0 };
+  const ok = { id: 'r1', workdir: '/w', files: [{ path: 'ck/a.pt', cell: null, bytes: 1, mtime: '5.000000001' }], unsettled: 0, skipped: 0, too_large: 0 };
 
   it('a broken run is that run’s error; a run not asked about, or a broken envelope, is the host’s', () => {
     const out = parseSettled(
@@ -116,7 +121,7 @@ describe('what crosses from the box and the runner’s record are read strictly'
       },
       asked,
     );
-    expect(out.runs[0]).toMatchObject({ id: 'r1', error: null, files: [{ path: 'ck/a.pt' }] });
+    expect(out.runs[0]).toMatchObject({ id: 'r1', error: null, files: [{ path: 'ck/a.pt', mtime: 5, mtimeExact: '5.000000001' }] });
     expect(out.runs[1]).toMatchObject({ id: 'r2', error: expect.stringMatching(/unexpected form/) });
     for (const bad of [
       { now: 10, runs: [{ ...ok, id: 'r3' }] },
@@ -124,10 +129,12 @@ describe('what crosses from the box and the runner’s record are read strictly'
       { now: 1, runs: 'nope' },
     ])
       expect(() => parseSettled(bad, asked)).toThrow(BoxDataError);
-    // A file named like tether's own records, a duplicate, a bad hash: that run's error.
+    // A file named like tether's own records, a duplicate, an mtime that is not stat's exact one, a bad size: that run's error.
     for (const f of [
       { ...ok.files[0], path: 'ck/VERIFIED.json' },
-      { ...ok.files[0], sha256: 'zz' },
+      { ...ok.files[0], mtime: 5 },
+      { ...ok.files[0], mtime: '5.1' },
+      { ...ok.files[0], mtime: '9999999999999.000000000' },
       { ...ok.files[0], bytes: -1 },
     ]) {
       expect(parseSettled({ now: 10, runs: [{ ...ok, files: [f] }] }, asked).runs[0]!.error).toBeTruthy();
@@ -164,10 +171,20 @@ describe('checkpoints.sh on a directory (the box side, read-only)', () => {
   const SCRIPT = readFileSync('scripts/remote/checkpoints.sh', 'utf8');
   const list = (root: string, data: string) => {
     const r = spawnSync('bash', ['-s', '--', root, '2', String(1e9)], { input: `${LIB}\n${SCRIPT}\n${data}end\n`, encoding: 'utf8' });
-    return JSON.parse(r.stdout) as { now: number; runs: Array<{ id: string; files: BoxCheckpoint[]; unsettled: number; skipped: number; error?: string }> };
+    // The box's raw answer: mtime is still stat's string here (parseSettled splits it).
+    return JSON.parse(r.stdout) as {
+      now: number;
+      runs: Array<{
+        id: string;
+        files: Array<{ path: string; cell: string | null; bytes: number; mtime: string }>;
+        unsettled: number;
+        skipped: number;
+        error?: string;
+      }>;
+    };
   };
 
-  it('lists settled files newest first, hashes only unknown ones, and leaves out symlinks, *.tmp, fresh files and unsafe names', () => {
+  it('lists settled files newest first with their exact mtimes, reads none, and leaves out symlinks, *.tmp, fresh files and unsafe names', () => {
     const root = mkdtempSync(join(tmpdir(), 'tether-ck-'));
     try {
       const w = join(root, 'w');
@@ -192,14 +209,27 @@ describe('checkpoints.sh on a directory (the box side, read-only)', () => {
       writeFileSync(join(w, 'ck', 'huge.pt'), '');
       truncateSync(join(w, 'ck', 'huge.pt'), 10e12);
       utimesSync(join(w, 'ck', 'huge.pt'), Date.now() / 1000 - 10, Date.now() / 1000 - 10);
-      const mtimeA = Math.floor(Date.now() / 1000 - 60);
-      const all = list(join(root, 'runs'), `run r1 all 4\nknown r1 - 3 ${mtimeA} ck/a.pt\nrun nope latest 1\nrun ../x latest 1\n`);
+      // The listing reads no file (send.sh reads it, once, when it is pulled): with atime older than mtime,
+      // a read moves atime (relatime), as the control file read here shows.
+      const atime = (name: string) => statSync(join(w, 'ck', name)).atimeMs;
+      const aged = (name: string) =>
+        utimesSync(join(w, 'ck', name), statSync(join(w, 'ck', name)).mtimeMs / 1000 - 100, statSync(join(w, 'ck', name)).mtimeMs / 1000);
+      for (const n of ['a.pt', 'b.pt', 'c.pt.tmp']) aged(n);
+      const before = ['a.pt', 'b.pt'].map(atime);
+      aged('x y.pt');
+      const control = atime('x y.pt');
+      readFileSync(join(w, 'ck', 'x y.pt'));
+      const fsRecordsReads = atime('x y.pt') !== control;
+      const all = list(join(root, 'runs'), `run r1 all 4\nrun nope latest 1\nrun ../x latest 1\n`);
       expect(all.runs.map((r) => r.id)).toEqual(['r1', 'nope']);
       const r1 = all.runs[0]!;
-      expect(r1.files.map((f) => [f.path, f.sha256 === null ? 'known' : f.sha256.slice(0, 8)])).toEqual([
-        ['ck/b.pt', '3b64db95'],
-        ['ck/a.pt', 'known'],
+      const exact = (name: string) => spawnSync('stat', ['-c', '%.9Y', join(w, 'ck', name)], { encoding: 'utf8' }).stdout.trim();
+      expect(r1.files.map((f) => [f.path, f.bytes, f.mtime])).toEqual([
+        ['ck/b.pt', 2, exact('b.pt')],
+        ['ck/a.pt', 3, exact('a.pt')],
       ]);
+      expect(exact('a.pt')).toMatch(/^\d+\.\d{9}$/);
+      if (fsRecordsReads) expect(['a.pt', 'b.pt'].map(atime)).toEqual(before);
       expect(r1.unsettled).toBe(1);
       // Two unsafe names and the symlink: skipped and counted (the one symlink rule), never followed.
       expect(r1.skipped).toBe(3);

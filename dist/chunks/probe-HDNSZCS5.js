@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-YGM5LBWR.js";
+} from "./chunk-WH3JNCZF.js";
 import "./chunk-SOGQG4PZ.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-TLZWGECS.js";
+import "./chunk-WZUORG3J.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-356XD6MB.js";

@@ -8,10 +8,11 @@ import {
   PullError,
   fileSource,
   problemsText,
-  sshInvocation,
+  streamFiles,
+  streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-O6AQS3GG.js";
+} from "./chunk-3AI42SBH.js";
 import {
   RECORD_NAME,
   SAFE_PATH
@@ -27,9 +28,8 @@ import "./chunk-YYRHL6YM.js";
 import {
   connect,
   parseJsonLine,
-  runScript,
-  shellQuote
-} from "./chunk-TLZWGECS.js";
+  runScript
+} from "./chunk-WZUORG3J.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -52,7 +52,7 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/sync/step.ts
-import { join as join4 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/sync/paths.ts
 import { join, resolve } from "node:path";
@@ -61,18 +61,15 @@ function runSyncDir(cfg, workspace, runId) {
 }
 
 // src/sync/phase.ts
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, readdirSync, readFileSync, renameSync as renameSync2, rmdirSync, rmSync as rmSync2, statfsSync, writeFileSync } from "node:fs";
-import { dirname as dirname2, join as join3 } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { dirname, join as join2 } from "node:path";
 
 // src/remote/checkpoints.ts
 var FILES_MAX = 512 * 16;
 var TIME = { min: 0, max: 1e11 };
+var MTIME_EXACT = /^[0-9]{1,12}\.[0-9]{9}$/;
 async function listSettled(session, runRoot, settleS, maxBytes, requests, timeoutMs = 3e5) {
-  const lines = [];
-  for (const r of requests) {
-    lines.push(`run ${r.runId} ${r.mode} ${r.keep}`);
-    for (const k of r.known) lines.push(`known ${r.runId} ${k.cell ?? "-"} ${k.bytes} ${k.mtime} ${k.path}`);
-  }
+  const lines = requests.map((r) => `run ${r.runId} ${r.mode} ${r.keep}`);
   const res = await runScript(session, "checkpoints", [runRoot, String(settleS), String(Math.max(0, Math.floor(maxBytes)))], {
     data: `${lines.join("\n")}
 end
@@ -86,13 +83,13 @@ function parseSettled(raw, asked) {
   const o = obj(raw, "checkpoints");
   const now = int(o, "now", "checkpoints", TIME);
   const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
-    const where = `checkpoints.runs[${i}]`;
-    const r = obj(x, where);
-    const id = str(r, "id", where, { max: 64, pattern: RUN_ID });
-    if (!asked.has(id)) throw new BoxDataError(`${where} is run ${id}, which was not asked about`);
-    if (r["error"] !== void 0) return { id, error: str(r, "error", where, { max: 200, pattern: /^[ -~]*$/ }) };
+    const where2 = `checkpoints.runs[${i}]`;
+    const r = obj(x, where2);
+    const id = str(r, "id", where2, { max: 64, pattern: RUN_ID });
+    if (!asked.has(id)) throw new BoxDataError(`${where2} is run ${id}, which was not asked about`);
+    if (r["error"] !== void 0) return { id, error: str(r, "error", where2, { max: 200, pattern: /^[ -~]*$/ }) };
     try {
-      return parseRun(r, id, where);
+      return parseRun(r, id, where2);
     } catch (err) {
       if (err instanceof BoxDataError) return { id, error: err.message };
       throw err;
@@ -100,11 +97,11 @@ function parseSettled(raw, asked) {
   });
   return { now, runs };
 }
-function parseRun(r, id, where) {
-  const workdir = str(r, "workdir", where, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
+function parseRun(r, id, where2) {
+  const workdir = str(r, "workdir", where2, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
   const seen = /* @__PURE__ */ new Set();
-  const files = arr(r, "files", where, FILES_MAX).map((x, k) => {
-    const w = `${where}.files[${k}]`;
+  const files = arr(r, "files", where2, FILES_MAX).map((x, k) => {
+    const w = `${where2}.files[${k}]`;
     const f = obj(x, w);
     const path = str(f, "path", w, { max: PATH_MAX, pattern: SAFE_PATH });
     if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
@@ -112,147 +109,16 @@ function parseRun(r, id, where) {
     const key = `${cell ?? ""}/${path}`;
     if (seen.has(key)) throw new BoxDataError(`${w}: ${path} is listed twice`);
     seen.add(key);
-    return {
-      path,
-      cell,
-      bytes: int(f, "bytes", w),
-      mtime: int(f, "mtime", w, TIME),
-      sha256: f["sha256"] === null ? null : str(f, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ })
-    };
+    const mtimeExact = str(f, "mtime", w, { max: 21, pattern: MTIME_EXACT });
+    const mtime = Number(mtimeExact.slice(0, mtimeExact.indexOf(".")));
+    if (mtime > TIME.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
+    return { path, cell, bytes: int(f, "bytes", w), mtime, mtimeExact };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where), skipped: int(r, "skipped", where), tooLarge: int(r, "too_large", where) };
-}
-
-// src/transfer/pull.ts
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
-import { dirname, join as join2 } from "node:path";
-async function hashFile(path, h) {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk);
-}
-async function pullFiles(target, remoteBase, files, dest, opts = {}) {
-  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const one = async (f) => {
-    const final = join2(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync(dirname(final), { recursive: true });
-    if (existsSync(final)) {
-      const h2 = createHash("sha256");
-      if (statSync(final).size === f.bytes) {
-        await hashFile(final, h2);
-        const sha2 = h2.digest("hex");
-        if (sha2 === f.sha256) {
-          done += f.bytes;
-          return { path: f.path, bytes: f.bytes, sha256: sha2 };
-        }
-      }
-      rmSync(final);
-    }
-    let have = existsSync(part) ? statSync(part).size : 0;
-    if (have > f.bytes) {
-      truncateSync(part, 0);
-      have = 0;
-    }
-    const h = createHash("sha256");
-    if (have > 0) await hashFile(part, h);
-    done += have;
-    const remote = `${remoteBase}/${f.path}`;
-    const owed = f.bytes - have;
-    const cmd = have > 0 ? `tail -c +${have + 1} ${shellQuote(remote)} | head -c ${owed}` : `head -c ${owed} ${shellQuote(remote)}`;
-    if (opts.signal?.aborted) throw new PullError(f.path, "the pull was stopped");
-    const child = spawn("ssh", [...sshArgs, cmd], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
-    const exited = new Promise((res) => child.on("close", (code2) => res(code2)));
-    let got = have;
-    const fd = openSync(part, "a");
-    let writeError;
-    let grew = false;
-    child.stdout.on("data", (chunk) => {
-      if (writeError || grew) return;
-      if (got + chunk.length > f.bytes) {
-        grew = true;
-        child.kill("SIGKILL");
-        return;
-      }
-      try {
-        writeSync(fd, chunk);
-      } catch (err) {
-        writeError = err;
-        child.kill("SIGKILL");
-        return;
-      }
-      h.update(chunk);
-      got += chunk.length;
-      done += chunk.length;
-      thisRun += chunk.length;
-    });
-    try {
-      await exited;
-    } finally {
-      closeSync(fd);
-    }
-    if (grew) {
-      rmSync(part, { force: true });
-      throw new PullError(f.path, `${f.path} grew since the manifest (the box sent more than its ${f.bytes} bytes): rebuild the manifest and collect again`);
-    }
-    if (writeError) {
-      if (writeError.code === "ENOSPC")
-        throw new PullError(f.path, `the runner's disk is full while writing ${final}; free space and rerun (the partial file resumes)`);
-      throw new PullError(f.path, `writing ${part} failed: ${writeError.message}`);
-    }
-    const code = await exited;
-    opts.signal?.removeEventListener("abort", stop);
-    if (code !== 0) {
-      throw new PullError(
-        f.path,
-        `ssh exited ${code} after ${got} of ${f.bytes} bytes of ${f.path}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}; rerun to resume`,
-        code === 255
-      );
-    }
-    const sha = h.digest("hex");
-    if (got !== f.bytes || sha !== f.sha256) {
-      rmSync(part, { force: true });
-      throw new PullError(
-        f.path,
-        `${f.path} changed on the box since the manifest (got ${got} bytes, sha256 ${sha.slice(0, 12)}\u2026; manifest ${f.bytes} bytes, ${f.sha256.slice(0, 12)}\u2026): rebuild the manifest and collect again`
-      );
-    }
-    renameSync(part, final);
-    return { path: f.path, bytes: f.bytes, sha256: sha };
-  };
-  try {
-    const out = [];
-    const errors = [];
-    await eachLimit(files, opts.parallel ?? 4, async (f, _i, stop) => {
-      try {
-        out.push(await one(f));
-      } catch (err) {
-        if (!(err instanceof PullError)) throw err;
-        errors.push(err);
-        if (err.network) stop();
-      }
-    });
-    progress();
-    if (errors.length) throw errors[0];
-    return { files: out.sort((a, b) => a.path.localeCompare(b.path)), bytesThisRun: thisRun };
-  } finally {
-    if (timer) clearInterval(timer);
-    closeSecrets();
-  }
+  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where2), skipped: int(r, "skipped", where2), tooLarge: int(r, "too_large", where2) };
 }
 
 // src/sync/plan.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 
 // src/sync/record.ts
 var SYNC_SCHEMA = "tether.sync/v1";
@@ -298,13 +164,15 @@ function sameFile(a, b) {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
 function toPull(files, record) {
-  return files.filter(
-    (f) => f.sha256 !== null && !record.entries.some((e) => sameFile(e, f) && e.sha256 === f.sha256)
-  );
+  return files.filter((f) => !record.entries.some((e) => sameFile(e, f)));
+}
+var where = (path) => createHash("sha256").update(path).digest("hex").slice(0, 8);
+var stamp = (mtime) => new Date(mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "");
+function stagingDir(f) {
+  return `${stamp(f.mtime)}-${f.mtimeExact.slice(f.mtimeExact.indexOf(".") + 1)}-${f.bytes}-${where(f.path)}`;
 }
 function versionDir(f) {
-  const where = createHash2("sha256").update(f.path).digest("hex").slice(0, 8);
-  return `${new Date(f.mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "")}-${f.sha256.slice(0, 12)}-${where}`;
+  return `${stamp(f.mtime)}-${f.sha256.slice(0, 12)}-${where(f.path)}`;
 }
 function stepFromName(path) {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -340,22 +208,23 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
   let moved = 0;
   let error = null;
   for (const f of toPull(files, record).sort((a, b) => b.mtime - a.mtime)) {
-    const version = versionDir(f);
-    const got = await deps.pull(f, version);
+    const staging = stagingDir(f);
+    const got = await deps.pull(f, staging);
     if ("error" in got) {
       error = got.error;
       if (got.network) break;
       continue;
     }
     moved += got.moved;
+    const sha256 = got.sha256;
     let why;
     try {
-      why = await deps.verify(f, version);
-      if (why === null) deps.promote(f, version);
+      why = await deps.verify(f, staging);
+      if (why === null) deps.promote(f, staging, versionDir({ ...f, sha256 }));
     } catch (err) {
       error = `${f.path}: could not be put in place on the runner (${err.message.slice(0, 300)})`;
       try {
-        deps.discard(f, version, true);
+        deps.discard(f, staging, true);
       } catch {
       }
       continue;
@@ -367,7 +236,7 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
       cell: f.cell,
       bytes: f.bytes,
       mtime: f.mtime,
-      sha256: f.sha256,
+      sha256,
       status: why === null ? "verified" : "bad",
       why,
       syncedAt: now.toISOString(),
@@ -376,7 +245,7 @@ async function syncRun(files, boxNow, record, keep, stepHint, deps) {
     });
     if (why !== null) {
       try {
-        deps.discard(f, version, true);
+        deps.discard(f, staging, true);
       } catch (err) {
         error = `${f.path}: the failed file could not be removed from staging (${err.message.slice(0, 300)})`;
       }
@@ -421,16 +290,16 @@ function freeBytes(dir) {
   }
 }
 function syncBudget(cfg, workspace) {
-  const root = dirname2(runSyncDir(cfg, workspace, "x"));
+  const root = dirname(runSyncDir(cfg, workspace, "x"));
   try {
-    mkdirSync2(root, { recursive: true });
+    mkdirSync(root, { recursive: true });
   } catch {
   }
   return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId, warn) {
-  const p = join3(dir, SYNC_RECORD);
-  if (!existsSync2(p)) return emptyRecord(runId);
+  const p = join2(dir, SYNC_RECORD);
+  if (!existsSync(p)) return emptyRecord(runId);
   try {
     return parseRecord(readFileSync(p, "utf8"), runId);
   } catch (err) {
@@ -439,12 +308,12 @@ function readRecord(dir, runId, warn) {
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join3(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join2(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync(tmp, recordText(r));
-  renameSync2(tmp, join3(dir, SYNC_RECORD));
+  renameSync(tmp, join2(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
-  for (let d = dir; d.startsWith(`${stop}/`); d = dirname2(d)) {
+  for (let d = dir; d.startsWith(`${stop}/`); d = dirname(d)) {
     try {
       rmdirSync(d);
     } catch {
@@ -453,12 +322,12 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join3(dir, STAGING);
-  if (!existsSync2(staging)) return;
-  const wanted = new Set(listed.filter((f) => f.sha256).map((f) => versionDir(f)));
-  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync2(join3(staging, v), { recursive: true, force: true });
+  const staging = join2(dir, STAGING);
+  if (!existsSync(staging)) return;
+  const wanted = new Set(listed.map(stagingDir));
+  for (const v of readdirSync(staging)) if (!wanted.has(v)) rmSync(join2(staging, v), { recursive: true, force: true });
 }
-async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname2(runSyncDir(cfg, workspace, host.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
+async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname(runSyncDir(cfg, workspace, host.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
   if (cfg.mode === "none" || host.runs.length === 0) return out;
   const dirs = new Map(host.runs.map((r) => [r.runId, runSyncDir(cfg, workspace, r.runId)]));
@@ -466,16 +335,15 @@ async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeByte
   const requests = host.runs.map((r) => ({
     runId: r.runId,
     mode: cfg.mode,
-    keep: cfg.keep,
-    known: records.get(r.runId).entries.map((e) => ({ cell: e.cell, path: e.path, bytes: e.bytes, mtime: e.mtime }))
+    keep: cfg.keep
   }));
   let listing;
   let target;
   try {
     const session = await connect({ ...host.conn, attempts: 1 }, host.cred);
     try {
-      const root = dirname2(dirs.values().next().value);
-      mkdirSync2(root, { recursive: true });
+      const root = dirname(dirs.values().next().value);
+      mkdirSync(root, { recursive: true });
       listing = await listSettled(
         session,
         host.runRoot,
@@ -514,9 +382,10 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
     const listed = listing.runs.find((x) => x.id === r.runId);
     if (!listed) return { error: "the box did not list this run" };
     if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
-    mkdirSync2(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join3(dir, STAGING, v, f.path);
+    const staged = (f, v) => join2(dir, STAGING, v, f.path);
+    const scanned = /* @__PURE__ */ new Map();
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
         const room = freeBytes(dir);
@@ -526,8 +395,17 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
             network: false
           };
         try {
-          const got = await pullFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, sha256: f.sha256 }], join3(dir, STAGING, v), { parallel: 1 });
-          return { moved: got.bytesThisRun };
+          let sha256 = "";
+          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join2(dir, STAGING, v), {
+            parallel: 1,
+            sink: (path) => streamScanFor(path),
+            // The sink is the scan made above for this file.
+            onArrived: (a, sink) => {
+              sha256 = a.sha256;
+              scanned.set(v, sink?.scans());
+            }
+          });
+          return { moved: got.bytesThisRun, sha256 };
         } catch (err) {
           budget.give(f.bytes);
           if (err instanceof PullError) return { error: err.message, network: err.network };
@@ -537,23 +415,23 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
       verify: async (f, v) => {
         const src = await fileSource(staged(f, v));
         try {
-          const res = await verifyOne(f.path, src);
+          const res = await verifyOne(f.path, src, scanned.get(v));
           if (!res.ok) return problemsText(res) || `not a valid ${res.format} file`;
         } finally {
           await src.close();
         }
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
-      promote: (f, v) => {
-        const final = join3(dir, v, f.path);
-        mkdirSync2(dirname2(final), { recursive: true });
-        renameSync2(staged(f, v), final);
-        pruneEmpty(dirname2(staged(f, v)), dir);
+      promote: (f, v, version) => {
+        const final = join2(dir, version, f.path);
+        mkdirSync(dirname(final), { recursive: true });
+        renameSync(staged(f, v), final);
+        pruneEmpty(dirname(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = isStaged ? staged(f, v) : join3(dir, v, f.path);
-        rmSync2(p, { force: true });
-        pruneEmpty(dirname2(p), dir);
+        const p = join2(dir, isStaged ? STAGING : "", v, f.path);
+        rmSync(p, { force: true });
+        pruneEmpty(dirname(p), dir);
       },
       now: () => /* @__PURE__ */ new Date()
     });
@@ -616,7 +494,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join4(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join3(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -638,7 +516,7 @@ async function uploadNewest(uploader, cfg, runId, n, dir, s, reporter) {
       `sync: ${runId}: its sync artifacts come to ${human(older + n.bytes)} with this one, over the artifact-budget of ${human(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join4(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join3(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId}: uploaded artifact ${u.name} (id ${u.id}, ${human(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;

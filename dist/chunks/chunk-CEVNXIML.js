@@ -19,7 +19,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-ERDZYGIP.js";
+} from "./chunk-D7EJ2PHA.js";
 import {
   code,
   inert
@@ -28,7 +28,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-TLZWGECS.js";
+} from "./chunk-WZUORG3J.js";
 import {
   RUN_STATE_CELLS_MAX,
   isEnded,

@@ -4,6 +4,11 @@ import { dirname as __tether_dn } from 'node:path';
 var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
+import {
+  dataLines,
+  scriptCommand,
+  scriptStdin
+} from "./chunk-WZUORG3J.js";
 
 // src/transfer/types.ts
 var PullError = class extends Error {
@@ -17,51 +22,11 @@ var PullError = class extends Error {
   network;
 };
 
-// src/verify/file-source.ts
-import { open } from "node:fs/promises";
-async function fileSource(path) {
-  const fh = await open(path, "r");
-  const { size } = await fh.stat();
-  return {
-    size,
-    read: async (offset, length) => {
-      const n = Math.max(0, Math.min(length, size - offset));
-      const buf = Buffer.allocUnsafe(n);
-      let got = 0;
-      while (got < n) {
-        const { bytesRead } = await fh.read(buf, got, n - got, offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return got === n ? buf : buf.subarray(0, got);
-    },
-    close: () => fh.close()
-  };
-}
-
-// src/verify/trusted-load.ts
+// src/transfer/stream.ts
 import { spawn } from "node:child_process";
-function trustedLoad(command, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["-c", `${command} "$1"`, "tether-load", file], {
-      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let out = "";
-    const keep = (d) => out = (out + d.toString()).slice(-4e3);
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      resolve(`trusted-load-command could not start: ${err.message}`);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve(code === 0 ? null : `trusted-load-command failed (exit ${code ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
-    });
-  });
-}
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync, truncateSync, writeSync } from "node:fs";
+import { dirname, join as join2 } from "node:path";
 
 // src/transfer/ssh-args.ts
 import { spawnSync } from "node:child_process";
@@ -215,6 +180,361 @@ function sshInvocation(target) {
       rmSync(secrets, { recursive: true, force: true });
     }
   };
+}
+
+// src/transfer/stream.ts
+var TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
+async function readInto(path, bytes, each) {
+  if (bytes === 0) return;
+  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
+}
+async function streamFiles(target, workdir, files, dest, opts = {}) {
+  const p = streamPull(target);
+  try {
+    return await p.run(workdir, files, dest, opts);
+  } finally {
+    p.close();
+  }
+}
+function streamPull(target) {
+  const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
+  const spawnSend = () => {
+    const child = spawn("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    child.on("error", () => void 0);
+    child.stdin.on("error", () => void 0);
+    const closed = new Promise((res) => child.on("close", (c) => res(c)));
+    return { child, closed };
+  };
+  let warm = spawnSend();
+  const close = () => {
+    if (warm) {
+      warm.child.stdin.end();
+      const w = warm.child;
+      setTimeout(() => w.kill("SIGKILL"), 2e3).unref();
+      warm = null;
+    }
+    closeSecrets();
+  };
+  return {
+    run: (workdir, files, dest, opts = {}) => runPull(
+      spawnSend,
+      () => {
+        const w = warm;
+        warm = null;
+        return w;
+      },
+      workdir,
+      files,
+      dest,
+      opts
+    ),
+    close
+  };
+}
+async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  let done = 0;
+  let thisRun = 0;
+  const t0 = Date.now();
+  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
+  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
+  const arrived = [];
+  const errors = [];
+  const startedOver = /* @__PURE__ */ new Set();
+  let network = false;
+  const prepare = async (f, fresh) => {
+    const final = join2(dest, f.path);
+    const part = `${final}.part`;
+    mkdirSync(dirname(final), { recursive: true });
+    if (fresh) {
+      rmSync2(final, { force: true });
+      rmSync2(part, { force: true });
+    }
+    let have = 0;
+    let fromFinal = false;
+    if (existsSync2(final)) {
+      if (statSync(final).size === f.bytes) {
+        have = f.bytes;
+        fromFinal = true;
+        rmSync2(part, { force: true });
+      } else rmSync2(final);
+    }
+    if (!fromFinal && existsSync2(part)) {
+      have = statSync(part).size;
+      if (have > f.bytes) {
+        truncateSync(part, 0);
+        have = 0;
+      }
+    }
+    const hash = createHash("sha256");
+    const sink = opts.sink?.(f.path);
+    await readInto(fromFinal ? final : part, have, (b) => {
+      hash.update(b);
+      sink?.write(b);
+    });
+    done += have;
+    return { f, final, part, have, fromFinal, hash, sink, got: 0, fd: null, bytesDone: false, trailer: null, settled: false };
+  };
+  const fail = (s, err, keepPart) => {
+    s.settled = true;
+    if (!keepPart) rmSync2(s.part, { force: true });
+    errors.push(err);
+  };
+  const settle = (s, retry) => {
+    if (s.settled || !s.bytesDone || !s.trailer) return;
+    if ("changed" in s.trailer) {
+      fail(s, new PullError(s.f.path, `${s.f.path} changed on the box since the listing (${s.trailer.changed}): collect again once it is settled`), false);
+      return;
+    }
+    s.settled = true;
+    const sha = s.hash.digest("hex");
+    if (sha !== s.trailer.sha) {
+      if (s.have > 0 && !startedOver.has(s.f.path)) {
+        startedOver.add(s.f.path);
+        done -= s.have + s.got;
+        retry.push({ ...s.f });
+        rmSync2(s.part, { force: true });
+        if (s.fromFinal) rmSync2(s.final, { force: true });
+        return;
+      }
+      rmSync2(s.part, { force: true });
+      errors.push(
+        new PullError(
+          s.f.path,
+          `${s.f.path}: the box's sha256 (${s.trailer.sha.slice(0, 12)}\u2026) is not the sha256 of the bytes that arrived (${sha.slice(0, 12)}\u2026): collect again; if it repeats, the box is not sending what it hashes`
+        )
+      );
+      return;
+    }
+    if (!s.fromFinal) {
+      try {
+        if (!existsSync2(s.part)) closeSync(openSync(s.part, "a"));
+        renameSync(s.part, s.final);
+      } catch (err) {
+        errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
+        return;
+      }
+    }
+    const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
+    arrived.push(a);
+    opts.onArrived?.(a, s.sink);
+  };
+  const stream = async (group, fresh, retry) => {
+    const slots = [];
+    for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
+    if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
+    const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
+    const { child, closed } = takeWarm() ?? spawnSend();
+    const stop = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list })));
+    let stderr = "";
+    let lineBuf = "";
+    let refused = null;
+    let overflow = false;
+    let writeError;
+    let cur = 0;
+    const advance = () => {
+      for (; cur < slots.length; cur++) {
+        const s = slots[cur];
+        if (s.got < s.f.bytes - s.have) return;
+        if (s.fd !== null) closeSync(s.fd);
+        s.fd = null;
+        s.bytesDone = true;
+        settle(s, retry);
+      }
+    };
+    advance();
+    child.stdout.on("data", (chunk) => {
+      let b = chunk;
+      while (b.length && !overflow && !writeError) {
+        const s = slots[cur];
+        if (!s) {
+          overflow = true;
+          child.kill("SIGKILL");
+          return;
+        }
+        const take = Math.min(b.length, s.f.bytes - s.have - s.got);
+        const piece = b.subarray(0, take);
+        try {
+          s.fd ??= openSync(s.part, "a");
+          writeSync(s.fd, piece);
+        } catch (err) {
+          writeError = err;
+          child.kill("SIGKILL");
+          return;
+        }
+        s.hash.update(piece);
+        s.sink?.write(piece);
+        s.got += take;
+        done += take;
+        thisRun += take;
+        b = b.subarray(take);
+        advance();
+      }
+    });
+    const onLine = (line) => {
+      const m = TRAILER.exec(line);
+      if (!m) return;
+      if (m[1] === "refused") {
+        refused = `${m[2] ?? ""} ${m[3] ?? ""}`.trim();
+        return;
+      }
+      const s = slots[Number(m[2])];
+      if (!s || s.trailer) return;
+      if (m[1] === "sent") s.trailer = /^[0-9a-f]{64}$/.test(m[3] ?? "") ? { sha: m[3] } : { changed: "its hash line is not a sha256" };
+      else s.trailer = { changed: (m[3] ?? "").replace(/[^\x20-\x7e]/g, "?") };
+      settle(s, retry);
+    };
+    child.stderr.on("data", (d) => {
+      const text = d.toString("latin1");
+      stderr = (stderr + text).slice(-2e3);
+      lineBuf += text;
+      const lines = lineBuf.split("\n");
+      lineBuf = (lines.pop() ?? "").slice(-1e3);
+      for (const l of lines) onLine(l);
+    });
+    const code = await closed;
+    opts.signal?.removeEventListener("abort", stop);
+    if (lineBuf) onLine(lineBuf);
+    for (const s of slots) {
+      if (s.fd !== null) closeSync(s.fd);
+      s.fd = null;
+    }
+    const said = stderr.split("\n").filter((l) => l.trim() && !TRAILER.test(l)).pop()?.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
+    const open2 = slots.filter((s) => !s.settled);
+    if (overflow) {
+      const last = slots[slots.length - 1];
+      errors.unshift(new PullError(last.f.path, `the box sent more bytes than were asked for (after ${last.f.path}): nothing past them was written`));
+      for (const s of open2) {
+        s.settled = true;
+        rmSync2(s.part, { force: true });
+      }
+      return;
+    }
+    if (writeError) {
+      const e = writeError;
+      for (const s of open2)
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            e.code === "ENOSPC" ? `the runner's disk is full while writing ${s.final}; free space and rerun (the partial file resumes)` : `writing ${s.part} failed: ${e.message}`
+          ),
+          true
+        );
+      return;
+    }
+    for (const s of open2) {
+      if (s.trailer && "changed" in s.trailer) {
+        s.bytesDone = true;
+        settle(s, retry);
+      } else if (code === 255) {
+        network = true;
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `ssh exited 255 after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${said ? `: ${said}` : ""}; rerun to resume`,
+            true
+          ),
+          true
+        );
+      } else if (refused !== null) {
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `the box refused the transfer: ${String(refused).replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`
+          ),
+          true
+        );
+      } else if (code === 3 && s.got === 0 && !s.trailer) {
+        retry.push(s.f);
+        s.settled = true;
+      } else {
+        fail(
+          s,
+          new PullError(
+            s.f.path,
+            `the transfer ended (exit ${code}) after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${s.trailer ? "" : ", with no hash from the box"}${said ? `: ${said}` : ""}; rerun to resume`
+          ),
+          true
+        );
+      }
+    }
+  };
+  try {
+    let pending = [...files];
+    let fresh = /* @__PURE__ */ new Set();
+    for (let round = 0; pending.length && !network && round <= files.length + 1; round++) {
+      const retry = [];
+      await Promise.all(groups(pending, opts.parallel ?? 4).map((g) => stream(g, fresh, retry)));
+      fresh = new Set(retry.filter((f) => startedOver.has(f.path)).map((f) => f.path));
+      pending = retry;
+    }
+    progress();
+    if (errors.length) throw errors[0];
+    if (pending.length) throw new PullError(pending[0]?.path ?? "", `${pending.length} files were never sent; rerun to resume`);
+    return { files: arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: thisRun };
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+}
+function groups(files, n) {
+  const out = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => ({ bytes: 0, files: [] }));
+  for (const f of [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
+    const g = out.reduce((a, b) => b.bytes < a.bytes ? b : a);
+    g.bytes += f.bytes;
+    g.files.push(f);
+  }
+  return out.map((g) => g.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).filter((g) => g.length);
+}
+
+// src/verify/file-source.ts
+import { open } from "node:fs/promises";
+async function fileSource(path) {
+  const fh = await open(path, "r");
+  const { size } = await fh.stat();
+  return {
+    size,
+    read: async (offset, length) => {
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buf = Buffer.allocUnsafe(n);
+      let got = 0;
+      while (got < n) {
+        const { bytesRead } = await fh.read(buf, got, n - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === n ? buf : buf.subarray(0, got);
+    },
+    close: () => fh.close()
+  };
+}
+
+// src/verify/trusted-load.ts
+import { spawn as spawn2 } from "node:child_process";
+function trustedLoad(command, file, home, timeoutMs = 6e5) {
+  return new Promise((resolve) => {
+    const child = spawn2("bash", ["-c", `${command} "$1"`, "tether-load", file], {
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let out = "";
+    const keep = (d) => out = (out + d.toString()).slice(-4e3);
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve(`trusted-load-command could not start: ${err.message}`);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? null : `trusted-load-command failed (exit ${code ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+    });
+  });
 }
 
 // src/verify/verifiers/read-ahead.ts
@@ -651,7 +971,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join2 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join3 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -660,10 +980,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join2(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join3(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join2(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join2(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join3(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join3(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -1029,6 +1349,198 @@ async function verifyTorch(src, scans) {
   }
   if (r.problems.length) r.nonFinite = [];
   return { ...r, ok: r.problems.length === 0 && r.nonFinite.length === 0 };
+}
+
+// src/verify/verifiers/zip-stream.ts
+import { crc32 as crc322 } from "node:zlib";
+var LOCAL2 = 67324752;
+var DESCRIPTOR = Buffer.from([80, 75, 7, 8]);
+var HOLD = 23;
+var MAX_ENTRIES = 1e5;
+var ZipStreamScan = class {
+  constructor(dtypesOf, pklMax) {
+    this.dtypesOf = dtypesOf;
+    this.pklMax = pklMax;
+  }
+  dtypesOf;
+  pklMax;
+  pos = 0;
+  state = { kind: "header", need: 30 };
+  head = [];
+  headLen = 0;
+  dtypes = null;
+  dataPrefix = null;
+  found = /* @__PURE__ */ new Map();
+  get scans() {
+    return this.found;
+  }
+  write(chunk) {
+    let b = chunk;
+    while (b.length && this.state.kind !== "stop") {
+      const s = this.state;
+      if (s.kind === "header") {
+        const take = Math.min(b.length, s.need - this.headLen);
+        this.head.push(b.subarray(0, take));
+        this.headLen += take;
+        this.pos += take;
+        b = b.subarray(take);
+        if (this.headLen === s.need) this.header();
+      } else if (s.kind === "skip") {
+        const take = Math.min(b.length, s.left);
+        s.left -= take;
+        this.pos += take;
+        b = b.subarray(take);
+        if (s.left === 0) this.nextHeader();
+      } else if (s.kind === "data" && s.left !== null) {
+        const take = Math.min(b.length, s.left);
+        this.data(s, b.subarray(0, take));
+        s.left -= take;
+        this.pos += take;
+        b = b.subarray(take);
+        if (s.left === 0) this.endEntry(s);
+      } else if (s.kind === "data") {
+        b = this.openData(s, b);
+      }
+    }
+  }
+  nextHeader() {
+    this.head = [];
+    this.headLen = 0;
+    this.state = { kind: "header", need: 30 };
+  }
+  header() {
+    const h = Buffer.concat(this.head);
+    const sig = h.readUInt32LE(0);
+    if (sig !== LOCAL2 || this.found.size >= MAX_ENTRIES) {
+      this.state = { kind: "stop" };
+      return;
+    }
+    const nameLen = h.readUInt16LE(26);
+    const extraLen = h.readUInt16LE(28);
+    if (h.length < 30 + nameLen + extraLen) {
+      this.state = { kind: "header", need: 30 + nameLen + extraLen };
+      return;
+    }
+    const flags = h.readUInt16LE(6);
+    const method = h.readUInt16LE(8);
+    let csize = h.readUInt32LE(18);
+    let usize = h.readUInt32LE(22);
+    const name = h.toString("utf8", 30, 30 + nameLen);
+    if (csize === 4294967295 || usize === 4294967295) {
+      let z;
+      try {
+        z = zip64Values(h.subarray(30 + nameLen, 30 + nameLen + extraLen), [
+          ...usize === 4294967295 ? ["size"] : [],
+          ...csize === 4294967295 ? ["compressedSize"] : []
+        ]);
+      } catch {
+        return void (this.state = { kind: "stop" });
+      }
+      usize = z.size ?? usize;
+      csize = z.compressedSize ?? csize;
+      if (!Number.isSafeInteger(usize) || !Number.isSafeInteger(csize) || usize === 4294967295 || csize === 4294967295)
+        return void (this.state = { kind: "stop" });
+    }
+    const described = (flags & 8) !== 0;
+    this.head = [];
+    this.headLen = 0;
+    if (method !== 0 || !described && csize !== usize) {
+      if (described) return void (this.state = { kind: "stop" });
+      this.state = csize > 0 ? { kind: "skip", left: csize } : { kind: "header", need: 30 };
+      return;
+    }
+    const isPkl = this.dataPrefix === null && (name === "data.pkl" || /^[^/]+\/data\.pkl$/.test(name));
+    if (isPkl) this.dataPrefix = name.slice(0, -"data.pkl".length);
+    let dtype = null;
+    if (!isPkl && this.dtypes && this.dataPrefix !== null && name.startsWith(`${this.dataPrefix}data/`)) {
+      const d = this.dtypes.get(name.slice(this.dataPrefix.length + "data/".length));
+      if (d && FLOAT_DTYPES.has(d)) dtype = d;
+    }
+    const s = {
+      kind: "data",
+      name,
+      start: this.pos,
+      left: described ? null : csize,
+      seen: 0,
+      crc: 0,
+      dtype,
+      bad: 0,
+      carry: null,
+      keep: isPkl && (described || csize <= this.pklMax) ? [] : null,
+      keptBytes: 0,
+      hold: null
+    };
+    this.state = s;
+    if (csize === 0 && !described) this.endEntry(s);
+  }
+  /**
+   * Stored data of unknown length: it ends where a data descriptor stands whose sizes are the bytes seen so far
+   * and whose CRC32 is theirs. Returns what is left of the piece after the entry ended (or nothing).
+   */
+  openData(s, piece) {
+    const buf = s.hold ? Buffer.concat([s.hold, piece]) : piece;
+    const base = this.pos - (s.hold?.length ?? 0);
+    s.hold = null;
+    let from = 0;
+    for (; ; ) {
+      const i = buf.indexOf(DESCRIPTOR, from);
+      if (i < 0 || i > buf.length - HOLD - 1) {
+        const upTo = Math.max(from, buf.length - HOLD);
+        this.data(s, buf.subarray(from, upTo));
+        s.hold = Buffer.from(buf.subarray(upTo));
+        this.pos = base + buf.length;
+        return Buffer.alloc(0);
+      }
+      this.data(s, buf.subarray(from, i));
+      const len = s.seen;
+      const crcOk = buf.readUInt32LE(i + 4) === s.crc >>> 0;
+      let desc = 0;
+      if (crcOk && buf.readUInt32LE(i + 8) === len && buf.readUInt32LE(i + 12) === len) desc = 16;
+      else if (crcOk && buf.readBigUInt64LE(i + 8) === BigInt(len) && buf.readBigUInt64LE(i + 16) === BigInt(len)) desc = 24;
+      if (desc) {
+        this.pos = base + i;
+        this.endEntry(s);
+        this.pos = base + i + desc;
+        return buf.subarray(i + desc);
+      }
+      this.data(s, buf.subarray(i, i + 1));
+      from = i + 1;
+    }
+  }
+  data(s, b) {
+    if (!b.length) return;
+    s.crc = crc322(b, s.crc);
+    s.seen += b.length;
+    if (s.keep) {
+      s.keptBytes += b.length;
+      if (s.keptBytes > this.pklMax) s.keep = null;
+      else s.keep.push(Buffer.from(b));
+    }
+    if (!s.dtype) return;
+    const item = s.dtype === "float64" ? 8 : s.dtype === "float32" ? 4 : 2;
+    let buf = s.carry ? Buffer.concat([s.carry, b]) : b;
+    const whole = buf.length - buf.length % item;
+    if (whole) s.bad += nonFiniteIn(buf.subarray(0, whole), s.dtype);
+    buf = buf.subarray(whole);
+    s.carry = buf.length ? Buffer.from(buf) : null;
+  }
+  endEntry(s) {
+    this.found.set(s.start, { dataOffset: s.start, size: s.seen, crc: s.crc >>> 0, dtype: s.carry ? null : s.dtype, nonFinite: s.bad });
+    if (s.keep) {
+      try {
+        this.dtypes = this.dtypesOf(Buffer.concat(s.keep));
+      } catch {
+        this.dtypes = null;
+      }
+    }
+    this.nextHeader();
+  }
+};
+
+// src/verify/stream-scan.ts
+function streamScanFor(_path) {
+  const z = new ZipStreamScan(storageDtypes, TORCH_PKL_MAX);
+  return { write: (chunk) => z.write(chunk), scans: () => z.scans };
 }
 
 // src/verify/verifiers/gguf.ts
@@ -1509,15 +2021,12 @@ function problemsText(r) {
 
 export {
   PullError,
-  sshInvocation,
+  streamFiles,
+  streamPull,
   fileSource,
-  nonFiniteIn,
-  FLOAT_DTYPES,
-  zip64Values,
-  storageDtypes,
-  TORCH_PKL_MAX,
   VERIFIER_VERSIONS,
   verifyOne,
   problemsText,
-  trustedLoad
+  trustedLoad,
+  streamScanFor
 };

@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-TLZWGECS.js";
+} from "./chunk-WZUORG3J.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

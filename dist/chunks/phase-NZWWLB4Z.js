@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-DPVWSW72.js";
+} from "./chunk-XLS7RGWV.js";
 import {
   BACKEND_LIST,
   parseAudit
@@ -36,7 +36,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-TLZWGECS.js";
+} from "./chunk-WZUORG3J.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-356XD6MB.js";

@@ -12,15 +12,15 @@ import {
   readVerified,
   renderCard,
   stateOfLook
-} from "./chunk-HVFENU3F.js";
+} from "./chunk-CEVNXIML.js";
 import {
   openPinned
-} from "./chunk-DPVWSW72.js";
+} from "./chunk-XLS7RGWV.js";
 import "./chunk-2NAH2BGB.js";
 import "./chunk-NPIG4LFG.js";
 import {
   probeOn
-} from "./chunk-YGM5LBWR.js";
+} from "./chunk-WH3JNCZF.js";
 import "./chunk-SOGQG4PZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -38,14 +38,14 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-ERDZYGIP.js";
+} from "./chunk-D7EJ2PHA.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-IIBCFU4P.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-TLZWGECS.js";
+import "./chunk-WZUORG3J.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

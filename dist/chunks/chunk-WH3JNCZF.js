@@ -20,7 +20,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-TLZWGECS.js";
+} from "./chunk-WZUORG3J.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

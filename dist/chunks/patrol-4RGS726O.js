@@ -25,7 +25,7 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-TLZWGECS.js";
+} from "./chunk-WZUORG3J.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-QSTG6HKX.js";

@@ -29,7 +29,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-ERDZYGIP.js";
+} from "./chunk-D7EJ2PHA.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -476,7 +476,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-V7T4KH7C.js"),
+      () => import("./phase-NZWWLB4Z.js"),
       (m) => m.auditPhase
     )
   },
@@ -492,7 +492,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-V7T4KH7C.js"),
+      () => import("./phase-NZWWLB4Z.js"),
       (m) => m.launchPhase
     )
   },
@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-Q3LAFCNF.js"),
+      () => import("./phase-DOI6B5B2.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-PL2AV3PM.js"),
+      () => import("./phase-5FPEQ673.js"),
       (m) => m.teardownPhase
     )
   },
@@ -567,12 +567,12 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-7SS45OWX.js");
+  const { probeHost, probeOn } = await import("./probe-HDNSZCS5.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-MZ6WEP7U.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-DLJVUQLS.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-73SKKPA4.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-4RGS726O.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
