@@ -7,8 +7,10 @@
 //   pipeline  the seeds' own way: sha256sum manifest on the box, rsync pull, local `sha256sum -c`, then
 //             `python3 -c "torch.load(…)"` per file
 // Goals: collect ≤ 1.05× scp wall time; pipeline ≥ 1.5× collect. Cases: 2 GiB in 4 files and 1 GiB in one.
-// Then the same 4-file case on the unshaped loopback (CPU-bound: both cores shared by box and runner), and the
-// torch verifier's own throughput and peak RSS on one large checkpoint.
+// Then the same 4-file case on the unshaped loopback (CPU-bound: both cores shared by box and runner), the
+// runner's CPU per GiB (what decides at 10 Gbit/s: user+sys of collect's node and its ssh children, against
+// scp's client and its ssh; goal ≤ 1.5×), and the torch verifier's own throughput and peak RSS on one large
+// checkpoint.
 // BENCH_GIB scales the cases (default 2); BENCH_RUNS repeats each measurement (median; default 2).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -146,10 +148,41 @@ for i in range(${files}):
     shape(false);
   }
   line('4 files, unshaped loopback', sizes['four'] as number, measure('four'));
+
+  // The runner's CPU: each command under bash, whose `times` then gives its reaped children's user+sys
+  // (node's ssh children are reaped by node, so they count; so are scp's ssh).
+  const cpuOf = (argv: string[]) => {
+    const r = spawnSync('bash', ['-c', '"$@" >/dev/null 2>&1; s=$?; times; exit $s', 'cpu', ...argv], { encoding: 'utf8', timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`cpu run of ${argv[0]} failed (${r.status})`);
+    const [u, sy] = (r.stdout.trim().split('\n').pop() ?? '').split(/\s+/).map((t) => {
+      const m = /^(\d+)m([\d.]+)s$/.exec(t);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+    });
+    return (u as number) + (sy as number);
+  };
+  const cpu: Record<'collect' | 'scp', number[]> = { collect: [], scp: [] };
+  const four = `${box.home}/code/four`;
+  for (let run = 0; run < RUNS; run++) {
+    for (const name of rotate(['collect', 'scp'] as const, run)) {
+      const out = join(work, `cpu-${name}`);
+      spawnSync('sync');
+      cpu[name].push(
+        name === 'collect'
+          ? cpuOf([node, 'dist/cli/index.js', 'collect', ...flags({ ...conn, 'run-id': 'four', 'dest-dir': out })])
+          : cpuOf(['scp', ...sshOpts, '-q', '-r', `root@${box.addr}:${four}`, out]),
+      );
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  const gib = (sizes['four'] as number) / 2 ** 30;
+  const perGiB = { collect: median(cpu.collect) / gib, scp: median(cpu.scp) / gib };
   console.log(`collect bench: real torch checkpoints, median of ${RUNS} runs, one namespace box (2 cores shared by box and runner)`);
   console.log('| case | bytes | collect (incl. verify) | scp | seeds pipeline | collect / scp | pipeline / collect |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
+  console.log(
+    `runner CPU per GiB collected (4 files, unshaped; user+sys incl. ssh children): collect ${perGiB.collect.toFixed(2)} s/GiB, scp client ${perGiB.scp.toFixed(2)} s/GiB: **${(perGiB.collect / perGiB.scp).toFixed(2)}×** (goal ≤ 1.5)`,
+  );
 
   // Verifier throughput and memory on one large torch checkpoint (no stream scan: the whole file is read).
   const ckpt = join(work, 'big.pt');

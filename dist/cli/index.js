@@ -467,6 +467,7 @@ function contractSh(extra = {}) {
     TETHER_SAFE_PATH_RE: SAFE_PATH_PATTERN,
     TETHER_PATH_MAX: PATH_MAX,
     CELLS_MAX,
+    TETHER_MANIFEST_FILES_MAX: MANIFEST_FILES_MAX,
     DELTA_MAX: LOG_WINDOWS.delta,
     TAIL_MAX: LOG_WINDOWS.tail,
     CELL_DELTA_MAX: LOG_WINDOWS.cellDelta,
@@ -478,7 +479,7 @@ function contractSh(extra = {}) {
     ...Object.entries(vars).map(([k, v]) => `${k}=${typeof v === "number" ? String(v) : word(v)}`)
   ].join("\n");
 }
-var RUN_ID_PATTERN, CELL_NAME_PATTERN, ATTEMPT_PATTERN, SAFE_PATH_PATTERN, PATH_MAX, CELLS_MAX, LOG_WINDOWS, word;
+var RUN_ID_PATTERN, CELL_NAME_PATTERN, ATTEMPT_PATTERN, SAFE_PATH_PATTERN, PATH_MAX, CELLS_MAX, MANIFEST_FILES_MAX, LOG_WINDOWS, word;
 var init_contract = __esm({
   "src/record/contract.ts"() {
     "use strict";
@@ -488,6 +489,7 @@ var init_contract = __esm({
     SAFE_PATH_PATTERN = "^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$";
     PATH_MAX = 1024;
     CELLS_MAX = 512;
+    MANIFEST_FILES_MAX = 1e5;
     LOG_WINDOWS = { delta: 65536, tail: 8192, cellDelta: 16384, cellTail: 4096 };
     word = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
   }
@@ -683,14 +685,14 @@ function envLines(input, raw) {
   return out;
 }
 function names(input, raw) {
-  const list = (raw ?? "").split(/[\s,]+/).filter(Boolean);
+  const list2 = (raw ?? "").split(/[\s,]+/).filter(Boolean);
   const seen = /* @__PURE__ */ new Set();
-  for (const n of list) {
+  for (const n of list2) {
     envName(input, n);
     if (seen.has(n)) throw new InputError(input, `${n} is given twice`);
     seen.add(n);
   }
-  return list;
+  return list2;
 }
 function command(input, raw, required) {
   const v = raw ?? "";
@@ -1019,12 +1021,12 @@ function parseRunState(raw, where2 = "run_state") {
   };
   if (o["cells"] !== void 0) {
     const c = obj(o["cells"], `${where2}.cells`);
-    const list = c["not_ended"];
-    if (!Array.isArray(list) || list.length > RUN_STATE_CELLS_MAX)
+    const list2 = c["not_ended"];
+    if (!Array.isArray(list2) || list2.length > RUN_STATE_CELLS_MAX)
       throw new BoxDataError(`${where2}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
     out.cells = {
       total: int(c, "total", `${where2}.cells`, { max: 1e5 }),
-      not_ended: list.map((e, i) => {
+      not_ended: list2.map((e, i) => {
         const x = obj(e, `${where2}.cells.not_ended[${i}]`);
         return {
           name: str(x, "name", `${where2}.cells.not_ended[${i}]`, { max: 128, pattern: NAME }),
@@ -1793,8 +1795,8 @@ function lambdaProvider(ctx, apiKey, apiUrl) {
     },
     async leftovers() {
       const r = await call("GET", `${base}/file-systems`, auth, void 0, ctx.callTimeoutMs, "lambda: list file systems");
-      const list = r.body?.data ?? [];
-      return list.map(
+      const list2 = r.body?.data ?? [];
+      return list2.map(
         (f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`
       );
     }
@@ -1852,8 +1854,8 @@ function runpodProvider(ctx, apiKey, apiUrl) {
     },
     async leftovers() {
       const r = await call("GET", `${base}/networkvolumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
-      const list = Array.isArray(r.body) ? r.body : [];
-      return list.map((v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenterId ?? "?"}) bills until deleted`);
+      const list2 = Array.isArray(r.body) ? r.body : [];
+      return list2.map((v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenterId ?? "?"}) bills until deleted`);
     }
   };
 }
@@ -2972,10 +2974,22 @@ pid_start() {
 }
 
 # The one age rule for a checkpoint (sync's listing, follow's events): written at mtime $1 (seconds), it has
-# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file unchanged
-# across a wait (manifest.sh), because it reads the file at once.
+# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file still across
+# a wait (still_files, below), because it reads the file at once.
 is_settled() {
   (($2 - $1 >= $3))
+}
+
+# The one stat\u2013wait\u2013stat test: prints those of the files $@ (safe paths relative to the cwd) whose size and
+# exact mtime hold across one second, one per line (all files measured together: one wait, not one per file).
+still_files() {
+  local -A first=()
+  local s m p
+  while IFS=' ' read -r s m p; do first[$p]="$s $m"; done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
+  sleep 1
+  while IFS=' ' read -r s m p; do
+    [ "\${first[$p]:-}" = "$s $m" ] && printf '%s\\n' "$p"
+  done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
 }
 
 # The one marker writer: DONE or FAILED at path $1 for attempt $2, exit code $3, signal $4 (a JSON value: null
@@ -3131,22 +3145,22 @@ cpu_quota_cores() {
   fi
 }
 `, "manifest.sh": `#!/usr/bin/env bash
-# Builds the run's checkpoint manifest on the box (schema tether.manifest/v1) and prints it as one line.
-# Args: RUN_ROOT RUN_ID LATEST_ONLY(0|1) [HASH(1|0)]. With HASH 0 (collect) it only lists: names, sizes and
-# mtimes (schema tether.listing/v1), reads no file and writes nothing; collect hashes while it sends (send.sh).
-# Stdin data: \`roster b64(newline list)\`, \`cells b64(newline list)\`,
-# then \`end\`. A sweep (cells.list in the run record) is collected per cell: each cell's own globs, every file
-# tagged with its cell, the roster exactly the cells asked for (all of them, or \`cells\`); a cell that is not
-# DONE (unless LATEST_ONLY) or has no checkpoint file is refused by name.
-# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored). Skips symlinks (the
-# listing counts them: \`skipped_symlinks\`, and names up to 5), refuses unsafe names, a roster mismatch (the
-# cell directories under the first glob's static prefix must equal the roster exactly) and zero files.
-# With HASH 1 (teardown's rebuild), writes <run-dir>/manifest.json atomically. Exit: 0 ok, 30 refused (JSON says why), 16 io.
+# Lists a run's checkpoint files on the box for collect and teardown (schema tether.box-files/v1), as one
+# line: names, sizes and exact mtimes; reads no file and writes nothing (the hashes come with the bytes,
+# send.sh). It only lists and measures: which cells are finished, the roster, the latest file and every
+# refusal of those are decided in TypeScript (src/record/listing.ts), from what this prints.
+# Args: RUN_ROOT RUN_ID STILL(0|1): with 1, each file is also marked \`still\` when its size and mtime hold
+# across one second (lib.sh's still_files: never one being written), for a latest-only collect.
+# Stdin data: \`cells b64(newline list)\` (a sweep: walk only these cells' globs; none: all cells), then \`end\`.
+# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored), or per cell of a sweep
+# (cells.list in the run record) from each cell's own globs, every file with the cells whose globs matched it.
+# Symlinks are skipped (counted: \`skipped_symlinks\`, and named up to 5); an unsafe name is refused.
+# Exit: 0 ok, 30 refused (JSON says why).
 
-DATA_roster='' DATA_cells=''
+DATA_cells=''
 links_n=0
-declare -a link_names=()
-declare -A seen_link=()
+declare -a link_names=() files=()
+declare -A seen_link=() seen=() cells_of=()
 
 refuse() {
   printf '{"error":%s}\\n' "$(json_str "$1")"
@@ -3155,11 +3169,9 @@ refuse() {
 
 # Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once,
 # through lib.sh's glob_find; skips symlinks (counted in links_n, the first names in link_names) and refuses
-# unsafe names. With $2 (a cell), tags each file with it in \`cell_of\` and counts it in \`hits_n\` (a file another
-# cell already listed still counts for this one).
+# unsafe names. With $2 (a cell), adds it to each file's \`cells_of\` (a file several cells match names each).
 add_files() {
   local globs=$1 cell=\${2:-} rec f kind
-  hits_n=0
   # lib.sh's one glob expander and its one symlink rule: \`MTIME SIZE PATH\` records, \`MTIME L PATH\` for a symlink.
   while IFS= read -r -d '' rec; do
     f=\${rec#* }
@@ -3175,194 +3187,95 @@ add_files() {
       continue
     fi
     is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-    hits_n=$((hits_n + 1))
+    [ -n "$cell" ] && cells_of[$f]+="\${cells_of[$f]:+ }$cell"
     [ -n "\${seen[$f]:-}" ] && continue
     seen[$f]=1
+    ((\${#files[@]} < TETHER_MANIFEST_FILES_MAX)) || refuse "more than $TETHER_MANIFEST_FILES_MAX checkpoint files match"
     files+=("$f")
-    [ -n "$cell" ] && cell_of[$f]=$cell
   done < <(glob_find . "$globs")
 }
 
-# A sweep's files, cell by cell (sets \`want\` and \`cell_of\`): the cells asked for must exist, be DONE
-# (unless latest-only) and have files; every problem is named, cells first.
-collect_cells() {
-  local c cg kind
-  local -a bad=() empty=()
-  local -A known=()
-  while IFS= read -r c; do is_cell_name "$c" && known[$c]=1; done <"$run_dir/cells.list"
-  if [ -n "$DATA_cells" ]; then
-    while IFS= read -r c; do
-      [ -n "$c" ] || continue
-      [ -n "\${known[$c]:-}" ] || refuse "run $run_id has no cell '$c'"
-      want+=("$c")
-    done <<<"$DATA_cells"
-  else
-    mapfile -t want < <(grep -E "$TETHER_CELL_NAME_RE" "$run_dir/cells.list")
-  fi
-  ((\${#want[@]})) || refuse "run $run_id lists no cells"
-  if [ "$latest" != 1 ]; then
-    for c in "\${want[@]}"; do
-      [ -f "$run_dir/cells/$c/DONE" ] && continue
-      kind=running
-      [ -f "$run_dir/cells/$c/FAILED" ] && kind=failed
-      [ "$(last_attempt "$run_dir/cells/$c")" = 0 ] && kind='never started'
-      bad+=("$c ($kind)")
-    done
-    ((\${#bad[@]} == 0)) || refuse "cells not finished: $(printf '%s, ' "\${bad[@]}" | sed 's/, $//'); collect the finished ones with 'cells', or wait"
-  fi
-  for c in "\${want[@]}"; do
-    rd cg "$run_dir/cells/$c/checkpoints"
-    add_files "$cg" "$c"
-    ((hits_n > 0)) || empty+=("$c")
-  done
-  ((\${#empty[@]} == 0)) || refuse "no checkpoint files for cell(s): $(printf '%s, ' "\${empty[@]}" | sed 's/, $//')"
+# JSON array of the newline list $1.
+json_lines() {
+  local out='' l j
+  while IFS= read -r l; do
+    [ -n "$l" ] || continue
+    jv j "$l"
+    out+="\${out:+,}$j"
+  done <<<"$1"
+  printf '[%s]' "$out"
 }
 
-# The newest of the given files whose size and mtime hold still across one second (never one still being
-# written), in \`picked\`.
-newest_settled() {
-  local -a by_age=()
-  local f a b
-  picked=()
-  (($#)) || return 0
-  mapfile -t by_age < <(stat -c '%Y %n' -- "$@" | sort -rn | cut -d' ' -f2-)
-  for f in "\${by_age[@]}"; do
-    a=$(stat -c '%s %Y' -- "$f")
-    sleep 1
-    b=$(stat -c '%s %Y' -- "$f")
-    if [ "$a" = "$b" ]; then picked=("$f"); return 0; fi
-  done
+# A sweep's cells as listed: each cell's markers (done, failed, attempt) and globs, and its files added.
+# Only the cells in DATA_cells when given (an unknown name is left for the runner to refuse).
+list_cells() {
+  local c cg first=1
+  local -A want=()
+  if [ -n "$DATA_cells" ]; then
+    while IFS= read -r c; do [ -n "$c" ] && want[$c]=1; done <<<"$DATA_cells"
+  fi
+  cells_json='['
+  while IFS= read -r c; do
+    is_cell_name "$c" || continue
+    if [ -n "$DATA_cells" ] && [ -z "\${want[$c]:-}" ]; then
+      ((first)) || cells_json+=','
+      first=0
+      cells_json+="{\\"name\\":\\"$c\\",\\"listed\\":false}"
+      continue
+    fi
+    rd cg "$run_dir/cells/$c/checkpoints"
+    add_files "$cg" "$c"
+    ((first)) || cells_json+=','
+    first=0
+    cells_json+="{\\"name\\":\\"$c\\",\\"listed\\":true,\\"done\\":$([ -f "$run_dir/cells/$c/DONE" ] && echo true || echo false),\\"failed\\":$([ -f "$run_dir/cells/$c/FAILED" ] && echo true || echo false),\\"attempt\\":$(last_attempt "$run_dir/cells/$c"),\\"globs\\":$(json_lines "$cg")}"
+  done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")
+  cells_json+=']'
 }
 
 main() {
-  local run_root run_id latest run_dir workdir globs f n=0 attempt cells root out tmp hits_n
-  local -a files=() picked=() parts=()
-  local -A seen=()
+  local run_root run_id still run_dir workdir globs cells_json=null out first=1 size mtime p j jw n=0 links='' l jl
+  local -A held=()
   run_root=$(expand_home "$1")
   run_id=$2
-  latest=$3
-  hash=\${4:-1}
+  still=$3
+  is_run_id "$run_id" || refuse "not a run id"
   run_dir=$run_root/$run_id
-  read_data || refuse "the manifest request did not arrive complete"
+  read_data || refuse "the listing request did not arrive complete"
   [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
   rd workdir "$run_dir/workdir"
   workdir=$(expand_home "$workdir")
   rd globs "$run_dir/checkpoints"
   [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
   cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
-  shopt -s globstar nullglob
-  local -A cell_of=()
-  local -a want=()
   if [ -f "$run_dir/cells.list" ]; then
-    [ -z "$DATA_roster" ] || refuse "run $run_id is a sweep: its roster is its cells (use 'cells' to collect some of them, not 'roster')"
-    collect_cells
-  elif [ -n "$DATA_cells" ]; then
-    refuse "run $run_id is not a sweep; 'cells' is for sweeps"
+    list_cells
+  else
+    add_files "$globs"
   fi
-  ((\${#want[@]})) || add_files "$globs"
-  ((\${#files[@]} > 0)) || refuse "no-checkpoints: no file in $workdir matches the run's checkpoint globs ($(printf '%s\\n' "$globs" | sed '/^$/d' | paste -sd, - | sed 's/,/, /g')): check the launch input 'checkpoints' against where the job saves$( ((links_n)) && printf '; %s symlink(s) matched and were skipped (never followed)' "$links_n")"
-
-  if [ -n "$DATA_roster" ]; then
-    # Cells are the directories right under the static part of the first glob (\`results/*/x.pt\` \u2192 results/<cell>).
-    local base='' part
-    IFS=/ read -r -a parts <<<"\${globs%%$'\\n'*}"
-    for part in "\${parts[@]}"; do
-      [[ $part == *[*?[]* ]] && break
-      base+="$part/"
-    done
-    cells=$(for f in "\${files[@]}"; do
-      f=\${f#"$base"}
-      [[ $f == */* ]] && printf '%s\\n' "\${f%%/*}"
-    done | sort -u)
-    root=$(printf '%s\\n' "$DATA_roster" | sed '/^$/d' | sort -u)
-    [ "$cells" = "$root" ] || refuse "roster mismatch: expected [$(echo "$root" | paste -sd, -)], found [$(echo "$cells" | paste -sd, -)]"
+  if [ "$still" = 1 ] && ((\${#files[@]})); then
+    while IFS= read -r p; do held[$p]=1; done < <(still_files "\${files[@]}")
   fi
-
-  if [ "$latest" = 1 ] && ((\${#want[@]})); then
-    # A sweep: the newest settled file of each cell.
-    local c
-    local -a all=("\${files[@]}")
-    files=()
-    for c in "\${want[@]}"; do
-      local -a mine=()
-      for f in "\${all[@]}"; do [ "\${cell_of[$f]}" = "$c" ] && mine+=("$f"); done
-      picked=()
-      newest_settled "\${mine[@]}"
-      ((\${#picked[@]})) || refuse "every checkpoint of cell $c is still being written; try again"
-      files+=("\${picked[@]}")
-    done
-  elif [ "$latest" = 1 ]; then
-    # The newest file whose size and mtime hold still across one second: never one still being written.
-    newest_settled "\${files[@]}"
-    ((\${#picked[@]})) || refuse "every checkpoint is still being written; try again"
-    files=("\${picked[@]}")
-  fi
-
-  attempt=$(last_attempt "$run_dir")
-  out="{\\"attempt\\":$attempt,"
-  if ((\${#want[@]})); then
-    out+="\\"cells\\":["
-    first=1
-    while IFS= read -r f; do
-      jv jc "$f"
-      ((first)) || out+=','
-      first=0
-      out+=$jc
-    done < <(printf '%s\\n' "\${want[@]}" | sort)
-    out+='],'
-  fi
-  out+="\\"created_at\\":\\"$(now_utc)\\","
-  local total=0 first=1 h p size j jc jw mtime
   jv jw "$workdir"
-  if [ "$hash" = 0 ]; then
-    out+='"files":['
+  jv j "$run_id"
+  out="{\\"schema\\":\\"tether.box-files/v1\\",\\"run_id\\":$j,\\"attempt\\":$(last_attempt "$run_dir"),\\"created_at\\":\\"$(now_utc)\\",\\"workdir\\":$jw,\\"globs\\":$(json_lines "$globs"),\\"cells\\":$cells_json,\\"files\\":["
+  if ((\${#files[@]})); then
     while IFS=' ' read -r size mtime p; do
       jv j "$p"
       ((first)) || out+=','
       first=0
-      out+="{\\"bytes\\":$size,"
-      if ((\${#want[@]})); then
-        jv jc "\${cell_of[$p]}"
-        out+="\\"cell\\":$jc,"
-      fi
-      out+="\\"mtime\\":\\"$mtime\\",\\"path\\":$j}"
+      out+="{\\"path\\":$j,\\"bytes\\":$size,\\"mtime\\":\\"$mtime\\""
+      [ -n "\${cells_of[$p]:-}" ] && out+=",\\"cells\\":$(json_lines "\${cells_of[$p]// /$'\\n'}")"
+      [ "$still" = 1 ] && out+=",\\"still\\":$([ -n "\${held[$p]:-}" ] && echo true || echo false)"
+      out+='}'
       n=$((n + 1))
     done < <(stat -c '%s %.9Y %n' -- "\${files[@]}" | LC_ALL=C sort -k3)
-    ((n == \${#files[@]})) || refuse "could not list every file"
-    jv j "$run_id"
-    local links='' l jl
-    for l in "\${link_names[@]}"; do
-      jv jl "$l"
-      links+="\${links:+,}$jl"
-    done
-    printf '%s\\n' "$out],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.listing/v1\\",\\"skipped_symlinks\\":{\\"count\\":$links_n,\\"names\\":[$links]},\\"workdir\\":$jw}"
-    return 0
   fi
-  out+="\\"file_count\\":\${#files[@]},\\"files\\":["
-  while read -r h p; do
-    size=$(stat -c %s -- "$p")
-    total=$((total + size))
-    jv j "$p"
-    ((first)) || out+=','
-    first=0
-    if ((\${#want[@]})); then
-      jv jc "\${cell_of[$p]}"
-      out+="{\\"bytes\\":$size,\\"cell\\":$jc,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
-    else
-      out+="{\\"bytes\\":$size,\\"path\\":$j,\\"sha256\\":\\"$h\\"}"
-    fi
-    n=$((n + 1))
-  done < <(hash_files "\${files[@]}" | sort -k2)
-  ((n == \${#files[@]})) || refuse "could not hash every file"
-  jv j "$run_id"
-  out+="],\\"latest_only\\":$([ "$latest" = 1 ] && echo true || echo false),\\"run_id\\":$j,\\"schema\\":\\"tether.manifest/v1\\",\\"total_bytes\\":$total,\\"workdir\\":$jw}"
-  tmp="$run_dir/manifest.json.tmp.$$"
-  if ! { printf '%s\\n' "$out" >"$tmp" && mv -f "$tmp" "$run_dir/manifest.json"; }; then
-    rm -f "$tmp"
-    echo '{"error":"cannot write manifest.json (disk full?)"}'
-    exit 16
-  fi
-  printf '%s\\n' "$out"
+  ((n == \${#files[@]})) || refuse "could not list every file"
+  for l in "\${link_names[@]}"; do
+    jv jl "$l"
+    links+="\${links:+,}$jl"
+  done
+  printf '%s\\n' "$out],\\"skipped_symlinks\\":{\\"count\\":$links_n,\\"names\\":[$links]}}"
 }
 main "$@"; exit $?
 `, "poweroff.sh": `#!/usr/bin/env bash
@@ -9101,10 +9014,10 @@ var require_utils = __commonJS({
             return !!buffer[pos++];
         },
         readList: () => {
-          const list = self2.readString(true);
-          if (list === void 0)
+          const list2 = self2.readString(true);
+          if (list2 === void 0)
             return;
-          return list ? list.split(",") : [];
+          return list2 ? list2.split(",") : [];
         },
         readString: (dest, maxLen) => {
           if (typeof dest === "number") {
@@ -18338,7 +18251,7 @@ var require_SFTP = __commonJS({
           const reread = (err, handle) => {
             if (err)
               return cb(err);
-            this.readdir(handle, opts, (err2, list) => {
+            this.readdir(handle, opts, (err2, list2) => {
               const eof = err2 && err2.code === STATUS_CODE.EOF;
               if (err2 && !eof)
                 return this.close(handle, () => cb(err2));
@@ -18349,8 +18262,8 @@ var require_SFTP = __commonJS({
                   cb(void 0, entries);
                 });
               }
-              for (let i = 0; i < list.length; ++i, ++e)
-                entries[e] = list[i];
+              for (let i = 0; i < list2.length; ++i, ++e)
+                entries[e] = list2[i];
               reread(void 0, handle);
             });
           };
@@ -18366,16 +18279,16 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, handleLen, p);
         buf.set(where2, p += 4);
         this._requests[reqid] = {
-          cb: doFilter ? (err, list) => {
+          cb: doFilter ? (err, list2) => {
             if (typeof cb !== "function")
               return;
             if (err)
               return cb(err);
-            for (let i = list.length - 1; i >= 0; --i) {
-              if (list[i].filename === "." || list[i].filename === "..")
-                list.splice(i, 1);
+            for (let i = list2.length - 1; i >= 0; --i) {
+              if (list2[i].filename === "." || list2[i].filename === "..")
+                list2.splice(i, 1);
             }
-            cb(void 0, list);
+            cb(void 0, list2);
           } : cb
         };
         const isBuffered = sendOrBuffer(this, buf);
@@ -21070,7 +20983,7 @@ var require_utils2 = __commonJS({
       }
       if (typeof algoList === "object" && algoList !== null) {
         const keys = Object.keys(algoList);
-        let list = defaultList;
+        let list2 = defaultList;
         for (let i = 0; i < keys.length; ++i) {
           const key = keys[i];
           let val = algoList[key];
@@ -21082,22 +20995,22 @@ var require_utils2 = __commonJS({
                 for (let j = 0; j < val.length; ++j) {
                   const append = val[j];
                   if (typeof append === "string") {
-                    if (!append || list.indexOf(append) !== -1)
+                    if (!append || list2.indexOf(append) !== -1)
                       continue;
                     if (supportedList.indexOf(append) === -1)
                       throw new Error(`Unsupported algorithm: ${append}`);
-                    if (list === defaultList)
-                      list = list.slice();
-                    list.push(append);
+                    if (list2 === defaultList)
+                      list2 = list2.slice();
+                    list2.push(append);
                   } else if (isRegExp(append)) {
                     for (let k = 0; k < supportedList.length; ++k) {
                       const algo = supportedList[k];
                       if (append.test(algo)) {
-                        if (list.indexOf(algo) !== -1)
+                        if (list2.indexOf(algo) !== -1)
                           continue;
-                        if (list === defaultList)
-                          list = list.slice();
-                        list.push(algo);
+                        if (list2 === defaultList)
+                          list2 = list2.slice();
+                        list2.push(algo);
                       }
                     }
                   }
@@ -21111,22 +21024,22 @@ var require_utils2 = __commonJS({
                 for (let j = val.length; j >= 0; --j) {
                   const prepend = val[j];
                   if (typeof prepend === "string") {
-                    if (!prepend || list.indexOf(prepend) !== -1)
+                    if (!prepend || list2.indexOf(prepend) !== -1)
                       continue;
                     if (supportedList.indexOf(prepend) === -1)
                       throw new Error(`Unsupported algorithm: ${prepend}`);
-                    if (list === defaultList)
-                      list = list.slice();
-                    list.unshift(prepend);
+                    if (list2 === defaultList)
+                      list2 = list2.slice();
+                    list2.unshift(prepend);
                   } else if (isRegExp(prepend)) {
                     for (let k = supportedList.length; k >= 0; --k) {
                       const algo = supportedList[k];
                       if (prepend.test(algo)) {
-                        if (list.indexOf(algo) !== -1)
+                        if (list2.indexOf(algo) !== -1)
                           continue;
-                        if (list === defaultList)
-                          list = list.slice();
-                        list.unshift(algo);
+                        if (list2 === defaultList)
+                          list2 = list2.slice();
+                        list2.unshift(algo);
                       }
                     }
                   }
@@ -21142,18 +21055,18 @@ var require_utils2 = __commonJS({
                   if (typeof search === "string") {
                     if (!search)
                       continue;
-                    const idx = list.indexOf(search);
+                    const idx = list2.indexOf(search);
                     if (idx === -1)
                       continue;
-                    if (list === defaultList)
-                      list = list.slice();
-                    list.splice(idx, 1);
+                    if (list2 === defaultList)
+                      list2 = list2.slice();
+                    list2.splice(idx, 1);
                   } else if (isRegExp(search)) {
-                    for (let k = 0; k < list.length; ++k) {
-                      if (search.test(list[k])) {
-                        if (list === defaultList)
-                          list = list.slice();
-                        list.splice(k, 1);
+                    for (let k = 0; k < list2.length; ++k) {
+                      if (search.test(list2[k])) {
+                        if (list2 === defaultList)
+                          list2 = list2.slice();
+                        list2.splice(k, 1);
                         --k;
                       }
                     }
@@ -21163,7 +21076,7 @@ var require_utils2 = __commonJS({
               break;
           }
         }
-        return list;
+        return list2;
       }
       return defaultList;
     }
@@ -25006,10 +24919,10 @@ var init_keys = __esm({
 
 // src/providers/slurm.ts
 function jobsState(jobs) {
-  const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
-  if (jobs.every((j) => ended(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
-  if (jobs.every((j) => ended(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
-  return { state: "running", detail: list };
+  const list2 = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
+  if (jobs.every((j) => ended(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list2}` };
+  if (jobs.every((j) => ended(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list2}` };
+  return { state: "running", detail: list2 };
 }
 function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
   const data = dataLines(jobs?.length ? { jobs: jobs.join(" ") } : {});
@@ -25215,8 +25128,8 @@ function vastaiProvider(ctx, apiKey, apiUrl) {
     },
     async leftovers() {
       const r = await call("GET", `${base}/volumes/`, auth, void 0, ctx.callTimeoutMs, "vastai: list volumes");
-      const list = r.body?.volumes ?? [];
-      return list.map((v) => `vast.ai volume ${v.id ?? "?"} (${v.disk_space ?? "?"} GB, ${v.status ?? "?"}) bills until deleted`);
+      const list2 = r.body?.volumes ?? [];
+      return list2.map((v) => `vast.ai volume ${v.id ?? "?"} (${v.disk_space ?? "?"} GB, ${v.status ?? "?"}) bills until deleted`);
     }
   };
 }
@@ -32615,15 +32528,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -33884,8 +33797,8 @@ function thin(r) {
   if (r.cells) out.cells = Object.fromEntries(Object.entries(r.cells).map(([n, c]) => [n, { ...c, history: half(c.history) }]));
   return out;
 }
-function mergeMemories(list) {
-  return list.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
+function mergeMemories(list2) {
+  return list2.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
 }
 function lastBlock(body) {
   const start = body.lastIndexOf(OPEN2);
@@ -35337,14 +35250,14 @@ function parseFiles(raw, runId2, what, schema, extra) {
   if (m["schema"] !== schema)
     throw new BoxDataError(`${what} schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${schema}: refusing an unknown version`);
   if (m["run_id"] !== runId2) throw new BoxDataError(`${what} is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
-  const list = arr(m, "files", what, MANIFEST_FILES_MAX);
-  if (list.length === 0) throw new BoxDataError(`${what} lists no files`);
+  const list2 = arr(m, "files", what, MANIFEST_FILES_MAX);
+  if (list2.length === 0) throw new BoxDataError(`${what} lists no files`);
   const seen = /* @__PURE__ */ new Set();
   let total = 0;
   const cells2 = m["cells"] === void 0 ? void 0 : arr(m, "cells", what, 512).map((c, i) => str({ c }, "c", `${what}.cells[${i}]`, { max: 64, pattern: CELL_NAME }));
   if (cells2 && new Set(cells2).size !== cells2.length) throw new BoxDataError(`${what} lists a cell twice`);
   if (cells2 && cells2.length === 0) throw new BoxDataError(`${what} lists no cells`);
-  const files = list.map((x, i) => {
+  const files = list2.map((x, i) => {
     const f = obj(x, `${what}.files[${i}]`);
     const path = str(f, "path", `${what}.files[${i}]`, { max: 4096 });
     if (!SAFE_PATH.test(path)) throw new BoxDataError(`${what} has an unsafe path ${JSON.stringify(path.slice(0, 200))}`);
@@ -35382,7 +35295,7 @@ function parseFiles(raw, runId2, what, schema, extra) {
   };
   return { head: { m, total, cells: cells2, fields: fields2 }, files };
 }
-var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, MANIFEST_FILES_MAX, LISTING_SCHEMA;
+var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, LISTING_SCHEMA;
 var init_manifest = __esm({
   "src/record/manifest.ts"() {
     "use strict";
@@ -35392,37 +35305,226 @@ var init_manifest = __esm({
     MANIFEST_SCHEMA = "tether.manifest/v1";
     SAFE_PATH = new RegExp(SAFE_PATH_PATTERN);
     RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-    MANIFEST_FILES_MAX = 1e5;
     LISTING_SCHEMA = "tether.listing/v1";
   }
 });
 
+// src/record/listing.ts
+function parseBoxFiles(raw, runId2) {
+  const m = obj(raw, "listing");
+  if (typeof m["error"] === "string") throw new BoxDataError(`manifest refused on the box: ${m["error"].slice(0, 500)}`);
+  if (m["schema"] !== BOX_FILES_SCHEMA)
+    throw new BoxDataError(`listing schema is ${JSON.stringify(String(m["schema"]).slice(0, 64))}, expected ${BOX_FILES_SCHEMA}: refusing an unknown version`);
+  if (m["run_id"] !== runId2) throw new BoxDataError(`listing is for run ${JSON.stringify(String(m["run_id"]).slice(0, 64))}, not ${runId2}`);
+  const globs2 = arr(m, "globs", "listing", 256).map((g, i) => str({ g }, "g", `listing.globs[${i}]`, GLOB));
+  const cells2 = m["cells"] === null ? null : arr(m, "cells", "listing", CELLS_MAX).map((x, i) => {
+    const w = `listing.cells[${i}]`;
+    const c = obj(x, w);
+    const name = str(c, "name", w, { max: 64, pattern: CELL_NAME });
+    if (!bool(c, "listed", w)) return { name, listed: false, done: false, failed: false, attempt: 0, globs: [] };
+    return {
+      name,
+      listed: true,
+      done: bool(c, "done", w),
+      failed: bool(c, "failed", w),
+      attempt: int(c, "attempt", w, { min: 0, max: ATTEMPT_MAX }),
+      globs: arr(c, "globs", w, 256).map((g, k) => str({ g }, "g", `${w}.globs[${k}]`, GLOB))
+    };
+  });
+  if (cells2 && new Set(cells2.map((c) => c.name)).size !== cells2.length) throw new BoxDataError("listing lists a cell twice");
+  const listedCells = new Set((cells2 ?? []).filter((c) => c.listed).map((c) => c.name));
+  const files = arr(m, "files", "listing", MANIFEST_FILES_MAX).map((x, i) => {
+    const w = `listing.files[${i}]`;
+    const f = obj(x, w);
+    const path = str(f, "path", w, { max: PATH_MAX });
+    const of = f["cells"] === void 0 ? [] : arr(f, "cells", w, CELLS_MAX).map((c, k) => str({ c }, "c", `${w}.cells[${k}]`, { max: 64, pattern: CELL_NAME }));
+    if (!cells2 && of.length) throw new BoxDataError(`listing tags ${path} with a cell, but the run is not a sweep`);
+    if (cells2 && of.length === 0) throw new BoxDataError(`listing has ${path} in a sweep without a cell`);
+    for (const c of of) if (!listedCells.has(c)) throw new BoxDataError(`listing tags ${path} with cell ${c}, which it did not list`);
+    return {
+      path,
+      bytes: int(f, "bytes", w),
+      mtime: str(f, "mtime", w, { max: 24, pattern: /^[0-9]{1,12}\.[0-9]{9}$/ }),
+      cells: of,
+      still: f["still"] === void 0 ? null : bool(f, "still", w)
+    };
+  });
+  const l = obj(m["skipped_symlinks"], "listing.skipped_symlinks");
+  const workdir = str(m, "workdir", "listing", { max: 4096 });
+  if (!workdir.startsWith("/")) throw new BoxDataError("listing has no absolute workdir");
+  return {
+    run_id: runId2,
+    attempt: int(m, "attempt", "listing", { min: 0, max: ATTEMPT_MAX }),
+    created_at: str(m, "created_at", "listing", { max: 64 }),
+    workdir,
+    globs: globs2,
+    cells: cells2,
+    files,
+    skipped_symlinks: {
+      count: int(l, "count", "listing.skipped_symlinks", { max: MANIFEST_FILES_MAX * 10 }),
+      names: arr(l, "names", "listing.skipped_symlinks", 5).map(
+        (n, i) => str({ n }, "n", `listing.skipped_symlinks.names[${i}]`, { max: 200, pattern: /^[A-Za-z0-9_./-]{1,200}$/ })
+      )
+    }
+  };
+}
+function askedCells(box, cells2, req) {
+  if (req.roster.length)
+    throw new ListingRefused(`run ${box.run_id} is a sweep: its roster is its cells (use 'cells' to collect some of them, not 'roster')`);
+  const byName = new Map(cells2.map((c) => [c.name, c]));
+  const want = req.cells.length ? req.cells.map((n) => {
+    const c = byName.get(n);
+    if (!c?.listed) throw new ListingRefused(`run ${box.run_id} has no cell '${n}'`);
+    return c;
+  }) : cells2;
+  if (!want.length) throw new ListingRefused(`run ${box.run_id} lists no cells`);
+  if (!req.latestOnly) {
+    const bad = want.filter((c) => !c.done).map((c) => `${c.name} (${c.attempt === 0 ? "never started" : c.failed ? "failed" : "running"})`);
+    if (bad.length) throw new ListingRefused(`cells not finished: ${list(bad)}; collect the finished ones with 'cells', or wait`);
+  }
+  return want;
+}
+function checkRoster(box, files, roster) {
+  const first = box.globs[0] ?? "";
+  let base = "";
+  for (const part of first.split("/")) {
+    if (/[*?[]/.test(part)) break;
+    base += `${part}/`;
+  }
+  const found = [...new Set(files.map((f) => f.path.startsWith(base) ? f.path.slice(base.length) : f.path).filter((p) => p.includes("/")).map((p) => p.slice(0, p.indexOf("/"))))].sort();
+  const want = [...new Set(roster.filter(Boolean))].sort();
+  if (found.join("\n") !== want.join("\n")) throw new ListingRefused(`roster mismatch: expected [${want.join(",")}], found [${found.join(",")}]`);
+}
+function newestStill(files) {
+  const byAge = [...files].sort((a, b) => a.mtime.length !== b.mtime.length ? b.mtime.length - a.mtime.length : a.mtime < b.mtime ? 1 : a.mtime > b.mtime ? -1 : 0);
+  return byAge.find((f) => f.still === true) ?? null;
+}
+function decideListing(box, req) {
+  let files;
+  let cells2;
+  if (box.cells) {
+    const want = askedCells(box, box.cells, req);
+    const names2 = want.map((c) => c.name);
+    files = box.files.filter((f) => f.cells.some((c) => names2.includes(c))).map((f) => ({ ...f, cell: names2.find((n) => f.cells.includes(n)) }));
+    const empty = names2.filter((n) => !box.files.some((f) => f.cells.includes(n)));
+    if (empty.length) throw new ListingRefused(`no checkpoint files for cell(s): ${list(empty)}`);
+    cells2 = names2;
+  } else {
+    if (req.cells.length) throw new ListingRefused(`run ${box.run_id} is not a sweep; 'cells' is for sweeps`);
+    files = box.files;
+  }
+  if (!files.length) {
+    const links = box.skipped_symlinks.count ? `; ${box.skipped_symlinks.count} symlink(s) matched and were skipped (never followed)` : "";
+    throw new ListingRefused(
+      `no-checkpoints: no file in ${box.workdir} matches the run's checkpoint globs (${list(box.globs)}): check the launch input 'checkpoints' against where the job saves${links}`
+    );
+  }
+  if (req.roster.length) checkRoster(box, files, req.roster);
+  if (req.latestOnly) {
+    if (files.some((f) => f.still === null)) throw new BoxDataError("a latest-only listing did not say which files held still");
+    if (cells2) {
+      files = cells2.map((c) => {
+        const f = newestStill(files.filter((x) => x.cell === c));
+        if (!f) throw new ListingRefused(`every checkpoint of cell ${c} is still being written; try again`);
+        return f;
+      });
+    } else {
+      const f = newestStill(files);
+      if (!f) throw new ListingRefused("every checkpoint is still being written; try again");
+      files = [f];
+    }
+  }
+  return parseListing(
+    {
+      schema: LISTING_SCHEMA,
+      run_id: box.run_id,
+      attempt: box.attempt,
+      ...cells2 ? { cells: [...cells2].sort() } : {},
+      created_at: box.created_at,
+      files: files.map((f) => ({ bytes: f.bytes, ...f.cell !== void 0 ? { cell: f.cell } : {}, mtime: f.mtime, path: f.path })),
+      latest_only: req.latestOnly,
+      skipped_symlinks: box.skipped_symlinks,
+      workdir: box.workdir
+    },
+    box.run_id
+  );
+}
+var BOX_FILES_SCHEMA, ListingRefused, GLOB, list;
+var init_listing = __esm({
+  "src/record/listing.ts"() {
+    "use strict";
+    init_contract();
+    init_grammar();
+    init_manifest();
+    init_strict();
+    BOX_FILES_SCHEMA = "tether.box-files/v1";
+    ListingRefused = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "ListingRefused";
+      }
+    };
+    GLOB = { max: 4096, pattern: /^[^\u0000-\u001f]+$/ };
+    list = (xs) => xs.join(", ");
+  }
+});
+
+// src/util/groups.ts
+function groups(files, n) {
+  const out = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => ({ bytes: 0, files: [] }));
+  for (const f of [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
+    const g = out.reduce((a, b) => b.bytes < a.bytes ? b : a);
+    g.bytes += f.bytes;
+    g.files.push(f);
+  }
+  return out.map((g) => g.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).filter((g) => g.length);
+}
+var init_groups = __esm({
+  "src/util/groups.ts"() {
+    "use strict";
+  }
+});
+
 // src/remote/manifest.ts
-async function buildManifest(session, runRoot, runId2, opts) {
-  const data = dataLines({
-    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
-    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
-  });
-  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0"], { data, timeoutMs: 36e5, maxOutput: 64 << 20 });
-  const raw = parseJsonLine("manifest", r);
-  const manifest = parseManifest(raw, runId2);
-  const text = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
-  return { manifest, text: `${text}
-` };
+async function listFiles(session, runRoot, runId2, req) {
+  const data = dataLines(req.cells.length ? { cells: req.cells.join("\n") } : {});
+  const r = await runScript(session, "manifest", [runRoot, runId2, req.latestOnly ? "1" : "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
+  return decideListing(parseBoxFiles(parseJsonLine("manifest", r), runId2), req);
 }
-async function listFiles(session, runRoot, runId2, opts) {
-  const data = dataLines({
-    ...opts.roster.length ? { roster: opts.roster.join("\n") } : {},
-    ...opts.cells?.length ? { cells: opts.cells.join("\n") } : {}
-  });
-  const r = await runScript(session, "manifest", [runRoot, runId2, opts.latestOnly ? "1" : "0", "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
-  return parseListing(parseJsonLine("manifest", r), runId2);
+async function rebuildManifest(session, runRoot, runId2, cells2) {
+  const listing = await listFiles(session, runRoot, runId2, { latestOnly: false, roster: [], cells: cells2 });
+  const sha = /* @__PURE__ */ new Map();
+  await Promise.all(
+    groups(listing.files, 4).map(async (group) => {
+      const files = group.map((f) => `${f.bytes} ${f.bytes} ${f.mtime} ${f.path}`).join("\n");
+      const r = await runScript(session, "send", [], { data: dataLines({ workdir: listing.workdir, files }), timeoutMs: 36e5, maxOutput: 16 << 20 });
+      if (r.truncated) throw new BoxDataError("send.sh printed more than its output bound while hashing");
+      if (r.stdout.length) throw new BoxDataError("send.sh sent bytes it was not asked for while hashing");
+      for (const line of r.stderr.split("\n")) {
+        const m = SENT.exec(line);
+        if (!m) continue;
+        const f = group[Number(m[2])];
+        if (m[1] === "refused") throw new BoxDataError(`the box refused to hash the files: ${(m[3] ?? "").replace(/[^\x20-\x7e]/g, "?")}`);
+        if (!f) continue;
+        if (m[1] === "changed") throw new BoxDataError(`${f.path} changed on the box while it was hashed (${(m[3] ?? "").replace(/[^\x20-\x7e]/g, "?")})`);
+        if (/^[0-9a-f]{64}$/.test(m[3] ?? "")) sha.set(f.path, m[3]);
+      }
+      const missing = group.find((f) => !sha.has(f.path));
+      if (missing) throw new BoxDataError(`the box did not hash ${missing.path} (send.sh exit ${r.code ?? r.signal})`);
+    })
+  );
+  return manifestFromListing(listing, sha);
 }
+var SENT;
 var init_manifest2 = __esm({
   "src/remote/manifest.ts"() {
     "use strict";
+    init_listing();
     init_manifest();
+    init_strict();
+    init_groups();
     init_invoke();
+    SENT = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
   }
 });
 
@@ -35748,11 +35850,11 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
     const slots = [];
     for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
     if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
-    const list = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
+    const list2 = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
     const { child, closed } = takeWarm() ?? spawnSend();
     const stop = () => child.kill("SIGKILL");
     opts.signal?.addEventListener("abort", stop, { once: true });
-    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list })));
+    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list2 })));
     let stderr = "";
     let lineBuf = "";
     let refused = null;
@@ -35906,15 +36008,6 @@ async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
     if (timer) clearInterval(timer);
   }
 }
-function groups(files, n) {
-  const out = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => ({ bytes: 0, files: [] }));
-  for (const f of [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
-    const g = out.reduce((a, b) => b.bytes < a.bytes ? b : a);
-    g.bytes += f.bytes;
-    g.files.push(f);
-  }
-  return out.map((g) => g.files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).filter((g) => g.length);
-}
 var TRAILER;
 var init_stream = __esm({
   "src/transfer/stream.ts"() {
@@ -35922,6 +36015,7 @@ var init_stream = __esm({
     init_invoke();
     init_types2();
     init_ssh_args();
+    init_groups();
     TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
   }
 });
@@ -36305,13 +36399,13 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
     }),
     ""
   ];
-  for (const [label, list] of [
+  for (const [label, list2] of [
     ["missing", c.missing],
     ["not in the manifest", c.extra],
     ["size differs", c.sizeMismatch],
     ["sha256 differs", c.hashMismatch]
   ]) {
-    if (list.length) lines.push(`- \u274C ${label}: ${list.map((p) => code(p)).join(", ")}`);
+    if (list2.length) lines.push(`- \u274C ${label}: ${list2.map((p) => code(p)).join(", ")}`);
   }
   return lines.join("\n");
 }
@@ -38487,8 +38581,8 @@ function checkRebuilt(verified, now) {
   const added = [...after.keys()].filter((p) => !before.has(p));
   const gone = [...before.keys()].filter((p) => !after.has(p));
   const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p));
-  const list = (label, ps) => ps.length ? [`${label} ${ps.slice(0, 5).join(", ")}${ps.length > 5 ? ` and ${ps.length - 5} more` : ""}`] : [];
-  return `the box's checkpoints changed since verification (${[...list("new:", added), ...list("changed:", changed), ...list("gone:", gone)].join("; ")}): collect again before teardown`;
+  const list2 = (label, ps) => ps.length ? [`${label} ${ps.slice(0, 5).join(", ")}${ps.length > 5 ? ` and ${ps.length - 5} more` : ""}`] : [];
+  return `the box's checkpoints changed since verification (${[...list2("new:", added), ...list2("changed:", changed), ...list2("gone:", gone)].join("; ")}): collect again before teardown`;
 }
 function checkConfirm(verb, instanceId, confirm, required) {
   const want = `${verb} ${instanceId}`;
@@ -38681,7 +38775,7 @@ async function lookAtBox(cfg, conn, proof, reporter, now, notes, unlooked) {
       const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
       const seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
       if (proof) {
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+        const { manifest } = await rebuildManifest(session, cfg.runRoot, cfg.runId, proof.manifest.cells ?? []);
         const changed = checkRebuilt(proof.manifest, manifest);
         if (changed)
           return { refused: changed, run: seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };

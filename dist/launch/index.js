@@ -7,23 +7,23 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-UWN6FDRB.js";
+} from "../chunks/chunk-OHUCGBZG.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-JAHTBINV.js";
-import "../chunks/chunk-6IEVKDGH.js";
-import "../chunks/chunk-X42YCZB7.js";
-import "../chunks/chunk-D7EJ2PHA.js";
-import "../chunks/chunk-2SIWTSD5.js";
-import "../chunks/chunk-FE6J5APQ.js";
+import "../chunks/chunk-SJE4GZEL.js";
+import "../chunks/chunk-FSXIQ3O6.js";
+import "../chunks/chunk-CBT73HNZ.js";
+import "../chunks/chunk-LK6MM33I.js";
+import "../chunks/chunk-FDWRVPG2.js";
+import "../chunks/chunk-U5UEGJKA.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-IIBCFU4P.js";
+import "../chunks/chunk-7D67HXM6.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-WZUORG3J.js";
+import "../chunks/chunk-NQSADVXV.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
-import "../chunks/chunk-QSTG6HKX.js";
+import "../chunks/chunk-OJJHAIZN.js";
 import "../chunks/chunk-356XD6MB.js";
-import "../chunks/chunk-4U2G3ZMM.js";
+import "../chunks/chunk-IV4MSY6M.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-EPCPIVQ4.js";

@@ -172,10 +172,22 @@ pid_start() {
 }
 
 # The one age rule for a checkpoint (sync's listing, follow's events): written at mtime $1 (seconds), it has
-# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file unchanged
-# across a wait (manifest.sh), because it reads the file at once.
+# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file still across
+# a wait (still_files, below), because it reads the file at once.
 is_settled() {
   (($2 - $1 >= $3))
+}
+
+# The one stat–wait–stat test: prints those of the files $@ (safe paths relative to the cwd) whose size and
+# exact mtime hold across one second, one per line (all files measured together: one wait, not one per file).
+still_files() {
+  local -A first=()
+  local s m p
+  while IFS=' ' read -r s m p; do first[$p]="$s $m"; done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
+  sleep 1
+  while IFS=' ' read -r s m p; do
+    [ "${first[$p]:-}" = "$s $m" ] && printf '%s\n' "$p"
+  done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
 }
 
 # The one marker writer: DONE or FAILED at path $1 for attempt $2, exit code $3, signal $4 (a JSON value: null

@@ -20,6 +20,9 @@ export const PATH_MAX = 1024;
 /** Cells one sweep may hold: launch refuses more, the probe and the sync listing read no more. */
 export const CELLS_MAX = 512;
 
+/** Checkpoint files one collect or teardown listing may hold (manifest.sh refuses more, the parser reads no more). */
+export const MANIFEST_FILES_MAX = 100_000;
+
 /** What the probe sends of a log per tick: the new bytes (newest kept) and the tail; a cell's are smaller. */
 export const LOG_WINDOWS = { delta: 65_536, tail: 8_192, cellDelta: 16_384, cellTail: 4_096 } as const;
 
@@ -38,6 +41,7 @@ export function contractSh(extra: Record<string, string | number> = {}): string 
     TETHER_SAFE_PATH_RE: SAFE_PATH_PATTERN,
     TETHER_PATH_MAX: PATH_MAX,
     CELLS_MAX,
+    TETHER_MANIFEST_FILES_MAX: MANIFEST_FILES_MAX,
     DELTA_MAX: LOG_WINDOWS.delta,
     TAIL_MAX: LOG_WINDOWS.tail,
     CELL_DELTA_MAX: LOG_WINDOWS.cellDelta,

@@ -1,6 +1,6 @@
 import { ATTEMPT_MAX, CELL_NAME } from './grammar.ts';
 import { arr, bool, BoxDataError, int, obj, str } from './strict.ts';
-import { SAFE_PATH_PATTERN } from './contract.ts';
+import { MANIFEST_FILES_MAX, SAFE_PATH_PATTERN } from './contract.ts';
 
 /** `tether.manifest/v1`: what the box says its checkpoints are; the one manifest schema end to end (runbook R59). Pure. */
 export const MANIFEST_SCHEMA = 'tether.manifest/v1';
@@ -31,7 +31,7 @@ export interface Manifest {
 export const SAFE_PATH = new RegExp(SAFE_PATH_PATTERN);
 /** Names tether writes next to the pulled files: a box file may never be one of them (it could plant a proof). */
 export const RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
-export const MANIFEST_FILES_MAX = 100_000;
+export { MANIFEST_FILES_MAX };
 
 /**
  * Validates a manifest from the box, field by field: unknown versions, unsafe, duplicate or record-named

@@ -5,7 +5,7 @@ import type { TeardownConfig, TeardownPhaseConfig } from './parse.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { buildManifest } from '../remote/manifest.ts';
+import { rebuildManifest } from '../remote/manifest.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
@@ -119,7 +119,7 @@ async function lookAtBox(
       // A box that answered but did not say the run ended (unreadable, no run record) is seen as not ended.
       const seen: RunSeen = look.kind === 'blind' ? { kind: 'not-seen', why: look.detail } : { kind: 'seen', state: stateOfLook(look, at) };
       if (proof) {
-        const { manifest } = await buildManifest(session, cfg.runRoot, cfg.runId, { latestOnly: false, roster: [], cells: proof.manifest.cells ?? [] });
+        const { manifest } = await rebuildManifest(session, cfg.runRoot, cfg.runId, proof.manifest.cells ?? []);
         const changed = checkRebuilt(proof.manifest, manifest);
         if (changed)
           return { refused: changed, run: seen.kind === 'seen' ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };

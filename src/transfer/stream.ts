@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { dataLines, scriptCommand, scriptStdin } from '../remote/invoke.ts';
 import { PullError, type PullProgress } from './types.ts';
 import { sshInvocation, type PullTarget } from './ssh-args.ts';
+import { groups } from '../util/groups.ts';
+
+export { groups };
 
 /** A file as the listing saw it: the box sends it only while it still has this size and mtime. */
 export interface StreamFile {
@@ -407,15 +410,4 @@ async function runPull(
   } finally {
     if (timer) clearInterval(timer);
   }
-}
-
-/** Up to n groups of about equal bytes (largest file first into the lightest group), each in path order. */
-export function groups(files: StreamFile[], n: number): StreamFile[][] {
-  const out: Array<{ bytes: number; files: StreamFile[] }> = Array.from({ length: Math.max(1, Math.min(n, files.length)) }, () => ({ bytes: 0, files: [] }));
-  for (const f of [...files].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))) {
-    const g = out.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-    g.bytes += f.bytes;
-    g.files.push(f);
-  }
-  return out.map((g) => g.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))).filter((g) => g.length);
 }
