@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-OHUCGBZG.js";
+} from "../chunks/chunk-CW37DOVV.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-SJE4GZEL.js";
 import "../chunks/chunk-FSXIQ3O6.js";

@@ -119,8 +119,7 @@ function parseBoxFiles(raw, runId) {
 }
 var list = (xs) => xs.join(", ");
 function askedCells(box, cells, req) {
-  if (req.roster.length)
-    throw new ListingRefused(`run ${box.run_id} is a sweep: its roster is its cells (use 'cells' to collect some of them, not 'roster')`);
+  if (req.roster.length) throw new ListingRefused(`run ${box.run_id} is a sweep: its roster is its cells (use 'cells' to collect some of them, not 'roster')`);
   const byName = new Map(cells.map((c) => [c.name, c]));
   const want = req.cells.length ? req.cells.map((n) => {
     const c = byName.get(n);
@@ -141,12 +140,18 @@ function checkRoster(box, files, roster) {
     if (/[*?[]/.test(part)) break;
     base += `${part}/`;
   }
-  const found = [...new Set(files.map((f) => f.path.startsWith(base) ? f.path.slice(base.length) : f.path).filter((p) => p.includes("/")).map((p) => p.slice(0, p.indexOf("/"))))].sort();
+  const found = [
+    ...new Set(
+      files.map((f) => f.path.startsWith(base) ? f.path.slice(base.length) : f.path).filter((p) => p.includes("/")).map((p) => p.slice(0, p.indexOf("/")))
+    )
+  ].sort();
   const want = [...new Set(roster.filter(Boolean))].sort();
   if (found.join("\n") !== want.join("\n")) throw new ListingRefused(`roster mismatch: expected [${want.join(",")}], found [${found.join(",")}]`);
 }
 function newestStill(files) {
-  const byAge = [...files].sort((a, b) => a.mtime.length !== b.mtime.length ? b.mtime.length - a.mtime.length : a.mtime < b.mtime ? 1 : a.mtime > b.mtime ? -1 : 0);
+  const byAge = [...files].sort(
+    (a, b) => a.mtime.length !== b.mtime.length ? b.mtime.length - a.mtime.length : a.mtime < b.mtime ? 1 : a.mtime > b.mtime ? -1 : 0
+  );
   return byAge.find((f) => f.still === true) ?? null;
 }
 function decideListing(box, req) {

@@ -12,7 +12,7 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-Z4KGBT3B.js";
+} from "./chunk-2HXFL32N.js";
 import {
   openPinned
 } from "./chunk-4E2U3A7Y.js";

@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-K6TPSWWS.js"),
+      () => import("./phase-NDJYCUCG.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-ULDUFDFV.js"),
+      () => import("./phase-EQHSWGUF.js"),
       (m) => m.teardownPhase
     )
   },
