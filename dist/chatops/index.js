@@ -7,23 +7,23 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-CW37DOVV.js";
+} from "../chunks/chunk-UZK2B5UL.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-SJE4GZEL.js";
-import "../chunks/chunk-FSXIQ3O6.js";
-import "../chunks/chunk-CBT73HNZ.js";
-import "../chunks/chunk-LK6MM33I.js";
-import "../chunks/chunk-FDWRVPG2.js";
-import "../chunks/chunk-U5UEGJKA.js";
+import "../chunks/chunk-6CPT62WM.js";
+import "../chunks/chunk-5R74LIWG.js";
+import "../chunks/chunk-B4JWLSSJ.js";
+import "../chunks/chunk-D34TOJDR.js";
+import "../chunks/chunk-QHTN5VLA.js";
+import "../chunks/chunk-GD43ZVJL.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-7D67HXM6.js";
+import "../chunks/chunk-SFOYPGIU.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-NQSADVXV.js";
+import "../chunks/chunk-I73ZAXOI.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
-import "../chunks/chunk-OJJHAIZN.js";
+import "../chunks/chunk-VGNK6PN4.js";
 import "../chunks/chunk-356XD6MB.js";
-import "../chunks/chunk-IV4MSY6M.js";
+import "../chunks/chunk-L5FHM4FN.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-EPCPIVQ4.js";

@@ -479,7 +479,7 @@ function contractSh(extra = {}) {
     ...Object.entries(vars).map(([k, v]) => `${k}=${typeof v === "number" ? String(v) : word(v)}`)
   ].join("\n");
 }
-var RUN_ID_PATTERN, CELL_NAME_PATTERN, ATTEMPT_PATTERN, SAFE_PATH_PATTERN, PATH_MAX, CELLS_MAX, MANIFEST_FILES_MAX, LOG_WINDOWS, word;
+var RUN_ID_PATTERN, CELL_NAME_PATTERN, ATTEMPT_PATTERN, SAFE_PATH_PATTERN, SAFE_PATH, PATH_MAX, CELLS_MAX, MANIFEST_FILES_MAX, LOG_WINDOWS, word;
 var init_contract = __esm({
   "src/record/contract.ts"() {
     "use strict";
@@ -487,6 +487,7 @@ var init_contract = __esm({
     CELL_NAME_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$";
     ATTEMPT_PATTERN = "^[1-9][0-9]{0,5}$";
     SAFE_PATH_PATTERN = "^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$";
+    SAFE_PATH = new RegExp(SAFE_PATH_PATTERN);
     PATH_MAX = 1024;
     CELLS_MAX = 512;
     MANIFEST_FILES_MAX = 1e5;
@@ -1022,8 +1023,7 @@ function parseRunState(raw, where2 = "run_state") {
   if (o["cells"] !== void 0) {
     const c = obj(o["cells"], `${where2}.cells`);
     const list2 = c["not_ended"];
-    if (!Array.isArray(list2) || list2.length > RUN_STATE_CELLS_MAX)
-      throw new BoxDataError(`${where2}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
+    if (!Array.isArray(list2) || list2.length > NOT_ENDED_NAMED) throw new BoxDataError(`${where2}.cells.not_ended is not a list of at most ${NOT_ENDED_NAMED}`);
     out.cells = {
       total: int(c, "total", `${where2}.cells`, { max: 1e5 }),
       not_ended: list2.map((e, i) => {
@@ -1044,7 +1044,7 @@ function whereText(s) {
   const cells2 = s.cells && (s.cells.not_ended.length || s.cells.more) ? `; cells not ended: ${s.cells.not_ended.map((c) => `${c.name} (${c.state})`).join(", ")}${s.cells.more ? ` and ${s.cells.more} more` : ""} of ${s.cells.total}` : "";
   return `${s.state}${s.cls ? `(${s.cls})` : ""}${step} (attempt ${s.attempt}), ${ck}${cells2}`;
 }
-var STATES, ENDED_STATES, RUN_STATE_CELLS_MAX, FOREIGN_SLACK_S, STATE, ISO, NAME, durationText;
+var STATES, ENDED_STATES, NOT_ENDED_NAMED, FOREIGN_SLACK_S, STATE, ISO, NAME, durationText;
 var init_run_state = __esm({
   "src/record/run-state.ts"() {
     "use strict";
@@ -1067,7 +1067,7 @@ var init_run_state = __esm({
       "torn-down"
     ];
     ENDED_STATES = ["finished", "failed", "dead", "rebooted"];
-    RUN_STATE_CELLS_MAX = 20;
+    NOT_ENDED_NAMED = 20;
     FOREIGN_SLACK_S = 5;
     STATE = /^[a-z][a-z-]{0,31}$/;
     ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
@@ -35295,7 +35295,7 @@ function parseFiles(raw, runId2, what, schema, extra) {
   };
   return { head: { m, total, cells: cells2, fields: fields2 }, files };
 }
-var MANIFEST_SCHEMA, SAFE_PATH, RECORD_NAME, LISTING_SCHEMA;
+var MANIFEST_SCHEMA, RECORD_NAME, LISTING_SCHEMA;
 var init_manifest = __esm({
   "src/record/manifest.ts"() {
     "use strict";
@@ -35303,7 +35303,6 @@ var init_manifest = __esm({
     init_strict();
     init_contract();
     MANIFEST_SCHEMA = "tether.manifest/v1";
-    SAFE_PATH = new RegExp(SAFE_PATH_PATTERN);
     RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
     LISTING_SCHEMA = "tether.listing/v1";
   }
@@ -35764,256 +35763,33 @@ function streamPull(target) {
   };
 }
 async function runPull(spawnSend, takeWarm, workdir, files, dest, opts) {
-  const total = files.reduce((a, f) => a + f.bytes, 0);
-  let done = 0;
-  let thisRun = 0;
-  const t0 = Date.now();
-  const progress = () => opts.onProgress?.({ bytesDone: done, bytesTotal: total, bytesThisRun: thisRun, elapsedS: (Date.now() - t0) / 1e3 });
-  const timer = opts.onProgress ? setInterval(progress, opts.progressEveryMs ?? 3e3) : void 0;
-  const arrived = [];
-  const errors = [];
-  const startedOver = /* @__PURE__ */ new Set();
-  let network = false;
-  const prepare = async (f, fresh) => {
-    const final = join3(dest, f.path);
-    const part = `${final}.part`;
-    mkdirSync(dirname(final), { recursive: true });
-    if (fresh) {
-      rmSync3(final, { force: true });
-      rmSync3(part, { force: true });
-    }
-    let have = 0;
-    let fromFinal = false;
-    if (existsSync3(final)) {
-      if (statSync3(final).size === f.bytes) {
-        have = f.bytes;
-        fromFinal = true;
-        rmSync3(part, { force: true });
-      } else rmSync3(final);
-    }
-    if (!fromFinal && existsSync3(part)) {
-      have = statSync3(part).size;
-      if (have > f.bytes) {
-        truncateSync(part, 0);
-        have = 0;
-      }
-    }
-    const hash = createHash5("sha256");
-    const sink = opts.sink?.(f.path);
-    await readInto(fromFinal ? final : part, have, (b) => {
-      hash.update(b);
-      sink?.write(b);
-    });
-    done += have;
-    return { f, final, part, have, fromFinal, hash, sink, got: 0, fd: null, bytesDone: false, trailer: null, settled: false };
-  };
-  const fail = (s, err, keepPart) => {
-    s.settled = true;
-    if (!keepPart) rmSync3(s.part, { force: true });
-    errors.push(err);
-  };
-  const settle = (s, retry) => {
-    if (s.settled || !s.bytesDone || !s.trailer) return;
-    if ("changed" in s.trailer) {
-      fail(s, new PullError(s.f.path, `${s.f.path} changed on the box since the listing (${s.trailer.changed}): collect again once it is settled`), false);
-      return;
-    }
-    s.settled = true;
-    const sha = s.hash.digest("hex");
-    if (sha !== s.trailer.sha) {
-      if (s.have > 0 && !startedOver.has(s.f.path)) {
-        startedOver.add(s.f.path);
-        done -= s.have + s.got;
-        retry.push({ ...s.f });
-        rmSync3(s.part, { force: true });
-        if (s.fromFinal) rmSync3(s.final, { force: true });
-        return;
-      }
-      rmSync3(s.part, { force: true });
-      errors.push(
-        new PullError(
-          s.f.path,
-          `${s.f.path}: the box's sha256 (${s.trailer.sha.slice(0, 12)}\u2026) is not the sha256 of the bytes that arrived (${sha.slice(0, 12)}\u2026): collect again; if it repeats, the box is not sending what it hashes`
-        )
-      );
-      return;
-    }
-    if (!s.fromFinal) {
-      try {
-        if (!existsSync3(s.part)) closeSync(openSync(s.part, "a"));
-        renameSync(s.part, s.final);
-      } catch (err) {
-        errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
-        return;
-      }
-    }
-    const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
-    arrived.push(a);
-    opts.onArrived?.(a, s.sink);
-  };
-  const stream = async (group, fresh, retry) => {
-    const slots = [];
-    for (const f of group) slots.push(await prepare(f, fresh.has(f.path)));
-    if (opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
-    const list2 = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
-    const { child, closed } = takeWarm() ?? spawnSend();
-    const stop = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    child.stdin.end(scriptStdin("send", dataLines({ workdir, files: list2 })));
-    let stderr = "";
-    let lineBuf = "";
-    let refused = null;
-    let overflow = false;
-    let writeError;
-    let cur = 0;
-    const advance = () => {
-      for (; cur < slots.length; cur++) {
-        const s = slots[cur];
-        if (s.got < s.f.bytes - s.have) return;
-        if (s.fd !== null) closeSync(s.fd);
-        s.fd = null;
-        s.bytesDone = true;
-        settle(s, retry);
-      }
-    };
-    advance();
-    child.stdout.on("data", (chunk) => {
-      let b = chunk;
-      while (b.length && !overflow && !writeError) {
-        const s = slots[cur];
-        if (!s) {
-          overflow = true;
-          child.kill("SIGKILL");
-          return;
-        }
-        const take = Math.min(b.length, s.f.bytes - s.have - s.got);
-        const piece = b.subarray(0, take);
-        try {
-          s.fd ??= openSync(s.part, "a");
-          writeSync(s.fd, piece);
-        } catch (err) {
-          writeError = err;
-          child.kill("SIGKILL");
-          return;
-        }
-        s.hash.update(piece);
-        s.sink?.write(piece);
-        s.got += take;
-        done += take;
-        thisRun += take;
-        b = b.subarray(take);
-        advance();
-      }
-    });
-    const onLine = (line) => {
-      const m = TRAILER.exec(line);
-      if (!m) return;
-      if (m[1] === "refused") {
-        refused = `${m[2] ?? ""} ${m[3] ?? ""}`.trim();
-        return;
-      }
-      const s = slots[Number(m[2])];
-      if (!s || s.trailer) return;
-      if (m[1] === "sent") s.trailer = /^[0-9a-f]{64}$/.test(m[3] ?? "") ? { sha: m[3] } : { changed: "its hash line is not a sha256" };
-      else s.trailer = { changed: (m[3] ?? "").replace(/[^\x20-\x7e]/g, "?") };
-      settle(s, retry);
-    };
-    child.stderr.on("data", (d) => {
-      const text = d.toString("latin1");
-      stderr = (stderr + text).slice(-2e3);
-      lineBuf += text;
-      const lines = lineBuf.split("\n");
-      lineBuf = (lines.pop() ?? "").slice(-1e3);
-      for (const l of lines) onLine(l);
-    });
-    const code2 = await closed;
-    opts.signal?.removeEventListener("abort", stop);
-    if (lineBuf) onLine(lineBuf);
-    for (const s of slots) {
-      if (s.fd !== null) closeSync(s.fd);
-      s.fd = null;
-    }
-    const said = stderr.split("\n").filter((l) => l.trim() && !TRAILER.test(l)).pop()?.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
-    const open3 = slots.filter((s) => !s.settled);
-    if (overflow) {
-      const last2 = slots[slots.length - 1];
-      errors.unshift(new PullError(last2.f.path, `the box sent more bytes than were asked for (after ${last2.f.path}): nothing past them was written`));
-      for (const s of open3) {
-        s.settled = true;
-        rmSync3(s.part, { force: true });
-      }
-      return;
-    }
-    if (writeError) {
-      const e = writeError;
-      for (const s of open3)
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            e.code === "ENOSPC" ? `the runner's disk is full while writing ${s.final}; free space and rerun (the partial file resumes)` : `writing ${s.part} failed: ${e.message}`
-          ),
-          true
-        );
-      return;
-    }
-    for (const s of open3) {
-      if (s.trailer && "changed" in s.trailer) {
-        s.bytesDone = true;
-        settle(s, retry);
-      } else if (code2 === 255) {
-        network = true;
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            `ssh exited 255 after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${said ? `: ${said}` : ""}; rerun to resume`,
-            true
-          ),
-          true
-        );
-      } else if (refused !== null) {
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            `the box refused the transfer: ${String(refused).replace(/[^\x20-\x7e]/g, "?").slice(0, 200)}`
-          ),
-          true
-        );
-      } else if (code2 === 3 && s.got === 0 && !s.trailer) {
-        retry.push(s.f);
-        s.settled = true;
-      } else {
-        fail(
-          s,
-          new PullError(
-            s.f.path,
-            `the transfer ended (exit ${code2}) after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}${s.trailer ? "" : ", with no hash from the box"}${said ? `: ${said}` : ""}; rerun to resume`
-          ),
-          true
-        );
-      }
-    }
-  };
+  const pull2 = new Pull(
+    spawnSend,
+    takeWarm,
+    workdir,
+    dest,
+    opts,
+    files.reduce((a, f) => a + f.bytes, 0)
+  );
+  const timer = opts.onProgress ? setInterval(() => pull2.progress(), opts.progressEveryMs ?? 3e3) : void 0;
   try {
     let pending = [...files];
     let fresh = /* @__PURE__ */ new Set();
-    for (let round = 0; pending.length && !network && round <= files.length + 1; round++) {
+    for (let round = 0; pending.length && !pull2.network && round <= files.length + 1; round++) {
       const retry = [];
-      await Promise.all(groups(pending, opts.parallel ?? 4).map((g) => stream(g, fresh, retry)));
-      fresh = new Set(retry.filter((f) => startedOver.has(f.path)).map((f) => f.path));
+      await Promise.all(groups(pending, opts.parallel ?? 4).map((g) => pull2.stream(g, fresh, retry)));
+      fresh = new Set(retry.filter((f) => pull2.startedOver.has(f.path)).map((f) => f.path));
       pending = retry;
     }
-    progress();
-    if (errors.length) throw errors[0];
+    pull2.progress();
+    if (pull2.errors.length) throw pull2.errors[0];
     if (pending.length) throw new PullError(pending[0]?.path ?? "", `${pending.length} files were never sent; rerun to resume`);
-    return { files: arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: thisRun };
+    return { files: pull2.arrived.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0), bytesThisRun: pull2.thisRun };
   } finally {
     if (timer) clearInterval(timer);
   }
 }
-var TRAILER;
+var TRAILER, printable, Pull;
 var init_stream = __esm({
   "src/transfer/stream.ts"() {
     "use strict";
@@ -36022,6 +35798,240 @@ var init_stream = __esm({
     init_ssh_args();
     init_groups();
     TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
+    printable = (s, max) => s.replace(/[^\x20-\x7e]/g, "?").slice(0, max);
+    Pull = class {
+      constructor(spawnSend, takeWarm, workdir, dest, opts, total) {
+        this.spawnSend = spawnSend;
+        this.takeWarm = takeWarm;
+        this.workdir = workdir;
+        this.dest = dest;
+        this.opts = opts;
+        this.total = total;
+      }
+      spawnSend;
+      takeWarm;
+      workdir;
+      dest;
+      opts;
+      total;
+      done = 0;
+      thisRun = 0;
+      network = false;
+      arrived = [];
+      errors = [];
+      startedOver = /* @__PURE__ */ new Set();
+      t0 = Date.now();
+      progress() {
+        this.opts.onProgress?.({ bytesDone: this.done, bytesTotal: this.total, bytesThisRun: this.thisRun, elapsedS: (Date.now() - this.t0) / 1e3 });
+      }
+      /** What the runner already holds of a file: its prefix is hashed (and shown to the sink) before the stream starts. */
+      async prepare(f, fresh) {
+        const final = join3(this.dest, f.path);
+        const part = `${final}.part`;
+        mkdirSync(dirname(final), { recursive: true });
+        if (fresh) {
+          rmSync3(final, { force: true });
+          rmSync3(part, { force: true });
+        }
+        let have = 0;
+        let fromFinal = false;
+        if (existsSync3(final)) {
+          if (statSync3(final).size === f.bytes) {
+            have = f.bytes;
+            fromFinal = true;
+            rmSync3(part, { force: true });
+          } else rmSync3(final);
+        }
+        if (!fromFinal && existsSync3(part)) {
+          have = statSync3(part).size;
+          if (have > f.bytes) {
+            truncateSync(part, 0);
+            have = 0;
+          }
+        }
+        const hash = createHash5("sha256");
+        const sink = this.opts.sink?.(f.path);
+        await readInto(fromFinal ? final : part, have, (b) => {
+          hash.update(b);
+          sink?.write(b);
+        });
+        this.done += have;
+        return { f, final, part, have, fromFinal, hash, sink, got: 0, fd: null, bytesDone: false, trailer: null, settled: false };
+      }
+      fail(s, err, keepPart) {
+        s.settled = true;
+        if (!keepPart) rmSync3(s.part, { force: true });
+        this.errors.push(err);
+      }
+      /** Both the bytes and the box's word on them are in: the file counts, starts over, or fails. */
+      settle(s, retry) {
+        if (s.settled || !s.bytesDone || !s.trailer) return;
+        if ("changed" in s.trailer) {
+          this.fail(s, new PullError(s.f.path, `${s.f.path} changed on the box since the listing (${s.trailer.changed}): collect again once it is settled`), false);
+          return;
+        }
+        s.settled = true;
+        const sha = s.hash.digest("hex");
+        if (sha !== s.trailer.sha) {
+          if (s.have > 0 && !this.startedOver.has(s.f.path)) {
+            this.startedOver.add(s.f.path);
+            this.done -= s.have + s.got;
+            retry.push({ ...s.f });
+            rmSync3(s.part, { force: true });
+            if (s.fromFinal) rmSync3(s.final, { force: true });
+            return;
+          }
+          rmSync3(s.part, { force: true });
+          this.errors.push(
+            new PullError(
+              s.f.path,
+              `${s.f.path}: the box's sha256 (${s.trailer.sha.slice(0, 12)}\u2026) is not the sha256 of the bytes that arrived (${sha.slice(0, 12)}\u2026): collect again; if it repeats, the box is not sending what it hashes`
+            )
+          );
+          return;
+        }
+        if (!s.fromFinal) {
+          try {
+            if (!existsSync3(s.part)) closeSync(openSync(s.part, "a"));
+            renameSync(s.part, s.final);
+          } catch (err) {
+            this.errors.push(new PullError(s.f.path, `${s.f.path} arrived but could not be put in place: ${err.message}`));
+            return;
+          }
+        }
+        const a = { path: s.f.path, bytes: s.f.bytes, sha256: sha };
+        this.arrived.push(a);
+        this.opts.onArrived?.(a, s.sink);
+      }
+      /** One ssh call of send.sh for `group`, in order; the files it did not reach go back into `retry`. */
+      async stream(group, fresh, retry) {
+        const slots = [];
+        for (const f of group) slots.push(await this.prepare(f, fresh.has(f.path)));
+        if (this.opts.signal?.aborted) throw new PullError(group[0]?.path ?? "", "the pull was stopped");
+        const list2 = slots.map((s) => `${s.have} ${s.f.bytes} ${s.f.mtime} ${s.f.path}`).join("\n");
+        const { child, closed } = this.takeWarm() ?? this.spawnSend();
+        const stop = () => child.kill("SIGKILL");
+        this.opts.signal?.addEventListener("abort", stop, { once: true });
+        child.stdin.end(scriptStdin("send", dataLines({ workdir: this.workdir, files: list2 })));
+        const call3 = { slots, child, cur: 0, stderr: "", lineBuf: "", refused: null, overflow: false, writeError: void 0, retry };
+        this.advance(call3);
+        child.stdout.on("data", (chunk) => this.receive(call3, chunk));
+        child.stderr.on("data", (d) => {
+          const text = d.toString("latin1");
+          call3.stderr = (call3.stderr + text).slice(-2e3);
+          call3.lineBuf += text;
+          const lines = call3.lineBuf.split("\n");
+          call3.lineBuf = (lines.pop() ?? "").slice(-1e3);
+          for (const l of lines) this.trailer(call3, l);
+        });
+        const code2 = await closed;
+        this.opts.signal?.removeEventListener("abort", stop);
+        if (call3.lineBuf) this.trailer(call3, call3.lineBuf);
+        for (const s of slots) {
+          if (s.fd !== null) closeSync(s.fd);
+          s.fd = null;
+        }
+        this.ended(call3, code2);
+      }
+      /** Closes out every file whose owed bytes are all in (in order), settling it once its trailer is there too. */
+      advance(call3) {
+        for (; call3.cur < call3.slots.length; call3.cur++) {
+          const s = call3.slots[call3.cur];
+          if (s.got < s.f.bytes - s.have) return;
+          if (s.fd !== null) closeSync(s.fd);
+          s.fd = null;
+          s.bytesDone = true;
+          this.settle(s, call3.retry);
+        }
+      }
+      /** Stdout bytes: each file's owed bytes, back to back; a byte past the last is never written. */
+      receive(call3, chunk) {
+        let b = chunk;
+        while (b.length && !call3.overflow && !call3.writeError) {
+          const s = call3.slots[call3.cur];
+          if (!s) {
+            call3.overflow = true;
+            call3.child.kill("SIGKILL");
+            return;
+          }
+          const take = Math.min(b.length, s.f.bytes - s.have - s.got);
+          const piece = b.subarray(0, take);
+          try {
+            s.fd ??= openSync(s.part, "a");
+            writeSync(s.fd, piece);
+          } catch (err) {
+            call3.writeError = err;
+            call3.child.kill("SIGKILL");
+            return;
+          }
+          s.hash.update(piece);
+          s.sink?.write(piece);
+          s.got += take;
+          this.done += take;
+          this.thisRun += take;
+          b = b.subarray(take);
+          this.advance(call3);
+        }
+      }
+      /** One stderr line: a file's trailer (its hash, or why it changed) or the box's refusal of the request. */
+      trailer(call3, line) {
+        const m = TRAILER.exec(line);
+        if (!m) return;
+        if (m[1] === "refused") {
+          call3.refused = `${m[2] ?? ""} ${m[3] ?? ""}`.trim();
+          return;
+        }
+        const s = call3.slots[Number(m[2])];
+        if (!s || s.trailer) return;
+        if (m[1] === "sent") s.trailer = /^[0-9a-f]{64}$/.test(m[3] ?? "") ? { sha: m[3] } : { changed: "its hash line is not a sha256" };
+        else s.trailer = { changed: printable(m[3] ?? "", 300) };
+        this.settle(s, call3.retry);
+      }
+      /** The call has ended: every file it had not settled is settled now, by what the stream and its exit said. */
+      ended(call3, code2) {
+        const said = call3.stderr.split("\n").filter((l) => l.trim() && !TRAILER.test(l)).pop();
+        const tail = said ? `: ${printable(said, 300)}` : "";
+        const open3 = call3.slots.filter((s) => !s.settled);
+        if (call3.overflow) {
+          const last2 = call3.slots[call3.slots.length - 1];
+          this.errors.unshift(new PullError(last2.f.path, `the box sent more bytes than were asked for (after ${last2.f.path}): nothing past them was written`));
+          for (const s of open3) {
+            s.settled = true;
+            rmSync3(s.part, { force: true });
+          }
+          return;
+        }
+        const e = call3.writeError;
+        if (e) {
+          for (const s of open3) {
+            const why = e.code === "ENOSPC" ? `the runner's disk is full while writing ${s.final}; free space and rerun (the partial file resumes)` : `writing ${s.part} failed: ${e.message}`;
+            this.fail(s, new PullError(s.f.path, why), true);
+          }
+          return;
+        }
+        for (const s of open3) {
+          const at = `after ${s.have + s.got} of ${s.f.bytes} bytes of ${s.f.path}`;
+          if (s.trailer && "changed" in s.trailer) {
+            s.bytesDone = true;
+            this.settle(s, call3.retry);
+          } else if (code2 === 255) {
+            this.network = true;
+            this.fail(s, new PullError(s.f.path, `ssh exited 255 ${at}${tail}; rerun to resume`, true), true);
+          } else if (call3.refused !== null) {
+            this.fail(s, new PullError(s.f.path, `the box refused the transfer: ${printable(call3.refused, 200)}`), true);
+          } else if (code2 === 3 && s.got === 0 && !s.trailer) {
+            call3.retry.push(s.f);
+            s.settled = true;
+          } else {
+            this.fail(
+              s,
+              new PullError(s.f.path, `the transfer ended (exit ${code2}) ${at}${s.trailer ? "" : ", with no hash from the box"}${tail}; rerun to resume`),
+              true
+            );
+          }
+        }
+      }
+    };
   }
 });
 
@@ -36101,8 +36111,8 @@ function runStateOf(v, obs, now) {
     const open3 = v.cells.filter((c) => !isEnded(c.state));
     state.cells = {
       total: v.cells.length,
-      not_ended: open3.slice(0, RUN_STATE_CELLS_MAX).map((c) => ({ name: c.runId, state: c.state })),
-      more: Math.max(0, open3.length - RUN_STATE_CELLS_MAX)
+      not_ended: open3.slice(0, NOT_ENDED_NAMED).map((c) => ({ name: c.runId, state: c.state })),
+      more: Math.max(0, open3.length - NOT_ENDED_NAMED)
     };
   }
   return state;

@@ -1,5 +1,5 @@
 import type { HostObservation, ProbeFailure, SeenRun } from '../record/observation.ts';
-import { isEnded, RUN_STATE_CELLS_MAX, type RunState } from '../record/run-state.ts';
+import { isEnded, NOT_ENDED_NAMED, type RunState } from '../record/run-state.ts';
 import { tick } from './tick.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -57,8 +57,8 @@ export function runStateOf(v: Verdict, obs: HostObservation, now: Date): RunStat
     const open = v.cells.filter((c) => !isEnded(c.state));
     state.cells = {
       total: v.cells.length,
-      not_ended: open.slice(0, RUN_STATE_CELLS_MAX).map((c) => ({ name: c.runId, state: c.state })),
-      more: Math.max(0, open.length - RUN_STATE_CELLS_MAX),
+      not_ended: open.slice(0, NOT_ENDED_NAMED).map((c) => ({ name: c.runId, state: c.state })),
+      more: Math.max(0, open.length - NOT_ENDED_NAMED),
     };
   }
   return state;

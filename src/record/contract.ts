@@ -14,6 +14,8 @@ export const CELL_NAME_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$';
 export const ATTEMPT_PATTERN = '^[1-9][0-9]{0,5}$';
 /** A checkpoint path tether takes (relative, no `..`, no leading `-` or `.` in any part, no spaces). */
 export const SAFE_PATH_PATTERN = '^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$';
+/** The same, as the RegExp TypeScript tests paths with. */
+export const SAFE_PATH = new RegExp(SAFE_PATH_PATTERN);
 /** A checkpoint path is at most this long. */
 export const PATH_MAX = 1024;
 

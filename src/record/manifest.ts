@@ -1,6 +1,6 @@
 import { ATTEMPT_MAX, CELL_NAME } from './grammar.ts';
 import { arr, bool, BoxDataError, int, obj, str } from './strict.ts';
-import { MANIFEST_FILES_MAX, SAFE_PATH_PATTERN } from './contract.ts';
+import { MANIFEST_FILES_MAX, SAFE_PATH } from './contract.ts';
 
 /** `tether.manifest/v1`: what the box says its checkpoints are; the one manifest schema end to end (runbook R59). Pure. */
 export const MANIFEST_SCHEMA = 'tether.manifest/v1';
@@ -28,7 +28,7 @@ export interface Manifest {
   cells?: string[];
 }
 
-export const SAFE_PATH = new RegExp(SAFE_PATH_PATTERN);
+export { SAFE_PATH };
 /** Names tether writes next to the pulled files: a box file may never be one of them (it could plant a proof). */
 export const RECORD_NAME = /(^|\/)(verified\.json|manifest\.json)$|\.(part|tmp)$/i;
 export { MANIFEST_FILES_MAX };

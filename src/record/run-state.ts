@@ -34,13 +34,14 @@ export interface RunState {
   checkpoint_age_s: number | null;
   finished_at: string;
   observed_at: string;
-  /** A sweep's cells that are not ended (at most RUN_STATE_CELLS_MAX named), and how many cells in all. */
+  /** A sweep's cells that are not ended (at most NOT_ENDED_NAMED named), and how many cells in all. */
   cells?: { total: number; not_ended: Array<{ name: string; state: string }>; more: number };
 }
 
 /** Ended: no job process is alive (DESIGN.md; issue 23 §1). Everything else, including not knowing, is not ended. */
 export const ENDED_STATES = ['finished', 'failed', 'dead', 'rebooted'] as const;
-export const RUN_STATE_CELLS_MAX = 20;
+/** A run state names at most this many of a sweep's not-ended cells (the rest are counted in `more`). */
+export const NOT_ENDED_NAMED = 20;
 /** A checkpoint saved as the job ended is the job's (the marker is written just after); newer ones are foreign. */
 export const FOREIGN_SLACK_S = 5;
 
@@ -76,8 +77,7 @@ export function parseRunState(raw: unknown, where = 'run_state'): RunState {
   if (o['cells'] !== undefined) {
     const c = obj(o['cells'], `${where}.cells`);
     const list = c['not_ended'];
-    if (!Array.isArray(list) || list.length > RUN_STATE_CELLS_MAX)
-      throw new BoxDataError(`${where}.cells.not_ended is not a list of at most ${RUN_STATE_CELLS_MAX}`);
+    if (!Array.isArray(list) || list.length > NOT_ENDED_NAMED) throw new BoxDataError(`${where}.cells.not_ended is not a list of at most ${NOT_ENDED_NAMED}`);
     out.cells = {
       total: int(c, 'total', `${where}.cells`, { max: 100_000 }),
       not_ended: list.map((e, i) => {

@@ -1,0 +1,115 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  sortedJson
+} from "./chunk-EB3SDZEE.js";
+import {
+  BoxDataError,
+  FINGERPRINT,
+  RUN_ID,
+  int,
+  obj,
+  optInt,
+  optStr,
+  parseJson,
+  str
+} from "./chunk-L5FHM4FN.js";
+
+// src/registry/entry.ts
+var REGISTRATION_SCHEMA = "tether.registration/v1";
+var REGISTRATION_PREFIX = "<!-- tether:registration ";
+var registrationMarker = (runId) => `${REGISTRATION_PREFIX}${runId} -->`;
+function registrationRunId(body) {
+  const id = /<!-- tether:registration ([^ ]{1,64}) -->/.exec(body)?.[1];
+  return id !== void 0 && RUN_ID.test(id) ? id : void 0;
+}
+var OPEN = "<!-- tether:registration-data ";
+var CLOSE = " -->";
+function fields(r) {
+  return {
+    schema: REGISTRATION_SCHEMA,
+    run_id: r.runId,
+    host: r.host,
+    port: r.port,
+    user: r.user,
+    host_key_fingerprint: r.hostKeyFingerprint,
+    run_root: r.runRoot,
+    backend: r.backend,
+    attempt: r.attempt,
+    expected_duration_s: r.expectedDurationS,
+    launched_at: r.launchedAt,
+    commit: r.commit,
+    // Written only when known, so a registration from before it existed still verifies.
+    ...r.handle ? { handle: r.handle } : {},
+    ...r.provider ? { provider: r.provider } : {},
+    ...r.instanceId ? { instance_id: r.instanceId } : {}
+  };
+}
+function signedBytes(r) {
+  return Buffer.from(sortedJson(fields(r)));
+}
+function registrationBlock(s) {
+  const json = sortedJson({ ...fields(s.entry), signer: s.signer, sig: s.sig });
+  return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
+}
+var HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+function readRegistration(body) {
+  if (body.length > 65536) throw new BoxDataError("the registration comment is larger than 64 KiB");
+  const start = body.indexOf(OPEN);
+  const end = start < 0 ? -1 : body.indexOf(CLOSE, start + OPEN.length);
+  if (start < 0 || end < 0) throw new BoxDataError("the registration comment holds no registration block");
+  const b64 = body.slice(start + OPEN.length, end);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new BoxDataError("the registration block is not base64");
+  const o = obj(parseJson(Buffer.from(b64, "base64").toString("utf8"), "the registration block", 16384), "registration");
+  const w = "registration";
+  if (str(o, "schema", w, { max: 64 }) !== REGISTRATION_SCHEMA) throw new BoxDataError(`registration: schema is not ${REGISTRATION_SCHEMA}`);
+  const entry = {
+    runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
+    host: str(o, "host", w, { max: 253, pattern: HOST }),
+    port: int(o, "port", w, { min: 1, max: 65535 }),
+    user: str(o, "user", w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
+    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
+    runRoot: str(o, "run_root", w, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
+    backend: str(o, "backend", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
+    expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
+    launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
+    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
+    provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ })
+  };
+  return {
+    entry,
+    signer: str(o, "signer", w, { max: 50, pattern: FINGERPRINT }),
+    sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
+  };
+}
+function whereRegistered(r) {
+  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}`;
+}
+var human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
+function renderRegistration(s, code) {
+  const e = s.entry;
+  return [
+    registrationMarker(e.runId),
+    `\u{1F6F0}\uFE0F tether run ${code(e.runId)}, attempt ${e.attempt}, launched ${code(e.launchedAt)} on ${code(`${e.user}@${e.host}:${e.port}`)} (host key ${code(e.hostKeyFingerprint)}), run root ${code(e.runRoot)}, backend ${code(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + ".",
+    "",
+    `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
+    registrationBlock(s)
+  ].join("\n");
+}
+
+export {
+  REGISTRATION_PREFIX,
+  registrationMarker,
+  registrationRunId,
+  signedBytes,
+  readRegistration,
+  whereRegistered,
+  renderRegistration
+};
