@@ -20,6 +20,15 @@ const LOCAL = 0x04034b50;
 const DESCRIPTOR = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
 /** A data descriptor after stored data: signature, CRC32, then both sizes in 4 bytes each, or 8 (zip64). */
 const HOLD = 23; // bytes kept back at a piece's end: a descriptor starting there cannot be checked yet
+
+/** The length of the data descriptor of entry `s` at buf[i] (16, or 24 with zip64 sizes), or 0 when it is not one. */
+function descriptorAt(s: { seen: number; crc: number }, buf: Buffer, i: number): number {
+  const len = s.seen;
+  const crcOk = buf.readUInt32LE(i + 4) === s.crc >>> 0;
+  if (crcOk && buf.readUInt32LE(i + 8) === len && buf.readUInt32LE(i + 12) === len) return 16;
+  if (crcOk && buf.readBigUInt64LE(i + 8) === BigInt(len) && buf.readBigUInt64LE(i + 16) === BigInt(len)) return 24;
+  return 0;
+}
 const MAX_ENTRIES = 100_000;
 
 type State =
@@ -176,6 +185,35 @@ export class ZipStreamScan {
    * and whose CRC32 is theirs. Returns what is left of the piece after the entry ended (or nothing).
    */
   private openData(s: Extract<State, { kind: 'data' }>, piece: Buffer): Buffer {
+    const hold = s.hold;
+    if (hold && piece.length > HOLD) {
+      // A descriptor may start in the held bytes: only they and the piece's first bytes are joined and searched
+      // (at most 2 × HOLD + 1 bytes), so no piece is ever copied whole.
+      const base = this.pos - hold.length; // file offset of hold[0]
+      const edge = Buffer.concat([hold, piece.subarray(0, HOLD + 1)]);
+      s.hold = null;
+      let from = 0;
+      for (;;) {
+        const i = edge.indexOf(DESCRIPTOR, from);
+        if (i < 0 || i >= hold.length) break;
+        this.data(s, edge.subarray(from, i));
+        const desc = descriptorAt(s, edge, i);
+        if (desc) {
+          this.pos = base + i;
+          this.endEntry(s);
+          this.pos = base + i + desc;
+          return i + desc >= hold.length ? piece.subarray(i + desc - hold.length) : Buffer.concat([hold.subarray(i + desc), piece]);
+        }
+        this.data(s, edge.subarray(i, i + 1)); // not this entry's descriptor: its first byte is data
+        from = i + 1;
+      }
+      this.data(s, hold.subarray(from));
+    }
+    return this.searchData(s, piece);
+  }
+
+  /** The same search within one buffer (a held tail, if any, joined in front: only when the piece is too short to check it apart). */
+  private searchData(s: Extract<State, { kind: 'data' }>, piece: Buffer): Buffer {
     const buf = s.hold ? Buffer.concat([s.hold, piece]) : piece;
     const base = this.pos - (s.hold?.length ?? 0); // file offset of buf[0]
     s.hold = null;
@@ -190,11 +228,7 @@ export class ZipStreamScan {
         return Buffer.alloc(0);
       }
       this.data(s, buf.subarray(from, i));
-      const len = s.seen;
-      const crcOk = buf.readUInt32LE(i + 4) === s.crc >>> 0;
-      let desc = 0;
-      if (crcOk && buf.readUInt32LE(i + 8) === len && buf.readUInt32LE(i + 12) === len) desc = 16;
-      else if (crcOk && buf.readBigUInt64LE(i + 8) === BigInt(len) && buf.readBigUInt64LE(i + 16) === BigInt(len)) desc = 24;
+      const desc = descriptorAt(s, buf, i);
       if (desc) {
         this.pos = base + i;
         this.endEntry(s);
@@ -217,11 +251,20 @@ export class ZipStreamScan {
     }
     if (!s.dtype) return;
     const item = s.dtype === 'float64' ? 8 : s.dtype === 'float32' ? 4 : 2;
-    let buf = s.carry ? Buffer.concat([s.carry, b]) : b;
-    const whole = buf.length - (buf.length % item);
-    if (whole) s.bad += nonFiniteIn(buf.subarray(0, whole), s.dtype);
-    buf = buf.subarray(whole);
-    s.carry = buf.length ? Buffer.from(buf) : null;
+    let rest = b;
+    if (s.carry) {
+      // An element split between pieces: completed from this piece's head (a few bytes copied, not the piece).
+      const need = item - s.carry.length;
+      if (b.length < need) {
+        s.carry = Buffer.concat([s.carry, b]);
+        return;
+      }
+      s.bad += nonFiniteIn(Buffer.concat([s.carry, b.subarray(0, need)]), s.dtype);
+      rest = b.subarray(need);
+    }
+    const whole = rest.length - (rest.length % item);
+    if (whole) s.bad += nonFiniteIn(rest.subarray(0, whole), s.dtype);
+    s.carry = rest.length > whole ? Buffer.from(rest.subarray(whole)) : null;
   }
 
   private endEntry(s: Extract<State, { kind: 'data' }>): void {

@@ -12,7 +12,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-7YK7UYRX.js";
+} from "./chunk-LTV4J7UQ.js";
 import {
   RECORD_NAME
 } from "./chunk-5QNDT7UY.js";

@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-OQN5EWOX.js"),
+      () => import("./phase-26JBDAWJ.js"),
       (m) => m.collectPhase
     )
   },
@@ -571,7 +571,7 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-FDR2UNCH.js")).syncAll(...a),
+    sync: async (...a) => (await import("./step-56T77ZLE.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-PFTPTH7K.js")).followRuns(f)
   };
 }

@@ -32,7 +32,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-7YK7UYRX.js";
+} from "./chunk-LTV4J7UQ.js";
 import {
   manifestFromListing
 } from "./chunk-5QNDT7UY.js";

@@ -1361,6 +1361,13 @@ import { crc32 as crc322 } from "node:zlib";
 var LOCAL2 = 67324752;
 var DESCRIPTOR = Buffer.from([80, 75, 7, 8]);
 var HOLD = 23;
+function descriptorAt(s, buf, i) {
+  const len = s.seen;
+  const crcOk = buf.readUInt32LE(i + 4) === s.crc >>> 0;
+  if (crcOk && buf.readUInt32LE(i + 8) === len && buf.readUInt32LE(i + 12) === len) return 16;
+  if (crcOk && buf.readBigUInt64LE(i + 8) === BigInt(len) && buf.readBigUInt64LE(i + 16) === BigInt(len)) return 24;
+  return 0;
+}
 var MAX_ENTRIES = 1e5;
 var ZipStreamScan = class {
   constructor(dtypesOf, pklMax) {
@@ -1483,6 +1490,32 @@ var ZipStreamScan = class {
    * and whose CRC32 is theirs. Returns what is left of the piece after the entry ended (or nothing).
    */
   openData(s, piece) {
+    const hold = s.hold;
+    if (hold && piece.length > HOLD) {
+      const base = this.pos - hold.length;
+      const edge = Buffer.concat([hold, piece.subarray(0, HOLD + 1)]);
+      s.hold = null;
+      let from = 0;
+      for (; ; ) {
+        const i = edge.indexOf(DESCRIPTOR, from);
+        if (i < 0 || i >= hold.length) break;
+        this.data(s, edge.subarray(from, i));
+        const desc = descriptorAt(s, edge, i);
+        if (desc) {
+          this.pos = base + i;
+          this.endEntry(s);
+          this.pos = base + i + desc;
+          return i + desc >= hold.length ? piece.subarray(i + desc - hold.length) : Buffer.concat([hold.subarray(i + desc), piece]);
+        }
+        this.data(s, edge.subarray(i, i + 1));
+        from = i + 1;
+      }
+      this.data(s, hold.subarray(from));
+    }
+    return this.searchData(s, piece);
+  }
+  /** The same search within one buffer (a held tail, if any, joined in front: only when the piece is too short to check it apart). */
+  searchData(s, piece) {
     const buf = s.hold ? Buffer.concat([s.hold, piece]) : piece;
     const base = this.pos - (s.hold?.length ?? 0);
     s.hold = null;
@@ -1497,11 +1530,7 @@ var ZipStreamScan = class {
         return Buffer.alloc(0);
       }
       this.data(s, buf.subarray(from, i));
-      const len = s.seen;
-      const crcOk = buf.readUInt32LE(i + 4) === s.crc >>> 0;
-      let desc = 0;
-      if (crcOk && buf.readUInt32LE(i + 8) === len && buf.readUInt32LE(i + 12) === len) desc = 16;
-      else if (crcOk && buf.readBigUInt64LE(i + 8) === BigInt(len) && buf.readBigUInt64LE(i + 16) === BigInt(len)) desc = 24;
+      const desc = descriptorAt(s, buf, i);
       if (desc) {
         this.pos = base + i;
         this.endEntry(s);
@@ -1523,11 +1552,19 @@ var ZipStreamScan = class {
     }
     if (!s.dtype) return;
     const item = s.dtype === "float64" ? 8 : s.dtype === "float32" ? 4 : 2;
-    let buf = s.carry ? Buffer.concat([s.carry, b]) : b;
-    const whole = buf.length - buf.length % item;
-    if (whole) s.bad += nonFiniteIn(buf.subarray(0, whole), s.dtype);
-    buf = buf.subarray(whole);
-    s.carry = buf.length ? Buffer.from(buf) : null;
+    let rest = b;
+    if (s.carry) {
+      const need = item - s.carry.length;
+      if (b.length < need) {
+        s.carry = Buffer.concat([s.carry, b]);
+        return;
+      }
+      s.bad += nonFiniteIn(Buffer.concat([s.carry, b.subarray(0, need)]), s.dtype);
+      rest = b.subarray(need);
+    }
+    const whole = rest.length - rest.length % item;
+    if (whole) s.bad += nonFiniteIn(rest.subarray(0, whole), s.dtype);
+    s.carry = rest.length > whole ? Buffer.from(rest.subarray(whole)) : null;
   }
   endEntry(s) {
     this.found.set(s.start, { dataOffset: s.start, size: s.seen, crc: s.crc >>> 0, dtype: s.carry ? null : s.dtype, nonFinite: s.bad });
