@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-YXPRIT4Q.js";
+} from "../chunks/chunk-DTTMEGOP.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-6CPT62WM.js";
 import "../chunks/chunk-5R74LIWG.js";

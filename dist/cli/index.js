@@ -35681,16 +35681,16 @@ var init_ssh_args = __esm({
       }
     };
     ownerAlive = (file) => {
-      let words2;
+      let words;
       try {
-        words2 = readFileSync3(file, "utf8").trim().split(/\s+/);
+        words = readFileSync3(file, "utf8").trim().split(/\s+/);
       } catch {
         return false;
       }
-      const pid = Number(words2[0]);
+      const pid = Number(words[0]);
       if (!Number.isSafeInteger(pid) || pid <= 1) return false;
       const now = startOf(pid);
-      return now !== null && (words2[1] === void 0 || words2[1] === now);
+      return now !== null && (words[1] === void 0 || words[1] === now);
     };
     pidIn = (file) => {
       try {
@@ -36527,11 +36527,6 @@ var init_read_ahead = __esm({
 });
 
 // src/verify/verifiers/finite.ts
-function words(b, Ctor) {
-  const n = Math.floor(b.length / Ctor.BYTES_PER_ELEMENT);
-  const src = b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? b : Buffer.from(b);
-  return new Ctor(src.buffer, src.byteOffset, n);
-}
 async function countNonFinite(src, offset, bytes, dtype) {
   const size2 = dtype === "float64" ? 8 : dtype === "float32" ? 4 : 2;
   const chunk = CHUNK - CHUNK % size2;
@@ -36548,15 +36543,13 @@ async function countNonFinite(src, offset, bytes, dtype) {
 function nonFiniteIn(b, dtype) {
   let bad = 0;
   if (dtype === "float64") {
-    const u = words(b, Uint32Array);
-    for (let i = 1; i < u.length; i += 2) if ((u[i] & 2146435072) === 2146435072) bad++;
+    for (let i = 7; i < b.length; i += 8) if ((b[i] & 127) === 127 && (b[i - 1] & 240) === 240) bad++;
   } else if (dtype === "float32") {
-    const u = words(b, Uint32Array);
-    for (let i = 0; i < u.length; i++) if ((u[i] & 2139095040) === 2139095040) bad++;
+    for (let i = 3; i < b.length; i += 4) if ((b[i] & 127) === 127 && (b[i - 1] & 128) !== 0) bad++;
+  } else if (dtype === "bfloat16") {
+    for (let i = 1; i < b.length; i += 2) if ((b[i] & 127) === 127 && (b[i - 1] & 128) !== 0) bad++;
   } else {
-    const mask = dtype === "bfloat16" ? 32640 : 31744;
-    const u = words(b, Uint16Array);
-    for (let i = 0; i < u.length; i++) if ((u[i] & mask) === mask) bad++;
+    for (let i = 1; i < b.length; i += 2) if ((b[i] & 124) === 124) bad++;
   }
   return bad;
 }
@@ -38170,42 +38163,33 @@ var init_zip_stream = __esm({
       openData(s, piece) {
         const hold = s.hold;
         if (hold && piece.length > HOLD) {
-          const base = this.pos - hold.length;
           const edge = Buffer.concat([hold, piece.subarray(0, HOLD + 1)]);
           s.hold = null;
-          let from = 0;
-          for (; ; ) {
-            const i = edge.indexOf(DESCRIPTOR, from);
-            if (i < 0 || i >= hold.length) break;
-            this.data(s, edge.subarray(from, i));
-            const desc = descriptorAt(s, edge, i);
-            if (desc) {
-              this.pos = base + i;
-              this.endEntry(s);
-              this.pos = base + i + desc;
-              return i + desc >= hold.length ? piece.subarray(i + desc - hold.length) : Buffer.concat([hold.subarray(i + desc), piece]);
-            }
-            this.data(s, edge.subarray(i, i + 1));
-            from = i + 1;
-          }
-          this.data(s, hold.subarray(from));
+          const end2 = this.findEnd(s, edge, this.pos - hold.length, hold.length);
+          if (end2 >= 0) return end2 >= hold.length ? piece.subarray(end2 - hold.length) : Buffer.concat([hold.subarray(end2), piece]);
         }
-        return this.searchData(s, piece);
-      }
-      /** The same search within one buffer (a held tail, if any, joined in front: only when the piece is too short to check it apart). */
-      searchData(s, piece) {
         const buf = s.hold ? Buffer.concat([s.hold, piece]) : piece;
         const base = this.pos - (s.hold?.length ?? 0);
         s.hold = null;
+        const limit = Math.max(0, buf.length - HOLD);
+        const end = this.findEnd(s, buf, base, limit);
+        if (end >= 0) return buf.subarray(end);
+        s.hold = Buffer.from(buf.subarray(limit));
+        this.pos = base + buf.length;
+        return Buffer.alloc(0);
+      }
+      /**
+       * Looks for the entry's descriptor starting before `limit` in `buf` (whose first byte is at file offset `base`),
+       * giving the entry every byte before it: the offset just past the descriptor, or -1 when none starts before `limit`
+       * (every byte before `limit` then given).
+       */
+      findEnd(s, buf, base, limit) {
         let from = 0;
         for (; ; ) {
           const i = buf.indexOf(DESCRIPTOR, from);
-          if (i < 0 || i > buf.length - HOLD - 1) {
-            const upTo = Math.max(from, buf.length - HOLD);
-            this.data(s, buf.subarray(from, upTo));
-            s.hold = Buffer.from(buf.subarray(upTo));
-            this.pos = base + buf.length;
-            return Buffer.alloc(0);
+          if (i < 0 || i >= limit) {
+            this.data(s, buf.subarray(from, limit));
+            return -1;
           }
           this.data(s, buf.subarray(from, i));
           const desc = descriptorAt(s, buf, i);
@@ -38213,7 +38197,7 @@ var init_zip_stream = __esm({
             this.pos = base + i;
             this.endEntry(s);
             this.pos = base + i + desc;
-            return buf.subarray(i + desc);
+            return i + desc;
           }
           this.data(s, buf.subarray(i, i + 1));
           from = i + 1;
@@ -38983,8 +38967,8 @@ function parseCommand(body) {
   if (!/^\/tether(?:[ \t]|$)/.test(first)) return { kind: "none" };
   if (body.length > BODY_MAX2) return { kind: "wrong", why: `the comment is longer than ${BODY_MAX2} characters` };
   if (first.length > LINE_MAX) return { kind: "wrong", why: `the command line is longer than ${LINE_MAX} characters` };
-  const words2 = first.trim().split(/[ \t]+/).slice(1);
-  const [verb, ...args] = words2;
+  const words = first.trim().split(/[ \t]+/).slice(1);
+  const [verb, ...args] = words;
   const ids = (max) => {
     const bad = args.find((a) => !RUN_ID.test(a));
     if (bad !== void 0) return `${JSON.stringify(bad.slice(0, 80))} is not a run id (1-64 of A-Z a-z 0-9 . _ -)`;

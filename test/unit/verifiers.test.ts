@@ -148,6 +148,34 @@ describe('NaN/Inf scan', () => {
     const shifted = Buffer.concat([Buffer.alloc(1), f32]).subarray(1);
     expect(await countNonFinite(mem(shifted), 0, shifted.length, 'float32')).toBe(2);
   });
+
+  it('agrees with a decode of every element on random bytes at every offset, in each dtype', async () => {
+    const { nonFiniteIn } = await import('../../src/verify/verifiers/finite.ts');
+    // A seeded generator whose bytes often hit all-ones exponents (0x7f, 0xff, 0xf0..), so both answers are exercised.
+    let x = 12345;
+    const byte = () => {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const r = x >>> 24;
+      return r < 96 ? ([0x7f, 0xff, 0xfc, 0x7c, 0xf0, 0x80][r % 6] as number) : r;
+    };
+    const half = (v: number, dtype: string) => (dtype === 'bfloat16' ? (v & 0x7f80) === 0x7f80 : (v & 0x7c00) === 0x7c00);
+    for (const dtype of ['float64', 'float32', 'float16', 'bfloat16']) {
+      const size = dtype === 'float64' ? 8 : dtype === 'float32' ? 4 : 2;
+      let seenBad = 0;
+      for (const offset of [0, 1, 2, 3, 5, 7]) {
+        const all = Buffer.from(Array.from({ length: offset + size * 400 }, byte));
+        const b = all.subarray(offset);
+        let want = 0;
+        for (let i = 0; i < b.length; i += size) {
+          const bad = size === 8 ? !Number.isFinite(b.readDoubleLE(i)) : size === 4 ? !Number.isFinite(b.readFloatLE(i)) : half(b.readUInt16LE(i), dtype);
+          if (bad) want++;
+        }
+        expect(nonFiniteIn(b, dtype), `${dtype} at offset ${offset}`).toBe(want);
+        seenBad += want;
+      }
+      expect(seenBad, dtype).toBeGreaterThan(10);
+    }
+  });
 });
 
 describe.skipIf(!hasTorch)('NumPy .npy and .npz written by numpy', () => {

@@ -3,16 +3,6 @@ import { prefetch } from './read-ahead.ts';
 
 const CHUNK = 4 << 20;
 
-/** A typed view of the chunk's words (copied once if the buffer is not aligned). */
-function words<T extends Uint32Array | Uint16Array>(
-  b: Buffer,
-  Ctor: { new (buf: ArrayBufferLike, off: number, len: number): T; BYTES_PER_ELEMENT: number },
-): T {
-  const n = Math.floor(b.length / Ctor.BYTES_PER_ELEMENT);
-  const src = b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? b : Buffer.from(b);
-  return new Ctor(src.buffer, src.byteOffset, n);
-}
-
 /**
  * Counts NaN/±Inf values of a little-endian float range, reading it in bounded chunks: a value is
  * non-finite when its exponent bits are all ones. Pure but for the source handed in.
@@ -32,19 +22,24 @@ export async function countNonFinite(src: ByteSource, offset: number, bytes: num
   return bad;
 }
 
-/** Non-finite values in one chunk whose length is a multiple of the element size. */
+/**
+ * Non-finite values in one chunk whose length is a multiple of the element size. The exponent is read from the
+ * element's top two bytes one byte at a time: as fast as a word view, and no copy for a chunk that starts at an
+ * odd offset (most pieces of a stream do).
+ */
 export function nonFiniteIn(b: Buffer, dtype: string): number {
   let bad = 0;
   if (dtype === 'float64') {
-    const u = words(b, Uint32Array);
-    for (let i = 1; i < u.length; i += 2) if (((u[i] as number) & 0x7ff00000) === 0x7ff00000) bad++;
+    // exponent 0x7ff: the top byte's low 7 bits and the next byte's high 4
+    for (let i = 7; i < b.length; i += 8) if (((b[i] as number) & 0x7f) === 0x7f && ((b[i - 1] as number) & 0xf0) === 0xf0) bad++;
   } else if (dtype === 'float32') {
-    const u = words(b, Uint32Array);
-    for (let i = 0; i < u.length; i++) if (((u[i] as number) & 0x7f800000) === 0x7f800000) bad++;
+    // exponent 0xff: the top byte's low 7 bits and the next byte's high bit
+    for (let i = 3; i < b.length; i += 4) if (((b[i] as number) & 0x7f) === 0x7f && ((b[i - 1] as number) & 0x80) !== 0) bad++;
+  } else if (dtype === 'bfloat16') {
+    for (let i = 1; i < b.length; i += 2) if (((b[i] as number) & 0x7f) === 0x7f && ((b[i - 1] as number) & 0x80) !== 0) bad++;
   } else {
-    const mask = dtype === 'bfloat16' ? 0x7f80 : 0x7c00;
-    const u = words(b, Uint16Array);
-    for (let i = 0; i < u.length; i++) if (((u[i] as number) & mask) === mask) bad++;
+    // float16: exponent 0x1f, bits 14..10, all in the top byte
+    for (let i = 1; i < b.length; i += 2) if (((b[i] as number) & 0x7c) === 0x7c) bad++;
   }
   return bad;
 }

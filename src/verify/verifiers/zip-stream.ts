@@ -189,43 +189,35 @@ export class ZipStreamScan {
     if (hold && piece.length > HOLD) {
       // A descriptor may start in the held bytes: only they and the piece's first bytes are joined and searched
       // (at most 2 × HOLD + 1 bytes), so no piece is ever copied whole.
-      const base = this.pos - hold.length; // file offset of hold[0]
       const edge = Buffer.concat([hold, piece.subarray(0, HOLD + 1)]);
       s.hold = null;
-      let from = 0;
-      for (;;) {
-        const i = edge.indexOf(DESCRIPTOR, from);
-        if (i < 0 || i >= hold.length) break;
-        this.data(s, edge.subarray(from, i));
-        const desc = descriptorAt(s, edge, i);
-        if (desc) {
-          this.pos = base + i;
-          this.endEntry(s);
-          this.pos = base + i + desc;
-          return i + desc >= hold.length ? piece.subarray(i + desc - hold.length) : Buffer.concat([hold.subarray(i + desc), piece]);
-        }
-        this.data(s, edge.subarray(i, i + 1)); // not this entry's descriptor: its first byte is data
-        from = i + 1;
-      }
-      this.data(s, hold.subarray(from));
+      const end = this.findEnd(s, edge, this.pos - hold.length, hold.length);
+      if (end >= 0) return end >= hold.length ? piece.subarray(end - hold.length) : Buffer.concat([hold.subarray(end), piece]);
     }
-    return this.searchData(s, piece);
-  }
-
-  /** The same search within one buffer (a held tail, if any, joined in front: only when the piece is too short to check it apart). */
-  private searchData(s: Extract<State, { kind: 'data' }>, piece: Buffer): Buffer {
+    // The same search within one buffer (a held tail joined in front only when the piece is too short to check it apart).
     const buf = s.hold ? Buffer.concat([s.hold, piece]) : piece;
     const base = this.pos - (s.hold?.length ?? 0); // file offset of buf[0]
     s.hold = null;
+    const limit = Math.max(0, buf.length - HOLD);
+    const end = this.findEnd(s, buf, base, limit);
+    if (end >= 0) return buf.subarray(end);
+    s.hold = Buffer.from(buf.subarray(limit)); // a descriptor may start here: checked once more bytes came
+    this.pos = base + buf.length;
+    return Buffer.alloc(0);
+  }
+
+  /**
+   * Looks for the entry's descriptor starting before `limit` in `buf` (whose first byte is at file offset `base`),
+   * giving the entry every byte before it: the offset just past the descriptor, or -1 when none starts before `limit`
+   * (every byte before `limit` then given).
+   */
+  private findEnd(s: Extract<State, { kind: 'data' }>, buf: Buffer, base: number, limit: number): number {
     let from = 0;
     for (;;) {
       const i = buf.indexOf(DESCRIPTOR, from);
-      if (i < 0 || i > buf.length - HOLD - 1) {
-        const upTo = Math.max(from, buf.length - HOLD);
-        this.data(s, buf.subarray(from, upTo));
-        s.hold = Buffer.from(buf.subarray(upTo));
-        this.pos = base + buf.length;
-        return Buffer.alloc(0);
+      if (i < 0 || i >= limit) {
+        this.data(s, buf.subarray(from, limit));
+        return -1;
       }
       this.data(s, buf.subarray(from, i));
       const desc = descriptorAt(s, buf, i);
@@ -233,7 +225,7 @@ export class ZipStreamScan {
         this.pos = base + i;
         this.endEntry(s);
         this.pos = base + i + desc;
-        return buf.subarray(i + desc);
+        return i + desc;
       }
       this.data(s, buf.subarray(i, i + 1)); // not this entry's descriptor: its first byte is data
       from = i + 1;

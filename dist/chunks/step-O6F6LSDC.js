@@ -12,7 +12,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-LTV4J7UQ.js";
+} from "./chunk-G2AJ5HNU.js";
 import {
   RECORD_NAME
 } from "./chunk-5QNDT7UY.js";

@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-26JBDAWJ.js"),
+      () => import("./phase-B6QFPDOV.js"),
       (m) => m.collectPhase
     )
   },
@@ -571,7 +571,7 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-56T77ZLE.js")).syncAll(...a),
+    sync: async (...a) => (await import("./step-O6F6LSDC.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-PFTPTH7K.js")).followRuns(f)
   };
 }

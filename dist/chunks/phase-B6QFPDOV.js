@@ -32,7 +32,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-LTV4J7UQ.js";
+} from "./chunk-G2AJ5HNU.js";
 import {
   manifestFromListing
 } from "./chunk-5QNDT7UY.js";
