@@ -52,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    // The ground floor: src/record/ imports nothing above it, not even types (README layout; test/unit/layout.test.ts).
+    // The ground floor: src/record/ imports nothing above it, not even types (docs/how-it-is-built.md layout; test/unit/layout.test.ts).
     files: ['src/record/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [GITHUB_ONLY, { group: ['../*'], message: 'src/record/ imports nothing above it.' }] }] },
   },

@@ -32,10 +32,10 @@ function folderGraph(): Map<string, Set<string>> {
   return g;
 }
 
-/** The README's layout table: folder → what it may import ('anything' or a list; '—' is nothing). */
+/** The layout table of docs/how-it-is-built.md: folder → what it may import ('anything' or a list; '—' is nothing). */
 function declared(): Map<string, Set<string> | 'anything'> {
   const out = new Map<string, Set<string> | 'anything'>();
-  for (const m of readFileSync('README.md', 'utf8').matchAll(/^ {2}\| `src\/([a-z]+(?:\.ts)?)\/?` \| .* \| ([^|]*) \|$/gm)) {
+  for (const m of readFileSync('docs/how-it-is-built.md', 'utf8').matchAll(/^ {2}\| `src\/([a-z]+(?:\.ts)?)\/?` \| .* \| ([^|]*) \|$/gm)) {
     const may = m[2]!.trim();
     out.set(
       m[1]!,
@@ -53,7 +53,7 @@ function declared(): Map<string, Set<string> | 'anything'> {
   return out;
 }
 
-describe("the README's layout table is the real import graph", () => {
+describe('the layout table (docs/how-it-is-built.md) is the real import graph', () => {
   it('names every src folder, and no folder imports one its row does not allow', () => {
     const g = folderGraph();
     const d = declared();

@@ -31,7 +31,7 @@ describe('tether-launch.yml and tether-finish.yml (on: workflow_call)', () => {
     let calls = 0;
     for (const [job, j] of Object.entries(doc.jobs))
       for (const s of j.steps ?? []) {
-        const m = /^tether-dev\/tether\/actions\/([a-z]+)@v1$/.exec(s.uses ?? '');
+        const m = /^tether-dev\/tether\/actions\/([a-z]+)@main$/.exec(s.uses ?? '');
         if (!m) continue;
         calls++;
         const declared = actionInputs(m[1]!);
@@ -72,7 +72,7 @@ describe('tether-launch.yml and tether-finish.yml (on: workflow_call)', () => {
     const { doc } = load('examples/workflows/lifecycle.yml');
     let calls = 0;
     for (const [job, j] of Object.entries(doc.jobs)) {
-      const m = /^tether-dev\/tether\/\.github\/workflows\/([a-z-]+\.yml)@v1$/.exec(j.uses ?? '');
+      const m = /^tether-dev\/tether\/\.github\/workflows\/([a-z-]+\.yml)@main$/.exec(j.uses ?? '');
       if (!m) continue;
       calls++;
       const call = load(`.github/workflows/${m[1]}`).doc.on.workflow_call!;
