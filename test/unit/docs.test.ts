@@ -189,7 +189,7 @@ describe('the README and docs/', () => {
     }
   });
 
-  it('every tether uses: line in the docs and examples names @main with a pin comment, or a commit sha', () => {
+  it('every tether uses: line in the docs and examples names @main with a pin comment, a commit sha or a release', () => {
     const files = [...PAGES, ...readdirSync('examples/workflows').map((f) => `examples/workflows/${f}`)];
     let seen = 0;
     for (const f of files)
@@ -197,7 +197,8 @@ describe('the README and docs/', () => {
         const m = /^\s*(?:-\s+)?uses: (tether-dev\/tether[^\s@]*)@(\S+)/.exec(line);
         if (!m) continue;
         seen++;
-        const ok = /^[0-9a-f]{40}$/.test(m[2] as string) || (m[2] === 'main' && /#.*\bpin\b/.test(line));
+        // (a release commit names its tag: scripts/release.mjs rewrites these lines)
+        const ok = /^([0-9a-f]{40}|v\d+\.\d+\.\d+)$/.test(m[2] as string) || (m[2] === 'main' && /#.*\bpin\b/.test(line));
         expect(ok, `${f}:${i + 1}: ${line.trim()}`).toBe(true);
       }
     expect(seen).toBeGreaterThan(15);

@@ -95,20 +95,34 @@ describe('npm run release', () => {
     expect(tags()).toEqual([]);
   }, 120_000);
 
-  it('tags vX.Y.Z and moves vX; the same version again is refused; the next one moves vX', () => {
+  it('tags a release commit (refs pinned) vX.Y.Z and moves vX; the same version again is refused; the next one moves vX', () => {
     const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
     const major = `v${version.split('.')[0]}`;
     const dry = release(PASS, '--dry-run');
     expect(dry.code, dry.out).toBe(0);
-    expect(dry.out).toMatch(/dry run: would tag/);
+    expect(dry.out).toMatch(/dry run: would commit \d+ files with pinned refs[\s\S]*tether-launch\.yml/);
     expect(tags()).toEqual([]);
 
+    const head = git('rev-parse', 'HEAD');
     const first = release();
     expect(first.code, first.out).toBe(0);
-    const head = git('rev-parse', 'HEAD');
     expect(tags()).toEqual([major, `v${version}`].sort());
-    expect(git('rev-list', '-n1', `v${version}`)).toBe(head);
-    expect(git('rev-list', '-n1', major)).toBe(head);
+    const rel = git('rev-list', '-n1', `v${version}`);
+    // The release commit sits on the tested commit, outside the branch, and changes only refs in workflows and docs.
+    expect(rel).not.toBe(head);
+    expect(git('rev-parse', `${rel}^`)).toBe(head);
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(git('rev-list', '-n1', major)).toBe(rel);
+    const changed = git('diff', '--name-only', head, rel).split('\n');
+    expect(changed).toContain('.github/workflows/tether-launch.yml');
+    expect(changed.filter((p) => !/^(\.github\/workflows\/|examples\/|docs\/|README\.md$)/.test(p))).toEqual([]);
+    // The reusable workflows call the actions at the tested commit; examples and docs name the release; no @main is left.
+    const launchWf = git('show', `${rel}:.github/workflows/tether-launch.yml`);
+    expect(launchWf).toContain(`tether-dev/tether/actions/launch@${head} # v${version}`);
+    expect(git('show', `${rel}:.github/workflows/tether-finish.yml`)).toContain(`tether-dev/tether/actions/teardown@${head}`);
+    expect(git('show', `${rel}:examples/workflows/lifecycle.yml`)).toContain(`tether-dev/tether/.github/workflows/tether-launch.yml@v${version}`);
+    expect(git('grep', '-n', 'uses: tether-dev/tether[^ ]*@main', rel, '--', '.github', 'examples', 'docs', 'README.md')).toBe('');
+    expect(git('show', `${head}:.github/workflows/tether-launch.yml`)).toContain('tether-dev/tether/actions/launch@main');
     expect(first.out).toMatch(new RegExp(`git push --force origin ${major}`));
     expect(release().out).toMatch(new RegExp(`tag v${version.replace(/\./g, '\\.')} already exists`));
 
@@ -123,11 +137,12 @@ describe('npm run release', () => {
     git('checkout', '-q', '--', 'dist');
     expect(run('npm', ['run', '-s', 'build']).code).toBe(0);
     commitAll(`release ${next}`);
+    const head2 = git('rev-parse', 'HEAD');
     const second = release();
     expect(second.code, second.out).toBe(0);
-    const head2 = git('rev-parse', 'HEAD');
-    expect(git('rev-list', '-n1', major)).toBe(head2);
-    expect(git('rev-list', '-n1', `v${version}`)).toBe(head);
-    expect(git('rev-list', '-n1', `v${next}`)).toBe(head2);
+    const rel2 = git('rev-list', '-n1', `v${next}`);
+    expect(git('rev-parse', `${rel2}^`)).toBe(head2);
+    expect(git('rev-list', '-n1', major)).toBe(rel2);
+    expect(git('rev-list', '-n1', `v${version}`)).toBe(rel);
   }, 180_000);
 });
