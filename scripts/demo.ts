@@ -1,18 +1,37 @@
 // `npm run demo`: the whole lifecycle (audit, launch, status, collect, teardown) against a throwaway local box, then cleanup.
 // As root the box is a network namespace with its own sshd (like the tests); otherwise a loopback
 // sshd for the current user. The job is a tiny real PyTorch run when /usr/bin/python3 has torch.
+// Each `tether …` command is printed before it runs, so a reader can repeat it. `--keep` leaves the box up
+// (and says how to reach it); `--remove` removes the boxes earlier demos kept.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { boxPrerequisites, createBox } from '../test/harness/box.ts';
-import { createLocalBox } from '../test/harness/local-box.ts';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { boxPrerequisites, createBox, removeKeptBoxes } from '../test/harness/box.ts';
+import { createLocalBox, removeKeptLocalBoxes } from '../test/harness/local-box.ts';
 import { COLOR, PLAIN, wantsColor } from '../src/report/terminal-markdown.ts';
 
 const bold = (wantsColor(process.stdout.isTTY, process.env) ? COLOR : PLAIN).bold;
 const say = (s: string) => console.log(`\n${bold(`== ${s}`)}`);
-/** The committed CLI bundle, as a user would run it. */
-const tether = async (args: string[]): Promise<number> =>
-  spawnSync(process.execPath, ['dist/cli/index.js', ...args], { stdio: 'inherit', timeout: 180_000 }).status ?? 1;
+/** A word as a POSIX shell reads it back. */
+const shq = (w: string) => (/^[A-Za-z0-9_/.:=@%+,~-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+/** The committed CLI bundle, as a user would run it; the command line is printed first. */
+const tether = async (args: string[]): Promise<number> => {
+  console.log(`$ tether ${args.map(shq).join(' ')}`);
+  return spawnSync(process.execPath, ['dist/cli/index.js', ...args], { stdio: 'inherit', timeout: 180_000 }).status ?? 1;
+};
+
+const argv = process.argv.slice(2);
+const unknown = argv.filter((a) => a !== '--keep' && a !== '--remove');
+if (unknown.length) {
+  console.error(`demo: unknown argument(s) ${unknown.join(' ')} (use --keep to leave the box up, --remove to remove kept boxes)`);
+  process.exit(2);
+}
+if (argv.includes('--remove')) {
+  const gone = [...(process.getuid?.() === 0 ? removeKeptBoxes() : []), ...removeKeptLocalBoxes()];
+  console.log(gone.length ? `removed ${gone.join(', ')}` : 'no kept demo box to remove');
+  process.exit(0);
+}
+const keep = argv.includes('--keep');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (!existsSync('/usr/sbin/sshd')) {
@@ -25,6 +44,7 @@ const box = asRoot ? await createBox() : await createLocalBox();
 const home = box.home;
 const label = 'ns' in box ? `root@${box.addr} (namespace ${box.ns}, private sshd)` : (box as { label: string }).label;
 console.log(`box: ${label}; its home is ${home}`);
+console.log('each command is printed as `$ tether …`: here `tether` is `node dist/cli/index.js` (or `npm link` once)');
 let code: number;
 try {
   const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
@@ -114,7 +134,17 @@ try {
   console.error(`demo failed: ${(err as Error).message}`);
   code = 1;
 } finally {
-  box.destroy();
-  console.log('box removed');
+  if (keep) {
+    box.keep();
+    const i = box.inputs();
+    const kh = join(dirname(home), 'demo_known_hosts');
+    writeFileSync(kh, `${i['known-hosts']?.split('\n')[0] ?? ''}\n`);
+    say('the box stays up (--keep)');
+    console.log(`reach it:  ssh -i ${i['ssh-key-path']} -o UserKnownHostsFile=${kh} -p ${i.port ?? '22'} ${i.user ?? 'root'}@${i.host}`);
+    console.log('remove it: npm run demo -- --remove');
+  } else {
+    box.destroy();
+    console.log('box removed');
+  }
 }
 process.exitCode = code;

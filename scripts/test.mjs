@@ -15,7 +15,7 @@ for (const c of ['ip', 'iptables', 'tmux', 'ssh-keygen', 'flock', 'setsid', 'uns
 if (!existsSync('/usr/sbin/sshd')) missing.push('/usr/sbin/sshd');
 if (missing.length) {
   console.error(`missing for the test boxes: ${missing.join(', ')}`);
-  console.error('install with: apt-get install -y openssh-server tmux rsync iptables iproute2 util-linux (as root), or run bash .ci/run');
+  console.error('npm test installs them itself when run as root on Debian (scripts/apt-packages.txt); or run bash .ci/run');
   console.log('0 passed, 1 failed');
   process.exit(2);
 }

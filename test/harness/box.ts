@@ -33,6 +33,8 @@ export interface Box {
   unhang(): void;
   reboot(): Promise<void>;
   destroy(): void;
+  /** Leaves the box up after this process (the demo's --keep): its sshd owns the slot; `removeKeptBoxes` ends it. */
+  keep(): void;
 }
 
 const ROOT = '/tmp/tether-boxes';
@@ -119,6 +121,20 @@ function teardown(i: number): void {
   run('ip', ['netns', 'del', ns], { allowFail: true });
   rmSync(join(ROOT, `box-${i}`), { recursive: true, force: true });
   rmSync(join(ROOT, `slot-${i}.owner`), { force: true });
+}
+
+/** Tears down every box a demo kept (`npm run demo -- --remove`); returns their namespaces. */
+export function removeKeptBoxes(): string[] {
+  if (!existsSync(ROOT)) return [];
+  return withClaimLock(() =>
+    readdirSync(ROOT)
+      .map((n) => /^box-(\d+)$/.exec(n))
+      .filter((m): m is RegExpExecArray => !!m && existsSync(join(ROOT, m[0], 'kept')))
+      .map((m) => {
+        teardown(Number(m[1]));
+        return `tether-box-${m[1]}`;
+      }),
+  );
 }
 
 /** Options: `without` hides programs (e.g. tmux) from the box's PATH, as on a box that lacks them. */
@@ -245,6 +261,14 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
       destroy: () => {
         if (!live.delete(box)) return;
         withClaimLock(() => teardown(i)); // (a claim must not see the slot half torn down)
+      },
+      keep: () => {
+        if (!live.delete(box)) return;
+        // A slot whose owner lives is never reclaimed: the box's own sshd holds it from now on.
+        withClaimLock(() => {
+          writeFileSync(join(ROOT, `slot-${i}.owner`), String(box.sshdPid()));
+          writeFileSync(join(dir, 'kept'), `${process.pid}\n`);
+        });
       },
     };
     live.add(box);

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { readPidFile, signalPid } from './pids.ts';
+import { checkedPid, readPidFile, signalPid } from './pids.ts';
 import { run } from './sh.ts';
 import { writeSshdFiles } from './sshd.ts';
 
@@ -14,6 +14,8 @@ export interface LocalBox {
   readonly label: string;
   inputs(extra?: Record<string, string>): Record<string, string>;
   destroy(): void;
+  /** Leaves the box up after this process (the demo's --keep); `removeKeptLocalBoxes` ends it. */
+  keep(): void;
 }
 
 function freePort(): Promise<number> {
@@ -55,5 +57,19 @@ export async function createLocalBox(): Promise<LocalBox> {
       signalPid(pid, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
+    keep: () => writeFileSync(join(dir, 'kept'), `${pid}\n`),
   };
+}
+
+/** Stops and removes every loopback box a demo kept; returns their folders. */
+export function removeKeptLocalBoxes(): string[] {
+  return readdirSync('/tmp')
+    .filter((n) => n.startsWith('tether-local-box-') && existsSync(join('/tmp', n, 'kept')))
+    .map((n) => {
+      const dir = join('/tmp', n);
+      const pid = checkedPid(readFileSync(join(dir, 'sshd.pid'), 'utf8'), join(dir, 'sshd.pid'));
+      signalPid(pid, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+      return dir;
+    });
 }
