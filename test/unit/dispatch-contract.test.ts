@@ -17,7 +17,9 @@ const configured = chatops.jobs.chatops.steps[0]!.with!;
 
 async function dispatched(command: string): Promise<{ workflow: string; inputs: Record<string, string> }> {
   const sent: Array<{ workflow: string; inputs: Record<string, string> }> = [];
-  const inputs = { ...configured, 'github-token': 't', 'ssh-key-path': '/nonexistent' };
+  // The example's key comes from a secret expression; here a key file stands in for it (nothing is signed or sent).
+  const { 'ssh-key': _fromSecret, ...rest } = configured;
+  const inputs = { ...rest, 'github-token': 't', 'ssh-key-path': '/nonexistent' };
   const code = await chatopsPhase(inputs, captureReporter(), {
     event: { action: 'created', commentId: 1, body: command, login: 'wes', userType: 'User', issueNumber: 7, isPullRequest: false },
     defaultRef: 'main',
