@@ -1072,7 +1072,7 @@ var init_run_state = __esm({
     STATE = /^[a-z][a-z-]{0,31}$/;
     ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
     NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-    durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+    durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} d`;
   }
 });
 
@@ -34114,7 +34114,7 @@ function stateOf(run2, host2, marker2, sched, progressAgeS, oomKillRose, delta, 
       detail = "no output yet";
     } else if (age2 > opts.stallAfterS) {
       state = "stalled";
-      detail = `no log or checkpoint progress for ${Math.round(age2 / 60)} min`;
+      detail = `no log or checkpoint progress for ${durationText(age2)}`;
     } else {
       state = "running";
       detail = `pid ${run2.pid}`;
@@ -34546,11 +34546,7 @@ function statusMarker(header = "") {
   return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
 }
 function age(s) {
-  if (s === null) return "\u2014";
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86400).toFixed(1)} d`;
+  return s === null ? "\u2014" : durationText(s);
 }
 function stateText(v) {
   return v.cls ? `${v.state} (${v.cls})` : v.state;
@@ -34756,6 +34752,7 @@ var init_render2 = __esm({
   "src/patrol/render.ts"() {
     "use strict";
     init_memory();
+    init_run_state();
     init_markdown();
     init_terminal_markdown();
     init_bytes();
@@ -35184,6 +35181,27 @@ var init_phase2 = __esm({
     init_remediation();
     init_render2();
     init_tick();
+  }
+});
+
+// src/collect/progress.ts
+function progressLine(p) {
+  const head = `collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}`;
+  const measured = p.elapsedS >= 1 && p.bytesThisRun >= 1e6;
+  const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
+  if (p.bytesDone >= p.bytesTotal) {
+    const moved = p.bytesThisRun < p.bytesTotal ? `, ${mb(p.bytesThisRun)} moved this run` : "";
+    return measured ? `${head} in ${p.elapsedS.toFixed(1)} s, ${rateText(rate)}${moved}` : `${head}${moved}`;
+  }
+  if (!measured) return head;
+  return `${head}, ${rateText(rate)}, ETA ${Math.round((p.bytesTotal - p.bytesDone) / rate)} s`;
+}
+var mb, rateText;
+var init_progress2 = __esm({
+  "src/collect/progress.ts"() {
+    "use strict";
+    mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+    rateText = (bytesPerS) => `${(bytesPerS / 1e6).toFixed(bytesPerS < 1e7 ? 1 : 0)} MB/s`;
   }
 });
 
@@ -38302,13 +38320,7 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
       sink: (path) => streamScanFor(path),
       // The sink is the scan made above for this file.
       onArrived: (f, sink) => arrived(f, sink?.scans()),
-      onProgress: (p) => {
-        const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
-        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(
-          `collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`
-        );
-      }
+      onProgress: (p) => reporter.info(progressLine(p))
     });
     return null;
   } catch (err) {
@@ -38353,11 +38365,11 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
   let error = null;
   try {
     for (const plan2 of plans) {
-      reporter.info(`collect: uploading artifact ${plan2.name} (${plan2.files.length} files, ${mb(plan2.bytes)})`);
+      reporter.info(`collect: uploading artifact ${plan2.name} (${plan2.files.length} files, ${mb2(plan2.bytes)})`);
       const u = await uploader.upload(plan2, cfg.retentionDays);
       uploaded.push(u);
       reporter.info(
-        `collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`
+        `collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb2(u.size)}, sha256 ${u.digest}`
       );
     }
   } catch (err) {
@@ -38413,7 +38425,7 @@ async function collectPhase(cfg, ctx) {
       list: async () => {
         const listing = await listFiles(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
-          `collect: the box lists ${listing.files.length} files, ${mb(listing.total_bytes)}${listing.latest_only ? " (latest checkpoint only)" : ""}`
+          `collect: the box lists ${listing.files.length} files, ${mb2(listing.total_bytes)}${listing.latest_only ? " (latest checkpoint only)" : ""}`
         );
         const links = listing.skipped_symlinks;
         if (links)
@@ -38481,17 +38493,18 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
     if (uploadError) reporter.error(`collect: ${uploadError}`);
     return 1;
   }
-  reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
+  reporter.info(`collect: verified ${manifest.file_count} files, ${mb2(manifest.total_bytes)}; wrote ${verifiedPath}`);
   if (uploadError) {
     reporter.error(`collect: verified, but ${uploadError}`);
     return 1;
   }
   return 0;
 }
-var mb;
+var mb2;
 var init_phase3 = __esm({
   "src/collect/phase.ts"() {
     "use strict";
+    init_progress2();
     init_keys();
     init_errors();
     init_manifest2();
@@ -38511,7 +38524,7 @@ var init_phase3 = __esm({
     init_trusted_load();
     init_verified();
     init_stream_scan();
-    mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+    mb2 = (b) => `${(b / 1e6).toFixed(1)} MB`;
   }
 });
 
@@ -40760,11 +40773,17 @@ ${value}` : value;
 }
 var ALL_INPUTS = new Set(Object.values(PHASE_INPUTS).flat());
 function cliLine(line) {
-  return line.replace(/^input '([a-z][a-z0-9-]*)': /, "--$1: ").replace(/'([a-z][a-z0-9-]*)'/g, (m, name) => ALL_INPUTS.has(name) ? `--${name}` : m);
+  return line.replace(/^input '([a-z][a-z0-9-]*)': /, "--$1: ").replace(/'([a-z][a-z0-9-]*)'/g, (m, name) => ALL_INPUTS.has(name) ? `--${name}` : m).replace(
+    /\b([a-z][a-z0-9-]*): (["']?)(true|false)\2(?![\w-])/g,
+    (m, name, _q, v) => BOOLEAN.has(name) ? v === "true" ? `--${name}` : `--no-${name}` : m
+  ).replace(
+    /\b(set|use|or|with) ([a-z][a-z0-9-]*): ([A-Za-z0-9._-]+)(?![\w:-])/g,
+    (m, verb, name, v) => ALL_INPUTS.has(name) && !BOOLEAN.has(name) ? `${verb} --${name} ${v}` : m
+  );
 }
 function terminalReporter(outputs, env = process.env, out = process.stdout, err = process.stderr) {
   const masks = [];
-  const clean = (s) => forTerminal(masks.reduce((acc, m) => acc.split(m).join("***"), s));
+  const clean = (s) => cliLine(forTerminal(masks.reduce((acc, m) => acc.split(m).join("***"), s)));
   const outStyle = wantsColor(out.isTTY, env) ? COLOR : PLAIN;
   const errStyle = wantsColor(err.isTTY, env) ? COLOR : PLAIN;
   return {

@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-DTTMEGOP.js";
+} from "../chunks/chunk-HI7H2HYC.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-6CPT62WM.js";
 import "../chunks/chunk-5R74LIWG.js";
 import "../chunks/chunk-B4JWLSSJ.js";
 import "../chunks/chunk-D34TOJDR.js";
-import "../chunks/chunk-QHTN5VLA.js";
+import "../chunks/chunk-G4KAGREJ.js";
 import "../chunks/chunk-GD43ZVJL.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-SFOYPGIU.js";
@@ -21,7 +21,7 @@ import "../chunks/chunk-EB3SDZEE.js";
 import "../chunks/chunk-I73ZAXOI.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
-import "../chunks/chunk-VGNK6PN4.js";
+import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-356XD6MB.js";
 import "../chunks/chunk-L5FHM4FN.js";
 import "../chunks/chunk-C5X3PL2Z.js";

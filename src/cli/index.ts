@@ -96,9 +96,21 @@ export function parseArgs(phase: Phase, argv: string[]): Record<string, string> 
 
 const ALL_INPUTS = new Set<string>(Object.values(PHASE_INPUTS).flat());
 
-/** An input error in the terminal's words: `--name` for the input and for every input it mentions, not `input 'name'`. */
+/**
+ * A line in the terminal's words: `--name` for an input and every input it mentions, not `input 'name'`; a
+ * remediation written for a workflow (`dry-run: false`, `set artifact: none`) becomes the flag (`--no-dry-run`,
+ * `set --artifact none`). Messages are written once, in workflow words; only the CLI's reporter translates.
+ */
 export function cliLine(line: string): string {
-  return line.replace(/^input '([a-z][a-z0-9-]*)': /, '--$1: ').replace(/'([a-z][a-z0-9-]*)'/g, (m, name: string) => (ALL_INPUTS.has(name) ? `--${name}` : m));
+  return line
+    .replace(/^input '([a-z][a-z0-9-]*)': /, '--$1: ')
+    .replace(/'([a-z][a-z0-9-]*)'/g, (m, name: string) => (ALL_INPUTS.has(name) ? `--${name}` : m))
+    .replace(/\b([a-z][a-z0-9-]*): (["']?)(true|false)\2(?![\w-])/g, (m, name: string, _q: string, v: string) =>
+      BOOLEAN.has(name) ? (v === 'true' ? `--${name}` : `--no-${name}`) : m,
+    )
+    .replace(/\b(set|use|or|with) ([a-z][a-z0-9-]*): ([A-Za-z0-9._-]+)(?![\w:-])/g, (m, verb: string, name: string, v: string) =>
+      ALL_INPUTS.has(name) && !BOOLEAN.has(name) ? `${verb} --${name} ${v}` : m,
+    );
 }
 
 /**
@@ -113,7 +125,7 @@ export function terminalReporter(
   err: { write(s: string): unknown; isTTY?: boolean } = process.stderr,
 ): Reporter {
   const masks: string[] = [];
-  const clean = (s: string) => forTerminal(masks.reduce((acc, m) => acc.split(m).join('***'), s));
+  const clean = (s: string) => cliLine(forTerminal(masks.reduce((acc, m) => acc.split(m).join('***'), s)));
   const outStyle = wantsColor(out.isTTY, env) ? COLOR : PLAIN;
   const errStyle = wantsColor(err.isTTY, env) ? COLOR : PLAIN;
   return {

@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, stat
 import { join, relative, resolve } from 'node:path';
 import type { CollectConfig } from '../config/collect.ts';
 import type { CollectPhaseConfig } from './parse.ts';
+import { progressLine } from './progress.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { InputError } from '../config/errors.ts';
@@ -79,13 +80,7 @@ async function pull(
       sink: (path) => streamScanFor(path),
       // The sink is the scan made above for this file.
       onArrived: (f, sink) => arrived(f, (sink as StreamScan | undefined)?.scans()),
-      onProgress: (p) => {
-        const rate = p.bytesThisRun / Math.max(p.elapsedS, 0.001);
-        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(
-          `collect: ${Math.round((100 * p.bytesDone) / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`,
-        );
-      },
+      onProgress: (p) => reporter.info(progressLine(p)),
     });
     return null;
   } catch (err) {

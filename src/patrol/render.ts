@@ -11,6 +11,7 @@ import {
 } from './memory.ts';
 import type { State } from './remediation.ts';
 import type { Verdict } from './verdict.ts';
+import { durationText } from '../record/run-state.ts';
 import { code, inert as esc } from '../report/markdown.ts';
 import { sparkline } from '../report/terminal-markdown.ts';
 import { human } from '../report/bytes.ts';
@@ -59,11 +60,7 @@ export function statusMarker(header = ''): string {
 }
 
 export function age(s: number | null): string {
-  if (s === null) return '—';
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86_400).toFixed(1)} d`;
+  return s === null ? '—' : durationText(s);
 }
 
 export function stateText(v: Pick<Verdict, 'state' | 'cls'>): string {

@@ -172,7 +172,7 @@ function stateOf(
       detail = 'no output yet';
     } else if (age > opts.stallAfterS) {
       state = 'stalled';
-      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
+      detail = `no log or checkpoint progress for ${durationText(age)}`;
     } else {
       state = 'running';
       detail = `pid ${run.pid}`;

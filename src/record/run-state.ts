@@ -94,7 +94,9 @@ export function parseRunState(raw: unknown, where = 'run_state'): RunState {
 }
 
 /** A duration as people read it: seconds under 90, minutes under 90, else hours. Pure. */
-export const durationText = (s: number) => (s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+/** 40 s, 12 min, 3.5 h, 2.1 d: the one way tether writes a length of time. */
+export const durationText = (s: number) =>
+  s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86_400).toFixed(1)} d`;
 
 /** "running at step 7, last checkpoint 40 s ago" (or "no checkpoint yet"). Pure. */
 export function whereText(s: RunState): string {

@@ -65,6 +65,18 @@ describe('CLI arguments', () => {
     );
   });
 
+  it('turns a workflow remediation into the flag that does it, and leaves other words alone', () => {
+    expect(cliLine('nothing was done (set dry-run: false to act)')).toBe('nothing was done (set --no-dry-run to act)');
+    expect(cliLine('rent another box or set require-gpu: false for CPU jobs')).toBe('rent another box or set --no-require-gpu for CPU jobs');
+    expect(cliLine('relaunch the identical command with launch `resume: true`')).toBe('relaunch the identical command with launch `--resume`');
+    expect(cliLine('set dry-run: "false" in the approved job')).toBe('set --no-dry-run in the approved job');
+    expect(cliLine('or set artifact: none')).toBe('or set --artifact none');
+    expect(cliLine('unless stop-running: true says to kill it')).toBe('unless --stop-running says to kill it');
+    // Not inputs, not booleans, not a remediation: unchanged.
+    for (const line of ['gpu: true', 'sync: run-7: the box refused', 'state: failed', 'artifact: none of them', 'timeout: false alarm'])
+      expect(cliLine(line), line).toBe(line);
+  });
+
   it('gives shell advice, not workflow YAML, where the two differ', async () => {
     const lines: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));

@@ -158,6 +158,14 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
     expect(verdict.remediation.startsWith(fixed)).toBe(true);
   });
 
+  it('says how long a run has made no progress in the unit that fits it (seconds under 90 s, not "0 min")', () => {
+    const quiet = (ageS: number) => seen({ logMtime: NOW - ageS, checkpoints: { count: 1, newest: 'c.pt', newestMtime: NOW - ageS, newestBytes: 1 } });
+    const detail = (ageS: number, stallAfterS: number) => assess('r1', quiet(ageS), prevMemory(), { stallAfterS }, now).verdict.detail;
+    expect(detail(45, 30)).toBe('no log or checkpoint progress for 45 s');
+    expect(detail(4000, 1800)).toBe('no log or checkpoint progress for 67 min');
+    expect(detail(3 * 86_400, 1800)).toBe('no log or checkpoint progress for 3.0 d');
+  });
+
   it('a transport failure changes nothing known about the run, and counts ticks since', () => {
     const prev = prevMemory({ state: 'running', step: 1200, offset: 4800 });
     const first = assess('r1', { kind: 'transport', reason: 'unreachable', detail: 'timed out' }, prev, opts, now);

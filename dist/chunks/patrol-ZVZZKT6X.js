@@ -6,19 +6,19 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-52HUSTDW.js";
+} from "./chunk-BV5WE6NT.js";
 import {
   stateText
-} from "./chunk-H43XCI5G.js";
+} from "./chunk-CRY426IU.js";
 import {
   tick
-} from "./chunk-SGRAOCV6.js";
-import "./chunk-34X3X4JM.js";
+} from "./chunk-6EQDUEQA.js";
+import "./chunk-LARTC5WD.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-GAEFUSNO.js";
 import {
   CRASH_HINT
-} from "./chunk-OEVIBW4R.js";
+} from "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-NMVVBMUM.js";
 import {
@@ -28,7 +28,7 @@ import {
 } from "./chunk-I73ZAXOI.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
-import "./chunk-VGNK6PN4.js";
+import "./chunk-QBRD4N3Y.js";
 import "./chunk-356XD6MB.js";
 import {
   RUN_ID

@@ -18,9 +18,9 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-H43XCI5G.js";
-import "./chunk-34X3X4JM.js";
-import "./chunk-OEVIBW4R.js";
+} from "./chunk-CRY426IU.js";
+import "./chunk-LARTC5WD.js";
+import "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
 import {
   REGISTRATION_PREFIX,
@@ -33,7 +33,7 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-J2T5H5DO.js";
-import "./chunk-VGNK6PN4.js";
+import "./chunk-QBRD4N3Y.js";
 import "./chunk-L5FHM4FN.js";
 import {
   InputError

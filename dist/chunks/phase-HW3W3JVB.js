@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-XEOUUWD6.js";
-import "./chunk-QHTN5VLA.js";
+} from "./chunk-HLMSCBZU.js";
+import "./chunk-G4KAGREJ.js";
 import "./chunk-GD43ZVJL.js";
 import {
   code,
@@ -17,7 +17,7 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-VGNK6PN4.js";
+import "./chunk-QBRD4N3Y.js";
 import "./chunk-356XD6MB.js";
 import {
   RUN_ID

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   summarize,
   summaryText
-} from "./chunk-34X3X4JM.js";
+} from "./chunk-LARTC5WD.js";
 import {
   fitMemory,
   human,
@@ -15,11 +15,14 @@ import {
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-OEVIBW4R.js";
+} from "./chunk-5FYH4MG6.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
+import {
+  durationText
+} from "./chunk-QBRD4N3Y.js";
 
 // src/report/terminal-markdown.ts
 var sgr = (on, off) => (s) => s ? `\x1B[${on}m${s}\x1B[${off}m` : s;
@@ -69,11 +72,7 @@ function statusMarker(header = "") {
   return header ? `<!-- tether:status:${header} -->` : STATUS_MARKER;
 }
 function age(s) {
-  if (s === null) return "\u2014";
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86400).toFixed(1)} d`;
+  return s === null ? "\u2014" : durationText(s);
 }
 function stateText(v) {
   return v.cls ? `${v.state} (${v.cls})` : v.state;

@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-OEVIBW4R.js";
+} from "./chunk-5FYH4MG6.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;

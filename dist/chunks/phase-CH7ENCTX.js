@@ -12,12 +12,12 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-H4OMDU7G.js";
+} from "./chunk-YMHT3O7Q.js";
 import {
   openPinned
 } from "./chunk-R6NSMTA2.js";
-import "./chunk-SGRAOCV6.js";
-import "./chunk-34X3X4JM.js";
+import "./chunk-6EQDUEQA.js";
+import "./chunk-LARTC5WD.js";
 import {
   probeOn
 } from "./chunk-WMCU5GST.js";
@@ -39,7 +39,7 @@ import {
 import "./chunk-GAEFUSNO.js";
 import {
   human
-} from "./chunk-OEVIBW4R.js";
+} from "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-D34TOJDR.js";
 import {
@@ -55,7 +55,7 @@ import {
   FOREIGN_SLACK_S,
   allEnded,
   whereText
-} from "./chunk-VGNK6PN4.js";
+} from "./chunk-QBRD4N3Y.js";
 import "./chunk-356XD6MB.js";
 import {
   knownHostsLine
@@ -72,6 +72,21 @@ import "./chunk-R3K6G2KB.js";
 // src/collect/phase.ts
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+
+// src/collect/progress.ts
+var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+var rateText = (bytesPerS) => `${(bytesPerS / 1e6).toFixed(bytesPerS < 1e7 ? 1 : 0)} MB/s`;
+function progressLine(p) {
+  const head = `collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}`;
+  const measured = p.elapsedS >= 1 && p.bytesThisRun >= 1e6;
+  const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
+  if (p.bytesDone >= p.bytesTotal) {
+    const moved = p.bytesThisRun < p.bytesTotal ? `, ${mb(p.bytesThisRun)} moved this run` : "";
+    return measured ? `${head} in ${p.elapsedS.toFixed(1)} s, ${rateText(rate)}${moved}` : `${head}${moved}`;
+  }
+  if (!measured) return head;
+  return `${head}, ${rateText(rate)}, ETA ${Math.round((p.bytesTotal - p.bytesDone) / rate)} s`;
+}
 
 // src/collect/artifacts.ts
 function planArtifacts(runId, filesSha2562, root, files, records, verified) {
@@ -266,13 +281,7 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
       sink: (path) => streamScanFor(path),
       // The sink is the scan made above for this file.
       onArrived: (f, sink) => arrived(f, sink?.scans()),
-      onProgress: (p) => {
-        const rate = p.bytesThisRun / Math.max(p.elapsedS, 1e-3);
-        const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : 0;
-        reporter.info(
-          `collect: ${Math.round(100 * p.bytesDone / Math.max(p.bytesTotal, 1))}% ${mb(p.bytesDone)} of ${mb(p.bytesTotal)}, ${(rate / 1e6).toFixed(0)} MB/s, ETA ${eta} s`
-        );
-      }
+      onProgress: (p) => reporter.info(progressLine(p))
     });
     return null;
   } catch (err) {
@@ -280,7 +289,7 @@ async function pull(cfg, puller, listing, dest, reporter, arrived) {
     throw err;
   }
 }
-var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+var mb2 = (b) => `${(b / 1e6).toFixed(1)} MB`;
 function liveWarning(runId, s) {
   if (allEnded(s)) return null;
   return `run ${runId} is live (${whereText(s)}): these are mid-run results; the proof records it as not ended, so teardown refuses while it runs unless stop-running: true`;
@@ -318,11 +327,11 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
   let error = null;
   try {
     for (const plan of plans) {
-      reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb(plan.bytes)})`);
+      reporter.info(`collect: uploading artifact ${plan.name} (${plan.files.length} files, ${mb2(plan.bytes)})`);
       const u = await uploader.upload(plan, cfg.retentionDays);
       uploaded.push(u);
       reporter.info(
-        `collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb(u.size)}, sha256 ${u.digest}`
+        `collect: artifact ${u.name} ${u.reused ? "with the same files was already uploaded in this workflow run, kept" : "uploaded"}: id ${u.id}, ${mb2(u.size)}, sha256 ${u.digest}`
       );
     }
   } catch (err) {
@@ -378,7 +387,7 @@ async function collectPhase(cfg, ctx) {
       list: async () => {
         const listing = await listFiles(session, cfg.runRoot, cfg.runId, { latestOnly: cfg.latestOnly, roster: cfg.roster, cells: cfg.cells });
         reporter.info(
-          `collect: the box lists ${listing.files.length} files, ${mb(listing.total_bytes)}${listing.latest_only ? " (latest checkpoint only)" : ""}`
+          `collect: the box lists ${listing.files.length} files, ${mb2(listing.total_bytes)}${listing.latest_only ? " (latest checkpoint only)" : ""}`
         );
         const links = listing.skipped_symlinks;
         if (links)
@@ -446,7 +455,7 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
     if (uploadError) reporter.error(`collect: ${uploadError}`);
     return 1;
   }
-  reporter.info(`collect: verified ${manifest.file_count} files, ${mb(manifest.total_bytes)}; wrote ${verifiedPath}`);
+  reporter.info(`collect: verified ${manifest.file_count} files, ${mb2(manifest.total_bytes)}; wrote ${verifiedPath}`);
   if (uploadError) {
     reporter.error(`collect: verified, but ${uploadError}`);
     return 1;

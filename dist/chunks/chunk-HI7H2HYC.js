@@ -41,7 +41,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-QHTN5VLA.js";
+} from "./chunk-G4KAGREJ.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
@@ -507,7 +507,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-2Y6N7D6X.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-NGQCVJZL.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -521,7 +521,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-B6QFPDOV.js"),
+      () => import("./phase-CH7ENCTX.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +537,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-WQ7OJGSB.js"),
+      () => import("./phase-LFGPYKNM.js"),
       (m) => m.teardownPhase
     )
   },
@@ -551,7 +551,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-JN5WYLXM.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-HW3W3JVB.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   }
 };
 var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
@@ -571,8 +571,8 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-O6F6LSDC.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-PFTPTH7K.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-53VUGC3U.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-ZVZZKT6X.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -700,7 +700,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-MUGZZ3CT.js").then((m) => {
+  const get = () => real ??= import("./status-store-UAX2F523.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -743,7 +743,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-S3JBASLQ.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-4NG6Q7ZQ.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -754,7 +754,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-MUGZZ3CT.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-UAX2F523.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

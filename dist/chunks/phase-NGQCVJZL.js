@@ -6,28 +6,28 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-52HUSTDW.js";
+} from "./chunk-BV5WE6NT.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-H43XCI5G.js";
+} from "./chunk-CRY426IU.js";
 import {
   tick
-} from "./chunk-SGRAOCV6.js";
+} from "./chunk-6EQDUEQA.js";
 import {
   summarize,
   summaryText
-} from "./chunk-34X3X4JM.js";
+} from "./chunk-LARTC5WD.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-GAEFUSNO.js";
 import {
   STATE_REMEDIATION,
   mergeMemories,
   readMemory
-} from "./chunk-OEVIBW4R.js";
+} from "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
 import {
   registeredHosts
@@ -53,7 +53,7 @@ import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
-import "./chunk-VGNK6PN4.js";
+import "./chunk-QBRD4N3Y.js";
 import "./chunk-L5FHM4FN.js";
 import {
   loadCredential

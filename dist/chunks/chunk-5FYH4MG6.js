@@ -15,7 +15,7 @@ import {
   FOREIGN_SLACK_S,
   STATES,
   durationText
-} from "./chunk-VGNK6PN4.js";
+} from "./chunk-QBRD4N3Y.js";
 
 // src/patrol/remediation.ts
 var RESUME = "relaunch the identical command with launch `resume: true` (never a blind retry of something else)";
@@ -428,7 +428,7 @@ function stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opt
       detail = "no output yet";
     } else if (age > opts.stallAfterS) {
       state = "stalled";
-      detail = `no log or checkpoint progress for ${Math.round(age / 60)} min`;
+      detail = `no log or checkpoint progress for ${durationText(age)}`;
     } else {
       state = "running";
       detail = `pid ${run.pid}`;

@@ -12,12 +12,12 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-H4OMDU7G.js";
+} from "./chunk-YMHT3O7Q.js";
 import {
   openPinned
 } from "./chunk-R6NSMTA2.js";
-import "./chunk-SGRAOCV6.js";
-import "./chunk-34X3X4JM.js";
+import "./chunk-6EQDUEQA.js";
+import "./chunk-LARTC5WD.js";
 import {
   probeOn
 } from "./chunk-WMCU5GST.js";
@@ -27,7 +27,7 @@ import {
   parseManifest
 } from "./chunk-5QNDT7UY.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-OEVIBW4R.js";
+import "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
 import {
   verifiedRegistration
@@ -54,7 +54,7 @@ import {
   allEnded,
   parseRunState,
   whereText
-} from "./chunk-VGNK6PN4.js";
+} from "./chunk-QBRD4N3Y.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-L5FHM4FN.js";
 import {

@@ -25,7 +25,7 @@ import {
 } from "./chunk-SFOYPGIU.js";
 import {
   STATES
-} from "./chunk-VGNK6PN4.js";
+} from "./chunk-QBRD4N3Y.js";
 import {
   BACKEND_NAMES,
   PROVIDER_NAMES

@@ -76,7 +76,7 @@ function parseRunState(raw, where = "run_state") {
   }
   return out;
 }
-var durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+var durationText = (s) => s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} d`;
 function whereText(s) {
   const step = s.step !== null ? ` at step ${s.step}` : "";
   const ck = s.checkpoint_age_s !== null ? `last checkpoint ${durationText(s.checkpoint_age_s)} ago` : "no checkpoint yet";

@@ -10,13 +10,13 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-XEOUUWD6.js";
+} from "./chunk-HLMSCBZU.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-QHTN5VLA.js";
+import "./chunk-G4KAGREJ.js";
 import "./chunk-GD43ZVJL.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-VGNK6PN4.js";
+import "./chunk-QBRD4N3Y.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-L5FHM4FN.js";
 import {

@@ -22,7 +22,7 @@ import {
 import {
   human,
   withFlag
-} from "./chunk-OEVIBW4R.js";
+} from "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
 import {
   connect,
@@ -33,7 +33,7 @@ import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
-import "./chunk-VGNK6PN4.js";
+import "./chunk-QBRD4N3Y.js";
 import "./chunk-356XD6MB.js";
 import {
   BoxDataError,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-SGRAOCV6.js";
+} from "./chunk-6EQDUEQA.js";
 import {
   LISTING_SCHEMA,
   groups,
@@ -15,7 +15,7 @@ import {
 } from "./chunk-5QNDT7UY.js";
 import {
   human
-} from "./chunk-OEVIBW4R.js";
+} from "./chunk-5FYH4MG6.js";
 import {
   FACTS,
   monthsSince,
@@ -35,7 +35,7 @@ import {
   NOT_ENDED_NAMED,
   isEnded,
   whereText
-} from "./chunk-VGNK6PN4.js";
+} from "./chunk-QBRD4N3Y.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,
