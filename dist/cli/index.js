@@ -141,7 +141,9 @@ var init_inputs = __esm({
       "checkpoint-budget-gb": { help: "GB the checkpoints will take, added to min-free-gb (default 0)", default: "0" },
       "require-gpu": { help: "true (default): block when nvidia-smi is missing or fails", default: "true", kind: "boolean" },
       "run-id": { help: "run id: 1-64 of A-Z a-z 0-9 . _ - (required)", required: "everywhere" },
-      command: { help: "command line run by bash in the workdir, exactly as written (required)", required: "everywhere" },
+      command: {
+        help: "command line run by bash in the workdir, exactly as written; required for a first launch, and empty on a resume means the recorded one (with its then and workdir)"
+      },
       cells: {
         help: 'launch: a sweep instead of one command, one cell a line "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records; collect: the cells of a sweep to collect (default: all, each must be DONE)',
         kind: "list"
@@ -2531,6 +2533,30 @@ refuse() {
   exit "$code"
 }
 
+# What differs between the recorded run and this launch, with the recorded value (bounded, one line): the
+# identity covers command, then, workdir, a sweep's cells and the sbatch options.
+mismatch_text() {
+  local recorded_mode=\${1:-} f given recorded
+  for f in command 'then' workdir sbatch_options; do
+    rd recorded "$RUN_DIR/$f"
+    case $f in
+      command) given=$DATA_command ;; 'then') given=$DATA_then ;; workdir) given=$DATA_workdir ;; *) given=$DATA_sbatch_options ;;
+    esac
+    given=\${given%$'\\n'}
+    # Resuming the recorded work: only what was given is compared (an empty field means "as recorded").
+    if [ -n "$recorded_mode" ] && { [ "$f" = command ] || [ -z "$given" ]; }; then continue; fi
+    if [ "$recorded" != "$given" ] && { [ "$f" != command ] || [ -z "$DATA_sweep" ]; }; then
+      recorded=\${recorded//[$'\\n\\r\\t']/ }
+      printf 'run id %s was started with a different %s: recorded %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
+        "$run_id" "\${f/sbatch_options/slurm-options}" "'\${recorded:0:300}'"
+      return
+    fi
+  done
+  [ -n "$recorded_mode" ] && return
+  printf 'run id %s was started with different %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
+    "$run_id" "$([ -f "$RUN_DIR/sweep" ] && echo cells || echo work)"
+}
+
 # Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
 # the handle it returns next to the attempt, so every later phase asks the same backend about it.
 start_backend() {
@@ -2691,8 +2717,15 @@ main() {
 
   local recorded_identity='' failed_marker=''
   rd recorded_identity "$RUN_DIR/identity"
-  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
-    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
+  if [ -z "\${DATA_identity%$'\\n'}" ]; then
+    # No command given: a resume of the recorded work (launch sends no identity only with resume).
+    [ "$resume" = 1 ] || refuse 13 no-command "no command given and resume is not set"
+    [ -f "$RUN_DIR/spec.json" ] || refuse 13 no-record "run $run_id has no run record on this box to resume; a first launch needs a command"
+    local differs
+    differs=$(mismatch_text recorded)
+    [ -z "$differs" ] || refuse 13 mismatch "$differs"
+  elif [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
+    refuse 13 mismatch "$(mismatch_text)"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then
@@ -25883,7 +25916,8 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   const data = dataLines(
     {
       spec: buildSpec(cfg, deps.now()),
-      identity: identity(cfg),
+      // Empty: use the run's recorded work (launch.sh refuses when there is none).
+      identity: cfg.recorded ? "" : identity(cfg),
       command: cfg.command,
       then: cfg.then ?? "",
       workdir: cfg.workdir,
@@ -25902,7 +25936,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     },
     env
   );
-  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? " (resume allowed)" : ""}`);
+  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.recorded ? " (resume of the recorded command)" : cfg.resume ? " (resume allowed)" : ""}`);
   const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], {
     data,
     timeoutMs: 6e4
@@ -40142,18 +40176,25 @@ function parseLaunch(inputs) {
   const slurm3 = parsedSlurm && sweep && sweep.gpusPerCell > 0 && !parsedSlurm.sbatchOptions.some((o) => /^--(gres|gpus|gpus-per-node|gpus-per-task)=/.test(o)) ? { ...parsedSlurm, sbatchOptions: [`--gres=gpu:${sweep.gpusPerCell}`, ...parsedSlurm.sbatchOptions] } : parsedSlurm;
   const checkpoints = globs("checkpoints", inputs["checkpoints"]);
   if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
+  const resume = bool2("resume", inputs["resume"], false);
+  const command3 = sweep ? "" : command("command", inputs["command"], false) ?? "";
+  const recorded = !sweep && !command3;
+  if (recorded && !resume)
+    throw new InputError("command", "is required for a first launch (only a resume may leave it empty: it then runs the recorded command)");
   return {
     runId: runId("run-id", inputs["run-id"]),
-    command: sweep ? "" : command("command", inputs["command"], true),
+    command: command3,
+    recorded,
     then: command("then", inputs["then"], false),
-    workdir: remotePath("workdir", inputs["workdir"], "~"),
+    // A resume of the recorded work checks only what was given against the record ('' is "as recorded").
+    workdir: recorded && !(inputs["workdir"] ?? "").trim() ? "" : remotePath("workdir", inputs["workdir"], "~"),
     env,
     secretNames,
     backend,
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
-    resume: bool2("resume", inputs["resume"], false),
+    resume,
     audit: bool2("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
     commit,

@@ -76,7 +76,9 @@ export const INPUTS = {
   'checkpoint-budget-gb': { help: 'GB the checkpoints will take, added to min-free-gb (default 0)', default: '0' },
   'require-gpu': { help: 'true (default): block when nvidia-smi is missing or fails', default: 'true', kind: 'boolean' },
   'run-id': { help: 'run id: 1-64 of A-Z a-z 0-9 . _ - (required)', required: 'everywhere' },
-  command: { help: 'command line run by bash in the workdir, exactly as written (required)', required: 'everywhere' },
+  command: {
+    help: 'command line run by bash in the workdir, exactly as written; required for a first launch, and empty on a resume means the recorded one (with its then and workdir)',
+  },
   cells: {
     help: 'launch: a sweep instead of one command, one cell a line "name: command" (names 1-64 of A-Z a-z 0-9 . _ -; at most 512 cells), queued on the box with their own GPUs and records; collect: the cells of a sweep to collect (default: all, each must be DONE)',
     kind: 'list',

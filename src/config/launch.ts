@@ -35,6 +35,11 @@ export interface LaunchConfig {
   instanceId: string | undefined;
   /** Code to upload as a content-addressed release that becomes the workdir. */
   sync: { dir: string; mode: SyncMode } | undefined;
+  /**
+   * A resume given no command: the box's recorded command, then and workdir run again (`command` is then ''; a
+   * `then` or `workdir` given must equal the recorded one, and `workdir` is '' when not given).
+   */
+  recorded: boolean;
   /** A sweep of cells instead of one command (`command` is then ''). */
   sweep: SweepConfig | undefined;
   /** backend: slurm: what sbatch gets. */
@@ -71,18 +76,25 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
       : parsedSlurm;
   const checkpoints = v.globs('checkpoints', inputs['checkpoints']);
   if (!sweep && checkpoints.some((g) => g.includes('{cell}'))) throw new InputError('checkpoints', "uses {cell}, which only a sweep ('cells') has");
+  const resume = v.bool('resume', inputs['resume'], false);
+  const command = sweep ? '' : (v.command('command', inputs['command'], false) ?? '');
+  const recorded = !sweep && !command;
+  if (recorded && !resume)
+    throw new InputError('command', 'is required for a first launch (only a resume may leave it empty: it then runs the recorded command)');
   return {
     runId: v.runId('run-id', inputs['run-id']),
-    command: sweep ? '' : (v.command('command', inputs['command'], true) as string),
+    command,
+    recorded,
     then: v.command('then', inputs['then'], false),
-    workdir: v.remotePath('workdir', inputs['workdir'], '~'),
+    // A resume of the recorded work checks only what was given against the record ('' is "as recorded").
+    workdir: recorded && !(inputs['workdir'] ?? '').trim() ? '' : v.remotePath('workdir', inputs['workdir'], '~'),
     env,
     secretNames,
     backend,
     runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: v.duration('expected-duration', inputs['expected-duration'], undefined),
-    resume: v.bool('resume', inputs['resume'], false),
+    resume,
     audit: v.bool('audit', inputs['audit'], true),
     confirmTimeoutS: confirm,
     commit,

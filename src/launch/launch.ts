@@ -74,7 +74,8 @@ export async function launch(
   const data = dataLines(
     {
       spec: buildSpec(cfg, deps.now()),
-      identity: identity(cfg),
+      // Empty: use the run's recorded work (launch.sh refuses when there is none).
+      identity: cfg.recorded ? '' : identity(cfg),
       command: cfg.command,
       then: cfg.then ?? '',
       workdir: cfg.workdir,
@@ -95,7 +96,7 @@ export async function launch(
     },
     env,
   );
-  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? ' (resume allowed)' : ''}`);
+  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.recorded ? ' (resume of the recorded command)' : cfg.resume ? ' (resume allowed)' : ''}`);
   const r = await runScript(deps.session, 'launch', [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? '1' : '0', String(deps.heartbeatS ?? 30)], {
     data,
     timeoutMs: 60_000,

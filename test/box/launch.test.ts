@@ -133,11 +133,32 @@ describe('launch failures and resume', () => {
     expect(refused.stdout).toMatch(/is dead \(attempt 1.*set resume: true to start attempt 2/);
     const other = await launch({ 'run-id': id, command: 'echo something else', resume: 'true' });
     expect(other.code).toBe(1);
-    expect(other.stdout).toMatch(/already used with a different command/);
+    // The refusal names the field that differs and shows what the run recorded.
+    expect(other.stdout).toContain(`run id ${id} was started with a different command: recorded '${cmd}'`);
+    expect(other.stdout).toMatch(/leave command empty to resume it/);
     const resumed = await launch({ 'run-id': id, command: cmd, resume: 'true' });
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     expect(resumed.outputs['attempt']).toBe('2');
     expect(read(`${runDir(id)}/attempts/2/log`)).toContain('attempt=2');
+    // A resume needs no retyping: an empty command runs the recorded one as the next attempt.
+    signalPid(pidOf(id, 2), 'SIGKILL', { group: true });
+    await waitFor('attempt 2 to die', () => !alive(pidOf(id, 2)), 5000);
+    // What is given with it must be what was recorded (the helper gives workdir ~/code, as recorded).
+    const elsewhere = await launch({ 'run-id': id, command: '', resume: 'true', workdir: '/tmp' });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stdout).toContain(`run id ${id} was started with a different workdir: recorded '~/code'`);
+    const recorded = await launch({ 'run-id': id, command: '', resume: 'true' });
+    expect(recorded.code, recorded.stderr + recorded.stdout).toBe(0);
+    expect(recorded.outputs['attempt']).toBe('3');
+    await waitFor('attempt 3 to log', () => read(`${runDir(id)}/attempts/3/log`).includes('attempt=3'), 5000);
+    // Without resume, or for a run id the box never saw, an empty command is refused before anything runs.
+    expect((await launch({ 'run-id': id, command: '' })).stdout + (await launch({ 'run-id': id, command: '' })).stderr).toMatch(
+      /command.*is required for a first launch/,
+    );
+    const none = await launch({ 'run-id': 'never-launched', command: '', resume: 'true' });
+    expect(none.code).toBe(1);
+    expect(none.stdout + none.stderr).toMatch(/run never-launched has no run record on this box to resume; a first launch needs a command/);
+    signalPid(pidOf(id, 3), 'SIGKILL', { group: true });
     expect(JSON.parse(read(`${runDir(id)}/spec.json`)).command).toBe(cmd);
     signalPid(pidOf(id, 2), 'SIGKILL', { group: true });
   });

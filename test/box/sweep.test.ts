@@ -404,7 +404,7 @@ describe('a sweep on one box', () => {
     // The cells' commands are part of the run's identity: a changed sweep is refused, never half-applied.
     const changed = await launch('sw-resume', { cells: cells.replace('0.1', '0.2'), 'gpus-per-cell': '1', resume: 'true' });
     expect(changed.r.outputs['result']).toBe('refused');
-    expect(changed.r.summaries.join('\n') + changed.r.errors.join('\n')).toMatch(/already used with a different command/);
+    expect(changed.r.summaries.join('\n') + changed.r.errors.join('\n')).toMatch(/run id sw-resume was started with different cells/);
 
     box.sh(`echo 0.2 > ${box.home}/code/dur`);
     const resumed = await launch('sw-resume', { cells, 'gpus-per-cell': '1', resume: 'true' });

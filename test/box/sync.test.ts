@@ -97,7 +97,7 @@ describe('code sync as a content-addressed release', () => {
       code,
     );
     expect(exit).toBe(1);
-    expect(r.errors.join('\n')).toMatch(/different command, then, workdir or synced code/);
+    expect(r.errors.join('\n')).toMatch(/run id sync-1 was started with a different workdir: recorded '[^']*\/\.releases\/[0-9a-f]+'/);
   });
 
   it('git-head mode ships the committed tree only', () => {

@@ -611,6 +611,30 @@ refuse() {
   exit "$code"
 }
 
+# What differs between the recorded run and this launch, with the recorded value (bounded, one line): the
+# identity covers command, then, workdir, a sweep's cells and the sbatch options.
+mismatch_text() {
+  local recorded_mode=\${1:-} f given recorded
+  for f in command 'then' workdir sbatch_options; do
+    rd recorded "$RUN_DIR/$f"
+    case $f in
+      command) given=$DATA_command ;; 'then') given=$DATA_then ;; workdir) given=$DATA_workdir ;; *) given=$DATA_sbatch_options ;;
+    esac
+    given=\${given%$'\\n'}
+    # Resuming the recorded work: only what was given is compared (an empty field means "as recorded").
+    if [ -n "$recorded_mode" ] && { [ "$f" = command ] || [ -z "$given" ]; }; then continue; fi
+    if [ "$recorded" != "$given" ] && { [ "$f" != command ] || [ -z "$DATA_sweep" ]; }; then
+      recorded=\${recorded//[$'\\n\\r\\t']/ }
+      printf 'run id %s was started with a different %s: recorded %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
+        "$run_id" "\${f/sbatch_options/slurm-options}" "'\${recorded:0:300}'"
+      return
+    fi
+  done
+  [ -n "$recorded_mode" ] && return
+  printf 'run id %s was started with different %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
+    "$run_id" "$([ -f "$RUN_DIR/sweep" ] && echo cells || echo work)"
+}
+
 # Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
 # the handle it returns next to the attempt, so every later phase asks the same backend about it.
 start_backend() {
@@ -771,8 +795,15 @@ main() {
 
   local recorded_identity='' failed_marker=''
   rd recorded_identity "$RUN_DIR/identity"
-  if [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
-    refuse 13 mismatch "run id $run_id was already used with a different command, then, workdir or synced code; resume runs the recorded command on the recorded code, so pick a new run id for new work"
+  if [ -z "\${DATA_identity%$'\\n'}" ]; then
+    # No command given: a resume of the recorded work (launch sends no identity only with resume).
+    [ "$resume" = 1 ] || refuse 13 no-command "no command given and resume is not set"
+    [ -f "$RUN_DIR/spec.json" ] || refuse 13 no-record "run $run_id has no run record on this box to resume; a first launch needs a command"
+    local differs
+    differs=$(mismatch_text recorded)
+    [ -z "$differs" ] || refuse 13 mismatch "$differs"
+  elif [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
+    refuse 13 mismatch "$(mismatch_text)"
   fi
   LAST=$(last_attempt "$RUN_DIR")
   if ((LAST > 0)); then

@@ -11,7 +11,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-I73ZAXOI.js";
+} from "./chunk-WRZMLCOS.js";
 
 // src/transfer/types.ts
 var PullError = class extends Error {

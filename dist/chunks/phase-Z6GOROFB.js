@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-R6NSMTA2.js";
+} from "./chunk-UGV7FR7T.js";
 import {
   BACKEND_LIST,
   parseAudit
@@ -36,7 +36,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-I73ZAXOI.js";
+} from "./chunk-WRZMLCOS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-356XD6MB.js";
@@ -351,7 +351,8 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
   const data = dataLines(
     {
       spec: buildSpec(cfg, deps.now()),
-      identity: identity(cfg),
+      // Empty: use the run's recorded work (launch.sh refuses when there is none).
+      identity: cfg.recorded ? "" : identity(cfg),
       command: cfg.command,
       then: cfg.then ?? "",
       workdir: cfg.workdir,
@@ -370,7 +371,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     },
     env
   );
-  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.resume ? " (resume allowed)" : ""}`);
+  deps.log(`launch: run ${cfg.runId} with backend ${cfg.backend}${cfg.recorded ? " (resume of the recorded command)" : cfg.resume ? " (resume allowed)" : ""}`);
   const r = await runScript(deps.session, "launch", [cfg.runRoot, cfg.runId, cfg.backend, cfg.resume ? "1" : "0", String(deps.heartbeatS ?? 30)], {
     data,
     timeoutMs: 6e4

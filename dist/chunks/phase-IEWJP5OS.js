@@ -12,15 +12,15 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-YMHT3O7Q.js";
+} from "./chunk-WVZKB6EG.js";
 import {
   openPinned
-} from "./chunk-R6NSMTA2.js";
+} from "./chunk-UGV7FR7T.js";
 import "./chunk-6EQDUEQA.js";
 import "./chunk-LARTC5WD.js";
 import {
   probeOn
-} from "./chunk-WMCU5GST.js";
+} from "./chunk-QLBQHSKH.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -38,14 +38,14 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-D34TOJDR.js";
+} from "./chunk-63M4JRGG.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-I73ZAXOI.js";
+import "./chunk-WRZMLCOS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

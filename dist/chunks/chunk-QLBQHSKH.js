@@ -20,7 +20,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-I73ZAXOI.js";
+} from "./chunk-WRZMLCOS.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

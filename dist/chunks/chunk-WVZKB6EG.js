@@ -21,7 +21,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-D34TOJDR.js";
+} from "./chunk-63M4JRGG.js";
 import {
   code,
   inert
@@ -30,7 +30,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-I73ZAXOI.js";
+} from "./chunk-WRZMLCOS.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-HLMSCBZU.js";
-import "./chunk-G4KAGREJ.js";
+} from "./chunk-CKQCKGKZ.js";
+import "./chunk-NQUUMRCL.js";
 import "./chunk-GD43ZVJL.js";
 import {
   code,

@@ -12,7 +12,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-G2AJ5HNU.js";
+} from "./chunk-L6RBVPIA.js";
 import {
   RECORD_NAME
 } from "./chunk-5QNDT7UY.js";
@@ -28,7 +28,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-I73ZAXOI.js";
+} from "./chunk-WRZMLCOS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

@@ -10,9 +10,9 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-HLMSCBZU.js";
+} from "./chunk-CKQCKGKZ.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-G4KAGREJ.js";
+import "./chunk-NQUUMRCL.js";
 import "./chunk-GD43ZVJL.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";

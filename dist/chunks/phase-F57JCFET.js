@@ -12,15 +12,15 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-YMHT3O7Q.js";
+} from "./chunk-WVZKB6EG.js";
 import {
   openPinned
-} from "./chunk-R6NSMTA2.js";
+} from "./chunk-UGV7FR7T.js";
 import "./chunk-6EQDUEQA.js";
 import "./chunk-LARTC5WD.js";
 import {
   probeOn
-} from "./chunk-WMCU5GST.js";
+} from "./chunk-QLBQHSKH.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -32,7 +32,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-G2AJ5HNU.js";
+} from "./chunk-L6RBVPIA.js";
 import {
   manifestFromListing
 } from "./chunk-5QNDT7UY.js";
@@ -41,14 +41,14 @@ import {
   human
 } from "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-D34TOJDR.js";
+import "./chunk-63M4JRGG.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-I73ZAXOI.js";
+import "./chunk-WRZMLCOS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import {

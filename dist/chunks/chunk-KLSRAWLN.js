@@ -29,7 +29,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-D34TOJDR.js";
+} from "./chunk-63M4JRGG.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -41,7 +41,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-G4KAGREJ.js";
+} from "./chunk-NQUUMRCL.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
@@ -251,18 +251,25 @@ function parseLaunch(inputs) {
   const slurm = parsedSlurm && sweep && sweep.gpusPerCell > 0 && !parsedSlurm.sbatchOptions.some((o) => /^--(gres|gpus|gpus-per-node|gpus-per-task)=/.test(o)) ? { ...parsedSlurm, sbatchOptions: [`--gres=gpu:${sweep.gpusPerCell}`, ...parsedSlurm.sbatchOptions] } : parsedSlurm;
   const checkpoints = globs("checkpoints", inputs["checkpoints"]);
   if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
+  const resume = bool("resume", inputs["resume"], false);
+  const command2 = sweep ? "" : command("command", inputs["command"], false) ?? "";
+  const recorded = !sweep && !command2;
+  if (recorded && !resume)
+    throw new InputError("command", "is required for a first launch (only a resume may leave it empty: it then runs the recorded command)");
   return {
     runId: runId("run-id", inputs["run-id"]),
-    command: sweep ? "" : command("command", inputs["command"], true),
+    command: command2,
+    recorded,
     then: command("then", inputs["then"], false),
-    workdir: remotePath("workdir", inputs["workdir"], "~"),
+    // A resume of the recorded work checks only what was given against the record ('' is "as recorded").
+    workdir: recorded && !(inputs["workdir"] ?? "").trim() ? "" : remotePath("workdir", inputs["workdir"], "~"),
     env,
     secretNames,
     backend,
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
-    resume: bool("resume", inputs["resume"], false),
+    resume,
     audit: bool("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
     commit,
@@ -476,7 +483,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-FG5ZNI6R.js"),
+      () => import("./phase-Z6GOROFB.js"),
       (m) => m.auditPhase
     )
   },
@@ -492,7 +499,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-FG5ZNI6R.js"),
+      () => import("./phase-Z6GOROFB.js"),
       (m) => m.launchPhase
     )
   },
@@ -521,7 +528,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-CH7ENCTX.js"),
+      () => import("./phase-F57JCFET.js"),
       (m) => m.collectPhase
     )
   },
@@ -537,7 +544,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-LFGPYKNM.js"),
+      () => import("./phase-IEWJP5OS.js"),
       (m) => m.teardownPhase
     )
   },
@@ -551,7 +558,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-HW3W3JVB.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-ONNZHB7T.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   }
 };
 var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
@@ -567,12 +574,12 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-BFRO4KVU.js");
+  const { probeHost, probeOn } = await import("./probe-V66OEFVA.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-53VUGC3U.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-ZVZZKT6X.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-CGWJ732R.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-MPDDWZA6.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -743,7 +750,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-4NG6Q7ZQ.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-C36TDTVY.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),

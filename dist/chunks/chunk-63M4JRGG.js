@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-I73ZAXOI.js";
+} from "./chunk-WRZMLCOS.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

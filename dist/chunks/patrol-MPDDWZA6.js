@@ -25,7 +25,7 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-I73ZAXOI.js";
+} from "./chunk-WRZMLCOS.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-QBRD4N3Y.js";
