@@ -7,18 +7,18 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-KLSRAWLN.js";
+} from "../chunks/chunk-JFOP3NCO.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-6CPT62WM.js";
 import "../chunks/chunk-5R74LIWG.js";
 import "../chunks/chunk-B4JWLSSJ.js";
-import "../chunks/chunk-63M4JRGG.js";
+import "../chunks/chunk-4VAWMSXL.js";
 import "../chunks/chunk-NQUUMRCL.js";
 import "../chunks/chunk-GD43ZVJL.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-SFOYPGIU.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-WRZMLCOS.js";
+import "../chunks/chunk-3MB543FP.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
 import "../chunks/chunk-QBRD4N3Y.js";

@@ -2527,9 +2527,9 @@ main "$@"; exit $?
 
 refuse() {
   local code=$1 result=$2 message=$3
-  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"started_at":%s,"run_dir":%s}\\n' \\
+  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s}\\n' \\
     "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
-    "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
+    "$(json_str "\${LAST_HANDLE:-}")" "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
   exit "$code"
 }
 
@@ -2737,6 +2737,8 @@ main() {
     if run_alive "$a"; then
       local h=''
       rd h "$a/handle"
+      # The live attempt's handle goes with the refusal: a relaunch that registers the running run signs it.
+      LAST_HANDLE=\${h:0:4096}
       # A scheduler's job: its id says more than a pid on some compute node.
       if declare -F "backend_queued_\${h%%:*}" >/dev/null; then
         # A parked (held) job is released by resume: the same attempt queues again, nothing is submitted.
@@ -26156,7 +26158,8 @@ ${inert(smoke2.refused)}`);
       { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
       release
     );
-    reporter.output("result", o.result);
+    const registersLive = o.result === "refused" && o.refusal === "alive" && !!store?.register;
+    reporter.output("result", registersLive ? "registered" : o.result);
     reporter.output("run-id", o.runId);
     reporter.output("attempt", String(o.attempt));
     reporter.output("handle", o.handle);
@@ -26165,6 +26168,10 @@ ${inert(smoke2.refused)}`);
     for (const w of o.warnings) reporter.warn(w);
     if (o.logHead.trim()) reporter.info(`first lines of the job log:
 ${o.logHead.trimEnd()}`);
+    if (registersLive && store?.register) {
+      reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
+      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+    }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
       return o.result === "blocked" ? 3 : 1;
@@ -26225,7 +26232,7 @@ async function register(put, o, cfg, conn, hostFingerprint, cred, reporter) {
     return 0;
   } catch (err) {
     reporter.error(
-      `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it`
+      `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it (launching the same run again while it runs starts nothing and registers it)`
     );
     return 1;
   }
@@ -40368,7 +40375,7 @@ init_inputs();
 // src/config/outputs.ts
 var OUTPUT_DOCS = {
   launch: {
-    result: "started, refused, blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
+    result: "started, refused, registered (already running: nothing started, the run registered for the patrol; with report-to), blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
     "run-id": "the run id",
     attempt: "the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)",
     handle: "how the job is held: tmux:<private socket>, setsid, or slurm:<job id>",

@@ -1,7 +1,8 @@
 /** Outputs per phase, documented once (action.yml files are generated from this and OPTION_HELP). */
 export const OUTPUT_DOCS = {
   launch: {
-    result: 'started, refused, blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)',
+    result:
+      'started, refused, registered (already running: nothing started, the run registered for the patrol; with report-to), blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)',
     'run-id': 'the run id',
     attempt: 'the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)',
     handle: 'how the job is held: tmux:<private socket>, setsid, or slurm:<job id>',

@@ -132,7 +132,9 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
       { session, now: () => new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
       release,
     );
-    reporter.output('result', o.result);
+    // Already running: nothing starts; with a registry the live run is registered (a failed registration is fixed by relaunching).
+    const registersLive = o.result === 'refused' && o.refusal === 'alive' && !!store?.register;
+    reporter.output('result', registersLive ? 'registered' : o.result);
     reporter.output('run-id', o.runId);
     reporter.output('attempt', String(o.attempt));
     reporter.output('handle', o.handle);
@@ -140,6 +142,11 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
     for (const w of o.warnings) reporter.warn(w);
     if (o.logHead.trim()) reporter.info(`first lines of the job log:\n${o.logHead.trimEnd()}`);
+    if (registersLive && store?.register) {
+      // A run whose registration failed (a read-only token, say) is registered now, with the live attempt the box reported.
+      reporter.info(`launch: ${o.message.split('\n').join(' ')}; nothing was started, the running attempt is registered for the patrol`);
+      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+    }
     if (o.result !== 'started') {
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
       return o.result === 'blocked' ? 3 : 1;
@@ -212,7 +219,7 @@ async function register(
     return 0;
   } catch (err) {
     reporter.error(
-      `launch: the job started, but registering it for the patrol failed (${(err as Error).message}); it runs, but a patrol without config will not find it until a relaunch registers it`,
+      `launch: the job started, but registering it for the patrol failed (${(err as Error).message}); it runs, but a patrol without config will not find it until a relaunch registers it (launching the same run again while it runs starts nothing and registers it)`,
     );
     return 1;
   }

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 const store = (reportTo: string) => githubStore(parseReportTo(reportTo)!, env(), TOKEN);
 
-async function launch(box: Box, id: string, reportTo: string, extra: Record<string, string> = {}) {
+async function launch(box: Box, id: string, reportTo: string, extra: Record<string, string> = {}, withStore = store(reportTo)) {
   const r = captureReporter();
   const file = `/tmp/tether-reg-${process.pid}-${id}.json`;
   const code = await launchPhase(
@@ -57,7 +57,7 @@ async function launch(box: Box, id: string, reportTo: string, extra: Record<stri
     {},
     r,
     '/tmp',
-    store(reportTo),
+    withStore,
   );
   rmSync(file, { force: true });
   return { code, r };
@@ -91,6 +91,30 @@ describe('the run registry', () => {
     const one = await patrol(`pr:${pr}`, { 'run-ids': 'reg-b,reg-nowhere' });
     expect(Object.keys(one.states)).toEqual(['reg-b']);
     expect(one.r.warnings.join('\n')).toMatch(/run reg-nowhere is not registered where report-to points/);
+  });
+
+  it('a run whose registration failed is registered by launching it again while it runs, which starts nothing', async () => {
+    const at = `issue:${gh.addIssue('A run registered late')}`;
+    // As with a read-only GITHUB_TOKEN: the job starts, the registration is refused.
+    const readOnly = { ...store(at), register: async () => Promise.reject(new Error('403 Resource not accessible by integration')) };
+    const first = await launch(a, 'reg-late', at, {}, readOnly);
+    expect(first.code).toBe(1);
+    expect(first.r.outputs['result']).toBe('started');
+    expect(first.r.errors.join('\n')).toMatch(
+      /registering it for the patrol failed \(403[^)]*\).*launching the same run again while it runs starts nothing and registers it/,
+    );
+    expect(regComment('reg-late')).toBeUndefined();
+    expect((await patrol(at, { 'run-ids': 'reg-late' })).states['reg-late']).toBeUndefined();
+
+    const again = await launch(a, 'reg-late', at);
+    expect(again.code, again.r.errors.join('\n')).toBe(0);
+    expect(again.r.outputs['result']).toBe('registered');
+    expect(again.r.outputs['attempt']).toBe('1');
+    expect(again.r.outputs['registration-url']).toMatch(/^https?:\/\//);
+    expect(a.sh(`ls ${a.home}/.tether/runs/reg-late/attempts`).trim()).toBe('1');
+    expect(regComment('reg-late')?.body).toMatch(/tether run `reg-late`, attempt 1, launched/);
+    const seen = await patrol(at, { 'run-ids': 'reg-late' });
+    expect(seen.states['reg-late']?.state).toMatch(/^(running|launching)$/);
   });
 
   it('a header keeps a second, independent status comment on the same PR, each updated in place', async () => {

@@ -12,7 +12,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-L6RBVPIA.js";
+} from "./chunk-E6B543FB.js";
 import {
   RECORD_NAME
 } from "./chunk-5QNDT7UY.js";
@@ -28,7 +28,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-WRZMLCOS.js";
+} from "./chunk-3MB543FP.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

@@ -25,7 +25,7 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-WRZMLCOS.js";
+} from "./chunk-3MB543FP.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-QBRD4N3Y.js";

@@ -11,7 +11,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-WRZMLCOS.js";
+} from "./chunk-3MB543FP.js";
 
 // src/transfer/types.ts
 var PullError = class extends Error {

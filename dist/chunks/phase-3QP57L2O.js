@@ -12,15 +12,15 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-WVZKB6EG.js";
+} from "./chunk-MRS22YU4.js";
 import {
   openPinned
-} from "./chunk-UGV7FR7T.js";
+} from "./chunk-SV27PWNV.js";
 import "./chunk-6EQDUEQA.js";
 import "./chunk-LARTC5WD.js";
 import {
   probeOn
-} from "./chunk-QLBQHSKH.js";
+} from "./chunk-KLGUF4H4.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -38,14 +38,14 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-63M4JRGG.js";
+} from "./chunk-4VAWMSXL.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-WRZMLCOS.js";
+import "./chunk-3MB543FP.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

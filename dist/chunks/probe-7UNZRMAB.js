@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-QLBQHSKH.js";
+} from "./chunk-KLGUF4H4.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-WRZMLCOS.js";
+import "./chunk-3MB543FP.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-356XD6MB.js";

@@ -20,7 +20,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-WRZMLCOS.js";
+} from "./chunk-3MB543FP.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-UGV7FR7T.js";
+} from "./chunk-SV27PWNV.js";
 import {
   BACKEND_LIST,
   parseAudit
@@ -36,7 +36,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-WRZMLCOS.js";
+} from "./chunk-3MB543FP.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-356XD6MB.js";
@@ -535,7 +535,8 @@ ${inert(smoke.refused)}`);
       { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
       release
     );
-    reporter.output("result", o.result);
+    const registersLive = o.result === "refused" && o.refusal === "alive" && !!store?.register;
+    reporter.output("result", registersLive ? "registered" : o.result);
     reporter.output("run-id", o.runId);
     reporter.output("attempt", String(o.attempt));
     reporter.output("handle", o.handle);
@@ -544,6 +545,10 @@ ${inert(smoke.refused)}`);
     for (const w of o.warnings) reporter.warn(w);
     if (o.logHead.trim()) reporter.info(`first lines of the job log:
 ${o.logHead.trimEnd()}`);
+    if (registersLive && store?.register) {
+      reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
+      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+    }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
       return o.result === "blocked" ? 3 : 1;
@@ -604,7 +609,7 @@ async function register(put, o, cfg, conn, hostFingerprint, cred, reporter) {
     return 0;
   } catch (err) {
     reporter.error(
-      `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it`
+      `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it (launching the same run again while it runs starts nothing and registers it)`
     );
     return 1;
   }

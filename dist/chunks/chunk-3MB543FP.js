@@ -605,9 +605,9 @@ main "$@"; exit $?
 
 refuse() {
   local code=$1 result=$2 message=$3
-  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"started_at":%s,"run_dir":%s}\\n' \\
+  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s}\\n' \\
     "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
-    "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
+    "$(json_str "\${LAST_HANDLE:-}")" "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
   exit "$code"
 }
 
@@ -815,6 +815,8 @@ main() {
     if run_alive "$a"; then
       local h=''
       rd h "$a/handle"
+      # The live attempt's handle goes with the refusal: a relaunch that registers the running run signs it.
+      LAST_HANDLE=\${h:0:4096}
       # A scheduler's job: its id says more than a pid on some compute node.
       if declare -F "backend_queued_\${h%%:*}" >/dev/null; then
         # A parked (held) job is released by resume: the same attempt queues again, nothing is submitted.

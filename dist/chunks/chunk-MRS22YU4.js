@@ -21,7 +21,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-63M4JRGG.js";
+} from "./chunk-4VAWMSXL.js";
 import {
   code,
   inert
@@ -30,7 +30,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-WRZMLCOS.js";
+} from "./chunk-3MB543FP.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -29,7 +29,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-63M4JRGG.js";
+} from "./chunk-4VAWMSXL.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -423,7 +423,7 @@ function parseTeardownPhase(inputs, env) {
 // src/config/outputs.ts
 var OUTPUT_DOCS = {
   launch: {
-    result: "started, refused, blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
+    result: "started, refused, registered (already running: nothing started, the run registered for the patrol; with report-to), blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
     "run-id": "the run id",
     attempt: "the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)",
     handle: "how the job is held: tmux:<private socket>, setsid, or slurm:<job id>",
@@ -483,7 +483,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-Z6GOROFB.js"),
+      () => import("./phase-MBID247T.js"),
       (m) => m.auditPhase
     )
   },
@@ -499,7 +499,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-Z6GOROFB.js"),
+      () => import("./phase-MBID247T.js"),
       (m) => m.launchPhase
     )
   },
@@ -528,7 +528,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-F57JCFET.js"),
+      () => import("./phase-XREUEHW5.js"),
       (m) => m.collectPhase
     )
   },
@@ -544,7 +544,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-IEWJP5OS.js"),
+      () => import("./phase-3QP57L2O.js"),
       (m) => m.teardownPhase
     )
   },
@@ -574,12 +574,12 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-V66OEFVA.js");
+  const { probeHost, probeOn } = await import("./probe-7UNZRMAB.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-CGWJ732R.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-MPDDWZA6.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-KL3QSMOT.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-UCAE4IN2.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {

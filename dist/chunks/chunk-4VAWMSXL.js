@@ -12,7 +12,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-WRZMLCOS.js";
+} from "./chunk-3MB543FP.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

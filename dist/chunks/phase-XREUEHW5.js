@@ -12,15 +12,15 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-WVZKB6EG.js";
+} from "./chunk-MRS22YU4.js";
 import {
   openPinned
-} from "./chunk-UGV7FR7T.js";
+} from "./chunk-SV27PWNV.js";
 import "./chunk-6EQDUEQA.js";
 import "./chunk-LARTC5WD.js";
 import {
   probeOn
-} from "./chunk-QLBQHSKH.js";
+} from "./chunk-KLGUF4H4.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -32,7 +32,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-L6RBVPIA.js";
+} from "./chunk-E6B543FB.js";
 import {
   manifestFromListing
 } from "./chunk-5QNDT7UY.js";
@@ -41,14 +41,14 @@ import {
   human
 } from "./chunk-5FYH4MG6.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-63M4JRGG.js";
+import "./chunk-4VAWMSXL.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";
-import "./chunk-WRZMLCOS.js";
+import "./chunk-3MB543FP.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import {
