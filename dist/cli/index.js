@@ -200,7 +200,7 @@ var init_inputs = __esm({
       "instance-id": {
         help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider"
       },
-      "run-file": { help: "where to write the run description, relative to the workspace (default tether-run.json)", default: "tether-run.json" },
+      "run-file": { help: "where to write the run description, relative to the workspace (default tether-run-<run-id>.json: one file per run)" },
       "sync-dir": { help: "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)" },
       "sync-mode": { help: "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)", default: "dir" },
       "report-to": {
@@ -25892,6 +25892,53 @@ var init_release = __esm({
   }
 });
 
+// src/record/progress.ts
+function last(re, text, pick3) {
+  let out = null;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick3(m);
+  return out;
+}
+function parseProgress(tail, extra = []) {
+  const metrics = {};
+  METRIC.lastIndex = 0;
+  for (let m = METRIC.exec(tail); m; m = METRIC.exec(tail)) {
+    const v = (m[2] ?? "").toLowerCase();
+    metrics[(m[1] ?? "").toLowerCase()] = v === "nan" ? NaN : v === "inf" ? Infinity : Number(v);
+  }
+  let epoch = last(EPOCH, tail, (m) => `${m[1]}/${m[2]}`) ?? last(EPOCH_FLOAT, tail, (m) => m[1] ?? "");
+  let step = last(STEP, tail, (m) => Number(m[1]));
+  for (const re of extra) {
+    const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
+    const groups2 = last(g, tail, (m) => m.groups ?? {});
+    if (!groups2) continue;
+    for (const [k, v] of Object.entries(groups2)) {
+      if (v === void 0) continue;
+      if (k === "step") step = Number(v);
+      else if (k === "epoch") epoch = v;
+      else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
+    }
+  }
+  return { step, epoch, metrics: boundMetrics(metrics) };
+}
+function boundMetrics(m) {
+  const keys = Object.keys(m).filter((k) => k.length <= 40);
+  const first = ["loss", "train_loss"].filter((k) => keys.includes(k));
+  const rest = keys.filter((k) => !first.includes(k));
+  return Object.fromEntries([...first, ...rest].slice(0, METRIC_KEYS_MAX).map((k) => [k, m[k]]));
+}
+var METRIC, EPOCH, EPOCH_FLOAT, STEP, METRIC_KEYS_MAX;
+var init_progress = __esm({
+  "src/record/progress.ts"() {
+    "use strict";
+    METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
+    EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
+    EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
+    STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
+    METRIC_KEYS_MAX = 16;
+  }
+});
+
 // src/launch/launch.ts
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
@@ -25956,15 +26003,23 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
   }
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = confirmResult(
-    parseJsonLine(
-      "confirm",
-      await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], {
-        timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3
-      })
-    )
-  );
+  const c = await confirmWindow(deps.session, out.run_dir, out.attempt, cfg.confirmTimeoutS);
+  deps.log(`launch: confirmation ended after ${c.waited} of ${cfg.confirmTimeoutS} s: ${c.why}`);
   return confirmed({ ...started, logHead: c.head }, c, out);
+}
+async function confirmWindow(session, runDir, attempt, windowS) {
+  let waited = 0;
+  for (; ; ) {
+    const slice = Math.max(1, Math.min(2, windowS - waited));
+    const t0 = Date.now();
+    const c = confirmResult(
+      parseJsonLine("confirm", await runScript(session, "confirm", [runDir, String(attempt), String(slice)], { timeoutMs: (slice + 30) * 1e3 }))
+    );
+    waited += slice;
+    const p = parseProgress(c.head);
+    const why = !c.alive ? "the attempt ended" : c.markerKind ? `${c.markerKind} was written` : TRACEBACK.test(c.head) ? "the log shows a traceback" : p.step !== null ? `the log shows step ${p.step}` : p.epoch !== null ? `the log shows epoch ${p.epoch}` : Date.now() - t0 < slice * 1e3 - EARLY_MS ? "the job waits in its scheduler queue" : waited >= windowS ? "the whole window passed" : "";
+    if (why) return { ...c, waited, why };
+  }
 }
 async function auditGate(deps, cfg, auditCfg) {
   deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
@@ -25977,7 +26032,7 @@ async function auditGate(deps, cfg, auditCfg) {
   };
 }
 function confirmed(withHead, c, out) {
-  if (/Traceback \(most recent call last\)/.test(c.head)) {
+  if (TRACEBACK.test(c.head)) {
     return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
   }
   if (!c.alive) {
@@ -26003,6 +26058,7 @@ function confirmed(withHead, c, out) {
   }
   return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
 }
+var TRACEBACK, EARLY_MS;
 var init_launch2 = __esm({
   "src/launch/launch.ts"() {
     "use strict";
@@ -26015,6 +26071,9 @@ var init_launch2 = __esm({
     init_slurm_audit();
     init_release();
     init_spec();
+    init_progress();
+    TRACEBACK = /Traceback \(most recent call last\)/;
+    EARLY_MS = 500;
   }
 });
 
@@ -26166,7 +26225,7 @@ ${inert(smoke2.refused)}`);
     reporter.output("run-dir", o.runDir);
     reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
     for (const w of o.warnings) reporter.warn(w);
-    if (o.logHead.trim()) reporter.info(`first lines of the job log:
+    if (o.logHead.trim() && !reporter.summaryInLog) reporter.info(`first lines of the job log:
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
@@ -33977,53 +34036,6 @@ var init_memory = __esm({
   }
 });
 
-// src/patrol/progress.ts
-function last(re, text, pick3) {
-  let out = null;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick3(m);
-  return out;
-}
-function parseProgress(tail, extra = []) {
-  const metrics = {};
-  METRIC.lastIndex = 0;
-  for (let m = METRIC.exec(tail); m; m = METRIC.exec(tail)) {
-    const v = (m[2] ?? "").toLowerCase();
-    metrics[(m[1] ?? "").toLowerCase()] = v === "nan" ? NaN : v === "inf" ? Infinity : Number(v);
-  }
-  let epoch = last(EPOCH, tail, (m) => `${m[1]}/${m[2]}`) ?? last(EPOCH_FLOAT, tail, (m) => m[1] ?? "");
-  let step = last(STEP, tail, (m) => Number(m[1]));
-  for (const re of extra) {
-    const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-    const groups2 = last(g, tail, (m) => m.groups ?? {});
-    if (!groups2) continue;
-    for (const [k, v] of Object.entries(groups2)) {
-      if (v === void 0) continue;
-      if (k === "step") step = Number(v);
-      else if (k === "epoch") epoch = v;
-      else if (!Number.isNaN(Number(v))) metrics[k] = Number(v);
-    }
-  }
-  return { step, epoch, metrics: boundMetrics(metrics) };
-}
-function boundMetrics(m) {
-  const keys = Object.keys(m).filter((k) => k.length <= 40);
-  const first = ["loss", "train_loss"].filter((k) => keys.includes(k));
-  const rest = keys.filter((k) => !first.includes(k));
-  return Object.fromEntries([...first, ...rest].slice(0, METRIC_KEYS_MAX).map((k) => [k, m[k]]));
-}
-var METRIC, EPOCH, EPOCH_FLOAT, STEP, METRIC_KEYS_MAX;
-var init_progress = __esm({
-  "src/patrol/progress.ts"() {
-    "use strict";
-    METRIC = /['"]?\b(loss|train_loss|val_loss|eval_loss|valid_loss|acc|accuracy|val_acc|eval_accuracy|lr|learning_rate|grad_norm|ppl|perplexity|reward)\b['"]?\s*(?:[=:]\s*|\s+)([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)\b/gi;
-    EPOCH = /\bepoch\b\s*[[(:=]?\s*(\d+)\s*(?:\/|of)\s*(\d+)/gi;
-    EPOCH_FLOAT = /['"]epoch['"]\s*:\s*([\d.]+)/g;
-    STEP = /\b(?:global_step|step|iter(?:ation)?)\b\s*[[(:=]?\s*(\d+)/gi;
-    METRIC_KEYS_MAX = 16;
-  }
-});
-
 // src/patrol/signatures.ts
 function signatureIn(text) {
   for (const [cls, re] of SIGNATURES) if (re.test(text)) return cls;
@@ -34743,7 +34755,8 @@ function renderStatusForTerminal(verdicts, memory, now) {
   }
   const sweeps = verdicts.flatMap((v) => {
     if (!v.cells) return [];
-    const { shown, hidden } = cellsToShow(v.cells);
+    const first = cellsToShow(v.cells).shown;
+    const shown = [...first, ...v.cells.filter((c) => !first.includes(c))];
     const cm = memory.runs[v.runId]?.cells ?? {};
     return [
       "",
@@ -34756,8 +34769,7 @@ function renderStatusForTerminal(verdicts, memory, now) {
           const loss = lossCell(cm[c.runId]?.history);
           return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
         })
-      ] : [],
-      ...hidden > 0 ? ["", `\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"}`] : []
+      ] : []
     ];
   });
   return [
@@ -40254,7 +40266,7 @@ function parseLaunchPhase(inputs, env) {
       "report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)"
     );
   const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
-  return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || "tether-run.json" };
+  return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
 }
 
 // src/phases.ts
@@ -40380,7 +40392,7 @@ var OUTPUT_DOCS = {
     attempt: "the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)",
     handle: "how the job is held: tmux:<private socket>, setsid, or slurm:<job id>",
     "run-dir": "the run record on the box: <run-root>/<run-id>",
-    "run-file": "path of tether-run.json in the workspace, describing the run for patrol, collect and teardown",
+    "run-file": "path of the run description written in the workspace (tether-run-<run-id>.json unless run-file says otherwise)",
     "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
     "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
   },
@@ -40844,7 +40856,8 @@ function terminalReporter(outputs, env = process.env, out = process.stdout, err 
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
     summary: (md) => void out.write(`${markdownToTerminal(clean(md), outStyle)}
-`)
+`),
+    summaryInLog: true
   };
 }
 async function main(argv) {
@@ -40896,7 +40909,7 @@ ${usage()}`);
     const inputs = parseArgs(phase.name, rest);
     const code2 = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
     if (phase.name === "launch" || phase.name === "audit") {
-      for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.error(forTerminal(`${k}: ${v}`));
+      for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.log(forTerminal(`${k}: ${v}`));
     }
     return code2;
   } catch (err) {

@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-JFOP3NCO.js";
+} from "../chunks/chunk-XMAUICW4.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-6CPT62WM.js";
 import "../chunks/chunk-5R74LIWG.js";
 import "../chunks/chunk-B4JWLSSJ.js";
 import "../chunks/chunk-4VAWMSXL.js";
-import "../chunks/chunk-NQUUMRCL.js";
+import "../chunks/chunk-IPMC3JQE.js";
 import "../chunks/chunk-GD43ZVJL.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-SFOYPGIU.js";

@@ -135,6 +135,7 @@ export function terminalReporter(
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
     summary: (md) => void out.write(`${markdownToTerminal(clean(md), outStyle)}\n`),
+    summaryInLog: true,
   };
 }
 
@@ -182,9 +183,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const inputs = parseArgs(phase.name, rest);
     const code = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
-    // launch and audit end with their outputs (the others say it all in their summary).
+    // launch and audit end with their outputs on stdout, after the summary (the others say it all in their summary).
     if (phase.name === 'launch' || phase.name === 'audit')
-      for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.error(forTerminal(`${k}: ${v}`));
+      for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.log(forTerminal(`${k}: ${v}`));
     return code;
   } catch (err) {
     if (err instanceof ArgsError) {

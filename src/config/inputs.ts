@@ -135,7 +135,7 @@ export const INPUTS = {
   'instance-id': {
     help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider",
   },
-  'run-file': { help: 'where to write the run description, relative to the workspace (default tether-run.json)', default: 'tether-run.json' },
+  'run-file': { help: 'where to write the run description, relative to the workspace (default tether-run-<run-id>.json: one file per run)' },
   'sync-dir': { help: 'a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)' },
   'sync-mode': { help: 'dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)', default: 'dir' },
   'report-to': {

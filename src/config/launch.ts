@@ -168,5 +168,5 @@ export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig
       'report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)',
     );
   const store = reportTo ? { reportTo, header: '', token: inputs['github-token'] ?? '', signingKey: conn.key } : null;
-  return { launch, secrets, audit, conn, store, runFile: (inputs['run-file'] ?? '').trim() || 'tether-run.json' };
+  return { launch, secrets, audit, conn, store, runFile: (inputs['run-file'] ?? '').trim() || `tether-run-${launch.runId}.json` };
 }

@@ -7,7 +7,7 @@ export const OUTPUT_DOCS = {
     attempt: 'the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)',
     handle: 'how the job is held: tmux:<private socket>, setsid, or slurm:<job id>',
     'run-dir': 'the run record on the box: <run-root>/<run-id>',
-    'run-file': 'path of tether-run.json in the workspace, describing the run for patrol, collect and teardown',
+    'run-file': 'path of the run description written in the workspace (tether-run-<run-id>.json unless run-file says otherwise)',
     'host-key-fingerprint': "the SHA256 fingerprint of the box's host key as seen on this connection",
     'registration-url': 'with report-to: the comment that registers the run for the patrol (empty otherwise)',
   },

@@ -10,6 +10,9 @@ import { gate, slurmGate, type GateResult } from './audit-gate.ts';
 import { runSlurmAudit } from '../remote/slurm-audit.ts';
 import { releasesDir, uploadRelease, type Release } from './release.ts';
 import { buildSpec, cellData, identity } from '../record/spec.ts';
+import { parseProgress } from '../record/progress.ts';
+
+const TRACEBACK = /Traceback \(most recent call last\)/;
 
 export interface LaunchDeps {
   session: Session;
@@ -116,15 +119,51 @@ export async function launch(
   }
 
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = confirmResult(
-    parseJsonLine(
-      'confirm',
-      await runScript(deps.session, 'confirm', [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], {
-        timeoutMs: (cfg.confirmTimeoutS + 30) * 1000,
-      }),
-    ),
-  );
+  const c = await confirmWindow(deps.session, out.run_dir, out.attempt, cfg.confirmTimeoutS);
+  deps.log(`launch: confirmation ended after ${c.waited} of ${cfg.confirmTimeoutS} s: ${c.why}`);
   return confirmed({ ...started, logHead: c.head }, c, out);
+}
+
+/** A confirmation slice that came back this much sooner than asked ended early on the box (the attempt ended, or it waits in a queue). */
+const EARLY_MS = 500;
+
+/**
+ * The confirmation window, in slices of at most 2 s: it ends as soon as the job has shown its first step or
+ * epoch (or ended, or printed a traceback), not always after the whole window. The log's progress is read by
+ * the patrol's own parser.
+ */
+async function confirmWindow(
+  session: Session,
+  runDir: string,
+  attempt: number,
+  windowS: number,
+): Promise<ReturnType<typeof confirmResult> & { waited: number; why: string }> {
+  let waited = 0;
+  for (;;) {
+    const slice = Math.max(1, Math.min(2, windowS - waited));
+    const t0 = Date.now();
+    const c = confirmResult(
+      parseJsonLine('confirm', await runScript(session, 'confirm', [runDir, String(attempt), String(slice)], { timeoutMs: (slice + 30) * 1000 })),
+    );
+    waited += slice;
+    const p = parseProgress(c.head);
+    const why = !c.alive
+      ? 'the attempt ended'
+      : c.markerKind
+        ? `${c.markerKind} was written`
+        : TRACEBACK.test(c.head)
+          ? 'the log shows a traceback'
+          : p.step !== null
+            ? `the log shows step ${p.step}`
+            : p.epoch !== null
+              ? `the log shows epoch ${p.epoch}`
+              : Date.now() - t0 < slice * 1000 - EARLY_MS
+                ? 'the job waits in its scheduler queue'
+                : waited >= windowS
+                  ? 'the whole window passed'
+                  : '';
+    if (why) return { ...c, waited, why };
+  }
 }
 
 /** The audit gate: one read-only probe of the box, and on Slurm the cluster's own answers (sinfo, the partition). */
@@ -146,7 +185,7 @@ function confirmed(
   c: ReturnType<typeof confirmResult>,
   out: ReturnType<typeof launchResult>,
 ): LaunchOutcome {
-  if (/Traceback \(most recent call last\)/.test(c.head)) {
+  if (TRACEBACK.test(c.head)) {
     return { ...withHead, result: 'failed', message: 'the job printed a Python traceback in its first lines' };
   }
   if (!c.alive) {

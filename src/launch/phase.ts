@@ -141,7 +141,8 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     reporter.output('run-dir', o.runDir);
     reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
     for (const w of o.warnings) reporter.warn(w);
-    if (o.logHead.trim()) reporter.info(`first lines of the job log:\n${o.logHead.trimEnd()}`);
+    // The summary shows them too: in a terminal it is on screen already, on GitHub it is on another page.
+    if (o.logHead.trim() && !reporter.summaryInLog) reporter.info(`first lines of the job log:\n${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       // A run whose registration failed (a read-only token, say) is registered now, with the live attempt the box reported.
       reporter.info(`launch: ${o.message.split('\n').join(' ')}; nothing was started, the running attempt is registered for the patrol`);

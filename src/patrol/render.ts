@@ -262,7 +262,9 @@ export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMem
   }
   const sweeps = verdicts.flatMap((v) => {
     if (!v.cells) return [];
-    const { shown, hidden } = cellsToShow(v.cells);
+    // A terminal has no comment's size limit: every cell gets its row, the ones needing a person first.
+    const first = cellsToShow(v.cells).shown;
+    const shown = [...first, ...v.cells.filter((c) => !first.includes(c))];
     const cm = memory.runs[v.runId]?.cells ?? {};
     return [
       '',
@@ -278,7 +280,6 @@ export function renderStatusForTerminal(verdicts: HostVerdict[], memory: TickMem
             }),
           ]
         : []),
-      ...(hidden > 0 ? ['', `…and ${hidden} more cell${hidden === 1 ? '' : 's'}`] : []),
     ];
   });
   return [

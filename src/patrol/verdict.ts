@@ -1,7 +1,7 @@
 import type { TransportKind } from '../record/observation.ts';
 import { HISTORY_MAX, type RunMemory } from './memory.ts';
 import type { GpuInfo, HostObservation, Marker, RunObservation, SchedulerView } from '../record/observation.ts';
-import { parseProgress } from './progress.ts';
+import { parseProgress } from '../record/progress.ts';
 import { SLURM_FAILURE } from '../backends/slurm.ts';
 import { durationText, FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';

@@ -8,6 +8,8 @@ export interface Reporter {
   mask(value: string): void;
   output(name: string, value: string): void;
   summary(markdown: string): void;
+  /** The summary is shown in the same stream as the lines (a terminal), so a phase need not repeat it there. */
+  readonly summaryInLog?: boolean;
 }
 
 /** Where patrol status and its tick memory live between ticks (a sticky comment, or a file). */

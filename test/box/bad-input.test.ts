@@ -147,7 +147,7 @@ describe('hostile values that are legal pass through literally', () => {
     await waitFor('DONE', () => existsSync(`${box.home}/.tether/runs/literal/DONE`), 15_000);
     expect(readFileSync(`${box.home}/code/odd.txt`, 'utf8')).toBe(value);
     expect(existsSync(canary)).toBe(false);
-    rmSync('/tmp/tether-run.json', { force: true });
+    rmSync('/tmp/tether-run-literal.json', { force: true });
   });
 
   it("job variables named like tether's own script variables change nothing but the job's view", async () => {

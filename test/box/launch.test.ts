@@ -62,7 +62,9 @@ describe.each(['tmux', 'setsid'])('launch with backend %s', (backend) => {
     const spec = JSON.parse(read(`${runDir(id)}/spec.json`));
     expect(spec).toMatchObject({ schema: 'tether.spec/v1', run_id: id, env: ['MODE'], checkpoints: ['ckpt/*.pt'], expected_duration_s: 3600, backend });
     expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());
-    const runFile = JSON.parse(read(`${r.workspace}/tether-run.json`));
+    // One description per run: two launches from one workspace never overwrite each other.
+    expect(r.outputs['run-file']).toBe(`${r.workspace}/tether-run-${id}.json`);
+    const runFile = JSON.parse(read(`${r.workspace}/tether-run-${id}.json`));
     expect(runFile).toMatchObject({ schema: 'tether.run/v1', run_id: id, attempt: 1, host: box.addr, host_key_fingerprint: box.fingerprint });
     const pid = pidOf(id, 1);
     // The connection is closed (the action exited); the job lives on.
@@ -119,6 +121,18 @@ describe('launch failures and resume', () => {
     expect(r.stdout).toMatch(/traceback/);
     expect(r.summary).toContain('ValueError: bad');
     signalPid(pidOf('trace', 1), 'SIGKILL', { group: true });
+  });
+
+  it('the confirmation ends as soon as the log shows a first step, not after the whole window', async () => {
+    const quick = await launch({ 'run-id': 'confirm-early', command: 'echo "step 1 loss 0.9"; sleep 300', 'confirm-timeout': '20' });
+    expect(quick.code, quick.stderr + quick.stdout).toBe(0);
+    expect(quick.stdout).toMatch(/confirmation ended after 2 of 20 s: the log shows step 1/);
+    signalPid(pidOf('confirm-early', 1), 'SIGKILL', { group: true });
+    // A job that prints no step is watched for the whole window.
+    const quiet = await launch({ 'run-id': 'confirm-quiet', command: 'sleep 300', 'confirm-timeout': '3' });
+    expect(quiet.code, quiet.stderr + quiet.stdout).toBe(0);
+    expect(quiet.stdout).toMatch(/confirmation ended after 3 of 3 s: the whole window passed/);
+    signalPid(pidOf('confirm-quiet', 1), 'SIGKILL', { group: true });
   });
 
   it('a dead run is refused without resume, and resume starts attempt 2 of the identical command', async () => {

@@ -3,7 +3,7 @@ import { CELL_HISTORY_MAX, summarize, summaryText, sweepVerdict, type CellVerdic
 import { unverifiedMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import type { State } from '../../src/patrol/remediation.ts';
 import type { Verdict } from '../../src/patrol/verdict.ts';
-import { parseProgress } from '../../src/patrol/progress.ts';
+import { parseProgress } from '../../src/record/progress.ts';
 import { BODY_MAX, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/patrol/render.ts';
 import { markdownToTerminal } from '../../src/report/terminal-markdown.ts';
 import { renderGfm, visibleText } from '../harness/render.ts';
@@ -105,7 +105,7 @@ describe('a sweep in the status', () => {
     expect(chart.slice(0, chart.indexOf('```')).match(/^ {2}line \[/gm)).toHaveLength(4);
   });
 
-  it('on a terminal: the cells worth a row with their loss sparkline, the rest counted', () => {
+  it('on a terminal: every cell has a row, the ones needing a person first, with their loss sparkline', () => {
     const cells = [cell('a', 'running', { since: '2026-11-23T11:30:00Z' }), cell('b', 'failed', { cls: 'code-error' }), cell('c', 'finished')];
     const v: HostVerdict = { ...sweepVerdict(verdict('sw'), cells), cells, host: 'h' };
     const memory: TickMemory = { v: 1, tick: 3, runs: { sw: { ...mem(0), cells: { a: mem(0), b: mem(1), c: mem(2) } } } };
@@ -113,7 +113,15 @@ describe('a sweep in the status', () => {
     expect(text).toMatch(/^sw: 1\/3 done, 1 running, 1 failed: code-error$/m);
     expect(text).toMatch(/^b\s+❌ failed \(code-error\)\s+0\s+100\s+/m);
     expect(text).toMatch(/^a\s+🟢 running\s+0\s+100\s+█/m);
-    expect(text).toMatch(/^…and 1 more cell$/m);
+    expect(text).toMatch(/^c\s+\S+ finished\s+0\s+100\s+/m);
+    expect(text.indexOf('\nb ')).toBeLessThan(text.indexOf('\nc '));
+    expect(text).not.toMatch(/more cell/);
+    // A finished sweep of many cells lists them all (a terminal has no comment size limit).
+    const many = Array.from({ length: 40 }, (_, k) => cell(`cell-${k}`, 'finished'));
+    const all = markdownToTerminal(
+      renderStatusForTerminal([{ ...sweepVerdict(verdict('big'), many), cells: many, host: 'h' }], { v: 1, tick: 1, runs: {} }, now),
+    );
+    for (let k = 0; k < 40; k++) expect(all).toMatch(new RegExp(`^cell-${k}\\s`, 'm'));
   });
 });
 

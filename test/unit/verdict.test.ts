@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMemory, memoryBlock, readMemory, type RunMemory } from '../../src/patrol/memory.ts';
 import type { HostObservation, Marker, RunObservation, SchedulerView } from '../../src/record/observation.ts';
-import { parseProgress } from '../../src/patrol/progress.ts';
+import { parseProgress } from '../../src/record/progress.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
 import { assess, withFlag, type Seen } from '../../src/patrol/verdict.ts';
 import { ESCALATE } from '../../src/patrol/render.ts';

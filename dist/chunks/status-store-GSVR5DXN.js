@@ -18,10 +18,11 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-CRY426IU.js";
-import "./chunk-LARTC5WD.js";
-import "./chunk-5FYH4MG6.js";
+} from "./chunk-57BLKXCM.js";
+import "./chunk-L4KJLYC3.js";
+import "./chunk-ZBBGXIXC.js";
 import "./chunk-YYRHL6YM.js";
+import "./chunk-OWBPA4XH.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,

@@ -12,12 +12,12 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-MRS22YU4.js";
+} from "./chunk-ESWHAHJV.js";
 import {
   openPinned
 } from "./chunk-SV27PWNV.js";
-import "./chunk-6EQDUEQA.js";
-import "./chunk-LARTC5WD.js";
+import "./chunk-ANLWB2TX.js";
+import "./chunk-L4KJLYC3.js";
 import {
   probeOn
 } from "./chunk-KLGUF4H4.js";
@@ -39,8 +39,9 @@ import {
 import "./chunk-GAEFUSNO.js";
 import {
   human
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 import "./chunk-YYRHL6YM.js";
+import "./chunk-OWBPA4XH.js";
 import "./chunk-4VAWMSXL.js";
 import {
   code,

@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   tick
-} from "./chunk-6EQDUEQA.js";
+} from "./chunk-ANLWB2TX.js";
 import {
   LISTING_SCHEMA,
   groups,
@@ -15,7 +15,7 @@ import {
 } from "./chunk-5QNDT7UY.js";
 import {
   human
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 import {
   FACTS,
   monthsSince,

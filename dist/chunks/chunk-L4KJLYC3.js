@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;

@@ -6,20 +6,21 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-BV5WE6NT.js";
+} from "./chunk-EDW6SFFN.js";
 import {
   stateText
-} from "./chunk-CRY426IU.js";
+} from "./chunk-57BLKXCM.js";
 import {
   tick
-} from "./chunk-6EQDUEQA.js";
-import "./chunk-LARTC5WD.js";
+} from "./chunk-ANLWB2TX.js";
+import "./chunk-L4KJLYC3.js";
 import "./chunk-H57H7UT2.js";
 import "./chunk-GAEFUSNO.js";
 import {
   CRASH_HINT
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 import "./chunk-YYRHL6YM.js";
+import "./chunk-OWBPA4XH.js";
 import "./chunk-NMVVBMUM.js";
 import {
   connect,

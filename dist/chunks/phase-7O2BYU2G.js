@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-CKQCKGKZ.js";
-import "./chunk-NQUUMRCL.js";
+} from "./chunk-JCVKBU42.js";
+import "./chunk-IPMC3JQE.js";
 import "./chunk-GD43ZVJL.js";
 import {
   code,

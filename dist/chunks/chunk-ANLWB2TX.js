@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-LARTC5WD.js";
+} from "./chunk-L4KJLYC3.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -18,7 +18,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {

@@ -12,12 +12,12 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-MRS22YU4.js";
+} from "./chunk-ESWHAHJV.js";
 import {
   openPinned
 } from "./chunk-SV27PWNV.js";
-import "./chunk-6EQDUEQA.js";
-import "./chunk-LARTC5WD.js";
+import "./chunk-ANLWB2TX.js";
+import "./chunk-L4KJLYC3.js";
 import {
   probeOn
 } from "./chunk-KLGUF4H4.js";
@@ -27,8 +27,9 @@ import {
   parseManifest
 } from "./chunk-5QNDT7UY.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-5FYH4MG6.js";
+import "./chunk-ZBBGXIXC.js";
 import "./chunk-YYRHL6YM.js";
+import "./chunk-OWBPA4XH.js";
 import {
   verifiedRegistration
 } from "./chunk-6CPT62WM.js";

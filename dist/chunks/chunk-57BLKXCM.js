@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   summarize,
   summaryText
-} from "./chunk-LARTC5WD.js";
+} from "./chunk-L4KJLYC3.js";
 import {
   fitMemory,
   human,
@@ -15,7 +15,7 @@ import {
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 import {
   code,
   inert
@@ -243,7 +243,8 @@ function renderStatusForTerminal(verdicts, memory, now) {
   }
   const sweeps = verdicts.flatMap((v) => {
     if (!v.cells) return [];
-    const { shown, hidden } = cellsToShow(v.cells);
+    const first = cellsToShow(v.cells).shown;
+    const shown = [...first, ...v.cells.filter((c) => !first.includes(c))];
     const cm = memory.runs[v.runId]?.cells ?? {};
     return [
       "",
@@ -256,8 +257,7 @@ function renderStatusForTerminal(verdicts, memory, now) {
           const loss = lossCell(cm[c.runId]?.history);
           return `| ${code(c.runId)} | ${ICON[c.state]} ${inert(stateText(c))} | ${c.cellGpus || "\u2014"} | ${c.step ?? "\u2014"} | ${loss} | ${age(c.heartbeatAgeS)} | ${c.attempt || "\u2014"} |`;
         })
-      ] : [],
-      ...hidden > 0 ? ["", `\u2026and ${hidden} more cell${hidden === 1 ? "" : "s"}`] : []
+      ] : []
     ];
   });
   return [

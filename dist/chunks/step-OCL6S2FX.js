@@ -22,8 +22,9 @@ import {
 import {
   human,
   withFlag
-} from "./chunk-5FYH4MG6.js";
+} from "./chunk-ZBBGXIXC.js";
 import "./chunk-YYRHL6YM.js";
+import "./chunk-OWBPA4XH.js";
 import {
   connect,
   parseJsonLine,

@@ -10,9 +10,9 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-CKQCKGKZ.js";
+} from "./chunk-JCVKBU42.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-NQUUMRCL.js";
+import "./chunk-IPMC3JQE.js";
 import "./chunk-GD43ZVJL.js";
 import "./chunk-SFOYPGIU.js";
 import "./chunk-EB3SDZEE.js";

@@ -12,6 +12,9 @@ import {
   parseAudit
 } from "./chunk-IZG3X3BZ.js";
 import {
+  parseProgress
+} from "./chunk-OWBPA4XH.js";
+import {
   sign
 } from "./chunk-5R74LIWG.js";
 import {
@@ -326,6 +329,7 @@ async function uploadRelease(session, runRoot, release) {
 }
 
 // src/launch/launch.ts
+var TRACEBACK = /Traceback \(most recent call last\)/;
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
   const report = parseAudit(parseJsonLine("audit", r));
@@ -389,15 +393,24 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
     return { ...started, result: "refused", refusal: out.result, message: out.message ?? out.result };
   }
   deps.log(`launch: attempt ${out.attempt} started (pid ${out.pid}, ${out.handle}); confirming for up to ${cfg.confirmTimeoutS} s`);
-  const c = confirmResult(
-    parseJsonLine(
-      "confirm",
-      await runScript(deps.session, "confirm", [out.run_dir, String(out.attempt), String(cfg.confirmTimeoutS)], {
-        timeoutMs: (cfg.confirmTimeoutS + 30) * 1e3
-      })
-    )
-  );
+  const c = await confirmWindow(deps.session, out.run_dir, out.attempt, cfg.confirmTimeoutS);
+  deps.log(`launch: confirmation ended after ${c.waited} of ${cfg.confirmTimeoutS} s: ${c.why}`);
   return confirmed({ ...started, logHead: c.head }, c, out);
+}
+var EARLY_MS = 500;
+async function confirmWindow(session, runDir, attempt, windowS) {
+  let waited = 0;
+  for (; ; ) {
+    const slice = Math.max(1, Math.min(2, windowS - waited));
+    const t0 = Date.now();
+    const c = confirmResult(
+      parseJsonLine("confirm", await runScript(session, "confirm", [runDir, String(attempt), String(slice)], { timeoutMs: (slice + 30) * 1e3 }))
+    );
+    waited += slice;
+    const p = parseProgress(c.head);
+    const why = !c.alive ? "the attempt ended" : c.markerKind ? `${c.markerKind} was written` : TRACEBACK.test(c.head) ? "the log shows a traceback" : p.step !== null ? `the log shows step ${p.step}` : p.epoch !== null ? `the log shows epoch ${p.epoch}` : Date.now() - t0 < slice * 1e3 - EARLY_MS ? "the job waits in its scheduler queue" : waited >= windowS ? "the whole window passed" : "";
+    if (why) return { ...c, waited, why };
+  }
 }
 async function auditGate(deps, cfg, auditCfg) {
   deps.log("audit: one read-only probe of disk, memory, GPU and interpreter");
@@ -410,7 +423,7 @@ async function auditGate(deps, cfg, auditCfg) {
   };
 }
 function confirmed(withHead, c, out) {
-  if (/Traceback \(most recent call last\)/.test(c.head)) {
+  if (TRACEBACK.test(c.head)) {
     return { ...withHead, result: "failed", message: "the job printed a Python traceback in its first lines" };
   }
   if (!c.alive) {
@@ -543,7 +556,7 @@ ${inert(smoke.refused)}`);
     reporter.output("run-dir", o.runDir);
     reporter.summary(renderLaunch(o, `${conn.user}@${conn.host}:${conn.port}`, hostKeyNote));
     for (const w of o.warnings) reporter.warn(w);
-    if (o.logHead.trim()) reporter.info(`first lines of the job log:
+    if (o.logHead.trim() && !reporter.summaryInLog) reporter.info(`first lines of the job log:
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);

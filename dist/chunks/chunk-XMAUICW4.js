@@ -41,7 +41,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-NQUUMRCL.js";
+} from "./chunk-IPMC3JQE.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
@@ -322,7 +322,7 @@ function parseLaunchPhase(inputs, env) {
       "report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)"
     );
   const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
-  return { launch, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || "tether-run.json" };
+  return { launch, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch.runId}.json` };
 }
 
 // src/collect/parse.ts
@@ -428,7 +428,7 @@ var OUTPUT_DOCS = {
     attempt: "the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)",
     handle: "how the job is held: tmux:<private socket>, setsid, or slurm:<job id>",
     "run-dir": "the run record on the box: <run-root>/<run-id>",
-    "run-file": "path of tether-run.json in the workspace, describing the run for patrol, collect and teardown",
+    "run-file": "path of the run description written in the workspace (tether-run-<run-id>.json unless run-file says otherwise)",
     "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
     "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
   },
@@ -483,7 +483,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-MBID247T.js"),
+      () => import("./phase-2UJGYNNG.js"),
       (m) => m.auditPhase
     )
   },
@@ -499,7 +499,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-MBID247T.js"),
+      () => import("./phase-2UJGYNNG.js"),
       (m) => m.launchPhase
     )
   },
@@ -514,7 +514,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-NGQCVJZL.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-DVI3JAI2.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -528,7 +528,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-XREUEHW5.js"),
+      () => import("./phase-JQT7XVOB.js"),
       (m) => m.collectPhase
     )
   },
@@ -544,7 +544,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-3QP57L2O.js"),
+      () => import("./phase-OLVINZ57.js"),
       (m) => m.teardownPhase
     )
   },
@@ -558,7 +558,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-ONNZHB7T.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-7O2BYU2G.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   }
 };
 var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
@@ -578,8 +578,8 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-KL3QSMOT.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-UCAE4IN2.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-OCL6S2FX.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-ZFCQLHRB.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -707,7 +707,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-UAX2F523.js").then((m) => {
+  const get = () => real ??= import("./status-store-GSVR5DXN.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -750,7 +750,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-C36TDTVY.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-ASOCNKAS.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -761,7 +761,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-UAX2F523.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-GSVR5DXN.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 
