@@ -40663,7 +40663,13 @@ var VERIFY_HELP = [
 var HELP2 = Object.fromEntries(
   PHASE_LIST.map((p) => [
     p.cli,
-    [`usage: ${p.usage}`, ...Object.entries(PHASE_GROUPS[p.name]).flatMap(([title, names2]) => ["", section(title, names2)])].join("\n")
+    [
+      `usage: ${p.usage}`,
+      ...Object.entries(PHASE_GROUPS[p.name]).flatMap(([title, names2]) => ["", section(title, names2)]),
+      "",
+      "Output:",
+      "  --json  one JSON object on stdout: the command, exit_code, its outputs (as the action names them) and errors; the summary goes to stderr"
+    ].join("\n")
   ])
 );
 
@@ -40903,24 +40909,44 @@ ${usage()}`);
     console.log(HELP2[phase.cli]);
     return 0;
   }
+  const json = rest.includes("--json");
+  const args = rest.filter((a) => a !== "--json");
   const outputs = {};
-  const reporter = terminalReporter(outputs);
+  const reporter = terminalReporter(outputs, process.env, json ? process.stderr : process.stdout);
+  const finish = (code2, errors = []) => {
+    if (json) console.log(JSON.stringify(jsonResult(phase.cli, code2, outputs, errors), null, 2));
+    return code2;
+  };
   try {
-    const inputs = parseArgs(phase.name, rest);
+    const inputs = parseArgs(phase.name, args);
     const code2 = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
-    if (phase.name === "launch" || phase.name === "audit") {
+    if (!json && (phase.name === "launch" || phase.name === "audit")) {
       for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.log(forTerminal(`${k}: ${v}`));
     }
-    return code2;
+    return finish(code2);
   } catch (err) {
     if (err instanceof ArgsError) {
       for (const p of err.problems) reporter.error(p);
-      return 2;
+      return finish(2, err.problems);
     }
     const d = describeError(err, "cli");
     for (const line of d.lines) reporter.error(cliLine(line));
-    return d.code;
+    return finish(
+      d.code,
+      d.lines.map((l) => forTerminal(cliLine(l)))
+    );
   }
+}
+function jsonResult(command3, code2, outputs, errors) {
+  const value = (v) => {
+    if (!/^\s*[[{]/.test(v)) return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  };
+  return { command: command3, exit_code: code2, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, value(v)])), errors };
 }
 function suggestCommand(cmd) {
   const near = PHASE_LIST.map((p) => p.cli).find((c) => distance(cmd, c) <= 2);
@@ -40933,6 +40959,7 @@ if (invoked === fileURLToPath(import.meta.url)) {
 export {
   ArgsError,
   cliLine,
+  jsonResult,
   main,
   parseArgs,
   terminalReporter

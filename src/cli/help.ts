@@ -38,6 +38,12 @@ export const VERIFY_HELP = [
 export const HELP: Record<string, string> = Object.fromEntries(
   PHASE_LIST.map((p) => [
     p.cli,
-    [`usage: ${p.usage}`, ...Object.entries(PHASE_GROUPS[p.name]).flatMap(([title, names]) => ['', section(title, names)])].join('\n'),
+    [
+      `usage: ${p.usage}`,
+      ...Object.entries(PHASE_GROUPS[p.name]).flatMap(([title, names]) => ['', section(title, names)]),
+      '',
+      'Output:',
+      '  --json  one JSON object on stdout: the command, exit_code, its outputs (as the action names them) and errors; the summary goes to stderr',
+    ].join('\n'),
   ]),
 );

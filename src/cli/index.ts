@@ -178,24 +178,52 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP[phase.cli]);
     return 0;
   }
+  // --json: stdout holds one JSON object (the outputs, as the action would set them, and the exit code); the
+  // summary and every line go to stderr.
+  const json = rest.includes('--json');
+  const args = rest.filter((a) => a !== '--json');
   const outputs: Record<string, string> = {};
-  const reporter = terminalReporter(outputs);
+  const reporter = terminalReporter(outputs, process.env, json ? process.stderr : process.stdout);
+  const finish = (code: number, errors: string[] = []) => {
+    if (json) console.log(JSON.stringify(jsonResult(phase.cli, code, outputs, errors), null, 2));
+    return code;
+  };
   try {
-    const inputs = parseArgs(phase.name, rest);
+    const inputs = parseArgs(phase.name, args);
     const code = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
     // launch and audit end with their outputs on stdout, after the summary (the others say it all in their summary).
-    if (phase.name === 'launch' || phase.name === 'audit')
+    if (!json && (phase.name === 'launch' || phase.name === 'audit'))
       for (const [k, v] of Object.entries(outputs)) if (k !== 'report') console.log(forTerminal(`${k}: ${v}`));
-    return code;
+    return finish(code);
   } catch (err) {
     if (err instanceof ArgsError) {
       for (const p of err.problems) reporter.error(p);
-      return 2;
+      return finish(2, err.problems);
     }
     const d = describeError(err, 'cli');
     for (const line of d.lines) reporter.error(cliLine(line));
-    return d.code;
+    return finish(
+      d.code,
+      d.lines.map((l) => forTerminal(cliLine(l))),
+    );
   }
+}
+
+/**
+ * What `--json` prints: the command, its exit code, every output under its action name (an output that holds
+ * JSON, like `states` or `report`, as that JSON), and the error lines. JSON.stringify escapes every control
+ * character, so box text in it cannot drive a terminal.
+ */
+export function jsonResult(command: string, code: number, outputs: Record<string, string>, errors: string[]): Record<string, unknown> {
+  const value = (v: string): unknown => {
+    if (!/^\s*[[{]/.test(v)) return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  };
+  return { command, exit_code: code, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, value(v)])), errors };
 }
 
 function suggestCommand(cmd: string): string {

@@ -170,7 +170,10 @@ describe('the README and docs/', () => {
         const m = /^(?:tether|\.\/dist\/cli\/index\.js) ([a-z]+)((?: [^#]*)?)/.exec(line.trim());
         if (!m || ['help', 'verify', 'init', 'lint'].includes(m[1] as string)) continue;
         const phase = (m[1] === 'status' ? 'patrol' : m[1]) as Phase;
-        const words = [...(m[2] ?? '').matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((w) => w[1] ?? w[2] ?? w[3] ?? '');
+        // Up to a pipe; --json is the CLI's own switch, not an input.
+        const words = [...(m[2] ?? '').split(/ \| /)[0]!.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)]
+          .map((w) => w[1] ?? w[2] ?? w[3] ?? '')
+          .filter((w) => w !== '--json');
         expect(() => parseArgs(phase, words), `${where}: ${line}`).not.toThrow();
         commands++;
       }
