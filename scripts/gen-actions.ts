@@ -1,5 +1,5 @@
 // Writes action.yml and actions/<phase>/action.yml for every phase of the registry (src/phases.ts), so the metadata, the CLI help and the parsers cannot drift. CI regenerates and diffs.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { OPTION_HELP } from '../src/cli/help.ts';
 import { PHASE_LIST } from '../src/phases.ts';
@@ -48,6 +48,7 @@ function write(path: string, doc: object) {
 
 // One action.yml per registry phase (the root action takes every phase's inputs; see below).
 for (const p of PHASE_LIST) {
+  mkdirSync(`actions/${p.name}`, { recursive: true });
   write(`actions/${p.name}/action.yml`, {
     name: p.title,
     description: p.description,
@@ -62,7 +63,9 @@ for (const p of PHASE_LIST) {
 const rootInputs = [...new Set(PHASE_LIST.flatMap((p) => p.inputs))];
 write('action.yml', {
   name: 'tether',
-  description: 'Keep hold of long ML training runs on rented GPU boxes over SSH. command: launch, audit, patrol, collect, teardown or chatops.',
+  description: `Keep hold of long ML training runs on rented GPU boxes over SSH. command: ${PHASE_LIST.map((p) => p.name)
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' or $1')}.`,
   author: 'tether',
   branding,
   inputs: {

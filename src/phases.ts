@@ -11,6 +11,7 @@ import { allInputErrors as inputErrors, parseAll } from './config/check.ts';
 import { parseAuditPhase } from './config/audit.ts';
 import { parseChatOpsPhase } from './config/chatops.ts';
 import { parseLaunchPhase } from './config/launch.ts';
+import { parseLogsPhase, type LogsPhaseConfig } from './config/logs.ts';
 import { parsePatrolPhase } from './config/patrol.ts';
 import { parseCollectPhase } from './collect/parse.ts';
 import { parseTeardownPhase } from './teardown/parse.ts';
@@ -152,13 +153,30 @@ export const PHASES = {
     parse: parseChatOpsPhase,
     run: async (cfg: ChatOpsPhaseConfig, ctx: PhaseContext) => (await import('./chatops/phase.ts')).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx)),
   } satisfies PhaseDef<ChatOpsPhaseConfig>,
+  logs: {
+    name: 'logs',
+    cli: 'logs',
+    title: 'tether logs',
+    description:
+      "A run's log through the same pinned connection (read-only, bounded to the last log-bytes; escaped, so the job's text cannot act on a terminal or the runner); on a terminal --tail keeps reading until the run ends.",
+    summary: "a run's log, bounded and escaped (--tail keeps reading until the run ends)",
+    usage: 'tether logs RUN-ID [--tail] [--attempt N] [options]',
+    inputs: PHASE_INPUTS.logs,
+    outputs: OUTPUT_DOCS.logs,
+    holdsKey: true,
+    parse: parseLogsPhase,
+    run: lazy(
+      () => import('./logs/phase.ts'),
+      (m) => m.logsPhase,
+    ),
+  } satisfies PhaseDef<LogsPhaseConfig>,
 } as const;
 
 /** Any one row of the registry. */
 export type AnyPhase = (typeof PHASES)[keyof typeof PHASES];
 
 /** Phases in lifecycle order. */
-export const PHASE_LIST: readonly AnyPhase[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
+export const PHASE_LIST: readonly AnyPhase[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops, PHASES.logs];
 
 /**
  * Runs a phase with the given ports: secrets masked at once, empty inputs take their defaults, every input is

@@ -98,7 +98,7 @@ function requiredIn(phase, name) {
   const r = inputDef(name)?.required;
   return r === "everywhere" || r !== void 0 && r.includes(phase);
 }
-var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef;
+var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef;
 var init_inputs = __esm({
   "src/config/inputs.ts"() {
     "use strict";
@@ -120,7 +120,7 @@ var init_inputs = __esm({
     };
     orList = (xs) => xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}` : xs[0] ?? "";
     INPUTS = {
-      host: { help: "box address (host name or IP); no user@ or :port", required: ["audit", "launch", "collect"] },
+      host: { help: "box address (host name or IP); no user@ or :port", required: ["audit", "launch", "collect", "logs"] },
       port: { help: "SSH port (default 22)", default: "22" },
       user: { help: "login on the box (default root)", default: "root" },
       "ssh-key": { help: "private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)", kind: "secret" },
@@ -289,6 +289,9 @@ var init_inputs = __esm({
       "api-key": { help: "the provider API key (pass it from a secret; masked)", kind: "secret" },
       "provider-api-url": { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
       "aws-region": { help: "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" },
+      attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
+      "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
+      tail: { help: "logs: keep reading new lines until the run ends (Ctrl-C stops reading, never the run)", kind: "boolean", only: "cli" },
       "teardown-command": { help: "provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done" },
       "teardown-timeout": { help: "how long to wait for the provider to confirm the terminal state (default 10m)", default: "10m", kind: "duration" },
       "min-permission": {
@@ -430,13 +433,15 @@ var init_inputs = __esm({
       "teardown-workflow",
       "workflow-ref"
     ];
+    LOGS_INPUTS = ["run-id", "run-root", "attempt", "log-bytes", "tail"];
     PHASE_GROUPS = {
       audit: { connection: CONNECTION_INPUTS, "audit gate": AUDIT_INPUTS },
       launch: { connection: CONNECTION_INPUTS, "audit gate": AUDIT_INPUTS, launch: LAUNCH_INPUTS },
       patrol: { connection: CONNECTION_INPUTS, patrol: PATROL_INPUTS },
       collect: { connection: CONNECTION_INPUTS, collect: COLLECT_INPUTS },
       teardown: { "connection (optional: rebuilds the manifest to compare)": CONNECTION_INPUTS, teardown: TEARDOWN_INPUTS },
-      chatops: { "connection (for /tether status)": CONNECTION_INPUTS, chatops: CHATOPS_INPUTS }
+      chatops: { "connection (for /tether status)": CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
+      logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS }
     };
     PHASE_INPUTS = Object.fromEntries(Object.entries(PHASE_GROUPS).map(([p, g]) => [p, Object.values(g).flat()]));
     inputDef = (name) => INPUTS[name];
@@ -1770,6 +1775,31 @@ var init_launch = __esm({
     init_slurm();
     BACKENDS = BACKEND_NAMES;
     RELEASE_MODES = ["dir", "git-head"];
+  }
+});
+
+// src/config/logs.ts
+function parseLogsPhase(inputs, env) {
+  const attemptRaw = (inputs["attempt"] ?? "").trim();
+  if (attemptRaw && !/^[1-9][0-9]{0,5}$/.test(attemptRaw)) throw new InputError("attempt", `${show(attemptRaw)} is not an attempt number (1 to 999999)`);
+  const bytes = size("log-bytes", inputs["log-bytes"], 64 * 1024);
+  if (bytes < 1 || bytes > 1 << 20) throw new InputError("log-bytes", `${show(inputs["log-bytes"] ?? "")} is not from 1 byte to 1MiB`);
+  return {
+    conn: parseConnection(inputs, env),
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    attempt: attemptRaw ? Number(attemptRaw) : 0,
+    bytes,
+    tail: bool2("tail", inputs["tail"], false)
+  };
+}
+var init_logs = __esm({
+  "src/config/logs.ts"() {
+    "use strict";
+    init_connection();
+    init_audit();
+    init_errors();
+    init_values();
   }
 });
 
@@ -3460,6 +3490,40 @@ cpu_quota_cores() {
     printf '%s' $(((quota + period - 1) / period))
   fi
 }
+`, "logs.sh": `#!/usr/bin/env bash
+# Reads a run's log, bounded: the bytes of one attempt's log from OFFSET, at most MAX of them (when OFFSET is
+# -1: the last MAX bytes). Read-only. Args: RUN_DIR ATTEMPT OFFSET MAX (ATTEMPT 0: the newest attempt).
+# Prints one JSON object: attempt, size (the log's bytes now), from, data (base64 of the bytes read), ended
+# (DONE or FAILED written for that attempt's run, or a newer attempt exists), alive.
+
+main() {
+  local run_dir n offset max a size from data ended=false alive=false last
+  run_dir=$(expand_home "$1")
+  n=$2
+  offset=$3
+  max=$4
+  [[ $n =~ ^[0-9]{1,6}$ && $offset =~ ^-?[0-9]{1,18}$ && $max =~ ^[0-9]{1,9}$ ]] || { echo "logs.sh: bad arguments" >&2; return 2; }
+  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
+  last=$(last_attempt "$run_dir")
+  ((n == 0)) && n=$last
+  a=$run_dir/attempts/$n
+  if ((n == 0)) || [ ! -d "$a" ]; then
+    printf '{"error":"no-attempt","message":%s}\\n' "$(json_str "run $(basename "$run_dir") has no attempt $n (newest: $last)")"
+    return 0
+  fi
+  size=0
+  # Only a regular file is read: a FIFO or a device planted as the log must not block or flood.
+  [ -f "$a/log" ] && size=$(stat -c %s "$a/log")
+  if ((offset < 0)); then from=$((size > max ? size - max : 0)); else from=$((offset > size ? size : offset)); fi
+  data=''
+  if ((size > from)) && [ -f "$a/log" ]; then
+    data=$(tail -c "+$((from + 1))" "$a/log" 2>/dev/null | head -c "$max" | base64 -w0)
+  fi
+  if ((n < last)) || { ((n == last)) && { [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; }; }; then ended=true; fi
+  run_alive "$a" && alive=true
+  printf '{"attempt":%s,"size":%s,"from":%s,"data":"%s","ended":%s,"alive":%s}\\n' "$n" "$size" "$from" "$data" "$ended" "$alive"
+}
+main "$@"; exit $?
 `, "manifest.sh": `#!/usr/bin/env bash
 # Lists a run's checkpoint files on the box for collect and teardown (schema tether.box-files/v1), as one
 # line: names, sizes and exact mtimes; reads no file and writes nothing (the hashes come with the bytes,
@@ -4715,6 +4779,7 @@ ${text.slice(nl)}`;
       confirm: scriptText("confirm.sh"),
       follow: scriptText("follow.sh"),
       launch: scriptText("launch.sh"),
+      logs: scriptText("logs.sh"),
       manifest: scriptText("manifest.sh"),
       send: scriptText("send.sh"),
       poweroff: scriptText("poweroff.sh"),
@@ -25685,6 +25750,10 @@ var init_outputs = __esm({
         passed: "true when the audit gate passed",
         report: "the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)",
         "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection"
+      },
+      logs: {
+        attempt: "the attempt whose log was read",
+        size: "the log's size in bytes when it was read"
       }
     };
   }
@@ -39682,6 +39751,114 @@ var init_phase5 = __esm({
   }
 });
 
+// src/remote/logs.ts
+function parseLogRead(raw, max) {
+  const where2 = "logs.sh's result";
+  const o = obj(raw, where2);
+  if ("error" in o) throw new BoxDataError(`logs: ${str(o, "message", where2, { max: 600 })}`);
+  const data = str(o, "data", where2, { max: Math.ceil(max * 4 / 3) + 4, pattern: /^[A-Za-z0-9+/]*={0,2}$/ });
+  const bytes = Buffer.from(data, "base64");
+  const size2 = int(o, "size", where2, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const from = int(o, "from", where2, { min: 0, max: size2 });
+  if (bytes.length > max || from + bytes.length > size2)
+    throw new BoxDataError(`logs: the box sent ${bytes.length} bytes from ${from} of a ${size2}-byte log, more than asked`);
+  return { attempt: int(o, "attempt", where2, { min: 1, max: ATTEMPT_MAX }), size: size2, from, bytes, ended: bool(o, "ended", where2), alive: bool(o, "alive", where2) };
+}
+async function readLog(session, runDir, attempt, offset, max) {
+  const r = await runScript(session, "logs", [runDir, String(attempt), String(offset), String(max)], {
+    timeoutMs: 6e4,
+    maxOutput: Math.ceil(max * 4 / 3) + 4096
+  });
+  return parseLogRead(parseJsonLine("logs", r), max);
+}
+var LOG_READ_MAX;
+var init_logs2 = __esm({
+  "src/remote/logs.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    init_invoke();
+    LOG_READ_MAX = 1 << 20;
+  }
+});
+
+// src/logs/phase.ts
+var phase_exports6 = {};
+__export(phase_exports6, {
+  logsPhase: () => logsPhase
+});
+import { StringDecoder } from "node:string_decoder";
+async function logsPhase(cfg, ctx) {
+  const { reporter } = ctx;
+  const { session } = await openPinned({ conn: cfg.conn, cred: loadCredential(cfg.conn.key) }, reporter);
+  const runDir = `${cfg.runRoot}/${cfg.runId}`;
+  const lines = new Lines((t) => reporter.text ? reporter.text(t) : reporter.info(t));
+  try {
+    let r = await readLog(session, runDir, cfg.attempt, -1, cfg.bytes);
+    reporter.output("attempt", String(r.attempt));
+    reporter.output("size", String(r.size));
+    reporter.info(
+      r.from > 0 ? `logs: attempt ${r.attempt} of ${cfg.runId}: its last ${r.bytes.length} of ${r.size} bytes (log-bytes says how many)` : `logs: attempt ${r.attempt} of ${cfg.runId}: ${r.size} bytes`
+    );
+    lines.push(r.bytes);
+    if (!cfg.tail) return 0;
+    let offset = r.from + r.bytes.length;
+    for (const end = Date.now() + TAIL_MAX_MS; Date.now() < end; ) {
+      if (r.ended && offset >= r.size) {
+        lines.flush();
+        reporter.info(`logs: attempt ${r.attempt} of ${cfg.runId} has ended; ${offset} bytes read`);
+        return 0;
+      }
+      await new Promise((res) => setTimeout(res, POLL_MS));
+      r = await readLog(session, runDir, r.attempt, offset, LOG_READ_MAX);
+      if (r.size < offset) {
+        lines.flush();
+        reporter.warn(`logs: the log shrank from ${offset} to ${r.size} bytes (rewritten on the box); reading on from its new end`);
+        offset = r.size;
+        continue;
+      }
+      lines.push(r.bytes);
+      offset = r.from + r.bytes.length;
+    }
+    reporter.info("logs: stopped reading after 5 days");
+    return 0;
+  } finally {
+    lines.flush();
+    session.close();
+  }
+}
+var POLL_MS, TAIL_MAX_MS, Lines;
+var init_phase6 = __esm({
+  "src/logs/phase.ts"() {
+    "use strict";
+    init_logs2();
+    init_keys();
+    init_open();
+    POLL_MS = 2e3;
+    TAIL_MAX_MS = 5 * 864e5;
+    Lines = class {
+      constructor(emit) {
+        this.emit = emit;
+      }
+      emit;
+      decoder = new StringDecoder("utf8");
+      pending = "";
+      push(b) {
+        this.pending += this.decoder.write(b);
+        const cut = this.pending.lastIndexOf("\n");
+        if (cut < 0) return;
+        this.emit(this.pending.slice(0, cut));
+        this.pending = this.pending.slice(cut + 1);
+      }
+      flush() {
+        this.pending += this.decoder.end();
+        if (this.pending) this.emit(this.pending);
+        this.pending = "";
+      }
+    };
+  }
+});
+
 // src/sync/paths.ts
 import { join as join6, resolve as resolve5 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
@@ -40111,7 +40288,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
   }
 }
 var STAGING, RUNNER_RESERVE;
-var init_phase6 = __esm({
+var init_phase7 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
     init_bytes();
@@ -40223,7 +40400,7 @@ var init_step = __esm({
     "use strict";
     init_bytes();
     init_paths();
-    init_phase6();
+    init_phase7();
     init_plan();
     init_pool();
     init_verdict();
@@ -40382,7 +40559,7 @@ async function followHosts(hosts, opts, hooks, signal) {
   }
   return ended2;
 }
-var init_phase7 = __esm({
+var init_phase8 = __esm({
   "src/follow/phase.ts"() {
     "use strict";
     init_invoke();
@@ -40442,7 +40619,7 @@ var init_patrol2 = __esm({
   "src/follow/patrol.ts"() {
     "use strict";
     init_schedule();
-    init_phase7();
+    init_phase8();
     init_merge();
     init_render2();
     init_tick();
@@ -40505,6 +40682,7 @@ var init_phases = __esm({
     init_audit();
     init_chatops();
     init_launch();
+    init_logs();
     init_patrol();
     init_parse();
     init_parse2();
@@ -40601,9 +40779,25 @@ var init_phases = __esm({
         holdsKey: true,
         parse: parseChatOpsPhase,
         run: async (cfg, ctx) => (await Promise.resolve().then(() => (init_phase5(), phase_exports5))).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+      },
+      logs: {
+        name: "logs",
+        cli: "logs",
+        title: "tether logs",
+        description: "A run's log through the same pinned connection (read-only, bounded to the last log-bytes; escaped, so the job's text cannot act on a terminal or the runner); on a terminal --tail keeps reading until the run ends.",
+        summary: "a run's log, bounded and escaped (--tail keeps reading until the run ends)",
+        usage: "tether logs RUN-ID [--tail] [--attempt N] [options]",
+        inputs: PHASE_INPUTS.logs,
+        outputs: OUTPUT_DOCS.logs,
+        holdsKey: true,
+        parse: parseLogsPhase,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase6(), phase_exports6)),
+          (m) => m.logsPhase
+        )
       }
     };
-    PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops];
+    PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops, PHASES.logs];
   }
 });
 
@@ -41655,6 +41849,10 @@ ${value}` : value;
   if (problems.length) throw new ArgsError(problems.map((p) => `${p}; see 'tether ${cmd} --help'`));
   return out;
 }
+function parseCommandLine(phase, argv) {
+  const positional = phase === "logs" && argv[0] !== void 0 && !argv[0].startsWith("--");
+  return parseArgs(phase, positional ? ["--run-id", ...argv] : argv);
+}
 var ALL_INPUTS = new Set(Object.values(PHASE_INPUTS).flat());
 function cliLine(line) {
   return line.replace(/^input '([a-z][a-z0-9-]*)': /, "--$1: ").replace(/'([a-z][a-z0-9-]*)'/g, (m, name) => ALL_INPUTS.has(name) ? `--${name}` : m).replace(
@@ -41667,7 +41865,8 @@ function cliLine(line) {
 }
 function terminalReporter(outputs, env = process.env, out = process.stdout, err = process.stderr) {
   const masks = [];
-  const clean = (s) => cliLine(forTerminal(masks.reduce((acc, m) => acc.split(m).join("***"), s)));
+  const masked = (s) => forTerminal(masks.reduce((acc, m) => acc.split(m).join("***"), s));
+  const clean = (s) => cliLine(masked(s));
   const outStyle = wantsColor(out.isTTY, env) ? COLOR : PLAIN;
   const errStyle = wantsColor(err.isTTY, env) ? COLOR : PLAIN;
   return {
@@ -41680,6 +41879,8 @@ function terminalReporter(outputs, env = process.env, out = process.stdout, err 
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
     summary: (md) => void out.write(`${markdownToTerminal(clean(md), outStyle)}
+`),
+    text: (t) => void out.write(`${masked(t)}
 `),
     summaryInLog: true
   };
@@ -41741,7 +41942,7 @@ ${usage()}`);
     return code2;
   };
   try {
-    const inputs = parseArgs(phase.name, args);
+    const inputs = parseCommandLine(phase.name, args);
     const code2 = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
     if (!json && (phase.name === "launch" || phase.name === "audit")) {
       for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.log(forTerminal(`${k}: ${v}`));
@@ -41785,5 +41986,6 @@ export {
   jsonResult,
   main,
   parseArgs,
+  parseCommandLine,
   terminalReporter
 };

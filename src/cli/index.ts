@@ -94,6 +94,12 @@ export function parseArgs(phase: Phase, argv: string[]): Record<string, string> 
   return out;
 }
 
+/** A command's flags, and its positional word where it has one (`tether logs RUN-ID`: the run id without its flag). */
+export function parseCommandLine(phase: Phase, argv: string[]): Record<string, string> {
+  const positional = phase === 'logs' && argv[0] !== undefined && !argv[0].startsWith('--');
+  return parseArgs(phase, positional ? ['--run-id', ...argv] : argv);
+}
+
 const ALL_INPUTS = new Set<string>(Object.values(PHASE_INPUTS).flat());
 
 /**
@@ -125,7 +131,9 @@ export function terminalReporter(
   err: { write(s: string): unknown; isTTY?: boolean } = process.stderr,
 ): Reporter {
   const masks: string[] = [];
-  const clean = (s: string) => cliLine(forTerminal(masks.reduce((acc, m) => acc.split(m).join('***'), s)));
+  const masked = (s: string) => forTerminal(masks.reduce((acc, m) => acc.split(m).join('***'), s));
+  // tether's own lines speak flags; box text (a log) is shown as it is, only made safe for the terminal.
+  const clean = (s: string) => cliLine(masked(s));
   const outStyle = wantsColor(out.isTTY, env) ? COLOR : PLAIN;
   const errStyle = wantsColor(err.isTTY, env) ? COLOR : PLAIN;
   return {
@@ -135,6 +143,7 @@ export function terminalReporter(
     mask: (v) => void masks.push(v),
     output: (n, v) => void (outputs[n] = v),
     summary: (md) => void out.write(`${markdownToTerminal(clean(md), outStyle)}\n`),
+    text: (t) => void out.write(`${masked(t)}\n`),
     summaryInLog: true,
   };
 }
@@ -194,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   };
   try {
-    const inputs = parseArgs(phase.name, args);
+    const inputs = parseCommandLine(phase.name, args);
     const code = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
     // launch and audit end with their outputs on stdout, after the summary (the others say it all in their summary).
     if (!json && (phase.name === 'launch' || phase.name === 'audit'))

@@ -51,7 +51,7 @@ const PROVIDER_HELP: Record<ProviderName, string> = {
 const orList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : (xs[0] ?? ''));
 
 export const INPUTS = {
-  host: { help: 'box address (host name or IP); no user@ or :port', required: ['audit', 'launch', 'collect'] },
+  host: { help: 'box address (host name or IP); no user@ or :port', required: ['audit', 'launch', 'collect', 'logs'] },
   port: { help: 'SSH port (default 22)', default: '22' },
   user: { help: 'login on the box (default root)', default: 'root' },
   'ssh-key': { help: 'private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)', kind: 'secret' },
@@ -220,6 +220,9 @@ export const INPUTS = {
   'api-key': { help: 'the provider API key (pass it from a secret; masked)', kind: 'secret' },
   'provider-api-url': { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
   'aws-region': { help: 'EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)' },
+  attempt: { help: 'logs: the attempt whose log to read (default: the newest)' },
+  'log-bytes': { help: 'logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)', default: '64KiB' },
+  tail: { help: 'logs: keep reading new lines until the run ends (Ctrl-C stops reading, never the run)', kind: 'boolean', only: 'cli' },
   'teardown-command': { help: 'provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done' },
   'teardown-timeout': { help: 'how long to wait for the provider to confirm the terminal state (default 10m)', default: '10m', kind: 'duration' },
   'min-permission': {
@@ -370,6 +373,8 @@ export const CHATOPS_INPUTS = [
   'workflow-ref',
 ] as const satisfies readonly InputName[];
 
+export const LOGS_INPUTS = ['run-id', 'run-root', 'attempt', 'log-bytes', 'tail'] as const satisfies readonly InputName[];
+
 /**
  * Each phase's inputs in groups, as its help shows them (the first group is the connection; its title may say
  * how the phase uses it).
@@ -381,6 +386,7 @@ export const PHASE_GROUPS = {
   collect: { connection: CONNECTION_INPUTS, collect: COLLECT_INPUTS },
   teardown: { 'connection (optional: rebuilds the manifest to compare)': CONNECTION_INPUTS, teardown: TEARDOWN_INPUTS },
   chatops: { 'connection (for /tether status)': CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
+  logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
 } as const satisfies Record<string, Record<string, readonly InputName[]>>;
 
 type Flat<G> = G extends Record<string, readonly (infer N)[]> ? readonly N[] : never;

@@ -47,4 +47,8 @@ export const OUTPUT_DOCS = {
     report: 'the audit report as JSON (disks, cgroup, GPUs, Xid lines, interpreter)',
     'host-key-fingerprint': "the SHA256 fingerprint of the box's host key as seen on this connection",
   },
+  logs: {
+    attempt: 'the attempt whose log was read',
+    size: "the log's size in bytes when it was read",
+  },
 } as const;

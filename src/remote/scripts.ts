@@ -21,6 +21,7 @@ export const SCRIPTS = {
   confirm: scriptText('confirm.sh'),
   follow: scriptText('follow.sh'),
   launch: scriptText('launch.sh'),
+  logs: scriptText('logs.sh'),
   manifest: scriptText('manifest.sh'),
   send: scriptText('send.sh'),
   poweroff: scriptText('poweroff.sh'),

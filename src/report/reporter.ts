@@ -8,6 +8,8 @@ export interface Reporter {
   mask(value: string): void;
   output(name: string, value: string): void;
   summary(markdown: string): void;
+  /** Box text for the reader, as it is (a log): a terminal's stdout without its escape sequences; on GitHub, inert lines in the log. */
+  text?(text: string): void;
   /** The summary is shown in the same stream as the lines (a terminal), so a phase need not repeat it there. */
   readonly summaryInLog?: boolean;
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { HELP, OPTION_HELP } from '../../src/cli/help.ts';
 import { ArgsError, cliLine, main, parseArgs } from '../../src/cli/index.ts';
 import { vi } from 'vitest';
-import { PHASE_INPUTS } from '../../src/config/inputs.ts';
+import { inputDef, PHASE_INPUTS } from '../../src/config/inputs.ts';
 import { PHASE_LIST } from '../../src/phases.ts';
 import { OUTPUT_DOCS } from '../../src/config/outputs.ts';
 import { parseLaunch } from '../../src/config/launch.ts';
@@ -134,17 +134,22 @@ describe('action metadata', () => {
     ['actions/collect/action.yml', 'collect'],
   ] as const)('%s declares exactly the inputs the code reads and the outputs it writes', (file, phase) => {
     const doc = parse(readFileSync(file, 'utf8'));
-    expect(Object.keys(doc.inputs).sort()).toEqual([...PHASE_INPUTS[phase]].sort());
+    // A CLI-only input (logs' tail) is a flag, never an action input.
+    expect(Object.keys(doc.inputs).sort()).toEqual([...PHASE_INPUTS[phase]].filter((n) => inputDef(n)?.only !== 'cli').sort());
     expect(Object.keys(doc.outputs).sort()).toEqual(Object.keys(OUTPUT_DOCS[phase]).sort());
     expect(doc.runs.using).toBe('node24');
   });
 
   it('the root action takes command (the phase) and the launch inputs, the training command as job-command', () => {
     const doc = parse(readFileSync('action.yml', 'utf8'));
-    const all = new Set<string>([...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect, ...PHASE_INPUTS.teardown, ...PHASE_INPUTS.chatops]);
+    const all = new Set<string>(
+      [...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect, ...PHASE_INPUTS.teardown, ...PHASE_INPUTS.chatops, ...PHASE_INPUTS.logs].filter(
+        (n) => inputDef(n)?.only !== 'cli',
+      ),
+    );
     all.delete('command');
     expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...all].sort());
-    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown or chatops/);
+    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown, chatops or logs/);
   });
 
   it('each action entry is a run() module plus an index that calls it (what @github/local-action imports)', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseArgs } from '../../src/cli/index.ts';
+import { parseCommandLine } from '../../src/cli/index.ts';
 import type { Phase } from '../../src/config/inputs.ts';
 
 /**
@@ -174,7 +174,7 @@ describe('the README and docs/', () => {
         const words = [...(m[2] ?? '').split(/ \| /)[0]!.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)]
           .map((w) => w[1] ?? w[2] ?? w[3] ?? '')
           .filter((w) => w !== '--json');
-        expect(() => parseArgs(phase, words), `${where}: ${line}`).not.toThrow();
+        expect(() => parseCommandLine(phase, words), `${where}: ${line}`).not.toThrow();
         commands++;
       }
     }
