@@ -16,6 +16,30 @@ const entries: Record<string, string> = {
  * src/remote/script-text.ts reads scripts/remote/<name> from the checkout; in the bundles it becomes one table
  * of every script's text, so dist/ carries them and reads nothing at run time.
  */
+/** Likewise src/cli/example-texts.ts: the example workflows `tether init` adapts, carried by the CLI bundle. */
+const exampleTexts: Plugin = {
+  name: 'example-texts',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]example-texts\.ts$/ }, () => {
+      const texts = Object.fromEntries(
+        readdirSync('examples/workflows')
+          .filter((f) => f.endsWith('.yml'))
+          .sort()
+          .map((f) => [f, readFileSync(join('examples/workflows', f), 'utf8')]),
+      );
+      const contents = [
+        `const TEXTS = ${JSON.stringify(texts)};`,
+        'export function exampleText(name) {',
+        '  const text = TEXTS[name];',
+        "  if (text === undefined) throw new Error('no example workflow ' + name);",
+        '  return text;',
+        '}',
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const scriptTexts: Plugin = {
   name: 'script-texts',
   setup(b) {
@@ -69,7 +93,7 @@ const common = {
   target: 'node24',
   // The native ssh2 binding is Node-ABI specific; the bundle uses ssh2's pure-JS crypto (control plane only).
   external: ['*.node'],
-  plugins: [scriptTexts, versionOnly],
+  plugins: [scriptTexts, exampleTexts, versionOnly],
   // Licence texts go to dist/licenses.txt whole (below), not as scattered comments.
   legalComments: 'none' as const,
   metafile: true,

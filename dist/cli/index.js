@@ -26849,10 +26849,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26885,11 +26885,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
     exports.isPair = isPair;
     exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -30997,9 +30997,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -31035,7 +31035,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -31075,7 +31075,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
+        if (!isMap3 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -31098,7 +31098,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -31130,7 +31130,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -31146,7 +31146,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -34047,7 +34047,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -34073,7 +34073,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -34109,7 +34109,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -38234,7 +38234,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join11 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join12 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -38243,10 +38243,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join12(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join11(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join11(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join12(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join12(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -41566,6 +41566,249 @@ var init_lint = __esm({
   }
 });
 
+// src/cli/example-texts.ts
+function exampleText(name) {
+  const text = TEXTS2[name];
+  if (text === void 0) throw new Error("no example workflow " + name);
+  return text;
+}
+var TEXTS2;
+var init_example_texts = __esm({
+  "src/cli/example-texts.ts"() {
+    "use strict";
+    TEXTS2 = { "chatops.yml": "# /tether commands in pull request and issue comments. Copy to .github/workflows/.\n#   /tether status [run-id \u2026]              a patrol tick now; the status comment is updated\n#   /tether collect <run-id>               dispatches collect-teardown.yml (collect, then the approved teardown)\n#   /tether resume <run-id>                dispatches launch.yml with resume: true\n#   /tether teardown <run-id> [park|destroy]\n#   /tether help\n# Only a newly posted comment by a person whose repository role (as the API reports it) is at least\n# `min-permission` is a command (collect, resume and teardown need write whatever it says); a collaborator\n# below that gets a \u{1F44E} and one line saying why, strangers, bots and edits are filtered out before any runner. The dispatched\n# workflows get `run-id`, `requested-by` and, for a registered run, `host`, `port` and\n# `host-key-fingerprint` from its signed registration; they keep every gate of their own (the\n# `tether-teardown` environment approval, the VERIFIED.json proof).\nname: tether chatops\n\non:\n  issue_comment:\n    types: [created]   # an edited comment is never a command, and is not answered\n\npermissions:\n  contents: read\n  issues: write          # reactions and replies, the status comment\n  pull-requests: write   # the same on pull requests\n  actions: write         # workflow_dispatch of collect, resume and teardown\n\n# One group per comment: no later comment (anyone's) can cancel or queue behind a maintainer's command.\nconcurrency:\n  group: tether-chatops-${{ github.event.comment.id }}\n  cancel-in-progress: false\n\njobs:\n  chatops:\n    # Cheap filters on the event before the self-hosted runner is taken: a command by a person who is an owner,\n    # member or collaborator (the action checks the role through the API again; a stranger's comment, a bot's\n    # or an edit never reaches the runner, so it is never answered either).\n    if: >-\n      startsWith(github.event.comment.body, '/tether') &&\n      github.event.action == 'created' &&\n      github.event.comment.user.type == 'User' &&\n      contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    steps:\n      - uses: tether-dev/tether/actions/chatops@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          report-to: tracking-issue\n          min-permission: write\n          collect-workflow: collect-teardown.yml\n          teardown-workflow: collect-teardown.yml\n          resume-workflow: launch.yml\n", "collect-teardown.yml": '# Collect a finished run\'s checkpoints onto the self-hosted runner (verified, uploaded as artifacts),\n# then tear the instance down \u2014 only after a person approves the `tether-teardown` environment.\n#\n# Setup (once): Settings \u2192 Environments \u2192 New environment "tether-teardown" \u2192 Required reviewers.\n# Private repositories on plans without required reviewers: set `approval: confirm` below and type\n# "destroy <instance-id>" into the `confirm` input when you dispatch (see README, "Teardown").\nname: tether collect + teardown\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id to collect and tear down"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key: the one launch pinned (its registration comment shows it)"\n        required: true\n      provider:\n        description: "Where the box is rented (lambda here; /tether collect and teardown pass the registered one)"\n        default: lambda\n      instance-id:\n        description: "The provider\'s id of the box (a Lambda instance id here)"\n        required: true\n      verb:\n        description: "destroy (irreversible; Lambda has no park) or park (stop, where the provider has one: RunPod, vast.ai, EC2)"\n        default: destroy\n      confirm:\n        description: "Only with approval: confirm \u2014 type: <verb> <instance-id>"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether collect or /tether teardown in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n\nconcurrency:\n  group: tether-collect-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  collect:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 240\n    outputs:\n      verified: ${{ steps.collect.outputs.verified }}\n      verified-artifact: ${{ steps.collect.outputs.verified-artifact }}\n    steps:\n      - id: collect\n        uses: tether-dev/tether/actions/collect@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          dest-dir: /data/tether-checkpoints\n          trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n          artifact: verified\n          retention-days: "14"\n          artifact-budget: 2GB\n          # The teardown card in this job\'s summary is what the approver reads while the approval waits.\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n\n  teardown:\n    needs: collect\n    if: needs.collect.outputs.verified == \'true\'\n    runs-on: [self-hosted, tether]\n    environment: tether-teardown\n    timeout-minutes: 30\n    steps:\n      - id: teardown\n        uses: tether-dev/tether/actions/teardown@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n          verified-artifact: ${{ needs.collect.outputs.verified-artifact }}\n          api-key: ${{ secrets.PROVIDER_API_KEY }}\n          approval: environment\n          confirm: ${{ inputs.confirm }}\n          dry-run: "false"\n          report-to: tracking-issue\n      - name: Result\n        env:\n          STATE: ${{ steps.teardown.outputs.state }}\n          REASON: ${{ steps.teardown.outputs.reason }}\n        run: \'echo "teardown $STATE: $REASON"\'\n', "launch.yml": '# Launch a training run on a rented GPU box. Copy to .github/workflows/ and adjust.\n# The SSH key comes from a secret; the new rental\'s host key is a dispatch input, read from a trusted\n# path (never from the network you are about to trust):\n#   on the box, through the provider\'s web or serial console:  ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n#   or the fingerprint the provider\'s console/API shows for the instance.\n# Launch registers the run in its tracking issue, signed with the SSH key, so the cron patrol finds it\n# without any file edit. Inputs reach scripts only through env:.\nname: tether launch\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id (A-Z a-z 0-9 . _ -, at most 64); a new id for a new run"\n        required: true\n      host:\n        description: "Box address (providers re-assign it when an instance is re-created)"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "The box\'s SSH host key, SHA256:\u2026 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub in the provider\'s console)"\n        required: true\n      command:\n        description: "Training command, run by bash in the workdir exactly as written; empty with resume: the recorded one"\n        required: false\n      resume:\n        description: "Start the next attempt of a dead run (the same command)"\n        type: boolean\n        default: false\n      provider:\n        description: "Where the box was rented (lambda, runpod, vastai, aws; set by /tether resume from the registration)"\n        default: ""\n      instance-id:\n        description: "The provider\'s instance id (set by /tether resume from the registration)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether resume in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n\nconcurrency:\n  group: tether-launch-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  # A tiny CPU run of this commit on a free runner first: a broken script fails here, before a GPU is rented.\n  smoke:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    # It runs this repository\'s code and installs its requirements: read-only, no token left in the checkout.\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          persist-credentials: false\n      - uses: tether-dev/tether/actions/smoke@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n\n  launch:\n    needs: smoke\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    permissions:\n      contents: read\n      issues: write   # the run\'s tracking issue, where launch registers it for the patrol\n    outputs:\n      result: ${{ steps.launch.outputs.result }}\n    steps:\n      - uses: actions/checkout@v6\n      - id: launch\n        uses: tether-dev/tether/actions/launch@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n          WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          command: ${{ inputs.command }}\n          workdir: ~/code\n          backend: tmux\n          secrets: HF_TOKEN WANDB_API_KEY\n          env: |\n            WANDB_PROJECT=my-project\n          checkpoints: |\n            checkpoints/*.pt\n          expected-duration: 12h\n          min-free-gb: "50"\n          checkpoint-budget-gb: "20"\n          resume: ${{ inputs.resume }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          commit: ${{ github.sha }}\n          require-smoke: true   # the smoke job\'s record of this commit (artifact tether-smoke-<sha>)\n          report-to: tracking-issue\n      - name: Keep the run description for patrol and collect\n        uses: actions/upload-artifact@v7\n        with:\n          name: tether-run-${{ steps.launch.outputs.run-id }}\n          path: ${{ steps.launch.outputs.run-file }}\n      - name: Say where the run is\n        env:\n          RUN_DIR: ${{ steps.launch.outputs.run-dir }}\n          ATTEMPT: ${{ steps.launch.outputs.attempt }}\n        run: echo "attempt $ATTEMPT started; run record in $RUN_DIR"\n\n  # Right after a successful launch: follow the run for up to 6 hours, so a crash, a finish or a dead box\n  # is on the tracking issue within seconds (the cron patrol stays as the fallback, and may run beside it).\n  follow:\n    needs: launch\n    if: needs.launch.outputs.result == \'started\'\n    # A runner of its own: a follow holds its job for hours, and launches and collects must not queue behind it.\n    runs-on: [self-hosted, tether-follow]\n    timeout-minutes: 370\n    permissions:\n      contents: read\n      issues: write   # the sticky status comment on the run\'s tracking issue\n    steps:\n      - uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-ids: ${{ inputs.run-id }}\n          report-to: tracking-issue\n          follow: 6h\n          stall-after: 45m\n          sync: latest\n          sync-dest: /srv/tether-sync\n', "lifecycle.yml": '# The whole lifecycle in two calls of tether\'s reusable workflows. Dispatch `start` to rent-and-launch\n# (after a smoke run of this commit on a free runner), and `finish` when the run is done (collect, then the\n# approved teardown). The cron patrol (patrol.yml) keeps watch in between.\nname: tether lifecycle\n\non:\n  workflow_dispatch:\n    inputs:\n      step:\n        description: "start or finish"\n        type: choice\n        options: [start, finish]\n      run-id:\n        description: "Run id"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key (from the provider\'s console)"\n        required: true\n      instance-id:\n        description: "RunPod pod id (finish)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\njobs:\n  start:\n    if: inputs.step == \'start\'\n    uses: tether-dev/tether/.github/workflows/tether-launch.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      command: python train.py --config configs/base.yaml\n      smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n      checkpoints: checkpoints/*.pt\n      expected-duration: 12h\n      secrets: HF_TOKEN\n      follow: 6h\n      sync-dest: /srv/tether-sync\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      hf-token: ${{ secrets.HF_TOKEN }}\n\n  finish:\n    if: inputs.step == \'finish\'\n    uses: tether-dev/tether/.github/workflows/tether-finish.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      dest-dir: /data/tether-checkpoints\n      trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n      provider: lambda\n      instance-id: ${{ inputs.instance-id }}\n      verb: destroy\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      provider-api-key: ${{ secrets.PROVIDER_API_KEY }}\n', "patrol.yml": '# Patrol every run that launch registered (no file to edit per rental) on a schedule. Runs on the\n# self-hosted runner that holds the SSH key, posts a sticky status comment on every tick, and fails the\n# job (so GitHub notifies) when a run needs you. Each run is probed at the host and with the host key\n# launch pinned; a registration edited by anyone but launch is refused. A committed tether.yml\n# (`config: tether.yml`, with a checkout) still works as an override.\nname: tether patrol\n\non:\n  schedule:\n    - cron: "3,33 * * * *"   # offset from :00/:30, when schedulers are busiest\n  workflow_dispatch:\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\nconcurrency:\n  group: tether-patrol\n  cancel-in-progress: false   # ticks never overlap, and a running tick is never cut short\n\njobs:\n  patrol:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 10\n    steps:\n      - id: patrol\n        uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          stall-after: 45m\n          report-to: tracking-issue\n          fail-on: failed,dead,stalled,rebooted,unreachable\n          # While the runs train, pull each one\'s newest settled checkpoint, verify it and keep the\n          # last two on this runner: a box that dies tonight costs only the work since then.\n          sync: latest\n          sync-dest: /srv/tether-sync\n          checkpoint-every: 30m\n      - name: Say what needs attention\n        if: always() && steps.patrol.outputs.escalate == \'true\'\n        env:\n          STATES: ${{ steps.patrol.outputs.states }}\n        run: |\n          echo "Runs needing attention, as JSON:"\n          echo "$STATES"\n' };
+  }
+});
+
+// src/cli/init.ts
+var init_exports = {};
+__export(init_exports, {
+  initCommand: () => initCommand,
+  initFiles: () => initFiles,
+  nextSteps: () => nextSteps,
+  parseInitArgs: () => parseInitArgs
+});
+import { existsSync as existsSync9, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { dirname as dirname5, join as join11 } from "node:path";
+function parseInitArgs(argv) {
+  const choices = {};
+  const problems = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i] ?? "");
+    const name = m?.[1] ?? "";
+    const value = () => m?.[2] ?? argv[++i] ?? "";
+    switch (name) {
+      case "provider": {
+        const p = value();
+        if (p in PROVIDERS) choices.provider = p;
+        else problems.push(`--provider: "${p}" is not one of ${Object.keys(PROVIDERS).join(", ")}`);
+        break;
+      }
+      case "runner-label": {
+        const l = value();
+        if (LABEL.test(l)) choices.label = l;
+        else problems.push(`--runner-label: "${l}" is not a runner label (1-64 of A-Z a-z 0-9 . _ -)`);
+        break;
+      }
+      case "report-to": {
+        const r = value();
+        try {
+          parseReportTo(r);
+          choices.reportTo = r;
+        } catch (err) {
+          problems.push(`--report-to: ${err.message}`);
+        }
+        break;
+      }
+      case "user": {
+        const u = value();
+        if (/^[a-z_][a-z0-9_-]{0,31}$/.test(u)) choices.user = u;
+        else problems.push(`--user: "${u}" is not a login name`);
+        break;
+      }
+      case "dir":
+        choices.dir = value();
+        break;
+      case "chatops":
+      case "smoke":
+        choices[name] = true;
+        break;
+      case "no-chatops":
+      case "no-smoke":
+        choices[name.slice(3)] = false;
+        break;
+      default:
+        problems.push(
+          `${JSON.stringify(argv[i])}: not an option of 'tether init' (--provider, --runner-label, --report-to, --user, --[no-]chatops, --[no-]smoke, --dir)`
+        );
+    }
+  }
+  return { choices, problems };
+}
+async function ask(given) {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const q = async (text, fallback) => (await rl.question(`${text} [${fallback}] `)).trim() || fallback;
+    const out = { ...given };
+    while (!out.provider) {
+      const p = await q(`provider (${Object.keys(PROVIDERS).join(", ")})`, "lambda");
+      if (p in PROVIDERS) out.provider = p;
+    }
+    while (!out.label) {
+      const l = await q("the self-hosted runner's label", "tether");
+      if (LABEL.test(l)) out.label = l;
+    }
+    out.reportTo ??= await q("where the status goes (tracking-issue, pr:<n>, issue:<n>)", "tracking-issue");
+    out.chatops ??= /^y/i.test(await q("/tether commands in comments (ChatOps)? y/n", "n"));
+    out.smoke ??= !/^n/i.test(await q("a smoke run on a free runner before each launch? y/n", "y"));
+    return out;
+  } finally {
+    rl.close();
+  }
+}
+function relabel(doc, label) {
+  const jobs = doc.get("jobs");
+  if (!(0, import_yaml3.isMap)(jobs)) return;
+  for (const job of jobs.items) {
+    const runsOn = (0, import_yaml3.isMap)(job.value) ? job.value.get("runs-on", true) : null;
+    if (!(0, import_yaml3.isSeq)(runsOn)) continue;
+    runsOn.items = runsOn.items.map((n) => {
+      const v = String(n.value ?? "");
+      if (v === "tether") return doc.createNode(label);
+      if (v === "tether-follow") return doc.createNode(`${label}-follow`);
+      return n;
+    });
+  }
+}
+function setWith(doc, values) {
+  const jobs = doc.get("jobs");
+  if (!(0, import_yaml3.isMap)(jobs)) return;
+  for (const job of jobs.items) {
+    const steps = (0, import_yaml3.isMap)(job.value) ? job.value.get("steps") : null;
+    if (!(0, import_yaml3.isSeq)(steps)) continue;
+    for (const step of steps.items) {
+      if (!(0, import_yaml3.isMap)(step) || !String(step.get("uses") ?? "").startsWith("tether-dev/tether")) continue;
+      const w = step.get("with");
+      if (!(0, import_yaml3.isMap)(w)) continue;
+      for (const [k, v] of Object.entries(values)) {
+        if (!w.has(k)) continue;
+        if (v === null) w.delete(k);
+        else w.set(k, v);
+      }
+    }
+  }
+}
+function initFiles(c) {
+  const p = PROVIDERS[c.provider];
+  const common = { user: c.user, "report-to": c.reportTo };
+  const files = {};
+  const adapt = (name, edit) => {
+    const doc = (0, import_yaml3.parseDocument)(exampleText(name));
+    relabel(doc, c.label);
+    setWith(doc, common);
+    edit(doc);
+    files[name] = doc.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(/^[ \t]+$/gm, "").replace(/^jobs:\n\n/m, "jobs:\n");
+  };
+  adapt("launch.yml", (d) => {
+    if (c.smoke) return;
+    d.deleteIn(["jobs", "smoke"]);
+    const jobs = d.get("jobs", true);
+    if ((0, import_yaml3.isMap)(jobs)) jobs.commentBefore = null;
+    d.deleteIn(["jobs", "launch", "needs"]);
+    setWith(d, { "require-smoke": null });
+  });
+  adapt("patrol.yml", () => void 0);
+  adapt("collect-teardown.yml", (d) => {
+    d.setIn(["on", "workflow_dispatch", "inputs", "provider", "default"], c.provider);
+    d.setIn(["on", "workflow_dispatch", "inputs", "provider", "description"], `Where the box is rented (${c.provider})`);
+    d.setIn(["on", "workflow_dispatch", "inputs", "verb", "default"], p.verb);
+    if (p.auth !== "api-key") setWith(d, { "api-key": null });
+    if (p.auth === "aws") {
+      setWith(d, { "aws-region": "${{ vars.AWS_REGION }}" });
+      const steps = d.getIn(["jobs", "teardown", "steps"]);
+      if ((0, import_yaml3.isSeq)(steps) && (0, import_yaml3.isMap)(steps.items[0])) {
+        steps.items[0].set("env", { AWS_ACCESS_KEY_ID: "${{ secrets.AWS_ACCESS_KEY_ID }}", AWS_SECRET_ACCESS_KEY: "${{ secrets.AWS_SECRET_ACCESS_KEY }}" });
+        const w = steps.items[0].get("with");
+        if ((0, import_yaml3.isMap)(w)) w.set("aws-region", "${{ vars.AWS_REGION }}");
+      }
+    }
+  });
+  if (c.chatops) adapt("chatops.yml", () => void 0);
+  return files;
+}
+function nextSteps(c, dir) {
+  const p = PROVIDERS[c.provider];
+  return [
+    "Next, on GitHub (Settings of this repository):",
+    `  - a self-hosted runner (v2.327.1 or newer) with the label "${c.label}", and one more with "${c.label}-follow" for follow jobs`,
+    "  - secret TETHER_SSH_KEY: the private key whose public half is in each box's ~/.ssh/authorized_keys",
+    ...p.auth === "api-key" ? [`  - secret PROVIDER_API_KEY: your ${c.provider} API key (teardown)`] : [],
+    ...p.auth === "aws" ? ["  - secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and variable AWS_REGION (teardown)"] : [],
+    "  - optional secrets HF_TOKEN and WANDB_API_KEY, if your job uses them (launch sends them on stdin)",
+    '  - environment "tether-teardown" with required reviewers: a person approves every teardown',
+    `Pin the actions: replace @main in ${dir} with one commit sha of tether (docs/versions.md).`,
+    `Check the files: tether lint ${dir}`
+  ];
+}
+async function initCommand(argv, out = console.log, interactive = Boolean(process.stdin.isTTY)) {
+  const { choices, problems } = parseInitArgs(argv);
+  if (problems.length) {
+    for (const p of problems) out(`error: ${p}`);
+    return 2;
+  }
+  const given = interactive ? await ask(choices) : choices;
+  const provider = given.provider ?? "lambda";
+  const c = {
+    provider,
+    label: given.label ?? "tether",
+    reportTo: given.reportTo ?? "tracking-issue",
+    user: given.user ?? PROVIDERS[provider].user,
+    chatops: given.chatops ?? false,
+    smoke: given.smoke ?? true,
+    dir: given.dir ?? ".github/workflows"
+  };
+  const files = initFiles(c);
+  mkdirSync4(c.dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const path = join11(c.dir, name);
+    if (existsSync9(path)) {
+      out(`kept ${path} (it exists; init never overwrites a file)`);
+      continue;
+    }
+    writeFileSync6(path, text);
+    out(`wrote ${path}`);
+  }
+  const lintConfig = join11(dirname5(c.dir), "actionlint.yaml");
+  if (c.label !== "tether" && !existsSync9(lintConfig)) {
+    writeFileSync6(lintConfig, `self-hosted-runner:
+  labels:
+    - ${c.label}
+    - ${c.label}-follow
+`);
+    out(`wrote ${lintConfig} (the runner labels, for actionlint)`);
+  }
+  for (const l of nextSteps(c, c.dir)) out(l);
+  return 0;
+}
+var import_yaml3, PROVIDERS, LABEL;
+var init_init = __esm({
+  "src/cli/init.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_patrol();
+    init_example_texts();
+    PROVIDERS = {
+      lambda: { user: "ubuntu", auth: "api-key", verb: "destroy" },
+      runpod: { user: "root", auth: "api-key", verb: "destroy" },
+      vastai: { user: "root", auth: "api-key", verb: "destroy" },
+      aws: { user: "ubuntu", auth: "aws", verb: "destroy" },
+      ssh: { user: "ubuntu", auth: "none", verb: "park" }
+    };
+    LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+  }
+});
+
 // src/cli/index.ts
 init_errors();
 init_inputs();
@@ -41644,7 +41887,8 @@ function usage() {
   const commands = [
     ...PHASE_LIST.flatMap((p) => "summary" in p ? [[p.cli, p.summary]] : []),
     ["verify", "the same verifiers on local files or directories (checkpoints you pulled yourself)"],
-    ["lint", "your repository's tether workflows: actionlint with tether's labels, and every tether step's inputs"]
+    ["lint", "your repository's tether workflows: actionlint with tether's labels, and every tether step's inputs"],
+    ["init", "writes the workflows a repository needs (launch, patrol, collect-teardown), never overwriting a file"]
   ];
   return [
     "tether: keep hold of long training runs on rented GPU boxes",
@@ -41656,6 +41900,15 @@ function usage() {
     "Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets."
   ].join("\n");
 }
+var INIT_HELP = [
+  "usage: tether init [--provider P] [--runner-label L] [--report-to R] [--user U] [--[no-]chatops] [--[no-]smoke] [--dir D]",
+  "",
+  "Writes launch.yml, patrol.yml and collect-teardown.yml (and chatops.yml with --chatops) into D (default",
+  ".github/workflows), adapted from the examples: the provider (lambda, runpod, vastai, aws or ssh; its login user",
+  "and teardown), the self-hosted runner label (default tether; follow jobs use <label>-follow) and where the status",
+  "goes (tracking-issue, pr:<n> or issue:<n>). On a terminal it asks for what the flags leave open; otherwise the",
+  "flags and the defaults decide. It never overwrites a file, and prints the secrets and the environment to create."
+].join("\n");
 var LINT_HELP = [
   "usage: tether lint [PATH...]",
   "",
@@ -41900,6 +42153,11 @@ async function main(argv) {
     return 0;
   }
   if (cmd === "lint") return (await Promise.resolve().then(() => (init_lint(), lint_exports))).lintCommand(rest);
+  if (cmd === "help" && rest[0] === "init" || cmd === "init" && (rest.includes("--help") || rest.includes("-h"))) {
+    console.log(INIT_HELP);
+    return 0;
+  }
+  if (cmd === "init") return (await Promise.resolve().then(() => (init_init(), init_exports))).initCommand(rest);
   if (cmd === "help" && rest[0]) {
     const named = PHASE_LIST.find((p) => p.cli === rest[0] || p.name === rest[0]);
     if (!named) {

@@ -14,6 +14,7 @@ export function usage(): string {
     ...PHASE_LIST.flatMap((p) => ('summary' in p ? [[p.cli, p.summary] as [string, string]] : [])),
     ['verify', 'the same verifiers on local files or directories (checkpoints you pulled yourself)'],
     ['lint', "your repository's tether workflows: actionlint with tether's labels, and every tether step's inputs"],
+    ['init', 'writes the workflows a repository needs (launch, patrol, collect-teardown), never overwriting a file'],
   ];
   return [
     'tether: keep hold of long training runs on rented GPU boxes',
@@ -25,6 +26,16 @@ export function usage(): string {
     'Boolean options stand alone (--resume, --no-audit). Secrets: export them, then name them with --secrets.',
   ].join('\n');
 }
+
+export const INIT_HELP = [
+  'usage: tether init [--provider P] [--runner-label L] [--report-to R] [--user U] [--[no-]chatops] [--[no-]smoke] [--dir D]',
+  '',
+  'Writes launch.yml, patrol.yml and collect-teardown.yml (and chatops.yml with --chatops) into D (default',
+  '.github/workflows), adapted from the examples: the provider (lambda, runpod, vastai, aws or ssh; its login user',
+  'and teardown), the self-hosted runner label (default tether; follow jobs use <label>-follow) and where the status',
+  'goes (tracking-issue, pr:<n> or issue:<n>). On a terminal it asks for what the flags leave open; otherwise the',
+  'flags and the defaults decide. It never overwrites a file, and prints the secrets and the environment to create.',
+].join('\n');
 
 export const LINT_HELP = [
   'usage: tether lint [PATH...]',

@@ -8,7 +8,7 @@ import { describeError } from '../report/describe-error.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { forTerminal } from '../report/terminal.ts';
 import { COLOR, markdownToTerminal, PLAIN, wantsColor } from '../report/terminal-markdown.ts';
-import { HELP, LINT_HELP, usage, VERIFY_HELP } from './help.ts';
+import { HELP, INIT_HELP, LINT_HELP, usage, VERIFY_HELP } from './help.ts';
 import { verifyCommand } from './verify.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -163,6 +163,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'lint') return (await import('./lint.ts')).lintCommand(rest);
+  if ((cmd === 'help' && rest[0] === 'init') || (cmd === 'init' && (rest.includes('--help') || rest.includes('-h')))) {
+    console.log(INIT_HELP);
+    return 0;
+  }
+  if (cmd === 'init') return (await import('./init.ts')).initCommand(rest);
   if (cmd === 'help' && rest[0]) {
     const named = PHASE_LIST.find((p) => p.cli === rest[0] || p.name === rest[0]);
     if (!named) {

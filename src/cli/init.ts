@@ -1,0 +1,248 @@
+/**
+ * `tether init`: writes the workflows a repository needs (launch, patrol, collect-teardown; ChatOps and the
+ * smoke run when asked) from the examples, adapted to a provider, a runner label and where the status goes;
+ * from a few questions on a terminal, or from flags alone. Never overwrites a file; prints what to create on
+ * GitHub (secrets, the teardown environment, the runners' labels). The files it writes pass `tether lint`.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { dirname, join } from 'node:path';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { parseReportTo } from '../config/patrol.ts';
+import { exampleText } from './example-texts.ts';
+
+/** The providers init knows how to write a teardown for, with their login user and how the teardown authenticates. */
+const PROVIDERS = {
+  lambda: { user: 'ubuntu', auth: 'api-key', verb: 'destroy' },
+  runpod: { user: 'root', auth: 'api-key', verb: 'destroy' },
+  vastai: { user: 'root', auth: 'api-key', verb: 'destroy' },
+  aws: { user: 'ubuntu', auth: 'aws', verb: 'destroy' },
+  ssh: { user: 'ubuntu', auth: 'none', verb: 'park' },
+} as const;
+type Provider = keyof typeof PROVIDERS;
+
+export interface InitChoices {
+  provider: Provider;
+  label: string;
+  reportTo: string;
+  user: string;
+  chatops: boolean;
+  smoke: boolean;
+  dir: string;
+}
+
+const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Reads the flags; every problem together. */
+export function parseInitArgs(argv: string[]): { choices: Partial<InitChoices>; problems: string[] } {
+  const choices: Partial<InitChoices> = {};
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i] ?? '');
+    const name = m?.[1] ?? '';
+    const value = () => m?.[2] ?? argv[++i] ?? '';
+    switch (name) {
+      case 'provider': {
+        const p = value();
+        if (p in PROVIDERS) choices.provider = p as Provider;
+        else problems.push(`--provider: "${p}" is not one of ${Object.keys(PROVIDERS).join(', ')}`);
+        break;
+      }
+      case 'runner-label': {
+        const l = value();
+        if (LABEL.test(l)) choices.label = l;
+        else problems.push(`--runner-label: "${l}" is not a runner label (1-64 of A-Z a-z 0-9 . _ -)`);
+        break;
+      }
+      case 'report-to': {
+        const r = value();
+        try {
+          parseReportTo(r);
+          choices.reportTo = r;
+        } catch (err) {
+          problems.push(`--report-to: ${(err as Error).message}`);
+        }
+        break;
+      }
+      case 'user': {
+        const u = value();
+        if (/^[a-z_][a-z0-9_-]{0,31}$/.test(u)) choices.user = u;
+        else problems.push(`--user: "${u}" is not a login name`);
+        break;
+      }
+      case 'dir':
+        choices.dir = value();
+        break;
+      case 'chatops':
+      case 'smoke':
+        choices[name] = true;
+        break;
+      case 'no-chatops':
+      case 'no-smoke':
+        choices[name.slice(3) as 'chatops' | 'smoke'] = false;
+        break;
+      default:
+        problems.push(
+          `${JSON.stringify(argv[i])}: not an option of 'tether init' (--provider, --runner-label, --report-to, --user, --[no-]chatops, --[no-]smoke, --dir)`,
+        );
+    }
+  }
+  return { choices, problems };
+}
+
+/** The questions a terminal gets for what the flags left open. */
+async function ask(given: Partial<InitChoices>): Promise<Partial<InitChoices>> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const q = async (text: string, fallback: string) => (await rl.question(`${text} [${fallback}] `)).trim() || fallback;
+    const out = { ...given };
+    while (!out.provider) {
+      const p = await q(`provider (${Object.keys(PROVIDERS).join(', ')})`, 'lambda');
+      if (p in PROVIDERS) out.provider = p as Provider;
+    }
+    while (!out.label) {
+      const l = await q("the self-hosted runner's label", 'tether');
+      if (LABEL.test(l)) out.label = l;
+    }
+    out.reportTo ??= await q('where the status goes (tracking-issue, pr:<n>, issue:<n>)', 'tracking-issue');
+    out.chatops ??= /^y/i.test(await q('/tether commands in comments (ChatOps)? y/n', 'n'));
+    out.smoke ??= !/^n/i.test(await q('a smoke run on a free runner before each launch? y/n', 'y'));
+    return out;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Every `runs-on: [self-hosted, tether…]` of a workflow names the chosen label (tether-follow → <label>-follow). */
+function relabel(doc: Document, label: string): void {
+  const jobs = doc.get('jobs');
+  if (!isMap(jobs)) return;
+  for (const job of jobs.items) {
+    const runsOn = isMap(job.value) ? job.value.get('runs-on', true) : null;
+    if (!isSeq(runsOn)) continue;
+    runsOn.items = runsOn.items.map((n) => {
+      const v = String((n as { value?: unknown }).value ?? '');
+      if (v === 'tether') return doc.createNode(label);
+      if (v === 'tether-follow') return doc.createNode(`${label}-follow`);
+      return n;
+    });
+  }
+}
+
+/** Each tether step's `with:` gets the chosen values, where the step has that key. */
+function setWith(doc: Document, values: Record<string, string | null>): void {
+  const jobs = doc.get('jobs');
+  if (!isMap(jobs)) return;
+  for (const job of jobs.items) {
+    const steps = isMap(job.value) ? job.value.get('steps') : null;
+    if (!isSeq(steps)) continue;
+    for (const step of steps.items) {
+      if (!isMap(step) || !String(step.get('uses') ?? '').startsWith('tether-dev/tether')) continue;
+      const w = step.get('with');
+      if (!isMap(w)) continue;
+      for (const [k, v] of Object.entries(values)) {
+        if (!w.has(k)) continue;
+        if (v === null) w.delete(k);
+        else w.set(k, v);
+      }
+    }
+  }
+}
+
+/** The workflow files for these choices, by name. Pure. */
+export function initFiles(c: InitChoices): Record<string, string> {
+  const p = PROVIDERS[c.provider];
+  const common = { user: c.user, 'report-to': c.reportTo };
+  const files: Record<string, string> = {};
+  const adapt = (name: string, edit: (d: Document) => void) => {
+    const doc = parseDocument(exampleText(name));
+    relabel(doc, c.label);
+    setWith(doc, common);
+    edit(doc);
+    files[name] = doc
+      .toString({ lineWidth: 0, flowCollectionPadding: false })
+      .replace(/^[ \t]+$/gm, '')
+      .replace(/^jobs:\n\n/m, 'jobs:\n');
+  };
+  adapt('launch.yml', (d) => {
+    if (c.smoke) return;
+    d.deleteIn(['jobs', 'smoke']);
+    // The comment that introduced the smoke job goes with it.
+    const jobs = d.get('jobs', true);
+    if (isMap(jobs)) jobs.commentBefore = null;
+    d.deleteIn(['jobs', 'launch', 'needs']);
+    setWith(d, { 'require-smoke': null });
+  });
+  adapt('patrol.yml', () => undefined);
+  adapt('collect-teardown.yml', (d) => {
+    d.setIn(['on', 'workflow_dispatch', 'inputs', 'provider', 'default'], c.provider);
+    d.setIn(['on', 'workflow_dispatch', 'inputs', 'provider', 'description'], `Where the box is rented (${c.provider})`);
+    d.setIn(['on', 'workflow_dispatch', 'inputs', 'verb', 'default'], p.verb);
+    if (p.auth !== 'api-key') setWith(d, { 'api-key': null });
+    if (p.auth === 'aws') {
+      setWith(d, { 'aws-region': '${{ vars.AWS_REGION }}' });
+      const steps = d.getIn(['jobs', 'teardown', 'steps']);
+      if (isSeq(steps) && isMap(steps.items[0])) {
+        steps.items[0].set('env', { AWS_ACCESS_KEY_ID: '${{ secrets.AWS_ACCESS_KEY_ID }}', AWS_SECRET_ACCESS_KEY: '${{ secrets.AWS_SECRET_ACCESS_KEY }}' });
+        const w = steps.items[0].get('with');
+        if (isMap(w)) w.set('aws-region', '${{ vars.AWS_REGION }}');
+      }
+    }
+  });
+  if (c.chatops) adapt('chatops.yml', () => undefined);
+  return files;
+}
+
+/** What to create on GitHub for these choices, one line each. */
+export function nextSteps(c: InitChoices, dir: string): string[] {
+  const p = PROVIDERS[c.provider];
+  return [
+    'Next, on GitHub (Settings of this repository):',
+    `  - a self-hosted runner (v2.327.1 or newer) with the label "${c.label}", and one more with "${c.label}-follow" for follow jobs`,
+    "  - secret TETHER_SSH_KEY: the private key whose public half is in each box's ~/.ssh/authorized_keys",
+    ...(p.auth === 'api-key' ? [`  - secret PROVIDER_API_KEY: your ${c.provider} API key (teardown)`] : []),
+    ...(p.auth === 'aws' ? ['  - secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and variable AWS_REGION (teardown)'] : []),
+    '  - optional secrets HF_TOKEN and WANDB_API_KEY, if your job uses them (launch sends them on stdin)',
+    '  - environment "tether-teardown" with required reviewers: a person approves every teardown',
+    `Pin the actions: replace @main in ${dir} with one commit sha of tether (docs/versions.md).`,
+    `Check the files: tether lint ${dir}`,
+  ];
+}
+
+export async function initCommand(argv: string[], out: (l: string) => void = console.log, interactive = Boolean(process.stdin.isTTY)): Promise<number> {
+  const { choices, problems } = parseInitArgs(argv);
+  if (problems.length) {
+    for (const p of problems) out(`error: ${p}`);
+    return 2;
+  }
+  const given = interactive ? await ask(choices) : choices;
+  const provider = given.provider ?? 'lambda';
+  const c: InitChoices = {
+    provider,
+    label: given.label ?? 'tether',
+    reportTo: given.reportTo ?? 'tracking-issue',
+    user: given.user ?? PROVIDERS[provider].user,
+    chatops: given.chatops ?? false,
+    smoke: given.smoke ?? true,
+    dir: given.dir ?? '.github/workflows',
+  };
+  const files = initFiles(c);
+  mkdirSync(c.dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(c.dir, name);
+    if (existsSync(path)) {
+      out(`kept ${path} (it exists; init never overwrites a file)`);
+      continue;
+    }
+    writeFileSync(path, text);
+    out(`wrote ${path}`);
+  }
+  // actionlint knows a self-hosted runner's labels only from this file (tether lint reads it too).
+  const lintConfig = join(dirname(c.dir), 'actionlint.yaml');
+  if (c.label !== 'tether' && !existsSync(lintConfig)) {
+    writeFileSync(lintConfig, `self-hosted-runner:\n  labels:\n    - ${c.label}\n    - ${c.label}-follow\n`);
+    out(`wrote ${lintConfig} (the runner labels, for actionlint)`);
+  }
+  for (const l of nextSteps(c, c.dir)) out(l);
+  return 0;
+}
