@@ -7,18 +7,18 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-JZCIKOWK.js";
+} from "../chunks/chunk-CAKRKFWQ.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-KPDSPTR6.js";
+import "../chunks/chunk-CXKWRETN.js";
 import "../chunks/chunk-EJR54GZE.js";
-import "../chunks/chunk-B4JWLSSJ.js";
+import "../chunks/chunk-CX4JHE5B.js";
 import "../chunks/chunk-CQBI5BKI.js";
 import "../chunks/chunk-PDDLEZQQ.js";
 import "../chunks/chunk-3FLHAPGX.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
 import "../chunks/chunk-EPCPIVQ4.js";
-import "../chunks/chunk-IFPTDLN4.js";
+import "../chunks/chunk-HLCTJOF6.js";
 import "../chunks/chunk-4TH77PS2.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";

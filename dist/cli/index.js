@@ -207,6 +207,10 @@ var init_inputs = __esm({
       "run-file": { help: "where to write the run description, relative to the workspace (default tether-run-<run-id>.json: one file per run)" },
       "sync-dir": { help: "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)" },
       "sync-mode": { help: "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)", default: "dir" },
+      notify: {
+        help: "patrol: whom a new comment mentions when a run enters a state that needs a person (failed, stalled, dead, rebooted, unreachable for two ticks, host-key-changed, auth-refused), once per run and state: launcher (default: who dispatched its launch), @login or @org/team names, or none",
+        default: "launcher"
+      },
       "report-to": {
         help: "where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there"
       },
@@ -380,7 +384,8 @@ var init_inputs = __esm({
       "checkpoint-every",
       "trusted-load-command",
       "artifact-budget",
-      "retention-days"
+      "retention-days",
+      "notify"
     ];
     COLLECT_INPUTS = [
       "run-id",
@@ -1411,6 +1416,20 @@ var init_sync = __esm({
 });
 
 // src/config/patrol.ts
+function parseNotify(raw) {
+  const words = splitList((raw ?? "").replace(/\s+/g, ","));
+  if (!words.length || words.length === 1 && words[0] === "launcher") return { kind: "launcher" };
+  if (words.length === 1 && words[0] === "none") return { kind: "none" };
+  if (words.length > 10) throw new InputError("notify", `names ${words.length} people or teams; at most 10`);
+  return {
+    kind: "names",
+    names: words.map((w) => {
+      const m = MENTION.exec(w);
+      if (!m) throw new InputError("notify", `${show(w)} is not launcher, none, @login or @org/team`);
+      return m[1];
+    })
+  };
+}
 function parseReportTo(raw) {
   const v0 = (raw ?? "").trim();
   if (!v0) return void 0;
@@ -1467,7 +1486,8 @@ function parsePatrol(inputs) {
     reportTo,
     header: parseHeader(inputs["header"]),
     sync: parseSync(inputs),
-    followS: follow(inputs["follow"])
+    followS: follow(inputs["follow"]),
+    notify: parseNotify(inputs["notify"])
   };
 }
 function parseStore(inputs, env) {
@@ -1487,6 +1507,7 @@ function follow(raw) {
   if (t !== 0 && (t < 10 || t > 5 * 86400)) throw new InputError("follow", `${show(raw ?? "")} is outside 10s to 5d (the runner's job limit)`);
   return t;
 }
+var MENTION;
 var init_patrol = __esm({
   "src/config/patrol.ts"() {
     "use strict";
@@ -1497,6 +1518,7 @@ var init_patrol = __esm({
     init_values();
     init_sync();
     init_grammar();
+    MENTION = /^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?)$/;
   }
 });
 
@@ -25903,7 +25925,8 @@ function fields(r) {
     // Written only when known, so a registration from before it existed still verifies.
     ...r.handle ? { handle: r.handle } : {},
     ...r.provider ? { provider: r.provider } : {},
-    ...r.instanceId ? { instance_id: r.instanceId } : {}
+    ...r.instanceId ? { instance_id: r.instanceId } : {},
+    ...r.launchedBy ? { launched_by: r.launchedBy } : {}
   };
 }
 function signedBytes(r) {
@@ -25937,7 +25960,8 @@ function readRegistration(body) {
     commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
     handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
     provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ })
+    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN })
   };
   return {
     entry,
@@ -25958,7 +25982,7 @@ function renderRegistration(s, code2) {
     registrationBlock(s)
   ].join("\n");
 }
-var REGISTRATION_SCHEMA, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, human;
+var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, human;
 var init_entry = __esm({
   "src/registry/entry.ts"() {
     "use strict";
@@ -25967,6 +25991,7 @@ var init_entry = __esm({
     init_strict();
     init_hostkey();
     REGISTRATION_SCHEMA = "tether.registration/v1";
+    GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
     REGISTRATION_PREFIX = "<!-- tether:registration ";
     registrationMarker = (runId2) => `${REGISTRATION_PREFIX}${runId2} -->`;
     OPEN = "<!-- tether:registration-data ";
@@ -26751,7 +26776,7 @@ ${inert(smoke2.refused)}`);
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
     }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
@@ -26783,12 +26808,16 @@ ${o.logHead.trimEnd()}`);
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
   } finally {
     session.close();
   }
 }
-async function register(put, o, cfg, conn, hostFingerprint, cred, reporter) {
+function launcherOf(env) {
+  const login = (env["GITHUB_ACTOR"] ?? "").trim();
+  return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
+}
+async function register(put, o, cfg, conn, hostFingerprint, cred, reporter, launchedBy) {
   const entry = {
     runId: o.runId,
     host: conn.host,
@@ -26804,7 +26833,8 @@ async function register(put, o, cfg, conn, hostFingerprint, cred, reporter) {
     // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
     handle: o.handle || null,
     provider: cfg.provider ?? null,
-    instanceId: cfg.instanceId ?? null
+    instanceId: cfg.instanceId ?? null,
+    launchedBy
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -34511,6 +34541,8 @@ function parseRun(v, where2, depth) {
   if (v["sync"] !== void 0 && !isObj(v["sync"])) throw bad("sync");
   const reg = v["registration"];
   if (reg !== void 0 && !(isObj(reg) && isStr(reg["launchedAt"], 40) && isInt(reg["attempt"], 1))) throw bad("registration");
+  const notified = v["notified"];
+  if (notified !== void 0 && !(Array.isArray(notified) && notified.length <= NOTIFIED_MAX && notified.every((k) => isStr(k, 80)))) throw bad("notified");
   const out = { ...v };
   if (v["cells"] !== void 0) {
     const cells2 = v["cells"];
@@ -34525,7 +34557,7 @@ function parseTickMemory(raw) {
   if (entries.length > RUNS_MAX) throw new BadMemory(`${entries.length} runs (at most ${RUNS_MAX})`);
   return { v: 1, tick: raw["tick"], runs: Object.fromEntries(entries.map(([id, r]) => [id, parseRun(r, `runs.${id.slice(0, 64)}`, 0)])) };
 }
-var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, MAC_CHARS, mapRuns, mapCells, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELL_MEMORIES_MAX, METRICS_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
+var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, MAC_CHARS, mapRuns, mapCells, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELL_MEMORIES_MAX, METRICS_MAX, NOTIFIED_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
 var init_memory = __esm({
   "src/patrol/memory.ts"() {
     "use strict";
@@ -34548,6 +34580,7 @@ var init_memory = __esm({
     RUNS_MAX = 4096;
     CELL_MEMORIES_MAX = 4096;
     METRICS_MAX = 64;
+    NOTIFIED_MAX = 16;
     isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
     isInt = (v, min = 0) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
     isNum = (v) => typeof v === "number" && Number.isFinite(v);
@@ -34628,7 +34661,8 @@ function assess(runId2, seen, prev, opts, now) {
     epoch: progress.epoch,
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
-    ...prev?.sync ? { sync: prev.sync } : {}
+    ...prev?.sync ? { sync: prev.sync } : {},
+    ...prev?.notified ? { notified: prev.notified } : {}
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -34767,7 +34801,8 @@ function notObserved(runId2, seen, prev, iso) {
     epoch: prev?.epoch ?? null,
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
-    ...prev?.sync ? { sync: prev.sync } : {}
+    ...prev?.sync ? { sync: prev.sync } : {},
+    ...prev?.notified ? { notified: prev.notified } : {}
   };
   const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId2, state, memory, {
@@ -35542,6 +35577,52 @@ var init_tick = __esm({
   }
 });
 
+// src/patrol/notify.ts
+function planNotices(verdicts, memory, notify, launchers) {
+  if (notify.kind === "none") return [];
+  return verdicts.flatMap((v) => {
+    if (!NOTIFY_STATES.includes(v.state)) return [];
+    const m = memory.runs[v.runId];
+    if (v.state === "unreachable" && (m?.unreachableTicks ?? 0) < 2) return [];
+    const key = noticeKey(v);
+    if (m?.notified?.includes(key)) return [];
+    const launcher = launchers[v.runId];
+    const mentions = notify.kind === "names" ? notify.names : launcher ? [launcher] : [];
+    const line = `run ${code(v.runId)} on ${code(v.host)} is **${stateText(v)}** (attempt ${v.attempt}): ${inert(v.detail, 300)}. Do: ${inert(v.remediation, 400)}`;
+    return [{ runId: v.runId, key, mentions, line }];
+  });
+}
+function noticeBody(notices) {
+  const mentions = [...new Set(notices.flatMap((n) => n.mentions))].map((m) => `@${m}`);
+  const who = mentions.length ? `${mentions.join(" ")}: ` : "";
+  return [
+    NOTICE_MARKER,
+    `\u{1F514} ${who}${notices.length === 1 ? "a run needs you" : `${notices.length} runs need you`}`,
+    "",
+    ...notices.map((n) => `- ${n.line}`),
+    "",
+    "The sticky status comment has the full picture; this notice is posted once per run and state."
+  ].join("\n");
+}
+function markNotified(memory, posted) {
+  for (const n of posted) {
+    const m = memory.runs[n.runId];
+    if (m) memory.runs[n.runId] = { ...m, notified: [...m.notified ?? [], n.key].slice(-NOTIFIED_MAX) };
+  }
+}
+var NOTIFY_STATES, NOTICE_MARKER, noticeKey;
+var init_notify = __esm({
+  "src/patrol/notify.ts"() {
+    "use strict";
+    init_markdown();
+    init_memory();
+    init_render2();
+    NOTIFY_STATES = ["failed", "stalled", "dead", "rebooted", "unreachable", "host-key-changed", "auth-refused"];
+    NOTICE_MARKER = "<!-- tether:notice -->";
+    noticeKey = (v) => `${v.state}:${v.cls ?? ""}:${v.attempt}`;
+  }
+});
+
 // src/patrol/phase.ts
 var phase_exports2 = {};
 __export(phase_exports2, {
@@ -35666,7 +35747,9 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.header,
     memKey
   );
-  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter);
+  const launchers = Object.fromEntries(Object.entries(chosen.entries).map(([id, e]) => [id, e.launchedBy ?? null]));
+  const notices = { notify: cfg.notify, launchers, perRun: cfg.reportTo?.kind === "tracking-issue" };
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, notices);
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -35713,10 +35796,27 @@ async function keepOpen(closedIssues, memory, hosts, runIds, remote, reporter) {
     }
   return { hosts, runIds };
 }
-function statusWriter(result, stores, runIds, render, memKey, remote, reporter) {
+function statusWriter(result, stores, runIds, render, memKey, remote, reporter, notices) {
   const written = /* @__PURE__ */ new Set();
   let failed = false;
+  const notify = async () => {
+    if (!notices || !remote?.notify) return;
+    const planned = planNotices(result.verdicts, result.memory, notices.notify, notices.launchers);
+    for (const group of notices.perRun ? planned.map((n) => [n]) : planned.length ? [planned] : []) {
+      const ids = group.map((n) => n.runId);
+      try {
+        const url = await remote.notify(ids, noticeBody(group));
+        markNotified(result.memory, group);
+        reporter.info(
+          `patrol: notified ${[...new Set(group.flatMap((n) => n.mentions))].map((m) => `@${m}`).join(" ") || "the issue"} about ${ids.join(", ")} at ${url}`
+        );
+      } catch (err) {
+        reporter.warn(`patrol: the notice about ${ids.join(", ")} could not be posted (${err.message}); it is tried again on the next tick`);
+      }
+    }
+  };
   const save = async (merge) => {
+    await notify();
     for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
       const m = result.memory.runs[id];
       if (m) result.memory.runs[id] = { ...m, issue };
@@ -35756,6 +35856,7 @@ var init_phase2 = __esm({
     init_remediation();
     init_render2();
     init_tick();
+    init_notify();
   }
 });
 

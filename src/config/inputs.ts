@@ -138,6 +138,10 @@ export const INPUTS = {
   'run-file': { help: 'where to write the run description, relative to the workspace (default tether-run-<run-id>.json: one file per run)' },
   'sync-dir': { help: 'a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)' },
   'sync-mode': { help: 'dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)', default: 'dir' },
+  notify: {
+    help: 'patrol: whom a new comment mentions when a run enters a state that needs a person (failed, stalled, dead, rebooted, unreachable for two ticks, host-key-changed, auth-refused), once per run and state: launcher (default: who dispatched its launch), @login or @org/team names, or none',
+    default: 'launcher',
+  },
   'report-to': {
     help: 'where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there',
   },
@@ -317,6 +321,7 @@ export const PATROL_INPUTS = [
   'trusted-load-command',
   'artifact-budget',
   'retention-days',
+  'notify',
 ] as const satisfies readonly InputName[];
 
 export const COLLECT_INPUTS = [

@@ -27,6 +27,29 @@ export interface PatrolConfig {
   sync: SyncConfig;
   /** Seconds to follow the runs after the first tick (`follow`), or 0: one tick. */
   followS: number;
+  /** Whom a notice mentions when a run enters a state that needs a person (`notify`). */
+  notify: Notify;
+}
+
+/** `notify`: the run's launcher (from its registration), these people or teams, or nobody (no notice at all). */
+export type Notify = { kind: 'launcher' } | { kind: 'none' } | { kind: 'names'; names: string[] };
+
+/** `@login` or `@org/team`, as GitHub mentions them. */
+const MENTION = /^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?)$/;
+
+export function parseNotify(raw: string | undefined): Notify {
+  const words = v.splitList((raw ?? '').replace(/\s+/g, ','));
+  if (!words.length || (words.length === 1 && words[0] === 'launcher')) return { kind: 'launcher' };
+  if (words.length === 1 && words[0] === 'none') return { kind: 'none' };
+  if (words.length > 10) throw new InputError('notify', `names ${words.length} people or teams; at most 10`);
+  return {
+    kind: 'names',
+    names: words.map((w) => {
+      const m = MENTION.exec(w);
+      if (!m) throw new InputError('notify', `${v.show(w)} is not launcher, none, @login or @org/team`);
+      return m[1] as string;
+    }),
+  };
 }
 
 export function parseReportTo(raw: string | undefined): ReportTo | undefined {
@@ -90,6 +113,7 @@ export function parsePatrol(inputs: Inputs): PatrolConfig {
     header: parseHeader(inputs['header']),
     sync: parseSync(inputs),
     followS: follow(inputs['follow']),
+    notify: parseNotify(inputs['notify']),
   };
 }
 

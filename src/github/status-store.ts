@@ -76,6 +76,10 @@ export function githubStore(
       }
       return urls;
     },
+    notify: async (runIds, body) => {
+      const res = await octokit.rest.issues.createComment({ ...r, issue_number: await issueOf(runIds[0] ?? ''), body });
+      return res.data.html_url;
+    },
     register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
     registered: async () => registrations(octokit, r, target, await me(), issues),
     reopen: async (runId, issue, why) => {

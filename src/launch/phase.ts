@@ -10,7 +10,7 @@ import { renderAudit, renderLaunch } from './render.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { InputError } from '../config/errors.ts';
 import { code, inert } from '../report/markdown.ts';
-import { renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
+import { GITHUB_LOGIN, renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
 import { sign } from '../ssh/sign.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { Session } from '../ssh/client.ts';
@@ -146,7 +146,7 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     if (registersLive && store?.register) {
       // A run whose registration failed (a read-only token, say) is registered now, with the live attempt the box reported.
       reporter.info(`launch: ${o.message.split('\n').join(' ')}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
     }
     if (o.result !== 'started') {
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
@@ -179,10 +179,16 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     reporter.output('run-file', runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
   } finally {
     session.close();
   }
+}
+
+/** Who launched: the workflow's actor, when it is a person's GitHub login (a bot is nobody to notify). */
+function launcherOf(env: Inputs): string | null {
+  const login = (env['GITHUB_ACTOR'] ?? '').trim();
+  return GITHUB_LOGIN.test(login) && !login.endsWith('[bot]') ? login : null;
 }
 
 /** Registers the started run where the patrol finds it without a file edit: signed with the key that launched it. 0, or 1 when it failed. */
@@ -194,6 +200,7 @@ async function register(
   hostFingerprint: string,
   cred: Credential,
   reporter: Reporter,
+  launchedBy: string | null,
 ): Promise<number> {
   // Where the patrol finds the run without a file edit: signed with the key that launched it.
   const entry: Registration = {
@@ -212,6 +219,7 @@ async function register(
     handle: o.handle || null,
     provider: cfg.provider ?? null,
     instanceId: cfg.instanceId ?? null,
+    launchedBy,
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

@@ -36,6 +36,8 @@ export interface RunMemory {
   at?: string;
   /** The newest registration the patrol took for the run: an older one (from the comment's edit history) is refused. */
   registration?: { launchedAt: string; attempt: number };
+  /** The states (state:class:attempt) a notice was posted for, newest last: each is told once. */
+  notified?: string[];
 }
 
 /** The sync's standing of a run, as the status shows it: its newest verified checkpoint on the runner, and a newer bad one. */
@@ -252,6 +254,8 @@ const RUNS_MAX = 4096;
 /** Cells' memories one run may hold (read back bounded; a sweep has at most the contract's CELLS_MAX). */
 const CELL_MEMORIES_MAX = 4096;
 const METRICS_MAX = 64;
+/** Notices remembered per run (older ones fall off: a state told long ago may be told again). */
+export const NOTIFIED_MAX = 16;
 
 type O = Record<string, unknown>;
 const isObj = (v: unknown): v is O => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -296,6 +300,8 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   if (v['sync'] !== undefined && !isObj(v['sync'])) throw bad('sync');
   const reg = v['registration'];
   if (reg !== undefined && !(isObj(reg) && isStr(reg['launchedAt'], 40) && isInt(reg['attempt'], 1))) throw bad('registration');
+  const notified = v['notified'];
+  if (notified !== undefined && !(Array.isArray(notified) && notified.length <= NOTIFIED_MAX && notified.every((k) => isStr(k, 80)))) throw bad('notified');
   const out = { ...(v as unknown as RunMemory) };
   if (v['cells'] !== undefined) {
     const cells = v['cells'];

@@ -1,6 +1,6 @@
 import type { ConnectionConfig, KeySource } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
-import type { PatrolPhaseConfig } from '../config/patrol.ts';
+import type { Notify, PatrolPhaseConfig } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import type { HostObservation, ProbeFailure, SeenRun } from '../record/observation.ts';
@@ -20,6 +20,7 @@ import { STATE_REMEDIATION } from './remediation.ts';
 import { renderPatrol, renderStatusForTerminal, statusMarker } from './render.ts';
 import { tick, type HostTarget, type TickResult } from './tick.ts';
 import type { AssessOptions } from './verdict.ts';
+import { markNotified, noticeBody, planNotices } from './notify.ts';
 
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
@@ -225,7 +226,10 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
       cfg.header,
       memKey,
     );
-  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter);
+  // Who each registered run's notice mentions by default: the login that dispatched its launch, signed in its registration.
+  const launchers = Object.fromEntries(Object.entries(chosen.entries).map(([id, e]) => [id, e.launchedBy ?? null]));
+  const notices = { notify: cfg.notify, launchers, perRun: cfg.reportTo?.kind === 'tracking-issue' };
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, notices);
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -304,10 +308,29 @@ function statusWriter(
   memKey: Buffer | null,
   remote: StatusStore | undefined,
   reporter: Reporter,
+  notices?: { notify: Notify; launchers: Record<string, string | null>; perRun: boolean },
 ): { save(merge: boolean): Promise<void>; written: Set<string>; failed(): boolean } {
   const written = new Set<string>();
   let failed = false;
+  /** New comments for runs that entered a state needing a person: one per place per save, each state told once. */
+  const notify = async () => {
+    if (!notices || !remote?.notify) return;
+    const planned = planNotices(result.verdicts, result.memory, notices.notify, notices.launchers);
+    for (const group of notices.perRun ? planned.map((n) => [n]) : planned.length ? [planned] : []) {
+      const ids = group.map((n) => n.runId);
+      try {
+        const url = await remote.notify(ids, noticeBody(group));
+        markNotified(result.memory, group);
+        reporter.info(
+          `patrol: notified ${[...new Set(group.flatMap((n) => n.mentions))].map((m) => `@${m}`).join(' ') || 'the issue'} about ${ids.join(', ')} at ${url}`,
+        );
+      } catch (err) {
+        reporter.warn(`patrol: the notice about ${ids.join(', ')} could not be posted (${(err as Error).message}); it is tried again on the next tick`);
+      }
+    }
+  };
   const save = async (merge: boolean) => {
+    await notify();
     for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
       const m = result.memory.runs[id];
       if (m) result.memory.runs[id] = { ...m, issue };

@@ -98,6 +98,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
     ...(prev?.sync ? { sync: prev.sync } : {}),
+    ...(prev?.notified ? { notified: prev.notified } : {}),
   };
   const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -298,6 +299,7 @@ function notObserved(
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
     ...(prev?.sync ? { sync: prev.sync } : {}),
+    ...(prev?.notified ? { notified: prev.notified } : {}),
   };
   const what = state === 'probe-error' ? 'unreadable' : state;
   const verdict = remembered(runId, state, memory, {

@@ -29,7 +29,12 @@ export interface Registration {
   /** The provider and instance the box was rented as, when launch was told (provision fills them). */
   provider?: string | null;
   instanceId?: string | null;
+  /** Who launched it (the GitHub login that dispatched, or asked through /tether): whom a notice mentions. */
+  launchedBy?: string | null;
 }
+
+/** A GitHub login (a person's, or an app's `name[bot]`). */
+export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 
 /** A registration with its signature: `signer` names the public key (fingerprint) that made `sig`. */
 export interface Sealed {
@@ -67,6 +72,7 @@ function fields(r: Registration): Record<string, unknown> {
     ...(r.handle ? { handle: r.handle } : {}),
     ...(r.provider ? { provider: r.provider } : {}),
     ...(r.instanceId ? { instance_id: r.instanceId } : {}),
+    ...(r.launchedBy ? { launched_by: r.launchedBy } : {}),
   };
 }
 
@@ -113,6 +119,7 @@ export function readRegistration(body: string): Sealed {
     handle: optStr(o, 'handle', w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
     provider: optStr(o, 'provider', w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     instanceId: optStr(o, 'instance_id', w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    launchedBy: optStr(o, 'launched_by', w, { max: 45, pattern: GITHUB_LOGIN }),
   };
   return {
     entry,

@@ -30,6 +30,8 @@ export interface StatusStore {
   register?(runId: string, body: string): Promise<string>;
   /** Every registration comment by tether's identity where this store looks (bounded). */
   registered?(): Promise<Array<{ runId: string; body: string; closedIssue?: number }>>;
+  /** Posts a new comment (a notice: GitHub notifies whom it mentions) where the status of these runs lives. Returns its URL. */
+  notify?(runIds: string[], body: string): Promise<string>;
   /** Reopens a run's tracking issue closed by someone other than tether's teardown, saying why. */
   reopen?(runId: string, issue: number, why: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { probeHost } from '../../src/remote/probe.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { BOT, HUMAN, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
 import { captureReporter } from '../harness/reporter.ts';
+import { waitFor } from '../harness/sh.ts';
 
 /**
  * The run registry on real boxes and the GitHub double: launch registers, a patrol with no config, host or
@@ -39,7 +40,14 @@ afterAll(async () => {
 
 const store = (reportTo: string) => githubStore(parseReportTo(reportTo)!, env(), TOKEN);
 
-async function launch(box: Box, id: string, reportTo: string, extra: Record<string, string> = {}, withStore = store(reportTo)) {
+async function launch(
+  box: Box,
+  id: string,
+  reportTo: string,
+  extra: Record<string, string> = {},
+  withStore = store(reportTo),
+  env: Record<string, string> = {},
+) {
   const r = captureReporter();
   const file = `/tmp/tether-reg-${process.pid}-${id}.json`;
   const code = await launchPhase(
@@ -54,7 +62,7 @@ async function launch(box: Box, id: string, reportTo: string, extra: Record<stri
       'ssh-key-path': a.clientKeyPath,
       ...extra,
     }),
-    {},
+    env,
     r,
     '/tmp',
     withStore,
@@ -91,6 +99,41 @@ describe('the run registry', () => {
     const one = await patrol(`pr:${pr}`, { 'run-ids': 'reg-b,reg-nowhere' });
     expect(Object.keys(one.states)).toEqual(['reg-b']);
     expect(one.r.warnings.join('\n')).toMatch(/run reg-nowhere is not registered where report-to points/);
+  });
+
+  it('a run that fails gets one new comment mentioning who launched it, once; box text in it mentions nobody', async () => {
+    const at = `issue:${gh.addIssue('A run that will fail')}`;
+    const job =
+      'echo "step 1 loss 0.5"; sleep 2; echo "hey @everyone see https://evil.example"; echo "Traceback (most recent call last):"; echo "ValueError: bad"; exit 1';
+    const l = await launch(a, 'reg-fails', at, { command: job, 'confirm-timeout': '1' }, store(at), { GITHUB_ACTOR: 'wes' });
+    expect(l.code, l.r.errors.join('\n')).toBe(0);
+    expect(Buffer.from(/registration-data ([A-Za-z0-9+/=]+)/.exec(regComment('reg-fails')?.body ?? '')?.[1] ?? '', 'base64').toString()).toContain(
+      '"launched_by":"wes"',
+    );
+    await waitFor('reg-fails to fail', () => a.sh(`test -f ${a.home}/.tether/runs/reg-fails/FAILED && echo y || true`).trim() === 'y', 15_000);
+    const notices = () => [...gh.comments.values()].filter((c) => c.body.includes('<!-- tether:notice -->'));
+    const before = notices().length;
+    const first = await patrol(at, { 'run-ids': 'reg-fails' });
+    expect(first.states['reg-fails']?.state).toBe('failed');
+    const posted = notices().slice(before);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.user.login).toBe(BOT.login);
+    expect(posted[0]!.body).toMatch(/^🔔 @wes: a run needs you$/m);
+    expect(posted[0]!.body).toMatch(/run `reg-fails` on `.*` is \*\*failed \(code-error\)\*\* \(attempt 1\)/);
+    // Only the launcher is a mention: nothing the box wrote becomes one.
+    expect(posted[0]!.body.match(/(^|\s)@[A-Za-z]/gm)?.length).toBe(1);
+    expect(first.r.lines.join('\n')).toMatch(/patrol: notified @wes about reg-fails/);
+    // The next tick sees the same failure: nobody is told twice.
+    await patrol(at, { 'run-ids': 'reg-fails' });
+    expect(notices().length).toBe(before + 1);
+    // notify: none posts nothing, names mention the people or teams named.
+    const at2 = `issue:${gh.addIssue('Another failure')}`;
+    await launch(a, 'reg-fails-2', at2, { command: 'echo step 1; sleep 2; exit 3', 'confirm-timeout': '1' }, store(at2), { GITHUB_ACTOR: 'wes' });
+    await waitFor('reg-fails-2 to fail', () => a.sh(`test -f ${a.home}/.tether/runs/reg-fails-2/FAILED && echo y || true`).trim() === 'y', 15_000);
+    await patrol(at2, { 'run-ids': 'reg-fails-2', notify: 'none' });
+    expect(notices().length).toBe(before + 1);
+    await patrol(at2, { 'run-ids': 'reg-fails-2', notify: '@ml-team/oncall, @ana' });
+    expect(notices().at(-1)?.body).toMatch(/^🔔 @ml-team\/oncall @ana: a run needs you$/m);
   });
 
   it('a run whose registration failed is registered by launching it again while it runs, which starts nothing', async () => {

@@ -55,8 +55,14 @@ describe('registration signatures', () => {
 describe('registration comments, read strictly', () => {
   it('round-trips what launch writes', () => {
     const r = readRegistration(body(entry()));
-    expect({ ...r.entry, handle: undefined, provider: undefined, instanceId: undefined }).toEqual({ ...entry(), handle: undefined });
-    expect([r.entry.handle, r.entry.provider, r.entry.instanceId]).toEqual([null, null, null]);
+    expect({ ...r.entry, handle: undefined, provider: undefined, instanceId: undefined, launchedBy: undefined }).toEqual({ ...entry(), handle: undefined });
+    expect([r.entry.handle, r.entry.provider, r.entry.instanceId, r.entry.launchedBy]).toEqual([null, null, null, null]);
+    // Who launched, when known, is signed with the rest; an edited login does not verify.
+    const by = readRegistration(body(entry({ launchedBy: 'wes' })));
+    expect(by.entry.launchedBy).toBe('wes');
+    expect(verify(ours, signedBytes(by.entry), by.signer, by.sig)).toBe(true);
+    expect(verify(ours, signedBytes({ ...by.entry, launchedBy: 'mallory' }), by.signer, by.sig)).toBe(false);
+    expect(() => readRegistration(body(entry({ launchedBy: '@wes <b>' })))).toThrow(/launched_by/);
     expect(r.signer).toBe(signerOf(ours));
   });
 

@@ -18,9 +18,10 @@ import {
   sign
 } from "./chunk-EJR54GZE.js";
 import {
+  GITHUB_LOGIN,
   renderRegistration,
   signedBytes
-} from "./chunk-B4JWLSSJ.js";
+} from "./chunk-CX4JHE5B.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -560,7 +561,7 @@ ${inert(smoke.refused)}`);
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
     }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
@@ -592,12 +593,16 @@ ${o.logHead.trimEnd()}`);
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter);
+    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
   } finally {
     session.close();
   }
 }
-async function register(put, o, cfg, conn, hostFingerprint, cred, reporter) {
+function launcherOf(env) {
+  const login = (env["GITHUB_ACTOR"] ?? "").trim();
+  return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
+}
+async function register(put, o, cfg, conn, hostFingerprint, cred, reporter, launchedBy) {
   const entry = {
     runId: o.runId,
     host: conn.host,
@@ -613,7 +618,8 @@ async function register(put, o, cfg, conn, hostFingerprint, cred, reporter) {
     // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
     handle: o.handle || null,
     provider: cfg.provider ?? null,
-    instanceId: cfg.instanceId ?? null
+    instanceId: cfg.instanceId ?? null,
+    launchedBy
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

@@ -6,38 +6,39 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-EDW6SFFN.js";
+} from "./chunk-XVROJKSI.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-FAMUUPGA.js";
+} from "./chunk-B2MP7XKG.js";
 import {
   tick
-} from "./chunk-BB7IOPDU.js";
+} from "./chunk-NQQ7N3FQ.js";
 import "./chunk-GAEFUSNO.js";
 import {
   summarize,
   summaryText
-} from "./chunk-L4KJLYC3.js";
+} from "./chunk-K3JVXO53.js";
 import {
+  NOTIFIED_MAX,
   STATE_REMEDIATION,
   mergeMemories,
   readMemory
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";
 import {
   registeredHosts
-} from "./chunk-KPDSPTR6.js";
+} from "./chunk-CXKWRETN.js";
 import {
   macKey,
   macKeyOf
 } from "./chunk-EJR54GZE.js";
-import "./chunk-B4JWLSSJ.js";
+import "./chunk-CX4JHE5B.js";
 import {
   loadCredential
 } from "./chunk-PDDLEZQQ.js";
@@ -50,7 +51,10 @@ import {
   DEFAULT_RUN_ROOT
 } from "./chunk-4TH77PS2.js";
 import "./chunk-QBRD4N3Y.js";
-import "./chunk-NMVVBMUM.js";
+import {
+  code,
+  inert
+} from "./chunk-NMVVBMUM.js";
 import {
   number,
   parseConnection,
@@ -1216,8 +1220,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -1243,8 +1247,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -3743,22 +3747,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -4667,7 +4671,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -4865,9 +4869,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -5189,12 +5193,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5356,12 +5360,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -7526,6 +7530,43 @@ function enteredNow(prev, now, v) {
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
 
+// src/patrol/notify.ts
+var NOTIFY_STATES = ["failed", "stalled", "dead", "rebooted", "unreachable", "host-key-changed", "auth-refused"];
+var NOTICE_MARKER = "<!-- tether:notice -->";
+var noticeKey = (v) => `${v.state}:${v.cls ?? ""}:${v.attempt}`;
+function planNotices(verdicts, memory, notify, launchers) {
+  if (notify.kind === "none") return [];
+  return verdicts.flatMap((v) => {
+    if (!NOTIFY_STATES.includes(v.state)) return [];
+    const m = memory.runs[v.runId];
+    if (v.state === "unreachable" && (m?.unreachableTicks ?? 0) < 2) return [];
+    const key = noticeKey(v);
+    if (m?.notified?.includes(key)) return [];
+    const launcher = launchers[v.runId];
+    const mentions = notify.kind === "names" ? notify.names : launcher ? [launcher] : [];
+    const line = `run ${code(v.runId)} on ${code(v.host)} is **${stateText(v)}** (attempt ${v.attempt}): ${inert(v.detail, 300)}. Do: ${inert(v.remediation, 400)}`;
+    return [{ runId: v.runId, key, mentions, line }];
+  });
+}
+function noticeBody(notices) {
+  const mentions = [...new Set(notices.flatMap((n) => n.mentions))].map((m) => `@${m}`);
+  const who = mentions.length ? `${mentions.join(" ")}: ` : "";
+  return [
+    NOTICE_MARKER,
+    `\u{1F514} ${who}${notices.length === 1 ? "a run needs you" : `${notices.length} runs need you`}`,
+    "",
+    ...notices.map((n) => `- ${n.line}`),
+    "",
+    "The sticky status comment has the full picture; this notice is posted once per run and state."
+  ].join("\n");
+}
+function markNotified(memory, posted) {
+  for (const n of posted) {
+    const m = memory.runs[n.runId];
+    if (m) memory.runs[n.runId] = { ...m, notified: [...m.notified ?? [], n.key].slice(-NOTIFIED_MAX) };
+  }
+}
+
 // src/patrol/phase.ts
 async function chooseHosts(cfg, ctx, remote) {
   const { reporter, env } = ctx;
@@ -7646,7 +7687,9 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.header,
     memKey
   );
-  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter);
+  const launchers = Object.fromEntries(Object.entries(chosen.entries).map(([id, e]) => [id, e.launchedBy ?? null]));
+  const notices = { notify: cfg.notify, launchers, perRun: cfg.reportTo?.kind === "tracking-issue" };
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, notices);
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -7693,10 +7736,27 @@ async function keepOpen(closedIssues, memory, hosts, runIds, remote, reporter) {
     }
   return { hosts, runIds };
 }
-function statusWriter(result, stores, runIds, render, memKey, remote, reporter) {
+function statusWriter(result, stores, runIds, render, memKey, remote, reporter, notices) {
   const written = /* @__PURE__ */ new Set();
   let failed = false;
+  const notify = async () => {
+    if (!notices || !remote?.notify) return;
+    const planned = planNotices(result.verdicts, result.memory, notices.notify, notices.launchers);
+    for (const group of notices.perRun ? planned.map((n) => [n]) : planned.length ? [planned] : []) {
+      const ids = group.map((n) => n.runId);
+      try {
+        const url = await remote.notify(ids, noticeBody(group));
+        markNotified(result.memory, group);
+        reporter.info(
+          `patrol: notified ${[...new Set(group.flatMap((n) => n.mentions))].map((m) => `@${m}`).join(" ") || "the issue"} about ${ids.join(", ")} at ${url}`
+        );
+      } catch (err) {
+        reporter.warn(`patrol: the notice about ${ids.join(", ")} could not be posted (${err.message}); it is tried again on the next tick`);
+      }
+    }
+  };
   const save = async (merge) => {
+    await notify();
     for (const [id, issue] of Object.entries(remote?.known?.() ?? {})) {
       const m = result.memory.runs[id];
       if (m) result.memory.runs[id] = { ...m, issue };

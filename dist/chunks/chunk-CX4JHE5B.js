@@ -21,6 +21,7 @@ import {
 
 // src/registry/entry.ts
 var REGISTRATION_SCHEMA = "tether.registration/v1";
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 var REGISTRATION_PREFIX = "<!-- tether:registration ";
 var registrationMarker = (runId) => `${REGISTRATION_PREFIX}${runId} -->`;
 function registrationRunId(body) {
@@ -46,7 +47,8 @@ function fields(r) {
     // Written only when known, so a registration from before it existed still verifies.
     ...r.handle ? { handle: r.handle } : {},
     ...r.provider ? { provider: r.provider } : {},
-    ...r.instanceId ? { instance_id: r.instanceId } : {}
+    ...r.instanceId ? { instance_id: r.instanceId } : {},
+    ...r.launchedBy ? { launched_by: r.launchedBy } : {}
   };
 }
 function signedBytes(r) {
@@ -81,7 +83,8 @@ function readRegistration(body) {
     commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
     handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
     provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ })
+    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN })
   };
   return {
     entry,
@@ -105,6 +108,7 @@ function renderRegistration(s, code) {
 }
 
 export {
+  GITHUB_LOGIN,
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId,

@@ -10,12 +10,12 @@ import {
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-L4KJLYC3.js";
+} from "./chunk-K3JVXO53.js";
 import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";

@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-JPTH4BPD.js";
-import "./chunk-IFPTDLN4.js";
+} from "./chunk-XHN2XLUI.js";
+import "./chunk-HLCTJOF6.js";
 import "./chunk-4TH77PS2.js";
 import "./chunk-QBRD4N3Y.js";
 import {

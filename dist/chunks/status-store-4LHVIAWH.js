@@ -18,16 +18,16 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-FAMUUPGA.js";
-import "./chunk-L4KJLYC3.js";
-import "./chunk-ZBBGXIXC.js";
+} from "./chunk-B2MP7XKG.js";
+import "./chunk-K3JVXO53.js";
+import "./chunk-T7D4TLAK.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-B4JWLSSJ.js";
+} from "./chunk-CX4JHE5B.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-QBRD4N3Y.js";
 import {
@@ -98,6 +98,10 @@ function githubStore(target, env, token, header = "", key = null, proves) {
         urls.push(res.url);
       }
       return urls;
+    },
+    notify: async (runIds, body) => {
+      const res = await octokit.rest.issues.createComment({ ...r, issue_number: await issueOf(runIds[0] ?? ""), body });
+      return res.data.html_url;
     },
     register: async (runId, body) => (await upsertSticky(octokit, r, await issueOf(runId), registrationMarker(runId), await me(), body)).url,
     registered: async () => registrations(octokit, r, target, await me(), issues),

@@ -11,7 +11,7 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-B4JWLSSJ.js";
+} from "./chunk-CX4JHE5B.js";
 import {
   connectionTo
 } from "./chunk-YTL3EYJO.js";

@@ -188,6 +188,7 @@ var MEMORY_JSON_MAX = 4 << 20;
 var RUNS_MAX = 4096;
 var CELL_MEMORIES_MAX = 4096;
 var METRICS_MAX = 64;
+var NOTIFIED_MAX = 16;
 var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var isInt = (v, min = 0) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
 var isNum = (v) => typeof v === "number" && Number.isFinite(v);
@@ -223,6 +224,8 @@ function parseRun(v, where, depth) {
   if (v["sync"] !== void 0 && !isObj(v["sync"])) throw bad("sync");
   const reg = v["registration"];
   if (reg !== void 0 && !(isObj(reg) && isStr(reg["launchedAt"], 40) && isInt(reg["attempt"], 1))) throw bad("registration");
+  const notified = v["notified"];
+  if (notified !== void 0 && !(Array.isArray(notified) && notified.length <= NOTIFIED_MAX && notified.every((k) => isStr(k, 80)))) throw bad("notified");
   const out = { ...v };
   if (v["cells"] !== void 0) {
     const cells = v["cells"];
@@ -329,7 +332,8 @@ function assess(runId, seen, prev, opts, now) {
     epoch: progress.epoch,
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
-    ...prev?.sync ? { sync: prev.sync } : {}
+    ...prev?.sync ? { sync: prev.sync } : {},
+    ...prev?.notified ? { notified: prev.notified } : {}
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -469,7 +473,8 @@ function notObserved(runId, seen, prev, iso) {
     epoch: prev?.epoch ?? null,
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
-    ...prev?.sync ? { sync: prev.sync } : {}
+    ...prev?.sync ? { sync: prev.sync } : {},
+    ...prev?.notified ? { notified: prev.notified } : {}
   };
   const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId, state, memory, {
@@ -523,6 +528,7 @@ export {
   fitMemory,
   mergeMemories,
   readMemory,
+  NOTIFIED_MAX,
   withoutMemory,
   markTeardown,
   CRASH_HINT,

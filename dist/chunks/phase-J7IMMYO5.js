@@ -22,19 +22,19 @@ import {
   renderCard,
   stateOfLook,
   verifiedJson
-} from "./chunk-BQCQRIZR.js";
+} from "./chunk-DKGJJWYE.js";
 import {
   manifestFromListing
 } from "./chunk-5QNDT7UY.js";
 import {
   openPinned
 } from "./chunk-LZUV3M73.js";
-import "./chunk-BB7IOPDU.js";
+import "./chunk-NQQ7N3FQ.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-L4KJLYC3.js";
+import "./chunk-K3JVXO53.js";
 import {
   human
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

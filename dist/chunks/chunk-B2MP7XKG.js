@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   summarize,
   summaryText
-} from "./chunk-L4KJLYC3.js";
+} from "./chunk-K3JVXO53.js";
 import {
   fitMemory,
   human,
@@ -15,7 +15,7 @@ import {
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";

@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;

@@ -22,7 +22,7 @@ import {
 import {
   human,
   withFlag
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

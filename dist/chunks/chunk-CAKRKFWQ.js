@@ -16,13 +16,13 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   verifiedRegistration
-} from "./chunk-KPDSPTR6.js";
+} from "./chunk-CXKWRETN.js";
 import {
   macKeyOf
 } from "./chunk-EJR54GZE.js";
 import {
   REGISTRATION_PREFIX
-} from "./chunk-B4JWLSSJ.js";
+} from "./chunk-CX4JHE5B.js";
 import {
   FACTS,
   instanceIdFor,
@@ -44,7 +44,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-IFPTDLN4.js";
+} from "./chunk-HLCTJOF6.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
@@ -504,7 +504,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-SSSQIILQ.js"),
+      () => import("./phase-YJ7EXZCB.js"),
       (m) => m.auditPhase
     )
   },
@@ -520,7 +520,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-SSSQIILQ.js"),
+      () => import("./phase-YJ7EXZCB.js"),
       (m) => m.launchPhase
     )
   },
@@ -535,7 +535,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-AAVITP6L.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-KFJ4QKBH.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -549,7 +549,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-X7E3RWK5.js"),
+      () => import("./phase-J7IMMYO5.js"),
       (m) => m.collectPhase
     )
   },
@@ -565,7 +565,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-ZGC2W4RK.js"),
+      () => import("./phase-D2FPLQVW.js"),
       (m) => m.teardownPhase
     )
   },
@@ -579,7 +579,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-RWMILULD.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-A7ASTJCF.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -615,8 +615,8 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-ZXLTC24V.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-2CFLFVJE.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-PBME3NIX.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-7U4JKAOI.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -629,7 +629,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-WI63ZOWT.js");
+      const { registeredHosts } = await import("./hosts-VDJTYMGM.js");
       const { loadCredential: loadCredential2 } = await import("./keys-PB6GV7IF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -744,7 +744,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-V3MHY4QL.js").then((m) => {
+  const get = () => real ??= import("./status-store-4LHVIAWH.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -787,7 +787,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-Q5AUOA4X.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-BWJPYUEA.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -798,7 +798,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-V3MHY4QL.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-4LHVIAWH.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

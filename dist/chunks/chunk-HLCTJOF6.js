@@ -143,6 +143,10 @@ var INPUTS = {
   "run-file": { help: "where to write the run description, relative to the workspace (default tether-run-<run-id>.json: one file per run)" },
   "sync-dir": { help: "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)" },
   "sync-mode": { help: "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)", default: "dir" },
+  notify: {
+    help: "patrol: whom a new comment mentions when a run enters a state that needs a person (failed, stalled, dead, rebooted, unreachable for two ticks, host-key-changed, auth-refused), once per run and state: launcher (default: who dispatched its launch), @login or @org/team names, or none",
+    default: "launcher"
+  },
   "report-to": {
     help: "where the sticky status comment goes: pr:<n>, issue:<n>, or tracking-issue (one issue per run id); launch registers the run there, and a patrol without config, host and run-ids patrols every run registered there"
   },
@@ -316,7 +320,8 @@ var PATROL_INPUTS = [
   "checkpoint-every",
   "trusted-load-command",
   "artifact-budget",
-  "retention-days"
+  "retention-days",
+  "notify"
 ];
 var COLLECT_INPUTS = [
   "run-id",
@@ -570,6 +575,21 @@ function parseSync(inputs) {
 }
 
 // src/config/patrol.ts
+var MENTION = /^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?)$/;
+function parseNotify(raw) {
+  const words = splitList((raw ?? "").replace(/\s+/g, ","));
+  if (!words.length || words.length === 1 && words[0] === "launcher") return { kind: "launcher" };
+  if (words.length === 1 && words[0] === "none") return { kind: "none" };
+  if (words.length > 10) throw new InputError("notify", `names ${words.length} people or teams; at most 10`);
+  return {
+    kind: "names",
+    names: words.map((w) => {
+      const m = MENTION.exec(w);
+      if (!m) throw new InputError("notify", `${show(w)} is not launcher, none, @login or @org/team`);
+      return m[1];
+    })
+  };
+}
 function parseReportTo(raw) {
   const v0 = (raw ?? "").trim();
   if (!v0) return void 0;
@@ -626,7 +646,8 @@ function parsePatrol(inputs) {
     reportTo,
     header: parseHeader(inputs["header"]),
     sync: parseSync(inputs),
-    followS: follow(inputs["follow"])
+    followS: follow(inputs["follow"]),
+    notify: parseNotify(inputs["notify"])
   };
 }
 function parseStore(inputs, env) {

@@ -11,8 +11,8 @@ import "./chunk-V37UE6HX.js";
 import "./chunk-YYRHL6YM.js";
 import {
   roleOf
-} from "./chunk-JPTH4BPD.js";
-import "./chunk-IFPTDLN4.js";
+} from "./chunk-XHN2XLUI.js";
+import "./chunk-HLCTJOF6.js";
 import "./chunk-4TH77PS2.js";
 import "./chunk-QBRD4N3Y.js";
 import "./chunk-YTL3EYJO.js";

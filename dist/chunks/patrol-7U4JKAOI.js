@@ -6,18 +6,18 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-EDW6SFFN.js";
+} from "./chunk-XVROJKSI.js";
 import {
   stateText
-} from "./chunk-FAMUUPGA.js";
+} from "./chunk-B2MP7XKG.js";
 import {
   tick
-} from "./chunk-BB7IOPDU.js";
+} from "./chunk-NQQ7N3FQ.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-L4KJLYC3.js";
+import "./chunk-K3JVXO53.js";
 import {
   CRASH_HINT
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";

@@ -12,17 +12,17 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-BQCQRIZR.js";
+} from "./chunk-DKGJJWYE.js";
 import {
   parseManifest
 } from "./chunk-5QNDT7UY.js";
 import {
   openPinned
 } from "./chunk-LZUV3M73.js";
-import "./chunk-BB7IOPDU.js";
+import "./chunk-NQQ7N3FQ.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-L4KJLYC3.js";
-import "./chunk-ZBBGXIXC.js";
+import "./chunk-K3JVXO53.js";
+import "./chunk-T7D4TLAK.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
@@ -32,9 +32,9 @@ import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
   verifiedRegistration
-} from "./chunk-KPDSPTR6.js";
+} from "./chunk-CXKWRETN.js";
 import "./chunk-EJR54GZE.js";
-import "./chunk-B4JWLSSJ.js";
+import "./chunk-CX4JHE5B.js";
 import {
   FACTS,
   ProviderError,

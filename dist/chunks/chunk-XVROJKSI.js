@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

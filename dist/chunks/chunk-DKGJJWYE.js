@@ -12,10 +12,10 @@ import {
 } from "./chunk-5QNDT7UY.js";
 import {
   tick
-} from "./chunk-BB7IOPDU.js";
+} from "./chunk-NQQ7N3FQ.js";
 import {
   human
-} from "./chunk-ZBBGXIXC.js";
+} from "./chunk-T7D4TLAK.js";
 import {
   FACTS,
   monthsSince,

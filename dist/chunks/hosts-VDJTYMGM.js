@@ -7,9 +7,9 @@ var __dirname = __tether_dn(__filename);
 import {
   registeredHosts,
   verifiedRegistration
-} from "./chunk-KPDSPTR6.js";
+} from "./chunk-CXKWRETN.js";
 import "./chunk-EJR54GZE.js";
-import "./chunk-B4JWLSSJ.js";
+import "./chunk-CX4JHE5B.js";
 import "./chunk-PDDLEZQQ.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-YTL3EYJO.js";
