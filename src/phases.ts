@@ -12,6 +12,7 @@ import { parseAuditPhase } from './config/audit.ts';
 import { parseChatOpsPhase } from './config/chatops.ts';
 import { parseLaunchPhase } from './config/launch.ts';
 import { parseLogsPhase, type LogsPhaseConfig } from './config/logs.ts';
+import { parseStopPhase, type StopPhaseConfig } from './config/stop.ts';
 import { parsePatrolPhase } from './config/patrol.ts';
 import { parseCollectPhase } from './collect/parse.ts';
 import { parseTeardownPhase } from './teardown/parse.ts';
@@ -170,13 +171,39 @@ export const PHASES = {
       (m) => m.logsPhase,
     ),
   } satisfies PhaseDef<LogsPhaseConfig>,
+  stop: {
+    name: 'stop',
+    cli: 'stop',
+    title: 'tether stop',
+    description:
+      "Stop a live run's job by its recorded handle (TERM, stop-grace to checkpoint, then KILL; recorded as stopped), only with collect's VERIFIED.json for this run and box; the box keeps running. In a workflow, confirm must say stop <run-id>.",
+    summary: 'TERM the job by its recorded handle, only with its results verified home (VERIFIED.json)',
+    usage: 'tether stop RUN-ID --verified-path DIR [options]',
+    inputs: PHASE_INPUTS.stop,
+    outputs: OUTPUT_DOCS.stop,
+    holdsKey: true,
+    parse: parseStopPhase,
+    run: lazy(
+      () => import('./stop/phase.ts'),
+      (m) => m.stopPhase,
+    ),
+  } satisfies PhaseDef<StopPhaseConfig>,
 } as const;
 
 /** Any one row of the registry. */
 export type AnyPhase = (typeof PHASES)[keyof typeof PHASES];
 
 /** Phases in lifecycle order. */
-export const PHASE_LIST: readonly AnyPhase[] = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops, PHASES.logs];
+export const PHASE_LIST: readonly AnyPhase[] = [
+  PHASES.audit,
+  PHASES.launch,
+  PHASES.patrol,
+  PHASES.collect,
+  PHASES.teardown,
+  PHASES.chatops,
+  PHASES.logs,
+  PHASES.stop,
+];
 
 /**
  * Runs a phase with the given ports: secrets masked at once, empty inputs take their defaults, every input is

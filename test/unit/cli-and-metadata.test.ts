@@ -143,13 +143,19 @@ describe('action metadata', () => {
   it('the root action takes command (the phase) and the launch inputs, the training command as job-command', () => {
     const doc = parse(readFileSync('action.yml', 'utf8'));
     const all = new Set<string>(
-      [...PHASE_INPUTS.launch, ...PHASE_INPUTS.patrol, ...PHASE_INPUTS.collect, ...PHASE_INPUTS.teardown, ...PHASE_INPUTS.chatops, ...PHASE_INPUTS.logs].filter(
-        (n) => inputDef(n)?.only !== 'cli',
-      ),
+      [
+        ...PHASE_INPUTS.launch,
+        ...PHASE_INPUTS.patrol,
+        ...PHASE_INPUTS.collect,
+        ...PHASE_INPUTS.teardown,
+        ...PHASE_INPUTS.chatops,
+        ...PHASE_INPUTS.logs,
+        ...PHASE_INPUTS.stop,
+      ].filter((n) => inputDef(n)?.only !== 'cli'),
     );
     all.delete('command');
     expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...all].sort());
-    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown, chatops or logs/);
+    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown, chatops, logs or stop/);
   });
 
   it('each action entry is a run() module plus an index that calls it (what @github/local-action imports)', async () => {

@@ -13,6 +13,7 @@ import { parseTeardown } from '../../src/teardown/parse.ts';
 import { PHASE_LIST } from '../../src/phases.ts';
 import { parseChatOps } from '../../src/config/chatops.ts';
 import { parseLogsPhase } from '../../src/config/logs.ts';
+import { parseStopPhase } from '../../src/config/stop.ts';
 
 const FP = 'SHA256:' + 'A'.repeat(43);
 const BASE: Inputs = { host: '10.0.0.1', 'ssh-key-path': '/nonexistent/key', 'host-key-fingerprint': FP };
@@ -25,6 +26,7 @@ const PARSE: Record<Phase, { minimal: Inputs; parse: (i: Inputs) => unknown }> =
   teardown: { minimal: { ...BASE, 'run-id': 'r', provider: 'ssh', verb: 'park', 'allow-park-unverified': 'true' }, parse: (i) => parseTeardown(i, {}) },
   chatops: { minimal: BASE, parse: (i) => [parseConnection(i, {}), parseChatOps(i)] },
   logs: { minimal: { ...BASE, 'run-id': 'r' }, parse: (i) => parseLogsPhase(i, {}) },
+  stop: { minimal: { ...BASE, 'run-id': 'r', 'verified-path': '/tmp/v' }, parse: (i) => parseStopPhase(i, {}) },
 };
 
 describe('input defaults: one table for action.yml, runPhase and the parsers', () => {

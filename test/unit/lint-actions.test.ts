@@ -47,7 +47,7 @@ describe("tether lint's own checks (src/cli/lint.ts)", () => {
         .map(([k]) => k),
     ).toEqual(SMOKE_INPUTS.required);
     // Every generated action.yml: what it declares is what the lint accepts, what it requires is what the lint asks for.
-    for (const phase of ['audit', 'launch', 'patrol', 'collect', 'teardown', 'chatops', 'logs']) {
+    for (const phase of ['audit', 'launch', 'patrol', 'collect', 'teardown', 'chatops', 'logs', 'stop']) {
       const a = parse(readFileSync(`actions/${phase}/action.yml`, 'utf8')) as { inputs: Record<string, { required?: boolean; default?: unknown }> };
       const all = Object.keys(a.inputs);
       const wf = (w: string[]) =>
@@ -62,7 +62,7 @@ describe("tether lint's own checks (src/cli/lint.ts)", () => {
     }
     const odd = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tether-dev/tether/actions/deploy@main\n      - uses: tether-dev/tether@main\n        with:\n          command: patrol\n          job-command: x\n          hots: y\n`;
     expect(tetherChecks(odd, 'w.yml').map((p) => `${p.line}: ${p.message}`)).toEqual([
-      '6: tether-dev/tether/actions/deploy@main: tether has no such action (its actions: audit, launch, patrol, collect, teardown, chatops, logs, smoke)',
+      '6: tether-dev/tether/actions/deploy@main: tether has no such action (its actions: audit, launch, patrol, collect, teardown, chatops, logs, stop, smoke)',
       '11: tether (root action) has no input "hots" (did you mean "host"?)',
     ]);
   });

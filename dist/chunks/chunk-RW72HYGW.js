@@ -1,0 +1,654 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  show
+} from "./chunk-YTL3EYJO.js";
+import {
+  loadCredential
+} from "./chunk-C5X3PL2Z.js";
+import {
+  InputError
+} from "./chunk-3B7SBFZS.js";
+import {
+  connect,
+  dataLines,
+  parseJsonLine,
+  runScript
+} from "./chunk-Z5QYS3WY.js";
+import {
+  PROVIDER_NAMES
+} from "./chunk-356XD6MB.js";
+import {
+  TransportError
+} from "./chunk-JVLHI33R.js";
+import {
+  SLURM_ENDED
+} from "./chunk-J2T5H5DO.js";
+import {
+  BoxDataError,
+  arr,
+  obj,
+  str
+} from "./chunk-L5FHM4FN.js";
+
+// src/providers/aws.ts
+import { createHash, createHmac } from "node:crypto";
+
+// src/providers/types.ts
+var ProviderError = class extends Error {
+  constructor(message, retryable) {
+    super(message);
+    this.retryable = retryable;
+    this.name = "ProviderError";
+  }
+  retryable;
+};
+
+// src/providers/http.ts
+async function call(method, url, headers, body, timeoutMs, label) {
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { accept: "application/json", ...body === void 0 ? {} : { "content-type": "application/json" }, ...headers },
+      ...body === void 0 ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "error"
+    });
+  } catch (err) {
+    const e = err;
+    const why = e.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1e3)} s` : e.cause?.message ?? e.message;
+    throw new ProviderError(`${label}: ${why}`, true);
+  }
+  const text = await boundedText(res, label);
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (res.status === 401 || res.status === 403)
+    throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
+  return { status: res.status, body: parsed, text };
+}
+var MAX_ANSWER = 1 << 20;
+async function boundedText(res, label) {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks = [];
+  let n = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > MAX_ANSWER) {
+        await reader.cancel();
+        throw new ProviderError(`${label}: the answer is larger than ${MAX_ANSWER} bytes; not read`, false);
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof ProviderError) throw err;
+    throw new ProviderError(`${label}: the answer broke off (${err.message})`, true);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function jsonObject(a) {
+  const b = a.body;
+  return typeof b === "object" && b !== null && !Array.isArray(b) ? b : null;
+}
+function baseUrl(override, fallback) {
+  return (override || fallback).replace(/\/+$/, "");
+}
+
+// src/providers/aws.ts
+function signV4(method, url, body, creds, service, now) {
+  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
+  if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
+  const names = Object.keys(headers).sort();
+  const hash = (s) => createHash("sha256").update(s).digest("hex");
+  const canonical = [method, url.pathname || "/", "", ...names.map((n) => `${n}:${headers[n]}`), "", names.join(";"), hash(body)].join("\n");
+  const scope = `${day}/${creds.region}/${service}/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
+  const hmac = (key2, s) => createHmac("sha256", key2).update(s).digest();
+  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), "aws4_request");
+  const signature = createHmac("sha256", key).update(toSign).digest("hex");
+  const { host: _host, ...sent } = headers;
+  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}` };
+}
+var tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+function awsProvider(ctx, creds, apiUrl) {
+  const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
+  const ec2 = async (params, label) => {
+    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
+    const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label}`);
+    const code = tag(r.text, "Code");
+    return { ...r, code };
+  };
+  let seen = false;
+  return {
+    async state() {
+      const r = await ec2({ Action: "DescribeInstances", "InstanceId.1": ctx.instanceId }, "describe instance");
+      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound")
+        return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
+      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
+        return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
+      if (tag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
+      seen = true;
+      const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
+      const map = {
+        terminated: "gone",
+        stopped: "stopped",
+        running: "running",
+        pending: "changing",
+        stopping: "changing",
+        "shutting-down": "changing"
+      };
+      return { state: map[name] ?? "unknown", detail: `instance state ${name}` };
+    },
+    async request(verb) {
+      const r = await ec2(
+        { Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId },
+        verb === "destroy" ? "terminate" : "stop"
+      );
+      if (r.code === "InvalidInstanceID.NotFound") return;
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
+    },
+    async leftovers() {
+      const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
+      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map(
+        (m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`
+      );
+    }
+  };
+}
+var aws = {
+  name: "aws",
+  facts: {
+    title: "AWS EC2",
+    credentials: "aws",
+    park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
+    destroy: {
+      action: "TerminateInstances",
+      reversible: false,
+      survives: "EBS volumes not marked DeleteOnTermination, and snapshots",
+      keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs"
+    },
+    traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
+    verified: "2026-06"
+  },
+  check: (cfg, _given, env) => {
+    const region = cfg.awsRegion;
+    if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+      throw new InputError("aws-region", `${region ? show(region) + " is not" : "is required:"} an AWS region like us-east-1`);
+    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+      throw new InputError(
+        "aws-region",
+        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+      );
+    if (cfg.instanceId && !/^i-[0-9a-f]{8,17}$/.test(cfg.instanceId))
+      throw new InputError("instance-id", `${show(cfg.instanceId)} is not an EC2 instance id (i-\u2026)`);
+  },
+  make: (ctx, cfg, env) => awsProvider(
+    ctx,
+    {
+      region: cfg.awsRegion ?? "",
+      accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+      secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+      sessionToken: env["AWS_SESSION_TOKEN"]
+    },
+    cfg.apiUrl
+  )
+};
+
+// src/providers/command.ts
+import { spawn } from "node:child_process";
+function commandProvider(ctx, command2, env, timeoutMs) {
+  let done = false;
+  return {
+    async state() {
+      return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
+    },
+    request(verb) {
+      return new Promise((resolve, reject) => {
+        const child = spawn("bash", ["-c", command2], {
+          env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true
+        });
+        let tail = "";
+        const keep = (d) => {
+          for (const line of d.toString().split("\n")) if (line.trim()) ctx.log(`teardown-command: ${line}`);
+          tail = (tail + d.toString()).slice(-500);
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        const timer = setTimeout(() => {
+          try {
+            if (child.pid && child.pid > 1) process.kill(-child.pid, "SIGKILL");
+            else child.kill("SIGKILL");
+          } catch {
+          }
+        }, timeoutMs);
+        child.on("close", (code, signal) => {
+          clearTimeout(timer);
+          if (code === 0) {
+            done = true;
+            resolve();
+          } else
+            reject(
+              new ProviderError(
+                `teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`,
+                false
+              )
+            );
+        });
+      });
+    }
+  };
+}
+var command = {
+  name: "command",
+  facts: {
+    title: "your teardown command",
+    credentials: "command",
+    park: {
+      action: "your `teardown-command` with TETHER_VERB=park",
+      reversible: true,
+      survives: "as your command decides",
+      keepsBilling: "as your provider bills a parked machine"
+    },
+    destroy: {
+      action: "your `teardown-command` with TETHER_VERB=destroy",
+      reversible: false,
+      survives: "as your command decides",
+      keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)"
+    },
+    traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
+    verified: "2026-06"
+  },
+  check: (cfg) => {
+    if (!cfg.teardownCommand) throw new InputError("teardown-command", "is required (the command line to run on the box)");
+  },
+  make: (ctx, cfg, env) => commandProvider(ctx, cfg.teardownCommand ?? "", env, cfg.timeoutS * 1e3)
+};
+
+// src/providers/lambda.ts
+function lambdaProvider(ctx, apiKey, apiUrl) {
+  const base = baseUrl(apiUrl, "https://cloud.lambdalabs.com/api/v1");
+  const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/instances/${id}`, auth, void 0, ctx.callTimeoutMs, "lambda: get instance");
+      const code = jsonObject(r)?.["error"]?.code;
+      if (r.status === 404 && code === "global/object-does-not-exist") return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
+      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
+      const data = jsonObject(r)?.["data"];
+      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string")
+        return { state: "unknown", detail: "an answer without this instance's id and status" };
+      seen = true;
+      const status = data.status;
+      return {
+        state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown",
+        detail: `status ${status.slice(0, 40)}`
+      };
+    },
+    async request(verb) {
+      if (verb !== "destroy") throw new ProviderError("lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)", false);
+      const r = await call("POST", `${base}/instance-operations/terminate`, auth, { instance_ids: [ctx.instanceId] }, ctx.callTimeoutMs, "lambda: terminate");
+      if (r.status === 404) return;
+      if (r.status !== 200) throw new ProviderError(`lambda: terminate: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call("GET", `${base}/file-systems`, auth, void 0, ctx.callTimeoutMs, "lambda: list file systems");
+      const list = r.body?.data ?? [];
+      return list.map(
+        (f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`
+      );
+    }
+  };
+}
+var lambda = {
+  name: "lambda",
+  facts: {
+    title: "Lambda Cloud",
+    credentials: "api-key",
+    park: null,
+    destroy: {
+      action: "terminate (`POST /instance-operations/terminate`)",
+      reversible: false,
+      survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased",
+      keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them"
+    },
+    missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
+    traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
+    verified: "2026-06"
+  },
+  make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+};
+
+// src/providers/runpod.ts
+function runpodProvider(ctx, apiKey, apiUrl) {
+  const base = baseUrl(apiUrl, "https://rest.runpod.io/v1");
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
+      if (r.status === 404 && jsonObject(r)) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
+      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
+      const pod = jsonObject(r);
+      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["desiredStatus"] !== "string")
+        return { state: "unknown", detail: "an answer without this pod's id and desiredStatus" };
+      seen = true;
+      const s = pod["desiredStatus"].slice(0, 40);
+      return { state: s === "EXITED" ? "stopped" : s === "RUNNING" ? "running" : s === "TERMINATED" ? "changing" : "unknown", detail: `desiredStatus ${s}` };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/stop`, auth, void 0, ctx.callTimeoutMs, "runpod: stop");
+      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
+      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call("GET", `${base}/networkvolumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
+      const list = Array.isArray(r.body) ? r.body : [];
+      return list.map((v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenterId ?? "?"}) bills until deleted`);
+    }
+  };
+}
+var runpod = {
+  name: "runpod",
+  facts: {
+    title: "RunPod",
+    credentials: "api-key",
+    park: {
+      action: "stop (`POST /pods/{id}/stop`)",
+      reversible: true,
+      survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
+      keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
+    },
+    destroy: {
+      action: "terminate (`DELETE /pods/{id}`)",
+      reversible: false,
+      survives: "Network Volumes only; container and volume disks are deleted",
+      keepsBilling: "Network Volumes until you delete them"
+    },
+    traps: [
+      "stop does not stop the meter for storage: the volume disk bills 2\xD7",
+      "a delete answering 200 is not proof: tether polls until the pod is gone (404)"
+    ],
+    verified: "2026-06"
+  },
+  make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+};
+
+// src/remote/slurm-jobs.ts
+function parseJobs(raw) {
+  const o = obj(raw, "slurm_jobs");
+  if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
+  return arr(o, "jobs", "slurm_jobs", 1e4).map((x, i) => {
+    const j = obj(x, `slurm_jobs.jobs[${i}]`);
+    return {
+      id: str(j, "id", "job", { max: 12, pattern: /^\d{1,12}$/ }),
+      state: str(j, "state", "job", { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+      reason: str(j, "reason", "job", { max: 256 })
+    };
+  });
+}
+
+// src/providers/slurm.ts
+var ended = (state) => SLURM_ENDED.includes(state);
+function jobsState(jobs) {
+  const list = jobs.map((j) => `${j.id} ${j.state}${j.reason ? ` (${j.reason})` : ""}`).join(", ");
+  if (jobs.every((j) => ended(j.state))) return { state: "gone", detail: `every job of the run has ended: ${list}` };
+  if (jobs.every((j) => ended(j.state) || j.state === "PENDING" && /Held/i.test(j.reason))) return { state: "stopped", detail: `held: ${list}` };
+  return { state: "running", detail: list };
+}
+function slurmProvider(ctx, conn, cred, runRoot, jobs = null) {
+  const data = dataLines(jobs?.length ? { jobs: jobs.join(" ") } : {});
+  const call2 = async (action) => {
+    let s;
+    try {
+      s = await connect({ ...conn, attempts: 1 }, cred);
+    } catch (err) {
+      if (err instanceof TransportError)
+        throw new ProviderError(`slurm: the login node did not answer (${err.message})`, err.kind === "unreachable" || err.kind === "network");
+      throw err;
+    }
+    try {
+      return parseJobs(
+        parseJsonLine("slurm_jobs", await runScript(s, "slurm_jobs", [runRoot, ctx.runId, action], { data, timeoutMs: Math.max(ctx.callTimeoutMs, 6e4) }))
+      );
+    } catch (err) {
+      if (err instanceof BoxDataError) throw new ProviderError(err.message, false);
+      throw err;
+    } finally {
+      s.close();
+    }
+  };
+  return {
+    async state() {
+      return jobsState(await call2("state"));
+    },
+    async request(verb) {
+      if (verb !== "cancel" && verb !== "park") throw new ProviderError(`slurm: ${verb} is not a Slurm action (cancel or park)`, false);
+      const jobs2 = await call2(verb === "cancel" ? "cancel" : "hold");
+      ctx.log(`slurm: ${verb === "cancel" ? "scancel" : "scontrol hold"} of job(s) ${jobs2.map((j) => j.id).join(", ")}`);
+    }
+  };
+}
+var slurm = {
+  name: "slurm",
+  facts: {
+    title: "a Slurm cluster (through its login node)",
+    credentials: "ssh",
+    park: {
+      action: "`scontrol hold` of the run's pending jobs (release with launch `resume`)",
+      reversible: true,
+      survives: "everything; a job already running keeps running (a hold only stops pending ones from starting)",
+      keepsBilling: "nothing while held; fair-share time is used only when a job runs"
+    },
+    destroy: null,
+    cancel: {
+      action: "`scancel` of exactly the run's recorded job ids (never a name or user match)",
+      reversible: false,
+      survives: "every file on the shared filesystem (nothing is deleted); the work since the last checkpoint is lost",
+      keepsBilling: "nothing: the allocation ends"
+    },
+    missing: { destroy: "a Slurm job is cancelled, not destroyed: use verb cancel" },
+    traps: ["a cancelled job is not requeued: launch it again with resume: true from its last checkpoint", "node-local $TMPDIR is wiped when the job ends"],
+    scheduler: true,
+    verified: "2026-11"
+  },
+  // What is acted on is the run's own jobs, so the "instance" is the run id on the login node.
+  defaultInstance: (_box, runId) => runId,
+  check: (cfg, given) => {
+    if (!cfg.connection) throw new InputError("host", "provider slurm acts through the login node: give the connection inputs");
+    if (given.instanceId.trim())
+      throw new InputError("instance-id", "provider slurm acts on the run's own recorded jobs, named by run-id; give no instance-id");
+  },
+  make: (ctx, cfg, _env, jobs) => {
+    const conn = cfg.connection;
+    if (!conn) throw new ProviderError("provider slurm needs the connection inputs of the login node", false);
+    return slurmProvider(ctx, conn, loadCredential(conn.key), cfg.runRoot, jobs);
+  }
+};
+
+// src/providers/ssh.ts
+var SILENT = /* @__PURE__ */ new Set(["unreachable", "connection_refused", "network"]);
+function sshProvider(ctx, conn, cred) {
+  let accepted = false;
+  const fatal = (err) => new ProviderError(`ssh: ${err.message}: ${err.advice}`, false);
+  return {
+    async state() {
+      try {
+        const s = await connect({ ...conn, attempts: 1, connectTimeoutMs: Math.min(conn.connectTimeoutMs, ctx.callTimeoutMs) }, cred);
+        s.close();
+        return { state: "running", detail: "the box answers SSH" };
+      } catch (err) {
+        if (!(err instanceof TransportError)) throw err;
+        if (!SILENT.has(err.kind)) throw fatal(err);
+        const why = err.message.split("\n")[0];
+        if (!accepted) return { state: "unknown", detail: `the box does not answer SSH (${why}), but no poweroff was accepted: that proves nothing` };
+        return { state: "stopped", detail: `the box no longer answers SSH after accepting poweroff (${why})` };
+      }
+    },
+    async request(verb) {
+      if (verb !== "park") throw new ProviderError("ssh: only park (poweroff) is possible over SSH; destroy needs a provider API or provider: command", false);
+      let s;
+      try {
+        s = await connect(conn, cred);
+      } catch (err) {
+        if (!(err instanceof TransportError)) throw err;
+        if (!SILENT.has(err.kind)) throw fatal(err);
+        throw new ProviderError(`ssh: cannot reach the box to power it off (${err.message})`, true);
+      }
+      try {
+        const r = await runScript(s, "poweroff", [], { timeoutMs: ctx.callTimeoutMs }).catch(() => null);
+        if (r && r.code !== 0 && r.code !== null)
+          throw new ProviderError(
+            `ssh: poweroff failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()?.slice(0, 200) ?? ""} (does the user have passwordless sudo?)`,
+            false
+          );
+        accepted = true;
+      } finally {
+        s.close();
+      }
+    }
+  };
+}
+var ssh = {
+  name: "ssh",
+  facts: {
+    title: "any SSH box",
+    credentials: "ssh",
+    park: {
+      action: "`sudo -n poweroff` on the box",
+      reversible: true,
+      survives: "the disks, if the provider keeps a stopped machine",
+      keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING"
+    },
+    destroy: null,
+    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
+    traps: [
+      "a forgotten box bills 24/7: nothing releases it automatically",
+      "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"
+    ],
+    verified: "2026-06"
+  },
+  defaultInstance: (box) => box && box.host ? `${box.host}:${box.port}` : "",
+  check: (cfg) => {
+    if (!cfg.connection) throw new InputError("host", "provider ssh parks the box over SSH: give the connection inputs");
+  },
+  make: (ctx, cfg) => {
+    const conn = cfg.connection;
+    if (!conn) throw new ProviderError("provider ssh needs the connection inputs", false);
+    return sshProvider(ctx, conn, loadCredential(conn.key));
+  }
+};
+
+// src/providers/vastai.ts
+function vastaiProvider(ctx, apiKey, apiUrl) {
+  const base = baseUrl(apiUrl, "https://console.vast.ai/api/v0");
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/instances/${id}/`, auth, void 0, ctx.callTimeoutMs, "vastai: show instance");
+      const doc = jsonObject(r);
+      if (r.status === 404 && doc) return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
+      if (r.status !== 200 || !doc || !("instances" in doc)) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
+      const inst = doc["instances"];
+      if (inst === null) return { state: seen ? "gone" : "missing", detail: "instances: null" };
+      if (typeof inst !== "object" || String(inst.id) !== ctx.instanceId)
+        return { state: "unknown", detail: "an answer about another instance, or without an id" };
+      seen = true;
+      const text = (x) => typeof x === "string" ? x.slice(0, 40) : "unknown";
+      const actual = text(inst.actual_status);
+      const intended = text(inst.intended_status);
+      const detail = `actual_status ${actual}, intended_status ${intended}${typeof inst.status_msg === "string" && inst.status_msg ? `, ${inst.status_msg.slice(0, 80)}` : ""}`;
+      if (actual === "destroyed") return { state: "gone", detail };
+      if ((actual === "exited" || actual === "stopped") && intended !== "running") return { state: ctx.verb === "destroy" ? "changing" : "stopped", detail };
+      return { state: actual === "running" ? "running" : "changing", detail };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call("DELETE", `${base}/instances/${id}/`, auth, void 0, ctx.callTimeoutMs, "vastai: destroy") : await call("PUT", `${base}/instances/${id}/`, auth, { state: "stopped" }, ctx.callTimeoutMs, "vastai: stop");
+      if (r.status === 404) return;
+      const ok = r.body?.success;
+      if (r.status !== 200 || ok === false) throw new ProviderError(`vastai: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call("GET", `${base}/volumes/`, auth, void 0, ctx.callTimeoutMs, "vastai: list volumes");
+      const list = r.body?.volumes ?? [];
+      return list.map((v) => `vast.ai volume ${v.id ?? "?"} (${v.disk_space ?? "?"} GB, ${v.status ?? "?"}) bills until deleted`);
+    }
+  };
+}
+var vastai = {
+  name: "vastai",
+  facts: {
+    title: "vast.ai",
+    credentials: "api-key",
+    park: {
+      action: "stop (`PUT /instances/{id}/` state=stopped)",
+      reversible: true,
+      survives: 'the instance disk; the GPU may be taken by someone else ("Scheduling" forever)',
+      keepsBilling: "the disk, forever (even at a negative balance), and bandwidth in every state"
+    },
+    destroy: {
+      action: "destroy (`DELETE /instances/{id}/`)",
+      reversible: false,
+      survives: "nothing on the box; only copies you made off it",
+      keepsBilling: "volumes until you delete them"
+    },
+    traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
+    verified: "2026-06"
+  },
+  make: (ctx, cfg) => vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+};
+
+// src/providers/index.ts
+var PROVIDER_LIST = [ssh, command, lambda, runpod, vastai, aws, slurm];
+function providerModule(name) {
+  const m = PROVIDER_LIST.find((p) => p.name === name);
+  if (!m) throw new Error(`no provider module for ${name}`);
+  return m;
+}
+var FACTS = Object.fromEntries(PROVIDER_NAMES.map((n) => [n, providerModule(n).facts]));
+function monthsSince(stamp, now) {
+  const [y, m] = stamp.split("-").map(Number);
+  return (now.getUTCFullYear() - (y ?? 0)) * 12 + (now.getUTCMonth() + 1 - (m ?? 0));
+}
+function instanceIdFor(provider, given, box, runId = "") {
+  const m = providerModule(provider);
+  if (m.facts.scheduler) return m.defaultInstance?.(box, runId) ?? runId;
+  return given.trim() || m.defaultInstance?.(box, runId) || "";
+}
+function verbFacts(provider, verb) {
+  return FACTS[provider][verb] ?? null;
+}
+function verbMissing(provider, verb) {
+  return FACTS[provider].missing?.[verb] ?? (verb === "cancel" ? "cancel is for a scheduler (provider slurm)" : "not offered by this provider");
+}
+
+export {
+  ProviderError,
+  providerModule,
+  FACTS,
+  monthsSince,
+  instanceIdFor,
+  verbFacts,
+  verbMissing
+};

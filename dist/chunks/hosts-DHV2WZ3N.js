@@ -1,0 +1,23 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  registeredHosts,
+  verifiedRegistration
+} from "./chunk-RVU4WQF4.js";
+import "./chunk-KVLL6EXG.js";
+import "./chunk-CX4JHE5B.js";
+import "./chunk-YTL3EYJO.js";
+import "./chunk-C5X3PL2Z.js";
+import "./chunk-3B7SBFZS.js";
+import "./chunk-EB3SDZEE.js";
+import "./chunk-L5FHM4FN.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-R3K6G2KB.js";
+export {
+  registeredHosts,
+  verifiedRegistration
+};

@@ -1,0 +1,24 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  probeHost,
+  probeOn
+} from "./chunk-TNG3TSHU.js";
+import "./chunk-IZG3X3BZ.js";
+import "./chunk-H57H7UT2.js";
+import "./chunk-Z5QYS3WY.js";
+import "./chunk-356XD6MB.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-J2T5H5DO.js";
+import "./chunk-EB3SDZEE.js";
+import "./chunk-L5FHM4FN.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-R3K6G2KB.js";
+export {
+  probeHost,
+  probeOn
+};

@@ -1,0 +1,38 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  PHASES,
+  runActionPhase
+} from "../chunks/chunk-J6S5SAJ7.js";
+import "../chunks/chunk-PWDKICJE.js";
+import "../chunks/chunk-XVGXFBMQ.js";
+import "../chunks/chunk-4TH77PS2.js";
+import "../chunks/chunk-RVU4WQF4.js";
+import "../chunks/chunk-KVLL6EXG.js";
+import "../chunks/chunk-CX4JHE5B.js";
+import "../chunks/chunk-RW72HYGW.js";
+import "../chunks/chunk-QBRD4N3Y.js";
+import "../chunks/chunk-NMVVBMUM.js";
+import "../chunks/chunk-YTL3EYJO.js";
+import "../chunks/chunk-C5X3PL2Z.js";
+import "../chunks/chunk-3B7SBFZS.js";
+import "../chunks/chunk-Z5QYS3WY.js";
+import "../chunks/chunk-356XD6MB.js";
+import "../chunks/chunk-JVLHI33R.js";
+import "../chunks/chunk-J2T5H5DO.js";
+import "../chunks/chunk-EB3SDZEE.js";
+import "../chunks/chunk-L5FHM4FN.js";
+import "../chunks/chunk-EPCPIVQ4.js";
+import "../chunks/chunk-R3K6G2KB.js";
+
+// src/actions/stop/main.ts
+function run() {
+  return runActionPhase(PHASES.stop);
+}
+
+// src/actions/stop/index.ts
+await run();
