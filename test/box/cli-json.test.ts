@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,30 @@ describe('tether … --json', () => {
     const t = asJson(teardown);
     expect(t).toMatchObject({ command: 'teardown', exit_code: 0, outputs: { state: 'dry-run' } });
     expect(String(t.outputs['reason'])).toMatch(/nothing was done/);
+  });
+
+  it('--host takes an alias from ~/.ssh/config (HostName, User, IdentityFile); the host key is still the pinned one', () => {
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    const i = box.inputs();
+    writeFileSync(join(home, '.ssh', 'config'), `Host mybox\n  HostName ${box.addr}\n  User root\n  IdentityFile ${i['ssh-key-path']}\n`);
+    const run = (pin: string) =>
+      spawnSync(
+        resolve('node_modules/.bin/node'),
+        ['dist/cli/index.js', 'audit', '--host', 'mybox', '--known-hosts', pin, '--no-require-gpu', '--min-free-gb', '1'],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, HOME: home, NO_COLOR: '1' },
+        },
+      );
+    const ok = run(i['known-hosts'] as string);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain(`--host mybox: from ~/.ssh/config, HostName ${box.addr}, User root, IdentityFile ${i['ssh-key-path']}`);
+    // The alias moves the address, never the trust: another pin is refused before authentication.
+    const other = run(`${box.addr} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm7kF5b6o8Lq0v3v7mO6sR6o1k9xGq3QmW2y9z4a1bC`);
+    expect(other.status).toBe(4);
+    expect(other.stderr).toMatch(/host key/i);
   });
 
   it('a bad command line is a JSON answer too: exit 2 and every problem, before the box is touched', () => {
