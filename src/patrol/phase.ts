@@ -162,12 +162,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  if (cfg.registry && hosts.length === 0) {
-    reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : 'tether patrol: no registered runs');
-    reporter.output('states', '{}');
-    reporter.output('escalate', 'false');
-    return refused.length ? 1 : 0;
-  }
+  if (cfg.registry && hosts.length === 0) return nothingRegistered(refused, reporter);
   // Tick memory is signed with a key derived from the patrol's own SSH key: nobody who can only edit a
   // comment (or the state file) can make the patrol trust what they wrote.
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
@@ -226,10 +221,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
       cfg.header,
       memKey,
     );
-  // Who each registered run's notice mentions by default: the login that dispatched its launch, signed in its registration.
-  const launchers = Object.fromEntries(Object.entries(chosen.entries).map(([id, e]) => [id, e.launchedBy ?? null]));
-  const notices = { notify: cfg.notify, launchers, perRun: cfg.reportTo?.kind === 'tracking-issue' };
-  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, notices);
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -254,6 +246,20 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
   return refused.length || end.failed || failed() ? 1 : 0;
+}
+
+/** A patrol of the registry that found no run it may take: said so, with empty outputs. */
+function nothingRegistered(refused: string[], reporter: Reporter): number {
+  reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : 'tether patrol: no registered runs');
+  reporter.output('states', '{}');
+  reporter.output('escalate', 'false');
+  return refused.length ? 1 : 0;
+}
+
+/** Whom each run's notice mentions by default: the login that dispatched its launch, signed in its registration. */
+function noticesOf(cfg: PatrolPhaseConfig, chosen: Chosen): { notify: Notify; launchers: Record<string, string | null>; perRun: boolean } {
+  const launchers = Object.fromEntries(Object.entries(chosen.entries).map(([id, e]) => [id, e.launchedBy ?? null]));
+  return { notify: cfg.notify, launchers, perRun: cfg.reportTo?.kind === 'tracking-issue' };
 }
 
 /** The state file's remembered tracking issues and comment ids, handed to the GitHub store as hints. */

@@ -7629,12 +7629,7 @@ async function patrolPhase(cfg, ctx, steps) {
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  if (cfg.registry && hosts.length === 0) {
-    reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
-    reporter.output("states", "{}");
-    reporter.output("escalate", "false");
-    return refused.length ? 1 : 0;
-  }
+  if (cfg.registry && hosts.length === 0) return nothingRegistered(refused, reporter);
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
     reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
@@ -7687,9 +7682,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.header,
     memKey
   );
-  const launchers = Object.fromEntries(Object.entries(chosen.entries).map(([id, e]) => [id, e.launchedBy ?? null]));
-  const notices = { notify: cfg.notify, launchers, perRun: cfg.reportTo?.kind === "tracking-issue" };
-  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, notices);
+  const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
   if (cfg.followS && steps.follow)
     await steps.follow({
@@ -7711,6 +7704,16 @@ async function patrolPhase(cfg, ctx, steps) {
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
   return refused.length || end.failed || failed() ? 1 : 0;
+}
+function nothingRegistered(refused, reporter) {
+  reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
+  reporter.output("states", "{}");
+  reporter.output("escalate", "false");
+  return refused.length ? 1 : 0;
+}
+function noticesOf(cfg, chosen) {
+  const launchers = Object.fromEntries(Object.entries(chosen.entries).map(([id, e]) => [id, e.launchedBy ?? null]));
+  return { notify: cfg.notify, launchers, perRun: cfg.reportTo?.kind === "tracking-issue" };
 }
 async function hintFrom(stateStore, remote, runIds, memKey) {
   const [text] = await stateStore.load(runIds).catch(() => []);
