@@ -681,8 +681,8 @@ function host(input, raw) {
   const v = (raw ?? "").trim();
   if (!v) throw new InputError(input, "is required (a host name or IP address)");
   const bare = v.startsWith("[") && v.endsWith("]") ? v.slice(1, -1) : v;
-  const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-  if (isIP(bare) !== 0 || hostname.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
+  const hostname2 = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+  if (isIP(bare) !== 0 || hostname2.test(bare) && !/^[0-9.]+$/.test(bare)) return bare;
   throw new InputError(
     input,
     `${show(v)} is not a host name or IP address (no spaces, options like '-o\u2026', users like 'user@', or ports; use the 'port' and 'user' inputs)`
@@ -16862,7 +16862,7 @@ var require_Protocol = __commonJS({
           sendPacket(this, this._packetRW.write.finalize(packet));
         });
       }
-      authHostbased(username, pubKey, hostname, userlocal, keyAlgo, cbSign) {
+      authHostbased(username, pubKey, hostname2, userlocal, keyAlgo, cbSign) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
         pubKey = parseKey(pubKey);
@@ -16881,7 +16881,7 @@ var require_Protocol = __commonJS({
         const pubKeyLen = pubKey.length;
         const sessionID = this._kex.sessionID;
         const sesLen = sessionID.length;
-        const hostnameLen = Buffer.byteLength(hostname);
+        const hostnameLen = Buffer.byteLength(hostname2);
         const userlocalLen = Buffer.byteLength(userlocal);
         const data = Buffer.allocUnsafe(
           4 + sesLen + 1 + 4 + userLen + 4 + 14 + 4 + 9 + 4 + algoLen + 4 + pubKeyLen + 4 + hostnameLen + 4 + userlocalLen
@@ -16901,7 +16901,7 @@ var require_Protocol = __commonJS({
         writeUInt32BE(data, pubKeyLen, p += algoLen);
         data.set(pubKey, p += 4);
         writeUInt32BE(data, hostnameLen, p += pubKeyLen);
-        data.utf8Write(hostname, p += 4, hostnameLen);
+        data.utf8Write(hostname2, p += 4, hostnameLen);
         writeUInt32BE(data, userlocalLen, p += hostnameLen);
         data.utf8Write(userlocal, p += 4, userlocalLen);
         cbSign(data, (signature) => {
@@ -35384,7 +35384,7 @@ function syncLine(s, now) {
   const n = s.newest;
   if (n)
     parts.push(
-      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : "step unknown"}, written ${ago(n.writtenAt)}, on ${s.runner ? `runner ${code(s.runner)}` : "the runner"} at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ""}`
     );
   else parts.push("no verified checkpoint synced yet");
   if (s.bad) parts.push(`\u26A0\uFE0F newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${inert(s.bad.why, 300)}`);
@@ -35665,6 +35665,7 @@ var phase_exports2 = {};
 __export(phase_exports2, {
   patrolPhase: () => patrolPhase
 });
+import { hostname } from "node:os";
 async function chooseHosts(cfg, ctx, remote) {
   const { reporter, env } = ctx;
   const none = { refused: [], closedIssues: [], entries: {} };
@@ -35770,7 +35771,8 @@ async function patrolPhase(cfg, ctx, steps) {
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
-  const synced = sync ? await sync(cfg, hosts, byName, result, ports.workspace, reporter, uploader) : null;
+  const runner = (ctx.env["RUNNER_NAME"] ?? "").trim().slice(0, 100) || hostname();
+  const synced = sync ? await sync(cfg, hosts, byName, result, ports.workspace, reporter, uploader, runner) : null;
   const render = (ids) => renderPatrol(
     result.verdicts.filter((v) => ids.includes(v.runId)),
     pick(result.memory, ids),
@@ -35790,7 +35792,7 @@ async function patrolPhase(cfg, ctx, steps) {
       probe: (h, session, runs) => (session && steps.probeOn ? steps.probeOn(session, h.runRoot, runs, 2e4) : steps.probeHost(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
       opts,
       now: () => now = /* @__PURE__ */ new Date(),
-      ...sync && synced ? { resync: async (h) => void Object.assign(synced, await sync(cfg, [h], byName, result, ports.workspace, reporter, uploader)) } : {},
+      ...sync && synced ? { resync: async (h) => void Object.assign(synced, await sync(cfg, [h], byName, result, ports.workspace, reporter, uploader, runner)) } : {},
       save,
       reporter
     });
@@ -40555,16 +40557,46 @@ var init_phase8 = __esm({
 // src/sync/step.ts
 var step_exports = {};
 __export(step_exports, {
-  syncAll: () => syncAll
+  SYNC_OWNER_STALE_MS: () => SYNC_OWNER_STALE_MS,
+  syncAll: () => syncAll,
+  syncOwnership: () => syncOwnership
 });
 import { join as join9 } from "node:path";
-async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
+function syncOwnership(runIds, memory, runner, now) {
+  const mine = [];
+  const left = [];
+  const takenOver = [];
+  for (const runId2 of runIds) {
+    const s = memory.runs[runId2]?.sync;
+    const owner = s?.runner;
+    if (!s || !owner || owner === runner) mine.push(runId2);
+    else if (now.getTime() - Date.parse(s.at) < SYNC_OWNER_STALE_MS) left.push({ runId: runId2, owner });
+    else {
+      mine.push(runId2);
+      takenOver.push({ runId: runId2, owner, at: s.at });
+    }
+  }
+  return { mine, left, takenOver };
+}
+async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader, runner) {
   const out = {};
   const warn = (m) => reporter.warn(m);
   const budget = syncBudget(cfg.sync, workspace);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
     const e = byName.get(h.name);
-    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    const candidates = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state));
+    const own = syncOwnership(
+      candidates.map((v) => v.runId),
+      result.memory,
+      runner,
+      /* @__PURE__ */ new Date()
+    );
+    for (const l of own.left) {
+      reporter.info(`sync: ${l.runId}: synced by runner ${l.owner}, which holds its checkpoints; not synced here`);
+      out[l.runId] = { synced_by: l.owner };
+    }
+    for (const t of own.takenOver) reporter.info(`sync: ${t.runId}: runner ${t.owner} last synced it at ${t.at}; runner ${runner} takes it over`);
+    const runs = candidates.filter((v) => own.mine.includes(v.runId)).map((v) => ({ runId: v.runId, stepHint: v.step }));
     if (!runs.length) return;
     let done;
     try {
@@ -40578,13 +40610,13 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
       const v = result.verdicts.find((x) => x.runId === runId2);
       if (!m || !v) continue;
       if ("record" in r) {
-        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId2), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {}, runner };
         if (uploader && r.newest) await uploadNewest(uploader, cfg, runId2, r.newest, runSyncDir(cfg.sync, workspace, runId2), m.sync, reporter);
         for (const j of r.judged)
           reporter.info(
             `sync: ${runId2}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
           );
-      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
+      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error, runner };
       if (m.sync.error) reporter.warn(`sync: ${runId2}: ${m.sync.error}`);
       out[runId2] = {
         newest: m.sync.newest?.where ?? null,
@@ -40633,7 +40665,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
     reporter.warn(`sync: ${runId2}: the newest checkpoint was not uploaded (${err.message}); it stays on the runner`);
   }
 }
-var SYNCED, SYNC_ARTIFACTS_MAX;
+var SYNC_OWNER_STALE_MS, SYNCED, SYNC_ARTIFACTS_MAX;
 var init_step = __esm({
   "src/sync/step.ts"() {
     "use strict";
@@ -40643,6 +40675,7 @@ var init_step = __esm({
     init_plan();
     init_pool();
     init_verdict();
+    SYNC_OWNER_STALE_MS = 2 * 36e5;
     SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
     SYNC_ARTIFACTS_MAX = 8;
   }

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-4TUY7K2F.js";
+} from "../chunks/chunk-FGYKEF3Y.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-XVGXFBMQ.js";
 import "../chunks/chunk-4TH77PS2.js";

@@ -50,6 +50,8 @@ export interface SyncMemory {
   error: string | null;
   /** Sync artifacts tether uploaded for the run (`sync-artifact`), newest first: the older ones are the user's to prune. */
   artifacts?: Array<{ name: string; bytes: number; at: string }>;
+  /** The runner that holds the run's synced checkpoints (`RUNNER_NAME`, else its host name): only it syncs the run. */
+  runner?: string;
 }
 
 export interface TeardownMark {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ConnectionConfig, KeySource } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import type { Notify, PatrolPhaseConfig } from '../config/patrol.ts';
@@ -37,6 +38,8 @@ export type SyncStep = (
   workspace: string,
   reporter: Reporter,
   uploader: ArtifactUploader | undefined,
+  /** This runner's name: a run another runner syncs (its sync fresh in the memory) is left to that runner. */
+  runner: string,
 ) => Promise<Record<string, unknown>>;
 
 /** What the patrol hands its follow (src/follow/patrol.ts): the hosts, the tick it mutates, and how to probe, sync and save. */
@@ -211,7 +214,9 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
-  const synced: Record<string, unknown> | null = sync ? await sync(cfg, hosts, byName, result, ports.workspace, reporter, uploader) : null;
+  // A run's synced checkpoints live on one runner: the one that synced it first, while its syncs stay fresh.
+  const runner = (ctx.env['RUNNER_NAME'] ?? '').trim().slice(0, 100) || hostname();
+  const synced: Record<string, unknown> | null = sync ? await sync(cfg, hosts, byName, result, ports.workspace, reporter, uploader, runner) : null;
   const render = (ids: string[]) =>
     renderPatrol(
       result.verdicts.filter((v) => ids.includes(v.runId)),
@@ -234,7 +239,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
       opts,
       now: () => (now = new Date()),
       ...(sync && synced
-        ? { resync: async (h: KeyedHost) => void Object.assign(synced, await sync(cfg, [h], byName, result, ports.workspace, reporter, uploader)) }
+        ? { resync: async (h: KeyedHost) => void Object.assign(synced, await sync(cfg, [h], byName, result, ports.workspace, reporter, uploader, runner)) }
         : {}),
       save,
       reporter,

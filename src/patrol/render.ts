@@ -305,7 +305,7 @@ export function syncLine(s: RunMemory['sync'], now: Date): string {
   const n = s.newest;
   if (n)
     parts.push(
-      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : 'step unknown'}, written ${ago(n.writtenAt)}, on the runner at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ''}`,
+      `newest verified checkpoint: ${code(n.path)}${cell(n.cell)}, ${n.step !== null ? `step ${n.step}` : 'step unknown'}, written ${ago(n.writtenAt)}, on ${s.runner ? `runner ${code(s.runner)}` : 'the runner'} at ${code(n.where)}${n.artifact ? `, artifact ${code(n.artifact)}` : ''}`,
     );
   else parts.push('no verified checkpoint synced yet');
   if (s.bad) parts.push(`⚠️ newer ${code(s.bad.path)}${cell(s.bad.cell)} (written ${ago(s.bad.writtenAt)}) failed verification: ${esc(s.bad.why, 300)}`);

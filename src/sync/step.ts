@@ -16,6 +16,35 @@ import type { State } from '../patrol/remediation.ts';
 import type { TickResult } from '../patrol/tick.ts';
 import { withFlag } from '../patrol/verdict.ts';
 
+/**
+ * A run's synced checkpoints live on one runner. Another runner (a cron patrol beside a follow on its own runner)
+ * leaves the run to that one while its last sync is younger than this; after that, the owner is gone and it takes over.
+ */
+export const SYNC_OWNER_STALE_MS = 2 * 3600_000;
+
+/** Which runs this runner syncs, and which it leaves to the runner that holds them. Pure. */
+export function syncOwnership(
+  runIds: readonly string[],
+  memory: TickResult['memory'],
+  runner: string,
+  now: Date,
+): { mine: string[]; left: Array<{ runId: string; owner: string }>; takenOver: Array<{ runId: string; owner: string; at: string }> } {
+  const mine: string[] = [];
+  const left: Array<{ runId: string; owner: string }> = [];
+  const takenOver: Array<{ runId: string; owner: string; at: string }> = [];
+  for (const runId of runIds) {
+    const s = memory.runs[runId]?.sync;
+    const owner = s?.runner;
+    if (!s || !owner || owner === runner) mine.push(runId);
+    else if (now.getTime() - Date.parse(s.at) < SYNC_OWNER_STALE_MS) left.push({ runId, owner });
+    else {
+      mine.push(runId);
+      takenOver.push({ runId, owner, at: s.at });
+    }
+  }
+  return { mine, left, takenOver };
+}
+
 /** States whose checkpoints a sync pulls: the box answered and the run record is there. */
 const SYNCED: readonly State[] = ['launching', 'running', 'stalled', 'finished', 'failed', 'dead', 'rebooted', 'requeued'];
 
@@ -31,6 +60,7 @@ export async function syncAll(
   workspace: string,
   reporter: Reporter,
   uploader: ArtifactUploader | undefined,
+  runner: string,
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const warn = (m: string) => reporter.warn(m);
@@ -38,7 +68,19 @@ export async function syncAll(
   const budget = syncBudget(cfg.sync, workspace);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
     const e = byName.get(h.name)!;
-    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    const candidates = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state));
+    const own = syncOwnership(
+      candidates.map((v) => v.runId),
+      result.memory,
+      runner,
+      new Date(),
+    );
+    for (const l of own.left) {
+      reporter.info(`sync: ${l.runId}: synced by runner ${l.owner}, which holds its checkpoints; not synced here`);
+      out[l.runId] = { synced_by: l.owner };
+    }
+    for (const t of own.takenOver) reporter.info(`sync: ${t.runId}: runner ${t.owner} last synced it at ${t.at}; runner ${runner} takes it over`);
+    const runs = candidates.filter((v) => own.mine.includes(v.runId)).map((v) => ({ runId: v.runId, stepHint: v.step }));
     if (!runs.length) return;
     let done: Awaited<ReturnType<typeof syncHost>>;
     try {
@@ -53,13 +95,13 @@ export async function syncAll(
       const v = result.verdicts.find((x) => x.runId === runId);
       if (!m || !v) continue;
       if ('record' in r) {
-        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId), at), ...(m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {}) };
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId), at), ...(m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {}), runner };
         if (uploader && r.newest) await uploadNewest(uploader, cfg, runId, r.newest, runSyncDir(cfg.sync, workspace, runId), m.sync, reporter);
         for (const j of r.judged)
           reporter.info(
             `sync: ${runId}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ''} ${j.status === 'verified' ? 'verified' : `failed verification: ${j.why}`}`,
           );
-      } else m.sync = { ...(m.sync ?? { newest: null, bad: null }), at, error: r.error };
+      } else m.sync = { ...(m.sync ?? { newest: null, bad: null }), at, error: r.error, runner };
       if (m.sync.error) reporter.warn(`sync: ${runId}: ${m.sync.error}`);
       out[runId] = {
         newest: m.sync.newest?.where ?? null,

@@ -89,7 +89,7 @@ async function checkpoint(id: string, i: number, opts: { nan?: boolean } = {}) {
 
 type Synced = Record<string, { newest: string | null; step: number | null; bad: string | null; judged: number; moved: number; error: string | null }>;
 
-async function tick(id: string, extra: Record<string, string> = {}) {
+async function tick(id: string, extra: Record<string, string> = {}, env: Record<string, string> = { RUNNER_NAME: 'runner-a' }) {
   const r = captureReporter();
   const code = await patrolPhase(
     box.inputs({
@@ -102,7 +102,7 @@ async function tick(id: string, extra: Record<string, string> = {}) {
       'sync-settle': '1s',
       ...extra,
     }),
-    {},
+    env,
     r,
     { probe: probeHost, workspace: '/' },
   );
@@ -134,7 +134,7 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
     expect(first).toMatch(/\/cs-1\/\d{8}T\d{6}Z-[0-9a-f]{12}-[0-9a-f]{8}\/ck\/step_1\.pt$/);
     expect(sha(first)).toBe(sha(`${W(ID)}/ck/step_1.pt`));
     expect(t.synced['cs-1']!.moved).toBe(statSync(`${W(ID)}/ck/step_1.pt`).size);
-    expect(t.body).toMatch(/newest verified checkpoint: `ck\/step_1\.pt`, step 1, written \d+ s ago, on the runner at `/);
+    expect(t.body).toMatch(/newest verified checkpoint: `ck\/step_1\.pt`, step 1, written \d+ s ago, on runner `runner-a` at `/);
 
     // Nothing new: nothing hashed twice on the box, nothing pulled.
     t = await tick('cs-1');
@@ -193,6 +193,25 @@ describe('sync: latest on ticks, a real PyTorch job on a real box', () => {
       box.clearFirewall();
     }
   }, 180_000);
+
+  it('a run another runner syncs is left to it: its checkpoints live in one place, and the status says which runner', async () => {
+    const ID = 'cs-own';
+    await launch(ID);
+    await checkpoint(ID, 1);
+    const a = await tick(ID);
+    expect(a.synced[ID]).toMatchObject({ step: 1, judged: 1 });
+    expect(a.body).toMatch(/on runner `runner-a` at `/);
+    await checkpoint(ID, 2);
+    // A cron patrol on another runner beside runner-a's follow: it reads runner-a's sync in the status and pulls nothing.
+    const b = await tick(ID, {}, { RUNNER_NAME: 'runner-b' });
+    expect(b.synced[ID]).toEqual({ synced_by: 'runner-a' });
+    expect(b.r.lines.join('\n')).toMatch(/sync: cs-own: synced by runner runner-a, which holds its checkpoints; not synced here/);
+    expect(versions(ID)).toHaveLength(1);
+    expect(b.body).toMatch(/newest verified checkpoint: `ck\/step_1\.pt`, step 1, .*on runner `runner-a` at `/);
+    // runner-a goes on syncing it.
+    const again = await tick(ID);
+    expect(again.synced[ID]).toMatchObject({ step: 2 });
+  });
 
   it('a partial file left by a sync that was cut off resumes (only the rest crosses); damaged partial bytes are never verified', async () => {
     const ID = 'cs-2';

@@ -306,3 +306,27 @@ describe('the runner disk budget of one tick (issue 23 §2)', () => {
     expect(diskBudget(null, 1000).take(1e12)).toBe(true);
   });
 });
+
+describe('one runner holds a run’s synced checkpoints', () => {
+  it('syncs a run nobody holds or this runner holds; leaves one another runner synced recently; takes over a stale one', async () => {
+    const { syncOwnership, SYNC_OWNER_STALE_MS } = await import('../../src/sync/step.ts');
+    const now = new Date('2026-12-02T12:00:00Z');
+    const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
+    const sync = (runner: string | undefined, msAgo: number) => ({ newest: null, bad: null, at: at(msAgo), error: null, ...(runner ? { runner } : {}) });
+    const memory = {
+      v: 1 as const,
+      tick: 3,
+      runs: {
+        fresh: { sync: sync(undefined, 0) },
+        mine: { sync: sync('me', 60_000) },
+        theirs: { sync: sync('other', 60_000) },
+        stale: { sync: sync('other', SYNC_OWNER_STALE_MS + 1000) },
+        never: {},
+      },
+    } as unknown as Parameters<typeof syncOwnership>[1];
+    const r = syncOwnership(['fresh', 'mine', 'theirs', 'stale', 'never'], memory, 'me', now);
+    expect(r.mine).toEqual(['fresh', 'mine', 'stale', 'never']);
+    expect(r.left).toEqual([{ runId: 'theirs', owner: 'other' }]);
+    expect(r.takenOver).toEqual([{ runId: 'stale', owner: 'other', at: at(SYNC_OWNER_STALE_MS + 1000) }]);
+  });
+});

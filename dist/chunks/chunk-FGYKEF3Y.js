@@ -558,7 +558,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-WJMNEUUE.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-UBTRHYUY.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -663,8 +663,8 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-HKH6DPXZ.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-KUVU7WTK.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-2XDKI4EX.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-OFOWMTMU.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -792,7 +792,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-GJVWJQYJ.js").then((m) => {
+  const get = () => real ??= import("./status-store-H3VQZYEB.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -846,7 +846,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-GJVWJQYJ.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-H3VQZYEB.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -449,14 +449,43 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
 }
 
 // src/sync/step.ts
+var SYNC_OWNER_STALE_MS = 2 * 36e5;
+function syncOwnership(runIds, memory, runner, now) {
+  const mine = [];
+  const left = [];
+  const takenOver = [];
+  for (const runId of runIds) {
+    const s = memory.runs[runId]?.sync;
+    const owner = s?.runner;
+    if (!s || !owner || owner === runner) mine.push(runId);
+    else if (now.getTime() - Date.parse(s.at) < SYNC_OWNER_STALE_MS) left.push({ runId, owner });
+    else {
+      mine.push(runId);
+      takenOver.push({ runId, owner, at: s.at });
+    }
+  }
+  return { mine, left, takenOver };
+}
 var SYNCED = ["launching", "running", "stalled", "finished", "failed", "dead", "rebooted", "requeued"];
-async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader) {
+async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader, runner) {
   const out = {};
   const warn = (m) => reporter.warn(m);
   const budget = syncBudget(cfg.sync, workspace);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
     const e = byName.get(h.name);
-    const runs = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    const candidates = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state));
+    const own = syncOwnership(
+      candidates.map((v) => v.runId),
+      result.memory,
+      runner,
+      /* @__PURE__ */ new Date()
+    );
+    for (const l of own.left) {
+      reporter.info(`sync: ${l.runId}: synced by runner ${l.owner}, which holds its checkpoints; not synced here`);
+      out[l.runId] = { synced_by: l.owner };
+    }
+    for (const t of own.takenOver) reporter.info(`sync: ${t.runId}: runner ${t.owner} last synced it at ${t.at}; runner ${runner} takes it over`);
+    const runs = candidates.filter((v) => own.mine.includes(v.runId)).map((v) => ({ runId: v.runId, stepHint: v.step }));
     if (!runs.length) return;
     let done;
     try {
@@ -470,13 +499,13 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
       const v = result.verdicts.find((x) => x.runId === runId);
       if (!m || !v) continue;
       if ("record" in r) {
-        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {} };
+        m.sync = { ...syncMemory(r, runSyncDir(cfg.sync, workspace, runId), at), ...m.sync?.artifacts ? { artifacts: m.sync.artifacts } : {}, runner };
         if (uploader && r.newest) await uploadNewest(uploader, cfg, runId, r.newest, runSyncDir(cfg.sync, workspace, runId), m.sync, reporter);
         for (const j of r.judged)
           reporter.info(
             `sync: ${runId}: ${j.path}${j.cell ? ` (cell ${j.cell})` : ""} ${j.status === "verified" ? "verified" : `failed verification: ${j.why}`}`
           );
-      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error };
+      } else m.sync = { ...m.sync ?? { newest: null, bad: null }, at, error: r.error, runner };
       if (m.sync.error) reporter.warn(`sync: ${runId}: ${m.sync.error}`);
       out[runId] = {
         newest: m.sync.newest?.where ?? null,
@@ -527,5 +556,7 @@ async function uploadNewest(uploader, cfg, runId, n, dir, s, reporter) {
   }
 }
 export {
-  syncAll
+  SYNC_OWNER_STALE_MS,
+  syncAll,
+  syncOwnership
 };

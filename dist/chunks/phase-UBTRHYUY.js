@@ -13,7 +13,7 @@ import {
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-ED2L43X7.js";
+} from "./chunk-5YTXNXNR.js";
 import {
   tick
 } from "./chunk-PLZC73MH.js";
@@ -7403,6 +7403,9 @@ var require_dist = __commonJS({
   }
 });
 
+// src/patrol/phase.ts
+import { hostname } from "node:os";
+
 // src/config/tether-file.ts
 var import_yaml = __toESM(require_dist(), 1);
 var HOST_KEYS = /* @__PURE__ */ new Set([
@@ -7673,7 +7676,8 @@ async function patrolPhase(cfg, ctx, steps) {
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
-  const synced = sync ? await sync(cfg, hosts, byName, result, ports.workspace, reporter, uploader) : null;
+  const runner = (ctx.env["RUNNER_NAME"] ?? "").trim().slice(0, 100) || hostname();
+  const synced = sync ? await sync(cfg, hosts, byName, result, ports.workspace, reporter, uploader, runner) : null;
   const render = (ids) => renderPatrol(
     result.verdicts.filter((v) => ids.includes(v.runId)),
     pick(result.memory, ids),
@@ -7693,7 +7697,7 @@ async function patrolPhase(cfg, ctx, steps) {
       probe: (h, session, runs) => (session && steps.probeOn ? steps.probeOn(session, h.runRoot, runs, 2e4) : steps.probeHost(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
       opts,
       now: () => now = /* @__PURE__ */ new Date(),
-      ...sync && synced ? { resync: async (h) => void Object.assign(synced, await sync(cfg, [h], byName, result, ports.workspace, reporter, uploader)) } : {},
+      ...sync && synced ? { resync: async (h) => void Object.assign(synced, await sync(cfg, [h], byName, result, ports.workspace, reporter, uploader, runner)) } : {},
       save,
       reporter
     });

@@ -9,7 +9,7 @@ import {
 } from "./chunk-AG3SXKST.js";
 import {
   stateText
-} from "./chunk-ED2L43X7.js";
+} from "./chunk-5YTXNXNR.js";
 import {
   tick
 } from "./chunk-PLZC73MH.js";
