@@ -41945,19 +41945,26 @@ function parseInitArgs(argv) {
   return { choices, problems };
 }
 async function ask(given) {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
   try {
-    const q = async (text, fallback) => (await rl.question(`${text} [${fallback}] `)).trim() || fallback;
+    const q = async (text, fallback) => {
+      process.stderr.write(`${text} [${fallback}] `);
+      const r = await lines.next();
+      if (r.done) throw new NoAnswer();
+      return String(r.value).trim() || fallback;
+    };
     const out = { ...given };
-    while (!out.provider) {
+    for (let i = 0; !out.provider && i < 5; i++) {
       const p = await q(`provider (${Object.keys(PROVIDERS).join(", ")})`, "lambda");
       if (p in PROVIDERS) out.provider = p;
     }
-    while (!out.label) {
+    for (let i = 0; !out.label && i < 5; i++) {
       const l = await q("the self-hosted runner's label", "tether");
       if (LABEL.test(l)) out.label = l;
     }
     out.reportTo ??= await q("where the status goes (tracking-issue, pr:<n>, issue:<n>)", "tracking-issue");
+    parseReportTo(out.reportTo);
     out.chatops ??= /^y/i.test(await q("/tether commands in comments (ChatOps)? y/n", "n"));
     out.smoke ??= !/^n/i.test(await q("a smoke run on a free runner before each launch? y/n", "y"));
     return out;
@@ -42055,7 +42062,15 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
     for (const p of problems) out(`error: ${p}`);
     return 2;
   }
-  const given = interactive ? await ask(choices) : choices;
+  let given = choices;
+  if (interactive)
+    try {
+      given = await ask(choices);
+    } catch (err) {
+      if (!(err instanceof NoAnswer) && !(err instanceof InputError)) throw err;
+      out(err instanceof NoAnswer ? "init: the input ended before every question was answered; nothing was written" : `error: ${err.message}`);
+      return err instanceof NoAnswer ? 1 : 2;
+    }
   const provider = given.provider ?? "lambda";
   const c = {
     provider,
@@ -42089,11 +42104,12 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   for (const l of nextSteps(c, c.dir)) out(l);
   return 0;
 }
-var import_yaml3, PROVIDERS, LABEL;
+var import_yaml3, PROVIDERS, LABEL, NoAnswer;
 var init_init = __esm({
   "src/cli/init.ts"() {
     "use strict";
     import_yaml3 = __toESM(require_dist(), 1);
+    init_errors();
     init_patrol();
     init_example_texts();
     PROVIDERS = {
@@ -42104,6 +42120,8 @@ var init_init = __esm({
       ssh: { user: "ubuntu", auth: "none", verb: "park" }
     };
     LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+    NoAnswer = class extends Error {
+    };
   }
 });
 

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { dirname, join } from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { InputError } from '../config/errors.ts';
 import { parseReportTo } from '../config/patrol.ts';
 import { exampleText } from './example-texts.ts';
 
@@ -90,21 +91,31 @@ export function parseInitArgs(argv: string[]): { choices: Partial<InitChoices>; 
   return { choices, problems };
 }
 
-/** The questions a terminal gets for what the flags left open. */
+/** The input ended before every question had its answer: nothing is written. */
+class NoAnswer extends Error {}
+
+/** The questions a terminal gets for what the flags left open (answers typed ahead are read in order). */
 async function ask(given: Partial<InitChoices>): Promise<Partial<InitChoices>> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
   try {
-    const q = async (text: string, fallback: string) => (await rl.question(`${text} [${fallback}] `)).trim() || fallback;
+    const q = async (text: string, fallback: string) => {
+      process.stderr.write(`${text} [${fallback}] `);
+      const r = await lines.next();
+      if (r.done) throw new NoAnswer();
+      return String(r.value).trim() || fallback;
+    };
     const out = { ...given };
-    while (!out.provider) {
+    for (let i = 0; !out.provider && i < 5; i++) {
       const p = await q(`provider (${Object.keys(PROVIDERS).join(', ')})`, 'lambda');
       if (p in PROVIDERS) out.provider = p as Provider;
     }
-    while (!out.label) {
+    for (let i = 0; !out.label && i < 5; i++) {
       const l = await q("the self-hosted runner's label", 'tether');
       if (LABEL.test(l)) out.label = l;
     }
     out.reportTo ??= await q('where the status goes (tracking-issue, pr:<n>, issue:<n>)', 'tracking-issue');
+    parseReportTo(out.reportTo);
     out.chatops ??= /^y/i.test(await q('/tether commands in comments (ChatOps)? y/n', 'n'));
     out.smoke ??= !/^n/i.test(await q('a smoke run on a free runner before each launch? y/n', 'y'));
     return out;
@@ -215,7 +226,15 @@ export async function initCommand(argv: string[], out: (l: string) => void = con
     for (const p of problems) out(`error: ${p}`);
     return 2;
   }
-  const given = interactive ? await ask(choices) : choices;
+  let given = choices;
+  if (interactive)
+    try {
+      given = await ask(choices);
+    } catch (err) {
+      if (!(err instanceof NoAnswer) && !(err instanceof InputError)) throw err;
+      out(err instanceof NoAnswer ? 'init: the input ended before every question was answered; nothing was written' : `error: ${err.message}`);
+      return err instanceof NoAnswer ? 1 : 2;
+    }
   const provider = given.provider ?? 'lambda';
   const c: InitChoices = {
     provider,

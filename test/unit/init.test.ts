@@ -90,6 +90,29 @@ describe('tether init', () => {
     expect(lint.stdout + lint.stderr).toMatch(/^tether lint: 4 workflows, 0 problems$/m);
   });
 
+  it('on a terminal it asks for what the flags left open (answers typed ahead are read in order); an input that ends writes nothing', () => {
+    // `script` gives the CLI a terminal, as a person's shell would.
+    const onTty = (input: string, at: string) =>
+      spawnSync('script', ['-qec', `${resolve('node_modules/.bin/node')} ${resolve('dist/cli/index.js')} init --dir ${at}`, '/dev/null'], {
+        encoding: 'utf8',
+        input,
+        timeout: 30_000,
+        cwd: dir,
+      });
+    const at = join(dir, 'tty', 'wf');
+    const r = onTty('runpod\ngpu\n\ny\nn\n', at);
+    expect(r.stdout).toMatch(/provider \(lambda, runpod, vastai, aws, ssh\) \[lambda\]/);
+    expect(r.stdout).toMatch(/wrote .*chatops\.yml/);
+    const launch = parse(readFileSync(join(at, 'launch.yml'), 'utf8')) as Wf;
+    expect('smoke' in launch.jobs).toBe(false);
+    expect(launch.jobs['launch']?.['runs-on']).toEqual(['self-hosted', 'gpu']);
+    expect((parse(readFileSync(join(at, 'collect-teardown.yml'), 'utf8')) as Wf).on.workflow_dispatch?.inputs['provider']?.default).toBe('runpod');
+    const short = join(dir, 'tty-short', 'wf');
+    const cut = onTty('runpod\n', short);
+    expect(cut.stdout).toMatch(/init: the input ended before every question was answered; nothing was written/);
+    expect(existsSync(short)).toBe(false);
+  });
+
   it('refuses bad flags together, before writing anything', () => {
     const { problems } = parseInitArgs(['--provider', 'azure', '--runner-label', 'a b', '--report-to', 'slack', '--force']);
     expect(problems).toHaveLength(4);
