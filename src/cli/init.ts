@@ -10,17 +10,18 @@ import { dirname, join } from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { InputError } from '../config/errors.ts';
 import { parseReportTo } from '../config/patrol.ts';
-import { exampleText } from './example-texts.ts';
+import { bundledText } from './bundled-text.ts';
+import { FACTS } from '../providers/index.ts';
 
-/** The providers init knows how to write a teardown for, with their login user and how the teardown authenticates. */
-const PROVIDERS = {
-  lambda: { user: 'ubuntu', auth: 'api-key', verb: 'destroy' },
-  runpod: { user: 'root', auth: 'api-key', verb: 'destroy' },
-  vastai: { user: 'root', auth: 'api-key', verb: 'destroy' },
-  aws: { user: 'ubuntu', auth: 'aws', verb: 'destroy' },
-  ssh: { user: 'ubuntu', auth: 'none', verb: 'park' },
-} as const;
-type Provider = keyof typeof PROVIDERS;
+/** The providers init writes a teardown for; their login user, credentials and verbs are the registry's facts. */
+const INIT_PROVIDERS = ['lambda', 'runpod', 'vastai', 'aws', 'ssh'] as const;
+type Provider = (typeof INIT_PROVIDERS)[number];
+const factsOf = (p: Provider) => {
+  const f = FACTS[p];
+  // A box whose provider cannot destroy it (a plain SSH box) is parked.
+  return { user: f.loginUser ?? 'ubuntu', auth: f.credentials, verb: f.destroy ? 'destroy' : 'park' };
+};
+const isProvider = (p: string): p is Provider => (INIT_PROVIDERS as readonly string[]).includes(p);
 
 export interface InitChoices {
   provider: Provider;
@@ -45,8 +46,8 @@ export function parseInitArgs(argv: string[]): { choices: Partial<InitChoices>; 
     switch (name) {
       case 'provider': {
         const p = value();
-        if (p in PROVIDERS) choices.provider = p as Provider;
-        else problems.push(`--provider: "${p}" is not one of ${Object.keys(PROVIDERS).join(', ')}`);
+        if (isProvider(p)) choices.provider = p;
+        else problems.push(`--provider: "${p}" is not one of ${INIT_PROVIDERS.join(', ')}`);
         break;
       }
       case 'runner-label': {
@@ -107,8 +108,8 @@ async function ask(given: Partial<InitChoices>): Promise<Partial<InitChoices>> {
     };
     const out = { ...given };
     for (let i = 0; !out.provider && i < 5; i++) {
-      const p = await q(`provider (${Object.keys(PROVIDERS).join(', ')})`, 'lambda');
-      if (p in PROVIDERS) out.provider = p as Provider;
+      const p = await q(`provider (${INIT_PROVIDERS.join(', ')})`, 'lambda');
+      if (isProvider(p)) out.provider = p;
     }
     for (let i = 0; !out.label && i < 5; i++) {
       const l = await q("the self-hosted runner's label", 'tether');
@@ -162,11 +163,11 @@ function setWith(doc: Document, values: Record<string, string | null>): void {
 
 /** The workflow files for these choices, by name. Pure. */
 export function initFiles(c: InitChoices): Record<string, string> {
-  const p = PROVIDERS[c.provider];
+  const p = factsOf(c.provider);
   const common = { user: c.user, 'report-to': c.reportTo };
   const files: Record<string, string> = {};
   const adapt = (name: string, edit: (d: Document) => void) => {
-    const doc = parseDocument(exampleText(name));
+    const doc = parseDocument(bundledText(`examples/workflows/${name}`));
     relabel(doc, c.label);
     setWith(doc, common);
     edit(doc);
@@ -191,7 +192,7 @@ export function initFiles(c: InitChoices): Record<string, string> {
     d.setIn(['on', 'workflow_dispatch', 'inputs', 'verb', 'default'], p.verb);
     if (p.auth !== 'api-key') setWith(d, { 'api-key': null });
     if (p.auth === 'aws') {
-      setWith(d, { 'aws-region': '${{ vars.AWS_REGION }}' });
+      // AWS credentials come from the environment, the region from a variable (the example has neither).
       const steps = d.getIn(['jobs', 'teardown', 'steps']);
       if (isSeq(steps) && isMap(steps.items[0])) {
         steps.items[0].set('env', { AWS_ACCESS_KEY_ID: '${{ secrets.AWS_ACCESS_KEY_ID }}', AWS_SECRET_ACCESS_KEY: '${{ secrets.AWS_SECRET_ACCESS_KEY }}' });
@@ -206,7 +207,7 @@ export function initFiles(c: InitChoices): Record<string, string> {
 
 /** What to create on GitHub for these choices, one line each. */
 export function nextSteps(c: InitChoices, dir: string): string[] {
-  const p = PROVIDERS[c.provider];
+  const p = factsOf(c.provider);
   return [
     'Next, on GitHub (Settings of this repository):',
     `  - a self-hosted runner (v2.327.1 or newer) with the label "${c.label}", and one more with "${c.label}-follow" for follow jobs`,
@@ -240,7 +241,7 @@ export async function initCommand(argv: string[], out: (l: string) => void = con
     provider,
     label: given.label ?? 'tether',
     reportTo: given.reportTo ?? 'tracking-issue',
-    user: given.user ?? PROVIDERS[provider].user,
+    user: given.user ?? factsOf(provider).user,
     chatops: given.chatops ?? false,
     smoke: given.smoke ?? true,
     dir: given.dir ?? '.github/workflows',

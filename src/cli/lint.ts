@@ -9,9 +9,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { defaultsOf } from '../config/defaults.ts';
-import { inputDef, PHASE_INPUTS, requiredIn, type Phase } from '../config/inputs.ts';
+import { actionInputNames, PHASE_INPUTS, requiredIn, type Phase } from '../config/inputs.ts';
 import { PHASE_LIST } from '../phases.ts';
+import { bundledText } from './bundled-text.ts';
+import { nearest } from './nearest.ts';
 
 export interface Problem {
   file: string;
@@ -59,27 +60,35 @@ export async function actionlint(text: string, path: string, labels: readonly st
   return results.filter((r) => !stale(r, known)).map((r) => ({ file: path, line: r.line, column: r.column, message: r.message, kind: r.kind }));
 }
 
-/** The composite smoke action's inputs (actions/smoke/action.yml is written by hand; a test holds the two equal). */
-export const SMOKE_INPUTS = { required: ['smoke-command'], optional: ['python-version', 'requirements', 'working-directory', 'time-limit', 'artifact-name'] };
+/** The composite smoke action's inputs, read from its action.yml (written by hand; the CLI carries its text). */
+function smokeInputs(): { inputs: Set<string>; required: string[] } {
+  const doc = parseDocument(bundledText('actions/smoke/action.yml')).toJS() as { inputs: Record<string, { required?: boolean; default?: unknown }> };
+  const entries = Object.entries(doc.inputs);
+  return { inputs: new Set(entries.map(([k]) => k)), required: entries.filter(([, v]) => v.required && v.default === undefined).map(([k]) => k) };
+}
 
 /** What a tether action takes: its inputs and the ones it requires (no default), as gen-actions writes them. */
 function actionInputs(uses: string): { name: string; inputs: Set<string>; required: string[] } | null {
   const m = /^tether-dev\/tether(?:\/actions\/([a-z]+))?@\S+$/.exec(uses);
   if (!m) return null;
   const phase = m[1] as Phase | undefined;
-  if (phase === ('smoke' as Phase))
-    return { name: 'actions/smoke', inputs: new Set([...SMOKE_INPUTS.required, ...SMOKE_INPUTS.optional]), required: SMOKE_INPUTS.required };
+  if (phase === ('smoke' as Phase)) return { name: 'actions/smoke', ...smokeInputs() };
   if (!phase) {
-    const all = new Set(PHASE_LIST.flatMap((p) => p.inputs.filter((n) => inputDef(n)?.only !== 'cli')));
+    const all = new Set(PHASE_LIST.flatMap((p) => actionInputNames(p.inputs)));
     all.delete('command');
     return { name: 'tether (root action)', inputs: new Set([...all, 'command', 'job-command']), required: [] };
   }
   if (!(phase in PHASE_INPUTS)) return { name: `actions/${phase}`, inputs: new Set(), required: [] };
-  const names = PHASE_INPUTS[phase].filter((n) => inputDef(n)?.only !== 'cli');
-  const defaults = defaultsOf(phase);
-  const required = names.filter((n) => requiredIn(phase, n) && defaults[n] === undefined && inputDef(n)?.actionDefault === undefined);
+  // As gen-actions writes action.yml: these inputs, required where the table says so.
+  const names = actionInputNames(PHASE_INPUTS[phase]);
+  const required = names.filter((n) => requiredIn(phase, n));
   return { name: `actions/${phase}`, inputs: new Set(names), required };
 }
+
+const hint = (name: string, names: ReadonlySet<string>) => {
+  const near = nearest(name, names);
+  return near ? ` (did you mean "${near}"?)` : '';
+};
 
 /** tether's own checks of one workflow: the inputs of each tether step. */
 export function tetherChecks(text: string, path: string): Problem[] {
@@ -111,37 +120,13 @@ export function tetherChecks(text: string, path: string): Problem[] {
         for (const item of w.items) {
           const key = isScalar(item.key) ? String(item.key.value) : '';
           given.add(key);
-          if (!action.inputs.has(key)) say(item.key as Node, `${action.name} has no input "${key}"${nearest(key, action.inputs)}`);
+          if (!action.inputs.has(key)) say(item.key as Node, `${action.name} has no input "${key}"${hint(key, action.inputs)}`);
         }
       const missing = action.required.filter((n) => !given.has(n));
       if (missing.length) say(uses, `${action.name} needs ${missing.map((n) => `"${n}"`).join(', ')} in with:`);
     }
   }
   return out;
-}
-
-function nearest(name: string, names: ReadonlySet<string>): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const n of names) {
-    const d = distance(name, n);
-    if (d < bestD) [best, bestD] = [n, d];
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean "${best}"?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
 }
 
 /** The workflow files under the paths given (a directory is read one level deep, like .github/workflows). */

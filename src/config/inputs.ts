@@ -410,6 +410,9 @@ export type Phase = keyof typeof PHASE_GROUPS;
 /** An input's row. */
 export const inputDef = (name: string): InputDef | undefined => (INPUTS as Record<string, InputDef>)[name];
 
+/** The inputs of these an action.yml declares: a CLI-only one (logs' tail) is a flag, never an action input. */
+export const actionInputNames = (names: readonly string[]): string[] => names.filter((n) => inputDef(n)?.only !== 'cli');
+
 /** Whether an input is required in a phase (action.yml's `required:`). */
 export function requiredIn(phase: Phase, name: string): boolean {
   const r = inputDef(name)?.required;

@@ -94,6 +94,7 @@ export const aws: ProviderModule = {
   facts: {
     title: 'AWS EC2',
     credentials: 'aws',
+    loginUser: 'ubuntu',
     park: { action: 'StopInstances', reversible: true, survives: 'EBS volumes; instance-store disks are erased', keepsBilling: 'EBS volumes and Elastic IPs' },
     destroy: {
       action: 'TerminateInstances',

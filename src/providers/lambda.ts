@@ -58,6 +58,7 @@ export const lambda: ProviderModule = {
   facts: {
     title: 'Lambda Cloud',
     credentials: 'api-key',
+    loginUser: 'ubuntu',
     park: null,
     destroy: {
       action: 'terminate (`POST /instance-operations/terminate`)',

@@ -46,6 +46,7 @@ export const runpod: ProviderModule = {
   facts: {
     title: 'RunPod',
     credentials: 'api-key',
+    loginUser: 'root',
     park: {
       action: 'stop (`POST /pods/{id}/stop`)',
       reversible: true,

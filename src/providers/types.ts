@@ -52,6 +52,8 @@ export interface ProviderFacts {
   title: string;
   /** How tether authenticates to act: the `api-key` input, AWS credentials from the environment, the SSH connection, or the user's command. */
   credentials: 'api-key' | 'aws' | 'ssh' | 'command';
+  /** The login user of the provider's usual image (`tether init` writes it; a plain SSH box has whatever it has). */
+  loginUser?: string;
   park: VerbFacts | null;
   destroy: VerbFacts | null;
   cancel?: VerbFacts | null;

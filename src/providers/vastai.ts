@@ -55,6 +55,7 @@ export const vastai: ProviderModule = {
   facts: {
     title: 'vast.ai',
     credentials: 'api-key',
+    loginUser: 'root',
     park: {
       action: 'stop (`PUT /instances/{id}/` state=stopped)',
       reversible: true,

@@ -4,8 +4,9 @@ import { ATTEMPT_MAX } from '../record/grammar.ts';
 import { bool, BoxDataError, int, obj, str } from '../record/strict.ts';
 import { parseJsonLine, runScript } from './invoke.ts';
 
-/** At most this many bytes of log per read (and per `--log-bytes`). */
-export const LOG_READ_MAX = 1 << 20;
+import { LOG_READ_MAX } from '../config/logs.ts';
+
+export { LOG_READ_MAX };
 
 export interface LogRead {
   attempt: number;

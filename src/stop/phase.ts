@@ -5,22 +5,15 @@
  * exactly this run and this box is given (its manifest checked), and the box answers with the host key the proof
  * was collected from. Stopping deletes nothing; the box keeps running (teardown is another, gated, step).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { StopPhaseConfig } from '../config/stop.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { stopRun } from '../remote/stop.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { openPinned } from '../ssh/open.ts';
 import { checkHostKey, checkProof } from '../teardown/gate.ts';
-
-/** VERIFIED.json and the manifest beside it, from a file or the folder holding them. */
-function proofFiles(path: string): { verifiedText: string; manifestText: string | null } | null {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'VERIFIED.json') : path;
-  if (!existsSync(file)) return null;
-  const manifest = join(file, '..', 'manifest.json');
-  return { verifiedText: readFileSync(file, 'utf8'), manifestText: existsSync(manifest) ? readFileSync(manifest, 'utf8') : null };
-}
+import { proofFilesAt } from '../teardown/proof-files.ts';
+import { code, inert } from '../report/markdown.ts';
 
 export async function stopPhase(cfg: StopPhaseConfig, ctx: PhaseContext): Promise<number> {
   const { reporter, ports, env } = ctx;
@@ -28,7 +21,7 @@ export async function stopPhase(cfg: StopPhaseConfig, ctx: PhaseContext): Promis
     reporter.output('state', 'refused');
     reporter.output('reason', why);
     reporter.error(`stop refused: ${why}`);
-    reporter.summary(`### ⛔ tether stop — \`${cfg.runId}\`: refused\n\n${why.replace(/[<>]/g, '')}`);
+    reporter.summary(`### ⛔ tether stop — ${code(cfg.runId)}: refused\n\n${inert(why)}`);
     return 1;
   };
   // A person asks for it: on a terminal the command itself; in a workflow, the words typed into `confirm`.
@@ -37,7 +30,7 @@ export async function stopPhase(cfg: StopPhaseConfig, ctx: PhaseContext): Promis
       `in a workflow, stop needs confirm: "stop ${cfg.runId}", typed by the person who dispatches it (run it behind an environment with reviewers)`,
     );
   // The proof first, before anything touches the box: a verb that deletes nothing still needs the results home.
-  const gate = checkProof(cfg.runId, 'park', proofFiles(resolve(ports.workspace, cfg.verifiedPath)), false);
+  const gate = checkProof(cfg.runId, 'park', proofFilesAt(resolve(ports.workspace, cfg.verifiedPath)), false);
   if (!gate.ok) return refuse(gate.reason);
   const v = gate.proof!.verified;
   const b = v.box;
@@ -60,7 +53,7 @@ export async function stopPhase(cfg: StopPhaseConfig, ctx: PhaseContext): Promis
     reporter.output('state', state);
     reporter.output('reason', why);
     reporter.output('attempt', String(r.attempt));
-    reporter.summary(`### ${state === 'stopped' ? '🛑' : state === 'failed' ? '❌' : 'ℹ️'} tether stop — \`${cfg.runId}\`: ${state}\n\n${why}`);
+    reporter.summary(`### ${state === 'stopped' ? '🛑' : state === 'failed' ? '❌' : 'ℹ️'} tether stop — ${code(cfg.runId)}: ${state}\n\n${inert(why)}`);
     if (state === 'failed') {
       reporter.error(`stop: ${why}`);
       return 1;

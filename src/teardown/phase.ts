@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TeardownConfig, TeardownPhaseConfig } from './parse.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
@@ -21,6 +21,7 @@ import type { ProviderContext } from '../providers/types.ts';
 import { InputError } from '../config/errors.ts';
 import { verifiedRegistration } from '../registry/hosts.ts';
 import type { Credential } from '../ssh/keys.ts';
+import { proofFilesAt, type ProofFiles } from './proof-files.ts';
 
 /** What a test may set: the clock and the provider's poll interval. */
 export interface TeardownOptions {
@@ -52,26 +53,16 @@ function depsOf(cfg: TeardownPhaseConfig, ctx: PhaseContext, opts: TeardownOptio
   };
 }
 
-type ProofFiles = { verifiedText: string; manifestText: string | null } | null;
-
-/** VERIFIED.json and the manifest.json beside it, or null when there is no VERIFIED.json. */
-function readProof(file: string): ProofFiles {
-  if (!existsSync(file)) return null;
-  const manifest = join(dirname(file), 'manifest.json');
-  return { verifiedText: readFileSync(file, 'utf8'), manifestText: existsSync(manifest) ? readFileSync(manifest, 'utf8') : null };
-}
-
 /** Reads the proof from a path (file or directory) or a downloaded artifact; a failed download is the refusal's reason. */
 async function loadProof(cfg: TeardownConfig, workspace: string, fetchArtifact: TeardownDeps['fetchArtifact']): Promise<ProofFiles | string> {
   if (cfg.verifiedPath) {
-    const p = resolve(workspace, cfg.verifiedPath);
-    return readProof(existsSync(p) && statSync(p).isDirectory() ? join(p, 'VERIFIED.json') : p);
+    return proofFilesAt(resolve(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
   const dir = mkdtempSync(join(tmpdir(), 'tether-proof-'));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join(dir, 'VERIFIED.json'));
+    return proofFilesAt(join(dir, 'VERIFIED.json'));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${(err as Error).message.split('\n')[0]}`;
   } finally {

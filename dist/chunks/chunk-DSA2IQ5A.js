@@ -17,7 +17,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import {
   specExpectedDuration
 } from "./chunk-EB3SDZEE.js";

@@ -11,7 +11,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 
 // src/transfer/types.ts
 var PullError = class extends Error {

@@ -13,13 +13,13 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-ZDCE5W7B.js";
+} from "./chunk-KO6CM4DV.js";
 import {
   listFiles,
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-TT54HOZV.js";
+} from "./chunk-TCAU63EV.js";
 import {
   filesSha256,
   manifestSha256,
@@ -31,7 +31,7 @@ import {
 } from "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-5FB5DELM.js";
+} from "./chunk-W6EL26ZT.js";
 import "./chunk-PLZC73MH.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-ZHV5XBAO.js";
@@ -42,10 +42,10 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-TNG3TSHU.js";
+} from "./chunk-DSA2IQ5A.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-RW72HYGW.js";
+import "./chunk-766I7EHZ.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
@@ -62,7 +62,7 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-Z5QYS3WY.js";
+import "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";

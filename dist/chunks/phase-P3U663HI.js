@@ -6,7 +6,11 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-5FB5DELM.js";
+} from "./chunk-W6EL26ZT.js";
+import {
+  LOG_READ_MAX
+} from "./chunk-NNMTMQIY.js";
+import "./chunk-4TH77PS2.js";
 import "./chunk-YTL3EYJO.js";
 import {
   loadCredential
@@ -15,7 +19,7 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
@@ -34,7 +38,6 @@ import "./chunk-R3K6G2KB.js";
 import { StringDecoder } from "node:string_decoder";
 
 // src/remote/logs.ts
-var LOG_READ_MAX = 1 << 20;
 function parseLogRead(raw, max) {
   const where = "logs.sh's result";
   const o = obj(raw, where);

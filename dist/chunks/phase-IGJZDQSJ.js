@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-5FB5DELM.js";
+} from "./chunk-W6EL26ZT.js";
 import {
   parseProgress
 } from "./chunk-OWBPA4XH.js";
@@ -40,7 +40,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";

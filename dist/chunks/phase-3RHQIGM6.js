@@ -10,20 +10,21 @@ import {
   checkHostKey,
   checkProof,
   checkRebuilt,
-  checkRunEnded
-} from "./chunk-O422GRZT.js";
+  checkRunEnded,
+  proofFilesAt
+} from "./chunk-HRFSLDYM.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-TT54HOZV.js";
+} from "./chunk-TCAU63EV.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-5FB5DELM.js";
+} from "./chunk-W6EL26ZT.js";
 import "./chunk-PLZC73MH.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-ZHV5XBAO.js";
@@ -32,7 +33,7 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-TNG3TSHU.js";
+} from "./chunk-DSA2IQ5A.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -44,7 +45,7 @@ import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-RW72HYGW.js";
+} from "./chunk-766I7EHZ.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
@@ -57,7 +58,7 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-Z5QYS3WY.js";
+import "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import {
   TransportError
@@ -69,9 +70,9 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 
 // src/teardown/render.ts
 var HEAD = {
@@ -178,21 +179,15 @@ function depsOf(cfg, ctx, opts) {
     ...store?.registered ? { registration: async (runId) => (await store.registered()).find((f) => f.runId === runId)?.body ?? null } : {}
   };
 }
-function readProof(file) {
-  if (!existsSync(file)) return null;
-  const manifest = join(dirname(file), "manifest.json");
-  return { verifiedText: readFileSync(file, "utf8"), manifestText: existsSync(manifest) ? readFileSync(manifest, "utf8") : null };
-}
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    const p = resolve(workspace, cfg.verifiedPath);
-    return readProof(existsSync(p) && statSync(p).isDirectory() ? join(p, "VERIFIED.json") : p);
+    return proofFilesAt(resolve(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
   const dir = mkdtempSync(join(tmpdir(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return readProof(join(dir, "VERIFIED.json"));
+    return proofFilesAt(join(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {

@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-RW72HYGW.js";
+} from "./chunk-766I7EHZ.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,
@@ -37,7 +37,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -139,11 +139,22 @@ function checkRunEnded(runId, seen, recorded, stopRunning) {
   };
 }
 
+// src/teardown/proof-files.ts
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+function proofFilesAt(path) {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "VERIFIED.json") : path;
+  if (!existsSync(file)) return null;
+  const manifest = join(dirname(file), "manifest.json");
+  return { verifiedText: readFileSync(file, "utf8"), manifestText: existsSync(manifest) ? readFileSync(manifest, "utf8") : null };
+}
+
 export {
   checkBox,
   checkHostKey,
   checkProof,
   checkRebuilt,
   checkConfirm,
-  checkRunEnded
+  checkRunEnded,
+  proofFilesAt
 };

@@ -7,10 +7,10 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-TNG3TSHU.js";
+} from "./chunk-DSA2IQ5A.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-Z5QYS3WY.js";
+import "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";

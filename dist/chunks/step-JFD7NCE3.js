@@ -12,7 +12,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-ZDCE5W7B.js";
+} from "./chunk-KO6CM4DV.js";
 import "./chunk-OS6SLAAT.js";
 import {
   RECORD_NAME
@@ -31,7 +31,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import {
   TransportError

@@ -27,7 +27,7 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";

@@ -6,14 +6,19 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   checkHostKey,
-  checkProof
-} from "./chunk-O422GRZT.js";
+  checkProof,
+  proofFilesAt
+} from "./chunk-HRFSLDYM.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-5FB5DELM.js";
+} from "./chunk-W6EL26ZT.js";
 import "./chunk-QBRD4N3Y.js";
+import {
+  code,
+  inert
+} from "./chunk-NMVVBMUM.js";
 import "./chunk-YTL3EYJO.js";
 import {
   loadCredential
@@ -22,7 +27,7 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
@@ -38,8 +43,7 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/stop/phase.ts
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 
 // src/remote/stop.ts
 function parseStop(raw) {
@@ -62,28 +66,22 @@ async function stopRun(session, runDir, graceS) {
 }
 
 // src/stop/phase.ts
-function proofFiles(path) {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "VERIFIED.json") : path;
-  if (!existsSync(file)) return null;
-  const manifest = join(file, "..", "manifest.json");
-  return { verifiedText: readFileSync(file, "utf8"), manifestText: existsSync(manifest) ? readFileSync(manifest, "utf8") : null };
-}
 async function stopPhase(cfg, ctx) {
   const { reporter, ports, env } = ctx;
   const refuse = (why) => {
     reporter.output("state", "refused");
     reporter.output("reason", why);
     reporter.error(`stop refused: ${why}`);
-    reporter.summary(`### \u26D4 tether stop \u2014 \`${cfg.runId}\`: refused
+    reporter.summary(`### \u26D4 tether stop \u2014 ${code(cfg.runId)}: refused
 
-${why.replace(/[<>]/g, "")}`);
+${inert(why)}`);
     return 1;
   };
   if (env["GITHUB_ACTIONS"] === "true" && cfg.confirm !== `stop ${cfg.runId}`)
     return refuse(
       `in a workflow, stop needs confirm: "stop ${cfg.runId}", typed by the person who dispatches it (run it behind an environment with reviewers)`
     );
-  const gate = checkProof(cfg.runId, "park", proofFiles(resolve(ports.workspace, cfg.verifiedPath)), false);
+  const gate = checkProof(cfg.runId, "park", proofFilesAt(resolve(ports.workspace, cfg.verifiedPath)), false);
   if (!gate.ok) return refuse(gate.reason);
   const v = gate.proof.verified;
   const b = v.box;
@@ -102,9 +100,9 @@ ${why.replace(/[<>]/g, "")}`);
     reporter.output("state", state);
     reporter.output("reason", why);
     reporter.output("attempt", String(r.attempt));
-    reporter.summary(`### ${state === "stopped" ? "\u{1F6D1}" : state === "failed" ? "\u274C" : "\u2139\uFE0F"} tether stop \u2014 \`${cfg.runId}\`: ${state}
+    reporter.summary(`### ${state === "stopped" ? "\u{1F6D1}" : state === "failed" ? "\u274C" : "\u2139\uFE0F"} tether stop \u2014 ${code(cfg.runId)}: ${state}
 
-${why}`);
+${inert(why)}`);
     if (state === "failed") {
       reporter.error(`stop: ${why}`);
       return 1;

@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  parseLogsPhase
+} from "./chunk-NNMTMQIY.js";
+import {
   artifactServiceMissing,
   error,
   getInput,
@@ -46,7 +49,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-RW72HYGW.js";
+} from "./chunk-766I7EHZ.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -63,8 +66,7 @@ import {
   plainPath,
   remotePath,
   runId,
-  show,
-  size
+  show
 } from "./chunk-YTL3EYJO.js";
 import {
   loadCredential
@@ -326,22 +328,6 @@ function parseLaunchPhase(inputs, env) {
   return { launch, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch.runId}.json` };
 }
 
-// src/config/logs.ts
-function parseLogsPhase(inputs, env) {
-  const attemptRaw = (inputs["attempt"] ?? "").trim();
-  if (attemptRaw && !/^[1-9][0-9]{0,5}$/.test(attemptRaw)) throw new InputError("attempt", `${show(attemptRaw)} is not an attempt number (1 to 999999)`);
-  const bytes = size("log-bytes", inputs["log-bytes"], 64 * 1024);
-  if (bytes < 1 || bytes > 1 << 20) throw new InputError("log-bytes", `${show(inputs["log-bytes"] ?? "")} is not from 1 byte to 1MiB`);
-  return {
-    conn: parseConnection(inputs, env),
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    attempt: attemptRaw ? Number(attemptRaw) : 0,
-    bytes,
-    tail: bool("tail", inputs["tail"], false)
-  };
-}
-
 // src/config/stop.ts
 function parseStopPhase(inputs, env) {
   const verifiedPath = (inputs["verified-path"] ?? "").trim();
@@ -527,7 +513,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-C5VLLNRE.js"),
+      () => import("./phase-IGJZDQSJ.js"),
       (m) => m.auditPhase
     )
   },
@@ -543,7 +529,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-C5VLLNRE.js"),
+      () => import("./phase-IGJZDQSJ.js"),
       (m) => m.launchPhase
     )
   },
@@ -572,7 +558,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-5452OB5X.js"),
+      () => import("./phase-PJSLJDSS.js"),
       (m) => m.collectPhase
     )
   },
@@ -588,7 +574,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-6RZXTVCU.js"),
+      () => import("./phase-3RHQIGM6.js"),
       (m) => m.teardownPhase
     )
   },
@@ -616,7 +602,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseLogsPhase,
     run: lazy(
-      () => import("./phase-YINMBVX7.js"),
+      () => import("./phase-P3U663HI.js"),
       (m) => m.logsPhase
     )
   },
@@ -632,7 +618,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-76VB5C2J.js"),
+      () => import("./phase-2YZUOXYL.js"),
       (m) => m.stopPhase
     )
   }
@@ -659,12 +645,12 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-I6IPM4TF.js");
+  const { probeHost, probeOn } = await import("./probe-HOXDQXEV.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-2XDKI4EX.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-OFOWMTMU.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-JFD7NCE3.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-HI6IKBEM.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {

@@ -2523,7 +2523,7 @@ exit "$TETHER_RC"
 ` };
 function scriptText(name) {
   const text = TEXTS[name];
-  if (text === void 0) throw new Error("no on-box script " + name);
+  if (text === void 0) throw new Error("script-texts: no text " + name);
   return text;
 }
 

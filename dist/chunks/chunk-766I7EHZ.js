@@ -18,7 +18,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-Z5QYS3WY.js";
+} from "./chunk-XXMHJGY6.js";
 import {
   PROVIDER_NAMES
 } from "./chunk-356XD6MB.js";
@@ -175,6 +175,7 @@ var aws = {
   facts: {
     title: "AWS EC2",
     credentials: "aws",
+    loginUser: "ubuntu",
     park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
     destroy: {
       action: "TerminateInstances",
@@ -323,6 +324,7 @@ var lambda = {
   facts: {
     title: "Lambda Cloud",
     credentials: "api-key",
+    loginUser: "ubuntu",
     park: null,
     destroy: {
       action: "terminate (`POST /instance-operations/terminate`)",
@@ -372,6 +374,7 @@ var runpod = {
   facts: {
     title: "RunPod",
     credentials: "api-key",
+    loginUser: "root",
     park: {
       action: "stop (`POST /pods/{id}/stop`)",
       reversible: true,
@@ -601,6 +604,7 @@ var vastai = {
   facts: {
     title: "vast.ai",
     credentials: "api-key",
+    loginUser: "root",
     park: {
       action: "stop (`PUT /instances/{id}/` state=stopped)",
       reversible: true,
