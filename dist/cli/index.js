@@ -42022,16 +42022,17 @@ function parseInitArgs(argv) {
           parseReportTo(r);
           choices.reportTo = r;
         } catch (err) {
-          problems.push(`--report-to: ${err.message}`);
+          problems.push(asFlag(err));
         }
         break;
       }
-      case "user": {
-        const u = value();
-        if (/^[a-z_][a-z0-9_-]{0,31}$/.test(u)) choices.user = u;
-        else problems.push(`--user: "${u}" is not a login name`);
+      case "user":
+        try {
+          choices.user = user("user", value());
+        } catch (err) {
+          problems.push(asFlag(err));
+        }
         break;
-      }
       case "dir":
         choices.dir = value();
         break;
@@ -42210,12 +42211,13 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   for (const l of nextSteps(c, c.dir)) out(l);
   return 0;
 }
-var import_yaml3, INIT_PROVIDERS, factsOf, isProvider, LABEL, NoAnswer;
+var import_yaml3, INIT_PROVIDERS, factsOf, isProvider, LABEL, asFlag, NoAnswer;
 var init_init = __esm({
   "src/cli/init.ts"() {
     "use strict";
     import_yaml3 = __toESM(require_dist(), 1);
     init_errors();
+    init_values();
     init_patrol();
     init_bundled_text();
     init_providers();
@@ -42226,6 +42228,7 @@ var init_init = __esm({
     };
     isProvider = (p) => INIT_PROVIDERS.includes(p);
     LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+    asFlag = (err) => err.message.replace(/^input '([a-z-]+)': /, "--$1: ");
     NoAnswer = class extends Error {
     };
   }

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline/promises';
 import { dirname, join } from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { InputError } from '../config/errors.ts';
+import * as v from '../config/values.ts';
 import { parseReportTo } from '../config/patrol.ts';
 import { bundledText } from './bundled-text.ts';
 import { FACTS } from '../providers/index.ts';
@@ -34,6 +35,9 @@ export interface InitChoices {
 }
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** An input error in the terminal's words (`--name: …`). */
+const asFlag = (err: unknown) => (err as Error).message.replace(/^input '([a-z-]+)': /, '--$1: ');
 
 /** Reads the flags; every problem together. */
 export function parseInitArgs(argv: string[]): { choices: Partial<InitChoices>; problems: string[] } {
@@ -62,16 +66,17 @@ export function parseInitArgs(argv: string[]): { choices: Partial<InitChoices>; 
           parseReportTo(r);
           choices.reportTo = r;
         } catch (err) {
-          problems.push(`--report-to: ${(err as Error).message}`);
+          problems.push(asFlag(err));
         }
         break;
       }
-      case 'user': {
-        const u = value();
-        if (/^[a-z_][a-z0-9_-]{0,31}$/.test(u)) choices.user = u;
-        else problems.push(`--user: "${u}" is not a login name`);
+      case 'user':
+        try {
+          choices.user = v.user('user', value());
+        } catch (err) {
+          problems.push(asFlag(err));
+        }
         break;
-      }
       case 'dir':
         choices.dir = value();
         break;

@@ -114,11 +114,12 @@ describe('tether init', () => {
   });
 
   it('refuses bad flags together, before writing anything', () => {
-    const { problems } = parseInitArgs(['--provider', 'azure', '--runner-label', 'a b', '--report-to', 'slack', '--force']);
-    expect(problems).toHaveLength(4);
+    const { problems } = parseInitArgs(['--provider', 'azure', '--runner-label', 'a b', '--report-to', 'slack', '--user', '-x', '--force']);
+    expect(problems).toHaveLength(5);
     expect(problems[0]).toMatch(/--provider: "azure" is not one of lambda, runpod, vastai, aws, ssh/);
     expect(problems[1]).toMatch(/--runner-label: "a b" is not a runner label/);
-    expect(problems[2]).toMatch(/^--report-to: /);
-    expect(problems[3]).toMatch(/"--force": not an option of 'tether init'/);
+    expect(problems[2]).toMatch(/^--report-to: "slack" is not pr:<number>/);
+    expect(problems[3]).toMatch(/^--user: "-x" is not a login name/);
+    expect(problems[4]).toMatch(/"--force": not an option of 'tether init'/);
   });
 });
