@@ -267,7 +267,14 @@ function chatopsDeps(cfg: ChatOpsPhaseConfig, ctx: PhaseContext): ChatOpsDeps {
       const mine = (await store.registered()).filter((f) => f.runId === runId);
       const e = registeredHosts(mine, loadCredential(cfg.own.key), cfg.own).entries[runId];
       return e
-        ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null }
+        ? {
+            host: e.host,
+            port: e.port,
+            hostKeyFingerprint: e.hostKeyFingerprint,
+            provider: e.provider ?? null,
+            instanceId: e.instanceId ?? null,
+            jump: e.jump ?? null,
+          }
         : null;
     },
     status: async (runIds) => {

@@ -135,6 +135,13 @@ var init_inputs = __esm({
         default: "false",
         kind: "boolean"
       },
+      "jump-host": {
+        help: "a bastion the box is reached through, [user@]host[:port] (OpenSSH's ProxyJump; one hop, the same key; the login defaults to user)"
+      },
+      "jump-host-key-fingerprint": {
+        help: "the jump host's pinned host key fingerprint(s), SHA256:\u2026, one per line (or a known-hosts line for it); required with jump-host",
+        kind: "list"
+      },
       "connect-timeout": { help: "seconds to wait for the SSH handshake (default 15)", default: "15" },
       "connect-attempts": { help: "attempts for transient network failures, with capped backoff (default 3)", default: "3" },
       "run-root": { help: "where run records live on the box (default ~/.tether/runs)", default: "~/.tether/runs" },
@@ -319,6 +326,8 @@ var init_inputs = __esm({
       "known-hosts",
       "host-key-fingerprint",
       "accept-new-host-key",
+      "jump-host",
+      "jump-host-key-fingerprint",
       "connect-timeout",
       "connect-attempts"
     ];
@@ -970,12 +979,12 @@ function connectionTo(where2, own) {
   const host2 = host("host", where2.host);
   const port2 = port("port", String(where2.port));
   const user2 = user("user", where2.user);
-  const fp = where2.hostKeyFingerprint;
-  if (!isFingerprint(fp))
-    throw new InputError(
-      "host-key-fingerprint",
-      `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
-    );
+  const fp = checkedFingerprint("host-key-fingerprint", where2.hostKeyFingerprint);
+  let jump = null;
+  if (where2.jump) {
+    const j = parseJumpAddress(where2.jump.address, user2);
+    jump = { ...j, pin: { fingerprints: [checkedFingerprint("jump-host-key-fingerprint", where2.jump.hostKeyFingerprint)], revoked: [] } };
+  }
   return {
     host: host2,
     port: port2,
@@ -983,8 +992,67 @@ function connectionTo(where2, own) {
     key: own.key,
     pin: { kind: "pinned", fingerprints: [fp], revoked: [] },
     connectTimeoutMs: own.connectTimeoutMs,
-    attempts: own.attempts
+    attempts: own.attempts,
+    jump
   };
+}
+function checkedFingerprint(input, fp) {
+  if (!isFingerprint(fp))
+    throw new InputError(input, `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`);
+  return fp;
+}
+function parseJumpAddress(raw, defaultUser) {
+  const text = raw.trim();
+  if (/[\s,]/.test(text))
+    throw new InputError("jump-host", `${show(text)} is one jump host as [user@]host[:port]; tether follows one hop (no spaces or comma lists)`);
+  const at = text.lastIndexOf("@");
+  const user2 = at >= 0 ? user("jump-host", text.slice(0, at), "") : defaultUser;
+  if (at >= 0 && !user2) throw new InputError("jump-host", `${show(text)} has an empty login before '@'`);
+  const rest = at >= 0 ? text.slice(at + 1) : text;
+  const bracket = /^\[([^\]]+)\](?::([^:]*))?$/.exec(rest);
+  let hostText;
+  let portText;
+  if (bracket) [, hostText = "", portText] = bracket;
+  else if ((rest.match(/:/g) ?? []).length === 1) [hostText = "", portText] = rest.split(":");
+  else hostText = rest;
+  const host2 = host("jump-host", hostText);
+  if (portText !== void 0 && !portText.trim()) throw new InputError("jump-host", `${show(text)} ends in ':' with no port`);
+  return { host: host2, port: port("jump-host", portText), user: user2 };
+}
+function pinFrom(fpInput, fpRaw, knownHosts, host2, port2, required) {
+  const fingerprints = splitList(fpRaw).map((fp) => checkedFingerprint(fpInput, fp));
+  const revoked = [];
+  if (knownHosts.trim()) {
+    let found;
+    try {
+      found = keysForHost(knownHosts, host2, port2);
+    } catch (err) {
+      if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
+      throw err;
+    }
+    if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
+    if (found.keys.length === 0 && required && !fingerprints.length)
+      throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
+    fingerprints.push(...found.keys.map((k) => k.fingerprint));
+    revoked.push(...found.revoked);
+  }
+  return fingerprints.length ? { fingerprints: [...new Set(fingerprints)], revoked } : null;
+}
+function parseJump(inputs, boxUser) {
+  const raw = (inputs["jump-host"] ?? "").trim();
+  const fpRaw = inputs["jump-host-key-fingerprint"] ?? "";
+  if (!raw) {
+    if (fpRaw.trim()) throw new InputError("jump-host-key-fingerprint", "is set but no 'jump-host' is given; drop it or name the jump host");
+    return null;
+  }
+  const j = parseJumpAddress(raw, boxUser);
+  const pin = pinFrom("jump-host-key-fingerprint", fpRaw, inputs["known-hosts"] ?? "", j.host, j.port, false);
+  if (!pin)
+    throw new InputError(
+      "jump-host-key-fingerprint",
+      `the jump host's key must be pinned too: set 'jump-host-key-fingerprint' or add a known-hosts line for ${knownHostsName(j.host, j.port)} (accept-new-host-key never covers a jump host)`
+    );
+  return { ...j, pin };
 }
 function parseConnection(inputs, env) {
   const host2 = host("host", inputs["host"]);
@@ -993,35 +1061,14 @@ function parseConnection(inputs, env) {
   const key = parseKeySource(inputs, env);
   const acceptNew = bool2("accept-new-host-key", inputs["accept-new-host-key"], false);
   const knownHosts = inputs["known-hosts"] ?? "";
-  const fpList = splitList(inputs["host-key-fingerprint"] ?? "");
+  const fpRaw = inputs["host-key-fingerprint"] ?? "";
   let pin;
-  if (knownHosts.trim() || fpList.length) {
+  const jump = parseJump(inputs, user2);
+  const boxInKnownHosts = !!knownHosts.trim() && (!jump || keysForHostQuiet(knownHosts, host2, port2));
+  if (boxInKnownHosts || splitList(fpRaw).length) {
     if (acceptNew) throw new InputError("accept-new-host-key", "is true but a pinned key was also given; drop one of them");
-    const fingerprints = [];
-    const revoked = [];
-    for (const fp of fpList) {
-      if (!isFingerprint(fp))
-        throw new InputError(
-          "host-key-fingerprint",
-          `${show(fp)} is not an OpenSSH SHA256 fingerprint (SHA256: followed by 43 base64 characters; see 'ssh-keygen -lf')`
-        );
-      fingerprints.push(fp);
-    }
-    if (knownHosts.trim()) {
-      let found;
-      try {
-        found = keysForHost(knownHosts, host2, port2);
-      } catch (err) {
-        if (err instanceof KnownHostsError) throw new InputError("known-hosts", err.message);
-        throw err;
-      }
-      if (found.lines === 0) throw new InputError("known-hosts", "holds no key lines (expected OpenSSH known_hosts lines, e.g. from ssh-keyscan)");
-      if (found.keys.length === 0)
-        throw new InputError("known-hosts", `has no key for ${knownHostsName(host2, port2)}; add one (ssh-keyscan -p ${port2} ${host2}) or fix host/port`);
-      fingerprints.push(...found.keys.map((k) => k.fingerprint));
-      revoked.push(...found.revoked);
-    }
-    pin = { kind: "pinned", fingerprints: [...new Set(fingerprints)], revoked };
+    const found = pinFrom("host-key-fingerprint", fpRaw, boxInKnownHosts ? knownHosts : "", host2, port2, true);
+    pin = { kind: "pinned", fingerprints: found?.fingerprints ?? [], revoked: found?.revoked ?? [] };
   } else if (acceptNew) {
     pin = { kind: "accept-new" };
   } else {
@@ -1030,14 +1077,24 @@ function parseConnection(inputs, env) {
       "the box's host key must be pinned: set 'known-hosts' or 'host-key-fingerprint' (or, loudly, accept-new-host-key: true)"
     );
   }
-  return { host: host2, port: port2, user: user2, key, pin, ...timeouts(inputs) };
+  return { host: host2, port: port2, user: user2, key, pin, ...timeouts(inputs), jump };
 }
+function keysForHostQuiet(text, host2, port2) {
+  try {
+    const found = keysForHost(text, host2, port2);
+    return found.keys.length > 0 || found.revoked.length > 0;
+  } catch {
+    return true;
+  }
+}
+var jumpAddress;
 var init_connection = __esm({
   "src/config/connection.ts"() {
     "use strict";
     init_errors();
     init_values();
     init_hostkey();
+    jumpAddress = (j) => `${j.user}@${j.host.includes(":") ? `[${j.host}]` : j.host}:${j.port}`;
   }
 });
 
@@ -25128,13 +25185,51 @@ function connect(cfg, cred, tuning = {}) {
     (err) => err instanceof TransportError && err.kind === "network"
   );
 }
-function connectOnce(cfg, cred, tuning) {
+async function connectOnce(cfg, cred, tuning) {
+  const box = { host: cfg.host, port: cfg.port, user: cfg.user, pin: cfg.pin, label: "" };
+  if (!cfg.jump) {
+    const direct = await handshake(box, cfg, cred, tuning);
+    return makeSession(direct.client, direct.seen, direct.seenKey, null);
+  }
+  const j = cfg.jump;
+  const jump = await handshake({ host: j.host, port: j.port, user: j.user, pin: { kind: "pinned", ...j.pin }, label: "jump host " }, cfg, cred, tuning);
+  let inner;
+  try {
+    const sock = await forward(jump.client, cfg, j);
+    inner = await handshake({ ...box, sock }, cfg, cred, tuning);
+  } catch (err) {
+    jump.client.end();
+    throw err;
+  }
+  inner.client.once("close", () => jump.client.end());
+  jump.client.once("close", () => inner.client.destroy());
+  return makeSession(inner.client, inner.seen, inner.seenKey, jump.seenKey);
+}
+function forward(jump, cfg, j) {
+  return new Promise((resolve7, reject) => {
+    const timer = setTimeout(() => {
+      jump.end();
+      reject(
+        new TransportError("unreachable", `jump host ${j.host}:${j.port} could not reach ${cfg.host}:${cfg.port} within ${cfg.connectTimeoutMs / 1e3} s`)
+      );
+    }, cfg.connectTimeoutMs);
+    jump.forwardOut("127.0.0.1", 0, cfg.host, cfg.port, (err, stream) => {
+      clearTimeout(timer);
+      if (!err) return resolve7(stream);
+      const msg = err.message;
+      const kind = /refused/i.test(msg) ? "connection_refused" : /timed out|no route|unreachable/i.test(msg) ? "unreachable" : "network";
+      reject(new TransportError(kind, `jump host ${j.host}:${j.port} could not open a channel to ${cfg.host}:${cfg.port}: ${msg}`));
+    });
+  });
+}
+function handshake(hop, cfg, cred, tuning) {
   return new Promise((resolve7, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
     let settled = false;
+    const where2 = `${hop.label}${hop.host}:${hop.port}`;
     const fail = (err) => {
       if (settled) return;
       settled = true;
@@ -25143,26 +25238,25 @@ function connectOnce(cfg, cred, tuning) {
       reject(err);
     };
     const hardStop = setTimeout(
-      () => fail(new TransportError("unreachable", `${cfg.host}:${cfg.port} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
+      () => fail(new TransportError("unreachable", `${where2} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
       cfg.connectTimeoutMs + 1e3
     );
     client.on("error", (err) => {
       clearTimeout(hardStop);
       const kind = classify(err, rejectedHostKey);
-      const detail = kind === "host_key_mismatch" && cfg.pin.kind === "pinned" ? `${cfg.host}:${cfg.port} presented ${seen}, but the pinned key is ${cfg.pin.fingerprints.join(" or ")}` : `${cfg.host}:${cfg.port}: ${err.message}`;
+      const detail = kind === "host_key_mismatch" && hop.pin.kind === "pinned" ? `${where2} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(" or ")}` : `${where2}: ${err.message}`;
       fail(new TransportError(kind, detail));
     });
     client.on("ready", () => {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve7(makeSession(client, seen, seenKey));
+      resolve7({ client, seen, seenKey });
     });
     try {
       client.connect({
-        host: cfg.host,
-        port: cfg.port,
-        username: cfg.user,
+        ...hop.sock ? { sock: hop.sock } : { host: hop.host, port: hop.port },
+        username: hop.user,
         ..."privateKey" in cred ? { privateKey: cred.privateKey } : { agent: cred.agent },
         readyTimeout: cfg.connectTimeoutMs,
         keepaliveInterval: tuning.keepaliveIntervalMs ?? 1e4,
@@ -25174,20 +25268,20 @@ function connectOnce(cfg, cred, tuning) {
         hostVerifier: (key) => {
           seen = fingerprint(key);
           seenKey = Buffer.from(key);
-          if (cfg.pin.kind === "accept-new") return true;
-          const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
+          if (hop.pin.kind === "accept-new") return true;
+          const ok = hop.pin.fingerprints.includes(seen) && !hop.pin.revoked.includes(seen);
           rejectedHostKey = !ok;
           return ok;
         }
       });
-      client.setNoDelay(true);
+      if (!hop.sock) client.setNoDelay(true);
     } catch (err) {
       clearTimeout(hardStop);
       fail(new TransportError("network", err.message));
     }
   });
 }
-function makeSession(client, hostFingerprint, hostKey) {
+function makeSession(client, hostFingerprint, hostKey, jumpHostKey) {
   let lost;
   client.on("error", (err) => {
     lost ??= new TransportError(classify(err, false), err.message);
@@ -25196,6 +25290,7 @@ function makeSession(client, hostFingerprint, hostKey) {
   return {
     hostFingerprint,
     hostKey,
+    jumpHostKey,
     closed,
     close: () => {
       client.end();
@@ -25970,7 +26065,8 @@ function fields(r) {
     ...r.handle ? { handle: r.handle } : {},
     ...r.provider ? { provider: r.provider } : {},
     ...r.instanceId ? { instance_id: r.instanceId } : {},
-    ...r.launchedBy ? { launched_by: r.launchedBy } : {}
+    ...r.launchedBy ? { launched_by: r.launchedBy } : {},
+    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {}
   };
 }
 function signedBytes(r) {
@@ -26005,7 +26101,8 @@ function readRegistration(body) {
     handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
     provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
-    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN })
+    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN }),
+    jump: recordedJump(o, w)
   };
   return {
     entry,
@@ -26013,14 +26110,23 @@ function readRegistration(body) {
     sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
   };
 }
+function recordedJump(o, w) {
+  const address = optStr(o, "jump_host", w, {
+    max: 330,
+    pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}@(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}$/
+  });
+  const fp = optStr(o, "jump_host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT });
+  if (!address !== !fp) throw new BoxDataError(`${w}: jump_host and jump_host_key_fingerprint come together`);
+  return address && fp ? { address, hostKeyFingerprint: fp } : null;
+}
 function whereRegistered(r) {
-  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}`;
+  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}${r.jump ? ` via ${r.jump.address} ${r.jump.hostKeyFingerprint}` : ""}`;
 }
 function renderRegistration(s, code2) {
   const e = s.entry;
   return [
     registrationMarker(e.runId),
-    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)}), run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + ".",
+    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code2(e.jump.address)} (host key ${code2(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + ".",
     "",
     `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code2(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
     registrationBlock(s)
@@ -26820,7 +26926,7 @@ ${inert(smoke2.refused)}`);
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
+      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
     }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
@@ -26843,6 +26949,7 @@ ${o.logHead.trimEnd()}`);
         port: conn.port,
         user: conn.user,
         host_key_fingerprint: session.hostFingerprint,
+        jump_host: conn.jump ? jumpAddress(conn.jump) : null,
         checkpoints: cfg.checkpoints,
         expected_duration_s: cfg.expectedDurationS ?? null,
         commit: cfg.commit ?? null,
@@ -26852,7 +26959,7 @@ ${o.logHead.trimEnd()}`);
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
+    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
   } finally {
     session.close();
   }
@@ -26861,13 +26968,15 @@ function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
   return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
 }
-async function register(put, o, cfg, conn, hostFingerprint, cred, reporter, launchedBy) {
+async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) {
   const entry = {
     runId: o.runId,
     host: conn.host,
     port: conn.port,
     user: conn.user,
-    hostKeyFingerprint: hostFingerprint,
+    hostKeyFingerprint: session.hostFingerprint,
+    // The bastion and the key launch verified there: the cron patrol goes the same way, pinned the same.
+    jump: conn.jump && session.jumpHostKey ? { address: jumpAddress(conn.jump), hostKeyFingerprint: fingerprint(session.jumpHostKey) } : null,
     runRoot: cfg.runRoot,
     backend: cfg.backend,
     attempt: o.attempt,
@@ -26896,6 +27005,8 @@ var init_phase = __esm({
   "src/launch/phase.ts"() {
     "use strict";
     init_smoke();
+    init_connection();
+    init_hostkey();
     init_render();
     init_errors();
     init_markdown();
@@ -34304,6 +34415,8 @@ var init_tether_file = __esm({
       "known-hosts",
       "host-key-fingerprint",
       "accept-new-host-key",
+      "jump-host",
+      "jump-host-key-fingerprint",
       "connect-timeout",
       "run-root",
       "runs",
@@ -36298,6 +36411,20 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join2 } from "node:path";
+function pullTargetFor(conn, cred, session, stallTimeoutS) {
+  const j = conn.jump;
+  if (j && !session.jumpHostKey) throw new Error("the control connection did not go through the jump host; OpenSSH will not be pointed past it");
+  return {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
+    identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
+    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
+    ...stallTimeoutS !== void 0 ? { stallTimeoutS } : {},
+    jump: j && session.jumpHostKey ? { host: j.host, port: j.port, user: j.user, knownHostsLine: knownHostsLine(j.host, j.port, session.jumpHostKey) } : null
+  };
+}
 function sweepLeftovers(root = tmpdir2()) {
   let swept = 0;
   let names2;
@@ -36355,7 +36482,8 @@ function sshInvocation(target) {
 `.replace(" \n", "\n"), { mode: 384 });
   const kh = join2(secrets, "known_hosts");
   writeFileSync2(kh, `${target.knownHostsLine}
-`, { mode: 384 });
+${target.jump ? `${target.jump.knownHostsLine}
+` : ""}`, { mode: 384 });
   let agent = null;
   try {
     agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
@@ -36364,7 +36492,7 @@ function sshInvocation(target) {
     throw err;
   }
   const socket = agent ? agent.socket : target.identity.agent;
-  const sshArgs = [
+  const pinned = [
     "-o",
     "BatchMode=yes",
     "-o",
@@ -36388,12 +36516,14 @@ function sshInvocation(target) {
     "-o",
     "IdentityFile=none",
     "-o",
-    `IdentityAgent=${socket}`,
-    "-p",
-    String(target.port),
-    `${target.user}@${target.host}`,
-    "--"
+    `IdentityAgent=${socket}`
   ];
+  const j = target.jump;
+  const proxy = j ? [
+    "-o",
+    `ProxyCommand=${["ssh", ...pinned, "-o", "ClearAllForwardings=yes", "-W", `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, "-p", String(j.port), "--", `${j.user}@${j.host}`].map(shWord).join(" ")}`
+  ] : [];
+  const sshArgs = [...pinned, ...proxy, "-p", String(target.port), `${target.user}@${target.host}`, "--"];
   const env = { ...process.env, SSH_AUTH_SOCK: socket };
   let closed = false;
   return {
@@ -36408,10 +36538,12 @@ function sshInvocation(target) {
     }
   };
 }
-var PREFIX, KEY_LIFETIME_S, startOf, ownerAlive, pidIn, isAgent;
+var shWord, PREFIX, KEY_LIFETIME_S, startOf, ownerAlive, pidIn, isAgent;
 var init_ssh_args = __esm({
   "src/transfer/ssh-args.ts"() {
     "use strict";
+    init_hostkey();
+    shWord = (w) => `'${w.replace(/'/g, `'\\''`)}'`;
     PREFIX = "tether-ssh-";
     KEY_LIFETIME_S = 24 * 3600;
     startOf = (pid) => {
@@ -39025,18 +39157,6 @@ function removeProofs(dir) {
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync4(p, { force: true });
   }
 }
-function pinnedTarget(cfg, pinned, hostKey) {
-  const { conn, cred } = pinned;
-  return {
-    host: conn.host,
-    port: conn.port,
-    user: conn.user,
-    knownHostsLine: knownHostsLine(conn.host, conn.port, hostKey),
-    identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
-    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
-    stallTimeoutS: cfg.stallTimeoutS
-  };
-}
 async function pull(cfg, puller, listing, dest, reporter, arrived) {
   try {
     await puller.run(listing.workdir, listing.files, dest, {
@@ -39137,7 +39257,7 @@ async function collectPhase(cfg, ctx) {
     provider: cfg.card?.provider ?? null,
     instance_id: cfg.card?.instanceId ?? null
   };
-  const puller = streamPull(pinnedTarget(cfg, pinned, session.hostKey));
+  const puller = streamPull(pullTargetFor(pinned.conn, pinned.cred, session, cfg.stallTimeoutS));
   let outcome;
   try {
     outcome = await collect(box, {
@@ -39233,9 +39353,9 @@ var init_phase3 = __esm({
     init_keys();
     init_errors();
     init_manifest2();
-    init_hostkey();
     init_open();
     init_types2();
+    init_ssh_args();
     init_stream();
     init_card();
     init_look();
@@ -40445,15 +40565,7 @@ async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeByt
         Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
         requests
       );
-      target = {
-        host: host2.conn.host,
-        port: host2.conn.port,
-        user: host2.conn.user,
-        knownHostsLine: knownHostsLine(host2.conn.host, host2.conn.port, session.hostKey),
-        identity: "privateKey" in host2.cred ? { key: host2.cred.privateKey } : { agent: host2.cred.agent },
-        connectTimeoutS: Math.ceil(host2.conn.connectTimeoutMs / 1e3),
-        stallTimeoutS: 60
-      };
+      target = pullTargetFor(host2.conn, host2.cred, session, 60);
     } finally {
       session.close();
     }
@@ -40553,7 +40665,7 @@ var init_phase8 = __esm({
     init_strict();
     init_client();
     init_errors2();
-    init_hostkey();
+    init_ssh_args();
     init_stream();
     init_types2();
     init_plan();
@@ -42366,7 +42478,7 @@ var HELP2 = Object.fromEntries(
 // src/cli/ssh-config.ts
 init_errors();
 import { existsSync as existsSync8, readFileSync as readFileSync7, statSync as statSync6 } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { join as join10 } from "node:path";
 var CONFIG_MAX = 1 << 20;
 var KEYS = ["hostname", "port", "user", "identityfile", "proxyjump", "proxycommand"];
@@ -42412,12 +42524,8 @@ function aliasInputs(inputs, home = homedir()) {
   const host2 = (inputs["host"] ?? "").trim();
   const file = join10(home, ".ssh", "config");
   if (!host2 || !existsSync8(file) || statSync6(file).size > CONFIG_MAX) return { inputs, note: null };
-  const c = sshConfigFor(readFileSync7(file, "utf8"), host2);
-  if (c.proxyjump && c.proxyjump.toLowerCase() !== "none")
-    throw new InputError(
-      "host",
-      `${host2} goes through ProxyJump ${c.proxyjump} in ~/.ssh/config; tether does not follow a jump host yet, and will not connect past it: give the box's own address`
-    );
+  const text = readFileSync7(file, "utf8");
+  const c = sshConfigFor(text, host2);
   if (c.proxycommand && c.proxycommand.toLowerCase() !== "none")
     throw new InputError("host", `${host2} has a ProxyCommand in ~/.ssh/config; tether runs no proxy command: give the box's own address`);
   const filled = { ...inputs };
@@ -42436,7 +42544,35 @@ function aliasInputs(inputs, home = homedir()) {
   fill("port", c.port, "Port");
   fill("user", c.user, "User");
   if (!(inputs["ssh-key"] ?? "").trim()) fill("ssh-key-path", c.identityfile?.replace(/^~(?=\/)/, home), "IdentityFile");
+  if (c.proxyjump && c.proxyjump.toLowerCase() !== "none" && !(inputs["jump-host"] ?? "").trim()) {
+    filled["jump-host"] = jumpFrom(text, host2, c.proxyjump);
+    took.push(`ProxyJump ${c.proxyjump}${filled["jump-host"] !== c.proxyjump ? ` (${filled["jump-host"]})` : ""}`);
+  }
   return { inputs: filled, note: took.length ? `--host ${host2}: from ~/.ssh/config, ${took.join(", ")}` : null };
+}
+function jumpFrom(text, host2, proxyJump) {
+  if (proxyJump.includes(","))
+    throw new InputError("host", `${host2} goes through a chain of jump hosts (ProxyJump ${proxyJump}) in ~/.ssh/config; tether follows one hop`);
+  if (/^ssh:\/\//i.test(proxyJump)) throw new InputError("host", `${host2}'s ProxyJump ${proxyJump} is a URI; write it as [user@]host[:port]`);
+  const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(proxyJump);
+  if (!m) throw new InputError("host", `${host2}'s ProxyJump ${proxyJump} is not [user@]host[:port]`);
+  const [, user2, name = "", port2] = m;
+  const j = sshConfigFor(text, name.replace(/^\[|\]$/g, ""));
+  if (j.proxyjump && j.proxyjump.toLowerCase() !== "none" || j.proxycommand && j.proxycommand.toLowerCase() !== "none")
+    throw new InputError("host", `${host2}'s jump host ${name} goes through another hop in ~/.ssh/config; tether follows one hop`);
+  if (j.hostname && /%(?!h)/.test(j.hostname))
+    throw new InputError("host", `HostName ${j.hostname} of ${name} in ~/.ssh/config uses a % token tether does not expand (only %h)`);
+  const h = j.hostname ? j.hostname.replace(/%h/g, name) : name;
+  const login = user2 ?? j.user ?? localUser();
+  const p = port2 ?? j.port;
+  return `${login ? `${login}@` : ""}${h.includes(":") && !h.startsWith("[") ? `[${h}]` : h}${p ? `:${p}` : ""}`;
+}
+function localUser() {
+  try {
+    return userInfo().username;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/cli/index.ts

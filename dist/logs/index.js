@@ -7,21 +7,21 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-5SXYQRGY.js";
-import "../chunks/chunk-NNMTMQIY.js";
+} from "../chunks/chunk-FXHN7PVW.js";
+import "../chunks/chunk-BAKUU4IR.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-XVGXFBMQ.js";
-import "../chunks/chunk-4TH77PS2.js";
-import "../chunks/chunk-RVU4WQF4.js";
+import "../chunks/chunk-FM4MA52N.js";
+import "../chunks/chunk-XEUBN54Z.js";
+import "../chunks/chunk-NAE622JG.js";
 import "../chunks/chunk-KVLL6EXG.js";
-import "../chunks/chunk-CX4JHE5B.js";
-import "../chunks/chunk-766I7EHZ.js";
+import "../chunks/chunk-HWDKJJDF.js";
+import "../chunks/chunk-A5RBNUWL.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-YTL3EYJO.js";
+import "../chunks/chunk-HHSFTOV2.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-XXMHJGY6.js";
+import "../chunks/chunk-2QKJRHIC.js";
 import "../chunks/chunk-356XD6MB.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";

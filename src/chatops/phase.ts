@@ -17,7 +17,14 @@ export interface ChatOpsDeps {
    * Where the run lives, from its registration (signature checked with this job's SSH key), or null when it
    * is not registered: the dispatched workflow gets it as inputs, so it needs nothing typed by hand.
    */
-  registration(runId: string): Promise<{ host: string; port: number; hostKeyFingerprint: string; provider?: string | null; instanceId?: string | null } | null>;
+  registration(runId: string): Promise<{
+    host: string;
+    port: number;
+    hostKeyFingerprint: string;
+    provider?: string | null;
+    instanceId?: string | null;
+    jump?: { address: string; hostKeyFingerprint: string } | null;
+  } | null>;
   /** A patrol tick of these runs (all registered ones when empty): its exit code, the status comment URL, and each run's state. */
   status(runIds: string[]): Promise<{ code: number; url: string; states: Record<string, { state: string; class: string | null }> }>;
 }
@@ -123,6 +130,8 @@ async function run(cmd: Command, cfg: ChatOpsConfig, deps: ChatOpsDeps, api: Cha
   const inputs: Record<string, string> = { 'run-id': cmd.runId, 'requested-by': e.login };
   const where = await deps.registration(cmd.runId);
   if (where) Object.assign(inputs, { host: where.host, port: String(where.port), 'host-key-fingerprint': where.hostKeyFingerprint });
+  // A box behind a bastion: the jump host and its pin, signed at launch (a workflow for such boxes declares both inputs).
+  if (where?.jump) Object.assign(inputs, { 'jump-host': where.jump.address, 'jump-host-key-fingerprint': where.jump.hostKeyFingerprint });
   // The instance the run was registered on (signed at launch): collect's card and teardown need it.
   if (where?.provider && where.instanceId) Object.assign(inputs, { provider: where.provider, 'instance-id': where.instanceId });
   if (cmd.kind === 'resume') inputs['resume'] = 'true';

@@ -8,10 +8,9 @@ import { loadCredential } from '../ssh/keys.ts';
 import { InputError } from '../config/errors.ts';
 import { listFiles } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { knownHostsLine } from '../record/hostkey.ts';
-import { openPinned, type Pinned } from '../ssh/open.ts';
+import { openPinned } from '../ssh/open.ts';
 import { PullError } from '../transfer/types.ts';
-import type { PullTarget } from '../transfer/ssh-args.ts';
+import { pullTargetFor } from '../transfer/ssh-args.ts';
 import { streamPull, type Arrived } from '../transfer/stream.ts';
 import { renderCard } from '../teardown/card.ts';
 import { lookAtRun, stateOfLook } from '../patrol/look.ts';
@@ -48,20 +47,6 @@ function removeProofs(dir: string): void {
     if (st.isDirectory()) removeProofs(p);
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
   }
-}
-
-/** OpenSSH pinned to the host key the control connection verified, with the same identity. */
-function pinnedTarget(cfg: CollectConfig, pinned: Pinned, hostKey: Buffer): PullTarget {
-  const { conn, cred } = pinned;
-  return {
-    host: conn.host,
-    port: conn.port,
-    user: conn.user,
-    knownHostsLine: knownHostsLine(conn.host, conn.port, hostKey),
-    identity: 'privateKey' in cred ? { key: cred.privateKey } : { agent: cred.agent },
-    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1000),
-    stallTimeoutS: cfg.stallTimeoutS,
-  };
 }
 
 /** The pinned OpenSSH pull of the listed files (one pass over each byte on the box); the reason it stopped, or null. */
@@ -197,7 +182,7 @@ export async function collectPhase(cfg: CollectPhaseConfig, ctx: PhaseContext): 
     instance_id: cfg.card?.instanceId ?? null,
   };
   // The bulk connection opens now, while the control connection lists the files.
-  const puller = streamPull(pinnedTarget(cfg, pinned, session.hostKey));
+  const puller = streamPull(pullTargetFor(pinned.conn, pinned.cred, session, cfg.stallTimeoutS));
   let outcome;
   try {
     outcome = await collect(box, {

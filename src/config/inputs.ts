@@ -66,6 +66,13 @@ export const INPUTS = {
     default: 'false',
     kind: 'boolean',
   },
+  'jump-host': {
+    help: "a bastion the box is reached through, [user@]host[:port] (OpenSSH's ProxyJump; one hop, the same key; the login defaults to user)",
+  },
+  'jump-host-key-fingerprint': {
+    help: "the jump host's pinned host key fingerprint(s), SHA256:…, one per line (or a known-hosts line for it); required with jump-host",
+    kind: 'list',
+  },
   'connect-timeout': { help: 'seconds to wait for the SSH handshake (default 15)', default: '15' },
   'connect-attempts': { help: 'attempts for transient network failures, with capped backoff (default 3)', default: '3' },
   'run-root': { help: 'where run records live on the box (default ~/.tether/runs)', default: '~/.tether/runs' },
@@ -254,6 +261,8 @@ export const CONNECTION_INPUTS = [
   'known-hosts',
   'host-key-fingerprint',
   'accept-new-host-key',
+  'jump-host',
+  'jump-host-key-fingerprint',
   'connect-timeout',
   'connect-attempts',
 ] as const satisfies readonly InputName[];

@@ -23,6 +23,8 @@ const HOST_KEYS = new Set([
   'known-hosts',
   'host-key-fingerprint',
   'accept-new-host-key',
+  'jump-host',
+  'jump-host-key-fingerprint',
   'connect-timeout',
   'run-root',
   'runs',

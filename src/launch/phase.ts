@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FULL_OID, parseSmoke, smokeGate, type SmokeRecord } from './smoke.ts';
 import type { AuditPhaseConfig } from '../config/audit.ts';
-import type { ConnectionConfig, Inputs } from '../config/connection.ts';
+import { jumpAddress, type ConnectionConfig, type Inputs } from '../config/connection.ts';
+import { fingerprint } from '../record/hostkey.ts';
 import type { LaunchConfig, LaunchPhaseConfig } from '../config/launch.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { renderAudit, renderLaunch } from './render.ts';
@@ -146,7 +147,7 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     if (registersLive && store?.register) {
       // A run whose registration failed (a read-only token, say) is registered now, with the live attempt the box reported.
       reporter.info(`launch: ${o.message.split('\n').join(' ')}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
+      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
     }
     if (o.result !== 'started') {
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
@@ -170,6 +171,7 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
         port: conn.port,
         user: conn.user,
         host_key_fingerprint: session.hostFingerprint,
+        jump_host: conn.jump ? jumpAddress(conn.jump) : null,
         checkpoints: cfg.checkpoints,
         expected_duration_s: cfg.expectedDurationS ?? null,
         commit: cfg.commit ?? null,
@@ -179,7 +181,7 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     reporter.output('run-file', runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
+    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
   } finally {
     session.close();
   }
@@ -197,7 +199,7 @@ async function register(
   o: Awaited<ReturnType<typeof launch>>,
   cfg: LaunchConfig,
   conn: ConnectionConfig,
-  hostFingerprint: string,
+  session: Pick<Session, 'hostFingerprint' | 'jumpHostKey'>,
   cred: Credential,
   reporter: Reporter,
   launchedBy: string | null,
@@ -208,7 +210,9 @@ async function register(
     host: conn.host,
     port: conn.port,
     user: conn.user,
-    hostKeyFingerprint: hostFingerprint,
+    hostKeyFingerprint: session.hostFingerprint,
+    // The bastion and the key launch verified there: the cron patrol goes the same way, pinned the same.
+    jump: conn.jump && session.jumpHostKey ? { address: jumpAddress(conn.jump), hostKeyFingerprint: fingerprint(session.jumpHostKey) } : null,
     runRoot: cfg.runRoot,
     backend: cfg.backend,
     attempt: o.attempt,

@@ -8,6 +8,7 @@ import { RUN_ID } from '../record/grammar.ts';
 import { sortedJson } from '../record/spec.ts';
 import { BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
+import type { RecordedJump } from '../config/connection.ts';
 
 export const REGISTRATION_SCHEMA = 'tether.registration/v1';
 
@@ -18,6 +19,8 @@ export interface Registration {
   user: string;
   /** The host key launch saw and pinned (OpenSSH SHA256 form). */
   hostKeyFingerprint: string;
+  /** The bastion launch went through (`user@host:port`) and the key it verified there; absent for a direct box. */
+  jump?: RecordedJump | null;
   runRoot: string;
   backend: string;
   attempt: number;
@@ -73,6 +76,7 @@ function fields(r: Registration): Record<string, unknown> {
     ...(r.provider ? { provider: r.provider } : {}),
     ...(r.instanceId ? { instance_id: r.instanceId } : {}),
     ...(r.launchedBy ? { launched_by: r.launchedBy } : {}),
+    ...(r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {}),
   };
 }
 
@@ -120,6 +124,7 @@ export function readRegistration(body: string): Sealed {
     provider: optStr(o, 'provider', w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     instanceId: optStr(o, 'instance_id', w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
     launchedBy: optStr(o, 'launched_by', w, { max: 45, pattern: GITHUB_LOGIN }),
+    jump: recordedJump(o, w),
   };
   return {
     entry,
@@ -128,9 +133,20 @@ export function readRegistration(body: string): Sealed {
   };
 }
 
+/** A jump host recorded with its pin, both or neither. */
+function recordedJump(o: Record<string, unknown>, w: string): RecordedJump | null {
+  const address = optStr(o, 'jump_host', w, {
+    max: 330,
+    pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}@(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}$/,
+  });
+  const fp = optStr(o, 'jump_host_key_fingerprint', w, { max: 50, pattern: FINGERPRINT });
+  if (!address !== !fp) throw new BoxDataError(`${w}: jump_host and jump_host_key_fingerprint come together`);
+  return address && fp ? { address, hostKeyFingerprint: fp } : null;
+}
+
 /** Where the registration says the run lives, as one comparable string. */
 export function whereRegistered(r: Registration): string {
-  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}`;
+  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}${r.jump ? ` via ${r.jump.address} ${r.jump.hostKeyFingerprint}` : ''}`;
 }
 
 const human = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
@@ -141,7 +157,9 @@ export function renderRegistration(s: Sealed, code: (text: string) => string): s
   return [
     registrationMarker(e.runId),
     `🛰️ tether run ${code(e.runId)}, attempt ${e.attempt}, launched ${code(e.launchedAt)} on ${code(`${e.user}@${e.host}:${e.port}`)} ` +
-      `(host key ${code(e.hostKeyFingerprint)}), run root ${code(e.runRoot)}, backend ${code(e.backend)}` +
+      `(host key ${code(e.hostKeyFingerprint)})` +
+      (e.jump ? ` through jump host ${code(e.jump.address)} (host key ${code(e.jump.hostKeyFingerprint)})` : '') +
+      `, run root ${code(e.runRoot)}, backend ${code(e.backend)}` +
       (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : '') +
       '.',
     '',

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { ConnectionConfig } from '../config/connection.ts';
 import { withBackoff } from './backoff.ts';
@@ -33,6 +34,8 @@ export interface Session {
   readonly hostFingerprint: string;
   /** The host key blob this connection verified, so OpenSSH can be pinned to exactly the same key. */
   readonly hostKey: Buffer;
+  /** The jump host's key this connection verified (null for a direct one), for OpenSSH's pin of that hop. */
+  readonly jumpHostKey: Buffer | null;
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /**
    * Runs `command` with `stdin` written and the channel's input left open (the command sees its end only
@@ -63,13 +66,67 @@ export function connect(cfg: ConnectionConfig, cred: Credential, tuning: Connect
   );
 }
 
-function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTuning): Promise<Session> {
+/** One SSH handshake to be made: where, how its host key is checked, and over what (a jump host's channel). */
+interface Hop {
+  host: string;
+  port: number;
+  user: string;
+  pin: ConnectionConfig['pin'];
+  /** How this hop is named in errors ("jump host " for the bastion). */
+  label: string;
+  sock?: Duplex;
+}
+
+/** One connection: straight to the box, or a pinned login to the jump host and the box's SSH inside its forwarded channel. */
+async function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTuning): Promise<Session> {
+  const box: Hop = { host: cfg.host, port: cfg.port, user: cfg.user, pin: cfg.pin, label: '' };
+  if (!cfg.jump) {
+    const direct = await handshake(box, cfg, cred, tuning);
+    return makeSession(direct.client, direct.seen, direct.seenKey, null);
+  }
+  const j = cfg.jump;
+  const jump = await handshake({ host: j.host, port: j.port, user: j.user, pin: { kind: 'pinned', ...j.pin }, label: 'jump host ' }, cfg, cred, tuning);
+  let inner: Awaited<ReturnType<typeof handshake>>;
+  try {
+    const sock = await forward(jump.client, cfg, j);
+    inner = await handshake({ ...box, sock }, cfg, cred, tuning);
+  } catch (err) {
+    jump.client.end();
+    throw err;
+  }
+  // The box's connection lives inside the jump host's: when it ends, so does the jump login.
+  inner.client.once('close', () => jump.client.end());
+  jump.client.once('close', () => inner.client.destroy());
+  return makeSession(inner.client, inner.seen, inner.seenKey, jump.seenKey);
+}
+
+/** A direct-tcpip channel from the jump host to the box (the jump host's sshd opens the TCP connection). */
+function forward(jump: ssh2.Client, cfg: ConnectionConfig, j: NonNullable<ConnectionConfig['jump']>): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      jump.end();
+      reject(
+        new TransportError('unreachable', `jump host ${j.host}:${j.port} could not reach ${cfg.host}:${cfg.port} within ${cfg.connectTimeoutMs / 1000} s`),
+      );
+    }, cfg.connectTimeoutMs);
+    jump.forwardOut('127.0.0.1', 0, cfg.host, cfg.port, (err, stream) => {
+      clearTimeout(timer);
+      if (!err) return resolve(stream);
+      const msg = err.message;
+      const kind = /refused/i.test(msg) ? 'connection_refused' : /timed out|no route|unreachable/i.test(msg) ? 'unreachable' : 'network';
+      reject(new TransportError(kind, `jump host ${j.host}:${j.port} could not open a channel to ${cfg.host}:${cfg.port}: ${msg}`));
+    });
+  });
+}
+
+function handshake(hop: Hop, cfg: ConnectionConfig, cred: Credential, tuning: ConnectTuning): Promise<{ client: ssh2.Client; seen: string; seenKey: Buffer }> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let seen = '';
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
     let settled = false;
+    const where = `${hop.label}${hop.host}:${hop.port}`;
     // ssh2 can emit two 'error' events for one failure (e.g. timeout, then "lost before handshake").
     const fail = (err: TransportError) => {
       if (settled) return;
@@ -79,29 +136,28 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
       reject(err);
     };
     const hardStop = setTimeout(
-      () => fail(new TransportError('unreachable', `${cfg.host}:${cfg.port} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1000} s`)),
+      () => fail(new TransportError('unreachable', `${where} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1000} s`)),
       cfg.connectTimeoutMs + 1000,
     );
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       clearTimeout(hardStop);
       const kind = classify(err, rejectedHostKey);
       const detail =
-        kind === 'host_key_mismatch' && cfg.pin.kind === 'pinned'
-          ? `${cfg.host}:${cfg.port} presented ${seen}, but the pinned key is ${cfg.pin.fingerprints.join(' or ')}`
-          : `${cfg.host}:${cfg.port}: ${err.message}`;
+        kind === 'host_key_mismatch' && hop.pin.kind === 'pinned'
+          ? `${where} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(' or ')}`
+          : `${where}: ${err.message}`;
       fail(new TransportError(kind, detail));
     });
     client.on('ready', () => {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve(makeSession(client, seen, seenKey));
+      resolve({ client, seen, seenKey });
     });
     try {
       client.connect({
-        host: cfg.host,
-        port: cfg.port,
-        username: cfg.user,
+        ...(hop.sock ? { sock: hop.sock } : { host: hop.host, port: hop.port }),
+        username: hop.user,
         ...('privateKey' in cred ? { privateKey: cred.privateKey } : { agent: cred.agent }),
         readyTimeout: cfg.connectTimeoutMs,
         keepaliveInterval: tuning.keepaliveIntervalMs ?? 10_000,
@@ -113,14 +169,14 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
         hostVerifier: (key: Buffer) => {
           seen = fingerprint(key);
           seenKey = Buffer.from(key);
-          if (cfg.pin.kind === 'accept-new') return true;
-          const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
+          if (hop.pin.kind === 'accept-new') return true;
+          const ok = hop.pin.fingerprints.includes(seen) && !hop.pin.revoked.includes(seen);
           rejectedHostKey = !ok;
           return ok;
         },
       });
       // Each auth step is a small request/answer; with Nagle on, every one waits out a delayed ACK (~40 ms).
-      client.setNoDelay(true);
+      if (!hop.sock) client.setNoDelay(true);
     } catch (err) {
       clearTimeout(hardStop);
       fail(new TransportError('network', (err as Error).message));
@@ -128,7 +184,7 @@ function connectOnce(cfg: ConnectionConfig, cred: Credential, tuning: ConnectTun
   });
 }
 
-function makeSession(client: ssh2.Client, hostFingerprint: string, hostKey: Buffer): Session {
+function makeSession(client: ssh2.Client, hostFingerprint: string, hostKey: Buffer, jumpHostKey: Buffer | null): Session {
   let lost: TransportError | undefined;
   client.on('error', (err: Error & { level?: string; code?: string }) => {
     lost ??= new TransportError(classify(err, false), err.message);
@@ -137,6 +193,7 @@ function makeSession(client: ssh2.Client, hostFingerprint: string, hostKey: Buff
   return {
     hostFingerprint,
     hostKey,
+    jumpHostKey,
     closed,
     close: () => {
       client.end();

@@ -12,9 +12,8 @@ import { listSettled, type BoxCheckpoint, type SyncRequest } from '../remote/che
 import { BoxDataError } from '../record/strict.ts';
 import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
-import { knownHostsLine } from '../record/hostkey.ts';
 import type { Credential } from '../ssh/keys.ts';
-import type { PullTarget } from '../transfer/ssh-args.ts';
+import { pullTargetFor, type PullTarget } from '../transfer/ssh-args.ts';
 import { streamFiles } from '../transfer/stream.ts';
 import { PullError } from '../transfer/types.ts';
 import { stagingDir } from './plan.ts';
@@ -130,15 +129,7 @@ export async function syncHost(
         Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
         requests,
       );
-      target = {
-        host: host.conn.host,
-        port: host.conn.port,
-        user: host.conn.user,
-        knownHostsLine: knownHostsLine(host.conn.host, host.conn.port, session.hostKey),
-        identity: 'privateKey' in host.cred ? { key: host.cred.privateKey } : { agent: host.cred.agent },
-        connectTimeoutS: Math.ceil(host.conn.connectTimeoutMs / 1000),
-        stallTimeoutS: 60,
-      };
+      target = pullTargetFor(host.conn, host.cred, session, 60);
     } finally {
       session.close();
     }

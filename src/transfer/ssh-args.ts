@@ -2,6 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectionConfig } from '../config/connection.ts';
+import { knownHostsLine } from '../record/hostkey.ts';
+import type { Session } from '../ssh/client.ts';
+import type { Credential } from '../ssh/keys.ts';
 
 /**
  * Bulk bytes go through the runner's OpenSSH client (ssh2 without its native binding moves ~90 MB/s,
@@ -19,7 +23,28 @@ export interface PullTarget {
   connectTimeoutS: number;
   /** Seconds without a byte or keepalive answer from the box before ssh gives up (R8); default 120. */
   stallTimeoutS?: number;
+  /** The bastion the control connection went through, pinned to the key it verified there. */
+  jump?: { host: string; port: number; user: string; knownHostsLine: string } | null;
 }
+
+/** OpenSSH's target for a box the control connection reached: both hops pinned to exactly the keys it verified. */
+export function pullTargetFor(conn: ConnectionConfig, cred: Credential, session: Pick<Session, 'hostKey' | 'jumpHostKey'>, stallTimeoutS?: number): PullTarget {
+  const j = conn.jump;
+  if (j && !session.jumpHostKey) throw new Error('the control connection did not go through the jump host; OpenSSH will not be pointed past it');
+  return {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
+    identity: 'privateKey' in cred ? { key: cred.privateKey } : { agent: cred.agent },
+    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1000),
+    ...(stallTimeoutS !== undefined ? { stallTimeoutS } : {}),
+    jump: j && session.jumpHostKey ? { host: j.host, port: j.port, user: j.user, knownHostsLine: knownHostsLine(j.host, j.port, session.jumpHostKey) } : null,
+  };
+}
+
+/** A word for /bin/sh (ProxyCommand runs through the shell): single-quoted. */
+const shWord = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
 
 const PREFIX = 'tether-ssh-';
 /** A key given as text lives in a private agent at most this long, even if tether is killed before it stops the agent. */
@@ -139,7 +164,7 @@ export function sshInvocation(target: PullTarget): { secrets: string; sshArgs: s
   const secrets = mkdtempSync(join(tmpdir(), PREFIX));
   writeFileSync(join(secrets, 'owner.pid'), `${process.pid} ${startOf(process.pid) ?? ''}\n`.replace(' \n', '\n'), { mode: 0o600 });
   const kh = join(secrets, 'known_hosts');
-  writeFileSync(kh, `${target.knownHostsLine}\n`, { mode: 0o600 });
+  writeFileSync(kh, `${target.knownHostsLine}\n${target.jump ? `${target.jump.knownHostsLine}\n` : ''}`, { mode: 0o600 });
   let agent: { socket: string; stop(): void } | null = null;
   try {
     agent = 'key' in target.identity ? privateAgent(secrets, target.identity.key) : null;
@@ -148,7 +173,7 @@ export function sshInvocation(target: PullTarget): { secrets: string; sshArgs: s
     throw err;
   }
   const socket = agent ? agent.socket : (target.identity as { agent: string }).agent;
-  const sshArgs = [
+  const pinned = [
     '-o',
     'BatchMode=yes',
     '-o',
@@ -173,11 +198,19 @@ export function sshInvocation(target: PullTarget): { secrets: string; sshArgs: s
     'IdentityFile=none',
     '-o',
     `IdentityAgent=${socket}`,
-    '-p',
-    String(target.port),
-    `${target.user}@${target.host}`,
-    '--',
   ];
+  // The jump hop is its own ssh with the same pinned options: command-line options never reach the ssh that
+  // ProxyJump (-J) starts, so -J would check the bastion against the user's own known_hosts. `-W` makes it a
+  // plain byte pipe to the box, whose key the outer ssh checks end to end. (Its words hold no `%`: ssh would
+  // expand them; the box's address is written out rather than `%h`, which drops an IPv6 address's brackets.)
+  const j = target.jump;
+  const proxy = j
+    ? [
+        '-o',
+        `ProxyCommand=${['ssh', ...pinned, '-o', 'ClearAllForwardings=yes', '-W', `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`, '-p', String(j.port), '--', `${j.user}@${j.host}`].map(shWord).join(' ')}`,
+      ]
+    : [];
+  const sshArgs = [...pinned, ...proxy, '-p', String(target.port), `${target.user}@${target.host}`, '--'];
   const env = { ...process.env, SSH_AUTH_SOCK: socket };
   let closed = false;
   return {

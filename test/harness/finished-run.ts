@@ -14,7 +14,7 @@ export async function finishedRun(
   box: Box,
   id: string,
   command: string,
-  opts: { workdir?: string; checkpoints?: string; env?: string; timeoutMs?: number } = {},
+  opts: { workdir?: string; checkpoints?: string; env?: string; timeoutMs?: number; connection?: Record<string, string> } = {},
 ): Promise<void> {
   const workdir = opts.workdir ?? id;
   box.sh(`mkdir -p ${box.home}/${workdir}`);
@@ -29,6 +29,7 @@ export async function finishedRun(
       'confirm-timeout': '1',
       checkpoints: opts.checkpoints ?? 'ck/*.pt',
       'run-file': join(tmpdir(), `tether-${process.pid}-${id}.json`),
+      ...opts.connection,
     }),
     {},
     rep,

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createBox, type Box } from './box.ts';
 import { readPidFile, signalPid } from './pids.ts';
+import { routeBetween } from './route.ts';
 import { waitFor } from './sh.ts';
 
 /**
@@ -34,37 +35,6 @@ function run(cmd: string, args: string[], opts: { env?: Record<string, string>; 
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 30_000 });
   if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
   return r.stdout ?? '';
-}
-
-/**
- * The host routes between the cluster's namespaces (each box has only a /30 to the host). ip_forward is one
- * switch for the whole machine and clusters of parallel test files overlap: each cluster holds a token in
- * FORWARD_DIR, and the original value comes back only when the last token goes (all under one flock).
- */
-const FORWARD_DIR = '/tmp/tether-boxes/forward.d';
-// A token whose test process is gone (killed before it could give it back) is dropped.
-const DROP_DEAD = `for t in "$1"/held-*; do [ -e "$t" ] || continue; p=\${t##*/held-}; kill -0 "\${p%%-*}" 2>/dev/null || rm -f "$t"; done`;
-function forwarding(token: string, on: boolean): void {
-  const script = on
-    ? `mkdir -p "$1"; ${DROP_DEAD}; { [ -e "$1/original" ] || cat /proc/sys/net/ipv4/ip_forward > "$1/original"; } && : > "$1/held-$2" && echo 1 > /proc/sys/net/ipv4/ip_forward`
-    : `rm -f "$1/held-$2"; ${DROP_DEAD}; if ! ls "$1"/held-* >/dev/null 2>&1 && [ -e "$1/original" ]; then cat "$1/original" > /proc/sys/net/ipv4/ip_forward && rm -f "$1/original"; fi`;
-  mkdirSync(FORWARD_DIR, { recursive: true });
-  run('flock', [join(FORWARD_DIR, '..', 'forward.lock'), 'bash', '-c', script, 'bash', FORWARD_DIR, token]);
-}
-
-function route(boxes: Box[]): () => void {
-  const token = `${process.pid}-${boxes[0]!.index}`;
-  forwarding(token, true);
-  const rules: string[][] = [];
-  for (const a of boxes) {
-    run('ip', ['-n', a.ns, 'route', 'replace', 'default', 'via', a.addr.replace(/\.2$/, '.1')]);
-    for (const b of boxes) if (a !== b) rules.push(['FORWARD', '-s', `${a.addr}/32`, '-d', `${b.addr}/32`, '-j', 'ACCEPT']);
-  }
-  for (const r of rules) run('iptables', ['-I', ...r]);
-  return () => {
-    for (const r of rules) run('iptables', ['-D', ...r], { allowFail: true });
-    forwarding(token, false);
-  };
 }
 
 function slurmConf(dir: string, login: Box, nodes: Box[]): string {
@@ -135,7 +105,7 @@ export async function createCluster(): Promise<Cluster> {
   liveClusters.add(destroy);
   try {
     nodes.push(await createBox(), await createBox());
-    unroute = route([login, ...nodes]);
+    unroute = routeBetween([login, ...nodes]);
     for (const d of ['state', 'log', ...nodes.map((_, k) => `spooln${k + 1}`)]) mkdirSync(join(dir, d), { recursive: true });
     // Its own munged: its own key (munge wants it 0400, owned by munge) and socket, run as munge.
     const mdir = join(dir, 'munge');

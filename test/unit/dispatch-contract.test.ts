@@ -15,7 +15,10 @@ const wf = (name: string) =>
 const chatops = wf('chatops.yml') as unknown as { jobs: { chatops: { if: string; steps: Array<{ with?: Record<string, string> }> } } };
 const configured = chatops.jobs.chatops.steps[0]!.with!;
 
-async function dispatched(command: string): Promise<{ workflow: string; inputs: Record<string, string> }> {
+async function dispatched(
+  command: string,
+  jump: { address: string; hostKeyFingerprint: string } | null = null,
+): Promise<{ workflow: string; inputs: Record<string, string> }> {
   const sent: Array<{ workflow: string; inputs: Record<string, string> }> = [];
   // The example's key comes from a secret expression; here a key file stands in for it (nothing is signed or sent).
   const { 'ssh-key': _fromSecret, ...rest } = configured;
@@ -34,7 +37,7 @@ async function dispatched(command: string): Promise<{ workflow: string; inputs: 
       },
     },
     status: async () => ({ code: 0, states: {}, url: '' }),
-    registration: async () => ({ host: '10.0.0.2', port: 22, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, provider: 'runpod', instanceId: 'pod-1' }),
+    registration: async () => ({ host: '10.0.0.2', port: 22, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, provider: 'runpod', instanceId: 'pod-1', jump }),
   });
   expect(code).toBe(0);
   expect(sent).toHaveLength(1);
@@ -79,5 +82,15 @@ describe('workflows: least privilege (issue 23 §6)', () => {
     expect(raw.concurrency.group).toContain('github.event.comment.id');
     const cond = chatops.jobs.chatops.if;
     for (const part of ["github.event.action == 'created'", "github.event.comment.user.type == 'User'", 'author_association']) expect(cond).toContain(part);
+  });
+
+  it('a run registered behind a jump host is dispatched with the bastion and its pin; a direct one with neither', async () => {
+    const jump = { address: 'ops@bastion:22', hostKeyFingerprint: `SHA256:${'B'.repeat(43)}` };
+    expect((await dispatched('/tether collect r1', jump)).inputs).toMatchObject({
+      'jump-host': 'ops@bastion:22',
+      'jump-host-key-fingerprint': jump.hostKeyFingerprint,
+    });
+    const direct = (await dispatched('/tether collect r1')).inputs;
+    expect(['jump-host', 'jump-host-key-fingerprint'].filter((k) => k in direct)).toEqual([]);
   });
 });

@@ -28,6 +28,23 @@ Host bastioned
   HostName 10.9.9.9
   ProxyJump jump.example.org
 
+Host via-alias
+  HostName 10.9.9.10
+  ProxyJump ops@bastion:2022
+
+Host bastion
+  HostName 192.0.2.7
+  Port 22
+
+Host chained
+  ProxyJump a,b
+
+Host twice
+  ProxyJump bastioned
+
+Host piped
+  ProxyCommand nc %h %p
+
 Host *
   User fallback
 `;
@@ -45,7 +62,7 @@ describe('~/.ssh/config aliases for --host', () => {
   mkdirSync(join(home, '.ssh'));
   writeFileSync(join(home, '.ssh', 'config'), CONFIG);
 
-  it('fills only what the flags left empty, says what it took, and refuses a jump host by name', () => {
+  it('fills only what the flags left empty and says what it took', () => {
     const a = aliasInputs({ host: 'gpu-b', 'host-key-fingerprint': 'SHA256:x' }, home);
     expect(a.inputs).toEqual({
       host: '10.0.0.gpu-b',
@@ -58,9 +75,20 @@ describe('~/.ssh/config aliases for --host', () => {
     const flagsWin = aliasInputs({ host: 'gpu-b', port: '22', user: 'me', 'ssh-key': 'KEY' }, home);
     expect(flagsWin.inputs).toMatchObject({ host: '10.0.0.gpu-b', port: '22', user: 'me', 'ssh-key': 'KEY' });
     expect(flagsWin.inputs['ssh-key-path']).toBeUndefined();
-    expect(() => aliasInputs({ host: 'bastioned' }, home)).toThrow(
-      /bastioned goes through ProxyJump jump\.example\.org in ~\/\.ssh\/config; tether does not follow a jump host yet/,
-    );
     expect(aliasInputs({ host: '10.1.2.3' }, join(home, 'nowhere'))).toEqual({ inputs: { host: '10.1.2.3' }, note: null });
+  });
+
+  it('turns one ProxyJump hop into --jump-host, resolving an alias as OpenSSH would; a chain or a proxy command is refused', () => {
+    // jump.example.org is no alias of its own, but `Host *` gives it User fallback, as the jump ssh would read it.
+    const a = aliasInputs({ host: 'bastioned' }, home);
+    expect(a.inputs).toMatchObject({ host: '10.9.9.9', 'jump-host': 'fallback@jump.example.org' });
+    expect(a.note).toContain('ProxyJump jump.example.org (fallback@jump.example.org)');
+    // An explicit user and port on the ProxyJump line win over the alias's own.
+    expect(aliasInputs({ host: 'via-alias' }, home).inputs).toMatchObject({ host: '10.9.9.10', 'jump-host': 'ops@192.0.2.7:2022' });
+    // A flag wins over the config file.
+    expect(aliasInputs({ host: 'bastioned', 'jump-host': 'me@other' }, home).inputs['jump-host']).toBe('me@other');
+    expect(() => aliasInputs({ host: 'chained' }, home)).toThrow(/chain of jump hosts \(ProxyJump a,b\).*one hop/);
+    expect(() => aliasInputs({ host: 'twice' }, home)).toThrow(/jump host bastioned goes through another hop/);
+    expect(() => aliasInputs({ host: 'piped' }, home)).toThrow(/ProxyCommand.*tether runs no proxy command/);
   });
 });

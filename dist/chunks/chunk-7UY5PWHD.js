@@ -17,7 +17,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import {
   specExpectedDuration
 } from "./chunk-EB3SDZEE.js";

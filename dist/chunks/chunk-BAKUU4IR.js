@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-4TH77PS2.js";
+} from "./chunk-XEUBN54Z.js";
 import {
   bool,
   parseConnection,
@@ -14,7 +14,7 @@ import {
   runId,
   show,
   size
-} from "./chunk-YTL3EYJO.js";
+} from "./chunk-HHSFTOV2.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ROLES
-} from "./chunk-XVGXFBMQ.js";
+} from "./chunk-FM4MA52N.js";
 
 // src/chatops/gate.ts
 function eventGate(e) {

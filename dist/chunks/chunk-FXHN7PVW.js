@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseLogsPhase
-} from "./chunk-NNMTMQIY.js";
+} from "./chunk-BAKUU4IR.js";
 import {
   artifactServiceMissing,
   error,
@@ -28,28 +28,28 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-XVGXFBMQ.js";
+} from "./chunk-FM4MA52N.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
   parseAuditPhase
-} from "./chunk-4TH77PS2.js";
+} from "./chunk-XEUBN54Z.js";
 import {
   verifiedRegistration
-} from "./chunk-RVU4WQF4.js";
+} from "./chunk-NAE622JG.js";
 import {
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
 import {
   REGISTRATION_PREFIX
-} from "./chunk-CX4JHE5B.js";
+} from "./chunk-HWDKJJDF.js";
 import {
   FACTS,
   instanceIdFor,
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-766I7EHZ.js";
+} from "./chunk-A5RBNUWL.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -67,7 +67,7 @@ import {
   remotePath,
   runId,
   show
-} from "./chunk-YTL3EYJO.js";
+} from "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -513,7 +513,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-IGJZDQSJ.js"),
+      () => import("./phase-ZZCVIMZR.js"),
       (m) => m.auditPhase
     )
   },
@@ -529,7 +529,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-IGJZDQSJ.js"),
+      () => import("./phase-ZZCVIMZR.js"),
       (m) => m.launchPhase
     )
   },
@@ -544,7 +544,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-UBTRHYUY.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-SRF6OTLO.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -558,7 +558,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-PJSLJDSS.js"),
+      () => import("./phase-MJQF4DPO.js"),
       (m) => m.collectPhase
     )
   },
@@ -574,7 +574,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-3RHQIGM6.js"),
+      () => import("./phase-TUZ5ZICZ.js"),
       (m) => m.teardownPhase
     )
   },
@@ -588,7 +588,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-3HRMIT5Z.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-DF52ZUHT.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -602,7 +602,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseLogsPhase,
     run: lazy(
-      () => import("./phase-P3U663HI.js"),
+      () => import("./phase-7MAJWNQB.js"),
       (m) => m.logsPhase
     )
   },
@@ -618,7 +618,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-2YZUOXYL.js"),
+      () => import("./phase-G5URVOLC.js"),
       (m) => m.stopPhase
     )
   }
@@ -645,12 +645,12 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-HOXDQXEV.js");
+  const { probeHost, probeOn } = await import("./probe-GT6ZWE56.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-JFD7NCE3.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-HI6IKBEM.js")).followRuns(f)
+    sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-4JNB6KX3.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -663,7 +663,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-DHV2WZ3N.js");
+      const { registeredHosts } = await import("./hosts-DHJN4I76.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -778,7 +778,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-H3VQZYEB.js").then((m) => {
+  const get = () => real ??= import("./status-store-RD3XYEW4.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -821,7 +821,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-MPTXODOP.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-NOVXA66E.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -832,7 +832,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-H3VQZYEB.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-RD3XYEW4.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -8,15 +8,15 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-SLG26VBK.js";
-import "./chunk-XVGXFBMQ.js";
-import "./chunk-4TH77PS2.js";
+} from "./chunk-JBHFFMVI.js";
+import "./chunk-FM4MA52N.js";
+import "./chunk-XEUBN54Z.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-YTL3EYJO.js";
+import "./chunk-HHSFTOV2.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

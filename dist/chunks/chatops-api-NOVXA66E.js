@@ -6,16 +6,16 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   roleOf
-} from "./chunk-SLG26VBK.js";
+} from "./chunk-JBHFFMVI.js";
 import {
   client
 } from "./chunk-N5PCYWJ3.js";
 import "./chunk-V37UE6HX.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-XVGXFBMQ.js";
-import "./chunk-4TH77PS2.js";
+import "./chunk-FM4MA52N.js";
+import "./chunk-XEUBN54Z.js";
 import "./chunk-QBRD4N3Y.js";
-import "./chunk-YTL3EYJO.js";
+import "./chunk-HHSFTOV2.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -5,20 +5,19 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  probeHost,
-  probeOn
-} from "./chunk-DSA2IQ5A.js";
-import "./chunk-IZG3X3BZ.js";
-import "./chunk-H57H7UT2.js";
-import "./chunk-XXMHJGY6.js";
-import "./chunk-356XD6MB.js";
-import "./chunk-JVLHI33R.js";
-import "./chunk-J2T5H5DO.js";
+  registeredHosts,
+  verifiedRegistration
+} from "./chunk-NAE622JG.js";
+import "./chunk-KVLL6EXG.js";
+import "./chunk-HWDKJJDF.js";
+import "./chunk-HHSFTOV2.js";
+import "./chunk-C5X3PL2Z.js";
+import "./chunk-3B7SBFZS.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-L5FHM4FN.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  probeHost,
-  probeOn
+  registeredHosts,
+  verifiedRegistration
 };

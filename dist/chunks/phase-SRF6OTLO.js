@@ -33,15 +33,15 @@ import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-4TH77PS2.js";
+} from "./chunk-XEUBN54Z.js";
 import {
   registeredHosts
-} from "./chunk-RVU4WQF4.js";
+} from "./chunk-NAE622JG.js";
 import {
   macKey,
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
-import "./chunk-CX4JHE5B.js";
+import "./chunk-HWDKJJDF.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
@@ -53,7 +53,7 @@ import {
   remotePath,
   runId,
   splitList
-} from "./chunk-YTL3EYJO.js";
+} from "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -7417,6 +7417,8 @@ var HOST_KEYS = /* @__PURE__ */ new Set([
   "known-hosts",
   "host-key-fingerprint",
   "accept-new-host-key",
+  "jump-host",
+  "jump-host-key-fingerprint",
   "connect-timeout",
   "run-root",
   "runs",

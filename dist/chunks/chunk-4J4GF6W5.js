@@ -11,7 +11,10 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
+import {
+  knownHostsLine
+} from "./chunk-L5FHM4FN.js";
 
 // src/transfer/types.ts
 var PullError = class extends Error {
@@ -25,17 +28,26 @@ var PullError = class extends Error {
   network;
 };
 
-// src/transfer/stream.ts
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync, truncateSync, writeSync } from "node:fs";
-import { dirname, join as join2 } from "node:path";
-
 // src/transfer/ssh-args.ts
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+function pullTargetFor(conn, cred, session, stallTimeoutS) {
+  const j = conn.jump;
+  if (j && !session.jumpHostKey) throw new Error("the control connection did not go through the jump host; OpenSSH will not be pointed past it");
+  return {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
+    identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
+    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
+    ...stallTimeoutS !== void 0 ? { stallTimeoutS } : {},
+    jump: j && session.jumpHostKey ? { host: j.host, port: j.port, user: j.user, knownHostsLine: knownHostsLine(j.host, j.port, session.jumpHostKey) } : null
+  };
+}
+var shWord = (w) => `'${w.replace(/'/g, `'\\''`)}'`;
 var PREFIX = "tether-ssh-";
 var KEY_LIFETIME_S = 24 * 3600;
 var startOf = (pid) => {
@@ -131,7 +143,8 @@ function sshInvocation(target) {
 `.replace(" \n", "\n"), { mode: 384 });
   const kh = join(secrets, "known_hosts");
   writeFileSync(kh, `${target.knownHostsLine}
-`, { mode: 384 });
+${target.jump ? `${target.jump.knownHostsLine}
+` : ""}`, { mode: 384 });
   let agent = null;
   try {
     agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
@@ -140,7 +153,7 @@ function sshInvocation(target) {
     throw err;
   }
   const socket = agent ? agent.socket : target.identity.agent;
-  const sshArgs = [
+  const pinned = [
     "-o",
     "BatchMode=yes",
     "-o",
@@ -164,12 +177,14 @@ function sshInvocation(target) {
     "-o",
     "IdentityFile=none",
     "-o",
-    `IdentityAgent=${socket}`,
-    "-p",
-    String(target.port),
-    `${target.user}@${target.host}`,
-    "--"
+    `IdentityAgent=${socket}`
   ];
+  const j = target.jump;
+  const proxy = j ? [
+    "-o",
+    `ProxyCommand=${["ssh", ...pinned, "-o", "ClearAllForwardings=yes", "-W", `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, "-p", String(j.port), "--", `${j.user}@${j.host}`].map(shWord).join(" ")}`
+  ] : [];
+  const sshArgs = [...pinned, ...proxy, "-p", String(target.port), `${target.user}@${target.host}`, "--"];
   const env = { ...process.env, SSH_AUTH_SOCK: socket };
   let closed = false;
   return {
@@ -186,6 +201,10 @@ function sshInvocation(target) {
 }
 
 // src/transfer/stream.ts
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, existsSync as existsSync2, mkdirSync, openSync, renameSync, rmSync as rmSync2, statSync, truncateSync, writeSync } from "node:fs";
+import { dirname, join as join2 } from "node:path";
 var TRAILER = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
 async function readInto(path, bytes, each) {
   if (bytes === 0) return;
@@ -2047,6 +2066,7 @@ function problemsText(r) {
 
 export {
   PullError,
+  pullTargetFor,
   streamFiles,
   streamPull,
   fileSource,

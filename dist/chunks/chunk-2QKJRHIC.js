@@ -2629,13 +2629,51 @@ function connect(cfg, cred, tuning = {}) {
     (err) => err instanceof TransportError && err.kind === "network"
   );
 }
-function connectOnce(cfg, cred, tuning) {
+async function connectOnce(cfg, cred, tuning) {
+  const box = { host: cfg.host, port: cfg.port, user: cfg.user, pin: cfg.pin, label: "" };
+  if (!cfg.jump) {
+    const direct = await handshake(box, cfg, cred, tuning);
+    return makeSession(direct.client, direct.seen, direct.seenKey, null);
+  }
+  const j = cfg.jump;
+  const jump = await handshake({ host: j.host, port: j.port, user: j.user, pin: { kind: "pinned", ...j.pin }, label: "jump host " }, cfg, cred, tuning);
+  let inner;
+  try {
+    const sock = await forward(jump.client, cfg, j);
+    inner = await handshake({ ...box, sock }, cfg, cred, tuning);
+  } catch (err) {
+    jump.client.end();
+    throw err;
+  }
+  inner.client.once("close", () => jump.client.end());
+  jump.client.once("close", () => inner.client.destroy());
+  return makeSession(inner.client, inner.seen, inner.seenKey, jump.seenKey);
+}
+function forward(jump, cfg, j) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      jump.end();
+      reject(
+        new TransportError("unreachable", `jump host ${j.host}:${j.port} could not reach ${cfg.host}:${cfg.port} within ${cfg.connectTimeoutMs / 1e3} s`)
+      );
+    }, cfg.connectTimeoutMs);
+    jump.forwardOut("127.0.0.1", 0, cfg.host, cfg.port, (err, stream) => {
+      clearTimeout(timer);
+      if (!err) return resolve(stream);
+      const msg = err.message;
+      const kind = /refused/i.test(msg) ? "connection_refused" : /timed out|no route|unreachable/i.test(msg) ? "unreachable" : "network";
+      reject(new TransportError(kind, `jump host ${j.host}:${j.port} could not open a channel to ${cfg.host}:${cfg.port}: ${msg}`));
+    });
+  });
+}
+function handshake(hop, cfg, cred, tuning) {
   return new Promise((resolve, reject) => {
     const client = new import_ssh2.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
     let settled = false;
+    const where = `${hop.label}${hop.host}:${hop.port}`;
     const fail = (err) => {
       if (settled) return;
       settled = true;
@@ -2644,26 +2682,25 @@ function connectOnce(cfg, cred, tuning) {
       reject(err);
     };
     const hardStop = setTimeout(
-      () => fail(new TransportError("unreachable", `${cfg.host}:${cfg.port} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
+      () => fail(new TransportError("unreachable", `${where} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
       cfg.connectTimeoutMs + 1e3
     );
     client.on("error", (err) => {
       clearTimeout(hardStop);
       const kind = classify(err, rejectedHostKey);
-      const detail = kind === "host_key_mismatch" && cfg.pin.kind === "pinned" ? `${cfg.host}:${cfg.port} presented ${seen}, but the pinned key is ${cfg.pin.fingerprints.join(" or ")}` : `${cfg.host}:${cfg.port}: ${err.message}`;
+      const detail = kind === "host_key_mismatch" && hop.pin.kind === "pinned" ? `${where} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(" or ")}` : `${where}: ${err.message}`;
       fail(new TransportError(kind, detail));
     });
     client.on("ready", () => {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve(makeSession(client, seen, seenKey));
+      resolve({ client, seen, seenKey });
     });
     try {
       client.connect({
-        host: cfg.host,
-        port: cfg.port,
-        username: cfg.user,
+        ...hop.sock ? { sock: hop.sock } : { host: hop.host, port: hop.port },
+        username: hop.user,
         ..."privateKey" in cred ? { privateKey: cred.privateKey } : { agent: cred.agent },
         readyTimeout: cfg.connectTimeoutMs,
         keepaliveInterval: tuning.keepaliveIntervalMs ?? 1e4,
@@ -2675,20 +2712,20 @@ function connectOnce(cfg, cred, tuning) {
         hostVerifier: (key) => {
           seen = fingerprint(key);
           seenKey = Buffer.from(key);
-          if (cfg.pin.kind === "accept-new") return true;
-          const ok = cfg.pin.fingerprints.includes(seen) && !cfg.pin.revoked.includes(seen);
+          if (hop.pin.kind === "accept-new") return true;
+          const ok = hop.pin.fingerprints.includes(seen) && !hop.pin.revoked.includes(seen);
           rejectedHostKey = !ok;
           return ok;
         }
       });
-      client.setNoDelay(true);
+      if (!hop.sock) client.setNoDelay(true);
     } catch (err) {
       clearTimeout(hardStop);
       fail(new TransportError("network", err.message));
     }
   });
 }
-function makeSession(client, hostFingerprint, hostKey) {
+function makeSession(client, hostFingerprint, hostKey, jumpHostKey) {
   let lost;
   client.on("error", (err) => {
     lost ??= new TransportError(classify(err, false), err.message);
@@ -2697,6 +2734,7 @@ function makeSession(client, hostFingerprint, hostKey) {
   return {
     hostFingerprint,
     hostKey,
+    jumpHostKey,
     closed,
     close: () => {
       client.end();

@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-766I7EHZ.js";
+} from "./chunk-A5RBNUWL.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,
@@ -37,7 +37,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-4TH77PS2.js";
+} from "./chunk-XEUBN54Z.js";
 import {
   STATES
 } from "./chunk-QBRD4N3Y.js";
@@ -25,7 +25,7 @@ import {
   show,
   size,
   splitList
-} from "./chunk-YTL3EYJO.js";
+} from "./chunk-HHSFTOV2.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
@@ -70,6 +70,13 @@ var INPUTS = {
     help: "true: accept an unpinned host key and report its fingerprint (loud opt-in for a first contact; pin it afterwards)",
     default: "false",
     kind: "boolean"
+  },
+  "jump-host": {
+    help: "a bastion the box is reached through, [user@]host[:port] (OpenSSH's ProxyJump; one hop, the same key; the login defaults to user)"
+  },
+  "jump-host-key-fingerprint": {
+    help: "the jump host's pinned host key fingerprint(s), SHA256:\u2026, one per line (or a known-hosts line for it); required with jump-host",
+    kind: "list"
   },
   "connect-timeout": { help: "seconds to wait for the SSH handshake (default 15)", default: "15" },
   "connect-attempts": { help: "attempts for transient network failures, with capped backoff (default 3)", default: "3" },
@@ -255,6 +262,8 @@ var CONNECTION_INPUTS = [
   "known-hosts",
   "host-key-fingerprint",
   "accept-new-host-key",
+  "jump-host",
+  "jump-host-key-fingerprint",
   "connect-timeout",
   "connect-attempts"
 ];

@@ -9,17 +9,18 @@ import {
   VERIFIER_VERSIONS,
   fileSource,
   problemsText,
+  pullTargetFor,
   streamPull,
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-KO6CM4DV.js";
+} from "./chunk-4J4GF6W5.js";
 import {
   listFiles,
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-TCAU63EV.js";
+} from "./chunk-UR5BMHER.js";
 import {
   filesSha256,
   manifestSha256,
@@ -31,7 +32,7 @@ import {
 } from "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-W6EL26ZT.js";
+} from "./chunk-TLTJAWSK.js";
 import "./chunk-PLZC73MH.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-ZHV5XBAO.js";
@@ -42,10 +43,10 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-DSA2IQ5A.js";
+} from "./chunk-7UY5PWHD.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-766I7EHZ.js";
+import "./chunk-A5RBNUWL.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
@@ -55,21 +56,19 @@ import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-YTL3EYJO.js";
+import "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-XXMHJGY6.js";
+import "./chunk-2QKJRHIC.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
-import {
-  knownHostsLine
-} from "./chunk-L5FHM4FN.js";
+import "./chunk-L5FHM4FN.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 
@@ -265,18 +264,6 @@ function removeProofs(dir) {
     else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
   }
 }
-function pinnedTarget(cfg, pinned, hostKey) {
-  const { conn, cred } = pinned;
-  return {
-    host: conn.host,
-    port: conn.port,
-    user: conn.user,
-    knownHostsLine: knownHostsLine(conn.host, conn.port, hostKey),
-    identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
-    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
-    stallTimeoutS: cfg.stallTimeoutS
-  };
-}
 async function pull(cfg, puller, listing, dest, reporter, arrived) {
   try {
     await puller.run(listing.workdir, listing.files, dest, {
@@ -378,7 +365,7 @@ async function collectPhase(cfg, ctx) {
     provider: cfg.card?.provider ?? null,
     instance_id: cfg.card?.instanceId ?? null
   };
-  const puller = streamPull(pinnedTarget(cfg, pinned, session.hostKey));
+  const puller = streamPull(pullTargetFor(pinned.conn, pinned.cred, session, cfg.stallTimeoutS));
   let outcome;
   try {
     outcome = await collect(box, {

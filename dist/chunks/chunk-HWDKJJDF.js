@@ -48,7 +48,8 @@ function fields(r) {
     ...r.handle ? { handle: r.handle } : {},
     ...r.provider ? { provider: r.provider } : {},
     ...r.instanceId ? { instance_id: r.instanceId } : {},
-    ...r.launchedBy ? { launched_by: r.launchedBy } : {}
+    ...r.launchedBy ? { launched_by: r.launchedBy } : {},
+    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {}
   };
 }
 function signedBytes(r) {
@@ -84,7 +85,8 @@ function readRegistration(body) {
     handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
     provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
-    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN })
+    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN }),
+    jump: recordedJump(o, w)
   };
   return {
     entry,
@@ -92,15 +94,24 @@ function readRegistration(body) {
     sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
   };
 }
+function recordedJump(o, w) {
+  const address = optStr(o, "jump_host", w, {
+    max: 330,
+    pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}@(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}$/
+  });
+  const fp = optStr(o, "jump_host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT });
+  if (!address !== !fp) throw new BoxDataError(`${w}: jump_host and jump_host_key_fingerprint come together`);
+  return address && fp ? { address, hostKeyFingerprint: fp } : null;
+}
 function whereRegistered(r) {
-  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}`;
+  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}${r.jump ? ` via ${r.jump.address} ${r.jump.hostKeyFingerprint}` : ""}`;
 }
 var human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
 function renderRegistration(s, code) {
   const e = s.entry;
   return [
     registrationMarker(e.runId),
-    `\u{1F6F0}\uFE0F tether run ${code(e.runId)}, attempt ${e.attempt}, launched ${code(e.launchedAt)} on ${code(`${e.user}@${e.host}:${e.port}`)} (host key ${code(e.hostKeyFingerprint)}), run root ${code(e.runRoot)}, backend ${code(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + ".",
+    `\u{1F6F0}\uFE0F tether run ${code(e.runId)}, attempt ${e.attempt}, launched ${code(e.launchedAt)} on ${code(`${e.user}@${e.host}:${e.port}`)} (host key ${code(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code(e.jump.address)} (host key ${code(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code(e.runRoot)}, backend ${code(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + ".",
     "",
     `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
     registrationBlock(s)

@@ -13,13 +13,13 @@ import "./chunk-QCAJYET7.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-W6EL26ZT.js";
+} from "./chunk-TLTJAWSK.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-YTL3EYJO.js";
+import "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -27,7 +27,7 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";

@@ -6,12 +6,12 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-W6EL26ZT.js";
+} from "./chunk-TLTJAWSK.js";
 import {
   LOG_READ_MAX
-} from "./chunk-NNMTMQIY.js";
-import "./chunk-4TH77PS2.js";
-import "./chunk-YTL3EYJO.js";
+} from "./chunk-BAKUU4IR.js";
+import "./chunk-XEUBN54Z.js";
+import "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -19,7 +19,7 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";

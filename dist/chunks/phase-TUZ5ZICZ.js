@@ -18,13 +18,13 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-TCAU63EV.js";
+} from "./chunk-UR5BMHER.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-W6EL26ZT.js";
+} from "./chunk-TLTJAWSK.js";
 import "./chunk-PLZC73MH.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-ZHV5XBAO.js";
@@ -33,32 +33,32 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-DSA2IQ5A.js";
+} from "./chunk-7UY5PWHD.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
   verifiedRegistration
-} from "./chunk-RVU4WQF4.js";
+} from "./chunk-NAE622JG.js";
 import "./chunk-KVLL6EXG.js";
-import "./chunk-CX4JHE5B.js";
+import "./chunk-HWDKJJDF.js";
 import {
   FACTS,
   ProviderError,
   providerModule
-} from "./chunk-766I7EHZ.js";
+} from "./chunk-A5RBNUWL.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-YTL3EYJO.js";
+import "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-XXMHJGY6.js";
+import "./chunk-2QKJRHIC.js";
 import "./chunk-356XD6MB.js";
 import {
   TransportError

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   show
-} from "./chunk-YTL3EYJO.js";
+} from "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -18,7 +18,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import {
   PROVIDER_NAMES
 } from "./chunk-356XD6MB.js";

@@ -27,7 +27,7 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-CX4JHE5B.js";
+} from "./chunk-HWDKJJDF.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

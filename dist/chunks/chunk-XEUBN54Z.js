@@ -11,7 +11,7 @@ import {
   remotePath,
   show,
   splitList
-} from "./chunk-YTL3EYJO.js";
+} from "./chunk-HHSFTOV2.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

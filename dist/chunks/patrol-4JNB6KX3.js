@@ -27,7 +27,7 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";

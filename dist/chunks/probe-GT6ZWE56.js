@@ -5,19 +5,20 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  registeredHosts,
-  verifiedRegistration
-} from "./chunk-RVU4WQF4.js";
-import "./chunk-KVLL6EXG.js";
-import "./chunk-CX4JHE5B.js";
-import "./chunk-YTL3EYJO.js";
-import "./chunk-C5X3PL2Z.js";
-import "./chunk-3B7SBFZS.js";
+  probeHost,
+  probeOn
+} from "./chunk-7UY5PWHD.js";
+import "./chunk-IZG3X3BZ.js";
+import "./chunk-H57H7UT2.js";
+import "./chunk-2QKJRHIC.js";
+import "./chunk-356XD6MB.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-L5FHM4FN.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  registeredHosts,
-  verifiedRegistration
+  probeHost,
+  probeOn
 };

@@ -11,10 +11,10 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-CX4JHE5B.js";
+} from "./chunk-HWDKJJDF.js";
 import {
   connectionTo
-} from "./chunk-YTL3EYJO.js";
+} from "./chunk-HHSFTOV2.js";
 
 // src/registry/hosts.ts
 function verifiedRegistration(body, cred) {

@@ -8,11 +8,12 @@ import {
   PullError,
   fileSource,
   problemsText,
+  pullTargetFor,
   streamFiles,
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-KO6CM4DV.js";
+} from "./chunk-4J4GF6W5.js";
 import "./chunk-OS6SLAAT.js";
 import {
   RECORD_NAME
@@ -31,7 +32,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import "./chunk-356XD6MB.js";
 import {
   TransportError
@@ -45,7 +46,6 @@ import {
   SAFE_PATH,
   arr,
   int,
-  knownHostsLine,
   obj,
   parseJson,
   str
@@ -353,15 +353,7 @@ async function syncHost(host, cfg, workspace, warn, budget = diskBudget(freeByte
         Math.min(budget.left(), Math.max(0, (freeBytes(root) ?? Number.MAX_SAFE_INTEGER) - RUNNER_RESERVE)),
         requests
       );
-      target = {
-        host: host.conn.host,
-        port: host.conn.port,
-        user: host.conn.user,
-        knownHostsLine: knownHostsLine(host.conn.host, host.conn.port, session.hostKey),
-        identity: "privateKey" in host.cred ? { key: host.cred.privateKey } : { agent: host.cred.agent },
-        connectTimeoutS: Math.ceil(host.conn.connectTimeoutMs / 1e3),
-        stallTimeoutS: 60
-      };
+      target = pullTargetFor(host.conn, host.cred, session, 60);
     } finally {
       session.close();
     }

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-W6EL26ZT.js";
+} from "./chunk-TLTJAWSK.js";
 import {
   parseProgress
 } from "./chunk-OWBPA4XH.js";
@@ -21,12 +21,14 @@ import {
   GITHUB_LOGIN,
   renderRegistration,
   signedBytes
-} from "./chunk-CX4JHE5B.js";
+} from "./chunk-HWDKJJDF.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-YTL3EYJO.js";
+import {
+  jumpAddress
+} from "./chunk-HHSFTOV2.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -40,7 +42,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-XXMHJGY6.js";
+} from "./chunk-2QKJRHIC.js";
 import "./chunk-356XD6MB.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
@@ -55,6 +57,7 @@ import {
   BoxDataError,
   arr,
   bool,
+  fingerprint,
   int,
   obj,
   optInt,
@@ -561,7 +564,7 @@ ${inert(smoke.refused)}`);
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
+      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
     }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
@@ -584,6 +587,7 @@ ${o.logHead.trimEnd()}`);
         port: conn.port,
         user: conn.user,
         host_key_fingerprint: session.hostFingerprint,
+        jump_host: conn.jump ? jumpAddress(conn.jump) : null,
         checkpoints: cfg.checkpoints,
         expected_duration_s: cfg.expectedDurationS ?? null,
         commit: cfg.commit ?? null,
@@ -593,7 +597,7 @@ ${o.logHead.trimEnd()}`);
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session.hostFingerprint, cred, reporter, launcherOf(env));
+    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
   } finally {
     session.close();
   }
@@ -602,13 +606,15 @@ function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
   return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
 }
-async function register(put, o, cfg, conn, hostFingerprint, cred, reporter, launchedBy) {
+async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) {
   const entry = {
     runId: o.runId,
     host: conn.host,
     port: conn.port,
     user: conn.user,
-    hostKeyFingerprint: hostFingerprint,
+    hostKeyFingerprint: session.hostFingerprint,
+    // The bastion and the key launch verified there: the cron patrol goes the same way, pinned the same.
+    jump: conn.jump && session.jumpHostKey ? { address: jumpAddress(conn.jump), hostKeyFingerprint: fingerprint(session.jumpHostKey) } : null,
     runRoot: cfg.runRoot,
     backend: cfg.backend,
     attempt: o.attempt,
