@@ -40012,6 +40012,7 @@ ${lines.join("\n") || "No runs."}` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
   const where2 = await deps.registration(cmd.runId);
   if (where2) Object.assign(inputs, { host: where2.host, port: String(where2.port), "host-key-fingerprint": where2.hostKeyFingerprint });
+  if (where2?.jump) Object.assign(inputs, { "jump-host": where2.jump.address, "jump-host-key-fingerprint": where2.jump.hostKeyFingerprint });
   if (where2?.provider && where2.instanceId) Object.assign(inputs, { provider: where2.provider, "instance-id": where2.instanceId });
   if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
@@ -41059,7 +41060,14 @@ function chatopsDeps(cfg, ctx) {
       const { loadCredential: loadCredential2 } = await Promise.resolve().then(() => (init_keys(), keys_exports));
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts2(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
-      return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null } : null;
+      return e ? {
+        host: e.host,
+        port: e.port,
+        hostKeyFingerprint: e.hostKeyFingerprint,
+        provider: e.provider ?? null,
+        instanceId: e.instanceId ?? null,
+        jump: e.jump ?? null
+      } : null;
     },
     status: async (runIds) => {
       const outputs = {};

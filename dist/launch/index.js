@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-FXHN7PVW.js";
+} from "../chunks/chunk-RRREYU54.js";
 import "../chunks/chunk-BAKUU4IR.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-FM4MA52N.js";

@@ -588,7 +588,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-DF52ZUHT.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-NGHLYDZ5.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -667,7 +667,14 @@ function chatopsDeps(cfg, ctx) {
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
-      return e ? { host: e.host, port: e.port, hostKeyFingerprint: e.hostKeyFingerprint, provider: e.provider ?? null, instanceId: e.instanceId ?? null } : null;
+      return e ? {
+        host: e.host,
+        port: e.port,
+        hostKeyFingerprint: e.hostKeyFingerprint,
+        provider: e.provider ?? null,
+        instanceId: e.instanceId ?? null,
+        jump: e.jump ?? null
+      } : null;
     },
     status: async (runIds) => {
       const outputs = {};

@@ -172,6 +172,7 @@ ${lines.join("\n") || "No runs."}` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
   const where = await deps.registration(cmd.runId);
   if (where) Object.assign(inputs, { host: where.host, port: String(where.port), "host-key-fingerprint": where.hostKeyFingerprint });
+  if (where?.jump) Object.assign(inputs, { "jump-host": where.jump.address, "jump-host-key-fingerprint": where.jump.hostKeyFingerprint });
   if (where?.provider && where.instanceId) Object.assign(inputs, { provider: where.provider, "instance-id": where.instanceId });
   if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
