@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-RRREYU54.js";
+} from "../chunks/chunk-ZRFBKXEQ.js";
 import "../chunks/chunk-BAKUU4IR.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-FM4MA52N.js";

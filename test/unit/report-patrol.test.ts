@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { unverifiedMemory, type RunMemory, type TickMemory } from '../../src/patrol/memory.ts';
-import type { Verdict } from '../../src/patrol/verdict.ts';
 import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
 import { BODY_MAX, chart, costLine, renderPatrol, renderStatusForTerminal, type HostVerdict } from '../../src/patrol/render.ts';
 import { TransportError } from '../../src/ssh/errors.ts';
 import { markdownToTerminal } from '../../src/report/terminal-markdown.ts';
 
 const now = new Date('2026-11-22T12:00:00Z');
-function verdict(id: string, over: Partial<Verdict> = {}): HostVerdict {
+function verdict(id: string, over: Partial<HostVerdict> = {}): HostVerdict {
   return {
     runId: id,
     host: 'root@10.0.0.2:22',
@@ -57,7 +56,14 @@ describe('patrol status rendering', () => {
       '<!-- m -->',
     );
     expect(body).toContain('### tether patrol — last checked 2026-11-22T12:00:00Z, tick 5');
-    expect(body).toMatch(/\| `a` \| `root@10.0.0.2:22` \| 🟢 running \| step 1200 · epoch 3\/10 \| loss 0.41 \|/);
+    // One host: named above the table, not in a column of it.
+    expect(body).toContain('On `root@10.0.0.2:22`:\n\n| run | state | progress |');
+    expect(body).toMatch(/\| `a` \| 🟢 running for 60 min \| step 1200 · epoch 3\/10 \| loss 0.41 \|/);
+    // Two hosts: a host column, each row its own.
+    const two = renderPatrol([verdict('a'), verdict('c', { host: 'ubuntu@10.0.0.3:22' })], memory, now);
+    expect(two).not.toContain('On `');
+    expect(two).toContain('| run | host | state |');
+    expect(two).toMatch(/\| `c` \| `ubuntu@10.0.0.3:22` \| 🟢 running for 60 min \|/);
     expect(body).toMatch(/❌ \*\*`b`\*\* failed \(cuda-oom\): exit 1\. \*\*Do:\*\* fix batch/);
     expect(body).not.toMatch(/\*\*`a`\*\*/);
     expect(unverifiedMemory(body)).toEqual(memory);
@@ -73,7 +79,7 @@ describe('patrol status rendering', () => {
       ]),
     );
     expect(c).toBe(
-      '```mermaid\nxychart-beta\n  title "r1: loss by tick"\n  x-axis "step" ["100", "200", "300"]\n  y-axis "loss"\n  line [2.5, 1.25, 0.75]\n```',
+      '```mermaid\n%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #bf3989, #1a7f37, #bc4c00"}}}}%%\nxychart-beta\n  title "r1: loss by tick"\n  x-axis "step" ["100", "200", "300"]\n  y-axis "loss"\n  line [2.5, 1.25, 0.75]\n```',
     );
     expect(chart('r1', mem([[1, 100, 2.5]]))).toBe('');
   });

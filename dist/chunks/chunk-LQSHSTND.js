@@ -87,14 +87,16 @@ function gpuText(v) {
   const temp = Math.max(...v.gpus.map((g) => g.tempC ?? 0));
   return `${v.gpus.length}\xD7 ${util}% \xB7 ${mem.toFixed(0)} GiB \xB7 ${temp} \xB0C`;
 }
-function row(v, now) {
+function row(v, now, withHost) {
   const progress = [v.step !== null ? `step ${v.step}` : "", v.epoch ? `epoch ${inert(v.epoch, 40)}` : ""].filter(Boolean).join(" \xB7 ") || "\u2014";
   const disk = v.disk ? `${v.disk.usedPct.toFixed(0)}% / ${v.disk.inodesUsedPct === null ? "\u2014" : `${v.disk.inodesUsedPct.toFixed(0)}%`}` : "\u2014";
   const ck = v.checkpoints.count ? `${v.checkpoints.count}, newest ${age(v.checkpoints.ageS)} ago` : "\u2014";
   const inState = age((now.getTime() - Date.parse(v.since)) / 1e3);
   const flags = v.flags.length ? ` \u26A0\uFE0F ${v.flags.join(" ")}` : "";
-  return `| ${code(v.runId)} | ${code(v.host)} | ${ICON[v.state]} ${stateText(v)}${flags} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} | ${v.attempt || "\u2014"} | ${inState} |`;
+  const state = `${ICON[v.state]} ${stateText(v)} for ${inState}${v.attempt > 1 ? ` (attempt ${v.attempt})` : ""}${flags}`;
+  return `| ${code(v.runId)} |${withHost ? ` ${code(v.host)} |` : ""} ${state} | ${progress} | ${inert(metricsText(v.metrics)) || "\u2014"} | ${gpuText(v)} | ${disk} | ${age(v.heartbeatAgeS)} | ${ck} |`;
 }
+var CHART_HEAD = ["```mermaid", '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #bf3989, #1a7f37, #bc4c00"}}}}%%', "xychart-beta"];
 function chart(runId, m) {
   const pts = (m?.history ?? []).filter((p) => p[2] !== null || p[1] !== null);
   if (pts.length < 2) return "";
@@ -103,8 +105,7 @@ function chart(runId, m) {
   const xs = series.map((p, i) => p[1] !== null ? String(p[1]) : String(i + 1));
   const ys = series.map((p) => Number((useLoss ? p[2] : p[1]).toPrecision(5)));
   return [
-    "```mermaid",
-    "xychart-beta",
+    ...CHART_HEAD,
     `  title "${runId.replace(/"/g, "")}: ${useLoss ? "loss" : "step"} by tick"`,
     `  x-axis "step" [${xs.map((x) => `"${x}"`).join(", ")}]`,
     `  y-axis "${useLoss ? "loss" : "step"}"`,
@@ -142,8 +143,7 @@ function renderSweep(v, m) {
   if (series.length) {
     const n = Math.max(...series.map((x) => x.ys.length));
     lines.push(
-      "```mermaid",
-      "xychart-beta",
+      ...CHART_HEAD,
       `  title "${v.runId.replace(/"/g, "")}: loss of ${series.map((x) => x.name.replace(/"/g, "")).join(", ")} by tick"`,
       `  x-axis "tick" [${Array.from({ length: n }, (_, i) => `"${i + 1}"`).join(", ")}]`,
       '  y-axis "loss"',
@@ -155,13 +155,17 @@ function renderSweep(v, m) {
   return lines.join("\n");
 }
 function renderPatrol(verdicts, memory, now, marker = "", header = "", key = null) {
+  const hosts = new Set(verdicts.map((v) => v.host));
+  const oneHost = hosts.size === 1 ? [...hosts][0] : null;
   const head = [
     marker,
     `### tether patrol${header ? ` ${code(header)}` : ""} \u2014 last checked ${now.toISOString().replace(/\.\d+Z$/, "Z")}, tick ${memory.tick}`,
     "",
-    "| run | host | state | progress | metrics | GPU | disk / inodes | heartbeat | checkpoints | attempt | in state |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
-    ...verdicts.map((v) => row(v, now)),
+    // One host: named once above the table, not in a column (the table then fits a comment's width).
+    ...oneHost ? [`On ${code(oneHost)}:`, ""] : [],
+    `| run |${oneHost ? "" : " host |"} state | progress | metrics | GPU | disk / inodes | last seen | checkpoints |`,
+    `|---|${oneHost ? "" : "---|"}---|---|---|---|---|---|---|`,
+    ...verdicts.map((v) => row(v, now, !oneHost)),
     ""
   ];
   const notes = verdicts.filter((v) => v.state !== "running" || v.flags.length || v.newSignature).map((v) => `- ${ICON[v.state]} **${code(v.runId)}** ${stateText(v)}: ${inert(v.detail)}. **Do:** ${v.remediation}${costLine(v, now)}`);

@@ -9,7 +9,7 @@ import {
 } from "./chunk-AG3SXKST.js";
 import {
   stateText
-} from "./chunk-5YTXNXNR.js";
+} from "./chunk-LQSHSTND.js";
 import {
   tick
 } from "./chunk-PLZC73MH.js";

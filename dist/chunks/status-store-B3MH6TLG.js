@@ -18,7 +18,7 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-5YTXNXNR.js";
+} from "./chunk-LQSHSTND.js";
 import "./chunk-ZHV5XBAO.js";
 import "./chunk-KQSQRVBF.js";
 import "./chunk-YYRHL6YM.js";

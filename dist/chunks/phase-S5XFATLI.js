@@ -13,7 +13,7 @@ import {
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-5YTXNXNR.js";
+} from "./chunk-LQSHSTND.js";
 import {
   tick
 } from "./chunk-PLZC73MH.js";

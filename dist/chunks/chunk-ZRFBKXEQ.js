@@ -544,7 +544,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-SRF6OTLO.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-S5XFATLI.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -650,7 +650,7 @@ async function patrolSteps() {
     probeHost,
     probeOn,
     sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-4JNB6KX3.js")).followRuns(f)
+    follow: async (f) => (await import("./patrol-EVTEKBS4.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -785,7 +785,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-RD3XYEW4.js").then((m) => {
+  const get = () => real ??= import("./status-store-B3MH6TLG.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -839,7 +839,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-RD3XYEW4.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-B3MH6TLG.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 
