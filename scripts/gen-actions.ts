@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { OPTION_HELP } from '../src/cli/help.ts';
 import { PHASE_LIST } from '../src/phases.ts';
 import { defaultsOf } from '../src/config/defaults.ts';
-import { actionInputNames, INPUTS, requiredIn, type InputDef, type Phase } from '../src/config/inputs.ts';
+import { actionInputNames, INPUTS, inputDef, requiredIn, type InputDef, type Phase } from '../src/config/inputs.ts';
 
 const branding = { icon: 'anchor', color: 'blue' };
 
@@ -24,6 +24,9 @@ function rootDefaults(): Record<string, string> {
       if (k in all && all[k] !== d) throw new Error(`input ${k} defaults to ${all[k]} in one phase and ${d} in ${p.name}; the root action cannot declare both`);
       all[k] = d;
     }
+  // An input that means something else when empty in some phase (provision's user) has no root default: runPhase
+  // still fills each phase's own default.
+  for (const k of Object.keys(all)) if (inputDef(k)?.noDefaultIn?.length) delete all[k];
   return all;
 }
 

@@ -13,6 +13,7 @@ import { parseChatOpsPhase } from './config/chatops.ts';
 import { parseLaunchPhase } from './config/launch.ts';
 import { parseLogsPhase, type LogsPhaseConfig } from './config/logs.ts';
 import { parseStopPhase, type StopPhaseConfig } from './config/stop.ts';
+import { parseProvision, type ProvisionPhaseConfig } from './provision/parse.ts';
 import { parsePatrolPhase } from './config/patrol.ts';
 import { parseCollectPhase } from './collect/parse.ts';
 import { parseTeardownPhase } from './teardown/parse.ts';
@@ -188,6 +189,23 @@ export const PHASES = {
       (m) => m.stopPhase,
     ),
   } satisfies PhaseDef<StopPhaseConfig>,
+  provision: {
+    name: 'provision',
+    cli: 'provision',
+    title: 'tether provision',
+    description:
+      "Rent one box for a run: the instance types tried in order (capacity moves on, a refused key or balance stops at once), its host key generated here and sent in the create call, pinned before the first connection; a box not answering SSH with that key within provision-timeout is destroyed. Its outputs are launch's connection inputs.",
+    summary: 'rent a box, its host key pinned before the first connection; outputs are launch’s inputs',
+    usage: 'tether provision RUN-ID --provider lambda --instance-types gpu_1x_a100 --ssh-key-path KEY [options]',
+    inputs: PHASE_INPUTS.provision,
+    outputs: OUTPUT_DOCS.provision,
+    holdsKey: true,
+    parse: parseProvision,
+    run: lazy(
+      () => import('./provision/phase.ts'),
+      (m) => m.provisionPhase,
+    ),
+  } satisfies PhaseDef<ProvisionPhaseConfig>,
 } as const;
 
 /** Any one row of the registry. */
@@ -203,6 +221,7 @@ export const PHASE_LIST: readonly AnyPhase[] = [
   PHASES.chatops,
   PHASES.logs,
   PHASES.stop,
+  PHASES.provision,
 ];
 
 /**

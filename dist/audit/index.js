@@ -7,18 +7,19 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-ZRFBKXEQ.js";
-import "../chunks/chunk-BAKUU4IR.js";
+} from "../chunks/chunk-UNBO6CTI.js";
+import "../chunks/chunk-LAN2AZH4.js";
+import "../chunks/chunk-2W4CJ7XW.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-FM4MA52N.js";
-import "../chunks/chunk-XEUBN54Z.js";
-import "../chunks/chunk-NAE622JG.js";
+import "../chunks/chunk-LAYUCK3U.js";
+import "../chunks/chunk-5NH53QD3.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-HWDKJJDF.js";
-import "../chunks/chunk-A5RBNUWL.js";
+import "../chunks/chunk-AGRFX5XC.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-HHSFTOV2.js";
+import "../chunks/chunk-LU2BTHU2.js";
+import "../chunks/chunk-7KYKXWIV.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-2QKJRHIC.js";

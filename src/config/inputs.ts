@@ -29,6 +29,8 @@ export interface InputDef {
   actionDefault?: string;
   /** Offered only by the CLI or only by the actions (default both). */
   only?: 'cli' | 'action';
+  /** Phases where an empty value means something else than the default (provision's `user`: the provider's login user). */
+  noDefaultIn?: readonly string[];
 }
 
 /** The help phrase of each backend and provider: a missing name is a compile error, so the lists stay whole. */
@@ -53,7 +55,7 @@ const orList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).jo
 export const INPUTS = {
   host: { help: 'box address (host name or IP); no user@ or :port', required: ['audit', 'launch', 'collect', 'logs', 'stop'] },
   port: { help: 'SSH port (default 22)', default: '22' },
-  user: { help: 'login on the box (default root)', default: 'root' },
+  user: { help: "login on the box (default root; provision: the provider's login user)", default: 'root', noDefaultIn: ['provision'] },
   'ssh-key': { help: 'private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)', kind: 'secret' },
   'ssh-key-path': { help: 'path of a private key file on the runner (self-hosted runners) or laptop' },
   'known-hosts': {
@@ -137,7 +139,7 @@ export const INPUTS = {
   commit: { help: 'git commit of the code being run, recorded in spec.json' },
   provider: {
     help: `teardown: ${orList(PROVIDER_NAMES.map((p) => PROVIDER_HELP[p]))}; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)`,
-    required: ['teardown'],
+    required: ['teardown', 'provision'],
   },
   'instance-id': {
     help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider",
@@ -233,6 +235,23 @@ export const INPUTS = {
   'dry-run': { help: 'true (default): check the gate and show the card, change nothing; false: act', default: 'true', kind: 'boolean' },
   'api-key': { help: 'the provider API key (pass it from a secret; masked)', kind: 'secret' },
   'provider-api-url': { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+  'instance-types': {
+    help: 'provision: instance types to ask for, in order of preference, one per line (GPU types for RunPod and vast.ai); the first with capacity is taken',
+    kind: 'list',
+    required: ['provision'],
+  },
+  regions: { help: 'provision: regions to try, in order, one per line (default: any region with capacity; EC2: aws-region)', kind: 'list' },
+  image: { help: "provision: the machine image, template or family (default: the provider's own default image)" },
+  'disk-gb': { help: "provision: the boot disk in GB, where the provider sizes it (default: the provider's)" },
+  'max-hourly-price': { help: 'provision: no candidate above this price in US dollars per hour is asked for' },
+  spot: { help: 'provision: true asks for a spot or interruptible box where the provider has one (default false)', default: 'false', kind: 'boolean' },
+  count: { help: 'provision: boxes for one run (default 1; more is for a multi-node run)', default: '1' },
+  name: { help: "provision: the instance's name at the provider (default tether-<run-id>); how tether finds its own instances" },
+  'provision-timeout': {
+    help: 'provision: from the create call to a pinned SSH login; a box not up by then is destroyed (default 15m)',
+    default: '15m',
+    kind: 'duration',
+  },
   'aws-region': { help: 'EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)' },
   attempt: { help: 'logs: the attempt whose log to read (default: the newest)' },
   'log-bytes': { help: 'logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)', default: '64KiB' },
@@ -392,6 +411,24 @@ export const CHATOPS_INPUTS = [
 
 export const STOP_INPUTS = ['run-id', 'run-root', 'verified-path', 'stop-grace', 'confirm'] as const satisfies readonly InputName[];
 
+export const PROVISION_INPUTS = [
+  'run-id',
+  'provider',
+  'api-key',
+  'provider-api-url',
+  'instance-types',
+  'regions',
+  'image',
+  'disk-gb',
+  'max-hourly-price',
+  'spot',
+  'count',
+  'name',
+  'provision-timeout',
+] as const satisfies readonly InputName[];
+/** What provision needs of the connection: the key whose public half it registers, the login, the SSH timeout. */
+export const PROVISION_KEY_INPUTS = ['user', 'ssh-key', 'ssh-key-path', 'connect-timeout'] as const satisfies readonly InputName[];
+
 export const LOGS_INPUTS = ['run-id', 'run-root', 'attempt', 'log-bytes', 'tail'] as const satisfies readonly InputName[];
 
 /**
@@ -407,6 +444,7 @@ export const PHASE_GROUPS = {
   chatops: { 'connection (for /tether status)': CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
   logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
   stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS },
+  provision: { 'connection (the key registered with the provider, the login, the SSH wait)': PROVISION_KEY_INPUTS, provision: PROVISION_INPUTS },
 } as const satisfies Record<string, Record<string, readonly InputName[]>>;
 
 type Flat<G> = G extends Record<string, readonly (infer N)[]> ? readonly N[] : never;

@@ -56,4 +56,17 @@ export const OUTPUT_DOCS = {
     reason: 'one line: why, or what happened to the attempt',
     attempt: 'the attempt that was stopped (or found not running)',
   },
+  provision: {
+    result: 'ready (the box answers SSH with its pinned host key) or failed (reason says why; destroyed says what became of a created box)',
+    reason: 'one line: why it failed, or the candidate it took',
+    host: "the box's address: launch's host",
+    port: "the box's SSH port: launch's port",
+    user: "the login on the box (the provider's login user unless user was given): launch's user",
+    'host-key-fingerprint': 'the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection',
+    'instance-id': "the provider's id of the instance, set the moment the provider names it (also when the provision fails later)",
+    provider: 'the provider rented from',
+    'hourly-price': 'what the instance costs per hour (US dollars, as the provider lists it)',
+    spot: 'true when the box is a spot or interruptible one',
+    destroyed: 'with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill',
+  },
 } as const;

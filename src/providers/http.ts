@@ -11,6 +11,25 @@ export interface HttpAnswer {
  * 5xx, 429 and timeouts are retryable; 401/403 name the key; the answer's body is kept for the caller.
  */
 export async function call(method: string, url: string, headers: Record<string, string>, body: unknown, timeoutMs: number, label: string): Promise<HttpAnswer> {
+  const a = await answer(method, url, headers, body, timeoutMs, label);
+  if (a.status === 401 || a.status === 403)
+    throw new ProviderError(`${label}: HTTP ${a.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (a.status >= 500 || a.status === 429) throw new ProviderError(`${label}: HTTP ${a.status} ${a.text.slice(0, 200)}`, true);
+  return a;
+}
+
+/**
+ * The same bounded call, every HTTP status returned as an answer (provision types each provider's errors
+ * itself: a 403 may be a refused key or an empty balance). Only a broken or missing answer throws.
+ */
+export async function answer(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  timeoutMs: number,
+  label: string,
+): Promise<HttpAnswer> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -32,9 +51,6 @@ export async function call(method: string, url: string, headers: Record<string, 
   } catch {
     parsed = null;
   }
-  if (res.status === 401 || res.status === 403)
-    throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
-  if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
 }
 

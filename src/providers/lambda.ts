@@ -1,6 +1,7 @@
 import { baseUrl, call, jsonObject } from './http.ts';
 import { ProviderError, type Provider, type ProviderContext } from './types.ts';
 import type { ProviderModule } from './types.ts';
+import { LAMBDA_API, lambdaProvisioner } from './lambda-provision.ts';
 
 /**
  * Lambda Cloud API v1: terminate only (no stop state exists; an in-OS shutdown leaves the instance in
@@ -8,7 +9,7 @@ import type { ProviderModule } from './types.ts';
  * until deleted).
  */
 export function lambdaProvider(ctx: ProviderContext, apiKey: string, apiUrl?: string): Provider {
-  const base = baseUrl(apiUrl, 'https://cloud.lambdalabs.com/api/v1');
+  const base = baseUrl(apiUrl, LAMBDA_API);
   const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` };
   const id = encodeURIComponent(ctx.instanceId);
   let seen = false;
@@ -71,4 +72,6 @@ export const lambda: ProviderModule = {
     verified: '2026-06',
   },
   make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl),
+  // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
+  provision: { hostKeyChannel: 'injected-user-data', apiKeyEnv: 'LAMBDA_API_KEY', spot: false, diskGb: false, make: lambdaProvisioner },
 };

@@ -101,4 +101,80 @@ export interface ProviderModule {
   check?(cfg: ProviderSettings, given: { instanceId: string }, env: Inputs): void;
   /** The verbs, for one instance. `jobs`: a scheduler's job ids from the run's signed registration. */
   make(ctx: ProviderContext, cfg: ProviderSettings, env: Inputs, jobs: string[] | null): Provider;
+  /** Renting: where the provider can be rented by API (issue 26). */
+  provision?: {
+    /** How the box's host key is known before the first connection (issue 26 §2's ranks). */
+    hostKeyChannel: 'injected-user-data' | 'injected-env' | 'api-console' | 'first-use';
+    /** The environment variable that holds the API key when the api-key input is empty. */
+    apiKeyEnv: string;
+    /** Whether the create call can ask for a spot or interruptible box, and size the boot disk. */
+    spot: boolean;
+    diskGb: boolean;
+    make(s: ProvisionSettings): Provisioner;
+  };
+}
+
+/**
+ * How a provider's refusal of a provision call is typed (issue 26 §1): only `capacity` moves to the next
+ * candidate and only `transient` and `rate-limit` are asked again, bounded; `auth`, `quota` (or balance) and
+ * `bad-request` stop the provision at once with the provider's own words.
+ */
+export type ProvisionErrorKind = 'capacity' | 'quota' | 'bad-request' | 'auth' | 'rate-limit' | 'transient';
+
+export class ProvisionError extends Error {
+  constructor(
+    readonly kind: ProvisionErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProvisionError';
+  }
+}
+
+/** One thing provision may ask for: an instance type in a region, at the price the provider lists. */
+export interface Candidate {
+  instanceType: string;
+  region: string;
+  /** US dollars per hour, as the provider lists it; null when it lists none. */
+  hourlyPrice: number | null;
+}
+
+/** What every create carries. */
+export interface CreateSpec {
+  /** The instance's name at the provider (`tether-<run-id>` by default): how tether finds its own instances. */
+  name: string;
+  image: string | null;
+  diskGb: number | null;
+  spot: boolean;
+  /** cloud-init user-data with the box's host key, generated on the runner for this box only (channel 1). */
+  userData: string;
+  /** The provider's handle on the connection's public key (Lambda: the name of the registered key). */
+  keyRef: string;
+}
+
+/** A created instance as the provider describes it while it comes up. */
+export interface BoxState {
+  /** pending: on its way; running: up with an address; failed: a state that never leads to running; gone. */
+  phase: 'pending' | 'running' | 'failed' | 'gone';
+  host: string | null;
+  port: number;
+  detail: string;
+}
+
+/** One provider's provision verbs (issue 26): `create` is one more verb of the provider module. */
+export interface Provisioner {
+  /** Registers (or finds) the connection's public key where the create call needs it; what create names it by. */
+  prepareKey(publicKey: string): Promise<string>;
+  /** The wanted types × regions in preference order, each with capacity now; `skipped` says why the others were left out. */
+  candidates(types: readonly string[], regions: readonly string[]): Promise<{ candidates: Candidate[]; skipped: string[] }>;
+  /** Asks for one instance; its id the moment the provider answers. */
+  create(c: Candidate, spec: CreateSpec): Promise<string>;
+  describe(instanceId: string): Promise<BoxState>;
+}
+
+export interface ProvisionSettings {
+  apiKey: string;
+  apiUrl: string | undefined;
+  callTimeoutMs: number;
+  log(line: string): void;
 }

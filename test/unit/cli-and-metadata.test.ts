@@ -151,11 +151,12 @@ describe('action metadata', () => {
         ...PHASE_INPUTS.chatops,
         ...PHASE_INPUTS.logs,
         ...PHASE_INPUTS.stop,
+        ...PHASE_INPUTS.provision,
       ].filter((n) => inputDef(n)?.only !== 'cli'),
     );
     all.delete('command');
     expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...all].sort());
-    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown, chatops, logs or stop/);
+    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown, chatops, logs, stop or provision/);
   });
 
   it('each action entry is a run() module plus an index that calls it (what @github/local-action imports)', async () => {

@@ -14,6 +14,7 @@ import { PHASE_LIST } from '../../src/phases.ts';
 import { parseChatOps } from '../../src/config/chatops.ts';
 import { parseLogsPhase } from '../../src/config/logs.ts';
 import { parseStopPhase } from '../../src/config/stop.ts';
+import { parseProvision } from '../../src/provision/parse.ts';
 
 const FP = 'SHA256:' + 'A'.repeat(43);
 const BASE: Inputs = { host: '10.0.0.1', 'ssh-key-path': '/nonexistent/key', 'host-key-fingerprint': FP };
@@ -27,6 +28,10 @@ const PARSE: Record<Phase, { minimal: Inputs; parse: (i: Inputs) => unknown }> =
   chatops: { minimal: BASE, parse: (i) => [parseConnection(i, {}), parseChatOps(i)] },
   logs: { minimal: { ...BASE, 'run-id': 'r' }, parse: (i) => parseLogsPhase(i, {}) },
   stop: { minimal: { ...BASE, 'run-id': 'r', 'verified-path': '/tmp/v' }, parse: (i) => parseStopPhase(i, {}) },
+  provision: {
+    minimal: { 'run-id': 'r', provider: 'lambda', 'api-key': 'k', 'instance-types': 'gpu_1x_a10', 'ssh-key-path': '/nonexistent/key' },
+    parse: (i) => parseProvision(i, {}),
+  },
 };
 
 describe('input defaults: one table for action.yml, runPhase and the parsers', () => {

@@ -28,7 +28,8 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   jumpAddress
-} from "./chunk-HHSFTOV2.js";
+} from "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

@@ -14,20 +14,23 @@ import {
   proofFilesAt
 } from "./chunk-HRFSLDYM.js";
 import {
+  drive
+} from "./chunk-Q2NLOFZ3.js";
+import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-UR5BMHER.js";
+} from "./chunk-XNTNOYNW.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
 } from "./chunk-TLTJAWSK.js";
-import "./chunk-PLZC73MH.js";
-import "./chunk-GAEFUSNO.js";
+import "./chunk-IBA5TYKN.js";
 import "./chunk-ZHV5XBAO.js";
+import "./chunk-GAEFUSNO.js";
 import "./chunk-KQSQRVBF.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
@@ -38,20 +41,20 @@ import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
   verifiedRegistration
-} from "./chunk-NAE622JG.js";
+} from "./chunk-5NH53QD3.js";
 import "./chunk-KVLL6EXG.js";
 import "./chunk-HWDKJJDF.js";
 import {
   FACTS,
-  ProviderError,
   providerModule
-} from "./chunk-A5RBNUWL.js";
+} from "./chunk-AGRFX5XC.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-HHSFTOV2.js";
+import "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -101,70 +104,6 @@ ${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists not
     body = s.kind === "refused" ? [head(icon, what), text] : [head(icon, what), text, notes];
   }
   return [...body, s.card].filter(Boolean).join("\n\n");
-}
-
-// src/providers/drive.ts
-var reached = (verb, s) => s === "gone" || verb === "park" && s === "stopped";
-async function drive(p, verb, ctx, o) {
-  const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const now = o.now ?? Date.now;
-  const end = now() + o.deadlineMs;
-  let last = { state: "unknown", detail: "not read yet" };
-  const read = async () => {
-    try {
-      last = await p.state();
-    } catch (err) {
-      if (!(err instanceof ProviderError) || !err.retryable) throw err;
-      ctx.log(`teardown: state query failed (${err.message}); will ask again`);
-      last = { state: "unknown", detail: err.message };
-    }
-    return last;
-  };
-  const first = await read();
-  if (reached(verb, first.state)) return { ok: true, ...last, already: true, requests: 0 };
-  if (first.state === "missing")
-    return {
-      ok: false,
-      ...last,
-      detail: `${ctx.instanceId} was not found and this teardown never saw it (${last.detail}): check instance-id and region/account; nothing was asked, and a wrong id is never counted as torn down`,
-      already: false,
-      requests: 0
-    };
-  let requests = 0;
-  let asked = false;
-  while (!asked && requests < o.attempts && now() < end) {
-    requests++;
-    try {
-      await p.request(verb);
-      asked = true;
-      ctx.log(`teardown: ${verb} requested for ${ctx.instanceId}; waiting for the provider to confirm`);
-    } catch (err) {
-      if (!(err instanceof ProviderError) || !err.retryable) throw err;
-      ctx.log(`teardown: ${verb} request ${requests} failed: ${err.message}; re-querying the state before any retry`);
-      if (reached(verb, (await read()).state)) return { ok: true, ...last, already: false, requests };
-      await sleep(Math.min(o.pollMs * requests, Math.max(0, end - now())));
-    }
-  }
-  if (!asked)
-    return {
-      ok: false,
-      ...last,
-      detail: `the ${verb} request failed ${requests} time(s); last state ${last.state} (${last.detail})`,
-      already: false,
-      requests
-    };
-  while (now() < end) {
-    if (reached(verb, (await read()).state)) return { ok: true, ...last, already: false, requests };
-    await sleep(Math.min(o.pollMs, Math.max(0, end - now())));
-  }
-  if (reached(verb, (await read()).state)) return { ok: true, ...last, already: false, requests };
-  return {
-    ok: false,
-    ...last,
-    detail: `still ${last.state} (${last.detail}) ${Math.round(o.deadlineMs / 1e3)} s after the ${verb} request`,
-    already: false,
-    requests
-  };
 }
 
 // src/teardown/phase.ts

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   show
-} from "./chunk-HHSFTOV2.js";
+} from "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -31,6 +31,7 @@ import {
 import {
   BoxDataError,
   arr,
+  int,
   obj,
   str
 } from "./chunk-L5FHM4FN.js";
@@ -47,9 +48,24 @@ var ProviderError = class extends Error {
   }
   retryable;
 };
+var ProvisionError = class extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+    this.name = "ProvisionError";
+  }
+  kind;
+};
 
 // src/providers/http.ts
 async function call(method, url, headers, body, timeoutMs, label) {
+  const a = await answer(method, url, headers, body, timeoutMs, label);
+  if (a.status === 401 || a.status === 403)
+    throw new ProviderError(`${label}: HTTP ${a.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (a.status >= 500 || a.status === 429) throw new ProviderError(`${label}: HTTP ${a.status} ${a.text.slice(0, 200)}`, true);
+  return a;
+}
+async function answer(method, url, headers, body, timeoutMs, label) {
   let res;
   try {
     res = await fetch(url, {
@@ -71,9 +87,6 @@ async function call(method, url, headers, body, timeoutMs, label) {
   } catch {
     parsed = null;
   }
-  if (res.status === 401 || res.status === 403)
-    throw new ProviderError(`${label}: HTTP ${res.status}: the API key was refused (is the secret set and does it allow this?)`, false);
-  if (res.status >= 500 || res.status === 429) throw new ProviderError(`${label}: HTTP ${res.status} ${text.slice(0, 200)}`, true);
   return { status: res.status, body: parsed, text };
 }
 var MAX_ANSWER = 1 << 20;
@@ -282,9 +295,143 @@ var command = {
   make: (ctx, cfg, env) => commandProvider(ctx, cfg.teardownCommand ?? "", env, cfg.timeoutS * 1e3)
 };
 
+// src/providers/lambda-provision.ts
+import { createHash as createHash2 } from "node:crypto";
+import { isIP } from "node:net";
+var LAMBDA_API = "https://cloud.lambda.ai/api/v1";
+var CODES = {
+  "instance-operations/launch/insufficient-capacity": "capacity",
+  "global/quota-exceeded": "quota",
+  "global/account-inactive": "quota",
+  "global/invalid-address": "quota",
+  "global/invalid-api-key": "auth",
+  "global/invalid-parameters": "bad-request",
+  "global/object-does-not-exist": "bad-request",
+  "global/duplicate": "bad-request",
+  "instance-operations/launch/file-system-in-wrong-region": "bad-request",
+  "global/internal-error": "transient"
+};
+function lambdaError(a, label) {
+  const e = a.body && typeof a.body === "object" ? a.body.error : void 0;
+  const code = typeof e?.code === "string" ? e.code.slice(0, 80) : "";
+  const words = [typeof e?.message === "string" ? e.message : "", typeof e?.suggestion === "string" ? e.suggestion : ""].filter(Boolean).join(" ").slice(0, 300);
+  const kind = CODES[code] ?? (a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : a.status === 401 ? "auth" : a.status === 403 ? "quota" : "bad-request");
+  return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${words ? `: ${words}` : ""}`);
+}
+var NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+var keyBody = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
+function lambdaProvisioner(s) {
+  const base = baseUrl(s.apiUrl, LAMBDA_API);
+  const auth = { authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString("base64")}` };
+  const ask = async (method, path, label, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `lambda: ${label}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200) throw lambdaError(a, `lambda: ${label}`);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o || o["data"] === void 0) throw new ProvisionError("transient", `lambda: ${label}: the answer holds no data`);
+    return o;
+  };
+  const strictly = (label, read) => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label}: the answer is not what the API describes (${err.message})`);
+      throw err;
+    }
+  };
+  return {
+    async prepareKey(publicKey) {
+      const list = await ask("GET", "/ssh-keys", "list ssh keys");
+      const mine = strictly(
+        "list ssh keys",
+        () => arr(list, "data", "ssh-keys", 1e3).map((k) => obj(k, "ssh key")).find((k) => typeof k["public_key"] === "string" && keyBody(k["public_key"]) === keyBody(publicKey))
+      );
+      if (mine) return strictly("list ssh keys", () => str(mine, "name", "ssh key", { max: 64, pattern: NAME }));
+      const name = `tether-${createHash2("sha256").update(keyBody(publicKey)).digest("hex").slice(0, 12)}`;
+      const added = await ask("POST", "/ssh-keys", "add ssh key", { name, public_key: keyBody(publicKey) });
+      s.log(`provision: registered the connection's public key with Lambda as ${name}`);
+      return strictly("add ssh key", () => str(obj(added["data"], "ssh key"), "name", "ssh key", { max: 64, pattern: NAME }));
+    },
+    async candidates(types, regions) {
+      const r = await ask("GET", "/instance-types", "list instance types");
+      return strictly("list instance types", () => lambdaCandidates(obj(r["data"], "instance types"), types, regions));
+    },
+    async create(c, spec) {
+      const image = spec.image ? /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/.test(spec.image) ? { id: spec.image } : { family: spec.image } : void 0;
+      const body = {
+        region_name: c.region,
+        instance_type_name: c.instanceType,
+        ssh_key_names: [spec.keyRef],
+        name: spec.name,
+        user_data: spec.userData,
+        ...image ? { image } : {}
+      };
+      const r = await ask("POST", "/instance-operations/launch", `launch ${c.instanceType} in ${c.region}`, body);
+      return strictly("launch", () => {
+        const ids = arr(obj(r["data"], "launch"), "instance_ids", "launch", 1);
+        const id = ids[0];
+        if (typeof id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new BoxDataError("launch.instance_ids[0] is not an instance id");
+        return id;
+      });
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      const code = a.body?.error?.code;
+      if (a.status === 404 && code === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly("get instance", () => {
+        const d = obj(obj(a.body, "instance")["data"], "instance");
+        if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
+        const status = str(d, "status", "instance", { max: 40 });
+        const ip = typeof d["ip"] === "string" && isIP(d["ip"]) === 4 ? d["ip"] : null;
+        const detail = `status ${status}`;
+        if (status === "active")
+          return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
+        if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
+        if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
+        return { phase: "failed", host: null, port: 22, detail };
+      });
+    }
+  };
+}
+function lambdaCandidates(data, types, regions) {
+  const candidates = [];
+  const skipped = [];
+  for (const t of types) {
+    const item = data[t];
+    if (item === void 0) {
+      skipped.push(`${t}: Lambda has no such instance type`);
+      continue;
+    }
+    const it = obj(item, `instance type ${t}`);
+    const spec = obj(it["instance_type"], `instance type ${t}`);
+    const cents = int(spec, "price_cents_per_hour", `instance type ${t}`, { min: 0, max: 1e7 });
+    const withCapacity = arr(it, "regions_with_capacity_available", `instance type ${t}`, 200).map(
+      (r) => str(obj(r, "region"), "name", "region", { max: 64, pattern: /^[a-z0-9-]{1,64}$/ })
+    );
+    const wanted = regions.length ? regions : withCapacity;
+    for (const r of wanted) {
+      if (withCapacity.includes(r)) candidates.push({ instanceType: t, region: r, hourlyPrice: cents / 100 });
+      else skipped.push(`${t} in ${r}: no capacity now`);
+    }
+    if (!wanted.length) skipped.push(`${t}: no capacity in any region now`);
+  }
+  return { candidates, skipped };
+}
+
 // src/providers/lambda.ts
 function lambdaProvider(ctx, apiKey, apiUrl) {
-  const base = baseUrl(apiUrl, "https://cloud.lambdalabs.com/api/v1");
+  const base = baseUrl(apiUrl, LAMBDA_API);
   const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
   const id = encodeURIComponent(ctx.instanceId);
   let seen = false;
@@ -336,7 +483,9 @@ var lambda = {
     traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
     verified: "2026-06"
   },
-  make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+  make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+  // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
+  provision: { hostKeyChannel: "injected-user-data", apiKeyEnv: "LAMBDA_API_KEY", spot: false, diskGb: false, make: lambdaProvisioner }
 };
 
 // src/providers/runpod.ts
@@ -649,6 +798,8 @@ function verbMissing(provider, verb) {
 
 export {
   ProviderError,
+  ProvisionError,
+  PROVIDER_LIST,
   providerModule,
   FACTS,
   monthsSince,

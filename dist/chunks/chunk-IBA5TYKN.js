@@ -5,12 +5,12 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  eachLimit
-} from "./chunk-GAEFUSNO.js";
-import {
   assessCells,
   sweepVerdict
 } from "./chunk-ZHV5XBAO.js";
+import {
+  eachLimit
+} from "./chunk-GAEFUSNO.js";
 import {
   STATE_REMEDIATION,
   assess,

@@ -7,10 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   registeredHosts,
   verifiedRegistration
-} from "./chunk-NAE622JG.js";
+} from "./chunk-5NH53QD3.js";
 import "./chunk-KVLL6EXG.js";
 import "./chunk-HWDKJJDF.js";
-import "./chunk-HHSFTOV2.js";
+import "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-EB3SDZEE.js";

@@ -5,8 +5,20 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  PHASE_INPUTS,
+  defaultsOf,
+  inputDef,
+  parseChatOpsPhase,
+  parseCollect,
+  parsePatrolPhase,
+  parseReportTo,
+  parseStore,
+  parseSweep,
+  withDefaults
+} from "./chunk-LAN2AZH4.js";
+import {
   parseLogsPhase
-} from "./chunk-BAKUU4IR.js";
+} from "./chunk-2W4CJ7XW.js";
 import {
   artifactServiceMissing,
   error,
@@ -18,25 +30,13 @@ import {
   warning
 } from "./chunk-PWDKICJE.js";
 import {
-  PHASE_INPUTS,
-  defaultsOf,
-  inputDef,
-  parseChatOpsPhase,
-  parseCollect,
-  parsePatrolPhase,
-  parseReportTo,
-  parseStore,
-  parseSweep,
-  withDefaults
-} from "./chunk-FM4MA52N.js";
-import {
   DEFAULT_RUN_ROOT,
   parseAudit,
   parseAuditPhase
-} from "./chunk-XEUBN54Z.js";
+} from "./chunk-LAYUCK3U.js";
 import {
   verifiedRegistration
-} from "./chunk-NAE622JG.js";
+} from "./chunk-5NH53QD3.js";
 import {
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
@@ -45,14 +45,19 @@ import {
 } from "./chunk-HWDKJJDF.js";
 import {
   FACTS,
+  PROVIDER_LIST,
   instanceIdFor,
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-A5RBNUWL.js";
+} from "./chunk-AGRFX5XC.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
+import {
+  parseConnection,
+  parseKeySource
+} from "./chunk-LU2BTHU2.js";
 import {
   bool,
   command,
@@ -62,12 +67,13 @@ import {
   names,
   number,
   oneOf,
-  parseConnection,
   plainPath,
   remotePath,
   runId,
-  show
-} from "./chunk-HHSFTOV2.js";
+  show,
+  splitList,
+  user
+} from "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -346,6 +352,59 @@ function parseStopPhase(inputs, env) {
   };
 }
 
+// src/config/provision.ts
+var TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
+var REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
+function parseProvisionPhase(inputs, env, rent) {
+  const runId2 = runId("run-id", inputs["run-id"]);
+  const provider = (inputs["provider"] ?? "").trim();
+  if (!provider) throw new InputError("provider", "is required: where to rent the box");
+  const facts = rent(provider);
+  if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
+  const apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
+  if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
+  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
+    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const types = splitList(inputs["instance-types"] ?? "");
+  if (!types.length) throw new InputError("instance-types", "is required: the instance types to ask for, in order of preference");
+  if (types.length > 16) throw new InputError("instance-types", `lists ${types.length} types; at most 16`);
+  for (const t of types) if (!TYPE.test(t)) throw new InputError("instance-types", `${show(t)} is not an instance type name`);
+  const regions = splitList(inputs["regions"] ?? "");
+  if (regions.length > 16) throw new InputError("regions", `lists ${regions.length} regions; at most 16`);
+  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (lowercase letters, digits and -)`);
+  const spot = bool("spot", inputs["spot"], false);
+  if (spot && !facts.spot) throw new InputError("spot", `${provider} has no spot or interruptible boxes; drop spot: true`);
+  const diskText = (inputs["disk-gb"] ?? "").trim();
+  const diskGb = diskText ? number("disk-gb", diskText, 0, 10, 65536) : null;
+  if (diskGb !== null && !facts.diskGb) throw new InputError("disk-gb", `${provider} does not size the boot disk (its instance type decides); drop disk-gb`);
+  const priceText = (inputs["max-hourly-price"] ?? "").trim().replace(/^\$/, "");
+  const maxHourlyPrice = priceText ? number("max-hourly-price", priceText, 0, 0.01, 1e4) : null;
+  const count = number("count", inputs["count"], 1, 1, 64);
+  if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
+  const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
+  const image = (inputs["image"] ?? "").trim() || null;
+  if (image && !/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(image)) throw new InputError("image", `${show(image)} is not an image name or id`);
+  const user2 = (inputs["user"] ?? "").trim() ? user("user", inputs["user"]) : "";
+  const key = parseKeySource(inputs, env);
+  if (key.kind === "agent")
+    throw new InputError("ssh-key", "provision registers the key's public half with the provider: give ssh-key or ssh-key-path, not an agent");
+  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
+  const timeoutS = duration("provision-timeout", inputs["provision-timeout"], 900) ?? 900;
+  if (timeoutS < 30 || timeoutS > 6 * 3600) throw new InputError("provision-timeout", "is between 30s and 6h");
+  return { runId: runId2, provider, apiKey, apiUrl, types, regions, image, diskGb, maxHourlyPrice, spot, name, user: user2, key, connectTimeoutMs, timeoutS };
+}
+
+// src/provision/parse.ts
+var RENTABLE = PROVIDER_LIST.filter((p) => p.provision).map((p) => p.name);
+function parseProvision(inputs, env) {
+  return parseProvisionPhase(inputs, env, (name) => {
+    const m = PROVIDER_LIST.find((p) => p.name === name && p.provision);
+    return m?.provision ? { apiKeyEnv: m.provision.apiKeyEnv, spot: m.provision.spot, diskGb: m.provision.diskGb } : null;
+  });
+}
+
 // src/collect/parse.ts
 function parseCollectPhase(inputs, env) {
   const cfg = parseCollect(inputs);
@@ -495,6 +554,19 @@ var OUTPUT_DOCS = {
     state: "stopped, not-running (nothing was signalled), refused (no proof, another box, no confirm) or failed (still running after KILL)",
     reason: "one line: why, or what happened to the attempt",
     attempt: "the attempt that was stopped (or found not running)"
+  },
+  provision: {
+    result: "ready (the box answers SSH with its pinned host key) or failed (reason says why; destroyed says what became of a created box)",
+    reason: "one line: why it failed, or the candidate it took",
+    host: "the box's address: launch's host",
+    port: "the box's SSH port: launch's port",
+    user: "the login on the box (the provider's login user unless user was given): launch's user",
+    "host-key-fingerprint": "the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection",
+    "instance-id": "the provider's id of the instance, set the moment the provider names it (also when the provision fails later)",
+    provider: "the provider rented from",
+    "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
+    spot: "true when the box is a spot or interruptible one",
+    destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill"
   }
 };
 
@@ -513,7 +585,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-ZZCVIMZR.js"),
+      () => import("./phase-MAFSRYPW.js"),
       (m) => m.auditPhase
     )
   },
@@ -529,7 +601,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-ZZCVIMZR.js"),
+      () => import("./phase-MAFSRYPW.js"),
       (m) => m.launchPhase
     )
   },
@@ -544,7 +616,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-S5XFATLI.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-77YGVQGF.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -558,7 +630,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-MJQF4DPO.js"),
+      () => import("./phase-ENPY6JKS.js"),
       (m) => m.collectPhase
     )
   },
@@ -574,7 +646,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-TUZ5ZICZ.js"),
+      () => import("./phase-HPUIYOYP.js"),
       (m) => m.teardownPhase
     )
   },
@@ -588,7 +660,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-NGHLYDZ5.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-TJWA7O43.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -602,7 +674,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseLogsPhase,
     run: lazy(
-      () => import("./phase-7MAJWNQB.js"),
+      () => import("./phase-3MT6TFPZ.js"),
       (m) => m.logsPhase
     )
   },
@@ -618,8 +690,24 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-G5URVOLC.js"),
+      () => import("./phase-FACOZWMG.js"),
       (m) => m.stopPhase
+    )
+  },
+  provision: {
+    name: "provision",
+    cli: "provision",
+    title: "tether provision",
+    description: "Rent one box for a run: the instance types tried in order (capacity moves on, a refused key or balance stops at once), its host key generated here and sent in the create call, pinned before the first connection; a box not answering SSH with that key within provision-timeout is destroyed. Its outputs are launch's connection inputs.",
+    summary: "rent a box, its host key pinned before the first connection; outputs are launch\u2019s inputs",
+    usage: "tether provision RUN-ID --provider lambda --instance-types gpu_1x_a100 --ssh-key-path KEY [options]",
+    inputs: PHASE_INPUTS.provision,
+    outputs: OUTPUT_DOCS.provision,
+    holdsKey: true,
+    parse: parseProvision,
+    run: lazy(
+      () => import("./phase-GSJKQVG5.js"),
+      (m) => m.provisionPhase
     )
   }
 };
@@ -631,7 +719,8 @@ var PHASE_LIST = [
   PHASES.teardown,
   PHASES.chatops,
   PHASES.logs,
-  PHASES.stop
+  PHASES.stop,
+  PHASES.provision
 ];
 async function runPhase(phase, inputs, env, reporter, ports) {
   maskSecrets(phase, inputs, reporter);
@@ -650,7 +739,7 @@ async function patrolSteps() {
     probeHost,
     probeOn,
     sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-EVTEKBS4.js")).followRuns(f)
+    follow: async (f) => (await import("./patrol-UR2HRD3K.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -663,7 +752,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-DHJN4I76.js");
+      const { registeredHosts } = await import("./hosts-DYQKJ5QL.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -750,9 +839,9 @@ function commentEvent(env) {
   }
   const o = (v) => typeof v === "object" && v !== null ? v : {};
   const comment = o(p["comment"]);
-  const user = o(comment["user"]);
+  const user2 = o(comment["user"]);
   const issue = o(p["issue"]);
-  const login = String(user["login"] ?? "");
+  const login = String(user2["login"] ?? "");
   const id = Number(comment["id"]);
   const number2 = Number(issue["number"]);
   if (!LOGIN.test(login) || !Number.isSafeInteger(id) || id <= 0 || !Number.isSafeInteger(number2) || number2 <= 0)
@@ -764,7 +853,7 @@ function commentEvent(env) {
       commentId: id,
       body: typeof comment["body"] === "string" ? comment["body"] : "",
       login,
-      userType: String(user["type"] ?? ""),
+      userType: String(user2["type"] ?? ""),
       issueNumber: number2,
       isPullRequest: issue["pull_request"] !== void 0 && issue["pull_request"] !== null
     },
@@ -828,7 +917,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-NOVXA66E.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-VE43E43G.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),

@@ -6,26 +6,28 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-XEUBN54Z.js";
+} from "./chunk-LAYUCK3U.js";
 import {
   STATES
 } from "./chunk-QBRD4N3Y.js";
+import {
+  parseConnection,
+  parseOwnConnection,
+  parseSigningKey
+} from "./chunk-LU2BTHU2.js";
 import {
   bool,
   command,
   duration,
   number,
   oneOf,
-  parseConnection,
-  parseOwnConnection,
-  parseSigningKey,
   plainPath,
   remotePath,
   runId,
   show,
   size,
   splitList
-} from "./chunk-HHSFTOV2.js";
+} from "./chunk-7KYKXWIV.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
@@ -58,7 +60,7 @@ var orList = (xs) => xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs[xs.l
 var INPUTS = {
   host: { help: "box address (host name or IP); no user@ or :port", required: ["audit", "launch", "collect", "logs", "stop"] },
   port: { help: "SSH port (default 22)", default: "22" },
-  user: { help: "login on the box (default root)", default: "root" },
+  user: { help: "login on the box (default root; provision: the provider's login user)", default: "root", noDefaultIn: ["provision"] },
   "ssh-key": { help: "private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)", kind: "secret" },
   "ssh-key-path": { help: "path of a private key file on the runner (self-hosted runners) or laptop" },
   "known-hosts": {
@@ -142,7 +144,7 @@ var INPUTS = {
   commit: { help: "git commit of the code being run, recorded in spec.json" },
   provider: {
     help: `teardown: ${orList(PROVIDER_NAMES.map((p) => PROVIDER_HELP[p]))}; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)`,
-    required: ["teardown"]
+    required: ["teardown", "provision"]
   },
   "instance-id": {
     help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider"
@@ -238,6 +240,23 @@ var INPUTS = {
   "dry-run": { help: "true (default): check the gate and show the card, change nothing; false: act", default: "true", kind: "boolean" },
   "api-key": { help: "the provider API key (pass it from a secret; masked)", kind: "secret" },
   "provider-api-url": { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+  "instance-types": {
+    help: "provision: instance types to ask for, in order of preference, one per line (GPU types for RunPod and vast.ai); the first with capacity is taken",
+    kind: "list",
+    required: ["provision"]
+  },
+  regions: { help: "provision: regions to try, in order, one per line (default: any region with capacity; EC2: aws-region)", kind: "list" },
+  image: { help: "provision: the machine image, template or family (default: the provider's own default image)" },
+  "disk-gb": { help: "provision: the boot disk in GB, where the provider sizes it (default: the provider's)" },
+  "max-hourly-price": { help: "provision: no candidate above this price in US dollars per hour is asked for" },
+  spot: { help: "provision: true asks for a spot or interruptible box where the provider has one (default false)", default: "false", kind: "boolean" },
+  count: { help: "provision: boxes for one run (default 1; more is for a multi-node run)", default: "1" },
+  name: { help: "provision: the instance's name at the provider (default tether-<run-id>); how tether finds its own instances" },
+  "provision-timeout": {
+    help: "provision: from the create call to a pinned SSH login; a box not up by then is destroyed (default 15m)",
+    default: "15m",
+    kind: "duration"
+  },
   "aws-region": { help: "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" },
   attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
   "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
@@ -387,6 +406,22 @@ var CHATOPS_INPUTS = [
   "workflow-ref"
 ];
 var STOP_INPUTS = ["run-id", "run-root", "verified-path", "stop-grace", "confirm"];
+var PROVISION_INPUTS = [
+  "run-id",
+  "provider",
+  "api-key",
+  "provider-api-url",
+  "instance-types",
+  "regions",
+  "image",
+  "disk-gb",
+  "max-hourly-price",
+  "spot",
+  "count",
+  "name",
+  "provision-timeout"
+];
+var PROVISION_KEY_INPUTS = ["user", "ssh-key", "ssh-key-path", "connect-timeout"];
 var LOGS_INPUTS = ["run-id", "run-root", "attempt", "log-bytes", "tail"];
 var PHASE_GROUPS = {
   audit: { connection: CONNECTION_INPUTS, "audit gate": AUDIT_INPUTS },
@@ -396,7 +431,8 @@ var PHASE_GROUPS = {
   teardown: { "connection (optional: rebuilds the manifest to compare)": CONNECTION_INPUTS, teardown: TEARDOWN_INPUTS },
   chatops: { "connection (for /tether status)": CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
   logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
-  stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS }
+  stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS },
+  provision: { "connection (the key registered with the provider, the login, the SSH wait)": PROVISION_KEY_INPUTS, provision: PROVISION_INPUTS }
 };
 var PHASE_INPUTS = Object.fromEntries(Object.entries(PHASE_GROUPS).map(([p, g]) => [p, Object.values(g).flat()]));
 var inputDef = (name) => INPUTS[name];
@@ -405,8 +441,8 @@ var inputDef = (name) => INPUTS[name];
 function defaultsOf(phase) {
   const out = {};
   for (const n of PHASE_INPUTS[phase]) {
-    const d = inputDef(n)?.default;
-    if (d !== void 0) out[n] = d;
+    const def = inputDef(n);
+    if (def?.default !== void 0 && !def.noDefaultIn?.includes(phase)) out[n] = def.default;
   }
   return out;
 }

@@ -19,7 +19,8 @@ import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-HHSFTOV2.js";
+import "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

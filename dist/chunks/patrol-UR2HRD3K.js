@@ -12,9 +12,9 @@ import {
 } from "./chunk-LQSHSTND.js";
 import {
   tick
-} from "./chunk-PLZC73MH.js";
-import "./chunk-GAEFUSNO.js";
+} from "./chunk-IBA5TYKN.js";
 import "./chunk-ZHV5XBAO.js";
+import "./chunk-GAEFUSNO.js";
 import {
   CRASH_HINT
 } from "./chunk-KQSQRVBF.js";

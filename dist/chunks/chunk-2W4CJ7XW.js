@@ -6,15 +6,17 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-XEUBN54Z.js";
+} from "./chunk-LAYUCK3U.js";
+import {
+  parseConnection
+} from "./chunk-LU2BTHU2.js";
 import {
   bool,
-  parseConnection,
   remotePath,
   runId,
   show,
   size
-} from "./chunk-HHSFTOV2.js";
+} from "./chunk-7KYKXWIV.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

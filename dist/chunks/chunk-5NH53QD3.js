@@ -14,7 +14,7 @@ import {
 } from "./chunk-HWDKJJDF.js";
 import {
   connectionTo
-} from "./chunk-HHSFTOV2.js";
+} from "./chunk-LU2BTHU2.js";
 
 // src/registry/hosts.ts
 function verifiedRegistration(body, cred) {

@@ -5,13 +5,15 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  parseConnection
+} from "./chunk-LU2BTHU2.js";
+import {
   bool,
   number,
-  parseConnection,
   remotePath,
   show,
   splitList
-} from "./chunk-HHSFTOV2.js";
+} from "./chunk-7KYKXWIV.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -9,9 +9,10 @@ import {
 } from "./chunk-TLTJAWSK.js";
 import {
   LOG_READ_MAX
-} from "./chunk-BAKUU4IR.js";
-import "./chunk-XEUBN54Z.js";
-import "./chunk-HHSFTOV2.js";
+} from "./chunk-2W4CJ7XW.js";
+import "./chunk-LAYUCK3U.js";
+import "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

@@ -8,15 +8,16 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-JBHFFMVI.js";
-import "./chunk-FM4MA52N.js";
-import "./chunk-XEUBN54Z.js";
+} from "./chunk-FJX7MAS2.js";
+import "./chunk-LAN2AZH4.js";
+import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-HHSFTOV2.js";
+import "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -5,6 +5,17 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  listFiles,
+  lookAtRun,
+  renderCard,
+  stateOfLook
+} from "./chunk-XNTNOYNW.js";
+import {
+  filesSha256,
+  manifestSha256,
+  verifiedJson
+} from "./chunk-QCAJYET7.js";
+import {
   PullError,
   VERIFIER_VERSIONS,
   fileSource,
@@ -15,17 +26,6 @@ import {
   trustedLoad,
   verifyOne
 } from "./chunk-4J4GF6W5.js";
-import {
-  listFiles,
-  lookAtRun,
-  renderCard,
-  stateOfLook
-} from "./chunk-UR5BMHER.js";
-import {
-  filesSha256,
-  manifestSha256,
-  verifiedJson
-} from "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import {
   manifestFromListing
@@ -33,9 +33,9 @@ import {
 import {
   openPinned
 } from "./chunk-TLTJAWSK.js";
-import "./chunk-PLZC73MH.js";
-import "./chunk-GAEFUSNO.js";
+import "./chunk-IBA5TYKN.js";
 import "./chunk-ZHV5XBAO.js";
+import "./chunk-GAEFUSNO.js";
 import {
   human
 } from "./chunk-KQSQRVBF.js";
@@ -46,7 +46,7 @@ import {
 } from "./chunk-7UY5PWHD.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-A5RBNUWL.js";
+import "./chunk-AGRFX5XC.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
@@ -56,7 +56,8 @@ import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-HHSFTOV2.js";
+import "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

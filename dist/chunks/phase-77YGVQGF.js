@@ -16,12 +16,12 @@ import {
 } from "./chunk-LQSHSTND.js";
 import {
   tick
-} from "./chunk-PLZC73MH.js";
-import "./chunk-GAEFUSNO.js";
+} from "./chunk-IBA5TYKN.js";
 import {
   summarize,
   summaryText
 } from "./chunk-ZHV5XBAO.js";
+import "./chunk-GAEFUSNO.js";
 import {
   NOTIFIED_MAX,
   STATE_REMEDIATION,
@@ -33,10 +33,10 @@ import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-XEUBN54Z.js";
+} from "./chunk-LAYUCK3U.js";
 import {
   registeredHosts
-} from "./chunk-NAE622JG.js";
+} from "./chunk-5NH53QD3.js";
 import {
   macKey,
   macKeyOf
@@ -48,12 +48,14 @@ import {
   inert
 } from "./chunk-NMVVBMUM.js";
 import {
+  parseConnection
+} from "./chunk-LU2BTHU2.js";
+import {
   number,
-  parseConnection,
   remotePath,
   runId,
   splitList
-} from "./chunk-HHSFTOV2.js";
+} from "./chunk-7KYKXWIV.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

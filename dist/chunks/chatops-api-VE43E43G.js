@@ -5,17 +5,18 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  roleOf
-} from "./chunk-JBHFFMVI.js";
-import {
   client
 } from "./chunk-N5PCYWJ3.js";
+import {
+  roleOf
+} from "./chunk-FJX7MAS2.js";
 import "./chunk-V37UE6HX.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-FM4MA52N.js";
-import "./chunk-XEUBN54Z.js";
+import "./chunk-LAN2AZH4.js";
+import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
-import "./chunk-HHSFTOV2.js";
+import "./chunk-LU2BTHU2.js";
+import "./chunk-7KYKXWIV.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

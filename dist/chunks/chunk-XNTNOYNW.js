@@ -14,7 +14,7 @@ import {
 } from "./chunk-TNLJFY52.js";
 import {
   tick
-} from "./chunk-PLZC73MH.js";
+} from "./chunk-IBA5TYKN.js";
 import {
   human
 } from "./chunk-KQSQRVBF.js";
@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-A5RBNUWL.js";
+} from "./chunk-AGRFX5XC.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -1,0 +1,40 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  PHASES,
+  runActionPhase
+} from "../chunks/chunk-UNBO6CTI.js";
+import "../chunks/chunk-LAN2AZH4.js";
+import "../chunks/chunk-2W4CJ7XW.js";
+import "../chunks/chunk-PWDKICJE.js";
+import "../chunks/chunk-LAYUCK3U.js";
+import "../chunks/chunk-5NH53QD3.js";
+import "../chunks/chunk-KVLL6EXG.js";
+import "../chunks/chunk-HWDKJJDF.js";
+import "../chunks/chunk-AGRFX5XC.js";
+import "../chunks/chunk-QBRD4N3Y.js";
+import "../chunks/chunk-NMVVBMUM.js";
+import "../chunks/chunk-LU2BTHU2.js";
+import "../chunks/chunk-7KYKXWIV.js";
+import "../chunks/chunk-C5X3PL2Z.js";
+import "../chunks/chunk-3B7SBFZS.js";
+import "../chunks/chunk-2QKJRHIC.js";
+import "../chunks/chunk-356XD6MB.js";
+import "../chunks/chunk-JVLHI33R.js";
+import "../chunks/chunk-J2T5H5DO.js";
+import "../chunks/chunk-EB3SDZEE.js";
+import "../chunks/chunk-L5FHM4FN.js";
+import "../chunks/chunk-EPCPIVQ4.js";
+import "../chunks/chunk-R3K6G2KB.js";
+
+// src/actions/provision/main.ts
+function run() {
+  return runActionPhase(PHASES.provision);
+}
+
+// src/actions/provision/index.ts
+await run();

@@ -1,0 +1,45 @@
+/**
+ * The box's host key, made on the runner for this one box (issue 26 §2, rank 1): an ed25519 pair whose private
+ * half travels only in the create call (over the provider's TLS, with the account's key) and whose public half
+ * is pinned before the first connection. Never written to the runner's disk, never reused. Pure but for the
+ * key generation.
+ */
+import ssh2 from 'ssh2';
+import { fingerprint } from '../record/hostkey.ts';
+
+export interface BoxHostKey {
+  /** OpenSSH private key text. */
+  privateKey: string;
+  /** `ssh-ed25519 AAAA… comment`. */
+  publicKey: string;
+  fingerprint: string;
+}
+
+export function newHostKey(comment: string): BoxHostKey {
+  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+  const blob = Buffer.from(pair.public.trim().split(/\s+/)[1] ?? '', 'base64');
+  return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprint(blob) };
+}
+
+/**
+ * cloud-init user-data that makes this the box's only host key before sshd first starts: `ssh_deletekeys`
+ * removes the image's keys, `ssh_keys` writes ours (cloud-init's cc_ssh), and no other key type is generated.
+ */
+export function cloudConfig(k: BoxHostKey): string {
+  const indent = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n');
+  return [
+    '#cloud-config',
+    'ssh_deletekeys: true',
+    'ssh_genkeytypes: []',
+    'ssh_keys:',
+    '  ed25519_private: |',
+    indent(k.privateKey),
+    `  ed25519_public: ${k.publicKey}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,175 @@
+/**
+ * `tether provision` (actions/provision, root `command: provision`): rents one box for a run and hands launch
+ * what it takes as it is (host, port, user, host-key-fingerprint, instance-id, provider). The I/O shell around
+ * provision.ts: the provider module's verbs, the host key made here (hostkey.ts), the pinned SSH check, the
+ * provider's own destroy (drive.ts) for a box that never came up.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { ConnectionConfig } from '../config/connection.ts';
+import { InputError } from '../config/errors.ts';
+import type { ProvisionPhaseConfig } from '../config/provision.ts';
+import type { PhaseContext } from '../ports/types.ts';
+import { drive } from '../providers/drive.ts';
+import { providerModule, type ProviderName } from '../providers/index.ts';
+import type { Candidate, ProviderContext } from '../providers/types.ts';
+import { sortedJson } from '../record/spec.ts';
+import { code, inert } from '../report/markdown.ts';
+import { connect } from '../ssh/client.ts';
+import { TransportError } from '../ssh/errors.ts';
+import { loadCredential } from '../ssh/keys.ts';
+import { cloudConfig, newHostKey } from './hostkey.ts';
+import { provision, type ProvisionOutcome } from './provision.ts';
+
+export interface ProvisionTuning {
+  pollMs: number;
+  callTimeoutMs: number;
+  destroyDeadlineMs: number;
+}
+const TUNING: ProvisionTuning = { pollMs: 5000, callTimeoutMs: 30_000, destroyDeadlineMs: 10 * 60_000 };
+
+/** The key's public half in authorized_keys form, or an InputError naming the key input. */
+function publicHalf(cfg: ProvisionPhaseConfig): { cred: ReturnType<typeof loadCredential>; publicKey: string } {
+  const cred = loadCredential(cfg.key);
+  const parsed = 'privateKey' in cred ? ssh2.utils.parseKey(cred.privateKey) : null;
+  const k = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!k || k instanceof Error) throw new InputError(cfg.key.kind === 'path' ? 'ssh-key-path' : 'ssh-key', 'is not a usable private key');
+  return { cred, publicKey: `${k.type} ${k.getPublicSSH().toString('base64')}` };
+}
+
+export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContext, tuning: Partial<ProvisionTuning> = {}): Promise<number> {
+  const { reporter, ports, env } = ctx;
+  const t = { ...TUNING, ...tuning };
+  reporter.mask(cfg.apiKey);
+  const module = providerModule(cfg.provider as ProviderName);
+  const rent = module.provision!;
+  const { cred, publicKey } = publicHalf(cfg);
+  const user = cfg.user || module.facts.loginUser || 'root';
+  const hostKey = newHostKey(`tether-${cfg.runId}`);
+  for (const line of hostKey.privateKey.split('\n')) if (line.trim().length > 20) reporter.mask(line.trim());
+  const recordFile = join(ports.workspace, `tether-provision-${cfg.runId}.json`);
+  const log = (line: string) => reporter.info(line);
+
+  const outcome = await provision(
+    {
+      types: cfg.types,
+      regions: cfg.regions,
+      maxHourlyPrice: cfg.maxHourlyPrice,
+      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey) },
+      publicKey,
+      hostKeyFingerprint: hostKey.fingerprint,
+      timeoutMs: cfg.timeoutS * 1000,
+      pollMs: t.pollMs,
+      tries: 4,
+    },
+    {
+      provisioner: rent.make({ apiKey: cfg.apiKey, apiUrl: cfg.apiUrl, callTimeoutMs: t.callTimeoutMs, log }),
+      created: async (instanceId: string, c: Candidate) => {
+        // Said at once, before the wait: from here on the instance bills, and a killed provision leaves this behind.
+        reporter.output('instance-id', instanceId);
+        reporter.output('provider', cfg.provider);
+        writeFileSync(
+          recordFile,
+          sortedJson({
+            schema: 'tether.provision/v1',
+            run_id: cfg.runId,
+            provider: cfg.provider,
+            instance_id: instanceId,
+            instance_type: c.instanceType,
+            region: c.region,
+            hourly_price: c.hourlyPrice,
+            spot: cfg.spot,
+            host_key_fingerprint: hostKey.fingerprint,
+            created_at: new Date().toISOString(),
+          }) + '\n',
+        );
+      },
+      reach: async (host, port, fp) => {
+        const conn: ConnectionConfig = {
+          host,
+          port,
+          user,
+          key: cfg.key,
+          pin: { kind: 'pinned', fingerprints: [fp], revoked: [] },
+          connectTimeoutMs: cfg.connectTimeoutMs,
+          attempts: 1,
+          jump: null,
+        };
+        try {
+          (await connect(conn, cred)).close();
+          return { ok: true };
+        } catch (err) {
+          if (!(err instanceof TransportError)) throw err;
+          return { ok: false, why: err.message, otherHostKey: err.kind === 'host_key_mismatch' };
+        }
+      },
+      destroy: async (instanceId) => {
+        const pctx: ProviderContext = { instanceId, runId: cfg.runId, verb: 'destroy', callTimeoutMs: t.callTimeoutMs, log };
+        const p = module.make(
+          pctx,
+          {
+            runId: cfg.runId,
+            runRoot: '',
+            instanceId,
+            verb: 'destroy',
+            apiKey: cfg.apiKey,
+            apiUrl: cfg.apiUrl,
+            awsRegion: undefined,
+            teardownCommand: undefined,
+            timeoutS: t.destroyDeadlineMs / 1000,
+            connection: null,
+          },
+          env,
+          null,
+        );
+        try {
+          const d = await drive(p, 'destroy', pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
+          return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
+        } catch (err) {
+          return { ok: false, detail: (err as Error).message };
+        }
+      },
+      log,
+      now: Date.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    },
+  );
+  return report(cfg, outcome, user, hostKey.fingerprint, ctx);
+}
+
+function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, fingerprint: string, ctx: PhaseContext): number {
+  const { reporter } = ctx;
+  const tried = o.tried.length ? `\n\nAlso considered:\n${o.tried.map((x) => `- ${inert(x)}`).join('\n')}` : '';
+  if (o.result === 'ready') {
+    const c = o.candidate;
+    reporter.output('result', 'ready');
+    reporter.output('reason', `${c.instanceType} in ${c.region}`);
+    reporter.output('host', o.host);
+    reporter.output('port', String(o.port));
+    reporter.output('user', user);
+    reporter.output('host-key-fingerprint', fingerprint);
+    reporter.output('hourly-price', c.hourlyPrice === null ? '' : String(c.hourlyPrice));
+    reporter.output('spot', String(cfg.spot));
+    reporter.info(
+      `provision: ${o.instanceId} is up at ${user}@${o.host}:${o.port}, host key ${fingerprint} (generated here, pinned before the first connection)`,
+    );
+    reporter.summary(
+      [
+        `### 🛰️ tether provision — ${code(cfg.runId)}: ready`,
+        '',
+        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} in ${code(c.region)}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ''}, on ${code(`${user}@${o.host}:${o.port}`)}.`,
+        `Host key ${code(fingerprint)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
+        'It bills until it is torn down (collect, then teardown behind its approval).',
+      ].join('\n') + tried,
+    );
+    return 0;
+  }
+  reporter.output('result', 'failed');
+  reporter.output('reason', o.why);
+  if (o.instanceId) reporter.output('destroyed', String(o.destroyed));
+  reporter.error(`provision failed (${o.kind}): ${o.why}`);
+  reporter.summary(`### ${o.destroyed === false ? '🚨' : '⛔'} tether provision — ${code(cfg.runId)}: failed (${o.kind})\n\n${inert(o.why)}${tried}`);
+  // A box that may still bill is the worst ending: its own exit code, so a workflow can page someone.
+  return o.instanceId && o.destroyed === false ? 4 : 1;
+}

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { parseProvision } from '../../src/provision/parse.ts';
+import { cloudConfig, newHostKey } from '../../src/provision/hostkey.ts';
+import { provision, type ProvisionDeps, type ProvisionPlan } from '../../src/provision/provision.ts';
+import { lambdaCandidates, lambdaError } from '../../src/providers/lambda-provision.ts';
+import { ProvisionError, type BoxState, type Candidate, type Provisioner } from '../../src/providers/types.ts';
+import { parse } from 'yaml';
+import { fingerprint } from '../../src/record/hostkey.ts';
+
+const FP = `SHA256:${'Q'.repeat(43)}`;
+const plan = (over: Partial<ProvisionPlan> = {}): ProvisionPlan => ({
+  types: ['a100', 'h100'],
+  regions: [],
+  maxHourlyPrice: null,
+  spec: { name: 'tether-r', image: null, diskGb: null, spot: false, userData: '#cloud-config\n' },
+  publicKey: 'ssh-ed25519 AAAA',
+  hostKeyFingerprint: FP,
+  timeoutMs: 60_000,
+  pollMs: 1000,
+  tries: 3,
+  ...over,
+});
+
+/** A provider and a clock as data: each create answers from `creates` in turn; describe from `states` in turn. */
+function world(o: {
+  candidates?: Candidate[];
+  creates?: Array<ProvisionError | string>;
+  states?: BoxState[];
+  reach?: Array<{ ok: true } | { ok: false; why: string; otherHostKey: boolean }>;
+  destroy?: { ok: boolean; detail: string };
+}) {
+  let t = 0;
+  const log: string[] = [];
+  const calls: string[] = [];
+  const creates = [...(o.creates ?? ['i-1'])];
+  const states = [...(o.states ?? [{ phase: 'running', host: '10.0.0.9', port: 22, detail: 'status active' }])];
+  const reach = [...(o.reach ?? [{ ok: true }])];
+  const p: Provisioner = {
+    prepareKey: async () => 'key-1',
+    candidates: async () => ({
+      candidates: o.candidates ?? [
+        { instanceType: 'a100', region: 'us-east-1', hourlyPrice: 1.29 },
+        { instanceType: 'h100', region: 'us-west-2', hourlyPrice: 2.49 },
+      ],
+      skipped: [],
+    }),
+    create: async (c) => {
+      calls.push(`create ${c.instanceType}`);
+      const next = creates.length > 1 ? creates.shift()! : creates[0]!;
+      if (next instanceof ProvisionError) throw next;
+      return next;
+    },
+    describe: async () => (states.length > 1 ? states.shift()! : states[0]!),
+  };
+  const deps: ProvisionDeps = {
+    provisioner: p,
+    created: async (id) => void calls.push(`created ${id}`),
+    reach: async () => (reach.length > 1 ? reach.shift()! : reach[0]!),
+    destroy: async (id) => {
+      calls.push(`destroy ${id}`);
+      return o.destroy ?? { ok: true, detail: 'polled to gone' };
+    },
+    log: (l) => void log.push(l),
+    now: () => t,
+    sleep: async (ms) => void (t += ms),
+  };
+  return { deps, calls, log, clock: () => t };
+}
+
+describe('provision: candidates, typed errors, the box up with its pinned key, or destroyed', () => {
+  it('a capacity refusal moves to the next candidate; the instance is recorded before the wait', async () => {
+    const w = world({ creates: [new ProvisionError('capacity', 'no capacity'), 'i-2'] });
+    const o = await provision(plan(), w.deps);
+    expect(o).toMatchObject({ result: 'ready', instanceId: 'i-2', host: '10.0.0.9', candidate: { instanceType: 'h100' } });
+    expect(w.calls).toEqual(['create a100', 'create h100', 'created i-2']);
+    expect(o.tried[0]).toMatch(/a100 in us-east-1 \(\$1\.29\/h\): no capacity/);
+  });
+
+  it.each(['auth', 'quota', 'bad-request'] as const)('%s stops at once: no second candidate, nothing created', async (kind) => {
+    const w = world({ creates: [new ProvisionError(kind, `lambda: launch: HTTP 4xx ${kind}`), 'i-2'] });
+    const o = await provision(plan(), w.deps);
+    expect(o).toMatchObject({ result: 'failed', kind, instanceId: null, destroyed: null });
+    expect(w.calls).toEqual(['create a100']);
+  });
+
+  it('a transient answer or a rate limit is asked again, bounded, with backoff', async () => {
+    const w = world({ creates: [new ProvisionError('rate-limit', '429'), new ProvisionError('transient', '503'), 'i-1'] });
+    expect(await provision(plan(), w.deps)).toMatchObject({ result: 'ready', instanceId: 'i-1' });
+    expect(w.calls.filter((c) => c.startsWith('create '))).toEqual(['create a100', 'create a100', 'create a100']);
+    expect(w.clock()).toBe(1000 + 2000);
+    // Past `tries` the next candidate is asked; when every one stays silent, the last kind stands.
+    const always = world({ creates: [new ProvisionError('transient', '503')] });
+    const o = await provision(plan({ tries: 2 }), always.deps);
+    expect(o).toMatchObject({ result: 'failed', kind: 'transient', instanceId: null });
+    expect(always.calls).toEqual(['create a100', 'create a100', 'create h100', 'create h100']);
+  });
+
+  it('max-hourly-price leaves out what costs more; nothing left is a capacity failure naming why', async () => {
+    const w = world({});
+    const o = await provision(plan({ maxHourlyPrice: 1 }), w.deps);
+    expect(o).toMatchObject({ result: 'failed', kind: 'capacity' });
+    expect(o.result === 'failed' && o.why).toMatch(/over max-hourly-price \$1/);
+    expect(w.calls).toEqual([]);
+  });
+
+  it('a box that never answers SSH within the deadline is destroyed and polled to gone', async () => {
+    const w = world({ reach: [{ ok: false, why: 'connection_refused: …', otherHostKey: false }] });
+    const o = await provision(plan({ timeoutMs: 10_000 }), w.deps);
+    expect(o).toMatchObject({ result: 'failed', kind: 'timeout', instanceId: 'i-1', destroyed: true });
+    expect(o.result === 'failed' && o.why).toMatch(/did not answer SSH with its pinned host key within 10 s .*destroyed it/);
+    expect(w.calls).toEqual(['create a100', 'created i-1', 'destroy i-1']);
+  });
+
+  it('a box answering with another host key is not the box asked for: destroyed at once, nothing sent to it', async () => {
+    const w = world({ reach: [{ ok: false, why: 'host_key_mismatch: 10.0.0.9:22 presented SHA256:x', otherHostKey: true }] });
+    const o = await provision(plan(), w.deps);
+    expect(o).toMatchObject({ result: 'failed', kind: 'host-key', destroyed: true });
+    expect(w.clock()).toBe(0); // no waiting for it to change its mind
+  });
+
+  it('a state that never leads to running is destroyed; a failed destroy says what may still bill', async () => {
+    const w = world({
+      states: [
+        { phase: 'pending', host: null, port: 22, detail: 'status booting' },
+        { phase: 'failed', host: null, port: 22, detail: 'status terminating' },
+      ],
+      destroy: { ok: false, detail: 'HTTP 500' },
+    });
+    const o = await provision(plan(), w.deps);
+    expect(o).toMatchObject({ result: 'failed', kind: 'never-running', destroyed: false });
+    expect(o.result === 'failed' && o.why).toMatch(/destroying it FAILED \(HTTP 500\): i-1 may still bill \$1\.29\/h/);
+  });
+});
+
+describe('Lambda answers, typed', () => {
+  const a = (status: number, code?: string) => ({ status, text: '', body: code ? { error: { code, message: 'm' } } : null });
+  it("maps Lambda's own error codes to kinds", () => {
+    expect(lambdaError(a(400, 'instance-operations/launch/insufficient-capacity'), 'x').kind).toBe('capacity');
+    expect(lambdaError(a(400, 'global/quota-exceeded'), 'x').kind).toBe('quota');
+    expect(lambdaError(a(403, 'global/account-inactive'), 'x').kind).toBe('quota');
+    expect(lambdaError(a(401, 'global/invalid-api-key'), 'x').kind).toBe('auth');
+    expect(lambdaError(a(400, 'global/invalid-parameters'), 'x').kind).toBe('bad-request');
+    expect(lambdaError(a(429), 'x').kind).toBe('rate-limit');
+    expect(lambdaError(a(502), 'x').kind).toBe('transient');
+  });
+
+  it('candidates follow the user’s order of types, then regions, only where capacity is listed', () => {
+    const t = (name: string, cents: number, regions: string[]) => ({
+      instance_type: { name, price_cents_per_hour: cents },
+      regions_with_capacity_available: regions.map((r) => ({ name: r, description: r })),
+    });
+    const data = { gpu_1x_a100: t('gpu_1x_a100', 129, ['us-east-1']), gpu_1x_h100: t('gpu_1x_h100', 249, ['us-west-2', 'us-east-1']) };
+    const c = lambdaCandidates(data, ['gpu_1x_h100', 'gpu_1x_a100', 'gpu_8x_b200'], ['us-east-1', 'us-west-2']);
+    expect(c.candidates.map((x) => `${x.instanceType}@${x.region}:${x.hourlyPrice}`)).toEqual([
+      'gpu_1x_h100@us-east-1:2.49',
+      'gpu_1x_h100@us-west-2:2.49',
+      'gpu_1x_a100@us-east-1:1.29',
+    ]);
+    expect(c.skipped).toEqual(['gpu_1x_a100 in us-west-2: no capacity now', 'gpu_8x_b200: Lambda has no such instance type']);
+  });
+});
+
+describe("the box's host key and the provision inputs", () => {
+  it('a fresh ed25519 pair per box, its public half fingerprinted, in cloud-config that replaces the image’s keys', () => {
+    const k = newHostKey('tether-r1');
+    const again = newHostKey('tether-r1');
+    expect(k.fingerprint).not.toBe(again.fingerprint);
+    expect(k.fingerprint).toBe(fingerprint(Buffer.from(k.publicKey.split(' ')[1]!, 'base64')));
+    const doc = parse(cloudConfig(k)) as { ssh_deletekeys: boolean; ssh_genkeytypes: string[]; ssh_keys: Record<string, string> };
+    expect(cloudConfig(k).startsWith('#cloud-config\n')).toBe(true);
+    expect(doc.ssh_deletekeys).toBe(true);
+    expect(doc.ssh_genkeytypes).toEqual([]);
+    expect(doc.ssh_keys['ed25519_private']!.trim()).toBe(k.privateKey.trim());
+    expect(doc.ssh_keys['ed25519_public']).toBe(k.publicKey);
+  });
+
+  const base = { 'run-id': 'r1', provider: 'lambda', 'api-key': 'k', 'instance-types': 'gpu_1x_a100', 'ssh-key-path': '/k' };
+  it('each bad input is an error naming it, before any provider is asked', () => {
+    const bad: Array<[Record<string, string>, RegExp]> = [
+      [{ provider: 'ssh' }, /provider.*cannot be rented/],
+      [{ provider: '' }, /provider.*required/],
+      [{ 'api-key': '' }, /api-key.*LAMBDA_API_KEY/],
+      [{ 'instance-types': '' }, /instance-types.*required/],
+      [{ spot: 'true' }, /spot.*lambda has no spot/],
+      [{ 'disk-gb': '100' }, /disk-gb.*does not size the boot disk/],
+      [{ count: '2' }, /count.*multi-node/],
+      [{ 'max-hourly-price': 'cheap' }, /max-hourly-price/],
+      [{ regions: 'US East' }, /regions.*not a region name/],
+      [{ 'provision-timeout': '5s' }, /provision-timeout.*between 30s and 6h/],
+      [{ 'provider-api-url': 'http://example.org' }, /provider-api-url.*https, or http on loopback/],
+      [{ 'ssh-key-path': '', 'ssh-key': '' }, /no key/],
+    ];
+    for (const [over, why] of bad) expect(() => parseProvision({ ...base, ...over }, { SSH_AUTH_SOCK: '' }), JSON.stringify(over)).toThrow(why);
+    expect(() => parseProvision({ ...base, 'ssh-key-path': '' }, { SSH_AUTH_SOCK: '/run/a.sock' })).toThrow(/not an agent/);
+    // The usual variable stands in for api-key; the name defaults to tether-<run-id>; user empty means the provider's.
+    const c = parseProvision({ ...base, 'api-key': '' }, { LAMBDA_API_KEY: 'from-env' });
+    expect(c).toMatchObject({ apiKey: 'from-env', name: 'tether-r1', user: '', types: ['gpu_1x_a100'], timeoutS: 900 });
+  });
+});
