@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-UNBO6CTI.js";
+} from "../chunks/chunk-PFNZGC7D.js";
 import "../chunks/chunk-LAN2AZH4.js";
 import "../chunks/chunk-2W4CJ7XW.js";
 import "../chunks/chunk-PWDKICJE.js";

@@ -40812,7 +40812,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
   reporter.summary(`### ${o.destroyed === false ? "\u{1F6A8}" : "\u26D4"} tether provision \u2014 ${code(cfg.runId)}: failed (${o.kind})
 
 ${inert(o.why)}${tried}`);
-  return o.instanceId && o.destroyed === false ? 4 : 1;
+  return o.instanceId && o.destroyed === false ? 5 : 1;
 }
 var import_ssh25, TUNING;
 var init_phase8 = __esm({
@@ -43352,7 +43352,7 @@ ${value}` : value;
   return out;
 }
 function parseCommandLine(phase, argv) {
-  const positional = (phase === "logs" || phase === "stop") && argv[0] !== void 0 && !argv[0].startsWith("--");
+  const positional = (phase === "logs" || phase === "stop" || phase === "provision") && argv[0] !== void 0 && !argv[0].startsWith("--");
   return parseArgs(phase, positional ? ["--run-id", ...argv] : argv);
 }
 var ALL_INPUTS = new Set(Object.values(PHASE_INPUTS).flat());

@@ -78,7 +78,7 @@ export function parseArgs(phase: Phase, argv: string[]): Record<string, string> 
 
 /** A command's flags, and its positional word where it has one (`tether logs RUN-ID`: the run id without its flag). */
 export function parseCommandLine(phase: Phase, argv: string[]): Record<string, string> {
-  const positional = (phase === 'logs' || phase === 'stop') && argv[0] !== undefined && !argv[0].startsWith('--');
+  const positional = (phase === 'logs' || phase === 'stop' || phase === 'provision') && argv[0] !== undefined && !argv[0].startsWith('--');
   return parseArgs(phase, positional ? ['--run-id', ...argv] : argv);
 }
 

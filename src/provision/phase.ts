@@ -171,5 +171,5 @@ function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, fi
   reporter.error(`provision failed (${o.kind}): ${o.why}`);
   reporter.summary(`### ${o.destroyed === false ? '🚨' : '⛔'} tether provision — ${code(cfg.runId)}: failed (${o.kind})\n\n${inert(o.why)}${tried}`);
   // A box that may still bill is the worst ending: its own exit code, so a workflow can page someone.
-  return o.instanceId && o.destroyed === false ? 4 : 1;
+  return o.instanceId && o.destroyed === false ? 5 : 1;
 }

@@ -140,6 +140,10 @@ export function removeKeptBoxes(): string[] {
 /** Options: `without` hides programs (e.g. tmux) from the box's PATH, as on a box that lacks them. */
 export interface BoxOptions {
   without?: string[];
+  /** The host key sshd uses (a provider double's create carried it), instead of a fresh one. */
+  hostKey?: { privateKey: string; publicKey: string };
+  /** Keys the box lets in besides its own client key. */
+  authorizedKeys?: string[];
 }
 
 /** A PATH of symlinks to every system program except `without` (/bin is /usr/bin on Debian, so both go). */
@@ -188,7 +192,17 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
     run('ip', ['-n', ns, 'link', 'set', `tbg${i}`, 'up']);
     run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     const systemPath = opts.without?.length ? shadowPath(dir, opts.without) : undefined;
-    const keys = writeSshdFiles({ dir, addr, port: 22, home, bin, label: `box-${i}`, systemPath });
+    const keys = writeSshdFiles({
+      dir,
+      addr,
+      port: 22,
+      home,
+      bin,
+      label: `box-${i}`,
+      systemPath,
+      ...(opts.hostKey ? { hostKey: opts.hostKey } : {}),
+      ...(opts.authorizedKeys ? { authorizedKeys: opts.authorizedKeys } : {}),
+    });
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     // `fresh` starts sshd in a new time namespace whose boot time is now: the box looks rebooted.
     const startSshd = (fresh = false) => {

@@ -94,3 +94,16 @@ export async function chatopsPhase(inputs: Inputs, reporter: Reporter, deps: Cha
   const { chatopsPhase: run } = await import('../../src/chatops/phase.ts');
   return run(cfg, reporter, deps);
 }
+
+/** provision with its polls shortened for a test; `over` changes the parsed config (a deadline under the parser's 30 s floor). */
+export async function provisionPhase(
+  inputs: Inputs,
+  env: Inputs,
+  reporter: Reporter,
+  workspace: string,
+  over: Partial<ReturnType<(typeof PHASES)['provision']['parse']>> = {},
+): Promise<number> {
+  const cfg = { ...parsed('provision', inputs, env, reporter), ...over };
+  const { provisionPhase: run } = await import('../../src/provision/phase.ts');
+  return run(cfg, ctx(env, reporter, { workspace }), { pollMs: 200, callTimeoutMs: 10_000, destroyDeadlineMs: 20_000 });
+}

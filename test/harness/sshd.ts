@@ -7,14 +7,30 @@ import { run } from './sh.ts';
  * Host key, client key, authorized_keys and an sshd_config for a private sshd in `dir`
  * (test-infra-facts §1: UsePAM no and StrictModes no let keys live under /tmp).
  */
-export function writeSshdFiles(o: { dir: string; addr: string; port: number; home: string; bin: string; label: string; systemPath?: string }): {
+export function writeSshdFiles(o: {
+  dir: string;
+  addr: string;
+  port: number;
+  home: string;
+  bin: string;
+  label: string;
+  systemPath?: string;
+  /** A host key handed in (a provider double installs the one a create call carried, as cloud-init would). */
+  hostKey?: { privateKey: string; publicKey: string };
+  /** More keys the box lets in (a provider double's registered account key). */
+  authorizedKeys?: string[];
+}): {
   hostKeyLine: string;
   fingerprint: string;
 } {
   const { dir, addr, port, home, bin, label } = o;
-  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey'), '-C', label]);
+  if (o.hostKey) {
+    writeFileSync(join(dir, 'hostkey'), o.hostKey.privateKey.trim() + '\n', { mode: 0o600 });
+    writeFileSync(join(dir, 'hostkey.pub'), o.hostKey.publicKey.trim() + '\n');
+  } else run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey'), '-C', label]);
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'clientkey'), '-C', 'tether-test']);
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'clientkey.pub')), { mode: 0o600 });
+  const authorized = [readFileSync(join(dir, 'clientkey.pub'), 'utf8').trim(), ...(o.authorizedKeys ?? []).map((k) => k.trim())];
+  writeFileSync(join(dir, 'authorized_keys'), authorized.join('\n') + '\n', { mode: 0o600 });
   const path = `${bin}:${o.systemPath ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'}`;
   writeFileSync(
     join(dir, 'sshd_config'),

@@ -332,7 +332,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
   reporter.summary(`### ${o.destroyed === false ? "\u{1F6A8}" : "\u26D4"} tether provision \u2014 ${code(cfg.runId)}: failed (${o.kind})
 
 ${inert(o.why)}${tried}`);
-  return o.instanceId && o.destroyed === false ? 4 : 1;
+  return o.instanceId && o.destroyed === false ? 5 : 1;
 }
 export {
   provisionPhase

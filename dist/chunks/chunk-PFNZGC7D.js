@@ -706,7 +706,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-GSJKQVG5.js"),
+      () => import("./phase-3FWLKXNI.js"),
       (m) => m.provisionPhase
     )
   }
