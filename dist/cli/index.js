@@ -481,7 +481,9 @@ var init_inputs = __esm({
       "spot",
       "count",
       "name",
-      "provision-timeout"
+      "provision-timeout",
+      "report-to",
+      "github-token"
     ];
     PROVISION_KEY_INPUTS = ["user", "ssh-key", "ssh-key-path", "connect-timeout"];
     LOGS_INPUTS = ["run-id", "run-root", "attempt", "log-bytes", "tail"];
@@ -940,12 +942,12 @@ function keysForHost(text, host2, port2) {
   for (const raw of text.split("\n")) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
-    const fields2 = line.split(/\s+/);
+    const fields3 = line.split(/\s+/);
     let marker2 = "";
-    if (fields2[0]?.startsWith("@")) marker2 = fields2.shift() ?? "";
+    if (fields3[0]?.startsWith("@")) marker2 = fields3.shift() ?? "";
     if (marker2 && marker2 !== "@cert-authority" && marker2 !== "@revoked")
       throw new KnownHostsError(`unknown marker ${JSON.stringify(marker2.slice(0, 40))} (OpenSSH knows @cert-authority and @revoked)`);
-    const [hosts, keyType, b642] = fields2;
+    const [hosts, keyType, b642] = fields3;
     if (!hosts || !keyType || !b642 || !/^[A-Za-z0-9+/]+=*$/.test(b642)) continue;
     lines++;
     if (marker2 === "@cert-authority") continue;
@@ -1990,7 +1992,24 @@ function parseProvisionPhase(inputs, env, rent) {
   const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
   const timeoutS = duration("provision-timeout", inputs["provision-timeout"], 900) ?? 900;
   if (timeoutS < 30 || timeoutS > 6 * 3600) throw new InputError("provision-timeout", "is between 30s and 6h");
-  return { runId: runId2, provider, apiKey, apiUrl, types, regions, image, diskGb, maxHourlyPrice, spot, name, user: user2, key, connectTimeoutMs, timeoutS };
+  return {
+    runId: runId2,
+    provider,
+    apiKey,
+    apiUrl,
+    types,
+    regions,
+    image,
+    diskGb,
+    maxHourlyPrice,
+    spot,
+    name,
+    user: user2,
+    key,
+    connectTimeoutMs,
+    timeoutS,
+    store: parseStore(inputs, env)
+  };
 }
 var TYPE, REGION;
 var init_provision = __esm({
@@ -1999,6 +2018,7 @@ var init_provision = __esm({
     init_connection();
     init_errors();
     init_values();
+    init_patrol();
     TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
     REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
   }
@@ -26137,7 +26157,8 @@ var init_outputs = __esm({
       },
       patrol: {
         states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
-        escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
+        escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
+        unlaunched: "JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them",
         tick: "the tick number, counted in the tick memory",
         entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
         "status-url": "the URL(s) of the sticky status comment(s) written on this tick",
@@ -26189,7 +26210,8 @@ var init_outputs = __esm({
         provider: "the provider rented from",
         "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
         spot: "true when the box is a spot or interruptible one",
-        destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill"
+        destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill",
+        "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)"
       }
     };
   }
@@ -34717,10 +34739,84 @@ var init_fresh = __esm({
   }
 });
 
+// src/registry/provisioned.ts
+function fields2(p) {
+  return {
+    schema: PROVISIONED_SCHEMA,
+    run_id: p.runId,
+    provider: p.provider,
+    instance_id: p.instanceId,
+    instance_type: p.instanceType,
+    region: p.region,
+    hourly_price: p.hourlyPrice,
+    host_key_fingerprint: p.hostKeyFingerprint,
+    created_at: p.createdAt
+  };
+}
+function provisionedBytes(p) {
+  return Buffer.from(sortedJson(fields2(p)));
+}
+function renderProvisioned(p, signed, code2) {
+  const json = sortedJson({ ...fields2(p), ...signed });
+  return [
+    registrationMarker(p.runId),
+    `\u{1F6F0}\uFE0F tether provisioned ${code2(p.instanceId)} at ${code2(p.provider)} (${code2(p.instanceType)} in ${code2(p.region)}${p.hourlyPrice ? `, $${p.hourlyPrice}/h` : ""}) for run ${code2(p.runId)} at ${code2(p.createdAt)}. It bills from then on; until launch registers the run here, the patrol shows it as billing with no run behind it.`,
+    `${OPEN2}${Buffer.from(json).toString("base64")}${CLOSE2}`
+  ].join("\n");
+}
+function readProvisioned(body) {
+  if (body.length > 16384) throw new BoxDataError("the provision record comment is larger than 16 KiB");
+  const start = body.indexOf(OPEN2);
+  const end = start < 0 ? -1 : body.indexOf(CLOSE2, start + OPEN2.length);
+  if (start < 0 || end < 0) throw new BoxDataError("the comment holds no provision record");
+  const b642 = body.slice(start + OPEN2.length, end);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b642)) throw new BoxDataError("the provision record is not base64");
+  const o = obj(parseJson(Buffer.from(b642, "base64").toString("utf8"), "the provision record", 8192), "provision record");
+  const w = "provision record";
+  if (str(o, "schema", w, { max: 64 }) !== PROVISIONED_SCHEMA) throw new BoxDataError(`${w}: schema is not ${PROVISIONED_SCHEMA}`);
+  return {
+    entry: {
+      runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
+      provider: str(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+      instanceId: str(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+      instanceType: str(o, "instance_type", w, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
+      region: str(o, "region", w, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
+      hourlyPrice: str(o, "hourly_price", w, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),
+      hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
+      createdAt: str(o, "created_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ })
+    },
+    signer: str(o, "signer", w, { max: 50, pattern: FINGERPRINT }),
+    sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
+  };
+}
+function unlaunchedLine(p, now, code2) {
+  const ageS = Math.max(0, (now.getTime() - Date.parse(p.createdAt)) / 1e3);
+  const price = Number(p.hourlyPrice);
+  const cost = p.hourlyPrice && Number.isFinite(price) ? `, about $${(price * ageS / 3600).toFixed(2)} so far at $${p.hourlyPrice}/h` : "";
+  const mins = Math.floor(ageS / 60);
+  return `\u{1F9FE} ${code2(p.instanceId)} (${code2(p.provider)} ${code2(p.instanceType)} in ${code2(p.region)}) was provisioned for run ${code2(p.runId)} ${mins < 1 ? "under a minute" : `${mins} min`} ago and no run is registered on it: it bills${cost}. **Do:** launch the run on it (its registration replaces this record), or destroy it at the provider: nothing ran on it, so nothing is lost`;
+}
+var PROVISIONED_SCHEMA, OPEN2, CLOSE2, isProvisionRecord;
+var init_provisioned = __esm({
+  "src/registry/provisioned.ts"() {
+    "use strict";
+    init_grammar();
+    init_hostkey();
+    init_spec();
+    init_strict();
+    init_entry();
+    PROVISIONED_SCHEMA = "tether.provisioned/v1";
+    OPEN2 = "<!-- tether:provisioned-data ";
+    CLOSE2 = " -->";
+    isProvisionRecord = (body) => body.includes(OPEN2);
+  }
+});
+
 // src/registry/hosts.ts
 var hosts_exports = {};
 __export(hosts_exports, {
   registeredHosts: () => registeredHosts,
+  verifiedProvisioned: () => verifiedProvisioned,
   verifiedRegistration: () => verifiedRegistration
 });
 function verifiedRegistration(body, cred) {
@@ -34736,11 +34832,30 @@ function verifiedRegistration(body, cred) {
     };
   return { entry: sealed.entry };
 }
+function verifiedProvisioned(body, cred) {
+  let r;
+  try {
+    r = readProvisioned(body);
+  } catch (err) {
+    return { why: err.message };
+  }
+  if (!verify(cred, provisionedBytes(r.entry), r.signer, r.sig))
+    return { why: `its signature does not verify with this patrol's SSH key (signer ${r.signer}): edited, or provisioned with another key` };
+  return { entry: r.entry };
+}
 function registeredHosts(found, cred, own) {
   const byWhere = /* @__PURE__ */ new Map();
   const entries = {};
   const refused = [];
+  const provisioned = [];
   for (const f of found) {
+    if (isProvisionRecord(f.body)) {
+      const p = verifiedProvisioned(f.body, cred);
+      if ("why" in p) refused.push(`${f.runId}: provision record: ${p.why}`);
+      else if (p.entry.runId !== f.runId) refused.push(`${f.runId}: provision record: it is for run ${p.entry.runId}, not the one its comment names`);
+      else provisioned.push(p.entry);
+      continue;
+    }
     let e;
     try {
       const checked = verifiedRegistration(f.body, cred);
@@ -34760,7 +34875,7 @@ function registeredHosts(found, cred, own) {
       refused.push(`${f.runId}: ${err.message}`);
     }
   }
-  return { hosts: [...byWhere.values()], entries, refused };
+  return { hosts: [...byWhere.values()], entries, refused, provisioned };
 }
 var init_hosts = __esm({
   "src/registry/hosts.ts"() {
@@ -34768,6 +34883,7 @@ var init_hosts = __esm({
     init_connection();
     init_sign();
     init_entry();
+    init_provisioned();
   }
 });
 
@@ -34847,7 +34963,7 @@ function emptyMemory() {
 }
 function memoryBlock(m, key) {
   const payload = `z${deflateRawSync(Buffer.from(JSON.stringify(m))).toString("base64")}`;
-  return `${OPEN2}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ""}${CLOSE2}`;
+  return `${OPEN3}${payload}${key ? `.m${mac(key, MAC_LABEL, payload)}` : ""}${CLOSE3}`;
 }
 function fitMemory(m, budget) {
   const fits = (x) => memoryBlock(x, null).length + MAC_CHARS <= budget;
@@ -34885,11 +35001,11 @@ function mergeMemories(list2) {
   return list2.reduce((acc, m) => ({ v: 1, tick: Math.max(acc.tick, m.tick), runs: { ...acc.runs, ...m.runs } }), emptyMemory());
 }
 function lastBlock(body) {
-  const start = body.lastIndexOf(OPEN2);
+  const start = body.lastIndexOf(OPEN3);
   if (start < 0) return null;
-  const end = body.indexOf(CLOSE2, start + OPEN2.length);
+  const end = body.indexOf(CLOSE3, start + OPEN3.length);
   if (end < 0) return null;
-  const text = body.slice(start + OPEN2.length, end);
+  const text = body.slice(start + OPEN3.length, end);
   const dot = text.indexOf(".m");
   return dot < 0 ? { payload: text, tag: "" } : { payload: text.slice(0, dot), tag: text.slice(dot + 2) };
 }
@@ -34989,15 +35105,15 @@ function parseTickMemory(raw) {
   if (entries.length > RUNS_MAX) throw new BadMemory(`${entries.length} runs (at most ${RUNS_MAX})`);
   return { v: 1, tick: raw["tick"], runs: Object.fromEntries(entries.map(([id, r]) => [id, parseRun(r, `runs.${id.slice(0, 64)}`, 0)])) };
 }
-var HISTORY_MAX, OPEN2, CLOSE2, MAC_LABEL, MAC_CHARS, mapRuns, mapCells, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELL_MEMORIES_MAX, METRICS_MAX, NOTIFIED_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
+var HISTORY_MAX, OPEN3, CLOSE3, MAC_LABEL, MAC_CHARS, mapRuns, mapCells, BadMemory, MEMORY_TEXT_MAX, MEMORY_JSON_MAX, RUNS_MAX, CELL_MEMORIES_MAX, METRICS_MAX, NOTIFIED_MAX, isObj, isInt, isNum, isStr, orNull, CLASSES, isState;
 var init_memory = __esm({
   "src/patrol/memory.ts"() {
     "use strict";
     init_mac();
     init_remediation();
     HISTORY_MAX = 96;
-    OPEN2 = "<!-- tether:memory ";
-    CLOSE2 = " -->";
+    OPEN3 = "<!-- tether:memory ";
+    CLOSE3 = " -->";
     MAC_LABEL = "tether tick memory v1";
     MAC_CHARS = 66;
     mapRuns = (m, f) => ({
@@ -35667,7 +35783,7 @@ function renderSweep(v, m) {
   }
   return lines.join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = null) {
+function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = null, unlaunched = []) {
   const hosts = new Set(verdicts.map((v) => v.host));
   const oneHost = hosts.size === 1 ? [...hosts][0] : null;
   const head = [
@@ -35687,6 +35803,7 @@ function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = nu
     return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
   });
   if (synced.length) notes.push("", ...synced);
+  if (unlaunched.length) notes.push("", ...unlaunched.map((l) => `- ${l}`));
   const tail = memoryBlock(fitMemory(memory, 24e3), key);
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {
@@ -36062,12 +36179,13 @@ var init_notify = __esm({
 // src/patrol/phase.ts
 var phase_exports2 = {};
 __export(phase_exports2, {
-  patrolPhase: () => patrolPhase
+  patrolPhase: () => patrolPhase,
+  unlaunchedNotes: () => unlaunchedNotes
 });
 import { hostname } from "node:os";
 async function chooseHosts(cfg, ctx, remote) {
   const { reporter, env } = ctx;
-  const none = { refused: [], closedIssues: [], entries: {} };
+  const none = { refused: [], closedIssues: [], entries: {}, provisioned: [] };
   if (cfg.config) return { hosts: parseTetherFile(ctx.ports.readConfig(cfg.config), env), ...none };
   if (cfg.single) {
     const c = cfg.single;
@@ -36081,7 +36199,7 @@ async function chooseHosts(cfg, ctx, remote) {
   const r = registeredHosts(found, cred, cfg.own);
   for (const why of r.refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
   reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${r.hosts.length} host(s)`);
-  return { hosts: r.hosts, refused: r.refused, closedIssues, entries: r.entries };
+  return { hosts: r.hosts, refused: r.refused, closedIssues, entries: r.entries, provisioned: r.provisioned };
 }
 async function loadMemory(stores, runIds, read, reporter) {
   const bodies = [];
@@ -36126,7 +36244,8 @@ async function patrolPhase(cfg, ctx, steps) {
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  if (cfg.registry && hosts.length === 0) return nothingRegistered(refused, reporter);
+  const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
+  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, unlaunched.lines), unlaunched.code);
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
     reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
@@ -36178,7 +36297,8 @@ async function patrolPhase(cfg, ctx, steps) {
     now,
     statusMarker(cfg.header),
     cfg.header,
-    memKey
+    memKey,
+    unlaunched.lines
   );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
@@ -36201,10 +36321,26 @@ async function patrolPhase(cfg, ctx, steps) {
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  return refused.length || end.failed || failed() ? 1 : 0;
+  if (unlaunched.escalate) reporter.output("escalate", "true");
+  return refused.length || end.failed || failed() || unlaunched.code ? 1 : 0;
 }
-function nothingRegistered(refused, reporter) {
-  reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
+function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
+  const lines = found.map((p) => unlaunchedLine(p, now, code));
+  const old = found.filter((p) => (now.getTime() - Date.parse(p.createdAt)) / 1e3 >= UNLAUNCHED_GRACE_S);
+  reporter.output(
+    "unlaunched",
+    JSON.stringify(found.map((p) => ({ run_id: p.runId, provider: p.provider, instance_id: p.instanceId, created_at: p.createdAt })))
+  );
+  for (const p of found) {
+    const line = `patrol: ${p.instanceId} (${p.provider}) was provisioned for ${p.runId} at ${p.createdAt} and no run is registered on it: it bills`;
+    if (old.includes(p)) reporter.error(line);
+    else reporter.warn(line);
+  }
+  return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
+}
+function nothingRegistered(refused, reporter, unlaunched = []) {
+  if (unlaunched.length) reporter.summary(["tether patrol: no registered runs, but instances bill:", "", ...unlaunched.map((l) => `- ${l}`)].join("\n"));
+  else reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
   reporter.output("states", "{}");
   reporter.output("escalate", "false");
   return refused.length ? 1 : 0;
@@ -36281,6 +36417,7 @@ function statusWriter(result, stores, runIds, render, memKey, remote, reporter, 
 function memoryKeyOf(key, hosts) {
   return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
+var UNLAUNCHED_GRACE_S;
 var init_phase2 = __esm({
   "src/patrol/phase.ts"() {
     "use strict";
@@ -36288,6 +36425,7 @@ var init_phase2 = __esm({
     init_tether_file();
     init_fresh();
     init_hosts();
+    init_provisioned();
     init_errors2();
     init_keys();
     init_sign();
@@ -36298,6 +36436,8 @@ var init_phase2 = __esm({
     init_render2();
     init_tick();
     init_notify();
+    init_markdown();
+    UNLAUNCHED_GRACE_S = 30 * 60;
   }
 });
 
@@ -36421,14 +36561,14 @@ function parseFiles(raw, runId2, what, schema, extra) {
   }
   const workdir = str(m, "workdir", what, { max: 4096 });
   if (!workdir.startsWith("/")) throw new BoxDataError(`${what} has no absolute workdir`);
-  const fields2 = {
+  const fields3 = {
     run_id: runId2,
     attempt: int(m, "attempt", what, { min: 0, max: ATTEMPT_MAX }),
     created_at: str(m, "created_at", what, { max: 64 }),
     latest_only: bool(m, "latest_only", what),
     workdir
   };
-  return { head: { m, total, cells: cells2, fields: fields2 }, files };
+  return { head: { m, total, cells: cells2, fields: fields3 }, files };
 }
 var MANIFEST_SCHEMA, RECORD_NAME, LISTING_SCHEMA;
 var init_manifest = __esm({
@@ -40707,6 +40847,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       created: async (instanceId, c) => {
         reporter.output("instance-id", instanceId);
         reporter.output("provider", cfg.provider);
+        await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
         writeFileSync4(
           recordFile,
           sortedJson({
@@ -40775,6 +40916,29 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   );
   return report(cfg, outcome, user2, hostKey.fingerprint, ctx);
 }
+async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
+  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
+  if (!store?.register) return;
+  const entry = {
+    runId: cfg.runId,
+    provider: cfg.provider,
+    instanceId,
+    instanceType: c.instanceType,
+    region: c.region,
+    hourlyPrice: c.hourlyPrice === null ? "" : String(c.hourlyPrice),
+    hostKeyFingerprint: fingerprint2,
+    createdAt: (/* @__PURE__ */ new Date()).toISOString()
+  };
+  try {
+    const url = await store.register(cfg.runId, renderProvisioned(entry, sign(cred, provisionedBytes(entry)), code));
+    ctx.reporter.output("record-url", url);
+    ctx.reporter.info(`provision: recorded ${instanceId} for the patrol at ${url}`);
+  } catch (err) {
+    ctx.reporter.warn(
+      `provision: recording ${instanceId} on GitHub failed (${err.message}); the patrol will not see it until launch registers the run (tether-provision-${cfg.runId}.json in the workspace names it)`
+    );
+  }
+}
 function report(cfg, o, user2, fingerprint2, ctx) {
   const { reporter } = ctx;
   const tried = o.tried.length ? `
@@ -40828,6 +40992,8 @@ var init_phase8 = __esm({
     init_errors2();
     init_keys();
     init_hostkey2();
+    init_provisioned();
+    init_sign();
     init_provision2();
     TUNING = { pollMs: 5e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
   }

@@ -7,12 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-PFNZGC7D.js";
-import "../chunks/chunk-LAN2AZH4.js";
+} from "../chunks/chunk-A7UPQ43M.js";
+import "../chunks/chunk-Q5VY3DHS.js";
 import "../chunks/chunk-2W4CJ7XW.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-LAYUCK3U.js";
-import "../chunks/chunk-5NH53QD3.js";
+import "../chunks/chunk-RHQMFY5F.js";
+import "../chunks/chunk-GUPV7YZG.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-HWDKJJDF.js";
 import "../chunks/chunk-AGRFX5XC.js";

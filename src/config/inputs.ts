@@ -425,6 +425,8 @@ export const PROVISION_INPUTS = [
   'count',
   'name',
   'provision-timeout',
+  'report-to',
+  'github-token',
 ] as const satisfies readonly InputName[];
 /** What provision needs of the connection: the key whose public half it registers, the login, the SSH timeout. */
 export const PROVISION_KEY_INPUTS = ['user', 'ssh-key', 'ssh-key-path', 'connect-timeout'] as const satisfies readonly InputName[];

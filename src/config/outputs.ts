@@ -13,7 +13,10 @@ export const OUTPUT_DOCS = {
   },
   patrol: {
     states: 'JSON object: run id → { state, class, step, epoch, metrics, flags, host }',
-    escalate: 'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)',
+    escalate:
+      'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run',
+    unlaunched:
+      'JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them',
     tick: 'the tick number, counted in the tick memory',
     entered: 'JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)',
     'status-url': 'the URL(s) of the sticky status comment(s) written on this tick',
@@ -68,5 +71,6 @@ export const OUTPUT_DOCS = {
     'hourly-price': 'what the instance costs per hour (US dollars, as the provider lists it)',
     spot: 'true when the box is a spot or interruptible one',
     destroyed: 'with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill',
+    'record-url': "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
   },
 } as const;

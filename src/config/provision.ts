@@ -1,6 +1,7 @@
 import { parseKeySource, type Inputs, type KeySource } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
+import { parseStore, type StoreSpec } from './patrol.ts';
 
 /** `tether provision`: what to rent, where, for which run, and the key whose public half goes to the provider. */
 export interface ProvisionPhaseConfig {
@@ -21,6 +22,8 @@ export interface ProvisionPhaseConfig {
   key: KeySource;
   connectTimeoutMs: number;
   timeoutS: number;
+  /** report-to: where the provision record goes the moment the provider names the instance (launch's registration replaces it). */
+  store: StoreSpec | null;
 }
 
 /** What a provider module must offer to be rented from: checked by the phase, which knows the registry. */
@@ -72,5 +75,22 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
   const connectTimeoutMs = v.number('connect-timeout', inputs['connect-timeout'], 15, 1, 300) * 1000;
   const timeoutS = v.duration('provision-timeout', inputs['provision-timeout'], 900) ?? 900;
   if (timeoutS < 30 || timeoutS > 6 * 3600) throw new InputError('provision-timeout', 'is between 30s and 6h');
-  return { runId, provider, apiKey, apiUrl, types, regions, image, diskGb, maxHourlyPrice, spot, name, user, key, connectTimeoutMs, timeoutS };
+  return {
+    runId,
+    provider,
+    apiKey,
+    apiUrl,
+    types,
+    regions,
+    image,
+    diskGb,
+    maxHourlyPrice,
+    spot,
+    name,
+    user,
+    key,
+    connectTimeoutMs,
+    timeoutS,
+    store: parseStore(inputs, env),
+  };
 }

@@ -8,6 +8,7 @@ import type { HostObservation, ProbeFailure, SeenRun } from '../record/observati
 import type { Registration } from '../registry/entry.ts';
 import { staleRegistration } from '../registry/fresh.ts';
 import { registeredHosts } from '../registry/hosts.ts';
+import { unlaunchedLine, type Provisioned } from '../registry/provisioned.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import type { Session } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
@@ -22,6 +23,7 @@ import { renderPatrol, renderStatusForTerminal, statusMarker } from './render.ts
 import { tick, type HostTarget, type TickResult } from './tick.ts';
 import type { AssessOptions } from './verdict.ts';
 import { markNotified, noticeBody, planNotices } from './notify.ts';
+import { code } from '../report/markdown.ts';
 
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
@@ -78,12 +80,14 @@ interface Chosen {
   refused: string[];
   closedIssues: Array<{ runId: string; issue: number }>;
   entries: Record<string, Registration>;
+  /** Instances provision recorded on which no run is registered yet (they bill with nothing behind them). */
+  provisioned: Provisioned[];
 }
 
 /** Hosts from a tether.yml, the connection inputs, or the runs launch registered where report-to points. */
 async function chooseHosts(cfg: PatrolPhaseConfig, ctx: PhaseContext, remote: StatusStore | undefined): Promise<Chosen> {
   const { reporter, env } = ctx;
-  const none = { refused: [], closedIssues: [], entries: {} };
+  const none = { refused: [], closedIssues: [], entries: {}, provisioned: [] };
   if (cfg.config) return { hosts: parseTetherFile(ctx.ports.readConfig(cfg.config), env), ...none };
   if (cfg.single) {
     const c = cfg.single;
@@ -97,7 +101,7 @@ async function chooseHosts(cfg: PatrolPhaseConfig, ctx: PhaseContext, remote: St
   const r = registeredHosts(found, cred, cfg.own);
   for (const why of r.refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
   reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${r.hosts.length} host(s)`);
-  return { hosts: r.hosts, refused: r.refused, closedIssues, entries: r.entries };
+  return { hosts: r.hosts, refused: r.refused, closedIssues, entries: r.entries, provisioned: r.provisioned };
 }
 
 /** The tick memory from the first store that has one (a missing or broken store is a first tick, never a false alert). */
@@ -165,7 +169,8 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  if (cfg.registry && hosts.length === 0) return nothingRegistered(refused, reporter);
+  const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
+  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, unlaunched.lines), unlaunched.code);
   // Tick memory is signed with a key derived from the patrol's own SSH key: nobody who can only edit a
   // comment (or the state file) can make the patrol trust what they wrote.
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
@@ -225,6 +230,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
       statusMarker(cfg.header),
       cfg.header,
       memKey,
+      unlaunched.lines,
     );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
@@ -250,12 +256,34 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  return refused.length || end.failed || failed() ? 1 : 0;
+  if (unlaunched.escalate) reporter.output('escalate', 'true');
+  return refused.length || end.failed || failed() || unlaunched.code ? 1 : 0;
 }
 
 /** A patrol of the registry that found no run it may take: said so, with empty outputs. */
-function nothingRegistered(refused: string[], reporter: Reporter): number {
-  reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : 'tether patrol: no registered runs');
+/**
+ * Instances provisioned with no run registered on them: a status line each, a warning, the `unlaunched` output;
+ * one older than UNLAUNCHED_GRACE_S escalates and fails the step (it bills with nothing behind it).
+ */
+const UNLAUNCHED_GRACE_S = 30 * 60;
+export function unlaunchedNotes(found: Provisioned[], reporter: Reporter, now = new Date()): { lines: string[]; escalate: boolean; code: number } {
+  const lines = found.map((p) => unlaunchedLine(p, now, code));
+  const old = found.filter((p) => (now.getTime() - Date.parse(p.createdAt)) / 1000 >= UNLAUNCHED_GRACE_S);
+  reporter.output(
+    'unlaunched',
+    JSON.stringify(found.map((p) => ({ run_id: p.runId, provider: p.provider, instance_id: p.instanceId, created_at: p.createdAt }))),
+  );
+  for (const p of found) {
+    const line = `patrol: ${p.instanceId} (${p.provider}) was provisioned for ${p.runId} at ${p.createdAt} and no run is registered on it: it bills`;
+    if (old.includes(p)) reporter.error(line);
+    else reporter.warn(line);
+  }
+  return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
+}
+
+function nothingRegistered(refused: string[], reporter: Reporter, unlaunched: string[] = []): number {
+  if (unlaunched.length) reporter.summary(['tether patrol: no registered runs, but instances bill:', '', ...unlaunched.map((l) => `- ${l}`)].join('\n'));
+  else reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : 'tether patrol: no registered runs');
   reporter.output('states', '{}');
   reporter.output('escalate', 'false');
   return refused.length ? 1 : 0;

@@ -174,7 +174,16 @@ export function renderSweep(v: HostVerdict, m: RunMemory | undefined): string {
 }
 
 /** The job summary / sticky comment body: status table, remediation, charts, hidden memory. Pure. */
-export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: Date, marker = '', header = '', key: MemoryKey = null): string {
+export function renderPatrol(
+  verdicts: HostVerdict[],
+  memory: TickMemory,
+  now: Date,
+  marker = '',
+  header = '',
+  key: MemoryKey = null,
+  /** Lines about instances that bill with no run behind them (provision records), already escaped. */
+  unlaunched: readonly string[] = [],
+): string {
   const hosts = new Set(verdicts.map((v) => v.host));
   const oneHost = hosts.size === 1 ? [...hosts][0]! : null;
   const head = [
@@ -196,6 +205,7 @@ export function renderPatrol(verdicts: HostVerdict[], memory: TickMemory, now: D
     return line ? [`- 💾 **${code(v.runId)}** ${line}`] : [];
   });
   if (synced.length) notes.push('', ...synced);
+  if (unlaunched.length) notes.push('', ...unlaunched.map((l) => `- ${l}`));
   // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
   const tail = memoryBlock(fitMemory(memory, 24_000), key);
   let body = [...head, ...notes, ''].join('\n');

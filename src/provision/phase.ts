@@ -20,6 +20,8 @@ import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { cloudConfig, newHostKey } from './hostkey.ts';
+import { provisionedBytes, renderProvisioned, type Provisioned } from '../registry/provisioned.ts';
+import { sign } from '../ssh/sign.ts';
 import { provision, type ProvisionOutcome } from './provision.ts';
 
 export interface ProvisionTuning {
@@ -69,6 +71,7 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
         // Said at once, before the wait: from here on the instance bills, and a killed provision leaves this behind.
         reporter.output('instance-id', instanceId);
         reporter.output('provider', cfg.provider);
+        await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
         writeFileSync(
           recordFile,
           sortedJson({
@@ -136,6 +139,39 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
     },
   );
   return report(cfg, outcome, user, hostKey.fingerprint, ctx);
+}
+
+/** The signed provision record where report-to points, so the next patrol finds the instance even if this job dies now. */
+async function recordOnGitHub(
+  cfg: ProvisionPhaseConfig,
+  cred: ReturnType<typeof loadCredential>,
+  instanceId: string,
+  c: Candidate,
+  fingerprint: string,
+  ctx: PhaseContext,
+): Promise<void> {
+  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : undefined;
+  if (!store?.register) return;
+  const entry: Provisioned = {
+    runId: cfg.runId,
+    provider: cfg.provider,
+    instanceId,
+    instanceType: c.instanceType,
+    region: c.region,
+    hourlyPrice: c.hourlyPrice === null ? '' : String(c.hourlyPrice),
+    hostKeyFingerprint: fingerprint,
+    createdAt: new Date().toISOString(),
+  };
+  try {
+    const url = await store.register(cfg.runId, renderProvisioned(entry, sign(cred, provisionedBytes(entry)), code));
+    ctx.reporter.output('record-url', url);
+    ctx.reporter.info(`provision: recorded ${instanceId} for the patrol at ${url}`);
+  } catch (err) {
+    // The box is already billing: going on to launch it is better than leaving it with nothing behind it.
+    ctx.reporter.warn(
+      `provision: recording ${instanceId} on GitHub failed (${(err as Error).message}); the patrol will not see it until launch registers the run (tether-provision-${cfg.runId}.json in the workspace names it)`,
+    );
+  }
 }
 
 function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, fingerprint: string, ctx: PhaseContext): number {

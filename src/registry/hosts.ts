@@ -8,6 +8,7 @@ import type { HostEntry } from '../config/tether-file.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { verify } from '../ssh/sign.ts';
 import { readRegistration, signedBytes, whereRegistered, type Registration } from './entry.ts';
+import { isProvisionRecord, provisionedBytes, readProvisioned, type Provisioned } from './provisioned.ts';
 
 export interface Registered {
   hosts: HostEntry[];
@@ -15,6 +16,8 @@ export interface Registered {
   entries: Record<string, Registration>;
   /** `run-id: why` for each registration that was not taken. */
   refused: string[];
+  /** Instances provisioned (signed by this key) on which no run is registered yet: they bill with nothing behind them. */
+  provisioned: Provisioned[];
 }
 
 /**
@@ -35,12 +38,33 @@ export function verifiedRegistration(body: string, cred: Credential): { entry: R
   return { entry: sealed.entry };
 }
 
+/** A provision record read strictly and its signature checked with this key. No I/O. */
+export function verifiedProvisioned(body: string, cred: Credential): { entry: Provisioned } | { why: string } {
+  let r;
+  try {
+    r = readProvisioned(body);
+  } catch (err) {
+    return { why: (err as Error).message };
+  }
+  if (!verify(cred, provisionedBytes(r.entry), r.signer, r.sig))
+    return { why: `its signature does not verify with this patrol's SSH key (signer ${r.signer}): edited, or provisioned with another key` };
+  return { entry: r.entry };
+}
+
 /** The hosts of these registrations; where to connect comes from each, the key and timeouts stay the patrol's own. */
 export function registeredHosts(found: Array<{ runId: string; body: string }>, cred: Credential, own: OwnConnection): Registered {
   const byWhere = new Map<string, HostEntry>();
   const entries: Record<string, Registration> = {};
   const refused: string[] = [];
+  const provisioned: Provisioned[] = [];
   for (const f of found) {
+    if (isProvisionRecord(f.body)) {
+      const p = verifiedProvisioned(f.body, cred);
+      if ('why' in p) refused.push(`${f.runId}: provision record: ${p.why}`);
+      else if (p.entry.runId !== f.runId) refused.push(`${f.runId}: provision record: it is for run ${p.entry.runId}, not the one its comment names`);
+      else provisioned.push(p.entry);
+      continue;
+    }
     let e: Registration;
     try {
       const checked = verifiedRegistration(f.body, cred);
@@ -60,5 +84,5 @@ export function registeredHosts(found: Array<{ runId: string; body: string }>, c
       refused.push(`${f.runId}: ${(err as Error).message}`);
     }
   }
-  return { hosts: [...byWhere.values()], entries, refused };
+  return { hosts: [...byWhere.values()], entries, refused, provisioned };
 }

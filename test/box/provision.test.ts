@@ -1,10 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_KEY, LambdaDouble } from '../harness/lambda-double.ts';
-import { launchPhase, provisionPhase } from '../harness/phases.ts';
+import { launchPhase, patrolPhase, provisionPhase } from '../harness/phases.ts';
+import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
+import { githubStore } from '../../src/github/status-store.ts';
+import { parseReportTo } from '../../src/config/patrol.ts';
+import { registeredHosts } from '../../src/registry/hosts.ts';
+import { probeHost } from '../../src/remote/probe.ts';
+import type { StatusStore } from '../../src/report/reporter.ts';
 import { captureReporter } from '../harness/reporter.ts';
 import { waitFor } from '../harness/sh.ts';
 
@@ -40,9 +46,9 @@ const inputs = (over: Record<string, string> = {}) => ({
   ...over,
 });
 
-async function rent(over: Record<string, string> = {}, cfg: { timeoutS?: number } = {}) {
+async function rent(over: Record<string, string> = {}, cfg: { timeoutS?: number } = {}, store?: StatusStore) {
   const r = captureReporter();
-  const code = await provisionPhase(inputs(over), {}, r, work, cfg);
+  const code = await provisionPhase(inputs(over), {}, r, work, cfg, store);
   return { code, r };
 }
 
@@ -173,5 +179,97 @@ describe('provision on Lambda (double with real boxes)', () => {
     const { code, r } = await rent({ 'run-id': 'rent-429' });
     expect(code, r.errors.join('\n')).toBe(0);
     expect(r.lines.join('\n')).toMatch(/HTTP 429 global\/too-many-requests.*asking again/);
+  });
+});
+
+describe('the provision record: the next patrol sees an instance that bills with no run behind it', () => {
+  let gh: GitHubDouble;
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+  });
+  afterAll(async () => {
+    await gh?.close();
+  });
+  const env = () => ({ GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url });
+  const store = (at: string) => githubStore(parseReportTo(at)!, env(), 'ghs-actions-token');
+  const keyFile = () => {
+    const f = join(work, 'account-key');
+    writeFileSync(f, account.private, { mode: 0o600 });
+    return f;
+  };
+  const patrol = async (at: string) => {
+    const r = captureReporter();
+    const code = await patrolPhase({ 'ssh-key-path': keyFile(), 'connect-timeout': '3', 'report-to': at }, {}, r, {
+      probe: probeHost,
+      registered: registeredHosts,
+      remote: store(at),
+    });
+    return { code, r };
+  };
+
+  it('is signed into the run’s registration comment the moment Lambda names the instance; the patrol shows it, launch replaces it', async () => {
+    const at = `pr:${gh.addIssue('Rented from the dispatch', { pull: true })}`;
+    const { code, r } = await rent({ 'run-id': 'rent-rec', 'report-to': at }, {}, store(at));
+    expect(code, r.errors.join('\n')).toBe(0);
+    const id = r.outputs['instance-id']!;
+    const comment = () => [...gh.comments.values()].find((c) => c.user.login === BOT.login && c.body.includes('<!-- tether:registration rent-rec -->'));
+    expect(comment()?.body).toContain(`tether provisioned \`${id}\` at \`lambda\``);
+    expect(r.outputs['record-url']).toMatch(new RegExp(`/issues/[0-9]+#issuecomment-${comment()?.id}$`));
+
+    // The cron patrol, with only its key: no run to probe yet, but the instance is on the status.
+    const p = await patrol(at);
+    expect(p.code).toBe(0); // under the 30-minute grace: a warning, not yet an escalation
+    expect(JSON.parse(p.r.outputs['unlaunched'] ?? '[]')).toEqual([
+      { run_id: 'rent-rec', provider: 'lambda', instance_id: id, created_at: expect.any(String) },
+    ]);
+    expect(p.r.summaries.join('\n')).toMatch(
+      new RegExp(`${id}.*was provisioned for run .*rent-rec.* and no run is registered on it: it bills, about \\$0\\.00 so far at \\$1\\.29/h`),
+    );
+    expect(p.r.warnings.join('\n')).toContain(`${id} (lambda) was provisioned for rent-rec`);
+
+    // An edited record is refused by name, never shown as an instance of ours.
+    const c = comment()!;
+    const original = c.body;
+    c.body = original.replace(/provisioned-data ([A-Za-z0-9+/=]+)/, (_m, b64: string) => {
+      const o = JSON.parse(Buffer.from(b64, 'base64').toString());
+      return `provisioned-data ${Buffer.from(JSON.stringify({ ...o, instance_id: 'someone-elses' })).toString('base64')}`;
+    });
+    const edited = await patrol(at);
+    expect(edited.code).toBe(1);
+    expect(edited.r.errors.join('\n')).toMatch(/rent-rec: provision record: its signature does not verify/);
+    expect(edited.r.outputs['unlaunched']).toBe('[]');
+    c.body = original;
+
+    // launch on the rented box registers the run in the same comment: the record is replaced, the run patrolled.
+    const inst = lambda.instances.get(id)!;
+    inst.box!.sh(`mkdir -p ${inst.box!.home}/code`);
+    const l = captureReporter();
+    const lcode = await launchPhase(
+      {
+        host: r.outputs['host']!,
+        user: 'root',
+        'host-key-fingerprint': r.outputs['host-key-fingerprint']!,
+        'ssh-key-path': keyFile(),
+        'run-id': 'rent-rec',
+        command: 'echo step 1 loss 0.5; sleep 300',
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        'run-file': join(work, 'run-rec.json'),
+        'report-to': at,
+        provider: 'lambda',
+        'instance-id': id,
+      },
+      {},
+      l,
+      work,
+      store(at),
+    );
+    expect(lcode, l.errors.join('\n')).toBe(0);
+    expect(comment()?.body).not.toContain('provisioned-data');
+    const after = await patrol(at);
+    expect(after.code, after.r.errors.join('\n')).toBe(0);
+    expect(JSON.parse(after.r.outputs['states'] ?? '{}')['rent-rec']).toMatchObject({ state: 'running' });
+    expect(after.r.outputs['unlaunched']).toBe('[]');
   });
 });

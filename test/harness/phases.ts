@@ -102,8 +102,13 @@ export async function provisionPhase(
   reporter: Reporter,
   workspace: string,
   over: Partial<ReturnType<(typeof PHASES)['provision']['parse']>> = {},
+  store?: StatusStore,
 ): Promise<number> {
   const cfg = { ...parsed('provision', inputs, env, reporter), ...over };
   const { provisionPhase: run } = await import('../../src/provision/phase.ts');
-  return run(cfg, ctx(env, reporter, { workspace }), { pollMs: 200, callTimeoutMs: 10_000, destroyDeadlineMs: 20_000 });
+  return run(cfg, ctx(env, reporter, { workspace, ...(store ? { statusStore: () => store } : {}) }), {
+    pollMs: 200,
+    callTimeoutMs: 10_000,
+    destroyDeadlineMs: 20_000,
+  });
 }

@@ -52,7 +52,9 @@ describe('input defaults: one table for action.yml, runPhase and the parsers', (
     const declared = Object.fromEntries(Object.entries(doc.inputs).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, v.default]])));
     expect(declared).toEqual({
       ...defaultsOf(phase),
-      ...(phase === 'patrol' || phase === 'teardown' || phase === 'launch' || phase === 'chatops' ? { 'github-token': '${{ github.token }}' } : {}),
+      ...(phase === 'patrol' || phase === 'teardown' || phase === 'launch' || phase === 'chatops' || phase === 'provision'
+        ? { 'github-token': '${{ github.token }}' }
+        : {}),
     });
   });
 

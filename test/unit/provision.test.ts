@@ -6,6 +6,14 @@ import { lambdaCandidates, lambdaError } from '../../src/providers/lambda-provis
 import { ProvisionError, type BoxState, type Candidate, type Provisioner } from '../../src/providers/types.ts';
 import { parse } from 'yaml';
 import { fingerprint } from '../../src/record/hostkey.ts';
+import ssh2 from 'ssh2';
+import { BoxDataError } from '../../src/record/strict.ts';
+import { isProvisionRecord, provisionedBytes, readProvisioned, renderProvisioned, unlaunchedLine, type Provisioned } from '../../src/registry/provisioned.ts';
+import { verifiedProvisioned } from '../../src/registry/hosts.ts';
+import { unlaunchedNotes } from '../../src/patrol/phase.ts';
+import { code } from '../../src/report/markdown.ts';
+import { sign } from '../../src/ssh/sign.ts';
+import { captureReporter } from '../harness/reporter.ts';
 
 const FP = `SHA256:${'Q'.repeat(43)}`;
 const plan = (over: Partial<ProvisionPlan> = {}): ProvisionPlan => ({
@@ -195,5 +203,47 @@ describe("the box's host key and the provision inputs", () => {
     // The usual variable stands in for api-key; the name defaults to tether-<run-id>; user empty means the provider's.
     const c = parseProvision({ ...base, 'api-key': '' }, { LAMBDA_API_KEY: 'from-env' });
     expect(c).toMatchObject({ apiKey: 'from-env', name: 'tether-r1', user: '', types: ['gpu_1x_a100'], timeoutS: 900 });
+  });
+});
+
+describe('the provision record', () => {
+  const ours = { privateKey: Buffer.from(ssh2.utils.generateKeyPairSync('ed25519').private) };
+  const theirs = { privateKey: Buffer.from(ssh2.utils.generateKeyPairSync('ed25519').private) };
+  const entry: Provisioned = {
+    runId: 'r1',
+    provider: 'lambda',
+    instanceId: '0920582c7ff041399e34823a0be62549',
+    instanceType: 'gpu_1x_a100',
+    region: 'us-east-1',
+    hourlyPrice: '1.29',
+    hostKeyFingerprint: FP,
+    createdAt: '2026-12-02T10:00:00.000Z',
+  };
+  const body = (e = entry, cred = ours) => renderProvisioned(e, sign(cred, provisionedBytes(e)), code);
+
+  it('round-trips, verifies with the key that made it only, and any edit fails the signature', () => {
+    expect(isProvisionRecord(body())).toBe(true);
+    expect(readProvisioned(body()).entry).toEqual(entry);
+    expect(verifiedProvisioned(body(), ours)).toEqual({ entry });
+    expect(verifiedProvisioned(body(entry, theirs), ours)).toMatchObject({ why: expect.stringMatching(/does not verify/) });
+    const sealed = readProvisioned(body());
+    const forged = renderProvisioned({ ...entry, instanceId: 'another' }, { signer: sealed.signer, sig: sealed.sig }, code);
+    expect(verifiedProvisioned(forged, ours)).toMatchObject({ why: expect.stringMatching(/does not verify/) });
+    expect(() => readProvisioned(body({ ...entry, region: 'US East' }))).toThrow(BoxDataError);
+    expect(() => readProvisioned('<!-- tether:provisioned-data not*base64 -->')).toThrow(/not base64/);
+  });
+
+  it('the status line names the instance, its age and cost so far; past 30 minutes it escalates', () => {
+    const at = (min: number) => new Date(Date.parse(entry.createdAt) + min * 60_000);
+    expect(unlaunchedLine(entry, at(90), code)).toMatch(
+      /`0920582c7ff041399e34823a0be62549`.*90 min ago and no run is registered on it: it bills, about \$1\.94 so far at \$1\.29\/h/,
+    );
+    const r = captureReporter();
+    expect(unlaunchedNotes([entry], r, at(10))).toMatchObject({ escalate: false, code: 0 });
+    expect(r.warnings).toHaveLength(1);
+    const late = captureReporter();
+    expect(unlaunchedNotes([entry], late, at(31))).toMatchObject({ escalate: true, code: 1 });
+    expect(late.errors[0]).toMatch(/was provisioned for r1 .* it bills/);
+    expect(JSON.parse(late.outputs['unlaunched']!)).toEqual([{ run_id: 'r1', provider: 'lambda', instance_id: entry.instanceId, created_at: entry.createdAt }]);
   });
 });

@@ -18,7 +18,7 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-LQSHSTND.js";
+} from "./chunk-HT32VNNQ.js";
 import "./chunk-ZHV5XBAO.js";
 import "./chunk-KQSQRVBF.js";
 import "./chunk-YYRHL6YM.js";

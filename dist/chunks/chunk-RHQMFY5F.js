@@ -5,6 +5,11 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  isProvisionRecord,
+  provisionedBytes,
+  readProvisioned
+} from "./chunk-GUPV7YZG.js";
+import {
   verify
 } from "./chunk-KVLL6EXG.js";
 import {
@@ -30,11 +35,30 @@ function verifiedRegistration(body, cred) {
     };
   return { entry: sealed.entry };
 }
+function verifiedProvisioned(body, cred) {
+  let r;
+  try {
+    r = readProvisioned(body);
+  } catch (err) {
+    return { why: err.message };
+  }
+  if (!verify(cred, provisionedBytes(r.entry), r.signer, r.sig))
+    return { why: `its signature does not verify with this patrol's SSH key (signer ${r.signer}): edited, or provisioned with another key` };
+  return { entry: r.entry };
+}
 function registeredHosts(found, cred, own) {
   const byWhere = /* @__PURE__ */ new Map();
   const entries = {};
   const refused = [];
+  const provisioned = [];
   for (const f of found) {
+    if (isProvisionRecord(f.body)) {
+      const p = verifiedProvisioned(f.body, cred);
+      if ("why" in p) refused.push(`${f.runId}: provision record: ${p.why}`);
+      else if (p.entry.runId !== f.runId) refused.push(`${f.runId}: provision record: it is for run ${p.entry.runId}, not the one its comment names`);
+      else provisioned.push(p.entry);
+      continue;
+    }
     let e;
     try {
       const checked = verifiedRegistration(f.body, cred);
@@ -54,10 +78,11 @@ function registeredHosts(found, cred, own) {
       refused.push(`${f.runId}: ${err.message}`);
     }
   }
-  return { hosts: [...byWhere.values()], entries, refused };
+  return { hosts: [...byWhere.values()], entries, refused, provisioned };
 }
 
 export {
   verifiedRegistration,
+  verifiedProvisioned,
   registeredHosts
 };

@@ -15,7 +15,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-LAN2AZH4.js";
+} from "./chunk-Q5VY3DHS.js";
 import {
   parseLogsPhase
 } from "./chunk-2W4CJ7XW.js";
@@ -36,7 +36,7 @@ import {
 } from "./chunk-LAYUCK3U.js";
 import {
   verifiedRegistration
-} from "./chunk-5NH53QD3.js";
+} from "./chunk-RHQMFY5F.js";
 import {
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
@@ -393,7 +393,24 @@ function parseProvisionPhase(inputs, env, rent) {
   const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
   const timeoutS = duration("provision-timeout", inputs["provision-timeout"], 900) ?? 900;
   if (timeoutS < 30 || timeoutS > 6 * 3600) throw new InputError("provision-timeout", "is between 30s and 6h");
-  return { runId: runId2, provider, apiKey, apiUrl, types, regions, image, diskGb, maxHourlyPrice, spot, name, user: user2, key, connectTimeoutMs, timeoutS };
+  return {
+    runId: runId2,
+    provider,
+    apiKey,
+    apiUrl,
+    types,
+    regions,
+    image,
+    diskGb,
+    maxHourlyPrice,
+    spot,
+    name,
+    user: user2,
+    key,
+    connectTimeoutMs,
+    timeoutS,
+    store: parseStore(inputs, env)
+  };
 }
 
 // src/provision/parse.ts
@@ -514,7 +531,8 @@ var OUTPUT_DOCS = {
   },
   patrol: {
     states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
-    escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown)",
+    escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
+    unlaunched: "JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them",
     tick: "the tick number, counted in the tick memory",
     entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
     "status-url": "the URL(s) of the sticky status comment(s) written on this tick",
@@ -566,7 +584,8 @@ var OUTPUT_DOCS = {
     provider: "the provider rented from",
     "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
     spot: "true when the box is a spot or interruptible one",
-    destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill"
+    destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill",
+    "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)"
   }
 };
 
@@ -616,7 +635,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-77YGVQGF.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-JRDZ6LUJ.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -646,7 +665,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-HPUIYOYP.js"),
+      () => import("./phase-OAM6IOU7.js"),
       (m) => m.teardownPhase
     )
   },
@@ -660,7 +679,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-TJWA7O43.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-SLZ762PK.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -706,7 +725,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-3FWLKXNI.js"),
+      () => import("./phase-KVKXSDXU.js"),
       (m) => m.provisionPhase
     )
   }
@@ -739,7 +758,7 @@ async function patrolSteps() {
     probeHost,
     probeOn,
     sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-UR2HRD3K.js")).followRuns(f)
+    follow: async (f) => (await import("./patrol-ZLSEYMHI.js")).followRuns(f)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -752,7 +771,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-DYQKJ5QL.js");
+      const { registeredHosts } = await import("./hosts-RODNJ3VH.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -874,7 +893,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-B3MH6TLG.js").then((m) => {
+  const get = () => real ??= import("./status-store-CVC6546J.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -917,7 +936,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-VE43E43G.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-HIKPCU7H.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -928,7 +947,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-B3MH6TLG.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-CVC6546J.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -8,6 +8,14 @@ import {
   drive
 } from "./chunk-Q2NLOFZ3.js";
 import {
+  provisionedBytes,
+  renderProvisioned
+} from "./chunk-GUPV7YZG.js";
+import {
+  sign
+} from "./chunk-KVLL6EXG.js";
+import "./chunk-HWDKJJDF.js";
+import {
   ProvisionError,
   providerModule
 } from "./chunk-AGRFX5XC.js";
@@ -227,6 +235,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       created: async (instanceId, c) => {
         reporter.output("instance-id", instanceId);
         reporter.output("provider", cfg.provider);
+        await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
         writeFileSync(
           recordFile,
           sortedJson({
@@ -294,6 +303,29 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
     }
   );
   return report(cfg, outcome, user, hostKey.fingerprint, ctx);
+}
+async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
+  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
+  if (!store?.register) return;
+  const entry = {
+    runId: cfg.runId,
+    provider: cfg.provider,
+    instanceId,
+    instanceType: c.instanceType,
+    region: c.region,
+    hourlyPrice: c.hourlyPrice === null ? "" : String(c.hourlyPrice),
+    hostKeyFingerprint: fingerprint2,
+    createdAt: (/* @__PURE__ */ new Date()).toISOString()
+  };
+  try {
+    const url = await store.register(cfg.runId, renderProvisioned(entry, sign(cred, provisionedBytes(entry)), code));
+    ctx.reporter.output("record-url", url);
+    ctx.reporter.info(`provision: recorded ${instanceId} for the patrol at ${url}`);
+  } catch (err) {
+    ctx.reporter.warn(
+      `provision: recording ${instanceId} on GitHub failed (${err.message}); the patrol will not see it until launch registers the run (tether-provision-${cfg.runId}.json in the workspace names it)`
+    );
+  }
 }
 function report(cfg, o, user, fingerprint2, ctx) {
   const { reporter } = ctx;

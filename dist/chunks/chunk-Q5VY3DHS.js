@@ -419,7 +419,9 @@ var PROVISION_INPUTS = [
   "spot",
   "count",
   "name",
-  "provision-timeout"
+  "provision-timeout",
+  "report-to",
+  "github-token"
 ];
 var PROVISION_KEY_INPUTS = ["user", "ssh-key", "ssh-key-path", "connect-timeout"];
 var LOGS_INPUTS = ["run-id", "run-root", "attempt", "log-bytes", "tail"];

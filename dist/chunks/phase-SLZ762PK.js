@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-FJX7MAS2.js";
-import "./chunk-LAN2AZH4.js";
+} from "./chunk-WOOSKHRW.js";
+import "./chunk-Q5VY3DHS.js";
 import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import {

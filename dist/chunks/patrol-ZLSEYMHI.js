@@ -9,7 +9,7 @@ import {
 } from "./chunk-AG3SXKST.js";
 import {
   stateText
-} from "./chunk-LQSHSTND.js";
+} from "./chunk-HT32VNNQ.js";
 import {
   tick
 } from "./chunk-IBA5TYKN.js";

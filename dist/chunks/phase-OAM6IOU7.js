@@ -41,7 +41,8 @@ import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
   verifiedRegistration
-} from "./chunk-5NH53QD3.js";
+} from "./chunk-RHQMFY5F.js";
+import "./chunk-GUPV7YZG.js";
 import "./chunk-KVLL6EXG.js";
 import "./chunk-HWDKJJDF.js";
 import {

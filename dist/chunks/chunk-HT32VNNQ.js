@@ -154,7 +154,7 @@ function renderSweep(v, m) {
   }
   return lines.join("\n");
 }
-function renderPatrol(verdicts, memory, now, marker = "", header = "", key = null) {
+function renderPatrol(verdicts, memory, now, marker = "", header = "", key = null, unlaunched = []) {
   const hosts = new Set(verdicts.map((v) => v.host));
   const oneHost = hosts.size === 1 ? [...hosts][0] : null;
   const head = [
@@ -174,6 +174,7 @@ function renderPatrol(verdicts, memory, now, marker = "", header = "", key = nul
     return line ? [`- \u{1F4BE} **${code(v.runId)}** ${line}`] : [];
   });
   if (synced.length) notes.push("", ...synced);
+  if (unlaunched.length) notes.push("", ...unlaunched.map((l) => `- ${l}`));
   const tail = memoryBlock(fitMemory(memory, 24e3), key);
   let body = [...head, ...notes, ""].join("\n");
   for (const v of verdicts) {

@@ -6,8 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   registeredHosts,
+  verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-5NH53QD3.js";
+} from "./chunk-RHQMFY5F.js";
+import "./chunk-GUPV7YZG.js";
 import "./chunk-KVLL6EXG.js";
 import "./chunk-HWDKJJDF.js";
 import "./chunk-LU2BTHU2.js";
@@ -20,5 +22,6 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
   registeredHosts,
+  verifiedProvisioned,
   verifiedRegistration
 };

@@ -13,7 +13,7 @@ import {
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-LQSHSTND.js";
+} from "./chunk-HT32VNNQ.js";
 import {
   tick
 } from "./chunk-IBA5TYKN.js";
@@ -36,7 +36,10 @@ import {
 } from "./chunk-LAYUCK3U.js";
 import {
   registeredHosts
-} from "./chunk-5NH53QD3.js";
+} from "./chunk-RHQMFY5F.js";
+import {
+  unlaunchedLine
+} from "./chunk-GUPV7YZG.js";
 import {
   macKey,
   macKeyOf
@@ -7577,7 +7580,7 @@ function markNotified(memory, posted) {
 // src/patrol/phase.ts
 async function chooseHosts(cfg, ctx, remote) {
   const { reporter, env } = ctx;
-  const none = { refused: [], closedIssues: [], entries: {} };
+  const none = { refused: [], closedIssues: [], entries: {}, provisioned: [] };
   if (cfg.config) return { hosts: parseTetherFile(ctx.ports.readConfig(cfg.config), env), ...none };
   if (cfg.single) {
     const c = cfg.single;
@@ -7591,7 +7594,7 @@ async function chooseHosts(cfg, ctx, remote) {
   const r = registeredHosts(found, cred, cfg.own);
   for (const why of r.refused) reporter.error(`patrol: registration refused, not patrolled: ${why}`);
   reporter.info(`patrol: ${Object.keys(r.entries).length} registered run(s) on ${r.hosts.length} host(s)`);
-  return { hosts: r.hosts, refused: r.refused, closedIssues, entries: r.entries };
+  return { hosts: r.hosts, refused: r.refused, closedIssues, entries: r.entries, provisioned: r.provisioned };
 }
 async function loadMemory(stores, runIds, read, reporter) {
   const bodies = [];
@@ -7636,7 +7639,8 @@ async function patrolPhase(cfg, ctx, steps) {
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  if (cfg.registry && hosts.length === 0) return nothingRegistered(refused, reporter);
+  const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
+  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, unlaunched.lines), unlaunched.code);
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
     reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
@@ -7688,7 +7692,8 @@ async function patrolPhase(cfg, ctx, steps) {
     now,
     statusMarker(cfg.header),
     cfg.header,
-    memKey
+    memKey,
+    unlaunched.lines
   );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
@@ -7711,10 +7716,27 @@ async function patrolPhase(cfg, ctx, steps) {
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  return refused.length || end.failed || failed() ? 1 : 0;
+  if (unlaunched.escalate) reporter.output("escalate", "true");
+  return refused.length || end.failed || failed() || unlaunched.code ? 1 : 0;
 }
-function nothingRegistered(refused, reporter) {
-  reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
+var UNLAUNCHED_GRACE_S = 30 * 60;
+function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
+  const lines = found.map((p) => unlaunchedLine(p, now, code));
+  const old = found.filter((p) => (now.getTime() - Date.parse(p.createdAt)) / 1e3 >= UNLAUNCHED_GRACE_S);
+  reporter.output(
+    "unlaunched",
+    JSON.stringify(found.map((p) => ({ run_id: p.runId, provider: p.provider, instance_id: p.instanceId, created_at: p.createdAt })))
+  );
+  for (const p of found) {
+    const line = `patrol: ${p.instanceId} (${p.provider}) was provisioned for ${p.runId} at ${p.createdAt} and no run is registered on it: it bills`;
+    if (old.includes(p)) reporter.error(line);
+    else reporter.warn(line);
+  }
+  return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
+}
+function nothingRegistered(refused, reporter, unlaunched = []) {
+  if (unlaunched.length) reporter.summary(["tether patrol: no registered runs, but instances bill:", "", ...unlaunched.map((l) => `- ${l}`)].join("\n"));
+  else reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
   reporter.output("states", "{}");
   reporter.output("escalate", "false");
   return refused.length ? 1 : 0;
@@ -7792,5 +7814,6 @@ function memoryKeyOf(key, hosts) {
   return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
 export {
-  patrolPhase
+  patrolPhase,
+  unlaunchedNotes
 };
