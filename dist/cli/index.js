@@ -319,6 +319,8 @@ var init_inputs = __esm({
         default: "15m",
         kind: "duration"
       },
+      subnet: { help: "provision on aws: the subnet id (subnet-\u2026) to launch in; its route must let the runner reach port 22" },
+      "security-group": { help: "provision on aws: the security group id (sg-\u2026) that allows SSH from the runner" },
       "aws-region": { help: "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" },
       attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
       "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
@@ -482,6 +484,9 @@ var init_inputs = __esm({
       "count",
       "name",
       "provision-timeout",
+      "aws-region",
+      "subnet",
+      "security-group",
       "report-to",
       "github-token"
     ];
@@ -1960,8 +1965,28 @@ function parseProvisionPhase(inputs, env, rent) {
   if (!provider) throw new InputError("provider", "is required: where to rent the box");
   const facts = rent(provider);
   if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
-  const apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
-  if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  let apiKey = "";
+  let awsRegion;
+  if (facts.credentials === "aws") {
+    awsRegion = (inputs["aws-region"] ?? "").trim();
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
+      throw new InputError("aws-region", `${awsRegion ? `${show(awsRegion)} is not` : "is required:"} an AWS region like us-east-1`);
+    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+      throw new InputError(
+        "aws-region",
+        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+      );
+    if ((inputs["regions"] ?? "").trim()) throw new InputError("regions", "is not for EC2: one aws-region per provision (its subnet decides the zone)");
+  } else {
+    apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
+    if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  }
+  const subnet = (inputs["subnet"] ?? "").trim() || null;
+  const securityGroup = (inputs["security-group"] ?? "").trim() || null;
+  if ((subnet || securityGroup) && facts.credentials !== "aws") throw new InputError(subnet ? "subnet" : "security-group", "is for provider aws only");
+  if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError("subnet", `${show(subnet)} is not a subnet id (subnet-\u2026)`);
+  if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
+    throw new InputError("security-group", `${show(securityGroup)} is not a security group id (sg-\u2026)`);
   const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
   if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
     throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
@@ -1979,12 +2004,22 @@ function parseProvisionPhase(inputs, env, rent) {
   if (diskGb !== null && !facts.diskGb) throw new InputError("disk-gb", `${provider} does not size the boot disk (its instance type decides); drop disk-gb`);
   const priceText = (inputs["max-hourly-price"] ?? "").trim().replace(/^\$/, "");
   const maxHourlyPrice = priceText ? number("max-hourly-price", priceText, 0, 0.01, 1e4) : null;
+  if (maxHourlyPrice !== null && !facts.prices)
+    throw new InputError(
+      "max-hourly-price",
+      `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`
+    );
   const count = number("count", inputs["count"], 1, 1, 64);
   if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
   const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
   const image = (inputs["image"] ?? "").trim() || null;
   if (image && !/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(image)) throw new InputError("image", `${show(image)} is not an image name or id`);
+  if (facts.needsImage && !(image && facts.needsImage.test(image)))
+    throw new InputError(
+      "image",
+      `${image ? `${show(image)} is not` : "is required:"} an image id of ${provider} (${facts.needsImage.source}); it has no default image`
+    );
   const user2 = (inputs["user"] ?? "").trim() ? user("user", inputs["user"]) : "";
   const key = parseKeySource(inputs, env);
   if (key.kind === "agent")
@@ -2008,6 +2043,9 @@ function parseProvisionPhase(inputs, env, rent) {
     key,
     connectTimeoutMs,
     timeoutS,
+    awsRegion,
+    subnet,
+    securityGroup,
     store: parseStore(inputs, env)
   };
 }
@@ -2118,7 +2156,7 @@ var init_http = __esm({
   }
 });
 
-// src/providers/aws.ts
+// src/providers/sigv4.ts
 import { createHash as createHash3, createHmac as createHmac2 } from "node:crypto";
 function signV4(method, url, body, creds, service, now) {
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
@@ -2136,12 +2174,126 @@ function signV4(method, url, body, creds, service, now) {
   const { host: _host, ...sent } = headers;
   return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names2.join(";")}, Signature=${signature}` };
 }
+var init_sigv4 = __esm({
+  "src/providers/sigv4.ts"() {
+    "use strict";
+  }
+});
+
+// src/providers/aws-provision.ts
+import { isIP as isIP2 } from "node:net";
+function ec2Error(a, label2) {
+  const code2 = (tag(a.text, "Code") ?? "").slice(0, 80);
+  const message = (tag(a.text, "Message") ?? "").slice(0, 300);
+  const kind = KINDS[code2] ?? (/^Invalid|MissingParameter|InvalidParameter/.test(code2) ? "bad-request" : a.status === 503 || a.status >= 500 ? "transient" : a.status === 401 || a.status === 403 ? "auth" : "bad-request");
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${message ? `: ${message}` : ""}`);
+}
+function awsProvisioner(s) {
+  const a = s.aws;
+  if (!a) throw new Error("aws provisioner without region and credentials");
+  const url = new URL(s.apiUrl || `https://ec2.${a.region}.amazonaws.com/`);
+  const creds = { region: a.region, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken };
+  const ec2 = async (params, label2) => {
+    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
+    let r;
+    try {
+      r = await answer("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, s.callTimeoutMs, `aws: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (r.status !== 200) throw ec2Error(r, `aws: ${label2}`);
+    return r.text;
+  };
+  return {
+    // The connection's key travels in the user-data (ssh_authorized_keys): nothing to register.
+    prepareKey: async () => "",
+    // One region per provision; EC2 answers capacity at RunInstances, not before.
+    candidates: async (types) => ({ candidates: types.map((t) => ({ instanceType: t, region: a.region, hourlyPrice: null })), skipped: [] }),
+    async create(c, spec) {
+      const params = {
+        Action: "RunInstances",
+        ImageId: spec.image ?? "",
+        InstanceType: c.instanceType,
+        MinCount: "1",
+        MaxCount: "1",
+        UserData: Buffer.from(spec.userData).toString("base64"),
+        "TagSpecification.1.ResourceType": "instance",
+        "TagSpecification.1.Tag.1.Key": "Name",
+        "TagSpecification.1.Tag.1.Value": spec.name,
+        "TagSpecification.1.Tag.2.Key": "tether:name",
+        "TagSpecification.1.Tag.2.Value": spec.name,
+        ...a.subnet ? { SubnetId: a.subnet } : {},
+        ...a.securityGroup ? { "SecurityGroupId.1": a.securityGroup } : {},
+        ...spec.spot ? {
+          "InstanceMarketOptions.MarketType": "spot",
+          "InstanceMarketOptions.SpotOptions.SpotInstanceType": "one-time",
+          "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior": "terminate"
+        } : {}
+      };
+      const xml = await ec2(params, `run ${c.instanceType}`);
+      const id = /<instancesSet>\s*<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>/.exec(xml)?.[1];
+      if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError("transient", "aws: run: the answer names no instance id");
+      return id;
+    },
+    async describe(id) {
+      let xml;
+      try {
+        xml = await ec2({ Action: "DescribeInstances", "InstanceId.1": id }, "describe instance");
+      } catch (err) {
+        if (err instanceof ProvisionError) return { phase: "pending", host: null, port: 22, detail: err.message };
+        throw err;
+      }
+      if (tag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
+      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
+      const ipText = tag(xml, "ipAddress");
+      const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
+      const reason = tag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
+      const detail = `instance state ${state.slice(0, 40)}${reason}`;
+      if (state === "running")
+        return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address` };
+      if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
+      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail };
+      return { phase: "failed", host: null, port: 22, detail };
+    }
+  };
+}
+var KINDS, tag;
+var init_aws_provision = __esm({
+  "src/providers/aws-provision.ts"() {
+    "use strict";
+    init_sigv4();
+    init_http();
+    init_types();
+    KINDS = {
+      InsufficientInstanceCapacity: "capacity",
+      InsufficientCapacity: "capacity",
+      // The type is not offered in the subnet's zone: another type may be.
+      Unsupported: "capacity",
+      InstanceLimitExceeded: "quota",
+      VcpuLimitExceeded: "quota",
+      MaxSpotInstanceCountExceeded: "quota",
+      AuthFailure: "auth",
+      UnauthorizedOperation: "auth",
+      InvalidClientTokenId: "auth",
+      SignatureDoesNotMatch: "auth",
+      OptInRequired: "auth",
+      RequestLimitExceeded: "rate-limit",
+      InternalError: "transient",
+      Unavailable: "transient",
+      ServiceUnavailable: "transient"
+    };
+    tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  }
+});
+
+// src/providers/aws.ts
 function awsProvider(ctx, creds, apiUrl) {
   const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
   const ec2 = async (params, label2) => {
     const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
     const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label2}`);
-    const code2 = tag(r.text, "Code");
+    const code2 = tag2(r.text, "Code");
     return { ...r, code: code2 };
   };
   let seen = false;
@@ -2152,7 +2304,7 @@ function awsProvider(ctx, creds, apiUrl) {
         return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
       if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
         return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
-      if (tag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
+      if (tag2(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
       seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
       const map = {
@@ -2171,7 +2323,7 @@ function awsProvider(ctx, creds, apiUrl) {
         verb === "destroy" ? "terminate" : "stop"
       );
       if (r.code === "InvalidInstanceID.NotFound") return;
-      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag2(r.text, "Message") ?? ""}`, false);
     },
     async leftovers() {
       const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
@@ -2181,15 +2333,17 @@ function awsProvider(ctx, creds, apiUrl) {
     }
   };
 }
-var tag, aws;
+var tag2, aws;
 var init_aws = __esm({
   "src/providers/aws.ts"() {
     "use strict";
     init_http();
+    init_sigv4();
     init_types();
     init_errors();
     init_values();
-    tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+    init_aws_provision();
+    tag2 = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
     aws = {
       name: "aws",
       facts: {
@@ -2227,7 +2381,20 @@ var init_aws = __esm({
           sessionToken: env["AWS_SESSION_TOKEN"]
         },
         cfg.apiUrl
-      )
+      ),
+      // cloud-init's ssh_keys in UserData install the host key tether generated (facts §2.2, rank 1); GetConsoleOutput's
+      // key block (rank 2) is not needed while user-data works.
+      provision: {
+        hostKeyChannel: "injected-user-data",
+        credentials: "aws",
+        apiKeyEnv: "AWS_ACCESS_KEY_ID",
+        spot: true,
+        diskGb: false,
+        prices: false,
+        needsImage: /^ami-[0-9a-f]{8,17}$/,
+        keyInUserData: true,
+        make: (s) => awsProvisioner(s)
+      }
     };
   }
 });
@@ -2314,7 +2481,7 @@ var init_command = __esm({
 
 // src/providers/lambda-provision.ts
 import { createHash as createHash4 } from "node:crypto";
-import { isIP as isIP2 } from "node:net";
+import { isIP as isIP3 } from "node:net";
 function lambdaError(a, label2) {
   const e = a.body && typeof a.body === "object" ? a.body.error : void 0;
   const code2 = typeof e?.code === "string" ? e.code.slice(0, 80) : "";
@@ -2395,7 +2562,7 @@ function lambdaProvisioner(s) {
         const d = obj(obj(a.body, "instance")["data"], "instance");
         if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
         const status = str(d, "status", "instance", { max: 40 });
-        const ip = typeof d["ip"] === "string" && isIP2(d["ip"]) === 4 ? d["ip"] : null;
+        const ip = typeof d["ip"] === "string" && isIP3(d["ip"]) === 4 ? d["ip"] : null;
         const detail = `status ${status}`;
         if (status === "active")
           return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
@@ -2518,7 +2685,17 @@ var init_lambda = __esm({
       },
       make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
       // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
-      provision: { hostKeyChannel: "injected-user-data", apiKeyEnv: "LAMBDA_API_KEY", spot: false, diskGb: false, make: lambdaProvisioner }
+      provision: {
+        hostKeyChannel: "injected-user-data",
+        credentials: "api-key",
+        apiKeyEnv: "LAMBDA_API_KEY",
+        spot: false,
+        diskGb: false,
+        prices: true,
+        needsImage: null,
+        keyInUserData: false,
+        make: lambdaProvisioner
+      }
     };
   }
 });
@@ -5448,12 +5625,12 @@ var require_reader = __commonJS({
       }
       return offset;
     };
-    Reader.prototype.readSequence = function(tag2) {
+    Reader.prototype.readSequence = function(tag3) {
       var seq = this.peek();
       if (seq === null)
         return null;
-      if (tag2 !== void 0 && tag2 !== seq)
-        throw newInvalidAsn1Error("Expected 0x" + tag2.toString(16) + ": got 0x" + seq.toString(16));
+      if (tag3 !== void 0 && tag3 !== seq)
+        throw newInvalidAsn1Error("Expected 0x" + tag3.toString(16) + ": got 0x" + seq.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -5469,14 +5646,14 @@ var require_reader = __commonJS({
     Reader.prototype.readEnumeration = function() {
       return this._readTag(ASN1.Enumeration);
     };
-    Reader.prototype.readString = function(tag2, retbuf) {
-      if (!tag2)
-        tag2 = ASN1.OctetString;
+    Reader.prototype.readString = function(tag3, retbuf) {
+      if (!tag3)
+        tag3 = ASN1.OctetString;
       var b = this.peek();
       if (b === null)
         return null;
-      if (b !== tag2)
-        throw newInvalidAsn1Error("Expected 0x" + tag2.toString(16) + ": got 0x" + b.toString(16));
+      if (b !== tag3)
+        throw newInvalidAsn1Error("Expected 0x" + tag3.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -5489,10 +5666,10 @@ var require_reader = __commonJS({
       this._offset += this.length;
       return retbuf ? str2 : str2.toString("utf8");
     };
-    Reader.prototype.readOID = function(tag2) {
-      if (!tag2)
-        tag2 = ASN1.OID;
-      var b = this.readString(tag2, true);
+    Reader.prototype.readOID = function(tag3) {
+      if (!tag3)
+        tag3 = ASN1.OID;
+      var b = this.readString(tag3, true);
       if (b === null)
         return null;
       var values = [];
@@ -5511,13 +5688,13 @@ var require_reader = __commonJS({
       values.unshift(value / 40 >> 0);
       return values.join(".");
     };
-    Reader.prototype._readTag = function(tag2) {
-      assert.ok(tag2 !== void 0);
+    Reader.prototype._readTag = function(tag3) {
+      assert.ok(tag3 !== void 0);
       var b = this.peek();
       if (b === null)
         return null;
-      if (b !== tag2)
-        throw newInvalidAsn1Error("Expected 0x" + tag2.toString(16) + ": got 0x" + b.toString(16));
+      if (b !== tag3)
+        throw newInvalidAsn1Error("Expected 0x" + tag3.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -5587,11 +5764,11 @@ var require_writer = __commonJS({
       this._ensure(1);
       this._buf[this._offset++] = b;
     };
-    Writer.prototype.writeInt = function(i, tag2) {
+    Writer.prototype.writeInt = function(i, tag3) {
       if (typeof i !== "number")
         throw new TypeError("argument must be a Number");
-      if (typeof tag2 !== "number")
-        tag2 = ASN1.Integer;
+      if (typeof tag3 !== "number")
+        tag3 = ASN1.Integer;
       var sz = 4;
       while (((i & 4286578688) === 0 || (i & 4286578688) === 4286578688 >> 0) && sz > 1) {
         sz--;
@@ -5600,7 +5777,7 @@ var require_writer = __commonJS({
       if (sz > 4)
         throw newInvalidAsn1Error("BER ints cannot be > 0xffffffff");
       this._ensure(2 + sz);
-      this._buf[this._offset++] = tag2;
+      this._buf[this._offset++] = tag3;
       this._buf[this._offset++] = sz;
       while (sz-- > 0) {
         this._buf[this._offset++] = (i & 4278190080) >>> 24;
@@ -5611,30 +5788,30 @@ var require_writer = __commonJS({
       this.writeByte(ASN1.Null);
       this.writeByte(0);
     };
-    Writer.prototype.writeEnumeration = function(i, tag2) {
+    Writer.prototype.writeEnumeration = function(i, tag3) {
       if (typeof i !== "number")
         throw new TypeError("argument must be a Number");
-      if (typeof tag2 !== "number")
-        tag2 = ASN1.Enumeration;
-      return this.writeInt(i, tag2);
+      if (typeof tag3 !== "number")
+        tag3 = ASN1.Enumeration;
+      return this.writeInt(i, tag3);
     };
-    Writer.prototype.writeBoolean = function(b, tag2) {
+    Writer.prototype.writeBoolean = function(b, tag3) {
       if (typeof b !== "boolean")
         throw new TypeError("argument must be a Boolean");
-      if (typeof tag2 !== "number")
-        tag2 = ASN1.Boolean;
+      if (typeof tag3 !== "number")
+        tag3 = ASN1.Boolean;
       this._ensure(3);
-      this._buf[this._offset++] = tag2;
+      this._buf[this._offset++] = tag3;
       this._buf[this._offset++] = 1;
       this._buf[this._offset++] = b ? 255 : 0;
     };
-    Writer.prototype.writeString = function(s, tag2) {
+    Writer.prototype.writeString = function(s, tag3) {
       if (typeof s !== "string")
         throw new TypeError("argument must be a string (was: " + typeof s + ")");
-      if (typeof tag2 !== "number")
-        tag2 = ASN1.OctetString;
+      if (typeof tag3 !== "number")
+        tag3 = ASN1.OctetString;
       var len = Buffer2.byteLength(s);
-      this.writeByte(tag2);
+      this.writeByte(tag3);
       this.writeLength(len);
       if (len) {
         this._ensure(len);
@@ -5642,12 +5819,12 @@ var require_writer = __commonJS({
         this._offset += len;
       }
     };
-    Writer.prototype.writeBuffer = function(buf, tag2) {
-      if (typeof tag2 !== "number")
+    Writer.prototype.writeBuffer = function(buf, tag3) {
+      if (typeof tag3 !== "number")
         throw new TypeError("tag must be a number");
       if (!Buffer2.isBuffer(buf))
         throw new TypeError("argument must be a buffer");
-      this.writeByte(tag2);
+      this.writeByte(tag3);
       this.writeLength(buf.length);
       this._ensure(buf.length);
       buf.copy(this._buf, this._offset, 0, buf.length);
@@ -5661,11 +5838,11 @@ var require_writer = __commonJS({
         self2.writeString(s);
       });
     };
-    Writer.prototype.writeOID = function(s, tag2) {
+    Writer.prototype.writeOID = function(s, tag3) {
       if (typeof s !== "string")
         throw new TypeError("argument must be a string");
-      if (typeof tag2 !== "number")
-        tag2 = ASN1.OID;
+      if (typeof tag3 !== "number")
+        tag3 = ASN1.OID;
       if (!/^([0-9]+\.){3,}[0-9]+$/.test(s))
         throw new Error("argument is not a valid OID string");
       function encodeOctet(bytes2, octet) {
@@ -5699,7 +5876,7 @@ var require_writer = __commonJS({
       });
       var self2 = this;
       this._ensure(2 + bytes.length);
-      this.writeByte(tag2);
+      this.writeByte(tag3);
       this.writeLength(bytes.length);
       bytes.forEach(function(b) {
         self2.writeByte(b);
@@ -5727,10 +5904,10 @@ var require_writer = __commonJS({
         throw newInvalidAsn1Error("Length too long (> 4 bytes)");
       }
     };
-    Writer.prototype.startSequence = function(tag2) {
-      if (typeof tag2 !== "number")
-        tag2 = ASN1.Sequence | ASN1.Constructor;
-      this.writeByte(tag2);
+    Writer.prototype.startSequence = function(tag3) {
+      if (typeof tag3 !== "number")
+        tag3 = ASN1.Sequence | ASN1.Constructor;
+      this.writeByte(tag3);
       this._seq.push(this._offset);
       this._ensure(3);
       this._offset += 3;
@@ -10707,8 +10884,8 @@ var require_crypto = __commonJS({
         const final = cipher.final();
         if (final.length)
           this._onWrite(final);
-        const tag2 = cipher.getAuthTag();
-        this._onWrite(tag2);
+        const tag3 = cipher.getAuthTag();
+        this._onWrite(tag3);
         ivIncrement(this._encIV);
         this.outSeqno = this.outSeqno + 1 >>> 0;
       }
@@ -26008,7 +26185,8 @@ var init_providers = __esm({
 function parseProvision(inputs, env) {
   return parseProvisionPhase(inputs, env, (name) => {
     const m = PROVIDER_LIST.find((p) => p.name === name && p.provision);
-    return m?.provision ? { apiKeyEnv: m.provision.apiKeyEnv, spot: m.provision.spot, diskGb: m.provision.diskGb } : null;
+    const r = m?.provision;
+    return r ? { credentials: r.credentials, apiKeyEnv: r.apiKeyEnv, spot: r.spot, diskGb: r.diskGb, prices: r.prices, needsImage: r.needsImage } : null;
   });
 }
 var RENTABLE;
@@ -27669,12 +27847,12 @@ var require_directives = __commonJS({
        * Given a fully resolved tag, returns its printable string form,
        * taking into account current tag prefixes and defaults.
        */
-      tagString(tag2) {
+      tagString(tag3) {
         for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag2.startsWith(prefix))
-            return handle + escapeTagName(tag2.substring(prefix.length));
+          if (tag3.startsWith(prefix))
+            return handle + escapeTagName(tag3.substring(prefix.length));
         }
-        return tag2[0] === "!" ? tag2 : `!<${tag2}>`;
+        return tag3[0] === "!" ? tag3 : `!<${tag3}>`;
       }
       toString(doc) {
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
@@ -28653,7 +28831,7 @@ ${indent}${start}${value}${end}`;
       const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str2);
+        const test = (tag3) => tag3.default && tag3.tag !== "tag:yaml.org,2002:str" && tag3.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
@@ -28783,9 +28961,9 @@ var require_stringify = __commonJS({
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
       }
-      const tag2 = node.tag ?? (tagObj.default ? null : tagObj.tag);
-      if (tag2)
-        props.push(doc.directives.tagString(tag2));
+      const tag3 = node.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag3)
+        props.push(doc.directives.tagString(tag3));
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
@@ -28993,7 +29171,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge.tag && tag2.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag3) => tag3.tag === merge.tag && tag3.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -29660,14 +29838,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag: tag2, value }) {
+    function stringifyNumber({ format, minFractionDigits, tag: tag3, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num3 = typeof value === "number" ? value : Number(value);
       if (!isFinite(num3))
         return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format && minFractionDigits && (!tag3 || tag3 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -30542,17 +30720,17 @@ var require_tags = __commonJS({
         }
       }
       if (Array.isArray(customTags)) {
-        for (const tag2 of customTags)
-          tags = tags.concat(tag2);
+        for (const tag3 of customTags)
+          tags = tags.concat(tag3);
       } else if (typeof customTags === "function") {
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
         tags = tags.concat(merge.merge);
-      return tags.reduce((tags2, tag2) => {
-        const tagObj = typeof tag2 === "string" ? tagsByName[tag2] : tag2;
+      return tags.reduce((tags2, tag3) => {
+        const tagObj = typeof tag3 === "string" ? tagsByName[tag3] : tag3;
         if (!tagObj) {
-          const tagName = JSON.stringify(tag2);
+          const tagName = JSON.stringify(tag3);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
@@ -30792,7 +30970,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag: tag2 } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag: tag3 } = options ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -30807,7 +30985,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag2, ctx);
+        const node = createNode.createNode(value, tag3, ctx);
         if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -31066,7 +31244,7 @@ var require_resolve_props = __commonJS({
       let reqSpace = false;
       let tab = null;
       let anchor = null;
-      let tag2 = null;
+      let tag3 = null;
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
@@ -31112,7 +31290,7 @@ var require_resolve_props = __commonJS({
               commentSep += token.source;
             atNewline = true;
             hasNewline = true;
-            if (anchor || tag2)
+            if (anchor || tag3)
               newlineAfterProp = token;
             hasSpace = true;
             break;
@@ -31128,9 +31306,9 @@ var require_resolve_props = __commonJS({
             reqSpace = true;
             break;
           case "tag": {
-            if (tag2)
+            if (tag3)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag2 = token;
+            tag3 = token;
             start ?? (start = token.offset);
             atNewline = false;
             hasSpace = false;
@@ -31138,7 +31316,7 @@ var require_resolve_props = __commonJS({
             break;
           }
           case indicator:
-            if (anchor || tag2)
+            if (anchor || tag3)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
             if (found)
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
@@ -31176,7 +31354,7 @@ var require_resolve_props = __commonJS({
         comment,
         hasNewline,
         anchor,
-        tag: tag2,
+        tag: tag3,
         newlineAfterProp,
         end,
         start: start ?? end
@@ -31273,8 +31451,8 @@ var require_resolve_block_map = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLMap.YAMLMap;
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag3) {
+      const NodeClass = tag3?.nodeClass ?? YAMLMap.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -31377,8 +31555,8 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLSeq.YAMLSeq;
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag3) {
+      const NodeClass = tag3?.nodeClass ?? YAMLSeq.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -31478,10 +31656,10 @@ var require_resolve_flow_collection = __commonJS({
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag3) {
       const isMap3 = fc.start.source === "{";
       const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const NodeClass = tag3?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -31669,8 +31847,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag2) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag2) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag2) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag2);
+    function resolveCollection(CN, ctx, token, onError, tagName, tag3) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag3) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag3) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag3);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -31695,12 +31873,12 @@ var require_compose_collection = __commonJS({
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
-      let tag2 = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
-      if (!tag2) {
+      let tag3 = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
+      if (!tag3) {
         const kt = ctx.schema.knownTags[tagName];
         if (kt?.collection === expType) {
           ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
-          tag2 = kt;
+          tag3 = kt;
         } else {
           if (kt) {
             onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
@@ -31710,13 +31888,13 @@ var require_compose_collection = __commonJS({
           return resolveCollection(CN, ctx, token, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag2);
-      const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag3);
+      const res = tag3.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
-      if (tag2?.format)
-        node.format = tag2.format;
+      if (tag3?.format)
+        node.format = tag3.format;
       return node;
     }
     exports.composeCollection = composeCollection;
@@ -32138,18 +32316,18 @@ var require_compose_scalar = __commonJS({
     function composeScalar(ctx, token, tagToken, onError) {
       const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
-      let tag2;
+      let tag3;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag2 = ctx.schema[identity2.SCALAR];
+        tag3 = ctx.schema[identity2.SCALAR];
       } else if (tagName)
-        tag2 = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag3 = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag2 = findScalarTagByTest(ctx, value, token, onError);
+        tag3 = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag2 = ctx.schema[identity2.SCALAR];
+        tag3 = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
-        const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag3.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
@@ -32162,8 +32340,8 @@ var require_compose_scalar = __commonJS({
         scalar.type = type;
       if (tagName)
         scalar.tag = tagName;
-      if (tag2.format)
-        scalar.format = tag2.format;
+      if (tag3.format)
+        scalar.format = tag3.format;
       if (comment)
         scalar.comment = comment;
       return scalar;
@@ -32172,17 +32350,17 @@ var require_compose_scalar = __commonJS({
       if (tagName === "!")
         return schema[identity2.SCALAR];
       const matchWithTest = [];
-      for (const tag2 of schema.tags) {
-        if (!tag2.collection && tag2.tag === tagName) {
-          if (tag2.default && tag2.test)
-            matchWithTest.push(tag2);
+      for (const tag3 of schema.tags) {
+        if (!tag3.collection && tag3.tag === tagName) {
+          if (tag3.default && tag3.test)
+            matchWithTest.push(tag3);
           else
-            return tag2;
+            return tag3;
         }
       }
-      for (const tag2 of matchWithTest)
-        if (tag2.test?.test(value))
-          return tag2;
+      for (const tag3 of matchWithTest)
+        if (tag3.test?.test(value))
+          return tag3;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
@@ -32192,17 +32370,17 @@ var require_compose_scalar = __commonJS({
       return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag2 = schema.tags.find((tag3) => (tag3.default === true || atKey && tag3.default === "key") && tag3.test?.test(value)) || schema[identity2.SCALAR];
+      const tag3 = schema.tags.find((tag4) => (tag4.default === true || atKey && tag4.default === "key") && tag4.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag3) => tag3.default && tag3.test?.test(value)) ?? schema[identity2.SCALAR];
-        if (tag2.tag !== compat.tag) {
-          const ts = directives.tagString(tag2.tag);
+        const compat = schema.compat.find((tag4) => tag4.default && tag4.test?.test(value)) ?? schema[identity2.SCALAR];
+        if (tag3.tag !== compat.tag) {
+          const ts = directives.tagString(tag3.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
           onError(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
-      return tag2;
+      return tag3;
     }
     exports.composeScalar = composeScalar;
   }
@@ -32251,20 +32429,20 @@ var require_compose_node = __commonJS({
     var CN = { composeNode, composeEmptyNode };
     function composeNode(ctx, token, props, onError) {
       const atKey = ctx.atKey;
-      const { spaceBefore, comment, anchor, tag: tag2 } = props;
+      const { spaceBefore, comment, anchor, tag: tag3 } = props;
       let node;
       let isSrcToken = true;
       switch (token.type) {
         case "alias":
           node = composeAlias(ctx, token, onError);
-          if (anchor || tag2)
+          if (anchor || tag3)
             onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node = composeScalar.composeScalar(ctx, token, tag2, onError);
+          node = composeScalar.composeScalar(ctx, token, tag3, onError);
           if (anchor)
             node.anchor = anchor.source.substring(1);
           break;
@@ -32291,7 +32469,7 @@ var require_compose_node = __commonJS({
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag2 ?? token, "NON_STRING_KEY", msg);
+        onError(tag3 ?? token, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node.spaceBefore = true;
@@ -32305,14 +32483,14 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag: tag2, end }, onError) {
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag: tag3, end }, onError) {
       const token = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node = composeScalar.composeScalar(ctx, token, tag2, onError);
+      const node = composeScalar.composeScalar(ctx, token, tag3, onError);
       if (anchor) {
         node.anchor = anchor.source.substring(1);
         if (node.anchor === "")
@@ -34945,9 +35123,9 @@ import { createHmac as createHmac3, timingSafeEqual } from "node:crypto";
 function mac(key, label2, data) {
   return createHmac3("sha256", key).update(`${label2}\0`).update(data).digest("hex");
 }
-function macOk(key, label2, data, tag2) {
+function macOk(key, label2, data, tag3) {
   const want = Buffer.from(mac(key, label2, data), "hex");
-  const got = /^[0-9a-f]{64}$/.test(tag2) ? Buffer.from(tag2, "hex") : Buffer.alloc(0);
+  const got = /^[0-9a-f]{64}$/.test(tag3) ? Buffer.from(tag3, "hex") : Buffer.alloc(0);
   return got.length === want.length && timingSafeEqual(got, want);
 }
 var init_mac = __esm({
@@ -40657,7 +40835,7 @@ function newHostKey(comment) {
   const blob = Buffer.from(pair.public.trim().split(/\s+/)[1] ?? "", "base64");
   return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprint(blob) };
 }
-function cloudConfig(k) {
+function cloudConfig(k, authorizedKeys = []) {
   const indent = (text) => text.trim().split("\n").map((l) => `    ${l}`).join("\n");
   return [
     "#cloud-config",
@@ -40667,6 +40845,8 @@ function cloudConfig(k) {
     "  ed25519_private: |",
     indent(k.privateKey),
     `  ed25519_public: ${k.publicKey}`,
+    // Where the provider has no key registry (EC2 without a key pair): the connection's key, for the image's default user.
+    ...authorizedKeys.length ? ["ssh_authorized_keys:", ...authorizedKeys.map((a) => `  - ${a}`)] : [],
     ""
   ].join("\n");
 }
@@ -40835,7 +41015,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
-      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey) },
+      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []) },
       publicKey,
       hostKeyFingerprint: hostKey.fingerprint,
       timeoutMs: cfg.timeoutS * 1e3,
@@ -40843,7 +41023,20 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       tries: 4
     },
     {
-      provisioner: rent.make({ apiKey: cfg.apiKey, apiUrl: cfg.apiUrl, callTimeoutMs: t.callTimeoutMs, log }),
+      provisioner: rent.make({
+        apiKey: cfg.apiKey,
+        aws: cfg.awsRegion ? {
+          region: cfg.awsRegion,
+          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+          sessionToken: env["AWS_SESSION_TOKEN"],
+          subnet: cfg.subnet,
+          securityGroup: cfg.securityGroup
+        } : null,
+        apiUrl: cfg.apiUrl,
+        callTimeoutMs: t.callTimeoutMs,
+        log
+      }),
       created: async (instanceId, c) => {
         reporter.output("instance-id", instanceId);
         reporter.output("provider", cfg.provider);
@@ -40894,7 +41087,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
             verb: "destroy",
             apiKey: cfg.apiKey,
             apiUrl: cfg.apiUrl,
-            awsRegion: void 0,
+            awsRegion: cfg.awsRegion,
             teardownCommand: void 0,
             timeoutS: t.destroyDeadlineMs / 1e3,
             connection: null

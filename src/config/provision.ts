@@ -22,15 +22,24 @@ export interface ProvisionPhaseConfig {
   key: KeySource;
   connectTimeoutMs: number;
   timeoutS: number;
+  awsRegion: string | undefined;
+  subnet: string | null;
+  securityGroup: string | null;
   /** report-to: where the provision record goes the moment the provider names the instance (launch's registration replaces it). */
   store: StoreSpec | null;
 }
 
 /** What a provider module must offer to be rented from: checked by the phase, which knows the registry. */
 export interface RentFacts {
+  /** An API key (the input or this variable), or AWS credentials from the environment with aws-region. */
+  credentials: 'api-key' | 'aws';
   apiKeyEnv: string;
   spot: boolean;
   diskGb: boolean;
+  /** The API lists prices, so max-hourly-price can be checked before a create. */
+  prices: boolean;
+  /** No default image exists (EC2: an AMI id is required). */
+  needsImage: RegExp | null;
 }
 
 const TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
@@ -43,8 +52,28 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
   if (!provider) throw new InputError('provider', 'is required: where to rent the box');
   const facts = rent(provider);
   if (!facts) throw new InputError('provider', `${v.show(provider)} cannot be rented by tether (yet)`);
-  const apiKey = (inputs['api-key'] ?? '').trim() || (env[facts.apiKeyEnv] ?? '').trim();
-  if (!apiKey) throw new InputError('api-key', `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  let apiKey = '';
+  let awsRegion: string | undefined;
+  if (facts.credentials === 'aws') {
+    awsRegion = (inputs['aws-region'] ?? '').trim();
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
+      throw new InputError('aws-region', `${awsRegion ? `${v.show(awsRegion)} is not` : 'is required:'} an AWS region like us-east-1`);
+    if (!env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY'])
+      throw new InputError(
+        'aws-region',
+        'provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)',
+      );
+    if ((inputs['regions'] ?? '').trim()) throw new InputError('regions', 'is not for EC2: one aws-region per provision (its subnet decides the zone)');
+  } else {
+    apiKey = (inputs['api-key'] ?? '').trim() || (env[facts.apiKeyEnv] ?? '').trim();
+    if (!apiKey) throw new InputError('api-key', `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  }
+  const subnet = (inputs['subnet'] ?? '').trim() || null;
+  const securityGroup = (inputs['security-group'] ?? '').trim() || null;
+  if ((subnet || securityGroup) && facts.credentials !== 'aws') throw new InputError(subnet ? 'subnet' : 'security-group', 'is for provider aws only');
+  if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError('subnet', `${v.show(subnet)} is not a subnet id (subnet-…)`);
+  if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
+    throw new InputError('security-group', `${v.show(securityGroup)} is not a security group id (sg-…)`);
   const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
   if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
     throw new InputError('provider-api-url', 'must be https, or http on loopback (a proxy or a test double)');
@@ -62,12 +91,22 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
   if (diskGb !== null && !facts.diskGb) throw new InputError('disk-gb', `${provider} does not size the boot disk (its instance type decides); drop disk-gb`);
   const priceText = (inputs['max-hourly-price'] ?? '').trim().replace(/^\$/, '');
   const maxHourlyPrice = priceText ? v.number('max-hourly-price', priceText, 0, 0.01, 10_000) : null;
+  if (maxHourlyPrice !== null && !facts.prices)
+    throw new InputError(
+      'max-hourly-price',
+      `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`,
+    );
   const count = v.number('count', inputs['count'], 1, 1, 64);
   if (count !== 1) throw new InputError('count', 'more than one box per run comes with multi-node runs (not yet); rent one box, or one per run');
   const name = (inputs['name'] ?? '').trim() || `tether-${runId}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError('name', `${v.show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
   const image = (inputs['image'] ?? '').trim() || null;
   if (image && !/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(image)) throw new InputError('image', `${v.show(image)} is not an image name or id`);
+  if (facts.needsImage && !(image && facts.needsImage.test(image)))
+    throw new InputError(
+      'image',
+      `${image ? `${v.show(image)} is not` : 'is required:'} an image id of ${provider} (${facts.needsImage.source}); it has no default image`,
+    );
   const user = (inputs['user'] ?? '').trim() ? v.user('user', inputs['user']) : '';
   const key = parseKeySource(inputs, env);
   if (key.kind === 'agent')
@@ -91,6 +130,9 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
     key,
     connectTimeoutMs,
     timeoutS,
+    awsRegion,
+    subnet,
+    securityGroup,
     store: parseStore(inputs, env),
   };
 }

@@ -73,5 +73,15 @@ export const lambda: ProviderModule = {
   },
   make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl),
   // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
-  provision: { hostKeyChannel: 'injected-user-data', apiKeyEnv: 'LAMBDA_API_KEY', spot: false, diskGb: false, make: lambdaProvisioner },
+  provision: {
+    hostKeyChannel: 'injected-user-data',
+    credentials: 'api-key',
+    apiKeyEnv: 'LAMBDA_API_KEY',
+    spot: false,
+    diskGb: false,
+    prices: true,
+    needsImage: null,
+    keyInUserData: false,
+    make: lambdaProvisioner,
+  },
 };

@@ -105,8 +105,15 @@ export interface ProviderModule {
   provision?: {
     /** How the box's host key is known before the first connection (issue 26 §2's ranks). */
     hostKeyChannel: 'injected-user-data' | 'injected-env' | 'api-console' | 'first-use';
+    /** An API key (the input, or apiKeyEnv), or AWS credentials from the environment with aws-region. */
+    credentials: 'api-key' | 'aws';
     /** The environment variable that holds the API key when the api-key input is empty. */
     apiKeyEnv: string;
+    /** Its API lists prices (max-hourly-price can be checked); it has no default image (the form an image id takes). */
+    prices: boolean;
+    needsImage: RegExp | null;
+    /** The connection's public key goes in the cloud-init user-data (no key registry is used). */
+    keyInUserData: boolean;
     /** Whether the create call can ask for a spot or interruptible box, and size the boot disk. */
     spot: boolean;
     diskGb: boolean;
@@ -174,6 +181,15 @@ export interface Provisioner {
 
 export interface ProvisionSettings {
   apiKey: string;
+  /** EC2: the region, the credentials (from the environment), the subnet and security group. */
+  aws: {
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string | undefined;
+    subnet: string | null;
+    securityGroup: string | null;
+  } | null;
   apiUrl: string | undefined;
   callTimeoutMs: number;
   log(line: string): void;

@@ -23,9 +23,10 @@ export function newHostKey(comment: string): BoxHostKey {
 
 /**
  * cloud-init user-data that makes this the box's only host key before sshd first starts: `ssh_deletekeys`
- * removes the image's keys, `ssh_keys` writes ours (cloud-init's cc_ssh), and no other key type is generated.
+ * removes the image's keys, `ssh_keys` writes ours (cloud-init's cc_ssh), and no other key type is generated;
+ * `ssh_authorized_keys` lets the connection's key in where the provider keeps no keys of its own.
  */
-export function cloudConfig(k: BoxHostKey): string {
+export function cloudConfig(k: BoxHostKey, authorizedKeys: readonly string[] = []): string {
   const indent = (text: string) =>
     text
       .trim()
@@ -40,6 +41,8 @@ export function cloudConfig(k: BoxHostKey): string {
     '  ed25519_private: |',
     indent(k.privateKey),
     `  ed25519_public: ${k.publicKey}`,
+    // Where the provider has no key registry (EC2 without a key pair): the connection's key, for the image's default user.
+    ...(authorizedKeys.length ? ['ssh_authorized_keys:', ...authorizedKeys.map((a) => `  - ${a}`)] : []),
     '',
   ].join('\n');
 }

@@ -11,6 +11,7 @@ export const RENTABLE = PROVIDER_LIST.filter((p) => p.provision).map((p) => p.na
 export function parseProvision(inputs: Inputs, env: Inputs): ProvisionPhaseConfig {
   return parseProvisionPhase(inputs, env, (name) => {
     const m = PROVIDER_LIST.find((p) => p.name === name && p.provision);
-    return m?.provision ? { apiKeyEnv: m.provision.apiKeyEnv, spot: m.provision.spot, diskGb: m.provision.diskGb } : null;
+    const r = m?.provision;
+    return r ? { credentials: r.credentials, apiKeyEnv: r.apiKeyEnv, spot: r.spot, diskGb: r.diskGb, prices: r.prices, needsImage: r.needsImage } : null;
   });
 }

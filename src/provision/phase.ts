@@ -58,7 +58,7 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
-      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey) },
+      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []) },
       publicKey,
       hostKeyFingerprint: hostKey.fingerprint,
       timeoutMs: cfg.timeoutS * 1000,
@@ -66,7 +66,22 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
       tries: 4,
     },
     {
-      provisioner: rent.make({ apiKey: cfg.apiKey, apiUrl: cfg.apiUrl, callTimeoutMs: t.callTimeoutMs, log }),
+      provisioner: rent.make({
+        apiKey: cfg.apiKey,
+        aws: cfg.awsRegion
+          ? {
+              region: cfg.awsRegion,
+              accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',
+              secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '',
+              sessionToken: env['AWS_SESSION_TOKEN'],
+              subnet: cfg.subnet,
+              securityGroup: cfg.securityGroup,
+            }
+          : null,
+        apiUrl: cfg.apiUrl,
+        callTimeoutMs: t.callTimeoutMs,
+        log,
+      }),
       created: async (instanceId: string, c: Candidate) => {
         // Said at once, before the wait: from here on the instance bills, and a killed provision leaves this behind.
         reporter.output('instance-id', instanceId);
@@ -118,7 +133,7 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
             verb: 'destroy',
             apiKey: cfg.apiKey,
             apiUrl: cfg.apiUrl,
-            awsRegion: undefined,
+            awsRegion: cfg.awsRegion,
             teardownCommand: undefined,
             timeoutS: t.destroyDeadlineMs / 1000,
             connection: null,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_KEY, LambdaDouble } from '../harness/lambda-double.ts';
+import { EC2_ENV, EC2_REGION, Ec2Double } from '../harness/ec2-double.ts';
 import { launchPhase, patrolPhase, provisionPhase } from '../harness/phases.ts';
 import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
 import { githubStore } from '../../src/github/status-store.ts';
@@ -271,5 +272,102 @@ describe('the provision record: the next patrol sees an instance that bills with
     expect(after.code, after.r.errors.join('\n')).toBe(0);
     expect(JSON.parse(after.r.outputs['states'] ?? '{}')['rent-rec']).toMatchObject({ state: 'running' });
     expect(after.r.outputs['unlaunched']).toBe('[]');
+  });
+});
+
+describe('provision on EC2 (double with real boxes)', () => {
+  let ec2: Ec2Double;
+  beforeAll(async () => {
+    ec2 = new Ec2Double();
+    await ec2.start();
+  });
+  afterAll(async () => {
+    await ec2?.stop();
+  });
+  const ec2Inputs = (over: Record<string, string> = {}) => ({
+    'run-id': 'ec2-1',
+    provider: 'aws',
+    'aws-region': EC2_REGION,
+    'provider-api-url': ec2.url,
+    'instance-types': 'p5.48xlarge\ng5.xlarge',
+    image: 'ami-0abcdef1234567890',
+    subnet: 'subnet-0123456789abcdef0',
+    'security-group': 'sg-0123456789abcdef0',
+    'ssh-key': account.private,
+    user: 'root',
+    'connect-timeout': '3',
+    ...over,
+  });
+  const rentEc2 = async (over: Record<string, string> = {}, cfg: { timeoutS?: number } = {}) => {
+    const r = captureReporter();
+    const code = await provisionPhase(ec2Inputs(over), EC2_ENV, r, work, cfg);
+    return { code, r };
+  };
+
+  it('RunInstances with the host key and the connection key in UserData, tagged; no capacity for the first type moves to the second', async () => {
+    const { code, r } = await rentEc2();
+    expect(code, r.errors.join('\n')).toBe(0);
+    const inst = ec2.instances.get(r.outputs['instance-id']!)!;
+    expect(inst.type).toBe('g5.xlarge');
+    expect(r.outputs).toMatchObject({ host: inst.box!.addr, 'host-key-fingerprint': inst.box!.fingerprint, 'hourly-price': '', spot: 'false' });
+    expect(inst.tags).toEqual({ Name: 'tether-ec2-1', 'tether:name': 'tether-ec2-1' });
+    expect(inst.userData).toContain(`ssh_authorized_keys:\n  - ${account.public.split(' ').slice(0, 2).join(' ')}`);
+    expect(r.summaries.join('\n')).toMatch(/p5\.48xlarge in eu-west-1: aws: run p5\.48xlarge: HTTP 500 InsufficientInstanceCapacity/);
+    expect(ec2.actions.filter((a) => a === 'RunInstances')).toHaveLength(2);
+  });
+
+  it('spot asks for a one-time spot instance that terminates on interruption', async () => {
+    const { code, r } = await rentEc2({ 'run-id': 'ec2-spot', spot: 'true', 'instance-types': 'g6.xlarge' });
+    expect(code, r.errors.join('\n')).toBe(0);
+    expect(ec2.instances.get(r.outputs['instance-id']!)?.spot).toBe(true);
+    expect(r.outputs['spot']).toBe('true');
+  });
+
+  it('a box with another host key is refused before any key is offered and terminated; one that never leaves pending is terminated too', async () => {
+    ec2.ignoreUserData = true;
+    try {
+      const { code, r } = await rentEc2({ 'run-id': 'ec2-otherkey', 'instance-types': 'g5.xlarge' });
+      expect(code).toBe(1);
+      const inst = ec2.instances.get(r.outputs['instance-id']!)!;
+      expect(inst.state).toBe('terminated');
+      expect(inst.sshdLog).toMatch(/Connection from/);
+      expect(inst.sshdLog).not.toMatch(/publickey|Accepted|Failed|userauth/i);
+    } finally {
+      ec2.ignoreUserData = false;
+    }
+    ec2.neverBoot = true;
+    try {
+      const { code, r } = await rentEc2({ 'run-id': 'ec2-never', 'instance-types': 'g5.xlarge' }, { timeoutS: 2 });
+      expect(code).toBe(1);
+      expect(ec2.instances.get(r.outputs['instance-id']!)?.state).toBe('terminated');
+      expect(r.outputs['destroyed']).toBe('true');
+    } finally {
+      ec2.neverBoot = false;
+    }
+  });
+
+  it('wrong credentials stop at once (AuthFailure); a bad AMI is a bad request; EC2 inputs are checked before any call', async () => {
+    const before = ec2.actions.length;
+    const bad = captureReporter();
+    expect(await provisionPhase(ec2Inputs({ 'run-id': 'ec2-auth' }), { ...EC2_ENV, AWS_SECRET_ACCESS_KEY: 'wrong' }, bad, work)).toBe(1);
+    expect(bad.errors.join('\n')).toMatch(/provision failed \(auth\): aws: run p5\.48xlarge: HTTP 401 AuthFailure/);
+    expect(ec2.actions.length).toBe(before); // the signature is refused before any action is counted
+    const ami = captureReporter();
+    const runs = ec2.actions.filter((a) => a === 'RunInstances').length;
+    expect(await provisionPhase(ec2Inputs({ 'run-id': 'ec2-ami', image: 'ami-00000000', 'instance-types': 'g5.xlarge\ng6.xlarge' }), EC2_ENV, ami, work)).toBe(
+      1,
+    );
+    expect(ami.errors.join('\n')).toMatch(/provision failed \(bad-request\): aws: run g5\.xlarge: HTTP 400 InvalidAMIID\.NotFound/);
+    // A bad request is not a capacity problem: the second type is never asked for.
+    expect(ec2.actions.filter((a) => a === 'RunInstances').length).toBe(runs + 1);
+    for (const [over, why] of [
+      [{ image: '' }, /image.*required.*ami-/],
+      [{ 'max-hourly-price': '3' }, /max-hourly-price.*lists no prices/],
+      [{ regions: 'us-east-1' }, /regions.*one aws-region/],
+      [{ subnet: 'net-1' }, /subnet.*not a subnet id/],
+      [{ 'aws-region': 'mars' }, /aws-region.*not an AWS region/],
+    ] as const)
+      await expect(provisionPhase(ec2Inputs(over), EC2_ENV, captureReporter(), work), JSON.stringify(over)).rejects.toThrow(why);
+    await expect(provisionPhase(ec2Inputs(), {}, captureReporter(), work)).rejects.toThrow(/AWS_ACCESS_KEY_ID/);
   });
 });

@@ -292,7 +292,7 @@ export class ProviderDouble {
 }
 
 /** Recomputes AWS Signature V4 from the request as received (written apart from the client's signer). */
-function verifySigV4(req: IncomingMessage, path: string, body: string): boolean {
+export function verifySigV4(req: IncomingMessage, path: string, body: string): boolean {
   const auth = req.headers.authorization ?? '';
   const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/ec2\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
   if (!m || m[1] !== AWS_CREDS.accessKeyId || m[3] !== AWS_CREDS.region) return false;

@@ -3,6 +3,7 @@ import { parseProvision } from '../../src/provision/parse.ts';
 import { cloudConfig, newHostKey } from '../../src/provision/hostkey.ts';
 import { provision, type ProvisionDeps, type ProvisionPlan } from '../../src/provision/provision.ts';
 import { lambdaCandidates, lambdaError } from '../../src/providers/lambda-provision.ts';
+import { ec2Error } from '../../src/providers/aws-provision.ts';
 import { ProvisionError, type BoxState, type Candidate, type Provisioner } from '../../src/providers/types.ts';
 import { parse } from 'yaml';
 import { fingerprint } from '../../src/record/hostkey.ts';
@@ -150,6 +151,20 @@ describe('Lambda answers, typed', () => {
     expect(lambdaError(a(400, 'global/invalid-parameters'), 'x').kind).toBe('bad-request');
     expect(lambdaError(a(429), 'x').kind).toBe('rate-limit');
     expect(lambdaError(a(502), 'x').kind).toBe('transient');
+  });
+
+  it("maps EC2's error codes to kinds", () => {
+    const e = (status: number, code: string) =>
+      ec2Error({ status, body: null, text: `<Response><Errors><Error><Code>${code}</Code><Message>m</Message></Error></Errors></Response>` }, 'x').kind;
+    expect(e(500, 'InsufficientInstanceCapacity')).toBe('capacity');
+    expect(e(400, 'Unsupported')).toBe('capacity');
+    expect(e(400, 'VcpuLimitExceeded')).toBe('quota');
+    expect(e(401, 'AuthFailure')).toBe('auth');
+    expect(e(403, 'UnauthorizedOperation')).toBe('auth');
+    expect(e(503, 'RequestLimitExceeded')).toBe('rate-limit');
+    expect(e(400, 'InvalidAMIID.NotFound')).toBe('bad-request');
+    expect(e(400, 'InvalidSubnetID.NotFound')).toBe('bad-request');
+    expect(e(500, 'InternalError')).toBe('transient');
   });
 
   it('candidates follow the user’s order of types, then regions, only where capacity is listed', () => {

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-Q2NLOFZ3.js";
+} from "./chunk-5GYLKATG.js";
 import {
   provisionedBytes,
   renderProvisioned
@@ -18,7 +18,7 @@ import "./chunk-HWDKJJDF.js";
 import {
   ProvisionError,
   providerModule
-} from "./chunk-AGRFX5XC.js";
+} from "./chunk-E2MH7FH3.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";
@@ -66,7 +66,7 @@ function newHostKey(comment) {
   const blob = Buffer.from(pair.public.trim().split(/\s+/)[1] ?? "", "base64");
   return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprint(blob) };
 }
-function cloudConfig(k) {
+function cloudConfig(k, authorizedKeys = []) {
   const indent = (text) => text.trim().split("\n").map((l) => `    ${l}`).join("\n");
   return [
     "#cloud-config",
@@ -76,6 +76,8 @@ function cloudConfig(k) {
     "  ed25519_private: |",
     indent(k.privateKey),
     `  ed25519_public: ${k.publicKey}`,
+    // Where the provider has no key registry (EC2 without a key pair): the connection's key, for the image's default user.
+    ...authorizedKeys.length ? ["ssh_authorized_keys:", ...authorizedKeys.map((a) => `  - ${a}`)] : [],
     ""
   ].join("\n");
 }
@@ -223,7 +225,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
-      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey) },
+      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []) },
       publicKey,
       hostKeyFingerprint: hostKey.fingerprint,
       timeoutMs: cfg.timeoutS * 1e3,
@@ -231,7 +233,20 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       tries: 4
     },
     {
-      provisioner: rent.make({ apiKey: cfg.apiKey, apiUrl: cfg.apiUrl, callTimeoutMs: t.callTimeoutMs, log }),
+      provisioner: rent.make({
+        apiKey: cfg.apiKey,
+        aws: cfg.awsRegion ? {
+          region: cfg.awsRegion,
+          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+          sessionToken: env["AWS_SESSION_TOKEN"],
+          subnet: cfg.subnet,
+          securityGroup: cfg.securityGroup
+        } : null,
+        apiUrl: cfg.apiUrl,
+        callTimeoutMs: t.callTimeoutMs,
+        log
+      }),
       created: async (instanceId, c) => {
         reporter.output("instance-id", instanceId);
         reporter.output("provider", cfg.provider);
@@ -282,7 +297,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
             verb: "destroy",
             apiKey: cfg.apiKey,
             apiUrl: cfg.apiUrl,
-            awsRegion: void 0,
+            awsRegion: cfg.awsRegion,
             teardownCommand: void 0,
             timeoutS: t.destroyDeadlineMs / 1e3,
             connection: null

@@ -257,6 +257,8 @@ var INPUTS = {
     default: "15m",
     kind: "duration"
   },
+  subnet: { help: "provision on aws: the subnet id (subnet-\u2026) to launch in; its route must let the runner reach port 22" },
+  "security-group": { help: "provision on aws: the security group id (sg-\u2026) that allows SSH from the runner" },
   "aws-region": { help: "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" },
   attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
   "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
@@ -420,6 +422,9 @@ var PROVISION_INPUTS = [
   "count",
   "name",
   "provision-timeout",
+  "aws-region",
+  "subnet",
+  "security-group",
   "report-to",
   "github-token"
 ];

@@ -36,9 +36,6 @@ import {
   str
 } from "./chunk-L5FHM4FN.js";
 
-// src/providers/aws.ts
-import { createHash, createHmac } from "node:crypto";
-
 // src/providers/types.ts
 var ProviderError = class extends Error {
   constructor(message, retryable) {
@@ -120,7 +117,8 @@ function baseUrl(override, fallback) {
   return (override || fallback).replace(/\/+$/, "");
 }
 
-// src/providers/aws.ts
+// src/providers/sigv4.ts
+import { createHash, createHmac } from "node:crypto";
 function signV4(method, url, body, creds, service, now) {
   const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
@@ -137,13 +135,113 @@ function signV4(method, url, body, creds, service, now) {
   const { host: _host, ...sent } = headers;
   return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}` };
 }
+
+// src/providers/aws-provision.ts
+import { isIP } from "node:net";
+var KINDS = {
+  InsufficientInstanceCapacity: "capacity",
+  InsufficientCapacity: "capacity",
+  // The type is not offered in the subnet's zone: another type may be.
+  Unsupported: "capacity",
+  InstanceLimitExceeded: "quota",
+  VcpuLimitExceeded: "quota",
+  MaxSpotInstanceCountExceeded: "quota",
+  AuthFailure: "auth",
+  UnauthorizedOperation: "auth",
+  InvalidClientTokenId: "auth",
+  SignatureDoesNotMatch: "auth",
+  OptInRequired: "auth",
+  RequestLimitExceeded: "rate-limit",
+  InternalError: "transient",
+  Unavailable: "transient",
+  ServiceUnavailable: "transient"
+};
 var tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+function ec2Error(a, label) {
+  const code = (tag(a.text, "Code") ?? "").slice(0, 80);
+  const message = (tag(a.text, "Message") ?? "").slice(0, 300);
+  const kind = KINDS[code] ?? (/^Invalid|MissingParameter|InvalidParameter/.test(code) ? "bad-request" : a.status === 503 || a.status >= 500 ? "transient" : a.status === 401 || a.status === 403 ? "auth" : "bad-request");
+  return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`);
+}
+function awsProvisioner(s) {
+  const a = s.aws;
+  if (!a) throw new Error("aws provisioner without region and credentials");
+  const url = new URL(s.apiUrl || `https://ec2.${a.region}.amazonaws.com/`);
+  const creds = { region: a.region, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken };
+  const ec2 = async (params, label) => {
+    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
+    let r;
+    try {
+      r = await answer("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, s.callTimeoutMs, `aws: ${label}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (r.status !== 200) throw ec2Error(r, `aws: ${label}`);
+    return r.text;
+  };
+  return {
+    // The connection's key travels in the user-data (ssh_authorized_keys): nothing to register.
+    prepareKey: async () => "",
+    // One region per provision; EC2 answers capacity at RunInstances, not before.
+    candidates: async (types) => ({ candidates: types.map((t) => ({ instanceType: t, region: a.region, hourlyPrice: null })), skipped: [] }),
+    async create(c, spec) {
+      const params = {
+        Action: "RunInstances",
+        ImageId: spec.image ?? "",
+        InstanceType: c.instanceType,
+        MinCount: "1",
+        MaxCount: "1",
+        UserData: Buffer.from(spec.userData).toString("base64"),
+        "TagSpecification.1.ResourceType": "instance",
+        "TagSpecification.1.Tag.1.Key": "Name",
+        "TagSpecification.1.Tag.1.Value": spec.name,
+        "TagSpecification.1.Tag.2.Key": "tether:name",
+        "TagSpecification.1.Tag.2.Value": spec.name,
+        ...a.subnet ? { SubnetId: a.subnet } : {},
+        ...a.securityGroup ? { "SecurityGroupId.1": a.securityGroup } : {},
+        ...spec.spot ? {
+          "InstanceMarketOptions.MarketType": "spot",
+          "InstanceMarketOptions.SpotOptions.SpotInstanceType": "one-time",
+          "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior": "terminate"
+        } : {}
+      };
+      const xml = await ec2(params, `run ${c.instanceType}`);
+      const id = /<instancesSet>\s*<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>/.exec(xml)?.[1];
+      if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError("transient", "aws: run: the answer names no instance id");
+      return id;
+    },
+    async describe(id) {
+      let xml;
+      try {
+        xml = await ec2({ Action: "DescribeInstances", "InstanceId.1": id }, "describe instance");
+      } catch (err) {
+        if (err instanceof ProvisionError) return { phase: "pending", host: null, port: 22, detail: err.message };
+        throw err;
+      }
+      if (tag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
+      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
+      const ipText = tag(xml, "ipAddress");
+      const ip = ipText && isIP(ipText) === 4 ? ipText : null;
+      const reason = tag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
+      const detail = `instance state ${state.slice(0, 40)}${reason}`;
+      if (state === "running")
+        return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address` };
+      if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
+      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail };
+      return { phase: "failed", host: null, port: 22, detail };
+    }
+  };
+}
+
+// src/providers/aws.ts
+var tag2 = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 function awsProvider(ctx, creds, apiUrl) {
   const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
   const ec2 = async (params, label) => {
     const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
     const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label}`);
-    const code = tag(r.text, "Code");
+    const code = tag2(r.text, "Code");
     return { ...r, code };
   };
   let seen = false;
@@ -154,7 +252,7 @@ function awsProvider(ctx, creds, apiUrl) {
         return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
       if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
         return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
-      if (tag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
+      if (tag2(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
       seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
       const map = {
@@ -173,7 +271,7 @@ function awsProvider(ctx, creds, apiUrl) {
         verb === "destroy" ? "terminate" : "stop"
       );
       if (r.code === "InvalidInstanceID.NotFound") return;
-      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag(r.text, "Message") ?? ""}`, false);
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag2(r.text, "Message") ?? ""}`, false);
     },
     async leftovers() {
       const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
@@ -220,7 +318,20 @@ var aws = {
       sessionToken: env["AWS_SESSION_TOKEN"]
     },
     cfg.apiUrl
-  )
+  ),
+  // cloud-init's ssh_keys in UserData install the host key tether generated (facts §2.2, rank 1); GetConsoleOutput's
+  // key block (rank 2) is not needed while user-data works.
+  provision: {
+    hostKeyChannel: "injected-user-data",
+    credentials: "aws",
+    apiKeyEnv: "AWS_ACCESS_KEY_ID",
+    spot: true,
+    diskGb: false,
+    prices: false,
+    needsImage: /^ami-[0-9a-f]{8,17}$/,
+    keyInUserData: true,
+    make: (s) => awsProvisioner(s)
+  }
 };
 
 // src/providers/command.ts
@@ -297,7 +408,7 @@ var command = {
 
 // src/providers/lambda-provision.ts
 import { createHash as createHash2 } from "node:crypto";
-import { isIP } from "node:net";
+import { isIP as isIP2 } from "node:net";
 var LAMBDA_API = "https://cloud.lambda.ai/api/v1";
 var CODES = {
   "instance-operations/launch/insufficient-capacity": "capacity",
@@ -393,7 +504,7 @@ function lambdaProvisioner(s) {
         const d = obj(obj(a.body, "instance")["data"], "instance");
         if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
         const status = str(d, "status", "instance", { max: 40 });
-        const ip = typeof d["ip"] === "string" && isIP(d["ip"]) === 4 ? d["ip"] : null;
+        const ip = typeof d["ip"] === "string" && isIP2(d["ip"]) === 4 ? d["ip"] : null;
         const detail = `status ${status}`;
         if (status === "active")
           return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
@@ -485,7 +596,17 @@ var lambda = {
   },
   make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
   // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
-  provision: { hostKeyChannel: "injected-user-data", apiKeyEnv: "LAMBDA_API_KEY", spot: false, diskGb: false, make: lambdaProvisioner }
+  provision: {
+    hostKeyChannel: "injected-user-data",
+    credentials: "api-key",
+    apiKeyEnv: "LAMBDA_API_KEY",
+    spot: false,
+    diskGb: false,
+    prices: true,
+    needsImage: null,
+    keyInUserData: false,
+    make: lambdaProvisioner
+  }
 };
 
 // src/providers/runpod.ts

@@ -15,13 +15,13 @@ import {
 } from "./chunk-HRFSLDYM.js";
 import {
   drive
-} from "./chunk-Q2NLOFZ3.js";
+} from "./chunk-5GYLKATG.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-XNTNOYNW.js";
+} from "./chunk-K4DDUYR3.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
@@ -48,7 +48,7 @@ import "./chunk-HWDKJJDF.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-AGRFX5XC.js";
+} from "./chunk-E2MH7FH3.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

@@ -9,10 +9,10 @@ import {
 } from "./chunk-N5PCYWJ3.js";
 import {
   roleOf
-} from "./chunk-WOOSKHRW.js";
+} from "./chunk-ANGLBRYK.js";
 import "./chunk-V37UE6HX.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-Q5VY3DHS.js";
+import "./chunk-AHGSGOG6.js";
 import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import "./chunk-LU2BTHU2.js";

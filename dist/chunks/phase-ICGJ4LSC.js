@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-WOOSKHRW.js";
-import "./chunk-Q5VY3DHS.js";
+} from "./chunk-ANGLBRYK.js";
+import "./chunk-AHGSGOG6.js";
 import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import {

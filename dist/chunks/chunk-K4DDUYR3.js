@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-AGRFX5XC.js";
+} from "./chunk-E2MH7FH3.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -15,7 +15,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-Q5VY3DHS.js";
+} from "./chunk-AHGSGOG6.js";
 import {
   parseLogsPhase
 } from "./chunk-2W4CJ7XW.js";
@@ -50,7 +50,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-AGRFX5XC.js";
+} from "./chunk-E2MH7FH3.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -361,8 +361,28 @@ function parseProvisionPhase(inputs, env, rent) {
   if (!provider) throw new InputError("provider", "is required: where to rent the box");
   const facts = rent(provider);
   if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
-  const apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
-  if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  let apiKey = "";
+  let awsRegion;
+  if (facts.credentials === "aws") {
+    awsRegion = (inputs["aws-region"] ?? "").trim();
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
+      throw new InputError("aws-region", `${awsRegion ? `${show(awsRegion)} is not` : "is required:"} an AWS region like us-east-1`);
+    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+      throw new InputError(
+        "aws-region",
+        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+      );
+    if ((inputs["regions"] ?? "").trim()) throw new InputError("regions", "is not for EC2: one aws-region per provision (its subnet decides the zone)");
+  } else {
+    apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
+    if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  }
+  const subnet = (inputs["subnet"] ?? "").trim() || null;
+  const securityGroup = (inputs["security-group"] ?? "").trim() || null;
+  if ((subnet || securityGroup) && facts.credentials !== "aws") throw new InputError(subnet ? "subnet" : "security-group", "is for provider aws only");
+  if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError("subnet", `${show(subnet)} is not a subnet id (subnet-\u2026)`);
+  if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
+    throw new InputError("security-group", `${show(securityGroup)} is not a security group id (sg-\u2026)`);
   const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
   if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
     throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
@@ -380,12 +400,22 @@ function parseProvisionPhase(inputs, env, rent) {
   if (diskGb !== null && !facts.diskGb) throw new InputError("disk-gb", `${provider} does not size the boot disk (its instance type decides); drop disk-gb`);
   const priceText = (inputs["max-hourly-price"] ?? "").trim().replace(/^\$/, "");
   const maxHourlyPrice = priceText ? number("max-hourly-price", priceText, 0, 0.01, 1e4) : null;
+  if (maxHourlyPrice !== null && !facts.prices)
+    throw new InputError(
+      "max-hourly-price",
+      `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`
+    );
   const count = number("count", inputs["count"], 1, 1, 64);
   if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
   const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
   const image = (inputs["image"] ?? "").trim() || null;
   if (image && !/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(image)) throw new InputError("image", `${show(image)} is not an image name or id`);
+  if (facts.needsImage && !(image && facts.needsImage.test(image)))
+    throw new InputError(
+      "image",
+      `${image ? `${show(image)} is not` : "is required:"} an image id of ${provider} (${facts.needsImage.source}); it has no default image`
+    );
   const user2 = (inputs["user"] ?? "").trim() ? user("user", inputs["user"]) : "";
   const key = parseKeySource(inputs, env);
   if (key.kind === "agent")
@@ -409,6 +439,9 @@ function parseProvisionPhase(inputs, env, rent) {
     key,
     connectTimeoutMs,
     timeoutS,
+    awsRegion,
+    subnet,
+    securityGroup,
     store: parseStore(inputs, env)
   };
 }
@@ -418,7 +451,8 @@ var RENTABLE = PROVIDER_LIST.filter((p) => p.provision).map((p) => p.name);
 function parseProvision(inputs, env) {
   return parseProvisionPhase(inputs, env, (name) => {
     const m = PROVIDER_LIST.find((p) => p.name === name && p.provision);
-    return m?.provision ? { apiKeyEnv: m.provision.apiKeyEnv, spot: m.provision.spot, diskGb: m.provision.diskGb } : null;
+    const r = m?.provision;
+    return r ? { credentials: r.credentials, apiKeyEnv: r.apiKeyEnv, spot: r.spot, diskGb: r.diskGb, prices: r.prices, needsImage: r.needsImage } : null;
   });
 }
 
@@ -649,7 +683,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-ENPY6JKS.js"),
+      () => import("./phase-CSD6FT6A.js"),
       (m) => m.collectPhase
     )
   },
@@ -665,7 +699,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-OAM6IOU7.js"),
+      () => import("./phase-V42ZGICX.js"),
       (m) => m.teardownPhase
     )
   },
@@ -679,7 +713,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-SLZ762PK.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-ICGJ4LSC.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -725,7 +759,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-KVKXSDXU.js"),
+      () => import("./phase-WJNTMKM6.js"),
       (m) => m.provisionPhase
     )
   }
@@ -936,7 +970,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-HIKPCU7H.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-O6KNNYSQ.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),

@@ -1,0 +1,123 @@
+/**
+ * Renting on EC2 (Query API 2016-11-15, SigV4; providers-rent-facts §1.4): `RunInstances` with the AMI, the
+ * type, one instance, the subnet and security group, `Name` and `tether:run-id` tags, optionally spot
+ * (one-time, terminate on interruption), and base64 `UserData` with cloud-config that installs the host key
+ * tether generated and lets the connection's key in (no EC2 key pair is used). `DescribeInstances` until
+ * `running` with a public address. EC2's error codes are typed. EC2 lists no prices in this API: the price is
+ * unknown (null), and max-hourly-price is refused for it at parse time.
+ */
+import { isIP } from 'node:net';
+import { signV4 } from './sigv4.ts';
+import { answer, type HttpAnswer } from './http.ts';
+import { ProviderError, ProvisionError, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
+
+const KINDS: Record<string, ProvisionErrorKind> = {
+  InsufficientInstanceCapacity: 'capacity',
+  InsufficientCapacity: 'capacity',
+  // The type is not offered in the subnet's zone: another type may be.
+  Unsupported: 'capacity',
+  InstanceLimitExceeded: 'quota',
+  VcpuLimitExceeded: 'quota',
+  MaxSpotInstanceCountExceeded: 'quota',
+  AuthFailure: 'auth',
+  UnauthorizedOperation: 'auth',
+  InvalidClientTokenId: 'auth',
+  SignatureDoesNotMatch: 'auth',
+  OptInRequired: 'auth',
+  RequestLimitExceeded: 'rate-limit',
+  InternalError: 'transient',
+  Unavailable: 'transient',
+  ServiceUnavailable: 'transient',
+};
+
+const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+
+/** EC2's error document as a kind and its own words. */
+export function ec2Error(a: HttpAnswer, label: string): ProvisionError {
+  const code = (tag(a.text, 'Code') ?? '').slice(0, 80);
+  const message = (tag(a.text, 'Message') ?? '').slice(0, 300);
+  const kind: ProvisionErrorKind =
+    KINDS[code] ??
+    (/^Invalid|MissingParameter|InvalidParameter/.test(code)
+      ? 'bad-request'
+      : a.status === 503 || a.status >= 500
+        ? 'transient'
+        : a.status === 401 || a.status === 403
+          ? 'auth'
+          : 'bad-request');
+  return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`);
+}
+
+export function awsProvisioner(s: ProvisionSettings): Provisioner {
+  const a = s.aws;
+  if (!a) throw new Error('aws provisioner without region and credentials');
+  const url = new URL(s.apiUrl || `https://ec2.${a.region}.amazonaws.com/`);
+  const creds = { region: a.region, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken };
+  const ec2 = async (params: Record<string, string>, label: string): Promise<string> => {
+    const body = new URLSearchParams({ ...params, Version: '2016-11-15' }).toString();
+    let r: HttpAnswer;
+    try {
+      r = await answer('POST', url.toString(), signV4('POST', url, body, creds, 'ec2', new Date()), body, s.callTimeoutMs, `aws: ${label}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? 'transient' : 'bad-request', err.message);
+      throw err;
+    }
+    if (r.status !== 200) throw ec2Error(r, `aws: ${label}`);
+    return r.text;
+  };
+  return {
+    // The connection's key travels in the user-data (ssh_authorized_keys): nothing to register.
+    prepareKey: async () => '',
+    // One region per provision; EC2 answers capacity at RunInstances, not before.
+    candidates: async (types) => ({ candidates: types.map((t) => ({ instanceType: t, region: a.region, hourlyPrice: null })), skipped: [] }),
+    async create(c, spec) {
+      const params: Record<string, string> = {
+        Action: 'RunInstances',
+        ImageId: spec.image ?? '',
+        InstanceType: c.instanceType,
+        MinCount: '1',
+        MaxCount: '1',
+        UserData: Buffer.from(spec.userData).toString('base64'),
+        'TagSpecification.1.ResourceType': 'instance',
+        'TagSpecification.1.Tag.1.Key': 'Name',
+        'TagSpecification.1.Tag.1.Value': spec.name,
+        'TagSpecification.1.Tag.2.Key': 'tether:name',
+        'TagSpecification.1.Tag.2.Value': spec.name,
+        ...(a.subnet ? { SubnetId: a.subnet } : {}),
+        ...(a.securityGroup ? { 'SecurityGroupId.1': a.securityGroup } : {}),
+        ...(spec.spot
+          ? {
+              'InstanceMarketOptions.MarketType': 'spot',
+              'InstanceMarketOptions.SpotOptions.SpotInstanceType': 'one-time',
+              'InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior': 'terminate',
+            }
+          : {}),
+      };
+      const xml = await ec2(params, `run ${c.instanceType}`);
+      const id = /<instancesSet>\s*<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>/.exec(xml)?.[1];
+      if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError('transient', 'aws: run: the answer names no instance id');
+      return id;
+    },
+    async describe(id) {
+      let xml: string;
+      try {
+        xml = await ec2({ Action: 'DescribeInstances', 'InstanceId.1': id }, 'describe instance');
+      } catch (err) {
+        // Just created: EC2 is eventually consistent and may not know the id yet.
+        if (err instanceof ProvisionError) return { phase: 'pending', host: null, port: 22, detail: err.message };
+        throw err;
+      }
+      if (tag(xml, 'instanceId') !== id) return { phase: 'pending', host: null, port: 22, detail: 'the answer does not describe this instance yet' };
+      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? 'unknown';
+      const ipText = tag(xml, 'ipAddress');
+      const ip = ipText && isIP(ipText) === 4 ? ipText : null;
+      const reason = tag(xml, 'code') && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ''})` : '';
+      const detail = `instance state ${state.slice(0, 40)}${reason}`;
+      if (state === 'running')
+        return ip ? { phase: 'running', host: ip, port: 22, detail } : { phase: 'pending', host: null, port: 22, detail: `${detail}, no public address` };
+      if (state === 'pending') return { phase: 'pending', host: null, port: 22, detail };
+      if (state === 'terminated') return { phase: 'gone', host: null, port: 22, detail };
+      return { phase: 'failed', host: null, port: 22, detail };
+    },
+  };
+}

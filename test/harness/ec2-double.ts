@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createBox, type Box } from './box.ts';
+import { AWS_CREDS, verifySigV4 } from './provider-double.ts';
+
+/**
+ * The EC2 Query API (2016-11-15) for renting, on loopback: SigV4 checked (provider-double.ts, written apart from
+ * the client's signer), XML answers and EC2's error document (`<Response><Errors><Error><Code>`). RunInstances
+ * (ImageId ami-…, InstanceType, MinCount = MaxCount = 1, base64 UserData ≤ 16 KB, TagSpecification, optional
+ * spot market options) starts a real box whose sshd takes the host key and authorized keys from the user-data's
+ * cloud-config, as cloud-init would; DescribeInstances shows pending, then running with `ipAddress`;
+ * TerminateInstances ends the box and the instance stays listed as terminated. Modes: no capacity for a type,
+ * a box that never leaves pending, one that ignores the user-data's host key.
+ */
+export interface Ec2Instance {
+  id: string;
+  type: string;
+  image: string;
+  state: 'pending' | 'running' | 'shutting-down' | 'terminated';
+  box: Box | null;
+  userData: string;
+  tags: Record<string, string>;
+  spot: boolean;
+  sshdLog: string;
+}
+
+export class Ec2Double {
+  readonly instances = new Map<string, Ec2Instance>();
+  readonly actions: string[] = [];
+  /** Types answered with InsufficientInstanceCapacity. */
+  noCapacity = new Set<string>(['p5.48xlarge']);
+  types = new Set(['g5.xlarge', 'g6.xlarge', 'p5.48xlarge']);
+  images = new Set(['ami-0abcdef1234567890']);
+  neverBoot = false;
+  ignoreUserData = false;
+  private server!: Server;
+  private seq = 0;
+  private starting: Promise<unknown>[] = [];
+  origin = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get url(): string {
+    return `${this.origin}/`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.starting);
+    for (const i of this.instances.values()) i.box?.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url ?? '/', this.origin).pathname;
+    const xml = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    const error = (status: number, code: string, message: string) =>
+      xml(
+        status,
+        `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>r-1</RequestID></Response>`,
+      );
+    if (req.method !== 'POST' || path !== '/') return error(400, 'InvalidAction', 'POST / only');
+    if (!verifySigV4(req, path, body)) return error(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
+    const q = new URLSearchParams(body);
+    if (q.get('Version') !== '2016-11-15') return error(400, 'InvalidParameterValue', 'unsupported Version');
+    const action = q.get('Action') ?? '';
+    this.actions.push(action);
+    const NS = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"';
+    if (action === 'RunInstances') {
+      const image = q.get('ImageId') ?? '';
+      const type = q.get('InstanceType') ?? '';
+      if (!/^ami-[0-9a-f]{8,17}$/.test(image)) return error(400, 'InvalidAMIID.Malformed', `Invalid id: "${image}"`);
+      if (!this.images.has(image)) return error(400, 'InvalidAMIID.NotFound', `The image id '[${image}]' does not exist`);
+      if (!this.types.has(type)) return error(400, 'InvalidParameterValue', `Invalid value '${type}' for InstanceType.`);
+      if (q.get('MinCount') !== '1' || q.get('MaxCount') !== '1') return error(400, 'InvalidParameterValue', 'MinCount and MaxCount must be 1 here');
+      const raw = Buffer.from(q.get('UserData') ?? '', 'base64');
+      if (raw.length > 16 * 1024) return error(400, 'InvalidParameterValue', 'User data is limited to 16384 bytes');
+      if (this.noCapacity.has(type))
+        return error(500, 'InsufficientInstanceCapacity', `We currently do not have sufficient ${type} capacity in the Availability Zone you requested.`);
+      const tags: Record<string, string> = {};
+      for (let n = 1; q.has(`TagSpecification.1.Tag.${n}.Key`); n++)
+        tags[q.get(`TagSpecification.1.Tag.${n}.Key`)!] = q.get(`TagSpecification.1.Tag.${n}.Value`) ?? '';
+      const id = `i-${(++this.seq).toString(16).padStart(17, '0')}`;
+      const inst: Ec2Instance = {
+        id,
+        type,
+        image,
+        state: 'pending',
+        box: null,
+        userData: raw.toString('utf8'),
+        tags,
+        spot: q.get('InstanceMarketOptions.MarketType') === 'spot',
+        sshdLog: '',
+      };
+      this.instances.set(id, inst);
+      if (!this.neverBoot) this.starting.push(this.boot(inst));
+      return xml(
+        200,
+        `<RunInstancesResponse ${NS}><reservationId>r-1</reservationId><instancesSet><item><instanceId>${id}</instanceId><instanceState><code>0</code><name>pending</name></instanceState></item></instancesSet></RunInstancesResponse>`,
+      );
+    }
+    const id = q.get('InstanceId.1') ?? '';
+    const inst = this.instances.get(id);
+    if (!inst) return error(400, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    if (action === 'DescribeInstances') {
+      const ip = inst.state === 'running' && inst.box ? `<ipAddress>${inst.box.addr}</ipAddress>` : '';
+      return xml(
+        200,
+        `<DescribeInstancesResponse ${NS}><reservationSet><item><instancesSet><item><instanceId>${id}</instanceId><instanceType>${inst.type}</instanceType><instanceState><code>16</code><name>${inst.state}</name></instanceState>${ip}</item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,
+      );
+    }
+    if (action === 'TerminateInstances') {
+      if (inst.box) inst.sshdLog = readFileSync(join(inst.box.dir, 'sshd.log'), 'utf8');
+      inst.box?.destroy();
+      inst.box = null;
+      inst.state = 'terminated';
+      return xml(
+        200,
+        `<TerminateInstancesResponse ${NS}><instancesSet><item><instanceId>${id}</instanceId><currentState><name>shutting-down</name></currentState></item></instancesSet></TerminateInstancesResponse>`,
+      );
+    }
+    return error(400, 'InvalidAction', `unknown action ${action}`);
+  }
+
+  /** cloud-init's part: ssh_keys (unless ignored) and ssh_authorized_keys from the user-data. */
+  private async boot(inst: Ec2Instance): Promise<void> {
+    const doc = (inst.userData.startsWith('#cloud-config') ? parse(inst.userData) : null) as {
+      ssh_keys?: Record<string, string>;
+      ssh_authorized_keys?: string[];
+    } | null;
+    const priv = doc?.ssh_keys?.['ed25519_private'];
+    const pub = doc?.ssh_keys?.['ed25519_public'];
+    const box = await createBox({
+      ...(priv && pub && !this.ignoreUserData ? { hostKey: { privateKey: priv, publicKey: pub } } : {}),
+      authorizedKeys: doc?.ssh_authorized_keys ?? [],
+    });
+    if (inst.state !== 'pending') return box.destroy();
+    inst.box = box;
+    inst.state = 'running';
+  }
+}
+
+export const EC2_ENV = { AWS_ACCESS_KEY_ID: AWS_CREDS.accessKeyId, AWS_SECRET_ACCESS_KEY: AWS_CREDS.secretAccessKey };
+export const EC2_REGION = AWS_CREDS.region;
