@@ -41188,7 +41188,7 @@ var init_phase8 = __esm({
     init_provisioned();
     init_sign();
     init_provision2();
-    TUNING = { pollMs: 5e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
+    TUNING = { pollMs: 2e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
   }
 });
 

@@ -29,7 +29,8 @@ export interface ProvisionTuning {
   callTimeoutMs: number;
   destroyDeadlineMs: number;
 }
-const TUNING: ProvisionTuning = { pollMs: 5000, callTimeoutMs: 30_000, destroyDeadlineMs: 10 * 60_000 };
+// Describe calls are cheap and allowed about once a second (Lambda's documented limit for non-launch calls).
+const TUNING: ProvisionTuning = { pollMs: 2000, callTimeoutMs: 30_000, destroyDeadlineMs: 10 * 60_000 };
 
 /** The key's public half in authorized_keys form, or an InputError naming the key input. */
 function publicHalf(cfg: ProvisionPhaseConfig): { cred: ReturnType<typeof loadCredential>; publicKey: string } {

@@ -29,6 +29,8 @@ export interface RentedInstance {
   sshKeyNames: string[];
   /** The box's sshd log, kept when it is terminated (what reached it before it went). */
   sshdLog: string;
+  /** When the instance became `active` (ms since the epoch): where bench/provision.ts starts tether's clock. */
+  activeAt: number;
 }
 
 export class LambdaDouble {
@@ -191,7 +193,7 @@ export class LambdaDouble {
       return err(400, 'instance-operations/launch/insufficient-capacity', 'Not enough capacity to fulfill launch request.');
     }
     const id = `${(++this.seq).toString(16).padStart(8, '0')}${'0'.repeat(24)}`;
-    const inst: RentedInstance = { id, name, type, region: where, status: 'booting', box: null, userData, sshKeyNames: [key.name], sshdLog: '' };
+    const inst: RentedInstance = { id, name, type, region: where, status: 'booting', box: null, userData, sshKeyNames: [key.name], sshdLog: '', activeAt: 0 };
     this.instances.set(id, inst);
     if (!this.neverBoot) this.starting.push(this.boot(inst, key.public_key));
     this.json(res, 200, { data: { instance_ids: [id] } });
@@ -209,5 +211,6 @@ export class LambdaDouble {
     if (inst.status !== 'booting') return box.destroy(); // terminated while it booted
     inst.box = box;
     inst.status = 'active';
+    inst.activeAt = Date.now();
   }
 }

@@ -200,7 +200,7 @@ async function provision(plan, deps) {
 }
 
 // src/provision/phase.ts
-var TUNING = { pollMs: 5e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
+var TUNING = { pollMs: 2e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
 function publicHalf(cfg) {
   const cred = loadCredential(cfg.key);
   const parsed = "privateKey" in cred ? import_ssh22.default.utils.parseKey(cred.privateKey) : null;

@@ -759,7 +759,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-WJNTMKM6.js"),
+      () => import("./phase-2H56DKYO.js"),
       (m) => m.provisionPhase
     )
   }
