@@ -26260,10 +26260,11 @@ function parseTeardown(inputs, env) {
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
     throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool2("allow-park-unverified", inputs["allow-park-unverified"], false);
-  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified)) {
+  const recordMayProve = verb === "destroy" && !!(inputs["report-to"] ?? "").trim();
+  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified) && !recordMayProve) {
     throw new InputError(
       "verified-path",
-      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : "; or, for an instance provision rented that no run was launched on, report-to where its provision record is"}`
     );
   }
   if (FACTS[provider].credentials === "api-key" && !apiKey)
@@ -40125,6 +40126,22 @@ function checkRunEnded(runId2, seen, recorded, stopRunning) {
     reason: `cannot tell whether run ${runId2} has ended: the box cannot be looked at (${seen.why}) and no VERIFIED.json records its state (collected by an older tether, or none given); ${stopHint}`
   };
 }
+function checkNeverLaunched(runId2, record, t, verb) {
+  if (!record) return { ok: false, reason: "no VERIFIED.json was given and the run has no provision record" };
+  if (verb !== "destroy") return { ok: false, reason: `an instance nothing ran on is destroyed, not ${verb}ed: set verb: destroy` };
+  if (record.provider !== t.provider || record.instanceId !== t.instanceId)
+    return {
+      ok: false,
+      reason: `run ${runId2}'s provision record names ${record.provider} instance ${JSON.stringify(record.instanceId)}, not ${t.provider} ${JSON.stringify(t.instanceId)}`
+    };
+  return {
+    ok: true,
+    proof: null,
+    notes: [
+      `run ${runId2} was never launched: its signed provision record names ${t.instanceId} (created ${record.createdAt}); nothing ran on it, so there is nothing to collect`
+    ]
+  };
+}
 var refuse;
 var init_gate = __esm({
   "src/teardown/gate.ts"() {
@@ -40292,6 +40309,19 @@ async function lookAtBox(cfg, conn, proof, reporter, now, notes, unlooked) {
     return { seen: { kind: "not-seen", why: `the box does not answer: ${err.kind}` } };
   }
 }
+async function provisionRecord(cfg, deps, reporter) {
+  const key = cfg.store?.signingKey ?? cfg.connection?.key;
+  if (!deps.registration || !key) return null;
+  const body = await deps.registration(cfg.runId).catch((err) => {
+    reporter.warn(`teardown: the run's registration comment could not be read (${err.message})`);
+    return null;
+  });
+  if (!body || !isProvisionRecord(body)) return null;
+  const checked = verifiedProvisioned(body, loadCredential(key));
+  if ("why" in checked) return { refused: `run ${cfg.runId}'s provision record is not to be trusted (${checked.why}): nothing is destroyed on its word` };
+  if (checked.entry.runId !== cfg.runId) return { refused: `the provision record found for run ${cfg.runId} is run ${checked.entry.runId}'s` };
+  return { record: checked.entry };
+}
 async function schedulerJobs(cfg, deps, reporter) {
   if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
   const body = await deps.registration(cfg.runId).catch((err) => {
@@ -40323,7 +40353,9 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   };
   const runId2 = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
-  const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : FACTS[cfg.provider].scheduler && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
+  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
+  const unlaunched = loaded === null && !FACTS[cfg.provider].scheduler ? await provisionRecord(cfg, deps, reporter) : null;
+  const gate2 = typeof loaded === "string" ? { ok: false, reason: loaded } : FACTS[cfg.provider].scheduler && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : unlaunched && "refused" in unlaunched ? { ok: false, reason: unlaunched.refused } : unlaunched ? checkNeverLaunched(cfg.runId, unlaunched.record, target, cfg.verb) : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate2.ok ? gate2.proof : null;
   const cardOf = (run2, kills = null) => renderCard({
     provider: cfg.provider,
@@ -40338,10 +40370,10 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   const recorded = proof?.runState ?? null;
   const unlooked = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : { state: null, source: "the box was not looked at" };
   const refuseWith = (reason, run2 = unlooked) => finish("refused", reason, 1, { kind: "refused", runId: runId2, reason, notes: [], card: cardOf(run2) });
-  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate2.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate2.reason;
   if (refused) return refuseWith(refused);
   const notes = gate2.ok ? [...gate2.notes] : [];
+  if (unlaunched && "record" in unlaunched) return destroyUnlaunched(cfg, unlaunched.record, env, deps, reporter, finish, notes, cardOf, refuseWith);
   const looked = cfg.connection ? await lookAtBox(cfg, cfg.connection, proof, reporter, now, notes, unlooked) : null;
   if (looked && "refused" in looked) return refuseWith(looked.refused, looked.run);
   const seen = looked ? looked.seen : { kind: "not-seen", why: "no connection was given (host)" };
@@ -40354,6 +40386,39 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   if (cfg.dryRun) {
     const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
     return finish("dry-run", reason, 0, { kind: "dry-run", runId: runId2, reason, notes, card });
+  }
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
+async function destroyUnlaunched(cfg, record, env, deps, reporter, finish, notes, cardOf, refuseWith) {
+  let source = "the box was not looked at (no connection was given)";
+  if (cfg.connection) {
+    try {
+      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
+      try {
+        if (session.hostFingerprint !== record.hostKeyFingerprint)
+          return refuseWith(
+            `the box answering has host key ${session.hostFingerprint}, the one provision made for ${record.instanceId} is ${record.hostKeyFingerprint}: another machine`
+          );
+        const root = cfg.runRoot.replace(/^~(?=\/|$)/, "$HOME");
+        const r = await session.exec(`test -e "${root}/${cfg.runId}" && echo present || echo absent`, { timeoutMs: 2e4 });
+        if (r.stdout.trim() !== "absent")
+          return refuseWith(`run ${cfg.runId} has a run record on the box: it was launched there after all; collect it and tear down with its VERIFIED.json`);
+        source = "the box answers with the host key provision made, and holds no record of this run";
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed")
+        return refuseWith(`could not look at the box: ${err.message}`);
+      source = `the box does not answer (${err.kind})`;
+    }
+  }
+  notes.push(source);
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  const card = cardOf({ state: null, source });
+  if (cfg.dryRun) {
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason, 0, { kind: "dry-run", runId: cfg.runId, reason, notes, card });
   }
   return act(cfg, env, deps, reporter, finish, notes, card);
 }
@@ -40422,6 +40487,7 @@ var init_phase4 = __esm({
     init_providers();
     init_errors();
     init_hosts();
+    init_provisioned();
     init_proof_files();
   }
 });

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-Q5KNYJ65.js";
+} from "../chunks/chunk-2EFZW4XU.js";
 import "../chunks/chunk-AHGSGOG6.js";
 import "../chunks/chunk-2W4CJ7XW.js";
 import "../chunks/chunk-PWDKICJE.js";

@@ -162,3 +162,31 @@ export function checkRunEnded(runId: string, seen: RunSeen, recorded: RunState |
     reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and no VERIFIED.json records its state (collected by an older tether, or none given); ${stopHint}`,
   };
 }
+
+/**
+ * Teardown of an instance no run was ever launched on (issue 26 §3): there are no results to prove, so its
+ * proof is the signed provision record for exactly this provider and instance (launch's registration would have
+ * replaced it), destroy only, and, when the box still answers, no run record of this run on it. The approval
+ * and confirm stay as for any teardown. Pure.
+ */
+export function checkNeverLaunched(
+  runId: string,
+  record: { provider: string; instanceId: string; createdAt: string } | null,
+  t: TeardownTarget,
+  verb: Verb,
+): Gate {
+  if (!record) return { ok: false, reason: 'no VERIFIED.json was given and the run has no provision record' };
+  if (verb !== 'destroy') return { ok: false, reason: `an instance nothing ran on is destroyed, not ${verb}ed: set verb: destroy` };
+  if (record.provider !== t.provider || record.instanceId !== t.instanceId)
+    return {
+      ok: false,
+      reason: `run ${runId}'s provision record names ${record.provider} instance ${JSON.stringify(record.instanceId)}, not ${t.provider} ${JSON.stringify(t.instanceId)}`,
+    };
+  return {
+    ok: true,
+    proof: null,
+    notes: [
+      `run ${runId} was never launched: its signed provision record names ${t.instanceId} (created ${record.createdAt}); nothing ran on it, so there is nothing to collect`,
+    ],
+  };
+}

@@ -69,10 +69,13 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
     throw new InputError('verified-artifact', `${v.show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = v.bool('allow-park-unverified', inputs['allow-park-unverified'], false);
   // A scheduler's cancel and hold delete no file (the run record and checkpoints stay on the shared filesystem).
-  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === 'park' && allowParkUnverified)) {
+  // An instance provision rented and no run was launched on: its signed provision record (found through
+  // report-to) stands in for the proof; the phase refuses when there is none.
+  const recordMayProve = verb === 'destroy' && !!(inputs['report-to'] ?? '').trim();
+  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === 'park' && allowParkUnverified) && !recordMayProve) {
     throw new InputError(
       'verified-path',
-      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === 'park' ? '; or allow-park-unverified: true for a reversible park' : ''}`,
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === 'park' ? '; or allow-park-unverified: true for a reversible park' : '; or, for an instance provision rented that no run was launched on, report-to where its provision record is'}`,
     );
   }
   if (FACTS[provider].credentials === 'api-key' && !apiKey)

@@ -11,7 +11,7 @@ import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
 import { renderTeardown, type TeardownSummary } from './render.ts';
-import { checkBox, checkConfirm, checkHostKey, checkProof, checkRebuilt, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
+import { checkBox, checkConfirm, checkHostKey, checkNeverLaunched, checkProof, checkRebuilt, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
 import type { CardRun } from './card.ts';
 import { lookAtRun, stateOfLook } from '../patrol/look.ts';
 import { probeOn } from '../remote/probe.ts';
@@ -19,7 +19,8 @@ import { drive } from '../providers/drive.ts';
 import { FACTS, providerModule } from '../providers/index.ts';
 import type { ProviderContext } from '../providers/types.ts';
 import { InputError } from '../config/errors.ts';
-import { verifiedRegistration } from '../registry/hosts.ts';
+import { verifiedProvisioned, verifiedRegistration } from '../registry/hosts.ts';
+import { isProvisionRecord, type Provisioned } from '../registry/provisioned.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { proofFilesAt, type ProofFiles } from './proof-files.ts';
 
@@ -128,6 +129,28 @@ async function lookAtBox(
   }
 }
 
+/**
+ * The run's provision record where report-to points, verified with this teardown's key: null when the run has
+ * none (a launched run's registration replaced it), a refusal when it does not verify.
+ */
+async function provisionRecord(
+  cfg: TeardownPhaseConfig,
+  deps: TeardownDeps,
+  reporter: Reporter,
+): Promise<{ record: Provisioned } | { refused: string } | null> {
+  const key = cfg.store?.signingKey ?? cfg.connection?.key;
+  if (!deps.registration || !key) return null;
+  const body = await deps.registration(cfg.runId).catch((err: Error) => {
+    reporter.warn(`teardown: the run's registration comment could not be read (${err.message})`);
+    return null;
+  });
+  if (!body || !isProvisionRecord(body)) return null;
+  const checked = verifiedProvisioned(body, loadCredential(key));
+  if ('why' in checked) return { refused: `run ${cfg.runId}'s provision record is not to be trusted (${checked.why}): nothing is destroyed on its word` };
+  if (checked.entry.runId !== cfg.runId) return { refused: `the provision record found for run ${cfg.runId} is run ${checked.entry.runId}'s` };
+  return { record: checked.entry };
+}
+
 /** A scheduler's job ids, from the run's signed registration (sbatch's own answer at launch; a job can rewrite its handle file, never the registration). */
 async function schedulerJobs(cfg: TeardownPhaseConfig, deps: TeardownDeps, reporter: Reporter): Promise<{ jobs: string[] | null } | { refused: string }> {
   if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
@@ -168,12 +191,19 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
   const runId = cfg.runId;
 
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
+  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
+  // No proof at all: an instance provision rented and no run was launched on has its signed record instead.
+  const unlaunched = loaded === null && !FACTS[cfg.provider].scheduler ? await provisionRecord(cfg, deps, reporter) : null;
   const gate: Gate =
     typeof loaded === 'string'
       ? { ok: false, reason: loaded }
       : FACTS[cfg.provider].scheduler && !loaded
         ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] }
-        : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
+        : unlaunched && 'refused' in unlaunched
+          ? { ok: false, reason: unlaunched.refused }
+          : unlaunched
+            ? checkNeverLaunched(cfg.runId, unlaunched.record, target, cfg.verb)
+            : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
   const cardOf = (run: CardRun, kills: string | null = null) =>
     renderCard({
@@ -192,7 +222,6 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
     : { state: null, source: 'the box was not looked at' };
   const refuseWith = (reason: string, run: CardRun = unlooked) =>
     finish('refused', reason, 1, { kind: 'refused', runId, reason, notes: [], card: cardOf(run) });
-  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok
     ? (proof && checkBox(proof.verified, target)) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === 'confirm')
     : gate.reason;
@@ -201,6 +230,7 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
   // One read-only look at the box: the run must have ended there, and the box may have written more since
   // verification (its manifest is rebuilt and compared).
   const notes = gate.ok ? [...gate.notes] : [];
+  if (unlaunched && 'record' in unlaunched) return destroyUnlaunched(cfg, unlaunched.record, env, deps, reporter, finish, notes, cardOf, refuseWith);
   const looked = cfg.connection ? await lookAtBox(cfg, cfg.connection, proof, reporter, now, notes, unlooked) : null;
   if (looked && 'refused' in looked) return refuseWith(looked.refused, looked.run);
   const seen: RunSeen = looked ? looked.seen : { kind: 'not-seen', why: 'no connection was given (host)' };
@@ -220,6 +250,54 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
 }
 
 type Finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => number;
+
+/**
+ * The never-launched path: when the box still answers, it must be the box provision made (the host key in the
+ * record) and hold no record of this run (one there means it ran after all, and its results come first).
+ */
+async function destroyUnlaunched(
+  cfg: TeardownPhaseConfig,
+  record: Provisioned,
+  env: PhaseContext['env'],
+  deps: TeardownDeps,
+  reporter: Reporter,
+  finish: Finish,
+  notes: string[],
+  cardOf: (run: CardRun) => string,
+  refuseWith: (reason: string, run?: CardRun) => number,
+): Promise<number> {
+  let source = 'the box was not looked at (no connection was given)';
+  if (cfg.connection) {
+    try {
+      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
+      try {
+        if (session.hostFingerprint !== record.hostKeyFingerprint)
+          return refuseWith(
+            `the box answering has host key ${session.hostFingerprint}, the one provision made for ${record.instanceId} is ${record.hostKeyFingerprint}: another machine`,
+          );
+        const root = cfg.runRoot.replace(/^~(?=\/|$)/, '$HOME');
+        const r = await session.exec(`test -e "${root}/${cfg.runId}" && echo present || echo absent`, { timeoutMs: 20_000 });
+        if (r.stdout.trim() !== 'absent')
+          return refuseWith(`run ${cfg.runId} has a run record on the box: it was launched there after all; collect it and tear down with its VERIFIED.json`);
+        source = 'the box answers with the host key provision made, and holds no record of this run';
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      if (!(err instanceof TransportError) || err.kind === 'host_key_mismatch' || err.kind === 'auth_failed')
+        return refuseWith(`could not look at the box: ${(err as Error).message}`);
+      source = `the box does not answer (${err.kind})`;
+    }
+  }
+  notes.push(source);
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  const card = cardOf({ state: null, source });
+  if (cfg.dryRun) {
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish('dry-run', reason, 0, { kind: 'dry-run', runId: cfg.runId, reason, notes, card });
+  }
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
 
 /**
  * The act itself, after every check passed: the provider asked for the verb and polled to a terminal state

@@ -5,7 +5,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_KEY, LambdaDouble } from '../harness/lambda-double.ts';
 import { EC2_ENV, EC2_REGION, Ec2Double } from '../harness/ec2-double.ts';
-import { launchPhase, patrolPhase, provisionPhase } from '../harness/phases.ts';
+import { launchPhase, patrolPhase, provisionPhase, teardownPhase } from '../harness/phases.ts';
 import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
 import { githubStore } from '../../src/github/status-store.ts';
 import { parseReportTo } from '../../src/config/patrol.ts';
@@ -272,6 +272,73 @@ describe('the provision record: the next patrol sees an instance that bills with
     expect(after.code, after.r.errors.join('\n')).toBe(0);
     expect(JSON.parse(after.r.outputs['states'] ?? '{}')['rent-rec']).toMatchObject({ state: 'running' });
     expect(after.r.outputs['unlaunched']).toBe('[]');
+  });
+});
+
+describe('teardown of an instance no run was launched on: its signed provision record instead of VERIFIED.json', () => {
+  let gh: GitHubDouble;
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+  });
+  afterAll(async () => {
+    await gh?.close();
+  });
+  const store = (at: string) => githubStore(parseReportTo(at)!, { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url }, 'ghs-actions-token');
+
+  it('destroys it behind the usual confirm, only that instance and only with destroy; a run record on the box refuses', async () => {
+    const at = `issue:${gh.addIssue('Rented, never launched')}`;
+    const { code, r } = await rent({ 'run-id': 'rent-orphan', 'report-to': at }, {}, store(at));
+    expect(code, r.errors.join('\n')).toBe(0);
+    const id = r.outputs['instance-id']!;
+    const inst = lambda.instances.get(id)!;
+    const keyFile = join(work, 'orphan-key');
+    writeFileSync(keyFile, account.private, { mode: 0o600 });
+    const td = (over: Record<string, string>) => {
+      const t = captureReporter();
+      return teardownPhase(
+        {
+          'run-id': 'rent-orphan',
+          provider: 'lambda',
+          'api-key': LAMBDA_KEY,
+          'provider-api-url': lambda.url,
+          'instance-id': id,
+          verb: 'destroy',
+          'report-to': at,
+          host: r.outputs['host']!,
+          user: 'root',
+          'host-key-fingerprint': r.outputs['host-key-fingerprint']!,
+          'ssh-key-path': keyFile,
+          'connect-timeout': '3',
+          approval: 'confirm',
+          confirm: `destroy ${id}`,
+          'dry-run': 'false',
+          ...over,
+        },
+        {},
+        t,
+        work,
+        { pollMs: 100, store: store(at) },
+      ).then((c) => ({ code: c, t }));
+    };
+    // Another instance id, park, or no confirm: refused, nothing asked.
+    const other = await td({ 'instance-id': '0123456789abcdef0123456789abcdef', confirm: 'destroy 0123456789abcdef0123456789abcdef' });
+    expect(other.t.outputs['state']).toBe('refused');
+    expect(other.t.outputs['reason']).toMatch(/provision record names lambda instance .* not lambda/);
+    // (park is refused before this for Lambda, which has none; checkNeverLaunched refuses it everywhere: unit test.)
+    expect((await td({ confirm: '' })).t.outputs['state']).toBe('refused');
+    // A run record of this run on the box: it did run there; its results come first.
+    inst.box!.sh(`mkdir -p ${inst.box!.home}/.tether/runs/rent-orphan && echo '{}' > ${inst.box!.home}/.tether/runs/rent-orphan/spec.json`);
+    const ran = await td({});
+    inst.box!.sh(`rm -rf ${inst.box!.home}/.tether/runs/rent-orphan`);
+    expect(ran.t.outputs['state']).toBe('refused');
+    expect(ran.t.outputs['reason']).toMatch(/has a run record on the box/);
+    expect(inst.status).toBe('active');
+    // The real thing.
+    const done = await td({});
+    expect(done.code, done.t.errors.join('\n')).toBe(0);
+    expect(done.t.outputs['state']).toBe('torn-down');
+    expect(done.t.lines.join('\n')).toMatch(/run rent-orphan was never launched: its signed provision record names/);
+    expect(inst.status).toBe('terminated');
   });
 });
 

@@ -81,12 +81,12 @@ export async function teardownPhase(
   env: Inputs,
   reporter: Reporter,
   workspace: string,
-  deps: TeardownOptions & { fetchArtifact?: (name: string, dir: string) => Promise<unknown> } = {},
+  deps: TeardownOptions & { fetchArtifact?: (name: string, dir: string) => Promise<unknown>; store?: StatusStore } = {},
 ): Promise<number> {
   const cfg = parsed('teardown', inputs, env, reporter);
-  const { fetchArtifact, ...opts } = deps;
+  const { fetchArtifact, store, ...opts } = deps;
   const { teardownPhase: run } = await import('../../src/teardown/phase.ts');
-  return run(cfg, ctx(env, reporter, { workspace, ...(fetchArtifact ? { fetchArtifact } : {}) }), opts);
+  return run(cfg, ctx(env, reporter, { workspace, ...(fetchArtifact ? { fetchArtifact } : {}), ...(store ? { statusStore: () => store } : {}) }), opts);
 }
 
 export async function chatopsPhase(inputs: Inputs, reporter: Reporter, deps: ChatOpsDeps): Promise<number> {

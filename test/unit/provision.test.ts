@@ -15,6 +15,7 @@ import { unlaunchedNotes } from '../../src/patrol/phase.ts';
 import { code } from '../../src/report/markdown.ts';
 import { sign } from '../../src/ssh/sign.ts';
 import { captureReporter } from '../harness/reporter.ts';
+import { checkNeverLaunched } from '../../src/teardown/gate.ts';
 
 const FP = `SHA256:${'Q'.repeat(43)}`;
 const plan = (over: Partial<ProvisionPlan> = {}): ProvisionPlan => ({
@@ -260,5 +261,17 @@ describe('the provision record', () => {
     expect(unlaunchedNotes([entry], late, at(31))).toMatchObject({ escalate: true, code: 1 });
     expect(late.errors[0]).toMatch(/was provisioned for r1 .* it bills/);
     expect(JSON.parse(late.outputs['unlaunched']!)).toEqual([{ run_id: 'r1', provider: 'lambda', instance_id: entry.instanceId, created_at: entry.createdAt }]);
+  });
+});
+
+describe('teardown of a never-launched instance (gate)', () => {
+  const rec = { provider: 'runpod', instanceId: 'pod-1', createdAt: '2026-12-02T10:00:00Z' };
+  const t = { provider: 'runpod', instanceId: 'pod-1', box: null };
+  it('takes the provision record for exactly this instance, destroy only', () => {
+    expect(checkNeverLaunched('r1', rec, t, 'destroy')).toMatchObject({ ok: true, proof: null });
+    expect(checkNeverLaunched('r1', rec, t, 'park')).toMatchObject({ ok: false, reason: expect.stringMatching(/destroyed, not parked/) });
+    expect(checkNeverLaunched('r1', rec, { ...t, instanceId: 'pod-2' }, 'destroy')).toMatchObject({ ok: false });
+    expect(checkNeverLaunched('r1', rec, { ...t, provider: 'vastai' }, 'destroy')).toMatchObject({ ok: false });
+    expect(checkNeverLaunched('r1', null, t, 'destroy')).toMatchObject({ ok: false, reason: expect.stringMatching(/no provision record/) });
   });
 });

@@ -8,11 +8,12 @@ import {
   checkBox,
   checkConfirm,
   checkHostKey,
+  checkNeverLaunched,
   checkProof,
   checkRebuilt,
   checkRunEnded,
   proofFilesAt
-} from "./chunk-HRFSLDYM.js";
+} from "./chunk-3CAVLDKS.js";
 import {
   drive
 } from "./chunk-5GYLKATG.js";
@@ -40,9 +41,12 @@ import {
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
+  verifiedProvisioned,
   verifiedRegistration
 } from "./chunk-RHQMFY5F.js";
-import "./chunk-GUPV7YZG.js";
+import {
+  isProvisionRecord
+} from "./chunk-GUPV7YZG.js";
 import "./chunk-KVLL6EXG.js";
 import "./chunk-HWDKJJDF.js";
 import {
@@ -170,6 +174,19 @@ async function lookAtBox(cfg, conn, proof, reporter, now, notes, unlooked) {
     return { seen: { kind: "not-seen", why: `the box does not answer: ${err.kind}` } };
   }
 }
+async function provisionRecord(cfg, deps, reporter) {
+  const key = cfg.store?.signingKey ?? cfg.connection?.key;
+  if (!deps.registration || !key) return null;
+  const body = await deps.registration(cfg.runId).catch((err) => {
+    reporter.warn(`teardown: the run's registration comment could not be read (${err.message})`);
+    return null;
+  });
+  if (!body || !isProvisionRecord(body)) return null;
+  const checked = verifiedProvisioned(body, loadCredential(key));
+  if ("why" in checked) return { refused: `run ${cfg.runId}'s provision record is not to be trusted (${checked.why}): nothing is destroyed on its word` };
+  if (checked.entry.runId !== cfg.runId) return { refused: `the provision record found for run ${cfg.runId} is run ${checked.entry.runId}'s` };
+  return { record: checked.entry };
+}
 async function schedulerJobs(cfg, deps, reporter) {
   if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
   const body = await deps.registration(cfg.runId).catch((err) => {
@@ -201,7 +218,9 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   };
   const runId = cfg.runId;
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
-  const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : FACTS[cfg.provider].scheduler && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
+  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
+  const unlaunched = loaded === null && !FACTS[cfg.provider].scheduler ? await provisionRecord(cfg, deps, reporter) : null;
+  const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : FACTS[cfg.provider].scheduler && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : unlaunched && "refused" in unlaunched ? { ok: false, reason: unlaunched.refused } : unlaunched ? checkNeverLaunched(cfg.runId, unlaunched.record, target, cfg.verb) : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
   const proof = gate.ok ? gate.proof : null;
   const cardOf = (run, kills = null) => renderCard({
     provider: cfg.provider,
@@ -216,10 +235,10 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   const recorded = proof?.runState ?? null;
   const unlooked = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : { state: null, source: "the box was not looked at" };
   const refuseWith = (reason, run = unlooked) => finish("refused", reason, 1, { kind: "refused", runId, reason, notes: [], card: cardOf(run) });
-  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const refused = gate.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate.reason;
   if (refused) return refuseWith(refused);
   const notes = gate.ok ? [...gate.notes] : [];
+  if (unlaunched && "record" in unlaunched) return destroyUnlaunched(cfg, unlaunched.record, env, deps, reporter, finish, notes, cardOf, refuseWith);
   const looked = cfg.connection ? await lookAtBox(cfg, cfg.connection, proof, reporter, now, notes, unlooked) : null;
   if (looked && "refused" in looked) return refuseWith(looked.refused, looked.run);
   const seen = looked ? looked.seen : { kind: "not-seen", why: "no connection was given (host)" };
@@ -232,6 +251,39 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
   if (cfg.dryRun) {
     const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
     return finish("dry-run", reason, 0, { kind: "dry-run", runId, reason, notes, card });
+  }
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
+async function destroyUnlaunched(cfg, record, env, deps, reporter, finish, notes, cardOf, refuseWith) {
+  let source = "the box was not looked at (no connection was given)";
+  if (cfg.connection) {
+    try {
+      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
+      try {
+        if (session.hostFingerprint !== record.hostKeyFingerprint)
+          return refuseWith(
+            `the box answering has host key ${session.hostFingerprint}, the one provision made for ${record.instanceId} is ${record.hostKeyFingerprint}: another machine`
+          );
+        const root = cfg.runRoot.replace(/^~(?=\/|$)/, "$HOME");
+        const r = await session.exec(`test -e "${root}/${cfg.runId}" && echo present || echo absent`, { timeoutMs: 2e4 });
+        if (r.stdout.trim() !== "absent")
+          return refuseWith(`run ${cfg.runId} has a run record on the box: it was launched there after all; collect it and tear down with its VERIFIED.json`);
+        source = "the box answers with the host key provision made, and holds no record of this run";
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed")
+        return refuseWith(`could not look at the box: ${err.message}`);
+      source = `the box does not answer (${err.kind})`;
+    }
+  }
+  notes.push(source);
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  const card = cardOf({ state: null, source });
+  if (cfg.dryRun) {
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason, 0, { kind: "dry-run", runId: cfg.runId, reason, notes, card });
   }
   return act(cfg, env, deps, reporter, finish, notes, card);
 }

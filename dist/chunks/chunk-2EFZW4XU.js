@@ -506,10 +506,11 @@ function parseTeardown(inputs, env) {
   if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
     throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
-  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified)) {
+  const recordMayProve = verb === "destroy" && !!(inputs["report-to"] ?? "").trim();
+  if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified) && !recordMayProve) {
     throw new InputError(
       "verified-path",
-      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : ""}`
+      `teardown needs the proof: 'verified-path' (VERIFIED.json from collect) or 'verified-artifact'${verb === "park" ? "; or allow-park-unverified: true for a reversible park" : "; or, for an instance provision rented that no run was launched on, report-to where its provision record is"}`
     );
   }
   if (FACTS[provider].credentials === "api-key" && !apiKey)
@@ -699,7 +700,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-V42ZGICX.js"),
+      () => import("./phase-K77HIFTH.js"),
       (m) => m.teardownPhase
     )
   },
@@ -743,7 +744,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-FACOZWMG.js"),
+      () => import("./phase-SRC2ACX3.js"),
       (m) => m.stopPhase
     )
   },

@@ -8,7 +8,7 @@ import {
   checkHostKey,
   checkProof,
   proofFilesAt
-} from "./chunk-HRFSLDYM.js";
+} from "./chunk-3CAVLDKS.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-TNLJFY52.js";
 import {

@@ -138,6 +138,22 @@ function checkRunEnded(runId, seen, recorded, stopRunning) {
     reason: `cannot tell whether run ${runId} has ended: the box cannot be looked at (${seen.why}) and no VERIFIED.json records its state (collected by an older tether, or none given); ${stopHint}`
   };
 }
+function checkNeverLaunched(runId, record, t, verb) {
+  if (!record) return { ok: false, reason: "no VERIFIED.json was given and the run has no provision record" };
+  if (verb !== "destroy") return { ok: false, reason: `an instance nothing ran on is destroyed, not ${verb}ed: set verb: destroy` };
+  if (record.provider !== t.provider || record.instanceId !== t.instanceId)
+    return {
+      ok: false,
+      reason: `run ${runId}'s provision record names ${record.provider} instance ${JSON.stringify(record.instanceId)}, not ${t.provider} ${JSON.stringify(t.instanceId)}`
+    };
+  return {
+    ok: true,
+    proof: null,
+    notes: [
+      `run ${runId} was never launched: its signed provision record names ${t.instanceId} (created ${record.createdAt}); nothing ran on it, so there is nothing to collect`
+    ]
+  };
+}
 
 // src/teardown/proof-files.ts
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -156,5 +172,6 @@ export {
   checkRebuilt,
   checkConfirm,
   checkRunEnded,
+  checkNeverLaunched,
   proofFilesAt
 };
