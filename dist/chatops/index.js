@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-2EFZW4XU.js";
+} from "../chunks/chunk-5AZRDRFN.js";
 import "../chunks/chunk-AHGSGOG6.js";
 import "../chunks/chunk-2W4CJ7XW.js";
 import "../chunks/chunk-PWDKICJE.js";
@@ -16,7 +16,7 @@ import "../chunks/chunk-RHQMFY5F.js";
 import "../chunks/chunk-GUPV7YZG.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-HWDKJJDF.js";
-import "../chunks/chunk-E2MH7FH3.js";
+import "../chunks/chunk-5L72S5H4.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-LU2BTHU2.js";

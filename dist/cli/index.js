@@ -2702,40 +2702,51 @@ var init_lambda = __esm({
 
 // src/providers/runpod.ts
 function runpodProvider(ctx, apiKey, apiUrl) {
-  const base = baseUrl(apiUrl, "https://rest.runpod.io/v1");
+  const base = baseUrl(apiUrl, RUNPOD_API);
   const auth = { authorization: `Bearer ${apiKey}` };
   const id = encodeURIComponent(ctx.instanceId);
   let seen = false;
   return {
     async state() {
       const r = await call("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
-      if (r.status === 404 && jsonObject(r)) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
+      if (r.status === 404 && jsonObject(r)?.["status"] === 404) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
       if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
       const pod = jsonObject(r);
-      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["desiredStatus"] !== "string")
-        return { state: "unknown", detail: "an answer without this pod's id and desiredStatus" };
+      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["status"] !== "string")
+        return { state: "unknown", detail: "an answer without this pod's id and status" };
       seen = true;
-      const s = pod["desiredStatus"].slice(0, 40);
-      return { state: s === "EXITED" ? "stopped" : s === "RUNNING" ? "running" : s === "TERMINATED" ? "changing" : "unknown", detail: `desiredStatus ${s}` };
+      const s = pod["status"].slice(0, 40);
+      return { state: STATES2[s] ?? "unknown", detail: `status ${s}` };
     },
     async request(verb) {
-      const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/stop`, auth, void 0, ctx.callTimeoutMs, "runpod: stop");
+      const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/action`, auth, { action: "stop" }, ctx.callTimeoutMs, "runpod: stop");
       if (r.status === 404 || r.status >= 200 && r.status < 300) return;
-      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+      const detail = jsonObject(r)?.["detail"];
+      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${typeof detail === "string" ? detail.slice(0, 200) : r.text.slice(0, 200)}`, false);
     },
     async leftovers() {
-      const r = await call("GET", `${base}/networkvolumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
-      const list2 = Array.isArray(r.body) ? r.body : [];
-      return list2.map((v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenterId ?? "?"}) bills until deleted`);
+      const r = await call("GET", `${base}/network-volumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
+      const list2 = jsonObject(r)?.["networkVolumes"] ?? [];
+      return (Array.isArray(list2) ? list2 : []).map(
+        (v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenter ?? "?"}) bills until deleted`
+      );
     }
   };
 }
-var runpod;
+var RUNPOD_API, STATES2, runpod;
 var init_runpod = __esm({
   "src/providers/runpod.ts"() {
     "use strict";
     init_http();
     init_types();
+    RUNPOD_API = "https://api.runpod.io/v2";
+    STATES2 = {
+      RUNNING: "running",
+      EXITED: "stopped",
+      TERMINATED: "gone",
+      PROVISIONING: "changing",
+      STARTING: "changing"
+    };
     runpod = {
       name: "runpod",
       facts: {
@@ -2743,22 +2754,22 @@ var init_runpod = __esm({
         credentials: "api-key",
         loginUser: "root",
         park: {
-          action: "stop (`POST /pods/{id}/stop`)",
+          action: "stop (`POST /v2/pods/{id}/action`, `stop`)",
           reversible: true,
           survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
           keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
         },
         destroy: {
-          action: "terminate (`DELETE /pods/{id}`)",
+          action: "terminate (`DELETE /v2/pods/{id}`)",
           reversible: false,
           survives: "Network Volumes only; container and volume disks are deleted",
           keepsBilling: "Network Volumes until you delete them"
         },
         traps: [
           "stop does not stop the meter for storage: the volume disk bills 2\xD7",
-          "a delete answering 200 is not proof: tether polls until the pod is gone (404)"
+          "a delete answering 204 is not proof: tether polls until the pod is gone (404 or TERMINATED)"
         ],
-        verified: "2026-06"
+        verified: "2026-12"
       },
       make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
     };

@@ -199,8 +199,8 @@ describe('providers: ask, then prove the terminal state', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(r.rep.lines.join('\n')).toMatch(/destroy request 1 failed: runpod: terminate: no answer within \d+ s; re-querying the state before any retry/);
     const seq = api.calls('runpod').map((c) => `${c.method} ${c.path}`);
-    const firstDelete = seq.indexOf('DELETE /runpod/v1/pods/pod-1');
-    expect(seq[firstDelete + 1]).toBe('GET /runpod/v1/pods/pod-1'); // re-query before the retry
+    const firstDelete = seq.indexOf('DELETE /runpod/v2/pods/pod-1');
+    expect(seq[firstDelete + 1]).toBe('GET /runpod/v2/pods/pod-1'); // re-query before the retry
     expect(seq.filter((s) => s.startsWith('DELETE')).length).toBe(2);
     expect(api.instances.get('runpod:pod-1')?.status).toBe('gone');
   });
@@ -210,7 +210,8 @@ describe('providers: ask, then prove the terminal state', () => {
     const r = await teardown({ provider: 'runpod', 'instance-id': 'pod-2', verb: 'park', 'api-key': KEYS.runpod, 'provider-api-url': api.url('runpod') });
     expect(r.state).toBe('parked');
     expect(r.summary).toMatch(/Still billing after this park: the volume disk, billed at 2× while stopped/);
-    expect(api.calls('runpod', /POST \/runpod\/v1\/pods\/pod-2\/stop/)).toHaveLength(1);
+    expect(api.calls('runpod', /POST \/runpod\/v2\/pods\/pod-2\/action/)).toHaveLength(1);
+    expect(api.calls('runpod', /POST/)[0]?.body).toBe(JSON.stringify({ action: 'stop' }));
   });
 
   it('vast.ai: a 5xx on destroy is retried only after the state is re-read; a not-found instance never seen by this teardown is not counted as torn down', async () => {

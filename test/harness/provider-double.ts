@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * Local doubles of four provider APIs, each under its own path prefix on one loopback server, following
  * the documented request and response shapes (runbook-facts §5.3): Lambda Cloud v1 (Basic auth, POST
- * /instance-operations/terminate, 404 with an error object once gone), RunPod REST v1 (Bearer, DELETE
- * /pods/{id}, POST /pods/{id}/stop, 404 once gone), vast.ai v0 (Bearer, DELETE / PUT state=stopped,
+ * /instance-operations/terminate, 404 with an error object once gone), RunPod REST v2 (Bearer, DELETE
+ * /v2/pods/{id}, POST /v2/pods/{id}/action stop, 404 problem documents once gone), vast.ai v0 (Bearer, DELETE / PUT state=stopped,
  * `instances: null` once gone) and the EC2 Query API (SigV4 checked, XML). Faults: a delete that
  * answers 200 while the instance lingers, a call that never answers, and 5xx.
  */
@@ -57,7 +57,7 @@ export class ProviderDouble {
   }
 
   url(kind: Kind): string {
-    return `${this.origin}/${kind}${kind === 'lambda' ? '/api/v1' : kind === 'runpod' ? '/v1' : kind === 'vastai' ? '/api/v0' : '/'}`;
+    return `${this.origin}/${kind}${kind === 'lambda' ? '/api/v1' : kind === 'runpod' ? '/v2' : kind === 'vastai' ? '/api/v0' : '/'}`;
   }
 
   add(kind: Kind, id: string, linger = 0): FakeInstance {
@@ -153,25 +153,34 @@ export class ProviderDouble {
       }
     }
     if (kind === 'runpod') {
-      if (req.headers.authorization !== `Bearer ${KEYS.runpod}`) return json(401, { error: 'unauthorized' });
-      const m = /^\/runpod\/v1\/pods\/([^/]+)(\/stop)?$/.exec(p);
+      // REST v2 (api.runpod.io/v2): errors are problem documents {title, status, detail}.
+      const problem = (status: number, title: string, detail: string) => {
+        const t = JSON.stringify({ title, status, detail });
+        res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(t) });
+        res.end(t);
+      };
+      if (req.headers.authorization !== `Bearer ${KEYS.runpod}`) return problem(401, 'Unauthorized', 'missing or invalid API key');
+      const m = /^\/runpod\/v2\/pods\/([^/]+)(\/action)?$/.exec(p);
       if (m) {
         const key = `runpod:${decodeURIComponent(m[1]!)}`;
         if (req.method === 'GET' && !m[2]) {
           if (faulted('get')) return;
           const inst = this.look(this.instances.get(key));
-          if (!inst) return json(404, { error: 'pod not found' });
+          if (!inst) return problem(404, 'Not Found', 'pod not found');
+          const status = inst.status === 'running' ? 'RUNNING' : inst.status === 'stopped' ? 'EXITED' : inst.status === 'stopping' ? 'RUNNING' : 'RUNNING';
           return json(200, {
             id: inst.id,
-            desiredStatus: inst.status === 'running' ? 'RUNNING' : inst.status === 'stopped' || inst.status === 'stopping' ? 'EXITED' : 'TERMINATED',
-            costPerHr: 2.49,
-            gpuCount: 1,
+            name: inst.id,
+            status,
+            actions: status === 'RUNNING' ? ['stop', 'restart', 'terminate'] : ['start', 'terminate'],
+            cost: 2.49,
+            gpu: { id: 'NVIDIA H100 80GB HBM3', count: 1 },
           });
         }
         const inst = this.instances.get(key);
         if (req.method === 'DELETE' && !m[2]) {
           if (faulted('delete')) return;
-          if (!inst || inst.status === 'gone') return json(404, { error: 'pod not found' });
+          if (!inst || inst.status === 'gone') return problem(404, 'Not Found', 'pod not found');
           this.begin(inst, 'gone');
           res.writeHead(204);
           res.end();
@@ -179,14 +188,23 @@ export class ProviderDouble {
         }
         if (req.method === 'POST' && m[2]) {
           if (faulted('stop')) return;
-          if (!inst || inst.status === 'gone') return json(404, { error: 'pod not found' });
+          let action: unknown;
+          try {
+            action = (JSON.parse(body) as { action?: unknown }).action;
+          } catch {
+            return problem(400, 'Bad Request', 'body is not JSON');
+          }
+          if (!['start', 'stop', 'restart', 'reset', 'terminate'].includes(String(action)))
+            return problem(422, 'Unprocessable Entity', `$.action: value '${String(action)}' is not one of the allowed values`);
+          if (!inst || inst.status === 'gone') return problem(404, 'Not Found', 'pod not found');
+          if (action !== 'stop') return problem(409, 'Conflict', `action ${String(action)} is not handled by this double`);
           this.begin(inst, 'stopped');
-          return json(200, { id: inst.id, desiredStatus: 'EXITED' });
+          return json(200, { id: inst.id, name: inst.id, status: inst.status === 'stopped' ? 'EXITED' : 'RUNNING' });
         }
       }
-      if (p === '/runpod/v1/networkvolumes' && req.method === 'GET') {
+      if (p === '/runpod/v2/network-volumes' && req.method === 'GET') {
         if (faulted('leftovers')) return;
-        return json(200, this.leftovers ? [{ id: 'nv-1', name: 'ckpt-volume', size: 200, dataCenterId: 'EU-RO-1' }] : []);
+        return json(200, { networkVolumes: this.leftovers ? [{ id: 'nv-1', name: 'ckpt-volume', size: 200, dataCenter: 'EU-RO-1', type: 'STANDARD' }] : [] });
       }
     }
     if (kind === 'vastai') {

@@ -51,7 +51,7 @@ describe('provider answers are parsed strictly', () => {
       { status: 404, type: 'text/html', body: '<h1>Not Found</h1>' },
     ],
     ['runpod: an HTML page with 200', () => runpodProvider(ctx('p-1'), 'k', base).state(), html],
-    ['runpod: no desiredStatus', () => runpodProvider(ctx('p-1'), 'k', base).state(), json(200, { id: 'p-1' })],
+    ['runpod: no status', () => runpodProvider(ctx('p-1'), 'k', base).state(), json(200, { id: 'p-1' })],
     ['vast.ai: an HTML page with 200 (was: gone)', () => vastaiProvider(ctx('7'), 'k', base).state(), html],
     ['vast.ai: an object without `instances` (was: gone)', () => vastaiProvider(ctx('7'), 'k', base).state(), json(200, { success: true })],
     ['vast.ai: another instance', () => vastaiProvider(ctx('7'), 'k', base).state(), json(200, { instances: { id: 8, actual_status: 'destroyed' } })],
@@ -80,7 +80,7 @@ describe('provider answers are parsed strictly', () => {
       () => lambdaProvider(ctx('i-typo'), 'k', base),
       json(404, { error: { code: 'global/object-does-not-exist', message: 'Instance not found' } }),
     ],
-    ['runpod 404', () => runpodProvider(ctx('p-typo'), 'k', base), json(404, { error: 'pod not found' })],
+    ['runpod 404', () => runpodProvider(ctx('p-typo'), 'k', base), json(404, { title: 'Not Found', status: 404, detail: 'pod not found' })],
     ['vast.ai instances: null', () => vastaiProvider(ctx('999'), 'k', base), json(200, { instances: null })],
     [
       'aws NotFound (a wrong region answers the same)',

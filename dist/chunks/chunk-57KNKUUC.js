@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-E2MH7FH3.js";
+} from "./chunk-5L72S5H4.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

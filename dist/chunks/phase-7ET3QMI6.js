@@ -16,13 +16,13 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-5GYLKATG.js";
+} from "./chunk-TWZ7BMHR.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-K4DDUYR3.js";
+} from "./chunk-57KNKUUC.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
@@ -52,7 +52,7 @@ import "./chunk-HWDKJJDF.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-E2MH7FH3.js";
+} from "./chunk-5L72S5H4.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

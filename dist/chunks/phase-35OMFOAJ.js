@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-5GYLKATG.js";
+} from "./chunk-TWZ7BMHR.js";
 import {
   provisionedBytes,
   renderProvisioned
@@ -18,7 +18,7 @@ import "./chunk-HWDKJJDF.js";
 import {
   ProvisionError,
   providerModule
-} from "./chunk-E2MH7FH3.js";
+} from "./chunk-5L72S5H4.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";

@@ -50,7 +50,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-E2MH7FH3.js";
+} from "./chunk-5L72S5H4.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -684,7 +684,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-CSD6FT6A.js"),
+      () => import("./phase-JIHM4WON.js"),
       (m) => m.collectPhase
     )
   },
@@ -700,7 +700,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-K77HIFTH.js"),
+      () => import("./phase-7ET3QMI6.js"),
       (m) => m.teardownPhase
     )
   },
@@ -760,7 +760,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-2H56DKYO.js"),
+      () => import("./phase-35OMFOAJ.js"),
       (m) => m.provisionPhase
     )
   }
