@@ -267,6 +267,7 @@ export async function patrolSteps(): Promise<PatrolSteps> {
     probeOn,
     sync: async (...a) => (await import('./sync/step.ts')).syncAll(...a),
     follow: async (f) => (await import('./follow/patrol.ts')).followRuns(f),
+    orphans: async (...a) => (await import('./provision/orphans.ts')).findOrphans(...a),
   };
 }
 

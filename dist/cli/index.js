@@ -416,7 +416,11 @@ var init_inputs = __esm({
       "trusted-load-command",
       "artifact-budget",
       "retention-days",
-      "notify"
+      "notify",
+      "provider",
+      "api-key",
+      "provider-api-url",
+      "aws-region"
     ];
     COLLECT_INPUTS = [
       "run-id",
@@ -1604,7 +1608,18 @@ function parsePatrolPhase(inputs, env) {
   const cfg = parsePatrol(inputs);
   const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
   const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
-  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env) };
+  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
+  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
+    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const rent = {
+    provider: (inputs["provider"] ?? "").trim(),
+    apiKey: (inputs["api-key"] ?? "").trim(),
+    apiUrl,
+    awsRegion: (inputs["aws-region"] ?? "").trim() || void 0
+  };
+  if ((rent.apiKey || apiUrl) && !rent.provider)
+    throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
 }
 function follow(raw) {
   const t = duration("follow", raw, 0) ?? 0;
@@ -2236,6 +2251,28 @@ function awsProvisioner(s) {
       if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError("transient", "aws: run: the answer names no instance id");
       return id;
     },
+    async list(prefix) {
+      const xml = await ec2(
+        {
+          Action: "DescribeInstances",
+          "Filter.1.Name": "tag-key",
+          "Filter.1.Value.1": "tether:name",
+          "Filter.2.Name": "instance-state-name",
+          "Filter.2.Value.1": "pending",
+          "Filter.2.Value.2": "running",
+          "Filter.2.Value.3": "stopping",
+          "Filter.2.Value.4": "stopped"
+        },
+        "list instances"
+      );
+      const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
+      return items.map((m) => {
+        const body = m[2] ?? "";
+        const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
+        const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
+        return { id: m[1], name, status, billing: status === "pending" || status === "running", hourlyPrice: null };
+      }).filter((i) => i.name.startsWith(prefix));
+    },
     async describe(id) {
       let xml;
       try {
@@ -2547,6 +2584,24 @@ function lambdaProvisioner(s) {
         if (typeof id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new BoxDataError("launch.instance_ids[0] is not an instance id");
         return id;
       });
+    },
+    async list(prefix) {
+      const r = await ask2("GET", "/instances", "list instances");
+      return strictly(
+        "list instances",
+        () => arr(r, "data", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["name"] === "string" && i["name"].startsWith(prefix)).map((i) => {
+          const status = str(i, "status", "instance", { max: 40 });
+          const t = i["instance_type"] && typeof i["instance_type"] === "object" ? i["instance_type"] : {};
+          return {
+            id: str(i, "id", "instance", { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/ }),
+            name: str(i, "name", "instance", { max: 64 }),
+            status,
+            // Everything but a terminated instance bills (unhealthy is the console's Alert state).
+            billing: status !== "terminated",
+            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null
+          };
+        })
+      );
     },
     async describe(id) {
       let a;
@@ -26348,6 +26403,7 @@ var init_outputs = __esm({
       patrol: {
         states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
         escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
+        orphans: "JSON array of the instances named by tether (tether-\u2026) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them",
         unlaunched: "JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them",
         tick: "the tick number, counted in the tick memory",
         entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
@@ -36435,7 +36491,13 @@ async function patrolPhase(cfg, ctx, steps) {
   const refused = chosen.refused;
   let hosts = chosen.hosts;
   const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
-  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, unlaunched.lines), unlaunched.code);
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), reporter) : null;
+  const billing = {
+    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
+    escalate: unlaunched.escalate || !!orphans?.escalate,
+    code: unlaunched.code || orphans?.code || 0
+  };
+  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
     reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
@@ -36488,7 +36550,7 @@ async function patrolPhase(cfg, ctx, steps) {
     statusMarker(cfg.header),
     cfg.header,
     memKey,
-    unlaunched.lines
+    billing.lines
   );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
@@ -36511,8 +36573,8 @@ async function patrolPhase(cfg, ctx, steps) {
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  if (unlaunched.escalate) reporter.output("escalate", "true");
-  return refused.length || end.failed || failed() || unlaunched.code ? 1 : 0;
+  if (billing.escalate) reporter.output("escalate", "true");
+  return refused.length || end.failed || failed() || billing.code ? 1 : 0;
 }
 function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
   const lines = found.map((p) => unlaunchedLine(p, now, code));
@@ -36528,11 +36590,27 @@ function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
   }
   return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
 }
-function nothingRegistered(refused, reporter, unlaunched = []) {
+function knownInstances(chosen) {
+  const known = /* @__PURE__ */ new Set();
+  for (const e of Object.values(chosen.entries)) if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+  for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
+  return known;
+}
+function orphanNotes(c, reporter) {
+  reporter.output("orphans", JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+  for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
+  const lines = c.orphans.map(
+    (o) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
+  );
+  for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
+  if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(", ")}: ${c.orphans.length} orphan(s)`);
+  return { lines: [...lines, ...c.problems.map((p) => `\u26A0\uFE0F orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
+}
+function nothingRegistered(refused, reporter, unlaunched = [], escalate = false) {
   if (unlaunched.length) reporter.summary(["tether patrol: no registered runs, but instances bill:", "", ...unlaunched.map((l) => `- ${l}`)].join("\n"));
   else reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
   reporter.output("states", "{}");
-  reporter.output("escalate", "false");
+  reporter.output("escalate", String(escalate));
   return refused.length ? 1 : 0;
 }
 function noticesOf(cfg, chosen) {
@@ -42062,6 +42140,63 @@ var init_patrol2 = __esm({
   }
 });
 
+// src/provision/orphans.ts
+var orphans_exports = {};
+__export(orphans_exports, {
+  findOrphans: () => findOrphans
+});
+function settingsFor(rent, env) {
+  const out = [];
+  for (const m of PROVIDER_LIST) {
+    const r = m.provision;
+    if (!r || rent.provider && rent.provider !== m.name) continue;
+    const base = { apiUrl: rent.provider ? rent.apiUrl : void 0, callTimeoutMs: 2e4, log: () => void 0 };
+    if (r.credentials === "aws") {
+      const region = rent.awsRegion;
+      if (!region || !env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) continue;
+      out.push({
+        provider: m.name,
+        s: {
+          ...base,
+          apiKey: "",
+          aws: {
+            region,
+            accessKeyId: env["AWS_ACCESS_KEY_ID"],
+            secretAccessKey: env["AWS_SECRET_ACCESS_KEY"],
+            sessionToken: env["AWS_SESSION_TOKEN"],
+            subnet: null,
+            securityGroup: null
+          }
+        }
+      });
+    } else {
+      const apiKey = (rent.provider ? rent.apiKey : "") || (env[r.apiKeyEnv] ?? "").trim();
+      if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });
+    }
+  }
+  return out;
+}
+async function findOrphans(rent, env, known) {
+  const check = { orphans: [], problems: [], listed: [] };
+  for (const { provider, s } of settingsFor(rent, env)) {
+    const m = PROVIDER_LIST.find((p) => p.name === provider);
+    try {
+      const found = await m.provision.make(s).list("tether-");
+      check.listed.push(provider);
+      for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
+    } catch (err) {
+      check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
+    }
+  }
+  return check;
+}
+var init_orphans = __esm({
+  "src/provision/orphans.ts"() {
+    "use strict";
+    init_providers();
+  }
+});
+
 // src/phases.ts
 async function runPhase(phase, inputs, env, reporter, ports) {
   maskSecrets(phase, inputs, reporter);
@@ -42080,7 +42215,8 @@ async function patrolSteps() {
     probeHost: probeHost2,
     probeOn: probeOn2,
     sync: async (...a) => (await Promise.resolve().then(() => (init_step(), step_exports))).syncAll(...a),
-    follow: async (f) => (await Promise.resolve().then(() => (init_patrol2(), patrol_exports))).followRuns(f)
+    follow: async (f) => (await Promise.resolve().then(() => (init_patrol2(), patrol_exports))).followRuns(f),
+    orphans: async (...a) => (await Promise.resolve().then(() => (init_orphans(), orphans_exports))).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -42324,7 +42460,7 @@ var TEXTS2;
 var init_bundled_text = __esm({
   "src/cli/bundled-text.ts"() {
     "use strict";
-    TEXTS2 = { "examples/workflows/chatops.yml": "# /tether commands in pull request and issue comments. Copy to .github/workflows/.\n#   /tether status [run-id \u2026]              a patrol tick now; the status comment is updated\n#   /tether collect <run-id>               dispatches collect-teardown.yml (collect, then the approved teardown)\n#   /tether resume <run-id>                dispatches launch.yml with resume: true\n#   /tether teardown <run-id> [park|destroy]\n#   /tether help\n# Only a newly posted comment by a person whose repository role (as the API reports it) is at least\n# `min-permission` is a command (collect, resume and teardown need write whatever it says); a collaborator\n# below that gets a \u{1F44E} and one line saying why, strangers, bots and edits are filtered out before any runner. The dispatched\n# workflows get `run-id`, `requested-by` and, for a registered run, `host`, `port` and\n# `host-key-fingerprint` from its signed registration; they keep every gate of their own (the\n# `tether-teardown` environment approval, the VERIFIED.json proof).\nname: tether chatops\n\non:\n  issue_comment:\n    types: [created]   # an edited comment is never a command, and is not answered\n\npermissions:\n  contents: read\n  issues: write          # reactions and replies, the status comment\n  pull-requests: write   # the same on pull requests\n  actions: write         # workflow_dispatch of collect, resume and teardown\n\n# One group per comment: no later comment (anyone's) can cancel or queue behind a maintainer's command.\nconcurrency:\n  group: tether-chatops-${{ github.event.comment.id }}\n  cancel-in-progress: false\n\njobs:\n  chatops:\n    # Cheap filters on the event before the self-hosted runner is taken: a command by a person who is an owner,\n    # member or collaborator (the action checks the role through the API again; a stranger's comment, a bot's\n    # or an edit never reaches the runner, so it is never answered either).\n    if: >-\n      startsWith(github.event.comment.body, '/tether') &&\n      github.event.action == 'created' &&\n      github.event.comment.user.type == 'User' &&\n      contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    steps:\n      - uses: tether-dev/tether/actions/chatops@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          report-to: tracking-issue\n          min-permission: write\n          collect-workflow: collect-teardown.yml\n          teardown-workflow: collect-teardown.yml\n          resume-workflow: launch.yml\n", "examples/workflows/collect-teardown.yml": '# Collect a finished run\'s checkpoints onto the self-hosted runner (verified, uploaded as artifacts),\n# then tear the instance down \u2014 only after a person approves the `tether-teardown` environment.\n#\n# Setup (once): Settings \u2192 Environments \u2192 New environment "tether-teardown" \u2192 Required reviewers.\n# Private repositories on plans without required reviewers: set `approval: confirm` below and type\n# "destroy <instance-id>" into the `confirm` input when you dispatch (see README, "Teardown").\nname: tether collect + teardown\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id to collect and tear down"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key: the one launch pinned (its registration comment shows it)"\n        required: true\n      provider:\n        description: "Where the box is rented (lambda here; /tether collect and teardown pass the registered one)"\n        default: lambda\n      instance-id:\n        description: "The provider\'s id of the box (a Lambda instance id here)"\n        required: true\n      verb:\n        description: "destroy (irreversible; Lambda has no park) or park (stop, where the provider has one: RunPod, vast.ai, EC2)"\n        default: destroy\n      confirm:\n        description: "Only with approval: confirm \u2014 type: <verb> <instance-id>"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether collect or /tether teardown in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n\nconcurrency:\n  group: tether-collect-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  collect:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 240\n    outputs:\n      verified: ${{ steps.collect.outputs.verified }}\n      verified-artifact: ${{ steps.collect.outputs.verified-artifact }}\n    steps:\n      - id: collect\n        uses: tether-dev/tether/actions/collect@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          dest-dir: /data/tether-checkpoints\n          trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n          artifact: verified\n          retention-days: "14"\n          artifact-budget: 2GB\n          # The teardown card in this job\'s summary is what the approver reads while the approval waits.\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n\n  teardown:\n    needs: collect\n    if: needs.collect.outputs.verified == \'true\'\n    runs-on: [self-hosted, tether]\n    environment: tether-teardown\n    timeout-minutes: 30\n    steps:\n      - id: teardown\n        uses: tether-dev/tether/actions/teardown@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n          verified-artifact: ${{ needs.collect.outputs.verified-artifact }}\n          api-key: ${{ secrets.PROVIDER_API_KEY }}\n          approval: environment\n          confirm: ${{ inputs.confirm }}\n          dry-run: "false"\n          report-to: tracking-issue\n      - name: Result\n        env:\n          STATE: ${{ steps.teardown.outputs.state }}\n          REASON: ${{ steps.teardown.outputs.reason }}\n        run: \'echo "teardown $STATE: $REASON"\'\n', "examples/workflows/launch.yml": '# Launch a training run on a rented GPU box. Copy to .github/workflows/ and adjust.\n# The SSH key comes from a secret; the new rental\'s host key is a dispatch input, read from a trusted\n# path (never from the network you are about to trust):\n#   on the box, through the provider\'s web or serial console:  ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n#   or the fingerprint the provider\'s console/API shows for the instance.\n# Launch registers the run in its tracking issue, signed with the SSH key, so the cron patrol finds it\n# without any file edit. Inputs reach scripts only through env:.\nname: tether launch\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id (A-Z a-z 0-9 . _ -, at most 64); a new id for a new run"\n        required: true\n      host:\n        description: "Box address (providers re-assign it when an instance is re-created)"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "The box\'s SSH host key, SHA256:\u2026 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub in the provider\'s console)"\n        required: true\n      command:\n        description: "Training command, run by bash in the workdir exactly as written; empty with resume: the recorded one"\n        required: false\n      resume:\n        description: "Start the next attempt of a dead run (the same command)"\n        type: boolean\n        default: false\n      provider:\n        description: "Where the box was rented (lambda, runpod, vastai, aws; set by /tether resume from the registration)"\n        default: ""\n      instance-id:\n        description: "The provider\'s instance id (set by /tether resume from the registration)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether resume in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n\nconcurrency:\n  group: tether-launch-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  # A tiny CPU run of this commit on a free runner first: a broken script fails here, before a GPU is rented.\n  smoke:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    # It runs this repository\'s code and installs its requirements: read-only, no token left in the checkout.\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          persist-credentials: false\n      - uses: tether-dev/tether/actions/smoke@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n\n  launch:\n    needs: smoke\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    permissions:\n      contents: read\n      issues: write   # the run\'s tracking issue, where launch registers it for the patrol\n    outputs:\n      result: ${{ steps.launch.outputs.result }}\n    steps:\n      - uses: actions/checkout@v6\n      - id: launch\n        uses: tether-dev/tether/actions/launch@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n          WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          command: ${{ inputs.command }}\n          workdir: ~/code\n          backend: tmux\n          secrets: HF_TOKEN WANDB_API_KEY\n          env: |\n            WANDB_PROJECT=my-project\n          checkpoints: |\n            checkpoints/*.pt\n          expected-duration: 12h\n          min-free-gb: "50"\n          checkpoint-budget-gb: "20"\n          resume: ${{ inputs.resume }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          commit: ${{ github.sha }}\n          require-smoke: true   # the smoke job\'s record of this commit (artifact tether-smoke-<sha>)\n          report-to: tracking-issue\n      - name: Keep the run description for patrol and collect\n        uses: actions/upload-artifact@v7\n        with:\n          name: tether-run-${{ steps.launch.outputs.run-id }}\n          path: ${{ steps.launch.outputs.run-file }}\n      - name: Say where the run is\n        env:\n          RUN_DIR: ${{ steps.launch.outputs.run-dir }}\n          ATTEMPT: ${{ steps.launch.outputs.attempt }}\n        run: echo "attempt $ATTEMPT started; run record in $RUN_DIR"\n\n  # Right after a successful launch: follow the run for up to 6 hours, so a crash, a finish or a dead box\n  # is on the tracking issue within seconds (the cron patrol stays as the fallback, and may run beside it).\n  follow:\n    needs: launch\n    if: needs.launch.outputs.result == \'started\'\n    # A runner of its own: a follow holds its job for hours, and launches and collects must not queue behind it.\n    runs-on: [self-hosted, tether-follow]\n    timeout-minutes: 370\n    permissions:\n      contents: read\n      issues: write   # the sticky status comment on the run\'s tracking issue\n    steps:\n      - uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-ids: ${{ inputs.run-id }}\n          report-to: tracking-issue\n          follow: 6h\n          stall-after: 45m\n          sync: latest\n          sync-dest: /srv/tether-sync\n', "examples/workflows/lifecycle.yml": '# The whole lifecycle in two calls of tether\'s reusable workflows. Dispatch `start` to rent-and-launch\n# (after a smoke run of this commit on a free runner), and `finish` when the run is done (collect, then the\n# approved teardown). The cron patrol (patrol.yml) keeps watch in between.\nname: tether lifecycle\n\non:\n  workflow_dispatch:\n    inputs:\n      step:\n        description: "start or finish"\n        type: choice\n        options: [start, finish]\n      run-id:\n        description: "Run id"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key (from the provider\'s console)"\n        required: true\n      instance-id:\n        description: "RunPod pod id (finish)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\njobs:\n  start:\n    if: inputs.step == \'start\'\n    uses: tether-dev/tether/.github/workflows/tether-launch.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      command: python train.py --config configs/base.yaml\n      smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n      checkpoints: checkpoints/*.pt\n      expected-duration: 12h\n      secrets: HF_TOKEN\n      follow: 6h\n      sync-dest: /srv/tether-sync\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      hf-token: ${{ secrets.HF_TOKEN }}\n\n  finish:\n    if: inputs.step == \'finish\'\n    uses: tether-dev/tether/.github/workflows/tether-finish.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      dest-dir: /data/tether-checkpoints\n      trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n      provider: lambda\n      instance-id: ${{ inputs.instance-id }}\n      verb: destroy\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      provider-api-key: ${{ secrets.PROVIDER_API_KEY }}\n', "examples/workflows/patrol.yml": '# Patrol every run that launch registered (no file to edit per rental) on a schedule. Runs on the\n# self-hosted runner that holds the SSH key, posts a sticky status comment on every tick, and fails the\n# job (so GitHub notifies) when a run needs you. Each run is probed at the host and with the host key\n# launch pinned; a registration edited by anyone but launch is refused. A committed tether.yml\n# (`config: tether.yml`, with a checkout) still works as an override.\nname: tether patrol\n\non:\n  schedule:\n    - cron: "3,33 * * * *"   # offset from :00/:30, when schedulers are busiest\n  workflow_dispatch:\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\nconcurrency:\n  group: tether-patrol\n  cancel-in-progress: false   # ticks never overlap, and a running tick is never cut short\n\njobs:\n  patrol:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 10\n    steps:\n      - id: patrol\n        uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          stall-after: 45m\n          report-to: tracking-issue\n          fail-on: failed,dead,stalled,rebooted,unreachable\n          # While the runs train, pull each one\'s newest settled checkpoint, verify it and keep the\n          # last two on this runner: a box that dies tonight costs only the work since then.\n          sync: latest\n          sync-dest: /srv/tether-sync\n          checkpoint-every: 30m\n      - name: Say what needs attention\n        if: always() && steps.patrol.outputs.escalate == \'true\'\n        env:\n          STATES: ${{ steps.patrol.outputs.states }}\n        run: |\n          echo "Runs needing attention, as JSON:"\n          echo "$STATES"\n', "actions/smoke/action.yml": `# Written by hand (a composite action; the JavaScript actions' action.yml files are generated).
+    TEXTS2 = { "examples/workflows/chatops.yml": "# /tether commands in pull request and issue comments. Copy to .github/workflows/.\n#   /tether status [run-id \u2026]              a patrol tick now; the status comment is updated\n#   /tether collect <run-id>               dispatches collect-teardown.yml (collect, then the approved teardown)\n#   /tether resume <run-id>                dispatches launch.yml with resume: true\n#   /tether teardown <run-id> [park|destroy]\n#   /tether help\n# Only a newly posted comment by a person whose repository role (as the API reports it) is at least\n# `min-permission` is a command (collect, resume and teardown need write whatever it says); a collaborator\n# below that gets a \u{1F44E} and one line saying why, strangers, bots and edits are filtered out before any runner. The dispatched\n# workflows get `run-id`, `requested-by` and, for a registered run, `host`, `port` and\n# `host-key-fingerprint` from its signed registration; they keep every gate of their own (the\n# `tether-teardown` environment approval, the VERIFIED.json proof).\nname: tether chatops\n\non:\n  issue_comment:\n    types: [created]   # an edited comment is never a command, and is not answered\n\npermissions:\n  contents: read\n  issues: write          # reactions and replies, the status comment\n  pull-requests: write   # the same on pull requests\n  actions: write         # workflow_dispatch of collect, resume and teardown\n\n# One group per comment: no later comment (anyone's) can cancel or queue behind a maintainer's command.\nconcurrency:\n  group: tether-chatops-${{ github.event.comment.id }}\n  cancel-in-progress: false\n\njobs:\n  chatops:\n    # Cheap filters on the event before the self-hosted runner is taken: a command by a person who is an owner,\n    # member or collaborator (the action checks the role through the API again; a stranger's comment, a bot's\n    # or an edit never reaches the runner, so it is never answered either).\n    if: >-\n      startsWith(github.event.comment.body, '/tether') &&\n      github.event.action == 'created' &&\n      github.event.comment.user.type == 'User' &&\n      contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    steps:\n      - uses: tether-dev/tether/actions/chatops@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          report-to: tracking-issue\n          min-permission: write\n          collect-workflow: collect-teardown.yml\n          teardown-workflow: collect-teardown.yml\n          resume-workflow: launch.yml\n", "examples/workflows/collect-teardown.yml": '# Collect a finished run\'s checkpoints onto the self-hosted runner (verified, uploaded as artifacts),\n# then tear the instance down \u2014 only after a person approves the `tether-teardown` environment.\n#\n# Setup (once): Settings \u2192 Environments \u2192 New environment "tether-teardown" \u2192 Required reviewers.\n# Private repositories on plans without required reviewers: set `approval: confirm` below and type\n# "destroy <instance-id>" into the `confirm` input when you dispatch (see README, "Teardown").\nname: tether collect + teardown\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id to collect and tear down"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key: the one launch pinned (its registration comment shows it)"\n        required: true\n      provider:\n        description: "Where the box is rented (lambda here; /tether collect and teardown pass the registered one)"\n        default: lambda\n      instance-id:\n        description: "The provider\'s id of the box (a Lambda instance id here)"\n        required: true\n      verb:\n        description: "destroy (irreversible; Lambda has no park) or park (stop, where the provider has one: RunPod, vast.ai, EC2)"\n        default: destroy\n      confirm:\n        description: "Only with approval: confirm \u2014 type: <verb> <instance-id>"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether collect or /tether teardown in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n\nconcurrency:\n  group: tether-collect-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  collect:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 240\n    outputs:\n      verified: ${{ steps.collect.outputs.verified }}\n      verified-artifact: ${{ steps.collect.outputs.verified-artifact }}\n    steps:\n      - id: collect\n        uses: tether-dev/tether/actions/collect@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          dest-dir: /data/tether-checkpoints\n          trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n          artifact: verified\n          retention-days: "14"\n          artifact-budget: 2GB\n          # The teardown card in this job\'s summary is what the approver reads while the approval waits.\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n\n  teardown:\n    needs: collect\n    if: needs.collect.outputs.verified == \'true\'\n    runs-on: [self-hosted, tether]\n    environment: tether-teardown\n    timeout-minutes: 30\n    steps:\n      - id: teardown\n        uses: tether-dev/tether/actions/teardown@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n          verified-artifact: ${{ needs.collect.outputs.verified-artifact }}\n          api-key: ${{ secrets.PROVIDER_API_KEY }}\n          approval: environment\n          confirm: ${{ inputs.confirm }}\n          dry-run: "false"\n          report-to: tracking-issue\n      - name: Result\n        env:\n          STATE: ${{ steps.teardown.outputs.state }}\n          REASON: ${{ steps.teardown.outputs.reason }}\n        run: \'echo "teardown $STATE: $REASON"\'\n', "examples/workflows/launch.yml": '# Launch a training run on a rented GPU box. Copy to .github/workflows/ and adjust.\n# The SSH key comes from a secret; the new rental\'s host key is a dispatch input, read from a trusted\n# path (never from the network you are about to trust):\n#   on the box, through the provider\'s web or serial console:  ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n#   or the fingerprint the provider\'s console/API shows for the instance.\n# Launch registers the run in its tracking issue, signed with the SSH key, so the cron patrol finds it\n# without any file edit. Inputs reach scripts only through env:.\nname: tether launch\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id (A-Z a-z 0-9 . _ -, at most 64); a new id for a new run"\n        required: true\n      host:\n        description: "Box address (providers re-assign it when an instance is re-created)"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "The box\'s SSH host key, SHA256:\u2026 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub in the provider\'s console)"\n        required: true\n      command:\n        description: "Training command, run by bash in the workdir exactly as written; empty with resume: the recorded one"\n        required: false\n      resume:\n        description: "Start the next attempt of a dead run (the same command)"\n        type: boolean\n        default: false\n      provider:\n        description: "Where the box was rented (lambda, runpod, vastai, aws; set by /tether resume from the registration)"\n        default: ""\n      instance-id:\n        description: "The provider\'s instance id (set by /tether resume from the registration)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether resume in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n\nconcurrency:\n  group: tether-launch-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  # A tiny CPU run of this commit on a free runner first: a broken script fails here, before a GPU is rented.\n  smoke:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    # It runs this repository\'s code and installs its requirements: read-only, no token left in the checkout.\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          persist-credentials: false\n      - uses: tether-dev/tether/actions/smoke@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n\n  launch:\n    needs: smoke\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    permissions:\n      contents: read\n      issues: write   # the run\'s tracking issue, where launch registers it for the patrol\n    outputs:\n      result: ${{ steps.launch.outputs.result }}\n    steps:\n      - uses: actions/checkout@v6\n      - id: launch\n        uses: tether-dev/tether/actions/launch@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n          WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          command: ${{ inputs.command }}\n          workdir: ~/code\n          backend: tmux\n          secrets: HF_TOKEN WANDB_API_KEY\n          env: |\n            WANDB_PROJECT=my-project\n          checkpoints: |\n            checkpoints/*.pt\n          expected-duration: 12h\n          min-free-gb: "50"\n          checkpoint-budget-gb: "20"\n          resume: ${{ inputs.resume }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          commit: ${{ github.sha }}\n          require-smoke: true   # the smoke job\'s record of this commit (artifact tether-smoke-<sha>)\n          report-to: tracking-issue\n      - name: Keep the run description for patrol and collect\n        uses: actions/upload-artifact@v7\n        with:\n          name: tether-run-${{ steps.launch.outputs.run-id }}\n          path: ${{ steps.launch.outputs.run-file }}\n      - name: Say where the run is\n        env:\n          RUN_DIR: ${{ steps.launch.outputs.run-dir }}\n          ATTEMPT: ${{ steps.launch.outputs.attempt }}\n        run: echo "attempt $ATTEMPT started; run record in $RUN_DIR"\n\n  # Right after a successful launch: follow the run for up to 6 hours, so a crash, a finish or a dead box\n  # is on the tracking issue within seconds (the cron patrol stays as the fallback, and may run beside it).\n  follow:\n    needs: launch\n    if: needs.launch.outputs.result == \'started\'\n    # A runner of its own: a follow holds its job for hours, and launches and collects must not queue behind it.\n    runs-on: [self-hosted, tether-follow]\n    timeout-minutes: 370\n    permissions:\n      contents: read\n      issues: write   # the sticky status comment on the run\'s tracking issue\n    steps:\n      - uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-ids: ${{ inputs.run-id }}\n          report-to: tracking-issue\n          follow: 6h\n          stall-after: 45m\n          sync: latest\n          sync-dest: /srv/tether-sync\n', "examples/workflows/lifecycle.yml": '# The whole lifecycle in two calls of tether\'s reusable workflows. Dispatch `start` to rent-and-launch\n# (after a smoke run of this commit on a free runner), and `finish` when the run is done (collect, then the\n# approved teardown). The cron patrol (patrol.yml) keeps watch in between.\nname: tether lifecycle\n\non:\n  workflow_dispatch:\n    inputs:\n      step:\n        description: "start or finish"\n        type: choice\n        options: [start, finish]\n      run-id:\n        description: "Run id"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key (from the provider\'s console)"\n        required: true\n      instance-id:\n        description: "RunPod pod id (finish)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\njobs:\n  start:\n    if: inputs.step == \'start\'\n    uses: tether-dev/tether/.github/workflows/tether-launch.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      command: python train.py --config configs/base.yaml\n      smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n      checkpoints: checkpoints/*.pt\n      expected-duration: 12h\n      secrets: HF_TOKEN\n      follow: 6h\n      sync-dest: /srv/tether-sync\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      hf-token: ${{ secrets.HF_TOKEN }}\n\n  finish:\n    if: inputs.step == \'finish\'\n    uses: tether-dev/tether/.github/workflows/tether-finish.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      dest-dir: /data/tether-checkpoints\n      trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n      provider: lambda\n      instance-id: ${{ inputs.instance-id }}\n      verb: destroy\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      provider-api-key: ${{ secrets.PROVIDER_API_KEY }}\n', "examples/workflows/patrol.yml": '# Patrol every run that launch registered (no file to edit per rental) on a schedule. Runs on the\n# self-hosted runner that holds the SSH key, posts a sticky status comment on every tick, and fails the\n# job (so GitHub notifies) when a run needs you. Each run is probed at the host and with the host key\n# launch pinned; a registration edited by anyone but launch is refused. A committed tether.yml\n# (`config: tether.yml`, with a checkout) still works as an override.\nname: tether patrol\n\non:\n  schedule:\n    - cron: "3,33 * * * *"   # offset from :00/:30, when schedulers are busiest\n  workflow_dispatch:\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\nconcurrency:\n  group: tether-patrol\n  cancel-in-progress: false   # ticks never overlap, and a running tick is never cut short\n\njobs:\n  patrol:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 10\n    steps:\n      - id: patrol\n        uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          # The orphan check: instances named tether-\u2026 at Lambda that no run or provision record names (docs/provision.md).\n          LAMBDA_API_KEY: ${{ secrets.PROVIDER_API_KEY }}\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          stall-after: 45m\n          report-to: tracking-issue\n          fail-on: failed,dead,stalled,rebooted,unreachable\n          # While the runs train, pull each one\'s newest settled checkpoint, verify it and keep the\n          # last two on this runner: a box that dies tonight costs only the work since then.\n          sync: latest\n          sync-dest: /srv/tether-sync\n          checkpoint-every: 30m\n      - name: Say what needs attention\n        if: always() && steps.patrol.outputs.escalate == \'true\'\n        env:\n          STATES: ${{ steps.patrol.outputs.states }}\n        run: |\n          echo "Runs needing attention, as JSON:"\n          echo "$STATES"\n', "actions/smoke/action.yml": `# Written by hand (a composite action; the JavaScript actions' action.yml files are generated).
 name: tether smoke
 description: "A tiny CPU run of the training command on any runner (no SSH key involved) before a GPU is rented; records tether.smoke/v1 for launch's require-smoke."
 author: tether

@@ -7,16 +7,16 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-5AZRDRFN.js";
-import "../chunks/chunk-AHGSGOG6.js";
-import "../chunks/chunk-2W4CJ7XW.js";
+} from "../chunks/chunk-NXLOM6RF.js";
 import "../chunks/chunk-PWDKICJE.js";
+import "../chunks/chunk-QJAZM3NN.js";
+import "../chunks/chunk-2W4CJ7XW.js";
 import "../chunks/chunk-LAYUCK3U.js";
 import "../chunks/chunk-RHQMFY5F.js";
 import "../chunks/chunk-GUPV7YZG.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-HWDKJJDF.js";
-import "../chunks/chunk-5L72S5H4.js";
+import "../chunks/chunk-4TZADHZP.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-LU2BTHU2.js";

@@ -355,6 +355,10 @@ export const PATROL_INPUTS = [
   'artifact-budget',
   'retention-days',
   'notify',
+  'provider',
+  'api-key',
+  'provider-api-url',
+  'aws-region',
 ] as const satisfies readonly InputName[];
 
 export const COLLECT_INPUTS = [

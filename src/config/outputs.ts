@@ -15,6 +15,8 @@ export const OUTPUT_DOCS = {
     states: 'JSON object: run id → { state, class, step, epoch, metrics, flags, host }',
     escalate:
       'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run',
+    orphans:
+      'JSON array of the instances named by tether (tether-…) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them',
     unlaunched:
       'JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them',
     tick: 'the tick number, counted in the tick memory',

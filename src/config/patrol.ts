@@ -145,13 +145,30 @@ export interface PatrolPhaseConfig extends PatrolConfig {
   /** The key tick memory is signed with (ssh-key or ssh-key-path; a tether.yml's first host otherwise). */
   signingKey: KeySource | null;
   store: StoreSpec | null;
+  /**
+   * Where to list the instances tether rented (orphans: billing with no run or record behind them): the one
+   * provider given (`provider`, `api-key`, `provider-api-url`, `aws-region`), or each rentable provider whose
+   * usual credentials are in the environment. Raw: the provider registry decides (provision/orphans.ts).
+   */
+  rent: { provider: string; apiKey: string; apiUrl: string | undefined; awsRegion: string | undefined };
 }
 
 export function parsePatrolPhase(inputs: Inputs, env: Inputs): PatrolPhaseConfig {
   const cfg = parsePatrol(inputs);
   const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
   const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
-  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env) };
+  const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
+  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
+    throw new InputError('provider-api-url', 'must be https, or http on loopback (a proxy or a test double)');
+  const rent = {
+    provider: (inputs['provider'] ?? '').trim(),
+    apiKey: (inputs['api-key'] ?? '').trim(),
+    apiUrl,
+    awsRegion: (inputs['aws-region'] ?? '').trim() || undefined,
+  };
+  if ((rent.apiKey || apiUrl) && !rent.provider)
+    throw new InputError('provider', 'is required with api-key or provider-api-url: the provider whose instances the patrol lists');
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
 }
 
 /** A follow's length: at most 5 d, a self-hosted runner's job limit (the patrol holds the key, so it runs on one). */

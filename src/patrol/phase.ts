@@ -72,6 +72,15 @@ export interface PatrolSteps {
   probeOn?: (session: Session, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
   sync?: SyncStep;
   follow?: (f: FollowRun) => Promise<void>;
+  /** The instances named by tether at each provider the patrol has credentials for, less the known ones (provision/orphans.ts). */
+  orphans?: (rent: PatrolPhaseConfig['rent'], env: PhaseContext['env'], known: ReadonlySet<string>) => Promise<OrphanCheck>;
+}
+
+/** What the orphan check found (provision/orphans.ts gives it; the shape is the patrol's). */
+export interface OrphanCheck {
+  orphans: Array<{ provider: string; id: string; name: string; status: string; hourlyPrice: number | null }>;
+  problems: string[];
+  listed: string[];
 }
 
 /** The hosts to patrol and what the registry said of them. */
@@ -170,7 +179,13 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   const refused = chosen.refused;
   let hosts = chosen.hosts;
   const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
-  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, unlaunched.lines), unlaunched.code);
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), reporter) : null;
+  const billing = {
+    lines: [...unlaunched.lines, ...(orphans?.lines ?? [])],
+    escalate: unlaunched.escalate || !!orphans?.escalate,
+    code: unlaunched.code || orphans?.code || 0,
+  };
+  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
   // Tick memory is signed with a key derived from the patrol's own SSH key: nobody who can only edit a
   // comment (or the state file) can make the patrol trust what they wrote.
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
@@ -230,7 +245,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
       statusMarker(cfg.header),
       cfg.header,
       memKey,
-      unlaunched.lines,
+      billing.lines,
     );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
@@ -256,8 +271,8 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  if (unlaunched.escalate) reporter.output('escalate', 'true');
-  return refused.length || end.failed || failed() || unlaunched.code ? 1 : 0;
+  if (billing.escalate) reporter.output('escalate', 'true');
+  return refused.length || end.failed || failed() || billing.code ? 1 : 0;
 }
 
 /** A patrol of the registry that found no run it may take: said so, with empty outputs. */
@@ -281,11 +296,33 @@ export function unlaunchedNotes(found: Provisioned[], reporter: Reporter, now = 
   return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
 }
 
-function nothingRegistered(refused: string[], reporter: Reporter, unlaunched: string[] = []): number {
+/** Every instance a signed registration or provision record names, as `provider:id`. */
+function knownInstances(chosen: Chosen): Set<string> {
+  const known = new Set<string>();
+  for (const e of Object.values(chosen.entries)) if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+  for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
+  return known;
+}
+
+/** Instances tether's name prefix marks that bill with nothing behind them: a line each, an error, the `orphans` output, escalate. */
+function orphanNotes(c: OrphanCheck, reporter: Reporter): { lines: string[]; escalate: boolean; code: number } {
+  reporter.output('orphans', JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+  for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
+  const lines = c.orphans.map(
+    (o) =>
+      `🧟 ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ''}) bills with no run and no provision record behind it. ` +
+      '**Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented',
+  );
+  for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
+  if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(', ')}: ${c.orphans.length} orphan(s)`);
+  return { lines: [...lines, ...c.problems.map((p) => `⚠️ orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
+}
+
+function nothingRegistered(refused: string[], reporter: Reporter, unlaunched: string[] = [], escalate = false): number {
   if (unlaunched.length) reporter.summary(['tether patrol: no registered runs, but instances bill:', '', ...unlaunched.map((l) => `- ${l}`)].join('\n'));
   else reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : 'tether patrol: no registered runs');
   reporter.output('states', '{}');
-  reporter.output('escalate', 'false');
+  reporter.output('escalate', String(escalate));
   return refused.length ? 1 : 0;
 }
 

@@ -98,6 +98,32 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
       if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError('transient', 'aws: run: the answer names no instance id');
       return id;
     },
+    async list(prefix) {
+      // Instances tether tagged, in the region, that are not terminated.
+      const xml = await ec2(
+        {
+          Action: 'DescribeInstances',
+          'Filter.1.Name': 'tag-key',
+          'Filter.1.Value.1': 'tether:name',
+          'Filter.2.Name': 'instance-state-name',
+          'Filter.2.Value.1': 'pending',
+          'Filter.2.Value.2': 'running',
+          'Filter.2.Value.3': 'stopping',
+          'Filter.2.Value.4': 'stopped',
+        },
+        'list instances',
+      );
+      const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
+      return items
+        .map((m) => {
+          const body = m[2] ?? '';
+          const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? '';
+          const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? 'unknown';
+          // A stopped instance bills its volumes only; pending and running bill the machine.
+          return { id: m[1]!, name, status, billing: status === 'pending' || status === 'running', hourlyPrice: null };
+        })
+        .filter((i) => i.name.startsWith(prefix));
+    },
     async describe(id) {
       let xml: string;
       try {

@@ -107,6 +107,27 @@ export function lambdaProvisioner(s: ProvisionSettings): Provisioner {
       });
     },
 
+    async list(prefix) {
+      const r = await ask('GET', '/instances', 'list instances');
+      return strictly('list instances', () =>
+        arr(r, 'data', 'instances', 10_000)
+          .map((x) => obj(x, 'instance'))
+          .filter((i) => typeof i['name'] === 'string' && i['name'].startsWith(prefix))
+          .map((i) => {
+            const status = str(i, 'status', 'instance', { max: 40 });
+            const t = i['instance_type'] && typeof i['instance_type'] === 'object' ? (i['instance_type'] as Obj) : {};
+            return {
+              id: str(i, 'id', 'instance', { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/ }),
+              name: str(i, 'name', 'instance', { max: 64 }),
+              status,
+              // Everything but a terminated instance bills (unhealthy is the console's Alert state).
+              billing: status !== 'terminated',
+              hourlyPrice: typeof t['price_cents_per_hour'] === 'number' ? t['price_cents_per_hour'] / 100 : null,
+            };
+          }),
+      );
+    },
+
     async describe(id) {
       let a: HttpAnswer;
       try {

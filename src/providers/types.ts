@@ -177,6 +177,18 @@ export interface Provisioner {
   /** Asks for one instance; its id the moment the provider answers. */
   create(c: Candidate, spec: CreateSpec): Promise<string>;
   describe(instanceId: string): Promise<BoxState>;
+  /** The account's instances whose name starts with `prefix` (how tether names what it rents), for the orphan check. */
+  list(prefix: string): Promise<RentedInstance[]>;
+}
+
+/** One instance as a provider lists it. */
+export interface RentedInstance {
+  id: string;
+  name: string;
+  /** Whether it bills as a running machine now (booting and running do; terminated does not). */
+  billing: boolean;
+  status: string;
+  hourlyPrice: number | null;
 }
 
 export interface ProvisionSettings {

@@ -208,6 +208,49 @@ describe('the provision record: the next patrol sees an instance that bills with
     return { code, r };
   };
 
+  it('an instance named by tether that no registration or record names is an orphan: listed, escalated, never touched', async () => {
+    const at = `issue:${gh.addIssue('Orphans')}`;
+    const known = await rent({ 'run-id': 'rent-known', 'report-to': at }, {}, store(at));
+    expect(known.code, known.r.errors.join('\n')).toBe(0);
+    // Two more instances, launched behind tether's back: one with tether's name prefix, one of the user's own.
+    const launch = (name: string) =>
+      fetch(`${lambda.url}/instance-operations/launch`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${LAMBDA_KEY}:`).toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ region_name: 'us-east-1', instance_type_name: 'gpu_1x_a10', ssh_key_names: [lambda.keys[0]!.name], name }),
+      }).then(async (r) => ((await r.json()) as { data: { instance_ids: string[] } }).data.instance_ids[0]!);
+    const stray = await launch('tether-stray');
+    await launch('my-own-notebook');
+    const r = captureReporter();
+    const code = await patrolPhase(
+      { 'ssh-key-path': keyFile(), 'connect-timeout': '3', 'report-to': at, provider: 'lambda', 'api-key': LAMBDA_KEY, 'provider-api-url': lambda.url },
+      {},
+      r,
+      { probe: probeHost, registered: registeredHosts, remote: store(at) },
+    );
+    expect(code).toBe(1);
+    // (Earlier tests' rented boxes, still up at the double with no record here, are orphans of this issue too.)
+    const orphans = JSON.parse(r.outputs['orphans'] ?? '[]') as Array<{ instance_id: string; name: string }>;
+    expect(orphans).toContainEqual({ provider: 'lambda', instance_id: stray, name: 'tether-stray', status: expect.any(String) });
+    expect(orphans.map((o) => o.instance_id)).not.toContain(known.r.outputs['instance-id']);
+    expect(orphans.every((o) => o.name.startsWith('tether-'))).toBe(true);
+    expect(r.outputs['escalate']).toBe('true');
+    expect(r.summaries.join('\n')).toMatch(
+      new RegExp(`🧟 \`${stray}\` \\(\`lambda\`, named \`tether-stray\`.*bills with no run and no provision record behind it`),
+    );
+    // The recorded one is not an orphan (it is listed as unlaunched), and nothing was destroyed.
+    expect(JSON.parse(r.outputs['unlaunched'] ?? '[]').map((u: { instance_id: string }) => u.instance_id)).toEqual([known.r.outputs['instance-id']]);
+    expect(lambda.instances.get(stray)?.status).not.toBe('terminated');
+    // Without credentials for a provider, nothing is listed and nothing is claimed.
+    const none = captureReporter();
+    await patrolPhase({ 'ssh-key-path': keyFile(), 'connect-timeout': '3', 'report-to': at }, {}, none, {
+      probe: probeHost,
+      registered: registeredHosts,
+      remote: store(at),
+    });
+    expect(none.outputs['orphans']).toBe('[]');
+  });
+
   it('is signed into the run’s registration comment the moment Lambda names the instance; the patrol shows it, launch replaces it', async () => {
     const at = `pr:${gh.addIssue('Rented from the dispatch', { pull: true })}`;
     const { code, r } = await rent({ 'run-id': 'rent-rec', 'report-to': at }, {}, store(at));

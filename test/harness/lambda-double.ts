@@ -134,23 +134,13 @@ export class LambdaDouble {
         ),
       });
     if (path === '/api/v1/instance-operations/launch' && req.method === 'POST') return this.launch(body, res, err);
+    if (path === '/api/v1/instances' && req.method === 'GET')
+      return this.json(res, 200, { data: [...this.instances.values()].filter((i) => i.status !== 'terminated').map((i) => this.describe(i)) });
     const one = /^\/api\/v1\/instances\/([^/]+)$/.exec(path);
     if (one && req.method === 'GET') {
       const i = this.instances.get(decodeURIComponent(one[1]!));
       if (!i || i.status === 'terminated') return err(404, 'global/object-does-not-exist', 'Instance not found.');
-      return this.json(res, 200, {
-        data: {
-          id: i.id,
-          name: i.name,
-          status: i.status,
-          ...(i.status === 'active' && i.box ? { ip: i.box.addr, private_ip: i.box.addr, hostname: i.name } : {}),
-          ssh_key_names: i.sshKeyNames,
-          file_system_names: [],
-          region: region(i.region),
-          instance_type: { name: i.type, description: i.type, gpu_description: i.type, price_cents_per_hour: this.prices[i.type] ?? 0 },
-          actions: {},
-        },
-      });
+      return this.json(res, 200, { data: this.describe(i) });
     }
     if (path === '/api/v1/instance-operations/terminate' && req.method === 'POST') {
       if (this.failTerminate) return err(500, 'global/internal-error', 'Something went wrong.');
@@ -197,6 +187,22 @@ export class LambdaDouble {
     this.instances.set(id, inst);
     if (!this.neverBoot) this.starting.push(this.boot(inst, key.public_key));
     this.json(res, 200, { data: { instance_ids: [id] } });
+  }
+
+  /** An instance as Lambda's API describes it. */
+  private describe(i: RentedInstance): Record<string, unknown> {
+    const region = (name: string) => ({ name, description: name });
+    return {
+      id: i.id,
+      name: i.name,
+      status: i.status,
+      ...(i.status === 'active' && i.box ? { ip: i.box.addr, private_ip: i.box.addr, hostname: i.name } : {}),
+      ssh_key_names: i.sshKeyNames,
+      file_system_names: [],
+      region: region(i.region),
+      instance_type: { name: i.type, description: i.type, gpu_description: i.type, price_cents_per_hour: this.prices[i.type] ?? 0 },
+      actions: {},
+    };
   }
 
   /** cloud-init's part: the host key from user_data's ssh_keys (unless told to ignore it), the account key let in. */

@@ -61,6 +61,7 @@ function world(o: {
       return next;
     },
     describe: async () => (states.length > 1 ? states.shift()! : states[0]!),
+    list: async () => [],
   };
   const deps: ProvisionDeps = {
     provisioner: p,

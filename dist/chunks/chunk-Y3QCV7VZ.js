@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-5L72S5H4.js";
+} from "./chunk-4TZADHZP.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -16,13 +16,13 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-TWZ7BMHR.js";
+} from "./chunk-RYQ5VI2B.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-57KNKUUC.js";
+} from "./chunk-Y3QCV7VZ.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
@@ -52,7 +52,7 @@ import "./chunk-HWDKJJDF.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-5L72S5H4.js";
+} from "./chunk-4TZADHZP.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-TWZ7BMHR.js";
+} from "./chunk-RYQ5VI2B.js";
 import {
   provisionedBytes,
   renderProvisioned
@@ -18,7 +18,7 @@ import "./chunk-HWDKJJDF.js";
 import {
   ProvisionError,
   providerModule
-} from "./chunk-5L72S5H4.js";
+} from "./chunk-4TZADHZP.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";

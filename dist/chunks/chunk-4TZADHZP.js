@@ -211,6 +211,28 @@ function awsProvisioner(s) {
       if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError("transient", "aws: run: the answer names no instance id");
       return id;
     },
+    async list(prefix) {
+      const xml = await ec2(
+        {
+          Action: "DescribeInstances",
+          "Filter.1.Name": "tag-key",
+          "Filter.1.Value.1": "tether:name",
+          "Filter.2.Name": "instance-state-name",
+          "Filter.2.Value.1": "pending",
+          "Filter.2.Value.2": "running",
+          "Filter.2.Value.3": "stopping",
+          "Filter.2.Value.4": "stopped"
+        },
+        "list instances"
+      );
+      const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
+      return items.map((m) => {
+        const body = m[2] ?? "";
+        const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
+        const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
+        return { id: m[1], name, status, billing: status === "pending" || status === "running", hourlyPrice: null };
+      }).filter((i) => i.name.startsWith(prefix));
+    },
     async describe(id) {
       let xml;
       try {
@@ -489,6 +511,24 @@ function lambdaProvisioner(s) {
         if (typeof id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new BoxDataError("launch.instance_ids[0] is not an instance id");
         return id;
       });
+    },
+    async list(prefix) {
+      const r = await ask("GET", "/instances", "list instances");
+      return strictly(
+        "list instances",
+        () => arr(r, "data", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["name"] === "string" && i["name"].startsWith(prefix)).map((i) => {
+          const status = str(i, "status", "instance", { max: 40 });
+          const t = i["instance_type"] && typeof i["instance_type"] === "object" ? i["instance_type"] : {};
+          return {
+            id: str(i, "id", "instance", { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/ }),
+            name: str(i, "name", "instance", { max: 64 }),
+            status,
+            // Everything but a terminated instance bills (unhealthy is the console's Alert state).
+            billing: status !== "terminated",
+            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null
+          };
+        })
+      );
     },
     async describe(id) {
       let a;

@@ -354,7 +354,11 @@ var PATROL_INPUTS = [
   "trusted-load-command",
   "artifact-budget",
   "retention-days",
-  "notify"
+  "notify",
+  "provider",
+  "api-key",
+  "provider-api-url",
+  "aws-region"
 ];
 var COLLECT_INPUTS = [
   "run-id",
@@ -717,7 +721,18 @@ function parsePatrolPhase(inputs, env) {
   const cfg = parsePatrol(inputs);
   const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
   const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
-  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env) };
+  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
+  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
+    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const rent = {
+    provider: (inputs["provider"] ?? "").trim(),
+    apiKey: (inputs["api-key"] ?? "").trim(),
+    apiUrl,
+    awsRegion: (inputs["aws-region"] ?? "").trim() || void 0
+  };
+  if ((rent.apiKey || apiUrl) && !rent.provider)
+    throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
 }
 function follow(raw) {
   const t = duration("follow", raw, 0) ?? 0;

@@ -5,6 +5,16 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  artifactServiceMissing,
+  error,
+  getInput,
+  info,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunk-PWDKICJE.js";
+import {
   PHASE_INPUTS,
   defaultsOf,
   inputDef,
@@ -15,20 +25,10 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-AHGSGOG6.js";
+} from "./chunk-QJAZM3NN.js";
 import {
   parseLogsPhase
 } from "./chunk-2W4CJ7XW.js";
-import {
-  artifactServiceMissing,
-  error,
-  getInput,
-  info,
-  setOutput,
-  setSecret,
-  summary,
-  warning
-} from "./chunk-PWDKICJE.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
@@ -50,7 +50,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-5L72S5H4.js";
+} from "./chunk-4TZADHZP.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -567,6 +567,7 @@ var OUTPUT_DOCS = {
   patrol: {
     states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
     escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
+    orphans: "JSON array of the instances named by tether (tether-\u2026) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them",
     unlaunched: "JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them",
     tick: "the tick number, counted in the tick memory",
     entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
@@ -670,7 +671,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-JRDZ6LUJ.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-E3MXMGX2.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -684,7 +685,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-JIHM4WON.js"),
+      () => import("./phase-ZLP5IOST.js"),
       (m) => m.collectPhase
     )
   },
@@ -700,7 +701,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-7ET3QMI6.js"),
+      () => import("./phase-5FKYKAHH.js"),
       (m) => m.teardownPhase
     )
   },
@@ -714,7 +715,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-ICGJ4LSC.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-U6AXYAUA.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -760,7 +761,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-35OMFOAJ.js"),
+      () => import("./phase-YO7TTIUK.js"),
       (m) => m.provisionPhase
     )
   }
@@ -793,7 +794,8 @@ async function patrolSteps() {
     probeHost,
     probeOn,
     sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-ZLSEYMHI.js")).followRuns(f)
+    follow: async (f) => (await import("./patrol-ZLSEYMHI.js")).followRuns(f),
+    orphans: async (...a) => (await import("./orphans-IJVV57VO.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -971,7 +973,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-O6KNNYSQ.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-RBACMGUO.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),

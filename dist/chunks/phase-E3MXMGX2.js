@@ -7640,7 +7640,13 @@ async function patrolPhase(cfg, ctx, steps) {
   const refused = chosen.refused;
   let hosts = chosen.hosts;
   const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
-  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, unlaunched.lines), unlaunched.code);
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), reporter) : null;
+  const billing = {
+    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
+    escalate: unlaunched.escalate || !!orphans?.escalate,
+    code: unlaunched.code || orphans?.code || 0
+  };
+  if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
     reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
@@ -7693,7 +7699,7 @@ async function patrolPhase(cfg, ctx, steps) {
     statusMarker(cfg.header),
     cfg.header,
     memKey,
-    unlaunched.lines
+    billing.lines
   );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
@@ -7716,8 +7722,8 @@ async function patrolPhase(cfg, ctx, steps) {
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  if (unlaunched.escalate) reporter.output("escalate", "true");
-  return refused.length || end.failed || failed() || unlaunched.code ? 1 : 0;
+  if (billing.escalate) reporter.output("escalate", "true");
+  return refused.length || end.failed || failed() || billing.code ? 1 : 0;
 }
 var UNLAUNCHED_GRACE_S = 30 * 60;
 function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
@@ -7734,11 +7740,27 @@ function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
   }
   return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
 }
-function nothingRegistered(refused, reporter, unlaunched = []) {
+function knownInstances(chosen) {
+  const known = /* @__PURE__ */ new Set();
+  for (const e of Object.values(chosen.entries)) if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+  for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
+  return known;
+}
+function orphanNotes(c, reporter) {
+  reporter.output("orphans", JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+  for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
+  const lines = c.orphans.map(
+    (o) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
+  );
+  for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
+  if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(", ")}: ${c.orphans.length} orphan(s)`);
+  return { lines: [...lines, ...c.problems.map((p) => `\u26A0\uFE0F orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
+}
+function nothingRegistered(refused, reporter, unlaunched = [], escalate = false) {
   if (unlaunched.length) reporter.summary(["tether patrol: no registered runs, but instances bill:", "", ...unlaunched.map((l) => `- ${l}`)].join("\n"));
   else reporter.summary(refused.length ? `tether patrol: no registered run could be taken (${refused.length} refused)` : "tether patrol: no registered runs");
   reporter.output("states", "{}");
-  reporter.output("escalate", "false");
+  reporter.output("escalate", String(escalate));
   return refused.length ? 1 : 0;
 }
 function noticesOf(cfg, chosen) {

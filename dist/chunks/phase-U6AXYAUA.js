@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-ANGLBRYK.js";
-import "./chunk-AHGSGOG6.js";
+} from "./chunk-ZP46V562.js";
+import "./chunk-QJAZM3NN.js";
 import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import {

@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   client
 } from "./chunk-N5PCYWJ3.js";
+import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-ANGLBRYK.js";
-import "./chunk-V37UE6HX.js";
+} from "./chunk-ZP46V562.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-AHGSGOG6.js";
+import "./chunk-QJAZM3NN.js";
 import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import "./chunk-LU2BTHU2.js";

@@ -1,0 +1,69 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  PROVIDER_LIST
+} from "./chunk-4TZADHZP.js";
+import "./chunk-7KYKXWIV.js";
+import "./chunk-C5X3PL2Z.js";
+import "./chunk-3B7SBFZS.js";
+import "./chunk-2QKJRHIC.js";
+import "./chunk-356XD6MB.js";
+import "./chunk-JVLHI33R.js";
+import "./chunk-J2T5H5DO.js";
+import "./chunk-L5FHM4FN.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-R3K6G2KB.js";
+
+// src/provision/orphans.ts
+function settingsFor(rent, env) {
+  const out = [];
+  for (const m of PROVIDER_LIST) {
+    const r = m.provision;
+    if (!r || rent.provider && rent.provider !== m.name) continue;
+    const base = { apiUrl: rent.provider ? rent.apiUrl : void 0, callTimeoutMs: 2e4, log: () => void 0 };
+    if (r.credentials === "aws") {
+      const region = rent.awsRegion;
+      if (!region || !env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) continue;
+      out.push({
+        provider: m.name,
+        s: {
+          ...base,
+          apiKey: "",
+          aws: {
+            region,
+            accessKeyId: env["AWS_ACCESS_KEY_ID"],
+            secretAccessKey: env["AWS_SECRET_ACCESS_KEY"],
+            sessionToken: env["AWS_SESSION_TOKEN"],
+            subnet: null,
+            securityGroup: null
+          }
+        }
+      });
+    } else {
+      const apiKey = (rent.provider ? rent.apiKey : "") || (env[r.apiKeyEnv] ?? "").trim();
+      if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });
+    }
+  }
+  return out;
+}
+async function findOrphans(rent, env, known) {
+  const check = { orphans: [], problems: [], listed: [] };
+  for (const { provider, s } of settingsFor(rent, env)) {
+    const m = PROVIDER_LIST.find((p) => p.name === provider);
+    try {
+      const found = await m.provision.make(s).list("tether-");
+      check.listed.push(provider);
+      for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
+    } catch (err) {
+      check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
+    }
+  }
+  return check;
+}
+export {
+  findOrphans
+};

@@ -1,0 +1,69 @@
+/**
+ * Instances tether rented that bill with nothing behind them (issue 26 §3): the instances named `tether-` at
+ * each provider the patrol has credentials for, less those a signed registration or provision record names.
+ * One provider's trouble (no answer, a refused key) is that provider's line, never the tick's failure.
+ */
+import type { Inputs } from '../config/connection.ts';
+import type { PatrolPhaseConfig } from '../config/patrol.ts';
+import { PROVIDER_LIST } from '../providers/index.ts';
+import type { ProvisionSettings, RentedInstance } from '../providers/types.ts';
+
+export interface Orphan extends RentedInstance {
+  provider: string;
+}
+
+export interface OrphanCheck {
+  orphans: Orphan[];
+  /** Per provider that could not be listed: why (shown, and a warning). */
+  problems: string[];
+  /** The providers that were listed. */
+  listed: string[];
+}
+
+/** The providers to list and how: the one the inputs name, or each rentable one whose usual credentials are in the environment. */
+function settingsFor(rent: PatrolPhaseConfig['rent'], env: Inputs): Array<{ provider: string; s: ProvisionSettings }> {
+  const out: Array<{ provider: string; s: ProvisionSettings }> = [];
+  for (const m of PROVIDER_LIST) {
+    const r = m.provision;
+    if (!r || (rent.provider && rent.provider !== m.name)) continue;
+    const base = { apiUrl: rent.provider ? rent.apiUrl : undefined, callTimeoutMs: 20_000, log: () => undefined };
+    if (r.credentials === 'aws') {
+      const region = rent.awsRegion;
+      if (!region || !env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY']) continue;
+      out.push({
+        provider: m.name,
+        s: {
+          ...base,
+          apiKey: '',
+          aws: {
+            region,
+            accessKeyId: env['AWS_ACCESS_KEY_ID'],
+            secretAccessKey: env['AWS_SECRET_ACCESS_KEY'],
+            sessionToken: env['AWS_SESSION_TOKEN'],
+            subnet: null,
+            securityGroup: null,
+          },
+        },
+      });
+    } else {
+      const apiKey = (rent.provider ? rent.apiKey : '') || (env[r.apiKeyEnv] ?? '').trim();
+      if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });
+    }
+  }
+  return out;
+}
+
+export async function findOrphans(rent: PatrolPhaseConfig['rent'], env: Inputs, known: ReadonlySet<string>): Promise<OrphanCheck> {
+  const check: OrphanCheck = { orphans: [], problems: [], listed: [] };
+  for (const { provider, s } of settingsFor(rent, env)) {
+    const m = PROVIDER_LIST.find((p) => p.name === provider)!;
+    try {
+      const found = await m.provision!.make(s).list('tether-');
+      check.listed.push(provider);
+      for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
+    } catch (err) {
+      check.problems.push(`${provider}: the instances could not be listed (${(err as Error).message.slice(0, 200)})`);
+    }
+  }
+  return check;
+}
