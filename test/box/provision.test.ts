@@ -5,6 +5,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_KEY, LambdaDouble } from '../harness/lambda-double.ts';
 import { EC2_ENV, EC2_REGION, Ec2Double } from '../harness/ec2-double.ts';
+import { awsProvisioner } from '../../src/providers/aws-provision.ts';
 import { launchPhase, patrolPhase, provisionPhase, teardownPhase } from '../harness/phases.ts';
 import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
 import { githubStore } from '../../src/github/status-store.ts';
@@ -454,6 +455,29 @@ describe('provision on EC2 (double with real boxes)', () => {
     } finally {
       ec2.neverBoot = false;
     }
+  });
+
+  it('lists the instances it tagged that are not terminated, for the orphan check', async () => {
+    const p = awsProvisioner({
+      apiKey: '',
+      apiUrl: ec2.url,
+      callTimeoutMs: 5000,
+      log: () => undefined,
+      aws: {
+        region: EC2_REGION,
+        accessKeyId: EC2_ENV.AWS_ACCESS_KEY_ID,
+        secretAccessKey: EC2_ENV.AWS_SECRET_ACCESS_KEY,
+        sessionToken: undefined,
+        subnet: null,
+        securityGroup: null,
+      },
+    });
+    const listed = await p.list('tether-');
+    const live = [...ec2.instances.values()].filter((i) => i.state !== 'terminated' && i.tags['tether:name']?.startsWith('tether-'));
+    expect(listed.map((i) => i.id).sort()).toEqual(live.map((i) => i.id).sort());
+    expect(live.length).toBeGreaterThan(0);
+    expect(listed.every((i) => i.billing && i.name.startsWith('tether-'))).toBe(true);
+    expect(listed.map((i) => i.id)).not.toContain([...ec2.instances.values()].find((i) => i.state === 'terminated')?.id);
   });
 
   it('wrong credentials stop at once (AuthFailure); a bad AMI is a bad request; EC2 inputs are checked before any call', async () => {

@@ -112,6 +112,34 @@ export class Ec2Double {
         `<RunInstancesResponse ${NS}><reservationId>r-1</reservationId><instancesSet><item><instanceId>${id}</instanceId><instanceState><code>0</code><name>pending</name></instanceState></item></instancesSet></RunInstancesResponse>`,
       );
     }
+    if (action === 'DescribeInstances' && !q.has('InstanceId.1')) {
+      // Filters as EC2 applies them: tag-key, and instance-state-name's values.
+      const filters: Record<string, string[]> = {};
+      for (let n = 1; q.has(`Filter.${n}.Name`); n++) {
+        const vals: string[] = [];
+        for (let k = 1; q.has(`Filter.${n}.Value.${k}`); k++) vals.push(q.get(`Filter.${n}.Value.${k}`)!);
+        filters[q.get(`Filter.${n}.Name`)!] = vals;
+      }
+      const shown = [...this.instances.values()].filter(
+        (i) =>
+          (!filters['tag-key'] || filters['tag-key'].some((k) => k in i.tags)) &&
+          (!filters['instance-state-name'] || filters['instance-state-name'].includes(i.state)),
+      );
+      const tagSet = (i: Ec2Instance) =>
+        `<tagSet>${Object.entries(i.tags)
+          .map(([k, v]) => `<item><key>${k}</key><value>${v}</value></item>`)
+          .join('')}</tagSet>`;
+      // One reservation per instance, as separate RunInstances calls make.
+      return xml(
+        200,
+        `<DescribeInstancesResponse ${NS}><reservationSet>${shown
+          .map(
+            (i) =>
+              `<item><reservationId>r-${i.id.slice(2)}</reservationId><instancesSet><item><instanceId>${i.id}</instanceId><instanceType>${i.type}</instanceType><instanceState><code>16</code><name>${i.state}</name></instanceState>${tagSet(i)}</item></instancesSet></item>`,
+          )
+          .join('')}</reservationSet></DescribeInstancesResponse>`,
+      );
+    }
     const id = q.get('InstanceId.1') ?? '';
     const inst = this.instances.get(id);
     if (!inst) return error(400, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
