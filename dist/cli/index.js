@@ -302,6 +302,14 @@ var init_inputs = __esm({
       "dry-run": { help: "true (default): check the gate and show the card, change nothing; false: act", default: "true", kind: "boolean" },
       "api-key": { help: "the provider API key (pass it from a secret; masked)", kind: "secret" },
       "provider-api-url": { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+      "hourly-price": {
+        help: "launch: what the box costs per hour in US dollars (provision's hourly-price output), signed into the registration for the cost and budget lines"
+      },
+      "max-hours": {
+        help: "launch: a budget of run time (e.g. 12h); the status shows a gauge, and crossing it escalates (tether never acts on it)",
+        kind: "duration"
+      },
+      "max-cost": { help: "launch: a budget in US dollars (needs hourly-price); the status shows a gauge, and crossing it escalates (tether never acts on it)" },
       "instance-types": {
         help: "provision: instance types to ask for, in order of preference, one per line (GPU types for RunPod and vast.ai); the first with capacity is taken",
         kind: "list",
@@ -379,6 +387,9 @@ var init_inputs = __esm({
       "backend",
       "checkpoints",
       "expected-duration",
+      "hourly-price",
+      "max-hours",
+      "max-cost",
       "resume",
       "audit",
       "require-smoke",
@@ -1846,6 +1857,7 @@ function parseLaunch(inputs) {
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
+    ...budgets(inputs),
     resume,
     audit: bool2("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
@@ -1900,6 +1912,19 @@ function parseLaunchPhase(inputs, env) {
     );
   const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
   return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
+}
+function budgets(inputs) {
+  const money2 = (name) => {
+    const t = (inputs[name] ?? "").trim().replace(/^\$/, "");
+    return t ? number(name, t, 0, 0, 1e6) : void 0;
+  };
+  const hourlyPrice = money2("hourly-price");
+  const maxCost = money2("max-cost");
+  if (maxCost !== void 0 && hourlyPrice === void 0)
+    throw new InputError("max-cost", "needs hourly-price: the cost is counted from what the box costs per hour");
+  if (maxCost === 0) throw new InputError("max-cost", "is more than 0");
+  const maxHoursS = duration("max-hours", inputs["max-hours"], void 0);
+  return { hourlyPrice, maxHoursS, maxCost };
 }
 var BACKENDS, RELEASE_MODES;
 var init_launch = __esm({
@@ -26609,7 +26634,10 @@ function fields(r) {
     ...r.provider ? { provider: r.provider } : {},
     ...r.instanceId ? { instance_id: r.instanceId } : {},
     ...r.launchedBy ? { launched_by: r.launchedBy } : {},
-    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {}
+    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {},
+    ...r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {},
+    ...r.maxHoursS ? { max_hours_s: r.maxHoursS } : {},
+    ...r.maxCost ? { max_cost: r.maxCost } : {}
   };
 }
 function signedBytes(r) {
@@ -26645,7 +26673,10 @@ function readRegistration(body) {
     provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
     launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN }),
-    jump: recordedJump(o, w)
+    jump: recordedJump(o, w),
+    hourlyPrice: optStr(o, "hourly_price", w, { max: 16, pattern: MONEY }),
+    maxHoursS: optInt(o, "max_hours_s", w, { min: 1, max: 366 * 86400 }),
+    maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY })
   };
   return {
     entry,
@@ -26675,7 +26706,7 @@ function renderRegistration(s, code2) {
     registrationBlock(s)
   ].join("\n");
 }
-var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, human;
+var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, MONEY, human;
 var init_entry = __esm({
   "src/registry/entry.ts"() {
     "use strict";
@@ -26690,6 +26721,7 @@ var init_entry = __esm({
     OPEN = "<!-- tether:registration-data ";
     CLOSE = " -->";
     HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+    MONEY = /^\d{1,7}(\.\d{1,4})?$/;
     human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
   }
 });
@@ -27530,7 +27562,10 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) 
     handle: o.handle || null,
     provider: cfg.provider ?? null,
     instanceId: cfg.instanceId ?? null,
-    launchedBy
+    launchedBy,
+    hourlyPrice: cfg.hourlyPrice !== void 0 ? money(cfg.hourlyPrice) : null,
+    maxHoursS: cfg.maxHoursS ?? null,
+    maxCost: cfg.maxCost !== void 0 ? money(cfg.maxCost) : null
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -27544,6 +27579,7 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) 
     return 1;
   }
 }
+var money;
 var init_phase = __esm({
   "src/launch/phase.ts"() {
     "use strict";
@@ -27561,6 +27597,7 @@ var init_phase = __esm({
     init_launch3();
     init_release();
     init_backends();
+    money = (n) => n.toFixed(4).replace(/\.?0+$/, "");
   }
 });
 
@@ -35113,7 +35150,8 @@ function registeredHosts(found, cred, own) {
       let name = `${e.user}@${e.host}:${e.port}`;
       const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
       if (!byWhere.has(where2) && same) name += ` #${same + 1}`;
-      const host2 = byWhere.get(where2) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
+      const host2 = byWhere.get(where2) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: price };
       host2.runIds.push(e.runId);
       byWhere.set(where2, host2);
       entries[e.runId] = e;
@@ -35130,6 +35168,41 @@ var init_hosts = __esm({
     init_sign();
     init_entry();
     init_provisioned();
+  }
+});
+
+// src/patrol/budget.ts
+function budgetLines(entries, liveIds, now, code2) {
+  const out = [];
+  for (const e of Object.values(entries)) {
+    if (!liveIds.has(e.runId) || !e.maxHoursS && !e.maxCost) continue;
+    const elapsedS = Math.max(0, (now.getTime() - Date.parse(e.launchedAt)) / 1e3);
+    const parts = [];
+    let crossed = false;
+    if (e.maxHoursS) {
+      const pct2 = Math.round(100 * elapsedS / e.maxHoursS);
+      crossed ||= elapsedS >= e.maxHoursS;
+      parts.push(`${durationText(elapsedS)} of ${durationText(e.maxHoursS)} (${pct2}%)`);
+    }
+    const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
+    if (e.maxCost && price !== null) {
+      const spent = price * elapsedS / 3600;
+      const max = Number(e.maxCost);
+      crossed ||= spent >= max;
+      parts.push(`$${spent.toFixed(2)} of $${max.toFixed(2)} (${Math.round(100 * spent / max)}%)`);
+    }
+    out.push({
+      runId: e.runId,
+      crossed,
+      line: `${crossed ? "\u{1F6A8}" : "\u23F1\uFE0F"} ${code2(e.runId)} budget since launch: ${parts.join(" \xB7 ")}${crossed ? ". **Over budget:** collect what you need, then stop or tear it down (tether does not act on a budget)" : ""}`
+    });
+  }
+  return out;
+}
+var init_budget = __esm({
+  "src/patrol/budget.ts"() {
+    "use strict";
+    init_run_state();
   }
 });
 
@@ -36539,6 +36612,14 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  const live = new Set(result.verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
+  for (const b of budgetLines(chosen.entries, live, now, code)) {
+    billing.lines.push(b.line);
+    if (!b.crossed) continue;
+    billing.escalate = true;
+    billing.code = 1;
+    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, "")})`);
+  }
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
   const runner = (ctx.env["RUNNER_NAME"] ?? "").trim().slice(0, 100) || hostname();
@@ -36694,6 +36775,7 @@ var init_phase2 = __esm({
     init_fresh();
     init_hosts();
     init_provisioned();
+    init_budget();
     init_errors2();
     init_keys();
     init_sign();
@@ -41602,7 +41684,7 @@ function diskBudget(free, reserve) {
     left: () => left
   };
 }
-var init_budget = __esm({
+var init_budget2 = __esm({
   "src/sync/budget.ts"() {
     "use strict";
   }
@@ -41787,7 +41869,7 @@ var init_phase9 = __esm({
     init_plan();
     init_record();
     init_sync2();
-    init_budget();
+    init_budget2();
     STAGING = ".incoming";
     RUNNER_RESERVE = 1e9;
   }

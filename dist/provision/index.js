@@ -7,15 +7,15 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-NXLOM6RF.js";
+} from "../chunks/chunk-WIH37I23.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-QJAZM3NN.js";
+import "../chunks/chunk-ND7TBNCK.js";
 import "../chunks/chunk-2W4CJ7XW.js";
 import "../chunks/chunk-LAYUCK3U.js";
-import "../chunks/chunk-RHQMFY5F.js";
-import "../chunks/chunk-GUPV7YZG.js";
+import "../chunks/chunk-2X42WEIM.js";
+import "../chunks/chunk-OYFWUCOR.js";
 import "../chunks/chunk-KVLL6EXG.js";
-import "../chunks/chunk-HWDKJJDF.js";
+import "../chunks/chunk-EIKIXVZC.js";
 import "../chunks/chunk-4TZADHZP.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";

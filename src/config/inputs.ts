@@ -235,6 +235,14 @@ export const INPUTS = {
   'dry-run': { help: 'true (default): check the gate and show the card, change nothing; false: act', default: 'true', kind: 'boolean' },
   'api-key': { help: 'the provider API key (pass it from a secret; masked)', kind: 'secret' },
   'provider-api-url': { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+  'hourly-price': {
+    help: "launch: what the box costs per hour in US dollars (provision's hourly-price output), signed into the registration for the cost and budget lines",
+  },
+  'max-hours': {
+    help: 'launch: a budget of run time (e.g. 12h); the status shows a gauge, and crossing it escalates (tether never acts on it)',
+    kind: 'duration',
+  },
+  'max-cost': { help: 'launch: a budget in US dollars (needs hourly-price); the status shows a gauge, and crossing it escalates (tether never acts on it)' },
   'instance-types': {
     help: 'provision: instance types to ask for, in order of preference, one per line (GPU types for RunPod and vast.ai); the first with capacity is taken',
     kind: 'list',
@@ -316,6 +324,9 @@ export const LAUNCH_INPUTS = [
   'backend',
   'checkpoints',
   'expected-duration',
+  'hourly-price',
+  'max-hours',
+  'max-cost',
   'resume',
   'audit',
   'require-smoke',

@@ -26,6 +26,10 @@ export interface LaunchConfig {
   runRoot: string;
   checkpoints: string[];
   expectedDurationS: number | undefined;
+  /** US dollars per hour (provision's output), and the run's budgets: signed into the registration, shown as gauges. */
+  hourlyPrice: number | undefined;
+  maxHoursS: number | undefined;
+  maxCost: number | undefined;
   resume: boolean;
   audit: boolean;
   confirmTimeoutS: number;
@@ -94,6 +98,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: v.duration('expected-duration', inputs['expected-duration'], undefined),
+    ...budgets(inputs),
     resume,
     audit: v.bool('audit', inputs['audit'], true),
     confirmTimeoutS: confirm,
@@ -169,4 +174,19 @@ export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig
     );
   const store = reportTo ? { reportTo, header: '', token: inputs['github-token'] ?? '', signingKey: conn.key } : null;
   return { launch, secrets, audit, conn, store, runFile: (inputs['run-file'] ?? '').trim() || `tether-run-${launch.runId}.json` };
+}
+
+/** hourly-price, max-hours and max-cost: a cost budget needs a price to count against. */
+function budgets(inputs: Inputs): { hourlyPrice: number | undefined; maxHoursS: number | undefined; maxCost: number | undefined } {
+  const money = (name: string) => {
+    const t = (inputs[name] ?? '').trim().replace(/^\$/, '');
+    return t ? v.number(name, t, 0, 0, 1_000_000) : undefined;
+  };
+  const hourlyPrice = money('hourly-price');
+  const maxCost = money('max-cost');
+  if (maxCost !== undefined && hourlyPrice === undefined)
+    throw new InputError('max-cost', 'needs hourly-price: the cost is counted from what the box costs per hour');
+  if (maxCost === 0) throw new InputError('max-cost', 'is more than 0');
+  const maxHoursS = v.duration('max-hours', inputs['max-hours'], undefined);
+  return { hourlyPrice, maxHoursS, maxCost };
 }

@@ -187,6 +187,9 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
   }
 }
 
+/** Dollars as a registration writes them: at most 4 decimals, no exponent, no trailing zeros. */
+const money = (n: number) => n.toFixed(4).replace(/\.?0+$/, '');
+
 /** Who launched: the workflow's actor, when it is a person's GitHub login (a bot is nobody to notify). */
 function launcherOf(env: Inputs): string | null {
   const login = (env['GITHUB_ACTOR'] ?? '').trim();
@@ -224,6 +227,9 @@ async function register(
     provider: cfg.provider ?? null,
     instanceId: cfg.instanceId ?? null,
     launchedBy,
+    hourlyPrice: cfg.hourlyPrice !== undefined ? money(cfg.hourlyPrice) : null,
+    maxHoursS: cfg.maxHoursS ?? null,
+    maxCost: cfg.maxCost !== undefined ? money(cfg.maxCost) : null,
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

@@ -9,6 +9,7 @@ import type { Registration } from '../registry/entry.ts';
 import { staleRegistration } from '../registry/fresh.ts';
 import { registeredHosts } from '../registry/hosts.ts';
 import { unlaunchedLine, type Provisioned } from '../registry/provisioned.ts';
+import { budgetLines } from './budget.ts';
 import type { Reporter, StatusStore } from '../report/reporter.ts';
 import type { Session } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
@@ -232,6 +233,15 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     cfg.concurrency,
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  // Budgets signed at launch: a gauge each, and crossing one escalates (nothing is acted on).
+  const live = new Set(result.verdicts.filter((v) => v.state !== 'torn-down').map((v) => v.runId));
+  for (const b of budgetLines(chosen.entries, live, now, code)) {
+    billing.lines.push(b.line);
+    if (!b.crossed) continue;
+    billing.escalate = true;
+    billing.code = 1;
+    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, '')})`);
+  }
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
   // A run's synced checkpoints live on one runner: the one that synced it first, while its syncs stay fresh.

@@ -34,6 +34,10 @@ export interface Registration {
   instanceId?: string | null;
   /** Who launched it (the GitHub login that dispatched, or asked through /tether): whom a notice mentions. */
   launchedBy?: string | null;
+  /** What the box costs per hour (US dollars, as text like `1.29`), and the run's budgets: shown as gauges, escalated when crossed. */
+  hourlyPrice?: string | null;
+  maxHoursS?: number | null;
+  maxCost?: string | null;
 }
 
 /** A GitHub login (a person's, or an app's `name[bot]`). */
@@ -77,6 +81,9 @@ function fields(r: Registration): Record<string, unknown> {
     ...(r.instanceId ? { instance_id: r.instanceId } : {}),
     ...(r.launchedBy ? { launched_by: r.launchedBy } : {}),
     ...(r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {}),
+    ...(r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {}),
+    ...(r.maxHoursS ? { max_hours_s: r.maxHoursS } : {}),
+    ...(r.maxCost ? { max_cost: r.maxCost } : {}),
   };
 }
 
@@ -92,6 +99,8 @@ export function registrationBlock(s: Sealed): string {
 }
 
 const HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+/** US dollars as written into a registration: `1.29`, `20`. */
+const MONEY = /^\d{1,7}(\.\d{1,4})?$/;
 
 /**
  * The entry of a registration comment body, read strictly (it came back from GitHub, where a person with
@@ -125,6 +134,9 @@ export function readRegistration(body: string): Sealed {
     instanceId: optStr(o, 'instance_id', w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
     launchedBy: optStr(o, 'launched_by', w, { max: 45, pattern: GITHUB_LOGIN }),
     jump: recordedJump(o, w),
+    hourlyPrice: optStr(o, 'hourly_price', w, { max: 16, pattern: MONEY }),
+    maxHoursS: optInt(o, 'max_hours_s', w, { min: 1, max: 366 * 86_400 }),
+    maxCost: optStr(o, 'max_cost', w, { max: 16, pattern: MONEY }),
   };
   return {
     entry,

@@ -76,7 +76,8 @@ export function registeredHosts(found: Array<{ runId: string; body: string }>, c
       let name = `${e.user}@${e.host}:${e.port}`;
       const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
       if (!byWhere.has(where) && same) name += ` #${same + 1}`; // same address, another host key or run root
-      const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
+      const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: price };
       host.runIds.push(e.runId);
       byWhere.set(where, host);
       entries[e.runId] = e;

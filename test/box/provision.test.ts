@@ -304,6 +304,9 @@ describe('the provision record: the next patrol sees an instance that bills with
         'report-to': at,
         provider: 'lambda',
         'instance-id': id,
+        'hourly-price': r.outputs['hourly-price']!,
+        'max-hours': '12h',
+        'max-cost': '20',
       },
       {},
       l,
@@ -315,6 +318,8 @@ describe('the provision record: the next patrol sees an instance that bills with
     const after = await patrol(at);
     expect(after.code, after.r.errors.join('\n')).toBe(0);
     expect(JSON.parse(after.r.outputs['states'] ?? '{}')['rent-rec']).toMatchObject({ state: 'running' });
+    // The budgets signed at launch, as a gauge in the status.
+    expect(after.r.summaries.join('\n')).toMatch(/⏱️ `rent-rec` budget since launch: \d+ s of 12\.0 h \(0%\) · \$0\.00 of \$20\.00 \(0%\)/);
     expect(after.r.outputs['unlaunched']).toBe('[]');
   });
 });

@@ -10,7 +10,10 @@ import { fingerprint } from '../../src/record/hostkey.ts';
 import ssh2 from 'ssh2';
 import { BoxDataError } from '../../src/record/strict.ts';
 import { isProvisionRecord, provisionedBytes, readProvisioned, renderProvisioned, unlaunchedLine, type Provisioned } from '../../src/registry/provisioned.ts';
-import { verifiedProvisioned } from '../../src/registry/hosts.ts';
+import { verifiedProvisioned, verifiedRegistration } from '../../src/registry/hosts.ts';
+import { readRegistration, renderRegistration, signedBytes, type Registration } from '../../src/registry/entry.ts';
+import { budgetLines } from '../../src/patrol/budget.ts';
+import { parseLaunch } from '../../src/config/launch.ts';
 import { unlaunchedNotes } from '../../src/patrol/phase.ts';
 import { code } from '../../src/report/markdown.ts';
 import { sign } from '../../src/ssh/sign.ts';
@@ -274,5 +277,55 @@ describe('teardown of a never-launched instance (gate)', () => {
     expect(checkNeverLaunched('r1', rec, { ...t, instanceId: 'pod-2' }, 'destroy')).toMatchObject({ ok: false });
     expect(checkNeverLaunched('r1', rec, { ...t, provider: 'vastai' }, 'destroy')).toMatchObject({ ok: false });
     expect(checkNeverLaunched('r1', null, t, 'destroy')).toMatchObject({ ok: false, reason: expect.stringMatching(/no provision record/) });
+  });
+});
+
+describe('budgets', () => {
+  const reg = (over: Partial<Registration>): Registration => ({
+    runId: 'b1',
+    host: '10.0.0.5',
+    port: 22,
+    user: 'root',
+    hostKeyFingerprint: FP,
+    runRoot: '~/.tether/runs',
+    backend: 'tmux',
+    attempt: 1,
+    expectedDurationS: null,
+    launchedAt: '2026-12-02T10:00:00.000Z',
+    commit: null,
+    ...over,
+  });
+  const at = (h: number) => new Date(Date.parse('2026-12-02T10:00:00.000Z') + h * 3600e3);
+  it('a gauge while under, crossed past either budget; a run without budgets or torn down has no line', () => {
+    const e = { b1: reg({ maxHoursS: 12 * 3600, maxCost: '20', hourlyPrice: '2.5' }), b2: reg({ runId: 'b2' }) };
+    const under = budgetLines(e, new Set(['b1', 'b2']), at(3), code);
+    expect(under).toEqual([{ runId: 'b1', crossed: false, line: '⏱️ `b1` budget since launch: 3.0 h of 12.0 h (25%) · $7.50 of $20.00 (38%)' }]);
+    // $20 at $2.50/h is crossed at 8 h, before the 12 h.
+    expect(budgetLines(e, new Set(['b1']), at(8), code)[0]).toMatchObject({
+      crossed: true,
+      line: expect.stringMatching(/^🚨 .*\$20\.00 of \$20\.00 \(100%\)\. \*\*Over budget:\*\*/),
+    });
+    expect(budgetLines(e, new Set(['b2']), at(20), code)).toEqual([]);
+  });
+
+  it('are signed into the registration (an edited budget fails the signature) and read back strictly', () => {
+    const ours = { privateKey: Buffer.from(ssh2.utils.generateKeyPairSync('ed25519').private) };
+    const e = reg({ hourlyPrice: '1.29', maxHoursS: 43_200, maxCost: '20' });
+    const body = renderRegistration({ entry: e, ...sign(ours, signedBytes(e)) }, code);
+    expect(readRegistration(body).entry).toMatchObject({ hourlyPrice: '1.29', maxHoursS: 43_200, maxCost: '20' });
+    const loosened = body.replace(/registration-data (\S+) -->/, (_m, b64: string) => {
+      const o = JSON.parse(Buffer.from(b64, 'base64').toString());
+      return `registration-data ${Buffer.from(JSON.stringify({ ...o, max_cost: '20000' })).toString('base64')} -->`;
+    });
+    expect(verifiedRegistration(loosened, ours)).toMatchObject({ why: expect.stringMatching(/does not verify/) });
+  });
+
+  it('max-cost needs hourly-price', () => {
+    expect(() => parseLaunch({ 'run-id': 'r', command: 'true', 'max-cost': '20' })).toThrow(/max-cost.*needs hourly-price/);
+    expect(parseLaunch({ 'run-id': 'r', command: 'true', 'max-cost': '$20', 'hourly-price': '1.29', 'max-hours': '12h' })).toMatchObject({
+      maxCost: 20,
+      hourlyPrice: 1.29,
+      maxHoursS: 43_200,
+    });
   });
 });

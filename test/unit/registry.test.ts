@@ -55,11 +55,30 @@ describe('registration signatures', () => {
 describe('registration comments, read strictly', () => {
   it('round-trips what launch writes', () => {
     const r = readRegistration(body(entry()));
-    expect({ ...r.entry, handle: undefined, provider: undefined, instanceId: undefined, launchedBy: undefined, jump: undefined }).toEqual({
+    expect({
+      ...r.entry,
+      handle: undefined,
+      provider: undefined,
+      instanceId: undefined,
+      launchedBy: undefined,
+      jump: undefined,
+      hourlyPrice: undefined,
+      maxHoursS: undefined,
+      maxCost: undefined,
+    }).toEqual({
       ...entry(),
       handle: undefined,
     });
-    expect([r.entry.handle, r.entry.provider, r.entry.instanceId, r.entry.launchedBy, r.entry.jump]).toEqual([null, null, null, null, null]);
+    expect([
+      r.entry.handle,
+      r.entry.provider,
+      r.entry.instanceId,
+      r.entry.launchedBy,
+      r.entry.jump,
+      r.entry.hourlyPrice,
+      r.entry.maxHoursS,
+      r.entry.maxCost,
+    ]).toEqual([null, null, null, null, null, null, null, null]);
     // Who launched, when known, is signed with the rest; an edited login does not verify.
     const by = readRegistration(body(entry({ launchedBy: 'wes' })));
     expect(by.entry.launchedBy).toBe('wes');

@@ -8,7 +8,7 @@ import {
   isProvisionRecord,
   provisionedBytes,
   readProvisioned
-} from "./chunk-GUPV7YZG.js";
+} from "./chunk-OYFWUCOR.js";
 import {
   verify
 } from "./chunk-KVLL6EXG.js";
@@ -16,7 +16,7 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-HWDKJJDF.js";
+} from "./chunk-EIKIXVZC.js";
 import {
   connectionTo
 } from "./chunk-LU2BTHU2.js";
@@ -70,7 +70,8 @@ function registeredHosts(found, cred, own) {
       let name = `${e.user}@${e.host}:${e.port}`;
       const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
       if (!byWhere.has(where) && same) name += ` #${same + 1}`;
-      const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: null };
+      const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
+      const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: price };
       host.runIds.push(e.runId);
       byWhere.set(where, host);
       entries[e.runId] = e;

@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-ZP46V562.js";
-import "./chunk-QJAZM3NN.js";
+} from "./chunk-526OWQ7Q.js";
+import "./chunk-ND7TBNCK.js";
 import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import {

@@ -8,10 +8,10 @@ import {
   registeredHosts,
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-RHQMFY5F.js";
-import "./chunk-GUPV7YZG.js";
+} from "./chunk-2X42WEIM.js";
+import "./chunk-OYFWUCOR.js";
 import "./chunk-KVLL6EXG.js";
-import "./chunk-HWDKJJDF.js";
+import "./chunk-EIKIXVZC.js";
 import "./chunk-LU2BTHU2.js";
 import "./chunk-7KYKXWIV.js";
 import "./chunk-C5X3PL2Z.js";

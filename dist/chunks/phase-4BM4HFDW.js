@@ -36,16 +36,18 @@ import {
 } from "./chunk-LAYUCK3U.js";
 import {
   registeredHosts
-} from "./chunk-RHQMFY5F.js";
+} from "./chunk-2X42WEIM.js";
 import {
   unlaunchedLine
-} from "./chunk-GUPV7YZG.js";
+} from "./chunk-OYFWUCOR.js";
 import {
   macKey,
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
-import "./chunk-HWDKJJDF.js";
-import "./chunk-QBRD4N3Y.js";
+import "./chunk-EIKIXVZC.js";
+import {
+  durationText
+} from "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
@@ -7487,6 +7489,35 @@ function staleRegistration(e, box, seen) {
   return null;
 }
 
+// src/patrol/budget.ts
+function budgetLines(entries, liveIds, now, code2) {
+  const out = [];
+  for (const e of Object.values(entries)) {
+    if (!liveIds.has(e.runId) || !e.maxHoursS && !e.maxCost) continue;
+    const elapsedS = Math.max(0, (now.getTime() - Date.parse(e.launchedAt)) / 1e3);
+    const parts = [];
+    let crossed = false;
+    if (e.maxHoursS) {
+      const pct = Math.round(100 * elapsedS / e.maxHoursS);
+      crossed ||= elapsedS >= e.maxHoursS;
+      parts.push(`${durationText(elapsedS)} of ${durationText(e.maxHoursS)} (${pct}%)`);
+    }
+    const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
+    if (e.maxCost && price !== null) {
+      const spent = price * elapsedS / 3600;
+      const max = Number(e.maxCost);
+      crossed ||= spent >= max;
+      parts.push(`$${spent.toFixed(2)} of $${max.toFixed(2)} (${Math.round(100 * spent / max)}%)`);
+    }
+    out.push({
+      runId: e.runId,
+      crossed,
+      line: `${crossed ? "\u{1F6A8}" : "\u23F1\uFE0F"} ${code2(e.runId)} budget since launch: ${parts.join(" \xB7 ")}${crossed ? ". **Over budget:** collect what you need, then stop or tear it down (tether does not act on a budget)" : ""}`
+    });
+  }
+  return out;
+}
+
 // src/patrol/outputs.ts
 function patrolEnd(verdicts, before, after, failOn, extra) {
   const states = Object.fromEntries(
@@ -7688,6 +7719,14 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  const live = new Set(result.verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
+  for (const b of budgetLines(chosen.entries, live, now, code)) {
+    billing.lines.push(b.line);
+    if (!b.crossed) continue;
+    billing.escalate = true;
+    billing.code = 1;
+    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, "")})`);
+  }
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
   const runner = (ctx.env["RUNNER_NAME"] ?? "").trim().slice(0, 100) || hostname();

@@ -43,12 +43,12 @@ import "./chunk-H57H7UT2.js";
 import {
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-RHQMFY5F.js";
+} from "./chunk-2X42WEIM.js";
 import {
   isProvisionRecord
-} from "./chunk-GUPV7YZG.js";
+} from "./chunk-OYFWUCOR.js";
 import "./chunk-KVLL6EXG.js";
-import "./chunk-HWDKJJDF.js";
+import "./chunk-EIKIXVZC.js";
 import {
   FACTS,
   providerModule

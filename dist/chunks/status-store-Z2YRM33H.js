@@ -27,7 +27,7 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-HWDKJJDF.js";
+} from "./chunk-EIKIXVZC.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

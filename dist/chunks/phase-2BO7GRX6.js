@@ -10,11 +10,11 @@ import {
 import {
   provisionedBytes,
   renderProvisioned
-} from "./chunk-GUPV7YZG.js";
+} from "./chunk-OYFWUCOR.js";
 import {
   sign
 } from "./chunk-KVLL6EXG.js";
-import "./chunk-HWDKJJDF.js";
+import "./chunk-EIKIXVZC.js";
 import {
   ProvisionError,
   providerModule

@@ -49,7 +49,10 @@ function fields(r) {
     ...r.provider ? { provider: r.provider } : {},
     ...r.instanceId ? { instance_id: r.instanceId } : {},
     ...r.launchedBy ? { launched_by: r.launchedBy } : {},
-    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {}
+    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {},
+    ...r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {},
+    ...r.maxHoursS ? { max_hours_s: r.maxHoursS } : {},
+    ...r.maxCost ? { max_cost: r.maxCost } : {}
   };
 }
 function signedBytes(r) {
@@ -60,6 +63,7 @@ function registrationBlock(s) {
   return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
 }
 var HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+var MONEY = /^\d{1,7}(\.\d{1,4})?$/;
 function readRegistration(body) {
   if (body.length > 65536) throw new BoxDataError("the registration comment is larger than 64 KiB");
   const start = body.indexOf(OPEN);
@@ -86,7 +90,10 @@ function readRegistration(body) {
     provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
     instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
     launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN }),
-    jump: recordedJump(o, w)
+    jump: recordedJump(o, w),
+    hourlyPrice: optStr(o, "hourly_price", w, { max: 16, pattern: MONEY }),
+    maxHoursS: optInt(o, "max_hours_s", w, { min: 1, max: 366 * 86400 }),
+    maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY })
   };
   return {
     entry,

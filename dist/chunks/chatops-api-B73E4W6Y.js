@@ -10,9 +10,9 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-ZP46V562.js";
+} from "./chunk-526OWQ7Q.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-QJAZM3NN.js";
+import "./chunk-ND7TBNCK.js";
 import "./chunk-LAYUCK3U.js";
 import "./chunk-QBRD4N3Y.js";
 import "./chunk-LU2BTHU2.js";

@@ -25,7 +25,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-QJAZM3NN.js";
+} from "./chunk-ND7TBNCK.js";
 import {
   parseLogsPhase
 } from "./chunk-2W4CJ7XW.js";
@@ -36,13 +36,13 @@ import {
 } from "./chunk-LAYUCK3U.js";
 import {
   verifiedRegistration
-} from "./chunk-RHQMFY5F.js";
+} from "./chunk-2X42WEIM.js";
 import {
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
 import {
   REGISTRATION_PREFIX
-} from "./chunk-HWDKJJDF.js";
+} from "./chunk-EIKIXVZC.js";
 import {
   FACTS,
   PROVIDER_LIST,
@@ -278,6 +278,7 @@ function parseLaunch(inputs) {
     runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
     checkpoints,
     expectedDurationS: duration("expected-duration", inputs["expected-duration"], void 0),
+    ...budgets(inputs),
     resume,
     audit: bool("audit", inputs["audit"], true),
     confirmTimeoutS: confirm,
@@ -332,6 +333,19 @@ function parseLaunchPhase(inputs, env) {
     );
   const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
   return { launch, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch.runId}.json` };
+}
+function budgets(inputs) {
+  const money = (name) => {
+    const t = (inputs[name] ?? "").trim().replace(/^\$/, "");
+    return t ? number(name, t, 0, 0, 1e6) : void 0;
+  };
+  const hourlyPrice = money("hourly-price");
+  const maxCost = money("max-cost");
+  if (maxCost !== void 0 && hourlyPrice === void 0)
+    throw new InputError("max-cost", "needs hourly-price: the cost is counted from what the box costs per hour");
+  if (maxCost === 0) throw new InputError("max-cost", "is more than 0");
+  const maxHoursS = duration("max-hours", inputs["max-hours"], void 0);
+  return { hourlyPrice, maxHoursS, maxCost };
 }
 
 // src/config/stop.ts
@@ -640,7 +654,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-MAFSRYPW.js"),
+      () => import("./phase-NHFBMMHI.js"),
       (m) => m.auditPhase
     )
   },
@@ -656,7 +670,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-MAFSRYPW.js"),
+      () => import("./phase-NHFBMMHI.js"),
       (m) => m.launchPhase
     )
   },
@@ -671,7 +685,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-E3MXMGX2.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-4BM4HFDW.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -701,7 +715,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-5FKYKAHH.js"),
+      () => import("./phase-PZNH57SF.js"),
       (m) => m.teardownPhase
     )
   },
@@ -715,7 +729,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-U6AXYAUA.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-6ZVAD3UD.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -761,7 +775,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-YO7TTIUK.js"),
+      () => import("./phase-2BO7GRX6.js"),
       (m) => m.provisionPhase
     )
   }
@@ -808,7 +822,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-RODNJ3VH.js");
+      const { registeredHosts } = await import("./hosts-MY7E3JCQ.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -930,7 +944,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-CVC6546J.js").then((m) => {
+  const get = () => real ??= import("./status-store-Z2YRM33H.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -973,7 +987,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-RBACMGUO.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-B73E4W6Y.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -984,7 +998,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-CVC6546J.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-Z2YRM33H.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -21,7 +21,7 @@ import {
   GITHUB_LOGIN,
   renderRegistration,
   signedBytes
-} from "./chunk-HWDKJJDF.js";
+} from "./chunk-EIKIXVZC.js";
 import {
   code,
   inert
@@ -603,6 +603,7 @@ ${o.logHead.trimEnd()}`);
     session.close();
   }
 }
+var money = (n) => n.toFixed(4).replace(/\.?0+$/, "");
 function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
   return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
@@ -626,7 +627,10 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) 
     handle: o.handle || null,
     provider: cfg.provider ?? null,
     instanceId: cfg.instanceId ?? null,
-    launchedBy
+    launchedBy,
+    hourlyPrice: cfg.hourlyPrice !== void 0 ? money(cfg.hourlyPrice) : null,
+    maxHoursS: cfg.maxHoursS ?? null,
+    maxCost: cfg.maxCost !== void 0 ? money(cfg.maxCost) : null
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
