@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_KEY, LambdaDouble } from '../harness/lambda-double.ts';
 import { EC2_ENV, EC2_REGION, Ec2Double } from '../harness/ec2-double.ts';
 import { awsProvisioner } from '../../src/providers/aws-provision.ts';
-import { launchPhase, patrolPhase, provisionPhase, teardownPhase } from '../harness/phases.ts';
+import { collectPhase, launchPhase, patrolPhase, provisionPhase, teardownPhase } from '../harness/phases.ts';
 import { BOT, startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
 import { githubStore } from '../../src/github/status-store.ts';
 import { parseReportTo } from '../../src/config/patrol.ts';
@@ -388,6 +388,85 @@ describe('teardown of an instance no run was launched on: its signed provision r
     expect(done.t.outputs['state']).toBe('torn-down');
     expect(done.t.lines.join('\n')).toMatch(/run rent-orphan was never launched: its signed provision record names/);
     expect(inst.status).toBe('terminated');
+  });
+});
+
+describe('the whole lifecycle on a rented Lambda box', () => {
+  it('provision → launch → collect (VERIFIED.json names the instance) → teardown destroys exactly it, polled to gone', async () => {
+    const { code, r } = await rent({ 'run-id': 'rent-life' });
+    expect(code, r.errors.join('\n')).toBe(0);
+    const id = r.outputs['instance-id']!;
+    const inst = lambda.instances.get(id)!;
+    inst.box!.sh(`mkdir -p ${inst.box!.home}/code`);
+    const keyFile = join(work, 'life-key');
+    writeFileSync(keyFile, account.private, { mode: 0o600 });
+    // The connection every later phase takes, as provision gave it.
+    const conn = {
+      host: r.outputs['host']!,
+      user: 'root',
+      'host-key-fingerprint': r.outputs['host-key-fingerprint']!,
+      'ssh-key-path': keyFile,
+      'connect-timeout': '3',
+    };
+    const train = `/usr/bin/python3 -c "
+import torch, os
+os.makedirs('ck', exist_ok=True)
+torch.save({'model': torch.nn.Linear(8, 2).state_dict(), 'step': 1}, 'ck/step1.pt')
+print('step 1 loss 0.5')
+"`;
+    const l = captureReporter();
+    const launched = await launchPhase(
+      {
+        ...conn,
+        'run-id': 'rent-life',
+        command: train,
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        checkpoints: 'ck/*.pt',
+        'run-file': join(work, 'life.json'),
+      },
+      {},
+      l,
+      work,
+    );
+    expect(launched, l.errors.join('\n')).toBe(0);
+    await waitFor('the run to finish', () => existsSync(`${inst.box!.home}/.tether/runs/rent-life/DONE`), 30_000);
+    const dest = mkdtempSync(join(tmpdir(), 'tether-life-'));
+    const c = captureReporter();
+    const collected = await collectPhase(
+      { ...conn, 'run-id': 'rent-life', 'dest-dir': dest, artifact: 'none', provider: 'lambda', 'instance-id': id },
+      {},
+      c,
+      work,
+    );
+    expect(collected, c.errors.join('\n')).toBe(0);
+    const verified = JSON.parse(readFileSync(join(dest, 'rent-life', 'VERIFIED.json'), 'utf8'));
+    expect(verified.box).toMatchObject({ provider: 'lambda', instance_id: id, host_key_fingerprint: r.outputs['host-key-fingerprint'] });
+    const t = captureReporter();
+    const torn = await teardownPhase(
+      {
+        ...conn,
+        'run-id': 'rent-life',
+        provider: 'lambda',
+        'api-key': LAMBDA_KEY,
+        'provider-api-url': lambda.url,
+        'instance-id': id,
+        verb: 'destroy',
+        'verified-path': join(dest, 'rent-life'),
+        approval: 'confirm',
+        confirm: `destroy ${id}`,
+        'dry-run': 'false',
+      },
+      {},
+      t,
+      work,
+      { pollMs: 100 },
+    );
+    expect(torn, t.errors.join('\n')).toBe(0);
+    expect(t.outputs['state']).toBe('torn-down');
+    expect(inst.status).toBe('terminated');
+    rmSync(dest, { recursive: true, force: true });
   });
 });
 
