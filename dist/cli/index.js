@@ -2551,6 +2551,14 @@ function lambdaError(a, label2) {
   const kind = CODES[code2] ?? (a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : a.status === 401 ? "auth" : a.status === 403 ? "quota" : "bad-request");
   return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
 }
+function strictly(label2, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label2}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
 function lambdaProvisioner(s) {
   const base = baseUrl(s.apiUrl, LAMBDA_API);
   const auth = { authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString("base64")}` };
@@ -2566,14 +2574,6 @@ function lambdaProvisioner(s) {
     const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
     if (!o || o["data"] === void 0) throw new ProvisionError("transient", `lambda: ${label2}: the answer holds no data`);
     return o;
-  };
-  const strictly = (label2, read) => {
-    try {
-      return read();
-    } catch (err) {
-      if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label2}: the answer is not what the API describes (${err.message})`);
-      throw err;
-    }
   };
   return {
     async prepareKey(publicKey) {
@@ -2628,30 +2628,31 @@ function lambdaProvisioner(s) {
         })
       );
     },
-    async describe(id) {
-      let a;
-      try {
-        a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
-      } catch (err) {
-        return { phase: "pending", host: null, port: 22, detail: err.message };
-      }
-      const code2 = a.body?.error?.code;
-      if (a.status === 404 && code2 === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
-      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
-      return strictly("get instance", () => {
-        const d = obj(obj(a.body, "instance")["data"], "instance");
-        if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
-        const status = str(d, "status", "instance", { max: 40 });
-        const ip = typeof d["ip"] === "string" && isIP3(d["ip"]) === 4 ? d["ip"] : null;
-        const detail = `status ${status}`;
-        if (status === "active")
-          return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
-        if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
-        if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
-        return { phase: "failed", host: null, port: 22, detail };
-      });
-    }
+    describe: (id) => describeLambda(base, auth, s, id)
   };
+}
+async function describeLambda(base, auth, s, id) {
+  let a;
+  try {
+    a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
+  } catch (err) {
+    return { phase: "pending", host: null, port: 22, detail: err.message };
+  }
+  const code2 = a.body?.error?.code;
+  if (a.status === 404 && code2 === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
+  if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+  return strictly("get instance", () => {
+    const d = obj(obj(a.body, "instance")["data"], "instance");
+    if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
+    const status = str(d, "status", "instance", { max: 40 });
+    const ip = typeof d["ip"] === "string" && isIP3(d["ip"]) === 4 ? d["ip"] : null;
+    const detail = `status ${status}`;
+    if (status === "active")
+      return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
+    if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
+    if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
+    return { phase: "failed", host: null, port: 22, detail };
+  });
 }
 function lambdaCandidates(data, types, regions) {
   const candidates = [];
@@ -36563,13 +36564,7 @@ async function patrolPhase(cfg, ctx, steps) {
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), reporter) : null;
-  const billing = {
-    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
-    escalate: unlaunched.escalate || !!orphans?.escalate,
-    code: unlaunched.code || orphans?.code || 0
-  };
+  const billing = await billingNotes(cfg, ctx, steps, chosen);
   if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
@@ -36612,14 +36607,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  const live = new Set(result.verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
-  for (const b of budgetLines(chosen.entries, live, now, code)) {
-    billing.lines.push(b.line);
-    if (!b.crossed) continue;
-    billing.escalate = true;
-    billing.code = 1;
-    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, "")})`);
-  }
+  addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
   const runner = (ctx.env["RUNNER_NAME"] ?? "").trim().slice(0, 100) || hostname();
@@ -36670,6 +36658,25 @@ function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
     else reporter.warn(line);
   }
   return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
+}
+async function billingNotes(cfg, ctx, steps, chosen) {
+  const unlaunched = unlaunchedNotes(chosen.provisioned, ctx.reporter);
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), ctx.reporter) : null;
+  return {
+    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
+    escalate: unlaunched.escalate || !!orphans?.escalate,
+    code: unlaunched.code || orphans?.code || 0
+  };
+}
+function addBudgets(billing, entries, verdicts, now, reporter) {
+  const live = new Set(verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
+  for (const b of budgetLines(entries, live, now, code)) {
+    billing.lines.push(b.line);
+    if (!b.crossed) continue;
+    billing.escalate = true;
+    billing.code = 1;
+    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, "")})`);
+  }
 }
 function knownInstances(chosen) {
   const known = /* @__PURE__ */ new Set();
@@ -41101,10 +41108,10 @@ async function provision(plan2, deps) {
   const end = deps.now() + plan2.timeoutMs;
   const left = () => Math.max(0, end - deps.now());
   const tried = [];
-  const failed = (kind2, why2) => ({
+  const failed = (kind, why) => ({
     result: "failed",
-    why: why2,
-    kind: kind2,
+    why,
+    kind,
     instanceId: null,
     candidate: null,
     destroyed: null,
@@ -41164,6 +41171,9 @@ async function provision(plan2, deps) {
     );
   await deps.created(instanceId, chosen);
   deps.log(`provision: created ${instanceId} (${label(chosen)}); it bills from now. Waiting for SSH with the pinned host key ${plan2.hostKeyFingerprint}`);
+  return upOrDestroyed(plan2, deps, instanceId, chosen, tried, left);
+}
+async function upOrDestroyed(plan2, deps, instanceId, chosen, tried, left) {
   let last2 = "not described yet";
   let kind = "timeout";
   while (left() > 0) {
@@ -41294,51 +41304,8 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
           }) + "\n"
         );
       },
-      reach: async (host2, port2, fp) => {
-        const conn = {
-          host: host2,
-          port: port2,
-          user: user2,
-          key: cfg.key,
-          pin: { kind: "pinned", fingerprints: [fp], revoked: [] },
-          connectTimeoutMs: cfg.connectTimeoutMs,
-          attempts: 1,
-          jump: null
-        };
-        try {
-          (await connect(conn, cred)).close();
-          return { ok: true };
-        } catch (err) {
-          if (!(err instanceof TransportError)) throw err;
-          return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch" };
-        }
-      },
-      destroy: async (instanceId) => {
-        const pctx = { instanceId, runId: cfg.runId, verb: "destroy", callTimeoutMs: t.callTimeoutMs, log };
-        const p = module.make(
-          pctx,
-          {
-            runId: cfg.runId,
-            runRoot: "",
-            instanceId,
-            verb: "destroy",
-            apiKey: cfg.apiKey,
-            apiUrl: cfg.apiUrl,
-            awsRegion: cfg.awsRegion,
-            teardownCommand: void 0,
-            timeoutS: t.destroyDeadlineMs / 1e3,
-            connection: null
-          },
-          env,
-          null
-        );
-        try {
-          const d = await drive(p, "destroy", pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
-          return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
-        } catch (err) {
-          return { ok: false, detail: err.message };
-        }
-      },
+      reach: (host2, port2, fp) => reachBox(cfg, cred, user2, host2, port2, fp),
+      destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
       log,
       now: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms))
@@ -41367,6 +41334,51 @@ async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
     ctx.reporter.warn(
       `provision: recording ${instanceId} on GitHub failed (${err.message}); the patrol will not see it until launch registers the run (tether-provision-${cfg.runId}.json in the workspace names it)`
     );
+  }
+}
+async function reachBox(cfg, cred, user2, host2, port2, fp) {
+  const conn = {
+    host: host2,
+    port: port2,
+    user: user2,
+    key: cfg.key,
+    pin: { kind: "pinned", fingerprints: [fp], revoked: [] },
+    connectTimeoutMs: cfg.connectTimeoutMs,
+    attempts: 1,
+    jump: null
+  };
+  try {
+    (await connect(conn, cred)).close();
+    return { ok: true };
+  } catch (err) {
+    if (!(err instanceof TransportError)) throw err;
+    return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch" };
+  }
+}
+async function destroyBox(cfg, module, env, t, log, instanceId) {
+  const pctx = { instanceId, runId: cfg.runId, verb: "destroy", callTimeoutMs: t.callTimeoutMs, log };
+  const p = module.make(
+    pctx,
+    {
+      runId: cfg.runId,
+      runRoot: "",
+      instanceId,
+      verb: "destroy",
+      apiKey: cfg.apiKey,
+      apiUrl: cfg.apiUrl,
+      awsRegion: cfg.awsRegion,
+      teardownCommand: void 0,
+      timeoutS: t.destroyDeadlineMs / 1e3,
+      connection: null
+    },
+    env,
+    null
+  );
+  try {
+    const d = await drive(p, "destroy", pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
+    return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
+  } catch (err) {
+    return { ok: false, detail: err.message };
   }
 }
 function report(cfg, o, user2, fingerprint2, ctx) {

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-WIH37I23.js";
+} from "../chunks/chunk-GKFPNI3I.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-ND7TBNCK.js";
 import "../chunks/chunk-2W4CJ7XW.js";
@@ -16,7 +16,7 @@ import "../chunks/chunk-2X42WEIM.js";
 import "../chunks/chunk-OYFWUCOR.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-EIKIXVZC.js";
-import "../chunks/chunk-4TZADHZP.js";
+import "../chunks/chunk-IJU6CU2H.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-LU2BTHU2.js";

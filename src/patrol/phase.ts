@@ -179,16 +179,9 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), reporter) : null;
-  const billing = {
-    lines: [...unlaunched.lines, ...(orphans?.lines ?? [])],
-    escalate: unlaunched.escalate || !!orphans?.escalate,
-    code: unlaunched.code || orphans?.code || 0,
-  };
+  const billing = await billingNotes(cfg, ctx, steps, chosen);
   if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
-  // Tick memory is signed with a key derived from the patrol's own SSH key: nobody who can only edit a
-  // comment (or the state file) can make the patrol trust what they wrote.
+  // Tick memory is signed with a key from the patrol's own SSH key: editing a comment or the state file earns no trust.
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
     reporter.warn('patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick');
@@ -233,15 +226,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     cfg.concurrency,
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  // Budgets signed at launch: a gauge each, and crossing one escalates (nothing is acted on).
-  const live = new Set(result.verdicts.filter((v) => v.state !== 'torn-down').map((v) => v.runId));
-  for (const b of budgetLines(chosen.entries, live, now, code)) {
-    billing.lines.push(b.line);
-    if (!b.crossed) continue;
-    billing.escalate = true;
-    billing.code = 1;
-    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, '')})`);
-  }
+  addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
   // A run's synced checkpoints live on one runner: the one that synced it first, while its syncs stay fresh.
@@ -304,6 +289,40 @@ export function unlaunchedNotes(found: Provisioned[], reporter: Reporter, now = 
     else reporter.warn(line);
   }
   return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
+}
+
+/** What bills with nothing behind it, as status lines: instances provisioned and not launched, and orphans. */
+async function billingNotes(
+  cfg: PatrolPhaseConfig,
+  ctx: PhaseContext,
+  steps: PatrolSteps,
+  chosen: Chosen,
+): Promise<{ lines: string[]; escalate: boolean; code: number }> {
+  const unlaunched = unlaunchedNotes(chosen.provisioned, ctx.reporter);
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), ctx.reporter) : null;
+  return {
+    lines: [...unlaunched.lines, ...(orphans?.lines ?? [])],
+    escalate: unlaunched.escalate || !!orphans?.escalate,
+    code: unlaunched.code || orphans?.code || 0,
+  };
+}
+
+/** Budgets signed at launch: a gauge each, and crossing one escalates and fails the step (nothing is acted on). */
+function addBudgets(
+  billing: { lines: string[]; escalate: boolean; code: number },
+  entries: Record<string, Registration>,
+  verdicts: ReadonlyArray<{ runId: string; state: string }>,
+  now: Date,
+  reporter: Reporter,
+): void {
+  const live = new Set(verdicts.filter((v) => v.state !== 'torn-down').map((v) => v.runId));
+  for (const b of budgetLines(entries, live, now, code)) {
+    billing.lines.push(b.line);
+    if (!b.crossed) continue;
+    billing.escalate = true;
+    billing.code = 1;
+    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, '')})`);
+  }
 }
 
 /** Every instance a signed registration or provision record names, as `provider:id`. */

@@ -40,6 +40,16 @@ export function lambdaError(a: HttpAnswer, label: string): ProvisionError {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+
+/** An answer read strictly: a field that is not as the API describes it is a transient answer, asked again. */
+function strictly<T>(label: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError('transient', `lambda: ${label}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
 const keyBody = (k: string) => k.trim().split(/\s+/).slice(0, 2).join(' ');
 
 export function lambdaProvisioner(s: ProvisionSettings): Provisioner {
@@ -59,14 +69,6 @@ export function lambdaProvisioner(s: ProvisionSettings): Provisioner {
     const o = a.body && typeof a.body === 'object' && !Array.isArray(a.body) ? (a.body as Obj) : null;
     if (!o || o['data'] === undefined) throw new ProvisionError('transient', `lambda: ${label}: the answer holds no data`);
     return o;
-  };
-  const strictly = <T>(label: string, read: () => T): T => {
-    try {
-      return read();
-    } catch (err) {
-      if (err instanceof BoxDataError) throw new ProvisionError('transient', `lambda: ${label}: the answer is not what the API describes (${err.message})`);
-      throw err;
-    }
   };
   return {
     async prepareKey(publicKey) {
@@ -128,32 +130,35 @@ export function lambdaProvisioner(s: ProvisionSettings): Provisioner {
       );
     },
 
-    async describe(id) {
-      let a: HttpAnswer;
-      try {
-        a = await answer('GET', `${base}/instances/${encodeURIComponent(id)}`, auth, undefined, s.callTimeoutMs, 'lambda: get instance');
-      } catch (err) {
-        return { phase: 'pending', host: null, port: 22, detail: (err as Error).message };
-      }
-      const code = (a.body as { error?: { code?: unknown } } | null)?.error?.code;
-      if (a.status === 404 && code === 'global/object-does-not-exist') return { phase: 'gone', host: null, port: 22, detail: '404: no such instance' };
-      // Anything but an answer about this instance proves nothing: still on its way, asked again.
-      if (a.status !== 200) return { phase: 'pending', host: null, port: 22, detail: `HTTP ${a.status}` };
-      return strictly('get instance', (): BoxState => {
-        const d = obj(obj(a.body, 'instance')['data'], 'instance');
-        if (str(d, 'id', 'instance', { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
-        const status = str(d, 'status', 'instance', { max: 40 });
-        const ip = typeof d['ip'] === 'string' && isIP(d['ip']) === 4 ? d['ip'] : null;
-        const detail = `status ${status}`;
-        if (status === 'active')
-          return ip ? { phase: 'running', host: ip, port: 22, detail } : { phase: 'pending', host: null, port: 22, detail: `${detail}, no address yet` };
-        if (status === 'booting' || status === 'unhealthy') return { phase: 'pending', host: null, port: 22, detail };
-        if (status === 'terminated') return { phase: 'gone', host: null, port: 22, detail };
-        // terminating, preempted, or a state this version does not know: it will not become the box asked for.
-        return { phase: 'failed', host: null, port: 22, detail };
-      });
-    },
+    describe: (id) => describeLambda(base, auth, s, id),
   };
+}
+
+/** One instance as it comes up: `booting` and Alert wait, `active` with an address runs, the rest never will. */
+async function describeLambda(base: string, auth: Record<string, string>, s: ProvisionSettings, id: string): Promise<BoxState> {
+  let a: HttpAnswer;
+  try {
+    a = await answer('GET', `${base}/instances/${encodeURIComponent(id)}`, auth, undefined, s.callTimeoutMs, 'lambda: get instance');
+  } catch (err) {
+    return { phase: 'pending', host: null, port: 22, detail: (err as Error).message };
+  }
+  const code = (a.body as { error?: { code?: unknown } } | null)?.error?.code;
+  if (a.status === 404 && code === 'global/object-does-not-exist') return { phase: 'gone', host: null, port: 22, detail: '404: no such instance' };
+  // Anything but an answer about this instance proves nothing: still on its way, asked again.
+  if (a.status !== 200) return { phase: 'pending', host: null, port: 22, detail: `HTTP ${a.status}` };
+  return strictly('get instance', (): BoxState => {
+    const d = obj(obj(a.body, 'instance')['data'], 'instance');
+    if (str(d, 'id', 'instance', { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
+    const status = str(d, 'status', 'instance', { max: 40 });
+    const ip = typeof d['ip'] === 'string' && isIP(d['ip']) === 4 ? d['ip'] : null;
+    const detail = `status ${status}`;
+    if (status === 'active')
+      return ip ? { phase: 'running', host: ip, port: 22, detail } : { phase: 'pending', host: null, port: 22, detail: `${detail}, no address yet` };
+    if (status === 'booting' || status === 'unhealthy') return { phase: 'pending', host: null, port: 22, detail };
+    if (status === 'terminated') return { phase: 'gone', host: null, port: 22, detail };
+    // terminating, preempted, or a state this version does not know: it will not become the box asked for.
+    return { phase: 'failed', host: null, port: 22, detail };
+  });
 }
 
 /** The wanted types × regions that Lambda has capacity for now, in the user's order, priced. Pure. */

@@ -104,51 +104,8 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
           }) + '\n',
         );
       },
-      reach: async (host, port, fp) => {
-        const conn: ConnectionConfig = {
-          host,
-          port,
-          user,
-          key: cfg.key,
-          pin: { kind: 'pinned', fingerprints: [fp], revoked: [] },
-          connectTimeoutMs: cfg.connectTimeoutMs,
-          attempts: 1,
-          jump: null,
-        };
-        try {
-          (await connect(conn, cred)).close();
-          return { ok: true };
-        } catch (err) {
-          if (!(err instanceof TransportError)) throw err;
-          return { ok: false, why: err.message, otherHostKey: err.kind === 'host_key_mismatch' };
-        }
-      },
-      destroy: async (instanceId) => {
-        const pctx: ProviderContext = { instanceId, runId: cfg.runId, verb: 'destroy', callTimeoutMs: t.callTimeoutMs, log };
-        const p = module.make(
-          pctx,
-          {
-            runId: cfg.runId,
-            runRoot: '',
-            instanceId,
-            verb: 'destroy',
-            apiKey: cfg.apiKey,
-            apiUrl: cfg.apiUrl,
-            awsRegion: cfg.awsRegion,
-            teardownCommand: undefined,
-            timeoutS: t.destroyDeadlineMs / 1000,
-            connection: null,
-          },
-          env,
-          null,
-        );
-        try {
-          const d = await drive(p, 'destroy', pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
-          return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
-        } catch (err) {
-          return { ok: false, detail: (err as Error).message };
-        }
-      },
+      reach: (host, port, fp) => reachBox(cfg, cred, user, host, port, fp),
+      destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
       log,
       now: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -187,6 +144,69 @@ async function recordOnGitHub(
     ctx.reporter.warn(
       `provision: recording ${instanceId} on GitHub failed (${(err as Error).message}); the patrol will not see it until launch registers the run (tether-provision-${cfg.runId}.json in the workspace names it)`,
     );
+  }
+}
+
+/** Whether the box answers SSH with exactly this host key and lets the connection's key in (one attempt). */
+async function reachBox(
+  cfg: ProvisionPhaseConfig,
+  cred: ReturnType<typeof loadCredential>,
+  user: string,
+  host: string,
+  port: number,
+  fp: string,
+): Promise<{ ok: true } | { ok: false; why: string; otherHostKey: boolean }> {
+  const conn: ConnectionConfig = {
+    host,
+    port,
+    user,
+    key: cfg.key,
+    pin: { kind: 'pinned', fingerprints: [fp], revoked: [] },
+    connectTimeoutMs: cfg.connectTimeoutMs,
+    attempts: 1,
+    jump: null,
+  };
+  try {
+    (await connect(conn, cred)).close();
+    return { ok: true };
+  } catch (err) {
+    if (!(err instanceof TransportError)) throw err;
+    return { ok: false, why: err.message, otherHostKey: err.kind === 'host_key_mismatch' };
+  }
+}
+
+/** The provider's own destroy of a box that never came up, polled to gone (drive.ts). */
+async function destroyBox(
+  cfg: ProvisionPhaseConfig,
+  module: ReturnType<typeof providerModule>,
+  env: PhaseContext['env'],
+  t: ProvisionTuning,
+  log: (line: string) => void,
+  instanceId: string,
+): Promise<{ ok: boolean; detail: string }> {
+  const pctx: ProviderContext = { instanceId, runId: cfg.runId, verb: 'destroy', callTimeoutMs: t.callTimeoutMs, log };
+  const p = module.make(
+    pctx,
+    {
+      runId: cfg.runId,
+      runRoot: '',
+      instanceId,
+      verb: 'destroy',
+      apiKey: cfg.apiKey,
+      apiUrl: cfg.apiUrl,
+      awsRegion: cfg.awsRegion,
+      teardownCommand: undefined,
+      timeoutS: t.destroyDeadlineMs / 1000,
+      connection: null,
+    },
+    env,
+    null,
+  );
+  try {
+    const d = await drive(p, 'destroy', pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
+    return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message };
   }
 }
 

@@ -129,7 +129,18 @@ export async function provision(plan: ProvisionPlan, deps: ProvisionDeps): Promi
   await deps.created(instanceId, chosen);
   deps.log(`provision: created ${instanceId} (${label(chosen)}); it bills from now. Waiting for SSH with the pinned host key ${plan.hostKeyFingerprint}`);
 
-  // Up, with an address, answering SSH with our host key: or destroyed.
+  return upOrDestroyed(plan, deps, instanceId, chosen, tried, left);
+}
+
+/** Up, with an address, answering SSH with the host key tether made for it: or destroyed (no job ever ran on it). */
+async function upOrDestroyed(
+  plan: ProvisionPlan,
+  deps: ProvisionDeps,
+  instanceId: string,
+  chosen: Candidate,
+  tried: string[],
+  left: () => number,
+): Promise<ProvisionOutcome> {
   let last = 'not described yet';
   let kind: 'timeout' | 'host-key' | 'never-running' | 'gone' = 'timeout';
   while (left() > 0) {

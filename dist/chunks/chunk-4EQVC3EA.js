@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-4TZADHZP.js";
+} from "./chunk-IJU6CU2H.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-RYQ5VI2B.js";
+} from "./chunk-BI55PBND.js";
 import {
   provisionedBytes,
   renderProvisioned
@@ -18,7 +18,7 @@ import "./chunk-EIKIXVZC.js";
 import {
   ProvisionError,
   providerModule
-} from "./chunk-4TZADHZP.js";
+} from "./chunk-IJU6CU2H.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";
@@ -89,10 +89,10 @@ async function provision(plan, deps) {
   const end = deps.now() + plan.timeoutMs;
   const left = () => Math.max(0, end - deps.now());
   const tried = [];
-  const failed = (kind2, why2) => ({
+  const failed = (kind, why) => ({
     result: "failed",
-    why: why2,
-    kind: kind2,
+    why,
+    kind,
     instanceId: null,
     candidate: null,
     destroyed: null,
@@ -152,6 +152,9 @@ async function provision(plan, deps) {
     );
   await deps.created(instanceId, chosen);
   deps.log(`provision: created ${instanceId} (${label(chosen)}); it bills from now. Waiting for SSH with the pinned host key ${plan.hostKeyFingerprint}`);
+  return upOrDestroyed(plan, deps, instanceId, chosen, tried, left);
+}
+async function upOrDestroyed(plan, deps, instanceId, chosen, tried, left) {
   let last = "not described yet";
   let kind = "timeout";
   while (left() > 0) {
@@ -267,51 +270,8 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
           }) + "\n"
         );
       },
-      reach: async (host, port, fp) => {
-        const conn = {
-          host,
-          port,
-          user,
-          key: cfg.key,
-          pin: { kind: "pinned", fingerprints: [fp], revoked: [] },
-          connectTimeoutMs: cfg.connectTimeoutMs,
-          attempts: 1,
-          jump: null
-        };
-        try {
-          (await connect(conn, cred)).close();
-          return { ok: true };
-        } catch (err) {
-          if (!(err instanceof TransportError)) throw err;
-          return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch" };
-        }
-      },
-      destroy: async (instanceId) => {
-        const pctx = { instanceId, runId: cfg.runId, verb: "destroy", callTimeoutMs: t.callTimeoutMs, log };
-        const p = module.make(
-          pctx,
-          {
-            runId: cfg.runId,
-            runRoot: "",
-            instanceId,
-            verb: "destroy",
-            apiKey: cfg.apiKey,
-            apiUrl: cfg.apiUrl,
-            awsRegion: cfg.awsRegion,
-            teardownCommand: void 0,
-            timeoutS: t.destroyDeadlineMs / 1e3,
-            connection: null
-          },
-          env,
-          null
-        );
-        try {
-          const d = await drive(p, "destroy", pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
-          return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
-        } catch (err) {
-          return { ok: false, detail: err.message };
-        }
-      },
+      reach: (host, port, fp) => reachBox(cfg, cred, user, host, port, fp),
+      destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
       log,
       now: Date.now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms))
@@ -340,6 +300,51 @@ async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
     ctx.reporter.warn(
       `provision: recording ${instanceId} on GitHub failed (${err.message}); the patrol will not see it until launch registers the run (tether-provision-${cfg.runId}.json in the workspace names it)`
     );
+  }
+}
+async function reachBox(cfg, cred, user, host, port, fp) {
+  const conn = {
+    host,
+    port,
+    user,
+    key: cfg.key,
+    pin: { kind: "pinned", fingerprints: [fp], revoked: [] },
+    connectTimeoutMs: cfg.connectTimeoutMs,
+    attempts: 1,
+    jump: null
+  };
+  try {
+    (await connect(conn, cred)).close();
+    return { ok: true };
+  } catch (err) {
+    if (!(err instanceof TransportError)) throw err;
+    return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch" };
+  }
+}
+async function destroyBox(cfg, module, env, t, log, instanceId) {
+  const pctx = { instanceId, runId: cfg.runId, verb: "destroy", callTimeoutMs: t.callTimeoutMs, log };
+  const p = module.make(
+    pctx,
+    {
+      runId: cfg.runId,
+      runRoot: "",
+      instanceId,
+      verb: "destroy",
+      apiKey: cfg.apiKey,
+      apiUrl: cfg.apiUrl,
+      awsRegion: cfg.awsRegion,
+      teardownCommand: void 0,
+      timeoutS: t.destroyDeadlineMs / 1e3,
+      connection: null
+    },
+    env,
+    null
+  );
+  try {
+    const d = await drive(p, "destroy", pctx, { deadlineMs: t.destroyDeadlineMs, pollMs: t.pollMs, attempts: 3 });
+    return { ok: d.ok, detail: d.ok ? `polled to ${d.state}: ${d.detail}` : d.detail };
+  } catch (err) {
+    return { ok: false, detail: err.message };
   }
 }
 function report(cfg, o, user, fingerprint2, ctx) {

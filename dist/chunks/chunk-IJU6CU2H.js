@@ -452,6 +452,14 @@ function lambdaError(a, label) {
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${words ? `: ${words}` : ""}`);
 }
 var NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+function strictly(label, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
 var keyBody = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
 function lambdaProvisioner(s) {
   const base = baseUrl(s.apiUrl, LAMBDA_API);
@@ -468,14 +476,6 @@ function lambdaProvisioner(s) {
     const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
     if (!o || o["data"] === void 0) throw new ProvisionError("transient", `lambda: ${label}: the answer holds no data`);
     return o;
-  };
-  const strictly = (label, read) => {
-    try {
-      return read();
-    } catch (err) {
-      if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label}: the answer is not what the API describes (${err.message})`);
-      throw err;
-    }
   };
   return {
     async prepareKey(publicKey) {
@@ -530,30 +530,31 @@ function lambdaProvisioner(s) {
         })
       );
     },
-    async describe(id) {
-      let a;
-      try {
-        a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
-      } catch (err) {
-        return { phase: "pending", host: null, port: 22, detail: err.message };
-      }
-      const code = a.body?.error?.code;
-      if (a.status === 404 && code === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
-      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
-      return strictly("get instance", () => {
-        const d = obj(obj(a.body, "instance")["data"], "instance");
-        if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
-        const status = str(d, "status", "instance", { max: 40 });
-        const ip = typeof d["ip"] === "string" && isIP2(d["ip"]) === 4 ? d["ip"] : null;
-        const detail = `status ${status}`;
-        if (status === "active")
-          return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
-        if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
-        if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
-        return { phase: "failed", host: null, port: 22, detail };
-      });
-    }
+    describe: (id) => describeLambda(base, auth, s, id)
   };
+}
+async function describeLambda(base, auth, s, id) {
+  let a;
+  try {
+    a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
+  } catch (err) {
+    return { phase: "pending", host: null, port: 22, detail: err.message };
+  }
+  const code = a.body?.error?.code;
+  if (a.status === 404 && code === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
+  if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+  return strictly("get instance", () => {
+    const d = obj(obj(a.body, "instance")["data"], "instance");
+    if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
+    const status = str(d, "status", "instance", { max: 40 });
+    const ip = typeof d["ip"] === "string" && isIP2(d["ip"]) === 4 ? d["ip"] : null;
+    const detail = `status ${status}`;
+    if (status === "active")
+      return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
+    if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
+    if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
+    return { phase: "failed", host: null, port: 22, detail };
+  });
 }
 function lambdaCandidates(data, types, regions) {
   const candidates = [];

@@ -16,13 +16,13 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-RYQ5VI2B.js";
+} from "./chunk-BI55PBND.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-Y3QCV7VZ.js";
+} from "./chunk-4EQVC3EA.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
@@ -52,7 +52,7 @@ import "./chunk-EIKIXVZC.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-4TZADHZP.js";
+} from "./chunk-IJU6CU2H.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

@@ -9,7 +9,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-Y3QCV7VZ.js";
+} from "./chunk-4EQVC3EA.js";
 import {
   filesSha256,
   manifestSha256,
@@ -46,7 +46,7 @@ import {
 } from "./chunk-7UY5PWHD.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-4TZADHZP.js";
+import "./chunk-IJU6CU2H.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,

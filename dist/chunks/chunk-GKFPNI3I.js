@@ -50,7 +50,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-4TZADHZP.js";
+} from "./chunk-IJU6CU2H.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -685,7 +685,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-4BM4HFDW.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-ZY6CQVZ5.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -699,7 +699,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-ZLP5IOST.js"),
+      () => import("./phase-V3G3WAO2.js"),
       (m) => m.collectPhase
     )
   },
@@ -715,7 +715,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-PZNH57SF.js"),
+      () => import("./phase-4SAKEENK.js"),
       (m) => m.teardownPhase
     )
   },
@@ -775,7 +775,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-2BO7GRX6.js"),
+      () => import("./phase-3T45BV5Z.js"),
       (m) => m.provisionPhase
     )
   }
@@ -809,7 +809,7 @@ async function patrolSteps() {
     probeOn,
     sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-ZLSEYMHI.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-IJVV57VO.js")).findOrphans(...a)
+    orphans: async (...a) => (await import("./orphans-RKZRPE2E.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {

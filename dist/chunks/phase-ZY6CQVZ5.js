@@ -7670,13 +7670,7 @@ async function patrolPhase(cfg, ctx, steps) {
   const chosen = await chooseHosts(cfg, ctx, remote);
   const refused = chosen.refused;
   let hosts = chosen.hosts;
-  const unlaunched = unlaunchedNotes(chosen.provisioned, reporter);
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), reporter) : null;
-  const billing = {
-    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
-    escalate: unlaunched.escalate || !!orphans?.escalate,
-    code: unlaunched.code || orphans?.code || 0
-  };
+  const billing = await billingNotes(cfg, ctx, steps, chosen);
   if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
   const memKey = memoryKeyOf(cfg.signingKey, hosts);
   if (!memKey)
@@ -7719,14 +7713,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  const live = new Set(result.verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
-  for (const b of budgetLines(chosen.entries, live, now, code)) {
-    billing.lines.push(b.line);
-    if (!b.crossed) continue;
-    billing.escalate = true;
-    billing.code = 1;
-    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, "")})`);
-  }
+  addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
   const runner = (ctx.env["RUNNER_NAME"] ?? "").trim().slice(0, 100) || hostname();
@@ -7778,6 +7765,25 @@ function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
     else reporter.warn(line);
   }
   return { lines, escalate: old.length > 0, code: old.length ? 1 : 0 };
+}
+async function billingNotes(cfg, ctx, steps, chosen) {
+  const unlaunched = unlaunchedNotes(chosen.provisioned, ctx.reporter);
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), ctx.reporter) : null;
+  return {
+    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
+    escalate: unlaunched.escalate || !!orphans?.escalate,
+    code: unlaunched.code || orphans?.code || 0
+  };
+}
+function addBudgets(billing, entries, verdicts, now, reporter) {
+  const live = new Set(verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
+  for (const b of budgetLines(entries, live, now, code)) {
+    billing.lines.push(b.line);
+    if (!b.crossed) continue;
+    billing.escalate = true;
+    billing.code = 1;
+    reporter.error(`patrol: run ${b.runId} is over its budget (${b.line.replace(/\*\*|`/g, "")})`);
+  }
 }
 function knownInstances(chosen) {
   const known = /* @__PURE__ */ new Set();

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   PROVIDER_LIST
-} from "./chunk-4TZADHZP.js";
+} from "./chunk-IJU6CU2H.js";
 import "./chunk-7KYKXWIV.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
