@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-GKFPNI3I.js";
+} from "../chunks/chunk-TBRKZFT6.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-ND7TBNCK.js";
 import "../chunks/chunk-2W4CJ7XW.js";

@@ -26430,6 +26430,7 @@ var init_outputs = __esm({
         states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
         escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
         orphans: "JSON array of the instances named by tether (tether-\u2026) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them",
+        instances: "JSON object: run id \u2192 { provider, instance_id, phase, detail }, each registered run's instance as its provider describes it this tick (with the provider's credentials)",
         unlaunched: "JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them",
         tick: "the tick number, counted in the tick memory",
         entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
@@ -36661,7 +36662,10 @@ function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
 }
 async function billingNotes(cfg, ctx, steps, chosen) {
   const unlaunched = unlaunchedNotes(chosen.provisioned, ctx.reporter);
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), ctx.reporter) : null;
+  const registered = Object.values(chosen.entries).flatMap(
+    (e) => e.provider && e.instanceId ? [{ runId: e.runId, provider: e.provider, instanceId: e.instanceId }] : []
+  );
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered), ctx.reporter) : null;
   return {
     lines: [...unlaunched.lines, ...orphans?.lines ?? []],
     escalate: unlaunched.escalate || !!orphans?.escalate,
@@ -36686,13 +36690,22 @@ function knownInstances(chosen) {
 }
 function orphanNotes(c, reporter) {
   reporter.output("orphans", JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+  reporter.output(
+    "instances",
+    JSON.stringify(
+      Object.fromEntries(c.instances.map((i) => [i.runId, { provider: i.provider, instance_id: i.instanceId, phase: i.phase, detail: i.detail }]))
+    )
+  );
+  const said = c.instances.filter((i) => i.phase !== "running").map(
+    (i) => `\u{1F4DF} ${code(i.runId)}: ${code(i.provider)} says instance ${code(i.instanceId)} is ${i.phase === "gone" ? "gone" : i.phase} (${inert(i.detail)})`
+  );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(
     (o) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
   );
   for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
   if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(", ")}: ${c.orphans.length} orphan(s)`);
-  return { lines: [...lines, ...c.problems.map((p) => `\u26A0\uFE0F orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
+  return { lines: [...lines, ...said, ...c.problems.map((p) => `\u26A0\uFE0F orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
 }
 function nothingRegistered(refused, reporter, unlaunched = [], escalate = false) {
   if (unlaunched.length) reporter.summary(["tether patrol: no registered runs, but instances bill:", "", ...unlaunched.map((l) => `- ${l}`)].join("\n"));
@@ -42270,16 +42283,21 @@ function settingsFor(rent, env) {
   }
   return out;
 }
-async function findOrphans(rent, env, known) {
-  const check = { orphans: [], problems: [], listed: [] };
+async function findOrphans(rent, env, known, registered = []) {
+  const check = { orphans: [], instances: [], problems: [], listed: [] };
   for (const { provider, s } of settingsFor(rent, env)) {
-    const m = PROVIDER_LIST.find((p) => p.name === provider);
+    const m = PROVIDER_LIST.find((p2) => p2.name === provider);
+    const p = m.provision.make(s);
     try {
-      const found = await m.provision.make(s).list("tether-");
+      const found = await p.list("tether-");
       check.listed.push(provider);
       for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
     } catch (err) {
       check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
+    }
+    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
+      const d = await p.describe(r.instanceId).catch((err) => ({ phase: "unknown", detail: err.message.slice(0, 200) }));
+      check.instances.push({ ...r, phase: d.phase, detail: d.detail });
     }
   }
   return check;

@@ -17,6 +17,8 @@ export const OUTPUT_DOCS = {
       'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run',
     orphans:
       'JSON array of the instances named by tether (tether-…) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them',
+    instances:
+      "JSON object: run id → { provider, instance_id, phase, detail }, each registered run's instance as its provider describes it this tick (with the provider's credentials)",
     unlaunched:
       'JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them',
     tick: 'the tick number, counted in the tick memory',

@@ -24,7 +24,7 @@ import { renderPatrol, renderStatusForTerminal, statusMarker } from './render.ts
 import { tick, type HostTarget, type TickResult } from './tick.ts';
 import type { AssessOptions } from './verdict.ts';
 import { markNotified, noticeBody, planNotices } from './notify.ts';
-import { code } from '../report/markdown.ts';
+import { code, inert } from '../report/markdown.ts';
 
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
@@ -74,12 +74,18 @@ export interface PatrolSteps {
   sync?: SyncStep;
   follow?: (f: FollowRun) => Promise<void>;
   /** The instances named by tether at each provider the patrol has credentials for, less the known ones (provision/orphans.ts). */
-  orphans?: (rent: PatrolPhaseConfig['rent'], env: PhaseContext['env'], known: ReadonlySet<string>) => Promise<OrphanCheck>;
+  orphans?: (
+    rent: PatrolPhaseConfig['rent'],
+    env: PhaseContext['env'],
+    known: ReadonlySet<string>,
+    registered: ReadonlyArray<{ runId: string; provider: string; instanceId: string }>,
+  ) => Promise<OrphanCheck>;
 }
 
 /** What the orphan check found (provision/orphans.ts gives it; the shape is the patrol's). */
 export interface OrphanCheck {
   orphans: Array<{ provider: string; id: string; name: string; status: string; hourlyPrice: number | null }>;
+  instances: Array<{ runId: string; provider: string; instanceId: string; phase: string; detail: string }>;
   problems: string[];
   listed: string[];
 }
@@ -299,7 +305,10 @@ async function billingNotes(
   chosen: Chosen,
 ): Promise<{ lines: string[]; escalate: boolean; code: number }> {
   const unlaunched = unlaunchedNotes(chosen.provisioned, ctx.reporter);
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), ctx.reporter) : null;
+  const registered = Object.values(chosen.entries).flatMap((e) =>
+    e.provider && e.instanceId ? [{ runId: e.runId, provider: e.provider, instanceId: e.instanceId }] : [],
+  );
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered), ctx.reporter) : null;
   return {
     lines: [...unlaunched.lines, ...(orphans?.lines ?? [])],
     escalate: unlaunched.escalate || !!orphans?.escalate,
@@ -336,6 +345,18 @@ function knownInstances(chosen: Chosen): Set<string> {
 /** Instances tether's name prefix marks that bill with nothing behind them: a line each, an error, the `orphans` output, escalate. */
 function orphanNotes(c: OrphanCheck, reporter: Reporter): { lines: string[]; escalate: boolean; code: number } {
   reporter.output('orphans', JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+  reporter.output(
+    'instances',
+    JSON.stringify(
+      Object.fromEntries(c.instances.map((i) => [i.runId, { provider: i.provider, instance_id: i.instanceId, phase: i.phase, detail: i.detail }])),
+    ),
+  );
+  // The provider's own word about a run's instance, when it is not simply up: what a network blip cannot say.
+  const said = c.instances
+    .filter((i) => i.phase !== 'running')
+    .map(
+      (i) => `📟 ${code(i.runId)}: ${code(i.provider)} says instance ${code(i.instanceId)} is ${i.phase === 'gone' ? 'gone' : i.phase} (${inert(i.detail)})`,
+    );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(
     (o) =>
@@ -344,7 +365,7 @@ function orphanNotes(c: OrphanCheck, reporter: Reporter): { lines: string[]; esc
   );
   for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
   if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(', ')}: ${c.orphans.length} orphan(s)`);
-  return { lines: [...lines, ...c.problems.map((p) => `⚠️ orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
+  return { lines: [...lines, ...said, ...c.problems.map((p) => `⚠️ orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
 }
 
 function nothingRegistered(refused: string[], reporter: Reporter, unlaunched: string[] = [], escalate = false): number {

@@ -14,6 +14,8 @@ export interface Orphan extends RentedInstance {
 
 export interface OrphanCheck {
   orphans: Orphan[];
+  /** Each registered run's instance as its provider describes it now (the provider's word, never the network's). */
+  instances: Array<{ runId: string; provider: string; instanceId: string; phase: string; detail: string }>;
   /** Per provider that could not be listed: why (shown, and a warning). */
   problems: string[];
   /** The providers that were listed. */
@@ -53,16 +55,27 @@ function settingsFor(rent: PatrolPhaseConfig['rent'], env: Inputs): Array<{ prov
   return out;
 }
 
-export async function findOrphans(rent: PatrolPhaseConfig['rent'], env: Inputs, known: ReadonlySet<string>): Promise<OrphanCheck> {
-  const check: OrphanCheck = { orphans: [], problems: [], listed: [] };
+export async function findOrphans(
+  rent: PatrolPhaseConfig['rent'],
+  env: Inputs,
+  known: ReadonlySet<string>,
+  registered: ReadonlyArray<{ runId: string; provider: string; instanceId: string }> = [],
+): Promise<OrphanCheck> {
+  const check: OrphanCheck = { orphans: [], instances: [], problems: [], listed: [] };
   for (const { provider, s } of settingsFor(rent, env)) {
     const m = PROVIDER_LIST.find((p) => p.name === provider)!;
+    const p = m.provision!.make(s);
     try {
-      const found = await m.provision!.make(s).list('tether-');
+      const found = await p.list('tether-');
       check.listed.push(provider);
       for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
     } catch (err) {
       check.problems.push(`${provider}: the instances could not be listed (${(err as Error).message.slice(0, 200)})`);
+    }
+    // Bounded: at most 64 registered instances described per provider and tick.
+    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
+      const d = await p.describe(r.instanceId).catch((err: Error) => ({ phase: 'unknown', detail: err.message.slice(0, 200) }));
+      check.instances.push({ ...r, phase: d.phase, detail: d.detail });
     }
   }
   return check;

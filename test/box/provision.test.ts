@@ -321,6 +321,38 @@ describe('the provision record: the next patrol sees an instance that bills with
     // The budgets signed at launch, as a gauge in the status.
     expect(after.r.summaries.join('\n')).toMatch(/⏱️ `rent-rec` budget since launch: \d+ s of 12\.0 h \(0%\) · \$0\.00 of \$20\.00 \(0%\)/);
     expect(after.r.outputs['unlaunched']).toBe('[]');
+
+    // With the provider's credentials the patrol also reads the run's instance as Lambda describes it.
+    const withKey = async () => {
+      const x = captureReporter();
+      const c = await patrolPhase(
+        {
+          'ssh-key-path': keyFile(),
+          'connect-timeout': '2',
+          'connect-attempts': '1',
+          'report-to': at,
+          provider: 'lambda',
+          'api-key': LAMBDA_KEY,
+          'provider-api-url': lambda.url,
+        },
+        {},
+        x,
+        { probe: probeHost, registered: registeredHosts, remote: store(at) },
+      );
+      return { code: c, r: x };
+    };
+    const up = await withKey();
+    expect(JSON.parse(up.r.outputs['instances'] ?? '{}')['rent-rec']).toMatchObject({ provider: 'lambda', instance_id: id, phase: 'running' });
+    // The provider ends it behind tether's back: the box stops answering, and the status says what the provider says.
+    await fetch(`${lambda.url}/instance-operations/terminate`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${LAMBDA_KEY}:`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ instance_ids: [id] }),
+    });
+    const gone = await withKey();
+    expect(JSON.parse(gone.r.outputs['instances'] ?? '{}')['rent-rec']).toMatchObject({ phase: 'gone' });
+    expect(JSON.parse(gone.r.outputs['states'] ?? '{}')['rent-rec']?.state).toBe('unreachable');
+    expect(gone.r.summaries.join('\n')).toContain(`📟 \`rent-rec\`: \`lambda\` says instance \`${id}\` is gone`);
   });
 });
 

@@ -7768,7 +7768,10 @@ function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
 }
 async function billingNotes(cfg, ctx, steps, chosen) {
   const unlaunched = unlaunchedNotes(chosen.provisioned, ctx.reporter);
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen)), ctx.reporter) : null;
+  const registered = Object.values(chosen.entries).flatMap(
+    (e) => e.provider && e.instanceId ? [{ runId: e.runId, provider: e.provider, instanceId: e.instanceId }] : []
+  );
+  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered), ctx.reporter) : null;
   return {
     lines: [...unlaunched.lines, ...orphans?.lines ?? []],
     escalate: unlaunched.escalate || !!orphans?.escalate,
@@ -7793,13 +7796,22 @@ function knownInstances(chosen) {
 }
 function orphanNotes(c, reporter) {
   reporter.output("orphans", JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+  reporter.output(
+    "instances",
+    JSON.stringify(
+      Object.fromEntries(c.instances.map((i) => [i.runId, { provider: i.provider, instance_id: i.instanceId, phase: i.phase, detail: i.detail }]))
+    )
+  );
+  const said = c.instances.filter((i) => i.phase !== "running").map(
+    (i) => `\u{1F4DF} ${code(i.runId)}: ${code(i.provider)} says instance ${code(i.instanceId)} is ${i.phase === "gone" ? "gone" : i.phase} (${inert(i.detail)})`
+  );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(
     (o) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
   );
   for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
   if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(", ")}: ${c.orphans.length} orphan(s)`);
-  return { lines: [...lines, ...c.problems.map((p) => `\u26A0\uFE0F orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
+  return { lines: [...lines, ...said, ...c.problems.map((p) => `\u26A0\uFE0F orphan check: ${p}`)], escalate: c.orphans.length > 0, code: c.orphans.length ? 1 : 0 };
 }
 function nothingRegistered(refused, reporter, unlaunched = [], escalate = false) {
   if (unlaunched.length) reporter.summary(["tether patrol: no registered runs, but instances bill:", "", ...unlaunched.map((l) => `- ${l}`)].join("\n"));

@@ -50,16 +50,21 @@ function settingsFor(rent, env) {
   }
   return out;
 }
-async function findOrphans(rent, env, known) {
-  const check = { orphans: [], problems: [], listed: [] };
+async function findOrphans(rent, env, known, registered = []) {
+  const check = { orphans: [], instances: [], problems: [], listed: [] };
   for (const { provider, s } of settingsFor(rent, env)) {
-    const m = PROVIDER_LIST.find((p) => p.name === provider);
+    const m = PROVIDER_LIST.find((p2) => p2.name === provider);
+    const p = m.provision.make(s);
     try {
-      const found = await m.provision.make(s).list("tether-");
+      const found = await p.list("tether-");
       check.listed.push(provider);
       for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
     } catch (err) {
       check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
+    }
+    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
+      const d = await p.describe(r.instanceId).catch((err) => ({ phase: "unknown", detail: err.message.slice(0, 200) }));
+      check.instances.push({ ...r, phase: d.phase, detail: d.detail });
     }
   }
   return check;

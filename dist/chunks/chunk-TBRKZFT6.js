@@ -582,6 +582,7 @@ var OUTPUT_DOCS = {
     states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
     escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
     orphans: "JSON array of the instances named by tether (tether-\u2026) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them",
+    instances: "JSON object: run id \u2192 { provider, instance_id, phase, detail }, each registered run's instance as its provider describes it this tick (with the provider's credentials)",
     unlaunched: "JSON array of the instances provision recorded on which no run is registered yet ({ run_id, provider, instance_id, created_at }): they bill with nothing behind them",
     tick: "the tick number, counted in the tick memory",
     entered: "JSON array of the run ids that entered a fail-on state on this tick (the job fails once for each, not on every tick after)",
@@ -685,7 +686,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-ZY6CQVZ5.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-6JS2DYVQ.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -809,7 +810,7 @@ async function patrolSteps() {
     probeOn,
     sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-ZLSEYMHI.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-RKZRPE2E.js")).findOrphans(...a)
+    orphans: async (...a) => (await import("./orphans-6UDCG73L.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
