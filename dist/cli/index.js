@@ -883,6 +883,25 @@ function size(input, raw, fallback) {
   if (!m || unit === void 0) throw new InputError(input, `${show(v)} is not a size (e.g. 500MB, 2GB, 1.5GiB, or bytes)`);
   return Math.round(Number(m[1]) * unit);
 }
+function apiUrl(input, raw) {
+  const v = (raw ?? "").trim();
+  if (!v) return void 0;
+  if (!/^https:\/\/[^\s/]+/.test(v) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(v))
+    throw new InputError(input, "must be https:// (or http:// on loopback, for a local proxy or test double)");
+  return v;
+}
+function awsRegion(input, raw) {
+  const v = (raw ?? "").trim();
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(v)) throw new InputError(input, `${v ? `${show(v)} is not` : "is required:"} an AWS region like us-east-1`);
+  return v;
+}
+function requireAwsCredentials(input, env) {
+  if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+    throw new InputError(
+      input,
+      "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+    );
+}
 var CONTROL, RESERVED_ENV, SIZE_UNITS;
 var init_values = __esm({
   "src/config/values.ts"() {
@@ -1619,16 +1638,14 @@ function parsePatrolPhase(inputs, env) {
   const cfg = parsePatrol(inputs);
   const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
   const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
-    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const rent = {
     provider: (inputs["provider"] ?? "").trim(),
     apiKey: (inputs["api-key"] ?? "").trim(),
-    apiUrl,
+    apiUrl: apiUrl2,
     awsRegion: (inputs["aws-region"] ?? "").trim() || void 0
   };
-  if ((rent.apiKey || apiUrl) && !rent.provider)
+  if ((rent.apiKey || apiUrl2) && !rent.provider)
     throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
   return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
 }
@@ -1914,12 +1931,12 @@ function parseLaunchPhase(inputs, env) {
   return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
 }
 function budgets(inputs) {
-  const money2 = (name) => {
+  const money = (name) => {
     const t = (inputs[name] ?? "").trim().replace(/^\$/, "");
     return t ? number(name, t, 0, 0, 1e6) : void 0;
   };
-  const hourlyPrice = money2("hourly-price");
-  const maxCost = money2("max-cost");
+  const hourlyPrice = money("hourly-price");
+  const maxCost = money("max-cost");
   if (maxCost !== void 0 && hourlyPrice === void 0)
     throw new InputError("max-cost", "needs hourly-price: the cost is counted from what the box costs per hour");
   if (maxCost === 0) throw new InputError("max-cost", "is more than 0");
@@ -2006,16 +2023,10 @@ function parseProvisionPhase(inputs, env, rent) {
   const facts = rent(provider);
   if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
   let apiKey = "";
-  let awsRegion;
+  let awsRegion2;
   if (facts.credentials === "aws") {
-    awsRegion = (inputs["aws-region"] ?? "").trim();
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
-      throw new InputError("aws-region", `${awsRegion ? `${show(awsRegion)} is not` : "is required:"} an AWS region like us-east-1`);
-    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
-      throw new InputError(
-        "aws-region",
-        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
-      );
+    awsRegion2 = awsRegion("aws-region", inputs["aws-region"]);
+    requireAwsCredentials("aws-region", env);
     if ((inputs["regions"] ?? "").trim()) throw new InputError("regions", "is not for EC2: one aws-region per provision (its subnet decides the zone)");
   } else {
     apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
@@ -2027,9 +2038,7 @@ function parseProvisionPhase(inputs, env, rent) {
   if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError("subnet", `${show(subnet)} is not a subnet id (subnet-\u2026)`);
   if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
     throw new InputError("security-group", `${show(securityGroup)} is not a security group id (sg-\u2026)`);
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
-    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const types = splitList(inputs["instance-types"] ?? "");
   if (!types.length) throw new InputError("instance-types", "is required: the instance types to ask for, in order of preference");
   if (types.length > 16) throw new InputError("instance-types", `lists ${types.length} types; at most 16`);
@@ -2071,7 +2080,7 @@ function parseProvisionPhase(inputs, env, rent) {
     runId: runId2,
     provider,
     apiKey,
-    apiUrl,
+    apiUrl: apiUrl2,
     types,
     regions,
     image,
@@ -2083,7 +2092,7 @@ function parseProvisionPhase(inputs, env, rent) {
     key,
     connectTimeoutMs,
     timeoutS,
-    awsRegion,
+    awsRegion: awsRegion2,
     subnet,
     securityGroup,
     store: parseStore(inputs, env)
@@ -2214,19 +2223,31 @@ function signV4(method, url, body, creds, service, now) {
   const { host: _host, ...sent } = headers;
   return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names2.join(";")}, Signature=${signature}` };
 }
+var xmlTag;
 var init_sigv4 = __esm({
   "src/providers/sigv4.ts"() {
     "use strict";
+    xmlTag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
   }
 });
 
 // src/providers/aws-provision.ts
 import { isIP as isIP2 } from "node:net";
 function ec2Error(a, label2) {
-  const code2 = (tag(a.text, "Code") ?? "").slice(0, 80);
-  const message = (tag(a.text, "Message") ?? "").slice(0, 300);
+  const code2 = (xmlTag(a.text, "Code") ?? "").slice(0, 80);
+  const message = (xmlTag(a.text, "Message") ?? "").slice(0, 300);
   const kind = KINDS[code2] ?? (/^Invalid|MissingParameter|InvalidParameter/.test(code2) ? "bad-request" : a.status === 503 || a.status >= 500 ? "transient" : a.status === 401 || a.status === 403 ? "auth" : "bad-request");
   return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${message ? `: ${message}` : ""}`);
+}
+function awsFromEnv(region, env, subnet = null, securityGroup = null) {
+  return {
+    region,
+    accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+    secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+    sessionToken: env["AWS_SESSION_TOKEN"],
+    subnet,
+    securityGroup
+  };
 }
 function awsProvisioner(s) {
   const a = s.aws;
@@ -2306,11 +2327,11 @@ function awsProvisioner(s) {
         if (err instanceof ProvisionError) return { phase: "pending", host: null, port: 22, detail: err.message };
         throw err;
       }
-      if (tag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
+      if (xmlTag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
       const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
-      const ipText = tag(xml, "ipAddress");
+      const ipText = xmlTag(xml, "ipAddress");
       const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
-      const reason = tag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
+      const reason = xmlTag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
       const detail = `instance state ${state.slice(0, 40)}${reason}`;
       if (state === "running")
         return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address` };
@@ -2320,7 +2341,7 @@ function awsProvisioner(s) {
     }
   };
 }
-var KINDS, tag;
+var KINDS;
 var init_aws_provision = __esm({
   "src/providers/aws-provision.ts"() {
     "use strict";
@@ -2345,17 +2366,16 @@ var init_aws_provision = __esm({
       Unavailable: "transient",
       ServiceUnavailable: "transient"
     };
-    tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
   }
 });
 
 // src/providers/aws.ts
-function awsProvider(ctx, creds, apiUrl) {
-  const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
+function awsProvider(ctx, creds, apiUrl2) {
+  const url = new URL(apiUrl2 || `https://ec2.${creds.region}.amazonaws.com/`);
   const ec2 = async (params, label2) => {
     const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
     const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label2}`);
-    const code2 = tag2(r.text, "Code");
+    const code2 = xmlTag(r.text, "Code");
     return { ...r, code: code2 };
   };
   let seen = false;
@@ -2366,7 +2386,7 @@ function awsProvider(ctx, creds, apiUrl) {
         return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
       if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
         return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
-      if (tag2(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
+      if (xmlTag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
       seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
       const map = {
@@ -2385,7 +2405,7 @@ function awsProvider(ctx, creds, apiUrl) {
         verb === "destroy" ? "terminate" : "stop"
       );
       if (r.code === "InvalidInstanceID.NotFound") return;
-      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag2(r.text, "Message") ?? ""}`, false);
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${xmlTag(r.text, "Message") ?? ""}`, false);
     },
     async leftovers() {
       const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
@@ -2395,7 +2415,7 @@ function awsProvider(ctx, creds, apiUrl) {
     }
   };
 }
-var tag2, aws;
+var aws;
 var init_aws = __esm({
   "src/providers/aws.ts"() {
     "use strict";
@@ -2405,7 +2425,6 @@ var init_aws = __esm({
     init_errors();
     init_values();
     init_aws_provision();
-    tag2 = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
     aws = {
       name: "aws",
       facts: {
@@ -2423,14 +2442,8 @@ var init_aws = __esm({
         verified: "2026-06"
       },
       check: (cfg, _given, env) => {
-        const region = cfg.awsRegion;
-        if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-          throw new InputError("aws-region", `${region ? show(region) + " is not" : "is required:"} an AWS region like us-east-1`);
-        if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
-          throw new InputError(
-            "aws-region",
-            "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
-          );
+        awsRegion("aws-region", cfg.awsRegion);
+        requireAwsCredentials("aws-region", env);
         if (cfg.instanceId && !/^i-[0-9a-f]{8,17}$/.test(cfg.instanceId))
           throw new InputError("instance-id", `${show(cfg.instanceId)} is not an EC2 instance id (i-\u2026)`);
       },
@@ -2704,8 +2717,8 @@ var init_lambda_provision = __esm({
 });
 
 // src/providers/lambda.ts
-function lambdaProvider(ctx, apiKey, apiUrl) {
-  const base = baseUrl(apiUrl, LAMBDA_API);
+function lambdaProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, LAMBDA_API);
   const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
   const id = encodeURIComponent(ctx.instanceId);
   let seen = false;
@@ -2782,8 +2795,8 @@ var init_lambda = __esm({
 });
 
 // src/providers/runpod.ts
-function runpodProvider(ctx, apiKey, apiUrl) {
-  const base = baseUrl(apiUrl, RUNPOD_API);
+function runpodProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, RUNPOD_API);
   const auth = { authorization: `Bearer ${apiKey}` };
   const id = encodeURIComponent(ctx.instanceId);
   let seen = false;
@@ -5717,12 +5730,12 @@ var require_reader = __commonJS({
       }
       return offset;
     };
-    Reader.prototype.readSequence = function(tag3) {
+    Reader.prototype.readSequence = function(tag) {
       var seq = this.peek();
       if (seq === null)
         return null;
-      if (tag3 !== void 0 && tag3 !== seq)
-        throw newInvalidAsn1Error("Expected 0x" + tag3.toString(16) + ": got 0x" + seq.toString(16));
+      if (tag !== void 0 && tag !== seq)
+        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + seq.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -5738,14 +5751,14 @@ var require_reader = __commonJS({
     Reader.prototype.readEnumeration = function() {
       return this._readTag(ASN1.Enumeration);
     };
-    Reader.prototype.readString = function(tag3, retbuf) {
-      if (!tag3)
-        tag3 = ASN1.OctetString;
+    Reader.prototype.readString = function(tag, retbuf) {
+      if (!tag)
+        tag = ASN1.OctetString;
       var b = this.peek();
       if (b === null)
         return null;
-      if (b !== tag3)
-        throw newInvalidAsn1Error("Expected 0x" + tag3.toString(16) + ": got 0x" + b.toString(16));
+      if (b !== tag)
+        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -5758,10 +5771,10 @@ var require_reader = __commonJS({
       this._offset += this.length;
       return retbuf ? str2 : str2.toString("utf8");
     };
-    Reader.prototype.readOID = function(tag3) {
-      if (!tag3)
-        tag3 = ASN1.OID;
-      var b = this.readString(tag3, true);
+    Reader.prototype.readOID = function(tag) {
+      if (!tag)
+        tag = ASN1.OID;
+      var b = this.readString(tag, true);
       if (b === null)
         return null;
       var values = [];
@@ -5780,13 +5793,13 @@ var require_reader = __commonJS({
       values.unshift(value / 40 >> 0);
       return values.join(".");
     };
-    Reader.prototype._readTag = function(tag3) {
-      assert.ok(tag3 !== void 0);
+    Reader.prototype._readTag = function(tag) {
+      assert.ok(tag !== void 0);
       var b = this.peek();
       if (b === null)
         return null;
-      if (b !== tag3)
-        throw newInvalidAsn1Error("Expected 0x" + tag3.toString(16) + ": got 0x" + b.toString(16));
+      if (b !== tag)
+        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -5856,11 +5869,11 @@ var require_writer = __commonJS({
       this._ensure(1);
       this._buf[this._offset++] = b;
     };
-    Writer.prototype.writeInt = function(i, tag3) {
+    Writer.prototype.writeInt = function(i, tag) {
       if (typeof i !== "number")
         throw new TypeError("argument must be a Number");
-      if (typeof tag3 !== "number")
-        tag3 = ASN1.Integer;
+      if (typeof tag !== "number")
+        tag = ASN1.Integer;
       var sz = 4;
       while (((i & 4286578688) === 0 || (i & 4286578688) === 4286578688 >> 0) && sz > 1) {
         sz--;
@@ -5869,7 +5882,7 @@ var require_writer = __commonJS({
       if (sz > 4)
         throw newInvalidAsn1Error("BER ints cannot be > 0xffffffff");
       this._ensure(2 + sz);
-      this._buf[this._offset++] = tag3;
+      this._buf[this._offset++] = tag;
       this._buf[this._offset++] = sz;
       while (sz-- > 0) {
         this._buf[this._offset++] = (i & 4278190080) >>> 24;
@@ -5880,30 +5893,30 @@ var require_writer = __commonJS({
       this.writeByte(ASN1.Null);
       this.writeByte(0);
     };
-    Writer.prototype.writeEnumeration = function(i, tag3) {
+    Writer.prototype.writeEnumeration = function(i, tag) {
       if (typeof i !== "number")
         throw new TypeError("argument must be a Number");
-      if (typeof tag3 !== "number")
-        tag3 = ASN1.Enumeration;
-      return this.writeInt(i, tag3);
+      if (typeof tag !== "number")
+        tag = ASN1.Enumeration;
+      return this.writeInt(i, tag);
     };
-    Writer.prototype.writeBoolean = function(b, tag3) {
+    Writer.prototype.writeBoolean = function(b, tag) {
       if (typeof b !== "boolean")
         throw new TypeError("argument must be a Boolean");
-      if (typeof tag3 !== "number")
-        tag3 = ASN1.Boolean;
+      if (typeof tag !== "number")
+        tag = ASN1.Boolean;
       this._ensure(3);
-      this._buf[this._offset++] = tag3;
+      this._buf[this._offset++] = tag;
       this._buf[this._offset++] = 1;
       this._buf[this._offset++] = b ? 255 : 0;
     };
-    Writer.prototype.writeString = function(s, tag3) {
+    Writer.prototype.writeString = function(s, tag) {
       if (typeof s !== "string")
         throw new TypeError("argument must be a string (was: " + typeof s + ")");
-      if (typeof tag3 !== "number")
-        tag3 = ASN1.OctetString;
+      if (typeof tag !== "number")
+        tag = ASN1.OctetString;
       var len = Buffer2.byteLength(s);
-      this.writeByte(tag3);
+      this.writeByte(tag);
       this.writeLength(len);
       if (len) {
         this._ensure(len);
@@ -5911,12 +5924,12 @@ var require_writer = __commonJS({
         this._offset += len;
       }
     };
-    Writer.prototype.writeBuffer = function(buf, tag3) {
-      if (typeof tag3 !== "number")
+    Writer.prototype.writeBuffer = function(buf, tag) {
+      if (typeof tag !== "number")
         throw new TypeError("tag must be a number");
       if (!Buffer2.isBuffer(buf))
         throw new TypeError("argument must be a buffer");
-      this.writeByte(tag3);
+      this.writeByte(tag);
       this.writeLength(buf.length);
       this._ensure(buf.length);
       buf.copy(this._buf, this._offset, 0, buf.length);
@@ -5930,11 +5943,11 @@ var require_writer = __commonJS({
         self2.writeString(s);
       });
     };
-    Writer.prototype.writeOID = function(s, tag3) {
+    Writer.prototype.writeOID = function(s, tag) {
       if (typeof s !== "string")
         throw new TypeError("argument must be a string");
-      if (typeof tag3 !== "number")
-        tag3 = ASN1.OID;
+      if (typeof tag !== "number")
+        tag = ASN1.OID;
       if (!/^([0-9]+\.){3,}[0-9]+$/.test(s))
         throw new Error("argument is not a valid OID string");
       function encodeOctet(bytes2, octet) {
@@ -5968,7 +5981,7 @@ var require_writer = __commonJS({
       });
       var self2 = this;
       this._ensure(2 + bytes.length);
-      this.writeByte(tag3);
+      this.writeByte(tag);
       this.writeLength(bytes.length);
       bytes.forEach(function(b) {
         self2.writeByte(b);
@@ -5996,10 +6009,10 @@ var require_writer = __commonJS({
         throw newInvalidAsn1Error("Length too long (> 4 bytes)");
       }
     };
-    Writer.prototype.startSequence = function(tag3) {
-      if (typeof tag3 !== "number")
-        tag3 = ASN1.Sequence | ASN1.Constructor;
-      this.writeByte(tag3);
+    Writer.prototype.startSequence = function(tag) {
+      if (typeof tag !== "number")
+        tag = ASN1.Sequence | ASN1.Constructor;
+      this.writeByte(tag);
       this._seq.push(this._offset);
       this._ensure(3);
       this._offset += 3;
@@ -10976,8 +10989,8 @@ var require_crypto = __commonJS({
         const final = cipher.final();
         if (final.length)
           this._onWrite(final);
-        const tag3 = cipher.getAuthTag();
-        this._onWrite(tag3);
+        const tag = cipher.getAuthTag();
+        this._onWrite(tag);
         ivIncrement(this._encIV);
         this.outSeqno = this.outSeqno + 1 >>> 0;
       }
@@ -26166,8 +26179,8 @@ var init_ssh = __esm({
 });
 
 // src/providers/vastai.ts
-function vastaiProvider(ctx, apiKey, apiUrl) {
-  const base = baseUrl(apiUrl, "https://console.vast.ai/api/v0");
+function vastaiProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, "https://console.vast.ai/api/v0");
   const auth = { authorization: `Bearer ${apiKey}` };
   const id = encodeURIComponent(ctx.instanceId);
   let seen = false;
@@ -26332,16 +26345,13 @@ function parseTeardown(inputs, env) {
   const runId2 = (inputs["run-id"] ?? "").trim();
   const instanceId = instanceIdFor(provider, given.instanceId, connection, runId2);
   const apiKey = inputs["api-key"] || void 0;
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
-    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
-  }
+  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
-  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
+  const awsRegion2 = (inputs["aws-region"] ?? "").trim() || void 0;
   const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
   const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
-  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, timeoutS: t, connection };
+  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion: awsRegion2, teardownCommand, timeoutS: t, connection };
   providerModule(provider).check?.(settings, given, env);
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
@@ -26386,8 +26396,8 @@ function parseTeardown(inputs, env) {
     confirm,
     dryRun: bool2("dry-run", inputs["dry-run"], true),
     apiKey,
-    apiUrl,
-    awsRegion,
+    apiUrl: apiUrl2,
+    awsRegion: awsRegion2,
     teardownCommand,
     timeoutS: t,
     connection
@@ -26708,7 +26718,7 @@ function renderRegistration(s, code2) {
     registrationBlock(s)
   ].join("\n");
 }
-var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, MONEY, human;
+var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, moneyText, MONEY, human;
 var init_entry = __esm({
   "src/registry/entry.ts"() {
     "use strict";
@@ -26723,6 +26733,7 @@ var init_entry = __esm({
     OPEN = "<!-- tether:registration-data ";
     CLOSE = " -->";
     HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+    moneyText = (n) => n.toFixed(4).replace(/\.?0+$/, "");
     MONEY = /^\d{1,7}(\.\d{1,4})?$/;
     human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
   }
@@ -27565,9 +27576,9 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) 
     provider: cfg.provider ?? null,
     instanceId: cfg.instanceId ?? null,
     launchedBy,
-    hourlyPrice: cfg.hourlyPrice !== void 0 ? money(cfg.hourlyPrice) : null,
+    hourlyPrice: cfg.hourlyPrice !== void 0 ? moneyText(cfg.hourlyPrice) : null,
     maxHoursS: cfg.maxHoursS ?? null,
-    maxCost: cfg.maxCost !== void 0 ? money(cfg.maxCost) : null
+    maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -27581,7 +27592,6 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) 
     return 1;
   }
 }
-var money;
 var init_phase = __esm({
   "src/launch/phase.ts"() {
     "use strict";
@@ -27599,7 +27609,6 @@ var init_phase = __esm({
     init_launch3();
     init_release();
     init_backends();
-    money = (n) => n.toFixed(4).replace(/\.?0+$/, "");
   }
 });
 
@@ -27954,12 +27963,12 @@ var require_directives = __commonJS({
        * Given a fully resolved tag, returns its printable string form,
        * taking into account current tag prefixes and defaults.
        */
-      tagString(tag3) {
+      tagString(tag) {
         for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag3.startsWith(prefix))
-            return handle + escapeTagName(tag3.substring(prefix.length));
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
         }
-        return tag3[0] === "!" ? tag3 : `!<${tag3}>`;
+        return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
@@ -28938,7 +28947,7 @@ ${indent}${start}${value}${end}`;
       const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag3) => tag3.default && tag3.tag !== "tag:yaml.org,2002:str" && tag3.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
@@ -29068,9 +29077,9 @@ var require_stringify = __commonJS({
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
       }
-      const tag3 = node.tag ?? (tagObj.default ? null : tagObj.tag);
-      if (tag3)
-        props.push(doc.directives.tagString(tag3));
+      const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag)
+        props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
@@ -29278,7 +29287,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag3) => tag3.tag === merge.tag && tag3.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -29945,14 +29954,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag: tag3, value }) {
+    function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num3 = typeof value === "number" ? value : Number(value);
       if (!isFinite(num3))
         return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format && minFractionDigits && (!tag3 || tag3 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -30827,17 +30836,17 @@ var require_tags = __commonJS({
         }
       }
       if (Array.isArray(customTags)) {
-        for (const tag3 of customTags)
-          tags = tags.concat(tag3);
+        for (const tag of customTags)
+          tags = tags.concat(tag);
       } else if (typeof customTags === "function") {
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
         tags = tags.concat(merge.merge);
-      return tags.reduce((tags2, tag3) => {
-        const tagObj = typeof tag3 === "string" ? tagsByName[tag3] : tag3;
+      return tags.reduce((tags2, tag) => {
+        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
-          const tagName = JSON.stringify(tag3);
+          const tagName = JSON.stringify(tag);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
@@ -31077,7 +31086,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag: tag3 } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -31092,7 +31101,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag3, ctx);
+        const node = createNode.createNode(value, tag, ctx);
         if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -31351,7 +31360,7 @@ var require_resolve_props = __commonJS({
       let reqSpace = false;
       let tab = null;
       let anchor = null;
-      let tag3 = null;
+      let tag = null;
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
@@ -31397,7 +31406,7 @@ var require_resolve_props = __commonJS({
               commentSep += token.source;
             atNewline = true;
             hasNewline = true;
-            if (anchor || tag3)
+            if (anchor || tag)
               newlineAfterProp = token;
             hasSpace = true;
             break;
@@ -31413,9 +31422,9 @@ var require_resolve_props = __commonJS({
             reqSpace = true;
             break;
           case "tag": {
-            if (tag3)
+            if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag3 = token;
+            tag = token;
             start ?? (start = token.offset);
             atNewline = false;
             hasSpace = false;
@@ -31423,7 +31432,7 @@ var require_resolve_props = __commonJS({
             break;
           }
           case indicator:
-            if (anchor || tag3)
+            if (anchor || tag)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
             if (found)
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
@@ -31461,7 +31470,7 @@ var require_resolve_props = __commonJS({
         comment,
         hasNewline,
         anchor,
-        tag: tag3,
+        tag,
         newlineAfterProp,
         end,
         start: start ?? end
@@ -31558,8 +31567,8 @@ var require_resolve_block_map = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag3) {
-      const NodeClass = tag3?.nodeClass ?? YAMLMap.YAMLMap;
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -31662,8 +31671,8 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag3) {
-      const NodeClass = tag3?.nodeClass ?? YAMLSeq.YAMLSeq;
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -31763,10 +31772,10 @@ var require_resolve_flow_collection = __commonJS({
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag3) {
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap3 = fc.start.source === "{";
       const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag3?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -31954,8 +31963,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag3) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag3) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag3) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag3);
+    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -31980,12 +31989,12 @@ var require_compose_collection = __commonJS({
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
-      let tag3 = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
-      if (!tag3) {
+      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
+      if (!tag) {
         const kt = ctx.schema.knownTags[tagName];
         if (kt?.collection === expType) {
           ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
-          tag3 = kt;
+          tag = kt;
         } else {
           if (kt) {
             onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
@@ -31995,13 +32004,13 @@ var require_compose_collection = __commonJS({
           return resolveCollection(CN, ctx, token, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag3);
-      const res = tag3.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
-      if (tag3?.format)
-        node.format = tag3.format;
+      if (tag?.format)
+        node.format = tag.format;
       return node;
     }
     exports.composeCollection = composeCollection;
@@ -32423,18 +32432,18 @@ var require_compose_scalar = __commonJS({
     function composeScalar(ctx, token, tagToken, onError) {
       const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
-      let tag3;
+      let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag3 = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
-        tag3 = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag3 = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag3 = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
-        const res = tag3.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
@@ -32447,8 +32456,8 @@ var require_compose_scalar = __commonJS({
         scalar.type = type;
       if (tagName)
         scalar.tag = tagName;
-      if (tag3.format)
-        scalar.format = tag3.format;
+      if (tag.format)
+        scalar.format = tag.format;
       if (comment)
         scalar.comment = comment;
       return scalar;
@@ -32457,17 +32466,17 @@ var require_compose_scalar = __commonJS({
       if (tagName === "!")
         return schema[identity2.SCALAR];
       const matchWithTest = [];
-      for (const tag3 of schema.tags) {
-        if (!tag3.collection && tag3.tag === tagName) {
-          if (tag3.default && tag3.test)
-            matchWithTest.push(tag3);
+      for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+          if (tag.default && tag.test)
+            matchWithTest.push(tag);
           else
-            return tag3;
+            return tag;
         }
       }
-      for (const tag3 of matchWithTest)
-        if (tag3.test?.test(value))
-          return tag3;
+      for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+          return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
@@ -32477,17 +32486,17 @@ var require_compose_scalar = __commonJS({
       return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag3 = schema.tags.find((tag4) => (tag4.default === true || atKey && tag4.default === "key") && tag4.test?.test(value)) || schema[identity2.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag4) => tag4.default && tag4.test?.test(value)) ?? schema[identity2.SCALAR];
-        if (tag3.tag !== compat.tag) {
-          const ts = directives.tagString(tag3.tag);
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
+        if (tag.tag !== compat.tag) {
+          const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
           onError(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
-      return tag3;
+      return tag;
     }
     exports.composeScalar = composeScalar;
   }
@@ -32536,20 +32545,20 @@ var require_compose_node = __commonJS({
     var CN = { composeNode, composeEmptyNode };
     function composeNode(ctx, token, props, onError) {
       const atKey = ctx.atKey;
-      const { spaceBefore, comment, anchor, tag: tag3 } = props;
+      const { spaceBefore, comment, anchor, tag } = props;
       let node;
       let isSrcToken = true;
       switch (token.type) {
         case "alias":
           node = composeAlias(ctx, token, onError);
-          if (anchor || tag3)
+          if (anchor || tag)
             onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node = composeScalar.composeScalar(ctx, token, tag3, onError);
+          node = composeScalar.composeScalar(ctx, token, tag, onError);
           if (anchor)
             node.anchor = anchor.source.substring(1);
           break;
@@ -32576,7 +32585,7 @@ var require_compose_node = __commonJS({
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag3 ?? token, "NON_STRING_KEY", msg);
+        onError(tag ?? token, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node.spaceBefore = true;
@@ -32590,14 +32599,14 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag: tag3, end }, onError) {
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node = composeScalar.composeScalar(ctx, token, tag3, onError);
+      const node = composeScalar.composeScalar(ctx, token, tag, onError);
       if (anchor) {
         node.anchor = anchor.source.substring(1);
         if (node.anchor === "")
@@ -35266,9 +35275,9 @@ import { createHmac as createHmac3, timingSafeEqual } from "node:crypto";
 function mac(key, label2, data) {
   return createHmac3("sha256", key).update(`${label2}\0`).update(data).digest("hex");
 }
-function macOk(key, label2, data, tag3) {
+function macOk(key, label2, data, tag) {
   const want = Buffer.from(mac(key, label2, data), "hex");
-  const got = /^[0-9a-f]{64}$/.test(tag3) ? Buffer.from(tag3, "hex") : Buffer.alloc(0);
+  const got = /^[0-9a-f]{64}$/.test(tag) ? Buffer.from(tag, "hex") : Buffer.alloc(0);
   return got.length === want.length && timingSafeEqual(got, want);
 }
 var init_mac = __esm({
@@ -40590,9 +40599,8 @@ async function destroyUnlaunched(cfg, record, env, deps, reporter, finish, notes
           return refuseWith(
             `the box answering has host key ${session.hostFingerprint}, the one provision made for ${record.instanceId} is ${record.hostKeyFingerprint}: another machine`
           );
-        const root = cfg.runRoot.replace(/^~(?=\/|$)/, "$HOME");
-        const r = await session.exec(`test -e "${root}/${cfg.runId}" && echo present || echo absent`, { timeoutMs: 2e4 });
-        if (r.stdout.trim() !== "absent")
+        const obs = await probeOn(session, cfg.runRoot, [{ id: cfg.runId, attempt: 0, offset: 0 }], 2e4);
+        if (obs.runs.find((r) => r.id === cfg.runId)?.exists !== false)
           return refuseWith(`run ${cfg.runId} has a run record on the box: it was launched there after all; collect it and tear down with its VERIFIED.json`);
         source = "the box answers with the host key provision made, and holds no record of this run";
       } finally {
@@ -41285,14 +41293,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
     {
       provisioner: rent.make({
         apiKey: cfg.apiKey,
-        aws: cfg.awsRegion ? {
-          region: cfg.awsRegion,
-          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
-          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
-          sessionToken: env["AWS_SESSION_TOKEN"],
-          subnet: cfg.subnet,
-          securityGroup: cfg.securityGroup
-        } : null,
+        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, env, cfg.subnet, cfg.securityGroup) : null,
         apiUrl: cfg.apiUrl,
         callTimeoutMs: t.callTimeoutMs,
         log
@@ -41335,7 +41336,7 @@ async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
     instanceId,
     instanceType: c.instanceType,
     region: c.region,
-    hourlyPrice: c.hourlyPrice === null ? "" : String(c.hourlyPrice),
+    hourlyPrice: c.hourlyPrice === null ? "" : moneyText(c.hourlyPrice),
     hostKeyFingerprint: fingerprint2,
     createdAt: (/* @__PURE__ */ new Date()).toISOString()
   };
@@ -41439,6 +41440,7 @@ var init_phase8 = __esm({
     "use strict";
     import_ssh25 = __toESM(require_lib3(), 1);
     init_errors();
+    init_aws_provision();
     init_drive();
     init_providers();
     init_spec();
@@ -41447,6 +41449,7 @@ var init_phase8 = __esm({
     init_errors2();
     init_keys();
     init_hostkey2();
+    init_entry();
     init_provisioned();
     init_sign();
     init_provision2();
@@ -42261,21 +42264,7 @@ function settingsFor(rent, env) {
     if (r.credentials === "aws") {
       const region = rent.awsRegion;
       if (!region || !env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) continue;
-      out.push({
-        provider: m.name,
-        s: {
-          ...base,
-          apiKey: "",
-          aws: {
-            region,
-            accessKeyId: env["AWS_ACCESS_KEY_ID"],
-            secretAccessKey: env["AWS_SECRET_ACCESS_KEY"],
-            sessionToken: env["AWS_SESSION_TOKEN"],
-            subnet: null,
-            securityGroup: null
-          }
-        }
-      });
+      out.push({ provider: m.name, s: { ...base, apiKey: "", aws: awsFromEnv(region, env) } });
     } else {
       const apiKey = (rent.provider ? rent.apiKey : "") || (env[r.apiKeyEnv] ?? "").trim();
       if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });
@@ -42305,6 +42294,7 @@ async function findOrphans(rent, env, known, registered = []) {
 var init_orphans = __esm({
   "src/provision/orphans.ts"() {
     "use strict";
+    init_aws_provision();
     init_providers();
   }
 });

@@ -7,20 +7,20 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-TBRKZFT6.js";
+} from "../chunks/chunk-PXCYWVEN.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-ND7TBNCK.js";
-import "../chunks/chunk-2W4CJ7XW.js";
-import "../chunks/chunk-LAYUCK3U.js";
-import "../chunks/chunk-2X42WEIM.js";
-import "../chunks/chunk-OYFWUCOR.js";
+import "../chunks/chunk-BFB6GOYM.js";
+import "../chunks/chunk-FWHPFPNY.js";
+import "../chunks/chunk-DS4QQYF2.js";
+import "../chunks/chunk-RRY5ZHCL.js";
+import "../chunks/chunk-CRCUETVT.js";
 import "../chunks/chunk-KVLL6EXG.js";
-import "../chunks/chunk-EIKIXVZC.js";
-import "../chunks/chunk-IJU6CU2H.js";
+import "../chunks/chunk-CBGH3CFU.js";
+import "../chunks/chunk-X4CCFNMP.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-LU2BTHU2.js";
-import "../chunks/chunk-7KYKXWIV.js";
+import "../chunks/chunk-U6YV35CK.js";
+import "../chunks/chunk-YHYEFN6U.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
 import "../chunks/chunk-2QKJRHIC.js";

@@ -157,9 +157,7 @@ export function parsePatrolPhase(inputs: Inputs, env: Inputs): PatrolPhaseConfig
   const cfg = parsePatrol(inputs);
   const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
   const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
-  const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
-  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
-    throw new InputError('provider-api-url', 'must be https, or http on loopback (a proxy or a test double)');
+  const apiUrl = v.apiUrl('provider-api-url', inputs['provider-api-url']);
   const rent = {
     provider: (inputs['provider'] ?? '').trim(),
     apiKey: (inputs['api-key'] ?? '').trim(),

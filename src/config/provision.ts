@@ -55,14 +55,8 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
   let apiKey = '';
   let awsRegion: string | undefined;
   if (facts.credentials === 'aws') {
-    awsRegion = (inputs['aws-region'] ?? '').trim();
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
-      throw new InputError('aws-region', `${awsRegion ? `${v.show(awsRegion)} is not` : 'is required:'} an AWS region like us-east-1`);
-    if (!env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY'])
-      throw new InputError(
-        'aws-region',
-        'provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)',
-      );
+    awsRegion = v.awsRegion('aws-region', inputs['aws-region']);
+    v.requireAwsCredentials('aws-region', env);
     if ((inputs['regions'] ?? '').trim()) throw new InputError('regions', 'is not for EC2: one aws-region per provision (its subnet decides the zone)');
   } else {
     apiKey = (inputs['api-key'] ?? '').trim() || (env[facts.apiKeyEnv] ?? '').trim();
@@ -74,9 +68,7 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
   if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError('subnet', `${v.show(subnet)} is not a subnet id (subnet-…)`);
   if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
     throw new InputError('security-group', `${v.show(securityGroup)} is not a security group id (sg-…)`);
-  const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
-  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
-    throw new InputError('provider-api-url', 'must be https, or http on loopback (a proxy or a test double)');
+  const apiUrl = v.apiUrl('provider-api-url', inputs['provider-api-url']);
   const types = v.splitList(inputs['instance-types'] ?? '');
   if (!types.length) throw new InputError('instance-types', 'is required: the instance types to ask for, in order of preference');
   if (types.length > 16) throw new InputError('instance-types', `lists ${types.length} types; at most 16`);

@@ -216,3 +216,28 @@ export function size(input: string, raw: string | undefined, fallback: number): 
   if (!m || unit === undefined) throw new InputError(input, `${show(v)} is not a size (e.g. 500MB, 2GB, 1.5GiB, or bytes)`);
   return Math.round(Number(m[1]) * unit);
 }
+
+/** A provider API base URL override: https, or http on loopback (a local proxy or a test double). */
+export function apiUrl(input: string, raw: string | undefined): string | undefined {
+  const v = (raw ?? '').trim();
+  if (!v) return undefined;
+  if (!/^https:\/\/[^\s/]+/.test(v) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(v))
+    throw new InputError(input, 'must be https:// (or http:// on loopback, for a local proxy or test double)');
+  return v;
+}
+
+/** An AWS region like us-east-1 (required where it is asked for). */
+export function awsRegion(input: string, raw: string | undefined): string {
+  const v = (raw ?? '').trim();
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(v)) throw new InputError(input, `${v ? `${show(v)} is not` : 'is required:'} an AWS region like us-east-1`);
+  return v;
+}
+
+/** AWS credentials come from the environment (as aws-actions/configure-aws-credentials leaves them), never from inputs. */
+export function requireAwsCredentials(input: string, env: Record<string, string | undefined>): void {
+  if (!env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY'])
+    throw new InputError(
+      input,
+      'provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)',
+    );
+}

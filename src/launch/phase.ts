@@ -11,7 +11,7 @@ import { renderAudit, renderLaunch } from './render.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { InputError } from '../config/errors.ts';
 import { code, inert } from '../report/markdown.ts';
-import { GITHUB_LOGIN, renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
+import { GITHUB_LOGIN, moneyText, renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
 import { sign } from '../ssh/sign.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { Session } from '../ssh/client.ts';
@@ -187,9 +187,6 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
   }
 }
 
-/** Dollars as a registration writes them: at most 4 decimals, no exponent, no trailing zeros. */
-const money = (n: number) => n.toFixed(4).replace(/\.?0+$/, '');
-
 /** Who launched: the workflow's actor, when it is a person's GitHub login (a bot is nobody to notify). */
 function launcherOf(env: Inputs): string | null {
   const login = (env['GITHUB_ACTOR'] ?? '').trim();
@@ -227,9 +224,9 @@ async function register(
     provider: cfg.provider ?? null,
     instanceId: cfg.instanceId ?? null,
     launchedBy,
-    hourlyPrice: cfg.hourlyPrice !== undefined ? money(cfg.hourlyPrice) : null,
+    hourlyPrice: cfg.hourlyPrice !== undefined ? moneyText(cfg.hourlyPrice) : null,
     maxHoursS: cfg.maxHoursS ?? null,
-    maxCost: cfg.maxCost !== undefined ? money(cfg.maxCost) : null,
+    maxCost: cfg.maxCost !== undefined ? moneyText(cfg.maxCost) : null,
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

@@ -7,7 +7,7 @@
  * unknown (null), and max-hourly-price is refused for it at parse time.
  */
 import { isIP } from 'node:net';
-import { signV4 } from './sigv4.ts';
+import { signV4, xmlTag as tag } from './sigv4.ts';
 import { answer, type HttpAnswer } from './http.ts';
 import { ProviderError, ProvisionError, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
 
@@ -30,8 +30,6 @@ const KINDS: Record<string, ProvisionErrorKind> = {
   ServiceUnavailable: 'transient',
 };
 
-const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
-
 /** EC2's error document as a kind and its own words. */
 export function ec2Error(a: HttpAnswer, label: string): ProvisionError {
   const code = (tag(a.text, 'Code') ?? '').slice(0, 80);
@@ -46,6 +44,23 @@ export function ec2Error(a: HttpAnswer, label: string): ProvisionError {
           ? 'auth'
           : 'bad-request');
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`);
+}
+
+/** EC2's provision settings: the region, the credentials from the environment, where to launch. */
+export function awsFromEnv(
+  region: string,
+  env: Record<string, string | undefined>,
+  subnet: string | null = null,
+  securityGroup: string | null = null,
+): NonNullable<ProvisionSettings['aws']> {
+  return {
+    region,
+    accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',
+    secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '',
+    sessionToken: env['AWS_SESSION_TOKEN'],
+    subnet,
+    securityGroup,
+  };
 }
 
 export function awsProvisioner(s: ProvisionSettings): Provisioner {

@@ -1,13 +1,11 @@
 import { call } from './http.ts';
-import { signV4, type AwsCredentials } from './sigv4.ts';
+import { signV4, xmlTag as tag, type AwsCredentials } from './sigv4.ts';
 
 import { ProviderError, type InstanceState, type Provider, type ProviderContext } from './types.ts';
 import { InputError } from '../config/errors.ts';
-import { show } from '../config/values.ts';
+import { awsRegion, requireAwsCredentials, show } from '../config/values.ts';
 import type { ProviderModule } from './types.ts';
 import { awsProvisioner } from './aws-provision.ts';
-
-const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
 /** EC2: StopInstances (park) or TerminateInstances (destroy); gone = `terminated` or InvalidInstanceID.NotFound. Leftovers: unattached EBS volumes. */
 export function awsProvider(ctx: ProviderContext, creds: AwsCredentials, apiUrl?: string): Provider {
@@ -76,14 +74,8 @@ export const aws: ProviderModule = {
     verified: '2026-06',
   },
   check: (cfg, _given, env) => {
-    const region = cfg.awsRegion;
-    if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-      throw new InputError('aws-region', `${region ? show(region) + ' is not' : 'is required:'} an AWS region like us-east-1`);
-    if (!env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY'])
-      throw new InputError(
-        'aws-region',
-        'provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)',
-      );
+    awsRegion('aws-region', cfg.awsRegion);
+    requireAwsCredentials('aws-region', env);
     if (cfg.instanceId && !/^i-[0-9a-f]{8,17}$/.test(cfg.instanceId))
       throw new InputError('instance-id', `${show(cfg.instanceId)} is not an EC2 instance id (i-…)`);
   },

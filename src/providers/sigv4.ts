@@ -31,3 +31,6 @@ export function signV4(method: string, url: URL, body: string, creds: AwsCredent
   const { host: _host, ...sent } = headers; // fetch sets Host itself, from the URL signed above
   return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
 }
+
+/** The text of the first `<name>…</name>` in an EC2 Query API answer (flat fields only). */
+export const xmlTag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];

@@ -5,6 +5,7 @@
  */
 import type { Inputs } from '../config/connection.ts';
 import type { PatrolPhaseConfig } from '../config/patrol.ts';
+import { awsFromEnv } from '../providers/aws-provision.ts';
 import { PROVIDER_LIST } from '../providers/index.ts';
 import type { ProvisionSettings, RentedInstance } from '../providers/types.ts';
 
@@ -32,21 +33,7 @@ function settingsFor(rent: PatrolPhaseConfig['rent'], env: Inputs): Array<{ prov
     if (r.credentials === 'aws') {
       const region = rent.awsRegion;
       if (!region || !env['AWS_ACCESS_KEY_ID'] || !env['AWS_SECRET_ACCESS_KEY']) continue;
-      out.push({
-        provider: m.name,
-        s: {
-          ...base,
-          apiKey: '',
-          aws: {
-            region,
-            accessKeyId: env['AWS_ACCESS_KEY_ID'],
-            secretAccessKey: env['AWS_SECRET_ACCESS_KEY'],
-            sessionToken: env['AWS_SESSION_TOKEN'],
-            subnet: null,
-            securityGroup: null,
-          },
-        },
-      });
+      out.push({ provider: m.name, s: { ...base, apiKey: '', aws: awsFromEnv(region, env) } });
     } else {
       const apiKey = (rent.provider ? rent.apiKey : '') || (env[r.apiKeyEnv] ?? '').trim();
       if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });

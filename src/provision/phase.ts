@@ -11,6 +11,7 @@ import type { ConnectionConfig } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import type { ProvisionPhaseConfig } from '../config/provision.ts';
 import type { PhaseContext } from '../ports/types.ts';
+import { awsFromEnv } from '../providers/aws-provision.ts';
 import { drive } from '../providers/drive.ts';
 import { providerModule, type ProviderName } from '../providers/index.ts';
 import type { Candidate, ProviderContext } from '../providers/types.ts';
@@ -20,6 +21,7 @@ import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { cloudConfig, newHostKey } from './hostkey.ts';
+import { moneyText } from '../registry/entry.ts';
 import { provisionedBytes, renderProvisioned, type Provisioned } from '../registry/provisioned.ts';
 import { sign } from '../ssh/sign.ts';
 import { provision, type ProvisionOutcome } from './provision.ts';
@@ -69,16 +71,7 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
     {
       provisioner: rent.make({
         apiKey: cfg.apiKey,
-        aws: cfg.awsRegion
-          ? {
-              region: cfg.awsRegion,
-              accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',
-              secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '',
-              sessionToken: env['AWS_SESSION_TOKEN'],
-              subnet: cfg.subnet,
-              securityGroup: cfg.securityGroup,
-            }
-          : null,
+        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, env, cfg.subnet, cfg.securityGroup) : null,
         apiUrl: cfg.apiUrl,
         callTimeoutMs: t.callTimeoutMs,
         log,
@@ -131,7 +124,7 @@ async function recordOnGitHub(
     instanceId,
     instanceType: c.instanceType,
     region: c.region,
-    hourlyPrice: c.hourlyPrice === null ? '' : String(c.hourlyPrice),
+    hourlyPrice: c.hourlyPrice === null ? '' : moneyText(c.hourlyPrice),
     hostKeyFingerprint: fingerprint,
     createdAt: new Date().toISOString(),
   };

@@ -99,6 +99,8 @@ export function registrationBlock(s: Sealed): string {
 }
 
 const HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+/** Dollars as tether's records write them: at most 4 decimals, no exponent, no trailing zeros (`1.29`, `20`). */
+export const moneyText = (n: number) => n.toFixed(4).replace(/\.?0+$/, '');
 /** US dollars as written into a registration: `1.29`, `20`. */
 const MONEY = /^\d{1,7}(\.\d{1,4})?$/;
 

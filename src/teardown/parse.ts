@@ -46,10 +46,7 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const runId = (inputs['run-id'] ?? '').trim();
   const instanceId = instanceIdFor(provider, given.instanceId, connection, runId);
   const apiKey = inputs['api-key'] || undefined;
-  const apiUrl = (inputs['provider-api-url'] ?? '').trim() || undefined;
-  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
-    throw new InputError('provider-api-url', 'must be https:// (or http:// on loopback, for a local proxy or test double)');
-  }
+  const apiUrl = v.apiUrl('provider-api-url', inputs['provider-api-url']);
   const teardownCommand = v.command('teardown-command', inputs['teardown-command'], false);
   const awsRegion = (inputs['aws-region'] ?? '').trim() || undefined;
   const runRoot = v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT);

@@ -275,9 +275,9 @@ async function destroyUnlaunched(
           return refuseWith(
             `the box answering has host key ${session.hostFingerprint}, the one provision made for ${record.instanceId} is ${record.hostKeyFingerprint}: another machine`,
           );
-        const root = cfg.runRoot.replace(/^~(?=\/|$)/, '$HOME');
-        const r = await session.exec(`test -e "${root}/${cfg.runId}" && echo present || echo absent`, { timeoutMs: 20_000 });
-        if (r.stdout.trim() !== 'absent')
+        // The patrol's own probe (probe.sh) says whether a record of this run exists: no shell built here.
+        const obs = await probeOn(session, cfg.runRoot, [{ id: cfg.runId, attempt: 0, offset: 0 }], 20_000);
+        if (obs.runs.find((r) => r.id === cfg.runId)?.exists !== false)
           return refuseWith(`run ${cfg.runId} has a run record on the box: it was launched there after all; collect it and tear down with its VERIFIED.json`);
         source = 'the box answers with the host key provision made, and holds no record of this run';
       } finally {

@@ -215,7 +215,7 @@ describe("the box's host key and the provision inputs", () => {
       [{ 'max-hourly-price': 'cheap' }, /max-hourly-price/],
       [{ regions: 'US East' }, /regions.*not a region name/],
       [{ 'provision-timeout': '5s' }, /provision-timeout.*between 30s and 6h/],
-      [{ 'provider-api-url': 'http://example.org' }, /provider-api-url.*https, or http on loopback/],
+      [{ 'provider-api-url': 'http://example.org' }, /provider-api-url.*https:\/\/ \(or http:\/\/ on loopback/],
       [{ 'ssh-key-path': '', 'ssh-key': '' }, /no key/],
     ];
     for (const [over, why] of bad) expect(() => parseProvision({ ...base, ...over }, { SSH_AUTH_SOCK: '' }), JSON.stringify(over)).toThrow(why);

@@ -8,16 +8,16 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-526OWQ7Q.js";
-import "./chunk-ND7TBNCK.js";
-import "./chunk-LAYUCK3U.js";
+} from "./chunk-D7RJSI2V.js";
+import "./chunk-BFB6GOYM.js";
+import "./chunk-DS4QQYF2.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+import "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

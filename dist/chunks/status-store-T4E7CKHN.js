@@ -27,7 +27,7 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-EIKIXVZC.js";
+} from "./chunk-CBGH3CFU.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

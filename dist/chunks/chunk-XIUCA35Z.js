@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-IJU6CU2H.js";
+} from "./chunk-X4CCFNMP.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -13,7 +13,7 @@ import {
   show,
   splitList,
   user
-} from "./chunk-7KYKXWIV.js";
+} from "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -6,17 +6,17 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-LAYUCK3U.js";
+} from "./chunk-DS4QQYF2.js";
 import {
   parseConnection
-} from "./chunk-LU2BTHU2.js";
+} from "./chunk-U6YV35CK.js";
 import {
   bool,
   remotePath,
   runId,
   show,
   size
-} from "./chunk-7KYKXWIV.js";
+} from "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

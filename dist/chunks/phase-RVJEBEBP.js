@@ -33,18 +33,18 @@ import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-LAYUCK3U.js";
+} from "./chunk-DS4QQYF2.js";
 import {
   registeredHosts
-} from "./chunk-2X42WEIM.js";
+} from "./chunk-RRY5ZHCL.js";
 import {
   unlaunchedLine
-} from "./chunk-OYFWUCOR.js";
+} from "./chunk-CRCUETVT.js";
 import {
   macKey,
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
-import "./chunk-EIKIXVZC.js";
+import "./chunk-CBGH3CFU.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";
@@ -54,13 +54,13 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   parseConnection
-} from "./chunk-LU2BTHU2.js";
+} from "./chunk-U6YV35CK.js";
 import {
   number,
   remotePath,
   runId,
   splitList
-} from "./chunk-7KYKXWIV.js";
+} from "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

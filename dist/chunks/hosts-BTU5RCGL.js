@@ -8,12 +8,12 @@ import {
   registeredHosts,
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-2X42WEIM.js";
-import "./chunk-OYFWUCOR.js";
+} from "./chunk-RRY5ZHCL.js";
+import "./chunk-CRCUETVT.js";
 import "./chunk-KVLL6EXG.js";
-import "./chunk-EIKIXVZC.js";
-import "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+import "./chunk-CBGH3CFU.js";
+import "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-EB3SDZEE.js";

@@ -9,7 +9,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-4EQVC3EA.js";
+} from "./chunk-XIUCA35Z.js";
 import {
   filesSha256,
   manifestSha256,
@@ -46,7 +46,7 @@ import {
 } from "./chunk-7UY5PWHD.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-IJU6CU2H.js";
+import "./chunk-X4CCFNMP.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
@@ -56,8 +56,8 @@ import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+import "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

@@ -9,10 +9,10 @@ import {
 } from "./chunk-TLTJAWSK.js";
 import {
   LOG_READ_MAX
-} from "./chunk-2W4CJ7XW.js";
-import "./chunk-LAYUCK3U.js";
-import "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+} from "./chunk-FWHPFPNY.js";
+import "./chunk-DS4QQYF2.js";
+import "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

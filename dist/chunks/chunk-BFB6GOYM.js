@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   DEFAULT_RUN_ROOT
-} from "./chunk-LAYUCK3U.js";
+} from "./chunk-DS4QQYF2.js";
 import {
   STATES
 } from "./chunk-QBRD4N3Y.js";
@@ -14,8 +14,9 @@ import {
   parseConnection,
   parseOwnConnection,
   parseSigningKey
-} from "./chunk-LU2BTHU2.js";
+} from "./chunk-U6YV35CK.js";
 import {
+  apiUrl,
   bool,
   command,
   duration,
@@ -27,7 +28,7 @@ import {
   show,
   size,
   splitList
-} from "./chunk-7KYKXWIV.js";
+} from "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
@@ -732,16 +733,14 @@ function parsePatrolPhase(inputs, env) {
   const cfg = parsePatrol(inputs);
   const single = !cfg.config && !cfg.registry ? parseConnection(inputs, env) : null;
   const own = cfg.registry ? parseOwnConnection(inputs, env) : null;
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
-    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const rent = {
     provider: (inputs["provider"] ?? "").trim(),
     apiKey: (inputs["api-key"] ?? "").trim(),
-    apiUrl,
+    apiUrl: apiUrl2,
     awsRegion: (inputs["aws-region"] ?? "").trim() || void 0
   };
-  if ((rent.apiKey || apiUrl) && !rent.provider)
+  if ((rent.apiKey || apiUrl2) && !rent.provider)
     throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
   return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
 }

@@ -25,24 +25,24 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-ND7TBNCK.js";
+} from "./chunk-BFB6GOYM.js";
 import {
   parseLogsPhase
-} from "./chunk-2W4CJ7XW.js";
+} from "./chunk-FWHPFPNY.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
   parseAuditPhase
-} from "./chunk-LAYUCK3U.js";
+} from "./chunk-DS4QQYF2.js";
 import {
   verifiedRegistration
-} from "./chunk-2X42WEIM.js";
+} from "./chunk-RRY5ZHCL.js";
 import {
   macKeyOf
 } from "./chunk-KVLL6EXG.js";
 import {
   REGISTRATION_PREFIX
-} from "./chunk-EIKIXVZC.js";
+} from "./chunk-CBGH3CFU.js";
 import {
   FACTS,
   PROVIDER_LIST,
@@ -50,15 +50,17 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-IJU6CU2H.js";
+} from "./chunk-X4CCFNMP.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
 import {
   parseConnection,
   parseKeySource
-} from "./chunk-LU2BTHU2.js";
+} from "./chunk-U6YV35CK.js";
 import {
+  apiUrl,
+  awsRegion,
   bool,
   command,
   duration,
@@ -69,11 +71,12 @@ import {
   oneOf,
   plainPath,
   remotePath,
+  requireAwsCredentials,
   runId,
   show,
   splitList,
   user
-} from "./chunk-7KYKXWIV.js";
+} from "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -376,16 +379,10 @@ function parseProvisionPhase(inputs, env, rent) {
   const facts = rent(provider);
   if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
   let apiKey = "";
-  let awsRegion;
+  let awsRegion2;
   if (facts.credentials === "aws") {
-    awsRegion = (inputs["aws-region"] ?? "").trim();
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(awsRegion))
-      throw new InputError("aws-region", `${awsRegion ? `${show(awsRegion)} is not` : "is required:"} an AWS region like us-east-1`);
-    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
-      throw new InputError(
-        "aws-region",
-        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
-      );
+    awsRegion2 = awsRegion("aws-region", inputs["aws-region"]);
+    requireAwsCredentials("aws-region", env);
     if ((inputs["regions"] ?? "").trim()) throw new InputError("regions", "is not for EC2: one aws-region per provision (its subnet decides the zone)");
   } else {
     apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
@@ -397,9 +394,7 @@ function parseProvisionPhase(inputs, env, rent) {
   if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError("subnet", `${show(subnet)} is not a subnet id (subnet-\u2026)`);
   if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
     throw new InputError("security-group", `${show(securityGroup)} is not a security group id (sg-\u2026)`);
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+(\/\S*)?$|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/.test(apiUrl))
-    throw new InputError("provider-api-url", "must be https, or http on loopback (a proxy or a test double)");
+  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const types = splitList(inputs["instance-types"] ?? "");
   if (!types.length) throw new InputError("instance-types", "is required: the instance types to ask for, in order of preference");
   if (types.length > 16) throw new InputError("instance-types", `lists ${types.length} types; at most 16`);
@@ -441,7 +436,7 @@ function parseProvisionPhase(inputs, env, rent) {
     runId: runId2,
     provider,
     apiKey,
-    apiUrl,
+    apiUrl: apiUrl2,
     types,
     regions,
     image,
@@ -453,7 +448,7 @@ function parseProvisionPhase(inputs, env, rent) {
     key,
     connectTimeoutMs,
     timeoutS,
-    awsRegion,
+    awsRegion: awsRegion2,
     subnet,
     securityGroup,
     store: parseStore(inputs, env)
@@ -500,16 +495,13 @@ function parseTeardown(inputs, env) {
   const runId2 = (inputs["run-id"] ?? "").trim();
   const instanceId = instanceIdFor(provider, given.instanceId, connection, runId2);
   const apiKey = inputs["api-key"] || void 0;
-  const apiUrl = (inputs["provider-api-url"] ?? "").trim() || void 0;
-  if (apiUrl && !/^https:\/\/[^\s/]+/.test(apiUrl) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(apiUrl)) {
-    throw new InputError("provider-api-url", "must be https:// (or http:// on loopback, for a local proxy or test double)");
-  }
+  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
-  const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
+  const awsRegion2 = (inputs["aws-region"] ?? "").trim() || void 0;
   const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
   const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
-  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, timeoutS: t, connection };
+  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion: awsRegion2, teardownCommand, timeoutS: t, connection };
   providerModule(provider).check?.(settings, given, env);
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
@@ -554,8 +546,8 @@ function parseTeardown(inputs, env) {
     confirm,
     dryRun: bool("dry-run", inputs["dry-run"], true),
     apiKey,
-    apiUrl,
-    awsRegion,
+    apiUrl: apiUrl2,
+    awsRegion: awsRegion2,
     teardownCommand,
     timeoutS: t,
     connection
@@ -655,7 +647,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-NHFBMMHI.js"),
+      () => import("./phase-UQXKYC6D.js"),
       (m) => m.auditPhase
     )
   },
@@ -671,7 +663,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-NHFBMMHI.js"),
+      () => import("./phase-UQXKYC6D.js"),
       (m) => m.launchPhase
     )
   },
@@ -686,7 +678,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-6JS2DYVQ.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-RVJEBEBP.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -700,7 +692,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-V3G3WAO2.js"),
+      () => import("./phase-2XUKTU67.js"),
       (m) => m.collectPhase
     )
   },
@@ -716,7 +708,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-4SAKEENK.js"),
+      () => import("./phase-AD2JZ35Y.js"),
       (m) => m.teardownPhase
     )
   },
@@ -730,7 +722,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-6ZVAD3UD.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-NVXRL3A7.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -744,7 +736,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseLogsPhase,
     run: lazy(
-      () => import("./phase-3MT6TFPZ.js"),
+      () => import("./phase-7MANMACZ.js"),
       (m) => m.logsPhase
     )
   },
@@ -760,7 +752,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-SRC2ACX3.js"),
+      () => import("./phase-OJGHBNTB.js"),
       (m) => m.stopPhase
     )
   },
@@ -776,7 +768,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-3T45BV5Z.js"),
+      () => import("./phase-H3RF4CX2.js"),
       (m) => m.provisionPhase
     )
   }
@@ -810,7 +802,7 @@ async function patrolSteps() {
     probeOn,
     sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-ZLSEYMHI.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-6UDCG73L.js")).findOrphans(...a)
+    orphans: async (...a) => (await import("./orphans-J22ERPOW.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -823,7 +815,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-MY7E3JCQ.js");
+      const { registeredHosts } = await import("./hosts-BTU5RCGL.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -945,7 +937,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-Z2YRM33H.js").then((m) => {
+  const get = () => real ??= import("./status-store-T4E7CKHN.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -988,7 +980,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-B73E4W6Y.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-FQIED6QE.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -999,7 +991,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-Z2YRM33H.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-T4E7CKHN.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -10,13 +10,13 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-526OWQ7Q.js";
+} from "./chunk-D7RJSI2V.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-ND7TBNCK.js";
-import "./chunk-LAYUCK3U.js";
+import "./chunk-BFB6GOYM.js";
+import "./chunk-DS4QQYF2.js";
 import "./chunk-QBRD4N3Y.js";
-import "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+import "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -63,6 +63,7 @@ function registrationBlock(s) {
   return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
 }
 var HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+var moneyText = (n) => n.toFixed(4).replace(/\.?0+$/, "");
 var MONEY = /^\d{1,7}(\.\d{1,4})?$/;
 function readRegistration(body) {
   if (body.length > 65536) throw new BoxDataError("the registration comment is larger than 64 KiB");
@@ -131,6 +132,7 @@ export {
   registrationMarker,
   registrationRunId,
   signedBytes,
+  moneyText,
   readRegistration,
   whereRegistered,
   renderRegistration

@@ -5,9 +5,10 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  PROVIDER_LIST
-} from "./chunk-IJU6CU2H.js";
-import "./chunk-7KYKXWIV.js";
+  PROVIDER_LIST,
+  awsFromEnv
+} from "./chunk-X4CCFNMP.js";
+import "./chunk-YHYEFN6U.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-2QKJRHIC.js";
@@ -28,21 +29,7 @@ function settingsFor(rent, env) {
     if (r.credentials === "aws") {
       const region = rent.awsRegion;
       if (!region || !env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) continue;
-      out.push({
-        provider: m.name,
-        s: {
-          ...base,
-          apiKey: "",
-          aws: {
-            region,
-            accessKeyId: env["AWS_ACCESS_KEY_ID"],
-            secretAccessKey: env["AWS_SECRET_ACCESS_KEY"],
-            sessionToken: env["AWS_SESSION_TOKEN"],
-            subnet: null,
-            securityGroup: null
-          }
-        }
-      });
+      out.push({ provider: m.name, s: { ...base, apiKey: "", aws: awsFromEnv(region, env) } });
     } else {
       const apiKey = (rent.provider ? rent.apiKey : "") || (env[r.apiKeyEnv] ?? "").trim();
       if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });

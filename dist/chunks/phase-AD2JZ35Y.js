@@ -16,13 +16,13 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-BI55PBND.js";
+} from "./chunk-XVDQ23Z5.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-4EQVC3EA.js";
+} from "./chunk-XIUCA35Z.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
@@ -43,23 +43,23 @@ import "./chunk-H57H7UT2.js";
 import {
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-2X42WEIM.js";
+} from "./chunk-RRY5ZHCL.js";
 import {
   isProvisionRecord
-} from "./chunk-OYFWUCOR.js";
+} from "./chunk-CRCUETVT.js";
 import "./chunk-KVLL6EXG.js";
-import "./chunk-EIKIXVZC.js";
+import "./chunk-CBGH3CFU.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-IJU6CU2H.js";
+} from "./chunk-X4CCFNMP.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+import "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -264,9 +264,8 @@ async function destroyUnlaunched(cfg, record, env, deps, reporter, finish, notes
           return refuseWith(
             `the box answering has host key ${session.hostFingerprint}, the one provision made for ${record.instanceId} is ${record.hostKeyFingerprint}: another machine`
           );
-        const root = cfg.runRoot.replace(/^~(?=\/|$)/, "$HOME");
-        const r = await session.exec(`test -e "${root}/${cfg.runId}" && echo present || echo absent`, { timeoutMs: 2e4 });
-        if (r.stdout.trim() !== "absent")
+        const obs = await probeOn(session, cfg.runRoot, [{ id: cfg.runId, attempt: 0, offset: 0 }], 2e4);
+        if (obs.runs.find((r) => r.id === cfg.runId)?.exists !== false)
           return refuseWith(`run ${cfg.runId} has a run record on the box: it was launched there after all; collect it and tear down with its VERIFIED.json`);
         source = "the box answers with the host key provision made, and holds no record of this run";
       } finally {

@@ -8,7 +8,7 @@ import {
   isProvisionRecord,
   provisionedBytes,
   readProvisioned
-} from "./chunk-OYFWUCOR.js";
+} from "./chunk-CRCUETVT.js";
 import {
   verify
 } from "./chunk-KVLL6EXG.js";
@@ -16,10 +16,10 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-EIKIXVZC.js";
+} from "./chunk-CBGH3CFU.js";
 import {
   connectionTo
-} from "./chunk-LU2BTHU2.js";
+} from "./chunk-U6YV35CK.js";
 
 // src/registry/hosts.ts
 function verifiedRegistration(body, cred) {

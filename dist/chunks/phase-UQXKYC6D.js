@@ -19,17 +19,18 @@ import {
 } from "./chunk-KVLL6EXG.js";
 import {
   GITHUB_LOGIN,
+  moneyText,
   renderRegistration,
   signedBytes
-} from "./chunk-EIKIXVZC.js";
+} from "./chunk-CBGH3CFU.js";
 import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
 import {
   jumpAddress
-} from "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+} from "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -603,7 +604,6 @@ ${o.logHead.trimEnd()}`);
     session.close();
   }
 }
-var money = (n) => n.toFixed(4).replace(/\.?0+$/, "");
 function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
   return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
@@ -628,9 +628,9 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) 
     provider: cfg.provider ?? null,
     instanceId: cfg.instanceId ?? null,
     launchedBy,
-    hourlyPrice: cfg.hourlyPrice !== void 0 ? money(cfg.hourlyPrice) : null,
+    hourlyPrice: cfg.hourlyPrice !== void 0 ? moneyText(cfg.hourlyPrice) : null,
     maxHoursS: cfg.maxHoursS ?? null,
-    maxCost: cfg.maxCost !== void 0 ? money(cfg.maxCost) : null
+    maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

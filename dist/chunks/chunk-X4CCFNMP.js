@@ -5,8 +5,10 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  awsRegion,
+  requireAwsCredentials,
   show
-} from "./chunk-7KYKXWIV.js";
+} from "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -35,6 +37,29 @@ import {
   obj,
   str
 } from "./chunk-L5FHM4FN.js";
+
+// src/providers/aws-provision.ts
+import { isIP } from "node:net";
+
+// src/providers/sigv4.ts
+import { createHash, createHmac } from "node:crypto";
+function signV4(method, url, body, creds, service, now) {
+  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
+  if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
+  const names = Object.keys(headers).sort();
+  const hash = (s) => createHash("sha256").update(s).digest("hex");
+  const canonical = [method, url.pathname || "/", "", ...names.map((n) => `${n}:${headers[n]}`), "", names.join(";"), hash(body)].join("\n");
+  const scope = `${day}/${creds.region}/${service}/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
+  const hmac = (key2, s) => createHmac("sha256", key2).update(s).digest();
+  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), "aws4_request");
+  const signature = createHmac("sha256", key).update(toSign).digest("hex");
+  const { host: _host, ...sent } = headers;
+  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}` };
+}
+var xmlTag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
 // src/providers/types.ts
 var ProviderError = class extends Error {
@@ -117,27 +142,7 @@ function baseUrl(override, fallback) {
   return (override || fallback).replace(/\/+$/, "");
 }
 
-// src/providers/sigv4.ts
-import { createHash, createHmac } from "node:crypto";
-function signV4(method, url, body, creds, service, now) {
-  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-  const day = amzDate.slice(0, 8);
-  const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
-  if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
-  const names = Object.keys(headers).sort();
-  const hash = (s) => createHash("sha256").update(s).digest("hex");
-  const canonical = [method, url.pathname || "/", "", ...names.map((n) => `${n}:${headers[n]}`), "", names.join(";"), hash(body)].join("\n");
-  const scope = `${day}/${creds.region}/${service}/aws4_request`;
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
-  const hmac = (key2, s) => createHmac("sha256", key2).update(s).digest();
-  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), "aws4_request");
-  const signature = createHmac("sha256", key).update(toSign).digest("hex");
-  const { host: _host, ...sent } = headers;
-  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}` };
-}
-
 // src/providers/aws-provision.ts
-import { isIP } from "node:net";
 var KINDS = {
   InsufficientInstanceCapacity: "capacity",
   InsufficientCapacity: "capacity",
@@ -156,12 +161,21 @@ var KINDS = {
   Unavailable: "transient",
   ServiceUnavailable: "transient"
 };
-var tag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 function ec2Error(a, label) {
-  const code = (tag(a.text, "Code") ?? "").slice(0, 80);
-  const message = (tag(a.text, "Message") ?? "").slice(0, 300);
+  const code = (xmlTag(a.text, "Code") ?? "").slice(0, 80);
+  const message = (xmlTag(a.text, "Message") ?? "").slice(0, 300);
   const kind = KINDS[code] ?? (/^Invalid|MissingParameter|InvalidParameter/.test(code) ? "bad-request" : a.status === 503 || a.status >= 500 ? "transient" : a.status === 401 || a.status === 403 ? "auth" : "bad-request");
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`);
+}
+function awsFromEnv(region, env, subnet = null, securityGroup = null) {
+  return {
+    region,
+    accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+    secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+    sessionToken: env["AWS_SESSION_TOKEN"],
+    subnet,
+    securityGroup
+  };
 }
 function awsProvisioner(s) {
   const a = s.aws;
@@ -241,11 +255,11 @@ function awsProvisioner(s) {
         if (err instanceof ProvisionError) return { phase: "pending", host: null, port: 22, detail: err.message };
         throw err;
       }
-      if (tag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
+      if (xmlTag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
       const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
-      const ipText = tag(xml, "ipAddress");
+      const ipText = xmlTag(xml, "ipAddress");
       const ip = ipText && isIP(ipText) === 4 ? ipText : null;
-      const reason = tag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
+      const reason = xmlTag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
       const detail = `instance state ${state.slice(0, 40)}${reason}`;
       if (state === "running")
         return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address` };
@@ -257,13 +271,12 @@ function awsProvisioner(s) {
 }
 
 // src/providers/aws.ts
-var tag2 = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 function awsProvider(ctx, creds, apiUrl) {
   const url = new URL(apiUrl || `https://ec2.${creds.region}.amazonaws.com/`);
   const ec2 = async (params, label) => {
     const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
     const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label}`);
-    const code = tag2(r.text, "Code");
+    const code = xmlTag(r.text, "Code");
     return { ...r, code };
   };
   let seen = false;
@@ -274,7 +287,7 @@ function awsProvider(ctx, creds, apiUrl) {
         return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
       if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
         return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
-      if (tag2(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
+      if (xmlTag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
       seen = true;
       const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
       const map = {
@@ -293,7 +306,7 @@ function awsProvider(ctx, creds, apiUrl) {
         verb === "destroy" ? "terminate" : "stop"
       );
       if (r.code === "InvalidInstanceID.NotFound") return;
-      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${tag2(r.text, "Message") ?? ""}`, false);
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${xmlTag(r.text, "Message") ?? ""}`, false);
     },
     async leftovers() {
       const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
@@ -320,14 +333,8 @@ var aws = {
     verified: "2026-06"
   },
   check: (cfg, _given, env) => {
-    const region = cfg.awsRegion;
-    if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-      throw new InputError("aws-region", `${region ? show(region) + " is not" : "is required:"} an AWS region like us-east-1`);
-    if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
-      throw new InputError(
-        "aws-region",
-        "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
-      );
+    awsRegion("aws-region", cfg.awsRegion);
+    requireAwsCredentials("aws-region", env);
     if (cfg.instanceId && !/^i-[0-9a-f]{8,17}$/.test(cfg.instanceId))
       throw new InputError("instance-id", `${show(cfg.instanceId)} is not an EC2 instance id (i-\u2026)`);
   },
@@ -972,6 +979,7 @@ function verbMissing(provider, verb) {
 export {
   ProviderError,
   ProvisionError,
+  awsFromEnv,
   PROVIDER_LIST,
   providerModule,
   FACTS,

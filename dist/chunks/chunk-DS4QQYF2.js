@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   parseConnection
-} from "./chunk-LU2BTHU2.js";
+} from "./chunk-U6YV35CK.js";
 import {
   bool,
   number,
   remotePath,
   show,
   splitList
-} from "./chunk-7KYKXWIV.js";
+} from "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

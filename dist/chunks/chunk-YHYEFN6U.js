@@ -189,6 +189,25 @@ function size(input, raw, fallback) {
   if (!m || unit === void 0) throw new InputError(input, `${show(v)} is not a size (e.g. 500MB, 2GB, 1.5GiB, or bytes)`);
   return Math.round(Number(m[1]) * unit);
 }
+function apiUrl(input, raw) {
+  const v = (raw ?? "").trim();
+  if (!v) return void 0;
+  if (!/^https:\/\/[^\s/]+/.test(v) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(v))
+    throw new InputError(input, "must be https:// (or http:// on loopback, for a local proxy or test double)");
+  return v;
+}
+function awsRegion(input, raw) {
+  const v = (raw ?? "").trim();
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(v)) throw new InputError(input, `${v ? `${show(v)} is not` : "is required:"} an AWS region like us-east-1`);
+  return v;
+}
+function requireAwsCredentials(input, env) {
+  if (!env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"])
+    throw new InputError(
+      input,
+      "provider aws needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (e.g. from aws-actions/configure-aws-credentials)"
+    );
+}
 
 export {
   plainPath,
@@ -207,5 +226,8 @@ export {
   bool,
   number,
   duration,
-  size
+  size,
+  apiUrl,
+  awsRegion,
+  requireAwsCredentials
 };

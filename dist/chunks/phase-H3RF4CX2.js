@@ -6,19 +6,22 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-BI55PBND.js";
+} from "./chunk-XVDQ23Z5.js";
 import {
   provisionedBytes,
   renderProvisioned
-} from "./chunk-OYFWUCOR.js";
+} from "./chunk-CRCUETVT.js";
 import {
   sign
 } from "./chunk-KVLL6EXG.js";
-import "./chunk-EIKIXVZC.js";
+import {
+  moneyText
+} from "./chunk-CBGH3CFU.js";
 import {
   ProvisionError,
+  awsFromEnv,
   providerModule
-} from "./chunk-IJU6CU2H.js";
+} from "./chunk-X4CCFNMP.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";
@@ -26,7 +29,7 @@ import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-7KYKXWIV.js";
+import "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
@@ -238,14 +241,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
     {
       provisioner: rent.make({
         apiKey: cfg.apiKey,
-        aws: cfg.awsRegion ? {
-          region: cfg.awsRegion,
-          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
-          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
-          sessionToken: env["AWS_SESSION_TOKEN"],
-          subnet: cfg.subnet,
-          securityGroup: cfg.securityGroup
-        } : null,
+        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, env, cfg.subnet, cfg.securityGroup) : null,
         apiUrl: cfg.apiUrl,
         callTimeoutMs: t.callTimeoutMs,
         log
@@ -288,7 +284,7 @@ async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
     instanceId,
     instanceType: c.instanceType,
     region: c.region,
-    hourlyPrice: c.hourlyPrice === null ? "" : String(c.hourlyPrice),
+    hourlyPrice: c.hourlyPrice === null ? "" : moneyText(c.hourlyPrice),
     hostKeyFingerprint: fingerprint2,
     createdAt: (/* @__PURE__ */ new Date()).toISOString()
   };

@@ -19,8 +19,8 @@ import {
   code,
   inert
 } from "./chunk-NMVVBMUM.js";
-import "./chunk-LU2BTHU2.js";
-import "./chunk-7KYKXWIV.js";
+import "./chunk-U6YV35CK.js";
+import "./chunk-YHYEFN6U.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";
