@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { createBox, type Box } from './box.ts';
+import type { Box } from './box.ts';
+import { bootFromUserData } from './cloud-init.ts';
 import { AWS_CREDS, verifySigV4 } from './provider-double.ts';
 
 /**
@@ -165,16 +165,7 @@ export class Ec2Double {
 
   /** cloud-init's part: ssh_keys (unless ignored) and ssh_authorized_keys from the user-data. */
   private async boot(inst: Ec2Instance): Promise<void> {
-    const doc = (inst.userData.startsWith('#cloud-config') ? parse(inst.userData) : null) as {
-      ssh_keys?: Record<string, string>;
-      ssh_authorized_keys?: string[];
-    } | null;
-    const priv = doc?.ssh_keys?.['ed25519_private'];
-    const pub = doc?.ssh_keys?.['ed25519_public'];
-    const box = await createBox({
-      ...(priv && pub && !this.ignoreUserData ? { hostKey: { privateKey: priv, publicKey: pub } } : {}),
-      authorizedKeys: doc?.ssh_authorized_keys ?? [],
-    });
+    const box = await bootFromUserData(inst.userData, { ignoreHostKey: this.ignoreUserData });
     if (inst.state !== 'pending') return box.destroy();
     inst.box = box;
     inst.state = 'running';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parse } from 'yaml';
-import { createBox, type Box } from './box.ts';
+import type { Box } from './box.ts';
+import { bootFromUserData } from './cloud-init.ts';
 
 /**
  * Lambda Cloud API v1 for renting, on loopback, after its OpenAPI description 1.8.3 (providers-rent-facts §1.1):
@@ -207,13 +207,7 @@ export class LambdaDouble {
 
   /** cloud-init's part: the host key from user_data's ssh_keys (unless told to ignore it), the account key let in. */
   private async boot(inst: RentedInstance, accountKey: string): Promise<void> {
-    const doc = (inst.userData.startsWith('#cloud-config') ? parse(inst.userData) : null) as { ssh_keys?: Record<string, string> } | null;
-    const priv = doc?.ssh_keys?.['ed25519_private'];
-    const pub = doc?.ssh_keys?.['ed25519_public'];
-    const box = await createBox({
-      ...(priv && pub && !this.ignoreUserData ? { hostKey: { privateKey: priv, publicKey: pub } } : {}),
-      authorizedKeys: [accountKey],
-    });
+    const box = await bootFromUserData(inst.userData, { ignoreHostKey: this.ignoreUserData, accountKeys: [accountKey] });
     if (inst.status !== 'booting') return box.destroy(); // terminated while it booted
     inst.box = box;
     inst.status = 'active';
