@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,23 +17,36 @@ import { waitFor } from '../harness/sh.ts';
  */
 let box: Box;
 let work: string;
+let savedTmp: string | undefined;
 beforeAll(async () => {
   box = await createBox();
   work = mkdtempSync(join(tmpdir(), 'tether-keymem-'));
+  // This file's agents live under a temporary root of its own: other test files start and stop agents meanwhile,
+  // so counting every ssh-agent on the machine would race them (CI saw one more than this file started).
+  savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = join(work, 'tmp');
+  mkdirSync(process.env.TMPDIR, { mode: 0o700 });
   await finishedRun(box, 'km', `/usr/bin/python3 -c "import torch, os; os.makedirs('ck', exist_ok=True); torch.save({'w': torch.ones(2_000_000)}, 'ck/m.pt')"`);
 }, 120_000);
 afterAll(() => {
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
   box?.destroy();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** Live ssh-agents whose socket lies under this file's own temporary root. */
 const agents = () =>
   readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
         // A stopped agent is a zombie until whoever adopted it reaps it: it holds nothing.
-        return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'ssh-agent' && !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8'));
+        if (readFileSync(`/proc/${p}/comm`, 'utf8').trim() !== 'ssh-agent') return false;
+        if (/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8'))) return false;
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8')
+          .split('\0')
+          .some((a) => a.startsWith(join(work, 'tmp') + '/'));
       } catch {
         return false;
       }
@@ -42,6 +55,7 @@ const agents = () =>
 describe('the SSH key never touches the runner disk', () => {
   it('a collect with the key as a secret (ssh-key) pulls through a private agent: no key file during or after, no agent left', async () => {
     const before = agents();
+    expect(before).toBe(0);
     const key = readFileSync(box.clientKeyPath, 'utf8');
     const seen: string[][] = [];
     const poll = setInterval(() => seen.push(keyMaterialOnDisk()), 20);
@@ -68,6 +82,7 @@ setInterval(() => undefined, 1000);
 `,
     );
     const before = agents();
+    expect(before).toBe(0);
     // One process (tsx's CLI would be a parent of the node that holds the agent): node with tsx's loader.
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: { ...process.env, KEY: readFileSync(box.clientKeyPath, 'utf8') },
@@ -86,7 +101,7 @@ setInterval(() => undefined, 1000);
     expect(agents()).toBe(before + 1);
     expect(sweepLeftovers()).toBeGreaterThanOrEqual(1);
     await waitFor('the orphan agent to stop', () => agents() === before, 10_000);
-    // Other test files start and stop agents meanwhile; the next start's sweep (again, if the first one ran before
+    // The next start's sweep (again, if the first one ran before
     // the killed owner was gone from /proc) removes this one's folder.
     await waitFor('its folder to go', () => (sweepLeftovers(), !existsSync(dir)), 10_000).catch(() => undefined);
     expect(existsSync(dir)).toBe(false);
