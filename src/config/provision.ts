@@ -43,7 +43,8 @@ export interface RentFacts {
 }
 
 const TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
-const REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
+// Lambda's us-east-1, RunPod's data centers (US-TX-3), vast's geolocations (US, Norway).
+const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The provision inputs, checked before any provider is asked. `rent` is the provider's row (null: it cannot be rented). */
 export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider: string) => RentFacts | null): ProvisionPhaseConfig {
@@ -75,7 +76,7 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
   for (const t of types) if (!TYPE.test(t)) throw new InputError('instance-types', `${v.show(t)} is not an instance type name`);
   const regions = v.splitList(inputs['regions'] ?? '');
   if (regions.length > 16) throw new InputError('regions', `lists ${regions.length} regions; at most 16`);
-  for (const r of regions) if (!REGION.test(r)) throw new InputError('regions', `${v.show(r)} is not a region name (lowercase letters, digits and -)`);
+  for (const r of regions) if (!REGION.test(r)) throw new InputError('regions', `${v.show(r)} is not a region name (letters, digits, ., _ and -)`);
   const spot = v.bool('spot', inputs['spot'], false);
   if (spot && !facts.spot) throw new InputError('spot', `${provider} has no spot or interruptible boxes; drop spot: true`);
   const diskText = (inputs['disk-gb'] ?? '').trim();

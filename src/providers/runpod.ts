@@ -1,9 +1,9 @@
 import { baseUrl, call, jsonObject } from './http.ts';
 import { ProviderError, type InstanceState, type Provider, type ProviderContext } from './types.ts';
 import type { ProviderModule } from './types.ts';
+import { RUNPOD_API, runpodProvisioner } from './runpod-provision.ts';
 
-/** RunPod's API: REST v2 (REST v1 was retired on 2026-11-15; providers-rent-facts §1.2). */
-export const RUNPOD_API = 'https://api.runpod.io/v2';
+export { RUNPOD_API };
 
 /** v2 `PodStatus`, as teardown reads it. TERMINATED is terminal by name; ERROR may still bill, so it is not an end. */
 const STATES: Record<string, InstanceState> = {
@@ -82,4 +82,17 @@ export const runpod: ProviderModule = {
     verified: '2026-12',
   },
   make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl),
+  // No cloud-init: tether's own start step (the pod's `args`) installs the host key before the image's start.sh
+  // starts sshd (facts §2.2, rank 1); the connection's key rides in PUBLIC_KEY.
+  provision: {
+    hostKeyChannel: 'injected-start-step',
+    credentials: 'api-key',
+    apiKeyEnv: 'RUNPOD_API_KEY',
+    spot: true,
+    diskGb: true,
+    prices: true,
+    needsImage: null,
+    keyInUserData: false,
+    make: runpodProvisioner,
+  },
 };

@@ -103,8 +103,12 @@ export interface ProviderModule {
   make(ctx: ProviderContext, cfg: ProviderSettings, env: Inputs, jobs: string[] | null): Provider;
   /** Renting: where the provider can be rented by API (issue 26). */
   provision?: {
-    /** How the box's host key is known before the first connection (issue 26 §2's ranks). */
-    hostKeyChannel: 'injected-user-data' | 'injected-env' | 'api-console' | 'first-use';
+    /**
+     * How the box's host key is known before the first connection (issue 26 §2's ranks): rank 1 through cloud-init
+     * user-data, or through a start step of tether's own (scripts/remote/host_key.sh: RunPod's start command,
+     * vast's onstart, Paperspace's startup script); rank 2 read back over the API; rank 3 trust on first use.
+     */
+    hostKeyChannel: 'injected-user-data' | 'injected-start-step' | 'api-console' | 'first-use';
     /** An API key (the input, or apiKeyEnv), or AWS credentials from the environment with aws-region. */
     credentials: 'api-key' | 'aws';
     /** The environment variable that holds the API key when the api-key input is empty. */
@@ -144,6 +148,8 @@ export interface Candidate {
   region: string;
   /** US dollars per hour, as the provider lists it; null when it lists none. */
   hourlyPrice: number | null;
+  /** The provider's own handle on this exact offer, where one is rented by offer (vast's ask id). */
+  offer?: string;
 }
 
 /** What every create carries. */
@@ -155,6 +161,10 @@ export interface CreateSpec {
   spot: boolean;
   /** cloud-init user-data with the box's host key, generated on the runner for this box only (channel 1). */
   userData: string;
+  /** The same host key for a start step of tether's own where there is no cloud-init (hostkey.ts `startStep`). */
+  hostKey: { privateKey: string; publicKey: string };
+  /** The connection's public key, for providers that take it in the create call (RunPod's PUBLIC_KEY). */
+  authorizedKey: string;
   /** The provider's handle on the connection's public key (Lambda: the name of the registered key). */
   keyRef: string;
 }

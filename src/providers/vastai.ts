@@ -1,6 +1,7 @@
 import { baseUrl, call, jsonObject } from './http.ts';
 import { ProviderError, type Provider, type ProviderContext } from './types.ts';
 import type { ProviderModule } from './types.ts';
+import { vastProvisioner } from './vastai-provision.ts';
 
 /**
  * vast.ai API v0: stop (park; the disk bills forever) or destroy (DELETE). Destroy is eventually
@@ -72,4 +73,18 @@ export const vastai: ProviderModule = {
     verified: '2026-06',
   },
   make: (ctx, cfg) => vastaiProvider(ctx, cfg.apiKey ?? '', cfg.apiUrl),
+  // No cloud-init: tether's onstart installs the host key and reloads the sshd vast started first (facts §2.2,
+  // rank 1), so until it ran the box may answer with vast's own key (waited out, never authenticated to).
+  provision: {
+    hostKeyChannel: 'injected-start-step',
+    credentials: 'api-key',
+    apiKeyEnv: 'VAST_API_KEY',
+    spot: true,
+    diskGb: true,
+    prices: true,
+    // A Docker image reference: vast has no default image.
+    needsImage: /^[a-z0-9][a-z0-9._/-]{0,200}(:[A-Za-z0-9._-]{1,128})?(@sha256:[0-9a-f]{64})?$/,
+    keyInUserData: false,
+    make: vastProvisioner,
+  },
 };

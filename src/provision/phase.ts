@@ -24,7 +24,7 @@ import { cloudConfig, newHostKey } from './hostkey.ts';
 import { moneyText } from '../registry/entry.ts';
 import { provisionedBytes, renderProvisioned, type Provisioned } from '../registry/provisioned.ts';
 import { sign } from '../ssh/sign.ts';
-import { provision, type ProvisionOutcome } from './provision.ts';
+import { provision, where, type ProvisionOutcome } from './provision.ts';
 
 export interface ProvisionTuning {
   pollMs: number;
@@ -61,7 +61,17 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
-      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []) },
+      spec: {
+        name: cfg.name,
+        image: cfg.image,
+        diskGb: cfg.diskGb,
+        spot: cfg.spot,
+        userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []),
+        hostKey: { privateKey: hostKey.privateKey, publicKey: hostKey.publicKey },
+        authorizedKey: publicKey,
+      },
+      // A start step may run after the provider's own sshd came up (vast): until it has, another key is expected.
+      hostKeySettles: rent.hostKeyChannel === 'injected-start-step',
       publicKey,
       hostKeyFingerprint: hostKey.fingerprint,
       timeoutMs: cfg.timeoutS * 1000,
@@ -209,7 +219,7 @@ function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, fi
   if (o.result === 'ready') {
     const c = o.candidate;
     reporter.output('result', 'ready');
-    reporter.output('reason', `${c.instanceType} in ${c.region}`);
+    reporter.output('reason', where(c));
     reporter.output('host', o.host);
     reporter.output('port', String(o.port));
     reporter.output('user', user);
@@ -223,7 +233,7 @@ function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, fi
       [
         `### 🛰️ tether provision — ${code(cfg.runId)}: ready`,
         '',
-        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} in ${code(c.region)}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ''}, on ${code(`${user}@${o.host}:${o.port}`)}.`,
+        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} ${c.region ? `in ${code(c.region)}` : '(any region)'}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ''}, on ${code(`${user}@${o.host}:${o.port}`)}.`,
         `Host key ${code(fingerprint)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
         'It bills until it is torn down (collect, then teardown behind its approval).',
       ].join('\n') + tried,

@@ -17,6 +17,11 @@ export interface ProvisionPlan {
   spec: Omit<CreateSpec, 'keyRef'>;
   publicKey: string;
   hostKeyFingerprint: string;
+  /**
+   * Whether a box may answer with another host key before its start step installed ours (a start step after the
+   * provider's own sshd, as on vast): then that is waited out to the deadline, never authenticated to.
+   */
+  hostKeySettles?: boolean;
   /** The whole provision, create to a pinned SSH login, ends within this. */
   timeoutMs: number;
   pollMs: number;
@@ -54,7 +59,9 @@ type FailureKind = Extract<ProvisionOutcome, { result: 'failed' }>['kind'];
 
 const RETRY: readonly ProvisionErrorKind[] = ['transient', 'rate-limit'];
 
-const label = (c: Candidate) => `${c.instanceType} in ${c.region}${c.hourlyPrice !== null ? ` ($${c.hourlyPrice.toFixed(2)}/h)` : ''}`;
+/** Where a candidate is: its region, or wherever the provider places it (RunPod without data centers named). */
+export const where = (c: Candidate) => `${c.instanceType}${c.offer ? ` (offer ${c.offer})` : ''} ${c.region ? `in ${c.region}` : '(any region)'}`;
+const label = (c: Candidate) => `${where(c)}${c.hourlyPrice !== null ? ` ($${c.hourlyPrice.toFixed(2)}/h)` : ''}`;
 
 export async function provision(plan: ProvisionPlan, deps: ProvisionDeps): Promise<ProvisionOutcome> {
   const end = deps.now() + plan.timeoutMs;
@@ -168,8 +175,8 @@ async function upOrDestroyed(
       last = r.why;
       if (r.otherHostKey) {
         kind = 'host-key';
-        break;
-      }
+        if (!plan.hostKeySettles) break;
+      } else kind = 'timeout';
     }
     await deps.sleep(Math.min(plan.pollMs, left()));
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseProvision } from '../../src/provision/parse.ts';
-import { cloudConfig, newHostKey } from '../../src/provision/hostkey.ts';
+import { cloudConfig, newHostKey, startStep } from '../../src/provision/hostkey.ts';
+import { runpodBoxState, runpodCandidates, runpodError } from '../../src/providers/runpod-provision.ts';
+import { vastBoxState, vastCandidates, vastError } from '../../src/providers/vastai-provision.ts';
 import { provision, type ProvisionDeps, type ProvisionPlan } from '../../src/provision/provision.ts';
 import { lambdaCandidates, lambdaError } from '../../src/providers/lambda-provision.ts';
 import { ec2Error } from '../../src/providers/aws-provision.ts';
@@ -25,7 +27,15 @@ const plan = (over: Partial<ProvisionPlan> = {}): ProvisionPlan => ({
   types: ['a100', 'h100'],
   regions: [],
   maxHourlyPrice: null,
-  spec: { name: 'tether-r', image: null, diskGb: null, spot: false, userData: '#cloud-config\n' },
+  spec: {
+    name: 'tether-r',
+    image: null,
+    diskGb: null,
+    spot: false,
+    userData: '#cloud-config\n',
+    hostKey: { privateKey: 'k', publicKey: 'p' },
+    authorizedKey: 'a',
+  },
   publicKey: 'ssh-ed25519 AAAA',
   hostKeyFingerprint: FP,
   timeoutMs: 60_000,
@@ -132,6 +142,18 @@ describe('provision: candidates, typed errors, the box up with its pinned key, o
     expect(w.clock()).toBe(0); // no waiting for it to change its mind
   });
 
+  it('where a start step may follow the provider’s own sshd (vast), another key is waited out, never authenticated to', async () => {
+    const other = { ok: false as const, why: 'host_key_mismatch: presented SHA256:vast', otherHostKey: true };
+    const w = world({ reach: [other, other, { ok: true }] });
+    expect(await provision(plan({ hostKeySettles: true }), w.deps)).toMatchObject({ result: 'ready', instanceId: 'i-1' });
+    expect(w.clock()).toBe(2000);
+    // One that never changes it is the box's key, not ours: destroyed at the deadline, saying which.
+    const never = world({ reach: [other] });
+    const o = await provision(plan({ hostKeySettles: true }), never.deps);
+    expect(o).toMatchObject({ result: 'failed', kind: 'host-key', destroyed: true });
+    expect(never.clock()).toBe(60_000);
+  });
+
   it('a state that never leads to running is destroyed; a failed destroy says what may still bill', async () => {
     const w = world({
       states: [
@@ -185,6 +207,94 @@ describe('Lambda answers, typed', () => {
       'gpu_1x_a100@us-east-1:1.29',
     ]);
     expect(c.skipped).toEqual(['gpu_1x_a100 in us-west-2: no capacity now', 'gpu_8x_b200: Lambda has no such instance type']);
+  });
+});
+
+describe('RunPod and vast.ai answers, typed', () => {
+  const a = (status: number, body: unknown) => ({ status, body, text: JSON.stringify(body) });
+  it("follows RunPod v2's own retry table", () => {
+    const kinds = [401, 402, 403, 400, 422, 429, 503].map((st) => runpodError(a(st, { title: 't', status: st, detail: 'd' }), 'runpod: create', true).kind);
+    expect(kinds).toEqual(['auth', 'quota', 'capacity', 'capacity', 'bad-request', 'rate-limit', 'transient']);
+    // Outside a create, a 403 is the key's scope and a 400 the request's.
+    expect(runpodError(a(403, {}), 'runpod: list', false).kind).toBe('auth');
+    expect(runpodError(a(400, { detail: 'include=AVAILABILITY requires product' }), 'runpod: list', false).message).toMatch(
+      /HTTP 400: include=AVAILABILITY requires product/,
+    );
+  });
+
+  it("types vast's error words", () => {
+    expect(vastError(a(401, { success: false, error: 'invalid_api_key' }), 'v').kind).toBe('auth');
+    expect(vastError(a(402, { success: false, error: 'insufficient_credit' }), 'v').kind).toBe('quota');
+    expect(vastError(a(400, { success: false, error: 'no_such_ask', msg: 'not available' }), 'v').kind).toBe('capacity');
+    expect(vastError(a(400, { success: false, error: 'invalid_args', msg: 'image is required' }), 'v').kind).toBe('bad-request');
+  });
+
+  it('RunPod candidates: the user’s order, secure-cloud stock per data center, the secure price', () => {
+    const doc = {
+      gpus: [
+        {
+          id: 'NVIDIA H100 80GB HBM3',
+          name: 'H100 SXM',
+          secure: true,
+          price: { secure: 2.99, community: 2 },
+          dataCenters: [{ id: 'US-KS-2', availability: 'LOW' }],
+        },
+        { id: 'NVIDIA A40', name: 'A40', secure: false, price: { secure: 0.4, community: 0.3 } },
+        { id: 'NVIDIA L4', name: 'L4', secure: true, price: { secure: 0.4, community: 0.3 }, availability: 'NONE' },
+      ],
+    };
+    expect(runpodCandidates(doc, ['H100 SXM', 'NVIDIA A40', 'NVIDIA L4', 'B200'], [])).toEqual({
+      candidates: [{ instanceType: 'NVIDIA H100 80GB HBM3', region: '', hourlyPrice: 2.99 }],
+      skipped: ["NVIDIA A40: not offered on RunPod's secure cloud", 'NVIDIA L4: no pod stock in any data center now', 'B200: RunPod has no such GPU type'],
+    });
+    expect(runpodCandidates(doc, ['NVIDIA H100 80GB HBM3'], ['EU-RO-1', 'US-KS-2']).candidates).toEqual([
+      { instanceType: 'NVIDIA H100 80GB HBM3', region: 'US-KS-2', hourlyPrice: 2.99 },
+    ]);
+  });
+
+  it('a RunPod pod is up only RUNNING with a direct endpoint; the proxy alone carries no rsync', () => {
+    const pod = (status: string, direct: unknown) => ({ id: 'p1', status, ssh: { proxy: { host: 'ssh.runpod.io', port: 22 }, direct } });
+    expect(runpodBoxState(pod('RUNNING', { host: '203.0.113.5', port: 40022 }), 'p1')).toMatchObject({ phase: 'running', host: '203.0.113.5', port: 40022 });
+    expect(runpodBoxState(pod('RUNNING', null), 'p1')).toMatchObject({ phase: 'pending' });
+    expect(runpodBoxState(pod('RUNNING', { host: 'evil; rm -rf', port: 22 }), 'p1')).toMatchObject({ phase: 'pending' });
+    expect(runpodBoxState(pod('EXITED', null), 'p1').phase).toBe('failed');
+    expect(() => runpodBoxState(pod('RUNNING', null), 'p2')).toThrow(BoxDataError);
+  });
+
+  it('vast: the poll trap states never lead to running; direct address first, the proxy otherwise', () => {
+    const inst = (o: Record<string, unknown>) => ({ id: 7, actual_status: 'running', intended_status: 'running', ...o });
+    expect(vastBoxState(inst({ public_ipaddr: '198.51.100.4', ports: { '22/tcp': [{ HostPort: '40100' }] } }), '7')).toMatchObject({
+      host: '198.51.100.4',
+      port: 40100,
+    });
+    expect(vastBoxState(inst({ ssh_host: 'ssh5.vast.ai', ssh_port: 21007 }), '7')).toMatchObject({ phase: 'running', host: 'ssh5.vast.ai', port: 21007 });
+    for (const s of ['exited', 'offline', 'unknown']) expect(vastBoxState(inst({ actual_status: s }), '7').phase).toBe('failed');
+    expect(vastBoxState(inst({ actual_status: 'loading' }), '7').phase).toBe('pending');
+    expect(vastBoxState(inst({ intended_status: 'stopped', actual_status: 'loading' }), '7').phase).toBe('failed');
+    expect(
+      vastCandidates(
+        {
+          offers: [
+            { id: 1, gpu_name: 'RTX 4090', dph_total: 0.5, geolocation: 'Texas, US' },
+            { id: 2, gpu_name: 'RTX 4090', dph_total: 0.3, geolocation: 'Norway, NO' },
+          ],
+        },
+        ['RTX_4090'],
+        ['US'],
+      ).candidates,
+    ).toEqual([{ instanceType: 'RTX 4090', region: 'Texas, US', hourlyPrice: 0.5, offer: '1' }]);
+  });
+
+  it('the start step: host_key.sh without comments, run from one base64 word, the key in the environment only', () => {
+    const k = newHostKey('t');
+    const step = startStep(k);
+    expect(step.script.startsWith('#!/usr/bin/env bash\n')).toBe(true);
+    expect(step.script).not.toMatch(/^\s*# (The box|Exit)/m);
+    expect(step.script.length).toBeLessThan(4048);
+    expect(step.script).not.toContain(k.privateKey.split('\n')[1]);
+    expect(Buffer.from(step.env['TETHER_HOST_KEY']!, 'base64').toString()).toBe(k.privateKey);
+    const b64 = /^bash -c "echo ([A-Za-z0-9+/=]+)\|base64 -d\|bash"$/.exec(step.command)![1]!;
+    expect(Buffer.from(b64, 'base64').toString()).toBe(step.script);
   });
 });
 
