@@ -87,7 +87,7 @@ var init_names = __esm({
   "src/record/names.ts"() {
     "use strict";
     BACKEND_NAMES = ["tmux", "setsid", "slurm"];
-    PROVIDER_NAMES = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "slurm"];
+    PROVIDER_NAMES = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "paperspace", "autodl", "slurm"];
     VERBS = ["park", "destroy", "cancel"];
     INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
   }
@@ -116,6 +116,8 @@ var init_inputs = __esm({
       runpod: "runpod",
       vastai: "vastai",
       aws: "aws",
+      paperspace: "paperspace",
+      autodl: "autodl (a person acts in its console; see console-done)",
       slurm: "slurm (cancel or hold the run's jobs through the login node)"
     };
     orList = (xs) => xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}` : xs[0] ?? "";
@@ -333,6 +335,9 @@ var init_inputs = __esm({
       attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
       "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
       tail: { help: "logs: keep reading new lines until the run ends (Ctrl-C stops reading, never the run)", kind: "boolean", only: "cli" },
+      "console-done": {
+        help: 'provider autodl: your word that you did the verb in the AutoDL console, exactly "shut down <instance-id>" (park) or "released <instance-id>" (destroy)'
+      },
       "teardown-command": { help: "provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done" },
       "teardown-timeout": { help: "how long to wait for the provider to confirm the terminal state (default 10m)", default: "10m", kind: "duration" },
       "min-permission": {
@@ -467,6 +472,7 @@ var init_inputs = __esm({
       "provider-api-url",
       "aws-region",
       "teardown-command",
+      "console-done",
       "teardown-timeout",
       "report-to",
       "header",
@@ -637,46 +643,46 @@ var init_contract = __esm({
 });
 
 // src/record/strict.ts
-function obj(v, where2) {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where2} is not a JSON object`);
+function obj(v, where3) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new BoxDataError(`${where3} is not a JSON object`);
   return v;
 }
-function arr(o, k, where2, max) {
+function arr(o, k, where3, max) {
   const v = o[k];
-  if (!Array.isArray(v)) throw new BoxDataError(`${where2}.${k} is not a list`);
-  if (v.length > max) throw new BoxDataError(`${where2}.${k} has ${v.length} entries (at most ${max})`);
+  if (!Array.isArray(v)) throw new BoxDataError(`${where3}.${k} is not a list`);
+  if (v.length > max) throw new BoxDataError(`${where3}.${k} has ${v.length} entries (at most ${max})`);
   return v;
 }
-function str(o, k, where2, opts) {
+function str(o, k, where3, opts) {
   const v = o[k];
-  if (typeof v !== "string") throw new BoxDataError(`${where2}.${k} is not a string`);
-  if (v.length > opts.max) throw new BoxDataError(`${where2}.${k} is ${v.length} characters (at most ${opts.max})`);
-  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where2}.${k} has an unexpected form`);
+  if (typeof v !== "string") throw new BoxDataError(`${where3}.${k} is not a string`);
+  if (v.length > opts.max) throw new BoxDataError(`${where3}.${k} is ${v.length} characters (at most ${opts.max})`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new BoxDataError(`${where3}.${k} has an unexpected form`);
   return v;
 }
-function optStr(o, k, where2, opts) {
-  return o[k] === null || o[k] === void 0 ? null : str(o, k, where2, opts);
+function optStr(o, k, where3, opts) {
+  return o[k] === null || o[k] === void 0 ? null : str(o, k, where3, opts);
 }
-function int(o, k, where2, opts = {}) {
+function int(o, k, where3, opts = {}) {
   const v = o[k];
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where2}.${k} is not an integer`);
-  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where2}.${k} is out of range (${v})`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new BoxDataError(`${where3}.${k} is not an integer`);
+  if (v < (opts.min ?? 0) || v > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new BoxDataError(`${where3}.${k} is out of range (${v})`);
   return v;
 }
-function optInt(o, k, where2, opts = {}) {
-  return o[k] === null || o[k] === void 0 ? null : int(o, k, where2, opts);
+function optInt(o, k, where3, opts = {}) {
+  return o[k] === null || o[k] === void 0 ? null : int(o, k, where3, opts);
 }
-function bool(o, k, where2) {
+function bool(o, k, where3) {
   const v = o[k];
-  if (typeof v !== "boolean") throw new BoxDataError(`${where2}.${k} is not true/false`);
+  if (typeof v !== "boolean") throw new BoxDataError(`${where3}.${k} is not true/false`);
   return v;
 }
-function parseJson(text, where2, maxBytes) {
-  if (text.length > maxBytes) throw new BoxDataError(`${where2} is ${text.length} bytes (at most ${maxBytes})`);
+function parseJson(text, where3, maxBytes) {
+  if (text.length > maxBytes) throw new BoxDataError(`${where3} is ${text.length} bytes (at most ${maxBytes})`);
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new BoxDataError(`${where2} is not valid JSON (${err.message.slice(0, 120)})`);
+    throw new BoxDataError(`${where3} is not valid JSON (${err.message.slice(0, 120)})`);
   }
 }
 var BoxDataError;
@@ -1050,15 +1056,15 @@ function timeouts(inputs) {
   if (!Number.isInteger(attempts)) throw new InputError("connect-attempts", "must be a whole number");
   return { connectTimeoutMs, attempts };
 }
-function connectionTo(where2, own) {
-  const host2 = host("host", where2.host);
-  const port2 = port("port", String(where2.port));
-  const user2 = user("user", where2.user);
-  const fp = checkedFingerprint("host-key-fingerprint", where2.hostKeyFingerprint);
+function connectionTo(where3, own) {
+  const host2 = host("host", where3.host);
+  const port2 = port("port", String(where3.port));
+  const user2 = user("user", where3.user);
+  const fp = checkedFingerprint("host-key-fingerprint", where3.hostKeyFingerprint);
   let jump = null;
-  if (where2.jump) {
-    const j = parseJumpAddress(where2.jump.address, user2);
-    jump = { ...j, pin: { fingerprints: [checkedFingerprint("jump-host-key-fingerprint", where2.jump.hostKeyFingerprint)], revoked: [] } };
+  if (where3.jump) {
+    const j = parseJumpAddress(where3.jump.address, user2);
+    jump = { ...j, pin: { fingerprints: [checkedFingerprint("jump-host-key-fingerprint", where3.jump.hostKeyFingerprint)], revoked: [] } };
   }
   return {
     host: host2,
@@ -1212,35 +1218,35 @@ function isEnded(state) {
 function allEnded(s) {
   return isEnded(s.state) && (s.cells?.not_ended.length ?? 0) === 0 && (s.cells?.more ?? 0) === 0;
 }
-function parseRunState(raw, where2 = "run_state") {
-  const o = obj(raw, where2);
-  const state = str(o, "state", where2, { max: 32, pattern: STATE });
-  const finished = str(o, "finished_at", where2, { max: 32 });
-  if (finished !== "running" && !ISO.test(finished)) throw new BoxDataError(`${where2}.finished_at is neither a time nor "running"`);
-  if (finished === "running" === isEnded(state)) throw new BoxDataError(`${where2}.finished_at ${finished} contradicts state ${state}`);
+function parseRunState(raw, where3 = "run_state") {
+  const o = obj(raw, where3);
+  const state = str(o, "state", where3, { max: 32, pattern: STATE });
+  const finished = str(o, "finished_at", where3, { max: 32 });
+  if (finished !== "running" && !ISO.test(finished)) throw new BoxDataError(`${where3}.finished_at is neither a time nor "running"`);
+  if (finished === "running" === isEnded(state)) throw new BoxDataError(`${where3}.finished_at ${finished} contradicts state ${state}`);
   const out = {
     state,
-    cls: optStr(o, "cls", where2, { max: 32, pattern: STATE }),
-    attempt: int(o, "attempt", where2, { max: 1e6 }),
-    step: optInt(o, "step", where2),
-    checkpoint_age_s: optInt(o, "checkpoint_age_s", where2),
+    cls: optStr(o, "cls", where3, { max: 32, pattern: STATE }),
+    attempt: int(o, "attempt", where3, { max: 1e6 }),
+    step: optInt(o, "step", where3),
+    checkpoint_age_s: optInt(o, "checkpoint_age_s", where3),
     finished_at: finished,
-    observed_at: str(o, "observed_at", where2, { max: 32, pattern: ISO })
+    observed_at: str(o, "observed_at", where3, { max: 32, pattern: ISO })
   };
   if (o["cells"] !== void 0) {
-    const c = obj(o["cells"], `${where2}.cells`);
+    const c = obj(o["cells"], `${where3}.cells`);
     const list2 = c["not_ended"];
-    if (!Array.isArray(list2) || list2.length > NOT_ENDED_NAMED) throw new BoxDataError(`${where2}.cells.not_ended is not a list of at most ${NOT_ENDED_NAMED}`);
+    if (!Array.isArray(list2) || list2.length > NOT_ENDED_NAMED) throw new BoxDataError(`${where3}.cells.not_ended is not a list of at most ${NOT_ENDED_NAMED}`);
     out.cells = {
-      total: int(c, "total", `${where2}.cells`, { max: 1e5 }),
+      total: int(c, "total", `${where3}.cells`, { max: 1e5 }),
       not_ended: list2.map((e, i) => {
-        const x = obj(e, `${where2}.cells.not_ended[${i}]`);
+        const x = obj(e, `${where3}.cells.not_ended[${i}]`);
         return {
-          name: str(x, "name", `${where2}.cells.not_ended[${i}]`, { max: 128, pattern: NAME }),
-          state: str(x, "state", `${where2}.cells.not_ended[${i}]`, { max: 32, pattern: STATE })
+          name: str(x, "name", `${where3}.cells.not_ended[${i}]`, { max: 128, pattern: NAME }),
+          state: str(x, "state", `${where3}.cells.not_ended[${i}]`, { max: 32, pattern: STATE })
         };
       }),
-      more: int(c, "more", `${where2}.cells`, { max: 1e5 })
+      more: int(c, "more", `${where3}.cells`, { max: 1e5 })
     };
   }
   return out;
@@ -1730,21 +1736,21 @@ function parseSlurmOptions(raw) {
   (raw ?? "").split("\n").forEach((line, i) => {
     const t = line.trim();
     if (!t || t.startsWith("#")) return;
-    const where2 = `line ${i + 1}`;
-    if (/\s/.test(t)) throw new InputError("slurm-options", `${where2}: ${show(t)} holds a space; one --option=value a line`);
+    const where3 = `line ${i + 1}`;
+    if (/\s/.test(t)) throw new InputError("slurm-options", `${where3}: ${show(t)} holds a space; one --option=value a line`);
     const m = /^--([a-z][a-z-]{1,30})(?:=(.*))?$/.exec(t);
-    if (!m) throw new InputError("slurm-options", `${where2}: ${show(t)} is not --option=value (long sbatch options only)`);
+    if (!m) throw new InputError("slurm-options", `${where3}: ${show(t)} is not --option=value (long sbatch options only)`);
     const [, name = "", value] = m;
-    if (name in TETHERS) throw new InputError("slurm-options", `${where2}: --${name} is not allowed: ${TETHERS[name]}`);
+    if (name in TETHERS) throw new InputError("slurm-options", `${where3}: --${name} is not allowed: ${TETHERS[name]}`);
     if (!(name in SBATCH_ALLOWED))
-      throw new InputError("slurm-options", `${where2}: --${name} is not an sbatch option tether passes (allowed: ${Object.keys(SBATCH_ALLOWED).join(", ")})`);
+      throw new InputError("slurm-options", `${where3}: --${name} is not an sbatch option tether passes (allowed: ${Object.keys(SBATCH_ALLOWED).join(", ")})`);
     const pattern = SBATCH_ALLOWED[name];
     if (pattern === null) {
-      if (value !== void 0) throw new InputError("slurm-options", `${where2}: --${name} takes no value`);
+      if (value !== void 0) throw new InputError("slurm-options", `${where3}: --${name} takes no value`);
     } else if (value === void 0 || !pattern?.test(value)) {
-      throw new InputError("slurm-options", `${where2}: --${name} needs a value like ${example(name)}, got ${show(value ?? "")}`);
+      throw new InputError("slurm-options", `${where3}: --${name} needs a value like ${example(name)}, got ${show(value ?? "")}`);
     }
-    if (seen.has(name)) throw new InputError("slurm-options", `${where2}: --${name} is given twice`);
+    if (seen.has(name)) throw new InputError("slurm-options", `${where3}: --${name} is given twice`);
     seen.add(name);
     out.push(t);
   });
@@ -2045,7 +2051,7 @@ function parseProvisionPhase(inputs, env, rent) {
   for (const t of types) if (!TYPE.test(t)) throw new InputError("instance-types", `${show(t)} is not an instance type name`);
   const regions = splitList(inputs["regions"] ?? "");
   if (regions.length > 16) throw new InputError("regions", `lists ${regions.length} regions; at most 16`);
-  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (lowercase letters, digits and -)`);
+  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (letters, digits, ., _ and -)`);
   const spot = bool2("spot", inputs["spot"], false);
   if (spot && !facts.spot) throw new InputError("spot", `${provider} has no spot or interruptible boxes; drop spot: true`);
   const diskText = (inputs["disk-gb"] ?? "").trim();
@@ -2107,7 +2113,7 @@ var init_provision = __esm({
     init_values();
     init_patrol();
     TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
-    REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
+    REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
   }
 });
 
@@ -2131,6 +2137,72 @@ var init_types = __esm({
         this.name = "ProvisionError";
       }
       kind;
+    };
+  }
+});
+
+// src/providers/autodl.ts
+function autodlChecklist(verb, instanceId) {
+  const act2 = verb === "park" ? "\u5173\u673A (shut down): the data disk stays; the instance is released automatically 15 days after \u5173\u673A, and a low balance force-stops it" : "\u91CA\u653E\u5B9E\u4F8B (release): the instance and its disks are deleted; copies you made off it are all that survive";
+  return [
+    `AutoDL has no API for this: in the console (autodl.com \u2192 \u63A7\u5236\u53F0 \u2192 \u5BB9\u5668\u5B9E\u4F8B), find instance ${instanceId}`,
+    act2,
+    `then run this teardown again with console-done: "${CONSOLE_WORD[verb]} ${instanceId}"`
+  ].join("; ");
+}
+function autodlProvider(ctx, consoleDone) {
+  let done = false;
+  return {
+    async state() {
+      if (done) return { state: ctx.verb === "park" ? "stopped" : "gone", detail: `a person says it is done in the AutoDL console ("${consoleDone}")` };
+      return { state: "running", detail: "AutoDL has no API: only a person in its console can say" };
+    },
+    async request(verb) {
+      if (!consoleDone) throw new ProviderError(autodlChecklist(verb, ctx.instanceId), false);
+      done = true;
+    }
+  };
+}
+var CONSOLE_WORD, autodl;
+var init_autodl = __esm({
+  "src/providers/autodl.ts"() {
+    "use strict";
+    init_errors();
+    init_types();
+    CONSOLE_WORD = { park: "shut down", destroy: "released" };
+    autodl = {
+      name: "autodl",
+      facts: {
+        title: "AutoDL (console only)",
+        credentials: "console",
+        loginUser: "root",
+        park: {
+          action: "\u5173\u673A (shut down) in the AutoDL console, done by a person",
+          reversible: true,
+          survives: "the data disk (/root/autodl-tmp) and the system disk",
+          keepsBilling: "nothing for the GPU; the disks are kept for 15 days after \u5173\u673A, then the instance is released with them"
+        },
+        destroy: {
+          action: "\u91CA\u653E\u5B9E\u4F8B (release) in the AutoDL console, done by a person",
+          reversible: false,
+          survives: "nothing on the instance; files in AutoDL file storage (autodl-fs) stay and bill",
+          keepsBilling: "autodl-fs file storage until you delete it"
+        },
+        traps: [
+          "tether cannot see or act on an AutoDL instance: the state after teardown is a person\u2019s word",
+          "a \u5173\u673A instance is released (its disks deleted) 15 days later; a low balance force-stops a running one",
+          "the SSH port is assigned at create and changes when the instance is re-created"
+        ],
+        verified: "2026-12"
+      },
+      check: (cfg) => {
+        if (cfg.verb === "cancel") return;
+        const done = cfg.consoleDone;
+        if (!done) return;
+        const want = `${CONSOLE_WORD[cfg.verb]} ${cfg.instanceId}`;
+        if (done !== want) throw new InputError("console-done", `must be exactly "${want}" (the verb done, and this instance), got "${done.slice(0, 80)}"`);
+      },
+      make: (ctx, cfg) => autodlProvider(ctx, cfg.consoleDone)
     };
   }
 });
@@ -2316,7 +2388,15 @@ function awsProvisioner(s) {
         const body = m[2] ?? "";
         const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
         const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
-        return { id: m[1], name, status, billing: status === "pending" || status === "running", hourlyPrice: null };
+        const launched = /<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1] ?? "";
+        return {
+          id: m[1],
+          name,
+          status,
+          billing: status === "pending" || status === "running",
+          hourlyPrice: null,
+          createdAt: Number.isFinite(Date.parse(launched)) ? new Date(launched).toISOString() : null
+        };
       }).filter((i) => i.name.startsWith(prefix));
     },
     async describe(id) {
@@ -2636,7 +2716,9 @@ function lambdaProvisioner(s) {
             status,
             // Everything but a terminated instance bills (unhealthy is the console's Alert state).
             billing: status !== "terminated",
-            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null
+            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null,
+            // Lambda's instance has no creation time; the provision record (when there is one) has it.
+            createdAt: null
           };
         })
       );
@@ -2790,127 +2872,6 @@ var init_lambda = __esm({
         keyInUserData: false,
         make: lambdaProvisioner
       }
-    };
-  }
-});
-
-// src/providers/runpod.ts
-function runpodProvider(ctx, apiKey, apiUrl2) {
-  const base = baseUrl(apiUrl2, RUNPOD_API);
-  const auth = { authorization: `Bearer ${apiKey}` };
-  const id = encodeURIComponent(ctx.instanceId);
-  let seen = false;
-  return {
-    async state() {
-      const r = await call("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
-      if (r.status === 404 && jsonObject(r)?.["status"] === 404) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
-      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
-      const pod = jsonObject(r);
-      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["status"] !== "string")
-        return { state: "unknown", detail: "an answer without this pod's id and status" };
-      seen = true;
-      const s = pod["status"].slice(0, 40);
-      return { state: STATES2[s] ?? "unknown", detail: `status ${s}` };
-    },
-    async request(verb) {
-      const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/action`, auth, { action: "stop" }, ctx.callTimeoutMs, "runpod: stop");
-      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
-      const detail = jsonObject(r)?.["detail"];
-      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${typeof detail === "string" ? detail.slice(0, 200) : r.text.slice(0, 200)}`, false);
-    },
-    async leftovers() {
-      const r = await call("GET", `${base}/network-volumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
-      const list2 = jsonObject(r)?.["networkVolumes"] ?? [];
-      return (Array.isArray(list2) ? list2 : []).map(
-        (v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenter ?? "?"}) bills until deleted`
-      );
-    }
-  };
-}
-var RUNPOD_API, STATES2, runpod;
-var init_runpod = __esm({
-  "src/providers/runpod.ts"() {
-    "use strict";
-    init_http();
-    init_types();
-    RUNPOD_API = "https://api.runpod.io/v2";
-    STATES2 = {
-      RUNNING: "running",
-      EXITED: "stopped",
-      TERMINATED: "gone",
-      PROVISIONING: "changing",
-      STARTING: "changing"
-    };
-    runpod = {
-      name: "runpod",
-      facts: {
-        title: "RunPod",
-        credentials: "api-key",
-        loginUser: "root",
-        park: {
-          action: "stop (`POST /v2/pods/{id}/action`, `stop`)",
-          reversible: true,
-          survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
-          keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
-        },
-        destroy: {
-          action: "terminate (`DELETE /v2/pods/{id}`)",
-          reversible: false,
-          survives: "Network Volumes only; container and volume disks are deleted",
-          keepsBilling: "Network Volumes until you delete them"
-        },
-        traps: [
-          "stop does not stop the meter for storage: the volume disk bills 2\xD7",
-          "a delete answering 204 is not proof: tether polls until the pod is gone (404 or TERMINATED)"
-        ],
-        verified: "2026-12"
-      },
-      make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
-    };
-  }
-});
-
-// src/backends/slurm.ts
-var slurm, SLURM_ALIVE, SLURM_ENDED, SLURM_FAILURE;
-var init_slurm2 = __esm({
-  "src/backends/slurm.ts"() {
-    "use strict";
-    slurm = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
-    SLURM_ALIVE = [
-      "PENDING",
-      "RUNNING",
-      "CONFIGURING",
-      "COMPLETING",
-      "REQUEUED",
-      "REQUEUE_HOLD",
-      "REQUEUE_FED",
-      "RESIZING",
-      "SIGNALING",
-      "STAGE_OUT",
-      "SUSPENDED",
-      "STOPPED"
-    ];
-    SLURM_ENDED = [
-      "COMPLETED",
-      "FAILED",
-      "CANCELLED",
-      "TIMEOUT",
-      "OUT_OF_MEMORY",
-      "NODE_FAIL",
-      "PREEMPTED",
-      "BOOT_FAIL",
-      "DEADLINE",
-      "REVOKED",
-      "SPECIAL_EXIT"
-    ];
-    SLURM_FAILURE = {
-      TIMEOUT: "timeout",
-      DEADLINE: "timeout",
-      OUT_OF_MEMORY: "oom",
-      NODE_FAIL: "node-fail",
-      BOOT_FAIL: "node-fail",
-      PREEMPTED: "preempted",
-      CANCELLED: "cancelled"
     };
   }
 });
@@ -3486,6 +3447,85 @@ main() {
     ((sec % 30 == 0)) && emit alive
   done
 }
+main "$@"; exit $?
+`, "host_key.sh": `#!/usr/bin/env bash
+# The box's start step where the provider has no cloud-init (issue 26 \xA72, rank 1): RunPod's start command, vast's
+# onstart, Paperspace's startup script. It installs the host key tether generated on the runner for this box only
+# (TETHER_HOST_KEY: the OpenSSH private key, base64) and makes sshd serve that key alone, so the key tether pinned
+# before the first connection is the only one the box can answer with. An sshd already running (vast starts its
+# own before onstart) is told to reload. Then it hands over to what the image would have run (TETHER_THEN).
+# Where the provider has no key registry of its own (Paperspace), TETHER_AUTHORIZED_KEY (one public key line) is
+# added to TETHER_LOGIN_USER's authorized_keys. Settings, for the provider doubles: TETHER_SSH_DIR (/etc/ssh),
+# TETHER_SSHD_PID (/run/sshd.pid), TETHER_AUTHORIZED_KEYS (the login user's ~/.ssh/authorized_keys), TETHER_THEN.
+# Exit: 0, or 3 when a key given is not usable (sshd is left as it was).
+
+install_key() {
+  local dir=\${TETHER_SSH_DIR:-/etc/ssh}
+  local key="$dir/ssh_host_ed25519_key"
+  local cfg="$dir/sshd_config"
+  umask 077
+  mkdir -p "$dir" || return 3
+  printf '%s' "$TETHER_HOST_KEY" | base64 -d >"$key.tether" 2>/dev/null || {
+    rm -f "$key.tether"
+    return 3
+  }
+  ssh-keygen -y -f "$key.tether" >"$key.pub.tether" 2>/dev/null || {
+    rm -f "$key.tether" "$key.pub.tether"
+    return 3
+  }
+  mv -f "$key.tether" "$key" && mv -f "$key.pub.tether" "$key.pub" && chmod 644 "$key.pub" || return 3
+  # This key only: every other HostKey line goes, ours comes first (an sshd with any HostKey line serves only those).
+  if [ -f "$cfg" ]; then
+    { printf 'HostKey %s\\n' "$key"; grep -v -i '^[[:space:]]*HostKey[[:space:]]' "$cfg"; } >"$cfg.tether" && mv -f "$cfg.tether" "$cfg"
+    chmod 644 "$cfg"
+  else
+    printf 'HostKey %s\\n' "$key" >"$cfg"
+  fi
+  local pidfile=\${TETHER_SSHD_PID:-/run/sshd.pid} pid
+  pid=$(cat "$pidfile" 2>/dev/null)
+  # SIGHUP: sshd re-executes itself and reads its configuration (and so its host keys) again.
+  case "$pid" in '' | *[!0-9]*) ;; *) kill -HUP "$pid" 2>/dev/null ;; esac
+  return 0
+}
+
+install_login_key() {
+  local line=$TETHER_AUTHORIZED_KEY file=\${TETHER_AUTHORIZED_KEYS:-} home
+  case "$line" in
+    *$'\\n'* | '') return 3 ;;
+    ssh-ed25519\\ * | ssh-rsa\\ * | ecdsa-sha2-*) ;;
+    *) return 3 ;;
+  esac
+  if [ -z "$file" ]; then
+    home=$(getent passwd "\${TETHER_LOGIN_USER:-root}" | cut -d: -f6)
+    [ -n "$home" ] || return 3
+    file="$home/.ssh/authorized_keys"
+  fi
+  mkdir -p "\${file%/*}" && printf '%s\\n' "$line" >>"$file" && chmod 600 "$file" || return 3
+  if [ -n "\${TETHER_LOGIN_USER:-}" ]; then chown -R "$TETHER_LOGIN_USER": "\${file%/*}" 2>/dev/null || true; fi
+  return 0
+}
+
+main() {
+  local rc=0
+  if [ -n "\${TETHER_HOST_KEY:-}" ]; then
+    install_key
+    rc=$?
+  fi
+  unset TETHER_HOST_KEY
+  [ "$rc" = 0 ] || echo "tether: TETHER_HOST_KEY is not a usable private key; sshd keeps its own keys" >&2
+  if [ -n "\${TETHER_AUTHORIZED_KEY:-}" ]; then
+    install_login_key || {
+      rc=3
+      echo "tether: TETHER_AUTHORIZED_KEY is not one public key line, or its user has no home" >&2
+    }
+  fi
+  if [ -n "\${TETHER_THEN:-}" ]; then
+    # shellcheck disable=SC2086 # the image's own start command, word-split as a Docker CMD string would be
+    exec $TETHER_THEN
+  fi
+  return "$rc"
+}
+
 main "$@"; exit $?
 `, "launch.sh": `#!/usr/bin/env bash
 # Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
@@ -5418,6 +5458,578 @@ if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then TETHER_KIND=DONE; 
 write_marker "$TETHER_RUN_DIR/$TETHER_KIND" "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED"
 exit "$TETHER_RC"
 ` };
+  }
+});
+
+// src/providers/start-step.ts
+function startStep(k) {
+  const script = scriptText("host_key.sh").split("\n").filter((l, i) => i === 0 || !/^\s*#(?! shellcheck)/.test(l)).join("\n");
+  return {
+    env: { TETHER_HOST_KEY: Buffer.from(k.privateKey).toString("base64") },
+    script,
+    command: `bash -c "echo ${Buffer.from(script).toString("base64")}|base64 -d|bash"`
+  };
+}
+var init_start_step = __esm({
+  "src/providers/start-step.ts"() {
+    "use strict";
+    init_script_text();
+  }
+});
+
+// src/providers/paperspace-provision.ts
+import { isIP as isIP4 } from "node:net";
+function paperspaceError(a, label2) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const code2 = typeof b.code === "string" || typeof b.code === "number" ? String(b.code).slice(0, 40) : "";
+  const words = typeof b.message === "string" ? b.message.slice(0, 300) : "";
+  const kind = a.status === 401 || a.status === 403 ? "auth" : a.status === 402 || /billing|payment|balance|quota|limit/i.test(words) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /capacity|out of stock|not available|unavailable/i.test(words) ? "capacity" : "bad-request";
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
+}
+function strictly2(label2, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function paperspaceStartupScript(hostPrivateKey, authorizedKey) {
+  const step = startStep({ privateKey: hostPrivateKey });
+  const body = step.script.replace(/^#!.*\n/, "");
+  const q = (v) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return [
+    "#!/usr/bin/env bash",
+    `export TETHER_HOST_KEY=${q(step.env["TETHER_HOST_KEY"])}`,
+    `export TETHER_AUTHORIZED_KEY=${q(authorizedKey)}`,
+    "export TETHER_LOGIN_USER=${TETHER_LOGIN_USER:-paperspace}",
+    body
+  ].join("\n");
+}
+function paperspaceProvisioner(s) {
+  const base = baseUrl(s.apiUrl, PAPERSPACE_API);
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const scripts = /* @__PURE__ */ new Map();
+  const ask2 = async (method, path, label2, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `paperspace: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200) throw paperspaceError(a, `paperspace: ${label2}`);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not a JSON object`);
+    return o;
+  };
+  const forget = async (machine) => {
+    const id = scripts.get(machine);
+    if (!id) return;
+    scripts.delete(machine);
+    try {
+      const a = await answer(
+        "DELETE",
+        `${base}/startup-scripts/${encodeURIComponent(id)}`,
+        auth,
+        void 0,
+        s.callTimeoutMs,
+        "paperspace: delete startup script"
+      );
+      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
+    } catch (err) {
+      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${err.message}; delete it in the console`);
+    }
+  };
+  return {
+    // The key goes in the startup script: nothing to register.
+    prepareKey: async () => "",
+    // Paperspace lists no capacity here: each type in each region, in order; create answers capacity.
+    candidates: async (types, regions) => ({
+      candidates: types.flatMap((t) => (regions.length ? regions : PAPERSPACE_REGIONS).map((r) => ({ instanceType: t, region: r, hourlyPrice: null }))),
+      skipped: []
+    }),
+    async create(c, spec) {
+      if (!spec.image) throw new ProvisionError("bad-request", "paperspace: a template id (image) is required");
+      const made = await ask2("POST", "/startup-scripts", "create startup script", {
+        name: `${spec.name}-host-key`.slice(0, 64),
+        script: paperspaceStartupScript(spec.hostKey.privateKey, spec.authorizedKey),
+        isRunOnce: true
+      });
+      const scriptId = strictly2("create startup script", () => str(made, "id", "startup script", { max: 64, pattern: ID }));
+      let machine;
+      try {
+        const r = await ask2("POST", "/machines", `create ${c.instanceType} in ${c.region}`, {
+          name: spec.name,
+          machineType: c.instanceType,
+          templateId: spec.image,
+          region: c.region,
+          diskSize: spec.diskGb ?? 100,
+          publicIpType: "dynamic",
+          startupScriptId: scriptId,
+          startOnCreate: true
+        });
+        machine = strictly2("create machine", () => str(obj(r["data"], "machine"), "id", "machine", { max: 64, pattern: ID }));
+      } catch (err) {
+        scripts.set("(none)", scriptId);
+        await forget("(none)");
+        throw err;
+      }
+      scripts.set(machine, scriptId);
+      return machine;
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/machines/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "paperspace: get machine");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status === 404) return { phase: "gone", host: null, port: 22, detail: "404: no such machine" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly2("get machine", () => paperspaceBoxState(obj(a.body?.["data"] ?? a.body, "machine"), id));
+    },
+    release: forget,
+    async list(prefix) {
+      const items = [];
+      let after = "";
+      for (let page = 0; page < 20; page++) {
+        const r = await ask2("GET", `/machines${after ? `?after=${encodeURIComponent(after)}` : ""}`, "list machines");
+        items.push(...strictly2("list machines", () => arr(r, "items", "machines", 1e3).map((x) => obj(x, "machine"))));
+        if (r["hasMore"] !== true || typeof r["nextPage"] !== "string") break;
+        after = r["nextPage"];
+      }
+      return strictly2(
+        "list machines",
+        () => items.filter((m) => typeof m["name"] === "string" && m["name"].startsWith(prefix)).map((m) => {
+          const state = str(m, "state", "machine", { max: 40 });
+          return {
+            id: str(m, "id", "machine", { max: 64, pattern: ID }),
+            name: str(m, "name", "machine", { max: 200 }),
+            status: state,
+            billing: true,
+            hourlyPrice: null,
+            createdAt: typeof m["dtCreated"] === "string" && Number.isFinite(Date.parse(m["dtCreated"])) ? new Date(m["dtCreated"]).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+}
+function paperspaceBoxState(m, id) {
+  if (str(m, "id", "machine", { max: 64 }) !== id) throw new BoxDataError(`machine.id is not ${id}`);
+  const state = str(m, "state", "machine", { max: 40 });
+  const detail = `state ${state}`;
+  if (state === "off" || state === "failed" || state === "stopping") return { phase: "failed", host: null, port: 22, detail };
+  if (state !== "ready") return { phase: "pending", host: null, port: 22, detail };
+  const ip = typeof m["publicIp"] === "string" && isIP4(m["publicIp"]) ? m["publicIp"] : null;
+  return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public IP yet` };
+}
+var PAPERSPACE_API, PAPERSPACE_REGIONS, ID;
+var init_paperspace_provision = __esm({
+  "src/providers/paperspace-provision.ts"() {
+    "use strict";
+    init_start_step();
+    init_strict();
+    init_http();
+    init_types();
+    PAPERSPACE_API = "https://api.paperspace.com/v1";
+    PAPERSPACE_REGIONS = ["ny2", "ca1", "ams1"];
+    ID = /^[A-Za-z0-9_-]{1,64}$/;
+  }
+});
+
+// src/providers/paperspace.ts
+function paperspaceProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, PAPERSPACE_API);
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: get machine");
+      if (r.status === 404) return { state: seen ? "gone" : "missing", detail: "404: no such machine" };
+      const doc = jsonObject(r);
+      const m = doc?.["data"] && typeof doc["data"] === "object" ? doc["data"] : doc;
+      if (r.status !== 200 || !m || m.id !== ctx.instanceId || typeof m.state !== "string")
+        return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the machine` };
+      seen = true;
+      const s = m.state.slice(0, 40);
+      return { state: STATES2[s] ?? "unknown", detail: `state ${s}` };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call("DELETE", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: delete") : await call("PATCH", `${base}/machines/${id}/stop`, auth, void 0, ctx.callTimeoutMs, "paperspace: stop");
+      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
+      const message = jsonObject(r)?.["message"];
+      throw new ProviderError(`paperspace: ${verb}: HTTP ${r.status} ${typeof message === "string" ? message.slice(0, 200) : r.text.slice(0, 200)}`, false);
+    }
+  };
+}
+var STATES2, paperspace;
+var init_paperspace = __esm({
+  "src/providers/paperspace.ts"() {
+    "use strict";
+    init_http();
+    init_paperspace_provision();
+    init_types();
+    STATES2 = {
+      ready: "running",
+      serviceready: "running",
+      off: "stopped",
+      provisioning: "changing",
+      starting: "changing",
+      restarting: "changing",
+      upgrading: "changing",
+      stopping: "changing"
+    };
+    paperspace = {
+      name: "paperspace",
+      facts: {
+        title: "Paperspace",
+        credentials: "api-key",
+        loginUser: "paperspace",
+        park: {
+          action: "stop (`PATCH /v1/machines/{id}/stop`, to `off`)",
+          reversible: true,
+          survives: "the machine and its disk",
+          keepsBilling: "storage, static IPs and snapshots, every hour it is off"
+        },
+        destroy: {
+          action: "delete (`DELETE /v1/machines/{id}`)",
+          reversible: false,
+          survives: "nothing on the machine; snapshots and shared drives you made",
+          keepsBilling: "snapshots, shared drives and private networks until you delete them"
+        },
+        traps: ["auto-shutdown stops the machine, it does not delete it: storage keeps billing", "stop keeps billing storage and static IPs"],
+        verified: "2026-12"
+      },
+      make: (ctx, cfg) => paperspaceProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+      // No cloud-init and no key registry: a startup script of tether's own installs the host key and the login key
+      // (facts §2.2, rank 1); it may run after the image's sshd started, so another key is waited out.
+      provision: {
+        hostKeyChannel: "injected-start-step",
+        credentials: "api-key",
+        apiKeyEnv: "PAPERSPACE_API_KEY",
+        spot: false,
+        diskGb: true,
+        prices: false,
+        // A template id (Paperspace's images are templates, such as ML-in-a-Box's).
+        needsImage: /^[A-Za-z0-9_-]{4,64}$/,
+        keyInUserData: false,
+        make: paperspaceProvisioner
+      }
+    };
+  }
+});
+
+// src/providers/runpod-provision.ts
+import { isIP as isIP5 } from "node:net";
+function runpodError(a, label2, creating) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const detail = [typeof b.detail === "string" ? b.detail : "", Array.isArray(b.errors) ? b.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean).join(": ").slice(0, 300);
+  const kind = a.status === 401 ? "auth" : a.status === 402 ? "quota" : a.status === 403 ? creating ? "capacity" : "auth" : a.status === 400 && creating ? "capacity" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : "bad-request";
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${detail ? `: ${detail}` : ""}`);
+}
+function strictly3(label2, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `runpod: ${label2}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function runpodProvisioner(s) {
+  const base = baseUrl(s.apiUrl, RUNPOD_API);
+  const graphql = `${base.replace(/\/v2\/?$/, "")}/graphql`;
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const ask2 = async (method, url, label2, body, ok, creating = false) => {
+    let a;
+    try {
+      a = await answer(method, url, auth, body, s.callTimeoutMs, `runpod: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (!ok.includes(a.status)) throw runpodError(a, `runpod: ${label2}`, creating);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o) throw new ProvisionError("transient", `runpod: ${label2}: the answer is not a JSON object`);
+    return o;
+  };
+  return {
+    // The key travels in the create call as PUBLIC_KEY: nothing to register.
+    prepareKey: async () => "",
+    async candidates(types, regions) {
+      const r = await ask2("GET", `${base}/catalog/gpus?include=AVAILABILITY&product=POD`, "list GPU types", void 0, [200]);
+      return strictly3("list GPU types", () => runpodCandidates(r, types, regions));
+    },
+    async create(c, spec) {
+      const body = runpodPodBody(c, spec);
+      if (spec.spot) return rentInterruptible(c, spec, body);
+      const pod = await ask2("POST", `${base}/pods`, `create ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`, body, [201], true);
+      return strictly3("create pod", () => str(pod, "id", "pod", { max: 64, pattern: POD_ID }));
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/pods/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "runpod: get pod");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status === 404 && a.body?.status === 404)
+        return { phase: "gone", host: null, port: 22, detail: "404: no such pod" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly3("get pod", () => runpodBoxState(obj(a.body, "pod"), id));
+    },
+    async list(prefix) {
+      const r = await ask2("GET", `${base}/pods`, "list pods", void 0, [200]);
+      return strictly3(
+        "list pods",
+        () => arr(r, "pods", "pods", 1e4).map((x) => obj(x, "pod")).filter((p) => typeof p["name"] === "string" && p["name"].startsWith(prefix)).map((p) => {
+          const status = str(p, "status", "pod", { max: 40 });
+          return {
+            id: str(p, "id", "pod", { max: 64, pattern: POD_ID }),
+            name: str(p, "name", "pod", { max: 200 }),
+            status,
+            // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
+            billing: status !== "TERMINATED",
+            hourlyPrice: typeof p["cost"] === "number" && p["cost"] >= 0 ? p["cost"] : null,
+            createdAt: typeof p["createdAt"] === "string" && Number.isFinite(Date.parse(p["createdAt"])) ? new Date(p["createdAt"]).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+  async function rentInterruptible(c, spec, body) {
+    const input = {
+      name: body.name,
+      imageName: body.image,
+      gpuTypeId: c.instanceType,
+      gpuCount: 1,
+      bidPerGpu: c.hourlyPrice ?? 0,
+      cloudType: "SECURE",
+      ports: "22/tcp",
+      supportPublicIp: true,
+      containerDiskInGb: spec.diskGb ?? 50,
+      dockerArgs: body.args,
+      env: Object.entries(body.env).map(([key, value]) => ({ key, value })),
+      ...c.region ? { dataCenterId: c.region } : {}
+    };
+    const query = "mutation Rent($input: PodRentInterruptableInput!) { podRentInterruptable(input: $input) { id desiredStatus } }";
+    const label2 = `rent interruptible ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`;
+    const r = await ask2("POST", graphql, label2, { query, variables: { input } }, [200], true);
+    const errors = Array.isArray(r["errors"]) ? r["errors"] : [];
+    if (errors.length) {
+      const words = errors.map((e) => e && typeof e === "object" && typeof e["message"] === "string" ? String(e["message"]) : "").join("; ").slice(0, 300);
+      const kind = /unauthori[sz]ed|api key/i.test(words) ? "auth" : /balance|insufficient funds/i.test(words) ? "quota" : "capacity";
+      throw new ProvisionError(kind, `runpod: ${label2}: ${words || "the answer holds errors"}`);
+    }
+    return strictly3(label2, () => str(obj(obj(r["data"], "data")["podRentInterruptable"], "pod"), "id", "pod", { max: 64, pattern: POD_ID }));
+  }
+}
+function runpodPodBody(c, spec) {
+  const step = startStep(spec.hostKey);
+  return {
+    name: spec.name,
+    image: spec.image ?? RUNPOD_IMAGE,
+    gpu: { id: c.instanceType, count: 1 },
+    cloud: "SECURE",
+    ...c.region ? { dataCenterIds: [c.region] } : {},
+    ports: ["22/tcp"],
+    ...spec.diskGb ? { disk: spec.diskGb } : {},
+    env: { PUBLIC_KEY: spec.authorizedKey, ...step.env, TETHER_THEN: "/start.sh" },
+    args: step.command
+  };
+}
+function runpodBoxState(pod, id) {
+  if (str(pod, "id", "pod", { max: 64 }) !== id) throw new BoxDataError(`pod.id is not ${id}`);
+  const status = str(pod, "status", "pod", { max: 40 });
+  const detail = `status ${status}`;
+  if (status === "TERMINATED") return { phase: "gone", host: null, port: 22, detail };
+  if (status === "EXITED" || status === "ERROR") return { phase: "failed", host: null, port: 22, detail };
+  if (status !== "RUNNING") return { phase: "pending", host: null, port: 22, detail };
+  const ssh3 = pod["ssh"] && typeof pod["ssh"] === "object" ? pod["ssh"] : {};
+  const direct = ssh3["direct"] && typeof ssh3["direct"] === "object" ? ssh3["direct"] : null;
+  const host2 = direct && typeof direct["host"] === "string" && isIP5(direct["host"]) ? direct["host"] : null;
+  const port2 = direct && Number.isInteger(direct["port"]) && direct["port"] > 0 && direct["port"] < 65536 ? direct["port"] : 0;
+  if (!host2 || !port2) return { phase: "pending", host: null, port: 22, detail: `${detail}, no direct SSH endpoint yet` };
+  return { phase: "running", host: host2, port: port2, detail };
+}
+function runpodCandidates(doc, types, regions) {
+  const gpus = arr(doc, "gpus", "gpus", 1e3).map((g) => obj(g, "gpu"));
+  const candidates = [];
+  const skipped = [];
+  for (const t of types) {
+    const g = gpus.find((x) => x["id"] === t || x["name"] === t);
+    if (!g) {
+      skipped.push(`${t}: RunPod has no such GPU type`);
+      continue;
+    }
+    const id = str(g, "id", "gpu", { max: 100 });
+    if (g["secure"] !== true) {
+      skipped.push(`${t}: not offered on RunPod's secure cloud`);
+      continue;
+    }
+    const price = obj(g["price"], `gpu ${id} price`)["secure"];
+    const hourly = typeof price === "number" && price >= 0 && price < 1e4 ? price : null;
+    const dcs = (Array.isArray(g["dataCenters"]) ? g["dataCenters"] : []).map((d) => obj(d, "data center")).filter((d) => d["availability"] !== "NONE").map((d) => str(d, "id", "data center", { max: 64, pattern: /^[A-Za-z0-9-]{1,64}$/ }));
+    if (!regions.length) {
+      if (dcs.length || g["availability"] !== void 0 && g["availability"] !== "NONE")
+        candidates.push({ instanceType: id, region: "", hourlyPrice: hourly });
+      else skipped.push(`${t}: no pod stock in any data center now`);
+      continue;
+    }
+    for (const r of regions) {
+      if (dcs.includes(r)) candidates.push({ instanceType: id, region: r, hourlyPrice: hourly });
+      else skipped.push(`${t} in ${r}: no pod stock now`);
+    }
+  }
+  return { candidates, skipped };
+}
+var RUNPOD_API, RUNPOD_IMAGE, POD_ID;
+var init_runpod_provision = __esm({
+  "src/providers/runpod-provision.ts"() {
+    "use strict";
+    init_start_step();
+    init_strict();
+    init_http();
+    init_types();
+    RUNPOD_API = "https://api.runpod.io/v2";
+    RUNPOD_IMAGE = "runpod/pytorch:1.0.2-cu1281-torch280-ubuntu2404";
+    POD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+  }
+});
+
+// src/providers/runpod.ts
+function runpodProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, RUNPOD_API);
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
+      if (r.status === 404 && jsonObject(r)?.["status"] === 404) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
+      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
+      const pod = jsonObject(r);
+      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["status"] !== "string")
+        return { state: "unknown", detail: "an answer without this pod's id and status" };
+      seen = true;
+      const s = pod["status"].slice(0, 40);
+      return { state: STATES3[s] ?? "unknown", detail: `status ${s}` };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/action`, auth, { action: "stop" }, ctx.callTimeoutMs, "runpod: stop");
+      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
+      const detail = jsonObject(r)?.["detail"];
+      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${typeof detail === "string" ? detail.slice(0, 200) : r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call("GET", `${base}/network-volumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
+      const list2 = jsonObject(r)?.["networkVolumes"] ?? [];
+      return (Array.isArray(list2) ? list2 : []).map(
+        (v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenter ?? "?"}) bills until deleted`
+      );
+    }
+  };
+}
+var STATES3, runpod;
+var init_runpod = __esm({
+  "src/providers/runpod.ts"() {
+    "use strict";
+    init_http();
+    init_types();
+    init_runpod_provision();
+    STATES3 = {
+      RUNNING: "running",
+      EXITED: "stopped",
+      TERMINATED: "gone",
+      PROVISIONING: "changing",
+      STARTING: "changing"
+    };
+    runpod = {
+      name: "runpod",
+      facts: {
+        title: "RunPod",
+        credentials: "api-key",
+        loginUser: "root",
+        park: {
+          action: "stop (`POST /v2/pods/{id}/action`, `stop`)",
+          reversible: true,
+          survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
+          keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
+        },
+        destroy: {
+          action: "terminate (`DELETE /v2/pods/{id}`)",
+          reversible: false,
+          survives: "Network Volumes only; container and volume disks are deleted",
+          keepsBilling: "Network Volumes until you delete them"
+        },
+        traps: [
+          "stop does not stop the meter for storage: the volume disk bills 2\xD7",
+          "a delete answering 204 is not proof: tether polls until the pod is gone (404 or TERMINATED)"
+        ],
+        verified: "2026-12"
+      },
+      make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+      // No cloud-init: tether's own start step (the pod's `args`) installs the host key before the image's start.sh
+      // starts sshd (facts §2.2, rank 1); the connection's key rides in PUBLIC_KEY.
+      provision: {
+        hostKeyChannel: "injected-start-step",
+        credentials: "api-key",
+        apiKeyEnv: "RUNPOD_API_KEY",
+        spot: true,
+        diskGb: true,
+        prices: true,
+        needsImage: null,
+        keyInUserData: false,
+        make: runpodProvisioner
+      }
+    };
+  }
+});
+
+// src/backends/slurm.ts
+var slurm, SLURM_ALIVE, SLURM_ENDED, SLURM_FAILURE;
+var init_slurm2 = __esm({
+  "src/backends/slurm.ts"() {
+    "use strict";
+    slurm = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
+    SLURM_ALIVE = [
+      "PENDING",
+      "RUNNING",
+      "CONFIGURING",
+      "COMPLETING",
+      "REQUEUED",
+      "REQUEUE_HOLD",
+      "REQUEUE_FED",
+      "RESIZING",
+      "SIGNALING",
+      "STAGE_OUT",
+      "SUSPENDED",
+      "STOPPED"
+    ];
+    SLURM_ENDED = [
+      "COMPLETED",
+      "FAILED",
+      "CANCELLED",
+      "TIMEOUT",
+      "OUT_OF_MEMORY",
+      "NODE_FAIL",
+      "PREEMPTED",
+      "BOOT_FAIL",
+      "DEADLINE",
+      "REVOKED",
+      "SPECIAL_EXIT"
+    ];
+    SLURM_FAILURE = {
+      TIMEOUT: "timeout",
+      DEADLINE: "timeout",
+      OUT_OF_MEMORY: "oom",
+      NODE_FAIL: "node-fail",
+      BOOT_FAIL: "node-fail",
+      PREEMPTED: "preempted",
+      CANCELLED: "cancelled"
+    };
   }
 });
 
@@ -12051,7 +12663,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash10,
       createHmac: createHmac4,
       createSign,
       createVerify,
@@ -12739,11 +13351,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash9("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash10("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash9("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash10("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -12908,8 +13520,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash9("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash9("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash10("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash10("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -12949,7 +13561,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac4(
           "sha1",
-          createHash9("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash10("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac2) {
           if (encrypted) {
@@ -15271,7 +15883,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash9,
+      createHash: createHash10,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -15697,7 +16309,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash9(this.hashName);
+          const hash = createHash10(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -16705,9 +17317,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash9(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash10(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash9(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash10(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -19278,7 +19890,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RMDIR`
         );
       }
-      readdir(where2, opts, cb) {
+      readdir(where3, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof opts === "function") {
@@ -19288,9 +19900,9 @@ var require_SFTP = __commonJS({
         if (typeof opts !== "object" || opts === null)
           opts = {};
         const doFilter = opts && opts.full ? false : true;
-        if (!Buffer.isBuffer(where2) && typeof where2 !== "string")
+        if (!Buffer.isBuffer(where3) && typeof where3 !== "string")
           throw new Error("missing directory handle or path");
-        if (typeof where2 === "string") {
+        if (typeof where3 === "string") {
           const entries = [];
           let e = 0;
           const reread = (err, handle) => {
@@ -19312,9 +19924,9 @@ var require_SFTP = __commonJS({
               reread(void 0, handle);
             });
           };
-          return this.opendir(where2, reread);
+          return this.opendir(where3, reread);
         }
-        const handleLen = where2.length;
+        const handleLen = where3.length;
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -19322,7 +19934,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, handleLen, p);
-        buf.set(where2, p += 4);
+        buf.set(where3, p += 4);
         this._requests[reqid] = {
           cb: doFilter ? (err, list2) => {
             if (typeof cb !== "function")
@@ -22142,7 +22754,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash9,
+      createHash: createHash10,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -22364,7 +22976,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify2) => {
             if (hashAlgo)
-              key = createHash9(hashAlgo).update(key).digest("hex");
+              key = createHash10(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify2);
             if (ret !== void 0)
               verify2(ret);
@@ -25776,7 +26388,7 @@ function handshake(hop, cfg, cred, tuning) {
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
     let settled = false;
-    const where2 = `${hop.label}${hop.host}:${hop.port}`;
+    const where3 = `${hop.label}${hop.host}:${hop.port}`;
     const fail = (err) => {
       if (settled) return;
       settled = true;
@@ -25785,13 +26397,13 @@ function handshake(hop, cfg, cred, tuning) {
       reject(err);
     };
     const hardStop = setTimeout(
-      () => fail(new TransportError("unreachable", `${where2} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
+      () => fail(new TransportError("unreachable", `${where3} did not finish the SSH handshake within ${cfg.connectTimeoutMs / 1e3} s`)),
       cfg.connectTimeoutMs + 1e3
     );
     client.on("error", (err) => {
       clearTimeout(hardStop);
       const kind = classify(err, rejectedHostKey);
-      const detail = kind === "host_key_mismatch" && hop.pin.kind === "pinned" ? `${where2} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(" or ")}` : `${where2}: ${err.message}`;
+      const detail = kind === "host_key_mismatch" && hop.pin.kind === "pinned" ? `${where3} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(" or ")}` : `${where3}: ${err.message}`;
       fail(new TransportError(kind, detail));
     });
     client.on("ready", () => {
@@ -26158,7 +26770,7 @@ var init_ssh = __esm({
           keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING"
         },
         destroy: null,
-        missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
+        missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws, paperspace) or provider: command" },
         traps: [
           "a forgotten box bills 24/7: nothing releases it automatically",
           "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"
@@ -26174,6 +26786,180 @@ var init_ssh = __esm({
         if (!conn) throw new ProviderError("provider ssh needs the connection inputs", false);
         return sshProvider(ctx, conn, loadCredential(conn.key));
       }
+    };
+  }
+});
+
+// src/providers/vastai-provision.ts
+import { createHash as createHash5 } from "node:crypto";
+import { isIP as isIP6 } from "node:net";
+function vastError(a, label2) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const code2 = typeof b.error === "string" ? b.error.slice(0, 60) : "";
+  const words = [b.msg, b.detail].filter((x) => typeof x === "string").join(" ").slice(0, 300);
+  const kind = a.status === 401 || code2 === "invalid_api_key" ? "auth" : a.status === 402 || /credit|balance/i.test(`${code2} ${words}`) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /no_such_ask|unavailable|not available|rented/i.test(`${code2} ${words}`) ? "capacity" : a.status === 403 ? "auth" : "bad-request";
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
+}
+function strictly4(label2, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `vastai: ${label2}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function vastProvisioner(s) {
+  const base = baseUrl(s.apiUrl, VAST_API);
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const ask2 = async (method, path, label2, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `vastai: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200 || a.body?.success === false) throw vastError(a, `vastai: ${label2}`);
+    if (a.body === null || typeof a.body !== "object") throw new ProvisionError("transient", `vastai: ${label2}: the answer is not JSON`);
+    return a.body;
+  };
+  return {
+    async prepareKey(publicKey) {
+      const list2 = await ask2("GET", "/ssh/", "list ssh keys");
+      const mine = strictly4("list ssh keys", () => {
+        if (!Array.isArray(list2)) throw new BoxDataError("the key list is not a list");
+        return list2.slice(0, 1e3).map((k) => obj(k, "ssh key")).find((k) => typeof k["key"] === "string" && k["deleted_at"] == null && keyBody2(k["key"]) === keyBody2(publicKey));
+      });
+      if (mine) return strictly4("list ssh keys", () => idOf(mine, "id", "ssh key"));
+      const added = await ask2("POST", "/ssh/", "add ssh key", { ssh_key: keyBody2(publicKey) });
+      const id = strictly4("add ssh key", () => idOf(obj(obj(added, "answer")["key"], "key"), "id", "key"));
+      s.log(
+        `provision: registered the connection's public key with vast.ai (key ${id}, ${createHash5("sha256").update(keyBody2(publicKey)).digest("hex").slice(0, 12)})`
+      );
+      return id;
+    },
+    async candidates(types, regions) {
+      const query = {
+        gpu_name: { in: types.map((t) => t.replace(/_/g, " ")) },
+        num_gpus: { eq: 1 },
+        rentable: { eq: true },
+        rented: { eq: false },
+        type: "on-demand",
+        order: [["dph_total", "asc"]],
+        limit: 200
+      };
+      const r = await ask2("POST", "/bundles/", "search offers", query);
+      return strictly4("search offers", () => vastCandidates(obj(r, "offers"), types, regions));
+    },
+    async create(c, spec) {
+      if (!c.offer) throw new ProvisionError("bad-request", `vastai: ${c.instanceType}: no offer to rent`);
+      const step = startStep(spec.hostKey);
+      if (step.script.length > ONSTART_MAX)
+        throw new ProvisionError("bad-request", `vastai: the start step is ${step.script.length} characters; onstart holds ${ONSTART_MAX}`);
+      const body = {
+        client_id: "me",
+        image: spec.image,
+        disk: spec.diskGb ?? 32,
+        runtype: "ssh_direc ssh_proxy",
+        onstart: step.script,
+        env: step.env,
+        label: spec.name,
+        // Created stopped when the machine cannot start it is a contract that bills its disk: refuse instead.
+        cancel_unavail: true,
+        // A bid makes it interruptible; at the listed price it is outbid only by a higher one.
+        ...spec.spot && c.hourlyPrice !== null ? { price: c.hourlyPrice } : {}
+      };
+      const r = await ask2("PUT", `/asks/${encodeURIComponent(c.offer)}/`, `rent offer ${c.offer} (${c.instanceType})`, body);
+      return strictly4("rent offer", () => idOf(obj(r, "answer"), "new_contract", "answer"));
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}/?owner=me`, auth, void 0, s.callTimeoutMs, "vastai: show instance");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status !== 200 || !a.body || typeof a.body !== "object" || !("instances" in a.body))
+        return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      const inst = a.body.instances;
+      if (inst === null) return { phase: "gone", host: null, port: 22, detail: "instances: null" };
+      return strictly4("show instance", () => vastBoxState(obj(inst, "instance"), id));
+    },
+    async list(prefix) {
+      const r = await ask2("GET", "/instances/?owner=me", "list instances");
+      return strictly4(
+        "list instances",
+        () => arr(obj(r, "answer"), "instances", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["label"] === "string" && i["label"].startsWith(prefix)).map((i) => {
+          const status = typeof i["actual_status"] === "string" ? i["actual_status"].slice(0, 40) : "unknown";
+          return {
+            id: idOf(i, "id", "instance"),
+            name: str(i, "label", "instance", { max: 200 }),
+            status,
+            // A stopped instance still bills its disk; only a destroyed one is gone.
+            billing: status !== "destroyed",
+            hourlyPrice: typeof i["dph_total"] === "number" && i["dph_total"] >= 0 ? i["dph_total"] : null,
+            // start_date: seconds since the epoch.
+            createdAt: typeof i["start_date"] === "number" && i["start_date"] > 1e9 && i["start_date"] < 1e10 ? new Date(i["start_date"] * 1e3).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+}
+function vastBoxState(inst, id) {
+  if (idOf(inst, "id", "instance") !== id) throw new BoxDataError(`instance.id is not ${id}`);
+  const text = (k) => typeof inst[k] === "string" ? inst[k].slice(0, 40) : "";
+  const actual = text("actual_status");
+  const intended = text("intended_status");
+  const detail = `actual_status ${actual || "none yet"}${intended ? `, intended_status ${intended}` : ""}${text("status_msg") ? `, ${text("status_msg")}` : ""}`;
+  if (actual === "destroyed") return { phase: "gone", host: null, port: 22, detail };
+  if (["exited", "offline", "unknown"].includes(actual) || intended === "stopped") return { phase: "failed", host: null, port: 22, detail };
+  if (actual !== "running") return { phase: "pending", host: null, port: 22, detail };
+  const ip = typeof inst["public_ipaddr"] === "string" ? inst["public_ipaddr"].trim() : "";
+  const ports = inst["ports"] && typeof inst["ports"] === "object" ? inst["ports"] : {};
+  const mapped = Array.isArray(ports["22/tcp"]) ? ports["22/tcp"][0] : void 0;
+  const hostPort = mapped && typeof mapped === "object" ? Number(mapped["HostPort"]) : NaN;
+  if (isIP6(ip) && Number.isInteger(hostPort) && hostPort > 0 && hostPort < 65536) return { phase: "running", host: ip, port: hostPort, detail };
+  const sshHost = typeof inst["ssh_host"] === "string" && /^[A-Za-z0-9.-]{1,253}$/.test(inst["ssh_host"]) ? inst["ssh_host"] : "";
+  const sshPort = Number(inst["ssh_port"]);
+  if (sshHost && Number.isInteger(sshPort) && sshPort > 0 && sshPort < 65536) return { phase: "running", host: sshHost, port: sshPort, detail };
+  return { phase: "pending", host: null, port: 22, detail: `${detail}, no SSH address yet` };
+}
+function vastCandidates(doc, types, regions) {
+  const offers = arr(doc, "offers", "offers", 1e3).map((o) => obj(o, "offer"));
+  const candidates = [];
+  const skipped = [];
+  const inRegion = (geo) => !regions.length || regions.some((r) => geo.split(/,\s*/).some((part) => part.toLowerCase() === r.toLowerCase()));
+  for (const t of types) {
+    const name = t.replace(/_/g, " ");
+    const mine = offers.filter((o) => o["gpu_name"] === name).map((o) => ({
+      offer: idOf(o, "id", "offer"),
+      geo: typeof o["geolocation"] === "string" ? o["geolocation"].slice(0, 80) : "",
+      price: typeof o["dph_total"] === "number" && o["dph_total"] >= 0 && o["dph_total"] < 1e4 ? o["dph_total"] : null
+    })).filter((o) => inRegion(o.geo)).sort((a, b) => (a.price ?? Infinity) - (b.price ?? Infinity)).slice(0, OFFERS_PER_TYPE);
+    if (!mine.length) skipped.push(`${t}: no rentable offer${regions.length ? ` in ${regions.join(", ")}` : ""} now`);
+    for (const o of mine) candidates.push({ instanceType: name, region: o.geo, hourlyPrice: o.price, offer: o.offer });
+  }
+  return { candidates, skipped };
+}
+var VAST_API, ONSTART_MAX, ID2, OFFERS_PER_TYPE, keyBody2, idOf;
+var init_vastai_provision = __esm({
+  "src/providers/vastai-provision.ts"() {
+    "use strict";
+    init_start_step();
+    init_strict();
+    init_http();
+    init_types();
+    VAST_API = "https://console.vast.ai/api/v0";
+    ONSTART_MAX = 4048;
+    ID2 = /^[0-9]{1,18}$/;
+    OFFERS_PER_TYPE = 3;
+    keyBody2 = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
+    idOf = (o, field, what) => {
+      const v = o[field];
+      const t = typeof v === "number" && Number.isInteger(v) ? String(v) : typeof v === "string" ? v : "";
+      if (!ID2.test(t)) throw new BoxDataError(`${what}.${field} is not an id`);
+      return t;
     };
   }
 });
@@ -26222,6 +27008,7 @@ var init_vastai = __esm({
     "use strict";
     init_http();
     init_types();
+    init_vastai_provision();
     vastai = {
       name: "vastai",
       facts: {
@@ -26243,7 +27030,21 @@ var init_vastai = __esm({
         traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
         verified: "2026-06"
       },
-      make: (ctx, cfg) => vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+      make: (ctx, cfg) => vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+      // No cloud-init: tether's onstart installs the host key and reloads the sshd vast started first (facts §2.2,
+      // rank 1), so until it ran the box may answer with vast's own key (waited out, never authenticated to).
+      provision: {
+        hostKeyChannel: "injected-start-step",
+        credentials: "api-key",
+        apiKeyEnv: "VAST_API_KEY",
+        spot: true,
+        diskGb: true,
+        prices: true,
+        // A Docker image reference: vast has no default image.
+        needsImage: /^[a-z0-9][a-z0-9._/-]{0,200}(:[A-Za-z0-9._-]{1,128})?(@sha256:[0-9a-f]{64})?$/,
+        keyInUserData: false,
+        make: vastProvisioner
+      }
     };
   }
 });
@@ -26273,15 +27074,17 @@ var PROVIDER_LIST, FACTS;
 var init_providers = __esm({
   "src/providers/index.ts"() {
     "use strict";
+    init_autodl();
     init_aws();
     init_command();
     init_lambda();
+    init_paperspace();
     init_names();
     init_runpod();
     init_slurm3();
     init_ssh();
     init_vastai();
-    PROVIDER_LIST = [ssh, command2, lambda, runpod, vastai, aws, slurm2];
+    PROVIDER_LIST = [ssh, command2, lambda, runpod, vastai, aws, paperspace, autodl, slurm2];
     FACTS = Object.fromEntries(PROVIDER_NAMES.map((n) => [n, providerModule(n).facts]));
   }
 });
@@ -26347,11 +27150,12 @@ function parseTeardown(inputs, env) {
   const apiKey = inputs["api-key"] || void 0;
   const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
+  const consoleDone = (inputs["console-done"] ?? "").trim() || void 0;
   const awsRegion2 = (inputs["aws-region"] ?? "").trim() || void 0;
   const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
   const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
-  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion: awsRegion2, teardownCommand, timeoutS: t, connection };
+  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion: awsRegion2, teardownCommand, consoleDone, timeoutS: t, connection };
   providerModule(provider).check?.(settings, given, env);
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
@@ -26399,6 +27203,7 @@ function parseTeardown(inputs, env) {
     apiUrl: apiUrl2,
     awsRegion: awsRegion2,
     teardownCommand,
+    ...consoleDone ? { consoleDone } : {},
     timeoutS: t,
     connection
   };
@@ -27131,7 +27936,7 @@ var init_slurm_audit = __esm({
 
 // src/launch/release.ts
 import { spawnSync } from "node:child_process";
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { statSync as statSync2 } from "node:fs";
 import { resolve } from "node:path";
 function packRelease(dir, mode, workspace) {
@@ -27149,7 +27954,7 @@ function packRelease(dir, mode, workspace) {
     const why = r.error?.message.includes("maxBuffer") ? `it is larger than ${MAX_RELEASE_BYTES / 2 ** 20} MiB; sync only the code, not data or checkpoints` : r.error?.message ?? r.stderr.toString().trim();
     throw new InputError("sync-dir", `cannot pack ${JSON.stringify(abs)} (${mode}): ${why}`);
   }
-  const sha256 = createHash5("sha256").update(r.stdout).digest("hex");
+  const sha256 = createHash6("sha256").update(r.stdout).digest("hex");
   return { id: sha256.slice(0, 20), sha256, bytes: r.stdout };
 }
 function releasesDir(runRoot) {
@@ -34958,9 +35763,9 @@ function parseTetherFile(text, env) {
   const seen = /* @__PURE__ */ new Map();
   return d.hosts.map((raw, i) => {
     const h = { ...defaults, ...raw };
-    const where2 = `hosts[${i}]${typeof h["name"] === "string" ? ` (${h["name"]})` : ""}`;
-    if ("ssh-key" in h) throw new InputError("config", `${where2}: key text does not belong in a committed file; use ssh-key-path`);
-    for (const k of Object.keys(h)) if (!HOST_KEYS.has(k)) throw new InputError("config", `${where2}: unknown key '${k}'`);
+    const where3 = `hosts[${i}]${typeof h["name"] === "string" ? ` (${h["name"]})` : ""}`;
+    if ("ssh-key" in h) throw new InputError("config", `${where3}: key text does not belong in a committed file; use ssh-key-path`);
+    for (const k of Object.keys(h)) if (!HOST_KEYS.has(k)) throw new InputError("config", `${where3}: unknown key '${k}'`);
     const inputs = Object.fromEntries(
       Object.entries(h).filter(([k]) => k !== "runs" && k !== "name").map(([k, val]) => [k, Array.isArray(val) ? val.join("\n") : String(val)])
     );
@@ -34968,14 +35773,14 @@ function parseTetherFile(text, env) {
     try {
       conn = parseConnection(inputs, env);
     } catch (err) {
-      throw new InputError("config", `${where2}: ${err.message}`);
+      throw new InputError("config", `${where3}: ${err.message}`);
     }
     const runs = Array.isArray(h["runs"]) ? h["runs"].map(String) : typeof h["runs"] === "string" ? splitList(h["runs"]) : [];
-    if (runs.length === 0) throw new InputError("config", `${where2}: 'runs' lists no run ids`);
+    if (runs.length === 0) throw new InputError("config", `${where3}: 'runs' lists no run ids`);
     for (const id of runs) {
       runId("config", id);
-      if (seen.has(id)) throw new InputError("config", `run id ${id} is listed on ${seen.get(id)} and ${where2}; run ids are unique`);
-      seen.set(id, where2);
+      if (seen.has(id)) throw new InputError("config", `run id ${id} is listed on ${seen.get(id)} and ${where3}; run ids are unique`);
+      seen.set(id, where3);
     }
     const price = inputs["hourly-price"];
     const hourlyPrice = price === void 0 ? null : number("config", price.replace(/^\$/, ""), 0, 0, 1e4);
@@ -35157,14 +35962,14 @@ function registeredHosts(found, cred, own) {
       e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
       const conn = connectionTo(e, own);
-      const where2 = whereRegistered(e);
+      const where3 = whereRegistered(e);
       let name = `${e.user}@${e.host}:${e.port}`;
       const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
-      if (!byWhere.has(where2) && same) name += ` #${same + 1}`;
+      if (!byWhere.has(where3) && same) name += ` #${same + 1}`;
       const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
-      const host2 = byWhere.get(where2) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: price };
+      const host2 = byWhere.get(where3) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: price };
       host2.runIds.push(e.runId);
-      byWhere.set(where2, host2);
+      byWhere.set(where3, host2);
       entries[e.runId] = e;
     } catch (err) {
       refused.push(`${f.runId}: ${err.message}`);
@@ -35391,9 +36196,9 @@ function withoutTeardown(r) {
   const { teardown: _teardown, ...rest } = r;
   return rest;
 }
-function parseRun(v, where2, depth) {
-  if (!isObj(v)) throw new BadMemory(`${where2} is not an object`);
-  const bad = (f) => new BadMemory(`${where2}.${f} is not as tether writes it`);
+function parseRun(v, where3, depth) {
+  if (!isObj(v)) throw new BadMemory(`${where3} is not an object`);
+  const bad = (f) => new BadMemory(`${where3}.${f} is not as tether writes it`);
   if (!isInt(v["attempt"])) throw bad("attempt");
   if (!isInt(v["offset"])) throw bad("offset");
   if (!isState(v["state"])) throw bad("state");
@@ -35425,7 +36230,7 @@ function parseRun(v, where2, depth) {
   if (v["cells"] !== void 0) {
     const cells2 = v["cells"];
     if (depth > 0 || !isObj(cells2) || Object.keys(cells2).length > CELL_MEMORIES_MAX) throw bad("cells");
-    out.cells = Object.fromEntries(Object.entries(cells2).map(([n, c]) => [n, parseRun(c, `${where2}.cells.${n.slice(0, 64)}`, depth + 1)]));
+    out.cells = Object.fromEntries(Object.entries(cells2).map(([n, c]) => [n, parseRun(c, `${where3}.cells.${n.slice(0, 64)}`, depth + 1)]));
   }
   return out;
 }
@@ -36509,6 +37314,7 @@ var init_notify = __esm({
 // src/patrol/phase.ts
 var phase_exports2 = {};
 __export(phase_exports2, {
+  orphanCost: () => orphanCost,
   patrolPhase: () => patrolPhase,
   unlaunchedNotes: () => unlaunchedNotes
 });
@@ -36697,8 +37503,27 @@ function knownInstances(chosen) {
   for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
   return known;
 }
-function orphanNotes(c, reporter) {
-  reporter.output("orphans", JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+function orphanCost(o, now) {
+  const t = o.createdAt ? Date.parse(o.createdAt) : NaN;
+  if (!Number.isFinite(t)) return { ageS: null, cost: null };
+  const ageS = Math.max(0, Math.round((now.getTime() - t) / 1e3));
+  return { ageS, cost: o.hourlyPrice === null ? null : o.hourlyPrice * ageS / 3600 };
+}
+function orphanNotes(c, reporter, now = /* @__PURE__ */ new Date()) {
+  const costs = c.orphans.map((o) => orphanCost(o, now));
+  reporter.output(
+    "orphans",
+    JSON.stringify(
+      c.orphans.map((o, i) => ({
+        provider: o.provider,
+        instance_id: o.id,
+        name: o.name,
+        status: o.status,
+        age_s: costs[i].ageS,
+        cost_so_far: costs[i].cost === null ? null : Number(costs[i].cost.toFixed(2))
+      }))
+    )
+  );
   reporter.output(
     "instances",
     JSON.stringify(
@@ -36710,7 +37535,7 @@ function orphanNotes(c, reporter) {
   );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(
-    (o) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
+    (o, i) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it${orphanCostText(costs[i])}. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
   );
   for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
   if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(", ")}: ${c.orphans.length} orphan(s)`);
@@ -36795,12 +37620,13 @@ function statusWriter(result, stores, runIds, render, memKey, remote, reporter, 
 function memoryKeyOf(key, hosts) {
   return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
-var UNLAUNCHED_GRACE_S;
+var UNLAUNCHED_GRACE_S, orphanCostText;
 var init_phase2 = __esm({
   "src/patrol/phase.ts"() {
     "use strict";
     init_errors();
     init_tether_file();
+    init_run_state();
     init_fresh();
     init_hosts();
     init_provisioned();
@@ -36817,6 +37643,7 @@ var init_phase2 = __esm({
     init_notify();
     init_markdown();
     UNLAUNCHED_GRACE_S = 30 * 60;
+    orphanCostText = (c) => c.ageS === null ? "" : `: up ${durationText(c.ageS)}${c.cost !== null ? `, about $${c.cost.toFixed(2)} so far` : ""}`;
   }
 });
 
@@ -37385,7 +38212,7 @@ var init_ssh_args = __esm({
 
 // src/transfer/stream.ts
 import { spawn as spawn2 } from "node:child_process";
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync3, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join3 } from "node:path";
 async function readInto(path, bytes, each) {
@@ -37522,7 +38349,7 @@ var init_stream = __esm({
             have = 0;
           }
         }
-        const hash = createHash6("sha256");
+        const hash = createHash7("sha256");
         const sink = this.opts.sink?.(f.path);
         await readInto(fromFinal ? final : part, have, (b) => {
           hash.update(b);
@@ -37812,105 +38639,105 @@ var init_look = __esm({
 });
 
 // src/remote/probe-parse.ts
-function marker(kind, text, where2) {
+function marker(kind, text, where3) {
   if (kind === null || kind === void 0) return null;
-  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where2}.marker_kind is not DONE or FAILED`);
+  if (kind !== "DONE" && kind !== "FAILED") throw new BoxDataError(`${where3}.marker_kind is not DONE or FAILED`);
   try {
     return parseMarker(kind, text);
   } catch {
     return { kind, attempt: 0, exitCode: kind === "DONE" ? 0 : -1, signal: null, stage: "unknown", finishedAt: "" };
   }
 }
-function parseCell(raw, where2) {
-  const x = obj(raw, where2);
-  const id = str(x, "id", where2, { max: 64, pattern: CELL_NAME });
+function parseCell(raw, where3) {
+  const x = obj(raw, where3);
+  const id = str(x, "id", where3, { max: 64, pattern: CELL_NAME });
   if (x["queued"] === true) {
-    const blocked = optStr(x, "blocked", where2, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
+    const blocked = optStr(x, "blocked", where3, { max: 512, pattern: /^[^\u0000-\u001f\u007f]*$/ });
     return { ...emptyRun(id), exists: true, settled: false, gpus: "", ...blocked ? { blocked } : {} };
   }
-  if (bool(x, "settled", where2)) {
+  if (bool(x, "settled", where3)) {
     return {
       id,
       settled: true,
-      attempt: int(x, "attempt", where2, { min: 1, max: ATTEMPT_MAX }),
-      marker: marker(x["marker_kind"], str(x, "marker", where2, { max: 4096 }), where2)
+      attempt: int(x, "attempt", where3, { min: 1, max: ATTEMPT_MAX }),
+      marker: marker(x["marker_kind"], str(x, "marker", where3, { max: 4096 }), where3)
     };
   }
-  const rec = parseRecord(x, where2, id, { delta: 0, tail: 0 });
-  const from = int(x, "window_from", where2, { min: 0, max: rec.logSize });
-  const win = Buffer.from(str(x, "window_b64", where2, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
-  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where2}: delta_from is outside the log window`);
+  const rec = parseRecord(x, where3, id, { delta: 0, tail: 0 });
+  const from = int(x, "window_from", where3, { min: 0, max: rec.logSize });
+  const win = Buffer.from(str(x, "window_b64", where3, { max: 4 * Math.ceil(CELL_WINDOW.bytes / 3), pattern: B64 }), "base64");
+  if (rec.deltaFrom < from || rec.deltaFrom > from + win.length) throw new BoxDataError(`${where3}: delta_from is outside the log window`);
   return {
     ...rec,
     delta: win.subarray(rec.deltaFrom - from).toString("utf8"),
     tail: win.subarray(Math.max(0, win.length - CELL_WINDOW.tail)).toString("utf8"),
     settled: false,
-    gpus: str(x, "gpus", where2, { max: 256, pattern: /^[0-9,]*$/ })
+    gpus: str(x, "gpus", where3, { max: 256, pattern: /^[0-9,]*$/ })
   };
 }
-function parseScheduler(raw, where2) {
+function parseScheduler(raw, where3) {
   if (raw === null) return null;
-  const x = obj(raw, where2);
-  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where2, { max, pattern });
+  const x = obj(raw, where3);
+  const text = (k, max, pattern) => x[k] === void 0 ? "" : str(x, k, where3, { max, pattern });
   return {
-    job: str(x, "job", where2, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
-    state: str(x, "state", where2, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+    job: str(x, "job", where3, { max: 20, pattern: /^\d{1,12}(_\d{1,6})?$/ }),
+    state: str(x, "state", where3, { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
     reason: text("reason", 256, /^[^\u0000-\u001f]*$/),
     // sacct's words for "never ran anywhere" are no node list.
     nodes: NO_NODES.has(String(x["nodes"])) ? "" : text("nodes", 1024, /^[A-Za-z0-9_.,[\]()-]*$/),
     elapsed: text("elapsed", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     limit: text("limit", 32, /^[0-9:-]*$|^(UNLIMITED|INVALID|NOT_SET|Partition_Limit)$/),
     exit: text("exit", 16, /^(\d{1,3}:\d{1,3})?$/),
-    submitted: optInt(x, "submitted", where2, TIME2)
+    submitted: optInt(x, "submitted", where3, TIME2)
   };
 }
 function parseRun2(raw, i) {
-  const where2 = `probe runs[${i}]`;
-  const x = obj(raw, where2);
-  const id = str(x, "id", where2, { max: 64, pattern: RUN_ID });
-  const exists = bool(x, "exists", where2);
+  const where3 = `probe runs[${i}]`;
+  const x = obj(raw, where3);
+  const id = str(x, "id", where3, { max: 64, pattern: RUN_ID });
+  const exists = bool(x, "exists", where3);
   if (!exists) return { ...emptyRun(id) };
-  const run2 = parseRecord(x, where2, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
+  const run2 = parseRecord(x, where3, id, { delta: DELTA_B64_MAX, tail: TAIL_B64_MAX });
   if (x["cells"] === void 0) return run2;
   const cells2 = [];
   const cellErrors = {};
-  arr(x, "cells", where2, CELLS_MAX).forEach((c, k) => {
+  arr(x, "cells", where3, CELLS_MAX).forEach((c, k) => {
     try {
-      cells2.push(parseCell(c, `${where2}.cells[${k}]`));
+      cells2.push(parseCell(c, `${where3}.cells[${k}]`));
     } catch (err) {
       const name = c?.id;
       if (!(err instanceof BoxDataError) || typeof name !== "string" || !CELL_NAME.test(name)) throw err;
       cellErrors[name] = err.message;
     }
   });
-  const unlaunched = optInt(x, "unlaunched_cells", where2, { max: 1e6 }) ?? 0;
+  const unlaunched = optInt(x, "unlaunched_cells", where3, { max: 1e6 }) ?? 0;
   return { ...run2, cells: cells2, cellErrors, ...unlaunched ? { unlaunchedCells: unlaunched } : {} };
 }
-function parseRecord(x, where2, id, limits) {
+function parseRecord(x, where3, id, limits) {
   const exists = true;
-  const deltaB64 = str(x, "delta_b64", where2, { max: limits.delta, pattern: B64 });
-  const tailB64 = str(x, "tail_b64", where2, { max: limits.tail, pattern: B64 });
-  const ck = obj(x["checkpoints"], `${where2}.checkpoints`);
-  const handle = optStr(x, "handle", where2, { max: 512 }) || null;
-  const ckWhere = `${where2}.checkpoints`;
+  const deltaB64 = str(x, "delta_b64", where3, { max: limits.delta, pattern: B64 });
+  const tailB64 = str(x, "tail_b64", where3, { max: limits.tail, pattern: B64 });
+  const ck = obj(x["checkpoints"], `${where3}.checkpoints`);
+  const handle = optStr(x, "handle", where3, { max: 512 }) || null;
+  const ckWhere = `${where3}.checkpoints`;
   return {
     id,
     exists,
-    attempt: int(x, "attempt", where2, { min: 0, max: ATTEMPT_MAX }),
-    alive: bool(x, "alive", where2),
-    pid: optInt(x, "pid", where2, { min: 1, max: 2 ** 32 }),
+    attempt: int(x, "attempt", where3, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool(x, "alive", where3),
+    pid: optInt(x, "pid", where3, { min: 1, max: 2 ** 32 }),
     handle,
     // A handle no backend claims (an older record) is judged as a job on this machine, as before.
     jobOnBox: backendOf(handle)?.jobOnLoginHost ?? true,
-    startedEpoch: optInt(x, "started_epoch", where2, TIME2),
-    exitCode: optInt(x, "exit_code", where2, { min: -1, max: 255 }),
-    marker: marker(x["marker_kind"], str(x, "marker", where2, { max: 4096 }), where2),
-    heartbeatMtime: optInt(x, "heartbeat_mtime", where2, TIME2),
-    expectedDurationS: specExpectedDuration(str(x, "spec", where2, { max: 8192 })),
-    logSize: int(x, "log_size", where2),
-    logMtime: optInt(x, "log_mtime", where2, TIME2),
+    startedEpoch: optInt(x, "started_epoch", where3, TIME2),
+    exitCode: optInt(x, "exit_code", where3, { min: -1, max: 255 }),
+    marker: marker(x["marker_kind"], str(x, "marker", where3, { max: 4096 }), where3),
+    heartbeatMtime: optInt(x, "heartbeat_mtime", where3, TIME2),
+    expectedDurationS: specExpectedDuration(str(x, "spec", where3, { max: 8192 })),
+    logSize: int(x, "log_size", where3),
+    logMtime: optInt(x, "log_mtime", where3, TIME2),
     delta: b64(deltaB64),
-    deltaFrom: int(x, "delta_from", where2),
+    deltaFrom: int(x, "delta_from", where3),
     tail: b64(tailB64),
     checkpoints: {
       count: int(ck, "count", ckWhere),
@@ -37921,7 +38748,7 @@ function parseRecord(x, where2, id, limits) {
       symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
     },
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
-    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where2}.scheduler`) }
+    ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where3}.scheduler`) }
   };
 }
 function parseProbe(raw, runRoot) {
@@ -38112,14 +38939,14 @@ var init_report = __esm({
 });
 
 // src/record/verified.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function manifestSha256(manifestText) {
-  return createHash7("sha256").update(manifestText).digest("hex");
+  return createHash8("sha256").update(manifestText).digest("hex");
 }
 function filesSha256(m) {
   const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
 `);
-  return createHash7("sha256").update(lines.join("")).digest("hex");
+  return createHash8("sha256").update(lines.join("")).digest("hex");
 }
 function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   const doc = {
@@ -40285,31 +41112,31 @@ function checkRunEnded(runId2, seen, recorded, stopRunning) {
   const stopHint = "wait for it to end, or set stop-running: true to stop it";
   if (seen.kind === "seen") {
     const shown2 = { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` };
-    const where2 = whereText(seen.state);
-    if (allEnded(seen.state)) return { ok: true, shown: shown2, kills: null, note: `run ${runId2} has ended on the box: ${where2}` };
+    const where3 = whereText(seen.state);
+    if (allEnded(seen.state)) return { ok: true, shown: shown2, kills: null, note: `run ${runId2} has ended on the box: ${where3}` };
     if (stopRunning)
-      return { ok: true, shown: shown2, kills: `run ${runId2} is ${where2}: tearing down kills it (stop-running: true)`, note: `stop-running: run ${runId2} is ${where2}` };
-    return { ok: false, shown: shown2, reason: `run ${runId2} is ${where2} on the box: tearing down would kill it; ${stopHint}` };
+      return { ok: true, shown: shown2, kills: `run ${runId2} is ${where3}: tearing down kills it (stop-running: true)`, note: `stop-running: run ${runId2} is ${where3}` };
+    return { ok: false, shown: shown2, reason: `run ${runId2} is ${where3} on the box: tearing down would kill it; ${stopHint}` };
   }
   if (recorded) {
     const shown2 = {
       state: recorded,
       source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box cannot be looked at now: ${seen.why})`
     };
-    const where2 = whereText(recorded);
+    const where3 = whereText(recorded);
     if (allEnded(recorded))
-      return { ok: true, shown: shown2, kills: null, note: `the box cannot be looked at (${seen.why}); the proof recorded run ${runId2} as ended: ${where2}` };
+      return { ok: true, shown: shown2, kills: null, note: `the box cannot be looked at (${seen.why}); the proof recorded run ${runId2} as ended: ${where3}` };
     if (stopRunning)
       return {
         ok: true,
         shown: shown2,
-        kills: `run ${runId2} was ${where2} when collected, and may still run: tearing down kills it (stop-running: true)`,
+        kills: `run ${runId2} was ${where3} when collected, and may still run: tearing down kills it (stop-running: true)`,
         note: `stop-running: the proof recorded run ${runId2} as live`
       };
     return {
       ok: false,
       shown: shown2,
-      reason: `the box cannot be looked at (${seen.why}) and the proof was collected while run ${runId2} was ${where2}: it may still be running; ${stopHint}`
+      reason: `the box cannot be looked at (${seen.why}) and the proof was collected while run ${runId2} was ${where3}: it may still be running; ${stopHint}`
     };
   }
   const shown = { state: null, source: `the box cannot be looked at (${seen.why}) and no proof records the run's state` };
@@ -40863,8 +41690,8 @@ ${HELP}` };
   if (cmd.kind === "status") {
     const s = await deps.status(cmd.runIds);
     const lines = Object.entries(s.states).map(([id, v]) => `- ${code(id)}: ${inert(v.class ? `${v.state} (${v.class})` : v.state)}`);
-    const where3 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
-    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where3} is up to date.
+    const where4 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
+    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where4} is up to date.
 
 ${lines.join("\n") || "No runs."}` };
   }
@@ -40872,10 +41699,10 @@ ${lines.join("\n") || "No runs."}` };
   if (!workflow)
     return { ok: false, body: `\u{1F615} No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
   const inputs = { "run-id": cmd.runId, "requested-by": e.login };
-  const where2 = await deps.registration(cmd.runId);
-  if (where2) Object.assign(inputs, { host: where2.host, port: String(where2.port), "host-key-fingerprint": where2.hostKeyFingerprint });
-  if (where2?.jump) Object.assign(inputs, { "jump-host": where2.jump.address, "jump-host-key-fingerprint": where2.jump.hostKeyFingerprint });
-  if (where2?.provider && where2.instanceId) Object.assign(inputs, { provider: where2.provider, "instance-id": where2.instanceId });
+  const where3 = await deps.registration(cmd.runId);
+  if (where3) Object.assign(inputs, { host: where3.host, port: String(where3.port), "host-key-fingerprint": where3.hostKeyFingerprint });
+  if (where3?.jump) Object.assign(inputs, { "jump-host": where3.jump.address, "jump-host-key-fingerprint": where3.jump.hostKeyFingerprint });
+  if (where3?.provider && where3.instanceId) Object.assign(inputs, { provider: where3.provider, "instance-id": where3.instanceId });
   if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
@@ -40896,16 +41723,16 @@ var init_phase5 = __esm({
 
 // src/remote/logs.ts
 function parseLogRead(raw, max) {
-  const where2 = "logs.sh's result";
-  const o = obj(raw, where2);
-  if ("error" in o) throw new BoxDataError(`logs: ${str(o, "message", where2, { max: 600 })}`);
-  const data = str(o, "data", where2, { max: Math.ceil(max * 4 / 3) + 4, pattern: /^[A-Za-z0-9+/]*={0,2}$/ });
+  const where3 = "logs.sh's result";
+  const o = obj(raw, where3);
+  if ("error" in o) throw new BoxDataError(`logs: ${str(o, "message", where3, { max: 600 })}`);
+  const data = str(o, "data", where3, { max: Math.ceil(max * 4 / 3) + 4, pattern: /^[A-Za-z0-9+/]*={0,2}$/ });
   const bytes = Buffer.from(data, "base64");
-  const size2 = int(o, "size", where2, { min: 0, max: Number.MAX_SAFE_INTEGER });
-  const from = int(o, "from", where2, { min: 0, max: size2 });
+  const size2 = int(o, "size", where3, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const from = int(o, "from", where3, { min: 0, max: size2 });
   if (bytes.length > max || from + bytes.length > size2)
     throw new BoxDataError(`logs: the box sent ${bytes.length} bytes from ${from} of a ${size2}-byte log, more than asked`);
-  return { attempt: int(o, "attempt", where2, { min: 1, max: ATTEMPT_MAX }), size: size2, from, bytes, ended: bool(o, "ended", where2), alive: bool(o, "alive", where2) };
+  return { attempt: int(o, "attempt", where3, { min: 1, max: ATTEMPT_MAX }), size: size2, from, bytes, ended: bool(o, "ended", where3), alive: bool(o, "alive", where3) };
 }
 async function readLog(session, runDir, attempt, offset, max) {
   const r = await runScript(session, "logs", [runDir, String(attempt), String(offset), String(max)], {
@@ -41003,15 +41830,15 @@ var init_phase6 = __esm({
 
 // src/remote/stop.ts
 function parseStop(raw) {
-  const where2 = "stop.sh's result";
-  const o = obj(raw, where2);
-  if ("error" in o) throw new BoxDataError(`stop: ${str(o, "message", where2, { max: 600 })}`);
-  const kind = str(o, "marker_kind", where2, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  const where3 = "stop.sh's result";
+  const o = obj(raw, where3);
+  if ("error" in o) throw new BoxDataError(`stop: ${str(o, "message", where3, { max: 600 })}`);
+  const kind = str(o, "marker_kind", where3, { max: 6, pattern: /^(DONE|FAILED|)$/ });
   return {
-    attempt: int(o, "attempt", where2, { min: 0, max: ATTEMPT_MAX }),
-    wasAlive: bool(o, "was_alive", where2),
-    escalated: bool(o, "escalated", where2),
-    alive: bool(o, "alive", where2),
+    attempt: int(o, "attempt", where3, { min: 0, max: ATTEMPT_MAX }),
+    wasAlive: bool(o, "was_alive", where3),
+    escalated: bool(o, "escalated", where3),
+    alive: bool(o, "alive", where3),
     markerKind: kind === "" ? null : kind
   };
 }
@@ -41218,19 +42045,26 @@ async function upOrDestroyed(plan2, deps, instanceId, chosen, tried, left) {
     }
     if (s.phase === "running" && s.host) {
       const r = await deps.reach(s.host, s.port, plan2.hostKeyFingerprint);
-      if (r.ok) return { result: "ready", instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+      if (r.ok) {
+        await deps.provisioner.release?.(instanceId);
+        return { result: "ready", instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+      }
       last2 = r.why;
       if (r.otherHostKey) {
         kind = "host-key";
-        break;
-      }
+        if (!plan2.hostKeySettles) break;
+      } else kind = "timeout";
     }
     await deps.sleep(Math.min(plan2.pollMs, left()));
   }
   const why = kind === "gone" ? `${instanceId} disappeared while it came up (${last2})` : kind === "never-running" ? `${instanceId} reached a state that never leads to running (${last2})` : kind === "host-key" ? `${instanceId} answered SSH with a host key other than the one tether generated for it (${last2}): it is not the box asked for, and nothing was sent to it` : `${instanceId} did not answer SSH with its pinned host key within ${durationText(plan2.timeoutMs / 1e3)} (last: ${last2})`;
-  if (kind === "gone") return { result: "failed", why, kind, instanceId, candidate: chosen, destroyed: true, tried };
+  if (kind === "gone") {
+    await deps.provisioner.release?.(instanceId);
+    return { result: "failed", why, kind, instanceId, candidate: chosen, destroyed: true, tried };
+  }
   deps.log(`provision: ${why}; destroying it (no job ever ran on it)`);
   const d = await deps.destroy(instanceId);
+  await deps.provisioner.release?.(instanceId);
   return {
     result: "failed",
     why: d.ok ? `${why}; destroyed it (${d.detail})` : `${why}; destroying it FAILED (${d.detail}): ${instanceId} may still bill${chosen.hourlyPrice !== null ? ` $${chosen.hourlyPrice.toFixed(2)}/h` : ""}; destroy it in the provider's console`,
@@ -41241,14 +42075,15 @@ async function upOrDestroyed(plan2, deps, instanceId, chosen, tried, left) {
     tried
   };
 }
-var RETRY, label;
+var RETRY, where, label;
 var init_provision2 = __esm({
   "src/provision/provision.ts"() {
     "use strict";
     init_types();
     init_run_state();
     RETRY = ["transient", "rate-limit"];
-    label = (c) => `${c.instanceType} in ${c.region}${c.hourlyPrice !== null ? ` ($${c.hourlyPrice.toFixed(2)}/h)` : ""}`;
+    where = (c) => `${c.instanceType}${c.offer ? ` (offer ${c.offer})` : ""} ${c.region ? `in ${c.region}` : "(any region)"}`;
+    label = (c) => `${where(c)}${c.hourlyPrice !== null ? ` ($${c.hourlyPrice.toFixed(2)}/h)` : ""}`;
   }
 });
 
@@ -41283,7 +42118,17 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
-      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []) },
+      spec: {
+        name: cfg.name,
+        image: cfg.image,
+        diskGb: cfg.diskGb,
+        spot: cfg.spot,
+        userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []),
+        hostKey: { privateKey: hostKey.privateKey, publicKey: hostKey.publicKey },
+        authorizedKey: publicKey
+      },
+      // A start step may run after the provider's own sshd came up (vast): until it has, another key is expected.
+      hostKeySettles: rent.hostKeyChannel === "injected-start-step",
       publicKey,
       hostKeyFingerprint: hostKey.fingerprint,
       timeoutMs: cfg.timeoutS * 1e3,
@@ -41404,7 +42249,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
   if (o.result === "ready") {
     const c = o.candidate;
     reporter.output("result", "ready");
-    reporter.output("reason", `${c.instanceType} in ${c.region}`);
+    reporter.output("reason", where(c));
     reporter.output("host", o.host);
     reporter.output("port", String(o.port));
     reporter.output("user", user2);
@@ -41418,7 +42263,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
       [
         `### \u{1F6F0}\uFE0F tether provision \u2014 ${code(cfg.runId)}: ready`,
         "",
-        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} in ${code(c.region)}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ""}, on ${code(`${user2}@${o.host}:${o.port}`)}.`,
+        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} ${c.region ? `in ${code(c.region)}` : "(any region)"}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ""}, on ${code(`${user2}@${o.host}:${o.port}`)}.`,
         `Host key ${code(fingerprint2)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
         "It bills until it is torn down (collect, then teardown behind its approval)."
       ].join("\n") + tried
@@ -41484,13 +42329,13 @@ function parseSettled(raw, asked) {
   const o = obj(raw, "checkpoints");
   const now = int(o, "now", "checkpoints", TIME3);
   const runs = arr(o, "runs", "checkpoints", 64).map((x, i) => {
-    const where2 = `checkpoints.runs[${i}]`;
-    const r = obj(x, where2);
-    const id = str(r, "id", where2, { max: 64, pattern: RUN_ID });
-    if (!asked.has(id)) throw new BoxDataError(`${where2} is run ${id}, which was not asked about`);
-    if (r["error"] !== void 0) return { id, error: str(r, "error", where2, { max: 200, pattern: /^[ -~]*$/ }) };
+    const where3 = `checkpoints.runs[${i}]`;
+    const r = obj(x, where3);
+    const id = str(r, "id", where3, { max: 64, pattern: RUN_ID });
+    if (!asked.has(id)) throw new BoxDataError(`${where3} is run ${id}, which was not asked about`);
+    if (r["error"] !== void 0) return { id, error: str(r, "error", where3, { max: 200, pattern: /^[ -~]*$/ }) };
     try {
-      return parseRun3(r, id, where2);
+      return parseRun3(r, id, where3);
     } catch (err) {
       if (err instanceof BoxDataError) return { id, error: err.message };
       throw err;
@@ -41498,11 +42343,11 @@ function parseSettled(raw, asked) {
   });
   return { now, runs };
 }
-function parseRun3(r, id, where2) {
-  const workdir = str(r, "workdir", where2, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
+function parseRun3(r, id, where3) {
+  const workdir = str(r, "workdir", where3, { max: 4096, pattern: /^\/[^\u0000-\u001f]*$/ });
   const seen = /* @__PURE__ */ new Set();
-  const files = arr(r, "files", where2, FILES_MAX).map((x, k) => {
-    const w = `${where2}.files[${k}]`;
+  const files = arr(r, "files", where3, FILES_MAX).map((x, k) => {
+    const w = `${where3}.files[${k}]`;
     const f = obj(x, w);
     const path = str(f, "path", w, { max: PATH_MAX, pattern: SAFE_PATH });
     if (RECORD_NAME.test(path)) throw new BoxDataError(`${w} is ${path}, a name tether keeps for its own records`);
@@ -41515,7 +42360,7 @@ function parseRun3(r, id, where2) {
     if (mtime > TIME3.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
     return { path, cell, bytes: int(f, "bytes", w), mtime, mtimeExact };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where2), skipped: int(r, "skipped", where2), tooLarge: int(r, "too_large", where2) };
+  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where3), skipped: int(r, "skipped", where3), tooLarge: int(r, "too_large", where3) };
 }
 var FILES_MAX, TIME3, MTIME_EXACT;
 var init_checkpoints = __esm({
@@ -41581,7 +42426,7 @@ var init_record = __esm({
 });
 
 // src/sync/plan.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function sameFile(a, b) {
   return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
 }
@@ -41589,10 +42434,10 @@ function toPull(files, record) {
   return files.filter((f) => !record.entries.some((e) => sameFile(e, f)));
 }
 function stagingDir(f) {
-  return `${stamp(f.mtime)}-${f.mtimeExact.slice(f.mtimeExact.indexOf(".") + 1)}-${f.bytes}-${where(f.path)}`;
+  return `${stamp(f.mtime)}-${f.mtimeExact.slice(f.mtimeExact.indexOf(".") + 1)}-${f.bytes}-${where2(f.path)}`;
 }
 function versionDir(f) {
-  return `${stamp(f.mtime)}-${f.sha256.slice(0, 12)}-${where(f.path)}`;
+  return `${stamp(f.mtime)}-${f.sha256.slice(0, 12)}-${where2(f.path)}`;
 }
 function stepFromName(path) {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -41621,12 +42466,12 @@ function standing(record) {
   const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
   return { newest, bad };
 }
-var where, stamp;
+var where2, stamp;
 var init_plan = __esm({
   "src/sync/plan.ts"() {
     "use strict";
     init_record();
-    where = (path) => createHash8("sha256").update(path).digest("hex").slice(0, 8);
+    where2 = (path) => createHash9("sha256").update(path).digest("hex").slice(0, 8);
     stamp = (mtime) => new Date(mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "");
   }
 });
@@ -43688,8 +44533,8 @@ function terminalPorts(cwd = process.cwd()) {
 
 // src/report/describe-error.ts
 init_errors();
-function describeError(err, where2 = "action") {
-  const text = (e) => `${where2 === "cli" && e.cliMessage || e.message} (nothing was sent to the box)`;
+function describeError(err, where3 = "action") {
+  const text = (e) => `${where3 === "cli" && e.cliMessage || e.message} (nothing was sent to the box)`;
   if (err instanceof InputErrors) {
     const lines = err.errors.map(text);
     return { line: lines.join("\n"), lines, code: 2 };

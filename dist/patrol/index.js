@@ -7,24 +7,24 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-PXCYWVEN.js";
+} from "../chunks/chunk-LWTBPHHX.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-BFB6GOYM.js";
+import "../chunks/chunk-V2VFMRVY.js";
 import "../chunks/chunk-FWHPFPNY.js";
 import "../chunks/chunk-DS4QQYF2.js";
 import "../chunks/chunk-RRY5ZHCL.js";
 import "../chunks/chunk-CRCUETVT.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-CBGH3CFU.js";
-import "../chunks/chunk-X4CCFNMP.js";
+import "../chunks/chunk-FKMCHEPE.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-U6YV35CK.js";
 import "../chunks/chunk-YHYEFN6U.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-2QKJRHIC.js";
-import "../chunks/chunk-356XD6MB.js";
+import "../chunks/chunk-MFQWQCPV.js";
+import "../chunks/chunk-4E63TUTL.js";
 import "../chunks/chunk-JVLHI33R.js";
 import "../chunks/chunk-J2T5H5DO.js";
 import "../chunks/chunk-EB3SDZEE.js";

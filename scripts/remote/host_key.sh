@@ -4,8 +4,10 @@
 # (TETHER_HOST_KEY: the OpenSSH private key, base64) and makes sshd serve that key alone, so the key tether pinned
 # before the first connection is the only one the box can answer with. An sshd already running (vast starts its
 # own before onstart) is told to reload. Then it hands over to what the image would have run (TETHER_THEN).
-# Settings, for the provider doubles: TETHER_SSH_DIR (/etc/ssh), TETHER_SSHD_PID (/run/sshd.pid), TETHER_THEN.
-# Exit: 0, or 3 when the key given is not a usable private key (sshd is left as it was).
+# Where the provider has no key registry of its own (Paperspace), TETHER_AUTHORIZED_KEY (one public key line) is
+# added to TETHER_LOGIN_USER's authorized_keys. Settings, for the provider doubles: TETHER_SSH_DIR (/etc/ssh),
+# TETHER_SSHD_PID (/run/sshd.pid), TETHER_AUTHORIZED_KEYS (the login user's ~/.ssh/authorized_keys), TETHER_THEN.
+# Exit: 0, or 3 when a key given is not usable (sshd is left as it was).
 
 install_key() {
   local dir=${TETHER_SSH_DIR:-/etc/ssh}
@@ -36,6 +38,23 @@ install_key() {
   return 0
 }
 
+install_login_key() {
+  local line=$TETHER_AUTHORIZED_KEY file=${TETHER_AUTHORIZED_KEYS:-} home
+  case "$line" in
+    *$'\n'* | '') return 3 ;;
+    ssh-ed25519\ * | ssh-rsa\ * | ecdsa-sha2-*) ;;
+    *) return 3 ;;
+  esac
+  if [ -z "$file" ]; then
+    home=$(getent passwd "${TETHER_LOGIN_USER:-root}" | cut -d: -f6)
+    [ -n "$home" ] || return 3
+    file="$home/.ssh/authorized_keys"
+  fi
+  mkdir -p "${file%/*}" && printf '%s\n' "$line" >>"$file" && chmod 600 "$file" || return 3
+  if [ -n "${TETHER_LOGIN_USER:-}" ]; then chown -R "$TETHER_LOGIN_USER": "${file%/*}" 2>/dev/null || true; fi
+  return 0
+}
+
 main() {
   local rc=0
   if [ -n "${TETHER_HOST_KEY:-}" ]; then
@@ -44,6 +63,12 @@ main() {
   fi
   unset TETHER_HOST_KEY
   [ "$rc" = 0 ] || echo "tether: TETHER_HOST_KEY is not a usable private key; sshd keeps its own keys" >&2
+  if [ -n "${TETHER_AUTHORIZED_KEY:-}" ]; then
+    install_login_key || {
+      rc=3
+      echo "tether: TETHER_AUTHORIZED_KEY is not one public key line, or its user has no home" >&2
+    }
+  fi
   if [ -n "${TETHER_THEN:-}" ]; then
     # shellcheck disable=SC2086 # the image's own start command, word-split as a Docker CMD string would be
     exec $TETHER_THEN

@@ -46,6 +46,8 @@ const PROVIDER_HELP: Record<ProviderName, string> = {
   runpod: 'runpod',
   vastai: 'vastai',
   aws: 'aws',
+  paperspace: 'paperspace',
+  autodl: 'autodl (a person acts in its console; see console-done)',
   slurm: "slurm (cancel or hold the run's jobs through the login node)",
 };
 
@@ -266,6 +268,9 @@ export const INPUTS = {
   attempt: { help: 'logs: the attempt whose log to read (default: the newest)' },
   'log-bytes': { help: 'logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)', default: '64KiB' },
   tail: { help: 'logs: keep reading new lines until the run ends (Ctrl-C stops reading, never the run)', kind: 'boolean', only: 'cli' },
+  'console-done': {
+    help: 'provider autodl: your word that you did the verb in the AutoDL console, exactly "shut down <instance-id>" (park) or "released <instance-id>" (destroy)',
+  },
   'teardown-command': { help: 'provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done' },
   'teardown-timeout': { help: 'how long to wait for the provider to confirm the terminal state (default 10m)', default: '10m', kind: 'duration' },
   'min-permission': {
@@ -407,6 +412,7 @@ export const TEARDOWN_INPUTS = [
   'provider-api-url',
   'aws-region',
   'teardown-command',
+  'console-done',
   'teardown-timeout',
   'report-to',
   'header',

@@ -5,6 +5,7 @@ import type { Notify, PatrolPhaseConfig } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import type { HostObservation, ProbeFailure, SeenRun } from '../record/observation.ts';
+import { durationText } from '../record/run-state.ts';
 import type { Registration } from '../registry/entry.ts';
 import { staleRegistration } from '../registry/fresh.ts';
 import { registeredHosts } from '../registry/hosts.ts';
@@ -84,7 +85,7 @@ export interface PatrolSteps {
 
 /** What the orphan check found (provision/orphans.ts gives it; the shape is the patrol's). */
 export interface OrphanCheck {
-  orphans: Array<{ provider: string; id: string; name: string; status: string; hourlyPrice: number | null }>;
+  orphans: Array<{ provider: string; id: string; name: string; status: string; hourlyPrice: number | null; createdAt: string | null }>;
   instances: Array<{ runId: string; provider: string; instanceId: string; phase: string; detail: string }>;
   problems: string[];
   listed: string[];
@@ -342,9 +343,32 @@ function knownInstances(chosen: Chosen): Set<string> {
   return known;
 }
 
+/** An orphan's age and cost so far, where its provider says when it was created (and, for the cost, its price). Pure. */
+export function orphanCost(o: { hourlyPrice: number | null; createdAt: string | null }, now: Date): { ageS: number | null; cost: number | null } {
+  const t = o.createdAt ? Date.parse(o.createdAt) : NaN;
+  if (!Number.isFinite(t)) return { ageS: null, cost: null };
+  const ageS = Math.max(0, Math.round((now.getTime() - t) / 1000));
+  return { ageS, cost: o.hourlyPrice === null ? null : (o.hourlyPrice * ageS) / 3600 };
+}
+const orphanCostText = (c: { ageS: number | null; cost: number | null }) =>
+  c.ageS === null ? '' : `: up ${durationText(c.ageS)}${c.cost !== null ? `, about $${c.cost.toFixed(2)} so far` : ''}`;
+
 /** Instances tether's name prefix marks that bill with nothing behind them: a line each, an error, the `orphans` output, escalate. */
-function orphanNotes(c: OrphanCheck, reporter: Reporter): { lines: string[]; escalate: boolean; code: number } {
-  reporter.output('orphans', JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+function orphanNotes(c: OrphanCheck, reporter: Reporter, now = new Date()): { lines: string[]; escalate: boolean; code: number } {
+  const costs = c.orphans.map((o) => orphanCost(o, now));
+  reporter.output(
+    'orphans',
+    JSON.stringify(
+      c.orphans.map((o, i) => ({
+        provider: o.provider,
+        instance_id: o.id,
+        name: o.name,
+        status: o.status,
+        age_s: costs[i]!.ageS,
+        cost_so_far: costs[i]!.cost === null ? null : Number(costs[i]!.cost.toFixed(2)),
+      })),
+    ),
+  );
   reporter.output(
     'instances',
     JSON.stringify(
@@ -359,8 +383,8 @@ function orphanNotes(c: OrphanCheck, reporter: Reporter): { lines: string[]; esc
     );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(
-    (o) =>
-      `🧟 ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ''}) bills with no run and no provision record behind it. ` +
+    (o, i) =>
+      `🧟 ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ''}) bills with no run and no provision record behind it${orphanCostText(costs[i]!)}. ` +
       '**Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented',
   );
   for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);

@@ -135,7 +135,15 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
           const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? '';
           const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? 'unknown';
           // A stopped instance bills its volumes only; pending and running bill the machine.
-          return { id: m[1]!, name, status, billing: status === 'pending' || status === 'running', hourlyPrice: null };
+          const launched = /<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1] ?? '';
+          return {
+            id: m[1]!,
+            name,
+            status,
+            billing: status === 'pending' || status === 'running',
+            hourlyPrice: null,
+            createdAt: Number.isFinite(Date.parse(launched)) ? new Date(launched).toISOString() : null,
+          };
         })
         .filter((i) => i.name.startsWith(prefix));
     },

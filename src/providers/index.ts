@@ -4,9 +4,11 @@
  * their facts from here. Adding a provider: its module, its name in src/record/names.ts, its double in the test harness
  * (test/harness/provider-double.ts) and its tests.
  */
+import { autodl } from './autodl.ts';
 import { aws } from './aws.ts';
 import { command } from './command.ts';
 import { lambda } from './lambda.ts';
+import { paperspace } from './paperspace.ts';
 import { PROVIDER_NAMES, type ProviderName, type Verb } from '../record/names.ts';
 import { runpod } from './runpod.ts';
 import { slurm } from './slurm.ts';
@@ -17,7 +19,7 @@ import { vastai } from './vastai.ts';
 export type { ProviderFacts, ProviderModule, ProviderName, Verb, VerbFacts };
 
 /** In src/record/names.ts order (test/unit/inputs-table.test.ts checks the two agree). */
-export const PROVIDER_LIST: readonly ProviderModule[] = [ssh, command, lambda, runpod, vastai, aws, slurm];
+export const PROVIDER_LIST: readonly ProviderModule[] = [ssh, command, lambda, runpod, vastai, aws, paperspace, autodl, slurm];
 
 /** The module of a provider by name. */
 export function providerModule(name: ProviderName): ProviderModule {

@@ -125,6 +125,8 @@ export function lambdaProvisioner(s: ProvisionSettings): Provisioner {
               // Everything but a terminated instance bills (unhealthy is the console's Alert state).
               billing: status !== 'terminated',
               hourlyPrice: typeof t['price_cents_per_hour'] === 'number' ? t['price_cents_per_hour'] / 100 : null,
+              // Lambda's instance has no creation time; the provision record (when there is one) has it.
+              createdAt: null,
             };
           }),
       );

@@ -8,7 +8,7 @@
  * the errors (400 next candidate, 402 stop, 403 skip, 422 never retry, 429 back off, 5xx retry).
  */
 import { isIP } from 'node:net';
-import { startStep } from '../provision/hostkey.ts';
+import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
 import { answer, baseUrl, type HttpAnswer } from './http.ts';
 import {
@@ -126,6 +126,7 @@ export function runpodProvisioner(s: ProvisionSettings): Provisioner {
               // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
               billing: status !== 'TERMINATED',
               hourlyPrice: typeof p['cost'] === 'number' && p['cost'] >= 0 ? p['cost'] : null,
+              createdAt: typeof p['createdAt'] === 'string' && Number.isFinite(Date.parse(p['createdAt'])) ? new Date(p['createdAt']).toISOString() : null,
             };
           }),
       );

@@ -73,7 +73,7 @@ export const ssh: ProviderModule = {
       keepsBilling: 'whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING',
     },
     destroy: null,
-    missing: { destroy: 'an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command' },
+    missing: { destroy: 'an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws, paperspace) or provider: command' },
     traps: [
       'a forgotten box bills 24/7: nothing releases it automatically',
       'Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda',

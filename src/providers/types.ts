@@ -51,7 +51,7 @@ export interface VerbFacts {
 export interface ProviderFacts {
   title: string;
   /** How tether authenticates to act: the `api-key` input, AWS credentials from the environment, the SSH connection, or the user's command. */
-  credentials: 'api-key' | 'aws' | 'ssh' | 'command';
+  credentials: 'api-key' | 'aws' | 'ssh' | 'command' | 'console';
   /** The login user of the provider's usual image (`tether init` writes it; a plain SSH box has whatever it has). */
   loginUser?: string;
   park: VerbFacts | null;
@@ -80,6 +80,8 @@ export interface ProviderSettings {
   apiUrl: string | undefined;
   awsRegion: string | undefined;
   teardownCommand: string | undefined;
+  /** AutoDL: the person's word that the verb was done in the console (`console-done`). */
+  consoleDone?: string;
   timeoutS: number;
   /** The box, when the connection inputs are given. */
   connection: ConnectionConfig | null;
@@ -189,6 +191,11 @@ export interface Provisioner {
   describe(instanceId: string): Promise<BoxState>;
   /** The account's instances whose name starts with `prefix` (how tether names what it rents), for the orphan check. */
   list(prefix: string): Promise<RentedInstance[]>;
+  /**
+   * What the create left at the provider for the box's first start (Paperspace's startup script, holding the
+   * box's private host key), removed once the box answered with its pinned key or is gone. Never throws.
+   */
+  release?(instanceId: string): Promise<void>;
 }
 
 /** One instance as a provider lists it. */
@@ -199,6 +206,8 @@ export interface RentedInstance {
   billing: boolean;
   status: string;
   hourlyPrice: number | null;
+  /** When the provider says it was created (ISO 8601), where its listing says; the orphan line's age and cost so far. */
+  createdAt: string | null;
 }
 
 export interface ProvisionSettings {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { startStep } from '../provision/hostkey.ts';
+import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
 import { answer, baseUrl, type HttpAnswer } from './http.ts';
 import { ProviderError, ProvisionError, type BoxState, type Candidate, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
@@ -162,6 +162,9 @@ export function vastProvisioner(s: ProvisionSettings): Provisioner {
               // A stopped instance still bills its disk; only a destroyed one is gone.
               billing: status !== 'destroyed',
               hourlyPrice: typeof i['dph_total'] === 'number' && i['dph_total'] >= 0 ? i['dph_total'] : null,
+              // start_date: seconds since the epoch.
+              createdAt:
+                typeof i['start_date'] === 'number' && i['start_date'] > 1e9 && i['start_date'] < 1e10 ? new Date(i['start_date'] * 1000).toISOString() : null,
             };
           }),
       );

@@ -6,7 +6,6 @@
  */
 import ssh2 from 'ssh2';
 import { fingerprint } from '../record/hostkey.ts';
-import { scriptText } from '../remote/script-text.ts';
 
 export interface BoxHostKey {
   /** OpenSSH private key text. */
@@ -46,22 +45,4 @@ export function cloudConfig(k: BoxHostKey, authorizedKeys: readonly string[] = [
     ...(authorizedKeys.length ? ['ssh_authorized_keys:', ...authorizedKeys.map((a) => `  - ${a}`)] : []),
     '',
   ].join('\n');
-}
-
-/**
- * The same key where the provider has no cloud-init (issue 26 §2, rank 1 through a start step of tether's own):
- * scripts/remote/host_key.sh, without its comments (vast's onstart holds at most 4048 characters), and the key it
- * reads from the environment. `command` runs the script from one word of base64, so it survives however the
- * provider splits a start command (RunPod's `args`), then hands over to `then` (the image's own start).
- */
-export function startStep(k: Pick<BoxHostKey, 'privateKey'>): { env: Record<string, string>; script: string; command: string } {
-  const script = scriptText('host_key.sh')
-    .split('\n')
-    .filter((l, i) => i === 0 || !/^\s*#(?! shellcheck)/.test(l))
-    .join('\n');
-  return {
-    env: { TETHER_HOST_KEY: Buffer.from(k.privateKey).toString('base64') },
-    script,
-    command: `bash -c "echo ${Buffer.from(script).toString('base64')}|base64 -d|bash"`,
-  };
 }

@@ -171,7 +171,10 @@ async function upOrDestroyed(
     }
     if (s.phase === 'running' && s.host) {
       const r = await deps.reach(s.host, s.port, plan.hostKeyFingerprint);
-      if (r.ok) return { result: 'ready', instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+      if (r.ok) {
+        await deps.provisioner.release?.(instanceId);
+        return { result: 'ready', instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+      }
       last = r.why;
       if (r.otherHostKey) {
         kind = 'host-key';
@@ -188,9 +191,13 @@ async function upOrDestroyed(
         : kind === 'host-key'
           ? `${instanceId} answered SSH with a host key other than the one tether generated for it (${last}): it is not the box asked for, and nothing was sent to it`
           : `${instanceId} did not answer SSH with its pinned host key within ${durationText(plan.timeoutMs / 1000)} (last: ${last})`;
-  if (kind === 'gone') return { result: 'failed', why, kind, instanceId, candidate: chosen, destroyed: true, tried };
+  if (kind === 'gone') {
+    await deps.provisioner.release?.(instanceId);
+    return { result: 'failed', why, kind, instanceId, candidate: chosen, destroyed: true, tried };
+  }
   deps.log(`provision: ${why}; destroying it (no job ever ran on it)`);
   const d = await deps.destroy(instanceId);
+  await deps.provisioner.release?.(instanceId);
   return {
     result: 'failed',
     why: d.ok

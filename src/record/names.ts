@@ -6,7 +6,7 @@
 export const BACKEND_NAMES = ['tmux', 'setsid', 'slurm'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export const PROVIDER_NAMES = ['ssh', 'command', 'lambda', 'runpod', 'vastai', 'aws', 'slurm'] as const;
+export const PROVIDER_NAMES = ['ssh', 'command', 'lambda', 'runpod', 'vastai', 'aws', 'paperspace', 'autodl', 'slurm'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** park and destroy act on a rented instance; cancel on a scheduler's jobs (provider slurm). */

@@ -28,6 +28,8 @@ export interface TeardownConfig {
   apiUrl: string | undefined;
   awsRegion: string | undefined;
   teardownCommand: string | undefined;
+  /** AutoDL: the person's word that the verb was done in its console. */
+  consoleDone?: string;
   timeoutS: number;
   /** The box, when the connection inputs are given: used to rebuild the manifest (and by provider ssh). */
   connection: ConnectionConfig | null;
@@ -48,11 +50,12 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const apiKey = inputs['api-key'] || undefined;
   const apiUrl = v.apiUrl('provider-api-url', inputs['provider-api-url']);
   const teardownCommand = v.command('teardown-command', inputs['teardown-command'], false);
+  const consoleDone = (inputs['console-done'] ?? '').trim() || undefined;
   const awsRegion = (inputs['aws-region'] ?? '').trim() || undefined;
   const runRoot = v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT);
   const t = v.duration('teardown-timeout', inputs['teardown-timeout'], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError('teardown-timeout', `${v.show(inputs['teardown-timeout'] ?? '')} is outside 5s to 2h`);
-  const settings = { runId, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, timeoutS: t, connection };
+  const settings = { runId, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, consoleDone, timeoutS: t, connection };
   // The provider's own rules (ssh and slurm need the connection, slurm takes no instance-id, command its
   // command, aws its region and credentials): in its module.
   providerModule(provider).check?.(settings, given, env);
@@ -107,6 +110,7 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
     apiUrl,
     awsRegion,
     teardownCommand,
+    ...(consoleDone ? { consoleDone } : {}),
     timeoutS: t,
     connection,
   };

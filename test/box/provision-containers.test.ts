@@ -6,11 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPhase, launchPhase, provisionPhase, teardownPhase } from '../harness/phases.ts';
 import { RUNPOD_KEY, RunpodDouble } from '../harness/runpod-double.ts';
 import { VAST_KEY, VastDouble } from '../harness/vast-double.ts';
+import { PAPERSPACE_KEY, PaperspaceDouble } from '../harness/paperspace-double.ts';
 import { runpodProvisioner } from '../../src/providers/runpod-provision.ts';
 import { vastProvisioner } from '../../src/providers/vastai-provision.ts';
 import { fingerprint } from '../../src/record/hostkey.ts';
 import type { Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';
+import { startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
+import { githubStore } from '../../src/github/status-store.ts';
+import { parseReportTo } from '../../src/config/patrol.ts';
+import { registeredHosts } from '../../src/registry/hosts.ts';
+import { probeHost } from '../../src/remote/probe.ts';
+import { patrolPhase } from '../harness/phases.ts';
 import { waitFor } from '../harness/sh.ts';
 
 /**
@@ -21,6 +28,7 @@ import { waitFor } from '../harness/sh.ts';
  */
 let runpod: RunpodDouble;
 let vast: VastDouble;
+let paperspace: PaperspaceDouble;
 let work: string;
 const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
 let keyFile: string;
@@ -28,13 +36,14 @@ let keyFile: string;
 beforeAll(async () => {
   runpod = new RunpodDouble();
   vast = new VastDouble();
-  await Promise.all([runpod.start(), vast.start()]);
+  paperspace = new PaperspaceDouble();
+  await Promise.all([runpod.start(), vast.start(), paperspace.start()]);
   work = mkdtempSync(join(tmpdir(), 'tether-rent-containers-'));
   keyFile = join(work, 'key');
   writeFileSync(keyFile, account.private, { mode: 0o600 });
 });
 afterAll(async () => {
-  await Promise.all([runpod?.stop(), vast?.stop()]);
+  await Promise.all([runpod?.stop(), vast?.stop(), paperspace?.stop()]);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -52,6 +61,15 @@ const PROVIDERS = {
     'instance-types': 'RTX_4090\nA100_SXM4',
     image: 'pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime',
   }),
+  paperspace: () => ({
+    provider: 'paperspace',
+    'api-key': PAPERSPACE_KEY,
+    'provider-api-url': paperspace.url,
+    'instance-types': 'A100',
+    image: 'tlwu9nv0',
+    // The test boxes log in as root (Paperspace's templates say paperspace: facts.loginUser, the default).
+    user: 'root',
+  }),
 } as const;
 type P = keyof typeof PROVIDERS;
 
@@ -60,14 +78,19 @@ async function rent(p: P, over: Record<string, string> = {}, cfg: { timeoutS?: n
   const code = await provisionPhase({ 'run-id': 'c-1', 'ssh-key': account.private, 'connect-timeout': '3', ...PROVIDERS[p](), ...over }, {}, r, work, cfg);
   return { code, r };
 }
-const boxOf = (p: P, id: string): Box | null => (p === 'runpod' ? (runpod.pods.get(id)?.box ?? null) : (vast.instances.get(Number(id))?.box ?? null));
+const boxOf = (p: P, id: string): Box | null =>
+  p === 'runpod'
+    ? (runpod.pods.get(id)?.box ?? null)
+    : p === 'vastai'
+      ? (vast.instances.get(Number(id))?.box ?? null)
+      : (paperspace.machines.get(id)?.box ?? null);
 /** The fingerprint of the key the box's sshd serves, read from the box itself. */
 const servedFingerprint = (box: Box) => {
   const pub = readFileSync(join(box.dir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/)[1]!;
   return fingerprint(Buffer.from(pub, 'base64'));
 };
 
-describe.each(['runpod', 'vastai'] as const)('the whole lifecycle on a rented %s box', (p) => {
+describe.each(['runpod', 'vastai', 'paperspace'] as const)('the whole lifecycle on a rented %s box', (p) => {
   it('provision (host key installed by the start step, pinned before the first connect) → launch → collect → teardown destroys exactly it', async () => {
     const run = `life-${p}`;
     const started = Date.now();
@@ -79,11 +102,22 @@ describe.each(['runpod', 'vastai'] as const)('the whole lifecycle on a rented %s
     // The box's sshd serves the key the create call carried, and it is the one provision pinned.
     expect(servedFingerprint(box)).toBe(r.outputs['host-key-fingerprint']);
     expect(readFileSync(join(box.dir, 'sshd_config'), 'utf8').split('\n')[0]).toBe(`HostKey ${box.dir}/ssh_host_ed25519_key`);
-    expect(r.outputs).toMatchObject({ provider: p, user: 'root', spot: 'false', port: '22' });
+    expect(r.outputs).toMatchObject({
+      provider: p,
+      user: 'root',
+      spot: 'false',
+      port: '22',
+      'hourly-price': p === 'paperspace' ? '' : expect.stringMatching(/^\d/),
+    });
     if (p === 'vastai') {
       // vast served its own key first; the wait for the start step was the provision's, not a refusal.
       expect(Date.now() - started).toBeGreaterThanOrEqual(vast.onstartDelayMs);
       expect(vast.keys.map((k) => k.key)).toEqual([account.public.split(' ').slice(0, 2).join(' ')]);
+    } else if (p === 'paperspace') {
+      // The startup script held the box's private host key: deleted once the machine was up.
+      expect(paperspace.scripts.size).toBe(0);
+      expect(paperspace.calls(/^DELETE \/v1\/startup-scripts\//).length).toBe(1);
+      expect(readFileSync(join(box.dir, 'authorized_keys'), 'utf8')).toContain(account.public.split(' ').slice(0, 2).join(' '));
     } else {
       // RunPod: no key registry; PUBLIC_KEY and the start step rode in the create call, and the image's start followed.
       const pod = runpod.pods.get(id)!;
@@ -287,5 +321,77 @@ describe('provision on vast.ai (double with real boxes)', () => {
     const calls = vast.log.length;
     await expect(rent('vastai', { 'run-id': 'va-noimage', image: '' })).rejects.toThrow(/input 'image': is required: an image id of vastai/);
     expect(vast.log.length).toBe(calls);
+  });
+});
+
+describe('provision on Paperspace (double with real boxes)', () => {
+  it('a region out of capacity moves to the next; each failed create leaves no startup script behind', async () => {
+    const { code, r } = await rent('paperspace', { 'run-id': 'ps-race', 'instance-types': 'H100\nA100', regions: 'ams1\nny2' });
+    expect(code, r.errors.join('\n')).toBe(0);
+    const m = paperspace.machines.get(r.outputs['instance-id']!)!;
+    expect(m).toMatchObject({ machineType: 'H100', region: 'ny2' });
+    expect(r.summaries.join('\n').replace(/\\/g, '')).toMatch(/H100 in ams1: paperspace: create H100 in ams1: HTTP 400 400: H100 is out of capacity in ams1/);
+    expect(paperspace.scripts.size).toBe(0);
+    paperspace.machines.delete(m.id);
+    m.box?.destroy();
+    m.box = null;
+  });
+
+  it('a template without the startup agent keeps its own key: never authenticated to, deleted at the deadline', async () => {
+    paperspace.skipScript = true;
+    try {
+      const { code, r } = await rent('paperspace', { 'run-id': 'ps-otherkey' }, { timeoutS: 5 });
+      expect(code).toBe(1);
+      expect(paperspace.machines.has(r.outputs['instance-id']!)).toBe(false);
+      expect(r.outputs['reason']).toMatch(/host key other than the one tether generated .*destroyed it/);
+      expect(paperspace.scripts.size).toBe(0);
+    } finally {
+      paperspace.skipScript = false;
+    }
+    const { code, r } = await rent('paperspace', { 'run-id': 'ps-401', 'api-key': 'wrong' });
+    expect(code).toBe(1);
+    expect(r.errors.join('\n')).toMatch(/provision failed \(auth\): paperspace: create startup script: HTTP 401/);
+  });
+});
+
+describe('a provision killed after the create: the next patrol finds the pod, with its age and cost so far', () => {
+  let gh: GitHubDouble;
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+  });
+  afterAll(async () => {
+    await gh?.close();
+  });
+
+  it('an orphan at RunPod: listed with what it has cost since RunPod created it, escalated, never touched', async () => {
+    const at = `issue:${gh.addIssue('RunPod orphans')}`;
+    // The create answered and the job died before any record: only the provider knows the pod.
+    const made = await fetch(`${runpod.url}/pods`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RUNPOD_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'tether-killed', image: 'runpod/pytorch:1.0.2', gpu: { id: 'NVIDIA A100 80GB PCIe', count: 1 }, ports: ['22/tcp'] }),
+    }).then(async (r) => (await r.json()) as { id: string });
+    const pod = runpod.pods.get(made.id)!;
+    pod.createdAt = new Date(Date.now() - 2 * 3600_000);
+    const env = { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url };
+    const r = captureReporter();
+    const code = await patrolPhase(
+      { 'ssh-key-path': keyFile, 'connect-timeout': '3', 'report-to': at, provider: 'runpod', 'api-key': RUNPOD_KEY, 'provider-api-url': runpod.url },
+      {},
+      r,
+      { probe: probeHost, registered: registeredHosts, remote: githubStore(parseReportTo(at)!, env, 'ghs-actions-token') },
+    );
+    expect(code).toBe(1);
+    const orphans = JSON.parse(r.outputs['orphans'] ?? '[]') as Array<Record<string, unknown>>;
+    const mine = orphans.find((o) => o['instance_id'] === made.id)!;
+    expect(mine).toMatchObject({ provider: 'runpod', name: 'tether-killed', status: expect.any(String), cost_so_far: 3.28 });
+    expect(mine['age_s']).toBeGreaterThanOrEqual(7200);
+    expect(r.summaries.join('\n')).toMatch(
+      new RegExp(
+        `🧟 \`${made.id}\` \\(\`runpod\`, named \`tether-killed\`.*\\$1\\.64/h\\) bills with no run and no provision record behind it: up 2\\.0 h, about \\$3\\.28 so far`,
+      ),
+    );
+    expect(r.outputs['escalate']).toBe('true');
+    expect(runpod.pods.get(made.id)?.status).not.toBe('TERMINATED');
   });
 });

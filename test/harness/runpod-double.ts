@@ -33,6 +33,7 @@ export interface Pod {
   startOutput: string;
   /** The box's sshd log, kept when it went. */
   sshdLog: string;
+  createdAt: Date;
 }
 
 export class RunpodDouble {
@@ -205,6 +206,7 @@ export class RunpodDouble {
       box: null,
       startOutput: '',
       sshdLog: '',
+      createdAt: new Date(),
     };
     this.pods.set(pod.id, pod);
     if (!this.neverBoot) this.starting.push(this.boot(pod));
@@ -240,7 +242,7 @@ export class RunpodDouble {
       locked: false,
       globalNetworking: { enabled: false },
       runtime: up ? { ports: [{ private: 22, public: 22, type: 'tcp', ip: p.box!.addr }] } : {},
-      createdAt: new Date().toISOString(),
+      createdAt: p.createdAt.toISOString(),
       startedAt: up ? new Date().toISOString() : null,
     };
   }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseProvision } from '../../src/provision/parse.ts';
-import { cloudConfig, newHostKey, startStep } from '../../src/provision/hostkey.ts';
+import { cloudConfig, newHostKey } from '../../src/provision/hostkey.ts';
+import { startStep } from '../../src/providers/start-step.ts';
 import { runpodBoxState, runpodCandidates, runpodError } from '../../src/providers/runpod-provision.ts';
 import { vastBoxState, vastCandidates, vastError } from '../../src/providers/vastai-provision.ts';
+import { paperspaceBoxState, paperspaceError, paperspaceStartupScript } from '../../src/providers/paperspace-provision.ts';
+import { orphanCost } from '../../src/patrol/phase.ts';
 import { provision, type ProvisionDeps, type ProvisionPlan } from '../../src/provision/provision.ts';
 import { lambdaCandidates, lambdaError } from '../../src/providers/lambda-provision.ts';
 import { ec2Error } from '../../src/providers/aws-provision.ts';
@@ -283,6 +286,31 @@ describe('RunPod and vast.ai answers, typed', () => {
         ['US'],
       ).candidates,
     ).toEqual([{ instanceType: 'RTX 4090', region: 'Texas, US', hourlyPrice: 0.5, offer: '1' }]);
+  });
+
+  it('Paperspace: ready with a public IP is up; off and failed never will; its errors typed; its startup script holds the key once', () => {
+    expect(paperspaceBoxState({ id: 'ps1', state: 'ready', publicIp: '192.0.2.8' }, 'ps1')).toMatchObject({ phase: 'running', host: '192.0.2.8' });
+    expect(paperspaceBoxState({ id: 'ps1', state: 'ready', publicIp: null }, 'ps1').phase).toBe('pending');
+    expect(paperspaceBoxState({ id: 'ps1', state: 'off' }, 'ps1').phase).toBe('failed');
+    const a = (status: number, message: string) => ({ status, body: { code: status, message }, text: '' });
+    expect(
+      [a(401, 'x'), a(400, 'H100 is out of capacity in ny2'), a(400, 'Invalid machineType'), a(429, 'slow'), a(502, 'x')].map(
+        (x) => paperspaceError(x, 'p').kind,
+      ),
+    ).toEqual(['auth', 'capacity', 'bad-request', 'rate-limit', 'transient']);
+    const k = newHostKey('t');
+    const script = paperspaceStartupScript(k.privateKey, "ssh-ed25519 AAAAC3 o'brien");
+    expect(script.startsWith('#!/usr/bin/env bash\nexport TETHER_HOST_KEY=')).toBe(true);
+    expect(script).toContain("export TETHER_AUTHORIZED_KEY='ssh-ed25519 AAAAC3 o'\\''brien'");
+    expect(script.match(/^#!/gm)).toHaveLength(1);
+  });
+
+  it('an orphan’s age and cost so far come from the provider’s own creation time, or are not claimed', () => {
+    const now = new Date('2026-12-02T12:00:00Z');
+    expect(orphanCost({ hourlyPrice: 1.5, createdAt: '2026-12-02T10:00:00Z' }, now)).toEqual({ ageS: 7200, cost: 3 });
+    expect(orphanCost({ hourlyPrice: null, createdAt: '2026-12-02T11:00:00Z' }, now)).toEqual({ ageS: 3600, cost: null });
+    expect(orphanCost({ hourlyPrice: 1.5, createdAt: null }, now)).toEqual({ ageS: null, cost: null });
+    expect(orphanCost({ hourlyPrice: 1.5, createdAt: 'yesterday' }, now)).toEqual({ ageS: null, cost: null });
   });
 
   it('the start step: host_key.sh without comments, run from one base64 word, the key in the environment only', () => {

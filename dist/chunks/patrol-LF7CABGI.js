@@ -27,8 +27,8 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+} from "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import {

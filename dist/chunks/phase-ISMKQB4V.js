@@ -7794,8 +7794,28 @@ function knownInstances(chosen) {
   for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
   return known;
 }
-function orphanNotes(c, reporter) {
-  reporter.output("orphans", JSON.stringify(c.orphans.map((o) => ({ provider: o.provider, instance_id: o.id, name: o.name, status: o.status }))));
+function orphanCost(o, now) {
+  const t = o.createdAt ? Date.parse(o.createdAt) : NaN;
+  if (!Number.isFinite(t)) return { ageS: null, cost: null };
+  const ageS = Math.max(0, Math.round((now.getTime() - t) / 1e3));
+  return { ageS, cost: o.hourlyPrice === null ? null : o.hourlyPrice * ageS / 3600 };
+}
+var orphanCostText = (c) => c.ageS === null ? "" : `: up ${durationText(c.ageS)}${c.cost !== null ? `, about $${c.cost.toFixed(2)} so far` : ""}`;
+function orphanNotes(c, reporter, now = /* @__PURE__ */ new Date()) {
+  const costs = c.orphans.map((o) => orphanCost(o, now));
+  reporter.output(
+    "orphans",
+    JSON.stringify(
+      c.orphans.map((o, i) => ({
+        provider: o.provider,
+        instance_id: o.id,
+        name: o.name,
+        status: o.status,
+        age_s: costs[i].ageS,
+        cost_so_far: costs[i].cost === null ? null : Number(costs[i].cost.toFixed(2))
+      }))
+    )
+  );
   reporter.output(
     "instances",
     JSON.stringify(
@@ -7807,7 +7827,7 @@ function orphanNotes(c, reporter) {
   );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(
-    (o) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
+    (o, i) => `\u{1F9DF} ${code(o.id)} (${code(o.provider)}, named ${code(o.name)}, ${code(o.status)}${o.hourlyPrice !== null ? `, $${o.hourlyPrice.toFixed(2)}/h` : ""}) bills with no run and no provision record behind it${orphanCostText(costs[i])}. **Do:** if it is yours, destroy it at the provider; tether destroys nothing it cannot prove it rented`
   );
   for (const o of c.orphans) reporter.error(`patrol: orphan: ${o.provider} instance ${o.id} (${o.name}) bills with no run or provision record behind it`);
   if (c.listed.length) reporter.info(`patrol: orphan check: listed ${c.listed.join(", ")}: ${c.orphans.length} orphan(s)`);
@@ -7893,6 +7913,7 @@ function memoryKeyOf(key, hosts) {
   return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
 }
 export {
+  orphanCost,
   patrolPhase,
   unlaunchedNotes
 };

@@ -16,19 +16,19 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-XVDQ23Z5.js";
+} from "./chunk-LBI2A3AK.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-XIUCA35Z.js";
+} from "./chunk-FP4NDAVA.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-TLTJAWSK.js";
+} from "./chunk-2IH6Q2E2.js";
 import "./chunk-IBA5TYKN.js";
 import "./chunk-ZHV5XBAO.js";
 import "./chunk-GAEFUSNO.js";
@@ -37,7 +37,7 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-7UY5PWHD.js";
+} from "./chunk-WHQEYONS.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -52,7 +52,7 @@ import "./chunk-CBGH3CFU.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-X4CCFNMP.js";
+} from "./chunk-FKMCHEPE.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
@@ -66,8 +66,8 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+import "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

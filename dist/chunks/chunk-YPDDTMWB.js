@@ -11,7 +11,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-2QKJRHIC.js";
+} from "./chunk-MFQWQCPV.js";
 import {
   knownHostsLine
 } from "./chunk-L5FHM4FN.js";

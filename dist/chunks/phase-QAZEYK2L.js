@@ -9,7 +9,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-XIUCA35Z.js";
+} from "./chunk-FP4NDAVA.js";
 import {
   filesSha256,
   manifestSha256,
@@ -25,14 +25,14 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-4J4GF6W5.js";
+} from "./chunk-YPDDTMWB.js";
 import "./chunk-OS6SLAAT.js";
 import {
   manifestFromListing
 } from "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-TLTJAWSK.js";
+} from "./chunk-2IH6Q2E2.js";
 import "./chunk-IBA5TYKN.js";
 import "./chunk-ZHV5XBAO.js";
 import "./chunk-GAEFUSNO.js";
@@ -43,10 +43,10 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-7UY5PWHD.js";
+} from "./chunk-WHQEYONS.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-X4CCFNMP.js";
+import "./chunk-FKMCHEPE.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
@@ -64,8 +64,8 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+import "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";

@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   PROVIDER_LIST,
   awsFromEnv
-} from "./chunk-X4CCFNMP.js";
+} from "./chunk-FKMCHEPE.js";
 import "./chunk-YHYEFN6U.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
-import "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+import "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-L5FHM4FN.js";

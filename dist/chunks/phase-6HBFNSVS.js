@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-XVDQ23Z5.js";
+} from "./chunk-LBI2A3AK.js";
 import {
   provisionedBytes,
   renderProvisioned
@@ -21,7 +21,7 @@ import {
   ProvisionError,
   awsFromEnv,
   providerModule
-} from "./chunk-X4CCFNMP.js";
+} from "./chunk-FKMCHEPE.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";
@@ -38,8 +38,8 @@ import {
 } from "./chunk-3B7SBFZS.js";
 import {
   connect
-} from "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+} from "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -87,7 +87,8 @@ function cloudConfig(k, authorizedKeys = []) {
 
 // src/provision/provision.ts
 var RETRY = ["transient", "rate-limit"];
-var label = (c) => `${c.instanceType} in ${c.region}${c.hourlyPrice !== null ? ` ($${c.hourlyPrice.toFixed(2)}/h)` : ""}`;
+var where = (c) => `${c.instanceType}${c.offer ? ` (offer ${c.offer})` : ""} ${c.region ? `in ${c.region}` : "(any region)"}`;
+var label = (c) => `${where(c)}${c.hourlyPrice !== null ? ` ($${c.hourlyPrice.toFixed(2)}/h)` : ""}`;
 async function provision(plan, deps) {
   const end = deps.now() + plan.timeoutMs;
   const left = () => Math.max(0, end - deps.now());
@@ -181,19 +182,26 @@ async function upOrDestroyed(plan, deps, instanceId, chosen, tried, left) {
     }
     if (s.phase === "running" && s.host) {
       const r = await deps.reach(s.host, s.port, plan.hostKeyFingerprint);
-      if (r.ok) return { result: "ready", instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+      if (r.ok) {
+        await deps.provisioner.release?.(instanceId);
+        return { result: "ready", instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+      }
       last = r.why;
       if (r.otherHostKey) {
         kind = "host-key";
-        break;
-      }
+        if (!plan.hostKeySettles) break;
+      } else kind = "timeout";
     }
     await deps.sleep(Math.min(plan.pollMs, left()));
   }
   const why = kind === "gone" ? `${instanceId} disappeared while it came up (${last})` : kind === "never-running" ? `${instanceId} reached a state that never leads to running (${last})` : kind === "host-key" ? `${instanceId} answered SSH with a host key other than the one tether generated for it (${last}): it is not the box asked for, and nothing was sent to it` : `${instanceId} did not answer SSH with its pinned host key within ${durationText(plan.timeoutMs / 1e3)} (last: ${last})`;
-  if (kind === "gone") return { result: "failed", why, kind, instanceId, candidate: chosen, destroyed: true, tried };
+  if (kind === "gone") {
+    await deps.provisioner.release?.(instanceId);
+    return { result: "failed", why, kind, instanceId, candidate: chosen, destroyed: true, tried };
+  }
   deps.log(`provision: ${why}; destroying it (no job ever ran on it)`);
   const d = await deps.destroy(instanceId);
+  await deps.provisioner.release?.(instanceId);
   return {
     result: "failed",
     why: d.ok ? `${why}; destroyed it (${d.detail})` : `${why}; destroying it FAILED (${d.detail}): ${instanceId} may still bill${chosen.hourlyPrice !== null ? ` $${chosen.hourlyPrice.toFixed(2)}/h` : ""}; destroy it in the provider's console`,
@@ -231,7 +239,17 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
-      spec: { name: cfg.name, image: cfg.image, diskGb: cfg.diskGb, spot: cfg.spot, userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []) },
+      spec: {
+        name: cfg.name,
+        image: cfg.image,
+        diskGb: cfg.diskGb,
+        spot: cfg.spot,
+        userData: cloudConfig(hostKey, rent.keyInUserData ? [publicKey] : []),
+        hostKey: { privateKey: hostKey.privateKey, publicKey: hostKey.publicKey },
+        authorizedKey: publicKey
+      },
+      // A start step may run after the provider's own sshd came up (vast): until it has, another key is expected.
+      hostKeySettles: rent.hostKeyChannel === "injected-start-step",
       publicKey,
       hostKeyFingerprint: hostKey.fingerprint,
       timeoutMs: cfg.timeoutS * 1e3,
@@ -352,7 +370,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
   if (o.result === "ready") {
     const c = o.candidate;
     reporter.output("result", "ready");
-    reporter.output("reason", `${c.instanceType} in ${c.region}`);
+    reporter.output("reason", where(c));
     reporter.output("host", o.host);
     reporter.output("port", String(o.port));
     reporter.output("user", user);
@@ -366,7 +384,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
       [
         `### \u{1F6F0}\uFE0F tether provision \u2014 ${code(cfg.runId)}: ready`,
         "",
-        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} in ${code(c.region)}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ""}, on ${code(`${user}@${o.host}:${o.port}`)}.`,
+        `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} ${c.region ? `in ${code(c.region)}` : "(any region)"}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ""}, on ${code(`${user}@${o.host}:${o.port}`)}.`,
         `Host key ${code(fingerprint2)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
         "It bills until it is torn down (collect, then teardown behind its approval)."
       ].join("\n") + tried

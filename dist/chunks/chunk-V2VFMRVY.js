@@ -35,7 +35,7 @@ import {
 import {
   BACKEND_NAMES,
   PROVIDER_NAMES
-} from "./chunk-356XD6MB.js";
+} from "./chunk-4E63TUTL.js";
 import {
   CELLS_MAX,
   CELL_NAME,
@@ -55,6 +55,8 @@ var PROVIDER_HELP = {
   runpod: "runpod",
   vastai: "vastai",
   aws: "aws",
+  paperspace: "paperspace",
+  autodl: "autodl (a person acts in its console; see console-done)",
   slurm: "slurm (cancel or hold the run's jobs through the login node)"
 };
 var orList = (xs) => xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}` : xs[0] ?? "";
@@ -272,6 +274,9 @@ var INPUTS = {
   attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
   "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
   tail: { help: "logs: keep reading new lines until the run ends (Ctrl-C stops reading, never the run)", kind: "boolean", only: "cli" },
+  "console-done": {
+    help: 'provider autodl: your word that you did the verb in the AutoDL console, exactly "shut down <instance-id>" (park) or "released <instance-id>" (destroy)'
+  },
   "teardown-command": { help: "provider command: run on the runner with TETHER_INSTANCE_ID, TETHER_RUN_ID and TETHER_VERB; exit 0 means done" },
   "teardown-timeout": { help: "how long to wait for the provider to confirm the terminal state (default 10m)", default: "10m", kind: "duration" },
   "min-permission": {
@@ -406,6 +411,7 @@ var TEARDOWN_INPUTS = [
   "provider-api-url",
   "aws-region",
   "teardown-command",
+  "console-done",
   "teardown-timeout",
   "report-to",
   "header",

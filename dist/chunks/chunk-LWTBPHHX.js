@@ -25,7 +25,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-BFB6GOYM.js";
+} from "./chunk-V2VFMRVY.js";
 import {
   parseLogsPhase
 } from "./chunk-FWHPFPNY.js";
@@ -50,7 +50,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-X4CCFNMP.js";
+} from "./chunk-FKMCHEPE.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -89,7 +89,7 @@ import {
   INSTANCE_ID,
   PROVIDER_NAMES,
   VERBS
-} from "./chunk-356XD6MB.js";
+} from "./chunk-4E63TUTL.js";
 
 // src/config/check.ts
 var STAND_INS = {
@@ -371,7 +371,7 @@ function parseStopPhase(inputs, env) {
 
 // src/config/provision.ts
 var TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
-var REGION = /^[a-z0-9][a-z0-9-]{0,63}$/;
+var REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 function parseProvisionPhase(inputs, env, rent) {
   const runId2 = runId("run-id", inputs["run-id"]);
   const provider = (inputs["provider"] ?? "").trim();
@@ -401,7 +401,7 @@ function parseProvisionPhase(inputs, env, rent) {
   for (const t of types) if (!TYPE.test(t)) throw new InputError("instance-types", `${show(t)} is not an instance type name`);
   const regions = splitList(inputs["regions"] ?? "");
   if (regions.length > 16) throw new InputError("regions", `lists ${regions.length} regions; at most 16`);
-  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (lowercase letters, digits and -)`);
+  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (letters, digits, ., _ and -)`);
   const spot = bool("spot", inputs["spot"], false);
   if (spot && !facts.spot) throw new InputError("spot", `${provider} has no spot or interruptible boxes; drop spot: true`);
   const diskText = (inputs["disk-gb"] ?? "").trim();
@@ -497,11 +497,12 @@ function parseTeardown(inputs, env) {
   const apiKey = inputs["api-key"] || void 0;
   const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
+  const consoleDone = (inputs["console-done"] ?? "").trim() || void 0;
   const awsRegion2 = (inputs["aws-region"] ?? "").trim() || void 0;
   const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
   const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
-  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion: awsRegion2, teardownCommand, timeoutS: t, connection };
+  const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion: awsRegion2, teardownCommand, consoleDone, timeoutS: t, connection };
   providerModule(provider).check?.(settings, given, env);
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
@@ -549,6 +550,7 @@ function parseTeardown(inputs, env) {
     apiUrl: apiUrl2,
     awsRegion: awsRegion2,
     teardownCommand,
+    ...consoleDone ? { consoleDone } : {},
     timeoutS: t,
     connection
   };
@@ -647,7 +649,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-UQXKYC6D.js"),
+      () => import("./phase-WIRQRGGI.js"),
       (m) => m.auditPhase
     )
   },
@@ -663,7 +665,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseLaunchPhase,
     run: lazy(
-      () => import("./phase-UQXKYC6D.js"),
+      () => import("./phase-WIRQRGGI.js"),
       (m) => m.launchPhase
     )
   },
@@ -678,7 +680,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-RVJEBEBP.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-ISMKQB4V.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -692,7 +694,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-2XUKTU67.js"),
+      () => import("./phase-QAZEYK2L.js"),
       (m) => m.collectPhase
     )
   },
@@ -708,7 +710,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-AD2JZ35Y.js"),
+      () => import("./phase-NLN5OBHN.js"),
       (m) => m.teardownPhase
     )
   },
@@ -722,7 +724,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-NVXRL3A7.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-DF76KD6I.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -736,7 +738,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseLogsPhase,
     run: lazy(
-      () => import("./phase-7MANMACZ.js"),
+      () => import("./phase-ZMCTMNOV.js"),
       (m) => m.logsPhase
     )
   },
@@ -752,7 +754,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-OJGHBNTB.js"),
+      () => import("./phase-5E3S5336.js"),
       (m) => m.stopPhase
     )
   },
@@ -768,7 +770,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-H3RF4CX2.js"),
+      () => import("./phase-6HBFNSVS.js"),
       (m) => m.provisionPhase
     )
   }
@@ -796,13 +798,13 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-GT6ZWE56.js");
+  const { probeHost, probeOn } = await import("./probe-PT6AFHFL.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-HEQH3GE5.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-ZLSEYMHI.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-J22ERPOW.js")).findOrphans(...a)
+    sync: async (...a) => (await import("./step-HSXCP46B.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-LF7CABGI.js")).followRuns(f),
+    orphans: async (...a) => (await import("./orphans-7KZU4JDF.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -980,7 +982,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-FQIED6QE.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-T26B66KL.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 
 // src/record/names.ts
 var BACKEND_NAMES = ["tmux", "setsid", "slurm"];
-var PROVIDER_NAMES = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "slurm"];
+var PROVIDER_NAMES = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "paperspace", "autodl", "slurm"];
 var VERBS = ["park", "destroy", "cancel"];
 var INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 

@@ -17,7 +17,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-2QKJRHIC.js";
+} from "./chunk-MFQWQCPV.js";
 import {
   specExpectedDuration
 } from "./chunk-EB3SDZEE.js";

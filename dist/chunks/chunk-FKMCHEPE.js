@@ -19,11 +19,12 @@ import {
   connect,
   dataLines,
   parseJsonLine,
-  runScript
-} from "./chunk-2QKJRHIC.js";
+  runScript,
+  scriptText
+} from "./chunk-MFQWQCPV.js";
 import {
   PROVIDER_NAMES
-} from "./chunk-356XD6MB.js";
+} from "./chunk-4E63TUTL.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";
@@ -244,7 +245,15 @@ function awsProvisioner(s) {
         const body = m[2] ?? "";
         const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
         const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
-        return { id: m[1], name, status, billing: status === "pending" || status === "running", hourlyPrice: null };
+        const launched = /<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1] ?? "";
+        return {
+          id: m[1],
+          name,
+          status,
+          billing: status === "pending" || status === "running",
+          hourlyPrice: null,
+          createdAt: Number.isFinite(Date.parse(launched)) ? new Date(launched).toISOString() : null
+        };
       }).filter((i) => i.name.startsWith(prefix));
     },
     async describe(id) {
@@ -269,6 +278,64 @@ function awsProvisioner(s) {
     }
   };
 }
+
+// src/providers/autodl.ts
+var CONSOLE_WORD = { park: "shut down", destroy: "released" };
+function autodlChecklist(verb, instanceId) {
+  const act = verb === "park" ? "\u5173\u673A (shut down): the data disk stays; the instance is released automatically 15 days after \u5173\u673A, and a low balance force-stops it" : "\u91CA\u653E\u5B9E\u4F8B (release): the instance and its disks are deleted; copies you made off it are all that survive";
+  return [
+    `AutoDL has no API for this: in the console (autodl.com \u2192 \u63A7\u5236\u53F0 \u2192 \u5BB9\u5668\u5B9E\u4F8B), find instance ${instanceId}`,
+    act,
+    `then run this teardown again with console-done: "${CONSOLE_WORD[verb]} ${instanceId}"`
+  ].join("; ");
+}
+function autodlProvider(ctx, consoleDone) {
+  let done = false;
+  return {
+    async state() {
+      if (done) return { state: ctx.verb === "park" ? "stopped" : "gone", detail: `a person says it is done in the AutoDL console ("${consoleDone}")` };
+      return { state: "running", detail: "AutoDL has no API: only a person in its console can say" };
+    },
+    async request(verb) {
+      if (!consoleDone) throw new ProviderError(autodlChecklist(verb, ctx.instanceId), false);
+      done = true;
+    }
+  };
+}
+var autodl = {
+  name: "autodl",
+  facts: {
+    title: "AutoDL (console only)",
+    credentials: "console",
+    loginUser: "root",
+    park: {
+      action: "\u5173\u673A (shut down) in the AutoDL console, done by a person",
+      reversible: true,
+      survives: "the data disk (/root/autodl-tmp) and the system disk",
+      keepsBilling: "nothing for the GPU; the disks are kept for 15 days after \u5173\u673A, then the instance is released with them"
+    },
+    destroy: {
+      action: "\u91CA\u653E\u5B9E\u4F8B (release) in the AutoDL console, done by a person",
+      reversible: false,
+      survives: "nothing on the instance; files in AutoDL file storage (autodl-fs) stay and bill",
+      keepsBilling: "autodl-fs file storage until you delete it"
+    },
+    traps: [
+      "tether cannot see or act on an AutoDL instance: the state after teardown is a person\u2019s word",
+      "a \u5173\u673A instance is released (its disks deleted) 15 days later; a low balance force-stops a running one",
+      "the SSH port is assigned at create and changes when the instance is re-created"
+    ],
+    verified: "2026-12"
+  },
+  check: (cfg) => {
+    if (cfg.verb === "cancel") return;
+    const done = cfg.consoleDone;
+    if (!done) return;
+    const want = `${CONSOLE_WORD[cfg.verb]} ${cfg.instanceId}`;
+    if (done !== want) throw new InputError("console-done", `must be exactly "${want}" (the verb done, and this instance), got "${done.slice(0, 80)}"`);
+  },
+  make: (ctx, cfg) => autodlProvider(ctx, cfg.consoleDone)
+};
 
 // src/providers/aws.ts
 function awsProvider(ctx, creds, apiUrl) {
@@ -532,7 +599,9 @@ function lambdaProvisioner(s) {
             status,
             // Everything but a terminated instance bills (unhealthy is the console's Alert state).
             billing: status !== "terminated",
-            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null
+            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null,
+            // Lambda's instance has no creation time; the provision record (when there is one) has it.
+            createdAt: null
           };
         })
       );
@@ -657,9 +726,411 @@ var lambda = {
   }
 };
 
-// src/providers/runpod.ts
-var RUNPOD_API = "https://api.runpod.io/v2";
+// src/providers/start-step.ts
+function startStep(k) {
+  const script = scriptText("host_key.sh").split("\n").filter((l, i) => i === 0 || !/^\s*#(?! shellcheck)/.test(l)).join("\n");
+  return {
+    env: { TETHER_HOST_KEY: Buffer.from(k.privateKey).toString("base64") },
+    script,
+    command: `bash -c "echo ${Buffer.from(script).toString("base64")}|base64 -d|bash"`
+  };
+}
+
+// src/providers/paperspace-provision.ts
+import { isIP as isIP3 } from "node:net";
+var PAPERSPACE_API = "https://api.paperspace.com/v1";
+var PAPERSPACE_REGIONS = ["ny2", "ca1", "ams1"];
+var ID = /^[A-Za-z0-9_-]{1,64}$/;
+function paperspaceError(a, label) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const code = typeof b.code === "string" || typeof b.code === "number" ? String(b.code).slice(0, 40) : "";
+  const words = typeof b.message === "string" ? b.message.slice(0, 300) : "";
+  const kind = a.status === 401 || a.status === 403 ? "auth" : a.status === 402 || /billing|payment|balance|quota|limit/i.test(words) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /capacity|out of stock|not available|unavailable/i.test(words) ? "capacity" : "bad-request";
+  return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${words ? `: ${words}` : ""}`);
+}
+function strictly2(label, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `paperspace: ${label}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function paperspaceStartupScript(hostPrivateKey, authorizedKey) {
+  const step = startStep({ privateKey: hostPrivateKey });
+  const body = step.script.replace(/^#!.*\n/, "");
+  const q = (v) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return [
+    "#!/usr/bin/env bash",
+    `export TETHER_HOST_KEY=${q(step.env["TETHER_HOST_KEY"])}`,
+    `export TETHER_AUTHORIZED_KEY=${q(authorizedKey)}`,
+    "export TETHER_LOGIN_USER=${TETHER_LOGIN_USER:-paperspace}",
+    body
+  ].join("\n");
+}
+function paperspaceProvisioner(s) {
+  const base = baseUrl(s.apiUrl, PAPERSPACE_API);
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const scripts = /* @__PURE__ */ new Map();
+  const ask = async (method, path, label, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `paperspace: ${label}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200) throw paperspaceError(a, `paperspace: ${label}`);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o) throw new ProvisionError("transient", `paperspace: ${label}: the answer is not a JSON object`);
+    return o;
+  };
+  const forget = async (machine) => {
+    const id = scripts.get(machine);
+    if (!id) return;
+    scripts.delete(machine);
+    try {
+      const a = await answer(
+        "DELETE",
+        `${base}/startup-scripts/${encodeURIComponent(id)}`,
+        auth,
+        void 0,
+        s.callTimeoutMs,
+        "paperspace: delete startup script"
+      );
+      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
+    } catch (err) {
+      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${err.message}; delete it in the console`);
+    }
+  };
+  return {
+    // The key goes in the startup script: nothing to register.
+    prepareKey: async () => "",
+    // Paperspace lists no capacity here: each type in each region, in order; create answers capacity.
+    candidates: async (types, regions) => ({
+      candidates: types.flatMap((t) => (regions.length ? regions : PAPERSPACE_REGIONS).map((r) => ({ instanceType: t, region: r, hourlyPrice: null }))),
+      skipped: []
+    }),
+    async create(c, spec) {
+      if (!spec.image) throw new ProvisionError("bad-request", "paperspace: a template id (image) is required");
+      const made = await ask("POST", "/startup-scripts", "create startup script", {
+        name: `${spec.name}-host-key`.slice(0, 64),
+        script: paperspaceStartupScript(spec.hostKey.privateKey, spec.authorizedKey),
+        isRunOnce: true
+      });
+      const scriptId = strictly2("create startup script", () => str(made, "id", "startup script", { max: 64, pattern: ID }));
+      let machine;
+      try {
+        const r = await ask("POST", "/machines", `create ${c.instanceType} in ${c.region}`, {
+          name: spec.name,
+          machineType: c.instanceType,
+          templateId: spec.image,
+          region: c.region,
+          diskSize: spec.diskGb ?? 100,
+          publicIpType: "dynamic",
+          startupScriptId: scriptId,
+          startOnCreate: true
+        });
+        machine = strictly2("create machine", () => str(obj(r["data"], "machine"), "id", "machine", { max: 64, pattern: ID }));
+      } catch (err) {
+        scripts.set("(none)", scriptId);
+        await forget("(none)");
+        throw err;
+      }
+      scripts.set(machine, scriptId);
+      return machine;
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/machines/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "paperspace: get machine");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status === 404) return { phase: "gone", host: null, port: 22, detail: "404: no such machine" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly2("get machine", () => paperspaceBoxState(obj(a.body?.["data"] ?? a.body, "machine"), id));
+    },
+    release: forget,
+    async list(prefix) {
+      const items = [];
+      let after = "";
+      for (let page = 0; page < 20; page++) {
+        const r = await ask("GET", `/machines${after ? `?after=${encodeURIComponent(after)}` : ""}`, "list machines");
+        items.push(...strictly2("list machines", () => arr(r, "items", "machines", 1e3).map((x) => obj(x, "machine"))));
+        if (r["hasMore"] !== true || typeof r["nextPage"] !== "string") break;
+        after = r["nextPage"];
+      }
+      return strictly2(
+        "list machines",
+        () => items.filter((m) => typeof m["name"] === "string" && m["name"].startsWith(prefix)).map((m) => {
+          const state = str(m, "state", "machine", { max: 40 });
+          return {
+            id: str(m, "id", "machine", { max: 64, pattern: ID }),
+            name: str(m, "name", "machine", { max: 200 }),
+            status: state,
+            billing: true,
+            hourlyPrice: null,
+            createdAt: typeof m["dtCreated"] === "string" && Number.isFinite(Date.parse(m["dtCreated"])) ? new Date(m["dtCreated"]).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+}
+function paperspaceBoxState(m, id) {
+  if (str(m, "id", "machine", { max: 64 }) !== id) throw new BoxDataError(`machine.id is not ${id}`);
+  const state = str(m, "state", "machine", { max: 40 });
+  const detail = `state ${state}`;
+  if (state === "off" || state === "failed" || state === "stopping") return { phase: "failed", host: null, port: 22, detail };
+  if (state !== "ready") return { phase: "pending", host: null, port: 22, detail };
+  const ip = typeof m["publicIp"] === "string" && isIP3(m["publicIp"]) ? m["publicIp"] : null;
+  return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public IP yet` };
+}
+
+// src/providers/paperspace.ts
 var STATES = {
+  ready: "running",
+  serviceready: "running",
+  off: "stopped",
+  provisioning: "changing",
+  starting: "changing",
+  restarting: "changing",
+  upgrading: "changing",
+  stopping: "changing"
+};
+function paperspaceProvider(ctx, apiKey, apiUrl) {
+  const base = baseUrl(apiUrl, PAPERSPACE_API);
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: get machine");
+      if (r.status === 404) return { state: seen ? "gone" : "missing", detail: "404: no such machine" };
+      const doc = jsonObject(r);
+      const m = doc?.["data"] && typeof doc["data"] === "object" ? doc["data"] : doc;
+      if (r.status !== 200 || !m || m.id !== ctx.instanceId || typeof m.state !== "string")
+        return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the machine` };
+      seen = true;
+      const s = m.state.slice(0, 40);
+      return { state: STATES[s] ?? "unknown", detail: `state ${s}` };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call("DELETE", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: delete") : await call("PATCH", `${base}/machines/${id}/stop`, auth, void 0, ctx.callTimeoutMs, "paperspace: stop");
+      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
+      const message = jsonObject(r)?.["message"];
+      throw new ProviderError(`paperspace: ${verb}: HTTP ${r.status} ${typeof message === "string" ? message.slice(0, 200) : r.text.slice(0, 200)}`, false);
+    }
+  };
+}
+var paperspace = {
+  name: "paperspace",
+  facts: {
+    title: "Paperspace",
+    credentials: "api-key",
+    loginUser: "paperspace",
+    park: {
+      action: "stop (`PATCH /v1/machines/{id}/stop`, to `off`)",
+      reversible: true,
+      survives: "the machine and its disk",
+      keepsBilling: "storage, static IPs and snapshots, every hour it is off"
+    },
+    destroy: {
+      action: "delete (`DELETE /v1/machines/{id}`)",
+      reversible: false,
+      survives: "nothing on the machine; snapshots and shared drives you made",
+      keepsBilling: "snapshots, shared drives and private networks until you delete them"
+    },
+    traps: ["auto-shutdown stops the machine, it does not delete it: storage keeps billing", "stop keeps billing storage and static IPs"],
+    verified: "2026-12"
+  },
+  make: (ctx, cfg) => paperspaceProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+  // No cloud-init and no key registry: a startup script of tether's own installs the host key and the login key
+  // (facts §2.2, rank 1); it may run after the image's sshd started, so another key is waited out.
+  provision: {
+    hostKeyChannel: "injected-start-step",
+    credentials: "api-key",
+    apiKeyEnv: "PAPERSPACE_API_KEY",
+    spot: false,
+    diskGb: true,
+    prices: false,
+    // A template id (Paperspace's images are templates, such as ML-in-a-Box's).
+    needsImage: /^[A-Za-z0-9_-]{4,64}$/,
+    keyInUserData: false,
+    make: paperspaceProvisioner
+  }
+};
+
+// src/providers/runpod-provision.ts
+import { isIP as isIP4 } from "node:net";
+var RUNPOD_API = "https://api.runpod.io/v2";
+var RUNPOD_IMAGE = "runpod/pytorch:1.0.2-cu1281-torch280-ubuntu2404";
+var POD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+function runpodError(a, label, creating) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const detail = [typeof b.detail === "string" ? b.detail : "", Array.isArray(b.errors) ? b.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean).join(": ").slice(0, 300);
+  const kind = a.status === 401 ? "auth" : a.status === 402 ? "quota" : a.status === 403 ? creating ? "capacity" : "auth" : a.status === 400 && creating ? "capacity" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : "bad-request";
+  return new ProvisionError(kind, `${label}: HTTP ${a.status}${detail ? `: ${detail}` : ""}`);
+}
+function strictly3(label, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `runpod: ${label}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function runpodProvisioner(s) {
+  const base = baseUrl(s.apiUrl, RUNPOD_API);
+  const graphql = `${base.replace(/\/v2\/?$/, "")}/graphql`;
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const ask = async (method, url, label, body, ok, creating = false) => {
+    let a;
+    try {
+      a = await answer(method, url, auth, body, s.callTimeoutMs, `runpod: ${label}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (!ok.includes(a.status)) throw runpodError(a, `runpod: ${label}`, creating);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o) throw new ProvisionError("transient", `runpod: ${label}: the answer is not a JSON object`);
+    return o;
+  };
+  return {
+    // The key travels in the create call as PUBLIC_KEY: nothing to register.
+    prepareKey: async () => "",
+    async candidates(types, regions) {
+      const r = await ask("GET", `${base}/catalog/gpus?include=AVAILABILITY&product=POD`, "list GPU types", void 0, [200]);
+      return strictly3("list GPU types", () => runpodCandidates(r, types, regions));
+    },
+    async create(c, spec) {
+      const body = runpodPodBody(c, spec);
+      if (spec.spot) return rentInterruptible(c, spec, body);
+      const pod = await ask("POST", `${base}/pods`, `create ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`, body, [201], true);
+      return strictly3("create pod", () => str(pod, "id", "pod", { max: 64, pattern: POD_ID }));
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/pods/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "runpod: get pod");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status === 404 && a.body?.status === 404)
+        return { phase: "gone", host: null, port: 22, detail: "404: no such pod" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly3("get pod", () => runpodBoxState(obj(a.body, "pod"), id));
+    },
+    async list(prefix) {
+      const r = await ask("GET", `${base}/pods`, "list pods", void 0, [200]);
+      return strictly3(
+        "list pods",
+        () => arr(r, "pods", "pods", 1e4).map((x) => obj(x, "pod")).filter((p) => typeof p["name"] === "string" && p["name"].startsWith(prefix)).map((p) => {
+          const status = str(p, "status", "pod", { max: 40 });
+          return {
+            id: str(p, "id", "pod", { max: 64, pattern: POD_ID }),
+            name: str(p, "name", "pod", { max: 200 }),
+            status,
+            // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
+            billing: status !== "TERMINATED",
+            hourlyPrice: typeof p["cost"] === "number" && p["cost"] >= 0 ? p["cost"] : null,
+            createdAt: typeof p["createdAt"] === "string" && Number.isFinite(Date.parse(p["createdAt"])) ? new Date(p["createdAt"]).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+  async function rentInterruptible(c, spec, body) {
+    const input = {
+      name: body.name,
+      imageName: body.image,
+      gpuTypeId: c.instanceType,
+      gpuCount: 1,
+      bidPerGpu: c.hourlyPrice ?? 0,
+      cloudType: "SECURE",
+      ports: "22/tcp",
+      supportPublicIp: true,
+      containerDiskInGb: spec.diskGb ?? 50,
+      dockerArgs: body.args,
+      env: Object.entries(body.env).map(([key, value]) => ({ key, value })),
+      ...c.region ? { dataCenterId: c.region } : {}
+    };
+    const query = "mutation Rent($input: PodRentInterruptableInput!) { podRentInterruptable(input: $input) { id desiredStatus } }";
+    const label = `rent interruptible ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`;
+    const r = await ask("POST", graphql, label, { query, variables: { input } }, [200], true);
+    const errors = Array.isArray(r["errors"]) ? r["errors"] : [];
+    if (errors.length) {
+      const words = errors.map((e) => e && typeof e === "object" && typeof e["message"] === "string" ? String(e["message"]) : "").join("; ").slice(0, 300);
+      const kind = /unauthori[sz]ed|api key/i.test(words) ? "auth" : /balance|insufficient funds/i.test(words) ? "quota" : "capacity";
+      throw new ProvisionError(kind, `runpod: ${label}: ${words || "the answer holds errors"}`);
+    }
+    return strictly3(label, () => str(obj(obj(r["data"], "data")["podRentInterruptable"], "pod"), "id", "pod", { max: 64, pattern: POD_ID }));
+  }
+}
+function runpodPodBody(c, spec) {
+  const step = startStep(spec.hostKey);
+  return {
+    name: spec.name,
+    image: spec.image ?? RUNPOD_IMAGE,
+    gpu: { id: c.instanceType, count: 1 },
+    cloud: "SECURE",
+    ...c.region ? { dataCenterIds: [c.region] } : {},
+    ports: ["22/tcp"],
+    ...spec.diskGb ? { disk: spec.diskGb } : {},
+    env: { PUBLIC_KEY: spec.authorizedKey, ...step.env, TETHER_THEN: "/start.sh" },
+    args: step.command
+  };
+}
+function runpodBoxState(pod, id) {
+  if (str(pod, "id", "pod", { max: 64 }) !== id) throw new BoxDataError(`pod.id is not ${id}`);
+  const status = str(pod, "status", "pod", { max: 40 });
+  const detail = `status ${status}`;
+  if (status === "TERMINATED") return { phase: "gone", host: null, port: 22, detail };
+  if (status === "EXITED" || status === "ERROR") return { phase: "failed", host: null, port: 22, detail };
+  if (status !== "RUNNING") return { phase: "pending", host: null, port: 22, detail };
+  const ssh2 = pod["ssh"] && typeof pod["ssh"] === "object" ? pod["ssh"] : {};
+  const direct = ssh2["direct"] && typeof ssh2["direct"] === "object" ? ssh2["direct"] : null;
+  const host = direct && typeof direct["host"] === "string" && isIP4(direct["host"]) ? direct["host"] : null;
+  const port = direct && Number.isInteger(direct["port"]) && direct["port"] > 0 && direct["port"] < 65536 ? direct["port"] : 0;
+  if (!host || !port) return { phase: "pending", host: null, port: 22, detail: `${detail}, no direct SSH endpoint yet` };
+  return { phase: "running", host, port, detail };
+}
+function runpodCandidates(doc, types, regions) {
+  const gpus = arr(doc, "gpus", "gpus", 1e3).map((g) => obj(g, "gpu"));
+  const candidates = [];
+  const skipped = [];
+  for (const t of types) {
+    const g = gpus.find((x) => x["id"] === t || x["name"] === t);
+    if (!g) {
+      skipped.push(`${t}: RunPod has no such GPU type`);
+      continue;
+    }
+    const id = str(g, "id", "gpu", { max: 100 });
+    if (g["secure"] !== true) {
+      skipped.push(`${t}: not offered on RunPod's secure cloud`);
+      continue;
+    }
+    const price = obj(g["price"], `gpu ${id} price`)["secure"];
+    const hourly = typeof price === "number" && price >= 0 && price < 1e4 ? price : null;
+    const dcs = (Array.isArray(g["dataCenters"]) ? g["dataCenters"] : []).map((d) => obj(d, "data center")).filter((d) => d["availability"] !== "NONE").map((d) => str(d, "id", "data center", { max: 64, pattern: /^[A-Za-z0-9-]{1,64}$/ }));
+    if (!regions.length) {
+      if (dcs.length || g["availability"] !== void 0 && g["availability"] !== "NONE")
+        candidates.push({ instanceType: id, region: "", hourlyPrice: hourly });
+      else skipped.push(`${t}: no pod stock in any data center now`);
+      continue;
+    }
+    for (const r of regions) {
+      if (dcs.includes(r)) candidates.push({ instanceType: id, region: r, hourlyPrice: hourly });
+      else skipped.push(`${t} in ${r}: no pod stock now`);
+    }
+  }
+  return { candidates, skipped };
+}
+
+// src/providers/runpod.ts
+var STATES2 = {
   RUNNING: "running",
   EXITED: "stopped",
   TERMINATED: "gone",
@@ -681,7 +1152,7 @@ function runpodProvider(ctx, apiKey, apiUrl) {
         return { state: "unknown", detail: "an answer without this pod's id and status" };
       seen = true;
       const s = pod["status"].slice(0, 40);
-      return { state: STATES[s] ?? "unknown", detail: `status ${s}` };
+      return { state: STATES2[s] ?? "unknown", detail: `status ${s}` };
     },
     async request(verb) {
       const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/action`, auth, { action: "stop" }, ctx.callTimeoutMs, "runpod: stop");
@@ -722,7 +1193,20 @@ var runpod = {
     ],
     verified: "2026-12"
   },
-  make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+  make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+  // No cloud-init: tether's own start step (the pod's `args`) installs the host key before the image's start.sh
+  // starts sshd (facts §2.2, rank 1); the connection's key rides in PUBLIC_KEY.
+  provision: {
+    hostKeyChannel: "injected-start-step",
+    credentials: "api-key",
+    apiKeyEnv: "RUNPOD_API_KEY",
+    spot: true,
+    diskGb: true,
+    prices: true,
+    needsImage: null,
+    keyInUserData: false,
+    make: runpodProvisioner
+  }
 };
 
 // src/remote/slurm-jobs.ts
@@ -872,7 +1356,7 @@ var ssh = {
       keepsBilling: "whatever the provider bills for a powered-off machine; on Lambda an in-OS shutdown leaves the instance in Alert and it KEEPS BILLING"
     },
     destroy: null,
-    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws) or provider: command" },
+    missing: { destroy: "an SSH box cannot destroy itself: use the provider API (lambda, runpod, vastai, aws, paperspace) or provider: command" },
     traps: [
       "a forgotten box bills 24/7: nothing releases it automatically",
       "Lambda: shutdown from inside the OS keeps billing (Alert state); use provider: lambda"
@@ -889,6 +1373,170 @@ var ssh = {
     return sshProvider(ctx, conn, loadCredential(conn.key));
   }
 };
+
+// src/providers/vastai-provision.ts
+import { createHash as createHash3 } from "node:crypto";
+import { isIP as isIP5 } from "node:net";
+var VAST_API = "https://console.vast.ai/api/v0";
+var ONSTART_MAX = 4048;
+var ID2 = /^[0-9]{1,18}$/;
+var OFFERS_PER_TYPE = 3;
+function vastError(a, label) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const code = typeof b.error === "string" ? b.error.slice(0, 60) : "";
+  const words = [b.msg, b.detail].filter((x) => typeof x === "string").join(" ").slice(0, 300);
+  const kind = a.status === 401 || code === "invalid_api_key" ? "auth" : a.status === 402 || /credit|balance/i.test(`${code} ${words}`) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /no_such_ask|unavailable|not available|rented/i.test(`${code} ${words}`) ? "capacity" : a.status === 403 ? "auth" : "bad-request";
+  return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${words ? `: ${words}` : ""}`);
+}
+function strictly4(label, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `vastai: ${label}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+var keyBody2 = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
+var idOf = (o, field, what) => {
+  const v = o[field];
+  const t = typeof v === "number" && Number.isInteger(v) ? String(v) : typeof v === "string" ? v : "";
+  if (!ID2.test(t)) throw new BoxDataError(`${what}.${field} is not an id`);
+  return t;
+};
+function vastProvisioner(s) {
+  const base = baseUrl(s.apiUrl, VAST_API);
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const ask = async (method, path, label, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `vastai: ${label}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200 || a.body?.success === false) throw vastError(a, `vastai: ${label}`);
+    if (a.body === null || typeof a.body !== "object") throw new ProvisionError("transient", `vastai: ${label}: the answer is not JSON`);
+    return a.body;
+  };
+  return {
+    async prepareKey(publicKey) {
+      const list = await ask("GET", "/ssh/", "list ssh keys");
+      const mine = strictly4("list ssh keys", () => {
+        if (!Array.isArray(list)) throw new BoxDataError("the key list is not a list");
+        return list.slice(0, 1e3).map((k) => obj(k, "ssh key")).find((k) => typeof k["key"] === "string" && k["deleted_at"] == null && keyBody2(k["key"]) === keyBody2(publicKey));
+      });
+      if (mine) return strictly4("list ssh keys", () => idOf(mine, "id", "ssh key"));
+      const added = await ask("POST", "/ssh/", "add ssh key", { ssh_key: keyBody2(publicKey) });
+      const id = strictly4("add ssh key", () => idOf(obj(obj(added, "answer")["key"], "key"), "id", "key"));
+      s.log(
+        `provision: registered the connection's public key with vast.ai (key ${id}, ${createHash3("sha256").update(keyBody2(publicKey)).digest("hex").slice(0, 12)})`
+      );
+      return id;
+    },
+    async candidates(types, regions) {
+      const query = {
+        gpu_name: { in: types.map((t) => t.replace(/_/g, " ")) },
+        num_gpus: { eq: 1 },
+        rentable: { eq: true },
+        rented: { eq: false },
+        type: "on-demand",
+        order: [["dph_total", "asc"]],
+        limit: 200
+      };
+      const r = await ask("POST", "/bundles/", "search offers", query);
+      return strictly4("search offers", () => vastCandidates(obj(r, "offers"), types, regions));
+    },
+    async create(c, spec) {
+      if (!c.offer) throw new ProvisionError("bad-request", `vastai: ${c.instanceType}: no offer to rent`);
+      const step = startStep(spec.hostKey);
+      if (step.script.length > ONSTART_MAX)
+        throw new ProvisionError("bad-request", `vastai: the start step is ${step.script.length} characters; onstart holds ${ONSTART_MAX}`);
+      const body = {
+        client_id: "me",
+        image: spec.image,
+        disk: spec.diskGb ?? 32,
+        runtype: "ssh_direc ssh_proxy",
+        onstart: step.script,
+        env: step.env,
+        label: spec.name,
+        // Created stopped when the machine cannot start it is a contract that bills its disk: refuse instead.
+        cancel_unavail: true,
+        // A bid makes it interruptible; at the listed price it is outbid only by a higher one.
+        ...spec.spot && c.hourlyPrice !== null ? { price: c.hourlyPrice } : {}
+      };
+      const r = await ask("PUT", `/asks/${encodeURIComponent(c.offer)}/`, `rent offer ${c.offer} (${c.instanceType})`, body);
+      return strictly4("rent offer", () => idOf(obj(r, "answer"), "new_contract", "answer"));
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}/?owner=me`, auth, void 0, s.callTimeoutMs, "vastai: show instance");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status !== 200 || !a.body || typeof a.body !== "object" || !("instances" in a.body))
+        return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      const inst = a.body.instances;
+      if (inst === null) return { phase: "gone", host: null, port: 22, detail: "instances: null" };
+      return strictly4("show instance", () => vastBoxState(obj(inst, "instance"), id));
+    },
+    async list(prefix) {
+      const r = await ask("GET", "/instances/?owner=me", "list instances");
+      return strictly4(
+        "list instances",
+        () => arr(obj(r, "answer"), "instances", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["label"] === "string" && i["label"].startsWith(prefix)).map((i) => {
+          const status = typeof i["actual_status"] === "string" ? i["actual_status"].slice(0, 40) : "unknown";
+          return {
+            id: idOf(i, "id", "instance"),
+            name: str(i, "label", "instance", { max: 200 }),
+            status,
+            // A stopped instance still bills its disk; only a destroyed one is gone.
+            billing: status !== "destroyed",
+            hourlyPrice: typeof i["dph_total"] === "number" && i["dph_total"] >= 0 ? i["dph_total"] : null,
+            // start_date: seconds since the epoch.
+            createdAt: typeof i["start_date"] === "number" && i["start_date"] > 1e9 && i["start_date"] < 1e10 ? new Date(i["start_date"] * 1e3).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+}
+function vastBoxState(inst, id) {
+  if (idOf(inst, "id", "instance") !== id) throw new BoxDataError(`instance.id is not ${id}`);
+  const text = (k) => typeof inst[k] === "string" ? inst[k].slice(0, 40) : "";
+  const actual = text("actual_status");
+  const intended = text("intended_status");
+  const detail = `actual_status ${actual || "none yet"}${intended ? `, intended_status ${intended}` : ""}${text("status_msg") ? `, ${text("status_msg")}` : ""}`;
+  if (actual === "destroyed") return { phase: "gone", host: null, port: 22, detail };
+  if (["exited", "offline", "unknown"].includes(actual) || intended === "stopped") return { phase: "failed", host: null, port: 22, detail };
+  if (actual !== "running") return { phase: "pending", host: null, port: 22, detail };
+  const ip = typeof inst["public_ipaddr"] === "string" ? inst["public_ipaddr"].trim() : "";
+  const ports = inst["ports"] && typeof inst["ports"] === "object" ? inst["ports"] : {};
+  const mapped = Array.isArray(ports["22/tcp"]) ? ports["22/tcp"][0] : void 0;
+  const hostPort = mapped && typeof mapped === "object" ? Number(mapped["HostPort"]) : NaN;
+  if (isIP5(ip) && Number.isInteger(hostPort) && hostPort > 0 && hostPort < 65536) return { phase: "running", host: ip, port: hostPort, detail };
+  const sshHost = typeof inst["ssh_host"] === "string" && /^[A-Za-z0-9.-]{1,253}$/.test(inst["ssh_host"]) ? inst["ssh_host"] : "";
+  const sshPort = Number(inst["ssh_port"]);
+  if (sshHost && Number.isInteger(sshPort) && sshPort > 0 && sshPort < 65536) return { phase: "running", host: sshHost, port: sshPort, detail };
+  return { phase: "pending", host: null, port: 22, detail: `${detail}, no SSH address yet` };
+}
+function vastCandidates(doc, types, regions) {
+  const offers = arr(doc, "offers", "offers", 1e3).map((o) => obj(o, "offer"));
+  const candidates = [];
+  const skipped = [];
+  const inRegion = (geo) => !regions.length || regions.some((r) => geo.split(/,\s*/).some((part) => part.toLowerCase() === r.toLowerCase()));
+  for (const t of types) {
+    const name = t.replace(/_/g, " ");
+    const mine = offers.filter((o) => o["gpu_name"] === name).map((o) => ({
+      offer: idOf(o, "id", "offer"),
+      geo: typeof o["geolocation"] === "string" ? o["geolocation"].slice(0, 80) : "",
+      price: typeof o["dph_total"] === "number" && o["dph_total"] >= 0 && o["dph_total"] < 1e4 ? o["dph_total"] : null
+    })).filter((o) => inRegion(o.geo)).sort((a, b) => (a.price ?? Infinity) - (b.price ?? Infinity)).slice(0, OFFERS_PER_TYPE);
+    if (!mine.length) skipped.push(`${t}: no rentable offer${regions.length ? ` in ${regions.join(", ")}` : ""} now`);
+    for (const o of mine) candidates.push({ instanceType: name, region: o.geo, hourlyPrice: o.price, offer: o.offer });
+  }
+  return { candidates, skipped };
+}
 
 // src/providers/vastai.ts
 function vastaiProvider(ctx, apiKey, apiUrl) {
@@ -949,11 +1597,25 @@ var vastai = {
     traps: ["stop bills the disk forever", "destroy is eventually consistent: tether polls until the instance is gone"],
     verified: "2026-06"
   },
-  make: (ctx, cfg) => vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl)
+  make: (ctx, cfg) => vastaiProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+  // No cloud-init: tether's onstart installs the host key and reloads the sshd vast started first (facts §2.2,
+  // rank 1), so until it ran the box may answer with vast's own key (waited out, never authenticated to).
+  provision: {
+    hostKeyChannel: "injected-start-step",
+    credentials: "api-key",
+    apiKeyEnv: "VAST_API_KEY",
+    spot: true,
+    diskGb: true,
+    prices: true,
+    // A Docker image reference: vast has no default image.
+    needsImage: /^[a-z0-9][a-z0-9._/-]{0,200}(:[A-Za-z0-9._-]{1,128})?(@sha256:[0-9a-f]{64})?$/,
+    keyInUserData: false,
+    make: vastProvisioner
+  }
 };
 
 // src/providers/index.ts
-var PROVIDER_LIST = [ssh, command, lambda, runpod, vastai, aws, slurm];
+var PROVIDER_LIST = [ssh, command, lambda, runpod, vastai, aws, paperspace, autodl, slurm];
 function providerModule(name) {
   const m = PROVIDER_LIST.find((p) => p.name === name);
   if (!m) throw new Error(`no provider module for ${name}`);

@@ -10,9 +10,9 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-D7RJSI2V.js";
+} from "./chunk-VJ2IV3VR.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-BFB6GOYM.js";
+import "./chunk-V2VFMRVY.js";
 import "./chunk-DS4QQYF2.js";
 import "./chunk-QBRD4N3Y.js";
 import "./chunk-U6YV35CK.js";
@@ -20,7 +20,7 @@ import "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-356XD6MB.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-L5FHM4FN.js";
 import "./chunk-R3K6G2KB.js";

@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-X4CCFNMP.js";
+} from "./chunk-FKMCHEPE.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,
@@ -37,7 +37,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-2QKJRHIC.js";
+} from "./chunk-MFQWQCPV.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

@@ -13,7 +13,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-4J4GF6W5.js";
+} from "./chunk-YPDDTMWB.js";
 import "./chunk-OS6SLAAT.js";
 import {
   RECORD_NAME
@@ -32,8 +32,8 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+} from "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import {
   TransportError
 } from "./chunk-JVLHI33R.js";

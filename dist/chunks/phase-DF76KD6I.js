@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-D7RJSI2V.js";
-import "./chunk-BFB6GOYM.js";
+} from "./chunk-VJ2IV3VR.js";
+import "./chunk-V2VFMRVY.js";
 import "./chunk-DS4QQYF2.js";
 import "./chunk-QBRD4N3Y.js";
 import {
@@ -21,7 +21,7 @@ import "./chunk-YHYEFN6U.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-356XD6MB.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-EB3SDZEE.js";
 import {
   RUN_ID

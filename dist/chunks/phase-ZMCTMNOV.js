@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-TLTJAWSK.js";
+} from "./chunk-2IH6Q2E2.js";
 import {
   LOG_READ_MAX
 } from "./chunk-FWHPFPNY.js";
@@ -20,8 +20,8 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+} from "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import {

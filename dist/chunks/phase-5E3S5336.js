@@ -13,7 +13,7 @@ import "./chunk-QCAJYET7.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-TLTJAWSK.js";
+} from "./chunk-2IH6Q2E2.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
@@ -28,8 +28,8 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+} from "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import {

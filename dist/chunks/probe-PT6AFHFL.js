@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-7UY5PWHD.js";
+} from "./chunk-WHQEYONS.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-2QKJRHIC.js";
-import "./chunk-356XD6MB.js";
+import "./chunk-MFQWQCPV.js";
+import "./chunk-4E63TUTL.js";
 import "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
