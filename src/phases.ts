@@ -11,6 +11,7 @@ import { allInputErrors as inputErrors, parseAll } from './config/check.ts';
 import { parseAuditPhase } from './config/audit.ts';
 import { parseChatOpsPhase } from './config/chatops.ts';
 import { parseLaunchPhase } from './config/launch.ts';
+import { withProvision } from './launch/from-provision.ts';
 import { parseLogsPhase, type LogsPhaseConfig } from './config/logs.ts';
 import { parseStopPhase, type StopPhaseConfig } from './config/stop.ts';
 import { parseProvision, type ProvisionPhaseConfig } from './provision/parse.ts';
@@ -88,7 +89,8 @@ export const PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    parse: parseLaunchPhase,
+    // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
+    parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
       () => import('./launch/phase.ts'),
       (m) => m.launchPhase,

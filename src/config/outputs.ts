@@ -76,5 +76,6 @@ export const OUTPUT_DOCS = {
     spot: 'true when the box is a spot or interruptible one',
     destroyed: 'with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill',
     'record-url': "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
+    'provision-file': 'when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads',
   },
 } as const;

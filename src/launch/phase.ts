@@ -172,6 +172,8 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
         user: conn.user,
         host_key_fingerprint: session.hostFingerprint,
         jump_host: conn.jump ? jumpAddress(conn.jump) : null,
+        provider: cfg.provider ?? null,
+        instance_id: cfg.instanceId ?? null,
         checkpoints: cfg.checkpoints,
         expected_duration_s: cfg.expectedDurationS ?? null,
         commit: cfg.commit ?? null,

@@ -15,7 +15,7 @@ import { awsFromEnv } from '../providers/aws-provision.ts';
 import { drive } from '../providers/drive.ts';
 import { providerModule, type ProviderName } from '../providers/index.ts';
 import type { Candidate, ProviderContext } from '../providers/types.ts';
-import { sortedJson } from '../record/spec.ts';
+import { handoffBytes, renderHandoff, type Handoff } from '../record/handoff.ts';
 import { code, inert } from '../report/markdown.ts';
 import { connect } from '../ssh/client.ts';
 import { TransportError } from '../ssh/errors.ts';
@@ -56,6 +56,7 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
   const recordFile = join(ports.workspace, `tether-provision-${cfg.runId}.json`);
   const log = (line: string) => reporter.info(line);
 
+  let handoff: Handoff | null = null;
   const outcome = await provision(
     {
       types: cfg.types,
@@ -91,21 +92,19 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
         reporter.output('instance-id', instanceId);
         reporter.output('provider', cfg.provider);
         await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
-        writeFileSync(
-          recordFile,
-          sortedJson({
-            schema: 'tether.provision/v1',
-            run_id: cfg.runId,
-            provider: cfg.provider,
-            instance_id: instanceId,
-            instance_type: c.instanceType,
-            region: c.region,
-            hourly_price: c.hourlyPrice,
-            spot: cfg.spot,
-            host_key_fingerprint: hostKey.fingerprint,
-            created_at: new Date().toISOString(),
-          }) + '\n',
-        );
+        handoff = {
+          runId: cfg.runId,
+          provider: cfg.provider,
+          instanceId,
+          instanceType: c.instanceType,
+          region: c.region,
+          hourlyPrice: c.hourlyPrice,
+          spot: cfg.spot,
+          hostKeyFingerprint: hostKey.fingerprint,
+          createdAt: new Date().toISOString(),
+          ready: null,
+        };
+        writeHandoff(recordFile, handoff, cred);
       },
       reach: (host, port, fp) => reachBox(cfg, cred, user, host, port, fp),
       destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
@@ -114,7 +113,19 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     },
   );
+  // (Set inside `created`, which TypeScript cannot see run.)
+  const made = handoff as Handoff | null;
+  if (outcome.result === 'ready' && made) {
+    // Where the box is and its key, signed: launch's from-provision takes the connection from this file.
+    writeHandoff(recordFile, { ...made, ready: { host: outcome.host, port: outcome.port, user, readyAt: new Date().toISOString() } }, cred);
+    reporter.output('provision-file', recordFile);
+  }
   return report(cfg, outcome, user, hostKey.fingerprint, ctx);
+}
+
+/** The hand-off file, signed with the connection's key where it is one tether holds (an agent cannot sign here). */
+function writeHandoff(file: string, h: Handoff, cred: ReturnType<typeof loadCredential>): void {
+  writeFileSync(file, renderHandoff(h, 'privateKey' in cred ? sign(cred, handoffBytes(h)) : null), { mode: 0o600 });
 }
 
 /** The signed provision record where report-to points, so the next patrol finds the instance even if this job dies now. */

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,7 +209,14 @@ describe('provision on RunPod (double with real boxes)', () => {
     expect(runpod.calls(/^POST \/v2\/pods$/).length).toBe(v2Creates);
     // The orphan check's listing of what tether named: it bills, at its cost.
     const listed = await runpodProvisioner({ apiKey: RUNPOD_KEY, aws: null, apiUrl: runpod.url, callTimeoutMs: 5000, log: () => undefined }).list('tether-');
-    expect(listed).toContainEqual({ id: pod.id, name: 'tether-rp-race', status: 'RUNNING', billing: true, hourlyPrice: 2.99 });
+    expect(listed).toContainEqual({
+      id: pod.id,
+      name: 'tether-rp-race',
+      status: 'RUNNING',
+      billing: true,
+      hourlyPrice: 2.99,
+      createdAt: pod.createdAt.toISOString(),
+    });
     pod.box?.destroy();
     pod.box = null;
     pod.status = 'TERMINATED';
@@ -271,7 +279,14 @@ describe('provision on vast.ai (double with real boxes)', () => {
       expect(r.summaries.join('\n').replace(/\\/g, '')).toMatch(/RTX 4090 \(offer 5006601\) in California, US .*HTTP 400 no_such_ask/);
       expect(vast.calls(/^POST \/api\/v0\/ssh\/$/).length).toBe(1);
       const listed = await vastProvisioner({ apiKey: VAST_KEY, aws: null, apiUrl: vast.url, callTimeoutMs: 5000, log: () => undefined }).list('tether-');
-      expect(listed).toContainEqual({ id: String(inst.id), name: 'tether-va-race', status: 'running', billing: true, hourlyPrice: 0.41 });
+      expect(listed).toContainEqual({
+        id: String(inst.id),
+        name: 'tether-va-race',
+        status: 'running',
+        billing: true,
+        hourlyPrice: 0.41,
+        createdAt: expect.stringMatching(/^20\d\d-/),
+      });
       inst.box?.destroy();
       inst.box = null;
       inst.actual_status = 'destroyed';
@@ -394,4 +409,109 @@ describe('a provision killed after the create: the next patrol finds the pod, wi
     expect(r.outputs['escalate']).toBe('true');
     expect(runpod.pods.get(made.id)?.status).not.toBe('TERMINATED');
   });
+});
+
+describe('the CLI chains provision → launch with nothing copied by hand', () => {
+  const cli = (args: string[], cwd: string) =>
+    new Promise<{ code: number; out: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href,
+          new URL('../../src/cli/index.ts', import.meta.url).pathname,
+          ...args,
+        ],
+        {
+          cwd,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      child.stderr.on('data', (d) => (out += String(d)));
+      child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    });
+
+  it('tether provision writes the signed hand-off; tether launch --from-provision takes the box from it, and refuses an edited one', async () => {
+    const here = mkdtempSync(join(work, 'cli-'));
+    const rented = await cli(
+      [
+        'provision',
+        'cli-1',
+        '--provider',
+        'runpod',
+        '--api-key',
+        RUNPOD_KEY,
+        '--provider-api-url',
+        runpod.url,
+        '--instance-types',
+        'NVIDIA H100 80GB HBM3',
+        '--ssh-key-path',
+        keyFile,
+        '--user',
+        'root',
+        '--connect-timeout',
+        '3',
+      ],
+      here,
+    );
+    expect(rented.code, rented.out).toBe(0);
+    const file = join(here, 'tether-provision-cli-1.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc).toMatchObject({
+      schema: 'tether.provision/v1',
+      run_id: 'cli-1',
+      provider: 'runpod',
+      port: 22,
+      user: 'root',
+      signer: expect.stringMatching(/^SHA256:/),
+    });
+    const pod = runpod.pods.get(doc.instance_id)!;
+    pod.box!.sh(`mkdir -p ${pod.box!.home}/code`);
+    const launched = await cli(
+      [
+        'launch',
+        '--from-provision',
+        file,
+        '--ssh-key-path',
+        keyFile,
+        '--command',
+        'echo step 1',
+        '--workdir',
+        '~/code',
+        '--audit',
+        'false',
+        '--confirm-timeout',
+        '1',
+      ],
+      here,
+    );
+    expect(launched.code, launched.out).toBe(0);
+    expect(existsSync(`${pod.box!.home}/.tether/runs/cli-1/spec.json`)).toBe(true);
+    // The run file later phases read names the box as provision gave it.
+    const run = JSON.parse(readFileSync(join(here, 'tether-run-cli-1.json'), 'utf8'));
+    expect(run).toMatchObject({
+      host: doc.host,
+      port: 22,
+      user: 'root',
+      host_key_fingerprint: doc.host_key_fingerprint,
+      provider: 'runpod',
+      instance_id: doc.instance_id,
+    });
+    // One byte of the box's address changed: the signature no longer verifies, and nothing reaches any box.
+    const edited = join(here, 'edited.json');
+    writeFileSync(edited, JSON.stringify({ ...doc, host: '10.251.99.2' }));
+    const refused = await cli(['launch', '--from-provision', edited, '--ssh-key-path', keyFile, '--command', 'echo x', '--run-id', 'cli-1'], here);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toMatch(/--from-provision: .*edited\.json's signature does not verify with this launch's SSH key/);
+    // A host given that says otherwise is an error naming both.
+    const clash = await cli(['launch', '--from-provision', file, '--ssh-key-path', keyFile, '--command', 'echo x', '--host', '10.0.0.1'], here);
+    expect(clash.code).toBe(2);
+    expect(clash.out).toMatch(/--host: is 10\.0\.0\.1, but .* says 10\.251\.\d+\.2/);
+    pod.box?.destroy();
+    pod.box = null;
+    pod.status = 'TERMINATED';
+  }, 120_000);
 });

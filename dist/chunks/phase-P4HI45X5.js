@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-VJ2IV3VR.js";
-import "./chunk-V2VFMRVY.js";
+} from "./chunk-KZ4NSDFF.js";
+import "./chunk-GKZBCIQF.js";
 import "./chunk-DS4QQYF2.js";
 import "./chunk-QBRD4N3Y.js";
 import {

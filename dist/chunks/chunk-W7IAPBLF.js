@@ -25,10 +25,15 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-V2VFMRVY.js";
+} from "./chunk-GKZBCIQF.js";
 import {
   parseLogsPhase
 } from "./chunk-FWHPFPNY.js";
+import {
+  HANDOFF_MAX_BYTES,
+  handoffBytes,
+  readHandoff
+} from "./chunk-FPL3OPAT.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit,
@@ -38,7 +43,8 @@ import {
   verifiedRegistration
 } from "./chunk-RRY5ZHCL.js";
 import {
-  macKeyOf
+  macKeyOf,
+  verify
 } from "./chunk-KVLL6EXG.js";
 import {
   REGISTRATION_PREFIX
@@ -90,6 +96,9 @@ import {
   PROVIDER_NAMES,
   VERBS
 } from "./chunk-4E63TUTL.js";
+import {
+  BoxDataError
+} from "./chunk-L5FHM4FN.js";
 
 // src/config/check.ts
 var STAND_INS = {
@@ -349,6 +358,60 @@ function budgets(inputs) {
   if (maxCost === 0) throw new InputError("max-cost", "is more than 0");
   const maxHoursS = duration("max-hours", inputs["max-hours"], void 0);
   return { hourlyPrice, maxHoursS, maxCost };
+}
+
+// src/launch/from-provision.ts
+import { readFileSync, statSync } from "node:fs";
+var IN = "from-provision";
+function withProvision(inputs, env) {
+  const path = (inputs[IN] ?? "").trim();
+  if (!path) return inputs;
+  let text;
+  try {
+    if (statSync(path).size > HANDOFF_MAX_BYTES) throw new InputError(IN, `${path} is over ${HANDOFF_MAX_BYTES} bytes: not a provision file`);
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(IN, `${path} cannot be read (${err.code ?? err.message})`);
+  }
+  let read;
+  try {
+    read = readHandoff(text);
+  } catch (err) {
+    if (err instanceof BoxDataError) throw new InputError(IN, `${path} is not a provision file as tether writes it: ${err.message}`);
+    throw err;
+  }
+  const { handoff: h, signature } = read;
+  if (!h.ready)
+    throw new InputError(IN, `${path} names ${h.provider} instance ${h.instanceId}, but not where it is: its provision did not see the box come up`);
+  if (!signature) throw new InputError(IN, `${path} is not signed (provision ran with an ssh agent); pass host, port, user and host-key-fingerprint instead`);
+  const cred = loadCredential(parseKeySource(inputs, env));
+  if (!("privateKey" in cred))
+    throw new InputError(IN, "is checked with the SSH private key: give ssh-key or ssh-key-path (an ssh agent cannot check it here)");
+  if (!verify(cred, handoffBytes(h), signature.signer, signature.sig))
+    throw new InputError(
+      IN,
+      `${path}'s signature does not verify with this launch's SSH key (signer ${signature.signer}): it was edited, or provisioned with another key`
+    );
+  const out = { ...inputs };
+  const take = (name, value) => {
+    const given = (inputs[name] ?? "").trim();
+    const dflt = inputDef(name)?.default ?? "";
+    if (given && given !== value && given !== dflt) throw new InputError(name, `is ${given}, but ${path} (from-provision) says ${value}; drop one of them`);
+    out[name] = value;
+  };
+  take("run-id", h.runId);
+  take("host", h.ready.host);
+  take("port", String(h.ready.port));
+  take("user", h.ready.user);
+  take("host-key-fingerprint", h.hostKeyFingerprint);
+  take("provider", h.provider);
+  take("instance-id", h.instanceId);
+  if (h.hourlyPrice !== null && !(inputs["hourly-price"] ?? "").trim()) out["hourly-price"] = String(h.hourlyPrice);
+  for (const other of ["known-hosts", "accept-new-host-key"])
+    if ((inputs[other] ?? "").trim() && inputs[other] !== (inputDef(other)?.default ?? ""))
+      throw new InputError(other, `is given, but the host key comes from ${path} (from-provision); drop ${other}`);
+  return out;
 }
 
 // src/config/stop.ts
@@ -630,7 +693,8 @@ var OUTPUT_DOCS = {
     "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
     spot: "true when the box is a spot or interruptible one",
     destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill",
-    "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)"
+    "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
+    "provision-file": "when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads"
   }
 };
 
@@ -649,7 +713,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-WIRQRGGI.js"),
+      () => import("./phase-ML3UWUXL.js"),
       (m) => m.auditPhase
     )
   },
@@ -663,9 +727,10 @@ var PHASES = {
     inputs: PHASE_INPUTS.launch,
     outputs: OUTPUT_DOCS.launch,
     holdsKey: false,
-    parse: parseLaunchPhase,
+    // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
+    parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-WIRQRGGI.js"),
+      () => import("./phase-ML3UWUXL.js"),
       (m) => m.launchPhase
     )
   },
@@ -724,7 +789,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-DF76KD6I.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-P4HI45X5.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -770,7 +835,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-6HBFNSVS.js"),
+      () => import("./phase-NJXO57HM.js"),
       (m) => m.provisionPhase
     )
   }
@@ -843,13 +908,13 @@ function chatopsDeps(cfg, ctx) {
 import { randomBytes } from "node:crypto";
 
 // src/ports/files.ts
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
       if (!existsSync(path)) return [];
       try {
-        return [readFileSync(path, "utf8")];
+        return [readFileSync2(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -862,20 +927,20 @@ function fileStore(path) {
 }
 function readConfigFile(path) {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync2(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
 }
 
 // src/github/context.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 function refuseUnsafeContext(env, use) {
   const event = env["GITHUB_EVENT_NAME"] ?? "";
   if ((event === "pull_request" || event === "pull_request_target") && env["GITHUB_EVENT_PATH"]) {
     let fork;
     try {
-      const payload = JSON.parse(readFileSync2(env["GITHUB_EVENT_PATH"], "utf8"));
+      const payload = JSON.parse(readFileSync3(env["GITHUB_EVENT_PATH"], "utf8"));
       const head = payload.pull_request?.head?.repo;
       fork = Boolean(head?.fork) || head?.full_name !== void 0 && head.full_name !== payload.repository?.full_name;
     } catch {
@@ -892,13 +957,13 @@ function refuseUnsafeContext(env, use) {
 }
 
 // src/github/comment-event.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 var LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 function commentEvent(env) {
   if (env["GITHUB_EVENT_NAME"] !== "issue_comment" || !env["GITHUB_EVENT_PATH"]) return null;
   let p;
   try {
-    p = JSON.parse(readFileSync3(env["GITHUB_EVENT_PATH"], "utf8"));
+    p = JSON.parse(readFileSync4(env["GITHUB_EVENT_PATH"], "utf8"));
   } catch (err) {
     throw new InputError("event", `the event payload could not be read: ${err.message}`);
   }
@@ -982,7 +1047,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-T26B66KL.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-CI6OS56A.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),

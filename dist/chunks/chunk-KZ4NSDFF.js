@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ROLES
-} from "./chunk-V2VFMRVY.js";
+} from "./chunk-GKZBCIQF.js";
 
 // src/chatops/gate.ts
 function eventGate(e) {

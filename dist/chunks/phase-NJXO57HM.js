@@ -8,6 +8,10 @@ import {
   drive
 } from "./chunk-LBI2A3AK.js";
 import {
+  handoffBytes,
+  renderHandoff
+} from "./chunk-FPL3OPAT.js";
+import {
   provisionedBytes,
   renderProvisioned
 } from "./chunk-CRCUETVT.js";
@@ -44,9 +48,7 @@ import {
   TransportError
 } from "./chunk-JVLHI33R.js";
 import "./chunk-J2T5H5DO.js";
-import {
-  sortedJson
-} from "./chunk-EB3SDZEE.js";
+import "./chunk-EB3SDZEE.js";
 import {
   fingerprint
 } from "./chunk-L5FHM4FN.js";
@@ -234,6 +236,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) reporter.mask(line.trim());
   const recordFile = join(ports.workspace, `tether-provision-${cfg.runId}.json`);
   const log = (line) => reporter.info(line);
+  let handoff = null;
   const outcome = await provision(
     {
       types: cfg.types,
@@ -268,21 +271,19 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
         reporter.output("instance-id", instanceId);
         reporter.output("provider", cfg.provider);
         await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
-        writeFileSync(
-          recordFile,
-          sortedJson({
-            schema: "tether.provision/v1",
-            run_id: cfg.runId,
-            provider: cfg.provider,
-            instance_id: instanceId,
-            instance_type: c.instanceType,
-            region: c.region,
-            hourly_price: c.hourlyPrice,
-            spot: cfg.spot,
-            host_key_fingerprint: hostKey.fingerprint,
-            created_at: (/* @__PURE__ */ new Date()).toISOString()
-          }) + "\n"
-        );
+        handoff = {
+          runId: cfg.runId,
+          provider: cfg.provider,
+          instanceId,
+          instanceType: c.instanceType,
+          region: c.region,
+          hourlyPrice: c.hourlyPrice,
+          spot: cfg.spot,
+          hostKeyFingerprint: hostKey.fingerprint,
+          createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+          ready: null
+        };
+        writeHandoff(recordFile, handoff, cred);
       },
       reach: (host, port, fp) => reachBox(cfg, cred, user, host, port, fp),
       destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
@@ -291,7 +292,15 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
       sleep: (ms) => new Promise((r) => setTimeout(r, ms))
     }
   );
+  const made = handoff;
+  if (outcome.result === "ready" && made) {
+    writeHandoff(recordFile, { ...made, ready: { host: outcome.host, port: outcome.port, user, readyAt: (/* @__PURE__ */ new Date()).toISOString() } }, cred);
+    reporter.output("provision-file", recordFile);
+  }
   return report(cfg, outcome, user, hostKey.fingerprint, ctx);
+}
+function writeHandoff(file, h, cred) {
+  writeFileSync(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
 }
 async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
   const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;

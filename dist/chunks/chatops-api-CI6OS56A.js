@@ -10,9 +10,9 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-VJ2IV3VR.js";
+} from "./chunk-KZ4NSDFF.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-V2VFMRVY.js";
+import "./chunk-GKZBCIQF.js";
 import "./chunk-DS4QQYF2.js";
 import "./chunk-QBRD4N3Y.js";
 import "./chunk-U6YV35CK.js";

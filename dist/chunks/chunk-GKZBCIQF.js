@@ -273,6 +273,10 @@ var INPUTS = {
   "aws-region": { help: "EC2 region of the instance (provider aws; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)" },
   attempt: { help: "logs: the attempt whose log to read (default: the newest)" },
   "log-bytes": { help: "logs: at most this many bytes, the end of the log (default 64KiB, at most 1MiB)", default: "64KiB" },
+  "from-provision": {
+    help: "launch: the file `tether provision` left (tether-provision-RUN.json): host, port, user, host key, provider and instance come from it, checked against your SSH key",
+    only: "cli"
+  },
   tail: { help: "logs: keep reading new lines until the run ends (Ctrl-C stops reading, never the run)", kind: "boolean", only: "cli" },
   "console-done": {
     help: 'provider autodl: your word that you did the verb in the AutoDL console, exactly "shut down <instance-id>" (park) or "released <instance-id>" (destroy)'
@@ -313,6 +317,7 @@ var AUDIT_INPUTS = [
 ];
 var LAUNCH_INPUTS = [
   "run-id",
+  "from-provision",
   "command",
   "cells",
   "cell-template",
