@@ -551,6 +551,72 @@ describe('provision on EC2 (double with real boxes)', () => {
     expect(ec2.actions.filter((a) => a === 'RunInstances')).toHaveLength(2);
   });
 
+  it('the whole lifecycle: provision → launch → collect (VERIFIED.json names the instance) → teardown terminates exactly it', async () => {
+    const { code, r } = await rentEc2({ 'run-id': 'ec2-life', 'instance-types': 'g5.xlarge' });
+    expect(code, r.errors.join('\n')).toBe(0);
+    const id = r.outputs['instance-id']!;
+    const inst = ec2.instances.get(id)!;
+    inst.box!.sh(`mkdir -p ${inst.box!.home}/code`);
+    const keyFile = join(work, 'ec2-life-key');
+    writeFileSync(keyFile, account.private, { mode: 0o600 });
+    const conn = {
+      host: r.outputs['host']!,
+      user: 'root',
+      'host-key-fingerprint': r.outputs['host-key-fingerprint']!,
+      'ssh-key-path': keyFile,
+      'connect-timeout': '3',
+    };
+    const l = captureReporter();
+    const train = `/usr/bin/python3 -c "import torch, os; os.makedirs('ck', exist_ok=True); torch.save({'w': torch.ones(3)}, 'ck/s1.pt')"`;
+    const launched = await launchPhase(
+      {
+        ...conn,
+        'run-id': 'ec2-life',
+        command: train,
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        checkpoints: 'ck/*.pt',
+        'run-file': join(work, 'ec2-life.json'),
+      },
+      {},
+      l,
+      work,
+    );
+    expect(launched, l.errors.join('\n')).toBe(0);
+    await waitFor('the run to finish', () => existsSync(`${inst.box!.home}/.tether/runs/ec2-life/DONE`), 30_000);
+    const dest = mkdtempSync(join(tmpdir(), 'tether-ec2-life-'));
+    const c = captureReporter();
+    expect(
+      await collectPhase({ ...conn, 'run-id': 'ec2-life', 'dest-dir': dest, artifact: 'none', provider: 'aws', 'instance-id': id }, {}, c, work),
+      c.errors.join('\n'),
+    ).toBe(0);
+    const t = captureReporter();
+    const torn = await teardownPhase(
+      {
+        ...conn,
+        'run-id': 'ec2-life',
+        provider: 'aws',
+        'aws-region': EC2_REGION,
+        'provider-api-url': ec2.url,
+        'instance-id': id,
+        verb: 'destroy',
+        'verified-path': join(dest, 'ec2-life'),
+        approval: 'confirm',
+        confirm: `destroy ${id}`,
+        'dry-run': 'false',
+      },
+      EC2_ENV,
+      t,
+      work,
+      { pollMs: 100 },
+    );
+    expect(torn, t.errors.join('\n')).toBe(0);
+    expect(t.outputs['state']).toBe('torn-down');
+    expect(inst.state).toBe('terminated');
+    rmSync(dest, { recursive: true, force: true });
+  });
+
   it('spot asks for a one-time spot instance that terminates on interruption', async () => {
     const { code, r } = await rentEc2({ 'run-id': 'ec2-spot', spot: 'true', 'instance-types': 'g6.xlarge' });
     expect(code, r.errors.join('\n')).toBe(0);

@@ -1,4 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { handoffBytes, readHandoff, renderHandoff, type Handoff } from '../../src/record/handoff.ts';
+import { withProvision } from '../../src/launch/from-provision.ts';
 import { parseProvision } from '../../src/provision/parse.ts';
 import { cloudConfig, newHostKey } from '../../src/provision/hostkey.ts';
 import { startStep } from '../../src/providers/start-step.ts';
@@ -465,5 +470,72 @@ describe('budgets', () => {
       hourlyPrice: 1.29,
       maxHoursS: 43_200,
     });
+  });
+});
+
+describe('the hand-off file: provision → launch with nothing copied, and nothing trusted that is not signed', () => {
+  const key = ssh2.utils.generateKeyPairSync('ed25519');
+  const other = ssh2.utils.generateKeyPairSync('ed25519');
+  const dir = mkdtempSync(join(tmpdir(), 'tether-handoff-'));
+  const keyFile = join(dir, 'k');
+  writeFileSync(keyFile, key.private, { mode: 0o600 });
+  const h: Handoff = {
+    runId: 'r1',
+    provider: 'runpod',
+    instanceId: 'pod123',
+    instanceType: 'NVIDIA H100 80GB HBM3',
+    region: '',
+    hourlyPrice: 2.99,
+    spot: false,
+    hostKeyFingerprint: FP,
+    createdAt: '2026-12-02T08:00:00.000Z',
+    ready: { host: '203.0.113.7', port: 40022, user: 'root', readyAt: '2026-12-02T08:01:00.000Z' },
+  };
+  const write = (name: string, body: Handoff, signer = key.private, signed = true) => {
+    const f = join(dir, name);
+    writeFileSync(f, renderHandoff(body, signed ? sign({ privateKey: Buffer.from(signer) }, handoffBytes(body)) : null));
+    return f;
+  };
+  const launchInputs = (file: string, over: Record<string, string> = {}) =>
+    withProvision({ 'from-provision': file, 'ssh-key-path': keyFile, port: '22', user: 'root', ...over }, {});
+
+  it('fills the connection from a file signed with this key; an input that says otherwise names both', () => {
+    const f = write('ok.json', h);
+    expect(launchInputs(f)).toMatchObject({
+      'run-id': 'r1',
+      host: '203.0.113.7',
+      port: '40022',
+      user: 'root',
+      'host-key-fingerprint': FP,
+      provider: 'runpod',
+      'instance-id': 'pod123',
+      'hourly-price': '2.99',
+    });
+    expect(() => launchInputs(f, { host: '198.51.100.1' })).toThrow(/input 'host': is 198\.51\.100\.1, but .*ok\.json \(from-provision\) says 203\.0\.113\.7/);
+    expect(() => launchInputs(f, { 'run-id': 'r2' })).toThrow(/input 'run-id': is r2/);
+    expect(() => launchInputs(f, { 'known-hosts': '203.0.113.7 ssh-ed25519 AAAA' })).toThrow(/input 'known-hosts': is given, but the host key comes from/);
+    // The inputs' own defaults (port 22, user root) are not a second opinion.
+    expect(launchInputs(f, { port: '22' })['port']).toBe('40022');
+  });
+
+  it('refuses an edited file, one signed with another key, an unsigned one, and one whose box never came up', () => {
+    const f = write('ok2.json', h);
+    const edited = join(dir, 'edited.json');
+    writeFileSync(edited, readFileSync(f, 'utf8').replace('203.0.113.7', '203.0.113.8'));
+    expect(() => launchInputs(edited)).toThrow(/signature does not verify with this launch's SSH key/);
+    expect(() => launchInputs(write('other.json', h, other.private))).toThrow(/signature does not verify/);
+    expect(() => launchInputs(write('unsigned.json', h, key.private, false))).toThrow(/is not signed/);
+    expect(() => launchInputs(write('pending.json', { ...h, ready: null }))).toThrow(/names runpod instance pod123, but not where it is/);
+    writeFileSync(join(dir, 'junk.json'), '{"schema":"tether.provision/v1","run_id":"r1"}');
+    expect(() => launchInputs(join(dir, 'junk.json'))).toThrow(/is not a provision file as tether writes it/);
+    expect(() => launchInputs(join(dir, 'absent.json'))).toThrow(/cannot be read \(ENOENT\)/);
+  });
+
+  it('reads strictly: a host with shell in it, a port out of range, a wrong schema', () => {
+    const body = JSON.parse(renderHandoff(h, null));
+    expect(() => readHandoff(JSON.stringify({ ...body, host: '$(reboot)' }))).toThrow(BoxDataError);
+    expect(() => readHandoff(JSON.stringify({ ...body, port: 70000 }))).toThrow(BoxDataError);
+    expect(() => readHandoff(JSON.stringify({ ...body, schema: 'tether.run/v1' }))).toThrow(/schema/);
+    expect(readHandoff(JSON.stringify(body)).handoff).toEqual(h);
   });
 });
