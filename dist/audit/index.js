@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-W7IAPBLF.js";
+} from "../chunks/chunk-VC4K2IBI.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-GKZBCIQF.js";
 import "../chunks/chunk-FWHPFPNY.js";
@@ -17,16 +17,16 @@ import "../chunks/chunk-RRY5ZHCL.js";
 import "../chunks/chunk-CRCUETVT.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-CBGH3CFU.js";
-import "../chunks/chunk-FKMCHEPE.js";
+import "../chunks/chunk-A76X7CLX.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-U6YV35CK.js";
 import "../chunks/chunk-YHYEFN6U.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-MFQWQCPV.js";
+import "../chunks/chunk-OXAW2CPH.js";
 import "../chunks/chunk-4E63TUTL.js";
-import "../chunks/chunk-JVLHI33R.js";
+import "../chunks/chunk-GMQBEAIE.js";
 import "../chunks/chunk-J2T5H5DO.js";
 import "../chunks/chunk-EB3SDZEE.js";
 import "../chunks/chunk-L5FHM4FN.js";

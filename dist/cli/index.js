@@ -22760,6 +22760,13 @@ function awsProvisioner(s) {
         };
       }).filter((i) => i.name.startsWith(prefix));
     },
+    // rank 2: cloud-init writes the box's own keys to the console (`ec2:` lines), which only the account can read.
+    async consoleHostKeys(id) {
+      const xml = await ec2({ Action: "GetConsoleOutput", InstanceId: id, Latest: "true" }, "get console output");
+      const b642 = xmlTag(xml, "output") ?? "";
+      if (!b642 || b642.length > 2e5 || !/^[A-Za-z0-9+/=\s]*$/.test(b642)) return null;
+      return consoleHostKeyFingerprints(Buffer.from(b642, "base64").toString("utf8"));
+    },
     async describe(id) {
       let xml;
       try {
@@ -22782,10 +22789,23 @@ function awsProvisioner(s) {
     }
   };
 }
+function consoleHostKeyFingerprints(text) {
+  const lines = text.split(/\r?\n/).map((l) => l.replace(/^(?:\[[^\]]*\]\s*)?(?:ec2:\s*)?/, "").trim());
+  const start = lines.lastIndexOf("-----BEGIN SSH HOST KEY KEYS-----");
+  const end = start < 0 ? -1 : lines.indexOf("-----END SSH HOST KEY KEYS-----", start);
+  if (start < 0 || end < 0) return null;
+  const out = [];
+  for (const l of lines.slice(start + 1, end).slice(0, 16)) {
+    const m = /^(ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|ssh-rsa) ([A-Za-z0-9+/]{20,}={0,2})(?: |$)/.exec(l);
+    if (m) out.push(fingerprint(Buffer.from(m[2], "base64")));
+  }
+  return out;
+}
 var KINDS;
 var init_aws_provision = __esm({
   "src/providers/aws-provision.ts"() {
     "use strict";
+    init_hostkey();
     init_sigv4();
     init_http();
     init_types();
@@ -26556,13 +26576,15 @@ var init_errors2 = __esm({
       network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
     };
     TransportError = class extends Error {
-      constructor(kind, detail) {
+      constructor(kind, detail, presented) {
         super(`${kind}: ${detail}`);
         this.kind = kind;
+        this.presented = presented;
         this.name = "TransportError";
         this.advice = ADVICE[kind];
       }
       kind;
+      presented;
       advice;
     };
   }
@@ -26636,7 +26658,7 @@ function handshake(hop, cfg, cred, tuning) {
       clearTimeout(hardStop);
       const kind = classify(err, rejectedHostKey);
       const detail = kind === "host_key_mismatch" && hop.pin.kind === "pinned" ? `${where3} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(" or ")}` : `${where3}: ${err.message}`;
-      fail(new TransportError(kind, detail));
+      fail(new TransportError(kind, detail, kind === "host_key_mismatch" && seen ? seen : void 0));
     });
     client.on("ready", () => {
       clearTimeout(hardStop);
@@ -27486,7 +27508,8 @@ var init_outputs = __esm({
         host: "the box's address: launch's host",
         port: "the box's SSH port: launch's port",
         user: "the login on the box (the provider's login user unless user was given): launch's user",
-        "host-key-fingerprint": "the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection",
+        "host-key-fingerprint": "the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection (or, where the image ignored it, the one its console output lists)",
+        "host-key-source": "generated (the key tether made and sent in the create call) or console (the key the box's console output lists, read over the provider's API: EC2)",
         "instance-id": "the provider's id of the instance, set the moment the provider names it (also when the provision fails later)",
         provider: "the provider rented from",
         "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
@@ -42191,10 +42214,46 @@ async function upOrDestroyed(plan2, deps, instanceId, chosen, tried, left) {
       const r = await deps.reach(s.host, s.port, plan2.hostKeyFingerprint);
       if (r.ok) {
         await deps.provisioner.release?.(instanceId);
-        return { result: "ready", instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+        return {
+          result: "ready",
+          instanceId,
+          candidate: chosen,
+          host: s.host,
+          port: s.port,
+          hostKeyFingerprint: plan2.hostKeyFingerprint,
+          hostKeySource: "generated",
+          tried
+        };
       }
       last2 = r.why;
-      if (r.otherHostKey) {
+      if (r.otherHostKey && r.presented && deps.provisioner.consoleHostKeys) {
+        const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
+        if (listed?.includes(r.presented)) {
+          const again = await deps.reach(s.host, s.port, r.presented);
+          if (again.ok) {
+            deps.log(
+              `provision: ${instanceId} ignored the host key tether sent; its console output lists ${r.presented}, which it answered with: pinned that (the provider's word, rank 2)`
+            );
+            await deps.provisioner.release?.(instanceId);
+            return {
+              result: "ready",
+              instanceId,
+              candidate: chosen,
+              host: s.host,
+              port: s.port,
+              hostKeyFingerprint: r.presented,
+              hostKeySource: "console",
+              tried
+            };
+          }
+          last2 = again.why;
+        } else if (listed) {
+          kind = "host-key";
+          last2 = `${r.why}; its console output lists ${listed.join(", ") || "no key"}`;
+          break;
+        } else last2 = `${r.why}; its console output lists no host key yet`;
+        kind = "host-key";
+      } else if (r.otherHostKey) {
         kind = "host-key";
         if (!plan2.hostKeySettles) break;
       } else kind = "timeout";
@@ -42315,10 +42374,14 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   );
   const made = handoff;
   if (outcome.result === "ready" && made) {
-    writeHandoff(recordFile, { ...made, ready: { host: outcome.host, port: outcome.port, user: user2, readyAt: (/* @__PURE__ */ new Date()).toISOString() } }, cred);
+    writeHandoff(
+      recordFile,
+      { ...made, hostKeyFingerprint: outcome.hostKeyFingerprint, ready: { host: outcome.host, port: outcome.port, user: user2, readyAt: (/* @__PURE__ */ new Date()).toISOString() } },
+      cred
+    );
     reporter.output("provision-file", recordFile);
   }
-  return report(cfg, outcome, user2, hostKey.fingerprint, ctx);
+  return report(cfg, outcome, user2, ctx);
 }
 function writeHandoff(file, h, cred) {
   writeFileSync4(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
@@ -42362,7 +42425,7 @@ async function reachBox(cfg, cred, user2, host2, port2, fp) {
     return { ok: true };
   } catch (err) {
     if (!(err instanceof TransportError)) throw err;
-    return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch" };
+    return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch", ...err.presented ? { presented: err.presented } : {} };
   }
 }
 async function destroyBox(cfg, module, env, t, log, instanceId) {
@@ -42391,7 +42454,7 @@ async function destroyBox(cfg, module, env, t, log, instanceId) {
     return { ok: false, detail: err.message };
   }
 }
-function report(cfg, o, user2, fingerprint2, ctx) {
+function report(cfg, o, user2, ctx) {
   const { reporter } = ctx;
   const tried = o.tried.length ? `
 
@@ -42399,6 +42462,9 @@ Also considered:
 ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
   if (o.result === "ready") {
     const c = o.candidate;
+    const fingerprint2 = o.hostKeyFingerprint;
+    const fromConsole = o.hostKeySource === "console";
+    reporter.output("host-key-source", o.hostKeySource);
     reporter.output("result", "ready");
     reporter.output("reason", where(c));
     reporter.output("host", o.host);
@@ -42408,14 +42474,14 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
     reporter.output("hourly-price", c.hourlyPrice === null ? "" : String(c.hourlyPrice));
     reporter.output("spot", String(cfg.spot));
     reporter.info(
-      `provision: ${o.instanceId} is up at ${user2}@${o.host}:${o.port}, host key ${fingerprint2} (generated here, pinned before the first connection)`
+      `provision: ${o.instanceId} is up at ${user2}@${o.host}:${o.port}, host key ${fingerprint2} (${fromConsole ? "the one its console output lists: the image ignored the key tether sent" : "generated here, pinned before the first connection"})`
     );
     reporter.summary(
       [
         `### \u{1F6F0}\uFE0F tether provision \u2014 ${code(cfg.runId)}: ready`,
         "",
         `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} ${c.region ? `in ${code(c.region)}` : "(any region)"}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ""}, on ${code(`${user2}@${o.host}:${o.port}`)}.`,
-        `Host key ${code(fingerprint2)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
+        fromConsole ? `Host key ${code(fingerprint2)}: the image ignored the key tether sent, so the key pinned is the one the box reported in its console output, read over the provider's authenticated API (weaker: an image could print anything there).` : `Host key ${code(fingerprint2)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
         "It bills until it is torn down (collect, then teardown behind its approval)."
       ].join("\n") + tried
     );

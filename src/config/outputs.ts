@@ -69,7 +69,10 @@ export const OUTPUT_DOCS = {
     host: "the box's address: launch's host",
     port: "the box's SSH port: launch's port",
     user: "the login on the box (the provider's login user unless user was given): launch's user",
-    'host-key-fingerprint': 'the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection',
+    'host-key-fingerprint':
+      'the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection (or, where the image ignored it, the one its console output lists)',
+    'host-key-source':
+      "generated (the key tether made and sent in the create call) or console (the key the box's console output lists, read over the provider's API: EC2)",
     'instance-id': "the provider's id of the instance, set the moment the provider names it (also when the provision fails later)",
     provider: 'the provider rented from',
     'hourly-price': 'what the instance costs per hour (US dollars, as the provider lists it)',

@@ -7,6 +7,7 @@
  * unknown (null), and max-hourly-price is refused for it at parse time.
  */
 import { isIP } from 'node:net';
+import { fingerprint } from '../record/hostkey.ts';
 import { signV4, xmlTag as tag } from './sigv4.ts';
 import { answer, type HttpAnswer } from './http.ts';
 import { ProviderError, ProvisionError, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
@@ -147,6 +148,14 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
         })
         .filter((i) => i.name.startsWith(prefix));
     },
+    // rank 2: cloud-init writes the box's own keys to the console (`ec2:` lines), which only the account can read.
+    async consoleHostKeys(id) {
+      const xml = await ec2({ Action: 'GetConsoleOutput', InstanceId: id, Latest: 'true' }, 'get console output');
+      const b64 = tag(xml, 'output') ?? '';
+      if (!b64 || b64.length > 200_000 || !/^[A-Za-z0-9+/=\s]*$/.test(b64)) return null;
+      return consoleHostKeyFingerprints(Buffer.from(b64, 'base64').toString('utf8'));
+    },
+
     async describe(id) {
       let xml: string;
       try {
@@ -169,4 +178,22 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
       return { phase: 'failed', host: null, port: 22, detail };
     },
   };
+}
+
+/**
+ * The fingerprints in cloud-init's `-----BEGIN SSH HOST KEY KEYS-----` block of a console output (each line may
+ * carry an `ec2: ` prefix), or null when there is no complete block yet (the output posts some time after boot).
+ * At most 16 keys; a line that is not a public key is left out. Pure.
+ */
+export function consoleHostKeyFingerprints(text: string): string[] | null {
+  const lines = text.split(/\r?\n/).map((l) => l.replace(/^(?:\[[^\]]*\]\s*)?(?:ec2:\s*)?/, '').trim());
+  const start = lines.lastIndexOf('-----BEGIN SSH HOST KEY KEYS-----');
+  const end = start < 0 ? -1 : lines.indexOf('-----END SSH HOST KEY KEYS-----', start);
+  if (start < 0 || end < 0) return null;
+  const out: string[] = [];
+  for (const l of lines.slice(start + 1, end).slice(0, 16)) {
+    const m = /^(ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|ssh-rsa) ([A-Za-z0-9+/]{20,}={0,2})(?: |$)/.exec(l);
+    if (m) out.push(fingerprint(Buffer.from(m[2]!, 'base64')));
+  }
+  return out;
 }

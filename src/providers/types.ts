@@ -196,6 +196,11 @@ export interface Provisioner {
    * box's private host key), removed once the box answered with its pinned key or is gone. Never throws.
    */
   release?(instanceId: string): Promise<void>;
+  /**
+   * The host key fingerprints the box itself reported over the authenticated API (rank 2: EC2's console output),
+   * or null while it reports none yet. Asked only when the box answers with a key other than the one tether sent.
+   */
+  consoleHostKeys?(instanceId: string): Promise<string[] | null>;
 }
 
 /** One instance as a provider lists it. */

@@ -117,10 +117,14 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
   const made = handoff as Handoff | null;
   if (outcome.result === 'ready' && made) {
     // Where the box is and its key, signed: launch's from-provision takes the connection from this file.
-    writeHandoff(recordFile, { ...made, ready: { host: outcome.host, port: outcome.port, user, readyAt: new Date().toISOString() } }, cred);
+    writeHandoff(
+      recordFile,
+      { ...made, hostKeyFingerprint: outcome.hostKeyFingerprint, ready: { host: outcome.host, port: outcome.port, user, readyAt: new Date().toISOString() } },
+      cred,
+    );
     reporter.output('provision-file', recordFile);
   }
-  return report(cfg, outcome, user, hostKey.fingerprint, ctx);
+  return report(cfg, outcome, user, ctx);
 }
 
 /** The hand-off file, signed with the connection's key where it is one tether holds (an agent cannot sign here). */
@@ -169,7 +173,7 @@ async function reachBox(
   host: string,
   port: number,
   fp: string,
-): Promise<{ ok: true } | { ok: false; why: string; otherHostKey: boolean }> {
+): Promise<{ ok: true } | { ok: false; why: string; otherHostKey: boolean; presented?: string }> {
   const conn: ConnectionConfig = {
     host,
     port,
@@ -185,7 +189,7 @@ async function reachBox(
     return { ok: true };
   } catch (err) {
     if (!(err instanceof TransportError)) throw err;
-    return { ok: false, why: err.message, otherHostKey: err.kind === 'host_key_mismatch' };
+    return { ok: false, why: err.message, otherHostKey: err.kind === 'host_key_mismatch', ...(err.presented ? { presented: err.presented } : {}) };
   }
 }
 
@@ -224,11 +228,14 @@ async function destroyBox(
   }
 }
 
-function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, fingerprint: string, ctx: PhaseContext): number {
+function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, ctx: PhaseContext): number {
   const { reporter } = ctx;
   const tried = o.tried.length ? `\n\nAlso considered:\n${o.tried.map((x) => `- ${inert(x)}`).join('\n')}` : '';
   if (o.result === 'ready') {
     const c = o.candidate;
+    const fingerprint = o.hostKeyFingerprint;
+    const fromConsole = o.hostKeySource === 'console';
+    reporter.output('host-key-source', o.hostKeySource);
     reporter.output('result', 'ready');
     reporter.output('reason', where(c));
     reporter.output('host', o.host);
@@ -238,14 +245,16 @@ function report(cfg: ProvisionPhaseConfig, o: ProvisionOutcome, user: string, fi
     reporter.output('hourly-price', c.hourlyPrice === null ? '' : String(c.hourlyPrice));
     reporter.output('spot', String(cfg.spot));
     reporter.info(
-      `provision: ${o.instanceId} is up at ${user}@${o.host}:${o.port}, host key ${fingerprint} (generated here, pinned before the first connection)`,
+      `provision: ${o.instanceId} is up at ${user}@${o.host}:${o.port}, host key ${fingerprint} (${fromConsole ? 'the one its console output lists: the image ignored the key tether sent' : 'generated here, pinned before the first connection'})`,
     );
     reporter.summary(
       [
         `### 🛰️ tether provision — ${code(cfg.runId)}: ready`,
         '',
         `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} ${c.region ? `in ${code(c.region)}` : '(any region)'}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ''}, on ${code(`${user}@${o.host}:${o.port}`)}.`,
-        `Host key ${code(fingerprint)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
+        fromConsole
+          ? `Host key ${code(fingerprint)}: the image ignored the key tether sent, so the key pinned is the one the box reported in its console output, read over the provider's authenticated API (weaker: an image could print anything there).`
+          : `Host key ${code(fingerprint)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
         'It bills until it is torn down (collect, then teardown behind its approval).',
       ].join('\n') + tried,
     );

@@ -34,7 +34,7 @@ export interface ProvisionDeps {
   /** The instance was created: record it before anything else (a provision killed from here on leaves it found). */
   created(instanceId: string, c: Candidate): Promise<void>;
   /** Whether the box answers SSH with exactly this host key and lets the connection's key in. */
-  reach(host: string, port: number, hostKeyFingerprint: string): Promise<{ ok: true } | { ok: false; why: string; otherHostKey: boolean }>;
+  reach(host: string, port: number, hostKeyFingerprint: string): Promise<{ ok: true } | { ok: false; why: string; otherHostKey: boolean; presented?: string }>;
   /** Destroys the instance and polls it to gone. */
   destroy(instanceId: string): Promise<{ ok: boolean; detail: string }>;
   log(line: string): void;
@@ -43,7 +43,17 @@ export interface ProvisionDeps {
 }
 
 export type ProvisionOutcome =
-  | { result: 'ready'; instanceId: string; candidate: Candidate; host: string; port: number; tried: string[] }
+  | {
+      result: 'ready';
+      instanceId: string;
+      candidate: Candidate;
+      host: string;
+      port: number;
+      /** The pinned key: the one tether generated, or (rank 2) the one the provider's console output lists. */
+      hostKeyFingerprint: string;
+      hostKeySource: 'generated' | 'console';
+      tried: string[];
+    }
   | {
       result: 'failed';
       why: string;
@@ -173,10 +183,47 @@ async function upOrDestroyed(
       const r = await deps.reach(s.host, s.port, plan.hostKeyFingerprint);
       if (r.ok) {
         await deps.provisioner.release?.(instanceId);
-        return { result: 'ready', instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+        return {
+          result: 'ready',
+          instanceId,
+          candidate: chosen,
+          host: s.host,
+          port: s.port,
+          hostKeyFingerprint: plan.hostKeyFingerprint,
+          hostKeySource: 'generated',
+          tried,
+        };
       }
       last = r.why;
-      if (r.otherHostKey) {
+      if (r.otherHostKey && r.presented && deps.provisioner.consoleHostKeys) {
+        // The image may have ignored the key tether sent (rank 1): the box's own word over the API is rank 2.
+        const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
+        if (listed?.includes(r.presented)) {
+          const again = await deps.reach(s.host, s.port, r.presented);
+          if (again.ok) {
+            deps.log(
+              `provision: ${instanceId} ignored the host key tether sent; its console output lists ${r.presented}, which it answered with: pinned that (the provider's word, rank 2)`,
+            );
+            await deps.provisioner.release?.(instanceId);
+            return {
+              result: 'ready',
+              instanceId,
+              candidate: chosen,
+              host: s.host,
+              port: s.port,
+              hostKeyFingerprint: r.presented,
+              hostKeySource: 'console',
+              tried,
+            };
+          }
+          last = again.why;
+        } else if (listed) {
+          kind = 'host-key';
+          last = `${r.why}; its console output lists ${listed.join(', ') || 'no key'}`;
+          break;
+        } else last = `${r.why}; its console output lists no host key yet`;
+        kind = 'host-key';
+      } else if (r.otherHostKey) {
         kind = 'host-key';
         if (!plan.hostKeySettles) break;
       } else kind = 'timeout';

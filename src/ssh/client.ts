@@ -146,7 +146,7 @@ function handshake(hop: Hop, cfg: ConnectionConfig, cred: Credential, tuning: Co
         kind === 'host_key_mismatch' && hop.pin.kind === 'pinned'
           ? `${where} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(' or ')}`
           : `${where}: ${err.message}`;
-      fail(new TransportError(kind, detail));
+      fail(new TransportError(kind, detail, kind === 'host_key_mismatch' && seen ? seen : undefined));
     });
     client.on('ready', () => {
       clearTimeout(hardStop);

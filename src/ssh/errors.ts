@@ -17,6 +17,8 @@ export class TransportError extends Error {
   constructor(
     readonly kind: TransportKind,
     detail: string,
+    /** host_key_mismatch: the fingerprint the host presented (provision compares it with the provider's own word). */
+    readonly presented?: string,
   ) {
     super(`${kind}: ${detail}`);
     this.name = 'TransportError';

@@ -624,8 +624,26 @@ describe('provision on EC2 (double with real boxes)', () => {
     expect(r.outputs['spot']).toBe('true');
   });
 
-  it('a box with another host key is refused before any key is offered and terminated; one that never leaves pending is terminated too', async () => {
+  it('an AMI that ignores the key tether sent: the key its console output lists is pinned instead (rank 2), said so', async () => {
     ec2.ignoreUserData = true;
+    try {
+      const { code, r } = await rentEc2({ 'run-id': 'ec2-console', 'instance-types': 'g5.xlarge' });
+      expect(code, r.errors.join('\n')).toBe(0);
+      const inst = ec2.instances.get(r.outputs['instance-id']!)!;
+      expect(r.outputs).toMatchObject({ 'host-key-fingerprint': inst.box!.fingerprint, 'host-key-source': 'console' });
+      expect(r.lines.join('\n')).toMatch(/ignored the host key tether sent; its console output lists SHA256:.*pinned that \(the provider's word, rank 2\)/);
+      expect(ec2.actions).toContain('GetConsoleOutput');
+      inst.box?.destroy();
+      inst.box = null;
+      inst.state = 'terminated';
+    } finally {
+      ec2.ignoreUserData = false;
+    }
+  });
+
+  it('a box with another host key than both the one sent and the console’s is refused before any key is offered and terminated; one that never leaves pending is terminated too', async () => {
+    ec2.ignoreUserData = true;
+    ec2.console = 'other';
     try {
       const { code, r } = await rentEc2({ 'run-id': 'ec2-otherkey', 'instance-types': 'g5.xlarge' });
       expect(code).toBe(1);
@@ -633,8 +651,10 @@ describe('provision on EC2 (double with real boxes)', () => {
       expect(inst.state).toBe('terminated');
       expect(inst.sshdLog).toMatch(/Connection from/);
       expect(inst.sshdLog).not.toMatch(/publickey|Accepted|Failed|userauth/i);
+      expect(r.outputs['reason']).toMatch(/its console output lists SHA256:/);
     } finally {
       ec2.ignoreUserData = false;
+      ec2.console = 'box';
     }
     ec2.neverBoot = true;
     try {

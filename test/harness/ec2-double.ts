@@ -12,8 +12,10 @@ import { AWS_CREDS, verifySigV4 } from './provider-double.ts';
  * (ImageId ami-…, InstanceType, MinCount = MaxCount = 1, base64 UserData ≤ 16 KB, TagSpecification, optional
  * spot market options) starts a real box whose sshd takes the host key and authorized keys from the user-data's
  * cloud-config, as cloud-init would; DescribeInstances shows pending, then running with `ipAddress`;
- * TerminateInstances ends the box and the instance stays listed as terminated. Modes: no capacity for a type,
- * a box that never leaves pending, one that ignores the user-data's host key.
+ * TerminateInstances ends the box and the instance stays listed as terminated; GetConsoleOutput returns (base64)
+ * what cloud-init prints at boot, `ec2:`-prefixed, with the `BEGIN SSH HOST KEY KEYS` block of the key the box's
+ * sshd really uses. Modes: no capacity for a type, a box that never leaves pending, one that ignores the
+ * user-data's host key, a console that lists another key or none yet.
  */
 export interface Ec2Instance {
   id: string;
@@ -36,6 +38,8 @@ export class Ec2Double {
   images = new Set(['ami-0abcdef1234567890']);
   neverBoot = false;
   ignoreUserData = false;
+  /** What GetConsoleOutput's key block lists: the box's own key, another one, or nothing yet. */
+  console: 'box' | 'other' | 'none' = 'box';
   private server!: Server;
   private seq = 0;
   private starting: Promise<unknown>[] = [];
@@ -140,7 +144,8 @@ export class Ec2Double {
           .join('')}</reservationSet></DescribeInstancesResponse>`,
       );
     }
-    const id = q.get('InstanceId.1') ?? '';
+    // GetConsoleOutput names one instance as InstanceId, the others as InstanceId.1.
+    const id = q.get('InstanceId.1') ?? q.get('InstanceId') ?? '';
     const inst = this.instances.get(id);
     if (!inst) return error(400, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     if (action === 'DescribeInstances') {
@@ -148,6 +153,27 @@ export class Ec2Double {
       return xml(
         200,
         `<DescribeInstancesResponse ${NS}><reservationSet><item><instancesSet><item><instanceId>${id}</instanceId><instanceType>${inst.type}</instanceType><instanceState><code>16</code><name>${inst.state}</name></instanceState>${ip}</item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,
+      );
+    }
+    if (action === 'GetConsoleOutput') {
+      const key = inst.box ? inst.box.hostKeyLine.split(' ').slice(1, 3).join(' ') : '';
+      const other = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMcOJ0V2d1CWjlvkgBBn3T3/Y6j9d6b3kV8zgGtYpO1x';
+      const lines = [
+        '[   12.345678] cloud-init[601]: Cloud-init v. 24.1 running modules:final',
+        ...(this.console === 'none' || !key
+          ? []
+          : [
+              '-----BEGIN SSH HOST KEY FINGERPRINTS-----',
+              '256 SHA256:x root@box (ED25519)',
+              '-----END SSH HOST KEY FINGERPRINTS-----',
+              '-----BEGIN SSH HOST KEY KEYS-----',
+              `${this.console === 'other' ? other : key} root@box`,
+              '-----END SSH HOST KEY KEYS-----',
+            ].map((l) => `ec2: ${l}`)),
+      ];
+      return xml(
+        200,
+        `<GetConsoleOutputResponse ${NS}><requestId>1</requestId><instanceId>${id}</instanceId><timestamp>${new Date().toISOString()}</timestamp><output>${Buffer.from(lines.join('\n')).toString('base64')}</output></GetConsoleOutputResponse>`,
       );
     }
     if (action === 'TerminateInstances') {

@@ -13,7 +13,7 @@ import { paperspaceBoxState, paperspaceError, paperspaceStartupScript } from '..
 import { orphanCost } from '../../src/patrol/phase.ts';
 import { provision, type ProvisionDeps, type ProvisionPlan } from '../../src/provision/provision.ts';
 import { lambdaCandidates, lambdaError } from '../../src/providers/lambda-provision.ts';
-import { ec2Error } from '../../src/providers/aws-provision.ts';
+import { consoleHostKeyFingerprints, ec2Error } from '../../src/providers/aws-provision.ts';
 import { ProvisionError, type BoxState, type Candidate, type Provisioner } from '../../src/providers/types.ts';
 import { parse } from 'yaml';
 import { fingerprint } from '../../src/record/hostkey.ts';
@@ -308,6 +308,35 @@ describe('RunPod and vast.ai answers, typed', () => {
     expect(script.startsWith('#!/usr/bin/env bash\nexport TETHER_HOST_KEY=')).toBe(true);
     expect(script).toContain("export TETHER_AUTHORIZED_KEY='ssh-ed25519 AAAAC3 o'\\''brien'");
     expect(script.match(/^#!/gm)).toHaveLength(1);
+  });
+
+  it('EC2 console output: the fingerprints of cloud-init’s key block, ec2:-prefixed or not; none while the block is incomplete', () => {
+    const k = newHostKey('c');
+    const b64 = k.publicKey.split(' ')[1]!;
+    const out = [
+      'boot...',
+      'ec2: -----BEGIN SSH HOST KEY KEYS-----',
+      `ec2: ssh-ed25519 ${b64} root@ip`,
+      'ec2: not a key; rm -rf /',
+      'ec2: -----END SSH HOST KEY KEYS-----',
+    ].join('\n');
+    expect(consoleHostKeyFingerprints(out)).toEqual([k.fingerprint]);
+    expect(consoleHostKeyFingerprints(out.replace(/ec2: /g, ''))).toEqual([k.fingerprint]);
+    expect(consoleHostKeyFingerprints('ec2: -----BEGIN SSH HOST KEY KEYS-----\nec2: ssh-ed25519 ' + b64)).toBeNull();
+    expect(consoleHostKeyFingerprints('nothing yet')).toBeNull();
+  });
+
+  it('a box that ignored the key sent is pinned by its console’s word only when the console lists the key it presented', async () => {
+    const presented = `SHA256:${'P'.repeat(43)}`;
+    const other = { ok: false as const, why: 'host_key_mismatch', otherHostKey: true, presented };
+    const w = world({ reach: [other, { ok: true }] });
+    const asked: string[] = [];
+    w.deps.provisioner.consoleHostKeys = async (id) => (asked.push(id), [presented]);
+    expect(await provision(plan(), w.deps)).toMatchObject({ result: 'ready', hostKeyFingerprint: presented, hostKeySource: 'console' });
+    expect(asked).toEqual(['i-1']);
+    const liar = world({ reach: [other] });
+    liar.deps.provisioner.consoleHostKeys = async () => [`SHA256:${'Z'.repeat(43)}`];
+    expect(await provision(plan(), liar.deps)).toMatchObject({ result: 'failed', kind: 'host-key', destroyed: true });
   });
 
   it('an orphan’s age and cost so far come from the provider’s own creation time, or are not claimed', () => {

@@ -7,13 +7,13 @@ var __dirname = __tether_dn(__filename);
 import {
   PROVIDER_LIST,
   awsFromEnv
-} from "./chunk-FKMCHEPE.js";
+} from "./chunk-A76X7CLX.js";
 import "./chunk-YHYEFN6U.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
-import "./chunk-MFQWQCPV.js";
+import "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
-import "./chunk-JVLHI33R.js";
+import "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-L5FHM4FN.js";
 import "./chunk-EPCPIVQ4.js";

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-2IH6Q2E2.js";
+} from "./chunk-QZJDW5ZT.js";
 import {
   LOG_READ_MAX
 } from "./chunk-FWHPFPNY.js";
@@ -20,9 +20,9 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
-import "./chunk-JVLHI33R.js";
+import "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import {
   ATTEMPT_MAX,

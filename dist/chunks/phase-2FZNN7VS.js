@@ -9,7 +9,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-FP4NDAVA.js";
+} from "./chunk-7HWXXCRP.js";
 import {
   filesSha256,
   manifestSha256,
@@ -25,14 +25,14 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-YPDDTMWB.js";
+} from "./chunk-QC6FIW7S.js";
 import "./chunk-OS6SLAAT.js";
 import {
   manifestFromListing
 } from "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-2IH6Q2E2.js";
+} from "./chunk-QZJDW5ZT.js";
 import "./chunk-IBA5TYKN.js";
 import "./chunk-ZHV5XBAO.js";
 import "./chunk-GAEFUSNO.js";
@@ -43,10 +43,10 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-WHQEYONS.js";
+} from "./chunk-MBXYD62V.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-FKMCHEPE.js";
+import "./chunk-A76X7CLX.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
@@ -64,9 +64,9 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-MFQWQCPV.js";
+import "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
-import "./chunk-JVLHI33R.js";
+import "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-L5FHM4FN.js";

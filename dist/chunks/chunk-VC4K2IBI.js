@@ -56,7 +56,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-FKMCHEPE.js";
+} from "./chunk-A76X7CLX.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -687,7 +687,8 @@ var OUTPUT_DOCS = {
     host: "the box's address: launch's host",
     port: "the box's SSH port: launch's port",
     user: "the login on the box (the provider's login user unless user was given): launch's user",
-    "host-key-fingerprint": "the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection",
+    "host-key-fingerprint": "the SHA256 fingerprint of the host key tether generated for this box and pinned before the first connection (or, where the image ignored it, the one its console output lists)",
+    "host-key-source": "generated (the key tether made and sent in the create call) or console (the key the box's console output lists, read over the provider's API: EC2)",
     "instance-id": "the provider's id of the instance, set the moment the provider names it (also when the provision fails later)",
     provider: "the provider rented from",
     "hourly-price": "what the instance costs per hour (US dollars, as the provider lists it)",
@@ -713,7 +714,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-ML3UWUXL.js"),
+      () => import("./phase-YWLFLG6W.js"),
       (m) => m.auditPhase
     )
   },
@@ -730,7 +731,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-ML3UWUXL.js"),
+      () => import("./phase-YWLFLG6W.js"),
       (m) => m.launchPhase
     )
   },
@@ -745,7 +746,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-ISMKQB4V.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-PLILL65M.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -759,7 +760,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-QAZEYK2L.js"),
+      () => import("./phase-2FZNN7VS.js"),
       (m) => m.collectPhase
     )
   },
@@ -775,7 +776,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-NLN5OBHN.js"),
+      () => import("./phase-SLDBESVW.js"),
       (m) => m.teardownPhase
     )
   },
@@ -803,7 +804,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseLogsPhase,
     run: lazy(
-      () => import("./phase-ZMCTMNOV.js"),
+      () => import("./phase-ZMP2MU7Y.js"),
       (m) => m.logsPhase
     )
   },
@@ -819,7 +820,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-5E3S5336.js"),
+      () => import("./phase-XGBPV6DH.js"),
       (m) => m.stopPhase
     )
   },
@@ -835,7 +836,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-NJXO57HM.js"),
+      () => import("./phase-5EU24J34.js"),
       (m) => m.provisionPhase
     )
   }
@@ -863,13 +864,13 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-PT6AFHFL.js");
+  const { probeHost, probeOn } = await import("./probe-H3JTAAUS.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-HSXCP46B.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-LF7CABGI.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-7KZU4JDF.js")).findOrphans(...a)
+    sync: async (...a) => (await import("./step-FUOHYZDI.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-WJ3KSAOW.js")).followRuns(f),
+    orphans: async (...a) => (await import("./orphans-M2UZ6UP2.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {

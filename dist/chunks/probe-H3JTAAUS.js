@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-WHQEYONS.js";
+} from "./chunk-MBXYD62V.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-MFQWQCPV.js";
+import "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
-import "./chunk-JVLHI33R.js";
+import "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-L5FHM4FN.js";

@@ -11,7 +11,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import {
   knownHostsLine
 } from "./chunk-L5FHM4FN.js";

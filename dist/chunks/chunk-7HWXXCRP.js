@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-FKMCHEPE.js";
+} from "./chunk-A76X7CLX.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,
@@ -37,7 +37,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

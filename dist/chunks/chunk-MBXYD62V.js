@@ -17,7 +17,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import {
   specExpectedDuration
 } from "./chunk-EB3SDZEE.js";

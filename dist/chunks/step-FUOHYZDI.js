@@ -13,7 +13,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-YPDDTMWB.js";
+} from "./chunk-QC6FIW7S.js";
 import "./chunk-OS6SLAAT.js";
 import {
   RECORD_NAME
@@ -32,11 +32,11 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
 import {
   TransportError
-} from "./chunk-JVLHI33R.js";
+} from "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import {
   BoxDataError,

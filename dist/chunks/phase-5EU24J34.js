@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-LBI2A3AK.js";
+} from "./chunk-DFTRSM4G.js";
 import {
   handoffBytes,
   renderHandoff
@@ -25,7 +25,7 @@ import {
   ProvisionError,
   awsFromEnv,
   providerModule
-} from "./chunk-FKMCHEPE.js";
+} from "./chunk-A76X7CLX.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";
@@ -42,11 +42,11 @@ import {
 } from "./chunk-3B7SBFZS.js";
 import {
   connect
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
 import {
   TransportError
-} from "./chunk-JVLHI33R.js";
+} from "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
 import {
@@ -186,10 +186,46 @@ async function upOrDestroyed(plan, deps, instanceId, chosen, tried, left) {
       const r = await deps.reach(s.host, s.port, plan.hostKeyFingerprint);
       if (r.ok) {
         await deps.provisioner.release?.(instanceId);
-        return { result: "ready", instanceId, candidate: chosen, host: s.host, port: s.port, tried };
+        return {
+          result: "ready",
+          instanceId,
+          candidate: chosen,
+          host: s.host,
+          port: s.port,
+          hostKeyFingerprint: plan.hostKeyFingerprint,
+          hostKeySource: "generated",
+          tried
+        };
       }
       last = r.why;
-      if (r.otherHostKey) {
+      if (r.otherHostKey && r.presented && deps.provisioner.consoleHostKeys) {
+        const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
+        if (listed?.includes(r.presented)) {
+          const again = await deps.reach(s.host, s.port, r.presented);
+          if (again.ok) {
+            deps.log(
+              `provision: ${instanceId} ignored the host key tether sent; its console output lists ${r.presented}, which it answered with: pinned that (the provider's word, rank 2)`
+            );
+            await deps.provisioner.release?.(instanceId);
+            return {
+              result: "ready",
+              instanceId,
+              candidate: chosen,
+              host: s.host,
+              port: s.port,
+              hostKeyFingerprint: r.presented,
+              hostKeySource: "console",
+              tried
+            };
+          }
+          last = again.why;
+        } else if (listed) {
+          kind = "host-key";
+          last = `${r.why}; its console output lists ${listed.join(", ") || "no key"}`;
+          break;
+        } else last = `${r.why}; its console output lists no host key yet`;
+        kind = "host-key";
+      } else if (r.otherHostKey) {
         kind = "host-key";
         if (!plan.hostKeySettles) break;
       } else kind = "timeout";
@@ -294,10 +330,14 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   );
   const made = handoff;
   if (outcome.result === "ready" && made) {
-    writeHandoff(recordFile, { ...made, ready: { host: outcome.host, port: outcome.port, user, readyAt: (/* @__PURE__ */ new Date()).toISOString() } }, cred);
+    writeHandoff(
+      recordFile,
+      { ...made, hostKeyFingerprint: outcome.hostKeyFingerprint, ready: { host: outcome.host, port: outcome.port, user, readyAt: (/* @__PURE__ */ new Date()).toISOString() } },
+      cred
+    );
     reporter.output("provision-file", recordFile);
   }
-  return report(cfg, outcome, user, hostKey.fingerprint, ctx);
+  return report(cfg, outcome, user, ctx);
 }
 function writeHandoff(file, h, cred) {
   writeFileSync(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
@@ -341,7 +381,7 @@ async function reachBox(cfg, cred, user, host, port, fp) {
     return { ok: true };
   } catch (err) {
     if (!(err instanceof TransportError)) throw err;
-    return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch" };
+    return { ok: false, why: err.message, otherHostKey: err.kind === "host_key_mismatch", ...err.presented ? { presented: err.presented } : {} };
   }
 }
 async function destroyBox(cfg, module, env, t, log, instanceId) {
@@ -370,7 +410,7 @@ async function destroyBox(cfg, module, env, t, log, instanceId) {
     return { ok: false, detail: err.message };
   }
 }
-function report(cfg, o, user, fingerprint2, ctx) {
+function report(cfg, o, user, ctx) {
   const { reporter } = ctx;
   const tried = o.tried.length ? `
 
@@ -378,6 +418,9 @@ Also considered:
 ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
   if (o.result === "ready") {
     const c = o.candidate;
+    const fingerprint2 = o.hostKeyFingerprint;
+    const fromConsole = o.hostKeySource === "console";
+    reporter.output("host-key-source", o.hostKeySource);
     reporter.output("result", "ready");
     reporter.output("reason", where(c));
     reporter.output("host", o.host);
@@ -387,14 +430,14 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
     reporter.output("hourly-price", c.hourlyPrice === null ? "" : String(c.hourlyPrice));
     reporter.output("spot", String(cfg.spot));
     reporter.info(
-      `provision: ${o.instanceId} is up at ${user}@${o.host}:${o.port}, host key ${fingerprint2} (generated here, pinned before the first connection)`
+      `provision: ${o.instanceId} is up at ${user}@${o.host}:${o.port}, host key ${fingerprint2} (${fromConsole ? "the one its console output lists: the image ignored the key tether sent" : "generated here, pinned before the first connection"})`
     );
     reporter.summary(
       [
         `### \u{1F6F0}\uFE0F tether provision \u2014 ${code(cfg.runId)}: ready`,
         "",
         `${code(o.instanceId)} at ${cfg.provider}: ${code(c.instanceType)} ${c.region ? `in ${code(c.region)}` : "(any region)"}${c.hourlyPrice !== null ? `, $${c.hourlyPrice.toFixed(2)}/h` : ""}, on ${code(`${user}@${o.host}:${o.port}`)}.`,
-        `Host key ${code(fingerprint2)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
+        fromConsole ? `Host key ${code(fingerprint2)}: the image ignored the key tether sent, so the key pinned is the one the box reported in its console output, read over the provider's authenticated API (weaker: an image could print anything there).` : `Host key ${code(fingerprint2)}: generated on this runner for this box only, sent in the create call, pinned before the first connection.`,
         "It bills until it is torn down (collect, then teardown behind its approval)."
       ].join("\n") + tried
     );

@@ -10,7 +10,7 @@ import {
 import {
   TransportError,
   classify
-} from "./chunk-JVLHI33R.js";
+} from "./chunk-GMQBEAIE.js";
 import {
   SLURM_ALIVE
 } from "./chunk-J2T5H5DO.js";
@@ -2768,7 +2768,7 @@ function handshake(hop, cfg, cred, tuning) {
       clearTimeout(hardStop);
       const kind = classify(err, rejectedHostKey);
       const detail = kind === "host_key_mismatch" && hop.pin.kind === "pinned" ? `${where} presented ${seen}, but the pinned key is ${hop.pin.fingerprints.join(" or ")}` : `${where}: ${err.message}`;
-      fail(new TransportError(kind, detail));
+      fail(new TransportError(kind, detail, kind === "host_key_mismatch" && seen ? seen : void 0));
     });
     client.on("ready", () => {
       clearTimeout(hardStop);

@@ -16,19 +16,19 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-LBI2A3AK.js";
+} from "./chunk-DFTRSM4G.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-FP4NDAVA.js";
+} from "./chunk-7HWXXCRP.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-2IH6Q2E2.js";
+} from "./chunk-QZJDW5ZT.js";
 import "./chunk-IBA5TYKN.js";
 import "./chunk-ZHV5XBAO.js";
 import "./chunk-GAEFUSNO.js";
@@ -37,7 +37,7 @@ import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-WHQEYONS.js";
+} from "./chunk-MBXYD62V.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -52,7 +52,7 @@ import "./chunk-CBGH3CFU.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-FKMCHEPE.js";
+} from "./chunk-A76X7CLX.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
@@ -66,11 +66,11 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-MFQWQCPV.js";
+import "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
 import {
   TransportError
-} from "./chunk-JVLHI33R.js";
+} from "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-L5FHM4FN.js";

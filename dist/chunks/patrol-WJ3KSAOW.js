@@ -27,9 +27,9 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
-import "./chunk-JVLHI33R.js";
+import "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import {
   RUN_ID

@@ -69,7 +69,7 @@ import {
 } from "./chunk-3B7SBFZS.js";
 import {
   TransportError
-} from "./chunk-JVLHI33R.js";
+} from "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-L5FHM4FN.js";

@@ -13,7 +13,7 @@ import "./chunk-QCAJYET7.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-2IH6Q2E2.js";
+} from "./chunk-QZJDW5ZT.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,
@@ -28,9 +28,9 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import "./chunk-4E63TUTL.js";
-import "./chunk-JVLHI33R.js";
+import "./chunk-GMQBEAIE.js";
 import "./chunk-J2T5H5DO.js";
 import {
   ATTEMPT_MAX,

@@ -21,19 +21,20 @@ import {
   parseJsonLine,
   runScript,
   scriptText
-} from "./chunk-MFQWQCPV.js";
+} from "./chunk-OXAW2CPH.js";
 import {
   PROVIDER_NAMES
 } from "./chunk-4E63TUTL.js";
 import {
   TransportError
-} from "./chunk-JVLHI33R.js";
+} from "./chunk-GMQBEAIE.js";
 import {
   SLURM_ENDED
 } from "./chunk-J2T5H5DO.js";
 import {
   BoxDataError,
   arr,
+  fingerprint,
   int,
   obj,
   str
@@ -256,6 +257,13 @@ function awsProvisioner(s) {
         };
       }).filter((i) => i.name.startsWith(prefix));
     },
+    // rank 2: cloud-init writes the box's own keys to the console (`ec2:` lines), which only the account can read.
+    async consoleHostKeys(id) {
+      const xml = await ec2({ Action: "GetConsoleOutput", InstanceId: id, Latest: "true" }, "get console output");
+      const b64 = xmlTag(xml, "output") ?? "";
+      if (!b64 || b64.length > 2e5 || !/^[A-Za-z0-9+/=\s]*$/.test(b64)) return null;
+      return consoleHostKeyFingerprints(Buffer.from(b64, "base64").toString("utf8"));
+    },
     async describe(id) {
       let xml;
       try {
@@ -277,6 +285,18 @@ function awsProvisioner(s) {
       return { phase: "failed", host: null, port: 22, detail };
     }
   };
+}
+function consoleHostKeyFingerprints(text) {
+  const lines = text.split(/\r?\n/).map((l) => l.replace(/^(?:\[[^\]]*\]\s*)?(?:ec2:\s*)?/, "").trim());
+  const start = lines.lastIndexOf("-----BEGIN SSH HOST KEY KEYS-----");
+  const end = start < 0 ? -1 : lines.indexOf("-----END SSH HOST KEY KEYS-----", start);
+  if (start < 0 || end < 0) return null;
+  const out = [];
+  for (const l of lines.slice(start + 1, end).slice(0, 16)) {
+    const m = /^(ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|ssh-rsa) ([A-Za-z0-9+/]{20,}={0,2})(?: |$)/.exec(l);
+    if (m) out.push(fingerprint(Buffer.from(m[2], "base64")));
+  }
+  return out;
 }
 
 // src/providers/autodl.ts

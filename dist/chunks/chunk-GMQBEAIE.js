@@ -14,13 +14,15 @@ var ADVICE = {
   network: "the connection broke: retry later; if it repeats, check the box load and sshd MaxStartups"
 };
 var TransportError = class extends Error {
-  constructor(kind, detail) {
+  constructor(kind, detail, presented) {
     super(`${kind}: ${detail}`);
     this.kind = kind;
+    this.presented = presented;
     this.name = "TransportError";
     this.advice = ADVICE[kind];
   }
   kind;
+  presented;
   advice;
 };
 function classify(err, hostKeyRejected) {
