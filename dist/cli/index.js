@@ -22629,12 +22629,13 @@ function jsonObject(a) {
 function baseUrl(override, fallback) {
   return (override || fallback).replace(/\/+$/, "");
 }
-var MAX_ANSWER;
+var MAX_ANSWER, isoOrNull;
 var init_http = __esm({
   "src/providers/http.ts"() {
     "use strict";
     init_types();
     MAX_ANSWER = 1 << 20;
+    isoOrNull = (x) => typeof x === "string" && x.length <= 40 && Number.isFinite(Date.parse(x)) ? new Date(x).toISOString() : null;
   }
 });
 
@@ -22744,21 +22745,7 @@ function awsProvisioner(s) {
         },
         "list instances"
       );
-      const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
-      return items.map((m) => {
-        const body = m[2] ?? "";
-        const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
-        const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
-        const launched = /<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1] ?? "";
-        return {
-          id: m[1],
-          name,
-          status,
-          billing: status === "pending" || status === "running",
-          hourlyPrice: null,
-          createdAt: Number.isFinite(Date.parse(launched)) ? new Date(launched).toISOString() : null
-        };
-      }).filter((i) => i.name.startsWith(prefix));
+      return ec2Listed(xml, prefix);
     },
     // rank 2: cloud-init writes the box's own keys to the console (`ec2:` lines), which only the account can read.
     async consoleHostKeys(id) {
@@ -22800,6 +22787,22 @@ function consoleHostKeyFingerprints(text) {
     if (m) out.push(fingerprint(Buffer.from(m[2], "base64")));
   }
   return out;
+}
+function ec2Listed(xml, prefix) {
+  const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
+  return items.map((m) => {
+    const body = m[2] ?? "";
+    const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? "";
+    const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? "unknown";
+    return {
+      id: m[1],
+      name,
+      status,
+      billing: status === "pending" || status === "running",
+      hourlyPrice: null,
+      createdAt: isoOrNull(/<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1])
+    };
+  }).filter((i) => i.name.startsWith(prefix));
 }
 var KINDS;
 var init_aws_provision = __esm({
@@ -25904,24 +25907,7 @@ function paperspaceProvisioner(s) {
     if (!o) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not a JSON object`);
     return o;
   };
-  const forget = async (machine) => {
-    const id = scripts.get(machine);
-    if (!id) return;
-    scripts.delete(machine);
-    try {
-      const a = await answer(
-        "DELETE",
-        `${base}/startup-scripts/${encodeURIComponent(id)}`,
-        auth,
-        void 0,
-        s.callTimeoutMs,
-        "paperspace: delete startup script"
-      );
-      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
-    } catch (err) {
-      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${err.message}; delete it in the console`);
-    }
-  };
+  const forget = scriptForgetter(base, auth, s, scripts);
   return {
     // The key goes in the startup script: nothing to register.
     prepareKey: async () => "",
@@ -25980,20 +25966,7 @@ function paperspaceProvisioner(s) {
         if (r["hasMore"] !== true || typeof r["nextPage"] !== "string") break;
         after = r["nextPage"];
       }
-      return strictly2(
-        "list machines",
-        () => items.filter((m) => typeof m["name"] === "string" && m["name"].startsWith(prefix)).map((m) => {
-          const state = str(m, "state", "machine", { max: 40 });
-          return {
-            id: str(m, "id", "machine", { max: 64, pattern: ID }),
-            name: str(m, "name", "machine", { max: 200 }),
-            status: state,
-            billing: true,
-            hourlyPrice: null,
-            createdAt: typeof m["dtCreated"] === "string" && Number.isFinite(Date.parse(m["dtCreated"])) ? new Date(m["dtCreated"]).toISOString() : null
-          };
-        })
-      );
+      return strictly2("list machines", () => paperspaceListed(items, prefix));
     }
   };
 }
@@ -26005,6 +25978,36 @@ function paperspaceBoxState(m, id) {
   if (state !== "ready") return { phase: "pending", host: null, port: 22, detail };
   const ip = typeof m["publicIp"] === "string" && isIP4(m["publicIp"]) ? m["publicIp"] : null;
   return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public IP yet` };
+}
+function paperspaceListed(items, prefix) {
+  return items.filter((m) => typeof m["name"] === "string" && m["name"].startsWith(prefix)).map((m) => ({
+    id: str(m, "id", "machine", { max: 64, pattern: ID }),
+    name: str(m, "name", "machine", { max: 200 }),
+    status: str(m, "state", "machine", { max: 40 }),
+    billing: true,
+    hourlyPrice: null,
+    createdAt: isoOrNull(m["dtCreated"])
+  }));
+}
+function scriptForgetter(base, auth, s, scripts) {
+  return async (machine) => {
+    const id = scripts.get(machine);
+    if (!id) return;
+    scripts.delete(machine);
+    try {
+      const a = await answer(
+        "DELETE",
+        `${base}/startup-scripts/${encodeURIComponent(id)}`,
+        auth,
+        void 0,
+        s.callTimeoutMs,
+        "paperspace: delete startup script"
+      );
+      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
+    } catch (err) {
+      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${err.message}; delete it in the console`);
+    }
+  };
 }
 var PAPERSPACE_API, PAPERSPACE_REGIONS, ID;
 var init_paperspace_provision = __esm({
@@ -26163,21 +26166,7 @@ function runpodProvisioner(s) {
     },
     async list(prefix) {
       const r = await ask2("GET", `${base}/pods`, "list pods", void 0, [200]);
-      return strictly3(
-        "list pods",
-        () => arr(r, "pods", "pods", 1e4).map((x) => obj(x, "pod")).filter((p) => typeof p["name"] === "string" && p["name"].startsWith(prefix)).map((p) => {
-          const status = str(p, "status", "pod", { max: 40 });
-          return {
-            id: str(p, "id", "pod", { max: 64, pattern: POD_ID }),
-            name: str(p, "name", "pod", { max: 200 }),
-            status,
-            // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
-            billing: status !== "TERMINATED",
-            hourlyPrice: typeof p["cost"] === "number" && p["cost"] >= 0 ? p["cost"] : null,
-            createdAt: typeof p["createdAt"] === "string" && Number.isFinite(Date.parse(p["createdAt"])) ? new Date(p["createdAt"]).toISOString() : null
-          };
-        })
-      );
+      return strictly3("list pods", () => runpodListed(r, prefix));
     }
   };
   async function rentInterruptible(c, spec, body) {
@@ -26265,6 +26254,20 @@ function runpodCandidates(doc, types, regions) {
     }
   }
   return { candidates, skipped };
+}
+function runpodListed(r, prefix) {
+  return arr(r, "pods", "pods", 1e4).map((x) => obj(x, "pod")).filter((p) => typeof p["name"] === "string" && p["name"].startsWith(prefix)).map((p) => {
+    const status = str(p, "status", "pod", { max: 40 });
+    return {
+      id: str(p, "id", "pod", { max: 64, pattern: POD_ID }),
+      name: str(p, "name", "pod", { max: 200 }),
+      status,
+      // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
+      billing: status !== "TERMINATED",
+      hourlyPrice: typeof p["cost"] === "number" && p["cost"] >= 0 ? p["cost"] : null,
+      createdAt: isoOrNull(p["createdAt"])
+    };
+  });
 }
 var RUNPOD_API, RUNPOD_IMAGE, POD_ID;
 var init_runpod_provision = __esm({
@@ -27102,22 +27105,7 @@ function vastProvisioner(s) {
     },
     async list(prefix) {
       const r = await ask2("GET", "/instances/?owner=me", "list instances");
-      return strictly4(
-        "list instances",
-        () => arr(obj(r, "answer"), "instances", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["label"] === "string" && i["label"].startsWith(prefix)).map((i) => {
-          const status = typeof i["actual_status"] === "string" ? i["actual_status"].slice(0, 40) : "unknown";
-          return {
-            id: idOf(i, "id", "instance"),
-            name: str(i, "label", "instance", { max: 200 }),
-            status,
-            // A stopped instance still bills its disk; only a destroyed one is gone.
-            billing: status !== "destroyed",
-            hourlyPrice: typeof i["dph_total"] === "number" && i["dph_total"] >= 0 ? i["dph_total"] : null,
-            // start_date: seconds since the epoch.
-            createdAt: typeof i["start_date"] === "number" && i["start_date"] > 1e9 && i["start_date"] < 1e10 ? new Date(i["start_date"] * 1e3).toISOString() : null
-          };
-        })
-      );
+      return strictly4("list instances", () => vastListed(obj(r, "answer"), prefix));
     }
   };
 }
@@ -27156,6 +27144,22 @@ function vastCandidates(doc, types, regions) {
     for (const o of mine) candidates.push({ instanceType: name, region: o.geo, hourlyPrice: o.price, offer: o.offer });
   }
   return { candidates, skipped };
+}
+function vastListed(r, prefix) {
+  return arr(r, "instances", "instances", 1e4).map((x) => obj(x, "instance")).filter((i) => typeof i["label"] === "string" && i["label"].startsWith(prefix)).map((i) => {
+    const status = typeof i["actual_status"] === "string" ? i["actual_status"].slice(0, 40) : "unknown";
+    const started = i["start_date"];
+    return {
+      id: idOf(i, "id", "instance"),
+      name: str(i, "label", "instance", { max: 200 }),
+      status,
+      // A stopped instance still bills its disk; only a destroyed one is gone.
+      billing: status !== "destroyed",
+      hourlyPrice: typeof i["dph_total"] === "number" && i["dph_total"] >= 0 ? i["dph_total"] : null,
+      // start_date: seconds since the epoch.
+      createdAt: typeof started === "number" && started > 1e9 && started < 1e10 ? new Date(started * 1e3).toISOString() : null
+    };
+  });
 }
 var VAST_API, ONSTART_MAX, ID2, OFFERS_PER_TYPE, keyBody2, idOf;
 var init_vastai_provision = __esm({
@@ -42227,32 +42231,23 @@ async function upOrDestroyed(plan2, deps, instanceId, chosen, tried, left) {
       }
       last2 = r.why;
       if (r.otherHostKey && r.presented && deps.provisioner.consoleHostKeys) {
-        const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
-        if (listed?.includes(r.presented)) {
-          const again = await deps.reach(s.host, s.port, r.presented);
-          if (again.ok) {
-            deps.log(
-              `provision: ${instanceId} ignored the host key tether sent; its console output lists ${r.presented}, which it answered with: pinned that (the provider's word, rank 2)`
-            );
-            await deps.provisioner.release?.(instanceId);
-            return {
-              result: "ready",
-              instanceId,
-              candidate: chosen,
-              host: s.host,
-              port: s.port,
-              hostKeyFingerprint: r.presented,
-              hostKeySource: "console",
-              tried
-            };
-          }
-          last2 = again.why;
-        } else if (listed) {
-          kind = "host-key";
-          last2 = `${r.why}; its console output lists ${listed.join(", ") || "no key"}`;
-          break;
-        } else last2 = `${r.why}; its console output lists no host key yet`;
+        const rescued = await byConsole(deps, instanceId, s.host, s.port, r.presented, r.why);
+        if (rescued.ok) {
+          await deps.provisioner.release?.(instanceId);
+          return {
+            result: "ready",
+            instanceId,
+            candidate: chosen,
+            host: s.host,
+            port: s.port,
+            hostKeyFingerprint: r.presented,
+            hostKeySource: "console",
+            tried
+          };
+        }
         kind = "host-key";
+        last2 = rescued.why;
+        if (rescued.final) break;
       } else if (r.otherHostKey) {
         kind = "host-key";
         if (!plan2.hostKeySettles) break;
@@ -42277,6 +42272,17 @@ async function upOrDestroyed(plan2, deps, instanceId, chosen, tried, left) {
     destroyed: d.ok,
     tried
   };
+}
+async function byConsole(deps, instanceId, host2, port2, presented, why) {
+  const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
+  if (!listed) return { ok: false, final: false, why: `${why}; its console output lists no host key yet` };
+  if (!listed.includes(presented)) return { ok: false, final: true, why: `${why}; its console output lists ${listed.join(", ") || "no key"}` };
+  const again = await deps.reach(host2, port2, presented);
+  if (!again.ok) return { ok: false, final: false, why: again.why };
+  deps.log(
+    `provision: ${instanceId} ignored the host key tether sent; its console output lists ${presented}, which it answered with: pinned that (the provider's word, rank 2)`
+  );
+  return { ok: true };
 }
 var RETRY, where, label;
 var init_provision2 = __esm({

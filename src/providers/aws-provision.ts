@@ -9,8 +9,8 @@
 import { isIP } from 'node:net';
 import { fingerprint } from '../record/hostkey.ts';
 import { signV4, xmlTag as tag } from './sigv4.ts';
-import { answer, type HttpAnswer } from './http.ts';
-import { ProviderError, ProvisionError, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
+import { answer, isoOrNull, type HttpAnswer } from './http.ts';
+import { ProviderError, ProvisionError, type Provisioner, type ProvisionErrorKind, type ProvisionSettings, type RentedInstance } from './types.ts';
 
 const KINDS: Record<string, ProvisionErrorKind> = {
   InsufficientInstanceCapacity: 'capacity',
@@ -129,24 +129,7 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
         },
         'list instances',
       );
-      const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
-      return items
-        .map((m) => {
-          const body = m[2] ?? '';
-          const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? '';
-          const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? 'unknown';
-          // A stopped instance bills its volumes only; pending and running bill the machine.
-          const launched = /<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1] ?? '';
-          return {
-            id: m[1]!,
-            name,
-            status,
-            billing: status === 'pending' || status === 'running',
-            hourlyPrice: null,
-            createdAt: Number.isFinite(Date.parse(launched)) ? new Date(launched).toISOString() : null,
-          };
-        })
-        .filter((i) => i.name.startsWith(prefix));
+      return ec2Listed(xml, prefix);
     },
     // rank 2: cloud-init writes the box's own keys to the console (`ec2:` lines), which only the account can read.
     async consoleHostKeys(id) {
@@ -196,4 +179,25 @@ export function consoleHostKeyFingerprints(text: string): string[] | null {
     if (m) out.push(fingerprint(Buffer.from(m[2]!, 'base64')));
   }
   return out;
+}
+
+/** The tagged instances of a DescribeInstances answer whose tether:name starts with `prefix`. Pure. */
+export function ec2Listed(xml: string, prefix: string): RentedInstance[] {
+  const items = [...xml.matchAll(/<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>([\s\S]*?)<\/item>\s*(?=<item>\s*<instanceId>|<\/instancesSet>)/g)];
+  return items
+    .map((m) => {
+      const body = m[2] ?? '';
+      const name = /<key>tether:name<\/key>\s*<value>([^<]*)<\/value>/.exec(body)?.[1] ?? '';
+      const status = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(body)?.[1] ?? 'unknown';
+      // A stopped instance bills its volumes only; pending and running bill the machine.
+      return {
+        id: m[1]!,
+        name,
+        status,
+        billing: status === 'pending' || status === 'running',
+        hourlyPrice: null,
+        createdAt: isoOrNull(/<launchTime>([^<]{1,40})<\/launchTime>/.exec(body)?.[1]),
+      };
+    })
+    .filter((i) => i.name.startsWith(prefix));
 }

@@ -89,3 +89,7 @@ export function jsonObject(a: HttpAnswer): Record<string, unknown> | null {
 export function baseUrl(override: string | undefined, fallback: string): string {
   return (override || fallback).replace(/\/+$/, '');
 }
+
+/** A time a provider gave, as ISO 8601, or null when it is not one. */
+export const isoOrNull = (x: unknown): string | null =>
+  typeof x === 'string' && x.length <= 40 && Number.isFinite(Date.parse(x)) ? new Date(x).toISOString() : null;

@@ -10,8 +10,16 @@
 import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
 import { isIP } from 'node:net';
-import { answer, baseUrl, type HttpAnswer } from './http.ts';
-import { ProviderError, ProvisionError, type BoxState, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
+import { answer, baseUrl, isoOrNull, type HttpAnswer } from './http.ts';
+import {
+  ProviderError,
+  ProvisionError,
+  type BoxState,
+  type Provisioner,
+  type ProvisionErrorKind,
+  type ProvisionSettings,
+  type RentedInstance,
+} from './types.ts';
 
 export const PAPERSPACE_API = 'https://api.paperspace.com/v1';
 /** Paperspace's regions, tried in this order when none is named. */
@@ -79,25 +87,7 @@ export function paperspaceProvisioner(s: ProvisionSettings): Provisioner {
     if (!o) throw new ProvisionError('transient', `paperspace: ${label}: the answer is not a JSON object`);
     return o;
   };
-  /** The script held the box's private host key: gone once it has run, or will never run. Best effort, said when it fails. */
-  const forget = async (machine: string) => {
-    const id = scripts.get(machine);
-    if (!id) return;
-    scripts.delete(machine);
-    try {
-      const a = await answer(
-        'DELETE',
-        `${base}/startup-scripts/${encodeURIComponent(id)}`,
-        auth,
-        undefined,
-        s.callTimeoutMs,
-        'paperspace: delete startup script',
-      );
-      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
-    } catch (err) {
-      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${(err as Error).message}; delete it in the console`);
-    }
-  };
+  const forget = scriptForgetter(base, auth, s, scripts);
 
   return {
     // The key goes in the startup script: nothing to register.
@@ -163,22 +153,7 @@ export function paperspaceProvisioner(s: ProvisionSettings): Provisioner {
         if (r['hasMore'] !== true || typeof r['nextPage'] !== 'string') break;
         after = r['nextPage'];
       }
-      return strictly('list machines', () =>
-        items
-          .filter((m) => typeof m['name'] === 'string' && m['name'].startsWith(prefix))
-          .map((m) => {
-            const state = str(m, 'state', 'machine', { max: 40 });
-            // An `off` machine still bills its storage and any static IP.
-            return {
-              id: str(m, 'id', 'machine', { max: 64, pattern: ID }),
-              name: str(m, 'name', 'machine', { max: 200 }),
-              status: state,
-              billing: true,
-              hourlyPrice: null,
-              createdAt: typeof m['dtCreated'] === 'string' && Number.isFinite(Date.parse(m['dtCreated'])) ? new Date(m['dtCreated']).toISOString() : null,
-            };
-          }),
-      );
+      return strictly('list machines', () => paperspaceListed(items, prefix));
     },
   };
 }
@@ -192,4 +167,40 @@ export function paperspaceBoxState(m: Obj, id: string): BoxState {
   if (state !== 'ready') return { phase: 'pending', host: null, port: 22, detail };
   const ip = typeof m['publicIp'] === 'string' && isIP(m['publicIp']) ? m['publicIp'] : null;
   return ip ? { phase: 'running', host: ip, port: 22, detail } : { phase: 'pending', host: null, port: 22, detail: `${detail}, no public IP yet` };
+}
+
+/** The machines named with `prefix`, for the orphan check: an `off` machine still bills its storage and any static IP. Pure. */
+export function paperspaceListed(items: Obj[], prefix: string): RentedInstance[] {
+  return items
+    .filter((m) => typeof m['name'] === 'string' && m['name'].startsWith(prefix))
+    .map((m) => ({
+      id: str(m, 'id', 'machine', { max: 64, pattern: ID }),
+      name: str(m, 'name', 'machine', { max: 200 }),
+      status: str(m, 'state', 'machine', { max: 40 }),
+      billing: true,
+      hourlyPrice: null,
+      createdAt: isoOrNull(m['dtCreated']),
+    }));
+}
+
+/** Deletes the startup script of a machine: it held the box's private host key. Best effort, said when it fails. */
+function scriptForgetter(base: string, auth: Record<string, string>, s: ProvisionSettings, scripts: Map<string, string>) {
+  return async (machine: string): Promise<void> => {
+    const id = scripts.get(machine);
+    if (!id) return;
+    scripts.delete(machine);
+    try {
+      const a = await answer(
+        'DELETE',
+        `${base}/startup-scripts/${encodeURIComponent(id)}`,
+        auth,
+        undefined,
+        s.callTimeoutMs,
+        'paperspace: delete startup script',
+      );
+      if (a.status !== 200 && a.status !== 204 && a.status !== 404) throw new Error(`HTTP ${a.status}`);
+    } catch (err) {
+      s.log(`provision: deleting startup script ${id} (it holds ${machine}'s host key) failed: ${(err as Error).message}; delete it in the console`);
+    }
+  };
 }

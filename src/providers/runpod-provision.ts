@@ -10,7 +10,7 @@
 import { isIP } from 'node:net';
 import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
-import { answer, baseUrl, type HttpAnswer } from './http.ts';
+import { answer, baseUrl, isoOrNull, type HttpAnswer } from './http.ts';
 import {
   ProviderError,
   ProvisionError,
@@ -20,6 +20,7 @@ import {
   type Provisioner,
   type ProvisionErrorKind,
   type ProvisionSettings,
+  type RentedInstance,
 } from './types.ts';
 
 /** RunPod's API: REST v2 (REST v1 was retired on 2026-11-15; providers-rent-facts §1.2). */
@@ -113,23 +114,7 @@ export function runpodProvisioner(s: ProvisionSettings): Provisioner {
 
     async list(prefix) {
       const r = await ask('GET', `${base}/pods`, 'list pods', undefined, [200]);
-      return strictly('list pods', () =>
-        arr(r, 'pods', 'pods', 10_000)
-          .map((x) => obj(x, 'pod'))
-          .filter((p) => typeof p['name'] === 'string' && p['name'].startsWith(prefix))
-          .map((p) => {
-            const status = str(p, 'status', 'pod', { max: 40 });
-            return {
-              id: str(p, 'id', 'pod', { max: 64, pattern: POD_ID }),
-              name: str(p, 'name', 'pod', { max: 200 }),
-              status,
-              // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
-              billing: status !== 'TERMINATED',
-              hourlyPrice: typeof p['cost'] === 'number' && p['cost'] >= 0 ? p['cost'] : null,
-              createdAt: typeof p['createdAt'] === 'string' && Number.isFinite(Date.parse(p['createdAt'])) ? new Date(p['createdAt']).toISOString() : null,
-            };
-          }),
-      );
+      return strictly('list pods', () => runpodListed(r, prefix));
     },
   };
 
@@ -235,4 +220,23 @@ export function runpodCandidates(doc: Obj, types: readonly string[], regions: re
     }
   }
   return { candidates, skipped };
+}
+
+/** The pods named with `prefix`, for the orphan check. Pure. */
+export function runpodListed(r: Obj, prefix: string): RentedInstance[] {
+  return arr(r, 'pods', 'pods', 10_000)
+    .map((x) => obj(x, 'pod'))
+    .filter((p) => typeof p['name'] === 'string' && p['name'].startsWith(prefix))
+    .map((p) => {
+      const status = str(p, 'status', 'pod', { max: 40 });
+      return {
+        id: str(p, 'id', 'pod', { max: 64, pattern: POD_ID }),
+        name: str(p, 'name', 'pod', { max: 200 }),
+        status,
+        // A stopped (EXITED) pod still bills its volume disk, at twice the rate.
+        billing: status !== 'TERMINATED',
+        hourlyPrice: typeof p['cost'] === 'number' && p['cost'] >= 0 ? p['cost'] : null,
+        createdAt: isoOrNull(p['createdAt']),
+      };
+    });
 }

@@ -11,7 +11,16 @@ import { isIP } from 'node:net';
 import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
 import { answer, baseUrl, type HttpAnswer } from './http.ts';
-import { ProviderError, ProvisionError, type BoxState, type Candidate, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
+import {
+  ProviderError,
+  ProvisionError,
+  type BoxState,
+  type Candidate,
+  type Provisioner,
+  type ProvisionErrorKind,
+  type ProvisionSettings,
+  type RentedInstance,
+} from './types.ts';
 
 export const VAST_API = 'https://console.vast.ai/api/v0';
 /** vast's onstart field holds at most this many characters. */
@@ -149,25 +158,7 @@ export function vastProvisioner(s: ProvisionSettings): Provisioner {
 
     async list(prefix) {
       const r = await ask('GET', '/instances/?owner=me', 'list instances');
-      return strictly('list instances', () =>
-        arr(obj(r, 'answer'), 'instances', 'instances', 10_000)
-          .map((x) => obj(x, 'instance'))
-          .filter((i) => typeof i['label'] === 'string' && i['label'].startsWith(prefix))
-          .map((i) => {
-            const status = typeof i['actual_status'] === 'string' ? i['actual_status'].slice(0, 40) : 'unknown';
-            return {
-              id: idOf(i, 'id', 'instance'),
-              name: str(i, 'label', 'instance', { max: 200 }),
-              status,
-              // A stopped instance still bills its disk; only a destroyed one is gone.
-              billing: status !== 'destroyed',
-              hourlyPrice: typeof i['dph_total'] === 'number' && i['dph_total'] >= 0 ? i['dph_total'] : null,
-              // start_date: seconds since the epoch.
-              createdAt:
-                typeof i['start_date'] === 'number' && i['start_date'] > 1e9 && i['start_date'] < 1e10 ? new Date(i['start_date'] * 1000).toISOString() : null,
-            };
-          }),
-      );
+      return strictly('list instances', () => vastListed(obj(r, 'answer'), prefix));
     },
   };
 }
@@ -217,4 +208,25 @@ export function vastCandidates(doc: Obj, types: readonly string[], regions: read
     for (const o of mine) candidates.push({ instanceType: name, region: o.geo, hourlyPrice: o.price, offer: o.offer });
   }
   return { candidates, skipped };
+}
+
+/** The instances labelled with `prefix`, for the orphan check. Pure. */
+export function vastListed(r: Obj, prefix: string): RentedInstance[] {
+  return arr(r, 'instances', 'instances', 10_000)
+    .map((x) => obj(x, 'instance'))
+    .filter((i) => typeof i['label'] === 'string' && i['label'].startsWith(prefix))
+    .map((i) => {
+      const status = typeof i['actual_status'] === 'string' ? i['actual_status'].slice(0, 40) : 'unknown';
+      const started = i['start_date'];
+      return {
+        id: idOf(i, 'id', 'instance'),
+        name: str(i, 'label', 'instance', { max: 200 }),
+        status,
+        // A stopped instance still bills its disk; only a destroyed one is gone.
+        billing: status !== 'destroyed',
+        hourlyPrice: typeof i['dph_total'] === 'number' && i['dph_total'] >= 0 ? i['dph_total'] : null,
+        // start_date: seconds since the epoch.
+        createdAt: typeof started === 'number' && started > 1e9 && started < 1e10 ? new Date(started * 1000).toISOString() : null,
+      };
+    });
 }

@@ -197,32 +197,23 @@ async function upOrDestroyed(
       last = r.why;
       if (r.otherHostKey && r.presented && deps.provisioner.consoleHostKeys) {
         // The image may have ignored the key tether sent (rank 1): the box's own word over the API is rank 2.
-        const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
-        if (listed?.includes(r.presented)) {
-          const again = await deps.reach(s.host, s.port, r.presented);
-          if (again.ok) {
-            deps.log(
-              `provision: ${instanceId} ignored the host key tether sent; its console output lists ${r.presented}, which it answered with: pinned that (the provider's word, rank 2)`,
-            );
-            await deps.provisioner.release?.(instanceId);
-            return {
-              result: 'ready',
-              instanceId,
-              candidate: chosen,
-              host: s.host,
-              port: s.port,
-              hostKeyFingerprint: r.presented,
-              hostKeySource: 'console',
-              tried,
-            };
-          }
-          last = again.why;
-        } else if (listed) {
-          kind = 'host-key';
-          last = `${r.why}; its console output lists ${listed.join(', ') || 'no key'}`;
-          break;
-        } else last = `${r.why}; its console output lists no host key yet`;
+        const rescued = await byConsole(deps, instanceId, s.host, s.port, r.presented, r.why);
+        if (rescued.ok) {
+          await deps.provisioner.release?.(instanceId);
+          return {
+            result: 'ready',
+            instanceId,
+            candidate: chosen,
+            host: s.host,
+            port: s.port,
+            hostKeyFingerprint: r.presented,
+            hostKeySource: 'console',
+            tried,
+          };
+        }
         kind = 'host-key';
+        last = rescued.why;
+        if (rescued.final) break;
       } else if (r.otherHostKey) {
         kind = 'host-key';
         if (!plan.hostKeySettles) break;
@@ -256,4 +247,28 @@ async function upOrDestroyed(
     destroyed: d.ok,
     tried,
   };
+}
+
+/**
+ * Rank 2 for a box that answered with another key than the one tether sent: pinned only when the provider's
+ * console output lists exactly the key it presented. `final`: the console names other keys (not this box's
+ * word); otherwise it may not have posted yet, and the caller asks again until the deadline.
+ */
+async function byConsole(
+  deps: ProvisionDeps,
+  instanceId: string,
+  host: string,
+  port: number,
+  presented: string,
+  why: string,
+): Promise<{ ok: true } | { ok: false; final: boolean; why: string }> {
+  const listed = await deps.provisioner.consoleHostKeys!(instanceId).catch(() => null);
+  if (!listed) return { ok: false, final: false, why: `${why}; its console output lists no host key yet` };
+  if (!listed.includes(presented)) return { ok: false, final: true, why: `${why}; its console output lists ${listed.join(', ') || 'no key'}` };
+  const again = await deps.reach(host, port, presented);
+  if (!again.ok) return { ok: false, final: false, why: again.why };
+  deps.log(
+    `provision: ${instanceId} ignored the host key tether sent; its console output lists ${presented}, which it answered with: pinned that (the provider's word, rank 2)`,
+  );
+  return { ok: true };
 }

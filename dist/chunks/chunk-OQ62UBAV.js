@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-A76X7CLX.js";
+} from "./chunk-DOIZ7PAG.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

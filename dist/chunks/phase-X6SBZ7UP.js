@@ -16,13 +16,13 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-DFTRSM4G.js";
+} from "./chunk-K7K5RMX5.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-7HWXXCRP.js";
+} from "./chunk-OQ62UBAV.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
@@ -52,7 +52,7 @@ import "./chunk-CBGH3CFU.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-A76X7CLX.js";
+} from "./chunk-DOIZ7PAG.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

@@ -56,7 +56,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-A76X7CLX.js";
+} from "./chunk-DOIZ7PAG.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -760,7 +760,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-2FZNN7VS.js"),
+      () => import("./phase-G4HLMHX2.js"),
       (m) => m.collectPhase
     )
   },
@@ -776,7 +776,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-SLDBESVW.js"),
+      () => import("./phase-X6SBZ7UP.js"),
       (m) => m.teardownPhase
     )
   },
@@ -836,7 +836,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-5EU24J34.js"),
+      () => import("./phase-WVTVA7CU.js"),
       (m) => m.provisionPhase
     )
   }
@@ -870,7 +870,7 @@ async function patrolSteps() {
     probeOn,
     sync: async (...a) => (await import("./step-FUOHYZDI.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-WJ3KSAOW.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-M2UZ6UP2.js")).findOrphans(...a)
+    orphans: async (...a) => (await import("./orphans-ZVKFLQSD.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {

@@ -9,7 +9,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-7HWXXCRP.js";
+} from "./chunk-OQ62UBAV.js";
 import {
   filesSha256,
   manifestSha256,
@@ -46,7 +46,7 @@ import {
 } from "./chunk-MBXYD62V.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-A76X7CLX.js";
+import "./chunk-DOIZ7PAG.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-DFTRSM4G.js";
+} from "./chunk-K7K5RMX5.js";
 import {
   handoffBytes,
   renderHandoff
@@ -25,7 +25,7 @@ import {
   ProvisionError,
   awsFromEnv,
   providerModule
-} from "./chunk-A76X7CLX.js";
+} from "./chunk-DOIZ7PAG.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";
@@ -199,32 +199,23 @@ async function upOrDestroyed(plan, deps, instanceId, chosen, tried, left) {
       }
       last = r.why;
       if (r.otherHostKey && r.presented && deps.provisioner.consoleHostKeys) {
-        const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
-        if (listed?.includes(r.presented)) {
-          const again = await deps.reach(s.host, s.port, r.presented);
-          if (again.ok) {
-            deps.log(
-              `provision: ${instanceId} ignored the host key tether sent; its console output lists ${r.presented}, which it answered with: pinned that (the provider's word, rank 2)`
-            );
-            await deps.provisioner.release?.(instanceId);
-            return {
-              result: "ready",
-              instanceId,
-              candidate: chosen,
-              host: s.host,
-              port: s.port,
-              hostKeyFingerprint: r.presented,
-              hostKeySource: "console",
-              tried
-            };
-          }
-          last = again.why;
-        } else if (listed) {
-          kind = "host-key";
-          last = `${r.why}; its console output lists ${listed.join(", ") || "no key"}`;
-          break;
-        } else last = `${r.why}; its console output lists no host key yet`;
+        const rescued = await byConsole(deps, instanceId, s.host, s.port, r.presented, r.why);
+        if (rescued.ok) {
+          await deps.provisioner.release?.(instanceId);
+          return {
+            result: "ready",
+            instanceId,
+            candidate: chosen,
+            host: s.host,
+            port: s.port,
+            hostKeyFingerprint: r.presented,
+            hostKeySource: "console",
+            tried
+          };
+        }
         kind = "host-key";
+        last = rescued.why;
+        if (rescued.final) break;
       } else if (r.otherHostKey) {
         kind = "host-key";
         if (!plan.hostKeySettles) break;
@@ -249,6 +240,17 @@ async function upOrDestroyed(plan, deps, instanceId, chosen, tried, left) {
     destroyed: d.ok,
     tried
   };
+}
+async function byConsole(deps, instanceId, host, port, presented, why) {
+  const listed = await deps.provisioner.consoleHostKeys(instanceId).catch(() => null);
+  if (!listed) return { ok: false, final: false, why: `${why}; its console output lists no host key yet` };
+  if (!listed.includes(presented)) return { ok: false, final: true, why: `${why}; its console output lists ${listed.join(", ") || "no key"}` };
+  const again = await deps.reach(host, port, presented);
+  if (!again.ok) return { ok: false, final: false, why: again.why };
+  deps.log(
+    `provision: ${instanceId} ignored the host key tether sent; its console output lists ${presented}, which it answered with: pinned that (the provider's word, rank 2)`
+  );
+  return { ok: true };
 }
 
 // src/provision/phase.ts
