@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSshdFiles } from './sshd.ts';
@@ -223,11 +224,27 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
           join(dir, 'sshd_config'),
           join(dir, 'sshd.log'),
         ]);
+      const once = () => {
+        try {
+          sshd(boot);
+        } catch (err) {
+          if (!boot.length) throw err;
+          sshd([]); // a kernel without time namespaces: the box restarts, but its boot time cannot move
+        }
+      };
       try {
-        sshd(boot);
+        once();
       } catch (err) {
-        if (!boot.length) throw err;
-        sshd([]); // a kernel without time namespaces: the box restarts, but its boot time cannot move
+        // What sshd said, so a failed start names its cause; then one more try (a loaded machine can be slow to
+        // bring the veth's address up before sshd binds to it).
+        const said = existsSync(join(dir, 'sshd.log')) ? readFileSync(join(dir, 'sshd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+        process.stderr.write(`box-${i}: sshd did not start (${said || (err as Error).message}); trying once more\n`);
+        spawnSync('sleep', ['0.5']);
+        try {
+          once();
+        } catch (again) {
+          throw new Error(`${(again as Error).message}; sshd.log: ${said}`);
+        }
       }
     };
     startSshd();
