@@ -243,7 +243,7 @@ export async function createBox(opts: BoxOptions = {}): Promise<Box> {
         try {
           once();
         } catch (again) {
-          throw new Error(`${(again as Error).message}; sshd.log: ${said}`);
+          throw new Error(`${(again as Error).message}; sshd.log: ${said}`, { cause: again });
         }
       }
     };
