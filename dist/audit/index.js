@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-HT3ZE3CQ.js";
+} from "../chunks/chunk-EPEDG2YF.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-GKZBCIQF.js";
 import "../chunks/chunk-FWHPFPNY.js";
@@ -17,7 +17,7 @@ import "../chunks/chunk-RRY5ZHCL.js";
 import "../chunks/chunk-CRCUETVT.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-CBGH3CFU.js";
-import "../chunks/chunk-DOIZ7PAG.js";
+import "../chunks/chunk-YGZWQC64.js";
 import "../chunks/chunk-QBRD4N3Y.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-U6YV35CK.js";

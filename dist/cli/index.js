@@ -22629,10 +22629,22 @@ function jsonObject(a) {
 function baseUrl(override, fallback) {
   return (override || fallback).replace(/\/+$/, "");
 }
+function strictAnswer(provider) {
+  return (label2, read) => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof BoxDataError)
+        throw new ProvisionError("transient", `${provider}: ${label2}: the answer is not what the API describes (${err.message})`);
+      throw err;
+    }
+  };
+}
 var MAX_ANSWER, isoOrNull;
 var init_http = __esm({
   "src/providers/http.ts"() {
     "use strict";
+    init_strict();
     init_types();
     MAX_ANSWER = 1 << 20;
     isoOrNull = (x) => typeof x === "string" && x.length <= 40 && Number.isFinite(Date.parse(x)) ? new Date(x).toISOString() : null;
@@ -23028,14 +23040,6 @@ function lambdaError(a, label2) {
   const kind = CODES[code2] ?? (a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : a.status === 401 ? "auth" : a.status === 403 ? "quota" : "bad-request");
   return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
 }
-function strictly(label2, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label2}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
 function lambdaProvisioner(s) {
   const base = baseUrl(s.apiUrl, LAMBDA_API);
   const auth = { authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString("base64")}` };
@@ -23157,7 +23161,7 @@ function lambdaCandidates(data, types, regions) {
   }
   return { candidates, skipped };
 }
-var LAMBDA_API, CODES, NAME3, keyBody;
+var LAMBDA_API, CODES, NAME3, strictly, keyBody;
 var init_lambda_provision = __esm({
   "src/providers/lambda-provision.ts"() {
     "use strict";
@@ -23178,6 +23182,7 @@ var init_lambda_provision = __esm({
       "global/internal-error": "transient"
     };
     NAME3 = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+    strictly = strictAnswer("lambda");
     keyBody = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
   }
 });
@@ -25870,14 +25875,6 @@ function paperspaceError(a, label2) {
   const kind = a.status === 401 || a.status === 403 ? "auth" : a.status === 402 || /billing|payment|balance|quota|limit/i.test(words) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /capacity|out of stock|not available|unavailable/i.test(words) ? "capacity" : "bad-request";
   return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
 }
-function strictly2(label2, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `paperspace: ${label2}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
 function paperspaceStartupScript(hostPrivateKey, authorizedKey) {
   const step = startStep({ privateKey: hostPrivateKey });
   const body = step.script.replace(/^#!.*\n/, "");
@@ -26009,7 +26006,7 @@ function scriptForgetter(base, auth, s, scripts) {
     }
   };
 }
-var PAPERSPACE_API, PAPERSPACE_REGIONS, ID;
+var PAPERSPACE_API, PAPERSPACE_REGIONS, ID, strictly2;
 var init_paperspace_provision = __esm({
   "src/providers/paperspace-provision.ts"() {
     "use strict";
@@ -26020,6 +26017,7 @@ var init_paperspace_provision = __esm({
     PAPERSPACE_API = "https://api.paperspace.com/v1";
     PAPERSPACE_REGIONS = ["ny2", "ca1", "ams1"];
     ID = /^[A-Za-z0-9_-]{1,64}$/;
+    strictly2 = strictAnswer("paperspace");
   }
 });
 
@@ -26113,14 +26111,6 @@ function runpodError(a, label2, creating) {
   const detail = [typeof b.detail === "string" ? b.detail : "", Array.isArray(b.errors) ? b.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean).join(": ").slice(0, 300);
   const kind = a.status === 401 ? "auth" : a.status === 402 ? "quota" : a.status === 403 ? creating ? "capacity" : "auth" : a.status === 400 && creating ? "capacity" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : "bad-request";
   return new ProvisionError(kind, `${label2}: HTTP ${a.status}${detail ? `: ${detail}` : ""}`);
-}
-function strictly3(label2, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `runpod: ${label2}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
 }
 function runpodProvisioner(s) {
   const base = baseUrl(s.apiUrl, RUNPOD_API);
@@ -26269,7 +26259,7 @@ function runpodListed(r, prefix) {
     };
   });
 }
-var RUNPOD_API, RUNPOD_IMAGE, POD_ID;
+var RUNPOD_API, RUNPOD_IMAGE, POD_ID, strictly3;
 var init_runpod_provision = __esm({
   "src/providers/runpod-provision.ts"() {
     "use strict";
@@ -26280,6 +26270,7 @@ var init_runpod_provision = __esm({
     RUNPOD_API = "https://api.runpod.io/v2";
     RUNPOD_IMAGE = "runpod/pytorch:1.0.2-cu1281-torch280-ubuntu2404";
     POD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+    strictly3 = strictAnswer("runpod");
   }
 });
 
@@ -27018,14 +27009,6 @@ function vastError(a, label2) {
   const kind = a.status === 401 || code2 === "invalid_api_key" ? "auth" : a.status === 402 || /credit|balance/i.test(`${code2} ${words}`) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /no_such_ask|unavailable|not available|rented/i.test(`${code2} ${words}`) ? "capacity" : a.status === 403 ? "auth" : "bad-request";
   return new ProvisionError(kind, `${label2}: HTTP ${a.status}${code2 ? ` ${code2}` : ""}${words ? `: ${words}` : ""}`);
 }
-function strictly4(label2, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `vastai: ${label2}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
 function vastProvisioner(s) {
   const base = baseUrl(s.apiUrl, VAST_API);
   const auth = { authorization: `Bearer ${s.apiKey}` };
@@ -27161,7 +27144,7 @@ function vastListed(r, prefix) {
     };
   });
 }
-var VAST_API, ONSTART_MAX, ID2, OFFERS_PER_TYPE, keyBody2, idOf;
+var VAST_API, ONSTART_MAX, ID2, OFFERS_PER_TYPE, strictly4, keyBody2, idOf;
 var init_vastai_provision = __esm({
   "src/providers/vastai-provision.ts"() {
     "use strict";
@@ -27173,6 +27156,7 @@ var init_vastai_provision = __esm({
     ONSTART_MAX = 4048;
     ID2 = /^[0-9]{1,18}$/;
     OFFERS_PER_TYPE = 3;
+    strictly4 = strictAnswer("vastai");
     keyBody2 = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
     idOf = (o, field, what) => {
       const v = o[field];

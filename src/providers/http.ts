@@ -1,4 +1,5 @@
-import { ProviderError } from './types.ts';
+import { BoxDataError } from '../record/strict.ts';
+import { ProviderError, ProvisionError } from './types.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -93,3 +94,19 @@ export function baseUrl(override: string | undefined, fallback: string): string 
 /** A time a provider gave, as ISO 8601, or null when it is not one. */
 export const isoOrNull = (x: unknown): string | null =>
   typeof x === 'string' && x.length <= 40 && Number.isFinite(Date.parse(x)) ? new Date(x).toISOString() : null;
+
+/**
+ * A provider answer read strictly for provision: a field that is not as the API describes it is a transient
+ * answer (asked again, bounded), never a value taken on trust.
+ */
+export function strictAnswer(provider: string): <T>(label: string, read: () => T) => T {
+  return (label, read) => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof BoxDataError)
+        throw new ProvisionError('transient', `${provider}: ${label}: the answer is not what the API describes (${err.message})`);
+      throw err;
+    }
+  };
+}

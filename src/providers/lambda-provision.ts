@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { BoxDataError, arr, int, obj, str, type Obj } from '../record/strict.ts';
-import { answer, baseUrl, type HttpAnswer } from './http.ts';
+import { answer, baseUrl, strictAnswer, type HttpAnswer } from './http.ts';
 import { ProviderError, ProvisionError, type BoxState, type Candidate, type Provisioner, type ProvisionErrorKind, type ProvisionSettings } from './types.ts';
 
 export const LAMBDA_API = 'https://cloud.lambda.ai/api/v1';
@@ -41,15 +41,7 @@ export function lambdaError(a: HttpAnswer, label: string): ProvisionError {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
-/** An answer read strictly: a field that is not as the API describes it is a transient answer, asked again. */
-function strictly<T>(label: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError('transient', `lambda: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+const strictly = strictAnswer('lambda');
 const keyBody = (k: string) => k.trim().split(/\s+/).slice(0, 2).join(' ');
 
 export function lambdaProvisioner(s: ProvisionSettings): Provisioner {

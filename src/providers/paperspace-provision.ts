@@ -10,7 +10,7 @@
 import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
 import { isIP } from 'node:net';
-import { answer, baseUrl, isoOrNull, type HttpAnswer } from './http.ts';
+import { answer, baseUrl, strictAnswer, isoOrNull, type HttpAnswer } from './http.ts';
 import {
   ProviderError,
   ProvisionError,
@@ -46,14 +46,7 @@ export function paperspaceError(a: HttpAnswer, label: string): ProvisionError {
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ''}${words ? `: ${words}` : ''}`);
 }
 
-function strictly<T>(label: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError('transient', `paperspace: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+const strictly = strictAnswer('paperspace');
 
 /** The startup script: the key and the login key set, then host_key.sh. Pure. */
 export function paperspaceStartupScript(hostPrivateKey: string, authorizedKey: string): string {

@@ -10,7 +10,7 @@
 import { isIP } from 'node:net';
 import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
-import { answer, baseUrl, isoOrNull, type HttpAnswer } from './http.ts';
+import { answer, baseUrl, strictAnswer, isoOrNull, type HttpAnswer } from './http.ts';
 import {
   ProviderError,
   ProvisionError,
@@ -55,14 +55,7 @@ export function runpodError(a: HttpAnswer, label: string, creating: boolean): Pr
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${detail ? `: ${detail}` : ''}`);
 }
 
-function strictly<T>(label: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError('transient', `runpod: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+const strictly = strictAnswer('runpod');
 
 export function runpodProvisioner(s: ProvisionSettings): Provisioner {
   const base = baseUrl(s.apiUrl, RUNPOD_API);

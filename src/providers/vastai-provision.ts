@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { startStep } from './start-step.ts';
 import { BoxDataError, arr, obj, str, type Obj } from '../record/strict.ts';
-import { answer, baseUrl, type HttpAnswer } from './http.ts';
+import { answer, baseUrl, strictAnswer, type HttpAnswer } from './http.ts';
 import {
   ProviderError,
   ProvisionError,
@@ -54,14 +54,7 @@ export function vastError(a: HttpAnswer, label: string): ProvisionError {
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ''}${words ? `: ${words}` : ''}`);
 }
 
-function strictly<T>(label: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError('transient', `vastai: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+const strictly = strictAnswer('vastai');
 const keyBody = (k: string) => k.trim().split(/\s+/).slice(0, 2).join(' ');
 const idOf = (o: Obj, field: string, what: string) => {
   const v = o[field];

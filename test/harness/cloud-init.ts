@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createBox, type Box } from './box.ts';
 import { waitFor } from './sh.ts';
@@ -47,4 +48,13 @@ export async function runStartStep(box: Box, command: string, env: Record<string
     100,
   ).catch(() => undefined);
   return out;
+}
+
+/** A box's sshd log, read before the box goes (what reached it). */
+export function sshdLogOf(box: Box | null): string {
+  try {
+    return box ? readFileSync(join(box.dir, 'sshd.log'), 'utf8') : '';
+  } catch {
+    return '';
+  }
 }

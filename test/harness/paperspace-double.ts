@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { createBox, type Box } from './box.ts';
-import { runStartStep } from './cloud-init.ts';
+import { runStartStep, sshdLogOf } from './cloud-init.ts';
 
 /**
  * Paperspace for renting, on loopback, after its v1 API (providers-rent-facts §1.5; SkyPilot's client): Bearer
@@ -175,14 +173,5 @@ export class PaperspaceDouble {
     const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
     // The box's login is root with its own authorized_keys: that is where the login key goes here.
     m.scriptOutput = await runStartStep(box, `TETHER_LOGIN_USER=root TETHER_AUTHORIZED_KEYS=${q(`${box.dir}/authorized_keys`)} bash -c ${q(s.script)}`, {});
-  }
-}
-
-/** A box's sshd log, read before the box goes (what reached it). */
-function sshdLogOf(box: Box | null): string {
-  try {
-    return box ? readFileSync(join(box.dir, 'sshd.log'), 'utf8') : '';
-  } catch {
-    return '';
   }
 }

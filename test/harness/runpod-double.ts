@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBox, type Box } from './box.ts';
-import { runStartStep } from './cloud-init.ts';
+import { runStartStep, sshdLogOf } from './cloud-init.ts';
 
 /**
  * RunPod for renting, on loopback, after its REST v2 OpenAPI description (providers-rent-facts §1.2) and the
@@ -256,14 +254,5 @@ export class RunpodDouble {
     if ((p.status as Pod['status']) !== 'STARTING') return box.destroy();
     p.box = box;
     p.status = 'RUNNING';
-  }
-}
-
-/** A box's sshd log, read before the box goes (what reached it). */
-function sshdLogOf(box: Box | null): string {
-  try {
-    return box ? readFileSync(join(box.dir, 'sshd.log'), 'utf8') : '';
-  } catch {
-    return '';
   }
 }

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBox, type Box } from './box.ts';
-import { runStartStep } from './cloud-init.ts';
+import { runStartStep, sshdLogOf } from './cloud-init.ts';
 
 /**
  * vast.ai for renting, on loopback, after its API reference (providers-rent-facts §1.3): Bearer auth;
@@ -236,14 +234,5 @@ export class VastDouble {
     if (i.box !== box) return;
     const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
     i.onstartOutput = await runStartStep(box, `bash -c ${q(i.onstart)}`, i.env);
-  }
-}
-
-/** A box's sshd log, read before the box goes (what reached it). */
-function sshdLogOf(box: Box | null): string {
-  try {
-    return box ? readFileSync(join(box.dir, 'sshd.log'), 'utf8') : '';
-  } catch {
-    return '';
   }
 }

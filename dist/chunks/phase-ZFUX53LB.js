@@ -16,13 +16,13 @@ import {
 } from "./chunk-3CAVLDKS.js";
 import {
   drive
-} from "./chunk-K7K5RMX5.js";
+} from "./chunk-TKMDQITR.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-OQ62UBAV.js";
+} from "./chunk-BS3DAZOI.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
@@ -52,7 +52,7 @@ import "./chunk-CBGH3CFU.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-DOIZ7PAG.js";
+} from "./chunk-YGZWQC64.js";
 import "./chunk-QBRD4N3Y.js";
 import {
   code,

@@ -56,7 +56,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-DOIZ7PAG.js";
+} from "./chunk-YGZWQC64.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -760,7 +760,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-G4HLMHX2.js"),
+      () => import("./phase-EYB5KUL2.js"),
       (m) => m.collectPhase
     )
   },
@@ -776,7 +776,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-X6SBZ7UP.js"),
+      () => import("./phase-ZFUX53LB.js"),
       (m) => m.teardownPhase
     )
   },
@@ -836,7 +836,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-WVTVA7CU.js"),
+      () => import("./phase-TFBVU3TR.js"),
       (m) => m.provisionPhase
     )
   }
@@ -870,7 +870,7 @@ async function patrolSteps() {
     probeOn,
     sync: async (...a) => (await import("./step-FUOHYZDI.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-WJ3KSAOW.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-ZVKFLQSD.js")).findOrphans(...a)
+    orphans: async (...a) => (await import("./orphans-OSECJUBC.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PROVIDER_LIST,
   awsFromEnv
-} from "./chunk-DOIZ7PAG.js";
+} from "./chunk-YGZWQC64.js";
 import "./chunk-YHYEFN6U.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-K7K5RMX5.js";
+} from "./chunk-TKMDQITR.js";
 import {
   handoffBytes,
   renderHandoff
@@ -25,7 +25,7 @@ import {
   ProvisionError,
   awsFromEnv,
   providerModule
-} from "./chunk-DOIZ7PAG.js";
+} from "./chunk-YGZWQC64.js";
 import {
   durationText
 } from "./chunk-QBRD4N3Y.js";

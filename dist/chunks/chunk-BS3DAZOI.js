@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-DOIZ7PAG.js";
+} from "./chunk-YGZWQC64.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

@@ -9,7 +9,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-OQ62UBAV.js";
+} from "./chunk-BS3DAZOI.js";
 import {
   filesSha256,
   manifestSha256,
@@ -46,7 +46,7 @@ import {
 } from "./chunk-MBXYD62V.js";
 import "./chunk-IZG3X3BZ.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-DOIZ7PAG.js";
+import "./chunk-YGZWQC64.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,

@@ -144,6 +144,17 @@ function baseUrl(override, fallback) {
   return (override || fallback).replace(/\/+$/, "");
 }
 var isoOrNull = (x) => typeof x === "string" && x.length <= 40 && Number.isFinite(Date.parse(x)) ? new Date(x).toISOString() : null;
+function strictAnswer(provider) {
+  return (label, read) => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof BoxDataError)
+        throw new ProvisionError("transient", `${provider}: ${label}: the answer is not what the API describes (${err.message})`);
+      throw err;
+    }
+  };
+}
 
 // src/providers/aws-provision.ts
 var KINDS = {
@@ -549,14 +560,7 @@ function lambdaError(a, label) {
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${words ? `: ${words}` : ""}`);
 }
 var NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
-function strictly(label, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `lambda: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+var strictly = strictAnswer("lambda");
 var keyBody = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
 function lambdaProvisioner(s) {
   const base = baseUrl(s.apiUrl, LAMBDA_API);
@@ -771,14 +775,7 @@ function paperspaceError(a, label) {
   const kind = a.status === 401 || a.status === 403 ? "auth" : a.status === 402 || /billing|payment|balance|quota|limit/i.test(words) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /capacity|out of stock|not available|unavailable/i.test(words) ? "capacity" : "bad-request";
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${words ? `: ${words}` : ""}`);
 }
-function strictly2(label, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `paperspace: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+var strictly2 = strictAnswer("paperspace");
 function paperspaceStartupScript(hostPrivateKey, authorizedKey) {
   const step = startStep({ privateKey: hostPrivateKey });
   const body = step.script.replace(/^#!.*\n/, "");
@@ -996,14 +993,7 @@ function runpodError(a, label, creating) {
   const kind = a.status === 401 ? "auth" : a.status === 402 ? "quota" : a.status === 403 ? creating ? "capacity" : "auth" : a.status === 400 && creating ? "capacity" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : "bad-request";
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${detail ? `: ${detail}` : ""}`);
 }
-function strictly3(label, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `runpod: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+var strictly3 = strictAnswer("runpod");
 function runpodProvisioner(s) {
   const base = baseUrl(s.apiUrl, RUNPOD_API);
   const graphql = `${base.replace(/\/v2\/?$/, "")}/graphql`;
@@ -1411,14 +1401,7 @@ function vastError(a, label) {
   const kind = a.status === 401 || code === "invalid_api_key" ? "auth" : a.status === 402 || /credit|balance/i.test(`${code} ${words}`) ? "quota" : a.status === 429 ? "rate-limit" : a.status >= 500 ? "transient" : /no_such_ask|unavailable|not available|rented/i.test(`${code} ${words}`) ? "capacity" : a.status === 403 ? "auth" : "bad-request";
   return new ProvisionError(kind, `${label}: HTTP ${a.status}${code ? ` ${code}` : ""}${words ? `: ${words}` : ""}`);
 }
-function strictly4(label, read) {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof BoxDataError) throw new ProvisionError("transient", `vastai: ${label}: the answer is not what the API describes (${err.message})`);
-    throw err;
-  }
-}
+var strictly4 = strictAnswer("vastai");
 var keyBody2 = (k) => k.trim().split(/\s+/).slice(0, 2).join(" ");
 var idOf = (o, field, what) => {
   const v = o[field];
