@@ -304,6 +304,11 @@ var init_inputs = __esm({
       "dry-run": { help: "true (default): check the gate and show the card, change nothing; false: act", default: "true", kind: "boolean" },
       "api-key": { help: "the provider API key (pass it from a secret; masked)", kind: "secret" },
       "provider-api-url": { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+      "preempt-confirm": {
+        help: "patrol: a provider's word that it preempted a run's box is read again this long after (1s to 60s, default 5s) and believed only when both readings say so",
+        default: "5s",
+        kind: "duration"
+      },
       "hourly-price": {
         help: "launch: what the box costs per hour in US dollars (provision's hourly-price output), signed into the registration for the cost and budget lines"
       },
@@ -441,7 +446,8 @@ var init_inputs = __esm({
       "provider",
       "api-key",
       "provider-api-url",
-      "aws-region"
+      "aws-region",
+      "preempt-confirm"
     ];
     COLLECT_INPUTS = [
       "run-id",
@@ -1282,9 +1288,10 @@ var init_run_state = __esm({
       "auth-refused",
       "probe-error",
       "unknown",
-      "torn-down"
+      "torn-down",
+      "preempted"
     ];
-    ENDED_STATES = ["finished", "failed", "dead", "rebooted"];
+    ENDED_STATES = ["finished", "failed", "dead", "rebooted", "preempted"];
     NOT_ENDED_NAMED = 20;
     FOREIGN_SLACK_S = 5;
     STATE = /^[a-z][a-z-]{0,31}$/;
@@ -1654,11 +1661,17 @@ function parsePatrolPhase(inputs, env) {
     provider: (inputs["provider"] ?? "").trim(),
     apiKey: (inputs["api-key"] ?? "").trim(),
     apiUrl: apiUrl2,
-    awsRegion: (inputs["aws-region"] ?? "").trim() || void 0
+    awsRegion: (inputs["aws-region"] ?? "").trim() || void 0,
+    confirmMs: 1e3 * preemptConfirm(inputs["preempt-confirm"])
   };
   if ((rent.apiKey || apiUrl2) && !rent.provider)
     throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
   return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
+}
+function preemptConfirm(raw) {
+  const t = duration("preempt-confirm", raw, 5) ?? 5;
+  if (t < 1 || t > 60) throw new InputError("preempt-confirm", `${show(raw ?? "")} is outside 1s to 60s`);
+  return t;
 }
 function follow(raw) {
   const t = duration("follow", raw, 0) ?? 0;
@@ -22778,15 +22791,29 @@ function awsProvisioner(s) {
       const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
       const ipText = xmlTag(xml, "ipAddress");
       const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
-      const reason = xmlTag(xml, "code") && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ""})` : "";
+      const reasonCode = /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? "";
+      const reason = reasonCode ? ` (${reasonCode})` : "";
       const detail = `instance state ${state.slice(0, 40)}${reason}`;
+      const request = /<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) ? /<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null : null;
+      let spotStatus = null;
+      if (request && !SPOT_PREEMPTED_REASONS.has(reasonCode)) {
+        const r = await ec2({ Action: "DescribeSpotInstanceRequests", "SpotInstanceRequestId.1": request }, "describe spot request").catch(() => "");
+        spotStatus = /<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(r)?.[1] ?? null;
+      }
+      const preempted = ec2Preemption(reasonCode, spotStatus);
+      const extra = preempted ? { preempted } : {};
       if (state === "running")
-        return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address` };
+        return ip ? { phase: "running", host: ip, port: 22, detail, ...extra } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address`, ...extra };
       if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
-      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail };
-      return { phase: "failed", host: null, port: 22, detail };
+      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail, ...extra };
+      return { phase: "failed", host: null, port: 22, detail, ...extra };
     }
   };
+}
+function ec2Preemption(stateReason, spotStatus) {
+  if (SPOT_PREEMPTED_REASONS.has(stateReason)) return `StateReason ${stateReason}`;
+  if (spotStatus && SPOT_INTERRUPTED.has(spotStatus)) return `spot request ${spotStatus}`;
+  return null;
 }
 function consoleHostKeyFingerprints(text) {
   const lines = text.split(/\r?\n/).map((l) => l.replace(/^(?:\[[^\]]*\]\s*)?(?:ec2:\s*)?/, "").trim());
@@ -22816,7 +22843,7 @@ function ec2Listed(xml, prefix) {
     };
   }).filter((i) => i.name.startsWith(prefix));
 }
-var KINDS;
+var KINDS, SPOT_PREEMPTED_REASONS, SPOT_INTERRUPTED;
 var init_aws_provision = __esm({
   "src/providers/aws-provision.ts"() {
     "use strict";
@@ -22842,6 +22869,17 @@ var init_aws_provision = __esm({
       Unavailable: "transient",
       ServiceUnavailable: "transient"
     };
+    SPOT_PREEMPTED_REASONS = /* @__PURE__ */ new Set(["Server.SpotInstanceTermination", "Server.SpotInstanceShutdown"]);
+    SPOT_INTERRUPTED = /* @__PURE__ */ new Set([
+      "marked-for-termination",
+      "marked-for-stop",
+      "marked-for-hibernation",
+      "instance-terminated-no-capacity",
+      "instance-terminated-by-price",
+      "instance-stopped-no-capacity",
+      "instance-stopped-by-price",
+      "instance-hibernated-no-capacity"
+    ]);
   }
 });
 
@@ -22940,6 +22978,7 @@ var init_aws = __esm({
         credentials: "aws",
         apiKeyEnv: "AWS_ACCESS_KEY_ID",
         spot: true,
+        preemption: "verified",
         diskGb: false,
         prices: false,
         needsImage: /^ami-[0-9a-f]{8,17}$/,
@@ -23255,6 +23294,7 @@ var init_lambda = __esm({
         credentials: "api-key",
         apiKeyEnv: "LAMBDA_API_KEY",
         spot: false,
+        preemption: "none",
         diskGb: false,
         prices: true,
         needsImage: null,
@@ -26093,6 +26133,7 @@ var init_paperspace = __esm({
         credentials: "api-key",
         apiKeyEnv: "PAPERSPACE_API_KEY",
         spot: false,
+        preemption: "none",
         diskGb: true,
         prices: false,
         // A template id (Paperspace's images are templates, such as ML-in-a-Box's).
@@ -26353,6 +26394,7 @@ var init_runpod = __esm({
         credentials: "api-key",
         apiKeyEnv: "RUNPOD_API_KEY",
         spot: true,
+        preemption: "unverified",
         diskGb: true,
         prices: true,
         needsImage: null,
@@ -26402,7 +26444,6 @@ var init_slurm2 = __esm({
       OUT_OF_MEMORY: "oom",
       NODE_FAIL: "node-fail",
       BOOT_FAIL: "node-fail",
-      PREEMPTED: "preempted",
       CANCELLED: "cancelled"
     };
   }
@@ -27099,6 +27140,8 @@ function vastBoxState(inst, id) {
   const intended = text("intended_status");
   const detail = `actual_status ${actual || "none yet"}${intended ? `, intended_status ${intended}` : ""}${text("status_msg") ? `, ${text("status_msg")}` : ""}`;
   if (actual === "destroyed") return { phase: "gone", host: null, port: 22, detail };
+  if (inst["is_bid"] === true && text("cur_state") === "stopped" && intended === "stopped" && text("next_state") === "stopped")
+    return { phase: "failed", host: null, port: 22, detail, preempted: "cur_state, intended_status and next_state stopped on an interruptible (is_bid)" };
   if (["exited", "offline", "unknown"].includes(actual) || intended === "stopped") return { phase: "failed", host: null, port: 22, detail };
   if (actual !== "running") return { phase: "pending", host: null, port: 22, detail };
   const ip = typeof inst["public_ipaddr"] === "string" ? inst["public_ipaddr"].trim() : "";
@@ -27241,6 +27284,7 @@ var init_vastai = __esm({
         credentials: "api-key",
         apiKeyEnv: "VAST_API_KEY",
         spot: true,
+        preemption: "verified",
         diskGb: true,
         prices: true,
         // A Docker image reference: vast has no default image.
@@ -36198,6 +36242,7 @@ var init_remediation = __esm({
       "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
       "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
       unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
+      preempted: "the provider (or Slurm) took the box or the job away, in its own words: nothing was lost beyond the newest synced checkpoint; the run's `on-preempt` policy says what happens next (wait: relaunch with launch `recover: <run-id>` on a new box)",
       "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
     };
     FAILURE_REMEDIATION = {
@@ -36207,7 +36252,7 @@ var init_remediation = __esm({
       killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
       "code-error": "a Python error in the code or config: investigate and fix; do not retry",
       nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
-      preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+      terminated: `stopped by SIGTERM, and neither the provider nor Slurm said it preempted the box (a provider stop, a kill -TERM, or a preemption nobody reported): ${RESUME}, on a fresh instance if the GPU was taken`,
       stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
       timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
       "node-fail": `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,
@@ -36357,7 +36402,7 @@ function parseRun(v, where3, depth) {
   if (!isInt(v["attempt"])) throw bad("attempt");
   if (!isInt(v["offset"])) throw bad("offset");
   if (!isState(v["state"])) throw bad("state");
-  if (!orNull(v["cls"], (x) => typeof x === "string" && CLASSES.has(x))) throw bad("cls");
+  if (!orNull(v["cls"], (x) => typeof x === "string" && (CLASSES.has(x) || x === "preempted"))) throw bad("cls");
   if (!isStr(v["since"], 40)) throw bad("since");
   if (!orNull(v["lastKnown"], isState)) throw bad("lastKnown");
   if (!orNull(v["unreachableSince"], (x) => isStr(x, 40))) throw bad("unreachableSince");
@@ -36381,7 +36426,11 @@ function parseRun(v, where3, depth) {
   if (reg !== void 0 && !(isObj(reg) && isStr(reg["launchedAt"], 40) && isInt(reg["attempt"], 1))) throw bad("registration");
   const notified = v["notified"];
   if (notified !== void 0 && !(Array.isArray(notified) && notified.length <= NOTIFIED_MAX && notified.every((k) => isStr(k, 80)))) throw bad("notified");
+  const pm = v["preempted"];
+  if (pm !== void 0 && !(isObj(pm) && isStr(pm["at"], 40) && isStr(pm["provider"], 32) && isStr(pm["words"], 300) && isInt(pm["attempt"])))
+    throw bad("preempted");
   const out = { ...v };
+  if (v["cls"] === "preempted") out.cls = "terminated";
   if (v["cells"] !== void 0) {
     const cells2 = v["cells"];
     if (depth > 0 || !isObj(cells2) || Object.keys(cells2).length > CELL_MEMORIES_MAX) throw bad("cells");
@@ -36443,7 +36492,7 @@ function classifyFailure(exitCode, signal, log, oomKillRose, stage = "") {
   if (killed && oomKillRose) return "oom";
   if (seen === "code-error") return "code-error";
   if (killed) return "killed";
-  if (sig === "TERM" || sig === "15" || exitCode === 143) return "preempted";
+  if (sig === "TERM" || sig === "15" || exitCode === 143) return "terminated";
   return "other";
 }
 var SIGNATURES, CRASH_HINT;
@@ -36611,6 +36660,8 @@ function fromScheduler(v, marker2, ran, now) {
   const waited = v.submitted !== null && now >= v.submitted ? ` for ${durationText(now - v.submitted)}` : "";
   if (v.state === "PENDING") return { state: "queued", cls: null, detail: `${job} pending${waited}${why}` };
   if (marker2?.stage === "stopped") return null;
+  if (v.state === "PREEMPTED")
+    return { state: "preempted", cls: null, detail: `${job} PREEMPTED${v.reason ? ` ${v.reason}` : ""}${v.nodes ? ` on ${v.nodes}` : ""}` };
   const onTerm = marker2?.kind === "FAILED" && marker2.signal === "TERM" && v.state !== "PREEMPTED" && v.state !== "CANCELLED";
   const cls = failureOf(v.state) ?? (onTerm ? "timeout" : void 0);
   if (!cls) return null;
@@ -36811,7 +36862,7 @@ function summarize(cells2) {
   return { total: cells2.length, counts, classes };
 }
 function summaryText(s) {
-  const order = ["running", "launching", "queued", "stalled", "failed", "dead", "rebooted", "probe-error", "unknown", "unreachable"];
+  const order = ["running", "launching", "queued", "stalled", "preempted", "failed", "dead", "rebooted", "probe-error", "unknown", "unreachable"];
   const parts = [`${s.counts.finished ?? 0}/${s.total} done`];
   for (const st of order) {
     const n = s.counts[st];
@@ -37224,9 +37275,11 @@ var init_render2 = __esm({
       "auth-refused": "\u{1F512}",
       "probe-error": "\u{1F9E9}",
       unknown: "\u2754",
-      "torn-down": "\u{1F3C1}"
+      "torn-down": "\u{1F3C1}",
+      preempted: "\u{1FA82}"
     };
     ESCALATE = [
+      "preempted",
       "stalled",
       "failed",
       "dead",
@@ -37242,7 +37295,7 @@ var init_render2 = __esm({
     STATUS_MARKER = "<!-- tether:status -->";
     CHART_HEAD = ["```mermaid", '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #bf3989, #1a7f37, #bc4c00"}}}}%%', "xychart-beta"];
     CELL_ROWS = { unhealthy: 24, running: 12 };
-    UNHEALTHY = ["failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
+    UNHEALTHY = ["preempted", "failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
   }
 });
 
@@ -37351,6 +37404,45 @@ var init_observation = __esm({
   }
 });
 
+// src/patrol/preempt.ts
+function asPreempted(v, m, p, stillAnswers) {
+  const since = m.preempted?.attempt === p.attempt && m.state === "preempted" ? m.since : p.at;
+  return {
+    verdict: { ...v, state: "preempted", cls: null, flags: [], detail: textOf(p, stillAnswers), remediation: STATE_REMEDIATION.preempted, since },
+    memory: { ...m, state: "preempted", cls: null, since, preempted: p }
+  };
+}
+function keepPreempted(out, prev) {
+  const p = prev?.preempted;
+  if (!p || out.memory.attempt !== p.attempt || out.verdict.state === "finished") return out;
+  return asPreempted(out.verdict, out.memory, p, answered(out.verdict.state));
+}
+function applyProviderWords(verdicts, memory, words, now) {
+  const notes = [];
+  for (const w of words) {
+    const i = verdicts.findIndex((v2) => v2.runId === w.runId);
+    const m = memory.runs[w.runId];
+    if (i < 0 || !m) continue;
+    const v = verdicts[i];
+    if (w.unconfirmed) notes.push(`${w.runId}: ${w.provider} once said instance ${w.instanceId} was preempted (${w.unconfirmed}): not confirmed, nothing assumed`);
+    if (!w.preempted || v.state === "torn-down" || v.state === "finished") continue;
+    const p = m.preempted?.attempt === m.attempt ? m.preempted : { at: now.toISOString(), provider: w.provider, words: w.preempted.slice(0, 300), attempt: m.attempt };
+    const out = asPreempted(v, m, p, answered(v.state));
+    verdicts[i] = out.verdict;
+    memory.runs[w.runId] = { ...out.memory, ...m.at ? { at: m.at } : {} };
+  }
+  return notes;
+}
+var textOf, answered;
+var init_preempt = __esm({
+  "src/patrol/preempt.ts"() {
+    "use strict";
+    init_remediation();
+    textOf = (p, stillAnswers) => `${p.provider} says it preempted the box (${p.words}) at ${p.at}${stillAnswers ? "; the box still answers, and goes within minutes" : ""}`;
+    answered = (s) => s === "running" || s === "launching" || s === "stalled";
+  }
+});
+
 // src/patrol/tick.ts
 async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const results = new Array(targets.length);
@@ -37400,6 +37492,7 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       } else if (prev.runs[id]?.cells) {
         out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id].cells } };
       }
+      out = keepPreempted(out, prev.runs[id]);
       memory.runs[id] = { ...out.memory, at: now.toISOString() };
       return { ...out.verdict, host: t.label, hourlyPrice: price };
     });
@@ -37417,6 +37510,7 @@ var init_tick = __esm({
     init_observation();
     init_verdict();
     init_cells2();
+    init_preempt();
   }
 });
 
@@ -37460,7 +37554,7 @@ var init_notify = __esm({
     init_markdown();
     init_memory();
     init_render2();
-    NOTIFY_STATES = ["failed", "stalled", "dead", "rebooted", "unreachable", "host-key-changed", "auth-refused"];
+    NOTIFY_STATES = ["preempted", "failed", "stalled", "dead", "rebooted", "unreachable", "host-key-changed", "auth-refused"];
     NOTICE_MARKER = "<!-- tether:notice -->";
     noticeKey = (v) => `${v.state}:${v.cls ?? ""}:${v.attempt}`;
   }
@@ -37578,6 +37672,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -37635,8 +37730,10 @@ async function billingNotes(cfg, ctx, steps, chosen) {
   const registered = Object.values(chosen.entries).flatMap(
     (e) => e.provider && e.instanceId ? [{ runId: e.runId, provider: e.provider, instanceId: e.instanceId }] : []
   );
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered), ctx.reporter) : null;
+  const check = cfg.registry && steps.orphans ? await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered) : null;
+  const orphans = check ? orphanNotes(check, ctx.reporter) : null;
   return {
+    instances: check?.instances ?? [],
     lines: [...unlaunched.lines, ...orphans?.lines ?? []],
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0
@@ -37682,11 +37779,16 @@ function orphanNotes(c, reporter, now = /* @__PURE__ */ new Date()) {
   reporter.output(
     "instances",
     JSON.stringify(
-      Object.fromEntries(c.instances.map((i) => [i.runId, { provider: i.provider, instance_id: i.instanceId, phase: i.phase, detail: i.detail }]))
+      Object.fromEntries(
+        c.instances.map((i) => [
+          i.runId,
+          { provider: i.provider, instance_id: i.instanceId, phase: i.phase, detail: i.detail, ...i.preempted ? { preempted: i.preempted } : {} }
+        ])
+      )
     )
   );
-  const said = c.instances.filter((i) => i.phase !== "running").map(
-    (i) => `\u{1F4DF} ${code(i.runId)}: ${code(i.provider)} says instance ${code(i.instanceId)} is ${i.phase === "gone" ? "gone" : i.phase} (${inert(i.detail)})`
+  const said = c.instances.filter((i) => i.phase !== "running" || i.preempted).map(
+    (i) => i.preempted ? `\u{1F4DF} ${code(i.runId)}: ${code(i.provider)} says it preempted instance ${code(i.instanceId)} (${inert(i.preempted)}; read twice), now ${code(i.phase)}` : `\u{1F4DF} ${code(i.runId)}: ${code(i.provider)} says instance ${code(i.instanceId)} is ${i.phase === "gone" ? "gone" : i.phase} (${inert(i.detail)})`
   );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(
@@ -37797,6 +37899,7 @@ var init_phase2 = __esm({
     init_tick();
     init_notify();
     init_markdown();
+    init_preempt();
     UNLAUNCHED_GRACE_S = 30 * 60;
     orphanCostText = (c) => c.ageS === null ? "" : `: up ${durationText(c.ageS)}${c.cost !== null ? `, about $${c.cost.toFixed(2)} so far` : ""}`;
   }
@@ -43298,13 +43401,14 @@ var init_patrol2 = __esm({
     init_tick();
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
-    ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down"];
+    ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down", "preempted"];
   }
 });
 
 // src/provision/orphans.ts
 var orphans_exports = {};
 __export(orphans_exports, {
+  describeTwice: () => describeTwice,
   findOrphans: () => findOrphans
 });
 function settingsFor(rent, env) {
@@ -43324,7 +43428,7 @@ function settingsFor(rent, env) {
   }
   return out;
 }
-async function findOrphans(rent, env, known, registered = []) {
+async function findOrphans(rent, env, known, registered = [], sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
   const check = { orphans: [], instances: [], problems: [], listed: [] };
   for (const { provider, s } of settingsFor(rent, env)) {
     const m = PROVIDER_LIST.find((p2) => p2.name === provider);
@@ -43337,11 +43441,25 @@ async function findOrphans(rent, env, known, registered = []) {
       check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
     }
     for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
-      const d = await p.describe(r.instanceId).catch((err) => ({ phase: "unknown", detail: err.message.slice(0, 200) }));
-      check.instances.push({ ...r, phase: d.phase, detail: d.detail });
+      check.instances.push({ ...r, ...await describeTwice(p, r.instanceId, rent.confirmMs, sleep) });
     }
   }
   return check;
+}
+async function describeTwice(p, id, confirmMs, sleep) {
+  let why = "";
+  const read = () => p.describe(id).catch((err) => {
+    why = err.message.slice(0, 200);
+    return null;
+  });
+  const first = await read();
+  if (!first) return { phase: "unknown", detail: why };
+  const base = { phase: first.phase, detail: first.detail };
+  if (!first.preempted) return base;
+  await sleep(confirmMs);
+  const second = await read();
+  if (second?.preempted) return { phase: second.phase, detail: second.detail, preempted: second.preempted };
+  return { ...base, unconfirmed: `${first.preempted}, then ${second ? `not on a second reading (${second.detail})` : "no second reading"}` };
 }
 var init_orphans = __esm({
   "src/provision/orphans.ts"() {

@@ -41,6 +41,5 @@ export const SLURM_FAILURE = {
   OUT_OF_MEMORY: 'oom',
   NODE_FAIL: 'node-fail',
   BOOT_FAIL: 'node-fail',
-  PREEMPTED: 'preempted',
   CANCELLED: 'cancelled',
 } as const satisfies Partial<Record<(typeof SLURM_ENDED)[number], string>>;

@@ -237,6 +237,11 @@ export const INPUTS = {
   'dry-run': { help: 'true (default): check the gate and show the card, change nothing; false: act', default: 'true', kind: 'boolean' },
   'api-key': { help: 'the provider API key (pass it from a secret; masked)', kind: 'secret' },
   'provider-api-url': { help: "override the provider's API base URL (https, or http on loopback for a proxy or test double)" },
+  'preempt-confirm': {
+    help: "patrol: a provider's word that it preempted a run's box is read again this long after (1s to 60s, default 5s) and believed only when both readings say so",
+    default: '5s',
+    kind: 'duration',
+  },
   'hourly-price': {
     help: "launch: what the box costs per hour in US dollars (provision's hourly-price output), signed into the registration for the cost and budget lines",
   },
@@ -380,6 +385,7 @@ export const PATROL_INPUTS = [
   'api-key',
   'provider-api-url',
   'aws-region',
+  'preempt-confirm',
 ] as const satisfies readonly InputName[];
 
 export const COLLECT_INPUTS = [

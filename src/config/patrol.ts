@@ -150,7 +150,7 @@ export interface PatrolPhaseConfig extends PatrolConfig {
    * provider given (`provider`, `api-key`, `provider-api-url`, `aws-region`), or each rentable provider whose
    * usual credentials are in the environment. Raw: the provider registry decides (provision/orphans.ts).
    */
-  rent: { provider: string; apiKey: string; apiUrl: string | undefined; awsRegion: string | undefined };
+  rent: { provider: string; apiKey: string; apiUrl: string | undefined; awsRegion: string | undefined; confirmMs: number };
 }
 
 export function parsePatrolPhase(inputs: Inputs, env: Inputs): PatrolPhaseConfig {
@@ -163,10 +163,18 @@ export function parsePatrolPhase(inputs: Inputs, env: Inputs): PatrolPhaseConfig
     apiKey: (inputs['api-key'] ?? '').trim(),
     apiUrl,
     awsRegion: (inputs['aws-region'] ?? '').trim() || undefined,
+    confirmMs: 1000 * preemptConfirm(inputs['preempt-confirm']),
   };
   if ((rent.apiKey || apiUrl) && !rent.provider)
     throw new InputError('provider', 'is required with api-key or provider-api-url: the provider whose instances the patrol lists');
   return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
+}
+
+/** How long before the confirming reading of a preemption: long enough for a provider's answer to settle, within one tick. */
+function preemptConfirm(raw: string | undefined): number {
+  const t = v.duration('preempt-confirm', raw, 5) ?? 5;
+  if (t < 1 || t > 60) throw new InputError('preempt-confirm', `${v.show(raw ?? '')} is outside 1s to 60s`);
+  return t;
 }
 
 /** A follow's length: at most 5 d, a self-hosted runner's job limit (the patrol holds the key, so it runs on one). */

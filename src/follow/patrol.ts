@@ -17,7 +17,7 @@ const FOLLOW_DEBOUNCE_MS = 2000;
 /** A follow writes the status at least this often while it runs ("last checked" stays fresh). */
 const FOLLOW_QUIET_MS = 5 * 60_000;
 /** States after which nothing more happens to a run without a person: a follow of only these ends. */
-const ENDED: readonly State[] = ['finished', 'failed', 'dead', 'rebooted', 'unknown', 'torn-down'];
+const ENDED: readonly State[] = ['finished', 'failed', 'dead', 'rebooted', 'unknown', 'torn-down', 'preempted'];
 
 export async function followRuns(f: FollowRun): Promise<void> {
   const { cfg, result, reporter } = f;

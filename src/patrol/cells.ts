@@ -128,7 +128,7 @@ export function summarize(cells: readonly Verdict[]): CellSummary {
 
 /** `3/8 done, 4 running, 1 failed: cuda-oom` (states in lifecycle order; failed with its classes). */
 export function summaryText(s: CellSummary): string {
-  const order: State[] = ['running', 'launching', 'queued', 'stalled', 'failed', 'dead', 'rebooted', 'probe-error', 'unknown', 'unreachable'];
+  const order: State[] = ['running', 'launching', 'queued', 'stalled', 'preempted', 'failed', 'dead', 'rebooted', 'probe-error', 'unknown', 'unreachable'];
   const parts = [`${s.counts.finished ?? 0}/${s.total} done`];
   for (const st of order) {
     const n = s.counts[st];

@@ -38,6 +38,16 @@ export interface RunMemory {
   registration?: { launchedAt: string; attempt: number };
   /** The states (state:class:attempt) a notice was posted for, newest last: each is told once. */
   notified?: string[];
+  /** The provider's (confirmed) word that it preempted this attempt's box: the state stays `preempted` for that attempt. */
+  preempted?: PreemptedMark;
+}
+
+/** A preemption as the provider told it (issue 27 §1): when it was confirmed, its words, and the attempt it ended. */
+export interface PreemptedMark {
+  at: string;
+  provider: string;
+  words: string;
+  attempt: number;
 }
 
 /** The sync's standing of a run, as the status shows it: its newest verified checkpoint on the runner, and a newer bad one. */
@@ -275,7 +285,7 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   if (!isInt(v['attempt'])) throw bad('attempt');
   if (!isInt(v['offset'])) throw bad('offset');
   if (!isState(v['state'])) throw bad('state');
-  if (!orNull(v['cls'], (x) => typeof x === 'string' && CLASSES.has(x))) throw bad('cls');
+  if (!orNull(v['cls'], (x) => typeof x === 'string' && (CLASSES.has(x) || x === 'preempted'))) throw bad('cls');
   if (!isStr(v['since'], 40)) throw bad('since');
   if (!orNull(v['lastKnown'], isState)) throw bad('lastKnown');
   if (!orNull(v['unreachableSince'], (x) => isStr(x, 40))) throw bad('unreachableSince');
@@ -304,7 +314,12 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   if (reg !== undefined && !(isObj(reg) && isStr(reg['launchedAt'], 40) && isInt(reg['attempt'], 1))) throw bad('registration');
   const notified = v['notified'];
   if (notified !== undefined && !(Array.isArray(notified) && notified.length <= NOTIFIED_MAX && notified.every((k) => isStr(k, 80)))) throw bad('notified');
+  const pm = v['preempted'];
+  if (pm !== undefined && !(isObj(pm) && isStr(pm['at'], 40) && isStr(pm['provider'], 32) && isStr(pm['words'], 300) && isInt(pm['attempt'])))
+    throw bad('preempted');
   const out = { ...(v as unknown as RunMemory) };
+  // Before issue 27 a TERM was the class `preempted`; it is `terminated` now (a memory from then still reads).
+  if (v['cls'] === 'preempted') out.cls = 'terminated';
   if (v['cells'] !== undefined) {
     const cells = v['cells'];
     if (depth > 0 || !isObj(cells) || Object.keys(cells).length > CELL_MEMORIES_MAX) throw bad('cells');

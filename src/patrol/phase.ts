@@ -26,6 +26,7 @@ import { tick, type HostTarget, type TickResult } from './tick.ts';
 import type { AssessOptions } from './verdict.ts';
 import { markNotified, noticeBody, planNotices } from './notify.ts';
 import { code, inert } from '../report/markdown.ts';
+import { applyProviderWords, type ProviderWord } from './preempt.ts';
 
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
@@ -86,7 +87,8 @@ export interface PatrolSteps {
 /** What the orphan check found (provision/orphans.ts gives it; the shape is the patrol's). */
 export interface OrphanCheck {
   orphans: Array<{ provider: string; id: string; name: string; status: string; hourlyPrice: number | null; createdAt: string | null }>;
-  instances: Array<{ runId: string; provider: string; instanceId: string; phase: string; detail: string }>;
+  /** Each registered run's instance in its provider's words, a preemption only when two readings agree. */
+  instances: ProviderWord[];
   problems: string[];
   listed: string[];
 }
@@ -233,6 +235,8 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     cfg.concurrency,
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  // The provider's confirmed word that it took a box: `preempted`, whatever the network said (issue 27 §1).
+  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
@@ -304,13 +308,15 @@ async function billingNotes(
   ctx: PhaseContext,
   steps: PatrolSteps,
   chosen: Chosen,
-): Promise<{ lines: string[]; escalate: boolean; code: number }> {
+): Promise<{ lines: string[]; escalate: boolean; code: number; instances: ProviderWord[] }> {
   const unlaunched = unlaunchedNotes(chosen.provisioned, ctx.reporter);
   const registered = Object.values(chosen.entries).flatMap((e) =>
     e.provider && e.instanceId ? [{ runId: e.runId, provider: e.provider, instanceId: e.instanceId }] : [],
   );
-  const orphans = cfg.registry && steps.orphans ? orphanNotes(await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered), ctx.reporter) : null;
+  const check = cfg.registry && steps.orphans ? await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered) : null;
+  const orphans = check ? orphanNotes(check, ctx.reporter) : null;
   return {
+    instances: check?.instances ?? [],
     lines: [...unlaunched.lines, ...(orphans?.lines ?? [])],
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0,
@@ -372,14 +378,21 @@ function orphanNotes(c: OrphanCheck, reporter: Reporter, now = new Date()): { li
   reporter.output(
     'instances',
     JSON.stringify(
-      Object.fromEntries(c.instances.map((i) => [i.runId, { provider: i.provider, instance_id: i.instanceId, phase: i.phase, detail: i.detail }])),
+      Object.fromEntries(
+        c.instances.map((i) => [
+          i.runId,
+          { provider: i.provider, instance_id: i.instanceId, phase: i.phase, detail: i.detail, ...(i.preempted ? { preempted: i.preempted } : {}) },
+        ]),
+      ),
     ),
   );
   // The provider's own word about a run's instance, when it is not simply up: what a network blip cannot say.
   const said = c.instances
-    .filter((i) => i.phase !== 'running')
-    .map(
-      (i) => `📟 ${code(i.runId)}: ${code(i.provider)} says instance ${code(i.instanceId)} is ${i.phase === 'gone' ? 'gone' : i.phase} (${inert(i.detail)})`,
+    .filter((i) => i.phase !== 'running' || i.preempted)
+    .map((i) =>
+      i.preempted
+        ? `📟 ${code(i.runId)}: ${code(i.provider)} says it preempted instance ${code(i.instanceId)} (${inert(i.preempted)}; read twice), now ${code(i.phase)}`
+        : `📟 ${code(i.runId)}: ${code(i.provider)} says instance ${code(i.instanceId)} is ${i.phase === 'gone' ? 'gone' : i.phase} (${inert(i.detail)})`,
     );
   for (const p of c.problems) reporter.warn(`patrol: orphan check: ${p}`);
   const lines = c.orphans.map(

@@ -41,6 +41,8 @@ export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
   'probe-error':
     'the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box',
   unknown: 'no run record for this run id under run-root: check run-id, run-root and the host',
+  preempted:
+"the provider (or Slurm) took the box or the job away, in its own words (never guessed from silence): what the job wrote after its newest synced checkpoint is lost with the box unless its disk survives; rent a new box and relaunch the identical command with `resume: true` from that checkpoint",
   'torn-down': 'the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line',
 };
 
@@ -52,7 +54,7 @@ export const FAILURE_REMEDIATION: Record<FailureClass, string> = {
   killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
   'code-error': 'a Python error in the code or config: investigate and fix; do not retry',
   nan: 'the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data',
-  preempted: `stopped by SIGTERM (spot preemption or a provider stop): ${RESUME}, on a fresh instance if the GPU was taken`,
+  terminated: `stopped by SIGTERM, and neither the provider nor Slurm said it preempted the box (a provider stop, a kill -TERM, or a preemption nobody reported): ${RESUME}, on a fresh instance if the GPU was taken`,
   stopped: `stopped by tether on request (TERM, then KILL after the grace): the work since the last checkpoint is lost; when wanted, ${RESUME}`,
   timeout: `Slurm's time limit ended the job (TIMEOUT): it got TERM signal-lead seconds before, so the last checkpoint is recent; ${RESUME} (or raise --time)`,
   'node-fail': `a node of the job failed (NODE_FAIL): with requeue the job comes back on other nodes; otherwise ${RESUME}`,

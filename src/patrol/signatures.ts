@@ -6,7 +6,7 @@ export const FAILURE_CLASSES = [
   'killed',
   'code-error',
   'nan',
-  'preempted',
+  'terminated',
   'stopped',
   'timeout',
   'node-fail',
@@ -50,6 +50,8 @@ export function classifyFailure(exitCode: number, signal: string | null, log: st
   if (killed && oomKillRose) return 'oom';
   if (seen === 'code-error') return 'code-error';
   if (killed) return 'killed';
-  if (sig === 'TERM' || sig === '15' || exitCode === 143) return 'preempted';
+  // A TERM alone names no cause (a provider's stop, a kill -TERM, a preemption nobody reported): `preempted` is
+  // the provider's or Slurm's word only (issue 27 §1), never a guess from a signal.
+  if (sig === 'TERM' || sig === '15' || exitCode === 143) return 'terminated';
   return 'other';
 }

@@ -4,6 +4,7 @@ import { STATE_REMEDIATION } from './remediation.ts';
 import { emptyRun, type HostObservation, type ProbeFailure, type SeenRun } from '../record/observation.ts';
 import { assess, remembered, type AssessOptions, type Seen, type Verdict } from './verdict.ts';
 import { assessCells, sweepVerdict } from './cells.ts';
+import { keepPreempted } from './preempt.ts';
 
 export interface HostTarget {
   /** How the host is named in reports (user@host:port). */
@@ -84,6 +85,7 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
         // Not observed this tick: the cells are remembered as they were.
         out = { verdict: out.verdict, memory: { ...out.memory, cells: prev.runs[id]!.cells! } };
       }
+      out = keepPreempted(out, prev.runs[id]);
       memory.runs[id] = { ...out.memory, at: now.toISOString() };
       return { ...out.verdict, host: t.label, hourlyPrice: price };
     });

@@ -249,6 +249,9 @@ function fromScheduler(v: SchedulerView, marker: Marker | null, ran: boolean, no
   const waited = v.submitted !== null && now >= v.submitted ? ` for ${durationText(now - v.submitted)}` : '';
   if (v.state === 'PENDING') return { state: 'queued', cls: null, detail: `${job} pending${waited}${why}` };
   if (marker?.stage === 'stopped') return null;
+  // Slurm's own word that it preempted the job (with requeue on, it comes back as `requeued` above instead).
+  if (v.state === 'PREEMPTED')
+    return { state: 'preempted', cls: null, detail: `${job} PREEMPTED${v.reason ? ` ${v.reason}` : ''}${v.nodes ? ` on ${v.nodes}` : ''}` };
   // On Slurm a TERM comes from the lead signal before the time limit, a preemption (PREEMPTED) or a cancel
   // (CANCELLED): a job that ended on TERM in any other state ended at its time limit.
   const onTerm = marker?.kind === 'FAILED' && marker.signal === 'TERM' && v.state !== 'PREEMPTED' && v.state !== 'CANCELLED';

@@ -152,15 +152,51 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
       const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? 'unknown';
       const ipText = tag(xml, 'ipAddress');
       const ip = ipText && isIP(ipText) === 4 ? ipText : null;
-      const reason = tag(xml, 'code') && /<stateReason>/.test(xml) ? ` (${/<stateReason>\s*<code>([^<]*)<\/code>/.exec(xml)?.[1] ?? ''})` : '';
+      const reasonCode = /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? '';
+      const reason = reasonCode ? ` (${reasonCode})` : '';
       const detail = `instance state ${state.slice(0, 40)}${reason}`;
+      // A spot instance's request says why EC2 is taking it back, while it still runs (the two-minute window).
+      const request = /<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) ? (/<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null) : null;
+      let spotStatus: string | null = null;
+      if (request && !SPOT_PREEMPTED_REASONS.has(reasonCode)) {
+        const r = await ec2({ Action: 'DescribeSpotInstanceRequests', 'SpotInstanceRequestId.1': request }, 'describe spot request').catch(() => '');
+        spotStatus = /<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(r)?.[1] ?? null;
+      }
+      const preempted = ec2Preemption(reasonCode, spotStatus);
+      const extra = preempted ? { preempted } : {};
       if (state === 'running')
-        return ip ? { phase: 'running', host: ip, port: 22, detail } : { phase: 'pending', host: null, port: 22, detail: `${detail}, no public address` };
+        return ip
+          ? { phase: 'running', host: ip, port: 22, detail, ...extra }
+          : { phase: 'pending', host: null, port: 22, detail: `${detail}, no public address`, ...extra };
       if (state === 'pending') return { phase: 'pending', host: null, port: 22, detail };
-      if (state === 'terminated') return { phase: 'gone', host: null, port: 22, detail };
-      return { phase: 'failed', host: null, port: 22, detail };
+      if (state === 'terminated') return { phase: 'gone', host: null, port: 22, detail, ...extra };
+      return { phase: 'failed', host: null, port: 22, detail, ...extra };
     },
   };
+}
+
+/** StateReason codes EC2 gives an instance it took back from a spot request. */
+const SPOT_PREEMPTED_REASONS = new Set(['Server.SpotInstanceTermination', 'Server.SpotInstanceShutdown']);
+/** Spot request status codes that say EC2 is interrupting (or has interrupted) the instance for capacity or price. */
+const SPOT_INTERRUPTED = new Set([
+  'marked-for-termination',
+  'marked-for-stop',
+  'marked-for-hibernation',
+  'instance-terminated-no-capacity',
+  'instance-terminated-by-price',
+  'instance-stopped-no-capacity',
+  'instance-stopped-by-price',
+  'instance-hibernated-no-capacity',
+]);
+
+/**
+ * EC2's own word that it preempted a spot instance (issue 27 §1): the instance's StateReason, or its spot
+ * request's status code; null for anything else (a user's stop, a failed status call). Pure.
+ */
+export function ec2Preemption(stateReason: string, spotStatus: string | null): string | null {
+  if (SPOT_PREEMPTED_REASONS.has(stateReason)) return `StateReason ${stateReason}`;
+  if (spotStatus && SPOT_INTERRUPTED.has(spotStatus)) return `spot request ${spotStatus}`;
+  return null;
 }
 
 /**

@@ -78,6 +78,7 @@ export const lambda: ProviderModule = {
     credentials: 'api-key',
     apiKeyEnv: 'LAMBDA_API_KEY',
     spot: false,
+    preemption: 'none',
     diskGb: false,
     prices: true,
     needsImage: null,

@@ -89,6 +89,7 @@ export const runpod: ProviderModule = {
     credentials: 'api-key',
     apiKeyEnv: 'RUNPOD_API_KEY',
     spot: true,
+    preemption: 'unverified',
     diskGb: true,
     prices: true,
     needsImage: null,

@@ -122,6 +122,11 @@ export interface ProviderModule {
     keyInUserData: boolean;
     /** Whether the create call can ask for a spot or interruptible box, and size the boot disk. */
     spot: boolean;
+    /**
+     * Whether `describe` can tell a preemption by the provider's documented signature (`verified`), the provider
+     * sells interruptible boxes without one (`unverified`: only `on-preempt: wait` is offered), or sells none.
+     */
+    preemption: 'verified' | 'unverified' | 'none';
     diskGb: boolean;
     make(s: ProvisionSettings): Provisioner;
   };
@@ -178,6 +183,11 @@ export interface BoxState {
   host: string | null;
   port: number;
   detail: string;
+  /**
+   * The provider's own words that it took the box away (a spot preemption), set only where its signature is
+   * known (issue 27 §1: EC2's spot status and StateReason, vast's stopped triple on a bid); never from the network.
+   */
+  preempted?: string;
 }
 
 /** One provider's provision verbs (issue 26): `create` is one more verb of the provider module. */

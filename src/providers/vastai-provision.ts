@@ -164,6 +164,9 @@ export function vastBoxState(inst: Obj, id: string): BoxState {
   const intended = text('intended_status');
   const detail = `actual_status ${actual || 'none yet'}${intended ? `, intended_status ${intended}` : ''}${text('status_msg') ? `, ${text('status_msg')}` : ''}`;
   if (actual === 'destroyed') return { phase: 'gone', host: null, port: 22, detail };
+  // The outbid signature (dstack's, from vast's states): all three say stopped on an interruptible (a bid).
+  if (inst['is_bid'] === true && text('cur_state') === 'stopped' && intended === 'stopped' && text('next_state') === 'stopped')
+    return { phase: 'failed', host: null, port: 22, detail, preempted: 'cur_state, intended_status and next_state stopped on an interruptible (is_bid)' };
   // vast's poll trap: these never reach running. A stop asked for at create (an unmet bid) does not either.
   if (['exited', 'offline', 'unknown'].includes(actual) || intended === 'stopped') return { phase: 'failed', host: null, port: 22, detail };
   if (actual !== 'running') return { phase: 'pending', host: null, port: 22, detail };

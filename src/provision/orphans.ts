@@ -7,16 +7,29 @@ import type { Inputs } from '../config/connection.ts';
 import type { PatrolPhaseConfig } from '../config/patrol.ts';
 import { awsFromEnv } from '../providers/aws-provision.ts';
 import { PROVIDER_LIST } from '../providers/index.ts';
-import type { ProvisionSettings, RentedInstance } from '../providers/types.ts';
+import type { BoxState, Provisioner, ProvisionSettings, RentedInstance } from '../providers/types.ts';
 
 export interface Orphan extends RentedInstance {
   provider: string;
 }
 
+/** A registered run's instance as its provider describes it, with a preemption only when two readings agree. */
+export interface DescribedInstance {
+  runId: string;
+  provider: string;
+  instanceId: string;
+  phase: string;
+  detail: string;
+  /** The provider's words, confirmed by a second reading `confirmMs` later (issue 27 §1). */
+  preempted?: string;
+  /** A first reading said preempted and the second did not (or could not be had): shown, never acted on. */
+  unconfirmed?: string;
+}
+
 export interface OrphanCheck {
   orphans: Orphan[];
   /** Each registered run's instance as its provider describes it now (the provider's word, never the network's). */
-  instances: Array<{ runId: string; provider: string; instanceId: string; phase: string; detail: string }>;
+  instances: DescribedInstance[];
   /** Per provider that could not be listed: why (shown, and a warning). */
   problems: string[];
   /** The providers that were listed. */
@@ -42,11 +55,16 @@ function settingsFor(rent: PatrolPhaseConfig['rent'], env: Inputs): Array<{ prov
   return out;
 }
 
+/**
+ * The instances that bill with nothing behind them, and each registered run's instance as its provider
+ * describes it (a preemption confirmed by a second reading `rent.confirmMs` later).
+ */
 export async function findOrphans(
   rent: PatrolPhaseConfig['rent'],
   env: Inputs,
   known: ReadonlySet<string>,
   registered: ReadonlyArray<{ runId: string; provider: string; instanceId: string }> = [],
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<OrphanCheck> {
   const check: OrphanCheck = { orphans: [], instances: [], problems: [], listed: [] };
   for (const { provider, s } of settingsFor(rent, env)) {
@@ -61,9 +79,31 @@ export async function findOrphans(
     }
     // Bounded: at most 64 registered instances described per provider and tick.
     for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
-      const d = await p.describe(r.instanceId).catch((err: Error) => ({ phase: 'unknown', detail: err.message.slice(0, 200) }));
-      check.instances.push({ ...r, phase: d.phase, detail: d.detail });
+      check.instances.push({ ...r, ...(await describeTwice(p, r.instanceId, rent.confirmMs, sleep)) });
     }
   }
   return check;
+}
+
+type Described = Omit<DescribedInstance, 'runId' | 'provider' | 'instanceId'>;
+
+/**
+ * One instance as its provider describes it; a preemption is asserted only when a second reading `confirmMs`
+ * later says it too. A provider that cannot be asked (an error, a timeout) asserts nothing.
+ */
+export async function describeTwice(p: Provisioner, id: string, confirmMs: number, sleep: (ms: number) => Promise<void>): Promise<Described> {
+  let why = '';
+  const read = (): Promise<BoxState | null> =>
+    p.describe(id).catch((err: Error) => {
+      why = err.message.slice(0, 200);
+      return null;
+    });
+  const first = await read();
+  if (!first) return { phase: 'unknown', detail: why };
+  const base = { phase: first.phase, detail: first.detail };
+  if (!first.preempted) return base;
+  await sleep(confirmMs);
+  const second = await read();
+  if (second?.preempted) return { phase: second.phase, detail: second.detail, preempted: second.preempted };
+  return { ...base, unconfirmed: `${first.preempted}, then ${second ? `not on a second reading (${second.detail})` : 'no second reading'}` };
 }

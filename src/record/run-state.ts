@@ -17,6 +17,7 @@ export const STATES = [
   'probe-error',
   'unknown',
   'torn-down',
+  'preempted',
 ] as const;
 export type State = (typeof STATES)[number];
 
@@ -39,7 +40,7 @@ export interface RunState {
 }
 
 /** Ended: no job process is alive (DESIGN.md; issue 23 §1). Everything else, including not knowing, is not ended. */
-export const ENDED_STATES = ['finished', 'failed', 'dead', 'rebooted'] as const;
+export const ENDED_STATES = ['finished', 'failed', 'dead', 'rebooted', 'preempted'] as const;
 /** A run state names at most this many of a sweep's not-ended cells (the rest are counted in `more`). */
 export const NOT_ENDED_NAMED = 20;
 /** A checkpoint saved as the job ended is the job's (the marker is written just after); newer ones are foreign. */

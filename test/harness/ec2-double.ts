@@ -27,6 +27,10 @@ export interface Ec2Instance {
   tags: Record<string, string>;
   spot: boolean;
   sshdLog: string;
+  /** A spot instance's request (`sir-…`) and its status code; the StateReason EC2 gave its last state change. */
+  spotRequest: string | null;
+  spotStatus: string;
+  stateReason: string | null;
 }
 
 export class Ec2Double {
@@ -40,6 +44,8 @@ export class Ec2Double {
   ignoreUserData = false;
   /** What GetConsoleOutput's key block lists: the box's own key, another one, or nothing yet. */
   console: 'box' | 'other' | 'none' = 'box';
+  /** The next this many instance descriptions answer 503 Unavailable (a provider that flaps). */
+  describeFailures = 0;
   private server!: Server;
   private seq = 0;
   private starting: Promise<unknown>[] = [];
@@ -108,6 +114,9 @@ export class Ec2Double {
         tags,
         spot: q.get('InstanceMarketOptions.MarketType') === 'spot',
         sshdLog: '',
+        spotRequest: q.get('InstanceMarketOptions.MarketType') === 'spot' ? `sir-${this.seq.toString(16).padStart(8, '0')}` : null,
+        spotStatus: 'fulfilled',
+        stateReason: null,
       };
       this.instances.set(id, inst);
       if (!this.neverBoot) this.starting.push(this.boot(inst));
@@ -144,15 +153,30 @@ export class Ec2Double {
           .join('')}</reservationSet></DescribeInstancesResponse>`,
       );
     }
+    if (action === 'DescribeSpotInstanceRequests') {
+      const sir = q.get('SpotInstanceRequestId.1') ?? '';
+      const i = [...this.instances.values()].find((x) => x.spotRequest === sir);
+      if (!i) return error(400, 'InvalidSpotInstanceRequestID.NotFound', `The spot instance request ID '${sir}' does not exist`);
+      return xml(
+        200,
+        `<DescribeSpotInstanceRequestsResponse ${NS}><requestId>1</requestId><spotInstanceRequestSet><item><spotInstanceRequestId>${sir}</spotInstanceRequestId><state>${i.state === 'terminated' ? 'closed' : 'active'}</state><status><code>${i.spotStatus}</code><updateTime>${new Date().toISOString()}</updateTime><message>Spot status ${i.spotStatus}</message></status><instanceId>${i.id}</instanceId><type>one-time</type></item></spotInstanceRequestSet></DescribeSpotInstanceRequestsResponse>`,
+      );
+    }
     // GetConsoleOutput names one instance as InstanceId, the others as InstanceId.1.
     const id = q.get('InstanceId.1') ?? q.get('InstanceId') ?? '';
     const inst = this.instances.get(id);
     if (!inst) return error(400, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     if (action === 'DescribeInstances') {
+      if (this.describeFailures > 0) {
+        this.describeFailures--;
+        return error(503, 'Unavailable', 'The service is unavailable. Please try again shortly.');
+      }
       const ip = inst.state === 'running' && inst.box ? `<ipAddress>${inst.box.addr}</ipAddress>` : '';
+      const spot = inst.spotRequest ? `<instanceLifecycle>spot</instanceLifecycle><spotInstanceRequestId>${inst.spotRequest}</spotInstanceRequestId>` : '';
+      const reason = inst.stateReason ? `<stateReason><code>${inst.stateReason}</code><message>${inst.stateReason}: instance terminated</message></stateReason>` : '';
       return xml(
         200,
-        `<DescribeInstancesResponse ${NS}><reservationSet><item><instancesSet><item><instanceId>${id}</instanceId><instanceType>${inst.type}</instanceType><instanceState><code>16</code><name>${inst.state}</name></instanceState>${ip}</item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,
+        `<DescribeInstancesResponse ${NS}><reservationSet><item><instancesSet><item><instanceId>${id}</instanceId><instanceType>${inst.type}</instanceType><instanceState><code>16</code><name>${inst.state}</name></instanceState>${ip}${spot}${reason}</item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,
       );
     }
     if (action === 'GetConsoleOutput') {
@@ -187,6 +211,23 @@ export class Ec2Double {
       );
     }
     return error(400, 'InvalidAction', `unknown action ${action}`);
+  }
+
+  /**
+   * EC2 takes a spot instance back, as it reports it: the request's status says `instance-terminated-no-capacity`
+   * while the box still runs (the two-minute window), then (`terminate`) the box goes and the instance is
+   * terminated with StateReason Server.SpotInstanceTermination.
+   */
+  preempt(id: string, step: 'notice' | 'terminate'): void {
+    const inst = this.instances.get(id);
+    if (!inst?.spotRequest) throw new Error(`${id} is not a spot instance of this double`);
+    inst.spotStatus = 'instance-terminated-no-capacity';
+    if (step === 'notice') return;
+    if (inst.box) inst.sshdLog = readFileSync(join(inst.box.dir, 'sshd.log'), 'utf8');
+    inst.box?.destroy();
+    inst.box = null;
+    inst.state = 'terminated';
+    inst.stateReason = 'Server.SpotInstanceTermination';
   }
 
   /** cloud-init's part: ssh_keys (unless ignored) and ssh_authorized_keys from the user-data. */

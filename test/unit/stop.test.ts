@@ -33,10 +33,11 @@ describe('stop.sh answers, read strictly', () => {
 });
 
 describe('a stop is its own failure class', () => {
-  it('stage `stopped` wins over any log signature; the same TERM without it is preemption', () => {
+  it('stage `stopped` wins over any log signature; the same TERM without it is `terminated`, never a guessed preemption', () => {
     expect(classifyFailure(0, 'TERM', 'Traceback (most recent call last):', false, 'stopped')).toBe('stopped');
     expect(classifyFailure(137, 'KILL', 'CUDA out of memory', true, 'stopped')).toBe('stopped');
-    expect(classifyFailure(143, 'TERM', '', false, 'command')).toBe('preempted');
-    expect(classifyFailure(0, 'TERM', '', false, 'command')).toBe('preempted');
+    expect(classifyFailure(143, 'TERM', '', false, 'command')).toBe('terminated');
+    expect(classifyFailure(0, 'TERM', '', false, 'command')).toBe('terminated');
+    expect(classifyFailure(143, null, '', false, 'command')).toBe('terminated');
   });
 });

@@ -139,7 +139,8 @@ describe('assess: one state per run (runbook §4, R35-R48, R72)', () => {
       'disk-full',
     ],
     ['NaN loss', seen({ ...dead, marker: marker('FAILED', 1), tail: 'step 50 loss nan\nValueError: loss is nan, stopping\n' }), 'failed', 'nan'],
-    ['SIGTERM (preemption)', seen({ ...dead, marker: marker('FAILED', 143, 'TERM'), tail: 'step 10\n' }), 'failed', 'preempted'],
+    // A TERM names no cause: `preempted` is the provider's or Slurm's word only (issue 27 §1).
+    ['SIGTERM (no provider word)', seen({ ...dead, marker: marker('FAILED', 143, 'TERM'), tail: 'step 10\n' }), 'failed', 'terminated'],
     ['a plain non-zero exit', seen({ ...dead, marker: marker('FAILED', 2), tail: 'usage: train.py\n' }), 'failed', 'other'],
     ['no process, no marker', seen({ ...dead }), 'dead', null],
     ['no process, no marker, booted after the attempt started', seen({ ...dead }, { btime: NOW - 600 }), 'rebooted', null],
@@ -431,13 +432,20 @@ describe("Slurm's states in the verdict", () => {
     ['TIMEOUT', 'timeout'],
     ['OUT_OF_MEMORY', 'oom'],
     ['NODE_FAIL', 'node-fail'],
-    ['PREEMPTED', 'preempted'],
     ['CANCELLED', 'cancelled'],
   ])('%s without a marker (the wrapper was killed): failed, %s', (state, cls) => {
     const out = v({ ...dead, scheduler: sched(state, { exit: '0:15', reason: state === 'CANCELLED' ? 'by 0' : '' }) });
     expect(out).toMatchObject({ state: 'failed', cls });
     expect(out.remediation).toBe(FAILURE_REMEDIATION[cls as keyof typeof FAILURE_REMEDIATION]);
     expect(out.detail).toContain(`Slurm job 42 ${state}`);
+  });
+
+  it('PREEMPTED is Slurm\'s own word: the state `preempted` (not a failure class), whatever marker the killed attempt left', () => {
+    for (const m of [null, marker('FAILED', 143, 'TERM')]) {
+      const out = v({ ...dead, marker: m, scheduler: sched('PREEMPTED', { exit: '0:15' }) });
+      expect(out).toMatchObject({ state: 'preempted', cls: null, detail: 'Slurm job 42 PREEMPTED on n[1-2]' });
+      expect(out.remediation).toBe(STATE_REMEDIATION.preempted);
+    }
   });
 
   it('the detail names who cancelled, drops an exit of 0:0 and an empty node list, and sizes --mem after an OOM', () => {
