@@ -213,6 +213,14 @@ var init_inputs = __esm({
       "instance-id": {
         help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider"
       },
+      "preempt-signal": {
+        help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
+        default: "USR1"
+      },
+      "metadata-address": {
+        help: "launch, provider aws: the instance metadata service the spot-notice watch asks, as IPv4:port (default 169.254.169.254:80; a test serves its own on the box's loopback)",
+        default: "169.254.169.254:80"
+      },
       "run-file": { help: "where to write the run description, relative to the workspace (default tether-run-<run-id>.json: one file per run)" },
       "sync-dir": { help: "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)" },
       "sync-mode": { help: "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)", default: "dir" },
@@ -414,6 +422,8 @@ var init_inputs = __esm({
       "commit",
       "provider",
       "instance-id",
+      "preempt-signal",
+      "metadata-address",
       "run-file",
       "sync-dir",
       "sync-mode",
@@ -1856,6 +1866,16 @@ var init_slurm = __esm({
 });
 
 // src/config/launch.ts
+function preemptWatch(inputs, provider, backend) {
+  const signal = oneOf("preempt-signal", (inputs["preempt-signal"] ?? "").trim().replace(/^SIG/, "") || void 0, PREEMPT_SIGNALS, "USR1");
+  const address = (inputs["metadata-address"] ?? "").trim() || IMDS;
+  if (address !== IMDS && provider !== "aws") throw new InputError("metadata-address", "is EC2's instance metadata (the spot notice): it needs provider aws");
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(address);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 1 || Number(m[5]) > 65535)
+    throw new InputError("metadata-address", `${show(address)} is not IPv4:port (e.g. 169.254.169.254:80)`);
+  if (provider !== "aws" || backend === "slurm" || signal === "none") return null;
+  return { address, signal };
+}
 function parseLaunch(inputs) {
   const env = envLines("env", inputs["env"]);
   const secretNames = names("secrets", inputs["secrets"]);
@@ -1905,6 +1925,7 @@ function parseLaunch(inputs) {
     commit,
     provider,
     instanceId,
+    preemptWatch: preemptWatch(inputs, provider, backend),
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
     sweep,
     slurm: slurm3,
@@ -1967,7 +1988,7 @@ function budgets(inputs) {
   const maxHoursS = duration("max-hours", inputs["max-hours"], void 0);
   return { hourlyPrice, maxHoursS, maxCost };
 }
-var BACKENDS, RELEASE_MODES;
+var BACKENDS, RELEASE_MODES, IMDS, PREEMPT_SIGNALS;
 var init_launch = __esm({
   "src/config/launch.ts"() {
     "use strict";
@@ -1982,6 +2003,8 @@ var init_launch = __esm({
     init_slurm();
     BACKENDS = BACKEND_NAMES;
     RELEASE_MODES = ["dir", "git-head"];
+    IMDS = "169.254.169.254:80";
+    PREEMPT_SIGNALS = ["USR1", "USR2", "INT", "TERM", "none"];
   }
 });
 
@@ -24011,7 +24034,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch=''
 DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
@@ -24246,6 +24269,11 @@ main() {
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
   atomic_put "$a/wrapper.sh" "$DATA_wrapper" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  # EC2's spot notice watch for this attempt (\`ADDRESS SIGNAL\`, checked again by the wrapper).
+  if [ -n "$DATA_preempt_watch" ]; then
+    [[ $DATA_preempt_watch =~ ^[0-9.]{7,15}:[0-9]{1,5}\\ (USR1|USR2|INT|TERM)$ ]] || refuse 16 io-error "the preempt watch is not ADDRESS SIGNAL"
+    atomic_put "$a/preempt_watch" "$DATA_preempt_watch"$'\\n' || refuse 16 io-error "cannot write $a/preempt_watch"
+  fi
   if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
     # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
     atomic_put "$a/array.sh" "$DATA_array" || refuse 16 io-error "cannot write $a/array.sh"
@@ -24883,7 +24911,7 @@ stat_files() {
 # With $6 = window (cells), the new bytes and the tail come as one read: \`window_b64\` from \`window_from\`.
 record_fields() {
   local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 mode=\${6:-} a n size alive=false marker="" marker_kind=null start wfrom
-  local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
+  local j_started j_finished j_marker j_spec j_handle j_notice pid exit_code started finished spec delta tail handle notice
   local -a M S
   last_attempt_var n "$dir"
   a=$dir/attempts/$n
@@ -24901,6 +24929,8 @@ record_fields() {
   rd exit_code "$a/exit_code"
   rd spec "$dir/spec.json"
   rd handle "$a/handle"
+  rd notice "$a/preempt_notice"
+  jv j_notice "\${notice:0:512}"
   jv j_started "$started"
   jv j_finished "$finished"
   jv j_marker "\${marker:0:1024}"
@@ -24937,6 +24967,7 @@ record_fields() {
   jiv i_lm "\${M[0]}"
   jiv i_start "$start"
   printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
+  printf '"preempt_notice":%s,' "$j_notice"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \\
     "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
   # A scheduler's own view of the attempt (backend_observe_<name>), when its backend has one.
@@ -25804,12 +25835,69 @@ fi
 touch "$TETHER_RUN_DIR/heartbeat"
 
 (
+  # A spot notice's signal goes to the attempt's whole process group (below): the heartbeat ignores it.
+  trap '' USR1 USR2 INT
   while kill -0 "$$" 2>/dev/null; do
     touch "$TETHER_RUN_DIR/heartbeat"
     sleep "$TETHER_HB"
   done
 ) </dev/null >/dev/null 2>&1 &
 TETHER_BEAT=$!
+
+# EC2's two-minute spot notice (issue 27 \xA71): with <attempt>/preempt_watch (\`ADDRESS SIGNAL\`, written by
+# launch.sh for a run on EC2), a watcher asks the instance metadata (IMDSv2, bash's /dev/tcp, every 5 s,
+# each call bounded) for spot/instance-action; on a notice it records it in <attempt>/preempt_notice, sends
+# the job SIGNAL so it can checkpoint, and TERM 5 s before the notice's time. The wrapper and its helpers
+# catch that signal (a no-op), so only the job acts on it.
+tether_imds() { # METHOD PATH HEADER: sets TETHER_HTTP_STATUS and TETHER_HTTP_BODY (\u2264 4 KiB)
+  local out
+  # shellcheck disable=SC2016 # the inner script reads its own positional parameters
+  out=$(timeout 4 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "%s %s HTTP/1.0\\r\\nHost: %s\\r\\n%s\\r\\nContent-Length: 0\\r\\n\\r\\n" "$3" "$4" "$1" "$5" >&3
+    head -c 4096 <&3' _ "\${TETHER_IMDS%:*}" "\${TETHER_IMDS##*:}" "$1" "$2" "$3" 2>/dev/null | tr -d '\\r')
+  TETHER_HTTP_STATUS='' TETHER_HTTP_BODY=''
+  [[ $out =~ ^HTTP/1\\.[01]\\ ([0-9]{3}) ]] || return 1
+  TETHER_HTTP_STATUS=\${BASH_REMATCH[1]}
+  TETHER_HTTP_BODY=\${out#*$'\\n\\n'}
+}
+tether_spot_watch() {
+  local token='' action at t now term
+  trap '' USR1 USR2 INT
+  while kill -0 "$$" 2>/dev/null; do
+    if [ -z "$token" ] && tether_imds PUT /latest/api/token 'X-aws-ec2-metadata-token-ttl-seconds: 21600' &&
+      [ "$TETHER_HTTP_STATUS" = 200 ] && [[ $TETHER_HTTP_BODY =~ ^[A-Za-z0-9_=+/-]{1,200}$ ]]; then
+      token=$TETHER_HTTP_BODY
+    fi
+    if [ -n "$token" ] && tether_imds GET /latest/meta-data/spot/instance-action "X-aws-ec2-metadata-token: $token"; then
+      [ "$TETHER_HTTP_STATUS" = 401 ] && token=''
+      if [ "$TETHER_HTTP_STATUS" = 200 ] &&
+        [[ $TETHER_HTTP_BODY =~ \\"action\\"[[:space:]]*:[[:space:]]*\\"(terminate|stop|hibernate)\\" ]] && action=\${BASH_REMATCH[1]} &&
+        [[ $TETHER_HTTP_BODY =~ \\"time\\"[[:space:]]*:[[:space:]]*\\"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)\\" ]]; then
+        at=\${BASH_REMATCH[1]}
+        t=$(date -u -d "$at" +%s 2>/dev/null) || t=$(date +%s)
+        now=$(date +%s)
+        term=$((t - 5 > now + 1 ? t - 5 : now + 1))
+        printf '{"action":"%s","time":"%s","seen_at":"%s","signal":"%s","term_at":"%s"}\\n' "$action" "$at" "$(now_utc)" \\
+          "$TETHER_PSIG" "$(date -u -d "@$term" +%Y-%m-%dT%H:%M:%SZ)" | atomic_write "$TETHER_A/preempt_notice"
+        echo "tether: EC2 spot notice: $action at $at; sent SIG$TETHER_PSIG to the job, TERM follows at $(date -u -d "@$term" +%H:%M:%SZ)" >>"$TETHER_A/log"
+        attempt_signal "$TETHER_A" "$TETHER_PSIG"
+        while (($(date +%s) < term)) && kill -0 "$$" 2>/dev/null; do sleep 1; done
+        kill -0 "$$" 2>/dev/null && attempt_signal "$TETHER_A" TERM
+        return 0
+      fi
+    fi
+    sleep 5
+  done
+}
+TETHER_WATCH=''
+if [ -z "\${SLURM_JOB_ID:-}" ] && [ -f "$TETHER_A/preempt_watch" ]; then
+  read -r TETHER_IMDS TETHER_PSIG <"$TETHER_A/preempt_watch"
+  if [[ $TETHER_IMDS =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]{1,5}$ ]] && [[ $TETHER_PSIG =~ ^(USR1|USR2|INT|TERM)$ ]]; then
+    [ "$TETHER_PSIG" = TERM ] || trap ':' "$TETHER_PSIG"
+    tether_spot_watch </dev/null >/dev/null 2>&1 &
+    TETHER_WATCH=$!
+  fi
+fi
 
 TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
 
@@ -25872,6 +25960,7 @@ else
 fi
 
 kill "$TETHER_BEAT" 2>/dev/null
+[ -n "$TETHER_WATCH" ] && kill "$TETHER_WATCH" 2>/dev/null
 # A cell's stop is asked of its queue (stop.sh writes the queue attempt's stop_requested).
 if [ -n "\${TETHER_TERM:-}" ] && { [ -f "$TETHER_A/stop_requested" ] || [ -f "\${TETHER_QUEUE_A:-/nonexistent}/stop_requested" ]; }; then TETHER_STAGE=stopped; fi
 TETHER_FINISHED=$(now_utc)
@@ -28259,6 +28348,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join("\n"),
       wrapper: WRAPPER,
+      ...cfg.preemptWatch ? { preempt_watch: `${cfg.preemptWatch.address} ${cfg.preemptWatch.signal}` } : {},
       ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join("\n"), slurm_conf: cfg.slurm.slurmConf } : {},
       ...cfg.sweep ? {
         cells: cellData(cfg),
@@ -36242,7 +36332,7 @@ var init_remediation = __esm({
       "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
       "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
       unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
-      preempted: "the provider (or Slurm) took the box or the job away, in its own words: nothing was lost beyond the newest synced checkpoint; the run's `on-preempt` policy says what happens next (wait: relaunch with launch `recover: <run-id>` on a new box)",
+      preempted: "the provider (or Slurm) took the box or the job away, in its own words (never guessed from silence): what the job wrote after its newest synced checkpoint is lost with the box unless its disk survives; rent a new box and relaunch the identical command with `resume: true` from that checkpoint",
       "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
     };
     FAILURE_REMEDIATION = {
@@ -36270,6 +36360,7 @@ var init_remediation = __esm({
       "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
       "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
       "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
+      "spot-notice": "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
       "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
     };
   }
@@ -36524,7 +36615,10 @@ function assess(runId2, seen, prev, opts, now) {
   const newSignature = run2.alive ? signatureIn(delta) : null;
   const marker2 = run2.marker && (run2.marker.attempt === run2.attempt || run2.marker.attempt === 0) ? run2.marker : null;
   const sched = run2.scheduler ? fromScheduler(run2.scheduler, marker2, run2.startedEpoch !== null, host2.now) : null;
-  const { state, cls, detail } = stateOf(run2, host2, marker2, sched, progressAgeS, oomKillRose, delta, opts);
+  const seenState = stateOf(run2, host2, marker2, sched, progressAgeS, oomKillRose, delta, opts);
+  const { state, cls } = seenState;
+  const n = run2.preemptNotice;
+  const detail = n ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}` : seenState.detail;
   const { flags, usedPct, inodesUsedPct } = flagsOf(state, run2, host2, marker2, prev, opts);
   const disk = host2.disk;
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
@@ -36645,6 +36739,7 @@ function flagsOf(state, run2, host2, marker2, prev, opts) {
     if (Number.isFinite(end) && run2.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
   }
   if (run2.unlaunchedCells) flags.push("unlaunched-cells");
+  if (run2.preemptNotice) flags.push("spot-notice");
   if (state === "finished" && run2.checkpoints.count === 0 && !run2.cells) flags.push("no-checkpoints");
   if (prev?.sync?.bad) flags.push("bad-checkpoint");
   if (state === "finished" && run2.expectedDurationS && marker2 && run2.startedEpoch) {
@@ -39005,6 +39100,7 @@ function parseRecord(x, where3, id, limits) {
       // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
       symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
     },
+    preemptNotice: preemptNotice(optStr(x, "preempt_notice", where3, { max: 512 }), where3),
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
     ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where3}.scheduler`) }
   };
@@ -39046,7 +39142,20 @@ function parseProbe(raw, runRoot) {
     runErrors
   };
 }
-var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, TIME2, NO_NODES;
+function preemptNotice(text, where3) {
+  if (!text) return null;
+  const w = `${where3}.preempt_notice`;
+  const o = obj(parseJson(text, w, 512), w);
+  const action = str(o, "action", w, { max: 16, pattern: /^(?:terminate|stop|hibernate)$/ });
+  return {
+    action,
+    time: str(o, "time", w, { max: 20, pattern: UTC_SECOND }),
+    seenAt: str(o, "seen_at", w, { max: 20, pattern: UTC_SECOND }),
+    signal: str(o, "signal", w, { max: 8, pattern: /^(?:USR1|USR2|INT|TERM)$/ }),
+    termAt: str(o, "term_at", w, { max: 20, pattern: UTC_SECOND })
+  };
+}
+var b64, B64, DELTA_B64_MAX, TAIL_B64_MAX, CELL_WINDOW, TIME2, NO_NODES, UTC_SECOND;
 var init_probe_parse = __esm({
   "src/remote/probe-parse.ts"() {
     "use strict";
@@ -39064,6 +39173,7 @@ var init_probe_parse = __esm({
     CELL_WINDOW = { bytes: LOG_WINDOWS.cellDelta + LOG_WINDOWS.cellTail, tail: LOG_WINDOWS.cellTail };
     TIME2 = { min: 0, max: 1e11 };
     NO_NODES = /* @__PURE__ */ new Set(["None assigned", "(null)", "None"]);
+    UTC_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
   }
 });
 

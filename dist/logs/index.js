@@ -7,9 +7,9 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-J7SM6GBW.js";
+} from "../chunks/chunk-MLLR6GT4.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-VGZ2Y4TC.js";
+import "../chunks/chunk-O4IC6ED4.js";
 import "../chunks/chunk-FWHPFPNY.js";
 import "../chunks/chunk-FPL3OPAT.js";
 import "../chunks/chunk-DS4QQYF2.js";
@@ -17,14 +17,14 @@ import "../chunks/chunk-RRY5ZHCL.js";
 import "../chunks/chunk-CRCUETVT.js";
 import "../chunks/chunk-KVLL6EXG.js";
 import "../chunks/chunk-CBGH3CFU.js";
-import "../chunks/chunk-3NOTLHNQ.js";
+import "../chunks/chunk-P7DJRZ5H.js";
 import "../chunks/chunk-UH4VCSQP.js";
 import "../chunks/chunk-NMVVBMUM.js";
 import "../chunks/chunk-U6YV35CK.js";
 import "../chunks/chunk-YHYEFN6U.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-TEBQ7YK3.js";
+import "../chunks/chunk-UCZRAAPS.js";
 import "../chunks/chunk-4E63TUTL.js";
 import "../chunks/chunk-GMQBEAIE.js";
 import "../chunks/chunk-U6FX2S55.js";

@@ -53,7 +53,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch=''
 DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
@@ -288,6 +288,11 @@ main() {
   mkdir -p "$a" || refuse 16 io-error "cannot create $a"
   # The wrapper is versioned per attempt: a live process never runs from a path we overwrite.
   atomic_put "$a/wrapper.sh" "$DATA_wrapper" || refuse 16 io-error "cannot write $a/wrapper.sh"
+  # EC2's spot notice watch for this attempt (`ADDRESS SIGNAL`, checked again by the wrapper).
+  if [ -n "$DATA_preempt_watch" ]; then
+    [[ $DATA_preempt_watch =~ ^[0-9.]{7,15}:[0-9]{1,5}\ (USR1|USR2|INT|TERM)$ ]] || refuse 16 io-error "the preempt watch is not ADDRESS SIGNAL"
+    atomic_put "$a/preempt_watch" "$DATA_preempt_watch"$'\n' || refuse 16 io-error "cannot write $a/preempt_watch"
+  fi
   if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
     # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
     atomic_put "$a/array.sh" "$DATA_array" || refuse 16 io-error "cannot write $a/array.sh"

@@ -80,7 +80,7 @@ stat_files() {
 # With $6 = window (cells), the new bytes and the tail come as one read: `window_b64` from `window_from`.
 record_fields() {
   local dir=$1 seen_attempt=$2 offset=$3 delta_max=$4 tail_max=$5 mode=${6:-} a n size alive=false marker="" marker_kind=null start wfrom
-  local j_started j_finished j_marker j_spec j_handle pid exit_code started finished spec delta tail handle
+  local j_started j_finished j_marker j_spec j_handle j_notice pid exit_code started finished spec delta tail handle notice
   local -a M S
   last_attempt_var n "$dir"
   a=$dir/attempts/$n
@@ -98,6 +98,8 @@ record_fields() {
   rd exit_code "$a/exit_code"
   rd spec "$dir/spec.json"
   rd handle "$a/handle"
+  rd notice "$a/preempt_notice"
+  jv j_notice "${notice:0:512}"
   jv j_started "$started"
   jv j_finished "$finished"
   jv j_marker "${marker:0:1024}"
@@ -134,6 +136,7 @@ record_fields() {
   jiv i_lm "${M[0]}"
   jiv i_start "$start"
   printf '"attempt":%s,"alive":%s,"pid":%s,"started_at":%s,"started_epoch":%s,' "$i_n" "$alive" "$i_pid" "$j_started" "$i_se"
+  printf '"preempt_notice":%s,' "$j_notice"
   printf '"handle":%s,"finished_at":%s,"exit_code":%s,"marker":%s,"marker_kind":%s,"heartbeat_mtime":%s,' \
     "$j_handle" "$j_finished" "$i_ec" "$j_marker" "$marker_kind" "$i_hb"
   # A scheduler's own view of the attempt (backend_observe_<name>), when its backend has one.

@@ -40,12 +40,69 @@ fi
 touch "$TETHER_RUN_DIR/heartbeat"
 
 (
+  # A spot notice's signal goes to the attempt's whole process group (below): the heartbeat ignores it.
+  trap '' USR1 USR2 INT
   while kill -0 "$$" 2>/dev/null; do
     touch "$TETHER_RUN_DIR/heartbeat"
     sleep "$TETHER_HB"
   done
 ) </dev/null >/dev/null 2>&1 &
 TETHER_BEAT=$!
+
+# EC2's two-minute spot notice (issue 27 §1): with <attempt>/preempt_watch (`ADDRESS SIGNAL`, written by
+# launch.sh for a run on EC2), a watcher asks the instance metadata (IMDSv2, bash's /dev/tcp, every 5 s,
+# each call bounded) for spot/instance-action; on a notice it records it in <attempt>/preempt_notice, sends
+# the job SIGNAL so it can checkpoint, and TERM 5 s before the notice's time. The wrapper and its helpers
+# catch that signal (a no-op), so only the job acts on it.
+tether_imds() { # METHOD PATH HEADER: sets TETHER_HTTP_STATUS and TETHER_HTTP_BODY (≤ 4 KiB)
+  local out
+  # shellcheck disable=SC2016 # the inner script reads its own positional parameters
+  out=$(timeout 4 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "%s %s HTTP/1.0\r\nHost: %s\r\n%s\r\nContent-Length: 0\r\n\r\n" "$3" "$4" "$1" "$5" >&3
+    head -c 4096 <&3' _ "${TETHER_IMDS%:*}" "${TETHER_IMDS##*:}" "$1" "$2" "$3" 2>/dev/null | tr -d '\r')
+  TETHER_HTTP_STATUS='' TETHER_HTTP_BODY=''
+  [[ $out =~ ^HTTP/1\.[01]\ ([0-9]{3}) ]] || return 1
+  TETHER_HTTP_STATUS=${BASH_REMATCH[1]}
+  TETHER_HTTP_BODY=${out#*$'\n\n'}
+}
+tether_spot_watch() {
+  local token='' action at t now term
+  trap '' USR1 USR2 INT
+  while kill -0 "$$" 2>/dev/null; do
+    if [ -z "$token" ] && tether_imds PUT /latest/api/token 'X-aws-ec2-metadata-token-ttl-seconds: 21600' &&
+      [ "$TETHER_HTTP_STATUS" = 200 ] && [[ $TETHER_HTTP_BODY =~ ^[A-Za-z0-9_=+/-]{1,200}$ ]]; then
+      token=$TETHER_HTTP_BODY
+    fi
+    if [ -n "$token" ] && tether_imds GET /latest/meta-data/spot/instance-action "X-aws-ec2-metadata-token: $token"; then
+      [ "$TETHER_HTTP_STATUS" = 401 ] && token=''
+      if [ "$TETHER_HTTP_STATUS" = 200 ] &&
+        [[ $TETHER_HTTP_BODY =~ \"action\"[[:space:]]*:[[:space:]]*\"(terminate|stop|hibernate)\" ]] && action=${BASH_REMATCH[1]} &&
+        [[ $TETHER_HTTP_BODY =~ \"time\"[[:space:]]*:[[:space:]]*\"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)\" ]]; then
+        at=${BASH_REMATCH[1]}
+        t=$(date -u -d "$at" +%s 2>/dev/null) || t=$(date +%s)
+        now=$(date +%s)
+        term=$((t - 5 > now + 1 ? t - 5 : now + 1))
+        printf '{"action":"%s","time":"%s","seen_at":"%s","signal":"%s","term_at":"%s"}\n' "$action" "$at" "$(now_utc)" \
+          "$TETHER_PSIG" "$(date -u -d "@$term" +%Y-%m-%dT%H:%M:%SZ)" | atomic_write "$TETHER_A/preempt_notice"
+        echo "tether: EC2 spot notice: $action at $at; sent SIG$TETHER_PSIG to the job, TERM follows at $(date -u -d "@$term" +%H:%M:%SZ)" >>"$TETHER_A/log"
+        attempt_signal "$TETHER_A" "$TETHER_PSIG"
+        while (($(date +%s) < term)) && kill -0 "$$" 2>/dev/null; do sleep 1; done
+        kill -0 "$$" 2>/dev/null && attempt_signal "$TETHER_A" TERM
+        return 0
+      fi
+    fi
+    sleep 5
+  done
+}
+TETHER_WATCH=''
+if [ -z "${SLURM_JOB_ID:-}" ] && [ -f "$TETHER_A/preempt_watch" ]; then
+  read -r TETHER_IMDS TETHER_PSIG <"$TETHER_A/preempt_watch"
+  if [[ $TETHER_IMDS =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]{1,5}$ ]] && [[ $TETHER_PSIG =~ ^(USR1|USR2|INT|TERM)$ ]]; then
+    [ "$TETHER_PSIG" = TERM ] || trap ':' "$TETHER_PSIG"
+    tether_spot_watch </dev/null >/dev/null 2>&1 &
+    TETHER_WATCH=$!
+  fi
+fi
 
 TETHER_WORKDIR=$(expand_home "$(cat "$TETHER_RUN_DIR/workdir")")
 
@@ -108,6 +165,7 @@ else
 fi
 
 kill "$TETHER_BEAT" 2>/dev/null
+[ -n "$TETHER_WATCH" ] && kill "$TETHER_WATCH" 2>/dev/null
 # A cell's stop is asked of its queue (stop.sh writes the queue attempt's stop_requested).
 if [ -n "${TETHER_TERM:-}" ] && { [ -f "$TETHER_A/stop_requested" ] || [ -f "${TETHER_QUEUE_A:-/nonexistent}/stop_requested" ]; }; then TETHER_STAGE=stopped; fi
 TETHER_FINISHED=$(now_utc)

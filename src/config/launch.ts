@@ -37,6 +37,8 @@ export interface LaunchConfig {
   /** Where the box was rented (4/6 fills them from provision): signed into the registration, passed on by ChatOps. */
   provider: ProviderName | undefined;
   instanceId: string | undefined;
+  /** EC2's spot-notice watch (provider aws, not Slurm): the metadata address and the signal the job gets; null: none. */
+  preemptWatch: { address: string; signal: PreemptSignal } | null;
   /** Code to upload as a content-addressed release that becomes the workdir. */
   sync: { dir: string; mode: SyncMode } | undefined;
   /**
@@ -50,6 +52,23 @@ export interface LaunchConfig {
   slurm: SlurmConfig | undefined;
   /** The smoke gate: off, a waiver's reason, or required (from `smoke-record`, else this workflow run's artifact). */
   smoke: { kind: 'off' } | { kind: 'waived'; reason: string } | { kind: 'required'; recordPath: string | undefined };
+}
+
+const IMDS = '169.254.169.254:80';
+export const PREEMPT_SIGNALS = ['USR1', 'USR2', 'INT', 'TERM', 'none'] as const;
+export type PreemptSignal = Exclude<(typeof PREEMPT_SIGNALS)[number], 'none'>;
+
+/** The spot-notice watch: only EC2 gives one, and only a job on the box (not Slurm's) can be signalled by the wrapper. */
+function preemptWatch(inputs: Inputs, provider: ProviderName | undefined, backend: Backend): LaunchConfig['preemptWatch'] {
+  const signal = v.oneOf('preempt-signal', (inputs['preempt-signal'] ?? '').trim().replace(/^SIG/, '') || undefined, PREEMPT_SIGNALS, 'USR1');
+  const address = (inputs['metadata-address'] ?? '').trim() || IMDS;
+  // The default is filled in by the action: only another address says the user meant a watch.
+  if (address !== IMDS && provider !== 'aws') throw new InputError('metadata-address', "is EC2's instance metadata (the spot notice): it needs provider aws");
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(address);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 1 || Number(m[5]) > 65535)
+    throw new InputError('metadata-address', `${v.show(address)} is not IPv4:port (e.g. 169.254.169.254:80)`);
+  if (provider !== 'aws' || backend === 'slurm' || signal === 'none') return null;
+  return { address, signal };
 }
 
 export function parseLaunch(inputs: Inputs): LaunchConfig {
@@ -105,6 +124,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     commit,
     provider,
     instanceId,
+    preemptWatch: preemptWatch(inputs, provider, backend),
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], RELEASE_MODES, 'dir') } : undefined,
     sweep,
     slurm,

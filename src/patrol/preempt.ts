@@ -56,7 +56,8 @@ export function applyProviderWords<V extends Verdict>(verdicts: V[], memory: Tic
     const m = memory.runs[w.runId];
     if (i < 0 || !m) continue;
     const v = verdicts[i]!;
-    if (w.unconfirmed) notes.push(`${w.runId}: ${w.provider} once said instance ${w.instanceId} was preempted (${w.unconfirmed}): not confirmed, nothing assumed`);
+    if (w.unconfirmed)
+      notes.push(`${w.runId}: ${w.provider} once said instance ${w.instanceId} was preempted (${w.unconfirmed}): not confirmed, nothing assumed`);
     if (!w.preempted || v.state === 'torn-down' || v.state === 'finished') continue;
     const p: PreemptedMark =
       m.preempted?.attempt === m.attempt ? m.preempted : { at: now.toISOString(), provider: w.provider, words: w.preempted.slice(0, 300), attempt: m.attempt };

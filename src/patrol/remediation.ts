@@ -15,6 +15,7 @@ export const FLAGS = [
   'no-checkpoints',
   'unlaunched-cells',
   'blocked-disk',
+  'spot-notice',
 ] as const;
 export type Flag = (typeof FLAGS)[number];
 
@@ -42,7 +43,7 @@ export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
     'the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box',
   unknown: 'no run record for this run id under run-root: check run-id, run-root and the host',
   preempted:
-"the provider (or Slurm) took the box or the job away, in its own words (never guessed from silence): what the job wrote after its newest synced checkpoint is lost with the box unless its disk survives; rent a new box and relaunch the identical command with `resume: true` from that checkpoint",
+    'the provider (or Slurm) took the box or the job away, in its own words (never guessed from silence): what the job wrote after its newest synced checkpoint is lost with the box unless its disk survives; rent a new box and relaunch the identical command with `resume: true` from that checkpoint',
   'torn-down': 'the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line',
 };
 
@@ -77,6 +78,8 @@ export const FLAG_REMEDIATION: Record<Flag, string> = {
     'the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box',
   'blocked-disk':
     "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
+  'spot-notice':
+    "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
   'no-checkpoints':
     "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves",
 };

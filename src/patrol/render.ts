@@ -124,7 +124,18 @@ export function chart(runId: string, m: TickMemory['runs'][string] | undefined):
 
 /** Cells shown by name in a sweep's section: the unhealthy first, then the newest running; the rest are counted. */
 const CELL_ROWS = { unhealthy: 24, running: 12 };
-const UNHEALTHY: readonly State[] = ['preempted', 'failed', 'dead', 'stalled', 'rebooted', 'probe-error', 'unknown', 'unreachable', 'host-key-changed', 'auth-refused'];
+const UNHEALTHY: readonly State[] = [
+  'preempted',
+  'failed',
+  'dead',
+  'stalled',
+  'rebooted',
+  'probe-error',
+  'unknown',
+  'unreachable',
+  'host-key-changed',
+  'auth-refused',
+];
 
 /** The cells of a sweep worth a row: every unhealthy one (up to a bound), then the newest running ones. */
 export function cellsToShow(cells: readonly CellVerdict[]): { shown: CellVerdict[]; hidden: number } {

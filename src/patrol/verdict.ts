@@ -71,7 +71,13 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
 
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
   const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
-  const { state, cls, detail } = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
+  const seenState = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
+  const { state, cls } = seenState;
+  const n = run.preemptNotice;
+  // EC2's notice as the wrapper recorded it, in the run's own line.
+  const detail = n
+    ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}`
+    : seenState.detail;
   const { flags, usedPct, inodesUsedPct } = flagsOf(state, run, host, marker, prev, opts);
   const disk = host.disk;
 
@@ -220,6 +226,7 @@ function flagsOf(
     if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push('foreign-checkpoints');
   }
   if (run.unlaunchedCells) flags.push('unlaunched-cells');
+  if (run.preemptNotice) flags.push('spot-notice');
   // A sweep's checkpoints are its cells' (each cell is flagged on its own).
   if (state === 'finished' && run.checkpoints.count === 0 && !run.cells) flags.push('no-checkpoints');
   // The sync's word stands until a sync says otherwise (a tick without one keeps it).

@@ -156,7 +156,9 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
       const reason = reasonCode ? ` (${reasonCode})` : '';
       const detail = `instance state ${state.slice(0, 40)}${reason}`;
       // A spot instance's request says why EC2 is taking it back, while it still runs (the two-minute window).
-      const request = /<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) ? (/<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null) : null;
+      const request = /<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml)
+        ? (/<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null)
+        : null;
       let spotStatus: string | null = null;
       if (request && !SPOT_PREEMPTED_REASONS.has(reasonCode)) {
         const r = await ec2({ Action: 'DescribeSpotInstanceRequests', 'SpotInstanceRequestId.1': request }, 'describe spot request').catch(() => '');

@@ -57,12 +57,23 @@ export interface RunObservation {
   checkpoints: { count: number; newest: string | null; newestMtime: number | null; newestBytes: number | null; symlinks?: number };
   /** A sweep's cells, in the queue's order (absent for a single-command run). */
   cells?: CellObservation[];
+  /** EC2's spot notice as the attempt's watcher recorded it (scripts/remote/wrapper.sh), when one came. */
+  preemptNotice?: PreemptNotice | null;
   /** What a scheduler (Slurm) says of the attempt's job; absent for tmux and setsid. */
   scheduler?: SchedulerView | null;
   /** Names the run's cells.list holds that tether never launched (no cell record): refused and counted. */
   unlaunchedCells?: number;
   /** Cells whose part of the probe could not be read: the reason, by cell name. */
   cellErrors?: Record<string, string>;
+}
+
+/** EC2's two-minute notice, as the wrapper saw it: what EC2 will do and when, and what the job was sent. */
+export interface PreemptNotice {
+  action: 'terminate' | 'stop' | 'hibernate';
+  time: string;
+  seenAt: string;
+  signal: string;
+  termAt: string;
 }
 
 /** A scheduler's view of one job (squeue while it is known there, else sacct). */

@@ -1,7 +1,15 @@
 import { ATTEMPT_MAX, CELL_NAME, parseMarker, RUN_ID } from '../record/grammar.ts';
 import { CELLS_MAX, LOG_WINDOWS } from '../record/contract.ts';
-import { emptyRun, type CellObservation, type HostObservation, type Marker, type RunObservation, type SchedulerView } from '../record/observation.ts';
-import { arr, bool, BoxDataError, int, obj, optInt, optStr, str } from '../record/strict.ts';
+import {
+  emptyRun,
+  type CellObservation,
+  type HostObservation,
+  type Marker,
+  type PreemptNotice,
+  type RunObservation,
+  type SchedulerView,
+} from '../record/observation.ts';
+import { arr, bool, BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
 import { backendOf } from '../backends/index.ts';
 import { specExpectedDuration } from '../record/spec.ts';
 import { parseDf, parseGpuQuery, parseMemory } from './audit.ts';
@@ -137,6 +145,7 @@ function parseRecord(x: Record<string, unknown>, where: string, id: string, limi
       // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
       symlinks: optInt(ck, 'symlinks', ckWhere, { max: 1_000_000 }) ?? 0,
     },
+    preemptNotice: preemptNotice(optStr(x, 'preempt_notice', where, { max: 512 }), where),
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
     ...(x['scheduler'] === undefined ? {} : { scheduler: parseScheduler(x['scheduler'], `${where}.scheduler`) }),
   };
@@ -182,5 +191,22 @@ export function parseProbe(raw: unknown, runRoot: string): HostObservation {
     },
     runs,
     runErrors,
+  };
+}
+
+const UTC_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/** The attempt's preempt_notice (one JSON line the wrapper writes), strictly; absent or empty is none. */
+function preemptNotice(text: string | null, where: string): PreemptNotice | null {
+  if (!text) return null;
+  const w = `${where}.preempt_notice`;
+  const o = obj(parseJson(text, w, 512), w);
+  const action = str(o, 'action', w, { max: 16, pattern: /^(?:terminate|stop|hibernate)$/ }) as PreemptNotice['action'];
+  return {
+    action,
+    time: str(o, 'time', w, { max: 20, pattern: UTC_SECOND }),
+    seenAt: str(o, 'seen_at', w, { max: 20, pattern: UTC_SECOND }),
+    signal: str(o, 'signal', w, { max: 8, pattern: /^(?:USR1|USR2|INT|TERM)$/ }),
+    termAt: str(o, 'term_at', w, { max: 20, pattern: UTC_SECOND }),
   };
 }

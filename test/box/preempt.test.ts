@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -11,6 +11,12 @@ import { parseReportTo } from '../../src/config/patrol.ts';
 import { registeredHosts } from '../../src/registry/hosts.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { captureReporter } from '../harness/reporter.ts';
+import { createBox, type Box } from '../harness/box.ts';
+import { waitFor } from '../harness/sh.ts';
+import { parseMarker } from '../../src/record/grammar.ts';
+
+const HARNESS = join(import.meta.dirname, '..', 'harness');
+const readIf = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
 
 /**
  * Preemption as the provider's word (issue 27 §1), on a spot instance of the EC2 double that started a real box:
@@ -177,5 +183,94 @@ describe('preempted is what EC2 says, read twice; never a guess from silence', (
     expect(once.r.warnings.join('\n')).toMatch(
       /spot-flap: aws once said instance .* was preempted \(spot request marked-for-termination, then not on a second reading/,
     );
+  });
+});
+
+describe("EC2's two-minute notice on the box: the job gets its signal to checkpoint, then TERM before the notice's time", () => {
+  let box: Box;
+  const notice = () => `${box.dir}/imds-notice.json`;
+  beforeAll(async () => {
+    box = await createBox();
+    box.sh(`mkdir -p ${box.home}/code`);
+    // The metadata service on the box's own loopback (never 169.254.169.254 from a test).
+    box.sh(`setsid -f /usr/bin/python3 ${join(HARNESS, 'imds-double.py')} 18080 ${notice()} </dev/null >/dev/null 2>&1`);
+    await waitFor('the metadata double', () => box.sh('(exec 3<>/dev/tcp/127.0.0.1/18080) 2>/dev/null && echo up || true').includes('up'), 10_000);
+  });
+  afterAll(() => box?.destroy());
+
+  it('USR1 first (the job saves), TERM at the notice time less 5 s; recorded in the attempt and shown by the patrol', async () => {
+    const job = [
+      'import signal, sys, time',
+      'step = 0',
+      'def save(*_):',
+      "    open('ck-usr1.txt', 'w').write(str(step)); print(f'saved at step {step} on USR1', flush=True)",
+      'def stop(*_):',
+      "    print(f'TERM at step {step}', flush=True); sys.exit(143)",
+      'signal.signal(signal.SIGUSR1, save)',
+      'signal.signal(signal.SIGTERM, stop)',
+      'while True:',
+      "    step += 1; print(f'step {step} loss 0.5', flush=True); time.sleep(0.5)",
+    ].join('\n');
+    writeFileSync(`${box.home}/code/job.py`, job);
+    const r = captureReporter();
+    const file = join(work, 'spot-notice-run.json');
+    const code = await launchPhase(
+      box.inputs({
+        'run-id': 'spot-notice',
+        command: '/usr/bin/python3 job.py',
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        'run-file': file,
+        provider: 'aws',
+        'instance-id': 'i-0123456789abcdef0',
+        'metadata-address': '127.0.0.1:18080',
+      }),
+      {},
+      r,
+      work,
+    );
+    expect(code, r.errors.join('\n')).toBe(0);
+    const a = `${box.home}/.tether/runs/spot-notice/attempts/1`;
+    expect(readFileSync(`${a}/preempt_watch`, 'utf8')).toBe('127.0.0.1:18080 USR1\n');
+    // The watcher asks with a token (IMDSv2): nothing yet, so the job runs on.
+    await waitFor('the watcher to ask', () => /GET \/latest\/meta-data\/spot\/instance-action/.test(readIf(`${notice()}.requests`)), 15_000);
+    expect(existsSync(`${a}/preempt_notice`)).toBe(false);
+    const time = new Date(Date.now() + 12_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    writeFileSync(notice(), JSON.stringify({ action: 'terminate', time }));
+    await waitFor('the marker', () => existsSync(`${box.home}/.tether/runs/spot-notice/FAILED`), 30_000);
+    const log = readFileSync(`${a}/log`, 'utf8');
+    expect(log).toMatch(new RegExp(`tether: EC2 spot notice: terminate at ${time}; sent SIGUSR1 to the job`));
+    const saved = log.indexOf('saved at step');
+    const term = log.indexOf('TERM at step');
+    expect(saved).toBeGreaterThan(0);
+    expect(term).toBeGreaterThan(saved);
+    expect(existsSync(`${box.home}/code/ck-usr1.txt`)).toBe(true);
+    const rec = JSON.parse(readFileSync(`${a}/preempt_notice`, 'utf8')) as Record<string, string>;
+    expect(rec).toMatchObject({ action: 'terminate', time, signal: 'USR1' });
+    // TERM came 5 s before the notice's time (to the second), not at once and not after.
+    const termAt = Date.parse(rec['term_at']!);
+    expect(Date.parse(time) - termAt).toBe(5000);
+    expect(parseMarker('FAILED', readFileSync(`${box.home}/.tether/runs/spot-notice/FAILED`, 'utf8'))).toMatchObject({ signal: 'TERM' });
+    // The patrol shows the notice on the run's line; a TERM alone is `terminated`, never a guessed preemption.
+    const p = captureReporter();
+    await patrolPhase(box.inputs({ 'run-ids': 'spot-notice', 'state-file': join(work, 'spot-notice.md') }), {}, p, { probe: probeHost });
+    const v = JSON.parse(p.outputs['states'] ?? '{}')['spot-notice'];
+    expect(v).toMatchObject({ state: 'failed', class: 'terminated' });
+    expect(p.summaries.join('\n')).toMatch(/EC2 spot notice seen \S+ \\\(terminate at \S+\\\): sent SIGUSR1, TERM at/);
+    expect(p.summaries.join('\n')).toContain('EC2 gave the two-minute spot notice');
+  });
+
+  it('the metadata address is refused for a provider other than aws, before anything touches the box', async () => {
+    const r = captureReporter();
+    await expect(
+      launchPhase(
+        box.inputs({ 'run-id': 'no-watch', command: 'sleep 1', workdir: '~/code', audit: 'false', provider: 'lambda', 'metadata-address': '127.0.0.1:18080' }),
+        {},
+        r,
+        work,
+      ),
+    ).rejects.toThrow(/input 'metadata-address': is EC2's instance metadata \(the spot notice\): it needs provider aws/);
+    expect(existsSync(`${box.home}/.tether/runs/no-watch`)).toBe(false);
   });
 });

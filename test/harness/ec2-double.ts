@@ -173,7 +173,9 @@ export class Ec2Double {
       }
       const ip = inst.state === 'running' && inst.box ? `<ipAddress>${inst.box.addr}</ipAddress>` : '';
       const spot = inst.spotRequest ? `<instanceLifecycle>spot</instanceLifecycle><spotInstanceRequestId>${inst.spotRequest}</spotInstanceRequestId>` : '';
-      const reason = inst.stateReason ? `<stateReason><code>${inst.stateReason}</code><message>${inst.stateReason}: instance terminated</message></stateReason>` : '';
+      const reason = inst.stateReason
+        ? `<stateReason><code>${inst.stateReason}</code><message>${inst.stateReason}: instance terminated</message></stateReason>`
+        : '';
       return xml(
         200,
         `<DescribeInstancesResponse ${NS}><reservationSet><item><instancesSet><item><instanceId>${id}</instanceId><instanceType>${inst.type}</instanceType><instanceState><code>16</code><name>${inst.state}</name></instanceState>${ip}${spot}${reason}</item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,

@@ -8,6 +8,8 @@ import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
 import { STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
 import type { BoxState, Provisioner } from '../../src/providers/types.ts';
 import type { HostObservation, RunObservation } from '../../src/record/observation.ts';
+import { parseLaunch } from '../../src/config/launch.ts';
+import { withDefaults } from '../../src/config/defaults.ts';
 
 const NOW = 1_800_000_000;
 
@@ -225,5 +227,26 @@ describe("preemption is the provider's word, read twice, never the network's", (
     const read = readMemory(memoryBlock(m, key), key);
     expect(read.note).toBeFalsy();
     expect(read.memory.runs['r1']?.cls).toBe('terminated');
+  });
+});
+
+describe("the spot-notice watch (launch's preempt-signal and metadata-address)", () => {
+  const launch = (extra: Record<string, string>) => parseLaunch(withDefaults('launch', { 'run-id': 'r1', command: 'python train.py', ...extra }));
+  it('is on for a run on EC2 (USR1 by default), off elsewhere, on Slurm and with none', () => {
+    expect(launch({ provider: 'aws', 'instance-id': 'i-0123456789abcdef0' }).preemptWatch).toEqual({ address: '169.254.169.254:80', signal: 'USR1' });
+    expect(launch({ provider: 'aws', 'preempt-signal': 'SIGUSR2', 'metadata-address': '127.0.0.1:18080' }).preemptWatch).toEqual({
+      address: '127.0.0.1:18080',
+      signal: 'USR2',
+    });
+    expect(launch({ provider: 'lambda' }).preemptWatch).toBeNull();
+    expect(launch({}).preemptWatch).toBeNull();
+    expect(launch({ provider: 'aws', 'preempt-signal': 'none' }).preemptWatch).toBeNull();
+    expect(launch({ provider: 'aws', backend: 'slurm' }).preemptWatch).toBeNull();
+  });
+  it('refuses what it cannot send or reach, naming the input', () => {
+    expect(() => launch({ provider: 'aws', 'preempt-signal': 'KILL' })).toThrow(/preempt-signal/);
+    for (const a of ['169.254.169.254', 'localhost:80', '1.2.3.256:80', '127.0.0.1:0', '[::1]:80'])
+      expect(() => launch({ provider: 'aws', 'metadata-address': a }), a).toThrow(/input 'metadata-address': .* is not IPv4:port/);
+    expect(() => launch({ provider: 'runpod', 'metadata-address': '127.0.0.1:80' })).toThrow(/needs provider aws/);
   });
 });

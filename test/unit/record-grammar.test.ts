@@ -130,6 +130,25 @@ describe('probe output is read strictly', () => {
     }
   });
 
+  it("an attempt's spot notice (the wrapper's preempt_notice) is read strictly: a damaged one spoils only its run's line", () => {
+    const n = { action: 'terminate', time: '2026-12-02T12:00:00Z', seen_at: '2026-12-02T11:58:00Z', signal: 'USR1', term_at: '2026-12-02T11:59:55Z' };
+    const ok = parseProbe(probe([{ ...goodRun, preempt_notice: JSON.stringify(n) }]), '~');
+    expect(ok.runs[0]?.preemptNotice).toEqual({ action: 'terminate', time: n.time, seenAt: n.seen_at, signal: 'USR1', termAt: n.term_at });
+    expect(parseProbe(probe([{ ...goodRun, preempt_notice: '' }]), '~').runs[0]?.preemptNotice).toBeNull();
+    for (const bad of [
+      '{"action":',
+      JSON.stringify({ ...n, action: 'reboot' }),
+      JSON.stringify({ ...n, time: '2026-12-02 12:00' }),
+      JSON.stringify({ ...n, signal: 'KILL' }),
+      JSON.stringify({ ...n, term_at: undefined }),
+      '[]',
+    ]) {
+      const obs = parseProbe(probe([{ ...goodRun, preempt_notice: bad }]), '~');
+      expect(obs.runs, bad).toEqual([]);
+      expect(obs.runErrors['r1'], bad).toMatch(/preempt_notice/);
+    }
+  });
+
   it('script output past its bound, or without JSON, is a BoxDataError (never a SyntaxError)', () => {
     expect(() => parseJsonLine('probe', { code: 0, signal: null, stdout: '{"a":', stderr: '', truncated: false })).toThrow(BoxDataError);
     expect(() => parseJsonLine('probe', { code: 0, signal: null, stdout: '{}', stderr: '', truncated: true })).toThrow(/more than its output bound/);

@@ -440,7 +440,7 @@ describe("Slurm's states in the verdict", () => {
     expect(out.detail).toContain(`Slurm job 42 ${state}`);
   });
 
-  it('PREEMPTED is Slurm\'s own word: the state `preempted` (not a failure class), whatever marker the killed attempt left', () => {
+  it("PREEMPTED is Slurm's own word: the state `preempted` (not a failure class), whatever marker the killed attempt left", () => {
     for (const m of [null, marker('FAILED', 143, 'TERM')]) {
       const out = v({ ...dead, marker: m, scheduler: sched('PREEMPTED', { exit: '0:15' }) });
       expect(out).toMatchObject({ state: 'preempted', cls: null, detail: 'Slurm job 42 PREEMPTED on n[1-2]' });

@@ -17,7 +17,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import {
   specExpectedDuration
 } from "./chunk-EB3SDZEE.js";
@@ -34,6 +34,7 @@ import {
   obj,
   optInt,
   optStr,
+  parseJson,
   parseMarker,
   str
 } from "./chunk-L5FHM4FN.js";
@@ -154,6 +155,7 @@ function parseRecord(x, where, id, limits) {
       // Symlinks the globs matched: never followed, counted for a warning (an older probe sends none).
       symlinks: optInt(ck, "symlinks", ckWhere, { max: 1e6 }) ?? 0
     },
+    preemptNotice: preemptNotice(optStr(x, "preempt_notice", where, { max: 512 }), where),
     // A scheduler's view of the attempt's job (backend slurm), when the probe sent one.
     ...x["scheduler"] === void 0 ? {} : { scheduler: parseScheduler(x["scheduler"], `${where}.scheduler`) }
   };
@@ -193,6 +195,20 @@ function parseProbe(raw, runRoot) {
     },
     runs,
     runErrors
+  };
+}
+var UTC_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+function preemptNotice(text, where) {
+  if (!text) return null;
+  const w = `${where}.preempt_notice`;
+  const o = obj(parseJson(text, w, 512), w);
+  const action = str(o, "action", w, { max: 16, pattern: /^(?:terminate|stop|hibernate)$/ });
+  return {
+    action,
+    time: str(o, "time", w, { max: 20, pattern: UTC_SECOND }),
+    seenAt: str(o, "seen_at", w, { max: 20, pattern: UTC_SECOND }),
+    signal: str(o, "signal", w, { max: 8, pattern: /^(?:USR1|USR2|INT|TERM)$/ }),
+    termAt: str(o, "term_at", w, { max: 20, pattern: UTC_SECOND })
   };
 }
 

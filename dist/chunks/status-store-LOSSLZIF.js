@@ -18,9 +18,9 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-XCILY4LK.js";
-import "./chunk-OWPRAYK6.js";
-import "./chunk-UOO346SM.js";
+} from "./chunk-GIOQCCDK.js";
+import "./chunk-7COZ2637.js";
+import "./chunk-CPI2RXD4.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

@@ -11,7 +11,7 @@ import {
   dataLines,
   scriptCommand,
   scriptStdin
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import {
   knownHostsLine
 } from "./chunk-L5FHM4FN.js";

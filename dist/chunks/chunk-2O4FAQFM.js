@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

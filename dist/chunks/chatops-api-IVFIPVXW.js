@@ -10,9 +10,9 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-PU5ESXNX.js";
+} from "./chunk-XJDDH3LQ.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-VGZ2Y4TC.js";
+import "./chunk-O4IC6ED4.js";
 import "./chunk-DS4QQYF2.js";
 import "./chunk-UH4VCSQP.js";
 import "./chunk-U6YV35CK.js";

@@ -21,7 +21,7 @@ import {
   parseJsonLine,
   runScript,
   scriptText
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import {
   PROVIDER_NAMES
 } from "./chunk-4E63TUTL.js";

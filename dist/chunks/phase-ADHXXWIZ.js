@@ -8,8 +8,8 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-PU5ESXNX.js";
-import "./chunk-VGZ2Y4TC.js";
+} from "./chunk-XJDDH3LQ.js";
+import "./chunk-O4IC6ED4.js";
 import "./chunk-DS4QQYF2.js";
 import "./chunk-UH4VCSQP.js";
 import {

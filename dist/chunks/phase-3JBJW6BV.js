@@ -16,28 +16,28 @@ import {
 } from "./chunk-ISFGCOYN.js";
 import {
   drive
-} from "./chunk-IZTERVG7.js";
+} from "./chunk-OZZOX7EO.js";
 import {
   lookAtRun,
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-COXNMKFA.js";
+} from "./chunk-JGUMV4YP.js";
 import "./chunk-QCAJYET7.js";
 import "./chunk-OS6SLAAT.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-JGUVNMEL.js";
-import "./chunk-747MCPLR.js";
-import "./chunk-OWPRAYK6.js";
+} from "./chunk-NZYBG4U3.js";
+import "./chunk-U2WNTB67.js";
+import "./chunk-7COZ2637.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-UOO346SM.js";
+import "./chunk-CPI2RXD4.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-2TCOF2JK.js";
+} from "./chunk-VR7PESO2.js";
 import "./chunk-EGPRQD5M.js";
 import "./chunk-H57H7UT2.js";
 import {
@@ -52,7 +52,7 @@ import "./chunk-CBGH3CFU.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-3NOTLHNQ.js";
+} from "./chunk-P7DJRZ5H.js";
 import "./chunk-UH4VCSQP.js";
 import {
   code,
@@ -66,7 +66,7 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-TEBQ7YK3.js";
+import "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import {
   TransportError

@@ -13,7 +13,7 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-7HGIQNQS.js";
+} from "./chunk-NTETWO6F.js";
 import "./chunk-OS6SLAAT.js";
 import {
   RECORD_NAME
@@ -24,7 +24,7 @@ import {
 import {
   human,
   withFlag
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-UH4VCSQP.js";
@@ -32,7 +32,7 @@ import {
   connect,
   parseJsonLine,
   runScript
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import {
   TransportError

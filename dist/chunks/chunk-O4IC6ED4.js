@@ -152,6 +152,14 @@ var INPUTS = {
   "instance-id": {
     help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider"
   },
+  "preempt-signal": {
+    help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
+    default: "USR1"
+  },
+  "metadata-address": {
+    help: "launch, provider aws: the instance metadata service the spot-notice watch asks, as IPv4:port (default 169.254.169.254:80; a test serves its own on the box's loopback)",
+    default: "169.254.169.254:80"
+  },
   "run-file": { help: "where to write the run description, relative to the workspace (default tether-run-<run-id>.json: one file per run)" },
   "sync-dir": { help: "a directory on the runner uploaded as a content-addressed release that becomes the workdir (not with workdir)" },
   "sync-mode": { help: "dir (default: the directory as it is, without .git) or git-head (git archive of HEAD)", default: "dir" },
@@ -353,6 +361,8 @@ var LAUNCH_INPUTS = [
   "commit",
   "provider",
   "instance-id",
+  "preempt-signal",
+  "metadata-address",
   "run-file",
   "sync-dir",
   "sync-mode",

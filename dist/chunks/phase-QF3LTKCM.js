@@ -6,29 +6,29 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-AULAVWMR.js";
+} from "./chunk-2O4FAQFM.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-XCILY4LK.js";
+} from "./chunk-GIOQCCDK.js";
 import {
   applyProviderWords,
   tick
-} from "./chunk-747MCPLR.js";
+} from "./chunk-U2WNTB67.js";
 import {
   summarize,
   summaryText
-} from "./chunk-OWPRAYK6.js";
+} from "./chunk-7COZ2637.js";
 import "./chunk-GAEFUSNO.js";
 import {
   NOTIFIED_MAX,
   STATE_REMEDIATION,
   mergeMemories,
   readMemory
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";

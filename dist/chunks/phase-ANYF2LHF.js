@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-IZTERVG7.js";
+} from "./chunk-OZZOX7EO.js";
 import {
   handoffBytes,
   renderHandoff
@@ -25,7 +25,7 @@ import {
   ProvisionError,
   awsFromEnv,
   providerModule
-} from "./chunk-3NOTLHNQ.js";
+} from "./chunk-P7DJRZ5H.js";
 import {
   durationText
 } from "./chunk-UH4VCSQP.js";
@@ -42,7 +42,7 @@ import {
 } from "./chunk-3B7SBFZS.js";
 import {
   connect
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import {
   TransportError

@@ -13,7 +13,7 @@ import "./chunk-QCAJYET7.js";
 import "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-JGUVNMEL.js";
+} from "./chunk-NZYBG4U3.js";
 import "./chunk-UH4VCSQP.js";
 import {
   code,
@@ -28,7 +28,7 @@ import "./chunk-3B7SBFZS.js";
 import {
   parseJsonLine,
   runScript
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";

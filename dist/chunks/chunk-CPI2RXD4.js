@@ -36,7 +36,7 @@ var STATE_REMEDIATION = {
   "auth-refused": "the box answers but refuses tether's key: the authorized key was removed or the user changed; fix authorized_keys (nothing is known about the run, and the box is not silent: it is not a billing or power problem)",
   "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
   unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
-  preempted: "the provider (or Slurm) took the box or the job away, in its own words: nothing was lost beyond the newest synced checkpoint; the run's `on-preempt` policy says what happens next (wait: relaunch with launch `recover: <run-id>` on a new box)",
+  preempted: "the provider (or Slurm) took the box or the job away, in its own words (never guessed from silence): what the job wrote after its newest synced checkpoint is lost with the box unless its disk survives; rent a new box and relaunch the identical command with `resume: true` from that checkpoint",
   "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
 };
 var FAILURE_REMEDIATION = {
@@ -64,6 +64,7 @@ var FLAG_REMEDIATION = {
   "foreign-checkpoints": "checkpoints newer than the run's end: another run (or process) writes into the same folder; collect names them, and results may mix: give each run its own checkpoint directory",
   "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
   "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
+  "spot-notice": "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
   "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
 };
 
@@ -313,7 +314,10 @@ function assess(runId, seen, prev, opts, now) {
   const newSignature = run.alive ? signatureIn(delta) : null;
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
   const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
-  const { state, cls, detail } = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
+  const seenState = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
+  const { state, cls } = seenState;
+  const n = run.preemptNotice;
+  const detail = n ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}` : seenState.detail;
   const { flags, usedPct, inodesUsedPct } = flagsOf(state, run, host, marker, prev, opts);
   const disk = host.disk;
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
@@ -434,6 +438,7 @@ function flagsOf(state, run, host, marker, prev, opts) {
     if (Number.isFinite(end) && run.checkpoints.newestMtime > end + FOREIGN_SLACK_S) flags.push("foreign-checkpoints");
   }
   if (run.unlaunchedCells) flags.push("unlaunched-cells");
+  if (run.preemptNotice) flags.push("spot-notice");
   if (state === "finished" && run.checkpoints.count === 0 && !run.cells) flags.push("no-checkpoints");
   if (prev?.sync?.bad) flags.push("bad-checkpoint");
   if (state === "finished" && run.expectedDurationS && marker && run.startedEpoch) {

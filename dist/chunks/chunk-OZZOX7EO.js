@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ProviderError
-} from "./chunk-3NOTLHNQ.js";
+} from "./chunk-P7DJRZ5H.js";
 
 // src/providers/drive.ts
 var reached = (verb, s) => s === "gone" || verb === "park" && s === "stopped";

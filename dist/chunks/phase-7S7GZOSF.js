@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   openPinned
-} from "./chunk-JGUVNMEL.js";
+} from "./chunk-NZYBG4U3.js";
 import {
   parseProgress
 } from "./chunk-OWBPA4XH.js";
@@ -44,7 +44,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";
@@ -368,6 +368,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join("\n"),
       wrapper: WRAPPER,
+      ...cfg.preemptWatch ? { preempt_watch: `${cfg.preemptWatch.address} ${cfg.preemptWatch.signal}` } : {},
       ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join("\n"), slurm_conf: cfg.slurm.slurmConf } : {},
       ...cfg.sweep ? {
         cells: cellData(cfg),

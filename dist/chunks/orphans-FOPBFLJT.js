@@ -7,11 +7,11 @@ var __dirname = __tether_dn(__filename);
 import {
   PROVIDER_LIST,
   awsFromEnv
-} from "./chunk-3NOTLHNQ.js";
+} from "./chunk-P7DJRZ5H.js";
 import "./chunk-YHYEFN6U.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
-import "./chunk-TEBQ7YK3.js";
+import "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-OWPRAYK6.js";
+} from "./chunk-7COZ2637.js";
 import {
   eachLimit
 } from "./chunk-GAEFUSNO.js";
@@ -15,7 +15,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";

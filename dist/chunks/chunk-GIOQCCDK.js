@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   summarize,
   summaryText
-} from "./chunk-OWPRAYK6.js";
+} from "./chunk-7COZ2637.js";
 import {
   fitMemory,
   human,
@@ -15,7 +15,7 @@ import {
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 import {
   durationText
 } from "./chunk-UH4VCSQP.js";

@@ -6,18 +6,18 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-AULAVWMR.js";
+} from "./chunk-2O4FAQFM.js";
 import {
   stateText
-} from "./chunk-XCILY4LK.js";
+} from "./chunk-GIOQCCDK.js";
 import {
   tick
-} from "./chunk-747MCPLR.js";
-import "./chunk-OWPRAYK6.js";
+} from "./chunk-U2WNTB67.js";
+import "./chunk-7COZ2637.js";
 import "./chunk-GAEFUSNO.js";
 import {
   CRASH_HINT
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";
@@ -27,7 +27,7 @@ import {
   connect,
   scriptCommand,
   scriptStdin
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";

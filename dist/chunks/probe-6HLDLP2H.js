@@ -7,10 +7,10 @@ var __dirname = __tether_dn(__filename);
 import {
   probeHost,
   probeOn
-} from "./chunk-2TCOF2JK.js";
+} from "./chunk-VR7PESO2.js";
 import "./chunk-EGPRQD5M.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-TEBQ7YK3.js";
+import "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";

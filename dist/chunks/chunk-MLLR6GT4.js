@@ -25,7 +25,7 @@ import {
   parseStore,
   parseSweep,
   withDefaults
-} from "./chunk-VGZ2Y4TC.js";
+} from "./chunk-O4IC6ED4.js";
 import {
   parseLogsPhase
 } from "./chunk-FWHPFPNY.js";
@@ -56,7 +56,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-3NOTLHNQ.js";
+} from "./chunk-P7DJRZ5H.js";
 import {
   inert
 } from "./chunk-NMVVBMUM.js";
@@ -248,6 +248,18 @@ function parseSlurm(inputs, backend) {
 // src/config/launch.ts
 var BACKENDS = BACKEND_NAMES;
 var RELEASE_MODES = ["dir", "git-head"];
+var IMDS = "169.254.169.254:80";
+var PREEMPT_SIGNALS = ["USR1", "USR2", "INT", "TERM", "none"];
+function preemptWatch(inputs, provider, backend) {
+  const signal = oneOf("preempt-signal", (inputs["preempt-signal"] ?? "").trim().replace(/^SIG/, "") || void 0, PREEMPT_SIGNALS, "USR1");
+  const address = (inputs["metadata-address"] ?? "").trim() || IMDS;
+  if (address !== IMDS && provider !== "aws") throw new InputError("metadata-address", "is EC2's instance metadata (the spot notice): it needs provider aws");
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(address);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 1 || Number(m[5]) > 65535)
+    throw new InputError("metadata-address", `${show(address)} is not IPv4:port (e.g. 169.254.169.254:80)`);
+  if (provider !== "aws" || backend === "slurm" || signal === "none") return null;
+  return { address, signal };
+}
 function parseLaunch(inputs) {
   const env = envLines("env", inputs["env"]);
   const secretNames = names("secrets", inputs["secrets"]);
@@ -297,6 +309,7 @@ function parseLaunch(inputs) {
     commit,
     provider,
     instanceId,
+    preemptWatch: preemptWatch(inputs, provider, backend),
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
     sweep,
     slurm,
@@ -714,7 +727,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-MKTDDSWC.js"),
+      () => import("./phase-7S7GZOSF.js"),
       (m) => m.auditPhase
     )
   },
@@ -731,7 +744,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-MKTDDSWC.js"),
+      () => import("./phase-7S7GZOSF.js"),
       (m) => m.launchPhase
     )
   },
@@ -746,7 +759,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-2TAVYLF6.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-QF3LTKCM.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -760,7 +773,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-ZM5A2BWR.js"),
+      () => import("./phase-6LMEFQBD.js"),
       (m) => m.collectPhase
     )
   },
@@ -776,7 +789,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-Z3TXCEX5.js"),
+      () => import("./phase-3JBJW6BV.js"),
       (m) => m.teardownPhase
     )
   },
@@ -790,7 +803,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-X27GUJ22.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-ADHXXWIZ.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -804,7 +817,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseLogsPhase,
     run: lazy(
-      () => import("./phase-65MT6HRV.js"),
+      () => import("./phase-YBV2WR2K.js"),
       (m) => m.logsPhase
     )
   },
@@ -820,7 +833,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-E7K5LSUK.js"),
+      () => import("./phase-OJS5SJDR.js"),
       (m) => m.stopPhase
     )
   },
@@ -836,7 +849,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-W5DRMOPD.js"),
+      () => import("./phase-ANYF2LHF.js"),
       (m) => m.provisionPhase
     )
   }
@@ -864,13 +877,13 @@ function maskSecrets(phase, inputs, reporter) {
   for (const n of phase.inputs) if (inputDef(n)?.kind === "secret" && inputs[n]) reporter.mask(inputs[n]);
 }
 async function patrolSteps() {
-  const { probeHost, probeOn } = await import("./probe-3A6BBNEF.js");
+  const { probeHost, probeOn } = await import("./probe-6HLDLP2H.js");
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-SPLGYBAS.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-LI4MVO5R.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-TTFMBLJP.js")).findOrphans(...a)
+    sync: async (...a) => (await import("./step-PHGVSOPO.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-4QXTEAWI.js")).followRuns(f),
+    orphans: async (...a) => (await import("./orphans-FOPBFLJT.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -1005,7 +1018,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-D5WB2EEL.js").then((m) => {
+  const get = () => real ??= import("./status-store-LOSSLZIF.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -1048,7 +1061,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-4SQ5IOPM.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-IVFIPVXW.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -1059,7 +1072,7 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-D5WB2EEL.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-LOSSLZIF.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -9,7 +9,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-COXNMKFA.js";
+} from "./chunk-JGUMV4YP.js";
 import {
   filesSha256,
   manifestSha256,
@@ -25,28 +25,28 @@ import {
   streamScanFor,
   trustedLoad,
   verifyOne
-} from "./chunk-7HGIQNQS.js";
+} from "./chunk-NTETWO6F.js";
 import "./chunk-OS6SLAAT.js";
 import {
   manifestFromListing
 } from "./chunk-TNLJFY52.js";
 import {
   openPinned
-} from "./chunk-JGUVNMEL.js";
-import "./chunk-747MCPLR.js";
-import "./chunk-OWPRAYK6.js";
+} from "./chunk-NZYBG4U3.js";
+import "./chunk-U2WNTB67.js";
+import "./chunk-7COZ2637.js";
 import "./chunk-GAEFUSNO.js";
 import {
   human
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
   probeOn
-} from "./chunk-2TCOF2JK.js";
+} from "./chunk-VR7PESO2.js";
 import "./chunk-EGPRQD5M.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-3NOTLHNQ.js";
+import "./chunk-P7DJRZ5H.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,
@@ -64,7 +64,7 @@ import {
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
-import "./chunk-TEBQ7YK3.js";
+import "./chunk-UCZRAAPS.js";
 import "./chunk-4E63TUTL.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";

@@ -14,16 +14,16 @@ import {
 } from "./chunk-TNLJFY52.js";
 import {
   tick
-} from "./chunk-747MCPLR.js";
+} from "./chunk-U2WNTB67.js";
 import {
   human
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 import {
   FACTS,
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-3NOTLHNQ.js";
+} from "./chunk-P7DJRZ5H.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,
@@ -37,7 +37,7 @@ import {
   dataLines,
   parseJsonLine,
   runScript
-} from "./chunk-TEBQ7YK3.js";
+} from "./chunk-UCZRAAPS.js";
 import {
   ATTEMPT_MAX,
   BoxDataError,

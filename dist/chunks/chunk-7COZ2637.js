@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-UOO346SM.js";
+} from "./chunk-CPI2RXD4.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;
