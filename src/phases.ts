@@ -11,6 +11,7 @@ import { allInputErrors as inputErrors, parseAll } from './config/check.ts';
 import { parseAuditPhase } from './config/audit.ts';
 import { parseChatOpsPhase } from './config/chatops.ts';
 import { parseLaunchPhase } from './config/launch.ts';
+import { parseRecover, type RecoverConfig } from './config/recover.ts';
 import { withProvision } from './launch/from-provision.ts';
 import { parseLogsPhase, type LogsPhaseConfig } from './config/logs.ts';
 import { parseStopPhase, type StopPhaseConfig } from './config/stop.ts';
@@ -208,6 +209,23 @@ export const PHASES = {
       (m) => m.provisionPhase,
     ),
   } satisfies PhaseDef<ProvisionPhaseConfig>,
+  recover: {
+    name: 'recover',
+    cli: 'recover',
+    title: 'tether recover',
+    description:
+      "Continue a run whose provider preempted its box (issue 27): only on its signed registration's on-preempt: replace, the provider's own word read twice, and the same code; rents a box of the same spec, pushes the newest checkpoint the patrol's sync verified on this runner into the run's folder, and resumes the identical command as the next attempt. The preempted instance is listed, never destroyed.",
+    summary: 'continue a preempted run on a new box from its newest synced checkpoint',
+    usage: 'tether recover RUN-ID --provider aws --instance-types g6.xlarge --sync-dest DIR --report-to pr:N --ssh-key-path KEY [options]',
+    inputs: PHASE_INPUTS.recover,
+    outputs: OUTPUT_DOCS.recover,
+    holdsKey: true,
+    parse: parseRecover,
+    run: lazy(
+      () => import('./recover/phase.ts'),
+      (m) => m.recoverPhase,
+    ),
+  } satisfies PhaseDef<RecoverConfig>,
 } as const;
 
 /** Any one row of the registry. */
@@ -224,6 +242,7 @@ export const PHASE_LIST: readonly AnyPhase[] = [
   PHASES.logs,
   PHASES.stop,
   PHASES.provision,
+  PHASES.recover,
 ];
 
 /**

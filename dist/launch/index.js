@@ -7,29 +7,30 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-MLLR6GT4.js";
+} from "../chunks/chunk-OOJAUGQK.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-O4IC6ED4.js";
-import "../chunks/chunk-FWHPFPNY.js";
-import "../chunks/chunk-FPL3OPAT.js";
-import "../chunks/chunk-DS4QQYF2.js";
-import "../chunks/chunk-RRY5ZHCL.js";
-import "../chunks/chunk-CRCUETVT.js";
-import "../chunks/chunk-KVLL6EXG.js";
-import "../chunks/chunk-CBGH3CFU.js";
-import "../chunks/chunk-P7DJRZ5H.js";
-import "../chunks/chunk-UH4VCSQP.js";
+import "../chunks/chunk-H52DENQG.js";
+import "../chunks/chunk-DDFBMNZI.js";
+import "../chunks/chunk-YK25IKDQ.js";
+import "../chunks/chunk-5QHDR2XW.js";
+import "../chunks/chunk-F76BA6GK.js";
+import "../chunks/chunk-53ZMRIGU.js";
+import "../chunks/chunk-LISGVXPC.js";
+import "../chunks/chunk-X3XFAWJG.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-U6YV35CK.js";
-import "../chunks/chunk-YHYEFN6U.js";
+import "../chunks/chunk-7H6O37LU.js";
+import "../chunks/chunk-4A2GWDP5.js";
+import "../chunks/chunk-QUO5DVML.js";
+import "../chunks/chunk-SRA6DY5S.js";
+import "../chunks/chunk-7EM4F4UI.js";
+import "../chunks/chunk-NV43GDDO.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-UCZRAAPS.js";
-import "../chunks/chunk-4E63TUTL.js";
+import "../chunks/chunk-5JHUVUQF.js";
 import "../chunks/chunk-GMQBEAIE.js";
 import "../chunks/chunk-U6FX2S55.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-L5FHM4FN.js";
+import "../chunks/chunk-TMKPMM4N.js";
 import "../chunks/chunk-EPCPIVQ4.js";
 import "../chunks/chunk-R3K6G2KB.js";
 

@@ -53,7 +53,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_attempt_floor=''
 DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
@@ -249,6 +249,8 @@ main() {
     retire_failed "$RUN_DIR" "$LAST"
   fi
   n=$((LAST + 1))
+  # A recovery on a new box continues the run's numbering (attempt_floor: the attempts before it ran elsewhere).
+  if [[ ${DATA_attempt_floor:-} =~ ^[0-9]{1,6}$ ]] && ((DATA_attempt_floor >= n)); then n=$((DATA_attempt_floor + 1)); fi
 
   # Before anything of this run is written: a live run on the box must not share its checkpoints. A
   # scheduler's jobs share a filesystem too, so this holds for every backend.

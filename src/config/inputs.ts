@@ -141,10 +141,22 @@ export const INPUTS = {
   commit: { help: 'git commit of the code being run, recorded in spec.json' },
   provider: {
     help: `teardown: ${orList(PROVIDER_NAMES.map((p) => PROVIDER_HELP[p]))}; in collect, only for the teardown card; in launch, where the box was rented (signed into the registration)`,
-    required: ['teardown', 'provision'],
+    required: ['teardown', 'provision', 'recover'],
   },
   'instance-id': {
     help: "the provider's id of the exact instance to tear down (provider ssh: defaults to host:port); in launch, the rented instance, with provider",
+  },
+  recover: {
+    help: 'recover: the run to continue on a new box after its provider preempted it (the patrol dispatches the launch workflow with it): rents a box of the same spec, restores the newest synced checkpoint from sync-dest, resumes the identical command as the next attempt',
+    required: ['recover'],
+  },
+  'on-preempt': {
+    help: 'launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) or replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes); replace needs sync-dir, report-to and a provider whose preemption signature is verified (aws, vastai)',
+    default: 'wait',
+  },
+  'max-recoveries': {
+    help: 'launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly',
+    default: '3',
   },
   'preempt-signal': {
     help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
@@ -261,7 +273,7 @@ export const INPUTS = {
   'instance-types': {
     help: 'provision: instance types to ask for, in order of preference, one per line (GPU types for RunPod and vast.ai); the first with capacity is taken',
     kind: 'list',
-    required: ['provision'],
+    required: ['provision', 'recover'],
   },
   regions: { help: 'provision: regions to try, in order, one per line (default: any region with capacity; EC2: aws-region)', kind: 'list' },
   image: { help: "provision: the machine image, template or family (default: the provider's own default image)" },
@@ -359,6 +371,8 @@ export const LAUNCH_INPUTS = [
   'commit',
   'provider',
   'instance-id',
+  'on-preempt',
+  'max-recoveries',
   'preempt-signal',
   'metadata-address',
   'run-file',
@@ -475,6 +489,31 @@ export const PROVISION_INPUTS = [
   'report-to',
   'github-token',
 ] as const satisfies readonly InputName[];
+/** Recover: provision's inputs for the new box, and what launch takes from the step rather than the registration. */
+export const RECOVER_INPUTS = [
+  'recover',
+  'provider',
+  'api-key',
+  'provider-api-url',
+  'instance-types',
+  'regions',
+  'image',
+  'disk-gb',
+  'max-hourly-price',
+  'spot',
+  'provision-timeout',
+  'aws-region',
+  'subnet',
+  'security-group',
+  'env',
+  'secrets',
+  'sync-dest',
+  'preempt-confirm',
+  'confirm-timeout',
+  'report-to',
+  'github-token',
+] as const satisfies readonly InputName[];
+
 /** What provision needs of the connection: the key whose public half it registers, the login, the SSH timeout. */
 export const PROVISION_KEY_INPUTS = ['user', 'ssh-key', 'ssh-key-path', 'connect-timeout'] as const satisfies readonly InputName[];
 
@@ -494,6 +533,7 @@ export const PHASE_GROUPS = {
   logs: { connection: CONNECTION_INPUTS, logs: LOGS_INPUTS },
   stop: { connection: CONNECTION_INPUTS, stop: STOP_INPUTS },
   provision: { 'connection (the key registered with the provider, the login, the SSH wait)': PROVISION_KEY_INPUTS, provision: PROVISION_INPUTS },
+  recover: { 'connection (the key that signed the registration, the login, the SSH wait)': PROVISION_KEY_INPUTS, recover: RECOVER_INPUTS },
 } as const satisfies Record<string, Record<string, readonly InputName[]>>;
 
 type Flat<G> = G extends Record<string, readonly (infer N)[]> ? readonly N[] : never;

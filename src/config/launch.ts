@@ -1,4 +1,4 @@
-import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, type ProviderName } from '../record/names.ts';
+import { INSTANCE_ID, PREEMPTION_SIGNATURE, PROVIDER_NAMES as PROVIDERS, RECOVERY_COMMAND_MAX, type ProviderName } from '../record/names.ts';
 import { BACKEND_NAMES } from '../record/names.ts';
 import { InputError } from './errors.ts';
 import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
@@ -37,6 +37,10 @@ export interface LaunchConfig {
   /** Where the box was rented (4/6 fills them from provision): signed into the registration, passed on by ChatOps. */
   provider: ProviderName | undefined;
   instanceId: string | undefined;
+  /** What a confirmed preemption leads to (issue 27 §2), signed into the registration: wait, or replace the box. */
+  onPreempt: { policy: OnPreempt; maxRecoveries: number };
+  /** A recovery's new box continues the run's attempt numbering past this (set by the recover phase only). */
+  attemptFloor?: number;
   /** EC2's spot-notice watch (provider aws, not Slurm): the metadata address and the signal the job gets; null: none. */
   preemptWatch: { address: string; signal: PreemptSignal } | null;
   /** Code to upload as a content-addressed release that becomes the workdir. */
@@ -55,6 +59,40 @@ export interface LaunchConfig {
 }
 
 const IMDS = '169.254.169.254:80';
+export const ON_PREEMPT = ['wait', 'replace'] as const;
+export type OnPreempt = (typeof ON_PREEMPT)[number];
+
+/**
+ * The recovery policy. `replace` rents a new box and resumes there from the newest synced checkpoint, so it needs
+ * the provider's own word for a preemption (a verified signature), code tether ships itself (sync-dir: the same
+ * release is packed again from the recorded commit) and one job on the box (not a sweep, not Slurm, which
+ * requeues by itself).
+ */
+function onPreempt(
+  inputs: Inputs,
+  provider: ProviderName | undefined,
+  o: { backend: Backend; sweep: boolean; syncDir: string; command: string; then: string | undefined },
+): LaunchConfig['onPreempt'] {
+  const policy = v.oneOf('on-preempt', inputs['on-preempt'], ON_PREEMPT, 'wait');
+  const maxRecoveries = v.number('max-recoveries', inputs['max-recoveries'], 3, 1, 20);
+  if (policy === 'replace') {
+    const why = !provider
+      ? 'needs provider (and instance-id): the provider whose word says the box was preempted'
+      : PREEMPTION_SIGNATURE[provider] !== 'verified'
+        ? `is not offered for provider ${provider}: ${PREEMPTION_SIGNATURE[provider] === 'unverified' ? 'its preemption signature is not verified, so only wait is' : 'it rents no spot boxes tether can tell preempted'}`
+        : o.backend === 'slurm'
+          ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)"
+          : o.sweep
+            ? 'is not offered for a sweep yet: each cell would need its own restore'
+            : !o.syncDir
+              ? 'needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)'
+              : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? '').length > RECOVERY_COMMAND_MAX
+                ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)`
+                : null;
+    if (why) throw new InputError('on-preempt', `replace ${why}`);
+  }
+  return { policy, maxRecoveries };
+}
 export const PREEMPT_SIGNALS = ['USR1', 'USR2', 'INT', 'TERM', 'none'] as const;
 export type PreemptSignal = Exclude<(typeof PREEMPT_SIGNALS)[number], 'none'>;
 
@@ -125,6 +163,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     provider,
     instanceId,
     preemptWatch: preemptWatch(inputs, provider, backend),
+    onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command, then: inputs['then'] }),
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], RELEASE_MODES, 'dir') } : undefined,
     sweep,
     slurm,
@@ -179,6 +218,17 @@ export interface LaunchPhaseConfig {
   store: StoreSpec | null;
   /** tether-run.json, relative to the workspace. */
   runFile: string;
+  /**
+   * Set by the recover phase only (issue 27 §2), never from an input: the attempt numbering to continue, the
+   * newest verified checkpoint to push into the new box before the job starts, and what the registration says of
+   * the recoveries so far.
+   */
+  recovery?: {
+    attemptFloor: number;
+    restore: { source: string; path: string; bytes: number; sha256: string; step: number | null } | null;
+    recoveries: number;
+    previous: Array<{ provider: string; instanceId: string; attempt: number }>;
+  };
 }
 
 export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig {
@@ -193,6 +243,11 @@ export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig
       'report-to signs the run registration with the SSH key, so give ssh-key or ssh-key-path (an ssh agent cannot sign it here)',
     );
   const store = reportTo ? { reportTo, header: '', token: inputs['github-token'] ?? '', signingKey: conn.key } : null;
+  if (launch.onPreempt.policy !== 'wait' && !reportTo)
+    throw new InputError(
+      'on-preempt',
+      `${launch.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`,
+    );
   return { launch, secrets, audit, conn, store, runFile: (inputs['run-file'] ?? '').trim() || `tether-run-${launch.runId}.json` };
 }
 

@@ -81,4 +81,14 @@ export const OUTPUT_DOCS = {
     'record-url': "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
     'provision-file': 'when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads',
   },
+  recover: {
+    result:
+      "recovered (the next attempt runs on a new box), refused (why: nothing was rented or touched) or failed (provision's or launch's own errors say why)",
+    'recover-ms': 'from the start of the recovery to the job confirmed on the new box, in milliseconds',
+    'instance-id': "the new box's instance id (provision's output)",
+    host: "the new box's address",
+    'host-key-fingerprint': "the new box's host key, pinned before the first connection",
+    attempt: 'the attempt started on the new box (the registered one + 1)',
+    'registration-url': 'the registration comment, signed again with the new box',
+  },
 } as const;

@@ -84,6 +84,7 @@ export async function launch(
       workdir: cfg.workdir,
       checkpoints: cfg.checkpoints.join('\n'),
       wrapper: WRAPPER,
+      ...(cfg.attemptFloor ? { attempt_floor: String(cfg.attemptFloor) } : {}),
       ...(cfg.preemptWatch ? { preempt_watch: `${cfg.preemptWatch.address} ${cfg.preemptWatch.signal}` } : {}),
       ...(cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join('\n'), slurm_conf: cfg.slurm.slurmConf } : {}),
       ...(cfg.sweep

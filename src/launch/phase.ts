@@ -11,14 +11,16 @@ import { renderAudit, renderLaunch } from './render.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { InputError } from '../config/errors.ts';
 import { code, inert } from '../report/markdown.ts';
-import { GITHUB_LOGIN, moneyText, renderRegistration, signedBytes, type Registration } from '../registry/entry.ts';
+import { GITHUB_LOGIN, moneyText, renderRegistration, signedBytes, type RecoveryTerms, type Registration } from '../registry/entry.ts';
 import { sign } from '../ssh/sign.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { Session } from '../ssh/client.ts';
 import { openPinned } from '../ssh/open.ts';
 import { sortedJson } from '../record/spec.ts';
 import { launch, runAudit } from './launch.ts';
-import { packRelease } from './release.ts';
+import { packRelease, releasesDir, uploadRelease, type Release } from './release.ts';
+import { pushCheckpoint } from '../transfer/push.ts';
+import { pullTargetFor } from '../transfer/ssh-args.ts';
 import { BACKEND_LIST } from '../backends/index.ts';
 
 /** Opens the pinned session (the config was parsed before: nothing here is an input error but the key file). */
@@ -126,8 +128,11 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
   const { cred, session, hostKeyNote } = await open(conn, reporter);
   try {
     const floor = phaseCfg.audit;
+    const rec = phaseCfg.recovery;
+    // A recovery: the code first, then the newest verified checkpoint into its folder, then the job (issue 27 §2).
+    if (rec?.restore && release) await restoreInto(session, conn, cred, cfg, release, rec.restore, reporter);
     const o = await launch(
-      cfg,
+      rec ? { ...cfg, attemptFloor: rec.attemptFloor } : cfg,
       [...cfg.env, ...secrets],
       auditCfg,
       { session, now: () => new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
@@ -147,7 +152,7 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     if (registersLive && store?.register) {
       // A run whose registration failed (a read-only token, say) is registered now, with the live attempt the box reported.
       reporter.info(`launch: ${o.message.split('\n').join(' ')}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
+      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null);
     }
     if (o.result !== 'started') {
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
@@ -183,10 +188,60 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     reporter.output('run-file', runFile);
     reporter.info(`launch: ${o.message}; run record ${o.runDir}; wrote ${runFile}`);
     if (!store?.register) return 0;
-    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env));
+    const recovered = rec
+      ? {
+          recoveries: rec.recoveries,
+          previous: rec.previous,
+          restored: rec.restore ? { path: rec.restore.path, step: rec.restore.step, sha256: rec.restore.sha256 } : null,
+        }
+      : undefined;
+    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, recovered);
   } finally {
     session.close();
   }
+}
+
+/** The recovery terms signed into the registration (on-preempt replace): the policy and the identical work for a new box. */
+function recoveryTerms(
+  cfg: LaunchConfig,
+  releaseId: string | null,
+  recovered?: Pick<RecoveryTerms, 'recoveries' | 'previous' | 'restored'>,
+): RecoveryTerms | null {
+  if (cfg.onPreempt.policy !== 'replace' || !cfg.sync || !releaseId) return null;
+  return {
+    onPreempt: 'replace',
+    maxRecoveries: cfg.onPreempt.maxRecoveries,
+    recoveries: recovered?.recoveries ?? 0,
+    command: cfg.command,
+    then: cfg.then ?? null,
+    checkpoints: cfg.checkpoints,
+    syncDir: cfg.sync.dir,
+    syncMode: cfg.sync.mode,
+    release: releaseId,
+    envNames: cfg.env.map(([n]) => n),
+    secretNames: cfg.secretNames,
+    previous: recovered?.previous ?? [],
+    restored: recovered?.restored ?? null,
+  };
+}
+
+/** The release on the new box, then the checkpoint pushed into the run's folder inside it (one pass, hashed on both sides). */
+async function restoreInto(
+  session: Session,
+  conn: ConnectionConfig,
+  cred: Credential,
+  cfg: LaunchConfig,
+  release: Release,
+  f: NonNullable<NonNullable<LaunchPhaseConfig['recovery']>['restore']>,
+  reporter: Reporter,
+): Promise<void> {
+  const up = await uploadRelease(session, cfg.runRoot, release);
+  reporter.info(`recover: release ${release.id} ${up.stored ? 'uploaded to' : 'already at'} ${up.path}`);
+  const t0 = Date.now();
+  const r = await pushCheckpoint(pullTargetFor(conn, cred, session), `${releasesDir(cfg.runRoot)}/${release.id}`, f);
+  reporter.info(
+    `recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…, step ${f.step ?? 'unknown'}) to ${r.path} in ${Date.now() - t0} ms`,
+  );
 }
 
 /** Who launched: the workflow's actor, when it is a person's GitHub login (a bot is nobody to notify). */
@@ -205,6 +260,8 @@ async function register(
   cred: Credential,
   reporter: Reporter,
   launchedBy: string | null,
+  releaseId: string | null,
+  recovered?: Pick<RecoveryTerms, 'recoveries' | 'previous' | 'restored'>,
 ): Promise<number> {
   // Where the patrol finds the run without a file edit: signed with the key that launched it.
   const entry: Registration = {
@@ -229,6 +286,7 @@ async function register(
     hourlyPrice: cfg.hourlyPrice !== undefined ? moneyText(cfg.hourlyPrice) : null,
     maxHoursS: cfg.maxHoursS ?? null,
     maxCost: cfg.maxCost !== undefined ? moneyText(cfg.maxCost) : null,
+    recovery: recoveryTerms(cfg, releaseId, recovered),
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

@@ -97,7 +97,6 @@ export const aws: ProviderModule = {
     credentials: 'aws',
     apiKeyEnv: 'AWS_ACCESS_KEY_ID',
     spot: true,
-    preemption: 'verified',
     diskGb: false,
     prices: false,
     needsImage: /^ami-[0-9a-f]{8,17}$/,

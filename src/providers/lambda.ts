@@ -78,7 +78,6 @@ export const lambda: ProviderModule = {
     credentials: 'api-key',
     apiKeyEnv: 'LAMBDA_API_KEY',
     spot: false,
-    preemption: 'none',
     diskGb: false,
     prices: true,
     needsImage: null,

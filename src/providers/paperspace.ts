@@ -77,7 +77,6 @@ export const paperspace: ProviderModule = {
     credentials: 'api-key',
     apiKeyEnv: 'PAPERSPACE_API_KEY',
     spot: false,
-    preemption: 'none',
     diskGb: true,
     prices: false,
     // A template id (Paperspace's images are templates, such as ML-in-a-Box's).

@@ -89,7 +89,6 @@ export const runpod: ProviderModule = {
     credentials: 'api-key',
     apiKeyEnv: 'RUNPOD_API_KEY',
     spot: true,
-    preemption: 'unverified',
     diskGb: true,
     prices: true,
     needsImage: null,

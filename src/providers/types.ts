@@ -122,11 +122,6 @@ export interface ProviderModule {
     keyInUserData: boolean;
     /** Whether the create call can ask for a spot or interruptible box, and size the boot disk. */
     spot: boolean;
-    /**
-     * Whether `describe` can tell a preemption by the provider's documented signature (`verified`), the provider
-     * sells interruptible boxes without one (`unverified`: only `on-preempt: wait` is offered), or sells none.
-     */
-    preemption: 'verified' | 'unverified' | 'none';
     diskGb: boolean;
     make(s: ProvisionSettings): Provisioner;
   };

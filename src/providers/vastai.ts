@@ -80,7 +80,6 @@ export const vastai: ProviderModule = {
     credentials: 'api-key',
     apiKeyEnv: 'VAST_API_KEY',
     spot: true,
-    preemption: 'verified',
     diskGb: true,
     prices: true,
     // A Docker image reference: vast has no default image.

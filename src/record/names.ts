@@ -9,6 +9,27 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 export const PROVIDER_NAMES = ['ssh', 'command', 'lambda', 'runpod', 'vastai', 'aws', 'paperspace', 'autodl', 'slurm'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
+/**
+ * Whether a provider's `describe` tells a preemption by its documented signature (issue 27 §1): `verified` (EC2's
+ * spot status and StateReason, vast's stopped triple on a bid), `unverified` (RunPod sells interruptible pods
+ * with none documented after an interruption: only `on-preempt: wait`), `none` (no spot product, or not rented
+ * by API). Read by launch's on-preempt check and the patrol.
+ */
+export const PREEMPTION_SIGNATURE: Record<ProviderName, 'verified' | 'unverified' | 'none'> = {
+  ssh: 'none',
+  command: 'none',
+  lambda: 'none',
+  runpod: 'unverified',
+  vastai: 'verified',
+  aws: 'verified',
+  paperspace: 'none',
+  autodl: 'none',
+  slurm: 'none',
+};
+
+/** How long a command (and its `then`) a registration may carry for a recovery (the block is at most 32 KiB). */
+export const RECOVERY_COMMAND_MAX = 8192;
+
 /** park and destroy act on a rented instance; cancel on a scheduler's jobs (provider slurm). */
 export const VERBS = ['park', 'destroy', 'cancel'] as const;
 export type Verb = (typeof VERBS)[number];

@@ -6,8 +6,9 @@
  */
 import { RUN_ID } from '../record/grammar.ts';
 import { sortedJson } from '../record/spec.ts';
-import { BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
+import { arr, BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
+import { RECOVERY_COMMAND_MAX } from '../record/names.ts';
 import type { RecordedJump } from '../config/connection.ts';
 
 export const REGISTRATION_SCHEMA = 'tether.registration/v1';
@@ -38,6 +39,32 @@ export interface Registration {
   hourlyPrice?: string | null;
   maxHoursS?: number | null;
   maxCost?: string | null;
+  /** What a confirmed preemption leads to (issue 27 §2): absent for `wait`. */
+  recovery?: RecoveryTerms | null;
+}
+
+/**
+ * A run launched with `on-preempt: replace`: the policy, how many recoveries it has had, and what a recovery
+ * needs to start the identical work on a new box (the recover phase takes it only from this signed entry).
+ */
+export interface RecoveryTerms {
+  onPreempt: 'replace';
+  maxRecoveries: number;
+  /** Recoveries so far (cause: preemption). */
+  recoveries: number;
+  command: string;
+  then: string | null;
+  checkpoints: string[];
+  /** The code: packed again from `syncDir` at the recorded commit, and it must be this release. */
+  syncDir: string;
+  syncMode: 'dir' | 'git-head';
+  release: string;
+  envNames: string[];
+  secretNames: string[];
+  /** The boxes the run left behind on earlier recoveries, newest last: listed with what may survive, never destroyed here. */
+  previous: Array<{ provider: string; instanceId: string; attempt: number }>;
+  /** The checkpoint the current attempt was started from (its step checks that the job resumed). */
+  restored: { path: string; step: number | null; sha256: string } | null;
 }
 
 /** A GitHub login (a person's, or an app's `name[bot]`). */
@@ -84,6 +111,80 @@ function fields(r: Registration): Record<string, unknown> {
     ...(r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {}),
     ...(r.maxHoursS ? { max_hours_s: r.maxHoursS } : {}),
     ...(r.maxCost ? { max_cost: r.maxCost } : {}),
+    ...(r.recovery ? { recovery: recoveryFields(r.recovery) } : {}),
+  };
+}
+
+function recoveryFields(t: RecoveryTerms): Record<string, unknown> {
+  return {
+    on_preempt: t.onPreempt,
+    max_recoveries: t.maxRecoveries,
+    recoveries: t.recoveries,
+    command: t.command,
+    then: t.then,
+    checkpoints: t.checkpoints,
+    sync_dir: t.syncDir,
+    sync_mode: t.syncMode,
+    release: t.release,
+    env_names: t.envNames,
+    secret_names: t.secretNames,
+    previous: t.previous.map((p) => ({ provider: p.provider, instance_id: p.instanceId, attempt: p.attempt })),
+    restored: t.restored ? { path: t.restored.path, step: t.restored.step, sha256: t.restored.sha256 } : null,
+  };
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const NO_CONTROL = /^[^\u0000]*$/;
+
+/** Only a registration with recovery terms carries the field (an older reader's round trip stays the same). */
+function recoveryOf(o: Record<string, unknown>, w: string): { recovery?: RecoveryTerms } {
+  const t = recoveryTerms(o, w);
+  return t ? { recovery: t } : {};
+}
+
+/** The recovery block, strictly (absent: the run waits on a preemption). */
+function recoveryTerms(o: Record<string, unknown>, w: string): RecoveryTerms | null {
+  if (o['recovery'] === undefined) return null;
+  const r = obj(o['recovery'], `${w}.recovery`);
+  const x = `${w}.recovery`;
+  if (str(r, 'on_preempt', x, { max: 16 }) !== 'replace') throw new BoxDataError(`${x}.on_preempt is not replace`);
+  const names = (k: string) =>
+    arr(r, k, x, 64).map((n, i) => {
+      if (typeof n !== 'string' || !ENV_NAME.test(n)) throw new BoxDataError(`${x}.${k}[${i}] is not a variable name`);
+      return n;
+    });
+  const restored = r['restored'] === null ? null : obj(r['restored'], `${x}.restored`);
+  const mode = str(r, 'sync_mode', x, { max: 8, pattern: /^(?:dir|git-head)$/ }) as RecoveryTerms['syncMode'];
+  return {
+    onPreempt: 'replace',
+    maxRecoveries: int(r, 'max_recoveries', x, { min: 1, max: 20 }),
+    recoveries: int(r, 'recoveries', x, { min: 0, max: 20 }),
+    command: str(r, 'command', x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
+    then: optStr(r, 'then', x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
+    checkpoints: arr(r, 'checkpoints', x, 64).map((g, i) => {
+      if (typeof g !== 'string' || g.length > 512 || !/^[^\u0000-\u001f]+$/.test(g)) throw new BoxDataError(`${x}.checkpoints[${i}] is not a glob`);
+      return g;
+    }),
+    syncDir: str(r, 'sync_dir', x, { max: 1024, pattern: /^[^\u0000-\u001f]+$/ }),
+    syncMode: mode,
+    release: str(r, 'release', x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
+    envNames: names('env_names'),
+    secretNames: names('secret_names'),
+    previous: arr(r, 'previous', x, 20).map((p, i) => {
+      const q = obj(p, `${x}.previous[${i}]`);
+      return {
+        provider: str(q, 'provider', x, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+        instanceId: str(q, 'instance_id', x, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+        attempt: int(q, 'attempt', x, { min: 1, max: 999_999 }),
+      };
+    }),
+    restored: restored
+      ? {
+          path: str(restored, 'path', x, { max: 4096, pattern: /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/ }),
+          step: optInt(restored, 'step', x, { min: 0 }),
+          sha256: str(restored, 'sha256', x, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
+        }
+      : null,
   };
 }
 
@@ -116,7 +217,7 @@ export function readRegistration(body: string): Sealed {
   if (start < 0 || end < 0) throw new BoxDataError('the registration comment holds no registration block');
   const b64 = body.slice(start + OPEN.length, end);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new BoxDataError('the registration block is not base64');
-  const o = obj(parseJson(Buffer.from(b64, 'base64').toString('utf8'), 'the registration block', 16_384), 'registration');
+  const o = obj(parseJson(Buffer.from(b64, 'base64').toString('utf8'), 'the registration block', 32_768), 'registration');
   const w = 'registration';
   if (str(o, 'schema', w, { max: 64 }) !== REGISTRATION_SCHEMA) throw new BoxDataError(`registration: schema is not ${REGISTRATION_SCHEMA}`);
   const entry: Registration = {
@@ -139,6 +240,7 @@ export function readRegistration(body: string): Sealed {
     hourlyPrice: optStr(o, 'hourly_price', w, { max: 16, pattern: MONEY }),
     maxHoursS: optInt(o, 'max_hours_s', w, { min: 1, max: 366 * 86_400 }),
     maxCost: optStr(o, 'max_cost', w, { max: 16, pattern: MONEY }),
+    ...recoveryOf(o, w),
   };
   return {
     entry,

@@ -26,6 +26,7 @@ export const SCRIPTS = {
   send: scriptText('send.sh'),
   poweroff: scriptText('poweroff.sh'),
   probe: scriptText('probe.sh'),
+  restore: scriptText('restore.sh'),
   stop: scriptText('stop.sh'),
   sync: scriptText('sync.sh'),
   slurm_jobs: scriptText('slurm_jobs.sh'),

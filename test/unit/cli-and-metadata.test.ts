@@ -152,11 +152,12 @@ describe('action metadata', () => {
         ...PHASE_INPUTS.logs,
         ...PHASE_INPUTS.stop,
         ...PHASE_INPUTS.provision,
+        ...PHASE_INPUTS.recover,
       ].filter((n) => inputDef(n)?.only !== 'cli'),
     );
     all.delete('command');
     expect(Object.keys(doc.inputs).sort()).toEqual(['command', 'job-command', ...all].sort());
-    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown, chatops, logs, stop or provision/);
+    expect(doc.inputs.command.description).toMatch(/launch .*audit, patrol, collect, teardown, chatops, logs, stop, provision or recover/);
   });
 
   it('each action entry is a run() module plus an index that calls it (what @github/local-action imports)', async () => {

@@ -15,6 +15,7 @@ import { parseChatOps } from '../../src/config/chatops.ts';
 import { parseLogsPhase } from '../../src/config/logs.ts';
 import { parseStopPhase } from '../../src/config/stop.ts';
 import { parseProvision } from '../../src/provision/parse.ts';
+import { parseRecover } from '../../src/config/recover.ts';
 
 const FP = 'SHA256:' + 'A'.repeat(43);
 const BASE: Inputs = { host: '10.0.0.1', 'ssh-key-path': '/nonexistent/key', 'host-key-fingerprint': FP };
@@ -31,6 +32,17 @@ const PARSE: Record<Phase, { minimal: Inputs; parse: (i: Inputs) => unknown }> =
   provision: {
     minimal: { 'run-id': 'r', provider: 'lambda', 'api-key': 'k', 'instance-types': 'gpu_1x_a10', 'ssh-key-path': '/nonexistent/key' },
     parse: (i) => parseProvision(i, {}),
+  },
+  recover: {
+    minimal: {
+      recover: 'r',
+      provider: 'aws',
+      'instance-types': 'g6.xlarge',
+      'report-to': 'issue:1',
+      'sync-dest': 'synced',
+      'ssh-key-path': '/nonexistent/key',
+    },
+    parse: (i) => parseRecover(i, {}),
   },
 };
 
@@ -52,7 +64,7 @@ describe('input defaults: one table for action.yml, runPhase and the parsers', (
     const declared = Object.fromEntries(Object.entries(doc.inputs).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, v.default]])));
     expect(declared).toEqual({
       ...defaultsOf(phase),
-      ...(phase === 'patrol' || phase === 'teardown' || phase === 'launch' || phase === 'chatops' || phase === 'provision'
+      ...(phase === 'patrol' || phase === 'teardown' || phase === 'launch' || phase === 'chatops' || phase === 'provision' || phase === 'recover'
         ? { 'github-token': '${{ github.token }}' }
         : {}),
     });

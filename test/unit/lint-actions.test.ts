@@ -39,7 +39,7 @@ describe("tether lint's own checks (src/cli/lint.ts)", () => {
     const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
     // Every action.yml (the hand-written smoke one too): what it declares is what the lint accepts, what it requires is what the lint asks for.
-    for (const phase of ['audit', 'launch', 'patrol', 'collect', 'teardown', 'chatops', 'logs', 'stop', 'provision', 'smoke']) {
+    for (const phase of ['audit', 'launch', 'patrol', 'collect', 'teardown', 'chatops', 'logs', 'stop', 'provision', 'recover', 'smoke']) {
       const a = parse(readFileSync(`actions/${phase}/action.yml`, 'utf8')) as { inputs: Record<string, { required?: boolean; default?: unknown }> };
       const all = Object.keys(a.inputs);
       const wf = (w: string[]) =>
@@ -54,7 +54,7 @@ describe("tether lint's own checks (src/cli/lint.ts)", () => {
     }
     const odd = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tether-dev/tether/actions/deploy@main\n      - uses: tether-dev/tether@main\n        with:\n          command: patrol\n          job-command: x\n          hots: y\n`;
     expect(tetherChecks(odd, 'w.yml').map((p) => `${p.line}: ${p.message}`)).toEqual([
-      '6: tether-dev/tether/actions/deploy@main: tether has no such action (its actions: audit, launch, patrol, collect, teardown, chatops, logs, stop, provision, smoke)',
+      '6: tether-dev/tether/actions/deploy@main: tether has no such action (its actions: audit, launch, patrol, collect, teardown, chatops, logs, stop, provision, recover, smoke)',
       '11: tether (root action) has no input "hots" (did you mean "host"?)',
     ]);
   });

@@ -1,0 +1,43 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  PHASES,
+  runActionPhase
+} from "../chunks/chunk-OOJAUGQK.js";
+import "../chunks/chunk-PWDKICJE.js";
+import "../chunks/chunk-H52DENQG.js";
+import "../chunks/chunk-DDFBMNZI.js";
+import "../chunks/chunk-YK25IKDQ.js";
+import "../chunks/chunk-5QHDR2XW.js";
+import "../chunks/chunk-F76BA6GK.js";
+import "../chunks/chunk-53ZMRIGU.js";
+import "../chunks/chunk-LISGVXPC.js";
+import "../chunks/chunk-X3XFAWJG.js";
+import "../chunks/chunk-NMVVBMUM.js";
+import "../chunks/chunk-7H6O37LU.js";
+import "../chunks/chunk-4A2GWDP5.js";
+import "../chunks/chunk-QUO5DVML.js";
+import "../chunks/chunk-SRA6DY5S.js";
+import "../chunks/chunk-7EM4F4UI.js";
+import "../chunks/chunk-NV43GDDO.js";
+import "../chunks/chunk-C5X3PL2Z.js";
+import "../chunks/chunk-3B7SBFZS.js";
+import "../chunks/chunk-5JHUVUQF.js";
+import "../chunks/chunk-GMQBEAIE.js";
+import "../chunks/chunk-U6FX2S55.js";
+import "../chunks/chunk-EB3SDZEE.js";
+import "../chunks/chunk-TMKPMM4N.js";
+import "../chunks/chunk-EPCPIVQ4.js";
+import "../chunks/chunk-R3K6G2KB.js";
+
+// src/actions/recover/main.ts
+function run() {
+  return runActionPhase(PHASES.recover);
+}
+
+// src/actions/recover/index.ts
+await run();

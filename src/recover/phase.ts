@@ -1,0 +1,227 @@
+/**
+ * `tether recover RUN` (actions/recover; the launch workflow runs it when the patrol dispatches it with
+ * `recover: <run-id>`), issue 27 §2. The run continues on a new box only when every part of it is tether's own
+ * proof: its registration verifies with this step's key and carries `on-preempt: replace` with recoveries left;
+ * the provider says now, on two readings, that it preempted the registered instance and no longer runs it; the
+ * code packs to the release the run launched with; and the checkpoint restored is the newest one the patrol's
+ * sync verified on this runner, hashed again on the way. Then provision rents a box of the same spec, launch pushes
+ * the code and that checkpoint before the identical command starts as the next attempt, and the registration
+ * is signed again with the new box, the old one listed (never destroyed here) and the recoveries counted.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { withDefaults } from '../config/defaults.ts';
+import { InputError } from '../config/errors.ts';
+import { parseLaunchPhase } from '../config/launch.ts';
+import type { RecoverConfig } from '../config/recover.ts';
+import { withProvision } from '../launch/from-provision.ts';
+import { launchPhase } from '../launch/phase.ts';
+import { packRelease } from '../launch/release.ts';
+import type { PhaseContext } from '../ports/types.ts';
+import { awsFromEnv } from '../providers/aws-provision.ts';
+import { providerModule, type ProviderName } from '../providers/index.ts';
+import { describeTwice } from '../provision/orphans.ts';
+import { parseProvision } from '../provision/parse.ts';
+import { provisionPhase, type ProvisionTuning } from '../provision/phase.ts';
+import type { Registration } from '../registry/entry.ts';
+import { verifiedRegistration } from '../registry/hosts.ts';
+import { code, inert } from '../report/markdown.ts';
+import { loadCredential } from '../ssh/keys.ts';
+import { versionDir, standing } from '../sync/plan.ts';
+import { parseRecord, SYNC_RECORD } from '../sync/record.ts';
+
+export interface RecoverTuning {
+  sleep(ms: number): Promise<void>;
+  provision: Partial<ProvisionTuning>;
+}
+
+/** A recovery refused: said in the summary and as an error, nothing touched. */
+class Refusal extends Error {}
+
+export async function recoverPhase(cfg: RecoverConfig, ctx: PhaseContext, tuning: Partial<RecoverTuning> = {}): Promise<number> {
+  const { reporter } = ctx;
+  const t0 = Date.now();
+  try {
+    const plan = await planRecovery(cfg, ctx, tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
+    reporter.info(`recover: ${plan.said}; rent a box of the same spec at ${plan.reg.provider}`);
+    const provisioned = await provisionPhase(plan.provision, ctx, tuning.provision ?? {});
+    if (provisioned !== 0) {
+      reporter.output('result', 'failed');
+      reporter.error(`recover: no new box for ${cfg.runId} (provision's own errors above); the run stays preempted`);
+      return provisioned;
+    }
+    const launch = parseLaunchPhase(withProvision(plan.launchInputs, ctx.env), ctx.env);
+    launch.recovery = plan.recovery;
+    const launched = await launchPhase(launch, ctx);
+    if (launched !== 0) {
+      reporter.output('result', 'failed');
+      reporter.error(
+        `recover: ${launch.launch.provider} instance ${launch.launch.instanceId} was rented for ${cfg.runId}, but the job did not start there (above): it bills with nothing behind it; tear it down, or run recover again`,
+      );
+      return launched;
+    }
+    reporter.output('result', 'recovered');
+    reporter.output('recover-ms', String(Date.now() - t0));
+    reporter.summary(
+      `### 🪂 tether recovered ${code(cfg.runId)} onto a new box\n\n` +
+        `${inert(plan.said)}. Attempt ${plan.recovery.attemptFloor + 1} runs the identical command on ${code(launch.launch.provider ?? '')} instance ${code(launch.launch.instanceId ?? '')}` +
+        (plan.recovery.restore
+          ? `, from ${code(plan.recovery.restore.path)} (step ${plan.recovery.restore.step ?? 'unknown'}, sha256 ${code(plan.recovery.restore.sha256.slice(0, 12))}…), restored from this runner's sync.`
+          : ', from scratch: the patrol had synced no verified checkpoint of it.') +
+        ` Recovery ${plan.recovery.recoveries} of ${plan.max}. The preempted instance ${code(plan.reg.instanceId ?? '')} is listed, never destroyed here.`,
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    reporter.output('result', 'refused');
+    reporter.summary(`### ⛔ tether recover of ${code(cfg.runId)}: not recovered\n\n${inert(err.message)}`);
+    reporter.error(`recover refused: ${err.message}`);
+    return 1;
+  }
+}
+
+interface Plan {
+  reg: Registration;
+  said: string;
+  max: number;
+  provision: ReturnType<typeof parseProvision>;
+  launchInputs: Record<string, string>;
+  recovery: NonNullable<ReturnType<typeof parseLaunchPhase>['recovery']>;
+}
+
+/** Every check before anything is rented or touched; a Refusal names what is missing. */
+async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: number) => Promise<void>): Promise<Plan> {
+  const { ports, env } = ctx;
+  const store = ports.statusStore?.(cfg.store);
+  if (!store?.registered || !store.register) throw new InputError('report-to', 'needs the GitHub API, which only the action has');
+  const cred = loadCredential(cfg.store.signingKey!);
+  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
+  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
+  const v = verifiedRegistration(found[0]!.body, cred);
+  if ('why' in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
+  const reg = v.entry;
+  const terms = reg.recovery;
+  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
+  if (terms.recoveries >= terms.maxRecoveries)
+    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
+  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+
+  // The new box's spec: provision's own parser; the provider must be the one the run was rented at.
+  const provInputs = withDefaults('provision', { ...pick(cfg.inputs, PROVISION_KEYS), 'run-id': cfg.runId });
+  const provision = { ...parseProvision(provInputs, env), store: null };
+  if (provision.provider !== reg.provider)
+    throw new InputError('provider', `is ${provision.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
+
+  // The provider's own word, now, read twice; never a guess from silence.
+  const m = providerModule(reg.provider as ProviderName);
+  const p = m.provision!.make({
+    apiKey: provision.apiKey,
+    aws: provision.awsRegion ? awsFromEnv(provision.awsRegion, env, provision.subnet, provision.securityGroup) : null,
+    apiUrl: provision.apiUrl,
+    callTimeoutMs: 20_000,
+    log: () => undefined,
+  });
+  const word = await describeTwice(p, reg.instanceId, cfg.confirmMs, sleep);
+  if (!word.preempted)
+    throw new Refusal(
+      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word.unconfirmed ?? `${word.phase}: ${word.detail}`}): nothing is recovered on a guess`,
+    );
+  if (word.phase === 'running')
+    throw new Refusal(
+      `${reg.provider} says it is taking instance ${reg.instanceId} (${word.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`,
+    );
+
+  // The job's environment: the same names it launched with (the values are this step's).
+  const names = (xs: string[]) => [...xs].sort().join(', ') || 'none';
+  if (names(cfg.env.map(([n]) => n)) !== names(terms.envNames))
+    throw new InputError('env', `names ${names(cfg.env.map(([n]) => n))}; ${cfg.runId} launched with ${names(terms.envNames)}`);
+  if (names(cfg.secretNames) !== names(terms.secretNames))
+    throw new InputError('secrets', `names ${names(cfg.secretNames)}; ${cfg.runId} launched with ${names(terms.secretNames)}`);
+
+  // The code: the same release, packed again from the recorded commit's checkout.
+  const release = packRelease(terms.syncDir, terms.syncMode, ports.workspace);
+  if (release.id !== terms.release)
+    throw new Refusal(
+      `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? '(not recorded)'} and recover again`,
+    );
+
+  const restore = newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
+  const launchInputs: Record<string, string> = strings(
+    withDefaults('launch', {
+      ...pick(cfg.inputs, ['ssh-key', 'ssh-key-path', 'connect-timeout', 'report-to', 'github-token', 'secrets', 'env']),
+      'from-provision': join(ports.workspace, `tether-provision-${cfg.runId}.json`),
+      'run-id': cfg.runId,
+      command: terms.command,
+      then: terms.then ?? '',
+      checkpoints: terms.checkpoints.join('\n'),
+      'sync-dir': terms.syncDir,
+      'sync-mode': terms.syncMode,
+      backend: reg.backend,
+      'run-root': reg.runRoot,
+      resume: 'true',
+      commit: reg.commit ?? '',
+      'expected-duration': reg.expectedDurationS ? String(reg.expectedDurationS) : '',
+      'max-hours': reg.maxHoursS ? String(reg.maxHoursS) : '',
+      'on-preempt': 'replace',
+      'max-recoveries': String(terms.maxRecoveries),
+      ...(cfg.confirmTimeout ? { 'confirm-timeout': cfg.confirmTimeout } : {}),
+    }),
+  );
+  // Checked now, with a stand-in box (documentation address and pin): a bad launch input stops before any rent.
+  parseLaunchPhase({ ...launchInputs, 'from-provision': '', host: '192.0.2.1', 'host-key-fingerprint': `SHA256:${'A'.repeat(43)}` }, env);
+  return {
+    reg,
+    said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`,
+    max: terms.maxRecoveries,
+    provision,
+    launchInputs,
+    recovery: {
+      attemptFloor: reg.attempt,
+      restore,
+      recoveries: terms.recoveries + 1,
+      previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20),
+    },
+  };
+}
+
+const PROVISION_KEYS = [
+  'provider',
+  'api-key',
+  'provider-api-url',
+  'instance-types',
+  'regions',
+  'image',
+  'disk-gb',
+  'max-hourly-price',
+  'spot',
+  'provision-timeout',
+  'aws-region',
+  'subnet',
+  'security-group',
+  'user',
+  'ssh-key',
+  'ssh-key-path',
+  'connect-timeout',
+];
+
+const strings = (o: Record<string, string | undefined>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? '']));
+
+const pick = (inputs: Record<string, string | undefined>, keys: readonly string[]): Record<string, string> =>
+  Object.fromEntries(keys.filter((k) => (inputs[k] ?? '') !== '').map((k) => [k, inputs[k] as string]));
+
+/** The newest checkpoint the patrol's sync verified for the run on this runner, as its record names it; null when none. */
+function newestVerified(dir: string, runId: string): NonNullable<Plan['recovery']['restore']> | null {
+  const file = join(dir, SYNC_RECORD);
+  if (!existsSync(file)) return null;
+  let record;
+  try {
+    record = parseRecord(readFileSync(file, 'utf8'), runId);
+  } catch (err) {
+    throw new Refusal(`the sync record ${file} is unreadable (${(err as Error).message}): the restore source cannot be trusted`);
+  }
+  const e = standing(record).newest;
+  if (!e) return null;
+  const source = join(dir, versionDir(e), e.path);
+  if (!existsSync(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
+  return { source, path: e.path, bytes: e.bytes, sha256: e.sha256, step: e.step };
+}
