@@ -233,7 +233,10 @@ var init_inputs = __esm({
         help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) or replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes); replace needs sync-dir, report-to and a provider whose preemption signature is verified (aws, vastai)",
         default: "wait"
       },
-      "max-recoveries": { help: "launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly", default: "3" },
+      "max-recoveries": {
+        help: "launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly",
+        default: "3"
+      },
       "preempt-signal": {
         help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
         default: "USR1"
@@ -385,7 +388,12 @@ var init_inputs = __esm({
       "collect-workflow": { help: "chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml" },
       "resume-workflow": { help: "chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)" },
       "teardown-workflow": { help: "chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)" },
-      "workflow-ref": { help: "chatops: the branch or tag the dispatched workflows run on (default: the repository's default branch)" }
+      "workflow-ref": {
+        help: "chatops and patrol: the branch or tag the dispatched workflows run on (default: the repository's default branch; for the patrol, the branch it runs on)"
+      },
+      "recover-workflow": {
+        help: "patrol: the launch workflow file dispatched with `recover: <run-id>` when the provider preempted a run launched with on-preempt: replace (needs actions: write; empty: the status says so and nothing is dispatched)"
+      }
     };
     CONNECTION_INPUTS = [
       "host",
@@ -480,7 +488,9 @@ var init_inputs = __esm({
       "api-key",
       "provider-api-url",
       "aws-region",
-      "preempt-confirm"
+      "preempt-confirm",
+      "recover-workflow",
+      "workflow-ref"
     ];
     COLLECT_INPUTS = [
       "run-id",
@@ -574,6 +584,10 @@ var init_inputs = __esm({
       "secrets",
       "sync-dest",
       "preempt-confirm",
+      "audit",
+      "require-gpu",
+      "preempt-signal",
+      "metadata-address",
       "confirm-timeout",
       "report-to",
       "github-token"
@@ -1723,7 +1737,13 @@ function parsePatrolPhase(inputs, env) {
   };
   if ((rent.apiKey || apiUrl2) && !rent.provider)
     throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
-  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
+  const workflow = (inputs["recover-workflow"] ?? "").trim();
+  if (workflow && !/^[A-Za-z0-9._-]{1,100}\.ya?ml$/.test(workflow))
+    throw new InputError("recover-workflow", `${show(workflow)} is not a workflow file name (e.g. tether-launch.yml)`);
+  const ref = (inputs["workflow-ref"] ?? "").trim() || (env["GITHUB_REF_NAME"] ?? "").trim();
+  if (workflow && !ref) throw new InputError("workflow-ref", "is required with recover-workflow outside a workflow (the branch the launch workflow runs on)");
+  const recovery = workflow ? { workflow, ref, token: inputs["github-token"] ?? "" } : null;
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent, recovery };
 }
 function preemptConfirm(raw) {
   const t = duration("preempt-confirm", raw, 5) ?? 5;
@@ -2031,7 +2051,10 @@ function parseLaunchPhase(inputs, env) {
     );
   const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
   if (launch2.onPreempt.policy !== "wait" && !reportTo)
-    throw new InputError("on-preempt", `${launch2.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`);
+    throw new InputError(
+      "on-preempt",
+      `${launch2.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`
+    );
   return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
 }
 function budgets(inputs) {
@@ -27715,7 +27738,8 @@ var init_outputs = __esm({
         "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
       },
       patrol: {
-        states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
+        recoveries: "JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)",
+        states: "JSON object: run id \u2192 { state, class, attempt, step, epoch, metrics, flags, host }",
         escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
         orphans: "JSON array of the instances named by tether (tether-\u2026) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them",
         instances: "JSON object: run id \u2192 { provider, instance_id, phase, detail }, each registered run's instance as its provider describes it this tick (with the provider's credentials)",
@@ -28875,12 +28899,15 @@ async function pushCheckpoint(target, workdir, f, timeoutMs = 36e5) {
       const code2 = await closed;
       const local = hash.digest("hex");
       if (sent !== f.bytes || local !== f.sha256)
-        throw new Error(`the synced copy of ${f.path} on the runner is ${sent} bytes with sha256 ${local}, not the ${f.bytes} bytes and sha256 the sync verified: not restored`);
+        throw new Error(
+          `the synced copy of ${f.path} on the runner is ${sent} bytes with sha256 ${local}, not the ${f.bytes} bytes and sha256 the sync verified: not restored`
+        );
       const line = Buffer.concat(out).toString("utf8").trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
       if (!line) throw new Error(`restore of ${f.path}: no answer from the box (exit ${code2}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ""})`);
       const o = obj(parseJson(line, "restore.sh result", 8192), "restore.sh result");
       const result = str(o, "result", "restore.sh result", { max: 32 });
-      if (result !== "restored" && result !== "present") throw new Error(`restore of ${f.path}: ${result}: ${optStr(o, "message", "restore.sh result", { max: 2e3 }) ?? ""}`);
+      if (result !== "restored" && result !== "present")
+        throw new Error(`restore of ${f.path}: ${result}: ${optStr(o, "message", "restore.sh result", { max: 2e3 }) ?? ""}`);
       return { result, path: str(o, "path", "restore.sh result", { max: 8192 }) };
     } finally {
       clearTimeout(timer);
@@ -29121,7 +29148,9 @@ async function restoreInto(session, conn, cred, cfg, release, f, reporter) {
   reporter.info(`recover: release ${release.id} ${up.stored ? "uploaded to" : "already at"} ${up.path}`);
   const t0 = Date.now();
   const r = await pushCheckpoint(pullTargetFor(conn, cred, session), `${releasesDir(cfg.runRoot)}/${release.id}`, f);
-  reporter.info(`recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}\u2026, step ${f.step ?? "unknown"}) to ${r.path} in ${Date.now() - t0} ms`);
+  reporter.info(
+    `recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}\u2026, step ${f.step ?? "unknown"}) to ${r.path} in ${Date.now() - t0} ms`
+  );
 }
 function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
@@ -36841,6 +36870,7 @@ var init_remediation = __esm({
       "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
       "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
       "spot-notice": "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
+      "restarted-from-zero": "a recovery restored a checkpoint, but this attempt's first reported step is below its step: the job started from scratch; make it load the newest checkpoint in its folder (the runbook's contract)",
       "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
     };
   }
@@ -37000,6 +37030,9 @@ function parseRun(v, where3, depth) {
   const pm = v["preempted"];
   if (pm !== void 0 && !(isObj(pm) && isStr(pm["at"], 40) && isStr(pm["provider"], 32) && isStr(pm["words"], 300) && isInt(pm["attempt"])))
     throw bad("preempted");
+  if (v["firstStep"] !== void 0 && !orNull(v["firstStep"], isNum)) throw bad("firstStep");
+  const rc = v["recovery"];
+  if (rc !== void 0 && !(isObj(rc) && isInt(rc["attempt"]) && isStr(rc["at"], 40) && isStr(rc["url"], 400))) throw bad("recovery");
   const out = { ...v };
   if (v["cls"] === "preempted") out.cls = "terminated";
   if (v["cells"] !== void 0) {
@@ -37123,7 +37156,9 @@ function assess(runId2, seen, prev, opts, now) {
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
     ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {}
+    ...prev?.notified ? { notified: prev.notified } : {},
+    ...prev?.recovery ? { recovery: prev.recovery } : {},
+    ...firstStepOf(run2, newAttempt ? void 0 : prev, opts)
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -37154,6 +37189,15 @@ function assess(runId2, seen, prev, opts, now) {
     newSignature
   };
   return { verdict, memory };
+}
+function firstStepOf(run2, prev, opts) {
+  if (prev?.firstStep !== void 0 && prev.firstStep !== null) return { firstStep: prev.firstStep };
+  if (run2.deltaFrom !== 0 || !run2.delta) return prev?.firstStep !== void 0 ? { firstStep: prev.firstStep } : {};
+  for (const line of run2.delta.split("\n", 400)) {
+    const s = parseProgress(line, opts.progressRegexes).step;
+    if (s !== null) return { firstStep: s };
+  }
+  return {};
 }
 function stateOf(run2, host2, marker2, sched, progressAgeS, oomKillRose, delta, opts) {
   let state;
@@ -37266,7 +37310,8 @@ function notObserved(runId2, seen, prev, iso) {
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
     ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {}
+    ...prev?.notified ? { notified: prev.notified } : {},
+    ...prev?.recovery ? { recovery: prev.recovery } : {}
   };
   const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId2, state, memory, {
@@ -37893,6 +37938,7 @@ function patrolEnd(verdicts, before, after, failOn, extra) {
       {
         state: v.state,
         class: v.cls,
+        attempt: v.attempt,
         step: v.step,
         epoch: v.epoch,
         metrics: v.metrics,
@@ -38020,11 +38066,43 @@ function applyProviderWords(verdicts, memory, words, now) {
   }
   return notes;
 }
+function planRecoveries(verdicts, memory, terms, words, workflow) {
+  const out = [];
+  for (const v of verdicts) {
+    const m = memory.runs[v.runId];
+    if (v.state !== "preempted" || !m?.preempted) continue;
+    const t = terms[v.runId];
+    const attempt = m.preempted.attempt;
+    const step = (action, line) => out.push({ runId: v.runId, attempt, action, line: `\u{1FA82} \`${v.runId}\` ${line}` });
+    if (!t) step("wait", "launched with on-preempt: wait: nothing is recovered; rent a box and resume it by hand from its newest synced checkpoint");
+    else if (t.recoveries >= t.maxRecoveries) step("exhausted", `was recovered ${t.recoveries} times, its max-recoveries: it stays preempted`);
+    else if (m.recovery?.attempt === attempt)
+      step(
+        "dispatched",
+        `recovery ${t.recoveries + 1} of ${t.maxRecoveries} was dispatched at ${m.recovery.at} (${m.recovery.url}); if that run failed, run recover again by hand`
+      );
+    else if (!workflow)
+      step("no-workflow", "launched with on-preempt: replace, but this patrol has no recover-workflow to dispatch: give it, or run recover by hand");
+    else if (words.find((w) => w.runId === v.runId)?.phase === "running")
+      step("not-yet", "is being taken by its provider but the box still runs: the recovery is dispatched once it is gone");
+    else step("dispatch", `recovery ${t.recoveries + 1} of ${t.maxRecoveries}: dispatching ${workflow} with recover: ${v.runId}`);
+  }
+  return out;
+}
+function checkResumes(verdicts, memory, restored) {
+  verdicts.forEach((v, i) => {
+    const r = restored[v.runId];
+    const first = memory.runs[v.runId]?.firstStep;
+    if (!r || r.step === null || v.attempt !== r.attempt || first === void 0 || first === null) return;
+    verdicts[i] = withFlag(v, "restarted-from-zero", first < r.step);
+  });
+}
 var textOf, answered;
 var init_preempt = __esm({
   "src/patrol/preempt.ts"() {
     "use strict";
     init_remediation();
+    init_verdict();
     textOf = (p, stillAnswers) => `${p.provider} says it preempted the box (${p.words}) at ${p.at}${stillAnswers ? "; the box still answers, and goes within minutes" : ""}`;
     answered = (s) => s === "running" || s === "launching" || s === "stalled";
   }
@@ -38260,6 +38338,14 @@ async function patrolPhase(cfg, ctx, steps) {
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
+  await recoveries(cfg, ctx, chosen.entries, result, billing, now);
+  checkResumes(
+    result.verdicts,
+    result.memory,
+    Object.fromEntries(
+      Object.entries(chosen.entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null])
+    )
+  );
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -38319,12 +38405,47 @@ async function billingNotes(cfg, ctx, steps, chosen) {
   );
   const check = cfg.registry && steps.orphans ? await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered) : null;
   const orphans = check ? orphanNotes(check, ctx.reporter) : null;
+  const left = Object.values(chosen.entries).flatMap(
+    (e) => (e.recovery?.previous ?? []).map(
+      (p) => `\u{1F4E6} ${code(e.runId)}: its attempt ${p.attempt} ran on ${code(p.provider)} instance ${code(p.instanceId)}, which the provider preempted; it may still hold files (and a disk that bills): tether never destroys it on its own; **Do:** collect from it or tear it down through teardown\u2019s approval`
+    )
+  );
   return {
     instances: check?.instances ?? [],
-    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
+    lines: [...unlaunched.lines, ...orphans?.lines ?? [], ...left],
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0
   };
+}
+async function recoveries(cfg, ctx, entries, result, billing, now) {
+  const { reporter, ports } = ctx;
+  const terms = Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.recovery ?? null]));
+  const steps = planRecoveries(result.verdicts, result.memory, terms, billing.instances, cfg.recovery?.workflow ?? null);
+  const done = [];
+  for (const s of steps) {
+    billing.lines.push(s.line);
+    if (s.action !== "dispatch" || !cfg.recovery) {
+      done.push({ run_id: s.runId, attempt: s.attempt, action: s.action });
+      continue;
+    }
+    const d = ports.dispatcher?.(cfg.recovery.token);
+    if (!d) {
+      reporter.warn(`patrol: ${s.runId} is preempted and asks for a recovery, but dispatching needs the GitHub API and a token with actions: write`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: "no-dispatcher" });
+      continue;
+    }
+    try {
+      const url = await d.dispatch(cfg.recovery.workflow, cfg.recovery.ref, { recover: s.runId });
+      const m = result.memory.runs[s.runId];
+      if (m) result.memory.runs[s.runId] = { ...m, recovery: { attempt: s.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
+      reporter.info(`patrol: ${s.runId} preempted: dispatched ${cfg.recovery.workflow} with recover: ${s.runId} (${url})`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: "dispatched", url });
+    } catch (err) {
+      reporter.warn(`patrol: the recovery of ${s.runId} could not be dispatched (${err.message.slice(0, 300)}); tried again next tick`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: "dispatch-failed" });
+    }
+  }
+  reporter.output("recoveries", JSON.stringify(done));
 }
 function addBudgets(billing, entries, verdicts, now, reporter) {
   const live = new Set(verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
@@ -38338,7 +38459,10 @@ function addBudgets(billing, entries, verdicts, now, reporter) {
 }
 function knownInstances(chosen) {
   const known = /* @__PURE__ */ new Set();
-  for (const e of Object.values(chosen.entries)) if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+  for (const e of Object.values(chosen.entries)) {
+    if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+    for (const p of e.recovery?.previous ?? []) known.add(`${p.provider}:${p.instanceId}`);
+  }
   for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
   return known;
 }
@@ -43292,26 +43416,50 @@ async function planRecovery(cfg, ctx, sleep) {
       `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? "(not recorded)"} and recover again`
     );
   const restore = newestVerified(resolve6(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
-  const launchInputs = strings(withDefaults("launch", {
-    ...pick3(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env"]),
-    "from-provision": join8(ports.workspace, `tether-provision-${cfg.runId}.json`),
-    "run-id": cfg.runId,
-    command: terms.command,
-    then: terms.then ?? "",
-    checkpoints: terms.checkpoints.join("\n"),
-    "sync-dir": terms.syncDir,
-    "sync-mode": terms.syncMode,
-    backend: reg.backend,
-    "run-root": reg.runRoot,
-    resume: "true",
-    commit: reg.commit ?? "",
-    "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
-    "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
-    "on-preempt": "replace",
-    "max-recoveries": String(terms.maxRecoveries),
-    ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
-  }));
-  parseLaunchPhase({ ...launchInputs, "from-provision": "", host: "192.0.2.1", "host-key-fingerprint": `SHA256:${"A".repeat(43)}` }, env);
+  const launchInputs = strings(
+    withDefaults("launch", {
+      ...pick3(cfg.inputs, [
+        "ssh-key",
+        "ssh-key-path",
+        "connect-timeout",
+        "report-to",
+        "github-token",
+        "secrets",
+        "env",
+        "audit",
+        "require-gpu",
+        "preempt-signal",
+        "metadata-address"
+      ]),
+      "from-provision": join8(ports.workspace, `tether-provision-${cfg.runId}.json`),
+      "run-id": cfg.runId,
+      command: terms.command,
+      then: terms.then ?? "",
+      checkpoints: terms.checkpoints.join("\n"),
+      "sync-dir": terms.syncDir,
+      "sync-mode": terms.syncMode,
+      backend: reg.backend,
+      "run-root": reg.runRoot,
+      resume: "true",
+      commit: reg.commit ?? "",
+      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      "on-preempt": "replace",
+      "max-recoveries": String(terms.maxRecoveries),
+      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+    })
+  );
+  parseLaunchPhase(
+    {
+      ...launchInputs,
+      "from-provision": "",
+      host: "192.0.2.1",
+      "host-key-fingerprint": `SHA256:${"A".repeat(43)}`,
+      provider: reg.provider,
+      "instance-id": reg.instanceId
+    },
+    env
+  );
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word2.preempted}; read twice), now ${word2.phase}`,

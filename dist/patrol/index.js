@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-OOJAUGQK.js";
+} from "../chunks/chunk-QXDTM76S.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-H52DENQG.js";
+import "../chunks/chunk-GAOFMWYM.js";
 import "../chunks/chunk-DDFBMNZI.js";
-import "../chunks/chunk-YK25IKDQ.js";
-import "../chunks/chunk-5QHDR2XW.js";
+import "../chunks/chunk-CEMZKGFV.js";
+import "../chunks/chunk-OIXJY5AZ.js";
 import "../chunks/chunk-F76BA6GK.js";
 import "../chunks/chunk-53ZMRIGU.js";
 import "../chunks/chunk-LISGVXPC.js";

@@ -309,7 +309,12 @@ export const INPUTS = {
   'collect-workflow': { help: 'chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml' },
   'resume-workflow': { help: 'chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)' },
   'teardown-workflow': { help: 'chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)' },
-  'workflow-ref': { help: "chatops: the branch or tag the dispatched workflows run on (default: the repository's default branch)" },
+  'workflow-ref': {
+    help: "chatops and patrol: the branch or tag the dispatched workflows run on (default: the repository's default branch; for the patrol, the branch it runs on)",
+  },
+  'recover-workflow': {
+    help: 'patrol: the launch workflow file dispatched with `recover: <run-id>` when the provider preempted a run launched with on-preempt: replace (needs actions: write; empty: the status says so and nothing is dispatched)',
+  },
 } as const satisfies Record<string, InputDef>;
 
 export type InputName = keyof typeof INPUTS;
@@ -410,6 +415,8 @@ export const PATROL_INPUTS = [
   'provider-api-url',
   'aws-region',
   'preempt-confirm',
+  'recover-workflow',
+  'workflow-ref',
 ] as const satisfies readonly InputName[];
 
 export const COLLECT_INPUTS = [
@@ -509,6 +516,10 @@ export const RECOVER_INPUTS = [
   'secrets',
   'sync-dest',
   'preempt-confirm',
+  'audit',
+  'require-gpu',
+  'preempt-signal',
+  'metadata-address',
   'confirm-timeout',
   'report-to',
   'github-token',

@@ -12,7 +12,9 @@ export const OUTPUT_DOCS = {
     'registration-url': 'with report-to: the comment that registers the run for the patrol (empty otherwise)',
   },
   patrol: {
-    states: 'JSON object: run id → { state, class, step, epoch, metrics, flags, host }',
+    recoveries:
+      'JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)',
+    states: 'JSON object: run id → { state, class, attempt, step, epoch, metrics, flags, host }',
     escalate:
       'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run',
     orphans:

@@ -99,6 +99,12 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
       };
       return { ...found, api };
     },
+    dispatcher: (token) => {
+      if (!token) return null;
+      let real: Promise<ChatOpsApi> | undefined;
+      const get = () => (real ??= import('./chatops-api.ts').then((m) => m.chatopsApi(env, token)));
+      return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
+    },
     afterTeardown: async (spec, runId, reporter, state, reason) =>
       (await import('./status-store.ts')).teardownDone(spec, runId, env, reporter, state, reason, keyOf(spec.signingKey)),
   };

@@ -40,6 +40,10 @@ export interface RunMemory {
   notified?: string[];
   /** The provider's (confirmed) word that it preempted this attempt's box: the state stays `preempted` for that attempt. */
   preempted?: PreemptedMark;
+  /** The first step this attempt's log reported (read from its first bytes): a recovery's resume is checked by it. */
+  firstStep?: number | null;
+  /** The recovery the patrol dispatched for this preempted attempt: never a second one for the same attempt. */
+  recovery?: { attempt: number; at: string; url: string };
 }
 
 /** A preemption as the provider told it (issue 27 §1): when it was confirmed, its words, and the attempt it ended. */
@@ -317,6 +321,9 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   const pm = v['preempted'];
   if (pm !== undefined && !(isObj(pm) && isStr(pm['at'], 40) && isStr(pm['provider'], 32) && isStr(pm['words'], 300) && isInt(pm['attempt'])))
     throw bad('preempted');
+  if (v['firstStep'] !== undefined && !orNull(v['firstStep'], isNum)) throw bad('firstStep');
+  const rc = v['recovery'];
+  if (rc !== undefined && !(isObj(rc) && isInt(rc['attempt']) && isStr(rc['at'], 40) && isStr(rc['url'], 400))) throw bad('recovery');
   const out = { ...(v as unknown as RunMemory) };
   // Before issue 27 a TERM was the class `preempted`; it is `terminated` now (a memory from then still reads).
   if (v['cls'] === 'preempted') out.cls = 'terminated';

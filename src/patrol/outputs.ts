@@ -37,6 +37,7 @@ export function patrolEnd(
       {
         state: v.state,
         class: v.cls,
+        attempt: v.attempt,
         step: v.step,
         epoch: v.epoch,
         metrics: v.metrics,

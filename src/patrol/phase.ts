@@ -26,7 +26,7 @@ import { tick, type HostTarget, type TickResult } from './tick.ts';
 import type { AssessOptions } from './verdict.ts';
 import { markNotified, noticeBody, planNotices } from './notify.ts';
 import { code, inert } from '../report/markdown.ts';
-import { applyProviderWords, type ProviderWord } from './preempt.ts';
+import { applyProviderWords, checkResumes, planRecoveries, type ProviderWord } from './preempt.ts';
 
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
@@ -237,6 +237,14 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   // The provider's confirmed word that it took a box: `preempted`, whatever the network said (issue 27 §1).
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
+  await recoveries(cfg, ctx, chosen.entries, result, billing, now);
+  checkResumes(
+    result.verdicts,
+    result.memory,
+    Object.fromEntries(
+      Object.entries(chosen.entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]),
+    ),
+  );
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
@@ -315,12 +323,62 @@ async function billingNotes(
   );
   const check = cfg.registry && steps.orphans ? await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered) : null;
   const orphans = check ? orphanNotes(check, ctx.reporter) : null;
+  const left = Object.values(chosen.entries).flatMap((e) =>
+    (e.recovery?.previous ?? []).map(
+      (p) =>
+        `📦 ${code(e.runId)}: its attempt ${p.attempt} ran on ${code(p.provider)} instance ${code(p.instanceId)}, which the provider preempted; it may still hold files (and a disk that bills): ` +
+        'tether never destroys it on its own; **Do:** collect from it or tear it down through teardown’s approval',
+    ),
+  );
   return {
     instances: check?.instances ?? [],
-    lines: [...unlaunched.lines, ...(orphans?.lines ?? [])],
+    lines: [...unlaunched.lines, ...(orphans?.lines ?? []), ...left],
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0,
   };
+}
+
+/**
+ * Preempted runs: a recovery dispatched (the launch workflow with `recover: <run-id>`) where the run's signed
+ * terms ask for one, once per attempt (signed into the tick memory), and a status line for each.
+ */
+async function recoveries(
+  cfg: PatrolPhaseConfig,
+  ctx: PhaseContext,
+  entries: Record<string, Registration>,
+  result: TickResult,
+  billing: { lines: string[]; instances: ProviderWord[] },
+  now: Date,
+): Promise<void> {
+  const { reporter, ports } = ctx;
+  const terms = Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.recovery ?? null]));
+  const steps = planRecoveries(result.verdicts, result.memory, terms, billing.instances, cfg.recovery?.workflow ?? null);
+  const done: Array<{ run_id: string; attempt: number; action: string; url?: string }> = [];
+  for (const s of steps) {
+    billing.lines.push(s.line);
+    if (s.action !== 'dispatch' || !cfg.recovery) {
+      done.push({ run_id: s.runId, attempt: s.attempt, action: s.action });
+      continue;
+    }
+    const d = ports.dispatcher?.(cfg.recovery.token);
+    if (!d) {
+      reporter.warn(`patrol: ${s.runId} is preempted and asks for a recovery, but dispatching needs the GitHub API and a token with actions: write`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: 'no-dispatcher' });
+      continue;
+    }
+    try {
+      const url = await d.dispatch(cfg.recovery.workflow, cfg.recovery.ref, { recover: s.runId });
+      const m = result.memory.runs[s.runId];
+      if (m) result.memory.runs[s.runId] = { ...m, recovery: { attempt: s.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
+      reporter.info(`patrol: ${s.runId} preempted: dispatched ${cfg.recovery.workflow} with recover: ${s.runId} (${url})`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: 'dispatched', url });
+    } catch (err) {
+      // Not marked: the next tick tries again.
+      reporter.warn(`patrol: the recovery of ${s.runId} could not be dispatched (${(err as Error).message.slice(0, 300)}); tried again next tick`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: 'dispatch-failed' });
+    }
+  }
+  reporter.output('recoveries', JSON.stringify(done));
 }
 
 /** Budgets signed at launch: a gauge each, and crossing one escalates and fails the step (nothing is acted on). */
@@ -344,7 +402,11 @@ function addBudgets(
 /** Every instance a signed registration or provision record names, as `provider:id`. */
 function knownInstances(chosen: Chosen): Set<string> {
   const known = new Set<string>();
-  for (const e of Object.values(chosen.entries)) if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+  for (const e of Object.values(chosen.entries)) {
+    if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+    // The boxes a run left behind on its recoveries are its own, listed on the status (never orphans).
+    for (const p of e.recovery?.previous ?? []) known.add(`${p.provider}:${p.instanceId}`);
+  }
   for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
   return known;
 }

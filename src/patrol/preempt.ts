@@ -5,7 +5,7 @@
  */
 import type { PreemptedMark, RunMemory, TickMemory } from './memory.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
-import type { Verdict } from './verdict.ts';
+import { withFlag, type Verdict } from './verdict.ts';
 
 /** A registered run's instance as its provider described it this tick (the patrol's view of provision/orphans.ts). */
 export interface ProviderWord {
@@ -66,4 +66,64 @@ export function applyProviderWords<V extends Verdict>(verdicts: V[], memory: Tic
     memory.runs[w.runId] = { ...out.memory, ...(m.at ? { at: m.at } : {}) };
   }
   return notes;
+}
+
+/** What the patrol does about a preempted run this tick (issue 27 §2), and the status line that says so. */
+export interface RecoveryStep {
+  runId: string;
+  attempt: number;
+  action: 'dispatch' | 'dispatched' | 'wait' | 'exhausted' | 'no-workflow' | 'not-yet';
+  line: string;
+}
+
+/**
+ * For each run its provider preempted: dispatch a recovery (on-preempt replace, recoveries left, a workflow to
+ * dispatch, the box no longer running, none dispatched for this attempt), or say why not. Pure.
+ */
+export function planRecoveries(
+  verdicts: ReadonlyArray<{ runId: string; state: string; attempt: number }>,
+  memory: TickMemory,
+  terms: Readonly<Record<string, { recoveries: number; maxRecoveries: number } | null>>,
+  words: readonly ProviderWord[],
+  workflow: string | null,
+): RecoveryStep[] {
+  const out: RecoveryStep[] = [];
+  for (const v of verdicts) {
+    const m = memory.runs[v.runId];
+    if (v.state !== 'preempted' || !m?.preempted) continue;
+    const t = terms[v.runId];
+    const attempt = m.preempted.attempt;
+    const step = (action: RecoveryStep['action'], line: string) => out.push({ runId: v.runId, attempt, action, line: `🪂 \`${v.runId}\` ${line}` });
+    if (!t) step('wait', 'launched with on-preempt: wait: nothing is recovered; rent a box and resume it by hand from its newest synced checkpoint');
+    else if (t.recoveries >= t.maxRecoveries) step('exhausted', `was recovered ${t.recoveries} times, its max-recoveries: it stays preempted`);
+    else if (m.recovery?.attempt === attempt)
+      step(
+        'dispatched',
+        `recovery ${t.recoveries + 1} of ${t.maxRecoveries} was dispatched at ${m.recovery.at} (${m.recovery.url}); if that run failed, run recover again by hand`,
+      );
+    else if (!workflow)
+      step('no-workflow', 'launched with on-preempt: replace, but this patrol has no recover-workflow to dispatch: give it, or run recover by hand');
+    else if (words.find((w) => w.runId === v.runId)?.phase === 'running')
+      step('not-yet', 'is being taken by its provider but the box still runs: the recovery is dispatched once it is gone');
+    else step('dispatch', `recovery ${t.recoveries + 1} of ${t.maxRecoveries}: dispatching ${workflow} with recover: ${v.runId}`);
+  }
+  return out;
+}
+
+/**
+ * A recovered attempt resumed when its first reported step is not below the restored checkpoint's (issue 27 §2:
+ * a job may first announce the step it loaded, `resumed from step 24`, then go on past it); below it, the job
+ * started from scratch and is flagged `restarted-from-zero`. Unknown steps claim nothing. Pure.
+ */
+export function checkResumes<V extends Verdict>(
+  verdicts: V[],
+  memory: TickMemory,
+  restored: Readonly<Record<string, { attempt: number; step: number | null } | null>>,
+): void {
+  verdicts.forEach((v, i) => {
+    const r = restored[v.runId];
+    const first = memory.runs[v.runId]?.firstStep;
+    if (!r || r.step === null || v.attempt !== r.attempt || first === undefined || first === null) return;
+    verdicts[i] = withFlag(v, 'restarted-from-zero', first < r.step);
+  });
 }

@@ -16,6 +16,7 @@ export const FLAGS = [
   'unlaunched-cells',
   'blocked-disk',
   'spot-notice',
+  'restarted-from-zero',
 ] as const;
 export type Flag = (typeof FLAGS)[number];
 
@@ -80,6 +81,8 @@ export const FLAG_REMEDIATION: Record<Flag, string> = {
     "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
   'spot-notice':
     "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
+  'restarted-from-zero':
+    "a recovery restored a checkpoint, but this attempt's first reported step is below its step: the job started from scratch; make it load the newest checkpoint in its folder (the runbook's contract)",
   'no-checkpoints':
     "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves",
 };

@@ -105,6 +105,8 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     history: history.slice(-HISTORY_MAX),
     ...(prev?.sync ? { sync: prev.sync } : {}),
     ...(prev?.notified ? { notified: prev.notified } : {}),
+    ...(prev?.recovery ? { recovery: prev.recovery } : {}),
+    ...firstStepOf(run, newAttempt ? undefined : prev, opts),
   };
   const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -138,6 +140,20 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
 }
 
 type Observed = Extract<Seen, { kind: 'observed' }>;
+
+/**
+ * The first step an attempt reported, from its log's first bytes (the probe sends a new attempt's log from 0):
+ * kept once known; a recovery checks the job resumed past its restored checkpoint by it. Pure.
+ */
+function firstStepOf(run: Observed['run'], prev: RunMemory | undefined, opts: AssessOptions): { firstStep?: number | null } {
+  if (prev?.firstStep !== undefined && prev.firstStep !== null) return { firstStep: prev.firstStep };
+  if (run.deltaFrom !== 0 || !run.delta) return prev?.firstStep !== undefined ? { firstStep: prev.firstStep } : {};
+  for (const line of run.delta.split('\n', 400)) {
+    const s = parseProgress(line, opts.progressRegexes).step;
+    if (s !== null) return { firstStep: s };
+  }
+  return {};
+}
 
 /** The state a probed run is in, from its record, its marker, the scheduler's word and its progress. Pure. */
 function stateOf(
@@ -310,6 +326,7 @@ function notObserved(
     history: prev?.history ?? [],
     ...(prev?.sync ? { sync: prev.sync } : {}),
     ...(prev?.notified ? { notified: prev.notified } : {}),
+    ...(prev?.recovery ? { recovery: prev.recovery } : {}),
   };
   const what = state === 'probe-error' ? 'unreadable' : state;
   const verdict = remembered(runId, state, memory, {

@@ -86,6 +86,8 @@ export interface Ports {
   fetchArtifact?(name: string, dir: string): Promise<unknown>;
   /** ChatOps: the issue_comment event this job runs for, and the GitHub API to answer it (the action only). */
   chatops?(token: string): { api: ChatOpsApi; event: CommentEvent; defaultRef: string } | null;
+  /** workflow_dispatch with this token (the patrol's recovery dispatch; needs `actions: write`), on GitHub only. */
+  dispatcher?(token: string): { dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<string> } | null;
   /** After a real teardown: mark the run's status and close its tracking issue. */
   afterTeardown?(spec: StoreSpec, runId: string, reporter: Reporter, state: 'torn-down' | 'parked', reason: string): Promise<void>;
 }

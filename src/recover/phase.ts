@@ -148,7 +148,19 @@ async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: n
   const restore = newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
   const launchInputs: Record<string, string> = strings(
     withDefaults('launch', {
-      ...pick(cfg.inputs, ['ssh-key', 'ssh-key-path', 'connect-timeout', 'report-to', 'github-token', 'secrets', 'env']),
+      ...pick(cfg.inputs, [
+        'ssh-key',
+        'ssh-key-path',
+        'connect-timeout',
+        'report-to',
+        'github-token',
+        'secrets',
+        'env',
+        'audit',
+        'require-gpu',
+        'preempt-signal',
+        'metadata-address',
+      ]),
       'from-provision': join(ports.workspace, `tether-provision-${cfg.runId}.json`),
       'run-id': cfg.runId,
       command: terms.command,
@@ -168,7 +180,17 @@ async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: n
     }),
   );
   // Checked now, with a stand-in box (documentation address and pin): a bad launch input stops before any rent.
-  parseLaunchPhase({ ...launchInputs, 'from-provision': '', host: '192.0.2.1', 'host-key-fingerprint': `SHA256:${'A'.repeat(43)}` }, env);
+  parseLaunchPhase(
+    {
+      ...launchInputs,
+      'from-provision': '',
+      host: '192.0.2.1',
+      'host-key-fingerprint': `SHA256:${'A'.repeat(43)}`,
+      provider: reg.provider,
+      'instance-id': reg.instanceId,
+    },
+    env,
+  );
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`,

@@ -90,6 +90,8 @@ async function spotRun(runId: string, at: string) {
       'report-to': at,
       provider: 'aws',
       'instance-id': id,
+      // The spot-notice watch asks a closed port on the box's loopback, never 169.254.169.254.
+      'metadata-address': '127.0.0.1:1',
     },
     {},
     l,

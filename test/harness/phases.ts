@@ -54,6 +54,8 @@ export interface PatrolDeps {
   remote?: StatusStore | undefined;
   workspace?: string;
   artifacts?: ArtifactUploader | undefined;
+  /** The recovery dispatch (the real @octokit/rest against the GitHub double, as the action builds it). */
+  dispatcher?: Ports['dispatcher'];
 }
 
 export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, deps: PatrolDeps): Promise<number> {
@@ -66,6 +68,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       ...(deps.mode ? { statusMode: deps.mode } : {}),
       ...(deps.remote ? { statusStore: () => deps.remote! } : {}),
       ...(deps.artifacts ? { artifacts: () => deps.artifacts! } : {}),
+      ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
     }),
     { ...(await patrolSteps()), probeHost: deps.probe, ...(deps.probeOn ? { probeOn: deps.probeOn } : {}) },
   );
@@ -110,5 +113,14 @@ export async function provisionPhase(
     pollMs: 200,
     callTimeoutMs: 10_000,
     destroyDeadlineMs: 20_000,
+  });
+}
+
+/** recover with provision's polls shortened and no waiting between the provider's two readings beyond `confirm`. */
+export async function recoverPhase(inputs: Inputs, env: Inputs, reporter: Reporter, workspace: string, store: StatusStore): Promise<number> {
+  const cfg = parsed('recover', inputs, env, reporter);
+  const { recoverPhase: run } = await import('../../src/recover/phase.ts');
+  return run(cfg, ctx(env, reporter, { workspace, statusStore: () => store }), {
+    provision: { pollMs: 200, callTimeoutMs: 10_000, destroyDeadlineMs: 20_000 },
   });
 }

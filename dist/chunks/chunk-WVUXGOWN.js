@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;

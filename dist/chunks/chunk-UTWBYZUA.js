@@ -65,6 +65,7 @@ var FLAG_REMEDIATION = {
   "unlaunched-cells": "the run record lists cells tether never launched (no cell record): they are ignored, never shown or remembered; someone or something edited cells.list on the box",
   "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
   "spot-notice": "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
+  "restarted-from-zero": "a recovery restored a checkpoint, but this attempt's first reported step is below its step: the job started from scratch; make it load the newest checkpoint in its folder (the runbook's contract)",
   "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
 };
 
@@ -231,6 +232,9 @@ function parseRun(v, where, depth) {
   const pm = v["preempted"];
   if (pm !== void 0 && !(isObj(pm) && isStr(pm["at"], 40) && isStr(pm["provider"], 32) && isStr(pm["words"], 300) && isInt(pm["attempt"])))
     throw bad("preempted");
+  if (v["firstStep"] !== void 0 && !orNull(v["firstStep"], isNum)) throw bad("firstStep");
+  const rc = v["recovery"];
+  if (rc !== void 0 && !(isObj(rc) && isInt(rc["attempt"]) && isStr(rc["at"], 40) && isStr(rc["url"], 400))) throw bad("recovery");
   const out = { ...v };
   if (v["cls"] === "preempted") out.cls = "terminated";
   if (v["cells"] !== void 0) {
@@ -342,7 +346,9 @@ function assess(runId, seen, prev, opts, now) {
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
     ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {}
+    ...prev?.notified ? { notified: prev.notified } : {},
+    ...prev?.recovery ? { recovery: prev.recovery } : {},
+    ...firstStepOf(run, newAttempt ? void 0 : prev, opts)
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
   const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
@@ -373,6 +379,15 @@ function assess(runId, seen, prev, opts, now) {
     newSignature
   };
   return { verdict, memory };
+}
+function firstStepOf(run, prev, opts) {
+  if (prev?.firstStep !== void 0 && prev.firstStep !== null) return { firstStep: prev.firstStep };
+  if (run.deltaFrom !== 0 || !run.delta) return prev?.firstStep !== void 0 ? { firstStep: prev.firstStep } : {};
+  for (const line of run.delta.split("\n", 400)) {
+    const s = parseProgress(line, opts.progressRegexes).step;
+    if (s !== null) return { firstStep: s };
+  }
+  return {};
 }
 function stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts) {
   let state;
@@ -486,7 +501,8 @@ function notObserved(runId, seen, prev, iso) {
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
     ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {}
+    ...prev?.notified ? { notified: prev.notified } : {},
+    ...prev?.recovery ? { recovery: prev.recovery } : {}
   };
   const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId, state, memory, {

@@ -6,29 +6,31 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-L77WKI5P.js";
+} from "./chunk-6OLAJFXF.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-XP4XN5BT.js";
+} from "./chunk-REHP7YK4.js";
 import {
   applyProviderWords,
+  checkResumes,
+  planRecoveries,
   tick
-} from "./chunk-B6MC4U4R.js";
+} from "./chunk-4CTNTNQX.js";
 import "./chunk-GAEFUSNO.js";
 import {
   summarize,
   summaryText
-} from "./chunk-RNSTNYGM.js";
+} from "./chunk-WVUXGOWN.js";
 import {
   NOTIFIED_MAX,
   STATE_REMEDIATION,
   mergeMemories,
   readMemory
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";
@@ -7527,6 +7529,7 @@ function patrolEnd(verdicts, before, after, failOn, extra) {
       {
         state: v.state,
         class: v.cls,
+        attempt: v.attempt,
         step: v.step,
         epoch: v.epoch,
         metrics: v.metrics,
@@ -7715,6 +7718,14 @@ async function patrolPhase(cfg, ctx, steps) {
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
+  await recoveries(cfg, ctx, chosen.entries, result, billing, now);
+  checkResumes(
+    result.verdicts,
+    result.memory,
+    Object.fromEntries(
+      Object.entries(chosen.entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null])
+    )
+  );
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -7775,12 +7786,47 @@ async function billingNotes(cfg, ctx, steps, chosen) {
   );
   const check = cfg.registry && steps.orphans ? await steps.orphans(cfg.rent, ctx.env, knownInstances(chosen), registered) : null;
   const orphans = check ? orphanNotes(check, ctx.reporter) : null;
+  const left = Object.values(chosen.entries).flatMap(
+    (e) => (e.recovery?.previous ?? []).map(
+      (p) => `\u{1F4E6} ${code(e.runId)}: its attempt ${p.attempt} ran on ${code(p.provider)} instance ${code(p.instanceId)}, which the provider preempted; it may still hold files (and a disk that bills): tether never destroys it on its own; **Do:** collect from it or tear it down through teardown\u2019s approval`
+    )
+  );
   return {
     instances: check?.instances ?? [],
-    lines: [...unlaunched.lines, ...orphans?.lines ?? []],
+    lines: [...unlaunched.lines, ...orphans?.lines ?? [], ...left],
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0
   };
+}
+async function recoveries(cfg, ctx, entries, result, billing, now) {
+  const { reporter, ports } = ctx;
+  const terms = Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.recovery ?? null]));
+  const steps = planRecoveries(result.verdicts, result.memory, terms, billing.instances, cfg.recovery?.workflow ?? null);
+  const done = [];
+  for (const s of steps) {
+    billing.lines.push(s.line);
+    if (s.action !== "dispatch" || !cfg.recovery) {
+      done.push({ run_id: s.runId, attempt: s.attempt, action: s.action });
+      continue;
+    }
+    const d = ports.dispatcher?.(cfg.recovery.token);
+    if (!d) {
+      reporter.warn(`patrol: ${s.runId} is preempted and asks for a recovery, but dispatching needs the GitHub API and a token with actions: write`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: "no-dispatcher" });
+      continue;
+    }
+    try {
+      const url = await d.dispatch(cfg.recovery.workflow, cfg.recovery.ref, { recover: s.runId });
+      const m = result.memory.runs[s.runId];
+      if (m) result.memory.runs[s.runId] = { ...m, recovery: { attempt: s.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
+      reporter.info(`patrol: ${s.runId} preempted: dispatched ${cfg.recovery.workflow} with recover: ${s.runId} (${url})`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: "dispatched", url });
+    } catch (err) {
+      reporter.warn(`patrol: the recovery of ${s.runId} could not be dispatched (${err.message.slice(0, 300)}); tried again next tick`);
+      done.push({ run_id: s.runId, attempt: s.attempt, action: "dispatch-failed" });
+    }
+  }
+  reporter.output("recoveries", JSON.stringify(done));
 }
 function addBudgets(billing, entries, verdicts, now, reporter) {
   const live = new Set(verdicts.filter((v) => v.state !== "torn-down").map((v) => v.runId));
@@ -7794,7 +7840,10 @@ function addBudgets(billing, entries, verdicts, now, reporter) {
 }
 function knownInstances(chosen) {
   const known = /* @__PURE__ */ new Set();
-  for (const e of Object.values(chosen.entries)) if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+  for (const e of Object.values(chosen.entries)) {
+    if (e.provider && e.instanceId) known.add(`${e.provider}:${e.instanceId}`);
+    for (const p of e.recovery?.previous ?? []) known.add(`${p.provider}:${p.instanceId}`);
+  }
   for (const p of chosen.provisioned) known.add(`${p.provider}:${p.instanceId}`);
   return known;
 }

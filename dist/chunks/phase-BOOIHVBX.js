@@ -9,7 +9,7 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-AL32A7ZQ.js";
+} from "./chunk-PW5YJFLE.js";
 import "./chunk-OS6SLAAT.js";
 import {
   checkBox,
@@ -29,10 +29,10 @@ import {
 import {
   openPinned
 } from "./chunk-XHWMEFXJ.js";
-import "./chunk-B6MC4U4R.js";
+import "./chunk-4CTNTNQX.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-RNSTNYGM.js";
-import "./chunk-J6YBAMHT.js";
+import "./chunk-WVUXGOWN.js";
+import "./chunk-UTWBYZUA.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   summarize,
   summaryText
-} from "./chunk-RNSTNYGM.js";
+} from "./chunk-WVUXGOWN.js";
 import {
   fitMemory,
   human,
@@ -15,7 +15,7 @@ import {
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 import {
   durationText
 } from "./chunk-X3XFAWJG.js";

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   auditPhase,
   launchPhase
-} from "./chunk-ZNQIOL7X.js";
+} from "./chunk-LCBUZDO4.js";
 import "./chunk-QVFERXGS.js";
 import "./chunk-XHWMEFXJ.js";
 import "./chunk-OWBPA4XH.js";

@@ -6,18 +6,18 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-L77WKI5P.js";
+} from "./chunk-6OLAJFXF.js";
 import {
   stateText
-} from "./chunk-XP4XN5BT.js";
+} from "./chunk-REHP7YK4.js";
 import {
   tick
-} from "./chunk-B6MC4U4R.js";
+} from "./chunk-4CTNTNQX.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-RNSTNYGM.js";
+import "./chunk-WVUXGOWN.js";
 import {
   CRASH_HINT
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";

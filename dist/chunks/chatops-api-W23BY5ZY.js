@@ -10,10 +10,10 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-4AHBYWMW.js";
+} from "./chunk-TQPLO2IF.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-H52DENQG.js";
-import "./chunk-5QHDR2XW.js";
+import "./chunk-GAOFMWYM.js";
+import "./chunk-OIXJY5AZ.js";
 import "./chunk-LISGVXPC.js";
 import "./chunk-X3XFAWJG.js";
 import "./chunk-QUO5DVML.js";

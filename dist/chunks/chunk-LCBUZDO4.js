@@ -486,12 +486,15 @@ async function pushCheckpoint(target, workdir, f, timeoutMs = 36e5) {
       const code2 = await closed;
       const local = hash.digest("hex");
       if (sent !== f.bytes || local !== f.sha256)
-        throw new Error(`the synced copy of ${f.path} on the runner is ${sent} bytes with sha256 ${local}, not the ${f.bytes} bytes and sha256 the sync verified: not restored`);
+        throw new Error(
+          `the synced copy of ${f.path} on the runner is ${sent} bytes with sha256 ${local}, not the ${f.bytes} bytes and sha256 the sync verified: not restored`
+        );
       const line = Buffer.concat(out).toString("utf8").trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
       if (!line) throw new Error(`restore of ${f.path}: no answer from the box (exit ${code2}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ""})`);
       const o = obj(parseJson(line, "restore.sh result", 8192), "restore.sh result");
       const result = str(o, "result", "restore.sh result", { max: 32 });
-      if (result !== "restored" && result !== "present") throw new Error(`restore of ${f.path}: ${result}: ${optStr(o, "message", "restore.sh result", { max: 2e3 }) ?? ""}`);
+      if (result !== "restored" && result !== "present")
+        throw new Error(`restore of ${f.path}: ${result}: ${optStr(o, "message", "restore.sh result", { max: 2e3 }) ?? ""}`);
       return { result, path: str(o, "path", "restore.sh result", { max: 8192 }) };
     } finally {
       clearTimeout(timer);
@@ -682,7 +685,9 @@ async function restoreInto(session, conn, cred, cfg, release, f, reporter) {
   reporter.info(`recover: release ${release.id} ${up.stored ? "uploaded to" : "already at"} ${up.path}`);
   const t0 = Date.now();
   const r = await pushCheckpoint(pullTargetFor(conn, cred, session), `${releasesDir(cfg.runRoot)}/${release.id}`, f);
-  reporter.info(`recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}\u2026, step ${f.step ?? "unknown"}) to ${r.path} in ${Date.now() - t0} ms`);
+  reporter.info(
+    `recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}\u2026, step ${f.step ?? "unknown"}) to ${r.path} in ${Date.now() - t0} ms`
+  );
 }
 function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();

@@ -38,7 +38,7 @@ import {
 import {
   human,
   withFlag
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-X3XFAWJG.js";

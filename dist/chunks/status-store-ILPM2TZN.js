@@ -18,9 +18,9 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-XP4XN5BT.js";
-import "./chunk-RNSTNYGM.js";
-import "./chunk-J6YBAMHT.js";
+} from "./chunk-REHP7YK4.js";
+import "./chunk-WVUXGOWN.js";
+import "./chunk-UTWBYZUA.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-X3XFAWJG.js";

@@ -14,10 +14,10 @@ import {
 } from "./chunk-ZDWTVKMM.js";
 import {
   tick
-} from "./chunk-B6MC4U4R.js";
+} from "./chunk-4CTNTNQX.js";
 import {
   human
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 import {
   FACTS,
   monthsSince,

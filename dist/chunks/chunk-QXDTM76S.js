@@ -16,7 +16,7 @@ import {
 } from "./chunk-PWDKICJE.js";
 import {
   parseChatOpsPhase
-} from "./chunk-H52DENQG.js";
+} from "./chunk-GAOFMWYM.js";
 import {
   parseLogsPhase
 } from "./chunk-DDFBMNZI.js";
@@ -24,7 +24,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-YK25IKDQ.js";
+} from "./chunk-CEMZKGFV.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -34,7 +34,7 @@ import {
   parseReportTo,
   parseStore,
   withDefaults
-} from "./chunk-5QHDR2XW.js";
+} from "./chunk-OIXJY5AZ.js";
 import {
   FACTS,
   instanceIdFor,
@@ -284,7 +284,8 @@ var OUTPUT_DOCS = {
     "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
   },
   patrol: {
-    states: "JSON object: run id \u2192 { state, class, step, epoch, metrics, flags, host }",
+    recoveries: "JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)",
+    states: "JSON object: run id \u2192 { state, class, attempt, step, epoch, metrics, flags, host }",
     escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
     orphans: "JSON array of the instances named by tether (tether-\u2026) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them",
     instances: "JSON object: run id \u2192 { provider, instance_id, phase, detail }, each registered run's instance as its provider describes it this tick (with the provider's credentials)",
@@ -371,7 +372,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-IQ5HS4AO.js"),
+      () => import("./phase-DQJY6DA2.js"),
       (m) => m.auditPhase
     )
   },
@@ -388,7 +389,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-IQ5HS4AO.js"),
+      () => import("./phase-DQJY6DA2.js"),
       (m) => m.launchPhase
     )
   },
@@ -403,7 +404,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-62ACRPUE.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-YLTOYEQT.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -417,7 +418,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-HJQDPOQK.js"),
+      () => import("./phase-TAYZGQXB.js"),
       (m) => m.collectPhase
     )
   },
@@ -433,7 +434,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-QBUMZSEX.js"),
+      () => import("./phase-BOOIHVBX.js"),
       (m) => m.teardownPhase
     )
   },
@@ -447,7 +448,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-TJYWWZDE.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-CJMHDDUE.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -509,7 +510,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-QQT67AII.js"),
+      () => import("./phase-ADV4KXYE.js"),
       (m) => m.recoverPhase
     )
   }
@@ -542,8 +543,8 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-TLR6ANNH.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-6ZI7TOKJ.js")).followRuns(f),
+    sync: async (...a) => (await import("./step-3DSSFKVF.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-TWXBZ7FB.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-STET3ZXU.js")).findOrphans(...a)
   };
 }
@@ -679,7 +680,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-XZGUZCDZ.js").then((m) => {
+  const get = () => real ??= import("./status-store-ILPM2TZN.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -722,7 +723,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-YGYMBC55.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-W23BY5ZY.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -733,7 +734,13 @@ function githubPorts(env = process.env) {
       };
       return { ...found, api };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-XZGUZCDZ.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    dispatcher: (token) => {
+      if (!token) return null;
+      let real;
+      const get = () => real ??= import("./chatops-api-W23BY5ZY.js").then((m) => m.chatopsApi(env, token));
+      return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
+    },
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-ILPM2TZN.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -9,7 +9,7 @@ import {
   parseReportTo,
   parseStore,
   parseSweep
-} from "./chunk-5QHDR2XW.js";
+} from "./chunk-OIXJY5AZ.js";
 import {
   HANDOFF_MAX_BYTES,
   handoffBytes,
@@ -287,7 +287,10 @@ function parseLaunchPhase(inputs, env) {
     );
   const store = reportTo ? { reportTo, header: "", token: inputs["github-token"] ?? "", signingKey: conn.key } : null;
   if (launch.onPreempt.policy !== "wait" && !reportTo)
-    throw new InputError("on-preempt", `${launch.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`);
+    throw new InputError(
+      "on-preempt",
+      `${launch.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`
+    );
   return { launch, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch.runId}.json` };
 }
 function budgets(inputs) {

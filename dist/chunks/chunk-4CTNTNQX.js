@@ -10,12 +10,13 @@ import {
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-RNSTNYGM.js";
+} from "./chunk-WVUXGOWN.js";
 import {
   STATE_REMEDIATION,
   assess,
-  remembered
-} from "./chunk-J6YBAMHT.js";
+  remembered,
+  withFlag
+} from "./chunk-UTWBYZUA.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -51,6 +52,37 @@ function applyProviderWords(verdicts, memory, words, now) {
     memory.runs[w.runId] = { ...out.memory, ...m.at ? { at: m.at } : {} };
   }
   return notes;
+}
+function planRecoveries(verdicts, memory, terms, words, workflow) {
+  const out = [];
+  for (const v of verdicts) {
+    const m = memory.runs[v.runId];
+    if (v.state !== "preempted" || !m?.preempted) continue;
+    const t = terms[v.runId];
+    const attempt = m.preempted.attempt;
+    const step = (action, line) => out.push({ runId: v.runId, attempt, action, line: `\u{1FA82} \`${v.runId}\` ${line}` });
+    if (!t) step("wait", "launched with on-preempt: wait: nothing is recovered; rent a box and resume it by hand from its newest synced checkpoint");
+    else if (t.recoveries >= t.maxRecoveries) step("exhausted", `was recovered ${t.recoveries} times, its max-recoveries: it stays preempted`);
+    else if (m.recovery?.attempt === attempt)
+      step(
+        "dispatched",
+        `recovery ${t.recoveries + 1} of ${t.maxRecoveries} was dispatched at ${m.recovery.at} (${m.recovery.url}); if that run failed, run recover again by hand`
+      );
+    else if (!workflow)
+      step("no-workflow", "launched with on-preempt: replace, but this patrol has no recover-workflow to dispatch: give it, or run recover by hand");
+    else if (words.find((w) => w.runId === v.runId)?.phase === "running")
+      step("not-yet", "is being taken by its provider but the box still runs: the recovery is dispatched once it is gone");
+    else step("dispatch", `recovery ${t.recoveries + 1} of ${t.maxRecoveries}: dispatching ${workflow} with recover: ${v.runId}`);
+  }
+  return out;
+}
+function checkResumes(verdicts, memory, restored) {
+  verdicts.forEach((v, i) => {
+    const r = restored[v.runId];
+    const first = memory.runs[v.runId]?.firstStep;
+    if (!r || r.step === null || v.attempt !== r.attempt || first === void 0 || first === null) return;
+    verdicts[i] = withFlag(v, "restarted-from-zero", first < r.step);
+  });
 }
 
 // src/patrol/tick.ts
@@ -115,5 +147,7 @@ function tornDown(runId, m, t) {
 
 export {
   applyProviderWords,
+  planRecoveries,
+  checkResumes,
   tick
 };

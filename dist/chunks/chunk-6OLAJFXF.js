@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

@@ -21,7 +21,7 @@ import {
 import {
   launchPhase,
   packRelease
-} from "./chunk-ZNQIOL7X.js";
+} from "./chunk-LCBUZDO4.js";
 import "./chunk-QVFERXGS.js";
 import "./chunk-XHWMEFXJ.js";
 import "./chunk-OWBPA4XH.js";
@@ -30,10 +30,10 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-YK25IKDQ.js";
+} from "./chunk-CEMZKGFV.js";
 import {
   withDefaults
-} from "./chunk-5QHDR2XW.js";
+} from "./chunk-OIXJY5AZ.js";
 import "./chunk-F76BA6GK.js";
 import {
   awsFromEnv,
@@ -159,26 +159,50 @@ async function planRecovery(cfg, ctx, sleep) {
       `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? "(not recorded)"} and recover again`
     );
   const restore = newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
-  const launchInputs = strings(withDefaults("launch", {
-    ...pick(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env"]),
-    "from-provision": join(ports.workspace, `tether-provision-${cfg.runId}.json`),
-    "run-id": cfg.runId,
-    command: terms.command,
-    then: terms.then ?? "",
-    checkpoints: terms.checkpoints.join("\n"),
-    "sync-dir": terms.syncDir,
-    "sync-mode": terms.syncMode,
-    backend: reg.backend,
-    "run-root": reg.runRoot,
-    resume: "true",
-    commit: reg.commit ?? "",
-    "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
-    "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
-    "on-preempt": "replace",
-    "max-recoveries": String(terms.maxRecoveries),
-    ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
-  }));
-  parseLaunchPhase({ ...launchInputs, "from-provision": "", host: "192.0.2.1", "host-key-fingerprint": `SHA256:${"A".repeat(43)}` }, env);
+  const launchInputs = strings(
+    withDefaults("launch", {
+      ...pick(cfg.inputs, [
+        "ssh-key",
+        "ssh-key-path",
+        "connect-timeout",
+        "report-to",
+        "github-token",
+        "secrets",
+        "env",
+        "audit",
+        "require-gpu",
+        "preempt-signal",
+        "metadata-address"
+      ]),
+      "from-provision": join(ports.workspace, `tether-provision-${cfg.runId}.json`),
+      "run-id": cfg.runId,
+      command: terms.command,
+      then: terms.then ?? "",
+      checkpoints: terms.checkpoints.join("\n"),
+      "sync-dir": terms.syncDir,
+      "sync-mode": terms.syncMode,
+      backend: reg.backend,
+      "run-root": reg.runRoot,
+      resume: "true",
+      commit: reg.commit ?? "",
+      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      "on-preempt": "replace",
+      "max-recoveries": String(terms.maxRecoveries),
+      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+    })
+  );
+  parseLaunchPhase(
+    {
+      ...launchInputs,
+      "from-provision": "",
+      host: "192.0.2.1",
+      "host-key-fingerprint": `SHA256:${"A".repeat(43)}`,
+      provider: reg.provider,
+      "instance-id": reg.instanceId
+    },
+    env
+  );
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`,

@@ -19,7 +19,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-AL32A7ZQ.js";
+} from "./chunk-PW5YJFLE.js";
 import "./chunk-OS6SLAAT.js";
 import {
   filesSha256,
@@ -35,12 +35,12 @@ import {
 import {
   openPinned
 } from "./chunk-XHWMEFXJ.js";
-import "./chunk-B6MC4U4R.js";
+import "./chunk-4CTNTNQX.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-RNSTNYGM.js";
+import "./chunk-WVUXGOWN.js";
 import {
   human
-} from "./chunk-J6YBAMHT.js";
+} from "./chunk-UTWBYZUA.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

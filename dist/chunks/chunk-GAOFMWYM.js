@@ -11,7 +11,7 @@ import {
   parseReportTo,
   parseStore,
   withDefaults
-} from "./chunk-5QHDR2XW.js";
+} from "./chunk-OIXJY5AZ.js";
 import {
   parseConnection,
   parseOwnConnection

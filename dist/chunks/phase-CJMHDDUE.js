@@ -8,9 +8,9 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-4AHBYWMW.js";
-import "./chunk-H52DENQG.js";
-import "./chunk-5QHDR2XW.js";
+} from "./chunk-TQPLO2IF.js";
+import "./chunk-GAOFMWYM.js";
+import "./chunk-OIXJY5AZ.js";
 import "./chunk-LISGVXPC.js";
 import "./chunk-X3XFAWJG.js";
 import {

@@ -158,7 +158,10 @@ var INPUTS = {
     help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) or replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes); replace needs sync-dir, report-to and a provider whose preemption signature is verified (aws, vastai)",
     default: "wait"
   },
-  "max-recoveries": { help: "launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly", default: "3" },
+  "max-recoveries": {
+    help: "launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly",
+    default: "3"
+  },
   "preempt-signal": {
     help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
     default: "USR1"
@@ -310,7 +313,12 @@ var INPUTS = {
   "collect-workflow": { help: "chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml" },
   "resume-workflow": { help: "chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)" },
   "teardown-workflow": { help: "chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)" },
-  "workflow-ref": { help: "chatops: the branch or tag the dispatched workflows run on (default: the repository's default branch)" }
+  "workflow-ref": {
+    help: "chatops and patrol: the branch or tag the dispatched workflows run on (default: the repository's default branch; for the patrol, the branch it runs on)"
+  },
+  "recover-workflow": {
+    help: "patrol: the launch workflow file dispatched with `recover: <run-id>` when the provider preempted a run launched with on-preempt: replace (needs actions: write; empty: the status says so and nothing is dispatched)"
+  }
 };
 var CONNECTION_INPUTS = [
   "host",
@@ -405,7 +413,9 @@ var PATROL_INPUTS = [
   "api-key",
   "provider-api-url",
   "aws-region",
-  "preempt-confirm"
+  "preempt-confirm",
+  "recover-workflow",
+  "workflow-ref"
 ];
 var COLLECT_INPUTS = [
   "run-id",
@@ -499,6 +509,10 @@ var RECOVER_INPUTS = [
   "secrets",
   "sync-dest",
   "preempt-confirm",
+  "audit",
+  "require-gpu",
+  "preempt-signal",
+  "metadata-address",
   "confirm-timeout",
   "report-to",
   "github-token"
@@ -801,7 +815,13 @@ function parsePatrolPhase(inputs, env) {
   };
   if ((rent.apiKey || apiUrl2) && !rent.provider)
     throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
-  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent };
+  const workflow = (inputs["recover-workflow"] ?? "").trim();
+  if (workflow && !/^[A-Za-z0-9._-]{1,100}\.ya?ml$/.test(workflow))
+    throw new InputError("recover-workflow", `${show(workflow)} is not a workflow file name (e.g. tether-launch.yml)`);
+  const ref = (inputs["workflow-ref"] ?? "").trim() || (env["GITHUB_REF_NAME"] ?? "").trim();
+  if (workflow && !ref) throw new InputError("workflow-ref", "is required with recover-workflow outside a workflow (the branch the launch workflow runs on)");
+  const recovery = workflow ? { workflow, ref, token: inputs["github-token"] ?? "" } : null;
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent, recovery };
 }
 function preemptConfirm(raw) {
   const t = duration("preempt-confirm", raw, 5) ?? 5;
