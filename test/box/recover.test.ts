@@ -229,4 +229,75 @@ describe('a spot run preempted twice finishes on its third box, its loss curve u
   });
 });
 
+describe('recover refuses on any doubt, before anything is rented', () => {
+  it('not preempted, still running, other env names, other code, an unregistered run: refused, nothing rented', async () => {
+    const at = `issue:${gh.addIssue('Refusals')}`;
+    const run = 'spot-refuse';
+    mkdirSync(join(work, 'code2'));
+    cpSync(TRAIN, join(work, 'code2', 'train.py'));
+    const p = captureReporter();
+    expect(await provisionPhase({ ...rent(), 'run-id': run, 'ssh-key-path': join(work, 'key') }, EC2_ENV, p, work), p.errors.join('\n')).toBe(0);
+    const l = captureReporter();
+    expect(
+      await launchPhase(
+        {
+          'from-provision': join(work, `tether-provision-${run}.json`),
+          'ssh-key-path': join(work, 'key'),
+          command: 'sleep 300',
+          'sync-dir': join(work, 'code2'),
+          env: 'A=1',
+          audit: 'false',
+          'confirm-timeout': '1',
+          'report-to': at,
+          'on-preempt': 'replace',
+          'metadata-address': '127.0.0.1:1',
+        },
+        {},
+        l,
+        work,
+        store(at),
+      ),
+      l.errors.join('\n'),
+    ).toBe(0);
+    const id = p.outputs['instance-id']!;
+    const rents = () => ec2.actions.filter((a) => a === 'RunInstances').length;
+    const before = rents();
+    const recover = async (over: Record<string, string> = {}) => {
+      const r = captureReporter();
+      const code = await recoverPhase(
+        {
+          ...rent(),
+          recover: run,
+          'ssh-key-path': join(work, 'key'),
+          env: 'A=1',
+          'sync-dest': 'synced',
+          'report-to': at,
+          audit: 'false',
+          'preempt-confirm': '1s',
+          ...over,
+        },
+        { ...EC2_ENV, ...ghEnv() },
+        r,
+        work,
+        store(at),
+      );
+      return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
+    };
+    const healthy = await recover();
+    expect(healthy.code).toBe(1);
+    expect(healthy.r.outputs['result']).toBe('refused');
+    expect(healthy.text).toMatch(
+      new RegExp(`aws does not say it preempted instance ${id} \\(running: instance state running\\): nothing is recovered on a guess`),
+    );
+    ec2.preempt(id, 'notice');
+    expect((await recover()).text).toMatch(/says it is taking instance .* but it still runs: the job may still be saving/);
+    ec2.preempt(id, 'terminate');
+    await expect(recover({ env: 'B=1' })).rejects.toThrow(/input 'env': names B; spot-refuse launched with A/);
+    writeFileSync(join(work, 'code2', 'train.py'), '# edited after launch\n');
+    expect((await recover()).text).toMatch(/packs to release [0-9a-f]{20}, but spot-refuse launched with [0-9a-f]{20}: check out commit/);
+    expect((await recover({ recover: 'never-launched' })).text).toMatch(/never-launched is not registered where report-to points/);
+    expect(rents()).toBe(before);
+  });
+});
+
 const readIf = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');

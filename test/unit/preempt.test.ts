@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ec2Preemption } from '../../src/providers/aws-provision.ts';
 import { vastBoxState } from '../../src/providers/vastai-provision.ts';
 import { describeTwice } from '../../src/provision/orphans.ts';
-import { applyProviderWords, type ProviderWord } from '../../src/patrol/preempt.ts';
+import { applyProviderWords, checkResumes, planRecoveries, type ProviderWord } from '../../src/patrol/preempt.ts';
 import { emptyMemory, memoryBlock, readMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
 import { STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
@@ -248,5 +248,83 @@ describe("the spot-notice watch (launch's preempt-signal and metadata-address)",
     for (const a of ['169.254.169.254', 'localhost:80', '1.2.3.256:80', '127.0.0.1:0', '[::1]:80'])
       expect(() => launch({ provider: 'aws', 'metadata-address': a }), a).toThrow(/input 'metadata-address': .* is not IPv4:port/);
     expect(() => launch({ provider: 'runpod', 'metadata-address': '127.0.0.1:80' })).toThrow(/needs provider aws/);
+  });
+});
+
+describe('what the patrol does about a preempted run', () => {
+  const mem = (over: Partial<TickMemory['runs'][string]> = {}): TickMemory => ({
+    v: 1,
+    tick: 3,
+    runs: {
+      r1: {
+        attempt: 2,
+        offset: 0,
+        state: 'preempted',
+        cls: null,
+        since: 'x',
+        lastKnown: null,
+        unreachableSince: null,
+        unreachableTicks: 0,
+        oomKills: null,
+        step: 20,
+        epoch: null,
+        metrics: {},
+        history: [],
+        preempted: { at: 't', provider: 'aws', words: 'StateReason Server.SpotInstanceTermination', attempt: 2 },
+        ...over,
+      },
+    },
+  });
+  const v = [{ runId: 'r1', state: 'preempted', attempt: 2 }];
+  const gone: ProviderWord[] = [{ runId: 'r1', provider: 'aws', instanceId: 'i-1', phase: 'gone', detail: '' }];
+  const terms = { r1: { recoveries: 1, maxRecoveries: 3 } };
+  it('dispatches once per attempt, only on replace terms with recoveries left, a workflow, and the box no longer running', () => {
+    expect(planRecoveries(v, mem(), terms, gone, 'tether-launch.yml')).toEqual([
+      { runId: 'r1', attempt: 2, action: 'dispatch', line: '🪂 `r1` recovery 2 of 3: dispatching tether-launch.yml with recover: r1' },
+    ]);
+    const one = (m: TickMemory, t: Parameters<typeof planRecoveries>[2], w = gone, wf: string | null = 'tether-launch.yml') =>
+      planRecoveries(v, m, t, w, wf)[0]?.action;
+    expect(one(mem({ recovery: { attempt: 2, at: 't', url: 'u' } }), terms)).toBe('dispatched');
+    // A dispatch for an earlier attempt does not count for this one.
+    expect(one(mem({ recovery: { attempt: 1, at: 't', url: 'u' } }), terms)).toBe('dispatch');
+    expect(one(mem(), { r1: null })).toBe('wait');
+    expect(one(mem(), { r1: { recoveries: 3, maxRecoveries: 3 } })).toBe('exhausted');
+    expect(one(mem(), terms, gone, null)).toBe('no-workflow');
+    expect(one(mem(), terms, [{ ...gone[0]!, phase: 'running' }])).toBe('not-yet');
+    // Slurm's PREEMPTED (no provider mark) and every other state: nothing.
+    expect(planRecoveries(v, mem({ preempted: undefined }), terms, gone, 'w.yml')).toEqual([]);
+    expect(planRecoveries([{ ...v[0]!, state: 'unreachable' }], mem(), terms, gone, 'w.yml')).toEqual([]);
+  });
+
+  it('restarted-from-zero: the attempt after a restore first reported a step below the restored one', async () => {
+    const run = async (tail: string) => {
+      const r = await tick([target], emptyMemory(), async () => observed(3, { delta: tail, deltaFrom: 0, tail }), opts, new Date(NOW * 1000));
+      checkResumes(r.verdicts, r.memory, { r1: { attempt: 3, step: 24 } });
+      return r.verdicts[0]!.flags;
+    };
+    expect(await run('step 1 loss 2.0\nstep 2 loss 1.9\n')).toContain('restarted-from-zero');
+    expect(await run('resumed from step 24 (ckpt/step_24.pt)\nstep 25 loss 0.1\n')).not.toContain('restarted-from-zero');
+    expect(await run('step 25 loss 0.1\n')).not.toContain('restarted-from-zero');
+    expect(await run('loading data\n')).not.toContain('restarted-from-zero');
+    // Another attempt than the recovered one is not judged.
+    const other = await tick(
+      [target],
+      emptyMemory(),
+      async () => observed(4, { delta: 'step 1\n', deltaFrom: 0, tail: 'step 1\n' }),
+      opts,
+      new Date(NOW * 1000),
+    );
+    checkResumes(other.verdicts, other.memory, { r1: { attempt: 3, step: 24 } });
+    expect(other.verdicts[0]!.flags).not.toContain('restarted-from-zero');
+    // The first step is kept for the attempt once read (later ticks see only newer bytes).
+    expect(other.memory.runs['r1']?.firstStep).toBe(1);
+    const later = await tick(
+      [target],
+      other.memory,
+      async () => observed(4, { delta: 'step 90\n', deltaFrom: 500, tail: 'step 90\n' }),
+      opts,
+      new Date((NOW + 60) * 1000),
+    );
+    expect(later.memory.runs['r1']?.firstStep).toBe(1);
   });
 });
