@@ -38435,7 +38435,8 @@ async function recoveries(cfg, ctx, entries, result, billing, now) {
       continue;
     }
     try {
-      const url = await d.dispatch(cfg.recovery.workflow, cfg.recovery.ref, { recover: s.runId });
+      const commit = entries[s.runId]?.commit;
+      const url = await d.dispatch(cfg.recovery.workflow, cfg.recovery.ref, { recover: s.runId, ...commit ? { "recover-commit": commit } : {} });
       const m = result.memory.runs[s.runId];
       if (m) result.memory.runs[s.runId] = { ...m, recovery: { attempt: s.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
       reporter.info(`patrol: ${s.runId} preempted: dispatched ${cfg.recovery.workflow} with recover: ${s.runId} (${url})`);

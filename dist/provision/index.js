@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-QXDTM76S.js";
+} from "../chunks/chunk-6U6M45ES.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-GAOFMWYM.js";
 import "../chunks/chunk-DDFBMNZI.js";

@@ -367,7 +367,9 @@ async function recoveries(
       continue;
     }
     try {
-      const url = await d.dispatch(cfg.recovery.workflow, cfg.recovery.ref, { recover: s.runId });
+      // The commit the run launched with: the launch workflow checks it out, so its code packs to the same release.
+      const commit = entries[s.runId]?.commit;
+      const url = await d.dispatch(cfg.recovery.workflow, cfg.recovery.ref, { recover: s.runId, ...(commit ? { 'recover-commit': commit } : {}) });
       const m = result.memory.runs[s.runId];
       if (m) result.memory.runs[s.runId] = { ...m, recovery: { attempt: s.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
       reporter.info(`patrol: ${s.runId} preempted: dispatched ${cfg.recovery.workflow} with recover: ${s.runId} (${url})`);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   ec2 = new Ec2Double();
   await ec2.start();
   gh = await startGitHubDouble();
-  gh.workflows['tether-launch.yml'] = ['recover'];
+  gh.workflows['tether-launch.yml'] = ['recover', 'recover-commit'];
   work = mkdtempSync(join(tmpdir(), 'tether-recover-'));
   mkdirSync(join(work, 'code'));
   cpSync(TRAIN, join(work, 'code', 'train.py'));
@@ -121,6 +121,7 @@ describe('a spot run preempted twice finishes on its third box, its loss curve u
         'on-preempt': 'replace',
         'max-recoveries': '3',
         'metadata-address': '127.0.0.1:1',
+        commit: 'c0ffee0123456789abcdef0123456789abcdef01',
       },
       {},
       l,
@@ -150,6 +151,7 @@ describe('a spot run preempted twice finishes on its third box, its loss curve u
       expect(seen.v.state).toBe('preempted');
       expect(JSON.parse(seen.r.outputs['recoveries'] ?? '[]')).toEqual([{ run_id: RUN, attempt: round, action: 'dispatched', url: expect.any(String) }]);
       expect(gh.dispatches.filter((d) => d.inputs['recover'] === RUN)).toHaveLength(round);
+      expect(gh.dispatches.at(-1)).toMatchObject({ workflow: 'tether-launch.yml', ref: 'main', inputs: { recover: RUN, 'recover-commit': 'c0ffee0123456789abcdef0123456789abcdef01' } });
       // A second tick dispatches nothing more for the same attempt.
       const again = await patrol(at);
       expect(JSON.parse(again.r.outputs['recoveries'] ?? '[]')[0]).toMatchObject({ action: 'dispatched' });

@@ -404,7 +404,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-YLTOYEQT.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-AKIDL5KF.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
