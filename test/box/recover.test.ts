@@ -151,7 +151,11 @@ describe('a spot run preempted twice finishes on its third box, its loss curve u
       expect(seen.v.state).toBe('preempted');
       expect(JSON.parse(seen.r.outputs['recoveries'] ?? '[]')).toEqual([{ run_id: RUN, attempt: round, action: 'dispatched', url: expect.any(String) }]);
       expect(gh.dispatches.filter((d) => d.inputs['recover'] === RUN)).toHaveLength(round);
-      expect(gh.dispatches.at(-1)).toMatchObject({ workflow: 'tether-launch.yml', ref: 'main', inputs: { recover: RUN, 'recover-commit': 'c0ffee0123456789abcdef0123456789abcdef01' } });
+      expect(gh.dispatches.at(-1)).toMatchObject({
+        workflow: 'tether-launch.yml',
+        ref: 'main',
+        inputs: { recover: RUN, 'recover-commit': 'c0ffee0123456789abcdef0123456789abcdef01' },
+      });
       // A second tick dispatches nothing more for the same attempt.
       const again = await patrol(at);
       expect(JSON.parse(again.r.outputs['recoveries'] ?? '[]')[0]).toMatchObject({ action: 'dispatched' });
