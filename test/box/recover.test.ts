@@ -1,16 +1,11 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EC2_ENV, EC2_REGION, Ec2Double, type Ec2Instance } from '../harness/ec2-double.ts';
-import { launchPhase, patrolPhase, provisionPhase, recoverPhase } from '../harness/phases.ts';
+import { Ec2Double } from '../harness/ec2-double.ts';
 import { startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
-import { githubStore } from '../../src/github/status-store.ts';
-import { parseReportTo } from '../../src/config/patrol.ts';
-import { probeHost } from '../../src/remote/probe.ts';
-import { captureReporter } from '../harness/reporter.ts';
+import { logged, readIf, SpotLab, TRAIN } from '../harness/spot-lab.ts';
 import { waitFor } from '../harness/sh.ts';
 import { verifiedRegistration } from '../../src/registry/hosts.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
@@ -24,20 +19,17 @@ import { loadCredential } from '../../src/ssh/keys.ts';
 let ec2: Ec2Double;
 let gh: GitHubDouble;
 let work: string;
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+let lab: SpotLab;
 const RUN = 'spot-train';
-const TRAIN = join(import.meta.dirname, '..', 'fixtures', 'recover', 'train.py');
 const ENV_LINES = 'STEP_S=0.3\nTOTAL_STEPS=40\nSAVE_EVERY=4';
+const COMMIT = 'c0ffee0123456789abcdef0123456789abcdef01';
 
 beforeAll(async () => {
   ec2 = new Ec2Double();
   await ec2.start();
   gh = await startGitHubDouble();
-  gh.workflows['tether-launch.yml'] = ['recover', 'recover-commit'];
   work = mkdtempSync(join(tmpdir(), 'tether-recover-'));
-  mkdirSync(join(work, 'code'));
-  cpSync(TRAIN, join(work, 'code', 'train.py'));
-  writeFileSync(join(work, 'key'), account.private, { mode: 0o600 });
+  lab = new SpotLab(ec2, gh, work);
 });
 afterAll(async () => {
   await ec2?.stop();
@@ -45,159 +37,50 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const ghEnv = () => ({ GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url });
-const store = (at: string) => githubStore(parseReportTo(at)!, ghEnv(), 'ghs-actions-token');
-const rentInputs = {
-  provider: 'aws',
-  'aws-region': EC2_REGION,
-  'provider-api-url': '',
-  'instance-types': 'g6.xlarge',
-  image: 'ami-0abcdef1234567890',
-  subnet: 'subnet-0123456789abcdef0',
-  'security-group': 'sg-0123456789abcdef0',
-  spot: 'true',
-  user: 'root',
-  'connect-timeout': '3',
-};
-const rent = () => ({ ...rentInputs, 'provider-api-url': ec2.url });
-
-async function patrol(at: string) {
-  const r = captureReporter();
-  const { chatopsApi } = await import('../../src/github/chatops-api.ts');
-  const code = await patrolPhase(
-    {
-      'ssh-key-path': join(work, 'key'),
-      'connect-timeout': '2',
-      'connect-attempts': '1',
-      'report-to': at,
-      provider: 'aws',
-      'aws-region': EC2_REGION,
-      'provider-api-url': ec2.url,
-      'preempt-confirm': '1s',
-      sync: 'latest',
-      'sync-dest': 'synced',
-      'sync-settle': '1s',
-      'recover-workflow': 'tether-launch.yml',
-      'workflow-ref': 'main',
-      'github-token': 'ghs-actions-token',
-    },
-    { ...EC2_ENV, ...ghEnv() },
-    r,
-    {
-      probe: probeHost,
-      remote: store(at),
-      workspace: work,
-      dispatcher: (token) => ({ dispatch: (w, ref, i) => chatopsApi(ghEnv(), token).dispatch(w, ref, i) }),
-    },
-  );
-  const states = JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string; attempt: number; step: number | null; flags: string[] }>;
-  return { code, r, v: states[RUN]!, body: r.summaries.join('\n') };
-}
-
-const boxOf = (id: string): Ec2Instance => ec2.instances.get(id)!;
-const runDir = (i: Ec2Instance) => `${i.box!.home}/.tether/runs/${RUN}`;
-/** Steps and losses an attempt's log reports, in order. */
-function logged(text: string): Array<[number, string]> {
-  return [...text.matchAll(/^step (\d+) loss ([0-9.]+)$/gm)].map((m) => [Number(m[1]), m[2]!]);
-}
-
 describe('a spot run preempted twice finishes on its third box, its loss curve unbroken', () => {
   it('patrol syncs, EC2 takes the box, the patrol dispatches once, recover resumes from the newest verified checkpoint', async () => {
     const at = `issue:${gh.addIssue('Spot training')}`;
-    const p = captureReporter();
-    expect(await provisionPhase({ ...rent(), 'run-id': RUN, 'ssh-key-path': join(work, 'key') }, EC2_ENV, p, work), p.errors.join('\n')).toBe(0);
-    const l = captureReporter();
-    const launched = await launchPhase(
-      {
-        'from-provision': join(work, `tether-provision-${RUN}.json`),
-        'ssh-key-path': join(work, 'key'),
-        command: '/usr/bin/python3 train.py',
-        'sync-dir': join(work, 'code'),
-        checkpoints: 'ckpt/step_*.pt',
-        env: ENV_LINES,
-        audit: 'false',
-        'confirm-timeout': '1',
-        'report-to': at,
-        'on-preempt': 'replace',
-        'max-recoveries': '3',
-        'metadata-address': '127.0.0.1:1',
-        commit: 'c0ffee0123456789abcdef0123456789abcdef01',
-      },
-      {},
-      l,
-      work,
-      store(at),
-    );
-    expect(launched, l.errors.join('\n')).toBe(0);
-
+    const first = await lab.start(RUN, at, { code: lab.code('code'), command: '/usr/bin/python3 train.py', env: ENV_LINES, commit: COMMIT });
     const logs: string[] = [];
     const restored: number[] = [];
-    let id = p.outputs['instance-id']!;
+    let id = first;
     for (let round = 1; round <= 2; round++) {
-      const inst = boxOf(id);
+      const log = () => readIf(`${lab.runDir(id, RUN)}/attempts/${round}/log`);
       // Train a while; the patrol syncs a settled checkpoint (verified on the runner) on its tick.
-      await waitFor(
-        `attempt ${round} to checkpoint`,
-        () => existsSync(`${runDir(inst)}/attempts/${round}/log`) && logged(readFileSync(`${runDir(inst)}/attempts/${round}/log`, 'utf8')).length >= 10,
-        60_000,
-      );
+      await waitFor(`attempt ${round} to checkpoint`, () => logged(log()).length >= 10, 60_000);
       await new Promise((r) => setTimeout(r, 1500));
-      const tick = await patrol(at);
+      const tick = await lab.patrol(at, RUN);
       expect(tick.v, tick.r.errors.join('\n')).toMatchObject({ state: 'running', attempt: round });
       // EC2 takes the box back: the log it wrote is kept here (the box goes with it).
-      logs.push(readFileSync(`${runDir(inst)}/attempts/${round}/log`, 'utf8'));
+      logs.push(log());
       ec2.preempt(id, 'terminate');
-      const seen = await patrol(at);
+      const seen = await lab.patrol(at, RUN);
       expect(seen.v.state).toBe('preempted');
-      expect(JSON.parse(seen.r.outputs['recoveries'] ?? '[]')).toEqual([{ run_id: RUN, attempt: round, action: 'dispatched', url: expect.any(String) }]);
-      expect(gh.dispatches.filter((d) => d.inputs['recover'] === RUN)).toHaveLength(round);
-      expect(gh.dispatches.at(-1)).toMatchObject({
-        workflow: 'tether-launch.yml',
-        ref: 'main',
-        inputs: { recover: RUN, 'recover-commit': 'c0ffee0123456789abcdef0123456789abcdef01' },
-      });
+      expect(seen.recoveries).toEqual([{ run_id: RUN, attempt: round, action: 'dispatched', url: expect.any(String) }]);
+      expect(lab.dispatchesOf(RUN)).toHaveLength(round);
+      expect(gh.dispatches.at(-1)).toMatchObject({ workflow: 'tether-launch.yml', ref: 'main', inputs: { recover: RUN, 'recover-commit': COMMIT } });
       // A second tick dispatches nothing more for the same attempt.
-      const again = await patrol(at);
-      expect(JSON.parse(again.r.outputs['recoveries'] ?? '[]')[0]).toMatchObject({ action: 'dispatched' });
-      expect(gh.dispatches.filter((d) => d.inputs['recover'] === RUN)).toHaveLength(round);
+      expect((await lab.patrol(at, RUN)).recoveries[0]).toMatchObject({ action: 'dispatched' });
+      expect(lab.dispatchesOf(RUN)).toHaveLength(round);
 
       // The dispatched launch workflow runs recover on the same runner.
-      const r = captureReporter();
-      const rc = await recoverPhase(
-        {
-          ...rent(),
-          recover: RUN,
-          'ssh-key-path': join(work, 'key'),
-          env: ENV_LINES,
-          'sync-dest': 'synced',
-          'report-to': at,
-          audit: 'false',
-          'metadata-address': '127.0.0.1:1',
-          'confirm-timeout': '1',
-          'preempt-confirm': '1s',
-        },
-        { ...EC2_ENV, ...ghEnv() },
-        r,
-        work,
-        store(at),
-      );
-      expect(rc, r.errors.join('\n')).toBe(0);
-      expect(r.outputs['result']).toBe('recovered');
-      expect(r.outputs['attempt']).toBe(String(round + 1));
-      const step = Number(/restored ckpt\/step_(\d+)\.pt/.exec(r.lines.join('\n'))?.[1]);
+      const r = await lab.recover(at, RUN, ENV_LINES);
+      expect(r.code, r.text).toBe(0);
+      expect(r.r.outputs).toMatchObject({ result: 'recovered', attempt: String(round + 1) });
+      const step = Number(/restored ckpt\/step_(\d+)\.pt/.exec(r.r.lines.join('\n'))?.[1]);
       expect(step).toBeGreaterThan(restored.at(-1) ?? 0);
       restored.push(step);
-      expect(r.summaries.join('\n')).toContain(`Recovery ${round} of 3`);
-      id = r.outputs['instance-id']!;
-      expect(id).not.toBe(p.outputs['instance-id']);
-      // The new box holds the restored checkpoint before the job started, and the job says it resumed from it.
-      await waitFor('the new attempt to log its resume', () => /resumed from step/.test(readIf(`${runDir(boxOf(id))}/attempts/${round + 1}/log`)), 30_000);
-      expect(readIf(`${runDir(boxOf(id))}/attempts/${round + 1}/log`)).toContain(`resumed from step ${step} (ckpt/step_${step}.pt)`);
+      expect(r.r.summaries.join('\n')).toContain(`Recovery ${round} of 20`);
+      id = r.r.outputs['instance-id']!;
+      expect(id).not.toBe(first);
+      // The new box held the restored checkpoint before the job started, and the job says it resumed from it.
+      const next = () => readIf(`${lab.runDir(id, RUN)}/attempts/${round + 1}/log`);
+      await waitFor('the new attempt to log its resume', () => /resumed from step/.test(next()), 30_000);
+      expect(next()).toContain(`resumed from step ${step} (ckpt/step_${step}.pt)`);
     }
-    const last = boxOf(id);
-    await waitFor('the third attempt to finish', () => existsSync(`${runDir(last)}/DONE`), 90_000);
-    logs.push(readFileSync(`${runDir(last)}/attempts/3/log`, 'utf8'));
-    const fin = await patrol(at);
+    await waitFor('the third attempt to finish', () => existsSync(`${lab.runDir(id, RUN)}/DONE`), 90_000);
+    logs.push(readFileSync(`${lab.runDir(id, RUN)}/attempts/3/log`, 'utf8'));
+    const fin = await lab.patrol(at, RUN);
     expect(fin.v).toMatchObject({ state: 'finished', attempt: 3 });
     expect(fin.v.flags).not.toContain('restarted-from-zero');
 
@@ -227,11 +110,13 @@ describe('a spot run preempted twice finishes on its third box, its loss curve u
 
     // The registration names the third box, counts two recoveries and lists the two boxes EC2 took.
     const body = [...gh.comments.values()].find((c) => c.body.includes(`<!-- tether:registration ${RUN} -->`))!.body;
-    const reg = verifiedRegistration(body, loadCredential({ kind: 'content', text: account.private }));
+    const reg = verifiedRegistration(body, loadCredential({ kind: 'content', text: lab.account.private }));
     expect('entry' in reg && reg.entry).toMatchObject({ instanceId: id, attempt: 3, recovery: { recoveries: 2, restored: { step: restored[1] } } });
     expect('entry' in reg && reg.entry.recovery?.previous.map((x) => x.attempt)).toEqual([1, 2]);
     expect(fin.body).toMatch(/📦 `spot-train`: its attempt 1 ran on `aws` instance/);
     expect(JSON.parse(fin.r.outputs['orphans'] ?? '[]')).toEqual([]);
+    // Nothing was destroyed by tether: the only terminations were EC2's own preemptions.
+    expect(ec2.actions.filter((a) => a === 'TerminateInstances')).toEqual([]);
   });
 });
 
@@ -239,71 +124,23 @@ describe('recover refuses on any doubt, before anything is rented', () => {
   it('not preempted, still running, other env names, other code, an unregistered run: refused, nothing rented', async () => {
     const at = `issue:${gh.addIssue('Refusals')}`;
     const run = 'spot-refuse';
-    mkdirSync(join(work, 'code2'));
-    cpSync(TRAIN, join(work, 'code2', 'train.py'));
-    const p = captureReporter();
-    expect(await provisionPhase({ ...rent(), 'run-id': run, 'ssh-key-path': join(work, 'key') }, EC2_ENV, p, work), p.errors.join('\n')).toBe(0);
-    const l = captureReporter();
-    expect(
-      await launchPhase(
-        {
-          'from-provision': join(work, `tether-provision-${run}.json`),
-          'ssh-key-path': join(work, 'key'),
-          command: 'sleep 300',
-          'sync-dir': join(work, 'code2'),
-          env: 'A=1',
-          audit: 'false',
-          'confirm-timeout': '1',
-          'report-to': at,
-          'on-preempt': 'replace',
-          'metadata-address': '127.0.0.1:1',
-        },
-        {},
-        l,
-        work,
-        store(at),
-      ),
-      l.errors.join('\n'),
-    ).toBe(0);
-    const id = p.outputs['instance-id']!;
+    const code = lab.code('code2');
+    const id = await lab.start(run, at, { code, command: 'sleep 300', env: 'A=1' });
     const rents = () => ec2.actions.filter((a) => a === 'RunInstances').length;
     const before = rents();
-    const recover = async (over: Record<string, string> = {}) => {
-      const r = captureReporter();
-      const code = await recoverPhase(
-        {
-          ...rent(),
-          recover: run,
-          'ssh-key-path': join(work, 'key'),
-          env: 'A=1',
-          'sync-dest': 'synced',
-          'report-to': at,
-          audit: 'false',
-          'preempt-confirm': '1s',
-          ...over,
-        },
-        { ...EC2_ENV, ...ghEnv() },
-        r,
-        work,
-        store(at),
-      );
-      return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
-    };
-    const healthy = await recover();
+    const healthy = await lab.recover(at, run, 'A=1');
     expect(healthy.code).toBe(1);
     expect(healthy.r.outputs['result']).toBe('refused');
     expect(healthy.text).toMatch(
       new RegExp(`aws does not say it preempted instance ${id} \\(running: instance state running\\): nothing is recovered on a guess`),
     );
     ec2.preempt(id, 'notice');
-    expect((await recover()).text).toMatch(/says it is taking instance .* but it still runs: the job may still be saving/);
+    expect((await lab.recover(at, run, 'A=1')).text).toMatch(/says it is taking instance .* but it still runs: the job may still be saving/);
     ec2.preempt(id, 'terminate');
-    await expect(recover({ env: 'B=1' })).rejects.toThrow(/input 'env': names B; spot-refuse launched with A/);
-    writeFileSync(join(work, 'code2', 'train.py'), '# edited after launch\n');
-    expect((await recover()).text).toMatch(/packs to release [0-9a-f]{20}, but spot-refuse launched with [0-9a-f]{20}: check out commit/);
-    expect((await recover({ recover: 'never-launched' })).text).toMatch(/never-launched is not registered where report-to points/);
+    await expect(lab.recover(at, run, 'B=1')).rejects.toThrow(/input 'env': names B; spot-refuse launched with A/);
+    writeFileSync(join(code, 'train.py'), '# edited after launch\n');
+    expect((await lab.recover(at, run, 'A=1')).text).toMatch(/packs to release [0-9a-f]{20}, but spot-refuse launched with [0-9a-f]{20}: check out commit/);
+    expect((await lab.recover(at, run, 'A=1', { recover: 'never-launched' })).text).toMatch(/never-launched is not registered where report-to points/);
     expect(rents()).toBe(before);
   });
 });
-
-const readIf = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
