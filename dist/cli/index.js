@@ -43913,7 +43913,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
   const budget = syncBudget(cfg.sync, workspace);
   await eachLimit(hosts, cfg.concurrency, async (h) => {
     const e = byName.get(h.name);
-    const candidates = result.verdicts.filter((v) => v.host === h.name && SYNCED.includes(v.state));
+    const candidates = result.verdicts.filter((v) => v.host === h.name && (SYNCED.includes(v.state) || v.state === "preempted" && v.heartbeatAgeS !== null));
     const own = syncOwnership(
       candidates.map((v) => v.runId),
       result.memory,

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-6U6M45ES.js";
+} from "../chunks/chunk-BPQ2E4SD.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-GAOFMWYM.js";
 import "../chunks/chunk-DDFBMNZI.js";

@@ -70,9 +70,7 @@ export async function syncAll(
     const e = byName.get(h.name)!;
     // A preempted run whose box still answered this tick (EC2's two-minute window: it has a heartbeat reading)
     // gets one more sync: what its job saved on the notice is the newest the recovery can restore.
-    const candidates = result.verdicts.filter(
-      (v) => v.host === h.name && (SYNCED.includes(v.state) || (v.state === 'preempted' && v.heartbeatAgeS !== null)),
-    );
+    const candidates = result.verdicts.filter((v) => v.host === h.name && (SYNCED.includes(v.state) || (v.state === 'preempted' && v.heartbeatAgeS !== null)));
     const own = syncOwnership(
       candidates.map((v) => v.runId),
       result.memory,

@@ -31,6 +31,9 @@ export interface Ec2Instance {
   spotRequest: string | null;
   spotStatus: string;
   stateReason: string | null;
+  /** When RunInstances created it and when its box came up (ms since the epoch): the double's boot time. */
+  createdMs: number;
+  runningMs: number | null;
 }
 
 export class Ec2Double {
@@ -117,6 +120,8 @@ export class Ec2Double {
         spotRequest: q.get('InstanceMarketOptions.MarketType') === 'spot' ? `sir-${this.seq.toString(16).padStart(8, '0')}` : null,
         spotStatus: 'fulfilled',
         stateReason: null,
+        createdMs: Date.now(),
+        runningMs: null,
       };
       this.instances.set(id, inst);
       if (!this.neverBoot) this.starting.push(this.boot(inst));
@@ -238,6 +243,7 @@ export class Ec2Double {
     if (inst.state !== 'pending') return box.destroy();
     inst.box = box;
     inst.state = 'running';
+    inst.runningMs = Date.now();
   }
 }
 

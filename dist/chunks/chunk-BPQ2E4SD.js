@@ -543,7 +543,7 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-3DSSFKVF.js")).syncAll(...a),
+    sync: async (...a) => (await import("./step-XKVRSVP2.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-TWXBZ7FB.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-STET3ZXU.js")).findOrphans(...a)
   };
