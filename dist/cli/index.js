@@ -22929,27 +22929,31 @@ function awsProvisioner(s) {
         throw err;
       }
       if (xmlTag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
-      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
-      const ipText = xmlTag(xml, "ipAddress");
-      const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
-      const reasonCode = /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? "";
-      const reason = reasonCode ? ` (${reasonCode})` : "";
-      const detail = `instance state ${state.slice(0, 40)}${reason}`;
-      const request = /<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) ? /<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null : null;
-      let spotStatus = null;
-      if (request && !SPOT_PREEMPTED_REASONS.has(reasonCode)) {
-        const r = await ec2({ Action: "DescribeSpotInstanceRequests", "SpotInstanceRequestId.1": request }, "describe spot request").catch(() => "");
-        spotStatus = /<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(r)?.[1] ?? null;
-      }
-      const preempted = ec2Preemption(reasonCode, spotStatus);
-      const extra = preempted ? { preempted } : {};
-      if (state === "running")
-        return ip ? { phase: "running", host: ip, port: 22, detail, ...extra } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address`, ...extra };
-      if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
-      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail, ...extra };
-      return { phase: "failed", host: null, port: 22, detail, ...extra };
+      const request = spotRequestOf(xml);
+      const spotStatus = request ? /<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(
+        await ec2({ Action: "DescribeSpotInstanceRequests", "SpotInstanceRequestId.1": request }, "describe spot request").catch(() => "")
+      )?.[1] ?? null : null;
+      return ec2BoxState(xml, spotStatus);
     }
   };
+}
+function spotRequestOf(xml) {
+  if (!/<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) || SPOT_PREEMPTED_REASONS.has(reasonOf(xml))) return null;
+  return /<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null;
+}
+function ec2BoxState(xml, spotStatus) {
+  const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
+  const ipText = xmlTag(xml, "ipAddress");
+  const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
+  const reasonCode = reasonOf(xml);
+  const detail = `instance state ${state.slice(0, 40)}${reasonCode ? ` (${reasonCode})` : ""}`;
+  const preempted = ec2Preemption(reasonCode, spotStatus);
+  const extra = preempted ? { preempted } : {};
+  if (state === "running")
+    return ip ? { phase: "running", host: ip, port: 22, detail, ...extra } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address`, ...extra };
+  if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
+  if (state === "terminated") return { phase: "gone", host: null, port: 22, detail, ...extra };
+  return { phase: "failed", host: null, port: 22, detail, ...extra };
 }
 function ec2Preemption(stateReason, spotStatus) {
   if (SPOT_PREEMPTED_REASONS.has(stateReason)) return `StateReason ${stateReason}`;
@@ -22984,7 +22988,7 @@ function ec2Listed(xml, prefix) {
     };
   }).filter((i) => i.name.startsWith(prefix));
 }
-var KINDS, SPOT_PREEMPTED_REASONS, SPOT_INTERRUPTED;
+var KINDS, reasonOf, SPOT_PREEMPTED_REASONS, SPOT_INTERRUPTED;
 var init_aws_provision = __esm({
   "src/providers/aws-provision.ts"() {
     "use strict";
@@ -23010,6 +23014,7 @@ var init_aws_provision = __esm({
       Unavailable: "transient",
       ServiceUnavailable: "transient"
     };
+    reasonOf = (xml) => /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? "";
     SPOT_PREEMPTED_REASONS = /* @__PURE__ */ new Set(["Server.SpotInstanceTermination", "Server.SpotInstanceShutdown"]);
     SPOT_INTERRUPTED = /* @__PURE__ */ new Set([
       "marked-for-termination",
@@ -38292,13 +38297,11 @@ async function patrolPhase(cfg, ctx, steps) {
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the patrol action";
   if (cfg.sync.artifact && noUpload) throw new InputError("sync-artifact", `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   const chosen = await chooseHosts(cfg, ctx, remote);
-  const refused = chosen.refused;
-  let hosts = chosen.hosts;
+  const { refused } = chosen;
+  let { hosts } = chosen;
   const billing = await billingNotes(cfg, ctx, steps, chosen);
   if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
-  const memKey = memoryKeyOf(cfg.signingKey, hosts);
-  if (!memKey)
-    reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  const memKey = memoryKeyOf(cfg.signingKey, hosts, reporter);
   const readBody = (body) => {
     const r = readMemory(body, memKey);
     if (r.note) reporter.warn(`patrol: ${r.note}`);
@@ -38337,15 +38340,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
-  await recoveries(cfg, ctx, chosen.entries, result, billing, now);
-  checkResumes(
-    result.verdicts,
-    result.memory,
-    Object.fromEntries(
-      Object.entries(chosen.entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null])
-    )
-  );
+  await preemptions(cfg, ctx, chosen.entries, result, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -38416,6 +38411,12 @@ async function billingNotes(cfg, ctx, steps, chosen) {
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0
   };
+}
+async function preemptions(cfg, ctx, entries, result, billing, now) {
+  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
+  await recoveries(cfg, ctx, entries, result, billing, now);
+  const restored = Object.entries(entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]);
+  checkResumes(result.verdicts, result.memory, Object.fromEntries(restored));
 }
 async function recoveries(cfg, ctx, entries, result, billing, now) {
   const { reporter, ports } = ctx;
@@ -38586,8 +38587,11 @@ function statusWriter(result, stores, runIds, render, memKey, remote, reporter, 
   };
   return { save, written, failed: () => failed };
 }
-function memoryKeyOf(key, hosts) {
-  return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+function memoryKeyOf(key, hosts, reporter) {
+  const k = macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+  if (!k)
+    reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  return k;
 }
 var UNLAUNCHED_GRACE_S, orphanCostText;
 var init_phase2 = __esm({
@@ -43372,40 +43376,12 @@ ${inert(err.message)}`);
 }
 async function planRecovery(cfg, ctx, sleep) {
   const { ports, env } = ctx;
-  const store = ports.statusStore?.(cfg.store);
-  if (!store?.registered || !store.register) throw new InputError("report-to", "needs the GitHub API, which only the action has");
-  const cred = loadCredential(cfg.store.signingKey);
-  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
-  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
-  const v = verifiedRegistration(found[0].body, cred);
-  if ("why" in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
-  const reg = v.entry;
-  const terms = reg.recovery;
-  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
-  if (terms.recoveries >= terms.maxRecoveries)
-    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
-  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+  const { reg, terms } = await recoveryTerms3(cfg, ctx);
   const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision2 = { ...parseProvision(provInputs, env), store: null };
   if (provision2.provider !== reg.provider)
     throw new InputError("provider", `is ${provision2.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
-  const m = providerModule(reg.provider);
-  const p = m.provision.make({
-    apiKey: provision2.apiKey,
-    aws: provision2.awsRegion ? awsFromEnv(provision2.awsRegion, env, provision2.subnet, provision2.securityGroup) : null,
-    apiUrl: provision2.apiUrl,
-    callTimeoutMs: 2e4,
-    log: () => void 0
-  });
-  const word2 = await describeTwice(p, reg.instanceId, cfg.confirmMs, sleep);
-  if (!word2.preempted)
-    throw new Refusal(
-      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word2.unconfirmed ?? `${word2.phase}: ${word2.detail}`}): nothing is recovered on a guess`
-    );
-  if (word2.phase === "running")
-    throw new Refusal(
-      `${reg.provider} says it is taking instance ${reg.instanceId} (${word2.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`
-    );
+  const word2 = await providerSays(reg, provision2, env, cfg.confirmMs, sleep);
   const names2 = (xs) => [...xs].sort().join(", ") || "none";
   if (names2(cfg.env.map(([n]) => n)) !== names2(terms.envNames))
     throw new InputError("env", `names ${names2(cfg.env.map(([n]) => n))}; ${cfg.runId} launched with ${names2(terms.envNames)}`);
@@ -43416,40 +43392,7 @@ async function planRecovery(cfg, ctx, sleep) {
     throw new Refusal(
       `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? "(not recorded)"} and recover again`
     );
-  const restore = newestVerified(resolve6(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
-  const launchInputs = strings(
-    withDefaults("launch", {
-      ...pick3(cfg.inputs, [
-        "ssh-key",
-        "ssh-key-path",
-        "connect-timeout",
-        "report-to",
-        "github-token",
-        "secrets",
-        "env",
-        "audit",
-        "require-gpu",
-        "preempt-signal",
-        "metadata-address"
-      ]),
-      "from-provision": join8(ports.workspace, `tether-provision-${cfg.runId}.json`),
-      "run-id": cfg.runId,
-      command: terms.command,
-      then: terms.then ?? "",
-      checkpoints: terms.checkpoints.join("\n"),
-      "sync-dir": terms.syncDir,
-      "sync-mode": terms.syncMode,
-      backend: reg.backend,
-      "run-root": reg.runRoot,
-      resume: "true",
-      commit: reg.commit ?? "",
-      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
-      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
-      "on-preempt": "replace",
-      "max-recoveries": String(terms.maxRecoveries),
-      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
-    })
-  );
+  const launchInputs = launchInputsOf(cfg, reg, terms, ports.workspace);
   parseLaunchPhase(
     {
       ...launchInputs,
@@ -43469,11 +43412,81 @@ async function planRecovery(cfg, ctx, sleep) {
     launchInputs,
     recovery: {
       attemptFloor: reg.attempt,
-      restore,
+      restore: newestVerified(resolve6(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId),
       recoveries: terms.recoveries + 1,
       previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20)
     }
   };
+}
+async function recoveryTerms3(cfg, ctx) {
+  const store = ctx.ports.statusStore?.(cfg.store);
+  if (!store?.registered || !store.register) throw new InputError("report-to", "needs the GitHub API, which only the action has");
+  const cred = loadCredential(cfg.store.signingKey);
+  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
+  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
+  const v = verifiedRegistration(found[0].body, cred);
+  if ("why" in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
+  const reg = v.entry;
+  const terms = reg.recovery;
+  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
+  if (terms.recoveries >= terms.maxRecoveries)
+    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
+  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+  return { reg, terms };
+}
+async function providerSays(reg, provision2, env, confirmMs, sleep) {
+  const p = providerModule(reg.provider).provision.make({
+    apiKey: provision2.apiKey,
+    aws: provision2.awsRegion ? awsFromEnv(provision2.awsRegion, env, provision2.subnet, provision2.securityGroup) : null,
+    apiUrl: provision2.apiUrl,
+    callTimeoutMs: 2e4,
+    log: () => void 0
+  });
+  const word2 = await describeTwice(p, reg.instanceId, confirmMs, sleep);
+  if (!word2.preempted)
+    throw new Refusal(
+      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word2.unconfirmed ?? `${word2.phase}: ${word2.detail}`}): nothing is recovered on a guess`
+    );
+  if (word2.phase === "running")
+    throw new Refusal(
+      `${reg.provider} says it is taking instance ${reg.instanceId} (${word2.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`
+    );
+  return { preempted: word2.preempted, phase: word2.phase };
+}
+function launchInputsOf(cfg, reg, terms, workspace) {
+  return strings(
+    withDefaults("launch", {
+      ...pick3(cfg.inputs, [
+        "ssh-key",
+        "ssh-key-path",
+        "connect-timeout",
+        "report-to",
+        "github-token",
+        "secrets",
+        "env",
+        "audit",
+        "require-gpu",
+        "preempt-signal",
+        "metadata-address"
+      ]),
+      "from-provision": join8(workspace, `tether-provision-${cfg.runId}.json`),
+      "run-id": cfg.runId,
+      command: terms.command,
+      then: terms.then ?? "",
+      checkpoints: terms.checkpoints.join("\n"),
+      "sync-dir": terms.syncDir,
+      "sync-mode": terms.syncMode,
+      backend: reg.backend,
+      "run-root": reg.runRoot,
+      resume: "true",
+      commit: reg.commit ?? "",
+      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      "on-preempt": "replace",
+      "max-recoveries": String(terms.maxRecoveries),
+      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+    })
+  );
 }
 function newestVerified(dir, runId2) {
   const file = join8(dir, SYNC_RECORD);

@@ -7,14 +7,14 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-BPQ2E4SD.js";
+} from "../chunks/chunk-OOCQKRTD.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-GAOFMWYM.js";
 import "../chunks/chunk-DDFBMNZI.js";
-import "../chunks/chunk-CEMZKGFV.js";
+import "../chunks/chunk-CH46JESU.js";
 import "../chunks/chunk-OIXJY5AZ.js";
 import "../chunks/chunk-F76BA6GK.js";
-import "../chunks/chunk-53ZMRIGU.js";
+import "../chunks/chunk-LQE3GQLK.js";
 import "../chunks/chunk-LISGVXPC.js";
 import "../chunks/chunk-X3XFAWJG.js";
 import "../chunks/chunk-NMVVBMUM.js";

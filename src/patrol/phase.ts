@@ -186,14 +186,12 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   const noUpload = artifacts ? artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the patrol action';
   if (cfg.sync.artifact && noUpload) throw new InputError('sync-artifact', `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   const chosen = await chooseHosts(cfg, ctx, remote);
-  const refused = chosen.refused;
-  let hosts = chosen.hosts;
+  const { refused } = chosen;
+  let { hosts } = chosen;
   const billing = await billingNotes(cfg, ctx, steps, chosen);
   if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
   // Tick memory is signed with a key from the patrol's own SSH key: editing a comment or the state file earns no trust.
-  const memKey = memoryKeyOf(cfg.signingKey, hosts);
-  if (!memKey)
-    reporter.warn('patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick');
+  const memKey = memoryKeyOf(cfg.signingKey, hosts, reporter);
   const readBody = (body: string) => {
     const r = readMemory(body, memKey);
     if (r.note) reporter.warn(`patrol: ${r.note}`);
@@ -235,16 +233,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     cfg.concurrency,
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  // The provider's confirmed word that it took a box: `preempted`, whatever the network said (issue 27 §1).
-  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
-  await recoveries(cfg, ctx, chosen.entries, result, billing, now);
-  checkResumes(
-    result.verdicts,
-    result.memory,
-    Object.fromEntries(
-      Object.entries(chosen.entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]),
-    ),
-  );
+  await preemptions(cfg, ctx, chosen.entries, result, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
@@ -336,6 +325,24 @@ async function billingNotes(
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0,
   };
+}
+
+/**
+ * The provider's confirmed word that it took a box makes the run `preempted`, whatever the network said (issue
+ * 27 §1); a recovery is dispatched where its terms ask for one; a recovered attempt is checked to have resumed.
+ */
+async function preemptions(
+  cfg: PatrolPhaseConfig,
+  ctx: PhaseContext,
+  entries: Record<string, Registration>,
+  result: TickResult,
+  billing: { lines: string[]; instances: ProviderWord[] },
+  now: Date,
+): Promise<void> {
+  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
+  await recoveries(cfg, ctx, entries, result, billing, now);
+  const restored = Object.entries(entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]);
+  checkResumes(result.verdicts, result.memory, Object.fromEntries(restored));
 }
 
 /**
@@ -584,6 +591,9 @@ function statusWriter(
  * The key tick memory is signed with: from the patrol's own key inputs (ssh-key, ssh-key-path), else the
  * first host's key (a tether.yml); null when only an ssh agent is given.
  */
-function memoryKeyOf(key: KeySource | null, hosts: HostEntry[]): Buffer | null {
-  return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+function memoryKeyOf(key: KeySource | null, hosts: HostEntry[], reporter: Reporter): Buffer | null {
+  const k = macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+  if (!k)
+    reporter.warn('patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick');
+  return k;
 }

@@ -10,7 +10,15 @@ import { isIP } from 'node:net';
 import { fingerprint } from '../record/hostkey.ts';
 import { signV4, xmlTag as tag } from './sigv4.ts';
 import { answer, isoOrNull, type HttpAnswer } from './http.ts';
-import { ProviderError, ProvisionError, type Provisioner, type ProvisionErrorKind, type ProvisionSettings, type RentedInstance } from './types.ts';
+import {
+  ProviderError,
+  ProvisionError,
+  type BoxState,
+  type Provisioner,
+  type ProvisionErrorKind,
+  type ProvisionSettings,
+  type RentedInstance,
+} from './types.ts';
 
 const KINDS: Record<string, ProvisionErrorKind> = {
   InsufficientInstanceCapacity: 'capacity',
@@ -149,32 +157,42 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
         throw err;
       }
       if (tag(xml, 'instanceId') !== id) return { phase: 'pending', host: null, port: 22, detail: 'the answer does not describe this instance yet' };
-      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? 'unknown';
-      const ipText = tag(xml, 'ipAddress');
-      const ip = ipText && isIP(ipText) === 4 ? ipText : null;
-      const reasonCode = /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? '';
-      const reason = reasonCode ? ` (${reasonCode})` : '';
-      const detail = `instance state ${state.slice(0, 40)}${reason}`;
       // A spot instance's request says why EC2 is taking it back, while it still runs (the two-minute window).
-      const request = /<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml)
-        ? (/<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null)
+      const request = spotRequestOf(xml);
+      const spotStatus = request
+        ? (/<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(
+            await ec2({ Action: 'DescribeSpotInstanceRequests', 'SpotInstanceRequestId.1': request }, 'describe spot request').catch(() => ''),
+          )?.[1] ?? null)
         : null;
-      let spotStatus: string | null = null;
-      if (request && !SPOT_PREEMPTED_REASONS.has(reasonCode)) {
-        const r = await ec2({ Action: 'DescribeSpotInstanceRequests', 'SpotInstanceRequestId.1': request }, 'describe spot request').catch(() => '');
-        spotStatus = /<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(r)?.[1] ?? null;
-      }
-      const preempted = ec2Preemption(reasonCode, spotStatus);
-      const extra = preempted ? { preempted } : {};
-      if (state === 'running')
-        return ip
-          ? { phase: 'running', host: ip, port: 22, detail, ...extra }
-          : { phase: 'pending', host: null, port: 22, detail: `${detail}, no public address`, ...extra };
-      if (state === 'pending') return { phase: 'pending', host: null, port: 22, detail };
-      if (state === 'terminated') return { phase: 'gone', host: null, port: 22, detail, ...extra };
-      return { phase: 'failed', host: null, port: 22, detail, ...extra };
+      return ec2BoxState(xml, spotStatus);
     },
   };
+}
+
+/** The spot request of a spot instance whose StateReason does not already say EC2 took it, or null. Pure. */
+function spotRequestOf(xml: string): string | null {
+  if (!/<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) || SPOT_PREEMPTED_REASONS.has(reasonOf(xml))) return null;
+  return /<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null;
+}
+
+const reasonOf = (xml: string) => /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? '';
+
+/** One instance of a DescribeInstances answer as it comes up (or goes), with EC2's word on a preemption. Pure. */
+export function ec2BoxState(xml: string, spotStatus: string | null): BoxState {
+  const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? 'unknown';
+  const ipText = tag(xml, 'ipAddress');
+  const ip = ipText && isIP(ipText) === 4 ? ipText : null;
+  const reasonCode = reasonOf(xml);
+  const detail = `instance state ${state.slice(0, 40)}${reasonCode ? ` (${reasonCode})` : ''}`;
+  const preempted = ec2Preemption(reasonCode, spotStatus);
+  const extra = preempted ? { preempted } : {};
+  if (state === 'running')
+    return ip
+      ? { phase: 'running', host: ip, port: 22, detail, ...extra }
+      : { phase: 'pending', host: null, port: 22, detail: `${detail}, no public address`, ...extra };
+  if (state === 'pending') return { phase: 'pending', host: null, port: 22, detail };
+  if (state === 'terminated') return { phase: 'gone', host: null, port: 22, detail, ...extra };
+  return { phase: 'failed', host: null, port: 22, detail, ...extra };
 }
 
 /** StateReason codes EC2 gives an instance it took back from a spot request. */

@@ -23,7 +23,7 @@ import { providerModule, type ProviderName } from '../providers/index.ts';
 import { describeTwice } from '../provision/orphans.ts';
 import { parseProvision } from '../provision/parse.ts';
 import { provisionPhase, type ProvisionTuning } from '../provision/phase.ts';
-import type { Registration } from '../registry/entry.ts';
+import type { RecoveryTerms, Registration } from '../registry/entry.ts';
 import { verifiedRegistration } from '../registry/hosts.ts';
 import { code, inert } from '../report/markdown.ts';
 import { loadCredential } from '../ssh/keys.ts';
@@ -92,44 +92,13 @@ interface Plan {
 /** Every check before anything is rented or touched; a Refusal names what is missing. */
 async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: number) => Promise<void>): Promise<Plan> {
   const { ports, env } = ctx;
-  const store = ports.statusStore?.(cfg.store);
-  if (!store?.registered || !store.register) throw new InputError('report-to', 'needs the GitHub API, which only the action has');
-  const cred = loadCredential(cfg.store.signingKey!);
-  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
-  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
-  const v = verifiedRegistration(found[0]!.body, cred);
-  if ('why' in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
-  const reg = v.entry;
-  const terms = reg.recovery;
-  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
-  if (terms.recoveries >= terms.maxRecoveries)
-    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
-  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
-
+  const { reg, terms } = await recoveryTerms(cfg, ctx);
   // The new box's spec: provision's own parser; the provider must be the one the run was rented at.
   const provInputs = withDefaults('provision', { ...pick(cfg.inputs, PROVISION_KEYS), 'run-id': cfg.runId });
   const provision = { ...parseProvision(provInputs, env), store: null };
   if (provision.provider !== reg.provider)
     throw new InputError('provider', `is ${provision.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
-
-  // The provider's own word, now, read twice; never a guess from silence.
-  const m = providerModule(reg.provider as ProviderName);
-  const p = m.provision!.make({
-    apiKey: provision.apiKey,
-    aws: provision.awsRegion ? awsFromEnv(provision.awsRegion, env, provision.subnet, provision.securityGroup) : null,
-    apiUrl: provision.apiUrl,
-    callTimeoutMs: 20_000,
-    log: () => undefined,
-  });
-  const word = await describeTwice(p, reg.instanceId, cfg.confirmMs, sleep);
-  if (!word.preempted)
-    throw new Refusal(
-      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word.unconfirmed ?? `${word.phase}: ${word.detail}`}): nothing is recovered on a guess`,
-    );
-  if (word.phase === 'running')
-    throw new Refusal(
-      `${reg.provider} says it is taking instance ${reg.instanceId} (${word.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`,
-    );
+  const word = await providerSays(reg, provision, env, cfg.confirmMs, sleep);
 
   // The job's environment: the same names it launched with (the values are this step's).
   const names = (xs: string[]) => [...xs].sort().join(', ') || 'none';
@@ -144,9 +113,82 @@ async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: n
     throw new Refusal(
       `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? '(not recorded)'} and recover again`,
     );
+  const launchInputs = launchInputsOf(cfg, reg, terms, ports.workspace);
+  // Checked now, with a stand-in box (documentation address and pin): a bad launch input stops before any rent.
+  parseLaunchPhase(
+    {
+      ...launchInputs,
+      'from-provision': '',
+      host: '192.0.2.1',
+      'host-key-fingerprint': `SHA256:${'A'.repeat(43)}`,
+      provider: reg.provider!,
+      'instance-id': reg.instanceId!,
+    },
+    env,
+  );
+  return {
+    reg,
+    said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`,
+    max: terms.maxRecoveries,
+    provision,
+    launchInputs,
+    recovery: {
+      attemptFloor: reg.attempt,
+      restore: newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId),
+      recoveries: terms.recoveries + 1,
+      previous: [...terms.previous, { provider: reg.provider!, instanceId: reg.instanceId!, attempt: reg.attempt }].slice(-20),
+    },
+  };
+}
 
-  const restore = newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
-  const launchInputs: Record<string, string> = strings(
+/** The run's signed registration and its recovery terms, with recoveries left; a Refusal otherwise. */
+async function recoveryTerms(cfg: RecoverConfig, ctx: PhaseContext): Promise<{ reg: Registration; terms: RecoveryTerms }> {
+  const store = ctx.ports.statusStore?.(cfg.store);
+  if (!store?.registered || !store.register) throw new InputError('report-to', 'needs the GitHub API, which only the action has');
+  const cred = loadCredential(cfg.store.signingKey!);
+  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
+  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
+  const v = verifiedRegistration(found[0]!.body, cred);
+  if ('why' in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
+  const reg = v.entry;
+  const terms = reg.recovery;
+  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
+  if (terms.recoveries >= terms.maxRecoveries)
+    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
+  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+  return { reg, terms };
+}
+
+/** The provider's own word, now, read twice; never a guess from silence. A Refusal unless it took the box and no longer runs it. */
+async function providerSays(
+  reg: Registration,
+  provision: Plan['provision'],
+  env: PhaseContext['env'],
+  confirmMs: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ preempted: string; phase: string }> {
+  const p = providerModule(reg.provider as ProviderName).provision!.make({
+    apiKey: provision.apiKey,
+    aws: provision.awsRegion ? awsFromEnv(provision.awsRegion, env, provision.subnet, provision.securityGroup) : null,
+    apiUrl: provision.apiUrl,
+    callTimeoutMs: 20_000,
+    log: () => undefined,
+  });
+  const word = await describeTwice(p, reg.instanceId!, confirmMs, sleep);
+  if (!word.preempted)
+    throw new Refusal(
+      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word.unconfirmed ?? `${word.phase}: ${word.detail}`}): nothing is recovered on a guess`,
+    );
+  if (word.phase === 'running')
+    throw new Refusal(
+      `${reg.provider} says it is taking instance ${reg.instanceId} (${word.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`,
+    );
+  return { preempted: word.preempted, phase: word.phase };
+}
+
+/** launch's inputs for the new box: the work from the signed terms, the step's own key, env and secrets. */
+function launchInputsOf(cfg: RecoverConfig, reg: Registration, terms: RecoveryTerms, workspace: string): Record<string, string> {
+  return strings(
     withDefaults('launch', {
       ...pick(cfg.inputs, [
         'ssh-key',
@@ -161,7 +203,7 @@ async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: n
         'preempt-signal',
         'metadata-address',
       ]),
-      'from-provision': join(ports.workspace, `tether-provision-${cfg.runId}.json`),
+      'from-provision': join(workspace, `tether-provision-${cfg.runId}.json`),
       'run-id': cfg.runId,
       command: terms.command,
       then: terms.then ?? '',
@@ -179,31 +221,6 @@ async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: n
       ...(cfg.confirmTimeout ? { 'confirm-timeout': cfg.confirmTimeout } : {}),
     }),
   );
-  // Checked now, with a stand-in box (documentation address and pin): a bad launch input stops before any rent.
-  parseLaunchPhase(
-    {
-      ...launchInputs,
-      'from-provision': '',
-      host: '192.0.2.1',
-      'host-key-fingerprint': `SHA256:${'A'.repeat(43)}`,
-      provider: reg.provider,
-      'instance-id': reg.instanceId,
-    },
-    env,
-  );
-  return {
-    reg,
-    said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`,
-    max: terms.maxRecoveries,
-    provision,
-    launchInputs,
-    recovery: {
-      attemptFloor: reg.attempt,
-      restore,
-      recoveries: terms.recoveries + 1,
-      previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20),
-    },
-  };
 }
 
 const PROVISION_KEYS = [

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PROVIDER_LIST,
   awsFromEnv
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 
 // src/provision/orphans.ts
 function settingsFor(rent, env) {

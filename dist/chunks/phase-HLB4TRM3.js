@@ -7672,13 +7672,11 @@ async function patrolPhase(cfg, ctx, steps) {
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the patrol action";
   if (cfg.sync.artifact && noUpload) throw new InputError("sync-artifact", `needs the GitHub Actions artifact service, but ${noUpload}; leave it false`);
   const chosen = await chooseHosts(cfg, ctx, remote);
-  const refused = chosen.refused;
-  let hosts = chosen.hosts;
+  const { refused } = chosen;
+  let { hosts } = chosen;
   const billing = await billingNotes(cfg, ctx, steps, chosen);
   if (cfg.registry && hosts.length === 0) return Math.max(nothingRegistered(refused, reporter, billing.lines, billing.escalate), billing.code);
-  const memKey = memoryKeyOf(cfg.signingKey, hosts);
-  if (!memKey)
-    reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  const memKey = memoryKeyOf(cfg.signingKey, hosts, reporter);
   const readBody = (body) => {
     const r = readMemory(body, memKey);
     if (r.note) reporter.warn(`patrol: ${r.note}`);
@@ -7717,15 +7715,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) reporter.warn(`patrol: ${note}`);
-  await recoveries(cfg, ctx, chosen.entries, result, billing, now);
-  checkResumes(
-    result.verdicts,
-    result.memory,
-    Object.fromEntries(
-      Object.entries(chosen.entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null])
-    )
-  );
+  await preemptions(cfg, ctx, chosen.entries, result, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -7797,6 +7787,12 @@ async function billingNotes(cfg, ctx, steps, chosen) {
     escalate: unlaunched.escalate || !!orphans?.escalate,
     code: unlaunched.code || orphans?.code || 0
   };
+}
+async function preemptions(cfg, ctx, entries, result, billing, now) {
+  for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
+  await recoveries(cfg, ctx, entries, result, billing, now);
+  const restored = Object.entries(entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]);
+  checkResumes(result.verdicts, result.memory, Object.fromEntries(restored));
 }
 async function recoveries(cfg, ctx, entries, result, billing, now) {
   const { reporter, ports } = ctx;
@@ -7968,8 +7964,11 @@ function statusWriter(result, stores, runIds, render, memKey, remote, reporter, 
   };
   return { save, written, failed: () => failed };
 }
-function memoryKeyOf(key, hosts) {
-  return macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+function memoryKeyOf(key, hosts, reporter) {
+  const k = macKeyOf(key) ?? (hosts[0] ? macKey(loadCredential(hosts[0].conn.key)) : null);
+  if (!k)
+    reporter.warn("patrol: tick memory cannot be signed with an ssh agent (give ssh-key or ssh-key-path): it is written unsigned and not trusted next tick");
+  return k;
 }
 export {
   orphanCost,

@@ -7,8 +7,8 @@ var __dirname = __tether_dn(__filename);
 import {
   describeTwice,
   findOrphans
-} from "./chunk-3KSS4YMS.js";
-import "./chunk-53ZMRIGU.js";
+} from "./chunk-2C6U7XGO.js";
+import "./chunk-LQE3GQLK.js";
 import "./chunk-NV43GDDO.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";

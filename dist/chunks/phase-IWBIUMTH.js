@@ -9,7 +9,7 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-PW5YJFLE.js";
+} from "./chunk-3UFIHD2P.js";
 import "./chunk-OS6SLAAT.js";
 import {
   checkBox,
@@ -25,7 +25,7 @@ import "./chunk-7HAEMFWP.js";
 import "./chunk-ZDWTVKMM.js";
 import {
   drive
-} from "./chunk-4QDHNHHA.js";
+} from "./chunk-6J3DALMW.js";
 import {
   openPinned
 } from "./chunk-XHWMEFXJ.js";
@@ -43,7 +43,7 @@ import "./chunk-H57H7UT2.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 import "./chunk-X3XFAWJG.js";
 import {
   code,

@@ -269,27 +269,32 @@ function awsProvisioner(s) {
         throw err;
       }
       if (xmlTag(xml, "instanceId") !== id) return { phase: "pending", host: null, port: 22, detail: "the answer does not describe this instance yet" };
-      const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
-      const ipText = xmlTag(xml, "ipAddress");
-      const ip = ipText && isIP(ipText) === 4 ? ipText : null;
-      const reasonCode = /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? "";
-      const reason = reasonCode ? ` (${reasonCode})` : "";
-      const detail = `instance state ${state.slice(0, 40)}${reason}`;
-      const request = /<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) ? /<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null : null;
-      let spotStatus = null;
-      if (request && !SPOT_PREEMPTED_REASONS.has(reasonCode)) {
-        const r = await ec2({ Action: "DescribeSpotInstanceRequests", "SpotInstanceRequestId.1": request }, "describe spot request").catch(() => "");
-        spotStatus = /<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(r)?.[1] ?? null;
-      }
-      const preempted = ec2Preemption(reasonCode, spotStatus);
-      const extra = preempted ? { preempted } : {};
-      if (state === "running")
-        return ip ? { phase: "running", host: ip, port: 22, detail, ...extra } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address`, ...extra };
-      if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
-      if (state === "terminated") return { phase: "gone", host: null, port: 22, detail, ...extra };
-      return { phase: "failed", host: null, port: 22, detail, ...extra };
+      const request = spotRequestOf(xml);
+      const spotStatus = request ? /<status>\s*<code>([a-z-]{1,64})<\/code>/.exec(
+        await ec2({ Action: "DescribeSpotInstanceRequests", "SpotInstanceRequestId.1": request }, "describe spot request").catch(() => "")
+      )?.[1] ?? null : null;
+      return ec2BoxState(xml, spotStatus);
     }
   };
+}
+function spotRequestOf(xml) {
+  if (!/<instanceLifecycle>spot<\/instanceLifecycle>/.test(xml) || SPOT_PREEMPTED_REASONS.has(reasonOf(xml))) return null;
+  return /<spotInstanceRequestId>(sir-[0-9a-z]{1,32})<\/spotInstanceRequestId>/.exec(xml)?.[1] ?? null;
+}
+var reasonOf = (xml) => /<stateReason>\s*<code>([^<]{0,80})<\/code>/.exec(xml)?.[1] ?? "";
+function ec2BoxState(xml, spotStatus) {
+  const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
+  const ipText = xmlTag(xml, "ipAddress");
+  const ip = ipText && isIP(ipText) === 4 ? ipText : null;
+  const reasonCode = reasonOf(xml);
+  const detail = `instance state ${state.slice(0, 40)}${reasonCode ? ` (${reasonCode})` : ""}`;
+  const preempted = ec2Preemption(reasonCode, spotStatus);
+  const extra = preempted ? { preempted } : {};
+  if (state === "running")
+    return ip ? { phase: "running", host: ip, port: 22, detail, ...extra } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address`, ...extra };
+  if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
+  if (state === "terminated") return { phase: "gone", host: null, port: 22, detail, ...extra };
+  return { phase: "failed", host: null, port: 22, detail, ...extra };
 }
 var SPOT_PREEMPTED_REASONS = /* @__PURE__ */ new Set(["Server.SpotInstanceTermination", "Server.SpotInstanceShutdown"]);
 var SPOT_INTERRUPTED = /* @__PURE__ */ new Set([

@@ -24,7 +24,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-CEMZKGFV.js";
+} from "./chunk-CH46JESU.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -41,7 +41,7 @@ import {
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAuditPhase
@@ -404,7 +404,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-AKIDL5KF.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-HLB4TRM3.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -418,7 +418,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-TAYZGQXB.js"),
+      () => import("./phase-FP3II53B.js"),
       (m) => m.collectPhase
     )
   },
@@ -434,7 +434,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-BOOIHVBX.js"),
+      () => import("./phase-IWBIUMTH.js"),
       (m) => m.teardownPhase
     )
   },
@@ -494,7 +494,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-WXHJDEGC.js"),
+      () => import("./phase-63ONHLSZ.js"),
       (m) => m.provisionPhase
     )
   },
@@ -510,7 +510,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-ADV4KXYE.js"),
+      () => import("./phase-V6FGGILS.js"),
       (m) => m.recoverPhase
     )
   }
@@ -545,7 +545,7 @@ async function patrolSteps() {
     probeOn,
     sync: async (...a) => (await import("./step-XKVRSVP2.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-TWXBZ7FB.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-STET3ZXU.js")).findOrphans(...a)
+    orphans: async (...a) => (await import("./orphans-UWD7G7KU.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {

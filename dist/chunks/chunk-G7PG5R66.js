@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-4QDHNHHA.js";
+} from "./chunk-6J3DALMW.js";
 import {
   handoffBytes,
   renderHandoff
@@ -15,7 +15,7 @@ import {
   ProvisionError,
   awsFromEnv,
   providerModule
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 import {
   durationText
 } from "./chunk-X3XFAWJG.js";

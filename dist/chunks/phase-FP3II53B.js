@@ -19,7 +19,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-PW5YJFLE.js";
+} from "./chunk-3UFIHD2P.js";
 import "./chunk-OS6SLAAT.js";
 import {
   filesSha256,
@@ -48,7 +48,7 @@ import {
 } from "./chunk-PECSFB3U.js";
 import "./chunk-L6NWVSRM.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-53ZMRIGU.js";
+import "./chunk-LQE3GQLK.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ProviderError
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 
 // src/providers/drive.ts
 var reached = (verb, s) => s === "gone" || verb === "park" && s === "stopped";

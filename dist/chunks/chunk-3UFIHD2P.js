@@ -23,7 +23,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 import {
   NOT_ENDED_NAMED,
   isEnded,

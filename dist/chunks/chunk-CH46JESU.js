@@ -17,7 +17,7 @@ import {
 } from "./chunk-F76BA6GK.js";
 import {
   PROVIDER_LIST
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit

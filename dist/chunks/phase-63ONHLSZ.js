@@ -6,10 +6,10 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   provisionPhase
-} from "./chunk-EQVTYXHS.js";
-import "./chunk-4QDHNHHA.js";
+} from "./chunk-G7PG5R66.js";
+import "./chunk-6J3DALMW.js";
 import "./chunk-F76BA6GK.js";
-import "./chunk-53ZMRIGU.js";
+import "./chunk-LQE3GQLK.js";
 import "./chunk-X3XFAWJG.js";
 import "./chunk-NMVVBMUM.js";
 import "./chunk-4A2GWDP5.js";

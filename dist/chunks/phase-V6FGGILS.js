@@ -13,11 +13,11 @@ import {
 import "./chunk-ZDWTVKMM.js";
 import {
   provisionPhase
-} from "./chunk-EQVTYXHS.js";
-import "./chunk-4QDHNHHA.js";
+} from "./chunk-G7PG5R66.js";
+import "./chunk-6J3DALMW.js";
 import {
   describeTwice
-} from "./chunk-3KSS4YMS.js";
+} from "./chunk-2C6U7XGO.js";
 import {
   launchPhase,
   packRelease
@@ -30,7 +30,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-CEMZKGFV.js";
+} from "./chunk-CH46JESU.js";
 import {
   withDefaults
 } from "./chunk-OIXJY5AZ.js";
@@ -38,7 +38,7 @@ import "./chunk-F76BA6GK.js";
 import {
   awsFromEnv,
   providerModule
-} from "./chunk-53ZMRIGU.js";
+} from "./chunk-LQE3GQLK.js";
 import "./chunk-LISGVXPC.js";
 import "./chunk-X3XFAWJG.js";
 import {
@@ -114,40 +114,12 @@ ${inert(err.message)}`);
 }
 async function planRecovery(cfg, ctx, sleep) {
   const { ports, env } = ctx;
-  const store = ports.statusStore?.(cfg.store);
-  if (!store?.registered || !store.register) throw new InputError("report-to", "needs the GitHub API, which only the action has");
-  const cred = loadCredential(cfg.store.signingKey);
-  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
-  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
-  const v = verifiedRegistration(found[0].body, cred);
-  if ("why" in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
-  const reg = v.entry;
-  const terms = reg.recovery;
-  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
-  if (terms.recoveries >= terms.maxRecoveries)
-    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
-  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+  const { reg, terms } = await recoveryTerms(cfg, ctx);
   const provInputs = withDefaults("provision", { ...pick(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision = { ...parseProvision(provInputs, env), store: null };
   if (provision.provider !== reg.provider)
     throw new InputError("provider", `is ${provision.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
-  const m = providerModule(reg.provider);
-  const p = m.provision.make({
-    apiKey: provision.apiKey,
-    aws: provision.awsRegion ? awsFromEnv(provision.awsRegion, env, provision.subnet, provision.securityGroup) : null,
-    apiUrl: provision.apiUrl,
-    callTimeoutMs: 2e4,
-    log: () => void 0
-  });
-  const word = await describeTwice(p, reg.instanceId, cfg.confirmMs, sleep);
-  if (!word.preempted)
-    throw new Refusal(
-      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word.unconfirmed ?? `${word.phase}: ${word.detail}`}): nothing is recovered on a guess`
-    );
-  if (word.phase === "running")
-    throw new Refusal(
-      `${reg.provider} says it is taking instance ${reg.instanceId} (${word.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`
-    );
+  const word = await providerSays(reg, provision, env, cfg.confirmMs, sleep);
   const names = (xs) => [...xs].sort().join(", ") || "none";
   if (names(cfg.env.map(([n]) => n)) !== names(terms.envNames))
     throw new InputError("env", `names ${names(cfg.env.map(([n]) => n))}; ${cfg.runId} launched with ${names(terms.envNames)}`);
@@ -158,40 +130,7 @@ async function planRecovery(cfg, ctx, sleep) {
     throw new Refusal(
       `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? "(not recorded)"} and recover again`
     );
-  const restore = newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId);
-  const launchInputs = strings(
-    withDefaults("launch", {
-      ...pick(cfg.inputs, [
-        "ssh-key",
-        "ssh-key-path",
-        "connect-timeout",
-        "report-to",
-        "github-token",
-        "secrets",
-        "env",
-        "audit",
-        "require-gpu",
-        "preempt-signal",
-        "metadata-address"
-      ]),
-      "from-provision": join(ports.workspace, `tether-provision-${cfg.runId}.json`),
-      "run-id": cfg.runId,
-      command: terms.command,
-      then: terms.then ?? "",
-      checkpoints: terms.checkpoints.join("\n"),
-      "sync-dir": terms.syncDir,
-      "sync-mode": terms.syncMode,
-      backend: reg.backend,
-      "run-root": reg.runRoot,
-      resume: "true",
-      commit: reg.commit ?? "",
-      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
-      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
-      "on-preempt": "replace",
-      "max-recoveries": String(terms.maxRecoveries),
-      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
-    })
-  );
+  const launchInputs = launchInputsOf(cfg, reg, terms, ports.workspace);
   parseLaunchPhase(
     {
       ...launchInputs,
@@ -211,11 +150,81 @@ async function planRecovery(cfg, ctx, sleep) {
     launchInputs,
     recovery: {
       attemptFloor: reg.attempt,
-      restore,
+      restore: newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId),
       recoveries: terms.recoveries + 1,
       previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20)
     }
   };
+}
+async function recoveryTerms(cfg, ctx) {
+  const store = ctx.ports.statusStore?.(cfg.store);
+  if (!store?.registered || !store.register) throw new InputError("report-to", "needs the GitHub API, which only the action has");
+  const cred = loadCredential(cfg.store.signingKey);
+  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
+  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
+  const v = verifiedRegistration(found[0].body, cred);
+  if ("why" in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
+  const reg = v.entry;
+  const terms = reg.recovery;
+  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
+  if (terms.recoveries >= terms.maxRecoveries)
+    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
+  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+  return { reg, terms };
+}
+async function providerSays(reg, provision, env, confirmMs, sleep) {
+  const p = providerModule(reg.provider).provision.make({
+    apiKey: provision.apiKey,
+    aws: provision.awsRegion ? awsFromEnv(provision.awsRegion, env, provision.subnet, provision.securityGroup) : null,
+    apiUrl: provision.apiUrl,
+    callTimeoutMs: 2e4,
+    log: () => void 0
+  });
+  const word = await describeTwice(p, reg.instanceId, confirmMs, sleep);
+  if (!word.preempted)
+    throw new Refusal(
+      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word.unconfirmed ?? `${word.phase}: ${word.detail}`}): nothing is recovered on a guess`
+    );
+  if (word.phase === "running")
+    throw new Refusal(
+      `${reg.provider} says it is taking instance ${reg.instanceId} (${word.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`
+    );
+  return { preempted: word.preempted, phase: word.phase };
+}
+function launchInputsOf(cfg, reg, terms, workspace) {
+  return strings(
+    withDefaults("launch", {
+      ...pick(cfg.inputs, [
+        "ssh-key",
+        "ssh-key-path",
+        "connect-timeout",
+        "report-to",
+        "github-token",
+        "secrets",
+        "env",
+        "audit",
+        "require-gpu",
+        "preempt-signal",
+        "metadata-address"
+      ]),
+      "from-provision": join(workspace, `tether-provision-${cfg.runId}.json`),
+      "run-id": cfg.runId,
+      command: terms.command,
+      then: terms.then ?? "",
+      checkpoints: terms.checkpoints.join("\n"),
+      "sync-dir": terms.syncDir,
+      "sync-mode": terms.syncMode,
+      backend: reg.backend,
+      "run-root": reg.runRoot,
+      resume: "true",
+      commit: reg.commit ?? "",
+      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      "on-preempt": "replace",
+      "max-recoveries": String(terms.maxRecoveries),
+      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+    })
+  );
 }
 var PROVISION_KEYS = [
   "provider",
