@@ -11,6 +11,7 @@ import { parseReportTo } from '../../src/config/patrol.ts';
 import { registeredHosts } from '../../src/registry/hosts.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { captureReporter } from '../harness/reporter.ts';
+import { VAST_KEY, VastDouble } from '../harness/vast-double.ts';
 import { createBox, type Box } from '../harness/box.ts';
 import { waitFor } from '../harness/sh.ts';
 import { parseMarker } from '../../src/record/grammar.ts';
@@ -274,5 +275,99 @@ describe("EC2's two-minute notice on the box: the job gets its signal to checkpo
       ),
     ).rejects.toThrow(/input 'metadata-address': is EC2's instance metadata \(the spot notice\): it needs provider aws/);
     expect(existsSync(`${box.home}/.tether/runs/no-watch`)).toBe(false);
+  });
+});
+
+describe("vast.ai: an outbid interruptible is preempted in vast's own words; an on-demand one stopped is not", () => {
+  let vast: VastDouble;
+  beforeAll(async () => {
+    vast = new VastDouble();
+    vast.onstartDelayMs = 300;
+    await vast.start();
+  });
+  afterAll(async () => {
+    await vast?.stop();
+  });
+  const rentVast = async (runId: string, spot: boolean, at: string) => {
+    const r = captureReporter();
+    const code = await provisionPhase(
+      {
+        'run-id': runId,
+        provider: 'vastai',
+        'api-key': VAST_KEY,
+        'provider-api-url': vast.url,
+        'instance-types': 'RTX_4090\nA100_SXM4',
+        image: 'pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime',
+        'ssh-key': account.private,
+        'connect-timeout': '3',
+        spot: String(spot),
+      },
+      {},
+      r,
+      work,
+    );
+    expect(code, r.errors.join('\n')).toBe(0);
+    const id = r.outputs['instance-id']!;
+    const box = vast.instances.get(Number(id))!.box!;
+    box.sh(`mkdir -p ${box.home}/code`);
+    const l = captureReporter();
+    const launched = await launchPhase(
+      {
+        host: r.outputs['host']!,
+        port: r.outputs['port']!,
+        user: 'root',
+        'host-key-fingerprint': r.outputs['host-key-fingerprint']!,
+        'ssh-key-path': keyFile(),
+        'run-id': runId,
+        command: 'for i in $(seq 1 600); do echo "step $i loss 0.5"; sleep 1; done',
+        workdir: '~/code',
+        audit: 'false',
+        'confirm-timeout': '1',
+        'run-file': join(work, `${runId}.json`),
+        'report-to': at,
+        provider: 'vastai',
+        'instance-id': id,
+      },
+      {},
+      l,
+      work,
+      store(at),
+    );
+    expect(launched, l.errors.join('\n')).toBe(0);
+    return id;
+  };
+  const patrolVast = async (at: string, run: string) => {
+    const r = captureReporter();
+    await patrolPhase(
+      {
+        'ssh-key-path': keyFile(),
+        'connect-timeout': '2',
+        'connect-attempts': '1',
+        'report-to': at,
+        provider: 'vastai',
+        'api-key': VAST_KEY,
+        'provider-api-url': vast.url,
+        'preempt-confirm': '1s',
+      },
+      {},
+      r,
+      { probe: probeHost, remote: store(at) },
+    );
+    return { state: (JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string }>)[run]?.state, r };
+  };
+
+  it('the stopped triple on a bid: preempted; the same stop of an on-demand instance: the box is only unreachable', async () => {
+    const at = `issue:${gh.addIssue('vast spot')}`;
+    const bid = await rentVast('vast-bid', true, at);
+    const plain = await rentVast('vast-plain', false, at);
+    expect((await patrolVast(at, 'vast-bid')).state).toBe('running');
+    vast.outbid(Number(bid));
+    vast.stopInstance(vast.instances.get(Number(plain))!);
+    const p = await patrolVast(at, 'vast-bid');
+    expect(p.state).toBe('preempted');
+    const words = JSON.parse(p.r.outputs['instances'] ?? '{}') as Record<string, { phase: string; preempted?: string }>;
+    expect(words['vast-bid']).toMatchObject({ phase: 'failed', preempted: 'cur_state, intended_status and next_state stopped on an interruptible (is_bid)' });
+    expect(words['vast-plain']?.preempted).toBeUndefined();
+    expect((JSON.parse(p.r.outputs['states'] ?? '{}') as Record<string, { state: string }>)['vast-plain']?.state).toBe('unreachable');
   });
 });

@@ -151,11 +151,7 @@ export class VastDouble {
         return this.json(res, 200, { success: true });
       }
       if (req.method === 'PUT' && body['state'] === 'stopped') {
-        i.intended_status = 'stopped';
-        i.actual_status = 'stopped';
-        i.sshdLog = sshdLogOf(i.box);
-        i.box?.destroy();
-        i.box = null;
+        this.stopInstance(i);
         return this.json(res, 200, { success: true });
       }
     }
@@ -215,6 +211,24 @@ export class VastDouble {
       start_date: Date.now() / 1000,
       extra_env: Object.keys(i.env).map((k) => [k, '***']),
     };
+  }
+
+  /**
+   * A higher bid takes the machine (vast's `client:outbid`): the interruptible is stopped, its processes killed,
+   * its disk kept; vast reports it stopped in all three of its state fields. An on-demand instance is stopped
+   * the same way by `stop` (a stop from vast's own console).
+   */
+  outbid(id: number): void {
+    const i = this.instances.get(id);
+    if (!i || i.bid === null) throw new Error(`${id} is not an interruptible of this double`);
+    this.stopInstance(i);
+  }
+  stopInstance(i: VastInstance): void {
+    i.intended_status = 'stopped';
+    i.actual_status = 'stopped';
+    i.sshdLog = sshdLogOf(i.box);
+    i.box?.destroy();
+    i.box = null;
   }
 
   /** The container starts with vast's own sshd (its own host key, the account keys let in); onstart runs after. */
