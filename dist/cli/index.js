@@ -82,7 +82,7 @@ var init_errors = __esm({
 });
 
 // src/record/names.ts
-var BACKEND_NAMES, PROVIDER_NAMES, PREEMPTION_SIGNATURE, RECOVERY_COMMAND_MAX, VERBS, INSTANCE_ID;
+var BACKEND_NAMES, PROVIDER_NAMES, PREEMPTION_SIGNATURE, PREEMPTION_LEAVES, RECOVERY_COMMAND_MAX, VERBS, INSTANCE_ID;
 var init_names = __esm({
   "src/record/names.ts"() {
     "use strict";
@@ -98,6 +98,11 @@ var init_names = __esm({
       paperspace: "none",
       autodl: "none",
       slurm: "none"
+    };
+    PREEMPTION_LEAVES = {
+      aws: "EC2 terminated it: its EBS volumes are gone unless DeleteOnTermination was false (then they stay and bill)",
+      vastai: "vast stopped it: its disk, with the run record and checkpoints, stays and bills until the instance is destroyed",
+      runpod: "RunPod stopped it: its volume disk stays and bills (the container disk is wiped)"
     };
     RECOVERY_COMMAND_MAX = 8192;
     VERBS = ["park", "destroy", "cancel"];
@@ -386,6 +391,9 @@ var init_inputs = __esm({
         default: "write"
       },
       "collect-workflow": { help: "chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml" },
+      "auto-collect-workflow": {
+        help: "patrol: the collect workflow dispatched once per attempt when a registered run has ended (finished, failed, dead, rebooted), with /tether collect's inputs, so collect does not wait for a person (needs actions: write)"
+      },
       "resume-workflow": { help: "chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)" },
       "teardown-workflow": { help: "chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)" },
       "workflow-ref": {
@@ -490,6 +498,7 @@ var init_inputs = __esm({
       "aws-region",
       "preempt-confirm",
       "recover-workflow",
+      "auto-collect-workflow",
       "workflow-ref"
     ];
     COLLECT_INPUTS = [
@@ -1737,13 +1746,19 @@ function parsePatrolPhase(inputs, env) {
   };
   if ((rent.apiKey || apiUrl2) && !rent.provider)
     throw new InputError("provider", "is required with api-key or provider-api-url: the provider whose instances the patrol lists");
-  const workflow = (inputs["recover-workflow"] ?? "").trim();
-  if (workflow && !/^[A-Za-z0-9._-]{1,100}\.ya?ml$/.test(workflow))
-    throw new InputError("recover-workflow", `${show(workflow)} is not a workflow file name (e.g. tether-launch.yml)`);
   const ref = (inputs["workflow-ref"] ?? "").trim() || (env["GITHUB_REF_NAME"] ?? "").trim();
-  if (workflow && !ref) throw new InputError("workflow-ref", "is required with recover-workflow outside a workflow (the branch the launch workflow runs on)");
-  const recovery = workflow ? { workflow, ref, token: inputs["github-token"] ?? "" } : null;
-  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent, recovery };
+  const dispatched = (name) => {
+    const workflow = (inputs[name] ?? "").trim();
+    if (!workflow) return null;
+    if (!/^[A-Za-z0-9._-]{1,100}\.ya?ml$/.test(workflow))
+      throw new InputError(name, `${show(workflow)} is not a workflow file name (e.g. tether-launch.yml)`);
+    if (!ref) throw new InputError("workflow-ref", `is required with ${name} outside a workflow (the branch the dispatched workflow runs on)`);
+    if (!cfg.registry) throw new InputError(name, "dispatches for registered runs: it needs report-to and no config or host");
+    return { workflow, ref, token: inputs["github-token"] ?? "" };
+  };
+  const recovery = dispatched("recover-workflow");
+  const collecting = dispatched("auto-collect-workflow");
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent, recovery, collecting };
 }
 function preemptConfirm(raw) {
   const t = duration("preempt-confirm", raw, 5) ?? 5;
@@ -27743,6 +27758,7 @@ var init_outputs = __esm({
         "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
       },
       patrol: {
+        collects: "with auto-collect-workflow: JSON array of the collects dispatched this tick for runs that ended ({ run_id, attempt, url })",
         recoveries: "JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)",
         states: "JSON object: run id \u2192 { state, class, attempt, step, epoch, metrics, flags, host }",
         escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
@@ -37036,8 +37052,9 @@ function parseRun(v, where3, depth) {
   if (pm !== void 0 && !(isObj(pm) && isStr(pm["at"], 40) && isStr(pm["provider"], 32) && isStr(pm["words"], 300) && isInt(pm["attempt"])))
     throw bad("preempted");
   if (v["firstStep"] !== void 0 && !orNull(v["firstStep"], isNum)) throw bad("firstStep");
-  const rc = v["recovery"];
-  if (rc !== void 0 && !(isObj(rc) && isInt(rc["attempt"]) && isStr(rc["at"], 40) && isStr(rc["url"], 400))) throw bad("recovery");
+  const dispatchMark = (x) => x === void 0 || isObj(x) && isInt(x["attempt"]) && isStr(x["at"], 40) && isStr(x["url"], 400);
+  if (!dispatchMark(v["recovery"])) throw bad("recovery");
+  if (!dispatchMark(v["collect"])) throw bad("collect");
   const out = { ...v };
   if (v["cls"] === "preempted") out.cls = "terminated";
   if (v["cells"] !== void 0) {
@@ -37163,6 +37180,7 @@ function assess(runId2, seen, prev, opts, now) {
     ...prev?.sync ? { sync: prev.sync } : {},
     ...prev?.notified ? { notified: prev.notified } : {},
     ...prev?.recovery ? { recovery: prev.recovery } : {},
+    ...prev?.collect ? { collect: prev.collect } : {},
     ...firstStepOf(run2, newAttempt ? void 0 : prev, opts)
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
@@ -37316,7 +37334,8 @@ function notObserved(runId2, seen, prev, iso) {
     history: prev?.history ?? [],
     ...prev?.sync ? { sync: prev.sync } : {},
     ...prev?.notified ? { notified: prev.notified } : {},
-    ...prev?.recovery ? { recovery: prev.recovery } : {}
+    ...prev?.recovery ? { recovery: prev.recovery } : {},
+    ...prev?.collect ? { collect: prev.collect } : {}
   };
   const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId2, state, memory, {
@@ -38230,6 +38249,32 @@ var init_notify = __esm({
   }
 });
 
+// src/patrol/collects.ts
+function planCollects(verdicts, memory, registered) {
+  return verdicts.filter((v) => v.attempt > 0 && registered.has(v.runId) && COLLECT_WHEN.includes(v.state)).filter((v) => memory.runs[v.runId]?.collect?.attempt !== v.attempt).map((v) => ({ runId: v.runId, attempt: v.attempt, state: v.state }));
+}
+var COLLECT_WHEN;
+var init_collects = __esm({
+  "src/patrol/collects.ts"() {
+    "use strict";
+    COLLECT_WHEN = ["finished", "failed", "dead", "rebooted"];
+  }
+});
+
+// src/record/dispatch.ts
+function dispatchInputs(runId2, requestedBy, where3) {
+  const inputs = { "run-id": runId2, "requested-by": requestedBy };
+  if (where3) Object.assign(inputs, { host: where3.host, port: String(where3.port), "host-key-fingerprint": where3.hostKeyFingerprint });
+  if (where3?.jump) Object.assign(inputs, { "jump-host": where3.jump.address, "jump-host-key-fingerprint": where3.jump.hostKeyFingerprint });
+  if (where3?.provider && where3.instanceId) Object.assign(inputs, { provider: where3.provider, "instance-id": where3.instanceId });
+  return inputs;
+}
+var init_dispatch = __esm({
+  "src/record/dispatch.ts"() {
+    "use strict";
+  }
+});
+
 // src/patrol/phase.ts
 var phase_exports2 = {};
 __export(phase_exports2, {
@@ -38402,7 +38447,7 @@ async function billingNotes(cfg, ctx, steps, chosen) {
   const orphans = check ? orphanNotes(check, ctx.reporter) : null;
   const left = Object.values(chosen.entries).flatMap(
     (e) => (e.recovery?.previous ?? []).map(
-      (p) => `\u{1F4E6} ${code(e.runId)}: its attempt ${p.attempt} ran on ${code(p.provider)} instance ${code(p.instanceId)}, which the provider preempted; it may still hold files (and a disk that bills): tether never destroys it on its own; **Do:** collect from it or tear it down through teardown\u2019s approval`
+      (p) => `\u{1F4E6} ${code(e.runId)}: its attempt ${p.attempt} ran on ${code(p.provider)} instance ${code(p.instanceId)}, which the provider preempted; ${PREEMPTION_LEAVES[p.provider] ?? "it may still hold files (and a disk that bills)"}. tether never destroys it on its own; **Do:** collect from it or tear it down through teardown\u2019s approval`
     )
   );
   return {
@@ -38415,8 +38460,31 @@ async function billingNotes(cfg, ctx, steps, chosen) {
 async function preemptions(cfg, ctx, entries, result, billing, now) {
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
   await recoveries(cfg, ctx, entries, result, billing, now);
+  await collects(cfg, ctx, entries, result, now);
   const restored = Object.entries(entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]);
   checkResumes(result.verdicts, result.memory, Object.fromEntries(restored));
+}
+async function collects(cfg, ctx, entries, result, now) {
+  if (!cfg.collecting) return;
+  const { workflow, ref, token } = cfg.collecting;
+  const d = ctx.ports.dispatcher?.(token);
+  const done = [];
+  for (const c of planCollects(result.verdicts, result.memory, new Set(Object.keys(entries)))) {
+    if (!d) {
+      ctx.reporter.warn(`patrol: ${c.runId} ended (${c.state}); dispatching ${workflow} needs the GitHub API and a token with actions: write`);
+      break;
+    }
+    try {
+      const url = await d.dispatch(workflow, ref, dispatchInputs(c.runId, "tether-patrol", entries[c.runId]));
+      const m = result.memory.runs[c.runId];
+      if (m) result.memory.runs[c.runId] = { ...m, collect: { attempt: c.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
+      ctx.reporter.info(`patrol: ${c.runId} ended (${c.state}): dispatched ${workflow} to collect it (${url})`);
+      done.push({ run_id: c.runId, attempt: c.attempt, url });
+    } catch (err) {
+      ctx.reporter.warn(`patrol: the collect of ${c.runId} could not be dispatched (${err.message.slice(0, 300)}); tried again next tick`);
+    }
+  }
+  ctx.reporter.output("collects", JSON.stringify(done));
 }
 async function recoveries(cfg, ctx, entries, result, billing, now) {
   const { reporter, ports } = ctx;
@@ -38615,7 +38683,10 @@ var init_phase2 = __esm({
     init_tick();
     init_notify();
     init_markdown();
+    init_names();
     init_preempt();
+    init_collects();
+    init_dispatch();
     UNLAUNCHED_GRACE_S = 30 * 60;
     orphanCostText = (c) => c.ageS === null ? "" : `: up ${durationText(c.ageS)}${c.cost !== null ? `, about $${c.cost.toFixed(2)} so far` : ""}`;
   }
@@ -42500,19 +42571,15 @@ ${HELP}` };
   if (cmd.kind === "status") {
     const s = await deps.status(cmd.runIds);
     const lines = Object.entries(s.states).map(([id, v]) => `- ${code(id)}: ${inert(v.class ? `${v.state} (${v.class})` : v.state)}`);
-    const where4 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
-    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where4} is up to date.
+    const where3 = s.url ? `[the status comment](${s.url.split("\n")[0]})` : "the job summary";
+    return { ok: s.code === 0, body: `${s.code === 0 ? "\u{1F680}" : "\u{1F615}"} Patrol tick done; ${where3} is up to date.
 
 ${lines.join("\n") || "No runs."}` };
   }
   const workflow = cfg.workflows[cmd.kind];
   if (!workflow)
     return { ok: false, body: `\u{1F615} No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
-  const inputs = { "run-id": cmd.runId, "requested-by": e.login };
-  const where3 = await deps.registration(cmd.runId);
-  if (where3) Object.assign(inputs, { host: where3.host, port: String(where3.port), "host-key-fingerprint": where3.hostKeyFingerprint });
-  if (where3?.jump) Object.assign(inputs, { "jump-host": where3.jump.address, "jump-host-key-fingerprint": where3.jump.hostKeyFingerprint });
-  if (where3?.provider && where3.instanceId) Object.assign(inputs, { provider: where3.provider, "instance-id": where3.instanceId });
+  const inputs = dispatchInputs(cmd.runId, e.login, await deps.registration(cmd.runId));
   if (cmd.kind === "resume") inputs["resume"] = "true";
   if (cmd.kind === "teardown" && cmd.verb) inputs["verb"] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);
@@ -42524,6 +42591,7 @@ var init_phase5 = __esm({
   "src/chatops/phase.ts"() {
     "use strict";
     init_errors();
+    init_dispatch();
     init_markdown();
     init_command2();
     init_gate2();

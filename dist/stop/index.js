@@ -7,30 +7,30 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-OOCQKRTD.js";
+} from "../chunks/chunk-I3VFAGHK.js";
 import "../chunks/chunk-PWDKICJE.js";
-import "../chunks/chunk-GAOFMWYM.js";
-import "../chunks/chunk-DDFBMNZI.js";
-import "../chunks/chunk-CH46JESU.js";
-import "../chunks/chunk-OIXJY5AZ.js";
-import "../chunks/chunk-F76BA6GK.js";
-import "../chunks/chunk-LQE3GQLK.js";
-import "../chunks/chunk-LISGVXPC.js";
-import "../chunks/chunk-X3XFAWJG.js";
+import "../chunks/chunk-BLSR4DEB.js";
+import "../chunks/chunk-XITV3AK2.js";
+import "../chunks/chunk-H2ZLBUTX.js";
+import "../chunks/chunk-2PIK5ED7.js";
+import "../chunks/chunk-N6G2FICY.js";
+import "../chunks/chunk-LIOEWVTJ.js";
+import "../chunks/chunk-YEXZPDFE.js";
+import "../chunks/chunk-6SQIXSAD.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-7H6O37LU.js";
-import "../chunks/chunk-4A2GWDP5.js";
-import "../chunks/chunk-QUO5DVML.js";
-import "../chunks/chunk-SRA6DY5S.js";
-import "../chunks/chunk-7EM4F4UI.js";
-import "../chunks/chunk-NV43GDDO.js";
+import "../chunks/chunk-TA7QEESP.js";
+import "../chunks/chunk-UM7GRB2X.js";
+import "../chunks/chunk-E7PO24WD.js";
+import "../chunks/chunk-QNBTBNZB.js";
+import "../chunks/chunk-76CFYOAU.js";
+import "../chunks/chunk-G7BPTEQ6.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-5JHUVUQF.js";
+import "../chunks/chunk-6OY2DR7K.js";
 import "../chunks/chunk-GMQBEAIE.js";
 import "../chunks/chunk-U6FX2S55.js";
 import "../chunks/chunk-EB3SDZEE.js";
-import "../chunks/chunk-TMKPMM4N.js";
+import "../chunks/chunk-WD323GCQ.js";
 import "../chunks/chunk-EPCPIVQ4.js";
 import "../chunks/chunk-R3K6G2KB.js";
 

@@ -1,4 +1,5 @@
 import { InputError } from '../config/errors.ts';
+import { dispatchInputs } from '../record/dispatch.ts';
 import type { ChatOpsConfig, ChatOpsPhaseConfig } from '../config/chatops.ts';
 import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -127,13 +128,7 @@ async function run(cmd: Command, cfg: ChatOpsConfig, deps: ChatOpsDeps, api: Cha
   const workflow = cfg.workflows[cmd.kind];
   if (!workflow)
     return { ok: false, body: `😕 No \`${cmd.kind}-workflow\` is set for tether's chatops here, so \`/tether ${cmd.kind}\` cannot start anything.` };
-  const inputs: Record<string, string> = { 'run-id': cmd.runId, 'requested-by': e.login };
-  const where = await deps.registration(cmd.runId);
-  if (where) Object.assign(inputs, { host: where.host, port: String(where.port), 'host-key-fingerprint': where.hostKeyFingerprint });
-  // A box behind a bastion: the jump host and its pin, signed at launch (a workflow for such boxes declares both inputs).
-  if (where?.jump) Object.assign(inputs, { 'jump-host': where.jump.address, 'jump-host-key-fingerprint': where.jump.hostKeyFingerprint });
-  // The instance the run was registered on (signed at launch): collect's card and teardown need it.
-  if (where?.provider && where.instanceId) Object.assign(inputs, { provider: where.provider, 'instance-id': where.instanceId });
+  const inputs = dispatchInputs(cmd.runId, e.login, await deps.registration(cmd.runId));
   if (cmd.kind === 'resume') inputs['resume'] = 'true';
   if (cmd.kind === 'teardown' && cmd.verb) inputs['verb'] = cmd.verb;
   const url = await api.dispatch(workflow, cfg.ref || deps.defaultRef, inputs);

@@ -307,6 +307,9 @@ export const INPUTS = {
     default: 'write',
   },
   'collect-workflow': { help: 'chatops: the workflow file /tether collect dispatches (inputs run-id and requested-by), e.g. collect-teardown.yml' },
+  'auto-collect-workflow': {
+    help: "patrol: the collect workflow dispatched once per attempt when a registered run has ended (finished, failed, dead, rebooted), with /tether collect's inputs, so collect does not wait for a person (needs actions: write)",
+  },
   'resume-workflow': { help: 'chatops: the workflow file /tether resume dispatches (inputs run-id and requested-by)' },
   'teardown-workflow': { help: 'chatops: the workflow file /tether teardown dispatches (inputs run-id, requested-by and verb when given)' },
   'workflow-ref': {
@@ -416,6 +419,7 @@ export const PATROL_INPUTS = [
   'aws-region',
   'preempt-confirm',
   'recover-workflow',
+  'auto-collect-workflow',
   'workflow-ref',
 ] as const satisfies readonly InputName[];
 

@@ -12,6 +12,7 @@ export const OUTPUT_DOCS = {
     'registration-url': 'with report-to: the comment that registers the run for the patrol (empty otherwise)',
   },
   patrol: {
+    collects: 'with auto-collect-workflow: JSON array of the collects dispatched this tick for runs that ended ({ run_id, attempt, url })',
     recoveries:
       'JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)',
     states: 'JSON object: run id → { state, class, attempt, step, epoch, metrics, flags, host }',

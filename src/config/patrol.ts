@@ -153,6 +153,8 @@ export interface PatrolPhaseConfig extends PatrolConfig {
   rent: { provider: string; apiKey: string; apiUrl: string | undefined; awsRegion: string | undefined; confirmMs: number };
   /** The launch workflow a recovery is dispatched to (`recover-workflow`), its ref, and the token it needs. */
   recovery: { workflow: string; ref: string; token: string } | null;
+  /** The collect workflow dispatched when a registered run has ended (`auto-collect-workflow`), same ref and token. */
+  collecting: { workflow: string; ref: string; token: string } | null;
 }
 
 export function parsePatrolPhase(inputs: Inputs, env: Inputs): PatrolPhaseConfig {
@@ -169,13 +171,19 @@ export function parsePatrolPhase(inputs: Inputs, env: Inputs): PatrolPhaseConfig
   };
   if ((rent.apiKey || apiUrl) && !rent.provider)
     throw new InputError('provider', 'is required with api-key or provider-api-url: the provider whose instances the patrol lists');
-  const workflow = (inputs['recover-workflow'] ?? '').trim();
-  if (workflow && !/^[A-Za-z0-9._-]{1,100}\.ya?ml$/.test(workflow))
-    throw new InputError('recover-workflow', `${v.show(workflow)} is not a workflow file name (e.g. tether-launch.yml)`);
   const ref = (inputs['workflow-ref'] ?? '').trim() || (env['GITHUB_REF_NAME'] ?? '').trim();
-  if (workflow && !ref) throw new InputError('workflow-ref', 'is required with recover-workflow outside a workflow (the branch the launch workflow runs on)');
-  const recovery = workflow ? { workflow, ref, token: inputs['github-token'] ?? '' } : null;
-  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent, recovery };
+  const dispatched = (name: 'recover-workflow' | 'auto-collect-workflow') => {
+    const workflow = (inputs[name] ?? '').trim();
+    if (!workflow) return null;
+    if (!/^[A-Za-z0-9._-]{1,100}\.ya?ml$/.test(workflow))
+      throw new InputError(name, `${v.show(workflow)} is not a workflow file name (e.g. tether-launch.yml)`);
+    if (!ref) throw new InputError('workflow-ref', `is required with ${name} outside a workflow (the branch the dispatched workflow runs on)`);
+    if (!cfg.registry) throw new InputError(name, 'dispatches for registered runs: it needs report-to and no config or host');
+    return { workflow, ref, token: inputs['github-token'] ?? '' };
+  };
+  const recovery = dispatched('recover-workflow');
+  const collecting = dispatched('auto-collect-workflow');
+  return { ...cfg, single, own, signingKey: parseSigningKey(inputs, env), store: parseStore(inputs, env), rent, recovery, collecting };
 }
 
 /** How long before the confirming reading of a preemption: long enough for a provider's answer to settle, within one tick. */

@@ -44,6 +44,8 @@ export interface RunMemory {
   firstStep?: number | null;
   /** The recovery the patrol dispatched for this preempted attempt: never a second one for the same attempt. */
   recovery?: { attempt: number; at: string; url: string };
+  /** The collect the patrol dispatched when this attempt ended (`auto-collect-workflow`): once per attempt. */
+  collect?: { attempt: number; at: string; url: string };
 }
 
 /** A preemption as the provider told it (issue 27 §1): when it was confirmed, its words, and the attempt it ended. */
@@ -322,8 +324,9 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   if (pm !== undefined && !(isObj(pm) && isStr(pm['at'], 40) && isStr(pm['provider'], 32) && isStr(pm['words'], 300) && isInt(pm['attempt'])))
     throw bad('preempted');
   if (v['firstStep'] !== undefined && !orNull(v['firstStep'], isNum)) throw bad('firstStep');
-  const rc = v['recovery'];
-  if (rc !== undefined && !(isObj(rc) && isInt(rc['attempt']) && isStr(rc['at'], 40) && isStr(rc['url'], 400))) throw bad('recovery');
+  const dispatchMark = (x: unknown) => x === undefined || (isObj(x) && isInt(x['attempt']) && isStr(x['at'], 40) && isStr(x['url'], 400));
+  if (!dispatchMark(v['recovery'])) throw bad('recovery');
+  if (!dispatchMark(v['collect'])) throw bad('collect');
   const out = { ...(v as unknown as RunMemory) };
   // Before issue 27 a TERM was the class `preempted`; it is `terminated` now (a memory from then still reads).
   if (v['cls'] === 'preempted') out.cls = 'terminated';

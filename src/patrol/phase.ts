@@ -26,7 +26,10 @@ import { tick, type HostTarget, type TickResult } from './tick.ts';
 import type { AssessOptions } from './verdict.ts';
 import { markNotified, noticeBody, planNotices } from './notify.ts';
 import { code, inert } from '../report/markdown.ts';
+import { PREEMPTION_LEAVES, type ProviderName } from '../record/names.ts';
 import { applyProviderWords, checkResumes, planRecoveries, type ProviderWord } from './preempt.ts';
+import { planCollects } from './collects.ts';
+import { dispatchInputs } from '../record/dispatch.ts';
 
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
 export type ProbeHost = (conn: ConnectionConfig, cred: Credential, runRoot: string, runs: SeenRun[], timeoutMs: number) => Promise<HostObservation>;
@@ -315,7 +318,8 @@ async function billingNotes(
   const left = Object.values(chosen.entries).flatMap((e) =>
     (e.recovery?.previous ?? []).map(
       (p) =>
-        `📦 ${code(e.runId)}: its attempt ${p.attempt} ran on ${code(p.provider)} instance ${code(p.instanceId)}, which the provider preempted; it may still hold files (and a disk that bills): ` +
+        `📦 ${code(e.runId)}: its attempt ${p.attempt} ran on ${code(p.provider)} instance ${code(p.instanceId)}, which the provider preempted; ` +
+        `${PREEMPTION_LEAVES[p.provider as ProviderName] ?? 'it may still hold files (and a disk that bills)'}. ` +
         'tether never destroys it on its own; **Do:** collect from it or tear it down through teardown’s approval',
     ),
   );
@@ -329,7 +333,8 @@ async function billingNotes(
 
 /**
  * The provider's confirmed word that it took a box makes the run `preempted`, whatever the network said (issue
- * 27 §1); a recovery is dispatched where its terms ask for one; a recovered attempt is checked to have resumed.
+ * 27 §1); a recovery is dispatched where its terms ask for one, a collect where a run ended; a recovered attempt
+ * is checked to have resumed.
  */
 async function preemptions(
   cfg: PatrolPhaseConfig,
@@ -341,8 +346,33 @@ async function preemptions(
 ): Promise<void> {
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
   await recoveries(cfg, ctx, entries, result, billing, now);
+  await collects(cfg, ctx, entries, result, now);
   const restored = Object.entries(entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]);
   checkResumes(result.verdicts, result.memory, Object.fromEntries(restored));
+}
+
+/** Registered runs that ended: their collect workflow dispatched once per attempt (`auto-collect-workflow`), signed into the memory. */
+async function collects(cfg: PatrolPhaseConfig, ctx: PhaseContext, entries: Record<string, Registration>, result: TickResult, now: Date): Promise<void> {
+  if (!cfg.collecting) return;
+  const { workflow, ref, token } = cfg.collecting;
+  const d = ctx.ports.dispatcher?.(token);
+  const done: Array<{ run_id: string; attempt: number; url: string }> = [];
+  for (const c of planCollects(result.verdicts, result.memory, new Set(Object.keys(entries)))) {
+    if (!d) {
+      ctx.reporter.warn(`patrol: ${c.runId} ended (${c.state}); dispatching ${workflow} needs the GitHub API and a token with actions: write`);
+      break;
+    }
+    try {
+      const url = await d.dispatch(workflow, ref, dispatchInputs(c.runId, 'tether-patrol', entries[c.runId]));
+      const m = result.memory.runs[c.runId];
+      if (m) result.memory.runs[c.runId] = { ...m, collect: { attempt: c.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
+      ctx.reporter.info(`patrol: ${c.runId} ended (${c.state}): dispatched ${workflow} to collect it (${url})`);
+      done.push({ run_id: c.runId, attempt: c.attempt, url });
+    } catch (err) {
+      ctx.reporter.warn(`patrol: the collect of ${c.runId} could not be dispatched (${(err as Error).message.slice(0, 300)}); tried again next tick`);
+    }
+  }
+  ctx.reporter.output('collects', JSON.stringify(done));
 }
 
 /**

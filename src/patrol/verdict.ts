@@ -106,6 +106,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     ...(prev?.sync ? { sync: prev.sync } : {}),
     ...(prev?.notified ? { notified: prev.notified } : {}),
     ...(prev?.recovery ? { recovery: prev.recovery } : {}),
+    ...(prev?.collect ? { collect: prev.collect } : {}),
     ...firstStepOf(run, newAttempt ? undefined : prev, opts),
   };
   const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
@@ -327,6 +328,7 @@ function notObserved(
     ...(prev?.sync ? { sync: prev.sync } : {}),
     ...(prev?.notified ? { notified: prev.notified } : {}),
     ...(prev?.recovery ? { recovery: prev.recovery } : {}),
+    ...(prev?.collect ? { collect: prev.collect } : {}),
   };
   const what = state === 'probe-error' ? 'unreadable' : state;
   const verdict = remembered(runId, state, memory, {

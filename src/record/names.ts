@@ -27,6 +27,13 @@ export const PREEMPTION_SIGNATURE: Record<ProviderName, 'verified' | 'unverified
   slurm: 'none',
 };
 
+/** What a preemption leaves of a box at each provider that has spot boxes (providers-rent-facts §3), for the status. */
+export const PREEMPTION_LEAVES: Partial<Record<ProviderName, string>> = {
+  aws: 'EC2 terminated it: its EBS volumes are gone unless DeleteOnTermination was false (then they stay and bill)',
+  vastai: 'vast stopped it: its disk, with the run record and checkpoints, stays and bills until the instance is destroyed',
+  runpod: 'RunPod stopped it: its volume disk stays and bills (the container disk is wiped)',
+};
+
 /** How long a command (and its `then`) a registration may carry for a recovery (the block is at most 32 KiB). */
 export const RECOVERY_COMMAND_MAX = 8192;
 

@@ -80,8 +80,17 @@ describe('a spot run preempted twice finishes on its third box, its loss curve u
     }
     await waitFor('the third attempt to finish', () => existsSync(`${lab.runDir(id, RUN)}/DONE`), 90_000);
     logs.push(readFileSync(`${lab.runDir(id, RUN)}/attempts/3/log`, 'utf8'));
-    const fin = await lab.patrol(at, RUN);
+    const fin = await lab.patrol(at, RUN, { collect: true });
     expect(fin.v).toMatchObject({ state: 'finished', attempt: 3 });
+    // It ended: its collect is dispatched once, to the box its registration names now (issue 27 §3).
+    const collects = gh.dispatches.filter((d) => d.workflow === 'collect-teardown.yml');
+    expect(collects).toEqual([
+      expect.objectContaining({
+        inputs: expect.objectContaining({ 'run-id': RUN, 'requested-by': 'tether-patrol', provider: 'aws', 'instance-id': id, host: lab.box(id).box!.addr }),
+      }),
+    ]);
+    await lab.patrol(at, RUN, { collect: true });
+    expect(gh.dispatches.filter((d) => d.workflow === 'collect-teardown.yml')).toHaveLength(1);
     expect(fin.v.flags).not.toContain('restarted-from-zero');
 
     // Each attempt starts right after the checkpoint it was given, counts up by one, and loses at most two
@@ -113,7 +122,9 @@ describe('a spot run preempted twice finishes on its third box, its loss curve u
     const reg = verifiedRegistration(body, loadCredential({ kind: 'content', text: lab.account.private }));
     expect('entry' in reg && reg.entry).toMatchObject({ instanceId: id, attempt: 3, recovery: { recoveries: 2, restored: { step: restored[1] } } });
     expect('entry' in reg && reg.entry.recovery?.previous.map((x) => x.attempt)).toEqual([1, 2]);
-    expect(fin.body).toMatch(/📦 `spot-train`: its attempt 1 ran on `aws` instance/);
+    expect(fin.body).toMatch(
+      /📦 `spot-train`: its attempt 1 ran on `aws` instance `i-[0-9a-f]+`, which the provider preempted; EC2 terminated it: its EBS volumes are gone unless DeleteOnTermination was false/,
+    );
     expect(JSON.parse(fin.r.outputs['orphans'] ?? '[]')).toEqual([]);
     // Nothing was destroyed by tether: the only terminations were EC2's own preemptions.
     expect(ec2.actions.filter((a) => a === 'TerminateInstances')).toEqual([]);

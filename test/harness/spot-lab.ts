@@ -32,6 +32,7 @@ export class SpotLab {
     this.key = join(work, 'key');
     writeFileSync(this.key, this.account.private, { mode: 0o600 });
     gh.workflows['tether-launch.yml'] = ['recover', 'recover-commit'];
+    gh.workflows['collect-teardown.yml'] = ['run-id', 'requested-by', 'host', 'port', 'host-key-fingerprint', 'provider', 'instance-id'];
   }
 
   ghEnv() {
@@ -93,7 +94,7 @@ export class SpotLab {
     return p.outputs['instance-id']!;
   }
 
-  async patrol(at: string, run: string) {
+  async patrol(at: string, run: string, o: { collect?: boolean } = {}) {
     const r = captureReporter();
     const { chatopsApi } = await import('../../src/github/chatops-api.ts');
     const code = await patrolPhase(
@@ -112,6 +113,7 @@ export class SpotLab {
         'recover-workflow': 'tether-launch.yml',
         'workflow-ref': 'main',
         'github-token': 'ghs-actions-token',
+        ...(o.collect ? { 'auto-collect-workflow': 'collect-teardown.yml' } : {}),
       },
       { ...EC2_ENV, ...this.ghEnv() },
       r,

@@ -3,6 +3,8 @@ import { ec2Preemption } from '../../src/providers/aws-provision.ts';
 import { vastBoxState } from '../../src/providers/vastai-provision.ts';
 import { describeTwice } from '../../src/provision/orphans.ts';
 import { applyProviderWords, checkResumes, planRecoveries, type ProviderWord } from '../../src/patrol/preempt.ts';
+import { planCollects } from '../../src/patrol/collects.ts';
+import { dispatchInputs } from '../../src/record/dispatch.ts';
 import { emptyMemory, memoryBlock, readMemory, type TickMemory } from '../../src/patrol/memory.ts';
 import { tick, type ProbeFn } from '../../src/patrol/tick.ts';
 import { STATE_REMEDIATION } from '../../src/patrol/remediation.ts';
@@ -326,5 +328,30 @@ describe('what the patrol does about a preempted run', () => {
       new Date((NOW + 60) * 1000),
     );
     expect(later.memory.runs['r1']?.firstStep).toBe(1);
+  });
+});
+
+describe("the patrol's collect dispatch when a registered run ends", () => {
+  it('once per attempt, for ended states, registered runs only; the inputs name where the registration says it lives', () => {
+    const m = (collect?: { attempt: number }) =>
+      ({ v: 1, tick: 1, runs: { r1: { collect: collect ? { ...collect, at: 't', url: 'u' } : undefined } } }) as unknown as TickMemory;
+    const reg = new Set(['r1']);
+    for (const state of ['finished', 'failed', 'dead', 'rebooted']) expect(planCollects([{ runId: 'r1', state, attempt: 2 }], m(), reg), state).toHaveLength(1);
+    for (const state of ['running', 'preempted', 'unreachable', 'stalled', 'torn-down'])
+      expect(planCollects([{ runId: 'r1', state, attempt: 2 }], m(), reg), state).toEqual([]);
+    expect(planCollects([{ runId: 'r1', state: 'finished', attempt: 2 }], m({ attempt: 2 }), reg)).toEqual([]);
+    expect(planCollects([{ runId: 'r1', state: 'finished', attempt: 3 }], m({ attempt: 2 }), reg)).toHaveLength(1);
+    expect(planCollects([{ runId: 'r2', state: 'finished', attempt: 1 }], m(), reg)).toEqual([]);
+    expect(
+      dispatchInputs('r1', 'tether-patrol', { host: '10.0.0.2', port: 22, hostKeyFingerprint: 'SHA256:x', provider: 'aws', instanceId: 'i-1', jump: null }),
+    ).toEqual({
+      'run-id': 'r1',
+      'requested-by': 'tether-patrol',
+      host: '10.0.0.2',
+      port: '22',
+      'host-key-fingerprint': 'SHA256:x',
+      provider: 'aws',
+      'instance-id': 'i-1',
+    });
   });
 });
