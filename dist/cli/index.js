@@ -28043,7 +28043,7 @@ function recoveryTerms(o, w) {
       };
     }),
     restored: restored ? {
-      path: str(restored, "path", x, { max: 4096, pattern: /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/ }),
+      path: str(restored, "path", x, { max: 4096, pattern: SAFE_PATH }),
       step: optInt(restored, "step", x, { min: 0 }),
       sha256: str(restored, "sha256", x, { max: 64, pattern: /^[0-9a-f]{64}$/ })
     } : null
@@ -28125,6 +28125,7 @@ var init_entry = __esm({
     init_strict();
     init_hostkey();
     init_names();
+    init_contract();
     REGISTRATION_SCHEMA = "tether.registration/v1";
     GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
     REGISTRATION_PREFIX = "<!-- tether:registration ";
@@ -37177,10 +37178,7 @@ function assess(runId2, seen, prev, opts, now) {
     epoch: progress.epoch,
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
-    ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {},
-    ...prev?.recovery ? { recovery: prev.recovery } : {},
-    ...prev?.collect ? { collect: prev.collect } : {},
+    ...carried(prev),
     ...firstStepOf(run2, newAttempt ? void 0 : prev, opts)
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
@@ -37212,6 +37210,14 @@ function assess(runId2, seen, prev, opts, now) {
     newSignature
   };
   return { verdict, memory };
+}
+function carried(prev) {
+  const out = {};
+  if (prev?.sync) out.sync = prev.sync;
+  if (prev?.notified) out.notified = prev.notified;
+  if (prev?.recovery) out.recovery = prev.recovery;
+  if (prev?.collect) out.collect = prev.collect;
+  return out;
 }
 function firstStepOf(run2, prev, opts) {
   if (prev?.firstStep !== void 0 && prev.firstStep !== null) return { firstStep: prev.firstStep };
@@ -37332,10 +37338,7 @@ function notObserved(runId2, seen, prev, iso) {
     epoch: prev?.epoch ?? null,
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
-    ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {},
-    ...prev?.recovery ? { recovery: prev.recovery } : {},
-    ...prev?.collect ? { collect: prev.collect } : {}
+    ...carried(prev)
   };
   const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId2, state, memory, {
@@ -38385,7 +38388,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await preemptions(cfg, ctx, chosen.entries, result, billing, now);
+  await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -38457,7 +38460,7 @@ async function billingNotes(cfg, ctx, steps, chosen) {
     code: unlaunched.code || orphans?.code || 0
   };
 }
-async function preemptions(cfg, ctx, entries, result, billing, now) {
+async function preemptionsAndDispatches(cfg, ctx, entries, result, billing, now) {
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
   await recoveries(cfg, ctx, entries, result, billing, now);
   await collects(cfg, ctx, entries, result, now);
@@ -43235,6 +43238,7 @@ var init_phase8 = __esm({
 // src/provision/orphans.ts
 var orphans_exports = {};
 __export(orphans_exports, {
+  describeConfirmed: () => describeConfirmed,
   describeTwice: () => describeTwice,
   findOrphans: () => findOrphans
 });
@@ -43267,26 +43271,41 @@ async function findOrphans(rent, env, known, registered = [], sleep = (ms) => ne
     } catch (err) {
       check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
     }
-    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
-      check.instances.push({ ...r, ...await describeTwice(p, r.instanceId, rent.confirmMs, sleep) });
-    }
+    const mine = registered.filter((x) => x.provider === provider).slice(0, 64);
+    const words = await describeConfirmed(
+      p,
+      mine.map((r) => r.instanceId),
+      rent.confirmMs,
+      sleep
+    );
+    mine.forEach((r, i) => check.instances.push({ ...r, ...words[i] }));
   }
   return check;
 }
 async function describeTwice(p, id, confirmMs, sleep) {
-  let why = "";
-  const read = () => p.describe(id).catch((err) => {
-    why = err.message.slice(0, 200);
-    return null;
-  });
-  const first = await read();
-  if (!first) return { phase: "unknown", detail: why };
-  const base = { phase: first.phase, detail: first.detail };
-  if (!first.preempted) return base;
-  await sleep(confirmMs);
-  const second = await read();
-  if (second?.preempted) return { phase: second.phase, detail: second.detail, preempted: second.preempted };
-  return { ...base, unconfirmed: `${first.preempted}, then ${second ? `not on a second reading (${second.detail})` : "no second reading"}` };
+  return (await describeConfirmed(p, [id], confirmMs, sleep))[0];
+}
+async function describeConfirmed(p, ids, confirmMs, sleep) {
+  const read = (id) => p.describe(id).catch((err) => ({ error: err.message.slice(0, 200) }));
+  const first = [];
+  for (const id of ids) first.push(await read(id));
+  if (first.some((f) => !("error" in f) && f.preempted)) await sleep(confirmMs);
+  const out = [];
+  for (const [i, f] of first.entries()) {
+    if ("error" in f) out.push({ phase: "unknown", detail: f.error });
+    else if (!f.preempted) out.push({ phase: f.phase, detail: f.detail });
+    else {
+      const second = await read(ids[i]);
+      if (!("error" in second) && second.preempted) out.push({ phase: second.phase, detail: second.detail, preempted: second.preempted });
+      else
+        out.push({
+          phase: f.phase,
+          detail: f.detail,
+          unconfirmed: `${f.preempted}, then ${"error" in second ? "no second reading" : `not on a second reading (${second.detail})`}`
+        });
+    }
+  }
+  return out;
 }
 var init_orphans = __esm({
   "src/provision/orphans.ts"() {
@@ -43550,6 +43569,8 @@ function launchInputsOf(cfg, reg, terms, workspace) {
       commit: reg.commit ?? "",
       "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
       "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      // The cost budget goes on at the price the run was launched with (a budget needs a price to count against).
+      ...reg.maxCost && reg.hourlyPrice ? { "max-cost": reg.maxCost, "hourly-price": reg.hourlyPrice } : {},
       "on-preempt": "replace",
       "max-recoveries": String(terms.maxRecoveries),
       ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
@@ -43577,6 +43598,7 @@ var init_phase9 = __esm({
     "use strict";
     init_defaults();
     init_errors();
+    init_inputs();
     init_launch();
     init_from_provision();
     init_phase();
@@ -43593,25 +43615,9 @@ var init_phase9 = __esm({
     init_record();
     Refusal = class extends Error {
     };
-    PROVISION_KEYS = [
-      "provider",
-      "api-key",
-      "provider-api-url",
-      "instance-types",
-      "regions",
-      "image",
-      "disk-gb",
-      "max-hourly-price",
-      "spot",
-      "provision-timeout",
-      "aws-region",
-      "subnet",
-      "security-group",
-      "user",
-      "ssh-key",
-      "ssh-key-path",
-      "connect-timeout"
-    ];
+    PROVISION_KEYS = PHASE_INPUTS.provision.filter(
+      (n) => PHASE_INPUTS.recover.includes(n) && n !== "report-to" && n !== "github-token"
+    );
     strings = (o) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? ""]));
     pick3 = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
   }

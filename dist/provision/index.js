@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-I3VFAGHK.js";
+} from "../chunks/chunk-W3K7IRFC.js";
 import "../chunks/chunk-PWDKICJE.js";
 import "../chunks/chunk-BLSR4DEB.js";
 import "../chunks/chunk-XITV3AK2.js";
@@ -18,11 +18,11 @@ import "../chunks/chunk-LIOEWVTJ.js";
 import "../chunks/chunk-YEXZPDFE.js";
 import "../chunks/chunk-6SQIXSAD.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-TA7QEESP.js";
-import "../chunks/chunk-UM7GRB2X.js";
+import "../chunks/chunk-LHPKAICV.js";
+import "../chunks/chunk-VTKWXHTO.js";
 import "../chunks/chunk-E7PO24WD.js";
 import "../chunks/chunk-QNBTBNZB.js";
-import "../chunks/chunk-76CFYOAU.js";
+import "../chunks/chunk-G27BO7ZT.js";
 import "../chunks/chunk-G7BPTEQ6.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";

@@ -236,7 +236,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     cfg.concurrency,
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await preemptions(cfg, ctx, chosen.entries, result, billing, now);
+  await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
@@ -336,7 +336,7 @@ async function billingNotes(
  * 27 §1); a recovery is dispatched where its terms ask for one, a collect where a run ended; a recovered attempt
  * is checked to have resumed.
  */
-async function preemptions(
+async function preemptionsAndDispatches(
   cfg: PatrolPhaseConfig,
   ctx: PhaseContext,
   entries: Record<string, Registration>,

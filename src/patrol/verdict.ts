@@ -103,10 +103,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     epoch: progress.epoch,
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
-    ...(prev?.sync ? { sync: prev.sync } : {}),
-    ...(prev?.notified ? { notified: prev.notified } : {}),
-    ...(prev?.recovery ? { recovery: prev.recovery } : {}),
-    ...(prev?.collect ? { collect: prev.collect } : {}),
+    ...carried(prev),
     ...firstStepOf(run, newAttempt ? undefined : prev, opts),
   };
   const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
@@ -141,6 +138,16 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
 }
 
 type Observed = Extract<Seen, { kind: 'observed' }>;
+
+/** What a run's memory keeps from tick to tick whatever was seen: the sync's standing, notices told, dispatches made. */
+function carried(prev: RunMemory | undefined): Pick<RunMemory, 'sync' | 'notified' | 'recovery' | 'collect'> {
+  const out: Pick<RunMemory, 'sync' | 'notified' | 'recovery' | 'collect'> = {};
+  if (prev?.sync) out.sync = prev.sync;
+  if (prev?.notified) out.notified = prev.notified;
+  if (prev?.recovery) out.recovery = prev.recovery;
+  if (prev?.collect) out.collect = prev.collect;
+  return out;
+}
 
 /**
  * The first step an attempt reported, from its log's first bytes (the probe sends a new attempt's log from 0):
@@ -325,10 +332,7 @@ function notObserved(
     epoch: prev?.epoch ?? null,
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
-    ...(prev?.sync ? { sync: prev.sync } : {}),
-    ...(prev?.notified ? { notified: prev.notified } : {}),
-    ...(prev?.recovery ? { recovery: prev.recovery } : {}),
-    ...(prev?.collect ? { collect: prev.collect } : {}),
+    ...carried(prev),
   };
   const what = state === 'probe-error' ? 'unreadable' : state;
   const verdict = remembered(runId, state, memory, {

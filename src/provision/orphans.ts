@@ -77,33 +77,50 @@ export async function findOrphans(
     } catch (err) {
       check.problems.push(`${provider}: the instances could not be listed (${(err as Error).message.slice(0, 200)})`);
     }
-    // Bounded: at most 64 registered instances described per provider and tick.
-    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
-      check.instances.push({ ...r, ...(await describeTwice(p, r.instanceId, rent.confirmMs, sleep)) });
-    }
+    // Bounded: at most 64 registered instances described per provider and tick, and one wait for all second readings.
+    const mine = registered.filter((x) => x.provider === provider).slice(0, 64);
+    const words = await describeConfirmed(
+      p,
+      mine.map((r) => r.instanceId),
+      rent.confirmMs,
+      sleep,
+    );
+    mine.forEach((r, i) => check.instances.push({ ...r, ...words[i]! }));
   }
   return check;
 }
 
 type Described = Omit<DescribedInstance, 'runId' | 'provider' | 'instanceId'>;
 
-/**
- * One instance as its provider describes it; a preemption is asserted only when a second reading `confirmMs`
- * later says it too. A provider that cannot be asked (an error, a timeout) asserts nothing.
- */
+/** One instance as its provider describes it, read twice where a preemption is claimed (describeConfirmed). */
 export async function describeTwice(p: Provisioner, id: string, confirmMs: number, sleep: (ms: number) => Promise<void>): Promise<Described> {
-  let why = '';
-  const read = (): Promise<BoxState | null> =>
-    p.describe(id).catch((err: Error) => {
-      why = err.message.slice(0, 200);
-      return null;
-    });
-  const first = await read();
-  if (!first) return { phase: 'unknown', detail: why };
-  const base = { phase: first.phase, detail: first.detail };
-  if (!first.preempted) return base;
-  await sleep(confirmMs);
-  const second = await read();
-  if (second?.preempted) return { phase: second.phase, detail: second.detail, preempted: second.preempted };
-  return { ...base, unconfirmed: `${first.preempted}, then ${second ? `not on a second reading (${second.detail})` : 'no second reading'}` };
+  return (await describeConfirmed(p, [id], confirmMs, sleep))[0]!;
+}
+
+/**
+ * Instances as their provider describes them; a preemption is asserted only when a second reading `confirmMs`
+ * later says it too (one wait for all of them). A provider that cannot be asked (an error, a timeout) asserts
+ * nothing, and is not asked again.
+ */
+export async function describeConfirmed(p: Provisioner, ids: readonly string[], confirmMs: number, sleep: (ms: number) => Promise<void>): Promise<Described[]> {
+  const read = (id: string): Promise<BoxState | { error: string }> => p.describe(id).catch((err: Error) => ({ error: err.message.slice(0, 200) }));
+  const first: Array<BoxState | { error: string }> = [];
+  for (const id of ids) first.push(await read(id));
+  if (first.some((f) => !('error' in f) && f.preempted)) await sleep(confirmMs);
+  const out: Described[] = [];
+  for (const [i, f] of first.entries()) {
+    if ('error' in f) out.push({ phase: 'unknown', detail: f.error });
+    else if (!f.preempted) out.push({ phase: f.phase, detail: f.detail });
+    else {
+      const second = await read(ids[i]!);
+      if (!('error' in second) && second.preempted) out.push({ phase: second.phase, detail: second.detail, preempted: second.preempted });
+      else
+        out.push({
+          phase: f.phase,
+          detail: f.detail,
+          unconfirmed: `${f.preempted}, then ${'error' in second ? 'no second reading' : `not on a second reading (${second.detail})`}`,
+        });
+    }
+  }
+  return out;
 }

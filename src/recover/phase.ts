@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { withDefaults } from '../config/defaults.ts';
 import { InputError } from '../config/errors.ts';
+import { PHASE_INPUTS } from '../config/inputs.ts';
 import { parseLaunchPhase } from '../config/launch.ts';
 import type { RecoverConfig } from '../config/recover.ts';
 import { withProvision } from '../launch/from-provision.ts';
@@ -216,6 +217,8 @@ function launchInputsOf(cfg: RecoverConfig, reg: Registration, terms: RecoveryTe
       commit: reg.commit ?? '',
       'expected-duration': reg.expectedDurationS ? String(reg.expectedDurationS) : '',
       'max-hours': reg.maxHoursS ? String(reg.maxHoursS) : '',
+      // The cost budget goes on at the price the run was launched with (a budget needs a price to count against).
+      ...(reg.maxCost && reg.hourlyPrice ? { 'max-cost': reg.maxCost, 'hourly-price': reg.hourlyPrice } : {}),
       'on-preempt': 'replace',
       'max-recoveries': String(terms.maxRecoveries),
       ...(cfg.confirmTimeout ? { 'confirm-timeout': cfg.confirmTimeout } : {}),
@@ -223,25 +226,10 @@ function launchInputsOf(cfg: RecoverConfig, reg: Registration, terms: RecoveryTe
   );
 }
 
-const PROVISION_KEYS = [
-  'provider',
-  'api-key',
-  'provider-api-url',
-  'instance-types',
-  'regions',
-  'image',
-  'disk-gb',
-  'max-hourly-price',
-  'spot',
-  'provision-timeout',
-  'aws-region',
-  'subnet',
-  'security-group',
-  'user',
-  'ssh-key',
-  'ssh-key-path',
-  'connect-timeout',
-];
+/** Provision's inputs this step takes for the new box (its own run id, no record comment: launch's registration follows). */
+const PROVISION_KEYS = PHASE_INPUTS.provision.filter(
+  (n) => (PHASE_INPUTS.recover as readonly string[]).includes(n) && n !== 'report-to' && n !== 'github-token',
+);
 
 const strings = (o: Record<string, string | undefined>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? '']));
 

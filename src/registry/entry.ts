@@ -9,6 +9,7 @@ import { sortedJson } from '../record/spec.ts';
 import { arr, BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
 import { RECOVERY_COMMAND_MAX } from '../record/names.ts';
+import { SAFE_PATH } from '../record/contract.ts';
 import type { RecordedJump } from '../config/connection.ts';
 
 export const REGISTRATION_SCHEMA = 'tether.registration/v1';
@@ -180,7 +181,7 @@ function recoveryTerms(o: Record<string, unknown>, w: string): RecoveryTerms | n
     }),
     restored: restored
       ? {
-          path: str(restored, 'path', x, { max: 4096, pattern: /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/ }),
+          path: str(restored, 'path', x, { max: 4096, pattern: SAFE_PATH }),
           step: optInt(restored, 'step', x, { min: 0 }),
           sha256: str(restored, 'sha256', x, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
         }

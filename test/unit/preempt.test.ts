@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ec2Preemption } from '../../src/providers/aws-provision.ts';
 import { vastBoxState } from '../../src/providers/vastai-provision.ts';
-import { describeTwice } from '../../src/provision/orphans.ts';
+import { describeConfirmed, describeTwice } from '../../src/provision/orphans.ts';
 import { applyProviderWords, checkResumes, planRecoveries, type ProviderWord } from '../../src/patrol/preempt.ts';
 import { planCollects } from '../../src/patrol/collects.ts';
 import { dispatchInputs } from '../../src/record/dispatch.ts';
@@ -113,6 +113,25 @@ describe("preemption is the provider's word, read twice, never the network's", (
     expect(await describeTwice(down, 'i-1', 5000, sleep)).toEqual({ phase: 'unknown', detail: 'aws: describe instance: timed out after 20000 ms' });
     expect(down.calls).toBe(1);
     expect(await describeTwice(scripted([running]), 'i-1', 5000, sleep)).toEqual({ phase: 'running', detail: 'instance state running' });
+  });
+
+  it('many instances: one wait for all the second readings, each judged on its own', async () => {
+    const slept: number[] = [];
+    const byId: Record<string, Array<BoxState | Error>> = { a: [taken, taken], b: [running], c: [taken, running], d: [new Error('HTTP 500')] };
+    const calls: string[] = [];
+    const p = {
+      async describe(id: string) {
+        calls.push(id);
+        const r = byId[id]!.shift() ?? running;
+        if (r instanceof Error) throw r;
+        return r;
+      },
+    } as unknown as Provisioner;
+    const out = await describeConfirmed(p, ['a', 'b', 'c', 'd'], 5000, async (ms) => void slept.push(ms));
+    expect(slept).toEqual([5000]);
+    expect(out.map((o) => o.preempted ?? o.unconfirmed?.slice(0, 12) ?? o.phase)).toEqual([taken.preempted, 'running', 'spot request', 'unknown']);
+    // Only the claimed ones were asked a second time.
+    expect(calls).toEqual(['a', 'b', 'c', 'd', 'a', 'c']);
   });
 
   it('SkyPilot #10155 replayed: 25 failed status fetches of a healthy box cause no preemption and no recovery', async () => {

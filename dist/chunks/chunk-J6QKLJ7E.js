@@ -26,13 +26,13 @@ import {
 import {
   provisionedBytes,
   renderProvisioned
-} from "./chunk-UM7GRB2X.js";
+} from "./chunk-VTKWXHTO.js";
 import {
   sign
 } from "./chunk-QNBTBNZB.js";
 import {
   moneyText
-} from "./chunk-76CFYOAU.js";
+} from "./chunk-G27BO7ZT.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

@@ -8,7 +8,7 @@ import {
   isProvisionRecord,
   provisionedBytes,
   readProvisioned
-} from "./chunk-UM7GRB2X.js";
+} from "./chunk-VTKWXHTO.js";
 import {
   connectionTo
 } from "./chunk-E7PO24WD.js";
@@ -19,7 +19,7 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-76CFYOAU.js";
+} from "./chunk-G27BO7ZT.js";
 
 // src/registry/hosts.ts
 function verifiedRegistration(body, cred) {

@@ -6,18 +6,18 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-7KYIPA4O.js";
+} from "./chunk-VBG2XPUI.js";
 import {
   stateText
-} from "./chunk-DFKGFWKF.js";
+} from "./chunk-GCAAXWJZ.js";
 import {
   tick
-} from "./chunk-JTNJ7OXX.js";
+} from "./chunk-SJN5TFBP.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-WH3SAGN7.js";
+import "./chunk-HTQTYDLJ.js";
 import {
   CRASH_HINT
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";

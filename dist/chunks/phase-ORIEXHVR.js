@@ -6,31 +6,31 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-7KYIPA4O.js";
+} from "./chunk-VBG2XPUI.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-DFKGFWKF.js";
+} from "./chunk-GCAAXWJZ.js";
 import {
   applyProviderWords,
   checkResumes,
   planRecoveries,
   tick
-} from "./chunk-JTNJ7OXX.js";
+} from "./chunk-SJN5TFBP.js";
 import "./chunk-GAEFUSNO.js";
 import {
   summarize,
   summaryText
-} from "./chunk-WH3SAGN7.js";
+} from "./chunk-HTQTYDLJ.js";
 import {
   NOTIFIED_MAX,
   STATE_REMEDIATION,
   mergeMemories,
   readMemory
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 import "./chunk-YYRHL6YM.js";
 import {
   dispatchInputs
@@ -49,10 +49,10 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   registeredHosts
-} from "./chunk-TA7QEESP.js";
+} from "./chunk-LHPKAICV.js";
 import {
   unlaunchedLine
-} from "./chunk-UM7GRB2X.js";
+} from "./chunk-VTKWXHTO.js";
 import {
   parseConnection
 } from "./chunk-E7PO24WD.js";
@@ -60,7 +60,7 @@ import {
   macKey,
   macKeyOf
 } from "./chunk-QNBTBNZB.js";
-import "./chunk-76CFYOAU.js";
+import "./chunk-G27BO7ZT.js";
 import {
   number,
   remotePath,
@@ -7726,7 +7726,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await preemptions(cfg, ctx, chosen.entries, result, billing, now);
+  await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -7799,7 +7799,7 @@ async function billingNotes(cfg, ctx, steps, chosen) {
     code: unlaunched.code || orphans?.code || 0
   };
 }
-async function preemptions(cfg, ctx, entries, result, billing, now) {
+async function preemptionsAndDispatches(cfg, ctx, entries, result, billing, now) {
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
   await recoveries(cfg, ctx, entries, result, billing, now);
   await collects(cfg, ctx, entries, result, now);

@@ -38,7 +38,7 @@ import {
 import {
   human,
   withFlag
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-6SQIXSAD.js";

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   summarize,
   summaryText
-} from "./chunk-WH3SAGN7.js";
+} from "./chunk-HTQTYDLJ.js";
 import {
   fitMemory,
   human,
@@ -15,7 +15,7 @@ import {
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 import {
   durationText
 } from "./chunk-6SQIXSAD.js";

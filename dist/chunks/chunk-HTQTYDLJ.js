@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;

@@ -13,15 +13,15 @@ import {
 import "./chunk-M4GWIMAL.js";
 import {
   provisionPhase
-} from "./chunk-FSYVM5BU.js";
+} from "./chunk-J6QKLJ7E.js";
 import "./chunk-O52SO6QH.js";
 import {
   describeTwice
-} from "./chunk-YBM72UFZ.js";
+} from "./chunk-N52PFMNM.js";
 import {
   launchPhase,
   packRelease
-} from "./chunk-XQQTKPIP.js";
+} from "./chunk-L5J3DXGO.js";
 import "./chunk-EDOFXA6N.js";
 import "./chunk-IDH73VBU.js";
 import "./chunk-OWBPA4XH.js";
@@ -32,6 +32,7 @@ import {
   withProvision
 } from "./chunk-H2ZLBUTX.js";
 import {
+  PHASE_INPUTS,
   withDefaults
 } from "./chunk-2PIK5ED7.js";
 import "./chunk-N6G2FICY.js";
@@ -47,11 +48,11 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-TA7QEESP.js";
-import "./chunk-UM7GRB2X.js";
+} from "./chunk-LHPKAICV.js";
+import "./chunk-VTKWXHTO.js";
 import "./chunk-E7PO24WD.js";
 import "./chunk-QNBTBNZB.js";
-import "./chunk-76CFYOAU.js";
+import "./chunk-G27BO7ZT.js";
 import "./chunk-G7BPTEQ6.js";
 import {
   loadCredential
@@ -220,31 +221,17 @@ function launchInputsOf(cfg, reg, terms, workspace) {
       commit: reg.commit ?? "",
       "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
       "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      // The cost budget goes on at the price the run was launched with (a budget needs a price to count against).
+      ...reg.maxCost && reg.hourlyPrice ? { "max-cost": reg.maxCost, "hourly-price": reg.hourlyPrice } : {},
       "on-preempt": "replace",
       "max-recoveries": String(terms.maxRecoveries),
       ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
     })
   );
 }
-var PROVISION_KEYS = [
-  "provider",
-  "api-key",
-  "provider-api-url",
-  "instance-types",
-  "regions",
-  "image",
-  "disk-gb",
-  "max-hourly-price",
-  "spot",
-  "provision-timeout",
-  "aws-region",
-  "subnet",
-  "security-group",
-  "user",
-  "ssh-key",
-  "ssh-key-path",
-  "connect-timeout"
-];
+var PROVISION_KEYS = PHASE_INPUTS.provision.filter(
+  (n) => PHASE_INPUTS.recover.includes(n) && n !== "report-to" && n !== "github-token"
+);
 var strings = (o) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? ""]));
 var pick = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
 function newestVerified(dir, runId) {

@@ -18,9 +18,9 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-DFKGFWKF.js";
-import "./chunk-WH3SAGN7.js";
-import "./chunk-CDO7CBVN.js";
+} from "./chunk-GCAAXWJZ.js";
+import "./chunk-HTQTYDLJ.js";
+import "./chunk-C333SFV7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-6SQIXSAD.js";
@@ -32,7 +32,7 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-76CFYOAU.js";
+} from "./chunk-G27BO7ZT.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -346,10 +346,7 @@ function assess(runId, seen, prev, opts, now) {
     epoch: progress.epoch,
     metrics: progress.metrics,
     history: history.slice(-HISTORY_MAX),
-    ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {},
-    ...prev?.recovery ? { recovery: prev.recovery } : {},
-    ...prev?.collect ? { collect: prev.collect } : {},
+    ...carried(prev),
     ...firstStepOf(run, newAttempt ? void 0 : prev, opts)
   };
   const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
@@ -381,6 +378,14 @@ function assess(runId, seen, prev, opts, now) {
     newSignature
   };
   return { verdict, memory };
+}
+function carried(prev) {
+  const out = {};
+  if (prev?.sync) out.sync = prev.sync;
+  if (prev?.notified) out.notified = prev.notified;
+  if (prev?.recovery) out.recovery = prev.recovery;
+  if (prev?.collect) out.collect = prev.collect;
+  return out;
 }
 function firstStepOf(run, prev, opts) {
   if (prev?.firstStep !== void 0 && prev.firstStep !== null) return { firstStep: prev.firstStep };
@@ -502,10 +507,7 @@ function notObserved(runId, seen, prev, iso) {
     epoch: prev?.epoch ?? null,
     metrics: prev?.metrics ?? {},
     history: prev?.history ?? [],
-    ...prev?.sync ? { sync: prev.sync } : {},
-    ...prev?.notified ? { notified: prev.notified } : {},
-    ...prev?.recovery ? { recovery: prev.recovery } : {},
-    ...prev?.collect ? { collect: prev.collect } : {}
+    ...carried(prev)
   };
   const what = state === "probe-error" ? "unreadable" : state;
   const verdict = remembered(runId, state, memory, {

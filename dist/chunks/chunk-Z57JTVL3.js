@@ -14,10 +14,10 @@ import {
 } from "./chunk-M4GWIMAL.js";
 import {
   tick
-} from "./chunk-JTNJ7OXX.js";
+} from "./chunk-SJN5TFBP.js";
 import {
   human
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 import {
   FACTS,
   monthsSince,

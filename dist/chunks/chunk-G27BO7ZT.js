@@ -12,6 +12,7 @@ import {
   FINGERPRINT,
   RECOVERY_COMMAND_MAX,
   RUN_ID,
+  SAFE_PATH,
   arr,
   int,
   obj,
@@ -116,7 +117,7 @@ function recoveryTerms(o, w) {
       };
     }),
     restored: restored ? {
-      path: str(restored, "path", x, { max: 4096, pattern: /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/ }),
+      path: str(restored, "path", x, { max: 4096, pattern: SAFE_PATH }),
       step: optInt(restored, "step", x, { min: 0 }),
       sha256: str(restored, "sha256", x, { max: 64, pattern: /^[0-9a-f]{64}$/ })
     } : null

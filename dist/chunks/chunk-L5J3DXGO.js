@@ -33,7 +33,7 @@ import {
   moneyText,
   renderRegistration,
   signedBytes
-} from "./chunk-76CFYOAU.js";
+} from "./chunk-G27BO7ZT.js";
 import {
   loadCredential
 } from "./chunk-C5X3PL2Z.js";

@@ -51,7 +51,7 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-TA7QEESP.js";
+} from "./chunk-LHPKAICV.js";
 import {
   parseConnection,
   parseKeySource
@@ -61,7 +61,7 @@ import {
 } from "./chunk-QNBTBNZB.js";
 import {
   REGISTRATION_PREFIX
-} from "./chunk-76CFYOAU.js";
+} from "./chunk-G27BO7ZT.js";
 import {
   apiUrl,
   bool,
@@ -373,7 +373,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-7VYVXARA.js"),
+      () => import("./phase-GIAWAT37.js"),
       (m) => m.auditPhase
     )
   },
@@ -390,7 +390,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-7VYVXARA.js"),
+      () => import("./phase-GIAWAT37.js"),
       (m) => m.launchPhase
     )
   },
@@ -405,7 +405,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-IHX4W4WA.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-ORIEXHVR.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -419,7 +419,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-QY63QWQG.js"),
+      () => import("./phase-PY3EYMES.js"),
       (m) => m.collectPhase
     )
   },
@@ -435,7 +435,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-OTUITSSR.js"),
+      () => import("./phase-JSJTHGHH.js"),
       (m) => m.teardownPhase
     )
   },
@@ -495,7 +495,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-DASKBYRF.js"),
+      () => import("./phase-RELGCYDQ.js"),
       (m) => m.provisionPhase
     )
   },
@@ -511,7 +511,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-OLJHA5MY.js"),
+      () => import("./phase-A5SJL7SY.js"),
       (m) => m.recoverPhase
     )
   }
@@ -544,9 +544,9 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-AIOCU2LU.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-CUJQBOCB.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-H4ZUAJ3S.js")).findOrphans(...a)
+    sync: async (...a) => (await import("./step-Y35UIJAO.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-IYTRELGK.js")).followRuns(f),
+    orphans: async (...a) => (await import("./orphans-DJLP73EE.js")).findOrphans(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -559,7 +559,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-TPYOJBW2.js");
+      const { registeredHosts } = await import("./hosts-PKL6SNRQ.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -681,7 +681,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-J2HHMCGO.js").then((m) => {
+  const get = () => real ??= import("./status-store-UNALKLEU.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -741,7 +741,7 @@ function githubPorts(env = process.env) {
       const get = () => real ??= import("./chatops-api-43VV7KMS.js").then((m) => m.chatopsApi(env, token));
       return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-J2HHMCGO.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-UNALKLEU.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

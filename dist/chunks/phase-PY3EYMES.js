@@ -19,7 +19,7 @@ import {
   lookAtRun,
   renderCard,
   stateOfLook
-} from "./chunk-MU4QBYID.js";
+} from "./chunk-Z57JTVL3.js";
 import "./chunk-OS6SLAAT.js";
 import {
   filesSha256,
@@ -35,12 +35,12 @@ import {
 import {
   openPinned
 } from "./chunk-IDH73VBU.js";
-import "./chunk-JTNJ7OXX.js";
+import "./chunk-SJN5TFBP.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-WH3SAGN7.js";
+import "./chunk-HTQTYDLJ.js";
 import {
   human
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

@@ -5,26 +5,22 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  provisionPhase
-} from "./chunk-FSYVM5BU.js";
-import "./chunk-O52SO6QH.js";
-import "./chunk-N6G2FICY.js";
+  describeConfirmed,
+  describeTwice,
+  findOrphans
+} from "./chunk-N52PFMNM.js";
 import "./chunk-LIOEWVTJ.js";
-import "./chunk-6SQIXSAD.js";
-import "./chunk-NMVVBMUM.js";
-import "./chunk-UM7GRB2X.js";
-import "./chunk-QNBTBNZB.js";
-import "./chunk-76CFYOAU.js";
 import "./chunk-G7BPTEQ6.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-6OY2DR7K.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";
-import "./chunk-EB3SDZEE.js";
 import "./chunk-WD323GCQ.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  provisionPhase
+  describeConfirmed,
+  describeTwice,
+  findOrphans
 };

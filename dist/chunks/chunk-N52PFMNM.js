@@ -39,29 +39,45 @@ async function findOrphans(rent, env, known, registered = [], sleep = (ms) => ne
     } catch (err) {
       check.problems.push(`${provider}: the instances could not be listed (${err.message.slice(0, 200)})`);
     }
-    for (const r of registered.filter((x) => x.provider === provider).slice(0, 64)) {
-      check.instances.push({ ...r, ...await describeTwice(p, r.instanceId, rent.confirmMs, sleep) });
-    }
+    const mine = registered.filter((x) => x.provider === provider).slice(0, 64);
+    const words = await describeConfirmed(
+      p,
+      mine.map((r) => r.instanceId),
+      rent.confirmMs,
+      sleep
+    );
+    mine.forEach((r, i) => check.instances.push({ ...r, ...words[i] }));
   }
   return check;
 }
 async function describeTwice(p, id, confirmMs, sleep) {
-  let why = "";
-  const read = () => p.describe(id).catch((err) => {
-    why = err.message.slice(0, 200);
-    return null;
-  });
-  const first = await read();
-  if (!first) return { phase: "unknown", detail: why };
-  const base = { phase: first.phase, detail: first.detail };
-  if (!first.preempted) return base;
-  await sleep(confirmMs);
-  const second = await read();
-  if (second?.preempted) return { phase: second.phase, detail: second.detail, preempted: second.preempted };
-  return { ...base, unconfirmed: `${first.preempted}, then ${second ? `not on a second reading (${second.detail})` : "no second reading"}` };
+  return (await describeConfirmed(p, [id], confirmMs, sleep))[0];
+}
+async function describeConfirmed(p, ids, confirmMs, sleep) {
+  const read = (id) => p.describe(id).catch((err) => ({ error: err.message.slice(0, 200) }));
+  const first = [];
+  for (const id of ids) first.push(await read(id));
+  if (first.some((f) => !("error" in f) && f.preempted)) await sleep(confirmMs);
+  const out = [];
+  for (const [i, f] of first.entries()) {
+    if ("error" in f) out.push({ phase: "unknown", detail: f.error });
+    else if (!f.preempted) out.push({ phase: f.phase, detail: f.detail });
+    else {
+      const second = await read(ids[i]);
+      if (!("error" in second) && second.preempted) out.push({ phase: second.phase, detail: second.detail, preempted: second.preempted });
+      else
+        out.push({
+          phase: f.phase,
+          detail: f.detail,
+          unconfirmed: `${f.preempted}, then ${"error" in second ? "no second reading" : `not on a second reading (${second.detail})`}`
+        });
+    }
+  }
+  return out;
 }
 
 export {
   findOrphans,
-  describeTwice
+  describeTwice,
+  describeConfirmed
 };

@@ -10,13 +10,13 @@ import {
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-WH3SAGN7.js";
+} from "./chunk-HTQTYDLJ.js";
 import {
   STATE_REMEDIATION,
   assess,
   remembered,
   withFlag
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";

@@ -9,7 +9,7 @@ import {
   rebuildManifest,
   renderCard,
   stateOfLook
-} from "./chunk-MU4QBYID.js";
+} from "./chunk-Z57JTVL3.js";
 import "./chunk-OS6SLAAT.js";
 import {
   checkBox,
@@ -29,10 +29,10 @@ import {
 import {
   openPinned
 } from "./chunk-IDH73VBU.js";
-import "./chunk-JTNJ7OXX.js";
+import "./chunk-SJN5TFBP.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-WH3SAGN7.js";
-import "./chunk-CDO7CBVN.js";
+import "./chunk-HTQTYDLJ.js";
+import "./chunk-C333SFV7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
@@ -52,13 +52,13 @@ import {
 import {
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-TA7QEESP.js";
+} from "./chunk-LHPKAICV.js";
 import {
   isProvisionRecord
-} from "./chunk-UM7GRB2X.js";
+} from "./chunk-VTKWXHTO.js";
 import "./chunk-E7PO24WD.js";
 import "./chunk-QNBTBNZB.js";
-import "./chunk-76CFYOAU.js";
+import "./chunk-G27BO7ZT.js";
 import "./chunk-G7BPTEQ6.js";
 import {
   loadCredential

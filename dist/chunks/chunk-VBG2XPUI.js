@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-CDO7CBVN.js";
+} from "./chunk-C333SFV7.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

@@ -5,23 +5,28 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  registeredHosts,
-  verifiedProvisioned,
-  verifiedRegistration
-} from "./chunk-TA7QEESP.js";
-import "./chunk-UM7GRB2X.js";
+  auditPhase,
+  launchPhase
+} from "./chunk-L5J3DXGO.js";
+import "./chunk-EDOFXA6N.js";
+import "./chunk-IDH73VBU.js";
+import "./chunk-OWBPA4XH.js";
+import "./chunk-XD5RVM5F.js";
+import "./chunk-NMVVBMUM.js";
 import "./chunk-E7PO24WD.js";
 import "./chunk-QNBTBNZB.js";
-import "./chunk-76CFYOAU.js";
+import "./chunk-G27BO7ZT.js";
 import "./chunk-G7BPTEQ6.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
+import "./chunk-6OY2DR7K.js";
+import "./chunk-GMQBEAIE.js";
+import "./chunk-U6FX2S55.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-WD323GCQ.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  registeredHosts,
-  verifiedProvisioned,
-  verifiedRegistration
+  auditPhase,
+  launchPhase
 };
