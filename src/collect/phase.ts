@@ -1,10 +1,11 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { CollectConfig } from '../config/collect.ts';
 import type { CollectPhaseConfig } from './parse.ts';
 import { progressLine } from './progress.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { loadCredential } from '../ssh/keys.ts';
+import { macKeyOf } from '../ssh/sign.ts';
 import { InputError } from '../config/errors.ts';
 import { listFiles } from '../remote/manifest.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -23,7 +24,7 @@ import type { Listing, Manifest } from '../record/manifest.ts';
 import { renderCollect, renderPullFailure } from './report.ts';
 import { collect } from './collect.ts';
 import { trustedLoad } from '../verify/trusted-load.ts';
-import { filesSha256, manifestSha256 } from '../record/verified.ts';
+import { filesSha256, manifestSha256, VERIFIED_MAC, verifiedMac } from '../record/verified.ts';
 import { streamScanFor, type StreamScan, type StreamScans } from '../verify/stream-scan.ts';
 
 /** Files under `dir` (relative paths and sizes), leaving out our own records and partial or temporary files. */
@@ -33,19 +34,19 @@ function listLocal(dir: string, base = dir): Array<{ path: string; bytes: number
     const p = join(dir, name);
     const st = statSync(p);
     if (st.isDirectory()) out.push(...listLocal(p, base));
-    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === 'manifest.json' || name === 'VERIFIED.json')))
+    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === 'manifest.json' || name === 'VERIFIED.json' || name === VERIFIED_MAC)))
       out.push({ path: relative(base, p), bytes: st.size });
   }
   return out;
 }
 
-/** Every VERIFIED.json (any case) under `dir`: a failed collect leaves none anywhere under its destination. */
+/** Every VERIFIED.json and VERIFIED.mac (any case) under `dir`: a failed collect leaves none anywhere under its destination. */
 function removeProofs(dir: string): void {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     const st = lstatSync(p);
     if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.json(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
+    else if (/^verified\.(json|mac)(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
   }
 }
 
@@ -113,6 +114,7 @@ async function uploadArtifacts(
   const records = [
     { path: 'manifest.json', bytes: Buffer.byteLength(text) },
     ...(verifiedPath ? [{ path: 'VERIFIED.json', bytes: statSync(verifiedPath).size }] : []),
+    ...(verifiedPath && existsSync(join(dest, VERIFIED_MAC)) ? [{ path: VERIFIED_MAC, bytes: statSync(join(dest, VERIFIED_MAC)).size }] : []),
   ];
   const plans = planArtifacts(
     cfg.runId,
@@ -250,6 +252,9 @@ async function reportOutcome(
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
 
+  // The proof's MAC under the runner key: what lets the patrol know this VERIFIED.json as tether's own (after-verified).
+  const key = ok ? macKeyOf(cfg.conn.key) : null;
+  if (key) writeFileSync(join(dest, VERIFIED_MAC), verifiedMac(key, readFileSync(verifiedPath, 'utf8')));
   let uploadError: string | null = null;
   if (uploader && (ok || cfg.artifact === 'all')) {
     const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);

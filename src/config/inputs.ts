@@ -158,6 +158,15 @@ export const INPUTS = {
     help: 'launch, on-preempt replace: at most this many recoveries of the run (default 3); then it stays preempted, said plainly',
     default: '3',
   },
+  'after-verified': {
+    help: "launch: what the patrol does on its own once the run has ended and a collect verified it (the collect's signed artifact matches the box's files, re-hashed, and no job runs): none (default: a person tears down through teardown), park or destroy, through the provider's API (aws, runpod, vastai, paperspace; lambda destroy only); needs approval-environment, report-to and auto-collect-workflow on the patrol",
+    default: 'none',
+    only: 'action',
+  },
+  'approval-environment': {
+    help: "launch, with after-verified: the environment with required reviewers this launch's job runs in (environment: in the workflow): approving the launch approves the after-verified action in advance; the patrol reads this workflow run's approvals through GitHub's API before it acts",
+    only: 'action',
+  },
   'preempt-signal': {
     help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
     default: 'USR1',
@@ -381,6 +390,8 @@ export const LAUNCH_INPUTS = [
   'instance-id',
   'on-preempt',
   'max-recoveries',
+  'after-verified',
+  'approval-environment',
   'preempt-signal',
   'metadata-address',
   'run-file',

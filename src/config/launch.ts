@@ -1,4 +1,13 @@
-import { INSTANCE_ID, PREEMPTION_SIGNATURE, PROVIDER_NAMES as PROVIDERS, RECOVERY_COMMAND_MAX, type ProviderName } from '../record/names.ts';
+import {
+  AFTER_VERIFIED,
+  AFTER_VERIFIED_VERBS,
+  ENVIRONMENT_NAME,
+  INSTANCE_ID,
+  PREEMPTION_SIGNATURE,
+  PROVIDER_NAMES as PROVIDERS,
+  RECOVERY_COMMAND_MAX,
+  type ProviderName,
+} from '../record/names.ts';
 import { BACKEND_NAMES } from '../record/names.ts';
 import { InputError } from './errors.ts';
 import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
@@ -39,6 +48,12 @@ export interface LaunchConfig {
   instanceId: string | undefined;
   /** What a confirmed preemption leads to (issue 27 §2), signed into the registration: wait, or replace the box. */
   onPreempt: { policy: OnPreempt; maxRecoveries: number };
+  /**
+   * `after-verified` (issue 27 §3): the verb the patrol carries out itself once a collect verified the ended run, and
+   * the environment (with required reviewers) the launch's job ran in, whose approval of this workflow run is
+   * checked through GitHub's API before the patrol acts; null: none (a person tears down through teardown).
+   */
+  afterVerified: { verb: 'park' | 'destroy'; environment: string } | null;
   /** A recovery's new box continues the run's attempt numbering past this (set by the recover phase only). */
   attemptFloor?: number;
   /** EC2's spot-notice watch (provider aws, not Slurm): the metadata address and the signal the job gets; null: none. */
@@ -93,6 +108,49 @@ function onPreempt(
   }
   return { policy, maxRecoveries };
 }
+/**
+ * `after-verified` as the registration signs it: the verb, and the launch's own workflow run whose approval in
+ * `environment` the patrol checks through GitHub's API before it acts (the approval given at launch is the
+ * person's, given once).
+ */
+export interface PolicyTerms {
+  afterVerified: 'park' | 'destroy';
+  environment: string;
+  /** The launch's workflow run (GITHUB_RUN_ID), its attempt, and its workflow file (from GITHUB_WORKFLOW_REF). */
+  approvingRun: { id: number; attempt: number; workflow: string };
+}
+
+/**
+ * after-verified and approval-environment: only where the patrol can act through the provider's API on its own
+ * (AFTER_VERIFIED_VERBS), on an instance the launch names, never for Slurm's jobs.
+ */
+function afterVerified(inputs: Inputs, provider: ProviderName | undefined, instanceId: string | undefined, backend: Backend): LaunchConfig['afterVerified'] {
+  const verb = v.oneOf('after-verified', inputs['after-verified'], AFTER_VERIFIED, 'none');
+  const environment = (inputs['approval-environment'] ?? '').trim();
+  if (verb === 'none') {
+    if (environment) throw new InputError('approval-environment', 'is read only with after-verified: park or destroy');
+    return null;
+  }
+  const why =
+    !provider || !instanceId
+      ? 'needs provider and instance-id: the instance the patrol acts on (provision fills them)'
+      : backend === 'slurm'
+        ? "is for a rented box: a Slurm job's cancel is teardown's"
+        : !AFTER_VERIFIED_VERBS[provider].includes(verb)
+          ? AFTER_VERIFIED_VERBS[provider].length
+            ? `is not offered for provider ${provider} (it offers ${AFTER_VERIFIED_VERBS[provider].join(', ')})`
+            : `is not offered for provider ${provider}: the patrol acts only through a provider's API (teardown does the rest)`
+          : null;
+  if (why) throw new InputError('after-verified', `${verb} ${why}`);
+  if (!environment)
+    throw new InputError(
+      'approval-environment',
+      `is required with after-verified: ${verb}: the environment with required reviewers this launch's job runs in (environment: in the workflow), whose approval the patrol checks before it acts`,
+    );
+  if (!ENVIRONMENT_NAME.test(environment)) throw new InputError('approval-environment', `${v.show(environment)} is not an environment name`);
+  return { verb, environment };
+}
+
 export const PREEMPT_SIGNALS = ['USR1', 'USR2', 'INT', 'TERM', 'none'] as const;
 export type PreemptSignal = Exclude<(typeof PREEMPT_SIGNALS)[number], 'none'>;
 
@@ -164,6 +222,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     instanceId,
     preemptWatch: preemptWatch(inputs, provider, backend),
     onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command, then: inputs['then'] }),
+    afterVerified: afterVerified(inputs, provider, instanceId, backend),
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], RELEASE_MODES, 'dir') } : undefined,
     sweep,
     slurm,
@@ -218,6 +277,8 @@ export interface LaunchPhaseConfig {
   store: StoreSpec | null;
   /** tether-run.json, relative to the workspace. */
   runFile: string;
+  /** after-verified, with the approving workflow run, as the registration signs it (a recovery carries the run's own). */
+  policy: PolicyTerms | null;
   /**
    * Set by the recover phase only (issue 27 §2), never from an input: the attempt numbering to continue, the
    * newest verified checkpoint to push into the new box before the job starts, and what the registration says of
@@ -248,7 +309,38 @@ export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig
       'on-preempt',
       `${launch.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`,
     );
-  return { launch, secrets, audit, conn, store, runFile: (inputs['run-file'] ?? '').trim() || `tether-run-${launch.runId}.json` };
+  if (launch.afterVerified && !reportTo)
+    throw new InputError(
+      'after-verified',
+      "needs report-to: the policy and the approving run are signed into the run's registration, where the patrol reads them",
+    );
+  return {
+    launch,
+    secrets,
+    audit,
+    conn,
+    store,
+    policy: policyOf(launch.afterVerified, env),
+    runFile: (inputs['run-file'] ?? '').trim() || `tether-run-${launch.runId}.json`,
+  };
+}
+
+/**
+ * The after-verified policy as the registration signs it: the verb, the environment, and this workflow run (the
+ * one whose approval the patrol checks), from the runner's own variables. Outside a workflow run there is no
+ * approval to check: an input error.
+ */
+function policyOf(av: LaunchConfig['afterVerified'], env: Inputs): LaunchPhaseConfig['policy'] {
+  if (!av) return null;
+  const id = (env['GITHUB_RUN_ID'] ?? '').trim();
+  const attempt = (env['GITHUB_RUN_ATTEMPT'] ?? '1').trim() || '1';
+  const workflow = /^[^/\s]+\/[^/\s]+\/(\.github\/workflows\/[A-Za-z0-9._-]{1,100}\.ya?ml)@/.exec((env['GITHUB_WORKFLOW_REF'] ?? '').trim())?.[1];
+  if (!/^[1-9]\d{0,15}$/.test(id) || !/^[1-9]\d{0,3}$/.test(attempt) || !workflow)
+    throw new InputError(
+      'after-verified',
+      "needs a GitHub Actions workflow run (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW_REF): the approval the patrol checks is that run's environment approval; from a terminal, tear down with tether teardown",
+    );
+  return { afterVerified: av.verb, environment: av.environment, approvingRun: { id: Number(id), attempt: Number(attempt), workflow } };
 }
 
 /** hourly-price, max-hours and max-cost: a cost budget needs a price to count against. */

@@ -12,6 +12,8 @@ export const OUTPUT_DOCS = {
     'registration-url': 'with report-to: the comment that registers the run for the patrol (empty otherwise)',
   },
   patrol: {
+    policies:
+      'JSON array of the after-verified acts tried this tick ({ run_id, attempt, verb, outcome: waiting | refused | done | failed, why }): a run launched with after-verified park or destroy, once it ended and a collect verified it',
     collects: 'with auto-collect-workflow: JSON array of the collects dispatched this tick for runs that ended ({ run_id, attempt, url })',
     recoveries:
       'JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)',

@@ -5,7 +5,7 @@
  */
 import type { ArtifactUploader } from '../collect/artifacts.ts';
 import type { StoreSpec } from '../config/patrol.ts';
-import type { Ports } from '../ports/types.ts';
+import type { ActionsApi, Ports } from '../ports/types.ts';
 import { fileStore, readConfigFile } from '../ports/files.ts';
 import type { StatusStore } from '../report/reporter.ts';
 import { artifactServiceMissing } from './artifact-env.ts';
@@ -104,6 +104,16 @@ export function githubPorts(env: NodeJS.ProcessEnv = process.env): Ports {
       let real: Promise<ChatOpsApi> | undefined;
       const get = () => (real ??= import('./chatops-api.ts').then((m) => m.chatopsApi(env, token)));
       return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
+    },
+    actionsApi: (token) => {
+      if (!token) return null;
+      let real: Promise<ActionsApi> | undefined;
+      const get = () => (real ??= import('./actions-api.ts').then((m) => m.actionsApi(env, token)));
+      return {
+        workflowRun: async (id) => (await get()).workflowRun(id),
+        approvals: async (id) => (await get()).approvals(id),
+        downloadRunArtifact: async (...a) => (await get()).downloadRunArtifact(...a),
+      };
     },
     afterTeardown: async (spec, runId, reporter, state, reason) =>
       (await import('./status-store.ts')).teardownDone(spec, runId, env, reporter, state, reason, keyOf(spec.signingKey)),

@@ -11,7 +11,7 @@ import { renderAudit, renderLaunch } from './render.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { InputError } from '../config/errors.ts';
 import { code, inert } from '../report/markdown.ts';
-import { GITHUB_LOGIN, moneyText, renderRegistration, signedBytes, type RecoveryTerms, type Registration } from '../registry/entry.ts';
+import { GITHUB_LOGIN, moneyText, renderRegistration, signedBytes, type PolicyTerms, type RecoveryTerms, type Registration } from '../registry/entry.ts';
 import { sign } from '../ssh/sign.ts';
 import { loadCredential, type Credential } from '../ssh/keys.ts';
 import type { Session } from '../ssh/client.ts';
@@ -152,7 +152,7 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
     if (registersLive && store?.register) {
       // A run whose registration failed (a read-only token, say) is registered now, with the live attempt the box reported.
       reporter.info(`launch: ${o.message.split('\n').join(' ')}; nothing was started, the running attempt is registered for the patrol`);
-      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null);
+      return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, phaseCfg.policy);
     }
     if (o.result !== 'started') {
       reporter.error(`launch ${o.result}: ${o.message.split('\n').join(' ')}`);
@@ -195,7 +195,7 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
           restored: rec.restore ? { path: rec.restore.path, step: rec.restore.step, sha256: rec.restore.sha256 } : null,
         }
       : undefined;
-    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, recovered);
+    return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, phaseCfg.policy, recovered);
   } finally {
     session.close();
   }
@@ -261,6 +261,7 @@ async function register(
   reporter: Reporter,
   launchedBy: string | null,
   releaseId: string | null,
+  policy: PolicyTerms | null,
   recovered?: Pick<RecoveryTerms, 'recoveries' | 'previous' | 'restored'>,
 ): Promise<number> {
   // Where the patrol finds the run without a file edit: signed with the key that launched it.
@@ -287,6 +288,7 @@ async function register(
     maxHoursS: cfg.maxHoursS ?? null,
     maxCost: cfg.maxCost !== undefined ? moneyText(cfg.maxCost) : null,
     recovery: recoveryTerms(cfg, releaseId, recovered),
+    policy,
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

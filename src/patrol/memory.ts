@@ -45,7 +45,20 @@ export interface RunMemory {
   /** The recovery the patrol dispatched for this preempted attempt: never a second one for the same attempt. */
   recovery?: { attempt: number; at: string; url: string };
   /** The collect the patrol dispatched when this attempt ended (`auto-collect-workflow`): once per attempt. */
-  collect?: { attempt: number; at: string; url: string };
+  collect?: { attempt: number; at: string; url: string; run?: number };
+  /** The after-verified policy the patrol carried out for this attempt (issue 27 §3): never twice. */
+  policy?: PolicyMark;
+}
+
+/** What the patrol did on its own after a verified collect: the verb, when, the provider's words, who approved it at launch. */
+export interface PolicyMark {
+  attempt: number;
+  verb: 'park' | 'destroy';
+  at: string;
+  detail: string;
+  approvedBy: string;
+  /** When the patrol saw the run end (the state's `since`): the cost between then and the act is shown. */
+  endedAt: string | null;
 }
 
 /** A preemption as the provider told it (issue 27 §1): when it was confirmed, its words, and the attempt it ended. */
@@ -326,7 +339,21 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   if (v['firstStep'] !== undefined && !orNull(v['firstStep'], isNum)) throw bad('firstStep');
   const dispatchMark = (x: unknown) => x === undefined || (isObj(x) && isInt(x['attempt']) && isStr(x['at'], 40) && isStr(x['url'], 400));
   if (!dispatchMark(v['recovery'])) throw bad('recovery');
-  if (!dispatchMark(v['collect'])) throw bad('collect');
+  if (!dispatchMark(v['collect']) || (isObj(v['collect']) && v['collect']['run'] !== undefined && !isInt(v['collect']['run'], 1))) throw bad('collect');
+  const pol = v['policy'];
+  if (
+    pol !== undefined &&
+    !(
+      isObj(pol) &&
+      isInt(pol['attempt'], 1) &&
+      (pol['verb'] === 'park' || pol['verb'] === 'destroy') &&
+      isStr(pol['at'], 40) &&
+      isStr(pol['detail'], 400) &&
+      isStr(pol['approvedBy'], 45) &&
+      orNull(pol['endedAt'], (x) => isStr(x, 40))
+    )
+  )
+    throw bad('policy');
   const out = { ...(v as unknown as RunMemory) };
   // Before issue 27 a TERM was the class `preempted`; it is `terminated` now (a memory from then still reads).
   if (v['cls'] === 'preempted') out.cls = 'terminated';

@@ -3,7 +3,7 @@ import type { ConnectionConfig, KeySource } from '../config/connection.ts';
 import { InputError } from '../config/errors.ts';
 import type { Notify, PatrolPhaseConfig } from '../config/patrol.ts';
 import { parseTetherFile, type HostEntry } from '../config/tether-file.ts';
-import type { PhaseContext } from '../ports/types.ts';
+import type { ActionsApi, PhaseContext } from '../ports/types.ts';
 import type { HostObservation, ProbeFailure, SeenRun } from '../record/observation.ts';
 import { durationText } from '../record/run-state.ts';
 import type { Registration } from '../registry/entry.ts';
@@ -29,6 +29,7 @@ import { code, inert } from '../report/markdown.ts';
 import { PREEMPTION_LEAVES, type ProviderName } from '../record/names.ts';
 import { applyProviderWords, checkResumes, planRecoveries, type ProviderWord } from './preempt.ts';
 import { planCollects } from './collects.ts';
+import { costSince, planPolicies, policyLine, runOfUrl, savedLine, type PolicyOutcome, type PolicyWanted } from './policy.ts';
 import { dispatchInputs } from '../record/dispatch.ts';
 
 /** One read-only round trip to a host for all its runs (src/remote/probe.ts; the registry passes it in). */
@@ -85,6 +86,20 @@ export interface PatrolSteps {
     known: ReadonlySet<string>,
     registered: ReadonlyArray<{ runId: string; provider: string; instanceId: string }>,
   ) => Promise<OrphanCheck>;
+  /** The after-verified act for one run (src/teardown/auto.ts): proof, approval, box, provider; the outcome as a value. */
+  afterVerified?: (want: PolicyWanted, a: AfterVerifiedArgs) => Promise<PolicyOutcome>;
+}
+
+/** What the after-verified act is handed for one run (the shape is src/teardown/auto.ts's input). */
+export interface AfterVerifiedArgs {
+  entry: Registration;
+  conn: ConnectionConfig;
+  cred: Credential;
+  macKey: Buffer | null;
+  rent: PatrolPhaseConfig['rent'];
+  env: PhaseContext['env'];
+  actions: ActionsApi | null;
+  reporter: Reporter;
 }
 
 /** What the orphan check found (provision/orphans.ts gives it; the shape is the patrol's). */
@@ -237,6 +252,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
+  await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
@@ -365,7 +381,8 @@ async function collects(cfg: PatrolPhaseConfig, ctx: PhaseContext, entries: Reco
     try {
       const url = await d.dispatch(workflow, ref, dispatchInputs(c.runId, 'tether-patrol', entries[c.runId]));
       const m = result.memory.runs[c.runId];
-      if (m) result.memory.runs[c.runId] = { ...m, collect: { attempt: c.attempt, at: now.toISOString(), url: url.slice(0, 400) } };
+      const run = runOfUrl(url);
+      if (m) result.memory.runs[c.runId] = { ...m, collect: { attempt: c.attempt, at: now.toISOString(), url: url.slice(0, 400), ...(run ? { run } : {}) } };
       ctx.reporter.info(`patrol: ${c.runId} ended (${c.state}): dispatched ${workflow} to collect it (${url})`);
       done.push({ run_id: c.runId, attempt: c.attempt, url });
     } catch (err) {
@@ -373,6 +390,90 @@ async function collects(cfg: PatrolPhaseConfig, ctx: PhaseContext, entries: Reco
     }
   }
   ctx.reporter.output('collects', JSON.stringify(done));
+}
+
+/**
+ * after-verified (issue 27 §3): each ended run whose signed registration asks the patrol to park or destroy its
+ * box after a verified collect gets the act tried (proof, approval, box, provider: src/teardown/auto.ts), a
+ * status line saying what it found, and on success a signed mark (never twice) that also ends its patrol. A run
+ * that ended with no policy shows what its box has billed since.
+ */
+async function policies(
+  cfg: PatrolPhaseConfig,
+  ctx: PhaseContext,
+  steps: PatrolSteps,
+  entries: Record<string, Registration>,
+  result: TickResult,
+  byName: Map<string, KeyedHost>,
+  memKey: Buffer | null,
+  billing: { lines: string[] },
+  now: Date,
+): Promise<void> {
+  const { reporter } = ctx;
+  const verbs = Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.policy?.afterVerified ?? null]));
+  const done: Array<{ run_id: string; attempt: number; verb: string; outcome: string; why?: string }> = [];
+  const token = cfg.collecting?.token || cfg.store?.token || '';
+  for (const w of planPolicies(result.verdicts, result.memory, verbs)) {
+    const v = result.verdicts.find((x) => x.runId === w.runId)!;
+    const host = byName.get(v.host);
+    const entry = entries[w.runId]!;
+    let o: PolicyOutcome;
+    if (!cfg.collecting) o = { kind: 'waiting', why: 'the patrol has no auto-collect-workflow: a collect it dispatched is the proof it acts on' };
+    else if (!steps.afterVerified || !host) o = { kind: 'refused', why: 'this patrol cannot carry out the policy (no after-verified step or host)' };
+    else
+      o = await steps.afterVerified(w, {
+        entry,
+        conn: host.conn,
+        cred: host.cred,
+        macKey: memKey,
+        rent: cfg.rent,
+        env: ctx.env,
+        actions: ctx.ports.actionsApi?.(token) ?? null,
+        reporter,
+      });
+    const m = result.memory.runs[w.runId];
+    billing.lines.push(policyLine(w.runId, w.verb, o, { since: m?.since ?? v.since, hourlyPrice: entry.hourlyPrice }, now, code, inert));
+    done.push({ run_id: w.runId, attempt: w.attempt, verb: w.verb, outcome: o.kind, ...(o.kind === 'done' ? {} : { why: o.why }) });
+    if (o.kind === 'done' && m) {
+      const state = w.verb === 'park' ? 'parked' : 'torn-down';
+      const reason = `${entry.instanceId} ${state} by the patrol after a verified collect (after-verified, approved by @${o.approvedBy}): ${o.detail}`.slice(
+        0,
+        4000,
+      );
+      result.memory.runs[w.runId] = {
+        ...m,
+        policy: { attempt: w.attempt, verb: w.verb, at: o.at, detail: o.detail.slice(0, 400), approvedBy: o.approvedBy, endedAt: m.since ?? null },
+        teardown: { state, reason, at: o.at },
+      };
+      Object.assign(v, {
+        state: 'torn-down',
+        cls: null,
+        flags: [],
+        detail: `${state} at ${o.at}: ${reason}`,
+        since: o.at,
+        remediation: STATE_REMEDIATION['torn-down'],
+      });
+      reporter.info(`patrol: ${w.runId}: ${reason}`);
+    } else if (o.kind === 'waiting') reporter.info(`patrol: ${w.runId}: after-verified ${w.verb} waits: ${o.why}`);
+    else if (o.kind !== 'done') reporter.warn(`patrol: ${w.runId}: after-verified ${w.verb} ${o.kind}: ${o.why}`);
+  }
+  const planned = new Set(done.map((d) => d.run_id));
+  for (const v of result.verdicts) {
+    const e = entries[v.runId];
+    const m = result.memory.runs[v.runId];
+    if (!e || !m || planned.has(v.runId)) continue;
+    if (m.policy) {
+      const line = savedLine(v.runId, m.policy, e.hourlyPrice, now, code);
+      if (line) billing.lines.push(line);
+    } else if (!m.teardown && e.hourlyPrice && ['finished', 'failed', 'dead', 'rebooted'].includes(v.state)) {
+      const c = costSince(m.since, e.hourlyPrice, now);
+      if (c?.cost != null)
+        billing.lines.push(
+          `💸 ${code(v.runId)} ended ${durationText(c.s)} ago and its box still bills: $${c.cost.toFixed(2)} since, at $${e.hourlyPrice}/h. **Do:** collect, then tear down (or launch with after-verified)`,
+        );
+    }
+  }
+  reporter.output('policies', JSON.stringify(done));
 }
 
 /**

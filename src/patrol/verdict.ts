@@ -140,12 +140,13 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
 type Observed = Extract<Seen, { kind: 'observed' }>;
 
 /** What a run's memory keeps from tick to tick whatever was seen: the sync's standing, notices told, dispatches made. */
-function carried(prev: RunMemory | undefined): Pick<RunMemory, 'sync' | 'notified' | 'recovery' | 'collect'> {
-  const out: Pick<RunMemory, 'sync' | 'notified' | 'recovery' | 'collect'> = {};
+function carried(prev: RunMemory | undefined): Pick<RunMemory, 'sync' | 'notified' | 'recovery' | 'collect' | 'policy'> {
+  const out: Pick<RunMemory, 'sync' | 'notified' | 'recovery' | 'collect' | 'policy'> = {};
   if (prev?.sync) out.sync = prev.sync;
   if (prev?.notified) out.notified = prev.notified;
   if (prev?.recovery) out.recovery = prev.recovery;
   if (prev?.collect) out.collect = prev.collect;
+  if (prev?.policy) out.policy = prev.policy;
   return out;
 }
 

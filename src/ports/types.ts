@@ -88,8 +88,23 @@ export interface Ports {
   chatops?(token: string): { api: ChatOpsApi; event: CommentEvent; defaultRef: string } | null;
   /** workflow_dispatch with this token (the patrol's recovery dispatch; needs `actions: write`), on GitHub only. */
   dispatcher?(token: string): { dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<string> } | null;
+  /** GitHub's Actions API with this token (the patrol's after-verified: approvals, the collect run's proof), on GitHub only. */
+  actionsApi?(token: string): ActionsApi | null;
   /** After a real teardown: mark the run's status and close its tracking issue. */
   afterTeardown?(spec: StoreSpec, runId: string, reporter: Reporter, state: 'torn-down' | 'parked', reason: string): Promise<void>;
+}
+
+/** What the patrol reads of other workflow runs (issue 27 §3), as GitHub answers it: never trusted beyond its own word. */
+export interface ActionsApi {
+  /** A workflow run's workflow file (`path`), status and conclusion. */
+  workflowRun(id: number): Promise<{ path: string; status: string | null; conclusion: string | null }>;
+  /** The run's environment review log: each review's state, environments by name, and reviewer. */
+  approvals(id: number): Promise<Array<{ state: string; environments: string[]; login: string; type: string }>>;
+  /**
+   * Downloads into `dir` the one artifact of workflow run `runId` whose name matches, at most `maxBytes`, its sha256
+   * checked against the digest GitHub recorded; null when the run has none that matches.
+   */
+  downloadRunArtifact(runId: number, match: RegExp, dir: string, maxBytes: number): Promise<{ name: string; id: number } | null>;
 }
 
 /** What a phase runs with besides its config: the step's environment, where it reports, and the ports. */

@@ -41,5 +41,28 @@ export const RECOVERY_COMMAND_MAX = 8192;
 export const VERBS = ['park', 'destroy', 'cancel'] as const;
 export type Verb = (typeof VERBS)[number];
 
+/**
+ * `after-verified` (issue 27 §3): the verbs the patrol may carry out on its own, after a verified collect and an
+ * approval given at launch, through the provider's API with credentials it holds. Only providers rented by API;
+ * ssh (poweroff), command (the user's script), autodl (console only) and slurm (the scheduler's) are left to
+ * teardown. test/unit/after-verified.test.ts checks each verb here is one the provider module offers.
+ */
+export const AFTER_VERIFIED = ['none', 'park', 'destroy'] as const;
+export type AfterVerified = (typeof AFTER_VERIFIED)[number];
+export const AFTER_VERIFIED_VERBS: Record<ProviderName, ReadonlyArray<Exclude<AfterVerified, 'none'>>> = {
+  ssh: [],
+  command: [],
+  lambda: ['destroy'],
+  runpod: ['park', 'destroy'],
+  vastai: ['park', 'destroy'],
+  aws: ['park', 'destroy'],
+  paperspace: ['park', 'destroy'],
+  autodl: [],
+  slurm: [],
+};
+
+/** A GitHub environment's name, as the launch's job names it (`environment:`), for the approval the patrol checks. */
+export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
+
 /** What an instance id may look like, for every provider (letters, digits and . _ : @ / -). */
 export const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;

@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
+import { mac, macOk } from './mac.ts';
 import type { Manifest } from './manifest.ts';
 import type { RunState } from './run-state.ts';
 import { BoxDataError, bool, int, obj, str, type Obj } from './strict.ts';
 
 export const VERIFIED_SCHEMA = 'tether.verified/v1';
+
+/**
+ * VERIFIED.mac beside VERIFIED.json: the MAC of its exact text under the runner key's MAC key (src/ssh/sign.ts).
+ * The patrol acts on a proof of its own (after-verified, issue 27 §3) only when it holds this MAC: an artifact
+ * anyone's workflow uploaded, or an edited VERIFIED.json, is not tether's proof.
+ */
+export const VERIFIED_MAC = 'VERIFIED.mac';
+const MAC_LABEL = 'tether.verified/v1';
+export const verifiedMac = (key: Buffer, text: string) => `${mac(key, MAC_LABEL, text)}\n`;
+export const verifiedMacOk = (key: Buffer, text: string, tag: string) => macOk(key, MAC_LABEL, text, tag.trim());
 
 export function manifestSha256(manifestText: string): string {
   return createHash('sha256').update(manifestText).digest('hex');

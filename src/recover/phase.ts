@@ -53,6 +53,8 @@ export async function recoverPhase(cfg: RecoverConfig, ctx: PhaseContext, tuning
     }
     const launch = parseLaunchPhase(withProvision(plan.launchInputs, ctx.env), ctx.env);
     launch.recovery = plan.recovery;
+    // The approval of an after-verified action was given once, at the first launch: its signed terms go on unchanged.
+    launch.policy = plan.reg.policy ?? null;
     const launched = await launchPhase(launch, ctx);
     if (launched !== 0) {
       reporter.output('result', 'failed');

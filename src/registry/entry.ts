@@ -8,9 +8,12 @@ import { RUN_ID } from '../record/grammar.ts';
 import { sortedJson } from '../record/spec.ts';
 import { arr, BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
-import { RECOVERY_COMMAND_MAX } from '../record/names.ts';
+import { ENVIRONMENT_NAME, RECOVERY_COMMAND_MAX } from '../record/names.ts';
 import { SAFE_PATH } from '../record/contract.ts';
 import type { RecordedJump } from '../config/connection.ts';
+import type { PolicyTerms } from '../config/launch.ts';
+
+export type { PolicyTerms };
 
 export const REGISTRATION_SCHEMA = 'tether.registration/v1';
 
@@ -42,6 +45,8 @@ export interface Registration {
   maxCost?: string | null;
   /** What a confirmed preemption leads to (issue 27 §2): absent for `wait`. */
   recovery?: RecoveryTerms | null;
+  /** What the patrol does on its own once a collect verified the ended run (issue 27 §3): absent for none. */
+  policy?: PolicyTerms | null;
 }
 
 /**
@@ -113,6 +118,34 @@ function fields(r: Registration): Record<string, unknown> {
     ...(r.maxHoursS ? { max_hours_s: r.maxHoursS } : {}),
     ...(r.maxCost ? { max_cost: r.maxCost } : {}),
     ...(r.recovery ? { recovery: recoveryFields(r.recovery) } : {}),
+    ...(r.policy
+      ? {
+          policy: {
+            after_verified: r.policy.afterVerified,
+            environment: r.policy.environment,
+            approving_run: { id: r.policy.approvingRun.id, attempt: r.policy.approvingRun.attempt, workflow: r.policy.approvingRun.workflow },
+          },
+        }
+      : {}),
+  };
+}
+
+/** The policy block, strictly (absent: none). */
+function policyOf(o: Record<string, unknown>, w: string): { policy?: PolicyTerms } {
+  if (o['policy'] === undefined) return {};
+  const x = `${w}.policy`;
+  const p = obj(o['policy'], x);
+  const run = obj(p['approving_run'], `${x}.approving_run`);
+  return {
+    policy: {
+      afterVerified: str(p, 'after_verified', x, { max: 8, pattern: /^(?:park|destroy)$/ }) as PolicyTerms['afterVerified'],
+      environment: str(p, 'environment', x, { max: 100, pattern: ENVIRONMENT_NAME }),
+      approvingRun: {
+        id: int(run, 'id', `${x}.approving_run`, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+        attempt: int(run, 'attempt', `${x}.approving_run`, { min: 1, max: 1000 }),
+        workflow: str(run, 'workflow', `${x}.approving_run`, { max: 256, pattern: /^\.github\/workflows\/[A-Za-z0-9._-]{1,100}\.ya?ml$/ }),
+      },
+    },
   };
 }
 
@@ -242,6 +275,7 @@ export function readRegistration(body: string): Sealed {
     maxHoursS: optInt(o, 'max_hours_s', w, { min: 1, max: 366 * 86_400 }),
     maxCost: optStr(o, 'max_cost', w, { max: 16, pattern: MONEY }),
     ...recoveryOf(o, w),
+    ...policyOf(o, w),
   };
   return {
     entry,
@@ -278,6 +312,9 @@ export function renderRegistration(s: Sealed, code: (text: string) => string): s
       (e.jump ? ` through jump host ${code(e.jump.address)} (host key ${code(e.jump.hostKeyFingerprint)})` : '') +
       `, run root ${code(e.runRoot)}, backend ${code(e.backend)}` +
       (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : '') +
+      (e.policy
+        ? `; after a verified collect the patrol will ${e.policy.afterVerified} it, as approved through environment ${code(e.policy.environment)} on workflow run ${code(String(e.policy.approvingRun.id))}`
+        : '') +
       '.',
     '',
     `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code(s.signer)}): ` +

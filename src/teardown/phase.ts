@@ -3,17 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TeardownConfig, TeardownPhaseConfig } from './parse.ts';
 import type { PhaseContext } from '../ports/types.ts';
-import type { ConnectionConfig } from '../config/connection.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { rebuildManifest } from '../remote/manifest.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
 import { renderTeardown, type TeardownSummary } from './render.ts';
-import { checkBox, checkConfirm, checkHostKey, checkNeverLaunched, checkProof, checkRebuilt, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
+import { checkBox, checkConfirm, checkNeverLaunched, checkProof, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
 import type { CardRun } from './card.ts';
-import { lookAtRun, stateOfLook } from '../patrol/look.ts';
 import { probeOn } from '../remote/probe.ts';
 import { drive } from '../providers/drive.ts';
 import { FACTS, providerModule } from '../providers/index.ts';
@@ -23,6 +20,7 @@ import { verifiedProvisioned, verifiedRegistration } from '../registry/hosts.ts'
 import { isProvisionRecord, type Provisioned } from '../registry/provisioned.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { proofFilesAt, type ProofFiles } from './proof-files.ts';
+import { lookAtBox } from './look-box.ts';
 
 /** What a test may set: the clock and the provider's poll interval. */
 export interface TeardownOptions {
@@ -83,50 +81,6 @@ function jobsFromRegistration(runId: string, body: string | null, cred: Credenti
     return { refused: `the registration found for run ${runId} is run ${checked.entry.runId}'s: not cancelling anything on its word` };
   const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? '');
   return { jobs: m ? [m[1] as string] : null };
-}
-
-type Proof = NonNullable<Extract<Gate, { ok: true }>['proof']>;
-
-/**
- * One read-only look at the box: it must hold the proof's host key, the run must have ended there, and the
- * box may have written more since verification (its manifest is rebuilt and compared). Only silence counts as
- * "the box is gone"; a different host key or a refused key is another machine or a changed one: a refusal.
- */
-async function lookAtBox(
-  cfg: TeardownPhaseConfig,
-  conn: ConnectionConfig,
-  proof: Proof | null,
-  reporter: Reporter,
-  now: () => Date,
-  notes: string[],
-  unlooked: CardRun,
-): Promise<{ seen: RunSeen } | { refused: string; run?: CardRun }> {
-  try {
-    const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
-    try {
-      const otherBox = proof && checkHostKey(proof.verified, session.hostFingerprint);
-      if (otherBox) return { refused: otherBox };
-      const at = now();
-      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, cfg.runRoot, runs), at);
-      // A box that answered but did not say the run ended (unreadable, no run record) is seen as not ended.
-      const seen: RunSeen = look.kind === 'blind' ? { kind: 'not-seen', why: look.detail } : { kind: 'seen', state: stateOfLook(look, at) };
-      if (proof) {
-        const { manifest } = await rebuildManifest(session, cfg.runRoot, cfg.runId, proof.manifest.cells ?? []);
-        const changed = checkRebuilt(proof.manifest, manifest);
-        if (changed)
-          return { refused: changed, run: seen.kind === 'seen' ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : unlooked };
-        notes.push(`the box still answers: its ${manifest.file_count} checkpoint files are exactly the verified ones`);
-      }
-      return { seen };
-    } finally {
-      session.close();
-    }
-  } catch (err) {
-    if (!(err instanceof TransportError) || err.kind === 'host_key_mismatch' || err.kind === 'auth_failed')
-      return { refused: `could not look at the run on the box: ${(err as Error).message}` };
-    if (proof) notes.push(`the box does not answer (${err.kind}); relying on VERIFIED.json from ${proof.verified.verified_at}`);
-    return { seen: { kind: 'not-seen', why: `the box does not answer: ${err.kind}` } };
-  }
 }
 
 /**

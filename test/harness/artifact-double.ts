@@ -91,6 +91,23 @@ export class ArtifactDouble {
     };
   }
 
+  /** The REST routes' view (the GitHub double's artifactStore): a run's finalized artifacts, and a signed read URL by id. */
+  restStore(): {
+    list(runId: string): Array<{ id: number; name: string; size: number; digest: string | null; createdAt: string; expiresAt: string | null }>;
+    signedUrl(id: number): string | null;
+  } {
+    return {
+      list: (runId) =>
+        this.artifacts
+          .filter((a) => a.finalized && a.runId === runId)
+          .map((a) => ({ id: a.id, name: a.name, size: a.size, digest: a.digest, createdAt: a.createdAt, expiresAt: a.expiresAt })),
+      signedUrl: (id) => {
+        const a = this.artifacts.find((x) => x.id === id && x.finalized);
+        return a ? this.sign(a.blobPath, 'r') : null;
+      },
+    };
+  }
+
   fault(f: Fault): void {
     this.faults.push({ ...f });
   }

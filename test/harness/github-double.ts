@@ -65,10 +65,29 @@ export interface GitHubDouble {
   workflows: Record<string, string[]>;
   reactions: Array<{ commentId: number; content: string; by: string }>;
   dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, unknown>; runId: number }>;
+  /** Workflow runs by id (GET /actions/runs/{id}): the workflow file, status and conclusion. */
+  runs: Map<number, { path: string; status: string; conclusion: string | null }>;
+  /** Each run's environment review log (GET /actions/runs/{id}/approvals), newest first, as GitHub lists it. */
+  approvals: Map<number, Array<{ state: 'approved' | 'rejected'; environment: string; by: DoubleUser; comment?: string }>>;
+  /**
+   * The artifact service behind the REST artifact routes (list a run's artifacts, download one by a 302 to its
+   * signed blob URL): artifacts of workflow run N are those the service holds under backend run id `String(N)`.
+   */
+  artifactStore: { list(runId: string): ArtifactRow[]; signedUrl(id: number): string | null } | null;
   /** Holds the next N comment creations until all N have arrived (at most 10 s): a client that listed
    * while another's creation was held saw no comment, which is the race two ticks can run into. */
   holdCreates(n: number): void;
   close(): Promise<void>;
+}
+
+/** An artifact as the service double holds it, for the REST routes. */
+export interface ArtifactRow {
+  id: number;
+  name: string;
+  size: number;
+  digest: string | null;
+  createdAt: string;
+  expiresAt: string | null;
 }
 
 export const BOT: DoubleUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot', app: true };
@@ -108,6 +127,9 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
     workflows: {},
     reactions: [],
     dispatches: [],
+    runs: new Map(),
+    approvals: new Map(),
+    artifactStore: null,
     holdCreates: (n) => {
       barrier = { want: n, waiting: [] };
     },
@@ -382,6 +404,81 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
         return reply(200, () =>
           send(res, m, 200, { workflow_run_id: runId, run_url: `${d.url}/repos/${repo}/actions/runs/${runId}`, html_url: `${base()}/actions/runs/${runId}` }),
         );
+      }
+      case 'actions/get-workflow-run': {
+        const id = Number(m.params['run_id']);
+        const r = d.runs.get(id);
+        if (!r) return reply(404, () => error(res, 404, 'Not Found'));
+        return reply(200, () =>
+          send(res, m, 200, {
+            id,
+            name: r.path.split('/').pop(),
+            node_id: `WFR_${id}`,
+            path: r.path,
+            status: r.status,
+            conclusion: r.conclusion,
+            run_number: id % 1000,
+            run_attempt: 1,
+            event: 'workflow_dispatch',
+            head_branch: 'main',
+            head_sha: 'a'.repeat(40),
+            url: `${api()}/actions/runs/${id}`,
+            html_url: `${base()}/actions/runs/${id}`,
+            created_at: now(),
+            updated_at: now(),
+          }),
+        );
+      }
+      case 'actions/get-reviews-for-run': {
+        const id = Number(m.params['run_id']);
+        if (!d.runs.has(id)) return reply(404, () => error(res, 404, 'Not Found'));
+        return reply(200, () =>
+          send(
+            res,
+            m,
+            200,
+            (d.approvals.get(id) ?? []).map((a, k) => ({
+              state: a.state,
+              comment: a.comment ?? '',
+              user: user(a.by),
+              environments: [
+                { id: 7000 + k, node_id: `EN_${k}`, name: a.environment, url: `${api()}/environments/${a.environment}`, html_url: `${base()}/deployments` },
+              ],
+            })),
+          ),
+        );
+      }
+      case 'actions/list-workflow-run-artifacts': {
+        const id = Number(m.params['run_id']);
+        const rows = d.artifactStore?.list(String(id)) ?? [];
+        const per = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
+        const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
+        return reply(200, () =>
+          send(res, m, 200, {
+            total_count: rows.length,
+            artifacts: rows.slice((page - 1) * per, page * per).map((a) => ({
+              id: a.id,
+              node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+              name: a.name,
+              size_in_bytes: a.size,
+              url: `${api()}/actions/artifacts/${a.id}`,
+              archive_download_url: `${api()}/actions/artifacts/${a.id}/zip`,
+              expired: false,
+              created_at: a.createdAt,
+              updated_at: a.createdAt,
+              expires_at: a.expiresAt,
+              digest: a.digest,
+              workflow_run: { id, repository_id: 1, head_repository_id: 1, head_branch: 'main', head_sha: 'a'.repeat(40) },
+            })),
+          }),
+        );
+      }
+      case 'actions/download-artifact': {
+        const signed = d.artifactStore?.signedUrl(Number(m.params['artifact_id'])) ?? null;
+        if (!signed || m.params['archive_format'] !== 'zip') return reply(404, () => error(res, 404, 'Not Found'));
+        record.status = 302;
+        res.writeHead(302, { location: signed });
+        return res.end();
       }
       default:
         return reply(501, () => error(res, 501, `${m.op.operationId} is valid but not implemented by the test double`));

@@ -56,6 +56,8 @@ export interface PatrolDeps {
   artifacts?: ArtifactUploader | undefined;
   /** The recovery dispatch (the real @octokit/rest against the GitHub double, as the action builds it). */
   dispatcher?: Ports['dispatcher'];
+  /** The Actions API (after-verified: approvals and another run's artifact), the real clients against the doubles. */
+  actionsApi?: Ports['actionsApi'];
 }
 
 export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporter, deps: PatrolDeps): Promise<number> {
@@ -69,6 +71,7 @@ export async function patrolPhase(inputs: Inputs, env: Inputs, reporter: Reporte
       ...(deps.remote ? { statusStore: () => deps.remote! } : {}),
       ...(deps.artifacts ? { artifacts: () => deps.artifacts! } : {}),
       ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+      ...(deps.actionsApi ? { actionsApi: deps.actionsApi } : {}),
     }),
     { ...(await patrolSteps()), probeHost: deps.probe, ...(deps.probeOn ? { probeOn: deps.probeOn } : {}) },
   );

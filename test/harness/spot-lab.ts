@@ -13,6 +13,7 @@ import { EC2_ENV, EC2_REGION, type Ec2Double, type Ec2Instance } from './ec2-dou
 import type { GitHubDouble } from './github-double.ts';
 import { launchPhase, patrolPhase, provisionPhase, recoverPhase } from './phases.ts';
 import { captureReporter } from './reporter.ts';
+import { actionsApi } from '../../src/github/actions-api.ts';
 
 export const TRAIN = join(import.meta.dirname, '..', 'fixtures', 'recover', 'train.py');
 /** The steps a train.py attempt logged, in order, with their losses as printed. */
@@ -64,7 +65,11 @@ export class SpotLab {
   }
 
   /** Rents a spot box and launches on it with on-preempt replace; the instance id, or throws with the errors. */
-  async start(run: string, at: string, o: { code: string; command: string; env: string; commit?: string }): Promise<string> {
+  async start(
+    run: string,
+    at: string,
+    o: { code: string; command: string; env: string; commit?: string; inputs?: Record<string, string>; launchEnv?: Record<string, string> },
+  ): Promise<string> {
     const p = captureReporter();
     if ((await provisionPhase({ ...this.rent(), 'run-id': run, 'ssh-key-path': this.key }, EC2_ENV, p, this.work)) !== 0) throw new Error(p.errors.join('\n'));
     const l = captureReporter();
@@ -84,8 +89,9 @@ export class SpotLab {
         // The spot-notice watch asks a closed port on the box's loopback, never 169.254.169.254.
         'metadata-address': '127.0.0.1:1',
         ...(o.commit ? { commit: o.commit } : {}),
+        ...o.inputs,
       },
-      {},
+      o.launchEnv ?? {},
       l,
       this.work,
       this.store(at),
@@ -94,7 +100,7 @@ export class SpotLab {
     return p.outputs['instance-id']!;
   }
 
-  async patrol(at: string, run: string, o: { collect?: boolean } = {}) {
+  async patrol(at: string, run: string, o: { collect?: boolean; actions?: boolean } = {}) {
     const r = captureReporter();
     const { chatopsApi } = await import('../../src/github/chatops-api.ts');
     const code = await patrolPhase(
@@ -122,11 +128,13 @@ export class SpotLab {
         remote: this.store(at),
         workspace: this.work,
         dispatcher: (token) => ({ dispatch: (w, ref, i) => chatopsApi(this.ghEnv(), token).dispatch(w, ref, i) }),
+        ...(o.actions ? { actionsApi: (token: string) => actionsApi(this.ghEnv(), token) } : {}),
       },
     );
     const states = JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string; attempt: number; step: number | null; flags: string[] }>;
     const recoveries = JSON.parse(r.outputs['recoveries'] ?? '[]') as Array<{ run_id: string; attempt: number; action: string; url?: string }>;
-    return { code, r, v: states[run]!, recoveries, body: r.summaries.join('\n') };
+    const policies = JSON.parse(r.outputs['policies'] ?? '[]') as Array<{ run_id: string; attempt: number; verb: string; outcome: string; why?: string }>;
+    return { code, r, v: states[run]!, recoveries, policies, body: r.summaries.join('\n') };
   }
 
   /** tether recover, as the dispatched launch workflow runs it on this runner. */
