@@ -2113,8 +2113,19 @@ function parseLaunchPhase(inputs, env) {
       `${launch2.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`
     );
   if (launch2.afterVerified && !reportTo)
-    throw new InputError("after-verified", "needs report-to: the policy and the approving run are signed into the run's registration, where the patrol reads them");
-  return { launch: launch2, secrets, audit, conn, store, policy: policyOf(launch2.afterVerified, env), runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json` };
+    throw new InputError(
+      "after-verified",
+      "needs report-to: the policy and the approving run are signed into the run's registration, where the patrol reads them"
+    );
+  return {
+    launch: launch2,
+    secrets,
+    audit,
+    conn,
+    store,
+    policy: policyOf(launch2.afterVerified, env),
+    runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json`
+  };
 }
 function policyOf(av, env) {
   if (!av) return null;
@@ -38661,13 +38672,23 @@ async function policies(cfg, ctx, steps, entries, result, byName, memKey, billin
     done.push({ run_id: w.runId, attempt: w.attempt, verb: w.verb, outcome: o.kind, ...o.kind === "done" ? {} : { why: o.why } });
     if (o.kind === "done" && m) {
       const state = w.verb === "park" ? "parked" : "torn-down";
-      const reason = `${entry.instanceId} ${state} by the patrol after a verified collect (after-verified, approved by @${o.approvedBy}): ${o.detail}`.slice(0, 4e3);
+      const reason = `${entry.instanceId} ${state} by the patrol after a verified collect (after-verified, approved by @${o.approvedBy}): ${o.detail}`.slice(
+        0,
+        4e3
+      );
       result.memory.runs[w.runId] = {
         ...m,
         policy: { attempt: w.attempt, verb: w.verb, at: o.at, detail: o.detail.slice(0, 400), approvedBy: o.approvedBy, endedAt: m.since ?? null },
         teardown: { state, reason, at: o.at }
       };
-      Object.assign(v, { state: "torn-down", cls: null, flags: [], detail: `${state} at ${o.at}: ${reason}`, since: o.at, remediation: STATE_REMEDIATION["torn-down"] });
+      Object.assign(v, {
+        state: "torn-down",
+        cls: null,
+        flags: [],
+        detail: `${state} at ${o.at}: ${reason}`,
+        since: o.at,
+        remediation: STATE_REMEDIATION["torn-down"]
+      });
       reporter.info(`patrol: ${w.runId}: ${reason}`);
     } else if (o.kind === "waiting") reporter.info(`patrol: ${w.runId}: after-verified ${w.verb} waits: ${o.why}`);
     else if (o.kind !== "done") reporter.warn(`patrol: ${w.runId}: after-verified ${w.verb} ${o.kind}: ${o.why}`);
@@ -44554,8 +44575,10 @@ async function afterVerified2(want, entry, deps) {
   const files = await deps.proof(want.collectRun);
   if (files === null) return { kind: "waiting", why: `collect run ${want.collectRun} has no verified records artifact (yet)` };
   if (typeof files === "string") return refuse2(files);
-  if (files.macText === null) return refuse2("the proof carries no VERIFIED.mac (collected without the runner key, or by an older tether): not known as tether\u2019s own");
-  if (!deps.macOk(files.verifiedText, files.macText)) return refuse2("VERIFIED.mac does not verify with this patrol\u2019s key: the proof is not tether\u2019s own (edited, or made with another key)");
+  if (files.macText === null)
+    return refuse2("the proof carries no VERIFIED.mac (collected without the runner key, or by an older tether): not known as tether\u2019s own");
+  if (!deps.macOk(files.verifiedText, files.macText))
+    return refuse2("VERIFIED.mac does not verify with this patrol\u2019s key: the proof is not tether\u2019s own (edited, or made with another key)");
   const gate2 = checkProof(want.runId, want.verb, { verifiedText: files.verifiedText, manifestText: files.manifestText }, false);
   if (!gate2.ok) return refuse2(gate2.reason);
   const proof = gate2.proof;
@@ -44646,7 +44669,10 @@ function settingsOf(entry, verb, a) {
     connection: null
   };
   if (m.facts.credentials === "api-key" && !s.apiKey)
-    throw new InputError("api-key", `the patrol holds no ${provider} API key (api-key with provider ${provider}, or ${m.provision?.apiKeyEnv ?? "its variable"})`);
+    throw new InputError(
+      "api-key",
+      `the patrol holds no ${provider} API key (api-key with provider ${provider}, or ${m.provision?.apiKeyEnv ?? "its variable"})`
+    );
   m.check?.(s, { instanceId: s.instanceId }, a.env);
   return s;
 }

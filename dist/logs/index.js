@@ -7,12 +7,12 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-IJLDQBUW.js";
+} from "../chunks/chunk-XCVXWXFX.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
 import "../chunks/chunk-3DJXTK76.js";
 import "../chunks/chunk-RXAKWHHF.js";
-import "../chunks/chunk-OK5R42BU.js";
+import "../chunks/chunk-D7J4IC4B.js";
 import "../chunks/chunk-LGXK5BGP.js";
 import "../chunks/chunk-LQUJYXPP.js";
 import "../chunks/chunk-HSHSRDKB.js";

@@ -315,8 +315,19 @@ function parseLaunchPhase(inputs, env) {
       `${launch.onPreempt.policy} needs report-to: the policy is signed into the run's registration, where the patrol reads it`
     );
   if (launch.afterVerified && !reportTo)
-    throw new InputError("after-verified", "needs report-to: the policy and the approving run are signed into the run's registration, where the patrol reads them");
-  return { launch, secrets, audit, conn, store, policy: policyOf(launch.afterVerified, env), runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch.runId}.json` };
+    throw new InputError(
+      "after-verified",
+      "needs report-to: the policy and the approving run are signed into the run's registration, where the patrol reads them"
+    );
+  return {
+    launch,
+    secrets,
+    audit,
+    conn,
+    store,
+    policy: policyOf(launch.afterVerified, env),
+    runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch.runId}.json`
+  };
 }
 function policyOf(av, env) {
   if (!av) return null;

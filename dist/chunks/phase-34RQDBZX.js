@@ -7907,13 +7907,23 @@ async function policies(cfg, ctx, steps, entries, result, byName, memKey, billin
     done.push({ run_id: w.runId, attempt: w.attempt, verb: w.verb, outcome: o.kind, ...o.kind === "done" ? {} : { why: o.why } });
     if (o.kind === "done" && m) {
       const state = w.verb === "park" ? "parked" : "torn-down";
-      const reason = `${entry.instanceId} ${state} by the patrol after a verified collect (after-verified, approved by @${o.approvedBy}): ${o.detail}`.slice(0, 4e3);
+      const reason = `${entry.instanceId} ${state} by the patrol after a verified collect (after-verified, approved by @${o.approvedBy}): ${o.detail}`.slice(
+        0,
+        4e3
+      );
       result.memory.runs[w.runId] = {
         ...m,
         policy: { attempt: w.attempt, verb: w.verb, at: o.at, detail: o.detail.slice(0, 400), approvedBy: o.approvedBy, endedAt: m.since ?? null },
         teardown: { state, reason, at: o.at }
       };
-      Object.assign(v, { state: "torn-down", cls: null, flags: [], detail: `${state} at ${o.at}: ${reason}`, since: o.at, remediation: STATE_REMEDIATION["torn-down"] });
+      Object.assign(v, {
+        state: "torn-down",
+        cls: null,
+        flags: [],
+        detail: `${state} at ${o.at}: ${reason}`,
+        since: o.at,
+        remediation: STATE_REMEDIATION["torn-down"]
+      });
       reporter.info(`patrol: ${w.runId}: ${reason}`);
     } else if (o.kind === "waiting") reporter.info(`patrol: ${w.runId}: after-verified ${w.verb} waits: ${o.why}`);
     else if (o.kind !== "done") reporter.warn(`patrol: ${w.runId}: after-verified ${w.verb} ${o.kind}: ${o.why}`);

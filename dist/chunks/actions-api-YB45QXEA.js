@@ -42,7 +42,8 @@ function actionsApi(env, token) {
       const { artifacts: list } = await artifacts.listArtifacts({ findBy: findBy(runId) });
       const found = list.filter((a2) => match.test(a2.name));
       if (found.length === 0) return null;
-      if (found.length > 1) throw new Error(`workflow run ${runId} has ${found.length} artifacts named like ${match.source}: which one is the proof is not clear`);
+      if (found.length > 1)
+        throw new Error(`workflow run ${runId} has ${found.length} artifacts named like ${match.source}: which one is the proof is not clear`);
       const a = found[0];
       if (a.size > maxBytes) throw new Error(`artifact ${a.name} is ${a.size} bytes, more than a proof's ${maxBytes}`);
       if (!a.digest) throw new Error(`artifact ${a.name} has no digest recorded by GitHub: its bytes cannot be checked`);

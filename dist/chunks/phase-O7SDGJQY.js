@@ -30,7 +30,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-OK5R42BU.js";
+} from "./chunk-D7J4IC4B.js";
 import {
   PHASE_INPUTS,
   withDefaults

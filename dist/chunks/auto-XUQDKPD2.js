@@ -70,8 +70,10 @@ async function afterVerified(want, entry, deps) {
   const files = await deps.proof(want.collectRun);
   if (files === null) return { kind: "waiting", why: `collect run ${want.collectRun} has no verified records artifact (yet)` };
   if (typeof files === "string") return refuse(files);
-  if (files.macText === null) return refuse("the proof carries no VERIFIED.mac (collected without the runner key, or by an older tether): not known as tether\u2019s own");
-  if (!deps.macOk(files.verifiedText, files.macText)) return refuse("VERIFIED.mac does not verify with this patrol\u2019s key: the proof is not tether\u2019s own (edited, or made with another key)");
+  if (files.macText === null)
+    return refuse("the proof carries no VERIFIED.mac (collected without the runner key, or by an older tether): not known as tether\u2019s own");
+  if (!deps.macOk(files.verifiedText, files.macText))
+    return refuse("VERIFIED.mac does not verify with this patrol\u2019s key: the proof is not tether\u2019s own (edited, or made with another key)");
   const gate = checkProof(want.runId, want.verb, { verifiedText: files.verifiedText, manifestText: files.manifestText }, false);
   if (!gate.ok) return refuse(gate.reason);
   const proof = gate.proof;
@@ -158,7 +160,10 @@ function settingsOf(entry, verb, a) {
     connection: null
   };
   if (m.facts.credentials === "api-key" && !s.apiKey)
-    throw new InputError("api-key", `the patrol holds no ${provider} API key (api-key with provider ${provider}, or ${m.provision?.apiKeyEnv ?? "its variable"})`);
+    throw new InputError(
+      "api-key",
+      `the patrol holds no ${provider} API key (api-key with provider ${provider}, or ${m.provision?.apiKeyEnv ?? "its variable"})`
+    );
   m.check?.(s, { instanceId: s.instanceId }, a.env);
   return s;
 }

@@ -26,7 +26,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-OK5R42BU.js";
+} from "./chunk-D7J4IC4B.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -408,7 +408,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-JQCMFSB4.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-34RQDBZX.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -514,7 +514,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-MB43ZBDL.js"),
+      () => import("./phase-O7SDGJQY.js"),
       (m) => m.recoverPhase
     )
   }
@@ -550,7 +550,7 @@ async function patrolSteps() {
     sync: async (...a) => (await import("./step-IXG43VKL.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-B4WB4UDU.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-X5HZBSV4.js")).findOrphans(...a),
-    afterVerified: async (...a) => (await import("./auto-5ZO4U6MM.js")).afterVerifiedStep(...a)
+    afterVerified: async (...a) => (await import("./auto-XUQDKPD2.js")).afterVerifiedStep(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -748,7 +748,7 @@ function githubPorts(env = process.env) {
     actionsApi: (token) => {
       if (!token) return null;
       let real;
-      const get = () => real ??= import("./actions-api-CKY4G7WO.js").then((m) => m.actionsApi(env, token));
+      const get = () => real ??= import("./actions-api-YB45QXEA.js").then((m) => m.actionsApi(env, token));
       return {
         workflowRun: async (id) => (await get()).workflowRun(id),
         approvals: async (id) => (await get()).approvals(id),
